@@ -1,0 +1,120 @@
+package io.dekube.core.bus;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The topic catalog of {@code bus-schemas/topics.yaml}: the fixed topics and the settings of the
+ * per-resource store topics. {@link #ensureTopics} creates what is missing. Immutable; the
+ * creation methods block (call them from a worker, never an event loop).
+ */
+public final class TopicCatalog {
+
+  /** A topic to create. */
+  public record TopicSpec(String name, int partitions, String schema, Map<String, String> config) {
+  }
+
+  private final List<TopicSpec> fixed;
+  private final String storePrefix;
+  private final String storeSchema;
+  private final Map<String, String> storeConfig;
+
+  private TopicCatalog(List<TopicSpec> fixed, String storePrefix, String storeSchema, Map<String, String> storeConfig) {
+    this.fixed = fixed;
+    this.storePrefix = storePrefix;
+    this.storeSchema = storeSchema;
+    this.storeConfig = storeConfig;
+  }
+
+  /** Loads the catalog shipped in the bus-schemas jar. */
+  public static TopicCatalog load() {
+    try (InputStream in = TopicCatalog.class.getResourceAsStream("/dekube-bus/topics.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("dekube-bus/topics.yaml not on the classpath (bus-schemas jar missing)");
+      }
+      JsonNode root = Json.YAML.readTree(in);
+      List<TopicSpec> fixed = new ArrayList<>();
+      for (JsonNode t : root.path("topics")) {
+        fixed.add(new TopicSpec(t.path("name").asText(), t.path("partitions").asInt(1), t.path("schema").asText(),
+            config(t, "delete")));
+      }
+      JsonNode store = root.path("store");
+      return new TopicCatalog(List.copyOf(fixed), store.path("prefix").asText("dekube.store."),
+          store.path("schema").asText(), config(store, "compact"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, String> config(JsonNode t, String defaultCleanup) {
+    Map<String, String> c = new HashMap<>();
+    c.put("cleanup.policy", t.path("cleanup").asText(defaultCleanup));
+    t.path("config").fields().forEachRemaining(e -> c.put(e.getKey(), e.getValue().asText()));
+    return Map.copyOf(c);
+  }
+
+  /** The fixed topics (requests, replies, ingest, ingest results). */
+  public List<TopicSpec> fixedTopics() {
+    return fixed;
+  }
+
+  /** The store topic of a resource type. */
+  public TopicSpec storeTopic(ResourceType type) {
+    return new TopicSpec(storePrefix + type.resourceName(), 1, storeSchema, storeConfig);
+  }
+
+  /** The schema path (relative to {@code dekube-bus/}) of the messages on a topic, or null. */
+  public String schemaOf(String topic) {
+    if (topic.startsWith(storePrefix)) {
+      return storeSchema;
+    }
+    return fixed.stream().filter(t -> t.name().equals(topic)).map(TopicSpec::schema).findFirst().orElse(null);
+  }
+
+  /** Partition count of a fixed topic. */
+  public int partitions(String topic) {
+    return fixed.stream().filter(t -> t.name().equals(topic)).mapToInt(TopicSpec::partitions).findFirst().orElse(1);
+  }
+
+  /**
+   * Creates every fixed topic and the store topic of every given type that does not exist yet.
+   * Idempotent. Blocks: run on a worker thread.
+   */
+  public void ensureTopics(Admin admin, Collection<ResourceType> types, short replicationFactor)
+      throws ExecutionException, InterruptedException {
+    Set<String> existing = new HashSet<>(admin.listTopics().names().get());
+    List<NewTopic> missing = new ArrayList<>();
+    List<TopicSpec> wanted = new ArrayList<>(fixed);
+    types.forEach(t -> wanted.add(storeTopic(t)));
+    for (TopicSpec spec : wanted) {
+      if (!existing.contains(spec.name())) {
+        missing.add(new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(spec.config()));
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    try {
+      admin.createTopics(missing).all().get();
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw e;
+      }
+    }
+  }
+}

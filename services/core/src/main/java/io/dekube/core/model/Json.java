@@ -1,0 +1,37 @@
+package io.dekube.core.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+
+/** The shared, thread-safe Jackson mappers for JSON and YAML. */
+public final class Json {
+
+  /** JSON mapper: leaves nulls out, tolerates unknown fields when binding typed models. */
+  public static final ObjectMapper MAPPER = new ObjectMapper()
+      .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** YAML mapper, writing without the leading {@code ---} document marker. */
+  public static final ObjectMapper YAML = new ObjectMapper(
+      new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+      .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+  private Json() {
+  }
+
+  /** A new empty object node. */
+  public static ObjectNode object() {
+    return MAPPER.createObjectNode();
+  }
+
+  /** The object's {@code metadata}, created when missing. */
+  public static ObjectNode metadata(ObjectNode object) {
+    return object.has("metadata") && object.get("metadata").isObject()
+        ? (ObjectNode) object.get("metadata") : object.putObject("metadata");
+  }
+}
