@@ -1,6 +1,5 @@
 package io.dekube.kafka;
 
-import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -110,7 +109,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 break;
             } catch (RuntimeException e) {
                 stopQuietly(candidate);
-                if (attempt >= START_ATTEMPTS || !isBindFailure(e)) {
+                boolean ownPortTaken = requestedPort != 0 && mentions(e, host + ":" + requestedPort);
+                if (attempt >= START_ATTEMPTS || !mentions(e, "failed to bind") || ownPortTaken) {
                     throw new IllegalStateException("Kafka broker did not start on " + host + ":" + brokerPort, e);
                 }
                 LOG.warn("port clash starting Kafka on {}:{}/{} (attempt {}), retrying with other ports",
@@ -217,10 +217,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static boolean isBindFailure(Throwable e) {
+    private static boolean mentions(Throwable e, String text) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException
-                    || (t.getMessage() != null && t.getMessage().contains("failed to bind"))) {
+            if (t.getMessage() != null && t.getMessage().contains(text)) {
                 return true;
             }
         }
