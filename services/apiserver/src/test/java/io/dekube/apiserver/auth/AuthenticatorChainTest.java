@@ -16,11 +16,13 @@ class AuthenticatorChainTest {
 
   private static final CertificateIssuer ISSUER = new CertificateIssuer();
   private static CertificateBundle ca;
+  private static CertificateBundle otherCa;
   private static AuthenticatorChain chain;
 
   @BeforeAll
   static void setUp() {
     ca = ISSUER.newCa("dekube-ca");
+    otherCa = ISSUER.newCa("other");
     TokenFileAuthenticator tokens = new TokenFileAuthenticator(CsvUserFile.parse(
         "t0k3n,alice,1001,\"dev, ops\"\n\nother,bob,1002\n", "tokens.csv"));
     BasicAuthFileAuthenticator passwords = new BasicAuthFileAuthenticator(CsvUserFile.parse(
@@ -61,7 +63,7 @@ class AuthenticatorChainTest {
     // cached the second time, same answer
     assertEquals("admin", success(new AuthRequest(null, List.of(admin.certificate()))).name());
 
-    CertificateBundle foreign = ISSUER.newClient(ISSUER.newCa("other"), "admin", List.of("system:masters"));
+    CertificateBundle foreign = ISSUER.newClient(otherCa, "admin", List.of("system:masters"));
     assertInstanceOf(AuthenticatorChain.Failure.class, chain.authenticate(new AuthRequest(null, List.of(foreign.certificate()))));
     assertInstanceOf(AuthenticatorChain.Failure.class, chain.authenticate(new AuthRequest(null, List.of(ca.certificate()))));
   }
@@ -74,7 +76,7 @@ class AuthenticatorChainTest {
 
   @Test
   void anyAcceptedCredentialWins() {
-    CertificateBundle foreign = ISSUER.newClient(ISSUER.newCa("other"), "mallory", List.of());
+    CertificateBundle foreign = ISSUER.newClient(otherCa, "mallory", List.of());
     assertEquals("alice", success(new AuthRequest("Bearer t0k3n", List.of(foreign.certificate()))).name());
   }
 
