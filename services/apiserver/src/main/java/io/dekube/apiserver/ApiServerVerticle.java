@@ -35,7 +35,7 @@ public final class ApiServerVerticle extends VerticleBase {
   private final ResourceRegistry registry;
   private final HealthEndpoints health = new HealthEndpoints();
   private volatile boolean stopping;
-  private HttpServer server;
+  private volatile HttpServer server;
 
   // TODO(merge writer + informer): take the StoreClient and the informer lookup here,
   //  ApiServerVerticle(ApiServerConfig, ResourceRegistry, StoreClient, Function<ResourceType, Informer>),
