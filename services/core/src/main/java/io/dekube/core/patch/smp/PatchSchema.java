@@ -83,6 +83,17 @@ public final class PatchSchema {
     return t == null ? UNKNOWN : schemaOf(t);
   }
 
+  /** Whether the field is a free-form map ({@code map[string]X}: labels, data, nodeSelector). */
+  public boolean isMap(String field) {
+    Type t = type == null ? null : fields.get(field);
+    return t instanceof ParameterizedType p && p.getRawType() == Map.class;
+  }
+
+  /** Whether this type is one atomic value for server-side apply (a LabelSelector, a key selector). */
+  public boolean atomic() {
+    return type != null && PatchStrategies.atomicStruct(typeName());
+  }
+
   /** The element schema when this type is used as a map value container. */
   private static PatchSchema schemaOf(Type t) {
     if (t instanceof ParameterizedType p) {

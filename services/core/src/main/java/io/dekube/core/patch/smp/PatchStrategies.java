@@ -14,6 +14,11 @@ public final class PatchStrategies {
 
   private static final Map<String, PatchMeta> TABLE = new HashMap<>();
 
+  /** Struct types kube marks {@code +structType=atomic}: set and owned as one value by apply. */
+  private static final java.util.Set<String> ATOMIC_STRUCTS = java.util.Set.of("LabelSelector",
+      "LocalObjectReference", "ObjectFieldSelector", "ResourceFieldSelector", "ConfigMapKeySelector",
+      "SecretKeySelector", "TypedLocalObjectReference", "NodeSelector", "ObjectReference");
+
   static {
     // metav1
     set("ObjectMeta.finalizers", "merge");
@@ -117,6 +122,11 @@ public final class PatchStrategies {
   /** The metadata of {@code typeName.field}, {@link PatchMeta#NONE} when the table has none. */
   public static PatchMeta lookup(String typeName, String field) {
     return TABLE.getOrDefault(typeName + "." + field, PatchMeta.NONE);
+  }
+
+  /** Whether kube treats the named struct type as one atomic value (server-side apply). */
+  public static boolean atomicStruct(String typeName) {
+    return ATOMIC_STRUCTS.contains(typeName);
   }
 
   /** Every entry, for the OpenAPI generator. */
