@@ -57,11 +57,53 @@ public final class StubApiServer implements AutoCloseable {
     router.get("/apis/:group/:version").handler(ctx -> json(ctx.response(), 200,
         resources(ctx.pathParam("group") + "/" + ctx.pathParam("version"))));
     new OpenApiHandler(vertx, registry).mount(router);
+    router.route().handler(ctx -> {
+      if (store == null) {
+        ctx.next();
+        return;
+      }
+      stored(ctx);
+    });
     router.route().method(io.vertx.core.http.HttpMethod.POST).handler(this::write);
     router.route().method(io.vertx.core.http.HttpMethod.PATCH).handler(this::write);
     router.route().method(io.vertx.core.http.HttpMethod.PUT).handler(this::write);
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private volatile MiniStore store;
+
+  /** Serves objects from an in-memory store (create, get, patch of every kind) instead of recording. */
+  public StubApiServer withStore() {
+    store = new MiniStore(registry);
+    return this;
+  }
+
+  private void stored(io.vertx.ext.web.RoutingContext ctx) {
+    var req = ctx.request();
+    var target = store.resolve(req.path());
+    if (target.isEmpty()) {
+      ctx.next();
+      return;
+    }
+    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    recorded.add(new Recorded(req.method().name(), req.uri(), req.getHeader("Content-Type"), body));
+    String manager = req.getParam("fieldManager");
+    if (manager == null && req.getHeader("User-Agent") != null) {
+      manager = req.getHeader("User-Agent").split("/")[0];
+    }
+    try {
+      ObjectNode out = switch (req.method().name()) {
+        case "GET" -> store.get(target.get());
+        case "POST" -> store.create(target.get(), req.getHeader("Content-Type"), body, manager);
+        case "PATCH" -> store.patch(target.get(), req.getHeader("Content-Type"), body, manager,
+            "true".equals(req.getParam("force")));
+        default -> throw new io.dekube.core.model.StatusException(405, "MethodNotAllowed", req.method().name());
+      };
+      json(ctx.response(), req.method().name().equals("POST") ? 201 : 200, out);
+    } catch (io.dekube.core.model.StatusException e) {
+      json(ctx.response(), e.code(), e.toStatus());
+    }
   }
 
   private void write(io.vertx.ext.web.RoutingContext ctx) {

@@ -109,6 +109,15 @@ public final class ServerSideApply {
    */
   public static ObjectNode trackUpdate(ObjectNode old, ObjectNode updated, ResourceType type, String manager,
                                        Instant now) {
+    return trackUpdate(old, updated, type, manager, null, now);
+  }
+
+  /**
+   * As {@link #trackUpdate(ObjectNode, ObjectNode, ResourceType, String, Instant)} for a write through a
+   * subresource ({@code status}, {@code scale}): the entry records the subresource.
+   */
+  public static ObjectNode trackUpdate(ObjectNode old, ObjectNode updated, ResourceType type, String manager,
+                                       String subresource, Instant now) {
     ObjectNode result = updated.deepCopy();
     if (manager == null || manager.isEmpty()) {
       return result;
@@ -125,7 +134,7 @@ public final class ServerSideApply {
         changed.insert(p);
       }
     }
-    ManagedFields.Entry mine = ManagedFields.find(entries, manager, "Update");
+    ManagedFields.Entry mine = ManagedFields.find(entries, manager, "Update", subresource);
     List<ManagedFields.Entry> out = new ArrayList<>();
     for (ManagedFields.Entry e : entries) {
       if (e == mine) {
@@ -143,7 +152,7 @@ public final class ServerSideApply {
     if (!mineSet.isEmpty()) {
       boolean same = mine != null && mine.fields().equals(mineSet);
       out.add(new ManagedFields.Entry(manager, "Update", type.apiVersion(), same ? mine.time() : ManagedFields.time(now),
-          mineSet, null));
+          mineSet, subresource));
     }
     ManagedFields.write(result, out);
     return result;

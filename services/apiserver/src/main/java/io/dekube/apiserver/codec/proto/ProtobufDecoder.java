@@ -61,6 +61,22 @@ public final class ProtobufDecoder {
     return out;
   }
 
+  /**
+   * Decodes a body sent to the resource {@code expected}: as {@link #decode(byte[])}, and the encoded
+   * kind must be the resource's kind (or an old served version of it).
+   *
+   * @throws StatusException 400 BadRequest for a malformed body or a kind the resource does not hold
+   */
+  public static ObjectNode decode(io.dekube.core.model.ResourceType expected, byte[] body) {
+    ObjectNode obj = decode(body);
+    String kind = obj.path("kind").asText();
+    if (expected != null && !kind.equals(expected.kind())) {
+      throw StatusException.badRequest("the body is a " + kind + " (" + obj.path("apiVersion").asText()
+          + "), the request is for " + expected.resourceName());
+    }
+    return obj;
+  }
+
   private static ObjectNode typed(String apiVersion, String kind, Runtime.Unknown unknown) {
     Descriptor d = ProtoDescriptors.forKind(apiVersion, kind).orElseThrow(() -> StatusException.badRequest(
         "no kind \"" + kind + "\" is registered for version \"" + apiVersion + "\" in the protobuf scheme"));

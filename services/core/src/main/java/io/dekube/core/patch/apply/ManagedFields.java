@@ -47,9 +47,15 @@ public final class ManagedFields {
 
   /** The entry of a manager and operation (main resource), or null. */
   public static Entry find(List<Entry> entries, String manager, String operation) {
+    return find(entries, manager, operation, null);
+  }
+
+  /** The entry of a manager, operation and subresource (null or "" for the main resource), or null. */
+  public static Entry find(List<Entry> entries, String manager, String operation, String subresource) {
+    String wanted = subresource == null ? "" : subresource;
     for (Entry e : entries) {
-      if (e.manager().equals(manager) && e.operation().equals(operation)
-          && (e.subresource() == null || e.subresource().isEmpty())) {
+      String sub = e.subresource() == null ? "" : e.subresource();
+      if (e.manager().equals(manager) && e.operation().equals(operation) && sub.equals(wanted)) {
         return e;
       }
     }
