@@ -33,10 +33,11 @@ public final class OpenApiHandler {
     this.registry = registry;
   }
 
-  /** Mounts {@code /openapi/v3} and {@code /openapi/v3/*} on the router. */
+  /** Mounts {@code /openapi/v3} and {@code /openapi/v3/*} on the router and starts building the documents. */
   public OpenApiHandler mount(Router router) {
     router.get("/openapi/v3").handler(this::index);
     router.get("/openapi/v3/*").handler(this::document);
+    documents();
     return this;
   }
 
