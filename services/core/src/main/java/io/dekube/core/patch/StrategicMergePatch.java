@@ -34,9 +34,22 @@ public final class StrategicMergePatch {
   private StrategicMergePatch() {
   }
 
-  /** Patches an object of a built-in type (the type's model gives the merge keys). */
+  /**
+   * Patches an object of a built-in type (the type's model gives the merge keys). Custom resources
+   * get 415 UnsupportedMediaType, as kube-apiserver answers: their lists have no merge keys.
+   */
   public static ObjectNode apply(ObjectNode original, JsonNode patch, ResourceType type) {
-    return apply(original, patch, PatchSchema.forKind(type.group(), type.kind()));
+    PatchSchema schema = PatchSchema.forKind(type.group(), type.kind());
+    if (!schema.known() && !isBuiltInGroup(type.group())) {
+      throw new StatusException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
+          + "accepted media types include: application/json-patch+json, application/merge-patch+json, "
+          + "application/apply-patch+yaml");
+    }
+    return apply(original, patch, schema);
+  }
+
+  private static boolean isBuiltInGroup(String group) {
+    return group.isEmpty() || !group.contains(".") || group.endsWith(".k8s.io");
   }
 
   /** Patches with an explicit schema; throws 400 BadRequest for a malformed patch. */

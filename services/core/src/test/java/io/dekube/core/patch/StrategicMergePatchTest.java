@@ -137,6 +137,18 @@ class StrategicMergePatchTest {
   }
 
   @Test
+  void customResourcesAreUnsupported() {
+    var crontabs = new io.dekube.core.model.ResourceType("stable.example.com", "v1", "crontabs", "crontab", "CronTab",
+        true, java.util.List.of(), java.util.List.of(), java.util.List.of());
+    StatusException e = assertThrows(StatusException.class,
+        () -> StrategicMergePatch.apply((ObjectNode) yaml("{spec: {}}"), yaml("{spec: {a: 1}}"), crontabs));
+    assertEquals(415, e.code());
+    var deployments = io.dekube.core.model.ResourceRegistry.builtIn().byResourceName("deployments.apps").orElseThrow();
+    assertEquals(yaml("{spec: {replicas: 2}}"),
+        StrategicMergePatch.apply((ObjectNode) yaml("{spec: {replicas: 1}}"), yaml("{spec: {replicas: 2}}"), deployments));
+  }
+
+  @Test
   void inputsAreNotModified() {
     ObjectNode original = (ObjectNode) yaml("{metadata: {labels: {a: '1'}}}");
     JsonNode patch = yaml("{metadata: {labels: {a: null}}}");
