@@ -58,7 +58,8 @@ public final class PatchSchema {
     }
   }
 
-  static PatchSchema of(Class<?> c) {
+  /** The schema of a model class (fabric8, or a plugin's own Jackson-annotated class). */
+  public static PatchSchema of(Class<?> c) {
     return CACHE.computeIfAbsent(c, PatchSchema::new);
   }
 
@@ -107,7 +108,7 @@ public final class PatchSchema {
       }
       return UNKNOWN;
     }
-    if (t instanceof Class<?> c && c.getName().startsWith("io.fabric8.kubernetes.api.model")
+    if (t instanceof Class<?> c && !c.getName().startsWith("java.") && !c.isPrimitive() && !c.isEnum()
         && !c.getSimpleName().equals("IntOrString") && !c.getSimpleName().equals("Quantity")) {
       return of(c);
     }

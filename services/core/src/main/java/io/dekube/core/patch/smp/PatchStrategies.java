@@ -1,6 +1,5 @@
 package io.dekube.core.patch.smp;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +11,7 @@ import java.util.Map;
  */
 public final class PatchStrategies {
 
-  private static final Map<String, PatchMeta> TABLE = new HashMap<>();
+  private static final Map<String, PatchMeta> TABLE = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Struct types kube marks {@code +structType=atomic}: set and owned as one value by apply. */
   private static final java.util.Set<String> ATOMIC_STRUCTS = java.util.Set.of("LabelSelector",
@@ -122,6 +121,11 @@ public final class PatchStrategies {
   /** The metadata of {@code typeName.field}, {@link PatchMeta#NONE} when the table has none. */
   public static PatchMeta lookup(String typeName, String field) {
     return TABLE.getOrDefault(typeName + "." + field, PatchMeta.NONE);
+  }
+
+  /** Declares the metadata of {@code typeName.field} (for kinds modelled outside the table: plugins, tests). */
+  public static void register(String typeName, String field, PatchMeta meta) {
+    TABLE.put(typeName + "." + field, meta);
   }
 
   /** Whether kube treats the named struct type as one atomic value (server-side apply). */
