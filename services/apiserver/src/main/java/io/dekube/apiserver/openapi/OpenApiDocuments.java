@@ -125,6 +125,13 @@ public final class OpenApiDocuments {
     }
   }
 
+  /** Custom resources are named by their reversed group, as kube-apiserver names CRD schemas: {@code com.example.stable.v1.}. */
+  private static String customPackage(ResourceType t) {
+    List<String> parts = new ArrayList<>(List.of(t.group().split("\\.")));
+    java.util.Collections.reverse(parts);
+    return String.join(".", parts) + "." + t.version() + ".";
+  }
+
   /** The client-java model of a kind: {@code V1Deployment}, {@code CoreV1Event}. */
   static Class<?> modelOf(String group, String version, String kind) {
     String prefix = SchemaNames.classPrefix(version);
@@ -142,16 +149,26 @@ public final class OpenApiDocuments {
     for (ResourceType t : types) {
       Class<?> model = modelOf(t.group(), t.version(), t.kind());
       Class<?> listModel = modelOf(t.group(), t.version(), t.kind() + "List");
-      if (model == null) {
-        continue;
-      }
       String pkg = SchemaNames.packageOf(t.group(), t.version());
-      String name = models.add(model, pkg);
-      String listName = listModel == null ? name : models.add(listModel, pkg);
-      names.addAll(models.closure(name));
-      names.addAll(models.closure(listName));
-      overrides.put(name, withGvk(models.schema(name), t.group(), t.version(), t.kind()));
-      overrides.put(listName, withGvk(models.schema(listName), t.group(), t.version(), t.kind() + "List"));
+      String name;
+      String listName;
+      if (model == null) {
+        name = customPackage(t) + t.kind();
+        listName = name + "List";
+        names.addAll(models.closure(models.nameOf(ModelSchemas.model("V1ObjectMeta"))));
+        names.addAll(models.closure(models.nameOf(ModelSchemas.model("V1ListMeta"))));
+        names.add(name);
+        names.add(listName);
+        overrides.put(name, withGvk(CustomSchemas.object(t.kind()), t.group(), t.version(), t.kind()));
+        overrides.put(listName, withGvk(CustomSchemas.list(t.kind(), name), t.group(), t.version(), t.kind() + "List"));
+      } else {
+        name = models.add(model, pkg);
+        listName = listModel == null ? name : models.add(listModel, pkg);
+        names.addAll(models.closure(name));
+        names.addAll(models.closure(listName));
+        overrides.put(name, withGvk(models.schema(name), t.group(), t.version(), t.kind()));
+        overrides.put(listName, withGvk(models.schema(listName), t.group(), t.version(), t.kind() + "List"));
+      }
       registerKind(t.apiVersion(), t.kind(), name);
       boolean scale = t.hasSubresource("scale");
       if (scale) {

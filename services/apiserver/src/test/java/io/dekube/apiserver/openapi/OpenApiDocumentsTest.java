@@ -101,6 +101,20 @@ class OpenApiDocumentsTest {
   }
 
   @Test
+  void customResourcesGetAnOpenSchemaAndPaths() {
+    ResourceRegistry registry = ResourceRegistry.builtIn();
+    registry.register(new io.dekube.core.model.ResourceType("stable.example.com", "v1", "crontabs", "crontab",
+        "CronTab", true, java.util.List.of("ct"), java.util.List.of(), java.util.List.of()));
+    OpenApiDocuments withCrd = OpenApiDocuments.build(registry);
+    JsonNode doc = withCrd.document("apis/stable.example.com/v1").orElseThrow().json();
+    JsonNode cronTab = doc.at("/components/schemas/com.example.stable.v1.CronTab");
+    assertEquals("CronTab", cronTab.at("/x-kubernetes-group-version-kind/0/kind").asText());
+    assertTrue(cronTab.path("x-kubernetes-preserve-unknown-fields").asBoolean());
+    assertEquals("CronTab", doc.at("/paths/~1apis~1stable.example.com~1v1~1namespaces~1{namespace}~1crontabs~1{name}"
+        + "/patch/x-kubernetes-group-version-kind/kind").asText());
+  }
+
+  @Test
   void coreEventUsesTheCoreModel() {
     assertTrue(schemas("api/v1").has("io.k8s.api.core.v1.Event"));
     assertTrue(schemas("api/v1").has("io.k8s.api.core.v1.Pod"));
