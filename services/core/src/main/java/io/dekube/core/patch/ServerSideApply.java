@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import io.dekube.core.patch.apply.ApplyMerge;
 import io.dekube.core.patch.apply.FieldSet;
 import io.dekube.core.patch.apply.ManagedFields;
 import io.dekube.core.patch.apply.Paths;
@@ -62,7 +63,7 @@ public final class ServerSideApply {
     conflicts.forEach((owner, paths) -> paths.forEach(p -> owner.fields().remove(p)));
 
     ObjectNode result = base.deepCopy();
-    io.dekube.core.patch.apply.ApplyMergeAccess.merge(result, cfg, schema);
+    ApplyMerge.merge(result, cfg, schema);
     if (mine != null) {
       removeDropped(result, mine.fields(), appliedSet, entries, mine);
     }

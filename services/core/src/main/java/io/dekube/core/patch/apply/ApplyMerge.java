@@ -12,9 +12,14 @@ import io.dekube.core.patch.smp.PatchSchema;
  * merge by value, atomic lists and atomic structs are replaced. Pure on copies: mutates only
  * {@code live}, which the caller owns.
  */
-final class ApplyMerge {
+public final class ApplyMerge {
 
   private ApplyMerge() {
+  }
+
+  /** Merges the applied configuration into {@code live} (mutated); status and server fields are skipped. */
+  public static void merge(ObjectNode live, ObjectNode applied, PatchSchema schema) {
+    mergeObject(live, applied, schema, true);
   }
 
   static void mergeObject(ObjectNode live, ObjectNode applied, PatchSchema schema, boolean top) {
