@@ -166,6 +166,11 @@ class KubectlSemanticsIT {
     JsonNode ing = getJson("-n", "kube-decon", "ingresses.v1.networking.k8s.io", "kube-decon");
     assertEquals("kube-decon", ing.at("/spec/rules/0/http/paths/0/backend/service/name").asText());
     assertEquals(80, ing.at("/spec/rules/0/http/paths/0/backend/service/port/number").asInt());
+    Kubectl.Result again = ok("-n", "kube-decon", "apply", "-f", manifests.toString());
+    assertTrue(again.out().contains("deployment.apps/kube-decon configured"), again.out());
+    Kubectl.Result third = ok("-n", "kube-decon", "apply", "-f", manifests.toString());
+    assertTrue(third.out().contains("deployment.apps/kube-decon unchanged"), third.out());
+    assertTrue(third.out().contains("kube-decon unchanged"), third.out());
     JsonNode svc = getJson("-n", "kube-decon", "service", "kube-decon");
     assertEquals("ClusterIP", svc.at("/spec/type").asText());
     assertEquals("None", svc.at("/spec/sessionAffinity").asText());

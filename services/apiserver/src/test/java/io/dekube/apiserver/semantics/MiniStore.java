@@ -137,11 +137,15 @@ final class MiniStore {
     if (current == null) {
       throw StatusException.notFound(t.type(), t.name());
     }
+    ObjectNode base = t.legacy() == null ? current : t.legacy().fromStored(current);
     ObjectNode patched = switch (type) {
-      case "application/strategic-merge-patch+json" -> StrategicMergePatch.apply(current, doc, t.type());
-      case "application/merge-patch+json" -> mergePatch(current.deepCopy(), doc);
+      case "application/strategic-merge-patch+json" -> StrategicMergePatch.apply(base, doc, t.type());
+      case "application/merge-patch+json" -> mergePatch(base.deepCopy(), doc);
       default -> throw new StatusException(415, "UnsupportedMediaType", "unsupported patch type " + type);
     };
+    if (t.legacy() != null) {
+      patched = t.legacy().toStored(patched);
+    }
     return out(t, store(t, current, admission.admit(t.type(), Verb.PATCH, patched, current), manager));
   }
 
