@@ -79,6 +79,10 @@ final class ServiceAdmission implements KindAdmission {
   @Override
   public void validate(ObjectNode svc, ObjectNode old, FieldErrors errs) {
     JsonNode spec = svc.path("spec");
+    String name = Nodes.text(svc.path("metadata"), "name");
+    if (!name.isEmpty() && old == null) {
+      Validators.dns1035Label(name).forEach(e -> errs.invalid("metadata.name", name, e));
+    }
     JsonNode type = spec.get("type");
     if (type != null && !TYPES.contains(type.asText())) {
       errs.notSupported("spec.type", type, TYPES);

@@ -36,6 +36,23 @@ public final class Validators {
     return errs;
   }
 
+  private static final String DNS1035_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?";
+  private static final Pattern DNS1035_LABEL = Pattern.compile(DNS1035_FMT);
+
+  /** Errors for an RFC 1035 label (service names); empty when valid. */
+  public static List<String> dns1035Label(String v) {
+    List<String> errs = new ArrayList<>();
+    if (v.length() > 63) {
+      errs.add("must be no more than 63 characters");
+    }
+    if (!DNS1035_LABEL.matcher(v).matches()) {
+      errs.add("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
+          + "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex "
+          + "used for validation is '" + DNS1035_FMT + "')");
+    }
+    return errs;
+  }
+
   /** Errors for an RFC 1123 subdomain (most object names); empty when valid. */
   public static List<String> dns1123Subdomain(String v) {
     List<String> errs = new ArrayList<>();

@@ -131,6 +131,10 @@ class KubernetesAdmissionTest {
             "Pod \"p\" is invalid: spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\""),
         Arguments.of("services", "kind: Service\nmetadata: {name: s, namespace: d}\nspec: {ports: [{port: 80}, {port: 81}]}",
             "Service \"s\" is invalid: [spec.ports[0].name: Required value, spec.ports[1].name: Required value]"),
+        Arguments.of("services", "kind: Service\nmetadata: {name: 1web, namespace: d}\nspec: {ports: [{port: 80}]}",
+            "Service \"1web\" is invalid: metadata.name: Invalid value: \"1web\": a DNS-1035 label must consist of lower "
+                + "case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric "
+                + "character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"),
         Arguments.of("services", "kind: Service\nmetadata: {name: s, namespace: d}\nspec: {selector: {app: x}}",
             "Service \"s\" is invalid: spec.ports: Required value"),
         Arguments.of("configmaps", "kind: ConfigMap\nmetadata: {name: c, namespace: d}\ndata: {'a b': x}",
