@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -303,7 +304,8 @@ public final class Informer {
     onClose.run();
     ((VertxInternal) vertx).removeCloseHook(closeHook);
     Promise<Void> p = callerContext().promise();
-    tail.stop().whenComplete((v, e) -> context.runOnContext(x -> {
+    boolean running = !started.compareAndSet(false, true); // a later start() sees closed and fails
+    (running ? tail.stop() : CompletableFuture.<Void>completedFuture(null)).whenComplete((v, e) -> context.runOnContext(x -> {
       IllegalStateException gone = new IllegalStateException("informer " + type.resourceName() + " is closed");
       synced.tryFail(gone);
       waiters.values().forEach(l -> l.forEach(w -> w.tryFail(gone)));
