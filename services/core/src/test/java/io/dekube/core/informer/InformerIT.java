@@ -318,6 +318,25 @@ class InformerIT {
     }
   }
 
+  @Test
+  void startsOnceItsTopicExists() throws Exception {
+    ResourceType type = RawStore.newType(true);
+    Informer informer = Informer.create(vertx, bootstrap, type, InformerOptions.defaults()
+        .withConsumerConfig(Map.of("default.api.timeout.ms", 500)));
+    try {
+      Future<Void> started = informer.start();
+      await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> !started.isComplete());
+      try (RawStore store = new RawStore(bootstrap, type)) {
+        long offset = store.put(widget("ns", "late", Map.of(), null));
+        join(started);
+        join(informer.waitFor(offset));
+        assertEquals(String.valueOf(offset), rv(informer.get("ns", "late")));
+      }
+    } finally {
+      join(informer.close());
+    }
+  }
+
   private static double bad(ResourceType type) {
     Counter c = Metrics.registry().find(InformerMetrics.BAD_RECORDS).tag("resource", type.resourceName()).counter();
     return c == null ? 0 : c.count();
