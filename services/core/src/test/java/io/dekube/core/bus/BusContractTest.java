@@ -206,7 +206,8 @@ class BusContractTest {
             "a resource name that is not lower case"),
         Arguments.of("reply.json", "{\"requestId\":\"1\",\"requester\":\"c\",\"code\":200}", "neither object nor status"),
         Arguments.of("reply.json", "{\"requestId\":\"1\",\"requester\":\"c\",\"code\":200,\"object\":{\"apiVersion\":\"v1\","
-            + "\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\"}}}", "an object without resourceVersion"),
+            + "\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\",\"resourceVersion\":\"abc\"}}}",
+            "an object with a resourceVersion that is not an offset"),
         Arguments.of("reply.json", "{\"requestId\":\"1\",\"requester\":\"c\",\"code\":404,\"object\":{\"apiVersion\":\"v1\","
             + "\"kind\":\"Pod\",\"metadata\":{\"resourceVersion\":\"1\"}}}", "an error code with an object"),
         Arguments.of("reply.json", "{\"requestId\":\"1\",\"requester\":\"c\",\"code\":404,\"status\":{\"kind\":\"Status\","
