@@ -1,5 +1,6 @@
 package io.dekube.core.informer;
 
+import io.dekube.core.model.ObjectKey;
 import io.vertx.core.Context;
 import java.util.List;
 import java.util.function.Consumer;
@@ -45,7 +46,7 @@ final class Registration implements HandlerRegistration {
             handler.accept(c);
           } catch (RuntimeException e) {
             LOG.error("informer {}: handler failed on {} {} (rv {})", resource, c.event().type(),
-                io.dekube.core.model.ObjectKey.of(c.event().object()), c.event().rv(), e);
+                ObjectKey.of(c.event().object()), c.event().rv(), e);
           }
         }
       }
