@@ -39,7 +39,7 @@ final class KafkaClients {
     c.put(ProducerConfig.ACKS_CONFIG, "all");
     c.put(ProducerConfig.LINGER_MS_CONFIG, 0); // rule 6: the batch is the transaction, not the linger
     c.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5); // rule 6: 100 ms default stalls on CONCURRENT_TRANSACTIONS
-    c.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 200);
+    c.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 10);
     c.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactionTimeout().toMillis()); // rule 1
     c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
     c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);

@@ -117,7 +117,7 @@ final class WriterLoop implements Runnable {
           requestPartitions);
       loop(c);
     } catch (Failures.Killed e) {
-      LOG.info("writer {} killed", config.writerId());
+      // close() below says so
     } catch (RuntimeException e) {
       LOG.error("writer {} loop failed", config.writerId(), e);
       firstAssignment.completeExceptionally(e);
