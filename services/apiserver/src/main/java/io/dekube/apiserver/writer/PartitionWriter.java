@@ -27,6 +27,7 @@ final class PartitionWriter {
   private final TopicPartition topicPartition;
   private final Map<String, ResourceState> states = new HashMap<>();
   private Phase phase = Phase.INIT;
+  private long resetAtPoll = -1;
   private KafkaProducer<byte[], byte[]> producer;
 
   PartitionWriter(int partition) {
@@ -97,11 +98,21 @@ final class PartitionWriter {
     return states.values().stream().mapToInt(ResourceState::size).sum();
   }
 
-  /** After a fatal producer error: drop the producer and the state; the loop re-initializes (rule 4). */
-  void reset() {
+  /**
+   * After a fatal producer error: drop the producer and the state; the loop re-initializes (rule 4),
+   * but only after a later poll has confirmed the partition is still ours ({@code poll} is the loop's
+   * poll count now): a zombie that re-initialized at once would fence the partition's new owner.
+   */
+  void reset(long poll) {
     closeProducer(Duration.ZERO);
     states.clear();
     phase = Phase.INIT;
+    resetAtPoll = poll;
+  }
+
+  /** The loop's poll count when this writer was last reset (-1: never). */
+  long resetAtPoll() {
+    return resetAtPoll;
   }
 
   /** Closes the producer; {@code timeout} zero does not wait (and leaves any open transaction to be fenced). */

@@ -49,8 +49,10 @@ final class WriterLoop implements Runnable {
   private volatile boolean stopping;
   private volatile boolean killed;
   private volatile Set<Integer> ready = Set.of();
+  private final java.util.concurrent.atomic.AtomicInteger fatalRecoveries = new java.util.concurrent.atomic.AtomicInteger();
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private boolean assignedOnce;
+  private long polls;
   private long initRetryAt;
   private int requestPartitions;
   private int replyPartitions;
@@ -78,6 +80,11 @@ final class WriterLoop implements Runnable {
   /** The partitions this writer currently answers. Any thread. */
   Set<Integer> readyPartitions() {
     return ready;
+  }
+
+  /** How often a producer was fenced or failed fatally and its partition re-initialized. Any thread. */
+  int fatalRecoveries() {
+    return fatalRecoveries.get();
   }
 
   /** Clean stop: finishes the batch in hand, closes the producers, leaves the group. Any thread. */
@@ -154,6 +161,7 @@ final class WriterLoop implements Runnable {
     while (!stopping) {
       try {
         ConsumerRecords<byte[], byte[]> records = c.poll(rebuilder.active() || anyInit() ? REBUILD_POLL : IDLE_POLL);
+        polls++;
         for (TopicPartition tp : records.partitions()) {
           commitBatch(c, tp, records.records(tp));
         }
@@ -215,15 +223,17 @@ final class WriterLoop implements Runnable {
     }
     LOG.warn("request partition {}: producer fenced or failed ({}); re-initializing and rebuilding", pw.partition(),
         e.toString());
+    fatalRecoveries.incrementAndGet();
     rebuilder.cancel(pw);
-    pw.reset();
+    pw.reset(polls);
     c.pause(List.of(tp));
   }
 
   private void advanceRebuilds(KafkaConsumer<byte[], byte[]> c) {
     if (System.currentTimeMillis() >= initRetryAt) {
       for (PartitionWriter pw : writers.values()) {
-        if (pw.phase() == PartitionWriter.Phase.INIT && c.assignment().contains(pw.topicPartition())) {
+        if (pw.phase() == PartitionWriter.Phase.INIT && polls > pw.resetAtPoll() && stillMember(c)
+            && c.assignment().contains(pw.topicPartition())) {
           startRebuild(pw);
         }
       }
@@ -252,9 +262,14 @@ final class WriterLoop implements Runnable {
       }
       LOG.warn("request partition {}: cannot start rebuilding ({}); retrying", pw.partition(), e.toString());
       rebuilder.cancel(pw);
-      pw.reset();
+      pw.reset(polls);
       initRetryAt = System.currentTimeMillis() + 1000;
     }
+  }
+
+  /** False after the group dropped this member (e.g. it was frozen past max.poll.interval.ms). */
+  private static boolean stillMember(KafkaConsumer<byte[], byte[]> c) {
+    return c.groupMetadata().generationId() > 0;
   }
 
   /** The resources whose requests land on {@code partition} (keyed by resource name). */

@@ -84,6 +84,11 @@ public final class WriterVerticle extends VerticleBase {
     }
   }
 
+  /** For tests: how often a producer of this writer was fenced (or failed fatally) and re-initialized. */
+  int fatalRecoveries() {
+    return loop == null ? 0 : loop.fatalRecoveries();
+  }
+
   /** For tests: completes when the loop thread has closed its clients. */
   Future<Void> loopStopped() {
     return loop == null ? Future.succeededFuture() : Future.fromCompletionStage(loop.stopped(), context);

@@ -2,6 +2,7 @@ package io.dekube.apiserver.writer;
 
 import static io.dekube.apiserver.writer.WriterItSupport.await;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dekube.kafka.KafkaBootstrap;
@@ -65,6 +66,8 @@ class WriterFencingIT {
           + s.writers[survivor].ownedPartitions().size() == 12);
       s.stopClients();
       assertTrue(s.verify() > 0, "the frozen writer's transaction held records (then aborted)");
+      assertTrue(s.writers[victim].fatalRecoveries() > 0, "the zombie's late commit failed");
+      assertEquals(0, s.writers[survivor].fatalRecoveries(), "the released zombie did not fence the new owner");
     }
   }
 }
