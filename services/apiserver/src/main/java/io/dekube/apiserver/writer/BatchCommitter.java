@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -46,9 +47,12 @@ final class BatchCommitter {
   private final WriterTestHooks hooks;
   private final BooleanSupplier killed;
   private final int maxReplyBytes;
+  private final Supplier<KafkaProducer<byte[], byte[]>> readReplies;
 
   BatchCommitter(RequestParser parser, RequestProcessor processor, StoreRebuilder rebuilder, RecentReplies recent,
-                 WriterMetrics metrics, WriterTestHooks hooks, BooleanSupplier killed, int maxReplyBytes) {
+                 WriterMetrics metrics, WriterTestHooks hooks, BooleanSupplier killed, int maxReplyBytes,
+                 Supplier<KafkaProducer<byte[], byte[]>> readReplies) {
+    this.readReplies = readReplies;
     this.parser = parser;
     this.processor = processor;
     this.rebuilder = rebuilder;
@@ -83,6 +87,11 @@ final class BatchCommitter {
               int requestPartitions, int replyPartitions) throws Exception {
     BatchOverlay overlay = new BatchOverlay(pw::state);
     List<Handled> handled = prepare(pw, records, overlay, requestPartitions);
+    ConsumerRecord<byte[], byte[]> last = records.get(records.size() - 1);
+    if (overlay.writes().isEmpty() && handled.stream().noneMatch(h -> h.mutating)) {
+      answerReads(pw, handled, replyPartitions, last.offset() + 1);
+      return;
+    }
     KafkaProducer<byte[], byte[]> producer = pw.producer();
     producer.beginTransaction();
     List<Future<RecordMetadata>> sent = new ArrayList<>();
@@ -98,11 +107,9 @@ final class BatchCommitter {
     }
     for (Handled h : handled) {
       if (buildReply(h)) {
-        producer.send(new ProducerRecord<>(Topics.REPLIES, BusPartitioner.partition(h.requester, replyPartitions),
-            h.requester.getBytes(StandardCharsets.UTF_8), h.reply));
+        producer.send(replyRecord(h, replyPartitions));
       }
     }
-    ConsumerRecord<byte[], byte[]> last = records.get(records.size() - 1);
     producer.sendOffsetsToTransaction(Map.of(pw.topicPartition(), new OffsetAndMetadata(last.offset() + 1)), group);
     hooks.beforeCommit(pw.partition());
     if (killed.getAsBoolean()) {
@@ -113,7 +120,38 @@ final class BatchCommitter {
     } catch (RuntimeException e) {
       throw new Failures.CommitOutcomeUnknown(e);
     }
+    pw.readsAnsweredUpTo(-1);
     applyCommitted(pw, overlay, handled);
+  }
+
+  /**
+   * A batch of reads only (get, list, malformed requests) changes nothing: its replies go out at once
+   * through the non-transactional reply producer, without a transaction. Its offsets are committed
+   * with the partition's next transaction (or on revocation); a writer that crashes before answers
+   * those reads again, which their requesters ignore.
+   */
+  private void answerReads(PartitionWriter pw, List<Handled> handled, int replyPartitions, long nextOffset)
+      throws Exception {
+    List<Future<RecordMetadata>> acks = new ArrayList<>();
+    for (Handled h : handled) {
+      if (buildReply(h)) {
+        acks.add(readReplies.get().send(replyRecord(h, replyPartitions)));
+      }
+    }
+    for (Future<RecordMetadata> f : acks) {
+      try {
+        f.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new Failures.ReadsNotAnswered(Failures.unwrap(e));
+      }
+    }
+    pw.readsAnsweredUpTo(nextOffset);
+    applyCommitted(pw, new BatchOverlay(pw::state), handled);
+  }
+
+  private static ProducerRecord<byte[], byte[]> replyRecord(Handled h, int replyPartitions) {
+    return new ProducerRecord<>(Topics.REPLIES, BusPartitioner.partition(h.requester, replyPartitions),
+        h.requester.getBytes(StandardCharsets.UTF_8), h.reply);
   }
 
   private List<Handled> prepare(PartitionWriter pw, List<ConsumerRecord<byte[], byte[]>> records,

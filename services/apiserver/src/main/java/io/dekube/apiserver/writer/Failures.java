@@ -24,6 +24,13 @@ final class Failures {
     }
   }
 
+  /** The replies of a read-only batch could not be sent: the batch is read again. */
+  static final class ReadsNotAnswered extends RuntimeException {
+    ReadsNotAnswered(Throwable cause) {
+      super("replies to reads not sent: " + cause, cause);
+    }
+  }
+
   /** Thrown on the loop thread when a test killed the writer. */
   static final class Killed extends RuntimeException {
     Killed() {

@@ -52,6 +52,25 @@ final class KafkaClients {
     return new KafkaProducer<>(c);
   }
 
+  /** The idempotent, non-transactional producer answering read-only batches. */
+  KafkaProducer<byte[], byte[]> replyProducer() {
+    Map<String, Object> c = base();
+    c.put(ProducerConfig.CLIENT_ID_CONFIG, "dekube-" + config.writerId() + "-reads");
+    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    c.put(ProducerConfig.ACKS_CONFIG, "all");
+    c.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    c.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5);
+    c.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 100);
+    c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+    c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
+    c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    c.putAll(config.kafka());
+    return new KafkaProducer<>(c);
+  }
+
   /** The group consumer of {@code dekube.requests}. */
   KafkaConsumer<byte[], byte[]> groupConsumer() {
     Map<String, Object> c = base();

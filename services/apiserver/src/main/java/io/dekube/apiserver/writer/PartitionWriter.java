@@ -28,6 +28,7 @@ final class PartitionWriter {
   private final Map<String, ResourceState> states = new HashMap<>();
   private Phase phase = Phase.INIT;
   private long resetAtPoll = -1;
+  private long readsAnsweredUpTo = -1;
   private KafkaProducer<byte[], byte[]> producer;
 
   PartitionWriter(int partition) {
@@ -108,6 +109,18 @@ final class PartitionWriter {
     states.clear();
     phase = Phase.INIT;
     resetAtPoll = poll;
+  }
+
+  /**
+   * The offset after the last read-only batch answered without a transaction (its offsets are not
+   * committed yet), or -1 when a transaction has committed since.
+   */
+  long readsAnsweredUpTo() {
+    return readsAnsweredUpTo;
+  }
+
+  void readsAnsweredUpTo(long offset) {
+    readsAnsweredUpTo = offset;
   }
 
   /** The loop's poll count when this writer was last reset (-1: never). */

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -57,6 +58,7 @@ final class WriterLoop implements Runnable {
   private int requestPartitions;
   private int replyPartitions;
   private StoreRebuilder rebuilder;
+  private KafkaProducer<byte[], byte[]> readReplies;
   private BatchCommitter committer;
 
   WriterLoop(WriterConfig config, ResourceRegistry registry, RequestProcessor processor, WriterTestHooks hooks) {
@@ -118,7 +120,7 @@ final class WriterLoop implements Runnable {
       replyPartitions = c.partitionsFor(Topics.REPLIES).size();
       committer = new BatchCommitter(new RequestParser(registry, config.maxRequestBytes()), processor, rebuilder,
           new RecentReplies(config.recentRequests(), config.recentReplyBytes()), new WriterMetrics(), hooks,
-          () -> killed, config.maxReplyBytes());
+          () -> killed, config.maxReplyBytes(), this::readReplies);
       c.subscribe(List.of(Topics.REQUESTS), new Listener());
       LOG.info("writer {} joined group {} ({} request partitions)", config.writerId(), Topics.WRITERS_GROUP,
           requestPartitions);
@@ -136,10 +138,20 @@ final class WriterLoop implements Runnable {
     }
   }
 
+  private KafkaProducer<byte[], byte[]> readReplies() {
+    if (readReplies == null) {
+      readReplies = clients.replyProducer();
+    }
+    return readReplies;
+  }
+
   /** Clean: producers flush and close, the consumer leaves the group. Killed: nothing is waited for. */
   private void close(KafkaConsumer<byte[], byte[]> c, Admin admin) {
     Duration wait = killed ? Duration.ZERO : Duration.ofSeconds(5);
     writers.values().forEach(w -> w.closeProducer(wait));
+    if (readReplies != null) {
+      readReplies.close(wait);
+    }
     try {
       if (c != null) {
         c.close(killed ? CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
@@ -210,6 +222,11 @@ final class WriterLoop implements Runnable {
   /** Writer rule 4: abort and re-read from the committed offsets, or (fatal) new producer and rebuild. */
   private void recover(KafkaConsumer<byte[], byte[]> c, PartitionWriter pw, Exception e) {
     TopicPartition tp = pw.topicPartition();
+    if (e instanceof Failures.ReadsNotAnswered) {
+      seekToCommitted(c, tp);
+      LOG.warn("request partition {}: replies to reads not sent ({}); reading again", pw.partition(), e.toString());
+      return;
+    }
     if (!Failures.fatal(e)) {
       try {
         pw.producer().abortTransaction();
@@ -336,6 +353,18 @@ final class WriterLoop implements Runnable {
       release(partitions, Duration.ZERO, "lost");
     }
 
+    /** A revoked partition hands over the offsets of reads answered since its last transaction. */
+    private void commitAnsweredReads(PartitionWriter pw, Duration timeout) {
+      if (pw.readsAnsweredUpTo() < 0 || timeout.isZero()) {
+        return;
+      }
+      try {
+        consumer.commitSync(Map.of(pw.topicPartition(), new OffsetAndMetadata(pw.readsAnsweredUpTo())), timeout);
+      } catch (RuntimeException e) {
+        LOG.debug("request partition {}: offsets of answered reads not committed: {}", pw.partition(), e.toString());
+      }
+    }
+
     private void release(Collection<TopicPartition> partitions, Duration timeout, String how) {
       if (killed) {
         return;
@@ -343,6 +372,7 @@ final class WriterLoop implements Runnable {
       for (TopicPartition tp : partitions) {
         PartitionWriter pw = writers.remove(tp.partition());
         if (pw != null) {
+          commitAnsweredReads(pw, timeout);
           rebuilder.cancel(pw);
           pw.closeProducer(timeout); // between batches: no transaction is open
         }

@@ -11,7 +11,9 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.store.BusPartitioner;
+import io.dekube.core.model.StatusException;
 import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreClientOptions;
 import io.dekube.core.store.WriteOptions;
 import io.dekube.kafka.KafkaBootstrap;
 import io.dekube.kafka.WithKafka;
@@ -54,6 +56,15 @@ class WriterBadInputIT {
     String requester = "bad-input-" + UUID.randomUUID();
     try (KafkaConsumer<byte[], byte[]> replies = replyReader(bootstrap, requester);
          KafkaProducer<byte[], byte[]> raw = rawProducer(bootstrap)) {
+      // no writer yet: a request times out with 504
+      StoreClient early = await(StoreClient.start(vertx, StoreClientOptions.of(bootstrap)
+          .withTimeout(Duration.ofMillis(500))));
+      StatusException timeout = org.junit.jupiter.api.Assertions.assertThrows(StatusException.class,
+          () -> await(early.get(CM, "bad", "nothing")));
+      assertEquals(504, timeout.code());
+      assertEquals("Timeout", timeout.reason());
+      await(early.close());
+
       await(vertx.deployVerticle(new WriterVerticle(WriterItSupport.config(bootstrap, "bad-input"))));
       double notJson = WriterMetrics.badMessages("not-json").count();
       double missing = WriterMetrics.badMessages("missing-fields").count();

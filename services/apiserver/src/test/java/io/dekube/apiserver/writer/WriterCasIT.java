@@ -117,17 +117,6 @@ class WriterCasIT {
   }
 
   @Test
-  void latencyProbe() throws Exception {
-    StoreClient c = clients.get(3);
-    await(c.create(CM, "probe", configMap("probe", "p"), WriteOptions.none()));
-    long t0 = System.nanoTime();
-    for (int i = 0; i < 50; i++) {
-      await(c.get(CM, "probe", "p"));
-    }
-    System.out.println("PROBE sequential get avg ms: " + (System.nanoTime() - t0) / 50 / 1e6);
-  }
-
-  @Test
   void crudRoundTrip() throws Exception {
     StoreClient c = clients.get(2);
     ObjectNode created = await(c.create(CM, "crud", configMap("crud", "a"), WriteOptions.none()));
@@ -148,5 +137,14 @@ class WriterCasIT {
     assertEquals("dry", dry.path("metadata").path("name").asText());
     assertEquals(404, org.junit.jupiter.api.Assertions.assertThrows(StatusException.class,
         () -> await(c.get(CM, "crud", "dry"))).code());
+  }
+
+  @Test
+  void futuresCompleteOnTheCallersContext() throws Exception {
+    StoreClient c = clients.get(3);
+    io.vertx.core.Context ctx = vertx.getOrCreateContext();
+    Promise<Boolean> same = Promise.promise();
+    ctx.runOnContext(v -> c.list(CM, "").onComplete(ar -> same.complete(ar.succeeded() && Vertx.currentContext() == ctx)));
+    assertTrue(await(same.future()));
   }
 }
