@@ -125,6 +125,42 @@ final class BatchCommitter {
   }
 
   /**
+   * The way out of a poison request (one whose transaction aborts every time, e.g. a record the broker
+   * refuses): answers it 500 InternalError without executing it, and moves past it, in a transaction.
+   */
+  void commitAsFailed(PartitionWriter pw, ConsumerRecord<byte[], byte[]> record, ConsumerGroupMetadata group,
+                      int requestPartitions, int replyPartitions, String why) throws Exception {
+    Handled h = new Handled(record);
+    RequestParser.Result res = parser.parse(record.value(), record.partition(), requestPartitions);
+    metrics.badMessage("unwritable");
+    if (res.request() != null) {
+      h.requestId = res.request().id();
+      h.requester = res.request().envelope().requester();
+      h.verb = res.request().verb().wire();
+      h.resource = res.request().type().resourceName();
+    } else if (res.rejected().answerable()) {
+      h.requestId = res.rejected().requestId();
+      h.requester = res.rejected().requester();
+    }
+    h.outcome = Outcome.failed(StatusException.internal("the writer could not commit this request: " + why));
+    LOG.error("request {}-{}@{} ({} {}) aborted its transaction repeatedly; answered 500 without executing it: {}",
+        record.topic(), record.partition(), record.offset(), h.verb, h.resource, why);
+    KafkaProducer<byte[], byte[]> producer = pw.producer();
+    producer.beginTransaction();
+    if (buildReply(h)) {
+      producer.send(replyRecord(h, replyPartitions));
+    }
+    producer.sendOffsetsToTransaction(Map.of(pw.topicPartition(), new OffsetAndMetadata(record.offset() + 1)), group);
+    try {
+      producer.commitTransaction();
+    } catch (RuntimeException e) {
+      throw new Failures.CommitOutcomeUnknown(e);
+    }
+    pw.readsAnsweredUpTo(-1);
+    applyCommitted(pw, new BatchOverlay(pw::state), List.of(h));
+  }
+
+  /**
    * A batch of reads only (get, list, malformed requests) changes nothing: its replies go out at once
    * through the non-transactional reply producer, without a transaction. Its offsets are committed
    * with the partition's next transaction (or on revocation); a writer that crashes before answers

@@ -29,6 +29,8 @@ final class PartitionWriter {
   private Phase phase = Phase.INIT;
   private long resetAtPoll = -1;
   private long readsAnsweredUpTo = -1;
+  private int abortStreak;
+  private String lastAbort = "";
   private KafkaProducer<byte[], byte[]> producer;
 
   PartitionWriter(int partition) {
@@ -121,6 +123,25 @@ final class PartitionWriter {
 
   void readsAnsweredUpTo(long offset) {
     readsAnsweredUpTo = offset;
+  }
+
+  /** How many transactions of this partition aborted in a row (0 after a commit). */
+  int abortStreak() {
+    return abortStreak;
+  }
+
+  /** Why the last transaction aborted. */
+  String lastAbort() {
+    return lastAbort;
+  }
+
+  void aborted(String why) {
+    abortStreak++;
+    lastAbort = why;
+  }
+
+  void committed() {
+    abortStreak = 0;
   }
 
   /** The loop's poll count when this writer was last reset (-1: never). */

@@ -38,6 +38,10 @@ final class WriterLoop implements Runnable {
   private static final Duration IDLE_POLL = Duration.ofMillis(100);
   private static final Duration REBUILD_POLL = Duration.ofMillis(5);
   private static final Duration REBUILD_STEP = Duration.ofMillis(50);
+  /** Consecutive aborts after which a partition's batches are cut to one request. */
+  static final int ISOLATE_AFTER = 3;
+  /** Consecutive aborts after which that one request is answered 500 and skipped. */
+  static final int GIVE_UP_AFTER = 5;
 
   private final WriterConfig config;
   private final ResourceRegistry registry;
@@ -204,8 +208,19 @@ final class WriterLoop implements Runnable {
       c.pause(List.of(tp));
       return;
     }
+    // a batch that keeps aborting is split, then its first request is answered 500 and skipped
+    List<ConsumerRecord<byte[], byte[]>> batch = pw.abortStreak() >= ISOLATE_AFTER ? records.subList(0, 1) : records;
     try {
-      committer.commit(pw, records, c.groupMetadata(), requestPartitions, replyPartitions);
+      if (pw.abortStreak() >= GIVE_UP_AFTER) {
+        committer.commitAsFailed(pw, batch.get(0), c.groupMetadata(), requestPartitions, replyPartitions,
+            pw.lastAbort());
+      } else {
+        committer.commit(pw, batch, c.groupMetadata(), requestPartitions, replyPartitions);
+      }
+      pw.committed();
+      if (batch.size() < records.size()) {
+        c.seek(tp, records.get(batch.size()).offset());
+      }
     } catch (Failures.Killed e) {
       throw e;
     } catch (Exception e) {
@@ -230,6 +245,7 @@ final class WriterLoop implements Runnable {
     if (!Failures.fatal(e)) {
       try {
         pw.producer().abortTransaction();
+        pw.aborted(e.toString());
         seekToCommitted(c, tp);
         LOG.warn("request partition {}: transaction aborted ({}); re-reading from the committed offset",
             pw.partition(), e.toString());

@@ -118,6 +118,21 @@ class WriterBadInputIT {
       cm.putObject("metadata").put("name", "still-fine").put("namespace", "bad");
       ObjectNode created = await(clients.get(0).create(CM, "bad", cm, WriteOptions.none()));
       assertEquals("still-fine", created.path("metadata").path("name").asText());
+
+      // a request whose store record the broker refuses aborts every transaction: answered 500, then skipped
+      ResourceType limits = ResourceRegistry.builtIn().byResourceName("limitranges").orElseThrow();
+      setTopicConfig(bootstrap, limits.storeTopic(), "max.message.bytes", "2000");
+      ObjectNode poison = Json.object();
+      poison.putObject("metadata").put("name", "poison").put("namespace", "bad").putObject("annotations")
+          .put("big", "y".repeat(5000));
+      StoreClient client = clients.get(0);
+      StatusException refused = org.junit.jupiter.api.Assertions.assertThrows(StatusException.class,
+          () -> await(client.create(limits, "bad", poison, WriteOptions.none())));
+      assertEquals(500, refused.code());
+      ObjectNode small = Json.object();
+      small.putObject("metadata").put("name", "small").put("namespace", "bad");
+      assertEquals("small", await(client.create(limits, "bad", small, WriteOptions.none()))
+          .path("metadata").path("name").asText());
     } finally {
       WriterItSupport.close(clients, vertx);
     }
@@ -133,10 +148,13 @@ class WriterBadInputIT {
 
   /** Lets dekube.requests carry records above the writer's 3 MiB limit, so the writer's check is what answers. */
   private static void allowLargeRequests(String bootstrap) throws Exception {
+    setTopicConfig(bootstrap, Topics.REQUESTS, "max.message.bytes", Integer.toString(5 * 1024 * 1024));
+  }
+
+  private static void setTopicConfig(String bootstrap, String topicName, String key, String value) throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.REQUESTS);
-      Collection<AlterConfigOp> ops = List.of(new AlterConfigOp(
-          new ConfigEntry("max.message.bytes", Integer.toString(5 * 1024 * 1024)), AlterConfigOp.OpType.SET));
+      ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, topicName);
+      Collection<AlterConfigOp> ops = List.of(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET));
       admin.incrementalAlterConfigs(Map.of(topic, ops)).all().get();
     }
   }
