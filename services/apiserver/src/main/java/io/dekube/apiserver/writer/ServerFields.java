@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
@@ -105,9 +104,7 @@ final class ServerFields {
 
   private static ObjectNode withoutMetaAndStatus(ObjectNode o) {
     ObjectNode c = Json.object();
-    Iterator<Map.Entry<String, JsonNode>> it = o.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : o.properties()) {
       if (!e.getKey().equals("metadata") && !e.getKey().equals("status")) {
         c.set(e.getKey(), e.getValue());
       }

@@ -232,6 +232,6 @@ final class StoreRebuilder implements AutoCloseable {
 
   @Override
   public void close() {
-    reader.close(Duration.ofSeconds(1));
+    reader.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(1)));
   }
 }

@@ -6,7 +6,6 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.store.WriteOptions;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -33,9 +32,7 @@ public final class MergePatch implements PatchStrategy {
       return patch.deepCopy();
     }
     ObjectNode result = target != null && target.isObject() ? (ObjectNode) target : Json.object();
-    Iterator<Map.Entry<String, JsonNode>> it = patch.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : patch.properties()) {
       if (e.getValue().isNull()) {
         result.remove(e.getKey());
       } else {
