@@ -125,6 +125,8 @@ class WriterCasIT {
         Json.MAPPER.readTree("{\"data\":{\"x\":\"y\"}}"), WriteOptions.none()));
     assertTrue(Long.parseLong(patched.path("metadata").path("resourceVersion").asText()) > rv);
     ObjectNode list = await(c.list(CM, "crud"));
+    assertEquals(1, await(c.list(CM, "crud", "", "metadata.name=a")).path("items").size());
+    assertEquals(0, await(c.list(CM, "crud", "app=web", null)).path("items").size());
     assertEquals("ConfigMapList", list.path("kind").asText());
     assertEquals(1, list.path("items").size());
     assertEquals(patched.path("metadata").path("resourceVersion"), list.path("metadata").path("resourceVersion"));

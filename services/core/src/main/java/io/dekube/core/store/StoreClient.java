@@ -139,6 +139,21 @@ public final class StoreClient {
     return object(request(Verb.LIST, t, namespace, "", null, WriteOptions.none()));
   }
 
+  /**
+   * Lists objects filtered by Kubernetes label and field selectors (either may be null or empty),
+   * e.g. {@code app=web,tier in (front)} and {@code spec.nodeName=node-1}.
+   */
+  public Future<ObjectNode> list(ResourceType t, String namespace, String labelSelector, String fieldSelector) {
+    ObjectNode opts = Json.object();
+    if (labelSelector != null && !labelSelector.isEmpty()) {
+      opts.put("labelSelector", labelSelector);
+    }
+    if (fieldSelector != null && !fieldSelector.isEmpty()) {
+      opts.put("fieldSelector", fieldSelector);
+    }
+    return object(send(envelope(Verb.LIST, t, namespace, "", null, Json.object(), opts)));
+  }
+
   /** Replaces an object; its {@code metadata.resourceVersion}, when set, is a precondition. */
   public Future<ObjectNode> update(ResourceType t, ObjectNode obj, WriteOptions o) {
     JsonNode m = obj.path("metadata");
