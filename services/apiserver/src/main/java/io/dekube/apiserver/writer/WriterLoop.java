@@ -230,15 +230,19 @@ final class WriterLoop implements Runnable {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      recover(c, pw, e);
+      recover(c, pw, e, batch.get(0).offset());
     }
   }
 
-  /** Writer rule 4: abort and re-read from the committed offsets, or (fatal) new producer and rebuild. */
-  private void recover(KafkaConsumer<byte[], byte[]> c, PartitionWriter pw, Exception e) {
+  /**
+   * Writer rule 4: abort and read the batch again (from {@code batchStart}, where the last commit left
+   * the partition), or, when fatal, a new producer and a rebuild (then the committed offset decides,
+   * since a failed commit may still have committed).
+   */
+  private void recover(KafkaConsumer<byte[], byte[]> c, PartitionWriter pw, Exception e, long batchStart) {
     TopicPartition tp = pw.topicPartition();
     if (e instanceof Failures.ReadsNotAnswered) {
-      seekToCommitted(c, tp);
+      c.seek(tp, batchStart);
       LOG.warn("request partition {}: replies to reads not sent ({}); reading again", pw.partition(), e.toString());
       return;
     }
@@ -246,8 +250,8 @@ final class WriterLoop implements Runnable {
       try {
         pw.producer().abortTransaction();
         pw.aborted(e.toString());
-        seekToCommitted(c, tp);
-        LOG.warn("request partition {}: transaction aborted ({}); re-reading from the committed offset",
+        c.seek(tp, batchStart);
+        LOG.warn("request partition {}: transaction aborted ({}); reading the batch again",
             pw.partition(), e.toString());
         return;
       } catch (RuntimeException abortFailed) {
@@ -273,7 +277,15 @@ final class WriterLoop implements Runnable {
     }
     if (rebuilder.active()) {
       for (PartitionWriter pw : rebuilder.step(REBUILD_STEP)) {
-        seekToCommitted(c, pw.topicPartition());
+        try {
+          seekToCommitted(c, pw.topicPartition());
+        } catch (RuntimeException e) {
+          LOG.warn("request partition {}: cannot read its committed offset ({}); retrying", pw.partition(),
+              e.toString());
+          pw.reset(polls);
+          initRetryAt = System.currentTimeMillis() + 1000;
+          continue;
+        }
         pw.ready();
         c.resume(List.of(pw.topicPartition()));
       }
