@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import io.dekube.core.store.WriteOptions;
 import io.dekube.core.patch.apply.ApplyMerge;
 import io.dekube.core.patch.apply.FieldSet;
 import io.dekube.core.patch.apply.ManagedFields;
@@ -25,9 +26,15 @@ import java.util.Map;
  * {@link #trackUpdate} records the ownership of ordinary writes (operation Update), which is what
  * makes a server-side apply conflict with an earlier {@code kubectl apply}. Pure and thread-safe.
  */
-public final class ServerSideApply {
+public final class ServerSideApply implements PatchStrategy {
 
-  private ServerSideApply() {
+  /** The {@link PatchStrategy} of {@link Patches#APPLY}: fieldManager and force come from the options. */
+  public ServerSideApply() {
+  }
+
+  @Override
+  public ObjectNode apply(ObjectNode current, JsonNode patch, ResourceType type, WriteOptions options) {
+    return apply(current, patch, type, options.fieldManager(), Boolean.TRUE.equals(options.force()), Instant.now());
   }
 
   /**

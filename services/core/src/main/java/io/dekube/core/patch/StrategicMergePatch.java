@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import io.dekube.core.store.WriteOptions;
 import io.dekube.core.patch.smp.ListMerge;
 import io.dekube.core.patch.smp.PatchMeta;
 import io.dekube.core.patch.smp.PatchSchema;
@@ -24,14 +25,20 @@ import java.util.Set;
  * {@code $setElementOrder/<field>} and {@code $retainKeys} are honoured. Pure and thread-safe; the
  * inputs are not modified.
  */
-public final class StrategicMergePatch {
+public final class StrategicMergePatch implements PatchStrategy {
 
   static final String DIRECTIVE = "$patch";
   static final String DELETE_PRIMITIVE = "$deleteFromPrimitiveList/";
   static final String SET_ORDER = "$setElementOrder/";
   static final String RETAIN_KEYS = "$retainKeys";
 
-  private StrategicMergePatch() {
+  /** The {@link PatchStrategy} of {@link Patches#STRATEGIC_MERGE}. */
+  public StrategicMergePatch() {
+  }
+
+  @Override
+  public ObjectNode apply(ObjectNode current, JsonNode patch, ResourceType type, WriteOptions options) {
+    return apply(current, patch, type);
   }
 
   /**
