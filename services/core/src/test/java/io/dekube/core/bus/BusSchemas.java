@@ -23,7 +23,7 @@ final class BusSchemas {
 
   static final String BASE = "https://dekube.io/bus/";
   static final List<String> FILES = List.of("status.json", "object.json", "request.json", "reply.json",
-      "ingest.json", "ingest-result.json");
+      "ingest.json", "ingest-result.json", "store-marker.json");
 
   private final SchemaRepository repository;
   private final TopicCatalog catalog = TopicCatalog.load();
