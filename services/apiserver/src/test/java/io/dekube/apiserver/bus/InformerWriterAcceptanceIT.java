@@ -1,5 +1,8 @@
 package io.dekube.apiserver.bus;
 
+import io.dekube.core.bus.BusCapture;
+import io.dekube.core.bus.BusSchemas;
+
 import static io.dekube.apiserver.bus.WriterBusContractIT.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,7 +50,7 @@ class InformerWriterAcceptanceIT {
   @Test
   void informerFromZeroAfterTenThousandWritesHoldsTheWritersState(@KafkaBootstrap String bootstrap) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      TopicCatalog.load().ensureTopics(admin, ResourceRegistry.builtIn().all(), (short) 1);
+      TopicCatalog.load().ensureTopics(bootstrap, admin, ResourceRegistry.builtIn().all(), (short) 1);
     }
     String ns = "accept-" + UUID.randomUUID().toString().substring(0, 8);
     Vertx writerVertx = Vertx.vertx();

@@ -1,5 +1,8 @@
 package io.dekube.apiserver.bus;
 
+import io.dekube.core.bus.BusCapture;
+import io.dekube.core.bus.BusSchemas;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,7 +62,7 @@ class WriterBusContractIT {
   @Test
   void everyMessageOfAWriterRunValidates(@KafkaBootstrap String bootstrap) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      TopicCatalog.load().ensureTopics(admin, REGISTRY.all(), (short) 1);
+      TopicCatalog.load().ensureTopics(bootstrap, admin, REGISTRY.all(), (short) 1);
     }
     Vertx vertx = Vertx.vertx();
     try {
