@@ -4,6 +4,7 @@ import io.dekube.apiserver.auth.AuthenticationHandler;
 import io.dekube.apiserver.auth.AuthenticatorChain;
 import io.dekube.apiserver.auth.Authenticators;
 import io.dekube.apiserver.discovery.DiscoveryHandler;
+import io.dekube.apiserver.openapi.OpenApiHandler;
 import io.dekube.apiserver.endpoints.HealthEndpoints;
 import io.dekube.apiserver.endpoints.MetricsEndpoint;
 import io.dekube.apiserver.endpoints.VersionEndpoint;
@@ -89,7 +90,7 @@ public final class ApiServerVerticle extends VerticleBase {
     new DiscoveryHandler(registry, () -> config.host() + ":" + actualPort()).mount(router);
     // TODO(merge apiserver-rest): new io.dekube.apiserver.rest.RestApi(vertx, registry, storeClient, informers, codecs)
     //  .mount(router);  -- nothing is mounted until then: resource paths answer 404 Status.
-    // TODO(merge apiserver-semantics): mount io.dekube.apiserver.openapi.OpenApiHandler (/openapi/v2, /openapi/v3).
+    new OpenApiHandler(vertx, registry).mount(router);
     return router;
   }
 

@@ -2,6 +2,8 @@ package io.dekube.launcher;
 
 import io.dekube.apiserver.ApiServerConfig;
 import io.dekube.apiserver.ApiServerVerticle;
+import io.dekube.apiserver.admission.BasicAdmission;
+import io.dekube.apiserver.admission.KubernetesAdmission;
 import io.dekube.apiserver.pki.ClusterPki;
 import io.dekube.apiserver.pki.KubeconfigWriter;
 import io.dekube.apiserver.writer.WriterConfig;
@@ -27,7 +29,8 @@ final class Components {
   static Started deploy(Vertx vertx, String bootstrap, UpOptions options, List<String> deployments) throws Exception {
     ResourceRegistry registry = ResourceRegistry.builtIn();
     for (int i = 0; i < options.writers(); i++) {
-      WriterVerticle writer = new WriterVerticle(WriterConfig.defaults(bootstrap));
+      WriterVerticle writer = new WriterVerticle(WriterConfig.defaults(bootstrap), registry,
+          new BasicAdmission().andThen(new KubernetesAdmission()));
       deployments.add(Cluster.await(vertx.deployVerticle(writer)));
     }
     Path pkiDir = options.dataDir().resolve("pki");
