@@ -1,0 +1,65 @@
+package io.dekube.core.metrics;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The operations endpoint every dekube process serves on a plain-HTTP loopback port:
+ * {@code /metrics} (Prometheus text), {@code /healthz} (the process is up), {@code /readyz}
+ * (every registered readiness check passes; {@code ?verbose} lists them). Checks are called on
+ * the server's event loop and must not block. Thread-safe registration.
+ */
+public final class OpsHttpServer {
+
+  private final Map<String, BooleanSupplier> readiness = new ConcurrentHashMap<>();
+  private HttpServer server;
+
+  /** Adds a named readiness check, e.g. {@code writer} or {@code informer-pods}. */
+  public OpsHttpServer readinessCheck(String name, BooleanSupplier check) {
+    readiness.put(name, check);
+    return this;
+  }
+
+  /** Starts listening; the future gives the bound port (useful with port 0). */
+  public Future<Integer> listen(Vertx vertx, String host, int port) {
+    return vertx.createHttpServer().requestHandler(this::handle).listen(port, host)
+        .map(s -> {
+          server = s;
+          return s.actualPort();
+        });
+  }
+
+  /** Stops listening. */
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void handle(HttpServerRequest req) {
+    switch (req.path()) {
+      case "/metrics" -> req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+          .end(Metrics.scrape());
+      case "/healthz", "/livez" -> req.response().putHeader("Content-Type", "text/plain").end("ok");
+      case "/readyz" -> readyz(req);
+      default -> req.response().setStatusCode(404).putHeader("Content-Type", "text/plain").end("404 page not found\n");
+    }
+  }
+
+  private void readyz(HttpServerRequest req) {
+    StringBuilder verbose = new StringBuilder();
+    boolean ready = true;
+    for (Map.Entry<String, BooleanSupplier> e : new java.util.TreeMap<>(readiness).entrySet()) {
+      boolean ok = e.getValue().getAsBoolean();
+      ready &= ok;
+      verbose.append(ok ? "[+]" : "[-]").append(e.getKey()).append(ok ? " ok\n" : " failed: not ready\n");
+    }
+    String body = req.params().contains("verbose")
+        ? verbose + (ready ? "readyz check passed\n" : "readyz check failed\n")
+        : (ready ? "ok" : "not ready");
+    req.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "text/plain").end(body);
+  }
+}

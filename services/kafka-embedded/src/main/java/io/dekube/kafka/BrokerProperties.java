@@ -1,0 +1,67 @@
+package io.dekube.kafka;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The broker configuration of a single-node, combined broker+controller KRaft server.
+ *
+ * <p>The defaults are tuned for one node on a small machine and were measured for dekube's
+ * transactional writer loop (see DESIGN.md, "Writer rules"); {@code extra} properties win over
+ * them. Stateless, thread-safe.
+ */
+final class BrokerProperties {
+
+    static final int NODE_ID = 1;
+    static final String BROKER_LISTENER = "PLAINTEXT";
+    static final String CONTROLLER_LISTENER = "CONTROLLER";
+
+    private BrokerProperties() {
+    }
+
+    static Map<String, String> build(String host, int port, int controllerPort, Path dataDir,
+                                     Map<String, String> extra) {
+        Map<String, String> p = new LinkedHashMap<>();
+        // KRaft, one node that is both broker and (static, single-voter) controller
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", Integer.toString(NODE_ID));
+        p.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
+        p.put("controller.listener.names", CONTROLLER_LISTENER);
+        p.put("listeners", BROKER_LISTENER + "://" + host + ":" + port + ","
+                + CONTROLLER_LISTENER + "://" + host + ":" + controllerPort);
+        p.put("advertised.listeners", BROKER_LISTENER + "://" + host + ":" + port);
+        p.put("listener.security.protocol.map",
+                BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("inter.broker.listener.name", BROKER_LISTENER);
+        p.put("log.dirs", dataDir.toAbsolutePath().toString());
+
+        // one node: every internal topic with replication factor 1
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "4");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "4");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("default.replication.factor", "1");
+        p.put("min.insync.replicas", "1");
+
+        // transactions: without this every transaction waits ~20 ms for AddPartitionsToTxn retries
+        p.put("add.partitions.to.txn.retry.backoff.ms", "1");
+        // abort a frozen writer's transaction ~1 s after its transaction.timeout.ms
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+        p.put("transaction.remove.expired.transaction.cleanup.interval.ms", "60000");
+
+        // topics and groups
+        p.put("num.partitions", "1");
+        p.put("auto.create.topics.enable", "false");
+        p.put("group.initial.rebalance.delay.ms", "0");
+
+        // memory: the cleaner's dedupe buffer is 128 MB on heap by default
+        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
+
+        p.putAll(extra);
+        return p;
+    }
+}
