@@ -60,15 +60,15 @@ public final class FieldValidator {
 
   /**
    * Lists the unknown fields of a patch document (merge or strategic merge patch, apply
-   * configuration) without changing it; keys starting with {@code $} (patch directives) and the
-   * contents of {@code $setElementOrder} lists are skipped.
+   * configuration) and removes them from it; keys starting with {@code $} (patch directives)
+   * are kept and not reported. Types are not checked (the patched result is).
    */
   public List<String> unknownPatchFields(Class<?> model, JsonNode patch) {
     if (model == null || !(patch instanceof ObjectNode o)) {
       return List.of();
     }
     Walk walk = new Walk("");
-    walk.pruning = false;
+    walk.directives = true;
     walk.lenientTypes = true;
     walk.object(o, ModelSchema.of(model), "", "", model);
     return walk.unknown;
@@ -78,7 +78,7 @@ public final class FieldValidator {
   private static final class Walk {
     private final String prefix;
     private final List<String> unknown = new ArrayList<>();
-    private boolean pruning = true;
+    private boolean directives;
     private boolean lenientTypes;
 
     Walk(String prefix) {
@@ -120,13 +120,11 @@ public final class FieldValidator {
         String child = path.isEmpty() ? name : path + "." + name;
         Node p = props.get(name);
         if (p == null) {
-          if (!pruning && name.startsWith("$")) {
+          if (directives && name.startsWith("$")) {
             continue;
           }
           unknown.add(child);
-          if (pruning) {
-            it.remove();
-          }
+          it.remove();
           continue;
         }
         value(e.getValue(), p, child, goPath.isEmpty() ? name : goPath + "." + name, bean);

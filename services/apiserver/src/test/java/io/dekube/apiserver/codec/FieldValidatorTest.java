@@ -119,5 +119,7 @@ class FieldValidatorTest {
         + "'containers':[{'name':'web','$patch':'delete','bogus':1}]}},'foo':{}}}");
     assertEquals(List.of("spec.template.spec.containers[0].bogus", "spec.foo"),
         validator.unknownPatchFields(DEPLOYMENT, patch));
+    assertEquals(json("{'spec':{'template':{'spec':{'$setElementOrder/containers':[{'name':'web'}],"
+        + "'containers':[{'name':'web','$patch':'delete'}]}}}}"), patch, "unknown fields dropped, directives kept");
   }
 }
