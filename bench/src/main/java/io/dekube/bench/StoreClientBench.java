@@ -1,0 +1,62 @@
+package io.dekube.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.WriteOptions;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Creates through {@link StoreClient}: {@code clients} independent loops, each sending a create
+ * and the next one when the reply arrives, for a fixed duration. Each loop runs on the Vert.x
+ * context of the calling verticle-less code (an event loop), so nothing here blocks.
+ */
+final class StoreClientBench {
+
+  private StoreClientBench() {
+  }
+
+  static LatencyRecorder.Result run(Vertx vertx, StoreClient client, ResourceType type, String namespace,
+                                    ObjectNode template, int clients, Duration duration) throws Exception {
+    LatencyRecorder rec = new LatencyRecorder();
+    AtomicLong seq = new AtomicLong();
+    long start = System.nanoTime();
+    long end = start + duration.toNanos();
+    Promise<Void> done = Promise.promise();
+    AtomicLong running = new AtomicLong(clients);
+    vertx.runOnContext(v -> {
+      for (int i = 0; i < clients; i++) {
+        loop(client, type, namespace, template, rec, seq, end, () -> {
+          if (running.decrementAndGet() == 0) {
+            done.complete();
+          }
+        });
+      }
+    });
+    done.future().toCompletionStage().toCompletableFuture().get();
+    return rec.result("StoreClient create", clients, (System.nanoTime() - start) / 1e9);
+  }
+
+  private static void loop(StoreClient client, ResourceType type, String namespace, ObjectNode template,
+                           LatencyRecorder rec, AtomicLong seq, long end, Runnable finished) {
+    if (System.nanoTime() >= end) {
+      finished.run();
+      return;
+    }
+    ObjectNode obj = template.deepCopy();
+    Json.metadata(obj).put("name", "bench-" + seq.incrementAndGet());
+    long t0 = System.nanoTime();
+    client.create(type, namespace, obj, WriteOptions.none()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        rec.record(System.nanoTime() - t0);
+      } else {
+        rec.error();
+      }
+      loop(client, type, namespace, template, rec, seq, end, finished);
+    });
+  }
+}

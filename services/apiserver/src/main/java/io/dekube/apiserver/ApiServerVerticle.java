@@ -1,0 +1,102 @@
+package io.dekube.apiserver;
+
+import io.dekube.apiserver.auth.AuthenticationHandler;
+import io.dekube.apiserver.auth.AuthenticatorChain;
+import io.dekube.apiserver.auth.Authenticators;
+import io.dekube.apiserver.discovery.DiscoveryHandler;
+import io.dekube.apiserver.endpoints.HealthEndpoints;
+import io.dekube.apiserver.endpoints.MetricsEndpoint;
+import io.dekube.apiserver.endpoints.VersionEndpoint;
+import io.dekube.apiserver.pki.ClusterPki;
+import io.dekube.apiserver.pki.TlsServerOptions;
+import io.dekube.apiserver.server.StatusFailureHandler;
+import io.dekube.core.model.ResourceRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The apiserver's HTTPS front, wiring only: loads the PKI and credential files (on a worker
+ * thread), builds the router — Status errors, authentication, the 3 MiB body limit, /version,
+ * health, /metrics, discovery, then the REST API — and listens.
+ *
+ * <p>Deploy one instance per process ({@code vertx.deployVerticle(new ApiServerVerticle(config,
+ * registry))}); the PKI directory is created on first start and reused afterwards.
+ */
+public final class ApiServerVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServerVerticle.class);
+
+  private final ApiServerConfig config;
+  private final ResourceRegistry registry;
+  private final HealthEndpoints health = new HealthEndpoints();
+  private volatile boolean stopping;
+  private volatile HttpServer server;
+
+  // TODO(merge writer + informer): take the StoreClient and the informer lookup here,
+  //  ApiServerVerticle(ApiServerConfig, ResourceRegistry, StoreClient, Function<ResourceType, Informer>),
+  //  and add readiness checks "store" and "informer-sync" to `health`.
+  public ApiServerVerticle(ApiServerConfig config, ResourceRegistry registry) {
+    this.config = config;
+    this.registry = registry;
+  }
+
+  /** The port the server listens on (the chosen one when configured with port 0); -1 before start. */
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  /** The health endpoints, for components that add their own checks before start. */
+  public HealthEndpoints health() {
+    return health;
+  }
+
+  @Override
+  public Future<?> start() {
+    health.addReadinessCheck("shutdown", () -> stopping ? "the apiserver is shutting down" : null);
+    return vertx.executeBlocking(this::loadSecurity)
+        .compose(security -> listen(security.pki(), router(security.chain())))
+        .onSuccess(s -> LOG.info("apiserver listening on https://{}:{}", config.host(), s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private record Security(ClusterPki pki, AuthenticatorChain chain) {
+  }
+
+  /** Blocking: PKI files and credential files. */
+  private Security loadSecurity() {
+    ClusterPki pki = ClusterPki.loadOrCreate(config.pkiDirectory(), config.extraSans());
+    return new Security(pki, Authenticators.chain(pki.ca().certificate(), config.tokenAuthFile(), config.basicAuthFile()));
+  }
+
+  private Router router(AuthenticatorChain chain) {
+    Router router = Router.router(vertx);
+    new StatusFailureHandler(config.maxRequestBodyBytes()).install(router);
+    router.route().handler(new AuthenticationHandler(chain));
+    router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxRequestBodyBytes()));
+    new VersionEndpoint().mount(router);
+    health.mount(router);
+    new MetricsEndpoint().mount(router);
+    new DiscoveryHandler(registry, () -> config.host() + ":" + actualPort()).mount(router);
+    // TODO(merge apiserver-rest): new io.dekube.apiserver.rest.RestApi(vertx, registry, storeClient, informers, codecs)
+    //  .mount(router);  -- nothing is mounted until then: resource paths answer 404 Status.
+    // TODO(merge apiserver-semantics): mount io.dekube.apiserver.openapi.OpenApiHandler (/openapi/v2, /openapi/v3).
+    return router;
+  }
+
+  private Future<HttpServer> listen(ClusterPki pki, Router router) {
+    return vertx.createHttpServer(TlsServerOptions.create(pki, config.host(), config.port(), config.http2()))
+        .requestHandler(router)
+        .listen()
+        .onSuccess(s -> server = s);
+  }
+}

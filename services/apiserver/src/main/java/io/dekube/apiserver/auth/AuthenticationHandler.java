@@ -1,0 +1,69 @@
+package io.dekube.apiserver.auth;
+
+import io.dekube.apiserver.server.StatusResponses;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Set;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router's authentication filter: runs the {@link AuthenticatorChain} on every request and
+ * puts the {@link UserInfo} on the context under {@code "user"}. Credentials that no
+ * authenticator accepts get 401 everywhere; a request without credentials is
+ * {@code system:anonymous} on the paths kube-apiserver's {@code system:public-info-viewer} role
+ * opens ({@code /version}, {@code /healthz}, {@code /readyz}, {@code /livez}) and 401 elsewhere.
+ * Until RBAC exists, every authenticated user may do everything. Runs on the event loop; does no
+ * I/O; stateless besides its chain.
+ */
+public final class AuthenticationHandler implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuthenticationHandler.class);
+
+  /** Non-resource paths open to anonymous users, as in kube's system:public-info-viewer. */
+  public static final Set<String> PUBLIC_PATHS = Set.of("/healthz", "/livez", "/readyz", "/version", "/version/");
+
+  private final AuthenticatorChain chain;
+
+  public AuthenticationHandler(AuthenticatorChain chain) {
+    this.chain = chain;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    AuthRequest request = new AuthRequest(ctx.request().getHeader(HttpHeaders.AUTHORIZATION), peerChain(ctx));
+    AuthenticatorChain.Outcome outcome = chain.authenticate(request);
+    if (outcome instanceof AuthenticatorChain.Success success) {
+      ctx.put(UserInfo.CONTEXT_KEY, success.user());
+      ctx.next();
+    } else if (outcome instanceof AuthenticatorChain.NoCredentials && PUBLIC_PATHS.contains(ctx.request().path())) {
+      ctx.put(UserInfo.CONTEXT_KEY, UserInfo.anonymous());
+      ctx.next();
+    } else {
+      if (outcome instanceof AuthenticatorChain.Failure failure) {
+        LOG.debug("unable to authenticate {} {}: {}", ctx.request().method(), ctx.request().path(), failure.reasons());
+      }
+      StatusResponses.send(ctx, StatusResponses.unauthorized());
+    }
+  }
+
+  private static List<X509Certificate> peerChain(RoutingContext ctx) {
+    HttpConnection connection = ctx.request().connection();
+    if (connection == null || !connection.isSsl()) {
+      return List.of();
+    }
+    try {
+      List<Certificate> certs = connection.peerCertificates();
+      return certs == null ? List.of() : certs.stream().filter(X509Certificate.class::isInstance)
+          .map(X509Certificate.class::cast).toList();
+    } catch (SSLPeerUnverifiedException e) {
+      return List.of();
+    }
+  }
+}

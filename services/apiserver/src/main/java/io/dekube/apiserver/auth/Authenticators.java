@@ -1,0 +1,34 @@
+package io.dekube.apiserver.auth;
+
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the apiserver's authenticator chain from its settings: client certificates of the cluster
+ * CA, then the static token file, then the basic-auth file, each when configured. Reading the
+ * files is blocking: call from a worker thread.
+ */
+public final class Authenticators {
+
+  private Authenticators() {
+  }
+
+  /**
+   * @param clientCa      the cluster CA
+   * @param tokenFile     token file, or null
+   * @param basicAuthFile password file, or null
+   */
+  public static AuthenticatorChain chain(X509Certificate clientCa, Path tokenFile, Path basicAuthFile) {
+    List<Authenticator> authenticators = new ArrayList<>();
+    authenticators.add(new X509Authenticator(List.of(clientCa)));
+    if (tokenFile != null) {
+      authenticators.add(TokenFileAuthenticator.load(tokenFile));
+    }
+    if (basicAuthFile != null) {
+      authenticators.add(BasicAuthFileAuthenticator.load(basicAuthFile));
+    }
+    return new AuthenticatorChain(authenticators);
+  }
+}

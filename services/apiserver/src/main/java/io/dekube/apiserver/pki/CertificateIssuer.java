@@ -1,0 +1,142 @@
+package io.dekube.apiserver.pki;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.IPAddress;
+
+/**
+ * Creates the cluster's certificates with bouncycastle: a self-signed CA, serving certificates
+ * with SANs and client certificates whose subject carries the user (CN) and groups (O), as
+ * kube-apiserver's x509 authenticator reads them. RSA 2048 keys and SHA256withRSA signatures,
+ * which every Kubernetes client accepts. Pure CPU work (key generation takes tens of
+ * milliseconds: keep it off an event loop); thread-safe.
+ */
+public final class CertificateIssuer {
+
+  static final String SIGNATURE = "SHA256withRSA";
+  static final Duration CA_VALIDITY = Duration.ofDays(3650);
+  static final Duration LEAF_VALIDITY = Duration.ofDays(365);
+  private static final Duration BACKDATE = Duration.ofMinutes(5);
+
+  private final SecureRandom random = new SecureRandom();
+
+  /** A new self-signed CA valid for ten years. */
+  public CertificateBundle newCa(String commonName) {
+    KeyPair keys = newKeyPair();
+    X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
+    try {
+      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+      X509v3CertificateBuilder b = builder(subject, subject, keys.getPublic(), CA_VALIDITY)
+          .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+          .addExtension(Extension.keyUsage, true,
+              new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+          .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+      return new CertificateBundle(sign(b, keys), keys.getPrivate());
+    } catch (GeneralSecurityException | CertIOException e) {
+      throw new IllegalStateException("cannot create CA certificate", e);
+    }
+  }
+
+  /** A serving certificate signed by {@code ca}, for the given DNS names and IP addresses. */
+  public CertificateBundle newServing(CertificateBundle ca, String commonName, List<String> dnsNames, List<String> ips) {
+    X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
+    GeneralName[] sans = new GeneralName[dnsNames.size() + ips.size()];
+    int i = 0;
+    for (String dns : dnsNames) {
+      sans[i++] = new GeneralName(GeneralName.dNSName, dns);
+    }
+    for (String ip : ips) {
+      sans[i++] = new GeneralName(GeneralName.iPAddress, literalIp(ip));
+    }
+    return leaf(ca, subject, KeyPurposeId.id_kp_serverAuth, new GeneralNames(sans));
+  }
+
+  /** A client certificate signed by {@code ca}: CN = user, one O per group. */
+  public CertificateBundle newClient(CertificateBundle ca, String user, List<String> groups) {
+    X500NameBuilder name = new X500NameBuilder(BCStyle.INSTANCE);
+    for (String group : groups) {
+      name.addRDN(BCStyle.O, group);
+    }
+    name.addRDN(BCStyle.CN, user);
+    return leaf(ca, name.build(), KeyPurposeId.id_kp_clientAuth, null);
+  }
+
+  private CertificateBundle leaf(CertificateBundle ca, X500Name subject, KeyPurposeId purpose, GeneralNames sans) {
+    KeyPair keys = newKeyPair();
+    try {
+      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+      X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
+      X509v3CertificateBuilder b = builder(issuer, subject, keys.getPublic(), LEAF_VALIDITY)
+          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
+          .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.certificate()));
+      if (sans != null) {
+        b.addExtension(Extension.subjectAlternativeName, false, sans);
+      }
+      return new CertificateBundle(sign(b, new KeyPair(ca.certificate().getPublicKey(), ca.key())), keys.getPrivate());
+    } catch (GeneralSecurityException | CertIOException e) {
+      throw new IllegalStateException("cannot create certificate for " + subject, e);
+    }
+  }
+
+  private X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key, Duration validity) {
+    Instant now = Instant.now();
+    BigInteger serial = new BigInteger(127, random).add(BigInteger.ONE);
+    return new JcaX509v3CertificateBuilder(issuer, serial, Date.from(now.minus(BACKDATE)),
+        Date.from(now.plus(validity)), subject, key);
+  }
+
+  private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) throws GeneralSecurityException {
+    try {
+      ContentSigner contentSigner = new JcaContentSignerBuilder(SIGNATURE).build(signer.getPrivate());
+      return new JcaX509CertificateConverter().getCertificate(builder.build(contentSigner));
+    } catch (OperatorCreationException e) {
+      throw new GeneralSecurityException(e);
+    }
+  }
+
+  private KeyPair newKeyPair() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048, random);
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("no RSA key generator", e);
+    }
+  }
+
+  private static String literalIp(String ip) {
+    if (!IPAddress.isValid(ip)) {
+      throw new IllegalArgumentException("not an IP address: " + ip);
+    }
+    return ip;
+  }
+}

@@ -1,0 +1,43 @@
+package io.dekube.apiserver.pki;
+
+import io.dekube.apiserver.auth.ClientCertificateTrust;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.TrustOptions;
+import java.util.List;
+
+/**
+ * HTTPS options of the apiserver: the PKI's serving certificate (PEM), client certificates
+ * requested (not required) with the cluster CA named as acceptable issuer, and h2 + http/1.1
+ * through ALPN when asked. Pure.
+ */
+public final class TlsServerOptions {
+
+  private TlsServerOptions() {
+  }
+
+  /** Server options for {@code host:port} with TLS from {@code pki}. */
+  public static HttpServerOptions create(ClusterPki pki, String host, int port, boolean http2) {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(host)
+        .setPort(port)
+        .setSsl(true)
+        .setKeyCertOptions(new PemKeyCertOptions()
+            .setCertValue(Buffer.buffer(pki.serving().certificatePem() + pki.ca().certificatePem()))
+            .setKeyValue(Buffer.buffer(pki.serving().keyPem())))
+        .setTrustOptions(TrustOptions.wrap(new ClientCertificateTrust(List.of(pki.ca().certificate()))))
+        .setClientAuth(ClientAuth.REQUEST)
+        // kube-apiserver accepts long URLs (selectors) and large headers
+        .setMaxInitialLineLength(64 * 1024)
+        .setMaxHeaderSize(1024 * 1024);
+    if (http2) {
+      options.setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
+    } else {
+      options.setUseAlpn(false);
+    }
+    return options;
+  }
+}

@@ -1,0 +1,159 @@
+package io.dekube.apiserver;
+
+import io.dekube.apiserver.pki.CertificateBundle;
+import io.dekube.apiserver.pki.ClusterPki;
+import io.dekube.core.model.ResourceRegistry;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+
+/**
+ * A real apiserver front on a free port, with a PKI, a token file and a basic-auth file in a temp
+ * directory, and JDK HTTP clients for it.
+ */
+final class ApiServerFixture implements AutoCloseable {
+
+  static final String TOKEN = "s3cr3t-token";
+  static final String PASSWORD = "s3cr3t-password";
+
+  final Path dir;
+  final Vertx vertx;
+  final ApiServerVerticle verticle;
+  final ClusterPki pki;
+  final ApiServerConfig config;
+
+  private ApiServerFixture(Path dir, Vertx vertx, ApiServerVerticle verticle, ClusterPki pki, ApiServerConfig config) {
+    this.dir = dir;
+    this.vertx = vertx;
+    this.verticle = verticle;
+    this.pki = pki;
+    this.config = config;
+  }
+
+  static ApiServerFixture start(boolean http2) throws Exception {
+    Path dir = Files.createTempDirectory("dekube-apiserver-test");
+    Path tokens = Files.writeString(dir.resolve("tokens.csv"), TOKEN + ",token-user,uid-1,\"dev,ops\"\n");
+    Path passwords = Files.writeString(dir.resolve("passwords.csv"), PASSWORD + ",basic-user,uid-2,\"dev\"\n");
+    ApiServerConfig config = ApiServerConfig.defaults().withPort(0).withPkiDirectory(dir.resolve("pki"))
+        .withTokenAuthFile(tokens).withBasicAuthFile(passwords).withHttp2(http2);
+    Vertx vertx = Vertx.vertx();
+    ApiServerVerticle verticle = new ApiServerVerticle(config, ResourceRegistry.builtIn());
+    vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return new ApiServerFixture(dir, vertx, verticle, ClusterPki.loadOrCreate(config.pkiDirectory()), config);
+  }
+
+  int port() {
+    return verticle.actualPort();
+  }
+
+  String server() {
+    return "https://127.0.0.1:" + port();
+  }
+
+  /** A client trusting the cluster CA, presenting {@code clientCert} (or nothing when null). */
+  HttpClient client(CertificateBundle clientCert) throws Exception {
+    return HttpClient.newBuilder().sslContext(sslContext(pki.ca().certificate(), clientCert))
+        .connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  HttpResponse<String> get(HttpClient client, String path, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server() + path)).timeout(Duration.ofSeconds(30)).GET();
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** An SSL context trusting {@code ca} that always presents {@code clientCert}, whatever CAs the server names. */
+  static SSLContext sslContext(X509Certificate ca, CertificateBundle clientCert) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", ca);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    KeyManager[] keyManagers = null;
+    if (clientCert != null) {
+      keyManagers = new KeyManager[] {new ForcedKeyManager(clientCert)};
+    }
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(keyManagers, tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    deleteRecursively(dir);
+  }
+
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  /** Presents one certificate even when the server names other acceptable issuers. */
+  private static final class ForcedKeyManager extends X509ExtendedKeyManager {
+    private final CertificateBundle bundle;
+
+    ForcedKeyManager(CertificateBundle bundle) {
+      this.bundle = bundle;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+      return new String[] {"client"};
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+      return "client";
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+      return "client";
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+      return null;
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+      return null;
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return new X509Certificate[] {bundle.certificate()};
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      return bundle.key();
+    }
+  }
+
+}

@@ -1,0 +1,279 @@
+package io.dekube.apiserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dekube.apiserver.pki.CertificateBundle;
+import io.dekube.apiserver.pki.CertificateIssuer;
+import io.dekube.core.model.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The HTTPS front on a real port: authentication, Status errors, version, health and discovery. */
+class ApiServerIT {
+
+  private static final String AGGREGATED_V2 = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+  private static final String AGGREGATED_V2BETA1 =
+      "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList";
+
+  private static ApiServerFixture server;
+  private static HttpClient admin;
+  private static HttpClient anonymous;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = ApiServerFixture.start(true);
+    admin = server.client(server.pki.adminClientCertificate());
+    anonymous = server.client(null);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void adminCertificateIsAcceptedOverHttp2() throws Exception {
+    HttpResponse<String> r = server.get(admin, "/api");
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals(HttpClient.Version.HTTP_2, r.version());
+  }
+
+  @Test
+  void certificateFromAnotherCaIsUnauthorized() throws Exception {
+    CertificateIssuer issuer = new CertificateIssuer();
+    CertificateBundle otherCa = issuer.newCa("other-ca");
+    CertificateBundle foreign = issuer.newClient(otherCa, "admin", List.of("system:masters"));
+    assertUnauthorized(server.get(server.client(foreign), "/api"));
+  }
+
+  @Test
+  void clientCertificateNamesUserAndGroups() throws Exception {
+    HttpClient jane = server.client(server.pki.issueClientCertificate("jane", List.of("dev")));
+    assertEquals(200, server.get(jane, "/api/v1").statusCode());
+  }
+
+  @Test
+  void bearerTokens() throws Exception {
+    assertEquals(200, server.get(anonymous, "/apis", "Authorization", "Bearer " + ApiServerFixture.TOKEN).statusCode());
+    assertUnauthorized(server.get(anonymous, "/apis", "Authorization", "Bearer wrong"));
+  }
+
+  @Test
+  void basicAuth() throws Exception {
+    assertEquals(200, server.get(anonymous, "/apis", "Authorization", basic("basic-user", ApiServerFixture.PASSWORD))
+        .statusCode());
+    assertUnauthorized(server.get(anonymous, "/apis", "Authorization", basic("basic-user", "wrong")));
+    assertUnauthorized(server.get(anonymous, "/apis", "Authorization", basic("nobody", ApiServerFixture.PASSWORD)));
+  }
+
+  @Test
+  void noCredentialsIsUnauthorizedExceptOnPublicPaths() throws Exception {
+    assertUnauthorized(server.get(anonymous, "/api"));
+    assertUnauthorized(server.get(anonymous, "/metrics"));
+    assertUnauthorized(server.get(anonymous, "/healthz/ping"));
+    assertEquals(200, server.get(anonymous, "/version").statusCode());
+    for (String path : List.of("/healthz", "/readyz", "/livez")) {
+      HttpResponse<String> r = server.get(anonymous, path);
+      assertEquals(200, r.statusCode(), path);
+      assertEquals("ok", r.body());
+    }
+  }
+
+  @Test
+  void badCredentialsAreUnauthorizedEvenOnPublicPaths() throws Exception {
+    assertUnauthorized(server.get(anonymous, "/healthz", "Authorization", "Bearer wrong"));
+  }
+
+  @Test
+  void versionReportsKubernetes132() throws Exception {
+    JsonNode v = json(server.get(anonymous, "/version"));
+    assertEquals("1", v.path("major").asText());
+    assertEquals("32", v.path("minor").asText());
+    assertTrue(v.path("gitVersion").asText().startsWith("v1.32."), v.toString());
+    assertTrue(v.path("platform").asText().contains("/"), v.toString());
+  }
+
+  @Test
+  void verboseHealth() throws Exception {
+    HttpResponse<String> r = server.get(anonymous, "/readyz?verbose");
+    assertEquals(200, r.statusCode());
+    assertTrue(r.body().contains("[+]ping ok"), r.body());
+    assertTrue(r.body().contains("[+]shutdown ok"), r.body());
+    assertTrue(r.body().endsWith("readyz check passed\n"), r.body());
+    assertEquals("ok", server.get(admin, "/livez/ping").body());
+  }
+
+  @Test
+  void metricsArePrometheusText() throws Exception {
+    HttpResponse<String> r = server.get(admin, "/metrics");
+    assertEquals(200, r.statusCode());
+    assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
+  }
+
+  @Test
+  void unknownPathIsNotFoundStatus() throws Exception {
+    HttpResponse<String> r = server.get(admin, "/no/such/path");
+    assertStatus(r, 404, "NotFound");
+    assertEquals("the server could not find the requested resource", json(r).path("message").asText());
+    assertStatus(server.get(admin, "/apis/no.such.group"), 404, "NotFound");
+    assertStatus(server.get(admin, "/apis/apps/v9"), 404, "NotFound");
+    assertStatus(server.get(admin, "/api/v2"), 404, "NotFound");
+  }
+
+  @Test
+  void wrongMethodIsMethodNotAllowedStatus() throws Exception {
+    HttpRequest req = HttpRequest.newBuilder(URI.create(server.server() + "/version"))
+        .method("DELETE", HttpRequest.BodyPublishers.noBody()).build();
+    assertStatus(admin.send(req, HttpResponse.BodyHandlers.ofString()), 405, "MethodNotAllowed");
+  }
+
+  @Test
+  void bodyOver3MiBIsRequestEntityTooLargeStatus() throws Exception {
+    byte[] body = new byte[3 * 1024 * 1024 + 1];
+    HttpRequest req = HttpRequest.newBuilder(URI.create(server.server() + "/api/v1/namespaces"))
+        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    HttpResponse<String> r = admin.send(req, HttpResponse.BodyHandlers.ofString());
+    assertStatus(r, 413, "RequestEntityTooLarge");
+    // the server keeps serving
+    assertEquals(200, server.get(admin, "/api").statusCode());
+  }
+
+  @Test
+  void legacyDiscovery() throws Exception {
+    JsonNode api = json(server.get(admin, "/api"));
+    assertEquals("APIVersions", api.path("kind").asText());
+    assertEquals("v1", api.path("versions").path(0).asText());
+
+    JsonNode v1 = json(server.get(admin, "/api/v1"));
+    assertEquals("APIResourceList", v1.path("kind").asText());
+    JsonNode pods = resource(v1, "pods");
+    assertEquals("pod", pods.path("singularName").asText());
+    assertTrue(pods.path("namespaced").asBoolean());
+    assertEquals("Pod", pods.path("kind").asText());
+    assertEquals(List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"),
+        strings(pods.path("verbs")));
+    assertEquals(List.of("po"), strings(pods.path("shortNames")));
+    assertEquals(List.of("all"), strings(pods.path("categories")));
+    assertEquals(List.of("get", "patch", "update"), strings(resource(v1, "pods/status").path("verbs")));
+    assertEquals(List.of("get"), strings(resource(v1, "pods/log").path("verbs")));
+    assertEquals("Binding", resource(v1, "pods/binding").path("kind").asText());
+
+    JsonNode apps = json(server.get(admin, "/apis/apps/v1"));
+    JsonNode scale = resource(apps, "deployments/scale");
+    assertEquals("autoscaling", scale.path("group").asText());
+    assertEquals("Scale", scale.path("kind").asText());
+
+    JsonNode groups = json(server.get(admin, "/apis"));
+    assertEquals("APIGroupList", groups.path("kind").asText());
+    JsonNode appsGroup = group(groups, "apps");
+    assertEquals("apps/v1", appsGroup.path("preferredVersion").path("groupVersion").asText());
+    assertEquals(List.of("apps/v1", "apps/v1beta2", "apps/v1beta1"), StreamSupport
+        .stream(appsGroup.path("versions").spliterator(), false).map(v -> v.path("groupVersion").asText()).toList());
+    assertEquals("extensions/v1beta1", group(groups, "extensions").path("preferredVersion").path("groupVersion").asText());
+    JsonNode extensions = json(server.get(admin, "/apis/extensions/v1beta1"));
+    assertEquals("Ingress", resource(extensions, "ingresses").path("kind").asText());
+    assertEquals("Deployment", resource(json(server.get(admin, "/apis/apps/v1beta1")), "deployments").path("kind").asText());
+    assertEquals("APIGroup", json(server.get(admin, "/apis/apps")).path("kind").asText());
+  }
+
+  @Test
+  void aggregatedDiscovery() throws Exception {
+    String accept = AGGREGATED_V2 + "," + AGGREGATED_V2BETA1 + ",application/json";
+    HttpResponse<String> apis = server.get(admin, "/apis", "Accept", accept);
+    assertEquals(200, apis.statusCode());
+    assertEquals(AGGREGATED_V2, apis.headers().firstValue("content-type").orElse(""));
+    JsonNode list = Json.MAPPER.readTree(apis.body());
+    assertEquals("APIGroupDiscoveryList", list.path("kind").asText());
+    assertEquals("apidiscovery.k8s.io/v2", list.path("apiVersion").asText());
+    JsonNode apps = item(list, "apps");
+    assertEquals("v1", apps.path("versions").path(0).path("version").asText());
+    JsonNode deployments = discovered(apps.path("versions").path(0), "deployments");
+    assertEquals("Namespaced", deployments.path("scope").asText());
+    assertEquals("Deployment", deployments.path("responseKind").path("kind").asText());
+    assertEquals(List.of("deploy"), strings(deployments.path("shortNames")));
+    JsonNode scale = StreamSupport.stream(deployments.path("subresources").spliterator(), false)
+        .filter(s -> s.path("subresource").asText().equals("scale")).findFirst().orElseThrow();
+    assertEquals("autoscaling", scale.path("responseKind").path("group").asText());
+
+    HttpResponse<String> core = server.get(admin, "/api", "Accept", AGGREGATED_V2BETA1 + ",application/json");
+    assertEquals(AGGREGATED_V2BETA1, core.headers().firstValue("content-type").orElse(""));
+    JsonNode coreList = Json.MAPPER.readTree(core.body());
+    assertEquals(1, coreList.path("items").size());
+    JsonNode nodes = discovered(coreList.path("items").path(0).path("versions").path(0), "nodes");
+    assertEquals("Cluster", nodes.path("scope").asText());
+
+    String etag = apis.headers().firstValue("etag").orElseThrow();
+    assertEquals(304, server.get(admin, "/apis", "Accept", accept, "If-None-Match", etag).statusCode());
+    HttpResponse<String> legacy = server.get(admin, "/apis", "Accept", "application/json");
+    assertEquals("application/json", legacy.headers().firstValue("content-type").orElse(""));
+  }
+
+  private static void assertUnauthorized(HttpResponse<String> r) throws Exception {
+    assertStatus(r, 401, "Unauthorized");
+    assertEquals("Unauthorized", json(r).path("message").asText());
+  }
+
+  private static void assertStatus(HttpResponse<String> r, int code, String reason) throws Exception {
+    assertEquals(code, r.statusCode(), r.body());
+    JsonNode status = json(r);
+    assertEquals("Status", status.path("kind").asText(), r.body());
+    assertEquals("v1", status.path("apiVersion").asText());
+    assertEquals("Failure", status.path("status").asText());
+    assertEquals(reason, status.path("reason").asText());
+    assertEquals(code, status.path("code").asInt());
+    assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/json"));
+  }
+
+  private static JsonNode json(HttpResponse<String> r) throws Exception {
+    return Json.MAPPER.readTree(r.body());
+  }
+
+  private static JsonNode resource(JsonNode list, String name) {
+    return StreamSupport.stream(list.path("resources").spliterator(), false)
+        .filter(r -> r.path("name").asText().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + name + " in " + list));
+  }
+
+  private static JsonNode group(JsonNode list, String name) {
+    return StreamSupport.stream(list.path("groups").spliterator(), false)
+        .filter(g -> g.path("name").asText().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no group " + name));
+  }
+
+  private static JsonNode item(JsonNode list, String name) {
+    return StreamSupport.stream(list.path("items").spliterator(), false)
+        .filter(g -> g.path("metadata").path("name").asText().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no group " + name));
+  }
+
+  private static JsonNode discovered(JsonNode version, String resource) {
+    return StreamSupport.stream(version.path("resources").spliterator(), false)
+        .filter(r -> r.path("resource").asText().equals(resource)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + resource));
+  }
+
+  private static List<String> strings(JsonNode array) {
+    assertFalse(array.isMissingNode());
+    return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+  }
+
+  private static String basic(String user, String password) {
+    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+}
