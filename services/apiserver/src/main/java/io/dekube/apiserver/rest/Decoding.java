@@ -67,14 +67,15 @@ final class Decoding {
       throw StatusException.badRequest("the API version in the data (" + bodyVersion
           + ") does not match the expected API version (" + apiVersion + ")");
     }
-    ObjectNode copy = obj.deepCopy();
-    obj.removeAll();
-    obj.put("apiVersion", apiVersion).put("kind", kind);
-    copy.fields().forEachRemaining(e -> {
-      if (!e.getKey().equals("apiVersion") && !e.getKey().equals("kind")) {
-        obj.set(e.getKey(), e.getValue());
-      }
-    });
+    if (bodyVersion.isEmpty() || bodyKind.isEmpty()) {
+      ObjectNode rest = Json.object();
+      rest.setAll(obj);
+      rest.remove("apiVersion");
+      rest.remove("kind");
+      obj.removeAll();
+      obj.put("apiVersion", apiVersion).put("kind", kind);
+      obj.setAll(rest);
+    }
   }
 
   /** Sets the namespace of a create from the URL, or checks it (kube's message), or clears it for cluster scope. */
