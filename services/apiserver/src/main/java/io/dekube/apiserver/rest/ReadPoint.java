@@ -11,7 +11,7 @@ import io.vertx.core.Vertx;
 /**
  * When a read may be served from the watch cache, following kube-apiserver 1.32's consistent
  * reads: no resourceVersion waits until the cache holds everything the store held at the time
- * of the request; {@code 0} serves the cache as it is; {@code N} waits (at most 3 seconds, then
+ * of the request; {@code 0} serves the cache as it is (once it has replayed the store); {@code N} waits (at most 3 seconds, then
  * 504 {@code Too large resource version}) until the cache is at least at N. Thread-safe.
  */
 final class ReadPoint {
@@ -31,11 +31,15 @@ final class ReadPoint {
       return cache.waitForCurrent();
     }
     long rv = ListOptions.parseResourceVersion(resourceVersion);
-    return rv == 0 ? Future.succeededFuture() : atLeast(cache, rv);
+    return rv == 0 ? cache.start() : atLeast(cache, rv);
   }
 
   /** Completes once the cache reached {@code rv}, or fails with 504 after {@link #TOO_LARGE_WAIT_MS}. */
   Future<Void> atLeast(ObjectCache cache, long rv) {
+    return cache.start().compose(v -> reached(cache, rv));
+  }
+
+  private Future<Void> reached(ObjectCache cache, long rv) {
     if (cache.resourceVersion() >= rv) {
       return Future.succeededFuture();
     }

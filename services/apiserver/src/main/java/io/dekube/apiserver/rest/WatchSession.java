@@ -75,7 +75,7 @@ final class WatchSession {
     if (Boolean.TRUE.equals(o.sendInitialEvents()) || rv <= 0 && !Boolean.FALSE.equals(o.sendInitialEvents())) {
       from = readPoint.ready(cache, o.resourceVersion()).map(v -> initialState());
     } else if (rv <= 0) {
-      from = Future.succeededFuture(Math.max(cache.resourceVersion(), 0));
+      from = cache.start().map(v -> Math.max(cache.resourceVersion(), 0));
     } else {
       from = readPoint.atLeast(cache, rv).map(v -> seedAt(rv));
     }

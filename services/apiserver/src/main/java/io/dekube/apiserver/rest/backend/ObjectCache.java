@@ -25,6 +25,9 @@ public interface ObjectCache {
   record Snapshot(long resourceVersion, List<ObjectNode> items) {
   }
 
+  /** Starts the cache if needed; completes once it has replayed the store (idempotent). */
+  Future<Void> start();
+
   /** Completes once the cache reflects everything the store held when called (a consistent read). */
   Future<Void> waitForCurrent();
 

@@ -217,6 +217,11 @@ public final class MemoryBackend implements ObjectStore {
     }
 
     @Override
+    public Future<Void> start() {
+      return Future.succeededFuture();
+    }
+
+    @Override
     public Future<Void> waitForCurrent() {
       return Future.succeededFuture();
     }
