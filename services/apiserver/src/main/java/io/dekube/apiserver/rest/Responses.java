@@ -96,7 +96,7 @@ final class Responses {
       e = se;
     } else {
       LOG.warn("{} {} failed", ctx.request().method(), ctx.request().path(), t);
-      e = StatusException.internal(t == null ? "unknown error" : String.valueOf(t.getMessage()));
+      e = StatusException.internal("Internal error occurred: " + (t == null ? "unknown error" : t.getMessage()));
     }
     send(ctx, e.code(), e.toStatus(), pretty, false);
   }

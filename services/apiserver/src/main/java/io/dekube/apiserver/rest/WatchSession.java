@@ -70,6 +70,8 @@ final class WatchSession {
 
   /** Starts streaming; failures before the stream starts are answered as a Status. */
   void start() {
+    res.closeHandler(v -> stop());
+    res.exceptionHandler(e -> stop());
     long rv = o.rv();
     Future<Long> from;
     if (Boolean.TRUE.equals(o.sendInitialEvents()) || rv <= 0 && !Boolean.FALSE.equals(o.sendInitialEvents())) {
@@ -148,8 +150,6 @@ final class WatchSession {
     }
     res.setChunked(true).setStatusCode(200).putHeader("Content-Type", "application/json")
         .putHeader("Cache-Control", "no-cache, private");
-    res.closeHandler(v -> stop());
-    res.exceptionHandler(e -> stop());
     res.writeHead();
   }
 
