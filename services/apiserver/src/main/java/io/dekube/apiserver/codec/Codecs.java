@@ -11,8 +11,8 @@ package io.dekube.apiserver.codec;
  */
 public record Codecs(BodyDecoder decoder, FieldValidator fields, VersionConverter versions) {
 
-  /** JSON and YAML bodies, no protobuf, no legacy versions. */
-  public static Codecs defaults() {
+  /** JSON and YAML bodies only, no protobuf, no legacy versions. */
+  public static Codecs jsonOnly() {
     return new Codecs(new BodyDecoder(null), new FieldValidator(), VersionConverter.NONE);
   }
 

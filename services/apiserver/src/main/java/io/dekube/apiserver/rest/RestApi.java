@@ -36,14 +36,21 @@ public final class RestApi {
   private WatchConfig watchConfig = WatchConfig.DEFAULT;
 
   /**
+   * The REST API over any backend (tests: an in-memory store and caches).
+   *
    * @param vertx    the Vert.x instance (timers)
    * @param registry the served resources
-   * @param store    writes (the StoreClient)
-   * @param caches   the watch cache of each resource (shared informers)
+   * @param store    writes
+   * @param caches   the watch cache of each resource; called per request, so return the same cache each time
    * @param codecs   body decoding, field validation, legacy versions
    */
-  public RestApi(Vertx vertx, ResourceRegistry registry, ObjectStore store, Function<ResourceType, ObjectCache> caches,
-                 Codecs codecs) {
+  public static RestApi over(Vertx vertx, ResourceRegistry registry, ObjectStore store,
+                             Function<ResourceType, ObjectCache> caches, Codecs codecs) {
+    return new RestApi(vertx, registry, store, caches, codecs);
+  }
+
+  private RestApi(Vertx vertx, ResourceRegistry registry, ObjectStore store, Function<ResourceType, ObjectCache> caches,
+                  Codecs codecs) {
     this.vertx = vertx;
     this.resolver = new Resolver(registry, codecs);
     this.caches = caches;

@@ -29,7 +29,7 @@ abstract class RestApiTestBase {
     vertx = Vertx.vertx();
     backend = new MemoryBackend(windowCapacity());
     Router router = Router.router(vertx);
-    new RestApi(vertx, registry, backend, backend::cache, Codecs.defaults())
+    RestApi.over(vertx, registry, backend, backend::cache, Codecs.jsonOnly())
         .withWatchConfig(new WatchConfig(300, 60, 1000)).mount(router);
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
