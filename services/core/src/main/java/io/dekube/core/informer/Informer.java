@@ -1,0 +1,386 @@
+package io.dekube.core.informer;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.ObjectKey;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import io.vertx.core.Closeable;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A cache of one resource, kept current from its store topic: replaying the topic is the LIST,
+ * tailing it is the WATCH. Every object carries {@code metadata.resourceVersion} = the offset of
+ * the record it came from. Get one per resource and Vert.x instance with {@link #shared}.
+ *
+ * <p>Threading. A dedicated consumer thread ({@link StoreTail}) reads the topic
+ * ({@code read_committed}, from offset 0) and hands decoded batches to the informer's own
+ * event-loop context. Only that context changes state: it applies a whole batch to the cache
+ * under a write lock, appends to the watch window, releases waiters and hands the events to each
+ * handler's context. Reads ({@link #get}, {@link #list}, {@link #byIndex}, {@link #snapshot}) may
+ * come from any thread and see the cache between two batches, never in the middle of one; they
+ * take a read lock for as long as a map lookup or a copy of the values takes. Futures returned here
+ * complete on the caller's context. Objects returned are the cached instances: treat them as
+ * immutable.
+ */
+public final class Informer {
+
+  /**
+   * A consistent view: the objects and the resource version they are current at.
+   *
+   * @param resourceVersion the last offset reflected (-1 before any record), the list RV to watch from
+   * @param items           the objects
+   */
+  public record Snapshot(long resourceVersion, List<ObjectNode> items) {
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(Informer.class);
+
+  private final Vertx vertx;
+  private final ResourceType type;
+  private final ContextInternal context;
+  private final InformerStore store = new InformerStore();
+  private final EventWindow window;
+  private final StoreTail tail;
+  private final Promise<Void> synced;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Runnable onClose;
+  private final Closeable closeHook = completion -> close().onComplete(completion);
+  private volatile boolean isSynced;
+  // informer context only
+  private final List<Registration> registrations = new ArrayList<>();
+  private final TreeMap<Long, List<Promise<Void>>> waiters = new TreeMap<>();
+  private long syncTarget = -1;
+  private long startNanos;
+
+  Informer(Vertx vertx, String bootstrapServers, ResourceType type, InformerOptions options, Runnable onClose) {
+    this.vertx = vertx;
+    this.type = type;
+    this.onClose = onClose;
+    this.context = ((VertxInternal) vertx).createEventLoopContext();
+    this.synced = context.promise();
+    this.window = new EventWindow(options.windowCapacity(), -1);
+    this.tail = new StoreTail(type.resourceName(), type.storeTopic(), consumerConfig(bootstrapServers, options),
+        options.pollTimeout(), context, new StoreTail.Sink() {
+          @Override
+          public void onEnd(long end) {
+            onStartEnd(end);
+          }
+
+          @Override
+          public void onBatch(List<StoreRecord> records, long position) {
+            apply(records, position);
+          }
+        });
+    ((VertxInternal) vertx).addCloseHook(closeHook);
+  }
+
+  /**
+   * The informer of a resource shared by every caller on this Vert.x instance (created on first
+   * use, not started). Thread-safe.
+   */
+  public static Informer shared(Vertx vertx, String bootstrapServers, ResourceType type) {
+    return SharedInformers.of(vertx).informer(bootstrapServers, type);
+  }
+
+  /** A new informer of its own (not shared), e.g. with a different window; close it when done. */
+  public static Informer create(Vertx vertx, String bootstrapServers, ResourceType type, InformerOptions options) {
+    return new Informer(vertx, bootstrapServers, type, options, () -> { });
+  }
+
+  private static Map<String, Object> consumerConfig(String bootstrapServers, InformerOptions options) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    c.putAll(options.consumerConfig());
+    return c;
+  }
+
+  /** The resource this informer caches. */
+  public ResourceType type() {
+    return type;
+  }
+
+  /**
+   * Starts consuming (first call) and completes once the topic is replayed up to the end offset
+   * found at start. Idempotent: every call returns the same outcome.
+   */
+  public Future<Void> start() {
+    if (closed.get()) {
+      return Future.failedFuture(new IllegalStateException("informer " + type.resourceName() + " is closed"));
+    }
+    if (started.compareAndSet(false, true)) {
+      startNanos = System.nanoTime();
+      tail.start();
+    }
+    return onCaller(synced.future());
+  }
+
+  /** Whether the initial replay is done. */
+  public boolean synced() {
+    return isSynced;
+  }
+
+  /** The cached object, or null. */
+  public ObjectNode get(ObjectKey key) {
+    return store.get(key);
+  }
+
+  /** The cached object, or null ({@code namespace} "" for cluster-scoped). */
+  public ObjectNode get(String namespace, String name) {
+    return store.get(new ObjectKey(namespace, name));
+  }
+
+  /** Every cached object. */
+  public List<ObjectNode> list() {
+    return store.list(o -> true);
+  }
+
+  /** The objects of a namespace ("" = all namespaces), through the namespace index. */
+  public List<ObjectNode> list(String namespace) {
+    return namespace == null || namespace.isEmpty() ? list() : byIndex(Indexers.NAMESPACE, namespace);
+  }
+
+  /** The cached objects a filter accepts. */
+  public List<ObjectNode> list(Predicate<ObjectNode> filter) {
+    return store.list(filter);
+  }
+
+  /** The objects a filter accepts and the resource version they are current at, read together. */
+  public Snapshot snapshot(Predicate<ObjectNode> filter) {
+    return store.snapshot(filter);
+  }
+
+  /** Every object and the resource version they are current at, read together. */
+  public Snapshot snapshot() {
+    return store.snapshot(o -> true);
+  }
+
+  /**
+   * The objects an index maps a value to. Built in: {@code namespace} and {@code spec.nodeName};
+   * {@code label:<key>} indexes are added on first use; others must be added with {@link #addIndex}.
+   *
+   * @throws IllegalArgumentException for an unknown index
+   */
+  public List<ObjectNode> byIndex(String index, String value) {
+    List<ObjectNode> found = store.byIndex(index, value);
+    if (found != null) {
+      return found;
+    }
+    if (index.startsWith(Indexers.LABEL_PREFIX)) {
+      store.addIndex(index, Indexers.label(index.substring(Indexers.LABEL_PREFIX.length())));
+      return store.byIndex(index, value);
+    }
+    throw new IllegalArgumentException("informer " + type.resourceName() + " has no index " + index);
+  }
+
+  /** Adds (or replaces) an index, filled at once from the cached objects. Any thread; blocks writes meanwhile. */
+  public void addIndex(String name, Function<ObjectNode, Collection<String>> fn) {
+    store.addIndex(name, fn);
+  }
+
+  /** The last offset reflected in the cache (-1 before any): the store's current RV as this informer sees it. */
+  public long resourceVersion() {
+    return store.position() - 1;
+  }
+
+  /** The number of cached objects. */
+  public int size() {
+    return store.size();
+  }
+
+  /**
+   * A consistent read: asks the broker for the store topic's end offset (on the consumer thread)
+   * and completes once the cache has applied everything before it. Starts the informer if needed.
+   */
+  public Future<Void> waitForCurrent() {
+    return start().compose(v -> Future.fromCompletionStage(tail.endOffset(), context))
+        .recover(e -> Future.failedFuture(e instanceof StatusException ? e
+            : StatusException.timeout("cannot read the end of " + type.storeTopic() + ": " + e.getMessage())))
+        .compose(end -> waitForPosition(end));
+  }
+
+  /** Completes once the cache reflects resource version {@code rv} (every record up to offset rv). */
+  public Future<Void> waitFor(long rv) {
+    return start().compose(v -> waitForPosition(rv + 1));
+  }
+
+  private Future<Void> waitForPosition(long position) {
+    Promise<Void> p = callerContext().promise();
+    context.runOnContext(v -> {
+      if (closed.get()) {
+        p.tryFail(new IllegalStateException("informer " + type.resourceName() + " is closed"));
+      } else if (store.position() >= position) {
+        p.tryComplete();
+      } else {
+        waiters.computeIfAbsent(position, k -> new ArrayList<>()).add(p);
+      }
+    });
+    return p.future();
+  }
+
+  /**
+   * Adds a handler; its events run on the caller's Vert.x context (a new event-loop context when
+   * called off Vert.x). It first gets {@code onAdd} for every object cached at that point, then
+   * every change. Any thread.
+   */
+  public HandlerRegistration addHandler(InformerHandler h) {
+    Registration reg = new Registration(type.resourceName(), callerContext(), c -> dispatch(h, c), Long.MIN_VALUE,
+        this::unregister);
+    context.runOnContext(v -> {
+      List<InformerStore.Change> current = store.list(o -> true).stream().map(o -> new InformerStore.Change(
+          new InformerEvent(InformerEvent.Type.ADDED, o, rvOf(o)), null)).toList();
+      reg.deliver(current);
+      registrations.add(reg);
+    });
+    return reg;
+  }
+
+  /**
+   * A watch: every event after {@code afterRv} (the recent ones from the {@link EventWindow}, then
+   * live ones) on the caller's context. Fails with 410 Expired when {@code afterRv} is older than the
+   * window. Waits for the initial sync first.
+   */
+  public Future<HandlerRegistration> watch(long afterRv, Handler<InformerEvent> handler) {
+    ContextInternal caller = callerContext();
+    Promise<HandlerRegistration> p = caller.promise();
+    start().onComplete(ar -> context.runOnContext(v -> {
+      if (ar.failed()) {
+        p.tryFail(ar.cause());
+        return;
+      }
+      try {
+        List<InformerStore.Change> backlog = window.since(afterRv).stream()
+            .map(e -> new InformerStore.Change(e, null)).toList();
+        Registration reg = new Registration(type.resourceName(), caller, c -> handler.handle(c.event()), afterRv,
+            this::unregister);
+        reg.deliver(backlog);
+        registrations.add(reg);
+        p.tryComplete(reg);
+      } catch (StatusException e) {
+        p.tryFail(e);
+      }
+    }));
+    return p.future();
+  }
+
+  /** The window of recent events watches are served from (empty until synced). */
+  public EventWindow window() {
+    return window;
+  }
+
+  /** Stops consuming and fails pending waits. Idempotent; any thread. */
+  public Future<Void> close() {
+    if (!closed.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    onClose.run();
+    ((VertxInternal) vertx).removeCloseHook(closeHook);
+    Promise<Void> p = callerContext().promise();
+    boolean running = !started.compareAndSet(false, true); // a later start() sees closed and fails
+    (running ? tail.stop() : CompletableFuture.<Void>completedFuture(null)).whenComplete((v, e) -> context.runOnContext(x -> {
+      IllegalStateException gone = new IllegalStateException("informer " + type.resourceName() + " is closed");
+      synced.tryFail(gone);
+      waiters.values().forEach(l -> l.forEach(w -> w.tryFail(gone)));
+      waiters.clear();
+      registrations.clear();
+      p.tryComplete();
+    }));
+    return p.future();
+  }
+
+  private void onStartEnd(long end) {
+    syncTarget = end;
+    LOG.debug("informer {}: replaying {} up to offset {}", type.resourceName(), type.storeTopic(), end);
+    checkSynced();
+  }
+
+  private void apply(List<StoreRecord> records, long position) {
+    List<InformerStore.Change> changes = store.apply(records, position);
+    if (synced()) {
+      changes.forEach(c -> window.append(c.event()));
+    }
+    for (Registration reg : registrations) {
+      reg.deliver(changes);
+    }
+    checkSynced();
+    releaseWaiters(store.position());
+  }
+
+  private void checkSynced() {
+    long position = store.position();
+    if (syncTarget >= 0 && position >= syncTarget && !isSynced && !closed.get()) {
+      window.reset(position - 1);
+      isSynced = true;
+      synced.tryComplete();
+      LOG.info("informer {}: synced {} objects at rv {} in {} ms", type.resourceName(), store.size(),
+          position - 1, (System.nanoTime() - startNanos) / 1_000_000);
+    }
+  }
+
+  private void releaseWaiters(long position) {
+    var ready = waiters.headMap(position, true);
+    ready.values().forEach(l -> l.forEach(Promise::tryComplete));
+    ready.clear();
+  }
+
+  private void unregister(Registration reg) {
+    context.runOnContext(v -> registrations.remove(reg));
+  }
+
+  private static void dispatch(InformerHandler h, InformerStore.Change c) {
+    InformerEvent e = c.event();
+    switch (e.type()) {
+      case ADDED -> h.onAdd(e.object());
+      case MODIFIED -> h.onUpdate(c.old(), e.object());
+      case DELETED -> h.onDelete(e.object(), e.rv());
+      default -> throw new IllegalStateException(e.type().name());
+    }
+  }
+
+  private static long rvOf(ObjectNode o) {
+    return Long.parseLong(o.path("metadata").path("resourceVersion").asText("-1"));
+  }
+
+  private <T> Future<T> onCaller(Future<T> f) {
+    Promise<T> p = callerContext().promise();
+    f.onComplete(p);
+    return p.future();
+  }
+
+  private ContextInternal callerContext() {
+    return ((VertxInternal) vertx).getOrCreateContext();
+  }
+
+  /** The informer's own context, where its state changes (for tests and diagnostics). */
+  Context context() {
+    return context;
+  }
+}

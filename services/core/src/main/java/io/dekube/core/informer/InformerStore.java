@@ -1,0 +1,123 @@
+package io.dekube.core.informer;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ObjectKey;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The cache of an informer: objects by key, their indexes and the applied position. One writer
+ * (the informer's context) applies whole batches under the write lock, so a reader on any thread
+ * sees the state between two batches, never half of one.
+ */
+final class InformerStore {
+
+  /** A change applied: the event and the object it replaced (null for ADDED). */
+  record Change(InformerEvent event, ObjectNode old) {
+  }
+
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final Map<ObjectKey, ObjectNode> objects = new HashMap<>();
+  private final Map<String, ObjectIndex> indexes = new HashMap<>();
+  private long position;
+
+  InformerStore() {
+    indexes.put(Indexers.NAMESPACE, new ObjectIndex(Indexers.NAMESPACE, Indexers.namespace()));
+    indexes.put(Indexers.NODE_NAME, new ObjectIndex(Indexers.NODE_NAME, Indexers.field(Indexers.NODE_NAME)));
+  }
+
+  /** Applies records in offset order and moves the position; returns the changes. Informer context only. */
+  List<Change> apply(List<StoreRecord> records, long newPosition) {
+    List<Change> changes = new ArrayList<>(records.size());
+    lock.writeLock().lock();
+    try {
+      for (StoreRecord r : records) {
+        Change c = applyOne(r);
+        if (c != null) {
+          changes.add(c);
+        }
+      }
+      position = Math.max(position, newPosition);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    return changes;
+  }
+
+  private Change applyOne(StoreRecord r) {
+    ObjectNode old = r.value() == null ? objects.remove(r.key()) : objects.put(r.key(), r.value());
+    if (r.value() == null && old == null) {
+      return null; // a tombstone whose object was compacted away before we read it
+    }
+    indexes.values().forEach(i -> i.update(r.key(), old, r.value()));
+    if (r.value() != null) {
+      InformerEvent.Type type = old == null ? InformerEvent.Type.ADDED : InformerEvent.Type.MODIFIED;
+      return new Change(new InformerEvent(type, r.value(), r.offset()), old);
+    }
+    ObjectNode last = old.deepCopy();
+    Json.metadata(last).put("resourceVersion", Long.toString(r.offset()));
+    return new Change(new InformerEvent(InformerEvent.Type.DELETED, last, r.offset()), old);
+  }
+
+  ObjectNode get(ObjectKey key) {
+    return read(() -> objects.get(key));
+  }
+
+  List<ObjectNode> list(Predicate<ObjectNode> filter) {
+    return read(() -> objects.values().stream().filter(filter).toList());
+  }
+
+  /** The objects under an index value, or null when there is no such index. */
+  List<ObjectNode> byIndex(String name, String value) {
+    return read(() -> {
+      ObjectIndex index = indexes.get(name);
+      return index == null ? null : index.get(value).stream().map(objects::get).toList();
+    });
+  }
+
+  /** Adds (or replaces) an index and fills it from the current objects. Any thread. */
+  void addIndex(String name, Function<ObjectNode, Collection<String>> fn) {
+    lock.writeLock().lock();
+    try {
+      ObjectIndex index = new ObjectIndex(name, fn);
+      objects.forEach((k, o) -> index.update(k, null, o));
+      indexes.put(name, index);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  boolean hasIndex(String name) {
+    return read(() -> indexes.containsKey(name));
+  }
+
+  /** The next offset to apply (every record below it is reflected). */
+  long position() {
+    return read(() -> position);
+  }
+
+  Informer.Snapshot snapshot(Predicate<ObjectNode> filter) {
+    return read(() -> new Informer.Snapshot(position - 1, objects.values().stream().filter(filter).toList()));
+  }
+
+  int size() {
+    return read(objects::size);
+  }
+
+  private <T> T read(Supplier<T> s) {
+    lock.readLock().lock();
+    try {
+      return s.get();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+}

@@ -1,0 +1,300 @@
+package io.dekube.core.informer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ObjectKey;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Context;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer side of an informer: a {@code read_committed} KafkaConsumer assigned to the single
+ * partition of a store topic, on a dedicated thread (never an event loop). It announces the end
+ * offset found at start, then decodes each poll into {@link StoreRecord}s and hands the batch with
+ * the new position to the informer's context. At most {@value #MAX_IN_FLIGHT} batches wait there,
+ * so a slow context slows the consumer instead of filling the heap. End-offset requests
+ * ({@link #endOffset()}) wake the poll and are answered from this thread. After a consumer failure
+ * it reconnects and resumes at the last position handed over.
+ */
+final class StoreTail implements Runnable {
+
+  /** Where decoded batches go; both methods run on the informer's context. */
+  interface Sink {
+    /** The end offset (last stable offset) at start, before the first batch. */
+    void onEnd(long end);
+
+    /** Records in offset order and the consumer position after them. */
+    void onBatch(List<StoreRecord> records, long position);
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(StoreTail.class);
+  private static final AtomicInteger THREADS = new AtomicInteger();
+  private static final int MAX_IN_FLIGHT = 4;
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  private static final long RETRY_MS = 1000;
+
+  private final String resource;
+  private final TopicPartition partition;
+  private final Map<String, Object> config;
+  private final Duration pollTimeout;
+  private final Context context;
+  private final Sink sink;
+  private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+  private final Queue<CompletableFuture<Long>> endRequests = new ConcurrentLinkedQueue<>();
+  private final CountDownLatch stopSignal = new CountDownLatch(1);
+  private final CompletableFuture<Void> done = new CompletableFuture<>();
+  private final AtomicLong lag;
+  private final Counter badRecords;
+  private volatile boolean running = true;
+  private volatile KafkaConsumer<String, byte[]> consumer;
+  // consumer thread only
+  private long sentPosition = -1;
+  private boolean endAnnounced;
+
+  StoreTail(String resource, String topic, Map<String, Object> config, Duration pollTimeout, Context context,
+            Sink sink) {
+    this.resource = resource;
+    this.partition = new TopicPartition(topic, 0);
+    this.config = config;
+    this.pollTimeout = pollTimeout;
+    this.context = context;
+    this.sink = sink;
+    this.lag = InformerMetrics.lag(resource);
+    this.badRecords = InformerMetrics.badRecords(resource);
+  }
+
+  /** Starts the consumer thread. */
+  void start() {
+    Thread t = new Thread(this, "dekube-informer-" + resource + "-" + THREADS.incrementAndGet());
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Asks the broker for the partition's end offset (last stable offset) from the consumer thread. */
+  CompletableFuture<Long> endOffset() {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    endRequests.add(f);
+    if (!running) {
+      failEndRequests();
+    }
+    wakeup();
+    return f;
+  }
+
+  /** Stops the thread; completes once the consumer is closed. Idempotent, any thread. */
+  CompletableFuture<Void> stop() {
+    running = false;
+    stopSignal.countDown();
+    wakeup();
+    return done;
+  }
+
+  private void wakeup() {
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (running) {
+        try {
+          tail();
+        } catch (WakeupException e) {
+          // stopping, or a wake-up that landed outside poll: the loop decides
+        } catch (RuntimeException e) {
+          if (running) {
+            LOG.warn("informer {}: consumer failed at offset {}, reconnecting in {} ms: {}", resource,
+                Math.max(sentPosition, 0), RETRY_MS, e.toString());
+            failEndRequests();
+            await(RETRY_MS);
+          }
+        }
+      }
+    } finally {
+      failEndRequests();
+      done.complete(null);
+    }
+  }
+
+  private void tail() {
+    KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config);
+    consumer = c;
+    try {
+      c.assign(List.of(partition));
+      c.seek(partition, Math.max(sentPosition, 0));
+      if (!endAnnounced) {
+        long end = endOffsetOf(c);
+        lag.set(end);
+        endAnnounced = post(() -> sink.onEnd(end));
+      }
+      while (running) {
+        pollOnce(c);
+      }
+    } finally {
+      consumer = null;
+      c.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+    }
+  }
+
+  private void pollOnce(KafkaConsumer<String, byte[]> c) {
+    serveEndRequests(c);
+    ConsumerRecords<String, byte[]> polled;
+    try {
+      polled = c.poll(pollTimeout);
+    } catch (WakeupException e) {
+      return;
+    }
+    List<StoreRecord> records = new ArrayList<>(polled.count());
+    for (ConsumerRecord<String, byte[]> r : polled.records(partition)) {
+      StoreRecord decoded = decode(r);
+      if (decoded != null) {
+        records.add(decoded);
+      }
+    }
+    long position = positionOf(c);
+    c.currentLag(partition).ifPresent(lag::set);
+    if (!records.isEmpty() || position != sentPosition) {
+      if (post(() -> sink.onBatch(records, position))) {
+        sentPosition = position;
+      }
+    }
+  }
+
+  private void serveEndRequests(KafkaConsumer<String, byte[]> c) {
+    if (endRequests.isEmpty()) {
+      return;
+    }
+    List<CompletableFuture<Long>> waiting = new ArrayList<>();
+    for (CompletableFuture<Long> f; (f = endRequests.poll()) != null; ) {
+      waiting.add(f);
+    }
+    try {
+      long end = endOffsetOf(c);
+      waiting.forEach(f -> f.complete(end));
+    } catch (RuntimeException e) {
+      waiting.forEach(f -> f.completeExceptionally(e));
+      throw e;
+    }
+  }
+
+  private long endOffsetOf(KafkaConsumer<String, byte[]> c) {
+    while (true) {
+      try {
+        return c.endOffsets(List.of(partition)).get(partition);
+      } catch (WakeupException e) {
+        if (!running) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private long positionOf(KafkaConsumer<String, byte[]> c) {
+    while (true) {
+      try {
+        return c.position(partition);
+      } catch (WakeupException e) {
+        if (!running) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** The record as the cache holds it, or null (counted and logged) when it is not a valid store value. */
+  private StoreRecord decode(ConsumerRecord<String, byte[]> r) {
+    ObjectKey key;
+    try {
+      key = ObjectKey.parse(r.key() == null ? "" : r.key());
+    } catch (IllegalArgumentException e) {
+      return bad(r, "key is not <namespace>/<name>");
+    }
+    if (r.value() == null) {
+      return new StoreRecord(key, null, r.offset());
+    }
+    JsonNode value;
+    try {
+      value = Json.MAPPER.readTree(r.value());
+    } catch (IOException e) {
+      return bad(r, "value is not JSON: " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+    }
+    if (!(value instanceof ObjectNode object)) {
+      return bad(r, "value is not a JSON object");
+    }
+    if (object.path("metadata").path("name").asText("").isEmpty()) {
+      return bad(r, "value has no metadata.name");
+    }
+    if (!ObjectKey.of(object).equals(key)) {
+      return bad(r, "key does not match metadata (" + ObjectKey.of(object) + ")");
+    }
+    Json.metadata(object).put("resourceVersion", Long.toString(r.offset()));
+    return new StoreRecord(key, object, r.offset());
+  }
+
+  private StoreRecord bad(ConsumerRecord<String, byte[]> r, String why) {
+    badRecords.increment();
+    LOG.warn("informer {}: skipping bad store record {}@{} key {}: {}", resource, r.topic(), r.offset(), r.key(), why);
+    return null;
+  }
+
+  /** Hands a task to the informer's context, waiting while too many are queued; false when stopping. */
+  private boolean post(Runnable task) {
+    try {
+      while (running) {
+        if (inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+          context.runOnContext(v -> {
+            try {
+              task.run();
+            } finally {
+              inFlight.release();
+            }
+          });
+          return true;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
+  }
+
+  private void failEndRequests() {
+    for (CompletableFuture<Long> f; (f = endRequests.poll()) != null; ) {
+      f.completeExceptionally(new IllegalStateException("informer " + resource + " is not consuming"));
+    }
+  }
+
+  private void await(long millis) {
+    try {
+      stopSignal.await(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+}

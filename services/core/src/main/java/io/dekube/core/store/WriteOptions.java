@@ -1,0 +1,148 @@
+package io.dekube.core.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+
+/**
+ * Preconditions and options of one write, as the request envelope carries them
+ * ({@code preconditions}: uid, resourceVersion; {@code options}: dryRun, fieldManager, force,
+ * propagationPolicy, gracePeriodSeconds, fieldValidation, subresource). Immutable; build with
+ * {@link #none()} and the {@code with...} methods.
+ *
+ * @param uid                precondition: the current object's uid must be this (null: any)
+ * @param resourceVersion    precondition: the current object's resourceVersion must be this (null: any)
+ * @param dryRun             validate and answer, write nothing ({@code dryRun=All})
+ * @param fieldManager       the manager name (server-side apply, managedFields)
+ * @param force              server-side apply: take over conflicting fields
+ * @param propagationPolicy  delete: {@code Orphan}, {@code Background} or {@code Foreground}
+ * @param gracePeriodSeconds delete: the grace period, null for the default
+ * @param fieldValidation    {@code Ignore}, {@code Warn} or {@code Strict}
+ * @param subresource        patch: {@code status} to patch the status subresource, else null
+ */
+public record WriteOptions(String uid, String resourceVersion, boolean dryRun, String fieldManager, Boolean force,
+                           String propagationPolicy, Long gracePeriodSeconds, String fieldValidation,
+                           String subresource) {
+
+  private static final WriteOptions NONE = new WriteOptions(null, null, false, null, null, null, null, null, null);
+
+  /** No preconditions, no options. */
+  public static WriteOptions none() {
+    return NONE;
+  }
+
+  public WriteOptions withUid(String v) {
+    return new WriteOptions(v, resourceVersion, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
+        fieldValidation, subresource);
+  }
+
+  public WriteOptions withResourceVersion(String v) {
+    return new WriteOptions(uid, v, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
+        fieldValidation, subresource);
+  }
+
+  public WriteOptions withDryRun(boolean v) {
+    return new WriteOptions(uid, resourceVersion, v, fieldManager, force, propagationPolicy, gracePeriodSeconds,
+        fieldValidation, subresource);
+  }
+
+  public WriteOptions withFieldManager(String v) {
+    return new WriteOptions(uid, resourceVersion, dryRun, v, force, propagationPolicy, gracePeriodSeconds,
+        fieldValidation, subresource);
+  }
+
+  public WriteOptions withForce(Boolean v) {
+    return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, v, propagationPolicy, gracePeriodSeconds,
+        fieldValidation, subresource);
+  }
+
+  public WriteOptions withPropagationPolicy(String v) {
+    return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, v, gracePeriodSeconds,
+        fieldValidation, subresource);
+  }
+
+  public WriteOptions withGracePeriodSeconds(Long v) {
+    return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, propagationPolicy, v,
+        fieldValidation, subresource);
+  }
+
+  public WriteOptions withFieldValidation(String v) {
+    return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
+        v, subresource);
+  }
+
+  public WriteOptions withSubresource(String v) {
+    return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
+        fieldValidation, v);
+  }
+
+  /** The envelope's {@code preconditions} object (empty when there are none). */
+  public ObjectNode preconditionsJson() {
+    ObjectNode n = Json.object();
+    if (uid != null) {
+      n.put("uid", uid);
+    }
+    if (resourceVersion != null) {
+      n.put("resourceVersion", resourceVersion);
+    }
+    return n;
+  }
+
+  /** The envelope's {@code options} object (empty when there are none). */
+  public ObjectNode optionsJson() {
+    ObjectNode n = Json.object();
+    if (dryRun) {
+      n.put("dryRun", "All");
+    }
+    putIfSet(n, "fieldManager", fieldManager);
+    if (force != null) {
+      n.put("force", force);
+    }
+    putIfSet(n, "propagationPolicy", propagationPolicy);
+    if (gracePeriodSeconds != null) {
+      n.put("gracePeriodSeconds", gracePeriodSeconds);
+    }
+    putIfSet(n, "fieldValidation", fieldValidation);
+    putIfSet(n, "subresource", subresource);
+    return n;
+  }
+
+  /**
+   * Reads the envelope's {@code preconditions} and {@code options} (either may be null). {@code dryRun}
+   * may be {@code "All"} or a list holding {@code "All"}, as Kubernetes spells it.
+   */
+  public static WriteOptions fromJson(JsonNode preconditions, JsonNode options) {
+    JsonNode p = preconditions == null ? Json.object() : preconditions;
+    JsonNode o = options == null ? Json.object() : options;
+    return new WriteOptions(text(p, "uid"), text(p, "resourceVersion"), isDryRun(o.get("dryRun")),
+        text(o, "fieldManager"), o.hasNonNull("force") ? o.get("force").asBoolean() : null,
+        text(o, "propagationPolicy"), o.hasNonNull("gracePeriodSeconds") ? o.get("gracePeriodSeconds").asLong() : null,
+        text(o, "fieldValidation"), text(o, "subresource"));
+  }
+
+  private static boolean isDryRun(JsonNode d) {
+    if (d == null || d.isNull()) {
+      return false;
+    }
+    if (d.isArray()) {
+      for (JsonNode e : d) {
+        if ("All".equals(e.asText())) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return d.isBoolean() ? d.asBoolean() : "All".equals(d.asText());
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() || v.asText().isEmpty() ? null : v.asText();
+  }
+
+  private static void putIfSet(ObjectNode n, String field, String v) {
+    if (v != null) {
+      n.put(field, v);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package io.dekube.launcher;
+
+import io.dekube.core.bus.TopicCatalog;
+import io.dekube.core.metrics.OpsHttpServer;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.kafka.EmbeddedKafkaProcess;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole dekube in one process: the embedded broker (unless an existing Kafka is given), the
+ * bus topics, and every component's verticles. {@link #start()} and {@link #stop()} block; call
+ * them from a plain thread (main, a shutdown hook, a test), never from an event loop.
+ */
+final class Cluster {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
+
+  /** Where the running cluster can be reached. */
+  record Endpoints(String kafka, String apiUrl, int opsPort, Path kubeconfig) {
+    String readyLine() {
+      return "dekube ready: apiserver " + apiUrl + ", kafka " + kafka + ", metrics http://127.0.0.1:" + opsPort
+          + "/metrics — kubectl --kubeconfig " + kubeconfig + " get nodes";
+    }
+  }
+
+  private final UpOptions options;
+  private final ResourceRegistry registry = ResourceRegistry.builtIn();
+  private final List<String> deployments = new ArrayList<>();
+  private EmbeddedKafkaProcess broker;
+  private Vertx vertx;
+  private OpsHttpServer ops;
+
+  Cluster(UpOptions options) {
+    this.options = options;
+  }
+
+  synchronized Endpoints start() throws Exception {
+    Files.createDirectories(options.dataDir());
+    String bootstrap = options.kafka() != null ? options.kafka() : startBroker();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      TopicCatalog.load().ensureTopics(admin, registry.all(), (short) 1);
+    }
+    vertx = Vertx.vertx();
+    ops = new OpsHttpServer();
+    int opsPort = await(ops.listen(vertx, "127.0.0.1", options.opsPort()));
+    Components.Started started = Components.deploy(vertx, bootstrap, options, deployments);
+    return new Endpoints(bootstrap, started.apiUrl(), opsPort, started.kubeconfig());
+  }
+
+  private String startBroker() {
+    Path data = options.dataDir().resolve("kafka");
+    LOG.info("starting the embedded Kafka broker on 127.0.0.1:{} (data {})", options.kafkaPort(), data);
+    broker = EmbeddedKafkaProcess.builder().host("127.0.0.1").port(options.kafkaPort()).dataDir(data)
+        .logFile(options.dataDir().resolve("kafka.log")).readyTimeout(Duration.ofSeconds(90)).start();
+    return broker.bootstrapServers();
+  }
+
+  synchronized void stop() {
+    if (vertx != null) {
+      for (String id : deployments) {
+        try {
+          await(vertx.undeploy(id));
+        } catch (Exception e) {
+          LOG.warn("undeploy {} failed: {}", id, e.toString());
+        }
+      }
+      try {
+        await(vertx.close());
+      } catch (Exception e) {
+        LOG.warn("closing Vert.x failed: {}", e.toString());
+      }
+      vertx = null;
+    }
+    if (broker != null) {
+      broker.close();
+      broker = null;
+    }
+  }
+
+  static <T> T await(io.vertx.core.Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,42 @@
+package io.dekube.launcher;
+
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code dekube up}: the broker (a child process, so Kafka's fatal {@code Exit.halt} cannot take
+ * the components down with it, and it can be reached by Kafka's own tools on its fixed port),
+ * the bus topics, then every component as verticles of one Vert.x instance. Prints one ready
+ * line; stops cleanly on SIGINT/SIGTERM (Ctrl-C). Runs on the main thread, which may block.
+ */
+final class UpCommand {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
+
+  private UpCommand() {
+  }
+
+  static void run(UpOptions options) {
+    Cluster cluster = new Cluster(options);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      cluster.stop();
+      System.out.println("dekube stopped");
+      stopped.countDown();
+    }, "dekube-shutdown"));
+    try {
+      Cluster.Endpoints endpoints = cluster.start();
+      System.out.println(endpoints.readyLine());
+    } catch (Exception e) {
+      LOG.error("dekube up failed: {}", e.toString(), e);
+      System.err.println("dekube: up failed: " + e.getMessage());
+      System.exit(1);
+    }
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

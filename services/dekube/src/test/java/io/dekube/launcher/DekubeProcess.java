@@ -1,0 +1,125 @@
+package io.dekube.launcher;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+
+/**
+ * The real {@code ./dekube up} script run from the repository root as a child process, as a
+ * user runs it: stdout lines are collected, stderr goes to a log file in the data directory.
+ */
+final class DekubeProcess implements AutoCloseable {
+
+  private static final Pattern READY = Pattern.compile(
+      "dekube ready: apiserver (\\S+), kafka (\\S+), metrics http://127\\.0\\.0\\.1:(\\d+)/metrics .*--kubeconfig (\\S+) ");
+
+  private final Process process;
+  private final List<String> stdout = new CopyOnWriteArrayList<>();
+  private String apiUrl;
+  private String kafka;
+  private int opsPort;
+  private Path kubeconfig;
+
+  private DekubeProcess(Process process) {
+    this.process = process;
+    Thread reader = new Thread(this::readStdout, "dekube-stdout");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** The repository root: this module is services/dekube. */
+  static Path repoRoot() {
+    return Path.of("").toAbsolutePath().getParent().getParent();
+  }
+
+  /** Starts {@code ./dekube up} on random ports with the given data directory and waits for the ready line. */
+  static DekubeProcess up(Path dataDir) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("./dekube", "up", "--kafka-port", "0", "--api-port", "0",
+        "--ops-port", "0", "--data-dir", dataDir.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(repoRoot().toFile())
+        .redirectError(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling(dataDir.getFileName() + "-up.log")
+            .toFile()));
+    DekubeProcess p = new DekubeProcess(pb.start());
+    Awaitility.await("the ready line of ./dekube up").atMost(Duration.ofMinutes(3))
+        .until(() -> p.ready() || !p.process.isAlive());
+    if (!p.ready()) {
+      throw new IllegalStateException("./dekube up exited " + p.process.exitValue() + " before ready; stdout "
+          + p.stdout);
+    }
+    return p;
+  }
+
+  private boolean ready() {
+    for (String line : stdout) {
+      Matcher m = READY.matcher(line);
+      if (m.find()) {
+        apiUrl = m.group(1);
+        kafka = m.group(2).replaceAll(",$", "");
+        opsPort = Integer.parseInt(m.group(3));
+        kubeconfig = Path.of(m.group(4));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void readStdout() {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        stdout.add(line);
+      }
+    } catch (IOException e) {
+      stdout.add("<stdout closed: " + e + ">");
+    }
+  }
+
+  String apiUrl() {
+    return apiUrl;
+  }
+
+  String kafka() {
+    return kafka;
+  }
+
+  int opsPort() {
+    return opsPort;
+  }
+
+  Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  List<String> stdout() {
+    return stdout;
+  }
+
+  /** Sends SIGINT, what Ctrl-C sends, and waits for the exit code. */
+  int interrupt() throws Exception {
+    new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("dekube did not stop within 60 s of SIGINT");
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.dekube.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreClientOptions;
+import io.dekube.core.store.WriteOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 2, acceptance 1 and 8: the real {@code ./dekube up} starts, prints one ready line,
+ * serves /metrics, stops cleanly on Ctrl-C (SIGINT), and a second {@code up} on the same data
+ * directory finds every object the first one stored.
+ */
+class DekubeUpE2E {
+
+  private static final ResourceRegistry REGISTRY = ResourceRegistry.builtIn();
+  private static Vertx vertx;
+
+  @BeforeAll
+  static void vertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void closeVertx() throws Exception {
+    await(vertx.close());
+  }
+
+  @Test
+  void upStoresObjectsThatSurviveARestart(@TempDir Path tmp) throws Exception {
+    Path data = tmp.resolve("state");
+    ResourceType namespaces = REGISTRY.byResourceName("namespaces").orElseThrow();
+    ResourceType configMaps = REGISTRY.byResourceName("configmaps").orElseThrow();
+    List<String> names = List.of("alpha", "beta", "gamma");
+
+    try (DekubeProcess first = DekubeProcess.up(data)) {
+      assertEquals(1, first.stdout().stream().filter(l -> l.startsWith("dekube ready:")).count(),
+          "exactly one ready line: " + first.stdout());
+      StoreClient client = await(StoreClient.start(vertx, StoreClientOptions.of(first.kafka())));
+      await(client.create(namespaces, "", object("v1", "Namespace", "kube-decon"), WriteOptions.none()));
+      for (String name : names) {
+        ObjectNode cm = object("v1", "ConfigMap", name);
+        cm.putObject("data").put("talk", "kubernetes deconstructed");
+        await(client.create(configMaps, "kube-decon", cm, WriteOptions.none()));
+      }
+      await(client.close());
+
+      String metrics = get("http://127.0.0.1:" + first.opsPort() + "/metrics");
+      for (String metric : List.of("dekube_writer_requests_total", "dekube_writer_latency_seconds_bucket",
+          "dekube_writer_batch_size")) {
+        assertTrue(metrics.contains(metric), metric + " missing from /metrics");
+      }
+
+      int exit = first.interrupt();
+      assertTrue(Set.of(0, 130, 143).contains(exit), "exit code after Ctrl-C: " + exit);
+      assertTrue(first.stdout().contains("dekube stopped"), "no clean-stop line: " + first.stdout());
+    }
+
+    try (DekubeProcess second = DekubeProcess.up(data)) {
+      StoreClient client = await(StoreClient.start(vertx, StoreClientOptions.of(second.kafka())));
+      ObjectNode list = await(client.list(configMaps, "kube-decon"));
+      List<String> found = new java.util.ArrayList<>();
+      list.path("items").forEach(i -> found.add(i.path("metadata").path("name").asText()));
+      assertEquals(names, found.stream().sorted().toList());
+      assertEquals("kube-decon", await(client.get(namespaces, "", "kube-decon")).path("metadata").path("name")
+          .asText());
+      await(client.close());
+      second.interrupt();
+    }
+  }
+
+  private static ObjectNode object(String apiVersion, String kind, String name) {
+    ObjectNode o = Json.object().put("apiVersion", apiVersion).put("kind", kind);
+    Json.metadata(o).put("name", name);
+    return o;
+  }
+
+  private static String get(String url) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), url);
+    return r.body();
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}
