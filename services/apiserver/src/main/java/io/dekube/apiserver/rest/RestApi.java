@@ -2,16 +2,22 @@ package io.dekube.apiserver.rest;
 
 import io.dekube.apiserver.codec.Codecs;
 import io.dekube.apiserver.rest.backend.ObjectCache;
+import io.dekube.apiserver.rest.backend.InformerCache;
 import io.dekube.apiserver.rest.backend.ObjectStore;
+import io.dekube.apiserver.rest.backend.StoreClientStore;
 import io.dekube.apiserver.rest.watch.WatchConfig;
+import io.dekube.core.informer.Informer;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import io.dekube.core.store.StoreClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -34,6 +40,25 @@ public final class RestApi {
   private final ScaleHandler scale;
   private final PodSubresources pods;
   private WatchConfig watchConfig = WatchConfig.DEFAULT;
+
+  /**
+   * The REST API over the bus.
+   *
+   * @param vertx     the Vert.x instance (timers)
+   * @param registry  the served resources
+   * @param store     writes
+   * @param informers the shared informer of each resource: the apiserver's watch cache (started on first use)
+   * @param codecs    body decoding, field validation, legacy versions
+   */
+  public RestApi(Vertx vertx, ResourceRegistry registry, StoreClient store, Function<ResourceType, Informer> informers,
+                 Codecs codecs) {
+    this(vertx, registry, new StoreClientStore(store), cachesOf(informers), codecs);
+  }
+
+  private static Function<ResourceType, ObjectCache> cachesOf(Function<ResourceType, Informer> informers) {
+    Map<String, ObjectCache> made = new ConcurrentHashMap<>();
+    return t -> made.computeIfAbsent(t.resourceName(), k -> new InformerCache(informers.apply(t)));
+  }
 
   /**
    * The REST API over any backend (tests: an in-memory store and caches).
