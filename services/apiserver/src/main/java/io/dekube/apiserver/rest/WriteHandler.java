@@ -76,7 +76,8 @@ final class WriteHandler {
     String type = patchType(r);
     boolean apply = type.equals(MediaTypes.APPLY_PATCH);
     WriteParams p = WriteParams.parse(r::query, r.queryAll("dryRun"), "PatchOptions", apply);
-    boolean existed = caches.apply(r.type()).get(r.namespace(), r.name()) != null;
+    ObjectCache cache = caches.apply(r.type());
+    boolean[] existed = {true};
     Bodies.read(r.ctx()).compose(body -> {
       Decoding.PreparedPatch d = Decoding.patch(r, type, body, p.fieldValidation());
       Responses.warnings(r.ctx(), d.warnings());
@@ -84,8 +85,12 @@ final class WriteHandler {
       if (r.legacy()) {
         return LegacyPatch.apply(r, store, reads, type, d.document(), o);
       }
-      return store.patch(r.type(), r.namespace(), r.name(), type, d.document(), o);
-    }).onComplete(ar -> answer(r, apply && !existed ? 201 : 200, ar.result(), ar.cause()));
+      Future<Void> known = apply ? cache.start() : Future.succeededFuture();
+      return known.compose(v -> {
+        existed[0] = !apply || cache.get(r.namespace(), r.name()) != null; // an apply that creates answers 201
+        return store.patch(r.type(), r.namespace(), r.name(), type, d.document(), o);
+      });
+    }).onComplete(ar -> answer(r, existed[0] ? 200 : 201, ar.result(), ar.cause()));
   }
 
   /**
