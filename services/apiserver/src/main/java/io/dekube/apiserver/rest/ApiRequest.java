@@ -1,0 +1,55 @@
+package io.dekube.apiserver.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.codec.Codecs;
+import io.dekube.apiserver.codec.ResponseFormat;
+import io.dekube.core.model.ResourceType;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/**
+ * One resolved REST request: the routing context, the parsed path, the stored resource it
+ * addresses, the version the client speaks, and how to answer. Immutable (the context is not).
+ *
+ * @param ctx        the Vert.x routing context
+ * @param path       the parsed path
+ * @param type       the stored resource
+ * @param apiVersion the apiVersion the client addressed ({@code extensions/v1beta1} for a legacy one)
+ * @param legacy     whether {@code apiVersion} differs from the stored version (bodies and answers are converted)
+ * @param format     the negotiated response shape and encoding
+ * @param pretty     whether to indent the JSON
+ * @param codecs     decoding, validation and conversion
+ */
+record ApiRequest(RoutingContext ctx, ApiPath path, ResourceType type, String apiVersion, boolean legacy,
+                  ResponseFormat format, boolean pretty, Codecs codecs) {
+
+  /** The namespace of the path, "" when none. */
+  String namespace() {
+    return path.namespace() == null ? "" : path.namespace();
+  }
+
+  /** The object name of the path (null for collections). */
+  String name() {
+    return path.name();
+  }
+
+  /** A query parameter, null when absent. */
+  String query(String name) {
+    return ctx.request().getParam(name);
+  }
+
+  /** Every value of a repeated query parameter. */
+  List<String> queryAll(String name) {
+    return ctx.queryParam(name);
+  }
+
+  /** A stored object in the client's version (a copy when converted; else the same instance). */
+  ObjectNode out(ObjectNode stored) {
+    return legacy ? codecs.versions().fromStored(type, apiVersion, stored.deepCopy()) : stored;
+  }
+
+  /** The list kind, e.g. {@code PodList}. */
+  String listKind() {
+    return type.kind() + "List";
+  }
+}

@@ -1,0 +1,153 @@
+package io.dekube.apiserver.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.rest.backend.ObjectStore;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.StatusException;
+import io.dekube.core.patch.Patches;
+import io.dekube.core.store.WriteOptions;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The pod subresources that change the pod: {@code binding} (POST a Binding: sets
+ * {@code spec.nodeName} when unset, 409 otherwise, and marks the pod scheduled) and
+ * {@code eviction} (POST an Eviction: deletes the pod with its delete options), plus the
+ * namespace {@code finalize} subresource. Runs on the request's event loop.
+ */
+final class PodSubresources {
+
+  private static final int RETRIES = 5;
+
+  private final ObjectStore store;
+  private final ReadHandler reads;
+
+  PodSubresources(ObjectStore store, ReadHandler reads) {
+    this.store = store;
+    this.reads = reads;
+  }
+
+  void bind(ApiRequest r) {
+    WriteParams p = WriteParams.parse(r::query, r.queryAll("dryRun"), "CreateOptions", false);
+    Bodies.read(r.ctx()).compose(body -> {
+      ObjectNode binding = r.codecs().decoder().decodeObject(r.ctx().request().getHeader("Content-Type"), body,
+          r.type()).object();
+      Decoding.checkTypeMeta(binding, "Binding", "v1", "v1");
+      String name = binding.path("metadata").path("name").asText("");
+      if (!name.isEmpty() && !name.equals(r.name())) {
+        throw StatusException.badRequest("the name of the object (" + name + ") does not match the name on the URL ("
+            + r.name() + ")");
+      }
+      String node = binding.path("target").path("name").asText("");
+      if (node.isEmpty()) {
+        throw invalidBinding(r.name(), "target.name", "Required value");
+      }
+      return bindWithRetry(r, node, binding.path("metadata").path("annotations"), WriteHandler.options(p), RETRIES);
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        Responses.fail(r.ctx(), ar.cause(), r.pretty());
+      } else {
+        Responses.send(r.ctx(), 201, Responses.success(201, null), r.pretty(), r.format().yaml());
+      }
+    });
+  }
+
+  private Future<ObjectNode> bindWithRetry(ApiRequest r, String node, JsonNode annotations, WriteOptions o, int left) {
+    return reads.get(r).compose(pod -> {
+      JsonNode meta = pod.path("metadata");
+      if (meta.hasNonNull("deletionTimestamp")) {
+        throw conflict(r.name(), "pod " + r.name() + " is being deleted, cannot be assigned to a host");
+      }
+      String current = pod.path("spec").path("nodeName").asText("");
+      if (!current.isEmpty()) {
+        throw conflict(r.name(), "pod " + r.name() + " is already assigned to node \"" + current + "\"");
+      }
+      ObjectNode patch = Json.object();
+      patch.putObject("spec").put("nodeName", node);
+      if (annotations.isObject() && !annotations.isEmpty()) {
+        patch.putObject("metadata").set("annotations", annotations);
+      }
+      String rv = meta.path("resourceVersion").asText();
+      return store.patch(r.type(), r.namespace(), r.name(), Patches.MERGE, patch, o.withResourceVersion(rv))
+          .compose(bound -> markScheduled(r, bound, o));
+    }).recover(e -> e instanceof StatusException se && se.code() == 409 && "Conflict".equals(se.reason())
+        && !se.getMessage().contains("pods/binding") && left > 1
+        ? bindWithRetry(r, node, annotations, o, left - 1) : Future.failedFuture(e));
+  }
+
+  /** Sets the pod's PodScheduled condition to True (the status is written through its subresource). */
+  private Future<ObjectNode> markScheduled(ApiRequest r, ObjectNode pod, WriteOptions o) {
+    ArrayNode conditions = Json.MAPPER.createArrayNode();
+    for (JsonNode c : pod.path("status").path("conditions")) {
+      if (!"PodScheduled".equals(c.path("type").asText())) {
+        conditions.add(c);
+      }
+    }
+    conditions.addObject().put("type", "PodScheduled").put("status", "True")
+        .putNull("lastProbeTime")
+        .put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    ObjectNode patch = Json.object();
+    patch.putObject("status").set("conditions", conditions);
+    return store.patch(r.type(), r.namespace(), r.name(), Patches.MERGE, patch,
+        o.withResourceVersion(null).withSubresource("status"));
+  }
+
+  private static StatusException conflict(String pod, String why) {
+    ObjectNode details = Json.object().put("name", pod).put("kind", "pods/binding");
+    return new StatusException(409, "Conflict", "Operation cannot be fulfilled on pods/binding \"" + pod + "\": "
+        + why, details);
+  }
+
+  private static StatusException invalidBinding(String pod, String field, String why) {
+    ObjectNode details = Json.object().put("name", pod).put("kind", "Binding");
+    details.putArray("causes").addObject().put("reason", "FieldValueRequired").put("message", why)
+        .put("field", field);
+    return new StatusException(422, "Invalid", "Binding \"" + pod + "\" is invalid: " + field + ": " + why, details);
+  }
+
+  void evict(ApiRequest r) {
+    Bodies.read(r.ctx()).compose(body -> {
+      ObjectNode eviction = r.codecs().decoder().decodeObject(r.ctx().request().getHeader("Content-Type"), body,
+          r.type()).object();
+      String kind = eviction.path("kind").asText("Eviction");
+      if (!kind.equals("Eviction")) {
+        throw StatusException.badRequest("the kind in the body (" + kind + ") is not an Eviction");
+      }
+      JsonNode opts = eviction.path("deleteOptions");
+      byte[] optBytes = opts.isObject() ? opts.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+          : new byte[0];
+      DeleteParams d = DeleteParams.parse(optBytes, n -> null, java.util.List.of());
+      return store.delete(r.type(), r.namespace(), r.name(), WriteHandler.deleteOptions(d));
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        Responses.fail(r.ctx(), ar.cause(), r.pretty());
+      } else {
+        Responses.send(r.ctx(), 201, Responses.success(201, null), r.pretty(), r.format().yaml());
+      }
+    });
+  }
+
+  /** PUT namespaces/{name}/finalize: sets {@code spec.finalizers} of the namespace. */
+  void finalizeNamespace(ApiRequest r) {
+    WriteParams p = WriteParams.parse(r::query, r.queryAll("dryRun"), "UpdateOptions", false);
+    Bodies.read(r.ctx()).compose(body -> {
+      ObjectNode ns = Decoding.object(r, body, p.fieldValidation()).object();
+      Decoding.updateIdentity(r, ns);
+      ObjectNode patch = Json.object();
+      JsonNode finalizers = ns.path("spec").path("finalizers");
+      patch.putObject("spec").set("finalizers", finalizers.isArray() ? finalizers : Json.MAPPER.createArrayNode());
+      String rv = ns.path("metadata").path("resourceVersion").asText("");
+      return store.patch(r.type(), "", r.name(), Patches.MERGE, patch,
+          WriteHandler.options(p).withResourceVersion(rv.isEmpty() ? null : rv));
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        Responses.fail(r.ctx(), ar.cause(), r.pretty());
+      } else {
+        Responses.object(r, 200, ar.result());
+      }
+    });
+  }
+}

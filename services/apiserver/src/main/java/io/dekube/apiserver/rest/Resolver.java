@@ -1,0 +1,65 @@
+package io.dekube.apiserver.rest;
+
+import io.dekube.apiserver.codec.Codecs;
+import io.dekube.apiserver.codec.ResponseFormat;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+
+/**
+ * Resolves a parsed path to the stored resource it addresses, directly or through a legacy
+ * version, and checks scope and subresource; anything that does not exist is kube's generic
+ * 404 ({@code the server could not find the requested resource}). Thread-safe.
+ */
+final class Resolver {
+
+  private final ResourceRegistry registry;
+  private final Codecs codecs;
+
+  Resolver(ResourceRegistry registry, Codecs codecs) {
+    this.registry = registry;
+    this.codecs = codecs;
+  }
+
+  /** kube's 404 for a path that serves nothing. */
+  static StatusException notFound() {
+    return new StatusException(404, "NotFound", "the server could not find the requested resource",
+        io.dekube.core.model.Json.object());
+  }
+
+  /**
+   * The request for a path.
+   *
+   * @throws StatusException 404 when the group, version, resource, scope or subresource is not served
+   */
+  ApiRequest resolve(RoutingContext ctx, ApiPath path) {
+    ResourceType type;
+    boolean legacy;
+    Optional<ResourceType> direct = registry.byGroupPlural(path.group(), path.resource())
+        .filter(t -> t.version().equals(path.version()));
+    if (direct.isPresent()) {
+      type = direct.get();
+      legacy = false;
+    } else {
+      type = codecs.versions().resolve(path.group(), path.version(), path.resource()).orElseThrow(Resolver::notFound);
+      legacy = true;
+    }
+    checkScope(type, path);
+    return new ApiRequest(ctx, path, type, path.apiVersion(), legacy,
+        ResponseFormat.negotiate(ctx.request().getHeader("Accept")), Responses.pretty(ctx), codecs);
+  }
+
+  private static void checkScope(ResourceType type, ApiPath path) {
+    if (path.namespaced() && !type.namespaced()) {
+      throw notFound();
+    }
+    if (type.namespaced() && !path.namespaced() && path.named()) {
+      throw notFound();
+    }
+    if (path.subresource() != null && !type.hasSubresource(path.subresource())) {
+      throw notFound();
+    }
+  }
+}

@@ -1,0 +1,234 @@
+package io.dekube.apiserver.rest;
+
+import io.dekube.apiserver.codec.Codecs;
+import io.dekube.apiserver.rest.backend.ObjectCache;
+import io.dekube.apiserver.rest.backend.InformerCache;
+import io.dekube.apiserver.rest.backend.ObjectStore;
+import io.dekube.apiserver.rest.backend.StoreClientStore;
+import io.dekube.apiserver.rest.watch.WatchConfig;
+import io.dekube.core.informer.Informer;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import io.dekube.core.store.StoreClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The Kubernetes REST API over the store: {@code /api/v1/...} and {@code /apis/<group>/<version>/...}
+ * for every registered resource (and legacy versions through the codecs), with get, list, watch,
+ * create, update, patch, delete, deletecollection and the status, scale, binding, eviction and
+ * finalize subresources. Reads and watches are served from the watch cache (one
+ * {@link ObjectCache} per resource), writes go to the writer ({@link ObjectStore}).
+ * {@link #mount} adds two routes; paths that are not resource paths (discovery, /version...) are
+ * passed on to later routes. Handlers run on the request's event loop and never block it.
+ */
+public final class RestApi {
+
+  private final Vertx vertx;
+  private final Resolver resolver;
+  private final Function<ResourceType, ObjectCache> caches;
+  private final ReadPoint readPoint;
+  private final ReadHandler reads;
+  private final WriteHandler writes;
+  private final ScaleHandler scale;
+  private final PodSubresources pods;
+  private WatchConfig watchConfig = WatchConfig.DEFAULT;
+
+  /**
+   * The REST API over the bus.
+   *
+   * @param vertx     the Vert.x instance (timers)
+   * @param registry  the served resources
+   * @param store     writes
+   * @param informers the shared informer of each resource: the apiserver's watch cache (started on first use)
+   * @param codecs    body decoding, field validation, legacy versions
+   */
+  public RestApi(Vertx vertx, ResourceRegistry registry, StoreClient store, Function<ResourceType, Informer> informers,
+                 Codecs codecs) {
+    this(vertx, registry, new StoreClientStore(store), cachesOf(informers), codecs);
+  }
+
+  private static Function<ResourceType, ObjectCache> cachesOf(Function<ResourceType, Informer> informers) {
+    Map<String, ObjectCache> made = new ConcurrentHashMap<>();
+    return t -> made.computeIfAbsent(t.resourceName(), k -> new InformerCache(informers.apply(t)));
+  }
+
+  /**
+   * The REST API over any backend (tests: an in-memory store and caches).
+   *
+   * @param vertx    the Vert.x instance (timers)
+   * @param registry the served resources
+   * @param store    writes
+   * @param caches   the watch cache of each resource; called per request, so return the same cache each time
+   * @param codecs   body decoding, field validation, legacy versions
+   */
+  public static RestApi over(Vertx vertx, ResourceRegistry registry, ObjectStore store,
+                             Function<ResourceType, ObjectCache> caches, Codecs codecs) {
+    return new RestApi(vertx, registry, store, caches, codecs);
+  }
+
+  private RestApi(Vertx vertx, ResourceRegistry registry, ObjectStore store, Function<ResourceType, ObjectCache> caches,
+                  Codecs codecs) {
+    this.vertx = vertx;
+    this.resolver = new Resolver(registry, codecs);
+    this.caches = caches;
+    this.readPoint = new ReadPoint(vertx);
+    this.reads = new ReadHandler(caches, readPoint);
+    this.writes = new WriteHandler(store, caches, reads);
+    this.scale = new ScaleHandler(store, reads);
+    this.pods = new PodSubresources(store, reads);
+  }
+
+  /** Uses other watch tuning (bookmark interval, timeouts); for tests. */
+  public RestApi withWatchConfig(WatchConfig config) {
+    this.watchConfig = config;
+    return this;
+  }
+
+  /** Adds the routes for {@code /api/*} and {@code /apis/*}. */
+  public void mount(Router router) {
+    router.route("/api/*").handler(this::handle);
+    router.route("/apis/*").handler(this::handle);
+  }
+
+  private void handle(RoutingContext ctx) {
+    Optional<ApiPath> path = ApiPath.parse(ctx.request().path());
+    if (path.isEmpty()) {
+      ctx.next();
+      return;
+    }
+    try {
+      dispatch(resolver.resolve(ctx, path.get()));
+    } catch (StatusException e) {
+      if (e.code() == 413) {
+        ctx.response().putHeader("Connection", "close");
+      }
+      Responses.fail(ctx, e, Responses.pretty(ctx));
+    } catch (RuntimeException e) {
+      Responses.fail(ctx, e, Responses.pretty(ctx));
+    }
+  }
+
+  private void dispatch(ApiRequest r) {
+    HttpMethod m = r.ctx().request().method();
+    String sub = r.path().subresource();
+    if (r.path().watchPrefix() && !m.equals(HttpMethod.GET)) {
+      throw WriteHandler.methodNotAllowed();
+    }
+    if (sub != null) {
+      subresource(r, m, sub);
+    } else if (r.path().named()) {
+      named(r, m);
+    } else {
+      collection(r, m);
+    }
+  }
+
+  private void collection(ApiRequest r, HttpMethod m) {
+    if (m.equals(HttpMethod.GET)) {
+      ListOptions o = ListOptions.parse(r::query, r.path().watchPrefix());
+      if (o.watch()) {
+        watch(r, o, o.fieldSelector());
+      } else {
+        reads.list(r, o);
+      }
+    } else if (m.equals(HttpMethod.POST)) {
+      writes.create(r);
+    } else if (m.equals(HttpMethod.DELETE)) {
+      writes.deleteCollection(r);
+    } else {
+      throw WriteHandler.methodNotAllowed();
+    }
+  }
+
+  private void named(ApiRequest r, HttpMethod m) {
+    if (m.equals(HttpMethod.GET)) {
+      ListOptions o = ListOptions.parse(r::query, r.path().watchPrefix());
+      if (o.watch()) {
+        String byName = "metadata.name=" + r.name();
+        watch(r, o, o.fieldSelector().isEmpty() ? byName : o.fieldSelector() + "," + byName);
+      } else {
+        reads.get(r).onComplete(ar -> {
+          if (ar.failed()) {
+            Responses.fail(r.ctx(), ar.cause(), r.pretty());
+          } else {
+            Responses.object(r, 200, ar.result());
+          }
+        });
+      }
+    } else if (m.equals(HttpMethod.PUT)) {
+      writes.update(r, false);
+    } else if (m.equals(HttpMethod.PATCH)) {
+      writes.patch(r, null);
+    } else if (m.equals(HttpMethod.DELETE)) {
+      writes.delete(r);
+    } else {
+      throw WriteHandler.methodNotAllowed();
+    }
+  }
+
+  private void watch(ApiRequest r, ListOptions o, String fieldSelector) {
+    Selection sel = Selection.of(r.type(), r.namespace(), o.labelSelector(), fieldSelector);
+    new WatchSession(r, o, sel, caches.apply(r.type()), readPoint, vertx, watchConfig).start();
+  }
+
+  private void subresource(ApiRequest r, HttpMethod m, String sub) {
+    switch (sub) {
+      case "status" -> status(r, m);
+      case "scale" -> {
+        if (m.equals(HttpMethod.GET)) {
+          scale.get(r);
+        } else if (m.equals(HttpMethod.PUT)) {
+          scale.put(r);
+        } else if (m.equals(HttpMethod.PATCH)) {
+          scale.patch(r);
+        } else {
+          throw WriteHandler.methodNotAllowed();
+        }
+      }
+      case "binding" -> require(m, HttpMethod.POST, () -> pods.bind(r));
+      case "eviction" -> require(m, HttpMethod.POST, () -> pods.evict(r));
+      case "finalize" -> require(m, HttpMethod.PUT, () -> pods.finalizeNamespace(r));
+      default -> throw unavailable(r, sub);
+    }
+  }
+
+  private void status(ApiRequest r, HttpMethod m) {
+    if (m.equals(HttpMethod.GET)) {
+      reads.get(r).onComplete(ar -> {
+        if (ar.failed()) {
+          Responses.fail(r.ctx(), ar.cause(), r.pretty());
+        } else {
+          Responses.object(r, 200, ar.result());
+        }
+      });
+    } else if (m.equals(HttpMethod.PUT)) {
+      writes.update(r, true);
+    } else if (m.equals(HttpMethod.PATCH)) {
+      writes.patch(r, "status");
+    } else {
+      throw WriteHandler.methodNotAllowed();
+    }
+  }
+
+  private static void require(HttpMethod actual, HttpMethod expected, Runnable action) {
+    if (!actual.equals(expected)) {
+      throw WriteHandler.methodNotAllowed();
+    }
+    action.run();
+  }
+
+  /** 503 for subresources served by components not built yet (log, exec, attach, portforward, proxy, token). */
+  private static StatusException unavailable(ApiRequest r, String sub) {
+    return new StatusException(503, "ServiceUnavailable", r.type().plural() + "/" + sub + " is not available: no "
+        + (r.type().plural().equals("pods") ? "kubelet serves " : "backend serves ") + r.type().singular() + " "
+        + (r.namespace().isEmpty() ? "" : r.namespace() + "/") + r.name() + " yet");
+  }
+}

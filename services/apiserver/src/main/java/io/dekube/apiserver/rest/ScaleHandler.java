@@ -1,0 +1,125 @@
+package io.dekube.apiserver.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.codec.MediaTypes;
+import io.dekube.apiserver.rest.backend.ObjectStore;
+import io.dekube.apiserver.rest.table.Cells;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.StatusException;
+import io.dekube.core.patch.Patches;
+import io.dekube.core.store.WriteOptions;
+import io.vertx.core.Future;
+
+/**
+ * The {@code scale} subresource of deployments, replicasets and statefulsets: an
+ * {@code autoscaling/v1} Scale whose {@code spec.replicas} is the parent's; GET reads it, PUT
+ * and PATCH (as {@code kubectl scale} sends) write {@code spec.replicas} of the parent. A patch is
+ * applied to the Scale read at some resource version and written conditioned on it, retried on
+ * a conflict as kube's GuaranteedUpdate does. Runs on the request's event loop.
+ */
+final class ScaleHandler {
+
+  private static final int RETRIES = 5;
+
+  private final ObjectStore store;
+  private final ReadHandler reads;
+
+  ScaleHandler(ObjectStore store, ReadHandler reads) {
+    this.store = store;
+    this.reads = reads;
+  }
+
+  /** The Scale of a parent object. */
+  static ObjectNode scaleOf(ObjectNode parent) {
+    ObjectNode s = Json.object();
+    s.put("kind", "Scale").put("apiVersion", "autoscaling/v1");
+    ObjectNode m = s.putObject("metadata");
+    JsonNode pm = parent.path("metadata");
+    for (String f : new String[] {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"}) {
+      if (pm.hasNonNull(f)) {
+        m.set(f, pm.get(f));
+      }
+    }
+    s.putObject("spec").put("replicas", parent.path("spec").path("replicas").asInt(1));
+    ObjectNode status = s.putObject("status").put("replicas", parent.path("status").path("replicas").asInt(0));
+    String selector = Cells.selector(parent.path("spec").path("selector"));
+    if (!selector.isEmpty()) {
+      status.put("selector", selector);
+    }
+    return s;
+  }
+
+  void get(ApiRequest r) {
+    reads.get(r).onComplete(ar -> answer(r, ar.result(), ar.cause()));
+  }
+
+  void put(ApiRequest r) {
+    WriteParams p = WriteParams.parse(r::query, r.queryAll("dryRun"), "UpdateOptions", false);
+    Bodies.read(r.ctx()).compose(body -> {
+      ObjectNode scale = r.codecs().decoder().decodeObject(r.ctx().request().getHeader("Content-Type"), body,
+          r.type()).object();
+      Decoding.checkTypeMeta(scale, "Scale", "autoscaling/v1", "v1");
+      Decoding.updateIdentity(r, scale);
+      int replicas = replicas(r, scale);
+      String rv = scale.path("metadata").path("resourceVersion").asText("");
+      WriteOptions o = WriteHandler.options(p).withResourceVersion(rv.isEmpty() ? null : rv);
+      return setReplicas(r, replicas, o);
+    }).onComplete(ar -> answer(r, ar.result(), ar.cause()));
+  }
+
+  void patch(ApiRequest r) {
+    String type = WriteHandler.patchType(r);
+    WriteParams p = WriteParams.parse(r::query, r.queryAll("dryRun"), "PatchOptions",
+        type.equals(MediaTypes.APPLY_PATCH));
+    Bodies.read(r.ctx()).compose(body -> {
+      JsonNode doc = r.codecs().decoder().decodePatch(type, body);
+      return patchWithRetry(r, type, doc, WriteHandler.options(p), RETRIES);
+    }).onComplete(ar -> answer(r, ar.result(), ar.cause()));
+  }
+
+  private Future<ObjectNode> patchWithRetry(ApiRequest r, String type, JsonNode doc, WriteOptions o, int left) {
+    return reads.get(r).compose(parent -> {
+      ObjectNode scale = scaleOf(parent);
+      String as = type.equals(MediaTypes.JSON_PATCH) ? Patches.JSON : Patches.MERGE; // a Scale has no lists to merge
+      ObjectNode patched = Patches.apply(as, scale, doc, r.type(), o);
+      int replicas = replicas(r, patched);
+      String rv = parent.path("metadata").path("resourceVersion").asText();
+      return setReplicas(r, replicas, o.withResourceVersion(rv));
+    }).recover(e -> e instanceof StatusException se && se.code() == 409 && "Conflict".equals(se.reason()) && left > 1
+        ? patchWithRetry(r, type, doc, o, left - 1) : Future.failedFuture(e));
+  }
+
+  private Future<ObjectNode> setReplicas(ApiRequest r, int replicas, WriteOptions o) {
+    ObjectNode patch = Json.object();
+    patch.putObject("spec").put("replicas", replicas);
+    return store.patch(r.type(), r.namespace(), r.name(), Patches.MERGE, patch, o);
+  }
+
+  private static int replicas(ApiRequest r, ObjectNode scale) {
+    JsonNode n = scale.path("spec").path("replicas");
+    if (!n.isMissingNode() && !n.isNull() && !n.isIntegralNumber()) {
+      throw StatusException.badRequest("Scale in version \"v1\" cannot be handled as a Scale: json: cannot unmarshal "
+          + (n.isTextual() ? "string" : n.isNumber() ? "number " + n.asText() : "value")
+          + " into Go struct field ScaleSpec.spec.replicas of type int32");
+    }
+    int replicas = n.asInt(0);
+    if (replicas < 0) {
+      ObjectNode details = Json.object().put("name", r.name()).put("group", "autoscaling").put("kind", "Scale");
+      details.putArray("causes").addObject().put("reason", "FieldValueInvalid")
+          .put("message", "Invalid value: " + replicas + ": must be greater than or equal to 0")
+          .put("field", "spec.replicas");
+      throw new StatusException(422, "Invalid", "Scale.autoscaling \"" + r.name()
+          + "\" is invalid: spec.replicas: Invalid value: " + replicas + ": must be greater than or equal to 0", details);
+    }
+    return replicas;
+  }
+
+  private static void answer(ApiRequest r, ObjectNode parent, Throwable failure) {
+    if (failure != null) {
+      Responses.fail(r.ctx(), failure, r.pretty());
+    } else {
+      Responses.send(r.ctx(), 200, scaleOf(parent), r.pretty(), r.format().yaml());
+    }
+  }
+}

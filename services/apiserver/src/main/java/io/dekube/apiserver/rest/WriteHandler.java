@@ -1,0 +1,223 @@
+package io.dekube.apiserver.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.codec.MediaTypes;
+import io.dekube.apiserver.rest.backend.ObjectCache;
+import io.dekube.apiserver.rest.backend.ObjectStore;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import io.dekube.core.store.WriteOptions;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Create (POST, 201), update (PUT), patch (the four patch types), delete and deletecollection,
+ * through the writer ({@link ObjectStore}), with kube's checks of names, namespaces, kinds,
+ * options and fields, and kube's answers (the object, or a Status Success for kinds that do not
+ * return deleted objects). Runs on the request's event loop.
+ */
+final class WriteHandler {
+
+  /** Kinds whose delete answers the deleted object (kube's {@code ReturnDeletedObject}); others answer a Status. */
+  private static final Set<String> RETURN_DELETED = Set.of("pods", "services", "serviceaccounts", "namespaces",
+      "customresourcedefinitions.apiextensions.k8s.io");
+  private static final int DELETE_BATCH = 32;
+
+  private final ObjectStore store;
+  private final Function<ResourceType, ObjectCache> caches;
+  private final ReadHandler reads;
+
+  WriteHandler(ObjectStore store, Function<ResourceType, ObjectCache> caches, ReadHandler reads) {
+    this.store = store;
+    this.caches = caches;
+    this.reads = reads;
+  }
+
+  static StatusException methodNotAllowed() {
+    return new StatusException(405, "MethodNotAllowed", "the server does not allow this method on the requested"
+        + " resource", Json.object());
+  }
+
+  static WriteOptions options(WriteParams p) {
+    return WriteOptions.none().withDryRun(p.dryRun()).withFieldManager(p.fieldManager())
+        .withFieldValidation(p.fieldValidation().wire()).withForce(p.force());
+  }
+
+  void create(ApiRequest r) {
+    if (r.type().namespaced() && !r.path().namespaced()) {
+      throw methodNotAllowed();
+    }
+    WriteParams p = WriteParams.parse(r::query, r.queryAll("dryRun"), "CreateOptions", false);
+    Bodies.read(r.ctx()).compose(body -> {
+      Decoding.Prepared d = Decoding.object(r, body, p.fieldValidation());
+      Decoding.createNamespace(r, d.object());
+      Responses.warnings(r.ctx(), d.warnings());
+      return store.create(r.type(), r.namespace(), d.object(), options(p));
+    }).onComplete(ar -> answer(r, 201, ar.result(), ar.cause()));
+  }
+
+  void update(ApiRequest r, boolean status) {
+    WriteParams p = WriteParams.parse(r::query, r.queryAll("dryRun"), "UpdateOptions", false);
+    Bodies.read(r.ctx()).compose(body -> {
+      Decoding.Prepared d = Decoding.object(r, body, p.fieldValidation());
+      Decoding.updateIdentity(r, d.object());
+      Responses.warnings(r.ctx(), d.warnings());
+      return status ? store.updateStatus(r.type(), d.object(), options(p))
+          : store.update(r.type(), d.object(), options(p));
+    }).onComplete(ar -> answer(r, 200, ar.result(), ar.cause()));
+  }
+
+  /** PATCH of the object or its status ({@code subresource} null or {@code status}). */
+  void patch(ApiRequest r, String subresource) {
+    String type = patchType(r);
+    boolean apply = type.equals(MediaTypes.APPLY_PATCH);
+    WriteParams p = WriteParams.parse(r::query, r.queryAll("dryRun"), "PatchOptions", apply);
+    ObjectCache cache = caches.apply(r.type());
+    boolean[] existed = {true};
+    Bodies.read(r.ctx()).compose(body -> {
+      Decoding.PreparedPatch d = Decoding.patch(r, type, body, p.fieldValidation());
+      Responses.warnings(r.ctx(), d.warnings());
+      WriteOptions o = options(p).withSubresource(subresource);
+      if (r.legacy()) {
+        return LegacyPatch.apply(r, store, reads, type, d.document(), o);
+      }
+      Future<Void> known = apply ? cache.start() : Future.succeededFuture();
+      return known.compose(v -> {
+        existed[0] = !apply || cache.get(r.namespace(), r.name()) != null; // an apply that creates answers 201
+        return store.patch(r.type(), r.namespace(), r.name(), type, d.document(), o);
+      });
+    }).onComplete(ar -> answer(r, existed[0] ? 200 : 201, ar.result(), ar.cause()));
+  }
+
+  /**
+   * The bare patch content type.
+   *
+   * @throws StatusException 415 for anything but the four patch types
+   */
+  static String patchType(ApiRequest r) {
+    String type = MediaTypes.contentType(r.ctx().request().getHeader("Content-Type"));
+    if (!MediaTypes.PATCH_TYPES.contains(type)) {
+      throw new StatusException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
+          + "accepted media types include: application/json-patch+json, application/merge-patch+json, "
+          + "application/apply-patch+yaml, application/strategic-merge-patch+json");
+    }
+    return type;
+  }
+
+  void delete(ApiRequest r) {
+    Bodies.read(r.ctx()).compose(body -> {
+      DeleteParams d = DeleteParams.parse(body, r::query, r.queryAll("dryRun"));
+      return store.delete(r.type(), r.namespace(), r.name(), deleteOptions(d));
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        Responses.fail(r.ctx(), ar.cause(), r.pretty());
+      } else {
+        answerDeleted(r, ar.result());
+      }
+    });
+  }
+
+  static WriteOptions deleteOptions(DeleteParams d) {
+    return WriteOptions.none().withUid(d.uid()).withResourceVersion(d.resourceVersion()).withDryRun(d.dryRun())
+        .withPropagationPolicy(d.propagationPolicy()).withGracePeriodSeconds(d.gracePeriodSeconds());
+  }
+
+  private void answerDeleted(ApiRequest r, ObjectNode obj) {
+    if (stillExists(obj) || RETURN_DELETED.contains(r.type().resourceName())) {
+      Responses.object(r, 200, obj);
+      return;
+    }
+    ObjectNode details = Json.object();
+    details.put("name", obj.path("metadata").path("name").asText(r.name()));
+    if (!r.type().group().isEmpty()) {
+      details.put("group", r.type().group());
+    }
+    details.put("kind", r.type().plural());
+    String uid = obj.path("metadata").path("uid").asText("");
+    if (!uid.isEmpty()) {
+      details.put("uid", uid);
+    }
+    Responses.send(r.ctx(), 200, Responses.success(0, details), r.pretty(), r.format().yaml());
+  }
+
+  /** Whether a delete left the object in place (finalizers, or a graceful deletion pending). */
+  static boolean stillExists(ObjectNode obj) {
+    JsonNodeReader m = new JsonNodeReader(obj.path("metadata"));
+    return m.has("deletionTimestamp") && (m.size("finalizers") > 0 || m.positive("deletionGracePeriodSeconds"));
+  }
+
+  void deleteCollection(ApiRequest r) {
+    if (r.type().namespaced() && !r.path().namespaced()) {
+      throw methodNotAllowed();
+    }
+    ListOptions lo = ListOptions.parse(r::query, false);
+    Selection sel = Selection.of(r.type(), r.namespace(), lo.labelSelector(), lo.fieldSelector());
+    ListOptions all = new ListOptions(lo.labelSelector(), lo.fieldSelector(), 0, "", lo.resourceVersion(),
+        lo.resourceVersionMatch(), false, false, null, null);
+    Bodies.read(r.ctx()).compose(body -> {
+      DeleteParams d = DeleteParams.parse(body, r::query, r.queryAll("dryRun"));
+      return reads.listed(r, all, sel, caches.apply(r.type()))
+          .compose(listed -> deleteAll(r, listed.page().items(), deleteOptions(d), 0, new ArrayList<>())
+              .map(deleted -> {
+                ObjectNode meta = Json.object().put("resourceVersion", Long.toString(listed.resourceVersion()));
+                return ReadHandler.list(r.listKind(), r.apiVersion(), meta, deleted.stream().map(r::out).toList());
+              }));
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        Responses.fail(r.ctx(), ar.cause(), r.pretty());
+      } else {
+        Responses.send(r.ctx(), 200, ar.result(), r.pretty(), r.format().yaml());
+      }
+    });
+  }
+
+  /** Deletes in batches of {@value #DELETE_BATCH}; objects already gone are skipped. */
+  private Future<List<ObjectNode>> deleteAll(ApiRequest r, List<ObjectNode> items, WriteOptions o, int from,
+                                             List<ObjectNode> done) {
+    if (from >= items.size()) {
+      return Future.succeededFuture(done);
+    }
+    List<Future<ObjectNode>> batch = new ArrayList<>();
+    for (ObjectNode item : items.subList(from, Math.min(items.size(), from + DELETE_BATCH))) {
+      String ns = item.path("metadata").path("namespace").asText("");
+      String name = item.path("metadata").path("name").asText("");
+      batch.add(store.delete(r.type(), ns, name, o).recover(e ->
+          e instanceof StatusException se && se.code() == 404 ? Future.succeededFuture(null) : Future.failedFuture(e)));
+    }
+    return Future.all(batch).compose(cf -> {
+      for (Future<ObjectNode> f : batch) {
+        if (f.result() != null) {
+          done.add(f.result());
+        }
+      }
+      return deleteAll(r, items, o, from + DELETE_BATCH, done);
+    });
+  }
+
+  private static void answer(ApiRequest r, int code, ObjectNode result, Throwable failure) {
+    if (failure != null) {
+      Responses.fail(r.ctx(), failure, r.pretty());
+    } else {
+      Responses.object(r, code, result);
+    }
+  }
+
+  /** Null-safe reads of a metadata node. */
+  private record JsonNodeReader(com.fasterxml.jackson.databind.JsonNode n) {
+    boolean has(String f) {
+      return n.hasNonNull(f);
+    }
+
+    int size(String f) {
+      return n.path(f).size();
+    }
+
+    boolean positive(String f) {
+      return n.path(f).asLong(0) > 0;
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.dekube.apiserver.rest.select;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The field selectors each kind supports and how their values read from an object, as
+ * kube-apiserver registers them ({@code metadata.name} and {@code metadata.namespace} for every
+ * kind; {@code spec.nodeName}, {@code status.phase}... for pods; {@code involvedObject.*} for
+ * events). An unsupported field is a 400 BadRequest with kube's message. Pure.
+ */
+public final class FieldLabels {
+
+  private static final Set<String> META = Set.of("metadata.name", "metadata.namespace");
+  private static final Map<String, Set<String>> BY_RESOURCE = Map.of(
+      "pods", Set.of("spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
+          "spec.hostNetwork", "status.phase", "status.podIP", "status.podIPs", "status.nominatedNodeName"),
+      "events", Set.of("involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
+          "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
+          "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"),
+      "secrets", Set.of("type"),
+      "namespaces", Set.of("status.phase"),
+      "nodes", Set.of("spec.unschedulable"),
+      "replicasets.apps", Set.of("status.replicas"),
+      "services", Set.of("spec.clusterIP", "spec.type"));
+  /** Boolean fields that read "false" when absent, as Go's zero value prints. */
+  private static final Set<String> BOOLEANS = Set.of("spec.hostNetwork", "spec.unschedulable");
+
+  private FieldLabels() {
+  }
+
+  /**
+   * Checks that a kind supports every field a selector uses.
+   *
+   * @throws StatusException 400 BadRequest naming the first unsupported field
+   */
+  public static void check(ResourceType type, List<String> fields) {
+    Set<String> extra = BY_RESOURCE.get(type.resourceName());
+    for (String f : fields) {
+      if (META.contains(f) || extra != null && extra.contains(f)) {
+        continue;
+      }
+      if (extra != null) {
+        throw StatusException.badRequest("field label not supported: " + f);
+      }
+      throw StatusException.badRequest("\"" + f + "\" is not a known field selector: only \"metadata.name\", "
+          + "\"metadata.namespace\"");
+    }
+  }
+
+  /** The value of a supported field of an object, "" when absent. */
+  public static String value(JsonNode object, String field) {
+    String path = switch (field) {
+      case "source" -> "source.component";
+      case "status.podIPs" -> "status.podIP";
+      default -> field;
+    };
+    JsonNode n = object;
+    for (String part : path.split("\\.")) {
+      n = n.path(part);
+    }
+    if (n.isMissingNode() || n.isNull()) {
+      return BOOLEANS.contains(field) ? "false" : "";
+    }
+    return n.isValueNode() ? n.asText() : "";
+  }
+}

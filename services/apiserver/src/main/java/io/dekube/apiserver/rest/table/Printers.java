@@ -1,0 +1,51 @@
+package io.dekube.apiserver.rest.table;
+
+import io.dekube.core.model.ResourceType;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The printer of each built-in resource (by bus resource name), and the default
+ * {@code Name / Created At} table kube-apiserver gives kinds without a printer (roles,
+ * CRDs...). Immutable and thread-safe.
+ */
+public final class Printers {
+
+  private static final TablePrinter DEFAULT = TablePrinter.of(List.of(Column.NAME, Column.CREATED_AT),
+      (o, now) -> List.of(Cells.name(o), Cells.str(o, "metadata", "creationTimestamp")));
+
+  private static final Map<String, TablePrinter> BY_RESOURCE = Map.ofEntries(
+      Map.entry("pods", new PodPrinter()),
+      Map.entry("deployments.apps", WorkloadPrinters.deployments()),
+      Map.entry("replicasets.apps", WorkloadPrinters.replicaSets()),
+      Map.entry("daemonsets.apps", WorkloadPrinters.daemonSets()),
+      Map.entry("statefulsets.apps", WorkloadPrinters.statefulSets()),
+      Map.entry("controllerrevisions.apps", WorkloadPrinters.controllerRevisions()),
+      Map.entry("services", NetworkPrinters.services()),
+      Map.entry("endpoints", NetworkPrinters.endpoints()),
+      Map.entry("endpointslices.discovery.k8s.io", NetworkPrinters.endpointSlices()),
+      Map.entry("ingresses.networking.k8s.io", NetworkPrinters.ingresses()),
+      Map.entry("ingressclasses.networking.k8s.io", NetworkPrinters.ingressClasses()),
+      Map.entry("namespaces", ClusterPrinters.namespaces()),
+      Map.entry("nodes", ClusterPrinters.nodes()),
+      Map.entry("configmaps", ClusterPrinters.configMaps()),
+      Map.entry("secrets", ClusterPrinters.secrets()),
+      Map.entry("serviceaccounts", ClusterPrinters.serviceAccounts()),
+      Map.entry("events", ClusterPrinters.events()),
+      Map.entry("leases.coordination.k8s.io", ClusterPrinters.leases()),
+      Map.entry("rolebindings.rbac.authorization.k8s.io", ClusterPrinters.roleBindings("roleBinding")),
+      Map.entry("clusterrolebindings.rbac.authorization.k8s.io", ClusterPrinters.roleBindings("clusterRoleBinding")));
+
+  private Printers() {
+  }
+
+  /** The printer for a resource; the default table when it has none. */
+  public static TablePrinter of(ResourceType type) {
+    return BY_RESOURCE.getOrDefault(type.resourceName(), DEFAULT);
+  }
+
+  /** The default {@code Name / Created At} printer. */
+  public static TablePrinter defaultPrinter() {
+    return DEFAULT;
+  }
+}
