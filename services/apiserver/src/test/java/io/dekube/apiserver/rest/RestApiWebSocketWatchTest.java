@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.server.RequestBodyHandler;
 import io.dekube.core.model.Json;
+import io.vertx.ext.web.Router;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -31,6 +33,12 @@ class RestApiWebSocketWatchTest extends RestApiTestBase {
   @Override
   protected int windowCapacity() {
     return 5;
+  }
+
+  /** The apiserver's body handler: the JDK client's handshake carries Content-Length: 0. */
+  @Override
+  protected void installBefore(Router router) {
+    router.route().handler(new RequestBodyHandler(Bodies.LIMIT));
   }
 
   @AfterEach

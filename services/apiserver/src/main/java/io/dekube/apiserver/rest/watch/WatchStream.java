@@ -13,8 +13,15 @@ public interface WatchStream {
 
   /** The stream for a watch request: a WebSocket when the request is an upgrade to one. */
   static WatchStream of(HttpServerRequest request) {
-    return WebSocketWatchStream.isWebSocketRequest(request) ? new WebSocketWatchStream(request)
-        : new HttpWatchStream(request.response());
+    return isWebSocketUpgrade(request) ? new WebSocketWatchStream(request) : new HttpWatchStream(request.response());
+  }
+
+  /**
+   * kube's {@code wsstream.IsWebSocketRequest}: {@code Upgrade: websocket} and an {@code upgrade}
+   * token in {@code Connection} (HTTP/1.1 only). Such a request must reach the watch unread.
+   */
+  static boolean isWebSocketUpgrade(HttpServerRequest request) {
+    return WebSocketWatchStream.isWebSocketRequest(request);
   }
 
   /** Whether {@link #open} was called: from then on, errors go into the stream as ERROR events. */

@@ -33,8 +33,10 @@ final class WebSocketWatchStream implements WatchStream {
   private record Pending(Buffer event, Promise<Void> written) {
   }
 
+  /** Pauses the request: the upgrade needs it unread until the watch starts (after the cache is ready). */
   WebSocketWatchStream(HttpServerRequest request) {
     this.request = request;
+    request.pause();
   }
 
   /** kube's {@code wsstream.IsWebSocketRequest}: {@code Upgrade: websocket} and {@code Connection: upgrade}. */
