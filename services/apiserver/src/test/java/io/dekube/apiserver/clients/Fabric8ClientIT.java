@@ -211,7 +211,9 @@ class Fabric8ClientIT {
       cms.resource(configMap("unwatched", Map.of("watch", "no"), Map.of("k", "v"))).create();
       ConfigMap created = cms.resource(configMap("watched", Map.of("watch", "me"), Map.of("k", "v1"))).create();
       await().atMost(WAIT).until(() -> events.contains("ADDED watched"));
-      ConfigMap modified = cms.withName("watched").edit(c -> new ConfigMapBuilder(c).addToData("k", "v2").build());
+      String big = "x".repeat(200_000); // beyond one WebSocket frame: the event arrives fragmented
+      ConfigMap modified = cms.withName("watched").edit(c -> new ConfigMapBuilder(c).addToData("k", "v2")
+          .addToData("big", big).build());
       await().atMost(WAIT).until(() -> events.contains("MODIFIED watched"));
       cms.withName("watched").delete();
       await().atMost(WAIT).until(() -> events.contains("DELETED watched"));
@@ -220,6 +222,7 @@ class Fabric8ClientIT {
       assertEquals("v1", objects.get(0).getData().get("k"));
       assertEquals(created.getMetadata().getResourceVersion(), objects.get(0).getMetadata().getResourceVersion());
       assertEquals("v2", objects.get(1).getData().get("k"));
+      assertEquals(big, objects.get(1).getData().get("big"));
       assertEquals(modified.getMetadata().getResourceVersion(), objects.get(1).getMetadata().getResourceVersion());
       assertEquals("v2", objects.get(2).getData().get("k"));
       assertTrue(Long.parseLong(objects.get(2).getMetadata().getResourceVersion())
