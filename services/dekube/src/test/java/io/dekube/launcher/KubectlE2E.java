@@ -32,7 +32,7 @@ class KubectlE2E {
   private static final Path MANIFESTS = DekubeProcess.repoRoot().resolve("k8s-manifests");
 
   @TempDir
-  Path tmp;
+  static Path tmp;
   private DekubeProcess dekube;
   private Kubectl kubectl;
 
@@ -196,5 +196,15 @@ class KubectlE2E {
     Kubectl.Result gone = kubectl.run("-n", "kube-decon", "get", "deployment", "kube-decon");
     assertEquals(1, gone.exit());
     assertTrue(gone.err().contains("NotFound") || gone.err().contains("not found"), gone.err());
+  }
+
+  @Test
+  @Order(10)
+  void metricsShowInformerLagPerResource() throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + dekube.opsPort() + "/metrics"))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertTrue(r.body().contains("dekube_informer_lag_records{resource=\"deployments.apps\"}"), r.body());
+    assertTrue(r.body().contains("dekube_writer_requests_total"), r.body());
   }
 }
