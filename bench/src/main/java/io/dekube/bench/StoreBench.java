@@ -68,7 +68,7 @@ public final class StoreBench {
   static List<LatencyRecorder.Result> measure(Vertx vertx, String bootstrap, Duration each) throws Exception {
     ResourceRegistry registry = ResourceRegistry.builtIn();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      TopicCatalog.load().ensureTopics(admin, registry.all(), (short) 1);
+      TopicCatalog.load().ensureTopics(bootstrap, admin, registry.all(), (short) 1);
     }
     await(vertx.deployVerticle(new WriterVerticle(WriterConfig.defaults(bootstrap))));
     StoreClient client = await(StoreClient.start(vertx, StoreClientOptions.of(bootstrap)));

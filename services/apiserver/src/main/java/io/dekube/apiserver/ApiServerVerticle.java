@@ -4,6 +4,15 @@ import io.dekube.apiserver.auth.AuthenticationHandler;
 import io.dekube.apiserver.auth.AuthenticatorChain;
 import io.dekube.apiserver.auth.Authenticators;
 import io.dekube.apiserver.discovery.DiscoveryHandler;
+import io.dekube.apiserver.codec.Codecs;
+import io.dekube.apiserver.codec.proto.ProtobufDecoder;
+import io.dekube.apiserver.conversion.LegacyVersionConverter;
+import io.dekube.apiserver.openapi.OpenApiHandler;
+import io.dekube.apiserver.rest.RestApi;
+import io.dekube.core.informer.Informer;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.store.StoreClient;
+import java.util.function.Function;
 import io.dekube.apiserver.endpoints.HealthEndpoints;
 import io.dekube.apiserver.endpoints.MetricsEndpoint;
 import io.dekube.apiserver.endpoints.VersionEndpoint;
@@ -37,12 +46,21 @@ public final class ApiServerVerticle extends VerticleBase {
   private volatile boolean stopping;
   private volatile HttpServer server;
 
-  // TODO(merge writer + informer): take the StoreClient and the informer lookup here,
-  //  ApiServerVerticle(ApiServerConfig, ResourceRegistry, StoreClient, Function<ResourceType, Informer>),
-  //  and add readiness checks "store" and "informer-sync" to `health`.
-  public ApiServerVerticle(ApiServerConfig config, ResourceRegistry registry) {
+  private final StoreClient store;
+  private final Function<ResourceType, Informer> informers;
+
+  /**
+   * @param config    where and how to serve
+   * @param registry  the served resources
+   * @param store     writes go through it to the writers
+   * @param informers the shared informer of each resource: the watch cache GET, LIST and WATCH read
+   */
+  public ApiServerVerticle(ApiServerConfig config, ResourceRegistry registry, StoreClient store,
+                           Function<ResourceType, Informer> informers) {
     this.config = config;
     this.registry = registry;
+    this.store = store;
+    this.informers = informers;
   }
 
   /** The port the server listens on (the chosen one when configured with port 0); -1 before start. */
@@ -87,9 +105,10 @@ public final class ApiServerVerticle extends VerticleBase {
     health.mount(router);
     new MetricsEndpoint().mount(router);
     new DiscoveryHandler(registry, () -> config.host() + ":" + actualPort()).mount(router);
-    // TODO(merge apiserver-rest): new io.dekube.apiserver.rest.RestApi(vertx, registry, storeClient, informers, codecs)
-    //  .mount(router);  -- nothing is mounted until then: resource paths answer 404 Status.
-    // TODO(merge apiserver-semantics): mount io.dekube.apiserver.openapi.OpenApiHandler (/openapi/v2, /openapi/v3).
+    new OpenApiHandler(vertx, registry).mount(router);
+    Codecs codecs = Codecs.jsonOnly().withProtobuf(ProtobufDecoder::decode)
+        .withVersions(new LegacyVersionConverter(registry));
+    new RestApi(vertx, registry, store, informers, codecs).mount(router);
     return router;
   }
 

@@ -1,5 +1,17 @@
 package io.dekube.apiserver;
 
+import io.dekube.apiserver.admission.BasicAdmission;
+import io.dekube.apiserver.admission.KubernetesAdmission;
+import io.dekube.apiserver.writer.WriterConfig;
+import io.dekube.apiserver.writer.WriterVerticle;
+import io.dekube.core.bus.TopicCatalog;
+import io.dekube.core.informer.SharedInformers;
+import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreClientOptions;
+import io.dekube.kafka.KafkaBrokerExtension;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+
 import io.dekube.apiserver.pki.CertificateBundle;
 import io.dekube.apiserver.pki.ClusterPki;
 import io.dekube.core.model.ResourceRegistry;
@@ -54,9 +66,28 @@ final class ApiServerFixture implements AutoCloseable {
     ApiServerConfig config = ApiServerConfig.defaults().withPort(0).withPkiDirectory(dir.resolve("pki"))
         .withTokenAuthFile(tokens).withBasicAuthFile(passwords).withHttp2(http2);
     Vertx vertx = Vertx.vertx();
-    ApiServerVerticle verticle = new ApiServerVerticle(config, ResourceRegistry.builtIn());
+    ApiServerVerticle verticle = onTheBus(vertx, config);
     vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     return new ApiServerFixture(dir, vertx, verticle, ClusterPki.loadOrCreate(config.pkiDirectory()), config);
+  }
+
+  /**
+   * The apiserver over the shared test broker (the class must be {@code @WithKafka}): bus topics,
+   * a writer, a StoreClient and shared informers, as {@code dekube up} wires them.
+   */
+  static ApiServerVerticle onTheBus(Vertx vertx, ApiServerConfig config) throws Exception {
+    String bootstrap = KafkaBrokerExtension.bootstrapServers();
+    ResourceRegistry registry = ResourceRegistry.builtIn();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      TopicCatalog.load().ensureTopics(bootstrap, admin, registry.all(), (short) 1);
+    }
+    vertx.deployVerticle(new WriterVerticle(WriterConfig.defaults(bootstrap), registry,
+            new BasicAdmission().andThen(new KubernetesAdmission())))
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    StoreClient store = StoreClient.start(vertx, StoreClientOptions.of(bootstrap))
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    SharedInformers informers = SharedInformers.of(vertx);
+    return new ApiServerVerticle(config, registry, store, type -> informers.informer(bootstrap, type));
   }
 
   int port() {

@@ -1,5 +1,7 @@
 package io.dekube.apiserver;
 
+import io.dekube.kafka.WithKafka;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The HTTPS front on a real port: authentication, Status errors, version, health and discovery. */
+@WithKafka
 class ApiServerIT {
 
   private static final String AGGREGATED_V2 = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";

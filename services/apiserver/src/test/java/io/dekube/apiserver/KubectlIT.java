@@ -1,5 +1,7 @@
 package io.dekube.apiserver;
 
+import io.dekube.kafka.WithKafka;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * The real kubectl on the PATH against the HTTPS front: version, discovery, health and every kind
  * of credential, right and wrong. Fails (never skips) when kubectl is missing.
  */
+@WithKafka
 class KubectlIT {
 
   private static ApiServerFixture server;

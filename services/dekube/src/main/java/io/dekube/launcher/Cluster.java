@@ -49,7 +49,7 @@ final class Cluster {
     Files.createDirectories(options.dataDir());
     String bootstrap = options.kafka() != null ? options.kafka() : startBroker();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      TopicCatalog.load().ensureTopics(admin, registry.all(), (short) 1);
+      TopicCatalog.load().ensureTopics(bootstrap, admin, registry.all(), (short) 1);
     }
     vertx = Vertx.vertx();
     ops = new OpsHttpServer();

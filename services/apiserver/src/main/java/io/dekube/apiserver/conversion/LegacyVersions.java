@@ -1,6 +1,8 @@
 package io.dekube.apiserver.conversion;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -10,8 +12,9 @@ import java.util.Optional;
  * non-preferred versions; the conversion code converts their objects to and from the stored
  * resource. A read-only table; thread-safe.
  *
- * <p>Created by the apiserver-front helper as the minimal agreement with the API-semantics helper,
- * who owns this package and this table after the merge.
+ * <p>{@link #lookup} and {@link #toStored}/{@link #fromStored} give the conversions: what the old
+ * versions defaulted (a selector from the template's labels, ...) and the renamed fields of the old
+ * Ingress (see {@link WorkloadConversion} and {@link IngressConversion}).
  */
 public final class LegacyVersions {
 
@@ -40,9 +43,24 @@ public final class LegacyVersions {
 
   private static final List<Entry> ENTRIES = List.of(
       new Entry("apps/v1beta2", "deployments", "Deployment", "deployments.apps"),
+      new Entry("apps/v1beta2", "replicasets", "ReplicaSet", "replicasets.apps"),
+      new Entry("apps/v1beta2", "daemonsets", "DaemonSet", "daemonsets.apps"),
+      new Entry("apps/v1beta2", "statefulsets", "StatefulSet", "statefulsets.apps"),
       new Entry("apps/v1beta1", "deployments", "Deployment", "deployments.apps"),
+      new Entry("apps/v1beta1", "replicasets", "ReplicaSet", "replicasets.apps"),
+      new Entry("apps/v1beta1", "daemonsets", "DaemonSet", "daemonsets.apps"),
+      new Entry("apps/v1beta1", "statefulsets", "StatefulSet", "statefulsets.apps"),
       new Entry("extensions/v1beta1", "deployments", "Deployment", "deployments.apps"),
+      new Entry("extensions/v1beta1", "replicasets", "ReplicaSet", "replicasets.apps"),
+      new Entry("extensions/v1beta1", "daemonsets", "DaemonSet", "daemonsets.apps"),
       new Entry("extensions/v1beta1", "ingresses", "Ingress", "ingresses.networking.k8s.io"));
+
+  private static final Map<String, LegacyConverter> CONVERTERS = Map.of(
+      "Deployment", new WorkloadConversion("Deployment"),
+      "ReplicaSet", new WorkloadConversion("ReplicaSet"),
+      "DaemonSet", new WorkloadConversion("DaemonSet"),
+      "StatefulSet", new WorkloadConversion("StatefulSet"),
+      "Ingress", new IngressConversion());
 
   private LegacyVersions() {
   }
@@ -61,5 +79,38 @@ public final class LegacyVersions {
   /** The entry for an old apiVersion and kind, if served. */
   public static Optional<Entry> findByKind(String groupVersion, String kind) {
     return ENTRIES.stream().filter(e -> e.groupVersion().equals(groupVersion) && e.kind().equals(kind)).findFirst();
+  }
+
+  /** The served old version of a group, version and plural, with its conversions. */
+  public static Optional<LegacyVersion> lookup(String group, String version, String plural) {
+    return find(group, version, plural).map(LegacyVersions::withConverter);
+  }
+
+  /** The served old version of an apiVersion and kind, with its conversions. */
+  public static Optional<LegacyVersion> lookupKind(String apiVersion, String kind) {
+    return findByKind(apiVersion, kind).map(LegacyVersions::withConverter);
+  }
+
+  /**
+   * The object converted to its stored version when its apiVersion and kind are an old served version;
+   * otherwise the object itself.
+   */
+  public static ObjectNode toStored(ObjectNode obj) {
+    return lookupKind(obj.path("apiVersion").asText(), obj.path("kind").asText())
+        .map(v -> v.toStored(obj)).orElse(obj);
+  }
+
+  /**
+   * A stored object converted to the old {@code apiVersion} asked for; the object itself when that is
+   * not an old version of its kind.
+   */
+  public static ObjectNode fromStored(ObjectNode stored, String apiVersion) {
+    return lookupKind(apiVersion, stored.path("kind").asText()).map(v -> v.fromStored(stored)).orElse(stored);
+  }
+
+  private static LegacyVersion withConverter(Entry e) {
+    String resource = e.storedResourceName();
+    String group = resource.contains(".") ? resource.substring(resource.indexOf('.') + 1) : "";
+    return new LegacyVersion(e, group.isEmpty() ? "v1" : group + "/v1", CONVERTERS.get(e.kind()));
   }
 }

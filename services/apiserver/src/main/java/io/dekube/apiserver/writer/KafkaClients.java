@@ -30,6 +30,11 @@ final class KafkaClients {
     this.config = config;
   }
 
+  /** The bootstrap servers every client of this writer uses. */
+  String bootstrapServers() {
+    return config.bootstrapServers();
+  }
+
   /** The transactional producer of one request partition. {@code initTransactions()} is the caller's. */
   KafkaProducer<byte[], byte[]> producer(int partition) {
     Map<String, Object> c = base();

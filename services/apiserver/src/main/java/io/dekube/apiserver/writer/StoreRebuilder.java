@@ -2,6 +2,7 @@ package io.dekube.apiserver.writer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.bus.StoreMarker;
 import io.dekube.core.bus.TopicCatalog;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
@@ -166,7 +167,7 @@ final class StoreRebuilder implements AutoCloseable {
   }
 
   private static void apply(ResourceState state, ConsumerRecord<byte[], byte[]> r) {
-    if (r.key() == null) {
+    if (r.key() == null || StoreMarker.isMarker(r.key())) {
       state.advanceTo(r.offset());
       return;
     }
@@ -197,27 +198,8 @@ final class StoreRebuilder implements AutoCloseable {
     if (types.stream().allMatch(t -> knownTopics.contains(t.storeTopic()))) {
       return;
     }
-    knownTopics.addAll(admin.listTopics().names().get());
-    List<NewTopic> missing = new ArrayList<>();
-    for (ResourceType t : types) {
-      if (!knownTopics.contains(t.storeTopic())) {
-        TopicCatalog.TopicSpec spec = catalog.storeTopic(t);
-        missing.add(new NewTopic(spec.name(), java.util.Optional.of(spec.partitions()), java.util.Optional.empty())
-            .configs(spec.config()));
-      }
-    }
-    if (missing.isEmpty()) {
-      return;
-    }
-    try {
-      admin.createTopics(missing).all().get();
-      LOG.info("created store topics {}", missing.stream().map(NewTopic::name).toList());
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw e;
-      }
-    }
-    missing.forEach(t -> knownTopics.add(t.name()));
+    catalog.ensureTopics(clients.bootstrapServers(), admin, types, (short) -1);
+    types.forEach(t -> knownTopics.add(t.storeTopic()));
   }
 
   private Map<TopicPartition, Long> highWatermarks(Collection<ResourceType> types)

@@ -46,12 +46,12 @@ class DiscoveryTest {
   void oldVersionsAreServedButNotPreferred() {
     ServedGroup apps = ApiCatalog.of(registry).group("apps").orElseThrow();
     assertEquals(List.of("v1", "v1beta2", "v1beta1"), apps.versions().stream().map(ServedGroup.ServedVersion::version).toList());
-    ServedResource old = apps.version("v1beta1").orElseThrow().resources().get(0);
-    assertEquals("deployments", old.plural());
+    ServedResource old = apps.version("v1beta1").orElseThrow().resources().stream()
+        .filter(r -> r.plural().equals("deployments")).findFirst().orElseThrow();
     assertTrue(old.shortNames().isEmpty());
     assertTrue(old.categories().isEmpty());
     ServedGroup extensions = ApiCatalog.of(registry).group("extensions").orElseThrow();
-    assertEquals(List.of("deployments", "ingresses"),
+    assertEquals(List.of("daemonsets", "deployments", "ingresses", "replicasets"),
         extensions.preferred().resources().stream().map(ServedResource::plural).toList());
   }
 

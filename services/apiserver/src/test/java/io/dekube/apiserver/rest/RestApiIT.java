@@ -76,7 +76,7 @@ class RestApiIT {
   @BeforeAll
   void start() throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      TopicCatalog.load().ensureTopics(admin, registry.all(), (short) 1);
+      TopicCatalog.load().ensureTopics(bootstrap, admin, registry.all(), (short) 1);
     }
     vertx = Vertx.vertx();
     await(vertx.deployVerticle(new WriterVerticle(WriterConfig.defaults(bootstrap).withWriterId("rest-it")

@@ -23,7 +23,7 @@ final class WriterItSupport {
   /** Creates every bus and store topic (idempotent). */
   static void ensureTopics(String bootstrap) throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      TopicCatalog.load().ensureTopics(admin, ResourceRegistry.builtIn().all(), (short) 1);
+      TopicCatalog.load().ensureTopics(bootstrap, admin, ResourceRegistry.builtIn().all(), (short) 1);
     }
   }
 

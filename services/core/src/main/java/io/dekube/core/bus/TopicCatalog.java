@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -92,10 +93,18 @@ public final class TopicCatalog {
   }
 
   /**
-   * Creates every fixed topic and the store topic of every given type that does not exist yet.
-   * Idempotent. Blocks: run on a worker thread.
+   * Creates every fixed topic and the store topic of every given type that does not exist yet
+   * (replication factor -1: the broker's default),
+   * and puts the {@link StoreMarker} at offset 0 of every empty store topic. Idempotent. Blocks:
+   * run on a worker thread.
    */
-  public void ensureTopics(Admin admin, Collection<ResourceType> types, short replicationFactor)
+  public void ensureTopics(String bootstrapServers, Admin admin, Collection<ResourceType> types,
+                           short replicationFactor) throws ExecutionException, InterruptedException {
+    createMissing(admin, types, replicationFactor);
+    StoreMarker.writeWhereEmpty(bootstrapServers, admin, types.stream().map(ResourceType::storeTopic).toList());
+  }
+
+  private void createMissing(Admin admin, Collection<ResourceType> types, short replicationFactor)
       throws ExecutionException, InterruptedException {
     Set<String> existing = new HashSet<>(admin.listTopics().names().get());
     List<NewTopic> missing = new ArrayList<>();
@@ -103,7 +112,8 @@ public final class TopicCatalog {
     types.forEach(t -> wanted.add(storeTopic(t)));
     for (TopicSpec spec : wanted) {
       if (!existing.contains(spec.name())) {
-        missing.add(new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(spec.config()));
+        missing.add(new NewTopic(spec.name(), Optional.of(spec.partitions()),
+            replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor)).configs(spec.config()));
       }
     }
     if (missing.isEmpty()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.Json;
+import io.dekube.core.bus.StoreMarker;
 import io.dekube.core.model.ObjectKey;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
@@ -228,6 +229,9 @@ final class StoreTail implements Runnable {
 
   /** The record as the cache holds it, or null (counted and logged) when it is not a valid store value. */
   private StoreRecord decode(ConsumerRecord<String, byte[]> r) {
+    if (StoreMarker.isMarker(r.key())) {
+      return null;
+    }
     ObjectKey key;
     try {
       key = ObjectKey.parse(r.key() == null ? "" : r.key());

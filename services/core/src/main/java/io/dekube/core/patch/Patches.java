@@ -13,11 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Applies a patch by its HTTP content type. Built in: JSON patch ({@link JsonPatch}) and JSON merge
  * patch ({@link MergePatch}).
  *
- * <p><b>Extension point.</b> Strategic merge patch ({@value #STRATEGIC_MERGE}) and server-side apply
- * ({@value #APPLY}) are answered with 415 UnsupportedMediaType until their {@link PatchStrategy} is
- * plugged in: replace the {@link #unsupported} entries in {@link #BUILT_IN} with
- * {@code new StrategicMergePatch()} / {@code new ServerSideApply()} (same package), or call
- * {@link #register} at start-up. Thread-safe; the strategies are pure functions.
+ * <p>Strategic merge patch ({@value #STRATEGIC_MERGE}, {@link StrategicMergePatch}) and server-side
+ * apply ({@value #APPLY}, {@link ServerSideApply}) are built in too; {@link #register} replaces a
+ * strategy at start-up. Thread-safe; the strategies are pure functions.
  */
 public final class Patches {
 
@@ -34,8 +32,8 @@ public final class Patches {
   private static final Map<String, PatchStrategy> BUILT_IN = Map.of(
       JSON, new JsonPatch(),
       MERGE, new MergePatch(),
-      STRATEGIC_MERGE, unsupported(STRATEGIC_MERGE),
-      APPLY, unsupported(APPLY));
+      STRATEGIC_MERGE, new StrategicMergePatch(),
+      APPLY, new ServerSideApply());
 
   private static final Map<String, PatchStrategy> STRATEGIES = new ConcurrentHashMap<>(BUILT_IN);
 
@@ -77,7 +75,8 @@ public final class Patches {
 
   private static StatusException unsupportedMediaType(String patchType) {
     return new StatusException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
-        + "accepted media types include: " + JSON + ", " + MERGE + " (got " + patchType + ")");
+        + "accepted media types include: " + JSON + ", " + MERGE + ", " + STRATEGIC_MERGE + ", " + APPLY
+        + " (got " + patchType + ")");
   }
 
   private static String mediaType(String patchType) {

@@ -37,7 +37,7 @@ class BusContractIT {
     ResourceType type = new ResourceType("contract-" + UUID.randomUUID().toString().substring(0, 8) + ".dekube.io",
         "v1", "gadgets", "gadget", "Gadget", true, List.of(), List.of(), List.of());
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      TopicCatalog.load().ensureTopics(admin, List.of(type), (short) 1);
+      TopicCatalog.load().ensureTopics(bootstrap, admin, List.of(type), (short) 1);
     }
     ObjectNode good = Json.object();
     good.put("apiVersion", type.apiVersion()).put("kind", "Gadget");
@@ -52,9 +52,10 @@ class BusContractIT {
       producer.send(new ProducerRecord<>(type.storeTopic(), "ns/h", "{oops".getBytes(StandardCharsets.UTF_8))).get();
     }
     List<ConsumerRecord<String, byte[]>> records = BusCapture.readAll(bootstrap, List.of(type.storeTopic()));
-    assertEquals(4, records.size());
+    assertEquals(5, records.size(), "the marker at offset 0, then the four records");
+    assertEquals(StoreMarker.KEY, records.get(0).key());
     List<BusCapture.Violation> violations = BusCapture.violations(SCHEMAS, records);
-    assertEquals(List.of(1L, 3L), violations.stream().map(BusCapture.Violation::offset).toList(),
+    assertEquals(List.of(2L, 4L), violations.stream().map(BusCapture.Violation::offset).toList(),
         BusCapture.describe(violations));
     assertTrue(violations.get(0).errors().contains("metadata"), violations.get(0).errors());
   }

@@ -19,16 +19,16 @@ import java.util.List;
  * The bus schemas from the bus-schemas jar ({@code dekube-bus/schemas/*.json}), loaded into one
  * draft 2020-12 repository so that relative {@code $ref}s resolve, and a validator per topic.
  */
-final class BusSchemas {
+public final class BusSchemas {
 
-  static final String BASE = "https://dekube.io/bus/";
-  static final List<String> FILES = List.of("status.json", "object.json", "request.json", "reply.json",
-      "ingest.json", "ingest-result.json");
+  public static final String BASE = "https://dekube.io/bus/";
+  public static final List<String> FILES = List.of("status.json", "object.json", "request.json", "reply.json",
+      "ingest.json", "ingest-result.json", "store-marker.json");
 
   private final SchemaRepository repository;
   private final TopicCatalog catalog = TopicCatalog.load();
 
-  BusSchemas() {
+  public BusSchemas() {
     repository = SchemaRepository.create(new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri(BASE)
         .setOutputFormat(OutputFormat.Basic));
     for (String file : FILES) {
@@ -37,7 +37,7 @@ final class BusSchemas {
     }
   }
 
-  static JsonObject load(String path) {
+  public static JsonObject load(String path) {
     try (InputStream in = BusSchemas.class.getResourceAsStream("/dekube-bus/" + path)) {
       if (in == null) {
         throw new IllegalStateException("dekube-bus/" + path + " is not on the classpath");
@@ -49,13 +49,13 @@ final class BusSchemas {
   }
 
   /** Validates a message against a schema file ({@code schemas/request.json} or {@code request.json}). */
-  OutputUnit validate(String schemaPath, Object message) {
+  public OutputUnit validate(String schemaPath, Object message) {
     String file = schemaPath.startsWith("schemas/") ? schemaPath.substring("schemas/".length()) : schemaPath;
     return repository.validator(BASE + "schemas/" + file).validate(toVertx(message));
   }
 
   /** Validates a message against the schema topics.yaml names for its topic. */
-  OutputUnit validateOnTopic(String topic, Object message) {
+  public OutputUnit validateOnTopic(String topic, Object message) {
     String schema = catalog.schemaOf(topic);
     if (schema == null || schema.isEmpty()) {
       throw new IllegalArgumentException("topics.yaml has no schema for " + topic);
@@ -63,7 +63,7 @@ final class BusSchemas {
     return validate(schema, message);
   }
 
-  TopicCatalog catalog() {
+  public TopicCatalog catalog() {
     return catalog;
   }
 
@@ -71,7 +71,7 @@ final class BusSchemas {
    * Jackson nodes are written with {@link Json#MAPPER} (the bytes the code puts on the bus) and read
    * back as Vert.x JSON; byte arrays are read as JSON; strings stay strings (the ingest value is text).
    */
-  static Object toVertx(Object message) {
+  public static Object toVertx(Object message) {
     try {
       if (message instanceof JsonNode n) {
         return n.isTextual() ? n.asText() : io.vertx.core.json.Json.decodeValue(Json.MAPPER.writeValueAsString(n));
@@ -86,7 +86,7 @@ final class BusSchemas {
   }
 
   /** A readable list of errors of a failed validation. */
-  static String errors(OutputUnit unit) {
+  public static String errors(OutputUnit unit) {
     StringBuilder b = new StringBuilder();
     if (unit.getErrors() != null) {
       for (OutputUnit e : unit.getErrors()) {

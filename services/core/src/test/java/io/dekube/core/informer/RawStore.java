@@ -43,7 +43,7 @@ final class RawStore implements AutoCloseable {
   RawStore(String bootstrap, ResourceType type) throws Exception {
     this.type = type;
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      TopicCatalog.load().ensureTopics(admin, List.of(type), (short) 1);
+      TopicCatalog.load().ensureTopics(bootstrap, admin, List.of(type), (short) 1);
     }
     producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-" + type.resourceName(),

@@ -139,12 +139,24 @@ class PatchesTest {
   }
 
   @Test
-  void strategicMergeAndApplyAre415UntilPluggedIn() {
-    for (String type : new String[] {Patches.STRATEGIC_MERGE, Patches.APPLY, "text/plain"}) {
-      StatusException e = assertThrows(StatusException.class,
-          () -> Patches.apply(type, Json.object(), Json.object(), CM, WriteOptions.none()));
-      assertEquals(415, e.code(), type);
-      assertEquals("UnsupportedMediaType", e.reason());
-    }
+  void unknownPatchTypesAre415() {
+    StatusException e = assertThrows(StatusException.class,
+        () -> Patches.apply("text/plain", Json.object(), Json.object(), CM, WriteOptions.none()));
+    assertEquals(415, e.code());
+    assertEquals("UnsupportedMediaType", e.reason());
+  }
+
+  @Test
+  void strategicMergeAndApplyArePluggedIn() {
+    assertEquals(j("{'data':{'a':'1','b':'2'}}"), Patches.apply(Patches.STRATEGIC_MERGE,
+        (ObjectNode) j("{'data':{'a':'1'}}"), j("{'data':{'b':'2'}}"), CM, WriteOptions.none()));
+    ObjectNode applied = Patches.apply(Patches.APPLY, null,
+        j("{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'c','namespace':'d'},'data':{'a':'1'}}"), CM,
+        WriteOptions.none().withFieldManager("kubectl"));
+    assertEquals("1", applied.at("/data/a").asText());
+    assertEquals("kubectl", applied.at("/metadata/managedFields/0/manager").asText());
+    StatusException noManager = assertThrows(StatusException.class, () -> Patches.apply(Patches.APPLY, null,
+        j("{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'c'}}"), CM, WriteOptions.none()));
+    assertEquals(422, noManager.code());
   }
 }

@@ -1,0 +1,41 @@
+package io.dekube.apiserver.openapi;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+
+/**
+ * Schemas of kinds without a built-in model (custom resources until their CRD's openAPIV3Schema is
+ * served): apiVersion, kind and metadata typed, the rest open ({@code x-kubernetes-preserve-unknown-fields}).
+ * Enough for kubectl to find the kind, see that the server validates fields, and explain the basics. Pure.
+ */
+final class CustomSchemas {
+
+  private CustomSchemas() {
+  }
+
+  static ObjectNode object(String kind) {
+    ObjectNode s = Json.object().put("description", kind + " is a custom resource.").put("type", "object");
+    ObjectNode props = s.putObject("properties");
+    props.putObject("apiVersion").put("type", "string").put("description", "APIVersion defines the versioned schema "
+        + "of this representation of an object.");
+    props.putObject("kind").put("type", "string").put("description", "Kind is a string value representing the REST "
+        + "resource this object represents.");
+    props.putObject("metadata").putArray("allOf").addObject().put("$ref", "#/components/schemas/"
+        + SchemaNames.META + "ObjectMeta");
+    s.put("x-kubernetes-preserve-unknown-fields", true);
+    return s;
+  }
+
+  static ObjectNode list(String kind, String itemSchema) {
+    ObjectNode s = Json.object().put("description", kind + "List is a list of " + kind).put("type", "object");
+    ObjectNode props = s.putObject("properties");
+    props.putObject("apiVersion").put("type", "string");
+    props.putObject("kind").put("type", "string");
+    ObjectNode items = props.putObject("items").put("type", "array");
+    items.putObject("items").put("$ref", "#/components/schemas/" + itemSchema);
+    props.putObject("metadata").putArray("allOf").addObject().put("$ref", "#/components/schemas/"
+        + SchemaNames.META + "ListMeta");
+    s.putArray("required").add("items");
+    return s;
+  }
+}

@@ -1,0 +1,126 @@
+package io.dekube.apiserver.openapi;
+
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.StatusException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Serves OpenAPI v3 as kube-apiserver does: {@code GET /openapi/v3} (the index of group-versions with
+ * their {@code serverRelativeURL?hash=}) and {@code GET /openapi/v3/api/v1},
+ * {@code /openapi/v3/apis/<group>/<version>} (JSON documents with ETag; immutable caching when the
+ * URL's hash is current, a redirect to the current hash when it is stale). The documents are built
+ * once, on a worker thread, on first use.
+ */
+public final class OpenApiHandler {
+
+  static final String JSON = "application/json";
+  static final String PROTOBUF = "application/com.github.proto-openapi.spec.v3@v1.0+protobuf";
+
+  private final Vertx vertx;
+  private final ResourceRegistry registry;
+  private volatile Future<OpenApiDocuments> documents;
+
+  public OpenApiHandler(Vertx vertx, ResourceRegistry registry) {
+    this.vertx = vertx;
+    this.registry = registry;
+  }
+
+  /** Mounts {@code /openapi/v3} and {@code /openapi/v3/*} on the router and starts building the documents. */
+  public OpenApiHandler mount(Router router) {
+    router.get("/openapi/v3").handler(this::index);
+    router.get("/openapi/v3/*").handler(this::document);
+    documents();
+    return this;
+  }
+
+  /** The documents, built on first call (on a worker thread). */
+  public Future<OpenApiDocuments> documents() {
+    Future<OpenApiDocuments> f = documents;
+    if (f == null) {
+      synchronized (this) {
+        if (documents == null) {
+          documents = vertx.executeBlocking(() -> OpenApiDocuments.build(registry), false);
+        }
+        f = documents;
+      }
+    }
+    return f;
+  }
+
+  /** Forgets the built documents (after CRDs change the registry). */
+  public void invalidate() {
+    documents = null;
+  }
+
+  private void index(RoutingContext ctx) {
+    if (!acceptsJson(ctx)) {
+      fail(ctx, new StatusException(406, "NotAcceptable", "only application/json is served for OpenAPI v3"));
+      return;
+    }
+    documents().onSuccess(d -> send(ctx, d.index(), OpenApiDocuments.hash(d.index()), false))
+        .onFailure(e -> fail(ctx, StatusException.internal("building OpenAPI documents failed: " + e)));
+  }
+
+  private void document(RoutingContext ctx) {
+    String key = ctx.request().path().substring("/openapi/v3/".length());
+    while (key.endsWith("/")) {
+      key = key.substring(0, key.length() - 1);
+    }
+    String wanted = key;
+    documents().onSuccess(docs -> {
+      var doc = docs.document(wanted);
+      if (doc.isEmpty()) {
+        fail(ctx, new StatusException(404, "NotFound", "the server could not find the requested resource"));
+        return;
+      }
+      if (!acceptsJson(ctx)) {
+        fail(ctx, new StatusException(406, "NotAcceptable", "only application/json is served for OpenAPI v3"));
+        return;
+      }
+      String hash = ctx.request().getParam("hash");
+      if (hash != null && !hash.equals(doc.get().hash())) {
+        ctx.response().setStatusCode(301)
+            .putHeader("Location", "/openapi/v3/" + wanted + "?hash=" + doc.get().hash()).end();
+        return;
+      }
+      send(ctx, doc.get().bytes(), doc.get().hash(), hash != null);
+    }).onFailure(e -> fail(ctx, StatusException.internal("building OpenAPI documents failed: " + e)));
+  }
+
+  private static void send(RoutingContext ctx, byte[] body, String hash, boolean immutable) {
+    HttpServerResponse res = ctx.response();
+    String etag = "\"" + hash + "\"";
+    res.putHeader("ETag", etag).putHeader("Vary", "Accept");
+    if (immutable) {
+      res.putHeader("Cache-Control", "public, immutable")
+          .putHeader("Expires", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusYears(1)));
+    } else {
+      res.putHeader("Cache-Control", "no-cache, private");
+    }
+    if (etag.equals(ctx.request().getHeader("If-None-Match"))) {
+      res.setStatusCode(304).end();
+      return;
+    }
+    res.putHeader("Content-Type", JSON).end(Buffer.buffer(body));
+  }
+
+  private static boolean acceptsJson(RoutingContext ctx) {
+    String accept = ctx.request().getHeader("Accept");
+    if (accept == null || accept.isBlank()) {
+      return true;
+    }
+    return accept.contains("application/json") || accept.contains("*/*") || !accept.contains(PROTOBUF);
+  }
+
+  private static void fail(RoutingContext ctx, StatusException e) {
+    ctx.response().setStatusCode(e.code()).putHeader("Content-Type", JSON).end(e.toStatus().toString());
+  }
+}

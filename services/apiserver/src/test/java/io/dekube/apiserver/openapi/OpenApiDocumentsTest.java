@@ -1,0 +1,122 @@
+package io.dekube.apiserver.openapi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceRegistry;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class OpenApiDocumentsTest {
+
+  static OpenApiDocuments docs;
+
+  @BeforeAll
+  static void build() {
+    docs = OpenApiDocuments.build(ResourceRegistry.builtIn());
+    if (System.getProperty("openapi.dump") != null) {
+      docs.documents().values().forEach(d -> {
+        try {
+          java.nio.file.Path p = java.nio.file.Path.of(System.getProperty("openapi.dump"), d.key() + ".json");
+          java.nio.file.Files.createDirectories(p.getParent());
+          java.nio.file.Files.write(p, d.bytes());
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+    }
+  }
+
+  static JsonNode schemas(String key) {
+    return docs.document(key).orElseThrow().json().path("components").path("schemas");
+  }
+
+  static String ref(JsonNode property) {
+    return property.has("$ref") ? property.get("$ref").asText() : property.at("/allOf/0/$ref").asText();
+  }
+
+  @Test
+  void indexListsEveryGroupVersionWithHash() throws Exception {
+    JsonNode index = Json.MAPPER.readTree(docs.index());
+    for (String key : new String[] {"api/v1", "apis/apps/v1", "apis/networking.k8s.io/v1", "apis/extensions/v1beta1",
+        "apis/apps/v1beta2", "apis/coordination.k8s.io/v1"}) {
+      String url = index.path("paths").path(key).path("serverRelativeURL").asText();
+      assertEquals("/openapi/v3/" + key + "?hash=" + docs.document(key).orElseThrow().hash(), url, key);
+    }
+  }
+
+  @Test
+  void deploymentSchemaLooksLikeKubes() {
+    JsonNode deployment = schemas("apis/apps/v1").path("io.k8s.api.apps.v1.Deployment");
+    assertEquals("Deployment", deployment.at("/x-kubernetes-group-version-kind/0/kind").asText());
+    assertEquals("apps", deployment.at("/x-kubernetes-group-version-kind/0/group").asText());
+    assertEquals("#/components/schemas/io.k8s.api.apps.v1.DeploymentSpec", ref(deployment.at("/properties/spec")));
+    JsonNode spec = schemas("apis/apps/v1").path("io.k8s.api.apps.v1.DeploymentSpec");
+    assertTrue(spec.at("/properties/replicas/description").asText().contains("Number of desired pods"));
+    assertEquals("retainKeys", spec.at("/properties/strategy/x-kubernetes-patch-strategy").asText());
+    assertTrue(spec.at("/required").toString().contains("selector"));
+    JsonNode podSpec = schemas("apis/apps/v1").path("io.k8s.api.core.v1.PodSpec");
+    assertEquals("merge", podSpec.at("/properties/containers/x-kubernetes-patch-strategy").asText());
+    assertEquals("name", podSpec.at("/properties/containers/x-kubernetes-patch-merge-key").asText());
+    assertEquals("map", podSpec.at("/properties/containers/x-kubernetes-list-type").asText());
+    JsonNode container = schemas("apis/apps/v1").path("io.k8s.api.core.v1.Container");
+    assertEquals("[\"containerPort\",\"protocol\"]", container.at("/properties/ports/x-kubernetes-list-map-keys").toString());
+    assertEquals("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
+        ref(deployment.at("/properties/metadata")));
+    assertFalse(schemas("apis/apps/v1").path("io.k8s.apimachinery.pkg.util.intstr.IntOrString").isMissingNode());
+  }
+
+  @Test
+  void everyRefResolvesInItsDocument() {
+    for (var doc : docs.documents().values()) {
+      JsonNode schemas = doc.json().path("components").path("schemas");
+      doc.json().findValues("$ref").stream().filter(JsonNode::isTextual).forEach(ref -> {
+        String name = ref.asText().substring("#/components/schemas/".length());
+        assertTrue(schemas.has(name), doc.key() + " misses " + name);
+      });
+    }
+  }
+
+  @Test
+  void patchOperationsAdvertiseFieldValidation() {
+    JsonNode patch = docs.document("apis/apps/v1").orElseThrow().json()
+        .path("paths").path("/apis/apps/v1/namespaces/{namespace}/deployments/{name}").path("patch");
+    assertEquals("Deployment", patch.at("/x-kubernetes-group-version-kind/kind").asText());
+    assertTrue(patch.path("parameters").toString().contains("\"name\":\"fieldValidation\",\"in\":\"query\""));
+    JsonNode ns = docs.document("api/v1").orElseThrow().json().path("paths").path("/api/v1/namespaces/{name}");
+    assertEquals("Namespace", ns.at("/patch/x-kubernetes-group-version-kind/kind").asText());
+  }
+
+  @Test
+  void legacyIngressHasServiceNameAndPort() {
+    JsonNode schemas = schemas("apis/extensions/v1beta1");
+    JsonNode ingress = schemas.path("io.k8s.api.extensions.v1beta1.Ingress");
+    assertEquals("v1beta1", ingress.at("/x-kubernetes-group-version-kind/0/version").asText());
+    assertTrue(schemas.path("io.k8s.api.extensions.v1beta1.IngressBackend").path("properties").has("serviceName"));
+    assertEquals("extensions", schemas.path("io.k8s.api.extensions.v1beta1.Deployment")
+        .at("/x-kubernetes-group-version-kind/0/group").asText());
+  }
+
+  @Test
+  void customResourcesGetAnOpenSchemaAndPaths() {
+    ResourceRegistry registry = ResourceRegistry.builtIn();
+    registry.register(new io.dekube.core.model.ResourceType("stable.example.com", "v1", "crontabs", "crontab",
+        "CronTab", true, java.util.List.of("ct"), java.util.List.of(), java.util.List.of()));
+    OpenApiDocuments withCrd = OpenApiDocuments.build(registry);
+    JsonNode doc = withCrd.document("apis/stable.example.com/v1").orElseThrow().json();
+    JsonNode cronTab = doc.at("/components/schemas/com.example.stable.v1.CronTab");
+    assertEquals("CronTab", cronTab.at("/x-kubernetes-group-version-kind/0/kind").asText());
+    assertTrue(cronTab.path("x-kubernetes-preserve-unknown-fields").asBoolean());
+    assertEquals("CronTab", doc.at("/paths/~1apis~1stable.example.com~1v1~1namespaces~1{namespace}~1crontabs~1{name}"
+        + "/patch/x-kubernetes-group-version-kind/kind").asText());
+  }
+
+  @Test
+  void coreEventUsesTheCoreModel() {
+    assertTrue(schemas("api/v1").has("io.k8s.api.core.v1.Event"));
+    assertTrue(schemas("api/v1").has("io.k8s.api.core.v1.Pod"));
+  }
+}

@@ -1,0 +1,244 @@
+package io.dekube.core.patch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import io.dekube.core.store.WriteOptions;
+import io.dekube.core.patch.apply.ApplyMerge;
+import io.dekube.core.patch.apply.FieldSet;
+import io.dekube.core.patch.apply.ManagedFields;
+import io.dekube.core.patch.apply.Paths;
+import io.dekube.core.patch.smp.PatchSchema;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Server-side apply ({@code application/apply-patch+yaml}): merges an applied configuration into the
+ * live object and records who owns which field in {@code metadata.managedFields} ({@code FieldsV1}).
+ * A field another manager owns with a different value is a 409 Conflict unless {@code force}; fields
+ * this manager applied before and no longer applies are removed unless someone else owns them.
+ * {@link #trackUpdate} records the ownership of ordinary writes (operation Update), which is what
+ * makes a server-side apply conflict with an earlier {@code kubectl apply}. Pure and thread-safe.
+ */
+public final class ServerSideApply implements PatchStrategy {
+
+  /** The {@link PatchStrategy} of {@link Patches#APPLY}: fieldManager and force come from the options. */
+  public ServerSideApply() {
+  }
+
+  @Override
+  public ObjectNode apply(ObjectNode current, JsonNode patch, ResourceType type, WriteOptions options) {
+    return apply(current, patch, type, options.fieldManager(), Boolean.TRUE.equals(options.force()), Instant.now());
+  }
+
+  /**
+   * Applies {@code applied} as {@code manager}.
+   *
+   * @param live the current object, null when it does not exist (apply creates it)
+   * @return the new object (a copy), managedFields updated
+   * @throws StatusException 422 without a field manager, 400 for a malformed configuration, 409 on conflicts
+   */
+  public static ObjectNode apply(ObjectNode live, JsonNode applied, ResourceType type, String manager, boolean force,
+                                 Instant now) {
+    if (manager == null || manager.isEmpty()) {
+      throw fieldManagerRequired();
+    }
+    if (!(applied instanceof ObjectNode cfg)) {
+      throw StatusException.badRequest("the applied configuration must be an object");
+    }
+    String apiVersion = cfg.path("apiVersion").asText(type.apiVersion());
+    if (!cfg.path("kind").asText(type.kind()).equals(type.kind())) {
+      throw StatusException.badRequest("the applied configuration's kind \"" + cfg.path("kind").asText()
+          + "\" does not match the resource's kind \"" + type.kind() + "\"");
+    }
+    PatchSchema schema = PatchSchema.forKind(type.group(), type.kind());
+    ObjectNode base = live == null ? Json.object() : live.deepCopy();
+    List<ManagedFields.Entry> entries = ManagedFields.read(base);
+    ManagedFields.Entry mine = ManagedFields.find(entries, manager, "Apply");
+    FieldSet appliedSet = Paths.fieldsOf(cfg, schema);
+
+    Map<ManagedFields.Entry, List<List<String>>> conflicts = conflicts(base, cfg, appliedSet, entries, mine);
+    if (!conflicts.isEmpty() && !force) {
+      throw conflict(conflicts);
+    }
+    conflicts.forEach((owner, paths) -> paths.forEach(p -> owner.fields().remove(p)));
+
+    ObjectNode result = base.deepCopy();
+    ApplyMerge.merge(result, cfg, schema);
+    if (mine != null) {
+      removeDropped(result, mine.fields(), appliedSet, entries, mine);
+    }
+    if (live == null) {
+      result.put("apiVersion", type.apiVersion()).put("kind", type.kind());
+      ObjectNode meta = Json.metadata(result);
+      JsonNode cfgMeta = cfg.path("metadata");
+      for (String f : new String[] {"name", "namespace", "generateName"}) {
+        if (cfgMeta.has(f)) {
+          meta.set(f, cfgMeta.get(f));
+        }
+      }
+    }
+    ManagedFields.Entry updated = new ManagedFields.Entry(manager, "Apply", apiVersion,
+        mine != null && mine.fields().equals(appliedSet) ? mine.time() : ManagedFields.time(now), appliedSet, null);
+    List<ManagedFields.Entry> out = new ArrayList<>();
+    boolean placed = false;
+    for (ManagedFields.Entry e : entries) {
+      if (e == mine) {
+        out.add(updated);
+        placed = true;
+      } else if (!e.fields().isEmpty()) {
+        out.add(e);
+      }
+    }
+    if (!placed) {
+      out.add(updated);
+    }
+    ManagedFields.write(result, out);
+    return result;
+  }
+
+  /** {@link #apply} at the current time. */
+  public static ObjectNode apply(ObjectNode live, JsonNode applied, ResourceType type, String manager, boolean force) {
+    return apply(live, applied, type, manager, force, Instant.now());
+  }
+
+  /**
+   * Records an ordinary write (create, update, non-apply patch) by {@code manager}: it owns every field
+   * it set or changed, other managers lose those fields, and fields gone from the object are forgotten.
+   *
+   * @param old the object before the write, null on create
+   * @return a copy of {@code updated} with managedFields set
+   */
+  public static ObjectNode trackUpdate(ObjectNode old, ObjectNode updated, ResourceType type, String manager,
+                                       Instant now) {
+    return trackUpdate(old, updated, type, manager, null, now);
+  }
+
+  /**
+   * As {@link #trackUpdate(ObjectNode, ObjectNode, ResourceType, String, Instant)} for a write through a
+   * subresource ({@code status}, {@code scale}): the entry records the subresource.
+   */
+  public static ObjectNode trackUpdate(ObjectNode old, ObjectNode updated, ResourceType type, String manager,
+                                       String subresource, Instant now) {
+    ObjectNode result = updated.deepCopy();
+    if (manager == null || manager.isEmpty()) {
+      return result;
+    }
+    PatchSchema schema = PatchSchema.forKind(type.group(), type.kind());
+    List<ManagedFields.Entry> entries = ManagedFields.read(old == null ? result : old);
+    FieldSet newSet = Paths.fieldsOf(result, schema);
+    FieldSet changed = new FieldSet();
+    for (List<String> p : newSet.paths()) {
+      JsonNode before = old == null ? null : Paths.valueAt(old, p);
+      JsonNode after = Paths.valueAt(result, p);
+      boolean leaf = !newSet.hasChildren(p);
+      if (before == null || (leaf && !before.equals(after))) {
+        changed.insert(p);
+      }
+    }
+    ManagedFields.Entry mine = ManagedFields.find(entries, manager, "Update", subresource);
+    List<ManagedFields.Entry> out = new ArrayList<>();
+    for (ManagedFields.Entry e : entries) {
+      if (e == mine) {
+        continue;
+      }
+      changed.paths().forEach(p -> e.fields().remove(p));
+      prune(e.fields(), newSet);
+      if (!e.fields().isEmpty()) {
+        out.add(e);
+      }
+    }
+    FieldSet mineSet = mine == null ? new FieldSet() : mine.fields().copy();
+    changed.paths().forEach(mineSet::insert);
+    prune(mineSet, newSet);
+    if (!mineSet.isEmpty()) {
+      boolean same = mine != null && mine.fields().equals(mineSet);
+      out.add(new ManagedFields.Entry(manager, "Update", type.apiVersion(), same ? mine.time() : ManagedFields.time(now),
+          mineSet, subresource));
+    }
+    ManagedFields.write(result, out);
+    return result;
+  }
+
+  private static void prune(FieldSet set, FieldSet present) {
+    for (List<String> p : set.paths()) {
+      if (!present.contains(p)) {
+        set.remove(p);
+      }
+    }
+  }
+
+  private static Map<ManagedFields.Entry, List<List<String>>> conflicts(ObjectNode live, ObjectNode cfg,
+      FieldSet appliedSet, List<ManagedFields.Entry> entries, ManagedFields.Entry mine) {
+    Map<ManagedFields.Entry, List<List<String>>> out = new LinkedHashMap<>();
+    for (List<String> p : appliedSet.paths()) {
+      if (appliedSet.hasChildren(p)) {
+        continue;
+      }
+      JsonNode current = Paths.valueAt(live, p);
+      if (current == null || current.equals(Paths.valueAt(cfg, p))) {
+        continue;
+      }
+      for (ManagedFields.Entry e : entries) {
+        if (e != mine && e.fields().contains(p)) {
+          out.computeIfAbsent(e, k -> new ArrayList<>()).add(p);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void removeDropped(ObjectNode result, FieldSet before, FieldSet now,
+                                    List<ManagedFields.Entry> entries, ManagedFields.Entry mine) {
+    List<List<String>> dropped = new ArrayList<>();
+    for (List<String> p : before.paths()) {
+      if (now.contains(p)) {
+        continue;
+      }
+      boolean ownedElsewhere = entries.stream().anyMatch(e -> e != mine && e.fields().contains(p));
+      if (!ownedElsewhere) {
+        dropped.add(p);
+      }
+    }
+    for (int i = dropped.size() - 1; i >= 0; i--) {
+      Paths.removeAt(result, dropped.get(i));
+    }
+  }
+
+  private static StatusException conflict(Map<ManagedFields.Entry, List<List<String>>> conflicts) {
+    ObjectNode details = Json.object();
+    ArrayNode causes = details.putArray("causes");
+    int count = 0;
+    List<String> lines = new ArrayList<>();
+    String single = null;
+    for (var e : conflicts.entrySet()) {
+      String who = e.getKey().describe();
+      lines.add("conflicts with " + who + ":");
+      for (List<String> p : e.getValue()) {
+        count++;
+        String path = FieldSet.render(p);
+        lines.add("- " + path);
+        single = "conflict with " + who + ": " + path;
+        causes.addObject().put("reason", "FieldManagerConflict").put("message", "conflict with " + who)
+            .put("field", path);
+      }
+    }
+    String message = count == 1 ? "Apply failed with 1 conflict: " + single
+        : "Apply failed with " + count + " conflicts: " + String.join("\n", lines);
+    return new StatusException(409, "Conflict", message, details);
+  }
+
+  private static StatusException fieldManagerRequired() {
+    ObjectNode details = Json.object().put("group", "meta.k8s.io").put("kind", "PatchOptions");
+    details.putArray("causes").addObject().put("reason", "FieldValueRequired")
+        .put("message", "Required value: is required for apply patch").put("field", "fieldManager");
+    return new StatusException(422, "Invalid",
+        "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch", details);
+  }
+}

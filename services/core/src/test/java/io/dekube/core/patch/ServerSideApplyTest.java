@@ -1,0 +1,146 @@
+package io.dekube.core.patch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ServerSideApplyTest {
+
+  static final ResourceType DEPLOYMENTS = ResourceRegistry.builtIn().byResourceName("deployments.apps").orElseThrow();
+  static final Instant T1 = Instant.parse("2026-01-01T00:00:00Z");
+  static final Instant T2 = Instant.parse("2026-01-01T00:01:00Z");
+
+  static ObjectNode yaml(String s) {
+    try {
+      return (ObjectNode) Json.YAML.readTree(s);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  static String deployment(int replicas, String image) {
+    return "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: d, labels: {app: web}}\n"
+        + "spec:\n  replicas: " + replicas + "\n  selector: {matchLabels: {app: web}}\n  template:\n"
+        + "    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - name: web\n        image: " + image
+        + "\n        ports: [{containerPort: 8080}]\n";
+  }
+
+  @Test
+  void applyCreatesAndRecordsOwnership() {
+    ObjectNode out = ServerSideApply.apply(null, yaml(deployment(2, "v1")), DEPLOYMENTS, "kubectl", false, T1);
+    assertEquals("web", out.at("/metadata/name").asText());
+    assertEquals(2, out.at("/spec/replicas").asInt());
+    JsonNode entry = out.at("/metadata/managedFields/0");
+    assertEquals("kubectl", entry.path("manager").asText());
+    assertEquals("Apply", entry.path("operation").asText());
+    assertEquals("apps/v1", entry.path("apiVersion").asText());
+    assertEquals("FieldsV1", entry.path("fieldsType").asText());
+    assertEquals("2026-01-01T00:00:00Z", entry.path("time").asText());
+    JsonNode f = entry.path("fieldsV1");
+    assertEquals(yaml("{'.': {}, 'f:app': {}}"), f.at("/f:metadata/f:labels"));
+    assertTrue(f.at("/f:spec/f:replicas").isObject());
+    assertTrue(f.at("/f:spec/f:selector").isEmpty(), "a LabelSelector is atomic");
+    JsonNode container = f.at("/f:spec/f:template/f:spec/f:containers").get("k:{\"name\":\"web\"}");
+    assertEquals(yaml("{'.': {}, 'f:image': {}, 'f:name': {}, 'f:ports': "
+        + "{'k:{\"containerPort\":8080,\"protocol\":\"TCP\"}': {'.': {}, 'f:containerPort': {}}}}"), container);
+  }
+
+  @Test
+  void applyingTheSameConfigurationTwiceChangesNothing() {
+    ObjectNode first = ServerSideApply.apply(null, yaml(deployment(2, "v1")), DEPLOYMENTS, "kubectl", false, T1);
+    ObjectNode second = ServerSideApply.apply(first, yaml(deployment(2, "v1")), DEPLOYMENTS, "kubectl", false, T2);
+    assertEquals(first, second);
+  }
+
+  @Test
+  void applyWithAChangeUpdatesOwnedFieldsAndKeepsOthers() {
+    ObjectNode live = ServerSideApply.apply(null, yaml(deployment(2, "v1")), DEPLOYMENTS, "kubectl", false, T1);
+    live.with("spec").put("revisionHistoryLimit", 10);
+    ObjectNode out = ServerSideApply.apply(live, yaml(deployment(2, "v2")), DEPLOYMENTS, "kubectl", false, T2);
+    assertEquals("v2", out.at("/spec/template/spec/containers/0/image").asText());
+    assertEquals(10, out.at("/spec/revisionHistoryLimit").asInt());
+    assertEquals(8080, out.at("/spec/template/spec/containers/0/ports/0/containerPort").asInt());
+  }
+
+  @Test
+  void fieldsNoLongerAppliedAreRemoved() {
+    ObjectNode live = ServerSideApply.apply(null, yaml(deployment(2, "v1")), DEPLOYMENTS, "kubectl", false, T1);
+    ObjectNode cfg = yaml(deployment(2, "v1"));
+    cfg.with("metadata").remove("labels");
+    ObjectNode out = ServerSideApply.apply(live, cfg, DEPLOYMENTS, "kubectl", false, T2);
+    assertTrue(out.at("/metadata/labels/app").isMissingNode(), out.toString());
+  }
+
+  @Test
+  void conflictWithClientSideApply() {
+    ObjectNode created = ServerSideApply.trackUpdate(null, yaml(deployment(2, "v1")), DEPLOYMENTS,
+        "kubectl-client-side-apply", T1);
+    assertEquals("Update", created.at("/metadata/managedFields/0/operation").asText());
+    StatusException e = assertThrows(StatusException.class,
+        () -> ServerSideApply.apply(created, yaml(deployment(3, "v1")), DEPLOYMENTS, "kubectl", false, T2));
+    assertEquals(409, e.code());
+    assertEquals("Conflict", e.reason());
+    assertEquals("Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using apps/v1: .spec.replicas",
+        e.getMessage());
+    JsonNode cause = e.toStatus().at("/details/causes/0");
+    assertEquals("FieldManagerConflict", cause.path("reason").asText());
+    assertEquals("conflict with \"kubectl-client-side-apply\" using apps/v1", cause.path("message").asText());
+    assertEquals(".spec.replicas", cause.path("field").asText());
+  }
+
+  @Test
+  void sameValuesShareOwnershipAndForceTakesFields() {
+    ObjectNode created = ServerSideApply.trackUpdate(null, yaml(deployment(2, "v1")), DEPLOYMENTS,
+        "kubectl-client-side-apply", T1);
+    ObjectNode shared = ServerSideApply.apply(created, yaml(deployment(2, "v1")), DEPLOYMENTS, "kubectl", false, T2);
+    assertEquals(2, shared.at("/metadata/managedFields").size());
+    ObjectNode forced = ServerSideApply.apply(created, yaml(deployment(3, "v2")), DEPLOYMENTS, "kubectl", true, T2);
+    assertEquals(3, forced.at("/spec/replicas").asInt());
+    JsonNode csa = forced.at("/metadata/managedFields/0/fieldsV1");
+    assertTrue(csa.at("/f:spec/f:replicas").isMissingNode(), csa.toString());
+    assertFalse(csa.at("/f:spec/f:selector").isMissingNode());
+  }
+
+  @Test
+  void multipleConflictsAreListedByManager() {
+    ObjectNode created = ServerSideApply.trackUpdate(null, yaml(deployment(2, "v1")), DEPLOYMENTS, "other", T1);
+    StatusException e = assertThrows(StatusException.class,
+        () -> ServerSideApply.apply(created, yaml(deployment(3, "v2")), DEPLOYMENTS, "kubectl", false, T2));
+    assertEquals("Apply failed with 2 conflicts: conflicts with \"other\" using apps/v1:\n- .spec.replicas\n"
+        + "- .spec.template.spec.containers[name=\"web\"].image", e.getMessage());
+  }
+
+  @Test
+  void updateTakesChangedFieldsFromAppliers() {
+    ObjectNode live = ServerSideApply.apply(null, yaml(deployment(2, "v1")), DEPLOYMENTS, "kubectl", false, T1);
+    ObjectNode scaled = live.deepCopy();
+    scaled.with("spec").put("replicas", 5);
+    ObjectNode out = ServerSideApply.trackUpdate(live, scaled, DEPLOYMENTS, "kubectl-scale", T2);
+    JsonNode entries = out.at("/metadata/managedFields");
+    assertEquals(2, entries.size());
+    assertTrue(entries.get(0).at("/fieldsV1/f:spec/f:replicas").isMissingNode());
+    assertEquals(yaml("{'f:spec': {'f:replicas': {}}}"), entries.get(1).path("fieldsV1"));
+    StatusException e = assertThrows(StatusException.class,
+        () -> ServerSideApply.apply(out, yaml(deployment(2, "v1")), DEPLOYMENTS, "kubectl", false, T2));
+    assertTrue(e.getMessage().contains("conflict with \"kubectl-scale\" using apps/v1: .spec.replicas"));
+  }
+
+  @Test
+  void fieldManagerIsRequired() {
+    StatusException e = assertThrows(StatusException.class,
+        () -> ServerSideApply.apply(null, yaml(deployment(1, "v1")), DEPLOYMENTS, "", false, T1));
+    assertEquals(422, e.code());
+    assertEquals("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch",
+        e.getMessage());
+  }
+}

@@ -1,0 +1,210 @@
+package io.dekube.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 3, acceptance 1: the real kubectl on the PATH against a running {@code ./dekube up},
+ * through the talk's steps. Asserts on what kubectl prints, not only on exit codes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KubectlE2E {
+
+  private static final Path MANIFESTS = DekubeProcess.repoRoot().resolve("k8s-manifests");
+
+  @TempDir
+  static Path tmp;
+  private DekubeProcess dekube;
+  private Kubectl kubectl;
+
+  @BeforeAll
+  void up() throws Exception {
+    Kubectl.requireOnPath();
+    dekube = DekubeProcess.up(tmp.resolve("state"));
+    kubectl = new Kubectl(dekube.kubeconfig());
+  }
+
+  @AfterAll
+  void down() throws Exception {
+    if (dekube != null) {
+      dekube.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void createNamespaceAndTheTalksManifests() throws Exception {
+    assertEquals("namespace/kube-decon created", kubectl.run("create", "namespace", "kube-decon").ok().out().trim());
+    String out = kubectl.run("-n", "kube-decon", "create", "-f", MANIFESTS.resolve("kube-decon.yaml").toString())
+        .ok().out();
+    assertTrue(out.contains("deployment.apps/kube-decon created"), out);
+    assertTrue(out.contains("service/kube-decon created"), out);
+    assertTrue(out.contains("ingress.networking.k8s.io/kube-decon created"), out);
+  }
+
+  @Test
+  @Order(2)
+  void the2017ManifestsApplyUnchanged() throws Exception {
+    kubectl.run("create", "namespace", "kube-decon-2017").ok();
+    String out = kubectl.run("-n", "kube-decon-2017", "create", "-f",
+        MANIFESTS.resolve("kube-decon-2017.yaml").toString()).ok().out();
+    assertTrue(out.contains("deployment.apps/kube-decon created"), out);
+    assertTrue(out.contains("ingress.extensions/kube-decon created")
+        || out.contains("ingress.networking.k8s.io/kube-decon created"), out);
+    String backend = kubectl.run("-n", "kube-decon-2017", "get", "ingress.networking.k8s.io", "kube-decon", "-o",
+        "jsonpath={.spec.rules[0].http.paths[0].backend.service.name}:{.spec.rules[0].http.paths[0].backend.service.port.number}")
+        .ok().out();
+    assertEquals("kube-decon:80", backend, "the 2017 serviceName/servicePort converted to the stored form");
+  }
+
+  @Test
+  @Order(3)
+  void getWideYamlAndDescribe() throws Exception {
+    String table = kubectl.run("-n", "kube-decon", "get", "deployments").ok().out();
+    assertTrue(table.startsWith("NAME") && table.contains("READY") && table.contains("UP-TO-DATE"), table);
+    assertTrue(table.contains("kube-decon"), table);
+    String wide = kubectl.run("-n", "kube-decon", "get", "deployment", "kube-decon", "-o", "wide").ok().out();
+    assertTrue(wide.contains("IMAGES") && wide.contains("carsonoid/kube-decon:v1")
+        && wide.contains("app=kube-decon,tier=web"), wide);
+    String svc = kubectl.run("-n", "kube-decon", "get", "svc").ok().out();
+    assertTrue(svc.contains("CLUSTER-IP") && svc.contains("80/TCP"), svc);
+    String yaml = kubectl.run("-n", "kube-decon", "get", "deployment", "kube-decon", "-o", "yaml").ok().out();
+    assertTrue(yaml.contains("kind: Deployment") && yaml.contains("resourceVersion:") && yaml.contains("uid:"), yaml);
+    assertTrue(yaml.contains("containerPort: 2015"), yaml);
+    String describe = kubectl.run("-n", "kube-decon", "describe", "deployment", "kube-decon").ok().out();
+    assertTrue(describe.contains("Name:") && describe.contains("kube-decon"), describe);
+    assertTrue(describe.contains("StrategyType:") && describe.contains("RollingUpdate"), describe);
+    assertTrue(describe.contains("carsonoid/kube-decon:v1"), describe);
+  }
+
+  @Test
+  @Order(4)
+  void applyTwiceThenWithAChange() throws Exception {
+    kubectl.run("create", "namespace", "applied").ok();
+    String file = MANIFESTS.resolve("kube-decon.yaml").toString();
+    String first = kubectl.run("-n", "applied", "apply", "-f", file).ok().out();
+    assertTrue(first.contains("deployment.apps/kube-decon created"), first);
+    String second = kubectl.run("-n", "applied", "apply", "-f", file).ok().out();
+    assertTrue(second.contains("deployment.apps/kube-decon unchanged"), second);
+    assertTrue(second.contains("service/kube-decon unchanged"), second);
+    Path changed = tmp.resolve("changed.yaml");
+    Files.writeString(changed, Files.readString(Path.of(file)).replace("replicas: 2", "replicas: 4"));
+    String third = kubectl.run("-n", "applied", "apply", "-f", changed.toString()).ok().out();
+    assertTrue(third.contains("deployment.apps/kube-decon configured"), third);
+    assertEquals("4", kubectl.run("-n", "applied", "get", "deploy", "kube-decon", "-o",
+        "jsonpath={.spec.replicas}").ok().out());
+  }
+
+  @Test
+  @Order(5)
+  void applyServerSide() throws Exception {
+    kubectl.run("create", "namespace", "ssa").ok();
+    String file = MANIFESTS.resolve("kube-decon.yaml").toString();
+    String first = kubectl.run("-n", "ssa", "apply", "--server-side", "-f", file).ok().out();
+    assertTrue(first.contains("deployment.apps/kube-decon serverside-applied"), first);
+    String again = kubectl.run("-n", "ssa", "apply", "--server-side", "-f", file).ok().out();
+    assertTrue(again.contains("deployment.apps/kube-decon serverside-applied"), again);
+    String managers = kubectl.run("-n", "ssa", "get", "deploy", "kube-decon", "--show-managed-fields", "-o",
+        "jsonpath={.metadata.managedFields[*].manager}").ok().out();
+    assertTrue(managers.contains("kubectl"), managers);
+  }
+
+  @Test
+  @Order(6)
+  void scaleSetImageLabelAnnotate() throws Exception {
+    assertEquals("deployment.apps/kube-decon scaled",
+        kubectl.run("-n", "kube-decon", "scale", "deployment/kube-decon", "--replicas=3").ok().out().trim());
+    assertEquals("3", kubectl.run("-n", "kube-decon", "get", "deploy", "kube-decon", "-o",
+        "jsonpath={.spec.replicas}").ok().out());
+    assertEquals("deployment.apps/kube-decon image updated", kubectl.run("-n", "kube-decon", "set", "image",
+        "deployment/kube-decon", "kube-decon=carsonoid/kube-decon:v2").ok().out().trim());
+    assertEquals("carsonoid/kube-decon:v2", kubectl.run("-n", "kube-decon", "get", "deploy", "kube-decon", "-o",
+        "jsonpath={.spec.template.spec.containers[0].image}").ok().out());
+    assertEquals("deployment.apps/kube-decon labeled",
+        kubectl.run("-n", "kube-decon", "label", "deployment", "kube-decon", "stage=talk").ok().out().trim());
+    assertEquals("deployment.apps/kube-decon annotated", kubectl.run("-n", "kube-decon", "annotate", "deployment",
+        "kube-decon", "talk=kubernetes-deconstructed").ok().out().trim());
+    String labels = kubectl.run("-n", "kube-decon", "get", "deploy", "-l", "stage=talk", "-o", "name").ok().out();
+    assertEquals("deployment.apps/kube-decon", labels.trim());
+  }
+
+  @Test
+  @Order(7)
+  void watchSeesAnUpdate() throws Exception {
+    Process watch = kubectl.start("-n", "kube-decon", "get", "deployment", "kube-decon", "-w",
+        "--output-watch-events", "-o", "custom-columns=EVENT:.type,REPLICAS:.object.spec.replicas");
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(watch.getInputStream(),
+          StandardCharsets.UTF_8))) {
+        for (String l = r.readLine(); l != null; l = r.readLine()) {
+          lines.add(l);
+        }
+      } catch (Exception e) {
+        lines.add("<" + e + ">");
+      }
+    });
+    reader.start();
+    try {
+      Awaitility.await("the watch's initial event").atMost(Duration.ofSeconds(30))
+          .until(() -> lines.stream().anyMatch(l -> l.startsWith("ADDED")));
+      kubectl.run("-n", "kube-decon", "scale", "deployment/kube-decon", "--replicas=5").ok();
+      Awaitility.await("the watch sees the update").atMost(Duration.ofSeconds(30))
+          .until(() -> lines.stream().anyMatch(l -> l.matches("MODIFIED\\s+5")));
+    } finally {
+      watch.destroy();
+    }
+  }
+
+  @Test
+  @Order(8)
+  void apiResourcesAndExplain() throws Exception {
+    String resources = kubectl.run("api-resources").ok().out();
+    assertTrue(resources.lines().anyMatch(l -> l.matches("deployments\\s+deploy\\s+apps/v1\\s+true\\s+Deployment")),
+        resources);
+    assertTrue(resources.lines().anyMatch(l -> l.matches("pods\\s+po\\s+v1\\s+true\\s+Pod")), resources);
+    String explain = kubectl.run("explain", "deployment.spec").ok().out();
+    assertTrue(explain.contains("KIND:") && explain.contains("Deployment"), explain);
+    assertTrue(explain.contains("replicas") && explain.contains("selector") && explain.contains("template"), explain);
+  }
+
+  @Test
+  @Order(9)
+  void delete() throws Exception {
+    String out = kubectl.run("-n", "kube-decon", "delete", "-f", MANIFESTS.resolve("kube-decon.yaml").toString())
+        .ok().out();
+    assertTrue(out.contains("deployment.apps \"kube-decon\" deleted"), out);
+    Kubectl.Result gone = kubectl.run("-n", "kube-decon", "get", "deployment", "kube-decon");
+    assertEquals(1, gone.exit());
+    assertTrue(gone.err().contains("NotFound") || gone.err().contains("not found"), gone.err());
+  }
+
+  @Test
+  @Order(10)
+  void metricsShowInformerLagPerResource() throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + dekube.opsPort() + "/metrics"))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertTrue(r.body().contains("dekube_informer_lag_records{resource=\"deployments.apps\"}"), r.body());
+    assertTrue(r.body().contains("dekube_writer_requests_total"), r.body());
+  }
+}
