@@ -18,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -51,7 +52,7 @@ final class WatchSession {
   private long lastRv;
   private boolean headersSent;
   private boolean ended;
-  private int pending;
+  private int backlog;
   private long bookmarkTimer = -1;
   private long timeoutTimer = -1;
 
@@ -215,18 +216,27 @@ final class WatchSession {
       return;
     }
     open();
-    if (pending >= config.maxPendingWrites()) {
-      drop();
-      return;
+    if (res.writeQueueFull()) {
+      if (++backlog > config.maxPendingWrites()) {
+        drop();
+        return;
+      }
+      res.drainHandler(v -> backlog = 0);
     }
-    pending++;
-    res.write(Buffer.buffer(Responses.encode(event, false, false))).onComplete(ar -> pending--);
+    res.write(Buffer.buffer(Responses.encode(event, false, false)));
   }
 
-  /** The client reads too slowly: give up on it (it re-watches from its last resource version). */
+  /**
+   * The client reads too slowly: give up on it (it re-watches from its last resource version).
+   * HTTP/2 resets the stream; HTTP/1.1 can only close the connection.
+   */
   private void drop() {
     stop();
-    res.reset();
+    if (r.ctx().request().version() == HttpVersion.HTTP_2) {
+      res.reset();
+    } else {
+      r.ctx().request().connection().close();
+    }
   }
 
   private void end() {

@@ -39,9 +39,15 @@ final class HttpFixture {
 
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final int port;
 
   HttpFixture(int port) {
     this.base = "http://127.0.0.1:" + port;
+    this.port = port;
+  }
+
+  int port() {
+    return port;
   }
 
   Res send(String method, String path, String contentType, String body, String... headers) throws Exception {
