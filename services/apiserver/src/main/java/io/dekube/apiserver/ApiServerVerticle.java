@@ -18,13 +18,13 @@ import io.dekube.apiserver.endpoints.MetricsEndpoint;
 import io.dekube.apiserver.endpoints.VersionEndpoint;
 import io.dekube.apiserver.pki.ClusterPki;
 import io.dekube.apiserver.pki.TlsServerOptions;
+import io.dekube.apiserver.server.RequestBodyHandler;
 import io.dekube.apiserver.server.StatusFailureHandler;
 import io.dekube.core.model.ResourceRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +101,7 @@ public final class ApiServerVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     new StatusFailureHandler(config.maxRequestBodyBytes()).install(router);
     router.route().handler(new AuthenticationHandler(chain));
-    router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxRequestBodyBytes()));
+    router.route().handler(new RequestBodyHandler(config.maxRequestBodyBytes()));
     new VersionEndpoint().mount(router);
     health.mount(router);
     new MetricsEndpoint().mount(router);

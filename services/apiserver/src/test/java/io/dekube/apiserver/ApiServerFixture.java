@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 
 import io.dekube.apiserver.pki.CertificateBundle;
 import io.dekube.apiserver.pki.ClusterPki;
+import io.dekube.apiserver.pki.KubeconfigWriter;
 import io.dekube.core.model.ResourceRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -40,15 +41,15 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * A real apiserver front on a free port, with a PKI, a token file and a basic-auth file in a temp
  * directory, and JDK HTTP clients for it.
  */
-final class ApiServerFixture implements AutoCloseable {
+public final class ApiServerFixture implements AutoCloseable {
 
-  static final String TOKEN = "s3cr3t-token";
+  public static final String TOKEN = "s3cr3t-token";
   static final String PASSWORD = "s3cr3t-password";
 
-  final Path dir;
+  public final Path dir;
   final Vertx vertx;
   final ApiServerVerticle verticle;
-  final ClusterPki pki;
+  public final ClusterPki pki;
   final ApiServerConfig config;
 
   private ApiServerFixture(Path dir, Vertx vertx, ApiServerVerticle verticle, ClusterPki pki, ApiServerConfig config) {
@@ -59,7 +60,7 @@ final class ApiServerFixture implements AutoCloseable {
     this.config = config;
   }
 
-  static ApiServerFixture start(boolean http2) throws Exception {
+  public static ApiServerFixture start(boolean http2) throws Exception {
     Path dir = Files.createTempDirectory("dekube-apiserver-test");
     Path tokens = Files.writeString(dir.resolve("tokens.csv"), TOKEN + ",token-user,uid-1,\"dev,ops\"\n");
     Path passwords = Files.writeString(dir.resolve("passwords.csv"), PASSWORD + ",basic-user,uid-2,\"dev\"\n");
@@ -94,8 +95,14 @@ final class ApiServerFixture implements AutoCloseable {
     return verticle.actualPort();
   }
 
-  String server() {
+  public String server() {
     return "https://127.0.0.1:" + port();
+  }
+
+  /** Writes a kubeconfig for the admin client certificate (CN=admin, O=system:masters) and returns its text. */
+  public String adminKubeconfig() throws IOException {
+    Path file = KubeconfigWriter.writeAdmin(pki, server(), dir.resolve("admin.kubeconfig"));
+    return Files.readString(file);
   }
 
   /** A client trusting the cluster CA, presenting {@code clientCert} (or nothing when null). */

@@ -10,6 +10,7 @@ import io.dekube.apiserver.rest.table.Printers;
 import io.dekube.apiserver.rest.table.TableBuilder;
 import io.dekube.apiserver.rest.watch.WatchConfig;
 import io.dekube.apiserver.rest.watch.WatchEvents;
+import io.dekube.apiserver.rest.watch.WatchStream;
 import io.dekube.core.informer.HandlerRegistration;
 import io.dekube.core.informer.InformerEvent;
 import io.dekube.core.model.Json;
@@ -17,8 +18,6 @@ import io.dekube.core.model.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -34,7 +33,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * With selectors, an object that stops matching is sent as DELETED and one that starts matching
  * as ADDED. BOOKMARKs come periodically when allowed; {@code timeoutSeconds} (default 30-60
  * minutes) ends the stream. A client that does not read fast enough is dropped rather than
- * buffered without bound. Confined to the request's event loop.
+ * buffered without bound. A WebSocket upgrade request gets the same events as text messages
+ * ({@link WatchStream}). Confined to the request's event loop.
  */
 final class WatchSession {
 
@@ -45,7 +45,7 @@ final class WatchSession {
   private final ReadPoint readPoint;
   private final Vertx vertx;
   private final WatchConfig config;
-  private final HttpServerResponse res;
+  private final WatchStream out;
   private final Set<String> visible = new HashSet<>();
   private final IncludeObject include;
   private HandlerRegistration registration;
@@ -65,14 +65,13 @@ final class WatchSession {
     this.readPoint = readPoint;
     this.vertx = vertx;
     this.config = config;
-    this.res = r.ctx().response();
+    this.out = WatchStream.of(r.ctx().request());
     this.include = r.format().shape() == Shape.TABLE ? IncludeObject.parse(r.query("includeObject")) : null;
   }
 
   /** Starts streaming; failures before the stream starts are answered as a Status. */
   void start() {
-    res.closeHandler(v -> stop());
-    res.exceptionHandler(e -> stop());
+    out.onClose(this::stop);
     long rv = o.rv();
     Future<Long> from;
     if (Boolean.TRUE.equals(o.sendInitialEvents()) || rv <= 0 && !Boolean.FALSE.equals(o.sendInitialEvents())) {
@@ -84,7 +83,7 @@ final class WatchSession {
     }
     from.compose(this::subscribe)
         .onFailure(e -> {
-          if (e instanceof StatusException se && (res.headWritten() || se.code() == 410)) {
+          if (e instanceof StatusException se && (out.opened() || se.code() == 410)) {
             writeLine(WatchEvents.error(se)); // kube: a watch too old to serve is an ERROR event, HTTP 200
             end();
           } else {
@@ -146,12 +145,10 @@ final class WatchSession {
   }
 
   private void open() {
-    if (res.headWritten() || ended) {
+    if (out.opened() || ended) {
       return;
     }
-    res.setChunked(true).setStatusCode(200).putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-cache, private");
-    res.writeHead();
+    out.open();
   }
 
   private void onEvent(InformerEvent e) {
@@ -212,31 +209,26 @@ final class WatchSession {
   }
 
   private void writeLine(ObjectNode event) {
-    if (ended || res.closed()) {
+    if (ended || out.closed()) {
       return;
     }
     open();
-    if (res.writeQueueFull()) {
+    if (out.writeQueueFull()) {
+      // write futures complete when netty takes the bytes, not when the client reads them: the
+      // write queue is what fills behind a slow reader
       if (++backlog > config.maxPendingWrites()) {
         drop();
         return;
       }
-      res.drainHandler(v -> backlog = 0);
+      out.drainHandler(() -> backlog = 0);
     }
-    res.write(Buffer.buffer(Responses.encode(event, false, false)));
+    out.write(Buffer.buffer(Responses.encode(event, false, false)));
   }
 
-  /**
-   * The client reads too slowly: give up on it (it re-watches from its last resource version).
-   * HTTP/2 resets the stream; HTTP/1.1 can only close the connection.
-   */
+  /** The client reads too slowly: give up on it (it re-watches from its last resource version). */
   private void drop() {
     stop();
-    if (r.ctx().request().version() == HttpVersion.HTTP_2) {
-      res.reset();
-    } else {
-      r.ctx().request().connection().close();
-    }
+    out.reset();
   }
 
   private void end() {
@@ -244,9 +236,7 @@ final class WatchSession {
       return;
     }
     stop();
-    if (!res.closed() && !res.ended()) {
-      res.end();
-    }
+    out.end();
   }
 
   private void stop() {

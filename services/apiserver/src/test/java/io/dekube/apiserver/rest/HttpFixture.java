@@ -42,8 +42,8 @@ final class HttpFixture {
   private final int port;
 
   HttpFixture(int port) {
-    this.base = "http://127.0.0.1:" + port;
     this.port = port;
+    this.base = "http://127.0.0.1:" + port;
   }
 
   int port() {

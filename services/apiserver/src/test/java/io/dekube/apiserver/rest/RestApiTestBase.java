@@ -29,11 +29,16 @@ abstract class RestApiTestBase {
     return api;
   }
 
+  /** Handlers before the REST API's routes (the apiserver's own, when a test needs them). */
+  protected void installBefore(Router router) {
+  }
+
   @BeforeEach
   void startServer() throws Exception {
     vertx = Vertx.vertx();
     backend = new MemoryBackend(windowCapacity());
     Router router = Router.router(vertx);
+    installBefore(router);
     configure(RestApi.over(vertx, registry, backend, backend::cache, Codecs.jsonOnly())
         .withWatchConfig(new WatchConfig(300, 60, 1000))).mount(router);
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
