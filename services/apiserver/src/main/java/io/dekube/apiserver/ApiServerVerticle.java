@@ -76,7 +76,8 @@ public final class ApiServerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     health.addReadinessCheck("shutdown", () -> stopping ? "the apiserver is shutting down" : null);
-    return vertx.executeBlocking(this::loadSecurity)
+    return SystemNamespaces.ensure(store, registry)
+        .compose(v -> vertx.executeBlocking(this::loadSecurity))
         .compose(security -> listen(security.pki(), router(security.chain())))
         .onSuccess(s -> LOG.info("apiserver listening on https://{}:{}", config.host(), s.actualPort()));
   }
@@ -108,7 +109,8 @@ public final class ApiServerVerticle extends VerticleBase {
     new OpenApiHandler(vertx, registry).mount(router);
     Codecs codecs = Codecs.jsonOnly().withProtobuf(ProtobufDecoder::decode)
         .withVersions(new LegacyVersionConverter(registry));
-    new RestApi(vertx, registry, store, informers, codecs).mount(router);
+    // NamespaceLifecycle: start() created the system namespaces, as kube-apiserver's bootstrap does
+    new RestApi(vertx, registry, store, informers, codecs).withNamespaceLifecycle().mount(router);
     return router;
   }
 

@@ -207,4 +207,16 @@ class KubectlE2E {
     assertTrue(r.body().contains("dekube_informer_lag_records{resource=\"deployments.apps\"}"), r.body());
     assertTrue(r.body().contains("dekube_writer_requests_total"), r.body());
   }
+
+  @Test
+  @Order(11)
+  void systemNamespacesExistAndAMissingNamespaceIsRefused() throws Exception {
+    String namespaces = kubectl.run("get", "namespaces", "-o", "name").ok().out();
+    for (String ns : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
+      assertTrue(namespaces.contains("namespace/" + ns), namespaces);
+    }
+    Kubectl.Result refused = kubectl.run("-n", "no-such-namespace", "create", "configmap", "x");
+    assertEquals(1, refused.exit());
+    assertTrue(refused.err().contains("namespaces \"no-such-namespace\" not found"), refused.err());
+  }
 }

@@ -32,6 +32,7 @@ import java.util.function.Function;
 public final class RestApi {
 
   private final Vertx vertx;
+  private final ResourceRegistry registry;
   private final Resolver resolver;
   private final Function<ResourceType, ObjectCache> caches;
   private final ReadPoint readPoint;
@@ -77,6 +78,7 @@ public final class RestApi {
   private RestApi(Vertx vertx, ResourceRegistry registry, ObjectStore store, Function<ResourceType, ObjectCache> caches,
                   Codecs codecs) {
     this.vertx = vertx;
+    this.registry = registry;
     this.resolver = new Resolver(registry, codecs);
     this.caches = caches;
     this.readPoint = new ReadPoint(vertx);
@@ -84,6 +86,18 @@ public final class RestApi {
     this.writes = new WriteHandler(store, caches, reads);
     this.scale = new ScaleHandler(store, reads);
     this.pods = new PodSubresources(store, reads);
+  }
+
+  /**
+   * Checks creates of namespaced objects as kube's NamespaceLifecycle admission does: 404 when the
+   * namespace does not exist, 403 when it is being deleted. Off by default: turn it on where the
+   * cluster creates {@code default}, {@code kube-system}, {@code kube-public} and
+   * {@code kube-node-lease} at start, as kube-apiserver does.
+   */
+  public RestApi withNamespaceLifecycle() {
+    registry.byResourceName("namespaces")
+        .ifPresent(ns -> writes.namespaceLifecycle(new NamespaceLifecycle(ns, caches)));
+    return this;
   }
 
   /** Uses other watch tuning (bookmark interval, timeouts); for tests. */

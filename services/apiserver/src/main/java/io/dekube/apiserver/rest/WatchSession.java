@@ -52,7 +52,7 @@ final class WatchSession {
   private long lastRv;
   private boolean headersSent;
   private boolean ended;
-  private int pending;
+  private int backlog;
   private long bookmarkTimer = -1;
   private long timeoutTimer = -1;
 
@@ -213,12 +213,16 @@ final class WatchSession {
       return;
     }
     open();
-    if (pending >= config.maxPendingWrites()) {
-      drop();
-      return;
+    if (out.writeQueueFull()) {
+      // write futures complete when netty takes the bytes, not when the client reads them: the
+      // write queue is what fills behind a slow reader
+      if (++backlog > config.maxPendingWrites()) {
+        drop();
+        return;
+      }
+      out.drainHandler(() -> backlog = 0);
     }
-    pending++;
-    out.write(Buffer.buffer(Responses.encode(event, false, false))).onComplete(ar -> pending--);
+    out.write(Buffer.buffer(Responses.encode(event, false, false)));
   }
 
   /** The client reads too slowly: give up on it (it re-watches from its last resource version). */

@@ -30,11 +30,21 @@ final class WriteHandler {
   private final ObjectStore store;
   private final Function<ResourceType, ObjectCache> caches;
   private final ReadHandler reads;
+  private NamespaceLifecycle lifecycle;
 
   WriteHandler(ObjectStore store, Function<ResourceType, ObjectCache> caches, ReadHandler reads) {
     this.store = store;
     this.caches = caches;
     this.reads = reads;
+  }
+
+  /** Checks creates against the namespaces (kube's NamespaceLifecycle admission); off when null. */
+  void namespaceLifecycle(NamespaceLifecycle lifecycle) {
+    this.lifecycle = lifecycle;
+  }
+
+  private Future<Void> admitCreate(ApiRequest r, String name) {
+    return lifecycle == null ? Future.succeededFuture() : lifecycle.admitCreate(r, name);
   }
 
   static StatusException methodNotAllowed() {
@@ -56,7 +66,8 @@ final class WriteHandler {
       Decoding.Prepared d = Decoding.object(r, body, p.fieldValidation());
       Decoding.createNamespace(r, d.object());
       Responses.warnings(r.ctx(), d.warnings());
-      return store.create(r.type(), r.namespace(), d.object(), options(p));
+      String name = d.object().path("metadata").path("name").asText("");
+      return admitCreate(r, name).compose(v -> store.create(r.type(), r.namespace(), d.object(), options(p)));
     }).onComplete(ar -> answer(r, 201, ar.result(), ar.cause()));
   }
 
@@ -88,8 +99,8 @@ final class WriteHandler {
       Future<Void> known = apply ? cache.start() : Future.succeededFuture();
       return known.compose(v -> {
         existed[0] = !apply || cache.get(r.namespace(), r.name()) != null; // an apply that creates answers 201
-        return store.patch(r.type(), r.namespace(), r.name(), type, d.document(), o);
-      });
+        return existed[0] ? Future.<Void>succeededFuture() : admitCreate(r, r.name());
+      }).compose(v -> store.patch(r.type(), r.namespace(), r.name(), type, d.document(), o));
     }).onComplete(ar -> answer(r, existed[0] ? 200 : 201, ar.result(), ar.cause()));
   }
 

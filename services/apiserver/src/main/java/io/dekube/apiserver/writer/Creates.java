@@ -36,7 +36,7 @@ final class Creates {
     if (generated) {
       meta.put("name", uniqueName(type, meta.path("namespace").asText(""), generateName, view));
     }
-    ObjectNode admitted = support.admission.admit(type, Verb.CREATE, obj, null);
+    ObjectNode admitted = support.trackOwnership(req, null, support.admission.admit(type, Verb.CREATE, obj, null));
     Json.metadata(admitted).remove("resourceVersion");
     String key = WriteSupport.key(req, admitted);
     if (view.get(type, key) != null) {

@@ -35,6 +35,11 @@ final class ServerFields {
     return DateTimeFormatter.ISO_INSTANT.format(Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
   }
 
+  /** Now, as an instant (managedFields times). */
+  Instant instant() {
+    return Instant.now(clock);
+  }
+
   String newUid() {
     long msb = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
     long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant

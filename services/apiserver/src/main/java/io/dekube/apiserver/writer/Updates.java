@@ -111,7 +111,7 @@ final class Updates {
     ResourceType type = req.type();
     ObjectNode old = current.object();
     checkNoNewFinalizers(type, old, next);
-    ObjectNode admitted = support.admission.admit(type, verb, next, old);
+    ObjectNode admitted = support.trackOwnership(req, old, support.admission.admit(type, verb, next, old));
     Json.metadata(admitted).remove("resourceVersion");
     if (!statusOnly) {
       ServerFields.updateGeneration(old, admitted);

@@ -8,6 +8,8 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ObjectKey;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import io.dekube.core.patch.Patches;
+import io.dekube.core.patch.ServerSideApply;
 import io.dekube.core.store.WriteOptions;
 
 /**
@@ -27,6 +29,34 @@ final class WriteSupport {
     this.admission = admission;
     this.fields = fields;
     this.maxObjectBytes = maxObjectBytes;
+  }
+
+  /**
+   * {@code admitted} with the write's field ownership in {@code metadata.managedFields}, as kube-apiserver's
+   * field manager records it: the request's field manager owns what it set or changed (operation Update,
+   * with the subresource); an apply patch has recorded its own entry already. Without a field manager the
+   * current entries are kept when the body left them out. {@code old} is null on create.
+   */
+  ObjectNode trackOwnership(ParsedRequest req, ObjectNode old, ObjectNode admitted) {
+    String manager = req.options().fieldManager();
+    if (isApply(req)) {
+      return admitted;
+    }
+    if (manager == null || manager.isEmpty()) {
+      JsonNode kept = old == null ? null : old.path("metadata").get("managedFields");
+      if (kept != null && !admitted.path("metadata").has("managedFields")) {
+        Json.metadata(admitted).set("managedFields", kept.deepCopy());
+      }
+      return admitted;
+    }
+    return ServerSideApply.trackUpdate(old, admitted, req.type(), manager, req.options().subresource(),
+        fields.instant());
+  }
+
+  /** Whether the request is a server-side apply patch. */
+  static boolean isApply(ParsedRequest req) {
+    JsonNode options = req.envelope().options();
+    return options != null && options.path("patchType").asText("").startsWith(Patches.APPLY);
   }
 
   /** A store record for {@code obj} (which must carry no resourceVersion); 413 when it is too large. */

@@ -183,6 +183,17 @@ class RestApiCrudTest extends RestApiTestBase {
         json("[{'op':'remove','path':'/data/a'}]"));
     assertEquals(200, jp.code(), jp.raw());
     assertFalse(jp.body().at("/data").has("a"));
+    Res smp = http.patch("/api/v1/namespaces/d/configmaps/cm", "application/strategic-merge-patch+json",
+        json("{'data':{'c':'3'}}"));
+    assertEquals(200, smp.code(), smp.raw());
+    assertEquals("3", smp.body().at("/data/c").asText());
+    String applied = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ap\n  namespace: d\ndata:\n  k: v\n";
+    Res created = http.patch("/api/v1/namespaces/d/configmaps/ap?fieldManager=test", "application/apply-patch+yaml",
+        applied);
+    assertEquals(201, created.code(), "an apply that creates answers 201: " + created.raw());
+    assertEquals(200, http.patch("/api/v1/namespaces/d/configmaps/ap?fieldManager=test&force=true",
+        "application/apply-patch+yaml", applied.replace("k: v", "k: w")).code());
+    assertEquals("w", http.get("/api/v1/namespaces/d/configmaps/ap").body().at("/data/k").asText());
     assertStatus(http.patch("/api/v1/namespaces/d/configmaps/cm", "application/json", "{}"), 415,
         "UnsupportedMediaType", "application/strategic-merge-patch+json");
     assertStatus(http.patch("/api/v1/namespaces/d/configmaps/cm", "application/apply-patch+yaml", "data: {}"), 422,

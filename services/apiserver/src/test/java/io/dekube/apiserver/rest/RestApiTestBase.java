@@ -24,6 +24,11 @@ abstract class RestApiTestBase {
     return 1000;
   }
 
+  /** Adds options to the API under test. */
+  protected RestApi configure(RestApi api) {
+    return api;
+  }
+
   /** Handlers before the REST API's routes (the apiserver's own, when a test needs them). */
   protected void installBefore(Router router) {
   }
@@ -34,8 +39,8 @@ abstract class RestApiTestBase {
     backend = new MemoryBackend(windowCapacity());
     Router router = Router.router(vertx);
     installBefore(router);
-    RestApi.over(vertx, registry, backend, backend::cache, Codecs.jsonOnly())
-        .withWatchConfig(new WatchConfig(300, 60, 1000)).mount(router);
+    configure(RestApi.over(vertx, registry, backend, backend::cache, Codecs.jsonOnly())
+        .withWatchConfig(new WatchConfig(300, 60, 1000))).mount(router);
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     http = new HttpFixture(server.actualPort());

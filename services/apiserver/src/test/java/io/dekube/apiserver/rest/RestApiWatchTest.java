@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.apiserver.rest.HttpFixture.Watch;
+import io.dekube.core.model.Json;
+import io.dekube.core.store.WriteOptions;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +115,36 @@ class RestApiWatchTest extends RestApiTestBase {
     do {
       e = w.next(WAIT);
     } while (e != null);
+  }
+
+  @Test
+  void aClientThatDoesNotReadIsDropped() throws Exception {
+    var type = registry.byResourceName("configmaps").orElseThrow();
+    String big = "x".repeat(4_000);
+    ObjectNode cm = (ObjectNode) Json.MAPPER.readTree(json("{'metadata':{'namespace':'d'},'data':{'a':'" + big
+        + "'}}"));
+    for (int i = 0; i < 4000; i++) {
+      ((ObjectNode) cm.get("metadata")).put("name", "c" + i);
+      backend.create(type, "d", cm, WriteOptions.none());
+    }
+    try (Socket socket = new Socket("127.0.0.1", http.port())) {
+      socket.getOutputStream().write("GET /api/v1/namespaces/d/configmaps?watch=true HTTP/1.1\r\nHost: x\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      // the initial ADDED events (16 MB) outrun a client that reads nothing: the server gives up on it
+      socket.setSoTimeout(30_000);
+      InputStream in = socket.getInputStream();
+      byte[] buf = new byte[65536];
+      long total = 0;
+      try {
+        for (int n; (n = in.read(buf)) >= 0; ) {
+          total += n;
+        }
+      } catch (SocketException reset) {
+        // dropped with a reset: the end of the stream too
+      }
+      assertTrue(total < 4000L * 4_000, "the watch ended before every event was sent (" + total + " bytes)");
+    }
   }
 
   @Test

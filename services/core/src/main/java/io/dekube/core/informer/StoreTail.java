@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -59,6 +60,8 @@ final class StoreTail implements Runnable {
   private final String resource;
   private final TopicPartition partition;
   private final Map<String, Object> config;
+  /** A read_uncommitted consumer used only to ask for the high watermark; consumer thread only. */
+  private KafkaConsumer<String, byte[]> highWatermarks;
   private final Duration pollTimeout;
   private final Context context;
   private final Sink sink;
@@ -145,6 +148,11 @@ final class StoreTail implements Runnable {
   private void tail() {
     KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config);
     consumer = c;
+    Map<String, Object> uncommitted = new java.util.HashMap<>(config);
+    uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    uncommitted.put(ConsumerConfig.CLIENT_ID_CONFIG, config.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, "informer")
+        + "-ends");
+    highWatermarks = new KafkaConsumer<>(uncommitted);
     try {
       c.assign(List.of(partition));
       c.seek(partition, Math.max(sentPosition, 0));
@@ -159,6 +167,7 @@ final class StoreTail implements Runnable {
     } finally {
       consumer = null;
       c.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+      highWatermarks.close(CloseOptions.timeout(CLOSE_TIMEOUT));
     }
   }
 
@@ -203,10 +212,17 @@ final class StoreTail implements Runnable {
     }
   }
 
+  /**
+   * The partition's high watermark, not the read_committed end (the last stable offset): a
+   * transaction's commit returns before its markers are written, so right after a write was
+   * acknowledged the LSO may still be behind it. Waiting for the high watermark gives
+   * read-your-writes; it waits out a transaction in flight (its commit or abort), as the writer's
+   * rebuild does (DESIGN.md writer rule 2).
+   */
   private long endOffsetOf(KafkaConsumer<String, byte[]> c) {
     while (true) {
       try {
-        return c.endOffsets(List.of(partition)).get(partition);
+        return highWatermarks.endOffsets(List.of(partition)).get(partition);
       } catch (WakeupException e) {
         if (!running) {
           throw e;

@@ -2,15 +2,20 @@ package io.dekube.apiserver.rest.watch;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 
 /** A watch as a chunked {@code application/json} response, one event per line. */
 final class HttpWatchStream implements WatchStream {
 
   private final HttpServerResponse res;
 
-  HttpWatchStream(HttpServerResponse res) {
-    this.res = res;
+  private final HttpServerRequest request;
+
+  HttpWatchStream(HttpServerRequest request) {
+    this.request = request;
+    this.res = request.response();
   }
 
   @Override
@@ -47,7 +52,22 @@ final class HttpWatchStream implements WatchStream {
 
   @Override
   public void reset() {
-    res.reset();
+    // HTTP/2 can reset the one stream; HTTP/1.1 can only close the connection
+    if (request.version() == HttpVersion.HTTP_2) {
+      res.reset();
+    } else {
+      request.connection().close();
+    }
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return res.writeQueueFull();
+  }
+
+  @Override
+  public void drainHandler(Runnable action) {
+    res.drainHandler(v -> action.run());
   }
 
   @Override

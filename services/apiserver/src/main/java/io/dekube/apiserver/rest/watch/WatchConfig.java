@@ -5,7 +5,8 @@ package io.dekube.apiserver.rest.watch;
  *
  * @param bookmarkIntervalMs how often a watch that allows bookmarks gets one
  * @param minTimeoutSeconds  the lower bound of the default watch timeout (kube: 1800 s)
- * @param maxPendingWrites   events written but not yet flushed to a slow client before the watch is dropped
+ * @param maxPendingWrites   events written while the connection's write queue is full (the client does not
+ *                           keep up) before the watch is dropped
  */
 public record WatchConfig(long bookmarkIntervalMs, long minTimeoutSeconds, int maxPendingWrites) {
 

@@ -13,7 +13,7 @@ public interface WatchStream {
 
   /** The stream for a watch request: a WebSocket when the request is an upgrade to one. */
   static WatchStream of(HttpServerRequest request) {
-    return isWebSocketUpgrade(request) ? new WebSocketWatchStream(request) : new HttpWatchStream(request.response());
+    return isWebSocketUpgrade(request) ? new WebSocketWatchStream(request) : new HttpWatchStream(request);
   }
 
   /**
@@ -41,6 +41,12 @@ public interface WatchStream {
 
   /** Drops the connection (a client too slow to read). */
   void reset();
+
+  /** Whether the transport's write queue is over its high-water mark (the client reads slowly). */
+  boolean writeQueueFull();
+
+  /** Runs {@code action} once the write queue has drained below its low-water mark. */
+  void drainHandler(Runnable action);
 
   /** Called once when the client goes away or the connection fails. */
   void onClose(Runnable action);

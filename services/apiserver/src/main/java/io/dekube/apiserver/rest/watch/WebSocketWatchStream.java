@@ -132,6 +132,18 @@ final class WebSocketWatchStream implements WatchStream {
   }
 
   @Override
+  public boolean writeQueueFull() {
+    return ws != null && ws.writeQueueFull();
+  }
+
+  @Override
+  public void drainHandler(Runnable action) {
+    if (ws != null) {
+      ws.drainHandler(v -> action.run());
+    }
+  }
+
+  @Override
   public void onClose(Runnable action) {
     closeAction = action;
     request.response().closeHandler(v -> close());

@@ -68,6 +68,9 @@ public final class MemoryBackend implements ObjectStore {
       Cache c = cache(t);
       ObjectNode current = c.get(namespace, name);
       if (current == null) {
+        if (patchType.startsWith(Patches.APPLY)) {
+          return c.create(t, Patches.apply(patchType, null, patch, t, o), o);
+        }
         throw StatusException.notFound(t, name);
       }
       ObjectNode patched = Patches.apply(patchType, current, patch, t, o);

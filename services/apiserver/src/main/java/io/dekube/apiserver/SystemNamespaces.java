@@ -1,0 +1,41 @@
+package io.dekube.apiserver;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.WriteOptions;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * The namespaces kube-apiserver's bootstrap controller creates at start: {@code default},
+ * {@code kube-system}, {@code kube-public}, {@code kube-node-lease}. Idempotent (an existing one is
+ * left alone); runs on the caller's context, never blocks.
+ */
+final class SystemNamespaces {
+
+  static final List<String> NAMES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
+
+  private SystemNamespaces() {
+  }
+
+  static Future<Void> ensure(StoreClient store, ResourceRegistry registry) {
+    ResourceType namespaces = registry.byResourceName("namespaces").orElseThrow();
+    Future<Void> chain = Future.succeededFuture();
+    for (String name : NAMES) {
+      chain = chain.compose(v -> create(store, namespaces, name));
+    }
+    return chain;
+  }
+
+  private static Future<Void> create(StoreClient store, ResourceType namespaces, String name) {
+    ObjectNode ns = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
+    Json.metadata(ns).put("name", name);
+    return store.create(namespaces, "", ns, WriteOptions.none()).<Void>mapEmpty()
+        .recover(e -> e instanceof StatusException s && s.code() == 409
+            ? Future.succeededFuture() : Future.failedFuture(e));
+  }
+}

@@ -1,0 +1,62 @@
+package io.dekube.apiserver.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.rest.backend.ObjectCache;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import io.vertx.core.Future;
+import java.util.function.Function;
+
+/**
+ * kube's NamespaceLifecycle admission for creates: an object of a namespaced kind may only be
+ * created in a namespace that exists (404 {@code namespaces "x" not found}) and is not being
+ * deleted (403 {@code ... is forbidden: unable to create new content in namespace x because it is
+ * being terminated}). Reads the namespaces' watch cache, and when the namespace is missing there,
+ * reads it again consistently (it may just have been created), as kube's plugin falls back to a
+ * live lookup. Runs on the request's event loop.
+ */
+final class NamespaceLifecycle {
+
+  private final ResourceType namespaces;
+  private final Function<ResourceType, ObjectCache> caches;
+
+  NamespaceLifecycle(ResourceType namespaces, Function<ResourceType, ObjectCache> caches) {
+    this.namespaces = namespaces;
+    this.caches = caches;
+  }
+
+  /** Completes when {@code r} may create an object named {@code name} (may be "" for generateName). */
+  Future<Void> admitCreate(ApiRequest r, String name) {
+    if (!r.type().namespaced()) {
+      return Future.succeededFuture();
+    }
+    ObjectCache cache = caches.apply(namespaces);
+    String ns = r.namespace();
+    return cache.start()
+        .compose(v -> cache.get("", ns) != null ? Future.succeededFuture()
+            : cache.waitForCurrent())
+        .map(v -> {
+          ObjectNode namespace = cache.get("", ns);
+          if (namespace == null) {
+            throw StatusException.notFound(namespaces, ns);
+          }
+          if (namespace.path("metadata").hasNonNull("deletionTimestamp")
+              || "Terminating".equals(namespace.path("status").path("phase").asText())) {
+            throw terminating(r.type(), name, ns);
+          }
+          return null;
+        });
+  }
+
+  private static StatusException terminating(ResourceType type, String name, String ns) {
+    ObjectNode details = Json.object().put("name", name);
+    if (!type.group().isEmpty()) {
+      details.put("group", type.group());
+    }
+    details.put("kind", type.plural());
+    String qualified = type.group().isEmpty() ? type.plural() : type.plural() + "." + type.group();
+    return new StatusException(403, "Forbidden", qualified + " \"" + name + "\" is forbidden: unable to create new"
+        + " content in namespace " + ns + " because it is being terminated", details);
+  }
+}
