@@ -80,6 +80,19 @@ public final class StoreBench {
     for (int clients : new int[] {1, 16, 64}) {
       results.add(StoreClientBench.run(vertx, client, configMaps, "bench-" + clients, template, clients, each));
     }
+    ResourceType namespaces = registry.byResourceName("namespaces").orElseThrow();
+    Path dir = Files.createTempDirectory("dekube-bench-https");
+    int port = HttpsCreateBench.deployApiServer(vertx, bootstrap, client, dir);
+    for (int clients : new int[] {0, 1, 16, 64}) { // 0: the warm-up (TLS, JIT, the informer's replay), not reported
+      ObjectNode ns = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
+      Json.metadata(ns).put("name", "https-" + clients);
+      await(client.create(namespaces, "", ns, io.dekube.core.store.WriteOptions.none()));
+      LatencyRecorder.Result r = HttpsCreateBench.run(vertx, port, dir.resolve("pki"), "https-" + clients, template,
+          Math.max(clients, 16), clients == 0 ? Duration.ofSeconds(3) : each);
+      if (clients > 0) {
+        results.add(r);
+      }
+    }
     String rawTopic = "dekube.bench.raw";
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       TopicCatalog.TopicSpec store = TopicCatalog.load().storeTopic(configMaps);

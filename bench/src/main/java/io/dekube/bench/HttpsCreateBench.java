@@ -1,0 +1,98 @@
+package io.dekube.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.ApiServerConfig;
+import io.dekube.apiserver.ApiServerVerticle;
+import io.dekube.apiserver.pki.ClusterPki;
+import io.dekube.core.informer.SharedInformers;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.store.StoreClient;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Creates through the apiserver over HTTPS (bearer token, HTTP/1.1 keep-alive, a connection
+ * pool as large as the client count): the same loops as {@link StoreClientBench}, one HTTP
+ * POST per create, so the figure's distance from the StoreClient one is the HTTP layer's cost.
+ */
+final class HttpsCreateBench {
+
+  private static final String TOKEN = "bench-token";
+
+  private HttpsCreateBench() {
+  }
+
+  /** Deploys an apiserver on a free port over {@code store}; returns its port. */
+  static int deployApiServer(Vertx vertx, String bootstrap, StoreClient store, Path dir) throws Exception {
+    Path tokens = Files.writeString(dir.resolve("tokens.csv"), TOKEN + ",bench,bench-uid,\"system:masters\"\n");
+    ApiServerConfig config = ApiServerConfig.defaults().withPort(0).withPkiDirectory(dir.resolve("pki"))
+        .withTokenAuthFile(tokens).withHttp2(false);
+    SharedInformers informers = SharedInformers.of(vertx);
+    ApiServerVerticle apiserver = new ApiServerVerticle(config, ResourceRegistry.builtIn(), store,
+        type -> informers.informer(bootstrap, type));
+    StoreBench.await(vertx.deployVerticle(apiserver));
+    return apiserver.actualPort();
+  }
+
+  static LatencyRecorder.Result run(Vertx vertx, int port, Path pkiDir, String namespace, ObjectNode template,
+                                    int clients, Duration duration) throws Exception {
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setSsl(true)
+        .setTrustOptions(new PemTrustOptions().addCertPath(ClusterPki.loadOrCreate(pkiDir).caCertificateFile()
+            .toString())).setVerifyHost(false), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(clients));
+    LatencyRecorder rec = new LatencyRecorder();
+    AtomicLong seq = new AtomicLong();
+    AtomicLong running = new AtomicLong(clients);
+    Promise<Void> done = Promise.promise();
+    long start = System.nanoTime();
+    long end = start + duration.toNanos();
+    String path = "/api/v1/namespaces/" + namespace + "/configmaps";
+    vertx.runOnContext(v -> {
+      for (int i = 0; i < clients; i++) {
+        loop(http, port, path, template, rec, seq, end, () -> {
+          if (running.decrementAndGet() == 0) {
+            done.complete();
+          }
+        });
+      }
+    });
+    done.future().toCompletionStage().toCompletableFuture().get();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    StoreBench.await(http.close());
+    return rec.result("HTTPS POST create", clients, seconds);
+  }
+
+  private static void loop(HttpClient http, int port, String path, ObjectNode template, LatencyRecorder rec,
+                           AtomicLong seq, long end, Runnable finished) {
+    if (System.nanoTime() >= end) {
+      finished.run();
+      return;
+    }
+    ObjectNode obj = template.deepCopy();
+    Json.metadata(obj).put("name", "https-" + seq.incrementAndGet());
+    Buffer body = Buffer.buffer(obj.toString());
+    long t0 = System.nanoTime();
+    http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI(path)
+            .putHeader("Authorization", "Bearer " + TOKEN).putHeader("Content-Type", "application/json"))
+        .compose(req -> req.send(body))
+        .compose(res -> res.body().map(b -> res.statusCode()))
+        .onComplete(ar -> {
+          if (ar.succeeded() && ar.result() == 201) {
+            rec.record(System.nanoTime() - t0);
+          } else {
+            rec.error();
+          }
+          loop(http, port, path, template, rec, seq, end, finished);
+        });
+  }
+}
