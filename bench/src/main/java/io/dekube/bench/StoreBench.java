@@ -88,7 +88,7 @@ public final class StoreBench {
       Json.metadata(ns).put("name", "https-" + clients);
       await(client.create(namespaces, "", ns, io.dekube.core.store.WriteOptions.none()));
       LatencyRecorder.Result r = HttpsCreateBench.run(vertx, port, dir.resolve("pki"), "https-" + clients, template,
-          Math.max(clients, 16), clients == 0 ? Duration.ofSeconds(3) : each);
+          clients == 0 ? 16 : clients, clients == 0 ? Duration.ofSeconds(3) : each);
       if (clients > 0) {
         results.add(r);
       }
