@@ -27,10 +27,10 @@ final class Cluster {
   private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
 
   /** Where the running cluster can be reached. */
-  record Endpoints(String kafka, String apiUrl, int opsPort, Path kubeconfig) {
+  record Endpoints(String kafka, String apiUrl, int opsPort, Path kubeconfig, String announced) {
     String readyLine() {
       return "dekube ready: apiserver " + apiUrl + ", kafka " + kafka + ", metrics http://127.0.0.1:" + opsPort
-          + "/metrics — kubectl --kubeconfig " + kubeconfig + " get nodes";
+          + "/metrics" + announced + " — kubectl --kubeconfig " + kubeconfig + " get nodes";
     }
   }
 
@@ -54,8 +54,9 @@ final class Cluster {
     vertx = Vertx.vertx();
     ops = new OpsHttpServer();
     int opsPort = await(ops.listen(vertx, "127.0.0.1", options.opsPort()));
-    Components.Started started = Components.deploy(vertx, bootstrap, options, deployments);
-    return new Endpoints(bootstrap, started.apiUrl(), opsPort, started.kubeconfig());
+    LaunchContext ctx = new LaunchContext(vertx, bootstrap, options, registry, deployments);
+    Components.deploy(ctx);
+    return new Endpoints(bootstrap, ctx.apiUrl(), opsPort, ctx.kubeconfig(), ctx.announced());
   }
 
   private String startBroker() {
@@ -68,7 +69,8 @@ final class Cluster {
 
   synchronized void stop() {
     if (vertx != null) {
-      for (String id : deployments) {
+      // reverse start order: what acts on the store first, the writers last
+      for (String id : reversed(deployments)) {
         try {
           await(vertx.undeploy(id));
         } catch (Exception e) {
@@ -86,6 +88,12 @@ final class Cluster {
       broker.close();
       broker = null;
     }
+  }
+
+  private static List<String> reversed(List<String> ids) {
+    List<String> copy = new ArrayList<>(ids);
+    java.util.Collections.reverse(copy);
+    return copy;
   }
 
   static <T> T await(io.vertx.core.Future<T> future) throws Exception {

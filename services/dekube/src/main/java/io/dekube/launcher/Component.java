@@ -1,0 +1,20 @@
+package io.dekube.launcher;
+
+import java.util.List;
+
+/**
+ * One component that {@code dekube up} runs in its process (the store's writers, the apiserver,
+ * the kubelets, ...). Each lives in its own {@code XxxComponent} class and is listed once in
+ * {@link Components#ALL}; it declares its flags and deploys its verticles.
+ */
+interface Component {
+
+  /** The flags this component reads from {@link UpOptions#flags()}; they appear in {@code ./dekube help}. */
+  List<Flag> flags();
+
+  /**
+   * Deploys this component's verticles, in the order of {@link Components#ALL}. Blocking (it may
+   * wait for deployments with {@link Cluster#await}): called from a plain thread.
+   */
+  void deploy(LaunchContext context) throws Exception;
+}

@@ -1,0 +1,25 @@
+package io.dekube.launcher;
+
+import io.dekube.apiserver.admission.BasicAdmission;
+import io.dekube.apiserver.admission.KubernetesAdmission;
+import io.dekube.apiserver.writer.WriterConfig;
+import io.dekube.apiserver.writer.WriterVerticle;
+import java.util.List;
+
+/** The store: the writer verticles that own the request partitions (dekube's etcd). */
+final class StoreComponent implements Component {
+
+  @Override
+  public List<Flag> flags() {
+    return List.of(Flag.of("--writers", "N", "writer verticles in this process (default 1)"));
+  }
+
+  @Override
+  public void deploy(LaunchContext ctx) throws Exception {
+    int writers = ctx.flags().count("--writers", 1, 1);
+    for (int i = 0; i < writers; i++) {
+      ctx.deploy(new WriterVerticle(WriterConfig.defaults(ctx.bootstrap()), ctx.registry(),
+          new BasicAdmission().andThen(new KubernetesAdmission())));
+    }
+  }
+}
