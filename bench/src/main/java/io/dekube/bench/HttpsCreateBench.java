@@ -3,7 +3,7 @@ package io.dekube.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.apiserver.ApiServerConfig;
 import io.dekube.apiserver.ApiServerVerticle;
-import io.dekube.apiserver.pki.ClusterPki;
+import io.dekube.core.pki.ClusterPki;
 import io.dekube.core.informer.SharedInformers;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;

@@ -1,6 +1,6 @@
 package io.dekube.apiserver;
 
-import io.dekube.apiserver.pki.ClusterPki;
+import io.dekube.core.pki.ClusterPki;
 import java.nio.file.Path;
 import java.util.List;
 

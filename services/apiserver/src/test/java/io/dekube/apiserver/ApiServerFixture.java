@@ -12,9 +12,9 @@ import io.dekube.kafka.KafkaBrokerExtension;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 
-import io.dekube.apiserver.pki.CertificateBundle;
-import io.dekube.apiserver.pki.ClusterPki;
-import io.dekube.apiserver.pki.KubeconfigWriter;
+import io.dekube.core.pki.CertificateBundle;
+import io.dekube.core.pki.ClusterPki;
+import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.core.model.ResourceRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;

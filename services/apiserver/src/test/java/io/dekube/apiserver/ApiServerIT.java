@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dekube.apiserver.pki.CertificateBundle;
-import io.dekube.apiserver.pki.CertificateIssuer;
+import io.dekube.core.pki.CertificateBundle;
+import io.dekube.core.pki.CertificateIssuer;
 import io.dekube.core.model.Json;
 import java.net.URI;
 import java.net.http.HttpClient;

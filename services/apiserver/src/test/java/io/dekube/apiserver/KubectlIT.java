@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dekube.apiserver.pki.CertificateBundle;
-import io.dekube.apiserver.pki.CertificateIssuer;
-import io.dekube.apiserver.pki.KubeconfigWriter;
+import io.dekube.core.pki.CertificateBundle;
+import io.dekube.core.pki.CertificateIssuer;
+import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.core.model.Json;
 import java.io.File;
 import java.nio.charset.StandardCharsets;

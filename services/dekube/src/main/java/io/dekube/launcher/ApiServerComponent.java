@@ -2,8 +2,8 @@ package io.dekube.launcher;
 
 import io.dekube.apiserver.ApiServerConfig;
 import io.dekube.apiserver.ApiServerVerticle;
-import io.dekube.apiserver.pki.ClusterPki;
-import io.dekube.apiserver.pki.KubeconfigWriter;
+import io.dekube.core.pki.ClusterPki;
+import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.core.informer.SharedInformers;
 import java.nio.file.Path;
 import java.util.List;

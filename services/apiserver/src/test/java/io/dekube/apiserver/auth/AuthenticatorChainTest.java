@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.dekube.apiserver.pki.CertificateBundle;
-import io.dekube.apiserver.pki.CertificateIssuer;
+import io.dekube.core.pki.CertificateBundle;
+import io.dekube.core.pki.CertificateIssuer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;

@@ -1,5 +1,11 @@
 package io.dekube.apiserver.pki;
 
+import io.dekube.core.pki.CertificateBundle;
+import io.dekube.core.pki.CertificateIssuer;
+import io.dekube.core.pki.ClusterPki;
+import io.dekube.core.pki.KubeconfigWriter;
+import io.dekube.core.pki.Pem;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

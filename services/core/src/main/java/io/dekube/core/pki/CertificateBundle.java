@@ -1,4 +1,4 @@
-package io.dekube.apiserver.pki;
+package io.dekube.core.pki;
 
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;

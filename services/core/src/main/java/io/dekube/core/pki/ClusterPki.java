@@ -1,4 +1,4 @@
-package io.dekube.apiserver.pki;
+package io.dekube.core.pki;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

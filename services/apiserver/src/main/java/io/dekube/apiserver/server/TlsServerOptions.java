@@ -1,6 +1,7 @@
-package io.dekube.apiserver.pki;
+package io.dekube.apiserver.server;
 
 import io.dekube.apiserver.auth.ClientCertificateTrust;
+import io.dekube.core.pki.ClusterPki;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;

@@ -1,4 +1,4 @@
-package io.dekube.apiserver.pki;
+package io.dekube.core.pki;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
