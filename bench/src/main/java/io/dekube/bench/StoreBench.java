@@ -1,8 +1,8 @@
 package io.dekube.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dekube.apiserver.writer.WriterConfig;
-import io.dekube.apiserver.writer.WriterVerticle;
+import io.dekube.store.writer.WriterConfig;
+import io.dekube.store.writer.WriterVerticle;
 import io.dekube.core.bus.TopicCatalog;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;

@@ -1,9 +1,9 @@
 package io.dekube.apiserver;
 
-import io.dekube.apiserver.admission.BasicAdmission;
-import io.dekube.apiserver.admission.KubernetesAdmission;
-import io.dekube.apiserver.writer.WriterConfig;
-import io.dekube.apiserver.writer.WriterVerticle;
+import io.dekube.store.admission.BasicAdmission;
+import io.dekube.store.admission.KubernetesAdmission;
+import io.dekube.store.writer.WriterConfig;
+import io.dekube.store.writer.WriterVerticle;
 import io.dekube.core.bus.TopicCatalog;
 import io.dekube.core.informer.SharedInformers;
 import io.dekube.core.store.StoreClient;

@@ -1,9 +1,9 @@
 package io.dekube.launcher;
 
-import io.dekube.apiserver.admission.BasicAdmission;
-import io.dekube.apiserver.admission.KubernetesAdmission;
-import io.dekube.apiserver.writer.WriterConfig;
-import io.dekube.apiserver.writer.WriterVerticle;
+import io.dekube.store.admission.BasicAdmission;
+import io.dekube.store.admission.KubernetesAdmission;
+import io.dekube.store.writer.WriterConfig;
+import io.dekube.store.writer.WriterVerticle;
 import java.util.List;
 
 /** The store: the writer verticles that own the request partitions (dekube's etcd). */

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dekube.apiserver.writer.WriterConfig;
-import io.dekube.apiserver.writer.WriterVerticle;
+import io.dekube.store.writer.WriterConfig;
+import io.dekube.store.writer.WriterVerticle;
 import io.dekube.core.bus.TopicCatalog;
 import io.dekube.core.bus.Topics;
 import io.dekube.core.model.Json;

@@ -2,7 +2,7 @@ package io.dekube.apiserver.semantics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dekube.apiserver.admission.KubernetesAdmission;
+import io.dekube.store.admission.KubernetesAdmission;
 import io.dekube.apiserver.codec.proto.ProtobufDecoder;
 import io.dekube.apiserver.conversion.LegacyVersion;
 import io.dekube.apiserver.conversion.LegacyVersions;

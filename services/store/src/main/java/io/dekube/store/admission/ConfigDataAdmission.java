@@ -1,0 +1,129 @@
+package io.dekube.store.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.StatusException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * ConfigMaps and Secrets: valid data keys, no key in both {@code data} and {@code binaryData},
+ * immutability, the 1 MiB size limit; Secrets default to type Opaque, fold {@code stringData} into
+ * {@code data} (as kube's conversion does) and carry the keys their type requires.
+ */
+final class ConfigDataAdmission implements KindAdmission {
+
+  static final int MAX_SIZE = 1024 * 1024;
+  private final boolean secret;
+
+  ConfigDataAdmission(boolean secret) {
+    this.secret = secret;
+  }
+
+  @Override
+  public void defaults(ObjectNode obj, ObjectNode old) {
+    if (!secret) {
+      return;
+    }
+    Nodes.defaultText(obj, "type", "Opaque");
+    if (obj.get("stringData") instanceof ObjectNode stringData) {
+      ObjectNode data = Nodes.obj(obj, "data");
+      stringData.fields().forEachRemaining(e -> data.put(e.getKey(),
+          Base64.getEncoder().encodeToString(e.getValue().asText().getBytes(StandardCharsets.UTF_8))));
+      obj.remove("stringData");
+    }
+  }
+
+  @Override
+  public void validate(ObjectNode obj, ObjectNode old, FieldErrors errs) {
+    long size = keys(obj.get("data"), "data", errs, secret);
+    if (!secret) {
+      size += keys(obj.get("binaryData"), "binaryData", errs, true);
+      JsonNode data = obj.path("data");
+      obj.path("binaryData").fieldNames().forEachRemaining(k -> {
+        if (data.has(k)) {
+          errs.invalid("data[" + k + "]", k, "duplicate of key present in binaryData");
+        }
+      });
+    }
+    if (size > MAX_SIZE) {
+      errs.tooLong(secret ? "data" : "", MAX_SIZE);
+    }
+    if (secret) {
+      typeRequirements(obj, errs);
+    }
+    if (old != null) {
+      transition(obj, old, errs);
+    }
+  }
+
+  private static long keys(JsonNode data, String field, FieldErrors errs, boolean base64) {
+    long size = 0;
+    if (!(data instanceof ObjectNode o)) {
+      return 0;
+    }
+    var it = o.fields();
+    while (it.hasNext()) {
+      var e = it.next();
+      String key = e.getKey();
+      Validators.configMapKey(key).forEach(m -> errs.invalid(field + "[" + key + "]", key, m));
+      String value = e.getValue().asText();
+      if (base64) {
+        try {
+          size += Base64.getDecoder().decode(value.replaceAll("\\s", "")).length;
+        } catch (IllegalArgumentException ex) {
+          throw StatusException.badRequest("illegal base64 data in " + field + "[" + key + "]: " + ex.getMessage());
+        }
+      } else {
+        size += value.length();
+      }
+    }
+    return size;
+  }
+
+  private static void typeRequirements(ObjectNode obj, FieldErrors errs) {
+    String type = Nodes.text(obj, "type");
+    JsonNode data = obj.path("data");
+    switch (type) {
+      case "kubernetes.io/tls" -> {
+        for (String k : new String[] {"tls.crt", "tls.key"}) {
+          if (!data.has(k)) {
+            errs.required("data[" + k + "]");
+          }
+        }
+      }
+      case "kubernetes.io/dockerconfigjson" -> {
+        if (!data.has(".dockerconfigjson")) {
+          errs.required("data[.dockerconfigjson]");
+        }
+      }
+      case "kubernetes.io/basic-auth" -> {
+        if (!data.has("username") && !data.has("password")) {
+          errs.required("data[username]");
+        }
+      }
+      case "kubernetes.io/service-account-token" -> {
+        if (Nodes.text(obj.path("metadata").path("annotations"), "kubernetes.io/service-account.name").isEmpty()) {
+          errs.required("metadata.annotations[kubernetes.io/service-account.name]");
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private void transition(ObjectNode obj, ObjectNode old, FieldErrors errs) {
+    if (secret && !Nodes.text(old, "type").equals(Nodes.text(obj, "type"))) {
+      errs.invalid("type", obj.get("type"), "field is immutable");
+    }
+    if (old.path("immutable").asBoolean(false)) {
+      if (!obj.path("immutable").asBoolean(false)) {
+        errs.forbidden("immutable", "field is immutable when `immutable` is set");
+      }
+      for (String f : new String[] {"data", "binaryData"}) {
+        if (!old.path(f).equals(obj.path(f))) {
+          errs.forbidden(f, "field is immutable when `immutable` is set");
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.dekube.store.admission;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.bus.Verb;
+import io.dekube.core.model.ResourceType;
+import java.util.Map;
+
+/**
+ * Defaulting and validation of the built-in kinds as Kubernetes does them (the defaults that
+ * {@code kubectl describe} shows, required fields, selectors that match and never change, ...).
+ * Metadata checks apply to every kind; kinds without rules of their own pass through. Pure and
+ * thread-safe: called by the writer for every create, update and patch.
+ */
+public final class KubernetesAdmission implements WriteAdmission {
+
+  private static final Map<String, KindAdmission> BY_TYPE = Map.ofEntries(
+      Map.entry("/Pod", new PodAdmission()),
+      Map.entry("/Service", new ServiceAdmission()),
+      Map.entry("/Namespace", new NamespaceAdmission()),
+      Map.entry("/ConfigMap", new ConfigDataAdmission(false)),
+      Map.entry("/Secret", new ConfigDataAdmission(true)),
+      Map.entry("apps/Deployment", new WorkloadAdmission("Deployment")),
+      Map.entry("apps/ReplicaSet", new WorkloadAdmission("ReplicaSet")),
+      Map.entry("apps/DaemonSet", new WorkloadAdmission("DaemonSet")),
+      Map.entry("apps/StatefulSet", new WorkloadAdmission("StatefulSet")),
+      Map.entry("networking.k8s.io/Ingress", new IngressAdmission()));
+
+  @Override
+  public ObjectNode admit(ResourceType type, Verb verb, ObjectNode newObject, ObjectNode oldObject) {
+    if (newObject == null || verb == Verb.DELETE || verb == Verb.GET || verb == Verb.LIST) {
+      return newObject;
+    }
+    KindAdmission kind = BY_TYPE.get(type.group() + "/" + type.kind());
+    ObjectNode old = verb == Verb.CREATE ? null : oldObject;
+    FieldErrors errs = new FieldErrors();
+    if (verb == Verb.UPDATE_STATUS) {
+      MetadataValidation.validate(newObject, errs);
+    } else {
+      if (kind != null) {
+        kind.defaults(newObject, old);
+      }
+      MetadataValidation.validate(newObject, errs);
+      if (kind != null) {
+        kind.validate(newObject, old, errs);
+      }
+    }
+    errs.throwIfAny(type, newObject.path("metadata").path("name").asText(""));
+    return newObject;
+  }
+}

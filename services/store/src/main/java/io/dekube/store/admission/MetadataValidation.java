@@ -1,0 +1,48 @@
+package io.dekube.store.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+
+/** Checks of {@code metadata} shared by every kind: label keys and values, annotation keys and size. Pure. */
+final class MetadataValidation {
+
+  static final int TOTAL_ANNOTATION_SIZE = 256 * 1024;
+
+  private MetadataValidation() {
+  }
+
+  static void validate(ObjectNode obj, FieldErrors errs) {
+    JsonNode meta = obj.path("metadata");
+    labels(meta.get("labels"), "metadata.labels", errs);
+    JsonNode annotations = meta.get("annotations");
+    if (annotations instanceof ObjectNode a) {
+      long size = 0;
+      var it = a.fields();
+      while (it.hasNext()) {
+        var e = it.next();
+        String key = e.getKey();
+        Validators.qualifiedName(key.toLowerCase()).forEach(m -> errs.invalid("metadata.annotations", key, m));
+        size += key.getBytes(StandardCharsets.UTF_8).length + e.getValue().asText().getBytes(StandardCharsets.UTF_8).length;
+      }
+      if (size > TOTAL_ANNOTATION_SIZE) {
+        errs.tooLong("metadata.annotations", TOTAL_ANNOTATION_SIZE);
+      }
+    }
+  }
+
+  /** Validates a label map (metadata.labels, a selector's matchLabels, a service selector). */
+  static void labels(JsonNode labels, String path, FieldErrors errs) {
+    if (!(labels instanceof ObjectNode l)) {
+      return;
+    }
+    var it = l.fields();
+    while (it.hasNext()) {
+      var e = it.next();
+      String key = e.getKey();
+      Validators.qualifiedName(key).forEach(m -> errs.invalid(path, key, m));
+      String value = e.getValue().isNull() ? "" : e.getValue().asText();
+      Validators.labelValue(value).forEach(m -> errs.invalid(path, value, m));
+    }
+  }
+}

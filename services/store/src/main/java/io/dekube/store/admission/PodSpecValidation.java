@@ -1,0 +1,149 @@
+package io.dekube.store.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Validation of a pod spec as core's {@code ValidatePodSpec} does it, for the fields dekube uses. Pure. */
+public final class PodSpecValidation {
+
+  static final List<String> RESTART_POLICIES = List.of("Always", "OnFailure", "Never");
+  static final List<String> DNS_POLICIES = List.of("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None");
+  static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
+  static final List<String> PROTOCOLS = List.of("SCTP", "TCP", "UDP");
+  static final List<String> TERMINATION_MESSAGE_POLICIES = List.of("FallbackToLogsOnError", "File");
+
+  private PodSpecValidation() {
+  }
+
+  /** Validates {@code spec} found at {@code path} (e.g. {@code spec.template.spec}). */
+  public static void validate(JsonNode spec, String path, FieldErrors errs) {
+    if (!(spec instanceof ObjectNode)) {
+      errs.required(path + ".containers");
+      return;
+    }
+    Set<String> volumes = volumes(spec, path, errs);
+    Set<String> names = new HashSet<>();
+    List<ObjectNode> containers = Nodes.objects(spec, "containers");
+    if (containers.isEmpty()) {
+      errs.required(path + ".containers");
+    }
+    containers(Nodes.objects(spec, "initContainers"), path + ".initContainers", names, volumes, errs);
+    containers(containers, path + ".containers", names, volumes, errs);
+    enumField(spec, "restartPolicy", path, RESTART_POLICIES, errs);
+    enumField(spec, "dnsPolicy", path, DNS_POLICIES, errs);
+    JsonNode grace = spec.get("terminationGracePeriodSeconds");
+    if (grace != null && grace.isNumber() && grace.asLong() < 0) {
+      errs.invalid(path + ".terminationGracePeriodSeconds", grace, "must be greater than or equal to 0");
+    }
+  }
+
+  private static Set<String> volumes(JsonNode spec, String path, FieldErrors errs) {
+    Set<String> names = new HashSet<>();
+    int i = 0;
+    for (ObjectNode v : Nodes.objects(spec, "volumes")) {
+      String p = path + ".volumes[" + i++ + "]";
+      String name = Nodes.text(v, "name");
+      if (name.isEmpty()) {
+        errs.required(p + ".name");
+      } else {
+        Validators.dns1123Label(name).forEach(e -> errs.invalid(p + ".name", name, e));
+        if (!names.add(name)) {
+          errs.duplicate(p + ".name", v.get("name"));
+        }
+      }
+    }
+    return names;
+  }
+
+  private static void containers(List<ObjectNode> list, String path, Set<String> names, Set<String> volumes,
+                                 FieldErrors errs) {
+    int i = 0;
+    for (ObjectNode c : list) {
+      String p = path + "[" + i++ + "]";
+      String name = Nodes.text(c, "name");
+      if (name.isEmpty()) {
+        errs.required(p + ".name");
+      } else {
+        Validators.dns1123Label(name).forEach(e -> errs.invalid(p + ".name", name, e));
+        if (!names.add(name)) {
+          errs.duplicate(p + ".name", c.get("name"));
+        }
+      }
+      if (Nodes.text(c, "image").isBlank()) {
+        errs.required(p + ".image");
+      }
+      enumField(c, "imagePullPolicy", p, PULL_POLICIES, errs);
+      enumField(c, "terminationMessagePolicy", p, TERMINATION_MESSAGE_POLICIES, errs);
+      ports(c, p, errs);
+      env(c, p, errs);
+      mounts(c, p, volumes, errs);
+    }
+  }
+
+  private static void ports(ObjectNode c, String path, FieldErrors errs) {
+    Set<String> names = new HashSet<>();
+    int i = 0;
+    for (ObjectNode port : Nodes.objects(c, "ports")) {
+      String p = path + ".ports[" + i++ + "]";
+      if (!port.has("containerPort")) {
+        errs.required(p + ".containerPort");
+      } else if (!Validators.validPort(port.get("containerPort"))) {
+        errs.invalid(p + ".containerPort", port.get("containerPort"), Validators.PORT_RANGE);
+      }
+      if (port.has("hostPort") && port.get("hostPort").asInt() != 0 && !Validators.validPort(port.get("hostPort"))) {
+        errs.invalid(p + ".hostPort", port.get("hostPort"), Validators.PORT_RANGE);
+      }
+      String name = Nodes.text(port, "name");
+      if (!name.isEmpty()) {
+        Validators.portName(name).forEach(e -> errs.invalid(p + ".name", name, e));
+        if (!names.add(name)) {
+          errs.duplicate(p + ".name", port.get("name"));
+        }
+      }
+      enumField(port, "protocol", p, PROTOCOLS, errs);
+    }
+  }
+
+  private static void env(ObjectNode c, String path, FieldErrors errs) {
+    int i = 0;
+    for (ObjectNode e : Nodes.objects(c, "env")) {
+      String p = path + ".env[" + i++ + "]";
+      String name = Nodes.text(e, "name");
+      if (name.isEmpty()) {
+        errs.required(p + ".name");
+      } else {
+        Validators.envVarName(name).forEach(m -> errs.invalid(p + ".name", name, m));
+      }
+    }
+  }
+
+  private static void mounts(ObjectNode c, String path, Set<String> volumes, FieldErrors errs) {
+    int i = 0;
+    for (ObjectNode m : Nodes.objects(c, "volumeMounts")) {
+      String p = path + ".volumeMounts[" + i++ + "]";
+      String name = Nodes.text(m, "name");
+      if (name.isEmpty()) {
+        errs.required(p + ".name");
+      } else if (!volumes.contains(name)) {
+        errs.add("FieldValueNotFound", p + ".name", "Not found: " + FieldErrors.goValue(m.get("name")));
+      }
+      if (Nodes.text(m, "mountPath").isEmpty()) {
+        errs.required(p + ".mountPath");
+      }
+    }
+  }
+
+  static void enumField(JsonNode obj, String field, String path, List<String> allowed, FieldErrors errs) {
+    JsonNode v = obj.get(field);
+    if (v != null && !v.isNull() && !allowed.contains(v.asText())) {
+      if (v.asText().isEmpty()) {
+        errs.required(path + "." + field);
+      } else {
+        errs.notSupported(path + "." + field, v, allowed);
+      }
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package io.dekube.store.writer;
+
+import io.dekube.core.bus.Topics;
+import io.dekube.core.model.ResourceType;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One owned partition of {@code dekube.requests}: its transactional producer
+ * ({@code transactional.id = dekube-writer-<partition>}) and the committed state of the resources
+ * whose requests it carries. Lifecycle: {@link Phase#INIT} (paused, no producer) → {@link Phase#REBUILDING}
+ * (producer initialized, zombies fenced, state being read to the high watermark) → {@link Phase#READY}
+ * (resumed, answering). A fatal producer error sends it back to INIT. Loop-thread confined.
+ */
+final class PartitionWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionWriter.class);
+
+  enum Phase { INIT, REBUILDING, READY }
+
+  private final int partition;
+  private final TopicPartition topicPartition;
+  private final Map<String, ResourceState> states = new HashMap<>();
+  private Phase phase = Phase.INIT;
+  private long resetAtPoll = -1;
+  private long readsAnsweredUpTo = -1;
+  private int abortStreak;
+  private String lastAbort = "";
+  private KafkaProducer<byte[], byte[]> producer;
+
+  PartitionWriter(int partition) {
+    this.partition = partition;
+    this.topicPartition = new TopicPartition(Topics.REQUESTS, partition);
+  }
+
+  int partition() {
+    return partition;
+  }
+
+  TopicPartition topicPartition() {
+    return topicPartition;
+  }
+
+  Phase phase() {
+    return phase;
+  }
+
+  KafkaProducer<byte[], byte[]> producer() {
+    return producer;
+  }
+
+  /**
+   * Creates the producer and calls {@code initTransactions()}, which aborts a previous owner's open
+   * transaction and fences it (writer rule 1). Blocks.
+   */
+  void initProducer(KafkaClients clients) {
+    closeProducer(Duration.ZERO);
+    KafkaProducer<byte[], byte[]> p = clients.producer(partition);
+    try {
+      p.initTransactions();
+    } catch (RuntimeException e) {
+      p.close(Duration.ZERO);
+      throw e;
+    }
+    producer = p;
+  }
+
+  /** Starts a rebuild: forgets the state; the rebuilder fills {@link #newState} and calls {@link #ready}. */
+  void rebuilding() {
+    states.clear();
+    phase = Phase.REBUILDING;
+  }
+
+  /** An empty state for a resource being rebuilt (or loaded on demand). */
+  ResourceState newState(ResourceType type) {
+    ResourceState s = new ResourceState(type);
+    states.put(type.resourceName(), s);
+    return s;
+  }
+
+  /** Adds a state loaded on demand (a resource registered after the rebuild). */
+  void putState(ResourceState state) {
+    states.put(state.type().resourceName(), state);
+  }
+
+  void ready() {
+    phase = Phase.READY;
+  }
+
+  /** The committed state of a resource, or null when this partition has not loaded it. */
+  ResourceState state(ResourceType type) {
+    return states.get(type.resourceName());
+  }
+
+  int objects() {
+    return states.values().stream().mapToInt(ResourceState::size).sum();
+  }
+
+  /**
+   * After a fatal producer error: drop the producer and the state; the loop re-initializes (rule 4),
+   * but only after a later poll has confirmed the partition is still ours ({@code poll} is the loop's
+   * poll count now): a zombie that re-initialized at once would fence the partition's new owner.
+   */
+  void reset(long poll) {
+    closeProducer(Duration.ZERO);
+    states.clear();
+    phase = Phase.INIT;
+    resetAtPoll = poll;
+  }
+
+  /**
+   * The offset after the last read-only batch answered without a transaction (its offsets are not
+   * committed yet), or -1 when a transaction has committed since.
+   */
+  long readsAnsweredUpTo() {
+    return readsAnsweredUpTo;
+  }
+
+  void readsAnsweredUpTo(long offset) {
+    readsAnsweredUpTo = offset;
+  }
+
+  /** How many transactions of this partition aborted in a row (0 after a commit). */
+  int abortStreak() {
+    return abortStreak;
+  }
+
+  /** Why the last transaction aborted. */
+  String lastAbort() {
+    return lastAbort;
+  }
+
+  void aborted(String why) {
+    abortStreak++;
+    lastAbort = why;
+  }
+
+  void committed() {
+    abortStreak = 0;
+  }
+
+  /** The loop's poll count when this writer was last reset (-1: never). */
+  long resetAtPoll() {
+    return resetAtPoll;
+  }
+
+  /** Closes the producer; {@code timeout} zero does not wait (and leaves any open transaction to be fenced). */
+  void closeProducer(Duration timeout) {
+    if (producer != null) {
+      try {
+        producer.close(timeout);
+      } catch (RuntimeException e) {
+        LOG.debug("closing producer of partition {}: {}", partition, e.toString());
+      }
+      producer = null;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.dekube.store.writer;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ObjectKey;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Get and list, served from the writer's current state, so they are linearizable with the writes:
+ * a read sees every write answered before it. Loop-thread confined.
+ */
+final class Reads {
+
+  Outcome get(ParsedRequest req, BatchOverlay view) {
+    String key = WriteSupport.key(req, null);
+    Versioned current = view.get(req.type(), key);
+    if (current == null) {
+      throw StatusException.notFound(req.type(), ObjectKey.parse(key).name());
+    }
+    return Outcome.ok(200, null, current::withRv);
+  }
+
+  /**
+   * A {@code <Kind>List} of the namespace's objects ("" = all) filtered by the {@code labelSelector}
+   * and {@code fieldSelector} options, with {@code metadata.resourceVersion} = the store's last offset.
+   */
+  Outcome list(ParsedRequest req, BatchOverlay view) {
+    ResourceType type = req.type();
+    ListFilter filter = ListFilter.of(req.envelope().options());
+    List<Versioned> items = view.list(type, type.namespaced() ? req.namespace() : "").stream()
+        .filter(v -> filter.matches(v.object())).toList();
+    LongSupplier rv = view.lastOffset(type);
+    return Outcome.ok(200, null, () -> {
+      ObjectNode list = Json.object().put("apiVersion", type.apiVersion()).put("kind", type.kind() + "List");
+      list.putObject("metadata").put("resourceVersion", Long.toString(Math.max(0, rv.getAsLong())));
+      ArrayNode arr = list.putArray("items");
+      items.forEach(v -> arr.add(v.withRv()));
+      return list;
+    });
+  }
+}

@@ -1,0 +1,164 @@
+package io.dekube.store.writer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.store.admission.BasicAdmission;
+import io.dekube.core.bus.Verb;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ObjectKey;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import io.dekube.core.patch.Patches;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Update, updateStatus and patch: preconditions, the fields a client may not change, the status
+ * subresource rule, generation, and the tombstone when the last finalizer of an object being deleted
+ * goes. Loop-thread confined.
+ */
+final class Updates {
+
+  private final WriteSupport support;
+  private final Creates creates;
+
+  Updates(WriteSupport support, Creates creates) {
+    this.support = support;
+    this.creates = creates;
+  }
+
+  /** Replaces the object; for kinds with a status subresource the status stays as it is (as kube does). */
+  Outcome update(ParsedRequest req, BatchOverlay view) {
+    ObjectNode body = WriteSupport.body(req);
+    String key = WriteSupport.key(req, body);
+    Versioned current = require(req.type(), key, view);
+    WriteSupport.checkPreconditions(req.type(), ObjectKey.parse(key).name(), current, req.options(), body);
+    return write(req, view, key, current, specUpdate(req.type(), current.object(), body), Verb.UPDATE, false);
+  }
+
+  /** Replaces only the status. */
+  Outcome updateStatus(ParsedRequest req, BatchOverlay view) {
+    ObjectNode body = WriteSupport.body(req);
+    String key = WriteSupport.key(req, body);
+    Versioned current = require(req.type(), key, view);
+    WriteSupport.checkPreconditions(req.type(), ObjectKey.parse(key).name(), current, req.options(), body);
+    return write(req, view, key, current, statusUpdate(current.object(), body), Verb.UPDATE_STATUS, true);
+  }
+
+  /**
+   * Patches the current object (atomic: the writer is the only one changing it). The body is
+   * {@code {"patch": <document>}}, {@code options.patchType} its content type; option
+   * {@code subresource=status} patches only the status. An apply patch on a missing object creates it.
+   */
+  Outcome patch(ParsedRequest req, BatchOverlay view) {
+    String patchType = req.envelope().options() == null ? ""
+        : req.envelope().options().path("patchType").asText("");
+    JsonNode doc = req.envelope().body() == null ? null : req.envelope().body().get("patch");
+    if (patchType.isEmpty() || doc == null) {
+      throw StatusException.badRequest("patch needs options.patchType and a body {\"patch\": <document>}");
+    }
+    ResourceType type = req.type();
+    String key = WriteSupport.key(req, null);
+    Versioned current = view.get(type, key);
+    if (current == null) {
+      if (!patchType.startsWith(Patches.APPLY)) {
+        throw StatusException.notFound(type, ObjectKey.parse(key).name());
+      }
+      ObjectNode created = Patches.apply(patchType, null, doc, type, req.options());
+      return creates.create(req, WriteSupport.reconciled(req, created), view);
+    }
+    ObjectNode patched = WriteSupport.reconciled(req,
+        Patches.apply(patchType, current.withRv(), doc, type, req.options()));
+    WriteSupport.checkPreconditions(type, ObjectKey.parse(key).name(), current, req.options(), patched);
+    boolean statusOnly = "status".equals(req.options().subresource());
+    ObjectNode next = statusOnly ? statusUpdate(current.object(), patched) : specUpdate(type, current.object(), patched);
+    return write(req, view, key, current, next, Verb.PATCH, statusOnly);
+  }
+
+  private static Versioned require(ResourceType type, String key, BatchOverlay view) {
+    Versioned current = view.get(type, key);
+    if (current == null) {
+      throw StatusException.notFound(type, ObjectKey.parse(key).name());
+    }
+    return current;
+  }
+
+  private static ObjectNode specUpdate(ResourceType type, ObjectNode current, ObjectNode body) {
+    ServerFields.keepServerFields(current, body);
+    if (type.hasSubresource("status")) {
+      copyStatus(current, body);
+    }
+    return body;
+  }
+
+  private static ObjectNode statusUpdate(ObjectNode current, ObjectNode body) {
+    ObjectNode next = current.deepCopy();
+    copyStatus(body, next);
+    return next;
+  }
+
+  private static void copyStatus(ObjectNode from, ObjectNode to) {
+    if (from.has("status")) {
+      to.set("status", from.get("status").deepCopy());
+    } else {
+      to.remove("status");
+    }
+  }
+
+  private Outcome write(ParsedRequest req, BatchOverlay view, String key, Versioned current, ObjectNode next,
+                        Verb verb, boolean statusOnly) {
+    ResourceType type = req.type();
+    ObjectNode old = current.object();
+    checkNoNewFinalizers(type, old, next);
+    ObjectNode admitted = support.trackOwnership(req, old, support.admission.admit(type, verb, next, old));
+    Json.metadata(admitted).remove("resourceVersion");
+    if (!statusOnly) {
+      ServerFields.updateGeneration(old, admitted);
+    }
+    boolean dryRun = req.options().dryRun();
+    if (WriteSupport.deleting(admitted) && !WriteSupport.hasFinalizers(admitted)) {
+      if (dryRun) {
+        return Outcome.ok(200, null, () -> WriteSupport.withRv(admitted, current.rv()));
+      }
+      StoreWrite t = StoreWrite.tombstone(type, key, admitted, admitted.path("metadata").path("uid").asText(""),
+          req.id());
+      view.put(t);
+      return Outcome.ok(200, t, t::withRv);
+    }
+    if (ServerFields.same(admitted, old)) {
+      return Outcome.ok(200, null, current::withRv); // no change, no new resourceVersion (as etcd3 storage)
+    }
+    if (dryRun) {
+      return Outcome.ok(200, null, () -> WriteSupport.withRv(admitted, current.rv()));
+    }
+    StoreWrite w = support.put(type, key, admitted, req.id());
+    view.put(w);
+    return Outcome.ok(200, w, w::withRv);
+  }
+
+  private static void checkNoNewFinalizers(ResourceType type, ObjectNode old, ObjectNode next) {
+    if (!WriteSupport.deleting(old)) {
+      return;
+    }
+    Set<String> before = finalizers(old);
+    List<String> added = new java.util.ArrayList<>();
+    for (String f : finalizers(next)) {
+      if (!before.contains(f)) {
+        added.add(f);
+      }
+    }
+    if (!added.isEmpty()) {
+      throw BasicAdmission.invalid(type, old.path("metadata").path("name").asText(""), List.of(
+          new BasicAdmission.Cause("FieldValueForbidden", "metadata.finalizers",
+              "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers "
+                  + added)));
+    }
+  }
+
+  private static Set<String> finalizers(ObjectNode obj) {
+    Set<String> s = new HashSet<>();
+    obj.path("metadata").path("finalizers").forEach(f -> s.add(f.asText()));
+    return s;
+  }
+}

@@ -1,0 +1,23 @@
+package io.dekube.store.writer;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+
+/** An object as the store holds it (without resourceVersion) and the offset of its record. */
+interface Versioned {
+
+  /** The object without {@code metadata.resourceVersion}; never modify it. */
+  ObjectNode object();
+
+  /** The offset of the object's store record; -1 while that record is not yet sent. */
+  long rv();
+
+  /** A copy of the object with {@code metadata.resourceVersion} set (left out while unknown). */
+  default ObjectNode withRv() {
+    ObjectNode copy = object().deepCopy();
+    if (rv() >= 0) {
+      Json.metadata(copy).put("resourceVersion", Long.toString(rv()));
+    }
+    return copy;
+  }
+}

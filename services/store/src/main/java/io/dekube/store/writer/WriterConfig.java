@@ -1,0 +1,99 @@
+package io.dekube.store.writer;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Settings of a {@link WriterVerticle}. Immutable; start from {@link #defaults(String)}.
+ *
+ * @param bootstrapServers   Kafka {@code host:port} list
+ * @param writerId           names this writer in client ids and logs (not in transactional ids: those
+ *                           are per request partition, {@code dekube-writer-<partition>}, whoever owns it)
+ * @param sessionTimeout     group session timeout: how fast a crashed writer's partitions move (10 s)
+ * @param maxPollInterval    how long a frozen loop keeps its partitions before the group moves them
+ *                           (30 s; the loop never blocks that long, rebuilds keep polling)
+ * @param transactionTimeout transaction.timeout.ms: above the worst batch, short so a frozen writer's
+ *                           transaction cannot hold readers back for long (10 s)
+ * @param maxPollRecords     requests per poll, i.e. at most per transaction per partition (500)
+ * @param recentRequests     how many request ids (and their replies) are remembered to answer a retry
+ *                           with its first reply (100,000)
+ * @param recentReplyBytes   bound on the bytes those remembered replies hold (64 MiB)
+ * @param maxRequestBytes    larger requests are answered 413 (3 MiB)
+ * @param maxObjectBytes     larger objects are answered 413 instead of being stored (1,000,000 bytes:
+ *                           a store record must fit the broker's default {@code max.message.bytes})
+ * @param maxReplyBytes      larger replies (big lists) are replaced by a 413 reply (1,000,000 bytes)
+ * @param startTimeout       how long {@code start()} waits for the first assignment to be rebuilt (60 s)
+ * @param kafka              extra Kafka client properties for every client (security...); they win
+ */
+public record WriterConfig(String bootstrapServers, String writerId, Duration sessionTimeout,
+                           Duration maxPollInterval, Duration transactionTimeout, int maxPollRecords,
+                           int recentRequests, long recentReplyBytes, int maxRequestBytes, int maxObjectBytes,
+                           int maxReplyBytes, Duration startTimeout, Map<String, Object> kafka) {
+
+  public WriterConfig {
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    writerId = writerId == null || writerId.isEmpty() ? "writer-" + UUID.randomUUID().toString().substring(0, 8)
+        : writerId;
+    kafka = kafka == null ? Map.of() : Map.copyOf(kafka);
+  }
+
+  /** The defaults described on the record. */
+  public static WriterConfig defaults(String bootstrapServers) {
+    return new WriterConfig(bootstrapServers, null, Duration.ofSeconds(10), Duration.ofSeconds(30),
+        Duration.ofSeconds(10), 500, 100_000, 64L * 1024 * 1024, 3 * 1024 * 1024, 1_000_000, 1_000_000,
+        Duration.ofSeconds(60), Map.of());
+  }
+
+  public WriterConfig withWriterId(String v) {
+    return new WriterConfig(bootstrapServers, v, sessionTimeout, maxPollInterval, transactionTimeout, maxPollRecords,
+        recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout, kafka);
+  }
+
+  public WriterConfig withSessionTimeout(Duration v) {
+    return new WriterConfig(bootstrapServers, writerId, v, maxPollInterval, transactionTimeout, maxPollRecords,
+        recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout, kafka);
+  }
+
+  public WriterConfig withMaxPollInterval(Duration v) {
+    return new WriterConfig(bootstrapServers, writerId, sessionTimeout, v, transactionTimeout, maxPollRecords,
+        recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout, kafka);
+  }
+
+  public WriterConfig withTransactionTimeout(Duration v) {
+    return new WriterConfig(bootstrapServers, writerId, sessionTimeout, maxPollInterval, v, maxPollRecords,
+        recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout, kafka);
+  }
+
+  public WriterConfig withMaxPollRecords(int v) {
+    return new WriterConfig(bootstrapServers, writerId, sessionTimeout, maxPollInterval, transactionTimeout, v,
+        recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout, kafka);
+  }
+
+  public WriterConfig withRecentRequests(int v) {
+    return new WriterConfig(bootstrapServers, writerId, sessionTimeout, maxPollInterval, transactionTimeout,
+        maxPollRecords, v, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout, kafka);
+  }
+
+  public WriterConfig withMaxObjectBytes(int v) {
+    return new WriterConfig(bootstrapServers, writerId, sessionTimeout, maxPollInterval, transactionTimeout,
+        maxPollRecords, recentRequests, recentReplyBytes, maxRequestBytes, v, maxReplyBytes, startTimeout, kafka);
+  }
+
+  public WriterConfig withMaxReplyBytes(int v) {
+    return new WriterConfig(bootstrapServers, writerId, sessionTimeout, maxPollInterval, transactionTimeout,
+        maxPollRecords, recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, v, startTimeout, kafka);
+  }
+
+  public WriterConfig withStartTimeout(Duration v) {
+    return new WriterConfig(bootstrapServers, writerId, sessionTimeout, maxPollInterval, transactionTimeout,
+        maxPollRecords, recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, v, kafka);
+  }
+
+  public WriterConfig withKafka(Map<String, Object> v) {
+    return new WriterConfig(bootstrapServers, writerId, sessionTimeout, maxPollInterval, transactionTimeout,
+        maxPollRecords, recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout,
+        v);
+  }
+}

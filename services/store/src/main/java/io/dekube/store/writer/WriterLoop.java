@@ -1,0 +1,415 @@
+package io.dekube.store.writer;
+
+import io.dekube.core.bus.Topics;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.store.BusPartitioner;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The writer's Kafka loop, on its own thread: polls {@code dekube.requests} in the
+ * {@code dekube-writers} group, keeps a {@link PartitionWriter} per owned partition, rebuilds new
+ * partitions incrementally while still polling (their partitions paused, writer rule 3), and commits
+ * each poll batch per partition with the {@link BatchCommitter}. All Kafka clients are used on this
+ * thread only; other threads call {@link #stop}, {@link #kill} and read {@link #readyPartitions}.
+ */
+final class WriterLoop implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WriterLoop.class);
+  private static final Duration IDLE_POLL = Duration.ofMillis(100);
+  private static final Duration REBUILD_POLL = Duration.ofMillis(5);
+  private static final Duration REBUILD_STEP = Duration.ofMillis(50);
+  /** Consecutive aborts after which a partition's batches are cut to one request. */
+  static final int ISOLATE_AFTER = 3;
+  /** Consecutive aborts after which that one request is answered 500 and skipped. */
+  static final int GIVE_UP_AFTER = 5;
+
+  private final WriterConfig config;
+  private final ResourceRegistry registry;
+  private final RequestProcessor processor;
+  private final WriterTestHooks hooks;
+  private final KafkaClients clients;
+  private final Map<Integer, PartitionWriter> writers = new TreeMap<>();
+  private final CompletableFuture<Void> firstAssignment = new CompletableFuture<>();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private volatile boolean stopping;
+  private volatile boolean killed;
+  private volatile Set<Integer> ready = Set.of();
+  private final java.util.concurrent.atomic.AtomicInteger fatalRecoveries = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
+  private boolean assignedOnce;
+  private long polls;
+  private long initRetryAt;
+  private int requestPartitions;
+  private int replyPartitions;
+  private StoreRebuilder rebuilder;
+  private KafkaProducer<byte[], byte[]> readReplies;
+  private BatchCommitter committer;
+
+  WriterLoop(WriterConfig config, ResourceRegistry registry, RequestProcessor processor, WriterTestHooks hooks) {
+    this.config = config;
+    this.registry = registry;
+    this.processor = processor;
+    this.hooks = hooks;
+    this.clients = new KafkaClients(config);
+  }
+
+  /** Completes once the first assignment (possibly empty) is rebuilt and answered from. */
+  CompletableFuture<Void> firstAssignment() {
+    return firstAssignment;
+  }
+
+  /** Completes when the loop thread has closed its clients. */
+  CompletableFuture<Void> stopped() {
+    return stopped;
+  }
+
+  /** The partitions this writer currently answers. Any thread. */
+  Set<Integer> readyPartitions() {
+    return ready;
+  }
+
+  /** How often a producer was fenced or failed fatally and its partition re-initialized. Any thread. */
+  int fatalRecoveries() {
+    return fatalRecoveries.get();
+  }
+
+  /** Clean stop: finishes the batch in hand, closes the producers, leaves the group. Any thread. */
+  void stop() {
+    stopping = true;
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+  }
+
+  /**
+   * For tests: dies like a crashed process: the next commit (or loop turn) stops without committing,
+   * producers close without aborting, the consumer closes without leaving the group. Any thread.
+   */
+  void kill() {
+    killed = true;
+    stop();
+  }
+
+  @Override
+  public void run() {
+    Admin admin = null;
+    KafkaConsumer<byte[], byte[]> c = null;
+    try {
+      admin = clients.admin();
+      c = clients.groupConsumer();
+      consumer = c;
+      rebuilder = new StoreRebuilder(clients, admin);
+      requestPartitions = c.partitionsFor(Topics.REQUESTS).size();
+      replyPartitions = c.partitionsFor(Topics.REPLIES).size();
+      committer = new BatchCommitter(new RequestParser(registry, config.maxRequestBytes()), processor, rebuilder,
+          new RecentReplies(config.recentRequests(), config.recentReplyBytes()), new WriterMetrics(), hooks,
+          () -> killed, config.maxReplyBytes(), this::readReplies);
+      c.subscribe(List.of(Topics.REQUESTS), new Listener());
+      LOG.info("writer {} joined group {} ({} request partitions)", config.writerId(), Topics.WRITERS_GROUP,
+          requestPartitions);
+      loop(c);
+    } catch (Failures.Killed e) {
+      // close() below says so
+    } catch (RuntimeException e) {
+      LOG.error("writer {} loop failed", config.writerId(), e);
+      firstAssignment.completeExceptionally(e);
+    } finally {
+      close(c, admin);
+      ready = Set.of();
+      firstAssignment.completeExceptionally(new IllegalStateException("writer stopped"));
+      stopped.complete(null);
+    }
+  }
+
+  private KafkaProducer<byte[], byte[]> readReplies() {
+    if (readReplies == null) {
+      readReplies = clients.replyProducer();
+    }
+    return readReplies;
+  }
+
+  /** Clean: producers flush and close, the consumer leaves the group. Killed: nothing is waited for. */
+  private void close(KafkaConsumer<byte[], byte[]> c, Admin admin) {
+    Duration wait = killed ? Duration.ZERO : Duration.ofSeconds(5);
+    writers.values().forEach(w -> w.closeProducer(wait));
+    if (readReplies != null) {
+      readReplies.close(wait);
+    }
+    try {
+      if (c != null) {
+        c.close(killed ? CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
+            .withTimeout(Duration.ZERO) : CloseOptions.timeout(wait));
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("closing the group consumer: {}", e.toString());
+    }
+    if (rebuilder != null) {
+      rebuilder.close();
+    }
+    if (admin != null) {
+      admin.close(wait);
+    }
+    LOG.info("writer {} {}", config.writerId(), killed ? "killed" : "stopped");
+  }
+
+  private void loop(KafkaConsumer<byte[], byte[]> c) {
+    while (!stopping) {
+      try {
+        ConsumerRecords<byte[], byte[]> records = c.poll(rebuilder.active() || anyInit() ? REBUILD_POLL : IDLE_POLL);
+        polls++;
+        for (TopicPartition tp : records.partitions()) {
+          commitBatch(c, tp, records.records(tp));
+        }
+        advanceRebuilds(c);
+        publishReady();
+      } catch (WakeupException e) {
+        // stop() or kill()
+      } catch (Failures.Killed e) {
+        throw e;
+      } catch (RuntimeException e) {
+        if (killed) {
+          throw new Failures.Killed();
+        }
+        LOG.error("writer {} loop error; continuing", config.writerId(), e);
+        sleepQuietly(500);
+      }
+    }
+    if (killed) {
+      throw new Failures.Killed();
+    }
+  }
+
+  private void commitBatch(KafkaConsumer<byte[], byte[]> c, TopicPartition tp,
+                           List<ConsumerRecord<byte[], byte[]>> records) {
+    PartitionWriter pw = writers.get(tp.partition());
+    if (pw == null || pw.phase() != PartitionWriter.Phase.READY) {
+      c.seek(tp, records.get(0).offset()); // not ours to answer yet: read these again later
+      c.pause(List.of(tp));
+      return;
+    }
+    // a batch that keeps aborting is split, then its first request is answered 500 and skipped
+    List<ConsumerRecord<byte[], byte[]>> batch = pw.abortStreak() >= ISOLATE_AFTER ? records.subList(0, 1) : records;
+    try {
+      if (pw.abortStreak() >= GIVE_UP_AFTER) {
+        committer.commitAsFailed(pw, batch.get(0), c.groupMetadata(), requestPartitions, replyPartitions,
+            pw.lastAbort());
+      } else {
+        committer.commit(pw, batch, c.groupMetadata(), requestPartitions, replyPartitions);
+      }
+      pw.committed();
+      if (batch.size() < records.size()) {
+        c.seek(tp, records.get(batch.size()).offset());
+      }
+    } catch (Failures.Killed e) {
+      throw e;
+    } catch (Exception e) {
+      if (killed) {
+        throw new Failures.Killed();
+      }
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      recover(c, pw, e, batch.get(0).offset());
+    }
+  }
+
+  /**
+   * Writer rule 4: abort and read the batch again (from {@code batchStart}, where the last commit left
+   * the partition), or, when fatal, a new producer and a rebuild (then the committed offset decides,
+   * since a failed commit may still have committed).
+   */
+  private void recover(KafkaConsumer<byte[], byte[]> c, PartitionWriter pw, Exception e, long batchStart) {
+    TopicPartition tp = pw.topicPartition();
+    if (e instanceof Failures.ReadsNotAnswered) {
+      c.seek(tp, batchStart);
+      LOG.warn("request partition {}: replies to reads not sent ({}); reading again", pw.partition(), e.toString());
+      return;
+    }
+    if (!Failures.fatal(e)) {
+      try {
+        pw.producer().abortTransaction();
+        pw.aborted(e.toString());
+        c.seek(tp, batchStart);
+        LOG.warn("request partition {}: transaction aborted ({}); reading the batch again",
+            pw.partition(), e.toString());
+        return;
+      } catch (RuntimeException abortFailed) {
+        LOG.warn("request partition {}: abort failed ({})", pw.partition(), abortFailed.toString());
+      }
+    }
+    LOG.warn("request partition {}: producer fenced or failed ({}); re-initializing and rebuilding", pw.partition(),
+        e.toString());
+    fatalRecoveries.incrementAndGet();
+    rebuilder.cancel(pw);
+    pw.reset(polls);
+    c.pause(List.of(tp));
+  }
+
+  private void advanceRebuilds(KafkaConsumer<byte[], byte[]> c) {
+    if (System.currentTimeMillis() >= initRetryAt) {
+      for (PartitionWriter pw : writers.values()) {
+        if (pw.phase() == PartitionWriter.Phase.INIT && polls > pw.resetAtPoll() && stillMember(c)
+            && c.assignment().contains(pw.topicPartition())) {
+          startRebuild(pw);
+        }
+      }
+    }
+    if (rebuilder.active()) {
+      for (PartitionWriter pw : rebuilder.step(REBUILD_STEP)) {
+        try {
+          seekToCommitted(c, pw.topicPartition());
+        } catch (RuntimeException e) {
+          LOG.warn("request partition {}: cannot read its committed offset ({}); retrying", pw.partition(),
+              e.toString());
+          pw.reset(polls);
+          initRetryAt = System.currentTimeMillis() + 1000;
+          continue;
+        }
+        pw.ready();
+        c.resume(List.of(pw.topicPartition()));
+      }
+    }
+    if (assignedOnce && !firstAssignment.isDone()
+        && writers.values().stream().allMatch(w -> w.phase() == PartitionWriter.Phase.READY)) {
+      LOG.info("writer {} answers request partitions {}", config.writerId(), writers.keySet());
+      firstAssignment.complete(null);
+    }
+  }
+
+  private void startRebuild(PartitionWriter pw) {
+    try {
+      pw.initProducer(clients);
+      rebuilder.start(pw, resourcesOf(pw.partition()));
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      LOG.warn("request partition {}: cannot start rebuilding ({}); retrying", pw.partition(), e.toString());
+      rebuilder.cancel(pw);
+      pw.reset(polls);
+      initRetryAt = System.currentTimeMillis() + 1000;
+    }
+  }
+
+  /** False after the group dropped this member (e.g. it was frozen past max.poll.interval.ms). */
+  private static boolean stillMember(KafkaConsumer<byte[], byte[]> c) {
+    return c.groupMetadata().generationId() > 0;
+  }
+
+  /** The resources whose requests land on {@code partition} (keyed by resource name). */
+  private Collection<ResourceType> resourcesOf(int partition) {
+    return registry.all().stream()
+        .filter(t -> BusPartitioner.partition(t.resourceName(), requestPartitions) == partition).toList();
+  }
+
+  private void seekToCommitted(KafkaConsumer<byte[], byte[]> c, TopicPartition tp) {
+    OffsetAndMetadata committed = c.committed(Set.of(tp)).get(tp);
+    if (committed != null) {
+      c.seek(tp, committed);
+    } else {
+      c.seekToBeginning(List.of(tp));
+    }
+  }
+
+  private boolean anyInit() {
+    return writers.values().stream().anyMatch(w -> w.phase() == PartitionWriter.Phase.INIT);
+  }
+
+  private void publishReady() {
+    Set<Integer> r = new TreeSet<>();
+    writers.values().stream().filter(w -> w.phase() == PartitionWriter.Phase.READY).forEach(w -> r.add(w.partition()));
+    if (!r.equals(ready)) {
+      ready = Set.copyOf(r);
+    }
+  }
+
+  private static void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Runs inside {@code poll()} on the loop thread. */
+  private final class Listener implements ConsumerRebalanceListener {
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (killed) {
+        return;
+      }
+      assignedOnce = true;
+      for (TopicPartition tp : partitions) {
+        writers.put(tp.partition(), new PartitionWriter(tp.partition()));
+      }
+      consumer.pause(partitions);
+      if (!partitions.isEmpty()) {
+        LOG.info("writer {} assigned request partitions {}", config.writerId(),
+            partitions.stream().map(TopicPartition::partition).sorted().toList());
+      }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      release(partitions, Duration.ofSeconds(5), "revoked");
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      release(partitions, Duration.ZERO, "lost");
+    }
+
+    /** A revoked partition hands over the offsets of reads answered since its last transaction. */
+    private void commitAnsweredReads(PartitionWriter pw, Duration timeout) {
+      if (pw.readsAnsweredUpTo() < 0 || timeout.isZero()) {
+        return;
+      }
+      try {
+        consumer.commitSync(Map.of(pw.topicPartition(), new OffsetAndMetadata(pw.readsAnsweredUpTo())), timeout);
+      } catch (RuntimeException e) {
+        LOG.debug("request partition {}: offsets of answered reads not committed: {}", pw.partition(), e.toString());
+      }
+    }
+
+    private void release(Collection<TopicPartition> partitions, Duration timeout, String how) {
+      if (killed) {
+        return;
+      }
+      for (TopicPartition tp : partitions) {
+        PartitionWriter pw = writers.remove(tp.partition());
+        if (pw != null) {
+          commitAnsweredReads(pw, timeout);
+          rebuilder.cancel(pw);
+          pw.closeProducer(timeout); // between batches: no transaction is open
+        }
+      }
+      if (!partitions.isEmpty()) {
+        LOG.info("writer {} {} request partitions {}", config.writerId(), how,
+            partitions.stream().map(TopicPartition::partition).sorted().toList());
+        publishReady();
+      }
+    }
+  }
+}

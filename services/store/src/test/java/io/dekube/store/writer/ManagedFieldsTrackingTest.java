@@ -1,0 +1,78 @@
+package io.dekube.store.writer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.bus.ReplyEnvelope;
+import io.dekube.core.bus.Verb;
+import io.dekube.core.model.Json;
+import io.dekube.core.store.WriteOptions;
+import org.junit.jupiter.api.Test;
+
+/** The writer records field ownership as kube's field manager does, so server-side apply sees conflicts. */
+class ManagedFieldsTrackingTest {
+
+  private final TestStore store = new TestStore();
+
+  static ObjectNode yaml(String s) throws Exception {
+    return (ObjectNode) Json.YAML.readTree(s);
+  }
+
+  private ReplyEnvelope create(ObjectNode o, String manager) {
+    return store.run(store.req(Verb.CREATE, "deployments.apps", "ns1", "web", o,
+        WriteOptions.none().withFieldManager(manager)));
+  }
+
+  private ReplyEnvelope patch(String type, String doc, WriteOptions o) throws Exception {
+    ObjectNode body = Json.object();
+    body.set("patch", Json.YAML.readTree(doc));
+    return store.run(store.withOption(store.req(Verb.PATCH, "deployments.apps", "ns1", "web", body, o),
+        "patchType", type));
+  }
+
+  static final String DEPLOYMENT = "{apiVersion: apps/v1, kind: Deployment, metadata: {name: web, namespace: ns1}, "
+      + "spec: {replicas: 2, selector: {matchLabels: {app: web}}}}";
+
+  @Test
+  void createAndPatchRecordUpdateOwnership() throws Exception {
+    ReplyEnvelope c = create(yaml(DEPLOYMENT), "kubectl-client-side-apply");
+    assertEquals(201, c.code(), () -> String.valueOf(c.status()));
+    JsonNode entry = c.object().at("/metadata/managedFields/0");
+    assertEquals("kubectl-client-side-apply", entry.path("manager").asText());
+    assertEquals("Update", entry.path("operation").asText());
+    assertTrue(entry.at("/fieldsV1/f:spec/f:replicas").isObject());
+
+    ReplyEnvelope p = patch("application/merge-patch+json", "{spec: {replicas: 3}}",
+        WriteOptions.none().withFieldManager("kubectl-scale"));
+    assertEquals(200, p.code(), () -> String.valueOf(p.status()));
+    JsonNode fields = p.object().at("/metadata/managedFields");
+    assertEquals(2, fields.size());
+    assertTrue(fields.get(0).at("/fieldsV1/f:spec/f:replicas").isMissingNode(), "the scaler took replicas");
+    assertEquals("kubectl-scale", fields.get(1).path("manager").asText());
+  }
+
+  @Test
+  void serverSideApplyConflictsWithAnEarlierUpdate() throws Exception {
+    create(yaml(DEPLOYMENT), "kubectl-client-side-apply");
+    ReplyEnvelope r = patch("application/apply-patch+yaml", DEPLOYMENT.replace("replicas: 2", "replicas: 5"),
+        WriteOptions.none().withFieldManager("kubectl"));
+    assertEquals(409, r.code(), () -> String.valueOf(r.status()));
+    assertEquals("Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using apps/v1: "
+        + ".spec.replicas", r.status().path("message").asText());
+    ReplyEnvelope forced = patch("application/apply-patch+yaml", DEPLOYMENT.replace("replicas: 2", "replicas: 5"),
+        WriteOptions.none().withFieldManager("kubectl").withForce(true));
+    assertEquals(200, forced.code(), () -> String.valueOf(forced.status()));
+    assertEquals(5, forced.object().at("/spec/replicas").asInt());
+  }
+
+  @Test
+  void anUpdateWithoutManagedFieldsKeepsTheCurrentOnes() throws Exception {
+    create(yaml(DEPLOYMENT), "kubectl-create");
+    ObjectNode replaced = yaml(DEPLOYMENT.replace("replicas: 2", "replicas: 4"));
+    ReplyEnvelope u = store.run(store.req(Verb.UPDATE, "deployments.apps", "ns1", "web", replaced));
+    assertEquals(200, u.code(), () -> String.valueOf(u.status()));
+    assertEquals("kubectl-create", u.object().at("/metadata/managedFields/0/manager").asText());
+  }
+}

@@ -1,0 +1,106 @@
+package io.dekube.store.writer;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.store.admission.BasicAdmission;
+import io.dekube.core.bus.ReplyEnvelope;
+import io.dekube.core.bus.RequestEnvelope;
+import io.dekube.core.bus.Verb;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.store.WriteOptions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/** The request processor over an in-memory store whose "commit" numbers records like a topic. */
+final class TestStore {
+
+  static final ResourceRegistry REGISTRY = ResourceRegistry.builtIn();
+  static final Instant NOW = Instant.parse("2025-01-02T03:04:05.678Z");
+
+  final Map<String, ResourceState> states = new HashMap<>();
+  final List<StoreWrite> written = new ArrayList<>();
+  final RequestProcessor processor;
+  long nextOffset;
+  private int ids;
+
+  TestStore() {
+    this(new java.util.Random(42));
+  }
+
+  TestStore(RandomGenerator random) {
+    processor = new RequestProcessor(new BasicAdmission(), Clock.fixed(NOW, ZoneOffset.UTC), random, 1_000_000);
+  }
+
+  static ResourceType type(String resource) {
+    return REGISTRY.byResourceName(resource).orElseThrow();
+  }
+
+  ResourceState state(ResourceType t) {
+    return states.computeIfAbsent(t.resourceName(), k -> new ResourceState(t));
+  }
+
+  /** Runs requests as one batch, "commits" it, answers the replies. */
+  List<ReplyEnvelope> batch(RequestEnvelope... reqs) {
+    BatchOverlay view = new BatchOverlay(this::state);
+    List<Outcome> outcomes = new ArrayList<>();
+    for (RequestEnvelope r : reqs) {
+      ResourceType t = type(r.resource());
+      outcomes.add(processor.process(new ParsedRequest(r, t, Verb.fromWire(r.verb()),
+          WriteOptions.fromJson(r.preconditions(), r.options())), view));
+    }
+    for (StoreWrite w : view.writes()) {
+      w.offset(nextOffset++);
+      written.add(w);
+    }
+    List<ReplyEnvelope> replies = new ArrayList<>();
+    for (int i = 0; i < reqs.length; i++) {
+      Outcome o = outcomes.get(i);
+      replies.add(new ReplyEnvelope(reqs[i].id(), reqs[i].requester(), o.code(),
+          o.object() == null ? null : o.object().get(), o.status()));
+    }
+    for (StoreWrite w : view.writes()) {
+      state(w.type()).apply(w.key(), w.tombstone() ? null : w.object(), w.offset());
+    }
+    return replies;
+  }
+
+  ReplyEnvelope run(RequestEnvelope req) {
+    return batch(req).get(0);
+  }
+
+  RequestEnvelope req(Verb verb, String resource, String ns, String name, ObjectNode body) {
+    return req(verb, resource, ns, name, body, WriteOptions.none());
+  }
+
+  RequestEnvelope req(Verb verb, String resource, String ns, String name, ObjectNode body, WriteOptions o) {
+    return new RequestEnvelope("req-" + (++ids), "tester", verb.wire(), resource, ns, name, body,
+        o.preconditionsJson(), o.optionsJson());
+  }
+
+  RequestEnvelope withOption(RequestEnvelope r, String key, String value) {
+    ObjectNode opts = r.options() == null ? Json.object() : r.options().deepCopy();
+    opts.put(key, value);
+    return new RequestEnvelope(r.id(), r.requester(), r.verb(), r.resource(), r.namespace(), r.name(), r.body(),
+        r.preconditions(), opts);
+  }
+
+  /** A minimal object of a kind: {@code {"metadata": {"name": name, "namespace": ns}}} plus fields. */
+  static ObjectNode obj(String ns, String name) {
+    ObjectNode o = Json.object();
+    ObjectNode m = o.putObject("metadata");
+    if (name != null) {
+      m.put("name", name);
+    }
+    if (ns != null) {
+      m.put("namespace", ns);
+    }
+    return o;
+  }
+}
