@@ -1,0 +1,48 @@
+package io.dekube.scheduler.api;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the framework offers its plugins (kube's {@code framework.Handle}): the current node
+ * snapshot, the profile's own filters (preemption re-runs them on what-if copies of nodes), and the
+ * few writes a plugin may make — delete a pod, nominate a node, bind, record an Event. Writes go
+ * through the store and complete their stage on the scheduler's thread. Thread-safe reads.
+ */
+public interface Handle {
+
+  /** The profile's scheduler name. */
+  String schedulerName();
+
+  /** The nodes of the current cycle's snapshot. */
+  List<NodeInfo> nodes();
+
+  /** The labels of a namespace (empty when unknown); for namespace selectors. */
+  Map<String, String> namespaceLabels(String namespace);
+
+  /** Runs the profile's PreFilter plugins for a pod over a set of nodes into {@code state}. */
+  Status runPreFilters(CycleState state, Pod pod, List<NodeInfo> nodes);
+
+  /** Runs the profile's Filter plugins (those PreFilter did not skip) for a pod on one node. */
+  Status runFilters(CycleState state, Pod pod, NodeInfo node);
+
+  /** Deletes a pod (a preemption victim); {@code reason} goes into the victim's Event. */
+  CompletionStage<Void> deletePod(Pod victim, String reason);
+
+  /** Sets {@code status.nominatedNodeName} of a pod (null clears it). */
+  CompletionStage<Void> nominate(Pod pod, String nodeName);
+
+  /** Binds a pod to a node through the {@code pods/binding} subresource. */
+  CompletionStage<Void> bind(Pod pod, String nodeName);
+
+  /** Records an Event on a pod ({@code type} Normal or Warning). */
+  void event(Pod pod, String type, String reason, String message);
+
+  /** Lets a pod that a Permit plugin holds go on (by that plugin's name). */
+  void allow(Pod pod, String pluginName);
+
+  /** Rejects a pod that a Permit plugin holds, with a message. */
+  void reject(Pod pod, String pluginName, String message);
+}
