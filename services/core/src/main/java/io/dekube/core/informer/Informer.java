@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * complete on the caller's context. Objects returned are the cached instances: treat them as
  * immutable.
  */
-public final class Informer {
+public final class Informer implements ObjectCache {
 
   /**
    * A consistent view: the objects and the resource version they are current at.
@@ -128,6 +128,7 @@ public final class Informer {
   }
 
   /** The resource this informer caches. */
+  @Override
   public ResourceType type() {
     return type;
   }
@@ -153,6 +154,7 @@ public final class Informer {
   }
 
   /** The cached object, or null. */
+  @Override
   public ObjectNode get(ObjectKey key) {
     return store.get(key);
   }
@@ -168,6 +170,7 @@ public final class Informer {
   }
 
   /** The objects of a namespace ("" = all namespaces), through the namespace index. */
+  @Override
   public List<ObjectNode> list(String namespace) {
     return namespace == null || namespace.isEmpty() ? list() : byIndex(Indexers.NAMESPACE, namespace);
   }
@@ -255,6 +258,7 @@ public final class Informer {
    * called off Vert.x). It first gets {@code onAdd} for every object cached at that point, then
    * every change. Any thread.
    */
+  @Override
   public HandlerRegistration addHandler(InformerHandler h) {
     Registration reg = new Registration(type.resourceName(), callerContext(), c -> dispatch(h, c), Long.MIN_VALUE,
         this::unregister);

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <p>Retrying: {@link #send} a request again with the same id and the writer answers with the first
  * reply (writer rule 5); the typed methods use a fresh id per call. Thread-safe.
  */
-public final class StoreClient {
+public final class StoreClient implements StoreApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreClient.class);
 
@@ -124,17 +124,20 @@ public final class StoreClient {
   }
 
   /** Creates an object; answers the stored object (201). */
+  @Override
   public Future<ObjectNode> create(ResourceType t, String namespace, ObjectNode obj, WriteOptions o) {
     String name = obj.path("metadata").path("name").asText("");
     return object(request(Verb.CREATE, t, namespace, name, obj, o));
   }
 
   /** Reads one object, linearizably (the writer serves it from its current state). */
+  @Override
   public Future<ObjectNode> get(ResourceType t, String namespace, String name) {
     return object(request(Verb.GET, t, namespace, name, null, WriteOptions.none()));
   }
 
   /** Lists objects ({@code namespace} "" = all): a {@code <Kind>List} with items and the store's resourceVersion. */
+  @Override
   public Future<ObjectNode> list(ResourceType t, String namespace) {
     return object(request(Verb.LIST, t, namespace, "", null, WriteOptions.none()));
   }
@@ -155,12 +158,14 @@ public final class StoreClient {
   }
 
   /** Replaces an object; its {@code metadata.resourceVersion}, when set, is a precondition. */
+  @Override
   public Future<ObjectNode> update(ResourceType t, ObjectNode obj, WriteOptions o) {
     JsonNode m = obj.path("metadata");
     return object(request(Verb.UPDATE, t, m.path("namespace").asText(""), m.path("name").asText(""), obj, o));
   }
 
   /** Replaces only the object's {@code .status}. */
+  @Override
   public Future<ObjectNode> updateStatus(ResourceType t, ObjectNode obj, WriteOptions o) {
     JsonNode m = obj.path("metadata");
     return object(request(Verb.UPDATE_STATUS, t, m.path("namespace").asText(""), m.path("name").asText(""), obj, o));
@@ -172,6 +177,7 @@ public final class StoreClient {
    * {@code application/strategic-merge-patch+json}, {@code application/apply-patch+yaml}); on the bus
    * the body is {@code {"patch": <document>}} and {@code options.patchType} names the type.
    */
+  @Override
   public Future<ObjectNode> patch(ResourceType t, String namespace, String name, String patchType, JsonNode patch,
                                   WriteOptions o) {
     ObjectNode body = Json.object();
@@ -181,6 +187,7 @@ public final class StoreClient {
   }
 
   /** Deletes an object: answers it as deleted, or updated with deletionTimestamp when finalizers remain. */
+  @Override
   public Future<ObjectNode> delete(ResourceType t, String namespace, String name, WriteOptions o) {
     return object(request(Verb.DELETE, t, namespace, name, null, o));
   }

@@ -1,0 +1,254 @@
+package io.dekube.core.leader;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import io.dekube.core.model.Typed;
+import io.dekube.core.store.StoreApi;
+import io.dekube.core.store.WriteOptions;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leader election on a {@code coordination.k8s.io/v1} Lease, as client-go's {@code leaderelection}:
+ * every {@code retryPeriod} a candidate reads the Lease and, when it is free (no holder, or not
+ * renewed within {@code leaseDurationSeconds} as this candidate observed it) or its own, writes
+ * itself as {@code holderIdentity} with a compare-and-swap on {@code resourceVersion}; taking it over
+ * counts a {@code leaseTransitions}. A leader that cannot renew within {@code renewDeadline} stops
+ * leading. {@link #stop} releases the Lease (empty holder) so the next candidate takes over at once.
+ *
+ * <p>Threading: {@link #start} on a Vert.x context; every store call, timer and callback runs on
+ * it. The callbacks run once per change of leadership.
+ */
+public final class LeaderElector {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LeaderElector.class);
+  private static final ResourceType LEASES = ResourceRegistry.builtIn().byResourceName("leases.coordination.k8s.io")
+      .orElseThrow();
+
+  /** What the elected component does when it gains and loses the Lease. */
+  public interface Callbacks {
+
+    /** This candidate now holds the Lease: start acting. */
+    void onStartedLeading();
+
+    /** This candidate lost (or released) the Lease: stop acting at once. */
+    void onStoppedLeading();
+  }
+
+  /**
+   * Timing and identity, with client-go's defaults (15 s / 10 s / 2 s).
+   *
+   * @param namespace     the Lease's namespace ({@code kube-system})
+   * @param name          the Lease's name ({@code kube-controller-manager})
+   * @param identity      this candidate's holder identity (unique per process)
+   * @param leaseDuration how long a Lease not renewed keeps others out
+   * @param renewDeadline how long the leader keeps trying to renew before it gives up
+   * @param retryPeriod   how often candidates try and the leader renews
+   */
+  public record Config(String namespace, String name, String identity, Duration leaseDuration,
+                       Duration renewDeadline, Duration retryPeriod) {
+
+    /** kube's defaults for a Lease in {@code kube-system}. */
+    public static Config of(String name, String identity) {
+      return new Config("kube-system", name, identity, Duration.ofSeconds(15), Duration.ofSeconds(10),
+          Duration.ofSeconds(2));
+    }
+
+    /** The same with other timings. */
+    public Config withTimings(Duration lease, Duration renew, Duration retry) {
+      return new Config(namespace, name, identity, lease, renew, retry);
+    }
+  }
+
+  private final Vertx vertx;
+  private final StoreApi store;
+  private final Config config;
+  private final Callbacks callbacks;
+  private final Clock clock;
+  private boolean running;
+  private boolean leader;
+  private long timer = -1;
+  private Instant lastRenew;
+  private String observedRv;
+  private Instant observedTime;
+
+  /** A candidate; nothing happens until {@link #start}. */
+  public LeaderElector(Vertx vertx, StoreApi store, Config config, Callbacks callbacks) {
+    this(vertx, store, config, callbacks, Clock.systemUTC());
+  }
+
+  /** A candidate with its own clock (tests). */
+  public LeaderElector(Vertx vertx, StoreApi store, Config config, Callbacks callbacks, Clock clock) {
+    this.vertx = vertx;
+    this.store = store;
+    this.config = config;
+    this.callbacks = callbacks;
+    this.clock = clock;
+  }
+
+  /** Starts trying to acquire the Lease, on the caller's context. Idempotent. */
+  public void start() {
+    if (running) {
+      return;
+    }
+    running = true;
+    tick();
+  }
+
+  /** Whether this candidate holds the Lease now. */
+  public boolean isLeader() {
+    return leader;
+  }
+
+  /** The identity this candidate writes as holder. */
+  public String identity() {
+    return config.identity();
+  }
+
+  /**
+   * Stops trying; a leader calls {@code onStoppedLeading} and releases the Lease (a failed release
+   * only means the others wait out the lease duration). Idempotent.
+   */
+  public Future<Void> stop() {
+    running = false;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    if (!leader) {
+      return Future.succeededFuture();
+    }
+    lose("stopping");
+    return release();
+  }
+
+  private void tick() {
+    if (!running) {
+      return;
+    }
+    tryAcquireOrRenew().onComplete(ar -> {
+      if (!running) {
+        return;
+      }
+      Instant now = clock.instant();
+      boolean held = ar.succeeded() && ar.result();
+      if (held) {
+        lastRenew = now;
+        if (!leader) {
+          leader = true;
+          LOG.info("{} acquired lease {}/{}", config.identity(), config.namespace(), config.name());
+          callbacks.onStartedLeading();
+        }
+      } else if (leader && (lastRenew == null || Duration.between(lastRenew, now).compareTo(config.renewDeadline()) > 0
+          || ar.succeeded())) {
+        lose(ar.succeeded() ? "another holder took the lease" : "failed to renew: " + ar.cause());
+      }
+      if (running) {
+        timer = vertx.setTimer(Math.max(1, config.retryPeriod().toMillis()), t -> tick());
+      }
+    });
+  }
+
+  private void lose(String why) {
+    leader = false;
+    LOG.info("{} stopped leading {}/{}: {}", config.identity(), config.namespace(), config.name(), why);
+    callbacks.onStoppedLeading();
+  }
+
+  /** One attempt: true when this candidate holds the Lease afterwards. */
+  private Future<Boolean> tryAcquireOrRenew() {
+    return store.get(LEASES, config.namespace(), config.name())
+        .compose(this::takeIfFree, e -> e instanceof StatusException se && se.code() == 404
+            ? createLease() : Future.failedFuture(e));
+  }
+
+  private Future<Boolean> createLease() {
+    Instant now = clock.instant();
+    Lease lease = new Lease();
+    lease.setMetadata(new ObjectMetaBuilder().withName(config.name()).withNamespace(config.namespace()).build());
+    LeaseSpec spec = new LeaseSpec();
+    spec.setHolderIdentity(config.identity());
+    spec.setLeaseDurationSeconds(leaseSeconds());
+    spec.setAcquireTime(micro(now));
+    spec.setRenewTime(micro(now));
+    spec.setLeaseTransitions(0);
+    lease.setSpec(spec);
+    return store.create(LEASES, config.namespace(), Typed.tree(lease), WriteOptions.none())
+        .map(true)
+        .recover(e -> e instanceof StatusException se && se.code() == 409 ? Future.succeededFuture(false)
+            : Future.failedFuture(e));
+  }
+
+  private Future<Boolean> takeIfFree(ObjectNode tree) {
+    Lease lease = Typed.from(tree, Lease.class);
+    LeaseSpec spec = lease.getSpec() == null ? new LeaseSpec() : lease.getSpec();
+    Instant now = clock.instant();
+    String rv = lease.getMetadata().getResourceVersion();
+    if (!Objects.equals(rv, observedRv)) {
+      observedRv = rv;
+      observedTime = now;
+    }
+    String holder = spec.getHolderIdentity() == null ? "" : spec.getHolderIdentity();
+    boolean mine = holder.equals(config.identity());
+    int duration = spec.getLeaseDurationSeconds() == null ? leaseSeconds() : spec.getLeaseDurationSeconds();
+    if (!holder.isEmpty() && !mine && observedTime.plusSeconds(duration).isAfter(now)) {
+      return Future.succeededFuture(false);
+    }
+    if (!mine) {
+      spec.setLeaseTransitions((spec.getLeaseTransitions() == null ? 0 : spec.getLeaseTransitions()) + 1);
+      spec.setAcquireTime(micro(now));
+    }
+    spec.setHolderIdentity(config.identity());
+    spec.setRenewTime(micro(now));
+    spec.setLeaseDurationSeconds(leaseSeconds());
+    lease.setSpec(spec);
+    return store.update(LEASES, Typed.tree(lease), WriteOptions.none())
+        .map(updated -> {
+          observedRv = updated.path("metadata").path("resourceVersion").asText();
+          observedTime = now;
+          return true;
+        })
+        .recover(e -> e instanceof StatusException se && se.code() == 409 ? Future.succeededFuture(false)
+            : Future.failedFuture(e));
+  }
+
+  private Future<Void> release() {
+    return store.get(LEASES, config.namespace(), config.name()).compose(tree -> {
+      Lease lease = Typed.from(tree, Lease.class);
+      if (lease.getSpec() == null || !config.identity().equals(lease.getSpec().getHolderIdentity())) {
+        return Future.<Void>succeededFuture();
+      }
+      Instant now = clock.instant();
+      lease.getSpec().setHolderIdentity(null);
+      lease.getSpec().setLeaseDurationSeconds(1);
+      lease.getSpec().setRenewTime(micro(now));
+      return store.update(LEASES, Typed.tree(lease), WriteOptions.none()).<Void>mapEmpty();
+    }).recover(e -> {
+      LOG.info("{} could not release lease {}/{}: {}", config.identity(), config.namespace(), config.name(),
+          e.toString());
+      return Future.succeededFuture();
+    });
+  }
+
+  private int leaseSeconds() {
+    return (int) Math.max(1, config.leaseDuration().toSeconds());
+  }
+
+  private static ZonedDateTime micro(Instant t) {
+    return t.truncatedTo(ChronoUnit.MICROS).atZone(ZoneOffset.UTC);
+  }
+}
