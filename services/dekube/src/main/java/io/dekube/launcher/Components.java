@@ -13,7 +13,8 @@ final class Components {
   /** Every component, in start order. */
   static final List<Component> ALL = List.of(
       new StoreComponent(),
-      new ApiServerComponent());
+      new ApiServerComponent(),
+      new KubeProxyComponent());
 
   private Components() {
   }

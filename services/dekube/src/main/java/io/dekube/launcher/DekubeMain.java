@@ -17,6 +17,8 @@ public final class DekubeMain {
         Commands:
           up      start an embedded Kafka broker and every component in this process; Ctrl-C stops
         """ + flags + """
+          proxy-rules  print the iptables-restore input kube-proxy's iptables mode writes for the
+                  cluster at --kafka (default 127.0.0.1:--kafka-port)
           help    this text
         """;
   }
@@ -30,6 +32,7 @@ public final class DekubeMain {
     try {
       switch (command) {
         case "up" -> UpCommand.run(UpOptions.parse(rest));
+        case "proxy-rules" -> ProxyRulesCommand.run(UpOptions.parse(rest));
         case "help", "--help", "-h" -> System.out.print(help());
         default -> {
           System.err.println("dekube: unknown command \"" + command + "\"\n");

@@ -1,0 +1,58 @@
+package io.dekube.core.net;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cluster's address plan on one machine (DESIGN.md §4) and what a pod needs to resolve
+ * cluster names: the service CIDR, the DNS service address, the cluster domain, the LoadBalancer
+ * pool, and the resolv.conf settings a pod gets. Constants and pure functions; thread-safe.
+ *
+ * <p>The kubelet gives every pod {@link #podDnsEnv} in its environment and, for process
+ * containers, a file with {@link #resolvConf}.
+ */
+public final class ClusterNetwork {
+
+  /** Where Services get their ClusterIPs. */
+  public static final String SERVICE_CIDR = "127.96.0.0/16";
+  /** The cluster DNS address (the 10th of the service CIDR, as kubeadm does). */
+  public static final String DNS_IP = "127.96.0.10";
+  /** The port the cluster DNS always serves (53 as well when it may bind it). */
+  public static final int DNS_PORT = 10053;
+  /** The cluster domain. */
+  public static final String CLUSTER_DOMAIN = "cluster.local";
+  /** The pool LoadBalancer Services get their address from. */
+  public static final String LB_POOL = "127.200.0.0/24";
+  /** kubelet's default {@code ndots}. */
+  public static final int NDOTS = 5;
+
+  private ClusterNetwork() {
+  }
+
+  /** The search path of a pod in a namespace, as kubelet writes it (ClusterFirst). */
+  public static List<String> searchPath(String namespace) {
+    return List.of(namespace + ".svc." + CLUSTER_DOMAIN, "svc." + CLUSTER_DOMAIN, CLUSTER_DOMAIN);
+  }
+
+  /** A pod's resolv.conf (ClusterFirst DNS policy). */
+  public static String resolvConf(String namespace) {
+    return "nameserver " + DNS_IP + "\n"
+        + "search " + String.join(" ", searchPath(namespace)) + "\n"
+        + "options ndots:" + NDOTS + "\n";
+  }
+
+  /**
+   * The DNS settings as environment variables, for runtimes without a resolv.conf of their own:
+   * {@code DEKUBE_DNS_SERVER} (ip), {@code DEKUBE_DNS_PORT}, {@code DEKUBE_DNS_SEARCH}
+   * (space-separated), {@code DEKUBE_DNS_NDOTS}.
+   */
+  public static Map<String, String> podDnsEnv(String namespace, int dnsPort) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("DEKUBE_DNS_SERVER", DNS_IP);
+    env.put("DEKUBE_DNS_PORT", Integer.toString(dnsPort));
+    env.put("DEKUBE_DNS_SEARCH", String.join(" ", searchPath(namespace)));
+    env.put("DEKUBE_DNS_NDOTS", Integer.toString(NDOTS));
+    return env;
+  }
+}

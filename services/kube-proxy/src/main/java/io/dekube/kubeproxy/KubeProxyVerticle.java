@@ -1,0 +1,79 @@
+package io.dekube.kubeproxy;
+
+import io.dekube.core.informer.Informer;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.net.ServiceWatch;
+import io.dekube.kubeproxy.iptables.IptablesApplier;
+import io.dekube.kubeproxy.iptables.IptablesRules;
+import io.dekube.kubeproxy.userspace.UserspaceProxier;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's kube-proxy: follows Services and their endpoints ({@link ServiceWatch}) and, on
+ * every change, either re-plans its userspace listeners or renders the iptables rules and applies
+ * them (from a worker). Wiring only.
+ */
+public final class KubeProxyVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KubeProxyVerticle.class);
+
+  private final KubeProxyConfig config;
+  private final ResourceRegistry registry;
+  private final Function<ResourceType, Informer> informers;
+  private UserspaceProxier userspace;
+  private IptablesApplier iptables;
+  private ServiceWatch watch;
+  private volatile String lastRules = "";
+
+  public KubeProxyVerticle(KubeProxyConfig config, ResourceRegistry registry, Function<ResourceType, Informer> informers) {
+    this.config = config;
+    this.registry = registry;
+    this.informers = informers;
+  }
+
+  @Override
+  public Future<?> start() {
+    if (config.mode().equals(KubeProxyConfig.USERSPACE)) {
+      userspace = new UserspaceProxier(vertx, config.nodeName(), config.nodeIps(), config.clusterAddresses());
+    } else {
+      iptables = new IptablesApplier(List.of());
+    }
+    return ServiceWatch.start(vertx, registry, informers, this::onChange).onSuccess(w -> watch = w);
+  }
+
+  private void onChange(ServiceWatch.View view) {
+    if (userspace != null) {
+      userspace.sync(view.ports());
+      return;
+    }
+    String rules = IptablesRules.render(view.ports(), new IptablesRules.Node(config.nodeName(), config.clusterCidr()));
+    if (rules.equals(lastRules)) {
+      return;
+    }
+    lastRules = rules;
+    vertx.executeBlocking(() -> {
+      iptables.apply(rules);
+      return null;
+    }, false).onFailure(e -> LOG.warn("kube-proxy {}: applying iptables rules failed: {}", config.nodeName(),
+        e.toString()));
+  }
+
+  /** The addresses the userspace proxy listens on (empty in iptables mode). */
+  public List<String> listening() {
+    return userspace == null ? List.of() : userspace.listening();
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (watch != null) {
+      watch.stop();
+    }
+    return userspace == null ? Future.succeededFuture() : userspace.close();
+  }
+}

@@ -1,0 +1,85 @@
+package io.dekube.kubeproxy.userspace;
+
+import io.dekube.core.net.Backend;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A TCP proxy on one service address: each accepted connection is paused, a backend is picked,
+ * a connection to it is made (one retry on another backend when that fails) and bytes are piped
+ * both ways until either side closes. Closing a side closes the other.
+ */
+final class TcpListener implements Listener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TcpListener.class);
+
+  private final Vertx vertx;
+  private final NetClient client;
+  private final String host;
+  private final int port;
+  private final BackendPicker picker = new BackendPicker();
+  private NetServer server;
+
+  TcpListener(Vertx vertx, NetClient client, String host, int port) {
+    this.vertx = vertx;
+    this.client = client;
+    this.host = host;
+    this.port = port;
+  }
+
+  @Override
+  public Future<Void> listen() {
+    server = vertx.createNetServer(new NetServerOptions().setHost(host).setPort(port).setTcpNoDelay(true)
+        .setReuseAddress(true));
+    server.connectHandler(this::accept);
+    return server.listen().mapEmpty();
+  }
+
+  private void accept(NetSocket in) {
+    in.pause();
+    Backend b = picker.pick(in.remoteAddress().hostAddress(), System.currentTimeMillis());
+    if (b == null) {
+      in.close();
+      return;
+    }
+    connect(in, b, true);
+  }
+
+  private void connect(NetSocket in, Backend b, boolean retry) {
+    client.connect(b.port(), b.ip()).onComplete(ar -> {
+      if (ar.failed()) {
+        Backend other = retry ? picker.another(b) : null;
+        if (other != null) {
+          connect(in, other, false);
+        } else {
+          LOG.debug("{}:{} -> {} failed: {}", host, port, b.address(), ar.cause().toString());
+          in.close();
+        }
+        return;
+      }
+      NetSocket out = ar.result();
+      in.pipeTo(out);
+      out.pipeTo(in);
+      in.closeHandler(v -> out.close());
+      out.closeHandler(v -> in.close());
+      in.resume();
+    });
+  }
+
+  @Override
+  public void update(List<Backend> ready, boolean clientIpAffinity, int affinitySeconds) {
+    picker.update(ready, clientIpAffinity, affinitySeconds);
+  }
+
+  @Override
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}
