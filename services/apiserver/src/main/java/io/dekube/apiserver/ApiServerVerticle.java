@@ -8,6 +8,7 @@ import io.dekube.apiserver.codec.Codecs;
 import io.dekube.apiserver.codec.proto.ProtobufDecoder;
 import io.dekube.apiserver.conversion.LegacyVersionConverter;
 import io.dekube.apiserver.openapi.OpenApiHandler;
+import io.dekube.apiserver.openapi.v2.OpenApiV2Handler;
 import io.dekube.apiserver.rest.RestApi;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.model.ResourceType;
@@ -106,7 +107,8 @@ public final class ApiServerVerticle extends VerticleBase {
     health.mount(router);
     new MetricsEndpoint().mount(router);
     new DiscoveryHandler(registry, () -> config.host() + ":" + actualPort()).mount(router);
-    new OpenApiHandler(vertx, registry).mount(router);
+    OpenApiHandler openApi = new OpenApiHandler(vertx, registry).mount(router);
+    new OpenApiV2Handler(vertx, openApi).mount(router);
     Codecs codecs = Codecs.jsonOnly().withProtobuf(ProtobufDecoder::decode)
         .withVersions(new LegacyVersionConverter(registry));
     // NamespaceLifecycle: start() created the system namespaces, as kube-apiserver's bootstrap does

@@ -1,0 +1,96 @@
+package io.dekube.apiserver.openapi.v2;
+
+import io.dekube.apiserver.openapi.OpenApiDocuments;
+import io.dekube.apiserver.openapi.OpenApiHandler;
+import io.dekube.core.model.StatusException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Serves {@code GET /openapi/v2} as kube-apiserver does: the Swagger 2.0 document as JSON, or as
+ * gnostic protobuf when the client asks for
+ * {@code application/com.github.proto-openapi.spec.v2@v1.0+protobuf} (kubectl does), with an ETag.
+ * Built on a worker thread from the v3 documents of {@link OpenApiHandler}, again whenever those
+ * are rebuilt (CRDs).
+ */
+public final class OpenApiV2Handler {
+
+  static final String PROTOBUF = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+  private static final String PROTOBUF_OLD = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+
+  /** One build: its source, JSON and protobuf bytes with their ETags. */
+  private record Built(OpenApiDocuments source, byte[] json, String jsonTag, byte[] proto, String protoTag) {
+  }
+
+  private final Vertx vertx;
+  private final OpenApiHandler v3;
+  private volatile Future<Built> built;
+
+  public OpenApiV2Handler(Vertx vertx, OpenApiHandler v3) {
+    this.vertx = vertx;
+    this.v3 = v3;
+  }
+
+  /** Mounts {@code /openapi/v2}. */
+  public OpenApiV2Handler mount(Router router) {
+    router.get("/openapi/v2").handler(this::serve);
+    return this;
+  }
+
+  private Future<Built> built() {
+    return v3.documents().compose(docs -> {
+      Future<Built> f = built;
+      if (f == null || (f.succeeded() && f.result().source() != docs) || f.failed()) {
+        synchronized (this) {
+          if (built == f) {
+            built = vertx.executeBlocking(() -> build(docs), false);
+          }
+          f = built;
+        }
+      }
+      return f;
+    });
+  }
+
+  private static Built build(OpenApiDocuments docs) {
+    var tree = SwaggerDocument.of(docs);
+    byte[] json = tree.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] proto = SwaggerProto.encode(tree);
+    return new Built(docs, json, hash(json), proto, hash(proto));
+  }
+
+  private void serve(RoutingContext ctx) {
+    String accept = ctx.request().getHeader("Accept");
+    boolean proto = accept != null && (accept.contains(PROTOBUF) || accept.contains(PROTOBUF_OLD));
+    built().onSuccess(b -> {
+      String etag = "\"" + (proto ? b.protoTag() : b.jsonTag()) + "\"";
+      var res = ctx.response().putHeader("ETag", etag).putHeader("Vary", "Accept")
+          .putHeader("Cache-Control", "no-cache, private");
+      if (etag.equals(ctx.request().getHeader("If-None-Match"))) {
+        res.setStatusCode(304).end();
+        return;
+      }
+      // kube answers protobuf as octet-stream: Go cannot parse the "@" of the requested media type
+      res.putHeader("Content-Type", proto ? "application/octet-stream" : "application/json")
+          .end(Buffer.buffer(proto ? b.proto() : b.json()));
+    }).onFailure(e -> {
+      StatusException s = StatusException.internal("building the OpenAPI v2 document failed: " + e);
+      ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json").end(s.toStatus().toString());
+    });
+  }
+
+  private static String hash(byte[] bytes) {
+    try {
+      return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-512").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package io.dekube.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 12, acceptance 4: every versioned kubectl beside the version dispatcher (kubectl.1.27 …
+ * kubectl.1.33, as the Cloud SDK installs them), run directly, does create -f, apply, apply
+ * --server-side, describe, scale, set image, explain and delete -f against one {@code ./dekube up}.
+ * kubectl 1.27 and 1.28 need {@code /openapi/v2} in protobuf for all of these. Each version gets
+ * its own HOME (no shared HTTP cache) and namespace. Fails when no versioned kubectl is found.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KubectlVersionsE2E {
+
+  @TempDir
+  static Path tmp;
+  private DekubeProcess dekube;
+
+  @BeforeAll
+  void up() throws Exception {
+    assertFalse(versions().isEmpty(), "no kubectl.1.NN binaries beside the kubectl on the PATH");
+    dekube = DekubeProcess.up(tmp.resolve("state"));
+  }
+
+  @AfterAll
+  void down() throws Exception {
+    if (dekube != null) {
+      dekube.close();
+    }
+  }
+
+  /** The versioned kubectl binaries in the folder of the kubectl on the PATH (symlinks resolved). */
+  static List<Path> versions() throws IOException {
+    List<Path> found = new ArrayList<>();
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path k = Path.of(dir, "kubectl");
+      if (Files.isExecutable(k)) {
+        try (Stream<Path> files = Files.list(k.toRealPath().getParent())) {
+          files.filter(p -> p.getFileName().toString().matches("kubectl\\.1\\.\\d+")).sorted().forEach(found::add);
+        }
+        break;
+      }
+    }
+    return found;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("versions")
+  void everyCommandWorks(Path kubectl) throws Exception {
+    String v = kubectl.getFileName().toString().substring("kubectl.".length());
+    String ns = "v" + v.replace('.', '-');
+    Path home = Files.createDirectories(tmp.resolve("home-" + ns));
+    Path manifest = Files.writeString(tmp.resolve(ns + ".yaml"), """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+          namespace: %s
+        spec:
+          replicas: 1
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+              - name: web
+                image: carsonoid/kube-decon:v1
+        """.formatted(ns));
+    run(kubectl, home, "create", "namespace", ns);
+    assertTrue(run(kubectl, home, "create", "-f", manifest.toString()).contains("deployment.apps/web created"));
+    assertTrue(run(kubectl, home, "apply", "-f", manifest.toString()).contains("deployment.apps/web configured"));
+    assertTrue(run(kubectl, home, "apply", "--server-side", "--force-conflicts", "-f", manifest.toString())
+        .contains("deployment.apps/web serverside-applied"));
+    assertTrue(run(kubectl, home, "-n", ns, "describe", "deployment", "web").contains("carsonoid/kube-decon:v1"));
+    assertTrue(run(kubectl, home, "-n", ns, "scale", "deployment", "web", "--replicas=3").contains("scaled"));
+    run(kubectl, home, "-n", ns, "set", "image", "deployment/web", "web=carsonoid/kube-decon:v2");
+    assertEquals("3 carsonoid/kube-decon:v2", run(kubectl, home, "-n", ns, "get", "deployment", "web", "-o",
+        "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}"));
+    assertTrue(run(kubectl, home, "explain", "deployment.spec.replicas").contains("Number of desired pods"));
+    assertTrue(run(kubectl, home, "delete", "-f", manifest.toString()).contains("deployment.apps \"web\" deleted"));
+  }
+
+  private String run(Path kubectl, Path home, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", dekube.kubeconfig().toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("HOME", home.toString());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(kubectl.getFileName() + " " + String.join(" ", args) + " did not finish");
+    }
+    if (p.exitValue() != 0) {
+      throw new AssertionError(kubectl.getFileName() + " " + String.join(" ", args) + " exited " + p.exitValue()
+          + ": " + out);
+    }
+    return out.trim();
+  }
+}
