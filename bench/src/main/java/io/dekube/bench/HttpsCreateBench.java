@@ -33,16 +33,26 @@ final class HttpsCreateBench {
   private HttpsCreateBench() {
   }
 
-  /** Deploys an apiserver on a free port over {@code store}; returns its port. */
-  static int deployApiServer(Vertx vertx, String bootstrap, StoreClient store, Path dir) throws Exception {
+  /**
+   * Deploys {@code instances} apiserver verticles over {@code store}, sharing one set of informers and
+   * one port (the first picks a free one, the others listen on it: Vert.x spreads the connections
+   * over their event loops); returns the port.
+   */
+  static int deployApiServer(Vertx vertx, String bootstrap, StoreClient store, Path dir, int instances)
+      throws Exception {
     Path tokens = Files.writeString(dir.resolve("tokens.csv"), TOKEN + ",bench,bench-uid,\"system:masters\"\n");
     ApiServerConfig config = ApiServerConfig.defaults().withPort(0).withPkiDirectory(dir.resolve("pki"))
         .withTokenAuthFile(tokens).withHttp2(false);
     SharedInformers informers = SharedInformers.of(vertx);
-    ApiServerVerticle apiserver = new ApiServerVerticle(config, ResourceRegistry.builtIn(), store,
-        type -> informers.informer(bootstrap, type));
-    StoreBench.await(vertx.deployVerticle(apiserver));
-    return apiserver.actualPort();
+    ResourceRegistry registry = ResourceRegistry.builtIn();
+    int port = 0;
+    for (int i = 0; i < Math.max(1, instances); i++) {
+      ApiServerVerticle apiserver = new ApiServerVerticle(config.withPort(port), registry, store,
+          type -> informers.informer(bootstrap, type));
+      StoreBench.await(vertx.deployVerticle(apiserver));
+      port = apiserver.actualPort();
+    }
+    return port;
   }
 
   static LatencyRecorder.Result run(Vertx vertx, int port, Path pkiDir, String namespace, ObjectNode template,

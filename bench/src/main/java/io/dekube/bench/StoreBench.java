@@ -1,21 +1,26 @@
 package io.dekube.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dekube.store.writer.WriterConfig;
-import io.dekube.store.writer.WriterVerticle;
 import io.dekube.core.bus.TopicCatalog;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.store.StoreClient;
 import io.dekube.core.store.StoreClientOptions;
+import io.dekube.core.store.WriteOptions;
 import io.dekube.kafka.EmbeddedKafka;
+import io.dekube.store.admission.BasicAdmission;
+import io.dekube.store.admission.KubernetesAdmission;
+import io.dekube.store.writer.WriterConfig;
+import io.dekube.store.writer.WriterVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,35 +29,56 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
- * {@code bench/run store}: in ONE run on this machine, creates/s and p50/p99 through
- * {@link StoreClient} with 1, 16 and 64 concurrent clients, and the raw transactional append
- * rate of the same broker with the same record size. Prints a Markdown table.
+ * {@code bench/run store} and {@code bench/run api}: in ONE run on this machine, the load average
+ * before and after, a warm-up until the rate is stable, creates/s, p50/p99, requests per
+ * transaction and CPU per create at 1, 16, 64 and 256 concurrent clients — through
+ * {@link StoreClient} ({@code store}) or HTTPS POSTs to the apiserver ({@code api}) — and the raw
+ * transactional append rate of the same broker with as many records per transaction as clients,
+ * which each row is given as a ratio of. Prints a Markdown table.
  *
- * <p>Flags: {@code --seconds N} per run (default 10), {@code --kafka HOST:PORT} to measure an
- * existing broker instead of an in-process one.
+ * <p>Flags: {@code --seconds N} per run (default 10), {@code --clients 1,16,64,256},
+ * {@code --api-instances N} (default: cores), {@code --kafka HOST:PORT} to measure an existing broker.
  */
 public final class StoreBench {
+
+  private static final Duration WARM_WINDOW = Duration.ofSeconds(3);
+  private static final int WARM_MAX_WINDOWS = 30;
 
   private StoreBench() {
   }
 
+  /** One measured load: {@code clients} loops of creates for {@code duration}. */
+  interface Load {
+    LatencyRecorder.Result run(int clients, Duration duration) throws Exception;
+  }
+
   public static void main(String[] args) throws Exception {
+    String mode = args.length > 0 && !args[0].startsWith("--") ? args[0] : "store";
+    int first = mode.equals(args.length > 0 ? args[0] : "") ? 1 : 0;
     int seconds = 10;
     String kafka = null;
-    for (int i = 0; i + 1 < args.length; i += 2) {
+    int instances = Runtime.getRuntime().availableProcessors();
+    int[] clientCounts = {1, 16, 64, 256};
+    for (int i = first; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--kafka" -> kafka = args[i + 1];
+        case "--api-instances" -> instances = Integer.parseInt(args[i + 1]);
+        case "--clients" -> clientCounts = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
         default -> throw new IllegalArgumentException("unknown flag " + args[i]);
       }
     }
+    if (!mode.equals("store") && !mode.equals("api")) {
+      throw new IllegalArgumentException("unknown benchmark " + mode + " (store, api)");
+    }
+    String loadBefore = RunProbe.loadAverage();
     Path data = Files.createTempDirectory("dekube-bench");
     EmbeddedKafka broker = kafka == null ? EmbeddedKafka.builder().dataDir(data).build().start() : null;
     String bootstrap = broker != null ? broker.bootstrapServers() : kafka;
-    List<LatencyRecorder.Result> results = new ArrayList<>();
+    List<BenchRow> rows;
     Vertx vertx = Vertx.vertx();
     try {
-      results.addAll(measure(vertx, bootstrap, Duration.ofSeconds(seconds)));
+      rows = measure(vertx, bootstrap, mode, instances, clientCounts, Duration.ofSeconds(seconds));
     } finally {
       await(vertx.close());
       if (broker != null) {
@@ -60,49 +86,101 @@ public final class StoreBench {
       }
     }
     System.out.println();
-    System.out.println(LatencyRecorder.Result.header());
-    results.forEach(r -> System.out.println(r.row()));
+    System.out.printf("bench/run %s, %d s per run, %d cores, load average before %s, after %s%s%n", mode, seconds,
+        Runtime.getRuntime().availableProcessors(), loadBefore, RunProbe.loadAverage(),
+        mode.equals("api") ? ", " + instances + " apiserver instances" : "");
+    System.out.println();
+    System.out.println(BenchRow.header());
+    rows.forEach(r -> System.out.println(r.row()));
     System.exit(0);
   }
 
-  static List<LatencyRecorder.Result> measure(Vertx vertx, String bootstrap, Duration each) throws Exception {
+  static List<BenchRow> measure(Vertx vertx, String bootstrap, String mode, int instances, int[] clientCounts,
+                                Duration each) throws Exception {
     ResourceRegistry registry = ResourceRegistry.builtIn();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       TopicCatalog.load().ensureTopics(bootstrap, admin, registry.all(), (short) 1);
     }
-    await(vertx.deployVerticle(new WriterVerticle(WriterConfig.defaults(bootstrap))));
+    await(vertx.deployVerticle(new WriterVerticle(WriterConfig.defaults(bootstrap), registry,
+        new BasicAdmission().andThen(new KubernetesAdmission()))));
     StoreClient client = await(StoreClient.start(vertx, StoreClientOptions.of(bootstrap)));
     ResourceType configMaps = registry.byResourceName("configmaps").orElseThrow();
     ObjectNode template = configMap();
-    String value = Json.MAPPER.writeValueAsString(template);
-    List<LatencyRecorder.Result> results = new ArrayList<>();
-    StoreClientBench.run(vertx, client, configMaps, "warmup", template, 16, Duration.ofSeconds(3));
-    for (int clients : new int[] {1, 16, 64}) {
-      results.add(StoreClientBench.run(vertx, client, configMaps, "bench-" + clients, template, clients, each));
-    }
-    ResourceType namespaces = registry.byResourceName("namespaces").orElseThrow();
-    Path dir = Files.createTempDirectory("dekube-bench-https");
-    int port = HttpsCreateBench.deployApiServer(vertx, bootstrap, client, dir);
-    for (int clients : new int[] {0, 1, 16, 64}) { // 0: the warm-up (TLS, JIT, the informer's replay), not reported
-      ObjectNode ns = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
-      Json.metadata(ns).put("name", "https-" + clients);
-      await(client.create(namespaces, "", ns, io.dekube.core.store.WriteOptions.none()));
-      LatencyRecorder.Result r = HttpsCreateBench.run(vertx, port, dir.resolve("pki"), "https-" + clients, template,
-          clients == 0 ? 16 : clients, clients == 0 ? Duration.ofSeconds(3) : each);
-      if (clients > 0) {
-        results.add(r);
-      }
-    }
-    String rawTopic = "dekube.bench.raw";
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      TopicCatalog.TopicSpec store = TopicCatalog.load().storeTopic(configMaps);
-      admin.createTopics(List.of(new NewTopic(rawTopic, 1, (short) 1).configs(store.config()))).all().get();
-    }
-    for (int batch : new int[] {1, 64}) {
-      results.add(RawKafkaBench.run(bootstrap, rawTopic, value, batch, each));
+    Load load = mode.equals("store")
+        ? (clients, d) -> StoreClientBench.run(vertx, client, configMaps, namespace(vertx, client, registry, clients),
+            template, clients, d)
+        : httpsLoad(vertx, bootstrap, client, registry, template, instances);
+    warmUp(load);
+    Map<Integer, BenchRow> measured = new HashMap<>();
+    List<Integer> order = new ArrayList<>();
+    for (int clients : clientCounts) {
+      RunProbe probe = RunProbe.start();
+      LatencyRecorder.Result r = load.run(clients, each);
+      measured.put(clients, new BenchRow(r, probe.meanBatch(), probe.cpuMsPerOp(r.ok()), Double.NaN));
+      order.add(clients);
+      System.err.println(measured.get(clients).row());
     }
     await(client.close());
-    return results;
+    List<BenchRow> rows = new ArrayList<>();
+    List<BenchRow> raws = rawCeiling(bootstrap, configMaps, Json.MAPPER.writeValueAsString(template), clientCounts,
+        each);
+    for (int i = 0; i < order.size(); i++) {
+      BenchRow m = measured.get(order.get(i));
+      rows.add(new BenchRow(m.result(), m.meanBatch(), m.cpuMsPerOp(),
+          m.result().perSecond() / raws.get(i).result().perSecond()));
+    }
+    rows.addAll(raws);
+    return rows;
+  }
+
+  /** Windows of 64 clients until two in a row differ by less than 5 % (at most 90 s). */
+  private static void warmUp(Load load) throws Exception {
+    double previous = 0;
+    for (int i = 1; i <= WARM_MAX_WINDOWS; i++) {
+      double rate = load.run(64, WARM_WINDOW).perSecond();
+      System.err.printf("warm-up window %d: %,.0f creates/s (load average %s)%n", i, rate, RunProbe.loadAverage());
+      if (i >= 3 && Math.abs(rate - previous) < 0.05 * Math.max(rate, previous)) {
+        return;
+      }
+      previous = rate;
+    }
+    System.err.println("warm-up: the rate did not settle; measuring anyway");
+  }
+
+  private static Load httpsLoad(Vertx vertx, String bootstrap, StoreClient client, ResourceRegistry registry,
+                                ObjectNode template, int instances) throws Exception {
+    Path dir = Files.createTempDirectory("dekube-bench-https");
+    int port = HttpsCreateBench.deployApiServer(vertx, bootstrap, client, dir, instances);
+    return (clients, d) -> HttpsCreateBench.run(vertx, port, dir.resolve("pki"),
+        namespace(vertx, client, registry, clients), template, clients, d);
+  }
+
+  /** A fresh namespace per run, so every run creates into an empty one. */
+  private static String namespace(Vertx vertx, StoreClient client, ResourceRegistry registry, int clients)
+      throws Exception {
+    String name = "bench-" + clients + "-" + System.nanoTime() % 1_000_000;
+    ObjectNode ns = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
+    Json.metadata(ns).put("name", name);
+    await(client.create(registry.byResourceName("namespaces").orElseThrow(), "", ns, WriteOptions.none()));
+    return name;
+  }
+
+  /** The raw transactional append rate with 1 and with {@code clients} records per transaction. */
+  private static List<BenchRow> rawCeiling(String bootstrap, ResourceType like, String value, int[] clientCounts,
+                                           Duration each) throws Exception {
+    String rawTopic = "dekube.bench.raw";
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      TopicCatalog.TopicSpec store = TopicCatalog.load().storeTopic(like);
+      admin.createTopics(List.of(new NewTopic(rawTopic, 1, (short) 1).configs(store.config()))).all().get();
+    }
+    List<BenchRow> rows = new ArrayList<>();
+    for (int batch : clientCounts) {
+      RunProbe probe = RunProbe.start();
+      LatencyRecorder.Result r = RawKafkaBench.run(bootstrap, rawTopic, value, batch, each);
+      rows.add(new BenchRow(r, batch, probe.cpuMsPerOp(r.ok()), Double.NaN));
+      System.err.println(rows.get(rows.size() - 1).row());
+    }
+    return rows;
   }
 
   /** A ConfigMap of about the size of a small Deployment (~600 bytes of JSON). */

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +93,94 @@ final class BatchCommitter {
       answerReads(pw, handled, replyPartitions, last.offset() + 1);
       return;
     }
+    Map<TopicPartition, OffsetAndMetadata> consumed = Map.of(pw.topicPartition(),
+        new OffsetAndMetadata(last.offset() + 1));
+    if (!predict(pw, overlay.writes()) || !sendPredicted(pw, overlay, handled, consumed, group, replyPartitions)) {
+      sendInTurn(pw, overlay, handled, consumed, group, replyPartitions);
+    }
+    hooks.beforeCommit(pw.partition());
+    if (killed.getAsBoolean()) {
+      throw new Failures.Killed();
+    }
+    try {
+      pw.producer().commitTransaction();
+    } catch (RuntimeException e) {
+      throw new Failures.CommitOutcomeUnknown(e);
+    }
+    for (StoreWrite w : overlay.writes()) {
+      pw.committedUpTo(w.type().storeTopic(), w.offset()); // in send order: the last one wins
+    }
+    pw.readsAnsweredUpTo(-1);
+    applyCommitted(pw, overlay, handled);
+  }
+
+  /**
+   * Writer rule 8: gives every store write its predicted offset (the partition's next offset, + 1 per
+   * record of the same topic before it); false when a topic's next offset is not known.
+   */
+  private boolean predict(PartitionWriter pw, List<StoreWrite> writes) {
+    Map<String, Long> next = new HashMap<>();
+    long[] predicted = new long[writes.size()];
+    for (int i = 0; i < writes.size(); i++) {
+      String topic = writes.get(i).type().storeTopic();
+      long offset = next.computeIfAbsent(topic, pw::nextOffset);
+      if (offset < 0) {
+        return false;
+      }
+      predicted[i] = offset;
+      next.put(topic, offset + 1);
+    }
+    long skew = hooks.predictionSkew(pw.partition());
+    for (int i = 0; i < writes.size(); i++) {
+      writes.get(i).offset(predicted[i] + skew);
+    }
+    return true;
+  }
+
+  /**
+   * Writer rule 8: store records, replies (with the predicted offsets) and the consumed offsets go out
+   * together, their round trips overlapping; then the store acks are checked against the predictions.
+   * On a mismatch the transaction is aborted and false returned (nothing was committed), to be redone
+   * in turn; true leaves the transaction ready to commit.
+   */
+  private boolean sendPredicted(PartitionWriter pw, BatchOverlay overlay, List<Handled> handled,
+                                Map<TopicPartition, OffsetAndMetadata> consumed, ConsumerGroupMetadata group,
+                                int replyPartitions) throws Exception {
+    KafkaProducer<byte[], byte[]> producer = pw.producer();
+    producer.beginTransaction();
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    for (StoreWrite w : overlay.writes()) {
+      sent.add(producer.send(storeRecord(w)));
+    }
+    for (Handled h : handled) {
+      if (buildReply(h)) {
+        producer.send(replyRecord(h, replyPartitions));
+      }
+    }
+    producer.sendOffsetsToTransaction(consumed, group);
+    String mismatch = null;
+    for (int i = 0; i < sent.size(); i++) {
+      long acked = ackedOffset(sent.get(i));
+      StoreWrite w = overlay.writes().get(i);
+      if (acked != w.offset() && mismatch == null) {
+        mismatch = w.type().storeTopic() + " predicted " + w.offset() + ", acknowledged " + acked;
+      }
+    }
+    if (mismatch == null) {
+      return true;
+    }
+    producer.abortTransaction();
+    pw.forgetOffsets();
+    metrics.predictionMissed();
+    LOG.info("request partition {}: store offsets not as predicted ({}); transaction aborted, redone in turn",
+        pw.partition(), mismatch);
+    return false;
+  }
+
+  /** Without predictions: store records, then their offsets, then the replies (the DESIGN's group commit). */
+  private void sendInTurn(PartitionWriter pw, BatchOverlay overlay, List<Handled> handled,
+                          Map<TopicPartition, OffsetAndMetadata> consumed, ConsumerGroupMetadata group,
+                          int replyPartitions) throws Exception {
     KafkaProducer<byte[], byte[]> producer = pw.producer();
     producer.beginTransaction();
     List<Future<RecordMetadata>> sent = new ArrayList<>();
@@ -99,29 +188,22 @@ final class BatchCommitter {
       sent.add(producer.send(storeRecord(w)));
     }
     for (int i = 0; i < sent.size(); i++) {
-      try {
-        overlay.writes().get(i).offset(sent.get(i).get().offset());
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw (Exception) Failures.unwrap(e);
-      }
+      overlay.writes().get(i).offset(ackedOffset(sent.get(i)));
     }
     for (Handled h : handled) {
       if (buildReply(h)) {
         producer.send(replyRecord(h, replyPartitions));
       }
     }
-    producer.sendOffsetsToTransaction(Map.of(pw.topicPartition(), new OffsetAndMetadata(last.offset() + 1)), group);
-    hooks.beforeCommit(pw.partition());
-    if (killed.getAsBoolean()) {
-      throw new Failures.Killed();
-    }
+    producer.sendOffsetsToTransaction(consumed, group);
+  }
+
+  private static long ackedOffset(Future<RecordMetadata> ack) throws Exception {
     try {
-      producer.commitTransaction();
-    } catch (RuntimeException e) {
-      throw new Failures.CommitOutcomeUnknown(e);
+      return ack.get().offset();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw (Exception) Failures.unwrap(e);
     }
-    pw.readsAnsweredUpTo(-1);
-    applyCommitted(pw, overlay, handled);
   }
 
   /**

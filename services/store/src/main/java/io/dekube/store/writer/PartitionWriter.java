@@ -32,6 +32,8 @@ final class PartitionWriter {
   private int abortStreak;
   private String lastAbort = "";
   private KafkaProducer<byte[], byte[]> producer;
+  /** Writer rule 8: the next offset of each store partition this writer committed to last (topic → offset). */
+  private final Map<String, Long> nextOffsets = new HashMap<>();
 
   PartitionWriter(int partition) {
     this.partition = partition;
@@ -109,6 +111,7 @@ final class PartitionWriter {
   void reset(long poll) {
     closeProducer(Duration.ZERO);
     states.clear();
+    forgetOffsets();
     phase = Phase.INIT;
     resetAtPoll = poll;
   }
@@ -136,12 +139,32 @@ final class PartitionWriter {
   }
 
   void aborted(String why) {
+    forgetOffsets();
     abortStreak++;
     lastAbort = why;
   }
 
   void committed() {
     abortStreak = 0;
+  }
+
+  /**
+   * Writer rule 8: the offset the next record of {@code storeTopic} (partition 0) will get, or -1 when
+   * not known (before this writer's first commit to it, after an abort). This writer is the only
+   * producer of the partition, so after a commit it is the last record's offset + 2 (its commit marker).
+   */
+  long nextOffset(String storeTopic) {
+    return nextOffsets.getOrDefault(storeTopic, -1L);
+  }
+
+  /** After a commit whose last record in {@code storeTopic} has {@code lastOffset}. */
+  void committedUpTo(String storeTopic, long lastOffset) {
+    nextOffsets.put(storeTopic, lastOffset + 2);
+  }
+
+  /** Predictions are no longer trusted (an abort wrote a marker, a prediction missed). */
+  void forgetOffsets() {
+    nextOffsets.clear();
   }
 
   /** The loop's poll count when this writer was last reset (-1: never). */

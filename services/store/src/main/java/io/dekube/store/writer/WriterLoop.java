@@ -35,7 +35,11 @@ import org.slf4j.LoggerFactory;
 final class WriterLoop implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(WriterLoop.class);
-  private static final Duration IDLE_POLL = Duration.ofMillis(100);
+  private static final Duration IDLE_POLL = Duration.ofMillis(500);
+  /** Writer rule 7: a poll answered from the fetch that arrived during the last transaction returns this fast. */
+  private static final long AT_ONCE_NANOS = 1_000_000;
+  /** Writer rule 7: how long the second poll waits for the requests that landed during that transaction. */
+  private static final Duration FILL_POLL = Duration.ofMillis(2);
   private static final Duration REBUILD_POLL = Duration.ofMillis(5);
   private static final Duration REBUILD_STEP = Duration.ofMillis(50);
   /** Consecutive aborts after which a partition's batches are cut to one request. */
@@ -176,10 +180,9 @@ final class WriterLoop implements Runnable {
   private void loop(KafkaConsumer<byte[], byte[]> c) {
     while (!stopping) {
       try {
-        ConsumerRecords<byte[], byte[]> records = c.poll(rebuilder.active() || anyInit() ? REBUILD_POLL : IDLE_POLL);
-        polls++;
-        for (TopicPartition tp : records.partitions()) {
-          commitBatch(c, tp, records.records(tp));
+        Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> batches = pollBatches(c);
+        for (Map.Entry<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> e : batches.entrySet()) {
+          commitBatch(c, e.getKey(), e.getValue());
         }
         advanceRebuilds(c);
         publishReady();
@@ -200,8 +203,34 @@ final class WriterLoop implements Runnable {
     }
   }
 
+  /**
+   * One poll, and (writer rule 7) when it returned at once — records fetched while the last transaction
+   * ran — a second short one, so that the requests that landed during that transaction join this one
+   * instead of waiting for the next. Records per partition, in offset order.
+   */
+  private Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> pollBatches(KafkaConsumer<byte[], byte[]> c) {
+    long t0 = System.nanoTime();
+    ConsumerRecords<byte[], byte[]> records = c.poll(rebuilder.active() || anyInit() ? REBUILD_POLL : IDLE_POLL);
+    polls++;
+    Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> batches = new java.util.LinkedHashMap<>();
+    for (TopicPartition tp : records.partitions()) {
+      batches.put(tp, new java.util.ArrayList<>(records.records(tp)));
+    }
+    if (!records.isEmpty() && System.nanoTime() - t0 < AT_ONCE_NANOS) {
+      ConsumerRecords<byte[], byte[]> more = c.poll(FILL_POLL);
+      polls++;
+      for (TopicPartition tp : more.partitions()) {
+        batches.computeIfAbsent(tp, k -> new java.util.ArrayList<>()).addAll(more.records(tp));
+      }
+    }
+    return batches;
+  }
+
   private void commitBatch(KafkaConsumer<byte[], byte[]> c, TopicPartition tp,
                            List<ConsumerRecord<byte[], byte[]>> records) {
+    if (!c.assignment().contains(tp)) {
+      return; // revoked during the second poll: its next owner reads these from the committed offset
+    }
     PartitionWriter pw = writers.get(tp.partition());
     if (pw == null || pw.phase() != PartitionWriter.Phase.READY) {
       c.seek(tp, records.get(0).offset()); // not ours to answer yet: read these again later

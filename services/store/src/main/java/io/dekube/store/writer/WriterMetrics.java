@@ -28,6 +28,19 @@ final class WriterMetrics {
       .maximumExpectedValue(5000.0)
       .register(registry);
 
+  private final Counter predictionMisses = Counter.builder("dekube.writer.prediction.misses")
+      .description("transactions aborted and redone because a store offset was not as predicted (writer rule 8)")
+      .register(registry);
+
+  void predictionMissed() {
+    predictionMisses.increment();
+  }
+
+  /** The counter of missed offset predictions (for tests and dashboards). */
+  static Counter predictionMisses() {
+    return Counter.builder("dekube.writer.prediction.misses").register(Metrics.registry());
+  }
+
   void request(String verb, String resource, int code) {
     Counter.builder("dekube.writer.requests").description("requests answered by the writer")
         .tag("verb", verb).tag("resource", resource).tag("result", Integer.toString(code))

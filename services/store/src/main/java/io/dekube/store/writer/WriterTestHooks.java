@@ -14,4 +14,12 @@ interface WriterTestHooks {
    * right before {@code commitTransaction()}. Blocking here freezes the writer mid-transaction.
    */
   void beforeCommit(int partition) throws InterruptedException;
+
+  /**
+   * Added to every predicted store offset of the next transaction of {@code partition} (writer rule 8):
+   * a non-zero value forces a mismatch, so the transaction aborts and is redone without predictions.
+   */
+  default long predictionSkew(int partition) {
+    return 0;
+  }
 }
