@@ -1,0 +1,139 @@
+package io.dekube.scheduler.plugins.defaultpreemption;
+
+import io.dekube.scheduler.api.Code;
+import io.dekube.scheduler.api.CycleState;
+import io.dekube.scheduler.api.Handle;
+import io.dekube.scheduler.api.NodeInfo;
+import io.dekube.scheduler.api.PodInfo;
+import io.dekube.scheduler.api.PostFilterPlugin;
+import io.dekube.scheduler.api.PostFilterResult;
+import io.dekube.scheduler.api.Status;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * DefaultPreemption: when a pod fits nowhere, find a node where evicting pods of lower priority
+ * makes it fit (evicting as few and as low as possible: every lower pod is removed, then the
+ * highest are put back while the pod still fits), delete those victims, and nominate the node
+ * ({@code status.nominatedNodeName}); the pod is retried once the victims are gone. Nodes turned
+ * down for unresolvable reasons are not considered. Pod disruption budgets are not consulted.
+ */
+public final class DefaultPreemption implements PostFilterPlugin {
+
+  public static final String NAME = "DefaultPreemption";
+  static final String NOT_HELPFUL = "Preemption is not helpful for scheduling";
+  static final String NO_VICTIMS = "No preemption victims found for incoming pod";
+
+  private final Handle handle;
+
+  public DefaultPreemption(Handle handle) {
+    this.handle = handle;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public CompletionStage<PostFilterResult> postFilter(CycleState state, Pod pod, Map<String, Status> nodeStatuses) {
+    if ("Never".equals(pod.getSpec().getPreemptionPolicy())) {
+      return done(PostFilterResult.failed(Status.unresolvable("not eligible due to preemptionPolicy=Never.")));
+    }
+    List<NodeInfo> nodes = handle.nodes();
+    Map<String, Integer> reasons = new TreeMap<>();
+    Victims best = null;
+    for (NodeInfo n : nodes) {
+      Status s = nodeStatuses.get(n.name());
+      if (s != null && s.code() == Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
+        reasons.merge(NOT_HELPFUL, 1, Integer::sum);
+        continue;
+      }
+      Object found = victimsOn(state, pod, n, nodes);
+      if (found instanceof Victims v) {
+        best = better(best, v);
+      } else {
+        ((Status) found).reasons().forEach(r -> reasons.merge(r, 1, Integer::sum));
+      }
+    }
+    if (best == null) {
+      List<String> parts = new ArrayList<>();
+      reasons.forEach((r, c) -> parts.add(c + " " + r));
+      return done(PostFilterResult.failed(Status.unschedulable("0/" + nodes.size() + " nodes are available: "
+          + String.join(", ", parts) + ".")));
+    }
+    return evict(pod, best);
+  }
+
+  /** The victims on one node, or the status saying why preemption there does not help. */
+  private Object victimsOn(CycleState state, Pod pod, NodeInfo node, List<NodeInfo> nodes) {
+    int prio = Victims.priority(pod);
+    List<Pod> lower = new ArrayList<>();
+    for (PodInfo p : node.pods()) {
+      if (Victims.priority(p.pod()) < prio) {
+        lower.add(p.pod());
+      }
+    }
+    if (lower.isEmpty()) {
+      return Status.unresolvable(NO_VICTIMS);
+    }
+    NodeInfo without = node.copy();
+    lower.forEach(without::removePod);
+    Status fits = fits(state, pod, without, nodes);
+    if (!fits.isSuccess()) {
+      return fits;
+    }
+    lower.sort(Comparator.comparingInt(Victims::priority).reversed());
+    List<Pod> victims = new ArrayList<>();
+    for (Pod p : lower) {
+      without.addPod(p);
+      if (!fits(state, pod, without, nodes).isSuccess()) {
+        without.removePod(p);
+        victims.add(p);
+      }
+    }
+    return new Victims(node.name(), victims);
+  }
+
+  private Status fits(CycleState state, Pod pod, NodeInfo candidate, List<NodeInfo> nodes) {
+    List<NodeInfo> whatIf = new ArrayList<>(nodes.size());
+    for (NodeInfo n : nodes) {
+      whatIf.add(n.name().equals(candidate.name()) ? candidate : n);
+    }
+    CycleState s = state.copy();
+    Status pre = handle.runPreFilters(s, pod, whatIf);
+    return pre.isSuccess() ? handle.runFilters(s, pod, candidate) : pre;
+  }
+
+  private static Victims better(Victims a, Victims b) {
+    if (a == null) {
+      return b;
+    }
+    Comparator<Victims> order = Comparator.comparingInt(Victims::highestPriority)
+        .thenComparingLong(Victims::prioritySum)
+        .thenComparingInt(v -> v.pods().size());
+    return order.compare(b, a) < 0 ? b : a;
+  }
+
+  private CompletionStage<PostFilterResult> evict(Pod pod, Victims v) {
+    List<CompletableFuture<Void>> deletes = new ArrayList<>();
+    for (Pod victim : v.pods()) {
+      handle.event(victim, "Normal", "Preempted", "Preempted by pod " + pod.getMetadata().getUid() + " on node "
+          + v.node());
+      deletes.add(handle.deletePod(victim, "preempted").toCompletableFuture());
+    }
+    return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new))
+        .thenCompose(x -> handle.nominate(pod, v.node()))
+        .thenApply(x -> PostFilterResult.nominated(v.node()));
+  }
+
+  private static CompletionStage<PostFilterResult> done(PostFilterResult r) {
+    return CompletableFuture.completedFuture(r);
+  }
+}
