@@ -3,6 +3,7 @@ package io.dekube.apiserver.rest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.apiserver.codec.Codecs;
 import io.dekube.apiserver.codec.ResponseFormat;
+import io.dekube.apiserver.codec.WireDefaults;
 import io.dekube.core.model.ResourceType;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -45,7 +46,8 @@ record ApiRequest(RoutingContext ctx, ApiPath path, ResourceType type, String ap
 
   /** A stored object in the client's version (a copy when converted; else the same instance). */
   ObjectNode out(ObjectNode stored) {
-    return legacy ? codecs.versions().fromStored(type, apiVersion, stored.deepCopy()) : stored;
+    ObjectNode wire = WireDefaults.apply(type, stored);
+    return legacy ? codecs.versions().fromStored(type, apiVersion, wire == stored ? stored.deepCopy() : wire) : wire;
   }
 
   /** The list kind, e.g. {@code PodList}. */

@@ -2,6 +2,7 @@ package io.dekube.apiserver.rest;
 
 import io.dekube.apiserver.codec.Codecs;
 import io.dekube.apiserver.codec.ResponseFormat;
+import io.dekube.apiserver.codec.proto.ProtobufEncoder;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
@@ -47,8 +48,20 @@ final class Resolver {
       legacy = true;
     }
     checkScope(type, path);
-    return new ApiRequest(ctx, path, type, path.apiVersion(), legacy,
-        ResponseFormat.negotiate(ctx.request().getHeader("Accept")), Responses.pretty(ctx), codecs);
+    ResponseFormat format = ResponseFormat.negotiate(ctx.request().getHeader("Accept"), protobufPossible(ctx, path, type));
+    if (format.protobuf()) {
+      ctx.put(Responses.PROTOBUF, Boolean.TRUE);
+    }
+    return new ApiRequest(ctx, path, type, path.apiVersion(), legacy, format, Responses.pretty(ctx), codecs);
+  }
+
+  /** Protobuf answers: built-in kinds with a message, not for watches (those stay JSON). */
+  private static boolean protobufPossible(RoutingContext ctx, ApiPath path, ResourceType type) {
+    String watch = ctx.request().getParam("watch");
+    if (path.watchPrefix() || "true".equals(watch) || "1".equals(watch)) {
+      return false;
+    }
+    return ProtobufEncoder.encodable(path.apiVersion(), type.kind());
   }
 
   private static void checkScope(ResourceType type, ApiPath path) {

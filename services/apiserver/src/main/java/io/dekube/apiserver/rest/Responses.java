@@ -18,6 +18,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import io.dekube.apiserver.codec.proto.ProtobufEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,9 @@ final class Responses {
       Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)
           .withObjectEmptySeparator("").withArrayEmptySeparator(""))
       .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE));
+
+  /** Routing-context key set when the client negotiated protobuf answers. */
+  static final String PROTOBUF = "dekube.protobuf";
 
   private Responses() {
   }
@@ -70,8 +75,16 @@ final class Responses {
     if (res.ended() || res.closed()) {
       return;
     }
-    res.setStatusCode(code).putHeader("Content-Type", yaml ? MediaTypes.YAML : MediaTypes.JSON);
     res.putHeader("Cache-Control", "no-cache, private");
+    if (Boolean.TRUE.equals(ctx.get(PROTOBUF))) {
+      Optional<byte[]> proto = ProtobufEncoder.encode(body);
+      if (proto.isPresent()) {
+        res.setStatusCode(code).putHeader("Content-Type", MediaTypes.PROTOBUF);
+        res.end(Buffer.buffer(proto.get()));
+        return;
+      }
+    }
+    res.setStatusCode(code).putHeader("Content-Type", yaml ? MediaTypes.YAML : MediaTypes.JSON);
     res.end(Buffer.buffer(encode(body, pretty, yaml)));
   }
 
