@@ -3,7 +3,7 @@ package io.dekube.apiserver.rest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.apiserver.codec.Codecs;
 import io.dekube.apiserver.codec.ResponseFormat;
-import io.dekube.apiserver.codec.WireDefaults;
+import io.dekube.core.model.WireDefaults;
 import io.dekube.core.model.ResourceType;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;

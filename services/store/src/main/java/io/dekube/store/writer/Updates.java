@@ -8,6 +8,7 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ObjectKey;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import io.dekube.core.model.WireDefaults;
 import io.dekube.core.patch.Patches;
 import java.util.HashSet;
 import java.util.List;
@@ -69,7 +70,7 @@ final class Updates {
       return creates.create(req, WriteSupport.reconciled(req, created), view);
     }
     ObjectNode patched = WriteSupport.reconciled(req,
-        Patches.apply(patchType, current.withRv(), doc, type, req.options()));
+        Patches.apply(patchType, WireDefaults.apply(type, current.withRv()), doc, type, req.options()));
     WriteSupport.checkPreconditions(type, ObjectKey.parse(key).name(), current, req.options(), patched);
     boolean statusOnly = "status".equals(req.options().subresource());
     ObjectNode next = statusOnly ? statusUpdate(current.object(), patched) : specUpdate(type, current.object(), patched);

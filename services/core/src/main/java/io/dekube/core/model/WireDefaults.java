@@ -1,8 +1,7 @@
-package io.dekube.apiserver.codec;
+package io.dekube.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dekube.core.model.ResourceType;
 import java.util.List;
 import java.util.Map;
 
