@@ -64,6 +64,15 @@ public final class ApiServerVerticle extends VerticleBase {
     this.informers = informers;
   }
 
+  /**
+   * The ClusterIP of the {@code default/kubernetes} Service this apiserver keeps (the first address
+   * of the service CIDR; default 127.96.0.1). Call before deploying.
+   */
+  public ApiServerVerticle withKubernetesServiceIp(String clusterIp) {
+    this.kubernetesClusterIp = clusterIp;
+    return this;
+  }
+
   /** The port the server listens on (the chosen one when configured with port 0); -1 before start. */
   public int actualPort() {
     return server == null ? -1 : server.actualPort();
@@ -74,13 +83,17 @@ public final class ApiServerVerticle extends VerticleBase {
     return health;
   }
 
+  private String kubernetesClusterIp = io.dekube.core.net.ClusterNetwork.KUBERNETES_SERVICE_IP;
+
   @Override
   public Future<?> start() {
     health.addReadinessCheck("shutdown", () -> stopping ? "the apiserver is shutting down" : null);
     return SystemNamespaces.ensure(store, registry)
         .compose(v -> vertx.executeBlocking(this::loadSecurity))
         .compose(security -> listen(security.pki(), router(security.chain())))
-        .onSuccess(s -> LOG.info("apiserver listening on https://{}:{}", config.host(), s.actualPort()));
+        .onSuccess(s -> LOG.info("apiserver listening on https://{}:{}", config.host(), s.actualPort()))
+        .onSuccess(s -> KubernetesService.ensure(store, registry, kubernetesClusterIp, config.host(), s.actualPort())
+            .onFailure(e -> LOG.warn("cannot write the default/kubernetes Service: {}", e.toString())));
   }
 
   @Override

@@ -24,7 +24,8 @@ final class ApiServerComponent implements Component {
     SharedInformers informers = ctx.informers();
     String bootstrap = ctx.bootstrap();
     ApiServerVerticle apiserver = new ApiServerVerticle(config, ctx.registry(), ctx.store(),
-        type -> informers.informer(bootstrap, type));
+        type -> informers.informer(bootstrap, type))
+        .withKubernetesServiceIp(StoreComponent.serviceRanges(ctx).firstAddress());
     ctx.deploy(apiserver);
     String url = KubeconfigWriter.serverUrl("127.0.0.1", apiserver.actualPort());
     ctx.apiServer(url, KubeconfigWriter.writeAdmin(pki, url, ctx.dataDir().resolve("kubeconfig")));

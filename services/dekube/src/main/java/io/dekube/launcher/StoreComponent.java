@@ -2,6 +2,8 @@ package io.dekube.launcher;
 
 import io.dekube.store.admission.BasicAdmission;
 import io.dekube.store.admission.KubernetesAdmission;
+import io.dekube.core.net.ClusterNetwork;
+import io.dekube.store.writer.ServiceRanges;
 import io.dekube.store.writer.WriterConfig;
 import io.dekube.store.writer.WriterVerticle;
 import java.util.List;
@@ -11,7 +13,13 @@ final class StoreComponent implements Component {
 
   @Override
   public List<Flag> flags() {
-    return List.of(Flag.of("--writers", "N", "writer verticles in this process (default 1)"));
+    return List.of(Flag.of("--writers", "N", "writer verticles in this process (default 1)"),
+        Flag.of("--service-cidr", "CIDR", "where Services get their ClusterIPs (default 127.96.0.0/16)"));
+  }
+
+  /** The service CIDR and NodePort range of {@code --service-cidr}; the apiserver reads it too. */
+  static ServiceRanges serviceRanges(LaunchContext ctx) {
+    return ServiceRanges.defaults().withServiceCidr(ctx.flags().string("--service-cidr", ClusterNetwork.SERVICE_CIDR));
   }
 
   @Override
@@ -19,7 +27,7 @@ final class StoreComponent implements Component {
     int writers = ctx.flags().count("--writers", 1, 1);
     for (int i = 0; i < writers; i++) {
       ctx.deploy(new WriterVerticle(WriterConfig.defaults(ctx.bootstrap()), ctx.registry(),
-          new BasicAdmission().andThen(new KubernetesAdmission())));
+          new BasicAdmission().andThen(new KubernetesAdmission())).withServiceRanges(serviceRanges(ctx)));
     }
   }
 }

@@ -16,6 +16,8 @@ public final class ClusterNetwork {
 
   /** Where Services get their ClusterIPs. */
   public static final String SERVICE_CIDR = "127.96.0.0/16";
+  /** The {@code default/kubernetes} Service's ClusterIP: the first address of the service CIDR. */
+  public static final String KUBERNETES_SERVICE_IP = "127.96.0.1";
   /** The cluster DNS address (the 10th of the service CIDR, as kubeadm does). */
   public static final String DNS_IP = "127.96.0.10";
   /** The port the cluster DNS always serves (53 as well when it may bind it). */

@@ -23,7 +23,13 @@ final class RequestProcessor {
   private final Deletes deletes;
 
   RequestProcessor(WriteAdmission admission, Clock clock, RandomGenerator random, int maxObjectBytes) {
-    WriteSupport support = new WriteSupport(admission, new ServerFields(clock, random), maxObjectBytes);
+    this(admission, clock, random, maxObjectBytes, ServiceRanges.defaults());
+  }
+
+  RequestProcessor(WriteAdmission admission, Clock clock, RandomGenerator random, int maxObjectBytes,
+      ServiceRanges serviceRanges) {
+    WriteSupport support = new WriteSupport(admission, new ServerFields(clock, random), maxObjectBytes,
+        new ServiceAllocator(serviceRanges));
     this.creates = new Creates(support);
     this.updates = new Updates(support, creates);
     this.deletes = new Deletes(support);

@@ -116,6 +116,7 @@ final class Updates {
     Json.metadata(admitted).remove("resourceVersion");
     if (!statusOnly) {
       ServerFields.updateGeneration(old, admitted);
+      support.allocate(type, key, admitted, view);
     }
     boolean dryRun = req.options().dryRun();
     if (WriteSupport.deleting(admitted) && !WriteSupport.hasFinalizers(admitted)) {

@@ -24,11 +24,20 @@ final class WriteSupport {
   final WriteAdmission admission;
   final ServerFields fields;
   private final int maxObjectBytes;
+  private final ServiceAllocator services;
 
-  WriteSupport(WriteAdmission admission, ServerFields fields, int maxObjectBytes) {
+  WriteSupport(WriteAdmission admission, ServerFields fields, int maxObjectBytes, ServiceAllocator services) {
     this.admission = admission;
     this.fields = fields;
     this.maxObjectBytes = maxObjectBytes;
+    this.services = services;
+  }
+
+  /** Allocates a Service's ClusterIP and NodePorts (other kinds pass); 422 on a taken address. */
+  void allocate(ResourceType type, String key, ObjectNode admitted, BatchOverlay view) {
+    if (ServiceAllocator.isService(type) && !deleting(admitted)) {
+      services.allocate(type, key, admitted, view);
+    }
   }
 
   /**

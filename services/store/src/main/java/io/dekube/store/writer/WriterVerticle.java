@@ -27,6 +27,7 @@ public final class WriterVerticle extends VerticleBase {
   private final ResourceRegistry registry;
   private final WriteAdmission admission;
   private WriterTestHooks hooks = WriterTestHooks.NONE;
+  private ServiceRanges serviceRanges = ServiceRanges.defaults();
   private WriterLoop loop;
 
   /** A writer for the given resources, admitting writes with {@code admission}. */
@@ -41,6 +42,12 @@ public final class WriterVerticle extends VerticleBase {
     this(config, ResourceRegistry.builtIn(), new BasicAdmission());
   }
 
+  /** Where Service ClusterIPs and NodePorts come from ({@code --service-cidr}); call before deploying. */
+  public WriterVerticle withServiceRanges(ServiceRanges ranges) {
+    this.serviceRanges = ranges;
+    return this;
+  }
+
   /** For tests: installs hooks; call before deploying. */
   WriterVerticle hooks(WriterTestHooks hooks) {
     this.hooks = hooks;
@@ -50,7 +57,7 @@ public final class WriterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     RequestProcessor processor = new RequestProcessor(admission, Clock.systemUTC(), new SecureRandom(),
-        config.maxObjectBytes());
+        config.maxObjectBytes(), serviceRanges);
     loop = new WriterLoop(config, registry, processor, hooks);
     Thread t = new Thread(loop, "dekube-writer-" + config.writerId());
     t.setDaemon(true);

@@ -1,0 +1,95 @@
+package io.dekube.apiserver;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.WriteOptions;
+import io.vertx.core.Future;
+
+/**
+ * The {@code default/kubernetes} Service, as kube-apiserver's bootstrap controller keeps it: port
+ * 443 ({@code https}) on the first address of the service CIDR, its Endpoints and EndpointSlice
+ * pointing at this apiserver's address and port (rewritten when the port changed). Idempotent;
+ * runs on the caller's context, never blocks.
+ */
+final class KubernetesService {
+
+  static final String NAME = "kubernetes";
+
+  private KubernetesService() {
+  }
+
+  static Future<Void> ensure(StoreClient store, ResourceRegistry registry, String clusterIp, String host, int port) {
+    ResourceType services = registry.byResourceName("services").orElseThrow();
+    ResourceType endpoints = registry.byResourceName("endpoints").orElseThrow();
+    ResourceType slices = registry.byResourceName("endpointslices.discovery.k8s.io").orElseThrow();
+    return createIfMissing(store, services, service(clusterIp))
+        .compose(v -> put(store, endpoints, endpoints(host, port)))
+        .compose(v -> put(store, slices, slice(host, port)));
+  }
+
+  private static ObjectNode service(String clusterIp) {
+    ObjectNode svc = object("v1", "Service");
+    Json.metadata(svc).putObject("labels").put("component", "apiserver").put("provider", "kubernetes");
+    ObjectNode spec = svc.putObject("spec");
+    spec.put("type", "ClusterIP").put("clusterIP", clusterIp).put("sessionAffinity", "None");
+    spec.putArray("ports").addObject().put("name", "https").put("port", 443).put("protocol", "TCP")
+        .put("targetPort", 443);
+    return svc;
+  }
+
+  private static ObjectNode endpoints(String host, int port) {
+    ObjectNode ep = object("v1", "Endpoints");
+    ObjectNode subset = ep.putArray("subsets").addObject();
+    subset.putArray("addresses").addObject().put("ip", host);
+    subset.putArray("ports").addObject().put("name", "https").put("port", port).put("protocol", "TCP");
+    return ep;
+  }
+
+  private static ObjectNode slice(String host, int port) {
+    ObjectNode s = object("discovery.k8s.io/v1", "EndpointSlice");
+    Json.metadata(s).putObject("labels").put("kubernetes.io/service-name", NAME)
+        .put("endpointslice.kubernetes.io/managed-by", "apiserver");
+    s.put("addressType", "IPv4");
+    ObjectNode e = s.putArray("endpoints").addObject();
+    e.putArray("addresses").add(host);
+    e.putObject("conditions").put("ready", true);
+    s.putArray("ports").addObject().put("name", "https").put("port", port).put("protocol", "TCP");
+    return s;
+  }
+
+  private static ObjectNode object(String apiVersion, String kind) {
+    ObjectNode o = Json.object().put("apiVersion", apiVersion).put("kind", kind);
+    Json.metadata(o).put("name", NAME).put("namespace", "default");
+    return o;
+  }
+
+  private static Future<Void> createIfMissing(StoreClient store, ResourceType type, ObjectNode obj) {
+    return store.create(type, "default", obj, WriteOptions.none()).<Void>mapEmpty()
+        .recover(e -> e instanceof StatusException s && s.code() == 409
+            ? Future.succeededFuture() : Future.failedFuture(e));
+  }
+
+  /** Creates, or replaces the content of the existing object when it differs. */
+  private static Future<Void> put(StoreClient store, ResourceType type, ObjectNode obj) {
+    return store.create(type, "default", obj, WriteOptions.none()).<Void>mapEmpty().recover(e -> {
+      if (!(e instanceof StatusException s) || s.code() != 409) {
+        return Future.failedFuture(e);
+      }
+      return store.get(type, "default", NAME).compose(current -> {
+        ObjectNode next = current.deepCopy();
+        boolean same = true;
+        for (String field : new String[] {"subsets", "endpoints", "ports", "addressType"}) {
+          if (obj.has(field)) {
+            same &= obj.get(field).equals(current.get(field));
+            next.set(field, obj.get(field).deepCopy());
+          }
+        }
+        return same ? Future.succeededFuture() : store.update(type, next, WriteOptions.none()).mapEmpty();
+      });
+    });
+  }
+}

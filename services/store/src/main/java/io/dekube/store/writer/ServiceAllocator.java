@@ -1,0 +1,175 @@
+package io.dekube.store.writer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.net.Ipv4;
+import io.dekube.store.admission.FieldErrors;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Service ClusterIPs and NodePorts, allocated where every Service write passes: the writer that
+ * owns the services request partition (requests are partitioned by resource, so one writer sees
+ * every Service). What is in use is read from the batch's view of the stored Services, so
+ * allocations survive restarts (they are the stored objects), are released with a delete, and two
+ * creates in one batch see each other. Asked-for addresses are honoured or refused with kube's
+ * 422; free ones are taken lowest first, ClusterIPs above the static band as kube-apiserver does.
+ * Loop-thread confined.
+ */
+final class ServiceAllocator {
+
+  private final ServiceRanges ranges;
+
+  ServiceAllocator(ServiceRanges ranges) {
+    this.ranges = ranges;
+  }
+
+  /** Whether {@code type} is core/v1 Service. */
+  static boolean isService(ResourceType type) {
+    return type.group().isEmpty() && type.plural().equals("services");
+  }
+
+  /** Fills {@code spec.clusterIP(s)} and nodePorts of {@code svc} (changed in place); 422 on a taken or bad address. */
+  void allocate(ResourceType type, String key, ObjectNode svc, BatchOverlay view) {
+    ObjectNode spec = svc.get("spec") instanceof ObjectNode o ? o : svc.putObject("spec");
+    String svcType = spec.path("type").asText("ClusterIP");
+    Set<Long> usedIps = new HashSet<>();
+    Set<Integer> usedPorts = new HashSet<>();
+    for (Versioned other : view.list(type, "")) {
+      if (key.equals(io.dekube.core.model.ObjectKey.of(other.object()).toString())) {
+        continue;
+      }
+      JsonNode os = other.object().path("spec");
+      for (JsonNode ip : os.path("clusterIPs")) {
+        long off = offset(ip.asText());
+        if (off >= 0) {
+          usedIps.add(off);
+        }
+      }
+      for (JsonNode p : os.path("ports")) {
+        if (p.path("nodePort").asInt() > 0) {
+          usedPorts.add(p.path("nodePort").asInt());
+        }
+      }
+    }
+    FieldErrors errs = new FieldErrors();
+    if (!svcType.equals("ExternalName")) {
+      clusterIp(spec, usedIps, errs);
+    }
+    if (svcType.equals("NodePort") || svcType.equals("LoadBalancer")) {
+      nodePorts(spec, usedPorts, errs);
+    }
+    errs.throwIfAny(type, svc.path("metadata").path("name").asText(""));
+  }
+
+  private long offset(String ip) {
+    return Ipv4.isIpv4(ip) ? ranges.serviceCidr().offsetOf(ip) : -1;
+  }
+
+  private void clusterIp(ObjectNode spec, Set<Long> used, FieldErrors errs) {
+    String asked = spec.path("clusterIP").asText("");
+    if (asked.isEmpty() && spec.path("clusterIPs").size() > 0) {
+      asked = spec.path("clusterIPs").get(0).asText("");
+    }
+    if (asked.equals("None")) {
+      setIps(spec, "None");
+      return;
+    }
+    if (!asked.isEmpty()) {
+      long off = offset(asked);
+      if (!Ipv4.isIpv4(asked)) {
+        errs.invalid("spec.clusterIPs[0]", asked, "must be a valid IP address");
+      } else if (off <= 0 || off >= ranges.serviceCidr().size() - 1) {
+        errs.invalid("spec.clusterIPs[0]", asked, "failed to allocate IP " + asked + ": provided IP (" + asked
+            + ") is not in the valid range. The range of valid IPs is " + ranges.serviceCidr());
+      } else if (used.contains(off)) {
+        errs.invalid("spec.clusterIPs[0]", asked, "failed to allocate IP " + asked
+            + ": provided IP is already allocated");
+      } else {
+        setIps(spec, asked);
+      }
+      return;
+    }
+    long size = ranges.serviceCidr().size();
+    long staticBand = Math.min(Math.max(16, size / 16), 256);
+    long found = firstFree(used, staticBand, size - 1);
+    if (found < 0) {
+      found = firstFree(used, 1, staticBand);
+    }
+    if (found < 0) {
+      errs.add("FieldValueInvalid", "spec.clusterIPs", "failed to allocate a serviceIP: range is full");
+      return;
+    }
+    setIps(spec, ranges.serviceCidr().address(found));
+  }
+
+  private static long firstFree(Set<Long> used, long from, long to) {
+    for (long o = from; o < to; o++) {
+      if (!used.contains(o)) {
+        return o;
+      }
+    }
+    return -1;
+  }
+
+  private static void setIps(ObjectNode spec, String ip) {
+    spec.put("clusterIP", ip);
+    ArrayNode ips = spec.putArray("clusterIPs");
+    ips.add(ip);
+    if (!ip.equals("None") || !spec.has("ipFamilies") || spec.path("ipFamilies").isEmpty()) {
+      spec.putArray("ipFamilies").add("IPv4");
+    }
+    if (!spec.hasNonNull("ipFamilyPolicy")) {
+      spec.put("ipFamilyPolicy", "SingleStack");
+    }
+  }
+
+  private void nodePorts(ObjectNode spec, Set<Integer> used, FieldErrors errs) {
+    Set<Integer> mine = new HashSet<>();
+    int i = 0;
+    for (JsonNode n : spec.path("ports")) {
+      ObjectNode port = (ObjectNode) n;
+      int asked = port.path("nodePort").asInt(0);
+      String field = "spec.ports[" + i++ + "].nodePort";
+      if (asked != 0) {
+        if (asked < ranges.nodePortMin() || asked > ranges.nodePortMax()) {
+          errs.invalid(field, IntNode.valueOf(asked), "provided port is not in the valid range. The range of valid"
+              + " ports is " + ranges.nodePortMin() + "-" + ranges.nodePortMax());
+        } else if (used.contains(asked) || (mine.contains(asked) && !sharedAcrossProtocols(spec, asked))) {
+          errs.invalid(field, IntNode.valueOf(asked), "provided port is already allocated");
+        }
+        mine.add(asked);
+        continue;
+      }
+      int free = -1;
+      for (int p = ranges.nodePortMin(); p <= ranges.nodePortMax(); p++) {
+        if (!used.contains(p) && !mine.contains(p)) {
+          free = p;
+          break;
+        }
+      }
+      if (free < 0) {
+        errs.add("FieldValueInvalid", field, "failed to allocate a nodePort: range is full");
+      } else {
+        port.put("nodePort", free);
+        mine.add(free);
+      }
+    }
+  }
+
+  /** kube lets one nodePort serve the same port number over TCP and UDP of one Service. */
+  private static boolean sharedAcrossProtocols(ObjectNode spec, int nodePort) {
+    Set<String> protocols = new HashSet<>();
+    int count = 0;
+    for (JsonNode p : spec.path("ports")) {
+      if (p.path("nodePort").asInt() == nodePort) {
+        count++;
+        protocols.add(p.path("protocol").asText("TCP"));
+      }
+    }
+    return protocols.size() == count;
+  }
+}
