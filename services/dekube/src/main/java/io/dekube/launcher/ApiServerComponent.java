@@ -4,6 +4,7 @@ import io.dekube.apiserver.ApiServerConfig;
 import io.dekube.apiserver.ApiServerVerticle;
 import io.dekube.core.pki.ClusterPki;
 import io.dekube.core.pki.KubeconfigWriter;
+import io.dekube.core.bus.BusMonitor;
 import io.dekube.core.informer.SharedInformers;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,6 +27,10 @@ final class ApiServerComponent implements Component {
     ApiServerVerticle apiserver = new ApiServerVerticle(config, ctx.registry(), ctx.store(),
         type -> informers.informer(bootstrap, type))
         .withKubernetesServiceIp(StoreComponent.serviceRanges(ctx).firstAddress());
+    BusMonitor bus = BusMonitor.find(bootstrap);
+    if (bus != null) {
+      apiserver.health().addReadinessCheck("kafka", bus::failure);
+    }
     ctx.deploy(apiserver);
     String url = KubeconfigWriter.serverUrl("127.0.0.1", apiserver.actualPort());
     ctx.apiServer(url, KubeconfigWriter.writeAdmin(pki, url, ctx.dataDir().resolve("kubeconfig")));

@@ -1,8 +1,10 @@
 package io.dekube.launcher;
 
+import io.dekube.core.bus.BusMonitor;
 import io.dekube.core.bus.TopicCatalog;
 import io.dekube.core.metrics.OpsHttpServer;
 import io.dekube.core.model.ResourceRegistry;
+import io.dekube.kafka.BrokerSupervisor;
 import io.dekube.kafka.EmbeddedKafkaProcess;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -37,9 +39,11 @@ final class Cluster {
   private final UpOptions options;
   private final ResourceRegistry registry = ResourceRegistry.builtIn();
   private final List<String> deployments = new ArrayList<>();
-  private EmbeddedKafkaProcess broker;
+  private BrokerSupervisor broker;
+  private java.util.function.Consumer<String> onBrokerGiveUp = message -> { };
   private Vertx vertx;
   private OpsHttpServer ops;
+  private BusMonitor bus;
 
   Cluster(UpOptions options) {
     this.options = options;
@@ -51,8 +55,10 @@ final class Cluster {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       TopicCatalog.load().ensureTopics(bootstrap, admin, registry.all(), (short) 1);
     }
+    bus = BusMonitor.start(bootstrap); // one per process: StoreClient, informers and /readyz consult it
     vertx = Vertx.vertx();
     ops = new OpsHttpServer();
+    ops.readinessFailure("kafka", bus::failure);
     int opsPort = await(ops.listen(vertx, "127.0.0.1", options.opsPort()));
     LaunchContext ctx = new LaunchContext(vertx, bootstrap, options, registry, deployments);
     Components.deploy(ctx);
@@ -62,9 +68,21 @@ final class Cluster {
   private String startBroker() {
     Path data = options.dataDir().resolve("kafka");
     LOG.info("starting the embedded Kafka broker on 127.0.0.1:{} (data {})", options.kafkaPort(), data);
-    broker = EmbeddedKafkaProcess.builder().host("127.0.0.1").port(options.kafkaPort()).dataDir(data)
-        .logFile(options.dataDir().resolve("kafka.log")).readyTimeout(Duration.ofSeconds(90)).start();
+    EmbeddedKafkaProcess.Builder child = EmbeddedKafkaProcess.builder().host("127.0.0.1").port(options.kafkaPort())
+        .dataDir(data).logFile(options.dataDir().resolve("kafka.log")).readyTimeout(Duration.ofSeconds(90));
+    broker = BrokerSupervisor.start(child, "127.0.0.1", options.kafkaPort(), BrokerSupervisor.Policy.DEFAULT,
+        message -> onBrokerGiveUp.accept(message));
     return broker.bootstrapServers();
+  }
+
+  /** What to do when the supervised broker keeps failing (called once, on the supervisor's thread). */
+  void onBrokerGiveUp(java.util.function.Consumer<String> action) {
+    this.onBrokerGiveUp = action;
+  }
+
+  /** The supervised broker child, or null with {@code --kafka}. */
+  BrokerSupervisor broker() {
+    return broker;
   }
 
   synchronized void stop() {
@@ -83,6 +101,10 @@ final class Cluster {
         LOG.warn("closing Vert.x failed: {}", e.toString());
       }
       vertx = null;
+    }
+    if (bus != null) {
+      bus.close();
+      bus = null;
     }
     if (broker != null) {
       broker.close();

@@ -19,6 +19,11 @@ final class UpCommand {
 
   static void run(UpOptions options) {
     Cluster cluster = new Cluster(options);
+    cluster.onBrokerGiveUp(message -> {
+      System.err.println("dekube: " + message);
+      // exit from a thread of its own: the shutdown hook stops the cluster, which waits for this thread's caller
+      new Thread(() -> System.exit(1), "dekube-exit").start();
+    });
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       cluster.stop();

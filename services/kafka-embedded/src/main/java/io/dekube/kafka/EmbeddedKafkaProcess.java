@@ -83,6 +83,16 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
         return logFile;
     }
 
+    /** Completes with the child's exit code when it exits, however it ends (the JDK's {@code onExit}). */
+    public CompletableFuture<Integer> onExit() {
+        return process.onExit().thenApply(Process::exitValue);
+    }
+
+    /** The last {@code lines} lines of the child's log file. */
+    public String logTail(int lines) {
+        return Builder.tail(logFile, lines);
+    }
+
     /** Whether the child is still running. */
     public boolean isAlive() {
         return process.isAlive();
@@ -141,6 +151,11 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
+        }
+
+        /** The broker port set so far (0: the child picks one). */
+        int port() {
+            return port;
         }
 
         /** The broker port; 0 (the default) lets the child pick a free one. */
@@ -229,7 +244,7 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
                 }
                 throw new IllegalStateException("Kafka child did not become ready within " + readyTimeout
                         + " (exit " + (process.isAlive() ? "-" : process.exitValue()) + "); end of " + log + ":\n"
-                        + tail(log), e);
+                        + tail(log, 40), e);
             }
         }
 
@@ -263,10 +278,10 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
                     .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         }
 
-        private static String tail(Path log) {
+        private static String tail(Path log, int count) {
             try {
                 List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+                return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
             } catch (IOException e) {
                 return "(cannot read: " + e + ")";
             }

@@ -111,7 +111,12 @@ final class Responses {
       LOG.warn("{} {} failed", ctx.request().method(), ctx.request().path(), t);
       e = StatusException.internal("Internal error occurred: " + (t == null ? "unknown error" : t.getMessage()));
     }
-    send(ctx, e.code(), e.toStatus(), pretty, false);
+    ObjectNode status = e.toStatus();
+    int retryAfter = status.path("details").path("retryAfterSeconds").asInt(0);
+    if (retryAfter > 0 && !ctx.response().headWritten()) {
+      ctx.response().putHeader("Retry-After", Integer.toString(retryAfter)); // as kube-apiserver writes it
+    }
+    send(ctx, e.code(), status, pretty, false);
   }
 
   /** Adds one {@code Warning: 299 - "<text>"} header per warning, as kube-apiserver does. */

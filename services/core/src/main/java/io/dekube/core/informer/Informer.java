@@ -1,6 +1,8 @@
 package io.dekube.core.informer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.bus.BusBinding;
+import io.dekube.core.bus.BusMonitor;
 import io.dekube.core.model.ObjectKey;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
@@ -68,6 +70,9 @@ public final class Informer implements ObjectCache {
   private final Runnable onClose;
   private final Closeable closeHook = completion -> close().onComplete(completion);
   private volatile boolean isSynced;
+  private final BusBinding bus;
+  /** Consistent reads waiting for the broker's end offset: failed with 504 when the bus is lost. */
+  private final java.util.Set<Promise<Long>> endReads = java.util.concurrent.ConcurrentHashMap.newKeySet();
   // informer context only
   private final List<Registration> registrations = new ArrayList<>();
   private final TreeMap<Long, List<Promise<Void>>> waiters = new TreeMap<>();
@@ -93,6 +98,18 @@ public final class Informer implements ObjectCache {
             apply(records, position);
           }
         });
+    this.bus = new BusBinding(bootstrapServers, new BusMonitor.Listener() {
+      @Override
+      public void onLost(String reason) {
+        BusMonitor m = bus.monitor();
+        List.copyOf(endReads).forEach(p -> p.tryFail(m.outcomeUnknown("a consistent read of "
+            + type.resourceName())));
+      }
+
+      @Override
+      public void onBack() {
+      }
+    });
     ((VertxInternal) vertx).addCloseHook(closeHook);
   }
 
@@ -226,12 +243,30 @@ public final class Informer implements ObjectCache {
   /**
    * A consistent read: asks the broker for the store topic's end offset (on the consumer thread)
    * and completes once the cache has applied everything before it. Starts the informer if needed.
+   * With a {@link BusMonitor} running: fails at once with 503 while the bus is down, and with 504
+   * when the bus is lost before the broker answered.
    */
   public Future<Void> waitForCurrent() {
-    return start().compose(v -> Future.fromCompletionStage(tail.endOffset(), context))
+    if (bus.down()) {
+      return Future.failedFuture(bus.monitor().unavailable());
+    }
+    return start().compose(v -> endOffset())
         .recover(e -> Future.failedFuture(e instanceof StatusException ? e
             : StatusException.timeout("cannot read the end of " + type.storeTopic() + ": " + e.getMessage())))
         .compose(end -> waitForPosition(end));
+  }
+
+  private Future<Long> endOffset() {
+    Promise<Long> p = context.promise();
+    endReads.add(p);
+    tail.endOffset().whenComplete((end, e) -> {
+      if (e != null) {
+        p.tryFail(e);
+      } else {
+        p.tryComplete(end);
+      }
+    });
+    return p.future().andThen(ar -> endReads.remove(p));
   }
 
   /** Completes once the cache reflects resource version {@code rv} (every record up to offset rv). */
@@ -310,6 +345,7 @@ public final class Informer implements ObjectCache {
       return Future.succeededFuture();
     }
     onClose.run();
+    bus.unbind();
     ((VertxInternal) vertx).removeCloseHook(closeHook);
     Promise<Void> p = callerContext().promise();
     boolean running = !started.compareAndSet(false, true); // a later start() sees closed and fails

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The operations endpoint every dekube process serves on a plain-HTTP loopback port:
@@ -16,12 +17,21 @@ import java.util.function.BooleanSupplier;
  */
 public final class OpsHttpServer {
 
-  private final Map<String, BooleanSupplier> readiness = new ConcurrentHashMap<>();
+  private final Map<String, Supplier<String>> readiness = new ConcurrentHashMap<>();
   private HttpServer server;
 
   /** Adds a named readiness check, e.g. {@code writer} or {@code informer-pods}. */
   public OpsHttpServer readinessCheck(String name, BooleanSupplier check) {
-    readiness.put(name, check);
+    readiness.put(name, () -> check.getAsBoolean() ? null : "not ready");
+    return this;
+  }
+
+  /**
+   * Adds a named readiness check that says why it fails (null when ready), e.g. {@code kafka};
+   * {@code /readyz?verbose} prints {@code [-]kafka failed: <why>}.
+   */
+  public OpsHttpServer readinessFailure(String name, Supplier<String> failure) {
+    readiness.put(name, failure);
     return this;
   }
 
@@ -52,10 +62,11 @@ public final class OpsHttpServer {
   private void readyz(HttpServerRequest req) {
     StringBuilder verbose = new StringBuilder();
     boolean ready = true;
-    for (Map.Entry<String, BooleanSupplier> e : new java.util.TreeMap<>(readiness).entrySet()) {
-      boolean ok = e.getValue().getAsBoolean();
-      ready &= ok;
-      verbose.append(ok ? "[+]" : "[-]").append(e.getKey()).append(ok ? " ok\n" : " failed: not ready\n");
+    for (Map.Entry<String, Supplier<String>> e : new java.util.TreeMap<>(readiness).entrySet()) {
+      String failure = e.getValue().get();
+      ready &= failure == null;
+      verbose.append(failure == null ? "[+]" : "[-]").append(e.getKey())
+          .append(failure == null ? " ok\n" : " failed: " + failure + "\n");
     }
     String body = req.params().contains("verbose")
         ? verbose + (ready ? "readyz check passed\n" : "readyz check failed\n")

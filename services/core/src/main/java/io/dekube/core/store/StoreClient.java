@@ -2,6 +2,8 @@ package io.dekube.core.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.bus.BusBinding;
+import io.dekube.core.bus.BusMonitor;
 import io.dekube.core.bus.ReplyEnvelope;
 import io.dekube.core.bus.RequestEnvelope;
 import io.dekube.core.bus.Topics;
@@ -46,6 +48,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Retrying: {@link #send} a request again with the same id and the writer answers with the first
  * reply (writer rule 5); the typed methods use a fresh id per call. Thread-safe.
+ *
+ * <p>When the process runs a {@link BusMonitor} for this bus: while the bus is down, requests fail
+ * at once with 503 ServiceUnavailable (Retry-After 1 s); requests in flight when it is lost fail with
+ * 504 Timeout (their outcome is unknown) and are sent again, with their ids, once it is back, so the
+ * writer settles them exactly once (rule 5).
  */
 public final class StoreClient implements StoreApi {
 
@@ -59,10 +66,13 @@ public final class StoreClient implements StoreApi {
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final ExecutorService sender;
   private final ReplyReader replies;
+  private final UnknownOutcomes unknown = new UnknownOutcomes();
+  private final BusBinding bus;
   private volatile KafkaProducer<byte[], byte[]> producer;
   private volatile boolean closed;
 
-  private record Pending(Promise<ReplyEnvelope> promise, Context context, long timer) {
+  private record Pending(Promise<ReplyEnvelope> promise, Context context, long timer,
+                         ProducerRecord<byte[], byte[]> record, String what) {
   }
 
   private StoreClient(Vertx vertx, StoreClientOptions options) {
@@ -72,6 +82,17 @@ public final class StoreClient implements StoreApi {
       Thread t = new Thread(r, "dekube-store-client-send-" + options.requesterId());
       t.setDaemon(true);
       return t;
+    });
+    this.bus = new BusBinding(options.bootstrapServers(), new BusMonitor.Listener() {
+      @Override
+      public void onLost(String reason) {
+        pendingLost();
+      }
+
+      @Override
+      public void onBack() {
+        resendUnknown();
+      }
     });
     this.replies = new ReplyReader(options.bootstrapServers(), options.requesterId(), options.kafka(), this::onReply);
   }
@@ -233,34 +254,65 @@ public final class StoreClient implements StoreApi {
       return Future.failedFuture(StatusException.tooLarge("request is " + value.length + " bytes, the limit is "
           + MAX_REQUEST_BYTES));
     }
-    Future<ReplyEnvelope> result = register(req, ctx);
+    if (bus.down()) {
+      count(req.verb(), "503");
+      return Future.failedFuture(bus.monitor().unavailable());
+    }
     ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.REQUESTS,
         req.resource().getBytes(java.nio.charset.StandardCharsets.UTF_8), value);
-    try {
-      sender.execute(() -> producer.send(record, (md, e) -> {
-        if (e != null) {
-          fail(req.id(), e instanceof RecordTooLargeException ? StatusException.tooLarge(e.getMessage())
-              : unavailable("cannot send request: " + e));
-        }
-      }));
-    } catch (RuntimeException e) {
-      fail(req.id(), unavailable("store client closed"));
-    }
+    Future<ReplyEnvelope> result = register(req, ctx, record);
+    produce(req.id(), record);
     return result.andThen(ar -> count(req.verb(), ar.succeeded() ? Integer.toString(ar.result().code())
         : ar.cause() instanceof StatusException se ? Integer.toString(se.code()) : "error"));
   }
 
-  private Future<ReplyEnvelope> register(RequestEnvelope req, Context ctx) {
+  private void produce(String id, ProducerRecord<byte[], byte[]> record) {
+    try {
+      sender.execute(() -> producer.send(record, (md, e) -> {
+        if (e != null) {
+          bus.suspect();
+          fail(id, e instanceof RecordTooLargeException ? StatusException.tooLarge(e.getMessage())
+              : unavailable("cannot send request: " + e));
+        }
+      }));
+    } catch (RuntimeException e) {
+      fail(id, unavailable("store client closed"));
+    }
+  }
+
+  /** The bus is lost: what is in flight has an unknown outcome; answer 504 now, re-send when it is back. */
+  private void pendingLost() {
+    BusMonitor m = bus.monitor();
+    for (String id : List.copyOf(pending.keySet())) {
+      Pending p = pending.get(id);
+      if (p != null) {
+        unknown.add(id, p.record());
+        fail(id, m.outcomeUnknown(p.what()));
+      }
+    }
+  }
+
+  /** The bus is back: send every request of unknown outcome again with its id; the writer de-duplicates. */
+  private void resendUnknown() {
+    List<Map.Entry<String, ProducerRecord<byte[], byte[]>>> again = unknown.drain();
+    if (!again.isEmpty()) {
+      LOG.info("requester {}: sending {} requests of unknown outcome again", options.requesterId(), again.size());
+    }
+    again.forEach(e -> produce(e.getKey(), e.getValue()));
+  }
+
+  private Future<ReplyEnvelope> register(RequestEnvelope req, Context ctx, ProducerRecord<byte[], byte[]> record) {
     Pending existing = pending.get(req.id());
     if (existing != null) {
       return existing.promise().future();
     }
     Promise<ReplyEnvelope> promise = Promise.promise();
     long timeoutMs = Math.max(1, options.timeout().toMillis());
+    String what = req.verb() + " " + req.resource() + " " + req.namespace() + "/" + req.name() + " (request "
+        + req.id() + ")";
     long timer = vertx.setTimer(timeoutMs, id -> fail(req.id(), StatusException.timeout(
-        "no reply to " + req.verb() + " " + req.resource() + " " + req.namespace() + "/" + req.name()
-            + " (request " + req.id() + ") within " + timeoutMs + " ms")));
-    pending.put(req.id(), new Pending(promise, ctx, timer));
+        "no reply to " + what + " within " + timeoutMs + " ms")));
+    pending.put(req.id(), new Pending(promise, ctx, timer, record, what));
     return promise.future();
   }
 
@@ -295,6 +347,7 @@ public final class StoreClient implements StoreApi {
       return Future.succeededFuture();
     }
     closed = true;
+    bus.unbind();
     pending.keySet().forEach(id -> fail(id, unavailable("store client closed")));
     CompletableFuture<Void> producerClosed = CompletableFuture.runAsync(() -> {
       KafkaProducer<byte[], byte[]> p = producer;
