@@ -1,6 +1,7 @@
 package io.dekube.apiserver;
 
 import io.dekube.apiserver.auth.AuthenticationHandler;
+import io.dekube.apiserver.authz.Authorization;
 import io.dekube.apiserver.auth.AuthenticatorChain;
 import io.dekube.apiserver.auth.Authenticators;
 import io.dekube.apiserver.discovery.DiscoveryHandler;
@@ -46,6 +47,7 @@ public final class ApiServerVerticle extends VerticleBase {
   private final HealthEndpoints health = new HealthEndpoints();
   private volatile boolean stopping;
   private volatile HttpServer server;
+  private volatile Authorization authorization;
 
   private final StoreClient store;
   private final Function<ResourceType, Informer> informers;
@@ -89,6 +91,8 @@ public final class ApiServerVerticle extends VerticleBase {
   public Future<?> start() {
     health.addReadinessCheck("shutdown", () -> stopping ? "the apiserver is shutting down" : null);
     return SystemNamespaces.ensure(store, registry)
+        .compose(v -> Authorization.start(vertx, registry, store, informers))
+        .onSuccess(a -> authorization = a)
         .compose(v -> vertx.executeBlocking(this::loadSecurity))
         .compose(security -> listen(security.pki(), router(security.chain())))
         .onSuccess(s -> LOG.info("apiserver listening on https://{}:{}", config.host(), s.actualPort()))
@@ -116,6 +120,7 @@ public final class ApiServerVerticle extends VerticleBase {
     new StatusFailureHandler(config.maxRequestBodyBytes()).install(router);
     router.route().handler(new AuthenticationHandler(chain));
     router.route().handler(new RequestBodyHandler(config.maxRequestBodyBytes()));
+    authorization.mountFilters(router);
     new VersionEndpoint().mount(router);
     health.mount(router);
     new MetricsEndpoint().mount(router);
@@ -124,6 +129,7 @@ public final class ApiServerVerticle extends VerticleBase {
     new OpenApiV2Handler(vertx, openApi).mount(router);
     Codecs codecs = Codecs.jsonOnly().withProtobuf(ProtobufDecoder::decode)
         .withVersions(new LegacyVersionConverter(registry));
+    authorization.mountReviews(router);
     // NamespaceLifecycle: start() created the system namespaces, as kube-apiserver's bootstrap does
     new RestApi(vertx, registry, store, informers, codecs).withNamespaceLifecycle().mount(router);
     return router;

@@ -14,8 +14,7 @@ final class Components {
   static final List<Component> ALL = List.of(
       new StoreComponent(),
       new ApiServerComponent(),
-      new KubeProxyComponent(),
-      new DnsComponent());
+      new KubeProxyComponent());
 
   private Components() {
   }

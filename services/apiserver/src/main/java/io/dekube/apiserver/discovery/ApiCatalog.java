@@ -62,6 +62,10 @@ public final class ApiCatalog {
             .putIfAbsent(e.plural(), legacy(e, stored));
       }
     }
+    for (ServedResource review : io.dekube.apiserver.authz.ReviewResources.served()) {
+      tree.computeIfAbsent(review.group(), g -> new TreeMap<>()).computeIfAbsent(review.version(), v -> new TreeMap<>())
+          .putIfAbsent(review.plural(), review);
+    }
     ServedGroup core = null;
     List<ServedGroup> groups = new ArrayList<>();
     for (var group : tree.entrySet()) {

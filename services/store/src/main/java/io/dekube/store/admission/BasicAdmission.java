@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /**
  * The object-metadata checks every kind gets, as Kubernetes' {@code ValidateObjectMeta} does them:
  * a name (or, on create, a generateName) is required; names are lowercase RFC 1123 subdomains (at
- * most 253 characters; Namespace names are RFC 1123 labels, at most 63); namespaced kinds need a
+ * most 253 characters; RBAC names are path segments; Namespace names are RFC 1123 labels, at most 63); namespaced kinds need a
  * namespace, cluster-scoped kinds must not have one. Failures are 422 Invalid with Kubernetes'
  * messages and {@code details.causes}. Stateless, thread-safe.
  */
@@ -60,7 +60,9 @@ public final class BasicAdmission implements WriteAdmission {
         causes.add(new Cause("FieldValueRequired", "metadata.name", "Required value: name or generateName is required"));
       }
     } else {
-      causes.addAll(namespaceKind ? label("metadata.name", name) : subdomain("metadata.name", name));
+      causes.addAll(namespaceKind ? label("metadata.name", name)
+          : "rbac.authorization.k8s.io".equals(type.group()) ? pathSegment("metadata.name", name)
+          : subdomain("metadata.name", name));
     }
     String namespace = meta.path("namespace").asText("");
     if (type.namespaced()) {
@@ -82,6 +84,20 @@ public final class BasicAdmission implements WriteAdmission {
     }
     if (!SUBDOMAIN.matcher(value).matches()) {
       c.add(invalidValue(field, value, SUBDOMAIN_MSG));
+    }
+    return c;
+  }
+
+  /** RBAC objects are named by path segments ({@code system:basic-user}), as kube's ValidateRBACName. */
+  private static List<Cause> pathSegment(String field, String value) {
+    List<Cause> c = new ArrayList<>();
+    if (value.equals(".") || value.equals("..")) {
+      c.add(invalidValue(field, value, "may not be '" + value + "'"));
+    }
+    for (String bad : new String[] {"/", "%"}) {
+      if (value.contains(bad)) {
+        c.add(invalidValue(field, value, "may not contain '" + bad + "'"));
+      }
     }
     return c;
   }

@@ -1,0 +1,64 @@
+package io.dekube.apiserver.authz;
+
+import io.dekube.core.informer.Informer;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.store.StoreApi;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.util.function.Function;
+
+/**
+ * The apiserver's authorization, wired: the bootstrap policy reconciled, the RBAC informers
+ * synced, the ClusterRole aggregation running, then three hooks into the router — impersonation
+ * and the authorization filter (after authentication and the body handler), and the review
+ * resources (before the REST API). One per apiserver verticle.
+ */
+public final class Authorization {
+
+  private final RbacAuthorizer authorizer;
+
+  private Authorization(RbacAuthorizer authorizer) {
+    this.authorizer = authorizer;
+  }
+
+  /** Reconciles the bootstrap policy, starts the informers and the aggregation; on the caller's event loop. */
+  public static Future<Authorization> start(Vertx vertx, ResourceRegistry registry, StoreApi store,
+                                            Function<ResourceType, Informer> informers) {
+    Informer roles = informers.apply(type(registry, "roles"));
+    Informer roleBindings = informers.apply(type(registry, "rolebindings"));
+    Informer clusterRoles = informers.apply(type(registry, "clusterroles"));
+    Informer clusterRoleBindings = informers.apply(type(registry, "clusterrolebindings"));
+    return BootstrapPolicy.load().reconcile(store, registry)
+        .compose(v -> Future.all(roles.start(), roleBindings.start(), clusterRoles.start(),
+            clusterRoleBindings.start()))
+        .compose(v -> Future.all(roles.waitForCurrent(), roleBindings.waitForCurrent(), clusterRoles.waitForCurrent(),
+            clusterRoleBindings.waitForCurrent()))
+        .map(v -> {
+          new ClusterRoleAggregator(vertx, clusterRoles, store).start();
+          return new Authorization(new RbacAuthorizer(PolicySource.of(roles, roleBindings, clusterRoles,
+              clusterRoleBindings)));
+        });
+  }
+
+  private static ResourceType type(ResourceRegistry registry, String plural) {
+    return registry.byGroupPlural(EscalationGuard.RBAC, plural).orElseThrow();
+  }
+
+  /** The authorizer. */
+  public RbacAuthorizer authorizer() {
+    return authorizer;
+  }
+
+  /** Adds impersonation and the authorization filter (call after authentication and the body handler). */
+  public void mountFilters(Router router) {
+    router.route().handler(new Impersonation(authorizer));
+    router.route().handler(new AuthorizationHandler(authorizer));
+  }
+
+  /** Adds the review resources (call before the REST API). */
+  public void mountReviews(Router router) {
+    new ReviewApi(authorizer).mount(router);
+  }
+}
