@@ -14,7 +14,8 @@ final class Components {
   static final List<Component> ALL = List.of(
       new StoreComponent(),
       new ApiServerComponent(),
-      new KubeProxyComponent());
+      new KubeProxyComponent(),
+      new DnsComponent());
 
   private Components() {
   }

@@ -1,0 +1,159 @@
+package io.dekube.dns;
+
+import io.dekube.core.informer.Informer;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.net.ServiceWatch;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+
+/**
+ * The cluster DNS: follows Services and endpoints ({@link ServiceWatch}), rebuilds its
+ * {@link ClusterRecords} on every change and answers over UDP and TCP ({@link DnsAnswers}), on the
+ * configured port and, when it may bind it, on 53. Wiring only.
+ */
+public final class DnsVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DnsVerticle.class);
+
+  private final DnsConfig config;
+  private final ResourceRegistry registry;
+  private final Function<ResourceType, Informer> informers;
+  private volatile ClusterRecords records = ClusterRecords.empty();
+  private final List<DatagramSocket> udp = new ArrayList<>();
+  private final List<NetServer> tcp = new ArrayList<>();
+  private Forwarder forwarder;
+  private ServiceWatch watch;
+  private int actualPort = -1;
+
+  public DnsVerticle(DnsConfig config, ResourceRegistry registry, Function<ResourceType, Informer> informers) {
+    this.config = config;
+    this.registry = registry;
+    this.informers = informers;
+  }
+
+  /** The host's resolver from /etc/resolv.conf (blocking; "" when none), the default upstream. */
+  public static String hostResolver() {
+    return Forwarder.hostResolver(io.dekube.core.net.ClusterNetwork.DNS_IP);
+  }
+
+  /** The port served (the chosen one when configured with 0). */
+  public int actualPort() {
+    return actualPort;
+  }
+
+  @Override
+  public Future<?> start() {
+    forwarder = config.upstream().isEmpty() ? null : new Forwarder(vertx, config.upstream());
+    return ServiceWatch.start(vertx, registry, informers, view -> records = ClusterRecords.of(view.services(),
+            view.ports()))
+        .onSuccess(w -> {
+          watch = w;
+          records = ClusterRecords.of(w.view().services(), w.view().ports());
+        })
+        .compose(w -> listen(config.port()))
+        .onSuccess(port -> {
+          actualPort = port;
+          LOG.info("cluster DNS answering on {}:{} (UDP, TCP)", config.host(), port);
+        })
+        .compose(port -> config.also53() && port != 53 ? listen(53).map(p -> {
+          LOG.info("cluster DNS answering on {}:53 too", config.host());
+          return p;
+        }).recover(e -> Future.succeededFuture(0)) : Future.succeededFuture(0));
+  }
+
+  private Future<Integer> listen(int port) {
+    NetServer server = vertx.createNetServer().connectHandler(this::tcpConnection);
+    return server.listen(port, config.host()).compose(s -> {
+      tcp.add(s);
+      DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions());
+      socket.handler(p -> answer(p.data(), true).onSuccess(reply -> socket.send(reply, p.sender().port(),
+          p.sender().hostAddress())));
+      return socket.listen(s.actualPort(), config.host()).map(d -> {
+        udp.add(d);
+        return s.actualPort();
+      }).recover(e -> s.close().transform(x -> Future.failedFuture(e)));
+    });
+  }
+
+  private void tcpConnection(NetSocket socket) {
+    RecordParser parser = RecordParser.newFixed(2);
+    boolean[] length = {true};
+    parser.handler(buf -> {
+      if (length[0]) {
+        int n = buf.getUnsignedShort(0);
+        if (n == 0) {
+          socket.close();
+          return;
+        }
+        parser.fixedSizeMode(n);
+        length[0] = false;
+        return;
+      }
+      parser.fixedSizeMode(2);
+      length[0] = true;
+      answer(buf, false).onSuccess(reply -> socket.write(Buffer.buffer().appendUnsignedShort(reply.length())
+          .appendBuffer(reply)));
+    });
+    socket.handler(parser);
+  }
+
+  private Future<Buffer> answer(Buffer packet, boolean udp) {
+    DnsAnswers.Reply reply = DnsAnswers.answer(packet.getBytes(), records);
+    if (!reply.forward()) {
+      return Future.succeededFuture(Buffer.buffer(reply.message().toWire(udp ? udpLimit(packet) : 65_535)));
+    }
+    Message query = reply.message();
+    if (forwarder == null) {
+      return Future.succeededFuture(Buffer.buffer(refused(query, Rcode.REFUSED).toWire(512)));
+    }
+    return forwarder.forward(packet).recover(e -> Future.succeededFuture(
+        Buffer.buffer(refused(query, Rcode.SERVFAIL).toWire(512))));
+  }
+
+  /** 512 bytes, or the EDNS payload size the query offered (at most 4096); longer answers get TC. */
+  private static int udpLimit(Buffer packet) {
+    try {
+      org.xbill.DNS.OPTRecord opt = new Message(packet.getBytes()).getOPT();
+      return opt == null ? 512 : Math.min(4096, Math.max(512, opt.getPayloadSize()));
+    } catch (java.io.IOException | RuntimeException e) {
+      return 512;
+    }
+  }
+
+  private static Message refused(Message query, int rcode) {
+    Message m = new Message(query.getHeader().getID());
+    m.getHeader().setFlag(Flags.QR);
+    if (query.getHeader().getFlag(Flags.RD)) {
+      m.getHeader().setFlag(Flags.RD);
+    }
+    m.getHeader().setRcode(rcode);
+    m.addRecord(query.getQuestion(), org.xbill.DNS.Section.QUESTION);
+    return m;
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (watch != null) {
+      watch.stop();
+    }
+    List<Future<Void>> closing = new ArrayList<>();
+    udp.forEach(s -> closing.add(s.close()));
+    tcp.forEach(s -> closing.add(s.close()));
+    return Future.join(closing);
+  }
+}
