@@ -14,6 +14,7 @@ final class Components {
   static final List<Component> ALL = List.of(
       new StoreComponent(),
       new ApiServerComponent(),
+      new SchedulerComponent(),
       new KubeProxyComponent(),
       new DnsComponent());
 

@@ -74,6 +74,9 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
     Map<TopologyPair, Integer> antiCounts = new HashMap<>();
     Function<String, Map<String, String>> ns = nsLabels();
     for (NodeInfo n : nodes) {
+      if (affinity.isEmpty() && anti.isEmpty() && n.podsWithRequiredAntiAffinity() == 0) {
+        continue;
+      }
       Map<String, String> labels = n.labels();
       for (PodInfo existing : n.pods()) {
         if (n.podsWithRequiredAntiAffinity() > 0 && existing.hasRequiredAntiAffinity()) {

@@ -1,0 +1,40 @@
+package io.dekube.launcher;
+
+import io.dekube.core.informer.SharedInformers;
+import io.dekube.scheduler.SchedulerConfig;
+import io.dekube.scheduler.SchedulerVerticle;
+import io.dekube.scheduler.framework.ConfigException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The scheduler: profiles from {@code --scheduler-config} (a KubeSchedulerConfiguration), plugin jars
+ * from {@code --plugins} (default {@code <data-dir>/plugins}). A bad file stops {@code up} with a
+ * message naming it.
+ */
+final class SchedulerComponent implements Component {
+
+  @Override
+  public List<Flag> flags() {
+    return List.of(
+        Flag.of("--scheduler-config", "FILE", "KubeSchedulerConfiguration YAML (profiles, plugins, args)"),
+        Flag.of("--plugins", "DIR", "scheduler plugin jars (default <data-dir>/plugins)"));
+  }
+
+  @Override
+  public void deploy(LaunchContext ctx) throws Exception {
+    SchedulerConfig config = SchedulerConfig.defaults()
+        .withConfigFile(ctx.flags().path("--scheduler-config", null))
+        .withPluginsDir(ctx.flags().path("--plugins", ctx.dataDir().resolve("plugins")));
+    SchedulerVerticle scheduler;
+    try {
+      scheduler = new SchedulerVerticle(config, ctx.registry(), ctx.store(), type -> {
+        SharedInformers informers = ctx.informers();
+        return informers.informer(ctx.bootstrap(), type);
+      });
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("scheduler: " + e.getMessage(), e);
+    }
+    ctx.deploy(scheduler);
+  }
+}

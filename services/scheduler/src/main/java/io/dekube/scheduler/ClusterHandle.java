@@ -1,0 +1,101 @@
+package io.dekube.scheduler;
+
+import io.dekube.scheduler.api.CycleState;
+import io.dekube.scheduler.api.NodeInfo;
+import io.dekube.scheduler.api.Status;
+import io.dekube.scheduler.framework.Profile;
+import io.dekube.scheduler.framework.ProfileHandle;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The {@link io.dekube.scheduler.api.Handle} of one profile over the running scheduler: the current
+ * snapshot, the profile's filters, and writes through {@link PodWrites}.
+ */
+final class ClusterHandle implements ProfileHandle {
+
+  private final String schedulerName;
+  private final Supplier<List<NodeInfo>> snapshot;
+  private final Function<String, Map<String, String>> namespaceLabels;
+  private final PodWrites writes;
+  private final Permits permits;
+  private Profile profile;
+
+  ClusterHandle(String schedulerName, Supplier<List<NodeInfo>> snapshot,
+                Function<String, Map<String, String>> namespaceLabels, PodWrites writes, Permits permits) {
+    this.schedulerName = schedulerName;
+    this.snapshot = snapshot;
+    this.namespaceLabels = namespaceLabels;
+    this.writes = writes;
+    this.permits = permits;
+  }
+
+  @Override
+  public void attach(Profile p) {
+    this.profile = p;
+  }
+
+  @Override
+  public String schedulerName() {
+    return schedulerName;
+  }
+
+  @Override
+  public List<NodeInfo> nodes() {
+    return snapshot.get();
+  }
+
+  @Override
+  public Map<String, String> namespaceLabels(String namespace) {
+    return namespaceLabels.apply(namespace);
+  }
+
+  @Override
+  public Status runPreFilters(CycleState state, Pod pod, List<NodeInfo> nodes) {
+    return profile.runPreFilters(state, pod, nodes);
+  }
+
+  @Override
+  public Status runFilters(CycleState state, Pod pod, NodeInfo node) {
+    return profile.runFilters(state, pod, node);
+  }
+
+  @Override
+  public CompletionStage<Void> deletePod(Pod victim, String reason) {
+    return stage(writes.delete(victim));
+  }
+
+  @Override
+  public CompletionStage<Void> nominate(Pod pod, String nodeName) {
+    return stage(writes.nominate(pod, nodeName));
+  }
+
+  @Override
+  public CompletionStage<Void> bind(Pod pod, String nodeName) {
+    return stage(writes.bind(pod, nodeName));
+  }
+
+  @Override
+  public void event(Pod pod, String type, String reason, String message) {
+    writes.event(pod, type, reason, message);
+  }
+
+  @Override
+  public void allow(Pod pod, String pluginName) {
+    permits.allow(pod);
+  }
+
+  @Override
+  public void reject(Pod pod, String pluginName, String message) {
+    permits.reject(pod, pluginName, message);
+  }
+
+  private static CompletionStage<Void> stage(Future<Void> f) {
+    return f.toCompletionStage();
+  }
+}

@@ -1,0 +1,78 @@
+package io.dekube.scheduler;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.informer.InformerHandler;
+import io.dekube.core.model.Typed;
+import io.dekube.scheduler.cache.SchedulerCache;
+import io.dekube.scheduler.queue.SchedulingQueue;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Set;
+
+/**
+ * The pod informer's changes, converted to typed pods once: bound pods go to the cache, pending
+ * pods of our profiles to the queue; a deleted pod may make room, so unschedulable pods move back.
+ * Runs on the scheduler's context.
+ */
+final class PodEvents implements InformerHandler {
+
+  private final SchedulerCache cache;
+  private final SchedulingQueue queue;
+  private final Set<String> schedulerNames;
+  private final Runnable kick;
+
+  PodEvents(SchedulerCache cache, SchedulingQueue queue, Set<String> schedulerNames, Runnable kick) {
+    this.cache = cache;
+    this.queue = queue;
+    this.schedulerNames = schedulerNames;
+    this.kick = kick;
+  }
+
+  @Override
+  public void onAdd(ObjectNode object) {
+    apply(Typed.from(object, Pod.class));
+  }
+
+  @Override
+  public void onUpdate(ObjectNode oldObject, ObjectNode newObject) {
+    apply(Typed.from(newObject, Pod.class));
+  }
+
+  @Override
+  public void onDelete(ObjectNode last, long rv) {
+    Pod pod = Typed.from(last, Pod.class);
+    queue.delete(pod);
+    if (cache.knows(pod)) {
+      cache.removePod(pod);
+      queue.moveAllToActiveOrBackoff();
+      kick.run();
+    }
+  }
+
+  private void apply(Pod pod) {
+    String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+    if (node != null && !node.isEmpty()) {
+      queue.delete(pod);
+      cache.upsertBoundPod(pod);
+      return;
+    }
+    if (responsible(pod)) {
+      queue.add(pod);
+      kick.run();
+    } else {
+      queue.delete(pod);
+    }
+  }
+
+  /** The pod's scheduler name ({@code default-scheduler} when unset). */
+  static String schedulerName(Pod pod) {
+    String n = pod.getSpec() == null ? null : pod.getSpec().getSchedulerName();
+    return n == null || n.isEmpty() ? "default-scheduler" : n;
+  }
+
+  private boolean responsible(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    boolean gated = pod.getSpec().getSchedulingGates() != null && !pod.getSpec().getSchedulingGates().isEmpty();
+    return schedulerNames.contains(schedulerName(pod)) && !gated && pod.getMetadata().getDeletionTimestamp() == null
+        && !"Succeeded".equals(phase) && !"Failed".equals(phase);
+  }
+}

@@ -1,0 +1,121 @@
+package io.dekube.scheduler;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.patch.Patches;
+import io.dekube.core.store.StoreApi;
+import io.dekube.core.store.WriteOptions;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The scheduler's writes: binding (set {@code spec.nodeName} when unset, as {@code pods/binding}
+ * does, then the {@code PodScheduled} condition), the {@code PodScheduled=False} condition of an
+ * unschedulable pod, {@code nominatedNodeName}, deleting victims and Events. Futures complete on
+ * the caller's context.
+ */
+final class PodWrites {
+
+  private static final AtomicLong SEQ = new AtomicLong(System.nanoTime());
+
+  private final StoreApi store;
+  private final ResourceType pods;
+  private final ResourceType events;
+  private final String component;
+
+  PodWrites(StoreApi store, ResourceRegistry registry, String component) {
+    this.store = store;
+    this.pods = registry.byGroupPlural("", "pods").orElseThrow();
+    this.events = registry.byGroupPlural("", "events").orElseThrow();
+    this.component = component;
+  }
+
+  /** Binds: the node name (precondition: the same pod uid), then PodScheduled=True. */
+  Future<Void> bind(Pod pod, String node) {
+    ObjectNode patch = Json.object();
+    patch.putObject("spec").put("nodeName", node);
+    String ns = pod.getMetadata().getNamespace();
+    String name = pod.getMetadata().getName();
+    return store.patch(pods, ns, name, Patches.MERGE, patch, WriteOptions.none().withUid(pod.getMetadata().getUid()))
+        .compose(bound -> store.patch(pods, ns, name, Patches.MERGE, conditions(pod, "True", null, null),
+            WriteOptions.none().withSubresource("status")))
+        .mapEmpty();
+  }
+
+  /** Sets PodScheduled=False with kube's reason and message, unless it says that already. */
+  Future<Void> markUnschedulable(Pod pod, String message) {
+    if (pod.getStatus() != null && pod.getStatus().getConditions() != null) {
+      for (PodCondition c : pod.getStatus().getConditions()) {
+        if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()) && message.equals(c.getMessage())) {
+          return Future.succeededFuture();
+        }
+      }
+    }
+    return store.patch(pods, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), Patches.MERGE,
+        conditions(pod, "False", "Unschedulable", message), WriteOptions.none().withSubresource("status")).mapEmpty();
+  }
+
+  private static ObjectNode conditions(Pod pod, String status, String reason, String message) {
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    if (pod.getStatus() != null && pod.getStatus().getConditions() != null) {
+      for (PodCondition c : pod.getStatus().getConditions()) {
+        if (!"PodScheduled".equals(c.getType())) {
+          list.add(io.dekube.core.model.Typed.tree(c));
+        }
+      }
+    }
+    ObjectNode c = list.addObject().put("type", "PodScheduled").put("status", status);
+    c.putNull("lastProbeTime");
+    c.put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    if (reason != null) {
+      c.put("reason", reason).put("message", message);
+    }
+    ObjectNode patch = Json.object();
+    patch.putObject("status").set("conditions", list);
+    return patch;
+  }
+
+  /** Sets (or clears, with null) {@code status.nominatedNodeName}. */
+  Future<Void> nominate(Pod pod, String node) {
+    ObjectNode patch = Json.object();
+    ObjectNode st = patch.putObject("status");
+    if (node == null) {
+      st.putNull("nominatedNodeName");
+    } else {
+      st.put("nominatedNodeName", node);
+    }
+    return store.patch(pods, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), Patches.MERGE, patch,
+        WriteOptions.none().withSubresource("status")).mapEmpty();
+  }
+
+  /** Deletes a pod (a preemption victim), by uid. */
+  Future<Void> delete(Pod pod) {
+    return store.delete(pods, pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+        WriteOptions.none().withUid(pod.getMetadata().getUid())).mapEmpty();
+  }
+
+  /** Records a core/v1 Event on a pod, as kube's event recorder writes it. */
+  Future<Void> event(Pod pod, String type, String reason, String message) {
+    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    ObjectNode e = Json.object();
+    e.put("apiVersion", "v1").put("kind", "Event");
+    e.putObject("metadata").put("name", pod.getMetadata().getName() + "."
+        + Long.toHexString(SEQ.incrementAndGet())).put("namespace", pod.getMetadata().getNamespace());
+    e.putObject("involvedObject").put("kind", "Pod").put("apiVersion", "v1")
+        .put("namespace", pod.getMetadata().getNamespace()).put("name", pod.getMetadata().getName())
+        .put("uid", pod.getMetadata().getUid())
+        .put("resourceVersion", pod.getMetadata().getResourceVersion());
+    e.put("reason", reason).put("message", message).put("type", type);
+    e.putObject("source").put("component", component);
+    e.put("firstTimestamp", now).put("lastTimestamp", now).put("count", 1);
+    e.put("reportingComponent", component).put("reportingInstance", component);
+    return store.create(events, pod.getMetadata().getNamespace(), e, WriteOptions.none()).mapEmpty();
+  }
+}

@@ -1,0 +1,263 @@
+package io.dekube.scheduler;
+
+import io.dekube.scheduler.api.BindPlugin;
+import io.dekube.scheduler.api.Code;
+import io.dekube.scheduler.api.CycleState;
+import io.dekube.scheduler.api.NodeInfo;
+import io.dekube.scheduler.api.PermitPlugin;
+import io.dekube.scheduler.api.PostFilterPlugin;
+import io.dekube.scheduler.api.PostFilterResult;
+import io.dekube.scheduler.api.PreBindPlugin;
+import io.dekube.scheduler.api.ReservePlugin;
+import io.dekube.scheduler.api.Status;
+import io.dekube.scheduler.cache.SchedulerCache;
+import io.dekube.scheduler.framework.Algorithm;
+import io.dekube.scheduler.framework.CycleResult;
+import io.dekube.scheduler.framework.Profile;
+import io.dekube.scheduler.queue.QueuedPod;
+import io.dekube.scheduler.queue.SchedulingQueue;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * kube's {@code scheduleOne}, one pod at a time on the scheduler's context: pop, compute the cycle
+ * (off the event loop for large clusters), PostFilter when nothing fits, assume, Reserve, Permit;
+ * then the binding cycle (PreBind, Bind) runs on its own while the next pod is scheduled. Every
+ * failure re-queues the pod and leaves a {@code FailedScheduling} Event; a plugin that throws fails
+ * only that pod's attempt.
+ */
+final class Scheduler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+  private static final int INLINE_BELOW = 100;
+
+  private final Context context;
+  private final SchedulerCache cache;
+  private final SchedulingQueue queue;
+  private final Map<String, Profile> profiles;
+  private final Algorithm algorithm;
+  private final PodWrites writes;
+  private final Permits permits;
+  private final Consumer<Pod> onBound;
+  private List<NodeInfo> snapshot = List.of();
+  private boolean running;
+  private boolean leading;
+
+  Scheduler(Context context, SchedulerCache cache, SchedulingQueue queue, Map<String, Profile> profiles,
+            Algorithm algorithm, PodWrites writes, Permits permits, Consumer<Pod> onBound) {
+    this.context = context;
+    this.cache = cache;
+    this.queue = queue;
+    this.profiles = profiles;
+    this.algorithm = algorithm;
+    this.writes = writes;
+    this.permits = permits;
+    this.onBound = onBound;
+  }
+
+  /** The snapshot of the current cycle (plugins read it through the handle). */
+  List<NodeInfo> snapshot() {
+    return snapshot;
+  }
+
+  void leading(boolean v) {
+    leading = v;
+    kick();
+  }
+
+  /** Starts the loop when pods wait and it is not running. */
+  void kick() {
+    if (!running && leading && queue.hasActive()) {
+      running = true;
+      context.runOnContext(v -> next());
+    }
+  }
+
+  private void next() {
+    QueuedPod q = leading ? queue.pop() : null;
+    if (q == null) {
+      running = false;
+      return;
+    }
+    long cycle = queue.cycle();
+    scheduleOne(q, cycle).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("scheduling {} failed: {}", name(q.pod()), ar.cause().toString());
+        queue.retry(q);
+      }
+      context.runOnContext(v -> next());
+    });
+  }
+
+  private Future<Void> scheduleOne(QueuedPod q, long cycle) {
+    Pod pod = q.pod();
+    Profile profile = profiles.get(PodEvents.schedulerName(pod));
+    if (profile == null || pod.getMetadata().getDeletionTimestamp() != null || cache.knows(pod)) {
+      queue.done(q);
+      return Future.succeededFuture();
+    }
+    snapshot = cache.snapshot();
+    List<NodeInfo> nodes = snapshot;
+    Future<CycleResult> computed = nodes.size() < INLINE_BELOW
+        ? Future.succeededFuture(algorithm.schedule(profile, pod, nodes))
+        : context.owner().executeBlocking(() -> algorithm.schedule(profile, pod, nodes), false);
+    return computed.compose(r -> {
+      if (r.error() != null) {
+        return failed(q, r.error().message(), true);
+      }
+      if (r.node() == null) {
+        return postFilter(q, profile, r, cycle);
+      }
+      return assume(q, profile, r);
+    });
+  }
+
+  private Future<Void> postFilter(QueuedPod q, Profile profile, CycleResult r, long cycle) {
+    Pod pod = q.pod();
+    Future<PostFilterResult> post = Future.succeededFuture(null);
+    if (r.preFilter() == null || r.preFilter().code() != Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
+      for (PostFilterPlugin p : profile.postFilterPlugins()) {
+        post = post.compose(prev -> prev != null && prev.status().isSuccess() ? Future.succeededFuture(prev)
+            : callPostFilter(p, r.state(), pod, r.rejected()));
+      }
+    }
+    return post.compose(res -> {
+      String postMsg = null;
+      if (res != null && res.status().isSuccess()) {
+        LOG.info("pod {} nominated to node {} (preemption)", name(pod), res.nominatedNodeName());
+      } else if (res != null && !res.status().reasons().isEmpty()) {
+        postMsg = "preemption: " + res.status().message();
+      }
+      String msg = FitError.message(r.nodes(), r.preFilter(), r.rejected(), postMsg);
+      writes.event(pod, "Warning", "FailedScheduling", msg);
+      writes.markUnschedulable(pod, msg);
+      queue.unschedulable(q, cycle);
+      return Future.<Void>succeededFuture();
+    });
+  }
+
+  private static Future<PostFilterResult> callPostFilter(PostFilterPlugin p, CycleState s, Pod pod,
+                                                         Map<String, Status> rejected) {
+    try {
+      return Future.fromCompletionStage(p.postFilter(s, pod, rejected))
+          .recover(e -> Future.succeededFuture(PostFilterResult.failed(Status.error(e))));
+    } catch (RuntimeException e) {
+      return Future.succeededFuture(PostFilterResult.failed(Status.error(e)));
+    }
+  }
+
+  private Future<Void> assume(QueuedPod q, Profile profile, CycleResult r) {
+    Pod pod = q.pod();
+    String node = r.node();
+    cache.assume(pod, node);
+    for (ReservePlugin p : profile.reservePlugins()) {
+      Status s = safe(p.name(), () -> p.reserve(r.state(), pod, node));
+      if (!s.isSuccess()) {
+        unreserve(profile, r.state(), pod, node);
+        return failed(q, s.message(), true);
+      }
+    }
+    Future<Status> permit = Future.succeededFuture(Status.success());
+    for (PermitPlugin p : profile.permitPlugins()) {
+      PermitPlugin.PermitResult pr;
+      try {
+        pr = p.permit(r.state(), pod, node);
+      } catch (RuntimeException e) {
+        pr = new PermitPlugin.PermitResult(Status.error(e), java.time.Duration.ZERO);
+      }
+      if (pr.status().code() == Code.WAIT) {
+        PermitPlugin.PermitResult w = pr;
+        permit = permit.compose(s -> s.isSuccess() ? permits.await(pod, p.name(), w.timeout()) : Future.succeededFuture(s));
+      } else if (!pr.status().isSuccess()) {
+        unreserve(profile, r.state(), pod, node);
+        return failed(q, pr.status().message(), !pr.status().isRejected());
+      }
+    }
+    permit.compose(s -> s.isSuccess() ? bindCycle(profile, r.state(), pod, node) : Future.succeededFuture(s))
+        .onComplete(ar -> bound(q, profile, r.state(), node, ar.succeeded() ? ar.result() : Status.error(ar.cause())));
+    return Future.succeededFuture();
+  }
+
+  private Future<Status> bindCycle(Profile profile, CycleState state, Pod pod, String node) {
+    Future<Status> f = Future.succeededFuture(Status.success());
+    for (PreBindPlugin p : profile.preBindPlugins()) {
+      f = f.compose(s -> s.isSuccess() ? stage(() -> p.preBind(state, pod, node)) : Future.succeededFuture(s));
+    }
+    return f.compose(s -> s.isSuccess() ? runBinders(profile, state, pod, node, 0) : Future.succeededFuture(s));
+  }
+
+  private Future<Status> runBinders(Profile profile, CycleState state, Pod pod, String node, int i) {
+    List<BindPlugin> binders = profile.bindPlugins();
+    if (i >= binders.size()) {
+      return Future.succeededFuture(Status.error("no bind plugin bound the pod"));
+    }
+    BindPlugin p = binders.get(i);
+    return stage(() -> p.bind(state, pod, node))
+        .compose(s -> s.isSkip() ? runBinders(profile, state, pod, node, i + 1) : Future.succeededFuture(s));
+  }
+
+  private void bound(QueuedPod q, Profile profile, CycleState state, String node, Status s) {
+    Pod pod = q.pod();
+    if (s.isSuccess()) {
+      queue.done(q);
+      writes.event(pod, "Normal", "Scheduled", "Successfully assigned " + name(pod) + " to " + node);
+      onBound.accept(pod);
+      return;
+    }
+    cache.forget(pod);
+    unreserve(profile, state, pod, node);
+    LOG.info("binding {} to {} failed: {}", name(pod), node, s.message());
+    writes.event(pod, "Warning", "FailedScheduling", "Binding rejected: " + s.message());
+    queue.retry(q);
+    kick();
+  }
+
+  private Future<Void> failed(QueuedPod q, String message, boolean error) {
+    Pod pod = q.pod();
+    writes.event(pod, "Warning", "FailedScheduling", message);
+    if (error) {
+      LOG.info("scheduling {} failed: {}", name(pod), message);
+      queue.retry(q);
+    } else {
+      queue.unschedulable(q, queue.cycle());
+    }
+    return Future.succeededFuture();
+  }
+
+  private static void unreserve(Profile profile, CycleState state, Pod pod, String node) {
+    for (ReservePlugin p : profile.reservePlugins()) {
+      try {
+        p.unreserve(state, pod, node);
+      } catch (RuntimeException e) {
+        LOG.warn("unreserve of {} by {} failed: {}", name(pod), p.name(), e.toString());
+      }
+    }
+  }
+
+  private static Status safe(String plugin, java.util.function.Supplier<Status> call) {
+    try {
+      Status s = call.get();
+      return s == null ? Status.error("plugin " + plugin + " returned no status") : s;
+    } catch (RuntimeException e) {
+      return Status.error(new IllegalStateException("plugin " + plugin + " failed: " + e, e));
+    }
+  }
+
+  private static Future<Status> stage(java.util.function.Supplier<java.util.concurrent.CompletionStage<Status>> call) {
+    try {
+      return Future.fromCompletionStage(call.get()).recover(e -> Future.succeededFuture(Status.error(e)));
+    } catch (RuntimeException e) {
+      return Future.succeededFuture(Status.error(e));
+    }
+  }
+
+  static String name(Pod pod) {
+    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+  }
+}

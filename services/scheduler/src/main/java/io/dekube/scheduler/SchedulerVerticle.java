@@ -1,0 +1,167 @@
+package io.dekube.scheduler;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.informer.Informer;
+import io.dekube.core.informer.InformerHandler;
+import io.dekube.core.informer.ObjectCache;
+import io.dekube.core.leader.LeaderElector;
+import io.dekube.core.model.ObjectKey;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.Typed;
+import io.dekube.core.store.StoreApi;
+import io.dekube.scheduler.cache.SchedulerCache;
+import io.dekube.scheduler.framework.Algorithm;
+import io.dekube.scheduler.framework.PluginJars;
+import io.dekube.scheduler.framework.Profile;
+import io.dekube.scheduler.framework.SchedulerConfiguration;
+import io.dekube.scheduler.plugins.Registry;
+import io.dekube.scheduler.queue.SchedulingQueue;
+import io.fabric8.kubernetes.api.model.Node;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler: wiring only. Informers on pods, nodes and namespaces feed the cache and the
+ * queue; {@link Scheduler} schedules while this instance leads ({@code kube-system/kube-scheduler}
+ * Lease). The configuration and plugin jars are read in the constructor, so a bad file fails
+ * before anything is deployed ({@link io.dekube.scheduler.framework.ConfigException}).
+ */
+public final class SchedulerVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
+
+  private final SchedulerConfig config;
+  private final StoreApi store;
+  private final Function<ResourceType, ObjectCache> caches;
+  private final ResourceType podsType;
+  private final ResourceType nodesType;
+  private final ResourceType namespacesType;
+  private final SchedulerCache cache = new SchedulerCache();
+  private final SchedulingQueue queue = new SchedulingQueue(System::currentTimeMillis);
+  private final Map<String, Profile> profiles = new LinkedHashMap<>();
+  private final ExecutorService filterPool;
+  private final PodWrites writes;
+  private final Permits permits = new Permits();
+  private Scheduler scheduler;
+  private LeaderElector elector;
+  private ObjectCache namespaces;
+  private final List<io.dekube.core.informer.HandlerRegistration> registrations = new ArrayList<>();
+  private long timer = -1;
+
+  public SchedulerVerticle(SchedulerConfig config, ResourceRegistry registry, StoreApi store,
+                           Function<ResourceType, ObjectCache> caches) {
+    this.config = config;
+    this.store = store;
+    this.caches = caches;
+    this.podsType = registry.byGroupPlural("", "pods").orElseThrow();
+    this.nodesType = registry.byGroupPlural("", "nodes").orElseThrow();
+    this.namespacesType = registry.byGroupPlural("", "namespaces").orElseThrow();
+    this.writes = new PodWrites(store, registry, "default-scheduler");
+    Registry plugins = PluginJars.load(config.pluginsDir(), Registry.inTree());
+    for (Profile p : SchedulerConfiguration.load(config.configFile(), plugins, name -> new ClusterHandle(name,
+        () -> scheduler == null ? List.of() : scheduler.snapshot(), this::namespaceLabels, writes,
+        permits))) {
+      profiles.put(p.schedulerName(), p);
+    }
+    this.filterPool = Executors.newFixedThreadPool(Math.max(1, config.parallelism()), r -> {
+      Thread t = new Thread(r, "dekube-scheduler-filter");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** The profiles by scheduler name. */
+  public Map<String, Profile> profiles() {
+    return profiles;
+  }
+
+  @Override
+  public Future<?> start() {
+    permits.vertx(vertx);
+    scheduler = new Scheduler(context, cache, queue, profiles, new Algorithm(filterPool, config.parallelism()),
+        writes, permits, pod -> { });
+    ObjectCache pods = caches.apply(podsType);
+    ObjectCache nodes = caches.apply(nodesType);
+    namespaces = caches.apply(namespacesType);
+    return Future.all(started(nodes), started(pods), started(namespaces)).compose(v -> {
+      registrations.add(nodes.addHandler(nodeEvents()));
+      registrations.add(pods.addHandler(new PodEvents(cache, queue, profiles.keySet(), scheduler::kick)));
+      timer = vertx.setPeriodic(1000, id -> scheduler.kick());
+      if (config.leaderElect()) {
+        elector = new LeaderElector(vertx, store, LeaderElector.Config.of("kube-scheduler", config.identity()),
+            new LeaderElector.Callbacks() {
+              @Override
+              public void onStartedLeading() {
+                LOG.info("scheduler {} leads: scheduling for {}", config.identity(), profiles.keySet());
+                scheduler.leading(true);
+              }
+
+              @Override
+              public void onStoppedLeading() {
+                LOG.info("scheduler {} stopped leading", config.identity());
+                scheduler.leading(false);
+              }
+            });
+        elector.start();
+      } else {
+        scheduler.leading(true);
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private static Future<Void> started(ObjectCache c) {
+    return c instanceof Informer i ? i.start() : Future.succeededFuture();
+  }
+
+  private InformerHandler nodeEvents() {
+    return new InformerHandler() {
+      @Override
+      public void onAdd(ObjectNode object) {
+        cache.upsertNode(Typed.from(object, Node.class));
+        queue.moveAllToActiveOrBackoff();
+        scheduler.kick();
+      }
+
+      @Override
+      public void onUpdate(ObjectNode oldObject, ObjectNode newObject) {
+        onAdd(newObject);
+      }
+
+      @Override
+      public void onDelete(ObjectNode last, long rv) {
+        cache.removeNode(ObjectKey.of(last).name());
+      }
+    };
+  }
+
+  private Map<String, String> namespaceLabels(String namespace) {
+    ObjectCache ns = namespaces;
+    ObjectNode n = ns == null ? null : ns.get(new ObjectKey("", namespace));
+    Map<String, String> out = new LinkedHashMap<>();
+    if (n != null) {
+      n.path("metadata").path("labels").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    }
+    return out;
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    registrations.forEach(r -> r.remove());
+    filterPool.shutdownNow();
+    return elector == null ? Future.succeededFuture() : elector.stop();
+  }
+}

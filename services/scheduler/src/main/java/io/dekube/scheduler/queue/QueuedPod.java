@@ -1,0 +1,40 @@
+package io.dekube.scheduler.queue;
+
+import io.dekube.scheduler.api.PodInfo;
+import io.fabric8.kubernetes.api.model.Pod;
+
+/** A pod waiting to be scheduled, with its attempts and back-off. Confined to the scheduler's context. */
+public final class QueuedPod {
+
+  final String key;
+  Pod pod;
+  final long enqueued;
+  int attempts;
+  long backoffUntil;
+  long unschedulableSince;
+
+  QueuedPod(Pod pod, long now) {
+    this.key = PodInfo.key(pod);
+    this.pod = pod;
+    this.enqueued = now;
+  }
+
+  /** The latest pod object. */
+  public Pod pod() {
+    return pod;
+  }
+
+  /** How many times the pod was tried. */
+  public int attempts() {
+    return attempts;
+  }
+
+  /** When the pod was first queued (ms), for latency figures. */
+  public long enqueued() {
+    return enqueued;
+  }
+
+  int priority() {
+    return pod.getSpec() == null || pod.getSpec().getPriority() == null ? 0 : pod.getSpec().getPriority();
+  }
+}

@@ -1,0 +1,85 @@
+package io.dekube.scheduler;
+
+import static io.dekube.scheduler.testing.MakeNode.node;
+import static io.dekube.scheduler.testing.MakePod.pod;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dekube.kafka.KafkaBootstrap;
+import io.dekube.kafka.WithKafka;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scheduler on a real broker and writer: pods get bound through the store, anti-affinity
+ * spreads replicas, a pod that fits nowhere stays Pending with kube's FailedScheduling message, and
+ * a higher-priority pod preempts a lower one.
+ */
+@WithKafka
+class SchedulerIT {
+
+  private static SchedulerFixture f;
+  private static final String HOST = "kubernetes.io/hostname";
+
+  @BeforeAll
+  static void start(@KafkaBootstrap String bootstrap) throws Exception {
+    f = new SchedulerFixture(bootstrap);
+    for (String n : List.of("n1", "n2", "n3")) {
+      f.node(node(n).capacity("cpu", "2", "memory", "4Gi").obj());
+    }
+    f.informer(SchedulerFixture.EVENTS);
+    f.deploy(new SchedulerVerticle(SchedulerConfig.defaults().withLeaderElect(true), SchedulerFixture.REGISTRY,
+        f.store, f::cache));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (f != null) {
+      f.close();
+    }
+  }
+
+  @Test
+  void antiAffinityPutsThreeOnThreeAndLeavesTheFourthPending() {
+    for (int i = 1; i <= 4; i++) {
+      f.pod(pod("web-" + i).namespace("aa").label("app", "web").req("cpu", "100m")
+          .podAntiAffinity("app", "web", HOST).obj());
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> !f.events("aa", "web-4", "FailedScheduling").isEmpty()
+        && Set.of(1, 2, 3).stream().allMatch(i -> !f.nodeOf("aa", "web-" + i).isEmpty()));
+    Set<String> nodes = new HashSet<>();
+    for (int i = 1; i <= 3; i++) {
+      nodes.add(f.nodeOf("aa", "web-" + i));
+    }
+    assertEquals(Set.of("n1", "n2", "n3"), nodes);
+    assertEquals("", f.nodeOf("aa", "web-4"));
+    String msg = f.events("aa", "web-4", "FailedScheduling").get(0);
+    assertTrue(msg.startsWith("0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules."), msg);
+    await().atMost(Duration.ofSeconds(30)).until(() -> f.events("aa", "web-1", "Scheduled").stream()
+        .anyMatch(m -> m.equals("Successfully assigned aa/web-1 to " + f.nodeOf("aa", "web-1"))));
+  }
+
+  @Test
+  void aPodTooBigStaysPendingAndAHigherPriorityPodPreempts() {
+    f.pod(pod("huge").namespace("big").req("cpu", "3").obj());
+    await().atMost(Duration.ofSeconds(60)).until(() -> !f.events("big", "huge", "FailedScheduling").isEmpty());
+    assertTrue(f.events("big", "huge", "FailedScheduling").get(0).startsWith("0/3 nodes are available: 3 Insufficient cpu."),
+        f.events("big", "huge", "FailedScheduling").get(0));
+    for (int i = 1; i <= 3; i++) {
+      f.pod(pod("low-" + i).namespace("pre").priority(0).req("cpu", "1500m").obj());
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> Set.of(1, 2, 3).stream()
+        .allMatch(i -> !f.nodeOf("pre", "low-" + i).isEmpty()));
+    f.pod(pod("high").namespace("pre").priority(1000).req("cpu", "1500m").obj());
+    await().atMost(Duration.ofSeconds(60)).until(() -> !f.nodeOf("pre", "high").isEmpty());
+    long lowLeft = Set.of(1, 2, 3).stream().filter(i -> f.informer(SchedulerFixture.PODS).get("pre", "low-" + i) != null)
+        .count();
+    assertEquals(2, lowLeft);
+  }
+}
