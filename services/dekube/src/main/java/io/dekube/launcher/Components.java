@@ -16,7 +16,8 @@ final class Components {
       new ApiServerComponent(),
       new SchedulerComponent(),
       new KubeProxyComponent(),
-      new DnsComponent());
+      new DnsComponent(),
+      new IngressComponent());
 
   private Components() {
   }

@@ -1,0 +1,41 @@
+package io.dekube.launcher;
+
+import io.dekube.core.informer.SharedInformers;
+import io.dekube.core.net.ClusterNetwork;
+import io.dekube.core.pki.ClusterPki;
+import io.dekube.ingress.IngressConfig;
+import io.dekube.ingress.IngressVerticle;
+import io.dekube.ingress.lb.LoadBalancerController;
+import java.util.List;
+
+/**
+ * The ingress controller (HTTP --ingress-http-port, HTTPS --ingress-https-port; 80/443 too when
+ * bindable) and the LoadBalancer controller that gives LoadBalancer Services a pool address.
+ */
+final class IngressComponent implements Component {
+
+  @Override
+  public List<Flag> flags() {
+    return List.of(
+        Flag.of("--ingress-http-port", "N", "ingress controller HTTP port on 127.0.0.1 (default 8080; 80 too when bindable)"),
+        Flag.of("--ingress-https-port", "N", "ingress controller HTTPS port (default 8443; 443 too when bindable)"),
+        Flag.of("--lb-pool", "CIDR", "LoadBalancer Service addresses (default " + ClusterNetwork.LB_POOL + ")"));
+  }
+
+  @Override
+  public void deploy(LaunchContext ctx) throws Exception {
+    ClusterPki pki = ClusterPki.loadOrCreate(ctx.dataDir().resolve("pki"));
+    IngressConfig config = new IngressConfig("127.0.0.1", ctx.flags().port("--ingress-http-port", 8080),
+        ctx.flags().port("--ingress-https-port", 8443), true, IngressConfig.CONTROLLER, "dekube",
+        pki.serving().certificatePem(), pki.serving().keyPem());
+    SharedInformers informers = ctx.informers();
+    String bootstrap = ctx.bootstrap();
+    IngressVerticle ingress = new IngressVerticle(config, ctx.registry(), type -> informers.informer(bootstrap, type),
+        ctx.store());
+    ctx.deploy(ingress);
+    ctx.deploy(new LoadBalancerController(ctx.flags().string("--lb-pool", ClusterNetwork.LB_POOL),
+        informers.informer(bootstrap, ctx.registry().byResourceName("services").orElseThrow()),
+        ctx.registry().byResourceName("services").orElseThrow(), ctx.store()));
+    ctx.announce("ingress http://127.0.0.1:" + ingress.httpPort() + " https://127.0.0.1:" + ingress.httpsPort());
+  }
+}

@@ -1,0 +1,108 @@
+package io.dekube.ingress.lb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.informer.HandlerRegistration;
+import io.dekube.core.informer.Informer;
+import io.dekube.core.informer.InformerHandler;
+import io.dekube.core.model.ObjectKey;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.net.Ipv4;
+import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.WriteOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The LoadBalancer controller (a cloud provider's service controller, on one machine): gives each
+ * {@code type: LoadBalancer} Service an address from the pool (127.200.0.0/24) in
+ * {@code status.loadBalancer.ingress}, keeps it while the Service stays a LoadBalancer and clears
+ * it when it stops being one. Addresses in use are read back from the Services' status, so a
+ * restart keeps them. Event-loop confined.
+ */
+public final class LoadBalancerController extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LoadBalancerController.class);
+
+  private final Ipv4.Cidr pool;
+  private final Informer services;
+  private final ResourceType type;
+  private final StoreClient store;
+  private final Map<ObjectKey, String> pending = new HashMap<>();
+  private HandlerRegistration registration;
+
+  public LoadBalancerController(String pool, Informer services, ResourceType type, StoreClient store) {
+    this.pool = Ipv4.Cidr.parse(pool);
+    this.services = services;
+    this.type = type;
+    this.store = store;
+  }
+
+  @Override
+  public Future<?> start() {
+    return services.start().onSuccess(v -> registration = services.addHandler(InformerHandler.keys(this::sync)));
+  }
+
+  private void sync(ObjectKey key) {
+    ObjectNode svc = services.get(key);
+    if (svc == null) {
+      pending.remove(key);
+      return;
+    }
+    boolean lb = svc.path("spec").path("type").asText().equals("LoadBalancer");
+    JsonNode ingress = svc.path("status").path("loadBalancer").path("ingress");
+    if (lb && ingress.size() > 0) {
+      pending.remove(key);
+      return;
+    }
+    if (!lb && ingress.size() == 0) {
+      return;
+    }
+    String ip = lb ? pending.computeIfAbsent(key, k -> free()) : null;
+    if (lb && ip == null) {
+      LOG.warn("no free LoadBalancer address in {} for Service {}", pool, key);
+      return;
+    }
+    ObjectNode next = svc.deepCopy();
+    ObjectNode lbStatus = next.putObject("status").putObject("loadBalancer");
+    if (ip != null) {
+      lbStatus.putArray("ingress").addObject().put("ip", ip).put("ipMode", "VIP");
+    }
+    store.updateStatus(type, next, WriteOptions.none())
+        .onSuccess(o -> LOG.info("Service {} {}", key, ip == null ? "is no LoadBalancer any more" : "gets " + ip))
+        .onFailure(e -> {
+          pending.remove(key);
+          LOG.debug("status of Service {}: {}", key, e.toString());
+        });
+  }
+
+  private String free() {
+    Set<String> used = new HashSet<>(pending.values());
+    for (ObjectNode s : services.list()) {
+      for (JsonNode i : s.path("status").path("loadBalancer").path("ingress")) {
+        used.add(i.path("ip").asText());
+      }
+    }
+    for (long o = 1; o < pool.size() - 1; o++) {
+      String ip = pool.address(o);
+      if (!used.contains(ip)) {
+        return ip;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (registration != null) {
+      registration.remove();
+    }
+    return Future.succeededFuture();
+  }
+}
