@@ -31,6 +31,8 @@ final class DnsComponent implements Component {
     DnsVerticle dns = new DnsVerticle(new DnsConfig(ClusterNetwork.DNS_IP, port, true, forward), ctx.registry(),
         type -> informers.informer(bootstrap, type));
     ctx.deploy(dns);
-    ctx.announce("dns " + ClusterNetwork.DNS_IP + ":" + dns.actualPort());
+    if (dns.actualPort() > 0) {
+      ctx.announce("dns " + ClusterNetwork.DNS_IP + ":" + dns.actualPort());
+    }
   }
 }

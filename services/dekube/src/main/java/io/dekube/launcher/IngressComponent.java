@@ -36,6 +36,9 @@ final class IngressComponent implements Component {
     ctx.deploy(new LoadBalancerController(ctx.flags().string("--lb-pool", ClusterNetwork.LB_POOL),
         informers.informer(bootstrap, ctx.registry().byResourceName("services").orElseThrow()),
         ctx.registry().byResourceName("services").orElseThrow(), ctx.store()));
-    ctx.announce("ingress http://127.0.0.1:" + ingress.httpPort() + " https://127.0.0.1:" + ingress.httpsPort());
+    if (ingress.httpPort() > 0) {
+      ctx.announce("ingress http://127.0.0.1:" + ingress.httpPort()
+          + (ingress.httpsPort() > 0 ? " https://127.0.0.1:" + ingress.httpsPort() : ""));
+    }
   }
 }

@@ -45,7 +45,8 @@ final class DekubeProcess implements AutoCloseable {
   /** Starts {@code ./dekube up} on random ports with the given data directory and waits for the ready line. */
   static DekubeProcess up(Path dataDir) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("./dekube", "up", "--kafka-port", "0", "--api-port", "0",
-        "--ops-port", "0", "--data-dir", dataDir.toString()));
+        "--ops-port", "0", "--dns-port", "0", "--ingress-http-port", "0", "--ingress-https-port", "0",
+        "--data-dir", dataDir.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(repoRoot().toFile())
         .redirectError(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling(dataDir.getFileName() + "-up.log")
             .toFile()));

@@ -65,11 +65,15 @@ public final class DnsVerticle extends VerticleBase {
           watch = w;
           records = ClusterRecords.of(w.view().services(), w.view().ports());
         })
-        .compose(w -> listen(config.port()))
-        .onSuccess(port -> {
+        .compose(w -> listen(config.port()).onSuccess(port -> {
           actualPort = port;
           LOG.info("cluster DNS answering on {}:{} (UDP, TCP)", config.host(), port);
-        })
+        }).recover(e -> {
+          // a port in use (another dekube) must not stop the whole cluster
+          LOG.warn("cluster DNS cannot serve {}:{} ({}); pick another port with --dns-port", config.host(),
+              config.port(), e.getMessage());
+          return Future.succeededFuture(-1);
+        }))
         .compose(port -> config.also53() && port != 53 ? listen(53).map(p -> {
           LOG.info("cluster DNS answering on {}:53 too", config.host());
           return p;

@@ -69,11 +69,18 @@ final class IngressProxy {
   }
 
   Future<Void> listen() {
-    return listenHttp(config.httpPort(), true)
-        .compose(v -> listenHttps(config.httpsPort(), true))
+    return listenHttp(config.httpPort(), true).recover(e -> warnInUse("HTTP", config.httpPort(), e))
+        .compose(v -> listenHttps(config.httpsPort(), true).recover(e -> warnInUse("HTTPS", config.httpsPort(), e)))
         .compose(v -> config.alsoPrivileged() && httpPort != 80 ? listenHttp(80, false) : Future.succeededFuture())
         .compose(v -> config.alsoPrivileged() && httpsPort != 443 ? listenHttps(443, false)
             : Future.succeededFuture());
+  }
+
+  /** A port in use (another dekube, another program) must not stop the whole cluster: say so and go on. */
+  private Future<Void> warnInUse(String what, int port, Throwable e) {
+    LOG.warn("ingress controller: cannot serve {} on {}:{} ({}); pick another port with --ingress-{}-port", what,
+        config.host(), port, e.getMessage(), what.toLowerCase(java.util.Locale.ROOT));
+    return Future.succeededFuture();
   }
 
   private Future<Void> listenHttp(int port, boolean required) {
