@@ -26,19 +26,19 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 
 /** A writer, a store client and informers on a real broker, for scheduler ITs; one per test class. */
-final class SchedulerFixture implements AutoCloseable {
+public final class SchedulerFixture implements AutoCloseable {
 
-  static final ResourceRegistry REGISTRY = ResourceRegistry.builtIn();
-  static final ResourceType PODS = REGISTRY.byResourceName("pods").orElseThrow();
-  static final ResourceType NODES = REGISTRY.byResourceName("nodes").orElseThrow();
-  static final ResourceType EVENTS = REGISTRY.byResourceName("events").orElseThrow();
+  public static final ResourceRegistry REGISTRY = ResourceRegistry.builtIn();
+  public static final ResourceType PODS = REGISTRY.byResourceName("pods").orElseThrow();
+  public static final ResourceType NODES = REGISTRY.byResourceName("nodes").orElseThrow();
+  public static final ResourceType EVENTS = REGISTRY.byResourceName("events").orElseThrow();
 
-  final Vertx vertx = Vertx.vertx();
-  final String bootstrap;
-  final StoreClient store;
+  public final Vertx vertx = Vertx.vertx();
+  public final String bootstrap;
+  public final StoreClient store;
   private final Map<String, Informer> informers = new HashMap<>();
 
-  SchedulerFixture(String bootstrap) throws Exception {
+  public SchedulerFixture(String bootstrap) throws Exception {
     this.bootstrap = bootstrap;
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       TopicCatalog.load().ensureTopics(bootstrap, admin, REGISTRY.all(), (short) 1);
@@ -48,12 +48,12 @@ final class SchedulerFixture implements AutoCloseable {
     store = await(StoreClient.start(vertx, StoreClientOptions.of(bootstrap).withRequesterId("sched-" + UUID.randomUUID())));
   }
 
-  synchronized ObjectCache cache(ResourceType t) {
+  public synchronized ObjectCache cache(ResourceType t) {
     return informers.computeIfAbsent(t.resourceName(), k -> Informer.create(vertx, bootstrap, t,
         InformerOptions.defaults()));
   }
 
-  Informer informer(ResourceType t) {
+  public Informer informer(ResourceType t) {
     Informer i = (Informer) cache(t);
     await(i.start());
     return i;
@@ -61,37 +61,37 @@ final class SchedulerFixture implements AutoCloseable {
 
   private final java.util.List<String> deployed = new java.util.ArrayList<>();
 
-  String deploy(SchedulerVerticle v) {
+  public String deploy(SchedulerVerticle v) {
     String id = await(vertx.deployVerticle(v));
     deployed.add(id);
     return id;
   }
 
-  void node(Node n) {
+  public void node(Node n) {
     await(store.create(NODES, "", Typed.tree(n), WriteOptions.none()));
   }
 
-  void pod(Pod p) {
+  public void pod(Pod p) {
     ObjectNode tree = Typed.tree(p);
     ((ObjectNode) tree.get("metadata")).remove("uid");
     await(store.create(PODS, p.getMetadata().getNamespace(), tree, WriteOptions.none()));
   }
 
   /** The pod's node name as the informer has it ("" when unbound). */
-  String nodeOf(String ns, String name) {
+  public String nodeOf(String ns, String name) {
     ObjectNode p = informer(PODS).get(ns, name);
     return p == null ? "" : p.path("spec").path("nodeName").asText("");
   }
 
   /** The messages of the pod's events with a reason. */
-  List<String> events(String ns, String pod, String reason) {
+  public List<String> events(String ns, String pod, String reason) {
     return informer(EVENTS).list(ns).stream()
         .filter(e -> e.path("involvedObject").path("name").asText().equals(pod)
             && e.path("reason").asText().equals(reason))
         .map(e -> e.path("message").asText()).toList();
   }
 
-  static <T> T await(Future<T> f) {
+  public static <T> T await(Future<T> f) {
     try {
       return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {

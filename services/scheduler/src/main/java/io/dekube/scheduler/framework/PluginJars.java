@@ -8,15 +8,16 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Loads plugin jars from a folder: every {@code *.jar}, each in its own class loader (parent: the
  * scheduler's, so the API classes are shared), contributing the {@link PluginFactory}s it lists in
- * {@code META-INF/services}. A jar that is not a jar, lists no factory, or whose factory cannot be
+ * {@code META-INF/services} (read from the jar itself). A jar that is not a jar, lists no factory, or whose factory cannot be
  * loaded is a {@link ConfigException} naming the jar. A missing folder contributes nothing.
  */
 public final class PluginJars {
@@ -44,32 +45,47 @@ public final class PluginJars {
 
   @SuppressWarnings("resource")
   private static Registry loadJar(Path jar, Registry base) {
-    try (ZipFile z = new ZipFile(jar.toFile())) {
-      if (z.getEntry("META-INF/services/" + PluginFactory.class.getName()) == null) {
-        throw new ConfigException(jar + ": lists no plugin (META-INF/services/" + PluginFactory.class.getName()
-            + " is missing)");
-      }
-    } catch (IOException e) {
-      throw new ConfigException(jar + ": not a jar: " + e.getMessage(), e);
-    }
+    List<String> names = factoryNames(jar);
     Registry r = base;
     try {
       URLClassLoader loader = new URLClassLoader("plugin-" + jar.getFileName(), new URL[] {jar.toUri().toURL()},
           PluginJars.class.getClassLoader());
-      for (ServiceLoader.Provider<PluginFactory> p : ServiceLoader.load(PluginFactory.class, loader).stream().toList()) {
-        if (p.type().getClassLoader() != loader) {
-          continue;
+      for (String name : names) {
+        Class<?> c = loader.loadClass(name);
+        if (!PluginFactory.class.isAssignableFrom(c)) {
+          throw new ConfigException(jar + ": " + name + " does not implement " + PluginFactory.class.getName());
         }
-        PluginFactory f = p.get();
+        PluginFactory f = (PluginFactory) c.getDeclaredConstructor().newInstance();
         try {
           r = r.with(f);
         } catch (IllegalArgumentException e) {
           throw new ConfigException(jar + ": " + e.getMessage());
         }
       }
-    } catch (ServiceConfigurationError | IOException | LinkageError e) {
-      throw new ConfigException(jar + ": cannot load its plugin factory: " + e.getMessage(), e);
+    } catch (ReflectiveOperationException | IOException | LinkageError e) {
+      throw new ConfigException(jar + ": cannot load its plugin factory: " + e, e);
     }
     return r;
+  }
+
+  /** The factory class names the jar lists in META-INF/services. */
+  private static List<String> factoryNames(Path jar) {
+    String entry = "META-INF/services/" + PluginFactory.class.getName();
+    try (ZipFile z = new ZipFile(jar.toFile())) {
+      ZipEntry e = z.getEntry(entry);
+      if (e == null) {
+        throw new ConfigException(jar + ": lists no plugin (" + entry + " is missing)");
+      }
+      try (InputStream in = z.getInputStream(e)) {
+        List<String> names = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+            .map(l -> l.replaceAll("#.*", "").trim()).filter(l -> !l.isEmpty()).toList();
+        if (names.isEmpty()) {
+          throw new ConfigException(jar + ": lists no plugin (" + entry + " is empty)");
+        }
+        return names;
+      }
+    } catch (IOException e) {
+      throw new ConfigException(jar + ": not a jar: " + e.getMessage(), e);
+    }
   }
 }

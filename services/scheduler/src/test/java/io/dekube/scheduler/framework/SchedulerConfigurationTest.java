@@ -1,0 +1,207 @@
+package io.dekube.scheduler.framework;
+
+import static io.dekube.scheduler.testing.MakeNode.node;
+import static io.dekube.scheduler.testing.MakePod.pod;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dekube.scheduler.api.CycleState;
+import io.dekube.scheduler.api.FilterPlugin;
+import io.dekube.scheduler.api.Handle;
+import io.dekube.scheduler.api.NodeInfo;
+import io.dekube.scheduler.api.Plugin;
+import io.dekube.scheduler.api.PluginFactory;
+import io.dekube.scheduler.api.Status;
+import io.dekube.scheduler.plugins.Registry;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.jar.JarOutputStream;
+import java.util.zip.ZipEntry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** KubeSchedulerConfiguration profiles, their errors (naming the file and field), plugin jars, throwing plugins. */
+class SchedulerConfigurationTest {
+
+  @TempDir
+  Path dir;
+
+  private static final String HEAD = "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n";
+
+  private List<Profile> load(String yaml, Registry registry) throws Exception {
+    Path f = Files.writeString(dir.resolve("sched.yaml"), yaml);
+    return SchedulerConfiguration.load(f, registry, name -> new NoHandle());
+  }
+
+  private String error(String yaml) {
+    return assertThrows(ConfigException.class, () -> load(yaml, Registry.inTree())).getMessage();
+  }
+
+  @Test
+  void noFileIsKubesDefaultProfile() {
+    List<Profile> ps = SchedulerConfiguration.load(null, Registry.inTree(), name -> new NoHandle());
+    assertEquals(1, ps.size());
+    assertEquals("default-scheduler", ps.get(0).schedulerName());
+    String d = ps.get(0).describe();
+    assertTrue(d.contains("filter=[NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts, "
+        + "NodeResourcesFit, PodTopologySpread, InterPodAffinity]"), d);
+    assertTrue(d.contains("score=[TaintToleration*3, NodeAffinity*2, NodeResourcesFit*1, PodTopologySpread*2, "
+        + "InterPodAffinity*2, NodeResourcesBalancedAllocation*1]"), d);
+    assertTrue(d.contains("postFilter=[DefaultPreemption]") && d.contains("bind=[DefaultBinder]"), d);
+  }
+
+  @Test
+  void profilesDisableEnableAndWeigh() throws Exception {
+    List<Profile> ps = load(HEAD + """
+        profiles:
+        - schedulerName: default-scheduler
+        - schedulerName: most
+          plugins:
+            score:
+              disabled: [{name: "*"}]
+              enabled: [{name: NodeResourcesFit, weight: 5}]
+            postFilter:
+              disabled: [{name: DefaultPreemption}]
+          pluginConfig:
+          - name: NodeResourcesFit
+            args: {scoringStrategy: {type: MostAllocated}}
+        """, Registry.inTree());
+    assertEquals(List.of("default-scheduler", "most"), ps.stream().map(Profile::schedulerName).toList());
+    assertTrue(ps.get(1).describe().contains("score=[NodeResourcesFit*5]"), ps.get(1).describe());
+    assertTrue(ps.get(1).describe().contains("postFilter=[]"), ps.get(1).describe());
+  }
+
+  @Test
+  void badConfigurationsNameTheFileAndTheProblem() {
+    String file = dir.resolve("sched.yaml").toString();
+    assertEquals(file + ": apiVersion: Unsupported value: \"v0\": supported values: \"kubescheduler.config.k8s.io/v1\"",
+        error("apiVersion: v0\nkind: KubeSchedulerConfiguration\n"));
+    assertTrue(error(HEAD + "profiles:\n- plugins:\n    score:\n      enabled: [{name: Nope}]\n")
+        .startsWith(file + ": profiles[0].plugins.score: plugin \"Nope\" does not exist"));
+    assertEquals(file + ": profiles[1].schedulerName: Duplicate value: \"a\"",
+        error(HEAD + "profiles:\n- schedulerName: a\n- schedulerName: a\n"));
+    assertEquals(file + ": profiles[0].plugins.filter: plugin \"DefaultBinder\" does not extend filter plugin",
+        error(HEAD + "profiles:\n- plugins:\n    filter:\n      enabled: [{name: DefaultBinder}]\n"));
+    assertTrue(error(HEAD + "profiles:\n- pluginConfig:\n  - name: NodeResourcesFit\n    args: {scoringStrategy: "
+        + "{type: Fullest}}\n").startsWith(file + ": profiles[0].pluginConfig[NodeResourcesFit].args: "
+        + "scoringStrategy.type: Unsupported value: \"Fullest\""));
+    assertTrue(error(HEAD + "profiles: [\n").startsWith(file + ": cannot parse YAML"));
+  }
+
+  @Test
+  void brokenPluginJarsAreNamed() throws Exception {
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    Path notJar = Files.write(plugins.resolve("broken.jar"), new byte[] {1, 2, 3});
+    String e = assertThrows(ConfigException.class, () -> PluginJars.load(plugins, Registry.inTree())).getMessage();
+    assertTrue(e.startsWith(notJar + ": not a jar"), e);
+    Files.delete(notJar);
+    Path empty = plugins.resolve("empty.jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(empty))) {
+      out.putNextEntry(new ZipEntry("README"));
+    }
+    e = assertThrows(ConfigException.class, () -> PluginJars.load(plugins, Registry.inTree())).getMessage();
+    assertTrue(e.startsWith(empty + ": lists no plugin"), e);
+    Files.delete(empty);
+    Path missing = plugins.resolve("missing.jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(missing))) {
+      out.putNextEntry(new ZipEntry("META-INF/services/io.dekube.scheduler.api.PluginFactory"));
+      out.write("com.example.Gone\n".getBytes());
+    }
+    e = assertThrows(ConfigException.class, () -> PluginJars.load(plugins, Registry.inTree())).getMessage();
+    assertTrue(e.startsWith(missing + ": cannot load its plugin factory"), e);
+  }
+
+  @Test
+  void aPluginThatThrowsFailsThePodsAttemptWithAnErrorNamingIt() throws Exception {
+    Registry r = Registry.inTree().with(new PluginFactory() {
+      @Override
+      public String name() {
+        return "Boom";
+      }
+
+      @Override
+      public Plugin create(Map<String, Object> args, Handle handle) {
+        return new FilterPlugin() {
+          @Override
+          public String name() {
+            return "Boom";
+          }
+
+          @Override
+          public Status filter(CycleState state, Pod pod, NodeInfo node) {
+            throw new IllegalStateException("kaput");
+          }
+        };
+      }
+    });
+    Profile p = load(HEAD + "profiles:\n- plugins:\n    filter:\n      enabled: [{name: Boom}]\n", r).get(0);
+    Status s = p.runFilters(new CycleState(), pod("p").obj(), node("n").info());
+    assertEquals(io.dekube.scheduler.api.Code.ERROR, s.code());
+    assertEquals("Boom", s.plugin());
+    assertTrue(s.message().contains("plugin Boom failed") && s.message().contains("kaput"), s.message());
+  }
+
+  /** A handle that is never called. */
+  static final class NoHandle implements ProfileHandle {
+    @Override
+    public void attach(Profile profile) {
+    }
+
+    @Override
+    public String schedulerName() {
+      return "";
+    }
+
+    @Override
+    public List<NodeInfo> nodes() {
+      return List.of();
+    }
+
+    @Override
+    public Map<String, String> namespaceLabels(String namespace) {
+      return Map.of();
+    }
+
+    @Override
+    public Status runPreFilters(CycleState state, Pod pod, List<NodeInfo> nodes) {
+      return Status.success();
+    }
+
+    @Override
+    public Status runFilters(CycleState state, Pod pod, NodeInfo node) {
+      return Status.success();
+    }
+
+    @Override
+    public CompletionStage<Void> deletePod(Pod victim, String reason) {
+      return null;
+    }
+
+    @Override
+    public CompletionStage<Void> nominate(Pod pod, String nodeName) {
+      return null;
+    }
+
+    @Override
+    public CompletionStage<Void> bind(Pod pod, String nodeName) {
+      return null;
+    }
+
+    @Override
+    public void event(Pod pod, String type, String reason, String message) {
+    }
+
+    @Override
+    public void allow(Pod pod, String pluginName) {
+    }
+
+    @Override
+    public void reject(Pod pod, String pluginName, String message) {
+    }
+  }
+}
