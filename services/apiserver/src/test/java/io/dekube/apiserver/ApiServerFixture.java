@@ -45,6 +45,8 @@ public final class ApiServerFixture implements AutoCloseable {
 
   public static final String TOKEN = "s3cr3t-token";
   static final String PASSWORD = "s3cr3t-password";
+  /** A token of a ServiceAccount-like user (until ServiceAccount tokens are issued): kube-decon/robot. */
+  static final String SA_TOKEN = "r0b0t-token";
 
   public final Path dir;
   final Vertx vertx;
@@ -62,7 +64,9 @@ public final class ApiServerFixture implements AutoCloseable {
 
   public static ApiServerFixture start(boolean http2) throws Exception {
     Path dir = Files.createTempDirectory("dekube-apiserver-test");
-    Path tokens = Files.writeString(dir.resolve("tokens.csv"), TOKEN + ",token-user,uid-1,\"dev,ops\"\n");
+    Path tokens = Files.writeString(dir.resolve("tokens.csv"), TOKEN + ",token-user,uid-1,\"dev,ops\"\n"
+        + SA_TOKEN + ",system:serviceaccount:kube-decon:robot,uid-3,"
+        + "\"system:serviceaccounts,system:serviceaccounts:kube-decon\"\n");
     Path passwords = Files.writeString(dir.resolve("passwords.csv"), PASSWORD + ",basic-user,uid-2,\"dev\"\n");
     ApiServerConfig config = ApiServerConfig.defaults().withPort(0).withPkiDirectory(dir.resolve("pki"))
         .withTokenAuthFile(tokens).withBasicAuthFile(passwords).withHttp2(http2);

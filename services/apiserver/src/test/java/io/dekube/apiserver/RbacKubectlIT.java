@@ -1,0 +1,233 @@
+package io.dekube.apiserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.dekube.core.pki.KubeconfigWriter;
+import io.dekube.kafka.WithKafka;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Issue 12 with the real kubectl against one apiserver on the bus: a client certificate for
+ * {@code CN=jane} issued with {@code openssl} from the cluster CA, RBAC decisions and kube's 403
+ * wording, {@code auth can-i [--list]}, {@code auth whoami}, escalation prevention, a malformed
+ * SubjectAccessReview, impersonation, and a ServiceAccount user (from the token file, until
+ * ServiceAccount tokens are issued) authorized through its bindings.
+ */
+@WithKafka
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RbacKubectlIT {
+
+  private static ApiServerFixture server;
+  private static Path kubectl;
+  private static Path work;
+  private static Path admin;
+  private static Path jane;
+  private static Path robot;
+
+  record Result(int exit, String out, String err) {
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    kubectl = KubectlIT.findKubectl();
+    server = ApiServerFixture.start(true);
+    work = Files.createDirectories(server.dir.resolve("rbac"));
+    Files.createDirectories(work.resolve("home"));
+    admin = KubeconfigWriter.writeAdmin(server.pki, server.server(), work.resolve("admin.kubeconfig"));
+    jane = janeKubeconfig();
+    robot = work.resolve("robot.kubeconfig");
+    KubeconfigWriter.write(robot, new KubeconfigWriter(server.server(), server.pki.ca().certificate())
+        .withToken("robot", ApiServerFixture.SA_TOKEN));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** openssl: a key, a CSR for CN=jane, and a certificate signed by the cluster CA. */
+  private static Path janeKubeconfig() throws Exception {
+    Path pki = server.dir.resolve("pki");
+    Path key = work.resolve("jane.key");
+    Path csr = work.resolve("jane.csr");
+    Path crt = work.resolve("jane.crt");
+    exec("openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-subj", "/CN=jane",
+        "-out", csr.toString());
+    exec("openssl", "x509", "-req", "-in", csr.toString(), "-CA", pki.resolve("ca.crt").toString(), "-CAkey",
+        pki.resolve("ca.key").toString(), "-CAcreateserial", "-days", "1", "-out", crt.toString());
+    Path config = work.resolve("jane.kubeconfig");
+    Files.writeString(config, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: dekube
+          cluster: {server: "%s", certificate-authority: "%s"}
+        users:
+        - name: jane
+          user: {client-certificate: "%s", client-key: "%s"}
+        contexts:
+        - name: jane
+          context: {cluster: dekube, user: jane}
+        current-context: jane
+        """.formatted(server.server(), pki.resolve("ca.crt"), crt, key));
+    return config;
+  }
+
+  @Test
+  @Order(1)
+  void janeIsForbiddenWithKubesMessage() throws Exception {
+    Result r = kubectl(jane, "get", "pods", "-n", "default");
+    assertNotEquals(0, r.exit());
+    assertTrue(r.err().contains("Error from server (Forbidden): pods is forbidden: User \"jane\" cannot list "
+        + "resource \"pods\" in API group \"\" in the namespace \"default\""), r.err());
+    Result watch = kubectl(jane, "get", "nodes", "--watch", "--request-timeout=5s");
+    assertTrue(watch.err().contains("User \"jane\" cannot watch resource \"nodes\" in API group \"\" at the cluster "
+        + "scope") || watch.err().contains("cannot list resource \"nodes\""), watch.err());
+    assertEquals("jane", kubectl(jane, "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}").out());
+  }
+
+  @Test
+  @Order(2)
+  void viewBindingOpensOneNamespaceForReadingOnly() throws Exception {
+    ok(admin, "create", "namespace", "kube-decon");
+    ok(admin, "-n", "kube-decon", "create", "configmap", "settings", "--from-literal=a=b");
+    ok(admin, "create", "rolebinding", "jane-view", "--clusterrole=view", "--user=jane", "-n", "kube-decon");
+    Awaitility.await().atMost(Duration.ofSeconds(30))
+        .until(() -> kubectl(jane, "get", "configmaps", "-n", "kube-decon").exit() == 0);
+    assertTrue(ok(jane, "get", "configmaps", "-n", "kube-decon").out().contains("settings"));
+    assertTrue(kubectl(jane, "get", "pods", "-n", "default").err().contains("in the namespace \"default\""));
+    Result delete = kubectl(jane, "-n", "kube-decon", "delete", "configmap", "settings");
+    assertTrue(delete.err().contains("configmaps \"settings\" is forbidden: User \"jane\" cannot delete resource "
+        + "\"configmaps\" in API group \"\" in the namespace \"kube-decon\""), delete.err());
+    String list = ok(admin, "auth", "can-i", "--list", "--as", "jane", "-n", "kube-decon").out();
+    assertTrue(list.lines().anyMatch(l -> l.startsWith("pods ") && l.contains("[get list watch]")), list);
+    assertTrue(list.contains("selfsubjectaccessreviews.authorization.k8s.io"), list);
+    assertEquals("yes", kubectl(jane, "auth", "can-i", "list", "pods", "-n", "kube-decon").out().trim());
+    assertEquals("no", kubectl(jane, "auth", "can-i", "delete", "pods", "-n", "kube-decon").out().trim());
+  }
+
+  @Test
+  @Order(3)
+  void adminMayDoEverything() throws Exception {
+    assertEquals("yes", ok(admin, "auth", "can-i", "create", "pods").out().trim());
+    assertEquals("yes", ok(admin, "auth", "can-i", "*", "*").out().trim());
+    String whoami = ok(admin, "auth", "whoami").out();
+    assertTrue(whoami.contains("admin") && whoami.contains("system:masters"), whoami);
+  }
+
+  @Test
+  @Order(4)
+  void escalatingRoleIsForbiddenNamingTheRights() throws Exception {
+    ok(admin, "-n", "kube-decon", "create", "role", "role-writer", "--verb=create,get", "--resource=roles");
+    ok(admin, "-n", "kube-decon", "create", "rolebinding", "jane-roles", "--role=role-writer", "--user=jane");
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> kubectl(jane, "-n", "kube-decon", "create", "role",
+        "reader", "--verb=get", "--resource=pods").exit() == 0);
+    Result r = kubectl(jane, "-n", "kube-decon", "create", "role", "deleter", "--verb=delete", "--resource=pods");
+    assertNotEquals(0, r.exit());
+    assertTrue(r.err().contains("roles.rbac.authorization.k8s.io \"deleter\" is forbidden: user \"jane\" "
+        + "(groups=[\"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:"), r.err());
+    assertTrue(r.err().contains("{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"delete\"]}"), r.err());
+  }
+
+  @Test
+  @Order(5)
+  void malformedSubjectAccessReviewIs400() throws Exception {
+    Path bad = Files.writeString(work.resolve("bad-sar.json"),
+        "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\",\"spec\":");
+    Result r = kubectl(admin, "create", "--raw", "/apis/authorization.k8s.io/v1/subjectaccessreviews", "-f",
+        bad.toString());
+    assertTrue(r.err().contains("BadRequest"), r.err());
+    Path noAttributes = Files.writeString(work.resolve("empty-sar.json"),
+        "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\",\"spec\":{\"user\":\"jane\"}}");
+    Result invalid = kubectl(admin, "create", "--raw", "/apis/authorization.k8s.io/v1/subjectaccessreviews", "-f",
+        noAttributes.toString());
+    assertTrue(invalid.err().contains("exactly one of nonResourceAttributes or resourceAttributes"), invalid.err());
+    Path good = Files.writeString(work.resolve("sar.json"), "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":"
+        + "\"SubjectAccessReview\",\"spec\":{\"user\":\"jane\",\"resourceAttributes\":{\"namespace\":\"kube-decon\","
+        + "\"verb\":\"list\",\"resource\":\"pods\"}}}");
+    assertTrue(ok(admin, "create", "--raw", "/apis/authorization.k8s.io/v1/subjectaccessreviews", "-f",
+        good.toString()).out().contains("\"allowed\":true"));
+  }
+
+  @Test
+  @Order(6)
+  void impersonationNeedsTheImpersonateVerb() throws Exception {
+    Result r = kubectl(jane, "get", "pods", "-n", "kube-decon", "--as", "admin");
+    assertTrue(r.err().contains("users \"admin\" is forbidden: User \"jane\" cannot impersonate resource \"users\" "
+        + "in API group \"\" at the cluster scope"), r.err());
+    Result asJane = kubectl(admin, "get", "pods", "-n", "default", "--as", "jane", "--as-group", "devs");
+    assertTrue(asJane.err().contains("User \"jane\" cannot list resource \"pods\""), asJane.err());
+    assertTrue(ok(admin, "auth", "whoami", "--as", "jane", "--as-group", "devs").out().contains("devs"));
+  }
+
+  @Test
+  @Order(7)
+  void serviceAccountIsAuthorizedThroughItsBindings() throws Exception {
+    Result denied = kubectl(robot, "-n", "kube-decon", "create", "configmap", "robot-made");
+    assertTrue(denied.err().contains("User \"system:serviceaccount:kube-decon:robot\" cannot create resource "
+        + "\"configmaps\""), denied.err() + kubectl(robot, "auth", "whoami"));
+    ok(admin, "-n", "kube-decon", "create", "rolebinding", "robot-edit", "--clusterrole=edit",
+        "--serviceaccount=kube-decon:robot");
+    Awaitility.await().atMost(Duration.ofSeconds(30))
+        .until(() -> kubectl(robot, "-n", "kube-decon", "create", "configmap", "robot-made").exit() == 0);
+    Result elsewhere = kubectl(robot, "-n", "default", "create", "configmap", "robot-made");
+    assertTrue(elsewhere.err().contains("configmaps is forbidden: User \"system:serviceaccount:kube-decon:robot\" "
+        + "cannot create resource \"configmaps\" in API group \"\" in the namespace \"default\""), elsewhere.toString());
+  }
+
+  private static Result ok(Path kubeconfig, String... args) throws Exception {
+    Result r = kubectl(kubeconfig, args);
+    if (r.exit() != 0) {
+      fail("kubectl " + String.join(" ", args) + " exited " + r.exit() + ": " + r.err());
+    }
+    return r;
+  }
+
+  private static Result kubectl(Path kubeconfig, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString(),
+        "--cache-dir", work.resolve("cache").toString()));
+    command.addAll(List.of(args));
+    return run(command);
+  }
+
+  private static void exec(String... command) throws Exception {
+    Result r = run(List.of(command));
+    if (r.exit() != 0) {
+      fail(String.join(" ", command) + " exited " + r.exit() + ": " + r.err());
+    }
+  }
+
+  private static Result run(List<String> command) throws Exception {
+    Path out = Files.createTempFile(work, "out", ".txt");
+    Path err = Files.createTempFile(work, "err", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().remove("KUBECONFIG");
+    pb.environment().put("HOME", work.resolve("home").toString());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    if (!p.waitFor(90, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail(String.join(" ", command) + " did not finish in 90s");
+    }
+    return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+}
