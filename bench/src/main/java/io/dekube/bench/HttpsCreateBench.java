@@ -45,7 +45,10 @@ final class HttpsCreateBench {
         .withTokenAuthFile(tokens).withHttp2(false);
     SharedInformers informers = SharedInformers.of(vertx);
     ResourceRegistry registry = ResourceRegistry.builtIn();
-    int port = 0;
+    int port; // Vert.x shares a port between servers that ask for the same one, so not 0
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
     for (int i = 0; i < Math.max(1, instances); i++) {
       ApiServerVerticle apiserver = new ApiServerVerticle(config.withPort(port), registry, store,
           type -> informers.informer(bootstrap, type));

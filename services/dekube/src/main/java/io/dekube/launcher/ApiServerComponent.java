@@ -9,12 +9,18 @@ import io.dekube.core.informer.SharedInformers;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The apiserver: the HTTPS front over the StoreClient and shared informers; writes the admin kubeconfig. */
+/**
+ * The apiserver: the HTTPS front over the StoreClient and shared informers; writes the admin kubeconfig.
+ * One verticle instance per core ({@code --api-instances}) on one shared port: Vert.x hands each new
+ * connection to the next instance's event loop, so TLS and JSON use every core; the instances share
+ * the process's StoreClient and informers (the watch cache).
+ */
 final class ApiServerComponent implements Component {
 
   @Override
   public List<Flag> flags() {
-    return List.of(Flag.of("--api-port", "N", "apiserver HTTPS port (default 6443)"));
+    return List.of(Flag.of("--api-port", "N", "apiserver HTTPS port (default 6443)"),
+        Flag.of("--api-instances", "N", "apiserver verticle instances sharing the port (default: the cores)"));
   }
 
   @Override
@@ -24,15 +30,27 @@ final class ApiServerComponent implements Component {
     ApiServerConfig config = ApiServerConfig.defaults().withPort(ctx.options().apiPort()).withPkiDirectory(pkiDir);
     SharedInformers informers = ctx.informers();
     String bootstrap = ctx.bootstrap();
-    ApiServerVerticle apiserver = new ApiServerVerticle(config, ctx.registry(), ctx.store(),
-        type -> informers.informer(bootstrap, type))
-        .withKubernetesServiceIp(StoreComponent.serviceRanges(ctx).firstAddress());
+    int instances = ctx.flags().count("--api-instances", 1, Runtime.getRuntime().availableProcessors());
+    // Vert.x shares a port between servers that ask for the same one: port 0 becomes one free port first
+    int port = config.port() == 0 && instances > 1 ? freePort(config.host()) : config.port();
     BusMonitor bus = BusMonitor.find(bootstrap);
-    if (bus != null) {
-      apiserver.health().addReadinessCheck("kafka", bus::failure);
+    for (int i = 0; i < instances; i++) {
+      ApiServerVerticle apiserver = new ApiServerVerticle(config.withPort(port), ctx.registry(), ctx.store(),
+          type -> informers.informer(bootstrap, type))
+          .withKubernetesServiceIp(StoreComponent.serviceRanges(ctx).firstAddress());
+      if (bus != null) {
+        apiserver.health().addReadinessCheck("kafka", bus::failure);
+      }
+      ctx.deploy(apiserver);
+      port = apiserver.actualPort();
     }
-    ctx.deploy(apiserver);
-    String url = KubeconfigWriter.serverUrl("127.0.0.1", apiserver.actualPort());
+    String url = KubeconfigWriter.serverUrl("127.0.0.1", port);
     ctx.apiServer(url, KubeconfigWriter.writeAdmin(pki, url, ctx.dataDir().resolve("kubeconfig")));
+  }
+
+  static int freePort(String host) throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+      return s.getLocalPort();
+    }
   }
 }

@@ -14,7 +14,9 @@ final class StoreComponent implements Component {
   @Override
   public List<Flag> flags() {
     return List.of(Flag.of("--writers", "N", "writer verticles in this process (default 1)"),
-        Flag.of("--service-cidr", "CIDR", "where Services get their ClusterIPs (default 127.96.0.0/16)"));
+        Flag.of("--service-cidr", "CIDR", "where Services get their ClusterIPs (default 127.96.0.0/16)"),
+        Flag.of("--store-name", "NAME", "names this store's writer slots in the writers' group: a restart with the "
+            + "same name takes its partitions back at once; give each store process its own (default store)"));
   }
 
   /** The service CIDR and NodePort range of {@code --service-cidr}; the apiserver reads it too. */
@@ -26,7 +28,9 @@ final class StoreComponent implements Component {
   public void deploy(LaunchContext ctx) throws Exception {
     int writers = ctx.flags().count("--writers", 1, 1);
     for (int i = 0; i < writers; i++) {
-      ctx.deploy(new WriterVerticle(WriterConfig.defaults(ctx.bootstrap()), ctx.registry(),
+      WriterConfig config = WriterConfig.defaults(ctx.bootstrap())
+          .withGroupInstanceId("dekube-" + ctx.flags().string("--store-name", "store") + "-writer-" + i);
+      ctx.deploy(new WriterVerticle(config, ctx.registry(),
           new BasicAdmission().andThen(new KubernetesAdmission())).withServiceRanges(serviceRanges(ctx)));
     }
   }

@@ -25,6 +25,8 @@ final class DekubeProcess implements AutoCloseable {
 
   private final Process process;
   private final List<String> stdout = new CopyOnWriteArrayList<>();
+  private Path log;
+  private long logStart;
   private String apiUrl;
   private String kafka;
   private int opsPort;
@@ -47,10 +49,13 @@ final class DekubeProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of("./dekube", "up", "--kafka-port", "0", "--api-port", "0",
         "--ops-port", "0", "--dns-port", "0", "--ingress-http-port", "0", "--ingress-https-port", "0",
         "--data-dir", dataDir.toString()));
+    Path log = dataDir.resolveSibling(dataDir.getFileName() + "-up.log");
+    long logStart = java.nio.file.Files.exists(log) ? java.nio.file.Files.size(log) : 0;
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(repoRoot().toFile())
-        .redirectError(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling(dataDir.getFileName() + "-up.log")
-            .toFile()));
+        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     DekubeProcess p = new DekubeProcess(pb.start());
+    p.log = log;
+    p.logStart = logStart;
     Awaitility.await("the ready line of ./dekube up").atMost(Duration.ofMinutes(3))
         .until(() -> p.ready() || !p.process.isAlive());
     if (!p.ready()) {
@@ -103,6 +108,24 @@ final class DekubeProcess implements AutoCloseable {
 
   List<String> stdout() {
     return stdout;
+  }
+
+  /** What this run wrote to its log (stderr) so far. */
+  List<String> logLines() throws IOException {
+    byte[] all = java.nio.file.Files.readAllBytes(log);
+    return List.of(new String(all, (int) logStart, all.length - (int) logStart, StandardCharsets.UTF_8).split("\n"));
+  }
+
+  /** SIGKILL, as a crash: no shutdown hook runs. Waits for the exit. */
+  void kill() throws Exception {
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("dekube did not die within 30 s of SIGKILL");
+    }
+    for (ProcessHandle child : children) { // the Kafka child stops by itself when its parent's pipe closes
+      child.onExit().get(60, TimeUnit.SECONDS);
+    }
   }
 
   /** Sends SIGINT, what Ctrl-C sends, and waits for the exit code. */

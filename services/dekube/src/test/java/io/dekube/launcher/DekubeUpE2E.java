@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 2, acceptance 1 and 8: the real {@code ./dekube up} starts, prints one ready line,
  * serves /metrics, stops cleanly on Ctrl-C (SIGINT), and a second {@code up} on the same data
- * directory finds every object the first one stored.
+ * directory finds every object the first one stored; restarts, clean and after kill -9, do not wait
+ * for the writers' group (issue 6).
  */
 class DekubeUpE2E {
 
@@ -84,8 +87,30 @@ class DekubeUpE2E {
       assertEquals("kube-decon", await(client.get(namespaces, "", "kube-decon")).path("metadata").path("name")
           .asText());
       await(client.close());
-      second.interrupt();
+      assertRejoinedAtOnce(second, "after a clean stop");
+      second.kill();
     }
+
+    try (DekubeProcess third = DekubeProcess.up(data)) {
+      assertRejoinedAtOnce(third, "after kill -9");
+      StoreClient client = await(StoreClient.start(vertx, StoreClientOptions.of(third.kafka())));
+      assertEquals(3, await(client.list(configMaps, "kube-decon")).path("items").size());
+      await(client.close());
+      third.interrupt();
+    }
+  }
+
+  /**
+   * Writer rule 9 (issue 6): the restarted writer got its partitions without waiting out the 10 s session
+   * timeout of a member the group still remembers — it left the group before the broker stopped (clean
+   * stop), or came back under the same static group.instance.id (kill -9). Read from its log line.
+   */
+  private static void assertRejoinedAtOnce(DekubeProcess p, String when) throws Exception {
+    Pattern assigned = Pattern.compile("assigned request partitions .* (\\d+) ms after joining the group");
+    long ms = p.logLines().stream().map(assigned::matcher).filter(Matcher::find)
+        .mapToLong(m -> Long.parseLong(m.group(1))).findFirst()
+        .orElseThrow(() -> new AssertionError("no assignment line " + when));
+    assertTrue(ms < 6_000, "join to assignment took " + ms + " ms " + when + ": a dead member's session timeout");
   }
 
   private static ObjectNode object(String apiVersion, String kind, String name) {

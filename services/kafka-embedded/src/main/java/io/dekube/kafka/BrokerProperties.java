@@ -58,6 +58,11 @@ final class BrokerProperties {
         p.put("auto.create.topics.enable", "false");
         p.put("group.initial.rebalance.delay.ms", "0");
 
+        // threads for a 2-core machine (defaults 3 network, 8 I/O, 10 background)
+        p.put("num.network.threads", "2");
+        p.put("num.io.threads", "4");
+        p.put("background.threads", "4");
+
         // memory: the cleaner's dedupe buffer is 128 MB on heap by default
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
 

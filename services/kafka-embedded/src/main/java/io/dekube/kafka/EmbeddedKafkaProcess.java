@@ -54,13 +54,17 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
     private final Thread shutdownHook;
     private boolean closed;
 
-    private EmbeddedKafkaProcess(Process process, String bootstrapServers, Path logFile, Duration stopTimeout) {
+    private EmbeddedKafkaProcess(Process process, String bootstrapServers, Path logFile, Duration stopTimeout,
+                                 boolean stopWithJvm) {
         this.process = process;
         this.bootstrapServers = bootstrapServers;
         this.logFile = logFile;
         this.stopTimeout = stopTimeout;
-        this.shutdownHook = new Thread(() -> stop(process, stopTimeout), "dekube-kafka-child-stop");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.shutdownHook = stopWithJvm ? new Thread(() -> stop(process, stopTimeout), "dekube-kafka-child-stop")
+                : null;
+        if (shutdownHook != null) {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
     }
 
     /** Returns a new builder. */
@@ -106,7 +110,9 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
         }
         closed = true;
         try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            if (shutdownHook != null) {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            }
         } catch (IllegalStateException e) {
             // the JVM is shutting down; the hook does the same work
         }
@@ -143,8 +149,20 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
         private List<String> jvmOptions = List.of("-Xmx1g", "-XX:+ExitOnOutOfMemoryError");
         private Duration readyTimeout = Duration.ofSeconds(90);
         private Duration stopTimeout = Duration.ofSeconds(30);
+        private boolean stopWithJvm = true;
 
         private Builder() {
+        }
+
+        /**
+         * Whether a JVM shutdown hook of its own stops the child (default true). An owner with an
+         * ordered shutdown of its own (its clients leave their groups, then the broker stops) passes
+         * false and calls {@link #close()} last: shutdown hooks run at the same time, so a hook here
+         * would stop the broker under the clients. The child still stops when this JVM dies (stdin EOF).
+         */
+        public Builder stopWithJvm(boolean stop) {
+            this.stopWithJvm = stop;
+            return this;
         }
 
         /** The host to listen on and advertise; default {@code 127.0.0.1}. */
@@ -236,7 +254,7 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
             try {
                 String bootstrap = ready.get(readyTimeout.toMillis(), TimeUnit.MILLISECONDS);
                 LOG.info("Kafka child {} ready on {} (log {})", process.pid(), bootstrap, log);
-                return new EmbeddedKafkaProcess(process, bootstrap, log, stopTimeout);
+                return new EmbeddedKafkaProcess(process, bootstrap, log, stopTimeout, stopWithJvm);
             } catch (InterruptedException | ExecutionException | TimeoutException e) {
                 stop(process, Duration.ofSeconds(5));
                 if (e instanceof InterruptedException) {

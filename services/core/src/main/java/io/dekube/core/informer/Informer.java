@@ -133,10 +133,10 @@ public final class Informer implements ObjectCache {
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-    // A parked read_committed fetch is not woken when a commit marker moves the last stable
-    // offset, so a consistent read would wait out the whole fetch wait (500 ms by default).
-    // 50 ms bounds that wait at ~20 idle fetches per second per informer (never 0: busy polling).
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    // Writer rule 6: a parked fetch is woken by new data within ~1 ms, a commit marker that moves
+    // the last stable offset too, so a long wait costs a consistent read nothing and keeps an idle
+    // cluster idle (2 fetches a second per informer; never 0: busy polling).
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
     c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

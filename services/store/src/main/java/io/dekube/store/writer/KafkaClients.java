@@ -81,6 +81,9 @@ final class KafkaClients {
     Map<String, Object> c = base();
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, "dekube-" + config.writerId() + "-requests");
     c.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.WRITERS_GROUP);
+    if (config.groupInstanceId() != null) {
+      c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.groupInstanceId()); // rule 9: static membership
+    }
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // offsets commit inside the transaction (KIP-447)
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -26,74 +26,94 @@ import java.util.UUID;
  * @param maxReplyBytes      larger replies (big lists) are replaced by a 413 reply (1,000,000 bytes)
  * @param startTimeout       how long {@code start()} waits for the first assignment to be rebuilt (60 s)
  * @param kafka              extra Kafka client properties for every client (security...); they win
+ * @param groupInstanceId    the request consumer's {@code group.instance.id} (writer rule 9: static membership,
+ *                           one per writer slot, so a restarted writer takes its partitions back without
+ *                           waiting out the session timeout), or null for a dynamic member
  */
 public record WriterConfig(String bootstrapServers, String writerId, Duration sessionTimeout,
                            Duration maxPollInterval, Duration transactionTimeout, int maxPollRecords,
                            int recentRequests, long recentReplyBytes, int maxRequestBytes, int maxObjectBytes,
-                           int maxReplyBytes, Duration startTimeout, Map<String, Object> kafka) {
+                           int maxReplyBytes, Duration startTimeout, Map<String, Object> kafka,
+                           String groupInstanceId) {
 
   public WriterConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     writerId = writerId == null || writerId.isEmpty() ? "writer-" + UUID.randomUUID().toString().substring(0, 8)
         : writerId;
     kafka = kafka == null ? Map.of() : Map.copyOf(kafka);
+    groupInstanceId = groupInstanceId == null || groupInstanceId.isEmpty() ? null : groupInstanceId;
   }
 
   /** The defaults described on the record. */
   public static WriterConfig defaults(String bootstrapServers) {
     return new WriterConfig(bootstrapServers, null, Duration.ofSeconds(10), Duration.ofSeconds(30),
         Duration.ofSeconds(10), 500, 100_000, 64L * 1024 * 1024, 3 * 1024 * 1024, 1_000_000, 1_000_000,
-        Duration.ofSeconds(60), Map.of());
+        Duration.ofSeconds(60), Map.of(), null);
   }
 
   public WriterConfig withWriterId(String v) {
     return new WriterConfig(bootstrapServers, v, sessionTimeout, maxPollInterval, transactionTimeout, maxPollRecords,
-        recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout, kafka);
+        recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout, kafka,
+        groupInstanceId);
   }
 
   public WriterConfig withSessionTimeout(Duration v) {
     return new WriterConfig(bootstrapServers, writerId, v, maxPollInterval, transactionTimeout, maxPollRecords,
-        recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout, kafka);
+        recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout, kafka,
+        groupInstanceId);
   }
 
   public WriterConfig withMaxPollInterval(Duration v) {
     return new WriterConfig(bootstrapServers, writerId, sessionTimeout, v, transactionTimeout, maxPollRecords,
-        recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout, kafka);
+        recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout, kafka,
+        groupInstanceId);
   }
 
   public WriterConfig withTransactionTimeout(Duration v) {
     return new WriterConfig(bootstrapServers, writerId, sessionTimeout, maxPollInterval, v, maxPollRecords,
-        recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout, kafka);
+        recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout, kafka,
+        groupInstanceId);
   }
 
   public WriterConfig withMaxPollRecords(int v) {
     return new WriterConfig(bootstrapServers, writerId, sessionTimeout, maxPollInterval, transactionTimeout, v,
-        recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout, kafka);
+        recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout, kafka,
+        groupInstanceId);
   }
 
   public WriterConfig withRecentRequests(int v) {
     return new WriterConfig(bootstrapServers, writerId, sessionTimeout, maxPollInterval, transactionTimeout,
-        maxPollRecords, v, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout, kafka);
+        maxPollRecords, v, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout, kafka,
+        groupInstanceId);
   }
 
   public WriterConfig withMaxObjectBytes(int v) {
     return new WriterConfig(bootstrapServers, writerId, sessionTimeout, maxPollInterval, transactionTimeout,
-        maxPollRecords, recentRequests, recentReplyBytes, maxRequestBytes, v, maxReplyBytes, startTimeout, kafka);
+        maxPollRecords, recentRequests, recentReplyBytes, maxRequestBytes, v, maxReplyBytes, startTimeout, kafka,
+        groupInstanceId);
   }
 
   public WriterConfig withMaxReplyBytes(int v) {
     return new WriterConfig(bootstrapServers, writerId, sessionTimeout, maxPollInterval, transactionTimeout,
-        maxPollRecords, recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, v, startTimeout, kafka);
+        maxPollRecords, recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, v, startTimeout, kafka,
+        groupInstanceId);
   }
 
   public WriterConfig withStartTimeout(Duration v) {
     return new WriterConfig(bootstrapServers, writerId, sessionTimeout, maxPollInterval, transactionTimeout,
-        maxPollRecords, recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, v, kafka);
+        maxPollRecords, recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, v, kafka,
+        groupInstanceId);
   }
 
   public WriterConfig withKafka(Map<String, Object> v) {
     return new WriterConfig(bootstrapServers, writerId, sessionTimeout, maxPollInterval, transactionTimeout,
         maxPollRecords, recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout,
-        v);
+        v, groupInstanceId);
+  }
+
+  public WriterConfig withGroupInstanceId(String v) {
+    return new WriterConfig(bootstrapServers, writerId, sessionTimeout, maxPollInterval, transactionTimeout,
+        maxPollRecords, recentRequests, recentReplyBytes, maxRequestBytes, maxObjectBytes, maxReplyBytes, startTimeout,
+        kafka, v);
   }
 }

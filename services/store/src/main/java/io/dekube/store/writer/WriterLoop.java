@@ -61,6 +61,7 @@ final class WriterLoop implements Runnable {
   private final java.util.concurrent.atomic.AtomicInteger fatalRecoveries = new java.util.concurrent.atomic.AtomicInteger();
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private boolean assignedOnce;
+  private long joinedAt;
   private long polls;
   private long initRetryAt;
   private int requestPartitions;
@@ -130,8 +131,9 @@ final class WriterLoop implements Runnable {
           new RecentReplies(config.recentRequests(), config.recentReplyBytes()), new WriterMetrics(), hooks,
           () -> killed, config.maxReplyBytes(), this::readReplies);
       c.subscribe(List.of(Topics.REQUESTS), new Listener());
-      LOG.info("writer {} joined group {} ({} request partitions)", config.writerId(), Topics.WRITERS_GROUP,
-          requestPartitions);
+      joinedAt = System.nanoTime();
+      LOG.info("writer {} joined group {} ({} request partitions{})", config.writerId(), Topics.WRITERS_GROUP,
+          requestPartitions, config.groupInstanceId() == null ? "" : ", static member " + config.groupInstanceId());
       loop(c);
     } catch (Failures.Killed e) {
       // close() below says so
@@ -162,8 +164,10 @@ final class WriterLoop implements Runnable {
     }
     try {
       if (c != null) {
+        // clean: leave the group even as a static member (rule 9), so the partitions move at once
         c.close(killed ? CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
-            .withTimeout(Duration.ZERO) : CloseOptions.timeout(wait));
+            .withTimeout(Duration.ZERO) : CloseOptions.groupMembershipOperation(
+            CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(wait));
       }
     } catch (RuntimeException e) {
       LOG.debug("closing the group consumer: {}", e.toString());
@@ -395,8 +399,9 @@ final class WriterLoop implements Runnable {
       }
       consumer.pause(partitions);
       if (!partitions.isEmpty()) {
-        LOG.info("writer {} assigned request partitions {}", config.writerId(),
-            partitions.stream().map(TopicPartition::partition).sorted().toList());
+        LOG.info("writer {} assigned request partitions {} {} ms after joining the group", config.writerId(),
+            partitions.stream().map(TopicPartition::partition).sorted().toList(),
+            (System.nanoTime() - joinedAt) / 1_000_000);
       }
     }
 
