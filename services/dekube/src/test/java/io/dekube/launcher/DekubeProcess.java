@@ -45,10 +45,11 @@ final class DekubeProcess implements AutoCloseable {
   }
 
   /** Starts {@code ./dekube up} on random ports with the given data directory and waits for the ready line. */
-  static DekubeProcess up(Path dataDir) throws IOException {
+  static DekubeProcess up(Path dataDir, String... extraFlags) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("./dekube", "up", "--kafka-port", "0", "--api-port", "0",
         "--ops-port", "0", "--dns-port", "0", "--ingress-http-port", "0", "--ingress-https-port", "0",
         "--data-dir", dataDir.toString()));
+    cmd.addAll(List.of(extraFlags));
     Path log = dataDir.resolveSibling(dataDir.getFileName() + "-up.log");
     long logStart = java.nio.file.Files.exists(log) ? java.nio.file.Files.size(log) : 0;
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(repoRoot().toFile())
