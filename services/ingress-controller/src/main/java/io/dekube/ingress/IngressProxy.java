@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * vertx-http-proxy over a keep-alive client pool (WebSocket upgrades pass). No route: 404; no
  * Service or no ready endpoint: 503 with a body that says which. Event-loop confined.
  */
-final class IngressProxy {
+public final class IngressProxy {
 
   private static final Logger LOG = LoggerFactory.getLogger(IngressProxy.class);
 
@@ -41,7 +41,8 @@ final class IngressProxy {
   private int httpPort = -1;
   private int httpsPort = -1;
 
-  IngressProxy(Vertx vertx, IngressConfig config) {
+  /** A proxy with no routes yet; {@link #listen()} binds it. Use on one Vert.x context. */
+  public IngressProxy(Vertx vertx, IngressConfig config) {
     this.vertx = vertx;
     this.config = config;
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
@@ -52,15 +53,22 @@ final class IngressProxy {
     }));
   }
 
-  void routes(IngressRoutes r) {
+  /** Replaces the routes. */
+  public void routes(IngressRoutes r) {
     this.routes = r;
+  }
+
+  /** Replaces the Service ports and their endpoints. */
+  public void endpoints(List<io.dekube.core.net.ServicePort> ports) {
+    backends.update(ports);
   }
 
   Backends backends() {
     return backends;
   }
 
-  int httpPort() {
+  /** The HTTP port bound (-1 before listen). */
+  public int httpPort() {
     return httpPort;
   }
 
@@ -68,7 +76,8 @@ final class IngressProxy {
     return httpsPort;
   }
 
-  Future<Void> listen() {
+  /** Binds HTTP and HTTPS (and 80/443 when configured and bindable). */
+  public Future<Void> listen() {
     return listenHttp(config.httpPort(), true).recover(e -> warnInUse("HTTP", config.httpPort(), e))
         .compose(v -> listenHttps(config.httpsPort(), true).recover(e -> warnInUse("HTTPS", config.httpsPort(), e)))
         .compose(v -> config.alsoPrivileged() && httpPort != 80 ? listenHttp(80, false) : Future.succeededFuture())
@@ -149,7 +158,8 @@ final class IngressProxy {
     return req.authority() == null ? "" : req.authority().toString();
   }
 
-  Future<Void> close() {
+  /** Closes the servers. */
+  public Future<Void> close() {
     return Future.join(servers.stream().map(HttpServer::close).toList()).mapEmpty();
   }
 }
