@@ -31,6 +31,9 @@ final class Cluster {
   /** Where the running cluster can be reached. */
   record Endpoints(String kafka, String apiUrl, int opsPort, Path kubeconfig, String announced) {
     String readyLine() {
+      if (apiUrl == null) { // a single component without the apiserver: ./dekube store
+        return "dekube ready: kafka " + kafka + ", metrics http://127.0.0.1:" + opsPort + "/metrics" + announced;
+      }
       return "dekube ready: apiserver " + apiUrl + ", kafka " + kafka + ", metrics http://127.0.0.1:" + opsPort
           + "/metrics" + announced + " — kubectl --kubeconfig " + kubeconfig + " get nodes";
     }
@@ -53,8 +56,16 @@ final class Cluster {
   private OpsHttpServer ops;
   private BusMonitor bus;
 
+  private final List<Component> components;
+
   Cluster(UpOptions options) {
+    this(options, Components.ALL);
+  }
+
+  /** Runs only {@code components} (single-component modes: {@code ./dekube store}, {@code ./dekube apiserver}). */
+  Cluster(UpOptions options, List<Component> components) {
     this.options = options;
+    this.components = components;
   }
 
   synchronized Endpoints start() throws Exception {
@@ -69,7 +80,7 @@ final class Cluster {
     ops.readinessFailure("kafka", bus::failure);
     int opsPort = await(ops.listen(vertx, "127.0.0.1", options.opsPort()));
     LaunchContext ctx = new LaunchContext(vertx, bootstrap, options, registry, deployments);
-    Components.deploy(ctx);
+    Components.deploy(ctx, components);
     return new Endpoints(bootstrap, ctx.apiUrl(), opsPort, ctx.kubeconfig(), ctx.announced());
   }
 

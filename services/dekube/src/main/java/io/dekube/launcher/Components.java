@@ -31,7 +31,12 @@ final class Components {
 
   /** Deploys every component in order; blocking, from a plain thread. */
   static void deploy(LaunchContext ctx) throws Exception {
-    for (Component c : ALL) {
+    deploy(ctx, ALL);
+  }
+
+  /** Deploys {@code components} in order; blocking, from a plain thread. */
+  static void deploy(LaunchContext ctx, List<Component> components) throws Exception {
+    for (Component c : components) {
       c.deploy(ctx);
     }
   }

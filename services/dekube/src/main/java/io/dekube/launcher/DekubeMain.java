@@ -17,6 +17,9 @@ public final class DekubeMain {
         Commands:
           up      start an embedded Kafka broker and every component in this process; Ctrl-C stops
         """ + flags + """
+          store   only the store (the writers) against --kafka HOST:PORT; flags of up apply
+          apiserver  only the apiserver against --kafka HOST:PORT (several may share one store;
+                  give them one --data-dir for the PKI, each its own --api-port and --ops-port)
           proxy-rules  print the iptables-restore input kube-proxy's iptables mode writes for the
                   cluster at --kafka (default 127.0.0.1:--kafka-port)
           help    this text
@@ -32,6 +35,8 @@ public final class DekubeMain {
     try {
       switch (command) {
         case "up" -> UpCommand.run(UpOptions.parse(rest));
+        case "store" -> UpCommand.runOne(UpOptions.parse(rest), "store", new StoreComponent());
+        case "apiserver" -> UpCommand.runOne(UpOptions.parse(rest), "apiserver", new ApiServerComponent());
         case "proxy-rules" -> ProxyRulesCommand.run(UpOptions.parse(rest));
         case "help", "--help", "-h" -> System.out.print(help());
         default -> {

@@ -18,7 +18,21 @@ final class UpCommand {
   }
 
   static void run(UpOptions options) {
-    Cluster cluster = new Cluster(options);
+    run(new Cluster(options), "up");
+  }
+
+  /**
+   * {@code ./dekube store} / {@code ./dekube apiserver}: one component in this process against the
+   * Kafka of {@code --kafka} (the multi-process form: one store behind several apiservers).
+   */
+  static void runOne(UpOptions options, String command, Component component) {
+    if (options.kafka() == null) {
+      throw new IllegalArgumentException(command + " needs --kafka HOST:PORT (the broker of the cluster)");
+    }
+    run(new Cluster(options, java.util.List.of(component)), command);
+  }
+
+  private static void run(Cluster cluster, String command) {
     cluster.onBrokerGiveUp(message -> {
       System.err.println("dekube: " + message);
       // exit from a thread of its own: the shutdown hook stops the cluster, which waits for this thread's caller
@@ -34,8 +48,8 @@ final class UpCommand {
       Cluster.Endpoints endpoints = cluster.start();
       System.out.println(endpoints.readyLine());
     } catch (Exception e) {
-      LOG.error("dekube up failed: {}", e.toString(), e);
-      System.err.println("dekube: up failed: " + e.getMessage());
+      LOG.error("dekube {} failed: {}", command, e.toString(), e);
+      System.err.println("dekube: " + command + " failed: " + e.getMessage());
       System.exit(1);
     }
     try {

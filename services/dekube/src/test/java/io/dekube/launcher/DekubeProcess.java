@@ -46,28 +46,41 @@ final class DekubeProcess implements AutoCloseable {
 
   /** Starts {@code ./dekube up} on random ports with the given data directory and waits for the ready line. */
   static DekubeProcess up(Path dataDir, String... extraFlags) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("./dekube", "up", "--kafka-port", "0", "--api-port", "0",
-        "--ops-port", "0", "--dns-port", "0", "--ingress-http-port", "0", "--ingress-https-port", "0",
-        "--data-dir", dataDir.toString()));
-    cmd.addAll(List.of(extraFlags));
-    Path log = dataDir.resolveSibling(dataDir.getFileName() + "-up.log");
+    List<String> args = new ArrayList<>(List.of("up", "--kafka-port", "0", "--api-port", "0",
+        "--ops-port", "0", "--dns-port", "0", "--ingress-http-port", "0", "--ingress-https-port", "0"));
+    args.addAll(List.of(extraFlags));
+    return start(dataDir, dataDir.getFileName() + "-up.log", args.toArray(String[]::new));
+  }
+
+  /**
+   * Starts {@code ./dekube <args> --data-dir <dataDir>} (stderr appended to {@code logName} next to the data
+   * directory) and waits for its {@code dekube ready:} line.
+   */
+  static DekubeProcess start(Path dataDir, String logName, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("./dekube"));
+    cmd.addAll(List.of(args));
+    cmd.addAll(List.of("--data-dir", dataDir.toString()));
+    Path log = dataDir.resolveSibling(logName);
     long logStart = java.nio.file.Files.exists(log) ? java.nio.file.Files.size(log) : 0;
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(repoRoot().toFile())
         .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     DekubeProcess p = new DekubeProcess(pb.start());
     p.log = log;
     p.logStart = logStart;
-    Awaitility.await("the ready line of ./dekube up").atMost(Duration.ofMinutes(3))
+    Awaitility.await("the ready line of ./dekube " + args[0]).atMost(Duration.ofMinutes(3))
         .until(() -> p.ready() || !p.process.isAlive());
     if (!p.ready()) {
-      throw new IllegalStateException("./dekube up exited " + p.process.exitValue() + " before ready; stdout "
-          + p.stdout);
+      throw new IllegalStateException("./dekube " + args[0] + " exited " + p.process.exitValue()
+          + " before ready; stdout " + p.stdout);
     }
     return p;
   }
 
   private boolean ready() {
     for (String line : stdout) {
+      if (line.startsWith("dekube ready: kafka ")) { // a component without the apiserver
+        return true;
+      }
       Matcher m = READY.matcher(line);
       if (m.find()) {
         apiUrl = m.group(1);
