@@ -15,6 +15,7 @@ final class Components {
       new StoreComponent(),
       new ApiServerComponent(),
       new SchedulerComponent(),
+      new ControllerManagerComponent(),
       new KubeProxyComponent(),
       new DnsComponent(),
       new IngressComponent());

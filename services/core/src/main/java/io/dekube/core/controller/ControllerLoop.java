@@ -31,10 +31,14 @@ public final class ControllerLoop {
   private final int workers;
   private final WorkQueue<ObjectKey> queue;
   private final List<Watched> watched = new ArrayList<>();
+  private final List<Handled> handled = new ArrayList<>();
   private final List<HandlerRegistration> registrations = new ArrayList<>();
   private long resyncTimer = -1;
 
   private record Watched(ObjectCache cache, Function<ObjectNode, Collection<ObjectKey>> keys) {
+  }
+
+  private record Handled(ObjectCache cache, InformerHandler handler) {
   }
 
   /**
@@ -67,6 +71,16 @@ public final class ControllerLoop {
     return this;
   }
 
+  /**
+   * Also reacts to changes of another resource through a handler of its own (which calls
+   * {@link #enqueue}), for controllers that must see the kind of change (kube's expectations).
+   * Call before {@link #start}.
+   */
+  public ControllerLoop watch(ObjectCache cache, InformerHandler handler) {
+    handled.add(new Handled(cache, handler));
+    return this;
+  }
+
   /** The controller's name. */
   public String name() {
     return name;
@@ -92,6 +106,9 @@ public final class ControllerLoop {
     queue.start(workers, reconciler::sync);
     for (Watched w : watched) {
       registrations.add(w.cache().addHandler(handler(w.keys())));
+    }
+    for (Handled h : handled) {
+      registrations.add(h.cache().addHandler(h.handler()));
     }
     if (!resync.isZero() && !resync.isNegative()) {
       resyncTimer = vertx.setPeriodic(resync.toMillis(), t -> primary.list("").forEach(o -> enqueue(ObjectKey.of(o))));

@@ -85,6 +85,7 @@ public final class LeaderElector {
   private Instant lastRenew;
   private String observedRv;
   private Instant observedTime;
+  private String lastError;
 
   /** A candidate; nothing happens until {@link #start}. */
   public LeaderElector(Vertx vertx, StoreApi store, Config config, Callbacks callbacks) {
@@ -145,6 +146,16 @@ public final class LeaderElector {
         return;
       }
       Instant now = clock.instant();
+      if (ar.failed()) {
+        String why = ar.cause().toString();
+        if (!why.equals(lastError)) {
+          LOG.warn("{}: cannot acquire or renew lease {}/{}: {}", config.identity(), config.namespace(),
+              config.name(), why);
+        }
+        lastError = why;
+      } else {
+        lastError = null;
+      }
       boolean held = ar.succeeded() && ar.result();
       if (held) {
         lastRenew = now;

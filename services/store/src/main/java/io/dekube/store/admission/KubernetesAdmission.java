@@ -25,6 +25,16 @@ public final class KubernetesAdmission implements WriteAdmission {
       Map.entry("apps/StatefulSet", new WorkloadAdmission("StatefulSet")),
       Map.entry("networking.k8s.io/Ingress", new IngressAdmission()));
 
+  /**
+   * The DefaultTolerationSeconds admission plugin's settings ({@code --default-not-ready-toleration-seconds},
+   * {@code --default-unreachable-toleration-seconds}, 300 each): the tolerationSeconds of the
+   * NoExecute tolerations added to every new pod. Process-wide; set before the writers start.
+   */
+  public static void defaultTolerationSeconds(long notReady, long unreachable) {
+    PodAdmission.notReadySeconds = notReady;
+    PodAdmission.unreachableSeconds = unreachable;
+  }
+
   @Override
   public ObjectNode admit(ResourceType type, Verb verb, ObjectNode newObject, ObjectNode oldObject) {
     if (newObject == null || verb == Verb.DELETE || verb == Verb.GET || verb == Verb.LIST) {

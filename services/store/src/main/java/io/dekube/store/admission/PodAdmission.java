@@ -15,6 +15,10 @@ final class PodAdmission implements KindAdmission {
       + "existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was "
       + "previously negative)";
 
+  /** {@code --default-not-ready-toleration-seconds} and {@code --default-unreachable-toleration-seconds}. */
+  static volatile long notReadySeconds = 300;
+  static volatile long unreachableSeconds = 300;
+
   @Override
   public void defaults(ObjectNode pod, ObjectNode old) {
     ObjectNode spec = Nodes.obj(pod, "spec");
@@ -40,7 +44,7 @@ final class PodAdmission implements KindAdmission {
     Nodes.defaultText(status, "qosClass", PodSpecDefaults.qosClass(spec));
   }
 
-  /** DefaultTolerationSeconds: tolerate not-ready and unreachable nodes for 300 s. */
+  /** DefaultTolerationSeconds: tolerate not-ready and unreachable nodes for 300 s (or as the flags say). */
   private static void defaultTolerations(ObjectNode spec) {
     ArrayNode tolerations = spec.get("tolerations") instanceof ArrayNode a ? a : spec.putArray("tolerations");
     for (String key : new String[] {"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"}) {
@@ -53,7 +57,7 @@ final class PodAdmission implements KindAdmission {
       }
       if (!present) {
         tolerations.addObject().put("key", key).put("operator", "Exists").put("effect", "NoExecute")
-            .put("tolerationSeconds", 300);
+            .put("tolerationSeconds", key.endsWith("unreachable") ? unreachableSeconds : notReadySeconds);
       }
     }
   }

@@ -1,0 +1,56 @@
+package io.dekube.controllermanager;
+
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * The controller-manager's settings, with kube-controller-manager's flag names and defaults.
+ * Immutable.
+ *
+ * @param identity                           the holder identity in the leader Lease (unique per instance)
+ * @param leaseDuration                      {@code --leader-elect-lease-duration} (15 s)
+ * @param renewDeadline                      {@code --leader-elect-renew-deadline} (10 s)
+ * @param retryPeriod                        {@code --leader-elect-retry-period} (2 s)
+ * @param resync                             how often every object is synced again (kube's min resync, 12 h; here 5 min)
+ * @param workers                            concurrent syncs per controller ({@code --concurrent-*-syncs}, 5)
+ * @param nodeMonitorGracePeriod             {@code --node-monitor-grace-period} (40 s)
+ * @param defaultUnreachableTolerationSeconds {@code --default-unreachable-toleration-seconds} (300)
+ * @param clusterCidr                        {@code --cluster-cidr} (127.244.0.0/16), a /24 per node
+ */
+public record ControllerManagerConfig(String identity, Duration leaseDuration, Duration renewDeadline,
+                                      Duration retryPeriod, Duration resync, int workers,
+                                      Duration nodeMonitorGracePeriod, long defaultUnreachableTolerationSeconds,
+                                      String clusterCidr) {
+
+  /** kube's defaults and a fresh identity. */
+  public static ControllerManagerConfig defaults() {
+    return new ControllerManagerConfig("controller-manager-" + UUID.randomUUID().toString().substring(0, 8),
+        Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(5), 5,
+        Duration.ofSeconds(40), 300, "127.244.0.0/16");
+  }
+
+  public ControllerManagerConfig withIdentity(String v) {
+    return new ControllerManagerConfig(v, leaseDuration, renewDeadline, retryPeriod, resync, workers,
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr);
+  }
+
+  public ControllerManagerConfig withLeaderElection(Duration lease, Duration renew, Duration retry) {
+    return new ControllerManagerConfig(identity, lease, renew, retry, resync, workers, nodeMonitorGracePeriod,
+        defaultUnreachableTolerationSeconds, clusterCidr);
+  }
+
+  public ControllerManagerConfig withNodeMonitorGracePeriod(Duration v) {
+    return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers, v,
+        defaultUnreachableTolerationSeconds, clusterCidr);
+  }
+
+  public ControllerManagerConfig withDefaultUnreachableTolerationSeconds(long v) {
+    return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
+        nodeMonitorGracePeriod, v, clusterCidr);
+  }
+
+  public ControllerManagerConfig withClusterCidr(String v) {
+    return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, v);
+  }
+}

@@ -1,0 +1,114 @@
+package io.dekube.controllermanager;
+
+import io.dekube.controllermanager.common.ControllerContext;
+import io.dekube.controllermanager.common.EventRecorder;
+import io.dekube.core.controller.ControllerLoop;
+import io.dekube.core.informer.Informer;
+import io.dekube.core.leader.LeaderElector;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.store.StoreApi;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * kube-controller-manager as one verticle: campaigns for the {@code kube-system/kube-controller-manager}
+ * Lease and runs every controller of {@link Controllers} only while it holds it. Wiring only: the
+ * controllers live in their own packages. Everything runs on this verticle's context.
+ */
+public final class ControllerManagerVerticle extends VerticleBase {
+
+  /** The leader Lease's name, as kube's. */
+  public static final String LEASE = "kube-controller-manager";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ControllerManagerVerticle.class);
+
+  private final ControllerManagerConfig config;
+  private final ResourceRegistry registry;
+  private final StoreApi store;
+  private final Function<ResourceType, Informer> informers;
+  private final List<ControllerLoop> loops = new ArrayList<>();
+  private LeaderElector elector;
+  private volatile boolean leading;
+
+  /**
+   * @param informers the shared informer of each resource (started here when needed)
+   */
+  public ControllerManagerVerticle(ControllerManagerConfig config, ResourceRegistry registry, StoreApi store,
+                                   Function<ResourceType, Informer> informers) {
+    this.config = config;
+    this.registry = registry;
+    this.store = store;
+    this.informers = informers;
+  }
+
+  /** Whether this instance holds the Lease and runs the controllers. */
+  public boolean leading() {
+    return leading;
+  }
+
+  @Override
+  public Future<?> start() {
+    LeaderElector.Config lc = new LeaderElector.Config("kube-system", LEASE, config.identity(),
+        config.leaseDuration(), config.renewDeadline(), config.retryPeriod());
+    elector = new LeaderElector(vertx, store, lc, new LeaderElector.Callbacks() {
+      @Override
+      public void onStartedLeading() {
+        startControllers();
+      }
+
+      @Override
+      public void onStoppedLeading() {
+        stopControllers();
+      }
+    });
+    elector.start();
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return elector == null ? Future.succeededFuture() : elector.stop().compose(v -> stopControllers());
+  }
+
+  private void startControllers() {
+    leading = true;
+    ControllerContext ctx = new ControllerContext(vertx, store, informers::apply, registry,
+        new EventRecorder(store, registry.byResourceName("events").orElseThrow(), Clock.systemUTC(), config.identity()),
+        Clock.systemUTC());
+    List<Controllers.Spec> specs = Controllers.all(config);
+    List<Future<Void>> synced = new ArrayList<>();
+    for (Controllers.Spec s : specs) {
+      for (String r : s.reads()) {
+        synced.add(informers.apply(registry.byResourceName(r).orElseThrow()).start());
+      }
+    }
+    Future.all(synced).onComplete(ar -> {
+      if (!leading) {
+        return;
+      }
+      if (ar.failed()) {
+        LOG.warn("controller-manager: informers did not sync: {}", ar.cause().toString());
+      }
+      for (Controllers.Spec s : specs) {
+        ControllerLoop loop = s.factory().apply(ctx);
+        loops.add(loop);
+        loop.start();
+      }
+      LOG.info("controller-manager {}: started {} controllers", config.identity(), loops.size());
+    });
+  }
+
+  private Future<Void> stopControllers() {
+    leading = false;
+    List<Future<Void>> stops = loops.stream().map(ControllerLoop::stop).toList();
+    loops.clear();
+    return Future.all(stops).mapEmpty();
+  }
+}

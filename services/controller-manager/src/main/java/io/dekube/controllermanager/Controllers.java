@@ -1,0 +1,33 @@
+package io.dekube.controllermanager;
+
+import io.dekube.controllermanager.common.ControllerContext;
+import io.dekube.controllermanager.deployment.DeploymentController;
+import io.dekube.controllermanager.endpoints.EndpointSliceController;
+import io.dekube.controllermanager.endpoints.EndpointsController;
+import io.dekube.controllermanager.replicaset.ReplicaSetController;
+import io.dekube.core.controller.ControllerLoop;
+import java.util.List;
+import java.util.function.Function;
+
+/** The registry of built-in controllers: each one's name, the resources it reads, and how to build its loop. */
+final class Controllers {
+
+  /** One controller: the informers it needs synced before it starts, and its loop. */
+  record Spec(String name, List<String> reads, Function<ControllerContext, ControllerLoop> factory) {
+  }
+
+  private Controllers() {
+  }
+
+  static List<Spec> all(ControllerManagerConfig c) {
+    return List.of(
+        new Spec("replicaset", List.of("replicasets.apps", "pods"),
+            ctx -> new ReplicaSetController(ctx).loop(c.resync(), c.workers())),
+        new Spec("deployment", List.of("deployments.apps", "replicasets.apps", "pods"),
+            ctx -> new DeploymentController(ctx).loop(c.resync(), c.workers())),
+        new Spec("endpoints", List.of("services", "pods", "endpoints"),
+            ctx -> new EndpointsController(ctx).loop(c.resync(), c.workers())),
+        new Spec("endpointslice", List.of("services", "pods", "endpointslices.discovery.k8s.io"),
+            ctx -> new EndpointSliceController(ctx).loop(c.resync(), c.workers())));
+  }
+}

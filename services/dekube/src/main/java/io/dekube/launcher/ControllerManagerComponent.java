@@ -1,0 +1,48 @@
+package io.dekube.launcher;
+
+import io.dekube.controllermanager.ControllerManagerConfig;
+import io.dekube.controllermanager.ControllerManagerVerticle;
+import io.dekube.core.informer.SharedInformers;
+import io.dekube.store.admission.KubernetesAdmission;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * kube-controller-manager: the controllers, active while this process holds the leader Lease.
+ * Also sets the DefaultTolerationSeconds admission flags, which kube-apiserver owns, so that
+ * {@code up --default-unreachable-toleration-seconds 5} reads as in the issue.
+ */
+final class ControllerManagerComponent implements Component {
+
+  @Override
+  public List<Flag> flags() {
+    return List.of(
+        Flag.of("--node-monitor-grace-period", "DURATION", "node Lease age before the node is NotReady (default 40s)"),
+        Flag.of("--default-not-ready-toleration-seconds", "N", "tolerationSeconds added to pods for not-ready nodes (default 300)"),
+        Flag.of("--default-unreachable-toleration-seconds", "N", "tolerationSeconds added to pods for unreachable nodes (default 300)"),
+        Flag.of("--cluster-cidr", "CIDR", "pod CIDR of the cluster, a /24 per node (default 127.244.0.0/16)"),
+        Flag.of("--controller-manager-instances", "N", "controller-manager verticles campaigning for the Lease (default 1)"));
+  }
+
+  /** Applies the admission flags; called before the store's writers start. */
+  static void admission(Flags flags) {
+    KubernetesAdmission.defaultTolerationSeconds(flags.integer("--default-not-ready-toleration-seconds", 300),
+        flags.integer("--default-unreachable-toleration-seconds", 300));
+  }
+
+  @Override
+  public void deploy(LaunchContext ctx) throws Exception {
+    admission(ctx.flags());
+    ControllerManagerConfig config = ControllerManagerConfig.defaults()
+        .withNodeMonitorGracePeriod(ctx.flags().duration("--node-monitor-grace-period", Duration.ofSeconds(40)))
+        .withDefaultUnreachableTolerationSeconds(ctx.flags().integer("--default-unreachable-toleration-seconds", 300))
+        .withClusterCidr(ctx.flags().string("--cluster-cidr", "127.244.0.0/16"));
+    SharedInformers informers = ctx.informers();
+    String bootstrap = ctx.bootstrap();
+    int instances = ctx.flags().count("--controller-manager-instances", 1, 1);
+    for (int i = 0; i < instances; i++) {
+      ctx.deploy(new ControllerManagerVerticle(config.withIdentity(config.identity() + "-" + i), ctx.registry(),
+          ctx.store(), type -> informers.informer(bootstrap, type)));
+    }
+  }
+}
