@@ -109,7 +109,8 @@ public final class StoreBench {
     Load load = mode.equals("store")
         ? (clients, d) -> StoreClientBench.run(vertx, client, configMaps, namespace(vertx, client, registry, clients),
             template, clients, d)
-        : httpsLoad(vertx, bootstrap, client, registry, template, instances);
+        : httpsLoad(vertx, bootstrap, client, registry, template, instances,
+            Math.max(64, Arrays.stream(clientCounts).max().orElse(64)));
     warmUp(load);
     Map<Integer, BenchRow> measured = new HashMap<>();
     List<Integer> order = new ArrayList<>();
@@ -148,11 +149,12 @@ public final class StoreBench {
   }
 
   private static Load httpsLoad(Vertx vertx, String bootstrap, StoreClient client, ResourceRegistry registry,
-                                ObjectNode template, int instances) throws Exception {
+                                ObjectNode template, int instances, int maxClients) throws Exception {
     Path dir = Files.createTempDirectory("dekube-bench-https");
     int port = HttpsCreateBench.deployApiServer(vertx, bootstrap, client, dir, instances);
-    return (clients, d) -> HttpsCreateBench.run(vertx, port, dir.resolve("pki"),
-        namespace(vertx, client, registry, clients), template, clients, d);
+    io.vertx.core.http.HttpClient http = HttpsCreateBench.client(vertx, dir.resolve("pki"), maxClients);
+    return (clients, d) -> HttpsCreateBench.run(vertx, http, port, namespace(vertx, client, registry, clients),
+        template, clients, d);
   }
 
   /** A fresh namespace per run, so every run creates into an empty one. */
