@@ -147,17 +147,8 @@ final class BatchCommitter {
                                 Map<TopicPartition, OffsetAndMetadata> consumed, ConsumerGroupMetadata group,
                                 int replyPartitions) throws Exception {
     KafkaProducer<byte[], byte[]> producer = pw.producer();
-    producer.beginTransaction();
-    List<Future<RecordMetadata>> sent = new ArrayList<>();
-    for (StoreWrite w : overlay.writes()) {
-      sent.add(producer.send(storeRecord(w)));
-    }
-    for (Handled h : handled) {
-      if (buildReply(h)) {
-        producer.send(replyRecord(h, replyPartitions));
-      }
-    }
-    producer.sendOffsetsToTransaction(consumed, group);
+    List<Future<RecordMetadata>> sent = beginWithStoreRecords(producer, overlay.writes());
+    sendRepliesAndOffsets(producer, handled, replyPartitions, consumed, group);
     String mismatch = null;
     for (int i = 0; i < sent.size(); i++) {
       long acked = ackedOffset(sent.get(i));
@@ -182,14 +173,28 @@ final class BatchCommitter {
                           Map<TopicPartition, OffsetAndMetadata> consumed, ConsumerGroupMetadata group,
                           int replyPartitions) throws Exception {
     KafkaProducer<byte[], byte[]> producer = pw.producer();
-    producer.beginTransaction();
-    List<Future<RecordMetadata>> sent = new ArrayList<>();
-    for (StoreWrite w : overlay.writes()) {
-      sent.add(producer.send(storeRecord(w)));
-    }
+    List<Future<RecordMetadata>> sent = beginWithStoreRecords(producer, overlay.writes());
     for (int i = 0; i < sent.size(); i++) {
       overlay.writes().get(i).offset(ackedOffset(sent.get(i)));
     }
+    sendRepliesAndOffsets(producer, handled, replyPartitions, consumed, group);
+  }
+
+  /** Begins the transaction and sends the batch's store records; their acks, in order. */
+  private static List<Future<RecordMetadata>> beginWithStoreRecords(KafkaProducer<byte[], byte[]> producer,
+                                                                    List<StoreWrite> writes) {
+    producer.beginTransaction();
+    List<Future<RecordMetadata>> sent = new ArrayList<>(writes.size());
+    for (StoreWrite w : writes) {
+      sent.add(producer.send(storeRecord(w)));
+    }
+    return sent;
+  }
+
+  /** Sends every reply (built now, with the writes' offsets as they stand) and the consumed offsets. */
+  private void sendRepliesAndOffsets(KafkaProducer<byte[], byte[]> producer, List<Handled> handled,
+                                     int replyPartitions, Map<TopicPartition, OffsetAndMetadata> consumed,
+                                     ConsumerGroupMetadata group) {
     for (Handled h : handled) {
       if (buildReply(h)) {
         producer.send(replyRecord(h, replyPartitions));
