@@ -121,6 +121,8 @@ public final class StoreBench {
       order.add(clients);
       System.err.println(measured.get(clients).row());
     }
+    LatencyRecorder.Result readAfterWrite = ConsistentReadBench.run(vertx, bootstrap, client, configMaps,
+        namespace(vertx, client, registry, 1), template, 50);
     await(client.close());
     List<BenchRow> rows = new ArrayList<>();
     List<BenchRow> raws = rawCeiling(bootstrap, configMaps, Json.MAPPER.writeValueAsString(template), clientCounts,
@@ -131,6 +133,7 @@ public final class StoreBench {
           m.result().perSecond() / raws.get(i).result().perSecond()));
     }
     rows.addAll(raws);
+    rows.add(new BenchRow(readAfterWrite, Double.NaN, Double.NaN, Double.NaN));
     return rows;
   }
 
