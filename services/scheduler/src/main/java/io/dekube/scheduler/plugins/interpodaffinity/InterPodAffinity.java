@@ -12,6 +12,7 @@ import io.dekube.scheduler.api.ScoreExtensions;
 import io.dekube.scheduler.api.ScorePlugin;
 import io.dekube.scheduler.api.Status;
 import io.dekube.scheduler.plugins.helper.Args;
+import io.dekube.scheduler.plugins.helper.ScoreRange;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.HashMap;
 import java.util.List;
@@ -231,12 +232,9 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
     if (state.read(PRE_SCORE) == null) {
       return Status.success();
     }
-    long min = Long.MAX_VALUE;
-    long max = Long.MIN_VALUE;
-    for (NodeScore s : scores) {
-      min = Math.min(min, s.score());
-      max = Math.max(max, s.score());
-    }
+    ScoreRange range = ScoreRange.of(scores);
+    long min = range.min();
+    long max = range.max();
     long diff = max - min;
     for (NodeScore s : scores) {
       s.score(diff > 0 ? MAX_NODE_SCORE * (s.score() - min) / diff : 0);

@@ -12,6 +12,7 @@ import io.dekube.scheduler.api.ScoreExtensions;
 import io.dekube.scheduler.api.ScorePlugin;
 import io.dekube.scheduler.api.Status;
 import io.dekube.scheduler.plugins.helper.Args;
+import io.dekube.scheduler.plugins.helper.ScoreRange;
 import io.dekube.scheduler.plugins.helper.Tolerations;
 import io.dekube.scheduler.plugins.nodeaffinity.NodeAffinityPlugin;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -175,12 +176,9 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
     if (state.read(PRE_SCORE) == null) {
       return Status.success();
     }
-    long min = Long.MAX_VALUE;
-    long max = Long.MIN_VALUE;
-    for (NodeScore s : scores) {
-      min = Math.min(min, s.score());
-      max = Math.max(max, s.score());
-    }
+    ScoreRange range = ScoreRange.of(scores);
+    long min = range.min();
+    long max = range.max();
     for (NodeScore s : scores) {
       s.score(max == 0 ? MAX_NODE_SCORE : MAX_NODE_SCORE * (max + min - s.score()) / max);
     }
