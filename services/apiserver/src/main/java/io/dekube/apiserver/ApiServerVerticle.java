@@ -91,9 +91,13 @@ public final class ApiServerVerticle extends VerticleBase {
   public Future<?> start() {
     health.addReadinessCheck("shutdown", () -> stopping ? "the apiserver is shutting down" : null);
     return SystemNamespaces.ensure(store, registry)
-        .compose(v -> Authorization.start(vertx, registry, store, informers))
-        .onSuccess(a -> authorization = a)
-        .compose(v -> vertx.executeBlocking(this::loadSecurity))
+        .compose(v -> {
+          // the RBAC policy and the PKI files are independent: load them side by side
+          Future<Authorization> authz = Authorization.start(vertx, registry, store, informers)
+              .onSuccess(a -> authorization = a);
+          Future<Security> security = vertx.executeBlocking(this::loadSecurity);
+          return Future.all(authz, security).map(all -> security.result());
+        })
         .compose(security -> listen(security.pki(), router(security.chain())))
         .onSuccess(s -> LOG.info("apiserver listening on https://{}:{}", config.host(), s.actualPort()))
         .onSuccess(s -> KubernetesService.ensure(store, registry, kubernetesClusterIp, config.host(), s.actualPort())

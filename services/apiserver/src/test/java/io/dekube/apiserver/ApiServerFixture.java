@@ -72,7 +72,7 @@ public final class ApiServerFixture implements AutoCloseable {
         .withTokenAuthFile(tokens).withBasicAuthFile(passwords).withHttp2(http2);
     Vertx vertx = Vertx.vertx();
     ApiServerVerticle verticle = onTheBus(vertx, config);
-    vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(180, TimeUnit.SECONDS);
     return new ApiServerFixture(dir, vertx, verticle, ClusterPki.loadOrCreate(config.pkiDirectory()), config);
   }
 

@@ -136,7 +136,7 @@ class RbacKubectlIT {
   @Test
   @Order(4)
   void escalatingRoleIsForbiddenNamingTheRights() throws Exception {
-    ok(admin, "-n", "kube-decon", "create", "role", "role-writer", "--verb=create,get", "--resource=roles");
+    ok(admin, "-n", "kube-decon", "create", "role", "role-writer", "--verb=create,get,patch", "--resource=roles");
     ok(admin, "-n", "kube-decon", "create", "rolebinding", "jane-roles", "--role=role-writer", "--user=jane");
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> kubectl(jane, "-n", "kube-decon", "create", "role",
         "reader", "--verb=get", "--resource=pods").exit() == 0);
@@ -145,6 +145,10 @@ class RbacKubectlIT {
     assertTrue(r.err().contains("roles.rbac.authorization.k8s.io \"deleter\" is forbidden: user \"jane\" "
         + "(groups=[\"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:"), r.err());
     assertTrue(r.err().contains("{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"delete\"]}"), r.err());
+    ok(jane, "-n", "kube-decon", "label", "role", "reader", "team=a");
+    Result patch = kubectl(jane, "-n", "kube-decon", "patch", "role", "reader", "--type=json", "-p",
+        "[{\"op\":\"add\",\"path\":\"/rules/0/verbs/-\",\"value\":\"delete\"}]");
+    assertTrue(patch.err().contains("is attempting to grant RBAC permissions not currently held"), patch.err());
   }
 
   @Test

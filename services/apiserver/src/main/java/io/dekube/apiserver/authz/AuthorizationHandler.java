@@ -62,7 +62,9 @@ public final class AuthorizationHandler implements Handler<RoutingContext> {
     RbacAuthorizer.Decision d = authorizer.authorize(a);
     if (d.allowed()) {
       if (EscalationGuard.applies(a)) {
-        ObjectNode body = a.verb().equals("patch") ? null
+        ObjectNode body = a.verb().equals("patch")
+            ? RequestBodies.patched(ctx, authorizer.policy().current(a.resource(), a.namespace(), a.name()),
+                a.apiGroup(), a.apiVersion(), a.resource(), kindOf(a.resource()))
             : RequestBodies.object(ctx, a.apiGroup(), a.apiVersion(), a.resource(), kindOf(a.resource()));
         guard.check(a, body);
       }

@@ -82,17 +82,14 @@ public final class BootstrapPolicy {
     return o;
   }
 
-  /** Creates or completes every object of the policy, one after the other. */
+  /** Creates or completes every object of the policy (all at once: they are independent). */
   public Future<Void> reconcile(StoreApi store, ResourceRegistry registry) {
     ResourceType roles = registry.byGroupPlural(EscalationGuard.RBAC, "clusterroles").orElseThrow();
     ResourceType bindings = registry.byGroupPlural(EscalationGuard.RBAC, "clusterrolebindings").orElseThrow();
-    Future<Void> chain = Future.succeededFuture();
-    for (ObjectNode r : clusterRoles) {
-      chain = chain.compose(v -> ensure(store, roles, r, 3));
-    }
-    for (ObjectNode b : clusterRoleBindings) {
-      chain = chain.compose(v -> ensure(store, bindings, b, 3));
-    }
+    List<Future<Void>> all = new ArrayList<>();
+    clusterRoles.forEach(r -> all.add(ensure(store, roles, r, 3)));
+    clusterRoleBindings.forEach(b -> all.add(ensure(store, bindings, b, 3)));
+    Future<Void> chain = Future.all(all).mapEmpty();
     return chain.onSuccess(v -> LOG.info("bootstrap RBAC policy reconciled: {} cluster roles, {} bindings",
         clusterRoles.size(), clusterRoleBindings.size()));
   }

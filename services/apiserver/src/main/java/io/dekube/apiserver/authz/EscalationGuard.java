@@ -34,8 +34,9 @@ public final class EscalationGuard {
   }
 
   /**
-   * Checks a write of {@code object} (the new Role, ClusterRole or binding; null for a patch,
-   * whose result is not known here: then only the {@code escalate}/{@code bind} verbs let it pass).
+   * Checks a write of {@code object} (the new Role, ClusterRole or binding; for a patch, the
+   * patched object; null when it is not known: then only the {@code escalate}/{@code bind} verbs
+   * let it pass).
    *
    * @throws StatusException 403 naming the rights the user does not hold
    */

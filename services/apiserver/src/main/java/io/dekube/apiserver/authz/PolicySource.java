@@ -20,6 +20,22 @@ public interface PolicySource {
   /** The Role, or null. */
   ObjectNode role(String namespace, String name);
 
+  /** The object a write to {@code resource} ({@code roles}, {@code clusterrolebindings}...) would replace, or null. */
+  default ObjectNode current(String resource, String namespace, String name) {
+    return switch (resource) {
+      case "roles" -> role(namespace, name);
+      case "clusterroles" -> clusterRole(name);
+      case "rolebindings" -> named(roleBindings(namespace), name);
+      case "clusterrolebindings" -> named(clusterRoleBindings(), name);
+      default -> null;
+    };
+  }
+
+  private static ObjectNode named(List<ObjectNode> objects, String name) {
+    return objects.stream().filter(o -> o.path("metadata").path("name").asText().equals(name)).findFirst()
+        .orElse(null);
+  }
+
   /** The policy in four informers (rbac.authorization.k8s.io roles, rolebindings, clusterroles, clusterrolebindings). */
   static PolicySource of(Informer roles, Informer roleBindings, Informer clusterRoles, Informer clusterRoleBindings) {
     return new PolicySource() {

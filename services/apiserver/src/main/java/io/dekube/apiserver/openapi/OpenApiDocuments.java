@@ -227,7 +227,7 @@ public final class OpenApiDocuments {
   }
 
   /** Upper-case hex SHA-512, as kube-apiserver's {@code hash} query parameter and ETag. */
-  static String hash(byte[] bytes) {
+  public static String hash(byte[] bytes) {
     try {
       return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-512").digest(bytes));
     } catch (NoSuchAlgorithmException e) {

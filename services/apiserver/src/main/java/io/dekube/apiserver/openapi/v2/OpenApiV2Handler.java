@@ -9,9 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Serves {@code GET /openapi/v2} as kube-apiserver does: the Swagger 2.0 document as JSON, or as
@@ -63,7 +60,7 @@ public final class OpenApiV2Handler {
     var tree = SwaggerDocument.of(docs);
     byte[] json = tree.toString().getBytes(StandardCharsets.UTF_8);
     byte[] proto = SwaggerProto.encode(tree);
-    return new Built(docs, json, hash(json), proto, hash(proto));
+    return new Built(docs, json, OpenApiDocuments.hash(json), proto, OpenApiDocuments.hash(proto));
   }
 
   private void serve(RoutingContext ctx) {
@@ -84,13 +81,5 @@ public final class OpenApiV2Handler {
       StatusException s = StatusException.internal("building the OpenAPI v2 document failed: " + e);
       ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json").end(s.toStatus().toString());
     });
-  }
-
-  private static String hash(byte[] bytes) {
-    try {
-      return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-512").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
