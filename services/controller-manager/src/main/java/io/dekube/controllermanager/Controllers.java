@@ -4,6 +4,8 @@ import io.dekube.controllermanager.common.ControllerContext;
 import io.dekube.controllermanager.deployment.DeploymentController;
 import io.dekube.controllermanager.endpoints.EndpointSliceController;
 import io.dekube.controllermanager.endpoints.EndpointsController;
+import io.dekube.controllermanager.gc.GarbageCollector;
+import io.dekube.controllermanager.namespace.NamespaceController;
 import io.dekube.controllermanager.replicaset.ReplicaSetController;
 import io.dekube.core.controller.ControllerLoop;
 import java.util.List;
@@ -28,6 +30,16 @@ final class Controllers {
         new Spec("endpoints", List.of("services", "pods", "endpoints"),
             ctx -> new EndpointsController(ctx).loop(c.resync(), c.workers())),
         new Spec("endpointslice", List.of("services", "pods", "endpointslices.discovery.k8s.io"),
-            ctx -> new EndpointSliceController(ctx).loop(c.resync(), c.workers())));
+            ctx -> new EndpointSliceController(ctx).loop(c.resync(), c.workers())),
+        new Spec("namespace", List.of("namespaces"),
+            ctx -> new NamespaceController(ctx).loop(c.resync(), c.workers())),
+        new Spec("garbagecollector", gcReads(),
+            ctx -> new GarbageCollector(ctx).loop(c.resync(), c.workers())));
+  }
+
+  private static List<String> gcReads() {
+    List<String> all = new java.util.ArrayList<>(GarbageCollector.OWNERS);
+    GarbageCollector.DEPENDENTS.stream().filter(d -> !all.contains(d)).forEach(all::add);
+    return all;
   }
 }

@@ -45,6 +45,10 @@ final class Deletes {
       }
       long grace = req.options().gracePeriodSeconds() == null ? 0 : Math.max(0, req.options().gracePeriodSeconds());
       support.fields.markDeleting(next, grace);
+      if ("Namespace".equals(type.kind()) && type.group().isEmpty()) {
+        Json.metadata(next);
+        next.with("status").put("phase", "Terminating");
+      }
       if (dryRun) {
         return Outcome.ok(200, null, () -> WriteSupport.withRv(next, current.rv()));
       }

@@ -185,9 +185,16 @@ final class WriteSupport {
     return !obj.path("metadata").path("deletionTimestamp").asText("").isEmpty();
   }
 
-  /** Whether the object has at least one finalizer. */
+  /**
+   * Whether the object has at least one finalizer. A Namespace's {@code spec.finalizers} (the
+   * namespace controller's {@code kubernetes}) hold its deletion too, as in kube-apiserver.
+   */
   static boolean hasFinalizers(ObjectNode obj) {
     JsonNode f = obj.path("metadata").path("finalizers");
-    return f.isArray() && !f.isEmpty();
+    if (f.isArray() && !f.isEmpty()) {
+      return true;
+    }
+    JsonNode spec = obj.path("spec").path("finalizers");
+    return "Namespace".equals(obj.path("kind").asText("")) && spec.isArray() && !spec.isEmpty();
   }
 }
