@@ -67,8 +67,15 @@ final class DekubeProcess implements AutoCloseable {
     DekubeProcess p = new DekubeProcess(pb.start());
     p.log = log;
     p.logStart = logStart;
-    Awaitility.await("the ready line of ./dekube " + args[0]).atMost(Duration.ofMinutes(3))
-        .until(() -> p.ready() || !p.process.isAlive());
+    try {
+      // -Ddekube.e2e.readyMinutes=N for a machine under heavy load
+      Awaitility.await("the ready line of ./dekube " + args[0])
+          .atMost(Duration.ofMinutes(Long.getLong("dekube.e2e.readyMinutes", 3)))
+          .until(() -> p.ready() || !p.process.isAlive());
+    } catch (RuntimeException e) {
+      p.process.destroy(); // never leave a cluster behind (its shutdown hook stops the broker child)
+      throw e;
+    }
     if (!p.ready()) {
       throw new IllegalStateException("./dekube " + args[0] + " exited " + p.process.exitValue()
           + " before ready; stdout " + p.stdout);
