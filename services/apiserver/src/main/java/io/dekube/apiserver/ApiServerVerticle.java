@@ -6,6 +6,10 @@ import io.dekube.apiserver.auth.AuthenticatorChain;
 import io.dekube.apiserver.auth.Authenticators;
 import io.dekube.apiserver.discovery.DiscoveryHandler;
 import io.dekube.apiserver.codec.Codecs;
+import io.dekube.apiserver.crd.CrdController;
+import io.dekube.apiserver.crd.CustomVersions;
+import io.dekube.core.crd.CrdParser;
+import io.dekube.core.crd.CustomKindSync;
 import io.dekube.apiserver.codec.proto.ProtobufDecoder;
 import io.dekube.apiserver.conversion.LegacyVersionConverter;
 import io.dekube.apiserver.openapi.OpenApiHandler;
@@ -91,6 +95,7 @@ public final class ApiServerVerticle extends VerticleBase {
   public Future<?> start() {
     health.addReadinessCheck("shutdown", () -> stopping ? "the apiserver is shutting down" : null);
     return SystemNamespaces.ensure(store, registry)
+        .compose(v -> customResources())
         .compose(v -> {
           // the RBAC policy and the PKI files are independent: load them side by side
           Future<Authorization> authz = Authorization.start(vertx, registry, store, informers)
@@ -102,6 +107,14 @@ public final class ApiServerVerticle extends VerticleBase {
         .onSuccess(s -> LOG.info("apiserver listening on https://{}:{}", config.host(), s.actualPort()))
         .onSuccess(s -> KubernetesService.ensure(store, registry, kubernetesClusterIp, config.host(), s.actualPort())
             .onFailure(e -> LOG.warn("cannot write the default/kubernetes Service: {}", e.toString())));
+  }
+
+  /** Serves the established CRDs (now and as they come and go) and runs the CRD controller. */
+  private Future<Void> customResources() {
+    Informer crds = informers.apply(registry.byResourceName(CrdParser.CRDS).orElseThrow());
+    CrdController.startOnce(vertx, registry, store, informers);
+    CustomKindSync.follow(crds, registry);
+    return crds.start();
   }
 
   @Override
@@ -131,8 +144,9 @@ public final class ApiServerVerticle extends VerticleBase {
     new DiscoveryHandler(registry, () -> config.host() + ":" + actualPort()).mount(router);
     OpenApiHandler openApi = new OpenApiHandler(vertx, registry).mount(router);
     new OpenApiV2Handler(vertx, openApi).mount(router);
+    registry.onChange(openApi::invalidate);
     Codecs codecs = Codecs.jsonOnly().withProtobuf(ProtobufDecoder::decode)
-        .withVersions(new LegacyVersionConverter(registry));
+        .withVersions(new CustomVersions(registry, new LegacyVersionConverter(registry)));
     authorization.mountReviews(router);
     // NamespaceLifecycle: start() created the system namespaces, as kube-apiserver's bootstrap does
     new RestApi(vertx, registry, store, informers, codecs).withNamespaceLifecycle().mount(router);

@@ -1,7 +1,6 @@
 package io.dekube.apiserver;
 
-import io.dekube.store.admission.BasicAdmission;
-import io.dekube.store.admission.KubernetesAdmission;
+import io.dekube.store.admission.CustomResourceAdmission;
 import io.dekube.store.writer.WriterConfig;
 import io.dekube.store.writer.WriterVerticle;
 import io.dekube.core.bus.TopicCatalog;
@@ -87,7 +86,7 @@ public final class ApiServerFixture implements AutoCloseable {
       TopicCatalog.load().ensureTopics(bootstrap, admin, registry.all(), (short) 1);
     }
     vertx.deployVerticle(new WriterVerticle(WriterConfig.defaults(bootstrap), registry,
-            new BasicAdmission().andThen(new KubernetesAdmission())))
+            CustomResourceAdmission.chain(registry)))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     StoreClient store = StoreClient.start(vertx, StoreClientOptions.of(bootstrap))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -1,11 +1,13 @@
 package io.dekube.launcher;
 
-import io.dekube.store.admission.BasicAdmission;
-import io.dekube.store.admission.KubernetesAdmission;
+import io.dekube.store.admission.CustomResourceAdmission;
 import io.dekube.core.net.ClusterNetwork;
 import io.dekube.store.writer.ServiceRanges;
 import io.dekube.store.writer.WriterConfig;
 import io.dekube.store.writer.WriterVerticle;
+import io.dekube.core.crd.CrdParser;
+import io.dekube.core.crd.CustomKindSync;
+import io.dekube.core.informer.Informer;
 import java.util.List;
 
 /** The store: the writer verticles that own the request partitions (dekube's etcd). */
@@ -27,11 +29,16 @@ final class StoreComponent implements Component {
   @Override
   public void deploy(LaunchContext ctx) throws Exception {
     int writers = ctx.flags().count("--writers", 1, 1);
+    // the writers admit custom resources of the established CRDs: learn them before answering anything
+    Informer crds = ctx.informers().informer(ctx.bootstrap(), ctx.registry().byResourceName(CrdParser.CRDS)
+        .orElseThrow());
+    CustomKindSync.follow(crds, ctx.registry());
+    Cluster.await(crds.start());
     for (int i = 0; i < writers; i++) {
       WriterConfig config = WriterConfig.defaults(ctx.bootstrap())
           .withGroupInstanceId("dekube-" + ctx.flags().string("--store-name", "store") + "-writer-" + i);
       ctx.deploy(new WriterVerticle(config, ctx.registry(),
-          new BasicAdmission().andThen(new KubernetesAdmission())).withServiceRanges(serviceRanges(ctx)));
+          CustomResourceAdmission.chain(ctx.registry())).withServiceRanges(serviceRanges(ctx)));
     }
   }
 }

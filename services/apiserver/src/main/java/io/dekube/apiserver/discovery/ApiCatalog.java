@@ -1,6 +1,7 @@
 package io.dekube.apiserver.discovery;
 
 import io.dekube.apiserver.conversion.LegacyVersions;
+import io.dekube.core.model.CustomKind;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import java.nio.charset.StandardCharsets;
@@ -42,16 +43,39 @@ public final class ApiCatalog {
 
   /** The catalog of the registry's current resources and the legacy versions. */
   public static ApiCatalog of(ResourceRegistry registry) {
-    return of(registry.all());
+    return of(registry.all(), registry.customKinds());
   }
 
   /** The catalog of {@code types} and the legacy versions. */
   public static ApiCatalog of(Collection<ResourceType> types) {
+    return of(types, List.of());
+  }
+
+  /** The catalog of {@code types}, the other served versions of the custom kinds, and the legacy versions. */
+  public static ApiCatalog of(Collection<ResourceType> types, Collection<CustomKind> custom) {
     // group -> version -> plural -> resource
     Map<String, Map<String, Map<String, ServedResource>>> tree = new TreeMap<>();
     for (ResourceType t : types) {
       tree.computeIfAbsent(t.group(), g -> new TreeMap<>()).computeIfAbsent(t.version(), v -> new TreeMap<>())
           .put(t.plural(), stored(t));
+    }
+    Map<String, String> customPreferred = new TreeMap<>();
+    for (CustomKind k : custom) {
+      ResourceType t = k.type();
+      for (CustomKind.Version v : k.versions()) {
+        if (v.served() && !v.name().equals(t.version())) {
+          ResourceType other = new ResourceType(t.group(), v.name(), t.plural(), t.singular(), t.kind(), t.namespaced(),
+              t.shortNames(), t.categories(), subresources(v));
+          tree.computeIfAbsent(t.group(), g -> new TreeMap<>()).computeIfAbsent(v.name(), x -> new TreeMap<>())
+              .put(t.plural(), new ServedResource(other.group(), other.version(), other.plural(), other.singular(),
+                  other.kind(), other.namespaced(), ServedResource.ALL_VERBS, other.shortNames(), other.categories(),
+                  storageVersionHash(t.group(), t.version(), t.kind()), other.subresources().stream().sorted()
+                      .map(s -> SubresourceInfo.of(other, s)).toList()));
+        }
+      }
+      k.servedVersions().stream().sorted(KubeVersionOrder.INSTANCE).findFirst()
+          .ifPresent(v -> customPreferred.merge(t.group(), v, (a, b) -> KubeVersionOrder.INSTANCE.compare(a, b) <= 0
+              ? a : b));
     }
     Map<String, ResourceType> byResourceName = new TreeMap<>();
     types.forEach(t -> byResourceName.put(t.resourceName(), t));
@@ -69,7 +93,9 @@ public final class ApiCatalog {
     ServedGroup core = null;
     List<ServedGroup> groups = new ArrayList<>();
     for (var group : tree.entrySet()) {
-      ServedGroup served = group(group.getKey(), group.getValue(), preferredVersion(group.getKey(), types));
+      String preferred = customPreferred.containsKey(group.getKey()) ? customPreferred.get(group.getKey())
+          : preferredVersion(group.getKey(), types);
+      ServedGroup served = group(group.getKey(), group.getValue(), preferred);
       if (group.getKey().isEmpty()) {
         core = served;
       } else {
@@ -104,6 +130,17 @@ public final class ApiCatalog {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static List<String> subresources(CustomKind.Version v) {
+    List<String> out = new ArrayList<>();
+    if (v.status()) {
+      out.add("status");
+    }
+    if (v.scale() != null) {
+      out.add("scale");
+    }
+    return out;
   }
 
   private static ServedResource stored(ResourceType t) {

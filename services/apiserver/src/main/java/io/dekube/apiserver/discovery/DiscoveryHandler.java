@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  */
 public final class DiscoveryHandler {
 
-  private record Snapshot(Set<ResourceType> types, ApiCatalog catalog, Map<String, Rendered> rendered) {
+  private record Snapshot(Set<ResourceType> types, long generation, ApiCatalog catalog, Map<String, Rendered> rendered) {
   }
 
   private record Rendered(Buffer body, String etag) {
@@ -43,7 +43,7 @@ public final class DiscoveryHandler {
 
   private final ResourceRegistry registry;
   private final Supplier<String> serverAddress;
-  private volatile Snapshot snapshot = new Snapshot(Set.of(), ApiCatalog.of(Set.of()), new ConcurrentHashMap<>());
+  private volatile Snapshot snapshot = new Snapshot(Set.of(), -1, ApiCatalog.of(Set.of()), new ConcurrentHashMap<>());
 
   /**
    * @param registry      the served resources
@@ -156,9 +156,10 @@ public final class DiscoveryHandler {
 
   private Snapshot current() {
     Set<ResourceType> types = new HashSet<>(registry.all());
+    long generation = registry.generation();
     Snapshot s = snapshot;
-    if (!s.types().equals(types)) {
-      s = new Snapshot(types, ApiCatalog.of(types), new ConcurrentHashMap<>());
+    if (!s.types().equals(types) || s.generation() != generation) {
+      s = new Snapshot(types, generation, ApiCatalog.of(types, registry.customKinds()), new ConcurrentHashMap<>());
       snapshot = s;
     }
     return s;

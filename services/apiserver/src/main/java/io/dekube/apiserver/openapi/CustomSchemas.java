@@ -26,6 +26,31 @@ final class CustomSchemas {
     return s;
   }
 
+  /** A CRD version's openAPIV3Schema as kube publishes it: apiVersion, kind and metadata typed in. */
+  static ObjectNode fromCrd(String kind, com.fasterxml.jackson.databind.JsonNode openApiV3Schema) {
+    ObjectNode s = openApiV3Schema.deepCopy();
+    ObjectNode props = s.get("properties") instanceof ObjectNode o ? o : s.putObject("properties");
+    ObjectNode base = object(kind);
+    ObjectNode baseProps = (ObjectNode) base.get("properties");
+    props.set("apiVersion", baseProps.get("apiVersion"));
+    props.set("kind", baseProps.get("kind"));
+    props.set("metadata", baseProps.get("metadata"));
+    s.put("type", "object");
+    return s;
+  }
+
+  /** The subresources a CRD version turns on. */
+  static java.util.List<String> subresources(io.dekube.core.model.CustomKind.Version v) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    if (v.status()) {
+      out.add("status");
+    }
+    if (v.scale() != null) {
+      out.add("scale");
+    }
+    return out;
+  }
+
   static ObjectNode list(String kind, String itemSchema) {
     ObjectNode s = Json.object().put("description", kind + "List is a list of " + kind).put("type", "object");
     ObjectNode props = s.putObject("properties");

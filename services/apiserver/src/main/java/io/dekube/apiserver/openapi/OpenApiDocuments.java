@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.apiserver.conversion.LegacyVersions;
 import io.dekube.core.model.Json;
+import io.dekube.core.model.CustomKind;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import java.nio.charset.StandardCharsets;
@@ -41,9 +42,21 @@ public final class OpenApiDocuments {
   private final Map<String, String> kindSchemas = new LinkedHashMap<>();
   private final byte[] index;
 
+  private final ResourceRegistry registry;
+
   private OpenApiDocuments(ResourceRegistry registry) {
+    this.registry = registry;
     Map<String, List<ResourceType>> byGv = new TreeMap<>();
     List<ResourceType> types = new ArrayList<>(registry.all());
+    for (CustomKind k : registry.customKinds()) {
+      ResourceType t = k.type();
+      for (String v : k.servedVersions()) {
+        if (!v.equals(t.version())) {
+          types.add(new ResourceType(t.group(), v, t.plural(), t.singular(), t.kind(), t.namespaced(), t.shortNames(),
+              t.categories(), k.version(v).map(x -> CustomSchemas.subresources(x)).orElse(List.of())));
+        }
+      }
+    }
     types.sort(Comparator.comparing((ResourceType t) -> !t.group().isEmpty()).thenComparing(ResourceType::group)
         .thenComparing(ResourceType::plural));
     for (ResourceType t : types) {
@@ -159,7 +172,10 @@ public final class OpenApiDocuments {
         names.addAll(models.closure(models.nameOf(ModelSchemas.model("V1ListMeta"))));
         names.add(name);
         names.add(listName);
-        overrides.put(name, withGvk(CustomSchemas.object(t.kind()), t.group(), t.version(), t.kind()));
+        JsonNode crdSchema = registry.custom(t.resourceName()).flatMap(k -> k.version(t.version()))
+            .map(CustomKind.Version::schema).orElse(null);
+        overrides.put(name, withGvk(crdSchema == null ? CustomSchemas.object(t.kind())
+            : CustomSchemas.fromCrd(t.kind(), crdSchema), t.group(), t.version(), t.kind()));
         overrides.put(listName, withGvk(CustomSchemas.list(t.kind(), name), t.group(), t.version(), t.kind() + "List"));
       } else {
         name = models.add(model, pkg);

@@ -3,8 +3,9 @@ package io.dekube.apiserver.rest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.apiserver.codec.Codecs;
 import io.dekube.apiserver.codec.ResponseFormat;
-import io.dekube.core.model.WireDefaults;
+import io.dekube.core.model.CustomKind;
 import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.WireDefaults;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
@@ -20,9 +21,10 @@ import java.util.List;
  * @param format     the negotiated response shape and encoding
  * @param pretty     whether to indent the JSON
  * @param codecs     decoding, validation and conversion
+ * @param custom     the schema-described kind (CRD) when the resource is one, else null
  */
 record ApiRequest(RoutingContext ctx, ApiPath path, ResourceType type, String apiVersion, boolean legacy,
-                  ResponseFormat format, boolean pretty, Codecs codecs) {
+                  ResponseFormat format, boolean pretty, Codecs codecs, CustomKind custom) {
 
   /** The namespace of the path, "" when none. */
   String namespace() {
@@ -52,6 +54,6 @@ record ApiRequest(RoutingContext ctx, ApiPath path, ResourceType type, String ap
 
   /** The list kind, e.g. {@code PodList}. */
   String listKind() {
-    return type.kind() + "List";
+    return custom != null ? custom.listKind() : type.kind() + "List";
   }
 }

@@ -6,6 +6,7 @@ import io.dekube.apiserver.codec.BodyDecoder;
 import io.dekube.apiserver.codec.FieldValidation;
 import io.dekube.apiserver.codec.MediaTypes;
 import io.dekube.apiserver.codec.TypedModels;
+import io.dekube.core.crd.schema.SchemaPruner;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
@@ -48,7 +49,32 @@ final class Decoding {
     }
     List<String> warnings = r.codecs().fields().validate(TypedModels.of(type).orElse(null), type.kind(),
         r.path().version(), obj, d.duplicates(), validation);
+    if (r.custom() != null) {
+      warnings = customFields(r, obj, warnings, validation);
+    }
     return new Prepared(obj, warnings);
+  }
+
+  /** Fields a custom kind's schema does not declare: an error when Strict, warnings when Warn (the writer prunes them). */
+  private static List<String> customFields(ApiRequest r, ObjectNode obj, List<String> warnings,
+                                           FieldValidation validation) {
+    var schema = r.custom().served(r.path().version()).map(v -> v.schema()).orElse(null);
+    if (schema == null || validation == FieldValidation.IGNORE) {
+      return warnings;
+    }
+    List<String> unknown = SchemaPruner.prune(obj.deepCopy(), schema).stream()
+        .map(p -> "unknown field \"" + p + "\"").toList();
+    if (unknown.isEmpty()) {
+      return warnings;
+    }
+    if (validation == FieldValidation.STRICT) {
+      String kind = r.type().kind();
+      throw StatusException.badRequest(kind + " in version \"" + r.path().version() + "\" cannot be handled as a "
+          + kind + ": strict decoding error: " + String.join(", ", unknown));
+    }
+    List<String> all = new java.util.ArrayList<>(warnings);
+    all.addAll(unknown);
+    return all;
   }
 
   /**

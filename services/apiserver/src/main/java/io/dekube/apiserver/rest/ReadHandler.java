@@ -111,7 +111,7 @@ final class ReadHandler {
     listed.page().items().forEach(i -> items.add(r.out(i)));
     String mv = r.format().metaVersion();
     return switch (r.format().shape()) {
-      case TABLE -> TableBuilder.table(Printers.of(r.type()), items, IncludeObject.parse(r.query("includeObject")),
+      case TABLE -> TableBuilder.table(Printers.of(r.type(), r.custom(), r.path().version()), items, IncludeObject.parse(r.query("includeObject")),
           mv, meta, true, Instant.now());
       case PARTIAL_METADATA -> list("PartialObjectMetadataList", "meta.k8s.io/" + mv, meta,
           items.stream().map(i -> TableBuilder.partialMetadata(i, mv)).toList());

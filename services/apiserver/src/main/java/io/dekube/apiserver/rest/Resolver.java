@@ -52,7 +52,8 @@ final class Resolver {
     if (format.protobuf()) {
       ctx.put(Responses.PROTOBUF, Boolean.TRUE);
     }
-    return new ApiRequest(ctx, path, type, path.apiVersion(), legacy, format, Responses.pretty(ctx), codecs);
+    return new ApiRequest(ctx, path, type, path.apiVersion(), legacy, format, Responses.pretty(ctx), codecs,
+        registry.custom(type.resourceName()).orElse(null));
   }
 
   /** Protobuf answers: built-in kinds with a message, not for watches (those stay JSON). */

@@ -54,7 +54,7 @@ final class Responses {
     return switch (f.shape()) {
       case OBJECT -> versioned;
       case PARTIAL_METADATA -> TableBuilder.partialMetadata(versioned, f.metaVersion());
-      case TABLE -> TableBuilder.table(Printers.of(r.type()), List.of(versioned),
+      case TABLE -> TableBuilder.table(Printers.of(r.type(), r.custom(), r.path().version()), List.of(versioned),
           IncludeObject.parse(r.query("includeObject")), f.metaVersion(), resourceVersionMeta(versioned), true,
           Instant.now());
     };

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.apiserver.codec.MediaTypes;
 import io.dekube.apiserver.rest.backend.ObjectStore;
 import io.dekube.apiserver.rest.table.Cells;
+import io.dekube.core.model.CustomKind;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.patch.Patches;
@@ -30,7 +31,39 @@ final class ScaleHandler {
     this.reads = reads;
   }
 
-  /** The Scale of a parent object. */
+  /** The Scale of a parent object: the custom kind's paths when it is one. */
+  static ObjectNode scaleOf(ApiRequest r, ObjectNode parent) {
+    CustomKind.Scale paths = customScale(r);
+    if (paths == null) {
+      return scaleOf(parent);
+    }
+    ObjectNode s = scaleOf(parent);
+    JsonNode spec = at(parent, paths.specReplicasPath());
+    ((ObjectNode) s.get("spec")).put("replicas", spec == null ? 0 : spec.asInt(0));
+    JsonNode status = at(parent, paths.statusReplicasPath());
+    ((ObjectNode) s.get("status")).put("replicas", status == null ? 0 : status.asInt(0));
+    ((ObjectNode) s.get("status")).remove("selector");
+    JsonNode selector = paths.labelSelectorPath() == null ? null : at(parent, paths.labelSelectorPath());
+    if (selector != null && selector.isTextual()) {
+      ((ObjectNode) s.get("status")).put("selector", selector.asText());
+    }
+    return s;
+  }
+
+  private static CustomKind.Scale customScale(ApiRequest r) {
+    return r.custom() == null ? null : r.custom().served(r.path().version()).orElse(r.custom().storage()).scale();
+  }
+
+  /** The value at a {@code .a.b} path, or null. */
+  private static JsonNode at(JsonNode root, String path) {
+    JsonNode n = root;
+    for (String f : path.substring(1).split("\\.")) {
+      n = n == null ? null : n.get(f);
+    }
+    return n == null || n.isNull() ? null : n;
+  }
+
+  /** The Scale of a built-in parent object. */
   static ObjectNode scaleOf(ObjectNode parent) {
     ObjectNode s = Json.object();
     s.put("kind", "Scale").put("apiVersion", "autoscaling/v1");
@@ -80,7 +113,7 @@ final class ScaleHandler {
 
   private Future<ObjectNode> patchWithRetry(ApiRequest r, String type, JsonNode doc, WriteOptions o, int left) {
     return reads.get(r).compose(parent -> {
-      ObjectNode scale = scaleOf(parent);
+      ObjectNode scale = scaleOf(r, parent);
       String as = type.equals(MediaTypes.JSON_PATCH) ? Patches.JSON : Patches.MERGE; // a Scale has no lists to merge
       ObjectNode patched = Patches.apply(as, scale, doc, r.type(), o);
       int replicas = replicas(r, patched);
@@ -92,7 +125,13 @@ final class ScaleHandler {
 
   private Future<ObjectNode> setReplicas(ApiRequest r, int replicas, WriteOptions o) {
     ObjectNode patch = Json.object();
-    patch.putObject("spec").put("replicas", replicas);
+    CustomKind.Scale paths = customScale(r);
+    String[] fields = (paths == null ? ".spec.replicas" : paths.specReplicasPath()).substring(1).split("\\.");
+    ObjectNode at = patch;
+    for (int i = 0; i < fields.length - 1; i++) {
+      at = at.putObject(fields[i]);
+    }
+    at.put(fields[fields.length - 1], replicas);
     return store.patch(r.type(), r.namespace(), r.name(), Patches.MERGE, patch, o);
   }
 
@@ -119,7 +158,7 @@ final class ScaleHandler {
     if (failure != null) {
       Responses.fail(r.ctx(), failure, r.pretty());
     } else {
-      Responses.send(r.ctx(), 200, scaleOf(parent), r.pretty(), r.format().yaml());
+      Responses.send(r.ctx(), 200, scaleOf(r, parent), r.pretty(), r.format().yaml());
     }
   }
 }

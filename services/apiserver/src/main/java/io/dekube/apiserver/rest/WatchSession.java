@@ -198,7 +198,7 @@ final class WatchSession {
   private ObjectNode table(ObjectNode versioned) {
     ObjectNode meta = Json.object();
     meta.put("resourceVersion", versioned.path("metadata").path("resourceVersion").asText(""));
-    ObjectNode t = TableBuilder.table(Printers.of(r.type()), List.of(versioned), include, r.format().metaVersion(),
+    ObjectNode t = TableBuilder.table(Printers.of(r.type(), r.custom(), r.path().version()), List.of(versioned), include, r.format().metaVersion(),
         meta, !headersSent, Instant.now());
     headersSent = true;
     return t;

@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The resources the cluster knows: the built-in ones and, later, those CRDs add. Lookups by bus
+ * The resources the cluster knows: the built-in ones and those CRDs and plugins add ({@link #serve}). Lookups by bus
  * name ({@code deployments.apps}), by group and plural, and by group and kind. Thread-safe;
  * registration is idempotent.
  */
@@ -20,6 +22,9 @@ public final class ResourceRegistry {
   private static final List<String> STATUS_SCALE = List.of("status", "scale");
 
   private final Map<String, ResourceType> byName = new ConcurrentHashMap<>();
+  private final Map<String, CustomKind> custom = new ConcurrentHashMap<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicLong generation = new AtomicLong();
 
   /** A registry holding every built-in resource of DESIGN.md and the apiserver issue. */
   public static ResourceRegistry builtIn() {
@@ -62,6 +67,53 @@ public final class ResourceRegistry {
   /** Adds or replaces a resource type (CRDs). */
   public void register(ResourceType type) {
     byName.put(type.resourceName(), type);
+  }
+
+  /**
+   * Serves a kind described by its schema (a CRD's, or a plugin's): registers its type, so the
+   * writers accept its requests and the apiserver serves its REST paths, discovery and OpenAPI.
+   * Replaces an earlier registration of the same resource. Idempotent; any thread; listeners run on
+   * the calling thread.
+   */
+  public void serve(CustomKind kind) {
+    CustomKind before = custom.put(kind.type().resourceName(), kind);
+    byName.put(kind.type().resourceName(), kind.type());
+    if (!kind.equals(before)) {
+      changed();
+    }
+  }
+
+  /** Stops serving a kind registered with {@link #serve}; built-in types stay. Idempotent. */
+  public void stopServing(String resourceName) {
+    if (custom.remove(resourceName) != null) {
+      byName.remove(resourceName);
+      changed();
+    }
+  }
+
+  /** The schema-described kind of a resource, when it is one. */
+  public Optional<CustomKind> custom(String resourceName) {
+    return Optional.ofNullable(resourceName == null ? null : custom.get(resourceName));
+  }
+
+  /** Every kind registered with {@link #serve}. */
+  public Collection<CustomKind> customKinds() {
+    return new ArrayList<>(custom.values());
+  }
+
+  /** Counts changes by {@link #serve} and {@link #stopServing}: caches built from the registry compare it. */
+  public long generation() {
+    return generation.get();
+  }
+
+  /** Calls {@code listener} after every change of the served kinds. */
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  private void changed() {
+    generation.incrementAndGet();
+    listeners.forEach(Runnable::run);
   }
 
   /** By bus name: {@code pods}, {@code deployments.apps}. */

@@ -139,6 +139,11 @@ public final class StoreClient implements StoreApi {
     }
   }
 
+  /** The Kafka bootstrap servers this client talks to. */
+  public String bootstrapServers() {
+    return options.bootstrapServers();
+  }
+
   /** This client's requester id (the key of its replies). */
   public String requesterId() {
     return options.requesterId();

@@ -23,7 +23,8 @@ public final class KubernetesAdmission implements WriteAdmission {
       Map.entry("apps/ReplicaSet", new WorkloadAdmission("ReplicaSet")),
       Map.entry("apps/DaemonSet", new WorkloadAdmission("DaemonSet")),
       Map.entry("apps/StatefulSet", new WorkloadAdmission("StatefulSet")),
-      Map.entry("networking.k8s.io/Ingress", new IngressAdmission()));
+      Map.entry("networking.k8s.io/Ingress", new IngressAdmission()),
+      Map.entry("apiextensions.k8s.io/CustomResourceDefinition", new CustomResourceDefinitionAdmission()));
 
   /**
    * The DefaultTolerationSeconds admission plugin's settings ({@code --default-not-ready-toleration-seconds},

@@ -1,5 +1,6 @@
 package io.dekube.apiserver.rest.table;
 
+import io.dekube.core.model.CustomKind;
 import io.dekube.core.model.ResourceType;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,14 @@ public final class Printers {
   /** The printer for a resource; the default table when it has none. */
   public static TablePrinter of(ResourceType type) {
     return BY_RESOURCE.getOrDefault(type.resourceName(), DEFAULT);
+  }
+
+  /** The printer for a resource served in {@code version}: a custom kind's columns when it is one. */
+  public static TablePrinter of(ResourceType type, CustomKind custom, String version) {
+    if (custom != null) {
+      return custom.served(version).or(() -> java.util.Optional.of(custom.storage())).map(CustomPrinter::of).get();
+    }
+    return of(type);
   }
 
   /** The default {@code Name / Created At} printer. */

@@ -53,6 +53,10 @@ public final class TableBuilder {
         cells.add(l);
       } else if (c instanceof Boolean b) {
         cells.add(b);
+      } else if (c instanceof Double d) {
+        cells.add(d);
+      } else if (c == null) {
+        cells.addNull();
       } else {
         cells.add(String.valueOf(c));
       }

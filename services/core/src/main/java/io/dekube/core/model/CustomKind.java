@@ -1,0 +1,68 @@
+package io.dekube.core.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A kind served from a schema rather than from built-in code: what a CustomResourceDefinition (or a
+ * plugin) registers through {@link ResourceRegistry#serve}. The {@link ResourceType} carries the
+ * storage version; every served version has its own OpenAPI v3 schema, printer columns and
+ * subresources (conversion between versions is {@code None}: only the apiVersion changes).
+ * Immutable and thread-safe.
+ *
+ * @param type     the stored resource (version = the storage version)
+ * @param listKind the list kind, e.g. {@code WebsiteList}
+ * @param versions every version, served or not, in the CRD's order
+ */
+public record CustomKind(ResourceType type, String listKind, List<Version> versions) {
+
+  /**
+   * One version of the kind.
+   *
+   * @param name           e.g. {@code v1}
+   * @param served         whether the REST API serves it
+   * @param storage        whether objects are stored in it
+   * @param schema         the openAPIV3Schema (null: anything goes, fields kept)
+   * @param printerColumns additionalPrinterColumns as the CRD has them (name, type, jsonPath, ...)
+   * @param status         whether the status subresource is on
+   * @param scale          the scale subresource, or null
+   */
+  public record Version(String name, boolean served, boolean storage, JsonNode schema, JsonNode printerColumns,
+                        boolean status, Scale scale) {
+  }
+
+  /**
+   * The scale subresource's JSON paths ({@code .spec.replicas}).
+   *
+   * @param specReplicasPath   where the desired replicas live
+   * @param statusReplicasPath where the observed replicas live
+   * @param labelSelectorPath  where the selector string lives, or null
+   */
+  public record Scale(String specReplicasPath, String statusReplicasPath, String labelSelectorPath) {
+  }
+
+  public CustomKind {
+    versions = List.copyOf(versions);
+  }
+
+  /** A version by name. */
+  public Optional<Version> version(String name) {
+    return versions.stream().filter(v -> v.name().equals(name)).findFirst();
+  }
+
+  /** A served version by name. */
+  public Optional<Version> served(String name) {
+    return version(name).filter(Version::served);
+  }
+
+  /** The storage version. */
+  public Version storage() {
+    return versions.stream().filter(Version::storage).findFirst().orElse(versions.get(0));
+  }
+
+  /** The served version names. */
+  public List<String> servedVersions() {
+    return versions.stream().filter(Version::served).map(Version::name).toList();
+  }
+}

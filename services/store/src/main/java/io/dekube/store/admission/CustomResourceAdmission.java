@@ -1,0 +1,56 @@
+package io.dekube.store.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.bus.Verb;
+import io.dekube.core.crd.schema.SchemaError;
+import io.dekube.core.crd.schema.SchemaPruner;
+import io.dekube.core.crd.schema.SchemaValidator;
+import io.dekube.core.model.CustomKind;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import java.util.Optional;
+
+/**
+ * Custom resources (kinds served from a schema: CRDs, plugins): pruning of fields the schema does not
+ * know (unless {@code x-kubernetes-preserve-unknown-fields}), defaults, then validation against the
+ * storage version's openAPIV3Schema with kube's field paths and messages (422 Invalid naming the
+ * field). Other kinds pass through. Thread-safe; reads the registry at each call, so kinds served
+ * later are admitted as soon as the registry serves them.
+ */
+public final class CustomResourceAdmission implements WriteAdmission {
+
+  private final ResourceRegistry registry;
+
+  public CustomResourceAdmission(ResourceRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** The writer's whole admission chain: metadata, the built-in kinds, the custom kinds of {@code registry}. */
+  public static WriteAdmission chain(ResourceRegistry registry) {
+    return new BasicAdmission().andThen(new KubernetesAdmission()).andThen(new CustomResourceAdmission(registry));
+  }
+
+  @Override
+  public ObjectNode admit(ResourceType type, Verb verb, ObjectNode obj, ObjectNode old) {
+    if (obj == null || verb == Verb.DELETE || verb == Verb.GET || verb == Verb.LIST) {
+      return obj;
+    }
+    Optional<CustomKind> kind = registry.custom(type.resourceName());
+    if (kind.isEmpty()) {
+      return obj;
+    }
+    JsonNode schema = kind.get().storage().schema();
+    if (schema == null) {
+      return obj;
+    }
+    SchemaPruner.prune(obj, schema);
+    SchemaPruner.defaults(obj, schema);
+    FieldErrors errs = new FieldErrors();
+    for (SchemaError e : SchemaValidator.validate(obj, schema)) {
+      errs.add(e.reason(), e.field(), e.body());
+    }
+    errs.throwIfAny(type, obj.path("metadata").path("name").asText(""));
+    return obj;
+  }
+}

@@ -1,0 +1,211 @@
+package io.dekube.store.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.crd.schema.SchemaError;
+import io.dekube.core.crd.schema.StructuralCheck;
+import io.dekube.core.model.Json;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code apiextensions.k8s.io/v1} CustomResourceDefinitions, as kube-apiextensions-apiserver's
+ * strategy treats them: defaults (singular and listKind names, conversion {@code None}, the
+ * {@code customresourcecleanup} finalizer, status.storedVersions) and validation with kube's field
+ * paths and wording — name {@code <plural>.<group>}, a dotted group, DNS-label names, scope,
+ * versions (exactly one storage version, at least one served, unique DNS-1035 names), a structural
+ * {@code openAPIV3Schema} per version, scale subresource paths, and the immutable group and scope.
+ * Pure.
+ */
+final class CustomResourceDefinitionAdmission implements KindAdmission {
+
+  /** The finalizer the CRD controller removes once every instance is gone. */
+  static final String CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io";
+
+  @Override
+  public void defaults(ObjectNode crd, ObjectNode old) {
+    ObjectNode spec = Nodes.obj(crd, "spec");
+    ObjectNode names = Nodes.obj(spec, "names");
+    String kind = Nodes.text(names, "kind");
+    if (!kind.isEmpty()) {
+      Nodes.defaultText(names, "singular", kind.toLowerCase());
+      Nodes.defaultText(names, "listKind", kind + "List");
+    }
+    Nodes.defaultText(Nodes.obj(spec, "conversion"), "strategy", "None");
+    for (JsonNode v : spec.path("versions")) {
+      if (v instanceof ObjectNode ov) {
+        Nodes.defaultBool(ov, "served", false);
+        Nodes.defaultBool(ov, "storage", false);
+      }
+    }
+    if (old == null) {
+      ObjectNode meta = Json.metadata(crd);
+      ArrayNode fins = meta.get("finalizers") instanceof ArrayNode a ? a : meta.putArray("finalizers");
+      if (!contains(fins, CLEANUP_FINALIZER)) {
+        fins.add(CLEANUP_FINALIZER);
+      }
+      ObjectNode status = Json.object();
+      status.putObject("acceptedNames").put("kind", "").put("plural", "");
+      status.putArray("conditions");
+      ArrayNode stored = status.putArray("storedVersions");
+      for (JsonNode v : spec.path("versions")) {
+        if (v.path("storage").asBoolean(false)) {
+          stored.add(v.path("name").asText());
+        }
+      }
+      crd.set("status", status);
+    } else if (old.has("status")) {
+      crd.set("status", old.get("status").deepCopy());
+    }
+  }
+
+  private static boolean contains(ArrayNode a, String s) {
+    for (JsonNode n : a) {
+      if (s.equals(n.asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void validate(ObjectNode crd, ObjectNode old, FieldErrors errs) {
+    JsonNode spec = crd.path("spec");
+    String group = Nodes.text(spec, "group");
+    JsonNode names = spec.path("names");
+    String plural = Nodes.text(names, "plural");
+    String name = Nodes.text(crd.path("metadata"), "name");
+    if (!name.equals(plural + "." + group)) {
+      errs.invalid("metadata.name", name, "must be spec.names.plural+\".\"+spec.group");
+    }
+    if (group.isEmpty()) {
+      errs.required("spec.group");
+    } else {
+      Validators.dns1123Subdomain(group).forEach(e -> errs.invalid("spec.group", group, e));
+      if (!group.contains(".")) {
+        errs.invalid("spec.group", group, "should be a domain with at least one dot");
+      }
+    }
+    validateNames(names, errs);
+    String scope = Nodes.text(spec, "scope");
+    if (scope.isEmpty()) {
+      errs.required("spec.scope");
+    } else if (!scope.equals("Cluster") && !scope.equals("Namespaced")) {
+      errs.notSupported("spec.scope", spec.get("scope"), List.of("Cluster", "Namespaced"));
+    }
+    validateVersions(spec.path("versions"), errs);
+    if (old != null) {
+      immutable(spec, old.path("spec"), "group", errs);
+      immutable(spec, old.path("spec"), "scope", errs);
+    }
+  }
+
+  private static void immutable(JsonNode spec, JsonNode oldSpec, String field, FieldErrors errs) {
+    if (!spec.path(field).equals(oldSpec.path(field))) {
+      errs.invalid("spec." + field, spec.path(field), "field is immutable");
+    }
+  }
+
+  private static void validateNames(JsonNode names, FieldErrors errs) {
+    for (String f : new String[] {"plural", "singular"}) {
+      String v = Nodes.text(names, f);
+      if (v.isEmpty()) {
+        if (f.equals("plural")) {
+          errs.required("spec.names.plural");
+        }
+        continue;
+      }
+      Validators.dns1123Label(v).forEach(e -> errs.invalid("spec.names." + f, v, e));
+    }
+    String kind = Nodes.text(names, "kind");
+    if (kind.isEmpty()) {
+      errs.required("spec.names.kind");
+    } else if (!kind.matches("[A-Za-z]([-A-Za-z0-9]*[A-Za-z0-9])?")) {
+      errs.invalid("spec.names.kind", kind, "may have mixed case, but should otherwise match: "
+          + "[a-z]([-a-z0-9]*[a-z0-9])?");
+    }
+    String listKind = Nodes.text(names, "listKind");
+    if (!listKind.isEmpty() && listKind.equals(kind)) {
+      errs.invalid("spec.names.listKind", listKind, "kind and listKind may not be the same");
+    }
+    int i = 0;
+    for (JsonNode s : names.path("shortNames")) {
+      String sn = s.asText();
+      String field = "spec.names.shortNames[" + i++ + "]";
+      Validators.dns1123Label(sn).forEach(e -> errs.invalid(field, sn, e));
+    }
+  }
+
+  private static void validateVersions(JsonNode versions, FieldErrors errs) {
+    if (!versions.isArray() || versions.isEmpty()) {
+      errs.required("spec.versions", "must have exactly one version marked as storage version");
+      return;
+    }
+    int storage = 0;
+    int served = 0;
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < versions.size(); i++) {
+      JsonNode v = versions.get(i);
+      String path = "spec.versions[" + i + "]";
+      String vname = Nodes.text(v, "name");
+      if (vname.isEmpty()) {
+        errs.required(path + ".name");
+      } else {
+        Validators.dns1035Label(vname).forEach(e -> errs.invalid(path + ".name", vname, e));
+        if (!seen.add(vname)) {
+          errs.duplicate(path + ".name", v.get("name"));
+        }
+      }
+      storage += v.path("storage").asBoolean(false) ? 1 : 0;
+      served += v.path("served").asBoolean(false) ? 1 : 0;
+      validateSchema(v, path, errs);
+      validateScale(v.path("subresources").path("scale"), path + ".subresources.scale", errs);
+    }
+    String rendered = renderVersions(versions);
+    if (storage != 1) {
+      errs.invalidRendered("spec.versions", rendered, "must have exactly one version marked as storage version");
+    }
+    if (served == 0) {
+      errs.invalidRendered("spec.versions", rendered, "must have at least one version marked as served");
+    }
+  }
+
+  private static void validateSchema(JsonNode v, String path, FieldErrors errs) {
+    JsonNode schema = v.path("schema").get("openAPIV3Schema");
+    String base = path + ".schema.openAPIV3Schema";
+    if (schema == null || !schema.isObject()) {
+      errs.required(base, "schemas are required");
+      return;
+    }
+    for (SchemaError e : StructuralCheck.check(schema, base)) {
+      errs.add(e.reason(), e.field(), e.body());
+    }
+  }
+
+  private static void validateScale(JsonNode scale, String path, FieldErrors errs) {
+    if (!scale.isObject()) {
+      return;
+    }
+    for (String f : new String[] {"specReplicasPath", "statusReplicasPath"}) {
+      String p = Nodes.text(scale, f);
+      if (p.isEmpty()) {
+        errs.required(path + "." + f);
+      } else if (!p.startsWith(".spec.") && !p.startsWith(".status.") || p.equals(".spec.") || p.equals(".status.")) {
+        errs.invalid(path + "." + f, p, "should be a json path under either .spec or .status");
+      }
+    }
+  }
+
+  /** Go's {@code %#v} of the versions, shortened to their names, served and storage flags. */
+  private static String renderVersions(JsonNode versions) {
+    List<String> parts = new ArrayList<>();
+    for (JsonNode v : versions) {
+      parts.add("apiextensions.CustomResourceDefinitionVersion{Name:\"" + Nodes.text(v, "name") + "\", Served:"
+          + v.path("served").asBoolean(false) + ", Storage:" + v.path("storage").asBoolean(false) + ", ...}");
+    }
+    return "[]apiextensions.CustomResourceDefinitionVersion{" + String.join(", ", parts) + "}";
+  }
+}
