@@ -1,5 +1,6 @@
 package io.dekube.apiserver;
 
+import io.dekube.apiserver.csrsigning.CsrSigningVerticle;
 import io.dekube.store.admission.CustomResourceAdmission;
 import io.dekube.store.writer.WriterConfig;
 import io.dekube.store.writer.WriterVerticle;
@@ -91,6 +92,9 @@ public final class ApiServerFixture implements AutoCloseable {
     StoreClient store = StoreClient.start(vertx, StoreClientOptions.of(bootstrap))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     SharedInformers informers = SharedInformers.of(vertx);
+    vertx.deployVerticle(new CsrSigningVerticle(config.pkiDirectory(), registry, store,
+            type -> informers.informer(bootstrap, type)))
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     return new ApiServerVerticle(config, registry, store, type -> informers.informer(bootstrap, type));
   }
 

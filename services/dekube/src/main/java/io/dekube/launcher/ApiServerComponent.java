@@ -2,6 +2,7 @@ package io.dekube.launcher;
 
 import io.dekube.apiserver.ApiServerConfig;
 import io.dekube.apiserver.ApiServerVerticle;
+import io.dekube.apiserver.csrsigning.CsrSigningVerticle;
 import io.dekube.core.pki.ClusterPki;
 import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.core.bus.BusMonitor;
@@ -44,6 +45,8 @@ final class ApiServerComponent implements Component {
       ctx.deploy(apiserver);
       port = apiserver.actualPort();
     }
+    // kube-controller-manager's csrsigning for kubernetes.io/kube-apiserver-client (until the controller-manager hosts it)
+    ctx.deploy(new CsrSigningVerticle(pkiDir, ctx.registry(), ctx.store(), type -> informers.informer(bootstrap, type)));
     String url = KubeconfigWriter.serverUrl("127.0.0.1", port);
     ctx.apiServer(url, KubeconfigWriter.writeAdmin(pki, url, ctx.dataDir().resolve("kubeconfig")));
   }

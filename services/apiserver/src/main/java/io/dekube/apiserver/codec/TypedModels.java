@@ -39,6 +39,7 @@ public final class TypedModels {
       Map.entry("rbac.authorization.k8s.io/RoleBinding", CORE + "rbac.RoleBinding"),
       Map.entry("rbac.authorization.k8s.io/ClusterRole", CORE + "rbac.ClusterRole"),
       Map.entry("rbac.authorization.k8s.io/ClusterRoleBinding", CORE + "rbac.ClusterRoleBinding"),
+      Map.entry("certificates.k8s.io/CertificateSigningRequest", CORE + "certificates.v1.CertificateSigningRequest"),
       Map.entry("apiextensions.k8s.io/CustomResourceDefinition", CORE + "apiextensions.v1.CustomResourceDefinition"));
 
   private TypedModels() {

@@ -195,7 +195,7 @@ public final class RestApi {
 
   private void subresource(ApiRequest r, HttpMethod m, String sub) {
     switch (sub) {
-      case "status" -> status(r, m);
+      case "status", "approval" -> status(r, m);
       case "scale" -> {
         if (m.equals(HttpMethod.GET)) {
           scale.get(r);

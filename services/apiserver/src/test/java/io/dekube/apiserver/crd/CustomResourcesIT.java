@@ -11,7 +11,26 @@ import io.dekube.apiserver.ApiServerFixture;
 import io.dekube.core.model.Json;
 import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.kafka.WithKafka;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.KubeConfig;
+import io.kubernetes.client.util.generic.KubernetesApiResponse;
+import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi;
+import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
+import io.kubernetes.client.util.generic.dynamic.Dynamics;
 import java.io.File;
+import java.io.StringReader;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,10 +45,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * CustomResourceDefinitions served as kinds, driven by the real kubectl (and, in the same cluster,
- * the Java clients in {@link CustomResourceClientsTest}): the talk's {@code Website} CRD with scale
+ * fabric8 and the official Java client): the talk's {@code Website} CRD with scale
  * and status subresources and printer columns; wait for Established, apply, get columns, explain,
  * schema errors naming the field, scale, watch, versions; bad CRDs refused with kube's wording and
- * nothing half-created; deleting a CRD deletes its objects and stops serving it.
+ * nothing half-created; deleting a CRD deletes its objects and stops serving it. In the same
+ * cluster: a CertificateSigningRequest approved with {@code kubectl certificate approve} is signed
+ * and its certificate authenticates.
  */
 @WithKafka
 class CustomResourcesIT {
@@ -159,6 +180,119 @@ class CustomResourcesIT {
     ok(kubectl("delete", "crd", "gadgets.tools.example.com", "--timeout=60s"));
   }
 
+  @Test
+  void fabric8TypedGenericInformerAndWaitUntilCondition() throws Exception {
+    ok(kubectl("create", "namespace", "fabric8-sites"));
+    try (KubernetesClient client = new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(server.adminKubeconfig())).build()) {
+      CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
+          .withName("websites.extensions.example.com")
+          .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
+              .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 30, TimeUnit.SECONDS);
+      assertEquals("Website", crd.getStatus().getAcceptedNames().getKind());
+
+      var websites = client.resources(Website.class).inNamespace("fabric8-sites");
+      List<String> seen = new CopyOnWriteArrayList<>();
+      SharedIndexInformer<Website> informer = websites.inform(new ResourceEventHandler<>() {
+        @Override
+        public void onAdd(Website w) {
+          seen.add("add " + w.getMetadata().getName());
+        }
+
+        @Override
+        public void onUpdate(Website o, Website n) {
+          seen.add("update " + n.getMetadata().getName() + " " + n.getSpec().replicas);
+        }
+
+        @Override
+        public void onDelete(Website w, boolean unknown) {
+          seen.add("delete " + w.getMetadata().getName());
+        }
+      });
+      try {
+        Website w = new Website();
+        w.setMetadata(new ObjectMetaBuilder().withName("typed").build());
+        w.setSpec(new Website.Spec());
+        w.getSpec().gitRepo = "git://example.com/typed.git";
+        Website created = websites.resource(w).create();
+        assertEquals(1, created.getSpec().replicas, "defaulted by the schema");
+        created.getSpec().replicas = 4;
+        websites.resource(created).update();
+        Website.Status status = new Website.Status();
+        status.replicas = 4;
+        created = websites.withName("typed").get();
+        created.setStatus(status);
+        assertEquals(4, websites.resource(created).updateStatus().getStatus().replicas);
+
+        GenericKubernetesResource generic = client.genericKubernetesResources(
+                new ResourceDefinitionContext.Builder().withGroup("extensions.example.com").withVersion("v1")
+                    .withPlural("websites").withKind("Website").withNamespaced(true).build())
+            .inNamespace("fabric8-sites").withName("typed").get();
+        assertEquals("git://example.com/typed.git",
+            ((Map<?, ?>) generic.getAdditionalProperties().get("spec")).get("gitRepo"));
+        assertEquals(1, websites.list().getItems().size());
+        websites.withName("typed").delete();
+        await().atMost(WAIT).until(() -> seen.containsAll(List.of("add typed", "update typed 4", "delete typed")));
+      } finally {
+        informer.close();
+      }
+    }
+  }
+
+  @Test
+  void officialClientDynamicApi() throws Exception {
+    ok(kubectl("create", "namespace", "dynamic-sites"));
+    ApiClient api = ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(new StringReader(server.adminKubeconfig())))
+        .build();
+    DynamicKubernetesApi dynamic = new DynamicKubernetesApi("extensions.example.com", "v1", "websites", api);
+    DynamicKubernetesObject obj = Dynamics.newFromYaml("apiVersion: extensions.example.com/v1\nkind: Website\n"
+        + "metadata: {name: dyn, namespace: dynamic-sites}\nspec: {gitRepo: 'https://example.com/dyn.git'}\n");
+    KubernetesApiResponse<DynamicKubernetesObject> created = dynamic.create(obj);
+    assertTrue(created.isSuccess(), () -> String.valueOf(created.getStatus()));
+    assertEquals(1, created.getObject().getRaw().getAsJsonObject("spec").get("replicas").getAsInt());
+    KubernetesApiResponse<DynamicKubernetesObject> got = dynamic.get("dynamic-sites", "dyn");
+    assertEquals("dyn", got.getObject().getMetadata().getName());
+    assertEquals(1, dynamic.list("dynamic-sites").getObject().getItems().size());
+    DynamicKubernetesObject bad = Dynamics.newFromYaml("apiVersion: extensions.example.com/v1\nkind: Website\n"
+        + "metadata: {name: bad, namespace: dynamic-sites}\nspec: {replicas: -2}\n");
+    KubernetesApiResponse<DynamicKubernetesObject> refused = dynamic.create(bad);
+    assertEquals(422, refused.getHttpStatusCode());
+    assertTrue(refused.getStatus().getMessage().contains("spec.gitRepo: Required value"), refused.getStatus().getMessage());
+    assertTrue(refused.getStatus().getMessage().contains("spec.replicas: Invalid value: -2: spec.replicas in body should "
+        + "be greater than or equal to 0"), refused.getStatus().getMessage());
+    assertTrue(dynamic.delete("dynamic-sites", "dyn").isSuccess());
+  }
+
+  @Test
+  void approvedCertificateSigningRequestGivesAWorkingClientCertificate() throws Exception {
+    Path key = work.resolve("jane.key");
+    Path csrPem = work.resolve("jane.csr");
+    run("openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", csrPem.toString(),
+        "-subj", "/CN=jane/O=site-editors");
+    String request = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(csrPem));
+    ok(kubectlIn("apiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata: {name: jane}\n"
+        + "spec:\n  request: " + request + "\n  signerName: kubernetes.io/kube-apiserver-client\n"
+        + "  expirationSeconds: 86400\n  usages: [client auth]\n", "create", "-f", "-"));
+    assertTrue(ok(kubectl("get", "csr")).stdout().contains("jane"));
+    ok(kubectl("certificate", "approve", "jane"));
+    await().atMost(WAIT).until(() -> !json(kubectl("get", "csr", "jane", "-o", "json")).path("status")
+        .path("certificate").asText("").isEmpty());
+    Path crt = work.resolve("jane.crt");
+    ok(kubectl("get", "csr", "jane", "-o", "jsonpath={.status.certificate}"));
+    Files.write(crt, java.util.Base64.getDecoder().decode(
+        ok(kubectl("get", "csr", "jane", "-o", "jsonpath={.status.certificate}")).stdout().trim()));
+    Path janeConfig = work.resolve("jane.kubeconfig");
+    Files.copy(config, janeConfig, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    ok(kubectlWith(janeConfig, "config", "set-credentials", "jane", "--client-certificate=" + crt,
+        "--client-key=" + key, "--embed-certs=true"));
+    ok(kubectlWith(janeConfig, "config", "set-context", "--current", "--user=jane"));
+    Result raw = kubectlWith(janeConfig, "get", "--raw", "/api");
+    assertEquals(0, raw.exitCode(), "the issued certificate authenticates: " + raw.stderr());
+    Result pods = kubectlWith(janeConfig, "get", "secrets", "-n", "default");
+    assertTrue(pods.exitCode() == 0 || pods.stderr().contains("User \"jane\""),
+        "requests run as jane: " + pods.stderr());
+  }
+
   // ---- kubectl plumbing
 
   static String resource(String name) throws Exception {
@@ -187,6 +321,22 @@ class CustomResourcesIT {
 
   static Result kubectl(String... args) throws Exception {
     return kubectlIn(null, args);
+  }
+
+  static Result kubectlWith(Path kubeconfig, String... args) throws Exception {
+    Path saved = config;
+    config = kubeconfig;
+    try {
+      return kubectlIn(null, args);
+    } finally {
+      config = saved;
+    }
+  }
+
+  private static void run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", command) + ": " + out);
   }
 
   static Result kubectlIn(String stdin, String... args) throws Exception {

@@ -58,6 +58,8 @@ public final class ResourceRegistry {
     r.register(new ResourceType(rbac, "v1", "rolebindings", "rolebinding", "RoleBinding", true, NONE, NONE, NONE));
     r.register(new ResourceType(rbac, "v1", "clusterroles", "clusterrole", "ClusterRole", false, NONE, NONE, NONE));
     r.register(new ResourceType(rbac, "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false, NONE, NONE, NONE));
+    r.register(new ResourceType("certificates.k8s.io", "v1", "certificatesigningrequests", "certificatesigningrequest",
+        "CertificateSigningRequest", false, List.of("csr"), NONE, List.of("status", "approval")));
     // extension points (stored now; served kinds later)
     r.register(new ResourceType("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false, List.of("crd", "crds"), NONE, STATUS));
     r.register(new ResourceType("apiregistration.k8s.io", "v1", "apiservices", "apiservice", "APIService", false, NONE, NONE, STATUS));

@@ -30,7 +30,8 @@ public final class WireDefaults {
       Map.entry("apps/StatefulSet", new Fill(true, true, List.of("replicas", "availableReplicas"))),
       Map.entry("apps/DaemonSet", new Fill(true, true, List.of("currentNumberScheduled", "numberMisscheduled",
           "desiredNumberScheduled", "numberReady"))),
-      Map.entry("networking.k8s.io/Ingress", new Fill(true, true, NONE)));
+      Map.entry("networking.k8s.io/Ingress", new Fill(true, true, NONE)),
+      Map.entry("certificates.k8s.io/CertificateSigningRequest", new Fill(true, true, NONE)));
 
   private WireDefaults() {
   }
