@@ -65,7 +65,7 @@ public final class ApiCatalog {
       for (CustomKind.Version v : k.versions()) {
         if (v.served() && !v.name().equals(t.version())) {
           ResourceType other = new ResourceType(t.group(), v.name(), t.plural(), t.singular(), t.kind(), t.namespaced(),
-              t.shortNames(), t.categories(), subresources(v));
+              t.shortNames(), t.categories(), v.subresources());
           tree.computeIfAbsent(t.group(), g -> new TreeMap<>()).computeIfAbsent(v.name(), x -> new TreeMap<>())
               .put(t.plural(), new ServedResource(other.group(), other.version(), other.plural(), other.singular(),
                   other.kind(), other.namespaced(), ServedResource.ALL_VERBS, other.shortNames(), other.categories(),
@@ -130,17 +130,6 @@ public final class ApiCatalog {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static List<String> subresources(CustomKind.Version v) {
-    List<String> out = new ArrayList<>();
-    if (v.status()) {
-      out.add("status");
-    }
-    if (v.scale() != null) {
-      out.add("scale");
-    }
-    return out;
   }
 
   private static ServedResource stored(ResourceType t) {

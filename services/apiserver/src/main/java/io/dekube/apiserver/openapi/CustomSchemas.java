@@ -39,17 +39,6 @@ final class CustomSchemas {
     return s;
   }
 
-  /** The subresources a CRD version turns on. */
-  static java.util.List<String> subresources(io.dekube.core.model.CustomKind.Version v) {
-    java.util.List<String> out = new java.util.ArrayList<>();
-    if (v.status()) {
-      out.add("status");
-    }
-    if (v.scale() != null) {
-      out.add("scale");
-    }
-    return out;
-  }
 
   static ObjectNode list(String kind, String itemSchema) {
     ObjectNode s = Json.object().put("description", kind + "List is a list of " + kind).put("type", "object");

@@ -53,7 +53,7 @@ public final class OpenApiDocuments {
       for (String v : k.servedVersions()) {
         if (!v.equals(t.version())) {
           types.add(new ResourceType(t.group(), v, t.plural(), t.singular(), t.kind(), t.namespaced(), t.shortNames(),
-              t.categories(), k.version(v).map(x -> CustomSchemas.subresources(x)).orElse(List.of())));
+              t.categories(), k.version(v).map(CustomKind.Version::subresources).orElse(List.of())));
         }
       }
     }

@@ -101,8 +101,12 @@ class CustomResourcesIT {
       ok(kubectl("-n", "sites", "scale", "website/kube-decon", "--replicas=3"));
       JsonNode scaled = json(kubectl("-n", "sites", "get", "website", "kube-decon", "-o", "json"));
       assertEquals(3, scaled.path("spec").path("replicas").asInt(), scaled.toString());
-      await().atMost(WAIT).until(() -> new String(watch.getInputStream().readNBytes(
-          watch.getInputStream().available()), StandardCharsets.UTF_8).matches("(?s).*MODIFIED\\s+kube-decon.*\\s3\\s.*"));
+      StringBuilder seen = new StringBuilder();
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        seen.append(new String(watch.getInputStream().readNBytes(watch.getInputStream().available()),
+            StandardCharsets.UTF_8));
+        return seen.toString().matches("(?s).*MODIFIED\\s+kube-decon\\s+\\S+\\s+3\\s.*");
+      });
     } finally {
       watch.destroy();
     }

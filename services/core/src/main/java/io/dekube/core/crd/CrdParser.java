@@ -38,13 +38,7 @@ public final class CrdParser {
     }
     CustomKind.Version storage = versions.stream().filter(CustomKind.Version::storage).findFirst()
         .orElse(versions.get(0));
-    List<String> subresources = new ArrayList<>();
-    if (storage.status()) {
-      subresources.add("status");
-    }
-    if (storage.scale() != null) {
-      subresources.add("scale");
-    }
+    List<String> subresources = storage.subresources();
     ResourceType type = new ResourceType(spec.path("group").asText(), storage.name(), plural,
         singular.isEmpty() ? kind.toLowerCase() : singular, kind, "Namespaced".equals(spec.path("scope").asText()),
         strings(names.path("shortNames")), strings(names.path("categories")), subresources);

@@ -30,6 +30,12 @@ public record CustomKind(ResourceType type, String listKind, List<Version> versi
    */
   public record Version(String name, boolean served, boolean storage, JsonNode schema, JsonNode printerColumns,
                         boolean status, Scale scale) {
+
+    /** The subresources this version turns on: {@code status}, {@code scale}. */
+    public List<String> subresources() {
+      return status && scale != null ? List.of("status", "scale") : status ? List.of("status")
+          : scale != null ? List.of("scale") : List.of();
+    }
   }
 
   /**
