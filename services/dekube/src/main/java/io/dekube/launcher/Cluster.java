@@ -80,6 +80,7 @@ final class Cluster {
     ops.readinessFailure("kafka", bus::failure);
     int opsPort = await(ops.listen(vertx, "127.0.0.1", options.opsPort()));
     LaunchContext ctx = new LaunchContext(vertx, bootstrap, options, registry, deployments);
+    ctx.ops(ops);
     Components.deploy(ctx, components);
     return new Endpoints(bootstrap, ctx.apiUrl(), opsPort, ctx.kubeconfig(), ctx.announced());
   }

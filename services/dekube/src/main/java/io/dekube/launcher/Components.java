@@ -18,7 +18,8 @@ final class Components {
       new ControllerManagerComponent(),
       new KubeProxyComponent(),
       new DnsComponent(),
-      new IngressComponent());
+      new IngressComponent(),
+      new KubeletComponent());
 
   private Components() {
   }

@@ -29,6 +29,7 @@ final class LaunchContext {
   private SharedInformers informers;
   private String apiUrl;
   private Path kubeconfig;
+  private io.dekube.core.metrics.OpsHttpServer ops;
 
   LaunchContext(Vertx vertx, String bootstrap, UpOptions options, ResourceRegistry registry, List<String> deployments) {
     this.vertx = vertx;
@@ -88,6 +89,15 @@ final class LaunchContext {
     String id = Cluster.await(deployment);
     deployments.add(id);
     return id;
+  }
+
+  /** The process's ops HTTP server (/metrics, /healthz; components may add operations to it). */
+  io.dekube.core.metrics.OpsHttpServer ops() {
+    return ops;
+  }
+
+  void ops(io.dekube.core.metrics.OpsHttpServer server) {
+    this.ops = server;
   }
 
   /** The apiserver's URL and the admin kubeconfig, for the ready line. */

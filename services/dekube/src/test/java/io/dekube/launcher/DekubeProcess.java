@@ -44,10 +44,14 @@ final class DekubeProcess implements AutoCloseable {
     return Path.of("").toAbsolutePath().getParent().getParent();
   }
 
-  /** Starts {@code ./dekube up} on random ports with the given data directory and waits for the ready line. */
+  /**
+   * Starts {@code ./dekube up} on random ports with the given data directory and waits for the ready
+   * line. Nodes get random addresses ({@link #randomNodeAddresses()}) so parallel runs never collide.
+   */
   static DekubeProcess up(Path dataDir, String... extraFlags) throws IOException {
     List<String> args = new ArrayList<>(List.of("up", "--kafka-port", "0", "--api-port", "0",
         "--ops-port", "0", "--dns-port", "0", "--ingress-http-port", "0", "--ingress-https-port", "0"));
+    args.addAll(randomNodeAddresses());
     args.addAll(List.of(extraFlags));
     return start(dataDir, dataDir.getFileName() + "-up.log", args.toArray(String[]::new));
   }
@@ -81,6 +85,13 @@ final class DekubeProcess implements AutoCloseable {
           + " before ready; stdout " + p.stdout);
     }
     return p;
+  }
+
+  /** Node IPs 127.<2-99>.<2-250>.n, a cluster CIDR 127.<100-239>.0.0/16 and free kubelet ports. */
+  static List<String> randomNodeAddresses() {
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    return List.of("--node-ip-prefix", "127." + r.nextInt(2, 100) + "." + r.nextInt(2, 251) + ".",
+        "--cluster-cidr", "127." + r.nextInt(100, 240) + ".0.0/16", "--kubelet-port", "0");
   }
 
   private boolean ready() {

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 public final class OpsHttpServer {
 
   private final Map<String, Supplier<String>> readiness = new ConcurrentHashMap<>();
+  private final Map<String, io.vertx.core.Handler<HttpServerRequest>> routes = new ConcurrentHashMap<>();
   private HttpServer server;
 
   /** Adds a named readiness check, e.g. {@code writer} or {@code informer-pods}. */
@@ -32,6 +33,15 @@ public final class OpsHttpServer {
    */
   public OpsHttpServer readinessFailure(String name, Supplier<String> failure) {
     readiness.put(name, failure);
+    return this;
+  }
+
+  /**
+   * Serves the paths under {@code prefix} (e.g. {@code /nodes/}) with {@code handler}: operations of
+   * a running process, such as {@code dekube node stop}. The handler runs on the server's event loop.
+   */
+  public OpsHttpServer route(String prefix, io.vertx.core.Handler<HttpServerRequest> handler) {
+    routes.put(prefix, handler);
     return this;
   }
 
@@ -50,6 +60,12 @@ public final class OpsHttpServer {
   }
 
   private void handle(HttpServerRequest req) {
+    for (Map.Entry<String, io.vertx.core.Handler<HttpServerRequest>> r : routes.entrySet()) {
+      if (req.path().startsWith(r.getKey())) {
+        r.getValue().handle(req);
+        return;
+      }
+    }
     switch (req.path()) {
       case "/metrics" -> req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
           .end(Metrics.scrape());

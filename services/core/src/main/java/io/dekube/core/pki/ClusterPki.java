@@ -131,6 +131,11 @@ public final class ClusterPki {
     return issuer.newClient(ca, user, groups);
   }
 
+  /** A new serving certificate (for a kubelet's API) signed by the CA; not stored. CPU-heavy. */
+  public CertificateBundle issueServingCertificate(String commonName, List<String> dnsNames, List<String> ips) {
+    return issuer.newServing(ca, commonName, dnsNames, ips);
+  }
+
   /** The admin client certificate (CN=admin, O=system:masters), stored and reused. Blocking. */
   public CertificateBundle adminClientCertificate() {
     synchronized (ClusterPki.class) {

@@ -1,0 +1,89 @@
+package io.dekube.launcher;
+
+import io.dekube.core.informer.SharedInformers;
+import io.dekube.core.pki.ClusterPki;
+import io.dekube.kubelet.KubeletConfig;
+import io.dekube.kubelet.NodeFleet;
+import io.dekube.kubelet.pod.PodIpAllocator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The nodes of {@code dekube up}: {@code --nodes N} kubelets named {@code kube-node-01}… with IPs
+ * {@code <prefix>1}…, deployed as one {@link NodeFleet}; {@code dekube node stop|start NAME} reach it
+ * through the ops port ({@code /nodes/}). The same flags configure a standalone {@code dekube kubelet}.
+ */
+final class KubeletComponent implements Component {
+
+  static final List<Flag> NODE_FLAGS = List.of(
+      Flag.of("--runtime", "jvm|process|simulated", "how nodes run containers (default jvm)"),
+      Flag.of("--kubelet-port", "N", "kubelet API HTTPS port on each node IP (default 10250; 0 = a free port)"),
+      Flag.of("--cluster-cidr", "CIDR", "pod addresses; node n uses its n-th /24 until IPAM sets spec.podCIDR "
+          + "(default 127.244.0.0/16)"),
+      Flag.of("--node-cpu", "N", "CPU capacity of each node (default 4)"),
+      Flag.of("--node-memory", "Q", "memory capacity of each node (default 8Gi)"),
+      Flag.of("--node-pods", "N", "pod capacity of each node (default 110)"),
+      Flag.of("--node-lease-duration", "D", "node Lease duration (default 40s)"),
+      Flag.of("--node-lease-renew", "D", "how often nodes renew their Lease (default 10s)"),
+      Flag.toggle("--allow-host-commands", "let the process runtime run containers' commands on this host"),
+      Flag.of("--crash-backoff-initial", "D", "first container restart back-off (default 10s)"),
+      Flag.of("--crash-backoff-max", "D", "longest container restart back-off (default 5m)"),
+      Flag.of("--simulated-delay", "D", "how long a simulated container takes to run (default 200ms)"));
+
+  @Override
+  public List<Flag> flags() {
+    List<Flag> all = new ArrayList<>();
+    all.add(Flag.of("--nodes", "N", "nodes in this process, kube-node-01… (default 3; 0 = API only)"));
+    all.add(Flag.of("--node-ip-prefix", "P", "node n gets IP <P>n (default 127.0.1.)"));
+    all.addAll(NODE_FLAGS);
+    return all;
+  }
+
+  @Override
+  public void deploy(LaunchContext ctx) throws Exception {
+    Flags f = ctx.flags();
+    int n = f.count("--nodes", 0, 3);
+    if (n == 0) {
+      return;
+    }
+    String prefix = f.string("--node-ip-prefix", "127.0.1.");
+    List<KubeletConfig> configs = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      configs.add(config(f, String.format("kube-node-%02d", i), prefix + i, i, ctx.dataDir()));
+    }
+    ClusterPki pki = ClusterPki.loadOrCreate(ctx.dataDir().resolve("pki"));
+    SharedInformers informers = ctx.informers();
+    String bootstrap = ctx.bootstrap();
+    NodeFleet fleet = new NodeFleet(configs, ctx.store(), type -> informers.informer(bootstrap, type), pki);
+    ctx.deploy(fleet);
+    if (ctx.ops() != null) {
+      ctx.ops().route("/nodes/", fleet::handle);
+    }
+    ctx.announce(n + (n == 1 ? " node (" : " nodes (") + configs.get(0).runtime() + ")");
+  }
+
+  /** A node's config from the flags: node {@code index} (from 1) picks its fallback /24 of the cluster CIDR. */
+  static KubeletConfig config(Flags f, String name, String ip, int index, Path dataDir) {
+    String runtime = f.string("--runtime", "jvm");
+    if (!List.of("jvm", "process", "simulated").contains(runtime)) {
+      throw new IllegalArgumentException("--runtime is jvm, process or simulated, got " + runtime);
+    }
+    String cidr = f.string("--cluster-cidr", "127.244.0.0/16");
+    if (!cidr.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+")) {
+      throw new IllegalArgumentException("--cluster-cidr needs an IPv4 CIDR such as 127.244.0.0/16, got " + cidr);
+    }
+    return KubeletConfig.defaults(name, ip, dataDir)
+        .withRuntime(runtime)
+        .withKubeletPort(f.port("--kubelet-port", 10250))
+        .withCapacity(f.string("--node-cpu", "4"), f.string("--node-memory", "8Gi"), f.count("--node-pods", 1, 110))
+        .withFallbackPodCidr(PodIpAllocator.nthSubnet(cidr, index))
+        .withLease(f.duration("--node-lease-duration", Duration.ofSeconds(40)),
+            f.duration("--node-lease-renew", Duration.ofSeconds(10)))
+        .withAllowHostCommands(f.toggle("--allow-host-commands"))
+        .withBackoff(f.duration("--crash-backoff-initial", Duration.ofSeconds(10)),
+            f.duration("--crash-backoff-max", Duration.ofMinutes(5)))
+        .withSimulatedDelay(f.duration("--simulated-delay", Duration.ofMillis(200)));
+  }
+}

@@ -1,0 +1,100 @@
+package io.dekube.kubelet;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The settings of one node's kubelet. Immutable; the {@code with...} methods return copies.
+ *
+ * @param nodeName          the Node's name ({@code kube-node-01})
+ * @param nodeIp            the node's address: the kubelet API binds it, pods with hostNetwork get it
+ * @param kubeletPort       the kubelet API's HTTPS port (0 = a free port; -1 = no API, for simulated nodes)
+ * @param runtime           {@code jvm}, {@code process} or {@code simulated}
+ * @param cpu               capacity: CPU ({@code 4})
+ * @param memory            capacity: memory ({@code 8Gi})
+ * @param maxPods           capacity: pods
+ * @param fallbackPodCidr   the pod CIDR used until node IPAM sets {@code spec.podCIDR}
+ * @param leaseDuration     the Lease's {@code leaseDurationSeconds}
+ * @param renewInterval     how often the Lease is renewed
+ * @param statusInterval    how often the Node's status is written even when nothing changed
+ * @param allowHostCommands whether the {@code process} runtime may start OS processes
+ * @param backoffInitial    the first restart back-off (Kubernetes: 10 s)
+ * @param backoffMax        the longest restart back-off (Kubernetes: 5 min)
+ * @param simulatedDelay    how long a simulated container takes to become Running
+ * @param dataDir           where pod folders (logs, volumes) live; PKI under {@code pki/}
+ * @param labels            extra node labels
+ */
+public record KubeletConfig(String nodeName, String nodeIp, int kubeletPort, String runtime, String cpu, String memory,
+                            int maxPods, String fallbackPodCidr, Duration leaseDuration, Duration renewInterval,
+                            Duration statusInterval, boolean allowHostCommands, Duration backoffInitial,
+                            Duration backoffMax, Duration simulatedDelay, Path dataDir, Map<String, String> labels) {
+
+  /** Kubernetes' version the kubelet reports in its NodeInfo. */
+  public static final String KUBELET_VERSION = "v1.32.0";
+
+  /** A node with Kubernetes' defaults: 4 CPUs, 8Gi, 110 pods, 40 s lease renewed every 10 s, 10 s..5 min back-off. */
+  public static KubeletConfig defaults(String nodeName, String nodeIp, Path dataDir) {
+    return new KubeletConfig(nodeName, nodeIp, 10250, "jvm", "4", "8Gi", 110, null, Duration.ofSeconds(40),
+        Duration.ofSeconds(10), Duration.ofMinutes(1), false, Duration.ofSeconds(10), Duration.ofMinutes(5),
+        Duration.ofMillis(200), dataDir, Map.of());
+  }
+
+  public KubeletConfig withKubeletPort(int port) {
+    return new KubeletConfig(nodeName, nodeIp, port, runtime, cpu, memory, maxPods, fallbackPodCidr, leaseDuration,
+        renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir, labels);
+  }
+
+  public KubeletConfig withRuntime(String name) {
+    return new KubeletConfig(nodeName, nodeIp, kubeletPort, name, cpu, memory, maxPods, fallbackPodCidr, leaseDuration,
+        renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir, labels);
+  }
+
+  public KubeletConfig withCapacity(String cpus, String mem, int pods) {
+    return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpus, mem, pods, fallbackPodCidr, leaseDuration,
+        renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir, labels);
+  }
+
+  public KubeletConfig withFallbackPodCidr(String cidr) {
+    return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, cidr, leaseDuration,
+        renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir, labels);
+  }
+
+  public KubeletConfig withLease(Duration duration, Duration renew) {
+    return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr, duration,
+        renew, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir, labels);
+  }
+
+  public KubeletConfig withAllowHostCommands(boolean allow) {
+    return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
+        leaseDuration, renewInterval, statusInterval, allow, backoffInitial, backoffMax, simulatedDelay, dataDir,
+        labels);
+  }
+
+  public KubeletConfig withBackoff(Duration initial, Duration max) {
+    return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
+        leaseDuration, renewInterval, statusInterval, allowHostCommands, initial, max, simulatedDelay, dataDir, labels);
+  }
+
+  public KubeletConfig withSimulatedDelay(Duration delay) {
+    return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
+        leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, delay, dataDir,
+        labels);
+  }
+
+  public KubeletConfig withLabels(Map<String, String> extra) {
+    return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
+        leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay,
+        dataDir, Map.copyOf(extra));
+  }
+
+  /** Whether this node serves the kubelet API (simulated nodes do not). */
+  public boolean servesApi() {
+    return kubeletPort >= 0 && !"simulated".equals(runtime);
+  }
+
+  /** The folder of this node's pods. */
+  public Path podsDir() {
+    return dataDir.resolve("nodes").resolve(nodeName).resolve("pods");
+  }
+}

@@ -1,0 +1,114 @@
+package io.dekube.kubelet;
+
+import io.dekube.core.informer.Informer;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.store.StoreClient;
+import io.dekube.kubelet.node.NodeAgent;
+import io.dekube.kubelet.pod.PodManager;
+import io.dekube.kubelet.pod.PodRouter;
+import io.dekube.kubelet.runtime.ContainerRuntime;
+import io.dekube.kubelet.runtime.JvmRuntime;
+import io.dekube.kubelet.runtime.ProcessRuntime;
+import io.dekube.kubelet.runtime.SimulatedRuntime;
+import io.dekube.kubelet.server.KubeletServer;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * One node's kubelet: the Node and its Lease ({@link NodeAgent}), the pods bound to it
+ * ({@link PodManager}, fed by the process's {@link PodRouter}) and, for jvm and process nodes, the
+ * kubelet API on {@code <node-ip>:<port>} ({@link KubeletServer}). Wiring only.
+ */
+public final class KubeletVerticle extends VerticleBase {
+
+  private static final ResourceRegistry REGISTRY = ResourceRegistry.builtIn();
+
+  private final KubeletConfig config;
+  private final StoreClient store;
+  private final Function<ResourceType, Informer> informers;
+  private final KubeletServer.Tls tls;
+  private NodeAgent agent;
+  private PodManager pods;
+  private KubeletServer server;
+  private PodRouter router;
+  private ContainerRuntime runtime;
+
+  /**
+   * @param tls the serving certificate and the CA clients must present a certificate of; null for
+   *            nodes without an API (simulated)
+   */
+  public KubeletVerticle(KubeletConfig config, StoreClient store, Function<ResourceType, Informer> informers,
+                         KubeletServer.Tls tls) {
+    this.config = config;
+    this.store = store;
+    this.informers = informers;
+    this.tls = tls;
+  }
+
+  @Override
+  public Future<?> start() {
+    Informer podInformer = informer("pods");
+    Informer nodeInformer = informer("nodes");
+    List<Informer> all = List.of(podInformer, nodeInformer, informer("services"), informer("configmaps"),
+        informer("secrets"));
+    runtime = switch (config.runtime()) {
+      case "process" -> new ProcessRuntime(vertx, config.allowHostCommands());
+      case "simulated" -> new SimulatedRuntime(vertx, config.simulatedDelay());
+      default -> new JvmRuntime(vertx);
+    };
+    pods = new PodManager(vertx, config, runtime, store, new InformerLookup(informer("configmaps"),
+        informer("secrets"), informer("services")), () -> podCidr(nodeInformer));
+    return Future.all(all.stream().map(Informer::start).toList())
+        .compose(v -> startServer())
+        .compose(port -> {
+          agent = new NodeAgent(vertx, store, config, port);
+          return agent.start();
+        })
+        .onSuccess(v -> {
+          router = PodRouter.of(podInformer);
+          router.register(config.nodeName(), context, pods);
+        });
+  }
+
+  private Future<Integer> startServer() {
+    if (!config.servesApi() || tls == null) {
+      return Future.succeededFuture(0);
+    }
+    server = new KubeletServer(vertx, config, pods, tls);
+    return server.listen();
+  }
+
+  private String podCidr(Informer nodes) {
+    var node = nodes.get("", config.nodeName());
+    String cidr = node == null ? "" : node.path("spec").path("podCIDR").asText("");
+    return cidr.isEmpty() ? config.fallbackPodCidr() : cidr;
+  }
+
+  private Informer informer(String resource) {
+    return informers.apply(REGISTRY.byResourceName(resource).orElseThrow());
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (router != null) {
+      router.unregister(config.nodeName());
+    }
+    if (agent != null) {
+      agent.stop();
+    }
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.compose(v -> pods.stop()).compose(v -> runtime.close());
+  }
+
+  /** The kubelet API's port (0 when it serves none). */
+  public int port() {
+    return server == null ? 0 : server.port();
+  }
+
+  public KubeletConfig kubeletConfig() {
+    return config;
+  }
+}

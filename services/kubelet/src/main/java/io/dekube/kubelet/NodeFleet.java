@@ -1,0 +1,140 @@
+package io.dekube.kubelet;
+
+import io.dekube.core.informer.Informer;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.pki.CertificateBundle;
+import io.dekube.core.pki.ClusterPki;
+import io.dekube.core.store.StoreClient;
+import io.dekube.kubelet.server.KubeletServer;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The nodes of one process: deploys a {@link KubeletVerticle} per node config (in parallel batches,
+ * so a thousand simulated nodes start in seconds), and stops or restarts one by name
+ * ({@code dekube node stop|start}, through {@link #handle} on the ops port:
+ * {@code POST /nodes/<name>/stop}, {@code POST /nodes/<name>/start}, {@code GET /nodes/}). Its
+ * kubelets are its child deployments: undeploying the fleet stops them all.
+ */
+public final class NodeFleet extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeFleet.class);
+  private static final int BATCH = 50;
+
+  private final List<KubeletConfig> configs;
+  private final StoreClient store;
+  private final Function<ResourceType, Informer> informers;
+  private final ClusterPki pki;
+  private final Map<String, KubeletConfig> byName = new LinkedHashMap<>();
+  private final Map<String, String> running = new LinkedHashMap<>();
+  private final Map<String, KubeletVerticle> verticles = new LinkedHashMap<>();
+
+  public NodeFleet(List<KubeletConfig> configs, StoreClient store, Function<ResourceType, Informer> informers,
+                   ClusterPki pki) {
+    this.configs = configs;
+    this.store = store;
+    this.informers = informers;
+    this.pki = pki;
+    configs.forEach(c -> byName.put(c.nodeName(), c));
+  }
+
+  @Override
+  public Future<?> start() {
+    return batch(new ArrayList<>(configs), 0);
+  }
+
+  private Future<Void> batch(List<KubeletConfig> all, int from) {
+    if (from >= all.size()) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> started = new ArrayList<>();
+    for (KubeletConfig c : all.subList(from, Math.min(all.size(), from + BATCH))) {
+      started.add(startNode(c));
+    }
+    return Future.all(started).compose(v -> batch(all, from + BATCH));
+  }
+
+  private Future<Void> startNode(KubeletConfig c) {
+    if (running.containsKey(c.nodeName())) {
+      return Future.succeededFuture();
+    }
+    Future<KubeletServer.Tls> tls = c.servesApi() ? vertx.executeBlocking(() -> tls(pki, c), false)
+        : Future.succeededFuture(null);
+    return tls.compose(t -> {
+      KubeletVerticle v = new KubeletVerticle(c, store, informers, t);
+      return vertx.deployVerticle(v).onSuccess(id -> {
+        running.put(c.nodeName(), id);
+        verticles.put(c.nodeName(), v);
+      });
+    }).mapEmpty();
+  }
+
+  /** A serving certificate for the node's IP and name, from the cluster CA. CPU-heavy: call off the event loop. */
+  public static KubeletServer.Tls tls(ClusterPki pki, KubeletConfig c) {
+    CertificateBundle b = pki.issueServingCertificate(c.nodeName(), List.of(c.nodeName(), "localhost"),
+        List.of(c.nodeIp()));
+    return new KubeletServer.Tls(b.certificatePem() + pki.ca().certificatePem(), b.keyPem(), pki.ca().certificatePem());
+  }
+
+  /** Stops a node's kubelet (heartbeats stop; its pods stay as they are). */
+  public Future<Void> stopNode(String name) {
+    String id = running.remove(name);
+    verticles.remove(name);
+    if (id == null) {
+      return Future.failedFuture(new IllegalArgumentException(byName.containsKey(name) ? "node " + name
+          + " is already stopped" : "no node " + name + " in this process"));
+    }
+    LOG.info("stopping node {}", name);
+    return vertx.undeploy(id);
+  }
+
+  /** Starts a stopped node's kubelet again. */
+  public Future<Void> startNode(String name) {
+    KubeletConfig c = byName.get(name);
+    if (c == null) {
+      return Future.failedFuture(new IllegalArgumentException("no node " + name + " in this process"));
+    }
+    if (running.containsKey(name)) {
+      return Future.failedFuture(new IllegalArgumentException("node " + name + " is already running"));
+    }
+    LOG.info("starting node {}", name);
+    return startNode(c);
+  }
+
+  /** The kubelet of a running node (tests). */
+  public KubeletVerticle kubelet(String name) {
+    return verticles.get(name);
+  }
+
+  /** Ops endpoint: {@code POST /nodes/<name>/stop|start}, {@code GET /nodes/} lists nodes and their state. */
+  public void handle(HttpServerRequest req) {
+    String[] p = req.path().split("/");
+    if (p.length == 2 || (p.length == 3 && p[2].isEmpty())) {
+      StringBuilder b = new StringBuilder();
+      byName.keySet().forEach(n -> b.append(n).append(running.containsKey(n) ? " running\n" : " stopped\n"));
+      req.response().putHeader("Content-Type", "text/plain").end(b.toString());
+      return;
+    }
+    if (p.length != 4 || !req.method().name().equals("POST") || !(p[3].equals("stop") || p[3].equals("start"))) {
+      req.response().setStatusCode(404).end("use POST /nodes/<name>/stop or /nodes/<name>/start\n");
+      return;
+    }
+    String name = p[2];
+    context.runOnContext(v -> (p[3].equals("stop") ? stopNode(name) : startNode(name)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        req.response().end("node " + name + (p[3].equals("stop") ? " stopped\n" : " started\n"));
+      } else {
+        req.response().setStatusCode(ar.cause() instanceof IllegalArgumentException ? 409 : 500)
+            .end(ar.cause().getMessage() + "\n");
+      }
+    }));
+  }
+}

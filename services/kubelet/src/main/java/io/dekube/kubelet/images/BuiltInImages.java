@@ -1,0 +1,65 @@
+package io.dekube.kubelet.images;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The images the {@code jvm} runtime knows, by name: {@code dekube/web} (and the talk's
+ * {@code carsonoid/kube-decon:<tag>}), {@code dekube/echo}, {@code dekube/crash} and
+ * {@code dekube/pause} ({@code registry.k8s.io/pause}). Pure.
+ */
+public final class BuiltInImages {
+
+  /** The names listed in an image-pull error. */
+  public static final List<String> NAMES = List.of("dekube/web", "carsonoid/kube-decon:<tag>", "dekube/echo",
+      "dekube/crash", "dekube/pause");
+
+  /** What an image reference resolves to: which program, with which tag. */
+  public record Resolved(String program, String repository, String tag) {
+  }
+
+  private BuiltInImages() {
+  }
+
+  /** Resolves {@code [registry/]repository[:tag][@digest]}; empty for an image the runtime does not have. */
+  public static Optional<Resolved> resolve(String image) {
+    String ref = image == null ? "" : image.trim().toLowerCase(Locale.ROOT);
+    int at = ref.indexOf('@');
+    if (at >= 0) {
+      ref = ref.substring(0, at);
+    }
+    int slash = ref.lastIndexOf('/');
+    int colon = ref.lastIndexOf(':');
+    String tag = colon > slash ? ref.substring(colon + 1) : "latest";
+    String repo = colon > slash ? ref.substring(0, colon) : ref;
+    for (String prefix : List.of("docker.io/", "index.docker.io/", "library/")) {
+      if (repo.startsWith(prefix)) {
+        repo = repo.substring(prefix.length());
+      }
+    }
+    String program = switch (repo) {
+      case "dekube/web", "carsonoid/kube-decon" -> "web";
+      case "dekube/echo" -> "echo";
+      case "dekube/crash" -> "crash";
+      case "dekube/pause", "registry.k8s.io/pause", "k8s.gcr.io/pause" -> "pause";
+      default -> null;
+    };
+    return Optional.ofNullable(program).map(p -> new Resolved(p, repoName(image, colon > slash), tag));
+  }
+
+  private static String repoName(String image, boolean tagged) {
+    String s = image.trim();
+    int at = s.indexOf('@');
+    if (at >= 0) {
+      s = s.substring(0, at);
+    }
+    return tagged ? s.substring(0, s.lastIndexOf(':')) : s;
+  }
+
+  /** The message of an image the runtime cannot run, as the waiting state shows it. */
+  public static String pullError(String image) {
+    return "Failed to pull image \"" + image + "\": dekube's jvm runtime has no image \"" + image
+        + "\"; built-in images: " + String.join(", ", NAMES);
+  }
+}

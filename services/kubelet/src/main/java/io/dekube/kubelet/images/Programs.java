@@ -1,0 +1,122 @@
+package io.dekube.kubelet.images;
+
+import io.dekube.kubelet.runtime.ContainerStartException;
+import io.dekube.kubelet.runtime.JvmContainer;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.http.HttpServerOptions;
+
+/**
+ * The programs behind the built-in images: {@code web} (HTTP: who am I, plus /healthz), {@code echo}
+ * (TCP and UDP echo), {@code crash} (exits after {@code CRASH_AFTER} seconds with {@code EXIT_CODE})
+ * and {@code pause} (does nothing until stopped). Each binds the pod IP.
+ */
+public final class Programs {
+
+  /** The port when neither {@code PORT} nor a containerPort names one. */
+  public static final int DEFAULT_PORT = 2015;
+
+  private Programs() {
+  }
+
+  /** Starts the program of {@code image} in {@code c}; completes once it listens. */
+  public static Future<Void> start(BuiltInImages.Resolved image, JvmContainer c) {
+    return switch (image.program()) {
+      case "web" -> web(c, image.tag());
+      case "echo" -> echo(c);
+      case "crash" -> crash(c);
+      default -> pause(c);
+    };
+  }
+
+  /** The port a program listens on: {@code PORT}, else the first containerPort, else 2015. */
+  static int port(JvmContainer c) {
+    String env = c.spec().env().get("PORT");
+    if (env != null && env.matches("\\d{1,5}")) {
+      return Integer.parseInt(env);
+    }
+    return c.spec().ports().isEmpty() ? DEFAULT_PORT : c.spec().ports().get(0);
+  }
+
+  private static Future<Void> web(JvmContainer c, String tag) {
+    var s = c.spec();
+    String body = "kube-decon " + tag + "\n"
+        + "pod: " + s.podName() + "\n"
+        + "namespace: " + s.namespace() + "\n"
+        + "pod IP: " + s.podIp() + "\n"
+        + "node: " + s.nodeName() + "\n"
+        + "image: " + s.image() + "\n"
+        + "version: " + tag + "\n";
+    int port = port(c);
+    HttpServer server = c.vertx().createHttpServer(new HttpServerOptions().setHost(s.podIp()).setPort(port)
+        .setReuseAddress(true));
+    server.requestHandler(req -> {
+      String path = req.path();
+      int status = 200;
+      String text = body;
+      if (path.equals("/healthz") || path.equals("/readyz")) {
+        text = "ok\n";
+      } else if (!path.equals("/") && !path.startsWith("/?")) {
+        status = path.equals("/favicon.ico") ? 404 : 200;
+      }
+      c.log().line(req.remoteAddress().hostAddress() + " " + req.method() + " " + req.uri() + " " + status);
+      req.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(text);
+    });
+    c.onStop(server::close);
+    return listen(server.listen().mapEmpty(), c, "kube-decon " + tag + " listening on " + s.podIp() + ":" + port);
+  }
+
+  private static Future<Void> echo(JvmContainer c) {
+    var s = c.spec();
+    int port = port(c);
+    NetServer tcp = c.vertx().createNetServer(new NetServerOptions().setHost(s.podIp()).setPort(port));
+    tcp.connectHandler(sock -> sock.handler(sock::write));
+    c.onStop(tcp::close);
+    DatagramSocket udp = c.vertx().createDatagramSocket();
+    udp.handler(p -> udp.send(p.data(), p.sender().port(), p.sender().host()));
+    c.onStop(udp::close);
+    Future<Void> both = tcp.listen().compose(t -> udp.listen(port, s.podIp())).mapEmpty();
+    return listen(both, c, "echo listening on " + s.podIp() + ":" + port + " (tcp, udp)");
+  }
+
+  private static Future<Void> crash(JvmContainer c) {
+    double after = number(c.spec().env().get("CRASH_AFTER"), 1);
+    int code = (int) number(c.spec().env().get("EXIT_CODE"), 1);
+    c.log().line("crashing in " + after + "s with exit code " + code);
+    long timer = c.vertx().setTimer(Math.max(1, (long) (after * 1000)), t -> {
+      c.log().line("exit " + code);
+      c.exit(code);
+    });
+    c.onStop(() -> {
+      c.vertx().cancelTimer(timer);
+      return Future.succeededFuture();
+    });
+    return Future.succeededFuture();
+  }
+
+  private static Future<Void> pause(JvmContainer c) {
+    return Future.succeededFuture();
+  }
+
+  private static Future<Void> listen(Future<Void> bound, JvmContainer c, String line) {
+    return bound.onSuccess(v -> c.log().line(line))
+        .recover(e -> Future.failedFuture(new ContainerStartException("RunContainerError",
+            "cannot listen: " + e.getMessage())));
+  }
+
+  private static double number(String v, double fallback) {
+    try {
+      return v == null ? fallback : Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+
+  static Buffer text(String s) {
+    return Buffer.buffer(s);
+  }
+}

@@ -1,0 +1,132 @@
+package io.dekube.kubelet.node;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import io.dekube.core.patch.Patches;
+import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.WriteOptions;
+import io.dekube.kubelet.KubeletConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Instant;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's presence in the store: registers the Node (or takes over the existing one), writes its
+ * status, renews its Lease in {@code kube-node-lease} every renew interval and re-posts the status
+ * every status interval. Runs on the kubelet verticle's context; timers stop with {@link #stop()}.
+ */
+public final class NodeAgent {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+  private static final ResourceType NODES = ResourceRegistry.builtIn().byResourceName("nodes").orElseThrow();
+  private static final ResourceType LEASES = ResourceRegistry.builtIn().byResourceName("leases.coordination.k8s.io")
+      .orElseThrow();
+
+  private final Vertx vertx;
+  private final StoreClient store;
+  private final KubeletConfig config;
+  private final int port;
+  private final String bootId = UUID.randomUUID().toString();
+  private final Instant readySince = Instant.now();
+  private String nodeUid = "";
+  private ObjectNode lease;
+  private long leaseTimer = -1;
+  private long statusTimer = -1;
+  private boolean stopped;
+
+  public NodeAgent(Vertx vertx, StoreClient store, KubeletConfig config, int port) {
+    this.vertx = vertx;
+    this.store = store;
+    this.config = config;
+    this.port = port;
+  }
+
+  /** Registers the Node, posts its status and the first Lease, then starts the timers. */
+  public Future<Void> start() {
+    return register()
+        .compose(node -> postStatus())
+        .compose(v -> renewLease())
+        .onSuccess(v -> {
+          LOG.info("node {} registered ({} runtime, {} {}, IP {}, kubelet port {})", config.nodeName(),
+              config.runtime(), config.cpu(), config.memory(), config.nodeIp(), port);
+          leaseTimer = vertx.setPeriodic(config.renewInterval().toMillis(), t -> renewLease());
+          statusTimer = vertx.setPeriodic(config.statusInterval().toMillis(), t -> postStatus());
+        });
+  }
+
+  public void stop() {
+    stopped = true;
+    vertx.cancelTimer(leaseTimer);
+    vertx.cancelTimer(statusTimer);
+  }
+
+  public String nodeUid() {
+    return nodeUid;
+  }
+
+  private Future<ObjectNode> register() {
+    return store.create(NODES, "", NodeObjects.node(config), WriteOptions.none())
+        .recover(e -> alreadyExists(e) ? takeOver() : Future.failedFuture(e))
+        .onSuccess(node -> nodeUid = node.path("metadata").path("uid").asText(""));
+  }
+
+  /** The Node exists (a restarted kubelet): make sure it carries our labels. */
+  private Future<ObjectNode> takeOver() {
+    ObjectNode patch = Json.object();
+    NodeObjects.labels(patch.putObject("metadata").putObject("labels"), config);
+    return store.patch(NODES, "", config.nodeName(), Patches.MERGE, patch, WriteOptions.none());
+  }
+
+  /** Merge-patches the Node's status (conditions and addresses are replaced as a whole). */
+  public Future<Void> postStatus() {
+    if (stopped) {
+      return Future.succeededFuture();
+    }
+    ObjectNode patch = Json.object();
+    patch.set("status", NodeObjects.status(config, port, Instant.now(), readySince, bootId));
+    return store.patch(NODES, "", config.nodeName(), Patches.MERGE, patch, WriteOptions.none().withSubresource("status"))
+        .<Void>mapEmpty()
+        .onFailure(e -> LOG.warn("node {}: status update failed: {}", config.nodeName(), e.getMessage()));
+  }
+
+  private Future<Void> renewLease() {
+    if (stopped) {
+      return Future.succeededFuture();
+    }
+    Instant now = Instant.now();
+    Future<ObjectNode> write;
+    if (lease == null) {
+      write = store.create(LEASES, NodeObjects.LEASE_NAMESPACE, NodeObjects.lease(config, nodeUid, now),
+          WriteOptions.none()).recover(e -> alreadyExists(e) ? updateLease(now, null) : Future.failedFuture(e));
+    } else {
+      write = updateLease(now, lease.path("metadata").path("resourceVersion").asText(null))
+          .recover(e -> e instanceof StatusException se && se.code() == 409 ? updateLease(now, null)
+              : Future.failedFuture(e));
+    }
+    return write.onSuccess(l -> lease = l)
+        .<Void>mapEmpty()
+        .onFailure(e -> {
+          lease = null;
+          LOG.warn("node {}: lease renewal failed: {}", config.nodeName(), e.getMessage());
+        });
+  }
+
+  /** Replaces the Lease; {@code rv} null = unconditionally (after a conflict or a restart). */
+  private Future<ObjectNode> updateLease(Instant now, String rv) {
+    ObjectNode next = NodeObjects.lease(config, nodeUid, now);
+    if (rv != null) {
+      ((ObjectNode) next.get("metadata")).put("resourceVersion", rv);
+    }
+    return store.update(LEASES, next, WriteOptions.none());
+  }
+
+  private static boolean alreadyExists(Throwable e) {
+    return e instanceof StatusException se && se.code() == 409 && "AlreadyExists".equals(se.reason());
+  }
+}

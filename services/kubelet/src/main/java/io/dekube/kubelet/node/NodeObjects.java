@@ -1,0 +1,118 @@
+package io.dekube.kubelet.node;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.dekube.kubelet.KubeletConfig;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * The Node and Lease objects a kubelet writes, as pure functions of its config and the time: the
+ * Node's labels, addresses, capacity, conditions, daemon endpoint and node info; the Lease in
+ * {@code kube-node-lease}. No I/O.
+ */
+public final class NodeObjects {
+
+  /** The namespace of node heartbeats. */
+  public static final String LEASE_NAMESPACE = "kube-node-lease";
+
+  private static final DateTimeFormatter MICRO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+      .withZone(ZoneOffset.UTC);
+
+  private NodeObjects() {
+  }
+
+  /** The Node to register: metadata (labels, annotations) and spec; status comes with {@link #status}. */
+  public static ObjectNode node(KubeletConfig c) {
+    ObjectNode node = Json.object().put("apiVersion", "v1").put("kind", "Node");
+    ObjectNode meta = node.putObject("metadata").put("name", c.nodeName());
+    labels(meta.putObject("labels"), c);
+    meta.putObject("annotations").put("node.alpha.kubernetes.io/ttl", "0")
+        .put("volumes.kubernetes.io/controller-managed-attach-detach", "true");
+    node.putObject("spec");
+    return node;
+  }
+
+  /** Adds the kubelet's well-known labels to {@code labels}. */
+  public static void labels(ObjectNode labels, KubeletConfig c) {
+    String arch = arch();
+    labels.put("kubernetes.io/hostname", c.nodeName()).put("kubernetes.io/os", "linux")
+        .put("kubernetes.io/arch", arch).put("beta.kubernetes.io/os", "linux").put("beta.kubernetes.io/arch", arch)
+        .put("node.dekube.io/runtime", c.runtime());
+    c.labels().forEach(labels::put);
+  }
+
+  /** The Node's status: capacity = allocatable, Ready and the pressure conditions, addresses, port, node info. */
+  public static ObjectNode status(KubeletConfig c, int kubeletPort, Instant now, Instant readySince, String bootId) {
+    ObjectNode s = Json.object();
+    ObjectNode capacity = s.putObject("capacity").put("cpu", c.cpu()).put("memory", c.memory())
+        .put("pods", Integer.toString(c.maxPods())).put("ephemeral-storage", "100Gi");
+    s.set("allocatable", capacity.deepCopy());
+    ArrayNode conditions = s.putArray("conditions");
+    String heartbeat = time(now);
+    String since = time(readySince);
+    condition(conditions, "MemoryPressure", "False", "KubeletHasSufficientMemory",
+        "kubelet has sufficient memory available", heartbeat, since);
+    condition(conditions, "DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure",
+        heartbeat, since);
+    condition(conditions, "PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available",
+        heartbeat, since);
+    condition(conditions, "Ready", "True", "KubeletReady", "kubelet is posting ready status", heartbeat, since);
+    ArrayNode addresses = s.putArray("addresses");
+    addresses.addObject().put("type", "InternalIP").put("address", c.nodeIp());
+    addresses.addObject().put("type", "Hostname").put("address", c.nodeName());
+    s.putObject("daemonEndpoints").putObject("kubeletEndpoint").put("Port", Math.max(kubeletPort, 0));
+    String machineId = UUID.nameUUIDFromBytes(c.nodeName().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .toString().replace("-", "");
+    s.putObject("nodeInfo").put("machineID", machineId).put("systemUUID", machineId).put("bootID", bootId)
+        .put("kernelVersion", System.getProperty("os.version", "")).put("osImage", "dekube " + c.runtime() + " node")
+        .put("containerRuntimeVersion", c.runtime() + "://dekube").put("kubeletVersion", KubeletConfig.KUBELET_VERSION)
+        .put("kubeProxyVersion", KubeletConfig.KUBELET_VERSION).put("operatingSystem", "linux")
+        .put("architecture", arch());
+    return s;
+  }
+
+  private static void condition(ArrayNode list, String type, String status, String reason, String message,
+                                String heartbeat, String since) {
+    list.addObject().put("type", type).put("status", status).put("lastHeartbeatTime", heartbeat)
+        .put("lastTransitionTime", since).put("reason", reason).put("message", message);
+  }
+
+  /** The node's Lease (coordination.k8s.io/v1) renewed at {@code now}, owned by the Node. */
+  public static ObjectNode lease(KubeletConfig c, String nodeUid, Instant now) {
+    ObjectNode lease = Json.object().put("apiVersion", "coordination.k8s.io/v1").put("kind", "Lease");
+    ObjectNode meta = lease.putObject("metadata").put("name", c.nodeName()).put("namespace", LEASE_NAMESPACE);
+    if (nodeUid != null && !nodeUid.isEmpty()) {
+      meta.putArray("ownerReferences").addObject().put("apiVersion", "v1").put("kind", "Node")
+          .put("name", c.nodeName()).put("uid", nodeUid);
+    }
+    lease.putObject("spec").put("holderIdentity", c.nodeName())
+        .put("leaseDurationSeconds", (int) Math.max(1, c.leaseDuration().toSeconds()))
+        .put("renewTime", MICRO.format(now));
+    return lease;
+  }
+
+  /** A Kubernetes timestamp (seconds). */
+  public static String time(Instant t) {
+    return t.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  /** A MicroTime, as Lease renewTime carries it. */
+  public static String microTime(Instant t) {
+    return MICRO.format(t);
+  }
+
+  static String arch() {
+    String a = System.getProperty("os.arch", "amd64").toLowerCase(Locale.ROOT);
+    return switch (a) {
+      case "x86_64", "amd64" -> "amd64";
+      case "aarch64", "arm64" -> "arm64";
+      default -> a;
+    };
+  }
+}

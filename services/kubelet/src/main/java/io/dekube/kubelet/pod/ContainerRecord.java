@@ -1,0 +1,73 @@
+package io.dekube.kubelet.pod;
+
+import io.dekube.kubelet.runtime.RunningContainer;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What the kubelet knows of one container of a pod between syncs: its current state, its last
+ * termination, restarts, back-off and probe results. Confined to the kubelet's context.
+ */
+public final class ContainerRecord {
+
+  /** A container's end, as the status reports it. */
+  public record Terminated(int exitCode, String reason, String message, Instant startedAt, Instant finishedAt,
+                           String containerId) {
+  }
+
+  final String name;
+  final boolean init;
+  String image;
+  RunningContainer running;
+  boolean starting;
+  Instant startedAt;
+  String waitingReason = "ContainerCreating";
+  String waitingMessage;
+  Terminated terminated;
+  Terminated last;
+  int restartCount;
+  Duration backoff;
+  Instant restartAt;
+  boolean ready;
+  boolean started;
+  String containerId;
+  String imageId;
+  java.nio.file.Path logFile;
+  /** The reason the next exit is recorded with (a probe killed it), else null. */
+  String killReason;
+  /** Bumped at each start, so results of an old run's probes are dropped. */
+  int generation;
+
+  ContainerRecord(String name, boolean init, String image) {
+    this.name = name;
+    this.init = init;
+    this.image = image;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The current run's log file (null before the first start). */
+  public java.nio.file.Path logFile() {
+    return logFile;
+  }
+
+  /** The running container, or null. */
+  public RunningContainer running() {
+    return running;
+  }
+
+  public int restartCount() {
+    return restartCount;
+  }
+
+  public boolean isRunning() {
+    return running != null;
+  }
+
+  /** Ended and not restarting again. */
+  boolean succeeded() {
+    return running == null && terminated != null && terminated.exitCode() == 0;
+  }
+}

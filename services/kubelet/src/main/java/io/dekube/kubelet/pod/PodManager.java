@@ -1,0 +1,137 @@
+package io.dekube.kubelet.pod;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Typed;
+import io.dekube.core.store.StoreClient;
+import io.dekube.kubelet.KubeletConfig;
+import io.dekube.kubelet.runtime.ContainerRuntime;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pods of one node: one {@link PodWorker} per pod (by uid), created when a pod bound to this
+ * node appears and dropped once it is gone. Holds what the workers share: the runtime, the status
+ * manager, the pod IP allocator and the back-off. Confined to the kubelet's context.
+ */
+public final class PodManager implements PodRouter.Listener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PodManager.class);
+
+  final Vertx vertx;
+  final io.vertx.core.Context context;
+  final KubeletConfig config;
+  final ContainerRuntime runtime;
+  final StoreClient store;
+  final EnvBuilder.Lookup lookup;
+  final StatusManager status;
+  final PodIpAllocator ips;
+  final BackOff backoff;
+  private final Supplier<String> podCidr;
+  private final Map<String, PodWorker> workers = new HashMap<>();
+  private boolean stopped;
+
+  public PodManager(Vertx vertx, KubeletConfig config, ContainerRuntime runtime, StoreClient store,
+                    EnvBuilder.Lookup lookup, Supplier<String> podCidr) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.config = config;
+    this.runtime = runtime;
+    this.store = store;
+    this.lookup = lookup;
+    this.podCidr = podCidr;
+    this.status = new StatusManager(store);
+    this.ips = new PodIpAllocator(podCidr.get());
+    this.backoff = new BackOff(config.backoffInitial(), config.backoffMax());
+  }
+
+  @Override
+  public void onPod(ObjectNode tree, boolean deleted) {
+    if (stopped) {
+      return;
+    }
+    String uid = tree.path("metadata").path("uid").asText("");
+    PodWorker w = workers.get(uid);
+    if (deleted) {
+      if (w != null) {
+        w.removed();
+      }
+      return;
+    }
+    if (w == null) {
+      if (tree.path("status").path("phase").asText("").matches("Succeeded|Failed")
+          && !tree.path("metadata").hasNonNull("deletionTimestamp")) {
+        return; // a finished pod: nothing left to run
+      }
+      Pod pod;
+      try {
+        pod = Typed.from(tree, Pod.class);
+      } catch (IllegalArgumentException e) {
+        LOG.warn("node {}: cannot read pod {}: {}", config.nodeName(), uid, e.getMessage());
+        return;
+      }
+      w = new PodWorker(this, pod, tree);
+      workers.put(uid, w);
+      reserveIp(tree, uid);
+    }
+    w.update(tree);
+  }
+
+  private void reserveIp(ObjectNode tree, String uid) {
+    String ip = tree.path("status").path("podIP").asText("");
+    if (!ip.isEmpty() && !ip.equals(config.nodeIp())) {
+      ips.reserve(uid, ip);
+    }
+  }
+
+  /** The next pod IP (null when the CIDR is full), from the node's current pod CIDR. */
+  String allocateIp(String uid) {
+    ips.setCidr(podCidr.get());
+    return ips.allocate(uid);
+  }
+
+  void gone(String uid) {
+    workers.remove(uid);
+    ips.release(uid);
+    status.forget(uid);
+  }
+
+  /** Pods admitted before {@code self} and still holding resources. */
+  Collection<Pod> admitted(PodWorker self) {
+    List<Pod> pods = new ArrayList<>();
+    workers.values().forEach(w -> {
+      if (w != self && w.holdsResources()) {
+        pods.add(w.pod());
+      }
+    });
+    return pods;
+  }
+
+  /** The worker of a pod, by namespace and name (kubelet API). */
+  public Optional<PodWorker> worker(String namespace, String name) {
+    return workers.values().stream().filter(w -> w.namespace().equals(namespace) && w.name().equals(name))
+        .findFirst();
+  }
+
+  public int size() {
+    return workers.size();
+  }
+
+  /** The node stops (a powered-off machine): containers end, nothing is written. */
+  public Future<Void> stop() {
+    stopped = true;
+    List<Future<Void>> all = new ArrayList<>();
+    workers.values().forEach(w -> all.add(w.powerOff()));
+    workers.clear();
+    return Future.join(all).mapEmpty();
+  }
+}

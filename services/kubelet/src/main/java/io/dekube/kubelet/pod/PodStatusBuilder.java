@@ -1,0 +1,175 @@
+package io.dekube.kubelet.pod;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * A pod's status as the kubelet computes it from its container records: phase (Kubernetes'
+ * getPhase rules), conditions (PodReadyToStartContainers, Initialized, ContainersReady, Ready,
+ * PodScheduled), pod and host IPs, start time and container statuses. Condition transition times
+ * are kept from the previous status when a condition did not change. Pure.
+ */
+public final class PodStatusBuilder {
+
+  /** The inputs: records of init containers and containers, in spec order, and the pod's addresses. */
+  public record Input(List<ContainerRecord> inits, List<ContainerRecord> containers, String restartPolicy,
+                      String podIp, String hostIp, Instant startTime, boolean deleting) {
+  }
+
+  private PodStatusBuilder() {
+  }
+
+  public static ObjectNode build(Input in, JsonNode previous, Instant now) {
+    ObjectNode s = Json.object();
+    String phase = phase(in);
+    s.put("phase", phase);
+    ArrayNode conditions = s.putArray("conditions");
+    boolean initialized = in.inits().stream().allMatch(ContainerRecord::succeeded);
+    List<String> unready = in.containers().stream().filter(c -> !c.ready).map(c -> c.name).toList();
+    boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
+    condition(conditions, previous, now, "PodReadyToStartContainers", in.podIp() != null && !terminal, null, null);
+    List<String> pendingInits = in.inits().stream().filter(c -> !c.succeeded()).map(c -> c.name).toList();
+    condition(conditions, previous, now, "Initialized", initialized, initialized ? null : "ContainersNotInitialized",
+        "containers with incomplete status: " + pendingInits.toString().replace(",", ""));
+    String notReadyReason = terminal ? "PodCompleted" : "ContainersNotReady";
+    String notReadyMessage = terminal ? null : "containers with unready status: " + unready.toString().replace(",", "");
+    boolean ready = unready.isEmpty() && !terminal && !in.deleting();
+    condition(conditions, previous, now, "ContainersReady", ready, notReadyReason, notReadyMessage);
+    condition(conditions, previous, now, "Ready", ready, notReadyReason, notReadyMessage);
+    condition(conditions, previous, now, "PodScheduled", true, null, null);
+    if (in.hostIp() != null) {
+      s.put("hostIP", in.hostIp());
+      s.putArray("hostIPs").addObject().put("ip", in.hostIp());
+    }
+    if (in.podIp() != null) {
+      s.put("podIP", in.podIp());
+      s.putArray("podIPs").addObject().put("ip", in.podIp());
+    }
+    if (in.startTime() != null) {
+      s.put("startTime", time(in.startTime()));
+    }
+    if (!in.inits().isEmpty()) {
+      ArrayNode inits = s.putArray("initContainerStatuses");
+      in.inits().forEach(c -> inits.add(containerStatus(c)));
+    }
+    ArrayNode statuses = s.putArray("containerStatuses");
+    in.containers().forEach(c -> statuses.add(containerStatus(c)));
+    s.put("qosClass", previous.path("qosClass").asText("BestEffort"));
+    return s;
+  }
+
+  /** Kubernetes' pod phase from the container states and the restart policy. */
+  public static String phase(Input in) {
+    for (ContainerRecord c : in.inits()) {
+      if (c.succeeded()) {
+        continue;
+      }
+      boolean failed = c.running == null && c.terminated != null && c.terminated.exitCode() != 0;
+      return failed && "Never".equals(in.restartPolicy()) ? "Failed" : "Pending";
+    }
+    int running = 0;
+    int waiting = 0;
+    int stopped = 0;
+    int succeeded = 0;
+    for (ContainerRecord c : in.containers()) {
+      if (c.running != null) {
+        running++;
+      } else if (c.terminated != null && c.restartAt == null) {
+        stopped++;
+        if (c.terminated.exitCode() == 0) {
+          succeeded++;
+        }
+      } else if (c.last != null || c.terminated != null) {
+        stopped++;
+      } else {
+        waiting++;
+      }
+    }
+    int total = in.containers().size();
+    if (waiting > 0) {
+      return "Pending";
+    }
+    if (running > 0) {
+      return "Running";
+    }
+    if (stopped == total && total > 0) {
+      return switch (in.restartPolicy()) {
+        case "Never" -> succeeded == total ? "Succeeded" : "Failed";
+        case "OnFailure" -> succeeded == total ? "Succeeded" : "Running";
+        default -> "Running";
+      };
+    }
+    return "Pending";
+  }
+
+  static ObjectNode containerStatus(ContainerRecord c) {
+    ObjectNode s = Json.object().put("name", c.name);
+    ObjectNode state = s.putObject("state");
+    if (c.running != null) {
+      state.putObject("running").put("startedAt", time(c.startedAt));
+    } else if (c.terminated != null && c.restartAt == null) {
+      state.set("terminated", terminated(c.terminated));
+    } else {
+      ObjectNode w = state.putObject("waiting").put("reason", c.waitingReason);
+      if (c.waitingMessage != null) {
+        w.put("message", c.waitingMessage);
+      }
+    }
+    ObjectNode last = s.putObject("lastState");
+    ContainerRecord.Terminated prev = c.running == null && c.terminated != null && c.restartAt != null ? c.terminated : c.last;
+    if (prev != null) {
+      last.set("terminated", terminated(prev));
+    }
+    s.put("ready", c.ready && c.running != null).put("restartCount", c.restartCount).put("image", c.image)
+        .put("imageID", c.imageId == null ? "" : c.imageId);
+    if (c.containerId != null) {
+      s.put("containerID", c.containerId);
+    }
+    s.put("started", c.running != null && c.started);
+    return s;
+  }
+
+  private static ObjectNode terminated(ContainerRecord.Terminated t) {
+    ObjectNode o = Json.object().put("exitCode", t.exitCode()).put("reason", t.reason());
+    if (t.message() != null) {
+      o.put("message", t.message());
+    }
+    if (t.startedAt() != null) {
+      o.put("startedAt", time(t.startedAt()));
+    }
+    o.put("finishedAt", time(t.finishedAt()));
+    if (t.containerId() != null) {
+      o.put("containerID", t.containerId());
+    }
+    return o;
+  }
+
+  private static void condition(ArrayNode list, JsonNode previous, Instant now, String type, boolean ok,
+                                String reason, String message) {
+    String status = ok ? "True" : "False";
+    String since = time(now);
+    for (JsonNode p : previous.path("conditions")) {
+      if (type.equals(p.path("type").asText()) && status.equals(p.path("status").asText())
+          && p.hasNonNull("lastTransitionTime")) {
+        since = p.path("lastTransitionTime").asText();
+      }
+    }
+    ObjectNode c = list.addObject().put("type", type).put("status", status).putNull("lastProbeTime")
+        .put("lastTransitionTime", since);
+    if (!ok && reason != null) {
+      c.put("reason", reason);
+      if (message != null) {
+        c.put("message", message);
+      }
+    }
+  }
+
+  static String time(Instant t) {
+    return t == null ? null : t.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

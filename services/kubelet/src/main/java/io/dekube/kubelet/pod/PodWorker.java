@@ -1,0 +1,486 @@
+package io.dekube.kubelet.pod;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.StatusException;
+import io.dekube.core.model.Typed;
+import io.dekube.core.store.WriteOptions;
+import io.dekube.kubelet.probe.Prober;
+import io.dekube.kubelet.runtime.ContainerSpec;
+import io.dekube.kubelet.runtime.ContainerStartException;
+import io.dekube.kubelet.runtime.RunningContainer;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.vertx.core.Future;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pod on one node (kubelet's pod worker): serialises the pod's syncs, each of which compares
+ * the spec with the container records and acts on the difference — admit, allocate the IP, write
+ * the volumes, run the init containers in order, then the containers, restart them per the
+ * restart policy with back-off — and hands the resulting status to the status manager. A pod with
+ * a deletionTimestamp has its containers stopped within its grace period, then is deleted for good.
+ * Confined to the kubelet's context.
+ */
+public final class PodWorker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PodWorker.class);
+
+  private final PodManager m;
+  private final String uid;
+  private final List<ContainerRecord> inits = new ArrayList<>();
+  private final List<ContainerRecord> containers = new ArrayList<>();
+  private final Path podDir;
+  private final Prober prober;
+  private Pod pod;
+  private ObjectNode tree;
+  private String ip;
+  private Instant startTime;
+  private Map<String, Path> volumes;
+  private Admission.Rejection rejection;
+  private boolean admitted;
+  private boolean syncing;
+  private boolean dirty;
+  private boolean terminating;
+  private boolean gone;
+  private long retryTimer = -1;
+
+  PodWorker(PodManager m, Pod pod, ObjectNode tree) {
+    this.m = m;
+    this.pod = pod;
+    this.tree = tree;
+    this.uid = pod.getMetadata().getUid();
+    this.podDir = m.config.podsDir().resolve(namespace() + "_" + name() + "_" + uid);
+    this.prober = new Prober(m.vertx, this);
+    for (Container c : list(pod.getSpec().getInitContainers())) {
+      inits.add(new ContainerRecord(c.getName(), true, c.getImage()));
+    }
+    for (Container c : list(pod.getSpec().getContainers())) {
+      containers.add(new ContainerRecord(c.getName(), false, c.getImage()));
+    }
+    restoreRestartCounts(tree);
+  }
+
+  public String namespace() {
+    return pod.getMetadata().getNamespace();
+  }
+
+  public String name() {
+    return pod.getMetadata().getName();
+  }
+
+  Pod pod() {
+    return pod;
+  }
+
+  public String podIp() {
+    return ip;
+  }
+
+  boolean holdsResources() {
+    return admitted && rejection == null && !gone;
+  }
+
+  /** A newer version of the pod from the store. */
+  void update(ObjectNode next) {
+    if (rv(next) < rv(tree)) {
+      return;
+    }
+    tree = next;
+    if (next.path("metadata").hasNonNull("deletionTimestamp") && pod.getMetadata().getDeletionTimestamp() == null) {
+      pod = Typed.from(next, Pod.class);
+    }
+    requestSync();
+  }
+
+  /** The pod's tombstone: it was deleted without waiting for us. */
+  void removed() {
+    gone = true;
+    requestSync();
+  }
+
+  /** Runs a sync now, or once the running one ends. */
+  void requestSync() {
+    if (syncing) {
+      dirty = true;
+      return;
+    }
+    syncing = true;
+    dirty = false;
+    Future<Void> f;
+    try {
+      f = sync();
+    } catch (RuntimeException e) {
+      f = Future.failedFuture(e);
+    }
+    f.onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("sync pod {}/{} failed: {}", namespace(), name(), ar.cause().toString());
+      }
+      syncing = false;
+      if (dirty) {
+        requestSync();
+      }
+    });
+  }
+
+  private Future<Void> sync() {
+    if (gone || tree.path("metadata").hasNonNull("deletionTimestamp")) {
+      return terminate();
+    }
+    if (!admitted) {
+      rejection = Admission.check(pod, m.admitted(this), m.config.cpu(), m.config.memory(), m.config.maxPods());
+      admitted = true;
+      if (rejection != null) {
+        LOG.info("pod {}/{} rejected on node {}: {}", namespace(), name(), m.config.nodeName(), rejection.message());
+      }
+    }
+    if (rejection != null) {
+      publishRejected();
+      return Future.succeededFuture();
+    }
+    if (ip == null) {
+      ip = Boolean.TRUE.equals(pod.getSpec().getHostNetwork()) ? m.config.nodeIp() : reservedOrNewIp();
+      startTime = startTime != null ? startTime : Instant.now();
+    }
+    if (volumes == null) {
+      return m.vertx.executeBlocking(() -> Volumes.prepare(pod, podDir, m.lookup, ip, m.config.nodeIp()), false)
+          .compose(v -> {
+            volumes = v;
+            return runContainers();
+          }, e -> {
+            String reason = e instanceof ContainerStartException cse ? cse.reason() : "CreateContainerConfigError";
+            containers.forEach(c -> {
+              c.waitingReason = reason;
+              c.waitingMessage = e.getMessage();
+            });
+            publish();
+            retryAt(Instant.now().plus(m.backoff.initial()));
+            return Future.succeededFuture();
+          });
+    }
+    return runContainers();
+  }
+
+  private String reservedOrNewIp() {
+    String held = tree.path("status").path("podIP").asText("");
+    return held.isEmpty() ? m.allocateIp(uid) : held;
+  }
+
+  private Future<Void> runContainers() {
+    Instant now = Instant.now();
+    for (ContainerRecord init : inits) {
+      if (init.succeeded()) {
+        continue;
+      }
+      if (init.running == null && !init.starting && due(init, now)) {
+        start(init);
+      }
+      publish();
+      return Future.succeededFuture();
+    }
+    for (ContainerRecord c : containers) {
+      if (c.running == null && !c.starting && due(c, now)) {
+        start(c);
+      }
+    }
+    publish();
+    return Future.succeededFuture();
+  }
+
+  /** Whether a container that is not running should start now (and arms the retry timer otherwise). */
+  private boolean due(ContainerRecord c, Instant now) {
+    if (c.terminated != null && c.restartAt == null) {
+      return false; // ended for good (restart policy)
+    }
+    if (c.restartAt != null && c.restartAt.isAfter(now)) {
+      retryAt(c.restartAt);
+      return false;
+    }
+    return true;
+  }
+
+  private void retryAt(Instant when) {
+    long ms = Math.max(1, Duration.between(Instant.now(), when).toMillis());
+    m.vertx.cancelTimer(retryTimer);
+    retryTimer = m.vertx.setTimer(ms, t -> requestSync());
+  }
+
+  private void start(ContainerRecord rec) {
+    Container spec = container(rec);
+    ContainerSpec cs;
+    try {
+      Map<String, String> env = EnvBuilder.build(pod, spec, new EnvBuilder.PodInfo(ip, m.config.nodeIp(),
+          m.config.cpu(), m.config.memory()), m.lookup);
+      String id = UUID.randomUUID().toString().replace("-", "");
+      Path log = podDir.resolve(rec.name).resolve((rec.restartCount + (rec.terminated != null ? 1 : 0)) + ".log");
+      Path work = spec.getWorkingDir() != null && m.runtime.name().equals("process")
+          ? Path.of(spec.getWorkingDir()) : podDir.resolve(rec.name).resolve("root");
+      cs = new ContainerSpec(namespace(), name(), uid, m.config.nodeName(), ip, spec, env, log, work,
+          Volumes.mounts(spec, volumes), id);
+    } catch (ContainerStartException e) {
+      startFailed(rec, e);
+      return;
+    }
+    rec.starting = true;
+    m.runtime.start(cs).onComplete(ar -> m.context.runOnContext(v -> {
+      rec.starting = false;
+      if (ar.failed()) {
+        startFailed(rec, ar.cause() instanceof ContainerStartException e ? e
+            : new ContainerStartException("RunContainerError", String.valueOf(ar.cause().getMessage())));
+      } else {
+        started(rec, ar.result(), cs);
+      }
+      requestSync();
+    }));
+  }
+
+  private void started(ContainerRecord rec, RunningContainer c, ContainerSpec cs) {
+    if (terminating || gone) {
+      c.stop(Duration.ZERO);
+      return;
+    }
+    if (rec.terminated != null) {
+      rec.last = rec.terminated;
+      rec.restartCount++;
+    }
+    rec.terminated = null;
+    rec.restartAt = null;
+    rec.waitingMessage = null;
+    rec.running = c;
+    rec.startedAt = Instant.now();
+    rec.containerId = c.containerId();
+    rec.imageId = c.imageId();
+    rec.generation++;
+    rec.logFile = cs.logFile();
+    Container spec = container(rec);
+    rec.started = spec.getStartupProbe() == null;
+    rec.ready = rec.started && spec.getReadinessProbe() == null;
+    int gen = rec.generation;
+    c.exited().onComplete(ar -> m.context.runOnContext(v ->
+        exited(rec, gen, ar.succeeded() ? ar.result() : 1)));
+    if (!rec.init) {
+      prober.start(rec, spec, gen);
+    }
+    LOG.debug("started container {} of pod {}/{} ({})", rec.name, namespace(), name(), c.containerId());
+  }
+
+  private void startFailed(ContainerRecord rec, ContainerStartException e) {
+    boolean pull = e.reason().equals("ErrImagePull");
+    rec.waitingReason = pull && rec.backoff != null ? "ImagePullBackOff" : e.reason();
+    rec.waitingMessage = pull && rec.backoff != null ? "Back-off pulling image \"" + rec.image + "\": " + e.getMessage()
+        : e.getMessage();
+    rec.backoff = rec.backoff == null ? m.backoff.initial() : min(rec.backoff.multipliedBy(2), m.backoff.max());
+    rec.restartAt = Instant.now().plus(rec.backoff);
+    retryAt(rec.restartAt);
+    publish();
+  }
+
+  /** A container ended: record it, decide on its restart. */
+  void exited(ContainerRecord rec, int gen, int code) {
+    if (gen != rec.generation || rec.running == null) {
+      return;
+    }
+    prober.stop(rec.name);
+    Instant now = Instant.now();
+    String reason = rec.killReason != null ? rec.killReason : code == 0 ? "Completed" : "Error";
+    rec.killReason = null;
+    rec.terminated = new ContainerRecord.Terminated(code, reason, null, rec.startedAt, now, rec.containerId);
+    rec.running = null;
+    rec.ready = false;
+    rec.started = false;
+    String policy = restartPolicy();
+    boolean restart = !terminating && !gone && (rec.init ? code != 0 && !policy.equals("Never")
+        : policy.equals("Always") || (policy.equals("OnFailure") && code != 0));
+    if (restart) {
+      rec.backoff = m.backoff.delay(rec.backoff, Duration.between(rec.startedAt, now));
+      rec.restartAt = now.plus(rec.backoff);
+      rec.waitingReason = rec.backoff.isZero() ? "ContainerCreating" : "CrashLoopBackOff";
+      rec.waitingMessage = rec.backoff.isZero() ? null : "back-off " + rec.backoff.toSeconds() + "s restarting "
+          + "failed container=" + rec.name + " pod=" + name() + "_" + namespace() + "(" + uid + ")";
+    } else {
+      rec.restartAt = null;
+    }
+    requestSync();
+  }
+
+  /** A probe asks for a container's restart (liveness or startup failure). */
+  public void kill(String container, int gen, String why) {
+    ContainerRecord rec = record(container);
+    if (rec == null || rec.generation != gen || rec.running == null) {
+      return;
+    }
+    LOG.info("pod {}/{}: container {} {}, will be restarted", namespace(), name(), container, why);
+    rec.killReason = "Error";
+    rec.running.stop(Duration.ofSeconds(grace()));
+  }
+
+  /** A probe's result changed a container's readiness or startup. */
+  public void probed(String container, int gen, Boolean ready, Boolean started) {
+    ContainerRecord rec = record(container);
+    if (rec == null || rec.generation != gen || rec.running == null) {
+      return;
+    }
+    if (started != null) {
+      rec.started = started;
+      if (started && container(rec).getReadinessProbe() == null) {
+        rec.ready = true;
+      }
+    }
+    if (ready != null) {
+      rec.ready = ready && rec.started;
+    }
+    publish();
+  }
+
+  private void publish() {
+    if (gone) {
+      return;
+    }
+    PodStatusBuilder.Input in = new PodStatusBuilder.Input(inits, containers, restartPolicy(), ip,
+        m.config.nodeIp(), startTime, tree.path("metadata").hasNonNull("deletionTimestamp"));
+    var previous = m.status.lastSent(uid) != null ? m.status.lastSent(uid) : tree.path("status");
+    ObjectNode status = PodStatusBuilder.build(in, previous, Instant.now());
+    m.status.set(uid, tree, status);
+  }
+
+  private void publishRejected() {
+    ObjectNode status = io.dekube.core.model.Json.object().put("phase", "Failed").put("reason", rejection.reason())
+        .put("message", rejection.message());
+    if (startTime == null) {
+      startTime = Instant.now();
+    }
+    status.put("startTime", PodStatusBuilder.time(startTime));
+    m.status.set(uid, tree, status);
+  }
+
+  /** Stops the containers within the grace period, then deletes the pod for good. */
+  private Future<Void> terminate() {
+    if (terminating) {
+      return Future.succeededFuture();
+    }
+    terminating = true;
+    m.vertx.cancelTimer(retryTimer);
+    prober.stopAll();
+    Duration grace = Duration.ofSeconds(grace());
+    List<Future<Integer>> stops = new ArrayList<>();
+    for (ContainerRecord c : all()) {
+      if (c.running != null) {
+        stops.add(c.running.stop(grace));
+      }
+    }
+    return Future.join(stops).<Void>mapEmpty().recover(e -> Future.succeededFuture())
+        .compose(v -> gone ? Future.succeededFuture() : finalDelete())
+        .compose(v -> m.vertx.executeBlocking(() -> {
+          deleteTree(podDir);
+          return null;
+        }, false))
+        .<Void>mapEmpty()
+        .onComplete(ar -> m.gone(uid));
+  }
+
+  private Future<Void> finalDelete() {
+    return m.store.delete(StatusManager.PODS, namespace(), name(),
+            WriteOptions.none().withUid(uid).withGracePeriodSeconds(0L))
+        .<Void>mapEmpty()
+        .recover(e -> e instanceof StatusException se && (se.code() == 404 || se.code() == 409)
+            ? Future.succeededFuture() : Future.failedFuture(e));
+  }
+
+  /** The node is powered off: containers end, nothing is written. */
+  Future<Void> powerOff() {
+    gone = true;
+    terminating = true;
+    m.vertx.cancelTimer(retryTimer);
+    prober.stopAll();
+    List<Future<Integer>> stops = new ArrayList<>();
+    all().stream().filter(c -> c.running != null).forEach(c -> stops.add(c.running.stop(Duration.ZERO)));
+    return Future.join(stops).mapEmpty();
+  }
+
+  private long grace() {
+    Long g = pod.getMetadata().getDeletionGracePeriodSeconds();
+    if (g == null) {
+      g = pod.getSpec().getTerminationGracePeriodSeconds();
+    }
+    return g == null ? 30 : Math.max(0, g);
+  }
+
+  private String restartPolicy() {
+    return pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
+  }
+
+  /** The record of a container (init or not), for the kubelet API; null when unknown. */
+  public ContainerRecord record(String container) {
+    for (ContainerRecord c : all()) {
+      if (c.name.equals(container)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** The name of the pod's first container (the default of logs and exec). */
+  public String defaultContainer() {
+    return containers.isEmpty() ? "" : containers.get(0).name;
+  }
+
+  Container container(ContainerRecord rec) {
+    for (Container c : list(rec.init ? pod.getSpec().getInitContainers() : pod.getSpec().getContainers())) {
+      if (c.getName().equals(rec.name)) {
+        return c;
+      }
+    }
+    throw new IllegalStateException("no container " + rec.name);
+  }
+
+  private List<ContainerRecord> all() {
+    List<ContainerRecord> l = new ArrayList<>(inits);
+    l.addAll(containers);
+    return l;
+  }
+
+  private void restoreRestartCounts(ObjectNode t) {
+    for (var s : t.path("status").path("containerStatuses")) {
+      ContainerRecord r = containers.stream().filter(c -> c.name.equals(s.path("name").asText())).findFirst()
+          .orElse(null);
+      if (r != null) {
+        r.restartCount = s.path("restartCount").asInt(0);
+      }
+    }
+  }
+
+  private static long rv(ObjectNode t) {
+    try {
+      return Long.parseLong(t.path("metadata").path("resourceVersion").asText("0"));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static <T> List<T> list(List<T> l) {
+    return l == null ? List.of() : l;
+  }
+
+  static void deleteTree(Path dir) throws java.io.IOException {
+    if (!java.nio.file.Files.exists(dir)) {
+      return;
+    }
+    try (var walk = java.nio.file.Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.dekube.kubelet.runtime;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A container's log file, written by the runtime (a built-in image's lines, a process's output) and
+ * rotated at 10 MiB to {@code <file>.1}. Thread-safe; {@link #line} and {@link #append} hand the
+ * bytes to one shared writer thread, so event loops never wait on the disk.
+ */
+public final class ContainerLog implements AutoCloseable {
+
+  /** Rotate beyond this size. */
+  public static final long MAX_BYTES = 10L * 1024 * 1024;
+
+  private final Path file;
+  private OutputStream out;
+  private long size;
+
+  public ContainerLog(Path file) {
+    this.file = file;
+  }
+
+  private static final java.util.concurrent.ExecutorService WRITER = java.util.concurrent.Executors
+      .newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dekube-container-logs");
+        t.setDaemon(true);
+        return t;
+      });
+
+  /** Appends a line (a newline is added when missing), off the caller's thread. */
+  public void line(String text) {
+    append((text.endsWith("\n") ? text : text + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Appends bytes off the caller's thread. */
+  public void append(byte[] data) {
+    WRITER.execute(() -> write(data, 0, -1));
+  }
+
+  /** The log file. */
+  public Path file() {
+    return file;
+  }
+
+  /** Appends bytes ({@code length} -1 = all). */
+  public synchronized void write(byte[] data, int offset, int length) {
+    int n = length < 0 ? data.length - offset : length;
+    try {
+      if (out == null) {
+        Files.createDirectories(file.getParent());
+        out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        size = Files.size(file);
+      }
+      if (size + n > MAX_BYTES) {
+        out.close();
+        Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+        out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        size = 0;
+      }
+      out.write(data, offset, n);
+      out.flush();
+      size += n;
+    } catch (IOException e) {
+      // a full disk must not take the container down; the line is lost
+    }
+  }
+
+  @Override
+  public void close() {
+    WRITER.execute(this::closeNow);
+  }
+
+  private synchronized void closeNow() {
+    if (out != null) {
+      try {
+        out.close();
+      } catch (IOException ignored) {
+        // closing
+      }
+      out = null;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package io.dekube.kubelet.runtime;
+
+import io.vertx.core.Future;
+
+/**
+ * Runs containers: dekube's CRI. One implementation per node flavour ({@code jvm}, {@code process},
+ * {@code simulated}). {@link #start} fails with {@link ContainerStartException} when the container
+ * cannot be made (an unknown image, host commands not allowed); a started container reports its
+ * end through {@link RunningContainer#exited()}. Methods are called from the kubelet's context.
+ */
+public interface ContainerRuntime {
+
+  /** The runtime's name as nodes report it ({@code jvm}). */
+  String name();
+
+  /** Starts a container; completes once it runs (a server is bound, a process started). */
+  Future<RunningContainer> start(ContainerSpec spec);
+
+  /** Frees what the runtime holds (called when the node stops). */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
+}

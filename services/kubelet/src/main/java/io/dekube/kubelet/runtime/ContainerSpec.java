@@ -1,0 +1,26 @@
+package io.dekube.kubelet.runtime;
+
+import io.fabric8.kubernetes.api.model.Container;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a runtime needs to start one container: the pod's identity and addresses, the container's
+ * spec, its resolved environment, its log file, its working folder and the host folders of its
+ * volume mounts (mount path → folder).
+ */
+public record ContainerSpec(String namespace, String podName, String podUid, String nodeName, String podIp,
+                            Container container, Map<String, String> env, Path logFile, Path workDir,
+                            Map<String, Path> mounts, String id) {
+
+  /** The container's ports (containerPort values), in order. */
+  public List<Integer> ports() {
+    return container.getPorts() == null ? List.of()
+        : container.getPorts().stream().map(p -> p.getContainerPort()).filter(p -> p != null).toList();
+  }
+
+  public String image() {
+    return container.getImage() == null ? "" : container.getImage();
+  }
+}

@@ -1,0 +1,49 @@
+package io.dekube.kubelet.runtime;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+/** A command running inside a container: its stdin, and its exit code. */
+public interface ExecSession {
+
+  /** Where a command's output goes (called from any thread). */
+  interface Output {
+    void stdout(Buffer data);
+
+    void stderr(Buffer data);
+  }
+
+  /** Writes to the command's stdin (ignored by commands that read none). */
+  void stdin(Buffer data);
+
+  /** Closes stdin. */
+  void closeStdin();
+
+  /** Completes with the command's exit code. */
+  Future<Integer> exitCode();
+
+  /** Ends the command early (the client went away). */
+  void kill();
+
+  /** A command that already ended with {@code code}. */
+  static ExecSession finished(int code) {
+    return new ExecSession() {
+      @Override
+      public void stdin(Buffer data) {
+      }
+
+      @Override
+      public void closeStdin() {
+      }
+
+      @Override
+      public Future<Integer> exitCode() {
+        return Future.succeededFuture(code);
+      }
+
+      @Override
+      public void kill() {
+      }
+    };
+  }
+}

@@ -1,0 +1,89 @@
+package io.dekube.kubelet.runtime;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * A container of the {@code jvm} runtime: a built-in program running inside the kubelet's JVM.
+ * The program registers what stopping it means ({@link #onStop}) and may end itself ({@link #exit}).
+ * Thread-safe.
+ */
+public final class JvmContainer implements RunningContainer {
+
+  private final Vertx vertx;
+  private final ContainerSpec spec;
+  private final ContainerLog log;
+  private final String imageId;
+  private final Promise<Integer> exited = Promise.promise();
+  private final List<Supplier<Future<Void>>> stops = new ArrayList<>();
+
+  JvmContainer(Vertx vertx, ContainerSpec spec, String imageId) {
+    this.vertx = vertx;
+    this.spec = spec;
+    this.imageId = imageId;
+    this.log = new ContainerLog(spec.logFile());
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public ContainerSpec spec() {
+    return spec;
+  }
+
+  public ContainerLog log() {
+    return log;
+  }
+
+  /** Registers what stopping this container releases (a server, a timer). */
+  public synchronized void onStop(Supplier<Future<Void>> stop) {
+    stops.add(stop);
+  }
+
+  /** The program ended with {@code code}: releases everything, then reports the exit. */
+  public void exit(int code) {
+    List<Supplier<Future<Void>>> todo;
+    synchronized (this) {
+      todo = new ArrayList<>(stops);
+      stops.clear();
+    }
+    Future.join(todo.stream().map(s -> s.get().recover(e -> Future.succeededFuture())).toList())
+        .onComplete(ar -> {
+          log.close();
+          exited.tryComplete(code);
+        });
+  }
+
+  @Override
+  public String containerId() {
+    return "jvm://" + spec.id();
+  }
+
+  @Override
+  public String imageId() {
+    return imageId;
+  }
+
+  @Override
+  public Future<Integer> exited() {
+    return exited.future();
+  }
+
+  @Override
+  public Future<Integer> stop(Duration grace) {
+    // a built-in program stops at once on SIGTERM; 143 = 128 + SIGTERM, as a process killed by it
+    exit(143);
+    return exited.future();
+  }
+
+  @Override
+  public ExecSession exec(List<String> command, ExecSession.Output output) {
+    return BuiltinShell.run(spec, command, output);
+  }
+}

@@ -1,0 +1,44 @@
+package io.dekube.kubelet.runtime;
+
+import io.dekube.kubelet.images.BuiltInImages;
+import io.dekube.kubelet.images.Programs;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * The {@code jvm} runtime: built-in images ({@link BuiltInImages}) run as small Vert.x programs in
+ * the kubelet's JVM, bound to the pod IP. An unknown image fails with {@code ErrImagePull}.
+ */
+public final class JvmRuntime implements ContainerRuntime {
+
+  private final Vertx vertx;
+
+  public JvmRuntime(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  @Override
+  public String name() {
+    return "jvm";
+  }
+
+  @Override
+  public Future<RunningContainer> start(ContainerSpec spec) {
+    BuiltInImages.Resolved image = BuiltInImages.resolve(spec.image()).orElse(null);
+    if (image == null) {
+      return Future.failedFuture(new ContainerStartException("ErrImagePull", BuiltInImages.pullError(spec.image())));
+    }
+    String digest = UUID.nameUUIDFromBytes((image.repository() + ":" + image.tag()).getBytes(StandardCharsets.UTF_8))
+        .toString().replace("-", "");
+    JvmContainer c = new JvmContainer(vertx, spec, image.repository() + "@sha256:" + digest + digest);
+    return Programs.start(image, c).map(v -> (RunningContainer) c)
+        .recover(e -> {
+          c.exit(1);
+          return Future.failedFuture(e instanceof ContainerStartException ? e
+              : new ContainerStartException("RunContainerError", "cannot start " + spec.image() + ": "
+                  + e.getMessage()));
+        });
+  }
+}

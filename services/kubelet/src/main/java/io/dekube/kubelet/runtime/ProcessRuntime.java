@@ -1,0 +1,204 @@
+package io.dekube.kubelet.runtime;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code process} runtime: a container's {@code command} + {@code args} run as an OS process
+ * with the container's environment (nothing inherited from the kubelet), in its working folder;
+ * stdout and stderr go to the container log (rotated). Refused unless the node allows host
+ * commands. Stop = SIGTERM, SIGKILL after the grace period. Blocking calls run on worker threads.
+ */
+public final class ProcessRuntime implements ContainerRuntime {
+
+  private final Vertx vertx;
+  private final boolean allowed;
+
+  public ProcessRuntime(Vertx vertx, boolean allowed) {
+    this.vertx = vertx;
+    this.allowed = allowed;
+  }
+
+  @Override
+  public String name() {
+    return "process";
+  }
+
+  @Override
+  public Future<RunningContainer> start(ContainerSpec spec) {
+    if (!allowed) {
+      return Future.failedFuture(new ContainerStartException("CreateContainerError", "host commands are not "
+          + "allowed on this node: the process runtime runs containers only when the node runs with "
+          + "--allow-host-commands"));
+    }
+    List<String> argv = new ArrayList<>();
+    if (spec.container().getCommand() != null) {
+      argv.addAll(spec.container().getCommand());
+    }
+    if (spec.container().getArgs() != null) {
+      argv.addAll(spec.container().getArgs());
+    }
+    if (argv.isEmpty()) {
+      return Future.failedFuture(new ContainerStartException("CreateContainerError", "the process runtime needs a "
+          + "command: container " + spec.container().getName() + " has no command or args"));
+    }
+    return vertx.executeBlocking(() -> launch(spec, argv, spec.env()), false)
+        .recover(e -> Future.failedFuture(e instanceof ContainerStartException ? e
+            : new ContainerStartException("RunContainerError", "cannot run " + argv.get(0) + ": " + e.getMessage())));
+  }
+
+  private RunningContainer launch(ContainerSpec spec, List<String> argv, java.util.Map<String, String> env)
+      throws IOException {
+    Files.createDirectories(spec.workDir());
+    ProcessBuilder pb = new ProcessBuilder(argv).directory(spec.workDir().toFile());
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    ContainerLog log = new ContainerLog(spec.logFile());
+    Promise<Integer> exited = Promise.promise();
+    Thread out = pump(p.getInputStream(), log, spec.id() + "-out");
+    Thread err = pump(p.getErrorStream(), log, spec.id() + "-err");
+    p.onExit().thenAccept(done -> {
+      try {
+        out.join(2000);
+        err.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      log.close();
+      exited.tryComplete(done.exitValue());
+    });
+    return new OsProcess(vertx, spec, p, exited);
+  }
+
+  static Thread pump(InputStream in, ContainerLog log, String name) {
+    Thread t = new Thread(() -> {
+      byte[] buf = new byte[8192];
+      try (in) {
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          log.append(java.util.Arrays.copyOf(buf, n));
+        }
+      } catch (IOException e) {
+        // the process ended
+      }
+    }, "container-" + name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private record OsProcess(Vertx vertx, ContainerSpec spec, Process process, Promise<Integer> exit)
+      implements RunningContainer {
+
+    @Override
+    public String containerId() {
+      return "process://" + process.pid();
+    }
+
+    @Override
+    public String imageId() {
+      return spec.image();
+    }
+
+    @Override
+    public Future<Integer> exited() {
+      return exit.future();
+    }
+
+    @Override
+    public Future<Integer> stop(Duration grace) {
+      process.destroy();
+      long t = vertx.setTimer(Math.max(1, grace.toMillis()), x -> process.destroyForcibly());
+      return exit.future().onComplete(ar -> vertx.cancelTimer(t));
+    }
+
+    @Override
+    public ExecSession exec(List<String> command, ExecSession.Output output) {
+      try {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(spec.workDir().toFile());
+        pb.environment().clear();
+        pb.environment().putAll(spec.env());
+        Process p = pb.start();
+        Thread o = forward(p.getInputStream(), output::stdout);
+        Thread e = forward(p.getErrorStream(), output::stderr);
+        Promise<Integer> code = Promise.promise();
+        p.onExit().thenAccept(done -> {
+          try {
+            o.join(2000);
+            e.join(2000);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+          }
+          code.tryComplete(done.exitValue());
+        });
+        OutputStream stdin = p.getOutputStream();
+        return new ExecSession() {
+          @Override
+          public void stdin(Buffer data) {
+            try {
+              stdin.write(data.getBytes());
+              stdin.flush();
+            } catch (IOException ignored) {
+              // the command closed its stdin
+            }
+          }
+
+          @Override
+          public void closeStdin() {
+            try {
+              stdin.close();
+            } catch (IOException ignored) {
+              // closed
+            }
+          }
+
+          @Override
+          public Future<Integer> exitCode() {
+            return code.future();
+          }
+
+          @Override
+          public void kill() {
+            p.destroy();
+            try {
+              p.waitFor(1, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException ie) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+      } catch (IOException e) {
+        output.stderr(Buffer.buffer("exec: \"" + command.get(0) + "\": " + e.getMessage() + "\n"));
+        return ExecSession.finished(127);
+      }
+    }
+
+    private static Thread forward(InputStream in, java.util.function.Consumer<Buffer> sink) {
+      Thread t = new Thread(() -> {
+        byte[] buf = new byte[8192];
+        try (in) {
+          int n;
+          while ((n = in.read(buf)) > 0) {
+            sink.accept(Buffer.buffer(java.util.Arrays.copyOf(buf, n)));
+          }
+        } catch (IOException e) {
+          // ended
+        }
+      }, "exec-output");
+      t.setDaemon(true);
+      t.start();
+      return t;
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package io.dekube.kubelet.runtime;
+
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.List;
+
+/** A started container: its end, its stop, and commands run inside it ({@code kubectl exec}). */
+public interface RunningContainer {
+
+  /** The runtime's id of this container ({@code jvm://...}). */
+  String containerId();
+
+  /** The image id reported in the status. */
+  String imageId();
+
+  /** Completes with the exit code when the container ends, for whatever reason. */
+  Future<Integer> exited();
+
+  /** Stops the container: politely, then by force after {@code grace}. Completes when it ended. */
+  Future<Integer> stop(Duration grace);
+
+  /** Runs a command inside the container, streaming its output; completes with its exit code. */
+  ExecSession exec(List<String> command, ExecSession.Output output);
+}

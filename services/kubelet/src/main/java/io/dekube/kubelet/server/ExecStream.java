@@ -1,0 +1,114 @@
+package io.dekube.kubelet.server;
+
+import io.dekube.kubelet.pod.ContainerRecord;
+import io.dekube.kubelet.runtime.ExecSession;
+import io.dekube.kubelet.runtime.RunningContainer;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code /exec} and {@code /attach} over a WebSocket in the channel protocol: exec runs the
+ * {@code command} parameters in the container and ends with its exit status on the error channel;
+ * attach streams the container's output from now on until it ends or the client goes.
+ */
+final class ExecStream {
+
+  private ExecStream() {
+  }
+
+  static void exec(HttpServerRequest req, ContainerRecord c) {
+    List<String> command = req.params().getAll("command");
+    RunningContainer run = c.running();
+    if (command.isEmpty()) {
+      req.response().setStatusCode(400).end("you must specify at least 1 command\n");
+      return;
+    }
+    if (run == null) {
+      req.response().setStatusCode(400).end("container " + c.name() + " is not running\n");
+      return;
+    }
+    boolean tty = flag(req, "tty");
+    req.toWebSocket().onSuccess(ws -> {
+      ExecSession.Output out = new ExecSession.Output() {
+        @Override
+        public void stdout(Buffer data) {
+          ChannelStreams.write(ws, ChannelStreams.STDOUT, data);
+        }
+
+        @Override
+        public void stderr(Buffer data) {
+          ChannelStreams.write(ws, tty ? ChannelStreams.STDOUT : ChannelStreams.STDERR, data);
+        }
+      };
+      ExecSession session = run.exec(command, out);
+      ws.binaryMessageHandler(msg -> {
+        if (msg.length() == 0) {
+          return;
+        }
+        int channel = msg.getUnsignedByte(0);
+        if (channel == ChannelStreams.STDIN) {
+          session.stdin(msg.slice(1, msg.length()));
+        } else if (channel == ChannelStreams.CLOSE && msg.length() > 1 && msg.getUnsignedByte(1) == 0) {
+          session.closeStdin();
+        }
+      });
+      ws.closeHandler(v -> session.kill());
+      session.exitCode().onComplete(ar -> {
+        int code = ar.succeeded() ? ar.result() : 1;
+        ChannelStreams.write(ws, ChannelStreams.ERROR, Buffer.buffer(ChannelStreams.exitStatus(code, command)));
+        if (!ws.isClosed()) {
+          ws.close();
+        }
+      });
+    });
+  }
+
+  static void attach(Vertx vertx, HttpServerRequest req, ContainerRecord c) {
+    RunningContainer run = c.running();
+    Path log = c.logFile();
+    if (run == null || log == null) {
+      req.response().setStatusCode(400).end("container " + c.name() + " is not running\n");
+      return;
+    }
+    req.toWebSocket().onSuccess(ws -> vertx.executeBlocking(() -> Files.exists(log) ? Files.size(log) : 0L, false)
+        .onSuccess(start -> follow(vertx, ws, log, start, run, c)));
+  }
+
+  private static void follow(Vertx vertx, ServerWebSocket ws, Path log, long offset, RunningContainer run,
+                             ContainerRecord c) {
+    if (ws.isClosed()) {
+      return;
+    }
+    vertx.setTimer(200, t -> vertx.executeBlocking(() -> {
+      try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+        long len = f.length();
+        byte[] b = new byte[(int) Math.max(0, Math.min(len - offset, 1 << 20))];
+        f.seek(offset);
+        f.readFully(b);
+        return b;
+      }
+    }, false).onComplete(ar -> {
+      byte[] data = ar.succeeded() ? ar.result() : new byte[0];
+      if (data.length > 0) {
+        ChannelStreams.write(ws, ChannelStreams.STDOUT, Buffer.buffer(data));
+      }
+      if (data.length == 0 && c.running() != run) {
+        ChannelStreams.write(ws, ChannelStreams.ERROR, Buffer.buffer(ChannelStreams.exitStatus(0, List.of())));
+        ws.close();
+        return;
+      }
+      follow(vertx, ws, log, offset + data.length, run, c);
+    }));
+  }
+
+  private static boolean flag(HttpServerRequest req, String name) {
+    String v = req.getParam(name);
+    return v != null && (v.equals("true") || v.equals("1"));
+  }
+}

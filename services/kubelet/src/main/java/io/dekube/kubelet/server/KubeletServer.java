@@ -1,0 +1,106 @@
+package io.dekube.kubelet.server;
+
+import io.dekube.kubelet.KubeletConfig;
+import io.dekube.kubelet.pod.ContainerRecord;
+import io.dekube.kubelet.pod.PodManager;
+import io.dekube.kubelet.pod.PodWorker;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.util.List;
+
+/**
+ * The kubelet API on {@code <node-ip>:<port>} over HTTPS, for the apiserver: {@code /containerLogs}
+ * (with follow), {@code /exec} and {@code /attach} (WebSocket channel protocol), {@code /portForward}
+ * (WebSocket port-forward protocol) and {@code /healthz}. Clients must present a certificate of the
+ * cluster CA. Runs on the kubelet's context.
+ */
+public final class KubeletServer {
+
+  /** The serving certificate chain and key (PEM), and the CA (PEM) client certificates must chain to. */
+  public record Tls(String certificatePem, String keyPem, String caPem) {
+  }
+
+  private final Vertx vertx;
+  private final KubeletConfig config;
+  private final PodManager pods;
+  private final Tls tls;
+  private HttpServer server;
+
+  public KubeletServer(Vertx vertx, KubeletConfig config, PodManager pods, Tls tls) {
+    this.vertx = vertx;
+    this.config = config;
+    this.pods = pods;
+    this.tls = tls;
+  }
+
+  /** Binds the node IP; completes with the actual port. */
+  public Future<Integer> listen() {
+    HttpServerOptions o = new HttpServerOptions().setHost(config.nodeIp()).setPort(Math.max(0, config.kubeletPort()))
+        .setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertValue(Buffer.buffer(tls.certificatePem()))
+            .setKeyValue(Buffer.buffer(tls.keyPem())))
+        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(tls.caPem())))
+        .setClientAuth(ClientAuth.REQUIRED)
+        .setWebSocketSubProtocols(allProtocols())
+        .setMaxWebSocketMessageSize(16 * 1024 * 1024);
+    server = vertx.createHttpServer(o).requestHandler(this::handle);
+    return server.listen().map(HttpServer::actualPort);
+  }
+
+  private static List<String> allProtocols() {
+    List<String> all = new java.util.ArrayList<>(ChannelStreams.PROTOCOLS);
+    all.addAll(PortForwardStream.PROTOCOLS);
+    return all;
+  }
+
+  public int port() {
+    return server == null ? 0 : server.actualPort();
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void handle(HttpServerRequest req) {
+    String[] p = req.path().split("/");
+    // "", kind, ns, pod, [container]
+    String kind = p.length > 1 ? p[1] : "";
+    if (kind.equals("healthz")) {
+      req.response().end("ok");
+      return;
+    }
+    if (p.length < 4) {
+      req.response().setStatusCode(404).end("404 page not found\n");
+      return;
+    }
+    PodWorker pod = pods.worker(p[2], p[3]).orElse(null);
+    if (pod == null) {
+      req.response().setStatusCode(404).end("pod " + p[2] + "/" + p[3] + " is not on node " + config.nodeName() + "\n");
+      return;
+    }
+    String containerName = p.length > 4 ? p[4] : pod.defaultContainer();
+    switch (kind) {
+      case "containerLogs" -> withContainer(req, pod, containerName, c -> new LogStream(vertx, req, c).start());
+      case "exec" -> withContainer(req, pod, containerName, c -> ExecStream.exec(req, c));
+      case "attach" -> withContainer(req, pod, containerName, c -> ExecStream.attach(vertx, req, c));
+      case "portForward" -> PortForwardStream.serve(vertx, req, pod.podIp());
+      default -> req.response().setStatusCode(404).end("404 page not found\n");
+    }
+  }
+
+  private static void withContainer(HttpServerRequest req, PodWorker pod, String name,
+                                    java.util.function.Consumer<ContainerRecord> action) {
+    ContainerRecord c = pod.record(name);
+    if (c == null) {
+      req.response().setStatusCode(400).end("container " + name + " is not valid for pod " + pod.name() + "\n");
+      return;
+    }
+    action.accept(c);
+  }
+}
