@@ -103,7 +103,7 @@ public final class ApiServerVerticle extends VerticleBase {
           Future<Security> security = vertx.executeBlocking(this::loadSecurity);
           return Future.all(authz, security).map(all -> security.result());
         })
-        .compose(security -> listen(security.pki(), router(security.chain())))
+        .compose(security -> listen(security.pki(), router(security)))
         .onSuccess(s -> LOG.info("apiserver listening on https://{}:{}", config.host(), s.actualPort()))
         .onSuccess(s -> KubernetesService.ensure(store, registry, kubernetesClusterIp, config.host(), s.actualPort())
             .onFailure(e -> LOG.warn("cannot write the default/kubernetes Service: {}", e.toString())));
@@ -123,16 +123,18 @@ public final class ApiServerVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
-  private record Security(ClusterPki pki, AuthenticatorChain chain) {
+  private record Security(ClusterPki pki, AuthenticatorChain chain, io.dekube.core.pki.CertificateBundle kubeletClient) {
   }
 
   /** Blocking: PKI files and credential files. */
   private Security loadSecurity() {
     ClusterPki pki = ClusterPki.loadOrCreate(config.pkiDirectory(), config.extraSans());
-    return new Security(pki, Authenticators.chain(pki.ca().certificate(), config.tokenAuthFile(), config.basicAuthFile()));
+    return new Security(pki, Authenticators.chain(pki.ca().certificate(), config.tokenAuthFile(), config.basicAuthFile()),
+        pki.issueClientCertificate("kube-apiserver-kubelet-client", java.util.List.of(ClusterPki.ADMIN_GROUP)));
   }
 
-  private Router router(AuthenticatorChain chain) {
+  private Router router(Security security) {
+    AuthenticatorChain chain = security.chain();
     Router router = Router.router(vertx);
     new StatusFailureHandler(config.maxRequestBodyBytes()).install(router);
     router.route().handler(new AuthenticationHandler(chain));
@@ -149,7 +151,10 @@ public final class ApiServerVerticle extends VerticleBase {
         .withVersions(new CustomVersions(registry, new LegacyVersionConverter(registry)));
     authorization.mountReviews(router);
     // NamespaceLifecycle: start() created the system namespaces, as kube-apiserver's bootstrap does
-    new RestApi(vertx, registry, store, informers, codecs).withNamespaceLifecycle().mount(router);
+    new RestApi(vertx, registry, store, informers, codecs).withNamespaceLifecycle()
+        .withKubeletClients(KubeletClients.http(vertx, security.pki(), security.kubeletClient()),
+            KubeletClients.webSocket(vertx, security.pki(), security.kubeletClient()))
+        .mount(router);
     return router;
   }
 

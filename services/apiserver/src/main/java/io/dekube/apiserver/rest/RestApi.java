@@ -41,6 +41,7 @@ public final class RestApi {
   private final ScaleHandler scale;
   private final PodSubresources pods;
   private WatchConfig watchConfig = WatchConfig.DEFAULT;
+  private KubeletProxy kubelets;
 
   /**
    * The REST API over the bus.
@@ -97,6 +98,16 @@ public final class RestApi {
   public RestApi withNamespaceLifecycle() {
     registry.byResourceName("namespaces")
         .ifPresent(ns -> writes.namespaceLifecycle(new NamespaceLifecycle(ns, caches)));
+    return this;
+  }
+
+  /**
+   * Serves {@code pods/log}, {@code exec}, {@code attach} and {@code portforward} by proxying to the
+   * kubelet of the pod's node with these clients (TLS to the kubelet API, a client certificate of the
+   * cluster CA); without it they answer 503.
+   */
+  public RestApi withKubeletClients(io.vertx.core.http.HttpClient http, io.vertx.core.http.WebSocketClient ws) {
+    registry.byResourceName("nodes").ifPresent(nodes -> kubelets = new KubeletProxy(http, ws, caches, nodes));
     return this;
   }
 
@@ -210,6 +221,12 @@ public final class RestApi {
       case "binding" -> require(m, HttpMethod.POST, () -> pods.bind(r));
       case "eviction" -> require(m, HttpMethod.POST, () -> pods.evict(r));
       case "finalize" -> require(m, HttpMethod.PUT, () -> pods.finalizeNamespace(r));
+      case "log", "exec", "attach", "portforward" -> {
+        if (kubelets == null || !r.type().plural().equals("pods")) {
+          throw unavailable(r, sub);
+        }
+        kubelets.handle(r, sub);
+      }
       default -> throw unavailable(r, sub);
     }
   }

@@ -33,7 +33,9 @@ public final class TlsServerOptions {
         .setClientAuth(ClientAuth.REQUEST)
         // kube-apiserver accepts long URLs (selectors) and large headers
         .setMaxInitialLineLength(64 * 1024)
-        .setMaxHeaderSize(1024 * 1024);
+        .setMaxHeaderSize(1024 * 1024)
+        // exec/attach (channel protocols) and port-forward (SPDY tunnel) WebSockets pick one of these
+        .setWebSocketSubProtocols(io.dekube.apiserver.rest.WebSocketUpgrade.PROTOCOLS);
     if (http2) {
       options.setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
     } else {

@@ -37,25 +37,34 @@ final class PortForwardStream {
     }
     req.toWebSocket().onSuccess(ws -> {
       List<NetSocket> sockets = new ArrayList<>();
+      List<List<Buffer>> early = new ArrayList<>();
       for (int i = 0; i < ports.size(); i++) {
         int port = ports.get(i);
         Buffer head = Buffer.buffer().appendUnsignedShortLE(port);
         ws.writeBinaryMessage(ChannelStreams.frame(2 * i, head));
         ws.writeBinaryMessage(ChannelStreams.frame(2 * i + 1, head));
         sockets.add(null);
+        early.add(new ArrayList<>());
       }
       for (int i = 0; i < ports.size(); i++) {
         int idx = i;
-        vertx.createNetClient().connect(ports.get(i), podIp).onComplete(ar -> {
+        io.vertx.core.net.NetClient net = vertx.createNetClient();
+        net.connect(ports.get(i), podIp).onComplete(ar -> {
           if (ar.failed()) {
+            net.close();
             ChannelStreams.write(ws, 2 * idx + 1, Buffer.buffer("error forwarding port " + ports.get(idx) + " to pod: "
                 + ar.cause().getMessage()));
             return;
           }
           NetSocket s = ar.result();
           sockets.set(idx, s);
+          early.get(idx).forEach(s::write);
+          early.get(idx).clear();
           s.handler(data -> ChannelStreams.write(ws, 2 * idx, data));
-          s.closeHandler(v -> closeQuietly(ws));
+          s.closeHandler(v -> {
+            net.close();
+            closeQuietly(ws);
+          });
         });
       }
       ws.binaryMessageHandler(msg -> {
@@ -64,8 +73,14 @@ final class PortForwardStream {
         }
         int ch = msg.getUnsignedByte(0);
         int idx = ch / 2;
-        if (ch % 2 == 0 && idx < sockets.size() && sockets.get(idx) != null && msg.length() > 1) {
-          sockets.get(idx).write(msg.slice(1, msg.length()));
+        if (ch % 2 != 0 || idx >= sockets.size() || msg.length() <= 1) {
+          return;
+        }
+        Buffer data = msg.slice(1, msg.length()).copy();
+        if (sockets.get(idx) != null) {
+          sockets.get(idx).write(data);
+        } else {
+          early.get(idx).add(data); // before the pod connection is up
         }
       });
       ws.closeHandler(v -> sockets.forEach(s -> {

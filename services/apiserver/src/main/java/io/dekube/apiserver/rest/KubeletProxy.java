@@ -1,0 +1,228 @@
+package io.dekube.apiserver.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.rest.backend.ObjectCache;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.ServerWebSocket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The pod subresources the kubelet serves — {@code log}, {@code exec}, {@code attach},
+ * {@code portforward} — proxied to the kubelet of the pod's node, found on the Node object
+ * (InternalIP, {@code status.daemonEndpoints.kubeletEndpoint.Port}), as kube-apiserver does. Logs
+ * stream back as they come; exec and attach are WebSockets piped frame by frame; port-forward
+ * speaks the tunnelled SPDY of kubectl ({@link PortForwardTunnel}). Runs on the request's event loop.
+ */
+final class KubeletProxy {
+
+  /** Where a pod's kubelet listens and which container a request means. */
+  record Target(String host, int port, String namespace, String pod, String container) {
+  }
+
+  private final HttpClient http;
+  private final WebSocketClient ws;
+  private final Function<ResourceType, ObjectCache> caches;
+  private final ResourceType nodes;
+
+  KubeletProxy(HttpClient http, WebSocketClient ws, Function<ResourceType, ObjectCache> caches, ResourceType nodes) {
+    this.http = http;
+    this.ws = ws;
+    this.caches = caches;
+    this.nodes = nodes;
+  }
+
+  void handle(ApiRequest r, String sub) {
+    HttpServerRequest req = r.ctx().request();
+    if (!sub.equals("log") && WebSocketUpgrade.isUpgrade(req)) {
+      req.pause();
+    }
+    Target t = target(r, !sub.equals("portforward"));
+    switch (sub) {
+      case "log" -> logs(r, t);
+      case "exec", "attach" -> stream(r, t, sub);
+      default -> portForward(r, t);
+    }
+  }
+
+  private Target target(ApiRequest r, boolean needContainer) {
+    ObjectNode pod = caches.apply(r.type()).get(r.namespace(), r.name());
+    if (pod == null) {
+      throw StatusException.notFound(r.type(), r.name());
+    }
+    String nodeName = pod.path("spec").path("nodeName").asText("");
+    if (nodeName.isEmpty()) {
+      throw StatusException.badRequest("pod " + r.name() + " does not have a host assigned");
+    }
+    String container = needContainer ? container(r, pod) : "";
+    ObjectNode node = caches.apply(nodes).get("", nodeName);
+    if (node == null) {
+      throw new StatusException(404, "NotFound", "nodes \"" + nodeName + "\" not found");
+    }
+    String host = null;
+    for (JsonNode a : node.path("status").path("addresses")) {
+      if ("InternalIP".equals(a.path("type").asText()) && host == null) {
+        host = a.path("address").asText();
+      }
+    }
+    int port = node.path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt(0);
+    if (host == null || port <= 0) {
+      throw new StatusException(503, "ServiceUnavailable", "node " + nodeName + " has no kubelet endpoint");
+    }
+    return new Target(host, port, r.namespace(), r.name(), container);
+  }
+
+  private static String container(ApiRequest r, ObjectNode pod) {
+    String name = r.query("container");
+    List<String> names = new ArrayList<>();
+    pod.path("spec").path("initContainers").forEach(c -> names.add(c.path("name").asText()));
+    List<String> mains = new ArrayList<>();
+    pod.path("spec").path("containers").forEach(c -> mains.add(c.path("name").asText()));
+    names.addAll(mains);
+    if (name == null || name.isEmpty()) {
+      if (mains.size() == 1) {
+        return mains.get(0);
+      }
+      throw StatusException.badRequest("a container name must be specified for pod " + r.name() + ", choose one of: "
+          + mains.toString().replace(",", ""));
+    }
+    if (!names.contains(name)) {
+      throw StatusException.badRequest("container " + name + " is not valid for pod " + r.name());
+    }
+    return name;
+  }
+
+  private void logs(ApiRequest r, Target t) {
+    StringBuilder q = new StringBuilder();
+    for (String p : List.of("follow", "previous", "tailLines", "limitBytes", "timestamps", "sinceSeconds")) {
+      String v = r.query(p);
+      if (v != null) {
+        q.append(q.length() == 0 ? "?" : "&").append(p).append('=').append(encode(v));
+      }
+    }
+    String uri = "/containerLogs/" + t.namespace() + "/" + t.pod() + "/" + t.container() + q;
+    var resp = r.ctx().response();
+    http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(t.host()).setPort(t.port()).setURI(uri))
+        .compose(req -> req.send())
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            Responses.fail(r.ctx(), new StatusException(503, "ServiceUnavailable", "cannot reach the kubelet of pod "
+                + t.pod() + ": " + ar.cause().getMessage()), r.pretty());
+            return;
+          }
+          HttpClientResponse kr = ar.result();
+          if (kr.statusCode() != 200) {
+            kr.body().onComplete(b -> Responses.fail(r.ctx(), new StatusException(kr.statusCode(),
+                kr.statusCode() == 404 ? "NotFound" : "BadRequest",
+                b.succeeded() ? b.result().toString().trim() : "kubelet answered " + kr.statusCode()), r.pretty()));
+            return;
+          }
+          resp.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain");
+          resp.closeHandler(v -> kr.request().reset());
+          kr.handler(resp::write);
+          kr.endHandler(v -> resp.end());
+          kr.exceptionHandler(e -> resp.reset());
+        });
+  }
+
+  private void stream(ApiRequest r, Target t, String sub) {
+    HttpServerRequest req = r.ctx().request();
+    if (!WebSocketUpgrade.isUpgrade(req)) {
+      throw StatusException.badRequest(sub + " needs a WebSocket upgrade (" + WebSocketUpgrade.CHANNEL_PROTOCOLS
+          + "); SPDY is not served");
+    }
+    StringBuilder q = new StringBuilder();
+    MultiMap params = req.params();
+    for (String p : List.of("command", "stdin", "stdout", "stderr", "tty")) {
+      for (String v : params.getAll(p)) {
+        q.append(q.length() == 0 ? "?" : "&").append(p).append('=').append(encode(v));
+      }
+    }
+    String uri = "/" + sub + "/" + t.namespace() + "/" + t.pod() + "/" + t.container() + q;
+    List<String> protocols = WebSocketUpgrade.offered(req);
+    connect(t, uri, protocols).onComplete(ar -> {
+      if (ar.failed()) {
+        req.resume();
+        Responses.fail(r.ctx(), new StatusException(503, "ServiceUnavailable", "cannot reach the kubelet of pod "
+            + t.pod() + ": " + ar.cause().getMessage()), r.pretty());
+        return;
+      }
+      WebSocket kubelet = ar.result();
+      req.toWebSocket().onComplete(up -> {
+        if (up.failed()) {
+          kubelet.close();
+          return;
+        }
+        pipe(up.result(), kubelet);
+      });
+    });
+  }
+
+  Future<WebSocket> connect(Target t, String uri, List<String> protocols) {
+    WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(t.host()).setPort(t.port()).setURI(uri)
+        .setSsl(true).setSubProtocols(protocols);
+    return ws.connect(o);
+  }
+
+  /** Frames both ways, text and binary; either side closing closes the other. */
+  static void pipe(ServerWebSocket client, WebSocket kubelet) {
+    kubelet.frameHandler(f -> {
+      if (f.isBinary() || f.isText() || f.isContinuation()) {
+        if (!client.isClosed()) {
+          client.writeFrame(f);
+        }
+      }
+    });
+    client.frameHandler(f -> {
+      if (f.isBinary() || f.isText() || f.isContinuation()) {
+        if (!kubelet.isClosed()) {
+          kubelet.writeFrame(f);
+        }
+      }
+    });
+    kubelet.closeHandler(v -> {
+      if (!client.isClosed()) {
+        client.close();
+      }
+    });
+    client.closeHandler(v -> {
+      if (!kubelet.isClosed()) {
+        kubelet.close();
+      }
+    });
+  }
+
+  private void portForward(ApiRequest r, Target t) {
+    HttpServerRequest req = r.ctx().request();
+    if (!WebSocketUpgrade.isUpgrade(req)) {
+      throw StatusException.badRequest("port-forward needs a WebSocket upgrade (" + WebSocketUpgrade.TUNNEL_PROTOCOL
+          + "); plain SPDY is not served");
+    }
+    req.toWebSocket().onSuccess(client -> new PortForwardTunnel(client, this, t).start());
+  }
+
+  static String encode(String v) {
+    return URLEncoder.encode(v, StandardCharsets.UTF_8);
+  }
+
+  static Map<String, String> none() {
+    return Map.of();
+  }
+}
