@@ -21,7 +21,7 @@ import org.awaitility.Awaitility;
 final class DekubeProcess implements AutoCloseable {
 
   private static final Pattern READY = Pattern.compile(
-      "dekube ready: apiserver (\\S+), kafka (\\S+), metrics http://127\\.0\\.0\\.1:(\\d+)/metrics .*--kubeconfig (\\S+) ");
+      "dekube ready: apiserver (\\S+), kafka (\\S+), metrics http://127\\.0\\.0\\.1:(\\d+)/metrics.*--kubeconfig (\\S+) ");
 
   private final Process process;
   private final List<String> stdout = new CopyOnWriteArrayList<>();
@@ -81,8 +81,10 @@ final class DekubeProcess implements AutoCloseable {
       throw e;
     }
     if (!p.ready()) {
-      throw new IllegalStateException("./dekube " + args[0] + " exited " + p.process.exitValue()
-          + " before ready; stdout " + p.stdout);
+      boolean exited = !p.process.isAlive();
+      p.process.destroyForcibly();
+      throw new IllegalStateException("./dekube " + args[0] + (exited ? " exited " + p.process.exitValue()
+          : " gave no ready line in 3 minutes") + " before ready; stdout " + p.stdout);
     }
     return p;
   }

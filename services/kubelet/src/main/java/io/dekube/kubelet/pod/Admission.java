@@ -36,7 +36,7 @@ public final class Admission {
       }
       BigDecimal want = request(pod, res);
       if (want.signum() > 0 && used.add(want).compareTo(capacity) > 0) {
-        return new Rejection("Out" + "of" + res, "Pod was rejected: Node didn't have enough resource: " + res
+        return new Rejection("OutOf" + res, "Pod was rejected: Node didn't have enough resource: " + res
             + ", requested: " + show(res, want) + ", used: " + show(res, used) + ", capacity: " + show(res, capacity));
       }
     }

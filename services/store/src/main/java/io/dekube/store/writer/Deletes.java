@@ -12,7 +12,11 @@ import io.dekube.core.model.StatusException;
  * Delete as Kubernetes does it: an object with finalizers (including the garbage collector's
  * {@code orphan} / {@code foregroundDeletion}, added for those propagation policies) is updated with
  * deletionTimestamp and deletionGracePeriodSeconds; one without is removed by a tombstone (carrying
- * its uid). The reply is the object as deleted, or as marked. Loop-thread confined.
+ * its uid). Pods are deleted gracefully as kube-apiserver's pod strategy does: a pod bound to a node
+ * and not finished gets deletionTimestamp = now + its grace period (the request's, else
+ * {@code spec.terminationGracePeriodSeconds}, else 30 s), and its kubelet deletes it for good with a
+ * grace period of 0 once its containers stopped; a shorter grace period moves the deadline closer.
+ * The reply is the object as deleted, or as marked. Loop-thread confined.
  */
 final class Deletes {
 
@@ -39,11 +43,14 @@ final class Deletes {
       addPolicyFinalizer(next, req.options().propagationPolicy());
     }
     boolean dryRun = req.options().dryRun();
-    if (WriteSupport.hasFinalizers(next)) {
-      if (wasDeleting) {
+    long podGrace = podGracePeriod(type, next, req.options().gracePeriodSeconds());
+    if (WriteSupport.hasFinalizers(next) || podGrace > 0) {
+      if (wasDeleting && !(podGrace > 0 && podGrace < next.path("metadata").path("deletionGracePeriodSeconds")
+          .asLong(Long.MAX_VALUE))) {
         return Outcome.ok(200, null, current::withRv); // already being deleted: nothing changes
       }
-      long grace = req.options().gracePeriodSeconds() == null ? 0 : Math.max(0, req.options().gracePeriodSeconds());
+      long grace = podGrace >= 0 ? podGrace
+          : req.options().gracePeriodSeconds() == null ? 0 : Math.max(0, req.options().gracePeriodSeconds());
       support.fields.markDeleting(next, grace);
       if ("Namespace".equals(type.kind()) && type.group().isEmpty()) {
         Json.metadata(next);
@@ -63,6 +70,24 @@ final class Deletes {
         current.object().path("metadata").path("uid").asText(""), req.id());
     view.put(t);
     return Outcome.ok(200, t, t::withRv);
+  }
+
+  /**
+   * kube's pod {@code CheckGracefulDelete}: the grace period of a pod's deletion — the request's, else
+   * the pod's {@code terminationGracePeriodSeconds} (30 s by default) — or 0 for a pod no node runs
+   * (unscheduled) or that finished; -1 for other resources.
+   */
+  static long podGracePeriod(ResourceType type, ObjectNode pod, Long requested) {
+    if (!type.group().isEmpty() || !type.plural().equals("pods")) {
+      return -1;
+    }
+    JsonNode spec = pod.path("spec");
+    long period = requested != null ? requested : spec.path("terminationGracePeriodSeconds").asLong(30);
+    String phase = pod.path("status").path("phase").asText("");
+    if (spec.path("nodeName").asText("").isEmpty() || phase.equals("Succeeded") || phase.equals("Failed")) {
+      return 0;
+    }
+    return Math.max(0, period);
   }
 
   private static void addPolicyFinalizer(ObjectNode obj, String policy) {

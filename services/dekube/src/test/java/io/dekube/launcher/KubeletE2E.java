@@ -1,0 +1,163 @@
+package io.dekube.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 8's acceptance with the real kubectl against {@code ./dekube up} (3 jvm nodes): a pod bound to
+ * kube-node-02 runs on an IP of that node's pod CIDR and answers; {@code logs}, {@code logs -f},
+ * {@code exec} (exit codes), {@code port-forward} and {@code delete} work.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KubeletE2E {
+
+  @TempDir
+  static Path tmp;
+  private DekubeProcess dekube;
+  private Kubectl kubectl;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+  @BeforeAll
+  void up() throws Exception {
+    Kubectl.requireOnPath();
+    dekube = DekubeProcess.up(tmp.resolve("state"), "--crash-backoff-max", "2s");
+    kubectl = new Kubectl(dekube.kubeconfig());
+    Path pod = tmp.resolve("pod.yaml");
+    Files.writeString(pod, """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web}
+        spec:
+          nodeName: kube-node-02
+          containers:
+          - name: web
+            image: carsonoid/kube-decon:v1
+            ports: [{containerPort: 2015}]
+            env: [{name: GREETING, value: hello}]
+        """);
+    kubectl.run("create", "-f", pod.toString()).ok();
+  }
+
+  @AfterAll
+  void down() throws Exception {
+    if (dekube != null) {
+      dekube.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void threeReadyNodes() throws Exception {
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> kubectl.run("get", "nodes", "--no-headers").out()
+        .lines().filter(l -> l.contains(" Ready ")).count() == 3);
+  }
+
+  @Test
+  @Order(2)
+  void theBoundPodRunsOnNode02sCidrAndAnswers() throws Exception {
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "Running".equals(kubectl.run("get", "pod", "web",
+        "-o", "jsonpath={.status.phase}").out()));
+    String ip = kubectl.run("get", "pod", "web", "-o", "jsonpath={.status.podIP}").ok().out();
+    String cidr = kubectl.run("get", "node", "kube-node-02", "-o", "jsonpath={.spec.podCIDR}").ok().out();
+    String expected = cidr.isEmpty() ? ".2." : cidr.substring(cidr.indexOf('.'), cidr.lastIndexOf('.') + 1);
+    assertTrue(ip.contains(expected), ip + " in node 02's CIDR");
+    String body = http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":2015/")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(body.contains("pod: web") && body.contains("v1"), body);
+  }
+
+  @Test
+  @Order(3)
+  void logsAndLogsFollow() throws Exception {
+    assertTrue(kubectl.run("logs", "web").ok().out().contains("listening on"));
+    Process follow = kubectl.start("logs", "-f", "web");
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(follow.getInputStream(),
+          StandardCharsets.UTF_8))) {
+        r.lines().forEach(lines::add);
+      } catch (Exception ignored) {
+        // the process was destroyed
+      }
+    });
+    reader.start();
+    try {
+      String ip = kubectl.run("get", "pod", "web", "-o", "jsonpath={.status.podIP}").ok().out();
+      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+        http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":2015/followed")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        return lines.stream().anyMatch(l -> l.contains("GET /followed"));
+      });
+    } finally {
+      follow.destroy();
+    }
+  }
+
+  @Test
+  @Order(4)
+  void execRunsInTheContainersEnvironmentAndPropagatesExitCodes() throws Exception {
+    String env = kubectl.run("exec", "web", "--", "env").ok().out();
+    assertTrue(env.contains("GREETING=hello") && env.contains("HOSTNAME=web"), env);
+    Kubectl.Result failed = kubectl.run("exec", "web", "--", "sh", "-c", "echo $GREETING; exit 3");
+    assertEquals(3, failed.exit(), failed.err());
+    assertEquals("hello\n", failed.out());
+  }
+
+  @Test
+  @Order(5)
+  void portForwardReachesThePod() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Process pf = kubectl.start("port-forward", "pod/web", port + ":2015");
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString()).body().contains("pod: web"));
+    } finally {
+      pf.destroy();
+    }
+  }
+
+  @Test
+  @Order(6)
+  void deleteStopsTheContainerAndThePodDisappears() throws Exception {
+    String ip = kubectl.run("get", "pod", "web", "-o", "jsonpath={.status.podIP}").ok().out();
+    assertTrue(kubectl.run("delete", "pod", "web", "--timeout=60s").ok().out().contains("pod \"web\" deleted"));
+    assertTrue(kubectl.run("get", "pod", "web", "--ignore-not-found").ok().out().isBlank());
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+      try {
+        http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":2015/")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        return false;
+      } catch (java.io.IOException e) {
+        return true;
+      }
+    });
+  }
+}

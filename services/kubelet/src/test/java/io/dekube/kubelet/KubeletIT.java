@@ -1,0 +1,224 @@
+package io.dekube.kubelet;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.admission.BasicAdmission;
+import io.dekube.apiserver.admission.KubernetesAdmission;
+import io.dekube.apiserver.writer.WriterConfig;
+import io.dekube.apiserver.writer.WriterVerticle;
+import io.dekube.core.bus.TopicCatalog;
+import io.dekube.core.informer.Informer;
+import io.dekube.core.informer.SharedInformers;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.pki.ClusterPki;
+import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreClientOptions;
+import io.dekube.core.store.WriteOptions;
+import io.dekube.kafka.KafkaBrokerExtension;
+import io.dekube.kafka.WithKafka;
+import io.dekube.kubelet.pod.PodIpAllocator;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A node on the embedded broker, beside a real writer: it registers and heartbeats, runs pods bound
+ * to it (jvm runtime, on their pod IPs), restarts crashing containers with back-off, probes, refuses
+ * what does not fit, and stops and finally deletes pods on graceful deletion.
+ */
+@WithKafka
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KubeletIT {
+
+  private static final ResourceRegistry REGISTRY = ResourceRegistry.builtIn();
+  private static final ResourceType PODS = REGISTRY.byResourceName("pods").orElseThrow();
+  private static final ResourceType NODES = REGISTRY.byResourceName("nodes").orElseThrow();
+  private static final ResourceType LEASES = REGISTRY.byResourceName("leases.coordination.k8s.io").orElseThrow();
+  private static final ResourceType NAMESPACES = REGISTRY.byResourceName("namespaces").orElseThrow();
+  private static final String NS = "kubelet-it";
+
+  @TempDir
+  static Path dir;
+  private final ThreadLocalRandom random = ThreadLocalRandom.current();
+  private final String node = "it-node-" + random.nextInt(1_000_000);
+  private final String nodeIp = "127." + random.nextInt(2, 100) + "." + random.nextInt(2, 250) + ".1";
+  private final String subnet = PodIpAllocator.nthSubnet("127." + random.nextInt(100, 240) + ".0.0/16", 1);
+  private Vertx vertx;
+  private StoreClient store;
+  private Informer pods;
+  private Informer nodes;
+  private Informer leases;
+  private NodeFleet fleet;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @BeforeAll
+  void start() throws Exception {
+    String bootstrap = KafkaBrokerExtension.bootstrapServers();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      TopicCatalog.load().ensureTopics(bootstrap, admin, REGISTRY.all(), (short) 1);
+    }
+    vertx = Vertx.vertx();
+    result(vertx.deployVerticle(new WriterVerticle(WriterConfig.defaults(bootstrap), REGISTRY,
+        new BasicAdmission().andThen(new KubernetesAdmission()))));
+    store = result(StoreClient.start(vertx, StoreClientOptions.of(bootstrap)));
+    for (String ns : List.of(NS, "kube-node-lease")) {
+      ObjectNode n = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
+      n.putObject("metadata").put("name", ns);
+      result(store.create(NAMESPACES, "", n, WriteOptions.none()).recover(e -> Future.succeededFuture()));
+    }
+    SharedInformers informers = SharedInformers.of(vertx);
+    pods = informers.informer(bootstrap, PODS);
+    nodes = informers.informer(bootstrap, NODES);
+    leases = informers.informer(bootstrap, LEASES);
+    result(leases.start());
+    KubeletConfig config = KubeletConfig.defaults(node, nodeIp, dir).withKubeletPort(0).withFallbackPodCidr(subnet)
+        .withLease(Duration.ofSeconds(40), Duration.ofSeconds(1))
+        .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    fleet = new NodeFleet(List.of(config), store, t -> informers.informer(bootstrap, t),
+        ClusterPki.loadOrCreate(dir.resolve("pki")));
+    result(vertx.deployVerticle(fleet));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (vertx != null) {
+      result(vertx.close());
+    }
+  }
+
+  @Test
+  void theNodeRegistersReadyAndRenewsItsLease() {
+    await().atMost(Duration.ofSeconds(20)).until(() -> nodes.get("", node) != null);
+    ObjectNode n = nodes.get("", node);
+    assertEquals("4", n.at("/status/capacity/cpu").asText());
+    assertEquals("110", n.at("/status/allocatable/pods").asText());
+    assertEquals(node, n.at("/metadata/labels/kubernetes.io~1hostname").asText());
+    assertEquals(nodeIp, n.at("/status/addresses/0/address").asText());
+    assertEquals(fleet.kubelet(node).port(), n.at("/status/daemonEndpoints/kubeletEndpoint/Port").asInt());
+    assertTrue(fleet.kubelet(node).port() > 0);
+    assertEquals("True", condition(n.path("status"), "Ready").path("status").asText());
+    await().atMost(Duration.ofSeconds(20)).until(() -> leases.get("kube-node-lease", node) != null);
+    String first = leases.get("kube-node-lease", node).at("/spec/renewTime").asText();
+    assertEquals(node, leases.get("kube-node-lease", node).at("/spec/holderIdentity").asText());
+    await("a renewal").atMost(Duration.ofSeconds(20))
+        .until(() -> !first.equals(leases.get("kube-node-lease", node).at("/spec/renewTime").asText()));
+  }
+
+  @Test
+  void aBoundPodRunsOnItsIpAndAnswersWithItsName() throws Exception {
+    create("web", "'image':'carsonoid/kube-decon:v7','ports':[{'containerPort':2015}]", "");
+    JsonNode status = awaitStatus("web", s -> "Running".equals(s.path("phase").asText())
+        && "True".equals(condition(s, "Ready").path("status").asText()));
+    String ip = status.path("podIP").asText();
+    assertTrue(ip.startsWith(subnet.substring(0, subnet.lastIndexOf('.') + 1)), ip + " in " + subnet);
+    assertEquals(nodeIp, status.path("hostIP").asText());
+    assertTrue(status.at("/containerStatuses/0/containerID").asText().startsWith("jvm://"));
+    String body = http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":2015/")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(body.contains("pod: web") && body.contains("v7") && body.contains("node: " + node), body);
+  }
+
+  @Test
+  void aCrashingContainerRestartsWithBackOff() throws Exception {
+    create("crash", "'image':'dekube/crash','env':[{'name':'CRASH_AFTER','value':'0.2'},"
+        + "{'name':'EXIT_CODE','value':'3'}]", "");
+    JsonNode s = awaitStatus("crash", st -> "CrashLoopBackOff".equals(st.at("/containerStatuses/0/state/waiting/reason")
+        .asText()) && st.at("/containerStatuses/0/restartCount").asInt() >= 2);
+    assertEquals(3, s.at("/containerStatuses/0/lastState/terminated/exitCode").asInt());
+    assertTrue(s.at("/containerStatuses/0/state/waiting/message").asText().startsWith("back-off "));
+  }
+
+  @Test
+  void aFailingLivenessProbeRestartsAndAFailingReadinessProbeOnlyUnreadies() throws Exception {
+    create("live", "'image':'dekube/web','livenessProbe':{'tcpSocket':{'port':9},'periodSeconds':1,"
+        + "'failureThreshold':1}", "");
+    create("unready", "'image':'dekube/web','readinessProbe':{'httpGet':{'path':'/healthz','port':9},"
+        + "'periodSeconds':1,'failureThreshold':1}", "");
+    awaitStatus("live", s -> s.at("/containerStatuses/0/restartCount").asInt() >= 1);
+    await().atMost(Duration.ofSeconds(20)).during(Duration.ofSeconds(3)).until(() -> {
+      JsonNode s = status("unready");
+      return s != null && "Running".equals(s.path("phase").asText())
+          && "False".equals(condition(s, "Ready").path("status").asText())
+          && s.at("/containerStatuses/0/restartCount").asInt() == 0;
+    });
+  }
+
+  @Test
+  void unknownImagesAndPodsThatDoNotFitAreRefused() throws Exception {
+    create("nginx", "'image':'nginx:1.27'", "");
+    create("huge", "'image':'dekube/web','resources':{'requests':{'cpu':'64'}}", "");
+    JsonNode pull = awaitStatus("nginx", s -> s.at("/containerStatuses/0/state/waiting/reason").asText()
+        .matches("ErrImagePull|ImagePullBackOff"));
+    assertTrue(pull.at("/containerStatuses/0/state/waiting/message").asText().contains("dekube/web"));
+    JsonNode huge = awaitStatus("huge", s -> "Failed".equals(s.path("phase").asText()));
+    assertEquals("OutOfcpu", huge.path("reason").asText());
+  }
+
+  @Test
+  void gracefulDeletionStopsTheContainerThenRemovesThePod() throws Exception {
+    create("doomed", "'image':'dekube/web'", "");
+    String ip = awaitStatus("doomed", s -> "Running".equals(s.path("phase").asText())).path("podIP").asText();
+    ObjectNode marked = result(store.delete(PODS, NS, "doomed", WriteOptions.none()));
+    assertTrue(marked.path("metadata").hasNonNull("deletionTimestamp"), "a bound pod is marked, not removed: "
+        + marked);
+    await("the kubelet's final delete").atMost(Duration.ofSeconds(20)).until(() -> pods.get(NS, "doomed") == null);
+    assertThrows(ConnectException.class, () -> http.send(HttpRequest.newBuilder(URI.create("http://" + ip
+        + ":2015/")).build(), HttpResponse.BodyHandlers.ofString()));
+  }
+
+  private void create(String name, String container, String spec) throws Exception {
+    ObjectNode pod = (ObjectNode) Json.MAPPER.readTree(("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'" + name
+        + "','namespace':'" + NS + "'},'spec':{'nodeName':'" + node + "'," + spec + "'containers':[{'name':'c',"
+        + container + "}]}}").replace('\'', '"'));
+    result(store.create(PODS, NS, pod, WriteOptions.none()));
+  }
+
+  private JsonNode status(String name) {
+    ObjectNode p = pods.get(NS, name);
+    return p == null ? null : p.path("status");
+  }
+
+  private JsonNode awaitStatus(String name, java.util.function.Predicate<JsonNode> ok) {
+    await(name).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+      JsonNode s = status(name);
+      return s != null && ok.test(s);
+    });
+    return status(name);
+  }
+
+  private static JsonNode condition(JsonNode status, String type) {
+    for (JsonNode c : status.path("conditions")) {
+      if (type.equals(c.path("type").asText())) {
+        return c;
+      }
+    }
+    return Json.object();
+  }
+
+  private static <T> T result(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}

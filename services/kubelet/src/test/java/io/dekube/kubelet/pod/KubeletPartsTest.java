@@ -1,0 +1,77 @@
+package io.dekube.kubelet.pod;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.Typed;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Back-off, pod IPs and admission: the kubelet's small pure parts. */
+class KubeletPartsTest {
+
+  @Test
+  void backOffIsImmediateThenDoublesToItsMaximumAndStartsOverAfterALongRun() {
+    BackOff b = new BackOff(Duration.ofSeconds(10), Duration.ofMinutes(5));
+    Duration d = null;
+    StringBuilder seen = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      d = b.delay(d, Duration.ofSeconds(1));
+      seen.append(d.toSeconds()).append(' ');
+    }
+    assertEquals("0 10 20 40 80 160 300 300 ", seen.toString());
+    assertEquals(Duration.ZERO, b.delay(Duration.ofMinutes(5), Duration.ofMinutes(11)));
+  }
+
+  @Test
+  void podIpsComeFromTheCidrSkippingNetworkAndGateway() {
+    PodIpAllocator ips = new PodIpAllocator("127.244.2.0/24");
+    assertEquals("127.244.2.2", ips.allocate("a"));
+    assertEquals("127.244.2.3", ips.allocate("b"));
+    assertEquals("127.244.2.2", ips.allocate("a"), "the same pod keeps its IP");
+    ips.release("a");
+    Set<String> all = new HashSet<>();
+    for (int i = 0; i < 252; i++) {
+      String ip = ips.allocate("p" + i);
+      if (ip != null) {
+        all.add(ip);
+      }
+    }
+    assertEquals(252, all.size(), "253 usable addresses (.2-.254), one held by b");
+    assertTrue(!all.contains("127.244.2.255") && !all.contains("127.244.2.1") && !all.contains("127.244.2.3"));
+    assertNull(ips.allocate("one-too-many"));
+    ips.setCidr("127.244.9.0/24");
+    assertEquals("127.244.9.2", ips.allocate("later"), "node IPAM changed spec.podCIDR");
+  }
+
+  @Test
+  void nodeNGetsTheNthSubnet() {
+    assertEquals("127.244.1.0/24", PodIpAllocator.nthSubnet("127.244.0.0/16", 1));
+    assertEquals("127.150.3.0/24", PodIpAllocator.nthSubnet("127.150.0.0/16", 3));
+  }
+
+  @Test
+  void admissionRefusesWhatDoesNotFitAllocatable() throws Exception {
+    Pod big = pod("3");
+    Pod other = pod("2");
+    assertNull(Admission.check(big, List.of(), "4", "8Gi", 110));
+    Admission.Rejection r = Admission.check(big, List.of(other), "4", "8Gi", 110);
+    assertEquals("OutOfcpu", r.reason());
+    assertEquals("Pod was rejected: Node didn't have enough resource: cpu, requested: 3000, used: 2000, capacity: 4000",
+        r.message());
+    assertEquals("OutOfpods", Admission.check(big, List.of(other), "16", "8Gi", 1).reason());
+  }
+
+  private static Pod pod(String cpu) throws Exception {
+    ObjectNode t = (ObjectNode) Json.MAPPER.readTree(("{'metadata':{'name':'p','namespace':'d'},'spec':{"
+        + "'containers':[{'name':'c','image':'x','resources':{'requests':{'cpu':'" + cpu + "'}}}]}}").replace('\'', '"'));
+    return Typed.from(t, Pod.class);
+  }
+}

@@ -1,0 +1,102 @@
+package io.dekube.kubelet.pod;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class PodStatusBuilderTest {
+
+  private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
+
+  /** A container record in one of a few states: waiting, running, exited:N, crashloop:N. */
+  static ContainerRecord rec(String state) {
+    ContainerRecord r = new ContainerRecord("c", false, "dekube/web");
+    if (state.equals("running")) {
+      r.running = new io.dekube.kubelet.runtime.SimulatedRuntime(null, java.time.Duration.ZERO).start(
+          null).result();
+      r.startedAt = T;
+      r.ready = true;
+      r.started = true;
+    } else if (state.startsWith("exited:")) {
+      r.terminated = new ContainerRecord.Terminated(Integer.parseInt(state.substring(7)), "Error", null, T, T, "x");
+    } else if (state.startsWith("crashloop:")) {
+      r.terminated = new ContainerRecord.Terminated(Integer.parseInt(state.substring(10)), "Error", null, T, T, "x");
+      r.restartAt = T.plusSeconds(10);
+      r.waitingReason = "CrashLoopBackOff";
+    }
+    return r;
+  }
+
+  static Stream<Arguments> phases() {
+    return Stream.of(
+        Arguments.of("Always", List.of("waiting"), "Pending"),
+        Arguments.of("Always", List.of("running", "waiting"), "Pending"),
+        Arguments.of("Always", List.of("running", "running"), "Running"),
+        Arguments.of("Always", List.of("crashloop:1"), "Running"),
+        Arguments.of("Always", List.of("running", "crashloop:1"), "Running"),
+        Arguments.of("Never", List.of("exited:0", "exited:0"), "Succeeded"),
+        Arguments.of("Never", List.of("exited:0", "exited:2"), "Failed"),
+        Arguments.of("Never", List.of("running", "exited:2"), "Running"),
+        Arguments.of("OnFailure", List.of("exited:0"), "Succeeded"),
+        Arguments.of("OnFailure", List.of("crashloop:3"), "Running"));
+  }
+
+  @ParameterizedTest(name = "{0} {1} -> {2}")
+  @MethodSource("phases")
+  void phaseFollowsKubernetesRules(String policy, List<String> states, String phase) {
+    List<ContainerRecord> recs = states.stream().map(PodStatusBuilderTest::rec).toList();
+    assertEquals(phase, PodStatusBuilder.phase(new PodStatusBuilder.Input(List.of(), recs, policy, "1.2.3.4",
+        "5.6.7.8", T, false)));
+  }
+
+  @Test
+  void aFailedInitContainerFailsANeverPodAndHoldsOthersPending() {
+    ContainerRecord init = new ContainerRecord("init", true, "dekube/crash");
+    init.terminated = new ContainerRecord.Terminated(1, "Error", null, T, T, "x");
+    assertEquals("Failed", PodStatusBuilder.phase(new PodStatusBuilder.Input(List.of(init), List.of(rec("waiting")),
+        "Never", null, null, T, false)));
+    assertEquals("Pending", PodStatusBuilder.phase(new PodStatusBuilder.Input(List.of(init), List.of(rec("waiting")),
+        "Always", null, null, T, false)));
+  }
+
+  @Test
+  void crashLoopShowsWaitingWithTheLastTermination() {
+    ObjectNode s = PodStatusBuilder.build(new PodStatusBuilder.Input(List.of(), List.of(rec("crashloop:3")), "Always",
+        "127.244.1.2", "127.0.1.1", T, false), Json.object(), T);
+    JsonNode c = s.path("containerStatuses").get(0);
+    assertEquals("CrashLoopBackOff", c.at("/state/waiting/reason").asText());
+    assertEquals(3, c.at("/lastState/terminated/exitCode").asInt());
+    assertEquals("False", condition(s, "Ready").path("status").asText());
+    assertEquals("ContainersNotReady", condition(s, "Ready").path("reason").asText());
+    assertEquals("127.244.1.2", s.at("/podIPs/0/ip").asText());
+    assertEquals("127.0.1.1", s.path("hostIP").asText());
+  }
+
+  @Test
+  void transitionTimesAreKeptWhileAConditionHolds() {
+    PodStatusBuilder.Input in = new PodStatusBuilder.Input(List.of(), List.of(rec("running")), "Always", "1.1.1.1",
+        "2.2.2.2", T, false);
+    ObjectNode first = PodStatusBuilder.build(in, Json.object(), T);
+    ObjectNode again = PodStatusBuilder.build(in, first, T.plusSeconds(30));
+    assertEquals(first, again, "an unchanged status is equal, so the status manager writes nothing");
+    assertEquals("True", condition(again, "Ready").path("status").asText());
+  }
+
+  private static JsonNode condition(JsonNode status, String type) {
+    for (JsonNode c : status.path("conditions")) {
+      if (type.equals(c.path("type").asText())) {
+        return c;
+      }
+    }
+    return Json.object();
+  }
+}
