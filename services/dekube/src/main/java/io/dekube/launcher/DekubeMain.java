@@ -22,8 +22,18 @@ public final class DekubeMain {
                   give them one --data-dir for the PKI, each its own --api-port and --ops-port)
           proxy-rules  print the iptables-restore input kube-proxy's iptables mode writes for the
                   cluster at --kafka (default 127.0.0.1:--kafka-port)
+          kubelet run one node in this process against a running cluster; Ctrl-C stops it
+        """ + lines(KubeletCommand.FLAGS) + """
+          node    stop|start NAME: stop or restart an in-process node of a running up; node list
+        """ + lines(NodeCommand.FLAGS) + """
           help    this text
         """;
+  }
+
+  private static String lines(java.util.List<Flag> flags) {
+    StringBuilder b = new StringBuilder();
+    flags.forEach(f -> b.append(f.helpLine()));
+    return b.toString();
   }
 
   private DekubeMain() {
@@ -38,6 +48,8 @@ public final class DekubeMain {
         case "store" -> UpCommand.runOne(UpOptions.parse(rest), "store", new StoreComponent());
         case "apiserver" -> UpCommand.runOne(UpOptions.parse(rest), "apiserver", new ApiServerComponent());
         case "proxy-rules" -> ProxyRulesCommand.run(UpOptions.parse(rest));
+        case "kubelet" -> KubeletCommand.run(rest);
+        case "node" -> System.exit(NodeCommand.run(rest));
         case "help", "--help", "-h" -> System.out.print(help());
         default -> {
           System.err.println("dekube: unknown command \"" + command + "\"\n");
@@ -48,6 +60,9 @@ public final class DekubeMain {
     } catch (IllegalArgumentException e) {
       System.err.println("dekube: " + e.getMessage());
       System.exit(2);
+    } catch (Exception e) {
+      System.err.println("dekube: " + command + " failed: " + e);
+      System.exit(1);
     }
   }
 }

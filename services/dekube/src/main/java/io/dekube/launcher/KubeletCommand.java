@@ -1,0 +1,71 @@
+package io.dekube.launcher;
+
+import io.dekube.core.informer.SharedInformers;
+import io.dekube.core.pki.ClusterPki;
+import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreClientOptions;
+import io.dekube.kubelet.KubeletConfig;
+import io.dekube.kubelet.KubeletVerticle;
+import io.dekube.kubelet.NodeFleet;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code dekube kubelet --node-name N --node-ip IP --kafka HOST:PORT --data-dir DIR}: one node in its
+ * own process against a running cluster (the data dir's {@code pki/} must hold the cluster's CA, so
+ * the apiserver trusts its kubelet API). Killing the process is how the node dies; starting it again
+ * resumes its Lease and keeps the pods still bound to it. Blocks until SIGINT/SIGTERM.
+ */
+final class KubeletCommand {
+
+  static final List<Flag> FLAGS;
+
+  static {
+    List<Flag> f = new ArrayList<>(List.of(
+        Flag.of("--node-name", "NAME", "the node's name (required)"),
+        Flag.of("--node-ip", "IP", "the node's IP (required; its last number picks the fallback pod CIDR)"),
+        Flag.of("--kafka", "HOST:PORT", "the cluster's Kafka (default 127.0.0.1:9092)"),
+        Flag.of("--data-dir", "DIR", "the cluster's data dir, for its CA (default .dekube)")));
+    f.addAll(KubeletComponent.NODE_FLAGS);
+    FLAGS = List.copyOf(f);
+  }
+
+  private KubeletCommand() {
+  }
+
+  static void run(List<String> args) throws Exception {
+    Flags f = Flags.parse(args, FLAGS);
+    String name = f.raw("--node-name").orElseThrow(() -> new IllegalArgumentException("--node-name is required"));
+    String ip = f.raw("--node-ip").orElseThrow(() -> new IllegalArgumentException("--node-ip is required"));
+    if (!ip.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
+      throw new IllegalArgumentException("--node-ip needs an IPv4 address, got " + ip);
+    }
+    int index = Integer.parseInt(ip.substring(ip.lastIndexOf('.') + 1));
+    Path data = f.path("--data-dir", Path.of(".dekube"));
+    KubeletConfig config = KubeletComponent.config(f, name, ip, index, data);
+    String bootstrap = f.string("--kafka", "127.0.0.1:9092");
+    Vertx vertx = Vertx.vertx();
+    StoreClient store = Cluster.await(StoreClient.start(vertx, StoreClientOptions.of(bootstrap)));
+    SharedInformers informers = SharedInformers.of(vertx);
+    ClusterPki pki = ClusterPki.loadOrCreate(data.resolve("pki"));
+    KubeletVerticle kubelet = new KubeletVerticle(config, store, t -> informers.informer(bootstrap, t),
+        config.servesApi() ? NodeFleet.tls(pki, config) : null);
+    String id = Cluster.await(vertx.deployVerticle(kubelet));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        Cluster.await(vertx.undeploy(id));
+        Cluster.await(vertx.close());
+      } catch (Exception e) {
+        System.err.println("dekube kubelet: stop failed: " + e.getMessage());
+      }
+      stopped.countDown();
+    }, "dekube-kubelet-shutdown"));
+    System.out.println("dekube kubelet ready: node " + name + " (" + config.runtime() + "), IP " + ip
+        + ", kubelet API https://" + ip + ":" + kubelet.port() + ", kafka " + bootstrap);
+    stopped.await();
+  }
+}
