@@ -165,6 +165,7 @@ final class KubeletProxy {
         return;
       }
       WebSocket kubelet = ar.result();
+      kubelet.pause(); // a quick command's frames must wait for the client's side of the pipe
       req.toWebSocket().onComplete(up -> {
         if (up.failed()) {
           kubelet.close();
@@ -207,6 +208,7 @@ final class KubeletProxy {
         kubelet.close();
       }
     });
+    kubelet.resume();
   }
 
   private void portForward(ApiRequest r, Target t) {
