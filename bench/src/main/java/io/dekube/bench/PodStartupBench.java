@@ -1,10 +1,10 @@
 package io.dekube.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dekube.apiserver.admission.BasicAdmission;
-import io.dekube.apiserver.admission.KubernetesAdmission;
-import io.dekube.apiserver.writer.WriterConfig;
-import io.dekube.apiserver.writer.WriterVerticle;
+import io.dekube.store.admission.BasicAdmission;
+import io.dekube.store.admission.KubernetesAdmission;
+import io.dekube.store.writer.WriterConfig;
+import io.dekube.store.writer.WriterVerticle;
 import io.dekube.core.bus.TopicCatalog;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.informer.InformerHandler;
@@ -78,7 +78,7 @@ public final class PodStartupBench {
         new BasicAdmission().andThen(new KubernetesAdmission()))));
     StoreClient store = StoreBench.await(StoreClient.start(vertx, StoreClientOptions.of(bootstrap)));
     if (simulated) {
-      HttpsCreateBench.deployApiServer(vertx, bootstrap, store, data);
+      HttpsCreateBench.deployApiServer(vertx, bootstrap, store, data, 1);
     }
     for (String ns : List.of("bench", "kube-node-lease")) {
       ObjectNode n = Json.object().put("apiVersion", "v1").put("kind", "Namespace");

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dekube.apiserver.admission.BasicAdmission;
-import io.dekube.apiserver.admission.KubernetesAdmission;
-import io.dekube.apiserver.writer.WriterConfig;
-import io.dekube.apiserver.writer.WriterVerticle;
+import io.dekube.store.admission.BasicAdmission;
+import io.dekube.store.admission.KubernetesAdmission;
+import io.dekube.store.writer.WriterConfig;
+import io.dekube.store.writer.WriterVerticle;
 import io.dekube.core.bus.TopicCatalog;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.informer.SharedInformers;
