@@ -111,7 +111,7 @@ class KubeletIT {
 
   @Test
   void theNodeRegistersReadyAndRenewsItsLease() {
-    await().atMost(Duration.ofSeconds(20)).until(() -> nodes.get("", node) != null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> nodes.get("", node) != null);
     ObjectNode n = nodes.get("", node);
     assertEquals("4", n.at("/status/capacity/cpu").asText());
     assertEquals("110", n.at("/status/allocatable/pods").asText());
@@ -120,10 +120,10 @@ class KubeletIT {
     assertEquals(fleet.kubelet(node).port(), n.at("/status/daemonEndpoints/kubeletEndpoint/Port").asInt());
     assertTrue(fleet.kubelet(node).port() > 0);
     assertEquals("True", condition(n.path("status"), "Ready").path("status").asText());
-    await().atMost(Duration.ofSeconds(20)).until(() -> leases.get("kube-node-lease", node) != null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> leases.get("kube-node-lease", node) != null);
     String first = leases.get("kube-node-lease", node).at("/spec/renewTime").asText();
     assertEquals(node, leases.get("kube-node-lease", node).at("/spec/holderIdentity").asText());
-    await("a renewal").atMost(Duration.ofSeconds(20))
+    await("a renewal").atMost(Duration.ofSeconds(60))
         .until(() -> !first.equals(leases.get("kube-node-lease", node).at("/spec/renewTime").asText()));
   }
 
@@ -158,7 +158,7 @@ class KubeletIT {
     create("unready", "'image':'dekube/web','readinessProbe':{'httpGet':{'path':'/healthz','port':9},"
         + "'periodSeconds':1,'failureThreshold':1}", "");
     awaitStatus("live", s -> s.at("/containerStatuses/0/restartCount").asInt() >= 1);
-    await().atMost(Duration.ofSeconds(20)).during(Duration.ofSeconds(3)).until(() -> {
+    await().atMost(Duration.ofSeconds(60)).during(Duration.ofSeconds(3)).until(() -> {
       JsonNode s = status("unready");
       return s != null && "Running".equals(s.path("phase").asText())
           && "False".equals(condition(s, "Ready").path("status").asText())
@@ -184,7 +184,7 @@ class KubeletIT {
     ObjectNode marked = result(store.delete(PODS, NS, "doomed", WriteOptions.none()));
     assertTrue(marked.path("metadata").hasNonNull("deletionTimestamp"), "a bound pod is marked, not removed: "
         + marked);
-    await("the kubelet's final delete").atMost(Duration.ofSeconds(20)).until(() -> pods.get(NS, "doomed") == null);
+    await("the kubelet's final delete").atMost(Duration.ofSeconds(60)).until(() -> pods.get(NS, "doomed") == null);
     assertThrows(ConnectException.class, () -> http.send(HttpRequest.newBuilder(URI.create("http://" + ip
         + ":2015/")).build(), HttpResponse.BodyHandlers.ofString()));
   }
@@ -202,7 +202,7 @@ class KubeletIT {
   }
 
   private JsonNode awaitStatus(String name, java.util.function.Predicate<JsonNode> ok) {
-    await(name).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+    await(name).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() -> {
       JsonNode s = status(name);
       return s != null && ok.test(s);
     });
