@@ -2,6 +2,7 @@ package io.dekube.kubelet.pod;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.net.ClusterNetwork;
 import io.dekube.kubelet.runtime.ContainerStartException;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
@@ -25,7 +26,8 @@ import java.util.regex.Pattern;
  * A container's environment as the kubelet builds it: the service variables of the pod's
  * namespace (when {@code enableServiceLinks}), then {@code envFrom}, then {@code env} (plain values
  * with {@code $(VAR)} expansion, fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef), and what
- * a runtime sets ({@code HOSTNAME}, {@code PATH}). Pure: objects come from a {@link Lookup}. A missing
+ * a runtime sets ({@code HOSTNAME}, {@code PATH}, and for ClusterFirst DNS the cluster DNS settings of
+ * {@link ClusterNetwork#podDnsEnv}). Pure: objects come from a {@link Lookup}. A missing
  * ConfigMap, Secret or key that is not optional fails with {@code CreateContainerConfigError}.
  */
 public final class EnvBuilder {
@@ -75,6 +77,10 @@ public final class EnvBuilder {
     }
     String hostname = pod.getSpec().getHostname() != null ? pod.getSpec().getHostname()
         : pod.getMetadata().getName();
+    String dnsPolicy = pod.getSpec().getDnsPolicy() == null ? "ClusterFirst" : pod.getSpec().getDnsPolicy();
+    if (dnsPolicy.startsWith("ClusterFirst")) {
+      ClusterNetwork.podDnsEnv(ns, ClusterNetwork.DNS_PORT).forEach(env::putIfAbsent);
+    }
     env.putIfAbsent("HOSTNAME", hostname);
     env.putIfAbsent("PATH", PATH);
     return env;

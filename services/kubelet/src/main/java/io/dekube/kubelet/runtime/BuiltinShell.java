@@ -208,6 +208,7 @@ final class BuiltinShell {
     return switch (path) {
       case "/etc/hostname" -> spec.env().getOrDefault("HOSTNAME", spec.podName()) + "\n";
       case "/etc/hosts" -> "127.0.0.1\tlocalhost\n" + spec.podIp() + "\t" + spec.podName() + "\n";
+      case "/etc/resolv.conf" -> io.dekube.core.net.ClusterNetwork.resolvConf(spec.namespace());
       default -> null;
     };
   }

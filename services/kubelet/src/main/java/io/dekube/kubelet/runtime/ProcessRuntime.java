@@ -66,8 +66,8 @@ public final class ProcessRuntime implements ContainerRuntime {
     Process p = pb.start();
     ContainerLog log = new ContainerLog(spec.logFile());
     Promise<Integer> exited = Promise.promise();
-    Thread out = pump(p.getInputStream(), log, spec.id() + "-out");
-    Thread err = pump(p.getErrorStream(), log, spec.id() + "-err");
+    Thread out = pump(p.getInputStream(), log::append, spec.id() + "-out");
+    Thread err = pump(p.getErrorStream(), log::append, spec.id() + "-err");
     p.onExit().thenAccept(done -> {
       try {
         out.join(2000);
@@ -81,13 +81,14 @@ public final class ProcessRuntime implements ContainerRuntime {
     return new OsProcess(vertx, spec, p, exited);
   }
 
-  static Thread pump(InputStream in, ContainerLog log, String name) {
+  /** Copies a process's output to {@code sink} on a daemon thread until it ends. */
+  static Thread pump(InputStream in, java.util.function.Consumer<byte[]> sink, String name) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[8192];
       try (in) {
         int n;
         while ((n = in.read(buf)) > 0) {
-          log.append(java.util.Arrays.copyOf(buf, n));
+          sink.accept(java.util.Arrays.copyOf(buf, n));
         }
       } catch (IOException e) {
         // the process ended
@@ -130,8 +131,8 @@ public final class ProcessRuntime implements ContainerRuntime {
         pb.environment().clear();
         pb.environment().putAll(spec.env());
         Process p = pb.start();
-        Thread o = forward(p.getInputStream(), output::stdout);
-        Thread e = forward(p.getErrorStream(), output::stderr);
+        Thread o = pump(p.getInputStream(), b -> output.stdout(Buffer.buffer(b)), spec.id() + "-exec-out");
+        Thread e = pump(p.getErrorStream(), b -> output.stderr(Buffer.buffer(b)), spec.id() + "-exec-err");
         Promise<Integer> code = Promise.promise();
         p.onExit().thenAccept(done -> {
           try {
@@ -182,23 +183,6 @@ public final class ProcessRuntime implements ContainerRuntime {
         output.stderr(Buffer.buffer("exec: \"" + command.get(0) + "\": " + e.getMessage() + "\n"));
         return ExecSession.finished(127);
       }
-    }
-
-    private static Thread forward(InputStream in, java.util.function.Consumer<Buffer> sink) {
-      Thread t = new Thread(() -> {
-        byte[] buf = new byte[8192];
-        try (in) {
-          int n;
-          while ((n = in.read(buf)) > 0) {
-            sink.accept(Buffer.buffer(java.util.Arrays.copyOf(buf, n)));
-          }
-        } catch (IOException e) {
-          // ended
-        }
-      }, "exec-output");
-      t.setDaemon(true);
-      t.start();
-      return t;
     }
   }
 }
