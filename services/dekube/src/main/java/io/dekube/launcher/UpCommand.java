@@ -35,7 +35,18 @@ final class UpCommand {
   private static void run(Cluster cluster, String command) {
     cluster.onBrokerGiveUp(message -> {
       System.err.println("dekube: " + message);
-      // exit from a thread of its own: the shutdown hook stops the cluster, which waits for this thread's caller
+      // exit from a thread of its own: the shutdown hook stops the cluster, which closes the supervisor calling us;
+      // without a broker the ordered stop has nothing to save, so it may not hold the exit up for long
+      Thread watchdog = new Thread(() -> {
+        try {
+          Thread.sleep(20_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        Runtime.getRuntime().halt(1);
+      }, "dekube-exit-watchdog");
+      watchdog.setDaemon(true);
+      watchdog.start();
       new Thread(() -> System.exit(1), "dekube-exit").start();
     });
     CountDownLatch stopped = new CountDownLatch(1);

@@ -162,6 +162,30 @@ final class DekubeProcess implements AutoCloseable {
     }
   }
 
+  /** Where the process's stderr (its log) goes. */
+  Path stderrLog() {
+    return log;
+  }
+
+  /** The pid of the embedded Kafka broker child (the current one: it changes when the broker is restarted). */
+  long brokerPid() {
+    return process.toHandle().descendants()
+        .filter(h -> h.info().arguments().map(a -> List.of(a).contains("io.dekube.kafka.EmbeddedKafkaMain"))
+            .orElse(false))
+        .filter(ProcessHandle::isAlive)
+        .findFirst().orElseThrow(() -> new IllegalStateException("no Kafka child of " + process.pid())).pid();
+  }
+
+  /** Whether ./dekube up still runs. */
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** The exit code; the process must have exited. */
+  int exitValue() {
+    return process.exitValue();
+  }
+
   /** Sends SIGINT, what Ctrl-C sends, and waits for the exit code. */
   int interrupt() throws Exception {
     new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
