@@ -72,9 +72,12 @@ class BusFaultsE2E {
     Config noRetries = Config.fromKubeconfig(kubeconfig);
     noRetries.setRequestRetryBackoffLimit(0); // see every 503 as it is answered
     noRetries.setRequestTimeout(60_000);
+    noRetries.setConnectionTimeout(60_000); // 2 busy cores shared by many test JVMs: TLS handshakes may be slow
     load = new KubernetesClientBuilder().withConfig(noRetries).build();
     load.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-    watching = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
+    Config informing = Config.fromKubeconfig(kubeconfig);
+    informing.setConnectionTimeout(60_000);
+    watching = new KubernetesClientBuilder().withConfig(informing).build();
     fabric8Informer = watching.configMaps().inNamespace(NS).inform();
     ApiClient official = ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(new StringReader(kubeconfig))).build();
     official.setHttpClient(official.getHttpClient().newBuilder().readTimeout(0, TimeUnit.SECONDS).build());

@@ -73,6 +73,8 @@ public final class Informer implements ObjectCache {
   private final BusBinding bus;
   /** Consistent reads waiting for the broker's end offset: failed with 504 when the bus is lost. */
   private final java.util.Set<Promise<Long>> endReads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Callers waiting for the first sync: failed with 503 when the bus is lost (it will not come meanwhile). */
+  private final java.util.Set<Promise<Void>> syncWaits = java.util.concurrent.ConcurrentHashMap.newKeySet();
   // informer context only
   private final List<Registration> registrations = new ArrayList<>();
   private final TreeMap<Long, List<Promise<Void>>> waiters = new TreeMap<>();
@@ -104,6 +106,7 @@ public final class Informer implements ObjectCache {
         BusMonitor m = bus.monitor();
         List.copyOf(endReads).forEach(p -> p.tryFail(m.outcomeUnknown("a consistent read of "
             + type.resourceName())));
+        List.copyOf(syncWaits).forEach(p -> p.tryFail(m.unavailable()));
       }
 
       @Override
@@ -152,7 +155,8 @@ public final class Informer implements ObjectCache {
 
   /**
    * Starts consuming (first call) and completes once the topic is replayed up to the end offset
-   * found at start. Idempotent: every call returns the same outcome.
+   * found at start. Idempotent. With a {@link BusMonitor} running, a caller that would wait for the
+   * first replay fails with 503 while the bus is down (the replay goes on once it is back).
    */
   public Future<Void> start() {
     if (closed.get()) {
@@ -162,7 +166,23 @@ public final class Informer implements ObjectCache {
       startNanos = System.nanoTime();
       tail.start();
     }
-    return onCaller(synced.future());
+    if (isSynced) {
+      return onCaller(synced.future());
+    }
+    if (bus.down()) { // no replay while the bus is down: answer now, keep consuming for later
+      return Future.failedFuture(bus.monitor().unavailable());
+    }
+    Promise<Void> p = callerContext().promise();
+    syncWaits.add(p);
+    synced.future().onComplete(ar -> {
+      syncWaits.remove(p);
+      if (ar.failed()) {
+        p.tryFail(ar.cause());
+      } else {
+        p.tryComplete();
+      }
+    });
+    return p.future();
   }
 
   /** Whether the initial replay is done. */
