@@ -110,6 +110,9 @@ class KubernetesAdmissionTest {
     JsonNode want = Json.MAPPER.readTree(expected);
     if (want.isNull()) {
       assertTrue(out.isMissingNode(), pointer + " should be absent but is " + out);
+    } else if (want.isNumber() && out.isNumber()) {
+      // int or long node: the same number once it is JSON on the bus
+      assertEquals(want.decimalValue(), out.decimalValue(), pointer);
     } else {
       assertEquals(want, out, pointer);
     }
