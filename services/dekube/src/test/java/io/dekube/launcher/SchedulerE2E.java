@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -28,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * preemption by a higher-priority pod.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Disabled("not yet run green: written when the machine was too loaded for ./dekube up to start; "
-    + "run it with -Dit.test=SchedulerE2E and enable it (the same cases pass in SchedulerIT on the embedded broker)")
 class SchedulerE2E {
 
   private static final List<String> NODES = List.of("kube-node-01", "kube-node-02", "kube-node-03");
