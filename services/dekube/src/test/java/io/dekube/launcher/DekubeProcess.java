@@ -169,11 +169,21 @@ final class DekubeProcess implements AutoCloseable {
 
   /** The pid of the embedded Kafka broker child (the current one: it changes when the broker is restarted). */
   long brokerPid() {
+    // read /proc/<pid>/cmdline: ProcessHandle.Info drops the arguments of a command line as long
+    // as the broker child's classpath
     return process.toHandle().descendants()
-        .filter(h -> h.info().arguments().map(a -> List.of(a).contains("io.dekube.kafka.EmbeddedKafkaMain"))
-            .orElse(false))
+        .filter(h -> commandLine(h.pid()).contains("io.dekube.kafka.EmbeddedKafkaMain"))
         .filter(ProcessHandle::isAlive)
         .findFirst().orElseThrow(() -> new IllegalStateException("no Kafka child of " + process.pid())).pid();
+  }
+
+  private static String commandLine(long pid) {
+    try {
+      return new String(java.nio.file.Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /** Whether ./dekube up still runs. */
