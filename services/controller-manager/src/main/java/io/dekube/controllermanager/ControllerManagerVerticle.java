@@ -35,6 +35,7 @@ public final class ControllerManagerVerticle extends VerticleBase {
   private final Function<ResourceType, Informer> informers;
   private final List<ControllerLoop> loops = new ArrayList<>();
   private LeaderElector elector;
+  private io.dekube.controllermanager.serviceaccount.TokenCredentials tokens;
   private volatile boolean leading;
 
   /**
@@ -46,6 +47,15 @@ public final class ControllerManagerVerticle extends VerticleBase {
     this.registry = registry;
     this.store = store;
     this.informers = informers;
+  }
+
+  /**
+   * Runs the token controllers (legacy token Secrets, {@code kube-root-ca.crt}) with these
+   * credentials; without them only the {@code default} ServiceAccounts are made. Call before deploying.
+   */
+  public ControllerManagerVerticle withTokenCredentials(io.dekube.controllermanager.serviceaccount.TokenCredentials c) {
+    this.tokens = c;
+    return this;
   }
 
   /** Whether this instance holds the Lease and runs the controllers. */
@@ -82,7 +92,7 @@ public final class ControllerManagerVerticle extends VerticleBase {
     ControllerContext ctx = new ControllerContext(vertx, store, informers::apply, registry,
         new EventRecorder(store, registry.byResourceName("events").orElseThrow(), Clock.systemUTC(), config.identity()),
         Clock.systemUTC());
-    List<Controllers.Spec> specs = Controllers.all(config);
+    List<Controllers.Spec> specs = Controllers.all(config, tokens);
     List<Future<Void>> synced = new ArrayList<>();
     for (Controllers.Spec s : specs) {
       for (String r : s.reads()) {

@@ -7,6 +7,10 @@ import io.dekube.controllermanager.endpoints.EndpointsController;
 import io.dekube.controllermanager.gc.GarbageCollector;
 import io.dekube.controllermanager.namespace.NamespaceController;
 import io.dekube.controllermanager.replicaset.ReplicaSetController;
+import io.dekube.controllermanager.serviceaccount.RootCaPublisher;
+import io.dekube.controllermanager.serviceaccount.ServiceAccountsController;
+import io.dekube.controllermanager.serviceaccount.TokenCredentials;
+import io.dekube.controllermanager.serviceaccount.TokensController;
 import io.dekube.core.controller.ControllerLoop;
 import java.util.List;
 import java.util.function.Function;
@@ -22,6 +26,24 @@ final class Controllers {
   }
 
   static List<Spec> all(ControllerManagerConfig c) {
+    return all(c, null);
+  }
+
+  /** Every controller; the token controllers only when {@code tokens} (the PKI's signer and CA) is given. */
+  static List<Spec> all(ControllerManagerConfig c, TokenCredentials tokens) {
+    List<Spec> specs = new java.util.ArrayList<>(builtIn(c));
+    specs.add(new Spec("serviceaccount", List.of("namespaces", "serviceaccounts"),
+        ctx -> new ServiceAccountsController(ctx).loop(c.resync(), c.workers())));
+    if (tokens != null) {
+      specs.add(new Spec("serviceaccount-token", List.of("secrets", "serviceaccounts"),
+          ctx -> new TokensController(ctx, tokens.signer(), tokens.caPem()).loop(c.resync(), c.workers())));
+      specs.add(new Spec("root-ca-cert-publisher", List.of("namespaces", "configmaps"),
+          ctx -> new RootCaPublisher(ctx, tokens.caPem()).loop(c.resync(), c.workers())));
+    }
+    return specs;
+  }
+
+  private static List<Spec> builtIn(ControllerManagerConfig c) {
     return List.of(
         new Spec("replicaset", List.of("replicasets.apps", "pods"),
             ctx -> new ReplicaSetController(ctx).loop(c.resync(), c.workers())),

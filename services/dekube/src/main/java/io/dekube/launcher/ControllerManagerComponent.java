@@ -4,6 +4,7 @@ import io.dekube.controllermanager.ControllerManagerConfig;
 import io.dekube.controllermanager.ControllerManagerVerticle;
 import io.dekube.core.informer.SharedInformers;
 import io.dekube.store.admission.KubernetesAdmission;
+import io.dekube.controllermanager.serviceaccount.TokenCredentials;
 import java.time.Duration;
 import java.util.List;
 
@@ -40,9 +41,18 @@ final class ControllerManagerComponent implements Component {
     SharedInformers informers = ctx.informers();
     String bootstrap = ctx.bootstrap();
     int instances = ctx.flags().count("--controller-manager-instances", 1, 1);
+    TokenCredentials tokens = tokenCredentials(ctx);
     for (int i = 0; i < instances; i++) {
       ctx.deploy(new ControllerManagerVerticle(config.withIdentity(config.identity() + "-" + i), ctx.registry(),
-          ctx.store(), type -> informers.informer(bootstrap, type)));
+          ctx.store(), type -> informers.informer(bootstrap, type)).withTokenCredentials(tokens));
     }
+  }
+
+  /** The service-account signer and the CA of the data dir's PKI (created when missing). Blocking. */
+  static TokenCredentials tokenCredentials(LaunchContext ctx) {
+    java.nio.file.Path pki = ctx.dataDir().resolve("pki");
+    String caPem = io.dekube.core.pki.ClusterPki.loadOrCreate(pki).ca().certificatePem();
+    return new TokenCredentials(io.dekube.core.serviceaccount.TokenSigner.of(
+        io.dekube.core.pki.ServiceAccountKey.loadOrCreate(pki)), caPem);
   }
 }

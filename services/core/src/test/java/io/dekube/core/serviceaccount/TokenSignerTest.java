@@ -1,0 +1,140 @@
+package io.dekube.core.serviceaccount;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.dekube.core.pki.ServiceAccountKey;
+import io.dekube.core.serviceaccount.TokenClaims.Ref;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TokenSignerTest {
+
+  private static final ServiceAccountKey KEY = newKey();
+  private static final Instant NOW = Instant.parse("2026-12-05T06:00:00Z");
+  private final TokenSigner signer = TokenSigner.of(KEY);
+  private final TokenVerifier verifier = TokenVerifier.of(KEY.publicKey());
+  private final TokenSigner.Binding account = TokenSigner.Binding.account("x", "default", "sa-uid");
+
+  private static ServiceAccountKey newKey() {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048);
+      return ServiceAccountKey.of(g.generateKeyPair().getPrivate());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String token(long seconds) {
+    return signer.bound(account, List.of(TokenClaims.ISSUER), seconds, true, NOW).token();
+  }
+
+  @Test
+  void aSignedTokenVerifiesWithKubesClaims() {
+    String token = token(3600);
+    TokenVerifier.Valid valid = assertInstanceOf(TokenVerifier.Valid.class, verifier.verify(token, NOW.plusSeconds(10)));
+    TokenClaims c = valid.claims();
+    assertEquals("system:serviceaccount:x:default", c.subject());
+    assertEquals(new Ref("default", "sa-uid"), c.account());
+    assertEquals(NOW.getEpochSecond() + 3600, c.expiry());
+    ObjectNode header = (ObjectNode) Jws.parse(token).header();
+    assertEquals("RS256", header.path("alg").asText());
+    assertEquals(KEY.keyId(), header.path("kid").asText());
+    ObjectNode payload = Jws.parse(token).payload();
+    assertEquals("x", payload.path("kubernetes.io").path("namespace").asText());
+    assertEquals("sa-uid", payload.path("kubernetes.io").path("serviceaccount").path("uid").asText());
+    assertEquals(TokenClaims.ISSUER, payload.path("iss").asText());
+    assertEquals(NOW.getEpochSecond(), payload.path("nbf").asLong());
+  }
+
+  @Test
+  void expiryAndNotBeforeHaveAMinuteOfLeeway() {
+    String token = token(600);
+    assertInstanceOf(TokenVerifier.Valid.class, verifier.verify(token, NOW.plusSeconds(650)));
+    assertEquals(new TokenVerifier.Invalid("service account token has expired"),
+        verifier.verify(token, NOW.plusSeconds(661)));
+    assertEquals(new TokenVerifier.Invalid("service account token is not valid yet"),
+        verifier.verify(token, NOW.minusSeconds(61)));
+  }
+
+  @Test
+  void anotherKeysTokenIsRefused() {
+    String foreign = TokenSigner.of(newKey()).bound(account, List.of(TokenClaims.ISSUER), 3600, true, NOW).token();
+    assertEquals(new TokenVerifier.Invalid("invalid signature"), verifier.verify(foreign, NOW));
+  }
+
+  @Test
+  void aTamperedPayloadIsRefused() {
+    String[] parts = token(3600).split("\\.");
+    String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+        .replace("system:serviceaccount:x:default", "system:serviceaccount:x:admin")
+        .replace("\"name\":\"default\"", "\"name\":\"admin\"");
+    String forged = parts[0] + "." + Jws.encode(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+    assertEquals(new TokenVerifier.Invalid("invalid signature"), verifier.verify(forged, NOW));
+    ObjectNode noneHeader = Json.object().put("alg", "none");
+    String unsigned = Jws.encode(noneHeader.toString().getBytes(StandardCharsets.UTF_8)) + "." + parts[1] + ".";
+    assertInstanceOf(TokenVerifier.Invalid.class, verifier.verify(unsigned, NOW));
+  }
+
+  @Test
+  void theAudienceMustBeTheApiservers() {
+    String token = signer.bound(account, List.of("vault"), 3600, true, NOW).token();
+    assertEquals(new TokenVerifier.Invalid("token audiences [\"vault\"] is invalid for the target audiences "
+        + "[\"https://kubernetes.default.svc.cluster.local\"]"), verifier.verify(token, NOW));
+  }
+
+  @Test
+  void otherTokensAreNotOurs() {
+    assertInstanceOf(TokenVerifier.NotOurs.class, verifier.verify("static-token-from-a-file", NOW));
+    ObjectNode payload = Json.object().put("iss", "https://accounts.example.com").put("sub", "jane");
+    String oidc = Jws.sign(payload, KEY.privateKey(), "k");
+    assertInstanceOf(TokenVerifier.NotOurs.class, verifier.verify(oidc, NOW));
+  }
+
+  @Test
+  void podTokensOfTheAdmissionsExpiryAreExtendedWithWarnAfter() {
+    TokenSigner.Binding pod = account.withPod("web", "pod-uid", new Ref("kube-node-01", "node-uid"));
+    TokenSigner.Issued issued = signer.bound(pod, List.of(TokenClaims.ISSUER), TokenSigner.WARN_ONLY_SECONDS, true, NOW);
+    assertEquals(NOW.plusSeconds(3607), issued.expirationTimestamp());
+    TokenClaims c = ((TokenVerifier.Valid) verifier.verify(issued.token(), NOW.plusSeconds(7200))).claims();
+    assertEquals(NOW.getEpochSecond() + TokenSigner.EXTENDED_SECONDS, c.expiry());
+    assertEquals(NOW.getEpochSecond() + 3607, c.warnAfter());
+    assertEquals(new Ref("web", "pod-uid"), c.pod());
+    assertEquals(new Ref("kube-node-01", "node-uid"), c.node());
+    TokenSigner.Issued plain = signer.bound(pod, List.of(TokenClaims.ISSUER), TokenSigner.WARN_ONLY_SECONDS, false, NOW);
+    assertEquals(NOW.getEpochSecond() + 3607, plain.claims().expiry());
+  }
+
+  @Test
+  void legacyTokensHaveNoExpiryAndNameTheirSecret() {
+    String token = signer.legacy("x", new Ref("default", "sa-uid"), "default-token");
+    TokenClaims c = ((TokenVerifier.Valid) verifier.verify(token, NOW.plusSeconds(10L * 365 * 86400))).claims();
+    assertTrue(c.legacy());
+    assertEquals("default-token", c.secret().name());
+    assertEquals("system:serviceaccount:x:default", c.subject());
+    assertEquals("x", Jws.parse(token).payload().path("kubernetes.io/serviceaccount/namespace").asText());
+  }
+
+  @Test
+  void theKeyIsCreatedOnceAndReused(@TempDir Path dir) throws Exception {
+    ServiceAccountKey first = ServiceAccountKey.loadOrCreate(dir);
+    ServiceAccountKey again = ServiceAccountKey.loadOrCreate(dir);
+    assertEquals(first.keyId(), again.keyId());
+    assertTrue(Files.readString(dir.resolve("sa.pub")).startsWith("-----BEGIN PUBLIC KEY-----"));
+    assertNotEquals(KEY.keyId(), first.keyId());
+    String token = TokenSigner.of(first).bound(account, List.of(TokenClaims.ISSUER), 3600, true, NOW).token();
+    assertInstanceOf(TokenVerifier.Valid.class, TokenVerifier.of(again.publicKey()).verify(token, NOW));
+  }
+}
