@@ -4,6 +4,12 @@ import io.dekube.apiserver.auth.AuthenticationHandler;
 import io.dekube.apiserver.authz.Authorization;
 import io.dekube.apiserver.auth.AuthenticatorChain;
 import io.dekube.apiserver.auth.Authenticators;
+import io.dekube.apiserver.auth.ServiceAccountIssuerDiscovery;
+import io.dekube.apiserver.auth.ServiceAccountTokenAuthenticator;
+import io.dekube.core.pki.ServiceAccountKey;
+import io.dekube.core.serviceaccount.TokenClaims;
+import io.dekube.core.serviceaccount.TokenSigner;
+import io.dekube.core.serviceaccount.TokenVerifier;
 import io.dekube.apiserver.discovery.DiscoveryHandler;
 import io.dekube.apiserver.codec.Codecs;
 import io.dekube.apiserver.crd.CrdController;
@@ -101,7 +107,7 @@ public final class ApiServerVerticle extends VerticleBase {
           Future<Authorization> authz = Authorization.start(vertx, registry, store, informers)
               .onSuccess(a -> authorization = a);
           Future<Security> security = vertx.executeBlocking(this::loadSecurity);
-          return Future.all(authz, security).map(all -> security.result());
+          return Future.all(authz, security, tokenObjects()).map(all -> security.result());
         })
         .compose(security -> listen(security.pki(), router(security)))
         .onSuccess(s -> LOG.info("apiserver listening on https://{}:{}", config.host(), s.actualPort()))
@@ -123,14 +129,50 @@ public final class ApiServerVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
-  private record Security(ClusterPki pki, AuthenticatorChain chain, io.dekube.core.pki.CertificateBundle kubeletClient) {
+  private record Security(ClusterPki pki, AuthenticatorChain chain, io.dekube.core.pki.CertificateBundle kubeletClient,
+                          ServiceAccountKey saKey) {
   }
 
   /** Blocking: PKI files and credential files. */
   private Security loadSecurity() {
     ClusterPki pki = ClusterPki.loadOrCreate(config.pkiDirectory(), config.extraSans());
-    return new Security(pki, Authenticators.chain(pki.ca().certificate(), config.tokenAuthFile(), config.basicAuthFile()),
-        pki.issueClientCertificate("kube-apiserver-kubelet-client", java.util.List.of(ClusterPki.ADMIN_GROUP)));
+    ServiceAccountKey saKey = ServiceAccountKey.loadOrCreate(config.pkiDirectory());
+    TokenVerifier verifier = new TokenVerifier(java.util.List.of(saKey.publicKey()), TokenClaims.ISSUER,
+        API_AUDIENCES);
+    ServiceAccountTokenAuthenticator serviceAccounts = new ServiceAccountTokenAuthenticator(verifier,
+        new ServiceAccountTokenAuthenticator.Objects() {
+          @Override
+          public com.fasterxml.jackson.databind.node.ObjectNode serviceAccount(String namespace, String name) {
+            return cached("serviceaccounts", namespace, name);
+          }
+
+          @Override
+          public com.fasterxml.jackson.databind.node.ObjectNode pod(String namespace, String name) {
+            return cached("pods", namespace, name);
+          }
+
+          @Override
+          public com.fasterxml.jackson.databind.node.ObjectNode secret(String namespace, String name) {
+            return cached("secrets", namespace, name);
+          }
+        }, java.time.Clock.systemUTC());
+    return new Security(pki, Authenticators.chain(pki.ca().certificate(), config.tokenAuthFile(), serviceAccounts,
+        config.basicAuthFile()),
+        pki.issueClientCertificate("kube-apiserver-kubelet-client", java.util.List.of(ClusterPki.ADMIN_GROUP)), saKey);
+  }
+
+  /** kube-apiserver's default {@code --api-audiences}: the issuer. */
+  static final java.util.List<String> API_AUDIENCES = java.util.List.of(TokenClaims.ISSUER);
+  private static final java.util.List<String> TOKEN_OBJECTS = java.util.List.of("serviceaccounts", "pods", "secrets");
+
+  /** Starts the caches ServiceAccount tokens are checked against. */
+  private Future<Void> tokenObjects() {
+    return Future.all(TOKEN_OBJECTS.stream().map(r -> registry.byResourceName(r).map(t -> informers.apply(t).start())
+        .orElse(Future.succeededFuture())).toList()).mapEmpty();
+  }
+
+  private com.fasterxml.jackson.databind.node.ObjectNode cached(String resource, String namespace, String name) {
+    return registry.byResourceName(resource).map(t -> informers.apply(t).get(namespace, name)).orElse(null);
   }
 
   private Router router(Security security) {
@@ -150,8 +192,11 @@ public final class ApiServerVerticle extends VerticleBase {
     Codecs codecs = Codecs.jsonOnly().withProtobuf(ProtobufDecoder::decode)
         .withVersions(new CustomVersions(registry, new LegacyVersionConverter(registry)));
     authorization.mountReviews(router);
+    new ServiceAccountIssuerDiscovery(TokenClaims.ISSUER, security.saKey().publicKey(), security.saKey().keyId(),
+        () -> config.host() + ":" + actualPort()).mount(router);
     // NamespaceLifecycle: start() created the system namespaces, as kube-apiserver's bootstrap does
     new RestApi(vertx, registry, store, informers, codecs).withNamespaceLifecycle()
+        .withTokenSigner(new TokenSigner(security.saKey(), TokenClaims.ISSUER), API_AUDIENCES)
         .withKubeletClients(KubeletClients.http(vertx, security.pki(), security.kubeletClient()),
             KubeletClients.webSocket(vertx, security.pki(), security.kubeletClient()))
         .mount(router);

@@ -21,10 +21,23 @@ public final class Authenticators {
    * @param basicAuthFile password file, or null
    */
   public static AuthenticatorChain chain(X509Certificate clientCa, Path tokenFile, Path basicAuthFile) {
+    return chain(clientCa, tokenFile, null, basicAuthFile);
+  }
+
+  /**
+   * The chain with ServiceAccount tokens too (after the token file, as kube-apiserver's order).
+   *
+   * @param serviceAccounts the ServiceAccount token authenticator, or null
+   */
+  public static AuthenticatorChain chain(X509Certificate clientCa, Path tokenFile, Authenticator serviceAccounts,
+                                         Path basicAuthFile) {
     List<Authenticator> authenticators = new ArrayList<>();
     authenticators.add(new X509Authenticator(List.of(clientCa)));
     if (tokenFile != null) {
       authenticators.add(TokenFileAuthenticator.load(tokenFile));
+    }
+    if (serviceAccounts != null) {
+      authenticators.add(serviceAccounts);
     }
     if (basicAuthFile != null) {
       authenticators.add(BasicAuthFileAuthenticator.load(basicAuthFile));

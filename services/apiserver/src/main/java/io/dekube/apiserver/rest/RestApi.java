@@ -42,6 +42,7 @@ public final class RestApi {
   private final PodSubresources pods;
   private WatchConfig watchConfig = WatchConfig.DEFAULT;
   private KubeletProxy kubelets;
+  private TokenRequests tokens;
 
   /**
    * The REST API over the bus.
@@ -108,6 +109,15 @@ public final class RestApi {
    */
   public RestApi withKubeletClients(io.vertx.core.http.HttpClient http, io.vertx.core.http.WebSocketClient ws) {
     registry.byResourceName("nodes").ifPresent(nodes -> kubelets = new KubeletProxy(http, ws, caches, nodes));
+    return this;
+  }
+
+  /**
+   * Serves {@code serviceaccounts/token} (TokenRequest) with this signer; tokens name
+   * {@code apiAudiences} unless the request names others. Without it the subresource answers 503.
+   */
+  public RestApi withTokenSigner(io.dekube.core.serviceaccount.TokenSigner signer, java.util.List<String> apiAudiences) {
+    tokens = new TokenRequests(reads, caches, registry, signer, apiAudiences);
     return this;
   }
 
@@ -221,6 +231,12 @@ public final class RestApi {
       case "binding" -> require(m, HttpMethod.POST, () -> pods.bind(r));
       case "eviction" -> require(m, HttpMethod.POST, () -> pods.evict(r));
       case "finalize" -> require(m, HttpMethod.PUT, () -> pods.finalizeNamespace(r));
+      case "token" -> {
+        if (tokens == null || !r.type().plural().equals("serviceaccounts")) {
+          throw unavailable(r, sub);
+        }
+        require(m, HttpMethod.POST, () -> tokens.create(r));
+      }
       case "log", "exec", "attach", "portforward" -> {
         if (kubelets == null || !r.type().plural().equals("pods")) {
           throw unavailable(r, sub);

@@ -1,0 +1,133 @@
+package io.dekube.apiserver.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.serviceaccount.TokenClaims;
+import io.dekube.core.serviceaccount.TokenVerifier;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * Bearer tokens of ServiceAccounts, as kube-apiserver's service account authenticator: a token of
+ * the cluster's issuer must be signed by the service-account key, unexpired, for the API audiences
+ * ({@link TokenVerifier}); then its ServiceAccount must still exist with the uid it names, and so
+ * must the Pod or Secret it is bound to (a deletion older than a minute counts as gone). A legacy
+ * Secret token must also still be the {@code token} of its Secret. The user is
+ * {@code system:serviceaccount:<ns>:<name>} with the account's uid and groups
+ * {@code system:serviceaccounts}, {@code system:serviceaccounts:<ns>} (the chain adds
+ * {@code system:authenticated}). Tokens of other issuers are left to other authenticators. Reads
+ * the informer caches only: no I/O; thread-safe.
+ */
+public final class ServiceAccountTokenAuthenticator implements Authenticator {
+
+  /** The objects a token is checked against, from the apiserver's caches; null when absent. */
+  public interface Objects {
+    ObjectNode serviceAccount(String namespace, String name);
+
+    ObjectNode pod(String namespace, String name);
+
+    ObjectNode secret(String namespace, String name);
+  }
+
+  private final TokenVerifier verifier;
+  private final Objects objects;
+  private final Clock clock;
+
+  public ServiceAccountTokenAuthenticator(TokenVerifier verifier, Objects objects, Clock clock) {
+    this.verifier = verifier;
+    this.objects = objects;
+    this.clock = clock;
+  }
+
+  @Override
+  public AuthResult authenticate(AuthRequest request) {
+    String token = request.authorizationCredentials("Bearer");
+    if (token == null) {
+      return AuthResult.none();
+    }
+    Instant now = clock.instant();
+    TokenVerifier.Result result = verifier.verify(token, now);
+    if (result instanceof TokenVerifier.NotOurs) {
+      return AuthResult.none();
+    }
+    if (result instanceof TokenVerifier.Invalid invalid) {
+      return AuthResult.rejected(invalid.reason());
+    }
+    TokenClaims c = ((TokenVerifier.Valid) result).claims();
+    String problem = c.legacy() ? legacyProblem(c, token, now) : boundProblem(c, now);
+    if (problem != null) {
+      return AuthResult.rejected(problem);
+    }
+    return AuthResult.user(new UserInfo(c.subject(), c.account().uid(), TokenClaims.groups(c.namespace())));
+  }
+
+  private String accountProblem(TokenClaims c, Instant now) {
+    ObjectNode sa = objects.serviceAccount(c.namespace(), c.account().name());
+    if (sa == null) {
+      return "serviceaccounts \"" + c.account().name() + "\" not found";
+    }
+    if (deletedBefore(sa, now)) {
+      return "service account " + c.namespace() + "/" + c.account().name() + " has been deleted";
+    }
+    String uid = sa.path("metadata").path("uid").asText();
+    if (!uid.equals(c.account().uid())) {
+      return "service account UID (" + uid + ") does not match claim (" + c.account().uid() + ")";
+    }
+    return null;
+  }
+
+  private String boundProblem(TokenClaims c, Instant now) {
+    String problem = accountProblem(c, now);
+    if (problem != null) {
+      return problem;
+    }
+    if (c.secret() != null) {
+      problem = boundObjectProblem("secret", objects.secret(c.namespace(), c.secret().name()), c.secret(), now);
+    }
+    if (problem == null && c.pod() != null) {
+      problem = boundObjectProblem("pod", objects.pod(c.namespace(), c.pod().name()), c.pod(), now);
+    }
+    return problem;
+  }
+
+  private static String boundObjectProblem(String kind, ObjectNode o, TokenClaims.Ref ref, Instant now) {
+    if (o == null || deletedBefore(o, now)) {
+      return "service account token has been invalidated";
+    }
+    String uid = o.path("metadata").path("uid").asText();
+    return uid.equals(ref.uid()) ? null
+        : kind + " UID (" + uid + ") does not match service account " + kind + " ref claim (" + ref.uid() + ")";
+  }
+
+  private String legacyProblem(TokenClaims c, String token, Instant now) {
+    if (c.secret() == null) {
+      return "service account token claims could not be validated: no secret";
+    }
+    ObjectNode secret = objects.secret(c.namespace(), c.secret().name());
+    if (secret == null || deletedBefore(secret, now)) {
+      return "token has been invalidated";
+    }
+    JsonNode stored = secret.path("data").path("token");
+    String storedToken = stored.isTextual() ? decode(stored.asText()) : "";
+    if (!token.equals(storedToken)) {
+      return "token does not match secret";
+    }
+    return accountProblem(c, now);
+  }
+
+  private static String decode(String b64) {
+    try {
+      return new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
+  }
+
+  /** Whether the object's deletion began more than a minute ago (kube's leeway). */
+  private static boolean deletedBefore(ObjectNode o, Instant now) {
+    String ts = o.path("metadata").path("deletionTimestamp").asText("");
+    return !ts.isEmpty() && Instant.parse(ts).isBefore(now.minusSeconds(TokenVerifier.LEEWAY_SECONDS));
+  }
+}

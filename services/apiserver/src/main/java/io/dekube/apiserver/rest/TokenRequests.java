@@ -1,0 +1,175 @@
+package io.dekube.apiserver.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.codec.proto.ProtobufDecoder;
+import io.dekube.apiserver.rest.backend.ObjectCache;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import io.dekube.core.serviceaccount.TokenClaims;
+import io.dekube.core.serviceaccount.TokenSigner;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The {@code serviceaccounts/token} subresource (TokenRequest, {@code authentication.k8s.io/v1}),
+ * as kube-apiserver's: POST a TokenRequest, get it back with {@code status.token} and
+ * {@code status.expirationTimestamp} ({@code kubectl create token}). {@code spec.expirationSeconds}
+ * defaults to 3600 and must lie in [600 s, 2^32 s]; {@code spec.audiences} default to the API
+ * audiences; {@code spec.boundObjectRef} binds the token to a Pod (and its Node) or a Secret of the
+ * namespace, whose uid must match when given, and a pod must run as this ServiceAccount. A pod token
+ * of 3607 s for the API audiences is extended to a year with {@code warnafter}, as kube's
+ * {@code --service-account-extend-token-expiration}. Runs on the request's event loop; signing is
+ * a few hundred microseconds of CPU.
+ */
+final class TokenRequests {
+
+  static final String API_VERSION = "authentication.k8s.io/v1";
+  private static final long MIN_SECONDS = 600;
+  private static final long MAX_SECONDS = 1L << 32;
+
+  private final ReadHandler reads;
+  private final Function<ResourceType, ObjectCache> caches;
+  private final ResourceRegistry registry;
+  private final TokenSigner signer;
+  private final List<String> apiAudiences;
+
+  TokenRequests(ReadHandler reads, Function<ResourceType, ObjectCache> caches, ResourceRegistry registry,
+                TokenSigner signer, List<String> apiAudiences) {
+    this.reads = reads;
+    this.caches = caches;
+    this.registry = registry;
+    this.signer = signer;
+    this.apiAudiences = List.copyOf(apiAudiences);
+  }
+
+  void create(ApiRequest r) {
+    Bodies.read(r.ctx()).compose(body -> {
+      ObjectNode request = decode(r, body);
+      String kind = request.path("kind").asText("TokenRequest");
+      if (!kind.isEmpty() && !kind.equals("TokenRequest")) {
+        throw StatusException.badRequest("the body is a " + kind + ", not a TokenRequest");
+      }
+      ObjectNode spec = request.with("spec");
+      JsonNode asked = spec.path("expirationSeconds");
+      long seconds = asked.isNumber() || asked.isTextual() && !asked.asText().isEmpty()
+          ? asked.asLong(TokenSigner.DEFAULT_SECONDS) : TokenSigner.DEFAULT_SECONDS;
+      validate(r, seconds);
+      return reads.get(r).map(sa -> issue(r, request, sa, seconds));
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        Responses.fail(r.ctx(), ar.cause(), r.pretty());
+      } else {
+        Responses.send(r.ctx(), 201, ar.result(), r.pretty(), r.format().yaml());
+      }
+    });
+  }
+
+  /** The TokenRequest of the body: JSON, YAML or protobuf (kubectl sends protobuf). */
+  private static ObjectNode decode(ApiRequest r, byte[] body) {
+    if (body.length == 0) {
+      return Json.object();
+    }
+    String contentType = r.ctx().request().getHeader("Content-Type");
+    if (ProtobufDecoder.handles(contentType)) {
+      return ProtobufDecoder.decode(body);
+    }
+    return r.codecs().decoder().decodeObject(contentType, body, r.type()).object();
+  }
+
+  private static void validate(ApiRequest r, long seconds) {
+    if (seconds < MIN_SECONDS) {
+      throw invalid(r.name(), "spec.expirationSeconds", seconds, "may not specify a duration less than 10 minutes");
+    }
+    if (seconds > MAX_SECONDS) {
+      throw invalid(r.name(), "spec.expirationSeconds", seconds, "may not specify a duration larger than 2^32 seconds");
+    }
+  }
+
+  private ObjectNode issue(ApiRequest r, ObjectNode request, ObjectNode sa, long seconds) {
+    ObjectNode spec = (ObjectNode) request.get("spec");
+    List<String> audiences = new ArrayList<>();
+    spec.path("audiences").forEach(a -> audiences.add(a.asText()));
+    if (audiences.isEmpty()) {
+      audiences.addAll(apiAudiences);
+    }
+    JsonNode meta = sa.path("metadata");
+    TokenSigner.Binding binding = TokenSigner.Binding.account(r.namespace(), r.name(), meta.path("uid").asText());
+    JsonNode ref = spec.path("boundObjectRef");
+    if (ref.isObject() && !ref.isEmpty()) {
+      binding = bind(r, binding, ref);
+    }
+    boolean kubeAudiences = new HashSet<>(apiAudiences).containsAll(audiences);
+    TokenSigner.Issued issued = signer.bound(binding, audiences, seconds, kubeAudiences, Instant.now());
+    ObjectNode out = Json.object().put("kind", "TokenRequest").put("apiVersion", API_VERSION);
+    ObjectNode outMeta = out.putObject("metadata").put("name", r.name()).put("namespace", r.namespace());
+    outMeta.put("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    ObjectNode outSpec = out.putObject("spec");
+    ArrayNode aud = outSpec.putArray("audiences");
+    audiences.forEach(aud::add);
+    outSpec.put("expirationSeconds", seconds);
+    if (ref.isObject() && !ref.isEmpty()) {
+      outSpec.set("boundObjectRef", ref.deepCopy());
+    } else {
+      outSpec.putNull("boundObjectRef");
+    }
+    out.putObject("status").put("token", issued.token())
+        .put("expirationTimestamp", issued.expirationTimestamp().truncatedTo(ChronoUnit.SECONDS).toString());
+    return out;
+  }
+
+  private TokenSigner.Binding bind(ApiRequest r, TokenSigner.Binding binding, JsonNode ref) {
+    String kind = ref.path("kind").asText("");
+    String apiVersion = ref.path("apiVersion").asText("");
+    String name = ref.path("name").asText("");
+    String uid = ref.path("uid").asText("");
+    if (!apiVersion.isEmpty() && !apiVersion.equals("v1") || !kind.equals("Pod") && !kind.equals("Secret")) {
+      throw StatusException.badRequest("cannot bind token to object of type " + (apiVersion.isEmpty() ? "" : apiVersion
+          + ", Kind=") + kind);
+    }
+    ResourceType type = registry.byResourceName(kind.equals("Pod") ? "pods" : "secrets").orElseThrow();
+    ObjectNode target = caches.apply(type).get(r.namespace(), name);
+    if (target == null) {
+      throw StatusException.notFound(type, name);
+    }
+    String actualUid = target.path("metadata").path("uid").asText();
+    if (!uid.isEmpty() && !uid.equals(actualUid)) {
+      throw new StatusException(409, "Conflict", "Operation cannot be fulfilled on " + type.plural() + " \"" + name
+          + "\": the UID in the bound object reference (" + uid + ") does not match the UID in record. The object "
+          + "might have been deleted and then recreated");
+    }
+    if (kind.equals("Secret")) {
+      return binding.withSecret(name, actualUid);
+    }
+    String podAccount = target.path("spec").path("serviceAccountName").asText("");
+    if (!podAccount.equals(r.name())) {
+      throw StatusException.badRequest("cannot bind token for serviceaccount \"" + r.name() + "\" to pod running with "
+          + "different serviceaccount name.");
+    }
+    return binding.withPod(name, actualUid, node(target.path("spec").path("nodeName").asText("")));
+  }
+
+  private TokenClaims.Ref node(String nodeName) {
+    if (nodeName.isEmpty()) {
+      return null;
+    }
+    ResourceType nodes = registry.byResourceName("nodes").orElseThrow();
+    ObjectNode node = caches.apply(nodes).get("", nodeName);
+    return node == null ? null : new TokenClaims.Ref(nodeName, node.path("metadata").path("uid").asText());
+  }
+
+  private static StatusException invalid(String name, String field, long value, String detail) {
+    ObjectNode details = Json.object().put("name", name).put("group", "authentication.k8s.io").put("kind", "TokenRequest");
+    details.putArray("causes").addObject().put("reason", "FieldValueInvalid")
+        .put("message", "Invalid value: " + value + ": " + detail).put("field", field);
+    return new StatusException(422, "Invalid", "TokenRequest.authentication.k8s.io \"" + name + "\" is invalid: "
+        + field + ": Invalid value: " + value + ": " + detail, details);
+  }
+}

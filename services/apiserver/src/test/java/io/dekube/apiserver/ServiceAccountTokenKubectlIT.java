@@ -1,0 +1,191 @@
+package io.dekube.apiserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.dekube.core.pki.KubeconfigWriter;
+import io.dekube.kafka.WithKafka;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * ServiceAccount tokens with the real kubectl against one apiserver on the bus: {@code kubectl
+ * create token} (TokenRequest), {@code kubectl --token ... auth whoami}, RBAC's 403 for an account
+ * without bindings and access once a RoleBinding names it, tokens bound to a pod, tokens that die
+ * with their account, TokenRequest validation, and the issuer discovery documents.
+ */
+@WithKafka
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServiceAccountTokenKubectlIT {
+
+  private static ApiServerFixture server;
+  private static Path kubectl;
+  private static Path work;
+  private static Path admin;
+  private static Path anonymous;
+
+  record Result(int exit, String out, String err) {
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    kubectl = KubectlIT.findKubectl();
+    server = ApiServerFixture.start(true);
+    work = Files.createDirectories(server.dir.resolve("sa"));
+    Files.createDirectories(work.resolve("home"));
+    admin = KubeconfigWriter.writeAdmin(server.pki, server.server(), work.resolve("admin.kubeconfig"));
+    anonymous = work.resolve("token.kubeconfig");
+    KubeconfigWriter.write(anonymous, new KubeconfigWriter(server.server(), server.pki.ca().certificate())
+        .withToken("sa", "replaced-by-the-token-flag"));
+    ok(admin, "create", "namespace", "x");
+    ok(admin, "-n", "x", "create", "serviceaccount", "robot");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static String token(String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("-n", "x", "create", "token", "robot"));
+    args.addAll(List.of(extra));
+    String token = ok(admin, args.toArray(String[]::new)).out().trim();
+    assertEquals(3, token.split("\\.").length, token);
+    return token;
+  }
+
+  @Test
+  @Order(1)
+  void aRequestedTokenIsTheServiceAccount() throws Exception {
+    String token = token();
+    Result whoami = kubectl(anonymous, "--token", token, "auth", "whoami", "-o", "json");
+    assertEquals(0, whoami.exit(), whoami.err());
+    assertTrue(whoami.out().contains("\"username\": \"system:serviceaccount:x:robot\""), whoami.out());
+    assertTrue(whoami.out().contains("system:serviceaccounts:x") && whoami.out().contains("system:authenticated"),
+        whoami.out());
+    String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+    assertTrue(payload.contains("\"iss\":\"https://kubernetes.default.svc.cluster.local\""), payload);
+    assertTrue(payload.contains("\"sub\":\"system:serviceaccount:x:robot\""), payload);
+  }
+
+  @Test
+  @Order(2)
+  void withoutABindingItIsForbiddenAndARoleBindingOpensIt() throws Exception {
+    String token = token();
+    Result denied = kubectl(anonymous, "--token", token, "-n", "x", "get", "configmaps");
+    assertNotEquals(0, denied.exit());
+    assertTrue(denied.err().contains("Error from server (Forbidden): configmaps is forbidden: User "
+        + "\"system:serviceaccount:x:robot\" cannot list resource \"configmaps\" in API group \"\" in the namespace "
+        + "\"x\""), denied.err());
+    ok(admin, "-n", "x", "create", "rolebinding", "robot-view", "--clusterrole=view", "--serviceaccount=x:robot");
+    Awaitility.await().atMost(Duration.ofSeconds(30))
+        .until(() -> kubectl(anonymous, "--token", token, "-n", "x", "get", "configmaps").exit() == 0);
+    assertEquals("no", kubectl(anonymous, "--token", token, "-n", "x", "auth", "can-i", "delete", "configmaps")
+        .out().trim());
+  }
+
+  @Test
+  @Order(3)
+  void badTokensAndBadRequestsAreRefused() throws Exception {
+    String token = token();
+    String[] parts = token.split("\\.");
+    String forged = parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 4) + "AAAA";
+    Result bad = kubectl(anonymous, "--token", forged, "-n", "x", "get", "configmaps");
+    assertTrue(bad.err().contains("Unauthorized"), bad.err());
+    Result shortLived = kubectl(admin, "-n", "x", "create", "token", "robot", "--duration=5m");
+    assertTrue(shortLived.err().contains("may not specify a duration less than 10 minutes"), shortLived.err());
+    Result missing = kubectl(admin, "-n", "x", "create", "token", "nobody");
+    assertTrue(missing.err().contains("serviceaccounts \"nobody\" not found"), missing.err());
+    Result vault = kubectl(anonymous, "--token", token("--audience", "vault"), "auth", "whoami");
+    assertTrue(vault.err().contains("Unauthorized"), vault.err());
+  }
+
+  @Test
+  @Order(4)
+  void aPodBoundTokenDiesWithThePod() throws Exception {
+    Files.writeString(work.resolve("pod.yaml"), """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: runner, namespace: x}
+        spec:
+          serviceAccountName: robot
+          containers: [{name: web, image: dekube/web}]
+        """);
+    ok(admin, "create", "-f", work.resolve("pod.yaml").toString());
+    String token = token("--bound-object-kind", "Pod", "--bound-object-name", "runner");
+    assertEquals(0, kubectl(anonymous, "--token", token, "auth", "whoami").exit());
+    ok(admin, "-n", "x", "delete", "pod", "runner", "--grace-period=0", "--force");
+    Awaitility.await().atMost(Duration.ofSeconds(30))
+        .until(() -> kubectl(anonymous, "--token", token, "auth", "whoami").err().contains("Unauthorized"));
+    Result other = kubectl(admin, "-n", "x", "create", "token", "robot", "--bound-object-kind", "Pod",
+        "--bound-object-name", "runner");
+    assertTrue(other.err().contains("pods \"runner\" not found"), other.err());
+  }
+
+  @Test
+  @Order(5)
+  void theIssuerPublishesItsKeys() throws Exception {
+    String config = ok(admin, "get", "--raw", "/.well-known/openid-configuration").out();
+    assertTrue(config.contains("\"issuer\":\"https://kubernetes.default.svc.cluster.local\""), config);
+    String jwks = ok(anonymous, "--token", token(), "get", "--raw", "/openid/v1/jwks").out();
+    assertTrue(jwks.contains("\"kty\":\"RSA\"") && jwks.contains("\"alg\":\"RS256\""), jwks);
+  }
+
+  @Test
+  @Order(6)
+  void aTokenDiesWithItsServiceAccount() throws Exception {
+    String token = token();
+    ok(admin, "-n", "x", "delete", "serviceaccount", "robot");
+    Awaitility.await().atMost(Duration.ofSeconds(30))
+        .until(() -> kubectl(anonymous, "--token", token, "auth", "whoami").err().contains("Unauthorized"));
+    ok(admin, "-n", "x", "create", "serviceaccount", "robot");
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> kubectl(admin, "-n", "x", "get", "sa", "robot")
+        .exit() == 0);
+    assertTrue(kubectl(anonymous, "--token", token, "auth", "whoami").err().contains("Unauthorized"),
+        "a recreated account has another uid");
+  }
+
+  private static Result ok(Path kubeconfig, String... args) throws Exception {
+    Result r = kubectl(kubeconfig, args);
+    if (r.exit() != 0) {
+      fail("kubectl " + String.join(" ", args) + " exited " + r.exit() + ": " + r.err());
+    }
+    return r;
+  }
+
+  private static Result kubectl(Path kubeconfig, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString(),
+        "--cache-dir", work.resolve("cache").toString()));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(work, "out", ".txt");
+    Path err = Files.createTempFile(work, "err", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().remove("KUBECONFIG");
+    pb.environment().put("HOME", work.resolve("home").toString());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    if (!p.waitFor(90, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail(String.join(" ", command) + " did not finish in 90s");
+    }
+    return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+}
