@@ -64,7 +64,7 @@ public final class KubeletVerticle extends VerticleBase {
     return Future.all(all.stream().map(Informer::start).toList())
         .compose(v -> startServer())
         .compose(port -> {
-          agent = new NodeAgent(vertx, store, config, port);
+          agent = new NodeAgent(vertx, store, config, port, pods.events());
           return agent.start();
         })
         .onSuccess(v -> {

@@ -57,6 +57,7 @@ class KubeletIT {
   private static final ResourceType PODS = REGISTRY.byResourceName("pods").orElseThrow();
   private static final ResourceType NODES = REGISTRY.byResourceName("nodes").orElseThrow();
   private static final ResourceType LEASES = REGISTRY.byResourceName("leases.coordination.k8s.io").orElseThrow();
+  private static final ResourceType EVENTS = REGISTRY.byResourceName("events").orElseThrow();
   private static final ResourceType NAMESPACES = REGISTRY.byResourceName("namespaces").orElseThrow();
   private static final String NS = "kubelet-it";
 
@@ -71,6 +72,7 @@ class KubeletIT {
   private Informer pods;
   private Informer nodes;
   private Informer leases;
+  private Informer events;
   private NodeFleet fleet;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -94,6 +96,8 @@ class KubeletIT {
     nodes = informers.informer(bootstrap, NODES);
     leases = informers.informer(bootstrap, LEASES);
     result(leases.start());
+    events = informers.informer(bootstrap, EVENTS);
+    result(events.start());
     KubeletConfig config = KubeletConfig.defaults(node, nodeIp, dir).withKubeletPort(0).withFallbackPodCidr(subnet)
         .withLease(Duration.ofSeconds(40), Duration.ofSeconds(1))
         .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2));
@@ -125,6 +129,9 @@ class KubeletIT {
     assertEquals(node, leases.get("kube-node-lease", node).at("/spec/holderIdentity").asText());
     await("a renewal").atMost(Duration.ofSeconds(60))
         .until(() -> !first.equals(leases.get("kube-node-lease", node).at("/spec/renewTime").asText()));
+    ObjectNode starting = awaitEvent("default", node, "Starting", "Starting kubelet."::equals);
+    assertEquals("Node", starting.at("/involvedObject/kind").asText());
+    awaitEvent("default", node, "NodeReady", m -> m.equals("Node " + node + " status is now: NodeReady"));
   }
 
   @Test
@@ -139,6 +146,15 @@ class KubeletIT {
     String body = http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":2015/")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
     assertTrue(body.contains("pod: web") && body.contains("v7") && body.contains("node: " + node), body);
+    awaitEvent(NS, "web", "Pulling", "Pulling image \"carsonoid/kube-decon:v7\""::equals);
+    ObjectNode pulled = awaitEvent(NS, "web", "Pulled", m -> m.matches("Successfully pulled image "
+        + "\"carsonoid/kube-decon:v7\" in \\S+ \\(\\S+ including waiting\\)"));
+    assertEquals("spec.containers{c}", pulled.at("/involvedObject/fieldPath").asText());
+    assertEquals("kubelet", pulled.at("/source/component").asText());
+    assertEquals(node, pulled.at("/source/host").asText());
+    assertEquals(node, pulled.path("reportingInstance").asText());
+    awaitEvent(NS, "web", "Created", "Created container c"::equals);
+    awaitEvent(NS, "web", "Started", "Started container c"::equals);
   }
 
   @Test
@@ -149,6 +165,12 @@ class KubeletIT {
         .asText()) && st.at("/containerStatuses/0/restartCount").asInt() >= 2);
     assertEquals(3, s.at("/containerStatuses/0/lastState/terminated/exitCode").asInt());
     assertTrue(s.at("/containerStatuses/0/state/waiting/message").asText().startsWith("back-off "));
+    String uid = pods.get(NS, "crash").at("/metadata/uid").asText();
+    ObjectNode backoff = awaitEvent(NS, "crash", "BackOff", ("Back-off restarting failed container c in pod crash_"
+        + NS + "(" + uid + ")")::equals);
+    assertEquals("Warning", backoff.path("type").asText());
+    await("a repeat counted on the same Event").atMost(Duration.ofSeconds(60))
+        .until(() -> awaitEvent(NS, "crash", "Started", "Started container c"::equals).path("count").asInt() >= 2);
   }
 
   @Test
@@ -164,6 +186,13 @@ class KubeletIT {
           && "False".equals(condition(s, "Ready").path("status").asText())
           && s.at("/containerStatuses/0/restartCount").asInt() == 0;
     });
+    String liveIp = status("live").path("podIP").asText();
+    awaitEvent(NS, "live", "Unhealthy", ("Liveness probe failed: dial tcp " + liveIp + ":9: connect: connection "
+        + "refused")::equals);
+    awaitEvent(NS, "live", "Killing", "Container c failed liveness probe, will be restarted"::equals);
+    String ip = status("unready").path("podIP").asText();
+    awaitEvent(NS, "unready", "Unhealthy", ("Readiness probe failed: Get \"http://" + ip + ":9/healthz\": dial tcp "
+        + ip + ":9: connect: connection refused")::equals);
   }
 
   @Test
@@ -175,6 +204,10 @@ class KubeletIT {
     assertTrue(pull.at("/containerStatuses/0/state/waiting/message").asText().contains("dekube/web"));
     JsonNode huge = awaitStatus("huge", s -> "Failed".equals(s.path("phase").asText()));
     assertEquals("OutOfcpu", huge.path("reason").asText());
+    awaitEvent(NS, "nginx", "Failed", "Error: ErrImagePull"::equals);
+    awaitEvent(NS, "nginx", "Failed", m -> m.startsWith("Failed to pull image \"nginx:1.27\": "));
+    assertEquals("Warning", awaitEvent(NS, "huge", "OutOfcpu", m -> m.startsWith("Pod was rejected: Node didn't "
+        + "have enough resource: cpu, requested: 64000, used: ")).path("type").asText());
   }
 
   @Test
@@ -185,6 +218,7 @@ class KubeletIT {
     assertTrue(marked.path("metadata").hasNonNull("deletionTimestamp"), "a bound pod is marked, not removed: "
         + marked);
     await("the kubelet's final delete").atMost(Duration.ofSeconds(60)).until(() -> pods.get(NS, "doomed") == null);
+    awaitEvent(NS, "doomed", "Killing", "Stopping container c"::equals);
     assertThrows(ConnectException.class, () -> http.send(HttpRequest.newBuilder(URI.create("http://" + ip
         + ":2015/")).build(), HttpResponse.BodyHandlers.ofString()));
   }
@@ -207,6 +241,23 @@ class KubeletIT {
       return s != null && ok.test(s);
     });
     return status(name);
+  }
+
+  /** The kubelet's Event about {@code name} with {@code reason} and a matching message. */
+  private ObjectNode awaitEvent(String ns, String name, String reason, java.util.function.Predicate<String> message) {
+    java.util.concurrent.atomic.AtomicReference<ObjectNode> found = new java.util.concurrent.atomic.AtomicReference<>();
+    await(reason + " event of " + name).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          for (ObjectNode e : events.list(ns)) {
+            if (e.at("/involvedObject/name").asText().equals(name) && e.path("reason").asText().equals(reason)
+                && message.test(e.path("message").asText()) && "kubelet".equals(e.at("/source/component").asText())) {
+              found.set(e);
+              return true;
+            }
+          }
+          return false;
+        });
+    return found.get();
   }
 
   private static JsonNode condition(JsonNode status, String type) {

@@ -9,6 +9,7 @@ import io.dekube.core.patch.Patches;
 import io.dekube.core.store.StoreClient;
 import io.dekube.core.store.WriteOptions;
 import io.dekube.kubelet.KubeletConfig;
+import io.dekube.kubelet.pod.PodEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Instant;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeAgent {
 
+  private static final String NORMAL = io.dekube.core.event.EventRecorder.NORMAL;
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
   private static final ResourceType NODES = ResourceRegistry.builtIn().byResourceName("nodes").orElseThrow();
   private static final ResourceType LEASES = ResourceRegistry.builtIn().byResourceName("leases.coordination.k8s.io")
@@ -32,6 +34,7 @@ public final class NodeAgent {
   private final StoreClient store;
   private final KubeletConfig config;
   private final int port;
+  private final PodEvents events;
   private final String bootId = UUID.randomUUID().toString();
   private final Instant readySince = Instant.now();
   private String nodeUid = "";
@@ -40,8 +43,9 @@ public final class NodeAgent {
   private long statusTimer = -1;
   private boolean stopped;
 
-  public NodeAgent(Vertx vertx, StoreClient store, KubeletConfig config, int port) {
+  public NodeAgent(Vertx vertx, StoreClient store, KubeletConfig config, int port, PodEvents events) {
     this.vertx = vertx;
+    this.events = events;
     this.store = store;
     this.config = config;
     this.port = port;
@@ -55,9 +59,21 @@ public final class NodeAgent {
         .onSuccess(v -> {
           LOG.info("node {} registered ({} runtime, {} {}, IP {}, kubelet port {})", config.nodeName(),
               config.runtime(), config.cpu(), config.memory(), config.nodeIp(), port);
+          startingEvents();
           leaseTimer = vertx.setPeriodic(config.renewInterval().toMillis(), t -> renewLease());
           statusTimer = vertx.setPeriodic(config.statusInterval().toMillis(), t -> postStatus());
         });
+  }
+
+  /** What kube's kubelet reports about its node when it starts. */
+  private void startingEvents() {
+    String n = config.nodeName();
+    events.node(NORMAL, "Starting", "Starting kubelet.");
+    for (String s : java.util.List.of("NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID")) {
+      events.node(NORMAL, s, "Node " + n + " status is now: " + s);
+    }
+    events.node(NORMAL, "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods");
+    events.node(NORMAL, "NodeReady", "Node " + n + " status is now: NodeReady");
   }
 
   public void stop() {

@@ -36,6 +36,7 @@ public final class PodManager implements PodRouter.Listener {
   final StatusManager status;
   final PodIpAllocator ips;
   final BackOff backoff;
+  final PodEvents events;
   private final Supplier<String> podCidr;
   private final Map<String, PodWorker> workers = new HashMap<>();
   private boolean stopped;
@@ -52,6 +53,7 @@ public final class PodManager implements PodRouter.Listener {
     this.status = new StatusManager(store);
     this.ips = new PodIpAllocator(podCidr.get());
     this.backoff = new BackOff(config.backoffInitial(), config.backoffMax());
+    this.events = new PodEvents(store, config.nodeName(), !"simulated".equals(config.runtime()));
   }
 
   @Override
@@ -120,6 +122,11 @@ public final class PodManager implements PodRouter.Listener {
   public Optional<PodWorker> worker(String namespace, String name) {
     return workers.values().stream().filter(w -> w.namespace().equals(namespace) && w.name().equals(name))
         .findFirst();
+  }
+
+  /** The node's event writer (pods and the Node). */
+  public PodEvents events() {
+    return events;
   }
 
   public int size() {

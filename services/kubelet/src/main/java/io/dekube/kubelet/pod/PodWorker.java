@@ -1,6 +1,7 @@
 package io.dekube.kubelet.pod;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.event.EventRecorder;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.model.Typed;
 import io.dekube.core.store.WriteOptions;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class PodWorker {
 
   private static final Logger LOG = LoggerFactory.getLogger(PodWorker.class);
+  private static final String NORMAL = EventRecorder.NORMAL;
+  private static final String WARNING = EventRecorder.WARNING;
 
   private final PodManager m;
   private final String uid;
@@ -140,6 +143,7 @@ public final class PodWorker {
       admitted = true;
       if (rejection != null) {
         LOG.info("pod {}/{} rejected on node {}: {}", namespace(), name(), m.config.nodeName(), rejection.message());
+        event(null, WARNING, rejection.reason(), rejection.message());
       }
     }
     if (rejection != null) {
@@ -160,6 +164,7 @@ public final class PodWorker {
             containers.forEach(c -> {
               c.waitingReason = reason;
               c.waitingMessage = e.getMessage();
+              event(c, WARNING, "Failed", "Error: " + e.getMessage());
             });
             publish();
             retryAt(Instant.now().plus(m.backoff.initial()));
@@ -230,7 +235,7 @@ public final class PodWorker {
       return;
     }
     rec.starting = true;
-    m.runtime.start(cs).onComplete(ar -> m.context.runOnContext(v -> {
+    pull(rec, spec).compose(v -> m.runtime.start(cs)).onComplete(ar -> m.context.runOnContext(v -> {
       rec.starting = false;
       if (ar.failed()) {
         startFailed(rec, ar.cause() instanceof ContainerStartException e ? e
@@ -242,11 +247,40 @@ public final class PodWorker {
     }));
   }
 
+  /** Pulls the container's image per its pull policy, with kube's Pulling/Pulled events. */
+  private Future<Void> pull(ContainerRecord rec, Container spec) {
+    String image = rec.image == null ? "" : rec.image;
+    String policy = spec.getImagePullPolicy() != null ? spec.getImagePullPolicy()
+        : defaultPullPolicy(image);
+    if (policy.equals("Never") || policy.equals("IfNotPresent") && m.events.present(image)) {
+      // built-in images count as present for Never; the runtime's start still refuses unknown ones
+      event(rec, NORMAL, "Pulled", "Container image \"" + image + "\" already present on machine");
+      return Future.succeededFuture();
+    }
+    event(rec, NORMAL, "Pulling", "Pulling image \"" + image + "\"");
+    long t0 = System.nanoTime();
+    return m.runtime.pull(image).onSuccess(v -> {
+      m.events.pulled(image);
+      String took = PodEvents.duration(System.nanoTime() - t0);
+      event(rec, NORMAL, "Pulled", "Successfully pulled image \"" + image + "\" in " + took + " (" + took
+          + " including waiting)");
+    });
+  }
+
+  /** Kubernetes' default: Always for {@code :latest} or no tag, IfNotPresent otherwise. */
+  static String defaultPullPolicy(String image) {
+    String last = image.substring(image.lastIndexOf('/') + 1);
+    boolean pinned = image.contains("@") || last.contains(":") && !last.endsWith(":latest");
+    return pinned ? "IfNotPresent" : "Always";
+  }
+
   private void started(ContainerRecord rec, RunningContainer c, ContainerSpec cs) {
     if (terminating || gone) {
       c.stop(Duration.ZERO);
       return;
     }
+    event(rec, NORMAL, "Created", "Created container " + rec.name);
+    event(rec, NORMAL, "Started", "Started container " + rec.name);
     if (rec.terminated != null) {
       rec.last = rec.terminated;
       rec.restartCount++;
@@ -277,6 +311,17 @@ public final class PodWorker {
     rec.waitingReason = pull && rec.backoff != null ? "ImagePullBackOff" : e.reason();
     rec.waitingMessage = pull && rec.backoff != null ? "Back-off pulling image \"" + rec.image + "\": " + e.getMessage()
         : e.getMessage();
+    if (pull) {
+      event(rec, WARNING, "Failed", e.getMessage().startsWith("Failed to pull") ? e.getMessage()
+          : "Failed to pull image \"" + rec.image + "\": " + e.getMessage());
+      event(rec, WARNING, "Failed", "Error: ErrImagePull");
+      if (rec.backoff != null) {
+        event(rec, NORMAL, "BackOff", "Back-off pulling image \"" + rec.image + "\"");
+        event(rec, WARNING, "Failed", "Error: ImagePullBackOff");
+      }
+    } else {
+      event(rec, WARNING, "Failed", "Error: " + e.getMessage());
+    }
     rec.backoff = rec.backoff == null ? m.backoff.initial() : min(rec.backoff.multipliedBy(2), m.backoff.max());
     rec.restartAt = Instant.now().plus(rec.backoff);
     retryAt(rec.restartAt);
@@ -305,6 +350,10 @@ public final class PodWorker {
       rec.waitingReason = rec.backoff.isZero() ? "ContainerCreating" : "CrashLoopBackOff";
       rec.waitingMessage = rec.backoff.isZero() ? null : "back-off " + rec.backoff.toSeconds() + "s restarting "
           + "failed container=" + rec.name + " pod=" + name() + "_" + namespace() + "(" + uid + ")";
+      if (!rec.backoff.isZero()) {
+        event(rec, WARNING, "BackOff", "Back-off restarting failed container " + rec.name + " in pod " + name() + "_"
+            + namespace() + "(" + uid + ")");
+      }
     } else {
       rec.restartAt = null;
     }
@@ -318,8 +367,17 @@ public final class PodWorker {
       return;
     }
     LOG.info("pod {}/{}: container {} {}, will be restarted", namespace(), name(), container, why);
+    event(rec, NORMAL, "Killing", "Container " + container + " " + why + ", will be restarted");
     rec.killReason = "Error";
     rec.running.stop(Duration.ofSeconds(grace()));
+  }
+
+  /** A probe failed once ({@code kind}: Liveness, Readiness, Startup): kube's Unhealthy event. */
+  public void probeFailed(String container, int gen, String kind, String output) {
+    ContainerRecord rec = record(container);
+    if (rec != null && rec.generation == gen && rec.running != null) {
+      event(rec, WARNING, "Unhealthy", kind + " probe failed: " + output);
+    }
   }
 
   /** A probe's result changed a container's readiness or startup. */
@@ -373,6 +431,7 @@ public final class PodWorker {
     List<Future<Integer>> stops = new ArrayList<>();
     for (ContainerRecord c : all()) {
       if (c.running != null) {
+        event(c, NORMAL, "Killing", "Stopping container " + c.name);
         stops.add(c.running.stop(grace));
       }
     }
@@ -403,6 +462,10 @@ public final class PodWorker {
     List<Future<Integer>> stops = new ArrayList<>();
     all().stream().filter(c -> c.running != null).forEach(c -> stops.add(c.running.stop(Duration.ZERO)));
     return Future.join(stops).mapEmpty();
+  }
+
+  private void event(ContainerRecord rec, String type, String reason, String message) {
+    m.events.pod(pod, rec, type, reason, message);
   }
 
   private long grace() {

@@ -78,7 +78,11 @@ public final class Prober {
       if (!rec.isRunning() || !timers.containsKey(rec.name())) {
         return;
       }
-      boolean ok = ar.succeeded() && ar.result();
+      boolean ok = ar.succeeded() && ar.result() == null;
+      if (!ok) {
+        worker.probeFailed(rec.name(), gen, Character.toUpperCase(kind.charAt(0)) + kind.substring(1),
+            ar.succeeded() ? ar.result() : String.valueOf(ar.cause().getMessage()));
+      }
       int success = seconds(p.getSuccessThreshold(), 1);
       int failure = seconds(p.getFailureThreshold(), 3);
       counts[ok ? 0 : 1]++;
@@ -93,11 +97,10 @@ public final class Prober {
           worker.probed(rec.name(), gen, true, null);
         }
       } else if (!ok && counts[1] == failure) {
-        String why = ar.failed() ? ar.cause().getMessage() : "failed";
         if (kind.equals("readiness")) {
           worker.probed(rec.name(), gen, false, null);
         } else {
-          worker.kill(rec.name(), gen, "failed " + kind + " probe (" + why + ")");
+          worker.kill(rec.name(), gen, "failed " + kind + " probe");
           return;
         }
       }
@@ -106,8 +109,8 @@ public final class Prober {
     });
   }
 
-  /** One check: true = success. */
-  private Future<Boolean> check(ContainerRecord rec, Container c, Probe p) {
+  /** One check: null = success, else what failed, worded as kube's probers word it. */
+  private Future<String> check(ContainerRecord rec, Container c, Probe p) {
     long timeout = Math.max(1, seconds(p.getTimeoutSeconds(), 1)) * 1000L;
     if (p.getHttpGet() != null) {
       var h = p.getHttpGet();
@@ -121,32 +124,47 @@ public final class Prober {
         }
       }
       o.putHeader("User-Agent", "kube-probe/1.32");
-      return http().request(o).compose(req -> req.send()).map(resp -> {
+      String url = (o.isSsl() ? "https" : "http") + "://" + host + ":" + o.getPort() + o.getURI();
+      return http().request(o).compose(req -> req.send()).<String>map(resp -> {
         resp.body();
-        return resp.statusCode() >= 200 && resp.statusCode() < 400;
-      });
+        return resp.statusCode() >= 200 && resp.statusCode() < 400 ? null
+            : "HTTP probe failed with statuscode: " + resp.statusCode();
+      }).recover(e -> Future.succeededFuture("Get \"" + url + "\": " + connectError(host, o.getPort(), e)));
     }
     if (p.getTcpSocket() != null) {
       var t = p.getTcpSocket();
       String host = t.getHost() == null || t.getHost().isEmpty() ? worker.podIp() : t.getHost();
-      return tcp().connect(port(c, t.getPort()), host).map(sock -> {
+      int port = port(c, t.getPort());
+      return tcp().connect(port, host).<String>map(sock -> {
         sock.close();
-        return true;
-      });
+        return null;
+      }).recover(e -> Future.succeededFuture(connectError(host, port, e)));
     }
     if (p.getExec() != null && p.getExec().getCommand() != null && rec.running() != null) {
+      StringBuffer out = new StringBuffer();
       ExecSession s = rec.running().exec(p.getExec().getCommand(), new ExecSession.Output() {
         @Override
         public void stdout(Buffer data) {
+          out.append(data.toString());
         }
 
         @Override
         public void stderr(Buffer data) {
+          out.append(data.toString());
         }
       });
-      return s.exitCode().map(code -> code == 0);
+      return s.exitCode().map(code -> code == 0 ? null
+          : out.length() > 0 ? out.toString().strip() : "command " + p.getExec().getCommand() + " exited with " + code);
     }
-    return Future.succeededFuture(true);
+    return Future.succeededFuture(null);
+  }
+
+  /** A failed connection as Go's dialer words it ({@code dial tcp 10.0.0.1:80: connect: connection refused}). */
+  static String connectError(String host, int port, Throwable e) {
+    String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    String why = m.contains("refused") ? "connect: connection refused"
+        : m.contains("timed out") || m.contains("timeout") ? "i/o timeout" : e.getMessage();
+    return "dial tcp " + host + ":" + port + ": " + why;
   }
 
   private HttpClient http() {

@@ -16,6 +16,14 @@ public interface ContainerRuntime {
   /** Starts a container; completes once it runs (a server is bound, a process started). */
   Future<RunningContainer> start(ContainerSpec spec);
 
+  /**
+   * Pulls an image (the kubelet calls it per its pull policy before {@link #start}); fails with
+   * {@link ContainerStartException} {@code ErrImagePull} when the runtime cannot get it.
+   */
+  default Future<Void> pull(String image) {
+    return Future.succeededFuture();
+  }
+
   /** Frees what the runtime holds (called when the node stops). */
   default Future<Void> close() {
     return Future.succeededFuture();

@@ -25,6 +25,12 @@ public final class JvmRuntime implements ContainerRuntime {
   }
 
   @Override
+  public Future<Void> pull(String image) {
+    return BuiltInImages.resolve(image).isPresent() ? Future.succeededFuture()
+        : Future.failedFuture(new ContainerStartException("ErrImagePull", BuiltInImages.pullError(image)));
+  }
+
+  @Override
   public Future<RunningContainer> start(ContainerSpec spec) {
     BuiltInImages.Resolved image = BuiltInImages.resolve(spec.image()).orElse(null);
     if (image == null) {

@@ -1,0 +1,79 @@
+package io.dekube.kubelet.pod;
+
+import io.dekube.core.event.EventRecorder;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.store.StoreApi;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The kubelet's Events about pods and its node ({@code source.component: kubelet},
+ * {@code source.host} and {@code reportingInstance}: the node's name), through core's
+ * {@link EventRecorder} (so repeats are counted as kube counts them). Also remembers which images
+ * this node has pulled, for {@code IfNotPresent}. Simulated nodes record nothing, as kwok's nodes.
+ * Thread-safe.
+ */
+public final class PodEvents {
+
+  /** The component name kube's kubelet reports. */
+  public static final String COMPONENT = "kubelet";
+
+  private final EventRecorder recorder;
+  private final String nodeName;
+  private final Set<String> pulled = new HashSet<>();
+
+  /** @param enabled false: nothing is written (simulated nodes) */
+  public PodEvents(StoreApi store, String nodeName, boolean enabled) {
+    this.nodeName = nodeName;
+    this.recorder = enabled ? new EventRecorder(store, ResourceRegistry.builtIn().byResourceName("events")
+        .orElseThrow(), Clock.systemUTC(), nodeName, nodeName) : null;
+  }
+
+  /** An event about a pod ({@code container} null) or one of its containers. */
+  public void pod(Pod pod, ContainerRecord container, String type, String reason, String message) {
+    if (recorder == null) {
+      return;
+    }
+    String field = container == null ? null
+        : (container.init ? "spec.initContainers{" : "spec.containers{") + container.name + "}";
+    ObjectReference ref = EventRecorder.reference(pod, field);
+    ref.setApiVersion("v1");
+    ref.setKind("Pod");
+    recorder.record(COMPONENT, ref, type, reason, message);
+  }
+
+  /** An event about this node (kube's node reference: kind Node, uid = the node's name). */
+  public void node(String type, String reason, String message) {
+    if (recorder == null) {
+      return;
+    }
+    ObjectReference ref = new ObjectReference();
+    ref.setKind("Node");
+    ref.setName(nodeName);
+    ref.setUid(nodeName);
+    recorder.record(COMPONENT, ref, type, reason, message);
+  }
+
+  /** A pull's duration as Go prints a {@code time.Duration} ({@code 3ms}, {@code 1.2s}). */
+  static String duration(long nanos) {
+    if (nanos < 1_000_000) {
+      return Math.max(1, nanos / 1000) + "µs";
+    }
+    if (nanos < 1_000_000_000L) {
+      return String.format(java.util.Locale.ROOT, "%.0fms", nanos / 1e6);
+    }
+    return String.format(java.util.Locale.ROOT, "%.3fs", nanos / 1e9).replaceAll("0+s$", "s").replace(".s", "s");
+  }
+
+  /** Whether this node pulled {@code image} before. */
+  public synchronized boolean present(String image) {
+    return pulled.contains(image);
+  }
+
+  public synchronized void pulled(String image) {
+    pulled.add(image);
+  }
+}
