@@ -5,12 +5,14 @@ import io.dekube.controllermanager.deployment.DeploymentController;
 import io.dekube.controllermanager.endpoints.EndpointSliceController;
 import io.dekube.controllermanager.endpoints.EndpointsController;
 import io.dekube.controllermanager.gc.GarbageCollector;
+import io.dekube.controllermanager.job.JobController;
 import io.dekube.controllermanager.namespace.NamespaceController;
 import io.dekube.controllermanager.replicaset.ReplicaSetController;
 import io.dekube.controllermanager.serviceaccount.RootCaPublisher;
 import io.dekube.controllermanager.serviceaccount.ServiceAccountsController;
 import io.dekube.controllermanager.serviceaccount.TokenCredentials;
 import io.dekube.controllermanager.serviceaccount.TokensController;
+import io.dekube.controllermanager.ttl.TtlAfterFinishedController;
 import io.dekube.core.controller.ControllerLoop;
 import java.util.List;
 import java.util.function.Function;
@@ -56,7 +58,12 @@ final class Controllers {
         new Spec("namespace", List.of("namespaces"),
             ctx -> new NamespaceController(ctx).loop(c.resync(), c.workers())),
         new Spec("garbagecollector", gcReads(),
-            ctx -> new GarbageCollector(ctx).loop(c.resync(), c.workers())));
+            ctx -> new GarbageCollector(ctx).loop(c.resync(), c.workers())),
+        // workloads: jobs (and their TTL)
+        new Spec("job", List.of("jobs.batch", "pods"),
+            ctx -> new JobController(ctx).loop(c.resync(), c.workers())),
+        new Spec("ttl-after-finished", List.of("jobs.batch"),
+            ctx -> new TtlAfterFinishedController(ctx).loop(c.resync(), c.workers())));
   }
 
   private static List<String> gcReads() {

@@ -35,7 +35,7 @@ public final class GarbageCollector implements Reconciler {
   static final String ORPHAN = "orphan";
   /** The resources whose objects own others. */
   public static final List<String> OWNERS = List.of("deployments.apps", "replicasets.apps", "services",
-      "daemonsets.apps", "statefulsets.apps");
+      "daemonsets.apps", "statefulsets.apps", "jobs.batch");
   /** The resources whose objects are owned. */
   public static final List<String> DEPENDENTS = List.of("replicasets.apps", "pods", "endpointslices.discovery.k8s.io",
       "controllerrevisions.apps");

@@ -47,6 +47,9 @@ public final class ResourceRegistry {
     r.register(new ResourceType("apps", "v1", "daemonsets", "daemonset", "DaemonSet", true, List.of("ds"), ALL, STATUS));
     r.register(new ResourceType("apps", "v1", "statefulsets", "statefulset", "StatefulSet", true, List.of("sts"), ALL, STATUS_SCALE));
     r.register(new ResourceType("apps", "v1", "controllerrevisions", "controllerrevision", "ControllerRevision", true, NONE, NONE, NONE));
+    // batch/v1
+    r.register(new ResourceType("batch", "v1", "jobs", "job", "Job", true, NONE, ALL, STATUS));
+    r.register(new ResourceType("batch", "v1", "cronjobs", "cronjob", "CronJob", true, List.of("cj"), ALL, STATUS));
     // networking, discovery, coordination
     r.register(new ResourceType("networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", true, List.of("ing"), NONE, STATUS));
     r.register(new ResourceType("networking.k8s.io", "v1", "ingressclasses", "ingressclass", "IngressClass", false, NONE, NONE, NONE));

@@ -102,7 +102,7 @@ public final class FieldErrors {
     return new StatusException(422, "Invalid", qualifiedKind + " \"" + name + "\" is invalid: " + list, details);
   }
 
-  /** Renders a value roughly as Go's {@code %#v} does in kube messages: strings quoted, numbers bare. */
+  /** Renders a value roughly as Go's {@code %#v} does in kube messages: strings quoted, numbers bare, map keys sorted. */
   static String goValue(JsonNode v) {
     if (v == null || v.isNull() || v.isMissingNode()) {
       return "null";
@@ -112,7 +112,9 @@ public final class FieldErrors {
     }
     if (v.isObject() && isStringMap(v)) {
       StringBuilder sb = new StringBuilder("map[string]string{");
-      var it = v.fields();
+      var it = new java.util.TreeMap<String, JsonNode>(v.properties().stream()
+          .collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)))
+          .entrySet().iterator();
       boolean first = true;
       while (it.hasNext()) {
         var e = it.next();

@@ -23,6 +23,7 @@ public final class KubernetesAdmission implements WriteAdmission {
       Map.entry("apps/ReplicaSet", new WorkloadAdmission("ReplicaSet")),
       Map.entry("apps/DaemonSet", new WorkloadAdmission("DaemonSet")),
       Map.entry("apps/StatefulSet", new WorkloadAdmission("StatefulSet")),
+      Map.entry("batch/Job", new JobAdmission()),
       Map.entry("networking.k8s.io/Ingress", new IngressAdmission()),
       Map.entry("apiextensions.k8s.io/CustomResourceDefinition", new CustomResourceDefinitionAdmission()));
 

@@ -96,7 +96,7 @@ final class WorkloadAdmission implements KindAdmission {
     if (replicas != null && replicas.isNumber() && replicas.asInt() < 0) {
       errs.invalid("spec.replicas", replicas, "must be greater than or equal to 0");
     }
-    PodSpecValidation.validate(spec.path("template").get("spec"), "spec.template.spec", errs);
+    PodSpecValidation.validate(withClaimVolumes(spec), "spec.template.spec", errs);
     JsonNode restart = spec.path("template").path("spec").get("restartPolicy");
     if (restart != null && !restart.asText().equals("Always")) {
       errs.notSupported("spec.template.spec.restartPolicy", restart, List.of("Always"));
@@ -110,6 +110,21 @@ final class WorkloadAdmission implements KindAdmission {
         errs.invalidRendered("spec.selector", LabelSelectors.goString(selector), "field is immutable");
       }
     }
+  }
+
+  /** A StatefulSet's template spec with a volume per volumeClaimTemplate, which its pods' mounts may name. */
+  private JsonNode withClaimVolumes(JsonNode spec) {
+    JsonNode podSpec = spec.path("template").get("spec");
+    if (!kind.equals("StatefulSet") || !(podSpec instanceof ObjectNode) || Nodes.objects(spec, "volumeClaimTemplates").isEmpty()) {
+      return podSpec;
+    }
+    ObjectNode copy = ((ObjectNode) podSpec).deepCopy();
+    com.fasterxml.jackson.databind.node.ArrayNode volumes = copy.get("volumes") instanceof com.fasterxml.jackson.databind.node.ArrayNode a
+        ? a : copy.putArray("volumes");
+    for (ObjectNode claim : Nodes.objects(spec, "volumeClaimTemplates")) {
+      volumes.addObject().put("name", claim.path("metadata").path("name").asText("")).putObject("emptyDir");
+    }
+    return copy;
   }
 
   private static void strategy(JsonNode strategy, FieldErrors errs) {

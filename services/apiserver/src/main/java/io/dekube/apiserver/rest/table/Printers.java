@@ -22,6 +22,8 @@ public final class Printers {
       Map.entry("daemonsets.apps", WorkloadPrinters.daemonSets()),
       Map.entry("statefulsets.apps", WorkloadPrinters.statefulSets()),
       Map.entry("controllerrevisions.apps", WorkloadPrinters.controllerRevisions()),
+      Map.entry("jobs.batch", BatchPrinters.jobs()),
+      Map.entry("cronjobs.batch", BatchPrinters.cronJobs()),
       Map.entry("services", NetworkPrinters.services()),
       Map.entry("endpoints", NetworkPrinters.endpoints()),
       Map.entry("endpointslices.discovery.k8s.io", NetworkPrinters.endpointSlices()),

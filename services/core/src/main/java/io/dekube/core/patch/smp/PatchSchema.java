@@ -23,6 +23,7 @@ public final class PatchSchema {
   private static final Map<String, String> PACKAGES = Map.of(
       "", "io.fabric8.kubernetes.api.model",
       "apps", "io.fabric8.kubernetes.api.model.apps",
+      "batch", "io.fabric8.kubernetes.api.model.batch.v1",
       "networking.k8s.io", "io.fabric8.kubernetes.api.model.networking.v1",
       "discovery.k8s.io", "io.fabric8.kubernetes.api.model.discovery.v1",
       "coordination.k8s.io", "io.fabric8.kubernetes.api.model.coordination.v1",

@@ -1,0 +1,107 @@
+package io.dekube.store.admission;
+
+import static io.dekube.store.admission.KubernetesAdmissionTest.create;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.StatusException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Defaults and validation of Jobs, StatefulSets and DaemonSets as kube-apiserver's strategies. */
+class WorkloadKindsAdmissionTest {
+
+  static final String JOB = """
+      apiVersion: batch/v1
+      kind: Job
+      metadata: {name: pi, namespace: d, uid: u-1}
+      spec:
+        template:
+          spec:
+            restartPolicy: Never
+            containers: [{name: pi, image: dekube/crash}]
+      """;
+
+  static final String STS = """
+      apiVersion: apps/v1
+      kind: StatefulSet
+      metadata: {name: web, namespace: d}
+      spec:
+        selector: {matchLabels: {app: web}}
+        serviceName: web
+        template:
+          metadata: {labels: {app: web}}
+          spec:
+            containers: [{name: web, image: dekube/web, volumeMounts: [{name: data, mountPath: /data}]}]
+        volumeClaimTemplates:
+        - metadata: {name: data}
+          spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+      """;
+
+  @Test
+  void aJobGetsKubesDefaultsAndAGeneratedSelector() {
+    ObjectNode job = create("jobs.batch", JOB);
+    assertEquals("{\"matchLabels\":{\"batch.kubernetes.io/controller-uid\":\"u-1\"}}", job.at("/spec/selector").toString());
+    assertEquals("pi", job.at("/spec/template/metadata/labels/batch.kubernetes.io~1job-name").asText());
+    assertEquals("u-1", job.at("/spec/template/metadata/labels/controller-uid").asText());
+    assertEquals("pi", job.at("/spec/template/metadata/labels/job-name").asText());
+    assertEquals(1, job.at("/spec/completions").asInt());
+    assertEquals(1, job.at("/spec/parallelism").asInt());
+    assertEquals(6, job.at("/spec/backoffLimit").asInt());
+    assertEquals("NonIndexed", job.at("/spec/completionMode").asText());
+    assertEquals("TerminatingOrFailed", job.at("/spec/podReplacementPolicy").asText());
+  }
+
+  @Test
+  void aParallelWorkQueueJobKeepsCompletionsUnset() {
+    ObjectNode job = create("jobs.batch", JOB.replace("  template:", "  parallelism: 3\n  template:"));
+    assertEquals(true, job.at("/spec/completions").isMissingNode());
+  }
+
+  @Test
+  void aStatefulSetsPodsMayMountItsClaims() {
+    ObjectNode sts = create("statefulsets.apps", STS);
+    assertEquals("OrderedReady", sts.at("/spec/podManagementPolicy").asText());
+    assertEquals(true, sts.at("/spec/template/spec/volumes").isMissingNode());
+  }
+
+  static Stream<Arguments> invalid() {
+    return Stream.of(
+        Arguments.of("jobs.batch", JOB.replace("restartPolicy: Never", "restartPolicy: Always"),
+            "Job.batch \"pi\" is invalid: spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported "
+                + "values: \"OnFailure\", \"Never\""),
+        Arguments.of("jobs.batch", JOB.replace("  template:", "  selector: {matchLabels: {a: b}}\n  template:"),
+            "Job.batch \"pi\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"
+                + "\"batch.kubernetes.io/controller-uid\":\"u-1\", \"batch.kubernetes.io/job-name\":\"pi\", \"controller-uid\":\"u-1\","
+                + " \"job-name\":\"pi\"}: `selector` does not match template `labels`"),
+        Arguments.of("jobs.batch", JOB.replace("  template:", "  completionMode: Indexed\n  parallelism: 2\n  template:"),
+            "Job.batch \"pi\" is invalid: spec.completions: Required value: when completion mode is Indexed"),
+        Arguments.of("jobs.batch", JOB.replace("  template:", "  backoffLimit: -1\n  template:"),
+            "Job.batch \"pi\" is invalid: spec.backoffLimit: Invalid value: -1: must be greater than or equal to 0"),
+        Arguments.of("statefulsets.apps", STS.replace("{matchLabels: {app: web}}", "{matchLabels: {app: db}}"),
+            "StatefulSet.apps \"web\" is invalid: spec.template.metadata.labels: Invalid value: "
+                + "map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`"),
+        Arguments.of("daemonsets.apps", """
+            kind: DaemonSet
+            metadata: {name: agent, namespace: d}
+            spec:
+              selector: {matchLabels: {app: agent}}
+              template:
+                metadata: {labels: {app: other}}
+                spec: {containers: [{name: a, image: dekube/pause}]}
+            """, "DaemonSet.apps \"agent\" is invalid: spec.template.metadata.labels: Invalid value: "
+                + "map[string]string{\"app\":\"other\"}: `selector` does not match template `labels`"));
+  }
+
+  @ParameterizedTest(name = "{2}")
+  @MethodSource
+  void invalid(String resource, String input, String message) {
+    StatusException e = assertThrows(StatusException.class, () -> create(resource, input));
+    assertEquals(422, e.code());
+    assertEquals(message, e.getMessage());
+  }
+}
