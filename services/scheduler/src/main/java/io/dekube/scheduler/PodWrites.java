@@ -16,8 +16,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The scheduler's writes: binding (set {@code spec.nodeName} when unset, as {@code pods/binding}
- * does, then the {@code PodScheduled} condition), the {@code PodScheduled=False} condition of an
+ * The scheduler's writes: binding (the {@code pods/binding} subresource: {@code spec.nodeName} and
+ * the {@code PodScheduled} condition in one write), the {@code PodScheduled=False} condition of an
  * unschedulable pod, {@code nominatedNodeName}, deleting victims and Events. Futures complete on
  * the caller's context.
  */
@@ -37,16 +37,15 @@ final class PodWrites {
     this.component = component;
   }
 
-  /** Binds: the node name (precondition: the same pod uid), then PodScheduled=True. */
+  /**
+   * Binds through the {@code pods/binding} subresource (precondition: the same pod uid): one write
+   * that sets the node name and PodScheduled=True, refused when the pod is bound or being deleted.
+   */
   Future<Void> bind(Pod pod, String node) {
-    ObjectNode patch = Json.object();
-    patch.putObject("spec").put("nodeName", node);
-    String ns = pod.getMetadata().getNamespace();
-    String name = pod.getMetadata().getName();
-    return store.patch(pods, ns, name, Patches.MERGE, patch, WriteOptions.none().withUid(pod.getMetadata().getUid()))
-        .compose(bound -> store.patch(pods, ns, name, Patches.MERGE, conditions(pod, "True", null, null),
-            WriteOptions.none().withSubresource("status")))
-        .mapEmpty();
+    ObjectNode binding = Json.object();
+    binding.putObject("spec").put("nodeName", node);
+    return store.patch(pods, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), Patches.MERGE, binding,
+        WriteOptions.none().withUid(pod.getMetadata().getUid()).withSubresource("binding")).mapEmpty();
   }
 
   /** Sets PodScheduled=False with kube's reason and message, unless it says that already. */

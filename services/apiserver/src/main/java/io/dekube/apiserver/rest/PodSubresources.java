@@ -9,8 +9,6 @@ import io.dekube.core.model.StatusException;
 import io.dekube.core.patch.Patches;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 /**
  * The pod subresources that change the pod: {@code binding} (POST a Binding: sets
@@ -20,7 +18,6 @@ import java.time.temporal.ChronoUnit;
  */
 final class PodSubresources {
 
-  private static final int RETRIES = 5;
 
   private final ObjectStore store;
   private final ReadHandler reads;
@@ -45,7 +42,7 @@ final class PodSubresources {
       if (node.isEmpty()) {
         throw invalidBinding(r.name(), "target.name", "Required value");
       }
-      return bindWithRetry(r, node, binding.path("metadata").path("annotations"), WriteHandler.options(p), RETRIES);
+      return bind(r, node, binding.path("metadata").path("annotations"), WriteHandler.options(p));
     }).onComplete(ar -> {
       if (ar.failed()) {
         Responses.fail(r.ctx(), ar.cause(), r.pretty());
@@ -55,50 +52,14 @@ final class PodSubresources {
     });
   }
 
-  private Future<ObjectNode> bindWithRetry(ApiRequest r, String node, JsonNode annotations, WriteOptions o, int left) {
-    return reads.get(r).compose(pod -> {
-      JsonNode meta = pod.path("metadata");
-      if (meta.hasNonNull("deletionTimestamp")) {
-        throw conflict(r.name(), "pod " + r.name() + " is being deleted, cannot be assigned to a host");
-      }
-      String current = pod.path("spec").path("nodeName").asText("");
-      if (!current.isEmpty()) {
-        throw conflict(r.name(), "pod " + r.name() + " is already assigned to node \"" + current + "\"");
-      }
-      ObjectNode patch = Json.object();
-      patch.putObject("spec").put("nodeName", node);
-      if (annotations.isObject() && !annotations.isEmpty()) {
-        patch.putObject("metadata").set("annotations", annotations);
-      }
-      String rv = meta.path("resourceVersion").asText();
-      return store.patch(r.type(), r.namespace(), r.name(), Patches.MERGE, patch, o.withResourceVersion(rv))
-          .compose(bound -> markScheduled(r, bound, o));
-    }).recover(e -> e instanceof StatusException se && se.code() == 409 && "Conflict".equals(se.reason())
-        && !se.getMessage().contains("pods/binding") && left > 1
-        ? bindWithRetry(r, node, annotations, o, left - 1) : Future.failedFuture(e));
-  }
-
-  /** Sets the pod's PodScheduled condition to True (the status is written through its subresource). */
-  private Future<ObjectNode> markScheduled(ApiRequest r, ObjectNode pod, WriteOptions o) {
-    ArrayNode conditions = Json.MAPPER.createArrayNode();
-    for (JsonNode c : pod.path("status").path("conditions")) {
-      if (!"PodScheduled".equals(c.path("type").asText())) {
-        conditions.add(c);
-      }
+  /** One write: the writer checks the pod is unbound and alive, sets the node and PodScheduled=True. */
+  private Future<ObjectNode> bind(ApiRequest r, String node, JsonNode annotations, WriteOptions o) {
+    ObjectNode doc = Json.object();
+    doc.putObject("spec").put("nodeName", node);
+    if (annotations.isObject() && !annotations.isEmpty()) {
+      doc.putObject("metadata").set("annotations", annotations);
     }
-    conditions.addObject().put("type", "PodScheduled").put("status", "True")
-        .putNull("lastProbeTime")
-        .put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    ObjectNode patch = Json.object();
-    patch.putObject("status").set("conditions", conditions);
-    return store.patch(r.type(), r.namespace(), r.name(), Patches.MERGE, patch,
-        o.withResourceVersion(null).withSubresource("status"));
-  }
-
-  private static StatusException conflict(String pod, String why) {
-    ObjectNode details = Json.object().put("name", pod).put("kind", "pods/binding");
-    return new StatusException(409, "Conflict", "Operation cannot be fulfilled on pods/binding \"" + pod + "\": "
-        + why, details);
+    return store.patch(r.type(), r.namespace(), r.name(), Patches.MERGE, doc, o.withSubresource("binding"));
   }
 
   private static StatusException invalidBinding(String pod, String field, String why) {

@@ -31,7 +31,11 @@ public final class Json {
 
   /** The object's {@code metadata}, created when missing. */
   public static ObjectNode metadata(ObjectNode object) {
-    return object.has("metadata") && object.get("metadata").isObject()
-        ? (ObjectNode) object.get("metadata") : object.putObject("metadata");
+    return child(object, "metadata");
+  }
+
+  /** The object field {@code name} of {@code parent}, created (or replaced, when not an object) when missing. */
+  public static ObjectNode child(ObjectNode parent, String name) {
+    return parent.get(name) instanceof ObjectNode o ? o : parent.putObject(name);
   }
 }

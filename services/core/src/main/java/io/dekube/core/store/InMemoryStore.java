@@ -8,6 +8,7 @@ import io.dekube.core.informer.InformerHandler;
 import io.dekube.core.informer.ObjectCache;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ObjectKey;
+import io.dekube.core.model.PodBinding;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
@@ -232,15 +233,16 @@ public final class InMemoryStore implements StoreApi {
       if (cur == null) {
         throw StatusException.notFound(t, name);
       }
-      ObjectNode next = Patches.apply(patchType, cur, patch, t, o);
+      boolean binding = PodBinding.SUBRESOURCE.equals(o.subresource());
+      ObjectNode next = binding ? PodBinding.bind(name, cur, patch) : Patches.apply(patchType, cur, patch, t, o);
       if ("status".equals(o.subresource())) {
         ObjectNode only = cur.deepCopy();
         restore(only, next, "status");
         next = only;
-      } else if (t.hasSubresource("status")) {
+      } else if (!binding && t.hasSubresource("status")) {
         restore(next, cur, "status");
       }
-      actions.add("patch " + t.resourceName() + ("status".equals(o.subresource()) ? "/status " : " ") + key);
+      actions.add("patch " + t.resourceName() + (o.subresource() == null ? " " : "/" + o.subresource() + " ") + key);
       return Future.succeededFuture(replace(t, key, cur, next));
     } catch (StatusException e) {
       return Future.failedFuture(e);

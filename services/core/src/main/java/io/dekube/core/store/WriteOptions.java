@@ -18,7 +18,8 @@ import io.dekube.core.model.Json;
  * @param propagationPolicy  delete: {@code Orphan}, {@code Background} or {@code Foreground}
  * @param gracePeriodSeconds delete: the grace period, null for the default
  * @param fieldValidation    {@code Ignore}, {@code Warn} or {@code Strict}
- * @param subresource        patch: {@code status} to patch the status subresource, else null
+ * @param subresource        patch: {@code status} to patch the status subresource, {@code binding} to
+ *                           bind a pod (one write: node name and PodScheduled), else null
  */
 public record WriteOptions(String uid, String resourceVersion, boolean dryRun, String fieldManager, Boolean force,
                            String propagationPolicy, Long gracePeriodSeconds, String fieldValidation,

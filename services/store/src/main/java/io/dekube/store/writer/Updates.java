@@ -6,6 +6,7 @@ import io.dekube.store.admission.BasicAdmission;
 import io.dekube.core.bus.Verb;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ObjectKey;
+import io.dekube.core.model.PodBinding;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.model.WireDefaults;
@@ -62,6 +63,15 @@ final class Updates {
     ResourceType type = req.type();
     String key = WriteSupport.key(req, null);
     Versioned current = view.get(type, key);
+    if (PodBinding.SUBRESOURCE.equals(req.options().subresource())) {
+      if (!type.resourceName().equals("pods")) {
+        throw StatusException.badRequest("only pods have the binding subresource, not " + type.resourceName());
+      }
+      Versioned pod = require(type, key, view);
+      ObjectNode bound = PodBinding.bind(ObjectKey.parse(key).name(), pod.object(), doc);
+      WriteSupport.checkPreconditions(type, ObjectKey.parse(key).name(), pod, req.options(), bound);
+      return write(req, view, key, pod, bound, Verb.PATCH, false);
+    }
     if (current == null) {
       if (!patchType.startsWith(Patches.APPLY)) {
         throw StatusException.notFound(type, ObjectKey.parse(key).name());

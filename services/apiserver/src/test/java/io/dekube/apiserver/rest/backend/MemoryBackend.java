@@ -6,6 +6,7 @@ import io.dekube.core.informer.EventWindow;
 import io.dekube.core.informer.HandlerRegistration;
 import io.dekube.core.informer.InformerEvent;
 import io.dekube.core.model.Json;
+import io.dekube.core.model.PodBinding;
 import io.dekube.core.model.ObjectKey;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
@@ -73,7 +74,8 @@ public final class MemoryBackend implements ObjectStore {
         }
         throw StatusException.notFound(t, name);
       }
-      ObjectNode patched = Patches.apply(patchType, current, patch, t, o);
+      ObjectNode patched = PodBinding.SUBRESOURCE.equals(o.subresource()) ? PodBinding.bind(name, current, patch)
+          : Patches.apply(patchType, current, patch, t, o);
       if (o.resourceVersion() != null) {
         Json.metadata(patched).put("resourceVersion", o.resourceVersion());
       } else {
@@ -154,7 +156,7 @@ public final class MemoryBackend implements ObjectStore {
             Json.metadata(next).set(f, current.path("metadata").get(f));
           }
         }
-        if (t.hasSubresource("status")) {
+        if (t.hasSubresource("status") && !PodBinding.SUBRESOURCE.equals(o.subresource())) {
           if (current.has("status")) {
             next.set("status", current.get("status"));
           } else {
