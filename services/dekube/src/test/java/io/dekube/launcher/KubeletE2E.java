@@ -58,6 +58,16 @@ class KubeletE2E {
             image: carsonoid/kube-decon:v1
             ports: [{containerPort: 2015}]
             env: [{name: GREETING, value: hello}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: crash}
+        spec:
+          nodeName: kube-node-01
+          containers:
+          - name: crash
+            image: dekube/crash
+            env: [{name: CRASH_AFTER, value: "0.2"}, {name: EXIT_CODE, value: "3"}]
         """);
     kubectl.run("create", "-f", pod.toString()).ok();
   }
@@ -115,6 +125,40 @@ class KubeletE2E {
     } finally {
       follow.destroy();
     }
+  }
+
+  @Test
+  @Order(3)
+  void logsOptionsAsKubectlSendsThem() throws Exception {
+    String all = kubectl.run("logs", "web", "-c", "web").ok().out();
+    List<String> stamped = kubectl.run("logs", "web", "--timestamps").ok().out().lines().toList();
+    assertTrue(!stamped.isEmpty() && stamped.stream().allMatch(l -> l.matches("20\\d\\d-\\d\\d-\\d\\dT[0-9:.]+Z .*")),
+        stamped.toString());
+    assertEquals(1, kubectl.run("logs", "web", "--tail=1").ok().out().lines().count());
+    assertEquals(all.substring(0, 5), kubectl.run("logs", "web", "--limit-bytes=5").ok().out());
+    assertEquals(all, kubectl.run("logs", "web", "--since=1h").ok().out());
+    assertEquals("", kubectl.run("logs", "web", "--since-time=2099-01-01T00:00:00Z").ok().out());
+    Kubectl.Result previous = kubectl.run("logs", "web", "--previous");
+    assertTrue(previous.exit() != 0 && previous.err().contains("previous terminated container \"web\" in pod "
+        + "\"web\" not found"), previous.err());
+  }
+
+  @Test
+  @Order(3)
+  void kubeletEventsAndThePreviousContainersLog() throws Exception {
+    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> Integer.parseInt("0" + kubectl.run("get", "pod",
+        "crash", "-o", "jsonpath={.status.containerStatuses[0].restartCount}").out().trim()) >= 2);
+    assertTrue(kubectl.run("logs", "crash", "--previous").ok().out().contains("crashing in 0.2s with exit code 3"));
+    String uid = kubectl.run("get", "pod", "crash", "-o", "jsonpath={.metadata.uid}").ok().out();
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> kubectl.run("describe", "pod", "crash").out()
+        .contains("Back-off restarting failed container crash in pod crash_default(" + uid + ")"));
+    String web = kubectl.run("describe", "pod", "web").ok().out();
+    for (String line : List.of("Successfully pulled image \"carsonoid/kube-decon:v1\"", "Created container web",
+        "Started container web", "kubelet")) {
+      assertTrue(web.contains(line), line + " in\n" + web);
+    }
+    String node = kubectl.run("describe", "node", "kube-node-02").ok().out();
+    assertTrue(node.contains("Starting kubelet.") && node.contains("status is now: NodeReady"), node);
   }
 
   @Test

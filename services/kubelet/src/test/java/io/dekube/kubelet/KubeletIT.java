@@ -66,7 +66,9 @@ class KubeletIT {
   private final ThreadLocalRandom random = ThreadLocalRandom.current();
   private final String node = "it-node-" + random.nextInt(1_000_000);
   private final String nodeIp = "127." + random.nextInt(2, 100) + "." + random.nextInt(2, 250) + ".1";
-  private final String subnet = PodIpAllocator.nthSubnet("127." + random.nextInt(100, 240) + ".0.0/16", 1);
+  private final String cluster = "127." + random.nextInt(100, 240) + ".0.0/16";
+  private final String subnet = PodIpAllocator.nthSubnet(cluster, 1);
+  private final String processNode = node + "-process";
   private Vertx vertx;
   private StoreClient store;
   private Informer pods;
@@ -101,7 +103,10 @@ class KubeletIT {
     KubeletConfig config = KubeletConfig.defaults(node, nodeIp, dir).withKubeletPort(0).withFallbackPodCidr(subnet)
         .withLease(Duration.ofSeconds(40), Duration.ofSeconds(1))
         .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2));
-    fleet = new NodeFleet(List.of(config), store, t -> informers.informer(bootstrap, t),
+    KubeletConfig process = KubeletConfig.defaults(processNode, nodeIp.substring(0, nodeIp.lastIndexOf('.')) + ".2",
+        dir).withKubeletPort(0).withFallbackPodCidr(PodIpAllocator.nthSubnet(cluster, 2)).withRuntime("process")
+        .withAllowHostCommands(true);
+    fleet = new NodeFleet(List.of(config, process), store, t -> informers.informer(bootstrap, t),
         ClusterPki.loadOrCreate(dir.resolve("pki")));
     result(vertx.deployVerticle(fleet));
   }
@@ -223,9 +228,43 @@ class KubeletIT {
         + ":2015/")).build(), HttpResponse.BodyHandlers.ofString()));
   }
 
+  @Test
+  void aHostProcessSeesItsVolumesAtTheirMountPaths() throws Exception {
+    ObjectNode cm = (ObjectNode) Json.MAPPER.readTree(("{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':"
+        + "'greeting','namespace':'" + NS + "'},'data':{'greeting':'hello from a configmap'}}").replace('\'', '"'));
+    result(store.create(REGISTRY.byResourceName("configmaps").orElseThrow(), NS, cm, WriteOptions.none()));
+    String mnt = dir.resolve("mnt-" + random.nextInt(1_000_000)).toString();
+    String script = "cat \"${DEKUBE_ROOT}" + mnt + "/config/greeting\"; echo; echo written > \"${DEKUBE_ROOT}" + mnt
+        + "/scratch/out\"; (echo x > \"${DEKUBE_ROOT}" + mnt + "/config/new\") 2>/dev/null || echo read-only; sleep 60";
+    create("proc", "'image':'busybox','command':['/bin/sh','-c','" + script.replace("\"", "\\\"") + "'],"
+        + "'volumeMounts':[{'name':'config','mountPath':'" + mnt + "/config','readOnly':true},"
+        + "{'name':'scratch','mountPath':'" + mnt + "/scratch'}]",
+        "'volumes':[{'name':'config','configMap':{'name':'greeting'}},{'name':'scratch','emptyDir':{}}],",
+        processNode);
+    awaitStatus("proc", s -> "Running".equals(s.path("phase").asText()));
+    String uid = pods.get(NS, "proc").at("/metadata/uid").asText();
+    Path podDir = dir.resolve("nodes").resolve(processNode).resolve("pods").resolve(NS + "_proc_" + uid);
+    await("the process wrote through its emptyDir mount").atMost(Duration.ofSeconds(30))
+        .until(() -> java.nio.file.Files.exists(podDir.resolve("volumes/scratch/out")));
+    assertEquals("written\n", java.nio.file.Files.readString(podDir.resolve("volumes/scratch/out")));
+    await("its log").atMost(Duration.ofSeconds(30)).until(() -> java.nio.file.Files.exists(podDir.resolve("c/0.log"))
+        && java.nio.file.Files.readString(podDir.resolve("c/0.log")).contains("hello from a configmap"));
+    if (io.dekube.kubelet.runtime.HostMounts.mode() == io.dekube.kubelet.runtime.HostMounts.Mode.NAMESPACE) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> java.nio.file.Files.readString(podDir.resolve("c/0.log"))
+          .contains("read-only"));
+      assertTrue(!java.nio.file.Files.exists(Path.of(mnt, "config", "greeting")), "the host does not see the mount");
+    } else {
+      awaitEvent(NS, "proc", "RelativeMounts", m -> m.contains("DEKUBE_ROOT"));
+    }
+  }
+
   private void create(String name, String container, String spec) throws Exception {
+    create(name, container, spec, node);
+  }
+
+  private void create(String name, String container, String spec, String onNode) throws Exception {
     ObjectNode pod = (ObjectNode) Json.MAPPER.readTree(("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'" + name
-        + "','namespace':'" + NS + "'},'spec':{'nodeName':'" + node + "'," + spec + "'containers':[{'name':'c',"
+        + "','namespace':'" + NS + "'},'spec':{'nodeName':'" + onNode + "'," + spec + "'containers':[{'name':'c',"
         + container + "}]}}").replace('\'', '"'));
     result(store.create(PODS, NS, pod, WriteOptions.none()));
   }

@@ -111,7 +111,8 @@ final class KubeletProxy {
 
   private void logs(ApiRequest r, Target t) {
     StringBuilder q = new StringBuilder();
-    for (String p : List.of("follow", "previous", "tailLines", "limitBytes", "timestamps", "sinceSeconds")) {
+    for (String p : List.of("follow", "previous", "tailLines", "limitBytes", "timestamps", "sinceSeconds",
+        "sinceTime")) {
       String v = r.query(p);
       if (v != null) {
         q.append(q.length() == 0 ? "?" : "&").append(p).append('=').append(encode(v));

@@ -281,6 +281,10 @@ public final class PodWorker {
     }
     event(rec, NORMAL, "Created", "Created container " + rec.name);
     event(rec, NORMAL, "Started", "Started container " + rec.name);
+    String notice = m.runtime.mountNotice(cs);
+    if (notice != null) {
+      event(rec, WARNING, "RelativeMounts", notice);
+    }
     if (rec.terminated != null) {
       rec.last = rec.terminated;
       rec.restartCount++;

@@ -9,8 +9,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A container's log file, written by the runtime (a built-in image's lines, a process's output) and
- * rotated at 10 MiB to {@code <file>.1}. Thread-safe; {@link #line} and {@link #append} hand the
+ * A container's log file in the CRI format ({@link CriLog}: a time, the stream and the text per line),
+ * written by the runtime (a built-in image's lines, a process's output) and rotated at 10 MiB to
+ * {@code <file>.1}. Thread-safe; {@link #line} and {@link #append} hand the
  * bytes to one shared writer thread, so event loops never wait on the disk.
  */
 public final class ContainerLog implements AutoCloseable {
@@ -33,14 +34,15 @@ public final class ContainerLog implements AutoCloseable {
         return t;
       });
 
-  /** Appends a line (a newline is added when missing), off the caller's thread. */
+  /** Appends a line of stdout (a newline is added when missing), off the caller's thread. */
   public void line(String text) {
-    append((text.endsWith("\n") ? text : text + "\n").getBytes(StandardCharsets.UTF_8));
+    append("stdout", (text.endsWith("\n") ? text : text + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Appends bytes off the caller's thread. */
-  public void append(byte[] data) {
-    WRITER.execute(() -> write(data, 0, -1));
+  /** Appends a chunk of the container's {@code stdout} or {@code stderr}, stamped now, off the caller's thread. */
+  public void append(String stream, byte[] data) {
+    byte[] entries = CriLog.encode(java.time.Instant.now(), stream, data);
+    WRITER.execute(() -> write(entries, 0, -1));
   }
 
   /** The log file. */

@@ -24,6 +24,14 @@ public interface ContainerRuntime {
     return Future.succeededFuture();
   }
 
+  /**
+   * A warning about how a started container sees its volume mounts (recorded as a Warning Event),
+   * or null when they are where its spec says.
+   */
+  default String mountNotice(ContainerSpec spec) {
+    return null;
+  }
+
   /** Frees what the runtime holds (called when the node stops). */
   default Future<Void> close() {
     return Future.succeededFuture();

@@ -20,6 +20,11 @@ public record ContainerSpec(String namespace, String podName, String podUid, Str
         : container.getPorts().stream().map(p -> p.getContainerPort()).filter(p -> p != null).toList();
   }
 
+  /** The container's own folder on the node ({@code <pod folder>/<container>/root}): its default working folder. */
+  public Path rootDir() {
+    return logFile.getParent().resolve("root");
+  }
+
   public String image() {
     return container.getImage() == null ? "" : container.getImage();
   }

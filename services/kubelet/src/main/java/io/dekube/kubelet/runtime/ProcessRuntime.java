@@ -60,14 +60,24 @@ public final class ProcessRuntime implements ContainerRuntime {
   private RunningContainer launch(ContainerSpec spec, List<String> argv, java.util.Map<String, String> env)
       throws IOException {
     Files.createDirectories(spec.workDir());
-    ProcessBuilder pb = new ProcessBuilder(argv).directory(spec.workDir().toFile());
+    Files.createDirectories(spec.rootDir());
+    java.util.Map<String, String> fullEnv = new java.util.LinkedHashMap<>(env);
+    List<String> cmd = argv;
+    boolean namespaced = !spec.mounts().isEmpty() && HostMounts.mode() == HostMounts.Mode.NAMESPACE;
+    if (namespaced) {
+      cmd = HostMounts.namespaced(argv, spec.mounts(), spec.container().getVolumeMounts());
+    } else if (HostMounts.mode() == HostMounts.Mode.RELATIVE) {
+      HostMounts.linkRelative(spec.rootDir(), spec.mounts());
+      fullEnv.put(HostMounts.ROOT_ENV, spec.rootDir().toString());
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(spec.workDir().toFile());
     pb.environment().clear();
-    pb.environment().putAll(env);
+    pb.environment().putAll(fullEnv);
     Process p = pb.start();
     ContainerLog log = new ContainerLog(spec.logFile());
     Promise<Integer> exited = Promise.promise();
-    Thread out = pump(p.getInputStream(), log::append, spec.id() + "-out");
-    Thread err = pump(p.getErrorStream(), log::append, spec.id() + "-err");
+    Thread out = pump(p.getInputStream(), b -> log.append("stdout", b), spec.id() + "-out");
+    Thread err = pump(p.getErrorStream(), b -> log.append("stderr", b), spec.id() + "-err");
     p.onExit().thenAccept(done -> {
       try {
         out.join(2000);
@@ -78,7 +88,18 @@ public final class ProcessRuntime implements ContainerRuntime {
       log.close();
       exited.tryComplete(done.exitValue());
     });
-    return new OsProcess(vertx, spec, p, exited);
+    return new OsProcess(vertx, spec, p, exited, namespaced, fullEnv);
+  }
+
+  @Override
+  public String mountNotice(ContainerSpec spec) {
+    if (spec.mounts().isEmpty() || HostMounts.mode() != HostMounts.Mode.RELATIVE) {
+      return null;
+    }
+    String first = spec.mounts().keySet().iterator().next();
+    return "this node cannot bind-mount volumes for host processes (it needs root and mount namespaces): absolute "
+        + "mountPaths are relative to the container's folder $" + HostMounts.ROOT_ENV + " (" + spec.rootDir()
+        + "), e.g. " + first + " is at $" + HostMounts.ROOT_ENV + first;
   }
 
   /** Copies a process's output to {@code sink} on a daemon thread until it ends. */
@@ -99,8 +120,8 @@ public final class ProcessRuntime implements ContainerRuntime {
     return t;
   }
 
-  private record OsProcess(Vertx vertx, ContainerSpec spec, Process process, Promise<Integer> exit)
-      implements RunningContainer {
+  private record OsProcess(Vertx vertx, ContainerSpec spec, Process process, Promise<Integer> exit, boolean namespaced,
+                           java.util.Map<String, String> env) implements RunningContainer {
 
     @Override
     public String containerId() {
@@ -127,9 +148,10 @@ public final class ProcessRuntime implements ContainerRuntime {
     @Override
     public ExecSession exec(List<String> command, ExecSession.Output output) {
       try {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(spec.workDir().toFile());
+        List<String> cmd = namespaced ? HostMounts.enter(process.pid(), command) : command;
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(spec.workDir().toFile());
         pb.environment().clear();
-        pb.environment().putAll(spec.env());
+        pb.environment().putAll(env);
         Process p = pb.start();
         Thread o = pump(p.getInputStream(), b -> output.stdout(Buffer.buffer(b)), spec.id() + "-exec-out");
         Thread e = pump(p.getErrorStream(), b -> output.stderr(Buffer.buffer(b)), spec.id() + "-exec-err");

@@ -1,6 +1,7 @@
 package io.dekube.kubelet.server;
 
 import io.dekube.kubelet.pod.ContainerRecord;
+import io.dekube.kubelet.runtime.CriLog;
 import io.dekube.kubelet.runtime.ExecSession;
 import io.dekube.kubelet.runtime.RunningContainer;
 import io.vertx.core.Vertx;
@@ -94,16 +95,17 @@ final class ExecStream {
         return b;
       }
     }, false).onComplete(ar -> {
-      byte[] data = ar.succeeded() ? ar.result() : new byte[0];
-      if (data.length > 0) {
-        ChannelStreams.write(ws, ChannelStreams.STDOUT, Buffer.buffer(data));
+      CriLog.Decoded d = CriLog.decode(ar.succeeded() ? ar.result() : new byte[0]);
+      for (CriLog.Entry e : d.entries()) {
+        ChannelStreams.write(ws, e.stream().equals("stderr") ? ChannelStreams.STDERR : ChannelStreams.STDOUT,
+            Buffer.buffer(e.output(false)));
       }
-      if (data.length == 0 && c.running() != run) {
+      if (d.consumed() == 0 && c.running() != run) {
         ChannelStreams.write(ws, ChannelStreams.ERROR, Buffer.buffer(ChannelStreams.exitStatus(0, List.of())));
         ws.close();
         return;
       }
-      follow(vertx, ws, log, offset + data.length, run, c);
+      follow(vertx, ws, log, offset + d.consumed(), run, c);
     }));
   }
 

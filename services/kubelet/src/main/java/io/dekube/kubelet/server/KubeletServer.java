@@ -86,7 +86,7 @@ public final class KubeletServer {
     }
     String containerName = p.length > 4 ? p[4] : pod.defaultContainer();
     switch (kind) {
-      case "containerLogs" -> withContainer(req, pod, containerName, c -> new LogStream(vertx, req, c).start());
+      case "containerLogs" -> withContainer(req, pod, containerName, c -> new LogStream(vertx, req, c, pod.name()).start());
       case "exec" -> withContainer(req, pod, containerName, c -> ExecStream.exec(req, c));
       case "attach" -> withContainer(req, pod, containerName, c -> ExecStream.attach(vertx, req, c));
       case "portForward" -> PortForwardStream.serve(vertx, req, pod.podIp());

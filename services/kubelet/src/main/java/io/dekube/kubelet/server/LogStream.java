@@ -1,6 +1,7 @@
 package io.dekube.kubelet.server;
 
 import io.dekube.kubelet.pod.ContainerRecord;
+import io.dekube.kubelet.runtime.CriLog;
 import io.dekube.kubelet.runtime.RunningContainer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -8,14 +9,16 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
- * {@code GET /containerLogs/<ns>/<pod>/<container>}: the container's log file ({@code previous}: the
- * run before), cut by {@code tailLines} and {@code limitBytes}; with {@code follow}, new bytes are
- * sent as they are written until the run ends or the client goes. File reads run on worker threads.
+ * {@code GET /containerLogs/<ns>/<pod>/<container>}: the container's log ({@code previous}: the run
+ * before), with kube's {@code PodLogOptions} applied by {@link LogOptions} — {@code tailLines},
+ * {@code sinceSeconds}/{@code sinceTime}, {@code timestamps}, {@code limitBytes}; with {@code follow},
+ * new lines are sent as they are written until the run ends or the client goes. File reads run on
+ * worker threads.
  */
 final class LogStream {
 
@@ -24,66 +27,81 @@ final class LogStream {
   private final Vertx vertx;
   private final HttpServerRequest req;
   private final ContainerRecord container;
+  private final String pod;
   private long offset;
+  private long budget;
   private long timer = -1;
   private boolean closed;
 
-  LogStream(Vertx vertx, HttpServerRequest req, ContainerRecord container) {
+  LogStream(Vertx vertx, HttpServerRequest req, ContainerRecord container, String pod) {
     this.vertx = vertx;
     this.req = req;
     this.container = container;
+    this.pod = pod;
   }
 
   void start() {
+    LogOptions o;
+    try {
+      o = LogOptions.parse(req::getParam, Instant.now());
+    } catch (IllegalArgumentException e) {
+      req.response().setStatusCode(400).end(e.getMessage() + "\n");
+      return;
+    }
     Path current = container.logFile();
     if (current == null) {
-      req.response().setStatusCode(400).end("container \"" + container.name() + "\" is waiting to start: "
-          + "ContainerCreating\n");
+      req.response().setStatusCode(400).end("container \"" + container.name() + "\" in pod \"" + pod
+          + "\" is waiting to start: ContainerCreating\n");
       return;
     }
-    boolean previous = flag("previous");
-    Path file = previous ? previousFile(current) : current;
+    Path file = o.previous() ? previousFile(current) : current;
     if (file == null) {
-      req.response().setStatusCode(400).end("previous terminated container \"" + container.name()
-          + "\" not found\n");
+      req.response().setStatusCode(400).end("previous terminated container \"" + container.name() + "\" in pod \""
+          + pod + "\" not found\n");
       return;
     }
-    boolean follow = flag("follow") && !previous;
+    boolean follow = o.follow() && !o.previous();
     RunningContainer run = container.running();
-    Integer tail = number("tailLines");
-    Integer limit = number("limitBytes");
+    budget = o.limitBytes() == null ? Long.MAX_VALUE : o.limitBytes();
     HttpServerResponse resp = req.response().setChunked(true).putHeader("Content-Type", "text/plain");
     resp.closeHandler(v -> stop());
-    vertx.executeBlocking(() -> read(file, tail, limit), false).onComplete(ar -> {
+    vertx.executeBlocking(() -> readAll(file), false).onComplete(ar -> {
       if (ar.failed()) {
-        resp.setStatusCode(500).end(ar.cause().getMessage());
+        resp.setStatusCode(500).end(String.valueOf(ar.cause().getMessage()));
         return;
       }
-      offset = ar.result().end();
-      resp.write(Buffer.buffer(ar.result().data()));
-      if (!follow || (limit != null && ar.result().data().length >= limit)) {
+      CriLog.Decoded d = CriLog.decode(ar.result());
+      offset = d.consumed();
+      send(resp, o.render(o.tail(d.entries()), budget));
+      if (!follow || budget <= 0) {
         resp.end();
         return;
       }
-      poll(file, run, resp);
+      poll(file, run, resp, o);
     });
   }
 
-  private void poll(Path file, RunningContainer run, HttpServerResponse resp) {
+  private void send(HttpServerResponse resp, byte[] data) {
+    if (data.length > 0) {
+      budget -= data.length;
+      resp.write(Buffer.buffer(data));
+    }
+  }
+
+  private void poll(Path file, RunningContainer run, HttpServerResponse resp, LogOptions o) {
     timer = vertx.setTimer(POLL_MS, t -> vertx.executeBlocking(() -> readFrom(file, offset), false).onComplete(ar -> {
       if (closed) {
         return;
       }
       byte[] data = ar.succeeded() ? ar.result() : new byte[0];
-      offset += data.length;
-      if (data.length > 0) {
-        resp.write(Buffer.buffer(data));
-      }
-      if (data.length == 0 && (container.running() != run || run == null)) {
+      CriLog.Decoded d = CriLog.decode(data);
+      offset += d.consumed();
+      send(resp, o.render(d.entries(), budget));
+      if (budget <= 0 || d.consumed() == 0 && (container.running() != run || run == null)) {
         resp.end();
         return;
       }
-      poll(file, run, resp);
+      poll(file, run, resp, o);
     }));
   }
 
@@ -92,33 +110,8 @@ final class LogStream {
     vertx.cancelTimer(timer);
   }
 
-  private record Chunk(byte[] data, long end) {
-  }
-
-  private static Chunk read(Path file, Integer tail, Integer limit) throws IOException {
-    if (!Files.exists(file)) {
-      return new Chunk(new byte[0], 0);
-    }
-    byte[] all = Files.readAllBytes(file);
-    int from = 0;
-    if (tail != null && tail >= 0) {
-      int lines = 0;
-      from = all.length;
-      for (int i = all.length - 1; i >= 0; i--) {
-        if (all[i] == '\n' && i != all.length - 1) {
-          if (++lines == tail) {
-            break;
-          }
-        }
-        from = i;
-      }
-      if (tail == 0) {
-        from = all.length;
-      }
-    }
-    int to = limit == null ? all.length : (int) Math.min(all.length, (long) from + limit);
-    byte[] out = java.util.Arrays.copyOfRange(all, from, to);
-    return new Chunk(out, all.length);
+  private static byte[] readAll(Path file) throws IOException {
+    return Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
   }
 
   private static byte[] readFrom(Path file, long offset) throws IOException {
@@ -146,23 +139,5 @@ final class LogStream {
     } catch (NumberFormatException e) {
       return null;
     }
-  }
-
-  private boolean flag(String name) {
-    String v = req.getParam(name);
-    return v != null && (v.equals("true") || v.equals("1"));
-  }
-
-  private Integer number(String name) {
-    String v = req.getParam(name);
-    try {
-      return v == null || v.isEmpty() ? null : Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  static String text(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 }
