@@ -101,6 +101,7 @@ public final class ApiServerVerticle extends VerticleBase {
   public Future<?> start() {
     health.addReadinessCheck("shutdown", () -> stopping ? "the apiserver is shutting down" : null);
     return SystemNamespaces.ensure(store, registry)
+        .compose(v -> SystemPriorityClasses.ensure(store, registry))
         .compose(v -> customResources())
         .compose(v -> {
           // the RBAC policy and the PKI files are independent: load them side by side

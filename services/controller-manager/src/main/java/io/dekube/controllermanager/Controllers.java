@@ -2,6 +2,7 @@ package io.dekube.controllermanager;
 
 import io.dekube.controllermanager.common.ControllerContext;
 import io.dekube.controllermanager.deployment.DeploymentController;
+import io.dekube.controllermanager.disruption.DisruptionController;
 import io.dekube.controllermanager.endpoints.EndpointSliceController;
 import io.dekube.controllermanager.endpoints.EndpointsController;
 import io.dekube.controllermanager.gc.GarbageCollector;
@@ -63,7 +64,10 @@ final class Controllers {
         new Spec("job", List.of("jobs.batch", "pods"),
             ctx -> new JobController(ctx).loop(c.resync(), c.workers())),
         new Spec("ttl-after-finished", List.of("jobs.batch"),
-            ctx -> new TtlAfterFinishedController(ctx).loop(c.resync(), c.workers())));
+            ctx -> new TtlAfterFinishedController(ctx).loop(c.resync(), c.workers())),
+        // disruption budgets: their status, read by the eviction API and the scheduler's preemption
+        new Spec("disruption", List.of("poddisruptionbudgets.policy", "pods", "replicasets.apps", "deployments.apps",
+            "statefulsets.apps"), ctx -> new DisruptionController(ctx).loop(c.resync(), c.workers())));
   }
 
   private static List<String> gcReads() {

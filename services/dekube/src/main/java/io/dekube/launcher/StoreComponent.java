@@ -1,6 +1,7 @@
 package io.dekube.launcher;
 
 import io.dekube.store.admission.CustomResourceAdmission;
+import io.dekube.store.admission.PriorityAdmission;
 import io.dekube.core.net.ClusterNetwork;
 import io.dekube.store.writer.ServiceRanges;
 import io.dekube.store.writer.WriterConfig;
@@ -34,11 +35,17 @@ final class StoreComponent implements Component {
         .orElseThrow());
     CustomKindSync.follow(crds, ctx.registry());
     Cluster.await(crds.start());
+    // the Priority admission of pod creates reads the PriorityClasses, as kube's plugin reads its informer
+    Informer priorityClasses = ctx.informers().informer(ctx.bootstrap(), ctx.registry()
+        .byGroupPlural("scheduling.k8s.io", "priorityclasses").orElseThrow());
+    Cluster.await(priorityClasses.start());
+    PriorityAdmission priorities = new PriorityAdmission(priorityClasses::list,
+        name -> priorityClasses.get("", name));
     for (int i = 0; i < writers; i++) {
       WriterConfig config = WriterConfig.defaults(ctx.bootstrap())
           .withGroupInstanceId("dekube-" + ctx.flags().string("--store-name", "store") + "-writer-" + i);
       ctx.deploy(new WriterVerticle(config, ctx.registry(),
-          CustomResourceAdmission.chain(ctx.registry())).withServiceRanges(serviceRanges(ctx)));
+          CustomResourceAdmission.chain(ctx.registry(), priorities)).withServiceRanges(serviceRanges(ctx)));
     }
   }
 }

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The scheduler against the real {@code ./dekube up} (3 nodes of 4 cpu) with the real kubectl, one
  * cluster for the class: pods spread, nodeSelector, taints, required anti-affinity 3 on 3 with the
- * 4th Pending and its FailedScheduling event in {@code kubectl describe}, Insufficient cpu, and
- * preemption by a higher-priority pod.
+ * 4th Pending and its FailedScheduling event in {@code kubectl describe}, Insufficient cpu,
+ * preemption by a pod of a higher PriorityClass (a raw {@code spec.priority} refused), and
+ * {@code kubectl drain} held back by a PodDisruptionBudget (429 on the last pod).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SchedulerE2E {
@@ -212,19 +213,80 @@ class SchedulerE2E {
 
   @Test
   @Order(6)
-  void aHigherPriorityPodPreemptsALowerOne() throws Exception {
+  void aHigherPriorityClassPreemptsALowerOne() throws Exception {
+    String classes = kubectl.run("get", "pc").ok().out();
+    assertTrue(classes.lines().findFirst().orElse("").matches("NAME\\s+VALUE\\s+GLOBAL-DEFAULT\\s+AGE\\s+PREEMPTIONPOLICY"),
+        classes);
+    assertTrue(classes.matches("(?s).*system-node-critical\\s+2000001000\\s+false\\s+\\S+\\s+PreemptLowerPriority.*"),
+        classes);
+    kubectl.run("create", "priorityclass", "low", "--value=10").ok();
+    kubectl.run("create", "priorityclass", "high", "--value=1000", "--description=preempts low").ok();
     namespace("prio");
+    Kubectl.Result raw = kubectl.run("apply", "-f", Files.writeString(dir.resolve("raw.yaml"),
+        pod("prio", "raw", "app: raw", "priority: 1000")).toString());
+    assertTrue(raw.exit() != 0 && raw.err().contains("pods \"raw\" is forbidden: the integer value of priority (1000) "
+        + "must not be provided in pod spec; priority admission controller computed 0 from the given PriorityClass name"),
+        raw.err());
+    Kubectl.Result unknown = kubectl.run("apply", "-f", Files.writeString(dir.resolve("unknown.yaml"),
+        pod("prio", "nope", "app: raw", "priorityClassName: nope")).toString());
+    assertTrue(unknown.err().contains("no PriorityClass with name nope was found"), unknown.err());
     for (int i = 1; i <= 3; i++) {
-      apply("low-" + i, pod("prio", "low-" + i, "app: low", "priority: 0", "3"));
+      apply("low-" + i, pod("prio", "low-" + i, "app: low", "priorityClassName: low", "3"));
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> Arrays.stream(new int[] {1, 2, 3})
         .allMatch(i -> quiet(() -> !nodeOf("prio", "low-" + i).isEmpty())));
-    apply("high", pod("prio", "high", "app: high", "priority: 1000", "3"));
+    assertEquals("10", kubectl.run("-n", "prio", "get", "pod", "low-1", "-o", "jsonpath={.spec.priority}").ok().out());
+    apply("high", pod("prio", "high", "app: high", "priorityClassName: high", "3"));
     await().atMost(Duration.ofSeconds(90)).until(() -> !nodeOf("prio", "high").isEmpty());
     await().atMost(Duration.ofSeconds(60)).until(() -> kubectl.run("-n", "prio", "get", "pods", "-o", "name").ok()
         .out().lines().count() == 3);
     String events = kubectl.run("-n", "prio", "get", "events", "-o", "jsonpath={.items[*].message}").ok().out();
     assertTrue(events.contains("Preempted by pod"), events);
+    kubectl.run("delete", "namespace", "prio", "--wait=false").ok();
+  }
+
+  @Test
+  @Order(7)
+  void drainStopsAtTheDisruptionBudget() throws Exception {
+    namespace("drain");
+    apply("drain", """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web, namespace: drain}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: drained}}
+          template:
+            metadata: {labels: {app: drained}}
+            spec:
+              terminationGracePeriodSeconds: 0
+              nodeSelector: {kubernetes.io/hostname: kube-node-03}
+              containers: [{name: web, image: dekube/web}]
+        ---
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {name: web, namespace: drain}
+        spec:
+          minAvailable: 1
+          selector: {matchLabels: {app: drained}}
+        """);
+    await().atMost(Duration.ofSeconds(90)).until(() -> kubectl.run("-n", "drain", "get", "pdb", "web", "-o",
+        "jsonpath={.status.disruptionsAllowed}").out().equals("1"));
+    String pdb = kubectl.run("-n", "drain", "get", "pdb").ok().out();
+    assertTrue(pdb.matches("(?s)NAME\\s+MIN AVAILABLE\\s+MAX UNAVAILABLE\\s+ALLOWED DISRUPTIONS\\s+AGE\\s+"
+        + "web\\s+1\\s+N/A\\s+1\\s+.*"), pdb);
+    Kubectl.Result drain = kubectl.run("drain", "kube-node-03", "--ignore-daemonsets", "--force", "--timeout=15s");
+    assertTrue(drain.exit() != 0 && drain.err().contains("Cannot evict pod as it would violate the pod's disruption "
+        + "budget."), drain.out() + drain.err());
+    assertEquals("true", kubectl.run("get", "node", "kube-node-03", "-o", "jsonpath={.spec.unschedulable}").ok().out());
+    String left = kubectl.run("-n", "drain", "get", "pods", "--field-selector", "spec.nodeName=kube-node-03", "-o",
+        "jsonpath={range .items[*]}{.metadata.name} {.metadata.deletionTimestamp}{\"\\n\"}{end}").ok().out();
+    assertEquals(1, left.lines().filter(l -> !l.isBlank() && l.trim().split(" ").length == 1).count(), left);
+    assertEquals("0", kubectl.run("-n", "drain", "get", "pdb", "web", "-o", "jsonpath={.status.disruptionsAllowed}")
+        .ok().out());
+    kubectl.run("-n", "drain", "delete", "pdb", "web").ok();
+    kubectl.run("drain", "kube-node-03", "--ignore-daemonsets", "--force", "--timeout=30s").ok();
+    kubectl.run("uncordon", "kube-node-03").ok();
   }
 
   private static String describe(String ns, String pod) throws Exception {

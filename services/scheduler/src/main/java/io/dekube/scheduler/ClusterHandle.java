@@ -6,6 +6,7 @@ import io.dekube.scheduler.api.Status;
 import io.dekube.scheduler.framework.Profile;
 import io.dekube.scheduler.framework.ProfileHandle;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
 
 /**
  * The {@link io.dekube.scheduler.api.Handle} of one profile over the running scheduler: the current
- * snapshot, the profile's filters, and writes through {@link PodWrites}.
+ * snapshot, the profile's filters, the PodDisruptionBudgets, and writes through {@link PodWrites}.
  */
 final class ClusterHandle implements ProfileHandle {
 
@@ -24,10 +25,13 @@ final class ClusterHandle implements ProfileHandle {
   private final Function<String, Map<String, String>> namespaceLabels;
   private final PodWrites writes;
   private final Permits permits;
+  private final Supplier<List<PodDisruptionBudget>> budgets;
   private Profile profile;
 
   ClusterHandle(String schedulerName, Supplier<List<NodeInfo>> snapshot,
-                Function<String, Map<String, String>> namespaceLabels, PodWrites writes, Permits permits) {
+                Function<String, Map<String, String>> namespaceLabels, PodWrites writes, Permits permits,
+                Supplier<List<PodDisruptionBudget>> budgets) {
+    this.budgets = budgets;
     this.schedulerName = schedulerName;
     this.snapshot = snapshot;
     this.namespaceLabels = namespaceLabels;
@@ -53,6 +57,11 @@ final class ClusterHandle implements ProfileHandle {
   @Override
   public Map<String, String> namespaceLabels(String namespace) {
     return namespaceLabels.apply(namespace);
+  }
+
+  @Override
+  public List<PodDisruptionBudget> podDisruptionBudgets() {
+    return budgets.get();
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.informer.InformerHandler;
 import io.dekube.core.informer.ObjectCache;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.dekube.core.leader.LeaderElector;
 import io.dekube.core.model.ObjectKey;
 import io.dekube.core.model.ResourceRegistry;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler: wiring only. Informers on pods, nodes and namespaces feed the cache and the
- * queue; {@link Scheduler} schedules while this instance leads ({@code kube-system/kube-scheduler}
+ * queue (preemption also reads one on PodDisruptionBudgets); {@link Scheduler} schedules while this instance leads ({@code kube-system/kube-scheduler}
  * Lease). The configuration and plugin jars are read in the constructor, so a bad file fails
  * before anything is deployed ({@link io.dekube.scheduler.framework.ConfigException}).
  */
@@ -55,6 +56,8 @@ public final class SchedulerVerticle extends VerticleBase {
   private Scheduler scheduler;
   private LeaderElector elector;
   private ObjectCache namespaces;
+  private final ResourceType budgetsType;
+  private ObjectCache budgets;
   private final List<io.dekube.core.informer.HandlerRegistration> registrations = new ArrayList<>();
   private long timer = -1;
 
@@ -66,11 +69,12 @@ public final class SchedulerVerticle extends VerticleBase {
     this.podsType = registry.byGroupPlural("", "pods").orElseThrow();
     this.nodesType = registry.byGroupPlural("", "nodes").orElseThrow();
     this.namespacesType = registry.byGroupPlural("", "namespaces").orElseThrow();
+    this.budgetsType = registry.byGroupPlural("policy", "poddisruptionbudgets").orElse(null);
     this.writes = new PodWrites(store, registry, "default-scheduler");
     Registry plugins = PluginJars.load(config.pluginsDir(), Registry.inTree());
     for (Profile p : SchedulerConfiguration.load(config.configFile(), plugins, name -> new ClusterHandle(name,
         () -> scheduler == null ? List.of() : scheduler.snapshot(), this::namespaceLabels, writes,
-        permits))) {
+        permits, this::budgets))) {
       profiles.put(p.schedulerName(), p);
     }
     this.filterPool = Executors.newFixedThreadPool(Math.max(1, config.parallelism()), r -> {
@@ -93,7 +97,9 @@ public final class SchedulerVerticle extends VerticleBase {
     ObjectCache pods = caches.apply(podsType);
     ObjectCache nodes = caches.apply(nodesType);
     namespaces = caches.apply(namespacesType);
-    return Future.all(started(nodes), started(pods), started(namespaces)).compose(v -> {
+    budgets = budgetsType == null ? null : caches.apply(budgetsType);
+    return Future.all(started(nodes), started(pods), started(namespaces),
+        budgets == null ? Future.succeededFuture() : started(budgets)).compose(v -> {
       registrations.add(nodes.addHandler(nodeEvents()));
       registrations.add(pods.addHandler(new PodEvents(cache, queue, profiles.keySet(), scheduler::kick)));
       timer = vertx.setPeriodic(1000, id -> scheduler.kick());
@@ -143,6 +149,17 @@ public final class SchedulerVerticle extends VerticleBase {
         cache.removeNode(ObjectKey.of(last).name());
       }
     };
+  }
+
+  /** The PodDisruptionBudgets of every namespace (typed at each call: preemption reads them rarely). */
+  private List<PodDisruptionBudget> budgets() {
+    ObjectCache c = budgets;
+    if (c == null) {
+      return List.of();
+    }
+    List<PodDisruptionBudget> out = new ArrayList<>();
+    c.list("").forEach(o -> out.add(Typed.from(o, PodDisruptionBudget.class)));
+    return out;
   }
 
   private Map<String, String> namespaceLabels(String namespace) {

@@ -40,6 +40,9 @@ public final class TypedModels {
       Map.entry("rbac.authorization.k8s.io/ClusterRole", CORE + "rbac.ClusterRole"),
       Map.entry("rbac.authorization.k8s.io/ClusterRoleBinding", CORE + "rbac.ClusterRoleBinding"),
       Map.entry("certificates.k8s.io/CertificateSigningRequest", CORE + "certificates.v1.CertificateSigningRequest"),
+      Map.entry("scheduling.k8s.io/PriorityClass", CORE + "scheduling.v1.PriorityClass"),
+      Map.entry("policy/PodDisruptionBudget", CORE + "policy.v1.PodDisruptionBudget"),
+      Map.entry("policy/Eviction", CORE + "policy.v1.Eviction"),
       Map.entry("apiextensions.k8s.io/CustomResourceDefinition", CORE + "apiextensions.v1.CustomResourceDefinition"));
 
   private TypedModels() {

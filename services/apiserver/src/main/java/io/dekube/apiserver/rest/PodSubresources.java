@@ -13,7 +13,8 @@ import io.vertx.core.Future;
 /**
  * The pod subresources that change the pod: {@code binding} (POST a Binding: sets
  * {@code spec.nodeName} when unset, 409 otherwise, and marks the pod scheduled) and
- * {@code eviction} (POST an Eviction: deletes the pod with its delete options), plus the
+ * {@code eviction} (POST an Eviction: deletes the pod with its delete options once its disruption
+ * budget allows it, see {@link Evictions}), plus the
  * namespace {@code finalize} subresource. Runs on the request's event loop.
  */
 final class PodSubresources {
@@ -21,10 +22,12 @@ final class PodSubresources {
 
   private final ObjectStore store;
   private final ReadHandler reads;
+  private final Evictions evictions;
 
-  PodSubresources(ObjectStore store, ReadHandler reads) {
+  PodSubresources(ObjectStore store, ReadHandler reads, Evictions evictions) {
     this.store = store;
     this.reads = reads;
+    this.evictions = evictions;
   }
 
   void bind(ApiRequest r) {
@@ -81,7 +84,16 @@ final class PodSubresources {
       byte[] optBytes = opts.isObject() ? opts.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)
           : new byte[0];
       DeleteParams d = DeleteParams.parse(optBytes, n -> null, java.util.List.of());
-      return store.delete(r.type(), r.namespace(), r.name(), WriteHandler.deleteOptions(d));
+      String name = eviction.path("metadata").path("name").asText("");
+      if (!name.isEmpty() && !name.equals(r.name())) {
+        throw StatusException.badRequest("name in URL does not match name in Eviction object");
+      }
+      WriteOptions delete = WriteHandler.deleteOptions(d);
+      if (!r.queryAll("dryRun").isEmpty()) {
+        delete = delete.withDryRun(true);
+      }
+      WriteOptions options = delete;
+      return reads.get(r).compose(pod -> evictions.evict(r.type(), pod, options));
     }).onComplete(ar -> {
       if (ar.failed()) {
         Responses.fail(r.ctx(), ar.cause(), r.pretty());

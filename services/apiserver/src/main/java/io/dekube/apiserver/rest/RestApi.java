@@ -87,7 +87,7 @@ public final class RestApi {
     this.reads = new ReadHandler(caches, readPoint);
     this.writes = new WriteHandler(store, caches, reads);
     this.scale = new ScaleHandler(store, reads);
-    this.pods = new PodSubresources(store, reads);
+    this.pods = new PodSubresources(store, reads, new Evictions(store, caches, registry, java.time.Clock.systemUTC()));
   }
 
   /**

@@ -63,6 +63,11 @@ public final class ResourceRegistry {
     r.register(new ResourceType(rbac, "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false, NONE, NONE, NONE));
     r.register(new ResourceType("certificates.k8s.io", "v1", "certificatesigningrequests", "certificatesigningrequest",
         "CertificateSigningRequest", false, List.of("csr"), NONE, List.of("status", "approval")));
+    // scheduling.k8s.io, policy: priority classes and disruption budgets
+    r.register(new ResourceType("scheduling.k8s.io", "v1", "priorityclasses", "priorityclass", "PriorityClass", false,
+        List.of("pc"), NONE, NONE));
+    r.register(new ResourceType("policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget",
+        true, List.of("pdb"), NONE, STATUS));
     // extension points (stored now; served kinds later)
     r.register(new ResourceType("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false, List.of("crd", "crds"), NONE, STATUS));
     r.register(new ResourceType("apiregistration.k8s.io", "v1", "apiservices", "apiservice", "APIService", false, NONE, NONE, STATUS));

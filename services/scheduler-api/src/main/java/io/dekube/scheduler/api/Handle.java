@@ -1,6 +1,7 @@
 package io.dekube.scheduler.api;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -21,6 +22,15 @@ public interface Handle {
 
   /** The labels of a namespace (empty when unknown); for namespace selectors. */
   Map<String, String> namespaceLabels(String namespace);
+
+  /**
+   * The PodDisruptionBudgets of the cluster, as the scheduler's informer holds them (kube's PDB
+   * lister), for preemption to spare pods whose budget allows no disruption. Empty unless the
+   * scheduler provides them; shared objects, not to be changed. Thread-safe.
+   */
+  default List<PodDisruptionBudget> podDisruptionBudgets() {
+    return List.of();
+  }
 
   /** Runs the profile's PreFilter plugins for a pod over a set of nodes into {@code state}. */
   Status runPreFilters(CycleState state, Pod pod, List<NodeInfo> nodes);

@@ -31,6 +31,15 @@ public final class CustomResourceAdmission implements WriteAdmission {
     return new BasicAdmission().andThen(new KubernetesAdmission()).andThen(new CustomResourceAdmission(registry));
   }
 
+  /**
+   * The writer's whole admission chain: metadata, pod priority from {@code priorities} (the
+   * Priority plugin, before the pod defaults), the built-in kinds, the custom kinds of {@code registry}.
+   */
+  public static WriteAdmission chain(ResourceRegistry registry, PriorityAdmission priorities) {
+    return new BasicAdmission().andThen(priorities).andThen(new KubernetesAdmission())
+        .andThen(new CustomResourceAdmission(registry));
+  }
+
   @Override
   public ObjectNode admit(ResourceType type, Verb verb, ObjectNode obj, ObjectNode old) {
     if (obj == null || verb == Verb.DELETE || verb == Verb.GET || verb == Verb.LIST) {

@@ -25,6 +25,8 @@ public final class KubernetesAdmission implements WriteAdmission {
       Map.entry("apps/StatefulSet", new WorkloadAdmission("StatefulSet")),
       Map.entry("batch/Job", new JobAdmission()),
       Map.entry("networking.k8s.io/Ingress", new IngressAdmission()),
+      Map.entry("scheduling.k8s.io/PriorityClass", new PriorityClassAdmission()),
+      Map.entry("policy/PodDisruptionBudget", new PodDisruptionBudgetAdmission()),
       Map.entry("apiextensions.k8s.io/CustomResourceDefinition", new CustomResourceDefinitionAdmission()));
 
   /**

@@ -36,6 +36,8 @@ public final class Printers {
       Map.entry("serviceaccounts", ClusterPrinters.serviceAccounts()),
       Map.entry("events", ClusterPrinters.events()),
       Map.entry("leases.coordination.k8s.io", ClusterPrinters.leases()),
+      Map.entry("priorityclasses.scheduling.k8s.io", PolicyPrinters.priorityClasses()),
+      Map.entry("poddisruptionbudgets.policy", PolicyPrinters.podDisruptionBudgets()),
       Map.entry("rolebindings.rbac.authorization.k8s.io", ClusterPrinters.roleBindings("roleBinding")),
       Map.entry("clusterrolebindings.rbac.authorization.k8s.io", ClusterPrinters.roleBindings("clusterRoleBinding")));
 

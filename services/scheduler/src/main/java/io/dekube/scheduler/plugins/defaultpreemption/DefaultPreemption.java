@@ -9,6 +9,7 @@ import io.dekube.scheduler.api.PostFilterPlugin;
 import io.dekube.scheduler.api.PostFilterResult;
 import io.dekube.scheduler.api.Status;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,10 +20,13 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * DefaultPreemption: when a pod fits nowhere, find a node where evicting pods of lower priority
- * makes it fit (evicting as few and as low as possible: every lower pod is removed, then the
- * highest are put back while the pod still fits), delete those victims, and nominate the node
- * ({@code status.nominatedNodeName}); the pod is retried once the victims are gone. Nodes turned
- * down for unresolvable reasons are not considered. Pod disruption budgets are not consulted.
+ * makes it fit (evicting as few and as low as possible: every lower pod is removed, then they are
+ * put back while the pod still fits — first those whose PodDisruptionBudget allows no more
+ * disruption, then the others, the most important first in each group), delete those victims,
+ * and nominate the node ({@code status.nominatedNodeName}); the pod is retried once the victims are
+ * gone. Candidate nodes rank by the fewest budget violations, then the lowest highest victim
+ * priority, the lowest priority sum and the fewest victims. Nodes turned down for unresolvable
+ * reasons are not considered.
  */
 public final class DefaultPreemption implements PostFilterPlugin {
 
@@ -47,6 +51,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
       return done(PostFilterResult.failed(Status.unresolvable("not eligible due to preemptionPolicy=Never.")));
     }
     List<NodeInfo> nodes = handle.nodes();
+    List<PodDisruptionBudget> budgets = handle.podDisruptionBudgets();
     Map<String, Integer> reasons = new TreeMap<>();
     Victims best = null;
     for (NodeInfo n : nodes) {
@@ -55,7 +60,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
         reasons.merge(NOT_HELPFUL, 1, Integer::sum);
         continue;
       }
-      Object found = victimsOn(state, pod, n, nodes);
+      Object found = victimsOn(state, pod, n, nodes, budgets);
       if (found instanceof Victims v) {
         best = better(best, v);
       } else {
@@ -72,7 +77,8 @@ public final class DefaultPreemption implements PostFilterPlugin {
   }
 
   /** The victims on one node, or the status saying why preemption there does not help. */
-  private Object victimsOn(CycleState state, Pod pod, NodeInfo node, List<NodeInfo> nodes) {
+  private Object victimsOn(CycleState state, Pod pod, NodeInfo node, List<NodeInfo> nodes,
+                           List<PodDisruptionBudget> budgets) {
     int prio = Victims.priority(pod);
     List<Pod> lower = new ArrayList<>();
     for (PodInfo p : node.pods()) {
@@ -89,16 +95,33 @@ public final class DefaultPreemption implements PostFilterPlugin {
     if (!fits.isSuccess()) {
       return fits;
     }
-    lower.sort(Comparator.comparingInt(Victims::priority).reversed());
+    // reprieve as many as possible: first those whose eviction would break a budget, then the others,
+    // the most important first in each group
+    lower.sort(Budgets.MORE_IMPORTANT);
+    Budgets.Split split = Budgets.split(lower, budgets);
     List<Pod> victims = new ArrayList<>();
-    for (Pod p : lower) {
-      without.addPod(p);
-      if (!fits(state, pod, without, nodes).isSuccess()) {
-        without.removePod(p);
-        victims.add(p);
+    int violating = 0;
+    for (Pod p : split.violating()) {
+      if (!reprieve(state, pod, without, nodes, p, victims)) {
+        violating++;
       }
     }
-    return new Victims(node.name(), victims);
+    for (Pod p : split.nonViolating()) {
+      reprieve(state, pod, without, nodes, p, victims);
+    }
+    return new Victims(node.name(), victims, violating);
+  }
+
+  /** Puts a victim back when the pod still fits; otherwise it stays a victim. Whether it was spared. */
+  private boolean reprieve(CycleState state, Pod pod, NodeInfo without, List<NodeInfo> nodes, Pod p,
+                           List<Pod> victims) {
+    without.addPod(p);
+    if (fits(state, pod, without, nodes).isSuccess()) {
+      return true;
+    }
+    without.removePod(p);
+    victims.add(p);
+    return false;
   }
 
   private Status fits(CycleState state, Pod pod, NodeInfo candidate, List<NodeInfo> nodes) {
@@ -115,7 +138,8 @@ public final class DefaultPreemption implements PostFilterPlugin {
     if (a == null) {
       return b;
     }
-    Comparator<Victims> order = Comparator.comparingInt(Victims::highestPriority)
+    Comparator<Victims> order = Comparator.comparingInt(Victims::budgetViolations)
+        .thenComparingInt(Victims::highestPriority)
         .thenComparingLong(Victims::prioritySum)
         .thenComparingInt(v -> v.pods().size());
     return order.compare(b, a) < 0 ? b : a;
