@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -18,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -25,18 +24,21 @@ import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 11 with the real kubectl, curl and dig against one {@code ./dekube up}: Services get
- * ClusterIPs that answer (userspace kube-proxy), the ingress routes by host, the cluster DNS answers
- * A, headless, SRV, NXDOMAIN and FORMERR, a LoadBalancer Service answers on its pool address, a
- * taken nodePort is refused. The backends are two HTTP servers of this test on pod-like addresses,
- * listed in EndpointSlices written with kubectl (Services without selector, as for external
- * endpoints). Random service CIDR and LB pool, so parallel clusters on this machine never share an
- * address.
+ * Issue 11 with the real kubectl, curl and dig against one {@code ./dekube up} with its 3 jvm nodes:
+ * the talk's kube-decon Deployment, Service and Ingress from {@code k8s-manifests/kube-decon.yaml}
+ * (two real pods) answer from both pods through the ClusterIP (userspace kube-proxy) and through
+ * the ingress by host; the cluster DNS answers A, headless, SRV, NXDOMAIN and FORMERR; a NodePort
+ * Service (31579) answers on every node IP and a LoadBalancer Service on its pool address; a taken
+ * nodePort is refused. Random service CIDR, LB pool and node addresses, so parallel clusters on this
+ * machine never share an address.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NetworkingE2E {
 
   private static final String HOST = "kube-decon.kubecon.carson-anderson.com";
@@ -44,14 +46,12 @@ class NetworkingE2E {
   private static final String CIDR = "127." + OCTET + ".0.0/16";
   private static final String POOL = "127." + ThreadLocalRandom.current().nextInt(201, 240) + "."
       + ThreadLocalRandom.current().nextInt(1, 250) + ".0/24";
-  private static final List<String> PODS = List.of("127." + OCTET + ".250.2", "127." + OCTET + ".250.3");
+  private static final int NODE_PORT = 31579; // the talk's; bound on this cluster's random node IPs only
 
   @TempDir
   static Path tmp;
   private static DekubeProcess dekube;
   private static Kubectl kubectl;
-  private static Vertx vertx;
-  private static int backendPort;
   private static int dnsPort;
   private static int ingressPort;
 
@@ -59,60 +59,47 @@ class NetworkingE2E {
   static void cluster() throws Exception {
     Kubectl.requireOnPath();
     assumeTrue(onPath("curl") && onPath("dig"), "curl and dig (.ci/run installs them)");
-    vertx = Vertx.vertx();
-    backendPort = 0;
-    for (int i = 0; i < PODS.size(); i++) {
-      String name = "pod-" + (char) ('a' + i);
-      HttpServer s = vertx.createHttpServer().requestHandler(r -> r.response().end(name + "\n"));
-      backendPort = s.listen(backendPort, PODS.get(i)).toCompletionStage().toCompletableFuture()
-          .get(10, TimeUnit.SECONDS).actualPort();
-    }
     dekube = DekubeProcess.up(tmp.resolve("state"), "--service-cidr", CIDR, "--lb-pool", POOL);
     kubectl = new Kubectl(dekube.kubeconfig());
     String ready = dekube.stdout().stream().filter(l -> l.startsWith("dekube ready:")).findFirst().orElseThrow();
     dnsPort = Integer.parseInt(group(ready, "dns 127\\.96\\.0\\.10:(\\d+)"));
     ingressPort = Integer.parseInt(group(ready, "ingress http://127\\.0\\.0\\.1:(\\d+)"));
     kubectl.run("create", "namespace", "kube-decon").ok();
+    kubectl.run("-n", "kube-decon", "create", "-f",
+        DekubeProcess.repoRoot().resolve("k8s-manifests/kube-decon.yaml").toString()).ok();
     kubectl.run("-n", "kube-decon", "apply", "-f", manifest("""
         apiVersion: v1
         kind: Service
-        metadata: {name: kube-decon}
-        spec: {ports: [{name: http, protocol: TCP, port: 80, targetPort: %1$d}]}
+        metadata: {name: web-named}
+        spec: {selector: {app: kube-decon}, ports: [{name: http, protocol: TCP, port: 80, targetPort: 2015}]}
         ---
         apiVersion: v1
         kind: Service
         metadata: {name: web-headless}
-        spec: {clusterIP: None, ports: [{name: http, port: %1$d}]}
+        spec: {clusterIP: None, selector: {app: kube-decon}, ports: [{name: http, port: 2015}]}
         ---
         apiVersion: v1
         kind: Service
         metadata: {name: web-lb}
-        spec: {type: LoadBalancer, ports: [{name: http, port: 80, targetPort: %1$d}]}
+        spec: {type: LoadBalancer, selector: {app: kube-decon}, ports: [{name: http, port: 80, targetPort: 2015}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web-nodeport}
+        spec:
+          type: NodePort
+          selector: {app: kube-decon}
+          ports: [{name: http, port: 80, targetPort: 2015, nodePort: %d}]
         ---
         apiVersion: networking.k8s.io/v1
         kind: Ingress
-        metadata: {name: kube-decon}
+        metadata: {name: missing}
         spec:
           rules:
-          - host: %2$s
-            http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: kube-decon, port: {number: 80}}}}]}
           - host: missing.example
             http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: nothere, port: {number: 80}}}}]}
-        """.formatted(backendPort, HOST) + slice("kube-decon") + slice("web-headless") + slice("web-lb"))).ok();
-  }
-
-  private static String slice(String service) {
-    return """
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata: {name: %1$s-manual, labels: {kubernetes.io/service-name: %1$s}}
-        addressType: IPv4
-        ports: [{name: http, port: %2$d, protocol: TCP}]
-        endpoints:
-        - {addresses: [%3$s], conditions: {ready: true}}
-        - {addresses: [%4$s], conditions: {ready: true}}
-        """.formatted(service, backendPort, PODS.get(0), PODS.get(1));
+        """.formatted(NODE_PORT))).ok();
+    kubectl.run("-n", "kube-decon", "rollout", "status", "deployment/kube-decon", "--timeout=180s").ok();
   }
 
   @AfterAll
@@ -120,9 +107,12 @@ class NetworkingE2E {
     if (dekube != null) {
       dekube.close();
     }
-    if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
+  }
+
+  /** The names of the deployment's running pods (the {@code pod:} line each one answers with). */
+  private static Set<String> podNames() throws Exception {
+    return Set.of(kubectl.run("-n", "kube-decon", "get", "pods", "-l", "app=kube-decon", "--field-selector",
+        "status.phase=Running", "-o", "jsonpath={.items[*].metadata.name}").ok().out().trim().split("\\s+"));
   }
 
   @Test
@@ -131,13 +121,14 @@ class NetworkingE2E {
         .out();
     assertTrue(ip.startsWith("127." + OCTET + "."), ip);
     assertTrue(kubectl.run("-n", "kube-decon", "get", "svc").ok().out().contains(ip), "CLUSTER-IP column");
-    assertEquals(Set.of("pod-a", "pod-b"), answersFrom(List.of("http://" + ip + "/")));
+    Set<String> pods = podNames();
+    assertEquals(2, pods.size(), pods::toString);
+    assertEquals(pods, answersFrom(List.of("http://" + ip + "/")));
   }
 
   @Test
   void ingressRoutesTheTalksHostToBothPodsAndNamesAMissingService() throws Exception {
-    assertEquals(Set.of("pod-a", "pod-b"), answersFrom(List.of("-H", "Host: " + HOST,
-        "http://127.0.0.1:" + ingressPort + "/")));
+    assertEquals(podNames(), answersFrom(List.of("-H", "Host: " + HOST, "http://127.0.0.1:" + ingressPort + "/")));
     String missing = run("curl", "-s", "-w", " %{http_code}", "-H", "Host: missing.example",
         "http://127.0.0.1:" + ingressPort + "/");
     assertTrue(missing.endsWith(" 503") && missing.contains("nothere"), missing);
@@ -147,14 +138,27 @@ class NetworkingE2E {
   }
 
   @Test
+  void aNodePortAnswersOnEveryNodeIp() throws Exception {
+    String[] nodeIps = kubectl.run("get", "nodes", "-o",
+        "jsonpath={.items[*].status.addresses[?(@.type==\"InternalIP\")].address}").ok().out().trim().split("\\s+");
+    assertEquals(3, nodeIps.length, () -> String.join(" ", nodeIps));
+    for (String nodeIp : nodeIps) {
+      assertEquals(podNames(), answersFrom(List.of("http://" + nodeIp + ":" + NODE_PORT + "/")), "node " + nodeIp);
+    }
+  }
+
+  @Test
   void dnsAnswersServicesHeadlessSrvAndNxdomain() throws Exception {
     String ip = kubectl.run("-n", "kube-decon", "get", "svc", "kube-decon", "-o", "jsonpath={.spec.clusterIP}").ok()
         .out();
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> dig("kube-decon.kube-decon.svc.cluster.local")
         .equals(ip));
-    assertEquals(PODS.get(0) + "\n" + PODS.get(1), dig("web-headless.kube-decon.svc.cluster.local"));
-    assertEquals("0 100 80 kube-decon.kube-decon.svc.cluster.local.",
-        dig("-t", "SRV", "_http._tcp.kube-decon.kube-decon.svc.cluster.local"));
+    String podIps = kubectl.run("-n", "kube-decon", "get", "pods", "-l", "app=kube-decon", "-o",
+        "jsonpath={.items[*].status.podIP}").ok().out().trim();
+    assertEquals(new TreeSet<>(List.of(podIps.split("\\s+"))),
+        new TreeSet<>(dig("web-headless.kube-decon.svc.cluster.local").lines().toList()), "headless: the pod IPs");
+    assertEquals("0 100 80 web-named.kube-decon.svc.cluster.local.",
+        dig("-t", "SRV", "_http._tcp.web-named.kube-decon.svc.cluster.local"));
     String nx = run("dig", "@127.96.0.10", "-p", Integer.toString(dnsPort), "nothere.kube-decon.svc.cluster.local");
     assertTrue(nx.contains("status: NXDOMAIN") && nx.contains("SOA"), nx);
     assertEquals(ip, run("dig", "+short", "+tcp", "@127.96.0.10", "-p", Integer.toString(dnsPort),
@@ -183,12 +187,12 @@ class NetworkingE2E {
     String lb = kubectl.run("-n", "kube-decon", "get", "svc", "web-lb", "-o",
         "jsonpath={.status.loadBalancer.ingress[0].ip}").out();
     assertTrue(lb.startsWith(POOL.substring(0, POOL.lastIndexOf('.'))), lb + " in " + POOL);
-    assertEquals(Set.of("pod-a", "pod-b"), answersFrom(List.of("http://" + lb + "/")));
+    assertEquals(podNames(), answersFrom(List.of("http://" + lb + "/")));
   }
 
   @Test
   void aTakenNodePortIsRefused() throws Exception {
-    int port = ThreadLocalRandom.current().nextInt(30_100, 32_700);
+    int port = ThreadLocalRandom.current().nextInt(30_100, 31_500);
     String svc = """
         apiVersion: v1
         kind: Service
@@ -202,14 +206,15 @@ class NetworkingE2E {
         + ": provided port is already allocated"), clash.err());
   }
 
+  /** The pods that answer {@code curl <args>} (the {@code pod:} line of kube-decon's answer), until two did. */
   private static Set<String> answersFrom(List<String> curlArgs) throws Exception {
     Set<String> seen = new HashSet<>();
     Awaitility.await("answers from both pods").atMost(Duration.ofSeconds(30)).until(() -> {
       List<String> cmd = new ArrayList<>(List.of("curl", "-s", "--max-time", "5"));
       cmd.addAll(curlArgs);
-      String out = run(cmd.toArray(String[]::new)).strip();
-      if (!out.isEmpty()) {
-        seen.add(out);
+      Matcher m = Pattern.compile("(?m)^pod: (\\S+)$").matcher(run(cmd.toArray(String[]::new)));
+      if (m.find()) {
+        seen.add(m.group(1));
       }
       return seen.size() >= 2;
     });

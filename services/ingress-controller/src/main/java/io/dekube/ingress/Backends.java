@@ -13,8 +13,15 @@ import java.util.Map;
  */
 final class Backends {
 
-  /** What a route resolves to: an endpoint, or why there is none (the 503's body). */
-  record Pick(Backend backend, String problem) {
+  /**
+   * What a route resolves to: the ready endpoints in the order to try them (the round-robin pick
+   * first, then the others, for a retry on another endpoint), or why there is none (the 503's body).
+   */
+  record Pick(List<Backend> order, String problem) {
+    /** The endpoint to try first; null when there is none. */
+    Backend backend() {
+      return order.isEmpty() ? null : order.get(0);
+    }
   }
 
   private Map<String, List<ServicePort>> bySvc = Map.of();
@@ -30,27 +37,31 @@ final class Backends {
 
   Pick pick(IngressRoutes.Route route) {
     if (route.service() == null) {
-      return new Pick(null, "ingress " + route.namespace() + "/" + route.ingress() + " has a backend this controller"
+      return new Pick(List.of(), "ingress " + route.namespace() + "/" + route.ingress() + " has a backend this controller"
           + " does not serve (only Service backends are)");
     }
     String svc = route.namespace() + "/" + route.service();
     List<ServicePort> ports = bySvc.get(svc);
     if (ports == null) {
-      return new Pick(null, "service " + svc + " does not exist (ingress " + route.namespace() + "/" + route.ingress()
+      return new Pick(List.of(), "service " + svc + " does not exist (ingress " + route.namespace() + "/" + route.ingress()
           + ")");
     }
     ServicePort port = ports.stream().filter(p -> route.portNumber() > 0 ? p.port() == route.portNumber()
         : p.portName().equals(route.portName())).findFirst().orElse(null);
     String portText = route.portNumber() > 0 ? Integer.toString(route.portNumber()) : route.portName();
     if (port == null) {
-      return new Pick(null, "service " + svc + " has no port " + portText);
+      return new Pick(List.of(), "service " + svc + " has no port " + portText);
     }
     List<Backend> ready = port.readyBackends();
     if (ready.isEmpty()) {
-      return new Pick(null, "service " + svc + ":" + portText + " has no ready endpoints");
+      return new Pick(List.of(), "service " + svc + ":" + portText + " has no ready endpoints");
     }
     String key = svc + ":" + portText;
-    int i = next.merge(key, 1, Integer::sum);
-    return new Pick(ready.get(Math.floorMod(i - 1, ready.size())), null);
+    int first = Math.floorMod(next.merge(key, 1, Integer::sum) - 1, ready.size());
+    List<Backend> order = new java.util.ArrayList<>(ready.size());
+    for (int i = 0; i < ready.size(); i++) {
+      order.add(ready.get((first + i) % ready.size()));
+    }
+    return new Pick(order, null);
   }
 }

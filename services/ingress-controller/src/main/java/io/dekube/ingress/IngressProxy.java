@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The proxy itself: HTTP and HTTPS (SNI) servers whose requests are routed by the current
  * {@link IngressRoutes} to an endpoint picked by {@link Backends}, and proxied there with
- * vertx-http-proxy over a keep-alive client pool (WebSocket upgrades pass). No route: 404; no
+ * vertx-http-proxy over a keep-alive client pool (WebSocket upgrades pass); an idempotent request whose
+ * endpoint fails before answering goes to the next one ({@link NextUpstream}). No route: 404; no
  * Service or no ready endpoint: 503 with a body that says which. Event-loop confined.
  */
 public final class IngressProxy {
@@ -33,7 +34,7 @@ public final class IngressProxy {
   private final Vertx vertx;
   private final IngressConfig config;
   private final Backends backends = new Backends();
-  private final Map<HttpServerRequest, SocketAddress> picked = new WeakHashMap<>();
+  private final Map<HttpServerRequest, List<io.dekube.core.net.Backend>> picked = new WeakHashMap<>();
   private final List<HttpServer> servers = new ArrayList<>();
   private final List<HttpServer> tlsServers = new ArrayList<>();
   private final HttpProxy proxy;
@@ -48,9 +49,14 @@ public final class IngressProxy {
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
         .setConnectTimeout(2_000), new PoolOptions().setHttp1MaxSize(256));
     this.proxy = HttpProxy.reverseProxy(client).origin(OriginRequestProvider.selector(ctx -> {
-      SocketAddress a = picked.remove(ctx.request().proxiedRequest());
+      SocketAddress a = ctx.get(NextUpstream.BACKEND, SocketAddress.class); // set per try by NextUpstream
+      if (a == null) { // a WebSocket upgrade: NextUpstream does not see it
+        List<io.dekube.core.net.Backend> order = picked.get(ctx.request().proxiedRequest());
+        a = order == null || order.isEmpty() ? null
+            : SocketAddress.inetSocketAddress(order.get(0).port(), order.get(0).ip());
+      }
       return a == null ? Future.failedFuture("no endpoint picked") : Future.succeededFuture(a);
-    }));
+    })).addInterceptor(new NextUpstream(picked::remove));
   }
 
   /** Replaces the routes. */
@@ -150,7 +156,7 @@ public final class IngressProxy {
           .end("503 Service Unavailable: " + pick.problem() + "\n");
       return;
     }
-    picked.put(req, SocketAddress.inetSocketAddress(pick.backend().port(), pick.backend().ip()));
+    picked.put(req, pick.order());
     proxy.handle(req);
   }
 

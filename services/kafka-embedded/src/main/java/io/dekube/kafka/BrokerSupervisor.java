@@ -30,13 +30,20 @@ public final class BrokerSupervisor implements AutoCloseable {
    *
    * @param maxFailures  failures (exits or failed starts) tolerated within {@code window}
    * @param window       the span failures are counted in
-   * @param firstBackoff the wait before the first restart; doubles per recent failure
+   * @param firstBackoff the wait before the second restart within the window; doubles per further
+   *                     failure (the first restart is immediate: a broker killed once, by the OOM
+   *                     killer or a user, is back as soon as it can start)
    * @param maxBackoff   the longest wait
    */
   public record Policy(int maxFailures, Duration window, Duration firstBackoff, Duration maxBackoff) {
-    /** 5 failures within 2 minutes; restarts after 0.5 s, 1 s, 2 s, 4 s. */
-    public static final Policy DEFAULT = new Policy(5, Duration.ofMinutes(2), Duration.ofMillis(500),
+    /** 5 failures within 2 minutes; restarts at once, then after 1 s, 2 s, 4 s, 8 s. */
+    public static final Policy DEFAULT = new Policy(5, Duration.ofMinutes(2), Duration.ofSeconds(1),
         Duration.ofSeconds(8));
+
+    /** The wait before restarting after the {@code n}th failure within the window (n &ge; 1). */
+    long backoffMillis(int n) {
+      return n <= 1 ? 0 : Math.min(maxBackoff.toMillis(), firstBackoff.toMillis() << Math.min(20, n - 2));
+    }
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(BrokerSupervisor.class);
@@ -130,8 +137,7 @@ public final class BrokerSupervisor implements AutoCloseable {
       giveUp(what, logTail, logFile);
       return;
     }
-    long backoff = Math.min(policy.maxBackoff().toMillis(),
-        policy.firstBackoff().toMillis() << Math.min(20, failures.size() - 1));
+    long backoff = policy.backoffMillis(failures.size());
     LOG.warn("restarting the Kafka broker in {} ms (failure {} of {} allowed within {} s)", backoff, failures.size(),
         policy.maxFailures(), policy.window().toSeconds());
     sleep(backoff);

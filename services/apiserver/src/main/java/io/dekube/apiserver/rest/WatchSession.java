@@ -33,7 +33,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * With selectors, an object that stops matching is sent as DELETED and one that starts matching
  * as ADDED. BOOKMARKs come periodically when allowed; {@code timeoutSeconds} (default 30-60
  * minutes) ends the stream. A client that does not read fast enough is dropped rather than
- * buffered without bound. A WebSocket upgrade request gets the same events as text messages
+ * buffered without bound. When the watch cache re-lists (its store topic was recreated or the broker
+ * lost data), open watches end with an ERROR event carrying 410 Expired, so clients re-list.
+ * A WebSocket upgrade request gets the same events as text messages
  * ({@link WatchStream}). Confined to the request's event loop.
  */
 final class WatchSession {
@@ -127,7 +129,7 @@ final class WatchSession {
 
   private Future<Void> subscribe(long afterRv) {
     lastRv = afterRv;
-    return cache.watch(afterRv, this::onEvent).map(reg -> {
+    return cache.watch(afterRv, this::onEvent, this::expired).map(reg -> {
       registration = reg;
       open();
       if (ended) {
@@ -142,6 +144,12 @@ final class WatchSession {
       timeoutTimer = vertx.setTimer(timeout * 1000, t -> end());
       return null;
     });
+  }
+
+  /** The cache lost the history this watch follows: an ERROR event (410 Expired) ends it; the client re-lists. */
+  private void expired(StatusException e) {
+    writeLine(WatchEvents.error(e));
+    end();
   }
 
   private void open() {

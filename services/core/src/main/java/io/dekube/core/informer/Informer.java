@@ -99,6 +99,11 @@ public final class Informer implements ObjectCache {
           public void onBatch(List<StoreRecord> records, long position) {
             apply(records, position);
           }
+
+          @Override
+          public void onRelist(List<StoreRecord> records, long position) {
+            relisted(records, position);
+          }
         });
     this.bus = new BusBinding(bootstrapServers, new BusMonitor.Listener() {
       @Override
@@ -134,7 +139,9 @@ public final class Informer implements ObjectCache {
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // "none": a position that is gone (topic recreated, broker data lost) is an error the tail
+    // turns into a relist, never a silent jump back to the beginning under a cache that is ahead
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
     // Writer rule 6: a parked fetch is woken by new data within ~1 ms, a commit marker that moves
     // the last stable offset too, so a long wait costs a consistent read nothing and keeps an idle
@@ -332,6 +339,16 @@ public final class Informer implements ObjectCache {
    * window. Waits for the initial sync first.
    */
   public Future<HandlerRegistration> watch(long afterRv, Handler<InformerEvent> handler) {
+    return watch(afterRv, handler, e -> { });
+  }
+
+  /**
+   * A watch as {@link #watch(long, Handler)} that may end: {@code onEnd} gets a 410 Expired
+   * {@link StatusException} (on the caller's context, once, after the last event) when the informer
+   * lost the history the watch follows and re-listed; the client must re-list too.
+   */
+  public Future<HandlerRegistration> watch(long afterRv, Handler<InformerEvent> handler,
+                                           Handler<StatusException> onEnd) {
     ContextInternal caller = callerContext();
     Promise<HandlerRegistration> p = caller.promise();
     start().onComplete(ar -> context.runOnContext(v -> {
@@ -343,7 +360,7 @@ public final class Informer implements ObjectCache {
         List<InformerStore.Change> backlog = window.since(afterRv).stream()
             .map(e -> new InformerStore.Change(e, null)).toList();
         Registration reg = new Registration(type.resourceName(), caller, c -> handler.handle(c.event()), afterRv,
-            this::unregister);
+            this::unregister, onEnd);
         reg.deliver(backlog);
         registrations.add(reg);
         p.tryComplete(reg);
@@ -396,6 +413,31 @@ public final class Informer implements ObjectCache {
     }
     checkSynced();
     releaseWaiters(store.position());
+  }
+
+  /**
+   * The topic was read again from its beginning because the offsets the cache was at are gone:
+   * the cache becomes what the topic holds now, handlers get what changed (ADDED, MODIFIED,
+   * DELETED), and watches end with 410 Expired (as kube-apiserver ends watches whose history it
+   * lost) so their clients re-list; the window starts over at the new resource version.
+   */
+  private void relisted(List<StoreRecord> records, long position) {
+    List<InformerStore.Change> changes = store.replace(records, position);
+    LOG.warn("informer {}: re-listed {} objects at rv {} ({} changed); open watches end with 410 Expired",
+        type.resourceName(), store.size(), position - 1, changes.size());
+    window.reset(position - 1);
+    StatusException gone = new StatusException(410, "Expired", "the history of " + type.resourceName()
+        + " is gone (its store topic was recreated or the broker lost data); re-list from the current state");
+    for (Registration reg : List.copyOf(registrations)) {
+      if (reg.isWatch()) {
+        registrations.remove(reg);
+        reg.end(gone);
+      } else {
+        reg.deliver(changes);
+      }
+    }
+    checkSynced();
+    releaseWaiters(Long.MAX_VALUE); // the cache is current as of the topic's end when the relist began
   }
 
   private void checkSynced() {

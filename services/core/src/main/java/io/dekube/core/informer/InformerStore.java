@@ -52,6 +52,57 @@ final class InformerStore {
     return changes;
   }
 
+  /**
+   * Replaces every object with those {@code records} leave (a relist from the topic's beginning) and
+   * sets the position, even to a lower one; returns what changed against the old content: ADDED,
+   * MODIFIED (any difference, the resource version included), DELETED (at the new last rv).
+   * Informer context only.
+   */
+  List<Change> replace(List<StoreRecord> records, long newPosition) {
+    Map<ObjectKey, ObjectNode> next = new HashMap<>();
+    for (StoreRecord r : records) {
+      if (r.value() == null) {
+        next.remove(r.key());
+      } else {
+        next.put(r.key(), r.value());
+      }
+    }
+    List<Change> changes = new ArrayList<>();
+    lock.writeLock().lock();
+    try {
+      for (Map.Entry<ObjectKey, ObjectNode> e : next.entrySet()) {
+        ObjectNode old = objects.get(e.getKey());
+        if (!e.getValue().equals(old)) {
+          long rv = Long.parseLong(e.getValue().path("metadata").path("resourceVersion").asText("-1"));
+          changes.add(new Change(new InformerEvent(old == null ? InformerEvent.Type.ADDED : InformerEvent.Type.MODIFIED,
+              e.getValue(), rv), old));
+        }
+      }
+      for (Map.Entry<ObjectKey, ObjectNode> e : objects.entrySet()) {
+        if (!next.containsKey(e.getKey())) {
+          ObjectNode last = e.getValue().deepCopy();
+          Json.metadata(last).put("resourceVersion", Long.toString(Math.max(newPosition - 1, 0)));
+          changes.add(new Change(new InformerEvent(InformerEvent.Type.DELETED, last, Math.max(newPosition - 1, 0)),
+              e.getValue()));
+        }
+      }
+      for (Change c : changes) {
+        ObjectKey key = ObjectKey.of(c.event().object());
+        ObjectNode now = next.get(key);
+        indexes.values().forEach(i -> i.update(key, c.old(), now));
+        if (now == null) {
+          objects.remove(key);
+        } else {
+          objects.put(key, now);
+        }
+      }
+      position = newPosition;
+    } finally {
+      lock.writeLock().unlock();
+    }
+    return changes;
+  }
+
   private Change applyOne(StoreRecord r) {
     ObjectNode old = r.value() == null ? objects.remove(r.key()) : objects.put(r.key(), r.value());
     if (r.value() == null && old == null) {

@@ -20,15 +20,39 @@ final class Registration implements HandlerRegistration {
   private final Consumer<InformerStore.Change> handler;
   private final long afterRv;
   private final Consumer<Registration> onRemove;
+  private final io.vertx.core.Handler<io.dekube.core.model.StatusException> onEnd;
   private volatile boolean active = true;
 
+  /** A handler's registration (it never ends by itself). */
   Registration(String resource, Context context, Consumer<InformerStore.Change> handler, long afterRv,
                Consumer<Registration> onRemove) {
+    this(resource, context, handler, afterRv, onRemove, null);
+  }
+
+  /** A watch's registration: {@code onEnd} is told when the informer ends it. */
+  Registration(String resource, Context context, Consumer<InformerStore.Change> handler, long afterRv,
+               Consumer<Registration> onRemove, io.vertx.core.Handler<io.dekube.core.model.StatusException> onEnd) {
     this.resource = resource;
     this.context = context;
     this.handler = handler;
     this.afterRv = afterRv;
     this.onRemove = onRemove;
+    this.onEnd = onEnd;
+  }
+
+  /** Whether this is a watch (which ends when the informer re-lists) rather than a handler. */
+  boolean isWatch() {
+    return onEnd != null;
+  }
+
+  /** Ends a watch: no more events; {@code onEnd} runs on its context after those already queued. */
+  void end(io.dekube.core.model.StatusException why) {
+    context.runOnContext(v -> {
+      if (active) {
+        active = false;
+        onEnd.handle(why);
+      }
+    });
   }
 
   /** Delivers changes in order on the registration's context, skipping those at or before {@code afterRv}. */

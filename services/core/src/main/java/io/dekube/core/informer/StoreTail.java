@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -38,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * the new position to the informer's context. At most {@value #MAX_IN_FLIGHT} batches wait there,
  * so a slow context slows the consumer instead of filling the heap. End-offset requests
  * ({@link #endOffset()}) wake the poll and are answered from this thread. After a consumer failure
- * it reconnects and resumes at the last position handed over.
+ * it reconnects and resumes at the last position handed over. When that position is no longer in
+ * the topic ({@code OffsetOutOfRange}: the topic was recreated, or the broker lost its data) it
+ * re-reads the topic from its beginning and hands the whole of it over as a relist.
  */
 final class StoreTail implements Runnable {
 
@@ -49,6 +52,12 @@ final class StoreTail implements Runnable {
 
     /** Records in offset order and the consumer position after them. */
     void onBatch(List<StoreRecord> records, long position);
+
+    /**
+     * The offsets this tail was at are gone (the topic was recreated, or the broker lost data):
+     * every record of the topic from its beginning up to {@code position}, to replace the cache.
+     */
+    void onRelist(List<StoreRecord> records, long position);
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreTail.class);
@@ -76,6 +85,7 @@ final class StoreTail implements Runnable {
   // consumer thread only
   private long sentPosition = -1;
   private boolean endAnnounced;
+  private boolean relistNext;
 
   StoreTail(String resource, String topic, Map<String, Object> config, Duration pollTimeout, Context context,
             Sink sink) {
@@ -130,6 +140,8 @@ final class StoreTail implements Runnable {
           tail();
         } catch (WakeupException e) {
           // stopping, or a wake-up that landed outside poll: the loop decides
+        } catch (OffsetOutOfRangeException e) {
+          relistNext = true; // reconnect and read the topic from its beginning
         } catch (RuntimeException e) {
           if (running) {
             LOG.warn("informer {}: consumer failed at offset {}, reconnecting in {} ms: {}", resource,
@@ -155,7 +167,11 @@ final class StoreTail implements Runnable {
     highWatermarks = new KafkaConsumer<>(uncommitted);
     try {
       c.assign(List.of(partition));
-      c.seek(partition, Math.max(sentPosition, 0));
+      if (relistNext) {
+        relist(c);
+      } else {
+        c.seek(partition, Math.max(sentPosition, 0));
+      }
       if (!endAnnounced) {
         long end = endOffsetOf(c);
         lag.set(end);
@@ -171,12 +187,68 @@ final class StoreTail implements Runnable {
     }
   }
 
+  /**
+   * Reads the topic from its beginning up to its current end (the last stable offset) and hands
+   * all of it over at once. The end offset is announced first when it was not yet.
+   */
+  private void relist(KafkaConsumer<String, byte[]> c) {
+    long end = endOffsetsOf(c);
+    LOG.warn("informer {}: offset {} is gone from {} (the topic was recreated or the broker lost data);"
+        + " re-listing it from the beginning up to offset {}", resource, sentPosition, partition.topic(), end);
+    c.seekToBeginning(List.of(partition));
+    List<StoreRecord> all = new ArrayList<>();
+    long position = positionOf(c);
+    while (running && position < end) {
+      ConsumerRecords<String, byte[]> polled;
+      try {
+        polled = c.poll(pollTimeout);
+      } catch (WakeupException e) {
+        continue;
+      }
+      for (ConsumerRecord<String, byte[]> r : polled.records(partition)) {
+        StoreRecord decoded = decode(r);
+        if (decoded != null) {
+          all.add(decoded);
+        }
+      }
+      position = positionOf(c);
+    }
+    long at = position;
+    if (!endAnnounced) {
+      endAnnounced = post(() -> sink.onEnd(at));
+    }
+    if (post(() -> sink.onRelist(all, at))) {
+      sentPosition = at;
+      relistNext = false;
+    }
+  }
+
+  /** The read_committed end (last stable offset) of the partition. */
+  private long endOffsetsOf(KafkaConsumer<String, byte[]> c) {
+    while (true) {
+      try {
+        return c.endOffsets(List.of(partition)).get(partition);
+      } catch (WakeupException e) {
+        if (!running) {
+          throw e;
+        }
+      }
+    }
+  }
+
   private void pollOnce(KafkaConsumer<String, byte[]> c) {
     serveEndRequests(c);
     ConsumerRecords<String, byte[]> polled;
     try {
       polled = c.poll(pollTimeout);
     } catch (WakeupException e) {
+      return;
+    } catch (OffsetOutOfRangeException e) {
+      if (sentPosition <= 0) { // nothing cached yet: start at the beginning, whatever it is
+        c.seekToBeginning(List.of(partition));
+        return;
+      }
+      relist(c);
       return;
     }
     List<StoreRecord> records = new ArrayList<>(polled.count());

@@ -19,6 +19,8 @@ public final class Programs {
 
   /** The port when neither {@code PORT} nor a containerPort names one. */
   public static final int DEFAULT_PORT = 2015;
+  /** How long {@code web} lets requests in flight finish after SIGTERM. */
+  static final long DRAIN_SECONDS = 5;
 
   private Programs() {
   }
@@ -54,7 +56,9 @@ public final class Programs {
     int port = port(c);
     HttpServer server = c.vertx().createHttpServer(new HttpServerOptions().setHost(s.podIp()).setPort(port)
         .setReuseAddress(true));
+    GracefulStop graceful = new GracefulStop(server);
     server.requestHandler(req -> {
+      graceful.begin(req);
       String path = req.path();
       int status = 200;
       String text = body;
@@ -66,7 +70,8 @@ public final class Programs {
       c.log().line(req.remoteAddress().hostAddress() + " " + req.method() + " " + req.uri() + " " + status);
       req.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(text);
     });
-    c.onStop(server::close);
+    // SIGTERM: stop accepting, close idle connections, let the requests in flight finish (as Caddy does)
+    c.onStop(() -> graceful.stop(server, DRAIN_SECONDS));
     return listen(server.listen().mapEmpty(), c, "kube-decon " + tag + " listening on " + s.podIp() + ":" + port);
   }
 

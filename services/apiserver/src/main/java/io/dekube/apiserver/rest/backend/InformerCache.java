@@ -58,4 +58,10 @@ public final class InformerCache implements ObjectCache {
   public Future<HandlerRegistration> watch(long afterRv, Handler<InformerEvent> handler) {
     return informer.watch(afterRv, handler);
   }
+
+  @Override
+  public Future<HandlerRegistration> watch(long afterRv, Handler<InformerEvent> handler,
+                                           Handler<io.dekube.core.model.StatusException> onEnd) {
+    return informer.watch(afterRv, handler, onEnd);
+  }
 }

@@ -51,4 +51,13 @@ public interface ObjectCache {
    * context; fails with 410 Expired when {@code afterRv} is older than the window.
    */
   Future<HandlerRegistration> watch(long afterRv, Handler<InformerEvent> handler);
+
+  /**
+   * A watch as {@link #watch(long, Handler)} that may be ended by the cache: {@code onEnd} gets a 410
+   * Expired error when the cache lost the history the watch follows (it re-listed its store topic).
+   */
+  default Future<HandlerRegistration> watch(long afterRv, Handler<InformerEvent> handler,
+                                            Handler<io.dekube.core.model.StatusException> onEnd) {
+    return watch(afterRv, handler);
+  }
 }

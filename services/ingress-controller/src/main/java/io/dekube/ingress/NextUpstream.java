@@ -1,0 +1,83 @@
+package io.dekube.ingress;
+
+import io.dekube.core.net.Backend;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.httpproxy.Body;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyResponse;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ingress-nginx's {@code proxy_next_upstream error timeout}: when the connection to the picked
+ * endpoint fails before any byte of a response came back — refused because the pod's server just
+ * stopped, reset because it closed a kept-alive connection, a connect timeout — an idempotent
+ * request without a body is sent again to the next ready endpoint, up to {@link #MAX_TRIES}
+ * endpoints in all. This is what makes a rolling update invisible to clients: a pod leaves the
+ * endpoints a moment after it is told to stop, and requests sent to it in that moment go elsewhere.
+ * Requests with a body, and POST/PATCH, are tried once (nginx does not retry non-idempotent ones
+ * either). Event-loop confined.
+ */
+final class NextUpstream implements ProxyInterceptor {
+
+  /** nginx's {@code proxy_next_upstream_tries} as ingress-nginx sets it. */
+  static final int MAX_TRIES = 3;
+  /** The attachment of the proxy context that names the endpoint of the current try. */
+  static final String BACKEND = "dekube.backend";
+
+  private static final Logger LOG = LoggerFactory.getLogger(NextUpstream.class);
+  private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+      HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
+
+  private final Function<HttpServerRequest, List<Backend>> candidates;
+
+  /** {@code candidates}: the endpoints picked for a request, in the order to try them. */
+  NextUpstream(Function<HttpServerRequest, List<Backend>> candidates) {
+    this.candidates = candidates;
+  }
+
+  @Override
+  public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
+    List<Backend> order = candidates.apply(ctx.request().proxiedRequest());
+    if (order == null || order.isEmpty()) {
+      return Future.failedFuture("no endpoint picked");
+    }
+    int tries = retriable(ctx.request().proxiedRequest()) ? Math.min(MAX_TRIES, order.size()) : 1;
+    return attempt(ctx, order, 0, tries);
+  }
+
+  private Future<ProxyResponse> attempt(ProxyContext ctx, List<Backend> order, int i, int tries) {
+    Backend b = order.get(i);
+    ctx.set(BACKEND, SocketAddress.inetSocketAddress(b.port(), b.ip()));
+    if (i > 0) {
+      ctx.request().setBody(Body.body(Buffer.buffer())); // the first try consumed the (empty) request stream
+    }
+    return ctx.sendRequest().recover(e -> {
+      if (i + 1 >= tries) {
+        return Future.failedFuture(e);
+      }
+      LOG.debug("ingress: {} {} to {} failed before a response ({}); trying {}", ctx.request().getMethod(),
+          ctx.request().getURI(), b.address(), e.toString(), order.get(i + 1).address());
+      return attempt(ctx, order, i + 1, tries);
+    });
+  }
+
+  /** An idempotent method and no request body: safe to send again. */
+  static boolean retriable(HttpServerRequest req) {
+    if (!IDEMPOTENT.contains(req.method())) {
+      return false;
+    }
+    String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    boolean chunked = req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+    return !chunked && (length == null || length.trim().equals("0"));
+  }
+}
