@@ -70,7 +70,11 @@ public final class DisruptionController implements Reconciler {
 
   private List<ObjectKey> budgetsSelecting(ObjectNode pod) {
     String ns = pod.path("metadata").path("namespace").asText();
-    Map<String, String> labels = Pods.labels(Typed.from(pod, Pod.class));
+    if (budgets.cache().list(ns).isEmpty()) {
+      return List.of();
+    }
+    Map<String, String> labels = new java.util.HashMap<>();
+    pod.path("metadata").path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
     List<ObjectKey> out = new ArrayList<>();
     for (PodDisruptionBudget b : budgets.list(ns)) {
       if (b.getSpec().getSelector() != null && Selectors.of(b.getSpec().getSelector()).matches(labels)) {
