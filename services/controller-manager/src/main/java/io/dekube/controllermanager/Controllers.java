@@ -1,6 +1,7 @@
 package io.dekube.controllermanager;
 
 import io.dekube.controllermanager.common.ControllerContext;
+import io.dekube.controllermanager.daemonset.DaemonSetController;
 import io.dekube.controllermanager.deployment.DeploymentController;
 import io.dekube.controllermanager.disruption.DisruptionController;
 import io.dekube.controllermanager.endpoints.EndpointSliceController;
@@ -9,6 +10,7 @@ import io.dekube.controllermanager.gc.GarbageCollector;
 import io.dekube.controllermanager.job.JobController;
 import io.dekube.controllermanager.namespace.NamespaceController;
 import io.dekube.controllermanager.replicaset.ReplicaSetController;
+import io.dekube.controllermanager.statefulset.StatefulSetController;
 import io.dekube.controllermanager.serviceaccount.RootCaPublisher;
 import io.dekube.controllermanager.serviceaccount.ServiceAccountsController;
 import io.dekube.controllermanager.serviceaccount.TokenCredentials;
@@ -60,7 +62,11 @@ final class Controllers {
             ctx -> new NamespaceController(ctx).loop(c.resync(), c.workers())),
         new Spec("garbagecollector", gcReads(),
             ctx -> new GarbageCollector(ctx).loop(c.resync(), c.workers())),
-        // workloads: jobs (and their TTL)
+        // workloads: daemonsets, statefulsets, jobs (and their TTL)
+        new Spec("statefulset", List.of("statefulsets.apps", "pods", "controllerrevisions.apps"),
+            ctx -> new StatefulSetController(ctx).loop(c.resync(), c.workers())),
+        new Spec("daemonset", List.of("daemonsets.apps", "pods", "nodes", "controllerrevisions.apps"),
+            ctx -> new DaemonSetController(ctx).loop(c.resync(), c.workers())),
         new Spec("job", List.of("jobs.batch", "pods"),
             ctx -> new JobController(ctx).loop(c.resync(), c.workers())),
         new Spec("ttl-after-finished", List.of("jobs.batch"),

@@ -80,6 +80,9 @@ public final class PodControl {
             createdMessage(owner, created.path("metadata").path("name").asText())))
         .onFailure(e -> {
           expectations.creationObserved(key);
+          if (e instanceof StatusException se && se.code() == 409 && pod.getMetadata().getName() != null) {
+            return;
+          }
           ctx.events().record(component, owner, EventRecorder.WARNING, "FailedCreate", failedCreateMessage(owner, pod, e));
         });
   }

@@ -58,7 +58,8 @@ public final class Revisions {
 
   /** A revision's data as a tree. */
   public static JsonNode data(ControllerRevision r) {
-    return r.getData() == null ? Json.object() : Json.MAPPER.valueToTree(r.getData());
+    JsonNode d = r.getData() == null ? null : Typed.tree(r).get("data");
+    return d == null ? Json.object() : d;
   }
 
   /** kube's {@code HashControllerRevision}: FNV-32a of the data and the collision count, safely encoded. */
@@ -107,7 +108,7 @@ public final class Revisions {
     m.setLabels(labels);
     m.setOwnerReferences(new ArrayList<>(List.of(Owners.controllerRef(parent))));
     r.setMetadata(m);
-    r.setData(Json.MAPPER.convertValue(data, Object.class));
+    r.setData(Json.MAPPER.convertValue(data, java.util.Map.class));
     r.setRevision(revision);
     return r;
   }

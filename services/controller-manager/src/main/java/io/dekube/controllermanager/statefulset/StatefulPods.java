@@ -1,0 +1,100 @@
+package io.dekube.controllermanager.statefulset;
+
+import io.dekube.controllermanager.common.Pods;
+import io.dekube.controllermanager.history.Revisions;
+import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The pods of a StatefulSet, as kube's {@code newStatefulSetPod}: named {@code <set>-<ordinal>},
+ * hostname the pod's name and subdomain the governing service, the
+ * {@code statefulset.kubernetes.io/pod-name}, {@code apps.kubernetes.io/pod-index} and
+ * {@code controller-revision-hash} labels. dekube has no storage: each volumeClaimTemplate becomes
+ * an emptyDir volume of the claim's name (no PersistentVolumeClaim objects). Pure.
+ */
+final class StatefulPods {
+
+  /** The label naming a StatefulSet pod. */
+  static final String POD_NAME = "statefulset.kubernetes.io/pod-name";
+  /** The label holding a StatefulSet pod's ordinal (kube ≥ 1.28). */
+  static final String POD_INDEX = "apps.kubernetes.io/pod-index";
+
+  private static final Pattern ORDINAL = Pattern.compile("(.*)-([0-9]+)$");
+
+  private StatefulPods() {
+  }
+
+  /** The ordinal of a pod of the set, or -1 when its name is not {@code <set>-<n>}. */
+  static int ordinal(StatefulSet set, Pod p) {
+    Matcher m = ORDINAL.matcher(p.getMetadata().getName());
+    if (!m.matches() || !m.group(1).equals(set.getMetadata().getName())) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(m.group(2));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** The name of the revision a pod runs (its {@code controller-revision-hash}), or "". */
+  static String revision(Pod p) {
+    String r = Pods.labels(p).get(Revisions.HASH_LABEL);
+    return r == null ? "" : r;
+  }
+
+  /** The pod of an ordinal, from a template of a revision. */
+  static Pod build(StatefulSet set, PodTemplateSpec template, int ordinal, String revisionName) {
+    String name = set.getMetadata().getName() + "-" + ordinal;
+    Pod p = Pods.fromTemplate(template, set, null);
+    p.getMetadata().setGenerateName(null);
+    p.getMetadata().setName(name);
+    p.getMetadata().getLabels().put(POD_NAME, name);
+    p.getMetadata().getLabels().put(POD_INDEX, Integer.toString(ordinal));
+    p.getMetadata().getLabels().put(Revisions.HASH_LABEL, revisionName);
+    p.getSpec().setHostname(name);
+    if (set.getSpec().getServiceName() != null && !set.getSpec().getServiceName().isEmpty()) {
+      p.getSpec().setSubdomain(set.getSpec().getServiceName());
+    }
+    List<PersistentVolumeClaim> claims = set.getSpec().getVolumeClaimTemplates();
+    if (claims != null && !claims.isEmpty()) {
+      List<Volume> volumes = p.getSpec().getVolumes() == null ? new ArrayList<>() : new ArrayList<>(p.getSpec().getVolumes());
+      for (PersistentVolumeClaim c : claims) {
+        String claim = c.getMetadata() == null ? null : c.getMetadata().getName();
+        if (claim == null) {
+          continue;
+        }
+        volumes.removeIf(v -> claim.equals(v.getName()));
+        Volume v = new Volume();
+        v.setName(claim);
+        v.setEmptyDir(new EmptyDirVolumeSource());
+        volumes.add(v);
+      }
+      p.getSpec().setVolumes(volumes);
+    }
+    return p;
+  }
+
+  /** Running and Ready (kube's {@code isRunningAndReady}), and not being deleted. */
+  static boolean runningAndReady(Pod p) {
+    return "Running".equals(p.getStatus() == null ? null : p.getStatus().getPhase()) && Pods.ready(p);
+  }
+
+  static boolean terminating(Pod p) {
+    return p.getMetadata().getDeletionTimestamp() != null;
+  }
+
+  /** Failed or Succeeded: a pod kube replaces. */
+  static boolean finished(Pod p) {
+    String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+    return "Failed".equals(phase) || "Succeeded".equals(phase);
+  }
+}

@@ -1,0 +1,174 @@
+package io.dekube.controllermanager.statefulset;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.controllermanager.common.ControllerContext;
+import io.dekube.controllermanager.common.EventRecorder;
+import io.dekube.controllermanager.common.Expectations;
+import io.dekube.controllermanager.common.Lister;
+import io.dekube.controllermanager.common.OwnedPodEvents;
+import io.dekube.controllermanager.common.Owners;
+import io.dekube.controllermanager.common.PodControl;
+import io.dekube.controllermanager.common.Selectors;
+import io.dekube.controllermanager.history.HistoryControl;
+import io.dekube.controllermanager.history.Revisions;
+import io.dekube.controllermanager.statefulset.StatefulSetPlan.Rev;
+import io.dekube.core.controller.ControllerLoop;
+import io.dekube.core.controller.Reconciler;
+import io.dekube.core.informer.LabelSelector;
+import io.dekube.core.model.ObjectKey;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import io.dekube.core.model.Typed;
+import io.dekube.core.store.WriteOptions;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * kube's StatefulSet controller: pods with stable names {@code <set>-<ordinal>} created in order
+ * (OrderedReady) or together (Parallel), scaled down from the highest ordinal, rolled from the
+ * highest ordinal down to the partition (RollingUpdate) or left for the user to delete (OnDelete);
+ * ControllerRevisions for {@code rollout history}/{@code undo}; status with currentRevision and
+ * updateRevision for {@code rollout status}. Names are deterministic, so a create the informer has
+ * not shown yet fails with AlreadyExists instead of doubling a pod. Syncs run on the loop's context.
+ */
+public final class StatefulSetController implements Reconciler {
+
+  /** The component name in events. */
+  public static final String COMPONENT = "statefulset-controller";
+
+  private final ControllerContext ctx;
+  private final ResourceType stsType;
+  private final Lister<StatefulSet> sets;
+  private final Lister<Pod> pods;
+  private final Expectations expectations;
+  private final PodControl podControl;
+  private final HistoryControl history;
+  private ControllerLoop loop;
+
+  public StatefulSetController(ControllerContext ctx) {
+    this.ctx = ctx;
+    this.stsType = ctx.type("statefulsets.apps");
+    this.sets = ctx.lister("statefulsets.apps", StatefulSet.class);
+    this.pods = ctx.lister("pods", Pod.class);
+    this.expectations = new Expectations(ctx.clock());
+    this.podControl = new PodControl(ctx, COMPONENT, expectations);
+    this.history = new HistoryControl(ctx);
+  }
+
+  /** The loop: StatefulSets, their pods and their revisions. */
+  public ControllerLoop loop(Duration resync, int workers) {
+    loop = new ControllerLoop(ctx.vertx(), "statefulset", this, sets.cache(), resync, workers);
+    loop.watch(pods.cache(), new OwnedPodEvents("StatefulSet", expectations, loop::enqueue, this::matching));
+    loop.watch(history.lister().cache(), r -> {
+      ObjectKey k = OwnedPodEvents.ownerKey(r, "StatefulSet");
+      return k == null ? List.of() : List.of(k);
+    });
+    return loop;
+  }
+
+  @Override
+  public Future<Void> sync(ObjectKey key) {
+    StatefulSet set = sets.get(key);
+    if (set == null) {
+      expectations.forget(key);
+      return Future.succeededFuture();
+    }
+    LabelSelector selector;
+    try {
+      selector = Selectors.of(set.getSpec().getSelector());
+    } catch (StatusException e) {
+      ctx.events().record(COMPONENT, set, EventRecorder.WARNING, "InvalidSelector", e.getMessage());
+      return Future.succeededFuture();
+    }
+    if (selector.isEverything()) {
+      ctx.events().record(COMPONENT, set, EventRecorder.WARNING, "SelectingAll",
+          "This statefulset is selecting all pods. A non-empty selector is required.");
+      return Future.succeededFuture();
+    }
+    List<ControllerRevision> owned = history.owned(set);
+    Integer collisions = set.getStatus() == null ? null : set.getStatus().getCollisionCount();
+    var template = set.getSpec().getTemplate();
+    return history.current(set, template.getMetadata() == null ? null : template.getMetadata().getLabels(),
+            Revisions.templatePatch(template), owned, collisions)
+        .compose(cur -> podControl.claim(set, selector, pods.list(key.namespace()), p -> true)
+            .compose(claimed -> reconcile(key, set, owned, cur, claimed)));
+  }
+
+  private Future<Void> reconcile(ObjectKey key, StatefulSet set, List<ControllerRevision> owned,
+                                 HistoryControl.Current cur, List<Pod> claimed) {
+    Rev update = new Rev(cur.revision().getMetadata().getName(), set.getSpec().getTemplate());
+    Rev current = currentRevision(set, owned, update);
+    var now = ctx.clock().instant();
+    Future<Void> acted = Owners.deleting(set) ? Future.succeededFuture()
+        : act(key, set, StatefulSetPlan.plan(set, current, update, claimed, now));
+    return acted.transform(ar -> updateStatus(set, StatefulSetPlan.status(set, current, update, claimed,
+            cur.collisionCount(), now))
+        .compose(v -> truncate(set, owned, current, update, claimed))
+        .compose(v -> ar.succeeded() ? Future.<Void>succeededFuture() : Future.failedFuture(ar.cause())));
+  }
+
+  /** The revision of {@code status.currentRevision} when it still exists, else the update revision. */
+  private static Rev currentRevision(StatefulSet set, List<ControllerRevision> owned, Rev update) {
+    String name = set.getStatus() == null ? null : set.getStatus().getCurrentRevision();
+    if (name != null && !name.equals(update.name())) {
+      for (ControllerRevision r : owned) {
+        if (name.equals(r.getMetadata().getName())) {
+          var t = Revisions.template(r);
+          return t == null ? update : new Rev(name, t);
+        }
+      }
+    }
+    return update;
+  }
+
+  private Future<Void> act(ObjectKey key, StatefulSet set, StatefulSetPlan plan) {
+    List<Future<?>> writes = new ArrayList<>();
+    for (Pod p : plan.deletes()) {
+      writes.add(podControl.delete(key, set, p));
+    }
+    for (Pod p : plan.creates()) {
+      writes.add(podControl.create(key, set, p));
+    }
+    return Future.join(writes).mapEmpty();
+  }
+
+  private Future<Void> updateStatus(StatefulSet set, StatefulSetStatus status) {
+    if (Typed.tree(status).equals(set.getStatus() == null ? null : Typed.tree(set.getStatus()))) {
+      return Future.succeededFuture();
+    }
+    StatefulSet next = Lister.copy(set);
+    next.setStatus(status);
+    return ctx.store().updateStatus(stsType, Typed.tree(next), WriteOptions.none()).mapEmpty();
+  }
+
+  private Future<Void> truncate(StatefulSet set, List<ControllerRevision> owned, Rev current, Rev update,
+                                List<Pod> claimed) {
+    Set<String> live = new HashSet<>(List.of(current.name(), update.name()));
+    claimed.forEach(p -> live.add(StatefulPods.revision(p)));
+    int limit = set.getSpec().getRevisionHistoryLimit() == null ? 10 : set.getSpec().getRevisionHistoryLimit();
+    return history.truncate(owned, live, limit);
+  }
+
+  private List<ObjectKey> matching(ObjectNode pod) {
+    String ns = pod.path("metadata").path("namespace").asText();
+    List<ObjectKey> out = new ArrayList<>();
+    for (StatefulSet s : sets.list(ns)) {
+      try {
+        if (Selectors.of(s.getSpec().getSelector()).matches(LabelSelector.labelsOf(pod))) {
+          out.add(new ObjectKey(ns, s.getMetadata().getName()));
+        }
+      } catch (StatusException e) {
+        // an invalid selector adopts nothing
+      }
+    }
+    return out;
+  }
+}
