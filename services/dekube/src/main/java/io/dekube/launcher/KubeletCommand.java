@@ -52,7 +52,9 @@ final class KubeletCommand {
     SharedInformers informers = SharedInformers.of(vertx);
     ClusterPki pki = ClusterPki.loadOrCreate(data.resolve("pki"));
     KubeletVerticle kubelet = new KubeletVerticle(config, store, t -> informers.informer(bootstrap, t),
-        config.servesApi() ? NodeFleet.tls(pki, config) : null);
+        config.servesApi() ? NodeFleet.tls(pki, config) : null)
+        .withTokenSigner(io.dekube.core.serviceaccount.TokenSigner.of(
+            io.dekube.core.pki.ServiceAccountKey.loadOrCreate(data.resolve("pki"))));
     String id = Cluster.await(vertx.deployVerticle(kubelet));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

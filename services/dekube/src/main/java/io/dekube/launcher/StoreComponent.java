@@ -2,6 +2,7 @@ package io.dekube.launcher;
 
 import io.dekube.store.admission.CustomResourceAdmission;
 import io.dekube.store.admission.PriorityAdmission;
+import io.dekube.store.admission.KubernetesAdmission;
 import io.dekube.core.net.ClusterNetwork;
 import io.dekube.store.writer.ServiceRanges;
 import io.dekube.store.writer.WriterConfig;
@@ -41,6 +42,11 @@ final class StoreComponent implements Component {
     Cluster.await(priorityClasses.start());
     PriorityAdmission priorities = new PriorityAdmission(priorityClasses::list,
         name -> priorityClasses.get("", name));
+    // the ServiceAccount admission reads automountServiceAccountToken of the pods' ServiceAccounts
+    Informer accounts = ctx.informers().informer(ctx.bootstrap(), ctx.registry().byResourceName("serviceaccounts")
+        .orElseThrow());
+    KubernetesAdmission.serviceAccounts(accounts::get);
+    Cluster.await(accounts.start());
     for (int i = 0; i < writers; i++) {
       WriterConfig config = WriterConfig.defaults(ctx.bootstrap())
           .withGroupInstanceId("dekube-" + ctx.flags().string("--store-name", "store") + "-writer-" + i);

@@ -25,6 +25,8 @@ import java.util.function.Function;
 public final class KubeletVerticle extends VerticleBase {
 
   private static final ResourceRegistry REGISTRY = ResourceRegistry.builtIn();
+  /** How often pods' token files are rewritten (a token is renewed at 80 % of its life). */
+  private static final java.time.Duration TOKEN_REFRESH = java.time.Duration.ofSeconds(60);
 
   private final KubeletConfig config;
   private final StoreClient store;
@@ -35,6 +37,7 @@ public final class KubeletVerticle extends VerticleBase {
   private KubeletServer server;
   private PodRouter router;
   private ContainerRuntime runtime;
+  private io.dekube.core.serviceaccount.TokenSigner tokenSigner;
 
   /**
    * @param tls the serving certificate and the CA clients must present a certificate of; null for
@@ -46,6 +49,15 @@ public final class KubeletVerticle extends VerticleBase {
     this.store = store;
     this.informers = informers;
     this.tls = tls;
+  }
+
+  /**
+   * Signs the pods' projected service account tokens with the cluster's key (as the kubelet gets
+   * them from the TokenRequest API); without it the token files stay empty. Call before deploying.
+   */
+  public KubeletVerticle withTokenSigner(io.dekube.core.serviceaccount.TokenSigner signer) {
+    this.tokenSigner = signer;
+    return this;
   }
 
   @Override
@@ -61,6 +73,13 @@ public final class KubeletVerticle extends VerticleBase {
     };
     pods = new PodManager(vertx, config, runtime, store, new InformerLookup(informer("configmaps"),
         informer("secrets"), informer("services")), () -> podCidr(nodeInformer));
+    if (tokenSigner != null) {
+      Informer accounts = informer("serviceaccounts");
+      all = new java.util.ArrayList<>(all);
+      all.add(accounts);
+      pods.withTokens(new io.dekube.kubelet.token.TokenManager(tokenSigner, accounts::get,
+          name -> nodeInformer.get("", name), java.time.Clock.systemUTC()), TOKEN_REFRESH);
+    }
     return Future.all(all.stream().map(Informer::start).toList())
         .compose(v -> startServer())
         .compose(port -> {

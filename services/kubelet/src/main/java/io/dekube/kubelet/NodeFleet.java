@@ -46,9 +46,17 @@ public final class NodeFleet extends VerticleBase {
     configs.forEach(c -> byName.put(c.nodeName(), c));
   }
 
+  private io.dekube.core.serviceaccount.TokenSigner tokenSigner;
+
   @Override
   public Future<?> start() {
-    return batch(new ArrayList<>(configs), 0);
+    if (pki == null) {
+      return batch(new ArrayList<>(configs), 0);
+    }
+    return vertx.executeBlocking(() -> io.dekube.core.serviceaccount.TokenSigner.of(
+            io.dekube.core.pki.ServiceAccountKey.loadOrCreate(pki.directory())), false)
+        .onSuccess(s -> tokenSigner = s)
+        .compose(s -> batch(new ArrayList<>(configs), 0));
   }
 
   private Future<Void> batch(List<KubeletConfig> all, int from) {
@@ -69,7 +77,7 @@ public final class NodeFleet extends VerticleBase {
     Future<KubeletServer.Tls> tls = c.servesApi() ? vertx.executeBlocking(() -> tls(pki, c), false)
         : Future.succeededFuture(null);
     return tls.compose(t -> {
-      KubeletVerticle v = new KubeletVerticle(c, store, informers, t);
+      KubeletVerticle v = new KubeletVerticle(c, store, informers, t).withTokenSigner(tokenSigner);
       return vertx.deployVerticle(v).onSuccess(id -> {
         running.put(c.nodeName(), id);
         verticles.put(c.nodeName(), v);

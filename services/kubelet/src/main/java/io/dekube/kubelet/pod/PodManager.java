@@ -40,6 +40,10 @@ public final class PodManager implements PodRouter.Listener {
   private final Supplier<String> podCidr;
   private final Map<String, PodWorker> workers = new HashMap<>();
   private boolean stopped;
+  /** Where projected service account tokens come from ({@link Volumes#NO_TOKENS} until a signer is set). */
+  Volumes.TokenSource tokens = Volumes.NO_TOKENS;
+  private io.dekube.kubelet.token.TokenManager tokenManager;
+  private long tokenTimer = -1;
 
   public PodManager(Vertx vertx, KubeletConfig config, ContainerRuntime runtime, StoreClient store,
                     EnvBuilder.Lookup lookup, Supplier<String> podCidr) {
@@ -101,7 +105,29 @@ public final class PodManager implements PodRouter.Listener {
     return ips.allocate(uid);
   }
 
+  /**
+   * Gives the pods real service account tokens from {@code manager} and rewrites every pod's token
+   * files each {@code refresh} (the manager renews a token once 80 % of its life has passed). Call
+   * on the manager's context before pods arrive.
+   */
+  public void withTokens(io.dekube.kubelet.token.TokenManager manager, java.time.Duration refresh) {
+    this.tokenManager = manager;
+    this.tokens = (pod, projection) -> {
+      try {
+        return manager.token(pod, projection);
+      } catch (IllegalStateException e) {
+        LOG.debug("node {}: no token for pod {}/{} yet: {}", config.nodeName(), pod.getMetadata().getNamespace(),
+            pod.getMetadata().getName(), e.getMessage());
+        return "";
+      }
+    };
+    tokenTimer = vertx.setPeriodic(refresh.toMillis(), t -> workers.values().forEach(PodWorker::refreshTokens));
+  }
+
   void gone(String uid) {
+    if (tokenManager != null) {
+      tokenManager.forget(uid);
+    }
     workers.remove(uid);
     ips.release(uid);
     status.forget(uid);
@@ -136,6 +162,9 @@ public final class PodManager implements PodRouter.Listener {
   /** The node stops (a powered-off machine): containers end, nothing is written. */
   public Future<Void> stop() {
     stopped = true;
+    if (tokenTimer >= 0) {
+      vertx.cancelTimer(tokenTimer);
+    }
     List<Future<Void>> all = new ArrayList<>();
     workers.values().forEach(w -> all.add(w.powerOff()));
     workers.clear();

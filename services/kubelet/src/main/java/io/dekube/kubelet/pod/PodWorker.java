@@ -79,6 +79,25 @@ public final class PodWorker {
     return pod.getMetadata().getName();
   }
 
+  /** Rewrites the pod's projected token files (renewed tokens), off the event loop; once its volumes exist. */
+  void refreshTokens() {
+    Map<String, Path> dirs = volumes;
+    Pod current = pod;
+    if (dirs == null || gone || !hasProjectedToken(current)) {
+      return;
+    }
+    m.vertx.executeBlocking(() -> {
+      Volumes.refreshTokens(current, dirs, m.tokens);
+      return null;
+    }, false).onFailure(e -> LOG.debug("pod {}/{}: token refresh failed: {}", namespace(), name(), e.toString()));
+  }
+
+  private static boolean hasProjectedToken(Pod p) {
+    return p.getSpec().getVolumes() != null && p.getSpec().getVolumes().stream().anyMatch(v -> v.getProjected() != null
+        && v.getProjected().getSources() != null
+        && v.getProjected().getSources().stream().anyMatch(s -> s.getServiceAccountToken() != null));
+  }
+
   Pod pod() {
     return pod;
   }
@@ -155,7 +174,7 @@ public final class PodWorker {
       startTime = startTime != null ? startTime : Instant.now();
     }
     if (volumes == null) {
-      return m.vertx.executeBlocking(() -> Volumes.prepare(pod, podDir, m.lookup, ip, m.config.nodeIp()), false)
+      return m.vertx.executeBlocking(() -> Volumes.prepare(pod, podDir, m.lookup, m.tokens, ip, m.config.nodeIp()), false)
           .compose(v -> {
             volumes = v;
             return runContainers();

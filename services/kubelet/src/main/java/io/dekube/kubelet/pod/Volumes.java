@@ -29,9 +29,46 @@ public final class Volumes {
   private Volumes() {
   }
 
-  /** Writes every volume of the pod; answers volume name → folder. */
+  /** Where the token of a projected {@code serviceAccountToken} source comes from; blocking allowed. */
+  @FunctionalInterface
+  public interface TokenSource {
+    /** The token for the pod, "" when there is none to be had (yet). */
+    String token(Pod pod, io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection projection);
+  }
+
+  /** No tokens: the token files are written empty. */
+  public static final TokenSource NO_TOKENS = (pod, p) -> "";
+
+  /** Writes every volume of the pod, token files empty; answers volume name → folder. */
   public static Map<String, Path> prepare(Pod pod, Path podDir, EnvBuilder.Lookup lookup, String podIp, String hostIp)
       throws IOException {
+    return prepare(pod, podDir, lookup, NO_TOKENS, podIp, hostIp);
+  }
+
+  /**
+   * Writes the token file of every projected {@code serviceAccountToken} source again (the kubelet
+   * renews tokens before they expire); {@code dirs} are the folders {@link #prepare} answered.
+   */
+  public static void refreshTokens(Pod pod, Map<String, Path> dirs, TokenSource tokens) throws IOException {
+    if (pod.getSpec().getVolumes() == null) {
+      return;
+    }
+    for (Volume v : pod.getSpec().getVolumes()) {
+      Path dir = dirs.get(v.getName());
+      if (dir == null || v.getProjected() == null || v.getProjected().getSources() == null) {
+        continue;
+      }
+      for (VolumeProjection p : v.getProjected().getSources()) {
+        if (p.getServiceAccountToken() != null) {
+          writeToken(dir, pod, p, tokens);
+        }
+      }
+    }
+  }
+
+  /** Writes every volume of the pod; answers volume name → folder. */
+  public static Map<String, Path> prepare(Pod pod, Path podDir, EnvBuilder.Lookup lookup, TokenSource tokens,
+                                          String podIp, String hostIp) throws IOException {
     Map<String, Path> dirs = new LinkedHashMap<>();
     if (pod.getSpec().getVolumes() == null) {
       return dirs;
@@ -59,15 +96,15 @@ public final class Volumes {
         downward(dir, pod, v.getDownwardAPI().getItems(), podIp, hostIp);
       } else if (v.getProjected() != null && v.getProjected().getSources() != null) {
         for (VolumeProjection p : v.getProjected().getSources()) {
-          projection(dir, pod, p, lookup, podIp, hostIp);
+          projection(dir, pod, p, lookup, tokens, podIp, hostIp);
         }
       }
     }
     return dirs;
   }
 
-  private static void projection(Path dir, Pod pod, VolumeProjection p, EnvBuilder.Lookup lookup, String podIp,
-                                 String hostIp) throws IOException {
+  private static void projection(Path dir, Pod pod, VolumeProjection p, EnvBuilder.Lookup lookup, TokenSource tokens,
+                                 String podIp, String hostIp) throws IOException {
     String ns = pod.getMetadata().getNamespace();
     if (p.getConfigMap() != null) {
       ObjectNode cm = lookup.configMap(ns, p.getConfigMap().getName());
@@ -81,8 +118,25 @@ public final class Volumes {
       downward(dir, pod, p.getDownwardAPI().getItems(), podIp, hostIp);
     }
     if (p.getServiceAccountToken() != null) {
-      String path = p.getServiceAccountToken().getPath() == null ? "token" : p.getServiceAccountToken().getPath();
-      write(dir, path, "");
+      writeToken(dir, pod, p, tokens);
+    }
+  }
+
+  /** Replaces the token file through a temporary file and a rename, so a reader never sees half a token. */
+  private static void writeToken(Path dir, Pod pod, VolumeProjection p, TokenSource tokens) throws IOException {
+    String path = p.getServiceAccountToken().getPath() == null ? "token" : p.getServiceAccountToken().getPath();
+    Path file = dir.resolve(path).normalize();
+    if (!file.startsWith(dir)) {
+      return;
+    }
+    String token = tokens.token(pod, p.getServiceAccountToken());
+    Files.createDirectories(file.getParent());
+    Path tmp = Files.createTempFile(file.getParent(), ".token", ".tmp");
+    try {
+      Files.writeString(tmp, token == null ? "" : token, StandardCharsets.UTF_8);
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
     }
   }
 

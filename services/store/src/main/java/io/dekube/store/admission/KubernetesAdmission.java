@@ -39,6 +39,15 @@ public final class KubernetesAdmission implements WriteAdmission {
     PodAdmission.unreachableSeconds = unreachable;
   }
 
+  /**
+   * The ServiceAccount admission's view of ServiceAccounts ({@code namespace, name → object or
+   * null}), for their {@code automountServiceAccountToken}; without it only the pod's own setting
+   * counts. Process-wide; set before the writers start.
+   */
+  public static void serviceAccounts(java.util.function.BiFunction<String, String, com.fasterxml.jackson.databind.JsonNode> lookup) {
+    ServiceAccountAdmission.accounts = lookup;
+  }
+
   @Override
   public ObjectNode admit(ResourceType type, Verb verb, ObjectNode newObject, ObjectNode oldObject) {
     if (newObject == null || verb == Verb.DELETE || verb == Verb.GET || verb == Verb.LIST) {

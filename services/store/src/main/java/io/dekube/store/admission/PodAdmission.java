@@ -29,11 +29,13 @@ final class PodAdmission implements KindAdmission {
           spec.set(f, old.path("spec").get(f));
         }
       }
+      ServiceAccountAdmission.keepToken(pod, old);
       return;
     }
     Nodes.defaultText(spec, "serviceAccountName", Nodes.text(spec, "serviceAccount").isEmpty()
         ? "default" : Nodes.text(spec, "serviceAccount"));
     spec.put("serviceAccount", Nodes.text(spec, "serviceAccountName"));
+    ServiceAccountAdmission.mountToken(pod);
     if (Nodes.absent(spec, "priorityClassName")) {
       Nodes.defaultInt(spec, "priority", 0);
     }
