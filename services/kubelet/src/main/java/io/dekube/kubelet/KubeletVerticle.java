@@ -53,7 +53,8 @@ public final class KubeletVerticle extends VerticleBase {
 
   /**
    * Signs the pods' projected service account tokens with the cluster's key (as the kubelet gets
-   * them from the TokenRequest API); without it the token files stay empty. Call before deploying.
+   * them from the TokenRequest API); without it (and on simulated nodes) the token files stay empty.
+   * Call before deploying.
    */
   public KubeletVerticle withTokenSigner(io.dekube.core.serviceaccount.TokenSigner signer) {
     this.tokenSigner = signer;
@@ -73,7 +74,7 @@ public final class KubeletVerticle extends VerticleBase {
     };
     pods = new PodManager(vertx, config, runtime, store, new InformerLookup(informer("configmaps"),
         informer("secrets"), informer("services")), () -> podCidr(nodeInformer));
-    if (tokenSigner != null) {
+    if (tokenSigner != null && !"simulated".equals(config.runtime())) { // nothing reads a simulated pod's files
       Informer accounts = informer("serviceaccounts");
       all = new java.util.ArrayList<>(all);
       all.add(accounts);
