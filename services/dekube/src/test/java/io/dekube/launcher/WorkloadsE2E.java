@@ -1,0 +1,167 @@
+package io.dekube.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The workload controllers with the real kubectl against {@code ./dekube up} (3 jvm nodes): a
+ * DaemonSet runs one pod per node, a StatefulSet comes up web-0, web-1, web-2 in order and
+ * {@code rollout status} completes, a Job of 3 completions 2 at a time completes, and a Job whose pod
+ * exits 1 fails with BackoffLimitExceeded after backoffLimit 1.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WorkloadsE2E {
+
+  @TempDir
+  static Path tmp;
+  private DekubeProcess dekube;
+  private Kubectl kubectl;
+
+  @BeforeAll
+  void up() throws Exception {
+    Kubectl.requireOnPath();
+    dekube = DekubeProcess.up(tmp.resolve("state"));
+    kubectl = new Kubectl(dekube.kubeconfig());
+    Path manifests = tmp.resolve("workloads.yaml");
+    Files.writeString(manifests, """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: agent}
+        spec:
+          selector: {matchLabels: {app: agent}}
+          template:
+            metadata: {labels: {app: agent}}
+            spec:
+              containers: [{name: agent, image: dekube/pause}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web}
+        spec:
+          clusterIP: None
+          selector: {app: web}
+          ports: [{name: http, port: 2015}]
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: web}
+        spec:
+          serviceName: web
+          replicas: 3
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers: [{name: web, image: carsonoid/kube-decon:v1}]
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: ok}
+        spec:
+          completions: 3
+          parallelism: 2
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: work
+                image: dekube/crash
+                env: [{name: EXIT_CODE, value: "0"}, {name: CRASH_AFTER, value: "1"}]
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: bad}
+        spec:
+          backoffLimit: 1
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: work
+                image: dekube/crash
+                env: [{name: EXIT_CODE, value: "1"}, {name: CRASH_AFTER, value: "1"}]
+        """);
+    kubectl.run("apply", "-f", manifests.toString()).ok();
+  }
+
+  @AfterAll
+  void down() throws Exception {
+    if (dekube != null) {
+      dekube.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aDaemonSetRunsOnePodPerNode() throws Exception {
+    kubectl.run("rollout", "status", "ds/agent", "--timeout=120s").ok();
+    String[] nodes = kubectl.run("get", "pods", "-l", "app=agent", "-o",
+        "jsonpath={range .items[*]}{.spec.nodeName}/{.status.phase} {end}").ok().out().trim().split(" ");
+    Arrays.sort(nodes);
+    assertEquals(List.of("kube-node-01/Running", "kube-node-02/Running", "kube-node-03/Running"), Arrays.asList(nodes));
+    String row = kubectl.run("get", "ds", "agent", "--no-headers").ok().out();
+    assertTrue(row.matches("agent\\s+3\\s+3\\s+3\\s+3\\s+3\\s+<none>\\s+\\S+\\s*"), row);
+    assertFalse(kubectl.run("get", "controllerrevisions", "-l", "app=agent", "-o", "name").ok().out().isBlank());
+  }
+
+  @Test
+  @Order(2)
+  void aStatefulSetComesUpInOrder() throws Exception {
+    String status = kubectl.run("rollout", "status", "sts/web", "--timeout=120s").ok().out();
+    assertTrue(status.contains("3 new pods have been updated"), status);
+    assertTrue(kubectl.run("get", "sts", "web", "--no-headers").ok().out().matches("web\\s+3/3\\s+\\S+\\s*"));
+    Instant previousReady = null;
+    for (int i = 0; i < 3; i++) {
+      String pod = "web-" + i;
+      String[] f = kubectl.run("get", "pod", pod, "-o", "jsonpath={.status.phase} {.metadata.creationTimestamp} "
+          + "{.status.conditions[?(@.type==\"Ready\")].lastTransitionTime} {.spec.hostname}").ok().out().split(" ");
+      assertEquals("Running", f[0], pod);
+      assertEquals(pod, f[3]);
+      Instant created = Instant.parse(f[1]);
+      if (previousReady != null) {
+        assertFalse(created.isBefore(previousReady), pod + " created " + created + " before its predecessor was ready "
+            + previousReady);
+      }
+      previousReady = Instant.parse(f[2]);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void aJobRunsToCompletionTwoPodsAtATime() throws Exception {
+    kubectl.run("wait", "--for=condition=complete", "job/ok", "--timeout=120s").ok();
+    assertEquals("3", kubectl.run("get", "job", "ok", "-o", "jsonpath={.status.succeeded}").ok().out());
+    String row = kubectl.run("get", "job", "ok", "--no-headers").ok().out();
+    assertTrue(row.matches("ok\\s+Complete\\s+3/3\\s+\\S+\\s+\\S+\\s*"), row);
+    String phases = kubectl.run("get", "pods", "-l", "batch.kubernetes.io/job-name=ok", "-o",
+        "jsonpath={range .items[*]}{.status.phase} {end}").ok().out().trim();
+    assertEquals("Succeeded Succeeded Succeeded", phases);
+  }
+
+  @Test
+  @Order(4)
+  void aFailingJobStopsAtItsBackoffLimit() throws Exception {
+    kubectl.run("wait", "--for=condition=failed", "job/bad", "--timeout=120s").ok();
+    assertEquals("BackoffLimitExceeded", kubectl.run("get", "job", "bad", "-o",
+        "jsonpath={.status.conditions[?(@.type==\"Failed\")].reason}").ok().out());
+    assertEquals("2", kubectl.run("get", "job", "bad", "-o", "jsonpath={.status.failed}").ok().out());
+    assertTrue(kubectl.run("get", "events", "--field-selector", "involvedObject.name=bad").ok().out()
+        .contains("Job has reached the specified backoff limit"));
+  }
+}
