@@ -41,7 +41,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 /**
  * {@code bench/run pods}: pod startup, create → Running as the store shows it, for pods with
  * {@code nodeName} preset (no scheduler): {@code --pods 100} over {@code --nodes 3} jvm nodes
- * (image dekube/pause). {@code bench/run nodes}: {@code --nodes 1000} simulated nodes and
+ * (image registry.k8s.io/pause:3.10, a built-in alias). {@code bench/run nodes}: {@code --nodes 1000} simulated nodes and
  * {@code --pods 10000} pods in one JVM beside the store and the apiserver; reports the time until
  * all run, the heap after a GC and the process CPU while idle for {@code --idle 30} seconds.
  */
@@ -104,18 +104,25 @@ public final class PodStartupBench {
         ClusterPki.loadOrCreate(data.resolve("pki")))));
     System.out.printf("%d %s nodes registered in %.1f s%n", nodes, simulated ? "simulated" : "jvm",
         (System.nanoTime() - t0) / 1e9);
+    if ((long) rounds * pods > 110L * nodes) {
+      throw new IllegalArgumentException(rounds + " rounds of " + pods + " pods do not fit " + nodes + " nodes of 110 "
+          + "pods (pods of earlier rounds stay)");
+    }
     String kind = simulated ? "simulated" : "jvm";
     System.out.println(LatencyRecorder.Result.header());
     for (int round = 1; round <= rounds; round++) {
       Stages st = new Stages();
+      var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      long cpu0 = os.getProcessCpuTime();
       long all = runPods(vertx, store, podInformer, configs, pods, st, "r" + round + "-");
       String label = kind + (rounds > 1 ? ", round " + round : "");
       System.out.println(st.reply.result("create->reply " + label, nodes, all / 1e9).row());
       System.out.println(st.seen.result("create->informer sees it " + label, nodes, all / 1e9).row());
       System.out.println(st.status.result("create->first status " + label, nodes, all / 1e9).row());
       System.out.println(st.running.result("create->Running " + label, nodes, all / 1e9).row());
-      System.out.printf("(round %d: %d pods Running in %.1f s, load average %.2f)%n", round, pods, all / 1e9,
-          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      System.out.printf("(round %d: %d pods Running in %.1f s, process CPU %.1f ms per pod (broker, writer and "
+          + "kubelets), load average %.2f)%n", round, pods, all / 1e9, (os.getProcessCpuTime() - cpu0) / 1e6 / pods,
+          os.getSystemLoadAverage());
     }
     if (simulated) {
       idleFigures(idle);
@@ -179,7 +186,7 @@ public final class PodStartupBench {
       String name = prefix + "pod-" + i;
       ObjectNode pod = (ObjectNode) Json.MAPPER.readTree(("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'"
           + name + "','namespace':'bench'},'spec':{'nodeName':'" + nodes.get(i % nodes.size()).nodeName()
-          + "','containers':[{'name':'c','image':'dekube/pause'}]}}").replace('\'', '"'));
+          + "','containers':[{'name':'c','image':'registry.k8s.io/pause:3.10'}]}}").replace('\'', '"'));
       inFlight.acquire();
       long t = System.nanoTime();
       created.put(name, t);

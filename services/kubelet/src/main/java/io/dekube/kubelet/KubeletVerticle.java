@@ -27,6 +27,7 @@ public final class KubeletVerticle extends VerticleBase {
   private static final ResourceRegistry REGISTRY = ResourceRegistry.builtIn();
   /** How often pods' token files are rewritten (a token is renewed at 80 % of its life). */
   private static final java.time.Duration TOKEN_REFRESH = java.time.Duration.ofSeconds(60);
+  private static final java.util.concurrent.atomic.AtomicBoolean WARM = new java.util.concurrent.atomic.AtomicBoolean();
 
   private final KubeletConfig config;
   private final StoreClient store;
@@ -82,6 +83,7 @@ public final class KubeletVerticle extends VerticleBase {
           name -> nodeInformer.get("", name), java.time.Clock.systemUTC()), TOKEN_REFRESH);
     }
     return Future.all(all.stream().map(Informer::start).toList())
+        .compose(v -> warmUp())
         .compose(v -> startServer())
         .compose(port -> {
           agent = new NodeAgent(vertx, store, config, port, pods.events());
@@ -91,6 +93,25 @@ public final class KubeletVerticle extends VerticleBase {
           router = PodRouter.of(podInformer);
           router.register(config.nodeName(), context, pods);
         });
+  }
+
+  /**
+   * Converts a sample pod once per process on a worker thread: the first conversion of fabric8's
+   * model (Jackson 3 introspecting every class of a Pod) takes seconds on a cold JVM, and would
+   * otherwise block the event loop of the first pods' kubelet.
+   */
+  private Future<Void> warmUp() {
+    if (!WARM.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      var tree = (com.fasterxml.jackson.databind.node.ObjectNode) io.dekube.core.model.Json.MAPPER.readTree(
+          "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"warm-up\"},\"spec\":{\"containers\":"
+          + "[{\"name\":\"c\",\"image\":\"dekube/pause\",\"resources\":{\"requests\":{\"cpu\":\"1m\"}},"
+          + "\"ports\":[{\"containerPort\":1}],\"readinessProbe\":{\"tcpSocket\":{\"port\":1}}}]}}");
+      io.dekube.core.model.Typed.from(tree, io.fabric8.kubernetes.api.model.Pod.class);
+      return null;
+    }, false).<Void>mapEmpty().recover(e -> Future.succeededFuture());
   }
 
   private Future<Integer> startServer() {

@@ -35,6 +35,8 @@ public final class PodWorker {
   private static final Logger LOG = LoggerFactory.getLogger(PodWorker.class);
   private static final String NORMAL = EventRecorder.NORMAL;
   private static final String WARNING = EventRecorder.WARNING;
+  /** How long a container start may take before the pod's status shows it as ContainerCreating. */
+  static final Duration STARTING_PUBLISH = Duration.ofSeconds(1);
 
   private final PodManager m;
   private final String uid;
@@ -54,6 +56,7 @@ public final class PodWorker {
   private boolean terminating;
   private boolean gone;
   private long retryTimer = -1;
+  private long startingTimer = -1;
 
   PodWorker(PodManager m, Pod pod, ObjectNode tree) {
     this.m = m;
@@ -207,7 +210,7 @@ public final class PodWorker {
       if (init.running == null && !init.starting && due(init, now)) {
         start(init);
       }
-      publish();
+      publishUnlessStarting();
       return Future.succeededFuture();
     }
     for (ContainerRecord c : containers) {
@@ -215,8 +218,28 @@ public final class PodWorker {
         start(c);
       }
     }
-    publish();
+    publishUnlessStarting();
     return Future.succeededFuture();
+  }
+
+  /**
+   * Publishes the status, unless a container is being started: then the status that says it runs
+   * follows its start (one write instead of ContainerCreating and Running one after the other), and
+   * the ContainerCreating one goes out only if the start takes longer than {@link #STARTING_PUBLISH}.
+   */
+  private void publishUnlessStarting() {
+    if (all().stream().noneMatch(c -> c.starting)) {
+      m.vertx.cancelTimer(startingTimer);
+      startingTimer = -1;
+      publish();
+    } else if (startingTimer < 0) {
+      startingTimer = m.vertx.setTimer(STARTING_PUBLISH.toMillis(), t -> {
+        startingTimer = -1;
+        if (!terminating) {
+          publish();
+        }
+      });
+    }
   }
 
   /** Whether a container that is not running should start now (and arms the retry timer otherwise). */
@@ -449,6 +472,7 @@ public final class PodWorker {
     }
     terminating = true;
     m.vertx.cancelTimer(retryTimer);
+    m.vertx.cancelTimer(startingTimer);
     prober.stopAll();
     Duration grace = Duration.ofSeconds(grace());
     List<Future<Integer>> stops = new ArrayList<>();
@@ -481,6 +505,7 @@ public final class PodWorker {
     gone = true;
     terminating = true;
     m.vertx.cancelTimer(retryTimer);
+    m.vertx.cancelTimer(startingTimer);
     prober.stopAll();
     List<Future<Integer>> stops = new ArrayList<>();
     all().stream().filter(c -> c.running != null).forEach(c -> stops.add(c.running.stop(Duration.ZERO)));
