@@ -47,7 +47,8 @@ final class ReplyReader implements Runnable {
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, "dekube-replies-" + requesterId);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500); // rule 6: woken by the commit marker, idle when idle
+    // rule 6: woken by the commit marker, idle when idle
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, io.dekube.core.informer.Informer.IDLE_FETCH_WAIT_MS);
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     c.putAll(overrides);

@@ -96,6 +96,22 @@ class LeaderElectorTest {
     assertFalse(a.elector.isLeader());
   }
 
+  @Test
+  void aLeaderRenewsFromTheLeaseItWroteWithoutReadingItFirst() {
+    Candidate a = new Candidate("a", Duration.ofSeconds(3), Duration.ofSeconds(2)); // renews every second
+    a.start();
+    await().until(() -> a.elector.isLeader());
+    long reads = store.reads();
+    for (int i = 0; i < 2; i++) {
+      String before = lease().getSpec().getRenewTime().toString();
+      clock.advance(Duration.ofSeconds(1));
+      await().until(() -> !lease().getSpec().getRenewTime().toString().equals(before));
+    }
+    assertEquals(reads, store.reads(), "renewals are compare-and-swap writes of the Lease it wrote last");
+    assertEquals("a", lease().getSpec().getHolderIdentity());
+    assertEquals(Duration.ofSeconds(5), LeaderElector.Config.of("x", "y").renewPeriod(), "kube's 15 s / 10 s / 2 s");
+  }
+
   private Lease lease() {
     return Typed.from(store.object(leases, "kube-system", "cm"), Lease.class);
   }
@@ -111,9 +127,12 @@ class LeaderElectorTest {
     final String id;
 
     Candidate(String id) {
+      this(id, Duration.ofSeconds(15), Duration.ofSeconds(10));
+    }
+
+    Candidate(String id, Duration lease, Duration renewDeadline) {
       this.id = id;
-      LeaderElector.Config c = LeaderElector.Config.of("cm", id)
-          .withTimings(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofMillis(10));
+      LeaderElector.Config c = LeaderElector.Config.of("cm", id).withTimings(lease, renewDeadline, Duration.ofMillis(10));
       elector = new LeaderElector(vertx, store, c, new LeaderElector.Callbacks() {
         @Override
         public void onStartedLeading() {
