@@ -9,12 +9,16 @@ import io.dekube.controllermanager.endpoints.EndpointsController;
 import io.dekube.controllermanager.gc.GarbageCollector;
 import io.dekube.controllermanager.job.JobController;
 import io.dekube.controllermanager.namespace.NamespaceController;
+import io.dekube.controllermanager.nodeipam.NodeIpamController;
+import io.dekube.controllermanager.nodelifecycle.NodeLifecycleController;
+import io.dekube.controllermanager.podgc.PodGarbageCollector;
 import io.dekube.controllermanager.replicaset.ReplicaSetController;
 import io.dekube.controllermanager.statefulset.StatefulSetController;
 import io.dekube.controllermanager.serviceaccount.RootCaPublisher;
 import io.dekube.controllermanager.serviceaccount.ServiceAccountsController;
 import io.dekube.controllermanager.serviceaccount.TokenCredentials;
 import io.dekube.controllermanager.serviceaccount.TokensController;
+import io.dekube.controllermanager.tainteviction.TaintEvictionController;
 import io.dekube.controllermanager.ttl.TtlAfterFinishedController;
 import io.dekube.core.controller.ControllerLoop;
 import java.util.List;
@@ -73,7 +77,16 @@ final class Controllers {
             ctx -> new TtlAfterFinishedController(ctx).loop(c.resync(), c.workers())),
         // disruption budgets: their status, read by the eviction API and the scheduler's preemption
         new Spec("disruption", List.of("poddisruptionbudgets.policy", "pods", "replicasets.apps", "deployments.apps",
-            "statefulsets.apps"), ctx -> new DisruptionController(ctx).loop(c.resync(), c.workers())));
+            "statefulsets.apps"), ctx -> new DisruptionController(ctx).loop(c.resync(), c.workers())),
+        // nodes: lifecycle, taint eviction, pod GC, IPAM
+        new Spec("nodelifecycle", List.of("nodes", "leases.coordination.k8s.io", "pods"),
+            ctx -> new NodeLifecycleController(ctx, c.nodeMonitorGracePeriod()).loop(c.resync(), c.workers())),
+        new Spec("tainteviction", List.of("nodes", "pods"),
+            ctx -> new TaintEvictionController(ctx).loop(c.resync(), c.workers())),
+        new Spec("podgc", List.of("nodes", "pods"),
+            ctx -> new PodGarbageCollector(ctx).loop(c.resync(), c.workers())),
+        new Spec("nodeipam", List.of("nodes"),
+            ctx -> new NodeIpamController(ctx, c.clusterCidr()).loop(c.resync())));
   }
 
   private static List<String> gcReads() {

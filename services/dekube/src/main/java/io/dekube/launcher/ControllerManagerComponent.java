@@ -11,17 +11,18 @@ import java.util.List;
 /**
  * kube-controller-manager: the controllers, active while this process holds the leader Lease.
  * Also sets the DefaultTolerationSeconds admission flags, which kube-apiserver owns, so that
- * {@code up --default-unreachable-toleration-seconds 5} reads as in the issue.
+ * {@code up --default-unreachable-toleration-seconds 5} reads as in the issue. Node IPAM reads
+ * {@code --cluster-cidr}, which the kubelet component declares (one flag for both).
  */
 final class ControllerManagerComponent implements Component {
 
   @Override
   public List<Flag> flags() {
     return List.of(
-        Flag.of("--node-monitor-grace-period", "DURATION", "node Lease age before the node is NotReady (default 40s)"),
+        Flag.of("--node-monitor-grace-period", "DURATION", "node Lease age before the node is NotReady (default 40s; "
+            + "in up, nodes then renew their Lease every quarter of it, at most 10s)"),
         Flag.of("--default-not-ready-toleration-seconds", "N", "tolerationSeconds added to pods for not-ready nodes (default 300)"),
         Flag.of("--default-unreachable-toleration-seconds", "N", "tolerationSeconds added to pods for unreachable nodes (default 300)"),
-        Flag.of("--cluster-cidr", "CIDR", "pod CIDR of the cluster, a /24 per node (default 127.244.0.0/16)"),
         Flag.of("--controller-manager-instances", "N", "controller-manager verticles campaigning for the Lease (default 1)"));
   }
 

@@ -20,13 +20,14 @@ final class KubeletComponent implements Component {
   static final List<Flag> NODE_FLAGS = List.of(
       Flag.of("--runtime", "jvm|process|simulated", "how nodes run containers (default jvm)"),
       Flag.of("--kubelet-port", "N", "kubelet API HTTPS port on each node IP (default 10250; 0 = a free port)"),
-      Flag.of("--cluster-cidr", "CIDR", "pod addresses; node n uses its n-th /24 until IPAM sets spec.podCIDR "
-          + "(default 127.244.0.0/16)"),
+      Flag.of("--cluster-cidr", "CIDR", "pod addresses: node IPAM gives node n (IP <prefix>n) its n-th /24 as "
+          + "spec.podCIDR, which its kubelet also uses until then (default 127.244.0.0/16)"),
       Flag.of("--node-cpu", "N", "CPU capacity of each node (default 4)"),
       Flag.of("--node-memory", "Q", "memory capacity of each node (default 8Gi)"),
       Flag.of("--node-pods", "N", "pod capacity of each node (default 110)"),
       Flag.of("--node-lease-duration", "D", "node Lease duration (default 40s)"),
-      Flag.of("--node-lease-renew", "D", "how often nodes renew their Lease (default 10s)"),
+      Flag.of("--node-lease-renew", "D", "how often nodes renew their Lease (default 10s, or a quarter of "
+          + "--node-monitor-grace-period when that is shorter)"),
       Flag.toggle("--allow-host-commands", "let the process runtime run containers' commands on this host"),
       Flag.of("--crash-backoff-initial", "D", "first container restart back-off (default 10s)"),
       Flag.of("--crash-backoff-max", "D", "longest container restart back-off (default 5m)"),
@@ -64,6 +65,18 @@ final class KubeletComponent implements Component {
     ctx.announce(n + (n == 1 ? " node (" : " nodes (") + configs.get(0).runtime() + ")");
   }
 
+  /**
+   * {@code --node-lease-renew}, by default 10 s as kube's, or a quarter of {@code up}'s
+   * {@code --node-monitor-grace-period} when that is shorter than 40 s, so that
+   * {@code up --node-monitor-grace-period 5s} does not see healthy nodes as silent.
+   */
+  static Duration leaseRenew(Flags f) {
+    Duration grace = f.duration("--node-monitor-grace-period", Duration.ofSeconds(40));
+    Duration fallback = grace.dividedBy(4).compareTo(Duration.ofSeconds(10)) < 0 ? grace.dividedBy(4)
+        : Duration.ofSeconds(10);
+    return f.duration("--node-lease-renew", fallback.isZero() ? Duration.ofMillis(100) : fallback);
+  }
+
   /** A node's config from the flags: node {@code index} (from 1) picks its fallback /24 of the cluster CIDR. */
   static KubeletConfig config(Flags f, String name, String ip, int index, Path dataDir) {
     String runtime = f.string("--runtime", "jvm");
@@ -79,8 +92,7 @@ final class KubeletComponent implements Component {
         .withKubeletPort(f.port("--kubelet-port", 10250))
         .withCapacity(f.string("--node-cpu", "4"), f.string("--node-memory", "8Gi"), f.count("--node-pods", 1, 110))
         .withFallbackPodCidr(PodIpAllocator.nthSubnet(cidr, index))
-        .withLease(f.duration("--node-lease-duration", Duration.ofSeconds(40)),
-            f.duration("--node-lease-renew", Duration.ofSeconds(10)))
+        .withLease(f.duration("--node-lease-duration", Duration.ofSeconds(40)), leaseRenew(f))
         .withAllowHostCommands(f.toggle("--allow-host-commands"))
         .withBackoff(f.duration("--crash-backoff-initial", Duration.ofSeconds(10)),
             f.duration("--crash-backoff-max", Duration.ofMinutes(5)))

@@ -80,6 +80,23 @@ public final class Pods {
     return p;
   }
 
+  /**
+   * A copy of the pod with kube's {@code DisruptionTarget} condition (True, the given reason and
+   * message), as the taint eviction and the pod GC set it before they delete a pod.
+   */
+  public static Pod withDisruptionTarget(Pod pod, String reason, String message, Instant now) {
+    Pod copy = Lister.copy(pod);
+    if (copy.getStatus() == null) {
+      copy.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
+    }
+    List<PodCondition> conditions = copy.getStatus().getConditions() == null ? new ArrayList<>()
+        : new ArrayList<>(copy.getStatus().getConditions());
+    conditions.removeIf(c -> "DisruptionTarget".equals(c.getType()));
+    conditions.add(new PodCondition(null, Times.format(now), message, null, reason, "True", "DisruptionTarget"));
+    copy.getStatus().setConditions(conditions);
+    return copy;
+  }
+
   /** The labels of an object, never null. */
   public static Map<String, String> labels(HasMetadata o) {
     return o.getMetadata().getLabels() == null ? Map.of() : o.getMetadata().getLabels();

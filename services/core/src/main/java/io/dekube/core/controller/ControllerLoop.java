@@ -33,7 +33,12 @@ public final class ControllerLoop {
   private final List<Watched> watched = new ArrayList<>();
   private final List<Handled> handled = new ArrayList<>();
   private final List<HandlerRegistration> registrations = new ArrayList<>();
+  private final List<Periodic> periodics = new ArrayList<>();
+  private final List<Long> timers = new ArrayList<>();
   private long resyncTimer = -1;
+
+  private record Periodic(Duration period, Runnable task) {
+  }
 
   private record Watched(ObjectCache cache, Function<ObjectNode, Collection<ObjectKey>> keys) {
   }
@@ -81,6 +86,16 @@ public final class ControllerLoop {
     return this;
   }
 
+  /**
+   * Also runs {@code task} every {@code period} on the loop's context while it runs (kube's
+   * monitor passes, e.g. the node lifecycle controller's look at every node's heartbeat); the
+   * task only enqueues keys. Call before {@link #start}.
+   */
+  public ControllerLoop every(Duration period, Runnable task) {
+    periodics.add(new Periodic(period, task));
+    return this;
+  }
+
   /** The controller's name. */
   public String name() {
     return name;
@@ -113,6 +128,9 @@ public final class ControllerLoop {
     if (!resync.isZero() && !resync.isNegative()) {
       resyncTimer = vertx.setPeriodic(resync.toMillis(), t -> primary.list("").forEach(o -> enqueue(ObjectKey.of(o))));
     }
+    for (Periodic p : periodics) {
+      timers.add(vertx.setPeriodic(Math.max(1, p.period().toMillis()), t -> p.task().run()));
+    }
   }
 
   /** Removes the handlers and the timer; completes when the syncs in flight are done. Idempotent. */
@@ -123,6 +141,8 @@ public final class ControllerLoop {
       vertx.cancelTimer(resyncTimer);
       resyncTimer = -1;
     }
+    timers.forEach(vertx::cancelTimer);
+    timers.clear();
     return queue.shutdown();
   }
 

@@ -4,7 +4,7 @@ import io.dekube.scheduler.api.CycleState;
 import io.dekube.scheduler.api.FilterPlugin;
 import io.dekube.scheduler.api.NodeInfo;
 import io.dekube.scheduler.api.Status;
-import io.dekube.scheduler.plugins.helper.Tolerations;
+import io.dekube.core.model.Tolerations;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 

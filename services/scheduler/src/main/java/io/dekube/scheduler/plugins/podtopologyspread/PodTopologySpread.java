@@ -13,7 +13,7 @@ import io.dekube.scheduler.api.ScorePlugin;
 import io.dekube.scheduler.api.Status;
 import io.dekube.scheduler.plugins.helper.Args;
 import io.dekube.scheduler.plugins.helper.ScoreRange;
-import io.dekube.scheduler.plugins.helper.Tolerations;
+import io.dekube.core.model.Tolerations;
 import io.dekube.scheduler.plugins.nodeaffinity.NodeAffinityPlugin;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;

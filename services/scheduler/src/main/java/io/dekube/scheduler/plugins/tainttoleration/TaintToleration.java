@@ -7,7 +7,7 @@ import io.dekube.scheduler.api.NodeScore;
 import io.dekube.scheduler.api.ScoreExtensions;
 import io.dekube.scheduler.api.ScorePlugin;
 import io.dekube.scheduler.api.Status;
-import io.dekube.scheduler.plugins.helper.Tolerations;
+import io.dekube.core.model.Tolerations;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;

@@ -1,4 +1,4 @@
-package io.dekube.scheduler.plugins.helper;
+package io.dekube.core.model;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
@@ -6,7 +6,10 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
 import java.util.Objects;
 
-/** Whether tolerations tolerate taints, as Kubernetes matches them. Stateless. */
+/**
+ * Whether tolerations tolerate taints, as Kubernetes matches them (the scheduler's TaintToleration,
+ * the controller-manager's taint eviction). Stateless, any thread.
+ */
 public final class Tolerations {
 
   private Tolerations() {

@@ -1,0 +1,157 @@
+package io.dekube.controllermanager.podgc;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.controllermanager.common.ControllerContext;
+import io.dekube.controllermanager.common.Lister;
+import io.dekube.controllermanager.common.Pods;
+import io.dekube.controllermanager.common.Times;
+import io.dekube.controllermanager.nodelifecycle.NodeHealth;
+import io.dekube.core.controller.ControllerLoop;
+import io.dekube.core.controller.Reconciler;
+import io.dekube.core.informer.InformerHandler;
+import io.dekube.core.model.ObjectKey;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import io.dekube.core.model.Typed;
+import io.dekube.core.store.WriteOptions;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * kube's pod garbage collector, the parts a dead node needs: pods bound to a node that no longer
+ * exists (confirmed by a read from the store) are force-deleted; pods being deleted that no node
+ * runs are force-deleted; pods being deleted on a node that is not Ready and carries
+ * {@code node.kubernetes.io/out-of-service} are force-deleted. And one rule kube does not have:
+ * a pod being deleted on a node whose kubelet stopped posting (Ready {@code Unknown}) is
+ * force-deleted once its grace period is over, since no kubelet will ever finish it (on one laptop a
+ * stopped node is usually gone for good; kube leaves it Terminating until the node returns or is
+ * deleted). Terminated-pod thresholds are not built. Keys are pods. Syncs run on the loop's context.
+ */
+public final class PodGarbageCollector implements Reconciler {
+
+  /** The taint an operator puts on a node that is out of service for good (kube's NodeOutOfServiceVolumeDetach). */
+  public static final String OUT_OF_SERVICE = "node.kubernetes.io/out-of-service";
+
+  private static final Logger LOG = LoggerFactory.getLogger(PodGarbageCollector.class);
+
+  private final ControllerContext ctx;
+  private final ResourceType podType;
+  private final ResourceType nodeType;
+  private final Lister<Pod> pods;
+  private final Lister<Node> nodes;
+  private ControllerLoop loop;
+
+  public PodGarbageCollector(ControllerContext ctx) {
+    this.ctx = ctx;
+    this.podType = ctx.type("pods");
+    this.nodeType = ctx.type("nodes");
+    this.pods = ctx.lister("pods", Pod.class);
+    this.nodes = ctx.lister("nodes", Node.class);
+  }
+
+  /** The loop over pods, also woken by a node's deletion or change of Ready and taints. */
+  public ControllerLoop loop(Duration resync, int workers) {
+    loop = new ControllerLoop(ctx.vertx(), "podgc", this, pods.cache(), resync, workers);
+    loop.watch(nodes.cache(), new InformerHandler() {
+      @Override
+      public void onAdd(ObjectNode node) {
+        // nothing to collect on a new node
+      }
+
+      @Override
+      public void onUpdate(ObjectNode old, ObjectNode node) {
+        if (old == null || !old.path("status").path("conditions").equals(node.path("status").path("conditions"))
+            || !old.path("spec").path("taints").equals(node.path("spec").path("taints"))) {
+          enqueuePodsOn(node.path("metadata").path("name").asText(), true);
+        }
+      }
+
+      @Override
+      public void onDelete(ObjectNode last, long rv) {
+        enqueuePodsOn(last.path("metadata").path("name").asText(), false);
+      }
+    });
+    return loop;
+  }
+
+  private void enqueuePodsOn(String node, boolean onlyTerminating) {
+    for (ObjectNode p : pods.cache().list("")) {
+      if (node.equals(p.path("spec").path("nodeName").asText())
+          && (!onlyTerminating || p.path("metadata").hasNonNull("deletionTimestamp"))) {
+        loop.enqueue(ObjectKey.of(p));
+      }
+    }
+  }
+
+  @Override
+  public Future<Void> sync(ObjectKey key) {
+    Pod pod = pods.get(key);
+    if (pod == null) {
+      return Future.succeededFuture();
+    }
+    String nodeName = pod.getSpec().getNodeName();
+    boolean terminating = pod.getMetadata().getDeletionTimestamp() != null;
+    if (nodeName == null || nodeName.isEmpty()) {
+      return terminating ? forceDelete(pod, "DeletionByPodGC", "PodGC: deleting a terminating pod no node runs")
+          : Future.succeededFuture();
+    }
+    Node node = nodes.get("", nodeName);
+    if (node == null) {
+      return orphaned(pod, nodeName);
+    }
+    return terminating ? terminatingOn(pod, node) : Future.succeededFuture();
+  }
+
+  /** A pod whose node is not cached: force-deleted when the store confirms the node is gone. */
+  private Future<Void> orphaned(Pod pod, String nodeName) {
+    return ctx.store().get(nodeType, "", nodeName).<Void>mapEmpty()
+        .recover(e -> e instanceof StatusException se && se.code() == 404
+            ? forceDelete(pod, "DeletionByPodGC", "PodGC: node no longer exists")
+            : Future.failedFuture(e));
+  }
+
+  /** A terminating pod on a node that will not finish it: out of service, or silent past the pod's grace. */
+  private Future<Void> terminatingOn(Pod pod, Node node) {
+    boolean notReady = List.of("False", "Unknown").contains(NodeHealth.ready(node));
+    boolean outOfService = node.getSpec() != null && node.getSpec().getTaints() != null
+        && node.getSpec().getTaints().stream().anyMatch(t -> OUT_OF_SERVICE.equals(t.getKey()));
+    if (notReady && outOfService) {
+      return forceDelete(pod, "DeletionByPodGC", "PodGC: node is out of service");
+    }
+    if (!"Unknown".equals(NodeHealth.ready(node))) {
+      return Future.succeededFuture();
+    }
+    Instant due = Times.parse(pod.getMetadata().getDeletionTimestamp());
+    Instant now = ctx.clock().instant();
+    if (due != null && due.isAfter(now)) {
+      if (loop != null) {
+        loop.enqueueAfter(ObjectKey.of(Typed.tree(pod)), Duration.between(now, due).plusMillis(50));
+      }
+      return Future.succeededFuture();
+    }
+    return forceDelete(pod, "DeletionByPodGC", "PodGC: the node's kubelet stopped posting and the grace period is over");
+  }
+
+  /** kube's PodGC deletion: the DisruptionTarget condition (when not already terminating), then a delete with grace 0. */
+  private Future<Void> forceDelete(Pod pod, String reason, String message) {
+    String ns = pod.getMetadata().getNamespace();
+    String name = pod.getMetadata().getName();
+    LOG.info("pod GC: force deleting pod {}/{} (node {}): {}", ns, name, pod.getSpec().getNodeName(), message);
+    Future<?> marked = Future.succeededFuture();
+    if (pod.getMetadata().getDeletionTimestamp() == null) {
+      marked = ctx.store().updateStatus(podType, Typed.tree(Pods.withDisruptionTarget(pod, reason, message,
+          ctx.clock().instant())), WriteOptions.none());
+    }
+    return marked.compose(x -> ctx.store().delete(podType, ns, name,
+            WriteOptions.none().withUid(pod.getMetadata().getUid()).withGracePeriodSeconds(0L)))
+        .<Void>mapEmpty()
+        .recover(e -> e instanceof StatusException se && se.code() == 404 ? Future.succeededFuture()
+            : Future.failedFuture(e));
+  }
+}

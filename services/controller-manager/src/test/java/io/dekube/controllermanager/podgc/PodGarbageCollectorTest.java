@@ -1,0 +1,96 @@
+package io.dekube.controllermanager.podgc;
+
+import static io.dekube.controllermanager.testing.Fake.done;
+import static io.dekube.controllermanager.testing.Nodes.node;
+import static io.dekube.controllermanager.testing.Objects.pod;
+import static io.dekube.controllermanager.testing.Objects.running;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.controllermanager.testing.Fake;
+import io.dekube.core.model.ObjectKey;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.Typed;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Taint;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PodGarbageCollectorTest {
+
+  private final Fake fake = new Fake();
+  private final ResourceType nodeType = fake.store.type("nodes");
+  private final ResourceType podType = fake.store.type("pods");
+  private final PodGarbageCollector gc = new PodGarbageCollector(fake.ctx);
+
+  private void put(String name, String node, String deletionTimestamp) {
+    Pod p = running(pod(name, null), node, "2026-01-01T00:00:00Z");
+    ObjectNode tree = Typed.tree(p);
+    if (node == null) {
+      ((ObjectNode) tree.get("spec")).remove("nodeName");
+    }
+    if (deletionTimestamp != null) {
+      ((ObjectNode) tree.get("metadata")).put("deletionTimestamp", deletionTimestamp)
+          .put("deletionGracePeriodSeconds", 30);
+    }
+    fake.store.put(podType, tree);
+  }
+
+  private void sync(String pod) {
+    done(gc.sync(new ObjectKey("ns", pod)));
+  }
+
+  @Test
+  void aPodBoundToANodeThatNoLongerExistsIsForceDeleted() {
+    put("orphan", "gone", null);
+    sync("orphan");
+    assertNull(fake.store.object(podType, "ns", "orphan"));
+    assertEquals(List.of("update pods/status ns/orphan", "delete pods ns/orphan"), fake.writes());
+  }
+
+  @Test
+  void aTerminatingPodNoNodeRunsIsForceDeleted() {
+    put("unbound", null, "2026-01-01T00:20:00Z");
+    sync("unbound");
+    assertNull(fake.store.object(podType, "ns", "unbound"));
+  }
+
+  @Test
+  void aTerminatingPodOnASilentNodeIsForceDeletedOnceItsGraceIsOver() {
+    fake.store.put(nodeType, node("n1", "Unknown", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z").build());
+    put("p", "n1", "2026-01-01T00:10:30Z");
+    fake.clock.set(Instant.parse("2026-01-01T00:10:29Z"));
+    sync("p");
+    assertNotNull(fake.store.object(podType, "ns", "p"));
+    fake.clock.set(Instant.parse("2026-01-01T00:10:30Z"));
+    sync("p");
+    assertNull(fake.store.object(podType, "ns", "p"));
+  }
+
+  @Test
+  void podsOnAReadyNodeOrNotTerminatingStay() {
+    fake.store.put(nodeType, node("ready", "True", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z").build());
+    fake.store.put(nodeType, node("silent", "Unknown", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z").build());
+    fake.store.put(nodeType, node("sick", "False", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z").build());
+    put("terminating-on-ready", "ready", "2026-01-01T00:00:30Z");
+    put("running-on-silent", "silent", null);
+    put("terminating-on-sick", "sick", "2026-01-01T00:00:30Z");
+    fake.clock.set(Instant.parse("2026-01-01T01:00:00Z"));
+    for (String p : List.of("terminating-on-ready", "running-on-silent", "terminating-on-sick")) {
+      sync(p);
+      assertNotNull(fake.store.object(podType, "ns", p), p);
+    }
+  }
+
+  @Test
+  void aTerminatingPodOnANodeOutOfServiceIsForceDeletedAtOnce() {
+    fake.store.put(nodeType, node("n1", "False", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z",
+        new Taint("NoExecute", PodGarbageCollector.OUT_OF_SERVICE, null, "shutdown")).build());
+    put("p", "n1", "2026-01-01T01:00:00Z");
+    sync("p");
+    assertNull(fake.store.object(podType, "ns", "p"));
+  }
+}

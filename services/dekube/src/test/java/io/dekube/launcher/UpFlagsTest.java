@@ -1,0 +1,34 @@
+package io.dekube.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The flags of {@code up}: each declared once (so {@code ./dekube help} lists it once), and their couplings. */
+class UpFlagsTest {
+
+  @Test
+  void everyFlagOfUpIsDeclaredOnce() {
+    Map<String, Long> counts = Components.flags().stream()
+        .collect(Collectors.groupingBy(Flag::name, Collectors.counting()));
+    counts.forEach((name, n) -> assertEquals(1L, n, name + " is declared " + n + " times"));
+    long lines = DekubeMain.help().lines().filter(l -> l.trim().startsWith("--cluster-cidr ")).count();
+    assertEquals(2, lines, "--cluster-cidr under up and under kubelet:\n" + DekubeMain.help());
+  }
+
+  @Test
+  void nodesRenewTheirLeaseOftenEnoughForAShortGracePeriod() {
+    Function<List<String>, Duration> renew = args -> KubeletComponent.leaseRenew(Flags.parse(args, Components.flags()));
+    assertEquals(Duration.ofSeconds(10), renew.apply(List.of()));
+    assertEquals(Duration.ofSeconds(10), renew.apply(List.of("--node-monitor-grace-period", "2m")));
+    assertEquals(Duration.ofMillis(1250), renew.apply(List.of("--node-monitor-grace-period", "5s")));
+    assertEquals(Duration.ofSeconds(3), renew.apply(List.of("--node-monitor-grace-period", "5s", "--node-lease-renew", "3s")));
+    assertTrue(KubeletComponent.leaseRenew(Flags.parse(List.of(), KubeletCommand.FLAGS)).toSeconds() == 10);
+  }
+}
