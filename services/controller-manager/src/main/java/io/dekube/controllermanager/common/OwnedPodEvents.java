@@ -68,6 +68,28 @@ public final class OwnedPodEvents implements InformerHandler {
     }
   }
 
+  /**
+   * The orphan mapping of owners found by their selector: the keys of the objects of {@code owners}
+   * in the pod's namespace whose selector matches its labels (an invalid selector matches nothing).
+   */
+  public static <T extends io.fabric8.kubernetes.api.model.HasMetadata> Function<ObjectNode, Collection<ObjectKey>>
+      selecting(Lister<T> owners, Function<T, io.fabric8.kubernetes.api.model.LabelSelector> selectorOf) {
+    return pod -> {
+      String ns = pod.path("metadata").path("namespace").asText();
+      java.util.List<ObjectKey> out = new java.util.ArrayList<>();
+      for (T owner : owners.list(ns)) {
+        try {
+          if (Selectors.of(selectorOf.apply(owner)).matches(io.dekube.core.informer.LabelSelector.labelsOf(pod))) {
+            out.add(new ObjectKey(ns, owner.getMetadata().getName()));
+          }
+        } catch (io.dekube.core.model.StatusException e) {
+          // an invalid selector adopts nothing
+        }
+      }
+      return out;
+    };
+  }
+
   /** The key of the object's controller of the given kind, or null. */
   public static ObjectKey ownerKey(ObjectNode obj, String kind) {
     for (var ref : obj.path("metadata").path("ownerReferences")) {

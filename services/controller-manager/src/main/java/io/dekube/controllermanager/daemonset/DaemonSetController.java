@@ -1,6 +1,5 @@
 package io.dekube.controllermanager.daemonset;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.controllermanager.common.ControllerContext;
 import io.dekube.controllermanager.common.EventRecorder;
 import io.dekube.controllermanager.common.Expectations;
@@ -68,7 +67,8 @@ public final class DaemonSetController implements Reconciler {
   /** The loop: DaemonSets; their pods and revisions; every DaemonSet on a node change. */
   public ControllerLoop loop(Duration resync, int workers) {
     loop = new ControllerLoop(ctx.vertx(), "daemonset", this, sets.cache(), resync, workers);
-    loop.watch(pods.cache(), new OwnedPodEvents("DaemonSet", expectations, loop::enqueue, this::matching));
+    loop.watch(pods.cache(), new OwnedPodEvents("DaemonSet", expectations, loop::enqueue,
+        OwnedPodEvents.selecting(sets, o -> o.getSpec().getSelector())));
     loop.watch(history.lister().cache(), r -> {
       ObjectKey k = OwnedPodEvents.ownerKey(r, "DaemonSet");
       return k == null ? List.of() : List.of(k);
@@ -172,18 +172,4 @@ public final class DaemonSetController implements Reconciler {
     return history.truncate(owned, live, limit);
   }
 
-  private List<ObjectKey> matching(ObjectNode pod) {
-    String ns = pod.path("metadata").path("namespace").asText();
-    List<ObjectKey> out = new ArrayList<>();
-    for (DaemonSet ds : sets.list(ns)) {
-      try {
-        if (Selectors.of(ds.getSpec().getSelector()).matches(LabelSelector.labelsOf(pod))) {
-          out.add(new ObjectKey(ns, ds.getMetadata().getName()));
-        }
-      } catch (StatusException e) {
-        // an invalid selector adopts nothing
-      }
-    }
-    return out;
-  }
 }

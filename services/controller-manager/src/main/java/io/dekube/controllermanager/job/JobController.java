@@ -1,6 +1,5 @@
 package io.dekube.controllermanager.job;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.controllermanager.common.ControllerContext;
 import io.dekube.controllermanager.common.EventRecorder;
 import io.dekube.controllermanager.common.Expectations;
@@ -59,7 +58,8 @@ public final class JobController implements Reconciler {
   /** The loop: Jobs, and pods mapped to their Job. */
   public ControllerLoop loop(Duration resync, int workers) {
     loop = new ControllerLoop(ctx.vertx(), "job", this, jobs.cache(), resync, workers);
-    loop.watch(pods.cache(), new OwnedPodEvents("Job", expectations, loop::enqueue, this::matchingJobs));
+    loop.watch(pods.cache(), new OwnedPodEvents("Job", expectations, loop::enqueue,
+        OwnedPodEvents.selecting(jobs, o -> o.getSpec().getSelector())));
     return loop;
   }
 
@@ -120,18 +120,4 @@ public final class JobController implements Reconciler {
     return ctx.store().updateStatus(jobType, Typed.tree(next), WriteOptions.none()).map(true);
   }
 
-  private List<ObjectKey> matchingJobs(ObjectNode pod) {
-    String ns = pod.path("metadata").path("namespace").asText();
-    List<ObjectKey> out = new ArrayList<>();
-    for (Job j : jobs.list(ns)) {
-      try {
-        if (Selectors.of(j.getSpec().getSelector()).matches(LabelSelector.labelsOf(pod))) {
-          out.add(new ObjectKey(ns, j.getMetadata().getName()));
-        }
-      } catch (StatusException e) {
-        // an invalid selector adopts nothing
-      }
-    }
-    return out;
-  }
 }

@@ -1,6 +1,5 @@
 package io.dekube.controllermanager.statefulset;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.controllermanager.common.ControllerContext;
 import io.dekube.controllermanager.common.EventRecorder;
 import io.dekube.controllermanager.common.Expectations;
@@ -66,7 +65,8 @@ public final class StatefulSetController implements Reconciler {
   /** The loop: StatefulSets, their pods and their revisions. */
   public ControllerLoop loop(Duration resync, int workers) {
     loop = new ControllerLoop(ctx.vertx(), "statefulset", this, sets.cache(), resync, workers);
-    loop.watch(pods.cache(), new OwnedPodEvents("StatefulSet", expectations, loop::enqueue, this::matching));
+    loop.watch(pods.cache(), new OwnedPodEvents("StatefulSet", expectations, loop::enqueue,
+        OwnedPodEvents.selecting(sets, o -> o.getSpec().getSelector())));
     loop.watch(history.lister().cache(), r -> {
       ObjectKey k = OwnedPodEvents.ownerKey(r, "StatefulSet");
       return k == null ? List.of() : List.of(k);
@@ -157,18 +157,4 @@ public final class StatefulSetController implements Reconciler {
     return history.truncate(owned, live, limit);
   }
 
-  private List<ObjectKey> matching(ObjectNode pod) {
-    String ns = pod.path("metadata").path("namespace").asText();
-    List<ObjectKey> out = new ArrayList<>();
-    for (StatefulSet s : sets.list(ns)) {
-      try {
-        if (Selectors.of(s.getSpec().getSelector()).matches(LabelSelector.labelsOf(pod))) {
-          out.add(new ObjectKey(ns, s.getMetadata().getName()));
-        }
-      } catch (StatusException e) {
-        // an invalid selector adopts nothing
-      }
-    }
-    return out;
-  }
 }

@@ -65,22 +65,11 @@ final class JobAdmission implements KindAdmission {
   public void validate(ObjectNode obj, ObjectNode old, FieldErrors errs) {
     JsonNode spec = obj.path("spec");
     JsonNode selector = spec.get("selector");
-    JsonNode labels = spec.path("template").path("metadata").path("labels");
-    if (selector == null || selector.isNull()) {
-      errs.required("spec.selector");
-    } else {
-      if (!spec.path("manualSelector").asBoolean(false)
-          && !obj.path("metadata").path("uid").asText("").equals(selector.path("matchLabels").path(CONTROLLER_UID).asText())) {
-        errs.invalidRendered("spec.selector", LabelSelectors.goString(selector), "`selector` not auto-generated");
-      }
-      if (LabelSelectors.isEmpty(selector)) {
-        errs.invalidRendered("spec.selector", LabelSelectors.goString(selector), "empty selector is invalid for job");
-      } else if (!LabelSelectors.matches(selector, labels)) {
-        errs.invalid("spec.template.metadata.labels", labels.isMissingNode() ? null : labels,
-            "`selector` does not match template `labels`");
-      }
+    if (selector != null && !selector.isNull() && !spec.path("manualSelector").asBoolean(false)
+        && !obj.path("metadata").path("uid").asText("").equals(selector.path("matchLabels").path(CONTROLLER_UID).asText())) {
+      errs.invalidRendered("spec.selector", LabelSelectors.goString(selector), "`selector` not auto-generated");
     }
-    MetadataValidation.labels(labels, "spec.template.metadata.labels", errs);
+    WorkloadAdmission.selectorAndLabels(spec, "job", errs);
     validateSpec(spec, "spec", errs);
     if (old != null) {
       immutable(spec, old.path("spec"), "selector", errs);

@@ -79,19 +79,7 @@ final class WorkloadAdmission implements KindAdmission {
   public void validate(ObjectNode obj, ObjectNode old, FieldErrors errs) {
     JsonNode spec = obj.path("spec");
     JsonNode selector = spec.get("selector");
-    JsonNode labels = spec.path("template").path("metadata").path("labels");
-    if (selector == null || selector.isNull()) {
-      errs.required("spec.selector");
-    } else {
-      MetadataValidation.labels(selector.get("matchLabels"), "spec.selector.matchLabels", errs);
-      if (LabelSelectors.isEmpty(selector)) {
-        errs.invalidRendered("spec.selector", LabelSelectors.goString(selector), "empty selector is invalid for " + lowerKind);
-      } else if (!LabelSelectors.matches(selector, labels)) {
-        errs.invalid("spec.template.metadata.labels", labels.isMissingNode() ? null : labels,
-            "`selector` does not match template `labels`");
-      }
-    }
-    MetadataValidation.labels(labels, "spec.template.metadata.labels", errs);
+    selectorAndLabels(spec, lowerKind, errs);
     JsonNode replicas = spec.get("replicas");
     if (replicas != null && replicas.isNumber() && replicas.asInt() < 0) {
       errs.invalid("spec.replicas", replicas, "must be greater than or equal to 0");
@@ -110,6 +98,27 @@ final class WorkloadAdmission implements KindAdmission {
         errs.invalidRendered("spec.selector", LabelSelectors.goString(selector), "field is immutable");
       }
     }
+  }
+
+  /**
+   * A required, non-empty selector that matches the template's labels, and valid labels on both:
+   * the checks every workload kind (Jobs too) makes of {@code spec.selector}.
+   */
+  static void selectorAndLabels(JsonNode spec, String lowerKind, FieldErrors errs) {
+    JsonNode selector = spec.get("selector");
+    JsonNode labels = spec.path("template").path("metadata").path("labels");
+    if (selector == null || selector.isNull()) {
+      errs.required("spec.selector");
+    } else {
+      MetadataValidation.labels(selector.get("matchLabels"), "spec.selector.matchLabels", errs);
+      if (LabelSelectors.isEmpty(selector)) {
+        errs.invalidRendered("spec.selector", LabelSelectors.goString(selector), "empty selector is invalid for " + lowerKind);
+      } else if (!LabelSelectors.matches(selector, labels)) {
+        errs.invalid("spec.template.metadata.labels", labels.isMissingNode() ? null : labels,
+            "`selector` does not match template `labels`");
+      }
+    }
+    MetadataValidation.labels(labels, "spec.template.metadata.labels", errs);
   }
 
   /** A StatefulSet's template spec with a volume per volumeClaimTemplate, which its pods' mounts may name. */
