@@ -8,15 +8,20 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -25,6 +30,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (two real pods) answer from both pods through the ClusterIP (userspace kube-proxy) and through
  * the ingress by host; the cluster DNS answers A, headless, SRV, NXDOMAIN and FORMERR; a NodePort
  * Service (31579) answers on every node IP and a LoadBalancer Service on its pool address; a taken
- * nodePort is refused. Random service CIDR, LB pool and node addresses, so parallel clusters on this
+ * nodePort is refused; last, a rolling update to v2 under a client looping through the ingress
+ * loses no request. Random service CIDR, LB pool and node addresses, so parallel clusters on this
  * machine never share an address.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -204,6 +211,65 @@ class NetworkingE2E {
     assertEquals(1, clash.exit());
     assertTrue(clash.err().contains("The Service \"np-b\" is invalid: spec.ports[0].nodePort: Invalid value: " + port
         + ": provided port is already allocated"), clash.err());
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE) // last: it replaces the pods
+  void aRollingUpdateLosesNoRequestThroughTheIngress() throws Exception {
+    List<String> answers = new CopyOnWriteArrayList<>();
+    List<String> failures = new CopyOnWriteArrayList<>();
+    AtomicLong lastV2Only = new AtomicLong(Long.MAX_VALUE);
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread loop = new Thread(() -> {
+      while (!stop.get()) { // one request after the other, without pause
+        long t0 = System.nanoTime();
+        try {
+          answers.add(t0 + " " + group(getThroughIngress(), "version: (\\S+)"));
+        } catch (Exception e) {
+          failures.add(LocalTime.now() + " after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms: "
+              + e);
+        }
+      }
+    }, "rollout-client");
+    loop.start();
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> answers.size() >= 20);
+      kubectl.run("-n", "kube-decon", "set", "image", "deployment/kube-decon", "kube-decon=carsonoid/kube-decon:v2")
+          .ok();
+      kubectl.run("-n", "kube-decon", "rollout", "status", "deployment/kube-decon", "--timeout=180s").ok();
+      long done = System.nanoTime();
+      lastV2Only.set(done + TimeUnit.SECONDS.toNanos(2)); // the old pods' endpoints are gone by then
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> answers.stream()
+          .filter(a -> Long.parseLong(a.split(" ")[0]) >= lastV2Only.get()).count() >= 50);
+    } finally {
+      stop.set(true);
+      loop.join(TimeUnit.SECONDS.toMillis(30));
+    }
+    System.out.printf("NetworkingE2E rollout: %d answers, %d failed %s%n", answers.size(), failures.size(), failures);
+    if (!failures.isEmpty()) { // what the ingress and the kubelets said meanwhile
+      dekube.logLines().stream().filter(l -> l.contains("NextUpstream") || l.contains("IngressProxy")
+          || l.contains("kube-decon")).forEach(System.out::println);
+    }
+    assertEquals(List.of(), failures, "failed requests during the rollout (of " + answers.size() + ")");
+    assertTrue(answers.stream().anyMatch(a -> a.endsWith(" v1")) && answers.stream().anyMatch(a -> a.endsWith(" v2")),
+        "v1, then v2");
+    List<String> afterwards = answers.stream().filter(a -> Long.parseLong(a.split(" ")[0]) >= lastV2Only.get())
+        .map(a -> a.split(" ")[1]).distinct().toList();
+    assertEquals(List.of("v2"), afterwards, "only v2 once rolled out");
+  }
+
+  /** One {@code GET /} through the ingress with the talk's Host, on a connection of its own, as curl does. */
+  private static String getThroughIngress() throws IOException {
+    try (Socket s = new Socket("127.0.0.1", ingressPort)) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!answer.startsWith("HTTP/1.1 200")) {
+        throw new IOException("answered " + answer.lines().findFirst().orElse("nothing"));
+      }
+      return answer;
+    }
   }
 
   /** The pods that answer {@code curl <args>} (the {@code pod:} line of kube-decon's answer), until two did. */

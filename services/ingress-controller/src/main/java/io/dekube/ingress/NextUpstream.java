@@ -59,7 +59,10 @@ final class NextUpstream implements ProxyInterceptor {
     Backend b = order.get(i);
     ctx.set(BACKEND, SocketAddress.inetSocketAddress(b.port(), b.ip()));
     if (i > 0) {
-      ctx.request().setBody(Body.body(Buffer.buffer())); // the first try consumed the (empty) request stream
+      // the first try piped the (empty) request stream and left it paused when it failed: a paused
+      // request stops its keep-alive connection from reading the client's next request
+      ctx.request().proxiedRequest().resume();
+      ctx.request().setBody(Body.body(Buffer.buffer()));
     }
     return ctx.sendRequest().recover(e -> {
       if (i + 1 >= tries) {
@@ -68,6 +71,24 @@ final class NextUpstream implements ProxyInterceptor {
       LOG.debug("ingress: {} {} to {} failed before a response ({}); trying {}", ctx.request().getMethod(),
           ctx.request().getURI(), b.address(), e.toString(), order.get(i + 1).address());
       return attempt(ctx, order, i + 1, tries);
+    });
+  }
+
+  /**
+   * Once the answer started it cannot go elsewhere: when passing it on fails (the endpoint closed the
+   * connection in the middle of it), the client's connection is reset rather than left waiting for
+   * the rest, as nginx does.
+   */
+  @Override
+  public Future<Void> handleProxyResponse(ProxyContext ctx) {
+    HttpServerRequest in = ctx.request().proxiedRequest();
+    return ctx.sendResponse().onComplete(ar -> {
+      in.resume(); // never leave the client's request paused once its answer is out (its connection reads on)
+    }).onFailure(e -> {
+      LOG.warn("ingress: passing on the answer to {} {} failed: {}", in.method(), in.uri(), e.toString());
+      if (in.response().headWritten() && !in.response().ended()) {
+        in.response().reset();
+      }
     });
   }
 

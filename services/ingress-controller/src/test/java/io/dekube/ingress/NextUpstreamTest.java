@@ -21,8 +21,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A proxy whose first endpoint refuses connections (a pod whose server just stopped): GET goes on
- * to the live endpoint; a POST with a body is tried once and gets 502.
+ * A proxy whose first endpoint refuses connections (a pod whose server just stopped) or closes them
+ * once it got the request (a pod stopping with the request in its socket): GET goes on to the live
+ * endpoint, again and again on the same kept-alive client connection; a POST with a body is tried
+ * once and gets 502.
  */
 class NextUpstreamTest {
 
@@ -31,6 +33,8 @@ class NextUpstreamTest {
   private int proxyPort;
   private Backend dead;
   private Backend live;
+  private Backend closing;
+  private List<Backend> order;
 
   @BeforeEach
   void start() throws Exception {
@@ -41,10 +45,14 @@ class NextUpstreamTest {
     HttpServer origin = await(vertx.createHttpServer().requestHandler(r -> r.body().onSuccess(b ->
         r.response().end("live " + r.method() + " " + b.length()))).listen(0, "127.0.0.1"));
     live = new Backend("127.0.0.1", origin.actualPort(), true, "", "", "live");
+    io.vertx.core.net.NetServer closer = await(vertx.createNetServer().connectHandler(so -> so.handler(b -> so.close()))
+        .listen(0, "127.0.0.1"));
+    closing = new Backend("127.0.0.1", closer.actualPort(), true, "", "", "closing");
+    order = List.of(dead, live);
     HttpProxy proxy = HttpProxy.reverseProxy(vertx.createHttpClient())
         .origin(OriginRequestProvider.selector(ctx -> Future.succeededFuture(
             ctx.get(NextUpstream.BACKEND, SocketAddress.class))))
-        .addInterceptor(new NextUpstream(req -> List.of(dead, live)));
+        .addInterceptor(new NextUpstream(req -> order));
     proxyPort = await(vertx.createHttpServer().requestHandler(proxy).listen(0, "127.0.0.1")).actualPort();
     client = vertx.createHttpClient();
   }
@@ -57,6 +65,14 @@ class NextUpstreamTest {
   @Test
   void anIdempotentRequestGoesToTheNextEndpointWhenTheFirstRefuses() throws Exception {
     for (int i = 0; i < 3; i++) {
+      assertEquals("200 live GET 0", send(HttpMethod.GET, null));
+    }
+  }
+
+  @Test
+  void anIdempotentRequestGoesToTheNextEndpointWhenTheFirstClosesTheConnection() throws Exception {
+    order = List.of(closing, live);
+    for (int i = 0; i < 3; i++) { // the same kept-alive connection to the proxy each time
       assertEquals("200 live GET 0", send(HttpMethod.GET, null));
     }
   }
