@@ -34,7 +34,45 @@ final class PodEvents implements InformerHandler {
 
   @Override
   public void onUpdate(ObjectNode oldObject, ObjectNode newObject) {
+    String node = nodeName(newObject);
+    if (!node.isEmpty()) {
+      String key = key(newObject);
+      if (node.equals(nodeName(oldObject)) && sameForScheduling(oldObject, newObject) && cache.knows(key)) {
+        return; // a status change of a bound pod (the kubelet's writes): nothing the cache counts changed
+      }
+      if (nodeName(oldObject).isEmpty() && cache.confirmAssumed(key, node)) {
+        queue.delete(key); // our own bind: the assumed copy is the pod, no second conversion
+        return;
+      }
+    }
     apply(Typed.from(newObject, Pod.class));
+  }
+
+  private static String nodeName(ObjectNode pod) {
+    return pod.path("spec").path("nodeName").asText("");
+  }
+
+  /** The cache's key of a pod ({@link io.dekube.scheduler.api.PodInfo#key}): its uid. */
+  private static String key(ObjectNode pod) {
+    String uid = pod.path("metadata").path("uid").asText("");
+    return uid.isEmpty() ? pod.path("metadata").path("namespace").asText("") + "/"
+        + pod.path("metadata").path("name").asText("") : uid;
+  }
+
+  /**
+   * Whether two versions of a bound pod are the same for the cache: spec (requests, ports, affinity),
+   * labels, deletion, and whether it has finished (a finished pod frees its node).
+   */
+  private static boolean sameForScheduling(ObjectNode a, ObjectNode b) {
+    return a.path("spec").equals(b.path("spec"))
+        && a.path("metadata").path("labels").equals(b.path("metadata").path("labels"))
+        && a.path("metadata").path("deletionTimestamp").equals(b.path("metadata").path("deletionTimestamp"))
+        && finished(a) == finished(b);
+  }
+
+  private static boolean finished(ObjectNode pod) {
+    String phase = pod.path("status").path("phase").asText("");
+    return phase.equals("Succeeded") || phase.equals("Failed");
   }
 
   @Override

@@ -103,6 +103,24 @@ public final class SchedulerCache {
     place(key, node, copy);
   }
 
+  /**
+   * The informer shows the bind of a pod this cache assumed on {@code node}: the assumed copy stays
+   * counted as the bound pod. False (nothing changed) when the pod is not assumed there.
+   */
+  public boolean confirmAssumed(String key, String node) {
+    Pod p = assumed.get(key);
+    if (p == null || !node.equals(nodeOfPod.get(key))) {
+      return false;
+    }
+    assumed.remove(key);
+    return true;
+  }
+
+  /** Whether the cache holds the pod of this key ({@link io.dekube.scheduler.api.PodInfo#key}) on a node. */
+  public boolean knows(String key) {
+    return nodeOfPod.containsKey(key);
+  }
+
   /** Drops an assumed pod whose bind failed; a pod already confirmed bound stays. */
   public void forget(Pod pod) {
     if (assumed.containsKey(PodInfo.key(pod))) {
@@ -117,7 +135,7 @@ public final class SchedulerCache {
 
   /** Whether the cache holds the pod on some node (bound or assumed). */
   public boolean knows(Pod pod) {
-    return nodeOfPod.containsKey(PodInfo.key(pod));
+    return knows(PodInfo.key(pod));
   }
 
   /** The node count. */

@@ -63,7 +63,11 @@ public final class SchedulingQueue {
 
   /** Drops a pod (deleted, bound by someone else, or no longer ours). */
   public void delete(Pod pod) {
-    String key = PodInfo.key(pod);
+    delete(PodInfo.key(pod));
+  }
+
+  /** Removes the pod of this key ({@link PodInfo#key}) wherever it is queued. */
+  public void delete(String key) {
     QueuedPod q = all.remove(key);
     if (q != null) {
       active.remove(q);
