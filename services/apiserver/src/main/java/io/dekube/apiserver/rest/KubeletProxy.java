@@ -166,13 +166,15 @@ final class KubeletProxy {
         return;
       }
       WebSocket kubelet = ar.result();
-      kubelet.pause(); // a quick command's frames must wait for the client's side of the pipe
+      // a quick command (cat of a small file) may send all its frames and close before the client's
+      // side is upgraded: the relay keeps them and the close until then
+      Relay relay = new Relay(kubelet);
       req.toWebSocket().onComplete(up -> {
         if (up.failed()) {
           kubelet.close();
           return;
         }
-        pipe(up.result(), kubelet);
+        relay.attach(up.result());
       });
     });
   }
@@ -183,33 +185,56 @@ final class KubeletProxy {
     return ws.connect(o);
   }
 
-  /** Frames both ways, text and binary; either side closing closes the other. */
-  static void pipe(ServerWebSocket client, WebSocket kubelet) {
-    kubelet.frameHandler(f -> {
-      if (f.isBinary() || f.isText() || f.isContinuation()) {
-        if (!client.isClosed()) {
-          client.writeFrame(f);
+  /**
+   * Frames both ways, text and binary; either side closing closes the other. The kubelet's frames
+   * and its close are held from the start until {@link #attach} names the client. Event-loop only.
+   */
+  static final class Relay {
+    private final WebSocket kubelet;
+    private final java.util.List<io.vertx.core.http.WebSocketFrame> early = new java.util.ArrayList<>();
+    private ServerWebSocket client;
+    private boolean kubeletClosed;
+
+    Relay(WebSocket kubelet) {
+      this.kubelet = kubelet;
+      kubelet.frameHandler(f -> {
+        if (f.isBinary() || f.isText() || f.isContinuation()) {
+          if (client == null) {
+            early.add(f);
+          } else if (!client.isClosed()) {
+            client.writeFrame(f);
+          }
         }
+      });
+      kubelet.closeHandler(v -> {
+        kubeletClosed = true;
+        if (client != null && !client.isClosed()) {
+          client.close();
+        }
+      });
+    }
+
+    void attach(ServerWebSocket c) {
+      client = c;
+      early.forEach(c::writeFrame);
+      early.clear();
+      if (kubeletClosed || kubelet.isClosed()) {
+        c.close();
+        return;
       }
-    });
-    client.frameHandler(f -> {
-      if (f.isBinary() || f.isText() || f.isContinuation()) {
+      c.frameHandler(f -> {
+        if (f.isBinary() || f.isText() || f.isContinuation()) {
+          if (!kubelet.isClosed()) {
+            kubelet.writeFrame(f);
+          }
+        }
+      });
+      c.closeHandler(v -> {
         if (!kubelet.isClosed()) {
-          kubelet.writeFrame(f);
+          kubelet.close();
         }
-      }
-    });
-    kubelet.closeHandler(v -> {
-      if (!client.isClosed()) {
-        client.close();
-      }
-    });
-    client.closeHandler(v -> {
-      if (!kubelet.isClosed()) {
-        kubelet.close();
-      }
-    });
-    kubelet.resume();
+      });
+    }
   }
 
   private void portForward(ApiRequest r, Target t) {

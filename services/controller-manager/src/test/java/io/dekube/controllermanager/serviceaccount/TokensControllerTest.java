@@ -15,7 +15,6 @@ import io.dekube.core.serviceaccount.TokenClaims;
 import io.dekube.core.serviceaccount.TokenSigner;
 import io.dekube.core.serviceaccount.TokenVerifier;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPairGenerator;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class TokensControllerTest {
 
   private static final String CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
-  private static final ServiceAccountKey KEY = key();
+  private static final ServiceAccountKey KEY = ServiceAccountKey.generate();
 
   private final Fake fake = new Fake();
   private final ResourceType secretType = fake.store.type("secrets");
@@ -33,15 +32,6 @@ class TokensControllerTest {
   private final ResourceType cmType = fake.store.type("configmaps");
   private final TokensController controller = new TokensController(fake.ctx, TokenSigner.of(KEY), CA);
 
-  private static ServiceAccountKey key() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      return ServiceAccountKey.of(g.generateKeyPair().getPrivate());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   private ObjectNode tokenSecret(String name, String account) {
     ObjectNode s = Json.object().put("type", "kubernetes.io/service-account-token");

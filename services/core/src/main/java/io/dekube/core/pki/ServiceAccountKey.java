@@ -57,9 +57,7 @@ public record ServiceAccountKey(PrivateKey privateKey, RSAPublicKey publicKey, S
           if (Files.isRegularFile(keyFile)) {
             return of(Pem.parsePrivateKey(Files.readString(keyFile, StandardCharsets.US_ASCII)));
           }
-          KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-          generator.initialize(2048);
-          ServiceAccountKey key = of(generator.generateKeyPair().getPrivate());
+          ServiceAccountKey key = generate();
           ClusterPki.writeAtomically(keyFile, Pem.privateKey(key.privateKey()), true);
           ClusterPki.writeAtomically(pkiDirectory.resolve(PUBLIC_FILE), key.publicKeyPem(), false);
           LOG.info("created the service-account signing key {} in {}", key.keyId(), pkiDirectory);
@@ -67,9 +65,18 @@ public record ServiceAccountKey(PrivateKey privateKey, RSAPublicKey publicKey, S
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot load or create the service-account key in " + pkiDirectory, e);
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("cannot create an RSA key", e);
       }
+    }
+  }
+
+  /** A new RSA 2048 pair, kept in memory only (tests, or before {@link #loadOrCreate} writes one). CPU-heavy. */
+  public static ServiceAccountKey generate() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      return of(generator.generateKeyPair().getPrivate());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot create an RSA key", e);
     }
   }
 

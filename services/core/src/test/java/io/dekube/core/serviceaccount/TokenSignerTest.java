@@ -12,7 +12,6 @@ import io.dekube.core.serviceaccount.TokenClaims.Ref;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -21,21 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TokenSignerTest {
 
-  private static final ServiceAccountKey KEY = newKey();
+  private static final ServiceAccountKey KEY = ServiceAccountKey.generate();
   private static final Instant NOW = Instant.parse("2026-12-05T06:00:00Z");
   private final TokenSigner signer = TokenSigner.of(KEY);
   private final TokenVerifier verifier = TokenVerifier.of(KEY.publicKey());
   private final TokenSigner.Binding account = TokenSigner.Binding.account("x", "default", "sa-uid");
 
-  private static ServiceAccountKey newKey() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      return ServiceAccountKey.of(g.generateKeyPair().getPrivate());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   private String token(long seconds) {
     return signer.bound(account, List.of(TokenClaims.ISSUER), seconds, true, NOW).token();
@@ -71,7 +61,8 @@ class TokenSignerTest {
 
   @Test
   void anotherKeysTokenIsRefused() {
-    String foreign = TokenSigner.of(newKey()).bound(account, List.of(TokenClaims.ISSUER), 3600, true, NOW).token();
+    String foreign = TokenSigner.of(ServiceAccountKey.generate())
+        .bound(account, List.of(TokenClaims.ISSUER), 3600, true, NOW).token();
     assertEquals(new TokenVerifier.Invalid("invalid signature"), verifier.verify(foreign, NOW));
   }
 

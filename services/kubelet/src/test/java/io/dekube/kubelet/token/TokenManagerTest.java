@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
 import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjectionBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TokenManagerTest {
 
-  private static final ServiceAccountKey KEY = key();
+  private static final ServiceAccountKey KEY = ServiceAccountKey.generate();
   private static final Instant T0 = Instant.parse("2026-12-05T06:00:00Z");
   private Instant now = T0;
   private final Clock clock = new Clock() {
@@ -50,15 +49,6 @@ class TokenManagerTest {
   };
   private final TokenManager manager = new TokenManager(TokenSigner.of(KEY), this::account, this::node, clock);
 
-  private static ServiceAccountKey key() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      return ServiceAccountKey.of(g.generateKeyPair().getPrivate());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   private ObjectNode account(String ns, String name) {
     if (!name.equals("default")) {
