@@ -1,6 +1,7 @@
 package io.dekube.controllermanager;
 
 import io.dekube.controllermanager.common.ControllerContext;
+import io.dekube.controllermanager.cronjob.CronJobController;
 import io.dekube.controllermanager.daemonset.DaemonSetController;
 import io.dekube.controllermanager.deployment.DeploymentController;
 import io.dekube.controllermanager.disruption.DisruptionController;
@@ -73,6 +74,8 @@ final class Controllers {
             ctx -> new DaemonSetController(ctx).loop(c.resync(), c.workers())),
         new Spec("job", List.of("jobs.batch", "pods"),
             ctx -> new JobController(ctx).loop(c.resync(), c.workers())),
+        new Spec("cronjob", List.of("cronjobs.batch", "jobs.batch"),
+            ctx -> new CronJobController(ctx).loop(c.resync(), c.workers())),
         new Spec("ttl-after-finished", List.of("jobs.batch"),
             ctx -> new TtlAfterFinishedController(ctx).loop(c.resync(), c.workers())),
         // disruption budgets: their status, read by the eviction API and the scheduler's preemption

@@ -38,7 +38,7 @@ record NodeEligibility(boolean shouldRun, boolean shouldContinueRunning) {
       if (!noExecute && !"NoSchedule".equals(t.getEffect())) {
         continue;
       }
-      if (tolerations.stream().noneMatch(tol -> tolerates(tol, t))) {
+      if (!io.dekube.core.model.Tolerations.tolerated(tolerations, t)) {
         fits = false;
         stays &= !noExecute;
       }
@@ -115,22 +115,4 @@ record NodeEligibility(boolean shouldRun, boolean shouldContinueRunning) {
     }
   }
 
-  /** kube's {@code ToleratesTaint}: effects match (empty matches all), keys match (empty key with Exists matches all). */
-  static boolean tolerates(Toleration tol, Taint taint) {
-    if (tol.getEffect() != null && !tol.getEffect().isEmpty() && !tol.getEffect().equals(taint.getEffect())) {
-      return false;
-    }
-    String op = tol.getOperator() == null || tol.getOperator().isEmpty() ? "Equal" : tol.getOperator();
-    if (tol.getKey() == null || tol.getKey().isEmpty()) {
-      return "Exists".equals(op);
-    }
-    if (!tol.getKey().equals(taint.getKey())) {
-      return false;
-    }
-    return "Exists".equals(op) || java.util.Objects.equals(nullToEmpty(tol.getValue()), nullToEmpty(taint.getValue()));
-  }
-
-  private static String nullToEmpty(String s) {
-    return s == null ? "" : s;
-  }
 }

@@ -24,6 +24,7 @@ public final class KubernetesAdmission implements WriteAdmission {
       Map.entry("apps/DaemonSet", new WorkloadAdmission("DaemonSet")),
       Map.entry("apps/StatefulSet", new WorkloadAdmission("StatefulSet")),
       Map.entry("batch/Job", new JobAdmission()),
+      Map.entry("batch/CronJob", new CronJobAdmission()),
       Map.entry("networking.k8s.io/Ingress", new IngressAdmission()),
       Map.entry("scheduling.k8s.io/PriorityClass", new PriorityClassAdmission()),
       Map.entry("policy/PodDisruptionBudget", new PodDisruptionBudgetAdmission()),

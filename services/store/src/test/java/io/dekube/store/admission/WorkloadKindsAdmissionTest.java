@@ -3,6 +3,7 @@ package io.dekube.store.admission;
 import static io.dekube.store.admission.KubernetesAdmissionTest.create;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.StatusException;
@@ -54,6 +55,33 @@ class WorkloadKindsAdmissionTest {
     assertEquals(6, job.at("/spec/backoffLimit").asInt());
     assertEquals("NonIndexed", job.at("/spec/completionMode").asText());
     assertEquals("TerminatingOrFailed", job.at("/spec/podReplacementPolicy").asText());
+  }
+
+  @Test
+  void aCronJobGetsKubesDefaultsAndNeedsAScheduleThatParses() {
+    String cj = """
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: tick, namespace: d}
+        spec:
+          schedule: "*/5 * * * *"
+          jobTemplate:
+            spec:
+              template:
+                spec:
+                  restartPolicy: OnFailure
+                  containers: [{name: c, image: dekube/crash}]
+        """;
+    ObjectNode out = create("cronjobs.batch", cj);
+    assertEquals("Allow", out.at("/spec/concurrencyPolicy").asText());
+    assertEquals(3, out.at("/spec/successfulJobsHistoryLimit").asInt());
+    assertEquals(1, out.at("/spec/failedJobsHistoryLimit").asInt());
+    assertEquals(6, out.at("/spec/jobTemplate/spec/backoffLimit").asInt());
+    StatusException e = assertThrows(StatusException.class, () -> create("cronjobs.batch",
+        cj.replace("*/5 * * * *", "61 * * * *")));
+    assertEquals(422, e.code());
+    assertTrue(e.getMessage().startsWith("CronJob.batch \"tick\" is invalid: spec.schedule: Invalid value: \"61 * * * *\""),
+        e.getMessage());
   }
 
   @Test
