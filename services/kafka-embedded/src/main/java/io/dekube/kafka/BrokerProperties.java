@@ -53,6 +53,12 @@ final class BrokerProperties {
         p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         p.put("transaction.remove.expired.transaction.cleanup.interval.ms", "60000");
 
+        // restart after a kill: the restarted controller keeps the dead incarnation's registration
+        // until its session times out (DUPLICATE_BROKER_REGISTRATION meanwhile), 9 s by default, the
+        // largest part of a restart; heartbeats every 0.5 s keep a 4 s session safe from short pauses
+        p.put("broker.heartbeat.interval.ms", "500");
+        p.put("broker.session.timeout.ms", "4000");
+
         // topics and groups
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "false");
