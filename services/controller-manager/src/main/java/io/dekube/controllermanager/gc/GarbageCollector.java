@@ -83,6 +83,7 @@ public final class GarbageCollector implements Reconciler {
       @Override
       public void onDelete(ObjectNode last, long rv) {
         enqueueDependents(last);
+        enqueueOwners(last); // an owner deleted in the foreground waits for this one to be gone
       }
     };
   }
@@ -90,13 +91,17 @@ public final class GarbageCollector implements Reconciler {
   private void changed(String resource, ObjectNode o) {
     if (o.path("metadata").path("ownerReferences").size() > 0) {
       enqueue(key(resource, o));
-      for (JsonNode ref : o.path("metadata").path("ownerReferences")) {
-        ownerResource(ref).ifPresent(t -> enqueue(new ObjectKey(t.resourceName() + "|"
-            + o.path("metadata").path("namespace").asText(""), ref.path("name").asText())));
-      }
+      enqueueOwners(o);
     }
     if (!o.path("metadata").path("deletionTimestamp").asText("").isEmpty()) {
       enqueue(key(resource, o));
+    }
+  }
+
+  private void enqueueOwners(ObjectNode o) {
+    for (JsonNode ref : o.path("metadata").path("ownerReferences")) {
+      ownerResource(ref).ifPresent(t -> enqueue(new ObjectKey(t.resourceName() + "|"
+          + o.path("metadata").path("namespace").asText(""), ref.path("name").asText())));
     }
   }
 

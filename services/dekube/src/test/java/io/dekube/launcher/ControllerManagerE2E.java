@@ -1,0 +1,272 @@
+package io.dekube.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 9's acceptance with the real kubectl against {@code ./dekube up} (3 jvm nodes, grace period
+ * 5 s, unreachable toleration 5 s): the talk's Deployment deployed, scaled, rolled out, rolled back
+ * with endpoints matching the ready pods; a node stopped → NotReady, its pods replaced elsewhere,
+ * Events saying why, the node back → Ready; foreground and orphan deletion; the namespace deleted
+ * with all in it; a Deployment whose selector does not match its template refused with 422.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ControllerManagerE2E {
+
+  private static final String NS = "kube-decon";
+  private String ns = NS;
+  private static final Duration WAIT = Duration.ofSeconds(90);
+
+  @TempDir
+  static Path tmp;
+  private DekubeProcess dekube;
+  private Kubectl kubectl;
+
+  @BeforeAll
+  void up() throws Exception {
+    Kubectl.requireOnPath();
+    dekube = DekubeProcess.up(tmp.resolve("state"), "--node-monitor-grace-period", "5s",
+        "--default-unreachable-toleration-seconds", "5");
+    kubectl = new Kubectl(dekube.kubeconfig());
+    Awaitility.await().atMost(WAIT).until(() -> kubectl.run("get", "nodes", "--no-headers").out()
+        .lines().filter(l -> l.contains(" Ready ")).count() == 3);
+  }
+
+  @AfterAll
+  void down() throws Exception {
+    if (dekube != null) {
+      dekube.close();
+    }
+  }
+
+  private String get(String... args) throws Exception {
+    List<String> all = new java.util.ArrayList<>(List.of("-n", ns, "get"));
+    all.addAll(List.of(args));
+    return kubectl.run(all.toArray(String[]::new)).ok().out().trim();
+  }
+
+  private Set<String> words(String s) {
+    return Arrays.stream(s.trim().split("\\s+")).filter(w -> !w.isEmpty()).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** The IPs of the deployment's pods that are Ready and not being deleted. */
+  private Set<String> readyPodIps() throws Exception {
+    String lines = get("pods", "-l", "app=kube-decon", "-o", "jsonpath={range .items[?(@.status.podIP)]}"
+        + "{.metadata.deletionTimestamp}|{.status.podIP}|{.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}");
+    return lines.lines().filter(l -> l.startsWith("|") && l.endsWith("|True")).map(l -> l.split("\\|")[1])
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private Set<String> endpointIps() throws Exception {
+    return words(get("endpoints", "kube-decon", "-o", "jsonpath={.subsets[*].addresses[*].ip}"));
+  }
+
+  private void awaitEndpointsAreTheReadyPods(int n) {
+    Awaitility.await("endpoints = the ready pod IPs").atMost(WAIT).until(() -> {
+      Set<String> ready = readyPodIps();
+      return ready.size() == n && ready.equals(endpointIps());
+    });
+  }
+
+  private void awaitRunning(int n, String image) {
+    Awaitility.await(n + " running pods of " + image).atMost(WAIT).until(() -> {
+      String out = get("pods", "-l", "app=kube-decon", "-o", "jsonpath={range .items[*]}{.metadata.deletionTimestamp}|"
+          + "{.status.phase}|{.spec.containers[0].image}{\"\\n\"}{end}");
+      List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
+      return lines.size() == n && lines.stream().allMatch(l -> l.equals("|Running|" + image));
+    });
+  }
+
+  @Test
+  @Order(1)
+  void theTalksDeploymentScalesRollsOutAndRollsBack() throws Exception {
+    kubectl.run("create", "namespace", NS).ok();
+    kubectl.run("-n", NS, "create", "-f", DekubeProcess.repoRoot().resolve("k8s-manifests/kube-decon.yaml").toString())
+        .ok();
+    awaitRunning(2, "carsonoid/kube-decon:v1");
+    assertEquals(1, get("rs", "-l", "app=kube-decon", "--no-headers").lines().count());
+    awaitEndpointsAreTheReadyPods(2);
+
+    kubectl.run("-n", NS, "scale", "deployment/kube-decon", "--replicas=3").ok();
+    awaitRunning(3, "carsonoid/kube-decon:v1");
+    awaitEndpointsAreTheReadyPods(3);
+
+    kubectl.run("-n", NS, "set", "image", "deployment/kube-decon", "kube-decon=carsonoid/kube-decon:v2").ok();
+    kubectl.run("-n", NS, "rollout", "status", "deployment/kube-decon", "--timeout=120s").ok();
+    awaitRunning(3, "carsonoid/kube-decon:v2");
+    String sets = get("rs", "-l", "app=kube-decon", "-o", "jsonpath={range .items[*]}{.spec.template.spec.containers[0].image}="
+        + "{.spec.replicas}{\"\\n\"}{end}");
+    assertEquals(Set.of("carsonoid/kube-decon:v1=0", "carsonoid/kube-decon:v2=3"), Set.copyOf(sets.lines().toList()));
+    awaitEndpointsAreTheReadyPods(3);
+    String history = kubectl.run("-n", NS, "rollout", "history", "deployment/kube-decon").ok().out();
+    assertEquals(2, history.lines().filter(l -> l.matches("^\\d+\\s.*")).count(), history);
+
+    kubectl.run("-n", NS, "rollout", "undo", "deployment/kube-decon").ok();
+    kubectl.run("-n", NS, "rollout", "status", "deployment/kube-decon", "--timeout=120s").ok();
+    awaitRunning(3, "carsonoid/kube-decon:v1");
+    awaitEndpointsAreTheReadyPods(3);
+  }
+
+  @Test
+  @Order(2)
+  void aDeploymentWhoseSelectorDoesNotMatchItsTemplateIsRefused() throws Exception {
+    Path f = Files.writeString(tmp.resolve("bad.yaml"), """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: bad}
+        spec:
+          selector: {matchLabels: {app: one}}
+          template:
+            metadata: {labels: {app: other}}
+            spec: {containers: [{name: web, image: dekube/web}]}
+        """);
+    Kubectl.Result r = kubectl.run("-n", NS, "create", "-f", f.toString());
+    assertNotEquals(0, r.exit());
+    assertTrue(r.err().contains("is invalid") && r.err().contains("`selector` does not match template `labels`"),
+        r.err());
+  }
+
+  @Test
+  @Order(7)
+  void aStoppedNodesPodsAreReplacedElsewhereAndItComesBack() throws Exception {
+    ns = "failure";
+    kubectl.run("create", "namespace", ns).ok();
+    kubectl.run("-n", ns, "create", "-f", DekubeProcess.repoRoot().resolve("k8s-manifests/kube-decon.yaml").toString())
+        .ok();
+    kubectl.run("-n", ns, "scale", "deployment/kube-decon", "--replicas=3").ok();
+    awaitRunning(3, "carsonoid/kube-decon:v1");
+    String victim = victimNode();
+    node("stop", victim);
+    Awaitility.await(victim + " NotReady").atMost(WAIT).until(() ->
+        kubectl.run("get", "node", victim, "--no-headers").out().contains("NotReady"));
+    Awaitility.await("3 available pods off " + victim).atMost(WAIT).until(() -> {
+      String pods = get("pods", "-l", "app=kube-decon", "-o", "jsonpath={range .items[*]}{.metadata.deletionTimestamp}|"
+          + "{.spec.nodeName}|{.status.phase}{\"\\n\"}{end}");
+      long live = pods.lines().filter(l -> l.startsWith("|") && !l.contains("|" + victim + "|") && l.endsWith("|Running"))
+          .count();
+      return live == 3 && "3".equals(get("deploy", "kube-decon", "-o", "jsonpath={.status.availableReplicas}"));
+    });
+    String events = kubectl.run("get", "events", "-A").ok().out();
+    assertTrue(events.contains("NodeNotReady") && events.contains("Node " + victim + " status is now: NodeNotReady"),
+        events);
+    assertTrue(events.contains("TaintManagerEviction") && events.contains("Marking for deletion Pod " + ns + "/"), events);
+    assertTrue(kubectl.run("get", "node", victim, "-o", "jsonpath={.spec.taints}").ok().out()
+        .contains("node.kubernetes.io/unreachable"));
+    Awaitility.await("the stopped node's pods force-deleted after their grace").atMost(WAIT).until(() ->
+        get("pods", "-l", "app=kube-decon", "-o", "jsonpath={.items[*].spec.nodeName}").split("\\s+").length == 3
+            && !get("pods", "-l", "app=kube-decon", "-o", "jsonpath={.items[*].spec.nodeName}").contains(victim));
+
+    node("start", victim);
+    Awaitility.await(victim + " Ready and untainted").atMost(WAIT).until(() ->
+        kubectl.run("get", "node", victim, "--no-headers").out().contains(" Ready ")
+            && !kubectl.run("get", "node", victim, "-o", "jsonpath={.spec.taints}").out().contains("unreachable"));
+  }
+
+  /** Prints what is left in the namespace (with deletion timestamps and nodes) when a wait is about to fail. */
+  private void diagnose(boolean last) {
+    if (!last) {
+      return;
+    }
+    try {
+      System.err.println("left in " + ns + ":\n" + kubectl.run("-n", ns, "get", "all,endpoints", "-o",
+          "custom-columns=KIND:.kind,NAME:.metadata.name,DELETING:.metadata.deletionTimestamp,"
+              + "FINALIZERS:.metadata.finalizers,NODE:.spec.nodeName").out()
+          + kubectl.run("get", "namespace", ns, "-o", "yaml").out());
+    } catch (Exception e) {
+      System.err.println("cannot diagnose: " + e);
+    }
+  }
+
+  /** kube-node-02 when one of the deployment's pods runs there, else the node of the first pod. */
+  private String victimNode() throws Exception {
+    List<String> nodes = List.of(get("pods", "-l", "app=kube-decon", "-o", "jsonpath={.items[*].spec.nodeName}")
+        .split("\\s+"));
+    return nodes.contains("kube-node-02") ? "kube-node-02" : nodes.get(0);
+  }
+
+  private void node(String action, String name) throws Exception {
+    Process p = new ProcessBuilder("./dekube", "node", action, name, "--ops-port", Integer.toString(dekube.opsPort()))
+        .directory(DekubeProcess.repoRoot().toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+  }
+
+  @Test
+  @Order(3)
+  void foregroundDeletionRemovesPodsThenTheReplicaSetThenTheDeployment() throws Exception {
+    kubectl.run("-n", NS, "delete", "deployment", "kube-decon", "--cascade=foreground", "--wait=false").ok();
+    Awaitility.await("the deployment gone").atMost(WAIT).pollInterval(Duration.ofMillis(200))
+        .conditionEvaluationListener(c -> diagnose(c.getRemainingTimeInMS() < 1000)).until(() -> {
+      // one kubectl call lists deploy, then rs, then pods: what is gone before stays gone
+      List<String> left = kubectl.run("-n", NS, "get", "deploy,rs,pods", "-l", "app=kube-decon", "-o", "name").ok()
+          .out().lines().toList();
+      boolean deploy = left.stream().anyMatch(l -> l.startsWith("deployment"));
+      boolean rs = left.stream().anyMatch(l -> l.startsWith("replicaset"));
+      boolean pods = left.stream().anyMatch(l -> l.startsWith("pod/"));
+      assertFalse(!deploy && (rs || pods), "the deployment went before its dependents: " + left);
+      assertFalse(!rs && pods, "the ReplicaSet went before its pods: " + left);
+      return !deploy && !rs && !pods;
+    });
+  }
+
+  @Test
+  @Order(4)
+  void orphanDeletionLeavesDependentsWithoutOwnerReferences() throws Exception {
+    Path f = Files.writeString(tmp.resolve("orphan.yaml"), """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: orphan, labels: {app: orphan}}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: orphan}}
+          template:
+            metadata: {labels: {app: orphan}}
+            spec: {containers: [{name: web, image: carsonoid/kube-decon:v1}]}
+        """);
+    kubectl.run("-n", NS, "create", "-f", f.toString()).ok();
+    Awaitility.await("2 orphan pods").atMost(WAIT).until(() ->
+        get("pods", "-l", "app=orphan", "--no-headers").lines().count() == 2);
+    kubectl.run("-n", NS, "delete", "deployment", "orphan", "--cascade=orphan").ok();
+    Awaitility.await("the ReplicaSet without owner").atMost(WAIT).until(() ->
+        get("rs", "-l", "app=orphan", "-o", "jsonpath={.items[*].metadata.ownerReferences}").isEmpty()
+            && !get("rs", "-l", "app=orphan", "-o", "name").isEmpty());
+    kubectl.run("-n", NS, "delete", "rs", "-l", "app=orphan", "--cascade=orphan").ok();
+    Awaitility.await("the pods without owner").atMost(WAIT).until(() ->
+        get("pods", "-l", "app=orphan", "-o", "jsonpath={.items[*].metadata.ownerReferences}").isEmpty()
+            && get("pods", "-l", "app=orphan", "--no-headers").lines().count() == 2);
+    assertTrue(get("deploy,rs", "-l", "app=orphan", "-o", "name").isEmpty());
+  }
+
+  @Test
+  @Order(5)
+  void deletingTheNamespaceRemovesEverythingInItThenTheNamespace() throws Exception {
+    kubectl.run("delete", "namespace", NS, "--wait=false").ok();
+    Awaitility.await("the namespace gone").atMost(WAIT)
+        .conditionEvaluationListener(c -> diagnose(c.getRemainingTimeInMS() < 1000)).until(() ->
+        kubectl.run("get", "namespace", NS).exit() != 0);
+    assertTrue(kubectl.run("get", "pods,svc,ingress,endpoints", "-n", NS, "-o", "name").out().isBlank());
+  }
+}
