@@ -60,6 +60,8 @@ public final class PodStartupBench {
     int pods = simulated ? 10_000 : 100;
     int idle = 30;
     int rounds = simulated ? 1 : 2;
+    boolean scheduled = java.util.Arrays.asList(args).contains("--scheduler");
+    args = java.util.Arrays.stream(args).filter(a -> !a.equals("--scheduler")).toArray(String[]::new);
     for (int i = 1; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--nodes" -> nodes = Integer.parseInt(args[i + 1]);
@@ -104,17 +106,22 @@ public final class PodStartupBench {
         ClusterPki.loadOrCreate(data.resolve("pki")))));
     System.out.printf("%d %s nodes registered in %.1f s%n", nodes, simulated ? "simulated" : "jvm",
         (System.nanoTime() - t0) / 1e9);
+    if (scheduled) { // --scheduler: pods without nodeName, placed by the default scheduler
+      StoreBench.await(vertx.deployVerticle(new io.dekube.scheduler.SchedulerVerticle(
+          io.dekube.scheduler.SchedulerConfig.defaults().withLeaderElect(false), REGISTRY, store,
+          t -> informers.informer(bootstrap, t))));
+    }
     if ((long) rounds * pods > 110L * nodes) {
       throw new IllegalArgumentException(rounds + " rounds of " + pods + " pods do not fit " + nodes + " nodes of 110 "
           + "pods (pods of earlier rounds stay)");
     }
-    String kind = simulated ? "simulated" : "jvm";
+    String kind = (simulated ? "simulated" : "jvm") + (scheduled ? ", through the scheduler" : "");
     System.out.println(LatencyRecorder.Result.header());
     for (int round = 1; round <= rounds; round++) {
       Stages st = new Stages();
       var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       long cpu0 = os.getProcessCpuTime();
-      long all = runPods(vertx, store, podInformer, configs, pods, st, "r" + round + "-");
+      long all = runPods(vertx, store, podInformer, scheduled ? null : configs, pods, st, "r" + round + "-");
       String label = kind + (rounds > 1 ? ", round " + round : "");
       System.out.println(st.reply.result("create->reply " + label, nodes, all / 1e9).row());
       System.out.println(st.seen.result("create->informer sees it " + label, nodes, all / 1e9).row());
@@ -140,7 +147,10 @@ public final class PodStartupBench {
     final Map<String, Boolean> statusOnce = new ConcurrentHashMap<>();
   }
 
-  /** Creates the pods (64 in flight), round-robin over the nodes; answers the time until all run. */
+  /**
+   * Creates the pods (64 in flight), round-robin over the nodes (none set when {@code nodes} is null:
+   * the scheduler places them); answers the time until all run.
+   */
   private static long runPods(Vertx vertx, StoreClient store, Informer informer, List<KubeletConfig> nodes, int count,
                               Stages st, String prefix) throws Exception {
     LatencyRecorder rec = st.running;
@@ -185,8 +195,8 @@ public final class PodStartupBench {
     for (int i = 0; i < count; i++) {
       String name = prefix + "pod-" + i;
       ObjectNode pod = (ObjectNode) Json.MAPPER.readTree(("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'"
-          + name + "','namespace':'bench'},'spec':{'nodeName':'" + nodes.get(i % nodes.size()).nodeName()
-          + "','containers':[{'name':'c','image':'registry.k8s.io/pause:3.10'}]}}").replace('\'', '"'));
+          + name + "','namespace':'bench'},'spec':{" + (nodes == null ? "" : "'nodeName':'"
+          + nodes.get(i % nodes.size()).nodeName() + "',") + "'containers':[{'name':'c','image':'registry.k8s.io/pause:3.10'}]}}").replace('\'', '"'));
       inFlight.acquire();
       long t = System.nanoTime();
       created.put(name, t);
