@@ -97,7 +97,7 @@ public class EventRecorder {
       return;
     }
     String ts = now.truncatedTo(ChronoUnit.SECONDS).toString();
-    LOG.info("event {} {}/{}: {} {}", ref.getKind(), ns, ref.getName(), reason, r.message());
+    LOG.debug("event {} {}/{}: {} {}", ref.getKind(), ns, ref.getName(), reason, r.message());
     if (r.count() > 1) {
       ObjectNode patch = Json.object().put("count", r.count()).put("lastTimestamp", ts).put("message", r.message());
       store.patch(events, ns, r.name(), Patches.MERGE, patch, WriteOptions.none())

@@ -84,8 +84,15 @@ class UserspaceProxierTest {
     // the Service goes away: nothing listens any more
     await(onContext(() -> proxier.sync(List.of())));
     assertTrue(proxier.listening().isEmpty());
-    assertTrue(client.connect(servicePort, clusterIp).toCompletionStage().toCompletableFuture()
-        .handle((s, e) -> e != null).get(5, TimeUnit.SECONDS), "connect must be refused");
+    // the listening socket's close is asynchronous in the OS: wait (bounded) until connects are refused
+    org.awaitility.Awaitility.await("connect refused").atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> client.connect(servicePort, clusterIp).toCompletionStage().toCompletableFuture()
+            .handle((s, e) -> {
+              if (s != null) {
+                s.close();
+              }
+              return e != null;
+            }).get(5, TimeUnit.SECONDS));
     await(onContext(proxier::close));
   }
 
