@@ -25,6 +25,7 @@ class GracefulStopTest {
   private HttpServer server;
   private GracefulStop graceful;
   private int port;
+  private final java.util.concurrent.atomic.AtomicBoolean slowInFlight = new java.util.concurrent.atomic.AtomicBoolean();
 
   @BeforeEach
   void start() throws Exception {
@@ -33,6 +34,9 @@ class GracefulStopTest {
     graceful = new GracefulStop(server);
     server.requestHandler(req -> {
       graceful.begin(req);
+      if (req.path().equals("/slow")) {
+        slowInFlight.set(true);
+      }
       vertx.setTimer(req.path().equals("/slow") ? 1_000 : 1, t -> req.response().end("done"));
     });
     port = await(server.listen(0, "127.0.0.1")).actualPort();
@@ -51,7 +55,8 @@ class GracefulStopTest {
       idle.getOutputStream().write(get("/"));
       assertTrue(readResponse(idle.getInputStream()).endsWith("done"), "a first answer: the connection is kept alive");
       busy.getOutputStream().write(get("/slow"));
-      Thread.sleep(200); // the slow request is in flight (test thread: no event loop blocked)
+      org.awaitility.Awaitility.await("the slow request is in flight").atMost(java.time.Duration.ofSeconds(5))
+          .untilTrue(slowInFlight);
       Future<Void> stopped = graceful.stop(server, 5);
       assertEquals(-1, idle.getInputStream().read(), "the idle connection is closed, not left open");
       String answer = readResponse(busy.getInputStream());
