@@ -207,11 +207,8 @@ class ControllerManagerE2E {
   }
 
   private void node(String action, String name) throws Exception {
-    Process p = new ProcessBuilder("./dekube", "node", action, name, "--ops-port", Integer.toString(dekube.opsPort()))
-        .directory(DekubeProcess.repoRoot().toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), out);
+    Kubectl.runBounded(new ProcessBuilder("./dekube", "node", action, name, "--ops-port",
+        Integer.toString(dekube.opsPort())).directory(DekubeProcess.repoRoot().toFile()), 120).ok();
   }
 
   @Test

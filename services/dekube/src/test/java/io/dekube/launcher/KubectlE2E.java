@@ -171,7 +171,7 @@ class KubectlE2E {
       Awaitility.await("the watch sees the update").atMost(Duration.ofSeconds(30))
           .until(() -> lines.stream().anyMatch(l -> l.matches("MODIFIED\\s+5")));
     } finally {
-      watch.destroy();
+      Kubectl.destroyTree(watch);
     }
   }
 

@@ -102,19 +102,8 @@ class KubectlVersionsE2E {
   private String run(Path kubectl, Path home, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", dekube.kubeconfig().toString()));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("HOME", home.toString());
-    Process p = pb.start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError(kubectl.getFileName() + " " + String.join(" ", args) + " did not finish");
-    }
-    if (p.exitValue() != 0) {
-      throw new AssertionError(kubectl.getFileName() + " " + String.join(" ", args) + " exited " + p.exitValue()
-          + ": " + out);
-    }
-    return out.trim();
+    return Kubectl.runBounded(pb, 120).ok().out().trim();
   }
 }

@@ -123,7 +123,7 @@ class KubeletE2E {
         return lines.stream().anyMatch(l -> l.contains("GET /followed"));
       });
     } finally {
-      follow.destroy();
+      Kubectl.destroyTree(follow);
     }
   }
 
@@ -184,7 +184,7 @@ class KubeletE2E {
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(5)).build(),
           HttpResponse.BodyHandlers.ofString()).body().contains("pod: web"));
     } finally {
-      pf.destroy();
+      Kubectl.destroyTree(pf);
     }
   }
 

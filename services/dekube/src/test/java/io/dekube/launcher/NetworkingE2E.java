@@ -308,11 +308,8 @@ class NetworkingE2E {
   }
 
   static String run(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor(30, TimeUnit.SECONDS);
-    return out;
+    Kubectl.Result r = Kubectl.runBounded(new ProcessBuilder(cmd), 30);
+    return r.out() + r.err();
   }
 
   private static boolean onPath(String command) {
