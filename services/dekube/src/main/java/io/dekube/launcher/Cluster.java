@@ -47,6 +47,17 @@ final class Cluster {
       "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:ReservedCodeCacheSize=64m",
       "-XX:+ExitOnOutOfMemoryError");
 
+  /**
+   * {@link #BROKER_JVM} and what the {@code dekube} script adds for the child in the system property
+   * {@code dekube.kafka.jvm-options}, one option per line (its class-data-sharing archive).
+   */
+  static List<String> brokerJvm() {
+    List<String> all = new ArrayList<>(BROKER_JVM);
+    System.getProperty("dekube.kafka.jvm-options", "").lines().map(String::strip).filter(l -> !l.isEmpty())
+        .forEach(all::add);
+    return all;
+  }
+
   private final UpOptions options;
   private final ResourceRegistry registry = ResourceRegistry.builtIn();
   private final List<String> deployments = new ArrayList<>();
@@ -90,7 +101,7 @@ final class Cluster {
     LOG.info("starting the embedded Kafka broker on 127.0.0.1:{} (data {})", options.kafkaPort(), data);
     EmbeddedKafkaProcess.Builder child = EmbeddedKafkaProcess.builder().host("127.0.0.1").port(options.kafkaPort())
         .dataDir(data).logFile(options.dataDir().resolve("kafka.log")).readyTimeout(Duration.ofSeconds(90))
-        .jvmOptions(BROKER_JVM)
+        .jvmOptions(brokerJvm())
         .stopWithJvm(false); // stop() closes it last, after the writers left their group (writer rule 9)
     broker = BrokerSupervisor.start(child, "127.0.0.1", options.kafkaPort(), BrokerSupervisor.Policy.DEFAULT,
         message -> onBrokerGiveUp.accept(message));
@@ -135,7 +146,10 @@ final class Cluster {
   }
 
   private static List<String> reversed(List<String> ids) {
-    List<String> copy = new ArrayList<>(ids);
+    List<String> copy;
+    synchronized (ids) {
+      copy = new ArrayList<>(ids);
+    }
     java.util.Collections.reverse(copy);
     return copy;
   }

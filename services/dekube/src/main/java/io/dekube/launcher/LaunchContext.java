@@ -14,29 +14,48 @@ import java.util.List;
  * What the components of one {@code dekube up} share: Vert.x, the bus address, the flags, the
  * registry, one {@link StoreClient} and one set of shared informers (so every component reads
  * the same caches), and the list of deployments that {@link Cluster#stop()} undeploys in reverse.
- * Components record what they expose for the ready line with {@link #announce}. Not thread-safe:
- * used by the launcher thread only.
+ * Components record what they expose for the ready line with {@link #announce}; each component
+ * gets its own view ({@link #forComponent}) so that components started side by side still
+ * announce in {@link Components#ALL} order. Thread-safe: components may deploy in parallel.
  */
 final class LaunchContext {
+
+  /** What every component's view shares. */
+  private static final class Shared {
+    final java.util.SortedMap<Integer, StringBuilder> readyParts = new java.util.TreeMap<>();
+    StoreClient store;
+    SharedInformers informers;
+    String apiUrl;
+    Path kubeconfig;
+    io.dekube.core.metrics.OpsHttpServer ops;
+  }
 
   private final Vertx vertx;
   private final String bootstrap;
   private final UpOptions options;
   private final ResourceRegistry registry;
   private final List<String> deployments;
-  private final StringBuilder readyParts = new StringBuilder();
-  private StoreClient store;
-  private SharedInformers informers;
-  private String apiUrl;
-  private Path kubeconfig;
-  private io.dekube.core.metrics.OpsHttpServer ops;
+  private final Shared shared;
+  private final int slot;
 
   LaunchContext(Vertx vertx, String bootstrap, UpOptions options, ResourceRegistry registry, List<String> deployments) {
+    this(vertx, bootstrap, options, registry, deployments, new Shared(), 0);
+  }
+
+  private LaunchContext(Vertx vertx, String bootstrap, UpOptions options, ResourceRegistry registry,
+                        List<String> deployments, Shared shared, int slot) {
     this.vertx = vertx;
     this.bootstrap = bootstrap;
     this.options = options;
     this.registry = registry;
     this.deployments = deployments;
+    this.shared = shared;
+    this.slot = slot;
+  }
+
+  /** The view of the component at {@code index} of the start order: its announcements keep that place. */
+  LaunchContext forComponent(int index) {
+    return new LaunchContext(vertx, bootstrap, options, registry, deployments, shared, index);
   }
 
   Vertx vertx() {
@@ -65,18 +84,22 @@ final class LaunchContext {
 
   /** The process's one StoreClient, started on first use. */
   StoreClient store() throws Exception {
-    if (store == null) {
-      store = Cluster.await(StoreClient.start(vertx, StoreClientOptions.of(bootstrap)));
+    synchronized (shared) {
+      if (shared.store == null) {
+        shared.store = Cluster.await(StoreClient.start(vertx, StoreClientOptions.of(bootstrap)));
+      }
+      return shared.store;
     }
-    return store;
   }
 
   /** The process's shared informers: one per resource, whoever asks. */
   SharedInformers informers() {
-    if (informers == null) {
-      informers = SharedInformers.of(vertx);
+    synchronized (shared) {
+      if (shared.informers == null) {
+        shared.informers = SharedInformers.of(vertx);
+      }
+      return shared.informers;
     }
-    return informers;
   }
 
   /** Deploys a verticle and remembers it for the ordered stop; blocks until it started. */
@@ -87,39 +110,56 @@ final class LaunchContext {
   /** Remembers a deployment made some other way (several instances, options). */
   String record(Future<String> deployment) throws Exception {
     String id = Cluster.await(deployment);
-    deployments.add(id);
+    synchronized (deployments) {
+      deployments.add(id);
+    }
     return id;
   }
 
   /** The process's ops HTTP server (/metrics, /healthz; components may add operations to it). */
   io.dekube.core.metrics.OpsHttpServer ops() {
-    return ops;
+    synchronized (shared) {
+      return shared.ops;
+    }
   }
 
   void ops(io.dekube.core.metrics.OpsHttpServer server) {
-    this.ops = server;
+    synchronized (shared) {
+      shared.ops = server;
+    }
   }
 
   /** The apiserver's URL and the admin kubeconfig, for the ready line. */
   void apiServer(String url, Path kubeconfigPath) {
-    this.apiUrl = url;
-    this.kubeconfig = kubeconfigPath;
+    synchronized (shared) {
+      shared.apiUrl = url;
+      shared.kubeconfig = kubeconfigPath;
+    }
   }
 
   String apiUrl() {
-    return apiUrl;
+    synchronized (shared) {
+      return shared.apiUrl;
+    }
   }
 
   Path kubeconfig() {
-    return kubeconfig;
+    synchronized (shared) {
+      return shared.kubeconfig;
+    }
   }
 
-  /** Adds "what, where" to the ready line (", 3 nodes (jvm)"). */
+  /** Adds "what, where" to the ready line (", 3 nodes (jvm)"), in this component's place. */
   void announce(String part) {
-    readyParts.append(", ").append(part);
+    synchronized (shared) {
+      shared.readyParts.computeIfAbsent(slot, k -> new StringBuilder()).append(", ").append(part);
+    }
   }
 
+  /** Every component's announcements, in start order. */
   String announced() {
-    return readyParts.toString();
+    synchronized (shared) {
+      return String.join("", shared.readyParts.values());
+    }
   }
 }

@@ -35,18 +35,17 @@ final class StoreComponent implements Component {
     Informer crds = ctx.informers().informer(ctx.bootstrap(), ctx.registry().byResourceName(CrdParser.CRDS)
         .orElseThrow());
     CustomKindSync.follow(crds, ctx.registry());
-    Cluster.await(crds.start());
     // the Priority admission of pod creates reads the PriorityClasses, as kube's plugin reads its informer
     Informer priorityClasses = ctx.informers().informer(ctx.bootstrap(), ctx.registry()
         .byGroupPlural("scheduling.k8s.io", "priorityclasses").orElseThrow());
-    Cluster.await(priorityClasses.start());
     PriorityAdmission priorities = new PriorityAdmission(priorityClasses::list,
         name -> priorityClasses.get("", name));
     // the ServiceAccount admission reads automountServiceAccountToken of the pods' ServiceAccounts
     Informer accounts = ctx.informers().informer(ctx.bootstrap(), ctx.registry().byResourceName("serviceaccounts")
         .orElseThrow());
     KubernetesAdmission.serviceAccounts(accounts::get);
-    Cluster.await(accounts.start());
+    // the three caches fill side by side; the writers start once all are synced
+    Cluster.await(io.vertx.core.Future.all(crds.start(), priorityClasses.start(), accounts.start()));
     for (int i = 0; i < writers; i++) {
       WriterConfig config = WriterConfig.defaults(ctx.bootstrap())
           .withGroupInstanceId("dekube-" + ctx.flags().string("--store-name", "store") + "-writer-" + i);

@@ -47,7 +47,7 @@ public record ServiceAccountKey(PrivateKey privateKey, RSAPublicKey publicKey, S
    * Loads {@code sa.key} of {@code pkiDirectory}, or creates the pair. Blocking (file I/O, key
    * generation); serialised with {@link ClusterPki#loadOrCreate} across threads and processes.
    */
-  public static ServiceAccountKey loadOrCreate(Path pkiDirectory) {
+  public static synchronized ServiceAccountKey loadOrCreate(Path pkiDirectory) {
     synchronized (ClusterPki.class) {
       try {
         Files.createDirectories(pkiDirectory);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -175,6 +176,9 @@ final class WriterLoop implements Runnable {
     if (rebuilder != null) {
       rebuilder.close();
     }
+    if (producerInits != null) {
+      producerInits.shutdownNow();
+    }
     if (admin != null) {
       admin.close(wait);
     }
@@ -301,24 +305,25 @@ final class WriterLoop implements Runnable {
 
   private void advanceRebuilds(KafkaConsumer<byte[], byte[]> c) {
     if (System.currentTimeMillis() >= initRetryAt) {
-      for (PartitionWriter pw : writers.values()) {
-        if (pw.phase() == PartitionWriter.Phase.INIT && polls > pw.resetAtPoll() && stillMember(c)
-            && c.assignment().contains(pw.topicPartition())) {
-          startRebuild(pw);
-        }
-      }
+      List<PartitionWriter> starting = writers.values().stream()
+          .filter(pw -> pw.phase() == PartitionWriter.Phase.INIT && polls > pw.resetAtPoll() && stillMember(c)
+              && c.assignment().contains(pw.topicPartition())).toList();
+      startRebuilds(starting);
     }
     if (rebuilder.active()) {
-      for (PartitionWriter pw : rebuilder.step(REBUILD_STEP)) {
+      List<PartitionWriter> rebuilt = rebuilder.step(REBUILD_STEP);
+      if (!rebuilt.isEmpty()) {
         try {
-          seekToCommitted(c, pw.topicPartition());
+          seekToCommitted(c, rebuilt.stream().map(PartitionWriter::topicPartition).collect(Collectors.toSet()));
         } catch (RuntimeException e) {
-          LOG.warn("request partition {}: cannot read its committed offset ({}); retrying", pw.partition(),
-              e.toString());
-          pw.reset(polls);
+          LOG.warn("request partitions {}: cannot read their committed offsets ({}); retrying",
+              rebuilt.stream().map(PartitionWriter::partition).toList(), e.toString());
+          rebuilt.forEach(pw -> pw.reset(polls));
           initRetryAt = System.currentTimeMillis() + 1000;
-          continue;
+          rebuilt = List.of();
         }
+      }
+      for (PartitionWriter pw : rebuilt) {
         pw.ready();
         c.resume(List.of(pw.topicPartition()));
       }
@@ -330,19 +335,50 @@ final class WriterLoop implements Runnable {
     }
   }
 
-  private void startRebuild(PartitionWriter pw) {
-    try {
-      pw.initProducer(clients);
-      rebuilder.start(pw, resourcesOf(pw.partition()));
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      LOG.warn("request partition {}: cannot start rebuilding ({}); retrying", pw.partition(), e.toString());
-      rebuilder.cancel(pw);
-      pw.reset(polls);
-      initRetryAt = System.currentTimeMillis() + 1000;
+  /**
+   * Starts rebuilding {@code starting}. Their transactional producers are initialised side by side
+   * (each {@code initTransactions} is a round trip to the coordinator, which also fences the previous
+   * incarnation): after a restart the twelve partitions wait for one round trip, not for twelve.
+   */
+  private void startRebuilds(List<PartitionWriter> starting) {
+    if (starting.isEmpty()) {
+      return;
     }
+    Map<PartitionWriter, CompletableFuture<Void>> inits = new java.util.LinkedHashMap<>();
+    for (PartitionWriter pw : starting) {
+      inits.put(pw, starting.size() == 1 ? CompletableFuture.runAsync(() -> pw.initProducer(clients), Runnable::run)
+          : CompletableFuture.runAsync(() -> pw.initProducer(clients), producerInits()));
+    }
+    inits.forEach((pw, init) -> {
+      try {
+        init.join();
+        rebuilder.start(pw, resourcesOf(pw.partition()));
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+            ? e.getCause() : e;
+        LOG.warn("request partition {}: cannot start rebuilding ({}); retrying", pw.partition(), cause.toString());
+        rebuilder.cancel(pw);
+        pw.reset(polls);
+        initRetryAt = System.currentTimeMillis() + 1000;
+      }
+    });
+  }
+
+  private java.util.concurrent.ExecutorService producerInits;
+
+  /** Threads for initialising producers side by side, made on first use and ended with the loop. */
+  private java.util.concurrent.ExecutorService producerInits() {
+    if (producerInits == null) {
+      producerInits = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "dekube-writer-" + config.writerId() + "-producer-init");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    return producerInits;
   }
 
   /** False after the group dropped this member (e.g. it was frozen past max.poll.interval.ms). */
@@ -356,12 +392,16 @@ final class WriterLoop implements Runnable {
         .filter(t -> BusPartitioner.partition(t.resourceName(), requestPartitions) == partition).toList();
   }
 
-  private void seekToCommitted(KafkaConsumer<byte[], byte[]> c, TopicPartition tp) {
-    OffsetAndMetadata committed = c.committed(Set.of(tp)).get(tp);
-    if (committed != null) {
-      c.seek(tp, committed);
-    } else {
-      c.seekToBeginning(List.of(tp));
+  /** Seeks each partition to its committed offset (one round trip for all), or to its start. */
+  private void seekToCommitted(KafkaConsumer<byte[], byte[]> c, Set<TopicPartition> tps) {
+    Map<TopicPartition, OffsetAndMetadata> committed = c.committed(tps);
+    for (TopicPartition tp : tps) {
+      OffsetAndMetadata at = committed.get(tp);
+      if (at != null) {
+        c.seek(tp, at);
+      } else {
+        c.seekToBeginning(List.of(tp));
+      }
     }
   }
 
