@@ -59,6 +59,11 @@ final class BrokerProperties {
         p.put("broker.heartbeat.interval.ms", "500");
         p.put("broker.session.timeout.ms", "4000");
 
+        // idle cost: the active controller appends a no-op record to the metadata log every 500 ms by
+        // default so that readers see its high watermark move; one node that is its own only reader
+        // needs that rarely, and each append is a metadata-log write and flush
+        p.put("metadata.max.idle.interval.ms", "5000");
+
         // topics and groups
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "false");

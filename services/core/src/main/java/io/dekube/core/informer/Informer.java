@@ -135,7 +135,7 @@ public final class Informer implements ObjectCache {
   }
 
   /** How long a fetch waits at the broker for data (and for commit markers) when there is none. */
-  public static final int IDLE_FETCH_WAIT_MS = 5_000;
+  public static final int IDLE_FETCH_WAIT_MS = 20_000;
 
   private static Map<String, Object> consumerConfig(String bootstrapServers, InformerOptions options) {
     Map<String, Object> c = new HashMap<>();
@@ -148,8 +148,9 @@ public final class Informer implements ObjectCache {
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
     // Writer rule 6: a parked fetch is woken by new data within ~1 ms, a commit marker that moves
     // the last stable offset too, so a long wait costs a consistent read nothing and keeps an idle
-    // cluster idle: one fetch per informer every 5 s (`up` runs ~20 informers: 500 ms made 40
-    // fetches a second, a visible share of the idle CPU of both processes). Never 0: busy polling.
+    // cluster idle: one fetch per informer every 20 s (`up` runs ~35 informers: 500 ms made 70
+    // fetches a second, a visible share of the idle CPU of both processes; it stays under the
+    // consumer's 30 s request timeout). Never 0: busy polling.
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, IDLE_FETCH_WAIT_MS);
     c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);

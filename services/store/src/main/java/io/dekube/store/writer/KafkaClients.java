@@ -88,8 +88,9 @@ final class KafkaClients {
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // offsets commit inside the transaction (KIP-447)
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
-    // rule 6: never 0 (busy polling); a waiting fetch is woken by new data, so a long wait costs no latency
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
+    // rule 6: never 0 (busy polling); a waiting fetch is woken by new data, so a long wait costs no
+    // latency, and an idle writer sends one fetch every 5 s instead of two a second
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5_000);
     c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
     c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, config.sessionTimeout().toMillis() / 3));
     c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) config.maxPollInterval().toMillis());
