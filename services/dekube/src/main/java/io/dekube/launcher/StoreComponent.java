@@ -44,8 +44,13 @@ final class StoreComponent implements Component {
     Informer accounts = ctx.informers().informer(ctx.bootstrap(), ctx.registry().byResourceName("serviceaccounts")
         .orElseThrow());
     KubernetesAdmission.serviceAccounts(accounts::get);
-    // the three caches fill side by side; the writers start once all are synced
-    Cluster.await(io.vertx.core.Future.all(crds.start(), priorityClasses.start(), accounts.start()));
+    // the DefaultIngressClass admission gives a new Ingress without a class the default IngressClass
+    Informer ingressClasses = ctx.informers().informer(ctx.bootstrap(), ctx.registry()
+        .byGroupPlural("networking.k8s.io", "ingressclasses").orElseThrow());
+    KubernetesAdmission.ingressClasses(ingressClasses::list);
+    // the caches fill side by side; the writers start once all are synced
+    Cluster.await(io.vertx.core.Future.all(List.of(crds.start(), priorityClasses.start(), accounts.start(),
+        ingressClasses.start())));
     for (int i = 0; i < writers; i++) {
       WriterConfig config = WriterConfig.defaults(ctx.bootstrap())
           .withGroupInstanceId("dekube-" + ctx.flags().string("--store-name", "store") + "-writer-" + i);

@@ -85,6 +85,9 @@ class KubectlE2E {
     String wide = kubectl.run("-n", "kube-decon", "get", "deployment", "kube-decon", "-o", "wide").ok().out();
     assertTrue(wide.contains("IMAGES") && wide.contains("carsonoid/kube-decon:v1")
         && wide.contains("app=kube-decon,tier=web"), wide);
+    String ingress = kubectl.run("-n", "kube-decon", "get", "ingress").ok().out();
+    assertTrue(ingress.lines().anyMatch(l -> l.matches("kube-decon\\s+dekube\\s+.*")),
+        "the default IngressClass given at create\n" + ingress);
     String svc = kubectl.run("-n", "kube-decon", "get", "svc").ok().out();
     assertTrue(svc.contains("CLUSTER-IP") && svc.contains("80/TCP"), svc);
     String yaml = kubectl.run("-n", "kube-decon", "get", "deployment", "kube-decon", "-o", "yaml").ok().out();

@@ -2,17 +2,41 @@ package io.dekube.store.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** networking.k8s.io/v1 Ingresses: rules, paths with a pathType, and backends naming a service port. */
 final class IngressAdmission implements KindAdmission {
 
   static final List<String> PATH_TYPES = List.of("Exact", "ImplementationSpecific", "Prefix");
+  static final String DEFAULT_CLASS = "ingressclass.kubernetes.io/is-default-class";
+  static final String CLASS_ANNOTATION = "kubernetes.io/ingress.class";
+
+  /** The stored IngressClasses (set by the launcher from an informer); none without it. */
+  static volatile Supplier<List<? extends JsonNode>> classes = List::of;
 
   @Override
   public void defaults(ObjectNode ing, ObjectNode old) {
-    Nodes.obj(ing, "spec");
+    ObjectNode spec = Nodes.obj(ing, "spec");
     Nodes.obj(Nodes.obj(ing, "status"), "loadBalancer");
+    if (old == null && !spec.hasNonNull("ingressClassName")
+        && !ing.path("metadata").path("annotations").has(CLASS_ANNOTATION)) {
+      defaultClass(classes.get()).ifPresent(name -> spec.put("ingressClassName", name));
+    }
+  }
+
+  /**
+   * kube's DefaultIngressClass admission: the IngressClass annotated
+   * {@code ingressclass.kubernetes.io/is-default-class: "true"}; of several, the newest (then by name).
+   */
+  static Optional<String> defaultClass(List<? extends JsonNode> all) {
+    return all.stream()
+        .filter(c -> "true".equals(c.path("metadata").path("annotations").path(DEFAULT_CLASS).asText()))
+        .max(Comparator.comparing((JsonNode c) -> c.path("metadata").path("creationTimestamp").asText(""))
+            .thenComparing(c -> c.path("metadata").path("name").asText(""), Comparator.reverseOrder()))
+        .map(c -> c.path("metadata").path("name").asText());
   }
 
   @Override

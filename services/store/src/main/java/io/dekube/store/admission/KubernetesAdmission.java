@@ -49,6 +49,14 @@ public final class KubernetesAdmission implements WriteAdmission {
     ServiceAccountAdmission.accounts = lookup;
   }
 
+  /**
+   * The DefaultIngressClass admission's view of the IngressClasses (every stored one): a new Ingress
+   * that names no class gets the default one. Process-wide; set before the writers start.
+   */
+  public static void ingressClasses(java.util.function.Supplier<java.util.List<? extends com.fasterxml.jackson.databind.JsonNode>> all) {
+    IngressAdmission.classes = all;
+  }
+
   @Override
   public ObjectNode admit(ResourceType type, Verb verb, ObjectNode newObject, ObjectNode oldObject) {
     if (newObject == null || verb == Verb.DELETE || verb == Verb.GET || verb == Verb.LIST) {
