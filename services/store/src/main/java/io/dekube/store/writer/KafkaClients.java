@@ -88,9 +88,11 @@ final class KafkaClients {
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // offsets commit inside the transaction (KIP-447)
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
-    // rule 6: never 0 (busy polling); a waiting fetch is woken by new data, so a long wait costs no
-    // latency, and an idle writer sends one fetch every 5 s instead of two a second
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5_000);
+    // rule 6: never 0 (busy polling); a waiting fetch is woken by new data, so it costs no latency
+    // in steady state. Not longer: while a fetch is parked the consumer sends no other fetch to that
+    // broker, so partitions resumed after a rebuild (a restart, a rebalance) would wait for it; at
+    // 5 s a create after a broker restart took more than 5 s (ExternalKafkaRestartIT)
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
     c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
     c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, config.sessionTimeout().toMillis() / 3));
     c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) config.maxPollInterval().toMillis());
