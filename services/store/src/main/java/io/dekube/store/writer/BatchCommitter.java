@@ -297,6 +297,9 @@ final class BatchCommitter {
       h.mutating = req.verb() != Verb.GET && req.verb() != Verb.LIST;
       if (h.mutating) {
         h.remembered = recent.get(req.id());
+        if (h.remembered == null && req.verb() == Verb.CREATE) {
+          h.remembered = rebuiltCreate(pw, req.id(), h.requester);
+        }
         h.duplicateOf = inBatch.get(req.id());
         if (h.remembered != null || h.duplicateOf != null) {
           continue;
@@ -308,6 +311,19 @@ final class BatchCommitter {
           + " cannot be read right now; retry"));
     }
     return handled;
+  }
+
+  /**
+   * A create whose first attempt was committed but whose outcome this writer lost (it started the
+   * partition again since): answered as the first attempt would have been, 201 with what it stored.
+   */
+  private static RecentReplies.Entry rebuiltCreate(PartitionWriter pw, String requestId, String requester) {
+    RebuiltCreates.Created first = pw.rebuiltCreates().get(requestId);
+    if (first == null || requester == null) {
+      return null;
+    }
+    return new RecentReplies.Entry(requester, serialize(new ReplyEnvelope(requestId, requester, 201, first.withRv(),
+        null)));
   }
 
   private void reject(Handled h, RequestParser.Rejected rej) {

@@ -26,6 +26,7 @@ final class PartitionWriter {
   private final int partition;
   private final TopicPartition topicPartition;
   private final Map<String, ResourceState> states = new HashMap<>();
+  private final RebuiltCreates rebuiltCreates = new RebuiltCreates();
   private Phase phase = Phase.INIT;
   private long resetAtPoll = -1;
   private long readsAnsweredUpTo = -1;
@@ -75,6 +76,7 @@ final class PartitionWriter {
   /** Starts a rebuild: forgets the state; the rebuilder fills {@link #newState} and calls {@link #ready}. */
   void rebuilding() {
     states.clear();
+    rebuiltCreates.clear();
     phase = Phase.REBUILDING;
   }
 
@@ -97,6 +99,11 @@ final class PartitionWriter {
   /** The committed state of a resource, or null when this partition has not loaded it. */
   ResourceState state(ResourceType type) {
     return states.get(type.resourceName());
+  }
+
+  /** The creates the last rebuild read, by request id (to answer a create sent again after a lost outcome). */
+  RebuiltCreates rebuiltCreates() {
+    return rebuiltCreates;
   }
 
   int objects() {

@@ -93,7 +93,11 @@ final class StoreRebuilder implements AutoCloseable {
       for (ConsumerRecord<byte[], byte[]> r : reader.poll(timeout)) {
         Target t = targets.get(new TopicPartition(r.topic(), r.partition()));
         if (t != null) {
-          apply(t.state(), r);
+          ObjectNode stored = apply(t.state(), r);
+          org.apache.kafka.common.header.Header request = r.headers().lastHeader(BatchCommitter.REQUEST_HEADER);
+          if (stored != null && request != null) {
+            t.writer().rebuiltCreates().stored(new String(request.value(), StandardCharsets.UTF_8), stored, r.offset());
+          }
         }
       }
       boolean changed = false;
@@ -166,28 +170,30 @@ final class StoreRebuilder implements AutoCloseable {
     return state;
   }
 
-  private static void apply(ResourceState state, ConsumerRecord<byte[], byte[]> r) {
+  /** Applies one store record to {@code state}; the object it stores, or null (tombstone, marker, unreadable). */
+  private static ObjectNode apply(ResourceState state, ConsumerRecord<byte[], byte[]> r) {
     if (r.key() == null || StoreMarker.isMarker(r.key())) {
       state.advanceTo(r.offset());
-      return;
+      return null;
     }
     String key = new String(r.key(), StandardCharsets.UTF_8);
     if (r.value() == null) {
       state.apply(key, null, r.offset());
-      return;
+      return null;
     }
     try {
       JsonNode n = Json.MAPPER.readTree(r.value());
       if (n instanceof ObjectNode o) {
         Json.metadata(o).remove("resourceVersion");
         state.apply(key, o, r.offset());
-        return;
+        return o;
       }
     } catch (Exception e) {
       // fall through
     }
     LOG.warn("unreadable store record {}-{}@{} (key {}) skipped", r.topic(), r.partition(), r.offset(), key);
     state.advanceTo(r.offset());
+    return null;
   }
 
   private static TopicPartition storePartition(ResourceType t) {
