@@ -3,6 +3,7 @@ package io.dekube.launcher;
 import io.dekube.apiserver.ApiServerConfig;
 import io.dekube.apiserver.ApiServerVerticle;
 import io.dekube.apiserver.csrsigning.CsrSigningVerticle;
+import io.dekube.apiserver.ingest.IngestVerticle;
 import io.dekube.core.pki.ClusterPki;
 import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.core.bus.BusMonitor;
@@ -14,7 +15,7 @@ import java.util.List;
  * The apiserver: the HTTPS front over the StoreClient and shared informers; writes the admin kubeconfig.
  * One verticle instance per core ({@code --api-instances}) on one shared port: Vert.x hands each new
  * connection to the next instance's event loop, so TLS and JSON use every core; the instances share
- * the process's StoreClient and informers (the watch cache).
+ * the process's StoreClient and informers (the watch cache). Also the ingest consumer of {@code dekube.ingest}.
  */
 final class ApiServerComponent implements Component {
 
@@ -45,6 +46,8 @@ final class ApiServerComponent implements Component {
       ctx.deploy(apiserver);
       port = apiserver.actualPort();
     }
+    // the ingest consumer: one per process, the processes share dekube.ingest's partitions (group dekube-ingest)
+    ctx.deploy(new IngestVerticle(bootstrap, ctx.registry(), ctx.store(), type -> informers.informer(bootstrap, type)));
     // kube-controller-manager's csrsigning for kubernetes.io/kube-apiserver-client (until the controller-manager hosts it)
     ctx.deploy(new CsrSigningVerticle(pkiDir, ctx.registry(), ctx.store(), type -> informers.informer(bootstrap, type)));
     String url = KubeconfigWriter.serverUrl("127.0.0.1", port);

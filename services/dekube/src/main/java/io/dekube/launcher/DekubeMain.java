@@ -26,6 +26,9 @@ public final class DekubeMain {
         """ + lines(KubeletCommand.FLAGS) + """
           node    stop|start NAME: stop or restart an in-process node of a running up; node list
         """ + lines(NodeCommand.FLAGS) + """
+          ingest  FILE...: apply each file's YAML/JSON documents through dekube.ingest (as
+                  kubectl apply --server-side) and print what happened to each
+        """ + lines(IngestCommand.FLAGS) + """
           help    this text
         """;
   }
@@ -50,6 +53,7 @@ public final class DekubeMain {
         case "proxy-rules" -> ProxyRulesCommand.run(UpOptions.parse(rest));
         case "kubelet" -> KubeletCommand.run(rest);
         case "node" -> System.exit(NodeCommand.run(rest));
+        case "ingest" -> System.exit(IngestCommand.run(rest));
         case "help", "--help", "-h" -> System.out.print(help());
         default -> {
           System.err.println("dekube: unknown command \"" + command + "\"\n");

@@ -158,9 +158,7 @@ final class Decoding {
     if (validation == FieldValidation.STRICT) {
       String kind = r.type().kind();
       if (patchType.equals(MediaTypes.APPLY_PATCH)) {
-        throw StatusException.badRequest("failed to create typed patch object (" + r.namespace() + "/" + r.name()
-            + "; " + r.apiVersion() + ", Kind=" + kind + "): " + String.join(", ", unknown.stream()
-            .map(p -> "." + p + ": field not declared in schema").toList()));
+        throw ServerSideApply.strictFieldError(r.type(), r.apiVersion(), r.namespace(), r.name(), unknown);
       }
       throw StatusException.badRequest(kind + " in version \"" + r.path().version() + "\" cannot be handled as a "
           + kind + ": strict decoding error: " + String.join(", ", problems));

@@ -28,11 +28,15 @@ final class NamespaceLifecycle {
 
   /** Completes when {@code r} may create an object named {@code name} (may be "" for generateName). */
   Future<Void> admitCreate(ApiRequest r, String name) {
-    if (!r.type().namespaced()) {
+    return admitCreate(r.type(), r.namespace(), name);
+  }
+
+  /** Completes when an object of {@code type} named {@code name} may be created in {@code ns}. */
+  Future<Void> admitCreate(ResourceType type, String ns, String name) {
+    if (!type.namespaced()) {
       return Future.succeededFuture();
     }
     ObjectCache cache = caches.apply(namespaces);
-    String ns = r.namespace();
     return cache.start()
         .compose(v -> cache.get("", ns) != null ? Future.succeededFuture()
             : cache.waitForCurrent())
@@ -43,7 +47,7 @@ final class NamespaceLifecycle {
           }
           if (namespace.path("metadata").hasNonNull("deletionTimestamp")
               || "Terminating".equals(namespace.path("status").path("phase").asText())) {
-            throw terminating(r.type(), name, ns);
+            throw terminating(type, name, ns);
           }
           return null;
         });

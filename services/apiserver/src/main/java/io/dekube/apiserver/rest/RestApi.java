@@ -121,6 +121,11 @@ public final class RestApi {
     return this;
   }
 
+  /** Server-side apply with the same checks and admission as {@code PATCH} (for the ingest consumer). */
+  public ServerSideApply serverSideApply() {
+    return writes.serverSideApply();
+  }
+
   /** Uses other watch tuning (bookmark interval, timeouts); for tests. */
   public RestApi withWatchConfig(WatchConfig config) {
     this.watchConfig = config;

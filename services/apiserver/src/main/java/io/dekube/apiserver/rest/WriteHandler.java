@@ -30,17 +30,25 @@ final class WriteHandler {
   private final ObjectStore store;
   private final Function<ResourceType, ObjectCache> caches;
   private final ReadHandler reads;
+  private final ServerSideApply applies;
   private NamespaceLifecycle lifecycle;
 
   WriteHandler(ObjectStore store, Function<ResourceType, ObjectCache> caches, ReadHandler reads) {
     this.store = store;
     this.caches = caches;
     this.reads = reads;
+    this.applies = new ServerSideApply(store, caches);
   }
 
   /** Checks creates against the namespaces (kube's NamespaceLifecycle admission); off when null. */
   void namespaceLifecycle(NamespaceLifecycle lifecycle) {
     this.lifecycle = lifecycle;
+    applies.namespaceLifecycle(lifecycle);
+  }
+
+  /** Server-side apply as PATCH does it, with the same admission. */
+  ServerSideApply serverSideApply() {
+    return applies;
   }
 
   private Future<Void> admitCreate(ApiRequest r, String name) {
@@ -87,7 +95,6 @@ final class WriteHandler {
     String type = patchType(r);
     boolean apply = type.equals(MediaTypes.APPLY_PATCH);
     WriteParams p = WriteParams.parse(r::query, r.queryAll("dryRun"), "PatchOptions", apply);
-    ObjectCache cache = caches.apply(r.type());
     boolean[] existed = {true};
     Bodies.read(r.ctx()).compose(body -> {
       Decoding.PreparedPatch d = Decoding.patch(r, type, body, p.fieldValidation());
@@ -96,11 +103,12 @@ final class WriteHandler {
       if (r.legacy()) {
         return LegacyPatch.apply(r, store, reads, type, d.document(), o);
       }
-      Future<Void> known = apply ? cache.start() : Future.succeededFuture();
-      return known.compose(v -> {
-        existed[0] = !apply || cache.get(r.namespace(), r.name()) != null; // an apply that creates answers 201
-        return existed[0] ? Future.<Void>succeededFuture() : admitCreate(r, r.name());
-      }).compose(v -> store.patch(r.type(), r.namespace(), r.name(), type, d.document(), o));
+      Future<Void> admitted = !apply ? Future.succeededFuture()
+          : applies.admit(r.type(), r.namespace(), r.name(), false).map(before -> {
+            existed[0] = before != null; // an apply that creates answers 201
+            return null;
+          });
+      return admitted.compose(v -> store.patch(r.type(), r.namespace(), r.name(), type, d.document(), o));
     }).onComplete(ar -> answer(r, existed[0] ? 200 : 201, ar.result(), ar.cause()));
   }
 

@@ -168,7 +168,7 @@ class BusContractTest {
     assertValid(SCHEMAS.catalog().schemaOf(Topics.INGEST),
         "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: b\n");
     String results = SCHEMAS.catalog().schemaOf(Topics.INGEST_RESULTS);
-    assertValid(results, json("{\"index\":0,\"key\":\"k\",\"ok\":true,\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Namespace\","
+    assertValid(results, json("{\"index\":0,\"documents\":2,\"key\":\"k\",\"ok\":true,\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Namespace\","
         + "\"name\":\"a\",\"resourceVersion\":\"3\",\"action\":\"created\"}}"));
     assertValid(results, json("{\"index\":1,\"key\":\"k\",\"ok\":true,\"source\":{\"topic\":\"dekube.ingest\",\"partition\":0,"
         + "\"offset\":9},\"object\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"namespace\":\"default\","

@@ -1,0 +1,66 @@
+package io.dekube.apiserver.ingest;
+
+import io.dekube.apiserver.codec.Codecs;
+import io.dekube.apiserver.conversion.LegacyVersionConverter;
+import io.dekube.apiserver.crd.CustomVersions;
+import io.dekube.apiserver.rest.RestApi;
+import io.dekube.core.informer.Informer;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.store.StoreClient;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.util.function.Function;
+
+/**
+ * The apiserver's ingest, wiring only: consumes {@code dekube.ingest} in the consumer group
+ * {@code dekube-ingest} (apiserver processes share its partitions) on its own thread
+ * ({@link IngestLoop}), applies each record's documents with the REST layer's server-side apply on
+ * this verticle's context ({@link IngestApplier}), and writes the results to
+ * {@code dekube.ingest.results}. Deploy one instance per process.
+ */
+public final class IngestVerticle extends VerticleBase {
+
+  /** The consumer group of every apiserver's ingest. */
+  public static final String GROUP = "dekube-ingest";
+
+  private final String bootstrapServers;
+  private final ResourceRegistry registry;
+  private final StoreClient store;
+  private final Function<ResourceType, Informer> informers;
+  private IngestLoop loop;
+
+  /**
+   * @param bootstrapServers the Kafka cluster of the bus
+   * @param registry         the served resources
+   * @param store            writes go through it to the writers
+   * @param informers        the shared informer of each resource (the watch cache the REST layer reads)
+   */
+  public IngestVerticle(String bootstrapServers, ResourceRegistry registry, StoreClient store,
+                        Function<ResourceType, Informer> informers) {
+    this.bootstrapServers = bootstrapServers;
+    this.registry = registry;
+    this.store = store;
+    this.informers = informers;
+  }
+
+  @Override
+  public Future<?> start() {
+    Codecs codecs = Codecs.jsonOnly().withVersions(new CustomVersions(registry, new LegacyVersionConverter(registry)));
+    RestApi rest = new RestApi(vertx, registry, store, informers, codecs).withNamespaceLifecycle();
+    IngestApplier applier = new IngestApplier(registry, codecs, rest.serverSideApply());
+    loop = new IngestLoop(bootstrapServers, context, applier);
+    return vertx.executeBlocking(() -> {
+      loop.start();
+      return null;
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return loop == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      loop.close();
+      return null;
+    });
+  }
+}
