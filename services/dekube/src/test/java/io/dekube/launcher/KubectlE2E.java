@@ -222,4 +222,34 @@ class KubectlE2E {
     assertEquals(1, refused.exit());
     assertTrue(refused.err().contains("namespaces \"no-such-namespace\" not found"), refused.err());
   }
+
+  @Test
+  @Order(12)
+  void ingestThroughTheBus() throws Exception {
+    kubectl.run("create", "namespace", "ingested").ok();
+    // the manifest names no namespace (it would go to default): a copy with one
+    String text = Files.readString(MANIFESTS.resolve("kube-decon.yaml"))
+        .replace("metadata:\n  name: kube-decon\n", "metadata:\n  name: kube-decon\n  namespace: ingested\n");
+    Path file = tmp.resolve("ingested.yaml");
+    Files.writeString(file, text + "---\napiVersion: v1\nkind: Gadget\nmetadata: {name: g, namespace: ingested}\n");
+    Kubectl.Result r = ingest(file);
+    assertEquals(1, r.exit(), "a document failed: " + r.out() + r.err());
+    assertEquals(List.of("deployment.apps/kube-decon created", "service/kube-decon created",
+        "ingress.networking.k8s.io/kube-decon created"), r.out().lines().toList(), r.err());
+    assertTrue(r.err().contains("Error from server (NotFound): document 3: no matches for kind \"Gadget\""), r.err());
+    assertEquals("kube-decon", kubectl.run("-n", "ingested", "get", "deployment", "kube-decon", "-o",
+        "jsonpath={.metadata.name}").ok().out());
+    Files.writeString(file, text.replace("replicas: 2", "replicas: 3"));
+    Kubectl.Result again = ingest(file);
+    assertEquals(0, again.exit(), again.err());
+    assertEquals(List.of("deployment.apps/kube-decon configured", "service/kube-decon unchanged",
+        "ingress.networking.k8s.io/kube-decon unchanged"), again.out().lines().toList(), again.err());
+    assertEquals("3", kubectl.run("-n", "ingested", "get", "deploy", "kube-decon", "-o",
+        "jsonpath={.spec.replicas}").ok().out());
+  }
+
+  private Kubectl.Result ingest(Path file) throws Exception {
+    return Kubectl.runBounded(new ProcessBuilder("./dekube", "ingest", file.toString(), "--kafka", dekube.kafka(),
+        "--timeout", "60s").directory(DekubeProcess.repoRoot().toFile()), 120);
+  }
 }
