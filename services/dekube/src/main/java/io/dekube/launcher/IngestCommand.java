@@ -67,6 +67,9 @@ final class IngestCommand {
     } catch (java.util.concurrent.TimeoutException e) {
       System.err.println("error: " + file + ": " + e.getMessage() + " (is an apiserver running on this Kafka?)");
       return false;
+    } catch (org.apache.kafka.common.KafkaException e) {
+      System.err.println("error: " + file + ": Kafka does not answer: " + e.getMessage());
+      return false;
     }
     boolean ok = true;
     for (ObjectNode r : results) {

@@ -59,7 +59,11 @@ public final class IngestClient implements AutoCloseable {
     results.assign(parts);
     results.seekToEnd(parts);
     parts.forEach(results::position); // fixes the start before the record is sent
-    producer.send(new ProducerRecord<>(Topics.INGEST, key, text)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      producer.send(new ProducerRecord<>(Topics.INGEST, key, text)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new TimeoutException("Kafka did not take ingest record " + key + " within " + timeout.toSeconds() + " s");
+    }
     Map<Integer, ObjectNode> byIndex = new TreeMap<>();
     int expected = -1;
     while (expected < 0 || byIndex.size() < expected) {
