@@ -2,6 +2,7 @@ package io.dekube.apiserver.ingest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.bus.Topics;
+import io.dekube.core.informer.Informer;
 import io.dekube.core.model.Json;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -59,7 +60,9 @@ final class IngestLoop {
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1,
         ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(RECORD_TIMEOUT_S + 60),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        // an idle cluster stays idle: the broker answers a parked fetch as soon as a record lands
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Informer.IDLE_FETCH_WAIT_MS),
         new StringDeserializer(), new StringDeserializer());
     producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -74,7 +77,7 @@ final class IngestLoop {
   private void run() {
     try {
       while (running) {
-        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofSeconds(5))) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofSeconds(30))) {
           handle(r);
         }
       }
