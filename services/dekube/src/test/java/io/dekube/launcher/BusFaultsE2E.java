@@ -63,7 +63,7 @@ class BusFaultsE2E {
   private static SharedIndexInformer<ConfigMap> fabric8Informer;
   private static SharedInformerFactory officialFactory;
   private static io.kubernetes.client.informer.SharedIndexInformer<V1ConfigMap> officialInformer;
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
   static void start() throws Exception {

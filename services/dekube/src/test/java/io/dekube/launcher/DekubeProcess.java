@@ -150,6 +150,40 @@ final class DekubeProcess implements AutoCloseable {
     return List.of(new String(all, (int) logStart, all.length - (int) logStart, StandardCharsets.UTF_8).split("\n"));
   }
 
+  /**
+   * GETs a path of the ops port, bounded (10 s a try, 90 s in all), over HTTP/1.1 as curl and
+   * Prometheus ask (not the JDK client's default h2c upgrade: an unbounded GET of /metrics once held
+   * CI until its limit). When it never answers the test fails with the threads of {@code ./dekube up}.
+   */
+  String opsGet(String path) throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+    String[] body = new String[1];
+    try {
+      Awaitility.await(path + " of the ops port answers").atMost(Duration.ofSeconds(90)).ignoreExceptions()
+          .until(() -> {
+            body[0] = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + opsPort + path)).timeout(Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return true;
+          });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(path + " of the ops port did not answer; threads of ./dekube up:\n" + threadDump(), e);
+    }
+    return body[0];
+  }
+
+  /** The threads of the running {@code ./dekube} JVM ({@code jcmd PID Thread.print}), for failure messages. */
+  String threadDump() {
+    try {
+      Kubectl.Result r = Kubectl.runBounded(new ProcessBuilder("jcmd", Long.toString(process.pid()), "Thread.print"),
+          30);
+      return r.out() + r.err();
+    } catch (Throwable e) {
+      return "<no thread dump: " + e + ">";
+    }
+  }
+
   /** SIGKILL, as a crash: no shutdown hook runs. Waits for the exit. */
   void kill() throws Exception {
     List<ProcessHandle> children = process.descendants().toList();

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExternalKafkaRestartIT {
 
   private static final ResourceType CONFIGMAPS = ResourceRegistry.builtIn().byResourceName("configmaps").orElseThrow();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @Test
   void aRestartedExternalBrokerIsNoticedAndRecoveredFrom(@TempDir Path tmp) throws Exception {

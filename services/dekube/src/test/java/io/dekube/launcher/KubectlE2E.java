@@ -204,11 +204,9 @@ class KubectlE2E {
   @Test
   @Order(10)
   void metricsShowInformerLagPerResource() throws Exception {
-    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + dekube.opsPort() + "/metrics"))
-            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-    assertTrue(r.body().contains("dekube_informer_lag_records{resource=\"deployments.apps\"}"), r.body());
-    assertTrue(r.body().contains("dekube_writer_requests_total"), r.body());
+    String body = dekube.opsGet("/metrics");
+    assertTrue(body.contains("dekube_informer_lag_records{resource=\"deployments.apps\"}"), body);
+    assertTrue(body.contains("dekube_writer_requests_total"), body);
   }
 
   @Test

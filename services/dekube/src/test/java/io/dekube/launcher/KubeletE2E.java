@@ -39,7 +39,7 @@ class KubeletE2E {
   static Path tmp;
   private DekubeProcess dekube;
   private Kubectl kubectl;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3)).build();
 
   @BeforeAll
   void up() throws Exception {

@@ -76,7 +76,7 @@ class KubeletIT {
   private Informer leases;
   private Informer events;
   private NodeFleet fleet;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
   @BeforeAll
   void start() throws Exception {

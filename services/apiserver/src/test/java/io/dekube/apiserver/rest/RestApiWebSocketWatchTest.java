@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class RestApiWebSocketWatchTest extends RestApiTestBase {
 
   private static final String CLOSED = "<closed ";
-  private final HttpClient client = HttpClient.newHttpClient();
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private WebSocket socket;
 
   @Override

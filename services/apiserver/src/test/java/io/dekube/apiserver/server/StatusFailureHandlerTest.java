@@ -22,7 +22,7 @@ class StatusFailureHandlerTest {
 
   private static Vertx vertx;
   private static int port;
-  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
   static void start() throws Exception {
