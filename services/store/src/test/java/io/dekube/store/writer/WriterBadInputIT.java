@@ -10,7 +10,6 @@ import io.dekube.core.bus.Topics;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
-import io.dekube.core.store.BusPartitioner;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.store.StoreClient;
 import io.dekube.core.store.StoreClientOptions;
@@ -29,14 +28,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +50,7 @@ class WriterBadInputIT {
     Vertx vertx = Vertx.vertx();
     List<StoreClient> clients = null;
     String requester = "bad-input-" + UUID.randomUUID();
-    try (KafkaConsumer<byte[], byte[]> replies = replyReader(bootstrap, requester);
+    try (KafkaConsumer<byte[], byte[]> replies = WriterItSupport.replyReader(bootstrap, requester);
          KafkaProducer<byte[], byte[]> raw = rawProducer(bootstrap)) {
       // no writer yet: a request times out with 504
       StoreClient early = await(StoreClient.start(vertx, StoreClientOptions.of(bootstrap)
@@ -164,18 +160,5 @@ class WriterBadInputIT {
         ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 6 * 1024 * 1024,
         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
-  }
-
-  private static KafkaConsumer<byte[], byte[]> replyReader(String bootstrap, String requester) {
-    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
-    TopicPartition tp = new TopicPartition(Topics.REPLIES,
-        BusPartitioner.partition(requester, c.partitionsFor(Topics.REPLIES).size()));
-    c.assign(List.of(tp));
-    c.seekToEnd(List.of(tp));
-    c.position(tp);
-    return c;
   }
 }

@@ -52,6 +52,24 @@ final class WriterItSupport {
     }
   }
 
+  /** A read_committed reader of {@code requester}'s partition of dekube.replies, from its current end. */
+  static org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> replyReader(String bootstrap,
+                                                                                      String requester) {
+    var c = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(Map.of(
+        org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+        org.apache.kafka.common.serialization.ByteArrayDeserializer.class,
+        org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+        org.apache.kafka.common.serialization.ByteArrayDeserializer.class));
+    var tp = new org.apache.kafka.common.TopicPartition(io.dekube.core.bus.Topics.REPLIES,
+        io.dekube.core.store.BusPartitioner.partition(requester, c.partitionsFor(io.dekube.core.bus.Topics.REPLIES).size()));
+    c.assign(List.of(tp));
+    c.seekToEnd(List.of(tp));
+    c.position(tp);
+    return c;
+  }
+
   static List<StoreClient> clients(Vertx vertx, String bootstrap, int n, String prefix) throws Exception {
     List<Future<StoreClient>> fs = new ArrayList<>();
     for (int i = 0; i < n; i++) {

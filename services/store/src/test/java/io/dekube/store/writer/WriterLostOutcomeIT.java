@@ -10,7 +10,6 @@ import io.dekube.core.bus.Topics;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
-import io.dekube.core.store.BusPartitioner;
 import io.dekube.core.store.StoreClient;
 import io.dekube.kafka.KafkaBootstrap;
 import io.dekube.kafka.WithKafka;
@@ -20,13 +19,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +42,7 @@ class WriterLostOutcomeIT {
     Vertx vertx = Vertx.vertx();
     String requester = "lost-outcome-" + UUID.randomUUID();
     List<StoreClient> clients = null;
-    try (KafkaConsumer<byte[], byte[]> replies = replyReader(bootstrap, requester);
+    try (KafkaConsumer<byte[], byte[]> replies = WriterItSupport.replyReader(bootstrap, requester);
          KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
              bootstrap, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
              ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
@@ -94,18 +90,5 @@ class WriterLostOutcomeIT {
       return got[0] != null;
     });
     return got[0];
-  }
-
-  private static KafkaConsumer<byte[], byte[]> replyReader(String bootstrap, String requester) {
-    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
-    TopicPartition tp = new TopicPartition(Topics.REPLIES,
-        BusPartitioner.partition(requester, c.partitionsFor(Topics.REPLIES).size()));
-    c.assign(List.of(tp));
-    c.seekToEnd(List.of(tp));
-    c.position(tp);
-    return c;
   }
 }
