@@ -23,7 +23,7 @@ final class RebuiltCreates {
   record Created(ObjectNode object, long rv) implements Versioned {
   }
 
-  private final Map<String, Created> byRequest = new LinkedHashMap<>(16, 0.75f, false) {
+  private final Map<String, Created> byRequest = new LinkedHashMap<>() {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Created> eldest) {
       return size() > MAX;

@@ -346,8 +346,7 @@ final class WriterLoop implements Runnable {
     }
     Map<PartitionWriter, CompletableFuture<Void>> inits = new java.util.LinkedHashMap<>();
     for (PartitionWriter pw : starting) {
-      inits.put(pw, starting.size() == 1 ? CompletableFuture.runAsync(() -> pw.initProducer(clients), Runnable::run)
-          : CompletableFuture.runAsync(() -> pw.initProducer(clients), producerInits()));
+      inits.put(pw, CompletableFuture.runAsync(() -> pw.initProducer(clients), producerInits()));
     }
     inits.forEach((pw, init) -> {
       try {
