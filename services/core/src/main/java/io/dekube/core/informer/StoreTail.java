@@ -182,7 +182,9 @@ final class StoreTail implements Runnable {
       }
     } finally {
       consumer = null;
-      c.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+      // no group, nothing to commit: no need to wait for the broker to end the fetch session, whose
+      // request queues behind the fetch parked up to IDLE_FETCH_WAIT_MS (up to CLOSE_TIMEOUT a close otherwise)
+      c.close(CloseOptions.timeout(Duration.ZERO));
       highWatermarks.close(CloseOptions.timeout(CLOSE_TIMEOUT));
     }
   }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -78,7 +79,9 @@ final class ReplyReader implements Runnable {
 
   @Override
   public void run() {
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config)) {
+    KafkaConsumer<byte[], byte[]> c = null;
+    try {
+      c = new KafkaConsumer<>(config);
       consumer = c;
       TopicPartition tp = seekToEnd(c);
       ready.complete(null);
@@ -97,6 +100,11 @@ final class ReplyReader implements Runnable {
         LOG.error("reply reader of requester {} failed", requesterId, e);
       }
     } finally {
+      if (c != null) {
+        // no group, nothing to commit: no need to wait for the broker to end the fetch session, whose
+        // request queues behind the fetch parked up to IDLE_FETCH_WAIT_MS (20 s a close otherwise)
+        c.close(CloseOptions.timeout(Duration.ZERO));
+      }
       stopped.complete(null);
     }
   }
