@@ -153,7 +153,13 @@ class ControllerManagerE2E {
   void aStoppedNodesPodsAreReplacedElsewhereAndItComesBack() throws Exception {
     ns = "failure";
     kubectl.run("create", "namespace", ns).ok();
-    kubectl.run("-n", ns, "create", "-f", DekubeProcess.repoRoot().resolve("k8s-manifests/kube-decon.yaml").toString())
+    // the talk's manifest with a pod grace of 5 s, not the default 30 s: the stopped node's pods are
+    // force-deleted once it is over
+    String manifest = Files.readString(DekubeProcess.repoRoot().resolve("k8s-manifests/kube-decon.yaml"));
+    String graced = manifest.replace("    spec:\n      containers:", "    spec:\n      terminationGracePeriodSeconds: 5\n"
+        + "      containers:");
+    assertNotEquals(manifest, graced, "the pod template of kube-decon.yaml moved");
+    kubectl.run("-n", ns, "create", "-f", Files.writeString(tmp.resolve("kube-decon-grace.yaml"), graced).toString())
         .ok();
     kubectl.run("-n", ns, "scale", "deployment/kube-decon", "--replicas=3").ok();
     awaitRunning(3, "carsonoid/kube-decon:v1");
