@@ -140,6 +140,10 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public Future<Integer> stop(Duration grace) {
+      // the container stops as a whole: what its process started dies with it (as in a pod's PID
+      // namespace), else a shell's `sleep` keeps the log pipes open and the stop waits 2 s for each
+      List<ProcessHandle> started = process.descendants().toList();
+      process.onExit().thenRunAsync(() -> started.forEach(ProcessHandle::destroyForcibly));
       process.destroy();
       long t = vertx.setTimer(Math.max(1, grace.toMillis()), x -> process.destroyForcibly());
       return exit.future().onComplete(ar -> vertx.cancelTimer(t));
