@@ -68,8 +68,9 @@ final class HttpsCreateBench {
             .toString())).setVerifyHost(false), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(maxClients));
   }
 
+  /** As {@link StoreClientBench#run}, through HTTPS; {@code churn} deletes each created object (untimed). */
   static LatencyRecorder.Result run(Vertx vertx, HttpClient http, int port, String namespace, ObjectNode template,
-                                    int clients, Duration duration) throws Exception {
+                                    int clients, Duration duration, boolean churn) throws Exception {
     LatencyRecorder rec = new LatencyRecorder();
     AtomicLong seq = new AtomicLong();
     AtomicLong running = new AtomicLong(clients);
@@ -79,7 +80,7 @@ final class HttpsCreateBench {
     String path = "/api/v1/namespaces/" + namespace + "/configmaps";
     vertx.runOnContext(v -> {
       for (int i = 0; i < clients; i++) {
-        loop(http, port, path, template, rec, seq, end, () -> {
+        loop(http, port, path, template, rec, seq, end, churn, () -> {
           if (running.decrementAndGet() == 0) {
             done.complete();
           }
@@ -92,26 +93,39 @@ final class HttpsCreateBench {
   }
 
   private static void loop(HttpClient http, int port, String path, ObjectNode template, LatencyRecorder rec,
-                           AtomicLong seq, long end, Runnable finished) {
+                           AtomicLong seq, long end, boolean churn, Runnable finished) {
     if (System.nanoTime() >= end) {
       finished.run();
       return;
     }
     ObjectNode obj = template.deepCopy();
-    Json.metadata(obj).put("name", "https-" + seq.incrementAndGet());
+    String name = "https-" + seq.incrementAndGet();
+    Json.metadata(obj).put("name", name);
     Buffer body = Buffer.buffer(obj.toString());
     long t0 = System.nanoTime();
-    http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI(path)
-            .putHeader("Authorization", "Bearer " + TOKEN).putHeader("Content-Type", "application/json"))
-        .compose(req -> req.send(body))
-        .compose(res -> res.body().map(b -> res.statusCode()))
+    send(http, port, HttpMethod.POST, path, body)
         .onComplete(ar -> {
-          if (ar.succeeded() && ar.result() == 201) {
+          boolean created = ar.succeeded() && ar.result() == 201;
+          if (created) {
             rec.record(System.nanoTime() - t0);
           } else {
             rec.error();
           }
-          loop(http, port, path, template, rec, seq, end, finished);
+          Runnable next = () -> loop(http, port, path, template, rec, seq, end, churn, finished);
+          if (churn && created) {
+            send(http, port, HttpMethod.DELETE, path + "/" + name, null).onComplete(d -> next.run());
+          } else {
+            next.run();
+          }
         });
+  }
+
+  /** One authenticated request; its status code once the whole response has arrived. */
+  private static io.vertx.core.Future<Integer> send(HttpClient http, int port, HttpMethod method, String uri,
+                                                    Buffer body) {
+    return http.request(new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri)
+            .putHeader("Authorization", "Bearer " + TOKEN).putHeader("Content-Type", "application/json"))
+        .compose(req -> body == null ? req.send() : req.send(body))
+        .compose(res -> res.body().map(b -> res.statusCode()));
   }
 }

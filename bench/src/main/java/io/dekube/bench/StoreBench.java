@@ -37,7 +37,8 @@ import org.apache.kafka.clients.admin.NewTopic;
  * which each row is given as a ratio of. Prints a Markdown table.
  *
  * <p>Flags: {@code --seconds N} per run (default 10), {@code --clients 1,16,64,256},
- * {@code --api-instances N} (default: cores), {@code --kafka HOST:PORT} to measure an existing broker.
+ * {@code --api-instances N} (default: cores), {@code --kafka HOST:PORT} to measure an existing broker,
+ * {@code --broker KEY=VALUE} (repeatable) to try a setting of the in-process broker.
  */
 public final class StoreBench {
 
@@ -49,7 +50,8 @@ public final class StoreBench {
 
   /** One measured load: {@code clients} loops of creates for {@code duration}. */
   interface Load {
-    LatencyRecorder.Result run(int clients, Duration duration) throws Exception;
+    /** Creates for {@code duration}; {@code churn}: delete each object again (untimed), see the warm-up. */
+    LatencyRecorder.Result run(int clients, Duration duration, boolean churn) throws Exception;
   }
 
   public static void main(String[] args) throws Exception {
@@ -59,11 +61,14 @@ public final class StoreBench {
     String kafka = null;
     int instances = Runtime.getRuntime().availableProcessors();
     int[] clientCounts = {1, 16, 64, 256};
+    Map<String, String> brokerProps = new java.util.LinkedHashMap<>();
     for (int i = first; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--kafka" -> kafka = args[i + 1];
         case "--api-instances" -> instances = Integer.parseInt(args[i + 1]);
+        case "--broker" -> brokerProps.put(args[i + 1].substring(0, args[i + 1].indexOf('=')),
+            args[i + 1].substring(args[i + 1].indexOf('=') + 1));
         case "--clients" -> clientCounts = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
         default -> throw new IllegalArgumentException("unknown flag " + args[i]);
       }
@@ -73,7 +78,7 @@ public final class StoreBench {
     }
     String loadBefore = RunProbe.loadAverage();
     Path data = Files.createTempDirectory("dekube-bench");
-    EmbeddedKafka broker = kafka == null ? EmbeddedKafka.builder().dataDir(data).build().start() : null;
+    EmbeddedKafka broker = kafka == null ? EmbeddedKafka.builder().dataDir(data).brokerProperties(brokerProps).build().start() : null;
     String bootstrap = broker != null ? broker.bootstrapServers() : kafka;
     List<BenchRow> rows;
     Vertx vertx = Vertx.vertx();
@@ -107,8 +112,8 @@ public final class StoreBench {
     ResourceType configMaps = registry.byResourceName("configmaps").orElseThrow();
     ObjectNode template = configMap();
     Load load = mode.equals("store")
-        ? (clients, d) -> StoreClientBench.run(vertx, client, configMaps, namespace(vertx, client, registry, clients),
-            template, clients, d)
+        ? (clients, d, churn) -> StoreClientBench.run(vertx, client, configMaps,
+            namespace(vertx, client, registry, clients), template, clients, d, churn)
         : httpsLoad(vertx, bootstrap, client, registry, template, instances,
             Math.max(64, Arrays.stream(clientCounts).max().orElse(64)));
     // the raw ceiling first: the warm-up and the rows leave hundreds of thousands of objects in the
@@ -120,10 +125,11 @@ public final class StoreBench {
     List<Integer> order = new ArrayList<>();
     for (int clients : clientCounts) {
       RunProbe probe = RunProbe.start();
-      LatencyRecorder.Result r = load.run(clients, each);
+      LatencyRecorder.Result r = load.run(clients, each, false);
       measured.put(clients, new BenchRow(r, probe.meanBatch(), probe.cpuMsPerOp(r.ok()), Double.NaN));
       order.add(clients);
       System.err.println(measured.get(clients).row());
+      System.err.println("  broker requests per create: " + probe.brokerRequestsPerOp(r.ok()));
     }
     LatencyRecorder.Result readAfterWrite = ConsistentReadBench.run(vertx, bootstrap, client, configMaps,
         namespace(vertx, client, registry, 1), template, 50);
@@ -139,13 +145,24 @@ public final class StoreBench {
     return rows;
   }
 
-  /** Windows of 64 clients until two in a row differ by less than 5 % (at most 90 s). */
+  /**
+   * Windows of 64 clients until the JIT has settled — two windows in a row within 5 % of each other,
+   * the second with the compilers busy less than 5 % of it — at most {@code WARM_MAX_WINDOWS} windows.
+   * A rate alone settles too early: two slow windows while C2 still compiles look stable. Each warm-up
+   * create is deleted again, so the measured rows start from a store as small as a real cluster's, not
+   * from hundreds of thousands of objects whose garbage collection they would measure instead.
+   */
   private static void warmUp(Load load) throws Exception {
+    java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
     double previous = 0;
     for (int i = 1; i <= WARM_MAX_WINDOWS; i++) {
-      double rate = load.run(64, WARM_WINDOW).perSecond();
-      System.err.printf("warm-up window %d: %,.0f creates/s (load average %s)%n", i, rate, RunProbe.loadAverage());
-      if (i >= 3 && Math.abs(rate - previous) < 0.05 * Math.max(rate, previous)) {
+      long compiledBefore = jit.getTotalCompilationTime();
+      double rate = load.run(64, WARM_WINDOW, true).perSecond();
+      long compileMs = jit.getTotalCompilationTime() - compiledBefore;
+      System.err.printf("warm-up window %d: %,.0f creates/s (each deleted again), JIT %d ms (load average %s)%n", i, rate, compileMs,
+          RunProbe.loadAverage());
+      boolean jitQuiet = compileMs < 0.05 * WARM_WINDOW.toMillis();
+      if (i >= 3 && jitQuiet && Math.abs(rate - previous) < 0.05 * Math.max(rate, previous)) {
         return;
       }
       previous = rate;
@@ -158,8 +175,8 @@ public final class StoreBench {
     Path dir = Files.createTempDirectory("dekube-bench-https");
     int port = HttpsCreateBench.deployApiServer(vertx, bootstrap, client, dir, instances);
     io.vertx.core.http.HttpClient http = HttpsCreateBench.client(vertx, dir.resolve("pki"), maxClients);
-    return (clients, d) -> HttpsCreateBench.run(vertx, http, port, namespace(vertx, client, registry, clients),
-        template, clients, d);
+    return (clients, d, churn) -> HttpsCreateBench.run(vertx, http, port,
+        namespace(vertx, client, registry, clients), template, clients, d, churn);
   }
 
   /** A fresh namespace per run, so every run creates into an empty one. */
@@ -186,6 +203,7 @@ public final class StoreBench {
       LatencyRecorder.Result r = RawKafkaBench.run(bootstrap, rawTopic, value, batch, each);
       rows.add(new BenchRow(r, batch, probe.cpuMsPerOp(r.ok()), Double.NaN));
       System.err.println(rows.get(rows.size() - 1).row());
+      System.err.println("  broker requests per record: " + probe.brokerRequestsPerOp(r.ok()));
     }
     return rows;
   }

@@ -20,8 +20,14 @@ final class StoreClientBench {
   private StoreClientBench() {
   }
 
+  /**
+   * Creates with {@code clients} concurrent clients for {@code duration}; with {@code churn} each
+   * create is followed by the (untimed) delete of its object, so the store's live set stays small —
+   * the warm-up's way of warming every path without filling the heap.
+   */
   static LatencyRecorder.Result run(Vertx vertx, StoreClient client, ResourceType type, String namespace,
-                                    ObjectNode template, int clients, Duration duration) throws Exception {
+                                    ObjectNode template, int clients, Duration duration, boolean churn)
+      throws Exception {
     LatencyRecorder rec = new LatencyRecorder();
     AtomicLong seq = new AtomicLong();
     long start = System.nanoTime();
@@ -30,7 +36,7 @@ final class StoreClientBench {
     AtomicLong running = new AtomicLong(clients);
     vertx.runOnContext(v -> {
       for (int i = 0; i < clients; i++) {
-        loop(client, type, namespace, template, rec, seq, end, () -> {
+        loop(client, type, namespace, template, rec, seq, end, churn, () -> {
           if (running.decrementAndGet() == 0) {
             done.complete();
           }
@@ -42,13 +48,14 @@ final class StoreClientBench {
   }
 
   private static void loop(StoreClient client, ResourceType type, String namespace, ObjectNode template,
-                           LatencyRecorder rec, AtomicLong seq, long end, Runnable finished) {
+                           LatencyRecorder rec, AtomicLong seq, long end, boolean churn, Runnable finished) {
     if (System.nanoTime() >= end) {
       finished.run();
       return;
     }
     ObjectNode obj = template.deepCopy();
-    Json.metadata(obj).put("name", "bench-" + seq.incrementAndGet());
+    String name = "bench-" + seq.incrementAndGet();
+    Json.metadata(obj).put("name", name);
     long t0 = System.nanoTime();
     client.create(type, namespace, obj, WriteOptions.none()).onComplete(ar -> {
       if (ar.succeeded()) {
@@ -56,7 +63,12 @@ final class StoreClientBench {
       } else {
         rec.error();
       }
-      loop(client, type, namespace, template, rec, seq, end, finished);
+      Runnable next = () -> loop(client, type, namespace, template, rec, seq, end, churn, finished);
+      if (churn && ar.succeeded()) {
+        client.delete(type, namespace, name, WriteOptions.none()).onComplete(d -> next.run());
+      } else {
+        next.run();
+      }
     });
   }
 }
