@@ -116,11 +116,11 @@ public final class StoreBench {
             namespace(vertx, client, registry, clients), template, clients, d, churn)
         : httpsLoad(vertx, bootstrap, client, registry, template, instances,
             Math.max(64, Arrays.stream(clientCounts).max().orElse(64)));
-    // the raw ceiling first: the warm-up and the rows leave hundreds of thousands of objects in the
-    // writer's and the informers' memory, whose GC would otherwise slow the raw producer of the same JVM
+    // the raw ceiling after the warm-up (a warm JVM for both; the warm-up leaves the store small) and
+    // before the rows, whose objects stay in the writer's memory
+    warmUp(load);
     List<BenchRow> raws = rawCeiling(bootstrap, configMaps, Json.MAPPER.writeValueAsString(template), clientCounts,
         each);
-    warmUp(load);
     Map<Integer, BenchRow> measured = new HashMap<>();
     List<Integer> order = new ArrayList<>();
     for (int clients : clientCounts) {
