@@ -25,7 +25,7 @@ final class LatencyRecorder {
     long[] sorted = Arrays.copyOf(samples, count);
     Arrays.sort(sorted);
     return new Result(name, clients, count, errors, count / seconds, percentileMs(sorted, 0.50),
-        percentileMs(sorted, 0.99));
+        percentileMs(sorted, 0.99), count == 0 ? Double.NaN : sorted[count - 1] / 1e6);
   }
 
   private static double percentileMs(long[] sorted, double p) {
@@ -37,14 +37,15 @@ final class LatencyRecorder {
   }
 
   /** One line of the report. */
-  record Result(String name, int clients, int ok, int errors, double perSecond, double p50Ms, double p99Ms) {
+  record Result(String name, int clients, int ok, int errors, double perSecond, double p50Ms, double p99Ms,
+                double maxMs) {
     String row() {
-      return String.format("| %s | %d | %d | %d | %,.0f | %.2f | %.2f |", name, clients, ok, errors, perSecond,
-          p50Ms, p99Ms);
+      return String.format("| %s | %d | %d | %d | %,.0f | %.2f | %.2f | %.0f |", name, clients, ok, errors, perSecond,
+          p50Ms, p99Ms, maxMs);
     }
 
     static String header() {
-      return "| run | clients | ok | errors | per second | p50 ms | p99 ms |\n|---|---|---|---|---|---|---|";
+      return "| run | clients | ok | errors | per second | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|";
     }
   }
 }

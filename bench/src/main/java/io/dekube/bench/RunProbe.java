@@ -22,6 +22,7 @@ final class RunProbe {
   private final long batchesStart = batches().count();
   private final double requestsStart = batches().totalAmount();
   private final Map<String, Long> brokerRequestsStart = brokerRequests();
+  private final long gcMsStart = gcMs();
 
   static RunProbe start() {
     return new RunProbe();
@@ -52,6 +53,16 @@ final class RunProbe {
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .map(e -> String.format("%s %.3f", e.getKey(), e.getValue() / (double) ops))
         .collect(Collectors.joining(", "));
+  }
+
+  /** Milliseconds the process spent in garbage collection since {@link #start()} (all collectors). */
+  long gcMsSinceStart() {
+    return gcMs() - gcMsStart;
+  }
+
+  private static long gcMs() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
   }
 
   /** Requests the in-process broker has received, by type (its JMX request metrics, all versions summed). */

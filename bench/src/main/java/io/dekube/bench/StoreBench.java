@@ -129,7 +129,8 @@ public final class StoreBench {
       measured.put(clients, new BenchRow(r, probe.meanBatch(), probe.cpuMsPerOp(r.ok()), Double.NaN));
       order.add(clients);
       System.err.println(measured.get(clients).row());
-      System.err.println("  broker requests per create: " + probe.brokerRequestsPerOp(r.ok()));
+      System.err.println("  broker requests per create: " + probe.brokerRequestsPerOp(r.ok()) + "; GC "
+          + probe.gcMsSinceStart() + " ms");
     }
     LatencyRecorder.Result readAfterWrite = ConsistentReadBench.run(vertx, bootstrap, client, configMaps,
         namespace(vertx, client, registry, 1), template, 50);

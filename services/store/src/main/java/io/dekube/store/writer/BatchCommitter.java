@@ -421,7 +421,7 @@ final class BatchCommitter {
 
   private void applyCommitted(PartitionWriter pw, BatchOverlay overlay, List<Handled> handled) {
     for (StoreWrite w : overlay.writes()) {
-      pw.state(w.type()).apply(w.key(), w.tombstone() ? null : w.object(), w.offset());
+      pw.state(w.type()).apply(w.key(), w.tombstone() ? null : w.value(), w.offset());
     }
     long now = System.currentTimeMillis();
     for (Handled h : handled) {

@@ -6,6 +6,7 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ObjectKey;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -31,14 +32,24 @@ final class Reads {
   Outcome list(ParsedRequest req, BatchOverlay view) {
     ResourceType type = req.type();
     ListFilter filter = ListFilter.of(req.envelope().options());
-    List<Versioned> items = view.list(type, type.namespaced() ? req.namespace() : "").stream()
-        .filter(v -> filter.matches(v.object())).toList();
+    List<Versioned> all = view.list(type, type.namespaced() ? req.namespace() : "");
+    List<ObjectNode> trees = new ArrayList<>(all.size());
+    List<Versioned> items = new ArrayList<>(all.size());
+    for (Versioned v : all) {
+      ObjectNode tree = v.copy(); // one parse of a stored object, for the filter and the reply
+      if (filter.matches(tree)) {
+        trees.add(tree);
+        items.add(v);
+      }
+    }
     LongSupplier rv = view.lastOffset(type);
     return Outcome.ok(200, null, () -> {
       ObjectNode list = Json.object().put("apiVersion", type.apiVersion()).put("kind", type.kind() + "List");
       list.putObject("metadata").put("resourceVersion", Long.toString(Math.max(0, rv.getAsLong())));
       ArrayNode arr = list.putArray("items");
-      items.forEach(v -> arr.add(v.withRv()));
+      for (int i = 0; i < items.size(); i++) {
+        arr.add(Versioned.putRv(trees.get(i), items.get(i).rv())); // rv now: a write of this batch has it only now
+      }
       return list;
     });
   }

@@ -27,12 +27,15 @@ final class ResourceState {
     return type;
   }
 
-  /** Applies a committed record: an object, or a tombstone ({@code object} null). */
-  void apply(String key, ObjectNode object, long offset) {
-    if (object == null) {
+  /**
+   * Applies a committed record: an object (the record's JSON value, without resourceVersion), or a
+   * tombstone ({@code json} null).
+   */
+  void apply(String key, byte[] json, long offset) {
+    if (json == null) {
       objects.remove(key);
     } else {
-      objects.put(key, new StoredObject(object, offset));
+      objects.put(key, new StoredObject(json, offset));
     }
     lastOffset = Math.max(lastOffset, offset);
   }

@@ -39,10 +39,11 @@ final class ServiceAllocator {
     Set<Long> usedIps = new HashSet<>();
     Set<Integer> usedPorts = new HashSet<>();
     for (Versioned other : view.list(type, "")) {
-      if (key.equals(io.dekube.core.model.ObjectKey.of(other.object()).toString())) {
+      ObjectNode o = other.object();
+      if (key.equals(io.dekube.core.model.ObjectKey.of(o).toString())) {
         continue;
       }
-      JsonNode os = other.object().path("spec");
+      JsonNode os = o.path("spec");
       for (JsonNode ip : os.path("clusterIPs")) {
         long off = offset(ip.asText());
         if (off >= 0) {

@@ -184,8 +184,8 @@ final class StoreRebuilder implements AutoCloseable {
     try {
       JsonNode n = Json.MAPPER.readTree(r.value());
       if (n instanceof ObjectNode o) {
-        Json.metadata(o).remove("resourceVersion");
-        state.apply(key, o, r.offset());
+        boolean hadRv = Json.metadata(o).remove("resourceVersion") != null; // the writer never stores one
+        state.apply(key, hadRv ? Json.MAPPER.writeValueAsBytes(o) : r.value(), r.offset());
         return o;
       }
     } catch (Exception e) {

@@ -14,10 +14,19 @@ interface Versioned {
 
   /** A copy of the object with {@code metadata.resourceVersion} set (left out while unknown). */
   default ObjectNode withRv() {
-    ObjectNode copy = object().deepCopy();
-    if (rv() >= 0) {
-      Json.metadata(copy).put("resourceVersion", Long.toString(rv()));
+    return putRv(copy(), rv());
+  }
+
+  /** A tree of the object (without resourceVersion) that the caller may change. */
+  default ObjectNode copy() {
+    return object().deepCopy();
+  }
+
+  /** Sets {@code metadata.resourceVersion} of {@code object} to {@code rv} (unless negative); returns it. */
+  static ObjectNode putRv(ObjectNode object, long rv) {
+    if (rv >= 0) {
+      Json.metadata(object).put("resourceVersion", Long.toString(rv));
     }
-    return copy;
+    return object;
   }
 }

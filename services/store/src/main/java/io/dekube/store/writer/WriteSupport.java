@@ -115,7 +115,7 @@ final class WriteSupport {
 
   /** A copy of {@code obj} with {@code metadata.resourceVersion} = {@code rv} (left out when negative). */
   static ObjectNode withRv(ObjectNode obj, long rv) {
-    return new StoredObject(obj, rv).withRv();
+    return Versioned.putRv(obj.deepCopy(), rv);
   }
 
   private static void reconcile(ParsedRequest req, ObjectNode meta) {

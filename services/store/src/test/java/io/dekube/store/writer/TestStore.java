@@ -66,7 +66,7 @@ final class TestStore {
           o.object() == null ? null : o.object().get(), o.status()));
     }
     for (StoreWrite w : view.writes()) {
-      state(w.type()).apply(w.key(), w.tombstone() ? null : w.object(), w.offset());
+      state(w.type()).apply(w.key(), w.tombstone() ? null : w.value(), w.offset());
     }
     return replies;
   }
