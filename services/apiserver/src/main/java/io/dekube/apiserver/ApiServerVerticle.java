@@ -24,6 +24,7 @@ import io.dekube.apiserver.rest.RestApi;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.store.StoreClient;
+import java.util.List;
 import java.util.function.Function;
 import io.dekube.apiserver.endpoints.HealthEndpoints;
 import io.dekube.apiserver.endpoints.MetricsEndpoint;
@@ -100,15 +101,16 @@ public final class ApiServerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     health.addReadinessCheck("shutdown", () -> stopping ? "the apiserver is shutting down" : null);
+    // the PKI files need nothing from the store: read them while the system namespaces are written
+    Future<Security> files = vertx.executeBlocking(this::loadSecurity);
     return SystemNamespaces.ensure(store, registry)
-        .compose(v -> SystemPriorityClasses.ensure(store, registry))
-        .compose(v -> customResources())
         .compose(v -> {
-          // the RBAC policy and the PKI files are independent: load them side by side
+          // with the namespaces in place the rest is independent: priority classes, CRDs, the RBAC
+          // policy and the caches tokens are checked against start side by side
           Future<Authorization> authz = Authorization.start(vertx, registry, store, informers)
               .onSuccess(a -> authorization = a);
-          Future<Security> security = vertx.executeBlocking(this::loadSecurity);
-          return Future.all(authz, security, tokenObjects()).map(all -> security.result());
+          return Future.all(List.of(SystemPriorityClasses.ensure(store, registry), customResources(), authz, files,
+              tokenObjects())).map(all -> files.result());
         })
         .compose(security -> listen(security.pki(), router(security)))
         .onSuccess(s -> LOG.info("apiserver listening on https://{}:{}", config.host(), s.actualPort()))

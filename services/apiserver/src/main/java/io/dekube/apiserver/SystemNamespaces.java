@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * The namespaces kube-apiserver's bootstrap controller creates at start: {@code default},
  * {@code kube-system}, {@code kube-public}, {@code kube-node-lease}. Idempotent (an existing one is
- * left alone); runs on the caller's context, never blocks.
+ * left alone); runs on the caller's context, never blocks. The four creates go out together (one
+ * transaction of the writer, not four in turn).
  */
 final class SystemNamespaces {
 
@@ -24,11 +25,7 @@ final class SystemNamespaces {
 
   static Future<Void> ensure(StoreClient store, ResourceRegistry registry) {
     ResourceType namespaces = registry.byResourceName("namespaces").orElseThrow();
-    Future<Void> chain = Future.succeededFuture();
-    for (String name : NAMES) {
-      chain = chain.compose(v -> create(store, namespaces, name));
-    }
-    return chain;
+    return Future.all(NAMES.stream().map(name -> create(store, namespaces, name)).toList()).mapEmpty();
   }
 
   private static Future<Void> create(StoreClient store, ResourceType namespaces, String name) {
