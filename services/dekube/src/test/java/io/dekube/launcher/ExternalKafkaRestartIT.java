@@ -59,8 +59,11 @@ class ExternalKafkaRestartIT {
     }
     Path kafkaData = tmp.resolve("external-kafka");
     EmbeddedKafka broker = EmbeddedKafka.builder().port(port).dataDir(kafkaData).build().start();
-    Cluster cluster = new Cluster(UpOptions.parse(List.of("--kafka", broker.bootstrapServers(), "--api-port", "0",
-        "--ops-port", "0", "--data-dir", tmp.resolve("state").toString())));
+    List<String> flags = new java.util.ArrayList<>(List.of("--kafka", broker.bootstrapServers(), "--api-port", "0",
+        "--ops-port", "0", "--dns-port", "0", "--ingress-http-port", "0", "--ingress-https-port", "0",
+        "--data-dir", tmp.resolve("state").toString()));
+    flags.addAll(DekubeProcess.randomNodeAddresses()); // never the defaults: other runs may hold them
+    Cluster cluster = new Cluster(UpOptions.parse(flags));
     Vertx vertx = Vertx.vertx();
     try {
       Cluster.Endpoints endpoints = cluster.start();
