@@ -48,14 +48,17 @@ final class StoreComponent implements Component {
     Informer ingressClasses = ctx.informers().informer(ctx.bootstrap(), ctx.registry()
         .byGroupPlural("networking.k8s.io", "ingressclasses").orElseThrow());
     KubernetesAdmission.ingressClasses(ingressClasses::list);
-    // the caches fill side by side; the writers start once all are synced
-    Cluster.await(io.vertx.core.Future.all(List.of(crds.start(), priorityClasses.start(), accounts.start(),
-        ingressClasses.start())));
+    // the caches fill side by side, while the writers join their group and rebuild their partitions;
+    // the writers answer once all are synced
+    io.vertx.core.Future<?> caches = io.vertx.core.Future.all(List.of(crds.start(), priorityClasses.start(),
+        accounts.start(), ingressClasses.start()));
     for (int i = 0; i < writers; i++) {
       WriterConfig config = WriterConfig.defaults(ctx.bootstrap())
           .withGroupInstanceId("dekube-" + ctx.flags().string("--store-name", "store") + "-writer-" + i);
       ctx.deploy(new WriterVerticle(config, ctx.registry(),
-          CustomResourceAdmission.chain(ctx.registry(), priorities)).withServiceRanges(serviceRanges(ctx)));
+          CustomResourceAdmission.chain(ctx.registry(), priorities)).withServiceRanges(serviceRanges(ctx))
+          .answeringAfter(caches));
     }
+    Cluster.await(caches); // a cache that failed to sync fails the start, as before
   }
 }

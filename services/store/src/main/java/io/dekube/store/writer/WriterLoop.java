@@ -70,6 +70,10 @@ final class WriterLoop implements Runnable {
   private StoreRebuilder rebuilder;
   private KafkaProducer<byte[], byte[]> readReplies;
   private BatchCommitter committer;
+  /** Whether the admission's caches are synced; rebuilt partitions answer only once it is true. */
+  private volatile java.util.function.BooleanSupplier admissionReady = () -> true;
+  /** Partitions rebuilt while the admission's caches were still syncing: they answer once those are. */
+  private final List<PartitionWriter> held = new java.util.ArrayList<>();
 
   WriterLoop(WriterConfig config, ResourceRegistry registry, RequestProcessor processor, WriterTestHooks hooks) {
     this.config = config;
@@ -299,6 +303,7 @@ final class WriterLoop implements Runnable {
         e.toString());
     fatalRecoveries.incrementAndGet();
     rebuilder.cancel(pw);
+    held.remove(pw);
     pw.reset(polls);
     c.pause(List.of(tp));
   }
@@ -323,10 +328,18 @@ final class WriterLoop implements Runnable {
           rebuilt = List.of();
         }
       }
-      for (PartitionWriter pw : rebuilt) {
-        pw.ready();
-        c.resume(List.of(pw.topicPartition()));
+      held.addAll(rebuilt);
+    }
+    if (!held.isEmpty() && admissionReady.getAsBoolean()) {
+      for (PartitionWriter pw : held) {
+        // still this writer's, and not started again meanwhile (a fatal error resets it to INIT)
+        if (writers.get(pw.partition()) == pw && pw.phase() == PartitionWriter.Phase.REBUILDING
+            && c.assignment().contains(pw.topicPartition())) {
+          pw.ready();
+          c.resume(List.of(pw.topicPartition()));
+        }
       }
+      held.clear();
     }
     if (assignedOnce && !firstAssignment.isDone()
         && writers.values().stream().allMatch(w -> w.phase() == PartitionWriter.Phase.READY)) {
@@ -405,7 +418,12 @@ final class WriterLoop implements Runnable {
   }
 
   private boolean anyInit() {
-    return writers.values().stream().anyMatch(w -> w.phase() == PartitionWriter.Phase.INIT);
+    return !held.isEmpty() || writers.values().stream().anyMatch(w -> w.phase() == PartitionWriter.Phase.INIT);
+  }
+
+  /** Rebuilt partitions answer only once {@code ready} says the admission's caches are synced; before start. */
+  void answerOnceAdmissionReady(java.util.function.BooleanSupplier ready) {
+    this.admissionReady = ready;
   }
 
   private void publishReady() {

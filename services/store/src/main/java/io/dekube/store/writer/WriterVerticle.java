@@ -29,6 +29,7 @@ public final class WriterVerticle extends VerticleBase {
   private WriterTestHooks hooks = WriterTestHooks.NONE;
   private ServiceRanges serviceRanges = ServiceRanges.defaults();
   private WriterLoop loop;
+  private Future<?> caches = Future.succeededFuture();
 
   /** A writer for the given resources, admitting writes with {@code admission}. */
   public WriterVerticle(WriterConfig config, ResourceRegistry registry, WriteAdmission admission) {
@@ -48,6 +49,16 @@ public final class WriterVerticle extends VerticleBase {
     return this;
   }
 
+  /**
+   * Answers requests only once {@code caches} completed — the caches the admission reads (CRDs,
+   * PriorityClasses, ...), so that they sync while the writer joins its group and rebuilds its
+   * partitions instead of before; call before deploying.
+   */
+  public WriterVerticle answeringAfter(Future<?> caches) {
+    this.caches = caches;
+    return this;
+  }
+
   /** For tests: installs hooks; call before deploying. */
   WriterVerticle hooks(WriterTestHooks hooks) {
     this.hooks = hooks;
@@ -59,11 +70,16 @@ public final class WriterVerticle extends VerticleBase {
     RequestProcessor processor = new RequestProcessor(admission, Clock.systemUTC(), new SecureRandom(),
         config.maxObjectBytes(), serviceRanges);
     loop = new WriterLoop(config, registry, processor, hooks);
+    Future<?> admissionCaches = caches;
+    java.util.concurrent.atomic.AtomicBoolean synced = new java.util.concurrent.atomic.AtomicBoolean();
+    admissionCaches.onSuccess(v -> synced.set(true)); // read by the loop's thread
+    loop.answerOnceAdmissionReady(synced::get);
     Thread t = new Thread(loop, "dekube-writer-" + config.writerId());
     t.setDaemon(true);
     t.start();
-    return Future.fromCompletionStage(loop.firstAssignment()
-        .orTimeout(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS), context)
+    Future<Void> answering = Future.fromCompletionStage(loop.firstAssignment()
+        .orTimeout(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS), context);
+    return Future.all(answering, admissionCaches) // a cache that cannot sync fails the start at once
         .recover(e -> {
           loop.stop();
           return Future.failedFuture(e);
