@@ -234,7 +234,9 @@ final class DekubeProcess implements AutoCloseable {
   int interrupt() throws Exception {
     new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("dekube did not stop within 60 s of SIGINT");
+      List<String> log = logLines();
+      throw new IllegalStateException("dekube did not stop within 60 s of SIGINT; its threads:\n" + threadDump()
+          + "\nthe end of its log:\n" + String.join("\n", log.subList(Math.max(0, log.size() - 60), log.size())));
     }
     return process.exitValue();
   }
