@@ -66,6 +66,9 @@ final class Cluster {
   private Vertx vertx;
   private OpsHttpServer ops;
   private BusMonitor bus;
+  private LaunchContext launched;
+  /** How long the stop waits for one component: one that hangs must not hold Ctrl-C up for minutes. */
+  private static final long STOP_EACH_SECONDS = 15;
 
   private final List<Component> components;
 
@@ -91,6 +94,7 @@ final class Cluster {
     ops.readinessFailure("kafka", bus::failure);
     int opsPort = await(ops.listen(vertx, "127.0.0.1", options.opsPort()));
     LaunchContext ctx = new LaunchContext(vertx, bootstrap, options, registry, deployments);
+    launched = ctx;
     ctx.ops(ops);
     Components.deploy(ctx, components);
     return new Endpoints(bootstrap, ctx.apiUrl(), opsPort, ctx.kubeconfig(), ctx.announced());
@@ -123,9 +127,12 @@ final class Cluster {
       // reverse start order: what acts on the store first, the writers last
       for (String id : reversed(deployments)) {
         try {
-          await(vertx.undeploy(id));
+          vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(STOP_EACH_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+          LOG.warn("{} did not stop within {} s; stopping the rest", launched == null ? id : launched.nameOf(id),
+              STOP_EACH_SECONDS);
         } catch (Exception e) {
-          LOG.warn("undeploy {} failed: {}", id, e.toString());
+          LOG.warn("stopping {} failed: {}", launched == null ? id : launched.nameOf(id), e.toString());
         }
       }
       try {

@@ -28,6 +28,7 @@ final class LaunchContext {
     String apiUrl;
     Path kubeconfig;
     io.dekube.core.metrics.OpsHttpServer ops;
+    final java.util.Map<String, String> names = new java.util.HashMap<>();
   }
 
   private final Vertx vertx;
@@ -104,7 +105,18 @@ final class LaunchContext {
 
   /** Deploys a verticle and remembers it for the ordered stop; blocks until it started. */
   String deploy(Deployable verticle) throws Exception {
-    return record(vertx.deployVerticle(verticle));
+    String id = record(vertx.deployVerticle(verticle));
+    synchronized (shared) {
+      shared.names.put(id, verticle.getClass().getSimpleName());
+    }
+    return id;
+  }
+
+  /** What was deployed as {@code id} (its class), for the stop's log; the id itself when not known. */
+  String nameOf(String id) {
+    synchronized (shared) {
+      return shared.names.getOrDefault(id, id);
+    }
   }
 
   /** Remembers a deployment made some other way (several instances, options). */
