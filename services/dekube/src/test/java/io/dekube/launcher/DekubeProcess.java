@@ -220,6 +220,20 @@ final class DekubeProcess implements AutoCloseable {
     }
   }
 
+  /** Whether {@code pid} ignores SIGINT (bit 2 of the SigIgn mask in /proc/PID/status). */
+  static boolean ignoresSigint(long pid) {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("SigIgn:")) {
+          return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << (2 - 1))) != 0;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or gone: send SIGINT as asked
+    }
+    return false;
+  }
+
   /** Whether ./dekube up still runs. */
   boolean isAlive() {
     return process.isAlive();
@@ -230,12 +244,19 @@ final class DekubeProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** Sends SIGINT, what Ctrl-C sends, and waits for the exit code. */
+  /**
+   * Sends SIGINT, what Ctrl-C sends, and waits for the exit code. A process started with SIGINT
+   * ignored (the tests run as a background job of a shell without job control, e.g. {@code .ci/run &}
+   * in a script) never sees it — the JVM installs no handler for an ignored signal — so it gets
+   * SIGTERM, which runs the same shutdown.
+   */
   int interrupt() throws Exception {
-    new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
+    String signal = ignoresSigint(process.pid()) ? "-TERM" : "-INT";
+    new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start().waitFor();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       List<String> log = logLines();
-      throw new IllegalStateException("dekube did not stop within 60 s of SIGINT; its threads:\n" + threadDump()
+      throw new IllegalStateException("dekube did not stop within 60 s of SIG" + signal.substring(1)
+          + "; its threads:\n" + threadDump()
           + "\nthe end of its log:\n" + String.join("\n", log.subList(Math.max(0, log.size() - 60), log.size())));
     }
     return process.exitValue();
