@@ -98,10 +98,17 @@ class CustomResourcesIT {
 
     Process watch = background("-n", "sites", "get", "websites", "-w", "--output-watch-events");
     try {
+      // the watch lists first: scale only once it printed the list's ADDED line, or the scale may land
+      // before the list and show as the list's replicas 3, with no MODIFIED event to see
+      StringBuilder seen = new StringBuilder();
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        seen.append(new String(watch.getInputStream().readNBytes(watch.getInputStream().available()),
+            StandardCharsets.UTF_8));
+        return seen.toString().matches("(?s).*ADDED\\s+kube-decon\\s.*");
+      });
       ok(kubectl("-n", "sites", "scale", "website/kube-decon", "--replicas=3"));
       JsonNode scaled = json(kubectl("-n", "sites", "get", "website", "kube-decon", "-o", "json"));
       assertEquals(3, scaled.path("spec").path("replicas").asInt(), scaled.toString());
-      StringBuilder seen = new StringBuilder();
       await().atMost(Duration.ofSeconds(60)).until(() -> {
         seen.append(new String(watch.getInputStream().readNBytes(watch.getInputStream().available()),
             StandardCharsets.UTF_8));
