@@ -45,7 +45,8 @@ final class LatencyRecorder {
     }
 
     static String header() {
-      return "| run | clients | ok | errors | per second | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|";
+      return "| run | clients | ok | errors | per second | p50 ms | p99 ms | max ms |\n"
+          + "|---|---|---|---|---|---|---|---|";
     }
   }
 }

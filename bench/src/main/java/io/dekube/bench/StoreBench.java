@@ -67,8 +67,13 @@ public final class StoreBench {
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--kafka" -> kafka = args[i + 1];
         case "--api-instances" -> instances = Integer.parseInt(args[i + 1]);
-        case "--broker" -> brokerProps.put(args[i + 1].substring(0, args[i + 1].indexOf('=')),
-            args[i + 1].substring(args[i + 1].indexOf('=') + 1));
+        case "--broker" -> {
+          int eq = args[i + 1].indexOf('=');
+          if (eq <= 0) {
+            throw new IllegalArgumentException("--broker takes KEY=VALUE, not " + args[i + 1]);
+          }
+          brokerProps.put(args[i + 1].substring(0, eq), args[i + 1].substring(eq + 1));
+        }
         case "--clients" -> clientCounts = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
         default -> throw new IllegalArgumentException("unknown flag " + args[i]);
       }
@@ -78,7 +83,8 @@ public final class StoreBench {
     }
     String loadBefore = RunProbe.loadAverage();
     Path data = Files.createTempDirectory("dekube-bench");
-    EmbeddedKafka broker = kafka == null ? EmbeddedKafka.builder().dataDir(data).brokerProperties(brokerProps).build().start() : null;
+    EmbeddedKafka broker = kafka == null
+        ? EmbeddedKafka.builder().dataDir(data).brokerProperties(brokerProps).build().start() : null;
     String bootstrap = broker != null ? broker.bootstrapServers() : kafka;
     List<BenchRow> rows;
     Vertx vertx = Vertx.vertx();
@@ -160,8 +166,8 @@ public final class StoreBench {
       long compiledBefore = jit.getTotalCompilationTime();
       double rate = load.run(64, WARM_WINDOW, true).perSecond();
       long compileMs = jit.getTotalCompilationTime() - compiledBefore;
-      System.err.printf("warm-up window %d: %,.0f creates/s (each deleted again), JIT %d ms (load average %s)%n", i, rate, compileMs,
-          RunProbe.loadAverage());
+      System.err.printf("warm-up window %d: %,.0f creates/s (each deleted again), JIT %d ms (load average %s)%n",
+          i, rate, compileMs, RunProbe.loadAverage());
       boolean jitQuiet = compileMs < 0.05 * WARM_WINDOW.toMillis();
       if (i >= 3 && jitQuiet && Math.abs(rate - previous) < 0.05 * Math.max(rate, previous)) {
         return;

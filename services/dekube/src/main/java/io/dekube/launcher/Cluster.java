@@ -126,13 +126,13 @@ final class Cluster {
     if (vertx != null) {
       // reverse start order: what acts on the store first, the writers last
       for (String id : reversed(deployments)) {
+        String name = launched == null ? id : launched.nameOf(id);
         try {
           vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(STOP_EACH_SECONDS, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-          LOG.warn("{} did not stop within {} s; stopping the rest", launched == null ? id : launched.nameOf(id),
-              STOP_EACH_SECONDS);
+          LOG.warn("{} did not stop within {} s; stopping the rest", name, STOP_EACH_SECONDS);
         } catch (Exception e) {
-          LOG.warn("stopping {} failed: {}", launched == null ? id : launched.nameOf(id), e.toString());
+          LOG.warn("stopping {} failed: {}", name, e.toString());
         }
       }
       try {

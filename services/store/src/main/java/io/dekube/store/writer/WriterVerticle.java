@@ -70,16 +70,15 @@ public final class WriterVerticle extends VerticleBase {
     RequestProcessor processor = new RequestProcessor(admission, Clock.systemUTC(), new SecureRandom(),
         config.maxObjectBytes(), serviceRanges);
     loop = new WriterLoop(config, registry, processor, hooks);
-    Future<?> admissionCaches = caches;
     java.util.concurrent.atomic.AtomicBoolean synced = new java.util.concurrent.atomic.AtomicBoolean();
-    admissionCaches.onSuccess(v -> synced.set(true)); // read by the loop's thread
+    caches.onSuccess(v -> synced.set(true)); // read by the loop's thread
     loop.answerOnceAdmissionReady(synced::get);
     Thread t = new Thread(loop, "dekube-writer-" + config.writerId());
     t.setDaemon(true);
     t.start();
     Future<Void> answering = Future.fromCompletionStage(loop.firstAssignment()
         .orTimeout(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS), context);
-    return Future.all(answering, admissionCaches) // a cache that cannot sync fails the start at once
+    return Future.all(answering, caches) // a cache that cannot sync fails the start at once
         .recover(e -> {
           loop.stop();
           return Future.failedFuture(e);
