@@ -9,14 +9,17 @@ public final class QueuedPod {
   final String key;
   Pod pod;
   final long enqueued;
+  /** The order of arrival: pods queued in the same millisecond keep it (kube's clock has nanoseconds). */
+  final long arrival;
   int attempts;
   long backoffUntil;
   long unschedulableSince;
 
-  QueuedPod(Pod pod, long now) {
+  QueuedPod(Pod pod, long now, long arrival) {
     this.key = PodInfo.key(pod);
     this.pod = pod;
     this.enqueued = now;
+    this.arrival = arrival;
   }
 
   /** The latest pod object. */

@@ -13,7 +13,7 @@ import java.util.PriorityQueue;
 import java.util.function.LongSupplier;
 
 /**
- * kube's scheduling queue: activeQ ordered by priority then arrival, backoffQ for pods that failed
+ * kube's scheduling queue: activeQ ordered by priority then arrival (first come, first served), backoffQ for pods that failed
  * (exponential back-off 1 s .. 10 s by attempts), and the unschedulable pods, moved back when a
  * cluster event could help them ({@link #moveAllToActiveOrBackoff}: a node added or changed, a pod
  * deleted) or after 5 minutes. A move during a pod's cycle sends that pod to backoff rather than
@@ -27,11 +27,12 @@ public final class SchedulingQueue {
 
   private final LongSupplier clock;
   private final PriorityQueue<QueuedPod> active = new PriorityQueue<>(
-      Comparator.comparingInt(QueuedPod::priority).reversed().thenComparingLong(q -> q.enqueued));
+      Comparator.comparingInt(QueuedPod::priority).reversed().thenComparingLong(q -> q.arrival));
   private final PriorityQueue<QueuedPod> backoff = new PriorityQueue<>(Comparator.comparingLong(q -> q.backoffUntil));
   private final Map<String, QueuedPod> unschedulable = new LinkedHashMap<>();
   private final Map<String, QueuedPod> all = new HashMap<>();
   private final Map<String, QueuedPod> inFlight = new HashMap<>();
+  private long arrivals;
   private long moveCycle;
   private long cycle;
 
@@ -44,7 +45,7 @@ public final class SchedulingQueue {
     String key = PodInfo.key(pod);
     QueuedPod q = all.get(key);
     if (q == null) {
-      q = new QueuedPod(pod, clock.getAsLong());
+      q = new QueuedPod(pod, clock.getAsLong(), arrivals++);
       all.put(key, q);
       active.add(q);
       return;
