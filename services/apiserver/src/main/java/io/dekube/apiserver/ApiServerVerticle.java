@@ -136,10 +136,22 @@ public final class ApiServerVerticle extends VerticleBase {
                           ServiceAccountKey saKey) {
   }
 
-  /** Blocking: PKI files and credential files. */
+  /**
+   * The key material read once for the process ({@link ApiServerKeys#load}); without it each
+   * instance reads its own when it starts. Call before deploying.
+   */
+  public ApiServerVerticle withKeys(ApiServerKeys keys) {
+    this.keys = keys;
+    return this;
+  }
+
+  private ApiServerKeys keys;
+
+  /** Blocking: PKI files (unless given) and credential files. */
   private Security loadSecurity() {
-    ClusterPki pki = ClusterPki.loadOrCreate(config.pkiDirectory(), config.extraSans());
-    ServiceAccountKey saKey = ServiceAccountKey.loadOrCreate(config.pkiDirectory());
+    ApiServerKeys k = keys != null ? keys : ApiServerKeys.load(config);
+    ClusterPki pki = k.pki();
+    ServiceAccountKey saKey = k.saKey();
     TokenVerifier verifier = new TokenVerifier(java.util.List.of(saKey.publicKey()), TokenClaims.ISSUER,
         API_AUDIENCES);
     ServiceAccountTokenAuthenticator serviceAccounts = new ServiceAccountTokenAuthenticator(verifier,
@@ -160,8 +172,7 @@ public final class ApiServerVerticle extends VerticleBase {
           }
         }, java.time.Clock.systemUTC());
     return new Security(pki, Authenticators.chain(pki.ca().certificate(), config.tokenAuthFile(), serviceAccounts,
-        config.basicAuthFile()),
-        pki.issueClientCertificate("kube-apiserver-kubelet-client", java.util.List.of(ClusterPki.ADMIN_GROUP)), saKey);
+        config.basicAuthFile()), k.kubeletClient(), saKey);
   }
 
   /** kube-apiserver's default {@code --api-audiences}: the issuer. */

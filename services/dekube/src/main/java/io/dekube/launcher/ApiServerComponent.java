@@ -1,6 +1,8 @@
 package io.dekube.launcher;
 
 import io.dekube.apiserver.ApiServerConfig;
+import io.dekube.apiserver.ApiServerKeys;
+import io.dekube.apiserver.server.TlsWarmup;
 import io.dekube.apiserver.ApiServerVerticle;
 import io.dekube.apiserver.csrsigning.CsrSigningVerticle;
 import io.dekube.apiserver.ingest.IngestVerticle;
@@ -9,7 +11,10 @@ import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.core.bus.BusMonitor;
 import io.dekube.core.informer.SharedInformers;
 import java.nio.file.Path;
+import io.vertx.core.Vertx;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The apiserver: the HTTPS front over the StoreClient and shared informers; writes the admin kubeconfig.
@@ -19,17 +24,39 @@ import java.util.List;
  */
 final class ApiServerComponent implements Component {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServerComponent.class);
+
   @Override
   public List<Flag> flags() {
     return List.of(Flag.of("--api-port", "N", "apiserver HTTPS port (default 6443)"),
         Flag.of("--api-instances", "N", "apiserver verticle instances sharing the port (default: the cores)"));
   }
 
+  /**
+   * While the broker starts: the keys (made on a first start: RSA keys), and one TLS handshake
+   * with them, so neither the apiserver's start nor its first client meets cold crypto code.
+   */
+  @Override
+  public Object prepare(Vertx vertx, UpOptions options) throws Exception {
+    ApiServerKeys keys = ApiServerKeys.load(config(options));
+    try {
+      Cluster.await(TlsWarmup.run(vertx, keys.pki(), config(options).http2()));
+    } catch (Exception e) {
+      LOG.debug("TLS warm-up failed (the apiserver starts cold): {}", e.toString());
+    }
+    return keys;
+  }
+
+  private static ApiServerConfig config(UpOptions options) {
+    return ApiServerConfig.defaults().withPort(options.apiPort()).withPkiDirectory(options.dataDir().resolve("pki"));
+  }
+
   @Override
   public void deploy(LaunchContext ctx) throws Exception {
     Path pkiDir = ctx.dataDir().resolve("pki");
-    ClusterPki pki = ClusterPki.loadOrCreate(pkiDir);
-    ApiServerConfig config = ApiServerConfig.defaults().withPort(ctx.options().apiPort()).withPkiDirectory(pkiDir);
+    ApiServerKeys keys = ctx.prepared() instanceof ApiServerKeys k ? k : ApiServerKeys.load(config(ctx.options()));
+    ClusterPki pki = keys.pki();
+    ApiServerConfig config = config(ctx.options());
     SharedInformers informers = ctx.informers();
     String bootstrap = ctx.bootstrap();
     int instances = ctx.flags().count("--api-instances", 1, Runtime.getRuntime().availableProcessors());
@@ -39,6 +66,7 @@ final class ApiServerComponent implements Component {
     for (int i = 0; i < instances; i++) {
       ApiServerVerticle apiserver = new ApiServerVerticle(config.withPort(port), ctx.registry(), ctx.store(),
           type -> informers.informer(bootstrap, type))
+          .withKeys(keys)
           .withKubernetesServiceIp(StoreComponent.serviceRanges(ctx).firstAddress());
       if (bus != null) {
         apiserver.health().addReadinessCheck("kafka", bus::failure);

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -84,20 +85,55 @@ final class Cluster {
 
   synchronized Endpoints start() throws Exception {
     Files.createDirectories(options.dataDir());
-    String bootstrap = options.kafka() != null ? options.kafka() : startBroker();
+    // the broker child takes seconds to start and the components' preparations (keys, certificates,
+    // cold TLS code) need no bus: both run at once, on their own threads
+    CompletableFuture<String> brokerStarted = options.kafka() != null
+        ? CompletableFuture.completedFuture(options.kafka())
+        : CompletableFuture.supplyAsync(this::startBroker, Cluster::thread);
+    vertx = Vertx.vertx();
+    List<CompletableFuture<Object>> prepared = new ArrayList<>();
+    for (Component c : components) {
+      Vertx v = vertx;
+      prepared.add(CompletableFuture.supplyAsync(() -> prepare(c, v), Cluster::thread));
+    }
+    String bootstrap = join(brokerStarted);
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       TopicCatalog.load().ensureTopics(bootstrap, admin, registry.all(), (short) 1);
     }
     bus = BusMonitor.start(bootstrap); // one per process: StoreClient, informers and /readyz consult it
-    vertx = Vertx.vertx();
     ops = new OpsHttpServer();
     ops.readinessFailure("kafka", bus::failure);
     int opsPort = await(ops.listen(vertx, "127.0.0.1", options.opsPort()));
-    LaunchContext ctx = new LaunchContext(vertx, bootstrap, options, registry, deployments);
+    LaunchContext ctx = new LaunchContext(vertx, bootstrap, options, registry, deployments).withPrepared(prepared);
     launched = ctx;
     ctx.ops(ops);
     Components.deploy(ctx, components);
     return new Endpoints(bootstrap, ctx.apiUrl(), opsPort, ctx.kubeconfig(), ctx.announced());
+  }
+
+  private Object prepare(Component c, Vertx v) {
+    try {
+      return c.prepare(v, options);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new java.util.concurrent.CompletionException(e);
+    }
+  }
+
+  private static void thread(Runnable r) {
+    Thread t = new Thread(r, "dekube-prepare");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** The future's value; its failure's cause thrown as it is. */
+  private static <T> T join(CompletableFuture<T> f) throws Exception {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : e;
+    }
   }
 
   private String startBroker() {

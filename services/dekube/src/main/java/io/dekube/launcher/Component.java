@@ -17,4 +17,13 @@ interface Component {
    * wait for deployments with {@link Cluster#await}): called from a plain thread.
    */
   void deploy(LaunchContext context) throws Exception;
+
+  /**
+   * Work that needs neither the bus nor the store: keys and certificates read or made, code a cold
+   * JVM runs slowly the first time. It runs on a thread of its own while the broker starts, and
+   * {@link #deploy} finds its result in {@link LaunchContext#prepared()}. Blocking; none by default.
+   */
+  default Object prepare(io.vertx.core.Vertx vertx, UpOptions options) throws Exception {
+    return null;
+  }
 }

@@ -29,6 +29,8 @@ final class LaunchContext {
     Path kubeconfig;
     io.dekube.core.metrics.OpsHttpServer ops;
     final java.util.Map<String, String> names = new java.util.HashMap<>();
+    /** What each component's {@link Component#prepare} returned, by start-order index. */
+    List<java.util.concurrent.CompletableFuture<Object>> prepared = List.of();
   }
 
   private final Vertx vertx;
@@ -41,6 +43,33 @@ final class LaunchContext {
 
   LaunchContext(Vertx vertx, String bootstrap, UpOptions options, ResourceRegistry registry, List<String> deployments) {
     this(vertx, bootstrap, options, registry, deployments, new Shared(), 0);
+  }
+
+  /** Hands the components' preparations (by start-order index) to their views. */
+  LaunchContext withPrepared(List<java.util.concurrent.CompletableFuture<Object>> prepared) {
+    synchronized (shared) {
+      shared.prepared = List.copyOf(prepared);
+    }
+    return this;
+  }
+
+  /**
+   * What this component's {@link Component#prepare} returned (waiting for it if it still runs), or
+   * null when it was not prepared; a failed preparation throws its cause.
+   */
+  Object prepared() throws Exception {
+    java.util.concurrent.CompletableFuture<Object> f;
+    synchronized (shared) {
+      f = slot < shared.prepared.size() ? shared.prepared.get(slot) : null;
+    }
+    if (f == null) {
+      return null;
+    }
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : e;
+    }
   }
 
   private LaunchContext(Vertx vertx, String bootstrap, UpOptions options, ResourceRegistry registry,
