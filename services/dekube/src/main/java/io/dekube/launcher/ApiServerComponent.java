@@ -2,16 +2,16 @@ package io.dekube.launcher;
 
 import io.dekube.apiserver.ApiServerConfig;
 import io.dekube.apiserver.ApiServerKeys;
-import io.dekube.apiserver.server.TlsWarmup;
 import io.dekube.apiserver.ApiServerVerticle;
 import io.dekube.apiserver.csrsigning.CsrSigningVerticle;
 import io.dekube.apiserver.ingest.IngestVerticle;
+import io.dekube.apiserver.server.TlsWarmup;
 import io.dekube.core.pki.ClusterPki;
 import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.core.bus.BusMonitor;
 import io.dekube.core.informer.SharedInformers;
-import java.nio.file.Path;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

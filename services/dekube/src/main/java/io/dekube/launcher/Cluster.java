@@ -91,12 +91,13 @@ final class Cluster {
     // cold TLS code) need no bus: both run at once, on their own threads
     CompletableFuture<String> brokerStarted = options.kafka() != null
         ? CompletableFuture.completedFuture(options.kafka())
-        : CompletableFuture.supplyAsync(this::startBroker, Cluster::thread);
+        : CompletableFuture.supplyAsync(this::startBroker, thread("dekube-start-broker"));
     vertx = Vertx.vertx();
     List<CompletableFuture<Object>> prepared = new ArrayList<>();
     for (Component c : components) {
       Vertx v = vertx;
-      prepared.add(CompletableFuture.supplyAsync(() -> prepare(c, v), Cluster::thread));
+      prepared.add(CompletableFuture.supplyAsync(() -> prepare(c, v),
+          thread("dekube-prepare-" + c.getClass().getSimpleName())));
     }
     String bootstrap = join(brokerStarted);
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -123,10 +124,13 @@ final class Cluster {
     }
   }
 
-  private static void thread(Runnable r) {
-    Thread t = new Thread(r, "dekube-prepare");
-    t.setDaemon(true);
-    t.start();
+  /** Runs each task on a daemon thread of its own named {@code name}. */
+  private static java.util.concurrent.Executor thread(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      t.start();
+    };
   }
 
   /** The future's value; its failure's cause thrown as it is. */
