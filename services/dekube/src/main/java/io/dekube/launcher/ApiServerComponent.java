@@ -11,7 +11,6 @@ import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.core.bus.BusMonitor;
 import io.dekube.core.informer.SharedInformers;
 import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +37,10 @@ final class ApiServerComponent implements Component {
    */
   @Override
   public Object prepare(Vertx vertx, UpOptions options) throws Exception {
-    ApiServerKeys keys = ApiServerKeys.load(config(options));
+    ApiServerConfig config = config(options);
+    ApiServerKeys keys = ApiServerKeys.load(config);
     try {
-      Cluster.await(TlsWarmup.run(vertx, keys.pki(), config(options).http2()));
+      Cluster.await(TlsWarmup.run(vertx, keys.pki(), config.http2()));
     } catch (Exception e) {
       LOG.debug("TLS warm-up failed (the apiserver starts cold): {}", e.toString());
     }
@@ -53,10 +53,9 @@ final class ApiServerComponent implements Component {
 
   @Override
   public void deploy(LaunchContext ctx) throws Exception {
-    Path pkiDir = ctx.dataDir().resolve("pki");
-    ApiServerKeys keys = ctx.prepared() instanceof ApiServerKeys k ? k : ApiServerKeys.load(config(ctx.options()));
-    ClusterPki pki = keys.pki();
     ApiServerConfig config = config(ctx.options());
+    ApiServerKeys keys = ctx.prepared() instanceof ApiServerKeys k ? k : ApiServerKeys.load(config);
+    ClusterPki pki = keys.pki();
     SharedInformers informers = ctx.informers();
     String bootstrap = ctx.bootstrap();
     int instances = ctx.flags().count("--api-instances", 1, Runtime.getRuntime().availableProcessors());
@@ -77,7 +76,7 @@ final class ApiServerComponent implements Component {
     // the ingest consumer: one per process, the processes share dekube.ingest's partitions (group dekube-ingest)
     ctx.deploy(new IngestVerticle(bootstrap, ctx.registry(), ctx.store(), type -> informers.informer(bootstrap, type)));
     // kube-controller-manager's csrsigning for kubernetes.io/kube-apiserver-client (until the controller-manager hosts it)
-    ctx.deploy(new CsrSigningVerticle(pkiDir, ctx.registry(), ctx.store(), type -> informers.informer(bootstrap, type)));
+    ctx.deploy(new CsrSigningVerticle(config.pkiDirectory(), ctx.registry(), ctx.store(), type -> informers.informer(bootstrap, type)));
     String url = KubeconfigWriter.serverUrl("127.0.0.1", port);
     ctx.apiServer(url, KubeconfigWriter.writeAdmin(pki, url, ctx.dataDir().resolve("kubeconfig")));
   }

@@ -107,7 +107,7 @@ final class Cluster {
     ops = new OpsHttpServer();
     ops.readinessFailure("kafka", bus::failure);
     int opsPort = await(ops.listen(vertx, "127.0.0.1", options.opsPort()));
-    LaunchContext ctx = new LaunchContext(vertx, bootstrap, options, registry, deployments).withPrepared(prepared);
+    LaunchContext ctx = new LaunchContext(vertx, bootstrap, options, registry, deployments, prepared);
     launched = ctx;
     ctx.ops(ops);
     Components.deploy(ctx, components);
@@ -133,8 +133,8 @@ final class Cluster {
     };
   }
 
-  /** The future's value; its failure's cause thrown as it is. */
-  private static <T> T join(CompletableFuture<T> f) throws Exception {
+  /** The future's value (blocking: never on an event loop); its failure's cause thrown as it is. */
+  static <T> T join(CompletableFuture<T> f) throws Exception {
     try {
       return f.join();
     } catch (java.util.concurrent.CompletionException e) {

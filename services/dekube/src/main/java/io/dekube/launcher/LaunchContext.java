@@ -29,8 +29,12 @@ final class LaunchContext {
     Path kubeconfig;
     io.dekube.core.metrics.OpsHttpServer ops;
     final java.util.Map<String, String> names = new java.util.HashMap<>();
-    /** What each component's {@link Component#prepare} returned, by start-order index. */
-    List<java.util.concurrent.CompletableFuture<Object>> prepared = List.of();
+    /** What each component's {@link Component#prepare} returns, by start-order index; set once. */
+    final List<java.util.concurrent.CompletableFuture<Object>> prepared;
+
+    Shared(List<java.util.concurrent.CompletableFuture<Object>> prepared) {
+      this.prepared = List.copyOf(prepared);
+    }
   }
 
   private final Vertx vertx;
@@ -41,16 +45,10 @@ final class LaunchContext {
   private final Shared shared;
   private final int slot;
 
-  LaunchContext(Vertx vertx, String bootstrap, UpOptions options, ResourceRegistry registry, List<String> deployments) {
-    this(vertx, bootstrap, options, registry, deployments, new Shared(), 0);
-  }
-
-  /** Hands the components' preparations (by start-order index) to their views. */
-  LaunchContext withPrepared(List<java.util.concurrent.CompletableFuture<Object>> prepared) {
-    synchronized (shared) {
-      shared.prepared = List.copyOf(prepared);
-    }
-    return this;
+  /** {@code prepared}: each component's {@link Component#prepare}, in {@link Components#ALL} order. */
+  LaunchContext(Vertx vertx, String bootstrap, UpOptions options, ResourceRegistry registry, List<String> deployments,
+                List<java.util.concurrent.CompletableFuture<Object>> prepared) {
+    this(vertx, bootstrap, options, registry, deployments, new Shared(prepared), 0);
   }
 
   /**
@@ -58,18 +56,7 @@ final class LaunchContext {
    * null when it was not prepared; a failed preparation throws its cause.
    */
   Object prepared() throws Exception {
-    java.util.concurrent.CompletableFuture<Object> f;
-    synchronized (shared) {
-      f = slot < shared.prepared.size() ? shared.prepared.get(slot) : null;
-    }
-    if (f == null) {
-      return null;
-    }
-    try {
-      return f.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw e.getCause() instanceof Exception ex ? ex : e;
-    }
+    return slot < shared.prepared.size() ? Cluster.join(shared.prepared.get(slot)) : null;
   }
 
   private LaunchContext(Vertx vertx, String bootstrap, UpOptions options, ResourceRegistry registry,
