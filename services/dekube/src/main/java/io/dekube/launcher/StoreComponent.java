@@ -49,7 +49,7 @@ final class StoreComponent implements Component {
         .byGroupPlural("networking.k8s.io", "ingressclasses").orElseThrow());
     KubernetesAdmission.ingressClasses(ingressClasses::list);
     // the caches fill side by side, while the writers join their group and rebuild their partitions;
-    // the writers answer once all are synced
+    // the writers answer once all are synced, and a cache that cannot sync fails each writer's start
     io.vertx.core.Future<?> caches = io.vertx.core.Future.all(List.of(crds.start(), priorityClasses.start(),
         accounts.start(), ingressClasses.start()));
     for (int i = 0; i < writers; i++) {
@@ -59,6 +59,5 @@ final class StoreComponent implements Component {
           CustomResourceAdmission.chain(ctx.registry(), priorities)).withServiceRanges(serviceRanges(ctx))
           .answeringAfter(caches));
     }
-    Cluster.await(caches); // a cache that failed to sync fails the start, as before
   }
 }
