@@ -10,6 +10,7 @@ import io.dekube.core.pki.ServiceAccountKey;
 import io.dekube.core.serviceaccount.TokenClaims;
 import io.dekube.core.serviceaccount.TokenSigner;
 import io.dekube.core.serviceaccount.TokenVerifier;
+import io.dekube.apiserver.aggregator.AutoRegistration;
 import io.dekube.apiserver.discovery.DiscoveryHandler;
 import io.dekube.apiserver.codec.Codecs;
 import io.dekube.apiserver.crd.CrdController;
@@ -109,7 +110,9 @@ public final class ApiServerVerticle extends VerticleBase {
           // policy and the caches tokens are checked against start side by side
           Future<Authorization> authz = Authorization.start(vertx, registry, store, informers)
               .onSuccess(a -> authorization = a);
-          return Future.all(List.of(SystemPriorityClasses.ensure(store, registry), customResources(), authz, files,
+          Future<Void> crds = customResources();
+          Future<Void> local = crds.compose(c -> AutoRegistration.startOnce(vertx, registry, store, informers));
+          return Future.all(List.of(SystemPriorityClasses.ensure(store, registry), crds, local, authz, files,
               tokenObjects())).map(all -> files.result());
         })
         .compose(security -> listen(security.pki(), router(security)))

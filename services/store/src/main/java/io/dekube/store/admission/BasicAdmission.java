@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /**
  * The object-metadata checks every kind gets, as Kubernetes' {@code ValidateObjectMeta} does them:
  * a name (or, on create, a generateName) is required; names are lowercase RFC 1123 subdomains (at
- * most 253 characters; RBAC names are path segments; Namespace names are RFC 1123 labels, at most 63); namespaced kinds need a
+ * most 253 characters; RBAC and APIService names are path segments; Namespace names are RFC 1123 labels, at most 63); namespaced kinds need a
  * namespace, cluster-scoped kinds must not have one. Failures are 422 Invalid with Kubernetes'
  * messages and {@code details.causes}. Stateless, thread-safe.
  */
@@ -30,6 +30,10 @@ public final class BasicAdmission implements WriteAdmission {
   private static final String LABEL_MSG = "a lowercase RFC 1123 label must consist of lower case alphanumeric "
       + "characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', "
       + "regex used for validation is '" + DNS1123_LABEL + "')";
+
+  /** Groups whose objects are named by path segments ({@code system:basic-user}, {@code v1.}), not subdomains. */
+  private static final java.util.Set<String> PATH_SEGMENT_NAMED =
+      java.util.Set.of("rbac.authorization.k8s.io", "apiregistration.k8s.io");
 
   /** One field error: {@code metadata.name: Invalid value: "Foo": ...}; reason as in {@code details.causes}. */
   public record Cause(String reason, String field, String message) {
@@ -61,7 +65,7 @@ public final class BasicAdmission implements WriteAdmission {
       }
     } else {
       causes.addAll(namespaceKind ? label("metadata.name", name)
-          : "rbac.authorization.k8s.io".equals(type.group()) ? pathSegment("metadata.name", name)
+          : PATH_SEGMENT_NAMED.contains(type.group()) ? pathSegment("metadata.name", name)
           : subdomain("metadata.name", name));
     }
     String namespace = meta.path("namespace").asText("");

@@ -28,7 +28,8 @@ public final class KubernetesAdmission implements WriteAdmission {
       Map.entry("networking.k8s.io/Ingress", new IngressAdmission()),
       Map.entry("scheduling.k8s.io/PriorityClass", new PriorityClassAdmission()),
       Map.entry("policy/PodDisruptionBudget", new PodDisruptionBudgetAdmission()),
-      Map.entry("apiextensions.k8s.io/CustomResourceDefinition", new CustomResourceDefinitionAdmission()));
+      Map.entry("apiextensions.k8s.io/CustomResourceDefinition", new CustomResourceDefinitionAdmission()),
+      Map.entry("apiregistration.k8s.io/APIService", new ApiServiceAdmission()));
 
   /**
    * The DefaultTolerationSeconds admission plugin's settings ({@code --default-not-ready-toleration-seconds},

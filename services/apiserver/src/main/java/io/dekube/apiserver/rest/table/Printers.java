@@ -39,7 +39,8 @@ public final class Printers {
       Map.entry("priorityclasses.scheduling.k8s.io", PolicyPrinters.priorityClasses()),
       Map.entry("poddisruptionbudgets.policy", PolicyPrinters.podDisruptionBudgets()),
       Map.entry("rolebindings.rbac.authorization.k8s.io", ClusterPrinters.roleBindings("roleBinding")),
-      Map.entry("clusterrolebindings.rbac.authorization.k8s.io", ClusterPrinters.roleBindings("clusterRoleBinding")));
+      Map.entry("clusterrolebindings.rbac.authorization.k8s.io", ClusterPrinters.roleBindings("clusterRoleBinding")),
+      Map.entry("apiservices.apiregistration.k8s.io", AggregationPrinters.apiServices()));
 
   private Printers() {
   }
