@@ -48,7 +48,8 @@ final class ApiServerComponent implements Component {
   }
 
   private static ApiServerConfig config(UpOptions options) {
-    return ApiServerConfig.defaults().withPort(options.apiPort()).withPkiDirectory(options.dataDir().resolve("pki"));
+    return ApiServerConfig.defaults().withHost(options.bindAddress()).withPort(options.apiPort())
+        .withPkiDirectory(options.dataDir().resolve("pki"));
   }
 
   @Override
@@ -77,7 +78,7 @@ final class ApiServerComponent implements Component {
     ctx.deploy(new IngestVerticle(bootstrap, ctx.registry(), ctx.store(), type -> informers.informer(bootstrap, type)));
     // kube-controller-manager's csrsigning for kubernetes.io/kube-apiserver-client (until the controller-manager hosts it)
     ctx.deploy(new CsrSigningVerticle(config.pkiDirectory(), ctx.registry(), ctx.store(), type -> informers.informer(bootstrap, type)));
-    String url = KubeconfigWriter.serverUrl("127.0.0.1", port);
+    String url = KubeconfigWriter.serverUrl(UpOptions.reachableHost(ctx.flags()), port);
     ctx.apiServer(url, KubeconfigWriter.writeAdmin(pki, url, ctx.dataDir().resolve("kubeconfig")));
   }
 

@@ -30,12 +30,12 @@ final class Cluster {
   private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
 
   /** Where the running cluster can be reached. */
-  record Endpoints(String kafka, String apiUrl, int opsPort, Path kubeconfig, String announced) {
+  record Endpoints(String kafka, String apiUrl, int opsPort, Path kubeconfig, String announced, String opsHost) {
     String readyLine() {
       if (apiUrl == null) { // a single component without the apiserver: ./dekube store
-        return "dekube ready: kafka " + kafka + ", metrics http://127.0.0.1:" + opsPort + "/metrics" + announced;
+        return "dekube ready: kafka " + kafka + ", metrics http://" + opsHost + ":" + opsPort + "/metrics" + announced;
       }
-      return "dekube ready: apiserver " + apiUrl + ", kafka " + kafka + ", metrics http://127.0.0.1:" + opsPort
+      return "dekube ready: apiserver " + apiUrl + ", kafka " + kafka + ", metrics http://" + opsHost + ":" + opsPort
           + "/metrics" + announced + " — kubectl --kubeconfig " + kubeconfig + " get nodes";
     }
   }
@@ -106,12 +106,14 @@ final class Cluster {
     bus = BusMonitor.start(bootstrap); // one per process: StoreClient, informers and /readyz consult it
     ops = new OpsHttpServer();
     ops.readinessFailure("kafka", bus::failure);
-    int opsPort = await(ops.listen(vertx, "127.0.0.1", options.opsPort()));
+    ProcessMetrics.bind();
+    int opsPort = await(ops.listen(vertx, options.bindAddress(), options.opsPort()));
     LaunchContext ctx = new LaunchContext(vertx, bootstrap, options, registry, deployments, prepared);
     launched = ctx;
     ctx.ops(ops);
     Components.deploy(ctx, components);
-    return new Endpoints(bootstrap, ctx.apiUrl(), opsPort, ctx.kubeconfig(), ctx.announced());
+    return new Endpoints(bootstrap, ctx.apiUrl(), opsPort, ctx.kubeconfig(), ctx.announced(),
+        UpOptions.reachableHost(options.flags()));
   }
 
   private Object prepare(Component c, Vertx v) {

@@ -49,11 +49,10 @@ final class ControllerManagerComponent implements Component {
     }
   }
 
-  /** The service-account signer and the CA of the data dir's PKI (created when missing). Blocking. */
-  static TokenCredentials tokenCredentials(LaunchContext ctx) {
-    java.nio.file.Path pki = ctx.dataDir().resolve("pki");
-    String caPem = io.dekube.core.pki.ClusterPki.loadOrCreate(pki).ca().certificatePem();
+  /** The service-account signer and the CA of the data dir's PKI (the apiserver's: waits for it). Blocking. */
+  static TokenCredentials tokenCredentials(LaunchContext ctx) throws InterruptedException {
+    String caPem = SharedPki.await(ctx.dataDir(), ctx.flags(), "controller-manager").ca().certificatePem();
     return new TokenCredentials(io.dekube.core.serviceaccount.TokenSigner.of(
-        io.dekube.core.pki.ServiceAccountKey.loadOrCreate(pki)), caPem);
+        SharedPki.serviceAccountKey(ctx.dataDir())), caPem);
   }
 }

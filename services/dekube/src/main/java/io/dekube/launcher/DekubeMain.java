@@ -3,7 +3,7 @@ package io.dekube.launcher;
 import java.util.Arrays;
 import java.util.List;
 
-/** The {@code dekube} command: {@code up} and {@code help}. */
+/** The {@code dekube} command: {@code up}, the single components, {@code kubelet}, {@code help}... */
 public final class DekubeMain {
 
   static String help() {
@@ -17,9 +17,7 @@ public final class DekubeMain {
         Commands:
           up      start an embedded Kafka broker and every component in this process; Ctrl-C stops
         """ + flags + """
-          store   only the store (the writers) against --kafka HOST:PORT; flags of up apply
-          apiserver  only the apiserver against --kafka HOST:PORT (several may share one store;
-                  give them one --data-dir for the PKI, each its own --api-port and --ops-port)
+        """ + alone() + """
           proxy-rules  print the iptables-restore input kube-proxy's iptables mode writes for the
                   cluster at --kafka (default 127.0.0.1:--kafka-port)
           kubelet run one node in this process against a running cluster; Ctrl-C stops it
@@ -31,6 +29,64 @@ public final class DekubeMain {
         """ + lines(IngestCommand.FLAGS) + """
           help    this text
         """;
+  }
+
+  /** A component that runs alone: {@code ./dekube <command> --kafka HOST:PORT [flags of up]}. */
+  record Alone(String command, java.util.function.Supplier<Component> component, String help) {
+  }
+
+  /** The single-component commands, each one component of {@link Components#ALL} in its own process. */
+  static final List<Alone> ALONE = List.of(
+      new Alone("store", StoreComponent::new, "the store (the writers)"),
+      new Alone("apiserver", ApiServerComponent::new, "the apiserver (several may share one store; give them one "
+          + "--data-dir for the PKI, each its own --api-port and --ops-port)"),
+      new Alone("scheduler", SchedulerComponent::new, "the scheduler"),
+      new Alone("controller-manager", ControllerManagerComponent::new, "the controllers"),
+      new Alone("kube-proxy", KubeProxyComponent::new, "kube-proxy for every node, in this process's network"),
+      new Alone("dns", DnsComponent::new, "the cluster DNS"),
+      new Alone("ingress", IngressComponent::new, "the ingress controller and the LoadBalancer IPs"));
+
+  private static String alone() {
+    StringBuilder b = new StringBuilder();
+    for (Alone a : ALONE) {
+      b.append(String.format("  %s%s only %s%n", a.command(), " ".repeat(Math.max(1, 8 - a.command().length())),
+          a.help()));
+    }
+    return b + """
+                  each of these runs alone against --kafka HOST:PORT and takes the flags of up; the
+                  components after the apiserver wait for its PKI in the shared --data-dir (--pki-wait);
+                  each serves /metrics, /healthz, /readyz on its own --ops-port
+        """;
+  }
+
+  static java.util.Optional<Alone> alone(String command) {
+    return ALONE.stream().filter(a -> a.command().equals(command)).findFirst();
+  }
+
+  /**
+   * Parses a command line as {@link #main} would, without running it: IllegalArgumentException for an
+   * unknown command or a flag the command does not take (the compose file's commands are checked so).
+   */
+  static void check(List<String> args) {
+    String command = args.isEmpty() ? "help" : args.get(0);
+    List<String> rest = args.subList(Math.min(1, args.size()), args.size());
+    java.util.Optional<Alone> alone = alone(command);
+    if (alone.isPresent()) {
+      requireKafka(UpOptions.parse(rest), command);
+    } else if (command.equals("up")) {
+      UpOptions.parse(rest);
+    } else if (command.equals("kubelet")) {
+      KubeletCommand.parse(Flags.parse(rest, KubeletCommand.FLAGS));
+    } else {
+      throw new IllegalArgumentException("not a command that runs a component: " + command);
+    }
+  }
+
+  private static UpOptions requireKafka(UpOptions options, String command) {
+    if (options.kafka() == null) {
+      throw new IllegalArgumentException(command + " needs --kafka HOST:PORT (the broker of the cluster)");
+    }
+    return options;
   }
 
   private static String lines(java.util.List<Flag> flags) {
@@ -48,14 +104,17 @@ public final class DekubeMain {
     try {
       switch (command) {
         case "up" -> UpCommand.run(UpOptions.parse(rest));
-        case "store" -> UpCommand.runOne(UpOptions.parse(rest), "store", new StoreComponent());
-        case "apiserver" -> UpCommand.runOne(UpOptions.parse(rest), "apiserver", new ApiServerComponent());
         case "proxy-rules" -> ProxyRulesCommand.run(UpOptions.parse(rest));
         case "kubelet" -> KubeletCommand.run(rest);
         case "node" -> System.exit(NodeCommand.run(rest));
         case "ingest" -> System.exit(IngestCommand.run(rest));
         case "help", "--help", "-h" -> System.out.print(help());
         default -> {
+          java.util.Optional<Alone> alone = alone(command);
+          if (alone.isPresent()) {
+            UpCommand.runOne(requireKafka(UpOptions.parse(rest), command), command, alone.get().component().get());
+            return;
+          }
           System.err.println("dekube: unknown command \"" + command + "\"\n");
           System.err.print(help());
           System.exit(2);
@@ -64,6 +123,9 @@ public final class DekubeMain {
     } catch (IllegalArgumentException e) {
       System.err.println("dekube: " + e.getMessage());
       System.exit(2);
+    } catch (LaunchException e) {
+      System.err.println("dekube: " + command + " failed: " + e.getMessage());
+      System.exit(1);
     } catch (Exception e) {
       System.err.println("dekube: " + command + " failed: " + e);
       System.exit(1);

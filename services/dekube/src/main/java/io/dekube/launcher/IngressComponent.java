@@ -24,8 +24,8 @@ final class IngressComponent implements Component {
 
   @Override
   public void deploy(LaunchContext ctx) throws Exception {
-    ClusterPki pki = ClusterPki.loadOrCreate(ctx.dataDir().resolve("pki"));
-    IngressConfig config = new IngressConfig("127.0.0.1", ctx.flags().port("--ingress-http-port", 8080),
+    ClusterPki pki = SharedPki.await(ctx.dataDir(), ctx.flags(), "ingress");
+    IngressConfig config = new IngressConfig(ctx.options().bindAddress(), ctx.flags().port("--ingress-http-port", 8080),
         ctx.flags().port("--ingress-https-port", 8443), true, IngressConfig.CONTROLLER, "dekube",
         pki.serving().certificatePem(), pki.serving().keyPem());
     SharedInformers informers = ctx.informers();
@@ -37,8 +37,9 @@ final class IngressComponent implements Component {
         informers.informer(bootstrap, ctx.registry().byResourceName("services").orElseThrow()),
         ctx.registry().byResourceName("services").orElseThrow(), ctx.store()));
     if (ingress.httpPort() > 0) {
-      ctx.announce("ingress http://127.0.0.1:" + ingress.httpPort()
-          + (ingress.httpsPort() > 0 ? " https://127.0.0.1:" + ingress.httpsPort() : ""));
+      String host = UpOptions.reachableHost(ctx.flags());
+      ctx.announce("ingress http://" + host + ":" + ingress.httpPort()
+          + (ingress.httpsPort() > 0 ? " https://" + host + ":" + ingress.httpsPort() : ""));
     }
   }
 }

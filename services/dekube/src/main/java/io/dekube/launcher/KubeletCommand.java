@@ -28,7 +28,10 @@ final class KubeletCommand {
         Flag.of("--node-name", "NAME", "the node's name (required)"),
         Flag.of("--node-ip", "IP", "the node's IP (required; its last number picks the fallback pod CIDR)"),
         Flag.of("--kafka", "HOST:PORT", "the cluster's Kafka (default 127.0.0.1:9092)"),
-        Flag.of("--data-dir", "DIR", "the cluster's data dir, for its CA (default .dekube)")));
+        Flag.of("--data-dir", "DIR", "the cluster's data dir, for its CA (default .dekube)"),
+        Flag.of("--ops-port", "N", "serve /metrics, /healthz, /readyz on this port (default: none)"),
+        Flag.of("--bind-address", "IP", "where the ops port listens (default 127.0.0.1)"),
+        SharedPki.WAIT_FLAG));
     f.addAll(KubeletComponent.NODE_FLAGS);
     FLAGS = List.copyOf(f);
   }
@@ -36,25 +39,41 @@ final class KubeletCommand {
   private KubeletCommand() {
   }
 
-  static void run(List<String> args) throws Exception {
-    Flags f = Flags.parse(args, FLAGS);
+  /** The node's config from the command line; IllegalArgumentException on bad input. */
+  static KubeletConfig parse(Flags f) {
     String name = f.raw("--node-name").orElseThrow(() -> new IllegalArgumentException("--node-name is required"));
     String ip = f.raw("--node-ip").orElseThrow(() -> new IllegalArgumentException("--node-ip is required"));
     if (!ip.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
       throw new IllegalArgumentException("--node-ip needs an IPv4 address, got " + ip);
     }
+    f.port("--ops-port", 0);
+    UpOptions.bindAddress(f);
     int index = Integer.parseInt(ip.substring(ip.lastIndexOf('.') + 1));
+    return KubeletComponent.config(f, name, ip, index, f.path("--data-dir", Path.of(".dekube")));
+  }
+
+  static void run(List<String> args) throws Exception {
+    Flags f = Flags.parse(args, FLAGS);
+    KubeletConfig config = parse(f);
+    String name = config.nodeName();
+    String ip = config.nodeIp();
     Path data = f.path("--data-dir", Path.of(".dekube"));
-    KubeletConfig config = KubeletComponent.config(f, name, ip, index, data);
     String bootstrap = f.string("--kafka", "127.0.0.1:9092");
+    ClusterPki pki = SharedPki.await(data, f, "kubelet " + name);
     Vertx vertx = Vertx.vertx();
+    String ops = "";
+    if (f.raw("--ops-port").isPresent()) {
+      ProcessMetrics.bind();
+      int port = Cluster.await(new io.dekube.core.metrics.OpsHttpServer().listen(vertx, UpOptions.bindAddress(f),
+          f.port("--ops-port", 0)));
+      ops = ", metrics http://" + UpOptions.reachableHost(f) + ":" + port + "/metrics";
+    }
     StoreClient store = Cluster.await(StoreClient.start(vertx, StoreClientOptions.of(bootstrap)));
     SharedInformers informers = SharedInformers.of(vertx);
-    ClusterPki pki = ClusterPki.loadOrCreate(data.resolve("pki"));
     KubeletVerticle kubelet = new KubeletVerticle(config, store, t -> informers.informer(bootstrap, t),
         config.servesApi() ? NodeFleet.tls(pki, config) : null)
         .withTokenSigner(io.dekube.core.serviceaccount.TokenSigner.of(
-            io.dekube.core.pki.ServiceAccountKey.loadOrCreate(data.resolve("pki"))));
+            SharedPki.serviceAccountKey(data)));
     String id = Cluster.await(vertx.deployVerticle(kubelet));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -67,7 +86,7 @@ final class KubeletCommand {
       stopped.countDown();
     }, "dekube-kubelet-shutdown"));
     System.out.println("dekube kubelet ready: node " + name + " (" + config.runtime() + "), IP " + ip
-        + ", kubelet API https://" + ip + ":" + kubelet.port() + ", kafka " + bootstrap);
+        + ", kubelet API https://" + ip + ":" + kubelet.port() + ", kafka " + bootstrap + ops);
     stopped.await();
   }
 }

@@ -54,7 +54,7 @@ final class KubeletComponent implements Component {
     for (int i = 1; i <= n; i++) {
       configs.add(config(f, String.format("kube-node-%02d", i), prefix + i, i, ctx.dataDir()));
     }
-    ClusterPki pki = ClusterPki.loadOrCreate(ctx.dataDir().resolve("pki"));
+    ClusterPki pki = SharedPki.await(ctx.dataDir(), f, "kubelet");
     SharedInformers informers = ctx.informers();
     String bootstrap = ctx.bootstrap();
     NodeFleet fleet = new NodeFleet(configs, ctx.store(), type -> informers.informer(bootstrap, type), pki);

@@ -31,6 +31,8 @@ final class StoreComponent implements Component {
   @Override
   public void deploy(LaunchContext ctx) throws Exception {
     int writers = ctx.flags().count("--writers", 1, 1);
+    // the DefaultTolerationSeconds flags are the admission's, which runs here: a store of its own reads them too
+    ControllerManagerComponent.admission(ctx.flags());
     // the writers admit custom resources of the established CRDs: learn them before answering anything
     Informer crds = ctx.informers().informer(ctx.bootstrap(), ctx.registry().byResourceName(CrdParser.CRDS)
         .orElseThrow());

@@ -22,13 +22,10 @@ final class UpCommand {
   }
 
   /**
-   * {@code ./dekube store} / {@code ./dekube apiserver}: one component in this process against the
-   * Kafka of {@code --kafka} (the multi-process form: one store behind several apiservers).
+   * {@code ./dekube store}, {@code ./dekube apiserver}, {@code ./dekube scheduler}...: one component in this
+   * process against the Kafka of {@code --kafka} (the multi-process and compose forms).
    */
   static void runOne(UpOptions options, String command, Component component) {
-    if (options.kafka() == null) {
-      throw new IllegalArgumentException(command + " needs --kafka HOST:PORT (the broker of the cluster)");
-    }
     run(new Cluster(options, java.util.List.of(component)), command);
   }
 
@@ -58,6 +55,9 @@ final class UpCommand {
     try {
       Cluster.Endpoints endpoints = cluster.start();
       System.out.println(endpoints.readyLine());
+    } catch (LaunchException e) { // its message says it all
+      System.err.println("dekube: " + command + " failed: " + e.getMessage());
+      System.exit(1);
     } catch (Exception e) {
       LOG.error("dekube {} failed: {}", command, e.toString(), e);
       System.err.println("dekube: " + command + " failed: " + e.getMessage());

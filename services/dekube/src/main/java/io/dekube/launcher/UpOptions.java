@@ -22,7 +22,10 @@ public record UpOptions(String kafka, int kafkaPort, int apiPort, int opsPort, P
       Flag.of("--kafka", "HOST:PORT", "use an existing Kafka cluster instead of the embedded broker"),
       Flag.of("--kafka-port", "N", "embedded broker port (default 9092)"),
       Flag.of("--ops-port", "N", "/metrics, /healthz, /readyz port (default 10260)"),
-      Flag.of("--data-dir", "DIR", "state: broker data, PKI, kubeconfig (default .dekube)"));
+      Flag.of("--data-dir", "DIR", "state: broker data, PKI, kubeconfig (default .dekube)"),
+      Flag.of("--bind-address", "IP", "where the apiserver, the ingress and the ops port listen (default 127.0.0.1; "
+          + "0.0.0.0 in a container)"),
+      SharedPki.WAIT_FLAG);
 
   /** The defaults of {@code ./dekube up}. */
   public static UpOptions defaults() {
@@ -34,7 +37,28 @@ public record UpOptions(String kafka, int kafkaPort, int apiPort, int opsPort, P
     return from(Flags.parse(args, Components.flags()));
   }
 
+  /** {@code --bind-address}: where the servers clients reach from outside listen (default 127.0.0.1). */
+  String bindAddress() {
+    return bindAddress(flags);
+  }
+
+  static String bindAddress(Flags f) {
+    String ip = f.string("--bind-address", "127.0.0.1");
+    if (!ip.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
+      throw new IllegalArgumentException("--bind-address needs an IPv4 address such as 0.0.0.0, got " + ip);
+    }
+    return ip;
+  }
+
+  /** Where a client on this host reaches a server bound to {@code --bind-address}: 127.0.0.1 for 0.0.0.0. */
+  static String reachableHost(Flags f) {
+    String ip = bindAddress(f);
+    return ip.equals("0.0.0.0") ? "127.0.0.1" : ip;
+  }
+
   private static UpOptions from(Flags f) {
+    bindAddress(f); // checked at once, as the typed flags below
+    f.duration(SharedPki.WAIT_FLAG.name(), java.time.Duration.ZERO);
     return new UpOptions(f.raw("--kafka").orElse(null), f.port("--kafka-port", 9092), f.port("--api-port", 6443),
         f.port("--ops-port", 10260), f.path("--data-dir", Path.of(".dekube")), f);
   }
