@@ -20,6 +20,8 @@ import org.awaitility.Awaitility;
  */
 final class DekubeProcess implements AutoCloseable {
 
+  /** The ops port in the ready line of a single component ({@code ./dekube store}, {@code ./dekube kubelet --ops-port}). */
+  private static final Pattern METRICS = Pattern.compile("metrics http://127\\.0\\.0\\.1:(\\d+)/metrics");
   private static final Pattern READY = Pattern.compile(
       "dekube ready: apiserver (\\S+), kafka (\\S+), metrics http://127\\.0\\.0\\.1:(\\d+)/metrics.*--kubeconfig (\\S+) ");
 
@@ -98,7 +100,9 @@ final class DekubeProcess implements AutoCloseable {
 
   private boolean ready() {
     for (String line : stdout) {
-      if (line.startsWith("dekube ready: kafka ")) { // a component without the apiserver
+      if (line.startsWith("dekube ready: kafka ") || line.startsWith("dekube kubelet ready: ")) {
+        Matcher m = METRICS.matcher(line); // a component without the apiserver
+        opsPort = m.find() ? Integer.parseInt(m.group(1)) : 0;
         return true;
       }
       Matcher m = READY.matcher(line);

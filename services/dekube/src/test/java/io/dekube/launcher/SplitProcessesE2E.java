@@ -6,28 +6,43 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dekube.kafka.KafkaBootstrap;
 import io.dekube.kafka.WithKafka;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 6, acceptance 5: the talk's picture as processes — one {@code ./dekube store} and two
- * {@code ./dekube apiserver} against one broker, sharing the PKI through one {@code --data-dir}.
- * kubectl works through either apiserver and sees what the other wrote; with one apiserver killed
- * the other keeps serving, writes included (the store is not in the apiserver).
+ * {@code ./dekube apiserver} against one broker, sharing the PKI through one {@code --data-dir}, and
+ * {@code ./dekube scheduler}, {@code ./dekube controller-manager} and one {@code ./dekube kubelet}, each
+ * a process of its own (the compose stack's services). kubectl works through either apiserver and sees
+ * what the other wrote; the talk's Deployment rolls out on the kubelet's node (what {@code up} does, done
+ * by processes that only share the bus); with one apiserver killed the other keeps serving, writes
+ * included (the store is not in the apiserver).
  */
 @WithKafka
 class SplitProcessesE2E {
 
   @Test
-  void oneStoreTwoApiserversServeKubectlAndSurviveAnApiserverKill(@KafkaBootstrap String kafka, @TempDir Path tmp)
-      throws Exception {
+  void theComponentsAsProcessesRunTheTalksDeploymentAndSurviveAnApiserverKill(@KafkaBootstrap String kafka,
+      @TempDir Path tmp) throws Exception {
     Kubectl.requireOnPath();
     Path data = tmp.resolve("state");
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    String nodeIp = "127." + r.nextInt(2, 100) + "." + r.nextInt(2, 251) + "." + r.nextInt(1, 251);
+    String clusterCidr = "127." + r.nextInt(100, 240) + ".0.0/16";
     try (DekubeProcess store = DekubeProcess.start(data, "store.log", "store", "--kafka", kafka, "--ops-port", "0");
          DekubeProcess a = DekubeProcess.start(data, "apiserver-a.log", "apiserver", "--kafka", kafka,
              "--api-port", "0", "--ops-port", "0");
          DekubeProcess b = DekubeProcess.start(data, "apiserver-b.log", "apiserver", "--kafka", kafka,
-             "--api-port", "0", "--ops-port", "0")) {
+             "--api-port", "0", "--ops-port", "0");
+         DekubeProcess scheduler = DekubeProcess.start(data, "scheduler.log", "scheduler", "--kafka", kafka,
+             "--ops-port", "0");
+         DekubeProcess controllers = DekubeProcess.start(data, "controller-manager.log", "controller-manager",
+             "--kafka", kafka, "--ops-port", "0", "--cluster-cidr", clusterCidr);
+         DekubeProcess node = DekubeProcess.start(data, "kubelet.log", "kubelet", "--kafka", kafka,
+             "--node-name", "split-node-1", "--node-ip", nodeIp, "--kubelet-port", "0", "--cluster-cidr", clusterCidr,
+             "--ops-port", "0")) {
       Kubectl viaA = new Kubectl(a.kubeconfig());
       String serverA = "--server=" + a.apiUrl();
       String serverB = "--server=" + b.apiUrl();
@@ -40,6 +55,18 @@ class SplitProcessesE2E {
           "-o", "jsonpath={.data.by}").ok().out(), "apiserver B reads what A wrote");
       String deployments = viaA.run(serverB, "get", "deployments", "-A", "-o", "name").ok().out();
       assertTrue(deployments.contains("deployment.apps/"), "the talk's manifest is served by B: " + deployments);
+
+      // the controller-manager's ReplicaSet, the scheduler's bindings and the kubelet's pods, each its own process
+      viaA.run(serverB, "rollout", "status", "deployment/kube-decon", "--timeout=120s").ok();
+      String pods = viaA.run(serverB, "get", "pods", "-l", "app=kube-decon", "-o",
+          "jsonpath={range .items[*]}{.spec.nodeName} {.status.phase} {.status.podIP}{\"\\n\"}{end}").ok().out();
+      String prefix = clusterCidr.substring(0, clusterCidr.indexOf(".0.0/"));
+      List<String> lines = pods.lines().toList();
+      assertEquals(2, lines.size(), pods);
+      lines.forEach(l -> assertTrue(l.startsWith("split-node-1 Running " + prefix + "."), "a pod: " + l));
+      for (DekubeProcess p : List.of(store, a, scheduler, controllers, node)) {
+        assertTrue(p.opsGet("/metrics").contains("jvm_memory_used_bytes"), "each process serves its /metrics");
+      }
 
       a.kill();
       viaA.run(serverB, "-n", "kube-decon", "create", "configmap", "after-a", "--from-literal=k=v").ok();
