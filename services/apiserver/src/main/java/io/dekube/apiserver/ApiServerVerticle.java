@@ -10,6 +10,7 @@ import io.dekube.core.pki.ServiceAccountKey;
 import io.dekube.core.serviceaccount.TokenClaims;
 import io.dekube.core.serviceaccount.TokenSigner;
 import io.dekube.core.serviceaccount.TokenVerifier;
+import io.dekube.apiserver.aggregator.Aggregator;
 import io.dekube.apiserver.aggregator.AutoRegistration;
 import io.dekube.apiserver.discovery.DiscoveryHandler;
 import io.dekube.apiserver.codec.Codecs;
@@ -60,6 +61,7 @@ public final class ApiServerVerticle extends VerticleBase {
   private volatile boolean stopping;
   private volatile HttpServer server;
   private volatile Authorization authorization;
+  private volatile Aggregator aggregator;
 
   private final StoreClient store;
   private final Function<ResourceType, Informer> informers;
@@ -115,6 +117,11 @@ public final class ApiServerVerticle extends VerticleBase {
           return Future.all(List.of(SystemPriorityClasses.ensure(store, registry), crds, local, authz, files,
               tokenObjects())).map(all -> files.result());
         })
+        .compose(security -> Aggregator.startOnce(vertx, registry, store, informers, security.pki())
+            .map(a -> {
+              aggregator = a;
+              return security;
+            }))
         .compose(security -> listen(security.pki(), router(security)))
         .onSuccess(s -> LOG.info("apiserver listening on https://{}:{}", config.host(), s.actualPort()))
         .onSuccess(s -> KubernetesService.ensure(store, registry, kubernetesClusterIp, config.host(), s.actualPort())
@@ -202,7 +209,10 @@ public final class ApiServerVerticle extends VerticleBase {
     new VersionEndpoint().mount(router);
     health.mount(router);
     new MetricsEndpoint().mount(router);
-    new DiscoveryHandler(registry, () -> config.host() + ":" + actualPort()).mount(router);
+    // kube-aggregator: requests of aggregated group versions go to their servers, before local discovery and REST
+    aggregator.proxy().mount(router);
+    new DiscoveryHandler(registry, () -> config.host() + ":" + actualPort())
+        .withAggregated(aggregator::groups, aggregator::generation).mount(router);
     OpenApiHandler openApi = new OpenApiHandler(vertx, registry).mount(router);
     new OpenApiV2Handler(vertx, openApi).mount(router);
     registry.onChange(openApi::invalidate);

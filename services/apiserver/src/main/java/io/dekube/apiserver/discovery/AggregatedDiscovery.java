@@ -25,7 +25,7 @@ public final class AggregatedDiscovery {
     doc.putObject("metadata");
     ArrayNode items = doc.putArray("items");
     for (ServedGroup group : groups) {
-      if (!group.versions().isEmpty()) {
+      if (group.versions().stream().anyMatch(v -> !v.resources().isEmpty())) {
         items.add(group(group));
       }
     }
@@ -40,6 +40,9 @@ public final class AggregatedDiscovery {
     }
     ArrayNode versions = item.putArray("versions");
     for (ServedGroup.ServedVersion v : group.versions()) {
+      if (v.resources().isEmpty()) {
+        continue; // an aggregated version whose backend has not answered discovery yet
+      }
       ObjectNode version = versions.addObject().put("version", v.version());
       ArrayNode resources = version.putArray("resources");
       v.resources().forEach(r -> resources.add(resource(r)));

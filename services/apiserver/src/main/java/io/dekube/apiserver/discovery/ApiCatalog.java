@@ -106,6 +106,23 @@ public final class ApiCatalog {
     return new ApiCatalog(core != null ? core : new ServedGroup("", List.of()), groups);
   }
 
+  /**
+   * This catalog with the aggregated groups appended after the served ones (in their given order);
+   * a group served here is not replaced.
+   */
+  public ApiCatalog withAggregated(List<ServedGroup> aggregated) {
+    if (aggregated.isEmpty()) {
+      return this;
+    }
+    List<ServedGroup> all = new ArrayList<>(groups);
+    for (ServedGroup g : aggregated) {
+      if (!g.versions().isEmpty() && all.stream().noneMatch(h -> h.name().equals(g.name()))) {
+        all.add(g);
+      }
+    }
+    return new ApiCatalog(core, all);
+  }
+
   /** The core group ({@code /api}). */
   public ServedGroup core() {
     return core;

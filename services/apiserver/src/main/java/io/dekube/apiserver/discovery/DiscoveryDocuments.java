@@ -80,7 +80,9 @@ public final class DiscoveryDocuments {
     if (!r.categories().isEmpty()) {
       strings(node, "categories", r.categories());
     }
-    node.put("storageVersionHash", r.storageVersionHash());
+    if (!r.storageVersionHash().isEmpty()) {
+      node.put("storageVersionHash", r.storageVersionHash()); // aggregated servers may send none
+    }
     return node;
   }
 

@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  */
 public final class DiscoveryHandler {
 
-  private record Snapshot(Set<ResourceType> types, long generation, ApiCatalog catalog, Map<String, Rendered> rendered) {
+  private record Snapshot(Set<ResourceType> types, long generation, long aggregatedGeneration, ApiCatalog catalog,
+                          Map<String, Rendered> rendered) {
   }
 
   private record Rendered(Buffer body, String etag) {
@@ -43,7 +44,10 @@ public final class DiscoveryHandler {
 
   private final ResourceRegistry registry;
   private final Supplier<String> serverAddress;
-  private volatile Snapshot snapshot = new Snapshot(Set.of(), -1, ApiCatalog.of(Set.of()), new ConcurrentHashMap<>());
+  private volatile Snapshot snapshot = new Snapshot(Set.of(), -1, -1, ApiCatalog.of(Set.of()),
+      new ConcurrentHashMap<>());
+  private volatile Supplier<List<ServedGroup>> aggregated = List::of;
+  private volatile java.util.function.LongSupplier aggregatedGeneration = () -> 0;
 
   /**
    * @param registry      the served resources
@@ -53,6 +57,16 @@ public final class DiscoveryHandler {
   public DiscoveryHandler(ResourceRegistry registry, Supplier<String> serverAddress) {
     this.registry = registry;
     this.serverAddress = serverAddress;
+  }
+
+  /**
+   * Adds the groups of aggregated API servers (APIServices with a service) after the served ones;
+   * {@code generation} changes whenever {@code groups} may have. Call before mounting.
+   */
+  public DiscoveryHandler withAggregated(Supplier<List<ServedGroup>> groups, java.util.function.LongSupplier generation) {
+    this.aggregated = groups;
+    this.aggregatedGeneration = generation;
+    return this;
   }
 
   /** Adds the discovery routes (GET) to {@code router}. */
@@ -157,9 +171,11 @@ public final class DiscoveryHandler {
   private Snapshot current() {
     Set<ResourceType> types = new HashSet<>(registry.all());
     long generation = registry.generation();
+    long aggregatedAt = aggregatedGeneration.getAsLong();
     Snapshot s = snapshot;
-    if (!s.types().equals(types) || s.generation() != generation) {
-      s = new Snapshot(types, generation, ApiCatalog.of(types, registry.customKinds()), new ConcurrentHashMap<>());
+    if (!s.types().equals(types) || s.generation() != generation || s.aggregatedGeneration() != aggregatedAt) {
+      s = new Snapshot(types, generation, aggregatedAt,
+          ApiCatalog.of(types, registry.customKinds()).withAggregated(aggregated.get()), new ConcurrentHashMap<>());
       snapshot = s;
     }
     return s;

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dekube.apiserver.ApiServerFixture;
+import io.dekube.core.model.Json;
+import java.time.Duration;
+import java.util.Base64;
+import org.awaitility.Awaitility;
 import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.kafka.WithKafka;
 import java.io.File;
@@ -21,7 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * API aggregation with the real kubectl against a real apiserver: the local APIServices, their
- * table and validation.
+ * table and validation; a real HTTPS server as an aggregated API server behind a Service without a
+ * selector (endpoints written by hand): availability with kube's reasons, the proxy with the user's
+ * headers, discovery of its group, and a held request that blocks nothing else.
  */
 @WithKafka
 class AggregationKubectlIT {
@@ -96,10 +103,201 @@ class AggregationKubectlIT {
         + "20000"), r.stderr());
   }
 
+  @Test
+  void anAggregatedApiIsProxiedToItsServiceOnceItsBackendAnswers() throws Exception {
+    try (WardleServer wardle = new WardleServer("wardle-api.wardle.svc", server.pki.ca().certificatePem())) {
+      String caBundle = Base64.getEncoder().encodeToString(wardle.ca.certificatePem().getBytes(StandardCharsets.UTF_8));
+      apply("wardle.yaml", """
+          apiVersion: v1
+          kind: Namespace
+          metadata: {name: wardle}
+          ---
+          apiVersion: v1
+          kind: Service
+          metadata: {name: wardle-api, namespace: wardle}
+          spec:
+            ports: [{name: https, port: 443, targetPort: %d}]
+          ---
+          apiVersion: apiregistration.k8s.io/v1
+          kind: APIService
+          metadata: {name: v1alpha1.wardle.example.com}
+          spec:
+            group: wardle.example.com
+            version: v1alpha1
+            service: {namespace: wardle, name: wardle-api}
+            caBundle: %s
+            groupPriorityMinimum: 1000
+            versionPriority: 15
+          """.formatted(wardle.port(), caBundle));
+      awaitRow("v1alpha1.wardle.example.com", "wardle/wardle-api", "False", "(MissingEndpoints)");
+      Result unavailable = kubectl("get", "--raw", "/apis/wardle.example.com/v1alpha1/namespaces/wardle/flunders");
+      assertNotEquals(0, unavailable.exitCode(), unavailable.stdout());
+      assertTrue(unavailable.stderr().contains("ServiceUnavailable"), unavailable.stderr());
+
+      apply("wardle-endpoints.yaml", """
+          apiVersion: discovery.k8s.io/v1
+          kind: EndpointSlice
+          metadata:
+            name: wardle-api-1
+            namespace: wardle
+            labels: {kubernetes.io/service-name: wardle-api}
+          addressType: IPv4
+          ports: [{name: https, port: %d, protocol: TCP}]
+          endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
+          """.formatted(wardle.port()));
+      awaitRow("v1alpha1.wardle.example.com", "wardle/wardle-api", "True");
+
+      Result list = kubectl("get", "--raw", "/apis/wardle.example.com/v1alpha1/namespaces/wardle/flunders?limit=5");
+      assertEquals(0, list.exitCode(), list.stderr());
+      JsonNode seen = Json.MAPPER.readTree(list.stdout()).path("seen");
+      assertEquals("admin", seen.path("user").asText(), list.stdout());
+      assertTrue(List.of(seen.path("groups").asText().split(",")).contains("system:masters"), list.stdout());
+      assertEquals(false, seen.path("authorization").asBoolean(true), list.stdout());
+      assertTrue(seen.path("client").asText().contains("CN=front-proxy-client"), list.stdout());
+      assertTrue(seen.path("path").asText().startsWith("/apis/wardle.example.com/v1alpha1/namespaces/wardle/flunders"
+          + "?limit=5"), list.stdout());
+
+      Result resources = kubectl("api-resources", "--api-group=wardle.example.com");
+      assertEquals(0, resources.exitCode(), resources.stderr());
+      assertRow(resources.stdout(), "flunders", "wardle.example.com/v1alpha1", "true", "Flunder");
+      Result group = kubectl("get", "--raw", "/apis/wardle.example.com");
+      assertEquals(0, group.exitCode(), group.stderr());
+      assertEquals("wardle.example.com/v1alpha1",
+          Json.MAPPER.readTree(group.stdout()).at("/preferredVersion/groupVersion").asText(), group.stdout());
+    }
+  }
+
+  @Test
+  void aSlowBackendHoldsOnlyItsOwnRequest() throws Exception {
+    try (WardleServer wardle = new WardleServer("slow-api.slow.svc", server.pki.ca().certificatePem())) {
+      apply("slow.yaml", """
+          apiVersion: v1
+          kind: Namespace
+          metadata: {name: slow}
+          ---
+          apiVersion: v1
+          kind: Service
+          metadata: {name: slow-api, namespace: slow}
+          spec:
+            ports: [{name: https, port: 8443, targetPort: %d}]
+          ---
+          apiVersion: v1
+          kind: Endpoints
+          metadata: {name: slow-api, namespace: slow}
+          subsets: [{addresses: [{ip: 127.0.0.1}], ports: [{name: https, port: %d}]}]
+          ---
+          apiVersion: apiregistration.k8s.io/v1
+          kind: APIService
+          metadata: {name: v1alpha1.wardle.example.com}
+          spec:
+            group: wardle.example.com
+            version: v1alpha1
+            service: {namespace: slow, name: slow-api, port: 8443}
+            insecureSkipTLSVerify: true
+            groupPriorityMinimum: 1000
+            versionPriority: 15
+          """.formatted(wardle.port(), wardle.port()));
+      awaitRow("v1alpha1.wardle.example.com", "slow/slow-api", "True");
+      Process slow = start("get", "--raw", "/apis/wardle.example.com/v1alpha1/namespaces/slow/flunders/slow");
+      try {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(wardle::holding);
+        Result other = kubectl("get", "--raw", "/apis/wardle.example.com/v1alpha1/namespaces/slow/flunders");
+        assertEquals(0, other.exitCode(), other.stderr());
+        assertEquals(0, kubectl("get", "namespaces", "slow").exitCode());
+        assertTrue(slow.isAlive(), "the slow request is still held");
+        wardle.release();
+        assertTrue(slow.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, slow.exitValue());
+      } finally {
+        slow.destroyForcibly();
+      }
+    } finally {
+      kubectl("delete", "apiservice", "v1alpha1.wardle.example.com", "--ignore-not-found");
+    }
+  }
+
+  @Test
+  void unreachableBackendsAreUnavailableWithKubesReasons() throws Exception {
+    try (WardleServer wardle = new WardleServer("broken-api.broken.svc", server.pki.ca().certificatePem())) {
+      apply("broken.yaml", """
+          apiVersion: v1
+          kind: Namespace
+          metadata: {name: broken}
+          ---
+          apiVersion: v1
+          kind: Service
+          metadata: {name: broken-api, namespace: broken}
+          spec:
+            ports: [{port: 443, targetPort: %d}]
+          ---
+          apiVersion: v1
+          kind: Endpoints
+          metadata: {name: broken-api, namespace: broken}
+          subsets: [{addresses: [{ip: 127.0.0.1}], ports: [{port: %d}]}]
+          ---
+          apiVersion: apiregistration.k8s.io/v1
+          kind: APIService
+          metadata: {name: v1.broken.example.com}
+          spec:
+            group: broken.example.com
+            version: v1
+            service: {namespace: broken, name: broken-api}
+            insecureSkipTLSVerify: true
+            groupPriorityMinimum: 1000
+            versionPriority: 15
+          ---
+          apiVersion: apiregistration.k8s.io/v1
+          kind: APIService
+          metadata: {name: v1.missing.example.com}
+          spec:
+            group: missing.example.com
+            version: v1
+            service: {namespace: broken, name: nothing-here}
+            insecureSkipTLSVerify: true
+            groupPriorityMinimum: 1000
+            versionPriority: 15
+          """.formatted(wardle.port(), wardle.port()));
+      awaitRow("v1.broken.example.com", "broken/broken-api", "False", "(FailedDiscoveryCheck)");
+      awaitRow("v1.missing.example.com", "broken/nothing-here", "False", "(ServiceNotFound)");
+      Result message = kubectl("get", "apiservice", "v1.missing.example.com", "-o",
+          "jsonpath={.status.conditions[?(@.type==\"Available\")].message}");
+      assertEquals("service/nothing-here in \"broken\" is not present", message.stdout(), message.stderr());
+      Result raw = kubectl("get", "--raw", "/apis/missing.example.com/v1");
+      assertTrue(raw.stderr().contains("ServiceUnavailable"), raw.stderr());
+    }
+  }
+
+  static void awaitRow(String... prefix) {
+    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      Result r = kubectl("get", "apiservices");
+      assertRow(r.stdout(), prefix);
+    });
+  }
+
+  static void apply(String name, String yaml) throws Exception {
+    Path file = work.resolve(name);
+    Files.writeString(file, yaml);
+    Result r = kubectl("apply", "-f", file.toString());
+    assertEquals(0, r.exitCode(), r.stderr());
+  }
+
   static void assertRow(String table, String... prefix) {
     boolean found = table.lines().map(l -> List.of(l.trim().split("\\s+")))
         .anyMatch(cells -> cells.size() >= prefix.length && cells.subList(0, prefix.length).equals(List.of(prefix)));
     assertTrue(found, "no row starting " + List.of(prefix) + " in\n" + table);
+  }
+
+  static Process start(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(findKubectl().toString(), "--kubeconfig", admin.toString(),
+        "--cache-dir", work.resolve("cache").toString(), "--request-timeout=60s"));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(Files.createTempFile(work, "out", ".txt").toFile())
+        .redirectError(Files.createTempFile(work, "err", ".txt").toFile());
+    pb.environment().remove("KUBECONFIG");
+    pb.environment().put("HOME", work.resolve("home").toString());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    return p;
   }
 
   static Result kubectl(String... args) throws Exception {

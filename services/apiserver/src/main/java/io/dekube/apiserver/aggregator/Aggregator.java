@@ -1,0 +1,153 @@
+package io.dekube.apiserver.aggregator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.discovery.ServedGroup;
+import io.dekube.core.informer.Informer;
+import io.dekube.core.informer.InformerHandler;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.net.ServiceWatch;
+import io.dekube.core.pki.CertificateBundle;
+import io.dekube.core.pki.ClusterPki;
+import io.dekube.core.store.StoreClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * kube-aggregator inside the apiserver, once per process: follows the APIServices and the Services
+ * with their endpoints, keeps each APIService's {@code Available} condition
+ * ({@link AvailabilityController}), knows the resources of the aggregated group versions for
+ * discovery ({@link #groups}) and proxies their requests ({@link ProxyHandler}). Shared by the
+ * apiserver instances of the process; its state is read from any event loop.
+ */
+public final class Aggregator {
+
+  /** The user kube-aggregator's discovery checks act as. */
+  static final String CHECK_USER = "system:kube-aggregator";
+
+  private static final Map<ResourceRegistry, Future<Aggregator>> STARTED = new WeakHashMap<>();
+
+  private final Informer apiServices;
+  private final BackendClients clients;
+  private final Map<String, JsonNode> resources = new ConcurrentHashMap<>();
+  private final AtomicLong generation = new AtomicLong();
+  private volatile ServiceWatch.View view;
+  private volatile AvailabilityController availability;
+
+  private Aggregator(Informer apiServices, BackendClients clients) {
+    this.apiServices = apiServices;
+    this.clients = clients;
+  }
+
+  /**
+   * Starts the aggregator of {@code registry}'s process once (later calls get the same one); issues
+   * the front-proxy client certificate from {@code pki} on a worker thread.
+   */
+  public static Future<Aggregator> startOnce(Vertx vertx, ResourceRegistry registry, StoreClient store,
+                                             Function<ResourceType, Informer> informers, ClusterPki pki) {
+    synchronized (STARTED) {
+      return STARTED.computeIfAbsent(registry, r -> start(vertx, r, store, informers, pki));
+    }
+  }
+
+  private static Future<Aggregator> start(Vertx vertx, ResourceRegistry registry, StoreClient store,
+                                          Function<ResourceType, Informer> informers, ClusterPki pki) {
+    Informer apis = informers.apply(registry.byGroupPlural("apiregistration.k8s.io", "apiservices").orElseThrow());
+    Future<CertificateBundle> cert = vertx.executeBlocking(() ->
+        pki.issueClientCertificate("front-proxy-client", List.of()));
+    return Future.all(cert, apis.start()).compose(v -> {
+      Aggregator a = new Aggregator(apis, new BackendClients(vertx, cert.result()));
+      a.availability = new AvailabilityController(vertx, store, apis, a);
+      return ServiceWatch.start(vertx, registry, informers, a::viewChanged).map(w -> {
+        a.view = w.view();
+        apis.addHandler(a.handler());
+        return a;
+      });
+    });
+  }
+
+  private void viewChanged(ServiceWatch.View v) {
+    view = v;
+    if (availability != null) {
+      availability.checkAll();
+    }
+  }
+
+  private InformerHandler handler() {
+    return new InformerHandler() {
+      @Override
+      public void onAdd(ObjectNode api) {
+        availability.check(name(api));
+        generation.incrementAndGet();
+      }
+
+      @Override
+      public void onUpdate(ObjectNode old, ObjectNode api) {
+        if (!old.path("spec").equals(api.path("spec"))) {
+          availability.check(name(api));
+        }
+        generation.incrementAndGet();
+      }
+
+      @Override
+      public void onDelete(ObjectNode last, long rv) {
+        resources.remove(name(last));
+        generation.incrementAndGet();
+      }
+    };
+  }
+
+  static String name(JsonNode api) {
+    return api.path("metadata").path("name").asText();
+  }
+
+  /** The APIService of a group version, or null. */
+  ObjectNode apiService(String group, String version) {
+    return apiServices.get("", LocalApiServices.name(group, version));
+  }
+
+  /** The non-local APIServices. */
+  List<ObjectNode> remote() {
+    return apiServices.list(a -> !ApiServiceBackends.local(a));
+  }
+
+  /** Where a request of {@code api} goes now (a random ready endpoint). */
+  ApiServiceBackends.Resolution resolve(JsonNode api) {
+    return ApiServiceBackends.resolve(api, view, n -> ThreadLocalRandom.current().nextInt(n));
+  }
+
+  BackendClients clients() {
+    return clients;
+  }
+
+  /** Records the backend's {@code APIResourceList} of an APIService (null: none, it failed). */
+  void discovered(String apiService, JsonNode list) {
+    JsonNode before = list == null ? resources.remove(apiService) : resources.put(apiService, list);
+    if (before == null ? list != null : !before.equals(list)) {
+      generation.incrementAndGet();
+    }
+  }
+
+  /** The aggregated groups, for discovery. */
+  public List<ServedGroup> groups() {
+    return AggregatedGroups.of(remote(), resources);
+  }
+
+  /** Changes whenever {@link #groups} may have changed. */
+  public long generation() {
+    return generation.get();
+  }
+
+  /** The handler of {@code /apis/<group>/<version>[/...]}: proxies non-local APIServices, passes on the rest. */
+  public ProxyHandler proxy() {
+    return new ProxyHandler(this);
+  }
+}
