@@ -75,6 +75,8 @@ final class KubeletCommand {
         .withTokenSigner(io.dekube.core.serviceaccount.TokenSigner.of(
             SharedPki.serviceAccountKey(data)));
     String id = Cluster.await(vertx.deployVerticle(kubelet));
+    ProcessMetrics.kubeletPods(informers.informer(bootstrap, io.dekube.core.model.ResourceRegistry.builtIn()
+        .byResourceName("pods").orElseThrow()), java.util.Set.of(name));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

@@ -59,6 +59,8 @@ final class KubeletComponent implements Component {
     String bootstrap = ctx.bootstrap();
     NodeFleet fleet = new NodeFleet(configs, ctx.store(), type -> informers.informer(bootstrap, type), pki);
     ctx.deploy(fleet);
+    ProcessMetrics.kubeletPods(informers.informer(bootstrap, ctx.registry().byResourceName("pods").orElseThrow()),
+        configs.stream().map(KubeletConfig::nodeName).collect(java.util.stream.Collectors.toSet()));
     if (ctx.ops() != null) {
       ctx.ops().route("/nodes/", fleet::handle);
     }

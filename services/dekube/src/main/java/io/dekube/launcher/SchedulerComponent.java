@@ -36,5 +36,7 @@ final class SchedulerComponent implements Component {
       throw new IllegalArgumentException("scheduler: " + e.getMessage(), e);
     }
     ctx.deploy(scheduler);
+    ProcessMetrics.pendingPods(ctx.informers().informer(ctx.bootstrap(), ctx.registry().byResourceName("pods")
+        .orElseThrow()));
   }
 }
