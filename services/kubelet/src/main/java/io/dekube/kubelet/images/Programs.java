@@ -57,7 +57,7 @@ public final class Programs {
     HttpServer server = c.vertx().createHttpServer(new HttpServerOptions().setHost(s.podIp()).setPort(port)
         .setReuseAddress(true));
     GracefulStop graceful = new GracefulStop(server);
-    server.requestHandler(req -> {
+    server.requestHandler(c.measured(req -> {
       graceful.begin(req);
       String path = req.path();
       int status = 200;
@@ -69,7 +69,7 @@ public final class Programs {
       }
       c.log().line(req.remoteAddress().hostAddress() + " " + req.method() + " " + req.uri() + " " + status);
       req.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(text);
-    });
+    }));
     // SIGTERM: stop accepting, close idle connections, let the requests in flight finish (as Caddy does)
     c.onStop(() -> graceful.stop(server, DRAIN_SECONDS));
     return listen(server.listen().mapEmpty(), c, "kube-decon " + tag + " listening on " + s.podIp() + ":" + port);
@@ -79,10 +79,10 @@ public final class Programs {
     var s = c.spec();
     int port = port(c);
     NetServer tcp = c.vertx().createNetServer(new NetServerOptions().setHost(s.podIp()).setPort(port));
-    tcp.connectHandler(sock -> sock.handler(sock::write));
+    tcp.connectHandler(c.measured(sock -> sock.handler(c.measured(sock::write))));
     c.onStop(tcp::close);
     DatagramSocket udp = c.vertx().createDatagramSocket();
-    udp.handler(p -> udp.send(p.data(), p.sender().port(), p.sender().host()));
+    udp.handler(c.measured(p -> udp.send(p.data(), p.sender().port(), p.sender().host())));
     c.onStop(udp::close);
     Future<Void> both = tcp.listen().compose(t -> udp.listen(port, s.podIp())).mapEmpty();
     return listen(both, c, "echo listening on " + s.podIp() + ":" + port + " (tcp, udp)");

@@ -53,6 +53,11 @@ public final class ContainerRecord {
     return logFile;
   }
 
+  /** When the current run started (null when not started). */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
   /** The running container, or null. */
   public RunningContainer running() {
     return running;

@@ -150,6 +150,11 @@ public final class PodManager implements PodRouter.Listener {
         .findFirst();
   }
 
+  /** Every pod worker now (on the kubelet's context). */
+  public List<PodWorker> workers() {
+    return List.copyOf(workers.values());
+  }
+
   /** The node's event writer (pods and the Node). */
   public PodEvents events() {
     return events;

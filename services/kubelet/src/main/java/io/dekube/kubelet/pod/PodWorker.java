@@ -552,6 +552,11 @@ public final class PodWorker {
     throw new IllegalStateException("no container " + rec.name);
   }
 
+  /** The running containers (not init containers that finished), for resource metrics. */
+  public List<ContainerRecord> running() {
+    return all().stream().filter(ContainerRecord::isRunning).toList();
+  }
+
   private List<ContainerRecord> all() {
     List<ContainerRecord> l = new ArrayList<>(inits);
     l.addAll(containers);

@@ -88,7 +88,7 @@ public final class ProcessRuntime implements ContainerRuntime {
       log.close();
       exited.tryComplete(done.exitValue());
     });
-    return new OsProcess(vertx, spec, p, exited, namespaced, fullEnv);
+    return new OsProcess(vertx, spec, p, exited, namespaced, fullEnv, new java.util.concurrent.atomic.AtomicLong());
   }
 
   @Override
@@ -121,7 +121,18 @@ public final class ProcessRuntime implements ContainerRuntime {
   }
 
   private record OsProcess(Vertx vertx, ContainerSpec spec, Process process, Promise<Integer> exit, boolean namespaced,
-                           java.util.Map<String, String> env) implements RunningContainer {
+                           java.util.Map<String, String> env, java.util.concurrent.atomic.AtomicLong cpuHigh)
+      implements RunningContainer {
+
+    /**
+     * The process and what it started, from /proc; the CPU figure never goes back (a child that ended
+     * unwaited takes its time with it), as a cgroup's counter.
+     */
+    @Override
+    public ResourceUsage usage() {
+      ResourceUsage now = ProcStats.ofTree(process.toHandle());
+      return new ResourceUsage(cpuHigh.accumulateAndGet(now.cpuNanos(), Math::max), now.workingSetBytes());
+    }
 
     @Override
     public String containerId() {

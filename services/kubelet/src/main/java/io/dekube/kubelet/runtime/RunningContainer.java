@@ -21,4 +21,12 @@ public interface RunningContainer {
 
   /** Runs a command inside the container, streaming its output; completes with its exit code. */
   ExecSession exec(List<String> command, ExecSession.Output output);
+
+  /**
+   * What the container used so far, as far as its runtime can measure it (0 where it cannot). May
+   * read files (/proc): call off the event loop. Thread-safe.
+   */
+  default ResourceUsage usage() {
+    return ResourceUsage.NONE;
+  }
 }

@@ -18,7 +18,8 @@ import java.util.List;
 /**
  * The kubelet API on {@code <node-ip>:<port>} over HTTPS, for the apiserver: {@code /containerLogs}
  * (with follow), {@code /exec} and {@code /attach} (WebSocket channel protocol), {@code /portForward}
- * (WebSocket port-forward protocol) and {@code /healthz}. Clients must present a certificate of the
+ * (WebSocket port-forward protocol), {@code /metrics/resource} (what the node and its containers use,
+ * {@link ResourceMetrics}) and {@code /healthz}. Clients must present a certificate of the
  * cluster CA. Runs on the kubelet's context.
  */
 public final class KubeletServer {
@@ -75,6 +76,10 @@ public final class KubeletServer {
       req.response().end("ok");
       return;
     }
+    if (req.path().equals("/metrics/resource")) {
+      resourceMetrics(req);
+      return;
+    }
     if (p.length < 4) {
       req.response().setStatusCode(404).end("404 page not found\n");
       return;
@@ -92,6 +97,43 @@ public final class KubeletServer {
       case "portForward" -> PortForwardStream.serve(vertx, req, pod.podIp());
       default -> req.response().setStatusCode(404).end("404 page not found\n");
     }
+  }
+
+  /**
+   * {@code /metrics/resource}: the running containers are listed on the kubelet's context, their
+   * usage read on a worker (it reads /proc). The node is the OS process this kubelet runs in (with the
+   * jvm runtime's containers in it), plus the processes of {@code process} containers.
+   */
+  private void resourceMetrics(HttpServerRequest req) {
+    List<ResourceMetrics.Sample> pending = new java.util.ArrayList<>();
+    List<io.dekube.kubelet.runtime.RunningContainer> running = new java.util.ArrayList<>();
+    for (PodWorker w : pods.workers()) {
+      for (ContainerRecord c : w.running()) {
+        pending.add(new ResourceMetrics.Sample(w.namespace(), w.name(), c.name(), c.startedAt(), null));
+        running.add(c.running());
+      }
+    }
+    boolean outOfProcess = "process".equals(config.runtime());
+    vertx.executeBlocking(() -> {
+      java.time.Instant at = java.time.Instant.now();
+      io.dekube.kubelet.runtime.ResourceUsage node = io.dekube.kubelet.runtime.ProcStats.of(ProcessHandle.current().pid());
+      List<ResourceMetrics.Sample> samples = new java.util.ArrayList<>();
+      for (int i = 0; i < pending.size(); i++) {
+        ResourceMetrics.Sample s = pending.get(i);
+        io.dekube.kubelet.runtime.ResourceUsage u = running.get(i).usage();
+        samples.add(new ResourceMetrics.Sample(s.namespace(), s.pod(), s.container(), s.startedAt(), u));
+        if (outOfProcess) {
+          node = node.plus(u);
+        }
+      }
+      return ResourceMetrics.render(node, samples, at);
+    }, false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
+      } else {
+        req.response().setStatusCode(500).end("cannot measure: " + ar.cause() + "\n");
+      }
+    });
   }
 
   private static void withContainer(HttpServerRequest req, PodWorker pod, String name,
