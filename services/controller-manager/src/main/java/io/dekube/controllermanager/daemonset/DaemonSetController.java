@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -35,7 +36,8 @@ import java.util.Set;
  * against the template's tolerations plus the daemon ones), placed by the default scheduler through
  * a required node affinity on the node's name; pods of nodes that no longer fit or are gone are
  * deleted; ControllerRevisions record each template ({@code controller-revision-hash} on pods);
- * RollingUpdate (maxUnavailable, maxSurge) or OnDelete; status for {@code kubectl get ds} and
+ * RollingUpdate (maxUnavailable, maxSurge) or OnDelete; failed pods replaced with kube's back-off
+ * ({@link FailedPodsBackoff}); status for {@code kubectl get ds} and
  * {@code kubectl rollout status}. Syncs run on the loop's context.
  */
 public final class DaemonSetController implements Reconciler {
@@ -52,6 +54,7 @@ public final class DaemonSetController implements Reconciler {
   private final PodControl podControl;
   private final HistoryControl history;
   private ControllerLoop loop;
+  private final FailedPodsBackoff failedPodsBackoff = new FailedPodsBackoff();
 
   public DaemonSetController(ControllerContext ctx) {
     this.ctx = ctx;
@@ -127,22 +130,44 @@ public final class DaemonSetController implements Reconciler {
         }));
   }
 
-  /** manage, then (when manage had nothing to do) one rolling-update step. */
+  /**
+   * manage (failed pods deleted as their back-off allows, the DaemonSet synced again when the first
+   * wait is over), then, when manage had nothing to do, one rolling-update step.
+   */
   private Future<Void> act(ObjectKey key, DaemonSet ds, DaemonSetPlan plan, String hash) {
-    DaemonSetPlan.Actions actions = plan.manage();
-    if (actions.createOn().isEmpty() && actions.deletes().isEmpty()) {
-      actions = plan.rollingUpdateStep();
-    }
-    for (String[] f : actions.failed()) {
+    DaemonSetPlan.Actions managed = plan.manage();
+    List<Pod> deletes = new ArrayList<>(managed.deletes());
+    Duration retry = null;
+    Instant now = ctx.clock().instant();
+    for (DaemonSetPlan.FailedPod f : managed.failed()) {
+      String backoffKey = FailedPodsBackoff.key(ds.getMetadata().getUid(),
+          ds.getStatus() == null ? null : ds.getStatus().getObservedGeneration(), f.node());
+      Duration wait = failedPodsBackoff.remaining(backoffKey, now);
+      if (wait != null) {
+        retry = retry == null || wait.compareTo(retry) < 0 ? wait : retry;
+        continue;
+      }
+      failedPodsBackoff.next(backoffKey, now);
       ctx.events().record(COMPONENT, ds, EventRecorder.WARNING, "FailedDaemonPod", "Found failed daemon pod "
-          + ds.getMetadata().getNamespace() + "/" + f[1] + " on node " + f[0] + ", will try to kill it");
+          + ds.getMetadata().getNamespace() + "/" + f.pod().getMetadata().getName() + " on node " + f.node()
+          + ", will try to kill it");
+      deletes.add(f.pod());
     }
-    expectations.expect(key, actions.createOn().size(), actions.deletes().size());
+    if (retry != null && loop != null) {
+      loop.enqueueAfter(key, retry);
+    }
+    List<String> createOn = managed.createOn();
+    if (createOn.isEmpty() && deletes.isEmpty()) {
+      DaemonSetPlan.Actions rolling = plan.rollingUpdateStep();
+      createOn = rolling.createOn();
+      deletes = rolling.deletes();
+    }
+    expectations.expect(key, createOn.size(), deletes.size());
     List<Future<?>> writes = new ArrayList<>();
-    for (Pod p : actions.deletes()) {
+    for (Pod p : deletes) {
       writes.add(podControl.delete(key, ds, p));
     }
-    for (String node : actions.createOn()) {
+    for (String node : createOn) {
       writes.add(podControl.create(key, ds, DaemonPods.forNode(ds, plan.spec(), node, hash)));
     }
     return Future.join(writes).mapEmpty();

@@ -18,14 +18,22 @@ import java.util.Map;
 /**
  * One sync of a DaemonSet decided from the nodes and its pods, as kube's {@code manage},
  * {@code rollingUpdate} and {@code updateDaemonSetStatus}: a pod on each eligible node, none elsewhere
- * (nor on nodes that are gone), one per node (the oldest stays), failed pods replaced; then the
+ * (nor on nodes that are gone), one per node (the oldest stays), failed pods named for replacement
+ * (the controller deletes them within its {@link FailedPodsBackoff}); then the
  * RollingUpdate within maxUnavailable (delete old, the manage step creates the new) or maxSurge
  * (create the new beside the old, delete the old once the new is available). Pure.
  */
 final class DaemonSetPlan {
 
-  /** What to do: nodes to create a pod on, pods to delete, and warnings about failed pods (node, pod). */
-  record Actions(List<String> createOn, List<Pod> deletes, List<String[]> failed) {
+  /**
+   * What to do: nodes to create a pod on, pods to delete, and the failed pods to replace — deleted by
+   * the controller, not here, once its back-off allows (until then they hold their node's place).
+   */
+  record Actions(List<String> createOn, List<Pod> deletes, List<FailedPod> failed) {
+  }
+
+  /** A failed daemon pod and its node. */
+  record FailedPod(String node, Pod pod) {
   }
 
   private final DaemonSet ds;
@@ -71,7 +79,7 @@ final class DaemonSetPlan {
   Actions manage() {
     List<String> create = new ArrayList<>();
     List<Pod> delete = new ArrayList<>();
-    List<String[]> failed = new ArrayList<>();
+    List<FailedPod> failed = new ArrayList<>();
     boolean surge = maxSurgeConfigured();
     for (Node node : nodes) {
       String name = node.getMetadata().getName();
@@ -86,8 +94,7 @@ final class DaemonSetPlan {
             continue;
           }
           if ("Failed".equals(p.getStatus() == null ? null : p.getStatus().getPhase())) {
-            failed.add(new String[] {name, p.getMetadata().getName()});
-            delete.add(p);
+            failed.add(new FailedPod(name, p));
           } else {
             running.add(p);
           }

@@ -210,4 +210,51 @@ class DaemonSetControllerTest {
         + "@" + r.path("revision").asInt()).toList();
     assertEquals(List.of("agent-" + currentHash(v2) + "@2"), revs);
   }
+
+  /**
+   * kube's failedPodsBackoff: a node whose daemon pod keeps failing gets it replaced at once the
+   * first time, then only after 1 s, 2 s, ... since the last replacement, not in a hot loop.
+   */
+  @Test
+  void failedPodsAreReplacedWithBackOff() {
+    fake.store.put(dsType, ds().build());
+    fake.store.put(nodeType, node("n1"));
+    done(controller.sync(KEY));
+    assertEquals(1, deletionsAfterFailingThePodAndSyncing(), "the first failed pod goes at once");
+    controller.expectations().forget(KEY);
+    done(controller.sync(KEY));
+    assertEquals(1, fake.store.items(podType, "ns").size(), "replaced");
+
+    assertEquals(0, deletionsAfterFailingThePodAndSyncing(), "the second failure within 1 s waits");
+    fake.clock.set(fake.clock.instant().plusSeconds(1));
+    assertEquals(1, deletionsAfterSyncing(), "and goes once 1 s has passed");
+    controller.expectations().forget(KEY);
+    done(controller.sync(KEY));
+
+    assertEquals(0, deletionsAfterFailingThePodAndSyncing());
+    fake.clock.set(fake.clock.instant().plusSeconds(1));
+    assertEquals(0, deletionsAfterSyncing(), "the third waits 2 s");
+    fake.clock.set(fake.clock.instant().plusSeconds(1));
+    assertEquals(1, deletionsAfterSyncing());
+    assertEquals(3, fake.eventReasons().stream().filter(r -> r.startsWith("FailedDaemonPod: Found failed daemon pod ns/")
+        && r.endsWith(" on node n1, will try to kill it")).count(), String.join("\n", fake.eventReasons()));
+  }
+
+  /** Marks the DaemonSet's one pod Failed, syncs, and counts the pod deletions of that sync. */
+  private long deletionsAfterFailingThePodAndSyncing() {
+    List<ObjectNode> pods = fake.store.items(podType, "ns");
+    assertEquals(1, pods.size(), "one pod on the node");
+    Pod p = io.dekube.core.model.Typed.from(pods.get(0), Pod.class);
+    p.getSpec().setNodeName("n1");
+    p.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Failed").build());
+    fake.store.put(podType, p);
+    return deletionsAfterSyncing();
+  }
+
+  private long deletionsAfterSyncing() {
+    fake.clearWritesForDebug();
+    controller.expectations().forget(KEY);
+    done(controller.sync(KEY));
+    return fake.writes().stream().filter(w -> w.startsWith("delete pods")).count();
+  }
 }
