@@ -64,9 +64,17 @@ class SplitProcessesE2E {
       List<String> lines = pods.lines().toList();
       assertEquals(2, lines.size(), pods);
       lines.forEach(l -> assertTrue(l.startsWith("split-node-1 Running " + prefix + "."), "a pod: " + l));
-      for (DekubeProcess p : List.of(store, a, scheduler, controllers, node)) {
-        assertTrue(p.opsGet("/metrics").contains("jvm_memory_used_bytes"), "each process serves its /metrics");
+      // each process serves its /metrics, and together they export every metric the compose stack's Grafana
+      // dashboard reads (monitoring/grafana/dashboards/dekube.json): no panel for a metric that does not exist
+      java.util.Set<String> exported = new java.util.TreeSet<>(GrafanaDashboard.PROMETHEUS_OWN);
+      for (DekubeProcess p : List.of(store, a, b, scheduler, controllers, node)) {
+        java.util.Set<String> names = GrafanaDashboard.exported(p.opsGet("/metrics"));
+        assertTrue(names.contains("jvm_memory_used_bytes"), "a process's /metrics: " + names);
+        exported.addAll(names);
       }
+      java.util.Set<String> missing = new java.util.TreeSet<>(GrafanaDashboard.metricNames(GrafanaDashboard.FILE));
+      missing.removeAll(exported);
+      assertEquals(java.util.Set.of(), missing, "metrics of the Grafana dashboard that no dekube process exports");
 
       a.kill();
       viaA.run(serverB, "-n", "kube-decon", "create", "configmap", "after-a", "--from-literal=k=v").ok();
