@@ -2,6 +2,7 @@ package io.dekube.launcher;
 
 import io.dekube.store.admission.CustomResourceAdmission;
 import io.dekube.store.admission.PriorityAdmission;
+import io.dekube.store.admission.ResourceQuotaAdmission;
 import io.dekube.store.admission.KubernetesAdmission;
 import io.dekube.core.net.ClusterNetwork;
 import io.dekube.store.writer.ServiceRanges;
@@ -50,16 +51,23 @@ final class StoreComponent implements Component {
     Informer ingressClasses = ctx.informers().informer(ctx.bootstrap(), ctx.registry()
         .byGroupPlural("networking.k8s.io", "ingressclasses").orElseThrow());
     KubernetesAdmission.ingressClasses(ingressClasses::list);
+    // LimitRanger and ResourceQuota read the namespace's LimitRanges and quotas; quota usage is the writer's own
+    Informer limitRanges = ctx.informers().informer(ctx.bootstrap(), ctx.registry().byResourceName("limitranges")
+        .orElseThrow());
+    KubernetesAdmission.limitRanges(limitRanges::list);
+    Informer quotas = ctx.informers().informer(ctx.bootstrap(), ctx.registry().byResourceName("resourcequotas")
+        .orElseThrow());
+    ResourceQuotaAdmission quota = new ResourceQuotaAdmission(quotas::list, java.time.Clock.systemUTC());
     // the caches fill side by side, while the writers join their group and rebuild their partitions;
     // the writers answer once all are synced, and a cache that cannot sync fails each writer's start
     io.vertx.core.Future<?> caches = io.vertx.core.Future.all(List.of(crds.start(), priorityClasses.start(),
-        accounts.start(), ingressClasses.start()));
+        accounts.start(), ingressClasses.start(), limitRanges.start(), quotas.start()));
     for (int i = 0; i < writers; i++) {
       WriterConfig config = WriterConfig.defaults(ctx.bootstrap())
           .withGroupInstanceId("dekube-" + ctx.flags().string("--store-name", "store") + "-writer-" + i);
       ctx.deploy(new WriterVerticle(config, ctx.registry(),
           CustomResourceAdmission.chain(ctx.registry(), priorities)).withServiceRanges(serviceRanges(ctx))
-          .answeringAfter(caches));
+          .withResourceQuota(quota).answeringAfter(caches));
     }
   }
 }

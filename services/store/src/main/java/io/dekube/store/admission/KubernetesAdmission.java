@@ -19,6 +19,7 @@ public final class KubernetesAdmission implements WriteAdmission {
       Map.entry("/Namespace", new NamespaceAdmission()),
       Map.entry("/ConfigMap", new ConfigDataAdmission(false)),
       Map.entry("/Secret", new ConfigDataAdmission(true)),
+      Map.entry("/LimitRange", new LimitRangeAdmission()),
       Map.entry("apps/Deployment", new WorkloadAdmission("Deployment")),
       Map.entry("apps/ReplicaSet", new WorkloadAdmission("ReplicaSet")),
       Map.entry("apps/DaemonSet", new WorkloadAdmission("DaemonSet")),
@@ -58,6 +59,13 @@ public final class KubernetesAdmission implements WriteAdmission {
     IngressAdmission.classes = all;
   }
 
+  /** The LimitRanger's view of the LimitRanges of a namespace. Process-wide; set before the writers start. */
+  public static void limitRanges(java.util.function.Function<String, java.util.List<? extends com.fasterxml.jackson.databind.JsonNode>> ofNamespace) {
+    limitRanger = new LimitRanger(ofNamespace);
+  }
+
+  private static volatile LimitRanger limitRanger = new LimitRanger(ns -> java.util.List.of());
+
   @Override
   public ObjectNode admit(ResourceType type, Verb verb, ObjectNode newObject, ObjectNode oldObject) {
     if (newObject == null || verb == Verb.DELETE || verb == Verb.GET || verb == Verb.LIST) {
@@ -72,9 +80,18 @@ public final class KubernetesAdmission implements WriteAdmission {
       if (kind != null) {
         kind.defaults(newObject, old);
       }
+      boolean limited = LimitRanger.applies(type, verb == Verb.CREATE);
+      if (limited) {
+        limitRanger.mutate(type, newObject);
+      }
       MetadataValidation.validate(newObject, errs);
       if (kind != null) {
         kind.validate(newObject, old, errs);
+      }
+      errs.throwIfAny(type, newObject.path("metadata").path("name").asText(""));
+      String violations = limited ? limitRanger.violations(type, newObject) : null;
+      if (violations != null) {
+        throw PriorityAdmission.forbidden(type, newObject, violations);
       }
     }
     errs.throwIfAny(type, newObject.path("metadata").path("name").asText(""));

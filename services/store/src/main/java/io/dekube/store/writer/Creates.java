@@ -39,6 +39,7 @@ final class Creates {
     ObjectNode admitted = support.trackOwnership(req, null, support.admission.admit(type, Verb.CREATE, obj, null));
     Json.metadata(admitted).remove("resourceVersion");
     String key = WriteSupport.key(req, admitted);
+    support.checkQuota(type, admitted, null, view);
     support.allocate(type, key, admitted, view);
     if (view.get(type, key) != null) {
       if (generated) {

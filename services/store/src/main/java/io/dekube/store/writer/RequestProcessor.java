@@ -1,5 +1,6 @@
 package io.dekube.store.writer;
 
+import io.dekube.store.admission.ResourceQuotaAdmission;
 import io.dekube.store.admission.WriteAdmission;
 import io.dekube.core.model.StatusException;
 import java.time.Clock;
@@ -23,13 +24,13 @@ final class RequestProcessor {
   private final Deletes deletes;
 
   RequestProcessor(WriteAdmission admission, Clock clock, RandomGenerator random, int maxObjectBytes) {
-    this(admission, clock, random, maxObjectBytes, ServiceRanges.defaults());
+    this(admission, clock, random, maxObjectBytes, ServiceRanges.defaults(), ResourceQuotaAdmission.none());
   }
 
   RequestProcessor(WriteAdmission admission, Clock clock, RandomGenerator random, int maxObjectBytes,
-      ServiceRanges serviceRanges) {
+      ServiceRanges serviceRanges, ResourceQuotaAdmission quota) {
     WriteSupport support = new WriteSupport(admission, new ServerFields(clock, random), maxObjectBytes,
-        new ServiceAllocator(serviceRanges));
+        new ServiceAllocator(serviceRanges), quota);
     this.creates = new Creates(support);
     this.updates = new Updates(support, creates);
     this.deletes = new Deletes(support);

@@ -126,6 +126,7 @@ final class Updates {
     Json.metadata(admitted).remove("resourceVersion");
     if (!statusOnly) {
       ServerFields.updateGeneration(old, admitted);
+      support.checkQuota(type, admitted, old, view);
       support.allocate(type, key, admitted, view);
     }
     boolean dryRun = req.options().dryRun();

@@ -3,6 +3,7 @@ package io.dekube.store.writer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.store.admission.ResourceQuotaAdmission;
 import io.dekube.store.admission.WriteAdmission;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ObjectKey;
@@ -25,12 +26,25 @@ final class WriteSupport {
   final ServerFields fields;
   private final int maxObjectBytes;
   private final ServiceAllocator services;
+  private final ResourceQuotaAdmission quota;
 
-  WriteSupport(WriteAdmission admission, ServerFields fields, int maxObjectBytes, ServiceAllocator services) {
+  WriteSupport(WriteAdmission admission, ServerFields fields, int maxObjectBytes, ServiceAllocator services,
+               ResourceQuotaAdmission quota) {
     this.admission = admission;
     this.fields = fields;
     this.maxObjectBytes = maxObjectBytes;
     this.services = services;
+    this.quota = quota;
+  }
+
+  /**
+   * The ResourceQuota admission of a create ({@code old} null) or spec update: usage summed from the
+   * batch's view of the kind (every object of it, this batch's earlier writes included); 403 when over.
+   */
+  void checkQuota(ResourceType type, ObjectNode admitted, ObjectNode old, BatchOverlay view) {
+    if (!deleting(admitted)) {
+      quota.check(type, admitted, old, ns -> view.list(type, ns).stream().map(Versioned::object).toList());
+    }
   }
 
   /** Allocates a Service's ClusterIP and NodePorts (other kinds pass); 422 on a taken address. */

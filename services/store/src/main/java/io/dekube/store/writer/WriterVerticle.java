@@ -1,6 +1,7 @@
 package io.dekube.store.writer;
 
 import io.dekube.store.admission.BasicAdmission;
+import io.dekube.store.admission.ResourceQuotaAdmission;
 import io.dekube.store.admission.WriteAdmission;
 import io.dekube.core.model.ResourceRegistry;
 import io.vertx.core.Future;
@@ -28,6 +29,7 @@ public final class WriterVerticle extends VerticleBase {
   private final WriteAdmission admission;
   private WriterTestHooks hooks = WriterTestHooks.NONE;
   private ServiceRanges serviceRanges = ServiceRanges.defaults();
+  private ResourceQuotaAdmission quota = ResourceQuotaAdmission.none();
   private WriterLoop loop;
   private Future<?> caches = Future.succeededFuture();
 
@@ -46,6 +48,12 @@ public final class WriterVerticle extends VerticleBase {
   /** Where Service ClusterIPs and NodePorts come from ({@code --service-cidr}); call before deploying. */
   public WriterVerticle withServiceRanges(ServiceRanges ranges) {
     this.serviceRanges = ranges;
+    return this;
+  }
+
+  /** The ResourceQuota admission (quotas from an informer; usage from this writer's state); call before deploying. */
+  public WriterVerticle withResourceQuota(ResourceQuotaAdmission quota) {
+    this.quota = quota;
     return this;
   }
 
@@ -68,7 +76,7 @@ public final class WriterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     RequestProcessor processor = new RequestProcessor(admission, Clock.systemUTC(), new SecureRandom(),
-        config.maxObjectBytes(), serviceRanges);
+        config.maxObjectBytes(), serviceRanges, quota);
     loop = new WriterLoop(config, registry, processor, hooks);
     java.util.concurrent.atomic.AtomicBoolean synced = new java.util.concurrent.atomic.AtomicBoolean();
     caches.onSuccess(v -> synced.set(true)); // read by the loop's thread

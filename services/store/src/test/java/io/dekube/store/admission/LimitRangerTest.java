@@ -1,0 +1,91 @@
+package io.dekube.store.admission;
+
+import static io.dekube.store.admission.KubernetesAdmissionTest.type;
+import static io.dekube.store.admission.KubernetesAdmissionTest.yaml;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.bus.Verb;
+import io.dekube.core.model.StatusException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Assertions;
+
+/** The LimitRanger plugin (defaults, min/max/ratio with kube's words) and LimitRange validation. */
+class LimitRangerTest {
+
+  static final String RANGE = """
+      apiVersion: v1
+      kind: LimitRange
+      metadata: {name: lr, namespace: d}
+      spec:
+        limits:
+        - type: Container
+          default: {cpu: 500m, memory: 128Mi}
+          defaultRequest: {cpu: 250m}
+          max: {cpu: "1"}
+          maxLimitRequestRatio: {memory: "2"}
+        - type: Pod
+          max: {memory: 1Gi}
+      """;
+
+  private static ObjectNode pod(String resources) {
+    return yaml("apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: d}\nspec:\n  containers:\n"
+        + "  - {name: nginx, image: nginx" + resources + "}\n");
+  }
+
+  private final LimitRanger ranger = new LimitRanger(ns -> ns.equals("d") ? List.of(yaml(RANGE)) : List.of());
+
+  @Test
+  void defaultsFillWhatIsMissing() {
+    ObjectNode p = pod(", resources: {limits: {cpu: 800m}}");
+    ranger.mutate(type("pods"), p);
+    assertEquals("{\"limits\":{\"cpu\":\"800m\",\"memory\":\"128Mi\"},\"requests\":{\"cpu\":\"250m\"}}",
+        p.at("/spec/containers/0/resources").toString());
+    assertEquals("LimitRanger plugin set: cpu request for container nginx; memory limit for container nginx",
+        p.at("/metadata/annotations").path(LimitRanger.ANNOTATION).asText());
+    assertEquals("memory max limit to request ratio per Container is 2, but no request is specified or request is 0",
+        ranger.violations(type("pods"), p));
+  }
+
+  @Test
+  void violationsAreWordedAsKube() {
+    ObjectNode p = pod(", resources: {requests: {cpu: 500m, memory: 100Mi}, limits: {cpu: \"2\", memory: 100Mi}}");
+    assertEquals("maximum cpu usage per Container is 1, but limit is 2", ranger.violations(type("pods"), p));
+    ObjectNode two = pod(", resources: {requests: {cpu: 1500m, memory: 100Mi}, limits: {cpu: \"2\", memory: 300Mi}}");
+    assertEquals("[maximum cpu usage per Container is 1, but limit is 2, memory max limit to request ratio per "
+        + "Container is 2, but provided ratio is 3.000000]", ranger.violations(type("pods"), two));
+    ObjectNode ok = pod(", resources: {requests: {cpu: 500m, memory: 100Mi}, limits: {cpu: 1, memory: 100Mi}}");
+    assertNull(ranger.violations(type("pods"), ok));
+  }
+
+  @Test
+  void throughTheAdmissionChainItIs403() {
+    KubernetesAdmission.limitRanges(ns -> ns.equals("d") ? List.of(yaml(RANGE)) : List.of());
+    try {
+      StatusException e = Assertions.assertThrows(StatusException.class, () -> new KubernetesAdmission()
+          .admit(type("pods"), Verb.CREATE, pod(", resources: {limits: {cpu: \"2\", memory: 100Mi}}"), null));
+      assertEquals(403, e.code());
+      assertEquals("pods \"p\" is forbidden: maximum cpu usage per Container is 1, but limit is 2", e.getMessage());
+    } finally {
+      KubernetesAdmission.limitRanges(ns -> List.of());
+    }
+  }
+
+  @Test
+  void limitRangeDefaultsAndValidation() {
+    ObjectNode lr = KubernetesAdmissionTest.create("limitranges", "apiVersion: v1\nkind: LimitRange\n"
+        + "metadata: {name: lr, namespace: d}\nspec:\n  limits:\n  - {type: Container, max: {cpu: '1'}, min: {memory: 1Mi}}\n");
+    assertEquals("{\"cpu\":\"1\"}", lr.at("/spec/limits/0/default").toString());
+    assertEquals("{\"cpu\":\"1\",\"memory\":\"1Mi\"}", lr.at("/spec/limits/0/defaultRequest").toString());
+    StatusException e = Assertions.assertThrows(StatusException.class, () -> KubernetesAdmissionTest.create("limitranges",
+        "apiVersion: v1\nkind: LimitRange\nmetadata: {name: lr, namespace: d}\nspec:\n  limits:\n"
+            + "  - {type: Container, max: {cpu: 500m}, default: {cpu: '1'}}\n  - {type: Pod, default: {cpu: '1'}}\n"));
+    assertEquals(422, e.code());
+    assertEquals("LimitRange \"lr\" is invalid: [spec.limits[0].defaultRequest[cpu]: Invalid value: \"1\": default "
+        + "request value 1 is greater than max value 500m, spec.limits[0].default[cpu]: Invalid value: \"500m\": "
+        + "default value 1 is greater than max value 500m, spec.limits[1].default: Forbidden: may not be specified "
+        + "when `type` is 'Pod']", e.getMessage());
+  }
+}
