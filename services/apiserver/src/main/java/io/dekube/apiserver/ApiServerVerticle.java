@@ -221,6 +221,7 @@ public final class ApiServerVerticle extends VerticleBase {
     authorization.mountReviews(router);
     new ServiceAccountIssuerDiscovery(TokenClaims.ISSUER, security.saKey().publicKey(), security.saKey().keyId(),
         () -> config.host() + ":" + actualPort()).mount(router);
+    new io.dekube.apiserver.rest.ComponentStatuses(vertx, registry, store, informers).mount(router);
     // NamespaceLifecycle: start() created the system namespaces, as kube-apiserver's bootstrap does
     new RestApi(vertx, registry, store, informers, codecs).withNamespaceLifecycle()
         .withTokenSigner(new TokenSigner(security.saKey(), TokenClaims.ISSUER), API_AUDIENCES)

@@ -93,6 +93,40 @@ class KubectlIT {
     assertEquals("ok", r.stdout().trim());
   }
 
+  /**
+   * {@code kubectl get cs}: this fixture runs no scheduler and no controller-manager, so their
+   * leader Leases are missing (Unhealthy with the reason) while the store answers; a scheduler's
+   * freshly renewed Lease makes it Healthy.
+   */
+  @Test
+  void componentStatusesReportTheLeadersAndTheStore() throws Exception {
+    Result r = kubectl(adminConfig, "get", "componentstatuses");
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertTrue(r.stderr().contains("Warning: v1 ComponentStatus is deprecated in v1.19+"), r.stderr());
+    assertRow(r.stdout(), "NAME", "STATUS", "MESSAGE", "ERROR");
+    assertRow(r.stdout(), "store-0", "Healthy", "ok");
+    assertTrue(r.stdout().lines().anyMatch(l -> l.matches("scheduler\\s+Unhealthy\\s+no scheduler holds the "
+        + "kube-system/kube-scheduler Lease\\s*")), r.stdout());
+
+    Path lease = work.resolve("scheduler-lease.yaml");
+    Files.writeString(lease, """
+        apiVersion: coordination.k8s.io/v1
+        kind: Lease
+        metadata: {name: kube-scheduler, namespace: kube-system}
+        spec: {holderIdentity: test-scheduler, leaseDurationSeconds: 3600, renewTime: "%s"}
+        """.formatted(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
+    Result applied = kubectl(adminConfig, "apply", "-f", lease.toString());
+    assertEquals(0, applied.exitCode(), applied.stderr());
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+      Result one = kubectl(adminConfig, "get", "cs", "scheduler", "-o", "jsonpath={.conditions[0].status}");
+      assertEquals("True", one.stdout(), one.stderr());
+    });
+
+    Result missing = kubectl(adminConfig, "get", "cs", "etcd-0");
+    assertNotEquals(0, missing.exitCode());
+    assertTrue(missing.stderr().contains("componentstatuses \"etcd-0\" not found"), missing.stderr());
+  }
+
   @Test
   void badTokenIsUnauthorized() throws Exception {
     Path tokenConfig = write("token.kubeconfig", writer.withToken("token-user", ApiServerFixture.TOKEN));

@@ -86,6 +86,9 @@ public final class ApiCatalog {
             .putIfAbsent(e.plural(), legacy(e, stored));
       }
     }
+    ServedResource cs = io.dekube.apiserver.rest.ComponentStatuses.served();
+    tree.computeIfAbsent(cs.group(), g -> new TreeMap<>()).computeIfAbsent(cs.version(), v -> new TreeMap<>())
+        .putIfAbsent(cs.plural(), cs);
     for (ServedResource review : io.dekube.apiserver.authz.ReviewResources.served()) {
       tree.computeIfAbsent(review.group(), g -> new TreeMap<>()).computeIfAbsent(review.version(), v -> new TreeMap<>())
           .putIfAbsent(review.plural(), review);
