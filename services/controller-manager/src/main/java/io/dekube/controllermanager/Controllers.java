@@ -14,6 +14,7 @@ import io.dekube.controllermanager.nodeipam.NodeIpamController;
 import io.dekube.controllermanager.nodelifecycle.NodeLifecycleController;
 import io.dekube.controllermanager.podgc.PodGarbageCollector;
 import io.dekube.controllermanager.replicaset.ReplicaSetController;
+import io.dekube.controllermanager.resourcequota.ResourceQuotaController;
 import io.dekube.controllermanager.statefulset.StatefulSetController;
 import io.dekube.controllermanager.serviceaccount.RootCaPublisher;
 import io.dekube.controllermanager.serviceaccount.ServiceAccountsController;
@@ -42,6 +43,11 @@ final class Controllers {
   /** Every controller; the token controllers only when {@code tokens} (the PKI's signer and CA) is given. */
   static List<Spec> all(ControllerManagerConfig c, TokenCredentials tokens) {
     List<Spec> specs = new java.util.ArrayList<>(builtIn(c));
+    // quotas: status.hard and status.used of every ResourceQuota, from the kinds it counts
+    List<String> quotaReads = new java.util.ArrayList<>(List.of("resourcequotas"));
+    ResourceQuotaController.served(io.dekube.core.model.ResourceRegistry.builtIn()).stream()
+        .filter(r -> !quotaReads.contains(r)).forEach(quotaReads::add);
+    specs.add(new Spec("resourcequota", quotaReads, ctx -> new ResourceQuotaController(ctx).loop(c.resync(), c.workers())));
     specs.add(new Spec("serviceaccount", List.of("namespaces", "serviceaccounts"),
         ctx -> new ServiceAccountsController(ctx).loop(c.resync(), c.workers())));
     if (tokens != null) {

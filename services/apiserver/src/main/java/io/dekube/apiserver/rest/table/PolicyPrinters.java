@@ -7,7 +7,7 @@ import static io.dekube.apiserver.rest.table.Cells.name;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
-/** Tables of priorityclasses and poddisruptionbudgets, with kube's columns. */
+/** Tables of priorityclasses, poddisruptionbudgets and resourcequotas, with kube's columns. */
 final class PolicyPrinters {
 
   private PolicyPrinters() {
@@ -36,6 +36,27 @@ final class PolicyPrinters {
         (pdb, now) -> List.of(name(pdb), intOrPercent(at(pdb, "spec", "minAvailable")),
             intOrPercent(at(pdb, "spec", "maxUnavailable")), at(pdb, "status", "disruptionsAllowed").asLong(0),
             age(pdb, now)));
+  }
+
+  /** kube 1.32's quota table: {@code REQUEST} and {@code LIMIT} as {@code name: used/hard}, limits.* in LIMIT. */
+  static TablePrinter resourceQuotas() {
+    return TablePrinter.of(List.of(Column.NAME, Column.AGE,
+        Column.string("Request", "Request represents a minimum amount of cpu/memory that a container may consume."),
+        Column.string("Limit", "Limits control the maximum amount of cpu/memory that a container may use independent "
+            + "of contention on the node.")),
+        (q, now) -> {
+          java.util.StringJoiner request = new java.util.StringJoiner(", ");
+          java.util.StringJoiner limit = new java.util.StringJoiner(", ");
+          JsonNode hard = at(q, "status", "hard");
+          JsonNode used = at(q, "status", "used");
+          java.util.TreeSet<String> names = new java.util.TreeSet<>();
+          hard.fieldNames().forEachRemaining(names::add);
+          for (String r : names) {
+            String cell = r + ": " + used.path(r).asText("0") + "/" + hard.path(r).asText();
+            (r.startsWith("limits.") ? limit : request).add(cell);
+          }
+          return List.of(name(q), age(q, now), request.toString(), limit.toString());
+        });
   }
 
   private static String intOrPercent(JsonNode v) {

@@ -38,6 +38,7 @@ public final class Printers {
       Map.entry("leases.coordination.k8s.io", ClusterPrinters.leases()),
       Map.entry("priorityclasses.scheduling.k8s.io", PolicyPrinters.priorityClasses()),
       Map.entry("poddisruptionbudgets.policy", PolicyPrinters.podDisruptionBudgets()),
+      Map.entry("resourcequotas", PolicyPrinters.resourceQuotas()),
       Map.entry("rolebindings.rbac.authorization.k8s.io", ClusterPrinters.roleBindings("roleBinding")),
       Map.entry("clusterrolebindings.rbac.authorization.k8s.io", ClusterPrinters.roleBindings("clusterRoleBinding")),
       Map.entry("apiservices.apiregistration.k8s.io", AggregationPrinters.apiServices()));

@@ -32,6 +32,10 @@ class PrintersTest {
 
   static Stream<Arguments> rows() {
     return Stream.of(
+        Arguments.of("resource quota", "resourcequotas", "{'metadata':{'name':'compute'," + CREATED + "},'status':{'hard':"
+            + "{'pods':'2','requests.cpu':'1','limits.memory':'1Gi','count/pods':'5'},'used':{'pods':'2','requests.cpu':'500m',"
+            + "'limits.memory':'256Mi'}}}", List.of("compute", "5m", "count/pods: 0/5, pods: 2/2, requests.cpu: 500m/1",
+            "limits.memory: 256Mi/1Gi")),
         Arguments.of("pending pod", "pods", "{'metadata':{'name':'p'," + CREATED + "},'spec':{'containers':[{'name':'a'}]},"
             + "'status':{'phase':'Pending'}}", List.of("p", "0/1", "Pending", "0", "5m", "<none>", "<none>", "<none>", "<none>")),
         Arguments.of("running pod", "pods", "{'metadata':{'name':'web-1'," + CREATED + "},'spec':{'nodeName':'n1',"
