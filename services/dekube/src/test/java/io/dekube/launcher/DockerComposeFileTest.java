@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,25 +52,16 @@ class DockerComposeFileTest {
   }
 
   private static String flag(List<String> command, String name) {
-    int i = command.indexOf(name);
-    return i < 0 || i + 1 >= command.size() ? null : command.get(i + 1);
+    return LauncherCommands.flag(command, name);
   }
 
   @Test
   @SuppressWarnings("unchecked")
   void everyDekubeServiceRunsALauncherCommandWithFlagsItAccepts() throws Exception {
     Map<String, List<String>> commands = dekubeCommands();
-    Set<String> expected = Set.of("store", "apiserver", "scheduler", "controller-manager", "kube-proxy", "dns",
-        "ingress", "kubelet");
-    assertEquals(expected, Set.copyOf(commands.values().stream().map(c -> c.get(0)).toList()),
-        "the stack runs each component: " + commands);
+    LauncherCommands.check(commands); // as ./dekube parses them; distinct ports and node IPs
     Map<String, Map<String, Object>> services = services();
     commands.forEach((name, command) -> {
-      try {
-        DekubeMain.check(command);
-      } catch (IllegalArgumentException e) {
-        fail("service " + name + ": ./dekube " + String.join(" ", command) + ": " + e.getMessage());
-      }
       Map<String, Object> s = services.get(name);
       String kafka = flag(command, "--kafka");
       assertNotNull(kafka, name + " names the compose stack's Kafka");
@@ -86,21 +75,6 @@ class DockerComposeFileTest {
       assertNotNull(ops, name + " has an --ops-port");
       List<String> health = (List<String>) ((Map<String, Object>) s.get("healthcheck")).get("test");
       assertEquals("http://127.0.0.1:" + ops + "/readyz", health.get(health.size() - 1), name + "'s healthcheck");
-    });
-  }
-
-  @Test
-  void theServicesOfOneNetworkNamespaceUseDistinctPortsAndAddresses() throws Exception {
-    Map<String, String> used = new LinkedHashMap<>();
-    dekubeCommands().forEach((name, command) -> {
-      for (String f : List.of("--ops-port", "--api-port", "--dns-port", "--ingress-http-port", "--ingress-https-port",
-          "--node-ip")) {
-        String v = flag(command, f);
-        if (v != null) {
-          String before = used.put(f.equals("--node-ip") ? v : "port " + v, name);
-          assertEquals(null, before, name + " and " + before + " both use " + f + " " + v);
-        }
-      }
     });
   }
 
