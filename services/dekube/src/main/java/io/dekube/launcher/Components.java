@@ -19,7 +19,8 @@ final class Components {
       new KubeProxyComponent(),
       new DnsComponent(),
       new IngressComponent(),
-      new KubeletComponent());
+      new KubeletComponent(),
+      new MetricsServerComponent());
 
   private Components() {
   }

@@ -44,7 +44,8 @@ public final class DekubeMain {
       new Alone("controller-manager", ControllerManagerComponent::new, "the controllers"),
       new Alone("kube-proxy", KubeProxyComponent::new, "kube-proxy for every node, in this process's network"),
       new Alone("dns", DnsComponent::new, "the cluster DNS"),
-      new Alone("ingress", IngressComponent::new, "the ingress controller and the LoadBalancer IPs"));
+      new Alone("ingress", IngressComponent::new, "the ingress controller and the LoadBalancer IPs"),
+      new Alone("metrics-server", MetricsServerComponent::new, "the metrics server behind kubectl top"));
 
   private static String alone() {
     StringBuilder b = new StringBuilder();

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 8's acceptance with the real kubectl against {@code ./dekube up} (3 jvm nodes): a pod bound to
  * kube-node-02 runs on an IP of that node's pod CIDR and answers; {@code logs}, {@code logs -f},
- * {@code exec} (exit codes), {@code port-forward} and {@code delete} work.
+ * {@code exec} (exit codes), {@code port-forward} and {@code delete} work; the built-in metrics server is
+ * an available APIService and {@code kubectl top nodes} / {@code top pods} show measured figures.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -44,7 +45,7 @@ class KubeletE2E {
   @BeforeAll
   void up() throws Exception {
     Kubectl.requireOnPath();
-    dekube = DekubeProcess.up(tmp.resolve("state"), "--crash-backoff-max", "2s");
+    dekube = DekubeProcess.up(tmp.resolve("state"), "--crash-backoff-max", "2s", "--metric-resolution", "2s");
     kubectl = new Kubectl(dekube.kubeconfig());
     Path pod = tmp.resolve("pod.yaml");
     Files.writeString(pod, """
@@ -98,6 +99,45 @@ class KubeletE2E {
     String body = http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":2015/")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
     assertTrue(body.contains("pod: web") && body.contains("v1"), body);
+  }
+
+  @Test
+  @Order(3)
+  void kubectlTopShowsMeasuredNodesAndPods() throws Exception {
+    Awaitility.await("the metrics APIService available").atMost(Duration.ofSeconds(60))
+        .until(() -> kubectl.run("get", "apiservices").out().lines()
+            .anyMatch(l -> l.matches("v1beta1\\.metrics\\.k8s\\.io\\s+kube-system/metrics-server\\s+True\\s+.*")));
+    List<String> versions = kubectl.run("api-versions").ok().out().lines().toList();
+    assertTrue(versions.containsAll(List.of("apiregistration.k8s.io/v1", "metrics.k8s.io/v1beta1")), versions.toString());
+    String resources = kubectl.run("api-resources").ok().out();
+    for (String row : List.of("apiservices\\s+apiregistration\\.k8s\\.io/v1\\s+false\\s+APIService",
+        "nodes\\s+metrics\\.k8s\\.io/v1beta1\\s+false\\s+NodeMetrics",
+        "pods\\s+metrics\\.k8s\\.io/v1beta1\\s+true\\s+PodMetrics")) {
+      assertTrue(resources.lines().anyMatch(l -> l.matches(row)), row + " in\n" + resources);
+    }
+    // a node is the process its kubelet runs in: some CPU, some memory
+    Awaitility.await("kubectl top nodes").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      Kubectl.Result top = kubectl.run("top", "nodes");
+      assertEquals(0, top.exit(), top.err());
+      List<String> rows = top.out().lines()
+          .filter(l -> l.matches("kube-node-0[123]\\s+\\d+m\\s+\\d+%\\s+[1-9]\\d*Mi\\s+\\d+%\\s*")).toList();
+      assertEquals(3, rows.size(), top.out());
+    });
+    // the web container's CPU is the time its handlers take: make it answer while the metrics server scrapes
+    String ip = kubectl.run("get", "pod", "web", "-o", "jsonpath={.status.podIP}").ok().out();
+    Awaitility.await("the web pod's CPU").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      for (int i = 0; i < 50; i++) {
+        http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":2015/")).build(),
+            HttpResponse.BodyHandlers.discarding());
+      }
+      String raw = kubectl.run("get", "--raw", "/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/web").ok().out();
+      assertTrue(raw.matches("(?s).*\"name\":\"web\",\"usage\":\\{\"cpu\":\"[1-9]\\d*n\",\"memory\":\"0Ki\"}.*"), raw);
+    });
+    Kubectl.Result pods = kubectl.run("top", "pods", "-n", "default", "--containers");
+    assertEquals(0, pods.exit(), pods.err());
+    assertTrue(pods.out().lines().anyMatch(l -> l.matches("web\\s+web\\s+\\d+m\\s+0Mi\\s*")), pods.out());
+    Kubectl.Result all = kubectl.run("top", "pods", "-A");
+    assertTrue(all.out().lines().anyMatch(l -> l.matches("default\\s+web\\s+\\d+m\\s+0Mi\\s*")), all.out());
   }
 
   @Test

@@ -1,0 +1,122 @@
+package io.dekube.metricsserver;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.WriteOptions;
+import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * What metrics-server's manifests create, written by the metrics server itself once it listens: the
+ * Service {@code kube-system/metrics-server} (port 443, no selector), its Endpoints (this server's
+ * address and port), and the APIService {@code v1beta1.metrics.k8s.io} (priorities 100/100, trusting
+ * the cluster CA through {@code caBundle}). Idempotent: an existing object is updated only when it
+ * differs. Never blocks.
+ */
+final class Registration {
+
+  static final String NAMESPACE = "kube-system";
+  static final String NAME = "metrics-server";
+  static final String API_SERVICE = MetricsApi.VERSION + "." + MetricsApi.GROUP;
+
+  private final StoreClient store;
+  private final ResourceRegistry registry;
+
+  Registration(StoreClient store, ResourceRegistry registry) {
+    this.store = store;
+    this.registry = registry;
+  }
+
+  /** Writes the three objects for a server at {@code ip:port} whose certificate the cluster CA signed. */
+  Future<Void> register(String ip, int port, String caPem) {
+    return ensure(type("", "services"), NAMESPACE, service(), null)
+        .compose(v -> ensure(type("", "endpoints"), NAMESPACE, endpoints(ip, port), "subsets"))
+        .compose(v -> ensure(type("apiregistration.k8s.io", "apiservices"), "", apiService(caPem), "spec"));
+  }
+
+  private ResourceType type(String group, String plural) {
+    return registry.byGroupPlural(group, plural).orElseThrow();
+  }
+
+  static ObjectNode service() {
+    ObjectNode svc = object("v1", "Service", NAMESPACE);
+    svc.putObject("spec").putArray("ports").addObject().put("name", "https").put("port", 443).put("protocol", "TCP")
+        .put("targetPort", "https");
+    return svc;
+  }
+
+  static ObjectNode endpoints(String ip, int port) {
+    ObjectNode ep = object("v1", "Endpoints", NAMESPACE);
+    ObjectNode subset = ep.putArray("subsets").addObject();
+    subset.putArray("addresses").addObject().put("ip", ip);
+    subset.putArray("ports").addObject().put("name", "https").put("port", port).put("protocol", "TCP");
+    return ep;
+  }
+
+  static ObjectNode apiService(String caPem) {
+    ObjectNode api = object("apiregistration.k8s.io/v1", "APIService", null);
+    Json.metadata(api).put("name", API_SERVICE);
+    ObjectNode spec = api.putObject("spec").put("group", MetricsApi.GROUP).put("version", MetricsApi.VERSION);
+    spec.putObject("service").put("namespace", NAMESPACE).put("name", NAME).put("port", 443);
+    spec.put("caBundle", Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.UTF_8)))
+        .put("groupPriorityMinimum", 100).put("versionPriority", 100);
+    return api;
+  }
+
+  private static ObjectNode object(String apiVersion, String kind, String namespace) {
+    ObjectNode o = Json.object().put("apiVersion", apiVersion).put("kind", kind);
+    ObjectNode meta = Json.metadata(o).put("name", NAME);
+    if (namespace != null) {
+      meta.put("namespace", namespace);
+    }
+    meta.putObject("labels").put("k8s-app", NAME);
+    return o;
+  }
+
+  /** Creates {@code wanted}, or updates the existing object's {@code field} (if any) when it differs. */
+  private Future<Void> ensure(ResourceType type, String namespace, ObjectNode wanted, String field) {
+    String name = wanted.path("metadata").path("name").asText();
+    return store.get(type, namespace, name).compose(existing -> {
+      if (field == null || covers(existing.path(field), wanted.path(field))) {
+        return Future.<Void>succeededFuture();
+      }
+      ObjectNode next = existing.deepCopy();
+      next.set(field, wanted.get(field).deepCopy());
+      return store.update(type, next, WriteOptions.none()).<Void>mapEmpty();
+    }, e -> e instanceof StatusException s && s.code() == 404
+        ? store.create(type, namespace, wanted, WriteOptions.none()).<Void>mapEmpty()
+        : Future.failedFuture(e));
+  }
+
+  /** Whether every field of {@code wanted} is in {@code existing} with the same value (defaults may add more). */
+  static boolean covers(com.fasterxml.jackson.databind.JsonNode existing, com.fasterxml.jackson.databind.JsonNode wanted) {
+    if (wanted.isObject()) {
+      if (!existing.isObject()) {
+        return false;
+      }
+      for (var e : wanted.properties()) {
+        if (!covers(existing.path(e.getKey()), e.getValue())) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (wanted.isArray()) {
+      if (!existing.isArray() || existing.size() != wanted.size()) {
+        return false;
+      }
+      for (int i = 0; i < wanted.size(); i++) {
+        if (!covers(existing.get(i), wanted.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return wanted.equals(existing);
+  }
+}
