@@ -127,6 +127,46 @@ class KubectlIT {
     assertTrue(missing.stderr().contains("componentstatuses \"etcd-0\" not found"), missing.stderr());
   }
 
+  /**
+   * {@code kubectl autoscale} posts an {@code autoscaling/v1} HPA: it is stored as v2 (CPU metric,
+   * minReplicas defaulted), listed with kube's columns, and read back in either version; an HPA whose
+   * maxReplicas is below minReplicas is refused with kube's field error.
+   */
+  @Test
+  void autoscaleMakesAnHpaServedAsV2AndV1() throws Exception {
+    Result created = kubectl(adminConfig, "create", "deployment", "web", "--image=dekube/web");
+    assertEquals(0, created.exitCode(), created.stderr());
+    Result autoscale = kubectl(adminConfig, "autoscale", "deployment", "web", "--max=5", "--cpu-percent=50");
+    assertEquals(0, autoscale.exitCode(), autoscale.stderr());
+    assertEquals("horizontalpodautoscaler.autoscaling/web autoscaled", autoscale.stdout().trim());
+
+    Result table = kubectl(adminConfig, "get", "hpa");
+    assertEquals(0, table.exitCode(), table.stderr());
+    assertTrue(table.stdout().lines().anyMatch(l -> l.matches(
+        "web\\s+Deployment/web\\s+cpu: <unknown>/50%\\s+1\\s+5\\s+0\\s+\\S+")), table.stdout());
+    assertTrue(table.stdout().startsWith("NAME"), table.stdout());
+    assertEquals("Resource cpu 50 1", kubectl(adminConfig, "get", "hpa", "web", "-o",
+        "jsonpath={.spec.metrics[0].type} {.spec.metrics[0].resource.name} "
+            + "{.spec.metrics[0].resource.target.averageUtilization} {.spec.minReplicas}").stdout());
+    assertEquals("autoscaling/v1 50", kubectl(adminConfig, "get", "horizontalpodautoscalers.v1.autoscaling", "web",
+        "-o", "jsonpath={.apiVersion} {.spec.targetCPUUtilizationPercentage}").stdout());
+
+    Path bad = work.resolve("bad-hpa.yaml");
+    Files.writeString(bad, """
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata: {name: bad}
+        spec:
+          scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+          minReplicas: 3
+          maxReplicas: 2
+        """);
+    Result refused = kubectl(adminConfig, "create", "-f", bad.toString());
+    assertNotEquals(0, refused.exitCode());
+    assertTrue(refused.stderr().contains(
+        "spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`"), refused.stderr());
+  }
+
   @Test
   void badTokenIsUnauthorized() throws Exception {
     Path tokenConfig = write("token.kubeconfig", writer.withToken("token-user", ApiServerFixture.TOKEN));

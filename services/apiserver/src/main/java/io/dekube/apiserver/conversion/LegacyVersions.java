@@ -53,14 +53,20 @@ public final class LegacyVersions {
       new Entry("extensions/v1beta1", "deployments", "Deployment", "deployments.apps"),
       new Entry("extensions/v1beta1", "replicasets", "ReplicaSet", "replicasets.apps"),
       new Entry("extensions/v1beta1", "daemonsets", "DaemonSet", "daemonsets.apps"),
-      new Entry("extensions/v1beta1", "ingresses", "Ingress", "ingresses.networking.k8s.io"));
+      new Entry("extensions/v1beta1", "ingresses", "Ingress", "ingresses.networking.k8s.io"),
+      new Entry("autoscaling/v1", "horizontalpodautoscalers", "HorizontalPodAutoscaler",
+          "horizontalpodautoscalers.autoscaling"));
 
   private static final Map<String, LegacyConverter> CONVERTERS = Map.of(
       "Deployment", new WorkloadConversion("Deployment"),
       "ReplicaSet", new WorkloadConversion("ReplicaSet"),
       "DaemonSet", new WorkloadConversion("DaemonSet"),
       "StatefulSet", new WorkloadConversion("StatefulSet"),
-      "Ingress", new IngressConversion());
+      "Ingress", new IngressConversion(),
+      "HorizontalPodAutoscaler", new HorizontalPodAutoscalerConversion());
+
+  /** Stored resources whose stored version is not {@code v1}. */
+  private static final Map<String, String> STORED_VERSIONS = Map.of("horizontalpodautoscalers.autoscaling", "v2");
 
   private LegacyVersions() {
   }
@@ -111,6 +117,7 @@ public final class LegacyVersions {
   private static LegacyVersion withConverter(Entry e) {
     String resource = e.storedResourceName();
     String group = resource.contains(".") ? resource.substring(resource.indexOf('.') + 1) : "";
-    return new LegacyVersion(e, group.isEmpty() ? "v1" : group + "/v1", CONVERTERS.get(e.kind()));
+    String version = STORED_VERSIONS.getOrDefault(resource, "v1");
+    return new LegacyVersion(e, group.isEmpty() ? version : group + "/" + version, CONVERTERS.get(e.kind()));
   }
 }

@@ -50,6 +50,9 @@ public final class ResourceRegistry {
     // batch/v1
     r.register(new ResourceType("batch", "v1", "jobs", "job", "Job", true, NONE, ALL, STATUS));
     r.register(new ResourceType("batch", "v1", "cronjobs", "cronjob", "CronJob", true, List.of("cj"), ALL, STATUS));
+    // autoscaling/v2 (autoscaling/v1 is served by conversion in the apiserver)
+    r.register(new ResourceType("autoscaling", "v2", "horizontalpodautoscalers", "horizontalpodautoscaler",
+        "HorizontalPodAutoscaler", true, List.of("hpa"), ALL, STATUS));
     // networking, discovery, coordination
     r.register(new ResourceType("networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", true, List.of("ing"), NONE, STATUS));
     r.register(new ResourceType("networking.k8s.io", "v1", "ingressclasses", "ingressclass", "IngressClass", false, NONE, NONE, NONE));

@@ -29,6 +29,7 @@ public final class KubernetesAdmission implements WriteAdmission {
       Map.entry("networking.k8s.io/Ingress", new IngressAdmission()),
       Map.entry("scheduling.k8s.io/PriorityClass", new PriorityClassAdmission()),
       Map.entry("policy/PodDisruptionBudget", new PodDisruptionBudgetAdmission()),
+      Map.entry("autoscaling/HorizontalPodAutoscaler", new HorizontalPodAutoscalerAdmission()),
       Map.entry("apiextensions.k8s.io/CustomResourceDefinition", new CustomResourceDefinitionAdmission()),
       Map.entry("apiregistration.k8s.io/APIService", new ApiServiceAdmission()));
 

@@ -41,7 +41,8 @@ public final class Printers {
       Map.entry("resourcequotas", PolicyPrinters.resourceQuotas()),
       Map.entry("rolebindings.rbac.authorization.k8s.io", ClusterPrinters.roleBindings("roleBinding")),
       Map.entry("clusterrolebindings.rbac.authorization.k8s.io", ClusterPrinters.roleBindings("clusterRoleBinding")),
-      Map.entry("apiservices.apiregistration.k8s.io", AggregationPrinters.apiServices()));
+      Map.entry("apiservices.apiregistration.k8s.io", AggregationPrinters.apiServices()),
+      Map.entry("horizontalpodautoscalers.autoscaling", AutoscalingPrinters.horizontalPodAutoscalers()));
 
   private Printers() {
   }

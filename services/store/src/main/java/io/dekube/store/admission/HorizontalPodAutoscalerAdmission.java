@@ -1,0 +1,171 @@
+package io.dekube.store.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * HorizontalPodAutoscalers ({@code autoscaling/v2}; {@code autoscaling/v1} is converted to it by the
+ * apiserver), as kube defaults and validates them: {@code minReplicas} 1, no metrics → CPU at 80 %
+ * of the request, the scale-up and scale-down behaviour's defaults when a behaviour is given;
+ * a named scale target, {@code 1 ≤ minReplicas ≤ maxReplicas} (scale to zero is an alpha gate in kube,
+ * off here), each metric's source present for its type, targets of the types their source allows,
+ * utilizations and policy values greater than 0. Pure.
+ */
+final class HorizontalPodAutoscalerAdmission implements KindAdmission {
+
+  static final List<String> METRIC_TYPES = List.of("ContainerResource", "External", "Object", "Pods", "Resource");
+  static final List<String> TARGET_TYPES = List.of("AverageValue", "Utilization", "Value");
+  static final List<String> SELECT_POLICIES = List.of("Disabled", "Max", "Min");
+  static final List<String> POLICY_TYPES = List.of("Percent", "Pods");
+  static final int DEFAULT_CPU_UTILIZATION = 80;
+
+  @Override
+  public void defaults(ObjectNode hpa, ObjectNode old) {
+    ObjectNode spec = Nodes.obj(hpa, "spec");
+    Nodes.defaultInt(spec, "minReplicas", 1);
+    if (spec.path("metrics").isEmpty()) {
+      ObjectNode target = spec.putArray("metrics").addObject().put("type", "Resource").putObject("resource")
+          .put("name", "cpu").putObject("target");
+      target.put("type", "Utilization").put("averageUtilization", DEFAULT_CPU_UTILIZATION);
+    }
+    JsonNode behavior = spec.get("behavior");
+    if (behavior instanceof ObjectNode b) {
+      rules(b, "scaleUp", 0, true);
+      rules(b, "scaleDown", 300, false);
+    }
+  }
+
+  /** kube's behaviour defaults: up at once by 100 % or 4 pods a 15 s, whichever is more; down by 100 % after 5 min. */
+  private static void rules(ObjectNode behavior, String direction, int window, boolean up) {
+    ObjectNode r = Nodes.obj(behavior, direction);
+    Nodes.defaultInt(r, "stabilizationWindowSeconds", window);
+    Nodes.defaultText(r, "selectPolicy", "Max");
+    if (r.path("policies").isEmpty()) {
+      ArrayNode p = r.putArray("policies");
+      if (up) {
+        p.addObject().put("type", "Pods").put("value", 4).put("periodSeconds", 15);
+      }
+      p.addObject().put("type", "Percent").put("value", 100).put("periodSeconds", 15);
+    }
+  }
+
+  @Override
+  public void validate(ObjectNode hpa, ObjectNode old, FieldErrors errs) {
+    JsonNode spec = hpa.path("spec");
+    JsonNode ref = spec.path("scaleTargetRef");
+    if (ref.path("kind").asText("").isEmpty()) {
+      errs.required("spec.scaleTargetRef.kind");
+    }
+    if (ref.path("name").asText("").isEmpty()) {
+      errs.required("spec.scaleTargetRef.name");
+    }
+    long min = spec.path("minReplicas").asLong(1);
+    long max = spec.path("maxReplicas").asLong(0);
+    if (min < 1) {
+      errs.invalid("spec.minReplicas", spec.get("minReplicas"), "must be greater than or equal to 1");
+    }
+    if (max < 1) {
+      errs.invalid("spec.maxReplicas", spec.path("maxReplicas").isMissingNode() ? null : spec.get("maxReplicas"),
+          "must be greater than 0");
+    } else if (max < min) {
+      errs.invalid("spec.maxReplicas", spec.get("maxReplicas"), "must be greater than or equal to `minReplicas`");
+    }
+    int i = 0;
+    for (JsonNode m : spec.path("metrics")) {
+      metric(m, "spec.metrics[" + i++ + "]", errs);
+    }
+    for (String direction : new String[] {"scaleUp", "scaleDown"}) {
+      JsonNode r = spec.path("behavior").path(direction);
+      if (!r.isMissingNode() && !r.isNull()) {
+        rules(r, "spec.behavior." + direction, errs);
+      }
+    }
+  }
+
+  private static void metric(JsonNode m, String field, FieldErrors errs) {
+    String type = m.path("type").asText("");
+    if (type.isEmpty()) {
+      errs.required(field + ".type", "must specify a metric source type");
+      return;
+    }
+    if (!METRIC_TYPES.contains(type)) {
+      errs.notSupported(field + ".type", m.get("type"), METRIC_TYPES);
+      return;
+    }
+    String sourceField = Character.toLowerCase(type.charAt(0)) + type.substring(1);
+    JsonNode source = m.path(sourceField);
+    if (source.isMissingNode() || source.isNull()) {
+      errs.required(field + "." + sourceField, "must populate information for the given metric source");
+      return;
+    }
+    if ((type.equals("Resource") || type.equals("ContainerResource")) && source.path("name").asText("").isEmpty()) {
+      errs.required(field + "." + sourceField + ".name", "must specify a resource name");
+    }
+    if (type.equals("ContainerResource") && source.path("container").asText("").isEmpty()) {
+      errs.required(field + "." + sourceField + ".container", "must specify a container");
+    }
+    if (!type.equals("Resource") && !type.equals("ContainerResource")
+        && source.path("metric").path("name").asText("").isEmpty()) {
+      errs.required(field + "." + sourceField + ".metric.name", "must specify a metric name");
+    }
+    target(source.path("target"), type, field + "." + sourceField + ".target", errs);
+  }
+
+  private static void target(JsonNode t, String metricType, String field, FieldErrors errs) {
+    String type = t.path("type").asText("");
+    if (type.isEmpty()) {
+      errs.required(field + ".type", "must specify a metric target type");
+      return;
+    }
+    if (!TARGET_TYPES.contains(type)) {
+      errs.notSupported(field + ".type", t.get("type"), TARGET_TYPES);
+      return;
+    }
+    if (type.equals("Utilization") && !metricType.equals("Resource") && !metricType.equals("ContainerResource")) {
+      errs.invalid(field + ".type", t.get("type"), "must be AverageValue or Value for a metric of type " + metricType);
+    }
+    if (type.equals("Utilization")) {
+      if (!t.has("averageUtilization")) {
+        errs.required(field + ".averageUtilization", "must set either a target raw value or a target utilization");
+      } else if (t.path("averageUtilization").asLong() <= 0) {
+        errs.invalid(field + ".averageUtilization", t.get("averageUtilization"), "must be greater than 0");
+      }
+    } else if (type.equals("AverageValue") && !t.hasNonNull("averageValue")) {
+      errs.required(field + ".averageValue", "must set either a target value for metric or a per-pod target");
+    } else if (type.equals("Value") && !t.hasNonNull("value")) {
+      errs.required(field + ".value", "must set either a target value for metric or a per-pod target");
+    }
+  }
+
+  private static void rules(JsonNode r, String field, FieldErrors errs) {
+    long window = r.path("stabilizationWindowSeconds").asLong(0);
+    if (window < 0 || window > 3600) {
+      errs.invalid(field + ".stabilizationWindowSeconds", r.get("stabilizationWindowSeconds"),
+          window < 0 ? "must be greater than or equal to zero" : "must be less than or equal to 3600");
+    }
+    JsonNode select = r.get("selectPolicy");
+    if (select != null && !select.isNull() && !SELECT_POLICIES.contains(select.asText())) {
+      errs.notSupported(field + ".selectPolicy", select, SELECT_POLICIES);
+    }
+    if (r.path("policies").isEmpty() && !"Disabled".equals(r.path("selectPolicy").asText())) {
+      errs.required(field + ".policies", "must specify at least one Policy");
+    }
+    int i = 0;
+    for (JsonNode p : r.path("policies")) {
+      String pf = field + ".policies[" + i++ + "]";
+      if (!POLICY_TYPES.contains(p.path("type").asText())) {
+        errs.notSupported(pf + ".type", p.get("type"), POLICY_TYPES);
+      }
+      if (p.path("value").asLong(0) <= 0) {
+        errs.invalid(pf + ".value", p.get("value"), "must be greater than zero");
+      }
+      long period = p.path("periodSeconds").asLong(0);
+      if (period <= 0 || period > 1800) {
+        errs.invalid(pf + ".periodSeconds", p.get("periodSeconds"),
+            period <= 0 ? "must be greater than zero" : "must be less than or equal to 1800");
+      }
+    }
+  }
+}
