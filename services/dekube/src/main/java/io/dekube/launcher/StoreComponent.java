@@ -58,10 +58,15 @@ final class StoreComponent implements Component {
     Informer quotas = ctx.informers().informer(ctx.bootstrap(), ctx.registry().byResourceName("resourcequotas")
         .orElseThrow());
     ResourceQuotaAdmission quota = new ResourceQuotaAdmission(quotas::list, java.time.Clock.systemUTC());
+    // the DefaultStorageClass admission gives a new PersistentVolumeClaim without a class the default StorageClass
+    Informer storageClasses = ctx.informers().informer(ctx.bootstrap(), ctx.registry()
+        .byGroupPlural("storage.k8s.io", "storageclasses").orElseThrow());
+    KubernetesAdmission.storageClasses(storageClasses::list);
     // the caches fill side by side, while the writers join their group and rebuild their partitions;
     // the writers answer once all are synced, and a cache that cannot sync fails each writer's start
     io.vertx.core.Future<?> caches = io.vertx.core.Future.all(List.of(crds.start(), priorityClasses.start(),
-        accounts.start(), ingressClasses.start(), limitRanges.start(), quotas.start()));
+        accounts.start(), ingressClasses.start(), limitRanges.start(), quotas.start(),
+        storageClasses.start()));
     for (int i = 0; i < writers; i++) {
       WriterConfig config = WriterConfig.defaults(ctx.bootstrap())
           .withGroupInstanceId("dekube-" + ctx.flags().string("--store-name", "store") + "-writer-" + i);

@@ -41,6 +41,13 @@ public final class ResourceRegistry {
     r.register(new ResourceType("", "v1", "events", "event", "Event", true, List.of("ev"), NONE, NONE));
     r.register(new ResourceType("", "v1", "limitranges", "limitrange", "LimitRange", true, List.of("limits"), NONE, NONE));
     r.register(new ResourceType("", "v1", "resourcequotas", "resourcequota", "ResourceQuota", true, List.of("quota"), NONE, STATUS));
+    // storage: volumes, claims and their classes
+    r.register(new ResourceType("", "v1", "persistentvolumes", "persistentvolume", "PersistentVolume", false,
+        List.of("pv"), NONE, STATUS));
+    r.register(new ResourceType("", "v1", "persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim",
+        true, List.of("pvc"), NONE, STATUS));
+    r.register(new ResourceType("storage.k8s.io", "v1", "storageclasses", "storageclass", "StorageClass", false,
+        List.of("sc"), NONE, NONE));
     // apps/v1
     r.register(new ResourceType("apps", "v1", "deployments", "deployment", "Deployment", true, List.of("deploy"), ALL, STATUS_SCALE));
     r.register(new ResourceType("apps", "v1", "replicasets", "replicaset", "ReplicaSet", true, List.of("rs"), ALL, STATUS_SCALE));

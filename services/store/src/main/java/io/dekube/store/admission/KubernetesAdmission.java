@@ -20,6 +20,9 @@ public final class KubernetesAdmission implements WriteAdmission {
       Map.entry("/ConfigMap", new ConfigDataAdmission(false)),
       Map.entry("/Secret", new ConfigDataAdmission(true)),
       Map.entry("/LimitRange", new LimitRangeAdmission()),
+      Map.entry("/PersistentVolume", new PersistentVolumeAdmission()),
+      Map.entry("/PersistentVolumeClaim", new PersistentVolumeClaimAdmission()),
+      Map.entry("storage.k8s.io/StorageClass", new StorageClassAdmission()),
       Map.entry("apps/Deployment", new WorkloadAdmission("Deployment")),
       Map.entry("apps/ReplicaSet", new WorkloadAdmission("ReplicaSet")),
       Map.entry("apps/DaemonSet", new WorkloadAdmission("DaemonSet")),
@@ -66,6 +69,14 @@ public final class KubernetesAdmission implements WriteAdmission {
   }
 
   private static volatile LimitRanger limitRanger = new LimitRanger(ns -> java.util.List.of());
+
+  /**
+   * The DefaultStorageClass admission's view of the StorageClasses (every stored one): a new
+   * PersistentVolumeClaim that names no class gets the default one. Process-wide; set before the writers start.
+   */
+  public static void storageClasses(java.util.function.Supplier<java.util.List<? extends com.fasterxml.jackson.databind.JsonNode>> all) {
+    PersistentVolumeClaimAdmission.classes = all;
+  }
 
   @Override
   public ObjectNode admit(ResourceType type, Verb verb, ObjectNode newObject, ObjectNode oldObject) {

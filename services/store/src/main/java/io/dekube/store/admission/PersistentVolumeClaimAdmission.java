@@ -1,0 +1,127 @@
+package io.dekube.store.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * v1 PersistentVolumeClaims as kube's registry checks them (access modes, a positive
+ * {@code resources.requests.storage}, class name, volume mode; the spec fixed once created except
+ * for {@code volumeName} set once, a class given to a claim that had none, and the requested size of a
+ * bound claim, which may only grow), plus kube's DefaultStorageClass admission: a new claim without
+ * {@code storageClassName} gets the default StorageClass's name. A new claim's status is {@code Pending}.
+ */
+final class PersistentVolumeClaimAdmission implements KindAdmission {
+
+  static final String DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class";
+  static final String BETA_DEFAULT_CLASS = "storageclass.beta.kubernetes.io/is-default-class";
+  static final String BETA_CLASS = "volume.beta.kubernetes.io/storage-class";
+
+  /** The stored StorageClasses (set by the launcher from an informer); none without it. */
+  static volatile Supplier<List<? extends JsonNode>> classes = List::of;
+
+  @Override
+  public void defaults(ObjectNode pvc, ObjectNode old) {
+    ObjectNode spec = Nodes.obj(pvc, "spec");
+    Nodes.defaultText(spec, "volumeMode", "Filesystem");
+    if (old != null) {
+      return;
+    }
+    pvc.putObject("status").put("phase", "Pending");
+    if (!spec.hasNonNull("storageClassName") && !pvc.path("metadata").path("annotations").has(BETA_CLASS)) {
+      defaultClass(classes.get()).ifPresent(name -> spec.put("storageClassName", name));
+    }
+  }
+
+  /**
+   * kube's DefaultStorageClass admission: the class annotated as the default (GA or beta annotation);
+   * of several, the newest, then by name.
+   */
+  static Optional<String> defaultClass(List<? extends JsonNode> all) {
+    return all.stream()
+        .filter(PersistentVolumeClaimAdmission::isDefault)
+        .max(Comparator.comparing((JsonNode c) -> c.path("metadata").path("creationTimestamp").asText(""))
+            .thenComparing(c -> c.path("metadata").path("name").asText(""), Comparator.reverseOrder()))
+        .map(c -> c.path("metadata").path("name").asText());
+  }
+
+  static boolean isDefault(JsonNode sc) {
+    JsonNode a = sc.path("metadata").path("annotations");
+    return "true".equals(a.path(DEFAULT_CLASS).asText()) || "true".equals(a.path(BETA_DEFAULT_CLASS).asText());
+  }
+
+  @Override
+  public void validate(ObjectNode pvc, ObjectNode old, FieldErrors errs) {
+    JsonNode spec = pvc.path("spec");
+    JsonNode modes = spec.path("accessModes");
+    if (modes.isEmpty()) {
+      errs.required("spec.accessModes", "at least 1 access mode is required");
+    }
+    StorageFields.accessModes(modes, "spec.accessModes", errs);
+    JsonNode storage = spec.path("resources").path("requests").get("storage");
+    if (storage == null || storage.isNull()) {
+      errs.required("spec.resources[storage]");
+    } else {
+      StorageFields.positive(storage, "spec.resources[storage]", errs);
+    }
+    StorageFields.className(spec.get("storageClassName"), "spec.storageClassName", errs);
+    StorageFields.volumeMode(spec.get("volumeMode"), "spec.volumeMode", errs);
+    if (old != null) {
+      update(pvc, old, errs);
+    }
+  }
+
+  private static void update(ObjectNode pvc, ObjectNode old, FieldErrors errs) {
+    ObjectNode was = old.path("spec").deepCopy();
+    ObjectNode now = pvc.path("spec").deepCopy();
+    if (Nodes.text(was, "volumeName").isEmpty()) {
+      copy(now, was, "volumeName");
+    }
+    if (!was.hasNonNull("storageClassName") && now.hasNonNull("storageClassName")) {
+      copy(now, was, "storageClassName");
+    }
+    if ("Bound".equals(pvc.path("status").path("phase").asText())) {
+      Nodes.obj(Nodes.obj(now, "resources"), "requests").set("storage", was.path("resources").path("requests").get("storage"));
+    }
+    copy(was, now, "volumeAttributesClassName");
+    if (!was.equals(now)) {
+      errs.forbidden("spec", "spec is immutable after creation except resources.requests and volumeAttributesClassName "
+          + "for bound claims\n" + diff(was, now));
+    }
+    BigDecimal oldSize = StorageFields.bytes(old.path("spec").path("resources").path("requests").get("storage"));
+    BigDecimal newSize = StorageFields.bytes(pvc.path("spec").path("resources").path("requests").get("storage"));
+    if (oldSize != null && newSize != null && newSize.compareTo(oldSize) < 0) {
+      errs.forbidden("spec.resources.requests.storage", "field can not be less than previous value");
+    }
+  }
+
+  private static void copy(ObjectNode from, ObjectNode to, String field) {
+    if (from.has(field)) {
+      to.set(field, from.get(field));
+    } else {
+      to.remove(field);
+    }
+  }
+
+  /** The changed fields, one {@code -}/{@code +} pair each, as a short stand-in for Go's cmp.Diff. */
+  static String diff(ObjectNode was, ObjectNode now) {
+    StringBuilder sb = new StringBuilder("  core.PersistentVolumeClaimSpec{\n");
+    java.util.Set<String> fields = new java.util.TreeSet<>();
+    was.fieldNames().forEachRemaining(fields::add);
+    now.fieldNames().forEachRemaining(fields::add);
+    for (String f : fields) {
+      JsonNode a = was.get(f);
+      JsonNode b = now.get(f);
+      if (a == null ? b != null : !a.equals(b)) {
+        String name = Character.toUpperCase(f.charAt(0)) + f.substring(1);
+        sb.append("-   ").append(name).append(": ").append(a == null ? "nil" : a).append(",\n");
+        sb.append("+   ").append(name).append(": ").append(b == null ? "nil" : b).append(",\n");
+      }
+    }
+    return sb.append("  }").toString();
+  }
+}
