@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ./dekube store|apiserver|scheduler|...}: every component of up also runs alone, and says so in help. */
 class SingleComponentCommandsTest {
@@ -35,5 +37,18 @@ class SingleComponentCommandsTest {
     assertThrows(IllegalArgumentException.class, () -> DekubeMain.check(List.of("schedular", "--kafka", "k:1")));
     assertThrows(IllegalArgumentException.class,
         () -> DekubeMain.check(List.of("ingress", "--kafka", "k:1", "--bind-address", "everywhere")));
+  }
+
+  @Test
+  void aComponentWithoutTheApiserversPkiWaitsForItThenSaysWhatToDo(@TempDir Path data) throws Exception {
+    Flags shortWait = Flags.parse(List.of("--pki-wait", "300ms"), Components.flags());
+    LaunchException e = assertThrows(LaunchException.class, () -> SharedPki.await(data, shortWait, "ingress"));
+    assertTrue(e.getMessage().contains("no cluster PKI in " + data.resolve("pki").toAbsolutePath())
+        && e.getMessage().contains("start ./dekube apiserver with the same --data-dir"), e.getMessage());
+    assertTrue(java.nio.file.Files.notExists(data.resolve("pki/ca.crt")), "it made no PKI of its own");
+
+    io.dekube.core.pki.ClusterPki written = io.dekube.core.pki.ClusterPki.loadOrCreate(data.resolve("pki"));
+    io.dekube.core.pki.ServiceAccountKey.loadOrCreate(data.resolve("pki")); // what the apiserver writes
+    assertEquals(written.ca().certificatePem(), SharedPki.await(data, shortWait, "ingress").ca().certificatePem());
   }
 }
