@@ -79,6 +79,7 @@ public final class MetricsServerVerticle extends VerticleBase {
         .compose(v -> listen(certs.result().serving(), api))
         .compose(s -> new Registration(store, registry).register(config.host(), s.actualPort(),
             pki.ca().certificatePem()).map(s))
+        .compose(s -> available().map(s))
         .onSuccess(s -> {
           kubelets = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setConnectTimeout(5000)
               .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(pki.ca().certificatePem())))
@@ -97,6 +98,33 @@ public final class MetricsServerVerticle extends VerticleBase {
               s.actualPort(), Registration.API_SERVICE, config.resolution().toSeconds());
         });
   }
+
+  /**
+   * Completes once the apiserver's aggregator found this server available (so the launcher's ready line
+   * comes with a working {@code kubectl top}), or after {@link #AVAILABLE_WAIT_MS} with a warning.
+   */
+  private Future<Void> available() {
+    Informer apis = informers.apply(registry.byGroupPlural("apiregistration.k8s.io", "apiservices").orElseThrow());
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    long started = System.nanoTime();
+    apis.start().onComplete(ar -> vertx.setPeriodic(0, 100, t -> {
+      ObjectNode api = apis.get("", Registration.API_SERVICE);
+      boolean ok = api != null && java.util.stream.StreamSupport.stream(api.path("status").path("conditions")
+          .spliterator(), false).anyMatch(c -> "Available".equals(c.path("type").asText())
+          && "True".equals(c.path("status").asText()));
+      if (ok || System.nanoTime() - started > AVAILABLE_WAIT_MS * 1_000_000) {
+        vertx.cancelTimer(t);
+        if (!ok) {
+          LOG.warn("APIService {} is not available after {} s: kubectl get apiservice {} says why",
+              Registration.API_SERVICE, AVAILABLE_WAIT_MS / 1000, Registration.API_SERVICE);
+        }
+        done.tryComplete();
+      }
+    }));
+    return done.future();
+  }
+
+  static final long AVAILABLE_WAIT_MS = 10_000;
 
   /** The port it listens on; -1 before start. */
   public int actualPort() {

@@ -117,18 +117,8 @@ class AggregationKubectlIT {
           metadata: {name: wardle-api, namespace: wardle}
           spec:
             ports: [{name: https, port: 443, targetPort: %d}]
-          ---
-          apiVersion: apiregistration.k8s.io/v1
-          kind: APIService
-          metadata: {name: v1alpha1.wardle.example.com}
-          spec:
-            group: wardle.example.com
-            version: v1alpha1
-            service: {namespace: wardle, name: wardle-api}
-            caBundle: %s
-            groupPriorityMinimum: 1000
-            versionPriority: 15
-          """.formatted(wardle.port(), caBundle));
+          """.formatted(wardle.port()) + apiService("wardle.example.com", "v1alpha1", "wardle", "wardle-api", 443,
+          "caBundle: " + caBundle));
       awaitRow("v1alpha1.wardle.example.com", "wardle/wardle-api", "False", "(MissingEndpoints)");
       Result unavailable = kubectl("get", "--raw", "/apis/wardle.example.com/v1alpha1/namespaces/wardle/flunders");
       assertNotEquals(0, unavailable.exitCode(), unavailable.stdout());
@@ -185,18 +175,8 @@ class AggregationKubectlIT {
           kind: Endpoints
           metadata: {name: slow-api, namespace: slow}
           subsets: [{addresses: [{ip: 127.0.0.1}], ports: [{name: https, port: %d}]}]
-          ---
-          apiVersion: apiregistration.k8s.io/v1
-          kind: APIService
-          metadata: {name: v1alpha1.wardle.example.com}
-          spec:
-            group: wardle.example.com
-            version: v1alpha1
-            service: {namespace: slow, name: slow-api, port: 8443}
-            insecureSkipTLSVerify: true
-            groupPriorityMinimum: 1000
-            versionPriority: 15
-          """.formatted(wardle.port(), wardle.port()));
+          """.formatted(wardle.port(), wardle.port())
+          + apiService("wardle.example.com", "v1alpha1", "slow", "slow-api", 8443, INSECURE));
       awaitRow("v1alpha1.wardle.example.com", "slow/slow-api", "True");
       Process slow = start("get", "--raw", "/apis/wardle.example.com/v1alpha1/namespaces/slow/flunders/slow");
       try {
@@ -234,29 +214,9 @@ class AggregationKubectlIT {
           kind: Endpoints
           metadata: {name: broken-api, namespace: broken}
           subsets: [{addresses: [{ip: 127.0.0.1}], ports: [{port: %d}]}]
-          ---
-          apiVersion: apiregistration.k8s.io/v1
-          kind: APIService
-          metadata: {name: v1.broken.example.com}
-          spec:
-            group: broken.example.com
-            version: v1
-            service: {namespace: broken, name: broken-api}
-            insecureSkipTLSVerify: true
-            groupPriorityMinimum: 1000
-            versionPriority: 15
-          ---
-          apiVersion: apiregistration.k8s.io/v1
-          kind: APIService
-          metadata: {name: v1.missing.example.com}
-          spec:
-            group: missing.example.com
-            version: v1
-            service: {namespace: broken, name: nothing-here}
-            insecureSkipTLSVerify: true
-            groupPriorityMinimum: 1000
-            versionPriority: 15
-          """.formatted(wardle.port(), wardle.port()));
+          """.formatted(wardle.port(), wardle.port())
+          + apiService("broken.example.com", "v1", "broken", "broken-api", 443, INSECURE)
+          + apiService("missing.example.com", "v1", "broken", "nothing-here", 443, INSECURE));
       awaitRow("v1.broken.example.com", "broken/broken-api", "False", "(FailedDiscoveryCheck)");
       awaitRow("v1.missing.example.com", "broken/nothing-here", "False", "(ServiceNotFound)");
       Result message = kubectl("get", "apiservice", "v1.missing.example.com", "-o",
@@ -265,6 +225,25 @@ class AggregationKubectlIT {
       Result raw = kubectl("get", "--raw", "/apis/missing.example.com/v1");
       assertTrue(raw.stderr().contains("ServiceUnavailable"), raw.stderr());
     }
+  }
+
+  private static final String INSECURE = "insecureSkipTLSVerify: true";
+
+  /** A YAML document (after a {@code ---}) of an APIService for a service, with {@code tls} as its trust line. */
+  static String apiService(String group, String version, String namespace, String service, int port, String tls) {
+    return """
+        ---
+        apiVersion: apiregistration.k8s.io/v1
+        kind: APIService
+        metadata: {name: %s.%s}
+        spec:
+          group: %s
+          version: %s
+          service: {namespace: %s, name: %s, port: %d}
+          %s
+          groupPriorityMinimum: 1000
+          versionPriority: 15
+        """.formatted(version, group, group, version, namespace, service, port, tls);
   }
 
   static void awaitRow(String... prefix) {
@@ -287,30 +266,29 @@ class AggregationKubectlIT {
     assertTrue(found, "no row starting " + List.of(prefix) + " in\n" + table);
   }
 
-  static Process start(String... args) throws Exception {
+  /** kubectl with the admin kubeconfig, its output into files of {@code work}, no stdin. */
+  private static ProcessBuilder command(String timeout, Path out, Path err, String... args) {
     List<String> command = new ArrayList<>(List.of(findKubectl().toString(), "--kubeconfig", admin.toString(),
-        "--cache-dir", work.resolve("cache").toString(), "--request-timeout=60s"));
+        "--cache-dir", work.resolve("cache").toString(), "--request-timeout=" + timeout));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(Files.createTempFile(work, "out", ".txt").toFile())
-        .redirectError(Files.createTempFile(work, "err", ".txt").toFile());
+    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().remove("KUBECONFIG");
     pb.environment().put("HOME", work.resolve("home").toString());
-    Process p = pb.start();
+    return pb;
+  }
+
+  static Process start(String... args) throws Exception {
+    Process p = command("60s", Files.createTempFile(work, "out", ".txt"), Files.createTempFile(work, "err", ".txt"),
+        args).start();
     p.getOutputStream().close();
     return p;
   }
 
   static Result kubectl(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(findKubectl().toString(), "--kubeconfig", admin.toString(),
-        "--cache-dir", work.resolve("cache").toString(), "--request-timeout=30s"));
-    command.addAll(List.of(args));
     Path out = Files.createTempFile(work, "out", ".txt");
     Path err = Files.createTempFile(work, "err", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-    pb.environment().remove("KUBECONFIG");
-    pb.environment().put("HOME", work.resolve("home").toString());
-    Process p = pb.start();
-    p.getOutputStream().close();
+    Process p = command("30s", out, err, args).start();
+    p.getOutputStream().close(); // kubectl must never wait for a prompt
     if (!p.waitFor(90, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       fail("kubectl " + String.join(" ", args) + " did not finish in 90s");
