@@ -16,41 +16,47 @@ import java.util.UUID;
  * @param nodeMonitorGracePeriod             {@code --node-monitor-grace-period} (40 s)
  * @param defaultUnreachableTolerationSeconds {@code --default-unreachable-toleration-seconds} (300)
  * @param clusterCidr                        {@code --cluster-cidr} (127.244.0.0/16), a /24 per node
+ * @param localPathDir                       where the local-path provisioner makes volume folders; null: no provisioner
  */
 public record ControllerManagerConfig(String identity, Duration leaseDuration, Duration renewDeadline,
                                       Duration retryPeriod, Duration resync, int workers,
                                       Duration nodeMonitorGracePeriod, long defaultUnreachableTolerationSeconds,
-                                      String clusterCidr) {
+                                      String clusterCidr, String localPathDir) {
 
   /** kube's defaults and a fresh identity. */
   public static ControllerManagerConfig defaults() {
     return new ControllerManagerConfig("controller-manager-" + UUID.randomUUID().toString().substring(0, 8),
         Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(5), 5,
-        Duration.ofSeconds(40), 300, "127.244.0.0/16");
+        Duration.ofSeconds(40), 300, "127.244.0.0/16", null);
   }
 
   public ControllerManagerConfig withIdentity(String v) {
     return new ControllerManagerConfig(v, leaseDuration, renewDeadline, retryPeriod, resync, workers,
-        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr);
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, localPathDir);
   }
 
   public ControllerManagerConfig withLeaderElection(Duration lease, Duration renew, Duration retry) {
     return new ControllerManagerConfig(identity, lease, renew, retry, resync, workers, nodeMonitorGracePeriod,
-        defaultUnreachableTolerationSeconds, clusterCidr);
+        defaultUnreachableTolerationSeconds, clusterCidr, localPathDir);
   }
 
   public ControllerManagerConfig withNodeMonitorGracePeriod(Duration v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers, v,
-        defaultUnreachableTolerationSeconds, clusterCidr);
+        defaultUnreachableTolerationSeconds, clusterCidr, localPathDir);
   }
 
   public ControllerManagerConfig withDefaultUnreachableTolerationSeconds(long v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
-        nodeMonitorGracePeriod, v, clusterCidr);
+        nodeMonitorGracePeriod, v, clusterCidr, localPathDir);
   }
 
   public ControllerManagerConfig withClusterCidr(String v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
-        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, v);
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, v, localPathDir);
+  }
+
+  public ControllerManagerConfig withLocalPathDir(String v) {
+    return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, v);
   }
 }

@@ -9,6 +9,11 @@ import io.dekube.controllermanager.endpoints.EndpointSliceController;
 import io.dekube.controllermanager.endpoints.EndpointsController;
 import io.dekube.controllermanager.gc.GarbageCollector;
 import io.dekube.controllermanager.job.JobController;
+import io.dekube.controllermanager.localpath.LocalPathProvisioner;
+import io.dekube.controllermanager.localpath.LocalPathReclaimer;
+import io.dekube.controllermanager.localpath.VolumeFolders;
+import io.dekube.controllermanager.persistentvolume.ClaimBinder;
+import io.dekube.controllermanager.persistentvolume.VolumeReclaimer;
 import io.dekube.controllermanager.namespace.NamespaceController;
 import io.dekube.controllermanager.nodeipam.NodeIpamController;
 import io.dekube.controllermanager.nodelifecycle.NodeLifecycleController;
@@ -43,6 +48,7 @@ final class Controllers {
   /** Every controller; the token controllers only when {@code tokens} (the PKI's signer and CA) is given. */
   static List<Spec> all(ControllerManagerConfig c, TokenCredentials tokens) {
     List<Spec> specs = new java.util.ArrayList<>(builtIn(c));
+    specs.addAll(storage(c));
     // quotas: status.hard and status.used of every ResourceQuota, from the kinds it counts
     List<String> quotaReads = new java.util.ArrayList<>(List.of("resourcequotas"));
     ResourceQuotaController.served(io.dekube.core.model.ResourceRegistry.builtIn()).stream()
@@ -74,7 +80,7 @@ final class Controllers {
         new Spec("garbagecollector", gcReads(),
             ctx -> new GarbageCollector(ctx).loop(c.resync(), c.workers())),
         // workloads: daemonsets, statefulsets, jobs (and their TTL)
-        new Spec("statefulset", List.of("statefulsets.apps", "pods", "controllerrevisions.apps"),
+        new Spec("statefulset", List.of("statefulsets.apps", "pods", "controllerrevisions.apps", "persistentvolumeclaims"),
             ctx -> new StatefulSetController(ctx).loop(c.resync(), c.workers())),
         new Spec("daemonset", List.of("daemonsets.apps", "pods", "nodes", "controllerrevisions.apps"),
             ctx -> new DaemonSetController(ctx).loop(c.resync(), c.workers())),
@@ -96,6 +102,22 @@ final class Controllers {
             ctx -> new PodGarbageCollector(ctx).loop(c.resync(), c.workers())),
         new Spec("nodeipam", List.of("nodes"),
             ctx -> new NodeIpamController(ctx, c.clusterCidr()).loop(c.resync())));
+  }
+
+  /** kube's PersistentVolume binder, and the local-path provisioner when it has a folder to work in. */
+  private static List<Spec> storage(ControllerManagerConfig c) {
+    List<String> reads = List.of("persistentvolumeclaims", "persistentvolumes", "storageclasses.storage.k8s.io");
+    List<Spec> specs = new java.util.ArrayList<>(List.of(
+        new Spec("persistentvolume-binder", reads, ctx -> new ClaimBinder(ctx).loop(c.resync(), c.workers())),
+        new Spec("persistentvolume-reclaimer", reads, ctx -> new VolumeReclaimer(ctx).loop(c.resync(), c.workers()))));
+    if (c.localPathDir() != null) {
+      java.nio.file.Path root = java.nio.file.Path.of(c.localPathDir());
+      specs.add(new Spec("local-path-provisioner", reads, ctx -> new LocalPathProvisioner(ctx, root,
+          VolumeFolders.onDisk(ctx.vertx())).loop(c.resync(), c.workers())));
+      specs.add(new Spec("local-path-reclaimer", reads, ctx -> new LocalPathReclaimer(ctx, root,
+          VolumeFolders.onDisk(ctx.vertx())).loop(c.resync(), c.workers())));
+    }
+    return specs;
   }
 
   private static List<String> gcReads() {

@@ -38,7 +38,9 @@ final class ControllerManagerComponent implements Component {
     ControllerManagerConfig config = ControllerManagerConfig.defaults()
         .withNodeMonitorGracePeriod(ctx.flags().duration("--node-monitor-grace-period", Duration.ofSeconds(40)))
         .withDefaultUnreachableTolerationSeconds(ctx.flags().integer("--default-unreachable-toleration-seconds", 300))
-        .withClusterCidr(ctx.flags().string("--cluster-cidr", "127.244.0.0/16"));
+        .withClusterCidr(ctx.flags().string("--cluster-cidr", "127.244.0.0/16"))
+        // the local-path provisioner's volumes: <data-dir>/volumes/<node>/pvc-<uid>_<namespace>_<claim>
+        .withLocalPathDir(ctx.dataDir().resolve("volumes").toAbsolutePath().toString());
     SharedInformers informers = ctx.informers();
     String bootstrap = ctx.bootstrap();
     int instances = ctx.flags().count("--controller-manager-instances", 1, 1);

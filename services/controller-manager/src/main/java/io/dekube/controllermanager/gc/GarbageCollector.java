@@ -38,7 +38,7 @@ public final class GarbageCollector implements Reconciler {
       "daemonsets.apps", "statefulsets.apps", "jobs.batch", "cronjobs.batch");
   /** The resources whose objects are owned. */
   public static final List<String> DEPENDENTS = List.of("replicasets.apps", "pods", "endpointslices.discovery.k8s.io",
-      "controllerrevisions.apps", "jobs.batch");
+      "controllerrevisions.apps", "jobs.batch", "persistentvolumeclaims");
 
   private final ControllerContext ctx;
   private ControllerLoop loop;

@@ -2,8 +2,8 @@ package io.dekube.controllermanager.statefulset;
 
 import io.dekube.controllermanager.common.Pods;
 import io.dekube.controllermanager.history.Revisions;
-import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimVolumeSource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  * The pods of a StatefulSet, as kube's {@code newStatefulSetPod}: named {@code <set>-<ordinal>},
  * hostname the pod's name and subdomain the governing service, the
  * {@code statefulset.kubernetes.io/pod-name}, {@code apps.kubernetes.io/pod-index} and
- * {@code controller-revision-hash} labels. dekube has no storage: each volumeClaimTemplate becomes
- * an emptyDir volume of the claim's name (no PersistentVolumeClaim objects). Pure.
+ * {@code controller-revision-hash} labels; each volumeClaimTemplate {@code <t>} becomes the pod's volume
+ * {@code <t>} on the claim {@code <t>-<set>-<ordinal>} ({@link #claims}). Pure.
  */
 final class StatefulPods {
 
@@ -75,12 +75,52 @@ final class StatefulPods {
         volumes.removeIf(v -> claim.equals(v.getName()));
         Volume v = new Volume();
         v.setName(claim);
-        v.setEmptyDir(new EmptyDirVolumeSource());
+        v.setPersistentVolumeClaim(new PersistentVolumeClaimVolumeSource(claimName(set, claim, ordinal), false));
         volumes.add(v);
       }
       p.getSpec().setVolumes(volumes);
     }
     return p;
+  }
+
+  /** kube's claim name of a template for an ordinal: {@code <template>-<set>-<ordinal>}. */
+  static String claimName(StatefulSet set, String template, int ordinal) {
+    return template + "-" + set.getMetadata().getName() + "-" + ordinal;
+  }
+
+  /**
+   * The claims of an ordinal, as kube's {@code getPersistentVolumeClaims}: each template named
+   * {@code <template>-<set>-<ordinal>} in the set's namespace, with the selector's matchLabels added
+   * to its labels; owned by the set only when {@code persistentVolumeClaimRetentionPolicy.whenDeleted}
+   * is Delete (the garbage collector then deletes them with it), else by nothing.
+   */
+  static List<PersistentVolumeClaim> claims(StatefulSet set, int ordinal) {
+    List<PersistentVolumeClaim> out = new ArrayList<>();
+    List<PersistentVolumeClaim> templates = set.getSpec().getVolumeClaimTemplates();
+    if (templates == null) {
+      return out;
+    }
+    var policy = set.getSpec().getPersistentVolumeClaimRetentionPolicy();
+    boolean ownedBySet = policy != null && "Delete".equals(policy.getWhenDeleted());
+    for (PersistentVolumeClaim t : templates) {
+      if (t.getMetadata() == null || t.getMetadata().getName() == null) {
+        continue;
+      }
+      PersistentVolumeClaim c = io.dekube.controllermanager.common.Lister.copy(t);
+      c.getMetadata().setName(claimName(set, t.getMetadata().getName(), ordinal));
+      c.getMetadata().setNamespace(set.getMetadata().getNamespace());
+      java.util.Map<String, String> labels = c.getMetadata().getLabels() == null ? new java.util.HashMap<>()
+          : new java.util.HashMap<>(c.getMetadata().getLabels());
+      if (set.getSpec().getSelector() != null && set.getSpec().getSelector().getMatchLabels() != null) {
+        labels.putAll(set.getSpec().getSelector().getMatchLabels());
+      }
+      c.getMetadata().setLabels(labels);
+      c.getMetadata().setOwnerReferences(ownedBySet ? List.of(io.dekube.controllermanager.common.Owners.controllerRef(set))
+          : null);
+      c.setStatus(null);
+      out.add(c);
+    }
+    return out;
   }
 
   /** Running and Ready (kube's {@code isRunningAndReady}), and not being deleted. */

@@ -19,6 +19,7 @@ import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.model.Typed;
 import io.dekube.core.store.WriteOptions;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -47,6 +48,8 @@ public final class StatefulSetController implements Reconciler {
   private final ResourceType stsType;
   private final Lister<StatefulSet> sets;
   private final Lister<Pod> pods;
+  private final ResourceType claimType;
+  private final Lister<PersistentVolumeClaim> claims;
   private final Expectations expectations;
   private final PodControl podControl;
   private final HistoryControl history;
@@ -57,6 +60,8 @@ public final class StatefulSetController implements Reconciler {
     this.stsType = ctx.type("statefulsets.apps");
     this.sets = ctx.lister("statefulsets.apps", StatefulSet.class);
     this.pods = ctx.lister("pods", Pod.class);
+    this.claimType = ctx.type("persistentvolumeclaims");
+    this.claims = ctx.lister("persistentvolumeclaims", PersistentVolumeClaim.class);
     this.expectations = new Expectations(ctx.clock());
     this.podControl = new PodControl(ctx, COMPONENT, expectations);
     this.history = new HistoryControl(ctx);
@@ -135,9 +140,34 @@ public final class StatefulSetController implements Reconciler {
       writes.add(podControl.delete(key, set, p));
     }
     for (Pod p : plan.creates()) {
-      writes.add(podControl.create(key, set, p));
+      writes.add(createClaims(set, p).compose(v -> podControl.create(key, set, p)));
     }
     return Future.join(writes).mapEmpty();
+  }
+
+  /** The pod's claims that do not exist yet, before the pod (kube's {@code createPersistentVolumeClaims}). */
+  private Future<Void> createClaims(StatefulSet set, Pod pod) {
+    List<Future<?>> creates = new ArrayList<>();
+    for (PersistentVolumeClaim c : StatefulPods.claims(set, StatefulPods.ordinal(set, pod))) {
+      String ns = set.getMetadata().getNamespace();
+      if (claims.get(ns, c.getMetadata().getName()) != null) {
+        continue;
+      }
+      String what = "Claim " + c.getMetadata().getName() + " Pod " + pod.getMetadata().getName() + " in StatefulSet "
+          + set.getMetadata().getName();
+      creates.add(ctx.store().create(claimType, ns, Typed.tree(c), WriteOptions.none())
+          .onSuccess(o -> ctx.events().record(COMPONENT, set, EventRecorder.NORMAL, "SuccessfulCreate",
+              "create " + what + " success"))
+          .recover(e -> {
+            if (e instanceof StatusException se && se.code() == 409) {
+              return Future.succeededFuture();
+            }
+            ctx.events().record(COMPONENT, set, EventRecorder.WARNING, "FailedCreate",
+                "create " + what + " failed error: " + e.getMessage());
+            return Future.failedFuture(e);
+          }));
+    }
+    return Future.all(creates).mapEmpty();
   }
 
   private Future<Void> updateStatus(StatefulSet set, StatefulSetStatus status) {

@@ -125,9 +125,24 @@ class StatefulSetControllerTest {
     assertEquals("0", p.at("/metadata/labels/apps.kubernetes.io~1pod-index").asText());
     assertEquals(rev, p.at("/metadata/labels/controller-revision-hash").asText());
     assertEquals("data", p.at("/spec/volumes/0/name").asText());
-    assertTrue(p.at("/spec/volumes/0/emptyDir").isObject());
-    assertEquals(List.of("SuccessfulCreate: create Pod web-0 in StatefulSet web successful"), fake.eventReasons());
+    assertEquals("data-web-0", p.at("/spec/volumes/0/persistentVolumeClaim/claimName").asText());
+    assertEquals(List.of("SuccessfulCreate: create Claim data-web-0 Pod web-0 in StatefulSet web success",
+        "SuccessfulCreate: create Pod web-0 in StatefulSet web successful"), fake.eventReasons());
+    ObjectNode claim = fake.store.object(fake.store.type("persistentvolumeclaims"), "ns", "data-web-0");
+    assertTrue(claim.path("metadata").path("ownerReferences").isMissingNode(), "Retain: owned by nothing");
+    assertEquals(sts(1).build().getSpec().getSelector().getMatchLabels().keySet().iterator().next(),
+        claim.path("metadata").path("labels").fieldNames().next());
     assertEquals(1, fake.store.object(revType, "ns", rev).path("revision").asInt());
+  }
+
+  @Test
+  void claimsOfASetWhoseRetentionPolicyDeletesThemAreOwnedByIt() {
+    fake.store.put(stsType, sts(1).editSpec().withVolumeClaimTemplates(new PersistentVolumeClaimBuilder()
+        .withNewMetadata().withName("data").endMetadata().build()).withNewPersistentVolumeClaimRetentionPolicy()
+        .withWhenDeleted("Delete").withWhenScaled("Retain").endPersistentVolumeClaimRetentionPolicy().endSpec().build());
+    done(controller.sync(KEY));
+    ObjectNode claim = fake.store.object(fake.store.type("persistentvolumeclaims"), "ns", "data-web-0");
+    assertEquals("StatefulSet", claim.at("/metadata/ownerReferences/0/kind").asText());
   }
 
   @Test
