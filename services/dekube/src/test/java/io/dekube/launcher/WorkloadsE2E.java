@@ -22,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The workload controllers with the real kubectl against {@code ./dekube up} (3 jvm nodes): a
  * DaemonSet runs one pod per node, a StatefulSet comes up web-0, web-1, web-2 in order and
  * {@code rollout status} completes, a Job of 3 completions 2 at a time completes, and a Job whose pod
- * exits 1 fails with BackoffLimitExceeded after backoffLimit 1.
+ * exits 1 fails with BackoffLimitExceeded after backoffLimit 1; in a namespace with a LimitRange and a
+ * quota of 2 pods, a Deployment of 3 runs 2 pods with the defaulted requests and its ReplicaSet says
+ * {@code exceeded quota}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -163,5 +165,64 @@ class WorkloadsE2E {
     assertEquals("2", kubectl.run("get", "job", "bad", "-o", "jsonpath={.status.failed}").ok().out());
     assertTrue(kubectl.run("get", "events", "--field-selector", "involvedObject.name=bad").ok().out()
         .contains("Job has reached the specified backoff limit"));
+  }
+
+  @Test
+  @Order(5)
+  void aQuotaStopsTheThirdPodAndLimitRangesFillTheRequests() throws Exception {
+    Path quota = tmp.resolve("quota.yaml");
+    Files.writeString(quota, """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: quota}
+        ---
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: limits, namespace: quota}
+        spec:
+          limits:
+          - type: Container
+            default: {cpu: 200m, memory: 64Mi}
+            defaultRequest: {cpu: 100m, memory: 32Mi}
+            max: {cpu: "1"}
+        ---
+        apiVersion: v1
+        kind: ResourceQuota
+        metadata: {name: compute, namespace: quota}
+        spec:
+          hard: {pods: "2", requests.cpu: "1", limits.memory: 1Gi}
+        """);
+    kubectl.run("apply", "-f", quota.toString()).ok();
+    kubectl.run("-n", "quota", "create", "deployment", "web", "--image=carsonoid/kube-decon:v1", "--replicas=3").ok();
+    org.awaitility.Awaitility.await("2 pods running").atMost(java.time.Duration.ofSeconds(90)).until(() ->
+        kubectl.run("-n", "quota", "get", "pods", "-o", "jsonpath={range .items[*]}{.status.phase} {end}").out().trim()
+            .equals("Running Running"));
+    String requests = kubectl.run("-n", "quota", "get", "pods", "-o",
+        "jsonpath={range .items[*]}{.spec.containers[0].resources.requests.cpu}/{.spec.containers[0].resources.limits.memory} {end}")
+        .ok().out().trim();
+    assertEquals("100m/64Mi 100m/64Mi", requests);
+    assertEquals("LimitRanger plugin set: cpu, memory request for container kube-decon; cpu, memory limit for container "
+        + "kube-decon", kubectl.run("-n", "quota", "get", "pods", "-o",
+        "jsonpath={.items[0].metadata.annotations.kubernetes\\.io/limit-ranger}").ok().out());
+    org.awaitility.Awaitility.await("the ReplicaSet says exceeded quota").atMost(java.time.Duration.ofSeconds(60))
+        .until(() -> kubectl.run("-n", "quota", "get", "rs", "-o",
+            "jsonpath={.items[0].status.conditions[?(@.type==\"ReplicaFailure\")].message}").out()
+            .contains("exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2"));
+    assertTrue(kubectl.run("-n", "quota", "get", "events", "--field-selector", "reason=FailedCreate").ok().out()
+        .contains("is forbidden: exceeded quota: compute"));
+    org.awaitility.Awaitility.await("kubectl get quota shows the usage").atMost(java.time.Duration.ofSeconds(60))
+        .until(() -> kubectl.run("-n", "quota", "get", "quota", "--no-headers").out()
+            .matches("compute\\s+\\S+\\s+pods: 2/2, requests.cpu: 200m/1\\s+limits.memory: 128Mi/1Gi\\s*"));
+    Path big = tmp.resolve("big.yaml");
+    Files.writeString(big, """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: big, namespace: quota}
+        spec:
+          containers: [{name: web, image: carsonoid/kube-decon:v1, resources: {limits: {cpu: "2"}}}]
+        """);
+    Kubectl.Result refused = kubectl.run("create", "-f", big.toString());
+    assertTrue(refused.err().contains("pods \"big\" is forbidden: maximum cpu usage per Container is 1, but limit is 2"),
+        refused.err());
   }
 }

@@ -91,8 +91,15 @@ public final class ReplicaSetController implements Reconciler {
     }
     boolean needsSync = expectations.satisfied(key);
     return claimPods(rs, selector)
-        .compose(owned -> needsSync && !Owners.deleting(rs) ? manage(key, rs, owned).map(owned) : Future.succeededFuture(owned))
-        .compose(owned -> updateStatus(rs, ReplicaSetStatusCalc.status(rs, owned, null, ctx.clock().instant())))
+        .compose(owned -> (needsSync && !Owners.deleting(rs) ? manage(key, rs, owned) : Future.<Void>succeededFuture())
+            // as kube: the status is written also when creating or deleting failed, with a ReplicaFailure
+            // condition saying why (e.g. exceeded quota); the sync still fails, so it is retried with back-off
+            .transform(managed -> {
+              String failure = managed.failed() ? managed.cause().getMessage() : null;
+              Future<Void> status = updateStatus(rs, ReplicaSetStatusCalc.status(rs, owned, failure,
+                  ctx.clock().instant()));
+              return managed.failed() ? status.transform(x -> Future.<Void>failedFuture(managed.cause())) : status;
+            }))
         .onSuccess(v -> requeueForAvailability(key, rs));
   }
 

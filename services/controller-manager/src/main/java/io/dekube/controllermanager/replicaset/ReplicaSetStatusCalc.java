@@ -46,15 +46,21 @@ final class ReplicaSetStatusCalc {
     s.setAvailableReplicas(available);
     s.setObservedGeneration(rs.getMetadata().getGeneration());
     List<ReplicaSetCondition> conditions = new ArrayList<>();
+    boolean failing = false;
     if (rs.getStatus() != null && rs.getStatus().getConditions() != null) {
       for (ReplicaSetCondition c : rs.getStatus().getConditions()) {
         if (!"ReplicaFailure".equals(c.getType())) {
           conditions.add(c);
+        } else if (failure != null) {
+          conditions.add(c); // kube keeps the condition it has while the failure lasts
+          failing = true;
         }
       }
     }
-    if (failure != null) {
-      conditions.add(new ReplicaSetCondition(Times.format(now), failure, "FailedCreate", "True", "ReplicaFailure"));
+    if (failure != null && !failing) {
+      int want = rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
+      conditions.add(new ReplicaSetCondition(Times.format(now), failure,
+          owned.size() > want ? "FailedDelete" : "FailedCreate", "True", "ReplicaFailure"));
     }
     s.setConditions(conditions);
     return s;

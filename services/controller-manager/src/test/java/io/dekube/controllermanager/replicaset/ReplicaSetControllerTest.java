@@ -140,4 +140,63 @@ class ReplicaSetControllerTest {
     done(controller.sync(KEY));
     assertEquals(1, fake.eventReasons().stream().filter(e -> e.startsWith("InvalidSelector")).count());
   }
+
+  /** A store whose pod creates are refused as the writer's quota admission refuses them. */
+  private io.dekube.core.store.StoreApi refusingPods() {
+    io.dekube.core.store.InMemoryStore s = fake.store;
+    return new io.dekube.core.store.StoreApi() {
+      public io.vertx.core.Future<ObjectNode> create(ResourceType t, String ns, ObjectNode obj,
+                                                     io.dekube.core.store.WriteOptions o) {
+        return t.equals(podType) ? io.vertx.core.Future.failedFuture(new io.dekube.core.model.StatusException(403,
+            "Forbidden", "pods \"web-x\" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=1, "
+            + "limited: pods=1", null)) : s.create(t, ns, obj, o);
+      }
+
+      public io.vertx.core.Future<ObjectNode> get(ResourceType t, String ns, String name) {
+        return s.get(t, ns, name);
+      }
+
+      public io.vertx.core.Future<ObjectNode> list(ResourceType t, String ns) {
+        return s.list(t, ns);
+      }
+
+      public io.vertx.core.Future<ObjectNode> update(ResourceType t, ObjectNode obj, io.dekube.core.store.WriteOptions o) {
+        return s.update(t, obj, o);
+      }
+
+      public io.vertx.core.Future<ObjectNode> updateStatus(ResourceType t, ObjectNode obj,
+                                                           io.dekube.core.store.WriteOptions o) {
+        return s.updateStatus(t, obj, o);
+      }
+
+      public io.vertx.core.Future<ObjectNode> patch(ResourceType t, String ns, String name, String type,
+                                                    com.fasterxml.jackson.databind.JsonNode patch,
+                                                    io.dekube.core.store.WriteOptions o) {
+        return s.patch(t, ns, name, type, patch, o);
+      }
+
+      public io.vertx.core.Future<ObjectNode> delete(ResourceType t, String ns, String name,
+                                                     io.dekube.core.store.WriteOptions o) {
+        return s.delete(t, ns, name, o);
+      }
+    };
+  }
+
+  @Test
+  void aRefusedCreateIsAReplicaFailureConditionAndTheStatusStillCounts() {
+    var ctx = new io.dekube.controllermanager.common.ControllerContext(null, refusingPods(), fake.store::cache,
+        fake.ctx.registry(), fake.ctx.events(), fake.clock);
+    ReplicaSetController refused = new ReplicaSetController(ctx);
+    ReplicaSet web = rs("web", 3).build();
+    fake.store.put(rsType, web);
+    fake.store.put(podType, running(pod("web-a", web), "n1", "2026-01-01T00:00:00Z"));
+    var sync = refused.sync(KEY);
+    assertTrue(sync.failed(), "the sync fails, so it is retried with back-off");
+    ObjectNode status = fake.store.object(rsType, "ns", "web").path("status").deepCopy();
+    assertEquals(1, status.path("replicas").asInt());
+    assertEquals("ReplicaFailure", status.at("/conditions/0/type").asText());
+    assertEquals("FailedCreate", status.at("/conditions/0/reason").asText());
+    assertTrue(status.at("/conditions/0/message").asText().contains("exceeded quota: compute"), status::toString);
+    assertTrue(fake.eventReasons().stream().anyMatch(e -> e.startsWith("FailedCreate: Error creating: pods \"web-x\" is forbidden: exceeded quota")), () -> fake.eventReasons().toString());
+  }
 }
