@@ -152,4 +152,21 @@ class DockerComposeFileTest {
     Set<String> names = GrafanaDashboard.metricNames(GrafanaDashboard.FILE);
     assertTrue(names.contains("dekube_writer_requests_total") && names.contains("jvm_memory_used_bytes"), names.toString());
   }
+
+  @Test
+  void theImageRunsTheLauncherTheBuildMakes() throws Exception {
+    String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+    String pom = Files.readString(ROOT.resolve("services/dekube/pom.xml"));
+    assertTrue(pom.contains("<finalName>dekube</finalName>") && pom.contains("${project.build.directory}/lib<"),
+        "the build makes target/dekube.jar and target/lib/");
+    assertTrue(dockerfile.contains("COPY services/dekube/target/dekube.jar ")
+        && dockerfile.contains("COPY services/dekube/target/lib/ "), dockerfile);
+    Matcher main = Pattern.compile("io\\.dekube\\.[\\w.]+Main").matcher(dockerfile);
+    assertTrue(main.find(), dockerfile);
+    assertEquals(DekubeMain.class.getName(), main.group());
+    String ignore = Files.readString(ROOT.resolve(".dockerignore"));
+    assertTrue(ignore.contains("!services/dekube/target/dekube.jar") && ignore.contains("!services/dekube/target/lib/"),
+        "the build context keeps what the Dockerfile copies: " + ignore);
+    assertEquals("dekube:dev", services().get("store").get("image"));
+  }
 }

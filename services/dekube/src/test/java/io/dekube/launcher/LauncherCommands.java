@@ -14,9 +14,10 @@ import java.util.Set;
  */
 final class LauncherCommands {
 
-  /** What the stack must run: every component. */
-  static final Set<String> COMPONENTS = Set.of("store", "apiserver", "scheduler", "controller-manager", "kube-proxy",
-      "dns", "ingress", "kubelet");
+  /** What a stack must run: every component that runs alone (a new one belongs in the stacks too), and kubelets. */
+  static final Set<String> COMPONENTS = java.util.stream.Stream.concat(
+      DekubeMain.ALONE.stream().map(DekubeMain.Alone::command), java.util.stream.Stream.of("kubelet"))
+      .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   private LauncherCommands() {
   }
@@ -42,7 +43,7 @@ final class LauncherCommands {
         fail(name + ": ./dekube " + String.join(" ", command) + ": " + e.getMessage());
       }
       for (String f : List.of("--ops-port", "--api-port", "--dns-port", "--ingress-http-port", "--ingress-https-port",
-          "--node-ip")) {
+          "--metrics-server-port", "--node-ip")) {
         String v = flag(command, f);
         if (v != null) {
           String before = used.put(f.equals("--node-ip") ? v : "port " + v, name);
