@@ -138,6 +138,11 @@ class KubeletE2E {
     assertTrue(pods.out().lines().anyMatch(l -> l.matches("web\\s+web\\s+\\d+m\\s+0Mi\\s*")), pods.out());
     Kubectl.Result all = kubectl.run("top", "pods", "-A");
     assertTrue(all.out().lines().anyMatch(l -> l.matches("default\\s+web\\s+\\d+m\\s+0Mi\\s*")), all.out());
+    // system:aggregated-metrics-reader is aggregated into view: a viewer of the namespace may top its pods
+    kubectl.run("create", "rolebinding", "jane-view", "--clusterrole=view", "--user=jane", "-n", "default").ok();
+    Awaitility.await("top pods as a viewer").atMost(Duration.ofSeconds(30))
+        .until(() -> kubectl.run("top", "pods", "-n", "default", "--as", "jane").exit() == 0);
+    assertEquals(1, kubectl.run("top", "nodes", "--as", "jane").exit(), "nodes are not the viewer's");
   }
 
   @Test

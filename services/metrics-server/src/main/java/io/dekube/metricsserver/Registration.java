@@ -14,7 +14,7 @@ import java.util.Base64;
 /**
  * What metrics-server's manifests create, written by the metrics server itself once it listens: the
  * Service {@code kube-system/metrics-server} (port 443, no selector), its Endpoints (this server's
- * address and port), and the APIService {@code v1beta1.metrics.k8s.io} (priorities 100/100, trusting
+ * address and port), the ClusterRole {@code system:aggregated-metrics-reader}, and the APIService {@code v1beta1.metrics.k8s.io} (priorities 100/100, trusting
  * the cluster CA through {@code caBundle}). Idempotent: an existing object is updated only when it
  * differs. Never blocks.
  */
@@ -36,6 +36,7 @@ final class Registration {
   Future<Void> register(String ip, int port, String caPem) {
     return ensure(type("", "services"), NAMESPACE, service(), null)
         .compose(v -> ensure(type("", "endpoints"), NAMESPACE, endpoints(ip, port), "subsets"))
+        .compose(v -> ensure(type("rbac.authorization.k8s.io", "clusterroles"), "", metricsReader(), null))
         .compose(v -> ensure(type("apiregistration.k8s.io", "apiservices"), "", apiService(caPem), "spec"));
   }
 
@@ -56,6 +57,25 @@ final class Registration {
     subset.putArray("addresses").addObject().put("ip", ip);
     subset.putArray("ports").addObject().put("name", "https").put("port", port).put("protocol", "TCP");
     return ep;
+  }
+
+  /**
+   * metrics-server's {@code system:aggregated-metrics-reader}: reading metrics, aggregated into the
+   * {@code view}, {@code edit} and {@code admin} roles, so whoever may view a namespace may
+   * {@code kubectl top} its pods.
+   */
+  static ObjectNode metricsReader() {
+    ObjectNode role = object("rbac.authorization.k8s.io/v1", "ClusterRole", null);
+    ObjectNode meta = Json.metadata(role).put("name", "system:aggregated-metrics-reader");
+    ObjectNode labels = (ObjectNode) meta.get("labels");
+    for (String to : new String[] {"admin", "edit", "view"}) {
+      labels.put("rbac.authorization.k8s.io/aggregate-to-" + to, "true");
+    }
+    ObjectNode rule = role.putArray("rules").addObject();
+    rule.putArray("apiGroups").add(MetricsApi.GROUP);
+    rule.putArray("resources").add("pods").add("nodes");
+    rule.putArray("verbs").add("get").add("list").add("watch");
+    return role;
   }
 
   static ObjectNode apiService(String caPem) {
