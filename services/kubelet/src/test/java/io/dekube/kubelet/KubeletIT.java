@@ -258,6 +258,42 @@ class KubeletIT {
     }
   }
 
+  @Test
+  void resourceMetricsMeasureAProcessContainerFromProc() throws Exception {
+    // about a tenth of a second of CPU in the shell's own loop, then a sleep
+    create("burn", "'image':'busybox','command':['/bin/sh','-c','i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; "
+        + "echo done; sleep 60']", "", processNode);
+    awaitStatus("burn", s -> "Running".equals(s.path("phase").asText()));
+    ObjectNode n = await("the process node's kubelet port").atMost(Duration.ofSeconds(30))
+        .until(() -> nodes.get("", processNode), o -> o != null
+            && o.at("/status/daemonEndpoints/kubeletEndpoint/Port").asInt() > 0);
+    ClusterPki pki = ClusterPki.loadOrCreate(dir.resolve("pki"));
+    io.dekube.core.pki.CertificateBundle client = pki.issueClientCertificate("metrics-test", List.of());
+    io.vertx.core.http.HttpClient https = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setSsl(true)
+        .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertValue(io.vertx.core.buffer.Buffer.buffer(
+            pki.ca().certificatePem())))
+        .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+            .setCertValue(io.vertx.core.buffer.Buffer.buffer(client.certificatePem()))
+            .setKeyValue(io.vertx.core.buffer.Buffer.buffer(client.keyPem()))));
+    String ip = n.at("/status/addresses/0/address").asText();
+    int port = n.at("/status/daemonEndpoints/kubeletEndpoint/Port").asInt();
+    String labels = "{container=\"c\",namespace=\"" + NS + "\",pod=\"burn\"}";
+    await("the loop's CPU time in /metrics/resource").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      String text = result(https.request(io.vertx.core.http.HttpMethod.GET, port, ip, "/metrics/resource")
+          .compose(r -> r.send()).compose(r -> r.body())).toString();
+      assertTrue(value(text, "container_cpu_usage_seconds_total" + labels) >= 0.01, text);
+      assertTrue(value(text, "container_memory_working_set_bytes" + labels) > 100_000, text);
+      assertTrue(value(text, "node_memory_working_set_bytes") > value(text, "container_memory_working_set_bytes"
+          + labels), "the node holds the kubelet's JVM and the container: " + text);
+    });
+  }
+
+  /** The value of the sample line starting {@code series} in a Prometheus text. */
+  private static double value(String text, String series) {
+    return text.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
+        .findFirst().orElse(-1);
+  }
+
   private void create(String name, String container, String spec) throws Exception {
     create(name, container, spec, node);
   }
