@@ -70,6 +70,31 @@ class AggregationKubectlIT {
   }
 
   @Test
+  void aCrdGroupGetsAnAutomanagedApiServiceThatGoesWithIt() throws Exception {
+    apply("gizmo-crd.yaml", """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: gizmos.toys.example.com}
+        spec:
+          group: toys.example.com
+          scope: Namespaced
+          names: {plural: gizmos, singular: gizmo, kind: Gizmo}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+        """);
+    awaitRow("v1.toys.example.com", "Local", "True");
+    Result labels = kubectl("get", "apiservice", "v1.toys.example.com", "-o",
+        "jsonpath={.metadata.labels.kube-aggregator\\.kubernetes\\.io/automanaged} {.spec.groupPriorityMinimum}");
+    assertEquals("true 1000", labels.stdout(), labels.stderr());
+    assertEquals(0, kubectl("delete", "crd", "gizmos.toys.example.com").exitCode());
+    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        .until(() -> kubectl("get", "apiservice", "v1.toys.example.com").stderr().contains("NotFound"));
+  }
+
+  @Test
   void apiResourcesAndVersionsListApiRegistration() throws Exception {
     Result versions = kubectl("api-versions");
     assertEquals(0, versions.exitCode(), versions.stderr());
