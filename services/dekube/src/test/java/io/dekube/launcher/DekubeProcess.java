@@ -63,6 +63,48 @@ final class DekubeProcess implements AutoCloseable {
    * directory) and waits for its {@code dekube ready:} line.
    */
   static DekubeProcess start(Path dataDir, String logName, String... args) throws IOException {
+    DekubeProcess p = launch(dataDir, logName, args);
+    p.awaitReady(args[0]);
+    return p;
+  }
+
+  /**
+   * Starts several {@code ./dekube} commands side by side (each {@code logName, args...}) and waits for every
+   * ready line: their JVMs start at once, as compose starts its containers. When one fails, all are stopped.
+   */
+  static Group startAll(Path dataDir, List<List<String>> commands) throws Exception {
+    Group group = new Group();
+    try {
+      for (List<String> c : commands) {
+        group.processes.add(launch(dataDir, c.get(0), c.subList(1, c.size()).toArray(String[]::new)));
+      }
+      for (int i = 0; i < commands.size(); i++) {
+        group.processes.get(i).awaitReady(commands.get(i).get(1));
+      }
+      return group;
+    } catch (Exception | Error e) {
+      group.close();
+      throw e;
+    }
+  }
+
+  /** Processes started together, stopped together. */
+  static final class Group implements AutoCloseable {
+    private final List<DekubeProcess> processes = new ArrayList<>();
+
+    DekubeProcess get(int i) {
+      return processes.get(i);
+    }
+
+    @Override
+    public void close() throws Exception {
+      for (DekubeProcess p : processes) {
+        p.close();
+      }
+    }
+  }
+
+  private static DekubeProcess launch(Path dataDir, String logName, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("./dekube"));
     cmd.addAll(List.of(args));
     cmd.addAll(List.of("--data-dir", dataDir.toString()));
@@ -73,22 +115,25 @@ final class DekubeProcess implements AutoCloseable {
     DekubeProcess p = new DekubeProcess(pb.start());
     p.log = log;
     p.logStart = logStart;
+    return p;
+  }
+
+  private void awaitReady(String command) {
     try {
       // -Ddekube.e2e.readyMinutes=N for a machine under heavy load
-      Awaitility.await("the ready line of ./dekube " + args[0])
+      Awaitility.await("the ready line of ./dekube " + command)
           .atMost(Duration.ofMinutes(Long.getLong("dekube.e2e.readyMinutes", 3)))
-          .until(() -> p.ready() || !p.process.isAlive());
+          .until(() -> ready() || !process.isAlive());
     } catch (RuntimeException e) {
-      p.process.destroy(); // never leave a cluster behind (its shutdown hook stops the broker child)
+      process.destroy(); // never leave a cluster behind (its shutdown hook stops the broker child)
       throw e;
     }
-    if (!p.ready()) {
-      boolean exited = !p.process.isAlive();
-      p.process.destroyForcibly();
-      throw new IllegalStateException("./dekube " + args[0] + (exited ? " exited " + p.process.exitValue()
-          : " gave no ready line in 3 minutes") + " before ready; stdout " + p.stdout);
+    if (!ready()) {
+      boolean exited = !process.isAlive();
+      process.destroyForcibly();
+      throw new IllegalStateException("./dekube " + command + (exited ? " exited " + process.exitValue()
+          : " gave no ready line in 3 minutes") + " before ready; stdout " + stdout);
     }
-    return p;
   }
 
   /** Node IPs 127.<2-99>.<2-250>.n, a cluster CIDR 127.<100-239>.0.0/16 and free kubelet ports. */

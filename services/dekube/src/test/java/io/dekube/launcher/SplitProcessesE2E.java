@@ -36,13 +36,15 @@ class SplitProcessesE2E {
              "--api-port", "0", "--ops-port", "0");
          DekubeProcess b = DekubeProcess.start(data, "apiserver-b.log", "apiserver", "--kafka", kafka,
              "--api-port", "0", "--ops-port", "0");
-         DekubeProcess scheduler = DekubeProcess.start(data, "scheduler.log", "scheduler", "--kafka", kafka,
-             "--ops-port", "0");
-         DekubeProcess controllers = DekubeProcess.start(data, "controller-manager.log", "controller-manager",
-             "--kafka", kafka, "--ops-port", "0", "--cluster-cidr", clusterCidr);
-         DekubeProcess node = DekubeProcess.start(data, "kubelet.log", "kubelet", "--kafka", kafka,
-             "--node-name", "split-node-1", "--node-ip", nodeIp, "--kubelet-port", "0", "--cluster-cidr", clusterCidr,
-             "--ops-port", "0")) {
+         DekubeProcess.Group rest = DekubeProcess.startAll(data, List.of(
+             List.of("scheduler.log", "scheduler", "--kafka", kafka, "--ops-port", "0"),
+             List.of("controller-manager.log", "controller-manager", "--kafka", kafka, "--ops-port", "0",
+                 "--cluster-cidr", clusterCidr),
+             List.of("kubelet.log", "kubelet", "--kafka", kafka, "--node-name", "split-node-1", "--node-ip", nodeIp,
+                 "--kubelet-port", "0", "--cluster-cidr", clusterCidr, "--ops-port", "0")))) {
+      DekubeProcess scheduler = rest.get(0);
+      DekubeProcess controllers = rest.get(1);
+      DekubeProcess node = rest.get(2);
       Kubectl viaA = new Kubectl(a.kubeconfig());
       String serverA = "--server=" + a.apiUrl();
       String serverB = "--server=" + b.apiUrl();
