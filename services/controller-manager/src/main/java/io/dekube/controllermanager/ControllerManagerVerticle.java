@@ -36,6 +36,7 @@ public final class ControllerManagerVerticle extends VerticleBase {
   private final List<ControllerLoop> loops = new ArrayList<>();
   private LeaderElector elector;
   private io.dekube.controllermanager.serviceaccount.TokenCredentials tokens;
+  private io.dekube.controllermanager.podautoscaler.ApiCredentials api;
   private volatile boolean leading;
 
   /**
@@ -55,6 +56,12 @@ public final class ControllerManagerVerticle extends VerticleBase {
    */
   public ControllerManagerVerticle withTokenCredentials(io.dekube.controllermanager.serviceaccount.TokenCredentials c) {
     this.tokens = c;
+    return this;
+  }
+
+  /** The apiserver client credentials of the HPA controller's metrics.k8s.io reads. */
+  public ControllerManagerVerticle withApiCredentials(io.dekube.controllermanager.podautoscaler.ApiCredentials c) {
+    this.api = c;
     return this;
   }
 
@@ -92,7 +99,7 @@ public final class ControllerManagerVerticle extends VerticleBase {
     ControllerContext ctx = new ControllerContext(vertx, store, informers::apply, registry,
         new EventRecorder(store, registry.byResourceName("events").orElseThrow(), Clock.systemUTC(), config.identity()),
         Clock.systemUTC());
-    List<Controllers.Spec> specs = Controllers.all(config, tokens);
+    List<Controllers.Spec> specs = Controllers.all(config, tokens, api);
     List<Future<Void>> synced = new ArrayList<>();
     for (Controllers.Spec s : specs) {
       for (String r : s.reads()) {

@@ -42,13 +42,23 @@ final class Controllers {
   }
 
   static List<Spec> all(ControllerManagerConfig c) {
-    return all(c, null);
+    return all(c, null, null);
   }
 
-  /** Every controller; the token controllers only when {@code tokens} (the PKI's signer and CA) is given. */
-  static List<Spec> all(ControllerManagerConfig c, TokenCredentials tokens) {
+  /**
+   * Every controller; the token controllers only when {@code tokens} (the PKI's signer and CA) is given;
+   * the HPA controller reads metrics.k8s.io through the apiserver with {@code api} (without it, every HPA
+   * says that it has no metrics API).
+   */
+  static List<Spec> all(ControllerManagerConfig c, TokenCredentials tokens,
+                        io.dekube.controllermanager.podautoscaler.ApiCredentials api) {
     List<Spec> specs = new java.util.ArrayList<>(builtIn(c));
     specs.addAll(storage(c));
+    specs.add(new Spec("horizontalpodautoscaling", List.of("horizontalpodautoscalers.autoscaling", "pods",
+        "deployments.apps", "replicasets.apps", "statefulsets.apps", "endpoints"),
+        ctx -> new io.dekube.controllermanager.podautoscaler.HorizontalController(ctx,
+            io.dekube.controllermanager.podautoscaler.HorizontalController.metricsSource(ctx, api))
+            .loop(c.resync(), c.workers())));
     // quotas: status.hard and status.used of every ResourceQuota, from the kinds it counts
     List<String> quotaReads = new java.util.ArrayList<>(List.of("resourcequotas"));
     ResourceQuotaController.served(io.dekube.core.model.ResourceRegistry.builtIn()).stream()

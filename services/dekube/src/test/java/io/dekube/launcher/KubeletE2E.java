@@ -233,6 +233,51 @@ class KubeletE2E {
     }
   }
 
+  /**
+   * kubectl autoscale on a Deployment whose pod asks for 1m of CPU: answering requests makes it use
+   * more than 1 % of that, so the HPA controller — reading metrics.k8s.io through the apiserver —
+   * scales it to its maximum, and kubectl get hpa shows the measured utilization.
+   */
+  @Test
+  @Order(7)
+  void autoscaleScalesABusyDeploymentUp() throws Exception {
+    Path deployment = tmp.resolve("busy.yaml");
+    Files.writeString(deployment, """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: busy}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: busy}}
+          template:
+            metadata: {labels: {app: busy}}
+            spec:
+              containers:
+              - name: web
+                image: carsonoid/kube-decon:v1
+                ports: [{containerPort: 2015}]
+                resources: {requests: {cpu: 1m}}
+        """);
+    kubectl.run("create", "-f", deployment.toString()).ok();
+    kubectl.run("rollout", "status", "deployment/busy", "--timeout=60s").ok();
+    String ip = kubectl.run("get", "pods", "-l", "app=busy", "-o", "jsonpath={.items[0].status.podIP}").ok().out();
+    assertEquals("horizontalpodautoscaler.autoscaling/busy autoscaled",
+        kubectl.run("autoscale", "deployment", "busy", "--max=3", "--cpu-percent=1").ok().out().trim());
+    Awaitility.await("the HPA scales the busy Deployment up").atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+      for (int i = 0; i < 50; i++) {
+        http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":2015/")).build(),
+            HttpResponse.BodyHandlers.discarding());
+      }
+      assertEquals("3", kubectl.run("get", "deployment", "busy", "-o", "jsonpath={.spec.replicas}").ok().out());
+    });
+    String hpa = kubectl.run("get", "hpa", "busy").ok().out();
+    assertTrue(hpa.lines().anyMatch(l -> l.matches("busy\\s+Deployment/busy\\s+cpu: \\d+%/1%\\s+1\\s+3\\s+\\d\\s+.*")),
+        hpa);
+    String events = kubectl.run("get", "events", "--field-selector", "involvedObject.name=busy,reason=SuccessfulRescale",
+        "-o", "jsonpath={.items[*].message}").ok().out();
+    assertTrue(events.contains("reason: cpu resource utilization (percentage of request) above target"), events);
+  }
+
   @Test
   @Order(6)
   void deleteStopsTheContainerAndThePodDisappears() throws Exception {

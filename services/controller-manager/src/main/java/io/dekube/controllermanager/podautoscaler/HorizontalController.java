@@ -1,0 +1,338 @@
+package io.dekube.controllermanager.podautoscaler;
+
+import io.dekube.controllermanager.common.ControllerContext;
+import io.dekube.controllermanager.common.EventRecorder;
+import io.dekube.controllermanager.common.Lister;
+import io.dekube.controllermanager.common.Selectors;
+import io.dekube.core.controller.ControllerLoop;
+import io.dekube.core.controller.Reconciler;
+import io.dekube.core.informer.LabelSelector;
+import io.dekube.core.model.ObjectKey;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.Typed;
+import io.dekube.core.store.WriteOptions;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerCondition;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerStatus;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricStatus;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricValueStatus;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.ResourceMetricStatus;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * kube's horizontal pod autoscaler controller, for Resource metrics ({@code cpu}, {@code memory};
+ * Utilization or AverageValue targets) read from {@code metrics.k8s.io}: every 15 s per HPA, the
+ * target's replicas and selector, its pods and their usage, the count each metric asks for
+ * ({@link ReplicaCalculator}), the largest of them, then kube's normalisation — the scale-down
+ * stabilisation (the largest recommendation of the last 5 min, or the behaviour's windows and
+ * policies, {@link ScalingRules}), the min/max bounds and, without a behaviour, at most
+ * {@code max(2 × current, 4)} up — and a write of the target's replicas. Status (current/desired
+ * replicas, current metrics, lastScaleTime, the AbleToScale/ScalingActive/ScalingLimited conditions)
+ * and Events ({@code SuccessfulRescale}, {@code FailedGetResourceMetric}, ...) as kube writes them.
+ * Pods, Object and External metrics need a custom metrics API dekube does not have: such a metric
+ * makes ScalingActive False with the reason. Syncs run on the loop's context.
+ */
+public final class HorizontalController implements Reconciler {
+
+  public static final String COMPONENT = "horizontal-pod-autoscaler";
+  static final Duration SYNC_PERIOD = Duration.ofSeconds(15);
+  static final Duration DOWNSCALE_STABILIZATION = Duration.ofMinutes(5);
+
+  private final ControllerContext ctx;
+  private final ResourceType hpaType;
+  private final Lister<HorizontalPodAutoscaler> hpas;
+  private final Lister<Pod> pods;
+  private final ScaleTarget targets;
+  private final MetricsSource metrics;
+  private final Map<ObjectKey, ScalingRules.History> histories = new ConcurrentHashMap<>();
+  private ControllerLoop loop;
+
+  public HorizontalController(ControllerContext ctx, MetricsSource metrics) {
+    this.ctx = ctx;
+    this.hpaType = ctx.type("horizontalpodautoscalers.autoscaling");
+    this.hpas = ctx.lister("horizontalpodautoscalers.autoscaling", HorizontalPodAutoscaler.class);
+    this.pods = ctx.lister("pods", Pod.class);
+    this.targets = new ScaleTarget(ctx);
+    this.metrics = metrics;
+  }
+
+  /**
+   * Where the controller reads pod usage: metrics.k8s.io through the apiserver with {@code api}, or —
+   * without credentials — a source that says so.
+   */
+  public static MetricsSource metricsSource(ControllerContext ctx, ApiCredentials api) {
+    if (api == null) {
+      return (ns, selector, resource) -> Future.failedFuture("the controller-manager has no apiserver credentials "
+          + "to read metrics.k8s.io with");
+    }
+    return new ApiMetricsSource(ctx.vertx(), api, ctx.lister("endpoints", io.fabric8.kubernetes.api.model.Endpoints.class));
+  }
+
+  /** The loop: HPAs, each synced again every 15 s. */
+  public ControllerLoop loop(Duration resync, int workers) {
+    loop = new ControllerLoop(ctx.vertx(), "horizontalpodautoscaler", this, hpas.cache(), resync, workers);
+    return loop;
+  }
+
+  @Override
+  public Future<Void> sync(ObjectKey key) {
+    HorizontalPodAutoscaler hpa = hpas.get(key);
+    if (hpa == null) {
+      histories.remove(key);
+      return Future.succeededFuture();
+    }
+    if (loop != null) {
+      loop.enqueueAfter(key, SYNC_PERIOD);
+    }
+    Instant now = ctx.clock().instant();
+    HorizontalPodAutoscalerStatus status = Typed.from(Typed.tree(hpa.getStatus() == null
+        ? new HorizontalPodAutoscalerStatus() : hpa.getStatus()), HorizontalPodAutoscalerStatus.class);
+    status.setObservedGeneration(hpa.getMetadata().getGeneration());
+    ScaleTarget.Found target;
+    try {
+      target = targets.find(key.namespace(), hpa.getSpec().getScaleTargetRef());
+    } catch (IllegalArgumentException e) {
+      return failed(hpa, status, "AbleToScale", "FailedGetScale", e.getMessage(), now);
+    }
+    if (target == null) {
+      return failed(hpa, status, "AbleToScale", "FailedGetScale", "the HPA controller was unable to get the "
+          + "target's current scale: " + hpa.getSpec().getScaleTargetRef().getKind().toLowerCase() + "s.apps \""
+          + hpa.getSpec().getScaleTargetRef().getName() + "\" not found", now);
+    }
+    condition(status, "AbleToScale", "True", "SucceededGetScale", "the HPA controller was able to get the target's "
+        + "current scale", now);
+    int current = target.replicas();
+    status.setCurrentReplicas(current);
+    ScalingRules.History history = histories.computeIfAbsent(key, k -> ScalingRules.History.starting(current, now));
+    int min = hpa.getSpec().getMinReplicas() == null ? 1 : hpa.getSpec().getMinReplicas();
+    int max = hpa.getSpec().getMaxReplicas();
+    if (current == 0 && min != 0) {
+      status.setDesiredReplicas(0);
+      condition(status, "ScalingActive", "False", "ScalingDisabled", "scaling is disabled since the replica count of "
+          + "the target is zero", now);
+      return writeStatus(hpa, status);
+    }
+    if (current > max || current < min) {
+      int desired = current > max ? max : min;
+      String reason = current > max ? "Current number of replicas above Spec.MaxReplicas"
+          : "Current number of replicas below Spec.MinReplicas";
+      condition(status, "ScalingActive", "True", "ValidMetricFound", "the HPA was able to successfully calculate a "
+          + "replica count", now);
+      return rescale(hpa, status, target, current, desired, reason, now);
+    }
+    return computeReplicas(hpa, key, target, status, now).compose(proposal -> {
+      if (proposal == null) {
+        status.setDesiredReplicas(current);
+        return writeStatus(hpa, status);
+      }
+      ScalingRules.Decision d = ScalingRules.normalize(hpa.getSpec().getBehavior(), history, current,
+          proposal.replicas(), min, max, now);
+      condition(status, "AbleToScale", "True", d.stabilizedReason(), d.stabilizedMessage(), now);
+      condition(status, "ScalingLimited", d.limited() ? "True" : "False", d.limitReason(), d.limitMessage(), now);
+      String reason = d.replicas() > current ? proposal.metricName() + " above target" : "All metrics below target";
+      return rescale(hpa, status, target, current, d.replicas(), reason, now);
+    });
+  }
+
+  /** A metric's proposal: the count it asks for and how kube names it in reasons. */
+  private record Proposal(int replicas, String metricName) {
+  }
+
+  /** The largest count the metrics ask for, with status.currentMetrics filled; null after a failure (recorded). */
+  private Future<Proposal> computeReplicas(HorizontalPodAutoscaler hpa, ObjectKey key, ScaleTarget.Found target,
+                                           HorizontalPodAutoscalerStatus status, Instant now) {
+    LabelSelector selector;
+    try {
+      selector = Selectors.of(target.selector());
+    } catch (RuntimeException e) {
+      return invalid(hpa, status, "InvalidSelector", "couldn't convert selector into a corresponding internal "
+          + "selector object: " + e.getMessage(), now);
+    }
+    List<Pod> selected = pods.list(key.namespace()).stream()
+        .filter(p -> selector.matches(p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels()))
+        .toList();
+    List<MetricSpec> specs = hpa.getSpec().getMetrics();
+    List<Future<Object>> each = new ArrayList<>();
+    for (MetricSpec spec : specs) {
+      each.add(proposal(spec, key.namespace(), selector, selected, target.replicas(), now).map(p -> (Object) p)
+          .recover(e -> Future.succeededFuture(e)));
+    }
+    return Future.join(each).compose(all -> {
+      Proposal best = null;
+      Throwable firstError = null;
+      int invalid = 0;
+      List<MetricStatus> current = new ArrayList<>();
+      for (int i = 0; i < specs.size(); i++) {
+        Object r = all.resultAt(i);
+        if (r instanceof Throwable t) {
+          invalid++;
+          firstError = firstError == null ? t : firstError;
+          continue;
+        }
+        Measured m = (Measured) r;
+        current.add(m.status());
+        if (best == null || m.proposal().replicas() > best.replicas()) {
+          best = m.proposal();
+        }
+      }
+      status.setCurrentMetrics(current);
+      if (invalid > 0 && (best == null || invalid == specs.size())) {
+        String reason = firstError instanceof MetricError me ? me.reason : "FailedGetResourceMetric";
+        ctx.events().record(COMPONENT, hpa, EventRecorder.WARNING, reason, firstError.getMessage());
+        ctx.events().record(COMPONENT, hpa, EventRecorder.WARNING, "FailedComputeMetricsReplicas", "invalid metrics ("
+            + invalid + " invalid out of " + specs.size() + "), first error is: " + firstError.getMessage());
+        condition(status, "ScalingActive", "False", reason, "the HPA was unable to compute the replica count: "
+            + firstError.getMessage(), now);
+        return Future.succeededFuture(null);
+      }
+      condition(status, "ScalingActive", "True", "ValidMetricFound", "the HPA was able to successfully calculate a "
+          + "replica count from " + best.metricName(), now);
+      return Future.succeededFuture(best);
+    });
+  }
+
+  /** A metric's failure with kube's event reason. */
+  static final class MetricError extends Exception {
+    final String reason;
+
+    MetricError(String reason, String message) {
+      super(message);
+      this.reason = reason;
+    }
+  }
+
+  private record Measured(Proposal proposal, MetricStatus status) {
+  }
+
+  private Future<Measured> proposal(MetricSpec spec, String namespace, LabelSelector selector, List<Pod> selected,
+                                    int current, Instant now) {
+    if (!"Resource".equals(spec.getType()) || spec.getResource() == null) {
+      return Future.failedFuture(new MetricError("FailedGetExternalMetric".replace("External",
+          spec.getType() == null ? "" : spec.getType()), "unable to get metric of type " + spec.getType()
+          + ": dekube serves no custom or external metrics API"));
+    }
+    String resource = spec.getResource().getName();
+    var target = spec.getResource().getTarget();
+    return metrics.pods(namespace, selector, resource).recover(e -> Future.failedFuture(new MetricError(
+        "FailedGetResourceMetric", "failed to get " + resource + " utilization: unable to get metrics for resource "
+            + resource + ": " + e.getMessage()))).compose(samples -> {
+              try {
+                MetricValueStatus value = new MetricValueStatus();
+                ReplicaCalculator.Result r;
+                String name;
+                if ("Utilization".equals(target.getType()) && target.getAverageUtilization() != null) {
+                  r = ReplicaCalculator.utilization(current, target.getAverageUtilization(), samples, selected, resource,
+                      now);
+                  value.setAverageUtilization(r.utilization());
+                  name = resource + " resource utilization (percentage of request)";
+                } else if (target.getAverageValue() != null) {
+                  r = ReplicaCalculator.averageValue(current, ReplicaCalculator.milli(target.getAverageValue()), samples,
+                      selected, resource, now);
+                  name = resource + " resource";
+                } else {
+                  throw new ReplicaCalculator.CalculationException("invalid resource metric source: neither an "
+                      + "average utilization target nor an average value target was set");
+                }
+                value.setAverageValue(milliQuantity(r.averageMilli(), resource));
+                MetricStatus ms = new MetricStatus();
+                ms.setType("Resource");
+                ms.setResource(new ResourceMetricStatus(value, resource));
+                return Future.succeededFuture(new Measured(new Proposal(r.replicas(), name), ms));
+              } catch (ReplicaCalculator.CalculationException e) {
+                return Future.failedFuture(new MetricError("FailedGetResourceMetric", "failed to get " + resource
+                    + " utilization: " + e.getMessage()));
+              }
+            });
+  }
+
+  /** A usage in kube's notation: millicores ({@code 250m}) for CPU, whole units otherwise. */
+  static Quantity milliQuantity(long milli, String resource) {
+    if ("cpu".equals(resource)) {
+      return new Quantity(milli + "m");
+    }
+    return new Quantity(Long.toString(milli / 1000));
+  }
+
+  private Future<Void> rescale(HorizontalPodAutoscaler hpa, HorizontalPodAutoscalerStatus status,
+                               ScaleTarget.Found target, int current, int desired, String reason, Instant now) {
+    status.setDesiredReplicas(desired);
+    if (desired == current) {
+      return writeStatus(hpa, status);
+    }
+    return targets.scale(target, desired).transform(ar -> {
+      if (ar.failed()) {
+        ctx.events().record(COMPONENT, hpa, EventRecorder.WARNING, "FailedRescale", "New size: " + desired
+            + "; reason: " + reason + "; error: " + ar.cause().getMessage());
+        condition(status, "AbleToScale", "False", "FailedUpdateScale", "the HPA controller was unable to update the "
+            + "target scale: " + ar.cause().getMessage(), now);
+        return writeStatus(hpa, status);
+      }
+      ctx.events().record(COMPONENT, hpa, EventRecorder.NORMAL, "SuccessfulRescale", "New size: " + desired
+          + "; reason: " + reason);
+      condition(status, "AbleToScale", "True", "SucceededRescale", "the HPA controller was able to update the target "
+          + "scale to " + desired, now);
+      status.setLastScaleTime(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+      histories.computeIfPresent(new ObjectKey(hpa.getMetadata().getNamespace(), hpa.getMetadata().getName()),
+          (k, h) -> {
+            h.scaled(current, desired, now);
+            return h;
+          });
+      return writeStatus(hpa, status);
+    });
+  }
+
+  private Future<Void> failed(HorizontalPodAutoscaler hpa, HorizontalPodAutoscalerStatus status, String type,
+                              String reason, String message, Instant now) {
+    ctx.events().record(COMPONENT, hpa, EventRecorder.WARNING, reason, message);
+    condition(status, type, "False", reason, message, now);
+    return writeStatus(hpa, status);
+  }
+
+  private <T> Future<T> invalid(HorizontalPodAutoscaler hpa, HorizontalPodAutoscalerStatus status, String reason,
+                                String message, Instant now) {
+    ctx.events().record(COMPONENT, hpa, EventRecorder.WARNING, reason, message);
+    condition(status, "ScalingActive", "False", reason, message, now);
+    return Future.succeededFuture(null);
+  }
+
+  /** Sets a condition; its lastTransitionTime moves only when its status changes. */
+  static void condition(HorizontalPodAutoscalerStatus status, String type, String value, String reason,
+                        String message, Instant now) {
+    List<HorizontalPodAutoscalerCondition> all = status.getConditions() == null ? new ArrayList<>()
+        : new ArrayList<>(status.getConditions());
+    HorizontalPodAutoscalerCondition existing = all.stream().filter(c -> type.equals(c.getType())).findFirst()
+        .orElse(null);
+    String since = existing != null && value.equals(existing.getStatus()) ? existing.getLastTransitionTime()
+        : now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    HorizontalPodAutoscalerCondition c = new HorizontalPodAutoscalerCondition();
+    c.setType(type);
+    c.setStatus(value);
+    c.setReason(reason);
+    c.setMessage(message);
+    c.setLastTransitionTime(since);
+    if (existing != null) {
+      all.set(all.indexOf(existing), c);
+    } else {
+      all.add(c);
+    }
+    status.setConditions(all);
+  }
+
+  private Future<Void> writeStatus(HorizontalPodAutoscaler hpa, HorizontalPodAutoscalerStatus status) {
+    if (hpa.getStatus() != null && Typed.tree(status).equals(Typed.tree(hpa.getStatus()))) {
+      return Future.succeededFuture();
+    }
+    HorizontalPodAutoscaler next = Lister.copy(hpa);
+    next.setStatus(status);
+    return ctx.store().updateStatus(hpaType, Typed.tree(next), WriteOptions.none()).mapEmpty();
+  }
+}

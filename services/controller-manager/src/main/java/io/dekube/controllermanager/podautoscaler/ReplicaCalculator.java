@@ -1,0 +1,215 @@
+package io.dekube.controllermanager.podautoscaler;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * kube's replica calculator for resource metrics ({@code GetResourceReplicas},
+ * {@code GetRawResourceReplicas}): the usage ratio of the pods with a sample to the target, then
+ * {@code ceil(ratio × pods)} unless it is within the tolerance (10 %). Pods being deleted or failed
+ * are ignored; pending ones, and for CPU pods not yet ready or still starting (5 min of
+ * initialisation, whose sample predates their readiness), count as unready; pods without a sample
+ * are missing. To scale down, missing pods are assumed at their request (or the target value); to
+ * scale up, missing and unready pods are assumed idle — and when that assumption flips the
+ * direction, the count stays. Pure.
+ */
+final class ReplicaCalculator {
+
+  static final double TOLERANCE = 0.1;
+  static final Duration CPU_INITIALIZATION_PERIOD = Duration.ofMinutes(5);
+  static final Duration INITIAL_READINESS_DELAY = Duration.ofSeconds(30);
+
+  /** A computed count, with the current utilization (percent of requests; -1 for value targets) and average. */
+  record Result(int replicas, int utilization, long averageMilli) {
+  }
+
+  /** Why no count could be computed, in kube's words. */
+  static final class CalculationException extends Exception {
+    CalculationException(String message) {
+      super(message);
+    }
+  }
+
+  private ReplicaCalculator() {
+  }
+
+  /** For a target utilization (percent of the pods' requests of {@code resource}). */
+  static Result utilization(int current, int targetPercent, Map<String, PodSample> samples, List<Pod> pods,
+                            String resource, Instant now) throws CalculationException {
+    Groups g = groups(samples, pods, resource, now);
+    Map<String, Long> metrics = usable(samples, pods, g);
+    Map<String, Long> requests = requests(pods, resource);
+    long[] ratio = utilizationOf(metrics, requests);
+    double usageRatio = (double) ratio[0] / targetPercent;
+    int replicas = replicas(current, usageRatio, metrics, g, requests::get, pods.size(), m -> {
+      long[] u = utilizationOf(m, requests);
+      return (double) u[0] / targetPercent;
+    });
+    return new Result(replicas, (int) ratio[0], ratio[1]);
+  }
+
+  /** For a target average value (milli-units per pod) of {@code resource}. */
+  static Result averageValue(int current, long targetMilli, Map<String, PodSample> samples, List<Pod> pods,
+                             String resource, Instant now) throws CalculationException {
+    Groups g = groups(samples, pods, resource, now);
+    Map<String, Long> metrics = usable(samples, pods, g);
+    long average = average(metrics);
+    double usageRatio = (double) average / targetMilli;
+    int replicas = replicas(current, usageRatio, metrics, g, pod -> targetMilli, pods.size(),
+        m -> (double) average(m) / targetMilli);
+    return new Result(replicas, -1, average);
+  }
+
+  private record Groups(Set<String> unready, Set<String> missing, Set<String> ignored) {
+  }
+
+  /** The samples of the selected pods that are neither unready nor ignored. */
+  private static Map<String, Long> usable(Map<String, PodSample> samples, List<Pod> pods, Groups g)
+      throws CalculationException {
+    if (pods.isEmpty()) {
+      throw new CalculationException("no pods returned by selector while calculating replica count");
+    }
+    Map<String, Long> metrics = new HashMap<>();
+    samples.forEach((pod, s) -> {
+      if (!g.unready().contains(pod) && !g.ignored().contains(pod) && pods.stream().anyMatch(p -> name(p).equals(pod))) {
+        metrics.put(pod, s.milliValue());
+      }
+    });
+    if (metrics.isEmpty()) {
+      throw new CalculationException("did not receive metrics for targeted pods (pods might be unready)");
+    }
+    return metrics;
+  }
+
+  /**
+   * The count from the first ratio, or — with missing or (scaling up) unready pods — from the ratio
+   * with those assumed at {@code assumedFull} when scaling down and idle when scaling up.
+   */
+  private static int replicas(int current, double usageRatio, Map<String, Long> metrics, Groups g,
+                              java.util.function.Function<String, Long> assumedFull, int podCount,
+                              java.util.function.ToDoubleFunction<Map<String, Long>> ratioOf) {
+    boolean scaleUpWithUnready = !g.unready().isEmpty() && usageRatio > 1.0;
+    if (!scaleUpWithUnready && g.missing().isEmpty()) {
+      if (Math.abs(1.0 - usageRatio) <= TOLERANCE) {
+        return current;
+      }
+      return (int) Math.ceil(usageRatio * metrics.size());
+    }
+    Map<String, Long> assumed = new HashMap<>(metrics);
+    for (String pod : g.missing()) {
+      assumed.put(pod, usageRatio < 1.0 ? assumedFull.apply(pod) : 0L);
+    }
+    if (scaleUpWithUnready) {
+      g.unready().forEach(pod -> assumed.put(pod, 0L));
+    }
+    double newRatio = ratioOf.applyAsDouble(assumed);
+    if (Math.abs(1.0 - newRatio) <= TOLERANCE || (usageRatio < 1.0 && newRatio > 1.0)
+        || (usageRatio > 1.0 && newRatio < 1.0)) {
+      return current;
+    }
+    int next = (int) Math.ceil(newRatio * assumed.size());
+    if ((newRatio < 1.0 && next > current) || (newRatio > 1.0 && next < current)) {
+      return current;
+    }
+    return next;
+  }
+
+  private static Groups groups(Map<String, PodSample> samples, List<Pod> pods, String resource, Instant now) {
+    Set<String> unready = new HashSet<>();
+    Set<String> missing = new HashSet<>();
+    Set<String> ignored = new HashSet<>();
+    for (Pod p : pods) {
+      String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+      if (p.getMetadata().getDeletionTimestamp() != null || "Failed".equals(phase)) {
+        ignored.add(name(p));
+        continue;
+      }
+      if ("Pending".equals(phase)) {
+        unready.add(name(p));
+        continue;
+      }
+      PodSample sample = samples.get(name(p));
+      if (sample == null) {
+        missing.add(name(p));
+        continue;
+      }
+      if ("cpu".equals(resource) && cpuUnready(p, sample, now)) {
+        unready.add(name(p));
+      }
+    }
+    return new Groups(unready, missing, ignored);
+  }
+
+  private static boolean cpuUnready(Pod p, PodSample sample, Instant now) {
+    PodCondition ready = p.getStatus().getConditions() == null ? null : p.getStatus().getConditions().stream()
+        .filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
+    String started = p.getStatus().getStartTime();
+    if (ready == null || started == null || ready.getLastTransitionTime() == null) {
+      return true;
+    }
+    Instant start = Instant.parse(started);
+    Instant transition = Instant.parse(ready.getLastTransitionTime());
+    if (start.plus(CPU_INITIALIZATION_PERIOD).isAfter(now)) {
+      return "False".equals(ready.getStatus()) || sample.timestamp().isBefore(transition.plus(sample.window()));
+    }
+    return "False".equals(ready.getStatus()) && start.plus(INITIAL_READINESS_DELAY).isAfter(transition);
+  }
+
+  /** Each pod's request of {@code resource} (milli-units, summed over containers); fails naming a container without one. */
+  static Map<String, Long> requests(List<Pod> pods, String resource) throws CalculationException {
+    Map<String, Long> out = new HashMap<>();
+    for (Pod p : pods) {
+      long sum = 0;
+      for (Container c : p.getSpec().getContainers()) {
+        Quantity q = c.getResources() == null || c.getResources().getRequests() == null ? null
+            : c.getResources().getRequests().get(resource);
+        if (q == null) {
+          throw new CalculationException("missing request for " + resource + " in container " + c.getName()
+              + " of Pod " + name(p));
+        }
+        sum += milli(q);
+      }
+      out.put(name(p), sum);
+    }
+    return out;
+  }
+
+  /** {utilization percent, average milli-usage} over the pods of {@code metrics}. */
+  private static long[] utilizationOf(Map<String, Long> metrics, Map<String, Long> requests) {
+    long usage = 0;
+    long requested = 0;
+    for (Map.Entry<String, Long> e : metrics.entrySet()) {
+      Long r = requests.get(e.getKey());
+      if (r != null) {
+        usage += e.getValue();
+        requested += r;
+      }
+    }
+    long utilization = requested == 0 ? 0 : (usage * 100) / requested;
+    return new long[] {utilization, metrics.isEmpty() ? 0 : usage / metrics.size()};
+  }
+
+  private static long average(Map<String, Long> metrics) {
+    return metrics.isEmpty() ? 0 : metrics.values().stream().mapToLong(Long::longValue).sum() / metrics.size();
+  }
+
+  /** A quantity in milli-units, as kube's {@code MilliValue}. */
+  static long milli(Quantity q) {
+    return Quantity.getAmountInBytes(q).multiply(BigDecimal.valueOf(1000)).setScale(0, java.math.RoundingMode.CEILING)
+        .longValueExact();
+  }
+
+  private static String name(Pod p) {
+    return p.getMetadata().getName();
+  }
+}
