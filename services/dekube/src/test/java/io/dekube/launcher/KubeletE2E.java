@@ -138,6 +138,9 @@ class KubeletE2E {
     assertTrue(pods.out().lines().anyMatch(l -> l.matches("web\\s+web\\s+\\d+m\\s+0Mi\\s*")), pods.out());
     Kubectl.Result all = kubectl.run("top", "pods", "-A");
     assertTrue(all.out().lines().anyMatch(l -> l.matches("default\\s+web\\s+\\d+m\\s+0Mi\\s*")), all.out());
+    String table = kubectl.run("get", "pods.metrics.k8s.io", "-n", "default").ok().out();
+    assertTrue(table.lines().findFirst().orElse("").matches("NAME\\s+CPU\\s+MEMORY\\s+WINDOW\\s*"), table);
+    assertTrue(table.lines().anyMatch(l -> l.matches("web\\s+\\d+n\\s+0Ki\\s+[0-9.]+s\\s*")), table);
     // system:aggregated-metrics-reader is aggregated into view: a viewer of the namespace may top its pods
     kubectl.run("create", "rolebinding", "jane-view", "--clusterrole=view", "--user=jane", "-n", "default").ok();
     Awaitility.await("top pods as a viewer").atMost(Duration.ofSeconds(30))

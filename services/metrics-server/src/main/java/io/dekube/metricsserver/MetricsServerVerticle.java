@@ -155,7 +155,9 @@ public final class MetricsServerVerticle extends VerticleBase {
       if (!path.equals(PREFIX) && !path.startsWith(PREFIX + "/")) {
         throw new StatusException(404, "NotFound", "the server could not find the requested resource");
       }
-      send(req, 200, api.get(path.substring(PREFIX.length()), req.getParam("labelSelector")));
+      ObjectNode answer = api.get(path.substring(PREFIX.length()), req.getParam("labelSelector"));
+      boolean table = MetricsTable.wanted(req.getHeader("Accept")) && !"APIResourceList".equals(answer.path("kind").asText());
+      send(req, 200, table ? MetricsTable.of(answer) : answer);
     } catch (StatusException e) {
       send(req, e.code(), e.toStatus());
     }

@@ -97,6 +97,22 @@ class MetricsApiTest {
   }
 
   @Test
+  void tablesHaveMetricsServersColumnsAndSumAPodsContainers() {
+    store.put("kube-node-01", NodeScrape.parse(scrape(1_000_000, 10.0, 1.0, 100)));
+    store.put("kube-node-01", NodeScrape.parse(scrape(1_010_000, 11.0, 1.1, 100)));
+    assertTrue(MetricsTable.wanted("application/json;as=Table;v=v1;g=meta.k8s.io,application/json"));
+    JsonNode pods = MetricsTable.of(api.get("/namespaces/demo/pods", null));
+    assertEquals("Table", pods.path("kind").asText());
+    assertEquals(List.of("Name", "CPU", "Memory", "Window"),
+        List.of(pods.at("/columnDefinitions/0/name").asText(), pods.at("/columnDefinitions/1/name").asText(),
+            pods.at("/columnDefinitions/2/name").asText(), pods.at("/columnDefinitions/3/name").asText()));
+    assertEquals("[\"web-1\",\"10000000n\",\"2048Ki\",\"10s\"]", pods.at("/rows/0/cells").toString());
+    assertEquals("demo", pods.at("/rows/0/object/metadata/namespace").asText());
+    JsonNode node = MetricsTable.of(api.get("/nodes/kube-node-01", null));
+    assertEquals("[\"kube-node-01\",\"100000000n\",\"1048576Ki\",\"10s\"]", node.at("/rows/0/cells").toString());
+  }
+
+  @Test
   void windowsAreGoDurations() {
     assertEquals("15s", MetricsApi.window(Duration.ofSeconds(15)));
     assertEquals("4.99s", MetricsApi.window(Duration.ofMillis(4990)));
