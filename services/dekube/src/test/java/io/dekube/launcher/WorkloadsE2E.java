@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code rollout status} completes, a Job of 3 completions 2 at a time completes, and a Job whose pod
  * exits 1 fails with BackoffLimitExceeded after backoffLimit 1; in a namespace with a LimitRange and a
  * quota of 2 pods, a Deployment of 3 runs 2 pods with the defaulted requests and its ReplicaSet says
- * {@code exceeded quota}.
+ * {@code exceeded quota}; a StatefulSet's volumeClaimTemplate gets claims bound to local-path volumes
+ * on its pods' nodes, whose data outlives a pod.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -71,6 +72,21 @@ class WorkloadsE2E {
             metadata: {labels: {app: web}}
             spec:
               containers: [{name: web, image: carsonoid/kube-decon:v1}]
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          serviceName: db
+          replicas: 2
+          selector: {matchLabels: {app: db}}
+          template:
+            metadata: {labels: {app: db}}
+            spec:
+              containers: [{name: db, image: dekube/pause, volumeMounts: [{name: data, mountPath: /data}]}]
+          volumeClaimTemplates:
+          - metadata: {name: data}
+            spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 64Mi}}}
         ---
         apiVersion: batch/v1
         kind: Job
@@ -224,5 +240,45 @@ class WorkloadsE2E {
     Kubectl.Result refused = kubectl.run("create", "-f", big.toString());
     assertTrue(refused.err().contains("pods \"big\" is forbidden: maximum cpu usage per Container is 1, but limit is 2"),
         refused.err());
+  }
+
+  @Test
+  @Order(6)
+  void aStatefulSetsClaimsAreBoundOnItsPodsNodesAndKeepTheirData() throws Exception {
+    kubectl.run("rollout", "status", "sts/db", "--timeout=120s").ok();
+    String sc = kubectl.run("get", "sc", "--no-headers").ok().out();
+    assertTrue(sc.matches("(?s)standard \\(default\\)\\s+dekube.io/local-path\\s+Delete\\s+WaitForFirstConsumer\\s+false\\s+\\S+\\s*"), sc);
+    String[] volumes = new String[2];
+    for (int i = 0; i < 2; i++) {
+      String row = kubectl.run("get", "pvc", "data-db-" + i, "--no-headers").ok().out();
+      assertTrue(row.matches("data-db-" + i + "\\s+Bound\\s+pvc-\\S+\\s+64Mi\\s+RWO\\s+standard\\s+<unset>\\s+\\S+\\s*"), row);
+      volumes[i] = kubectl.run("get", "pvc", "data-db-" + i, "-o", "jsonpath={.spec.volumeName}").ok().out();
+      String node = kubectl.run("get", "pod", "db-" + i, "-o", "jsonpath={.spec.nodeName}").ok().out();
+      String pv = kubectl.run("get", "pv", volumes[i], "-o", "jsonpath={.status.phase} {.spec.claimRef.name} "
+          + "{.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values[0]}").ok().out();
+      assertEquals("Bound data-db-" + i + " " + node, pv);
+    }
+    String before = kubectl.run("get", "pod", "db-0", "-o", "jsonpath={.metadata.uid} {.spec.nodeName}").ok().out();
+    kubectl.run("exec", "db-0", "--", "sh", "-c", "echo kept > /data/greeting").ok();
+    kubectl.run("delete", "pod", "db-0", "--wait=true").ok();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90)).until(() -> {
+      String now = kubectl.run("get", "pod", "db-0", "-o", "jsonpath={.metadata.uid} {.spec.nodeName} "
+          + "{.status.containerStatuses[0].ready}").out();
+      return !now.isBlank() && !now.startsWith(before.split(" ")[0]) && now.endsWith("true");
+    });
+    assertEquals(before.split(" ")[1], kubectl.run("get", "pod", "db-0", "-o", "jsonpath={.spec.nodeName}").ok().out(),
+        "the new pod runs where its volume is");
+    assertEquals("kept\n", kubectl.run("exec", "db-0", "--", "cat", "/data/greeting").ok().out());
+
+    // scaled down, db-1's claim stays (whenScaled: Retain); deleting it deletes its volume and folder
+    String folder = kubectl.run("get", "pv", volumes[1], "-o", "jsonpath={.spec.hostPath.path}").ok().out();
+    assertTrue(Files.isDirectory(Path.of(folder)), folder);
+    kubectl.run("scale", "sts/db", "--replicas=1").ok();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+        .until(() -> kubectl.run("get", "pod", "db-1").exit() != 0);
+    assertEquals("Bound", kubectl.run("get", "pvc", "data-db-1", "-o", "jsonpath={.status.phase}").ok().out());
+    kubectl.run("delete", "pvc", "data-db-1").ok();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+        .until(() -> kubectl.run("get", "pv", volumes[1]).exit() != 0 && !Files.exists(Path.of(folder)));
   }
 }

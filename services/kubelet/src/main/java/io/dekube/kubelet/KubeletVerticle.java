@@ -67,14 +67,14 @@ public final class KubeletVerticle extends VerticleBase {
     Informer podInformer = informer("pods");
     Informer nodeInformer = informer("nodes");
     List<Informer> all = List.of(podInformer, nodeInformer, informer("services"), informer("configmaps"),
-        informer("secrets"));
+        informer("secrets"), informer("persistentvolumeclaims"), informer("persistentvolumes"));
     runtime = switch (config.runtime()) {
       case "process" -> new ProcessRuntime(vertx, config.allowHostCommands());
       case "simulated" -> new SimulatedRuntime(vertx, config.simulatedDelay());
       default -> new JvmRuntime(vertx);
     };
     pods = new PodManager(vertx, config, runtime, store, new InformerLookup(informer("configmaps"),
-        informer("secrets"), informer("services")), () -> podCidr(nodeInformer));
+        informer("secrets"), informer("services"), informer("persistentvolumeclaims"), informer("persistentvolumes")), () -> podCidr(nodeInformer));
     if (tokenSigner != null && !"simulated".equals(config.runtime())) { // nothing reads a simulated pod's files
       Informer accounts = informer("serviceaccounts");
       all = new java.util.ArrayList<>(all);

@@ -27,6 +27,7 @@ final class ClusterHandle implements ProfileHandle {
   private final Permits permits;
   private final Supplier<List<PodDisruptionBudget>> budgets;
   private Profile profile;
+  private VolumeObjects volumes;
 
   ClusterHandle(String schedulerName, Supplier<List<NodeInfo>> snapshot,
                 Function<String, Map<String, String>> namespaceLabels, PodWrites writes, Permits permits,
@@ -37,6 +38,32 @@ final class ClusterHandle implements ProfileHandle {
     this.namespaceLabels = namespaceLabels;
     this.writes = writes;
     this.permits = permits;
+  }
+
+  /** Gives the VolumeBinding plugin the scheduler's claims, volumes and classes. */
+  ClusterHandle withVolumes(VolumeObjects v) {
+    this.volumes = v;
+    return this;
+  }
+
+  @Override
+  public io.fabric8.kubernetes.api.model.PersistentVolumeClaim persistentVolumeClaim(String namespace, String name) {
+    return volumes == null ? null : volumes.claim(namespace, name);
+  }
+
+  @Override
+  public io.fabric8.kubernetes.api.model.PersistentVolume persistentVolume(String name) {
+    return volumes == null ? null : volumes.volume(name);
+  }
+
+  @Override
+  public String volumeBindingMode(String storageClass) {
+    return volumes == null ? null : volumes.bindingMode(storageClass);
+  }
+
+  @Override
+  public CompletionStage<Void> annotateClaim(String namespace, String name, String key, String value) {
+    return stage(volumes.annotate(namespace, name, key, value));
   }
 
   @Override

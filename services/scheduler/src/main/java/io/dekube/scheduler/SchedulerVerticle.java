@@ -58,6 +58,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private ObjectCache namespaces;
   private final ResourceType budgetsType;
   private ObjectCache budgets;
+  private final VolumeObjects volumeObjects;
   private final List<io.dekube.core.informer.HandlerRegistration> registrations = new ArrayList<>();
   private long timer = -1;
 
@@ -71,10 +72,11 @@ public final class SchedulerVerticle extends VerticleBase {
     this.namespacesType = registry.byGroupPlural("", "namespaces").orElseThrow();
     this.budgetsType = registry.byGroupPlural("policy", "poddisruptionbudgets").orElse(null);
     this.writes = new PodWrites(store, registry, "default-scheduler");
+    this.volumeObjects = new VolumeObjects(store, registry);
     Registry plugins = PluginJars.load(config.pluginsDir(), Registry.inTree());
     for (Profile p : SchedulerConfiguration.load(config.configFile(), plugins, name -> new ClusterHandle(name,
         () -> scheduler == null ? List.of() : scheduler.snapshot(), this::namespaceLabels, writes,
-        permits, this::budgets))) {
+        permits, this::budgets).withVolumes(volumeObjects))) {
       profiles.put(p.schedulerName(), p);
     }
     this.filterPool = Executors.newFixedThreadPool(Math.max(1, config.parallelism()), r -> {
@@ -98,8 +100,13 @@ public final class SchedulerVerticle extends VerticleBase {
     ObjectCache nodes = caches.apply(nodesType);
     namespaces = caches.apply(namespacesType);
     budgets = budgetsType == null ? null : caches.apply(budgetsType);
+    Future<ObjectCache> claims = volumeObjects.start(caches);
     return Future.all(started(nodes), started(pods), started(namespaces),
-        budgets == null ? Future.succeededFuture() : started(budgets)).compose(v -> {
+        budgets == null ? Future.succeededFuture() : started(budgets), claims).compose(v -> {
+      if (claims.result() != null) {
+        // a claim that appears or changes may let a pod that waited for it be scheduled
+        registrations.add(claims.result().addHandler(retryOnChange()));
+      }
       registrations.add(nodes.addHandler(nodeEvents()));
       registrations.add(pods.addHandler(new PodEvents(cache, queue, profiles.keySet(), scheduler::kick)));
       timer = vertx.setPeriodic(1000, id -> scheduler.kick());
@@ -128,6 +135,25 @@ public final class SchedulerVerticle extends VerticleBase {
 
   private static Future<Void> started(ObjectCache c) {
     return c instanceof Informer i ? i.start() : Future.succeededFuture();
+  }
+
+  private InformerHandler retryOnChange() {
+    return new InformerHandler() {
+      @Override
+      public void onAdd(ObjectNode object) {
+        queue.moveAllToActiveOrBackoff();
+        scheduler.kick();
+      }
+
+      @Override
+      public void onUpdate(ObjectNode oldObject, ObjectNode newObject) {
+        onAdd(newObject);
+      }
+
+      @Override
+      public void onDelete(ObjectNode last, long rv) {
+      }
+    };
   }
 
   private InformerHandler nodeEvents() {

@@ -43,6 +43,16 @@ public final class EnvBuilder {
     ObjectNode secret(String namespace, String name);
 
     List<ObjectNode> services(String namespace);
+
+    /** A PersistentVolumeClaim, or null (also when the lookup has none). */
+    default ObjectNode persistentVolumeClaim(String namespace, String name) {
+      return null;
+    }
+
+    /** A PersistentVolume, or null. */
+    default ObjectNode persistentVolume(String name) {
+      return null;
+    }
   }
 
   /** The pod's addresses and the node's allocatable, for fieldRef and resourceFieldRef. */

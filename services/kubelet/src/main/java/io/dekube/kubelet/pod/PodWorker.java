@@ -51,6 +51,7 @@ public final class PodWorker {
   private Map<String, Path> volumes;
   private Admission.Rejection rejection;
   private boolean admitted;
+  private boolean volumeWaitReported;
   private boolean syncing;
   private boolean dirty;
   private boolean terminating;
@@ -183,6 +184,9 @@ public final class PodWorker {
             return runContainers();
           }, e -> {
             String reason = e instanceof ContainerStartException cse ? cse.reason() : "CreateContainerConfigError";
+            if (ClaimVolumes.WAITING.equals(reason)) {
+              return waitForVolumes(e.getMessage());
+            }
             containers.forEach(c -> {
               c.waitingReason = reason;
               c.waitingMessage = e.getMessage();
@@ -194,6 +198,25 @@ public final class PodWorker {
           });
     }
     return runContainers();
+  }
+
+  /**
+   * A claim is not bound yet: the containers stay ContainerCreating, one {@code FailedMount} Event says
+   * why (kube's volume manager wording), and the volumes are tried again in a second.
+   */
+  private Future<Void> waitForVolumes(String message) {
+    containers.forEach(c -> {
+      c.waitingReason = ClaimVolumes.WAITING;
+      c.waitingMessage = null;
+    });
+    if (!volumeWaitReported) {
+      volumeWaitReported = true;
+      event(null, WARNING, "FailedMount", message);
+      LOG.info("pod {}/{} waits for its volumes on node {}: {}", namespace(), name(), m.config.nodeName(), message);
+    }
+    publish();
+    retryAt(Instant.now().plusSeconds(1));
+    return Future.succeededFuture();
   }
 
   private String reservedOrNewIp() {

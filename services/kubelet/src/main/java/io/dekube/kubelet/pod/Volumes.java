@@ -22,7 +22,8 @@ import java.util.Map;
  * A pod's volumes as folders under its pod folder ({@code volumes/<name>}): {@code emptyDir},
  * {@code configMap}, {@code secret}, {@code downwardAPI} and {@code projected} (configMap, secret,
  * downwardAPI sources; a serviceAccountToken source gets the token of the pod's service account
- * Secret when one exists). Blocking file I/O: call from a worker thread.
+ * Secret when one exists); a {@code persistentVolumeClaim} volume is its bound volume's folder
+ * ({@link ClaimVolumes}). Blocking file I/O: call from a worker thread.
  */
 public final class Volumes {
 
@@ -75,6 +76,10 @@ public final class Volumes {
     }
     String ns = pod.getMetadata().getNamespace();
     for (Volume v : pod.getSpec().getVolumes()) {
+      if (v.getPersistentVolumeClaim() != null) {
+        dirs.put(v.getName(), ClaimVolumes.folder(ns, v.getPersistentVolumeClaim().getClaimName(), lookup));
+        continue;
+      }
       Path dir = podDir.resolve("volumes").resolve(v.getName());
       Files.createDirectories(dir);
       dirs.put(v.getName(), dir);

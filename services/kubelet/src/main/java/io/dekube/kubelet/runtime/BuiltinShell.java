@@ -16,8 +16,9 @@ import java.util.stream.Stream;
  * The commands {@code kubectl exec} finds in a {@code jvm} container: {@code env}, {@code printenv},
  * {@code hostname}, {@code cat}, {@code ls}, {@code echo}, {@code pwd}, {@code true}, {@code false},
  * {@code exit N}, and {@code sh -c} / {@code bash -c} of those joined by {@code ;}, {@code &&} and
- * {@code ||}, with {@code $VAR} expansion. They see the container's environment and its volume
- * mounts; nothing of the host. Small file reads run on the calling thread.
+ * {@code ||}, with {@code $VAR} expansion and {@code > FILE} / {@code >> FILE} into a writable volume
+ * mount. They see the container's environment and its volume mounts; nothing of the host. Small file
+ * reads and writes run on the calling thread.
  */
 final class BuiltinShell {
 
@@ -102,7 +103,7 @@ final class BuiltinShell {
       String part = found ? script.substring(last, m.start()) : script.substring(last);
       boolean run = op.equals(";") || (op.equals("&&") && code == 0) || (op.equals("||") && code != 0);
       if (run && !part.isBlank()) {
-        code = command(words(expand(part)));
+        code = redirected(words(expand(part)));
       }
       if (!found) {
         return code;
@@ -110,6 +111,84 @@ final class BuiltinShell {
       op = m.group(1);
       last = m.end();
     }
+  }
+
+  /** A command whose output {@code > FILE} or {@code >> FILE} sends into a file of a writable mount. */
+  private int redirected(List<String> words) {
+    List<String> argv = new ArrayList<>();
+    for (String w : words) {
+      String op = w.startsWith(">>") ? ">>" : w.startsWith(">") ? ">" : null;
+      if (op != null && w.length() > op.length()) {
+        argv.add(op);
+        argv.add(w.substring(op.length()));
+      } else {
+        argv.add(w);
+      }
+    }
+    int at = -1;
+    for (int i = 0; i < argv.size(); i++) {
+      if (argv.get(i).equals(">") || argv.get(i).equals(">>")) {
+        at = i;
+      }
+    }
+    if (at < 0) {
+      return command(argv);
+    }
+    if (at != argv.size() - 2) {
+      out.stderr(Buffer.buffer("sh: a redirection takes one file name\n"));
+      return 2;
+    }
+    String file = argv.get(at + 1);
+    boolean append = argv.get(at).equals(">>");
+    Path p = writable(file);
+    if (p == null) {
+      out.stderr(Buffer.buffer("sh: can't create " + file + ": Read-only file system\n"));
+      return 1;
+    }
+    StringBuilder captured = new StringBuilder();
+    ExecSession.Output real = out;
+    int code = new BuiltinShell(spec, new ExecSession.Output() {
+      @Override
+      public void stdout(Buffer b) {
+        captured.append(b.toString());
+      }
+
+      @Override
+      public void stderr(Buffer b) {
+        real.stderr(b);
+      }
+    }).command(argv.subList(0, at));
+    try {
+      Files.createDirectories(p.getParent());
+      if (append) {
+        Files.writeString(p, captured, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      } else {
+        Files.writeString(p, captured);
+      }
+    } catch (IOException e) {
+      out.stderr(Buffer.buffer("sh: can't create " + file + ": " + e.getMessage() + "\n"));
+      return 1;
+    }
+    return code;
+  }
+
+  /** The host file behind a container path in a mount that is not read-only, or null. */
+  private Path writable(String path) {
+    Path p = hostPath(path);
+    if (p == null || Files.isSymbolicLink(p) || spec.container().getVolumeMounts() == null) {
+      return p == null || Files.isSymbolicLink(p) ? null : p;
+    }
+    String best = "";
+    boolean readOnly = false;
+    for (var m : spec.container().getVolumeMounts()) {
+      String mount = m.getMountPath();
+      if (mount != null && (path.equals(mount) || path.startsWith(mount.endsWith("/") ? mount : mount + "/"))
+          && mount.length() > best.length()) {
+        best = mount;
+        readOnly = Boolean.TRUE.equals(m.getReadOnly());
+      }
+    }
+    return readOnly ? null : p;
   }
 
   private String expand(String s) {

@@ -60,4 +60,14 @@ class BuiltinShellTest {
     assertEquals("cat: /etc/config/missing: No such file or directory\n", err.toString().lines().skip(1)
         .findFirst().orElse("") + "\n");
   }
+
+  @Test
+  void redirectionWritesIntoAWritableMountOnly() throws Exception {
+    assertEquals(0, run("sh", "-c", "echo one > /etc/config/data/file; echo two >>/etc/config/data/file; "
+        + "cat /etc/config/data/file"));
+    assertEquals("one\ntwo\n", out.toString());
+    assertEquals("one\ntwo\n", Files.readString(dir.resolve("data/file")));
+    assertEquals(1, run("sh", "-c", "echo x > /usr/bin/evil"));
+    assertEquals("sh: can't create /usr/bin/evil: Read-only file system\n", err.toString());
+  }
 }

@@ -32,6 +32,29 @@ public interface Handle {
     return List.of();
   }
 
+  /**
+   * A PersistentVolumeClaim as the scheduler's informer holds it (kube's PVC lister), or null (also
+   * when the scheduler provides none). Shared, not to be changed. Thread-safe.
+   */
+  default io.fabric8.kubernetes.api.model.PersistentVolumeClaim persistentVolumeClaim(String namespace, String name) {
+    return null;
+  }
+
+  /** A PersistentVolume as the scheduler's informer holds it, or null. Shared, not to be changed. Thread-safe. */
+  default io.fabric8.kubernetes.api.model.PersistentVolume persistentVolume(String name) {
+    return null;
+  }
+
+  /** The {@code volumeBindingMode} of a StorageClass ({@code Immediate}, {@code WaitForFirstConsumer}), null when unknown. */
+  default String volumeBindingMode(String storageClass) {
+    return null;
+  }
+
+  /** Sets an annotation of a PersistentVolumeClaim (VolumeBinding's {@code volume.kubernetes.io/selected-node}). */
+  default CompletionStage<Void> annotateClaim(String namespace, String name, String key, String value) {
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
+
   /** Runs the profile's PreFilter plugins for a pod over a set of nodes into {@code state}. */
   Status runPreFilters(CycleState state, Pod pod, List<NodeInfo> nodes);
 

@@ -1,5 +1,7 @@
 package io.dekube.scheduler.plugins;
 
+import io.dekube.scheduler.plugins.volumebinding.VolumeBinding;
+
 import io.dekube.scheduler.api.Handle;
 import io.dekube.scheduler.api.Plugin;
 import io.dekube.scheduler.api.PluginFactory;
@@ -42,6 +44,7 @@ public final class Registry {
     put(m, TaintToleration.NAME, (a, h) -> new TaintToleration());
     put(m, InterPodAffinity.NAME, InterPodAffinity::new);
     put(m, PodTopologySpread.NAME, PodTopologySpread::new);
+    put(m, VolumeBinding.NAME, (a, h) -> new VolumeBinding(h));
     put(m, DefaultPreemption.NAME, (a, h) -> new DefaultPreemption(h));
     put(m, DefaultBinder.NAME, (a, h) -> new DefaultBinder(h));
     return new Registry(m);

@@ -1,0 +1,142 @@
+package io.dekube.scheduler.plugins.volumebinding;
+
+import io.dekube.scheduler.api.CycleState;
+import io.dekube.scheduler.api.FilterPlugin;
+import io.dekube.scheduler.api.Handle;
+import io.dekube.scheduler.api.NodeInfo;
+import io.dekube.scheduler.api.PreBindPlugin;
+import io.dekube.scheduler.api.PreFilterPlugin;
+import io.dekube.scheduler.api.Status;
+import io.dekube.scheduler.plugins.helper.Selectors;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Volume;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * VolumeBinding, as kube-scheduler's: a pod's PersistentVolumeClaims must exist; a bound claim's
+ * volume must exist and its node affinity admit the node; an unbound claim of an Immediate class
+ * (or of no class) keeps the pod unschedulable until it is bound; an unbound claim of a
+ * WaitForFirstConsumer class fits every node (dekube's local-path provisioner can make a volume on any
+ * of them), and PreBind writes the chosen node into the claim's {@value #SELECTED_NODE} annotation so
+ * the provisioner makes its volume there. Unlike kube, PreBind does not wait for the claim to be bound:
+ * the kubelet holds the pod in ContainerCreating until it is.
+ */
+public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBindPlugin {
+
+  public static final String NAME = "VolumeBinding";
+  public static final String SELECTED_NODE = "volume.kubernetes.io/selected-node";
+  public static final String CONFLICT = "node(s) had volume node affinity conflict";
+  public static final String UNBOUND_IMMEDIATE = "pod has unbound immediate PersistentVolumeClaims";
+  public static final String NO_VOLUME = "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)";
+  private static final String KEY = "PreFilter" + NAME;
+
+  /** What PreFilter learnt: the bound claims' volumes and the claims waiting for their first consumer. */
+  record Claims(List<PersistentVolume> bound, List<PersistentVolumeClaim> delayed) {
+  }
+
+  private final Handle handle;
+
+  public VolumeBinding(Handle handle) {
+    this.handle = handle;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Status preFilter(CycleState state, Pod pod, List<NodeInfo> nodes) {
+    List<String> names = claimNames(pod);
+    if (names.isEmpty()) {
+      return Status.skip();
+    }
+    String ns = pod.getMetadata().getNamespace();
+    List<PersistentVolume> bound = new ArrayList<>();
+    List<PersistentVolumeClaim> delayed = new ArrayList<>();
+    for (String name : names) {
+      PersistentVolumeClaim c = handle.persistentVolumeClaim(ns, name);
+      if (c == null) {
+        return Status.unresolvable("persistentvolumeclaim \"" + name + "\" not found");
+      }
+      if (c.getMetadata().getDeletionTimestamp() != null) {
+        return Status.unresolvable("persistentvolumeclaim \"" + name + "\" is being deleted");
+      }
+      String volumeName = c.getSpec() == null ? null : c.getSpec().getVolumeName();
+      if (volumeName != null && !volumeName.isEmpty()) {
+        PersistentVolume pv = handle.persistentVolume(volumeName);
+        if (pv == null) {
+          return Status.unresolvable(NO_VOLUME);
+        }
+        bound.add(pv);
+      } else if ("WaitForFirstConsumer".equals(handle.volumeBindingMode(className(c)))) {
+        delayed.add(c);
+      } else {
+        return Status.unresolvable(UNBOUND_IMMEDIATE);
+      }
+    }
+    state.write(KEY, new Claims(bound, delayed));
+    return Status.success();
+  }
+
+  @Override
+  public Status filter(CycleState state, Pod pod, NodeInfo node) {
+    Claims claims = state.read(KEY);
+    if (claims == null) {
+      return Status.success();
+    }
+    Map<String, String> labels = node.node().getMetadata().getLabels() == null ? Map.of()
+        : node.node().getMetadata().getLabels();
+    for (PersistentVolume pv : claims.bound()) {
+      var affinity = pv.getSpec() == null ? null : pv.getSpec().getNodeAffinity();
+      if (affinity != null && affinity.getRequired() != null && affinity.getRequired().getNodeSelectorTerms() != null
+          && !Selectors.matchesAnyTerm(affinity.getRequired().getNodeSelectorTerms(), labels, node.name())) {
+        return Status.unresolvable(CONFLICT);
+      }
+    }
+    return Status.success();
+  }
+
+  @Override
+  public CompletionStage<Status> preBind(CycleState state, Pod pod, String nodeName) {
+    Claims claims = state.read(KEY);
+    if (claims == null) {
+      return CompletableFuture.completedFuture(Status.success());
+    }
+    CompletableFuture<?>[] writes = claims.delayed().stream()
+        .filter(c -> c.getMetadata().getAnnotations() == null
+            || !nodeName.equals(c.getMetadata().getAnnotations().get(SELECTED_NODE)))
+        .map(c -> handle.annotateClaim(c.getMetadata().getNamespace(), c.getMetadata().getName(), SELECTED_NODE, nodeName)
+            .toCompletableFuture())
+        .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(writes).handle((v, e) -> e == null ? Status.success() : Status.error(e));
+  }
+
+  /** The claims a pod's volumes name, in order. */
+  static List<String> claimNames(Pod pod) {
+    List<String> out = new ArrayList<>();
+    if (pod.getSpec() == null || pod.getSpec().getVolumes() == null) {
+      return out;
+    }
+    for (Volume v : pod.getSpec().getVolumes()) {
+      if (v.getPersistentVolumeClaim() != null && v.getPersistentVolumeClaim().getClaimName() != null) {
+        out.add(v.getPersistentVolumeClaim().getClaimName());
+      }
+    }
+    return out;
+  }
+
+  private static String className(PersistentVolumeClaim c) {
+    String name = c.getSpec() == null ? null : c.getSpec().getStorageClassName();
+    if (name == null && c.getMetadata().getAnnotations() != null) {
+      name = c.getMetadata().getAnnotations().get("volume.beta.kubernetes.io/storage-class");
+    }
+    return name == null ? "" : name;
+  }
+}

@@ -1,0 +1,148 @@
+package io.dekube.scheduler.plugins.volumebinding;
+
+import static io.dekube.scheduler.testing.MakeNode.node;
+import static io.dekube.scheduler.testing.MakePod.pod;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.dekube.scheduler.api.CycleState;
+import io.dekube.scheduler.api.NodeInfo;
+import io.dekube.scheduler.api.Status;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** VolumeBinding: claims must exist, bound volumes pin the pod to their node, delayed claims get the chosen node. */
+class VolumeBindingTest {
+
+  private final Map<String, PersistentVolumeClaim> claims = new HashMap<>();
+  private final Map<String, PersistentVolume> volumes = new HashMap<>();
+  private final List<String> annotated = new ArrayList<>();
+  /** A handle with only what VolumeBinding reads and writes. */
+  abstract static class StorageHandle implements io.dekube.scheduler.api.Handle {
+    @Override
+    public String schedulerName() {
+      return "default-scheduler";
+    }
+
+    @Override
+    public List<NodeInfo> nodes() {
+      return List.of();
+    }
+
+    @Override
+    public Map<String, String> namespaceLabels(String namespace) {
+      return Map.of();
+    }
+
+    @Override
+    public Status runPreFilters(CycleState state, Pod pod, List<NodeInfo> nodes) {
+      return Status.success();
+    }
+
+    @Override
+    public Status runFilters(CycleState state, Pod pod, NodeInfo node) {
+      return Status.success();
+    }
+
+    @Override
+    public CompletionStage<Void> deletePod(Pod victim, String reason) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> nominate(Pod pod, String nodeName) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> bind(Pod pod, String nodeName) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void event(Pod pod, String type, String reason, String message) {
+    }
+
+    @Override
+    public void allow(Pod pod, String pluginName) {
+    }
+
+    @Override
+    public void reject(Pod pod, String pluginName, String message) {
+    }
+  }
+
+  private final VolumeBinding plugin = new VolumeBinding(new StorageHandle() {
+    @Override
+    public PersistentVolumeClaim persistentVolumeClaim(String namespace, String name) {
+      return claims.get(namespace + "/" + name);
+    }
+
+    @Override
+    public PersistentVolume persistentVolume(String name) {
+      return volumes.get(name);
+    }
+
+    @Override
+    public String volumeBindingMode(String storageClass) {
+      return switch (storageClass) {
+        case "standard" -> "WaitForFirstConsumer";
+        case "fast" -> "Immediate";
+        default -> null;
+      };
+    }
+
+    @Override
+    public CompletionStage<Void> annotateClaim(String namespace, String name, String key, String value) {
+      annotated.add(namespace + "/" + name + " " + key + "=" + value);
+      return CompletableFuture.completedFuture(null);
+    }
+  });
+
+  /** (case, claim state: missing | bound-on:<node> | unbound:<class>, node, expected status, annotation written). */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "no claim | missing | n1 | persistentvolumeclaim \"data\" not found | ",
+      "bound volume on this node | bound-on:n1 | n1 | | ",
+      "bound volume on another node | bound-on:n2 | n1 | node(s) had volume node affinity conflict | ",
+      "unbound, waits for the first consumer | unbound:standard | n1 | | default/data volume.kubernetes.io/selected-node=n1",
+      "unbound, immediate class | unbound:fast | n1 | pod has unbound immediate PersistentVolumeClaims | "})
+  void volumeBinding(String name, String claimState, String nodeName, String reason, String annotation) throws Exception {
+    if (claimState.startsWith("bound-on:")) {
+      claims.put("default/data", claim("").editSpec().withVolumeName("pv1").endSpec().build());
+      volumes.put("pv1", new PersistentVolumeBuilder().withNewMetadata().withName("pv1").endMetadata().withNewSpec()
+          .withNewNodeAffinity().withNewRequired().addNewNodeSelectorTerm().addNewMatchExpression()
+          .withKey("kubernetes.io/hostname").withOperator("In").withValues(claimState.substring(9))
+          .endMatchExpression().endNodeSelectorTerm().endRequired().endNodeAffinity().endSpec().build());
+    } else if (claimState.startsWith("unbound:")) {
+      claims.put("default/data", claim(claimState.substring(8)).build());
+    }
+    Pod p = pod("web-0").obj();
+    p.getSpec().setVolumes(List.of(new VolumeBuilder().withName("data").withNewPersistentVolumeClaim("data", false).build()));
+    NodeInfo n = node(nodeName).label("kubernetes.io/hostname", nodeName).info();
+    CycleState state = new CycleState();
+    Status pre = plugin.preFilter(state, p, List.of(n));
+    Status result = pre.isSuccess() ? plugin.filter(state, p, n) : pre;
+    assertEquals(reason == null ? List.of() : List.of(reason), result.reasons());
+    if (result.isSuccess()) {
+      assertEquals(Status.success().code(), plugin.preBind(state, p, nodeName).toCompletableFuture().get().code());
+    }
+    assertEquals(annotation == null ? List.of() : List.of(annotation), annotated);
+  }
+
+  private static PersistentVolumeClaimBuilder claim(String className) {
+    return new PersistentVolumeClaimBuilder().withNewMetadata().withName("data").withNamespace("default").endMetadata()
+        .withNewSpec().withStorageClassName(className).endSpec();
+  }
+}
