@@ -33,9 +33,7 @@ final class CountEvaluator implements QuotaEvaluator {
 
   @Override
   public Set<String> matchingResources(Collection<String> hard) {
-    Set<String> out = new TreeSet<>(hard);
-    out.retainAll(names);
-    return out;
+    return QuotaEvaluator.among(hard, names);
   }
 
   @Override

@@ -92,6 +92,13 @@ public interface QuotaEvaluator {
     return true;
   }
 
+  /** The names of {@code hard} that are in {@code tracked}, sorted. */
+  static Set<String> among(Collection<String> hard, Set<String> tracked) {
+    Set<String> out = new TreeSet<>(hard);
+    out.retainAll(tracked);
+    return out;
+  }
+
   /** The resource names of a quota's {@code spec.hard}. */
   static Set<String> hardNames(JsonNode quota) {
     Set<String> names = new TreeSet<>();

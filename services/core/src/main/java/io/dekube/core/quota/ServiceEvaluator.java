@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Services: {@code services}, {@code count/services}, {@code services.nodeports} (a NodePort or
@@ -27,9 +26,7 @@ final class ServiceEvaluator implements QuotaEvaluator {
 
   @Override
   public Set<String> matchingResources(Collection<String> hard) {
-    Set<String> out = new TreeSet<>(hard);
-    out.retainAll(NAMES);
-    return out;
+    return QuotaEvaluator.among(hard, NAMES);
   }
 
   @Override

@@ -105,4 +105,12 @@ class QuotaEvaluatorTest {
         List.of(yaml("spec: {containers: [{name: c}]}"), yaml("{spec: {containers: [{name: c}]}, status: {phase: Failed}}"),
             yaml("spec: {containers: [{name: c, resources: {limits: {cpu: 1}}}]}")), NOW).toString());
   }
+
+  @Test
+  void claims() {
+    ObjectNode pvc = yaml("spec: {storageClassName: fast, resources: {requests: {storage: 5Gi}}}");
+    assertEquals("{count/persistentvolumeclaims=1, fast.storageclass.storage.k8s.io/persistentvolumeclaims=1, "
+        + "fast.storageclass.storage.k8s.io/requests.storage=5Gi, persistentvolumeclaims=1, requests.storage=5Gi}",
+        QuotaEvaluator.of("", "persistentvolumeclaims").usage(pvc, NOW).toString());
+  }
 }

@@ -20,6 +20,7 @@ public final class KubernetesAdmission implements WriteAdmission {
       Map.entry("/ConfigMap", new ConfigDataAdmission(false)),
       Map.entry("/Secret", new ConfigDataAdmission(true)),
       Map.entry("/LimitRange", new LimitRangeAdmission()),
+      Map.entry("/ResourceQuota", new ResourceQuotaValidation()),
       Map.entry("/PersistentVolume", new PersistentVolumeAdmission()),
       Map.entry("/PersistentVolumeClaim", new PersistentVolumeClaimAdmission()),
       Map.entry("storage.k8s.io/StorageClass", new StorageClassAdmission()),

@@ -88,4 +88,32 @@ class LimitRangerTest {
         + "default value 1 is greater than max value 500m, spec.limits[1].default: Forbidden: may not be specified "
         + "when `type` is 'Pod']", e.getMessage());
   }
+
+  @Test
+  void claimsAreHeldToTheirStorageRange() {
+    LimitRanger storage = new LimitRanger(ns -> List.of(yaml("spec: {limits: [{type: PersistentVolumeClaim, "
+        + "min: {storage: 1Gi}, max: {storage: 10Gi}}]}")));
+    ObjectNode claim = yaml("metadata: {name: c, namespace: d}\nspec: {resources: {requests: {storage: 20Gi}}}");
+    assertEquals("maximum storage usage per PersistentVolumeClaim is 10Gi, but request is 20Gi",
+        storage.violations(type("persistentvolumeclaims"), claim));
+    ObjectNode small = yaml("metadata: {name: c, namespace: d}\nspec: {resources: {requests: {storage: 500Mi}}}");
+    assertEquals("minimum storage usage per PersistentVolumeClaim is 1Gi, but request is 500Mi",
+        storage.violations(type("persistentvolumeclaims"), small));
+  }
+
+  @Test
+  void resourceQuotaValidation() {
+    StatusException e = Assertions.assertThrows(StatusException.class, () -> KubernetesAdmissionTest.create(
+        "resourcequotas", "apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: q, namespace: d}\nspec:\n"
+            + "  hard: {pods: '-1', services: '1', foo: '1'}\n  scopes: [BestEffort, NotBestEffort]\n"));
+    assertEquals("ResourceQuota \"q\" is invalid: [spec.hard[foo]: Invalid value: \"foo\": must be a standard resource "
+        + "for quota, spec.hard[pods]: Invalid value: \"-1\": must be greater than or equal to 0, spec.scopes: Invalid "
+        + "value: []core.ResourceQuotaScope{\"BestEffort\", \"NotBestEffort\"}: unsupported scope applied to resource, "
+        + "spec.scopes: Invalid value: []core.ResourceQuotaScope{\"BestEffort\", \"NotBestEffort\"}: unsupported scope "
+        + "applied to resource, spec.scopes: Invalid value: []core.ResourceQuotaScope{\"BestEffort\", \"NotBestEffort\"}: "
+        + "conflicting scopes]", e.getMessage());
+    KubernetesAdmissionTest.create("resourcequotas", "apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: q, "
+        + "namespace: d}\nspec:\n  hard: {pods: '2', requests.cpu: 500m, count/deployments.apps: '3'}\n  scopeSelector: "
+        + "{matchExpressions: [{scopeName: PriorityClass, operator: In, values: [high]}]}\n");
+  }
 }
