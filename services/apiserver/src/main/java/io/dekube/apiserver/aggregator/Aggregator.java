@@ -39,6 +39,7 @@ public final class Aggregator {
   private final BackendClients clients;
   private final Map<String, JsonNode> resources = new ConcurrentHashMap<>();
   private final AtomicLong generation = new AtomicLong();
+  private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
   private volatile ServiceWatch.View view;
   private volatile AvailabilityController availability;
 
@@ -74,11 +75,36 @@ public final class Aggregator {
     });
   }
 
+  /**
+   * Services or endpoints changed somewhere: checks again only the APIServices whose own Service
+   * changed (its existence, type, ports or ready endpoints), so a rollout elsewhere costs no
+   * discovery requests.
+   */
   private void viewChanged(ServiceWatch.View v) {
     view = v;
-    if (availability != null) {
-      availability.checkAll();
+    if (availability == null) {
+      return;
     }
+    for (ObjectNode api : remote()) {
+      String name = name(api);
+      String now = fingerprint(api, v);
+      if (!now.equals(fingerprints.put(name, now))) {
+        availability.check(name);
+      }
+    }
+  }
+
+  /** What of {@code view} the APIService's availability depends on. */
+  static String fingerprint(JsonNode api, ServiceWatch.View view) {
+    String ns = api.path("spec").path("service").path("namespace").asText();
+    String svc = api.path("spec").path("service").path("name").asText();
+    StringBuilder b = new StringBuilder();
+    view.services().stream().filter(s -> ns.equals(s.getMetadata().getNamespace())
+        && svc.equals(s.getMetadata().getName())).forEach(s -> b.append(s.getSpec().getType()).append('|')
+        .append(s.getSpec().getExternalName()).append('|'));
+    view.ports().stream().filter(p -> ns.equals(p.namespace()) && svc.equals(p.name()))
+        .forEach(p -> b.append(p.port()).append(p.readyBackends()).append(';'));
+    return b.toString();
   }
 
   private InformerHandler handler() {
@@ -100,6 +126,7 @@ public final class Aggregator {
       @Override
       public void onDelete(ObjectNode last, long rv) {
         resources.remove(name(last));
+        fingerprints.remove(name(last));
         generation.incrementAndGet();
       }
     };

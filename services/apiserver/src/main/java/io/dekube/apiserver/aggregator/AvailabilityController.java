@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * port ({@code ServicePortError}) and have a ready endpoint ({@code MissingEndpoints}), and
  * {@code GET /apis/<group>/<version>} on that endpoint must answer 2xx within 5 s
  * ({@code FailedDiscoveryCheck}), then True {@code Passed}. The answer is kept for discovery. An
- * APIService is checked when it changes, when Services or endpoints change, and again after 30 s
+ * APIService is checked when it changes, when its Service or endpoints change, and again after 30 s
  * (5 s while unavailable). The status is written only when it changes. One check per APIService at a
  * time; checks are asynchronous, so a slow backend holds no thread. Runs on the aggregator's context.
  */
@@ -51,11 +51,6 @@ final class AvailabilityController {
     this.apiServices = apiServices;
     this.aggregator = aggregator;
     this.context = vertx.getOrCreateContext();
-  }
-
-  /** Checks every APIService (Services or endpoints changed). */
-  void checkAll() {
-    context.runOnContext(v -> apiServices.list().forEach(a -> check(Aggregator.name(a))));
   }
 
   /** Checks one APIService soon; a check already running is followed by another. */
