@@ -21,6 +21,7 @@ import io.dekube.controllermanager.podgc.PodGarbageCollector;
 import io.dekube.controllermanager.replicaset.ReplicaSetController;
 import io.dekube.controllermanager.resourcequota.ResourceQuotaController;
 import io.dekube.controllermanager.statefulset.StatefulSetController;
+import io.dekube.controllermanager.storageprotection.StorageProtection;
 import io.dekube.controllermanager.serviceaccount.RootCaPublisher;
 import io.dekube.controllermanager.serviceaccount.ServiceAccountsController;
 import io.dekube.controllermanager.serviceaccount.TokenCredentials;
@@ -119,7 +120,11 @@ final class Controllers {
     List<String> reads = List.of("persistentvolumeclaims", "persistentvolumes", "storageclasses.storage.k8s.io");
     List<Spec> specs = new java.util.ArrayList<>(List.of(
         new Spec("persistentvolume-binder", reads, ctx -> new ClaimBinder(ctx).loop(c.resync(), c.workers())),
-        new Spec("persistentvolume-reclaimer", reads, ctx -> new VolumeReclaimer(ctx).loop(c.resync(), c.workers()))));
+        new Spec("persistentvolume-reclaimer", reads, ctx -> new VolumeReclaimer(ctx).loop(c.resync(), c.workers())),
+        new Spec("pvc-protection", List.of("persistentvolumeclaims", "pods"),
+            ctx -> StorageProtection.claims(ctx, c.resync(), c.workers())),
+        new Spec("pv-protection", List.of("persistentvolumes"),
+            ctx -> StorageProtection.volumes(ctx, c.resync(), c.workers()))));
     if (c.localPathDir() != null) {
       java.nio.file.Path root = java.nio.file.Path.of(c.localPathDir());
       specs.add(new Spec("local-path-provisioner", reads, ctx -> new LocalPathProvisioner(ctx, root,

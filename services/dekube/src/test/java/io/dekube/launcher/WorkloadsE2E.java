@@ -280,5 +280,11 @@ class WorkloadsE2E {
     kubectl.run("delete", "pvc", "data-db-1").ok();
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
         .until(() -> kubectl.run("get", "pv", volumes[1]).exit() != 0 && !Files.exists(Path.of(folder)));
+
+    // a claim a running pod uses is protected: Terminating until the pod goes
+    kubectl.run("delete", "pvc", "data-db-0", "--wait=false").ok();
+    String terminating = kubectl.run("get", "pvc", "data-db-0", "--no-headers").ok().out();
+    assertTrue(terminating.matches("data-db-0\\s+Terminating\\s+" + volumes[0] + "\\s.*\\s*"), terminating);
+    assertEquals("kept\n", kubectl.run("exec", "db-0", "--", "cat", "/data/greeting").ok().out());
   }
 }

@@ -1,5 +1,6 @@
 package io.dekube.controllermanager.statefulset;
 
+import io.dekube.controllermanager.common.Owners;
 import io.dekube.controllermanager.common.Pods;
 import io.dekube.controllermanager.history.Revisions;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -119,6 +120,42 @@ final class StatefulPods {
           : null);
       c.setStatus(null);
       out.add(c);
+    }
+    return out;
+  }
+
+  /**
+   * The claims {@code persistentVolumeClaimRetentionPolicy.whenScaled: Delete} lets go: those of
+   * ordinals outside {@code [start, start+replicas)} whose pod is gone (kube makes the pod their owner, so
+   * the garbage collector deletes them after it; the effect is the same). Empty under Retain.
+   */
+  static List<PersistentVolumeClaim> condemnedClaims(StatefulSet set, List<PersistentVolumeClaim> claims,
+                                                     java.util.Set<String> livePods) {
+    var policy = set.getSpec().getPersistentVolumeClaimRetentionPolicy();
+    List<PersistentVolumeClaim> templates = set.getSpec().getVolumeClaimTemplates();
+    if (policy == null || !"Delete".equals(policy.getWhenScaled()) || templates == null || Owners.deleting(set)) {
+      return List.of();
+    }
+    int start = set.getSpec().getOrdinals() == null || set.getSpec().getOrdinals().getStart() == null ? 0
+        : set.getSpec().getOrdinals().getStart();
+    int replicas = set.getSpec().getReplicas() == null ? 1 : set.getSpec().getReplicas();
+    List<PersistentVolumeClaim> out = new ArrayList<>();
+    for (PersistentVolumeClaim c : claims) {
+      for (PersistentVolumeClaim t : templates) {
+        String prefix = t.getMetadata().getName() + "-" + set.getMetadata().getName() + "-";
+        String name = c.getMetadata().getName();
+        if (!name.startsWith(prefix) || c.getMetadata().getDeletionTimestamp() != null) {
+          continue;
+        }
+        String rest = name.substring(prefix.length());
+        if (rest.matches("[0-9]+")) {
+          int ordinal = Integer.parseInt(rest);
+          if ((ordinal < start || ordinal >= start + replicas)
+              && !livePods.contains(set.getMetadata().getName() + "-" + ordinal)) {
+            out.add(c);
+          }
+        }
+      }
     }
     return out;
   }

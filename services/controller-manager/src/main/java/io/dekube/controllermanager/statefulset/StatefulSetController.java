@@ -117,6 +117,7 @@ public final class StatefulSetController implements Reconciler {
     return acted.transform(ar -> updateStatus(set, StatefulSetPlan.status(set, current, update, claimed,
             cur.collisionCount(), now))
         .compose(v -> truncate(set, owned, current, update, claimed))
+        .compose(v -> deleteCondemnedClaims(set))
         .compose(v -> ar.succeeded() ? Future.<Void>succeededFuture() : Future.failedFuture(ar.cause())));
   }
 
@@ -168,6 +169,23 @@ public final class StatefulSetController implements Reconciler {
           }));
     }
     return Future.all(creates).mapEmpty();
+  }
+
+  /** whenScaled: Delete — the claims of ordinals scaled away, once their pods are gone. */
+  private Future<Void> deleteCondemnedClaims(StatefulSet set) {
+    String ns = set.getMetadata().getNamespace();
+    Set<String> live = new HashSet<>();
+    pods.list(ns).forEach(p -> live.add(p.getMetadata().getName()));
+    List<Future<?>> deletes = new ArrayList<>();
+    for (PersistentVolumeClaim c : StatefulPods.condemnedClaims(set, claims.list(ns), live)) {
+      deletes.add(ctx.store().delete(claimType, ns, c.getMetadata().getName(),
+              WriteOptions.none().withUid(c.getMetadata().getUid()))
+          .onSuccess(o -> ctx.events().record(COMPONENT, set, EventRecorder.NORMAL, "SuccessfulDelete",
+              "delete Claim " + c.getMetadata().getName() + " in StatefulSet " + set.getMetadata().getName() + " success"))
+          .recover(e -> e instanceof StatusException se && (se.code() == 404 || se.code() == 409)
+              ? Future.succeededFuture() : Future.failedFuture(e)));
+    }
+    return Future.all(deletes).mapEmpty();
   }
 
   private Future<Void> updateStatus(StatefulSet set, StatefulSetStatus status) {

@@ -145,6 +145,23 @@ class StatefulSetControllerTest {
     assertEquals("StatefulSet", claim.at("/metadata/ownerReferences/0/kind").asText());
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "whenScaled {0}")
+  @org.junit.jupiter.params.provider.CsvSource({"Retain, true", "Delete, false"})
+  void claimsOfOrdinalsScaledAwayGoOnlyWhenThePolicySaysDelete(String whenScaled, boolean kept) {
+    fake.store.put(stsType, sts(1).editSpec().withVolumeClaimTemplates(new PersistentVolumeClaimBuilder()
+        .withNewMetadata().withName("data").endMetadata().build()).withNewPersistentVolumeClaimRetentionPolicy()
+        .withWhenDeleted("Retain").withWhenScaled(whenScaled).endPersistentVolumeClaimRetentionPolicy().endSpec().build());
+    var claimType = fake.store.type("persistentvolumeclaims");
+    for (String name : List.of("data-web-0", "data-web-1", "other-web-1")) {
+      fake.store.put(claimType, new PersistentVolumeClaimBuilder().withNewMetadata().withName(name).withNamespace("ns")
+          .withUid("uid-" + name).endMetadata().build());
+    }
+    done(controller.sync(KEY));
+    assertEquals(kept, fake.store.object(claimType, "ns", "data-web-1") != null);
+    assertTrue(fake.store.object(claimType, "ns", "data-web-0") != null, "the claim of a live ordinal stays");
+    assertTrue(fake.store.object(claimType, "ns", "other-web-1") != null, "not a claim of the set's templates");
+  }
+
   @Test
   void statusTracksRevisionsAndCompletesTheRollout() {
     StatefulSet set = sts(2).build();

@@ -25,6 +25,7 @@ final class PersistentVolumeAdmission implements KindAdmission {
     Nodes.defaultText(spec, "volumeMode", "Filesystem");
     if (old == null) {
       pv.putObject("status").put("phase", "Pending");
+      PersistentVolumeClaimAdmission.protect(pv, "kubernetes.io/pv-protection");
     }
   }
 

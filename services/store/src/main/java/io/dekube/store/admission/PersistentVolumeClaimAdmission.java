@@ -32,9 +32,21 @@ final class PersistentVolumeClaimAdmission implements KindAdmission {
       return;
     }
     pvc.putObject("status").put("phase", "Pending");
+    protect(pvc, "kubernetes.io/pvc-protection");
     if (!spec.hasNonNull("storageClassName") && !pvc.path("metadata").path("annotations").has(BETA_CLASS)) {
       defaultClass(classes.get()).ifPresent(name -> spec.put("storageClassName", name));
     }
+  }
+
+  /** kube's StorageObjectInUseProtection admission: a new claim or volume gets its protection finalizer. */
+  static void protect(ObjectNode obj, String finalizer) {
+    com.fasterxml.jackson.databind.node.ArrayNode fs = Nodes.obj(obj, "metadata").withArrayProperty("finalizers");
+    for (JsonNode f : fs) {
+      if (finalizer.equals(f.asText())) {
+        return;
+      }
+    }
+    fs.add(finalizer);
   }
 
   /**

@@ -62,6 +62,7 @@ class StorageAdmissionTest {
     assertEquals(expected, pvc.path("spec").path("storageClassName").asText());
     assertEquals("Pending", pvc.path("status").path("phase").asText());
     assertEquals("Filesystem", pvc.path("spec").path("volumeMode").asText());
+    assertEquals("[\"kubernetes.io/pvc-protection\"]", pvc.path("metadata").path("finalizers").toString());
   }
 
   @Test
@@ -103,6 +104,7 @@ class StorageAdmissionTest {
     ObjectNode pv = create("persistentvolumes", PV);
     assertEquals("Retain", pv.path("spec").path("persistentVolumeReclaimPolicy").asText());
     assertEquals("Pending", pv.path("status").path("phase").asText());
+    assertEquals("[\"kubernetes.io/pv-protection\"]", pv.path("metadata").path("finalizers").toString());
     ObjectNode sc = create("storageclasses.storage.k8s.io", "kind: StorageClass\nmetadata: {name: s}\nprovisioner: x.io/y");
     assertEquals("Delete", sc.path("reclaimPolicy").asText());
     assertEquals("Immediate", sc.path("volumeBindingMode").asText());

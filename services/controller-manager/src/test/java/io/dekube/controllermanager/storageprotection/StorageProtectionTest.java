@@ -1,0 +1,50 @@
+package io.dekube.controllermanager.storageprotection;
+
+import static io.dekube.controllermanager.persistentvolume.StorageObjects.claim;
+import static io.dekube.controllermanager.persistentvolume.StorageObjects.volume;
+import static io.dekube.controllermanager.testing.Fake.done;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.dekube.controllermanager.testing.Fake;
+import io.dekube.core.model.ObjectKey;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.store.WriteOptions;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** pvc-protection and pv-protection: a claim or volume in use stays Terminating until it is not. */
+class StorageProtectionTest {
+
+  private final Fake fake = new Fake();
+  private final ResourceType claims = fake.store.type("persistentvolumeclaims");
+  private final ResourceType volumes = fake.store.type("persistentvolumes");
+  private final ResourceType pods = fake.store.type("pods");
+
+  /** (a pod naming the claim: none | Running | Succeeded, the claim is gone after the sync). */
+  @ParameterizedTest(name = "pod {0}")
+  @CsvSource({"none, true", "Running, false", "Pending, false", "Succeeded, true"})
+  void aClaimGoesOnceNoUnfinishedPodUsesIt(String podPhase, boolean gone) {
+    fake.store.put(claims, claim("data", "1Gi", "").editMetadata().addToFinalizers(StorageProtection.PVC_FINALIZER)
+        .endMetadata().build());
+    if (!podPhase.equals("none")) {
+      fake.store.put(pods, new PodBuilder().withNewMetadata().withName("db-0").withNamespace("d").endMetadata()
+          .withNewSpec().addNewVolume().withName("data").withNewPersistentVolumeClaim("data", false).endVolume().endSpec()
+          .withNewStatus().withPhase(podPhase).endStatus().build());
+    }
+    fake.store.delete(claims, "d", "data", WriteOptions.none());
+    done(StorageProtection.claimSync(fake.ctx).sync(new ObjectKey("d", "data")));
+    assertEquals(gone, fake.store.object(claims, "d", "data") == null);
+  }
+
+  /** (the volume's phase, it is gone after the sync). */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"Bound, false", "Released, true", "Available, true"})
+  void aVolumeGoesOnceItIsNotBound(String phase, boolean gone) {
+    fake.store.put(volumes, volume("pv1", "1Gi", "", phase).editMetadata()
+        .addToFinalizers(StorageProtection.PV_FINALIZER).endMetadata().build());
+    fake.store.delete(volumes, "", "pv1", WriteOptions.none());
+    done(StorageProtection.volumeSync(fake.ctx).sync(new ObjectKey("", "pv1")));
+    assertEquals(gone, fake.store.object(volumes, "", "pv1") == null);
+  }
+}
