@@ -113,4 +113,16 @@ class ResourceQuotaWriterTest {
     assertEquals("configmaps \"b\" is forbidden: exceeded quota: objects, requested: configmaps=1, used: configmaps=1, "
         + "limited: configmaps=1", second.status().path("message").asText());
   }
+
+  @Test
+  void claimsCountTheirStorage() {
+    quota("storage", "{hard: {requests.storage: 5Gi, persistentvolumeclaims: '5'}}");
+    String claim = "metadata: {name: %s, namespace: d}\nspec: {accessModes: [ReadWriteOnce], "
+        + "resources: {requests: {storage: 3Gi}}}";
+    ReplyEnvelope first = store.run(store.req(Verb.CREATE, "persistentvolumeclaims", "d", null, yaml(claim.formatted("a"))));
+    assertEquals(201, first.code(), () -> first.status().toString());
+    ReplyEnvelope second = store.run(store.req(Verb.CREATE, "persistentvolumeclaims", "d", null, yaml(claim.formatted("b"))));
+    assertEquals("persistentvolumeclaims \"b\" is forbidden: exceeded quota: storage, requested: requests.storage=3Gi, "
+        + "used: requests.storage=3Gi, limited: requests.storage=5Gi", second.status().path("message").asText());
+  }
 }
