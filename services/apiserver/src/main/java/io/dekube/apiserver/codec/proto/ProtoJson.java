@@ -51,6 +51,10 @@ final class ProtoJson {
       if (value == null || (f.isRepeated() && value.isEmpty())) {
         continue;
       }
+      if (ProtoMessages.inline(f) && value instanceof ObjectNode embedded) {
+        out.setAll(embedded);
+        continue;
+      }
       out.set(jsonName(m.getDescriptorForType(), f), value);
     }
     return out;

@@ -29,10 +29,32 @@ final class ProtoMessages {
   private ProtoMessages() {
   }
 
+  /** Go structs embedded with {@code json:",inline"}: a field of the message, but their fields sit in the parent's JSON. */
+  static final java.util.Set<String> INLINE = java.util.Set.of("VolumeSource", "PersistentVolumeSource",
+      "EphemeralContainerCommon", "LocalObjectReference", "ProbeHandler");
+
+  /** Whether a field holds an embedded ({@code json:",inline"}) struct: its name is its type's, lower-cased first. */
+  static boolean inline(FieldDescriptor f) {
+    if (f.getJavaType() != FieldDescriptor.JavaType.MESSAGE || f.isRepeated()
+        || !INLINE.contains(f.getMessageType().getName())) {
+      return false;
+    }
+    String type = f.getMessageType().getName();
+    return f.getName().equals(Character.toLowerCase(type.charAt(0)) + type.substring(1))
+        || f.getName().equals("handler") && type.equals("ProbeHandler");
+  }
+
   static DynamicMessage message(Descriptor d, JsonNode json) {
     DynamicMessage.Builder b = DynamicMessage.newBuilder(d);
     for (FieldDescriptor f : d.getFields()) {
       JsonNode v = json.get(jsonName(d, f));
+      if ((v == null || v.isNull()) && inline(f)) {
+        DynamicMessage embedded = message(f.getMessageType(), json);
+        if (!embedded.getAllFields().isEmpty()) {
+          b.setField(f, embedded);
+        }
+        continue;
+      }
       if (v == null || v.isNull()) {
         continue;
       }

@@ -119,4 +119,37 @@ class ProtobufDecoderTest {
     assertEquals("1.5s", ProtoJson.goDuration(1_500_000_000L));
     assertEquals(ByteString.EMPTY.size(), 0);
   }
+
+  @Test
+  void embeddedStructsSitInTheirParentsJsonBothWays() throws Exception {
+    JsonNode pod = yaml("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+          - name: c
+            image: i
+            env: [{name: A, valueFrom: {configMapKeyRef: {name: cm, key: k}}}]
+            readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 5}
+          volumes:
+          - {name: d, persistentVolumeClaim: {claimName: data}}
+          - {name: c, configMap: {name: cfg}}
+        """);
+    byte[] encoded = ProtobufEncoder.encode((com.fasterxml.jackson.databind.node.ObjectNode) pod).orElseThrow();
+    JsonNode back = ProtobufDecoder.decode(encoded);
+    assertEquals(pod.at("/spec/volumes"), back.at("/spec/volumes"));
+    assertEquals(pod.at("/spec/containers/0/env"), back.at("/spec/containers/0/env"));
+    assertEquals("/", back.at("/spec/containers/0/readinessProbe/httpGet/path").asText());
+    JsonNode pv = yaml("""
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: pv1}
+        spec: {capacity: {storage: 1Gi}, hostPath: {path: /tmp/x, type: DirectoryOrCreate}, storageClassName: s}
+        """);
+    JsonNode pvBack = ProtobufDecoder.decode(ProtobufEncoder.encode((com.fasterxml.jackson.databind.node.ObjectNode) pv)
+        .orElseThrow());
+    assertEquals(pv.at("/spec/hostPath"), pvBack.at("/spec/hostPath"));
+    assertEquals("s", pvBack.at("/spec/storageClassName").asText());
+  }
 }
