@@ -100,13 +100,11 @@ public final class SchedulerVerticle extends VerticleBase {
     ObjectCache nodes = caches.apply(nodesType);
     namespaces = caches.apply(namespacesType);
     budgets = budgetsType == null ? null : caches.apply(budgetsType);
-    Future<ObjectCache> claims = volumeObjects.start(caches);
+    Future<List<ObjectCache>> claims = volumeObjects.start(caches);
     return Future.all(started(nodes), started(pods), started(namespaces),
         budgets == null ? Future.succeededFuture() : started(budgets), claims).compose(v -> {
-      if (claims.result() != null) {
-        // a claim that appears or changes may let a pod that waited for it be scheduled
-        registrations.add(claims.result().addHandler(retryOnChange()));
-      }
+      // a claim or volume that appears or changes may let a pod that waited for it be scheduled
+      claims.result().forEach(c -> registrations.add(c.addHandler(retryOnChange())));
       registrations.add(nodes.addHandler(nodeEvents()));
       registrations.add(pods.addHandler(new PodEvents(cache, queue, profiles.keySet(), scheduler::kick)));
       timer = vertx.setPeriodic(1000, id -> scheduler.kick());

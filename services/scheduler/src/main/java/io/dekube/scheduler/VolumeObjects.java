@@ -38,15 +38,15 @@ final class VolumeObjects {
     this.classType = registry.byResourceName("storageclasses.storage.k8s.io").orElse(null);
   }
 
-  /** Starts the informers; the claims' cache, to follow its changes. */
-  Future<ObjectCache> start(Function<ResourceType, ObjectCache> caches) {
+  /** Starts the informers; the claims' and volumes' caches, to follow their changes. */
+  Future<java.util.List<ObjectCache>> start(Function<ResourceType, ObjectCache> caches) {
     if (claimType == null || volumeType == null || classType == null) {
-      return Future.succeededFuture(null);
+      return Future.succeededFuture(java.util.List.of());
     }
     claims = caches.apply(claimType);
     volumes = caches.apply(volumeType);
     classes = caches.apply(classType);
-    return Future.all(started(claims), started(volumes), started(classes)).map(v -> claims);
+    return Future.all(started(claims), started(volumes), started(classes)).map(v -> java.util.List.of(claims, volumes));
   }
 
   private static Future<Void> started(ObjectCache c) {

@@ -54,14 +54,32 @@ public final class ClaimBinder implements Reconciler {
     this.classes = ctx.lister("storageclasses.storage.k8s.io", StorageClass.class);
   }
 
-  /** The loop over claims, also woken by the volumes that name them. */
+  /**
+   * The loop over claims, also woken by the volumes that name them (or that are Available, for the
+   * claims waiting for one) and by the classes they wait for.
+   */
   public ControllerLoop loop(Duration resync, int workers) {
     return new ControllerLoop(ctx.vertx(), "persistentvolume-binder", this, claims.cache(), resync, workers)
         .watch(volumes.cache(), pv -> {
           var ref = pv.path("spec").path("claimRef");
-          return ref.isObject() ? List.of(new ObjectKey(ref.path("namespace").asText(), ref.path("name").asText()))
-              : List.of();
-        });
+          if (ref.isObject()) {
+            return List.of(new ObjectKey(ref.path("namespace").asText(), ref.path("name").asText()));
+          }
+          return "Available".equals(pv.path("status").path("phase").asText()) ? unboundClaims(null) : List.of();
+        })
+        .watch(classes.cache(), sc -> unboundClaims(sc.path("metadata").path("name").asText()));
+  }
+
+  /** The claims without a volume (of one class, or of any when {@code className} is null). */
+  private List<ObjectKey> unboundClaims(String className) {
+    List<ObjectKey> keys = new ArrayList<>();
+    for (var c : claims.cache().list("")) {
+      if (c.path("spec").path("volumeName").asText("").isEmpty()
+          && (className == null || className.equals(c.path("spec").path("storageClassName").asText("")))) {
+        keys.add(ObjectKey.of(c));
+      }
+    }
+    return keys;
   }
 
   @Override
