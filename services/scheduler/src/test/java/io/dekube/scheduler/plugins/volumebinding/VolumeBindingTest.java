@@ -28,62 +28,7 @@ class VolumeBindingTest {
   private final Map<String, PersistentVolumeClaim> claims = new HashMap<>();
   private final Map<String, PersistentVolume> volumes = new HashMap<>();
   private final List<String> annotated = new ArrayList<>();
-  /** A handle with only what VolumeBinding reads and writes. */
-  abstract static class StorageHandle implements io.dekube.scheduler.api.Handle {
-    @Override
-    public String schedulerName() {
-      return "default-scheduler";
-    }
-
-    @Override
-    public List<NodeInfo> nodes() {
-      return List.of();
-    }
-
-    @Override
-    public Map<String, String> namespaceLabels(String namespace) {
-      return Map.of();
-    }
-
-    @Override
-    public Status runPreFilters(CycleState state, Pod pod, List<NodeInfo> nodes) {
-      return Status.success();
-    }
-
-    @Override
-    public Status runFilters(CycleState state, Pod pod, NodeInfo node) {
-      return Status.success();
-    }
-
-    @Override
-    public CompletionStage<Void> deletePod(Pod victim, String reason) {
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> nominate(Pod pod, String nodeName) {
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> bind(Pod pod, String nodeName) {
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public void event(Pod pod, String type, String reason, String message) {
-    }
-
-    @Override
-    public void allow(Pod pod, String pluginName) {
-    }
-
-    @Override
-    public void reject(Pod pod, String pluginName, String message) {
-    }
-  }
-
-  private final VolumeBinding plugin = new VolumeBinding(new StorageHandle() {
+  private final VolumeBinding plugin = new VolumeBinding(new io.dekube.scheduler.testing.NoHandle() {
     @Override
     public PersistentVolumeClaim persistentVolumeClaim(String namespace, String name) {
       return claims.get(namespace + "/" + name);
