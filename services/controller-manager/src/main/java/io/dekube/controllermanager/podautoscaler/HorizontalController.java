@@ -54,6 +54,7 @@ public final class HorizontalController implements Reconciler {
   private final ScaleTarget targets;
   private final MetricsSource metrics;
   private final Map<ObjectKey, ScalingRules.History> histories = new ConcurrentHashMap<>();
+  private final java.util.Set<ObjectKey> resyncs = ConcurrentHashMap.newKeySet();
   private ControllerLoop loop;
 
   public HorizontalController(ControllerContext ctx, MetricsSource metrics) {
@@ -90,9 +91,7 @@ public final class HorizontalController implements Reconciler {
       histories.remove(key);
       return Future.succeededFuture();
     }
-    if (loop != null) {
-      loop.enqueueAfter(key, SYNC_PERIOD);
-    }
+    resyncLater(key);
     Instant now = ctx.clock().instant();
     HorizontalPodAutoscalerStatus status = Typed.from(Typed.tree(hpa.getStatus() == null
         ? new HorizontalPodAutoscalerStatus() : hpa.getStatus()), HorizontalPodAutoscalerStatus.class);
@@ -141,6 +140,19 @@ public final class HorizontalController implements Reconciler {
       String reason = d.replicas() > current ? proposal.metricName() + " above target" : "All metrics below target";
       return rescale(hpa, status, target, current, d.replicas(), reason, now);
     });
+  }
+
+  /**
+   * Syncs {@code key} again in 15 s — once: the syncs its own status writes cause do not add timers
+   * (kube's delaying queue keeps one entry per key; {@code WorkQueue.addAfter} does not).
+   */
+  private void resyncLater(ObjectKey key) {
+    if (loop != null && resyncs.add(key)) {
+      ctx.vertx().setTimer(SYNC_PERIOD.toMillis(), t -> {
+        resyncs.remove(key);
+        loop.enqueue(key);
+      });
+    }
   }
 
   /** A metric's proposal: the count it asks for and how kube names it in reasons. */
