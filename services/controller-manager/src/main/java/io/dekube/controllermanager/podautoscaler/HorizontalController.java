@@ -55,6 +55,7 @@ public final class HorizontalController implements Reconciler {
   private final MetricsSource metrics;
   private final Map<ObjectKey, ScalingRules.History> histories = new ConcurrentHashMap<>();
   private final java.util.Set<ObjectKey> resyncs = ConcurrentHashMap.newKeySet();
+  private final Map<ObjectKey, LastSync> lastSyncs = new ConcurrentHashMap<>();
   private ControllerLoop loop;
 
   public HorizontalController(ControllerContext ctx, MetricsSource metrics) {
@@ -89,10 +90,14 @@ public final class HorizontalController implements Reconciler {
     HorizontalPodAutoscaler hpa = hpas.get(key);
     if (hpa == null) {
       histories.remove(key);
+      lastSyncs.remove(key);
       return Future.succeededFuture();
     }
-    resyncLater(key);
     Instant now = ctx.clock().instant();
+    resyncLater(key);
+    if (tooSoon(key, hpa, now)) {
+      return Future.succeededFuture();
+    }
     HorizontalPodAutoscalerStatus status = Typed.from(Typed.tree(hpa.getStatus() == null
         ? new HorizontalPodAutoscalerStatus() : hpa.getStatus()), HorizontalPodAutoscalerStatus.class);
     status.setObservedGeneration(hpa.getMetadata().getGeneration());
@@ -140,6 +145,26 @@ public final class HorizontalController implements Reconciler {
       String reason = d.replicas() > current ? proposal.metricName() + " above target" : "All metrics below target";
       return rescale(hpa, status, target, current, d.replicas(), reason, now);
     });
+  }
+
+  /**
+   * Whether this HPA was synced less than 15 s ago with the same spec: kube adds every HPA event to its
+   * queue with the sync period's delay, so its own status writes (and the target's replica change they
+   * cause) do not make it compute again at once — which here would rescale from a target not yet seen
+   * at its new size. A new HPA or a changed spec is synced at once.
+   */
+  private boolean tooSoon(ObjectKey key, HorizontalPodAutoscaler hpa, Instant now) {
+    Long generation = hpa.getMetadata().getGeneration();
+    LastSync last = lastSyncs.get(key);
+    if (last != null && java.util.Objects.equals(last.generation(), generation)
+        && now.isBefore(last.at().plus(SYNC_PERIOD))) {
+      return true;
+    }
+    lastSyncs.put(key, new LastSync(generation, now));
+    return false;
+  }
+
+  private record LastSync(Long generation, Instant at) {
   }
 
   /**

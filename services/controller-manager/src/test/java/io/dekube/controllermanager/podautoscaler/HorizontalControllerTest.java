@@ -183,6 +183,9 @@ class HorizontalControllerTest {
         + "deployments.apps \"web\" not found", condition("AbleToScale"));
     deployment(5);
     done(controller.sync(KEY));
+    assertEquals(5, replicas(), "within 15 s of the last sync the HPA waits, as kube's queue makes it");
+    fake.clock.set(fake.clock.instant().plus(HorizontalController.SYNC_PERIOD));
+    done(controller.sync(KEY));
     assertEquals(3, replicas());
     assertTrue(fake.eventReasons().contains("SuccessfulRescale: New size: 3; reason: Current number of replicas above "
         + "Spec.MaxReplicas"), fake.eventReasons().toString());
