@@ -5,6 +5,7 @@ import io.dekube.controllermanager.ControllerManagerVerticle;
 import io.dekube.controllermanager.podautoscaler.ApiCredentials;
 import io.dekube.controllermanager.serviceaccount.TokenCredentials;
 import io.dekube.core.informer.SharedInformers;
+import io.dekube.core.pki.ClusterPki;
 import io.dekube.store.admission.KubernetesAdmission;
 import java.time.Duration;
 import java.util.List;
@@ -45,8 +46,9 @@ final class ControllerManagerComponent implements Component {
     SharedInformers informers = ctx.informers();
     String bootstrap = ctx.bootstrap();
     int instances = ctx.flags().count("--controller-manager-instances", 1, 1);
-    TokenCredentials tokens = tokenCredentials(ctx);
-    ApiCredentials api = apiCredentials(ctx);
+    ClusterPki pki = SharedPki.await(ctx.dataDir(), ctx.flags(), "controller-manager");
+    TokenCredentials tokens = tokenCredentials(ctx, pki);
+    ApiCredentials api = apiCredentials(pki);
     for (int i = 0; i < instances; i++) {
       ctx.deploy(new ControllerManagerVerticle(config.withIdentity(config.identity() + "-" + i), ctx.registry(),
           ctx.store(), type -> informers.informer(bootstrap, type)).withTokenCredentials(tokens).withApiCredentials(api));
@@ -57,19 +59,16 @@ final class ControllerManagerComponent implements Component {
    * The HPA controller's client certificate for the apiserver (metrics.k8s.io), issued by the data dir's
    * CA. <b>Decision</b>: in {@code system:masters}, because dekube's controller-manager already writes
    * the store directly with no RBAC in between; kube gives each controller a ServiceAccount instead.
-   * Blocking.
    */
-  static ApiCredentials apiCredentials(LaunchContext ctx) throws InterruptedException {
-    io.dekube.core.pki.ClusterPki pki = SharedPki.await(ctx.dataDir(), ctx.flags(), "controller-manager");
+  static ApiCredentials apiCredentials(ClusterPki pki) {
     io.dekube.core.pki.CertificateBundle client = pki.issueClientCertificate("system:kube-controller-manager",
         java.util.List.of("system:masters"));
     return new ApiCredentials(pki.ca().certificatePem(), client.certificatePem(), client.keyPem());
   }
 
-  /** The service-account signer and the CA of the data dir's PKI (the apiserver's: waits for it). Blocking. */
-  static TokenCredentials tokenCredentials(LaunchContext ctx) throws InterruptedException {
-    String caPem = SharedPki.await(ctx.dataDir(), ctx.flags(), "controller-manager").ca().certificatePem();
+  /** The service-account signer and the CA of the data dir's PKI ({@code pki}, the apiserver's). */
+  static TokenCredentials tokenCredentials(LaunchContext ctx, ClusterPki pki) {
     return new TokenCredentials(io.dekube.core.serviceaccount.TokenSigner.of(
-        SharedPki.serviceAccountKey(ctx.dataDir())), caPem);
+        SharedPki.serviceAccountKey(ctx.dataDir())), pki.ca().certificatePem());
   }
 }
