@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.jar.JarOutputStream;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
@@ -147,61 +146,9 @@ class SchedulerConfigurationTest {
   }
 
   /** A handle that is never called. */
-  static final class NoHandle implements ProfileHandle {
+  static final class NoHandle extends io.dekube.scheduler.testing.NoHandle implements ProfileHandle {
     @Override
     public void attach(Profile profile) {
-    }
-
-    @Override
-    public String schedulerName() {
-      return "";
-    }
-
-    @Override
-    public List<NodeInfo> nodes() {
-      return List.of();
-    }
-
-    @Override
-    public Map<String, String> namespaceLabels(String namespace) {
-      return Map.of();
-    }
-
-    @Override
-    public Status runPreFilters(CycleState state, Pod pod, List<NodeInfo> nodes) {
-      return Status.success();
-    }
-
-    @Override
-    public Status runFilters(CycleState state, Pod pod, NodeInfo node) {
-      return Status.success();
-    }
-
-    @Override
-    public CompletionStage<Void> deletePod(Pod victim, String reason) {
-      return null;
-    }
-
-    @Override
-    public CompletionStage<Void> nominate(Pod pod, String nodeName) {
-      return null;
-    }
-
-    @Override
-    public CompletionStage<Void> bind(Pod pod, String nodeName) {
-      return null;
-    }
-
-    @Override
-    public void event(Pod pod, String type, String reason, String message) {
-    }
-
-    @Override
-    public void allow(Pod pod, String pluginName) {
-    }
-
-    @Override
-    public void reject(Pod pod, String pluginName, String message) {
     }
   }
 }

@@ -5,10 +5,10 @@ import static io.dekube.scheduler.testing.MakePod.pod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dekube.scheduler.api.CycleState;
-import io.dekube.scheduler.api.Handle;
 import io.dekube.scheduler.api.NodeInfo;
 import io.dekube.scheduler.api.PostFilterResult;
 import io.dekube.scheduler.api.Status;
+import io.dekube.scheduler.testing.NoHandle;
 import io.dekube.scheduler.plugins.noderesources.NodeResourcesFit;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DefaultPreemptionTest {
 
   /** A handle over fixed nodes and budgets that runs NodeResourcesFit and records the writes. */
-  static final class FakeHandle implements Handle {
+  static final class FakeHandle extends NoHandle {
     final List<NodeInfo> nodes;
     final List<PodDisruptionBudget> budgets;
     final NodeResourcesFit fit = new NodeResourcesFit(Map.of());
@@ -41,11 +41,6 @@ class DefaultPreemptionTest {
     }
 
     @Override
-    public String schedulerName() {
-      return "default-scheduler";
-    }
-
-    @Override
     public List<NodeInfo> nodes() {
       return nodes;
     }
@@ -53,11 +48,6 @@ class DefaultPreemptionTest {
     @Override
     public List<PodDisruptionBudget> podDisruptionBudgets() {
       return budgets;
-    }
-
-    @Override
-    public Map<String, String> namespaceLabels(String namespace) {
-      return Map.of();
     }
 
     @Override
@@ -80,23 +70,6 @@ class DefaultPreemptionTest {
     public CompletionStage<Void> nominate(Pod pod, String nodeName) {
       nominated = nodeName;
       return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> bind(Pod pod, String nodeName) {
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public void event(Pod pod, String type, String reason, String message) {
-    }
-
-    @Override
-    public void allow(Pod pod, String pluginName) {
-    }
-
-    @Override
-    public void reject(Pod pod, String pluginName, String message) {
     }
   }
 
