@@ -47,11 +47,11 @@ final class ReplicaCalculator {
   static Result utilization(int current, int targetPercent, Map<String, PodSample> samples, List<Pod> pods,
                             String resource, Instant now) throws CalculationException {
     Groups g = groups(samples, pods, resource, now);
-    Map<String, Long> metrics = usable(samples, pods, g);
+    Map<String, Long> metrics = g.ready();
     Map<String, Long> requests = requests(pods, resource);
     long[] ratio = utilizationOf(metrics, requests);
     double usageRatio = (double) ratio[0] / targetPercent;
-    int replicas = replicas(current, usageRatio, metrics, g, requests::get, pods.size(), m -> {
+    int replicas = replicas(current, usageRatio, metrics, g, requests::get, m -> {
       long[] u = utilizationOf(m, requests);
       return (double) u[0] / targetPercent;
     });
@@ -62,33 +62,16 @@ final class ReplicaCalculator {
   static Result averageValue(int current, long targetMilli, Map<String, PodSample> samples, List<Pod> pods,
                              String resource, Instant now) throws CalculationException {
     Groups g = groups(samples, pods, resource, now);
-    Map<String, Long> metrics = usable(samples, pods, g);
+    Map<String, Long> metrics = g.ready();
     long average = average(metrics);
     double usageRatio = (double) average / targetMilli;
-    int replicas = replicas(current, usageRatio, metrics, g, pod -> targetMilli, pods.size(),
+    int replicas = replicas(current, usageRatio, metrics, g, pod -> targetMilli,
         m -> (double) average(m) / targetMilli);
     return new Result(replicas, -1, average);
   }
 
-  private record Groups(Set<String> unready, Set<String> missing, Set<String> ignored) {
-  }
-
-  /** The samples of the selected pods that are neither unready nor ignored. */
-  private static Map<String, Long> usable(Map<String, PodSample> samples, List<Pod> pods, Groups g)
-      throws CalculationException {
-    if (pods.isEmpty()) {
-      throw new CalculationException("no pods returned by selector while calculating replica count");
-    }
-    Map<String, Long> metrics = new HashMap<>();
-    samples.forEach((pod, s) -> {
-      if (!g.unready().contains(pod) && !g.ignored().contains(pod) && pods.stream().anyMatch(p -> name(p).equals(pod))) {
-        metrics.put(pod, s.milliValue());
-      }
-    });
-    if (metrics.isEmpty()) {
-      throw new CalculationException("did not receive metrics for targeted pods (pods might be unready)");
-    }
-    return metrics;
+  /** The selected pods by kube's groups: the samples of the ready ones, the unready and the missing. */
+  private record Groups(Map<String, Long> ready, Set<String> unready, Set<String> missing) {
   }
 
   /**
@@ -96,7 +79,7 @@ final class ReplicaCalculator {
    * with those assumed at {@code assumedFull} when scaling down and idle when scaling up.
    */
   private static int replicas(int current, double usageRatio, Map<String, Long> metrics, Groups g,
-                              java.util.function.Function<String, Long> assumedFull, int podCount,
+                              java.util.function.Function<String, Long> assumedFull,
                               java.util.function.ToDoubleFunction<Map<String, Long>> ratioOf) {
     boolean scaleUpWithUnready = !g.unready().isEmpty() && usageRatio > 1.0;
     if (!scaleUpWithUnready && g.missing().isEmpty()) {
@@ -124,14 +107,21 @@ final class ReplicaCalculator {
     return next;
   }
 
-  private static Groups groups(Map<String, PodSample> samples, List<Pod> pods, String resource, Instant now) {
+  /**
+   * Sorts the selected pods as kube's {@code groupPods}; pods being deleted or failed are left out.
+   * Fails when there are no pods or no ready pod with a sample.
+   */
+  private static Groups groups(Map<String, PodSample> samples, List<Pod> pods, String resource, Instant now)
+      throws CalculationException {
+    if (pods.isEmpty()) {
+      throw new CalculationException("no pods returned by selector while calculating replica count");
+    }
+    Map<String, Long> ready = new HashMap<>();
     Set<String> unready = new HashSet<>();
     Set<String> missing = new HashSet<>();
-    Set<String> ignored = new HashSet<>();
     for (Pod p : pods) {
       String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
       if (p.getMetadata().getDeletionTimestamp() != null || "Failed".equals(phase)) {
-        ignored.add(name(p));
         continue;
       }
       if ("Pending".equals(phase)) {
@@ -145,9 +135,14 @@ final class ReplicaCalculator {
       }
       if ("cpu".equals(resource) && cpuUnready(p, sample, now)) {
         unready.add(name(p));
+      } else {
+        ready.put(name(p), sample.milliValue());
       }
     }
-    return new Groups(unready, missing, ignored);
+    if (ready.isEmpty()) {
+      throw new CalculationException("did not receive metrics for targeted pods (pods might be unready)");
+    }
+    return new Groups(ready, unready, missing);
   }
 
   private static boolean cpuUnready(Pod p, PodSample sample, Instant now) {
