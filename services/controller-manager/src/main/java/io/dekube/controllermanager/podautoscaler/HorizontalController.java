@@ -98,8 +98,8 @@ public final class HorizontalController implements Reconciler {
     if (tooSoon(key, hpa, now)) {
       return Future.succeededFuture();
     }
-    HorizontalPodAutoscalerStatus status = Typed.from(Typed.tree(hpa.getStatus() == null
-        ? new HorizontalPodAutoscalerStatus() : hpa.getStatus()), HorizontalPodAutoscalerStatus.class);
+    HorizontalPodAutoscalerStatus status = hpa.getStatus() == null ? new HorizontalPodAutoscalerStatus()
+        : Lister.copy(hpa.getStatus());
     status.setObservedGeneration(hpa.getMetadata().getGeneration());
     ScaleTarget.Found target;
     try {
@@ -253,8 +253,8 @@ public final class HorizontalController implements Reconciler {
   private Future<Measured> proposal(MetricSpec spec, String namespace, LabelSelector selector, List<Pod> selected,
                                     int current, Instant now) {
     if (!"Resource".equals(spec.getType()) || spec.getResource() == null) {
-      return Future.failedFuture(new MetricError("FailedGetExternalMetric".replace("External",
-          spec.getType() == null ? "" : spec.getType()), "unable to get metric of type " + spec.getType()
+      return Future.failedFuture(new MetricError("FailedGet" + (spec.getType() == null ? "" : spec.getType())
+          + "Metric", "unable to get metric of type " + spec.getType()
           + ": dekube serves no custom or external metrics API"));
     }
     String resource = spec.getResource().getName();
