@@ -7,8 +7,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -40,7 +42,7 @@ public final class WorkQueue<K> {
   private final LinkedHashSet<K> queue = new LinkedHashSet<>();
   private final Set<K> processing = new HashSet<>();
   private final Set<K> dirty = new HashSet<>();
-  private final Set<Long> timers = new HashSet<>();
+  private final Map<K, Waiting> waiting = new HashMap<>();
   private Context context;
   private Function<K, Future<Void>> sync;
   private int workers;
@@ -91,7 +93,11 @@ public final class WorkQueue<K> {
     pump();
   }
 
-  /** Adds a key after a delay (a requeue, e.g. to check a deadline later). Any thread. */
+  /**
+   * Adds a key after a delay (a requeue, e.g. to check a deadline later). A key waits once, as in
+   * client-go's delaying queue: while it already waits to be added no later than this, the call does
+   * nothing; an earlier one replaces the wait. Any thread.
+   */
   public void addAfter(K key, Duration delay) {
     long ms = delay.toMillis();
     if (ms <= 0) {
@@ -102,15 +108,30 @@ public final class WorkQueue<K> {
       if (shutDown) {
         return;
       }
+      long readyAt = System.nanoTime() + ms * 1_000_000;
+      Waiting before = waiting.get(key);
+      if (before != null && before.readyAt() - readyAt <= 0) {
+        return;
+      }
+      if (before != null) {
+        vertx.cancelTimer(before.timer());
+      }
       long[] id = new long[1];
       id[0] = vertx.setTimer(ms, t -> {
         synchronized (this) {
-          timers.remove(id[0]);
+          Waiting now = waiting.get(key);
+          if (now != null && now.timer() == id[0]) {
+            waiting.remove(key);
+          }
         }
         add(key);
       });
-      timers.add(id[0]);
+      waiting.put(key, new Waiting(id[0], readyAt));
     }
+  }
+
+  /** A key's pending delayed add: its timer and when it fires ({@link System#nanoTime()}). */
+  private record Waiting(long timer, long readyAt) {
   }
 
   /** Adds a key after its back-off delay (the rate limiter's next one). Any thread. */
@@ -149,8 +170,8 @@ public final class WorkQueue<K> {
       shutDown = true;
       queue.clear();
       dirty.clear();
-      timers.forEach(vertx::cancelTimer);
-      timers.clear();
+      waiting.values().forEach(w -> vertx.cancelTimer(w.timer()));
+      waiting.clear();
       if (drained == null) {
         drained = Promise.promise();
       }

@@ -146,4 +146,20 @@ class WorkQueueTest {
     q.add("c");
     assertEquals(1, runs.get());
   }
+
+  /** client-go's delaying queue: a key waits once; an earlier delayed add replaces a later one. */
+  @Test
+  void aKeyWaitsForItsDelayedAddOnceAndTheEarliestWins() {
+    WorkQueue<String> q = new WorkQueue<>(vertx, "t");
+    java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+    vertx.runOnContext(v -> q.start(1, k -> {
+      runs.incrementAndGet();
+      return Future.succeededFuture();
+    }));
+    q.addAfter("a", Duration.ofSeconds(30));
+    q.addAfter("a", Duration.ofMillis(20));
+    q.addAfter("a", Duration.ofMillis(40));
+    await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 1);
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> runs.get() == 1);
+  }
 }
