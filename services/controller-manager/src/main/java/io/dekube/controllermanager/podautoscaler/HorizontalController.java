@@ -54,7 +54,6 @@ public final class HorizontalController implements Reconciler {
   private final ScaleTarget targets;
   private final MetricsSource metrics;
   private final Map<ObjectKey, ScalingRules.History> histories = new ConcurrentHashMap<>();
-  private final java.util.Set<ObjectKey> resyncs = ConcurrentHashMap.newKeySet();
   private final Map<ObjectKey, LastSync> lastSyncs = new ConcurrentHashMap<>();
   private ControllerLoop loop;
 
@@ -167,16 +166,10 @@ public final class HorizontalController implements Reconciler {
   private record LastSync(Long generation, Instant at) {
   }
 
-  /**
-   * Syncs {@code key} again in 15 s — once: the syncs its own status writes cause do not add timers
-   * (kube's delaying queue keeps one entry per key; {@code WorkQueue.addAfter} does not).
-   */
+  /** Syncs {@code key} again in 15 s (the queue keeps one delayed add per key, as kube's). */
   private void resyncLater(ObjectKey key) {
-    if (loop != null && resyncs.add(key)) {
-      ctx.vertx().setTimer(SYNC_PERIOD.toMillis(), t -> {
-        resyncs.remove(key);
-        loop.enqueue(key);
-      });
+    if (loop != null) {
+      loop.enqueueAfter(key, SYNC_PERIOD);
     }
   }
 
