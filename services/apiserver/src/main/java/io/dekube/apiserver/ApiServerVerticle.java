@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.function.Function;
 import io.dekube.apiserver.endpoints.HealthEndpoints;
 import io.dekube.apiserver.endpoints.MetricsEndpoint;
+import io.dekube.apiserver.metrics.RequestMetrics;
+import io.dekube.apiserver.metrics.RequestMetricsFilter;
 import io.dekube.apiserver.endpoints.VersionEndpoint;
 import io.dekube.core.pki.ClusterPki;
 import io.dekube.apiserver.server.TlsServerOptions;
@@ -203,9 +205,14 @@ public final class ApiServerVerticle extends VerticleBase {
     AuthenticatorChain chain = security.chain();
     Router router = Router.router(vertx);
     new StatusFailureHandler(config.maxRequestBodyBytes()).install(router);
+    // kube-apiserver's request metrics: every request, from its arrival to its response's end
+    RequestMetricsFilter requestMetrics = new RequestMetricsFilter(RequestMetrics.shared(),
+        (group, resource) -> registry.byGroupPlural(group, resource).isPresent());
+    requestMetrics.mountFirst(router);
     router.route().handler(new AuthenticationHandler(chain));
     router.route().handler(new RequestBodyHandler(config.maxRequestBodyBytes()));
     authorization.mountFilters(router);
+    requestMetrics.mountAfterAuthorization(router);
     new VersionEndpoint().mount(router);
     health.mount(router);
     new MetricsEndpoint().mount(router);

@@ -205,6 +205,78 @@ class KubectlIT {
     assertEquals("ok", healthz.stdout().trim());
   }
 
+  /**
+   * kube-apiserver's request metrics on its own /metrics, read with {@code kubectl get --raw}: the
+   * requests kubectl just made, by kube's verb, scope and code (201, 409, 404, 422, APPLY), a watch
+   * in the long-running gauge while it is open; RBAC lets the admin read /metrics, not a plain user.
+   */
+  @Test
+  void rawMetricsCountTheRequestsKubectlJustMade() throws Exception {
+    assertEquals(0, kubectl(adminConfig, "create", "namespace", "metrics-it").exitCode());
+    Result created = kubectl(adminConfig, "-n", "metrics-it", "create", "configmap", "counted", "--from-literal=a=b");
+    assertEquals(0, created.exitCode(), created.stderr());
+    assertFailsWith(kubectl(adminConfig, "-n", "metrics-it", "create", "configmap", "counted"), "already exists");
+    assertFailsWith(kubectl(adminConfig, "-n", "metrics-it", "get", "configmap", "missing"), "not found");
+    assertFailsWith(kubectl(adminConfig, "-n", "metrics-it", "create", "configmap", "Bad_Name"), "is invalid");
+    Path applied = work.resolve("metrics-it-cm.yaml");
+    Files.writeString(applied, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: applied, namespace: metrics-it}\n"
+        + "data: {k: v}\n");
+    Result apply = kubectl(adminConfig, "apply", "--server-side", "-f", applied.toString());
+    assertEquals(0, apply.exitCode(), apply.stderr());
+
+    Result raw = kubectl(adminConfig, "get", "--raw", "/metrics");
+    assertEquals(0, raw.exitCode(), raw.stderr());
+    String page = raw.stdout();
+    String configmaps = "dry_run=\"\",group=\"\",resource=\"configmaps\",";
+    assertTrue(page.contains("apiserver_request_total{code=\"201\",component=\"apiserver\"," + configmaps
+        + "scope=\"namespace\",subresource=\"\",verb=\"POST\",version=\"v1\"}"), page);
+    assertTrue(page.contains("apiserver_request_total{code=\"409\",component=\"apiserver\"," + configmaps
+        + "scope=\"namespace\",subresource=\"\",verb=\"POST\",version=\"v1\"}"), page);
+    assertTrue(page.contains("apiserver_request_total{code=\"422\",component=\"apiserver\"," + configmaps
+        + "scope=\"namespace\",subresource=\"\",verb=\"POST\",version=\"v1\"}"), page);
+    assertTrue(page.contains("apiserver_request_total{code=\"404\",component=\"apiserver\"," + configmaps
+        + "scope=\"resource\",subresource=\"\",verb=\"GET\",version=\"v1\"}"), page);
+    assertTrue(page.contains("apiserver_request_total{code=\"201\",component=\"apiserver\"," + configmaps
+        + "scope=\"resource\",subresource=\"\",verb=\"APPLY\",version=\"v1\"}"), page);
+    assertTrue(page.contains("apiserver_request_duration_seconds_bucket{component=\"apiserver\"," + configmaps
+        + "scope=\"namespace\",subresource=\"\",verb=\"POST\",version=\"v1\",le=\"0.005\"}"), page);
+    assertTrue(page.contains("apiserver_current_inflight_requests{request_kind=\"readOnly\"}"), page);
+
+    // a watch is long-running while kubectl keeps it open, and no longer once kubectl is gone
+    double before = watchers(kubectl(adminConfig, "get", "--raw", "/metrics").stdout());
+    ProcessBuilder watching = new ProcessBuilder(kubectl.toString(), "--kubeconfig", adminConfig.toString(),
+        "--cache-dir", work.resolve("cache").toString(), "-n", "metrics-it", "get", "configmaps", "--watch-only")
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+    watching.environment().put("HOME", work.resolve("home").toString());
+    Process watch = watching.start();
+    try {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> watchers(kubectl(adminConfig, "get", "--raw", "/metrics").stdout()) == before + 1);
+    } finally {
+      watch.destroy();
+      watch.waitFor(10, TimeUnit.SECONDS);
+    }
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> watchers(kubectl(adminConfig, "get", "--raw", "/metrics").stdout()) == before);
+
+    Path tokenConfig = write("metrics-token.kubeconfig", writer.withToken("token-user", ApiServerFixture.TOKEN));
+    Result denied = kubectl(tokenConfig, "get", "--raw", "/metrics");
+    assertNotEquals(0, denied.exitCode(), denied.stdout());
+    assertTrue(denied.stderr().contains("User \"token-user\" cannot get path \"/metrics\""), denied.stderr());
+  }
+
+  private static void assertFailsWith(Result r, String message) {
+    assertNotEquals(0, r.exitCode(), r.stdout());
+    assertTrue(r.stderr().contains(message), r.stderr());
+  }
+
+  /** The open namespaced watches of ConfigMaps in a /metrics page. */
+  private static double watchers(String page) {
+    return page.lines().filter(l -> l.startsWith("apiserver_longrunning_requests{") && l.contains("resource=\"configmaps\"")
+            && l.contains("scope=\"namespace\"") && l.contains("verb=\"WATCH\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   private static void assertUnauthorized(Result r) {
     assertNotEquals(0, r.exitCode(), r.stdout());
     assertTrue(r.stderr().contains("Unauthorized"), r.stderr());

@@ -78,7 +78,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     Buffer body = ctx.body() == null || ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
     aggregator.clients().client(api).request(o)
         .compose(req -> {
-          ctx.response().closeHandler(v -> req.reset());
+          io.dekube.apiserver.server.ResponseAbort.onAbort(ctx, req::reset);
           return req.send(body);
         })
         .onSuccess(resp -> respond(ctx, resp))

@@ -136,7 +136,7 @@ final class KubeletProxy {
             return;
           }
           resp.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain");
-          resp.closeHandler(v -> kr.request().reset());
+          io.dekube.apiserver.server.ResponseAbort.onAbort(r.ctx(), () -> kr.request().reset());
           kr.handler(resp::write);
           kr.endHandler(v -> resp.end());
           kr.exceptionHandler(e -> resp.reset());

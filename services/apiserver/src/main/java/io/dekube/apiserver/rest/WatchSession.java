@@ -67,7 +67,7 @@ final class WatchSession {
     this.readPoint = readPoint;
     this.vertx = vertx;
     this.config = config;
-    this.out = WatchStream.of(r.ctx().request());
+    this.out = WatchStream.of(r.ctx());
     this.include = r.format().shape() == Shape.TABLE ? IncludeObject.parse(r.query("includeObject")) : null;
   }
 

@@ -5,6 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import java.util.function.Consumer;
 
 /** A watch as a chunked {@code application/json} response, one event per line. */
 final class HttpWatchStream implements WatchStream {
@@ -13,9 +14,13 @@ final class HttpWatchStream implements WatchStream {
 
   private final HttpServerRequest request;
 
-  HttpWatchStream(HttpServerRequest request) {
+  private final Consumer<Runnable> onAbort;
+
+  /** @param onAbort registers an action for when the client goes before the response ended */
+  HttpWatchStream(HttpServerRequest request, Consumer<Runnable> onAbort) {
     this.request = request;
     this.res = request.response();
+    this.onAbort = onAbort;
   }
 
   @Override
@@ -72,7 +77,6 @@ final class HttpWatchStream implements WatchStream {
 
   @Override
   public void onClose(Runnable action) {
-    res.closeHandler(v -> action.run());
-    res.exceptionHandler(e -> action.run());
+    onAbort.accept(action);
   }
 }

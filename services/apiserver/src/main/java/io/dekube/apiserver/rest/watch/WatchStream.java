@@ -2,7 +2,10 @@ package io.dekube.apiserver.rest.watch;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.dekube.apiserver.server.ResponseAbort;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Consumer;
 
 /**
  * Where a watch's events go: a chunked HTTP response ({@link HttpWatchStream}) or, when the
@@ -11,9 +14,25 @@ import io.vertx.core.http.HttpServerRequest;
  */
 public interface WatchStream {
 
-  /** The stream for a watch request: a WebSocket when the request is an upgrade to one. */
+  /**
+   * The stream for a watch request: a WebSocket when the request is an upgrade to one. The client's
+   * going is learnt from the routing context, which shares it with the request metrics.
+   */
+  static WatchStream of(RoutingContext ctx) {
+    Consumer<Runnable> onAbort = action -> ResponseAbort.onAbort(ctx, action);
+    HttpServerRequest request = ctx.request();
+    return isWebSocketUpgrade(request) ? new WebSocketWatchStream(request, onAbort)
+        : new HttpWatchStream(request, onAbort);
+  }
+
+  /** The stream for a watch request outside a router: the client's going is the response's close handler. */
   static WatchStream of(HttpServerRequest request) {
-    return isWebSocketUpgrade(request) ? new WebSocketWatchStream(request) : new HttpWatchStream(request);
+    Consumer<Runnable> onAbort = action -> {
+      request.response().closeHandler(v -> action.run());
+      request.response().exceptionHandler(e -> action.run());
+    };
+    return isWebSocketUpgrade(request) ? new WebSocketWatchStream(request, onAbort)
+        : new HttpWatchStream(request, onAbort);
   }
 
   /**

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Queue;
+import java.util.function.Consumer;
 
 /**
  * A watch over a WebSocket, as kube-apiserver serves one ({@code HandleWS}, with
@@ -33,9 +34,16 @@ final class WebSocketWatchStream implements WatchStream {
   private record Pending(Buffer event, Promise<Void> written) {
   }
 
-  /** Pauses the request: the upgrade needs it unread until the watch starts (after the cache is ready). */
-  WebSocketWatchStream(HttpServerRequest request) {
+  private final Consumer<Runnable> onAbort;
+
+  /**
+   * Pauses the request: the upgrade needs it unread until the watch starts (after the cache is ready).
+   *
+   * @param onAbort registers an action for when the client goes before the response ended
+   */
+  WebSocketWatchStream(HttpServerRequest request, Consumer<Runnable> onAbort) {
     this.request = request;
+    this.onAbort = onAbort;
     request.pause();
   }
 
@@ -146,7 +154,7 @@ final class WebSocketWatchStream implements WatchStream {
   @Override
   public void onClose(Runnable action) {
     closeAction = action;
-    request.response().closeHandler(v -> close());
+    onAbort.accept(this::close);
   }
 
   private void close() {
