@@ -6,8 +6,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 
 /**
- * {@code /metrics}: the process-wide Prometheus registry in the text exposition format.
- * Authenticated users only, as in kube-apiserver. Stateless.
+ * {@code /metrics}: the process-wide Prometheus registry in the text exposition format, with
+ * kube-apiserver's request metrics ({@code io.dekube.apiserver.metrics}). As in kube-apiserver, for
+ * users RBAC allows {@code get} on the nonResourceURL {@code /metrics} ({@code cluster-admin},
+ * {@code system:monitoring}); the authorization filter answers the others 403. Stateless.
  */
 public final class MetricsEndpoint {
 
