@@ -227,17 +227,12 @@ class KubectlIT {
     Result raw = kubectl(adminConfig, "get", "--raw", "/metrics");
     assertEquals(0, raw.exitCode(), raw.stderr());
     String page = raw.stdout();
+    assertCounted(page, "201", "POST", "namespace");
+    assertCounted(page, "409", "POST", "namespace");
+    assertCounted(page, "422", "POST", "namespace");
+    assertCounted(page, "404", "GET", "resource");
+    assertCounted(page, "201", "APPLY", "resource");
     String configmaps = "dry_run=\"\",group=\"\",resource=\"configmaps\",";
-    assertTrue(page.contains("apiserver_request_total{code=\"201\",component=\"apiserver\"," + configmaps
-        + "scope=\"namespace\",subresource=\"\",verb=\"POST\",version=\"v1\"}"), page);
-    assertTrue(page.contains("apiserver_request_total{code=\"409\",component=\"apiserver\"," + configmaps
-        + "scope=\"namespace\",subresource=\"\",verb=\"POST\",version=\"v1\"}"), page);
-    assertTrue(page.contains("apiserver_request_total{code=\"422\",component=\"apiserver\"," + configmaps
-        + "scope=\"namespace\",subresource=\"\",verb=\"POST\",version=\"v1\"}"), page);
-    assertTrue(page.contains("apiserver_request_total{code=\"404\",component=\"apiserver\"," + configmaps
-        + "scope=\"resource\",subresource=\"\",verb=\"GET\",version=\"v1\"}"), page);
-    assertTrue(page.contains("apiserver_request_total{code=\"201\",component=\"apiserver\"," + configmaps
-        + "scope=\"resource\",subresource=\"\",verb=\"APPLY\",version=\"v1\"}"), page);
     assertTrue(page.contains("apiserver_request_duration_seconds_bucket{component=\"apiserver\"," + configmaps
         + "scope=\"namespace\",subresource=\"\",verb=\"POST\",version=\"v1\",le=\"0.005\"}"), page);
     assertTrue(page.contains("apiserver_current_inflight_requests{request_kind=\"readOnly\"}"), page);
@@ -265,6 +260,13 @@ class KubectlIT {
     assertTrue(denied.stderr().contains("User \"token-user\" cannot get path \"/metrics\""), denied.stderr());
   }
 
+  /** The page counts requests for namespaced v1 ConfigMaps with this code, verb and scope. */
+  private static void assertCounted(String page, String code, String verb, String scope) {
+    assertTrue(page.contains("apiserver_request_total{code=\"" + code + "\",component=\"apiserver\",dry_run=\"\","
+        + "group=\"\",resource=\"configmaps\",scope=\"" + scope + "\",subresource=\"\",verb=\"" + verb + "\",version=\"v1\"}"),
+        code + " " + verb + " " + scope + " in\n" + page);
+  }
+
   private static void assertFailsWith(Result r, String message) {
     assertNotEquals(0, r.exitCode(), r.stdout());
     assertTrue(r.stderr().contains(message), r.stderr());
@@ -272,8 +274,8 @@ class KubectlIT {
 
   /** The open namespaced watches of ConfigMaps in a /metrics page. */
   private static double watchers(String page) {
-    return page.lines().filter(l -> l.startsWith("apiserver_longrunning_requests{") && l.contains("resource=\"configmaps\"")
-            && l.contains("scope=\"namespace\"") && l.contains("verb=\"WATCH\""))
+    return page.lines().filter(l -> l.startsWith("apiserver_longrunning_requests{")
+            && l.contains("resource=\"configmaps\"") && l.contains("scope=\"namespace\"") && l.contains("verb=\"WATCH\""))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
