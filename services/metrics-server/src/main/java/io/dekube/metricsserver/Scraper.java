@@ -6,8 +6,10 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -17,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * Scrapes {@code https://<InternalIP>:<kubelet port>/metrics/resource} of every Node, all side by side,
  * once per resolution, into the {@link MetricsStore}; a node whose scrape fails (or that is gone) is
  * forgotten until it answers again, as metrics-server does. Each scrape may take at most 90 % of
- * the resolution. Asynchronous, on the metrics server's context.
+ * the resolution. A node is reported as failing once two scrapes in a row failed: at a restart the
+ * Nodes still hold the previous run's kubelet ports until their kubelets register again, and the first
+ * round would otherwise warn about every node. Asynchronous, on the metrics server's context.
  */
 final class Scraper {
 
@@ -27,7 +31,9 @@ final class Scraper {
   private final MetricsStore store;
   private final Supplier<List<ObjectNode>> nodes;
   private final long timeoutMs;
-  private final Set<String> failing = new HashSet<>();
+  private static final int FAILURES_TO_WARN = 2;
+
+  private final Map<String, Integer> failures = new HashMap<>();
 
   Scraper(HttpClient kubelets, MetricsStore store, Supplier<List<ObjectNode>> nodes, long resolutionMs) {
     this.kubelets = kubelets;
@@ -42,6 +48,7 @@ final class Scraper {
     Set<String> names = new HashSet<>();
     all.forEach(n -> names.add(n.path("metadata").path("name").asText()));
     store.nodes().stream().filter(n -> !names.contains(n)).toList().forEach(store::forget);
+    failures.keySet().retainAll(names);
     return Future.join(all.stream().map(this::scrape).toList()).mapEmpty();
   }
 
@@ -62,13 +69,17 @@ final class Scraper {
       return NodeScrape.parse(body.toString());
     })).onSuccess(scrape -> {
       store.put(name, scrape);
-      if (failing.remove(name)) {
+      Integer failed = failures.remove(name);
+      if (failed != null && failed >= FAILURES_TO_WARN) {
         LOG.info("scraping node {} works again", name);
       }
     }).onFailure(e -> {
       store.forget(name);
-      if (failing.add(name)) {
+      int failed = failures.merge(name, 1, Integer::sum);
+      if (failed == FAILURES_TO_WARN) {
         LOG.warn("cannot scrape node {} at https://{}:{}/metrics/resource: {}", name, ip, port, e.toString());
+      } else if (failed == 1) {
+        LOG.debug("first failed scrape of node {}: {}", name, e.toString());
       }
     }).<Void>mapEmpty().recover(e -> Future.succeededFuture());
   }
