@@ -42,10 +42,8 @@ public final class OpenApiDocuments {
   private final Map<String, String> kindSchemas = new LinkedHashMap<>();
   private final byte[] index;
 
-  private final ResourceRegistry registry;
-
+  // no reference to the registry is kept: OpenApiHandler caches the documents per registry, weakly
   private OpenApiDocuments(ResourceRegistry registry) {
-    this.registry = registry;
     Map<String, List<ResourceType>> byGv = new TreeMap<>();
     List<ResourceType> types = new ArrayList<>(registry.all());
     for (CustomKind k : registry.customKinds()) {
@@ -64,7 +62,7 @@ public final class OpenApiDocuments {
     }
     seedCore();
     for (var e : byGv.entrySet()) {
-      documents.put(key(e.getKey()), build(e.getKey(), e.getValue()));
+      documents.put(key(e.getKey()), build(registry, e.getKey(), e.getValue()));
     }
     for (var legacy : LegacyDocuments.build(this, registry).entrySet()) {
       documents.put(key(legacy.getKey()), legacy.getValue());
@@ -155,7 +153,7 @@ public final class OpenApiDocuments {
     return c;
   }
 
-  private Document build(String apiVersion, List<ResourceType> types) {
+  private Document build(ResourceRegistry registry, String apiVersion, List<ResourceType> types) {
     ObjectNode paths = Json.object();
     Set<String> names = new LinkedHashSet<>();
     Map<String, ObjectNode> overrides = new LinkedHashMap<>();

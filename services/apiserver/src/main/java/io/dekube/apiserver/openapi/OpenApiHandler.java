@@ -11,53 +11,65 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Serves OpenAPI v3 as kube-apiserver does: {@code GET /openapi/v3} (the index of group-versions with
  * their {@code serverRelativeURL?hash=}) and {@code GET /openapi/v3/api/v1},
  * {@code /openapi/v3/apis/<group>/<version>} (JSON documents with ETag; immutable caching when the
  * URL's hash is current, a redirect to the current hash when it is stale). The documents are built
- * once, on a worker thread, on first use.
+ * on a worker thread at the first request, as kube-apiserver builds its OpenAPI v3 lazily, and once
+ * per registry: every apiserver instance of a process serving the same resources shares them (they
+ * are ~12 MB of heap, and building them costs a cold JVM about a second of CPU, which a start would
+ * otherwise spend before it is ready).
  */
 public final class OpenApiHandler {
 
   static final String JSON = "application/json";
   static final String PROTOBUF = "application/com.github.proto-openapi.spec.v3@v1.0+protobuf";
 
+  /** The documents of one registry, shared by its handlers; the registry is held weakly. */
+  private static final class Shared {
+    private Future<OpenApiDocuments> documents;
+  }
+
+  private static final Map<ResourceRegistry, Shared> SHARED = new WeakHashMap<>();
+
   private final Vertx vertx;
   private final ResourceRegistry registry;
-  private volatile Future<OpenApiDocuments> documents;
+  private final Shared shared;
 
   public OpenApiHandler(Vertx vertx, ResourceRegistry registry) {
     this.vertx = vertx;
     this.registry = registry;
+    synchronized (SHARED) {
+      this.shared = SHARED.computeIfAbsent(registry, r -> new Shared());
+    }
   }
 
-  /** Mounts {@code /openapi/v3} and {@code /openapi/v3/*} on the router and starts building the documents. */
+  /** Mounts {@code /openapi/v3} and {@code /openapi/v3/*} on the router. */
   public OpenApiHandler mount(Router router) {
     router.get("/openapi/v3").handler(this::index);
     router.get("/openapi/v3/*").handler(this::document);
-    documents();
     return this;
   }
 
-  /** The documents, built on first call (on a worker thread). */
+  /** The documents, built on the first call of any handler of this registry (on a worker thread). */
   public Future<OpenApiDocuments> documents() {
-    Future<OpenApiDocuments> f = documents;
-    if (f == null) {
-      synchronized (this) {
-        if (documents == null) {
-          documents = vertx.executeBlocking(() -> OpenApiDocuments.build(registry), false);
-        }
-        f = documents;
+    synchronized (shared) {
+      if (shared.documents == null) {
+        shared.documents = vertx.executeBlocking(() -> OpenApiDocuments.build(registry), false);
       }
+      return shared.documents;
     }
-    return f;
   }
 
   /** Forgets the built documents (after CRDs change the registry). */
   public void invalidate() {
-    documents = null;
+    synchronized (shared) {
+      shared.documents = null;
+    }
   }
 
   private void index(RoutingContext ctx) {

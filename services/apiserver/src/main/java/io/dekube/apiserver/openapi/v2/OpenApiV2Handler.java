@@ -9,12 +9,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Serves {@code GET /openapi/v2} as kube-apiserver does: the Swagger 2.0 document as JSON, or as
  * gnostic protobuf when the client asks for
  * {@code application/com.github.proto-openapi.spec.v2@v1.0+protobuf} (kubectl does), with an ETag.
- * Built on a worker thread from the v3 documents of {@link OpenApiHandler}, again whenever those
+ * Built on a worker thread from the v3 documents of {@link OpenApiHandler} at the first request, once
+ * per set of v3 documents (so shared by the apiserver instances of a process), again whenever those
  * are rebuilt (CRDs).
  */
 public final class OpenApiV2Handler {
@@ -22,13 +25,18 @@ public final class OpenApiV2Handler {
   static final String PROTOBUF = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
   private static final String PROTOBUF_OLD = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
-  /** One build: its source, JSON and protobuf bytes with their ETags. */
-  private record Built(OpenApiDocuments source, byte[] json, String jsonTag, byte[] proto, String protoTag) {
+  /** One build: JSON and protobuf bytes with their ETags. */
+  private record Built(byte[] json, String jsonTag, byte[] proto, String protoTag) {
   }
+
+  /**
+   * The build of each set of v3 documents, shared by every handler serving them (the v3 documents are
+   * shared per registry); an entry goes with its documents when CRDs replace them.
+   */
+  private static final Map<OpenApiDocuments, Future<Built>> BUILT = new WeakHashMap<>();
 
   private final Vertx vertx;
   private final OpenApiHandler v3;
-  private volatile Future<Built> built;
 
   public OpenApiV2Handler(Vertx vertx, OpenApiHandler v3) {
     this.vertx = vertx;
@@ -43,16 +51,14 @@ public final class OpenApiV2Handler {
 
   private Future<Built> built() {
     return v3.documents().compose(docs -> {
-      Future<Built> f = built;
-      if (f == null || (f.succeeded() && f.result().source() != docs) || f.failed()) {
-        synchronized (this) {
-          if (built == f) {
-            built = vertx.executeBlocking(() -> build(docs), false);
-          }
-          f = built;
+      synchronized (BUILT) {
+        Future<Built> f = BUILT.get(docs);
+        if (f == null || f.failed()) {
+          f = vertx.executeBlocking(() -> build(docs), false);
+          BUILT.put(docs, f);
         }
+        return f;
       }
-      return f;
     });
   }
 
@@ -60,7 +66,7 @@ public final class OpenApiV2Handler {
     var tree = SwaggerDocument.of(docs);
     byte[] json = tree.toString().getBytes(StandardCharsets.UTF_8);
     byte[] proto = SwaggerProto.encode(tree);
-    return new Built(docs, json, OpenApiDocuments.hash(json), proto, OpenApiDocuments.hash(proto));
+    return new Built(json, OpenApiDocuments.hash(json), proto, OpenApiDocuments.hash(proto));
   }
 
   private void serve(RoutingContext ctx) {
