@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -247,8 +246,7 @@ public final class BusMonitor implements AutoCloseable {
 
   private Admin admin() {
     if (admin == null) {
-      Map<String, Object> c = new HashMap<>();
-      c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      Map<String, Object> c = KafkaClientConfigs.base(bootstrap);
       c.put(AdminClientConfig.CLIENT_ID_CONFIG, "dekube-bus-monitor");
       c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) options.probeTimeout().toMillis());
       c.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 50);

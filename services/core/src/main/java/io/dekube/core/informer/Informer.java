@@ -3,6 +3,7 @@ package io.dekube.core.informer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.bus.BusBinding;
 import io.dekube.core.bus.BusMonitor;
+import io.dekube.core.bus.KafkaClientConfigs;
 import io.dekube.core.model.ObjectKey;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
@@ -16,7 +17,6 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -138,8 +138,7 @@ public final class Informer implements ObjectCache {
   public static final int IDLE_FETCH_WAIT_MS = 20_000;
 
   private static Map<String, Object> consumerConfig(String bootstrapServers, InformerOptions options) {
-    Map<String, Object> c = new HashMap<>();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Map<String, Object> c = KafkaClientConfigs.base(bootstrapServers);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     // "none": a position that is gone (topic recreated, broker data lost) is an error the tail

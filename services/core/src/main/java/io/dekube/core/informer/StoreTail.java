@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -63,14 +62,13 @@ final class StoreTail implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(StoreTail.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
   private static final int MAX_IN_FLIGHT = 4;
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
   private static final long RETRY_MS = 1000;
 
   private final String resource;
   private final TopicPartition partition;
   private final Map<String, Object> config;
-  /** A read_uncommitted consumer used only to ask for the high watermark; consumer thread only. */
-  private KafkaConsumer<String, byte[]> highWatermarks;
+  /** Where the high watermark is asked for (shared by the informers of the process); set by start. */
+  private HighWatermarks highWatermarks;
   private final Duration pollTimeout;
   private final Context context;
   private final Sink sink;
@@ -101,6 +99,7 @@ final class StoreTail implements Runnable {
 
   /** Starts the consumer thread. */
   void start() {
+    highWatermarks = HighWatermarks.acquire(config);
     Thread t = new Thread(this, "dekube-informer-" + resource + "-" + THREADS.incrementAndGet());
     t.setDaemon(true);
     t.start();
@@ -153,6 +152,7 @@ final class StoreTail implements Runnable {
       }
     } finally {
       failEndRequests();
+      highWatermarks.release();
       done.complete(null);
     }
   }
@@ -160,11 +160,6 @@ final class StoreTail implements Runnable {
   private void tail() {
     KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config);
     consumer = c;
-    Map<String, Object> uncommitted = new java.util.HashMap<>(config);
-    uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-    uncommitted.put(ConsumerConfig.CLIENT_ID_CONFIG, config.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, "informer")
-        + "-ends");
-    highWatermarks = new KafkaConsumer<>(uncommitted);
     try {
       c.assign(List.of(partition));
       if (relistNext) {
@@ -173,7 +168,7 @@ final class StoreTail implements Runnable {
         c.seek(partition, Math.max(sentPosition, 0));
       }
       if (!endAnnounced) {
-        long end = endOffsetOf(c);
+        long end = endOffsetOf();
         lag.set(end);
         endAnnounced = post(() -> sink.onEnd(end));
       }
@@ -183,9 +178,8 @@ final class StoreTail implements Runnable {
     } finally {
       consumer = null;
       // no group, nothing to commit: no need to wait for the broker to end the fetch session, whose
-      // request queues behind the fetch parked up to IDLE_FETCH_WAIT_MS (up to CLOSE_TIMEOUT a close otherwise)
+      // request queues behind the fetch parked up to IDLE_FETCH_WAIT_MS (up to a 5 s close timeout otherwise)
       c.close(CloseOptions.timeout(Duration.ZERO));
-      highWatermarks.close(CloseOptions.timeout(CLOSE_TIMEOUT));
     }
   }
 
@@ -278,7 +272,7 @@ final class StoreTail implements Runnable {
       waiting.add(f);
     }
     try {
-      long end = endOffsetOf(c);
+      long end = endOffsetOf();
       waiting.forEach(f -> f.complete(end));
     } catch (RuntimeException e) {
       waiting.forEach(f -> f.completeExceptionally(e));
@@ -293,14 +287,20 @@ final class StoreTail implements Runnable {
    * read-your-writes; it waits out a transaction in flight (its commit or abort), as the writer's
    * rebuild does (DESIGN.md writer rule 2).
    */
-  private long endOffsetOf(KafkaConsumer<String, byte[]> c) {
+  private long endOffsetOf() {
+    CompletableFuture<Long> end = highWatermarks.of(partition);
     while (true) {
       try {
-        return highWatermarks.endOffsets(List.of(partition)).get(partition);
-      } catch (WakeupException e) {
+        return end.get(100, TimeUnit.MILLISECONDS); // a stop is noticed within 100 ms
+      } catch (java.util.concurrent.TimeoutException e) {
         if (!running) {
-          throw e;
+          throw new WakeupException();
         }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new WakeupException();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
       }
     }
   }

@@ -1,11 +1,11 @@
 package io.dekube.core.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dekube.core.bus.KafkaClientConfigs;
 import io.dekube.core.bus.ReplyEnvelope;
 import io.dekube.core.bus.Topics;
 import io.dekube.core.model.Json;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -43,8 +43,7 @@ final class ReplyReader implements Runnable {
               Consumer<ReplyEnvelope> onReply) {
     this.requesterId = requesterId;
     this.onReply = onReply;
-    Map<String, Object> c = new HashMap<>();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Map<String, Object> c = KafkaClientConfigs.base(bootstrapServers);
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, "dekube-replies-" + requesterId);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.bus.BusBinding;
 import io.dekube.core.bus.BusMonitor;
+import io.dekube.core.bus.KafkaClientConfigs;
 import io.dekube.core.bus.ReplyEnvelope;
 import io.dekube.core.bus.RequestEnvelope;
 import io.dekube.core.bus.Topics;
@@ -17,7 +18,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -119,8 +119,7 @@ public final class StoreClient implements StoreApi {
   }
 
   private void createProducer() {
-    Map<String, Object> c = new HashMap<>();
-    c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+    Map<String, Object> c = KafkaClientConfigs.base(options.bootstrapServers());
     c.put(ProducerConfig.CLIENT_ID_CONFIG, "dekube-requests-" + options.requesterId());
     c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     c.put(ProducerConfig.ACKS_CONFIG, "all");

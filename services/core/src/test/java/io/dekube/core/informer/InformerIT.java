@@ -32,6 +32,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -301,6 +304,32 @@ class InformerIT {
       } finally {
         join(informer.close());
       }
+    }
+  }
+
+  @Test
+  void informersOfOneBusShareOneHighWatermarkReaderWhileAnyUsesIt() throws Exception {
+    ResourceType type = RawStore.newType(false);
+    try (RawStore store = new RawStore(bootstrap, type)) {
+      long offset = store.put(widget("", "hw", Map.of(), null));
+      Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "metadata.max.age.ms", 123_456,
+          "key.deserializer", StringDeserializer.class, "value.deserializer", ByteArrayDeserializer.class);
+      Map<String, Object> otherClientId = new java.util.HashMap<>(config);
+      otherClientId.put("client.id", "another-informer");
+      HighWatermarks first = HighWatermarks.acquire(config);
+      HighWatermarks second = HighWatermarks.acquire(otherClientId);
+      assertSame(first, second, "one reader for one bus, whatever the client ids");
+      TopicPartition partition = new TopicPartition(type.storeTopic(), 0);
+      assertTrue(first.of(partition).get(30, TimeUnit.SECONDS) > offset, "the high watermark is past the write");
+      first.release();
+      assertTrue(second.alive(), "still in use");
+      assertTrue(second.of(partition).get(30, TimeUnit.SECONDS) > offset);
+      second.release();
+      await().atMost(Duration.ofSeconds(10)).until(() -> !second.alive());
+      assertThrows(ExecutionException.class, () -> second.of(partition).get(5, TimeUnit.SECONDS));
+      HighWatermarks again = HighWatermarks.acquire(config);
+      assertFalse(again == first, "a stopped reader is replaced");
+      again.release();
     }
   }
 

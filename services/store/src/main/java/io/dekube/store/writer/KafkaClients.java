@@ -1,7 +1,7 @@
 package io.dekube.store.writer;
 
+import io.dekube.core.bus.KafkaClientConfigs;
 import io.dekube.core.bus.Topics;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -129,8 +129,6 @@ final class KafkaClients {
   }
 
   private Map<String, Object> base() {
-    Map<String, Object> c = new HashMap<>();
-    c.put("bootstrap.servers", config.bootstrapServers());
-    return c;
+    return KafkaClientConfigs.base(config.bootstrapServers());
   }
 }
