@@ -116,14 +116,13 @@ public final class ApiServerVerticle extends VerticleBase {
               .onSuccess(a -> authorization = a);
           Future<Void> crds = customResources();
           Future<Void> local = crds.compose(c -> AutoRegistration.startOnce(vertx, registry, store, informers));
+          // the aggregator needs only the PKI: its informers (APIServices, Services, Endpoints) sync
+          // beside the RBAC ones instead of after them
+          Future<Aggregator> aggregation = files.compose(security ->
+              Aggregator.startOnce(vertx, registry, store, informers, security.pki())).onSuccess(a -> aggregator = a);
           return Future.all(List.of(SystemPriorityClasses.ensure(store, registry), crds, local, authz, files,
-              tokenObjects())).map(all -> files.result());
+              tokenObjects(), aggregation)).map(all -> files.result());
         })
-        .compose(security -> Aggregator.startOnce(vertx, registry, store, informers, security.pki())
-            .map(a -> {
-              aggregator = a;
-              return security;
-            }))
         .compose(security -> listen(security.pki(), router(security)))
         .onSuccess(s -> LOG.info("apiserver listening on https://{}:{}", config.host(), s.actualPort()))
         .onSuccess(s -> KubernetesService.ensure(store, registry, kubernetesClusterIp, config.host(), s.actualPort())
