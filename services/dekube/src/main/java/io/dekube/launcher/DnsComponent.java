@@ -32,6 +32,7 @@ final class DnsComponent implements Component {
         type -> informers.informer(bootstrap, type));
     ctx.deploy(dns);
     if (dns.actualPort() > 0) {
+      ctx.dnsPort(dns.actualPort());
       ctx.announce("dns " + ClusterNetwork.DNS_IP + ":" + dns.actualPort());
     }
   }

@@ -52,7 +52,10 @@ final class KubeletComponent implements Component {
     String prefix = f.string("--node-ip-prefix", "127.0.1.");
     List<KubeletConfig> configs = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
-      configs.add(config(f, String.format("kube-node-%02d", i), prefix + i, i, ctx.dataDir()));
+      // pods learn the DNS port when they start: this process's DNS may pick a free one meanwhile
+      int flagged = f.port("--dns-port", io.dekube.core.net.ClusterNetwork.DNS_PORT);
+      configs.add(config(f, String.format("kube-node-%02d", i), prefix + i, i, ctx.dataDir())
+          .withDnsPort(() -> ctx.dnsPort() > 0 ? ctx.dnsPort() : flagged));
     }
     ClusterPki pki = SharedPki.await(ctx.dataDir(), f, "kubelet");
     SharedInformers informers = ctx.informers();
@@ -89,6 +92,7 @@ final class KubeletComponent implements Component {
     if (!cidr.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+")) {
       throw new IllegalArgumentException("--cluster-cidr needs an IPv4 CIDR such as 127.244.0.0/16, got " + cidr);
     }
+    int dnsPort = f.port("--dns-port", io.dekube.core.net.ClusterNetwork.DNS_PORT);
     return KubeletConfig.defaults(name, ip, dataDir)
         .withRuntime(runtime)
         .withKubeletPort(f.port("--kubelet-port", 10250))
@@ -98,6 +102,7 @@ final class KubeletComponent implements Component {
         .withAllowHostCommands(f.toggle("--allow-host-commands"))
         .withBackoff(f.duration("--crash-backoff-initial", Duration.ofSeconds(10)),
             f.duration("--crash-backoff-max", Duration.ofMinutes(5)))
-        .withSimulatedDelay(f.duration("--simulated-delay", Duration.ofMillis(200)));
+        .withSimulatedDelay(f.duration("--simulated-delay", Duration.ofMillis(200)))
+        .withDnsPort(() -> dnsPort);
   }
 }

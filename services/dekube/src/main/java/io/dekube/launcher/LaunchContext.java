@@ -28,6 +28,8 @@ final class LaunchContext {
     String apiUrl;
     Path kubeconfig;
     io.dekube.core.metrics.OpsHttpServer ops;
+    /** The port the cluster DNS of this process answers on, once it listens (0 before, or without one). */
+    final java.util.concurrent.atomic.AtomicInteger dnsPort = new java.util.concurrent.atomic.AtomicInteger();
     final java.util.Map<String, String> names = new java.util.HashMap<>();
     /** What each component's {@link Component#prepare} returns, by start-order index; set once. */
     final List<java.util.concurrent.CompletableFuture<Object>> prepared;
@@ -175,6 +177,16 @@ final class LaunchContext {
     synchronized (shared) {
       return shared.kubeconfig;
     }
+  }
+
+  /** Records the port the cluster DNS of this process listens on. */
+  void dnsPort(int port) {
+    shared.dnsPort.set(port);
+  }
+
+  /** The port the cluster DNS of this process listens on, or 0 when it does not run (yet) here. */
+  int dnsPort() {
+    return shared.dnsPort.get();
   }
 
   /** Adds "what, where" to the ready line (", 3 nodes (jvm)"), in this component's place. */

@@ -24,11 +24,14 @@ import java.util.Map;
  * @param simulatedDelay    how long a simulated container takes to become Running
  * @param dataDir           where pod folders (logs, volumes) live; PKI under {@code pki/}
  * @param labels            extra node labels
+ * @param dnsPort           the port the cluster DNS answers on (read when a pod starts: {@code up}'s DNS may
+ *                          pick a free port after the kubelet is configured)
  */
 public record KubeletConfig(String nodeName, String nodeIp, int kubeletPort, String runtime, String cpu, String memory,
                             int maxPods, String fallbackPodCidr, Duration leaseDuration, Duration renewInterval,
                             Duration statusInterval, boolean allowHostCommands, Duration backoffInitial,
-                            Duration backoffMax, Duration simulatedDelay, Path dataDir, Map<String, String> labels) {
+                            Duration backoffMax, Duration simulatedDelay, Path dataDir, Map<String, String> labels,
+                            java.util.function.IntSupplier dnsPort) {
 
   /** Kubernetes' version the kubelet reports in its NodeInfo. */
   public static final String KUBELET_VERSION = "v1.32.0";
@@ -37,55 +40,67 @@ public record KubeletConfig(String nodeName, String nodeIp, int kubeletPort, Str
   public static KubeletConfig defaults(String nodeName, String nodeIp, Path dataDir) {
     return new KubeletConfig(nodeName, nodeIp, 10250, "jvm", "4", "8Gi", 110, null, Duration.ofSeconds(40),
         Duration.ofSeconds(10), Duration.ofMinutes(1), false, Duration.ofSeconds(10), Duration.ofMinutes(5),
-        Duration.ofMillis(200), dataDir, Map.of());
+        Duration.ofMillis(200), dataDir, Map.of(), () -> io.dekube.core.net.ClusterNetwork.DNS_PORT);
   }
 
   public KubeletConfig withKubeletPort(int port) {
     return new KubeletConfig(nodeName, nodeIp, port, runtime, cpu, memory, maxPods, fallbackPodCidr, leaseDuration,
-        renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir, labels);
+        renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
+        labels, dnsPort);
   }
 
   public KubeletConfig withRuntime(String name) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, name, cpu, memory, maxPods, fallbackPodCidr, leaseDuration,
-        renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir, labels);
+        renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
+        labels, dnsPort);
   }
 
   public KubeletConfig withCapacity(String cpus, String mem, int pods) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpus, mem, pods, fallbackPodCidr, leaseDuration,
-        renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir, labels);
+        renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
+        labels, dnsPort);
   }
 
   public KubeletConfig withFallbackPodCidr(String cidr) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, cidr, leaseDuration,
-        renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir, labels);
+        renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
+        labels, dnsPort);
   }
 
   public KubeletConfig withLease(Duration duration, Duration renew) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr, duration,
-        renew, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir, labels);
+        renew, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
+        labels, dnsPort);
   }
 
   public KubeletConfig withAllowHostCommands(boolean allow) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allow, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels);
+        labels, dnsPort);
   }
 
   public KubeletConfig withBackoff(Duration initial, Duration max) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
-        leaseDuration, renewInterval, statusInterval, allowHostCommands, initial, max, simulatedDelay, dataDir, labels);
+        leaseDuration, renewInterval, statusInterval, allowHostCommands, initial, max, simulatedDelay, dataDir,
+        labels, dnsPort);
   }
 
   public KubeletConfig withSimulatedDelay(Duration delay) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, delay, dataDir,
-        labels);
+        labels, dnsPort);
   }
 
   public KubeletConfig withLabels(Map<String, String> extra) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay,
-        dataDir, Map.copyOf(extra));
+        dataDir, Map.copyOf(extra), dnsPort);
+  }
+
+  public KubeletConfig withDnsPort(java.util.function.IntSupplier port) {
+    return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
+        leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay,
+        dataDir, labels, port);
   }
 
   /** Whether this node serves the kubelet API (simulated nodes do not). */

@@ -6,14 +6,15 @@ import java.util.Optional;
 
 /**
  * The images the {@code jvm} runtime knows, by name: {@code dekube/web} (and the talk's
- * {@code carsonoid/kube-decon:<tag>}), {@code dekube/echo}, {@code dekube/crash} and
- * {@code dekube/pause} ({@code registry.k8s.io/pause}). Pure.
+ * {@code carsonoid/kube-decon:<tag>}), {@code dekube/echo}, {@code dekube/crash}, {@code dekube/pause}
+ * ({@code registry.k8s.io/pause}) and {@code busybox} ({@code docker.io/library/busybox:<tag>},
+ * {@code dekube/busybox}: the built-in shell). Pure.
  */
 public final class BuiltInImages {
 
   /** The names listed in an image-pull error. */
   public static final List<String> NAMES = List.of("dekube/web", "carsonoid/kube-decon:<tag>", "dekube/echo",
-      "dekube/crash", "dekube/pause");
+      "dekube/crash", "dekube/pause", "busybox[:<tag>] (= dekube/busybox)");
 
   /** What an image reference resolves to: which program, with which tag. */
   public record Resolved(String program, String repository, String tag) {
@@ -43,6 +44,7 @@ public final class BuiltInImages {
       case "dekube/echo" -> "echo";
       case "dekube/crash" -> "crash";
       case "dekube/pause", "registry.k8s.io/pause", "k8s.gcr.io/pause" -> "pause";
+      case "busybox", "dekube/busybox" -> "busybox";
       default -> null;
     };
     return Optional.ofNullable(program).map(p -> new Resolved(p, repoName(image, colon > slash), tag));

@@ -1,7 +1,12 @@
 package io.dekube.kubelet.images;
 
 import io.dekube.kubelet.runtime.ContainerStartException;
+import io.dekube.kubelet.runtime.ExecSession;
 import io.dekube.kubelet.runtime.JvmContainer;
+import io.dekube.kubelet.runtime.ShellSession;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
@@ -13,7 +18,8 @@ import io.vertx.core.http.HttpServerOptions;
 /**
  * The programs behind the built-in images: {@code web} (HTTP: who am I, plus /healthz), {@code echo}
  * (TCP and UDP echo), {@code crash} (exits after {@code CRASH_AFTER} seconds with {@code EXIT_CODE})
- * and {@code pause} (does nothing until stopped). Each binds the pod IP.
+ * {@code pause} (does nothing until stopped) and {@code busybox} (the built-in shell: {@code sh}, {@code sleep},
+ * {@code wget}, {@code nslookup}…). Servers bind the pod IP.
  */
 public final class Programs {
 
@@ -31,6 +37,7 @@ public final class Programs {
       case "web" -> web(c, image.tag());
       case "echo" -> echo(c);
       case "crash" -> crash(c);
+      case "busybox" -> busybox(c);
       default -> pause(c);
     };
   }
@@ -99,6 +106,53 @@ public final class Programs {
     c.onStop(() -> {
       c.vertx().cancelTimer(timer);
       return Future.succeededFuture();
+    });
+    return Future.succeededFuture();
+  }
+
+  /**
+   * busybox: the container's command and args (default {@code sh}) run in the built-in shell; its output is
+   * the container's, its stdin comes from {@code kubectl attach} / {@code run -i} when the container has
+   * {@code stdin: true} (else a bare {@code sh} reads end of input at once and ends, as in Docker).
+   */
+  private static Future<Void> busybox(JvmContainer c) {
+    var spec = c.spec().container();
+    List<String> argv = new ArrayList<>();
+    if (spec.getCommand() != null && !spec.getCommand().isEmpty()) {
+      argv.addAll(spec.getCommand());
+    }
+    if (spec.getArgs() != null) {
+      argv.addAll(spec.getArgs());
+    }
+    if (argv.isEmpty()) {
+      argv.add("sh");
+    }
+    ExecSession.Output out = new ExecSession.Output() {
+      @Override
+      public void stdout(Buffer data) {
+        c.output("stdout", data);
+      }
+
+      @Override
+      public void stderr(Buffer data) {
+        c.output("stderr", data);
+      }
+    };
+    AtomicBoolean stopped = new AtomicBoolean();
+    ExecSession shell = ShellSession.start(c.vertx(), c.spec(), argv, out, Boolean.TRUE.equals(spec.getTty()));
+    c.stdin(shell);
+    if (!Boolean.TRUE.equals(spec.getStdin())) {
+      shell.closeStdin();
+    }
+    c.onStop(() -> {
+      stopped.set(true);
+      shell.kill();
+      return Future.succeededFuture();
+    });
+    shell.exitCode().onComplete(ar -> {
+      if (!stopped.get()) {
+        c.exit(ar.succeeded() ? ar.result() : 1);
+      }
     });
     return Future.succeededFuture();
   }

@@ -55,8 +55,15 @@ public final class EnvBuilder {
     }
   }
 
-  /** The pod's addresses and the node's allocatable, for fieldRef and resourceFieldRef. */
-  public record PodInfo(String podIp, String hostIp, String allocatableCpu, String allocatableMemory) {
+  /**
+   * The pod's addresses and the node's allocatable, for fieldRef and resourceFieldRef, and the port the
+   * cluster DNS answers on.
+   */
+  public record PodInfo(String podIp, String hostIp, String allocatableCpu, String allocatableMemory, int dnsPort) {
+    /** With the cluster DNS on its default port. */
+    public PodInfo(String podIp, String hostIp, String allocatableCpu, String allocatableMemory) {
+      this(podIp, hostIp, allocatableCpu, allocatableMemory, ClusterNetwork.DNS_PORT);
+    }
   }
 
   private EnvBuilder() {
@@ -89,7 +96,7 @@ public final class EnvBuilder {
         : pod.getMetadata().getName();
     String dnsPolicy = pod.getSpec().getDnsPolicy() == null ? "ClusterFirst" : pod.getSpec().getDnsPolicy();
     if (dnsPolicy.startsWith("ClusterFirst")) {
-      ClusterNetwork.podDnsEnv(ns, ClusterNetwork.DNS_PORT).forEach(env::putIfAbsent);
+      ClusterNetwork.podDnsEnv(ns, info.dnsPort()).forEach(env::putIfAbsent);
     }
     env.putIfAbsent("HOSTNAME", hostname);
     env.putIfAbsent("PATH", PATH);

@@ -1,11 +1,18 @@
 package io.dekube.kubelet.runtime;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -13,108 +20,213 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The commands {@code kubectl exec} finds in a {@code jvm} container: {@code env}, {@code printenv},
- * {@code hostname}, {@code cat}, {@code ls}, {@code echo}, {@code pwd}, {@code true}, {@code false},
- * {@code exit N}, and {@code sh -c} / {@code bash -c} of those joined by {@code ;}, {@code &&} and
- * {@code ||}, with {@code $VAR} expansion and {@code > FILE} / {@code >> FILE} into a writable volume
- * mount. They see the container's environment and its volume mounts; nothing of the host. Small file
- * reads and writes run on the calling thread.
+ * The commands of a {@code jvm} container, as busybox offers them: {@code env}, {@code printenv},
+ * {@code hostname}, {@code cat}, {@code ls}, {@code echo}, {@code pwd}, {@code date}, {@code id},
+ * {@code whoami}, {@code uname}, {@code true}, {@code false}, {@code exit N}, {@code sleep N}, the network
+ * commands of {@link PodNet} ({@code wget}, {@code nslookup}, {@code ping}), and {@code sh -c} of those
+ * joined by {@code ;}, {@code &&} and {@code ||}, with {@code $VAR} and {@code $?} expansion and
+ * {@code > FILE} / {@code >> FILE} into a writable volume mount. They see the container's environment,
+ * its volume mounts and the pod's network; nothing of the host. Commands complete a {@link Future};
+ * small file reads and writes run on the calling thread, waits on timers and network clients.
+ * {@link ShellSession} reads scripts from stdin. Confined to one caller at a time.
  */
 final class BuiltinShell {
 
-  private static final Pattern VAR = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)}?");
+  private static final Pattern VAR = Pattern.compile("\\$(\\?|\\{?([A-Za-z_][A-Za-z0-9_]*)}?)");
   private static final Pattern SPLIT = Pattern.compile("(;|&&|\\|\\|)");
+  private static final String OFFERED = "env, printenv, hostname, echo, cat, ls, pwd, date, id, whoami, uname, true, "
+      + "false, exit, sleep, wget, nslookup, sh";
+  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss 'UTC' yyyy",
+      Locale.ROOT);
 
+  private final Vertx vertx;
   private final ContainerSpec spec;
   private final ExecSession.Output out;
+  private int last;
+  private boolean exited;
+  private boolean interrupted;
+  private Runnable cancel;
 
-  private BuiltinShell(ContainerSpec spec, ExecSession.Output out) {
+  BuiltinShell(Vertx vertx, ContainerSpec spec, ExecSession.Output out) {
+    this.vertx = vertx;
     this.spec = spec;
     this.out = out;
   }
 
   /** Runs {@code command}; the output goes to {@code out} before the session completes. */
-  static ExecSession run(ContainerSpec spec, List<String> command, ExecSession.Output out) {
-    int code;
-    try {
-      code = new BuiltinShell(spec, out).command(command);
-    } catch (RuntimeException e) {
-      out.stderr(Buffer.buffer(e.getMessage() + "\n"));
-      code = 1;
-    }
-    return ExecSession.finished(code);
+  static ExecSession run(Vertx vertx, ContainerSpec spec, List<String> command, ExecSession.Output out) {
+    return ShellSession.start(vertx, spec, command, out, false);
   }
 
-  private int command(List<String> argv) {
+  /** Whether {@code exit} ran: the shell ends. */
+  boolean exited() {
+    return exited;
+  }
+
+  /** The exit code of the last command ({@code $?}). */
+  int last() {
+    return last;
+  }
+
+  /** Stops the command that runs (Ctrl-C, the client went): it ends with {@code code}, the script stops. */
+  void interrupt(int code) {
+    interrupted = true;
+    Runnable c = cancel;
+    cancel = null;
+    if (c != null) {
+      c.run();
+    }
+    last = code;
+  }
+
+  /** Runs one command line of a script: commands joined by {@code ;}, {@code &&} and {@code ||}. */
+  Future<Integer> script(String script) {
+    interrupted = false;
+    List<String[]> parts = new ArrayList<>();
+    Matcher m = SPLIT.matcher(script);
+    int at = 0;
+    String op = ";";
+    while (m.find()) {
+      parts.add(new String[] {op, script.substring(at, m.start())});
+      op = m.group(1);
+      at = m.end();
+    }
+    parts.add(new String[] {op, script.substring(at)});
+    return parts(parts, 0);
+  }
+
+  private Future<Integer> parts(List<String[]> parts, int i) {
+    if (i >= parts.size() || exited || interrupted) {
+      return Future.succeededFuture(last);
+    }
+    String op = parts.get(i)[0];
+    String text = parts.get(i)[1].strip();
+    boolean run = op.equals(";") || (op.equals("&&") && last == 0) || (op.equals("||") && last != 0);
+    if (!run || text.isEmpty() || text.startsWith("#")) {
+      return parts(parts, i + 1);
+    }
+    return redirected(words(expand(text)), true).map(code -> {
+      last = interrupted ? last : code;
+      return last;
+    }).compose(c -> parts(parts, i + 1));
+  }
+
+  /** Runs one command (argv); {@code inShell}: an unknown one gets sh's message, else runc's. */
+  Future<Integer> command(List<String> argv, boolean inShell) {
     if (argv.isEmpty()) {
-      return 0;
+      return Future.succeededFuture(0);
     }
     String cmd = argv.get(0);
     String name = cmd.substring(cmd.lastIndexOf('/') + 1);
     List<String> args = argv.subList(1, argv.size());
+    PodNet net = new PodNet(vertx, spec, out, this::whileRunning);
     return switch (name) {
-      case "env", "printenv" -> env(args);
-      case "hostname" -> print(spec.env().getOrDefault("HOSTNAME", spec.podName()));
-      case "echo" -> print(String.join(" ", args.stream().filter(a -> !a.equals("-n")).toList()));
-      case "pwd" -> print(spec.container().getWorkingDir() == null ? "/" : spec.container().getWorkingDir());
-      case "cat" -> cat(args);
-      case "ls" -> ls(args);
-      case "true" -> 0;
-      case "false" -> 1;
-      case "exit" -> args.isEmpty() ? 0 : Integer.parseInt(args.get(0).trim());
+      case "sleep" -> sleep(args);
+      case "wget" -> net.wget(args);
+      case "nslookup" -> net.nslookup(args);
+      case "ping", "ping6", "traceroute" -> done(net.ping(name));
       case "sh", "bash", "ash" -> shell(args);
-      default -> {
-        out.stderr(Buffer.buffer("exec: \"" + cmd + "\": executable file not found in $PATH (dekube's jvm "
-            + "containers offer env, printenv, hostname, echo, cat, ls, pwd, true, false, exit, sh -c)\n"));
-        yield 127;
+      case "exit" -> {
+        exited = true;
+        yield Future.succeededFuture(args.isEmpty() ? last : number(args.get(0)));
       }
+      default -> done(simple(name, cmd, args, inShell));
     };
   }
 
-  private int env(List<String> args) {
-    Map<String, String> env = spec.env();
-    if (!args.isEmpty()) {
-      String v = env.get(args.get(0));
-      return v == null ? 1 : print(v);
-    }
-    StringBuilder b = new StringBuilder();
-    env.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
-    out.stdout(Buffer.buffer(b.toString()));
-    return 0;
+  private int simple(String name, String cmd, List<String> args, boolean inShell) {
+    return switch (name) {
+      case "env", "printenv" -> env(args);
+      case "hostname" -> print(args.contains("-i") ? spec.podIp() : hostname());
+      case "echo" -> print(String.join(" ", args.stream().filter(a -> !a.equals("-n")).toList()));
+      case "pwd" -> print(spec.container().getWorkingDir() == null ? "/" : spec.container().getWorkingDir());
+      case "date" -> print(args.contains("+%s") ? Long.toString(System.currentTimeMillis() / 1000)
+          : DATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
+      case "id" -> print("uid=0(root) gid=0(root) groups=0(root),10(wheel)");
+      case "whoami" -> print("root");
+      case "uname" -> print(args.contains("-a") ? "Linux " + hostname() + " dekube-jvm " + System.getProperty("os.arch")
+          + " GNU/Linux" : "Linux");
+      case "cat" -> cat(args);
+      case "ls" -> ls(args);
+      case "true", ":" -> 0;
+      case "false" -> 1;
+      default -> notFound(cmd, inShell);
+    };
   }
 
-  private int print(String line) {
-    out.stdout(Buffer.buffer(line + "\n"));
-    return 0;
+  private int notFound(String cmd, boolean inShell) {
+    if (inShell) {
+      err("sh: " + cmd + ": not found");
+    } else {
+      err("exec: \"" + cmd + "\": executable file not found in $PATH (dekube's jvm containers offer " + OFFERED
+          + ")");
+    }
+    return 127;
   }
 
-  private int shell(List<String> args) {
-    if (args.size() < 2 || !args.get(0).equals("-c")) {
-      out.stderr(Buffer.buffer("sh: only \"sh -c COMMANDS\" is offered here\n"));
-      return 2;
+  private String hostname() {
+    return spec.env().getOrDefault("HOSTNAME", spec.podName());
+  }
+
+  /** Runs {@code work} as the command that an interrupt stops: {@code stop} ends it early. */
+  private <T> Future<T> whileRunning(Future<T> work, Runnable stop) {
+    cancel = stop;
+    return work.andThen(ar -> cancel = null);
+  }
+
+  private Future<Integer> sleep(List<String> args) {
+    if (args.isEmpty()) {
+      err("sleep: missing operand");
+      return Future.succeededFuture(1);
     }
-    String script = args.get(1);
-    Matcher m = SPLIT.matcher(script);
-    int last = 0;
-    int code = 0;
-    String op = ";";
-    while (true) {
-      boolean found = m.find();
-      String part = found ? script.substring(last, m.start()) : script.substring(last);
-      boolean run = op.equals(";") || (op.equals("&&") && code == 0) || (op.equals("||") && code != 0);
-      if (run && !part.isBlank()) {
-        code = redirected(words(expand(part)));
+    double seconds = 0;
+    for (String a : args) {
+      if (a.equals("infinity") || a.equals("inf")) {
+        seconds = Double.POSITIVE_INFINITY;
+        continue;
       }
-      if (!found) {
-        return code;
+      Matcher m = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)([smhd]?)").matcher(a);
+      if (!m.matches()) {
+        err("sleep: invalid number '" + a + "'");
+        return Future.succeededFuture(1);
       }
-      op = m.group(1);
-      last = m.end();
+      double unit = switch (m.group(2)) {
+        case "m" -> 60;
+        case "h" -> 3600;
+        case "d" -> 86400;
+        default -> 1;
+      };
+      seconds += Double.parseDouble(m.group(1)) * unit;
     }
+    Promise<Integer> done = Promise.promise();
+    long timer = seconds >= Long.MAX_VALUE / 1000.0 ? -1
+        : vertx.setTimer(Math.max(1, (long) (seconds * 1000)), t -> done.tryComplete(0));
+    return whileRunning(done.future(), () -> {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
+      done.tryComplete(130);
+    });
+  }
+
+  private Future<Integer> shell(List<String> args) {
+    List<String> rest = args.stream().filter(a -> !a.equals("-e") && !a.equals("-x")).toList();
+    if (rest.isEmpty()) {
+      return Future.succeededFuture(0); // a shell in a shell: the outer one reads on
+    }
+    if (rest.size() < 2 || !rest.get(0).equals("-c")) {
+      err("sh: can't open '" + rest.get(0) + "': No such file or directory");
+      return Future.succeededFuture(2);
+    }
+    boolean outer = exited;
+    return script(rest.get(1)).map(code -> {
+      exited = outer;
+      return code;
+    });
   }
 
   /** A command whose output {@code > FILE} or {@code >> FILE} sends into a file of a writable mount. */
-  private int redirected(List<String> words) {
+  private Future<Integer> redirected(List<String> words, boolean inShell) {
     List<String> argv = new ArrayList<>();
     for (String w : words) {
       String op = w.startsWith(">>") ? ">>" : w.startsWith(">") ? ">" : null;
@@ -132,22 +244,22 @@ final class BuiltinShell {
       }
     }
     if (at < 0) {
-      return command(argv);
+      return command(argv, inShell);
     }
     if (at != argv.size() - 2) {
-      out.stderr(Buffer.buffer("sh: a redirection takes one file name\n"));
-      return 2;
+      err("sh: a redirection takes one file name");
+      return Future.succeededFuture(2);
     }
     String file = argv.get(at + 1);
     boolean append = argv.get(at).equals(">>");
     Path p = writable(file);
     if (p == null) {
-      out.stderr(Buffer.buffer("sh: can't create " + file + ": Read-only file system\n"));
-      return 1;
+      err("sh: can't create " + file + ": Read-only file system");
+      return Future.succeededFuture(1);
     }
     StringBuilder captured = new StringBuilder();
     ExecSession.Output real = out;
-    int code = new BuiltinShell(spec, new ExecSession.Output() {
+    BuiltinShell inner = new BuiltinShell(vertx, spec, new ExecSession.Output() {
       @Override
       public void stdout(Buffer b) {
         captured.append(b.toString());
@@ -157,23 +269,26 @@ final class BuiltinShell {
       public void stderr(Buffer b) {
         real.stderr(b);
       }
-    }).command(argv.subList(0, at));
-    try {
-      Files.createDirectories(p.getParent());
-      if (append) {
-        Files.writeString(p, captured, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-      } else {
-        Files.writeString(p, captured);
+    });
+    return inner.command(argv.subList(0, at), true).map(code -> {
+      try {
+        Files.createDirectories(p.getParent());
+        if (append) {
+          Files.writeString(p, captured, java.nio.file.StandardOpenOption.CREATE,
+              java.nio.file.StandardOpenOption.APPEND);
+        } else {
+          Files.writeString(p, captured);
+        }
+      } catch (IOException e) {
+        err("sh: can't create " + file + ": " + e.getMessage());
+        return 1;
       }
-    } catch (IOException e) {
-      out.stderr(Buffer.buffer("sh: can't create " + file + ": " + e.getMessage() + "\n"));
-      return 1;
-    }
-    return code;
+      return code;
+    });
   }
 
   /** The host file behind a container path in a mount that is not read-only, or null. */
-  private Path writable(String path) {
+  Path writable(String path) {
     Path p = hostPath(path);
     if (p == null || Files.isSymbolicLink(p) || spec.container().getVolumeMounts() == null) {
       return p == null || Files.isSymbolicLink(p) ? null : p;
@@ -195,7 +310,8 @@ final class BuiltinShell {
     Matcher m = VAR.matcher(s);
     StringBuilder b = new StringBuilder();
     while (m.find()) {
-      m.appendReplacement(b, Matcher.quoteReplacement(spec.env().getOrDefault(m.group(1), "")));
+      String value = m.group(1).equals("?") ? Integer.toString(last) : spec.env().getOrDefault(m.group(2), "");
+      m.appendReplacement(b, Matcher.quoteReplacement(value));
     }
     m.appendTail(b);
     return b.toString();
@@ -233,6 +349,27 @@ final class BuiltinShell {
     return words;
   }
 
+  private int env(List<String> args) {
+    Map<String, String> env = spec.env();
+    if (!args.isEmpty()) {
+      String v = env.get(args.get(0));
+      return v == null ? 1 : print(v);
+    }
+    StringBuilder b = new StringBuilder();
+    env.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
+    out.stdout(Buffer.buffer(b.toString()));
+    return 0;
+  }
+
+  private int print(String line) {
+    out.stdout(Buffer.buffer(line + "\n"));
+    return 0;
+  }
+
+  private void err(String line) {
+    out.stderr(Buffer.buffer(line + "\n"));
+  }
+
   private int cat(List<String> files) {
     int code = 0;
     for (String f : files) {
@@ -248,7 +385,7 @@ final class BuiltinShell {
         }
         out.stdout(Buffer.buffer(Files.readAllBytes(p)));
       } catch (IOException e) {
-        out.stderr(Buffer.buffer("cat: " + f + ": No such file or directory\n"));
+        err("cat: can't open '" + f + "': No such file or directory");
         code = 1;
       }
     }
@@ -272,12 +409,14 @@ final class BuiltinShell {
       } catch (IOException e) {
         // listed what we could
       }
-    } else if (names.isEmpty() && !norm.equals("/")) {
-      out.stderr(Buffer.buffer("ls: " + dir + ": No such file or directory\n"));
+    } else if (names.isEmpty() && !norm.equals("/") && !norm.equals("/etc")) {
+      err("ls: " + dir + ": No such file or directory");
       return 1;
     }
     if (norm.equals("/")) {
       names.put("etc", true);
+    } else if (norm.equals("/etc")) {
+      List.of("hostname", "hosts", "resolv.conf").forEach(n -> names.put(n, true));
     }
     names.keySet().forEach(this::print);
     return 0;
@@ -285,9 +424,9 @@ final class BuiltinShell {
 
   private String special(String path) {
     return switch (path) {
-      case "/etc/hostname" -> spec.env().getOrDefault("HOSTNAME", spec.podName()) + "\n";
-      case "/etc/hosts" -> "127.0.0.1\tlocalhost\n" + spec.podIp() + "\t" + spec.podName() + "\n";
-      case "/etc/resolv.conf" -> io.dekube.core.net.ClusterNetwork.resolvConf(spec.namespace());
+      case "/etc/hostname" -> hostname() + "\n";
+      case "/etc/hosts" -> PodNet.hosts(spec);
+      case "/etc/resolv.conf" -> PodNet.resolvConf(spec);
       default -> null;
     };
   }
@@ -308,5 +447,17 @@ final class BuiltinShell {
     Path base = spec.mounts().get(best);
     Path p = rest.isEmpty() ? base : base.resolve(rest).normalize();
     return p.startsWith(base) ? p : null;
+  }
+
+  private static Future<Integer> done(int code) {
+    return Future.succeededFuture(code);
+  }
+
+  private static int number(String s) {
+    try {
+      return Integer.parseInt(s.trim()) & 0xff;
+    } catch (NumberFormatException e) {
+      return 2;
+    }
   }
 }

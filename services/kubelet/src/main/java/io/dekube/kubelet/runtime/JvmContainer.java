@@ -21,6 +21,8 @@ public final class JvmContainer implements RunningContainer {
   private final String imageId;
   private final Promise<Integer> exited = Promise.promise();
   private final List<Supplier<Future<Void>>> stops = new ArrayList<>();
+  private final List<ExecSession.Output> attached = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile ExecSession stdin;
   private final java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
   private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
@@ -115,6 +117,76 @@ public final class JvmContainer implements RunningContainer {
 
   @Override
   public ExecSession exec(List<String> command, ExecSession.Output output) {
-    return BuiltinShell.run(spec, command, output);
+    return exec(command, output, false);
+  }
+
+  @Override
+  public ExecSession exec(List<String> command, ExecSession.Output output, boolean tty) {
+    return ShellSession.start(vertx, spec, command, output, tty);
+  }
+
+  /** Output of the container's program: into its log and to the clients attached to it. */
+  public void output(String stream, io.vertx.core.buffer.Buffer data) {
+    log.append(stream, data.getBytes());
+    for (ExecSession.Output o : attached) {
+      if (stream.equals("stderr")) {
+        o.stderr(data);
+      } else {
+        o.stdout(data);
+      }
+    }
+  }
+
+  @Override
+  public boolean attachable() {
+    return stdin != null;
+  }
+
+  /** The program reads its stdin through {@code session} (only programs that read one register it). */
+  public void stdin(ExecSession session) {
+    this.stdin = session;
+  }
+
+  /**
+   * Attaches to a program that reads stdin: data reach it when the container has {@code stdin: true};
+   * with {@code stdinOnce} its stdin closes when the client closes it or goes. Other programs: null.
+   */
+  @Override
+  public ExecSession attach(ExecSession.Output output) {
+    ExecSession in = stdin;
+    if (in == null) {
+      return null;
+    }
+    attached.add(output);
+    boolean open = Boolean.TRUE.equals(spec.container().getStdin());
+    boolean once = Boolean.TRUE.equals(spec.container().getStdinOnce());
+    return new ExecSession() {
+      @Override
+      public void stdin(io.vertx.core.buffer.Buffer data) {
+        if (open) {
+          in.stdin(data);
+        }
+      }
+
+      @Override
+      public void closeStdin() {
+        if (once) {
+          in.closeStdin();
+        }
+      }
+
+      @Override
+      public Future<Integer> exitCode() {
+        return exited.future();
+      }
+
+      @Override
+      public void kill() {
+        attached.remove(output);
+        if (once) {
+          in.closeStdin();
+        }
+      }
+    };
   }
 }

@@ -22,6 +22,26 @@ public interface RunningContainer {
   /** Runs a command inside the container, streaming its output; completes with its exit code. */
   ExecSession exec(List<String> command, ExecSession.Output output);
 
+  /** Runs a command inside the container; {@code tty}: on a terminal (output as a terminal shows it). */
+  default ExecSession exec(List<String> command, ExecSession.Output output, boolean tty) {
+    return exec(command, output);
+  }
+
+  /**
+   * Attaches to the container's own stdin and output ({@code kubectl attach}, {@code kubectl run -i}): its
+   * output from now on goes to {@code output}, {@link ExecSession#stdin} reaches its program, the session's
+   * exit code is the container's, {@link ExecSession#kill} detaches. Null when the runtime offers only the
+   * container's log to follow.
+   */
+  default ExecSession attach(ExecSession.Output output) {
+    return null;
+  }
+
+  /** Whether {@link #attach} offers the container's stdio (else it returns null). */
+  default boolean attachable() {
+    return false;
+  }
+
   /**
    * What the container used so far, as far as its runtime can measure it (0 where it cannot). May
    * read files (/proc): call off the event loop. Thread-safe.

@@ -47,7 +47,10 @@ final class ExecStream {
           ChannelStreams.write(ws, tty ? ChannelStreams.STDOUT : ChannelStreams.STDERR, data);
         }
       };
-      ExecSession session = run.exec(command, out);
+      ExecSession session = run.exec(command, out, tty);
+      if (!flag(req, "stdin")) {
+        session.closeStdin();
+      }
       ws.binaryMessageHandler(msg -> {
         if (msg.length() == 0) {
           return;
@@ -77,8 +80,56 @@ final class ExecStream {
       req.response().setStatusCode(400).end("container " + c.name() + " is not running\n");
       return;
     }
+    if (attachStdio(req, run)) {
+      return;
+    }
     req.toWebSocket().onSuccess(ws -> vertx.executeBlocking(() -> Files.exists(log) ? Files.size(log) : 0L, false)
         .onSuccess(start -> follow(vertx, ws, log, start, run, c)));
+  }
+
+  /**
+   * Attaches to the container's own stdio when its runtime offers it ({@link RunningContainer#attach}):
+   * stdin reaches its program, its output comes live; ends with the container. False: follow the log.
+   */
+  private static boolean attachStdio(HttpServerRequest req, RunningContainer run) {
+    boolean tty = flag(req, "tty");
+    boolean wantsStdin = flag(req, "stdin");
+    if (!run.attachable()) {
+      return false;
+    }
+    req.toWebSocket().onSuccess(ws -> {
+      ExecSession session = run.attach(new ExecSession.Output() {
+        @Override
+        public void stdout(Buffer data) {
+          ChannelStreams.write(ws, ChannelStreams.STDOUT, data);
+        }
+
+        @Override
+        public void stderr(Buffer data) {
+          ChannelStreams.write(ws, tty ? ChannelStreams.STDOUT : ChannelStreams.STDERR, data);
+        }
+      });
+      ws.binaryMessageHandler(msg -> {
+        if (msg.length() == 0 || !wantsStdin) {
+          return;
+        }
+        int channel = msg.getUnsignedByte(0);
+        if (channel == ChannelStreams.STDIN) {
+          session.stdin(msg.slice(1, msg.length()));
+        } else if (channel == ChannelStreams.CLOSE && msg.length() > 1 && msg.getUnsignedByte(1) == 0) {
+          session.closeStdin();
+        }
+      });
+      ws.closeHandler(v -> session.kill());
+      session.exitCode().onComplete(ar -> {
+        // the container's exit code is in its status (kubectl run -i reads it there), as the kubelet's attach
+        ChannelStreams.write(ws, ChannelStreams.ERROR, Buffer.buffer(ChannelStreams.exitStatus(0, List.of())));
+        if (!ws.isClosed()) {
+          ws.close();
+        }
+      });
+    });
+    return true;
   }
 
   private static void follow(Vertx vertx, ServerWebSocket ws, Path log, long offset, RunningContainer run,

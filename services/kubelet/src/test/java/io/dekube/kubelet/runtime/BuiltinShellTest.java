@@ -1,14 +1,21 @@
 package io.dekube.kubelet.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,48 +24,79 @@ class BuiltinShellTest {
   @TempDir
   Path dir;
 
-  private final StringBuilder out = new StringBuilder();
-  private final StringBuilder err = new StringBuilder();
+  private Vertx vertx;
+  private final StringBuffer out = new StringBuffer();
+  private final StringBuffer err = new StringBuffer();
 
-  private int run(String... argv) throws Exception {
+  @BeforeEach
+  void vertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private ContainerSpec spec() throws Exception {
     Files.writeString(dir.resolve("color"), "blue\n");
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HOSTNAME", "web");
     env.put("GREETING", "hi");
-    ContainerSpec spec = new ContainerSpec("d", "web", "u", "n", "127.244.1.2",
-        new ContainerBuilder().withName("c").withImage("dekube/web").build(), env, dir.resolve("log"), dir,
+    env.put("DEKUBE_DNS_SERVER", "127.96.0.10");
+    env.put("DEKUBE_DNS_SEARCH", "d.svc.cluster.local svc.cluster.local cluster.local");
+    return new ContainerSpec("d", "web", "u", "n", "127.0.0.1",
+        new ContainerBuilder().withName("c").withImage("busybox").build(), env, dir.resolve("log"), dir,
         Map.of("/etc/config", dir), "id");
-    return BuiltinShell.run(spec, List.of(argv), new ExecSession.Output() {
-      @Override
-      public void stdout(Buffer data) {
-        out.append(data);
-      }
+  }
 
-      @Override
-      public void stderr(Buffer data) {
-        err.append(data);
-      }
-    }).exitCode().result();
+  private final ExecSession.Output output = new ExecSession.Output() {
+    @Override
+    public void stdout(Buffer data) {
+      out.append(data);
+    }
+
+    @Override
+    public void stderr(Buffer data) {
+      err.append(data);
+    }
+  };
+
+  private ExecSession start(boolean tty, String... argv) throws Exception {
+    return ShellSession.start(vertx, spec(), List.of(argv), output, tty);
+  }
+
+  private static int code(ExecSession s) throws Exception {
+    return s.exitCode().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private int run(String... argv) throws Exception {
+    return code(start(false, argv));
   }
 
   @Test
   void envListsTheContainersEnvironment() throws Exception {
-    assertEquals(0, run("env"));
-    assertEquals("HOSTNAME=web\nGREETING=hi\n", out.toString());
+    assertEquals(0, run("printenv", "GREETING"));
+    assertEquals("hi\n", out.toString());
   }
 
   @Test
   void shDashCRunsBuiltInsWithVariablesAndExitCodes() throws Exception {
-    assertEquals(3, run("sh", "-c", "echo $GREETING ${HOSTNAME}; cat /etc/config/color && exit 3"));
-    assertEquals("hi web\nblue\n", out.toString());
+    assertEquals(3, run("sh", "-c", "echo $GREETING ${HOSTNAME}; cat /etc/config/color && false || echo $?; exit 3;"
+        + " echo never"));
+    assertEquals("hi web\nblue\n1\n", out.toString());
   }
 
   @Test
-  void unknownCommandsAndFilesFail() throws Exception {
+  void unknownCommandsAndFilesFailAsBusyboxSays() throws Exception {
     assertEquals(127, run("nginx"));
+    assertTrue(err.toString().startsWith("exec: \"nginx\": executable file not found in $PATH"), err.toString());
+    err.setLength(0);
+    assertEquals(127, run("sh", "-c", "nginx -g off"));
+    assertEquals("sh: nginx: not found\n", err.toString());
+    err.setLength(0);
     assertEquals(1, run("cat", "/etc/config/missing"));
-    assertEquals("cat: /etc/config/missing: No such file or directory\n", err.toString().lines().skip(1)
-        .findFirst().orElse("") + "\n");
+    assertEquals("cat: can't open '/etc/config/missing': No such file or directory\n", err.toString());
   }
 
   @Test
@@ -69,5 +107,110 @@ class BuiltinShellTest {
     assertEquals("one\ntwo\n", Files.readString(dir.resolve("data/file")));
     assertEquals(1, run("sh", "-c", "echo x > /usr/bin/evil"));
     assertEquals("sh: can't create /usr/bin/evil: Read-only file system\n", err.toString());
+  }
+
+  @Test
+  void podFilesAreTheOnesTheKubeletWrites() throws Exception {
+    assertEquals(0, run("cat", "/etc/resolv.conf", "/etc/hosts"));
+    assertTrue(out.toString().startsWith("nameserver 127.96.0.10\nsearch d.svc.cluster.local svc.cluster.local "
+        + "cluster.local\noptions ndots:5\n# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n"), out.toString());
+    assertTrue(out.toString().endsWith("127.0.0.1\tweb\n"), out.toString());
+  }
+
+  @Test
+  void sleepEndsAfterItsTimeAndInfinityOnlyWhenKilled() throws Exception {
+    assertEquals(0, run("sleep", "0.05"));
+    assertEquals(1, run("sleep", "soon"));
+    assertEquals("sleep: invalid number 'soon'\n", err.toString());
+    ExecSession forever = start(false, "sleep", "infinity");
+    assertFalse(forever.exitCode().isComplete());
+    forever.kill();
+    assertEquals(137, code(forever));
+  }
+
+  @Test
+  void aCommandRunsToItsEndWhateverItsStdinDoes() throws Exception {
+    ExecSession s = start(false, "sh", "-c", "sleep 0.05; echo done");
+    s.closeStdin();
+    assertEquals(0, code(s));
+    assertEquals("done\n", out.toString());
+  }
+
+  @Test
+  void shReadsCommandsFromStdinUntilExit() throws Exception {
+    ExecSession sh = start(false, "sh");
+    sh.stdin(Buffer.buffer("echo one\nhostname; sleep 0.01"));
+    sh.stdin(Buffer.buffer("\nexit 4\necho never\n"));
+    assertEquals(4, code(sh));
+    assertEquals("one\nweb\n", out.toString());
+    ExecSession eof = start(false, "sh");
+    eof.stdin(Buffer.buffer("false"));
+    eof.closeStdin();
+    assertEquals(1, code(eof));
+  }
+
+  @Test
+  void onATerminalShPromptsEchoesAndStopsACommandOnCtrlC() throws Exception {
+    ExecSession sh = start(true, "sh");
+    sh.stdin(Buffer.buffer("echo hx\u007fi\r"));
+    sh.stdin(Buffer.buffer("sleep 600\r"));
+    org.awaitility.Awaitility.await().until(() -> out.toString().contains("sleep 600\r\n"));
+    sh.stdin(Buffer.buffer("\u0003"));
+    org.awaitility.Awaitility.await().until(() -> out.toString().endsWith("^C\r\n/ # "));
+    sh.stdin(Buffer.buffer("\u0004"));
+    assertEquals(130, code(sh));
+    assertEquals("/ # echo hx\b \bi\r\nhi\r\n/ # sleep 600\r\n^C\r\n/ # ", out.toString());
+  }
+
+  @Test
+  void wgetGetsFromTheNetworkAndFailsAsBusyboxDoes() throws Exception {
+    HttpServer server = vertx.createHttpServer().requestHandler(req -> req.response()
+        .setStatusCode(req.path().equals("/") ? 200 : 404).end("hello from " + req.remoteAddress().hostAddress()
+            + " for " + req.headers().get("Host") + "\n"));
+    int port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+        .actualPort();
+    assertEquals(0, run("wget", "-qO-", "http://localhost:" + port));
+    assertEquals("hello from 127.0.0.1 for localhost:" + port + "\n", out.toString());
+    assertEquals("", err.toString());
+    out.setLength(0);
+    assertEquals(0, run("wget", "-O", "-", "127.0.0.1:" + port + "/"));
+    assertTrue(err.toString().startsWith("Connecting to 127.0.0.1:" + port + " (127.0.0.1:" + port + ")\nwriting to "
+        + "stdout\n"), err.toString());
+    err.setLength(0);
+    assertEquals(1, run("wget", "-qO-", "http://localhost:" + port + "/missing"));
+    assertEquals("wget: server returned error: HTTP/1.1 404 Not Found\n", err.toString());
+    err.setLength(0);
+    server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(1, run("wget", "-qO-", "http://localhost:" + port));
+    assertEquals("wget: can't connect to remote host (127.0.0.1): Connection refused\n", err.toString());
+  }
+
+  @Test
+  void wgetOptionsParseAsBusyboxReadsThem() {
+    WgetArgs a = WgetArgs.parse(List.of("-qO-", "-T", "5", "http://web"));
+    assertTrue(a.quiet() && a.toStdout());
+    assertEquals(5, a.timeoutSeconds());
+    WgetArgs b = WgetArgs.parse(List.of("-O", "/data/x", "--header", "X-A: 1", "web.default:8080/p"));
+    assertEquals("/data/x", b.output());
+    assertEquals(List.of("X-A: 1"), b.headers());
+    assertEquals("web.default:8080/p", b.url());
+    assertEquals("unrecognized option '-z'",
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> WgetArgs.parse(List.of("-z", "web"))).getMessage());
+  }
+
+  @Test
+  void namesResolveAlongTheSearchPathBelowNdots() {
+    List<String> search = List.of("d.svc.cluster.local", "svc.cluster.local", "cluster.local");
+    assertEquals(List.of("web.d.svc.cluster.local", "web.svc.cluster.local", "web.cluster.local", "web"),
+        PodNet.candidates("web", search, 5));
+    assertEquals(List.of("web.d.svc.cluster.local"), PodNet.candidates("web.d.svc.cluster.local.", search, 5));
+    assertEquals("a.b.c.d.e.f", PodNet.candidates("a.b.c.d.e.f", search, 5).get(0));
+  }
+
+  @Test
+  void pingSaysItIsNotAvailable() throws Exception {
+    assertEquals(1, run("sh", "-c", "ping -c 1 web"));
+    assertTrue(err.toString().startsWith("ping: not available"), err.toString());
   }
 }

@@ -1,0 +1,356 @@
+package io.dekube.kubelet.runtime;
+
+import io.dekube.core.net.ClusterNetwork;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.dns.DnsClient;
+import io.vertx.core.dns.DnsClientOptions;
+import io.vertx.core.dns.DnsException;
+import io.vertx.core.dns.DnsResponseCode;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * The network commands of the built-in shell, as busybox has them, seen from the pod: {@code wget}
+ * (HTTP GET from the pod IP), {@code nslookup} (queries to the pod's DNS server: the cluster DNS with the
+ * pod's search path and ndots), {@code ping} (not available: the JVM sends no ICMP), and the pod's
+ * {@code /etc/resolv.conf} and {@code /etc/hosts} as the kubelet writes them. Names resolve as the pod's
+ * resolver does: {@code /etc/hosts} first, then the search path. Non-blocking: Vert.x DNS and HTTP clients.
+ */
+final class PodNet {
+
+  /** Wraps the work of a command so that an interrupt ends it early (see {@link BuiltinShell#interrupt}). */
+  interface Running extends BiFunction<Future<Integer>, Runnable, Future<Integer>> {
+  }
+
+  /** A name resolved: the name that answered and its addresses. */
+  record Resolved(String name, List<String> addresses) {
+  }
+
+  private final Vertx vertx;
+  private final ContainerSpec spec;
+  private final ExecSession.Output out;
+  private final Running running;
+  private boolean quietNow;
+
+  PodNet(Vertx vertx, ContainerSpec spec, ExecSession.Output out, Running running) {
+    this.vertx = vertx;
+    this.spec = spec;
+    this.out = out;
+    this.running = running;
+  }
+
+  /** The pod's resolv.conf: the cluster DNS for ClusterFirst pods, else the node's. */
+  static String resolvConf(ContainerSpec spec) {
+    String server = spec.env().get("DEKUBE_DNS_SERVER");
+    if (server == null) {
+      try {
+        return Files.readString(Path.of("/etc/resolv.conf"));
+      } catch (java.io.IOException e) {
+        return "";
+      }
+    }
+    return "nameserver " + server + "\nsearch " + spec.env().getOrDefault("DEKUBE_DNS_SEARCH", "") + "\noptions ndots:"
+        + spec.env().getOrDefault("DEKUBE_DNS_NDOTS", Integer.toString(ClusterNetwork.NDOTS)) + "\n";
+  }
+
+  /** The pod's /etc/hosts, as the kubelet writes it. */
+  static String hosts(ContainerSpec spec) {
+    return "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+        + "fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n"
+        + spec.podIp() + "\t" + spec.env().getOrDefault("HOSTNAME", spec.podName()) + "\n";
+  }
+
+  /** The names a resolver tries for {@code name}, in order: the search path first below {@code ndots} dots. */
+  static List<String> candidates(String name, List<String> search, int ndots) {
+    if (name.endsWith(".")) {
+      return List.of(name.substring(0, name.length() - 1));
+    }
+    List<String> expanded = search.stream().filter(s -> !s.isBlank()).map(s -> name + "." + s).toList();
+    List<String> all = new ArrayList<>();
+    long dots = name.chars().filter(c -> c == '.').count();
+    if (dots >= ndots) {
+      all.add(name);
+      all.addAll(expanded);
+    } else {
+      all.addAll(expanded);
+      all.add(name);
+    }
+    return all;
+  }
+
+  static boolean isIp(String s) {
+    return s.matches("\\d{1,3}(\\.\\d{1,3}){3}") || s.contains(":");
+  }
+
+  private String dnsServer() {
+    return spec.env().getOrDefault("DEKUBE_DNS_SERVER", ClusterNetwork.DNS_IP);
+  }
+
+  private int dnsPort() {
+    return intOr(spec.env().get("DEKUBE_DNS_PORT"), ClusterNetwork.DNS_PORT);
+  }
+
+  /** Resolves {@code name} as the pod does: IPs as they are, /etc/hosts, then DNS along the search path. */
+  Future<Resolved> resolve(String name, String server, int port) {
+    if (isIp(name)) {
+      return Future.succeededFuture(new Resolved(name, List.of(name)));
+    }
+    if (name.equals("localhost")) {
+      return Future.succeededFuture(new Resolved(name, List.of("127.0.0.1")));
+    }
+    if (name.equals(spec.env().getOrDefault("HOSTNAME", spec.podName()))) {
+      return Future.succeededFuture(new Resolved(name, List.of(spec.podIp())));
+    }
+    List<String> search = Arrays.asList(spec.env().getOrDefault("DEKUBE_DNS_SEARCH", "").split(" "));
+    int ndots = intOr(spec.env().get("DEKUBE_DNS_NDOTS"), ClusterNetwork.NDOTS);
+    DnsClient dns = vertx.createDnsClient(new DnsClientOptions().setHost(server).setPort(port)
+        .setQueryTimeout(5000).setRecursionDesired(true));
+    return firstAnswer(dns, candidates(name, search, ndots), 0).andThen(ar -> dns.close());
+  }
+
+  private Future<Resolved> firstAnswer(DnsClient dns, List<String> names, int i) {
+    if (i >= names.size()) {
+      return Future.failedFuture(new DnsException(DnsResponseCode.NXDOMAIN));
+    }
+    return dns.resolveA(names.get(i)).recover(e -> e instanceof DnsException d && d.code() == DnsResponseCode.NXDOMAIN
+            ? Future.succeededFuture(List.of()) : Future.failedFuture(e))
+        .compose(a -> a == null || a.isEmpty() ? firstAnswer(dns, names, i + 1)
+            : Future.succeededFuture(new Resolved(names.get(i), a)));
+  }
+
+  /** {@code nslookup NAME [SERVER]}: busybox's output; 1 when the name has no address. */
+  Future<Integer> nslookup(List<String> args) {
+    List<String> pos = args.stream().filter(a -> !a.startsWith("-")).toList();
+    if (pos.isEmpty()) {
+      err("Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]");
+      return Future.succeededFuture(1);
+    }
+    String name = pos.get(0);
+    String server = pos.size() > 1 ? pos.get(1) : dnsServer();
+    int port = server.equals(dnsServer()) ? dnsPort() : 53;
+    if (server.matches(".*:\\d+") && !server.startsWith("[")) {
+      port = Integer.parseInt(server.substring(server.lastIndexOf(':') + 1));
+      server = server.substring(0, server.lastIndexOf(':'));
+    }
+    print("Server:\t\t" + server + "\nAddress:\t" + server + ":" + port + "\n");
+    Future<Integer> work;
+    if (isIp(name)) {
+      DnsClient dns = vertx.createDnsClient(new DnsClientOptions().setHost(server).setPort(port).setQueryTimeout(5000));
+      String arpa = reverse(name);
+      work = dns.resolvePTR(arpa).andThen(ar -> dns.close()).map(ptr -> {
+        print(ptr == null ? "*** Can't find " + name + ": No answer\n" : arpa + "\tname = " + ptr + "\n");
+        return ptr == null ? 1 : 0;
+      }).recover(e -> Future.succeededFuture(dnsFailed(name, e)));
+    } else {
+      work = resolve(name, server, port).map(r -> {
+        StringBuilder b = new StringBuilder("Name:\t" + r.name() + "\n");
+        r.addresses().forEach(a -> b.append("Address: ").append(a).append('\n'));
+        print(b.toString());
+        return 0;
+      }).recover(e -> Future.succeededFuture(dnsFailed(name, e)));
+    }
+    return interruptible(work, () -> { });
+  }
+
+  private int dnsFailed(String name, Throwable e) {
+    if (e instanceof DnsException d) {
+      print("** server can't find " + name + ": " + d.code().name() + "\n");
+    } else {
+      print(";; connection timed out; no servers could be reached\n");
+    }
+    return 1;
+  }
+
+  private static String reverse(String ip) {
+    List<String> parts = new ArrayList<>(Arrays.asList(ip.split("\\.")));
+    java.util.Collections.reverse(parts);
+    return String.join(".", parts) + ".in-addr.arpa";
+  }
+
+  /** {@code ping}: the jvm runtime sends no ICMP. */
+  int ping(String name) {
+    err(name + ": not available in dekube's jvm containers (no ICMP from the JVM); try wget or nslookup");
+    return 1;
+  }
+
+  /** {@code wget [-q] [-O FILE|-] [-T SEC] [-S] [--spider] [-U AGENT] [--header H] URL}: an HTTP GET from the pod. */
+  Future<Integer> wget(List<String> args) {
+    WgetArgs w;
+    try {
+      w = WgetArgs.parse(args);
+    } catch (IllegalArgumentException e) {
+      err("wget: " + e.getMessage());
+      return Future.succeededFuture(1);
+    }
+    quietNow = w.quiet();
+    URI uri;
+    try {
+      uri = URI.create(w.url().contains("://") ? w.url() : "http://" + w.url());
+    } catch (IllegalArgumentException e) {
+      err("wget: bad address '" + w.url() + "'");
+      return Future.succeededFuture(1);
+    }
+    if (uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+      err("wget: not an http or ftp url: " + w.url());
+      return Future.succeededFuture(1);
+    }
+    Path file = null;
+    if (!w.spider() && !w.toStdout()) {
+      String name = w.output() != null ? w.output() : defaultFile(uri);
+      file = new BuiltinShell(vertx, spec, out).writable(name.startsWith("/") ? name : "/" + name);
+      if (file == null) {
+        err("wget: can't open '" + name + "': Read-only file system");
+        return Future.succeededFuture(1);
+      }
+    }
+    boolean https = uri.getScheme().equals("https");
+    int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
+    String host = uri.getHost();
+    HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setSsl(https).setTrustAll(true)
+        .setVerifyHost(false).setConnectTimeout(w.timeoutSeconds() * 1000).setLocalAddress(localAddress()));
+    Path target = file;
+    Future<Integer> work = resolve(host, dnsServer(), dnsPort())
+        .recover(e -> Future.failedFuture(new WgetFailure("bad address '" + host + "'")))
+        .compose(r -> get(client, uri, w, r.addresses().get(0), port, target))
+        .recover(e -> {
+          err("wget: " + (e instanceof WgetFailure ? e.getMessage() : "can't connect to remote host: " + e.getMessage()));
+          return Future.succeededFuture(1);
+        })
+        .andThen(ar -> client.close());
+    return interruptible(work, client::close);
+  }
+
+  private Future<Integer> get(HttpClientAgent client, URI uri, WgetArgs w, String ip, int port, Path file) {
+    if (!w.quiet()) {
+      err("Connecting to " + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + " (" + ip + ":" + port
+          + ")");
+    }
+    String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    RequestOptions o = new RequestOptions().setMethod(w.spider() ? HttpMethod.HEAD : HttpMethod.GET).setHost(ip)
+        .setPort(port).setURI(path).setFollowRedirects(true).setIdleTimeout(w.timeoutSeconds() * 1000L)
+        .putHeader("Host", uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : ""))
+        .putHeader("User-Agent", w.userAgent()).putHeader("Connection", "close");
+    w.headers().forEach(h -> {
+      int colon = h.indexOf(':');
+      if (colon > 0) {
+        o.putHeader(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
+      }
+    });
+    return client.request(o)
+        .recover(e -> Future.failedFuture(new WgetFailure("can't connect to remote host (" + ip + "): "
+            + reason(e))))
+        .compose(req -> req.send().compose(resp -> {
+          if (w.serverResponse()) {
+            StringBuilder b = new StringBuilder("  HTTP/1.1 " + resp.statusCode() + " " + resp.statusMessage() + "\n");
+            resp.headers().forEach(h -> b.append("  ").append(h.getKey()).append(": ").append(h.getValue()).append('\n'));
+            err(b.toString().stripTrailing());
+          }
+          if (resp.statusCode() >= 400) {
+            return Future.failedFuture(new WgetFailure("server returned error: HTTP/1.1 " + resp.statusCode() + " "
+                + resp.statusMessage()));
+          }
+          return resp.body();
+        }))
+        .map(body -> {
+          if (w.spider()) {
+            if (!w.quiet()) {
+              err("remote file exists");
+            }
+            return 0;
+          }
+          if (file == null) {
+            progress("writing to stdout", body.length());
+            out.stdout(body);
+            done("written to stdout");
+            return 0;
+          }
+          try {
+            progress("saving to '" + file.getFileName() + "'", body.length());
+            Files.createDirectories(file.getParent());
+            Files.write(file, body.getBytes());
+            done("'" + file.getFileName() + "' saved");
+            return 0;
+          } catch (java.io.IOException e) {
+            err("wget: can't open '" + file.getFileName() + "': " + e.getMessage());
+            return 1;
+          }
+        });
+  }
+
+  private static String reason(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    if (m.contains("refused")) {
+      return "Connection refused";
+    }
+    return m.contains("timed out") || e instanceof java.util.concurrent.TimeoutException ? "Connection timed out" : m;
+  }
+
+  private void progress(String what, int bytes) {
+    if (!quietNow) {
+      err(what + "\n" + String.format("%-20s 100%% |********************************| %5d  0:00:00 ETA", "-",
+          bytes));
+    }
+  }
+
+  private void done(String what) {
+    if (!quietNow) {
+      err(what);
+    }
+  }
+
+  private Future<Integer> interruptible(Future<Integer> work, Runnable stop) {
+    Promise<Integer> p = Promise.promise();
+    work.onComplete(ar -> p.tryComplete(ar.succeeded() ? ar.result() : 1));
+    return running.apply(p.future(), () -> {
+      stop.run();
+      p.tryComplete(130);
+    });
+  }
+
+  private String localAddress() {
+    String ip = spec.podIp();
+    return ip != null && ip.startsWith("127.") ? ip : null;
+  }
+
+  private static String defaultFile(URI uri) {
+    String p = uri.getPath() == null ? "" : uri.getPath();
+    String last = p.substring(p.lastIndexOf('/') + 1);
+    return last.isEmpty() ? "index.html" : last;
+  }
+
+  private void print(String text) {
+    out.stdout(Buffer.buffer(text + "\n"));
+  }
+
+  private void err(String line) {
+    out.stderr(Buffer.buffer(line + "\n"));
+  }
+
+  private static int intOr(String v, int fallback) {
+    try {
+      return v == null ? fallback : Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+
+  /** A wget failure with busybox's message. */
+  static final class WgetFailure extends RuntimeException {
+    WgetFailure(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,228 @@
+package io.dekube.kubelet.runtime;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * A command of the built-in shell run in a {@code jvm} container ({@code kubectl exec}, or a busybox
+ * container's own command). A bare {@code sh} reads command lines from stdin until {@code exit} or
+ * end of input; on a TTY it shows the prompt {@code / # }, echoes what is typed (the terminal is raw on
+ * kubectl's side), erases with backspace, stops the running command on Ctrl-C, ends on Ctrl-D, and
+ * writes {@code \r\n} for newlines, as a pseudo-terminal does. Thread-safe: stdin may arrive on any
+ * thread; the commands run one after the other.
+ */
+public final class ShellSession implements ExecSession {
+
+  static final String PROMPT = "/ # ";
+
+  private final BuiltinShell shell;
+  private final ExecSession.Output out;
+  private final boolean tty;
+  private final Promise<Integer> exit = Promise.promise();
+  private final Deque<String> lines = new ArrayDeque<>();
+  private final StringBuilder typed = new StringBuilder();
+  private boolean eof;
+  private boolean reads;
+  private boolean busy;
+  private boolean escape;
+
+  private ShellSession(Vertx vertx, ContainerSpec spec, ExecSession.Output out, boolean tty) {
+    this.out = tty ? terminal(out) : out;
+    this.tty = tty;
+    this.shell = new BuiltinShell(vertx, spec, this.out);
+  }
+
+  /**
+   * Starts {@code argv} in the container of {@code spec}: a bare {@code sh} (or {@code sh -i}) reads its
+   * commands from stdin, anything else runs once. Output goes to {@code out} before the exit code.
+   */
+  public static ExecSession start(Vertx vertx, ContainerSpec spec, List<String> argv, ExecSession.Output out,
+                                  boolean tty) {
+    ShellSession s = new ShellSession(vertx, spec, out, tty);
+    if (interactive(argv)) {
+      s.reads = true;
+      s.prompt();
+    } else {
+      Future<Integer> run;
+      try {
+        run = s.shell.command(argv, false);
+      } catch (RuntimeException e) {
+        s.out.stderr(Buffer.buffer(e.getMessage() + "\n"));
+        run = Future.succeededFuture(1);
+      }
+      run.onComplete(ar -> s.exit.tryComplete(ar.succeeded() ? ar.result() : 1));
+    }
+    return s;
+  }
+
+  /** Whether {@code argv} is a shell that reads its commands from stdin. */
+  static boolean interactive(List<String> argv) {
+    if (argv.isEmpty()) {
+      return false;
+    }
+    String name = argv.get(0).substring(argv.get(0).lastIndexOf('/') + 1);
+    return List.of("sh", "ash", "bash").contains(name)
+        && argv.subList(1, argv.size()).stream().allMatch(a -> a.equals("-i") || a.equals("-l") || a.equals("-s"));
+  }
+
+  @Override
+  public void stdin(Buffer data) {
+    String text = data.toString(StandardCharsets.UTF_8);
+    synchronized (this) {
+      if (exit.future().isComplete()) {
+        return;
+      }
+      if (tty) {
+        text.chars().forEach(ch -> typedOnTerminal((char) ch));
+      } else {
+        for (char ch : text.toCharArray()) {
+          if (ch == '\n') {
+            lines.add(typed.toString());
+            typed.setLength(0);
+          } else if (ch != '\r') {
+            typed.append(ch);
+          }
+        }
+      }
+    }
+    pump();
+  }
+
+  /** One character from a raw terminal: the line discipline a pseudo-terminal applies. */
+  private void typedOnTerminal(char ch) {
+    if (escape) {
+      escape = ch == '[' || ch == 'O' || (ch >= '0' && ch <= '9') || ch == ';'; // arrow keys: dropped
+      return;
+    }
+    switch (ch) {
+      case '\r', '\n' -> {
+        echo("\n");
+        lines.add(typed.toString());
+        typed.setLength(0);
+      }
+      case 0x7f, 0x08 -> {
+        if (typed.length() > 0) {
+          typed.setLength(typed.length() - 1);
+          echo("\b \b");
+        }
+      }
+      case 0x03 -> {
+        echo("^C\n");
+        typed.setLength(0);
+        lines.clear();
+        if (busy) {
+          shell.interrupt(130);
+        } else {
+          out.stdout(Buffer.buffer(PROMPT));
+        }
+      }
+      case 0x04 -> {
+        if (typed.length() == 0) {
+          eof = true;
+        }
+      }
+      case 0x1b -> escape = true;
+      default -> {
+        if (ch >= ' ' || ch == '\t') {
+          typed.append(ch);
+          echo(String.valueOf(ch));
+        }
+      }
+    }
+  }
+
+  private void echo(String s) {
+    out.stdout(Buffer.buffer(s));
+  }
+
+  @Override
+  public void closeStdin() {
+    synchronized (this) {
+      if (typed.length() > 0) {
+        lines.add(typed.toString());
+        typed.setLength(0);
+      }
+      eof = true;
+    }
+    pump();
+  }
+
+  /** Runs the next line read, once the one before it ended; at end of input the shell exits. */
+  private void pump() {
+    String line;
+    synchronized (this) {
+      if (!reads || busy || exit.future().isComplete()) {
+        return;
+      }
+      line = lines.poll();
+      if (line == null) {
+        if (eof) {
+          exit.tryComplete(shell.last());
+        }
+        return;
+      }
+      busy = true;
+    }
+    Future<Integer> run;
+    try {
+      run = shell.script(line);
+    } catch (RuntimeException e) {
+      out.stderr(Buffer.buffer("sh: " + e.getMessage() + "\n"));
+      run = Future.succeededFuture(1);
+    }
+    run.onComplete(ar -> {
+      synchronized (this) {
+        busy = false;
+        if (shell.exited()) {
+          exit.tryComplete(ar.succeeded() ? ar.result() : 1);
+          return;
+        }
+      }
+      prompt();
+      pump();
+    });
+  }
+
+  private void prompt() {
+    if (tty) {
+      out.stdout(Buffer.buffer(PROMPT));
+    }
+  }
+
+  @Override
+  public Future<Integer> exitCode() {
+    return exit.future();
+  }
+
+  @Override
+  public void kill() {
+    exit.tryComplete(137);
+    shell.interrupt(137);
+  }
+
+  /** Output as a terminal shows it: {@code \n} becomes {@code \r\n}, stderr joins stdout. */
+  static ExecSession.Output terminal(ExecSession.Output out) {
+    return new ExecSession.Output() {
+      @Override
+      public void stdout(Buffer data) {
+        out.stdout(crlf(data));
+      }
+
+      @Override
+      public void stderr(Buffer data) {
+        out.stdout(crlf(data));
+      }
+    };
+  }
+
+  static Buffer crlf(Buffer data) {
+    String s = data.toString(StandardCharsets.UTF_8);
+    return Buffer.buffer(s.replaceAll("(?<!\r)\n", "\r\n"));
+  }
+}
