@@ -56,8 +56,21 @@ final class Kubectl {
     return runBounded(new ProcessBuilder(cmd), RUN_TIMEOUT_SECONDS);
   }
 
+  /** Runs one kubectl command to its end with {@code input} piped to its stdin (then closed). */
+  Result runWithInput(String input, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+    cmd.addAll(List.of(args));
+    Path in = Files.createTempFile("cmd-in", ".txt");
+    try {
+      Files.writeString(in, input);
+      return runBounded(new ProcessBuilder(cmd).redirectInput(in.toFile()), RUN_TIMEOUT_SECONDS);
+    } finally {
+      Files.deleteIfExists(in);
+    }
+  }
+
   /**
-   * Runs a command to its end with stdin closed. Its output goes to files, not pipes, so neither a
+   * Runs a command to its end with stdin closed (unless the builder reads a file). Its output goes to files, not pipes, so neither a
    * full pipe nor a command that never ends can block the test: after {@code timeoutSeconds} the
    * process tree is killed and the test fails with what the command printed so far.
    */
@@ -65,8 +78,10 @@ final class Kubectl {
     Path out = Files.createTempFile("cmd-out", ".txt");
     Path err = Files.createTempFile("cmd-err", ".txt");
     try {
-      Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      if (pb.redirectInput().file() == null) {
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      }
+      Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         destroyTree(p);
         throw new AssertionError(String.join(" ", pb.command()) + " did not finish in " + timeoutSeconds

@@ -219,6 +219,54 @@ class KubeletE2E {
     assertEquals("hello\n", failed.out());
   }
 
+  /** A newcomer's first steps: a busybox pod that sleeps, kubectl exec -i into its shell with commands piped in. */
+  @Test
+  @Order(4)
+  void execIntoABusyboxPodRunsTheCommandsPipedToItsShell() throws Exception {
+    kubectl.run("run", "sleeper", "--image=busybox", "--", "sleep", "3600").ok();
+    kubectl.run("wait", "--for=condition=Ready", "pod/sleeper", "--timeout=60s").ok();
+    Kubectl.Result sh = kubectl.runWithInput("hostname\ncat /etc/resolv.conf | grep search\nnosuch\necho $?\n",
+        "exec", "-i", "sleeper", "--", "sh");
+    assertEquals(0, sh.exit(), sh.err());
+    assertEquals("sleeper\nsearch default.svc.cluster.local svc.cluster.local cluster.local\n127\n", sh.out());
+    assertEquals("sh: nosuch: not found\n", sh.err());
+    Kubectl.Result exit = kubectl.runWithInput("exit 4\n", "exec", "-i", "sleeper", "--", "sh");
+    assertEquals(4, exit.exit(), exit.err());
+  }
+
+  /** kubectl run -i --rm: the piped commands reach the container's shell, its exit code is kubectl's, the pod goes. */
+  @Test
+  @Order(4)
+  void runInteractiveWithRmGivesTheShellStdinAndDeletesThePod() throws Exception {
+    Kubectl.Result run = kubectl.runWithInput("echo hi from $HOSTNAME\nexit 3\n", "run", "-i", "--rm", "once",
+        "--image=busybox", "--restart=Never", "--", "sh");
+    assertEquals(3, run.exit(), run.out() + run.err());
+    assertTrue(run.out().contains("hi from once\n"), run.out());
+    assertTrue(run.out().contains("pod \"once\" deleted"), run.out());
+    assertTrue(kubectl.run("get", "pod", "once", "--ignore-not-found").ok().out().isBlank());
+  }
+
+  /**
+   * kubectl debug adds an ephemeral container (the pods/ephemeralcontainers subresource) that the kubelet
+   * runs in the pod; kubectl exec into it reaches the web container through the pod's IP.
+   */
+  @Test
+  @Order(5)
+  void kubectlDebugRunsAnEphemeralBusyboxInThePod() throws Exception {
+    kubectl.run("debug", "web", "--image=busybox", "-c", "dbg", "--target=web", "--", "sleep", "600").ok();
+    Awaitility.await("the ephemeral container runs").atMost(Duration.ofSeconds(60)).until(() -> kubectl.run("get",
+        "pod", "web", "-o", "jsonpath={.status.ephemeralContainerStatuses[0].state.running.startedAt}").out()
+        .startsWith("20"));
+    // the pod's loopback reaches its containers (on the jvm runtime: through the pod IP they bind)
+    Kubectl.Result sh = kubectl.runWithInput("wget -qO- http://localhost:2015/ | grep pod:\nhostname\n",
+        "exec", "-i", "web", "-c", "dbg", "--", "sh");
+    assertEquals(0, sh.exit(), sh.err());
+    assertEquals("pod: web\nweb\n", sh.out());
+    Kubectl.Result again = kubectl.run("debug", "web", "--image=busybox", "-c", "dbg", "--", "true");
+    assertTrue(again.exit() != 0 && again.err().contains("The Pod \"web\" is invalid: spec.ephemeralContainers"),
+        again.err());
+  }
+
   @Test
   @Order(5)
   void portForwardReachesThePod() throws Exception {

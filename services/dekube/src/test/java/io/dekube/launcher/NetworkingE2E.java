@@ -133,6 +133,23 @@ class NetworkingE2E {
     assertEquals(pods, answersFrom(List.of("http://" + ip + "/")));
   }
 
+  /** kubectl run busybox: wget and nslookup of the Service by its short name, as kubectl logs shows them. */
+  @Test
+  void aBusyboxPodReachesTheServiceByNameWithWgetAndNslookup() throws Exception {
+    String ip = kubectl.run("-n", "kube-decon", "get", "svc", "kube-decon", "-o", "jsonpath={.spec.clusterIP}").ok()
+        .out();
+    kubectl.run("-n", "kube-decon", "run", "bb", "--image=busybox", "--restart=Never", "--", "sh", "-c",
+        "wget -qO- http://kube-decon | grep pod:; nslookup kube-decon; wget -qO- http://nothere.kube-decon.svc.cluster.local; echo rc=$?")
+        .ok();
+    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> "Succeeded".equals(kubectl.run("-n", "kube-decon",
+        "get", "pod", "bb", "-o", "jsonpath={.status.phase}").out()));
+    String logs = kubectl.run("-n", "kube-decon", "logs", "bb").ok().out();
+    assertTrue(logs.matches("(?s)pod: kube-decon-\\S+\n.*"), logs);
+    assertTrue(logs.contains("Server:\t\t127.96.0.10\nAddress:\t127.96.0.10:" + dnsPort + "\n\n"
+        + "Name:\tkube-decon.kube-decon.svc.cluster.local\nAddress: " + ip + "\n"), logs);
+    assertTrue(logs.endsWith("wget: bad address 'nothere.kube-decon.svc.cluster.local'\nrc=1\n"), logs);
+  }
+
   @Test
   void ingressRoutesTheTalksHostToBothPodsAndNamesAMissingService() throws Exception {
     assertEquals(podNames(), answersFrom(List.of("-H", "Host: " + HOST, "http://127.0.0.1:" + ingressPort + "/")));

@@ -96,6 +96,7 @@ final class KubeletProxy {
     List<String> mains = new ArrayList<>();
     pod.path("spec").path("containers").forEach(c -> mains.add(c.path("name").asText()));
     names.addAll(mains);
+    pod.path("spec").path("ephemeralContainers").forEach(c -> names.add(c.path("name").asText()));
     if (name == null || name.isEmpty()) {
       if (mains.size() == 1) {
         return mains.get(0);

@@ -234,6 +234,7 @@ public final class RestApi {
         }
       }
       case "binding" -> require(m, HttpMethod.POST, () -> pods.bind(r));
+      case "ephemeralcontainers" -> ephemeralContainers(r, m);
       case "eviction" -> require(m, HttpMethod.POST, () -> pods.evict(r));
       case "finalize" -> require(m, HttpMethod.PUT, () -> pods.finalizeNamespace(r));
       case "token" -> {
@@ -265,6 +266,22 @@ public final class RestApi {
       writes.update(r, true);
     } else if (m.equals(HttpMethod.PATCH)) {
       writes.patch(r, "status");
+    } else {
+      throw WriteHandler.methodNotAllowed();
+    }
+  }
+
+  /** {@code pods/ephemeralcontainers}: the pod; PUT and PATCH change only its ephemeral containers. */
+  private void ephemeralContainers(ApiRequest r, HttpMethod m) {
+    if (!r.type().plural().equals("pods") || r.name().isEmpty()) {
+      throw unavailable(r, "ephemeralcontainers");
+    }
+    if (m.equals(HttpMethod.GET)) {
+      status(r, m);
+    } else if (m.equals(HttpMethod.PUT)) {
+      writes.update(r, false, "ephemeralcontainers");
+    } else if (m.equals(HttpMethod.PATCH)) {
+      writes.patch(r, "ephemeralcontainers");
     } else {
       throw WriteHandler.methodNotAllowed();
     }

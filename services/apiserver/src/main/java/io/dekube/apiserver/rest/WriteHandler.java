@@ -80,13 +80,18 @@ final class WriteHandler {
   }
 
   void update(ApiRequest r, boolean status) {
+    update(r, status, null);
+  }
+
+  /** PUT of the object, its status, or another subresource that changes part of it ({@code ephemeralcontainers}). */
+  void update(ApiRequest r, boolean status, String subresource) {
     WriteParams p = WriteParams.parse(r::query, r.queryAll("dryRun"), "UpdateOptions", false);
     Bodies.read(r.ctx()).compose(body -> {
       Decoding.Prepared d = Decoding.object(r, body, p.fieldValidation());
       Decoding.updateIdentity(r, d.object());
       Responses.warnings(r.ctx(), d.warnings());
       return status ? store.updateStatus(r.type(), d.object(), options(p))
-          : store.update(r.type(), d.object(), options(p));
+          : store.update(r.type(), d.object(), subresource == null ? options(p) : options(p).withSubresource(subresource));
     }).onComplete(ar -> answer(r, 200, ar.result(), ar.cause()));
   }
 

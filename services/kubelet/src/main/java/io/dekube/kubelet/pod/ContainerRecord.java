@@ -17,6 +17,8 @@ public final class ContainerRecord {
 
   final String name;
   final boolean init;
+  /** An ephemeral container ({@code kubectl debug}): never restarted, counted for neither phase nor readiness. */
+  boolean ephemeral;
   String image;
   RunningContainer running;
   boolean starting;

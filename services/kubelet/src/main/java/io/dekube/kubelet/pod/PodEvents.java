@@ -38,7 +38,8 @@ public final class PodEvents {
       return;
     }
     String field = container == null ? null
-        : (container.init ? "spec.initContainers{" : "spec.containers{") + container.name + "}";
+        : (container.init ? "spec.initContainers{"
+            : container.ephemeral ? "spec.ephemeralContainers{" : "spec.containers{") + container.name + "}";
     ObjectReference ref = EventRecorder.reference(pod, field);
     ref.setApiVersion("v1");
     ref.setKind("Pod");

@@ -16,9 +16,18 @@ import java.util.List;
  */
 public final class PodStatusBuilder {
 
-  /** The inputs: records of init containers and containers, in spec order, and the pod's addresses. */
+  /**
+   * The inputs: records of init containers, containers and ephemeral containers, in spec order, and the
+   * pod's addresses. Ephemeral containers count for neither the phase nor readiness.
+   */
   public record Input(List<ContainerRecord> inits, List<ContainerRecord> containers, String restartPolicy,
-                      String podIp, String hostIp, Instant startTime, boolean deleting) {
+                      String podIp, String hostIp, Instant startTime, boolean deleting,
+                      List<ContainerRecord> ephemerals) {
+    /** Without ephemeral containers. */
+    public Input(List<ContainerRecord> inits, List<ContainerRecord> containers, String restartPolicy, String podIp,
+                 String hostIp, Instant startTime, boolean deleting) {
+      this(inits, containers, restartPolicy, podIp, hostIp, startTime, deleting, List.of());
+    }
   }
 
   private PodStatusBuilder() {
@@ -59,6 +68,10 @@ public final class PodStatusBuilder {
     }
     ArrayNode statuses = s.putArray("containerStatuses");
     in.containers().forEach(c -> statuses.add(containerStatus(c)));
+    if (!in.ephemerals().isEmpty()) {
+      ArrayNode ephemerals = s.putArray("ephemeralContainerStatuses");
+      in.ephemerals().forEach(c -> ephemerals.add(containerStatus(c)));
+    }
     s.put("qosClass", previous.path("qosClass").asText("BestEffort"));
     return s;
   }

@@ -42,6 +42,7 @@ public final class PodWorker {
   private final String uid;
   private final List<ContainerRecord> inits = new ArrayList<>();
   private final List<ContainerRecord> containers = new ArrayList<>();
+  private final List<ContainerRecord> ephemerals = new ArrayList<>();
   private final Path podDir;
   private final Prober prober;
   private Pod pod;
@@ -72,7 +73,19 @@ public final class PodWorker {
     for (Container c : list(pod.getSpec().getContainers())) {
       containers.add(new ContainerRecord(c.getName(), false, c.getImage()));
     }
+    addEphemerals();
     restoreRestartCounts(tree);
+  }
+
+  /** Records for the ephemeral containers of the pod's spec that have none yet. */
+  private void addEphemerals() {
+    for (var e : list(pod.getSpec().getEphemeralContainers())) {
+      if (ephemerals.stream().noneMatch(r -> r.name.equals(e.getName()))) {
+        ContainerRecord r = new ContainerRecord(e.getName(), false, e.getImage());
+        r.ephemeral = true;
+        ephemerals.add(r);
+      }
+    }
   }
 
   public String namespace() {
@@ -120,8 +133,10 @@ public final class PodWorker {
       return;
     }
     tree = next;
-    if (next.path("metadata").hasNonNull("deletionTimestamp") && pod.getMetadata().getDeletionTimestamp() == null) {
+    if (next.path("metadata").hasNonNull("deletionTimestamp") && pod.getMetadata().getDeletionTimestamp() == null
+        || next.path("spec").path("ephemeralContainers").size() != ephemerals.size()) {
       pod = Typed.from(next, Pod.class);
+      addEphemerals();
     }
     requestSync();
   }
@@ -239,6 +254,13 @@ public final class PodWorker {
     for (ContainerRecord c : containers) {
       if (c.running == null && !c.starting && due(c, now)) {
         start(c);
+      }
+    }
+    // ephemeral containers join a running pod, once each
+    boolean running = containers.stream().anyMatch(c -> c.running != null);
+    for (ContainerRecord e : ephemerals) {
+      if (running && e.running == null && !e.starting && e.terminated == null && due(e, now)) {
+        start(e);
       }
     }
     publishUnlessStarting();
@@ -365,11 +387,11 @@ public final class PodWorker {
     rec.logFile = cs.logFile();
     Container spec = container(rec);
     rec.started = spec.getStartupProbe() == null;
-    rec.ready = rec.started && spec.getReadinessProbe() == null;
+    rec.ready = rec.started && spec.getReadinessProbe() == null && !rec.ephemeral;
     int gen = rec.generation;
     c.exited().onComplete(ar -> m.context.runOnContext(v ->
         exited(rec, gen, ar.succeeded() ? ar.result() : 1)));
-    if (!rec.init) {
+    if (!rec.init && !rec.ephemeral) {
       prober.start(rec, spec, gen);
     }
     LOG.debug("started container {} of pod {}/{} ({})", rec.name, namespace(), name(), c.containerId());
@@ -411,7 +433,7 @@ public final class PodWorker {
     rec.ready = false;
     rec.started = false;
     String policy = restartPolicy();
-    boolean restart = !terminating && !gone && (rec.init ? code != 0 && !policy.equals("Never")
+    boolean restart = !terminating && !gone && !rec.ephemeral && (rec.init ? code != 0 && !policy.equals("Never")
         : policy.equals("Always") || (policy.equals("OnFailure") && code != 0));
     if (restart) {
       rec.backoff = m.backoff.delay(rec.backoff, Duration.between(rec.startedAt, now));
@@ -472,7 +494,7 @@ public final class PodWorker {
       return;
     }
     PodStatusBuilder.Input in = new PodStatusBuilder.Input(inits, containers, restartPolicy(), ip,
-        m.config.nodeIp(), startTime, tree.path("metadata").hasNonNull("deletionTimestamp"));
+        m.config.nodeIp(), startTime, tree.path("metadata").hasNonNull("deletionTimestamp"), ephemerals);
     var previous = m.status.lastSent(uid) != null ? m.status.lastSent(uid) : tree.path("status");
     ObjectNode status = PodStatusBuilder.build(in, previous, Instant.now());
     m.status.set(uid, tree, status);
@@ -567,6 +589,14 @@ public final class PodWorker {
   }
 
   Container container(ContainerRecord rec) {
+    if (rec.ephemeral) {
+      for (var e : list(pod.getSpec().getEphemeralContainers())) {
+        if (e.getName().equals(rec.name)) {
+          // the same fields as a container (targetContainerName aside: jvm containers share no namespaces)
+          return Typed.from(Typed.tree(e), Container.class);
+        }
+      }
+    }
     for (Container c : list(rec.init ? pod.getSpec().getInitContainers() : pod.getSpec().getContainers())) {
       if (c.getName().equals(rec.name)) {
         return c;
@@ -583,6 +613,7 @@ public final class PodWorker {
   private List<ContainerRecord> all() {
     List<ContainerRecord> l = new ArrayList<>(inits);
     l.addAll(containers);
+    l.addAll(ephemerals);
     return l;
   }
 

@@ -23,8 +23,9 @@ import java.util.stream.Stream;
  * The commands of a {@code jvm} container, as busybox offers them: {@code env}, {@code printenv},
  * {@code hostname}, {@code cat}, {@code ls}, {@code echo}, {@code pwd}, {@code date}, {@code id},
  * {@code whoami}, {@code uname}, {@code true}, {@code false}, {@code exit N}, {@code sleep N}, the network
- * commands of {@link PodNet} ({@code wget}, {@code nslookup}, {@code ping}), and {@code sh -c} of those
- * joined by {@code ;}, {@code &&} and {@code ||}, with {@code $VAR} and {@code $?} expansion and
+ * commands of {@link PodNet} ({@code wget}, {@code nslookup}, {@code ping}), the filters of
+ * {@link TextFilters} ({@code grep}, {@code head}…), and {@code sh -c} of those joined by {@code ;},
+ * {@code &&}, {@code ||} and pipes {@code |}, with {@code $VAR} and {@code $?} expansion and
  * {@code > FILE} / {@code >> FILE} into a writable volume mount. They see the container's environment,
  * its volume mounts and the pod's network; nothing of the host. Commands complete a {@link Future};
  * small file reads and writes run on the calling thread, waits on timers and network clients.
@@ -35,22 +36,28 @@ final class BuiltinShell {
   private static final Pattern VAR = Pattern.compile("\\$(\\?|\\{?([A-Za-z_][A-Za-z0-9_]*)}?)");
   private static final Pattern SPLIT = Pattern.compile("(;|&&|\\|\\|)");
   private static final String OFFERED = "env, printenv, hostname, echo, cat, ls, pwd, date, id, whoami, uname, true, "
-      + "false, exit, sleep, wget, nslookup, sh";
+      + "false, exit, sleep, wget, nslookup, grep, head, tail, wc, sort, uniq, sh";
   private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss 'UTC' yyyy",
       Locale.ROOT);
 
   private final Vertx vertx;
   private final ContainerSpec spec;
   private final ExecSession.Output out;
+  private final ContainerFiles files;
   private int last;
   private boolean exited;
   private boolean interrupted;
   private Runnable cancel;
+  /** The shell an interrupt reaches (inner shells run a redirected command or a pipeline stage). */
+  private BuiltinShell root = this;
+  /** What a pipeline stage reads on stdin (the output of the stage before), or null. */
+  private String input;
 
   BuiltinShell(Vertx vertx, ContainerSpec spec, ExecSession.Output out) {
     this.vertx = vertx;
     this.spec = spec;
     this.out = out;
+    this.files = new ContainerFiles(spec);
   }
 
   /** Runs {@code command}; the output goes to {@code out} before the session completes. */
@@ -105,10 +112,44 @@ final class BuiltinShell {
     if (!run || text.isEmpty() || text.startsWith("#")) {
       return parts(parts, i + 1);
     }
-    return redirected(words(expand(text)), true).map(code -> {
+    return pipeline(List.of(text.split("\\|")), 0, null).map(code -> {
       last = interrupted ? last : code;
       return last;
     }).compose(c -> parts(parts, i + 1));
+  }
+
+  /**
+   * Runs the stages of {@code a | b | c} one after the other, each reading the whole output of the one
+   * before (enough for {@code wget -qO- URL | grep x} and {@code env | sort}).
+   */
+  private Future<Integer> pipeline(List<String> stages, int i, String stdin) {
+    boolean lastStage = i == stages.size() - 1;
+    StringBuilder captured = new StringBuilder();
+    ExecSession.Output real = out;
+    BuiltinShell stage = i == 0 && lastStage ? this : inner(lastStage ? out : new ExecSession.Output() {
+      @Override
+      public void stdout(Buffer b) {
+        captured.append(b.toString());
+      }
+
+      @Override
+      public void stderr(Buffer b) {
+        real.stderr(b);
+      }
+    });
+    if (stage != this) {
+      stage.input = stdin;
+    }
+    Future<Integer> run = stage.redirected(words(expand(stages.get(i))), true);
+    return lastStage ? run : run.compose(code -> interrupted ? Future.succeededFuture(code)
+        : pipeline(stages, i + 1, captured.toString()));
+  }
+
+  private BuiltinShell inner(ExecSession.Output to) {
+    BuiltinShell s = new BuiltinShell(vertx, spec, to);
+    s.root = root;
+    s.last = last;
+    return s;
   }
 
   /** Runs one command (argv); {@code inShell}: an unknown one gets sh's message, else runc's. */
@@ -146,8 +187,10 @@ final class BuiltinShell {
       case "whoami" -> print("root");
       case "uname" -> print(args.contains("-a") ? "Linux " + hostname() + " dekube-jvm " + System.getProperty("os.arch")
           + " GNU/Linux" : "Linux");
-      case "cat" -> cat(args);
-      case "ls" -> ls(args);
+      case "cat" -> input != null && (args.isEmpty() || args.equals(List.of("-"))) ? TextFilters.run(name, args,
+          input, out) : files.cat(args, out);
+      case "grep", "head", "tail", "wc", "sort", "uniq" -> TextFilters.run(name, args, input == null ? "" : input, out);
+      case "ls" -> files.ls(args, out);
       case "true", ":" -> 0;
       case "false" -> 1;
       default -> notFound(cmd, inShell);
@@ -170,8 +213,8 @@ final class BuiltinShell {
 
   /** Runs {@code work} as the command that an interrupt stops: {@code stop} ends it early. */
   private <T> Future<T> whileRunning(Future<T> work, Runnable stop) {
-    cancel = stop;
-    return work.andThen(ar -> cancel = null);
+    root.cancel = stop;
+    return work.andThen(ar -> root.cancel = null);
   }
 
   private Future<Integer> sleep(List<String> args) {
@@ -252,14 +295,14 @@ final class BuiltinShell {
     }
     String file = argv.get(at + 1);
     boolean append = argv.get(at).equals(">>");
-    Path p = writable(file);
+    Path p = files.writable(file);
     if (p == null) {
       err("sh: can't create " + file + ": Read-only file system");
       return Future.succeededFuture(1);
     }
     StringBuilder captured = new StringBuilder();
     ExecSession.Output real = out;
-    BuiltinShell inner = new BuiltinShell(vertx, spec, new ExecSession.Output() {
+    BuiltinShell inner = inner(new ExecSession.Output() {
       @Override
       public void stdout(Buffer b) {
         captured.append(b.toString());
@@ -270,6 +313,7 @@ final class BuiltinShell {
         real.stderr(b);
       }
     });
+    inner.input = input;
     return inner.command(argv.subList(0, at), true).map(code -> {
       try {
         Files.createDirectories(p.getParent());
@@ -285,25 +329,6 @@ final class BuiltinShell {
       }
       return code;
     });
-  }
-
-  /** The host file behind a container path in a mount that is not read-only, or null. */
-  Path writable(String path) {
-    Path p = hostPath(path);
-    if (p == null || Files.isSymbolicLink(p) || spec.container().getVolumeMounts() == null) {
-      return p == null || Files.isSymbolicLink(p) ? null : p;
-    }
-    String best = "";
-    boolean readOnly = false;
-    for (var m : spec.container().getVolumeMounts()) {
-      String mount = m.getMountPath();
-      if (mount != null && (path.equals(mount) || path.startsWith(mount.endsWith("/") ? mount : mount + "/"))
-          && mount.length() > best.length()) {
-        best = mount;
-        readOnly = Boolean.TRUE.equals(m.getReadOnly());
-      }
-    }
-    return readOnly ? null : p;
   }
 
   private String expand(String s) {
@@ -368,85 +393,6 @@ final class BuiltinShell {
 
   private void err(String line) {
     out.stderr(Buffer.buffer(line + "\n"));
-  }
-
-  private int cat(List<String> files) {
-    int code = 0;
-    for (String f : files) {
-      String special = special(f);
-      if (special != null) {
-        out.stdout(Buffer.buffer(special));
-        continue;
-      }
-      Path p = hostPath(f);
-      try {
-        if (p == null || !Files.isRegularFile(p)) {
-          throw new IOException();
-        }
-        out.stdout(Buffer.buffer(Files.readAllBytes(p)));
-      } catch (IOException e) {
-        err("cat: can't open '" + f + "': No such file or directory");
-        code = 1;
-      }
-    }
-    return code;
-  }
-
-  private int ls(List<String> args) {
-    String dir = args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("/");
-    TreeMap<String, Boolean> names = new TreeMap<>();
-    String norm = dir.endsWith("/") && dir.length() > 1 ? dir.substring(0, dir.length() - 1) : dir;
-    for (String mount : spec.mounts().keySet()) {
-      String parent = mount.contains("/") ? mount.substring(0, Math.max(1, mount.lastIndexOf('/'))) : "/";
-      if (parent.equals(norm)) {
-        names.put(mount.substring(mount.lastIndexOf('/') + 1), true);
-      }
-    }
-    Path p = hostPath(norm);
-    if (p != null && Files.isDirectory(p)) {
-      try (Stream<Path> s = Files.list(p)) {
-        s.map(x -> x.getFileName().toString()).filter(n -> !n.startsWith("..")).forEach(n -> names.put(n, true));
-      } catch (IOException e) {
-        // listed what we could
-      }
-    } else if (names.isEmpty() && !norm.equals("/") && !norm.equals("/etc")) {
-      err("ls: " + dir + ": No such file or directory");
-      return 1;
-    }
-    if (norm.equals("/")) {
-      names.put("etc", true);
-    } else if (norm.equals("/etc")) {
-      List.of("hostname", "hosts", "resolv.conf").forEach(n -> names.put(n, true));
-    }
-    names.keySet().forEach(this::print);
-    return 0;
-  }
-
-  private String special(String path) {
-    return switch (path) {
-      case "/etc/hostname" -> hostname() + "\n";
-      case "/etc/hosts" -> PodNet.hosts(spec);
-      case "/etc/resolv.conf" -> PodNet.resolvConf(spec);
-      default -> null;
-    };
-  }
-
-  /** The host file behind a container path, through the longest mount that holds it. */
-  private Path hostPath(String path) {
-    String best = null;
-    for (String mount : spec.mounts().keySet()) {
-      if ((path.equals(mount) || path.startsWith(mount.endsWith("/") ? mount : mount + "/"))
-          && (best == null || mount.length() > best.length())) {
-        best = mount;
-      }
-    }
-    if (best == null) {
-      return null;
-    }
-    String rest = path.substring(best.length()).replaceFirst("^/+", "");
-    Path base = spec.mounts().get(best);
-    Path p = rest.isEmpty() ? base : base.resolve(rest).normalize();
-    return p.startsWith(base) ? p : null;
   }
 
   private static Future<Integer> done(int code) {

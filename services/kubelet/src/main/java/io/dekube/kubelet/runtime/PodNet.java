@@ -209,7 +209,7 @@ final class PodNet {
     Path file = null;
     if (!w.spider() && !w.toStdout()) {
       String name = w.output() != null ? w.output() : defaultFile(uri);
-      file = new BuiltinShell(vertx, spec, out).writable(name.startsWith("/") ? name : "/" + name);
+      file = new ContainerFiles(spec).writable(name.startsWith("/") ? name : "/" + name);
       if (file == null) {
         err("wget: can't open '" + name + "': Read-only file system");
         return Future.succeededFuture(1);
@@ -223,7 +223,7 @@ final class PodNet {
     Path target = file;
     Future<Integer> work = resolve(host, dnsServer(), dnsPort())
         .recover(e -> Future.failedFuture(new WgetFailure("bad address '" + host + "'")))
-        .compose(r -> get(client, uri, w, r.addresses().get(0), port, target))
+        .compose(r -> get(client, uri, w, loopbackToPod(r.addresses().get(0)), port, target))
         .recover(e -> {
           err("wget: " + (e instanceof WgetFailure ? e.getMessage() : "can't connect to remote host: " + e.getMessage()));
           return Future.succeededFuture(1);
@@ -318,6 +318,14 @@ final class PodNet {
       stop.run();
       p.tryComplete(130);
     });
+  }
+
+  /**
+   * The pod's loopback is its IP: jvm containers bind the pod IP, and the containers of a pod share its
+   * network, so {@code localhost:PORT} reaches a sibling container.
+   */
+  private String loopbackToPod(String ip) {
+    return ip.equals("127.0.0.1") && spec.podIp() != null && !spec.podIp().isEmpty() ? spec.podIp() : ip;
   }
 
   private String localAddress() {

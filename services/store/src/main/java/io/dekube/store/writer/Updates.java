@@ -3,6 +3,7 @@ package io.dekube.store.writer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.store.admission.BasicAdmission;
+import io.dekube.store.admission.EphemeralContainersUpdate;
 import io.dekube.core.bus.Verb;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ObjectKey;
@@ -36,7 +37,25 @@ final class Updates {
     String key = WriteSupport.key(req, body);
     Versioned current = require(req.type(), key, view);
     WriteSupport.checkPreconditions(req.type(), ObjectKey.parse(key).name(), current, req.options(), body);
+    if (EphemeralContainersUpdate.SUBRESOURCE.equals(req.options().subresource())) {
+      return ephemeralContainers(req, view, key, current, body, Verb.UPDATE);
+    }
     return write(req, view, key, current, specUpdate(req.type(), current.object(), body), Verb.UPDATE, false);
+  }
+
+  /**
+   * {@code pods/ephemeralcontainers}: only the ephemeral containers of {@code wanted} are taken; the pod's
+   * admission sees them as already there, so its rule that a pod's spec is immutable holds for the rest.
+   */
+  private Outcome ephemeralContainers(ParsedRequest req, BatchOverlay view, String key, Versioned current,
+                                      ObjectNode wanted, Verb verb) {
+    if (!req.type().resourceName().equals("pods")) {
+      throw StatusException.badRequest("only pods have the ephemeralcontainers subresource, not "
+          + req.type().resourceName());
+    }
+    ObjectNode next = EphemeralContainersUpdate.apply(req.type(), current.object(), wanted);
+    return write(req, view, key, current, next, verb, false,
+        EphemeralContainersUpdate.admissionOld(current.object(), next));
   }
 
   /** Replaces only the status. */
@@ -82,6 +101,9 @@ final class Updates {
     ObjectNode patched = WriteSupport.reconciled(req,
         Patches.apply(patchType, WireDefaults.apply(type, current.withRv()), doc, type, req.options()));
     WriteSupport.checkPreconditions(type, ObjectKey.parse(key).name(), current, req.options(), patched);
+    if (EphemeralContainersUpdate.SUBRESOURCE.equals(req.options().subresource())) {
+      return ephemeralContainers(req, view, key, current, patched, Verb.PATCH);
+    }
     boolean statusOnly = "status".equals(req.options().subresource());
     ObjectNode next = statusOnly ? statusUpdate(current.object(), patched) : specUpdate(type, current.object(), patched);
     return write(req, view, key, current, next, Verb.PATCH, statusOnly);
@@ -119,10 +141,16 @@ final class Updates {
 
   private Outcome write(ParsedRequest req, BatchOverlay view, String key, Versioned current, ObjectNode next,
                         Verb verb, boolean statusOnly) {
+    return write(req, view, key, current, next, verb, statusOnly, current.object());
+  }
+
+  /** {@code admitOld}: the old object the admission compares with (the stored one but for a subresource). */
+  private Outcome write(ParsedRequest req, BatchOverlay view, String key, Versioned current, ObjectNode next,
+                        Verb verb, boolean statusOnly, ObjectNode admitOld) {
     ResourceType type = req.type();
     ObjectNode old = current.object();
     checkNoNewFinalizers(type, old, next);
-    ObjectNode admitted = support.trackOwnership(req, old, support.admission.admit(type, verb, next, old));
+    ObjectNode admitted = support.trackOwnership(req, old, support.admission.admit(type, verb, next, admitOld));
     Json.metadata(admitted).remove("resourceVersion");
     if (!statusOnly) {
       ServerFields.updateGeneration(old, admitted);
