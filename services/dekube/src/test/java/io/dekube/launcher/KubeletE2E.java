@@ -262,9 +262,9 @@ class KubeletE2E {
         "exec", "-i", "web", "-c", "dbg", "--", "sh");
     assertEquals(0, sh.exit(), sh.err());
     assertEquals("pod: web\nweb\n", sh.out());
-    Kubectl.Result again = kubectl.run("debug", "web", "--image=busybox", "-c", "dbg", "--", "true");
-    assertTrue(again.exit() != 0 && again.err().contains("The Pod \"web\" is invalid: spec.ephemeralContainers"),
-        again.err());
+    Kubectl.Result taken = kubectl.run("debug", "web", "--image=busybox", "-c", "web", "--", "true");
+    assertTrue(taken.exit() != 0 && taken.err().contains("The Pod \"web\" is invalid: "
+        + "spec.ephemeralContainers[1].name: Duplicate value: \"web\""), taken.err());
   }
 
   @Test

@@ -125,8 +125,19 @@ final class BuiltinShell {
   private Future<Integer> pipeline(List<String> stages, int i, String stdin) {
     boolean lastStage = i == stages.size() - 1;
     StringBuilder captured = new StringBuilder();
+    BuiltinShell stage = i == 0 && lastStage ? this : inner(lastStage ? out : capturing(captured));
+    if (stage != this) {
+      stage.input = stdin;
+    }
+    Future<Integer> run = stage.redirected(words(expand(stages.get(i))), true);
+    return lastStage ? run : run.compose(code -> interrupted ? Future.succeededFuture(code)
+        : pipeline(stages, i + 1, captured.toString()));
+  }
+
+  /** Output whose stdout goes into {@code captured}; stderr goes on to this shell's. */
+  private ExecSession.Output capturing(StringBuilder captured) {
     ExecSession.Output real = out;
-    BuiltinShell stage = i == 0 && lastStage ? this : inner(lastStage ? out : new ExecSession.Output() {
+    return new ExecSession.Output() {
       @Override
       public void stdout(Buffer b) {
         captured.append(b.toString());
@@ -136,13 +147,7 @@ final class BuiltinShell {
       public void stderr(Buffer b) {
         real.stderr(b);
       }
-    });
-    if (stage != this) {
-      stage.input = stdin;
-    }
-    Future<Integer> run = stage.redirected(words(expand(stages.get(i))), true);
-    return lastStage ? run : run.compose(code -> interrupted ? Future.succeededFuture(code)
-        : pipeline(stages, i + 1, captured.toString()));
+    };
   }
 
   private BuiltinShell inner(ExecSession.Output to) {
@@ -301,18 +306,7 @@ final class BuiltinShell {
       return Future.succeededFuture(1);
     }
     StringBuilder captured = new StringBuilder();
-    ExecSession.Output real = out;
-    BuiltinShell inner = inner(new ExecSession.Output() {
-      @Override
-      public void stdout(Buffer b) {
-        captured.append(b.toString());
-      }
-
-      @Override
-      public void stderr(Buffer b) {
-        real.stderr(b);
-      }
-    });
+    BuiltinShell inner = inner(capturing(captured));
     inner.input = input;
     return inner.command(argv.subList(0, at), true).map(code -> {
       try {

@@ -36,32 +36,11 @@ final class ExecStream {
     }
     boolean tty = flag(req, "tty");
     req.toWebSocket().onSuccess(ws -> {
-      ExecSession.Output out = new ExecSession.Output() {
-        @Override
-        public void stdout(Buffer data) {
-          ChannelStreams.write(ws, ChannelStreams.STDOUT, data);
-        }
-
-        @Override
-        public void stderr(Buffer data) {
-          ChannelStreams.write(ws, tty ? ChannelStreams.STDOUT : ChannelStreams.STDERR, data);
-        }
-      };
-      ExecSession session = run.exec(command, out, tty);
+      ExecSession session = run.exec(command, output(ws, tty), tty);
       if (!flag(req, "stdin")) {
         session.closeStdin();
       }
-      ws.binaryMessageHandler(msg -> {
-        if (msg.length() == 0) {
-          return;
-        }
-        int channel = msg.getUnsignedByte(0);
-        if (channel == ChannelStreams.STDIN) {
-          session.stdin(msg.slice(1, msg.length()));
-        } else if (channel == ChannelStreams.CLOSE && msg.length() > 1 && msg.getUnsignedByte(1) == 0) {
-          session.closeStdin();
-        }
-      });
+      readStdin(ws, session);
       ws.closeHandler(v -> session.kill());
       session.exitCode().onComplete(ar -> {
         int code = ar.succeeded() ? ar.result() : 1;
@@ -98,28 +77,10 @@ final class ExecStream {
       return false;
     }
     req.toWebSocket().onSuccess(ws -> {
-      ExecSession session = run.attach(new ExecSession.Output() {
-        @Override
-        public void stdout(Buffer data) {
-          ChannelStreams.write(ws, ChannelStreams.STDOUT, data);
-        }
-
-        @Override
-        public void stderr(Buffer data) {
-          ChannelStreams.write(ws, tty ? ChannelStreams.STDOUT : ChannelStreams.STDERR, data);
-        }
-      });
-      ws.binaryMessageHandler(msg -> {
-        if (msg.length() == 0 || !wantsStdin) {
-          return;
-        }
-        int channel = msg.getUnsignedByte(0);
-        if (channel == ChannelStreams.STDIN) {
-          session.stdin(msg.slice(1, msg.length()));
-        } else if (channel == ChannelStreams.CLOSE && msg.length() > 1 && msg.getUnsignedByte(1) == 0) {
-          session.closeStdin();
-        }
-      });
+      ExecSession session = run.attach(output(ws, tty));
+      if (wantsStdin) {
+        readStdin(ws, session);
+      }
       ws.closeHandler(v -> session.kill());
       session.exitCode().onComplete(ar -> {
         // the container's exit code is in its status (kubectl run -i reads it there), as the kubelet's attach
@@ -158,6 +119,36 @@ final class ExecStream {
       }
       follow(vertx, ws, log, offset + d.consumed(), run, c);
     }));
+  }
+
+  /** Output to the client: stdout and stderr on their channels (on a TTY both on stdout). */
+  private static ExecSession.Output output(ServerWebSocket ws, boolean tty) {
+    return new ExecSession.Output() {
+      @Override
+      public void stdout(Buffer data) {
+        ChannelStreams.write(ws, ChannelStreams.STDOUT, data);
+      }
+
+      @Override
+      public void stderr(Buffer data) {
+        ChannelStreams.write(ws, tty ? ChannelStreams.STDOUT : ChannelStreams.STDERR, data);
+      }
+    };
+  }
+
+  /** The client's stdin channel to the session; v5's close of channel 0 closes the session's stdin. */
+  private static void readStdin(ServerWebSocket ws, ExecSession session) {
+    ws.binaryMessageHandler(msg -> {
+      if (msg.length() == 0) {
+        return;
+      }
+      int channel = msg.getUnsignedByte(0);
+      if (channel == ChannelStreams.STDIN) {
+        session.stdin(msg.slice(1, msg.length()));
+      } else if (channel == ChannelStreams.CLOSE && msg.length() > 1 && msg.getUnsignedByte(1) == 0) {
+        session.closeStdin();
+      }
+    });
   }
 
   private static boolean flag(HttpServerRequest req, String name) {

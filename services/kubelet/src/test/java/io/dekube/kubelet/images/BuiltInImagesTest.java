@@ -18,10 +18,20 @@ class BuiltInImagesTest {
   }
 
   @Test
+  void busyboxByEveryNameATutorialUses() {
+    for (String image : new String[] {"busybox", "busybox:1.36", "docker.io/library/busybox:1.28",
+        "library/busybox", "dekube/busybox", "busybox@sha256:abc"}) {
+      assertEquals("busybox", BuiltInImages.resolve(image).orElseThrow().program(), image);
+    }
+    assertEquals("1.28", BuiltInImages.resolve("docker.io/library/busybox:1.28").orElseThrow().tag());
+    assertTrue(BuiltInImages.resolve("busybox-extras").isEmpty());
+  }
+
+  @Test
   void anUnknownImageIsNotThereAndItsErrorListsTheBuiltIns() {
     assertTrue(BuiltInImages.resolve("nginx:1.27").isEmpty());
     String m = BuiltInImages.pullError("nginx:1.27");
     assertTrue(m.startsWith("Failed to pull image \"nginx:1.27\""), m);
-    assertTrue(m.contains("carsonoid/kube-decon:<tag>") && m.contains("dekube/echo"), m);
+    assertTrue(m.contains("carsonoid/kube-decon:<tag>") && m.contains("dekube/echo") && m.contains("busybox"), m);
   }
 }

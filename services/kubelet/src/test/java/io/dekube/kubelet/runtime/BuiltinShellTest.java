@@ -186,6 +186,14 @@ class BuiltinShellTest {
   }
 
   @Test
+  void pipesFeedEachStageTheOutputOfTheOneBefore() throws Exception {
+    assertEquals(0, run("sh", "-c", "env | grep -i greet; env | sort | head -n 1; cat /etc/hosts | grep -c local "
+        + "| wc -l; echo a | grep b || echo none"));
+    assertEquals("GREETING=hi\nDEKUBE_DNS_SEARCH=d.svc.cluster.local svc.cluster.local cluster.local\n1\nnone\n",
+        out.toString());
+  }
+
+  @Test
   void wgetOptionsParseAsBusyboxReadsThem() {
     WgetArgs a = WgetArgs.parse(List.of("-qO-", "-T", "5", "http://web"));
     assertTrue(a.quiet() && a.toStdout());
