@@ -29,15 +29,28 @@ import java.util.TreeMap;
  */
 public final class OpenApiDocuments {
 
-  /** One served document: its key ({@code apis/apps/v1}), JSON tree, bytes and ETag hash. */
-  public record Document(String key, ObjectNode json, byte[] bytes, String hash) {
+  /**
+   * One served document: its key ({@code apis/apps/v1}), bytes and ETag hash. Only the bytes are kept:
+   * the JSON trees took three times their heap, for the rare builds that read them (OpenAPI v2).
+   */
+  public record Document(String key, byte[] bytes, String hash) {
+
+    /** The document as a JSON tree, parsed from its bytes at each call. */
+    public ObjectNode json() {
+      try {
+        return (ObjectNode) Json.MAPPER.readTree(bytes);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
   }
 
   /** Core kinds that are not served yet but whose types kube files under core/v1. */
   private static final List<String> CORE_SEEDS = List.of("PersistentVolumeClaim", "PersistentVolume", "PodTemplate",
       "ReplicationController", "Binding");
 
-  private final ModelSchemas models = new ModelSchemas();
+  /** The client-java model schemas, while the documents are built; null afterwards. */
+  private ModelSchemas models = new ModelSchemas();
   private final Map<String, Document> documents = new TreeMap<>();
   private final Map<String, String> kindSchemas = new LinkedHashMap<>();
   private final byte[] index;
@@ -73,6 +86,7 @@ public final class OpenApiDocuments {
       paths.putObject(d.key()).put("serverRelativeURL", "/openapi/v3/" + d.key() + "?hash=" + d.hash());
     }
     index = toBytes(idx);
+    models = null; // only the build reads them
   }
 
   /** Builds the documents of every resource of the registry plus the legacy versions. */
@@ -226,7 +240,7 @@ public final class OpenApiDocuments {
         .put("description", "Bearer Token authentication").put("name", "authorization").put("in", "header");
     doc.putArray("security").addObject().putArray("BearerToken");
     byte[] bytes = toBytes(doc);
-    return new Document(key, doc, bytes, hash(bytes));
+    return new Document(key, bytes, hash(bytes));
   }
 
   static ObjectNode withGvk(ObjectNode schema, String group, String version, String kind) {
