@@ -625,6 +625,26 @@ public final class PodWorker {
         r.restartCount = s.path("restartCount").asInt(0);
       }
     }
+    // an ephemeral container runs once: one that ran before this kubelet (re)started is not run again
+    for (var s : t.path("status").path("ephemeralContainerStatuses")) {
+      ContainerRecord r = ephemerals.stream().filter(c -> c.name.equals(s.path("name").asText())).findFirst()
+          .orElse(null);
+      var state = s.path("state");
+      if (r != null && (state.has("terminated") || state.has("running"))) {
+        var ended = state.path("terminated");
+        r.terminated = new ContainerRecord.Terminated(ended.path("exitCode").asInt(137),
+            ended.path("reason").asText("Error"), null, instant(ended.path("startedAt").asText("")),
+            instant(ended.path("finishedAt").asText("")), s.path("containerID").asText(null));
+      }
+    }
+  }
+
+  private static Instant instant(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      return Instant.now();
+    }
   }
 
   private static long rv(ObjectNode t) {

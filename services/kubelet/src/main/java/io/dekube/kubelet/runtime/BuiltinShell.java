@@ -22,8 +22,8 @@ import java.util.stream.Stream;
 /**
  * The commands of a {@code jvm} container, as busybox offers them: {@code env}, {@code printenv},
  * {@code hostname}, {@code cat}, {@code ls}, {@code echo}, {@code pwd}, {@code date}, {@code id},
- * {@code whoami}, {@code uname}, {@code true}, {@code false}, {@code exit N}, {@code sleep N}, the network
- * commands of {@link PodNet} ({@code wget}, {@code nslookup}, {@code ping}), the filters of
+ * {@code whoami}, {@code uname}, {@code ps}, {@code true}, {@code false}, {@code exit N}, {@code sleep N}, the
+ * network commands of {@link PodNet} ({@code wget}, {@code nslookup}, {@code nc -z}, {@code ping}), the filters of
  * {@link TextFilters} ({@code grep}, {@code head}…), and {@code sh -c} of those joined by {@code ;},
  * {@code &&}, {@code ||} and pipes {@code |}, with {@code $VAR} and {@code $?} expansion and
  * {@code > FILE} / {@code >> FILE} into a writable volume mount. They see the container's environment,
@@ -36,7 +36,7 @@ final class BuiltinShell {
   private static final Pattern VAR = Pattern.compile("\\$(\\?|\\{?([A-Za-z_][A-Za-z0-9_]*)}?)");
   private static final Pattern SPLIT = Pattern.compile("(;|&&|\\|\\|)");
   private static final String OFFERED = "env, printenv, hostname, echo, cat, ls, pwd, date, id, whoami, uname, true, "
-      + "false, exit, sleep, wget, nslookup, grep, head, tail, wc, sort, uniq, sh";
+      + "false, exit, sleep, wget, nslookup, nc -z, ps, grep, head, tail, wc, sort, uniq, sh";
   private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss 'UTC' yyyy",
       Locale.ROOT);
 
@@ -170,6 +170,7 @@ final class BuiltinShell {
       case "sleep" -> sleep(args);
       case "wget" -> net.wget(args);
       case "nslookup" -> net.nslookup(args);
+      case "nc" -> net.nc(args);
       case "ping", "ping6", "traceroute" -> done(net.ping(name));
       case "sh", "bash", "ash" -> shell(args);
       case "exit" -> {
@@ -190,6 +191,8 @@ final class BuiltinShell {
           : DATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
       case "id" -> print("uid=0(root) gid=0(root) groups=0(root),10(wheel)");
       case "whoami" -> print("root");
+      case "ps" -> print("PID   USER     TIME  COMMAND\n    1 root      0:00 " + mainCommand() + "\n    7 root      0:00 ps"
+          + (args.isEmpty() ? "" : " " + String.join(" ", args)));
       case "uname" -> print(args.contains("-a") ? "Linux " + hostname() + " dekube-jvm " + System.getProperty("os.arch")
           + " GNU/Linux" : "Linux");
       case "cat" -> input != null && (args.isEmpty() || args.equals(List.of("-"))) ? TextFilters.run(name, args,
@@ -210,6 +213,18 @@ final class BuiltinShell {
           + ")");
     }
     return 127;
+  }
+
+  /** The container's own command line (busybox's default: sh). */
+  private String mainCommand() {
+    List<String> argv = new ArrayList<>();
+    if (spec.container().getCommand() != null) {
+      argv.addAll(spec.container().getCommand());
+    }
+    if (spec.container().getArgs() != null) {
+      argv.addAll(spec.container().getArgs());
+    }
+    return argv.isEmpty() ? "sh" : String.join(" ", argv);
   }
 
   private String hostname() {

@@ -179,6 +179,59 @@ final class PodNet {
     return String.join(".", parts) + ".in-addr.arpa";
   }
 
+  /**
+   * {@code nc -z [-v] [-w SEC] HOST PORT}: whether a TCP port answers, from the pod IP; busybox's words with
+   * {@code -v}. Only the port check ({@code -z}) is offered.
+   */
+  Future<Integer> nc(List<String> args) {
+    boolean verbose = false;
+    boolean zero = false;
+    int wait = 5;
+    List<String> pos = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.equals("-w") && i + 1 < args.size()) {
+        wait = Math.max(1, intOr(args.get(++i), 5));
+      } else if (a.startsWith("-") && a.length() > 1) {
+        verbose |= a.contains("v");
+        zero |= a.contains("z");
+      } else {
+        pos.add(a);
+      }
+    }
+    if (!zero || pos.size() != 2 || !pos.get(1).matches("\\d{1,5}")) {
+      err("nc: dekube's jvm containers offer only the port check: nc -z [-v] [-w SEC] HOST PORT");
+      return Future.succeededFuture(1);
+    }
+    String host = pos.get(0);
+    int port = Integer.parseInt(pos.get(1));
+    boolean talk = verbose;
+    io.vertx.core.net.NetClient client = vertx.createNetClient(new io.vertx.core.net.NetClientOptions()
+        .setConnectTimeout(wait * 1000).setLocalAddress(localAddress()));
+    Future<Integer> work = resolve(host, dnsServer(), dnsPort())
+        .recover(e -> Future.failedFuture(new WgetFailure("bad address '" + host + "'")))
+        .compose(r -> {
+          String ip = loopbackToPod(r.addresses().get(0));
+          return client.connect(port, ip).compose(so -> so.close()).map(v -> {
+            if (talk) {
+              err(host + " (" + ip + ":" + port + ") open");
+            }
+            return 0;
+          }).recover(e -> {
+            if (talk) {
+              err("nc: " + host + " (" + ip + ":" + port + "): " + reason(e));
+            }
+            return Future.succeededFuture(1);
+          });
+        })
+        .recover(e -> {
+          err("nc: " + e.getMessage());
+          return Future.succeededFuture(1);
+        })
+        .andThen(ar -> client.close());
+    return interruptible(work, client::close);
+  }
+
   /** {@code ping}: the jvm runtime sends no ICMP. */
   int ping(String name) {
     err(name + ": not available in dekube's jvm containers (no ICMP from the JVM); try wget or nslookup");

@@ -180,9 +180,15 @@ class BuiltinShellTest {
     assertEquals(1, run("wget", "-qO-", "http://localhost:" + port + "/missing"));
     assertEquals("wget: server returned error: HTTP/1.1 404 Not Found\n", err.toString());
     err.setLength(0);
+    assertEquals(0, run("nc", "-zv", "-w", "2", "localhost", Integer.toString(port)));
+    assertEquals("localhost (127.0.0.1:" + port + ") open\n", err.toString());
+    err.setLength(0);
     server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertEquals(1, run("wget", "-qO-", "http://localhost:" + port));
     assertEquals("wget: can't connect to remote host (127.0.0.1): Connection refused\n", err.toString());
+    err.setLength(0);
+    assertEquals(1, run("nc", "-z", "127.0.0.1", Integer.toString(port)));
+    assertEquals("", err.toString());
   }
 
   @Test
@@ -214,6 +220,12 @@ class BuiltinShellTest {
         PodNet.candidates("web", search, 5));
     assertEquals(List.of("web.d.svc.cluster.local"), PodNet.candidates("web.d.svc.cluster.local.", search, 5));
     assertEquals("a.b.c.d.e.f", PodNet.candidates("a.b.c.d.e.f", search, 5).get(0));
+  }
+
+  @Test
+  void psShowsTheContainersCommand() throws Exception {
+    assertEquals(0, run("ps"));
+    assertEquals("PID   USER     TIME  COMMAND\n    1 root      0:00 sh\n    7 root      0:00 ps\n", out.toString());
   }
 
   @Test
