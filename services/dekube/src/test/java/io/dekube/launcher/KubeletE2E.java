@@ -247,6 +247,49 @@ class KubeletE2E {
   }
 
   /**
+   * The first command of every tutorial, on a terminal (util-linux {@code script} gives kubectl one): the
+   * prompt, what is typed echoed back, the command's output, and {@code exit 5} ends the session with 5 and
+   * deletes the pod.
+   */
+  @Test
+  @Order(4)
+  void runItRmGivesAShellPromptOnATerminal() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "")
+        .split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, "script"))), "util-linux script");
+    Process p = new ProcessBuilder("script", "-qfec", "kubectl --kubeconfig " + dekube.kubeconfig()
+        + " run -it --rm tty --image=busybox --restart=Never -- sh", "/dev/null").redirectErrorStream(true).start();
+    StringBuffer seen = new StringBuffer();
+    Thread reader = new Thread(() -> {
+      byte[] b = new byte[4096];
+      try (var in = p.getInputStream()) {
+        for (int n; (n = in.read(b)) > 0; ) {
+          seen.append(new String(b, 0, n, StandardCharsets.UTF_8));
+        }
+      } catch (java.io.IOException e) {
+        // the process ended
+      }
+    });
+    reader.start();
+    try (var typed = p.getOutputStream()) {
+      Awaitility.await("attached").atMost(Duration.ofSeconds(60)).until(() -> seen.toString()
+          .contains("If you don't see a command prompt, try pressing enter."));
+      typed.write("echo tty ok from $HOSTNAME\r".getBytes(StandardCharsets.UTF_8));
+      typed.flush();
+      Awaitility.await("the command's output").atMost(Duration.ofSeconds(20)).until(() -> seen.toString()
+          .contains("tty ok from tty\r\n/ # "));
+      typed.write("exit 5\r".getBytes(StandardCharsets.UTF_8));
+      typed.flush();
+      assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), seen.toString());
+    } finally {
+      Kubectl.destroyTree(p);
+    }
+    reader.join(5000);
+    assertEquals(5, p.exitValue(), seen.toString());
+    assertTrue(seen.toString().contains("echo tty ok from $HOSTNAME\r\n"), "echoed: " + seen);
+    assertTrue(seen.toString().contains("pod \"tty\" deleted"), seen.toString());
+  }
+
+  /**
    * kubectl debug adds an ephemeral container (the pods/ephemeralcontainers subresource) that the kubelet
    * runs in the pod; kubectl exec into it reaches the web container through the pod's IP.
    */
