@@ -1,0 +1,100 @@
+package io.dekube.kubelet.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The busybox image of the jvm runtime: its command, its log, and attach to its stdin. */
+class BusyboxContainerTest {
+
+  @TempDir
+  Path dir;
+  private Vertx vertx;
+
+  @BeforeEach
+  void vertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private RunningContainer start(Container c) throws Exception {
+    ContainerSpec spec = new ContainerSpec("d", "bb", "u", "n", "127.0.0.1", c, Map.of("HOSTNAME", "bb"),
+        dir.resolve("c/0.log"), dir, Map.of(), "id");
+    return new JvmRuntime(vertx).start(spec).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static int exit(RunningContainer c) throws Exception {
+    return c.exited().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void argsReplaceTheDefaultShellAndTheOutputIsTheContainersLog() throws Exception {
+    RunningContainer c = start(new ContainerBuilder().withName("bb").withImage("docker.io/library/busybox:1.36")
+        .withArgs("sh", "-c", "echo hello; nosuch; exit 2").build());
+    assertEquals(2, exit(c));
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(dir.resolve("c/0.log"))
+        && Files.readString(dir.resolve("c/0.log")).contains("sh: nosuch: not found"));
+    String log = Files.readString(dir.resolve("c/0.log"));
+    assertTrue(log.matches("(?s)\\S+ stdout F hello\n\\S+ stderr F sh: nosuch: not found\n"), log);
+  }
+
+  @Test
+  void withoutStdinTheDefaultShellEndsAtOnceAndAStopEndsSleep() throws Exception {
+    assertEquals(0, exit(start(new ContainerBuilder().withName("bb").withImage("busybox").build())));
+    RunningContainer sleeper = start(new ContainerBuilder().withName("bb").withImage("busybox")
+        .withCommand("sleep", "infinity").build());
+    assertFalse(sleeper.exited().isComplete());
+    assertEquals(143, sleeper.stop(Duration.ofSeconds(1)).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void attachReachesTheShellsStdinAndStdinOnceClosesItWhenTheClientGoes() throws Exception {
+    RunningContainer c = start(new ContainerBuilder().withName("bb").withImage("busybox").withStdin(true)
+        .withStdinOnce(true).build());
+    StringBuffer seen = new StringBuffer();
+    ExecSession attached = c.attach(new ExecSession.Output() {
+      @Override
+      public void stdout(Buffer data) {
+        seen.append(data);
+      }
+
+      @Override
+      public void stderr(Buffer data) {
+        seen.append(data);
+      }
+    });
+    attached.stdin(Buffer.buffer("echo hi from $HOSTNAME\n"));
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> seen.toString().equals("hi from bb\n"));
+    assertFalse(c.exited().isComplete());
+    attached.kill();
+    assertEquals(0, exit(c));
+  }
+
+  @Test
+  void otherImagesOfferOnlyTheirLogToFollow() throws Exception {
+    RunningContainer pause = start(new ContainerBuilder().withName("p").withImage("dekube/pause").build());
+    assertFalse(pause.attachable());
+    assertNull(pause.attach(null));
+  }
+}
