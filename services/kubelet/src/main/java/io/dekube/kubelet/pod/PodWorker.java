@@ -316,7 +316,7 @@ public final class PodWorker {
       Path work = spec.getWorkingDir() != null && m.runtime.name().equals("process")
           ? Path.of(spec.getWorkingDir()) : podDir.resolve(rec.name).resolve("root");
       cs = new ContainerSpec(namespace(), name(), uid, m.config.nodeName(), ip, spec, env, log, work,
-          Volumes.mounts(spec, volumes), id);
+          Volumes.mounts(spec, volumes), id, HostsFile.of(pod, ip));
     } catch (ContainerStartException e) {
       startFailed(rec, e);
       return;

@@ -7,12 +7,20 @@ import java.util.Map;
 
 /**
  * What a runtime needs to start one container: the pod's identity and addresses, the container's
- * spec, its resolved environment, its log file, its working folder and the host folders of its
- * volume mounts (mount path → folder).
+ * spec, its resolved environment, its log file, its working folder, the host folders of its
+ * volume mounts (mount path → folder), and the pod's {@code /etc/hosts} as the kubelet writes it (null:
+ * localhost and the pod's own name only).
  */
 public record ContainerSpec(String namespace, String podName, String podUid, String nodeName, String podIp,
                             Container container, Map<String, String> env, Path logFile, Path workDir,
-                            Map<String, Path> mounts, String id) {
+                            Map<String, Path> mounts, String id, String etcHosts) {
+
+  /** Without a hosts file of the kubelet's. */
+  public ContainerSpec(String namespace, String podName, String podUid, String nodeName, String podIp,
+                       Container container, Map<String, String> env, Path logFile, Path workDir,
+                       Map<String, Path> mounts, String id) {
+    this(namespace, podName, podUid, nodeName, podIp, container, env, logFile, workDir, mounts, id, null);
+  }
 
   /** The container's ports (containerPort values), in order. */
   public List<Integer> ports() {

@@ -67,9 +67,28 @@ final class PodNet {
 
   /** The pod's /etc/hosts, as the kubelet writes it. */
   static String hosts(ContainerSpec spec) {
+    if (spec.etcHosts() != null) {
+      return spec.etcHosts();
+    }
     return "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
         + "fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n"
         + spec.podIp() + "\t" + spec.env().getOrDefault("HOSTNAME", spec.podName()) + "\n";
+  }
+
+  /** The IPv4 address /etc/hosts gives {@code name}, or null. */
+  static String fromHosts(String hosts, String name) {
+    for (String line : hosts.split("\n")) {
+      String[] f = line.strip().split("\\s+");
+      if (f.length < 2 || f[0].startsWith("#") || f[0].contains(":")) {
+        continue;
+      }
+      for (int i = 1; i < f.length; i++) {
+        if (f[i].equalsIgnoreCase(name)) {
+          return f[0];
+        }
+      }
+    }
+    return null;
   }
 
   /** The names a resolver tries for {@code name}, in order: the search path first below {@code ndots} dots. */
@@ -102,16 +121,16 @@ final class PodNet {
     return intOr(spec.env().get("DEKUBE_DNS_PORT"), ClusterNetwork.DNS_PORT);
   }
 
-  /** Resolves {@code name} as the pod does: IPs as they are, /etc/hosts, then DNS along the search path. */
+  /** Resolves {@code name} as the pod does: IPs as they are, /etc/hosts (wget, nc), then DNS along the search path. */
   Future<Resolved> resolve(String name, String server, int port) {
+    String listed = fromHosts(hosts(spec), name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
+    return listed != null ? Future.succeededFuture(new Resolved(name, List.of(listed))) : query(name, server, port);
+  }
+
+  /** Resolves {@code name} through DNS only (as nslookup does): IPs as they are, then the search path. */
+  Future<Resolved> query(String name, String server, int port) {
     if (isIp(name)) {
       return Future.succeededFuture(new Resolved(name, List.of(name)));
-    }
-    if (name.equals("localhost")) {
-      return Future.succeededFuture(new Resolved(name, List.of("127.0.0.1")));
-    }
-    if (name.equals(spec.env().getOrDefault("HOSTNAME", spec.podName()))) {
-      return Future.succeededFuture(new Resolved(name, List.of(spec.podIp())));
     }
     List<String> search = Arrays.asList(spec.env().getOrDefault("DEKUBE_DNS_SEARCH", "").split(" "));
     int ndots = intOr(spec.env().get("DEKUBE_DNS_NDOTS"), ClusterNetwork.NDOTS);
@@ -154,7 +173,7 @@ final class PodNet {
         return ptr == null ? 1 : 0;
       }).recover(e -> Future.succeededFuture(dnsFailed(name, e)));
     } else {
-      work = resolve(name, server, port).map(r -> {
+      work = query(name, server, port).map(r -> {
         StringBuilder b = new StringBuilder("Name:\t" + r.name() + "\n");
         r.addresses().forEach(a -> b.append("Address: ").append(a).append('\n'));
         print(b.toString());

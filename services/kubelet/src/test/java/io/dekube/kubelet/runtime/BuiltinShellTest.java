@@ -223,6 +223,16 @@ class BuiltinShellTest {
   }
 
   @Test
+  void namesInTheKubeletsHostsFileResolveBeforeDns() {
+    String hosts = "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
+        + "127.244.1.2\tweb\n\n# Entries added by HostAliases.\n127.0.0.9\tfoo.local\tbar.local\n";
+    assertEquals("127.0.0.9", PodNet.fromHosts(hosts, "bar.local"));
+    assertEquals("127.0.0.1", PodNet.fromHosts(hosts, "localhost"));
+    assertEquals("127.244.1.2", PodNet.fromHosts(hosts, "WEB"));
+    assertEquals(null, PodNet.fromHosts(hosts, "kubernetes"));
+  }
+
+  @Test
   void psShowsTheContainersCommand() throws Exception {
     assertEquals(0, run("ps"));
     assertEquals("PID   USER     TIME  COMMAND\n    1 root      0:00 sh\n    7 root      0:00 ps\n", out.toString());

@@ -1,0 +1,41 @@
+package io.dekube.kubelet.pod;
+
+import io.dekube.core.net.ClusterNetwork;
+import io.fabric8.kubernetes.api.model.HostAlias;
+import io.fabric8.kubernetes.api.model.Pod;
+
+/**
+ * A pod's {@code /etc/hosts} as the kubelet manages it: localhost and the IPv6 names, the pod's IP with its
+ * hostname (and its FQDN {@code hostname.subdomain.ns.svc.cluster.local} when it has a subdomain), then the
+ * entries of {@code spec.hostAliases}. Pure.
+ */
+public final class HostsFile {
+
+  private HostsFile() {
+  }
+
+  /** The file of {@code pod} at {@code podIp}. */
+  public static String of(Pod pod, String podIp) {
+    var spec = pod.getSpec();
+    String hostname = spec.getHostname() != null && !spec.getHostname().isEmpty() ? spec.getHostname()
+        : pod.getMetadata().getName();
+    StringBuilder b = new StringBuilder("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n"
+        + "::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\n"
+        + "fe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n");
+    if (spec.getSubdomain() != null && !spec.getSubdomain().isEmpty()) {
+      b.append(podIp).append('\t').append(hostname).append('.').append(spec.getSubdomain()).append('.')
+          .append(pod.getMetadata().getNamespace()).append(".svc.").append(ClusterNetwork.CLUSTER_DOMAIN)
+          .append('\t').append(hostname).append('\n');
+    } else {
+      b.append(podIp).append('\t').append(hostname).append('\n');
+    }
+    if (spec.getHostAliases() != null && !spec.getHostAliases().isEmpty()) {
+      b.append("\n# Entries added by HostAliases.\n");
+      for (HostAlias a : spec.getHostAliases()) {
+        b.append(a.getIp()).append('\t').append(String.join("\t", a.getHostnames() == null
+            ? java.util.List.of() : a.getHostnames())).append('\n');
+      }
+    }
+    return b.toString();
+  }
+}
