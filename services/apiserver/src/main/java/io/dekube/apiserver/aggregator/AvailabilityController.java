@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.model.Json;
+import io.dekube.core.model.StatusException;
 import io.dekube.core.store.StoreClient;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
@@ -73,6 +74,13 @@ final class AvailabilityController {
       wanted(api).compose(condition -> write(api, condition)).onComplete(ar -> {
         running.remove(name);
         boolean available = ar.succeeded() && ar.result();
+        if (ar.failed() && ar.cause() instanceof StatusException s && s.code() == 409) {
+          // the object changed since the cache's copy (often by this controller's own last write, not
+          // yet back from the bus): check again from the current copy, as kube's controllers requeue
+          again.remove(name);
+          apiServices.waitForCurrent().onComplete(x -> check(name));
+          return;
+        }
         if (ar.failed()) {
           LOG.warn("cannot check APIService {}: {}", name, ar.cause().toString());
         }
