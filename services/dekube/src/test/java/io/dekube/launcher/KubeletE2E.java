@@ -217,6 +217,13 @@ class KubeletE2E {
     Kubectl.Result failed = kubectl.run("exec", "web", "--", "sh", "-c", "echo $GREETING; exit 3");
     assertEquals(3, failed.exit(), failed.err());
     assertEquals("hello\n", failed.out());
+    // the apiserver's request metrics: each exec a CONNECT answered 101, long-running until its socket closed
+    String metrics = kubectl.run("get", "--raw", "/metrics").ok().out();
+    assertTrue(metrics.lines().anyMatch(l -> l.startsWith("apiserver_request_total{code=\"101\"")
+        && l.contains("subresource=\"exec\"") && l.contains("verb=\"CONNECT\"")), metrics);
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> kubectl.run("get", "--raw", "/metrics").ok().out()
+        .lines().filter(l -> l.startsWith("apiserver_longrunning_requests{") && l.contains("subresource=\"exec\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum() == 0);
   }
 
   /** A newcomer's first steps: a busybox pod that sleeps, kubectl exec -i into its shell with commands piped in. */

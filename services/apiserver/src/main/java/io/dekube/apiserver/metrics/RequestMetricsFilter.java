@@ -2,9 +2,11 @@ package io.dekube.apiserver.metrics;
 
 import io.dekube.apiserver.authz.Attributes;
 import io.dekube.apiserver.authz.AuthorizationHandler;
+import io.dekube.apiserver.server.ResponseAbort;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,13 +16,15 @@ import java.util.function.BiPredicate;
  * Records every request of the router in {@link RequestMetrics}, as kube-apiserver's
  * {@code endpoints/metrics} does: counted in flight from its arrival, moved to the long-running
  * gauge once the authorization filter has described it as a watch, a stream or logs, and counted
- * with its code, latency and size when its response ends or its client goes. Requests that fail
+ * with its code, latency and size when its response ends or its client goes (an accepted WebSocket
+ * upgrade: when its socket closes, {@link ResponseAbort#webSocketClosed}, with code 101). Requests that fail
  * authentication are counted with their method's verb and no resource. Runs on the event loop; no
  * I/O; one per router.
  */
 public final class RequestMetricsFilter {
 
   private static final String STATE = "metrics.request";
+  private static final int SWITCHING_PROTOCOLS = 101;
 
   private final RequestMetrics metrics;
   private final BiPredicate<String, String> served;
@@ -50,7 +54,13 @@ public final class RequestMetricsFilter {
         metrics.inflight(method == HttpMethod.GET || method == HttpMethod.HEAD));
     state.inflight.incrementAndGet();
     ctx.put(STATE, state);
-    ctx.addEndHandler(ar -> ended(ctx, state));
+    ctx.addEndHandler(ar -> ended(ctx, state, ctx.response().getStatusCode()));
+    HttpServerRequest request = ctx.request();
+    if (request.version() != HttpVersion.HTTP_2 && request.headers().contains(HttpHeaders.UPGRADE)) {
+      // an accepted WebSocket upgrade never ends its response: it ends when its socket closes
+      ResponseAbort.onWebSocketClosed(ctx, () -> ended(ctx, state,
+          ctx.response().ended() ? ctx.response().getStatusCode() : SWITCHING_PROTOCOLS));
+    }
     ctx.next();
   }
 
@@ -69,13 +79,16 @@ public final class RequestMetricsFilter {
     ctx.next();
   }
 
-  private void ended(RoutingContext ctx, State state) {
+  private void ended(RoutingContext ctx, State state, int code) {
+    if (state.ended) {
+      return;
+    }
+    state.ended = true;
     if (state.longRunning != null) {
       state.longRunning.decrementAndGet();
     } else {
       state.inflight.decrementAndGet();
     }
-    int code = ctx.response().getStatusCode();
     RequestLabels labels = state.labels;
     if (labels == null) {
       Attributes a = ctx.get(AuthorizationHandler.ATTRIBUTES);
@@ -97,6 +110,7 @@ public final class RequestMetricsFilter {
     final AtomicInteger inflight;
     RequestLabels labels;
     AtomicInteger longRunning;
+    boolean ended;
 
     State(long start, AtomicInteger inflight) {
       this.start = start;

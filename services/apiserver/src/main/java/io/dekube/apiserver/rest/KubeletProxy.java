@@ -1,5 +1,6 @@
 package io.dekube.apiserver.rest;
 
+import io.dekube.apiserver.server.ResponseAbort;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.apiserver.rest.backend.ObjectCache;
@@ -137,7 +138,7 @@ final class KubeletProxy {
             return;
           }
           resp.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain");
-          io.dekube.apiserver.server.ResponseAbort.onAbort(r.ctx(), () -> kr.request().reset());
+          ResponseAbort.onAbort(r.ctx(), () -> kr.request().reset());
           kr.handler(resp::write);
           kr.endHandler(v -> resp.end());
           kr.exceptionHandler(e -> resp.reset());
@@ -175,7 +176,7 @@ final class KubeletProxy {
           kubelet.close();
           return;
         }
-        relay.attach(up.result());
+        relay.attach(up.result(), () -> ResponseAbort.webSocketClosed(r.ctx()));
       });
     });
   }
@@ -215,12 +216,13 @@ final class KubeletProxy {
       });
     }
 
-    void attach(ServerWebSocket c) {
+    /** Relays with the client's socket; {@code closed} runs when that socket closes. */
+    void attach(ServerWebSocket c, Runnable closed) {
       client = c;
       early.forEach(c::writeFrame);
       early.clear();
       if (kubeletClosed || kubelet.isClosed()) {
-        c.close();
+        c.close().onComplete(v -> closed.run());
         return;
       }
       c.frameHandler(f -> {
@@ -231,6 +233,7 @@ final class KubeletProxy {
         }
       });
       c.closeHandler(v -> {
+        closed.run();
         if (!kubelet.isClosed()) {
           kubelet.close();
         }
@@ -244,7 +247,8 @@ final class KubeletProxy {
       throw StatusException.badRequest("port-forward needs a WebSocket upgrade (" + WebSocketUpgrade.TUNNEL_PROTOCOL
           + "); plain SPDY is not served");
     }
-    req.toWebSocket().onSuccess(client -> new PortForwardTunnel(client, this, t).start());
+    req.toWebSocket().onSuccess(client -> new PortForwardTunnel(client, this, t).start(
+        () -> ResponseAbort.webSocketClosed(r.ctx())));
   }
 
   static String encode(String v) {

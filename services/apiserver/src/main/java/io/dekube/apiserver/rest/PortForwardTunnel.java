@@ -51,9 +51,11 @@ final class PortForwardTunnel {
     this.target = target;
   }
 
-  void start() {
+  /** Starts relaying; {@code closed} runs when the client's socket closes. */
+  void start(Runnable closed) {
     client.binaryMessageHandler(this::inbound);
     client.closeHandler(v -> {
+      closed.run();
       byDataStream.values().forEach(ws -> ws.close());
       spdy.finishAndReleaseAll();
     });

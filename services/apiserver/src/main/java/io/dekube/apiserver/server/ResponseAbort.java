@@ -6,9 +6,13 @@ import io.vertx.ext.web.RoutingContext;
  * Runs an action when a request's client goes before its response ended (the connection closed,
  * the HTTP/2 stream reset, a write failed), through the routing context's end handlers: an
  * {@code HttpServerResponse} keeps one close handler, the routing context any number, so the
- * request metrics and a watch both learn of the close. Stateless.
+ * request metrics and a watch both learn of the close. A request upgraded to a WebSocket ends
+ * neither way (Vert.x hands its connection to the socket): whoever holds the socket calls
+ * {@link #webSocketClosed} from its close handler. Stateless besides the context's data.
  */
 public final class ResponseAbort {
+
+  private static final String WEB_SOCKET_CLOSED = "response.webSocketClosed";
 
   private ResponseAbort() {
   }
@@ -20,5 +24,18 @@ public final class ResponseAbort {
         action.run();
       }
     });
+  }
+
+  /** Runs {@code action} when {@link #webSocketClosed} is called for {@code ctx} (one action per request). */
+  public static void onWebSocketClosed(RoutingContext ctx, Runnable action) {
+    ctx.put(WEB_SOCKET_CLOSED, action);
+  }
+
+  /** The WebSocket {@code ctx}'s request was upgraded to has closed; idempotent. */
+  public static void webSocketClosed(RoutingContext ctx) {
+    Runnable action = ctx.remove(WEB_SOCKET_CLOSED);
+    if (action != null) {
+      action.run();
+    }
   }
 }

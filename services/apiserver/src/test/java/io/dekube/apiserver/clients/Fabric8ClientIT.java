@@ -208,6 +208,8 @@ class Fabric8ClientIT {
         closed.add(cause);
       }
     })) {
+      // the WebSocket watch is a long-running request of the apiserver's metrics while it is open
+      await().atMost(WAIT).until(() -> openConfigMapWatches() >= 1);
       cms.resource(configMap("unwatched", Map.of("watch", "no"), Map.of("k", "v"))).create();
       ConfigMap created = cms.resource(configMap("watched", Map.of("watch", "me"), Map.of("k", "v1"))).create();
       await().atMost(WAIT).until(() -> events.contains("ADDED watched"));
@@ -229,7 +231,19 @@ class Fabric8ClientIT {
           > Long.parseLong(objects.get(1).getMetadata().getResourceVersion()));
       assertTrue(closed.isEmpty(), "watch not closed: " + closed);
     }
+    await().atMost(WAIT).until(() -> openConfigMapWatches() == 0);
+    assertTrue(io.dekube.core.metrics.Metrics.registry().find("apiserver.request")
+        .tags("verb", "WATCH", "resource", "configmaps", "code", "101").counter() != null,
+        "the WebSocket watch counted with code 101: " + io.dekube.core.metrics.Metrics.scrape().lines()
+            .filter(l -> l.startsWith("apiserver_request_total") && l.contains("WATCH")).toList());
     cms.withName("unwatched").delete();
+  }
+
+  /** apiserver_longrunning_requests of namespaced ConfigMap watches in this process's registry. */
+  private static double openConfigMapWatches() {
+    var gauge = io.dekube.core.metrics.Metrics.registry().find("apiserver.longrunning.requests")
+        .tags("verb", "WATCH", "resource", "configmaps", "scope", "namespace").gauge();
+    return gauge == null ? 0 : gauge.value();
   }
 
   @Test

@@ -21,8 +21,8 @@ public interface WatchStream {
   static WatchStream of(RoutingContext ctx) {
     Consumer<Runnable> onAbort = action -> ResponseAbort.onAbort(ctx, action);
     HttpServerRequest request = ctx.request();
-    return isWebSocketUpgrade(request) ? new WebSocketWatchStream(request, onAbort)
-        : new HttpWatchStream(request, onAbort);
+    return isWebSocketUpgrade(request) ? new WebSocketWatchStream(request, onAbort,
+        () -> ResponseAbort.webSocketClosed(ctx)) : new HttpWatchStream(request, onAbort);
   }
 
   /** The stream for a watch request outside a router: the client's going is the response's close handler. */
@@ -31,7 +31,7 @@ public interface WatchStream {
       request.response().closeHandler(v -> action.run());
       request.response().exceptionHandler(e -> action.run());
     };
-    return isWebSocketUpgrade(request) ? new WebSocketWatchStream(request, onAbort)
+    return isWebSocketUpgrade(request) ? new WebSocketWatchStream(request, onAbort, () -> { })
         : new HttpWatchStream(request, onAbort);
   }
 

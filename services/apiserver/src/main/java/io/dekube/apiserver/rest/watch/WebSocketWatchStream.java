@@ -35,15 +35,18 @@ final class WebSocketWatchStream implements WatchStream {
   }
 
   private final Consumer<Runnable> onAbort;
+  private final Runnable socketClosed;
 
   /**
    * Pauses the request: the upgrade needs it unread until the watch starts (after the cache is ready).
    *
-   * @param onAbort registers an action for when the client goes before the response ended
+   * @param onAbort      registers an action for when the client goes before the response ended
+   * @param socketClosed told when the stream closed (after its socket was accepted, the socket closed)
    */
-  WebSocketWatchStream(HttpServerRequest request, Consumer<Runnable> onAbort) {
+  WebSocketWatchStream(HttpServerRequest request, Consumer<Runnable> onAbort, Runnable socketClosed) {
     this.request = request;
     this.onAbort = onAbort;
+    this.socketClosed = socketClosed;
     request.pause();
   }
 
@@ -162,6 +165,7 @@ final class WebSocketWatchStream implements WatchStream {
     Runnable action = closeAction;
     closeAction = () -> { };
     action.run();
+    socketClosed.run();
   }
 
   private void failQueued(Throwable cause) {
