@@ -54,6 +54,9 @@ final class DekubeProcess implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("up", "--kafka-port", "0", "--api-port", "0",
         "--ops-port", "0", "--dns-port", "0", "--ingress-http-port", "0", "--ingress-https-port", "0"));
     args.addAll(randomNodeAddresses());
+    if (!List.of(extraFlags).contains("--service-cidr")) {
+      args.addAll(List.of("--service-cidr", serviceCidrOf(dataDir)));
+    }
     args.addAll(List.of(extraFlags));
     return start(dataDir, dataDir.getFileName() + "-up.log", args.toArray(String[]::new));
   }
@@ -134,6 +137,15 @@ final class DekubeProcess implements AutoCloseable {
       throw new IllegalStateException("./dekube " + command + (exited ? " exited " + process.exitValue()
           : " gave no ready line in 3 minutes") + " before ready; stdout " + stdout);
     }
+  }
+
+  /**
+   * A service CIDR 127.<240-254>.0.0/16 of its own for a test cluster, the same for every start on one
+   * data directory (its Services keep their ClusterIPs): kube-proxy binds ClusterIP:port, so a test on
+   * the default 127.96.0.0/16 would take the addresses of a user's {@code ./dekube up} on the machine.
+   */
+  static String serviceCidrOf(Path dataDir) {
+    return "127." + (240 + Math.floorMod(dataDir.toAbsolutePath().hashCode(), 15)) + ".0.0/16";
   }
 
   /** Node IPs 127.<2-99>.<2-250>.n, a cluster CIDR 127.<100-239>.0.0/16 and free kubelet ports. */
