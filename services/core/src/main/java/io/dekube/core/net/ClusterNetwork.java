@@ -37,6 +37,11 @@ public final class ClusterNetwork {
     return List.of(namespace + ".svc." + CLUSTER_DOMAIN, "svc." + CLUSTER_DOMAIN, CLUSTER_DOMAIN);
   }
 
+  /** The lines of a pod's {@code /etc/hosts} before its own entries, as the kubelet writes them. */
+  public static final String HOSTS_HEADER = "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n"
+      + "::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\n"
+      + "fe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n";
+
   /** A pod's resolv.conf (ClusterFirst DNS policy). */
   public static String resolvConf(String namespace) {
     return "nameserver " + DNS_IP + "\n"

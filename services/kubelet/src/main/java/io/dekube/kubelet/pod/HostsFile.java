@@ -19,9 +19,7 @@ public final class HostsFile {
     var spec = pod.getSpec();
     String hostname = spec.getHostname() != null && !spec.getHostname().isEmpty() ? spec.getHostname()
         : pod.getMetadata().getName();
-    StringBuilder b = new StringBuilder("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n"
-        + "::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\n"
-        + "fe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n");
+    StringBuilder b = new StringBuilder(ClusterNetwork.HOSTS_HEADER);
     if (spec.getSubdomain() != null && !spec.getSubdomain().isEmpty()) {
       b.append(podIp).append('\t').append(hostname).append('.').append(spec.getSubdomain()).append('.')
           .append(pod.getMetadata().getNamespace()).append(".svc.").append(ClusterNetwork.CLUSTER_DOMAIN)

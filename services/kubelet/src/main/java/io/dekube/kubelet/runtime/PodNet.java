@@ -70,9 +70,8 @@ final class PodNet {
     if (spec.etcHosts() != null) {
       return spec.etcHosts();
     }
-    return "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-        + "fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n"
-        + spec.podIp() + "\t" + spec.env().getOrDefault("HOSTNAME", spec.podName()) + "\n";
+    return ClusterNetwork.HOSTS_HEADER + spec.podIp() + "\t" + spec.env().getOrDefault("HOSTNAME", spec.podName())
+        + "\n";
   }
 
   /** The IPv4 address /etc/hosts gives {@code name}, or null. */
