@@ -47,9 +47,11 @@ final class ApiServerComponent implements Component {
     return keys;
   }
 
-  private static ApiServerConfig config(UpOptions options) {
+  /** The serving certificate also names the kubernetes Service's ClusterIP of --service-cidr: pods reach it there. */
+  static ApiServerConfig config(UpOptions options) {
     return ApiServerConfig.defaults().withHost(options.bindAddress()).withPort(options.apiPort())
-        .withPkiDirectory(options.dataDir().resolve("pki"));
+        .withPkiDirectory(options.dataDir().resolve("pki"))
+        .withExtraSans(List.of(StoreComponent.serviceRanges(options.flags()).firstAddress()));
   }
 
   @Override
@@ -67,7 +69,7 @@ final class ApiServerComponent implements Component {
       ApiServerVerticle apiserver = new ApiServerVerticle(config.withPort(port), ctx.registry(), ctx.store(),
           type -> informers.informer(bootstrap, type))
           .withKeys(keys)
-          .withKubernetesServiceIp(StoreComponent.serviceRanges(ctx).firstAddress());
+          .withKubernetesServiceIp(StoreComponent.serviceRanges(ctx.flags()).firstAddress());
       if (bus != null) {
         apiserver.health().addReadinessCheck("kafka", bus::failure);
       }

@@ -25,8 +25,8 @@ final class StoreComponent implements Component {
   }
 
   /** The service CIDR and NodePort range of {@code --service-cidr}; the apiserver reads it too. */
-  static ServiceRanges serviceRanges(LaunchContext ctx) {
-    return ServiceRanges.defaults().withServiceCidr(ctx.flags().string("--service-cidr", ClusterNetwork.SERVICE_CIDR));
+  static ServiceRanges serviceRanges(Flags flags) {
+    return ServiceRanges.defaults().withServiceCidr(flags.string("--service-cidr", ClusterNetwork.SERVICE_CIDR));
   }
 
   @Override
@@ -71,7 +71,7 @@ final class StoreComponent implements Component {
       WriterConfig config = WriterConfig.defaults(ctx.bootstrap())
           .withGroupInstanceId("dekube-" + ctx.flags().string("--store-name", "store") + "-writer-" + i);
       ctx.deploy(new WriterVerticle(config, ctx.registry(),
-          CustomResourceAdmission.chain(ctx.registry(), priorities)).withServiceRanges(serviceRanges(ctx))
+          CustomResourceAdmission.chain(ctx.registry(), priorities)).withServiceRanges(serviceRanges(ctx.flags()))
           .withResourceQuota(quota).answeringAfter(caches));
     }
   }

@@ -3,12 +3,15 @@ package io.dekube.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dekube.apiserver.ApiServerKeys;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The flags of {@code up}: each declared once (so {@code ./dekube help} lists it once), and their couplings. */
 class UpFlagsTest {
@@ -30,5 +33,14 @@ class UpFlagsTest {
     assertEquals(Duration.ofMillis(1250), renew.apply(List.of("--node-monitor-grace-period", "5s")));
     assertEquals(Duration.ofSeconds(3), renew.apply(List.of("--node-monitor-grace-period", "5s", "--node-lease-renew", "3s")));
     assertTrue(KubeletComponent.leaseRenew(Flags.parse(List.of(), KubeletCommand.FLAGS)).toSeconds() == 10);
+  }
+
+  @Test
+  void theApiserverCertificateNamesTheKubernetesServiceIpOfTheServiceCidr(@TempDir Path dir) throws Exception {
+    UpOptions options = UpOptions.parse(List.of("--service-cidr", "127.93.0.0/16", "--data-dir", dir.toString()));
+    var sans = ApiServerKeys.load(ApiServerComponent.config(options)).pki().serving().certificate()
+        .getSubjectAlternativeNames().stream().map(san -> String.valueOf(san.get(1))).toList();
+    // pods reach the apiserver at KUBERNETES_SERVICE_HOST, the first address of the service CIDR
+    assertTrue(sans.contains("127.93.0.1"), "SANs " + sans);
   }
 }
