@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class PodWrites {
 
-  private static final AtomicLong SEQ = new AtomicLong(System.nanoTime());
+  /** The last event name's suffix: wall-clock nanoseconds, as client-go names events, kept unique. */
+  private static final AtomicLong SEQ = new AtomicLong();
 
   private final StoreApi store;
   private final ResourceType pods;
@@ -102,11 +103,15 @@ final class PodWrites {
 
   /** Records a core/v1 Event on a pod, as kube's event recorder writes it. */
   Future<Void> event(Pod pod, String type, String reason, String message) {
-    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    Instant instant = Instant.now();
+    String now = instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    // <pod>.<hex UnixNano>, as the kubelet's: listed by name, Scheduled comes before the pod's later events
+    long nanos = instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     ObjectNode e = Json.object();
     e.put("apiVersion", "v1").put("kind", "Event");
     e.putObject("metadata").put("name", pod.getMetadata().getName() + "."
-        + Long.toHexString(SEQ.incrementAndGet())).put("namespace", pod.getMetadata().getNamespace());
+        + Long.toHexString(SEQ.updateAndGet(last -> Math.max(last + 1, nanos))))
+        .put("namespace", pod.getMetadata().getNamespace());
     e.putObject("involvedObject").put("kind", "Pod").put("apiVersion", "v1")
         .put("namespace", pod.getMetadata().getNamespace()).put("name", pod.getMetadata().getName())
         .put("uid", pod.getMetadata().getUid())
