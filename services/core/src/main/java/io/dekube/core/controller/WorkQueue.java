@@ -37,6 +37,8 @@ public final class WorkQueue<K> {
   private final String name;
   private final RateLimiter<K> limiter;
   private final Counter adds;
+  private static final int QUIET_CONFLICT_RETRIES = 5;
+
   private final Counter retries;
   // guarded by this
   private final LinkedHashSet<K> queue = new LinkedHashSet<>();
@@ -231,9 +233,24 @@ public final class WorkQueue<K> {
     if (failure == null) {
       limiter.forget(key);
     } else if (retry) {
-      LOG.info("{}: sync {} failed (retry {}): {}", name, key, limiter.retries(key) + 1, failure.toString());
+      int attempt = limiter.retries(key) + 1;
+      if (routineRetry(failure, attempt)) {
+        LOG.debug("{}: sync {} failed (retry {}): {}", name, key, attempt, failure.toString());
+      } else {
+        LOG.info("{}: sync {} failed (retry {}): {}", name, key, attempt, failure.toString());
+      }
       addRateLimited(key);
     }
     pump();
+  }
+
+  /**
+   * A write that lost an optimistic-concurrency race (409 Conflict) is routine: the retry reads the
+   * newer object. kube's controllers log those below the default verbosity; so do we, until the
+   * same key keeps losing.
+   */
+  private static boolean routineRetry(Throwable failure, int attempt) {
+    return attempt <= QUIET_CONFLICT_RETRIES && failure instanceof io.dekube.core.model.StatusException e
+        && e.code() == 409 && "Conflict".equals(e.reason());
   }
 }

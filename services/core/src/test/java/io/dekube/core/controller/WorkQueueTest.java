@@ -162,4 +162,43 @@ class WorkQueueTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 1);
     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> runs.get() == 1);
   }
+
+  /** A lost optimistic-concurrency race is routine (kube logs it at V(2)); other failures show at INFO. */
+  @Test
+  void conflictRetriesAreLoggedAtDebugAndOtherFailuresAtInfo() {
+    org.apache.logging.log4j.core.Logger logger =
+        (org.apache.logging.log4j.core.Logger) org.apache.logging.log4j.LogManager.getLogger(WorkQueue.class);
+    List<String> lines = new CopyOnWriteArrayList<>();
+    org.apache.logging.log4j.core.appender.AbstractAppender appender =
+        new org.apache.logging.log4j.core.appender.AbstractAppender("capture", null, null, true,
+            org.apache.logging.log4j.core.config.Property.EMPTY_ARRAY) {
+          @Override
+          public void append(org.apache.logging.log4j.core.LogEvent event) {
+            lines.add(event.getLevel() + " " + event.getMessage().getFormattedMessage());
+          }
+        };
+    appender.start();
+    org.apache.logging.log4j.Level level = logger.getLevel();
+    logger.addAppender(appender);
+    logger.setLevel(org.apache.logging.log4j.Level.DEBUG);
+    try {
+      WorkQueue<String> q = new WorkQueue<>(vertx, "t");
+      Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+      vertx.runOnContext(v -> q.start(1, k -> runs.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet() > 1
+          ? Future.succeededFuture()
+          : Future.failedFuture(k.equals("raced")
+              ? new io.dekube.core.model.StatusException(409, "Conflict", "the object has been modified")
+              : new io.dekube.core.model.StatusException(500, "InternalError", "broken"))));
+      q.add("raced");
+      q.add("broken");
+      await().until(() -> lines.stream().filter(l -> l.contains("failed (retry")).count() == 2);
+      assertTrue(lines.contains("DEBUG t: sync raced failed (retry 1): "
+          + "io.dekube.core.model.StatusException: the object has been modified"), lines.toString());
+      assertTrue(lines.contains("INFO t: sync broken failed (retry 1): io.dekube.core.model.StatusException: broken"),
+          lines.toString());
+    } finally {
+      logger.removeAppender(appender);
+      logger.setLevel(level);
+    }
+  }
 }
