@@ -6,6 +6,7 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.vertx.core.Future;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -14,9 +15,14 @@ import java.util.function.Function;
  * deleted (403 {@code ... is forbidden: unable to create new content in namespace x because it is
  * being terminated}). Reads the namespaces' watch cache, and when the namespace is missing there,
  * reads it again consistently (it may just have been created), as kube's plugin falls back to a
- * live lookup. Runs on the request's event loop.
+ * live lookup. Deletes of the immortal namespaces ({@code default}, {@code kube-system},
+ * {@code kube-public}) are refused (403 {@code this namespace may not be deleted}). Runs on the
+ * request's event loop.
  */
 final class NamespaceLifecycle {
+
+  /** kube-apiserver's immortal namespaces: the plugin refuses their deletion. */
+  private static final Set<String> IMMORTAL = Set.of("default", "kube-system", "kube-public");
 
   private final ResourceType namespaces;
   private final Function<ResourceType, ObjectCache> caches;
@@ -51,6 +57,14 @@ final class NamespaceLifecycle {
           }
           return null;
         });
+  }
+
+  /** Throws 403 when {@code name} is a namespace that may not be deleted. */
+  void admitDelete(ResourceType type, String name) {
+    if (type.group().isEmpty() && "namespaces".equals(type.plural()) && IMMORTAL.contains(name)) {
+      throw new StatusException(403, "Forbidden", "namespaces \"" + name + "\" is forbidden: this namespace may not be"
+          + " deleted", Json.object().put("name", name).put("kind", "namespaces"));
+    }
   }
 
   private static StatusException terminating(ResourceType type, String name, String ns) {

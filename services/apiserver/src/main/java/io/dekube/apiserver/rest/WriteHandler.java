@@ -135,6 +135,9 @@ final class WriteHandler {
   void delete(ApiRequest r) {
     Bodies.read(r.ctx()).compose(body -> {
       DeleteParams d = DeleteParams.parse(body, r::query, r.queryAll("dryRun"));
+      if (lifecycle != null) {
+        lifecycle.admitDelete(r.type(), r.name());
+      }
       return store.delete(r.type(), r.namespace(), r.name(), deleteOptions(d));
     }).onComplete(ar -> {
       if (ar.failed()) {

@@ -29,4 +29,16 @@ class RestApiNamespaceLifecycleTest extends RestApiTestBase {
     assertEquals(200, http.put("/api/v1/namespaces/ok/pods/p", http.get("/api/v1/namespaces/ok/pods/p").raw()).code(),
         "updates are not creates");
   }
+
+  @Test
+  void theSystemNamespacesMayNotBeDeleted() throws Exception {
+    for (String ns : java.util.List.of("default", "kube-system", "kube-public")) {
+      http.post("/api/v1/namespaces", json("{'metadata':{'name':'" + ns + "'}}"));
+      assertStatus(http.delete("/api/v1/namespaces/" + ns), 403, "Forbidden",
+          "namespaces \"" + ns + "\" is forbidden: this namespace may not be deleted");
+      assertEquals(200, http.get("/api/v1/namespaces/" + ns).code(), ns + " is still there");
+    }
+    assertEquals(201, http.post("/api/v1/namespaces", json("{'metadata':{'name':'mortal'}}")).code());
+    assertEquals(200, http.delete("/api/v1/namespaces/mortal").code());
+  }
 }
