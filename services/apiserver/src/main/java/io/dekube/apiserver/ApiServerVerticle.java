@@ -102,6 +102,7 @@ public final class ApiServerVerticle extends VerticleBase {
   }
 
   private String kubernetesClusterIp = io.dekube.core.net.ClusterNetwork.KUBERNETES_SERVICE_IP;
+  private List<io.dekube.core.informer.HandlerRegistration> kept = List.of();
 
   @Override
   public Future<?> start() {
@@ -126,7 +127,9 @@ public final class ApiServerVerticle extends VerticleBase {
         .compose(security -> listen(security.pki(), router(security)))
         .onSuccess(s -> LOG.info("apiserver listening on https://{}:{}", config.host(), s.actualPort()))
         .onSuccess(s -> KubernetesService.ensure(store, registry, kubernetesClusterIp, config.host(), s.actualPort())
-            .onFailure(e -> LOG.warn("cannot write the default/kubernetes Service: {}", e.toString())));
+            .onFailure(e -> LOG.warn("cannot write the default/kubernetes Service: {}", e.toString())))
+        .onSuccess(s -> kept = KubernetesService.keep(informers, store, registry, kubernetesClusterIp, config.host(),
+            s.actualPort()));
   }
 
   /** Serves the established CRDs (now and as they come and go) and runs the CRD controller. */
@@ -140,6 +143,7 @@ public final class ApiServerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    kept.forEach(io.dekube.core.informer.HandlerRegistration::remove);
     return server == null ? Future.succeededFuture() : server.close();
   }
 

@@ -1,6 +1,9 @@
 package io.dekube.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.informer.HandlerRegistration;
+import io.dekube.core.informer.Informer;
+import io.dekube.core.informer.InformerHandler;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
@@ -8,16 +11,24 @@ import io.dekube.core.model.StatusException;
 import io.dekube.core.store.StoreClient;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code default/kubernetes} Service, as kube-apiserver's bootstrap controller keeps it: port
  * 443 ({@code https}) on the first address of the service CIDR, its Endpoints and EndpointSlice
  * pointing at this apiserver's address and port (rewritten when the port changed). Idempotent;
- * runs on the caller's context, never blocks.
+ * runs on the caller's context, never blocks. {@link #keep} writes them again when one is deleted
+ * ({@code kubectl delete svc --all} in {@code default}), as kube's controller does on its next pass.
  */
 final class KubernetesService {
 
   static final String NAME = "kubernetes";
+
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesService.class);
 
   private KubernetesService() {
   }
@@ -29,6 +40,35 @@ final class KubernetesService {
     return createIfMissing(store, services, service(clusterIp))
         .compose(v -> put(store, endpoints, endpoints(host, port)))
         .compose(v -> put(store, slices, slice(host, port)));
+  }
+
+  /**
+   * Watches the Service, its Endpoints and EndpointSlice: a delete of one of them ensures all three
+   * again. Call on the apiserver's context; remove the registrations when it stops.
+   */
+  static List<HandlerRegistration> keep(Function<ResourceType, Informer> informers, StoreClient store,
+                                        ResourceRegistry registry, String clusterIp, String host, int port) {
+    InformerHandler onDelete = new InformerHandler() {
+      @Override
+      public void onAdd(ObjectNode object) {
+      }
+
+      @Override
+      public void onUpdate(ObjectNode oldObject, ObjectNode newObject) {
+      }
+
+      @Override
+      public void onDelete(ObjectNode last, long rv) {
+        if ("default".equals(last.path("metadata").path("namespace").asText())
+            && NAME.equals(last.path("metadata").path("name").asText())) {
+          LOG.info("default/kubernetes {} deleted: writing it again", last.path("kind").asText());
+          ensure(store, registry, clusterIp, host, port)
+              .onFailure(e -> LOG.warn("cannot write the default/kubernetes Service: {}", e.toString()));
+        }
+      }
+    };
+    return Stream.of("services", "endpoints", "endpointslices.discovery.k8s.io")
+        .map(name -> informers.apply(registry.byResourceName(name).orElseThrow()).addHandler(onDelete)).toList();
   }
 
   private static ObjectNode service(String clusterIp) {

@@ -86,6 +86,19 @@ class KubectlIT {
     assertTrue(explain.stderr().contains("/apis/apps/v1/"), "deployments resolve to apps/v1: " + explain.stderr());
   }
 
+  /** kube's bootstrap controller writes the default/kubernetes Service again after a delete. */
+  @Test
+  void theKubernetesServiceComesBackAfterADelete() throws Exception {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> kubectl(adminConfig, "-n", "default", "get", "endpoints", "kubernetes").exitCode() == 0);
+    Result deleted = kubectl(adminConfig, "-n", "default", "delete", "svc,endpoints", "kubernetes");
+    assertEquals(0, deleted.exitCode(), deleted.stderr());
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+        kubectl(adminConfig, "-n", "default", "get", "svc,endpoints", "kubernetes").exitCode() == 0);
+    Result svc = kubectl(adminConfig, "-n", "default", "get", "svc", "kubernetes", "-o", "jsonpath={.spec.ports[0].port}");
+    assertEquals("443", svc.stdout(), svc.stderr());
+  }
+
   @Test
   void rawHealthz() throws Exception {
     Result r = kubectl(adminConfig, "get", "--raw", "/healthz");
