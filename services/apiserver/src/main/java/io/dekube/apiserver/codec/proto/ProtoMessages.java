@@ -31,7 +31,8 @@ final class ProtoMessages {
 
   /** Go structs embedded with {@code json:",inline"}: a field of the message, but their fields sit in the parent's JSON. */
   static final java.util.Set<String> INLINE = java.util.Set.of("VolumeSource", "PersistentVolumeSource",
-      "EphemeralContainerCommon", "LocalObjectReference", "ProbeHandler");
+      "EphemeralContainerCommon", "LocalObjectReference", "ProbeHandler", "IngressRuleValue", "Rule",
+      "RuleWithOperations");
 
   /** Whether a field holds an embedded ({@code json:",inline"}) struct: its name is its type's, lower-cased first. */
   static boolean inline(FieldDescriptor f) {

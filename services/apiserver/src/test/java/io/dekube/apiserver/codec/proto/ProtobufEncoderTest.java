@@ -1,0 +1,33 @@
+package io.dekube.apiserver.codec.proto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.kubernetes.client.proto.Runtime;
+import io.kubernetes.client.proto.V1Networking;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** What kubectl's typed clients (describe, the default for built-in kinds) read in protobuf. */
+class ProtobufEncoderTest {
+
+  private static final String INGRESS = "{apiVersion: networking.k8s.io/v1, kind: Ingress,"
+      + " metadata: {name: kube-decon, namespace: kube-decon},"
+      + " spec: {ingressClassName: dekube, rules: [{host: kube-decon.kubecon.carson-anderson.com, http: {paths: ["
+      + "{path: /, pathType: Prefix, backend: {service: {name: kube-decon, port: {number: 80}}}}]}}]}}";
+
+  @Test
+  void anIngressRuleKeepsItsHttpPaths() throws Exception {
+    ObjectNode ingress = (ObjectNode) Json.YAML.readTree(INGRESS);
+    byte[] bytes = ProtobufEncoder.encode(ingress).orElseThrow();
+    Runtime.Unknown unknown = Runtime.Unknown.parseFrom(Arrays.copyOfRange(bytes, ProtobufDecoder.MAGIC.length,
+        bytes.length));
+    V1Networking.IngressRule rule = V1Networking.Ingress.parseFrom(unknown.getRaw()).getSpec().getRules(0);
+    // IngressRuleValue is embedded (json:",inline"): kubectl describe printed "* * <default>" without it
+    V1Networking.HTTPIngressPath path = rule.getIngressRuleValue().getHttp().getPaths(0);
+    assertEquals("kube-decon", path.getBackend().getService().getName());
+    assertEquals(80, path.getBackend().getService().getPort().getNumber());
+    assertEquals(ingress.at("/spec/rules"), ProtobufDecoder.decode(bytes).at("/spec/rules"));
+  }
+}
