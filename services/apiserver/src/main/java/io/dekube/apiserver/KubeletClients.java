@@ -1,6 +1,7 @@
 package io.dekube.apiserver;
 
 import io.dekube.core.pki.CertificateBundle;
+import io.dekube.core.pki.KeyCerts;
 import io.dekube.core.pki.ClusterPki;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -8,7 +9,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 
 /**
@@ -23,18 +23,13 @@ final class KubeletClients {
   static HttpClient http(Vertx vertx, ClusterPki pki, CertificateBundle client) {
     return vertx.createHttpClient(new HttpClientOptions().setSsl(true)
         .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(pki.ca().certificatePem())))
-        .setKeyCertOptions(keyCert(client)).setConnectTimeout(5000));
+        .setKeyCertOptions(KeyCerts.of(client)).setConnectTimeout(5000));
   }
 
   static WebSocketClient webSocket(Vertx vertx, ClusterPki pki, CertificateBundle client) {
     return vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true)
         .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(pki.ca().certificatePem())))
-        .setKeyCertOptions(keyCert(client)).setConnectTimeout(5000).setMaxMessageSize(16 * 1024 * 1024)
+        .setKeyCertOptions(KeyCerts.of(client)).setConnectTimeout(5000).setMaxMessageSize(16 * 1024 * 1024)
         .setMaxFrameSize(16 * 1024 * 1024));
-  }
-
-  private static PemKeyCertOptions keyCert(CertificateBundle b) {
-    return new PemKeyCertOptions().setCertValue(Buffer.buffer(b.certificatePem()))
-        .setKeyValue(Buffer.buffer(b.keyPem()));
   }
 }

@@ -19,7 +19,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -186,8 +185,8 @@ public final class MetricsServerVerticle extends VerticleBase {
     }
   }
 
-  private static PemKeyCertOptions keyCert(CertificateBundle b) {
-    return new PemKeyCertOptions().setCertValue(Buffer.buffer(b.certificatePem())).setKeyValue(Buffer.buffer(b.keyPem()));
+  private static io.vertx.core.net.KeyCertOptions keyCert(CertificateBundle b) {
+    return io.dekube.core.pki.KeyCerts.of(b);
   }
 
   @Override

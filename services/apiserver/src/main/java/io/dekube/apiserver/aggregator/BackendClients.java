@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.util.Base64;
 import java.util.Map;
@@ -43,8 +42,7 @@ final class BackendClients {
 
   private HttpClient create(boolean insecure, String caBundle) {
     HttpClientOptions o = new HttpClientOptions().setSsl(true).setConnectTimeout(CONNECT_TIMEOUT_MS)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertValue(Buffer.buffer(proxyClient.certificatePem()))
-            .setKeyValue(Buffer.buffer(proxyClient.keyPem())));
+        .setKeyCertOptions(io.dekube.core.pki.KeyCerts.of(proxyClient));
     if (insecure) {
       o.setTrustAll(true).setVerifyHost(false);
     } else {

@@ -2,16 +2,15 @@ package io.dekube.apiserver.server;
 
 import io.dekube.apiserver.auth.ClientCertificateTrust;
 import io.dekube.core.pki.ClusterPki;
-import io.vertx.core.buffer.Buffer;
+import io.dekube.core.pki.KeyCerts;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.TrustOptions;
 import java.util.List;
 
 /**
- * HTTPS options of the apiserver: the PKI's serving certificate (PEM), client certificates
+ * HTTPS options of the apiserver: the PKI's serving certificate (key objects, no key store), client certificates
  * requested (not required) with the cluster CA named as acceptable issuer, and h2 + http/1.1
  * through ALPN when asked. Pure.
  */
@@ -26,9 +25,7 @@ public final class TlsServerOptions {
         .setHost(host)
         .setPort(port)
         .setSsl(true)
-        .setKeyCertOptions(new PemKeyCertOptions()
-            .setCertValue(Buffer.buffer(pki.serving().certificatePem() + pki.ca().certificatePem()))
-            .setKeyValue(Buffer.buffer(pki.serving().keyPem())))
+        .setKeyCertOptions(KeyCerts.of(pki.serving(), pki.ca().certificate()))
         .setTrustOptions(TrustOptions.wrap(new ClientCertificateTrust(List.of(pki.ca().certificate()))))
         .setClientAuth(ClientAuth.REQUEST)
         // kube-apiserver accepts long URLs (selectors) and large headers

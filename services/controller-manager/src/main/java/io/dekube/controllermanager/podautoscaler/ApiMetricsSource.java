@@ -16,7 +16,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +42,7 @@ final class ApiMetricsSource implements MetricsSource {
   ApiMetricsSource(Vertx vertx, ApiCredentials credentials, Lister<Endpoints> endpoints) {
     this.client = vertx.createHttpClient(new HttpClientOptions().setSsl(true)
         .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(credentials.caPem())))
-        .setKeyCertOptions(new PemKeyCertOptions().setCertValue(Buffer.buffer(credentials.certificatePem()))
-            .setKeyValue(Buffer.buffer(credentials.keyPem())))
+        .setKeyCertOptions(io.dekube.core.pki.KeyCerts.ofPem(credentials.keyPem(), credentials.certificatePem()))
         .setConnectTimeout((int) TIMEOUT.toMillis()));
     this.endpoints = endpoints;
   }

@@ -29,9 +29,14 @@ public final class Pem {
     return write(certificate);
   }
 
-  /** A private key as PEM text: RSA keys in PKCS#1 ({@code RSA PRIVATE KEY}), others in SEC1/PKCS#8. */
+  /**
+   * A private key as PEM text: RSA keys in PKCS#1 ({@code RSA PRIVATE KEY}), as kubeadm writes them;
+   * others (EC) in unencrypted PKCS#8 ({@code PRIVATE KEY}), whose algorithm identifier names the
+   * curve (bouncycastle's SEC1 form of a JDK EC key leaves it out, and cannot be read back).
+   */
   public static String privateKey(PrivateKey key) {
-    return write(key);
+    return write("RSA".equals(key.getAlgorithm()) ? key
+        : new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", key.getEncoded()));
   }
 
   /** Every certificate in a PEM text, in order. */
@@ -79,10 +84,12 @@ public final class Pem {
     throw new IllegalArgumentException("no private key in PEM text");
   }
 
+  /** A key, a certificate, or a ready {@code PemObject}, as PEM text. */
   private static String write(Object object) {
     StringWriter out = new StringWriter();
     try (PemWriter writer = new PemWriter(out)) {
-      writer.writeObject(new JcaMiscPEMGenerator(object));
+      writer.writeObject(object instanceof org.bouncycastle.util.io.pem.PemObjectGenerator g ? g
+          : new JcaMiscPEMGenerator(object));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

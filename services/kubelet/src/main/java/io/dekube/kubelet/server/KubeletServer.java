@@ -11,7 +11,6 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.util.List;
 
@@ -44,8 +43,7 @@ public final class KubeletServer {
   /** Binds the node IP; completes with the actual port. */
   public Future<Integer> listen() {
     HttpServerOptions o = new HttpServerOptions().setHost(config.nodeIp()).setPort(Math.max(0, config.kubeletPort()))
-        .setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertValue(Buffer.buffer(tls.certificatePem()))
-            .setKeyValue(Buffer.buffer(tls.keyPem())))
+        .setSsl(true).setKeyCertOptions(io.dekube.core.pki.KeyCerts.ofPem(tls.keyPem(), tls.certificatePem()))
         .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(tls.caPem())))
         .setClientAuth(ClientAuth.REQUIRED)
         .setWebSocketSubProtocols(allProtocols())
