@@ -161,6 +161,20 @@ class NetworkingE2E {
             "jsonpath={.status.loadBalancer.ingress[0].ip}").out().equals("127.0.0.1"));
   }
 
+  /** The proxy subresource, as {@code kubectl proxy} and {@code kubectl get --raw} use it. */
+  @Test
+  void theApiserverProxiesToAServicesEndpointsAndToAPod() throws Exception {
+    String base = "/api/v1/namespaces/kube-decon/";
+    assertTrue(kubectl.run("get", "--raw", base + "services/kube-decon:80/proxy/").ok().out().contains("pod: kube-decon-"));
+    assertEquals("ok\n", kubectl.run("get", "--raw", base + "services/web-named:http/proxy/healthz").ok().out());
+    String pod = podNames().iterator().next();
+    assertTrue(kubectl.run("get", "--raw", base + "pods/" + pod + "/proxy/?x=1").ok().out().contains("pod: " + pod + "\n"));
+    assertEquals("ok\n", kubectl.run("get", "--raw", base + "pods/" + pod + ":2015/proxy/healthz").ok().out());
+    Kubectl.Result noPort = kubectl.run("get", "--raw", base + "services/kube-decon:81/proxy/");
+    assertTrue(noPort.exit() != 0 && noPort.err().contains("no service port 81 found for service \"kube-decon\""),
+        noPort::toString);
+  }
+
   @Test
   void aNodePortAnswersOnEveryNodeIp() throws Exception {
     String[] nodeIps = kubectl.run("get", "nodes", "-o",

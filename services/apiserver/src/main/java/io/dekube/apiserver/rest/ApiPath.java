@@ -6,6 +6,7 @@ import java.util.Optional;
 
 /**
  * A parsed resource URL: {@code /api/v1/[namespaces/{ns}/]{resource}[/{name}[/{subresource}]]}
+ * (after {@code proxy}, the path the proxy forwards)
  * and {@code /apis/{group}/{version}/...}, with the legacy {@code /watch/} prefix after the
  * version. Discovery paths ({@code /api}, {@code /api/v1}, {@code /apis/apps/v1}) are not
  * resource paths. Which resources exist is the caller's check. Immutable.
@@ -64,7 +65,8 @@ public record ApiPath(String group, String version, String namespace, String res
       ns = s.get(1);
       r = s.subList(2, s.size());
     }
-    if (r.size() > 3) {
+    // only proxy has a path of its own after the subresource: pods/web:8080/proxy/healthz
+    if (r.size() > 3 && !r.get(2).equals("proxy")) {
       return Optional.empty();
     }
     return Optional.of(new ApiPath(group, version, ns, r.get(0), r.size() > 1 ? r.get(1) : null,

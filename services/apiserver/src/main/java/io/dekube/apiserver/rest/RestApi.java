@@ -17,6 +17,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -42,6 +43,7 @@ public final class RestApi {
   private final PodSubresources pods;
   private WatchConfig watchConfig = WatchConfig.DEFAULT;
   private KubeletProxy kubelets;
+  private ServiceProxy proxies;
   private TokenRequests tokens;
 
   /**
@@ -243,6 +245,12 @@ public final class RestApi {
         }
         require(m, HttpMethod.POST, () -> tokens.create(r));
       }
+      case "proxy" -> {
+        if (!r.type().group().isEmpty() || !Set.of("pods", "services").contains(r.type().plural())) {
+          throw unavailable(r, sub);
+        }
+        proxies().handle(r);
+      }
       case "log", "exec", "attach", "portforward" -> {
         if (kubelets == null || !r.type().plural().equals("pods")) {
           throw unavailable(r, sub);
@@ -251,6 +259,15 @@ public final class RestApi {
       }
       default -> throw unavailable(r, sub);
     }
+  }
+
+  /** The pods/services proxy, with its clients made on first use (https: kube's proxy does not verify pods). */
+  private ServiceProxy proxies() {
+    if (proxies == null) {
+      proxies = new ServiceProxy(vertx.createHttpClient(), vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+          .setSsl(true).setTrustAll(true).setVerifyHost(false)), caches, registry);
+    }
+    return proxies;
   }
 
   private void status(ApiRequest r, HttpMethod m) {

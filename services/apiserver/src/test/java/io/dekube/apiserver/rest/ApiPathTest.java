@@ -26,6 +26,8 @@ class ApiPathTest {
       "/api/v1/watch/pods|''|v1|-|pods|-|-|true",
       "/apis/networking.k8s.io/v1/watch/namespaces/d/ingresses/web|networking.k8s.io|v1|d|ingresses|web|-|true",
       "/apis/extensions/v1beta1/namespaces/d/ingresses/|extensions|v1beta1|d|ingresses|-|-|false",
+      "/api/v1/namespaces/d/pods/web:8080/proxy/|''|v1|d|pods|web:8080|proxy|false",
+      "/api/v1/namespaces/d/services/https:web:443/proxy/a/b|''|v1|d|services|https:web:443|proxy|false",
   })
   void parsesResourcePaths(String path, String group, String version, String ns, String resource, String name,
                            String sub, boolean watch) {

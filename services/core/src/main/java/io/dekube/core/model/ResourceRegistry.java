@@ -32,7 +32,7 @@ public final class ResourceRegistry {
     // core/v1
     r.register(new ResourceType("", "v1", "namespaces", "namespace", "Namespace", false, List.of("ns"), NONE, List.of("status", "finalize")));
     r.register(new ResourceType("", "v1", "pods", "pod", "Pod", true, List.of("po"), ALL, List.of("status", "binding", "log", "exec", "attach", "portforward", "eviction",
-        "ephemeralcontainers")));
+        "ephemeralcontainers", "proxy")));
     r.register(new ResourceType("", "v1", "services", "service", "Service", true, List.of("svc"), ALL, List.of("status", "proxy")));
     r.register(new ResourceType("", "v1", "endpoints", "endpoints", "Endpoints", true, List.of("ep"), NONE, NONE));
     r.register(new ResourceType("", "v1", "configmaps", "configmap", "ConfigMap", true, List.of("cm"), NONE, NONE));

@@ -1,0 +1,197 @@
+package io.dekube.apiserver.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.rest.backend.ObjectCache;
+import io.dekube.apiserver.server.ResponseAbort;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * The {@code proxy} subresource of pods and services, as kube-apiserver serves it
+ * ({@code kubectl proxy}, {@code kubectl get --raw .../pods/web:8080/proxy/healthz}): the name is
+ * {@code [scheme:]name[:port]}; a pod's port is the named one or its first containerPort, at its pod
+ * IP; a service's port is a ServicePort's name or number, and the request goes to a random ready
+ * address of its Endpoints on that port's target. The rest of the path after {@code /proxy}, the query,
+ * the method, the headers (without hop-by-hop ones and the client's credentials) and the body go to
+ * the target, whose answer streams back. Runs on the request's event loop.
+ */
+final class ServiceProxy {
+
+  private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+      "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length",
+      "authorization");
+
+  /** Where a request goes. */
+  record Target(boolean https, String host, int port) {
+  }
+
+  /** {@code [scheme:]name[:port]}. */
+  record Id(String scheme, String name, String port) {
+    static Id parse(String id) {
+      String[] p = id.split(":", -1);
+      return switch (p.length) {
+        case 1 -> new Id("", p[0], "");
+        case 2 -> new Id("", p[0], p[1]);
+        case 3 -> new Id(p[0], p[1], p[2]);
+        default -> throw StatusException.badRequest("invalid request " + id);
+      };
+    }
+  }
+
+  private final HttpClient http;
+  private final HttpClient https;
+  private final Function<ResourceType, ObjectCache> caches;
+  private final ResourceType endpoints;
+
+  ServiceProxy(HttpClient http, HttpClient https, Function<ResourceType, ObjectCache> caches, ResourceRegistry registry) {
+    this.http = http;
+    this.https = https;
+    this.caches = caches;
+    this.endpoints = registry.byResourceName("endpoints").orElseThrow();
+  }
+
+  void handle(ApiRequest r) {
+    Id id = Id.parse(r.name());
+    if (!id.scheme().isEmpty() && !id.scheme().equals("http") && !id.scheme().equals("https")) {
+      throw StatusException.badRequest("invalid scheme " + id.scheme());
+    }
+    Target t = r.type().plural().equals("pods") ? pod(r, id) : service(r, id);
+    Bodies.read(r.ctx()).onComplete(body -> {
+      if (body.failed()) {
+        Responses.fail(r.ctx(), body.cause(), r.pretty());
+      } else {
+        forward(r, t, Buffer.buffer(body.result()));
+      }
+    });
+  }
+
+  private Target pod(ApiRequest r, Id id) {
+    ObjectNode pod = caches.apply(r.type()).get(r.namespace(), id.name());
+    if (pod == null) {
+      throw StatusException.notFound(r.type(), id.name());
+    }
+    String port = id.port();
+    if (port.isEmpty()) {
+      for (JsonNode c : pod.path("spec").path("containers")) {
+        if (c.path("ports").size() > 0) {
+          port = c.path("ports").get(0).path("containerPort").asText();
+          break;
+        }
+      }
+    }
+    String ip = pod.path("status").path("podIP").asText("");
+    if (ip.isEmpty()) {
+      throw new StatusException(503, "ServiceUnavailable", "pod " + id.name() + " has no IP address yet");
+    }
+    return new Target(id.scheme().equals("https"), ip, port.isEmpty() ? 80 : number(port));
+  }
+
+  private Target service(ApiRequest r, Id id) {
+    ObjectNode svc = caches.apply(r.type()).get(r.namespace(), id.name());
+    if (svc == null) {
+      throw StatusException.notFound(r.type(), id.name());
+    }
+    String portName = id.port();
+    if (portName.matches("\\d+")) {
+      portName = null;
+      for (JsonNode p : svc.path("spec").path("ports")) {
+        if (p.path("port").asText().equals(id.port())) {
+          portName = p.path("name").asText("");
+        }
+      }
+      if (portName == null) {
+        throw new StatusException(503, "ServiceUnavailable", "no service port " + id.port() + " found for service \""
+            + id.name() + "\"");
+      }
+    }
+    ObjectNode ep = caches.apply(endpoints).get(r.namespace(), id.name());
+    List<Target> ready = new ArrayList<>();
+    for (JsonNode subset : ep == null ? List.<JsonNode>of() : ep.path("subsets")) {
+      for (JsonNode p : subset.path("ports")) {
+        if (p.path("name").asText("").equals(portName)) {
+          subset.path("addresses").forEach(a -> ready.add(new Target(id.scheme().equals("https"),
+              a.path("ip").asText(), p.path("port").asInt())));
+        }
+      }
+    }
+    if (ready.isEmpty()) {
+      throw new StatusException(503, "ServiceUnavailable", "no endpoints available for service \"" + r.name() + "\"");
+    }
+    return ready.get(ThreadLocalRandom.current().nextInt(ready.size()));
+  }
+
+  private static int number(String port) {
+    if (!port.matches("\\d{1,5}")) {
+      throw StatusException.badRequest("invalid port " + port);
+    }
+    return Integer.parseInt(port);
+  }
+
+  /** The path after {@code .../<name>/proxy}, and the query. */
+  static String uri(String path, String name, String query) {
+    String marker = "/" + name + "/proxy";
+    int at = path.indexOf(marker);
+    String rest = at < 0 ? "" : path.substring(at + marker.length());
+    if (rest.isEmpty()) {
+      rest = "/";
+    }
+    return query == null || query.isEmpty() ? rest : rest + "?" + query;
+  }
+
+  private void forward(ApiRequest r, Target t, Buffer body) {
+    var req = r.ctx().request();
+    RequestOptions o = new RequestOptions().setMethod(req.method()).setHost(t.host()).setPort(t.port())
+        .setURI(uri(req.path(), r.name(), req.query()));
+    MultiMap in = req.headers();
+    for (Map.Entry<String, String> h : in) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if (!HOP_BY_HOP.contains(name) && !name.startsWith("impersonate-")) {
+        o.addHeader(h.getKey(), h.getValue());
+      }
+    }
+    (t.https() ? https : http).request(o)
+        .compose(out -> {
+          ResponseAbort.onAbort(r.ctx(), out::reset);
+          return out.send(body);
+        })
+        .onSuccess(resp -> respond(r.ctx().response(), resp))
+        .onFailure(e -> Responses.fail(r.ctx(), new StatusException(503, "ServiceUnavailable",
+            "error trying to reach service: " + e.getMessage()), r.pretty()));
+  }
+
+  private static void respond(HttpServerResponse out, HttpClientResponse resp) {
+    if (out.ended() || out.closed()) {
+      resp.request().reset();
+      return;
+    }
+    out.setStatusCode(resp.statusCode());
+    for (Map.Entry<String, String> h : resp.headers()) {
+      if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+        out.headers().add(h.getKey(), h.getValue());
+      }
+    }
+    String length = resp.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null) {
+      out.putHeader(HttpHeaders.CONTENT_LENGTH, length);
+    } else {
+      out.setChunked(true);
+    }
+    resp.pipeTo(out);
+  }
+}
