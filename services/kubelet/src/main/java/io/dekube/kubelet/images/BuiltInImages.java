@@ -8,13 +8,14 @@ import java.util.Optional;
  * The images the {@code jvm} runtime knows, by name: {@code dekube/web} (and the talk's
  * {@code carsonoid/kube-decon:<tag>}), {@code dekube/echo}, {@code dekube/crash}, {@code dekube/pause}
  * ({@code registry.k8s.io/pause}) and {@code busybox} ({@code docker.io/library/busybox:<tag>},
- * {@code dekube/busybox}: the built-in shell). Pure.
+ * {@code dekube/busybox}: the built-in shell) and {@code nginx} (its welcome page, as every tutorial's
+ * first Deployment serves it). Pure.
  */
 public final class BuiltInImages {
 
   /** The names listed in an image-pull error. */
   public static final List<String> NAMES = List.of("dekube/web", "carsonoid/kube-decon:<tag>", "dekube/echo",
-      "dekube/crash", "dekube/pause", "busybox[:<tag>] (= dekube/busybox)");
+      "dekube/crash", "dekube/pause", "busybox[:<tag>] (= dekube/busybox)", "nginx[:<tag>]");
 
   /** What an image reference resolves to: which program, with which tag. */
   public record Resolved(String program, String repository, String tag) {
@@ -45,6 +46,7 @@ public final class BuiltInImages {
       case "dekube/crash" -> "crash";
       case "dekube/pause", "registry.k8s.io/pause", "k8s.gcr.io/pause" -> "pause";
       case "busybox", "dekube/busybox" -> "busybox";
+      case "nginx" -> "nginx";
       default -> null;
     };
     return Optional.ofNullable(program).map(p -> new Resolved(p, repoName(image, colon > slash), tag));

@@ -35,6 +35,7 @@ public final class Programs {
   public static Future<Void> start(BuiltInImages.Resolved image, JvmContainer c) {
     return switch (image.program()) {
       case "web" -> web(c, image.tag());
+      case "nginx" -> nginx(c, image.tag());
       case "echo" -> echo(c);
       case "crash" -> crash(c);
       case "busybox" -> busybox(c);
@@ -44,11 +45,39 @@ public final class Programs {
 
   /** The port a program listens on: {@code PORT}, else the first containerPort, else 2015. */
   static int port(JvmContainer c) {
+    return port(c, DEFAULT_PORT);
+  }
+
+  private static int port(JvmContainer c, int fallback) {
     String env = c.spec().env().get("PORT");
     if (env != null && env.matches("\\d{1,5}")) {
       return Integer.parseInt(env);
     }
-    return c.spec().ports().isEmpty() ? DEFAULT_PORT : c.spec().ports().get(0);
+    return c.spec().ports().isEmpty() ? fallback : c.spec().ports().get(0);
+  }
+
+  /**
+   * nginx: its welcome page on {@code /} and {@code /index.html} (404 page elsewhere), on port 80 unless
+   * {@code PORT} or a containerPort says otherwise; the access log in nginx's combined format.
+   */
+  private static Future<Void> nginx(JvmContainer c, String tag) {
+    var s = c.spec();
+    int port = port(c, 80);
+    HttpServer server = c.vertx().createHttpServer(new HttpServerOptions().setHost(s.podIp()).setPort(port)
+        .setReuseAddress(true));
+    GracefulStop graceful = new GracefulStop(server);
+    server.requestHandler(c.measured(req -> {
+      graceful.begin(req);
+      boolean index = req.path().equals("/") || req.path().equals("/index.html");
+      String page = index ? NginxPages.WELCOME : NginxPages.NOT_FOUND;
+      int status = index ? 200 : 404;
+      c.log().line(NginxPages.accessLog(req, status, page.length()));
+      req.response().setStatusCode(status).putHeader("Server", "nginx/" + NginxPages.version(tag))
+          .putHeader("Content-Type", "text/html").end(page);
+    }));
+    c.onStop(() -> graceful.stop(server, DRAIN_SECONDS));
+    return listen(server.listen().mapEmpty(), c, "nginx " + NginxPages.version(tag) + " listening on " + s.podIp() + ":"
+        + port);
   }
 
   private static Future<Void> web(JvmContainer c, String tag) {

@@ -29,9 +29,25 @@ class BuiltInImagesTest {
 
   @Test
   void anUnknownImageIsNotThereAndItsErrorListsTheBuiltIns() {
-    assertTrue(BuiltInImages.resolve("nginx:1.27").isEmpty());
-    String m = BuiltInImages.pullError("nginx:1.27");
-    assertTrue(m.startsWith("Failed to pull image \"nginx:1.27\""), m);
+    assertTrue(BuiltInImages.resolve("redis:7").isEmpty());
+    String m = BuiltInImages.pullError("redis:7");
+    assertTrue(m.startsWith("Failed to pull image \"redis:7\""), m);
     assertTrue(m.contains("carsonoid/kube-decon:<tag>") && m.contains("dekube/echo") && m.contains("busybox"), m);
+  }
+
+  /** {@code kubectl create deployment nginx --image=nginx}: the first Deployment of most tutorials. */
+  @Test
+  void nginxByTheNamesTutorialsUseServesItsWelcomePage() {
+    for (String image : new String[] {"nginx", "nginx:1.25", "nginx:alpine", "docker.io/library/nginx:1.27.3"}) {
+      assertEquals("nginx", BuiltInImages.resolve(image).orElseThrow().program(), image);
+    }
+    assertTrue(BuiltInImages.pullError("redis").contains("nginx[:<tag>]"));
+    assertEquals("1.25", NginxPages.version("1.25"));
+    assertEquals("1.25.3", NginxPages.version("1.25.3-alpine"));
+    assertEquals(NginxPages.DEFAULT_VERSION, NginxPages.version("latest"));
+    assertTrue(NginxPages.WELCOME.contains("<title>Welcome to nginx!</title>"));
+    assertEquals("127.134.1.1 - - [06/Dec/2026:01:12:13 +0000] \"GET / HTTP/1.1\" 200 615 \"-\" \"curl/8.5.0\"",
+        NginxPages.accessLog("127.134.1.1", java.time.ZonedDateTime.parse("2026-12-06T01:12:13Z"), "GET", "/",
+            "HTTP/1.1", 200, 615, null, "curl/8.5.0"));
   }
 }
