@@ -36,7 +36,7 @@ final class BuiltinShell {
   private static final Pattern VAR = Pattern.compile("\\$(\\?|\\{?([A-Za-z_][A-Za-z0-9_]*)}?)");
   private static final Pattern SPLIT = Pattern.compile("(;|&&|\\|\\|)");
   private static final String OFFERED = "env, printenv, hostname, echo, cat, ls, pwd, date, id, whoami, uname, true, "
-      + "false, exit, sleep, wget, nslookup, nc -z, ps, grep, head, tail, wc, sort, uniq, sh";
+      + "false, exit, sleep, wget, nslookup, nc -z, ps, grep, head, tail, wc, sort, uniq, test, tar, sh";
   private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss 'UTC' yyyy",
       Locale.ROOT);
 
@@ -199,10 +199,59 @@ final class BuiltinShell {
           input, out) : files.cat(args, out);
       case "grep", "head", "tail", "wc", "sort", "uniq" -> TextFilters.run(name, args, input == null ? "" : input, out);
       case "ls" -> files.ls(args, out);
+      case "test", "[" -> files.test(args);
+      case "tar" -> tar(args);
       case "true", ":" -> 0;
       case "false" -> 1;
       default -> notFound(cmd, inShell);
     };
+  }
+
+  /** {@code tar c[v]f - PATH...}; extracting reads stdin, which {@link ShellSession} collects for it. */
+  private int tar(List<String> args) {
+    TarArgs t = TarArgs.parse(args);
+    if (!t.create()) {
+      err("tar: " + (t.extract() ? "no archive on stdin" : "need one of -c or -x"));
+      return 1;
+    }
+    return files.tarCreate(t.paths(), out);
+  }
+
+  /** {@code tar -xf - -C DIR} with its archive (all of stdin). */
+  int tarExtract(List<String> args, byte[] archive) {
+    return files.tarExtract(archive, TarArgs.parse(args.subList(1, args.size())).dir(), out);
+  }
+
+  /** The arguments of tar that kubectl cp passes: bundled flags ({@code cf}, {@code -xmf}), {@code -C DIR}, paths. */
+  record TarArgs(boolean create, boolean extract, String dir, List<String> paths) {
+    static TarArgs parse(List<String> args) {
+      boolean create = false;
+      boolean extract = false;
+      String dir = "/";
+      List<String> paths = new ArrayList<>();
+      for (int i = 0; i < args.size(); i++) {
+        String a = args.get(i);
+        if (a.equals("-C") && i + 1 < args.size()) {
+          dir = args.get(++i);
+        } else if (a.startsWith("--")) {
+          continue;
+        } else if ((i == 0 && !a.startsWith("/")) || (a.startsWith("-") && a.length() > 1)) {
+          create |= a.contains("c");
+          extract |= a.contains("x");
+          if (a.contains("f") && i + 1 < args.size()) {
+            i++; // the archive: kubectl passes "-" (stdin or stdout)
+          }
+        } else {
+          paths.add(a);
+        }
+      }
+      return new TarArgs(create, extract, dir, paths);
+    }
+
+    static boolean extracts(List<String> argv) {
+      return !argv.isEmpty() && argv.get(0).substring(argv.get(0).lastIndexOf('/') + 1).equals("tar")
+          && parse(argv.subList(1, argv.size())).extract();
+    }
   }
 
   private int notFound(String cmd, boolean inShell) {

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 /**
  * The files a {@code jvm} container sees: its volume mounts (host folders behind their mountPaths) and
  * the pod's {@code /etc/hostname}, {@code /etc/hosts} and {@code /etc/resolv.conf}; nothing of the host.
- * {@code cat} and {@code ls} over them. Small reads on the calling thread.
+ * {@code cat}, {@code ls}, {@code test} and {@code tar} (what {@code kubectl cp} runs) over them. Small reads
+ * and writes on the calling thread.
  */
 final class ContainerFiles {
 
@@ -90,6 +91,92 @@ final class ContainerFiles {
     }
     names.keySet().forEach(l -> print(out, l));
     return 0;
+  }
+
+  /** {@code test -e|-f|-d PATH} (also as {@code [ ... ]}): 0 when it holds. */
+  int test(List<String> args) {
+    List<String> a = args.isEmpty() || !args.get(args.size() - 1).equals("]") ? args : args.subList(0, args.size() - 1);
+    if (a.size() != 2) {
+      return a.size() == 1 && !a.get(0).isEmpty() ? 0 : 1;
+    }
+    String path = a.get(1);
+    Path p = hostPath(path);
+    boolean dir = path.equals("/") || path.equals("/etc") || (p != null && Files.isDirectory(p));
+    boolean file = special(path) != null || (p != null && Files.isRegularFile(p));
+    return switch (a.get(0)) {
+      case "-d" -> dir ? 0 : 1;
+      case "-f" -> file ? 0 : 1;
+      case "-e" -> dir || file ? 0 : 1;
+      default -> 2;
+    };
+  }
+
+  /** {@code tar cf - PATH...}: the archive on stdout, names without their leading /, folders whole. */
+  int tarCreate(List<String> paths, ExecSession.Output out) {
+    List<Tar.Entry> entries = new java.util.ArrayList<>();
+    int code = 0;
+    for (String path : paths) {
+      String name = path.replaceFirst("^/+", "").replaceFirst("/+$", "");
+      String special = special(path);
+      Path p = hostPath(path);
+      try {
+        if (special != null) {
+          entries.add(new Tar.Entry(name, false, special.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } else if (p != null && Files.isRegularFile(p)) {
+          entries.add(new Tar.Entry(name, false, Files.readAllBytes(p)));
+        } else if (p != null && Files.isDirectory(p)) {
+          try (Stream<Path> walk = Files.walk(p)) {
+            for (Path f : walk.sorted().toList()) {
+              String rel = p.relativize(f).toString();
+              String entry = rel.isEmpty() ? name : name + "/" + rel;
+              if (Files.isDirectory(f)) {
+                entries.add(new Tar.Entry(entry, true, new byte[0]));
+              } else if (Files.isRegularFile(f) && !f.getFileName().toString().startsWith("..")) {
+                entries.add(new Tar.Entry(entry, false, Files.readAllBytes(f)));
+              }
+            }
+          }
+        } else {
+          throw new IOException();
+        }
+      } catch (IOException e) {
+        err(out, "tar: " + path + ": No such file or directory");
+        code = 1;
+      }
+    }
+    out.stdout(Buffer.buffer(Tar.write(entries)));
+    return code;
+  }
+
+  /** {@code tar -xf - -C DIR}: the archive's files into writable mounts under {@code dir}. */
+  int tarExtract(byte[] archive, String dir, ExecSession.Output out) {
+    List<Tar.Entry> entries;
+    try {
+      entries = Tar.read(archive);
+    } catch (RuntimeException e) {
+      err(out, "tar: invalid tar magic");
+      return 1;
+    }
+    int code = 0;
+    for (Tar.Entry e : entries) {
+      String path = (dir.endsWith("/") ? dir : dir + "/") + e.name();
+      Path p = writable(path.replaceFirst("/+$", ""));
+      try {
+        if (p == null) {
+          throw new IOException();
+        }
+        if (e.directory()) {
+          Files.createDirectories(p);
+        } else {
+          Files.createDirectories(p.getParent());
+          Files.write(p, e.data());
+        }
+      } catch (IOException ex) {
+        err(out, "tar: can't open '" + e.name() + "': Read-only file system");
+        code = 1;
+      }
+    }
+    return code;
   }
 
   private String special(String path) {

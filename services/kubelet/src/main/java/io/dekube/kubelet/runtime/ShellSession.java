@@ -31,6 +31,9 @@ public final class ShellSession implements ExecSession {
   private boolean reads;
   private boolean busy;
   private boolean escape;
+  /** The archive of {@code tar -x} (kubectl cp to a pod), read from stdin until it closes; null otherwise. */
+  private Buffer archive;
+  private List<String> tarArgv;
 
   private ShellSession(Vertx vertx, ContainerSpec spec, ExecSession.Output out, boolean tty) {
     this.out = tty ? terminal(out) : out;
@@ -48,6 +51,9 @@ public final class ShellSession implements ExecSession {
     if (interactive(argv)) {
       s.reads = true;
       s.prompt();
+    } else if (BuiltinShell.TarArgs.extracts(argv)) {
+      s.archive = Buffer.buffer();
+      s.tarArgv = argv;
     } else {
       Future<Integer> run;
       try {
@@ -73,6 +79,12 @@ public final class ShellSession implements ExecSession {
 
   @Override
   public void stdin(Buffer data) {
+    synchronized (this) {
+      if (archive != null) {
+        archive.appendBuffer(data);
+        return;
+      }
+    }
     String text = data.toString(StandardCharsets.UTF_8);
     synchronized (this) {
       if (exit.future().isComplete()) {
@@ -143,6 +155,22 @@ public final class ShellSession implements ExecSession {
 
   @Override
   public void closeStdin() {
+    Buffer tar;
+    synchronized (this) {
+      tar = archive;
+      archive = null;
+    }
+    if (tar != null) {
+      int code;
+      try {
+        code = shell.tarExtract(tarArgv, tar.getBytes());
+      } catch (RuntimeException e) {
+        out.stderr(Buffer.buffer("tar: " + e.getMessage() + "\n"));
+        code = 1;
+      }
+      exit.tryComplete(code);
+      return;
+    }
     synchronized (this) {
       if (typed.length() > 0) {
         lines.add(typed.toString());

@@ -243,4 +243,44 @@ class BuiltinShellTest {
     assertEquals(1, run("sh", "-c", "ping -c 1 web"));
     assertTrue(err.toString().startsWith("ping: not available"), err.toString());
   }
+
+  /** {@code kubectl cp}: {@code test -d DEST}, {@code tar -xmf - -C DIR} from stdin, {@code tar cf - SRC} to stdout. */
+  @Test
+  void kubectlCpRunsTarAndTestAsBusyboxDoes() throws Exception {
+    assertEquals(0, run("test", "-d", "/etc/config"));
+    assertEquals(1, run("test", "-d", "/etc/config/color"));
+    assertEquals(0, run("test", "-f", "/etc/hosts"));
+    ExecSession in = start(false, "tar", "--no-same-permissions", "--no-same-owner", "-xmf", "-", "-C", "/etc/config");
+    in.stdin(Buffer.buffer(Tar.write(List.of(new Tar.Entry("sub", true, new byte[0]),
+        new Tar.Entry("sub/f.txt", false, "hello\n".getBytes())))));
+    in.closeStdin();
+    assertEquals(0, code(in), err.toString());
+    assertEquals("hello\n", Files.readString(dir.resolve("sub/f.txt")));
+    ExecSession readOnly = start(false, "tar", "-xmf", "-", "-C", "/usr");
+    readOnly.stdin(Buffer.buffer(Tar.write(List.of(new Tar.Entry("x", false, new byte[] {1})))));
+    readOnly.closeStdin();
+    assertEquals(1, code(readOnly));
+    assertEquals("tar: can't open 'x': Read-only file system\n", err.toString());
+
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    ExecSession.Output binary = new ExecSession.Output() {
+      @Override
+      public void stdout(Buffer data) {
+        bytes.writeBytes(data.getBytes());
+      }
+
+      @Override
+      public void stderr(Buffer data) {
+        err.append(data);
+      }
+    };
+    ExecSession out = ShellSession.start(vertx, spec(), List.of("tar", "cf", "-", "/etc/config/sub", "/etc/hostname"),
+        binary, false);
+    assertEquals(0, code(out));
+    List<Tar.Entry> entries = Tar.read(bytes.toByteArray());
+    assertEquals(List.of("etc/config/sub/", "etc/config/sub/f.txt", "etc/hostname"),
+        entries.stream().map(Tar.Entry::name).toList());
+    assertEquals("hello\n", new String(entries.get(1).data()));
+    assertEquals("web\n", new String(entries.get(2).data()));
+  }
 }
