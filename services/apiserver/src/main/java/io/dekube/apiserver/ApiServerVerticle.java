@@ -242,9 +242,8 @@ public final class ApiServerVerticle extends VerticleBase {
   }
 
   private Future<HttpServer> listen(ClusterPki pki, Router router) {
-    return vertx.createHttpServer(TlsServerOptions.create(pki, config.host(), config.port(), config.http2()))
-        .requestHandler(router)
-        .listen()
+    return io.dekube.core.net.Bind.named(vertx.createHttpServer(TlsServerOptions.create(pki, config.host(), config.port(),
+            config.http2())).requestHandler(router).listen(), "the apiserver (--api-port)", config.host(), config.port())
         .onSuccess(s -> server = s);
   }
 }

@@ -59,6 +59,12 @@ final class UpCommand {
       System.err.println("dekube: " + command + " failed: " + e.getMessage());
       System.exit(1);
     } catch (Exception e) {
+      java.net.BindException inUse = io.dekube.core.net.Bind.find(e);
+      if (inUse != null) { // which port, and what to do: no stack trace
+        System.err.println("dekube: " + command + " failed: " + inUse.getMessage() + " (another dekube or Kubernetes on"
+            + " this host? ./dekube help lists the port flags)");
+        System.exit(1);
+      }
       LOG.error("dekube {} failed: {}", command, e.toString(), e);
       System.err.println("dekube: " + command + " failed: " + e.getMessage());
       System.exit(1);

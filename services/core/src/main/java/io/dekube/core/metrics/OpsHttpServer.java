@@ -47,7 +47,8 @@ public final class OpsHttpServer {
 
   /** Starts listening; the future gives the bound port (useful with port 0). */
   public Future<Integer> listen(Vertx vertx, String host, int port) {
-    return vertx.createHttpServer().requestHandler(this::handle).listen(port, host)
+    return io.dekube.core.net.Bind.named(vertx.createHttpServer().requestHandler(this::handle).listen(port, host),
+            "the ops port (--ops-port)", host, port)
         .map(s -> {
           server = s;
           return s.actualPort();

@@ -49,7 +49,8 @@ public final class KubeletServer {
         .setWebSocketSubProtocols(allProtocols())
         .setMaxWebSocketMessageSize(16 * 1024 * 1024);
     server = vertx.createHttpServer(o).requestHandler(this::handle);
-    return server.listen().map(HttpServer::actualPort);
+    return io.dekube.core.net.Bind.named(server.listen(), "the kubelet API of " + config.nodeIp() + " (--kubelet-port)",
+        config.nodeIp(), config.kubeletPort()).map(HttpServer::actualPort);
   }
 
   private static List<String> allProtocols() {
