@@ -153,7 +153,7 @@ class KubeletIT {
     assertTrue(body.contains("pod: web") && body.contains("v7") && body.contains("node: " + node), body);
     awaitEvent(NS, "web", "Pulling", "Pulling image \"carsonoid/kube-decon:v7\""::equals);
     ObjectNode pulled = awaitEvent(NS, "web", "Pulled", m -> m.matches("Successfully pulled image "
-        + "\"carsonoid/kube-decon:v7\" in \\S+ \\(\\S+ including waiting\\)"));
+        + "\"carsonoid/kube-decon:v7\" in \\S+ \\(\\S+ including waiting\\)\\. Image size: 0 bytes\\."));
     assertEquals("spec.containers{c}", pulled.at("/involvedObject/fieldPath").asText());
     assertEquals("kubelet", pulled.at("/source/component").asText());
     assertEquals(node, pulled.at("/source/host").asText());
@@ -202,15 +202,15 @@ class KubeletIT {
 
   @Test
   void unknownImagesAndPodsThatDoNotFitAreRefused() throws Exception {
-    create("nginx", "'image':'nginx:1.27'", "");
+    create("redis", "'image':'redis:7.4'", "");
     create("huge", "'image':'dekube/web','resources':{'requests':{'cpu':'64'}}", "");
-    JsonNode pull = awaitStatus("nginx", s -> s.at("/containerStatuses/0/state/waiting/reason").asText()
+    JsonNode pull = awaitStatus("redis", s -> s.at("/containerStatuses/0/state/waiting/reason").asText()
         .matches("ErrImagePull|ImagePullBackOff"));
     assertTrue(pull.at("/containerStatuses/0/state/waiting/message").asText().contains("dekube/web"));
     JsonNode huge = awaitStatus("huge", s -> "Failed".equals(s.path("phase").asText()));
     assertEquals("OutOfcpu", huge.path("reason").asText());
-    awaitEvent(NS, "nginx", "Failed", "Error: ErrImagePull"::equals);
-    awaitEvent(NS, "nginx", "Failed", m -> m.startsWith("Failed to pull image \"nginx:1.27\": "));
+    awaitEvent(NS, "redis", "Failed", "Error: ErrImagePull"::equals);
+    awaitEvent(NS, "redis", "Failed", m -> m.startsWith("Failed to pull image \"redis:7.4\": "));
     assertEquals("Warning", awaitEvent(NS, "huge", "OutOfcpu", m -> m.startsWith("Pod was rejected: Node didn't "
         + "have enough resource: cpu, requested: 64000, used: ")).path("type").asText());
   }

@@ -58,15 +58,21 @@ public final class PodEvents {
     recorder.record(COMPONENT, ref, type, reason, message);
   }
 
-  /** A pull's duration as Go prints a {@code time.Duration} ({@code 3ms}, {@code 1.2s}). */
+  /**
+   * A pull's duration as the kubelet prints it: truncated to milliseconds, then as Go prints a
+   * {@code time.Duration} ({@code 0s}, {@code 3ms}, {@code 1.2s}, {@code 1m2.5s}).
+   */
   static String duration(long nanos) {
-    if (nanos < 1_000_000) {
-      return Math.max(1, nanos / 1000) + "µs";
+    long ms = nanos / 1_000_000;
+    if (ms == 0) {
+      return "0s";
     }
-    if (nanos < 1_000_000_000L) {
-      return String.format(java.util.Locale.ROOT, "%.0fms", nanos / 1e6);
+    if (ms < 1000) {
+      return ms + "ms";
     }
-    return String.format(java.util.Locale.ROOT, "%.3fs", nanos / 1e9).replaceAll("0+s$", "s").replace(".s", "s");
+    long minutes = ms / 60_000;
+    String seconds = new java.math.BigDecimal(ms % 60_000).movePointLeft(3).stripTrailingZeros().toPlainString() + "s";
+    return minutes == 0 ? seconds : minutes + "m" + seconds;
   }
 
   /** Whether this node pulled {@code image} before. */

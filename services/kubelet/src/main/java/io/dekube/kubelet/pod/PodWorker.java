@@ -349,8 +349,9 @@ public final class PodWorker {
     return m.runtime.pull(image).onSuccess(v -> {
       m.events.pulled(image);
       String took = PodEvents.duration(System.nanoTime() - t0);
+      // the jvm runtime's images are built in: nothing was downloaded
       event(rec, NORMAL, "Pulled", "Successfully pulled image \"" + image + "\" in " + took + " (" + took
-          + " including waiting)");
+          + " including waiting). Image size: 0 bytes.");
     });
   }
 

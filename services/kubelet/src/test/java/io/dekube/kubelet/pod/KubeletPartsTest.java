@@ -74,4 +74,14 @@ class KubeletPartsTest {
         + "'containers':[{'name':'c','image':'x','resources':{'requests':{'cpu':'" + cpu + "'}}}]}}").replace('\'', '"'));
     return Typed.from(t, Pod.class);
   }
+
+  /** The Pulled event's durations: the kubelet truncates them to milliseconds and Go prints them. */
+  @Test
+  void pullDurationsPrintAsTheKubeletsTruncatedGoDurations() {
+    assertEquals("0s", PodEvents.duration(21_000));
+    assertEquals("3ms", PodEvents.duration(3_900_000));
+    assertEquals("1.2s", PodEvents.duration(1_200_000_000L));
+    assertEquals("1s", PodEvents.duration(1_000_400_000L));
+    assertEquals("1m2.5s", PodEvents.duration(62_500_000_000L));
+  }
 }
