@@ -131,6 +131,10 @@ class RbacKubectlIT {
     assertEquals("yes", ok(admin, "auth", "can-i", "*", "*").out().trim());
     String whoami = ok(admin, "auth", "whoami").out();
     assertTrue(whoami.contains("admin") && whoami.contains("system:masters"), whoami);
+    // the rules of the cluster-admin binding, once: system:masters' own shortcut lists no rules (as kube's)
+    String list = ok(admin, "auth", "can-i", "--list").out();
+    assertEquals(1, list.lines().filter(l -> l.startsWith("*.* ")).count(), list);
+    assertEquals(1, list.lines().filter(l -> l.matches("\\s+\\[\\*]\\s+\\[]\\s+\\[\\*]\\s*")).count(), list);
   }
 
   @Test

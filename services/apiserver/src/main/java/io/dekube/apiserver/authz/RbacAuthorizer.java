@@ -51,13 +51,13 @@ public final class RbacAuthorizer {
     return new Decision(allowed, allowed ? reason[0] : "");
   }
 
-  /** Every rule that applies to {@code user} in {@code namespace} ("" = cluster-wide only). */
+  /**
+   * Every rule of the bindings that apply to {@code user} in {@code namespace} ("" = cluster-wide only).
+   * {@code system:masters} may do anything whatever its bindings say, but that shortcut lists no rules
+   * of its own, as kube's privileged-group authorizer is no rule resolver.
+   */
   public List<JsonNode> rulesFor(UserInfo user, String namespace) {
     List<JsonNode> rules = new ArrayList<>();
-    if (user.groups().contains(MASTERS)) {
-      rules.add(ClusterAdmin.RULE_ALL_RESOURCES);
-      rules.add(ClusterAdmin.RULE_ALL_URLS);
-    }
     visit(user, namespace, (source, rule) -> {
       rules.add(rule);
       return false;
