@@ -103,7 +103,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     }
   }
 
-  private static void respond(RoutingContext ctx, HttpClientResponse resp) {
+  /** Streams a backend's answer to the client: status, headers minus hop-by-hop ones, body. */
+  public static void respond(RoutingContext ctx, HttpClientResponse resp) {
     HttpServerResponse out = ctx.response();
     if (out.ended() || out.closed()) {
       resp.request().reset();

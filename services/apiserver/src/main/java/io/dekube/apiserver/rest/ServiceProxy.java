@@ -10,9 +10,6 @@ import io.dekube.core.model.StatusException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,28 +167,8 @@ final class ServiceProxy {
           ResponseAbort.onAbort(r.ctx(), out::reset);
           return out.send(body);
         })
-        .onSuccess(resp -> respond(r.ctx().response(), resp))
+        .onSuccess(resp -> io.dekube.apiserver.aggregator.ProxyHandler.respond(r.ctx(), resp))
         .onFailure(e -> Responses.fail(r.ctx(), new StatusException(503, "ServiceUnavailable",
             "error trying to reach service: " + e.getMessage()), r.pretty()));
-  }
-
-  private static void respond(HttpServerResponse out, HttpClientResponse resp) {
-    if (out.ended() || out.closed()) {
-      resp.request().reset();
-      return;
-    }
-    out.setStatusCode(resp.statusCode());
-    for (Map.Entry<String, String> h : resp.headers()) {
-      if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
-        out.headers().add(h.getKey(), h.getValue());
-      }
-    }
-    String length = resp.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (length != null) {
-      out.putHeader(HttpHeaders.CONTENT_LENGTH, length);
-    } else {
-      out.setChunked(true);
-    }
-    resp.pipeTo(out);
   }
 }
