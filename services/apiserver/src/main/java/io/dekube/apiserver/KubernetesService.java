@@ -37,7 +37,7 @@ final class KubernetesService {
     ResourceType services = registry.byResourceName("services").orElseThrow();
     ResourceType endpoints = registry.byResourceName("endpoints").orElseThrow();
     ResourceType slices = registry.byResourceName("endpointslices.discovery.k8s.io").orElseThrow();
-    return createIfMissing(store, services, service(clusterIp))
+    return createIfMissing(store, services, service(clusterIp, port))
         .compose(v -> put(store, endpoints, endpoints(host, port)))
         .compose(v -> put(store, slices, slice(host, port)));
   }
@@ -71,13 +71,14 @@ final class KubernetesService {
         .map(name -> informers.apply(registry.byResourceName(name).orElseThrow()).addHandler(onDelete)).toList();
   }
 
-  private static ObjectNode service(String clusterIp) {
+  /** Port 443 to the apiserver's own port, as kube-apiserver's Service targets its secure port. */
+  private static ObjectNode service(String clusterIp, int port) {
     ObjectNode svc = object("v1", "Service");
     Json.metadata(svc).putObject("labels").put("component", "apiserver").put("provider", "kubernetes");
     ObjectNode spec = svc.putObject("spec");
     spec.put("type", "ClusterIP").put("clusterIP", clusterIp).put("sessionAffinity", "None");
     spec.putArray("ports").addObject().put("name", "https").put("port", 443).put("protocol", "TCP")
-        .put("targetPort", 443);
+        .put("targetPort", port);
     return svc;
   }
 

@@ -95,8 +95,10 @@ class KubectlIT {
     assertEquals(0, deleted.exitCode(), deleted.stderr());
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
         kubectl(adminConfig, "-n", "default", "get", "svc,endpoints", "kubernetes").exitCode() == 0);
-    Result svc = kubectl(adminConfig, "-n", "default", "get", "svc", "kubernetes", "-o", "jsonpath={.spec.ports[0].port}");
-    assertEquals("443", svc.stdout(), svc.stderr());
+    Result svc = kubectl(adminConfig, "-n", "default", "get", "svc", "kubernetes", "-o",
+        "jsonpath={.spec.ports[0].port} {.spec.ports[0].targetPort}");
+    String apiPort = server.server().substring(server.server().lastIndexOf(':') + 1);
+    assertEquals("443 " + apiPort, svc.stdout(), svc.stderr());
   }
 
   @Test
