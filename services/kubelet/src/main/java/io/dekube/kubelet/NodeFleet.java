@@ -89,7 +89,7 @@ public final class NodeFleet extends VerticleBase {
   public static KubeletServer.Tls tls(ClusterPki pki, KubeletConfig c) {
     CertificateBundle b = pki.issueServingCertificate(c.nodeName(), List.of(c.nodeName(), "localhost"),
         List.of(c.nodeIp()));
-    return new KubeletServer.Tls(b.certificatePem() + pki.ca().certificatePem(), b.keyPem(), pki.ca().certificatePem());
+    return new KubeletServer.Tls(b, pki.ca().certificate());
   }
 
   /** Stops a node's kubelet (heartbeats stop; its pods stay as they are). */

@@ -23,8 +23,8 @@ import java.util.List;
  */
 public final class KubeletServer {
 
-  /** The serving certificate chain and key (PEM), and the CA (PEM) client certificates must chain to. */
-  public record Tls(String certificatePem, String keyPem, String caPem) {
+  /** The serving certificate and key, and the CA that signed it and client certificates must chain to. */
+  public record Tls(io.dekube.core.pki.CertificateBundle serving, java.security.cert.X509Certificate ca) {
   }
 
   private final Vertx vertx;
@@ -43,8 +43,8 @@ public final class KubeletServer {
   /** Binds the node IP; completes with the actual port. */
   public Future<Integer> listen() {
     HttpServerOptions o = new HttpServerOptions().setHost(config.nodeIp()).setPort(Math.max(0, config.kubeletPort()))
-        .setSsl(true).setKeyCertOptions(io.dekube.core.pki.KeyCerts.ofPem(tls.keyPem(), tls.certificatePem()))
-        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(tls.caPem())))
+        .setSsl(true).setKeyCertOptions(io.dekube.core.pki.KeyCerts.of(tls.serving(), tls.ca()))
+        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(io.dekube.core.pki.Pem.certificate(tls.ca()))))
         .setClientAuth(ClientAuth.REQUIRED)
         .setWebSocketSubProtocols(allProtocols())
         .setMaxWebSocketMessageSize(16 * 1024 * 1024);
