@@ -8,7 +8,7 @@ import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 
 /**
- * Create: fills the server fields (uid, creationTimestamp, generation 1, a generated name), admits,
+ * Create: fills the server fields (uid, creationTimestamp, generation 1 where the kind has one, a generated name), admits,
  * checks uniqueness and plans the store record. Loop-thread confined.
  */
 final class Creates {
@@ -31,6 +31,7 @@ final class Creates {
     ResourceType type = req.type();
     ObjectNode meta = Json.metadata(obj);
     support.fields.prepareForCreate(obj);
+    Generation.onCreate(type, obj);
     String generateName = meta.path("generateName").asText("");
     boolean generated = meta.path("name").asText("").isEmpty() && !generateName.isEmpty();
     if (generated) {

@@ -7,13 +7,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 
 /**
- * The metadata fields the server owns: uid, creationTimestamp, generation, generated names,
- * deletionTimestamp. Pure apart from the injected clock and random source; loop-thread confined.
+ * The metadata fields the server owns: uid, creationTimestamp, generated names, deletionTimestamp
+ * ({@link Generation} keeps the generation). Pure apart from the injected clock and random source; loop-thread confined.
  */
 final class ServerFields {
 
@@ -61,7 +60,6 @@ final class ServerFields {
     ObjectNode m = Json.metadata(obj);
     m.put("uid", newUid());
     m.put("creationTimestamp", now());
-    m.put("generation", 1L);
     m.remove("resourceVersion");
     m.remove("deletionTimestamp");
     m.remove("deletionGracePeriodSeconds");
@@ -84,17 +82,6 @@ final class ServerFields {
     m.remove("selfLink");
   }
 
-  /** Sets {@code next}'s generation: the current one, plus one when anything but metadata and status changed. */
-  static void updateGeneration(ObjectNode current, ObjectNode next) {
-    long gen = current.path("metadata").path("generation").asLong(0);
-    Json.metadata(next).put("generation", specChanged(current, next) ? gen + 1 : Math.max(gen, 1));
-  }
-
-  /** Whether anything besides {@code metadata} and {@code status} differs. */
-  static boolean specChanged(ObjectNode a, ObjectNode b) {
-    return !same(withoutMetaAndStatus(a), withoutMetaAndStatus(b));
-  }
-
   /** JSON equality where numbers compare by value (a parsed {@code 1} is an int, a set one may be a long). */
   static boolean same(JsonNode a, JsonNode b) {
     return a.equals(NUMERIC_VALUE, b);
@@ -107,17 +94,7 @@ final class ServerFields {
     return x.equals(y) ? 0 : 1;
   };
 
-  private static ObjectNode withoutMetaAndStatus(ObjectNode o) {
-    ObjectNode c = Json.object();
-    for (Map.Entry<String, JsonNode> e : o.properties()) {
-      if (!e.getKey().equals("metadata") && !e.getKey().equals("status")) {
-        c.set(e.getKey(), e.getValue());
-      }
-    }
-    return c;
-  }
-
-  /** Marks an object as being deleted: deletionTimestamp, grace period, generation + 1. */
+  /** Marks an object as being deleted: deletionTimestamp, grace period, generation + 1 where it has one (kube's BeforeDelete). */
   void markDeleting(ObjectNode obj, long gracePeriodSeconds) {
     ObjectNode m = Json.metadata(obj);
     long gen = m.path("generation").asLong(0);

@@ -153,7 +153,7 @@ final class Updates {
     ObjectNode admitted = support.trackOwnership(req, old, support.admission.admit(type, verb, next, admitOld));
     Json.metadata(admitted).remove("resourceVersion");
     if (!statusOnly) {
-      ServerFields.updateGeneration(old, admitted);
+      Generation.onUpdate(type, old, admitted);
       support.checkQuota(type, admitted, old, view);
       support.allocate(type, key, admitted, view);
     }

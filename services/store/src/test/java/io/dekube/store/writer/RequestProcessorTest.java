@@ -58,7 +58,7 @@ class RequestProcessorTest {
     assertEquals(201, r.code());
     ObjectNode m = (ObjectNode) r.object().get("metadata");
     assertEquals("0", m.get("resourceVersion").asText());
-    assertEquals(1, m.get("generation").asInt());
+    assertFalse(m.has("generation"), "a ConfigMap has no generation, as in kube");
     assertEquals("2025-01-02T03:04:05Z", m.get("creationTimestamp").asText());
     assertNotEquals("client-uid", m.get("uid").asText());
     assertEquals(36, m.get("uid").asText().length());
@@ -205,6 +205,23 @@ class RequestProcessorTest {
     ((ObjectNode) scaled.get("spec")).put("replicas", 3);
     ReplyEnvelope u2 = store.run(store.req(Verb.UPDATE, "deployments.apps", "ns1", "web", scaled));
     assertEquals(2, u2.object().path("metadata").path("generation").asInt());
+    ObjectNode annotated = u2.object().deepCopy();
+    Json.metadata(annotated).putObject("annotations").put("note", "copied to the ReplicaSets");
+    ReplyEnvelope u3 = store.run(store.req(Verb.UPDATE, "deployments.apps", "ns1", "web", annotated));
+    assertEquals(3, u3.object().path("metadata").path("generation").asInt(), "a Deployment's annotations bump it");
+  }
+
+  @Test
+  void kindsWithoutAGenerationNeverGetOne() {
+    ObjectNode body = cm("ns1", "a", "1");
+    Json.metadata(body).put("generation", 7);
+    ReplyEnvelope c = create("configmaps", body);
+    assertFalse(c.object().path("metadata").has("generation"), "a client's generation is dropped");
+    ObjectNode changed = cm("ns1", "a", "2");
+    Json.metadata(changed).put("generation", 9);
+    ReplyEnvelope u = store.run(store.req(Verb.UPDATE, "configmaps", "ns1", "a", changed));
+    assertEquals(200, u.code());
+    assertFalse(u.object().path("metadata").has("generation"), "nor set by an update");
   }
 
   @Test
@@ -259,7 +276,7 @@ class RequestProcessorTest {
     ObjectNode m = (ObjectNode) d.object().get("metadata");
     assertEquals("2025-01-02T03:04:05Z", m.path("deletionTimestamp").asText());
     assertEquals(0, m.path("deletionGracePeriodSeconds").asInt());
-    assertEquals(2, m.path("generation").asInt());
+    assertFalse(m.has("generation"), "a ConfigMap has none to bump");
     assertFalse(store.written.get(1).tombstone());
 
     // a second delete changes nothing
