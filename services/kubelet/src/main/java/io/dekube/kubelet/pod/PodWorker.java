@@ -2,7 +2,6 @@ package io.dekube.kubelet.pod;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.event.EventRecorder;
-import io.dekube.core.model.StatusException;
 import io.dekube.core.model.Typed;
 import io.dekube.core.store.WriteOptions;
 import io.dekube.kubelet.probe.Prober;
@@ -59,6 +58,7 @@ public final class PodWorker {
   private boolean gone;
   private long retryTimer = -1;
   private long startingTimer = -1;
+  private FinalDelete finalDelete;
 
   PodWorker(PodManager m, Pod pod, ObjectNode tree) {
     this.m = m;
@@ -123,8 +123,9 @@ public final class PodWorker {
     return ip;
   }
 
+  /** Whether the pod counts on the node: admitted, and its containers not stopped for its deletion. */
   boolean holdsResources() {
-    return admitted && rejection == null && !gone;
+    return admitted && rejection == null && !gone && finalDelete == null;
   }
 
   /** A newer version of the pod from the store. */
@@ -144,6 +145,9 @@ public final class PodWorker {
   /** The pod's tombstone: it was deleted without waiting for us. */
   void removed() {
     gone = true;
+    if (finalDelete != null) {
+      finalDelete.gone();
+    }
     requestSync();
   }
 
@@ -511,7 +515,11 @@ public final class PodWorker {
     m.status.set(uid, tree, status);
   }
 
-  /** Stops the containers within the grace period, then deletes the pod for good. */
+  /**
+   * Stops the containers within the grace period, then deletes the pod for good (trying until it is
+   * gone, see {@link FinalDelete}), then removes its folder and forgets it — unless the kubelet stops
+   * meanwhile.
+   */
   private Future<Void> terminate() {
     if (terminating) {
       return Future.succeededFuture();
@@ -529,27 +537,39 @@ public final class PodWorker {
       }
     }
     return Future.join(stops).<Void>mapEmpty().recover(e -> Future.succeededFuture())
-        .compose(v -> gone ? Future.succeededFuture() : finalDelete())
-        .compose(v -> m.vertx.executeBlocking(() -> {
-          deleteTree(podDir);
-          return null;
-        }, false))
-        .<Void>mapEmpty()
-        .onComplete(ar -> m.gone(uid));
+        .compose(v -> gone ? Future.succeededFuture(FinalDelete.Result.GONE) : finalDelete())
+        .compose(this::forget);
   }
 
-  private Future<Void> finalDelete() {
-    return m.store.delete(StatusManager.PODS, namespace(), name(),
-            WriteOptions.none().withUid(uid).withGracePeriodSeconds(0L))
-        .<Void>mapEmpty()
-        .recover(e -> e instanceof StatusException se && (se.code() == 404 || se.code() == 409)
-            ? Future.succeededFuture() : Future.failedFuture(e));
+  /**
+   * After the final delete: the pod's folder goes and the manager forgets the pod (a pod the store
+   * refused to delete gets a new worker, and a new try, when it changes) — not when the kubelet stops.
+   */
+  private Future<Void> forget(FinalDelete.Result result) {
+    if (result == FinalDelete.Result.STOPPED) {
+      return Future.succeededFuture();
+    }
+    return m.vertx.executeBlocking(() -> {
+      deleteTree(podDir);
+      return null;
+    }, false).<Void>mapEmpty().onComplete(ar -> m.gone(uid));
+  }
+
+  private Future<FinalDelete.Result> finalDelete() {
+    finalDelete = new FinalDelete(m.vertx, namespace() + "/" + name() + " (uid " + uid + ")",
+        () -> m.store.delete(StatusManager.PODS, namespace(), name(),
+            WriteOptions.none().withUid(uid).withGracePeriodSeconds(0L)),
+        FinalDelete.FIRST, FinalDelete.MAX);
+    return finalDelete.run();
   }
 
   /** The node is powered off: containers end, nothing is written. */
   Future<Void> powerOff() {
     gone = true;
     terminating = true;
+    if (finalDelete != null) {
+      finalDelete.stop();
+    }
     m.vertx.cancelTimer(retryTimer);
     m.vertx.cancelTimer(startingTimer);
     prober.stopAll();
