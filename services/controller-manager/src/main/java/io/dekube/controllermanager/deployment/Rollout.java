@@ -263,7 +263,10 @@ final class Rollout {
         });
   }
 
-  /** Writes the deployment's revision annotation when it differs (metadata: a plain update). */
+  /**
+   * Writes the deployment's revision annotation when it differs, through the status subresource as kube's
+   * controller does, so the annotation alone does not bump the generation (a plain update's would).
+   */
   private Future<Boolean> setDeploymentRevision(String revision) {
     if (revision == null) {
       return Future.succeededFuture(false);
@@ -276,10 +279,8 @@ final class Rollout {
     a.put(DeploymentUtil.REVISION, revision);
     Deployment copy = Lister.copy(d);
     copy.getMetadata().setAnnotations(a);
-    DeploymentStatus keep = d.getStatus();
-    return c.ctx.store().update(c.deployType, Typed.tree(copy), WriteOptions.none()).map(updated -> {
+    return c.ctx.store().updateStatus(c.deployType, Typed.tree(copy), WriteOptions.none()).map(updated -> {
       d = Typed.from(updated, Deployment.class);
-      d.setStatus(keep);
       return true;
     });
   }

@@ -2,6 +2,7 @@ package io.dekube.core.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -38,4 +39,16 @@ public final class Json {
   public static ObjectNode child(ObjectNode parent, String name) {
     return parent.get(name) instanceof ObjectNode o ? o : parent.putObject(name);
   }
+
+  /** JSON equality where numbers compare by value (a parsed {@code 1} is an int, a set one may be a long). */
+  public static boolean sameValue(JsonNode a, JsonNode b) {
+    return a.equals(NUMERIC_VALUE, b);
+  }
+
+  private static final java.util.Comparator<JsonNode> NUMERIC_VALUE = (x, y) -> {
+    if (x.isNumber() && y.isNumber()) {
+      return x.decimalValue().compareTo(y.decimalValue());
+    }
+    return x.equals(y) ? 0 : 1;
+  };
 }

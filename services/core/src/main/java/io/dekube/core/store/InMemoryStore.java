@@ -167,7 +167,7 @@ public final class InMemoryStore implements StoreApi {
       }
       m.put("uid", UUID.randomUUID().toString());
       m.put("creationTimestamp", now.truncatedTo(ChronoUnit.SECONDS).toString());
-      m.put("generation", 1);
+      Generation.onCreate(t, c);
       m.remove("resourceVersion");
       m.remove("deletionTimestamp");
       c.put("apiVersion", t.apiVersion()).put("kind", t.kind());
@@ -204,7 +204,7 @@ public final class InMemoryStore implements StoreApi {
         restore(next, cur, "status");
       }
       actions.add("update " + t.resourceName() + " " + key);
-      return Future.succeededFuture(replace(t, key, cur, next));
+      return Future.succeededFuture(replace(t, key, cur, next, false));
     } catch (StatusException e) {
       return Future.failedFuture(e);
     }
@@ -215,10 +215,9 @@ public final class InMemoryStore implements StoreApi {
     try {
       ObjectKey key = keyOf(t, obj);
       ObjectNode cur = current(t, key, obj, o);
-      ObjectNode next = cur.deepCopy();
-      restore(next, obj, "status");
+      ObjectNode next = Generation.statusWrite(t, cur, obj);
       actions.add("update " + t.resourceName() + "/status " + key);
-      return Future.succeededFuture(replace(t, key, cur, next));
+      return Future.succeededFuture(replace(t, key, cur, next, true));
     } catch (StatusException e) {
       return Future.failedFuture(e);
     }
@@ -235,15 +234,14 @@ public final class InMemoryStore implements StoreApi {
       }
       boolean binding = PodBinding.SUBRESOURCE.equals(o.subresource());
       ObjectNode next = binding ? PodBinding.bind(name, cur, patch) : Patches.apply(patchType, cur, patch, t, o);
-      if ("status".equals(o.subresource())) {
-        ObjectNode only = cur.deepCopy();
-        restore(only, next, "status");
-        next = only;
+      boolean statusOnly = "status".equals(o.subresource());
+      if (statusOnly) {
+        next = Generation.statusWrite(t, cur, next);
       } else if (!binding && t.hasSubresource("status")) {
         restore(next, cur, "status");
       }
       actions.add("patch " + t.resourceName() + (o.subresource() == null ? " " : "/" + o.subresource() + " ") + key);
-      return Future.succeededFuture(replace(t, key, cur, next));
+      return Future.succeededFuture(replace(t, key, cur, next, statusOnly));
     } catch (StatusException e) {
       return Future.failedFuture(e);
     }
@@ -309,10 +307,10 @@ public final class InMemoryStore implements StoreApi {
     return cur;
   }
 
-  private ObjectNode replace(ResourceType t, ObjectKey key, ObjectNode cur, ObjectNode next) {
+  private ObjectNode replace(ResourceType t, ObjectKey key, ObjectNode cur, ObjectNode next, boolean statusOnly) {
     ObjectNode m = Json.metadata(next);
     JsonNode cm = cur.get("metadata");
-    for (String f : List.of("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds")) {
+    for (String f : List.of("uid", "creationTimestamp", "generation", "deletionTimestamp", "deletionGracePeriodSeconds")) {
       if (cm.has(f)) {
         m.set(f, cm.get(f));
       } else {
@@ -325,11 +323,9 @@ public final class InMemoryStore implements StoreApi {
     }
     m.put("name", key.name());
     next.put("apiVersion", t.apiVersion()).put("kind", t.kind());
-    long gen = cm.path("generation").asLong(1);
-    if (!without(next).equals(without(cur))) {
-      gen++;
+    if (!statusOnly) {
+      Generation.onUpdate(t, cur, next);
     }
-    m.put("generation", gen);
     if (m.hasNonNull("deletionTimestamp") && m.path("finalizers").isEmpty()) {
       table(t).remove(key);
       m.put("resourceVersion", Long.toString(rv++));
@@ -337,13 +333,6 @@ public final class InMemoryStore implements StoreApi {
       return next;
     }
     return store(t, key, next);
-  }
-
-  private static JsonNode without(ObjectNode o) {
-    ObjectNode c = o.deepCopy();
-    c.remove("metadata");
-    c.remove("status");
-    return c;
   }
 
   private static void restore(ObjectNode target, ObjectNode from, String field) {

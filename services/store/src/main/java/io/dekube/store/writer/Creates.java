@@ -6,6 +6,7 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ObjectKey;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import io.dekube.core.store.Generation;
 
 /**
  * Create: fills the server fields (uid, creationTimestamp, generation 1 where the kind has one, a generated name), admits,

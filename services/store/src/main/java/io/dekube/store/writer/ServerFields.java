@@ -84,15 +84,8 @@ final class ServerFields {
 
   /** JSON equality where numbers compare by value (a parsed {@code 1} is an int, a set one may be a long). */
   static boolean same(JsonNode a, JsonNode b) {
-    return a.equals(NUMERIC_VALUE, b);
+    return Json.sameValue(a, b);
   }
-
-  private static final java.util.Comparator<JsonNode> NUMERIC_VALUE = (x, y) -> {
-    if (x.isNumber() && y.isNumber()) {
-      return x.decimalValue().compareTo(y.decimalValue());
-    }
-    return x.equals(y) ? 0 : 1;
-  };
 
   /** Marks an object as being deleted: deletionTimestamp, grace period, generation + 1 where it has one (kube's BeforeDelete). */
   void markDeleting(ObjectNode obj, long gracePeriodSeconds) {

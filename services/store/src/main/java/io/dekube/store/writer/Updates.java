@@ -12,6 +12,7 @@ import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.model.WireDefaults;
 import io.dekube.core.patch.Patches;
+import io.dekube.core.store.Generation;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -64,7 +65,7 @@ final class Updates {
     String key = WriteSupport.key(req, body);
     Versioned current = require(req.type(), key, view);
     WriteSupport.checkPreconditions(req.type(), ObjectKey.parse(key).name(), current, req.options(), body);
-    return write(req, view, key, current, statusUpdate(current.object(), body), Verb.UPDATE_STATUS, true);
+    return write(req, view, key, current, Generation.statusWrite(req.type(), current.object(), body), Verb.UPDATE_STATUS, true);
   }
 
   /**
@@ -105,7 +106,7 @@ final class Updates {
       return ephemeralContainers(req, view, key, current, patched, Verb.PATCH);
     }
     boolean statusOnly = "status".equals(req.options().subresource());
-    ObjectNode next = statusOnly ? statusUpdate(current.object(), patched) : specUpdate(type, current.object(), patched);
+    ObjectNode next = statusOnly ? Generation.statusWrite(type, current.object(), patched) : specUpdate(type, current.object(), patched);
     return write(req, view, key, current, next, Verb.PATCH, statusOnly);
   }
 
@@ -123,12 +124,6 @@ final class Updates {
       copyStatus(current, body);
     }
     return body;
-  }
-
-  private static ObjectNode statusUpdate(ObjectNode current, ObjectNode body) {
-    ObjectNode next = current.deepCopy();
-    copyStatus(body, next);
-    return next;
   }
 
   private static void copyStatus(ObjectNode from, ObjectNode to) {

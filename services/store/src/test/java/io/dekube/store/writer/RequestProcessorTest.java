@@ -212,6 +212,21 @@ class RequestProcessorTest {
   }
 
   @Test
+  void aDeploymentsStatusWriteMovesItsAnnotationsWithoutANewGeneration() {
+    create("deployments.apps", deployment("ns1", "web", 1));
+    ObjectNode revised = deployment("ns1", "web", 5);
+    Json.metadata(revised).putObject("annotations").put("deployment.kubernetes.io/revision", "1");
+    Json.metadata(revised).putObject("labels").put("ignored", "yes");
+    revised.putObject("status").put("observedGeneration", 1);
+    ReplyEnvelope s = store.run(store.req(Verb.UPDATE_STATUS, "deployments.apps", "ns1", "web", revised));
+    assertEquals(200, s.code(), () -> String.valueOf(s.status()));
+    assertEquals("1", s.object().at("/metadata/annotations/deployment.kubernetes.io~1revision").asText());
+    assertFalse(s.object().path("metadata").has("labels"), "labels stay as stored");
+    assertEquals(1, s.object().path("spec").path("replicas").asInt(), "the spec stays as stored");
+    assertEquals(1, s.object().path("metadata").path("generation").asInt());
+  }
+
+  @Test
   void kindsWithoutAGenerationNeverGetOne() {
     ObjectNode body = cm("ns1", "a", "1");
     Json.metadata(body).put("generation", 7);

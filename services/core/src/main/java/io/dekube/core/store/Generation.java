@@ -1,4 +1,4 @@
-package io.dekube.store.writer;
+package io.dekube.core.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,9 +14,10 @@ import java.util.stream.Collectors;
  * strategy sets it to 1 on create and bumps it when the desired state changes (the workloads, Ingress,
  * IngressClass, PodDisruptionBudget, HorizontalPodAutoscaler, CRDs and every custom resource). Pods,
  * Services, ConfigMaps, Secrets, Nodes, Events and the other built-in kinds carry none: a client that
- * compares {@code status.observedGeneration} with it only does so for kinds that have both.
+ * compares {@code status.observedGeneration} with it only does so for kinds that have both. The writer
+ * and the in-memory store of unit tests both follow it. Stateless, thread-safe.
  */
-final class Generation {
+public final class Generation {
 
   /** Built-in kinds whose strategy tracks generation (kube's pkg/registry/.../strategy.go). */
   private static final Set<String> TRACKED = Set.of(
@@ -41,12 +42,12 @@ final class Generation {
   }
 
   /** Whether objects of {@code type} carry a generation. */
-  static boolean tracked(ResourceType type) {
+  public static boolean tracked(ResourceType type) {
     return TRACKED.contains(type.resourceName()) || !BUILT_IN.contains(type.resourceName());
   }
 
   /** A create: generation 1 where the kind tracks it, none where it does not (a client's value is dropped). */
-  static void onCreate(ResourceType type, ObjectNode obj) {
+  public static void onCreate(ResourceType type, ObjectNode obj) {
     if (tracked(type)) {
       Json.metadata(obj).put("generation", 1L);
     } else {
@@ -59,15 +60,15 @@ final class Generation {
    * anything but metadata and status (a custom resource without a status subresource: anything but
    * metadata), and for a Deployment its annotations too, which it copies to its ReplicaSets.
    */
-  static void onUpdate(ResourceType type, ObjectNode current, ObjectNode next) {
+  public static void onUpdate(ResourceType type, ObjectNode current, ObjectNode next) {
     if (!tracked(type)) {
-      return; // kept as stored by ServerFields.keepServerFields (objects written before this rule)
+      return; // kept as stored (objects written before this rule keep theirs)
     }
     long gen = current.path("metadata").path("generation").asLong(0);
     boolean statusIsSpec = !BUILT_IN.contains(type.resourceName()) && !type.hasSubresource("status");
-    boolean changed = !ServerFields.same(desired(current, statusIsSpec), desired(next, statusIsSpec))
+    boolean changed = !Json.sameValue(desired(current, statusIsSpec), desired(next, statusIsSpec))
         || "deployments.apps".equals(type.resourceName())
-        && !ServerFields.same(current.path("metadata").path("annotations"), next.path("metadata").path("annotations"));
+        && !Json.sameValue(current.path("metadata").path("annotations"), next.path("metadata").path("annotations"));
     Json.metadata(next).put("generation", changed ? gen + 1 : Math.max(gen, 1));
   }
 
@@ -79,5 +80,33 @@ final class Generation {
       }
     }
     return c;
+  }
+
+  /** The apps workloads: kube's status strategies reset only their spec (and labels), not their annotations. */
+  private static final Set<String> STATUS_WRITES_ANNOTATIONS = Set.of(
+      "deployments.apps", "replicasets.apps", "statefulsets.apps", "daemonsets.apps");
+
+  /**
+   * A write of the status subresource: {@code current} with the body's status (none when the body has
+   * none). For the apps workloads the body's annotations come along, as kube's status strategies let them:
+   * that is how the deployment controller moves {@code deployment.kubernetes.io/revision} without a new
+   * generation. The generation stays.
+   */
+  public static ObjectNode statusWrite(ResourceType type, ObjectNode current, ObjectNode body) {
+    ObjectNode next = current.deepCopy();
+    if (body.has("status")) {
+      next.set("status", body.get("status").deepCopy());
+    } else {
+      next.remove("status");
+    }
+    if (STATUS_WRITES_ANNOTATIONS.contains(type.resourceName())) {
+      JsonNode annotations = body.path("metadata").get("annotations");
+      if (annotations == null || annotations.isNull()) {
+        Json.metadata(next).remove("annotations");
+      } else {
+        Json.metadata(next).set("annotations", annotations.deepCopy());
+      }
+    }
+    return next;
   }
 }
