@@ -85,10 +85,10 @@ class ApiServerIT {
   }
 
   @Test
-  void noCredentialsIsUnauthorizedExceptOnPublicPaths() throws Exception {
-    assertUnauthorized(server.get(anonymous, "/api"));
-    assertUnauthorized(server.get(anonymous, "/metrics"));
-    assertUnauthorized(server.get(anonymous, "/healthz/ping"));
+  void noCredentialsIsTheAnonymousUserWhomRbacForbidsAllButThePublicPaths() throws Exception {
+    assertAnonymousForbidden(server.get(anonymous, "/api"), "get", "/api");
+    assertAnonymousForbidden(server.get(anonymous, "/metrics"), "get", "/metrics");
+    assertAnonymousForbidden(server.get(anonymous, "/healthz/ping"), "get", "/healthz/ping");
     assertEquals(200, server.get(anonymous, "/version").statusCode());
     for (String path : List.of("/healthz", "/readyz", "/livez")) {
       HttpResponse<String> r = server.get(anonymous, path);
@@ -225,6 +225,12 @@ class ApiServerIT {
     assertEquals(304, server.get(admin, "/apis", "Accept", accept, "If-None-Match", etag).statusCode());
     HttpResponse<String> legacy = server.get(admin, "/apis", "Accept", "application/json");
     assertEquals("application/json", legacy.headers().firstValue("content-type").orElse(""));
+  }
+
+  private static void assertAnonymousForbidden(HttpResponse<String> r, String verb, String path) throws Exception {
+    assertStatus(r, 403, "Forbidden");
+    assertEquals("forbidden: User \"system:anonymous\" cannot " + verb + " path \"" + path + "\"",
+        json(r).path("message").asText());
   }
 
   private static void assertUnauthorized(HttpResponse<String> r) throws Exception {

@@ -212,9 +212,10 @@ class KubectlIT {
    * nothing else, which kube-apiserver (and dekube) treat as no credentials at all.
    */
   @Test
-  void noCredentialsIsUnauthorizedExceptOnPublicPaths() throws Exception {
+  void noCredentialsIsTheAnonymousUserForbiddenAllButThePublicPaths() throws Exception {
     Path config = write("anonymous.kubeconfig", writer.withToken("nobody", " "));
-    assertUnauthorized(kubectl(config, "get", "--raw", "/api"));
+    assertFailsWith(kubectl(config, "get", "--raw", "/api"), "forbidden: User \"system:anonymous\" cannot get path \"/api\"");
+    assertFailsWith(kubectl(config, "get", "pods"), "Error from server (Forbidden)"); // discovery is not public
     Result healthz = kubectl(config, "get", "--raw", "/healthz");
     assertEquals(0, healthz.exitCode(), healthz.stderr());
     assertEquals("ok", healthz.stdout().trim());

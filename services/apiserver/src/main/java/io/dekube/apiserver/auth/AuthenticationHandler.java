@@ -16,11 +16,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The router's authentication filter: runs the {@link AuthenticatorChain} on every request and
  * puts the {@link UserInfo} on the context under {@code "user"}. Credentials that no
- * authenticator accepts get 401 everywhere; a request without credentials is
- * {@code system:anonymous} on the paths kube-apiserver's {@code system:public-info-viewer} role
- * opens ({@code /version}, {@code /healthz}, {@code /readyz}, {@code /livez}) and 401 elsewhere.
- * Until RBAC exists, every authenticated user may do everything. Runs on the event loop; does no
- * I/O; stateless besides its chain.
+ * authenticator accepts get 401 everywhere; a request without credentials is {@code system:anonymous}
+ * (group {@code system:unauthenticated}), as with kube-apiserver's default {@code --anonymous-auth=true}:
+ * RBAC then decides, so {@code /version}, {@code /healthz}, {@code /readyz} and {@code /livez} answer
+ * ({@code system:public-info-viewer}) and anything else is 403 {@code forbidden: User "system:anonymous"
+ * cannot get path "/api"}, unless a binding grants the anonymous user more. Runs on the event loop; does
+ * no I/O; stateless besides its chain.
  */
 public final class AuthenticationHandler implements Handler<RoutingContext> {
 
@@ -42,7 +43,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
     if (outcome instanceof AuthenticatorChain.Success success) {
       ctx.put(UserInfo.CONTEXT_KEY, success.user());
       ctx.next();
-    } else if (outcome instanceof AuthenticatorChain.NoCredentials && PUBLIC_PATHS.contains(ctx.request().path())) {
+    } else if (outcome instanceof AuthenticatorChain.NoCredentials) {
       ctx.put(UserInfo.CONTEXT_KEY, UserInfo.anonymous());
       ctx.next();
     } else {
