@@ -12,22 +12,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The last step of a pod's graceful deletion, once its containers stopped: the DELETE with a grace
  * period of 0 and the pod's uid as precondition (a new pod of the same name is never deleted), tried
- * again after a passing failure until the pod is gone — kube's status manager does the same, trying
- * the delete on each of its syncs while the pod can be deleted. A passing failure is a 5xx (503 while
- * the bus is down, 504 for a request whose outcome is unknown, 500), 408, 429 or an error that is not
- * the store's answer (a connection); the next try waits 1, 2, 4, then every 5 s (as configured), and
- * never less than the answer's Retry-After. It ends when the delete went through, the pod is gone
- * (404, or its tombstone was seen: {@link #gone}), it was replaced by a pod of the same name (409: the
- * uid precondition failed), the store refused it (another 4xx, logged once, not tried again by this worker), or the kubelet
- * stops ({@link #stop}). Confined to the context that runs it.
+ * again after a passing failure ({@link StoreRetry}: 5xx, 408, 429, a connection; 1, 2, 4, then every
+ * 5 s, never sooner than Retry-After) until the pod is gone — kube's status manager does the same,
+ * trying the delete on each of its syncs while the pod can be deleted. It ends when the delete went
+ * through, the pod is gone (404, or its tombstone was seen: {@link #gone}), it was replaced by a pod of
+ * the same name (409: the uid precondition failed), the store refused it (another 4xx, logged once,
+ * not tried again by this worker), or the kubelet stops ({@link #stop}). Confined to the context that
+ * runs it.
  */
 final class FinalDelete {
 
   private static final Logger LOG = LoggerFactory.getLogger(FinalDelete.class);
-
-  /** The default back-off between tries: 1 s doubling up to 5 s. */
-  static final Duration FIRST = Duration.ofSeconds(1);
-  static final Duration MAX = Duration.ofSeconds(5);
 
   /** How the final delete ended. */
   enum Result {
@@ -123,7 +118,7 @@ final class FinalDelete {
       finish(end);
       return;
     }
-    Duration wait = delay(cause, failures, first, max);
+    Duration wait = StoreRetry.delay(cause, failures, first, max);
     if (failures == 1) {
       LOG.info("final delete of pod {} failed, trying again in {} ms until it is gone: {}", pod, wait.toMillis(),
           cause.getMessage());
@@ -144,42 +139,13 @@ final class FinalDelete {
 
   /**
    * How a failed try ends the final delete, or null when the failure is passing and it is tried again:
-   * 404 gone, 409 replaced (the uid precondition), 5xx, 408, 429 and errors that are not the store's
-   * answer passing, any other answer refused.
+   * 404 gone, 409 replaced (the uid precondition), any other refusal refused.
    */
   static Result settled(Throwable cause) {
-    if (!(cause instanceof StatusException se)) {
+    if (StoreRetry.passing(cause)) {
       return null;
     }
-    int code = se.code();
-    if (code == 404) {
-      return Result.GONE;
-    }
-    if (code == 409) {
-      return Result.REPLACED;
-    }
-    return code >= 500 || code == 408 || code == 429 ? null : Result.REFUSED;
-  }
-
-  /**
-   * The wait before the next try after the {@code failures}-th failure in a row: {@code first}, doubled
-   * each time up to {@code max}, and never less than the failure's Retry-After
-   * ({@code details.retryAfterSeconds}).
-   */
-  static Duration delay(Throwable cause, int failures, Duration first, Duration max) {
-    Duration d = first;
-    for (int i = 1; i < failures && d.compareTo(max) < 0; i++) {
-      d = d.multipliedBy(2);
-    }
-    d = d.compareTo(max) > 0 ? max : d;
-    Duration asked = Duration.ofSeconds(retryAfterSeconds(cause));
-    return asked.compareTo(d) > 0 ? asked : d;
-  }
-
-  private static long retryAfterSeconds(Throwable cause) {
-    if (cause instanceof StatusException se) {
-      return Math.max(0, se.toStatus().path("details").path("retryAfterSeconds").asLong(0));
-    }
-    return 0;
+    int code = ((StatusException) cause).code();
+    return code == 404 ? Result.GONE : code == 409 ? Result.REPLACED : Result.REFUSED;
   }
 }

@@ -54,7 +54,7 @@ public final class PodManager implements PodRouter.Listener {
     this.store = store;
     this.lookup = lookup;
     this.podCidr = podCidr;
-    this.status = new StatusManager(store);
+    this.status = new StatusManager(vertx, store);
     this.ips = new PodIpAllocator(podCidr.get());
     this.backoff = new BackOff(config.backoffInitial(), config.backoffMax());
     this.events = new PodEvents(store, config.nodeName(), !"simulated".equals(config.runtime()));
@@ -167,6 +167,7 @@ public final class PodManager implements PodRouter.Listener {
   /** The node stops (a powered-off machine): containers end, nothing is written. */
   public Future<Void> stop() {
     stopped = true;
+    status.stop();
     if (tokenTimer >= 0) {
       vertx.cancelTimer(tokenTimer);
     }

@@ -559,7 +559,7 @@ public final class PodWorker {
     finalDelete = new FinalDelete(m.vertx, namespace() + "/" + name() + " (uid " + uid + ")",
         () -> m.store.delete(StatusManager.PODS, namespace(), name(),
             WriteOptions.none().withUid(uid).withGracePeriodSeconds(0L)),
-        FinalDelete.FIRST, FinalDelete.MAX);
+        StoreRetry.FIRST, StoreRetry.MAX);
     return finalDelete.run();
   }
 

@@ -61,14 +61,14 @@ class FinalDeleteTest {
   void theWaitDoublesToItsMaximumAndIsNeverShorterThanRetryAfter() {
     StringBuilder waits = new StringBuilder();
     for (int failures = 1; failures <= 6; failures++) {
-      waits.append(FinalDelete.delay(status(500, null), failures, FinalDelete.FIRST, FinalDelete.MAX).toSeconds())
+      waits.append(StoreRetry.delay(status(500, null), failures, StoreRetry.FIRST, StoreRetry.MAX).toSeconds())
           .append(' ');
     }
     assertEquals("1 2 4 5 5 5 ", waits.toString());
-    assertEquals(Duration.ofSeconds(3), FinalDelete.delay(status(429, 3L), 1, FinalDelete.FIRST, FinalDelete.MAX));
-    assertEquals(Duration.ofSeconds(4), FinalDelete.delay(status(503, 1L), 3, FinalDelete.FIRST, FinalDelete.MAX));
-    assertEquals(Duration.ofSeconds(1), FinalDelete.delay(new IOException("refused"), 1, FinalDelete.FIRST,
-        FinalDelete.MAX));
+    assertEquals(Duration.ofSeconds(3), StoreRetry.delay(status(429, 3L), 1, StoreRetry.FIRST, StoreRetry.MAX));
+    assertEquals(Duration.ofSeconds(4), StoreRetry.delay(status(503, 1L), 3, StoreRetry.FIRST, StoreRetry.MAX));
+    assertEquals(Duration.ofSeconds(1), StoreRetry.delay(new IOException("refused"), 1, StoreRetry.FIRST,
+        StoreRetry.MAX));
   }
 
   @Test
