@@ -19,6 +19,7 @@ import io.dekube.controllermanager.nodeipam.NodeIpamController;
 import io.dekube.controllermanager.nodelifecycle.NodeLifecycleController;
 import io.dekube.controllermanager.podgc.PodGarbageCollector;
 import io.dekube.controllermanager.replicaset.ReplicaSetController;
+import io.dekube.controllermanager.replication.ReplicationManager;
 import io.dekube.controllermanager.resourcequota.ResourceQuotaController;
 import io.dekube.controllermanager.statefulset.StatefulSetController;
 import io.dekube.controllermanager.storageprotection.StorageProtection;
@@ -80,6 +81,8 @@ final class Controllers {
     return List.of(
         new Spec("replicaset", List.of("replicasets.apps", "pods"),
             ctx -> new ReplicaSetController(ctx).loop(c.resync(), c.workers())),
+        new Spec("replicationcontroller", List.of("replicationcontrollers", "pods"),
+            ctx -> new ReplicationManager(ctx).loop(c.resync(), c.workers())),
         new Spec("deployment", List.of("deployments.apps", "replicasets.apps", "pods"),
             ctx -> new DeploymentController(ctx).loop(c.resync(), c.workers())),
         new Spec("endpoints", List.of("services", "pods", "endpoints"),

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * exits 1 fails with BackoffLimitExceeded after backoffLimit 1; in a namespace with a LimitRange and a
  * quota of 2 pods, a Deployment of 3 runs 2 pods with the defaulted requests and its ReplicaSet says
  * {@code exceeded quota}; a StatefulSet's volumeClaimTemplate gets claims bound to local-path volumes
- * on its pods' nodes, whose data outlives a pod.
+ * on its pods' nodes, whose data outlives a pod; a ReplicationController runs, scales and takes its pods
+ * with it, and {@code kubectl cluster-info dump} lists it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -286,5 +287,50 @@ class WorkloadsE2E {
     String terminating = kubectl.run("get", "pvc", "data-db-0", "--no-headers").ok().out();
     assertTrue(terminating.matches("data-db-0\\s+Terminating\\s+" + volumes[0] + "\\s.*\\s*"), terminating);
     assertEquals("kept\n", kubectl.run("exec", "db-0", "--", "cat", "/data/greeting").ok().out());
+  }
+
+  @Test
+  @Order(7)
+  void aReplicationControllerRunsScalesAndTakesItsPodsWithIt() throws Exception {
+    Path rc = tmp.resolve("rc.yaml");
+    Files.writeString(rc, """
+        apiVersion: v1
+        kind: ReplicationController
+        metadata: {name: nginx}
+        spec:
+          replicas: 3
+          template:
+            metadata: {name: nginx, labels: {app: nginx}}
+            spec:
+              containers: [{name: nginx, image: nginx, ports: [{containerPort: 80}]}]
+        """);
+    assertEquals("replicationcontroller/nginx created\n", kubectl.run("create", "-f", rc.toString()).ok().out());
+    assertEquals("app=nginx app=nginx 1", kubectl.run("get", "rc", "nginx", "-o",
+        "jsonpath={.spec.selector} {.metadata.labels} {.metadata.generation}").ok().out()
+        .replace("{\"app\":\"nginx\"}", "app=nginx"), "selector and labels default to the template's");
+    org.awaitility.Awaitility.await("3 ready").atMost(java.time.Duration.ofSeconds(90)).until(() ->
+        kubectl.run("get", "rc", "nginx", "--no-headers").out().matches("nginx\\s+3\\s+3\\s+3\\s+\\S+\\s*"));
+    String table = kubectl.run("get", "rc", "-o", "wide").ok().out();
+    assertTrue(table.matches("(?s)NAME\\s+DESIRED\\s+CURRENT\\s+READY\\s+AGE\\s+CONTAINERS\\s+IMAGES\\s+SELECTOR\\s*\n"
+        + "nginx\\s+3\\s+3\\s+3\\s+\\S+\\s+nginx\\s+nginx\\s+app=nginx\\s*"), table);
+    assertEquals("Running/ReplicationController/nginx Running/ReplicationController/nginx "
+        + "Running/ReplicationController/nginx", kubectl.run("get", "pods", "-l", "app=nginx", "-o",
+        "jsonpath={range .items[*]}{.status.phase}/{.metadata.ownerReferences[0].kind}/"
+            + "{.metadata.ownerReferences[0].name} {end}").ok().out().trim());
+
+    assertEquals("replicationcontroller/nginx scaled\n", kubectl.run("scale", "rc", "nginx", "--replicas=1").ok().out());
+    org.awaitility.Awaitility.await("scaled to 1").atMost(java.time.Duration.ofSeconds(90)).until(() ->
+        kubectl.run("get", "rc", "nginx", "-o", "jsonpath={.status.replicas}/{.status.readyReplicas}/"
+            + "{.status.availableReplicas}/{.status.fullyLabeledReplicas} {.metadata.generation}/"
+            + "{.status.observedGeneration}").out().equals("1/1/1/1 2/2")
+            && kubectl.run("get", "pods", "-l", "app=nginx", "-o", "name").out().trim().lines().count() == 1);
+
+    String dump = kubectl.run("cluster-info", "dump").ok().out();
+    assertTrue(dump.contains("\"kind\": \"ReplicationControllerList\""), "the dump lists ReplicationControllers");
+    assertTrue(dump.contains("\"name\": \"nginx\""), "the dump holds the default namespace's controller");
+
+    kubectl.run("delete", "rc", "nginx").ok();
+    org.awaitility.Awaitility.await("its pods are gone").atMost(java.time.Duration.ofSeconds(90)).until(() ->
+        kubectl.run("get", "pods", "-l", "app=nginx", "-o", "name").out().isBlank());
   }
 }

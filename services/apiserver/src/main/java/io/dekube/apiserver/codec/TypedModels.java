@@ -27,6 +27,7 @@ public final class TypedModels {
       Map.entry("/Binding", CORE + "Binding"),
       Map.entry("/PersistentVolume", CORE + "PersistentVolume"),
       Map.entry("/PersistentVolumeClaim", CORE + "PersistentVolumeClaim"),
+      Map.entry("/ReplicationController", CORE + "ReplicationController"),
       Map.entry("storage.k8s.io/StorageClass", CORE + "storage.StorageClass"),
       Map.entry("/DeleteOptions", CORE + "DeleteOptions"),
       Map.entry("apps/Deployment", CORE + "apps.Deployment"),

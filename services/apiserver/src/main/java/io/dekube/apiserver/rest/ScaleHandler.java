@@ -13,7 +13,7 @@ import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
 
 /**
- * The {@code scale} subresource of deployments, replicasets and statefulsets: an
+ * The {@code scale} subresource of deployments, replicasets, statefulsets and replicationcontrollers: an
  * {@code autoscaling/v1} Scale whose {@code spec.replicas} is the parent's; GET reads it, PUT
  * and PATCH (as {@code kubectl scale} sends) write {@code spec.replicas} of the parent. A patch is
  * applied to the Scale read at some resource version and written conditioned on it, retried on
@@ -76,7 +76,9 @@ final class ScaleHandler {
     }
     s.putObject("spec").put("replicas", parent.path("spec").path("replicas").asInt(1));
     ObjectNode status = s.putObject("status").put("replicas", parent.path("status").path("replicas").asInt(0));
-    String selector = Cells.selector(parent.path("spec").path("selector"));
+    JsonNode sel = parent.path("spec").path("selector");
+    String selector = "ReplicationController".equals(parent.path("kind").asText()) ? Cells.labelSet(sel)
+        : Cells.selector(sel);
     if (!selector.isEmpty()) {
       status.put("selector", selector);
     }

@@ -127,6 +127,22 @@ class RestApiCrudTest extends RestApiTestBase {
   }
 
   @Test
+  void aReplicationControllersScaleSelectsItsLabelMap() throws Exception {
+    String rc = json("{'apiVersion':'v1','kind':'ReplicationController','metadata':{'name':'web','namespace':'d'},"
+        + "'spec':{'replicas':2,'selector':{'tier':'front','app':'web'},'template':{'metadata':{'labels':{'app':'web',"
+        + "'tier':'front'}},'spec':{'containers':[{'name':'web','image':'dekube/web'}]}}}}");
+    assertEquals(201, http.post("/api/v1/namespaces/d/replicationcontrollers", rc).code());
+    Res scale = http.get("/api/v1/namespaces/d/replicationcontrollers/web/scale");
+    assertEquals(200, scale.code(), scale.raw());
+    assertEquals(2, scale.body().at("/spec/replicas").asInt());
+    assertEquals("app=web,tier=front", scale.body().at("/status/selector").asText());
+    Res patched = http.patch("/api/v1/namespaces/d/replicationcontrollers/web/scale", "application/merge-patch+json",
+        json("{'spec':{'replicas':4}}"));
+    assertEquals(200, patched.code(), patched.raw());
+    assertEquals(4, http.get("/api/v1/namespaces/d/replicationcontrollers/web").body().at("/spec/replicas").asInt());
+  }
+
+  @Test
   void statusScaleAndBindingSubresources() throws Exception {
     Res d = http.post("/apis/apps/v1/namespaces/d/deployments", deployment("d", "web", 2));
     assertEquals(201, d.code(), d.raw());

@@ -34,8 +34,8 @@ public final class GarbageCollector implements Reconciler {
   static final String FOREGROUND = "foregroundDeletion";
   static final String ORPHAN = "orphan";
   /** The resources whose objects own others. */
-  public static final List<String> OWNERS = List.of("deployments.apps", "replicasets.apps", "services",
-      "daemonsets.apps", "statefulsets.apps", "jobs.batch", "cronjobs.batch");
+  public static final List<String> OWNERS = List.of("deployments.apps", "replicasets.apps", "replicationcontrollers",
+      "services", "daemonsets.apps", "statefulsets.apps", "jobs.batch", "cronjobs.batch");
   /** The resources whose objects are owned. */
   public static final List<String> DEPENDENTS = List.of("replicasets.apps", "pods", "endpointslices.discovery.k8s.io",
       "controllerrevisions.apps", "jobs.batch", "persistentvolumeclaims");

@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * Adopts matching orphans and releases owned pods that stop matching; creates missing pods in slow
  * start batches (1, 2, 4...) and deletes surplus ones in {@link PodRanking} order; expectations
  * keep it from acting again before its informer saw its own writes; writes status (replicas,
- * fullyLabeled, ready, available, observedGeneration). Syncs run on the loop's context.
+ * fullyLabeled, ready, available, observedGeneration). It runs on a {@link ReplicaSetSource}: the
+ * ReplicaSets, or ReplicationControllers seen as ReplicaSets (kube's replication manager). Syncs run on
+ * the loop's context.
  */
 public final class ReplicaSetController implements Reconciler {
 
@@ -47,25 +49,29 @@ public final class ReplicaSetController implements Reconciler {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaSetController.class);
 
   private final ControllerContext ctx;
-  private final ResourceType rsType;
   private final ResourceType podType;
-  private final Lister<ReplicaSet> sets;
+  private final ReplicaSetSource sets;
   private final Lister<Pod> pods;
   private final Expectations expectations;
   private ControllerLoop loop;
 
+  /** The ReplicaSet controller. */
   public ReplicaSetController(ControllerContext ctx) {
+    this(ctx, ReplicaSetSource.replicaSets(ctx));
+  }
+
+  /** The same controller on another source of ReplicaSets. */
+  public ReplicaSetController(ControllerContext ctx, ReplicaSetSource sets) {
     this.ctx = ctx;
-    this.rsType = ctx.type("replicasets.apps");
     this.podType = ctx.type("pods");
-    this.sets = ctx.lister("replicasets.apps", ReplicaSet.class);
+    this.sets = sets;
     this.pods = ctx.lister("pods", Pod.class);
     this.expectations = new Expectations(ctx.clock());
   }
 
-  /** The loop that drives this controller: ReplicaSets, and pods mapped to their owner. */
+  /** The loop that drives this controller: the source's objects, and pods mapped to their owner. */
   public ControllerLoop loop(Duration resync, int workers) {
-    loop = new ControllerLoop(ctx.vertx(), "replicaset", this, sets.cache(), resync, workers);
+    loop = new ControllerLoop(ctx.vertx(), sets.name(), this, sets.cache(), resync, workers);
     loop.watch(pods.cache(), podEvents());
     return loop;
   }
@@ -86,7 +92,7 @@ public final class ReplicaSetController implements Reconciler {
     try {
       selector = Selectors.of(rs.getSpec().getSelector());
     } catch (StatusException e) {
-      ctx.events().record(COMPONENT, rs, EventRecorder.WARNING, "InvalidSelector", e.getMessage());
+      ctx.events().record(sets.component(), rs, EventRecorder.WARNING, "InvalidSelector", e.getMessage());
       return Future.succeededFuture();
     }
     boolean needsSync = expectations.satisfied(key);
@@ -141,14 +147,14 @@ public final class ReplicaSetController implements Reconciler {
     if (diff < 0) {
       int n = Math.min(-diff, BURST);
       expectations.expect(key, n, 0);
-      LOG.debug("sync ReplicaSet {}: too few replicas, need {}, creating {}", key, want, n);
+      LOG.debug("sync {} {}: too few replicas, need {}, creating {}", sets.kind(), key, want, n);
       return createPods(key, rs, n);
     }
     if (diff > 0) {
       int n = Math.min(diff, BURST);
       List<Pod> victims = podsToDelete(owned, n);
       expectations.expect(key, 0, victims.size());
-      LOG.debug("sync ReplicaSet {}: too many replicas, need {}, deleting {}", key, want, n);
+      LOG.debug("sync {} {}: too many replicas, need {}, deleting {}", sets.kind(), key, want, n);
       return Future.join(victims.stream().map(p -> deletePod(key, rs, p)).toList()).mapEmpty();
     }
     return Future.succeededFuture();
@@ -182,25 +188,25 @@ public final class ReplicaSetController implements Reconciler {
   private Future<ObjectNode> createPod(ObjectKey key, ReplicaSet rs) {
     Pod pod = Pods.fromTemplate(rs.getSpec().getTemplate(), rs, rs.getMetadata().getName() + "-");
     return ctx.store().create(podType, rs.getMetadata().getNamespace(), Typed.tree(pod), WriteOptions.none())
-        .onSuccess(created -> ctx.events().record(COMPONENT, rs, EventRecorder.NORMAL, "SuccessfulCreate",
+        .onSuccess(created -> ctx.events().record(sets.component(), rs, EventRecorder.NORMAL, "SuccessfulCreate",
             "Created pod: " + created.path("metadata").path("name").asText()))
         .onFailure(e -> {
           expectations.creationObserved(key);
-          ctx.events().record(COMPONENT, rs, EventRecorder.WARNING, "FailedCreate", "Error creating: " + e.getMessage());
+          ctx.events().record(sets.component(), rs, EventRecorder.WARNING, "FailedCreate", "Error creating: " + e.getMessage());
         });
   }
 
   private Future<ObjectNode> deletePod(ObjectKey key, ReplicaSet rs, Pod p) {
     return ctx.store().delete(podType, p.getMetadata().getNamespace(), p.getMetadata().getName(),
             WriteOptions.none().withUid(p.getMetadata().getUid()))
-        .onSuccess(d -> ctx.events().record(COMPONENT, rs, EventRecorder.NORMAL, "SuccessfulDelete",
+        .onSuccess(d -> ctx.events().record(sets.component(), rs, EventRecorder.NORMAL, "SuccessfulDelete",
             "Deleted pod: " + p.getMetadata().getName()))
         .recover(e -> {
           expectations.deletionObserved(key);
           if (e instanceof StatusException se && se.code() == 404) {
             return Future.succeededFuture();
           }
-          ctx.events().record(COMPONENT, rs, EventRecorder.WARNING, "FailedDelete", "Error deleting: " + e.getMessage());
+          ctx.events().record(sets.component(), rs, EventRecorder.WARNING, "FailedDelete", "Error deleting: " + e.getMessage());
           return Future.failedFuture(e);
         });
   }
@@ -222,7 +228,7 @@ public final class ReplicaSetController implements Reconciler {
     }
     ReplicaSet next = Lister.copy(rs);
     next.setStatus(status);
-    return ctx.store().updateStatus(rsType, Typed.tree(next), WriteOptions.none()).mapEmpty();
+    return sets.updateStatus(next).mapEmpty();
   }
 
   private void requeueForAvailability(ObjectKey key, ReplicaSet rs) {
@@ -236,7 +242,7 @@ public final class ReplicaSetController implements Reconciler {
 
   /**
    * The pod handler: lowers the owner's expectations for what it sees created and deleted, and
-   * enqueues the owner (or, for an orphan, the ReplicaSets that select it). Runs on the loop's context.
+   * enqueues the owner (or, for an orphan, the objects that select it). Runs on the loop's context.
    */
   public InformerHandler podEvents() {
     return new InformerHandler() {
@@ -303,9 +309,9 @@ public final class ReplicaSetController implements Reconciler {
     }
   }
 
-  private static ObjectKey ownerKey(ObjectNode pod) {
+  private ObjectKey ownerKey(ObjectNode pod) {
     for (var ref : pod.path("metadata").path("ownerReferences")) {
-      if (ref.path("controller").asBoolean(false) && "ReplicaSet".equals(ref.path("kind").asText())) {
+      if (ref.path("controller").asBoolean(false) && sets.kind().equals(ref.path("kind").asText())) {
         return new ObjectKey(pod.path("metadata").path("namespace").asText(), ref.path("name").asText());
       }
     }

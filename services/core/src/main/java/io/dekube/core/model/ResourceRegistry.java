@@ -42,6 +42,8 @@ public final class ResourceRegistry {
     r.register(new ResourceType("", "v1", "events", "event", "Event", true, List.of("ev"), NONE, NONE));
     r.register(new ResourceType("", "v1", "limitranges", "limitrange", "LimitRange", true, List.of("limits"), NONE, NONE));
     r.register(new ResourceType("", "v1", "resourcequotas", "resourcequota", "ResourceQuota", true, List.of("quota"), NONE, STATUS));
+    r.register(new ResourceType("", "v1", "replicationcontrollers", "replicationcontroller", "ReplicationController", true,
+        List.of("rc"), ALL, STATUS_SCALE));
     // storage: volumes, claims and their classes
     r.register(new ResourceType("", "v1", "persistentvolumes", "persistentvolume", "PersistentVolume", false,
         List.of("pv"), NONE, STATUS));

@@ -25,6 +25,7 @@ public final class WireDefaults {
       Map.entry("/Node", new Fill(true, true, NONE)),
       Map.entry("/ResourceQuota", new Fill(true, true, NONE)),
       Map.entry("/LimitRange", new Fill(true, false, NONE)),
+      Map.entry("/ReplicationController", new Fill(true, true, List.of("replicas"))),
       Map.entry("apps/Deployment", new Fill(true, true, NONE)),
       Map.entry("apps/ReplicaSet", new Fill(true, true, List.of("replicas"))),
       Map.entry("apps/StatefulSet", new Fill(true, true, List.of("replicas", "availableReplicas"))),

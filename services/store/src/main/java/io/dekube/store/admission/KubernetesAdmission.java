@@ -23,6 +23,7 @@ public final class KubernetesAdmission implements WriteAdmission {
       Map.entry("/ResourceQuota", new ResourceQuotaValidation()),
       Map.entry("/PersistentVolume", new PersistentVolumeAdmission()),
       Map.entry("/PersistentVolumeClaim", new PersistentVolumeClaimAdmission()),
+      Map.entry("/ReplicationController", new ReplicationControllerAdmission()),
       Map.entry("storage.k8s.io/StorageClass", new StorageClassAdmission()),
       Map.entry("apps/Deployment", new WorkloadAdmission("Deployment")),
       Map.entry("apps/ReplicaSet", new WorkloadAdmission("ReplicaSet")),

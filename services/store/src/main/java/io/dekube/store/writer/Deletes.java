@@ -10,7 +10,8 @@ import io.dekube.core.model.StatusException;
 
 /**
  * Delete as Kubernetes does it: an object with finalizers (including the garbage collector's
- * {@code orphan} / {@code foregroundDeletion}, added for those propagation policies) is updated with
+ * {@code orphan} / {@code foregroundDeletion}, added for those propagation policies, Orphan being a
+ * ReplicationController's default) is updated with
  * deletionTimestamp and deletionGracePeriodSeconds; one without is removed by a tombstone (carrying
  * its uid). Pods are deleted gracefully as kube-apiserver's pod strategy does: a pod bound to a node
  * and not finished gets deletionTimestamp = now + its grace period (the request's, else
@@ -40,7 +41,7 @@ final class Deletes {
     ObjectNode next = current.object().deepCopy();
     boolean wasDeleting = WriteSupport.deleting(next);
     if (!wasDeleting) {
-      addPolicyFinalizer(next, req.options().propagationPolicy());
+      addPolicyFinalizer(next, propagationPolicy(type, req.options().propagationPolicy()));
     }
     boolean dryRun = req.options().dryRun();
     long podGrace = podGracePeriod(type, next, req.options().gracePeriodSeconds());
@@ -88,6 +89,18 @@ final class Deletes {
       return 0;
     }
     return Math.max(0, period);
+  }
+
+  /**
+   * The request's propagation policy, else the kind's default as kube's strategies give it: {@code Orphan}
+   * for core/v1 ReplicationControllers (their behaviour before the garbage collector existed), none
+   * (Background) for every other kind.
+   */
+  static String propagationPolicy(ResourceType type, String requested) {
+    if (requested != null && !requested.isEmpty()) {
+      return requested;
+    }
+    return type.group().isEmpty() && type.plural().equals("replicationcontrollers") ? "Orphan" : null;
   }
 
   private static void addPolicyFinalizer(ObjectNode obj, String policy) {

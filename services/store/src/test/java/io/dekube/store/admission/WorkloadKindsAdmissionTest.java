@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Defaults and validation of Jobs, StatefulSets and DaemonSets as kube-apiserver's strategies. */
+/** Defaults and validation of Jobs, StatefulSets, DaemonSets and ReplicationControllers as kube-apiserver's strategies. */
 class WorkloadKindsAdmissionTest {
 
   static final String JOB = """
@@ -97,8 +97,47 @@ class WorkloadKindsAdmissionTest {
     assertEquals(true, sts.at("/spec/template/spec/volumes").isMissingNode());
   }
 
+  static final String RC = """
+      apiVersion: v1
+      kind: ReplicationController
+      metadata: {name: nginx, namespace: d}
+      spec:
+        template:
+          metadata: {labels: {app: nginx}}
+          spec:
+            containers: [{name: nginx, image: nginx}]
+      """;
+
+  @Test
+  void aReplicationControllerTakesItsSelectorAndLabelsFromItsTemplate() {
+    ObjectNode rc = create("replicationcontrollers", RC);
+    assertEquals("{\"app\":\"nginx\"}", rc.at("/spec/selector").toString());
+    assertEquals("{\"app\":\"nginx\"}", rc.at("/metadata/labels").toString());
+    assertEquals(1, rc.at("/spec/replicas").asInt());
+    assertEquals("Always", rc.at("/spec/template/spec/restartPolicy").asText());
+    ObjectNode own = create("replicationcontrollers", RC.replace("namespace: d}", "namespace: d, labels: {x: y}}")
+        .replace("  template:", "  replicas: 0\n  selector: {app: nginx}\n  template:"));
+    assertEquals("{\"x\":\"y\"}", own.at("/metadata/labels").toString());
+    assertEquals(0, own.at("/spec/replicas").asInt());
+  }
+
   static Stream<Arguments> invalid() {
     return Stream.of(
+        Arguments.of("replicationcontrollers", RC.replace("  template:", "  selector: {app: web}\n  template:"),
+            "ReplicationController \"nginx\" is invalid: spec.template.metadata.labels: Invalid value: "
+                + "map[string]string{\"app\":\"nginx\"}: `selector` does not match template `labels`"),
+        Arguments.of("replicationcontrollers", RC.replace("  template:", "  replicas: -1\n  template:"),
+            "ReplicationController \"nginx\" is invalid: spec.replicas: Invalid value: -1: must be greater than or "
+                + "equal to 0"),
+        Arguments.of("replicationcontrollers", RC.replace("    spec:\n", "    spec:\n      restartPolicy: Never\n"),
+            "ReplicationController \"nginx\" is invalid: spec.template.spec.restartPolicy: Unsupported value: "
+                + "\"Never\": supported values: \"Always\""),
+        Arguments.of("replicationcontrollers", """
+            kind: ReplicationController
+            metadata: {name: nginx, namespace: d}
+            spec: {replicas: 1}
+            """, "ReplicationController \"nginx\" is invalid: [spec.selector: Required value, spec.template: "
+                + "Required value]"),
         Arguments.of("jobs.batch", JOB.replace("restartPolicy: Never", "restartPolicy: Always"),
             "Job.batch \"pi\" is invalid: spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported "
                 + "values: \"OnFailure\", \"Never\""),

@@ -329,6 +329,37 @@ class RequestProcessorTest {
   }
 
   @Test
+  void aReplicationControllerOrphansItsPodsUnlessTheDeleteSaysOtherwise() {
+    create("replicationcontrollers", deployment("ns1", "rc", 1));
+    ReplyEnvelope d = store.run(store.req(Verb.DELETE, "replicationcontrollers", "ns1", "rc", null));
+    assertEquals("orphan", d.object().path("metadata").path("finalizers").path(0).asText());
+    create("replicationcontrollers", deployment("ns1", "bg", 1));
+    ReplyEnvelope bg = store.run(store.req(Verb.DELETE, "replicationcontrollers", "ns1", "bg", null,
+        WriteOptions.none().withPropagationPolicy("Background")));
+    assertEquals(200, bg.code());
+    assertTrue(store.written.get(store.written.size() - 1).tombstone());
+    create("configmaps", cm("ns1", "a", "1"));
+    store.run(store.req(Verb.DELETE, "configmaps", "ns1", "a", null));
+    assertTrue(store.written.get(store.written.size() - 1).tombstone(), "other kinds default to Background");
+  }
+
+  @Test
+  void aReplicationControllersGenerationCountsSpecChangesOnly() {
+    ReplyEnvelope c = create("replicationcontrollers", deployment("ns1", "rc", 1));
+    assertEquals(1, c.object().at("/metadata/generation").asLong());
+    ObjectNode scaled = c.object().deepCopy();
+    ((ObjectNode) scaled.get("spec")).put("replicas", 3);
+    ReplyEnvelope u = store.run(store.req(Verb.UPDATE, "replicationcontrollers", "ns1", "rc", scaled));
+    assertEquals(2, u.object().at("/metadata/generation").asLong());
+    ObjectNode status = u.object().deepCopy();
+    status.putObject("status").put("replicas", 3).put("observedGeneration", 2);
+    ReplyEnvelope s = store.run(store.req(Verb.UPDATE_STATUS, "replicationcontrollers", "ns1", "rc", status));
+    assertEquals(200, s.code(), () -> String.valueOf(s.status()));
+    assertEquals(2, s.object().at("/metadata/generation").asLong());
+    assertEquals(2, s.object().at("/status/observedGeneration").asLong());
+  }
+
+  @Test
   void dryRunValidatesAndAnswersButWritesNothing() {
     WriteOptions dry = WriteOptions.none().withDryRun(true);
     ReplyEnvelope c = store.run(store.req(Verb.CREATE, "configmaps", "ns1", "a", cm("ns1", "a", "1"), dry));

@@ -26,6 +26,7 @@ public final class FieldLabels {
       "namespaces", Set.of("status.phase"),
       "nodes", Set.of("spec.unschedulable"),
       "replicasets.apps", Set.of("status.replicas"),
+      "replicationcontrollers", Set.of("status.replicas"),
       "services", Set.of("spec.clusterIP", "spec.type"));
   /** Boolean fields that read "false" when absent, as Go's zero value prints. */
   private static final Set<String> BOOLEANS = Set.of("spec.hostNetwork", "spec.unschedulable");

@@ -105,11 +105,17 @@ public final class Cells {
 
   /** A label map as {@code a=b,c=d} sorted by key; {@code <none>} when empty. */
   public static String formatLabels(JsonNode labels) {
+    String s = labelSet(labels);
+    return s.isEmpty() ? "<none>" : s;
+  }
+
+  /**
+   * A label map as the selector of exactly those labels ({@code labels.SelectorFromSet(...).String()}),
+   * {@code a=b,c=d} sorted by key; "" when empty. A ReplicationController's selector is such a map.
+   */
+  public static String labelSet(JsonNode labels) {
     Map<String, String> sorted = new TreeMap<>();
     labels.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue().asText()));
-    if (sorted.isEmpty()) {
-      return "<none>";
-    }
     List<String> parts = new ArrayList<>();
     sorted.forEach((k, v) -> parts.add(k + "=" + v));
     return String.join(",", parts);

@@ -19,6 +19,7 @@ public final class Printers {
       Map.entry("pods", new PodPrinter()),
       Map.entry("deployments.apps", WorkloadPrinters.deployments()),
       Map.entry("replicasets.apps", WorkloadPrinters.replicaSets()),
+      Map.entry("replicationcontrollers", WorkloadPrinters.replicationControllers()),
       Map.entry("daemonsets.apps", WorkloadPrinters.daemonSets()),
       Map.entry("statefulsets.apps", WorkloadPrinters.statefulSets()),
       Map.entry("controllerrevisions.apps", WorkloadPrinters.controllerRevisions()),

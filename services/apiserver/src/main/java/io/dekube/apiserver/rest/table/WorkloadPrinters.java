@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Locale;
 
-/** Tables of the apps/v1 workloads: deployments, replicasets, daemonsets, statefulsets, controllerrevisions. */
+/**
+ * Tables of the workloads: the apps/v1 deployments, replicasets, daemonsets, statefulsets,
+ * controllerrevisions, and core/v1 replicationcontrollers.
+ */
 final class WorkloadPrinters {
 
   private static final String CONTAINERS = "Names of each container in the template.";
@@ -46,6 +49,29 @@ final class WorkloadPrinters {
           return List.of(name(rs), num(rs, "spec", "replicas"), num(rs, "status", "replicas"),
               num(rs, "status", "readyReplicas"), age(rs, now), c[0], c[1],
               Cells.formatSelector(at(rs, "spec", "selector")));
+        });
+  }
+
+  /** As a ReplicaSet's, but the selector is a plain label map (printed as kube's {@code labels.FormatLabels}). */
+  static TablePrinter replicationControllers() {
+    return TablePrinter.of(List.of(Column.NAME,
+        Column.integer("Desired", "Replicas is the number of desired replicas. This is a pointer to distinguish"
+            + " between explicit zero and unspecified. Defaults to 1. More info:"
+            + " https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#what-is-a-replicationcontroller"),
+        Column.integer("Current", "Replicas is the most recently observed number of replicas. More info:"
+            + " https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#what-is-a-replicationcontroller"),
+        Column.integer("Ready", "The number of ready replicas for this replication controller."),
+        Column.AGE, Column.wide("Containers", CONTAINERS), Column.wide("Images", IMAGES),
+        Column.wide("Selector", "Selector is a label query over pods that should match the Replicas count. If"
+            + " Selector is empty, it is defaulted to the labels present on the Pod template. Label keys and values"
+            + " that must match in order to be controlled by this replication controller, if empty defaulted to"
+            + " labels on Pod template. More info:"
+            + " https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors")),
+        (rc, now) -> {
+          String[] c = Cells.containers(at(rc, "spec", "template", "spec", "containers"));
+          return List.of(name(rc), num(rc, "spec", "replicas"), num(rc, "status", "replicas"),
+              num(rc, "status", "readyReplicas"), age(rc, now), c[0], c[1],
+              Cells.formatLabels(at(rc, "spec", "selector")));
         });
   }
 

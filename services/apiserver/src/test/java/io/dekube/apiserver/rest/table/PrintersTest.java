@@ -66,6 +66,10 @@ class PrintersTest {
         Arguments.of("replicaset", "replicasets.apps", "{'metadata':{'name':'web-1'," + CREATED + "},'spec':{'replicas':3,"
             + "'selector':{},'template':{'spec':{'containers':[{'name':'web','image':'i'}]}}},'status':{'replicas':3,"
             + "'readyReplicas':1}}", List.of("web-1", 3L, 3L, 1L, "5m", "web", "i", "<none>")),
+        Arguments.of("replicationcontroller", "replicationcontrollers", "{'metadata':{'name':'nginx'," + CREATED
+            + "},'spec':{'replicas':3,'selector':{'tier':'web','app':'nginx'},'template':{'spec':{'containers':"
+            + "[{'name':'nginx','image':'nginx'}]}}},'status':{'replicas':2,'readyReplicas':1}}",
+            List.of("nginx", 3L, 2L, 1L, "5m", "nginx", "nginx", "app=nginx,tier=web")),
         Arguments.of("statefulset", "statefulsets.apps", "{'metadata':{'name':'db'," + CREATED + "},'spec':{'replicas':2},"
             + "'status':{'readyReplicas':1}}", List.of("db", "1/2", "5m", "", "")),
         Arguments.of("cluster ip service", "services", "{'metadata':{'name':'web'," + CREATED + "},'spec':{'type':"

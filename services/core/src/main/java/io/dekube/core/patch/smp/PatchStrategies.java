@@ -80,6 +80,7 @@ public final class PatchStrategies {
     atomic("NamespaceSpec.finalizers");
     map("NamespaceStatus.conditions", "merge", "type");
     map("ServiceAccount.secrets", "merge", "name");
+    map("ReplicationControllerStatus.conditions", "merge", "type");
     atomic("ServiceAccount.imagePullSecrets");
     // apps/v1
     retainKeys("DeploymentSpec.strategy");
