@@ -3,6 +3,8 @@ package io.dekube.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dekube.core.model.Json;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
@@ -207,6 +209,42 @@ class KubeletE2E {
     }
     String node = kubectl.run("describe", "node", "kube-node-02").ok().out();
     assertTrue(node.contains("Starting kubelet.") && node.contains("status is now: NodeReady"), node);
+  }
+
+  /**
+   * {@code nodes/proxy} to the kubelet API, as kube-apiserver proxies it ({@code kubectl get --raw
+   * /api/v1/nodes/NODE/proxy/...}): the kubelet's health, its pods, its configuration and the Summary API.
+   */
+  @Test
+  @Order(3)
+  void nodesProxyReachesTheKubeletApi() throws Exception {
+    String node = kubectl.run("get", "pod", "web", "-o", "jsonpath={.spec.nodeName}").ok().out();
+    String base = "/api/v1/nodes/" + node + "/proxy";
+    assertEquals("ok", kubectl.run("get", "--raw", base + "/healthz").ok().out().trim());
+    JsonNode pods = Json.MAPPER.readTree(kubectl.run("get", "--raw", base + "/pods").ok().out());
+    assertEquals("PodList", pods.path("kind").asText());
+    assertTrue(pods.path("items").findValuesAsText("name").contains("web"), pods.toString());
+    JsonNode configz = Json.MAPPER.readTree(kubectl.run("get", "--raw", base + "/configz").ok().out());
+    assertEquals("KubeletConfiguration", configz.path("kubeletconfig").path("kind").asText(), configz.toString());
+    assertEquals(110, configz.path("kubeletconfig").path("maxPods").asInt(), configz.toString());
+    Awaitility.await("the summary's CPU rate").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      JsonNode summary = Json.MAPPER.readTree(kubectl.run("get", "--raw", base + "/stats/summary").ok().out());
+      assertEquals(node, summary.path("node").path("nodeName").asText());
+      assertTrue(summary.path("node").path("memory").path("workingSetBytes").asLong() > 0, summary.toString());
+      assertTrue(summary.path("node").path("cpu").path("usageNanoCores").asLong() > 0, summary.toString());
+      JsonNode web = null;
+      for (JsonNode p : summary.path("pods")) {
+        if (p.path("podRef").path("name").asText().equals("web")) {
+          web = p;
+        }
+      }
+      assertTrue(web != null && web.path("containers").path(0).path("name").asText().equals("web"), summary.toString());
+      assertTrue(web.path("cpu").has("usageCoreNanoSeconds"), summary.toString());
+    });
+    Kubectl.Result missing = kubectl.run("get", "--raw", "/api/v1/nodes/no-such-node/proxy/healthz");
+    assertTrue(missing.exit() != 0 && missing.err().contains("nodes \"no-such-node\" not found"), missing.err());
+    Kubectl.Result asJane = kubectl.run("get", "--raw", base + "/pods", "--as", "jane");
+    assertTrue(asJane.exit() != 0 && asJane.err().contains("Forbidden"), "nodes/proxy is not a viewer's: " + asJane.err());
   }
 
   @Test

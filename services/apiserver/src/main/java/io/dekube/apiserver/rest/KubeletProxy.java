@@ -73,6 +73,19 @@ final class KubeletProxy {
       throw StatusException.badRequest("pod " + r.name() + " does not have a host assigned");
     }
     String container = needContainer ? container(r, pod) : "";
+    Endpoint kubelet = kubeletOf(nodeName);
+    return new Target(kubelet.host(), kubelet.port(), r.namespace(), r.name(), container);
+  }
+
+  /** Where a node's kubelet API listens. */
+  record Endpoint(String host, int port) {
+  }
+
+  /**
+   * The kubelet API of {@code nodeName}, from its Node object: the first InternalIP and
+   * {@code status.daemonEndpoints.kubeletEndpoint.Port}, as kube-apiserver's node connection info.
+   */
+  Endpoint kubeletOf(String nodeName) {
     ObjectNode node = caches.apply(nodes).get("", nodeName);
     if (node == null) {
       throw new StatusException(404, "NotFound", "nodes \"" + nodeName + "\" not found");
@@ -87,7 +100,12 @@ final class KubeletProxy {
     if (host == null || port <= 0) {
       throw new StatusException(503, "ServiceUnavailable", "node " + nodeName + " has no kubelet endpoint");
     }
-    return new Target(host, port, r.namespace(), r.name(), container);
+    return new Endpoint(host, port);
+  }
+
+  /** The client that reaches kubelets: TLS with the apiserver's kubelet client certificate. */
+  HttpClient client() {
+    return http;
   }
 
   private static String container(ApiRequest r, ObjectNode pod) {

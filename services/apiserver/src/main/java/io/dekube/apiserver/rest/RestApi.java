@@ -246,7 +246,7 @@ public final class RestApi {
         require(m, HttpMethod.POST, () -> tokens.create(r));
       }
       case "proxy" -> {
-        if (!r.type().group().isEmpty() || !Set.of("pods", "services").contains(r.type().plural())) {
+        if (!r.type().group().isEmpty() || !Set.of("pods", "services", "nodes").contains(r.type().plural())) {
           throw unavailable(r, sub);
         }
         proxies().handle(r);
@@ -261,11 +261,11 @@ public final class RestApi {
     }
   }
 
-  /** The pods/services proxy, with its clients made on first use (https: kube's proxy does not verify pods). */
+  /** The pods/services/nodes proxy, with its clients made on first use (https: kube's proxy does not verify pods). */
   private ServiceProxy proxies() {
     if (proxies == null) {
       proxies = new ServiceProxy(vertx.createHttpClient(), vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
-          .setSsl(true).setTrustAll(true).setVerifyHost(false)), caches, registry);
+          .setSsl(true).setTrustAll(true).setVerifyHost(false)), kubelets, caches, registry);
     }
     return proxies;
   }

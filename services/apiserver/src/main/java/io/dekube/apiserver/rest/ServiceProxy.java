@@ -20,11 +20,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
- * The {@code proxy} subresource of pods and services, as kube-apiserver serves it
+ * The {@code proxy} subresource of pods, services and nodes, as kube-apiserver serves it
  * ({@code kubectl proxy}, {@code kubectl get --raw .../pods/web:8080/proxy/healthz}): the name is
  * {@code [scheme:]name[:port]}; a pod's port is the named one or its first containerPort, at its pod
  * IP; a service's port is a ServicePort's name or number, and the request goes to a random ready
- * address of its Endpoints on that port's target. The rest of the path after {@code /proxy}, the query,
+ * address of its Endpoints on that port's target; a node's is its kubelet API (HTTPS with the
+ * apiserver's kubelet client certificate; another port of the node when named). The rest of the path after {@code /proxy}, the query,
  * the method, the headers (without hop-by-hop ones and the client's credentials) and the body go to
  * the target, whose answer streams back. Runs on the request's event loop.
  */
@@ -34,8 +35,8 @@ final class ServiceProxy {
       "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length",
       "authorization");
 
-  /** Where a request goes. */
-  record Target(boolean https, String host, int port) {
+  /** Where a request goes, and with which client. */
+  record Target(HttpClient client, String host, int port) {
   }
 
   /** {@code [scheme:]name[:port]}. */
@@ -53,12 +54,16 @@ final class ServiceProxy {
 
   private final HttpClient http;
   private final HttpClient https;
+  private final KubeletProxy kubelets;
   private final Function<ResourceType, ObjectCache> caches;
   private final ResourceType endpoints;
 
-  ServiceProxy(HttpClient http, HttpClient https, Function<ResourceType, ObjectCache> caches, ResourceRegistry registry) {
+  /** {@code kubelets}: how nodes' kubelets are reached; null when this apiserver has no kubelet client. */
+  ServiceProxy(HttpClient http, HttpClient https, KubeletProxy kubelets, Function<ResourceType, ObjectCache> caches,
+               ResourceRegistry registry) {
     this.http = http;
     this.https = https;
+    this.kubelets = kubelets;
     this.caches = caches;
     this.endpoints = registry.byResourceName("endpoints").orElseThrow();
   }
@@ -68,7 +73,11 @@ final class ServiceProxy {
     if (!id.scheme().isEmpty() && !id.scheme().equals("http") && !id.scheme().equals("https")) {
       throw StatusException.badRequest("invalid scheme " + id.scheme());
     }
-    Target t = r.type().plural().equals("pods") ? pod(r, id) : service(r, id);
+    Target t = switch (r.type().plural()) {
+      case "pods" -> pod(r, id);
+      case "nodes" -> node(id);
+      default -> service(r, id);
+    };
     Bodies.read(r.ctx()).onComplete(body -> {
       if (body.failed()) {
         Responses.fail(r.ctx(), body.cause(), r.pretty());
@@ -96,7 +105,23 @@ final class ServiceProxy {
     if (ip.isEmpty()) {
       throw new StatusException(503, "ServiceUnavailable", "pod " + id.name() + " has no IP address yet");
     }
-    return new Target(id.scheme().equals("https"), ip, port.isEmpty() ? 80 : number(port));
+    return new Target(client(id), ip, port.isEmpty() ? 80 : number(port));
+  }
+
+  private HttpClient client(Id id) {
+    return id.scheme().equals("https") ? https : http;
+  }
+
+  /** A node: its kubelet API, or another port of its InternalIP when the name says one (plain HTTP then). */
+  private Target node(Id id) {
+    if (kubelets == null) {
+      throw new StatusException(503, "ServiceUnavailable", "this apiserver has no kubelet client");
+    }
+    KubeletProxy.Endpoint kubelet = kubelets.kubeletOf(id.name());
+    if (id.port().isEmpty() || number(id.port()) == kubelet.port()) {
+      return new Target(kubelets.client(), kubelet.host(), kubelet.port());
+    }
+    return new Target(client(id), kubelet.host(), number(id.port()));
   }
 
   private Target service(ApiRequest r, Id id) {
@@ -122,7 +147,7 @@ final class ServiceProxy {
     for (JsonNode subset : ep == null ? List.<JsonNode>of() : ep.path("subsets")) {
       for (JsonNode p : subset.path("ports")) {
         if (p.path("name").asText("").equals(portName)) {
-          subset.path("addresses").forEach(a -> ready.add(new Target(id.scheme().equals("https"),
+          subset.path("addresses").forEach(a -> ready.add(new Target(client(id),
               a.path("ip").asText(), p.path("port").asInt())));
         }
       }
@@ -162,7 +187,7 @@ final class ServiceProxy {
         o.addHeader(h.getKey(), h.getValue());
       }
     }
-    (t.https() ? https : http).request(o)
+    t.client().request(o)
         .compose(out -> {
           ResponseAbort.onAbort(r.ctx(), out::reset);
           return out.send(body);

@@ -123,6 +123,20 @@ public final class PodWorker {
     return ip;
   }
 
+  /** The pod as this kubelet last received it (a copy), for the kubelet API's {@code /pods}. */
+  public ObjectNode object() {
+    return tree.deepCopy();
+  }
+
+  public String uid() {
+    return uid;
+  }
+
+  /** When the kubelet first started the pod (its {@code status.startTime}); null before. */
+  public Instant startTime() {
+    return startTime;
+  }
+
   /** Whether the pod counts on the node: admitted, and its containers not stopped for its deletion. */
   boolean holdsResources() {
     return admitted && rejection == null && !gone && finalDelete == null;

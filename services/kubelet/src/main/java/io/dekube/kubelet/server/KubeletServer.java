@@ -18,7 +18,8 @@ import java.util.List;
  * The kubelet API on {@code <node-ip>:<port>} over HTTPS, for the apiserver: {@code /containerLogs}
  * (with follow), {@code /exec} and {@code /attach} (WebSocket channel protocol), {@code /portForward}
  * (WebSocket port-forward protocol), {@code /metrics/resource} (what the node and its containers use,
- * {@link ResourceMetrics}) and {@code /healthz}. Clients must present a certificate of the
+ * {@link ResourceMetrics}), {@code /stats/summary} ({@link StatsSummary}), {@code /pods},
+ * {@code /configz} and {@code /healthz}; the apiserver's {@code nodes/proxy} reaches them. Clients must present a certificate of the
  * cluster CA. Runs on the kubelet's context.
  */
 public final class KubeletServer {
@@ -32,6 +33,8 @@ public final class KubeletServer {
   private final PodManager pods;
   private final Tls tls;
   private HttpServer server;
+  private final StatsSummary summary = new StatsSummary();
+  private final java.time.Instant started = java.time.Instant.now();
 
   public KubeletServer(Vertx vertx, KubeletConfig config, PodManager pods, Tls tls) {
     this.vertx = vertx;
@@ -75,9 +78,25 @@ public final class KubeletServer {
       req.response().end("ok");
       return;
     }
-    if (req.path().equals("/metrics/resource")) {
-      resourceMetrics(req);
-      return;
+    switch (req.path()) {
+      case "/metrics/resource" -> {
+        resourceMetrics(req);
+        return;
+      }
+      case "/stats/summary" -> {
+        statsSummary(req);
+        return;
+      }
+      case "/pods", "/pods/" -> {
+        podList(req);
+        return;
+      }
+      case "/configz" -> {
+        configz(req);
+        return;
+      }
+      default -> {
+      }
     }
     if (p.length < 4) {
       req.response().setStatusCode(404).end("404 page not found\n");
@@ -99,40 +118,88 @@ public final class KubeletServer {
   }
 
   /**
-   * {@code /metrics/resource}: the running containers are listed on the kubelet's context, their
-   * usage read on a worker (it reads /proc). The node is the OS process this kubelet runs in (with the
-   * jvm runtime's containers in it), plus the processes of {@code process} containers.
+   * What the node and its running containers use: the containers are listed on the kubelet's context,
+   * their usage read on a worker (it reads /proc). The node is the OS process this kubelet runs in (with
+   * the jvm runtime's containers in it), plus the processes of {@code process} containers.
    */
-  private void resourceMetrics(HttpServerRequest req) {
-    List<ResourceMetrics.Sample> pending = new java.util.ArrayList<>();
-    List<io.dekube.kubelet.runtime.RunningContainer> running = new java.util.ArrayList<>();
+  private Future<Usage> measure() {
+    List<StatsSummary.PodSample> pending = new java.util.ArrayList<>();
+    List<List<ContainerRecord>> running = new java.util.ArrayList<>();
     for (PodWorker w : pods.workers()) {
-      for (ContainerRecord c : w.running()) {
-        pending.add(new ResourceMetrics.Sample(w.namespace(), w.name(), c.name(), c.startedAt(), null));
-        running.add(c.running());
-      }
+      pending.add(new StatsSummary.PodSample(w.namespace(), w.name(), w.uid(), w.startTime(), List.of()));
+      running.add(w.running());
     }
     boolean outOfProcess = "process".equals(config.runtime());
-    vertx.executeBlocking(() -> {
+    return vertx.executeBlocking(() -> {
       java.time.Instant at = java.time.Instant.now();
       io.dekube.kubelet.runtime.ResourceUsage node = io.dekube.kubelet.runtime.ProcStats.of(ProcessHandle.current().pid());
-      List<ResourceMetrics.Sample> samples = new java.util.ArrayList<>();
+      List<StatsSummary.PodSample> measured = new java.util.ArrayList<>();
       for (int i = 0; i < pending.size(); i++) {
-        ResourceMetrics.Sample s = pending.get(i);
-        io.dekube.kubelet.runtime.ResourceUsage u = running.get(i).usage();
-        samples.add(new ResourceMetrics.Sample(s.namespace(), s.pod(), s.container(), s.startedAt(), u));
-        if (outOfProcess) {
-          node = node.plus(u);
+        List<StatsSummary.ContainerSample> containers = new java.util.ArrayList<>();
+        for (ContainerRecord c : running.get(i)) {
+          io.dekube.kubelet.runtime.ResourceUsage u = c.running().usage();
+          containers.add(new StatsSummary.ContainerSample(c.name(), c.startedAt(), u));
+          if (outOfProcess) {
+            node = node.plus(u);
+          }
         }
+        StatsSummary.PodSample p = pending.get(i);
+        measured.add(new StatsSummary.PodSample(p.namespace(), p.name(), p.uid(), p.startTime(), containers));
       }
-      return ResourceMetrics.render(node, samples, at);
-    }, false).onComplete(ar -> {
-      if (ar.succeeded()) {
-        req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
-      } else {
+      return new Usage(node, measured, at);
+    }, false);
+  }
+
+  private record Usage(io.dekube.kubelet.runtime.ResourceUsage node, List<StatsSummary.PodSample> pods,
+                       java.time.Instant at) {
+  }
+
+  /** {@code /metrics/resource}: {@link ResourceMetrics} of what the node and its containers use. */
+  private void resourceMetrics(HttpServerRequest req) {
+    measure().onComplete(ar -> {
+      if (ar.failed()) {
         req.response().setStatusCode(500).end("cannot measure: " + ar.cause() + "\n");
+        return;
       }
+      List<ResourceMetrics.Sample> samples = new java.util.ArrayList<>();
+      ar.result().pods().forEach(p -> p.containers().forEach(c -> samples.add(
+          new ResourceMetrics.Sample(p.namespace(), p.name(), c.name(), c.startedAt(), c.usage()))));
+      req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+          .end(ResourceMetrics.render(ar.result().node(), samples, ar.result().at()));
     });
+  }
+
+  /** {@code /stats/summary}: the Summary API of what the node and its pods use ({@link StatsSummary}). */
+  private void statsSummary(HttpServerRequest req) {
+    measure().onComplete(ar -> {
+      if (ar.failed()) {
+        req.response().setStatusCode(500).end("cannot measure: " + ar.cause() + "\n");
+        return;
+      }
+      Usage u = ar.result();
+      json(req, summary.render(config.nodeName(), started, u.node(), u.pods(), u.at()));
+    });
+  }
+
+  /** {@code /pods}: the pods this kubelet runs, as a PodList (as the kubelet last received them). */
+  private void podList(HttpServerRequest req) {
+    com.fasterxml.jackson.databind.node.ObjectNode list = io.dekube.core.model.Json.object()
+        .put("kind", "PodList").put("apiVersion", "v1");
+    list.putObject("metadata");
+    com.fasterxml.jackson.databind.node.ArrayNode items = list.putArray("items");
+    pods.workers().forEach(w -> items.add(w.object()));
+    json(req, list);
+  }
+
+  /** {@code /configz}: the kubelet's effective configuration, in KubeletConfiguration's field names. */
+  private void configz(HttpServerRequest req) {
+    com.fasterxml.jackson.databind.node.ObjectNode root = io.dekube.core.model.Json.object();
+    root.set("kubeletconfig", KubeletConfigz.of(config, port()));
+    json(req, root);
+  }
+
+  private static void json(HttpServerRequest req, com.fasterxml.jackson.databind.JsonNode body) {
+    req.response().putHeader("Content-Type", "application/json").end(body.toString());
   }
 
   private static void withContainer(HttpServerRequest req, PodWorker pod, String name,
