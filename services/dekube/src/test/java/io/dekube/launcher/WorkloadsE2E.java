@@ -261,7 +261,10 @@ class WorkloadsE2E {
     }
     String before = kubectl.run("get", "pod", "db-0", "-o", "jsonpath={.metadata.uid} {.spec.nodeName}").ok().out();
     kubectl.run("exec", "db-0", "--", "sh", "-c", "echo kept > /data/greeting").ok();
-    kubectl.run("delete", "pod", "db-0", "--wait=true").ok();
+    // not --wait=true: kubectl 1.32's wait (a GET, then a LIST and WATCH of the name) hangs for good when the
+    // pod is deleted and db-0 re-created between the two (kubernetes/kubernetes#135562); dekube deletes a
+    // stopped pod within milliseconds of its mark, so under load that happened. The await below waits instead.
+    kubectl.run("delete", "pod", "db-0", "--wait=false").ok();
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90)).until(() -> {
       String now = kubectl.run("get", "pod", "db-0", "-o", "jsonpath={.metadata.uid} {.spec.nodeName} "
           + "{.status.containerStatuses[0].ready}").out();
