@@ -57,7 +57,7 @@ final class Controllers {
     List<Spec> specs = new java.util.ArrayList<>(builtIn(c));
     specs.addAll(storage(c));
     specs.add(new Spec("horizontalpodautoscaling", List.of("horizontalpodautoscalers.autoscaling", "pods",
-        "deployments.apps", "replicasets.apps", "statefulsets.apps", "endpoints"),
+        "deployments.apps", "replicasets.apps", "statefulsets.apps", "replicationcontrollers", "endpoints"),
         ctx -> new io.dekube.controllermanager.podautoscaler.HorizontalController(ctx,
             io.dekube.controllermanager.podautoscaler.HorizontalController.metricsSource(ctx, api))
             .loop(c.resync(), c.workers())));
@@ -106,7 +106,7 @@ final class Controllers {
             ctx -> new TtlAfterFinishedController(ctx).loop(c.resync(), c.workers())),
         // disruption budgets: their status, read by the eviction API and the scheduler's preemption
         new Spec("disruption", List.of("poddisruptionbudgets.policy", "pods", "replicasets.apps", "deployments.apps",
-            "statefulsets.apps"), ctx -> new DisruptionController(ctx).loop(c.resync(), c.workers())),
+            "statefulsets.apps", "replicationcontrollers"), ctx -> new DisruptionController(ctx).loop(c.resync(), c.workers())),
         // nodes: lifecycle, taint eviction, pod GC, IPAM
         new Spec("nodelifecycle", List.of("nodes", "leases.coordination.k8s.io", "pods"),
             ctx -> new NodeLifecycleController(ctx, c.nodeMonitorGracePeriod()).loop(c.resync(), c.workers())),

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * quota of 2 pods, a Deployment of 3 runs 2 pods with the defaulted requests and its ReplicaSet says
  * {@code exceeded quota}; a StatefulSet's volumeClaimTemplate gets claims bound to local-path volumes
  * on its pods' nodes, whose data outlives a pod; a ReplicationController runs, scales and takes its pods
- * with it, and {@code kubectl cluster-info dump} lists it.
+ * with it, an HPA finds its scale, and {@code kubectl cluster-info dump} lists it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -327,6 +327,14 @@ class WorkloadsE2E {
             + "{.status.availableReplicas}/{.status.fullyLabeledReplicas} {.metadata.generation}/"
             + "{.status.observedGeneration}").out().equals("1/1/1/1 2/2")
             && kubectl.run("get", "pods", "-l", "app=nginx", "-o", "name").out().trim().lines().count() == 1);
+
+    String described = kubectl.run("describe", "rc", "nginx").ok().out();
+    assertTrue(described.matches("(?s).*Replicas:\\s+1 current / 1 desired\n.*Pods Status:\\s+1 Running / 0 Waiting.*"
+        + "SuccessfulDelete.*"), described);
+    kubectl.run("autoscale", "rc", "nginx", "--min=1", "--max=2").ok();
+    org.awaitility.Awaitility.await("the HPA finds its scale").atMost(java.time.Duration.ofSeconds(60)).until(() ->
+        kubectl.run("get", "hpa", "nginx", "-o", "jsonpath={.status.conditions[?(@.type==\"AbleToScale\")].status}")
+            .out().equals("True"));
 
     String dump = kubectl.run("cluster-info", "dump").ok().out();
     assertTrue(dump.contains("\"kind\": \"ReplicationControllerList\""), "the dump lists ReplicationControllers");

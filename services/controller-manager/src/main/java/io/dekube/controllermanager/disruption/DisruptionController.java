@@ -16,6 +16,7 @@ import io.dekube.core.model.Typed;
 import io.dekube.core.store.WriteOptions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -58,7 +59,8 @@ public final class DisruptionController implements Reconciler {
     this.budgets = ctx.lister("poddisruptionbudgets.policy", PodDisruptionBudget.class);
     this.pods = ctx.lister("pods", Pod.class);
     this.scales = new ExpectedScale(ctx.lister("replicasets.apps", ReplicaSet.class),
-        ctx.lister("deployments.apps", Deployment.class), ctx.lister("statefulsets.apps", StatefulSet.class));
+        ctx.lister("deployments.apps", Deployment.class), ctx.lister("statefulsets.apps", StatefulSet.class),
+        ctx.lister("replicationcontrollers", ReplicationController.class));
   }
 
   /** The loop: budgets, and pods mapped to the budgets that select them. */

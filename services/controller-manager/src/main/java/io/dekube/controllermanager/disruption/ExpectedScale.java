@@ -5,6 +5,7 @@ import io.dekube.controllermanager.common.Owners;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -14,7 +15,8 @@ import java.util.Map;
 
 /**
  * kube's {@code getExpectedScale}: the summed {@code spec.replicas} of the controllers that own the
- * selected pods — a ReplicaSet's Deployment when it has one, else the ReplicaSet; a StatefulSet —
+ * selected pods — a ReplicaSet's Deployment when it has one, else the ReplicaSet; a StatefulSet; a
+ * ReplicationController —
  * each controller counted once. Pods without a controller are "unmanaged"; a pod whose controller
  * cannot be found (or has no scale) makes the count fail. Reads the listers only.
  */
@@ -27,11 +29,14 @@ final class ExpectedScale {
   private final Lister<ReplicaSet> replicaSets;
   private final Lister<Deployment> deployments;
   private final Lister<StatefulSet> statefulSets;
+  private final Lister<ReplicationController> replicationControllers;
 
-  ExpectedScale(Lister<ReplicaSet> replicaSets, Lister<Deployment> deployments, Lister<StatefulSet> statefulSets) {
+  ExpectedScale(Lister<ReplicaSet> replicaSets, Lister<Deployment> deployments, Lister<StatefulSet> statefulSets,
+                Lister<ReplicationController> replicationControllers) {
     this.replicaSets = replicaSets;
     this.deployments = deployments;
     this.statefulSets = statefulSets;
+    this.replicationControllers = replicationControllers;
   }
 
   Result of(List<Pod> pods) {
@@ -73,6 +78,8 @@ final class ExpectedScale {
         return uid(deployments.get(ns, ref.getName()), ref);
       case "StatefulSet":
         return uid(statefulSets.get(ns, ref.getName()), ref);
+      case "ReplicationController":
+        return uid(replicationControllers.get(ns, ref.getName()), ref);
       default:
         return null;
     }
@@ -90,6 +97,8 @@ final class ExpectedScale {
       r = rs.getSpec().getReplicas();
     } else if (o instanceof StatefulSet s) {
       r = s.getSpec().getReplicas();
+    } else if (o instanceof ReplicationController rc) {
+      r = rc.getSpec().getReplicas();
     }
     return r == null ? 1 : r;
   }

@@ -108,7 +108,7 @@ public final class HorizontalController implements Reconciler {
     }
     if (target == null) {
       return failed(hpa, status, "AbleToScale", "FailedGetScale", "the HPA controller was unable to get the "
-          + "target's current scale: " + hpa.getSpec().getScaleTargetRef().getKind().toLowerCase() + "s.apps \""
+          + "target's current scale: " + ScaleTarget.resourceOf(hpa.getSpec().getScaleTargetRef()) + " \""
           + hpa.getSpec().getScaleTargetRef().getName() + "\" not found", now);
     }
     condition(status, "AbleToScale", "True", "SucceededGetScale", "the HPA controller was able to get the target's "

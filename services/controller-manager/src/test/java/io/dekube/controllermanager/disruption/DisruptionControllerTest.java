@@ -138,4 +138,22 @@ class DisruptionControllerTest {
     assertEquals(3, s.path("desiredHealthy").asInt());
     assertEquals(1, s.path("disruptionsAllowed").asInt());
   }
+
+  @Test
+  void aReplicationControllersScaleCountsForItsPods() {
+    io.fabric8.kubernetes.api.model.ReplicationController rc = new io.fabric8.kubernetes.api.model
+        .ReplicationControllerBuilder().withMetadata(new ObjectMetaBuilder().withName("web").withNamespace("ns")
+        .withUid("uid-rc").build()).withNewSpec().withReplicas(4).withSelector(WEB).endSpec().build();
+    fake.store.put(fake.store.type("replicationcontrollers"), rc);
+    fake.store.put(pdbType, pdb(null, "25%", null));
+    for (int i = 0; i < 4; i++) {
+      fake.store.put(podType, running(pod("p" + i, null).editMetadata().withOwnerReferences(
+          io.dekube.controllermanager.common.Owners.controllerRef(rc)).endMetadata(), "n1", READY));
+    }
+    done(controller.sync(KEY));
+    ObjectNode s = fake.store.object(pdbType, "ns", "budget").path("status").deepCopy();
+    assertEquals(4, s.path("expectedPods").asInt(), s::toString);
+    assertEquals(3, s.path("desiredHealthy").asInt());
+    assertEquals(1, s.path("disruptionsAllowed").asInt());
+  }
 }

@@ -190,4 +190,28 @@ class HorizontalControllerTest {
     assertTrue(fake.eventReasons().contains("SuccessfulRescale: New size: 3; reason: Current number of replicas above "
         + "Spec.MaxReplicas"), fake.eventReasons().toString());
   }
+
+  @Test
+  void aReplicationControllerIsScaledThroughItsSelectorMap() {
+    ResourceType rcType = fake.store.type("replicationcontrollers");
+    HorizontalPodAutoscaler h = new HorizontalPodAutoscalerBuilder().withNewMetadata().withName("web")
+        .withNamespace("ns").withGeneration(1L).endMetadata().withNewSpec().withNewScaleTargetRef()
+        .withApiVersion("v1").withKind("ReplicationController").withName("web").endScaleTargetRef().withMinReplicas(1)
+        .withMaxReplicas(10).addNewMetric().withType("Resource").withNewResource().withName("cpu").withNewTarget()
+        .withType("Utilization").withAverageUtilization(50).endTarget().endResource().endMetric().endSpec().build();
+    h.setApiVersion("autoscaling/v2");
+    fake.store.put(hpaType, h);
+    done(controller.sync(KEY));
+    assertEquals("False FailedGetScale: the HPA controller was unable to get the target's current scale: "
+        + "replicationcontrollers \"web\" not found", condition("AbleToScale"));
+    fake.store.put(rcType, new io.fabric8.kubernetes.api.model.ReplicationControllerBuilder().withNewMetadata()
+        .withName("web").withNamespace("ns").endMetadata().withNewSpec().withReplicas(2)
+        .withSelector(Map.of("app", "web")).endSpec().build());
+    pod("web-1", "100m", 150L);
+    pod("web-2", "100m", 150L);
+    fake.clock.set(fake.clock.instant().plus(HorizontalController.SYNC_PERIOD));
+    done(controller.sync(KEY));
+    assertEquals(4, fake.store.items(rcType, "ns").get(0).path("spec").path("replicas").asInt());
+    assertEquals(2, status().path("currentReplicas").asInt());
+  }
 }
