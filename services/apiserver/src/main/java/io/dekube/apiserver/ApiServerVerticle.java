@@ -25,6 +25,7 @@ import io.dekube.apiserver.openapi.v2.OpenApiV2Handler;
 import io.dekube.apiserver.rest.RestApi;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.model.ResourceType;
+import io.dekube.core.net.SystemService;
 import io.dekube.core.store.StoreClient;
 import java.util.List;
 import java.util.function.Function;
@@ -126,10 +127,12 @@ public final class ApiServerVerticle extends VerticleBase {
         })
         .compose(security -> listen(security.pki(), router(security)))
         .onSuccess(s -> LOG.info("apiserver listening on https://{}:{}", config.host(), s.actualPort()))
-        .onSuccess(s -> KubernetesService.ensure(store, registry, kubernetesClusterIp, config.host(), s.actualPort())
-            .onFailure(e -> LOG.warn("cannot write the default/kubernetes Service: {}", e.toString())))
-        .onSuccess(s -> kept = KubernetesService.keep(informers, store, registry, kubernetesClusterIp, config.host(),
-            s.actualPort()));
+        .onSuccess(s -> {
+          SystemService kubernetes = KubernetesService.of(kubernetesClusterIp, config.host(), s.actualPort());
+          kubernetes.ensure(store, registry)
+              .onFailure(e -> LOG.warn("cannot write the default/kubernetes Service: {}", e.toString()));
+          kept = kubernetes.keep(informers, store, registry);
+        });
   }
 
   /** Serves the established CRDs (now and as they come and go) and runs the CRD controller. */

@@ -103,6 +103,7 @@ final class KubeletComponent implements Component {
         .withBackoff(f.duration("--crash-backoff-initial", Duration.ofSeconds(10)),
             f.duration("--crash-backoff-max", Duration.ofMinutes(5)))
         .withSimulatedDelay(f.duration("--simulated-delay", Duration.ofMillis(200)))
-        .withDnsPort(() -> dnsPort);
+        .withDnsPort(() -> dnsPort)
+        .withClusterDns(DnsComponent.dnsIp(f));
   }
 }

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 11 with the real kubectl, curl and dig against one {@code ./dekube up} with its 3 jvm nodes:
  * the talk's kube-decon Deployment, Service and Ingress from {@code k8s-manifests/kube-decon.yaml}
  * (two real pods) answer from both pods through the ClusterIP (userspace kube-proxy) and through
- * the ingress by host; the cluster DNS answers A, headless, SRV, NXDOMAIN and FORMERR; a NodePort
+ * the ingress by host; the cluster DNS on the 10th address of the service CIDR answers A, headless, SRV,
+ * NXDOMAIN and FORMERR, behind the {@code kube-system/kube-dns} Service; a NodePort
  * Service (31579) answers on every node IP and a LoadBalancer Service on its pool address; a taken
  * nodePort is refused; last, a rolling update to v2 under a client looping through the ingress
  * loses no request. Random service CIDR, LB pool and node addresses, so parallel clusters on this
@@ -51,6 +52,8 @@ class NetworkingE2E {
   private static final String HOST = "kube-decon.kubecon.carson-anderson.com";
   private static final int OCTET = ThreadLocalRandom.current().nextInt(60, 95);
   private static final String CIDR = "127." + OCTET + ".0.0/16";
+  /** The cluster DNS: the 10th address of the service CIDR, as kubeadm's. */
+  private static final String DNS = "127." + OCTET + ".0.10";
   private static final String POOL = "127." + ThreadLocalRandom.current().nextInt(201, 240) + "."
       + ThreadLocalRandom.current().nextInt(1, 250) + ".0/24";
   private static final int NODE_PORT = 31579; // the talk's; bound on this cluster's random node IPs only
@@ -69,7 +72,7 @@ class NetworkingE2E {
     dekube = DekubeProcess.up(tmp.resolve("state"), "--service-cidr", CIDR, "--lb-pool", POOL);
     kubectl = new Kubectl(dekube.kubeconfig());
     String ready = dekube.stdout().stream().filter(l -> l.startsWith("dekube ready:")).findFirst().orElseThrow();
-    dnsPort = Integer.parseInt(group(ready, "dns 127\\.96\\.0\\.10:(\\d+)"));
+    dnsPort = Integer.parseInt(group(ready, "dns " + Pattern.quote(DNS) + ":(\\d+)"));
     ingressPort = Integer.parseInt(group(ready, "ingress http://127\\.0\\.0\\.1:(\\d+)"));
     kubectl.run("create", "namespace", "kube-decon").ok();
     kubectl.run("-n", "kube-decon", "create", "-f",
@@ -139,13 +142,16 @@ class NetworkingE2E {
     String ip = kubectl.run("-n", "kube-decon", "get", "svc", "kube-decon", "-o", "jsonpath={.spec.clusterIP}").ok()
         .out();
     kubectl.run("-n", "kube-decon", "run", "bb", "--image=busybox", "--restart=Never", "--", "sh", "-c",
-        "wget -qO- http://kube-decon | grep pod:; nslookup kube-decon; wget -qO- http://nothere.kube-decon.svc.cluster.local; echo rc=$?")
+        "cat /etc/resolv.conf; wget -qO- http://kube-decon | grep pod:; nslookup kube-decon;"
+            + " wget -qO- http://nothere.kube-decon.svc.cluster.local; echo rc=$?")
         .ok();
     Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> "Succeeded".equals(kubectl.run("-n", "kube-decon",
         "get", "pod", "bb", "-o", "jsonpath={.status.phase}").out()));
     String logs = kubectl.run("-n", "kube-decon", "logs", "bb").ok().out();
-    assertTrue(logs.matches("(?s)pod: kube-decon-\\S+\n.*"), logs);
-    assertTrue(logs.contains("Server:\t\t127.96.0.10\nAddress:\t127.96.0.10:" + dnsPort + "\n\n"
+    assertTrue(logs.startsWith("nameserver " + DNS + "\nsearch kube-decon.svc.cluster.local svc.cluster.local"
+        + " cluster.local\noptions ndots:5\n"), "resolv.conf names the 10th address of --service-cidr: " + logs);
+    assertTrue(logs.matches("(?s)nameserver [^\n]*\n[^\n]*\n[^\n]*\npod: kube-decon-\\S+\n.*"), logs);
+    assertTrue(logs.contains("Server:\t\t" + DNS + "\nAddress:\t" + DNS + ":" + dnsPort + "\n\n"
         + "Name:\tkube-decon.kube-decon.svc.cluster.local\nAddress: " + ip + "\n"), logs);
     assertTrue(logs.endsWith("wget: bad address 'nothere.kube-decon.svc.cluster.local'\nrc=1\n"), logs);
   }
@@ -197,10 +203,60 @@ class NetworkingE2E {
         new TreeSet<>(dig("web-headless.kube-decon.svc.cluster.local").lines().toList()), "headless: the pod IPs");
     assertEquals("0 100 80 web-named.kube-decon.svc.cluster.local.",
         dig("-t", "SRV", "_http._tcp.web-named.kube-decon.svc.cluster.local"));
-    String nx = run("dig", "@127.96.0.10", "-p", Integer.toString(dnsPort), "nothere.kube-decon.svc.cluster.local");
+    String nx = run("dig", "@" + DNS, "-p", Integer.toString(dnsPort), "nothere.kube-decon.svc.cluster.local");
     assertTrue(nx.contains("status: NXDOMAIN") && nx.contains("SOA"), nx);
-    assertEquals(ip, run("dig", "+short", "+tcp", "@127.96.0.10", "-p", Integer.toString(dnsPort),
+    assertEquals(ip, run("dig", "+short", "+tcp", "@" + DNS, "-p", Integer.toString(dnsPort),
         "kube-decon.kube-decon.svc.cluster.local").strip(), "TCP too");
+  }
+
+  /**
+   * {@code kube-system/kube-dns} as kubeadm makes it, on the 10th address of {@code --service-cidr}, its
+   * endpoints where this DNS answers, so kube-proxy leads its ClusterIP there; deleted, it comes back.
+   */
+  @Test
+  void theKubeDnsServiceIsOnTheTenthAddressAndLeadsToTheDns() throws Exception {
+    Awaitility.await("kube-system/kube-dns and its endpoints").atMost(Duration.ofSeconds(30)).until(() ->
+        kubectl.run("-n", "kube-system", "get", "svc,endpoints", "kube-dns").exit() == 0);
+    String svc = kubectl.run("-n", "kube-system", "get", "svc", "kube-dns").ok().out();
+    assertTrue(svc.matches("(?s)NAME +TYPE +CLUSTER-IP +EXTERNAL-IP +PORT\\(S\\) +AGE\n"
+        + "kube-dns +ClusterIP +" + Pattern.quote(DNS) + " +<none> +53/UDP,53/TCP,9153/TCP +\\S+\n"), svc);
+    assertTrue(kubectl.run("get", "svc", "-A").ok().out().lines().anyMatch(l -> l.matches(
+        "kube-system +kube-dns +ClusterIP +" + Pattern.quote(DNS) + " .*")), "kubectl get svc -A");
+    assertEquals("kube-dns true CoreDNS kube-dns", kubectl.run("-n", "kube-system", "get", "svc", "kube-dns", "-o",
+        "jsonpath={.metadata.labels.k8s-app} {.metadata.labels.kubernetes\\.io/cluster-service}"
+            + " {.metadata.labels.kubernetes\\.io/name} {.spec.selector.k8s-app}").ok().out());
+    String node = kubectl.run("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}").ok().out();
+    assertTrue(kubectl.run("get", "--raw", "/api/v1/nodes/" + node + "/proxy/configz").ok().out()
+        .contains("\"clusterDNS\":[\"" + DNS + "\"]"), "the kubelet's clusterDNS");
+    String eps = kubectl.run("-n", "kube-system", "get", "endpoints", "kube-dns", "-o",
+        "jsonpath={.subsets[0].addresses[*].ip} {.subsets[0].ports[?(@.name==\"dns\")].port}"
+            + " {.subsets[0].ports[?(@.name==\"dns-tcp\")].port}").ok().out();
+    assertEquals(DNS + " " + dnsPort + " " + dnsPort, eps, "the endpoints: where the DNS answers");
+    // the metrics port: kube-proxy on the ClusterIP's 9153, the DNS's /metrics on a port of its own
+    Awaitility.await("/metrics through kube-proxy").atMost(Duration.ofSeconds(30)).until(() ->
+        run("curl", "-s", "--max-time", "5", "http://" + DNS + ":9153/metrics").contains("# TYPE "));
+    String ip = kubectl.run("-n", "kube-decon", "get", "svc", "kube-decon", "-o", "jsonpath={.spec.clusterIP}").ok()
+        .out();
+    if (port53Bindable()) { // the DNS itself where it may bind 53, else kube-proxy to the DNS's port
+      assertEquals(ip, run("dig", "+short", "@" + DNS, "kube-decon.kube-decon.svc.cluster.local").strip(), "port 53");
+    }
+    // one at a time: the endpoints controller deletes the Endpoints with the Service, and kubectl would wait
+    // for Endpoints it found missing to go away
+    for (String kind : List.of("svc", "endpoints")) {
+      String uid = kubectl.run("-n", "kube-system", "get", kind, "kube-dns", "-o", "jsonpath={.metadata.uid}").ok().out();
+      kubectl.run("-n", "kube-system", "delete", kind, "kube-dns").ok();
+      Awaitility.await("kube-dns written again after deleting its " + kind).atMost(Duration.ofSeconds(30)).until(() ->
+          !kubectl.run("-n", "kube-system", "get", kind, "kube-dns", "-o", "jsonpath={.metadata.uid}").out().equals(uid)
+              && kubectl.run("-n", "kube-system", "get", "svc", "kube-dns", "-o", "jsonpath={.spec.clusterIP}").out()
+              .equals(DNS)
+              && kubectl.run("-n", "kube-system", "get", "endpoints", "kube-dns", "-o",
+              "jsonpath={.subsets[0].addresses[0].ip}").out().equals(DNS));
+    }
+  }
+
+  private static boolean port53Bindable() throws Exception {
+    return run("id", "-u").strip().equals("0") || Integer.parseInt(Files.readString(
+        Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).strip()) <= 53;
   }
 
   @Test
@@ -208,7 +264,7 @@ class NetworkingE2E {
     try (DatagramSocket s = new DatagramSocket()) {
       s.setSoTimeout(5_000);
       byte[] junk = {0x0b, 0x0e, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00};
-      s.send(new DatagramPacket(junk, junk.length, InetAddress.getByName("127.96.0.10"), dnsPort));
+      s.send(new DatagramPacket(junk, junk.length, InetAddress.getByName(DNS), dnsPort));
       DatagramPacket reply = new DatagramPacket(new byte[512], 512);
       s.receive(reply);
       assertEquals(0x0b0e, ((reply.getData()[0] & 0xff) << 8) | (reply.getData()[1] & 0xff), "same id");
@@ -319,7 +375,7 @@ class NetworkingE2E {
   }
 
   private static String dig(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("dig", "+short", "@127.96.0.10", "-p", Integer.toString(dnsPort)));
+    List<String> cmd = new ArrayList<>(List.of("dig", "+short", "@" + DNS, "-p", Integer.toString(dnsPort)));
     cmd.addAll(List.of(args));
     return run(cmd.toArray(String[]::new)).strip();
   }

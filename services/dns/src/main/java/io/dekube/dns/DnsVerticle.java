@@ -1,14 +1,18 @@
 package io.dekube.dns;
 
+import io.dekube.core.informer.HandlerRegistration;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.net.ServiceWatch;
+import io.dekube.core.net.SystemService;
+import io.dekube.core.store.StoreClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
@@ -24,7 +28,9 @@ import org.xbill.DNS.Rcode;
 /**
  * The cluster DNS: follows Services and endpoints ({@link ServiceWatch}), rebuilds its
  * {@link ClusterRecords} on every change and answers over UDP and TCP ({@link DnsAnswers}), on the
- * configured port and, when it may bind it, on 53. Wiring only.
+ * configured port and, when it may bind it, on 53. With a store ({@link #withKubeDnsService}) it
+ * also serves {@code /metrics} on a port of its address and keeps the {@code kube-system/kube-dns}
+ * Service pointing at both ({@link KubeDnsService}). Wiring only.
  */
 public final class DnsVerticle extends VerticleBase {
 
@@ -39,6 +45,11 @@ public final class DnsVerticle extends VerticleBase {
   private Forwarder forwarder;
   private ServiceWatch watch;
   private int actualPort = -1;
+  private StoreClient store;
+  private HttpServer metrics;
+  private List<HandlerRegistration> kept = List.of();
+  private long retryTimer = -1;
+  private volatile boolean stopped;
 
   public DnsVerticle(DnsConfig config, ResourceRegistry registry, Function<ResourceType, Informer> informers) {
     this.config = config;
@@ -46,9 +57,21 @@ public final class DnsVerticle extends VerticleBase {
     this.informers = informers;
   }
 
-  /** The host's resolver from /etc/resolv.conf (blocking; "" when none), the default upstream. */
-  public static String hostResolver() {
-    return Forwarder.hostResolver(io.dekube.core.net.ClusterNetwork.DNS_IP);
+  /**
+   * Keeps the {@code kube-system/kube-dns} Service, its Endpoints and EndpointSlice pointing at
+   * where this DNS answers, written through {@code store}. Call before deploying.
+   */
+  public DnsVerticle withKubeDnsService(StoreClient store) {
+    this.store = store;
+    return this;
+  }
+
+  /**
+   * The host's resolver from /etc/resolv.conf (blocking; "" when none), the default upstream: its
+   * first nameserver that is not the cluster DNS at {@code clusterDnsIp}.
+   */
+  public static String hostResolver(String clusterDnsIp) {
+    return Forwarder.hostResolver(clusterDnsIp);
   }
 
   /** The port served (the chosen one when configured with 0). */
@@ -77,7 +100,46 @@ public final class DnsVerticle extends VerticleBase {
         .compose(port -> config.also53() && port != 53 ? listen(53).map(p -> {
           LOG.info("cluster DNS answering on {}:53 too", config.host());
           return p;
-        }).recover(e -> Future.succeededFuture(0)) : Future.succeededFuture(0));
+        }).recover(e -> Future.succeededFuture(0)) : Future.succeededFuture(0))
+        .compose(v -> store == null || actualPort <= 0 ? Future.succeededFuture() : serveMetrics().onSuccess(m -> {
+          SystemService kubeDns = KubeDnsService.of(config.host(), actualPort, m);
+          writeUntilDone(kubeDns, false);
+          kept = kubeDns.keep(informers, store, registry);
+        }));
+  }
+
+  /**
+   * {@code /metrics} (the process's, as the ops port serves them) and {@code /health} on a free port of
+   * the DNS address: the kube-dns Service's {@code metrics} port leads there, as CoreDNS' 9153 does.
+   */
+  private Future<Integer> serveMetrics() {
+    return vertx.createHttpServer().requestHandler(req -> {
+      switch (req.path()) {
+        case "/metrics" -> req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+            .end(io.dekube.core.metrics.Metrics.scrape());
+        case "/health" -> req.response().putHeader("Content-Type", "text/plain").end("OK");
+        default -> req.response().setStatusCode(404).end("404 page not found\n");
+      }
+    }).listen(0, config.host()).map(server -> {
+      metrics = server;
+      return server.actualPort();
+    });
+  }
+
+  /** Writes the Service and its endpoints, again every 5 s until the store took them (it may start later). */
+  private void writeUntilDone(SystemService service, boolean retrying) {
+    service.ensure(store, registry)
+        .onSuccess(v -> LOG.info("{}/{} Service points at {}:{}", service.namespace(), service.name(), config.host(),
+            actualPort))
+        .onFailure(e -> {
+          if (!retrying) {
+            LOG.warn("cannot write the {}/{} Service yet ({}); trying again every 5 s", service.namespace(),
+                service.name(), e.toString());
+          }
+          if (!stopped) {
+            retryTimer = vertx.setTimer(5_000, t -> writeUntilDone(service, true));
+          }
+        });
   }
 
   private Future<Integer> listen(int port) {
@@ -152,10 +214,16 @@ public final class DnsVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopped = true;
+    vertx.cancelTimer(retryTimer);
+    kept.forEach(HandlerRegistration::remove);
     if (watch != null) {
       watch.stop();
     }
     List<Future<Void>> closing = new ArrayList<>();
+    if (metrics != null) {
+      closing.add(metrics.close());
+    }
     udp.forEach(s -> closing.add(s.close()));
     tcp.forEach(s -> closing.add(s.close()));
     return Future.join(closing);

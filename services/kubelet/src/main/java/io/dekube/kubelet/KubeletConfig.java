@@ -26,12 +26,14 @@ import java.util.Map;
  * @param labels            extra node labels
  * @param dnsPort           the port the cluster DNS answers on (read when a pod starts: {@code up}'s DNS may
  *                          pick a free port after the kubelet is configured)
+ * @param clusterDns        the cluster DNS address pods' resolv.conf names (kubelet's {@code clusterDNS}: the 10th
+ *                          address of the service CIDR, {@link io.dekube.core.net.ClusterNetwork#dnsIp})
  */
 public record KubeletConfig(String nodeName, String nodeIp, int kubeletPort, String runtime, String cpu, String memory,
                             int maxPods, String fallbackPodCidr, Duration leaseDuration, Duration renewInterval,
                             Duration statusInterval, boolean allowHostCommands, Duration backoffInitial,
                             Duration backoffMax, Duration simulatedDelay, Path dataDir, Map<String, String> labels,
-                            java.util.function.IntSupplier dnsPort) {
+                            java.util.function.IntSupplier dnsPort, String clusterDns) {
 
   /** Kubernetes' version the kubelet reports in its NodeInfo. */
   public static final String KUBELET_VERSION = "v1.32.0";
@@ -40,67 +42,75 @@ public record KubeletConfig(String nodeName, String nodeIp, int kubeletPort, Str
   public static KubeletConfig defaults(String nodeName, String nodeIp, Path dataDir) {
     return new KubeletConfig(nodeName, nodeIp, 10250, "jvm", "4", "8Gi", 110, null, Duration.ofSeconds(40),
         Duration.ofSeconds(10), Duration.ofMinutes(1), false, Duration.ofSeconds(10), Duration.ofMinutes(5),
-        Duration.ofMillis(200), dataDir, Map.of(), () -> io.dekube.core.net.ClusterNetwork.DNS_PORT);
+        Duration.ofMillis(200), dataDir, Map.of(), () -> io.dekube.core.net.ClusterNetwork.DNS_PORT,
+        io.dekube.core.net.ClusterNetwork.dnsIp(io.dekube.core.net.ClusterNetwork.SERVICE_CIDR));
   }
 
   public KubeletConfig withKubeletPort(int port) {
     return new KubeletConfig(nodeName, nodeIp, port, runtime, cpu, memory, maxPods, fallbackPodCidr, leaseDuration,
         renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels, dnsPort);
+        labels, dnsPort, clusterDns);
   }
 
   public KubeletConfig withRuntime(String name) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, name, cpu, memory, maxPods, fallbackPodCidr, leaseDuration,
         renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels, dnsPort);
+        labels, dnsPort, clusterDns);
   }
 
   public KubeletConfig withCapacity(String cpus, String mem, int pods) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpus, mem, pods, fallbackPodCidr, leaseDuration,
         renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels, dnsPort);
+        labels, dnsPort, clusterDns);
   }
 
   public KubeletConfig withFallbackPodCidr(String cidr) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, cidr, leaseDuration,
         renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels, dnsPort);
+        labels, dnsPort, clusterDns);
   }
 
   public KubeletConfig withLease(Duration duration, Duration renew) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr, duration,
         renew, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels, dnsPort);
+        labels, dnsPort, clusterDns);
   }
 
   public KubeletConfig withAllowHostCommands(boolean allow) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allow, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels, dnsPort);
+        labels, dnsPort, clusterDns);
   }
 
   public KubeletConfig withBackoff(Duration initial, Duration max) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allowHostCommands, initial, max, simulatedDelay, dataDir,
-        labels, dnsPort);
+        labels, dnsPort, clusterDns);
   }
 
   public KubeletConfig withSimulatedDelay(Duration delay) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, delay, dataDir,
-        labels, dnsPort);
+        labels, dnsPort, clusterDns);
   }
 
   public KubeletConfig withLabels(Map<String, String> extra) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay,
-        dataDir, Map.copyOf(extra), dnsPort);
+        dataDir, Map.copyOf(extra), dnsPort, clusterDns);
   }
 
   public KubeletConfig withDnsPort(java.util.function.IntSupplier port) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay,
-        dataDir, labels, port);
+        dataDir, labels, port, clusterDns);
+  }
+
+  /** The same node naming another cluster DNS address in its pods' resolv.conf. */
+  public KubeletConfig withClusterDns(String ip) {
+    return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
+        leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay,
+        dataDir, labels, dnsPort, ip);
   }
 
   /** Whether this node serves the kubelet API (simulated nodes do not). */

@@ -32,7 +32,8 @@ import java.util.Objects;
  * {@code kubernetes.io/service-name} and managed by {@code endpointslice-controller.k8s.io}, one
  * per distinct port set (named target ports can differ per pod), each endpoint with its ready,
  * serving and terminating conditions, node and pod reference. Slices are owned by the Service, so
- * the garbage collector removes them with it. Syncs run on the loop's context.
+ * the garbage collector removes them with it. A Service whose endpoints another controller keeps
+ * ({@link ServiceIndex#delegated}) gets none (its own are removed). Syncs run on the loop's context.
  */
 public final class EndpointSliceController implements Reconciler {
 
@@ -70,8 +71,11 @@ public final class EndpointSliceController implements Reconciler {
     Service svc = services.get(key);
     List<EndpointSlice> existing = slices.list(key.namespace()).stream()
         .filter(s -> key.name().equals(label(s, SERVICE_NAME)) && CONTROLLER.equals(label(s, MANAGED_BY))).toList();
-    if (svc == null || svc.getSpec().getSelector() == null || svc.getSpec().getSelector().isEmpty()) {
-      return deleteAll(svc == null ? existing : List.of());
+    if (svc == null || ServiceIndex.delegated(svc)) {
+      return deleteAll(existing);
+    }
+    if (svc.getSpec().getSelector() == null || svc.getSpec().getSelector().isEmpty()) {
+      return Future.succeededFuture();
     }
     LabelSelector selector = ServiceIndex.selector(svc);
     List<Pod> selected = pods.list(key.namespace()).stream()

@@ -31,7 +31,8 @@ import java.util.Objects;
  * kube's Endpoints controller: for every Service with a selector, an Endpoints object of the same
  * name listing the selected pods' IPs (ready ones in {@code addresses}, others in
  * {@code notReadyAddresses}) with the ports resolved per pod; deleted with the Service. Services
- * without a selector keep the Endpoints their users write. Syncs run on the loop's context.
+ * without a selector keep the Endpoints their users write, and so do Services whose endpoints another
+ * controller keeps ({@link ServiceIndex#delegated}). Syncs run on the loop's context.
  */
 public final class EndpointsController implements Reconciler {
 
@@ -67,7 +68,7 @@ public final class EndpointsController implements Reconciler {
           .recover(e -> e instanceof StatusException se && se.code() == 404 ? Future.succeededFuture()
               : Future.failedFuture(e));
     }
-    if (svc.getSpec().getSelector() == null || svc.getSpec().getSelector().isEmpty()) {
+    if (svc.getSpec().getSelector() == null || svc.getSpec().getSelector().isEmpty() || ServiceIndex.delegated(svc)) {
       return Future.succeededFuture();
     }
     LabelSelector selector = ServiceIndex.selector(svc);

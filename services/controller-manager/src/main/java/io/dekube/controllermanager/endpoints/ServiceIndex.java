@@ -12,6 +12,8 @@ import java.util.Map;
 /** Which Services select a pod (kube's {@code GetPodServiceMemberships}). Stateless. */
 final class ServiceIndex {
 
+  static final String ENDPOINT_CONTROLLER_NAME = "service.kubernetes.io/endpoint-controller-name";
+
   private ServiceIndex() {
   }
 
@@ -24,6 +26,17 @@ final class ServiceIndex {
     List<LabelSelector.Requirement> reqs = new ArrayList<>();
     sel.forEach((k, v) -> reqs.add(LabelSelector.requirement(k, LabelSelector.Operator.EQUALS, List.of(v))));
     return LabelSelector.of(reqs);
+  }
+
+  /**
+   * Whether another controller keeps the Service's endpoints: the well-known label
+   * {@code service.kubernetes.io/endpoint-controller-name} of KEP-4770, which turns kube's
+   * Endpoints and EndpointSlice controllers off for that Service (dekube's cluster DNS sets it on
+   * {@code kube-system/kube-dns}: a selector as kubeadm's, but no pods behind it).
+   */
+  static boolean delegated(Service svc) {
+    Map<String, String> labels = svc.getMetadata().getLabels();
+    return labels != null && labels.containsKey(ENDPOINT_CONTROLLER_NAME);
   }
 
   /** The keys of the Services in the pod's namespace whose selector matches its labels. */

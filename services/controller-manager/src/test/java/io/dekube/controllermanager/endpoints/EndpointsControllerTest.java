@@ -124,6 +124,32 @@ class EndpointsControllerTest {
     assertEquals("", fake.store.object(epType, "ns", "web").at("/metadata/labels/service.kubernetes.io~1headless").asText("x"));
   }
 
+  /**
+   * KEP-4770's endpoint-controller-name label (kube-dns, kept by dekube's DNS): the controllers leave the
+   * Endpoints and slices of another manager alone, even with matching pods, and drop a slice of their own.
+   */
+  @Test
+  void aServiceWhoseEndpointsAnotherControllerKeepsIsLeftToIt() {
+    fake.store.put(svcType, service(8080).editMetadata()
+        .withLabels(Map.of("service.kubernetes.io/endpoint-controller-name", "dekube-dns")).endMetadata().build());
+    fake.store.put(podType, withIp(running(pod("a", null), "n1", "2026-01-01T00:00:00Z"), "127.244.1.2", null));
+    ObjectNode theirs = io.dekube.core.model.Json.object().put("apiVersion", "v1").put("kind", "Endpoints");
+    io.dekube.core.model.Json.metadata(theirs).put("name", "web").put("namespace", "ns");
+    theirs.putArray("subsets").addObject().putArray("addresses").addObject().put("ip", "127.96.0.10");
+    done(fake.store.create(epType, "ns", theirs, io.dekube.core.store.WriteOptions.none()));
+    ObjectNode own = io.dekube.core.model.Json.object().put("apiVersion", "discovery.k8s.io/v1")
+        .put("kind", "EndpointSlice").put("addressType", "IPv4");
+    io.dekube.core.model.Json.metadata(own).put("name", "web-old").put("namespace", "ns").putObject("labels")
+        .put("kubernetes.io/service-name", "web").put("endpointslice.kubernetes.io/managed-by",
+            EndpointSliceController.CONTROLLER);
+    done(fake.store.create(sliceType, "ns", own, io.dekube.core.store.WriteOptions.none()));
+    done(endpoints.sync(KEY));
+    done(slices.sync(KEY));
+    assertEquals("[127.96.0.10]", collect(fake.store.object(epType, "ns", "web").path("subsets"), "addresses", "ip")
+        .toString());
+    assertEquals(0, fake.store.items(sliceType, "ns").size());
+  }
+
   private static List<String> collect(JsonNode subsets, String list, String field) {
     List<String> out = new ArrayList<>();
     subsets.forEach(s -> s.path(list).forEach(a -> out.add(a.path(field).asText())));

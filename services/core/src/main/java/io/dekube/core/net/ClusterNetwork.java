@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * The cluster's address plan on one machine (DESIGN.md §4) and what a pod needs to resolve
- * cluster names: the service CIDR, the DNS service address, the cluster domain, the LoadBalancer
- * pool, and the resolv.conf settings a pod gets. Constants and pure functions; thread-safe.
+ * cluster names: the default service CIDR, the DNS service address derived from the service CIDR
+ * in use ({@link #dnsIp}), the cluster domain, the LoadBalancer pool, and the resolv.conf settings
+ * a pod gets. Constants and pure functions; thread-safe.
  *
  * <p>The kubelet gives every pod {@link #podDnsEnv} in its environment and, for process
  * containers, a file with {@link #resolvConf}.
@@ -18,8 +19,6 @@ public final class ClusterNetwork {
   public static final String SERVICE_CIDR = "127.96.0.0/16";
   /** The {@code default/kubernetes} Service's ClusterIP: the first address of the service CIDR. */
   public static final String KUBERNETES_SERVICE_IP = "127.96.0.1";
-  /** The cluster DNS address (the 10th of the service CIDR, as kubeadm does). */
-  public static final String DNS_IP = "127.96.0.10";
   /** The port the cluster DNS always serves (53 as well when it may bind it). */
   public static final int DNS_PORT = 10053;
   /** The cluster domain. */
@@ -32,6 +31,20 @@ public final class ClusterNetwork {
   private ClusterNetwork() {
   }
 
+  /**
+   * The cluster DNS address of a service CIDR: its 10th address, as kubeadm's {@code GetDNSIP}
+   * picks it (127.96.0.10 on the default 127.96.0.0/16). The one place it is derived: the DNS
+   * binds it, the {@code kube-system/kube-dns} Service has it as ClusterIP, and the kubelet names it
+   * in pods' resolv.conf.
+   */
+  public static String dnsIp(String serviceCidr) {
+    Ipv4.Cidr cidr = Ipv4.Cidr.parse(serviceCidr);
+    if (cidr.size() <= 10) {
+      throw new IllegalArgumentException("service CIDR " + serviceCidr + " has no 10th address for the cluster DNS");
+    }
+    return cidr.address(10);
+  }
+
   /** The search path of a pod in a namespace, as kubelet writes it (ClusterFirst). */
   public static List<String> searchPath(String namespace) {
     return List.of(namespace + ".svc." + CLUSTER_DOMAIN, "svc." + CLUSTER_DOMAIN, CLUSTER_DOMAIN);
@@ -42,9 +55,9 @@ public final class ClusterNetwork {
       + "::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\n"
       + "fe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n";
 
-  /** A pod's resolv.conf (ClusterFirst DNS policy). */
-  public static String resolvConf(String namespace) {
-    return "nameserver " + DNS_IP + "\n"
+  /** A pod's resolv.conf (ClusterFirst DNS policy) naming the cluster DNS at {@code dnsIp}. */
+  public static String resolvConf(String dnsIp, String namespace) {
+    return "nameserver " + dnsIp + "\n"
         + "search " + String.join(" ", searchPath(namespace)) + "\n"
         + "options ndots:" + NDOTS + "\n";
   }
@@ -54,9 +67,9 @@ public final class ClusterNetwork {
    * {@code DEKUBE_DNS_SERVER} (ip), {@code DEKUBE_DNS_PORT}, {@code DEKUBE_DNS_SEARCH}
    * (space-separated), {@code DEKUBE_DNS_NDOTS}.
    */
-  public static Map<String, String> podDnsEnv(String namespace, int dnsPort) {
+  public static Map<String, String> podDnsEnv(String namespace, String dnsIp, int dnsPort) {
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("DEKUBE_DNS_SERVER", DNS_IP);
+    env.put("DEKUBE_DNS_SERVER", dnsIp);
     env.put("DEKUBE_DNS_PORT", Integer.toString(dnsPort));
     env.put("DEKUBE_DNS_SEARCH", String.join(" ", searchPath(namespace)));
     env.put("DEKUBE_DNS_NDOTS", Integer.toString(NDOTS));

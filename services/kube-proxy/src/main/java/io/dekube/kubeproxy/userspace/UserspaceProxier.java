@@ -78,7 +78,8 @@ public final class UserspaceProxier {
       if (failed.put(key, e.toString()) == null) {
         LOG.warn("kube-proxy {}: cannot listen on {} for {}: {}", nodeName, key, target.servicePortName(), e.toString());
       }
-      return Future.succeededFuture();
+      // tried again at the next sync (e.g. the cluster DNS holds ClusterIP:53 itself): release what this try holds
+      return l.close().recover(x -> Future.succeededFuture());
     });
   }
 

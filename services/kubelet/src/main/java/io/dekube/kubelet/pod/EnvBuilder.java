@@ -56,13 +56,15 @@ public final class EnvBuilder {
   }
 
   /**
-   * The pod's addresses and the node's allocatable, for fieldRef and resourceFieldRef, and the port the
-   * cluster DNS answers on.
+   * The pod's addresses and the node's allocatable, for fieldRef and resourceFieldRef, and the address
+   * and port the cluster DNS answers on (the kubelet's clusterDNS).
    */
-  public record PodInfo(String podIp, String hostIp, String allocatableCpu, String allocatableMemory, int dnsPort) {
-    /** With the cluster DNS on its default port. */
+  public record PodInfo(String podIp, String hostIp, String allocatableCpu, String allocatableMemory, int dnsPort,
+                        String dnsIp) {
+    /** With the cluster DNS of the default service CIDR on its default port. */
     public PodInfo(String podIp, String hostIp, String allocatableCpu, String allocatableMemory) {
-      this(podIp, hostIp, allocatableCpu, allocatableMemory, ClusterNetwork.DNS_PORT);
+      this(podIp, hostIp, allocatableCpu, allocatableMemory, ClusterNetwork.DNS_PORT,
+          ClusterNetwork.dnsIp(ClusterNetwork.SERVICE_CIDR));
     }
   }
 
@@ -96,7 +98,7 @@ public final class EnvBuilder {
         : pod.getMetadata().getName();
     String dnsPolicy = pod.getSpec().getDnsPolicy() == null ? "ClusterFirst" : pod.getSpec().getDnsPolicy();
     if (dnsPolicy.startsWith("ClusterFirst")) {
-      ClusterNetwork.podDnsEnv(ns, info.dnsPort()).forEach(env::putIfAbsent);
+      ClusterNetwork.podDnsEnv(ns, info.dnsIp(), info.dnsPort()).forEach(env::putIfAbsent);
     }
     env.putIfAbsent("HOSTNAME", hostname);
     env.putIfAbsent("PATH", PATH);

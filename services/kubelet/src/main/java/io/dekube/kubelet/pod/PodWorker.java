@@ -328,7 +328,7 @@ public final class PodWorker {
     ContainerSpec cs;
     try {
       Map<String, String> env = EnvBuilder.build(pod, spec, new EnvBuilder.PodInfo(ip, m.config.nodeIp(),
-          m.config.cpu(), m.config.memory(), m.config.dnsPort().getAsInt()), m.lookup);
+          m.config.cpu(), m.config.memory(), m.config.dnsPort().getAsInt(), m.config.clusterDns()), m.lookup);
       String id = UUID.randomUUID().toString().replace("-", "");
       Path log = podDir.resolve(rec.name).resolve((rec.restartCount + (rec.terminated != null ? 1 : 0)) + ".log");
       Path work = spec.getWorkingDir() != null && m.runtime.name().equals("process")

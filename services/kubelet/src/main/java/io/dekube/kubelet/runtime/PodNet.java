@@ -113,7 +113,7 @@ final class PodNet {
   }
 
   private String dnsServer() {
-    return spec.env().getOrDefault("DEKUBE_DNS_SERVER", ClusterNetwork.DNS_IP);
+    return spec.env().getOrDefault("DEKUBE_DNS_SERVER", ClusterNetwork.dnsIp(ClusterNetwork.SERVICE_CIDR));
   }
 
   private int dnsPort() {

@@ -20,6 +20,7 @@ final class KubeletConfigz {
     ObjectNode authn = o.putObject("authentication");
     authn.putObject("x509").put("clientCAFile", "(the cluster CA)");
     authn.putObject("anonymous").put("enabled", false);
+    o.putArray("clusterDNS").add(c.clusterDns());
     o.put("clusterDomain", "cluster.local");
     o.put("containerRuntimeEndpoint", c.runtime() + "://dekube");
     o.put("maxPods", c.maxPods());
