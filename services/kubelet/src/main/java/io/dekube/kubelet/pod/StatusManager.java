@@ -74,13 +74,18 @@ public final class StatusManager {
     inFlight.add(uid);
     store.updateStatus(PODS, pod, WriteOptions.none().withUid(uid)).onComplete(ar -> {
       inFlight.remove(uid);
+      if (stopped) {
+        return;
+      }
       if (ar.succeeded()) {
         failures.remove(uid);
       } else if (ar.cause() instanceof StatusException se && (se.code() == 404 || se.code() == 409)) {
         forget(uid); // the pod is gone, or another pod holds its name
         return;
-      } else if (StoreRetry.passing(ar.cause()) && sent.containsKey(uid)) {
-        retry(uid, pod, ar.cause());
+      } else if (StoreRetry.passing(ar.cause())) {
+        if (sent.containsKey(uid)) { // not forgotten meanwhile
+          retry(uid, pod, ar.cause());
+        }
         return;
       } else {
         LOG.warn("status of pod {} not written: {}", name(pod), ar.cause().getMessage());
