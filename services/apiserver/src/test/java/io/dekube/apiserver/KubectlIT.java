@@ -182,6 +182,46 @@ class KubectlIT {
         "spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`"), refused.stderr());
   }
 
+  /**
+   * events.k8s.io/v1 Events, which client-go's newer event recorder writes: one Event stored as core/v1,
+   * served under both groups with kube's field names ({@code regarding}/{@code note} against
+   * {@code involvedObject}/{@code message}), listed by either and printed with the same columns.
+   */
+  @Test
+  void eventsOfEventsK8sIoAreTheCoreEventsUnderTheirNewNames() throws Exception {
+    Path event = work.resolve("event-v1.yaml");
+    Files.writeString(event, """
+        apiVersion: events.k8s.io/v1
+        kind: Event
+        metadata: {name: probe.1, namespace: default}
+        eventTime: "2026-12-06T04:00:00.000000Z"
+        reportingController: example.com/prober
+        reportingInstance: prober-1
+        action: Probing
+        reason: ProbeFailed
+        type: Warning
+        note: the probe failed twice
+        regarding: {kind: Pod, namespace: default, name: web-0, apiVersion: v1}
+        """);
+    Result created = kubectl(adminConfig, "create", "-f", event.toString());
+    assertEquals(0, created.exitCode(), created.stderr());
+    assertEquals("event.events.k8s.io/probe.1 created", created.stdout().trim());
+    assertEquals("v1 the probe failed twice Pod/web-0 example.com/prober", kubectl(adminConfig, "get", "events",
+        "probe.1", "-o", "jsonpath={.apiVersion} {.message} {.involvedObject.kind}/{.involvedObject.name} "
+            + "{.reportingComponent}").stdout());
+    assertEquals("events.k8s.io/v1 the probe failed twice web-0", kubectl(adminConfig, "get",
+        "events.v1.events.k8s.io", "probe.1", "-o", "jsonpath={.apiVersion} {.note} {.regarding.name}").stdout());
+    Result table = kubectl(adminConfig, "get", "events.events.k8s.io", "--field-selector", "reason=ProbeFailed");
+    assertEquals(0, table.exitCode(), table.stderr());
+    assertTrue(table.stdout().lines().anyMatch(l -> l.matches(
+        "\\S+\\s+Warning\\s+ProbeFailed\\s+pod/web-0\\s+the probe failed twice")), table.stdout());
+    assertTrue(kubectl(adminConfig, "api-resources", "--api-group=events.k8s.io").stdout().lines()
+        .anyMatch(l -> l.matches("events\\s+ev\\s+events\\.k8s\\.io/v1\\s+true\\s+Event")),
+        () -> "events.k8s.io/v1 is discovered: " + kubectlOut("api-resources", "--api-group=events.k8s.io"));
+    String explained = kubectlOut("explain", "events.regarding", "--api-version=events.k8s.io/v1");
+    assertTrue(explained.contains("FIELD: regarding <ObjectReference>"), explained);
+  }
+
   @Test
   void badTokenIsUnauthorized() throws Exception {
     Path tokenConfig = write("token.kubeconfig", writer.withToken("token-user", ApiServerFixture.TOKEN));
@@ -303,6 +343,14 @@ class KubectlIT {
   private static void assertRow(String table, String... columns) {
     boolean found = table.lines().map(l -> List.of(l.trim().split("\\s+"))).anyMatch(cells -> cells.equals(List.of(columns)));
     assertTrue(found, "no row " + List.of(columns) + " in\n" + table);
+  }
+
+  private static String kubectlOut(String... args) {
+    try {
+      return kubectl(adminConfig, args).stdout();
+    } catch (Exception e) {
+      return e.toString();
+    }
   }
 
   private static Path write(String name, String kubeconfig) {

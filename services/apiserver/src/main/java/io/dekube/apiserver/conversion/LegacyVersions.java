@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The old API versions dekube serves next to the stored ones, so that the talk's 2017 manifests
- * apply unchanged: {@code apps/v1beta1}, {@code apps/v1beta2} and {@code extensions/v1beta1}
- * Deployments and {@code extensions/v1beta1} Ingresses. Discovery lists them as served,
+ * The other API versions dekube serves next to the stored ones: the old ones, so that the talk's 2017
+ * manifests apply unchanged ({@code apps/v1beta1}, {@code apps/v1beta2} and {@code extensions/v1beta1}
+ * Deployments and {@code extensions/v1beta1} Ingresses), {@code autoscaling/v1} HPAs, and
+ * {@code events.k8s.io/v1} Events (stored as core/v1 Events, as kube stores one Event for both groups). Discovery lists them as served,
  * non-preferred versions; the conversion code converts their objects to and from the stored
  * resource. A read-only table; thread-safe.
  *
@@ -26,8 +27,15 @@ public final class LegacyVersions {
    * @param kind               the kind, e.g. {@code Deployment}
    * @param storedResourceName the resource it is stored as ({@code ResourceType.resourceName()}),
    *                           e.g. {@code deployments.apps}
+   * @param current            a current version rather than an old one: discovery gives it the stored
+   *                           resource's short names and categories, as kube's discovery does
    */
-  public record Entry(String groupVersion, String plural, String kind, String storedResourceName) {
+  public record Entry(String groupVersion, String plural, String kind, String storedResourceName, boolean current) {
+
+    /** An old version. */
+    public Entry(String groupVersion, String plural, String kind, String storedResourceName) {
+      this(groupVersion, plural, kind, storedResourceName, false);
+    }
 
     /** The API group: {@code extensions}. */
     public String group() {
@@ -55,7 +63,8 @@ public final class LegacyVersions {
       new Entry("extensions/v1beta1", "daemonsets", "DaemonSet", "daemonsets.apps"),
       new Entry("extensions/v1beta1", "ingresses", "Ingress", "ingresses.networking.k8s.io"),
       new Entry("autoscaling/v1", "horizontalpodautoscalers", "HorizontalPodAutoscaler",
-          "horizontalpodautoscalers.autoscaling"));
+          "horizontalpodautoscalers.autoscaling"),
+      new Entry("events.k8s.io/v1", "events", "Event", "events", true));
 
   private static final Map<String, LegacyConverter> CONVERTERS = Map.of(
       "Deployment", new WorkloadConversion("Deployment"),
@@ -63,7 +72,8 @@ public final class LegacyVersions {
       "DaemonSet", new WorkloadConversion("DaemonSet"),
       "StatefulSet", new WorkloadConversion("StatefulSet"),
       "Ingress", new IngressConversion(),
-      "HorizontalPodAutoscaler", new HorizontalPodAutoscalerConversion());
+      "HorizontalPodAutoscaler", new HorizontalPodAutoscalerConversion(),
+      "Event", new EventConversion());
 
   /** Stored resources whose stored version is not {@code v1}. */
   private static final Map<String, String> STORED_VERSIONS = Map.of("horizontalpodautoscalers.autoscaling", "v2");

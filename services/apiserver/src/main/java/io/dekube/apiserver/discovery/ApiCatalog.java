@@ -162,7 +162,8 @@ public final class ApiCatalog {
   /** An old version: no short names or categories, so kubectl's shortcuts and "all" keep to the stored one. */
   private static ServedResource legacy(LegacyVersions.Entry e, ResourceType stored) {
     return new ServedResource(e.group(), e.version(), e.plural(), stored.singular(), e.kind(), stored.namespaced(),
-        ServedResource.ALL_VERBS, List.of(), List.of(),
+        ServedResource.ALL_VERBS, e.current() ? stored.shortNames() : List.of(),
+        e.current() ? stored.categories() : List.of(),
         storageVersionHash(stored.group(), stored.version(), stored.kind()), List.of());
   }
 

@@ -51,6 +51,8 @@ final class LegacyDocuments {
         ((ObjectNode) list.path("properties").path("items").path("items")).put("$ref", "#/components/schemas/" + name);
         if (e.kind().equals("Ingress")) {
           ingressV1beta1(schema, pkg, overrides);
+        } else if (e.kind().equals("Event")) {
+          eventsV1(schema);
         }
         overrides.put(name, schema);
         overrides.put(listName, list);
@@ -64,6 +66,20 @@ final class LegacyDocuments {
       out.put(gv.getKey(), docs.document(OpenApiDocuments.key(gv.getKey()), paths, names, overrides));
     }
     return out;
+  }
+
+  /** The events.k8s.io/v1 Event: the core Event's properties under their events.k8s.io names. */
+  private static void eventsV1(ObjectNode event) {
+    if (!(event.get("properties") instanceof ObjectNode props)) {
+      return;
+    }
+    io.dekube.apiserver.conversion.EventConversion.renamedFields().forEach((v1, core) -> {
+      com.fasterxml.jackson.databind.JsonNode p = props.remove(core);
+      if (p != null) {
+        props.set(v1, p);
+      }
+    });
+    event.putArray("required").add("eventTime"); // as kube's events.k8s.io/v1 schema
   }
 
   /** The extensions/v1beta1 Ingress: {@code spec.backend} and backends of serviceName/servicePort. */

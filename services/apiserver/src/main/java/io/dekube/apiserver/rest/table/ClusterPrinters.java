@@ -127,7 +127,10 @@ final class ClusterPrinters {
         new Column("Name", "string", "name", Column.NAME.description(), 1)), ClusterPrinters::eventCells);
   }
 
-  private static List<Object> eventCells(JsonNode e, Instant now) {
+  private static List<Object> eventCells(JsonNode event, Instant now) {
+    // events.k8s.io/v1 objects print as the core ones, as kube prints both from one internal Event
+    JsonNode e = event instanceof com.fasterxml.jackson.databind.node.ObjectNode o
+        ? io.dekube.apiserver.conversion.EventConversion.asCore(o) : event;
     String first = str(e, "firstTimestamp").isEmpty() ? Cells.since(str(e, "eventTime"), now)
         : Cells.since(str(e, "firstTimestamp"), now);
     String last = str(e, "lastTimestamp").isEmpty() ? first : Cells.since(str(e, "lastTimestamp"), now);
