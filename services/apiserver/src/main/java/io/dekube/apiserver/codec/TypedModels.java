@@ -37,6 +37,7 @@ public final class TypedModels {
       Map.entry("apps/ControllerRevision", CORE + "apps.ControllerRevision"),
       Map.entry("networking.k8s.io/Ingress", CORE + "networking.v1.Ingress"),
       Map.entry("networking.k8s.io/IngressClass", CORE + "networking.v1.IngressClass"),
+      Map.entry("networking.k8s.io/NetworkPolicy", CORE + "networking.v1.NetworkPolicy"),
       Map.entry("discovery.k8s.io/EndpointSlice", CORE + "discovery.v1.EndpointSlice"),
       Map.entry("coordination.k8s.io/Lease", CORE + "coordination.v1.Lease"),
       Map.entry("rbac.authorization.k8s.io/Role", CORE + "rbac.Role"),

@@ -66,6 +66,8 @@ public final class ResourceRegistry {
     // networking, discovery, coordination
     r.register(new ResourceType("networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", true, List.of("ing"), NONE, STATUS));
     r.register(new ResourceType("networking.k8s.io", "v1", "ingressclasses", "ingressclass", "IngressClass", false, NONE, NONE, NONE));
+    r.register(new ResourceType("networking.k8s.io", "v1", "networkpolicies", "networkpolicy", "NetworkPolicy", true,
+        List.of("netpol"), NONE, NONE));
     r.register(new ResourceType("discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, NONE, NONE, NONE));
     r.register(new ResourceType("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, NONE, NONE, NONE));
     // rbac (stored; enforced in a later issue)

@@ -32,6 +32,7 @@ public final class KubernetesAdmission implements WriteAdmission {
       Map.entry("batch/Job", new JobAdmission()),
       Map.entry("batch/CronJob", new CronJobAdmission()),
       Map.entry("networking.k8s.io/Ingress", new IngressAdmission()),
+      Map.entry("networking.k8s.io/NetworkPolicy", new NetworkPolicyAdmission()),
       Map.entry("scheduling.k8s.io/PriorityClass", new PriorityClassAdmission()),
       Map.entry("policy/PodDisruptionBudget", new PodDisruptionBudgetAdmission()),
       Map.entry("autoscaling/HorizontalPodAutoscaler", new HorizontalPodAutoscalerAdmission()),

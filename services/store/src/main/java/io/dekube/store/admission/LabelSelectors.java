@@ -10,6 +10,28 @@ final class LabelSelectors {
   private LabelSelectors() {
   }
 
+  /**
+   * Adds the errors of a {@code metav1.LabelSelector} at {@code path}, as {@code ValidateLabelSelector}: valid
+   * matchLabels, known operators, values for In/NotIn and none for Exists/DoesNotExist.
+   */
+  static void validate(JsonNode selector, String path, FieldErrors errs) {
+    MetadataValidation.labels(selector.get("matchLabels"), path + ".matchLabels", errs);
+    int i = 0;
+    for (JsonNode req : selector.path("matchExpressions")) {
+      String field = path + ".matchExpressions[" + i++ + "]";
+      String op = req.path("operator").asText("");
+      if (!OPERATORS.contains(op)) {
+        errs.notSupported(field + ".operator", req.path("operator"), OPERATORS);
+      } else if ((op.equals("In") || op.equals("NotIn")) && req.path("values").size() == 0) {
+        errs.required(field + ".values", "must be specified when `operator` is 'In' or 'NotIn'");
+      } else if ((op.equals("Exists") || op.equals("DoesNotExist")) && req.path("values").size() > 0) {
+        errs.forbidden(field + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+      }
+    }
+  }
+
+  private static final List<String> OPERATORS = List.of("In", "NotIn", "Exists", "DoesNotExist");
+
   /** Whether the selector has neither matchLabels nor matchExpressions. */
   static boolean isEmpty(JsonNode selector) {
     return selector == null || (selector.path("matchLabels").size() == 0 && selector.path("matchExpressions").size() == 0);

@@ -40,19 +40,7 @@ final class PodDisruptionBudgetAdmission implements KindAdmission {
     intOrPercent(max, "spec.maxUnavailable", errs);
     JsonNode selector = spec.get("selector");
     if (present(selector)) {
-      MetadataValidation.labels(selector.get("matchLabels"), "spec.selector.matchLabels", errs);
-      int i = 0;
-      for (JsonNode req : selector.path("matchExpressions")) {
-        String field = "spec.selector.matchExpressions[" + i++ + "]";
-        String op = req.path("operator").asText("");
-        if (!List.of("In", "NotIn", "Exists", "DoesNotExist").contains(op)) {
-          errs.notSupported(field + ".operator", req.path("operator"), List.of("In", "NotIn", "Exists", "DoesNotExist"));
-        } else if ((op.equals("In") || op.equals("NotIn")) && req.path("values").size() == 0) {
-          errs.required(field + ".values", "must be specified when `operator` is 'In' or 'NotIn'");
-        } else if ((op.equals("Exists") || op.equals("DoesNotExist")) && req.path("values").size() > 0) {
-          errs.forbidden(field + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
-        }
-      }
+      LabelSelectors.validate(selector, "spec.selector", errs);
     }
     JsonNode policy = spec.get("unhealthyPodEvictionPolicy");
     if (present(policy) && !EVICTION_POLICIES.contains(policy.asText())) {

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
-/** Tables of services, endpoints, endpointslices, ingresses and ingressclasses. */
+/** Tables of services, endpoints, endpointslices, ingresses, networkpolicies and ingressclasses. */
 final class NetworkPrinters {
 
   private NetworkPrinters() {
@@ -120,6 +120,17 @@ final class NetworkPrinters {
     }
     String joined = String.join(",", list);
     return more ? joined + " + " + (rules.size() - max) + " more..." : joined;
+  }
+
+  /** kube's printer: the pod selector as {@code metav1.FormatLabelSelector} writes it ({@code <none>} when empty). */
+  static TablePrinter networkPolicies() {
+    return TablePrinter.of(List.of(Column.NAME,
+        Column.string("Pod-Selector", "Selects the pods to which this NetworkPolicy object applies. The array of"
+            + " ingress rules is applied to any pods selected by this field. Multiple network policies can select the"
+            + " same set of pods. In this case, the ingress rules for each are combined additively. This field is NOT"
+            + " optional and follows standard label selector semantics. An empty podSelector matches all pods in this"
+            + " namespace."),
+        Column.AGE), (np, now) -> List.of(name(np), Cells.formatSelector(at(np, "spec", "podSelector")), age(np, now)));
   }
 
   static TablePrinter ingressClasses() {

@@ -29,6 +29,7 @@ public final class Printers {
       Map.entry("endpoints", NetworkPrinters.endpoints()),
       Map.entry("endpointslices.discovery.k8s.io", NetworkPrinters.endpointSlices()),
       Map.entry("ingresses.networking.k8s.io", NetworkPrinters.ingresses()),
+      Map.entry("networkpolicies.networking.k8s.io", NetworkPrinters.networkPolicies()),
       Map.entry("ingressclasses.networking.k8s.io", NetworkPrinters.ingressClasses()),
       Map.entry("namespaces", ClusterPrinters.namespaces()),
       Map.entry("nodes", ClusterPrinters.nodes()),

@@ -70,6 +70,11 @@ class PrintersTest {
             + "},'spec':{'replicas':3,'selector':{'tier':'web','app':'nginx'},'template':{'spec':{'containers':"
             + "[{'name':'nginx','image':'nginx'}]}}},'status':{'replicas':2,'readyReplicas':1}}",
             List.of("nginx", 3L, 2L, 1L, "5m", "nginx", "nginx", "app=nginx,tier=web")),
+        Arguments.of("networkpolicy", "networkpolicies.networking.k8s.io", "{'metadata':{'name':'access-nginx',"
+            + CREATED + "},'spec':{'podSelector':{'matchLabels':{'app':'nginx'}}}}", List.of("access-nginx", "app=nginx",
+            "5m")),
+        Arguments.of("default deny networkpolicy", "networkpolicies.networking.k8s.io", "{'metadata':{'name':'deny',"
+            + CREATED + "},'spec':{'podSelector':{}}}", List.of("deny", "<none>", "5m")),
         Arguments.of("statefulset", "statefulsets.apps", "{'metadata':{'name':'db'," + CREATED + "},'spec':{'replicas':2},"
             + "'status':{'readyReplicas':1}}", List.of("db", "1/2", "5m", "", "")),
         Arguments.of("cluster ip service", "services", "{'metadata':{'name':'web'," + CREATED + "},'spec':{'type':"

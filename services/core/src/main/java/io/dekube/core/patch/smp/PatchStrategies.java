@@ -93,6 +93,11 @@ public final class PatchStrategies {
     atomic("IngressSpec.rules");
     atomic("IngressSpec.tls");
     atomic("HTTPIngressRuleValue.paths");
+    for (String f : new String[] {"NetworkPolicySpec.ingress", "NetworkPolicySpec.egress", "NetworkPolicySpec.policyTypes",
+        "NetworkPolicyIngressRule.ports", "NetworkPolicyIngressRule.from", "NetworkPolicyEgressRule.ports",
+        "NetworkPolicyEgressRule.to", "IPBlock.except"}) {
+      atomic(f);
+    }
     atomic("EndpointSlice.endpoints");
     atomic("EndpointSlice.ports");
   }
