@@ -81,32 +81,4 @@ public final class Generation {
     }
     return c;
   }
-
-  /** The apps workloads: kube's status strategies reset only their spec (and labels), not their annotations. */
-  private static final Set<String> STATUS_WRITES_ANNOTATIONS = Set.of(
-      "deployments.apps", "replicasets.apps", "statefulsets.apps", "daemonsets.apps");
-
-  /**
-   * A write of the status subresource: {@code current} with the body's status (none when the body has
-   * none). For the apps workloads the body's annotations come along, as kube's status strategies let them:
-   * that is how the deployment controller moves {@code deployment.kubernetes.io/revision} without a new
-   * generation. The generation stays.
-   */
-  public static ObjectNode statusWrite(ResourceType type, ObjectNode current, ObjectNode body) {
-    ObjectNode next = current.deepCopy();
-    if (body.has("status")) {
-      next.set("status", body.get("status").deepCopy());
-    } else {
-      next.remove("status");
-    }
-    if (STATUS_WRITES_ANNOTATIONS.contains(type.resourceName())) {
-      JsonNode annotations = body.path("metadata").get("annotations");
-      if (annotations == null || annotations.isNull()) {
-        Json.metadata(next).remove("annotations");
-      } else {
-        Json.metadata(next).set("annotations", annotations.deepCopy());
-      }
-    }
-    return next;
-  }
 }

@@ -215,7 +215,7 @@ public final class InMemoryStore implements StoreApi {
     try {
       ObjectKey key = keyOf(t, obj);
       ObjectNode cur = current(t, key, obj, o);
-      ObjectNode next = Generation.statusWrite(t, cur, obj);
+      ObjectNode next = StatusSubresource.write(t, cur, obj);
       actions.add("update " + t.resourceName() + "/status " + key);
       return Future.succeededFuture(replace(t, key, cur, next, true));
     } catch (StatusException e) {
@@ -236,7 +236,7 @@ public final class InMemoryStore implements StoreApi {
       ObjectNode next = binding ? PodBinding.bind(name, cur, patch) : Patches.apply(patchType, cur, patch, t, o);
       boolean statusOnly = "status".equals(o.subresource());
       if (statusOnly) {
-        next = Generation.statusWrite(t, cur, next);
+        next = StatusSubresource.write(t, cur, next);
       } else if (!binding && t.hasSubresource("status")) {
         restore(next, cur, "status");
       }

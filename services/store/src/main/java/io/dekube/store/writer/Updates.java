@@ -13,6 +13,7 @@ import io.dekube.core.model.StatusException;
 import io.dekube.core.model.WireDefaults;
 import io.dekube.core.patch.Patches;
 import io.dekube.core.store.Generation;
+import io.dekube.core.store.StatusSubresource;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -65,7 +66,7 @@ final class Updates {
     String key = WriteSupport.key(req, body);
     Versioned current = require(req.type(), key, view);
     WriteSupport.checkPreconditions(req.type(), ObjectKey.parse(key).name(), current, req.options(), body);
-    return write(req, view, key, current, Generation.statusWrite(req.type(), current.object(), body), Verb.UPDATE_STATUS, true);
+    return write(req, view, key, current, StatusSubresource.write(req.type(), current.object(), body), Verb.UPDATE_STATUS, true);
   }
 
   /**
@@ -106,7 +107,7 @@ final class Updates {
       return ephemeralContainers(req, view, key, current, patched, Verb.PATCH);
     }
     boolean statusOnly = "status".equals(req.options().subresource());
-    ObjectNode next = statusOnly ? Generation.statusWrite(type, current.object(), patched) : specUpdate(type, current.object(), patched);
+    ObjectNode next = statusOnly ? StatusSubresource.write(type, current.object(), patched) : specUpdate(type, current.object(), patched);
     return write(req, view, key, current, next, Verb.PATCH, statusOnly);
   }
 

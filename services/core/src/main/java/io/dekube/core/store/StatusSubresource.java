@@ -1,0 +1,45 @@
+package io.dekube.core.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceType;
+import java.util.Set;
+
+/**
+ * What a write of the status subresource changes, as kube's status strategies decide it. The writer and
+ * the in-memory store of unit tests both follow it. Stateless, thread-safe.
+ */
+public final class StatusSubresource {
+
+  private StatusSubresource() {
+  }
+
+  /** The apps workloads: kube's status strategies reset only their spec (and labels), not their annotations. */
+  private static final Set<String> STATUS_WRITES_ANNOTATIONS = Set.of(
+      "deployments.apps", "replicasets.apps", "statefulsets.apps", "daemonsets.apps");
+
+  /**
+   * A write of the status subresource: {@code current} with the body's status (none when the body has
+   * none). For the apps workloads the body's annotations come along, as kube's status strategies let them:
+   * that is how the deployment controller moves {@code deployment.kubernetes.io/revision} without a new
+   * generation. The generation stays.
+   */
+  public static ObjectNode write(ResourceType type, ObjectNode current, ObjectNode body) {
+    ObjectNode next = current.deepCopy();
+    if (body.has("status")) {
+      next.set("status", body.get("status").deepCopy());
+    } else {
+      next.remove("status");
+    }
+    if (STATUS_WRITES_ANNOTATIONS.contains(type.resourceName())) {
+      JsonNode annotations = body.path("metadata").get("annotations");
+      if (annotations == null || annotations.isNull()) {
+        Json.metadata(next).remove("annotations");
+      } else {
+        Json.metadata(next).set("annotations", annotations.deepCopy());
+      }
+    }
+    return next;
+  }
+}
