@@ -10,6 +10,8 @@ import io.dekube.core.pki.ServiceAccountKey;
 import io.dekube.core.serviceaccount.TokenClaims;
 import io.dekube.core.serviceaccount.TokenSigner;
 import io.dekube.core.serviceaccount.TokenVerifier;
+import io.dekube.apiserver.admission.webhook.AggregatorServices;
+import io.dekube.apiserver.admission.webhook.WebhookAdmission;
 import io.dekube.apiserver.aggregator.Aggregator;
 import io.dekube.apiserver.aggregator.AutoRegistration;
 import io.dekube.apiserver.discovery.DiscoveryHandler;
@@ -65,6 +67,7 @@ public final class ApiServerVerticle extends VerticleBase {
   private volatile HttpServer server;
   private volatile Authorization authorization;
   private volatile Aggregator aggregator;
+  private volatile WebhookAdmission webhooks;
 
   private final StoreClient store;
   private final Function<ResourceType, Informer> informers;
@@ -122,8 +125,11 @@ public final class ApiServerVerticle extends VerticleBase {
           // beside the RBAC ones instead of after them
           Future<Aggregator> aggregation = files.compose(security ->
               Aggregator.startOnce(vertx, registry, store, informers, security.pki())).onSuccess(a -> aggregator = a);
+          // admission webhooks reach their services as the aggregator reaches its backends
+          Future<WebhookAdmission> admission = aggregation.compose(a -> WebhookAdmission.start(vertx, registry,
+              informers, new AggregatorServices(a))).onSuccess(w -> webhooks = w);
           return Future.all(List.of(SystemPriorityClasses.ensure(store, registry), crds, local, authz, files,
-              tokenObjects(), aggregation)).map(all -> files.result());
+              tokenObjects(), aggregation, admission)).map(all -> files.result());
         })
         .compose(security -> listen(security.pki(), router(security)))
         .onSuccess(s -> LOG.info("apiserver listening on https://{}:{}", config.host(), s.actualPort()))
@@ -240,6 +246,7 @@ public final class ApiServerVerticle extends VerticleBase {
         .withTokenSigner(new TokenSigner(security.saKey(), TokenClaims.ISSUER), API_AUDIENCES)
         .withKubeletClients(KubeletClients.http(vertx, security.pki(), security.kubeletClient()),
             KubeletClients.webSocket(vertx, security.pki(), security.kubeletClient()))
+        .withWebhooks(webhooks)
         .mount(router);
     return router;
   }

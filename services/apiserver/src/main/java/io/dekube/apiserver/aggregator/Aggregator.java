@@ -151,6 +151,16 @@ public final class Aggregator {
     return ApiServiceBackends.resolve(api, view, n -> ThreadLocalRandom.current().nextInt(n));
   }
 
+  /**
+   * A ready endpoint of a Service's port, resolved as an APIService's service is (EndpointSlices,
+   * else Endpoints; an ExternalName's name), for other callers of in-cluster services (admission webhooks).
+   */
+  public ApiServiceBackends.Resolution resolveService(String namespace, String name, int port) {
+    ObjectNode ref = io.dekube.core.model.Json.object();
+    ref.putObject("spec").putObject("service").put("namespace", namespace).put("name", name).put("port", port);
+    return resolve(ref);
+  }
+
   BackendClients clients() {
     return clients;
   }

@@ -123,6 +123,16 @@ public final class RestApi {
     return this;
   }
 
+  /**
+   * Calls the admission webhooks ({@code admissionregistration.k8s.io/v1} configurations) before
+   * creates, updates, patches and deletes go to the writer, as kube-apiserver's MutatingAdmissionWebhook
+   * and ValidatingAdmissionWebhook plugins do.
+   */
+  public RestApi withWebhooks(io.dekube.apiserver.admission.webhook.WebhookAdmission admission) {
+    writes.webhooks(admission);
+    return this;
+  }
+
   /** Server-side apply with the same checks and admission as {@code PATCH} (for the ingest consumer). */
   public ServerSideApply serverSideApply() {
     return writes.serverSideApply();

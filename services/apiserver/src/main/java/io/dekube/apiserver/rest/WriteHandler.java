@@ -32,12 +32,19 @@ final class WriteHandler {
   private final ReadHandler reads;
   private final ServerSideApply applies;
   private NamespaceLifecycle lifecycle;
+  private DynamicAdmission webhooks;
 
   WriteHandler(ObjectStore store, Function<ResourceType, ObjectCache> caches, ReadHandler reads) {
     this.store = store;
     this.caches = caches;
     this.reads = reads;
     this.applies = new ServerSideApply(store, caches);
+    this.webhooks = new DynamicAdmission(null, caches, store);
+  }
+
+  /** Calls the admission webhooks before writes of create, update, patch and delete. */
+  void webhooks(io.dekube.apiserver.admission.webhook.WebhookAdmission admission) {
+    this.webhooks = new DynamicAdmission(admission, caches, store);
   }
 
   /** Checks creates against the namespaces (kube's NamespaceLifecycle admission); off when null. */
@@ -75,7 +82,8 @@ final class WriteHandler {
       Decoding.createNamespace(r, d.object());
       Responses.warnings(r.ctx(), d.warnings());
       String name = d.object().path("metadata").path("name").asText("");
-      return admitCreate(r, name).compose(v -> store.create(r.type(), r.namespace(), d.object(), options(p)));
+      return admitCreate(r, name).compose(v -> webhooks.create(r, d.object(), p))
+          .compose(obj -> store.create(r.type(), r.namespace(), obj, options(p)));
     }).onComplete(ar -> answer(r, 201, ar.result(), ar.cause()));
   }
 
@@ -90,8 +98,9 @@ final class WriteHandler {
       Decoding.Prepared d = Decoding.object(r, body, p.fieldValidation());
       Decoding.updateIdentity(r, d.object());
       Responses.warnings(r.ctx(), d.warnings());
-      return status ? store.updateStatus(r.type(), d.object(), options(p))
-          : store.update(r.type(), d.object(), subresource == null ? options(p) : options(p).withSubresource(subresource));
+      return webhooks.update(r, status ? "status" : subresource, d.object(), p).compose(obj -> status
+          ? store.updateStatus(r.type(), obj, options(p))
+          : store.update(r.type(), obj, subresource == null ? options(p) : options(p).withSubresource(subresource)));
     }).onComplete(ar -> answer(r, 200, ar.result(), ar.cause()));
   }
 
@@ -113,7 +122,9 @@ final class WriteHandler {
             existed[0] = before != null; // an apply that creates answers 201
             return null;
           });
-      return admitted.compose(v -> store.patch(r.type(), r.namespace(), r.name(), type, d.document(), o));
+      return admitted.compose(v -> webhooks.admitsPatch(r)
+          ? webhooks.patch(r, subresource, type, d.document(), o, p)
+          : store.patch(r.type(), r.namespace(), r.name(), type, d.document(), o));
     }).onComplete(ar -> answer(r, existed[0] ? 200 : 201, ar.result(), ar.cause()));
   }
 
@@ -138,7 +149,8 @@ final class WriteHandler {
       if (lifecycle != null) {
         lifecycle.admitDelete(r.type(), r.name());
       }
-      return store.delete(r.type(), r.namespace(), r.name(), deleteOptions(d));
+      return webhooks.delete(r, r.namespace(), r.name(), d)
+          .compose(v -> store.delete(r.type(), r.namespace(), r.name(), deleteOptions(d)));
     }).onComplete(ar -> {
       if (ar.failed()) {
         Responses.fail(r.ctx(), ar.cause(), r.pretty());
@@ -188,7 +200,7 @@ final class WriteHandler {
     Bodies.read(r.ctx()).compose(body -> {
       DeleteParams d = DeleteParams.parse(body, r::query, r.queryAll("dryRun"));
       return reads.listed(r, all, sel, caches.apply(r.type()))
-          .compose(listed -> deleteAll(r, listed.page().items(), deleteOptions(d), 0, new ArrayList<>())
+          .compose(listed -> deleteAll(r, listed.page().items(), d, 0, new ArrayList<>())
               .map(deleted -> {
                 ObjectNode meta = Json.object().put("resourceVersion", Long.toString(listed.resourceVersion()));
                 return ReadHandler.list(r.listKind(), r.apiVersion(), meta, deleted.stream().map(r::out).toList());
@@ -203,7 +215,7 @@ final class WriteHandler {
   }
 
   /** Deletes in batches of {@value #DELETE_BATCH}; objects already gone are skipped. */
-  private Future<List<ObjectNode>> deleteAll(ApiRequest r, List<ObjectNode> items, WriteOptions o, int from,
+  private Future<List<ObjectNode>> deleteAll(ApiRequest r, List<ObjectNode> items, DeleteParams d, int from,
                                              List<ObjectNode> done) {
     if (from >= items.size()) {
       return Future.succeededFuture(done);
@@ -212,7 +224,9 @@ final class WriteHandler {
     for (ObjectNode item : items.subList(from, Math.min(items.size(), from + DELETE_BATCH))) {
       String ns = item.path("metadata").path("namespace").asText("");
       String name = item.path("metadata").path("name").asText("");
-      batch.add(store.delete(r.type(), ns, name, o).recover(e ->
+      Future<ObjectNode> deleted = webhooks.delete(r, ns, name, d)
+          .compose(v -> store.delete(r.type(), ns, name, deleteOptions(d)));
+      batch.add(deleted.recover(e ->
           e instanceof StatusException se && se.code() == 404 ? Future.succeededFuture(null) : Future.failedFuture(e)));
     }
     return Future.all(batch).compose(cf -> {
@@ -221,7 +235,7 @@ final class WriteHandler {
           done.add(f.result());
         }
       }
-      return deleteAll(r, items, o, from + DELETE_BATCH, done);
+      return deleteAll(r, items, d, from + DELETE_BATCH, done);
     });
   }
 

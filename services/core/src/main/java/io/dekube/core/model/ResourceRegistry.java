@@ -86,6 +86,12 @@ public final class ResourceRegistry {
     // extension points (stored now; served kinds later)
     r.register(new ResourceType("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false, List.of("crd", "crds"), NONE, STATUS));
     r.register(new ResourceType("apiregistration.k8s.io", "v1", "apiservices", "apiservice", "APIService", false, NONE, NONE, STATUS));
+    // dynamic admission: webhooks the apiserver calls before a write goes to the bus
+    String admission = "admissionregistration.k8s.io";
+    r.register(new ResourceType(admission, "v1", "validatingwebhookconfigurations", "validatingwebhookconfiguration",
+        "ValidatingWebhookConfiguration", false, NONE, NONE, NONE));
+    r.register(new ResourceType(admission, "v1", "mutatingwebhookconfigurations", "mutatingwebhookconfiguration",
+        "MutatingWebhookConfiguration", false, NONE, NONE, NONE));
     return r;
   }
 

@@ -37,7 +37,9 @@ public final class KubernetesAdmission implements WriteAdmission {
       Map.entry("policy/PodDisruptionBudget", new PodDisruptionBudgetAdmission()),
       Map.entry("autoscaling/HorizontalPodAutoscaler", new HorizontalPodAutoscalerAdmission()),
       Map.entry("apiextensions.k8s.io/CustomResourceDefinition", new CustomResourceDefinitionAdmission()),
-      Map.entry("apiregistration.k8s.io/APIService", new ApiServiceAdmission()));
+      Map.entry("apiregistration.k8s.io/APIService", new ApiServiceAdmission()),
+      Map.entry("admissionregistration.k8s.io/ValidatingWebhookConfiguration", new WebhookConfigurationAdmission(false)),
+      Map.entry("admissionregistration.k8s.io/MutatingWebhookConfiguration", new WebhookConfigurationAdmission(true)));
 
   /**
    * The DefaultTolerationSeconds admission plugin's settings ({@code --default-not-ready-toleration-seconds},

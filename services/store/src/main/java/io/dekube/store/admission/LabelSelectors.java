@@ -12,7 +12,7 @@ final class LabelSelectors {
 
   /**
    * Adds the errors of a {@code metav1.LabelSelector} at {@code path}, as {@code ValidateLabelSelector}: valid
-   * matchLabels, known operators, values for In/NotIn and none for Exists/DoesNotExist.
+   * matchLabels, known operators, values for In/NotIn and none for Exists/DoesNotExist, label keys.
    */
   static void validate(JsonNode selector, String path, FieldErrors errs) {
     MetadataValidation.labels(selector.get("matchLabels"), path + ".matchLabels", errs);
@@ -21,12 +21,14 @@ final class LabelSelectors {
       String field = path + ".matchExpressions[" + i++ + "]";
       String op = req.path("operator").asText("");
       if (!OPERATORS.contains(op)) {
-        errs.notSupported(field + ".operator", req.path("operator"), OPERATORS);
+        errs.invalid(field + ".operator", op, "not a valid selector operator");
       } else if ((op.equals("In") || op.equals("NotIn")) && req.path("values").size() == 0) {
         errs.required(field + ".values", "must be specified when `operator` is 'In' or 'NotIn'");
       } else if ((op.equals("Exists") || op.equals("DoesNotExist")) && req.path("values").size() > 0) {
         errs.forbidden(field + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
       }
+      String key = req.path("key").asText("");
+      Validators.qualifiedName(key).forEach(m -> errs.invalid(field + ".key", key, m));
     }
   }
 

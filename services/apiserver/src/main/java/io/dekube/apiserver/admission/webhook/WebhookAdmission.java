@@ -1,0 +1,266 @@
+package io.dekube.apiserver.admission.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.rest.backend.ObjectCache;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.StatusException;
+import io.dekube.core.patch.Patches;
+import io.dekube.core.store.WriteOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dynamic admission as kube-apiserver's MutatingAdmissionWebhook and ValidatingAdmissionWebhook
+ * plugins do it, in the apiserver before a write goes to the bus: the mutating webhooks one after
+ * the other (each sees the object as the ones before it patched it; a webhook with
+ * {@code reinvocationPolicy: IfNeeded} is called once more when a later one changed the object),
+ * then the validating webhooks side by side. A denial answers kube's
+ * {@code admission webhook "NAME" denied the request: ...} with the webhook's code (400 when it gave
+ * none below 400); a failed call answers 500 {@code failed calling webhook "NAME": ...} under
+ * {@code failurePolicy: Fail} and is skipped under {@code Ignore}. Requests on the webhook
+ * configurations themselves are never sent to webhooks, as kube exempts them. Never blocks: calls
+ * are Vert.x HTTP requests. Thread-safe.
+ */
+public final class WebhookAdmission {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookAdmission.class);
+  private static final String GROUP = "admissionregistration.k8s.io";
+  private static final Set<String> EXEMPT = Set.of("validatingwebhookconfigurations", "mutatingwebhookconfigurations",
+      "validatingadmissionpolicies", "validatingadmissionpolicybindings", "mutatingadmissionpolicies",
+      "mutatingadmissionpolicybindings");
+
+  private final WebhookConfigurations configurations;
+  private final WebhookMatcher matcher;
+  private final WebhookClient client;
+
+  /**
+   * The result of admission: the object to write (patched by mutating webhooks) and the warnings
+   * for the client.
+   */
+  public record Admitted(ObjectNode object, List<String> warnings) {
+  }
+
+  /**
+   * @param vertx      for the HTTP clients
+   * @param validating the cache of ValidatingWebhookConfigurations
+   * @param mutating   the cache of MutatingWebhookConfigurations
+   * @param namespaces a Namespace by name from the cache, or null (for namespace selectors)
+   * @param services   where a webhook's Service is reached
+   */
+  public WebhookAdmission(Vertx vertx, ObjectCache validating, ObjectCache mutating,
+                          Function<String, ObjectNode> namespaces, ServiceResolver services) {
+    this.configurations = new WebhookConfigurations(validating, mutating);
+    this.matcher = new WebhookMatcher(namespaces);
+    this.client = new WebhookClient(vertx, services);
+  }
+
+  /**
+   * The webhooks of {@code registry}'s configurations, read from the shared informers; completes
+   * once their caches replayed the store.
+   */
+  public static Future<WebhookAdmission> start(Vertx vertx, io.dekube.core.model.ResourceRegistry registry,
+                                               Function<ResourceType, io.dekube.core.informer.Informer> informers,
+                                               ServiceResolver services) {
+    Function<String, ObjectCache> cache = plural -> new io.dekube.apiserver.rest.backend.InformerCache(
+        informers.apply(registry.byGroupPlural(GROUP, plural).orElseThrow()));
+    io.dekube.core.informer.Informer namespaces = informers.apply(registry.byResourceName("namespaces").orElseThrow());
+    WebhookAdmission w = new WebhookAdmission(vertx, cache.apply("validatingwebhookconfigurations"),
+        cache.apply("mutatingwebhookconfigurations"), ns -> namespaces.get("", ns), services);
+    return Future.all(w.start(), namespaces.start()).map(v -> w);
+  }
+
+  /** Starts the configuration caches. */
+  public Future<Void> start() {
+    return configurations.start();
+  }
+
+  /**
+   * Whether a write of {@code type} may reach a webhook at all: some webhook is configured and the
+   * kind is not exempt. When false, callers skip the reads admission needs.
+   */
+  public boolean mayApply(ResourceType type) {
+    return !(type.group().equals(GROUP) && EXEMPT.contains(type.plural()))
+        && (!configurations.mutating().isEmpty() || !configurations.validating().isEmpty());
+  }
+
+  /** Runs the mutating, then the validating webhooks that match {@code a}. */
+  public Future<Admitted> admit(AdmissionAttributes a) {
+    if (!mayApply(a.type())) {
+      return Future.succeededFuture(new Admitted(a.object(), List.of()));
+    }
+    List<String> warnings = new ArrayList<>();
+    try {
+      return mutate(a, warnings).compose(mutated -> validate(mutated, warnings)
+          .map(v -> new Admitted(mutated.object(), List.copyOf(warnings))));
+    } catch (StatusException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  // ---- mutating: one after the other, then once more for IfNeeded webhooks that missed a change
+
+  private Future<AdmissionAttributes> mutate(AdmissionAttributes a, List<String> warnings) {
+    List<Webhook> hooks = configurations.mutating();
+    if (hooks.isEmpty() || a.object() == null) {
+      // a delete has no object to patch: mutating webhooks are still asked, their patches are ignored
+      return hooks.isEmpty() ? Future.succeededFuture(a) : askInTurn(hooks, a, warnings);
+    }
+    int[] changesSeen = new int[hooks.size()];
+    int[] changes = {0};
+    boolean[] called = new boolean[hooks.size()];
+    return mutatePass(hooks, a, 0, List.of(), changesSeen, changes, called, warnings).compose(after -> {
+      List<Integer> again = new ArrayList<>();
+      for (int i = 0; i < hooks.size(); i++) {
+        if (called[i] && hooks.get(i).reinvokeIfNeeded() && changesSeen[i] < changes[0]) {
+          again.add(i);
+        }
+      }
+      return again.isEmpty() ? Future.succeededFuture(after)
+          : mutatePass(hooks, after, 0, again, changesSeen, changes, called, warnings);
+    });
+  }
+
+  /** Calls hooks[i] (every i from {@code from}, or only those in {@code only} when not empty) in order. */
+  private Future<AdmissionAttributes> mutatePass(List<Webhook> hooks, AdmissionAttributes a, int from,
+                                                 List<Integer> only, int[] changesSeen, int[] changes,
+                                                 boolean[] called, List<String> warnings) {
+    for (int i = from; i < hooks.size(); i++) {
+      Webhook w = hooks.get(i);
+      if ((!only.isEmpty() && !only.contains(i)) || !matcher.matches(w, a)) {
+        continue;
+      }
+      int index = i;
+      called[i] = true;
+      return callOne(w, a, warnings).compose(answer -> {
+        AdmissionAttributes next = a;
+        if (answer != null && answer.patch() != null && a.object() != null) {
+          ObjectNode patched = applyPatch(w, a, answer.patch());
+          if (patched != null && !patched.equals(a.object())) {
+            next = a.withObject(patched);
+            changes[0]++;
+          }
+        }
+        changesSeen[index] = changes[0];
+        return mutatePass(hooks, next, index + 1, only, changesSeen, changes, called, warnings);
+      });
+    }
+    return Future.succeededFuture(a);
+  }
+
+  /** A delete: each matching mutating webhook is asked in turn (a denial stops it); nothing is patched. */
+  private Future<AdmissionAttributes> askInTurn(List<Webhook> hooks, AdmissionAttributes a, List<String> warnings) {
+    Future<AdmissionAttributes> chain = Future.succeededFuture(a);
+    for (Webhook w : hooks) {
+      chain = chain.compose(cur -> matcher.matches(w, cur) ? callOne(w, cur, warnings).map(x -> cur)
+          : Future.succeededFuture(cur));
+    }
+    return chain;
+  }
+
+  private ObjectNode applyPatch(Webhook w, AdmissionAttributes a, JsonNode patch) {
+    try {
+      return Patches.apply(Patches.JSON, a.object(), patch, a.type(), WriteOptions.none());
+    } catch (RuntimeException e) {
+      if (w.failOpen()) {
+        LOG.warn("the patch of webhook {} does not apply, ignored (failurePolicy Ignore): {}", w.name(), e.getMessage());
+        return null;
+      }
+      throw callFailed(w, "JSON patch of the webhook does not apply: " + e.getMessage());
+    }
+  }
+
+  // ---- validating: all at once; the first failure in webhook order answers
+
+  private Future<Void> validate(AdmissionAttributes a, List<String> warnings) {
+    List<Webhook> matching = new ArrayList<>();
+    for (Webhook w : configurations.validating()) {
+      if (matcher.matches(w, a)) {
+        matching.add(w);
+      }
+    }
+    if (matching.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<List<String>> each = new ArrayList<>();
+    List<Future<AdmissionReviews.Answer>> calls = new ArrayList<>();
+    for (Webhook w : matching) {
+      List<String> own = new ArrayList<>();
+      each.add(own);
+      calls.add(callOne(w, a, own));
+    }
+    return Future.join(calls).transform(done -> {
+      each.forEach(warnings::addAll);
+      for (Future<AdmissionReviews.Answer> f : calls) {
+        if (f.failed()) {
+          return Future.failedFuture(f.cause());
+        }
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  // ---- one call
+
+  /**
+   * Asks one webhook. Completes with its answer when it allowed the request, with null when the call
+   * failed and the webhook fails open; fails with the denial or the call failure otherwise.
+   */
+  private Future<AdmissionReviews.Answer> callOne(Webhook w, AdmissionAttributes a, List<String> warnings) {
+    if (a.dryRun() && !w.dryRunSafe()) {
+      return Future.failedFuture(StatusException.badRequest("admission webhook \"" + w.name()
+          + "\" does not support dry run"));
+    }
+    String uid = UUID.randomUUID().toString();
+    return client.call(w, AdmissionReviews.request(a, uid)).map(review -> {
+      try {
+        return AdmissionReviews.answer(review, uid, w.mutating());
+      } catch (IllegalArgumentException e) {
+        throw new WebhookClient.CallFailed("received invalid webhook response: " + e.getMessage());
+      }
+    }).transform(ar -> {
+      if (ar.failed()) {
+        if (!(ar.cause() instanceof WebhookClient.CallFailed)) {
+          return Future.failedFuture(ar.cause());
+        }
+        if (w.failOpen()) {
+          LOG.warn("failed calling webhook {}, failing open (failurePolicy Ignore): {}", w.name(),
+              ar.cause().getMessage());
+          return Future.succeededFuture(null);
+        }
+        return Future.failedFuture(callFailed(w, ar.cause().getMessage()));
+      }
+      AdmissionReviews.Answer answer = ar.result();
+      warnings.addAll(answer.warnings());
+      return answer.allowed() ? Future.succeededFuture(answer) : Future.failedFuture(denied(w, answer.status()));
+    });
+  }
+
+  /** kube's 500 for a webhook that could not be asked (failurePolicy Fail). */
+  static StatusException callFailed(Webhook w, String why) {
+    String message = "failed calling webhook \"" + w.name() + "\": " + why;
+    ObjectNode details = Json.object();
+    details.putArray("causes").addObject().put("message", message);
+    return new StatusException(500, "InternalError", "Internal error occurred: " + message, details);
+  }
+
+  /** kube's answer to a denial: the webhook's Status, its message prefixed with the webhook's name. */
+  static StatusException denied(Webhook w, JsonNode status) {
+    int code = status.path("code").asInt(0);
+    String reason = status.path("reason").asText("");
+    String message = status.path("message").asText("");
+    String deniedBy = "admission webhook \"" + w.name() + "\" denied the request";
+    String text = !message.isEmpty() ? deniedBy + ": " + message
+        : !reason.isEmpty() ? deniedBy + ": " + reason : deniedBy + " without explanation";
+    ObjectNode details = status.get("details") instanceof ObjectNode d ? d.deepCopy() : null;
+    return new StatusException(code < 400 ? 400 : code, reason, text, details);
+  }
+}

@@ -1,0 +1,74 @@
+package io.dekube.apiserver.admission.webhook;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.informer.LabelSelector;
+import io.dekube.core.model.StatusException;
+import java.util.function.Function;
+
+/**
+ * Whether a webhook is called for a request, in kube's order: its rules (with {@code matchPolicy
+ * Equivalent} also against the stored group and version the addressed one converts to), then its
+ * namespace selector (cluster-scoped objects other than Namespaces always match; a Namespace's
+ * create or update is matched on its own new labels), then its object selector (the old or the new
+ * object's labels). Pure apart from the namespace lookup.
+ */
+final class WebhookMatcher {
+
+  private final Function<String, ObjectNode> namespaces;
+
+  /** @param namespaces a Namespace by name from the apiserver's cache, or null */
+  WebhookMatcher(Function<String, ObjectNode> namespaces) {
+    this.namespaces = namespaces;
+  }
+
+  /**
+   * Whether {@code w} is called for {@code a}.
+   *
+   * @throws StatusException 404 when the namespace selector needs a namespace that does not exist
+   */
+  boolean matches(Webhook w, AdmissionAttributes a) {
+    return rules(w, a) && namespace(w.namespaceSelector(), a) && object(w.objectSelector(), a);
+  }
+
+  private static boolean rules(Webhook w, AdmissionAttributes a) {
+    String resource = a.type().plural();
+    boolean namespaced = a.type().namespaced();
+    for (Webhook.Rule r : w.rules()) {
+      if (r.matches(a.operation(), a.requestGroup(), a.requestVersion(), resource, a.subresource(), namespaced)) {
+        return true;
+      }
+      if (!w.exactMatch() && r.matches(a.operation(), a.type().group(), a.type().version(), resource, a.subresource(),
+          namespaced)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean namespace(LabelSelector selector, AdmissionAttributes a) {
+    boolean namespaceItself = a.type().group().isEmpty() && a.type().plural().equals("namespaces");
+    if (!a.type().namespaced() && !namespaceItself) {
+      return true; // kube never exempts other cluster-scoped objects by namespace
+    }
+    if (selector.isEverything()) {
+      return true;
+    }
+    if (namespaceItself && a.subresource().isEmpty() && !a.operation().equals(AdmissionAttributes.DELETE)) {
+      return selector.matches(a.object());
+    }
+    ObjectNode ns = namespaces.apply(a.namespace());
+    if (ns == null) {
+      throw new StatusException(404, "NotFound", "namespaces \"" + a.namespace() + "\" not found",
+          io.dekube.core.model.Json.object().put("name", a.namespace()).put("kind", "namespaces"));
+    }
+    return selector.matches(ns);
+  }
+
+  private static boolean object(LabelSelector selector, AdmissionAttributes a) {
+    if (selector.isEverything()) {
+      return true;
+    }
+    return (a.object() != null && selector.matches(a.object()))
+        || (a.oldObject() != null && selector.matches(a.oldObject()));
+  }
+}

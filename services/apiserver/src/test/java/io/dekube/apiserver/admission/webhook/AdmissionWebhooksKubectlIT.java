@@ -1,0 +1,359 @@
+package io.dekube.apiserver.admission.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dekube.apiserver.ApiServerFixture;
+import io.dekube.apiserver.semantics.Kubectl;
+import io.dekube.core.pki.KubeconfigWriter;
+import io.dekube.kafka.WithKafka;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Admission webhooks with the real kubectl against a real apiserver on a real broker, and a real
+ * HTTPS webhook server: the two configuration kinds served with kube's defaults, table and
+ * validation; a validating webhook behind a Service (its endpoint written by hand) that denies a
+ * labelled pod on create and on a patch, with kube's message and the webhook's warnings; a mutating
+ * webhook by URL that patches a label on create and on a patch; failurePolicy Fail against Ignore
+ * with nothing listening; a namespace selector.
+ */
+@WithKafka
+class AdmissionWebhooksKubectlIT {
+
+  static ApiServerFixture server;
+  static AdmissionWebhookServer webhook;
+  static Kubectl kubectl;
+  static Path work;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = ApiServerFixture.start(true);
+    work = server.dir.resolve("webhooks");
+    Files.createDirectories(work);
+    kubectl = new Kubectl(KubeconfigWriter.writeAdmin(server.pki, server.server(), work.resolve("admin.kubeconfig")),
+        work.resolve("cache"));
+    webhook = new AdmissionWebhookServer();
+    apply("""
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: hooks}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: webhook, namespace: hooks}
+        spec:
+          ports: [{name: https, port: 443, targetPort: %d}]
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: webhook-1
+          namespace: hooks
+          labels: {kubernetes.io/service-name: webhook}
+        addressType: IPv4
+        ports: [{name: https, port: %d, protocol: TCP}]
+        endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
+        """.formatted(webhook.port(), webhook.port()));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (webhook != null) {
+      webhook.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void configurationsAreServedWithKubesDefaultsTableAndValidation() throws Exception {
+    try {
+      configure("""
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingWebhookConfiguration
+          metadata: {name: defaults-check}
+          webhooks:
+          - name: noop.dekube.io
+            clientConfig: {url: "https://127.0.0.1:%d/allow", caBundle: %s}
+            rules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [limitranges]}]
+            sideEffects: None
+            admissionReviewVersions: [v1]
+          ---
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: MutatingWebhookConfiguration
+          metadata: {name: defaults-check}
+          webhooks:
+          - name: noop.dekube.io
+            clientConfig: {service: {namespace: hooks, name: webhook}, caBundle: %s}
+            rules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [limitranges]}]
+            sideEffects: NoneOnDryRun
+            admissionReviewVersions: [v1, v1beta1]
+          """.formatted(webhook.port(), webhook.caBundle(), webhook.caBundle()),
+          "validatingwebhookconfiguration/defaults-check", "mutatingwebhookconfiguration/defaults-check");
+      Kubectl.Result table = kubectl.run("get", "validatingwebhookconfigurations");
+      assertEquals(0, table.exit(), table.out());
+      assertTrue(table.out().lines().findFirst().orElse("").matches("NAME\\s+WEBHOOKS\\s+AGE"), table.out());
+      assertTrue(table.out().lines().anyMatch(l -> l.matches("defaults-check\\s+1\\s+\\S+")), table.out());
+      Kubectl.Result validating = kubectl.run("get", "validatingwebhookconfiguration", "defaults-check", "-o",
+          "jsonpath={.webhooks[0].failurePolicy}/{.webhooks[0].matchPolicy}/{.webhooks[0].timeoutSeconds}/"
+              + "{.webhooks[0].rules[0].scope}/{.webhooks[0].namespaceSelector}/{.webhooks[0].objectSelector}");
+      assertEquals("Fail/Equivalent/10/*/{}/{}", validating.out());
+      Kubectl.Result mutating = kubectl.run("get", "mutatingwebhookconfiguration", "defaults-check", "-o",
+          "jsonpath={.webhooks[0].reinvocationPolicy}/{.webhooks[0].clientConfig.service.port}/{.metadata.generation}");
+      assertEquals("Never/443/1", mutating.out());
+      Kubectl.Result resources = kubectl.run("api-resources", "--api-group=admissionregistration.k8s.io");
+      assertTrue(resources.out().lines().anyMatch(l -> l.matches(
+          "validatingwebhookconfigurations\\s+admissionregistration.k8s.io/v1\\s+false\\s+ValidatingWebhookConfiguration")),
+          resources.out());
+
+      Kubectl.Result invalid = kubectl.run("create", "-f", file("""
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingWebhookConfiguration
+          metadata: {name: bad}
+          webhooks:
+          - name: bad
+            clientConfig: {url: "http://127.0.0.1/x?a=b"}
+            rules: [{operations: [CREATE, "*"], apiGroups: [""], apiVersions: [v1], resources: [pods]}]
+            timeoutSeconds: 31
+          """));
+      assertNotEquals(0, invalid.exit(), invalid.out());
+      assertTrue(invalid.out().contains("The ValidatingWebhookConfiguration \"bad\" is invalid: "), invalid.out());
+      for (String cause : List.of(
+          "webhooks[0].name: Invalid value: \"bad\": should be a domain with at least three segments separated by dots",
+          "webhooks[0].rules[0].operations: Invalid value: []v1.OperationType{\"CREATE\", \"*\"}: if '*' is present, "
+              + "must not specify other operations",
+          "webhooks[0].sideEffects: Required value: must specify one of None, NoneOnDryRun",
+          "webhooks[0].timeoutSeconds: Invalid value: 31: the timeout value must be between 1 and 30 seconds",
+          "webhooks[0].clientConfig.url: Invalid value: \"http\": 'https' is the only allowed URL scheme; desired "
+              + "format: https://host[/path]",
+          "webhooks[0].clientConfig.url: Invalid value: \"a=b\": query parameters are not permitted in the URL",
+          "webhooks[0].admissionReviewVersions: Required value: must specify one of v1, v1beta1")) {
+        assertTrue(invalid.out().contains(cause), cause + " in\n" + invalid.out());
+      }
+    } finally {
+      kubectl.run("delete", "validatingwebhookconfiguration,mutatingwebhookconfiguration", "defaults-check",
+          "--ignore-not-found");
+    }
+  }
+
+  @Test
+  void aValidatingWebhookBehindAServiceDeniesALabelledPodOnCreateAndOnPatch() throws Exception {
+    apply("""
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: wh-pods, labels: {admission: pods}}
+        """);
+    try {
+      configure("""
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingWebhookConfiguration
+          metadata: {name: deny-labelled}
+          webhooks:
+          - name: deny.dekube.io
+            clientConfig:
+              service: {namespace: hooks, name: webhook, path: /deny-labelled}
+              caBundle: %s
+            rules: [{operations: [CREATE, UPDATE], apiGroups: [""], apiVersions: [v1], resources: [pods]}]
+            namespaceSelector: {matchLabels: {admission: pods}}
+            sideEffects: None
+            admissionReviewVersions: [v1]
+          """.formatted(webhook.caBundle()), "validatingwebhookconfiguration/deny-labelled");
+      Kubectl.Result denied = kubectl.run("apply", "-f", file(pod("bad", "deny: \"true\"")));
+      assertNotEquals(0, denied.exit(), denied.out());
+      assertTrue(denied.out().contains("Error from server (Forbidden): error when creating"), denied.out());
+      assertTrue(denied.out().contains("admission webhook \"deny.dekube.io\" denied the request: pods labelled "
+          + "deny=true are not allowed"), denied.out());
+      assertNotEquals(0, kubectl.run("get", "pod", "bad", "-n", "wh-pods").exit());
+
+      Kubectl.Result allowed = kubectl.run("apply", "-f", file(pod("good", "app: web")));
+      assertEquals(0, allowed.exit(), allowed.out());
+      assertTrue(allowed.out().contains("Warning: deny-labelled saw good"), allowed.out());
+      JsonNode create = webhook.seen("CREATE", "good").get(0);
+      assertEquals("wh-pods", create.path("namespace").asText());
+      assertEquals("admin", create.path("userInfo").path("username").asText());
+      assertEquals("pods", create.path("resource").path("resource").asText());
+      assertEquals("Pod", create.path("requestKind").path("kind").asText());
+      assertTrue(create.path("oldObject").isNull(), create.toString());
+
+      // kubectl label is a PATCH: the webhook sees the patched pod and the current one
+      Kubectl.Result patch = kubectl.run("label", "pod", "good", "-n", "wh-pods", "deny=true");
+      assertNotEquals(0, patch.exit(), patch.out());
+      assertTrue(patch.out().contains("admission webhook \"deny.dekube.io\" denied the request: pods labelled "
+          + "deny=true are not allowed"), patch.out());
+      assertEquals("", kubectl.run("get", "pod", "good", "-n", "wh-pods", "-o",
+          "jsonpath={.metadata.labels.deny}").out());
+      JsonNode update = webhook.seen("UPDATE", "good").get(0);
+      assertEquals("true", update.path("object").path("metadata").path("labels").path("deny").asText(), update.toString());
+      assertEquals("web", update.path("oldObject").path("metadata").path("labels").path("app").asText());
+      assertFalse(update.path("oldObject").path("metadata").path("labels").has("deny"), update.toString());
+      assertEquals("PatchOptions", update.path("options").path("kind").asText(), update.toString());
+      assertEquals(0, kubectl.run("label", "pod", "good", "-n", "wh-pods", "tier=front").exit());
+    } finally {
+      kubectl.run("delete", "validatingwebhookconfiguration", "deny-labelled", "--ignore-not-found");
+    }
+  }
+
+  @Test
+  void aMutatingWebhookByUrlAddsALabelOnCreateAndOnPatch() throws Exception {
+    apply("""
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: wh-mutate, labels: {admission: mutate}}
+        """);
+    try {
+      configure("""
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: MutatingWebhookConfiguration
+          metadata: {name: add-label}
+          webhooks:
+          - name: label.dekube.io
+            clientConfig: {url: "https://127.0.0.1:%d/add-label", caBundle: %s}
+            rules: [{operations: [CREATE, UPDATE], apiGroups: [""], apiVersions: [v1], resources: [configmaps]}]
+            namespaceSelector: {matchLabels: {admission: mutate}}
+            sideEffects: None
+            admissionReviewVersions: [v1]
+          """.formatted(webhook.port(), webhook.caBundle()), "mutatingwebhookconfiguration/add-label");
+      assertEquals(0, kubectl.run("create", "configmap", "settings", "-n", "wh-mutate", "--from-literal=a=b").exit());
+      assertEquals("yes", kubectl.run("get", "configmap", "settings", "-n", "wh-mutate", "-o",
+          "jsonpath={.metadata.labels.mutated}").out());
+
+      Kubectl.Result patch = kubectl.run("patch", "configmap", "settings", "-n", "wh-mutate", "--type=merge", "-p",
+          "{\"data\":{\"a\":\"c\"},\"metadata\":{\"labels\":{\"mutated\":null}}}");
+      assertEquals(0, patch.exit(), patch.out());
+      assertEquals("c/yes", kubectl.run("get", "configmap", "settings", "-n", "wh-mutate", "-o",
+          "jsonpath={.data.a}/{.metadata.labels.mutated}").out());
+      JsonNode update = webhook.seen("UPDATE", "settings").get(0);
+      assertEquals("c", update.path("object").path("data").path("a").asText(), update.toString());
+      assertEquals("b", update.path("oldObject").path("data").path("a").asText(), update.toString());
+    } finally {
+      kubectl.run("delete", "mutatingwebhookconfiguration", "add-label", "--ignore-not-found");
+    }
+  }
+
+  @Test
+  void failurePolicyFailAnswers500WhileIgnoreLetsTheRequestThrough() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    apply("""
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: wh-down, labels: {admission: down}}
+        """);
+    try {
+      configure("""
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingWebhookConfiguration
+          metadata: {name: down}
+          webhooks:
+          - name: fail.dekube.io
+            clientConfig: {url: "https://127.0.0.1:%d/x"}
+            rules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [configmaps]}]
+            namespaceSelector: {matchLabels: {admission: down}}
+            failurePolicy: Fail
+            sideEffects: None
+            admissionReviewVersions: [v1]
+          - name: ignore.dekube.io
+            clientConfig: {url: "https://127.0.0.1:%d/x"}
+            rules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [secrets]}]
+            namespaceSelector: {matchLabels: {admission: down}}
+            failurePolicy: Ignore
+            sideEffects: None
+            admissionReviewVersions: [v1]
+          """.formatted(closed, closed), "validatingwebhookconfiguration/down");
+      Kubectl.Result failed = kubectl.run("create", "configmap", "c", "-n", "wh-down", "--from-literal=a=b");
+      assertNotEquals(0, failed.exit(), failed.out());
+      assertTrue(failed.out().contains("Internal error occurred: failed calling webhook \"fail.dekube.io\": failed "
+          + "to call webhook: Post \"https://127.0.0.1:" + closed + "/x?timeout=10s\": dial tcp 127.0.0.1:" + closed
+          + ": connect: connection refused"), failed.out());
+      Kubectl.Result ignored = kubectl.run("create", "secret", "generic", "s", "-n", "wh-down", "--from-literal=a=b");
+      assertEquals(0, ignored.exit(), ignored.out());
+    } finally {
+      kubectl.run("delete", "validatingwebhookconfiguration", "down", "--ignore-not-found");
+    }
+  }
+
+  @Test
+  void aNamespaceSelectorSendsOnlyTheLabelledNamespacesRequests() throws Exception {
+    apply("""
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: wh-closed, labels: {admission: closed}}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: wh-open}
+        """);
+    try {
+      configure("""
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingWebhookConfiguration
+          metadata: {name: closed}
+          webhooks:
+          - name: deny-all.dekube.io
+            clientConfig: {url: "https://127.0.0.1:%d/deny-all", caBundle: %s}
+            rules: [{operations: ["*"], apiGroups: [""], apiVersions: ["*"], resources: [serviceaccounts]}]
+            namespaceSelector: {matchExpressions: [{key: admission, operator: In, values: [closed]}]}
+            sideEffects: None
+            admissionReviewVersions: [v1]
+          """.formatted(webhook.port(), webhook.caBundle()), "validatingwebhookconfiguration/closed");
+      assertEquals(0, kubectl.run("create", "serviceaccount", "robot", "-n", "wh-open").exit());
+      Kubectl.Result denied = kubectl.run("create", "serviceaccount", "robot", "-n", "wh-closed");
+      assertNotEquals(0, denied.exit(), denied.out());
+      assertTrue(denied.out().contains("admission webhook \"deny-all.dekube.io\" denied the request: nothing passes "
+          + "here"), denied.out());
+
+      assertEquals(0, kubectl.run("label", "namespace", "wh-open", "admission=closed").exit());
+      assertEquals(0, kubectl.run("get", "namespace", "wh-open").exit()); // a consistent read: the cache has the label
+      Kubectl.Result delete = kubectl.run("delete", "serviceaccount", "robot", "-n", "wh-open");
+      assertNotEquals(0, delete.exit(), delete.out());
+      assertTrue(delete.out().contains("admission webhook \"deny-all.dekube.io\" denied the request"), delete.out());
+    } finally {
+      kubectl.run("delete", "validatingwebhookconfiguration", "closed", "--ignore-not-found");
+    }
+  }
+
+  private static String pod(String name, String labels) {
+    return """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: %s
+          namespace: wh-pods
+          labels: {%s}
+        spec:
+          containers: [{name: web, image: dekube/web}]
+        """.formatted(name, labels);
+  }
+
+  /** Applies the configurations, then reads them back: a consistent read, so the apiserver's caches hold them. */
+  private static void configure(String yaml, String... objects) throws Exception {
+    apply(yaml);
+    for (String o : objects) {
+      Kubectl.Result r = kubectl.run("get", o);
+      assertEquals(0, r.exit(), r.out());
+    }
+  }
+
+  private static void apply(String yaml) throws Exception {
+    Kubectl.Result r = kubectl.run("apply", "-f", file(yaml));
+    assertEquals(0, r.exit(), r.out());
+  }
+
+  private static String file(String yaml) throws Exception {
+    Path f = Files.createTempFile(work, "manifest", ".yaml");
+    Files.writeString(f, yaml);
+    return f.toString();
+  }
+}
