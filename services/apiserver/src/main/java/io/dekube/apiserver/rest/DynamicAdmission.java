@@ -52,11 +52,12 @@ final class DynamicAdmission {
       return Future.succeededFuture(obj);
     }
     String name = obj.path("metadata").path("name").asText("");
-    return admit(r, AdmissionAttributes.CREATE, "", name, obj, null, p.dryRun(), writeOptions("CreateOptions", p));
+    return admit(r, r.namespace(), AdmissionAttributes.CREATE, name, obj, null, p.dryRun(),
+        writeOptions("CreateOptions", p));
   }
 
-  /** The object to write by a PUT (of the object or of {@code subresource}), as the webhooks leave it. */
-  Future<ObjectNode> update(ApiRequest r, String subresource, ObjectNode obj, WriteParams p) {
+  /** The object to write by a PUT (of the object or of the path's subresource), as the webhooks leave it. */
+  Future<ObjectNode> update(ApiRequest r, ObjectNode obj, WriteParams p) {
     if (off(r)) {
       return Future.succeededFuture(obj);
     }
@@ -64,7 +65,7 @@ final class DynamicAdmission {
     return cache.waitForCurrent().compose(v -> {
       ObjectNode old = cache.get(r.namespace(), r.name());
       String op = old == null ? AdmissionAttributes.CREATE : AdmissionAttributes.UPDATE;
-      return admit(r, op, subresource, r.name(), obj, old, p.dryRun(), writeOptions("UpdateOptions", p));
+      return admit(r, r.namespace(), op, r.name(), obj, old, p.dryRun(), writeOptions("UpdateOptions", p));
     });
   }
 
@@ -93,7 +94,7 @@ final class DynamicAdmission {
       String rv = current == null ? null : current.path("metadata").path("resourceVersion").asText(null);
       boolean ours = o.resourceVersion() == null && rv != null;
       WriteOptions conditioned = ours ? o.withResourceVersion(rv) : o;
-      return admit(r, op, subresource, r.name(), patched, current, p.dryRun(), writeOptions("PatchOptions", p))
+      return admit(r, r.namespace(), op, r.name(), patched, current, p.dryRun(), writeOptions("PatchOptions", p))
           .compose(admitted -> {
             if (admitted.equals(patched)) {
               return store.patch(r.type(), r.namespace(), r.name(), patchType, document, conditioned);
@@ -135,22 +136,18 @@ final class DynamicAdmission {
       if (d.propagationPolicy() != null) {
         options.put("propagationPolicy", d.propagationPolicy());
       }
-      return admit(r, namespace, AdmissionAttributes.DELETE, "", name, null, old, d.dryRun(), options).mapEmpty();
+      return admit(r, namespace, AdmissionAttributes.DELETE, name, null, old, d.dryRun(), options).mapEmpty();
     });
   }
 
-  private Future<ObjectNode> admit(ApiRequest r, String op, String subresource, String name, ObjectNode obj,
+  /** Runs the webhooks on a write of {@code r} (its path's subresource, if any) to {@code namespace/name}. */
+  private Future<ObjectNode> admit(ApiRequest r, String namespace, String op, String name, ObjectNode obj,
                                    ObjectNode old, boolean dryRun, ObjectNode options) {
-    return admit(r, r.namespace(), op, subresource, name, obj, old, dryRun, options);
-  }
-
-  private Future<ObjectNode> admit(ApiRequest r, String namespace, String op, String subresource, String name,
-                                   ObjectNode obj, ObjectNode old, boolean dryRun, ObjectNode options) {
     // kube's attributes name a Namespace's own name as the namespace of a request on it
     String ns = r.type().group().isEmpty() && r.type().plural().equals("namespaces") ? name : namespace;
     UserInfo user = r.ctx().get(UserInfo.CONTEXT_KEY);
-    AdmissionAttributes a = new AdmissionAttributes(op, r.type(), r.apiVersion(), subresource, ns, name, obj, old,
-        dryRun, options, user);
+    AdmissionAttributes a = new AdmissionAttributes(op, r.type(), r.apiVersion(), r.path().subresource(), ns, name,
+        obj, old, dryRun, options, user);
     return webhooks.admit(a).map(admitted -> {
       Responses.warnings(r.ctx(), admitted.warnings());
       return admitted.object();

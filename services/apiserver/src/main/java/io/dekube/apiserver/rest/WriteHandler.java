@@ -98,7 +98,7 @@ final class WriteHandler {
       Decoding.Prepared d = Decoding.object(r, body, p.fieldValidation());
       Decoding.updateIdentity(r, d.object());
       Responses.warnings(r.ctx(), d.warnings());
-      return webhooks.update(r, status ? "status" : subresource, d.object(), p).compose(obj -> status
+      return webhooks.update(r, d.object(), p).compose(obj -> status
           ? store.updateStatus(r.type(), obj, options(p))
           : store.update(r.type(), obj, subresource == null ? options(p) : options(p).withSubresource(subresource)));
     }).onComplete(ar -> answer(r, 200, ar.result(), ar.cause()));

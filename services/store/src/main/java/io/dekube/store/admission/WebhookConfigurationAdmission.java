@@ -140,35 +140,14 @@ final class WebhookConfigurationAdmission implements KindAdmission {
   }
 
   private static void rule(JsonNode rule, String path, FieldErrors errs) {
-    List<String> operations = texts(rule.path("operations"));
-    if (operations.isEmpty()) {
-      errs.required(path + ".operations");
-    }
-    if (operations.size() > 1 && operations.contains("*")) {
-      errs.invalidRendered(path + ".operations", goStrings("v1.OperationType", operations),
-          "if '*' is present, must not specify other operations");
-    }
+    List<String> operations = requiredAlone(rule, "operations", "v1.OperationType", "operations", path, errs);
     for (int i = 0; i < operations.size(); i++) {
       if (!OPERATIONS.contains(operations.get(i))) {
         errs.notSupported(path + ".operations[" + i + "]", rule.path("operations").get(i), OPERATIONS);
       }
     }
-    List<String> groups = texts(rule.path("apiGroups"));
-    if (groups.isEmpty()) {
-      errs.required(path + ".apiGroups");
-    }
-    if (groups.size() > 1 && groups.contains("*")) {
-      errs.invalidRendered(path + ".apiGroups", goStrings("string", groups),
-          "if '*' is present, must not specify other API groups");
-    }
-    List<String> versions = texts(rule.path("apiVersions"));
-    if (versions.isEmpty()) {
-      errs.required(path + ".apiVersions");
-    }
-    if (versions.size() > 1 && versions.contains("*")) {
-      errs.invalidRendered(path + ".apiVersions", goStrings("string", versions),
-          "if '*' is present, must not specify other API versions");
-    }
+    requiredAlone(rule, "apiGroups", "string", "API groups", path, errs);
+    List<String> versions = requiredAlone(rule, "apiVersions", "string", "API versions", path, errs);
     for (int i = 0; i < versions.size(); i++) {
       if (versions.get(i).isEmpty()) {
         errs.required(path + ".apiVersions[" + i + "]");
@@ -179,6 +158,23 @@ final class WebhookConfigurationAdmission implements KindAdmission {
     if (scope != null && !scope.isNull() && !SCOPES.contains(scope.asText())) {
       errs.notSupported(path + ".scope", scope, SCOPES);
     }
+  }
+
+  /**
+   * The values of a rule's list {@code field}: required, and {@code *} only alone ({@code goType} and
+   * {@code what} as kube's message names them).
+   */
+  private static List<String> requiredAlone(JsonNode rule, String field, String goType, String what, String path,
+                                            FieldErrors errs) {
+    List<String> values = texts(rule.path(field));
+    if (values.isEmpty()) {
+      errs.required(path + "." + field);
+    }
+    if (values.size() > 1 && values.contains("*")) {
+      errs.invalidRendered(path + "." + field, goStrings(goType, values),
+          "if '*' is present, must not specify other " + what);
+    }
+    return values;
   }
 
   /** kube's wildcard rules of {@code resources}: {@code *}, {@code * /*}, {@code r/*} and {@code * /s}. */
