@@ -60,8 +60,20 @@ final class ProtoJson {
     return out;
   }
 
-  private static String jsonName(Descriptor owner, FieldDescriptor f) {
+  private static final java.util.Set<String> LOWER_CASED = java.util.Set.of("ValidatingWebhookConfiguration.Webhooks",
+      "MutatingWebhookConfiguration.Webhooks", "Validation.Expression", "Variable.Name", "Variable.Expression");
+
+  /**
+   * The JSON name of a message's field: the proto name, except JSONSchemaProps' {@code $ref},
+   * {@code $schema} and {@code x-kubernetes-*}, and the few admissionregistration fields kube's
+   * protos name after the Go field ({@code Webhooks}), whose JSON names start lower-case (others, as
+   * DaemonEndpoint's {@code Port}, are upper-case in JSON too).
+   */
+  static String jsonName(Descriptor owner, FieldDescriptor f) {
     String n = f.getName();
+    if (LOWER_CASED.contains(owner.getName() + "." + n)) {
+      return Character.toLowerCase(n.charAt(0)) + n.substring(1);
+    }
     if (owner.getName().equals("JSONSchemaProps")) {
       if (n.equals("ref") || n.equals("schema")) {
         return "$" + n;

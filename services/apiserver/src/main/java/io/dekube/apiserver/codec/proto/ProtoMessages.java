@@ -48,7 +48,7 @@ final class ProtoMessages {
   static DynamicMessage message(Descriptor d, JsonNode json) {
     DynamicMessage.Builder b = DynamicMessage.newBuilder(d);
     for (FieldDescriptor f : d.getFields()) {
-      JsonNode v = json.get(jsonName(d, f));
+      JsonNode v = json.get(ProtoJson.jsonName(d, f));
       if ((v == null || v.isNull()) && inline(f)) {
         DynamicMessage embedded = message(f.getMessageType(), json);
         if (!embedded.getAllFields().isEmpty()) {
@@ -78,19 +78,6 @@ final class ProtoMessages {
       }
     }
     return b.build();
-  }
-
-  private static String jsonName(Descriptor owner, FieldDescriptor f) {
-    String n = f.getName();
-    if (owner.getName().equals("JSONSchemaProps")) {
-      if (n.equals("ref") || n.equals("schema")) {
-        return "$" + n;
-      }
-      if (n.startsWith("xKubernetes")) {
-        return "x-kubernetes" + n.substring("xKubernetes".length()).replaceAll("([A-Z])", "-$1").toLowerCase();
-      }
-    }
-    return n;
   }
 
   private static void map(DynamicMessage.Builder b, FieldDescriptor f, JsonNode v) {

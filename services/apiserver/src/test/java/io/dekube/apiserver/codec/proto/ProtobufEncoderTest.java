@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.Json;
 import io.kubernetes.client.proto.Runtime;
+import io.kubernetes.client.proto.V1Admissionregistration;
 import io.kubernetes.client.proto.V1Networking;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -29,5 +30,22 @@ class ProtobufEncoderTest {
     assertEquals("kube-decon", path.getBackend().getService().getName());
     assertEquals(80, path.getBackend().getService().getPort().getNumber());
     assertEquals(ingress.at("/spec/rules"), ProtobufDecoder.decode(bytes).at("/spec/rules"));
+  }
+
+  @Test
+  void aWebhookConfigurationKeepsItsWebhooks() throws Exception {
+    ObjectNode config = (ObjectNode) Json.YAML.readTree("{apiVersion: admissionregistration.k8s.io/v1, kind: "
+        + "ValidatingWebhookConfiguration, metadata: {name: c}, webhooks: [{name: a.dekube.io, clientConfig: {service: "
+        + "{namespace: ns, name: svc, port: 443}}, rules: [{operations: [CREATE], apiGroups: [''], apiVersions: [v1], "
+        + "resources: [pods], scope: '*'}], sideEffects: None, admissionReviewVersions: [v1]}]}");
+    byte[] bytes = ProtobufEncoder.encode(config).orElseThrow();
+    Runtime.Unknown unknown = Runtime.Unknown.parseFrom(Arrays.copyOfRange(bytes, ProtobufDecoder.MAGIC.length,
+        bytes.length));
+    // kube's proto names the field after the Go one, "Webhooks"; its JSON name is "webhooks"
+    V1Admissionregistration.ValidatingWebhook hook = V1Admissionregistration.ValidatingWebhookConfiguration
+        .parseFrom(unknown.getRaw()).getWebhooks(0);
+    assertEquals("a.dekube.io", hook.getName());
+    assertEquals("pods", hook.getRules(0).getRule().getResources(0));
+    assertEquals(config, ProtobufDecoder.decode(bytes));
   }
 }
