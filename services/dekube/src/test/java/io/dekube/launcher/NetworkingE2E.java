@@ -156,6 +156,112 @@ class NetworkingE2E {
     assertTrue(logs.endsWith("wget: bad address 'nothere.kube-decon.svc.cluster.local'\nrc=1\n"), logs);
   }
 
+  /**
+   * The Kubernetes tutorial "Declare Network Policy" with the real kubectl, in a namespace of its own: busybox
+   * reaches nginx through its Service; after the policy only pods labelled access=true do, the others see
+   * wget's timeout (a dropped connection, not a refused one).
+   */
+  @Test
+  void theDeclareNetworkPolicyTutorialLetsOnlyPodsWithAccessTrueReachNginx() throws Exception {
+    String ns = "policy-demo";
+    kubectl.run("create", "namespace", ns).ok();
+    kubectl.run("-n", ns, "create", "deployment", "nginx", "--image=nginx").ok();
+    kubectl.run("-n", ns, "expose", "deployment", "nginx", "--port=80").ok();
+    kubectl.run("-n", ns, "rollout", "status", "deployment/nginx", "--timeout=120s").ok();
+    String open = spider(ns, "before", "");
+    assertTrue(open.contains("remote file exists") && open.endsWith("rc=0\n"), open);
+
+    String applied = kubectl.run("-n", ns, "apply", "-f", manifest("""
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: access-nginx}
+        spec:
+          podSelector: {matchLabels: {app: nginx}}
+          ingress:
+          - from:
+            - podSelector: {matchLabels: {access: "true"}}
+        """)).ok().out();
+    assertEquals("networkpolicy.networking.k8s.io/access-nginx created\n", applied);
+    String table = kubectl.run("-n", ns, "get", "netpol").ok().out();
+    assertTrue(table.matches("NAME\\s+POD-SELECTOR\\s+AGE\naccess-nginx\\s+app=nginx\\s+\\S+\n"), table);
+    String described = kubectl.run("-n", ns, "describe", "netpol", "access-nginx").ok().out();
+    assertTrue(described.contains("Allowing ingress traffic:") && described.contains("PodSelector: access=true")
+        && described.contains("Policy Types: Ingress"), described);
+
+    String dropped = spider(ns, "denied", "");
+    assertTrue(dropped.endsWith("wget: download timed out\nrc=1\n"), dropped);
+    String allowed = spider(ns, "allowed", "--labels=access=true");
+    assertTrue(allowed.contains("remote file exists") && allowed.endsWith("rc=0\n"), allowed);
+
+    Kubectl.Result invalid = kubectl.run("-n", ns, "apply", "-f", manifest("""
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: bad}
+        spec:
+          podSelector: {}
+          ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/8, except: [192.168.0.0/16]}}]}]
+        """));
+    assertTrue(invalid.exit() != 0 && invalid.err().contains("spec.ingress[0].from[0].ipBlock.except[0]: Invalid value:"
+        + " \"192.168.0.0/16\": must be a strict subset of `cidr`"), invalid.err());
+  }
+
+  /**
+   * Default-deny egress, as kube's documentation writes it: busybox's DNS queries go unanswered until a policy
+   * lets them reach the kube-dns pods of kube-system on port 53; other traffic stays dropped.
+   */
+  @Test
+  void aDefaultDenyEgressPolicyNeedsARuleForTheClusterDns() throws Exception {
+    String ns = "egress-demo";
+    kubectl.run("create", "namespace", ns).ok();
+    kubectl.run("-n", ns, "apply", "-f", manifest("""
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: default-deny-egress}
+        spec: {podSelector: {}, policyTypes: [Egress]}
+        """)).ok();
+    String cmd = "nslookup kube-decon.kube-decon; echo rc=$?; wget -q -O- -T 1 http://kube-decon.kube-decon; echo rc=$?";
+    String denied = shell(ns, "no-dns", cmd);
+    assertTrue(denied.contains(";; connection timed out; no servers could be reached\n\nrc=1\n")
+        && denied.endsWith("wget: bad address 'kube-decon.kube-decon'\nrc=1\n"), denied);
+    kubectl.run("-n", ns, "apply", "-f", manifest("""
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: allow-dns}
+        spec:
+          podSelector: {}
+          policyTypes: [Egress]
+          egress:
+          - to:
+            - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+              podSelector: {matchLabels: {k8s-app: kube-dns}}
+            ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]
+        """)).ok();
+    String dns = shell(ns, "dns", cmd);
+    assertTrue(dns.contains("Name:\tkube-decon.kube-decon.svc.cluster.local\n") && dns.contains("rc=0\n")
+        && dns.endsWith("wget: download timed out\nrc=1\n"), dns);
+  }
+
+  /** {@code kubectl run NAME --image=busybox -- sh -c CMD}: its log once it ended. */
+  private static String shell(String ns, String name, String cmd) throws Exception {
+    kubectl.run("-n", ns, "run", name, "--image=busybox", "--restart=Never", "--", "sh", "-c", cmd).ok();
+    Awaitility.await(name + " ends").atMost(Duration.ofSeconds(60)).until(() -> "Succeeded".equals(kubectl.run("-n",
+        ns, "get", "pod", name, "-o", "jsonpath={.status.phase}").out()));
+    return kubectl.run("-n", ns, "logs", name).ok().out();
+  }
+
+  /** {@code kubectl run NAME --image=busybox -- wget --spider --timeout=1 http://nginx}: its log and exit status. */
+  private static String spider(String ns, String name, String labels) throws Exception {
+    List<String> args = new ArrayList<>(List.of("-n", ns, "run", name, "--image=busybox", "--restart=Never"));
+    if (!labels.isEmpty()) {
+      args.add(labels);
+    }
+    args.addAll(List.of("--", "sh", "-c", "wget --spider --timeout=1 http://nginx; echo rc=$?"));
+    kubectl.run(args.toArray(String[]::new)).ok();
+    Awaitility.await(name + " ends").atMost(Duration.ofSeconds(60)).until(() -> "Succeeded".equals(kubectl.run("-n",
+        ns, "get", "pod", name, "-o", "jsonpath={.status.phase}").out()));
+    return kubectl.run("-n", ns, "logs", name).ok().out();
+  }
+
   @Test
   void ingressRoutesTheTalksHostToBothPodsAndNamesAMissingService() throws Exception {
     assertEquals(podNames(), answersFrom(List.of("-H", "Host: " + HOST, "http://127.0.0.1:" + ingressPort + "/")));

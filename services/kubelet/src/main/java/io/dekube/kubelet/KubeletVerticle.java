@@ -4,6 +4,7 @@ import io.dekube.core.informer.Informer;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.store.StoreClient;
+import io.dekube.kubelet.netpol.NetworkPolicyEnforcer;
 import io.dekube.kubelet.node.NodeAgent;
 import io.dekube.kubelet.pod.PodManager;
 import io.dekube.kubelet.pod.PodRouter;
@@ -66,18 +67,25 @@ public final class KubeletVerticle extends VerticleBase {
   public Future<?> start() {
     Informer podInformer = informer("pods");
     Informer nodeInformer = informer("nodes");
-    List<Informer> all = List.of(podInformer, nodeInformer, informer("services"), informer("configmaps"),
-        informer("secrets"), informer("persistentvolumeclaims"), informer("persistentvolumes"));
+    List<Informer> all = new java.util.ArrayList<>(List.of(podInformer, nodeInformer, informer("services"),
+        informer("configmaps"), informer("secrets"), informer("persistentvolumeclaims"), informer("persistentvolumes")));
     runtime = switch (config.runtime()) {
       case "process" -> new ProcessRuntime(vertx, config.allowHostCommands());
       case "simulated" -> new SimulatedRuntime(vertx, config.simulatedDelay());
-      default -> new JvmRuntime(vertx);
+      default -> {
+        // NetworkPolicies are enforced where jvm containers get and make connections
+        Informer policies = informer("networkpolicies.networking.k8s.io");
+        Informer namespaces = informer("namespaces");
+        all.add(policies);
+        all.add(namespaces);
+        yield new JvmRuntime(vertx, new NetworkPolicyEnforcer(vertx, new NetworkPolicyEnforcer.Informers(policies,
+            podInformer, namespaces, informer("services"), nodeInformer), config.fallbackPodCidr()));
+      }
     };
     pods = new PodManager(vertx, config, runtime, store, new InformerLookup(informer("configmaps"),
         informer("secrets"), informer("services"), informer("persistentvolumeclaims"), informer("persistentvolumes")), () -> podCidr(nodeInformer));
     if (tokenSigner != null && !"simulated".equals(config.runtime())) { // nothing reads a simulated pod's files
       Informer accounts = informer("serviceaccounts");
-      all = new java.util.ArrayList<>(all);
       all.add(accounts);
       pods.withTokens(new io.dekube.kubelet.token.TokenManager(tokenSigner, accounts::get,
           name -> nodeInformer.get("", name), java.time.Clock.systemUTC()), TOKEN_REFRESH);

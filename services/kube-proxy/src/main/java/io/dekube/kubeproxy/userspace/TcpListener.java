@@ -3,7 +3,6 @@ package io.dekube.kubeproxy.userspace;
 import io.dekube.core.net.Backend;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -14,22 +13,23 @@ import org.slf4j.LoggerFactory;
 /**
  * A TCP proxy on one service address: each accepted connection is paused, a backend is picked,
  * a connection to it is made (one retry on another backend when that fails) and bytes are piped
- * both ways until either side closes. Closing a side closes the other.
+ * both ways until either side closes. Closing a side closes the other. A pod's connection reaches the backend
+ * from the pod's address ({@link SourceClients}).
  */
 final class TcpListener implements Listener {
 
   private static final Logger LOG = LoggerFactory.getLogger(TcpListener.class);
 
   private final Vertx vertx;
-  private final NetClient client;
+  private final SourceClients clients;
   private final String host;
   private final int port;
   private final BackendPicker picker = new BackendPicker();
   private NetServer server;
 
-  TcpListener(Vertx vertx, NetClient client, String host, int port) {
+  TcpListener(Vertx vertx, SourceClients clients, String host, int port) {
     this.vertx = vertx;
-    this.client = client;
+    this.clients = clients;
     this.host = host;
     this.port = port;
   }
@@ -53,7 +53,7 @@ final class TcpListener implements Listener {
   }
 
   private void connect(NetSocket in, Backend b, boolean retry) {
-    client.connect(b.port(), b.ip()).onComplete(ar -> {
+    clients.from(in.remoteAddress().hostAddress()).connect(b.port(), b.ip()).onComplete(ar -> {
       if (ar.failed()) {
         Backend other = retry ? picker.another(b) : null;
         if (other != null) {

@@ -3,7 +3,6 @@ package io.dekube.kubeproxy.userspace;
 import io.dekube.core.net.ServicePort;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +25,7 @@ public final class UserspaceProxier {
   private final String nodeName;
   private final List<String> nodeIps;
   private final boolean clusterAddresses;
-  private final NetClient client;
+  private final SourceClients clients;
   private final Map<ListenerPlan.Key, Listener> listeners = new HashMap<>();
   private final Map<ListenerPlan.Key, String> failed = new HashMap<>();
 
@@ -39,7 +38,7 @@ public final class UserspaceProxier {
     this.nodeName = nodeName;
     this.nodeIps = List.copyOf(nodeIps);
     this.clusterAddresses = clusterAddresses;
-    this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(2_000).setTcpNoDelay(true));
+    this.clients = new SourceClients(vertx, new NetClientOptions().setConnectTimeout(2_000).setTcpNoDelay(true));
   }
 
   /** Brings the listeners in line with the service ports; completes when new listeners are bound (or failed). */
@@ -57,7 +56,7 @@ public final class UserspaceProxier {
       Listener l = listeners.get(key);
       if (l == null) {
         l = key.protocol().equals("UDP") ? new UdpListener(vertx, key.ip(), key.port())
-            : new TcpListener(vertx, client, key.ip(), key.port());
+            : new TcpListener(vertx, clients, key.ip(), key.port());
         l.update(target.backends(), target.clientIpAffinity(), target.affinitySeconds());
         pending.add(open(key, l, target));
       } else {
@@ -92,6 +91,6 @@ public final class UserspaceProxier {
   public Future<Void> close() {
     List<Future<Void>> all = listeners.values().stream().map(Listener::close).toList();
     listeners.clear();
-    return Future.join(all).eventually(() -> client.close()).mapEmpty();
+    return Future.join(all).eventually(clients::close).mapEmpty();
   }
 }

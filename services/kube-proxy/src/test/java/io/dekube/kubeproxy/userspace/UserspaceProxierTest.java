@@ -97,6 +97,21 @@ class UserspaceProxierTest {
   }
 
   @Test
+  void aPodsConnectionReachesTheEndpointFromThePodsAddress() throws Exception {
+    NetServer who = vertx.createNetServer().connectHandler(sock -> sock.handler(buf ->
+        sock.write(sock.remoteAddress().hostAddress())));
+    int whoPort = await(who.listen(0, "127.0.0.1")).actualPort();
+    UserspaceProxier proxier = new UserspaceProxier(vertx, "", List.of(), true);
+    await(onContext(() -> proxier.sync(List.of(service(List.of(ready("127.0.0.1", whoPort, "n1")))))));
+    var pod = vertx.createNetClient(new io.vertx.core.net.NetClientOptions().setLocalAddress("127.244.7.9"));
+    assertEquals("127.244.7.9", roundTrip(await(pod.connect(servicePort, clusterIp)), "?"),
+        "the source address is kept, as kube-proxy's DNAT keeps it");
+    assertEquals("127.0.0.1", roundTrip(await(vertx.createNetClient().connect(servicePort, clusterIp)), "?"),
+        "the host's connections come from the host");
+    await(onContext(proxier::close));
+  }
+
+  @Test
   void clientIpAffinityKeepsOneEndpoint() throws Exception {
     UserspaceProxier proxier = new UserspaceProxier(vertx, "", List.of(), true);
     ServicePort base = service(List.of(ready("127.0.0.1", backendPorts.get(0), "n"),

@@ -19,7 +19,8 @@ import io.vertx.core.http.HttpServerOptions;
  * The programs behind the built-in images: {@code web} (HTTP: who am I, plus /healthz), {@code echo}
  * (TCP and UDP echo), {@code crash} (exits after {@code CRASH_AFTER} seconds with {@code EXIT_CODE})
  * {@code pause} (does nothing until stopped) and {@code busybox} (the built-in shell: {@code sh}, {@code sleep},
- * {@code wget}, {@code nslookup}…). Servers bind the pod IP.
+ * {@code wget}, {@code nslookup}…). Servers bind the pod IP and answer only the connections the pod's
+ * NetworkPolicies admit ({@link Refusals}).
  */
 public final class Programs {
 
@@ -66,7 +67,7 @@ public final class Programs {
     HttpServer server = c.vertx().createHttpServer(new HttpServerOptions().setHost(s.podIp()).setPort(port)
         .setReuseAddress(true));
     GracefulStop graceful = new GracefulStop(server);
-    server.requestHandler(c.measured(req -> {
+    server.requestHandler(Refusals.http(c, port, c.measured(req -> {
       graceful.begin(req);
       boolean index = req.path().equals("/") || req.path().equals("/index.html");
       String page = index ? NginxPages.WELCOME : NginxPages.NOT_FOUND;
@@ -74,7 +75,7 @@ public final class Programs {
       c.log().line(NginxPages.accessLog(req, status, page.length()));
       req.response().setStatusCode(status).putHeader("Server", "nginx/" + NginxPages.version(tag))
           .putHeader("Content-Type", "text/html").end(page);
-    }));
+    })));
     c.onStop(() -> graceful.stop(server, DRAIN_SECONDS));
     return listen(server.listen().mapEmpty(), c, "nginx " + NginxPages.version(tag) + " listening on " + s.podIp() + ":"
         + port);
@@ -93,7 +94,7 @@ public final class Programs {
     HttpServer server = c.vertx().createHttpServer(new HttpServerOptions().setHost(s.podIp()).setPort(port)
         .setReuseAddress(true));
     GracefulStop graceful = new GracefulStop(server);
-    server.requestHandler(c.measured(req -> {
+    server.requestHandler(Refusals.http(c, port, c.measured(req -> {
       graceful.begin(req);
       String path = req.path();
       int status = 200;
@@ -105,7 +106,7 @@ public final class Programs {
       }
       c.log().line(req.remoteAddress().hostAddress() + " " + req.method() + " " + req.uri() + " " + status);
       req.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(text);
-    }));
+    })));
     // SIGTERM: stop accepting, close idle connections, let the requests in flight finish (as Caddy does)
     c.onStop(() -> graceful.stop(server, DRAIN_SECONDS));
     return listen(server.listen().mapEmpty(), c, "kube-decon " + tag + " listening on " + s.podIp() + ":" + port);
@@ -115,10 +116,14 @@ public final class Programs {
     var s = c.spec();
     int port = port(c);
     NetServer tcp = c.vertx().createNetServer(new NetServerOptions().setHost(s.podIp()).setPort(port));
-    tcp.connectHandler(c.measured(sock -> sock.handler(c.measured(sock::write))));
+    tcp.connectHandler(Refusals.tcp(c, port, sock -> sock.handler(c.measured(sock::write))));
     c.onStop(tcp::close);
     DatagramSocket udp = c.vertx().createDatagramSocket();
-    udp.handler(c.measured(p -> udp.send(p.data(), p.sender().port(), p.sender().host())));
+    udp.handler(p -> Refusals.admitted(c, p.sender(), port, "UDP").onSuccess(ok -> {
+      if (ok) {
+        c.measured(x -> udp.send(p.data(), p.sender().port(), p.sender().host())).handle(null);
+      }
+    }));
     c.onStop(udp::close);
     Future<Void> both = tcp.listen().compose(t -> udp.listen(port, s.podIp())).mapEmpty();
     return listen(both, c, "echo listening on " + s.podIp() + ":" + port + " (tcp, udp)");
@@ -168,7 +173,8 @@ public final class Programs {
       }
     };
     AtomicBoolean stopped = new AtomicBoolean();
-    ExecSession shell = ShellSession.start(c.vertx(), c.spec(), argv, out, Boolean.TRUE.equals(spec.getTty()));
+    ExecSession shell = ShellSession.start(c.vertx(), c.spec(), argv, out, Boolean.TRUE.equals(spec.getTty()),
+        c.traffic());
     c.stdin(shell);
     if (!Boolean.TRUE.equals(spec.getStdin())) {
       shell.closeStdin();

@@ -26,7 +26,7 @@ import java.util.Objects;
  * ranges up to {@code endPort} or named container ports of the pod, TCP unless the port says otherwise); the same
  * for Egress on the client's side. A pod no policy selects for a direction is open in that direction, and a
  * connection needs both the client's egress and the server's ingress. The node a pod runs on always reaches it
- * (kubelet probes), as in kube. Pure, immutable, thread-safe.
+ * (kubelet probes), and a pod itself, as in kube. Pure, immutable, thread-safe.
  */
 public final class NetworkPolicyMatcher {
 
@@ -76,18 +76,35 @@ public final class NetworkPolicyMatcher {
 
   /** Whether a connection from {@code from} to {@code to} on {@code port}/{@code protocol} gets through. */
   public boolean allows(Peer from, Peer to, int port, String protocol) {
+    if (from.pod() != null && to.pod() != null && Objects.equals(from.ip(), to.ip())) {
+      return true; // a pod's own traffic: kube cannot block localhost, and a jvm pod's localhost is its IP
+    }
     return egressAllows(from, to, port, protocol) && ingressAllows(to, from, port, protocol);
   }
 
   /** Whether the pod {@code to} accepts a connection from {@code from}: always for addresses and the node. */
   public boolean ingressAllows(Peer to, Peer from, int port, String protocol) {
-    if (to.pod() == null || from.node()) {
-      return true;
-    }
-    List<NetworkPolicy> selecting = selecting(to, INGRESS);
+    return to.pod() == null || from.node() || allowedBy(to, INGRESS, from, to, port, protocol);
+  }
+
+  /** Whether the pod {@code from} may open a connection to {@code to}: always when it is no pod. */
+  public boolean egressAllows(Peer from, Peer to, int port, String protocol) {
+    return from.pod() == null || allowedBy(from, EGRESS, to, to, port, protocol);
+  }
+
+  /** One ingress or egress rule: its ports and its peers ({@code from} or {@code to}). */
+  private record Rule(List<NetworkPolicyPort> ports, List<NetworkPolicyPeer> peers) {
+  }
+
+  /**
+   * Whether the policies selecting {@code pod} for {@code type} let {@code other} through: none select it, or one
+   * of their rules matches the port (named ports are {@code server}'s) and the other end.
+   */
+  private boolean allowedBy(Peer pod, String type, Peer other, Peer server, int port, String protocol) {
+    List<NetworkPolicy> selecting = selecting(pod, type);
     for (NetworkPolicy p : selecting) {
-      for (var rule : nonNull(p.getSpec().getIngress())) {
-        if (portsMatch(rule.getPorts(), to, port, protocol) && peersMatch(rule.getFrom(), p, from)) {
+      for (Rule rule : rules(p.getSpec(), type)) {
+        if (portsMatch(rule.ports(), server, port, protocol) && peersMatch(rule.peers(), p, other)) {
           return true;
         }
       }
@@ -95,20 +112,10 @@ public final class NetworkPolicyMatcher {
     return selecting.isEmpty();
   }
 
-  /** Whether the pod {@code from} may open a connection to {@code to}: always when it is no pod. */
-  public boolean egressAllows(Peer from, Peer to, int port, String protocol) {
-    if (from.pod() == null) {
-      return true;
-    }
-    List<NetworkPolicy> selecting = selecting(from, EGRESS);
-    for (NetworkPolicy p : selecting) {
-      for (var rule : nonNull(p.getSpec().getEgress())) {
-        if (portsMatch(rule.getPorts(), to, port, protocol) && peersMatch(rule.getTo(), p, to)) {
-          return true;
-        }
-      }
-    }
-    return selecting.isEmpty();
+  private static List<Rule> rules(NetworkPolicySpec spec, String type) {
+    return type.equals(INGRESS)
+        ? nonNull(spec.getIngress()).stream().map(r -> new Rule(r.getPorts(), r.getFrom())).toList()
+        : nonNull(spec.getEgress()).stream().map(r -> new Rule(r.getPorts(), r.getTo())).toList();
   }
 
   /** The policies of the pod's namespace that select it and have the policy type. */

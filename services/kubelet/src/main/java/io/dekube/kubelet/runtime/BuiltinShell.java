@@ -44,6 +44,7 @@ final class BuiltinShell {
   private final ContainerSpec spec;
   private final ExecSession.Output out;
   private final ContainerFiles files;
+  private final TrafficPolicy traffic;
   private int last;
   private boolean exited;
   private boolean interrupted;
@@ -53,16 +54,17 @@ final class BuiltinShell {
   /** What a pipeline stage reads on stdin (the output of the stage before), or null. */
   private String input;
 
-  BuiltinShell(Vertx vertx, ContainerSpec spec, ExecSession.Output out) {
+  BuiltinShell(Vertx vertx, ContainerSpec spec, ExecSession.Output out, TrafficPolicy traffic) {
     this.vertx = vertx;
     this.spec = spec;
     this.out = out;
     this.files = new ContainerFiles(spec);
+    this.traffic = traffic;
   }
 
   /** Runs {@code command}; the output goes to {@code out} before the session completes. */
   static ExecSession run(Vertx vertx, ContainerSpec spec, List<String> command, ExecSession.Output out) {
-    return ShellSession.start(vertx, spec, command, out, false);
+    return ShellSession.start(vertx, spec, command, out, false, TrafficPolicy.OPEN);
   }
 
   /** Whether {@code exit} ran: the shell ends. */
@@ -151,7 +153,7 @@ final class BuiltinShell {
   }
 
   private BuiltinShell inner(ExecSession.Output to) {
-    BuiltinShell s = new BuiltinShell(vertx, spec, to);
+    BuiltinShell s = new BuiltinShell(vertx, spec, to, traffic);
     s.root = root;
     s.last = last;
     return s;
@@ -165,7 +167,7 @@ final class BuiltinShell {
     String cmd = argv.get(0);
     String name = cmd.substring(cmd.lastIndexOf('/') + 1);
     List<String> args = argv.subList(1, argv.size());
-    PodNet net = new PodNet(vertx, spec, out, this::whileRunning);
+    PodNet net = new PodNet(vertx, spec, out, this::whileRunning, traffic);
     return switch (name) {
       case "sleep" -> sleep(args);
       case "wget" -> net.wget(args);

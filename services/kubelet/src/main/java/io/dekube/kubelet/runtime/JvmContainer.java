@@ -19,6 +19,7 @@ public final class JvmContainer implements RunningContainer {
   private final ContainerSpec spec;
   private final ContainerLog log;
   private final String imageId;
+  private final TrafficPolicy traffic;
   private final Promise<Integer> exited = Promise.promise();
   private final List<Supplier<Future<Void>>> stops = new ArrayList<>();
   private final List<ExecSession.Output> attached = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -26,10 +27,11 @@ public final class JvmContainer implements RunningContainer {
   private final java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
   private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
-  JvmContainer(Vertx vertx, ContainerSpec spec, String imageId) {
+  JvmContainer(Vertx vertx, ContainerSpec spec, String imageId, TrafficPolicy traffic) {
     this.vertx = vertx;
     this.spec = spec;
     this.imageId = imageId;
+    this.traffic = traffic;
     this.log = new ContainerLog(spec.logFile());
   }
 
@@ -43,6 +45,11 @@ public final class JvmContainer implements RunningContainer {
 
   public ContainerLog log() {
     return log;
+  }
+
+  /** What the cluster's NetworkPolicies let in to this container's servers and out of its clients. */
+  public TrafficPolicy traffic() {
+    return traffic;
   }
 
   /**
@@ -122,7 +129,7 @@ public final class JvmContainer implements RunningContainer {
 
   @Override
   public ExecSession exec(List<String> command, ExecSession.Output output, boolean tty) {
-    return ShellSession.start(vertx, spec, command, output, tty);
+    return ShellSession.start(vertx, spec, command, output, tty, traffic);
   }
 
   /** Output of the container's program: into its log and to the clients attached to it. */

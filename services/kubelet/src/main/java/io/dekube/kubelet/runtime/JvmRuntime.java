@@ -14,9 +14,16 @@ import java.util.UUID;
 public final class JvmRuntime implements ContainerRuntime {
 
   private final Vertx vertx;
+  private final TrafficPolicy traffic;
 
   public JvmRuntime(Vertx vertx) {
+    this(vertx, TrafficPolicy.OPEN);
+  }
+
+  /** A runtime whose programs and built-in clients keep to {@code traffic} (the cluster's NetworkPolicies). */
+  public JvmRuntime(Vertx vertx, TrafficPolicy traffic) {
     this.vertx = vertx;
+    this.traffic = traffic;
   }
 
   @Override
@@ -38,7 +45,7 @@ public final class JvmRuntime implements ContainerRuntime {
     }
     String digest = UUID.nameUUIDFromBytes((image.repository() + ":" + image.tag()).getBytes(StandardCharsets.UTF_8))
         .toString().replace("-", "");
-    JvmContainer c = new JvmContainer(vertx, spec, image.repository() + "@sha256:" + digest + digest);
+    JvmContainer c = new JvmContainer(vertx, spec, image.repository() + "@sha256:" + digest + digest, traffic);
     return Programs.start(image, c).map(v -> (RunningContainer) c)
         .recover(e -> {
           c.exit(1);

@@ -42,13 +42,15 @@ final class PodNet {
   private final ContainerSpec spec;
   private final ExecSession.Output out;
   private final Running running;
+  private final TrafficPolicy traffic;
   private boolean quietNow;
 
-  PodNet(Vertx vertx, ContainerSpec spec, ExecSession.Output out, Running running) {
+  PodNet(Vertx vertx, ContainerSpec spec, ExecSession.Output out, Running running, TrafficPolicy traffic) {
     this.vertx = vertx;
     this.spec = spec;
     this.out = out;
     this.running = running;
+    this.traffic = traffic;
   }
 
   /** The pod's resolv.conf: the cluster DNS for ClusterFirst pods, else the node's. */
@@ -131,6 +133,11 @@ final class PodNet {
     if (isIp(name)) {
       return Future.succeededFuture(new Resolved(name, List.of(name)));
     }
+    return letsOut(server, server.equals(dnsServer()) ? 53 : port, "UDP").compose(ok -> ok ? ask(name, server, port)
+        : dropped(5, new java.util.concurrent.TimeoutException("DNS query to " + server + " timed out")));
+  }
+
+  private Future<Resolved> ask(String name, String server, int port) {
     List<String> search = Arrays.asList(spec.env().getOrDefault("DEKUBE_DNS_SEARCH", "").split(" "));
     int ndots = intOr(spec.env().get("DEKUBE_DNS_NDOTS"), ClusterNetwork.NDOTS);
     DnsClient dns = vertx.createDnsClient(new DnsClientOptions().setHost(server).setPort(port)
@@ -167,7 +174,9 @@ final class PodNet {
     if (isIp(name)) {
       DnsClient dns = vertx.createDnsClient(new DnsClientOptions().setHost(server).setPort(port).setQueryTimeout(5000));
       String arpa = reverse(name);
-      work = dns.resolvePTR(arpa).andThen(ar -> dns.close()).map(ptr -> {
+      Future<String> answer = letsOut(server, server.equals(dnsServer()) ? 53 : port, "UDP").compose(ok -> ok
+          ? dns.resolvePTR(arpa) : dropped(5, new java.util.concurrent.TimeoutException("DNS query timed out")));
+      work = answer.andThen(ar -> dns.close()).map(ptr -> {
         print(ptr == null ? "*** Can't find " + name + ": No answer\n" : arpa + "\tname = " + ptr + "\n");
         return ptr == null ? 1 : 0;
       }).recover(e -> Future.succeededFuture(dnsFailed(name, e)));
@@ -224,13 +233,17 @@ final class PodNet {
     String host = pos.get(0);
     int port = Integer.parseInt(pos.get(1));
     boolean talk = verbose;
+    int seconds = wait;
     io.vertx.core.net.NetClient client = vertx.createNetClient(new io.vertx.core.net.NetClientOptions()
         .setConnectTimeout(wait * 1000).setLocalAddress(localAddress()));
     Future<Integer> work = resolve(host, dnsServer(), dnsPort())
         .recover(e -> Future.failedFuture(new WgetFailure("bad address '" + host + "'")))
         .compose(r -> {
           String ip = loopbackToPod(r.addresses().get(0));
-          return client.connect(port, ip).compose(so -> so.close()).map(v -> {
+          Future<Void> connected = letsOut(ip, port, "TCP").compose(ok -> ok
+              ? client.connect(port, ip).compose(so -> so.close())
+              : dropped(seconds, new java.util.concurrent.TimeoutException("Connection timed out")));
+          return connected.map(v -> {
             if (talk) {
               err(host + " (" + ip + ":" + port + ") open");
             }
@@ -294,9 +307,14 @@ final class PodNet {
     Path target = file;
     Future<Integer> work = resolve(host, dnsServer(), dnsPort())
         .recover(e -> Future.failedFuture(new WgetFailure("bad address '" + host + "'")))
-        .compose(r -> get(client, uri, w, loopbackToPod(r.addresses().get(0)), port, target))
+        .compose(r -> {
+          String ip = loopbackToPod(r.addresses().get(0));
+          return letsOut(ip, port, "TCP").compose(ok -> ok ? get(client, uri, w, ip, port, target)
+              : dropped(w.timeoutSeconds(), new WgetFailure(TIMED_OUT)));
+        })
         .recover(e -> {
-          err("wget: " + (e instanceof WgetFailure ? e.getMessage() : "can't connect to remote host: " + e.getMessage()));
+          err("wget: " + (e instanceof WgetFailure ? e.getMessage() : timedOut(e) ? TIMED_OUT
+              : "can't connect to remote host: " + e.getMessage()));
           return Future.succeededFuture(1);
         })
         .andThen(ar -> client.close());
@@ -321,9 +339,10 @@ final class PodNet {
       }
     });
     return client.request(o)
-        .recover(e -> Future.failedFuture(new WgetFailure("can't connect to remote host (" + ip + "): "
-            + reason(e))))
-        .compose(req -> req.send().compose(resp -> {
+        .recover(e -> Future.failedFuture(new WgetFailure(timedOut(e) ? TIMED_OUT
+            : "can't connect to remote host (" + ip + "): " + reason(e))))
+        .compose(req -> req.send().recover(e -> Future.failedFuture(timedOut(e) ? new WgetFailure(TIMED_OUT) : e))
+            .compose(resp -> {
           if (w.serverResponse()) {
             StringBuilder b = new StringBuilder("  HTTP/1.1 " + resp.statusCode() + " " + resp.statusMessage() + "\n");
             resp.headers().forEach(h -> b.append("  ").append(h.getKey()).append(": ").append(h.getValue()).append('\n'));
@@ -359,6 +378,25 @@ final class PodNet {
             return 1;
           }
         });
+  }
+
+  /** busybox wget's words when its {@code -T} alarm goes off, connecting or waiting for the answer. */
+  static final String TIMED_OUT = "download timed out";
+
+  static boolean timedOut(Throwable e) {
+    String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    return e instanceof java.util.concurrent.TimeoutException || m.contains("timed out") || m.contains("timeout");
+  }
+
+  /** Whether the pod's egress policies let a connection to {@code ip:port} out. */
+  private Future<Boolean> letsOut(String ip, int port, String protocol) {
+    String from = spec.podIp();
+    return from == null || from.isEmpty() ? Future.succeededFuture(true) : traffic.letsOut(spec, ip, port, protocol);
+  }
+
+  /** What a connection NetworkPolicy drops looks like to the client: nothing, then its own timeout. */
+  private <T> Future<T> dropped(int seconds, Throwable failure) {
+    return vertx.timer(Math.max(1, seconds) * 1000L).compose(v -> Future.failedFuture(failure));
   }
 
   private static String reason(Throwable e) {

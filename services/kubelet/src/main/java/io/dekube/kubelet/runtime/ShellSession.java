@@ -35,10 +35,10 @@ public final class ShellSession implements ExecSession {
   private Buffer archive;
   private List<String> tarArgv;
 
-  private ShellSession(Vertx vertx, ContainerSpec spec, ExecSession.Output out, boolean tty) {
+  private ShellSession(Vertx vertx, ContainerSpec spec, ExecSession.Output out, boolean tty, TrafficPolicy traffic) {
     this.out = tty ? terminal(out) : out;
     this.tty = tty;
-    this.shell = new BuiltinShell(vertx, spec, this.out);
+    this.shell = new BuiltinShell(vertx, spec, this.out, traffic);
   }
 
   /**
@@ -47,7 +47,13 @@ public final class ShellSession implements ExecSession {
    */
   public static ExecSession start(Vertx vertx, ContainerSpec spec, List<String> argv, ExecSession.Output out,
                                   boolean tty) {
-    ShellSession s = new ShellSession(vertx, spec, out, tty);
+    return start(vertx, spec, argv, out, tty, TrafficPolicy.OPEN);
+  }
+
+  /** As {@link #start(Vertx, ContainerSpec, List, ExecSession.Output, boolean)}, its clients under {@code traffic}. */
+  public static ExecSession start(Vertx vertx, ContainerSpec spec, List<String> argv, ExecSession.Output out,
+                                  boolean tty, TrafficPolicy traffic) {
+    ShellSession s = new ShellSession(vertx, spec, out, tty, traffic);
     if (interactive(argv)) {
       s.reads = true;
       s.prompt();

@@ -131,6 +131,7 @@ class NetworkPolicyMatcherTest {
     assertFalse(matcher(DEFAULT_DENY_INGRESS).allows(client, any, 80, "TCP"));
     assertTrue(matcher(DEFAULT_DENY_INGRESS).allows(Peer.node("127.0.1.1"), any, 80, "TCP"));
     assertTrue(matcher(DEFAULT_DENY_INGRESS, ALLOW_ALL_INGRESS).allows(client, any, 80, "TCP"));
+    assertTrue(matcher(DEFAULT_DENY_INGRESS, DEFAULT_DENY_EGRESS).allows(any, any, 80, "TCP"), "a pod reaches itself");
   }
 
   @Test
