@@ -53,7 +53,8 @@ final class TcpListener implements Listener {
   }
 
   private void connect(NetSocket in, Backend b, boolean retry) {
-    clients.from(in.remoteAddress().hostAddress()).connect(b.port(), b.ip()).onComplete(ar -> {
+    String source = in.remoteAddress().hostAddress();
+    clients.connect(source, b.port(), b.ip()).onComplete(ar -> {
       if (ar.failed()) {
         Backend other = retry ? picker.another(b) : null;
         if (other != null) {
@@ -68,7 +69,10 @@ final class TcpListener implements Listener {
       in.pipeTo(out);
       out.pipeTo(in);
       in.closeHandler(v -> out.close());
-      out.closeHandler(v -> in.close());
+      out.closeHandler(v -> {
+        in.close();
+        clients.release(source);
+      });
       in.resume();
     });
   }
