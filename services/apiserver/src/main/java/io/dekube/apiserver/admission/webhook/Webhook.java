@@ -43,6 +43,15 @@ public record Webhook(String configuration, boolean mutating, String name, List<
     return s == null || s.isNull() ? LabelSelector.everything() : LabelSelector.fromJson(s);
   }
 
+  /** Whether a rule names {@code resource} (or {@code *}), with or without a subresource. */
+  boolean mayConcern(String resource) {
+    return rules.stream().flatMap(r -> r.resources().stream()).anyMatch(entry -> {
+      int slash = entry.indexOf('/');
+      String res = slash < 0 ? entry : entry.substring(0, slash);
+      return res.equals("*") || res.equals(resource);
+    });
+  }
+
   /** Whether a dry-run request may reach it ({@code sideEffects} None or NoneOnDryRun). */
   boolean dryRunSafe() {
     return sideEffects.equals("None") || sideEffects.equals("NoneOnDryRun");

@@ -84,12 +84,16 @@ public final class WebhookAdmission {
   }
 
   /**
-   * Whether a write of {@code type} may reach a webhook at all: some webhook is configured and the
-   * kind is not exempt. When false, callers skip the reads admission needs.
+   * Whether a write of {@code type} may reach a webhook at all: the kind is not exempt and some
+   * webhook has a rule naming its resource (or {@code *}). When false, callers skip the reads
+   * admission needs.
    */
   public boolean mayApply(ResourceType type) {
-    return !(type.group().equals(GROUP) && EXEMPT.contains(type.plural()))
-        && (!configurations.mutating().isEmpty() || !configurations.validating().isEmpty());
+    if (type.group().equals(GROUP) && EXEMPT.contains(type.plural())) {
+      return false;
+    }
+    return configurations.mutating().stream().anyMatch(w -> w.mayConcern(type.plural()))
+        || configurations.validating().stream().anyMatch(w -> w.mayConcern(type.plural()));
   }
 
   /** Runs the mutating, then the validating webhooks that match {@code a}. */

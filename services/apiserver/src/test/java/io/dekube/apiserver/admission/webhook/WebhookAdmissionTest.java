@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * The dispatch of {@link WebhookAdmission} against a real HTTPS webhook server: mutating webhooks in
  * configuration-name order, an {@code IfNeeded} one called again after a later one changed the
  * object (and not with {@code Never}), dry runs kept from webhooks with side effects, a {@code *}
- * resource that leaves subresources out, and the exemption of the configurations themselves.
+ * resource that leaves subresources out, kinds no rule names, and the exemption of the configurations
+ * themselves.
  */
 class WebhookAdmissionTest {
 
@@ -72,6 +73,9 @@ class WebhookAdmissionTest {
     mutating("b-second", "tier.dekube.io", "/add-tier", "Never", "None", "configmaps");
     await(admission.admit(create(configMaps, configMap(), false)));
     assertEquals(List.of("/add-label", "/add-tier"), server.paths);
+    // writes of kinds no rule names skip admission (and the reads it needs) altogether
+    assertTrue(admission.mayApply(configMaps));
+    assertTrue(!admission.mayApply(pods));
   }
 
   @Test
