@@ -13,6 +13,9 @@ import io.dekube.kubelet.runtime.JvmRuntime;
 import io.dekube.kubelet.runtime.ProcessRuntime;
 import io.dekube.kubelet.runtime.SimulatedRuntime;
 import io.dekube.kubelet.server.KubeletServer;
+import io.dekube.kubelet.server.auth.ApiServerEndpoints;
+import io.dekube.kubelet.server.auth.KubeletAuthorizer;
+import io.dekube.kubelet.server.auth.SubjectAccessReviewer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.List;
@@ -21,7 +24,8 @@ import java.util.function.Function;
 /**
  * One node's kubelet: the Node and its Lease ({@link NodeAgent}), the pods bound to it
  * ({@link PodManager}, fed by the process's {@link PodRouter}) and, for jvm and process nodes, the
- * kubelet API on {@code <node-ip>:<port>} ({@link KubeletServer}). Wiring only.
+ * kubelet API on {@code <node-ip>:<port>} ({@link KubeletServer}), whose requests are authorized by
+ * SubjectAccessReviews to an apiserver of the {@code default/kubernetes} Endpoints. Wiring only.
  */
 public final class KubeletVerticle extends VerticleBase {
 
@@ -40,10 +44,11 @@ public final class KubeletVerticle extends VerticleBase {
   private PodRouter router;
   private ContainerRuntime runtime;
   private io.dekube.core.serviceaccount.TokenSigner tokenSigner;
+  private KubeletAuthorizer authorizer;
 
   /**
-   * @param tls the serving certificate and the CA clients must present a certificate of; null for
-   *            nodes without an API (simulated)
+   * @param tls the serving certificate, the CA clients must present a certificate of, and the node's own
+   *            client certificate for its SubjectAccessReviews; null for nodes without an API (simulated)
    */
   public KubeletVerticle(KubeletConfig config, StoreClient store, Function<ResourceType, Informer> informers,
                          KubeletServer.Tls tls) {
@@ -60,6 +65,15 @@ public final class KubeletVerticle extends VerticleBase {
    */
   public KubeletVerticle withTokenSigner(io.dekube.core.serviceaccount.TokenSigner signer) {
     this.tokenSigner = signer;
+    return this;
+  }
+
+  /**
+   * Decides the kubelet API's requests with {@code decider} instead of SubjectAccessReviews to the
+   * apiserver (tests without an apiserver). Call before deploying.
+   */
+  public KubeletVerticle withAuthorizer(KubeletAuthorizer decider) {
+    this.authorizer = decider;
     return this;
   }
 
@@ -89,6 +103,12 @@ public final class KubeletVerticle extends VerticleBase {
       all.add(accounts);
       pods.withTokens(new io.dekube.kubelet.token.TokenManager(tokenSigner, accounts::get,
           name -> nodeInformer.get("", name), java.time.Clock.systemUTC()), TOKEN_REFRESH);
+    }
+    if (config.servesApi() && tls != null && authorizer == null) {
+      Informer endpoints = informer("endpoints"); // default/kubernetes: where the apiservers are
+      all = new java.util.ArrayList<>(all);
+      all.add(endpoints);
+      authorizer = SubjectAccessReviewer.create(vertx, tls.ca(), tls.client(), new ApiServerEndpoints(endpoints));
     }
     return Future.all(all.stream().map(Informer::start).toList())
         .compose(v -> warmUp())
@@ -126,7 +146,7 @@ public final class KubeletVerticle extends VerticleBase {
     if (!config.servesApi() || tls == null) {
       return Future.succeededFuture(0);
     }
-    server = new KubeletServer(vertx, config, pods, tls);
+    server = new KubeletServer(vertx, config, pods, tls, authorizer);
     return server.listen();
   }
 
@@ -148,7 +168,8 @@ public final class KubeletVerticle extends VerticleBase {
     if (agent != null) {
       agent.stop();
     }
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed = server == null ? Future.succeededFuture()
+        : server.close().compose(v -> authorizer.close());
     return closed.compose(v -> pods.stop()).compose(v -> runtime.close());
   }
 

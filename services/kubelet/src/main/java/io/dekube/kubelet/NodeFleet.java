@@ -47,6 +47,16 @@ public final class NodeFleet extends VerticleBase {
   }
 
   private io.dekube.core.serviceaccount.TokenSigner tokenSigner;
+  private io.dekube.kubelet.server.auth.KubeletAuthorizer authorizer;
+
+  /**
+   * Decides every node's kubelet API requests with {@code decider} instead of SubjectAccessReviews (tests
+   * without an apiserver). Call before deploying.
+   */
+  public NodeFleet withAuthorizer(io.dekube.kubelet.server.auth.KubeletAuthorizer decider) {
+    this.authorizer = decider;
+    return this;
+  }
 
   @Override
   public Future<?> start() {
@@ -77,7 +87,8 @@ public final class NodeFleet extends VerticleBase {
     Future<KubeletServer.Tls> tls = c.servesApi() ? vertx.executeBlocking(() -> tls(pki, c), false)
         : Future.succeededFuture(null);
     return tls.compose(t -> {
-      KubeletVerticle v = new KubeletVerticle(c, store, informers, t).withTokenSigner(tokenSigner);
+      KubeletVerticle v = new KubeletVerticle(c, store, informers, t).withTokenSigner(tokenSigner)
+          .withAuthorizer(authorizer);
       return vertx.deployVerticle(v).onSuccess(id -> {
         running.put(c.nodeName(), id);
         verticles.put(c.nodeName(), v);
@@ -85,12 +96,21 @@ public final class NodeFleet extends VerticleBase {
     }).mapEmpty();
   }
 
-  /** A serving certificate for the node's IP and name, from the cluster CA. CPU-heavy: call off the event loop. */
+  /**
+   * A serving certificate for the node's IP and name and the node's client certificate (kube's node
+   * identity: {@code system:node:<name>} in {@code system:nodes}), from the cluster CA. CPU-heavy: call off
+   * the event loop.
+   */
   public static KubeletServer.Tls tls(ClusterPki pki, KubeletConfig c) {
     CertificateBundle b = pki.issueServingCertificate(c.nodeName(), List.of(c.nodeName(), "localhost"),
         List.of(c.nodeIp()));
-    return new KubeletServer.Tls(b, pki.ca().certificate());
+    CertificateBundle client = pki.issueClientCertificate(NODE_USER_PREFIX + c.nodeName(), List.of(NODES_GROUP));
+    return new KubeletServer.Tls(b, pki.ca().certificate(), client);
   }
+
+  /** kube's node identity: user {@code system:node:<name>}, group {@code system:nodes}. */
+  public static final String NODE_USER_PREFIX = "system:node:";
+  public static final String NODES_GROUP = "system:nodes";
 
   /** Stops a node's kubelet (heartbeats stop; its pods stay as they are). */
   public Future<Void> stopNode(String name) {

@@ -24,6 +24,7 @@ import io.dekube.core.store.WriteOptions;
 import io.dekube.kafka.KafkaBrokerExtension;
 import io.dekube.kafka.WithKafka;
 import io.dekube.kubelet.pod.PodIpAllocator;
+import io.dekube.kubelet.server.auth.NodeAttributes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.ConnectException;
@@ -76,6 +77,7 @@ class KubeletIT {
   private Informer leases;
   private Informer events;
   private NodeFleet fleet;
+  private final List<NodeAttributes> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
   @BeforeAll
@@ -106,8 +108,12 @@ class KubeletIT {
     KubeletConfig process = KubeletConfig.defaults(processNode, nodeIp.substring(0, nodeIp.lastIndexOf('.')) + ".2",
         dir).withKubeletPort(0).withFallbackPodCidr(PodIpAllocator.nthSubnet(cluster, 2)).withRuntime("process")
         .withAllowHostCommands(true);
+    // no apiserver here to review the kubelet API's requests: everyone but jane may
     fleet = new NodeFleet(List.of(config, process), store, t -> informers.informer(bootstrap, t),
-        ClusterPki.loadOrCreate(dir.resolve("pki")));
+        ClusterPki.loadOrCreate(dir.resolve("pki"))).withAuthorizer(a -> {
+          asked.add(a);
+          return Future.succeededFuture(!a.user().name().equals("jane"));
+        });
     result(vertx.deployVerticle(fleet));
   }
 
@@ -286,6 +292,53 @@ class KubeletIT {
       assertTrue(value(text, "node_memory_working_set_bytes") > value(text, "container_memory_working_set_bytes"
           + labels), "the node holds the kubelet's JVM and the container: " + text);
     });
+    assertTrue(asked.stream().anyMatch(a -> a.user().name().equals("metrics-test") && a.verb().equals("get")
+        && a.subresource().equals("metrics") && a.node().equals(processNode)), asked.toString());
+  }
+
+  @Test
+  void theKubeletApiAnswersOnlyAuthenticatedAndAuthorizedCallers() throws Exception {
+    ObjectNode n = await("the node's kubelet port").atMost(Duration.ofSeconds(30))
+        .until(() -> nodes.get("", node), o -> o != null && o.at("/status/daemonEndpoints/kubeletEndpoint/Port").asInt() > 0);
+    String ip = n.at("/status/addresses/0/address").asText();
+    int port = n.at("/status/daemonEndpoints/kubeletEndpoint/Port").asInt();
+    ClusterPki pki = ClusterPki.loadOrCreate(dir.resolve("pki"));
+    io.vertx.core.buffer.Buffer ca = io.vertx.core.buffer.Buffer.buffer(pki.ca().certificatePem());
+    io.vertx.core.http.HttpClient anonymous = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+        .setSsl(true).setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertValue(ca)));
+    assertEquals("401 Unauthorized", call(anonymous, "GET", ip, port, "/pods"), "anonymous requests are off");
+
+    io.dekube.core.pki.CertificateBundle jane = pki.issueClientCertificate("jane", List.of("viewers"));
+    io.vertx.core.http.HttpClient asJane = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setSsl(true)
+        .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertValue(ca))
+        .setKeyCertOptions(io.dekube.core.pki.KeyCerts.of(jane)));
+    for (String[] call : new String[][] {{"GET", "/pods", "get"}, {"POST", "/exec/" + NS + "/any/c?command=id", "create"}}) {
+      assertEquals("403 Forbidden (user=jane, verb=" + call[2] + ", resource=nodes, subresource=proxy)",
+          call(asJane, call[0], ip, port, call[1]));
+    }
+    assertTrue(asked.stream().anyMatch(a -> a.user().groups().equals(List.of("viewers", "system:authenticated"))
+        && a.node().equals(node)), asked.toString());
+
+    ClusterPki other = ClusterPki.loadOrCreate(dir.resolve("other-pki"));
+    io.vertx.core.http.HttpClient foreign = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setSsl(true)
+        .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertValue(ca))
+        .setKeyCertOptions(io.dekube.core.pki.KeyCerts.of(other.issueClientCertificate("admin", List.of("system:masters")))));
+    assertThrows(Exception.class, () -> result(foreign.request(io.vertx.core.http.HttpMethod.GET, port, ip, "/pods")
+        .compose(r -> r.send()).compose(r -> r.body())), "a certificate of another CA is refused");
+
+    io.dekube.core.pki.CertificateBundle admin = pki.issueClientCertificate("kube-apiserver-kubelet-client", List.of());
+    io.vertx.core.http.HttpClient apiserver = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+        .setSsl(true).setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertValue(ca))
+        .setKeyCertOptions(io.dekube.core.pki.KeyCerts.of(admin)));
+    String pods = call(apiserver, "GET", ip, port, "/pods");
+    assertTrue(pods.startsWith("200 {") && pods.contains("\"kind\":\"PodList\""), pods);
+  }
+
+  /** {@code method path} with {@code client}: the status code, a space and the body. */
+  private static String call(io.vertx.core.http.HttpClient client, String method, String ip, int port, String path)
+      throws Exception {
+    return result(client.request(io.vertx.core.http.HttpMethod.valueOf(method), port, ip, path)
+        .compose(r -> r.send()).compose(r -> r.body().map(b -> r.statusCode() + " " + b)));
   }
 
   /** The value of the sample line starting {@code series} in a Prometheus text. */

@@ -72,7 +72,7 @@ public final class MetricsServerVerticle extends VerticleBase {
     Future<Certificates> certs = vertx.executeBlocking(() -> new Certificates(
         pki.issueServingCertificate(Registration.NAME, List.of(Registration.NAME + "." + Registration.NAMESPACE + ".svc",
             Registration.NAME + "." + Registration.NAMESPACE, Registration.NAME), List.of(config.host())),
-        pki.issueClientCertificate("system:metrics-server", List.of())));
+        pki.issueClientCertificate(Registration.USER, List.of())));
     MetricsApi api = new MetricsApi(metrics, nodes::list, ns -> ns.isEmpty() ? pods.list() : pods.list(ns));
     return Future.all(certs, nodes.start(), pods.start())
         .compose(v -> listen(certs.result().serving(), api))

@@ -1,5 +1,6 @@
 package io.dekube.metricsserver;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
@@ -14,7 +15,8 @@ import java.util.Base64;
 /**
  * What metrics-server's manifests create, written by the metrics server itself once it listens: the
  * Service {@code kube-system/metrics-server} (port 443, no selector), its Endpoints (this server's
- * address and port), the ClusterRole {@code system:aggregated-metrics-reader}, and the APIService {@code v1beta1.metrics.k8s.io} (priorities 100/100, trusting
+ * address and port), the ClusterRoles {@code system:aggregated-metrics-reader} and {@code system:metrics-server}
+ * (bound to this server's user, so that the kubelets let it scrape them), and the APIService {@code v1beta1.metrics.k8s.io} (priorities 100/100, trusting
  * the cluster CA through {@code caBundle}). Idempotent: an existing object is updated only when it
  * differs. Never blocks.
  */
@@ -37,6 +39,9 @@ final class Registration {
     return ensure(type("", "services"), NAMESPACE, service(), null)
         .compose(v -> ensure(type("", "endpoints"), NAMESPACE, endpoints(ip, port), "subsets"))
         .compose(v -> ensure(type("rbac.authorization.k8s.io", "clusterroles"), "", metricsReader(), null))
+        .compose(v -> ensure(type("rbac.authorization.k8s.io", "clusterroles"), "", kubeletReader(), "rules"))
+        .compose(v -> ensure(type("rbac.authorization.k8s.io", "clusterrolebindings"), "", kubeletReaderBinding(),
+            "subjects"))
         .compose(v -> ensure(type("apiregistration.k8s.io", "apiservices"), "", apiService(caPem), "spec"));
   }
 
@@ -76,6 +81,40 @@ final class Registration {
     rule.putArray("resources").add("pods").add("nodes");
     rule.putArray("verbs").add("get").add("list").add("watch");
     return role;
+  }
+
+  /** The user of the metrics server's client certificate, which the kubelets authorize. */
+  static final String USER = "system:metrics-server";
+
+  /**
+   * metrics-server's {@code system:metrics-server} ClusterRole: what its scrapes of the kubelets need
+   * ({@code get nodes/metrics}, which the kubelet asks for {@code /metrics/resource}; and
+   * {@code nodes/stats} for {@code /stats/summary}), and reading nodes and pods.
+   */
+  static ObjectNode kubeletReader() {
+    ObjectNode role = object("rbac.authorization.k8s.io/v1", "ClusterRole", null);
+    Json.metadata(role).put("name", USER);
+    ArrayNode rules = role.putArray("rules");
+    ObjectNode scrape = rules.addObject();
+    scrape.putArray("apiGroups").add("");
+    scrape.putArray("resources").add("nodes/metrics").add("nodes/stats");
+    scrape.putArray("verbs").add("get");
+    ObjectNode read = rules.addObject();
+    read.putArray("apiGroups").add("");
+    read.putArray("resources").add("pods").add("nodes");
+    read.putArray("verbs").add("get").add("list").add("watch");
+    return role;
+  }
+
+  /** Binds {@link #kubeletReader()} to the metrics server's user (metrics-server binds its ServiceAccount). */
+  static ObjectNode kubeletReaderBinding() {
+    ObjectNode binding = object("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", null);
+    Json.metadata(binding).put("name", USER);
+    binding.putObject("roleRef").put("apiGroup", "rbac.authorization.k8s.io").put("kind", "ClusterRole")
+        .put("name", USER);
+    binding.putArray("subjects").addObject().put("apiGroup", "rbac.authorization.k8s.io").put("kind", "User")
+        .put("name", USER);
+    return binding;
   }
 
   static ObjectNode apiService(String caPem) {

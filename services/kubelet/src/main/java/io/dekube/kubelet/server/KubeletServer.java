@@ -4,6 +4,8 @@ import io.dekube.kubelet.KubeletConfig;
 import io.dekube.kubelet.pod.ContainerRecord;
 import io.dekube.kubelet.pod.PodManager;
 import io.dekube.kubelet.pod.PodWorker;
+import io.dekube.kubelet.server.auth.KubeletAuth;
+import io.dekube.kubelet.server.auth.KubeletAuthorizer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -19,28 +21,36 @@ import java.util.List;
  * (with follow), {@code /exec} and {@code /attach} (WebSocket channel protocol), {@code /portForward}
  * (WebSocket port-forward protocol), {@code /metrics/resource} (what the node and its containers use,
  * {@link ResourceMetrics}), {@code /stats/summary} ({@link StatsSummary}), {@code /pods},
- * {@code /configz} and {@code /healthz}; the apiserver's {@code nodes/proxy} reaches them. Clients must present a certificate of the
- * cluster CA. Runs on the kubelet's context.
+ * {@code /configz} and {@code /healthz}; the apiserver's {@code nodes/proxy} reaches them. Every request is
+ * authenticated by its client certificate (of the cluster CA) and authorized as {@link KubeletAuth} says
+ * (a SubjectAccessReview for {@code nodes/<subresource>}) before it is served. Runs on the kubelet's context.
  */
 public final class KubeletServer {
 
-  /** The serving certificate and key, and the CA that signed it and client certificates must chain to. */
-  public record Tls(io.dekube.core.pki.CertificateBundle serving, java.security.cert.X509Certificate ca) {
+  /**
+   * The serving certificate and key, the CA that signed it and client certificates must chain to, and the
+   * kubelet's own client certificate for the apiserver ({@code system:node:<name>} in {@code system:nodes}),
+   * which its SubjectAccessReviews present.
+   */
+  public record Tls(io.dekube.core.pki.CertificateBundle serving, java.security.cert.X509Certificate ca,
+                    io.dekube.core.pki.CertificateBundle client) {
   }
 
   private final Vertx vertx;
   private final KubeletConfig config;
   private final PodManager pods;
   private final Tls tls;
+  private final KubeletAuth auth;
   private HttpServer server;
   private final StatsSummary summary = new StatsSummary();
   private final java.time.Instant started = java.time.Instant.now();
 
-  public KubeletServer(Vertx vertx, KubeletConfig config, PodManager pods, Tls tls) {
+  public KubeletServer(Vertx vertx, KubeletConfig config, PodManager pods, Tls tls, KubeletAuthorizer authorizer) {
     this.vertx = vertx;
     this.config = config;
     this.pods = pods;
     this.tls = tls;
+    this.auth = new KubeletAuth(config.nodeName(), authorizer);
   }
 
   /** Binds the node IP; completes with the actual port. */
@@ -48,10 +58,11 @@ public final class KubeletServer {
     HttpServerOptions o = new HttpServerOptions().setHost(config.nodeIp()).setPort(Math.max(0, config.kubeletPort()))
         .setSsl(true).setKeyCertOptions(io.dekube.core.pki.KeyCerts.of(tls.serving(), tls.ca()))
         .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(io.dekube.core.pki.Pem.certificate(tls.ca()))))
-        .setClientAuth(ClientAuth.REQUIRED)
+        // asked for, verified when given; a request without one is answered 401 (KubeletAuth)
+        .setClientAuth(ClientAuth.REQUEST)
         .setWebSocketSubProtocols(allProtocols())
         .setMaxWebSocketMessageSize(16 * 1024 * 1024);
-    server = vertx.createHttpServer(o).requestHandler(this::handle);
+    server = vertx.createHttpServer(o).requestHandler(req -> auth.handle(req, this::handle));
     return io.dekube.core.net.Bind.named(server.listen(), "the kubelet API of " + config.nodeIp() + " (--kubelet-port)",
         config.nodeIp(), config.kubeletPort()).map(HttpServer::actualPort);
   }
