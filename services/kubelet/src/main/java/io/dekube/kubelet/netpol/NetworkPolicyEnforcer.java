@@ -4,16 +4,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.informer.LabelSelector;
 import io.dekube.core.model.Typed;
-import io.dekube.kubelet.netpol.NetworkPolicyMatcher.Peer;
 import io.dekube.core.net.Ipv4;
+import io.dekube.kubelet.netpol.NetworkPolicyMatcher.Peer;
 import io.dekube.kubelet.runtime.ContainerSpec;
 import io.dekube.kubelet.runtime.TrafficPolicy;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,9 +22,9 @@ import java.util.Map;
 /**
  * The kubelet's NetworkPolicy enforcement for its {@code jvm} containers: each connection's ends are looked up
  * in the process's informers (the container's own pod by name; the other end by its IP, with its namespace's
- * labels; a loopback address outside the nodes' pod CIDRs is the node; the cluster DNS Service {@code kube-system/kube-dns} stands for CoreDNS pods labelled
- * {@code k8s-app: kube-dns}) and decided by {@link NetworkPolicyMatcher}. No policy in the cluster: everything
- * passes without a look-up. Thread-safe; reads caches only, its futures complete on the caller's context.
+ * labels; a loopback address outside the nodes' pod CIDRs is the node; the cluster DNS Service
+ * {@code kube-system/kube-dns} stands for CoreDNS pods labelled {@code k8s-app: kube-dns}) and decided by
+ * {@link NetworkPolicyMatcher}. No policy in the cluster: everything passes without a look-up. Thread-safe; reads caches only, its futures complete on the caller's context.
  */
 public final class NetworkPolicyEnforcer implements TrafficPolicy {
 
