@@ -21,10 +21,12 @@ import java.util.List;
  * @param timeoutSeconds    how long a call may take
  * @param reinvokeIfNeeded  {@code reinvocationPolicy: IfNeeded}
  * @param clientConfig      {@code url} or {@code service}, with {@code caBundle}
+ * @param reviewVersions    the {@code admissionReviewVersions} it accepts, in its order of preference
  */
 public record Webhook(String configuration, boolean mutating, String name, List<Rule> rules, boolean failOpen,
                       boolean exactMatch, LabelSelector namespaceSelector, LabelSelector objectSelector,
-                      String sideEffects, int timeoutSeconds, boolean reinvokeIfNeeded, JsonNode clientConfig) {
+                      String sideEffects, int timeoutSeconds, boolean reinvokeIfNeeded, JsonNode clientConfig,
+                      List<String> reviewVersions) {
 
   /** Reads one entry of a configuration's {@code webhooks}. */
   static Webhook of(String configuration, boolean mutating, JsonNode hook) {
@@ -35,7 +37,8 @@ public record Webhook(String configuration, boolean mutating, String name, List<
         "Exact".equals(hook.path("matchPolicy").asText("Equivalent")),
         selector(hook.get("namespaceSelector")), selector(hook.get("objectSelector")),
         hook.path("sideEffects").asText("Unknown"), hook.path("timeoutSeconds").asInt(10),
-        mutating && "IfNeeded".equals(hook.path("reinvocationPolicy").asText("Never")), hook.path("clientConfig"));
+        mutating && "IfNeeded".equals(hook.path("reinvocationPolicy").asText("Never")), hook.path("clientConfig"),
+        Rule.texts(hook.path("admissionReviewVersions")));
   }
 
   /** An absent selector is kube's default {@code {}}: everything. */

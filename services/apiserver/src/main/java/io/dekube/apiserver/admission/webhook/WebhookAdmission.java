@@ -147,7 +147,7 @@ public final class WebhookAdmission {
       return callOne(w, a, warnings).compose(answer -> {
         AdmissionAttributes next = a;
         if (answer != null && answer.patch() != null && a.object() != null) {
-          ObjectNode patched = applyPatch(w, a, answer.patch());
+          ObjectNode patched = applyPatch(w, a, answer);
           if (patched != null && !patched.equals(a.object())) {
             next = a.withObject(patched);
             changes[0]++;
@@ -170,16 +170,23 @@ public final class WebhookAdmission {
     return chain;
   }
 
-  private ObjectNode applyPatch(Webhook w, AdmissionAttributes a, JsonNode patch) {
-    try {
-      return Patches.apply(Patches.JSON, a.object(), patch, a.type(), WriteOptions.none());
-    } catch (RuntimeException e) {
-      if (w.failOpen()) {
-        LOG.warn("the patch of webhook {} does not apply, ignored (failurePolicy Ignore): {}", w.name(), e.getMessage());
-        return null;
+  /** The object with a mutating webhook's patch applied; null when it does not apply and the webhook fails open. */
+  private ObjectNode applyPatch(Webhook w, AdmissionAttributes a, AdmissionReviews.Answer answer) {
+    String why;
+    if (!answer.patchType().equals("JSONPatch")) {
+      why = "unsupported patch type \"" + answer.patchType() + "\"";
+    } else {
+      try {
+        return Patches.apply(Patches.JSON, a.object(), answer.patch(), a.type(), WriteOptions.none());
+      } catch (RuntimeException e) {
+        why = "JSON patch of the webhook does not apply: " + e.getMessage();
       }
-      throw callFailed(w, "JSON patch of the webhook does not apply: " + e.getMessage());
     }
+    if (w.failOpen()) {
+      LOG.warn("the patch of webhook {} is ignored (failurePolicy Ignore): {}", w.name(), why);
+      return null;
+    }
+    throw callFailed(w, why);
   }
 
   // ---- validating: all at once; the first failure in webhook order answers
@@ -224,13 +231,20 @@ public final class WebhookAdmission {
           + "\" does not support dry run"));
     }
     String uid = UUID.randomUUID().toString();
-    return client.call(w, AdmissionReviews.request(a, uid)).map(review -> {
-      try {
-        return AdmissionReviews.answer(review, uid, w.mutating());
-      } catch (IllegalArgumentException e) {
-        throw new WebhookClient.CallFailed("received invalid webhook response: " + e.getMessage());
-      }
-    }).transform(ar -> {
+    Future<AdmissionReviews.Answer> answered;
+    try {
+      String version = AdmissionReviews.version(w.reviewVersions());
+      answered = client.call(w, AdmissionReviews.request(a, uid, version)).map(review -> {
+        try {
+          return AdmissionReviews.answer(review, uid, w.mutating(), version);
+        } catch (IllegalArgumentException e) {
+          throw new WebhookClient.CallFailed("received invalid webhook response: " + e.getMessage());
+        }
+      });
+    } catch (IllegalArgumentException e) {
+      answered = Future.failedFuture(new WebhookClient.CallFailed(e.getMessage()));
+    }
+    return answered.transform(ar -> {
       if (ar.failed()) {
         if (!(ar.cause() instanceof WebhookClient.CallFailed)) {
           return Future.failedFuture(ar.cause());

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  * The dispatch of {@link WebhookAdmission} against a real HTTPS webhook server: mutating webhooks in
  * configuration-name order, an {@code IfNeeded} one called again after a later one changed the
  * object (and not with {@code Never}), dry runs kept from webhooks with side effects, a {@code *}
- * resource that leaves subresources out, kinds no rule names, and the exemption of the configurations
- * themselves.
+ * resource that leaves subresources out, kinds no rule names, the exemption of the configurations
+ * themselves, and the AdmissionReview version a webhook asks for.
  */
 class WebhookAdmissionTest {
 
@@ -79,6 +79,14 @@ class WebhookAdmissionTest {
   }
 
   @Test
+  void aWebhookOfV1beta1GetsAndAnswersV1beta1() throws Exception {
+    mutating("old", "old.dekube.io", "/add-label", "Never", "None", "configmaps", "v1beta1");
+    WebhookAdmission.Admitted admitted = await(admission.admit(create(configMaps, configMap(), false)));
+    assertEquals("admission.k8s.io/v1beta1", server.requests.get(0).path("apiVersion").asText());
+    assertEquals("yes", admitted.object().at("/metadata/labels/mutated").asText(), admitted.object().toString());
+  }
+
+  @Test
   void aDryRunNeverReachesAWebhookWithSideEffects() throws Exception {
     mutating("effects", "effects.dekube.io", "/add-label", "Never", "Some", "configmaps");
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
@@ -107,6 +115,11 @@ class WebhookAdmissionTest {
 
   private void mutating(String config, String name, String path, String reinvocation, String sideEffects,
                         String resource) throws Exception {
+    mutating(config, name, path, reinvocation, sideEffects, resource, "v1");
+  }
+
+  private void mutating(String config, String name, String path, String reinvocation, String sideEffects,
+                        String resource, String reviewVersion) throws Exception {
     ObjectNode c = Json.object().put("apiVersion", "admissionregistration.k8s.io/v1")
         .put("kind", "MutatingWebhookConfiguration");
     c.putObject("metadata").put("name", config);
@@ -119,7 +132,7 @@ class WebhookAdmissionTest {
     rule.putArray("apiGroups").add("*");
     rule.putArray("apiVersions").add("*");
     rule.putArray("resources").add(resource);
-    hook.putArray("admissionReviewVersions").add("v1");
+    hook.putArray("admissionReviewVersions").add("v2").add(reviewVersion);
     ResourceType t = registry.byGroupPlural("admissionregistration.k8s.io", "mutatingwebhookconfigurations")
         .orElseThrow();
     await(backend.create(t, "", c, WriteOptions.none()));
