@@ -23,7 +23,8 @@ import java.util.function.Function;
  * <p>A PATCH is admitted on the object it yields: the patch is applied here to the current object,
  * the webhooks see the result, and the write is conditioned on the resourceVersion they saw. When no
  * mutating webhook changed it, the client's own patch goes to the writer (so apply, strategic merge
- * and managedFields stay the writer's); when one did, the admitted object is written as an update. A
+ * and managedFields stay the writer's); when one did, the admitted object is written as an update,
+ * or for a server-side apply, the webhooks' changes are merged into the applied configuration. A
  * conflict on that condition (someone wrote in between) runs it all again, up to
  * {@value #PATCH_ATTEMPTS} times, as kube's GuaranteedUpdate runs admission again on a retry.
  * Off (every method passes through) when no webhook is configured.
@@ -99,20 +100,53 @@ final class DynamicAdmission {
             if (admitted.equals(patched)) {
               return store.patch(r.type(), r.namespace(), r.name(), patchType, document, conditioned);
             }
-            if (current == null) {
-              return store.create(r.type(), r.namespace(), admitted, o.withSubresource(null));
+            if (apply) {
+              // the webhooks' changes join the applied configuration: the applier owns them, as it owns the request
+              JsonNode merged = Patches.apply(Patches.MERGE, (ObjectNode) document.deepCopy(), mergeDiff(patched, admitted),
+                  r.type(), WriteOptions.none());
+              return store.patch(r.type(), r.namespace(), r.name(), patchType, merged, conditioned);
             }
             ObjectNode write = admitted.deepCopy();
             Json.metadata(write).put("resourceVersion", rv);
             return "status".equals(subresource) ? store.updateStatus(r.type(), write, conditioned.withSubresource(null))
                 : store.update(r.type(), write, conditioned);
           })
-          .recover(e -> {
-            boolean raced = e instanceof StatusException se && se.code() == 409 && (ours || current == null);
-            return raced && attempt < PATCH_ATTEMPTS
-                ? patch(r, subresource, patchType, document, o, p, attempt + 1) : Future.failedFuture(e);
-          });
+          .recover(e -> raced(e, ours, current == null) && attempt < PATCH_ATTEMPTS
+              ? patch(r, subresource, patchType, document, o, p, attempt + 1) : Future.failedFuture(e));
     });
+  }
+
+  /**
+   * Whether a write failed only because the object changed after the webhooks saw it: the
+   * resourceVersion precondition added here, or an apply that meant to create finding it created.
+   */
+  private static boolean raced(Throwable e, boolean ours, boolean creating) {
+    if (!(e instanceof StatusException se) || se.code() != 409) {
+      return false;
+    }
+    String m = String.valueOf(se.getMessage());
+    return creating ? se.reason().equals("AlreadyExists")
+        : ours && (m.contains("Precondition failed: ResourceVersion") || m.contains("the object has been modified"));
+  }
+
+  /** The JSON merge patch that turns {@code from} into {@code to} (RFC 7386: null removes a member). */
+  static JsonNode mergeDiff(JsonNode from, JsonNode to) {
+    if (!from.isObject() || !to.isObject()) {
+      return to;
+    }
+    ObjectNode diff = Json.object();
+    to.fields().forEachRemaining(e -> {
+      JsonNode before = from.get(e.getKey());
+      if (before == null || !before.equals(e.getValue())) {
+        diff.set(e.getKey(), before == null ? e.getValue() : mergeDiff(before, e.getValue()));
+      }
+    });
+    from.fieldNames().forEachRemaining(k -> {
+      if (!to.has(k)) {
+        diff.putNull(k);
+      }
+    });
+    return diff;
   }
 
   /** Admits the delete of {@code r}'s object (of {@code namespace/name} in a collection delete). */

@@ -235,6 +235,21 @@ class AdmissionWebhooksKubectlIT {
       JsonNode update = webhook.seen("UPDATE", "settings").get(0);
       assertEquals("c", update.path("object").path("data").path("a").asText(), update.toString());
       assertEquals("b", update.path("oldObject").path("data").path("a").asText(), update.toString());
+
+      // a server-side apply that creates, then one that changes: both admitted on the object they yield
+      String applied = file("""
+          apiVersion: v1
+          kind: ConfigMap
+          metadata: {name: applied, namespace: wh-mutate}
+          data: {k: v1}
+          """);
+      Kubectl.Result create = kubectl.run("apply", "--server-side", "-f", applied);
+      assertEquals(0, create.exit(), create.out());
+      Files.writeString(Path.of(applied), Files.readString(Path.of(applied)).replace("v1}", "v2}"));
+      Kubectl.Result change = kubectl.run("apply", "--server-side", "-f", applied);
+      assertEquals(0, change.exit(), change.out());
+      assertEquals("v2/yes", kubectl.run("get", "configmap", "applied", "-n", "wh-mutate", "-o",
+          "jsonpath={.data.k}/{.metadata.labels.mutated}").out());
     } finally {
       kubectl.run("delete", "mutatingwebhookconfiguration", "add-label", "--ignore-not-found");
     }
