@@ -27,7 +27,7 @@ import java.util.function.Function;
  * or for a server-side apply, the webhooks' changes are merged into the applied configuration. A
  * conflict on that condition (someone wrote in between) runs it all again, up to
  * {@value #PATCH_ATTEMPTS} times, as kube's GuaranteedUpdate runs admission again on a retry.
- * Off (every method passes through) when no webhook is configured.
+ * Off (every method passes through) when no webhook rule names the kind.
  */
 final class DynamicAdmission {
 
@@ -102,8 +102,8 @@ final class DynamicAdmission {
             }
             if (apply) {
               // the webhooks' changes join the applied configuration: the applier owns them, as it owns the request
-              JsonNode merged = Patches.apply(Patches.MERGE, (ObjectNode) document.deepCopy(), mergeDiff(patched, admitted),
-                  r.type(), WriteOptions.none());
+              JsonNode merged = Patches.apply(Patches.MERGE, (ObjectNode) document.deepCopy(),
+                  mergeDiff(patched, admitted), r.type(), WriteOptions.none());
               return store.patch(r.type(), r.namespace(), r.name(), patchType, merged, conditioned);
             }
             ObjectNode write = admitted.deepCopy();

@@ -38,7 +38,8 @@ public final class KubernetesAdmission implements WriteAdmission {
       Map.entry("autoscaling/HorizontalPodAutoscaler", new HorizontalPodAutoscalerAdmission()),
       Map.entry("apiextensions.k8s.io/CustomResourceDefinition", new CustomResourceDefinitionAdmission()),
       Map.entry("apiregistration.k8s.io/APIService", new ApiServiceAdmission()),
-      Map.entry("admissionregistration.k8s.io/ValidatingWebhookConfiguration", new WebhookConfigurationAdmission(false)),
+      Map.entry("admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+          new WebhookConfigurationAdmission(false)),
       Map.entry("admissionregistration.k8s.io/MutatingWebhookConfiguration", new WebhookConfigurationAdmission(true)));
 
   /**

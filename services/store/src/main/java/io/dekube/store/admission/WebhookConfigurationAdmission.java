@@ -73,7 +73,8 @@ final class WebhookConfigurationAdmission implements KindAdmission {
   public void validate(ObjectNode config, ObjectNode old, FieldErrors errs) {
     List<JsonNode> before = old == null ? List.of() : list(old.path("webhooks"));
     // an update keeps accepting what the stored object already holds, as kube's update options do
-    boolean requireNoSideEffects = before.stream().allMatch(w -> NO_SIDE_EFFECTS.contains(w.path("sideEffects").asText()));
+    boolean requireNoSideEffects = before.stream()
+        .allMatch(w -> NO_SIDE_EFFECTS.contains(w.path("sideEffects").asText()));
     boolean requireKnownReviewVersion = before.stream().allMatch(w -> w.path("admissionReviewVersions").isEmpty()
         || texts(w.path("admissionReviewVersions")).stream().anyMatch(REVIEW_VERSIONS::contains));
     boolean requireUniqueNames = before.stream().map(w -> w.path("name").asText()).distinct().count() == before.size();
@@ -216,7 +217,8 @@ final class WebhookConfigurationAdmission implements KindAdmission {
       }
     }
     if (resources.size() > 1 && doubleWildcard) {
-      errs.invalidRendered(path, goStrings("string", resources), "if '*/*' is present, must not specify other resources");
+      errs.invalidRendered(path, goStrings("string", resources),
+          "if '*/*' is present, must not specify other resources");
     }
     if (singleWildcard && plainResource) {
       errs.invalidRendered(path, goStrings("string", resources),
@@ -306,7 +308,8 @@ final class WebhookConfigurationAdmission implements KindAdmission {
         continue;
       }
       int segment = i;
-      Validators.dns1123Subdomain(steps[i]).forEach(m -> errs.invalid(path + ".path", p, "segment[" + segment + "]: " + m));
+      Validators.dns1123Subdomain(steps[i])
+          .forEach(m -> errs.invalid(path + ".path", p, "segment[" + segment + "]: " + m));
     }
   }
 

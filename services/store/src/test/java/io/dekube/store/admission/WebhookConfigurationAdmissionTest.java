@@ -20,7 +20,8 @@ class WebhookConfigurationAdmissionTest {
   private static final String MUTATING = "mutatingwebhookconfigurations.admissionregistration.k8s.io";
 
   private static String config(String kind, String webhook) {
-    return "apiVersion: admissionregistration.k8s.io/v1\nkind: " + kind + "\nmetadata: {name: c}\nwebhooks:\n- " + webhook;
+    return "apiVersion: admissionregistration.k8s.io/v1\nkind: " + kind + "\nmetadata: {name: c}\nwebhooks:\n- "
+        + webhook;
   }
 
   private static final String HOOK = "{name: a.dekube.io, clientConfig: {service: {namespace: ns, name: svc, path: "

@@ -18,7 +18,8 @@ import io.dekube.core.model.ResourceType;
  * @param object             the new object (null for a delete)
  * @param oldObject          the current object (null for a create)
  * @param dryRun             whether nothing will be persisted
- * @param options            the {@code CreateOptions}, {@code UpdateOptions}, {@code PatchOptions} or {@code DeleteOptions}
+ * @param options            the {@code CreateOptions}, {@code UpdateOptions}, {@code PatchOptions} or
+ *                           {@code DeleteOptions}
  * @param user               the requesting user
  */
 public record AdmissionAttributes(String operation, ResourceType type, String requestApiVersion, String subresource,

@@ -60,7 +60,8 @@ final class WebhookClient {
     RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST)
         .setServer(SocketAddress.inetSocketAddress(t.connectPort(), t.connectHost()))
         .setHost(t.host()).setPort(t.port()).setURI(t.pathAndQuery(url)).setConnectTimeout(timeoutMs)
-        .setIdleTimeout(timeoutMs).putHeader("Content-Type", "application/json").putHeader("Accept", "application/json");
+        .setIdleTimeout(timeoutMs).putHeader("Content-Type", "application/json")
+        .putHeader("Accept", "application/json");
     AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
     Buffer body = Buffer.buffer(review.toString());
     return client(w.clientConfig().path("caBundle").asText("")).request(o)
@@ -87,9 +88,10 @@ final class WebhookClient {
           if (e instanceof CallFailed) {
             return Future.failedFuture(e);
           }
+          boolean refused = e instanceof java.net.ConnectException
+              && String.valueOf(e.getMessage()).startsWith("Connection refused");
           String why = e instanceof TimeoutException ? "context deadline exceeded"
-              : e instanceof java.net.ConnectException && String.valueOf(e.getMessage()).startsWith("Connection refused")
-              ? "dial tcp " + t.connectHost() + ":" + t.connectPort() + ": connect: connection refused"
+              : refused ? "dial tcp " + t.connectHost() + ":" + t.connectPort() + ": connect: connection refused"
               : String.valueOf(e.getMessage());
           return Future.failedFuture(new CallFailed("failed to call webhook: " + post + why));
         });

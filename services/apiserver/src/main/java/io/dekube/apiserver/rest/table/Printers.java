@@ -47,8 +47,10 @@ public final class Printers {
       Map.entry("rolebindings.rbac.authorization.k8s.io", ClusterPrinters.roleBindings("roleBinding")),
       Map.entry("clusterrolebindings.rbac.authorization.k8s.io", ClusterPrinters.roleBindings("clusterRoleBinding")),
       Map.entry("apiservices.apiregistration.k8s.io", AggregationPrinters.apiServices()),
-      Map.entry("validatingwebhookconfigurations.admissionregistration.k8s.io", AdmissionPrinters.webhookConfigurations()),
-      Map.entry("mutatingwebhookconfigurations.admissionregistration.k8s.io", AdmissionPrinters.webhookConfigurations()),
+      Map.entry("validatingwebhookconfigurations.admissionregistration.k8s.io",
+          AdmissionPrinters.webhookConfigurations()),
+      Map.entry("mutatingwebhookconfigurations.admissionregistration.k8s.io",
+          AdmissionPrinters.webhookConfigurations()),
       Map.entry("horizontalpodautoscalers.autoscaling", AutoscalingPrinters.horizontalPodAutoscalers()));
 
   private Printers() {

@@ -81,8 +81,9 @@ final class AdmissionWebhookServer implements AutoCloseable {
           boolean deny = "true".equals(object.path("metadata").path("labels").path("deny").asText());
           response.put("allowed", !deny);
           if (deny) {
+            String resource = request.path("resource").path("resource").asText();
             response.putObject("status").put("code", 403).put("reason", "Forbidden")
-                .put("message", request.path("resource").path("resource").asText() + " labelled deny=true are not allowed");
+                .put("message", resource + " labelled deny=true are not allowed");
           } else {
             response.putArray("warnings").add("deny-labelled saw " + object.path("metadata").path("name").asText());
           }
