@@ -227,6 +227,33 @@ class ApiServerIT {
     assertEquals("application/json", legacy.headers().firstValue("content-type").orElse(""));
   }
 
+  /** What a Go client with protobuf (client-go's events recorder, for one) writes and reads at events.k8s.io/v1. */
+  @Test
+  void eventsK8sIoEventsSpeakProtobuf() throws Exception {
+    String event = "{\"apiVersion\":\"events.k8s.io/v1\",\"kind\":\"Event\",\"metadata\":{\"name\":\"pb.1\","
+        + "\"namespace\":\"default\"},\"eventTime\":\"2026-12-06T04:00:00.000000Z\",\"reportingController\":\"example.com/c\","
+        + "\"reportingInstance\":\"c-1\",\"action\":\"Acting\",\"reason\":\"Acted\",\"type\":\"Normal\",\"note\":\"in protobuf\","
+        + "\"regarding\":{\"kind\":\"Pod\",\"namespace\":\"default\",\"name\":\"web-0\"}}";
+    byte[] body = io.dekube.apiserver.codec.proto.ProtobufEncoder.encode((com.fasterxml.jackson.databind.node.ObjectNode)
+        Json.MAPPER.readTree(event)).orElseThrow();
+    String path = "/apis/events.k8s.io/v1/namespaces/default/events";
+    HttpResponse<byte[]> created = admin.send(HttpRequest.newBuilder(URI.create(server.server() + path))
+        .header("Content-Type", "application/vnd.kubernetes.protobuf")
+        .header("Accept", "application/vnd.kubernetes.protobuf")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(201, created.statusCode(), new String(created.body(), StandardCharsets.UTF_8));
+    JsonNode back = io.dekube.apiserver.codec.proto.ProtobufDecoder.decode(created.body());
+    assertEquals("in protobuf", back.path("note").asText(), back.toString());
+    assertEquals("web-0", back.path("regarding").path("name").asText());
+    HttpResponse<byte[]> list = admin.send(HttpRequest.newBuilder(URI.create(server.server() + path))
+        .header("Accept", "application/vnd.kubernetes.protobuf").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, list.statusCode(), new String(list.body(), StandardCharsets.UTF_8));
+    JsonNode items = io.dekube.apiserver.codec.proto.ProtobufDecoder.decode(list.body()).path("items");
+    assertTrue(StreamSupport.stream(items.spliterator(), false)
+        .anyMatch(i -> i.path("note").asText().equals("in protobuf")), items.toString());
+    assertEquals("in protobuf", json(server.get(admin, "/api/v1/namespaces/default/events/pb.1")).path("message").asText());
+  }
+
   private static void assertAnonymousForbidden(HttpResponse<String> r, String verb, String path) throws Exception {
     assertStatus(r, 403, "Forbidden");
     assertEquals("forbidden: User \"system:anonymous\" cannot " + verb + " path \"" + path + "\"",

@@ -37,6 +37,13 @@ final class ProtoDescriptors {
         // a generated class this version of client-java-proto does not ship: its kinds stay unknown
       }
     }
+    try {
+      for (Descriptor d : EventsV1Proto.descriptor().getMessageTypes()) {
+        BY_NAME.put(d.getFullName(), d);
+      }
+    } catch (com.google.protobuf.Descriptors.DescriptorValidationException e) {
+      throw new IllegalStateException("events.k8s.io/v1 protobuf descriptors: " + e.getMessage(), e);
+    }
   }
 
   private ProtoDescriptors() {

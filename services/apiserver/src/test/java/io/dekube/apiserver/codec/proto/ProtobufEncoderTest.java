@@ -48,4 +48,25 @@ class ProtobufEncoderTest {
     assertEquals("pods", hook.getRules(0).getRule().getResources(0));
     assertEquals(config, ProtobufDecoder.decode(bytes));
   }
+
+  @Test
+  void anEventsK8sIoEventUsesKubesFieldNumbers() throws Exception {
+    ObjectNode event = (ObjectNode) Json.YAML.readTree("{apiVersion: events.k8s.io/v1, kind: Event, metadata: "
+        + "{name: probe.1, namespace: default}, eventTime: '2026-12-06T04:00:00.123456Z', reportingController: "
+        + "example.com/prober, reportingInstance: prober-1, action: Probing, reason: ProbeFailed, type: Warning, "
+        + "note: the probe failed, regarding: {kind: Pod, namespace: default, name: web-0}, "
+        + "series: {count: 3, lastObservedTime: '2026-12-06T04:01:00.000001Z'}, deprecatedCount: 2}");
+    byte[] bytes = ProtobufEncoder.encode(event).orElseThrow();
+    Runtime.Unknown unknown = Runtime.Unknown.parseFrom(Arrays.copyOfRange(bytes, ProtobufDecoder.MAGIC.length,
+        bytes.length));
+    // read back with the field numbers of k8s.io/api/events/v1/generated.proto: 10 note, 8 regarding, 4 controller
+    com.google.protobuf.UnknownFieldSet fields = com.google.protobuf.UnknownFieldSet.parseFrom(unknown.getRaw());
+    assertEquals("the probe failed", fields.getField(10).getLengthDelimitedList().get(0).toStringUtf8());
+    assertEquals("example.com/prober", fields.getField(4).getLengthDelimitedList().get(0).toStringUtf8());
+    io.kubernetes.client.proto.V1.ObjectReference regarding = io.kubernetes.client.proto.V1.ObjectReference
+        .parseFrom(fields.getField(8).getLengthDelimitedList().get(0));
+    assertEquals("web-0", regarding.getName());
+    assertEquals(2, fields.getField(15).getVarintList().get(0));
+    assertEquals(event, ProtobufDecoder.decode(bytes));
+  }
 }
