@@ -88,6 +88,11 @@ public final class ProxyHandler implements Handler<RoutingContext> {
         });
   }
 
+  /** Whether a header is hop-by-hop (or one the client sets for itself, as Host): never proxied either way. */
+  public static boolean hopByHop(String lowerCaseName) {
+    return HOP_BY_HOP.contains(lowerCaseName);
+  }
+
   /** The client's headers minus hop-by-hop, credentials and front-proxy headers, plus the user's. */
   static void headers(MultiMap in, UserInfo user, RequestOptions o) {
     for (Map.Entry<String, String> h : in) {

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
@@ -30,10 +29,6 @@ import java.util.function.Function;
  * the target, whose answer streams back. Runs on the request's event loop.
  */
 final class ServiceProxy {
-
-  private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-      "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length",
-      "authorization");
 
   /** Where a request goes, and with which client. */
   record Target(HttpClient client, String host, int port) {
@@ -183,7 +178,8 @@ final class ServiceProxy {
     MultiMap in = req.headers();
     for (Map.Entry<String, String> h : in) {
       String name = h.getKey().toLowerCase(Locale.ROOT);
-      if (!HOP_BY_HOP.contains(name) && !name.startsWith("impersonate-")) {
+      if (!io.dekube.apiserver.aggregator.ProxyHandler.hopByHop(name) && !name.equals("authorization")
+          && !name.startsWith("impersonate-")) {
         o.addHeader(h.getKey(), h.getValue());
       }
     }
