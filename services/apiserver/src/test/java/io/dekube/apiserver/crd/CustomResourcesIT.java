@@ -170,6 +170,63 @@ class CustomResourcesIT {
   }
 
   @Test
+  void celValidationRulesRefuseABadObjectWithKubesMessage() throws Exception {
+    String crd = """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: crontabs.cel.example.com}
+        spec:
+          group: cel.example.com
+          scope: Namespaced
+          names: {plural: crontabs, singular: crontab, kind: CronTab}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    x-kubernetes-validations:
+                    - rule: "self.minReplicas <= self.replicas && self.replicas <= self.maxReplicas"
+                      message: "replicas should be in the range minReplicas..maxReplicas."
+                    properties:
+                      cronSpec:
+                        type: string
+                        x-kubernetes-validations: [{rule: "self == oldSelf", message: "Value is immutable"}]
+                      minReplicas: {type: integer}
+                      replicas: {type: integer}
+                      maxReplicas: {type: integer}
+        """;
+    Result badRule = kubectlIn(crd.replace("self.replicas <= self.maxReplicas\"", "self.replicas <=\""), "apply", "-f",
+        "-");
+    assertNotEquals(0, badRule.exitCode());
+    assertTrue(badRule.stderr().contains("The CustomResourceDefinition \"crontabs.cel.example.com\" is invalid: "
+        + "spec.versions[0].schema.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule: Invalid value: "
+        + "apiextensions.ValidationRule{Rule:\"self.minReplicas <= self.replicas && self.replicas <=\""),
+        badRule.stderr());
+    assertTrue(badRule.stderr().contains("compilation failed: ERROR: <input>:1:"), badRule.stderr());
+    ok(kubectlIn(crd, "apply", "-f", "-"));
+    ok(kubectl("wait", "--for", "condition=established", "crd/crontabs.cel.example.com", "--timeout=30s"));
+    String tab = "apiVersion: cel.example.com/v1\nkind: CronTab\nmetadata: {name: my-new-cron-object}\n"
+        + "spec: {cronSpec: '* * * * */5', minReplicas: 0, replicas: %d, maxReplicas: 10}\n";
+    Result bad = kubectlIn(tab.formatted(20), "create", "-f", "-");
+    assertNotEquals(0, bad.exitCode());
+    assertTrue(bad.stderr().contains("The CronTab \"my-new-cron-object\" is invalid: spec: Invalid value: \"object\": "
+        + "replicas should be in the range minReplicas..maxReplicas."), bad.stderr());
+    ok(kubectlIn(tab.formatted(5), "create", "-f", "-"));
+    Result immutable = kubectl("patch", "crontab", "my-new-cron-object", "--type=merge", "-p",
+        "{\"spec\":{\"cronSpec\":\"0 * * * *\"}}");
+    assertNotEquals(0, immutable.exitCode());
+    assertTrue(immutable.stderr().contains("spec.cronSpec: Invalid value: \"string\": Value is immutable"),
+        immutable.stderr());
+    ok(kubectl("patch", "crontab", "my-new-cron-object", "--type=merge", "-p", "{\"spec\":{\"replicas\":7}}"));
+    ok(kubectl("delete", "crd", "crontabs.cel.example.com", "--timeout=60s"));
+  }
+
+  @Test
   void deletingACrdDeletesItsObjectsAndStopsServingIt() throws Exception {
     ok(kubectl("apply", "-f", resource("gadget-crd.yaml")));
     ok(kubectl("wait", "--for", "condition=established", "crd/gadgets.tools.example.com", "--timeout=30s"));

@@ -9,18 +9,29 @@ import io.dekube.core.crd.schema.SchemaValidator;
 import io.dekube.core.model.CustomKind;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
+import io.dekube.store.cel.RuleValidator;
+import io.dekube.store.cel.SchemaRules;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Custom resources (kinds served from a schema: CRDs, plugins): pruning of fields the schema does not
  * know (unless {@code x-kubernetes-preserve-unknown-fields}), defaults, then validation against the
  * storage version's openAPIV3Schema with kube's field paths and messages (422 Invalid naming the
- * field). Other kinds pass through. Thread-safe; reads the registry at each call, so kinds served
- * later are admitted as soon as the registry serves them.
+ * field), then the schema's {@code x-kubernetes-validations} CEL rules ({@link RuleValidator}), compiled
+ * once per served schema and kept until the kind's schema changes. Other kinds pass through.
+ * Thread-safe; reads the registry at each call, so kinds served later are admitted as soon as the
+ * registry serves them.
  */
 public final class CustomResourceAdmission implements WriteAdmission {
 
+  /** A schema node (by identity: a new CRD version is a new node) and its compiled rules. */
+  private record CompiledRules(JsonNode schema, SchemaRules rules) {
+  }
+
   private final ResourceRegistry registry;
+  private final Map<String, CompiledRules> rules = new ConcurrentHashMap<>();
 
   public CustomResourceAdmission(ResourceRegistry registry) {
     this.registry = registry;
@@ -59,7 +70,24 @@ public final class CustomResourceAdmission implements WriteAdmission {
     for (SchemaError e : SchemaValidator.validate(obj, schema)) {
       errs.add(e.reason(), e.field(), e.body());
     }
+    if (errs.all().stream().anyMatch(e -> e.reason().equals("FieldValueTypeInvalid"))) {
+      errs.add("FieldValueInvalid", "<nil>", "Invalid value: \"null\": some validation rules were not checked because "
+          + "the object was invalid; correct the existing errors to complete validation");
+    } else {
+      for (SchemaError e : RuleValidator.validate(rules(type, schema), obj, verb == Verb.CREATE ? null : old)) {
+        errs.add(e.reason(), e.field(), e.body());
+      }
+    }
     errs.throwIfAny(type, obj.path("metadata").path("name").asText(""));
     return obj;
+  }
+
+  private SchemaRules rules(ResourceType type, JsonNode schema) {
+    CompiledRules c = rules.get(type.resourceName());
+    if (c == null || c.schema() != schema) {
+      c = new CompiledRules(schema, SchemaRules.compile(schema, ""));
+      rules.put(type.resourceName(), c);
+    }
+    return c.rules();
   }
 }

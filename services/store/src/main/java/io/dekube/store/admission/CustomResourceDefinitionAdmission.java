@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.crd.schema.SchemaError;
 import io.dekube.core.crd.schema.StructuralCheck;
 import io.dekube.core.model.Json;
+import io.dekube.store.cel.SchemaRules;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.Set;
  * {@code customresourcecleanup} finalizer, status.storedVersions) and validation with kube's field
  * paths and wording — name {@code <plural>.<group>}, a dotted group, DNS-label names, scope,
  * versions (exactly one storage version, at least one served, unique DNS-1035 names), a structural
- * {@code openAPIV3Schema} per version, scale subresource paths, and the immutable group and scope.
+ * {@code openAPIV3Schema} per version whose {@code x-kubernetes-validations} compile, scale subresource
+ * paths, and the immutable group and scope.
  * Pure.
  */
 final class CustomResourceDefinitionAdmission implements KindAdmission {
@@ -181,6 +183,9 @@ final class CustomResourceDefinitionAdmission implements KindAdmission {
       return;
     }
     for (SchemaError e : StructuralCheck.check(schema, base)) {
+      errs.add(e.reason(), e.field(), e.body());
+    }
+    for (SchemaError e : SchemaRules.compile(schema, base).errors()) {
       errs.add(e.reason(), e.field(), e.body());
     }
   }

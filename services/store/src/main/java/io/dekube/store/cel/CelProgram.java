@@ -1,0 +1,22 @@
+package io.dekube.store.cel;
+
+import dev.cel.common.types.CelType;
+import dev.cel.runtime.CelRuntime;
+import java.util.Set;
+
+/**
+ * One compiled and checked CEL expression, ready to evaluate any number of times from any thread
+ * (cel-java programs are immutable).
+ *
+ * @param source     the expression as written
+ * @param program    the planned program
+ * @param resultType the checked type of its result
+ * @param idents     the variables it refers to (e.g. {@code oldSelf}), to know when it applies
+ */
+public record CelProgram(String source, CelRuntime.Program program, CelType resultType, Set<String> idents) {
+
+  /** Whether the expression refers to {@code name}. */
+  public boolean uses(String name) {
+    return idents.contains(name);
+  }
+}

@@ -1,0 +1,48 @@
+package io.dekube.store.admission;
+
+import static io.dekube.store.admission.KubernetesAdmissionTest.create;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dekube.core.model.StatusException;
+import org.junit.jupiter.api.Test;
+
+/** A CRD whose x-kubernetes-validations rule does not compile is itself invalid, in kube's words. */
+class CustomResourceDefinitionRulesTest {
+
+  private static final String CRD = """
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata: {name: crontabs.cel.example.com}
+      spec:
+        group: cel.example.com
+        scope: Namespaced
+        names: {plural: crontabs, kind: CronTab}
+        versions:
+        - name: v1
+          served: true
+          storage: true
+          schema:
+            openAPIV3Schema:
+              type: object
+              properties:
+                spec:
+                  type: object
+                  x-kubernetes-validations: [{rule: "%s"}]
+                  properties:
+                    replicas: {type: integer}
+      """;
+
+  @Test
+  void aRuleThatDoesNotCompileMakesTheCrdInvalid() {
+    create("customresourcedefinitions.apiextensions.k8s.io", CRD.formatted("self.replicas < 5"));
+    StatusException e = assertThrows(StatusException.class,
+        () -> create("customresourcedefinitions.apiextensions.k8s.io", CRD.formatted("self.replicas <")));
+    assertEquals(422, e.code());
+    assertTrue(e.getMessage().contains("spec.versions[0].schema.openAPIV3Schema.properties[spec]"
+        + ".x-kubernetes-validations[0].rule: Invalid value: apiextensions.ValidationRule{Rule:\"self.replicas <\""),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("compilation failed: ERROR: <input>:1:"), e.getMessage());
+  }
+}

@@ -1,0 +1,83 @@
+package io.dekube.store.cel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cel.common.types.SimpleType;
+import io.dekube.core.model.Json;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The CEL environment: standard functions, extensions and kube's libraries, the step budget. */
+class CelEngineTest {
+
+  private static Object eval(String expr, String selfJson) throws Exception {
+    JsonNode self = Json.MAPPER.readTree(selfJson);
+    CelEngine.Compiled c = CelEngine.compile(expr, Map.of("self", SimpleType.DYN), false);
+    assertTrue(c.ok(), () -> expr + ": " + c.error());
+    return CelEngine.eval(c.program(), Map.of("self", CelValues.of(self)), new StepBudget());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "self.size() == 3                                         | [1,2,3]",
+      "has(self.a) && !has(self.b)                              | {\"a\":1}",
+      "self.all(x, x > 0) && self.exists(x, x == 2)             | [1,2,3]",
+      "self.map(x, x * 2) == [2, 4, 6]                          | [1,2,3]",
+      "self.filter(x, x > 1).size() == 2                        | [1,2,3]",
+      "self.exists_one(x, x == 2)                               | [1,2,3]",
+      "self.name.matches('^[a-z]+$') && self.name.startsWith('we') | {\"name\":\"web\"}",
+      "self.name.endsWith('eb') && self.name.contains('e')      | {\"name\":\"web\"}",
+      "int(self.n) == 42 && string(self.i) == '7'               | {\"n\":\"42\",\"i\":7}",
+      "duration(self.d) == duration('90s')                      | {\"d\":\"1m30s\"}",
+      "timestamp(self.t) < timestamp('2030-01-01T00:00:00Z')    | {\"t\":\"2024-01-01T00:00:00Z\"}",
+      "self.isSorted() && self.sum() == 6 && self.min() == 1 && self.max() == 3 | [1,2,3]",
+      "self.indexOf(2) == 1 && self.lastIndexOf(3) == 2 && 'abc'.indexOf('c') == 2 | [1,2,3]",
+      "'abc 123 def 45'.findAll('[0-9]+') == ['123', '45'] && 'abc 123'.find('[0-9]+') == '123' | {}",
+      "isQuantity(self.q) && quantity(self.q).isGreaterThan(quantity('1Gi')) | {\"q\":\"2Gi\"}",
+      "quantity('500m').add(quantity('1.5')) == quantity('2') && quantity('1k').asInteger() == 1000 | {}",
+      "quantity('1').compareTo(quantity('1000m')) == 0 && !isQuantity('1.5xx') | {}",
+      "isURL(self.u) && url(self.u).getHost() == 'example.com:8080' && url(self.u).getHostname() == 'example.com' | {\"u\":\"https://example.com:8080/a?x=1\"}",
+      "url(self.u).getScheme() == 'https' && url(self.u).getPort() == '8080' && url(self.u).getEscapedPath() == '/a' | {\"u\":\"https://example.com:8080/a?x=1\"}",
+      "url(self.u).getQuery() == {'x': ['1']} && !isURL('not a url') | {\"u\":\"https://example.com:8080/a?x=1\"}",
+      "'a,b'.split(',') == ['a', 'b'] && 'Ab'.lowerAscii() == 'ab' && ' x '.trim() == 'x' | {}",
+      "self.?missing.orValue(5) == 5                            | {}",
+      "sets.contains([1, 2, 3], [2])                            | {}",
+  })
+  void kubeFunctions(String expr, String self) throws Exception {
+    assertEquals(true, eval(expr, self));
+  }
+
+  @Test
+  void aMissingFieldIsAnEvaluationError() {
+    CelEngine.EvalError e = assertThrows(CelEngine.EvalError.class, () -> eval("self.b == 1", "{\"a\":1}"));
+    assertTrue(e.getMessage().contains("no such key: b"), e.getMessage());
+  }
+
+  @Test
+  void aRuleThatWouldRunForeverStopsAtTheStepBudget() {
+    CelEngine.EvalError e = assertThrows(CelEngine.EvalError.class, () -> eval(
+        "self.all(a, self.all(b, self.all(c, self.all(d, a + b + c + d >= 0))))", range(100)));
+    assertTrue(e.costExceeded(), e.getMessage());
+  }
+
+  @Test
+  void compileErrorsReadAsCelGoPrintsThem() {
+    CelEngine.Compiled c = CelEngine.compile("self.x <", Map.of("self", SimpleType.DYN), true);
+    assertTrue(c.error().startsWith("compilation failed: ERROR: <input>:1:"), c.error());
+    CelEngine.Compiled notBool = CelEngine.compile("'x'", Map.of("self", SimpleType.DYN), true);
+    assertEquals("cel expression must evaluate to a bool", notBool.error());
+  }
+
+  private static String range(int n) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < n; i++) {
+      b.append(i == 0 ? "" : ",").append(i);
+    }
+    return b.append("]").toString();
+  }
+}
