@@ -2,6 +2,8 @@ package io.dekube.apiserver;
 
 import io.dekube.apiserver.csrsigning.CsrSigningVerticle;
 import io.dekube.store.admission.CustomResourceAdmission;
+import io.dekube.store.admission.podsecurity.PodSecurityAdmission;
+import io.dekube.core.informer.Informer;
 import io.dekube.store.writer.WriterConfig;
 import io.dekube.store.writer.WriterVerticle;
 import io.dekube.core.bus.TopicCatalog;
@@ -86,12 +88,15 @@ public final class ApiServerFixture implements AutoCloseable {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       TopicCatalog.load().ensureTopics(bootstrap, admin, registry.all(), (short) 1);
     }
+    SharedInformers informers = SharedInformers.of(vertx);
+    // PodSecurity reads the namespaces' labels, as the store of `dekube up` does
+    Informer namespaces = informers.informer(bootstrap, registry.byResourceName("namespaces").orElseThrow());
+    namespaces.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     vertx.deployVerticle(new WriterVerticle(WriterConfig.defaults(bootstrap), registry,
-            CustomResourceAdmission.chain(registry)))
+            CustomResourceAdmission.chain(registry).andThen(new PodSecurityAdmission(ns -> namespaces.get("", ns)))))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     StoreClient store = StoreClient.start(vertx, StoreClientOptions.of(bootstrap))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    SharedInformers informers = SharedInformers.of(vertx);
     vertx.deployVerticle(new CsrSigningVerticle(config.pkiDirectory(), registry, store,
             type -> informers.informer(bootstrap, type)))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

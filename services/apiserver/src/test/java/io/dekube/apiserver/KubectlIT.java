@@ -317,6 +317,63 @@ class KubectlIT {
   }
 
   /** The page counts requests for namespaced v1 ConfigMaps with this code, verb and scope. */
+  /** The docs' tutorial "Apply Pod Security Standards at the Namespace Level", then its enforce step. */
+  @Test
+  void podSecurityLabelsWarnThenRefuseAsTheTutorialShows() throws Exception {
+    Path pod = work.resolve("baseline-pod.yaml");
+    Files.writeString(pod, """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: nginx}
+        spec:
+          containers:
+          - name: nginx
+            image: nginx
+            ports: [{containerPort: 80}]
+            securityContext: {privileged: true}
+        """);
+    kubectl(adminConfig, "create", "ns", "psa-example");
+    Result labelled = kubectl(adminConfig, "label", "--overwrite", "ns", "psa-example",
+        "pod-security.kubernetes.io/warn=baseline", "pod-security.kubernetes.io/warn-version=latest");
+    assertEquals(0, labelled.exitCode(), labelled.stderr());
+    Result warned = kubectl(adminConfig, "apply", "-n", "psa-example", "-f", pod.toString());
+    assertEquals(0, warned.exitCode(), warned.stderr());
+    assertEquals("pod/nginx created", warned.stdout().trim());
+    assertEquals("Warning: would violate PodSecurity \"baseline:latest\": privileged (container \"nginx\" must not set"
+        + " securityContext.privileged=true)", warned.stderr().trim());
+    assertEquals("", kubectl(adminConfig, "apply", "-n", "default", "-f", pod.toString()).stderr().trim());
+
+    Result enforced = kubectl(adminConfig, "label", "--overwrite", "ns", "psa-example",
+        "pod-security.kubernetes.io/enforce=baseline");
+    assertEquals(0, enforced.exitCode(), enforced.stderr());
+    assertEquals("Warning: existing pods in namespace \"psa-example\" violate the new PodSecurity enforce level"
+        + " \"baseline:latest\"\nWarning: nginx: privileged", enforced.stderr().trim());
+    // the writer reads the namespace's labels from its informer: wait until it has the new ones
+    org.awaitility.Awaitility.await("the writer enforces baseline").atMost(java.time.Duration.ofSeconds(30)).until(
+        () -> kubectl(adminConfig, "run", "probe", "-n", "psa-example", "--image=nginx", "--privileged",
+            "--dry-run=server").exitCode() != 0);
+    Files.writeString(pod, Files.readString(pod).replace("name: nginx}", "name: nginx2}"));
+    assertFailsWith(kubectl(adminConfig, "apply", "-n", "psa-example", "-f", pod.toString()),
+        "Error from server (Forbidden): error when creating \"" + pod + "\": pods \"nginx2\" is forbidden: violates"
+            + " PodSecurity \"baseline:latest\": privileged (container \"nginx\" must not set"
+            + " securityContext.privileged=true)");
+
+    assertFailsWith(kubectl(adminConfig, "label", "--overwrite", "ns", "psa-example",
+            "pod-security.kubernetes.io/enforce=bogus"),
+        "The Namespace \"psa-example\" is invalid: metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value:"
+            + " \"bogus\": must be one of privileged, baseline, restricted");
+
+    kubectl(adminConfig, "label", "--overwrite", "ns", "psa-example", "pod-security.kubernetes.io/warn=restricted");
+    Result deployment = kubectl(adminConfig, "create", "deployment", "web", "-n", "psa-example", "--image=nginx");
+    assertEquals(0, deployment.exitCode(), deployment.stderr());
+    assertEquals("Warning: would violate PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false"
+        + " (container \"nginx\" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities"
+        + " (container \"nginx\" must set securityContext.capabilities.drop=[\"ALL\"]), runAsNonRoot != true (pod or"
+        + " container \"nginx\" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container"
+        + " \"nginx\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")",
+        deployment.stderr().trim());
+  }
+
   private static void assertCounted(String page, String code, String verb, String scope) {
     assertTrue(page.contains("apiserver_request_total{code=\"" + code + "\",component=\"apiserver\",dry_run=\"\","
         + "group=\"\",resource=\"configmaps\",scope=\"" + scope + "\",subresource=\"\",verb=\"" + verb + "\",version=\"v1\"}"),

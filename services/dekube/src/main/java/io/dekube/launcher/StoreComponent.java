@@ -4,6 +4,7 @@ import io.dekube.store.admission.CustomResourceAdmission;
 import io.dekube.store.admission.PriorityAdmission;
 import io.dekube.store.admission.ResourceQuotaAdmission;
 import io.dekube.store.admission.KubernetesAdmission;
+import io.dekube.store.admission.podsecurity.PodSecurityAdmission;
 import io.dekube.core.net.ClusterNetwork;
 import io.dekube.store.writer.ServiceRanges;
 import io.dekube.store.writer.WriterConfig;
@@ -62,16 +63,20 @@ final class StoreComponent implements Component {
     Informer storageClasses = ctx.informers().informer(ctx.bootstrap(), ctx.registry()
         .byGroupPlural("storage.k8s.io", "storageclasses").orElseThrow());
     KubernetesAdmission.storageClasses(storageClasses::list);
+    // PodSecurity enforces the level of each pod's namespace labels
+    Informer namespaces = ctx.informers().informer(ctx.bootstrap(), ctx.registry().byResourceName("namespaces")
+        .orElseThrow());
+    PodSecurityAdmission podSecurity = new PodSecurityAdmission(name -> namespaces.get("", name));
     // the caches fill side by side, while the writers join their group and rebuild their partitions;
     // the writers answer once all are synced, and a cache that cannot sync fails each writer's start
     io.vertx.core.Future<?> caches = io.vertx.core.Future.all(List.of(crds.start(), priorityClasses.start(),
         accounts.start(), ingressClasses.start(), limitRanges.start(), quotas.start(),
-        storageClasses.start()));
+        storageClasses.start(), namespaces.start()));
     for (int i = 0; i < writers; i++) {
       WriterConfig config = WriterConfig.defaults(ctx.bootstrap())
           .withGroupInstanceId("dekube-" + ctx.flags().string("--store-name", "store") + "-writer-" + i);
       ctx.deploy(new WriterVerticle(config, ctx.registry(),
-          CustomResourceAdmission.chain(ctx.registry(), priorities)).withServiceRanges(serviceRanges(ctx.flags()))
+          CustomResourceAdmission.chain(ctx.registry(), priorities, podSecurity)).withServiceRanges(serviceRanges(ctx.flags()))
           .withResourceQuota(quota).answeringAfter(caches));
     }
   }

@@ -89,6 +89,8 @@ public final class RestApi {
     this.reads = new ReadHandler(caches, readPoint);
     this.writes = new WriteHandler(store, caches, reads);
     this.scale = new ScaleHandler(store, reads);
+    registry.byResourceName("namespaces").ifPresent(ns -> registry.byResourceName("pods").ifPresent(
+        po -> writes.podSecurity(new PodSecurityHeaders(ns, po, caches))));
     this.pods = new PodSubresources(store, reads, new Evictions(store, caches, registry, java.time.Clock.systemUTC()));
   }
 

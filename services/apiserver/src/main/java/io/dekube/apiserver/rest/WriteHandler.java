@@ -33,6 +33,7 @@ final class WriteHandler {
   private final ServerSideApply applies;
   private NamespaceLifecycle lifecycle;
   private DynamicAdmission webhooks;
+  private PodSecurityHeaders podSecurity;
 
   WriteHandler(ObjectStore store, Function<ResourceType, ObjectCache> caches, ReadHandler reads) {
     this.store = store;
@@ -51,6 +52,23 @@ final class WriteHandler {
   void namespaceLifecycle(NamespaceLifecycle lifecycle) {
     this.lifecycle = lifecycle;
     applies.namespaceLifecycle(lifecycle);
+  }
+
+  /** Warns of pods and pod templates that violate their namespace's PodSecurity warn level; off when null. */
+  void podSecurity(PodSecurityHeaders headers) {
+    this.podSecurity = headers;
+  }
+
+  /** The object an update replaces, as PodSecurity's warnings need it (null when they are off or need none). */
+  private Future<ObjectNode> before(ApiRequest r, String subresource) {
+    return podSecurity == null || subresource != null && !subresource.equals("ephemeralcontainers")
+        ? Future.succeededFuture(null) : podSecurity.before(r);
+  }
+
+  /** Adds PodSecurity's warnings about the admitted {@code obj} (not for status writes); completes with it. */
+  private Future<ObjectNode> warn(ApiRequest r, String subresource, ObjectNode before, ObjectNode obj) {
+    return podSecurity == null || subresource != null && !subresource.equals("ephemeralcontainers")
+        ? Future.succeededFuture(obj) : podSecurity.warn(r, before, obj);
   }
 
   /** Server-side apply as PATCH does it, with the same admission. */
@@ -83,7 +101,8 @@ final class WriteHandler {
       Responses.warnings(r.ctx(), d.warnings());
       String name = d.object().path("metadata").path("name").asText("");
       return admitCreate(r, name).compose(v -> webhooks.create(r, d.object(), p))
-          .compose(obj -> store.create(r.type(), r.namespace(), obj, options(p)));
+          .compose(obj -> store.create(r.type(), r.namespace(), obj, options(p)))
+          .compose(obj -> warn(r, null, null, obj));
     }).onComplete(ar -> answer(r, 201, ar.result(), ar.cause()));
   }
 
@@ -98,9 +117,11 @@ final class WriteHandler {
       Decoding.Prepared d = Decoding.object(r, body, p.fieldValidation());
       Decoding.updateIdentity(r, d.object());
       Responses.warnings(r.ctx(), d.warnings());
-      return webhooks.update(r, d.object(), p).compose(obj -> status
+      String written = status ? "status" : subresource;
+      return before(r, written).compose(before -> webhooks.update(r, d.object(), p).compose(obj -> status
           ? store.updateStatus(r.type(), obj, options(p))
-          : store.update(r.type(), obj, subresource == null ? options(p) : options(p).withSubresource(subresource)));
+          : store.update(r.type(), obj, subresource == null ? options(p) : options(p).withSubresource(subresource)))
+          .compose(obj -> warn(r, written, before, obj)));
     }).onComplete(ar -> answer(r, 200, ar.result(), ar.cause()));
   }
 
@@ -122,9 +143,10 @@ final class WriteHandler {
             existed[0] = before != null; // an apply that creates answers 201
             return null;
           });
-      return admitted.compose(v -> webhooks.admitsPatch(r)
+      return before(r, subresource).compose(before -> admitted.compose(v -> webhooks.admitsPatch(r)
           ? webhooks.patch(r, subresource, type, d.document(), o, p)
-          : store.patch(r.type(), r.namespace(), r.name(), type, d.document(), o));
+          : store.patch(r.type(), r.namespace(), r.name(), type, d.document(), o))
+          .compose(obj -> warn(r, subresource, before, obj)));
     }).onComplete(ar -> answer(r, existed[0] ? 200 : 201, ar.result(), ar.cause()));
   }
 

@@ -44,11 +44,13 @@ public final class CustomResourceAdmission implements WriteAdmission {
 
   /**
    * The writer's whole admission chain: metadata, pod priority from {@code priorities} (the
-   * Priority plugin, before the pod defaults), the built-in kinds, the custom kinds of {@code registry}.
+   * Priority plugin, before the pod defaults), the built-in kinds, the custom kinds of {@code registry},
+   * then the validating plugins that look at the defaulted object ({@code validating}: PodSecurity).
    */
-  public static WriteAdmission chain(ResourceRegistry registry, PriorityAdmission priorities) {
+  public static WriteAdmission chain(ResourceRegistry registry, PriorityAdmission priorities,
+                                     WriteAdmission validating) {
     return new BasicAdmission().andThen(priorities).andThen(new KubernetesAdmission())
-        .andThen(new CustomResourceAdmission(registry));
+        .andThen(new CustomResourceAdmission(registry)).andThen(validating);
   }
 
   @Override

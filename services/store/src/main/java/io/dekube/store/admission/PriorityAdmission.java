@@ -120,7 +120,7 @@ public final class PriorityAdmission implements WriteAdmission {
   }
 
   /** 403 as kube's admission words it: {@code pods "x" is forbidden: <why>}. */
-  static StatusException forbidden(ResourceType type, ObjectNode obj, String why) {
+  public static StatusException forbidden(ResourceType type, ObjectNode obj, String why) {
     String name = obj.path("metadata").path("name").asText("");
     if (name.isEmpty()) {
       name = obj.path("metadata").path("generateName").asText("");

@@ -1,0 +1,88 @@
+package io.dekube.store.admission.podsecurity;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a namespace's {@code pod-security.kubernetes.io/<mode>[-version]} labels ask for, each mode
+ * defaulting to {@code privileged:latest} (kube's default configuration, which exempts nothing). A
+ * bad level makes enforce {@code restricted} (fail closed) and audit and warn {@code privileged}
+ * (fail open), a bad version {@code latest}, as kube resolves them. Pure.
+ */
+public record NamespacePolicy(LevelVersion enforce, LevelVersion audit, LevelVersion warn) {
+
+  static final String PREFIX = "pod-security.kubernetes.io/";
+  static final String BAD_LEVEL = "must be one of privileged, baseline, restricted";
+  static final String BAD_VERSION = "must be \"latest\" or \"v1.x\"";
+  private static final Pattern VERSION = Pattern.compile("^v1\\.(0|[1-9][0-9]*)$");
+
+  /** One label kube refuses: {@code metadata.labels[<label>]: Invalid value: "<value>": <detail>}. */
+  public record LabelError(String label, String value, String detail) {
+  }
+
+  /** The policy and what was wrong with the labels (empty when nothing). */
+  public record Parsed(NamespacePolicy policy, List<LabelError> errors) {
+  }
+
+  /** Whether every mode is privileged: nothing to check. */
+  public boolean allPrivileged() {
+    return enforce.level() == Level.PRIVILEGED && audit.level() == Level.PRIVILEGED && warn.level() == Level.PRIVILEGED;
+  }
+
+  /** The policy of a namespace object (null: the defaults). */
+  public static Parsed of(JsonNode namespace) {
+    return parse(namespace == null ? null : namespace.path("metadata").path("labels"));
+  }
+
+  /** The policy the labels ask for. */
+  public static Parsed parse(JsonNode labels) {
+    List<LabelError> errors = new ArrayList<>();
+    LevelVersion enforce = mode(labels, "enforce", Level.RESTRICTED, errors);
+    LevelVersion audit = mode(labels, "audit", Level.PRIVILEGED, errors);
+    LevelVersion warn = mode(labels, "warn", Level.PRIVILEGED, errors);
+    return new Parsed(new NamespacePolicy(enforce, audit, warn), List.copyOf(errors));
+  }
+
+  private static LevelVersion mode(JsonNode labels, String mode, Level onError, List<LabelError> errors) {
+    LevelVersion lv = LevelVersion.PRIVILEGED;
+    if (labels == null || !labels.isObject()) {
+      return lv;
+    }
+    JsonNode level = labels.get(PREFIX + mode);
+    if (level != null) {
+      Level l = Level.parse(level.asText());
+      if (l == null) {
+        errors.add(new LabelError(PREFIX + mode, level.asText(), BAD_LEVEL));
+      }
+      lv = lv.withLevel(l == null ? onError : l);
+    }
+    JsonNode version = labels.get(PREFIX + mode + "-version");
+    if (version != null) {
+      Integer minor = minor(version.asText());
+      if (minor == null) {
+        errors.add(new LabelError(PREFIX + mode + "-version", version.asText(), BAD_VERSION));
+      }
+      lv = lv.withMinor(minor == null ? LevelVersion.LATEST : minor);
+    }
+    return lv;
+  }
+
+  /** The minor version of {@code latest} or {@code v1.N}; null when it is neither. */
+  static Integer minor(String version) {
+    if (version.equals("latest")) {
+      return LevelVersion.LATEST;
+    }
+    Matcher m = VERSION.matcher(version);
+    if (!m.matches()) {
+      return null;
+    }
+    try {
+      return Integer.parseInt(m.group(1));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}

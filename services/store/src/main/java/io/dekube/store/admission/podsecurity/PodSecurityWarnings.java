@@ -1,0 +1,118 @@
+package io.dekube.store.admission.podsecurity;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dekube.core.model.ResourceType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The warnings of kube's PodSecurity admission, for the client that made a write that was admitted:
+ * <ul>
+ *   <li>a pod (created, or updated significantly) or a workload resource whose pod template violates the
+ *   namespace's {@code warn} level: {@code would violate PodSecurity "restricted:latest": ...};</li>
+ *   <li>a namespace update that makes the {@code enforce} level stricter (or changes its version): which
+ *   of the namespace's existing pods violate it, grouped by what they violate (the first 3,000 pods).</li>
+ * </ul>
+ * Pure and thread-safe.
+ */
+public final class PodSecurityWarnings {
+
+  /** How many of a namespace's pods a namespace update checks, as kube. */
+  static final int MAX_PODS_TO_CHECK = 3000;
+
+  private PodSecurityWarnings() {
+  }
+
+  /**
+   * The warnings of an admitted write of a pod or a workload resource.
+   *
+   * @param old       the object before an update; null on create
+   * @param namespace the object's namespace (null: unlabelled)
+   */
+  public static List<String> forObject(ResourceType type, JsonNode obj, JsonNode old, JsonNode namespace) {
+    PodTemplates.Template t = PodTemplates.of(type, obj);
+    if (t == null) {
+      return List.of();
+    }
+    if (PodTemplates.isPod(type) && old != null && !PodUpdates.significant(obj, old)) {
+      return List.of();
+    }
+    LevelVersion warn = NamespacePolicy.of(namespace).policy().warn();
+    List<Violation> violations = PodSecurityEvaluator.evaluate(warn, t.metadata(), t.spec());
+    if (violations.isEmpty()) {
+      return List.of();
+    }
+    return List.of("would violate PodSecurity \"" + warn + "\": " + PodSecurityEvaluator.detail(violations));
+  }
+
+  /**
+   * Whether an update of a namespace from {@code old} checks its pods: the enforce level changed, is not
+   * privileged, and is stricter or of another version.
+   */
+  public static boolean checksPods(JsonNode namespace, JsonNode old) {
+    if (old == null) {
+      return false;
+    }
+    LevelVersion now = NamespacePolicy.of(namespace).policy().enforce();
+    LevelVersion before = NamespacePolicy.of(old).policy().enforce();
+    return !now.equals(before) && now.level() != Level.PRIVILEGED
+        && !(now.minor() == before.minor() && now.level().compareTo(before.level()) <= 0);
+  }
+
+  /**
+   * The warnings of an admitted namespace update about its existing pods.
+   *
+   * @param pods the namespace's pods
+   */
+  public static List<String> forNamespaceUpdate(JsonNode namespace, JsonNode old, List<? extends JsonNode> pods) {
+    if (!checksPods(namespace, old)) {
+      return List.of();
+    }
+    LevelVersion now = NamespacePolicy.of(namespace).policy().enforce();
+    String name = namespace.path("metadata").path("name").asText("");
+    Map<String, PodGroup> byReasons = new LinkedHashMap<>();
+    int checked = Math.min(pods.size(), MAX_PODS_TO_CHECK);
+    for (JsonNode pod : pods.subList(0, checked)) {
+      List<Violation> v = PodSecurityEvaluator.evaluate(now, pod.path("metadata"), pod.path("spec"));
+      if (v.isEmpty()) {
+        continue;
+      }
+      String podName = pod.path("metadata").path("name").asText("");
+      PodGroup group = byReasons.computeIfAbsent(PodSecurityEvaluator.reasons(v), k -> new PodGroup(podName));
+      if (podName.compareTo(group.first) < 0) {
+        group.first = podName;
+      }
+      group.count++;
+    }
+    List<String> warnings = new ArrayList<>();
+    if (checked < pods.size()) {
+      warnings.add("new PodSecurity enforce level only checked against the first " + checked + " of " + pods.size()
+          + " existing pods");
+    }
+    if (!byReasons.isEmpty()) {
+      warnings.add("existing pods in namespace \"" + name + "\" violate the new PodSecurity enforce level \"" + now
+          + "\"");
+    }
+    List<String> perPod = new ArrayList<>();
+    byReasons.forEach((reasons, group) -> perPod.add(group.first + others(group.count - 1) + ": " + reasons));
+    perPod.sort(null);
+    warnings.addAll(perPod);
+    return warnings;
+  }
+
+  /** The pods that violate the same checks: the first of them by name, and how many. */
+  private static final class PodGroup {
+    String first;
+    int count;
+
+    PodGroup(String first) {
+      this.first = first;
+    }
+  }
+
+  private static String others(int n) {
+    return n == 0 ? "" : n == 1 ? " (and 1 other pod)" : " (and " + n + " other pods)";
+  }
+}
