@@ -29,14 +29,17 @@ import java.util.function.Function;
  * The pod subresources the kubelet serves — {@code log}, {@code exec}, {@code attach},
  * {@code portforward} — proxied to the kubelet of the pod's node, found on the Node object
  * (InternalIP, {@code status.daemonEndpoints.kubeletEndpoint.Port}), as kube-apiserver does. Logs
- * stream back as they come; exec and attach are WebSockets piped frame by frame; port-forward
- * speaks the tunnelled SPDY of kubectl ({@link PortForwardTunnel}). Runs on the request's event loop.
+ * stream back as they come; exec and attach are WebSockets piped frame by frame, or SPDY/3.1 streams
+ * bridged to the kubelet's channels ({@link SpdyStreams}); port-forward speaks SPDY, plain or tunnelled
+ * in a WebSocket ({@link PortForwardTunnel}). Runs on the request's event loop.
  */
 final class KubeletProxy {
 
   /** Where a pod's kubelet listens and which container a request means. */
   record Target(String host, int port, String namespace, String pod, String container) {
   }
+
+  private static final String PORT_FORWARD = "portforward.k8s.io";
 
   private final HttpClient http;
   private final WebSocketClient ws;
@@ -165,10 +168,12 @@ final class KubeletProxy {
 
   private void stream(ApiRequest r, Target t, String sub) {
     HttpServerRequest req = r.ctx().request();
-    if (!WebSocketUpgrade.isUpgrade(req)) {
+    boolean spdy = SpdyUpgrade.isUpgrade(req);
+    if (!WebSocketUpgrade.isUpgrade(req) && !spdy) {
       throw StatusException.badRequest(sub + " needs a WebSocket upgrade (" + WebSocketUpgrade.CHANNEL_PROTOCOLS
-          + "); SPDY is not served");
+          + ") or an upgrade to SPDY/3.1");
     }
+    String spdyProtocol = spdy ? spdyProtocol(req) : null;
     StringBuilder q = new StringBuilder();
     MultiMap params = req.params();
     for (String p : List.of("command", "stdin", "stdout", "stderr", "tty")) {
@@ -177,7 +182,8 @@ final class KubeletProxy {
       }
     }
     String uri = "/" + sub + "/" + t.namespace() + "/" + t.pod() + "/" + t.container() + q;
-    List<String> protocols = WebSocketUpgrade.offered(req);
+    // SPDY's streams are bridged to the kubelet's channels: v5 closes stdin as a half-closed stream does
+    List<String> protocols = spdy ? List.of("v5.channel.k8s.io", "v4.channel.k8s.io") : WebSocketUpgrade.offered(req);
     connect(t, uri, protocols).onComplete(ar -> {
       if (ar.failed()) {
         req.resume();
@@ -186,6 +192,18 @@ final class KubeletProxy {
         return;
       }
       WebSocket kubelet = ar.result();
+      if (spdy) {
+        SpdyStreams streams = new SpdyStreams(r.ctx().vertx(), kubelet, spdyProtocol);
+        SpdyUpgrade.accept(req, spdyProtocol).onComplete(up -> {
+          if (up.failed()) {
+            kubelet.close();
+            upgradeFailed(r, up.cause());
+            return;
+          }
+          streams.attach(SpdySession.Wire.of(up.result()), () -> ResponseAbort.webSocketClosed(r.ctx()));
+        });
+        return;
+      }
       // a quick command (cat of a small file) may send all its frames and close before the client's
       // side is upgraded: the relay keeps them and the close until then
       Relay relay = new Relay(kubelet);
@@ -197,6 +215,23 @@ final class KubeletProxy {
         relay.attach(up.result(), () -> ResponseAbort.webSocketClosed(r.ctx()));
       });
     });
+  }
+
+  /**
+   * The remote-command protocol agreed with a SPDY client: its first one that is served; none offered
+   * is the first protocol ({@code channel.k8s.io}), as kube's handshake takes it; none served is 403.
+   */
+  private static String spdyProtocol(HttpServerRequest req) {
+    List<String> offered = SpdyUpgrade.offered(req);
+    if (offered.isEmpty()) {
+      return "channel.k8s.io";
+    }
+    String agreed = SpdyStreams.negotiate(offered);
+    if (agreed == null) {
+      throw new StatusException(403, "Forbidden", "unable to upgrade: unable to negotiate protocol: client supports "
+          + offered + ", server accepts " + SpdyStreams.PROTOCOLS);
+    }
+    return agreed;
   }
 
   Future<WebSocket> connect(Target t, String uri, List<String> protocols) {
@@ -261,12 +296,28 @@ final class KubeletProxy {
 
   private void portForward(ApiRequest r, Target t) {
     HttpServerRequest req = r.ctx().request();
+    Runnable closed = () -> ResponseAbort.webSocketClosed(r.ctx());
+    if (SpdyUpgrade.isUpgrade(req)) {
+      List<String> offered = SpdyUpgrade.offered(req);
+      if (!offered.isEmpty() && !offered.contains(PORT_FORWARD)) {
+        throw new StatusException(403, "Forbidden", "unable to upgrade: unable to negotiate protocol: client supports "
+            + offered + ", server accepts [" + PORT_FORWARD + "]");
+      }
+      SpdyUpgrade.accept(req, PORT_FORWARD).onSuccess(socket -> new PortForwardTunnel(SpdySession.Wire.of(socket),
+          this, t).start(closed)).onFailure(e -> upgradeFailed(r, e));
+      return;
+    }
     if (!WebSocketUpgrade.isUpgrade(req)) {
       throw StatusException.badRequest("port-forward needs a WebSocket upgrade (" + WebSocketUpgrade.TUNNEL_PROTOCOL
-          + "); plain SPDY is not served");
+          + ") or an upgrade to SPDY/3.1 (" + PORT_FORWARD + ")");
     }
-    req.toWebSocket().onSuccess(client -> new PortForwardTunnel(client, this, t).start(
-        () -> ResponseAbort.webSocketClosed(r.ctx())));
+    req.toWebSocket().onSuccess(client -> new PortForwardTunnel(SpdySession.Wire.of(client), this, t).start(closed));
+  }
+
+  private static void upgradeFailed(ApiRequest r, Throwable cause) {
+    if (!r.ctx().response().headWritten()) {
+      Responses.fail(r.ctx(), new StatusException(500, "InternalError", cause.getMessage()), r.pretty());
+    }
   }
 
   static String encode(String v) {

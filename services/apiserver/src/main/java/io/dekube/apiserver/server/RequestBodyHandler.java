@@ -1,15 +1,18 @@
 package io.dekube.apiserver.server;
 
-import io.dekube.apiserver.rest.watch.WatchStream;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Vert.x Web's {@link BodyHandler} (buffering request bodies up to a limit) for every request but
- * WebSocket upgrades: the JDK client sends its handshake with {@code Content-Length: 0}, and a
+ * protocol upgrades: the JDK client sends its WebSocket handshake with {@code Content-Length: 0}, and a
  * request whose (empty) body was read can no longer be upgraded, so a watch over a WebSocket
- * must reach its handler unread. Stateless.
+ * must reach its handler unread; a POST upgraded to SPDY/3.1 (client-go's exec) never ends its body.
+ * Stateless.
  */
 public final class RequestBodyHandler implements Handler<RoutingContext> {
 
@@ -21,7 +24,8 @@ public final class RequestBodyHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (WatchStream.isWebSocketUpgrade(ctx.request())) {
+    HttpServerRequest req = ctx.request();
+    if (req.version() != HttpVersion.HTTP_2 && req.headers().contains(HttpHeaders.UPGRADE)) {
       ctx.next();
     } else {
       bodies.handle(ctx);
