@@ -417,6 +417,55 @@ class KubeletE2E {
         + "spec.ephemeralContainers[1].name: Duplicate value: \"web\""), taken.err());
   }
 
+  /**
+   * A container's own root file system: kubectl cp into an nginx pod and back (a file and a folder), mkdir and
+   * writes anywhere not read-only, the writable layer kept under the node's data folder until the pod goes; a
+   * restarted container starts from a fresh layer.
+   */
+  @Test
+  @Order(5)
+  void kubectlCpBothWaysAndWritesGoToTheContainersOwnLayer() throws Exception {
+    kubectl.run("create", "deployment", "files", "--image=nginx").ok();
+    kubectl.run("rollout", "status", "deployment/files", "--timeout=60s").ok();
+    String pod = kubectl.run("get", "pods", "-l", "app=files", "-o", "jsonpath={.items[0].metadata.name}").ok().out();
+    Path hi = tmp.resolve("hi.txt");
+    Files.writeString(hi, "hi from the host\n");
+    Files.createDirectories(tmp.resolve("site/a"));
+    Files.writeString(tmp.resolve("site/a/b.txt"), "bee\n");
+    kubectl.run("cp", hi.toString(), pod + ":/tmp/hi.txt").ok();
+    kubectl.run("cp", tmp.resolve("site").toString(), pod + ":/srv/site").ok();
+    assertEquals("hi from the host\nbee\n", kubectl.run("exec", pod, "--", "cat", "/tmp/hi.txt", "/srv/site/a/b.txt")
+        .ok().out());
+    kubectl.run("cp", pod + ":/tmp/hi.txt", tmp.resolve("back.txt").toString()).ok();
+    assertEquals("hi from the host\n", Files.readString(tmp.resolve("back.txt")));
+    kubectl.run("cp", pod + ":/srv/site", tmp.resolve("site-back").toString()).ok();
+    assertEquals("bee\n", Files.readString(tmp.resolve("site-back/a/b.txt")));
+    assertEquals("hi\n", kubectl.run("exec", pod, "--", "sh", "-c", "mkdir -p /data/a && echo hi > /data/a/f && cat "
+        + "/data/a/f").ok().out());
+    String ls = kubectl.run("exec", pod, "--", "ls", "/").ok().out();
+    assertTrue(ls.lines().toList().containsAll(List.of("bin", "data", "etc", "root", "srv", "tmp", "usr", "var")), ls);
+    // the layer is a folder of the node's data folder, per pod uid and container, gone with the pod
+    String uid = kubectl.run("get", "pod", pod, "-o", "jsonpath={.metadata.uid}").ok().out();
+    Path layer;
+    try (var found = Files.find(tmp.resolve("state"), 8, (f, a) -> f.endsWith(Path.of("nginx", "root", "tmp", "hi.txt"))
+        && f.toString().contains(uid))) {
+      layer = found.findFirst().orElseThrow().getParent().getParent();
+    }
+    Awaitility.await("the Summary API counts the layer").atMost(Duration.ofSeconds(20)).until(() ->
+        kubectl.run("get", "--raw", "/api/v1/nodes/" + kubectl.run("get", "pod", pod, "-o", "jsonpath={.spec.nodeName}")
+            .ok().out() + "/proxy/stats/summary").ok().out().contains("\"rootfs\":{\"time\""));
+    kubectl.run("delete", "deployment", "files").ok();
+    Awaitility.await("the layer goes with the pod").atMost(Duration.ofSeconds(60)).until(() -> !Files.exists(layer));
+
+    // each run adds a line to /tmp/mark and shows it: one line, as a restart starts from a fresh layer
+    kubectl.run("run", "layers", "--image=busybox", "--", "sh", "-c",
+        "echo run >> /tmp/mark && cat /tmp/mark; sleep 0.5; exit 1").ok();
+    Awaitility.await("restarted").atMost(Duration.ofSeconds(60)).until(() -> Integer.parseInt("0" + kubectl.run("get",
+        "pod", "layers", "-o", "jsonpath={.status.containerStatuses[0].restartCount}").out().trim()) >= 2);
+    assertEquals("run\n", kubectl.run("logs", "layers", "--previous").ok().out());
+    kubectl.run("delete", "pod", "layers", "--wait=false").ok();
+  }
+
   @Test
   @Order(5)
   void portForwardReachesThePod() throws Exception {

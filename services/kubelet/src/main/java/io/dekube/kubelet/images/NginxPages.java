@@ -52,6 +52,42 @@ final class NginxPages {
   private NginxPages() {
   }
 
+  /** Where the default server's {@code root} is. */
+  static final String ROOT = "/usr/share/nginx/html";
+
+  /**
+   * The file of the container that a request path names under {@link #ROOT} ({@code index.html} of a folder path);
+   * {@code .} and {@code ..} resolved, never above the root.
+   */
+  static String document(String path) {
+    java.util.Deque<String> segs = new java.util.ArrayDeque<>();
+    for (String seg : path.split("/")) {
+      if (seg.equals("..")) {
+        segs.pollLast();
+      } else if (!seg.isEmpty() && !seg.equals(".")) {
+        segs.addLast(seg);
+      }
+    }
+    String file = ROOT + (segs.isEmpty() ? "" : "/" + String.join("/", segs));
+    return path.endsWith("/") || path.isEmpty() ? file + "/index.html" : file;
+  }
+
+  /** The Content-Type nginx's mime.types gives a file of that name ({@code application/octet-stream} otherwise). */
+  static String contentType(String file) {
+    String ext = file.substring(file.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+    return switch (ext) {
+      case "html", "htm" -> "text/html";
+      case "css" -> "text/css";
+      case "js" -> "application/javascript";
+      case "json" -> "application/json";
+      case "txt" -> "text/plain";
+      case "png" -> "image/png";
+      case "jpg", "jpeg" -> "image/jpeg";
+      case "svg" -> "image/svg+xml";
+      default -> "application/octet-stream";
+    };
+  }
+
   /** The version the image's tag names ({@code 1.25}, {@code 1.25.3-alpine}), else {@link #DEFAULT_VERSION}. */
   static String version(String tag) {
     String v = tag == null ? "" : tag.split("-", 2)[0];

@@ -58,7 +58,8 @@ public final class Programs {
   }
 
   /**
-   * nginx: its welcome page on {@code /} and {@code /index.html} (404 page elsewhere), on port 80 unless
+   * nginx: the container's files under {@code /usr/share/nginx/html} (its welcome page at first, what
+   * {@code kubectl cp} puts there after; 404 page elsewhere), on port 80 unless
    * {@code PORT} or a containerPort says otherwise; the access log in nginx's combined format.
    */
   private static Future<Void> nginx(JvmContainer c, String tag) {
@@ -69,12 +70,15 @@ public final class Programs {
     GracefulStop graceful = new GracefulStop(server);
     server.requestHandler(Refusals.http(c, port, c.measured(req -> {
       graceful.begin(req);
-      boolean index = req.path().equals("/") || req.path().equals("/index.html");
-      String page = index ? NginxPages.WELCOME : NginxPages.NOT_FOUND;
-      int status = index ? 200 : 404;
-      c.log().line(NginxPages.accessLog(req, status, page.length()));
-      req.response().setStatusCode(status).putHeader("Server", "nginx/" + NginxPages.version(tag))
-          .putHeader("Content-Type", "text/html").end(page);
+      String file = NginxPages.document(req.path());
+      c.file(file).onComplete(ar -> {
+        byte[] found = ar.succeeded() ? ar.result() : null;
+        Buffer page = found != null ? Buffer.buffer(found) : Buffer.buffer(NginxPages.NOT_FOUND);
+        int status = found != null ? 200 : 404;
+        c.log().line(NginxPages.accessLog(req, status, page.length()));
+        req.response().setStatusCode(status).putHeader("Server", "nginx/" + NginxPages.version(tag))
+            .putHeader("Content-Type", found != null ? NginxPages.contentType(file) : "text/html").end(page);
+      });
     })));
     c.onStop(() -> graceful.stop(server, DRAIN_SECONDS));
     return listen(server.listen().mapEmpty(), c, "nginx " + NginxPages.version(tag) + " listening on " + s.podIp() + ":"

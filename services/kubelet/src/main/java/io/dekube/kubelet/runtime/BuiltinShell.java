@@ -5,8 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -14,36 +13,39 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * The commands of a {@code jvm} container, as busybox offers them: {@code env}, {@code printenv},
- * {@code hostname}, {@code cat}, {@code ls}, {@code echo}, {@code pwd}, {@code date}, {@code id},
- * {@code whoami}, {@code uname}, {@code ps}, {@code true}, {@code false}, {@code exit N}, {@code sleep N}, the
- * network commands of {@link PodNet} ({@code wget}, {@code nslookup}, {@code nc -z}, {@code ping}), the filters of
- * {@link TextFilters} ({@code grep}, {@code head}…), and {@code sh -c} of those joined by {@code ;},
+ * {@code hostname}, {@code echo}, {@code pwd}, {@code cd}, {@code date}, {@code id}, {@code whoami}, {@code uname},
+ * {@code ps}, {@code true}, {@code false}, {@code exit N}, {@code sleep N}, the network commands of {@link PodNet}
+ * ({@code wget}, {@code nslookup}, {@code nc -z}, {@code ping}), the file applets of {@link FileCommands},
+ * {@link FileListings} and {@link TarFiles} over the container's own file system ({@link ContainerFs}), the filters
+ * of {@link TextFilters} ({@code grep}, {@code head}…), and {@code sh -c} of those joined by {@code ;},
  * {@code &&}, {@code ||} and pipes {@code |}, with {@code $VAR} and {@code $?} expansion and
- * {@code > FILE} / {@code >> FILE} into a writable volume mount. They see the container's environment,
- * its volume mounts and the pod's network; nothing of the host. Commands complete a {@link Future};
- * small file reads and writes run on the calling thread, waits on timers and network clients.
- * {@link ShellSession} reads scripts from stdin. Confined to one caller at a time.
+ * {@code > FILE} / {@code >> FILE}. They see the container's environment, its files and the pod's network;
+ * nothing of the host. Commands complete a {@link Future}; file work runs on a worker thread, waits on timers and
+ * network clients. {@link ShellSession} reads scripts from stdin. Confined to one caller at a time.
  */
 final class BuiltinShell {
 
   private static final Pattern VAR = Pattern.compile("\\$(\\?|\\{?([A-Za-z_][A-Za-z0-9_]*)}?)");
   private static final Pattern SPLIT = Pattern.compile("(;|&&|\\|\\|)");
-  private static final String OFFERED = "env, printenv, hostname, echo, cat, ls, pwd, date, id, whoami, uname, true, "
-      + "false, exit, sleep, wget, nslookup, nc -z, ps, grep, head, tail, wc, sort, uniq, test, tar, sh";
+  /** The commands offered (busybox's applets of those names), as {@code /bin} lists them. */
+  static final List<String> APPLETS = Stream.of(List.of("sh", "env", "printenv", "hostname", "echo",
+          "pwd", "cd", "date", "id", "whoami", "uname", "true", "false", "exit", "sleep", "wget", "nslookup", "nc", "ps",
+          "tar"), FileCommands.NAMES, FileListings.NAMES, TextFilters.NAMES)
+      .flatMap(List::stream).filter(n -> !n.equals("[")).distinct().sorted().toList();
+  private static final String OFFERED = String.join(", ", APPLETS);
   private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss 'UTC' yyyy",
       Locale.ROOT);
 
   private final Vertx vertx;
   private final ContainerSpec spec;
   private final ExecSession.Output out;
-  private final ContainerFiles files;
+  private final ContainerFs fs;
   private final TrafficPolicy traffic;
   private int last;
   private boolean exited;
@@ -53,13 +55,21 @@ final class BuiltinShell {
   private BuiltinShell root = this;
   /** What a pipeline stage reads on stdin (the output of the stage before), or null. */
   private String input;
+  /** The working folder ({@code cd}): the container's workingDir at first. */
+  private String cwd;
 
   BuiltinShell(Vertx vertx, ContainerSpec spec, ExecSession.Output out, TrafficPolicy traffic) {
+    this(vertx, spec, out, traffic, ContainerFs.of(spec, APPLETS));
+  }
+
+  private BuiltinShell(Vertx vertx, ContainerSpec spec, ExecSession.Output out, TrafficPolicy traffic, ContainerFs fs) {
     this.vertx = vertx;
     this.spec = spec;
     this.out = out;
-    this.files = new ContainerFiles(spec);
+    this.fs = fs;
     this.traffic = traffic;
+    String wd = spec.container().getWorkingDir();
+    this.cwd = wd == null || wd.isBlank() ? "/" : ContainerFs.normalize("/", wd);
   }
 
   /** Runs {@code command}; the output goes to {@code out} before the session completes. */
@@ -153,9 +163,10 @@ final class BuiltinShell {
   }
 
   private BuiltinShell inner(ExecSession.Output to) {
-    BuiltinShell s = new BuiltinShell(vertx, spec, to, traffic);
+    BuiltinShell s = new BuiltinShell(vertx, spec, to, traffic, fs);
     s.root = root;
     s.last = last;
+    s.cwd = cwd;
     return s;
   }
 
@@ -175,11 +186,14 @@ final class BuiltinShell {
       case "nc" -> net.nc(args);
       case "ping", "ping6", "traceroute" -> done(net.ping(name));
       case "sh", "bash", "ash" -> shell(args);
+      case "cd" -> done(cd(args));
+      case "tar" -> blocking(() -> tar(args));
       case "exit" -> {
         exited = true;
         yield Future.succeededFuture(args.isEmpty() ? last : number(args.get(0)));
       }
-      default -> done(simple(name, cmd, args, inShell));
+      default -> FileCommands.NAMES.contains(name) || FileListings.NAMES.contains(name)
+          || TextFilters.NAMES.contains(name) ? blocking(() -> files(name, args)) : done(simple(name, cmd, args, inShell));
     };
   }
 
@@ -188,7 +202,7 @@ final class BuiltinShell {
       case "env", "printenv" -> env(args);
       case "hostname" -> print(args.contains("-i") ? spec.podIp() : hostname());
       case "echo" -> print(String.join(" ", args.stream().filter(a -> !a.equals("-n")).toList()));
-      case "pwd" -> print(spec.container().getWorkingDir() == null ? "/" : spec.container().getWorkingDir());
+      case "pwd" -> print(cwd);
       case "date" -> print(args.contains("+%s") ? Long.toString(System.currentTimeMillis() / 1000)
           : DATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
       case "id" -> print("uid=0(root) gid=0(root) groups=0(root),10(wheel)");
@@ -197,16 +211,16 @@ final class BuiltinShell {
           + (args.isEmpty() ? "" : " " + String.join(" ", args)));
       case "uname" -> print(args.contains("-a") ? "Linux " + hostname() + " dekube-jvm " + System.getProperty("os.arch")
           + " GNU/Linux" : "Linux");
-      case "cat" -> input != null && (args.isEmpty() || args.equals(List.of("-"))) ? TextFilters.run(name, args,
-          input, out) : files.cat(args, out);
-      case "grep", "head", "tail", "wc", "sort", "uniq" -> TextFilters.run(name, args, input == null ? "" : input, out);
-      case "ls" -> files.ls(args, out);
-      case "test", "[" -> files.test(args);
-      case "tar" -> tar(args);
       case "true", ":" -> 0;
       case "false" -> 1;
       default -> notFound(cmd, inShell);
     };
+  }
+
+  /** An applet of {@link FileCommands}, {@link FileListings} or {@link TextFilters} (on a worker thread). */
+  private int files(String name, List<String> args) {
+    return FileListings.NAMES.contains(name) ? new FileListings(fs, cwd, out).run(name, args)
+        : new FileCommands(fs, cwd, out).run(name, args, input);
   }
 
   /** {@code tar c[v]f - PATH...}; extracting reads stdin, which {@link ShellSession} collects for it. */
@@ -216,44 +230,35 @@ final class BuiltinShell {
       err("tar: " + (t.extract() ? "no archive on stdin" : "need one of -c or -x"));
       return 1;
     }
-    return files.tarCreate(t.paths(), out);
+    return new TarFiles(fs, t.dir() == null ? cwd : ContainerFs.normalize(cwd, t.dir()), out).create(t.paths());
   }
 
   /** {@code tar -xf - -C DIR} with its archive (all of stdin). */
-  int tarExtract(List<String> args, byte[] archive) {
-    return files.tarExtract(archive, TarArgs.parse(args.subList(1, args.size())).dir(), out);
+  Future<Integer> tarExtract(List<String> args, byte[] archive) {
+    String dir = TarArgs.parse(args.subList(1, args.size())).dir();
+    return blocking(() -> new TarFiles(fs, cwd, out).extract(archive, dir == null ? cwd : dir));
   }
 
-  /** The arguments of tar that kubectl cp passes: bundled flags ({@code cf}, {@code -xmf}), {@code -C DIR}, paths. */
-  record TarArgs(boolean create, boolean extract, String dir, List<String> paths) {
-    static TarArgs parse(List<String> args) {
-      boolean create = false;
-      boolean extract = false;
-      String dir = "/";
-      List<String> paths = new ArrayList<>();
-      for (int i = 0; i < args.size(); i++) {
-        String a = args.get(i);
-        if (a.equals("-C") && i + 1 < args.size()) {
-          dir = args.get(++i);
-        } else if (a.startsWith("--")) {
-          continue;
-        } else if ((i == 0 && !a.startsWith("/")) || (a.startsWith("-") && a.length() > 1)) {
-          create |= a.contains("c");
-          extract |= a.contains("x");
-          if (a.contains("f") && i + 1 < args.size()) {
-            i++; // the archive: kubectl passes "-" (stdin or stdout)
-          }
-        } else {
-          paths.add(a);
-        }
+  /** {@code cd [DIR]}: to {@code $HOME} (/root) without one. */
+  private int cd(List<String> args) {
+    String to = args.isEmpty() ? spec.env().getOrDefault("HOME", "/root") : args.get(0);
+    String p = ContainerFs.normalize(cwd, to);
+    try {
+      ContainerFs.Entry e = fs.stat(p);
+      if (e == null || !e.dir()) {
+        throw new ContainerFs.FsError(e == null ? ContainerFs.NO_ENTRY : ContainerFs.NOT_DIR);
       }
-      return new TarArgs(create, extract, dir, paths);
+    } catch (java.io.IOException e) {
+      err("sh: cd: can't cd to " + to + ": " + FileCommands.reason(e));
+      return 2;
     }
+    cwd = p;
+    return 0;
+  }
 
-    static boolean extracts(List<String> argv) {
-      return !argv.isEmpty() && argv.get(0).substring(argv.get(0).lastIndexOf('/') + 1).equals("tar")
-          && parse(argv.subList(1, argv.size())).extract();
-    }
+  /** Runs file work on a worker thread (the shell waits for it; its output is thread-safe). */
+  private Future<Integer> blocking(java.util.concurrent.Callable<Integer> work) {
+    return vertx.executeBlocking(work, false);
   }
 
   private int notFound(String cmd, boolean inShell) {
@@ -366,29 +371,33 @@ final class BuiltinShell {
     }
     String file = argv.get(at + 1);
     boolean append = argv.get(at).equals(">>");
-    Path p = files.writable(file);
-    if (p == null) {
-      err("sh: can't create " + file + ": Read-only file system");
-      return Future.succeededFuture(1);
-    }
+    String path = ContainerFs.normalize(cwd, file);
+    boolean discard = path.equals("/dev/null");
     StringBuilder captured = new StringBuilder();
     BuiltinShell inner = inner(capturing(captured));
     inner.input = input;
-    return inner.command(argv.subList(0, at), true).map(code -> {
-      try {
-        Files.createDirectories(p.getParent());
-        if (append) {
-          Files.writeString(p, captured, java.nio.file.StandardOpenOption.CREATE,
-              java.nio.file.StandardOpenOption.APPEND);
-        } else {
-          Files.writeString(p, captured);
-        }
-      } catch (IOException e) {
-        err("sh: can't create " + file + ": " + e.getMessage());
-        return 1;
-      }
-      return code;
-    });
+    List<String> command = argv.subList(0, at);
+    // as sh does: the file is opened (made, or emptied without >>) before the command runs
+    return blocking(() -> written(file, path, discard ? null : new byte[0], true))
+        .compose(opened -> opened != 0 ? Future.succeededFuture(opened)
+            : inner.command(command, true).compose(code -> discard ? Future.succeededFuture(code)
+                : blocking(() -> written(file, path, captured.toString().getBytes(StandardCharsets.UTF_8), append))
+                .map(w -> w != 0 ? w : code)));
+  }
+
+  /** Writes {@code data} (null: nothing) to the redirection's file; 0, or 1 with sh's message. */
+  private int written(String file, String path, byte[] data, boolean append) {
+    if (data == null) {
+      return 0;
+    }
+    try {
+      fs.write(path, data, append);
+      return 0;
+    } catch (IOException e) {
+      String reason = FileCommands.reason(e);
+      err("sh: can't create " + file + ": " + (reason.equals(ContainerFs.NO_ENTRY) ? "nonexistent directory" : reason));
+      return 1;
+    }
   }
 
   private String expand(String s) {

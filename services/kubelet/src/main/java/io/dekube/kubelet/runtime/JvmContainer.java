@@ -47,6 +47,18 @@ public final class JvmContainer implements RunningContainer {
     return log;
   }
 
+  /**
+   * The bytes of the regular file at {@code path} of this container's root file system ({@link ContainerFs}: its
+   * image's files, its writable layer, its mounts), or null when there is none there. Read on a worker thread.
+   */
+  public Future<byte[]> file(String path) {
+    return vertx.executeBlocking(() -> {
+      ContainerFs fs = ContainerFs.of(spec, BuiltinShell.APPLETS);
+      ContainerFs.Entry e = fs.stat(path);
+      return e == null || e.dir() ? null : fs.read(path);
+    }, false);
+  }
+
   /** What the cluster's NetworkPolicies let in to this container's servers and out of its clients. */
   public TrafficPolicy traffic() {
     return traffic;

@@ -9,7 +9,9 @@ import java.util.UUID;
 
 /**
  * The {@code jvm} runtime: built-in images ({@link BuiltInImages}) run as small Vert.x programs in
- * the kubelet's JVM, bound to the pod IP. An unknown image fails with {@code ErrImagePull}.
+ * the kubelet's JVM, bound to the pod IP, each over its own root file system ({@link ContainerFs}: the image's
+ * files, a writable layer made empty at each start, the volume mounts). An unknown image fails with
+ * {@code ErrImagePull}.
  */
 public final class JvmRuntime implements ContainerRuntime {
 
@@ -46,7 +48,8 @@ public final class JvmRuntime implements ContainerRuntime {
     String digest = UUID.nameUUIDFromBytes((image.repository() + ":" + image.tag()).getBytes(StandardCharsets.UTF_8))
         .toString().replace("-", "");
     JvmContainer c = new JvmContainer(vertx, spec, image.repository() + "@sha256:" + digest + digest, traffic);
-    return Programs.start(image, c).map(v -> (RunningContainer) c)
+    return vertx.executeBlocking(() -> ContainerFs.freshLayer(spec.rootDir()), false)
+        .compose(layer -> Programs.start(image, c)).map(v -> (RunningContainer) c)
         .recover(e -> {
           c.exit(1);
           return Future.failedFuture(e instanceof ContainerStartException ? e

@@ -293,9 +293,10 @@ final class PodNet {
     Path file = null;
     if (!w.spider() && !w.toStdout()) {
       String name = w.output() != null ? w.output() : defaultFile(uri);
-      file = new ContainerFiles(spec).writable(name.startsWith("/") ? name : "/" + name);
-      if (file == null) {
-        err("wget: can't open '" + name + "': Read-only file system");
+      try {
+        file = ContainerFs.of(spec, BuiltinShell.APPLETS).nodeFileFor(ContainerFs.normalize("/", name));
+      } catch (java.io.IOException e) {
+        err("wget: can't open '" + name + "': " + FileCommands.reason(e));
         return Future.succeededFuture(1);
       }
     }

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code process} runtime: a container's {@code command} + {@code args} run as an OS process
- * with the container's environment (nothing inherited from the kubelet), in its working folder;
+ * with the container's environment (nothing inherited from the kubelet), in its working folder (the
+ * container's folder {@code <pod folder>/<container>/root}, emptied at each start as a new layer would be, unless
+ * {@code workingDir} names a host folder); relative paths start there;
  * stdout and stderr go to the container log (rotated). Refused unless the node allows host
  * commands. Stop = SIGTERM, SIGKILL after the grace period. Blocking calls run on worker threads.
  */
@@ -59,8 +61,8 @@ public final class ProcessRuntime implements ContainerRuntime {
 
   private RunningContainer launch(ContainerSpec spec, List<String> argv, java.util.Map<String, String> env)
       throws IOException {
+    ContainerFs.freshLayer(spec.rootDir()); // a restarted container starts in an empty folder, as from a new layer
     Files.createDirectories(spec.workDir());
-    Files.createDirectories(spec.rootDir());
     java.util.Map<String, String> fullEnv = new java.util.LinkedHashMap<>(env);
     List<String> cmd = argv;
     boolean namespaced = !spec.mounts().isEmpty() && HostMounts.mode() == HostMounts.Mode.NAMESPACE;

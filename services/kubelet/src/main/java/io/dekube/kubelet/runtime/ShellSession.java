@@ -57,7 +57,7 @@ public final class ShellSession implements ExecSession {
     if (interactive(argv)) {
       s.reads = true;
       s.prompt();
-    } else if (BuiltinShell.TarArgs.extracts(argv)) {
+    } else if (TarArgs.extracts(argv)) {
       s.archive = Buffer.buffer();
       s.tarArgv = argv;
     } else {
@@ -167,14 +167,12 @@ public final class ShellSession implements ExecSession {
       archive = null;
     }
     if (tar != null) {
-      int code;
-      try {
-        code = shell.tarExtract(tarArgv, tar.getBytes());
-      } catch (RuntimeException e) {
-        out.stderr(Buffer.buffer("tar: " + e.getMessage() + "\n"));
-        code = 1;
-      }
-      exit.tryComplete(code);
+      shell.tarExtract(tarArgv, tar.getBytes()).onComplete(ar -> {
+        if (ar.failed()) {
+          out.stderr(Buffer.buffer("tar: " + ar.cause().getMessage() + "\n"));
+        }
+        exit.tryComplete(ar.succeeded() ? ar.result() : 1);
+      });
       return;
     }
     synchronized (this) {

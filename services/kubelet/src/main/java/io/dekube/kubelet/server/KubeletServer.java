@@ -149,7 +149,8 @@ public final class KubeletServer {
         List<StatsSummary.ContainerSample> containers = new java.util.ArrayList<>();
         for (ContainerRecord c : running.get(i)) {
           io.dekube.kubelet.runtime.ResourceUsage u = c.running().usage();
-          containers.add(new StatsSummary.ContainerSample(c.name(), c.startedAt(), u));
+          containers.add(new StatsSummary.ContainerSample(c.name(), c.startedAt(), u,
+              io.dekube.kubelet.runtime.DiskUsage.of(c.logFile())));
           if (outOfProcess) {
             node = node.plus(u);
           }

@@ -3,6 +3,7 @@ package io.dekube.kubelet.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.Json;
+import io.dekube.kubelet.runtime.DiskUsage;
 import io.dekube.kubelet.runtime.ResourceUsage;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -15,8 +16,9 @@ import java.util.Map;
  * The kubelet's {@code /stats/summary} (the Summary API, {@code stats/v1alpha1}) for what dekube
  * measures: the node's and each running container's CPU (cumulative core-nanoseconds, and the rate in
  * nano-cores since the previous summary, as the kubelet leaves it out until it has two samples) and
- * working-set memory, summed per pod. Filesystem, network and swap figures are not measured and are left
- * out. Confined to the kubelet's context (it keeps the previous samples).
+ * working-set memory, summed per pod; each container's writable layer ({@code rootfs.usedBytes}) and logs
+ * ({@code logs.usedBytes}), and per pod their sum ({@code ephemeral-storage.usedBytes}, volumes not counted).
+ * Capacities, inodes, network and swap figures are not measured and are left out. Confined to the kubelet's context (it keeps the previous samples).
  */
 final class StatsSummary {
 
@@ -25,7 +27,7 @@ final class StatsSummary {
   }
 
   /** One running container. */
-  record ContainerSample(String name, Instant startedAt, ResourceUsage usage) {
+  record ContainerSample(String name, Instant startedAt, ResourceUsage usage, DiskUsage disk) {
   }
 
   private record Previous(long cpuNanos, Instant at) {
@@ -48,15 +50,20 @@ final class StatsSummary {
       }
       ArrayNode containers = o.putArray("containers");
       ResourceUsage total = ResourceUsage.NONE;
+      DiskUsage disk = DiskUsage.NONE;
       for (ContainerSample c : p.containers()) {
         ObjectNode co = containers.addObject().put("name", c.name());
         if (c.startedAt() != null) {
           co.put("startTime", time(c.startedAt()));
         }
         usage(co, p.uid() + "/" + c.name(), c.usage(), at, seen);
+        co.putObject("rootfs").put("time", time(at)).put("usedBytes", c.disk().rootfsBytes());
+        co.putObject("logs").put("time", time(at)).put("usedBytes", c.disk().logsBytes());
         total = total.plus(c.usage());
+        disk = disk.plus(c.disk());
       }
       usage(o, p.uid(), total, at, seen);
+      o.putObject("ephemeral-storage").put("time", time(at)).put("usedBytes", disk.rootfsBytes() + disk.logsBytes());
     }
     previous.clear();
     previous.putAll(seen);

@@ -39,6 +39,10 @@ class BuiltinShellTest {
   }
 
   private ContainerSpec spec() throws Exception {
+    return spec(new ContainerBuilder().withName("c").withImage("busybox").build());
+  }
+
+  private ContainerSpec spec(io.fabric8.kubernetes.api.model.Container container) throws Exception {
     Files.writeString(dir.resolve("color"), "blue\n");
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HOSTNAME", "web");
@@ -46,7 +50,7 @@ class BuiltinShellTest {
     env.put("DEKUBE_DNS_SERVER", "127.96.0.10");
     env.put("DEKUBE_DNS_SEARCH", "d.svc.cluster.local svc.cluster.local cluster.local");
     return new ContainerSpec("d", "web", "u", "n", "127.0.0.1",
-        new ContainerBuilder().withName("c").withImage("busybox").build(), env, dir.resolve("log"), dir,
+        container, env, dir.resolve("c/0.log"), dir,
         Map.of("/etc/config", dir), "id");
   }
 
@@ -100,13 +104,15 @@ class BuiltinShellTest {
   }
 
   @Test
-  void redirectionWritesIntoAWritableMountOnly() throws Exception {
-    assertEquals(0, run("sh", "-c", "echo one > /etc/config/data/file; echo two >>/etc/config/data/file; "
+  void redirectionWritesIntoAWritableMountOrTheLayer() throws Exception {
+    assertEquals(0, run("sh", "-c", "mkdir /etc/config/data; echo one > /etc/config/data/file; echo two >>/etc/config/data/file; "
         + "cat /etc/config/data/file"));
     assertEquals("one\ntwo\n", out.toString());
     assertEquals("one\ntwo\n", Files.readString(dir.resolve("data/file")));
-    assertEquals(1, run("sh", "-c", "echo x > /usr/bin/evil"));
-    assertEquals("sh: can't create /usr/bin/evil: Read-only file system\n", err.toString());
+    assertEquals(0, run("sh", "-c", "echo x > /usr/bin/mine"));
+    assertEquals("x\n", Files.readString(dir.resolve("c/root/usr/bin/mine")));
+    assertEquals(1, run("sh", "-c", "echo x > /nowhere/f"));
+    assertEquals("sh: can't create /nowhere/f: nonexistent directory\n", err.toString());
   }
 
   @Test
@@ -256,7 +262,9 @@ class BuiltinShellTest {
     in.closeStdin();
     assertEquals(0, code(in), err.toString());
     assertEquals("hello\n", Files.readString(dir.resolve("sub/f.txt")));
-    ExecSession readOnly = start(false, "tar", "-xmf", "-", "-C", "/usr");
+    ExecSession readOnly = ShellSession.start(vertx, spec(new ContainerBuilder().withName("c").withImage("busybox")
+        .withNewSecurityContext().withReadOnlyRootFilesystem(true).endSecurityContext().build()),
+        List.of("tar", "-xmf", "-", "-C", "/usr"), output, false);
     readOnly.stdin(Buffer.buffer(Tar.write(List.of(new Tar.Entry("x", false, new byte[] {1})))));
     readOnly.closeStdin();
     assertEquals(1, code(readOnly));

@@ -1,0 +1,67 @@
+package io.dekube.kubelet.images;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The files a built-in image brings: the read-only lower layer of a {@code jvm} container's root file
+ * system. Every image has the folders of a small Linux image ({@code /bin}, {@code /etc}, {@code /home},
+ * {@code /root}, {@code /tmp}, {@code /usr}, {@code /var}…, with {@code /dev}, {@code /proc} and
+ * {@code /sys} empty) and {@code /etc/passwd}, {@code /etc/group}, {@code /etc/os-release}; {@code nginx}
+ * adds its configuration and the welcome page under {@code /usr/share/nginx/html}. Absolute paths.
+ * Immutable; pure.
+ *
+ * @param folders the folders, with all their parents
+ * @param files   the regular files and their bytes
+ */
+public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> files) {
+
+  private static final String[] BASE = {"/bin", "/dev", "/etc", "/home", "/lib", "/mnt", "/opt", "/proc", "/root",
+      "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr/bin", "/usr/local/bin", "/usr/sbin", "/var/log", "/var/tmp",
+      "/var/cache", "/var/lib"};
+
+  /** The files of the image that runs {@code program} ({@link BuiltInImages.Resolved#program()}). */
+  public static ImageFiles of(String program) {
+    TreeSet<String> folders = new TreeSet<>();
+    TreeMap<String, byte[]> files = new TreeMap<>();
+    for (String f : BASE) {
+      folder(folders, f);
+    }
+    file(folders, files, "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n");
+    file(folders, files, "/etc/group", "root:x:0:\nwheel:x:10:root\nnobody:x:65534:\n");
+    file(folders, files, "/etc/os-release", "NAME=\"dekube " + program + "\"\nID=dekube\nPRETTY_NAME=\"dekube built-in "
+        + "image " + program + "\"\n");
+    if (program.equals("nginx")) {
+      file(folders, files, "/usr/share/nginx/html/index.html", NginxPages.WELCOME);
+      file(folders, files, "/etc/nginx/conf.d/default.conf", """
+          server {
+              listen       80;
+              server_name  localhost;
+              location / {
+                  root   /usr/share/nginx/html;
+                  index  index.html index.htm;
+              }
+          }
+          """);
+      folder(folders, "/var/log/nginx");
+      folder(folders, "/var/cache/nginx");
+    }
+    return new ImageFiles(Collections.unmodifiableSortedSet(folders), Collections.unmodifiableSortedMap(files));
+  }
+
+  private static void folder(TreeSet<String> folders, String path) {
+    for (String p = path; p.length() > 1; p = p.substring(0, Math.max(1, p.lastIndexOf('/')))) {
+      folders.add(p);
+    }
+    folders.add("/");
+  }
+
+  private static void file(TreeSet<String> folders, TreeMap<String, byte[]> files, String path, String text) {
+    folder(folders, path.substring(0, path.lastIndexOf('/')));
+    files.put(path, text.getBytes(StandardCharsets.UTF_8));
+  }
+}

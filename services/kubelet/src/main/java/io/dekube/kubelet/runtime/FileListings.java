@@ -1,0 +1,349 @@
+package io.dekube.kubelet.runtime;
+
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The busybox applets that describe a {@code jvm} container's files ({@link ContainerFs}): {@code ls [-1laAd]},
+ * {@code stat [-c FORMAT]}, {@code du [-s] [-a] [-h] [-k]}, {@code df [-h] [-k] [-P]} (the layer's disk as
+ * {@code overlay} on {@code /}, each volume mount's disk at its path) and {@code find [PATH...] [-name|-iname
+ * GLOB] [-type f|d] [-maxdepth N] [-mindepth N]}. Folders count 4 KiB, files their size rounded up to 4 KiB
+ * blocks. Files have no owners or modes: {@code root}, {@code 0755} folders and {@code 0644} files. Blocking:
+ * call from a worker thread.
+ */
+final class FileListings {
+
+  /** The applets offered here. */
+  static final List<String> NAMES = List.of("ls", "stat", "du", "df", "find");
+
+  private static final DateTimeFormatter LS_DATE = DateTimeFormatter.ofPattern("MMM ppd HH:mm", Locale.ROOT)
+      .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STAT_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSSSS '+0000'",
+      Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private final ContainerFs fs;
+  private final String cwd;
+  private final ExecSession.Output out;
+
+  FileListings(ContainerFs fs, String cwd, ExecSession.Output out) {
+    this.fs = fs;
+    this.cwd = cwd;
+    this.out = out;
+  }
+
+  int run(String name, List<String> args) {
+    return switch (name) {
+      case "ls" -> ls(args);
+      case "stat" -> stat(args);
+      case "du" -> du(args);
+      case "df" -> df(args);
+      default -> find(args);
+    };
+  }
+
+  private int ls(List<String> args) {
+    String flags = FileCommands.flags(args);
+    List<String> paths = FileCommands.operands(args);
+    if (paths.isEmpty()) {
+      paths = List.of(".");
+    }
+    int code = 0;
+    StringBuilder b = new StringBuilder();
+    List<String> dirs = new ArrayList<>();
+    for (String p : paths) {
+      try {
+        ContainerFs.Entry e = need(p);
+        if (e.dir() && !flags.contains("d")) {
+          dirs.add(p);
+        } else {
+          b.append(line(flags, p, e));
+        }
+      } catch (IOException e) {
+        code = fail("ls: " + p + ": " + FileCommands.reason(e));
+      }
+    }
+    for (String d : dirs) {
+      try {
+        String abs = ContainerFs.normalize(cwd, d);
+        List<String> names = new ArrayList<>(fs.list(abs));
+        if (!flags.contains("a") && !flags.contains("A")) {
+          names.removeIf(n -> n.startsWith("."));
+        }
+        if (paths.size() > 1) {
+          b.append(b.length() > 0 ? "\n" : "").append(d).append(":\n");
+        }
+        StringBuilder rows = new StringBuilder();
+        long total = 0;
+        if (flags.contains("a")) {
+          rows.append(line(flags, ".", fs.stat(abs))).append(line(flags, "..", fs.stat(ContainerFs.parent(abs))));
+          total += 8;
+        }
+        for (String n : names) {
+          ContainerFs.Entry e = fs.stat(ContainerFs.normalize(abs, n));
+          if (e != null) {
+            rows.append(line(flags, n, e));
+            total += kib(e);
+          }
+        }
+        b.append(flags.contains("l") ? "total " + total + "\n" : "").append(rows);
+      } catch (IOException e) {
+        code = fail("ls: " + d + ": " + FileCommands.reason(e));
+      }
+    }
+    out.stdout(Buffer.buffer(b.toString()));
+    return code;
+  }
+
+  private static String line(String flags, String name, ContainerFs.Entry e) {
+    if (!flags.contains("l")) {
+      return name + "\n";
+    }
+    return String.format(Locale.ROOT, "%s %4d %-8s %-8s %9d %s %s%n", mode(e), e.dir() ? 2 : 1, "root", "root",
+        e.size(), LS_DATE.format(e.modified()), name);
+  }
+
+  private static String mode(ContainerFs.Entry e) {
+    return e.dir() ? "drwxr-xr-x" : "-rw-r--r--";
+  }
+
+  private int stat(List<String> args) {
+    String format = null;
+    List<String> files = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if ((a.equals("-c") || a.equals("--format")) && i + 1 < args.size()) {
+        format = args.get(++i);
+      } else if (a.startsWith("-c") && a.length() > 2) {
+        format = a.substring(2);
+      } else if (!a.startsWith("-")) {
+        files.add(a);
+      }
+    }
+    if (files.isEmpty()) {
+      return fail("stat: missing operand");
+    }
+    int code = 0;
+    for (String f : files) {
+      try {
+        ContainerFs.Entry e = need(f);
+        out.stdout(Buffer.buffer(format != null ? formatted(format, f, e) + "\n" : described(f, e)));
+      } catch (IOException e) {
+        code = fail("stat: can't stat '" + f + "': " + FileCommands.reason(e));
+      }
+    }
+    return code;
+  }
+
+  private static String type(ContainerFs.Entry e) {
+    return e.dir() ? "directory" : e.size() == 0 ? "regular empty file" : "regular file";
+  }
+
+  private static String described(String f, ContainerFs.Entry e) {
+    String time = STAT_DATE.format(e.modified());
+    return String.format(Locale.ROOT, "  File: %s%n  Size: %-10d\tBlocks: %-10d IO Block: 4096   %s%n"
+        + "Access: (%s/%s)  Uid: (    0/    root)   Gid: (    0/    root)%nAccess: %s%nModify: %s%nChange: %s%n",
+        f, e.size(), kib(e) * 2, type(e), e.dir() ? "0755" : "0644", mode(e), time, time, time);
+  }
+
+  /** {@code stat -c}: %n %s %F %a %A %U %G %u %g %Y %y %b %%. */
+  private static String formatted(String format, String f, ContainerFs.Entry e) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < format.length(); i++) {
+      char ch = format.charAt(i);
+      if (ch != '%' || i + 1 >= format.length()) {
+        b.append(ch);
+        continue;
+      }
+      char k = format.charAt(++i);
+      b.append(switch (k) {
+        case 'n' -> f;
+        case 's' -> Long.toString(e.size());
+        case 'F' -> type(e);
+        case 'a' -> e.dir() ? "755" : "644";
+        case 'A' -> mode(e);
+        case 'U', 'G' -> "root";
+        case 'u', 'g' -> "0";
+        case 'Y' -> Long.toString(e.modified().getEpochSecond());
+        case 'y' -> STAT_DATE.format(e.modified());
+        case 'b' -> Long.toString(kib(e) * 2);
+        case '%' -> "%";
+        default -> "?";
+      });
+    }
+    return b.toString();
+  }
+
+  private int du(List<String> args) {
+    String flags = FileCommands.flags(args);
+    List<String> paths = FileCommands.operands(args);
+    int code = 0;
+    for (String p : paths.isEmpty() ? List.of(".") : paths) {
+      try {
+        String abs = ContainerFs.normalize(cwd, p);
+        need(p);
+        List<String> all = fs.walk(abs);
+        List<String> rows = new ArrayList<>();
+        java.util.Map<String, Long> sizes = new java.util.HashMap<>();
+        for (int i = all.size() - 1; i >= 0; i--) { // children before their folder
+          String f = all.get(i);
+          ContainerFs.Entry e = fs.stat(f);
+          long size = sizes.getOrDefault(f, 0L) + (e == null ? 0 : kib(e));
+          sizes.put(f, size);
+          if (!f.equals(abs)) {
+            sizes.merge(ContainerFs.parent(f), size, Long::sum);
+          }
+          boolean show = f.equals(abs) || (!flags.contains("s") && (e != null && e.dir() || flags.contains("a")));
+          if (show) {
+            rows.add(0, human(flags, size) + "\t" + shown(p, abs, f));
+          }
+        }
+        rows.forEach(r -> out.stdout(Buffer.buffer(r + "\n")));
+      } catch (IOException e) {
+        code = fail("du: " + p + ": " + FileCommands.reason(e));
+      }
+    }
+    return code;
+  }
+
+  private int df(List<String> args) {
+    boolean h = FileCommands.flags(args).contains("h");
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-20s %9s %9s %9s %s Mounted on%n", "Filesystem",
+        h ? "Size" : "1K-blocks", "Used", "Available", "Use%"));
+    List<ContainerFs.Mount> all = new ArrayList<>(fs.mounts());
+    java.util.Collections.reverse(all);
+    b.append(row(h, "overlay", fs.layer(), "/"));
+    for (ContainerFs.Mount m : all) {
+      b.append(row(h, null, m.host(), m.path()));
+    }
+    out.stdout(Buffer.buffer(b.toString()));
+    return 0;
+  }
+
+  private static String row(boolean h, String name, Path host, String mountedOn) {
+    Path p = host;
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    long total = 0;
+    long free = 0;
+    String fsName = name;
+    try {
+      FileStore store = Files.getFileStore(p == null ? Path.of("/") : p);
+      total = store.getTotalSpace() / 1024;
+      free = store.getUsableSpace() / 1024;
+      fsName = name != null ? name : store.name();
+    } catch (IOException e) {
+      fsName = name != null ? name : "none";
+    }
+    long used = Math.max(0, total - free);
+    long pct = total == 0 ? 0 : (used * 100 + total - 1) / total;
+    String flag = h ? "h" : "";
+    return String.format(Locale.ROOT, "%-20s %9s %9s %9s %3d%% %s%n", fsName, human(flag, total), human(flag, used),
+        human(flag, free), pct, mountedOn);
+  }
+
+  private int find(List<String> args) {
+    List<String> roots = new ArrayList<>();
+    Pattern name = null;
+    String type = null;
+    int max = Integer.MAX_VALUE;
+    int min = 0;
+    int i = 0;
+    for (; i < args.size() && !args.get(i).startsWith("-"); i++) {
+      roots.add(args.get(i));
+    }
+    for (; i + 1 < args.size(); i += 2) {
+      String v = args.get(i + 1);
+      switch (args.get(i)) {
+        case "-name", "-iname" -> name = glob(v, args.get(i).equals("-iname"));
+        case "-type" -> type = v;
+        case "-maxdepth" -> max = Integer.parseInt(v);
+        case "-mindepth" -> min = Integer.parseInt(v);
+        default -> {
+          return fail("find: unrecognized: " + args.get(i));
+        }
+      }
+    }
+    int code = 0;
+    for (String root : roots.isEmpty() ? List.of(".") : roots) {
+      try {
+        String abs = ContainerFs.normalize(cwd, root);
+        need(root);
+        StringBuilder b = new StringBuilder();
+        for (String f : fs.walk(abs)) {
+          String rest = f.substring(abs.length()).replaceFirst("^/", "");
+          int depth = rest.isEmpty() ? 0 : (int) rest.chars().filter(c -> c == '/').count() + 1;
+          ContainerFs.Entry e = fs.stat(f);
+          boolean typed = type == null || e != null && (type.equals("d") == e.dir());
+          if (depth >= min && depth <= max && typed && (name == null || name.matcher(ContainerFs.name(f)).matches())) {
+            b.append(shown(root, abs, f)).append('\n');
+          }
+        }
+        out.stdout(Buffer.buffer(b.toString()));
+      } catch (IOException | NumberFormatException e) {
+        code = fail("find: " + root + ": " + (e instanceof IOException io ? FileCommands.reason(io) : e.getMessage()));
+      }
+    }
+    return code;
+  }
+
+  private static Pattern glob(String glob, boolean ignoreCase) {
+    StringBuilder re = new StringBuilder();
+    for (char ch : glob.toCharArray()) {
+      re.append(switch (ch) {
+        case '*' -> ".*";
+        case '?' -> ".";
+        default -> Pattern.quote(String.valueOf(ch));
+      });
+    }
+    return Pattern.compile(re.toString(), ignoreCase ? Pattern.CASE_INSENSITIVE : 0);
+  }
+
+  /** KiB on disk: 4 for a folder, the size in 4 KiB blocks for a file. */
+  static long kib(ContainerFs.Entry e) {
+    return e.dir() ? 4 : (e.size() + 4095) / 4096 * 4;
+  }
+
+  private static String human(String flags, long kib) {
+    if (!flags.contains("h")) {
+      return Long.toString(kib);
+    }
+    double v = kib;
+    String[] units = {"K", "M", "G", "T"};
+    int u = 0;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return kib == 0 ? "0" : v < 10 ? String.format(Locale.ROOT, "%.1f%s", v, units[u])
+        : String.format(Locale.ROOT, "%.0f%s", v, units[u]);
+  }
+
+  private ContainerFs.Entry need(String p) throws IOException {
+    ContainerFs.Entry e = fs.stat(ContainerFs.normalize(cwd, p));
+    if (e == null) {
+      throw new ContainerFs.FsError(ContainerFs.NO_ENTRY);
+    }
+    return e;
+  }
+
+  private int fail(String line) {
+    out.stderr(Buffer.buffer(line + "\n"));
+    return 1;
+  }
+
+  /** How find and du name {@code f}, found under {@code abs} which was given as {@code root}. */
+  private static String shown(String root, String abs, String f) {
+    String rest = f.substring(abs.length()).replaceFirst("^/", "");
+    return rest.isEmpty() ? root : (root.endsWith("/") ? root : root + "/") + rest;
+  }
+}

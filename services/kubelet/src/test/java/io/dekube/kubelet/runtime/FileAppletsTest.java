@@ -1,0 +1,143 @@
+package io.dekube.kubelet.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The busybox applets that scripts, kubectl cp and debugging use on a jvm container's own file system. */
+class FileAppletsTest {
+
+  @TempDir
+  Path dir;
+
+  private Vertx vertx;
+  private final StringBuffer out = new StringBuffer();
+  private final StringBuffer err = new StringBuffer();
+  private final ExecSession.Output output = new ExecSession.Output() {
+    @Override
+    public void stdout(Buffer data) {
+      out.append(data);
+    }
+
+    @Override
+    public void stderr(Buffer data) {
+      err.append(data);
+    }
+  };
+
+  @BeforeEach
+  void vertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** {@code sh -c SCRIPT} in a busybox container with an emptyDir at /data; its exit code. */
+  private int sh(String script) throws Exception {
+    out.setLength(0);
+    err.setLength(0);
+    Files.createDirectories(dir.resolve("data"));
+    ContainerSpec spec = new ContainerSpec("d", "box", "u", "n", "127.0.0.1",
+        new ContainerBuilder().withName("c").withImage("busybox").build(), Map.of("HOSTNAME", "box"),
+        dir.resolve("pod/c/0.log"), dir.resolve("pod/c/root"), Map.of("/data", dir.resolve("data")), "id");
+    return ShellSession.start(vertx, spec, List.of("sh", "-c", script), output, false).exitCode()
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void lsShowsASmallLinuxImageAndBinListsTheApplets() throws Exception {
+    assertEquals(0, sh("ls /"), err.toString());
+    assertTrue(out.toString().startsWith("bin\ndata\ndev\netc\nhome\n"), out.toString());
+    assertTrue(out.toString().contains("\nproc\nroot\n") && out.toString().contains("\ntmp\nusr\nvar\n"), out.toString());
+    assertEquals(0, sh("ls /bin"));
+    assertTrue(out.toString().contains("\ntouch\n") && out.toString().contains("\ndf\n"), out.toString());
+  }
+
+  @Test
+  void touchMkdirEchoCatRmWorkAnywhereNotReadOnly() throws Exception {
+    assertEquals(0, sh("mkdir -p /data/a/b && echo hi > /data/a/f && cat /data/a/f"), err.toString());
+    assertEquals("hi\n", out.toString());
+    assertEquals("hi\n", Files.readString(dir.resolve("data/a/f")));
+    assertEquals(0, sh("touch /x /tmp/y && ls /tmp && test -f /x && echo $?"), err.toString());
+    assertEquals("y\n0\n", out.toString());
+    assertTrue(Files.exists(dir.resolve("pod/c/root/x")));
+    assertEquals(0, sh("rm -rf /data/a /x /tmp/nothing && ls /data && test -e /x || echo gone"), err.toString());
+    assertEquals("gone\n", out.toString());
+    assertEquals(1, sh("mkdir /tmp"));
+    assertEquals("mkdir: can't create directory '/tmp': File exists\n", err.toString());
+    assertEquals(1, sh("rm /nope"));
+    assertEquals("rm: can't remove '/nope': No such file or directory\n", err.toString());
+    assertEquals(1, sh("rm /etc"));
+    assertEquals("rm: '/etc' is a directory\n", err.toString());
+    assertEquals(1, sh("rmdir /etc"));
+    assertEquals("rmdir: '/etc': Directory not empty\n", err.toString());
+  }
+
+  @Test
+  void cpAndMvCopyFilesAndFolders() throws Exception {
+    assertEquals(0, sh("mkdir -p /src/sub && echo one > /src/sub/f && cp -r /src /tmp && cp /src/sub/f /tmp/g "
+        + "&& mv /tmp/g /root/ && cat /tmp/src/sub/f /root/g && ls /tmp"), err.toString());
+    assertEquals("one\none\nsrc\n", out.toString());
+    assertEquals(1, sh("cp /src /tmp/x"));
+    assertEquals("cp: omitting directory '/src'\n", err.toString());
+    assertEquals(0, sh("mv /src /data/moved && ls /data/moved/sub && test -e /src || echo moved"), err.toString());
+    assertEquals("f\nmoved\n", out.toString());
+    assertEquals(1, sh("mv /nope /tmp"));
+    assertEquals("mv: can't rename '/nope': No such file or directory\n", err.toString());
+  }
+
+  @Test
+  void headTailWcGrepReadFilesAndStatChmodFindDescribeThem() throws Exception {
+    assertEquals(0, sh("echo a > /tmp/t; echo b >> /tmp/t; echo c >> /tmp/t; head -n 1 /tmp/t; tail -2 /tmp/t; "
+        + "wc -l /tmp/t; grep b /tmp/t; chmod 755 /tmp/t; stat -c '%n %s %F' /tmp/t"), err.toString());
+    assertEquals("a\nb\nc\n3 /tmp/t\nb\n/tmp/t 6 regular file\n", out.toString());
+    assertEquals(0, sh("mkdir -p /tmp/d/e && touch /tmp/d/e/x.txt /tmp/d/y && cd /tmp && find d -name '*.txt'; "
+        + "find /tmp/d -type d; pwd"), err.toString());
+    assertEquals("d/e/x.txt\n/tmp/d\n/tmp/d/e\n/tmp\n", out.toString());
+    assertEquals(1, sh("chmod 644 /nope"));
+    assertEquals("chmod: /nope: No such file or directory\n", err.toString());
+    assertEquals(1, sh("head /nope"));
+    assertEquals("head: can't open '/nope': No such file or directory\n", err.toString());
+  }
+
+  @Test
+  void dfAndDuReportTheLayerAndTheMounts() throws Exception {
+    assertEquals(0, sh("df"), err.toString());
+    List<String> rows = out.toString().lines().toList();
+    assertTrue(rows.get(0).startsWith("Filesystem           1K-blocks      Used Available Use% Mounted on"), rows.get(0));
+    assertTrue(rows.get(1).startsWith("overlay ") && rows.get(1).endsWith("% /"), rows.get(1));
+    assertTrue(rows.get(2).endsWith("% /data"), rows.get(2));
+    assertEquals(0, sh("mkdir /tmp/u && echo hello > /tmp/u/f && du /tmp/u && du -s /tmp"), err.toString());
+    assertEquals("8\t/tmp/u\n12\t/tmp\n", out.toString());
+  }
+
+  @Test
+  void aReadOnlyRootFileSystemRefusesWritesOutsideTheMounts() throws Exception {
+    ContainerSpec spec = new ContainerSpec("d", "box", "u", "n", "127.0.0.1",
+        new ContainerBuilder().withName("c").withImage("busybox").withNewSecurityContext()
+            .withReadOnlyRootFilesystem(true).endSecurityContext().build(), Map.of(),
+        dir.resolve("pod/c/0.log"), dir.resolve("pod/c/root"), Map.of("/data", dir.resolve("data")), "id");
+    Files.createDirectories(dir.resolve("data"));
+    int code = ShellSession.start(vertx, spec, List.of("sh", "-c", "touch /data/ok; touch /tmp/f; mkdir /x; "
+        + "echo x > /y"), output, false).exitCode().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    assertEquals(1, code);
+    assertEquals("touch: /tmp/f: Read-only file system\nmkdir: can't create directory '/x': Read-only file system\n"
+        + "sh: can't create /y: Read-only file system\n", err.toString());
+    assertTrue(Files.exists(dir.resolve("data/ok")));
+  }
+}
