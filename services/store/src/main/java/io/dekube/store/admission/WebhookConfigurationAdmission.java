@@ -2,6 +2,7 @@ package io.dekube.store.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.store.cel.AdmissionCel;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -17,8 +18,8 @@ import java.util.stream.Collectors;
  * webhooks reinvocationPolicy {@code Never}) and kube's validation: fully qualified unique webhook names,
  * rules (operations, groups, versions, resources with their wildcard rules, scope), the policies,
  * sideEffects {@code None}/{@code NoneOnDryRun} required, timeouts of 1 to 30 s, label selectors,
- * exactly one of an https {@code url} or a {@code service}, and admissionReviewVersions naming v1 or
- * v1beta1. An update may keep what the old object already had that a create no longer accepts
+ * exactly one of an https {@code url} or a {@code service}, admissionReviewVersions naming v1 or
+ * v1beta1, and matchConditions whose CEL expressions compile. An update may keep what the old object already had that a create no longer accepts
  * (other side-effect classes, unknown review versions, duplicate names), as kube's update rules allow.
  */
 final class WebhookConfigurationAdmission implements KindAdmission {
@@ -117,6 +118,8 @@ final class WebhookConfigurationAdmission implements KindAdmission {
       oneOf(hook, "reinvocationPolicy", REINVOCATION_POLICIES, path, errs);
     }
     clientConfig(hook.path("clientConfig"), path + ".clientConfig", errs);
+    MatchConditionsValidation.validate(hook.get("matchConditions"), path + ".matchConditions",
+        AdmissionCel.webhookVars(), errs);
   }
 
   private static void oneOf(JsonNode hook, String field, List<String> supported, String path, FieldErrors errs) {

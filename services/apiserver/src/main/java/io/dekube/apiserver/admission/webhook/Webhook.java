@@ -2,6 +2,7 @@ package io.dekube.apiserver.admission.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dekube.core.informer.LabelSelector;
+import io.dekube.store.cel.AdmissionCel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,11 +23,12 @@ import java.util.List;
  * @param reinvokeIfNeeded  {@code reinvocationPolicy: IfNeeded}
  * @param clientConfig      {@code url} or {@code service}, with {@code caBundle}
  * @param reviewVersions    the {@code admissionReviewVersions} it accepts, in its order of preference
+ * @param matchConditions   its CEL {@code matchConditions}, compiled when the configuration is read
  */
 public record Webhook(String configuration, boolean mutating, String name, List<Rule> rules, boolean failOpen,
                       boolean exactMatch, LabelSelector namespaceSelector, LabelSelector objectSelector,
                       String sideEffects, int timeoutSeconds, boolean reinvokeIfNeeded, JsonNode clientConfig,
-                      List<String> reviewVersions) {
+                      List<String> reviewVersions, MatchConditions matchConditions) {
 
   /** Reads one entry of a configuration's {@code webhooks}. */
   static Webhook of(String configuration, boolean mutating, JsonNode hook) {
@@ -38,7 +40,8 @@ public record Webhook(String configuration, boolean mutating, String name, List<
         selector(hook.get("namespaceSelector")), selector(hook.get("objectSelector")),
         hook.path("sideEffects").asText("Unknown"), hook.path("timeoutSeconds").asInt(10),
         mutating && "IfNeeded".equals(hook.path("reinvocationPolicy").asText("Never")), hook.path("clientConfig"),
-        Rule.texts(hook.path("admissionReviewVersions")));
+        Rule.texts(hook.path("admissionReviewVersions")),
+        MatchConditions.compile(hook.get("matchConditions"), AdmissionCel.webhookVars()));
   }
 
   /** An absent selector is kube's default {@code {}}: everything. */

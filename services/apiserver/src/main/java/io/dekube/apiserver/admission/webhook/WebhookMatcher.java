@@ -10,7 +10,7 @@ import java.util.function.Function;
  * Equivalent} also against the stored group and version the addressed one converts to), then its
  * namespace selector (cluster-scoped objects other than Namespaces always match; a Namespace's
  * create or update is matched on its own new labels), then its object selector (the old or the new
- * object's labels). Pure apart from the namespace lookup.
+ * object's labels), then its CEL matchConditions. Pure apart from the namespace lookup.
  */
 final class WebhookMatcher {
 
@@ -24,10 +24,34 @@ final class WebhookMatcher {
   /**
    * Whether {@code w} is called for {@code a}.
    *
-   * @throws StatusException 404 when the namespace selector needs a namespace that does not exist
+   * @throws StatusException 404 when the namespace selector needs a namespace that does not exist, 403
+   *     when a matchCondition fails to evaluate under {@code failurePolicy: Fail}
    */
   boolean matches(Webhook w, AdmissionAttributes a) {
-    return rules(w, a) && namespace(w.namespaceSelector(), a) && object(w.objectSelector(), a);
+    return rules(w, a) && namespace(w.namespaceSelector(), a) && object(w.objectSelector(), a) && conditions(w, a);
+  }
+
+  /** The matchConditions: a false one skips the webhook; an error fails the request unless it fails open. */
+  private static boolean conditions(Webhook w, AdmissionAttributes a) {
+    if (w.matchConditions().isEmpty()) {
+      return true;
+    }
+    MatchConditions.Result r = w.matchConditions().evaluate(AdmissionCelVars.of(a));
+    if (r.error() == null) {
+      return r.matches();
+    }
+    if (w.failOpen()) {
+      return false;
+    }
+    throw forbidden(a, r.error());
+  }
+
+  /** kube's 403 for a request refused by admission: {@code pods "x" is forbidden: <why>}. */
+  static StatusException forbidden(AdmissionAttributes a, String why) {
+    String resource = a.type().plural() + (a.type().group().isEmpty() ? "" : "." + a.type().group());
+    String message = resource + (a.name().isEmpty() ? "" : " \"" + a.name() + "\"") + " is forbidden: " + why;
+    return new StatusException(403, "Forbidden", message, io.dekube.core.model.Json.object().put("name", a.name())
+        .put("group", a.type().group()).put("kind", a.type().plural()));
   }
 
   private static boolean rules(Webhook w, AdmissionAttributes a) {

@@ -205,6 +205,49 @@ class AdmissionWebhooksKubectlIT {
   }
 
   @Test
+  void matchConditionsSkipTheWebhookWhenFalseAndFailClosedOnAnError() throws Exception {
+    apply("apiVersion: v1\nkind: Namespace\nmetadata: {name: wh-cel}\n");
+    String config = """
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingWebhookConfiguration
+        metadata: {name: cel-conditions}
+        webhooks:
+        - name: deny-all.dekube.io
+          clientConfig: {url: "https://127.0.0.1:%d/deny-all", caBundle: %s}
+          rules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [configmaps]}]
+          matchConditions:
+          - {name: checked, expression: "object.metadata.name.startsWith('checked-') && request.operation == 'CREATE'"}
+          - {name: strict, expression: "%s"}
+          sideEffects: None
+          admissionReviewVersions: [v1]
+        """;
+    Kubectl.Result invalid = kubectl.run("apply", "-f", file(config.formatted(webhook.port(), webhook.caBundle(),
+        "object.data.mode ==")));
+    assertNotEquals(0, invalid.exit(), invalid.out());
+    assertTrue(invalid.out().contains("webhooks[0].matchConditions[1].expression: Invalid value: "
+        + "\"object.data.mode ==\": compilation failed: ERROR: <input>:1:"), invalid.out());
+    try {
+      configure(config.formatted(webhook.port(), webhook.caBundle(), "object.data.mode == 'strict'"),
+          "validatingwebhookconfiguration/cel-conditions");
+      Kubectl.Result free = kubectl.run("create", "configmap", "free", "-n", "wh-cel", "--from-literal=mode=strict");
+      assertEquals(0, free.exit(), "the first condition is false: the webhook is not called. " + free.out());
+      Kubectl.Result lax = kubectl.run("create", "configmap", "checked-lax", "-n", "wh-cel", "--from-literal=mode=lax");
+      assertEquals(0, lax.exit(), lax.out());
+      Kubectl.Result strict = kubectl.run("create", "configmap", "checked-strict", "-n", "wh-cel",
+          "--from-literal=mode=strict");
+      assertNotEquals(0, strict.exit(), strict.out());
+      assertTrue(strict.out().contains("admission webhook \"deny-all.dekube.io\" denied the request: nothing passes "
+          + "here"), strict.out());
+      Kubectl.Result error = kubectl.run("create", "configmap", "checked-empty", "-n", "wh-cel");
+      assertNotEquals(0, error.exit(), error.out());
+      assertTrue(error.out().contains("configmaps \"checked-empty\" is forbidden: expression 'object.data.mode == "
+          + "'strict'' resulted in error: no such key: data"), error.out());
+    } finally {
+      kubectl.run("delete", "validatingwebhookconfiguration", "cel-conditions", "--ignore-not-found");
+    }
+  }
+
+  @Test
   void aMutatingWebhookByUrlAddsALabelOnCreateAndOnPatch() throws Exception {
     apply("""
         apiVersion: v1

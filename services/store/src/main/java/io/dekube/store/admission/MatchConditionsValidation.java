@@ -1,0 +1,57 @@
+package io.dekube.store.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cel.common.types.CelType;
+import io.dekube.store.cel.CelEngine;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * kube's validation of {@code matchConditions} (of webhooks and of ValidatingAdmissionPolicies): at
+ * most 64, each with a unique qualified {@code name} and an {@code expression} that compiles to a
+ * bool with the given variables. Pure.
+ */
+final class MatchConditionsValidation {
+
+  static final int MAX = 64;
+
+  private MatchConditionsValidation() {
+  }
+
+  static void validate(JsonNode conditions, String path, Map<String, CelType> vars, FieldErrors errs) {
+    if (conditions == null || !conditions.isArray()) {
+      return;
+    }
+    if (conditions.size() > MAX) {
+      errs.add("FieldValueTooMany", path, "Too many: " + conditions.size() + ": must have at most " + MAX + " items");
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < conditions.size(); i++) {
+      JsonNode c = conditions.get(i);
+      String at = path + "[" + i + "]";
+      String name = c.path("name").asText("");
+      if (name.isEmpty()) {
+        errs.required(at + ".name");
+      } else {
+        Validators.qualifiedName(name).forEach(e -> errs.invalid(at + ".name", name, e));
+        if (!names.add(name)) {
+          errs.duplicate(at + ".name", c.get("name"));
+        }
+      }
+      expression(c.path("expression").asText(""), at + ".expression", vars, errs);
+    }
+  }
+
+  /** A required boolean expression: kube's {@code compilation failed: ...} when it does not compile. */
+  static void expression(String expr, String path, Map<String, CelType> vars, FieldErrors errs) {
+    if (expr.isBlank()) {
+      errs.required(path);
+      return;
+    }
+    CelEngine.Compiled c = CelEngine.compile(expr, vars, true);
+    if (!c.ok()) {
+      errs.invalid(path, expr, c.error());
+    }
+  }
+}
