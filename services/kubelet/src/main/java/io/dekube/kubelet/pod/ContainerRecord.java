@@ -37,6 +37,10 @@ public final class ContainerRecord {
   java.nio.file.Path logFile;
   /** The reason the next exit is recorded with (a probe killed it), else null. */
   String killReason;
+  /** Being killed (its preStop hook, then its stop): no second kill. */
+  boolean killing;
+  /** kube's message of the failed postStart hook of the current run, until its exit is recorded. */
+  String postStartError;
   /** Bumped at each start, so results of an old run's probes are dropped. */
   int generation;
 
@@ -71,6 +75,11 @@ public final class ContainerRecord {
 
   public boolean isRunning() {
     return running != null;
+  }
+
+  /** Running, and not being killed for a failed postStart hook (kube never reports that run as running). */
+  boolean runningStarted() {
+    return running != null && postStartError == null;
   }
 
   /** Ended and not restarting again. */

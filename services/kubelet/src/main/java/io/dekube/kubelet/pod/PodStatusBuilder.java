@@ -90,7 +90,7 @@ public final class PodStatusBuilder {
     int stopped = 0;
     int succeeded = 0;
     for (ContainerRecord c : in.containers()) {
-      if (c.running != null) {
+      if (c.runningStarted()) {
         running++;
       } else if (c.terminated != null && c.restartAt == null) {
         stopped++;
@@ -123,7 +123,7 @@ public final class PodStatusBuilder {
   static ObjectNode containerStatus(ContainerRecord c) {
     ObjectNode s = Json.object().put("name", c.name);
     ObjectNode state = s.putObject("state");
-    if (c.running != null) {
+    if (c.runningStarted()) {
       state.putObject("running").put("startedAt", time(c.startedAt));
     } else if (c.terminated != null && c.restartAt == null) {
       state.set("terminated", terminated(c.terminated));

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.event.EventRecorder;
 import io.dekube.core.model.Typed;
 import io.dekube.core.store.WriteOptions;
+import io.dekube.kubelet.lifecycle.ContainerKill;
+import io.dekube.kubelet.lifecycle.HookRunner;
 import io.dekube.kubelet.probe.Prober;
 import io.dekube.kubelet.runtime.ContainerSpec;
 import io.dekube.kubelet.runtime.ContainerStartException;
 import io.dekube.kubelet.runtime.RunningContainer;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.vertx.core.Future;
 import java.nio.file.Path;
@@ -44,6 +47,8 @@ public final class PodWorker {
   private final List<ContainerRecord> ephemerals = new ArrayList<>();
   private final Path podDir;
   private final Prober prober;
+  private final HookRunner hooks;
+  private final ContainerKill killer;
   private Pod pod;
   private ObjectNode tree;
   private String ip;
@@ -67,6 +72,8 @@ public final class PodWorker {
     this.uid = pod.getMetadata().getUid();
     this.podDir = m.config.podsDir().resolve(namespace() + "_" + name() + "_" + uid);
     this.prober = new Prober(m.vertx, this);
+    this.hooks = new HookRunner(m.vertx);
+    this.killer = new ContainerKill(m.vertx, hooks);
     for (Container c : list(pod.getSpec().getInitContainers())) {
       inits.add(new ContainerRecord(c.getName(), true, c.getImage()));
     }
@@ -341,15 +348,73 @@ public final class PodWorker {
     }
     rec.starting = true;
     pull(rec, spec).compose(v -> m.runtime.start(cs)).onComplete(ar -> m.context.runOnContext(v -> {
-      rec.starting = false;
       if (ar.failed()) {
+        rec.starting = false;
         startFailed(rec, ar.cause() instanceof ContainerStartException e ? e
             : new ContainerStartException("RunContainerError", String.valueOf(ar.cause().getMessage())));
+        requestSync();
       } else {
-        started(rec, ar.result(), cs);
+        created(rec, ar.result(), cs);
+      }
+    }));
+  }
+
+  /**
+   * The runtime started the container: kube's Created and Started events, then its postStart hook, if
+   * any, while the container still counts as being created (its status waits, probes wait); then it
+   * runs — or, when the hook failed, it is killed (FailedPostStartHook) and its restart policy applies.
+   */
+  private void created(ContainerRecord rec, RunningContainer c, ContainerSpec cs) {
+    if (terminating || gone) {
+      rec.starting = false;
+      c.stop(Duration.ZERO);
+      requestSync();
+      return;
+    }
+    event(rec, NORMAL, "Created", "Created container " + rec.name);
+    event(rec, NORMAL, "Started", "Started container " + rec.name);
+    String notice = m.runtime.mountNotice(cs);
+    if (notice != null) {
+      event(rec, WARNING, "RelativeMounts", notice);
+    }
+    Container spec = container(rec);
+    LifecycleHandler postStart = spec.getLifecycle() == null ? null : spec.getLifecycle().getPostStart();
+    if (postStart == null) {
+      rec.starting = false;
+      started(rec, c, cs, true);
+      requestSync();
+      return;
+    }
+    hooks.run(postStart, spec, c, kubeName(), ip).result().onComplete(ar -> m.context.runOnContext(v -> {
+      String failure = ar.succeeded() ? ar.result() : String.valueOf(ar.cause().getMessage());
+      rec.starting = false;
+      started(rec, c, cs, failure == null);
+      if (failure != null && rec.running == c) {
+        LOG.info("pod {}/{}: postStart hook of container {} failed: {}", namespace(), name(), rec.name, failure);
+        event(rec, WARNING, "FailedPostStartHook", "PostStartHook failed");
+        rec.postStartError = failure;
+        killContainer(rec, grace(), "FailedPostStartHook");
       }
       requestSync();
     }));
+  }
+
+  /** The pod as kube's {@code format.Pod} names it in hook messages: {@code name_namespace(uid)}. */
+  private String kubeName() {
+    return name() + "_" + namespace() + "(" + uid + ")";
+  }
+
+  /**
+   * Kills a running container as kube's {@code killContainer} does (see {@link ContainerKill}): a
+   * Killing Event with {@code message}, its preStop hook (FailedPreStopHook when it fails), then the stop.
+   */
+  private Future<Integer> killContainer(ContainerRecord rec, long graceSeconds, String message) {
+    event(rec, NORMAL, "Killing", message);
+    rec.killing = true;
+    return killer.kill(rec.running, container(rec), graceSeconds, kubeName(), ip, failure -> {
+      LOG.info("pod {}/{}: preStop hook of container {} failed: {}", namespace(), name(), rec.name, failure);
+      event(rec, WARNING, "FailedPreStopHook", "PreStopHook failed");
+    });
   }
 
   /** Pulls the container's image per its pull policy, with kube's Pulling/Pulled events. */
@@ -380,16 +445,11 @@ public final class PodWorker {
     return pinned ? "IfNotPresent" : "Always";
   }
 
-  private void started(ContainerRecord rec, RunningContainer c, ContainerSpec cs) {
+  /** The container runs ({@code hooked}: its postStart hook, if any, succeeded; else it is about to be killed). */
+  private void started(ContainerRecord rec, RunningContainer c, ContainerSpec cs, boolean hooked) {
     if (terminating || gone) {
       c.stop(Duration.ZERO);
       return;
-    }
-    event(rec, NORMAL, "Created", "Created container " + rec.name);
-    event(rec, NORMAL, "Started", "Started container " + rec.name);
-    String notice = m.runtime.mountNotice(cs);
-    if (notice != null) {
-      event(rec, WARNING, "RelativeMounts", notice);
     }
     if (rec.terminated != null) {
       rec.last = rec.terminated;
@@ -405,12 +465,12 @@ public final class PodWorker {
     rec.generation++;
     rec.logFile = cs.logFile();
     Container spec = container(rec);
-    rec.started = spec.getStartupProbe() == null;
+    rec.started = hooked && spec.getStartupProbe() == null;
     rec.ready = rec.started && spec.getReadinessProbe() == null && !rec.ephemeral;
     int gen = rec.generation;
     c.exited().onComplete(ar -> m.context.runOnContext(v ->
         exited(rec, gen, ar.succeeded() ? ar.result() : 1)));
-    if (!rec.init && !rec.ephemeral) {
+    if (hooked && !rec.init && !rec.ephemeral) {
       prober.start(rec, spec, gen);
     }
     LOG.debug("started container {} of pod {}/{} ({})", rec.name, namespace(), name(), c.containerId());
@@ -447,6 +507,9 @@ public final class PodWorker {
     Instant now = Instant.now();
     String reason = rec.killReason != null ? rec.killReason : code == 0 ? "Completed" : "Error";
     rec.killReason = null;
+    rec.killing = false;
+    String postStartError = rec.postStartError;
+    rec.postStartError = null;
     rec.terminated = new ContainerRecord.Terminated(code, reason, null, rec.startedAt, now, rec.containerId);
     rec.running = null;
     rec.ready = false;
@@ -460,6 +523,11 @@ public final class PodWorker {
       rec.waitingReason = rec.backoff.isZero() ? "ContainerCreating" : "CrashLoopBackOff";
       rec.waitingMessage = rec.backoff.isZero() ? null : "back-off " + rec.backoff.toSeconds() + "s restarting "
           + "failed container=" + rec.name + " pod=" + name() + "_" + namespace() + "(" + uid + ")";
+      if (postStartError != null && rec.backoff.isZero()) {
+        // kube's sync result of the failed start, until a back-off says CrashLoopBackOff instead
+        rec.waitingReason = "PostStartHookError";
+        rec.waitingMessage = postStartError;
+      }
       if (!rec.backoff.isZero()) {
         event(rec, WARNING, "BackOff", "Back-off restarting failed container " + rec.name + " in pod " + name() + "_"
             + namespace() + "(" + uid + ")");
@@ -470,16 +538,20 @@ public final class PodWorker {
     requestSync();
   }
 
-  /** A probe asks for a container's restart (liveness or startup failure). */
-  public void kill(String container, int gen, String why) {
+  /**
+   * A probe asks for a container's restart (liveness or startup failure), within the probe's
+   * {@code terminationGracePeriodSeconds} when it has one (kube's {@code setTerminationGracePeriod}).
+   */
+  public void kill(String container, int gen, String why, Long probeGrace) {
     ContainerRecord rec = record(container);
-    if (rec == null || rec.generation != gen || rec.running == null) {
+    if (rec == null || rec.generation != gen || rec.running == null || rec.killing || terminating) {
       return;
     }
     LOG.info("pod {}/{}: container {} {}, will be restarted", namespace(), name(), container, why);
-    event(rec, NORMAL, "Killing", "Container " + container + " " + why + ", will be restarted");
     rec.killReason = "Error";
-    rec.running.stop(Duration.ofSeconds(grace()));
+    boolean deleting = pod.getMetadata().getDeletionGracePeriodSeconds() != null;
+    killContainer(rec, probeGrace != null && !deleting ? Math.max(0, probeGrace) : grace(),
+        "Container " + container + " " + why + ", will be restarted");
   }
 
   /** A probe failed once ({@code kind}: Liveness, Readiness, Startup): kube's Unhealthy event. */
@@ -542,12 +614,11 @@ public final class PodWorker {
     m.vertx.cancelTimer(retryTimer);
     m.vertx.cancelTimer(startingTimer);
     prober.stopAll();
-    Duration grace = Duration.ofSeconds(grace());
+    long grace = grace();
     List<Future<Integer>> stops = new ArrayList<>();
     for (ContainerRecord c : all()) {
       if (c.running != null) {
-        event(c, NORMAL, "Killing", "Stopping container " + c.name);
-        stops.add(c.running.stop(grace));
+        stops.add(c.killing ? c.running.exited() : killContainer(c, grace, "Stopping container " + c.name));
       }
     }
     return Future.join(stops).<Void>mapEmpty().recover(e -> Future.succeededFuture())

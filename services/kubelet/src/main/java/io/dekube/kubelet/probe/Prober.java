@@ -2,21 +2,10 @@ package io.dekube.kubelet.probe;
 
 import io.dekube.kubelet.pod.ContainerRecord;
 import io.dekube.kubelet.pod.PodWorker;
-import io.dekube.kubelet.runtime.ExecSession;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.HTTPHeader;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,16 +19,15 @@ import java.util.Map;
  */
 public final class Prober {
 
-  private static final Map<Vertx, HttpClient> HTTP = new java.util.concurrent.ConcurrentHashMap<>();
-  private static final Map<Vertx, NetClient> TCP = new java.util.concurrent.ConcurrentHashMap<>();
-
   private final Vertx vertx;
   private final PodWorker worker;
   private final Map<String, Map<String, Long>> timers = new HashMap<>();
+  private final Actions actions;
 
   public Prober(Vertx vertx, PodWorker worker) {
     this.vertx = vertx;
     this.worker = worker;
+    this.actions = new Actions(vertx);
   }
 
   /** Starts the container's probes for its run {@code gen}. */
@@ -100,7 +88,7 @@ public final class Prober {
         if (kind.equals("readiness")) {
           worker.probed(rec.name(), gen, false, null);
         } else {
-          worker.kill(rec.name(), gen, "failed " + kind + " probe");
+          worker.kill(rec.name(), gen, "failed " + kind + " probe", p.getTerminationGracePeriodSeconds());
           return;
         }
       }
@@ -113,85 +101,22 @@ public final class Prober {
   private Future<String> check(ContainerRecord rec, Container c, Probe p) {
     long timeout = Math.max(1, seconds(p.getTimeoutSeconds(), 1)) * 1000L;
     if (p.getHttpGet() != null) {
-      var h = p.getHttpGet();
-      String host = h.getHost() == null || h.getHost().isEmpty() ? worker.podIp() : h.getHost();
-      RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost(host)
-          .setPort(port(c, h.getPort())).setURI(h.getPath() == null ? "/" : h.getPath()).setTimeout(timeout)
-          .setSsl("HTTPS".equalsIgnoreCase(h.getScheme()));
-      if (h.getHttpHeaders() != null) {
-        for (HTTPHeader header : h.getHttpHeaders()) {
-          o.addHeader(header.getName(), header.getValue());
-        }
-      }
-      o.putHeader("User-Agent", "kube-probe/1.32");
-      String url = (o.isSsl() ? "https" : "http") + "://" + host + ":" + o.getPort() + o.getURI();
-      return http().request(o).compose(req -> req.send()).<String>map(resp -> {
-        resp.body();
-        return resp.statusCode() >= 200 && resp.statusCode() < 400 ? null
-            : "HTTP probe failed with statuscode: " + resp.statusCode();
-      }).recover(e -> Future.succeededFuture("Get \"" + url + "\": " + connectError(host, o.getPort(), e)));
+      return actions.httpGet(p.getHttpGet(), c, worker.podIp(), timeout, "kube-probe/1.32")
+          .map(code -> code >= 200 && code < 400 ? (String) null : "HTTP probe failed with statuscode: " + code)
+          .recover(e -> Future.succeededFuture(e.getMessage()));
     }
     if (p.getTcpSocket() != null) {
       var t = p.getTcpSocket();
       String host = t.getHost() == null || t.getHost().isEmpty() ? worker.podIp() : t.getHost();
-      int port = port(c, t.getPort());
-      return tcp().connect(port, host).<String>map(sock -> {
-        sock.close();
-        return null;
-      }).recover(e -> Future.succeededFuture(connectError(host, port, e)));
+      return actions.tcp(host, Actions.port(c, t.getPort())).map(v -> (String) null)
+          .recover(e -> Future.succeededFuture(e.getMessage()));
     }
     if (p.getExec() != null && p.getExec().getCommand() != null && rec.running() != null) {
-      StringBuffer out = new StringBuffer();
-      ExecSession s = rec.running().exec(p.getExec().getCommand(), new ExecSession.Output() {
-        @Override
-        public void stdout(Buffer data) {
-          out.append(data.toString());
-        }
-
-        @Override
-        public void stderr(Buffer data) {
-          out.append(data.toString());
-        }
-      });
-      return s.exitCode().map(code -> code == 0 ? null
-          : out.length() > 0 ? out.toString().strip() : "command " + p.getExec().getCommand() + " exited with " + code);
+      return Actions.exec(rec.running(), p.getExec().getCommand()).result().map(r -> r.exitCode() == 0 ? null
+          : !(r.stdout() + r.stderr()).isEmpty() ? (r.stdout() + r.stderr()).strip()
+          : "command " + p.getExec().getCommand() + " exited with " + r.exitCode());
     }
     return Future.succeededFuture(null);
-  }
-
-  /** A failed connection as Go's dialer words it ({@code dial tcp 10.0.0.1:80: connect: connection refused}). */
-  static String connectError(String host, int port, Throwable e) {
-    String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-    String why = m.contains("refused") ? "connect: connection refused"
-        : m.contains("timed out") || m.contains("timeout") ? "i/o timeout" : e.getMessage();
-    return "dial tcp " + host + ":" + port + ": " + why;
-  }
-
-  private HttpClient http() {
-    return HTTP.computeIfAbsent(vertx, v -> v.createHttpClient(new HttpClientOptions().setTrustAll(true)
-        .setVerifyHost(false).setKeepAlive(false)));
-  }
-
-  private NetClient tcp() {
-    return TCP.computeIfAbsent(vertx, v -> v.createNetClient(new NetClientOptions().setConnectTimeout(1000)));
-  }
-
-  static int port(Container c, IntOrString port) {
-    if (port == null) {
-      return 80;
-    }
-    if (port.getIntVal() != null) {
-      return port.getIntVal();
-    }
-    String name = port.getStrVal();
-    if (c.getPorts() != null) {
-      for (ContainerPort p : c.getPorts()) {
-        if (name.equals(p.getName())) {
-          return p.getContainerPort();
-        }
-      }
-    }
-    return name.matches("\\d+") ? Integer.parseInt(name) : 80;
   }
 
   private static int seconds(Integer v, int fallback) {

@@ -63,6 +63,11 @@ public final class PodSpecDefaults {
         probe(p);
       }
     }
+    for (String hook : new String[] {"postStart", "preStop"}) {
+      if (c.path("lifecycle").get(hook) instanceof ObjectNode h) {
+        httpGet(h);
+      }
+    }
   }
 
   static void probe(ObjectNode p) {
@@ -70,7 +75,12 @@ public final class PodSpecDefaults {
     Nodes.defaultInt(p, "periodSeconds", 10);
     Nodes.defaultInt(p, "successThreshold", 1);
     Nodes.defaultInt(p, "failureThreshold", 3);
-    if (p.get("httpGet") instanceof ObjectNode http) {
+    httpGet(p);
+  }
+
+  /** kube's {@code SetDefaults_HTTPGetAction}, for probes and lifecycle handlers alike. */
+  static void httpGet(ObjectNode handler) {
+    if (handler.get("httpGet") instanceof ObjectNode http) {
       Nodes.defaultText(http, "path", "/");
       Nodes.defaultText(http, "scheme", "HTTP");
     }

@@ -32,11 +32,34 @@ public final class PodSpecValidation {
     }
     containers(Nodes.objects(spec, "initContainers"), path + ".initContainers", names, volumes, errs);
     containers(containers, path + ".containers", names, volumes, errs);
+    lifecycles(spec, path, errs);
     enumField(spec, "restartPolicy", path, RESTART_POLICIES, errs);
     enumField(spec, "dnsPolicy", path, DNS_POLICIES, errs);
     JsonNode grace = spec.get("terminationGracePeriodSeconds");
     if (grace != null && grace.isNumber() && grace.asLong() < 0) {
       errs.invalid(path + ".terminationGracePeriodSeconds", grace, "must be greater than or equal to 0");
+    }
+  }
+
+  /**
+   * The containers' lifecycle hooks; an init container may have them only as a sidecar
+   * ({@code restartPolicy: Always}), as in kube.
+   */
+  private static void lifecycles(JsonNode spec, String path, FieldErrors errs) {
+    JsonNode g = spec.get("terminationGracePeriodSeconds");
+    Long grace = g != null && g.isIntegralNumber() ? g.asLong() : null;
+    int i = 0;
+    for (ObjectNode c : Nodes.objects(spec, "initContainers")) {
+      String p = path + ".initContainers[" + i++ + "]";
+      if (!"Always".equals(Nodes.text(c, "restartPolicy")) && c.hasNonNull("lifecycle")) {
+        errs.forbidden(p + ".lifecycle", "may not be set for init containers without restartPolicy=Always");
+      } else {
+        LifecycleValidation.validate(c, p, grace, errs);
+      }
+    }
+    i = 0;
+    for (ObjectNode c : Nodes.objects(spec, "containers")) {
+      LifecycleValidation.validate(c, path + ".containers[" + i++ + "]", grace, errs);
     }
   }
 

@@ -1,0 +1,133 @@
+package io.dekube.kubelet.lifecycle;
+
+import io.dekube.kubelet.probe.Actions;
+import io.dekube.kubelet.runtime.RunningContainer;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LifecycleHandler;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.List;
+
+/**
+ * Runs one lifecycle hook handler of a container as kube's kubelet does ({@code lifecycle/handlers.go}):
+ * {@code exec} inside the container (fails on a non-zero exit), {@code httpGet} to the pod (fails only
+ * when no answer comes: kube does not judge the status code), {@code sleep} for its seconds; any other
+ * handler ({@code tcpSocket}, deprecated and never run by kube) fails with kube's "Cannot run handler".
+ * A failure carries kube's message (the one the container's waiting state shows). Confined to the
+ * caller's context.
+ */
+public final class HookRunner {
+
+  /** The User-Agent of kube 1.32's lifecycle HTTP requests. */
+  static final String USER_AGENT = "kube-lifecycle/1.32";
+
+  /** A hook under way: its outcome (null = success, else kube's message) and a way to end it early. */
+  public interface Running {
+    Future<String> result();
+
+    /** Ends the hook (a command is killed, a sleep ends); its result then no longer matters. */
+    void cancel();
+  }
+
+  private final Vertx vertx;
+  private final Actions actions;
+
+  public HookRunner(Vertx vertx) {
+    this.vertx = vertx;
+    this.actions = new Actions(vertx);
+  }
+
+  /**
+   * Starts {@code handler} for {@code container} (running as {@code running}) of the pod kube names
+   * {@code pod} ({@code name_namespace(uid)}), whose IP is {@code podIp}.
+   */
+  public Running run(LifecycleHandler handler, Container container, RunningContainer running, String pod,
+                     String podIp) {
+    String where = " for Container \"" + container.getName() + "\" in Pod \"" + pod + "\" failed - error: ";
+    if (handler.getExec() != null) {
+      List<String> cmd = handler.getExec().getCommand() == null ? List.of() : handler.getExec().getCommand();
+      Actions.Exec exec = Actions.exec(running, cmd);
+      Future<String> result = exec.result().map(r -> r.exitCode() == 0 ? null
+          : "Exec lifecycle hook (" + goList(cmd) + ")" + where + "command '" + String.join(" ", cmd)
+              + "' exited with " + r.exitCode() + ": " + r.stderr() + ", message: " + goQuote(r.stdout() + r.stderr()));
+      return running(result, () -> exec.session().kill());
+    }
+    if (handler.getHttpGet() != null) {
+      String path = handler.getHttpGet().getPath() == null ? "" : handler.getHttpGet().getPath();
+      Future<String> result = actions.httpGet(handler.getHttpGet(), container, podIp, 0, USER_AGENT)
+          .map(code -> (String) null)
+          .recover(e -> Future.succeededFuture("HTTP lifecycle hook (" + path + ")" + where + e.getMessage()));
+      return running(result, () -> { });
+    }
+    if (handler.getSleep() != null) {
+      long seconds = handler.getSleep().getSeconds() == null ? 0 : handler.getSleep().getSeconds();
+      Promise<String> slept = Promise.promise();
+      long timer = vertx.setTimer(Math.max(1, seconds * 1000), t -> slept.tryComplete(null));
+      return running(slept.future(), () -> {
+        vertx.cancelTimer(timer);
+        slept.tryComplete(null);
+      });
+    }
+    return running(Future.succeededFuture("Cannot run handler: invalid handler: " + describe(handler)), () -> { });
+  }
+
+  private static Running running(Future<String> result, Runnable cancel) {
+    return new Running() {
+      @Override
+      public Future<String> result() {
+        return result;
+      }
+
+      @Override
+      public void cancel() {
+        cancel.run();
+      }
+    };
+  }
+
+  /** A handler as Go's generated {@code String()} prints it (tcpSocket is the one that gets here). */
+  static String describe(LifecycleHandler h) {
+    String tcp = "nil";
+    if (h.getTcpSocket() != null) {
+      tcp = "&TCPSocketAction{Port:" + intOrString(h.getTcpSocket().getPort()) + ",Host:"
+          + (h.getTcpSocket().getHost() == null ? "" : h.getTcpSocket().getHost()) + ",}";
+    }
+    return "&LifecycleHandler{Exec:nil,HTTPGet:nil,TCPSocket:" + tcp + ",Sleep:nil,}";
+  }
+
+  private static String intOrString(IntOrString v) {
+    if (v == null) {
+      return "{0 0 }";
+    }
+    return v.getIntVal() != null ? "{0 " + v.getIntVal() + " }" : "{1 0 " + v.getStrVal() + "}";
+  }
+
+  /** A string list as Go's {@code %v} prints it: {@code [sh -c exit 1]}. */
+  static String goList(List<String> l) {
+    return "[" + String.join(" ", l) + "]";
+  }
+
+  /** A string as Go's {@code %q} quotes it (the common escapes). */
+  static String goQuote(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char ch : s.toCharArray()) {
+      switch (ch) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\t' -> b.append("\\t");
+        case '\r' -> b.append("\\r");
+        default -> {
+          if (ch < 0x20) {
+            b.append(String.format("\\x%02x", (int) ch));
+          } else {
+            b.append(ch);
+          }
+        }
+      }
+    }
+    return b.append('"').toString();
+  }
+}

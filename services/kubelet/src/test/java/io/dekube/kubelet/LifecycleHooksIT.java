@@ -1,0 +1,316 @@
+package io.dekube.kubelet;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import io.dekube.core.bus.TopicCatalog;
+import io.dekube.core.informer.Informer;
+import io.dekube.core.informer.SharedInformers;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.pki.ClusterPki;
+import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreClientOptions;
+import io.dekube.core.store.WriteOptions;
+import io.dekube.kafka.KafkaBrokerExtension;
+import io.dekube.kafka.WithKafka;
+import io.dekube.kubelet.pod.PodIpAllocator;
+import io.dekube.store.admission.BasicAdmission;
+import io.dekube.store.admission.KubernetesAdmission;
+import io.dekube.store.writer.WriterConfig;
+import io.dekube.store.writer.WriterVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Containers' postStart and preStop hooks on a jvm node and a process node, beside a real writer on the
+ * embedded broker: each handler (exec, httpGet, sleep; tcpSocket failing as in kube), the container held
+ * in ContainerCreating by postStart, killed when it fails, and preStop before the stop on deletion and on a
+ * liveness kill, within the grace period. The hooks' HTTP calls reach a server of this test, which holds
+ * them until the test lets them go.
+ */
+@WithKafka
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LifecycleHooksIT {
+
+  private static final ResourceRegistry REGISTRY = ResourceRegistry.builtIn();
+  private static final ResourceType PODS = REGISTRY.byResourceName("pods").orElseThrow();
+  private static final ResourceType EVENTS = REGISTRY.byResourceName("events").orElseThrow();
+  private static final ResourceType NAMESPACES = REGISTRY.byResourceName("namespaces").orElseThrow();
+  private static final String NS = "hooks-it";
+
+  @TempDir
+  static Path dir;
+  private final ThreadLocalRandom random = ThreadLocalRandom.current();
+  private final String node = "hooks-node-" + random.nextInt(1_000_000);
+  private final String processNode = node + "-process";
+  private final String nodeIp = "127." + random.nextInt(2, 100) + "." + random.nextInt(2, 250) + ".1";
+  private final String cluster = "127." + random.nextInt(100, 240) + ".0.0/16";
+  private Vertx vertx;
+  private StoreClient store;
+  private Informer pods;
+  private Informer events;
+  private HttpServer hooks;
+  /** Per path: the requests the hook server got (their User-Agent), and the latch that holds their answer. */
+  private final Map<String, String> calls = new ConcurrentHashMap<>();
+  private final Map<String, CountDownLatch> held = new ConcurrentHashMap<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @BeforeAll
+  void start() throws Exception {
+    hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    hooks.setExecutor(Executors.newCachedThreadPool());
+    hooks.createContext("/", ex -> {
+      String path = ex.getRequestURI().getPath();
+      calls.put(path, String.valueOf(ex.getRequestHeaders().getFirst("User-Agent")));
+      try {
+        held.computeIfAbsent(path, p -> new CountDownLatch(0)).await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      ex.sendResponseHeaders(200, -1);
+      ex.close();
+    });
+    hooks.start();
+    String bootstrap = KafkaBrokerExtension.bootstrapServers();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      TopicCatalog.load().ensureTopics(bootstrap, admin, REGISTRY.all(), (short) 1);
+    }
+    vertx = Vertx.vertx();
+    result(vertx.deployVerticle(new WriterVerticle(WriterConfig.defaults(bootstrap), REGISTRY,
+        new BasicAdmission().andThen(new KubernetesAdmission()))));
+    store = result(StoreClient.start(vertx, StoreClientOptions.of(bootstrap)));
+    for (String ns : List.of(NS, "kube-node-lease")) {
+      ObjectNode n = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
+      n.putObject("metadata").put("name", ns);
+      result(store.create(NAMESPACES, "", n, WriteOptions.none()).recover(e -> Future.succeededFuture()));
+    }
+    SharedInformers informers = SharedInformers.of(vertx);
+    pods = informers.informer(bootstrap, PODS);
+    events = informers.informer(bootstrap, EVENTS);
+    result(events.start());
+    KubeletConfig jvm = KubeletConfig.defaults(node, nodeIp, dir).withKubeletPort(0)
+        .withFallbackPodCidr(PodIpAllocator.nthSubnet(cluster, 1)).withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    KubeletConfig process = KubeletConfig.defaults(processNode, nodeIp.substring(0, nodeIp.lastIndexOf('.')) + ".2",
+        dir).withKubeletPort(0).withFallbackPodCidr(PodIpAllocator.nthSubnet(cluster, 2)).withRuntime("process")
+        .withAllowHostCommands(true);
+    result(vertx.deployVerticle(new NodeFleet(List.of(jvm, process), store, t -> informers.informer(bootstrap, t),
+        ClusterPki.loadOrCreate(dir.resolve("pki"))).withAuthorizer(a -> Future.succeededFuture(true))));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (hooks != null) {
+      held.values().forEach(CountDownLatch::countDown);
+      hooks.stop(0);
+    }
+    if (vertx != null) {
+      result(vertx.close());
+    }
+  }
+
+  @Test
+  void anHttpGetPostStartHoldsTheContainerInCreatingUntilItAnswers() throws Exception {
+    CountDownLatch release = hold("/started");
+    create("poststart", node, "", "'image':'dekube/web','lifecycle':{'postStart':{'httpGet':{'host':'127.0.0.1',"
+        + "'port':" + hookPort() + ",'path':'/started'}}}");
+    await("the postStart request").atMost(Duration.ofSeconds(60)).until(() -> calls.containsKey("/started"));
+    assertEquals("kube-lifecycle/1.32", calls.get("/started"));
+    awaitEvent("poststart", "Started", "Started container c"::equals);
+    JsonNode waiting = awaitStatus("poststart", s -> s.at("/containerStatuses/0/state/waiting/reason").asText()
+        .equals("ContainerCreating"));
+    assertEquals("Pending", waiting.path("phase").asText());
+    assertEquals(false, waiting.at("/containerStatuses/0/started").asBoolean());
+    release.countDown();
+    JsonNode running = awaitStatus("poststart", s -> s.at("/containerStatuses/0/state").has("running")
+        && s.at("/containerStatuses/0/ready").asBoolean());
+    assertEquals("Running", running.path("phase").asText());
+    assertEquals(0, running.at("/containerStatuses/0/restartCount").asInt());
+  }
+
+  @Test
+  void aSleepPostStartKeepsTheStartedContainerCreatingForItsSeconds() throws Exception {
+    create("sleepy", node, "", "'image':'dekube/web','lifecycle':{'postStart':{'sleep':{'seconds':3}}}");
+    awaitEvent("sleepy", "Started", "Started container c"::equals);
+    awaitStatus("sleepy", s -> s.at("/containerStatuses/0/state/waiting/reason").asText().equals("ContainerCreating"));
+    awaitStatus("sleepy", s -> "Running".equals(s.path("phase").asText()));
+  }
+
+  @Test
+  void aFailingExecPostStartKillsTheContainerWhichRestarts() throws Exception {
+    create("hookfail", node, "", "'image':'dekube/web','lifecycle':{'postStart':{'exec':{'command':['sh','-c',"
+        + "'sleep 3; echo oops; exit 3']}}}");
+    String uid = awaitPod("hookfail").at("/metadata/uid").asText();
+    ObjectNode failed = awaitEvent("hookfail", "FailedPostStartHook", "PostStartHook failed"::equals);
+    assertEquals("Warning", failed.path("type").asText());
+    awaitEvent("hookfail", "Killing", "FailedPostStartHook"::equals);
+    // the next start's hook runs long enough for the status to show why the last one ended
+    JsonNode s = awaitStatus("hookfail", st -> st.at("/containerStatuses/0/state/waiting/reason").asText()
+        .equals("PostStartHookError"));
+    assertEquals("Exec lifecycle hook ([sh -c sleep 3; echo oops; exit 3]) for Container \"c\" in Pod \"hookfail_"
+        + NS + "(" + uid + ")\" failed - error: command 'sh -c sleep 3; echo oops; exit 3' exited with 3: , "
+        + "message: \"oops\\n\"", s.at("/containerStatuses/0/state/waiting/message").asText());
+    assertEquals(143, s.at("/containerStatuses/0/lastState/terminated/exitCode").asInt(), s.toString());
+    awaitStatus("hookfail", st -> st.at("/containerStatuses/0/restartCount").asInt() >= 1);
+  }
+
+  @Test
+  void tcpSocketAndUnansweredHttpGetPostStartsFailAsInKube() throws Exception {
+    create("tcphook", node, "'restartPolicy':'Never',", "'image':'dekube/web','lifecycle':{'postStart':{'tcpSocket':"
+        + "{'port':2015}}}");
+    create("refused", node, "'restartPolicy':'Never',", "'image':'dekube/web','lifecycle':{'postStart':{'httpGet':"
+        + "{'port':9,'path':'/nobody'}}}");
+    for (String name : List.of("tcphook", "refused")) {
+      awaitEvent(name, "FailedPostStartHook", "PostStartHook failed"::equals);
+      JsonNode s = awaitStatus(name, st -> "Failed".equals(st.path("phase").asText()));
+      assertTrue(s.at("/containerStatuses/0/state").has("terminated"), s.toString());
+    }
+  }
+
+  @Test
+  void anHttpGetPreStopRunsOnDeletionWhileTheContainerStillServes() throws Exception {
+    CountDownLatch release = hold("/stopping");
+    create("prestop", node, "", "'image':'dekube/web','lifecycle':{'preStop':{'httpGet':{'host':'127.0.0.1',"
+        + "'port':" + hookPort() + ",'path':'/stopping'}}}");
+    String ip = awaitStatus("prestop", s -> "Running".equals(s.path("phase").asText())).path("podIP").asText();
+    result(store.delete(PODS, NS, "prestop", WriteOptions.none()));
+    await("the preStop request").atMost(Duration.ofSeconds(60)).until(() -> calls.containsKey("/stopping"));
+    awaitEvent("prestop", "Killing", "Stopping container c"::equals);
+    assertEquals(200, get("http://" + ip + ":2015/").statusCode(), "the container serves until its preStop ends");
+    assertTrue(pods.get(NS, "prestop") != null);
+    release.countDown();
+    await("the final delete").atMost(Duration.ofSeconds(60)).until(() -> pods.get(NS, "prestop") == null);
+  }
+
+  @Test
+  void aSleepPreStopKeepsServingUntilItEnds() throws Exception {
+    create("drain", node, "", "'image':'dekube/web','lifecycle':{'preStop':{'sleep':{'seconds':4}}}");
+    String ip = awaitStatus("drain", s -> "Running".equals(s.path("phase").asText())).path("podIP").asText();
+    result(store.delete(PODS, NS, "drain", WriteOptions.none()));
+    awaitEvent("drain", "Killing", "Stopping container c"::equals);
+    assertEquals(200, get("http://" + ip + ":2015/").statusCode(), "the container serves during the sleep");
+    await("the final delete").atMost(Duration.ofSeconds(60)).until(() -> pods.get(NS, "drain") == null);
+  }
+
+  @Test
+  void aProcessGetsSigtermAfterItsPreStopAndSigkillWhenTheGraceRunsOut() throws Exception {
+    Path trace = dir.resolve("trace-" + random.nextInt(1_000_000));
+    Path main = Files.writeString(dir.resolve("main-" + random.nextInt(1_000_000) + ".sh"), "trap 'echo term >> "
+        + trace + "' TERM\necho started >> " + trace + "\nwhile true; do sleep 0.1; done\n");
+    Path hook = Files.writeString(dir.resolve("hook-" + random.nextInt(1_000_000) + ".sh"), "echo prestop >> "
+        + trace + "\nsleep 60\n");
+    // the hook never ends by itself: the stop follows when the 2 s grace is over, and the process, deaf to
+    // SIGTERM, is killed 2 s later (kube's minimal shutdown window)
+    create("overrun", processNode, "'terminationGracePeriodSeconds':2,", "'image':'busybox','command':['sh','" + main
+        + "'],'lifecycle':{'preStop':{'exec':{'command':['sh','" + hook + "']}}}");
+    awaitStatus("overrun", s -> "Running".equals(s.path("phase").asText()));
+    result(store.delete(PODS, NS, "overrun", WriteOptions.none()));
+    await("the final delete").atMost(Duration.ofSeconds(30)).until(() -> pods.get(NS, "overrun") == null);
+    assertEquals(List.of("started", "prestop", "term"), Files.readAllLines(trace));
+  }
+
+  @Test
+  void aFailingPreStopIsReportedAndTheStopGoesOn() throws Exception {
+    create("badstop", processNode, "", "'image':'busybox','command':['sleep','60'],"
+        + "'lifecycle':{'preStop':{'exec':{'command':['sh','-c','exit 7']}}}");
+    awaitStatus("badstop", s -> "Running".equals(s.path("phase").asText()));
+    result(store.delete(PODS, NS, "badstop", WriteOptions.none()));
+    ObjectNode failed = awaitEvent("badstop", "FailedPreStopHook", "PreStopHook failed"::equals);
+    assertEquals("Warning", failed.path("type").asText());
+    await("the final delete").atMost(Duration.ofSeconds(60)).until(() -> pods.get(NS, "badstop") == null);
+  }
+
+  @Test
+  void aLivenessKillRunsThePreStopHookFirst() throws Exception {
+    CountDownLatch release = hold("/unhealthy");
+    release.countDown();
+    create("unwell", node, "", "'image':'dekube/web','livenessProbe':{'tcpSocket':{'port':9},'periodSeconds':1,"
+        + "'failureThreshold':1},'lifecycle':{'preStop':{'httpGet':{'host':'127.0.0.1','port':" + hookPort()
+        + ",'path':'/unhealthy'}}}");
+    awaitEvent("unwell", "Killing", "Container c failed liveness probe, will be restarted"::equals);
+    await("the preStop request").atMost(Duration.ofSeconds(60)).until(() -> calls.containsKey("/unhealthy"));
+    awaitStatus("unwell", s -> s.at("/containerStatuses/0/restartCount").asInt() >= 1);
+  }
+
+  private CountDownLatch hold(String path) {
+    CountDownLatch l = new CountDownLatch(1);
+    held.put(path, l);
+    return l;
+  }
+
+  private int hookPort() {
+    return hooks.getAddress().getPort();
+  }
+
+  private HttpResponse<String> get(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private void create(String name, String onNode, String spec, String container) throws Exception {
+    ObjectNode pod = (ObjectNode) Json.MAPPER.readTree(("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'" + name
+        + "','namespace':'" + NS + "'},'spec':{'nodeName':'" + onNode + "'," + spec + "'containers':[{'name':'c',"
+        + container + "}]}}").replace('\'', '"'));
+    result(store.create(PODS, NS, pod, WriteOptions.none()));
+  }
+
+  private ObjectNode awaitPod(String name) {
+    await(name).atMost(Duration.ofSeconds(60)).until(() -> pods.get(NS, name) != null);
+    return pods.get(NS, name);
+  }
+
+  private JsonNode awaitStatus(String name, Predicate<JsonNode> ok) {
+    await(name).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() -> {
+      ObjectNode p = pods.get(NS, name);
+      return p != null && ok.test(p.path("status"));
+    });
+    return pods.get(NS, name).path("status");
+  }
+
+  private ObjectNode awaitEvent(String name, String reason, Predicate<String> message) {
+    java.util.concurrent.atomic.AtomicReference<ObjectNode> found = new java.util.concurrent.atomic.AtomicReference<>();
+    await(reason + " event of " + name).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        .until(() -> {
+          for (ObjectNode e : events.list(NS)) {
+            if (e.at("/involvedObject/name").asText().equals(name) && e.path("reason").asText().equals(reason)
+                && message.test(e.path("message").asText())) {
+              found.set(e);
+              return true;
+            }
+          }
+          return false;
+        });
+    return found.get();
+  }
+
+  private static <T> T result(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}

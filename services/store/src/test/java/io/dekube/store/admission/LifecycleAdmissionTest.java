@@ -1,0 +1,100 @@
+package io.dekube.store.admission;
+
+import static io.dekube.store.admission.KubernetesAdmissionTest.create;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.StatusException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Containers' lifecycle hooks through the store's admission: kube 1.32's defaults and 422s. */
+class LifecycleAdmissionTest {
+
+  private static String pod(String lifecycle) {
+    return "kind: Pod\nmetadata: {name: p, namespace: d}\nspec:\n  containers:\n  - name: c\n    image: i\n"
+        + "    ports: [{name: http, containerPort: 8080}]\n    lifecycle: " + lifecycle + "\n";
+  }
+
+  private static final String INVALID = "Pod \"p\" is invalid: spec.containers[0].lifecycle.";
+
+  /** (lifecycle, expected message). */
+  static Stream<Arguments> invalid() {
+    return Stream.of(
+        Arguments.of("{postStart: {exec: {command: [true]}, httpGet: {port: 80}}}",
+            INVALID + "postStart.httpGet: Forbidden: may not specify more than 1 handler type"),
+        Arguments.of("{preStop: {}}", INVALID + "preStop: Required value: must specify a handler type"),
+        Arguments.of("{preStop: {sleep: {seconds: 0}}}", INVALID + "preStop.sleep: Invalid value: 0: must be greater "
+            + "than 0 and less than terminationGracePeriodSeconds (30)"),
+        Arguments.of("{postStart: {sleep: {seconds: 31}}}", INVALID + "postStart.sleep: Invalid value: 31: must be "
+            + "greater than 0 and less than terminationGracePeriodSeconds (30)"),
+        Arguments.of("{preStop: {exec: {}}}", INVALID + "preStop.exec.command: Required value"),
+        Arguments.of("{preStop: {httpGet: {port: 0}}}",
+            INVALID + "preStop.httpGet.port: Invalid value: 0: must be between 1 and 65535, inclusive"),
+        Arguments.of("{preStop: {httpGet: {port: web_port}}}", INVALID + "preStop.httpGet.port: Invalid value: "
+            + "\"web_port\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"),
+        Arguments.of("{preStop: {httpGet: {port: http, scheme: FTP}}}", INVALID
+            + "preStop.httpGet.scheme: Unsupported value: \"FTP\": supported values: \"HTTP\", \"HTTPS\""),
+        Arguments.of("{preStop: {httpGet: {port: http, httpHeaders: [{name: 'a b', value: c}]}}}", INVALID
+            + "preStop.httpGet.httpHeaders: Invalid value: \"a b\": a valid HTTP header must consist of alphanumeric "
+            + "characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')"),
+        Arguments.of("{postStart: {tcpSocket: {port: 70000}}}",
+            INVALID + "postStart.tcpSocket.port: Invalid value: 70000: must be between 1 and 65535, inclusive"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource
+  void invalid(String lifecycle, String message) {
+    StatusException e = assertThrows(StatusException.class, () -> create("pods", pod(lifecycle)));
+    assertEquals(422, e.code());
+    assertEquals(message, e.getMessage());
+  }
+
+  @Test
+  void sleepIsCheckedAgainstTheTemplatesOwnGracePeriod() {
+    String deployment = """
+        kind: Deployment
+        metadata: {name: web, namespace: d}
+        spec:
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              terminationGracePeriodSeconds: 10
+              containers:
+              - {name: web, image: i, lifecycle: {preStop: {sleep: {seconds: 15}}}}
+        """;
+    StatusException e = assertThrows(StatusException.class, () -> create("deployments.apps", deployment));
+    assertEquals("Deployment.apps \"web\" is invalid: spec.template.spec.containers[0].lifecycle.preStop.sleep: "
+        + "Invalid value: 15: must be greater than 0 and less than terminationGracePeriodSeconds (10)", e.getMessage());
+    create("deployments.apps", deployment.replace("seconds: 15", "seconds: 10"));
+  }
+
+  @Test
+  void anInitContainerHasHooksOnlyAsASidecar() {
+    String pod = """
+        kind: Pod
+        metadata: {name: p, namespace: d}
+        spec:
+          initContainers:
+          - {name: init, image: i, lifecycle: {postStart: {exec: {command: [true]}}}}
+          containers: [{name: c, image: i}]
+        """;
+    StatusException e = assertThrows(StatusException.class, () -> create("pods", pod));
+    assertEquals("Pod \"p\" is invalid: spec.initContainers[0].lifecycle: Forbidden: may not be set for init "
+        + "containers without restartPolicy=Always", e.getMessage());
+    create("pods", pod.replace("{name: init, image: i,", "{name: init, image: i, restartPolicy: Always,"));
+  }
+
+  @Test
+  void httpGetHandlersGetKubesDefaultsAndTcpSocketIsAccepted() {
+    ObjectNode p = create("pods", pod("{postStart: {tcpSocket: {port: http}}, preStop: {httpGet: {port: http}}}"));
+    assertEquals("/", p.at("/spec/containers/0/lifecycle/preStop/httpGet/path").asText());
+    assertEquals("HTTP", p.at("/spec/containers/0/lifecycle/preStop/httpGet/scheme").asText());
+    assertEquals("http", p.at("/spec/containers/0/lifecycle/postStart/tcpSocket/port").asText());
+  }
+}
