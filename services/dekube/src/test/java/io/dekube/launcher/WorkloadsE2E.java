@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * quota of 2 pods, a Deployment of 3 runs 2 pods with the defaulted requests and its ReplicaSet says
  * {@code exceeded quota}; a StatefulSet's volumeClaimTemplate gets claims bound to local-path volumes
  * on its pods' nodes, whose data outlives a pod; a ReplicationController runs, scales and takes its pods
- * with it, an HPA finds its scale, and {@code kubectl cluster-info dump} lists it.
+ * with it, an HPA finds its scale, and {@code kubectl cluster-info dump} lists it; in a namespace that
+ * enforces PodSecurity baseline, a privileged Deployment's ReplicaSet gets FailedCreate Events in kube's words.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -343,5 +344,38 @@ class WorkloadsE2E {
     kubectl.run("delete", "rc", "nginx").ok();
     org.awaitility.Awaitility.await("its pods are gone").atMost(java.time.Duration.ofSeconds(90)).until(() ->
         kubectl.run("get", "pods", "-l", "app=nginx", "-o", "name").out().isBlank());
+  }
+
+  @Test
+  @Order(8)
+  void podSecurityRefusesThePodsOfAPrivilegedDeployment() throws Exception {
+    kubectl.run("create", "namespace", "psa").ok();
+    kubectl.run("label", "ns", "psa", "pod-security.kubernetes.io/enforce=baseline").ok();
+    // the writers read the labels from their namespace informer: wait until they enforce them
+    org.awaitility.Awaitility.await("baseline enforced").atMost(java.time.Duration.ofSeconds(30)).until(() ->
+        kubectl.run("run", "probe", "-n", "psa", "--image=nginx", "--privileged", "--dry-run=server").exit() != 0);
+    Path deployment = tmp.resolve("privileged.yaml");
+    Files.writeString(deployment, """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web, namespace: psa}
+        spec:
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers: [{name: web, image: carsonoid/kube-decon:v1, securityContext: {privileged: true}}]
+        """);
+    Kubectl.Result applied = kubectl.run("apply", "-f", deployment.toString()).ok();
+    assertEquals("", applied.err().trim(), "a Deployment is not refused, only its pods are");
+    org.awaitility.Awaitility.await("the ReplicaSet says why").atMost(java.time.Duration.ofSeconds(60)).until(() ->
+        kubectl.run("-n", "psa", "get", "events", "--field-selector", "reason=FailedCreate", "-o",
+            "jsonpath={.items[*].message}").out().matches("(?s)Error creating: pods \"web-[a-z0-9]+-[a-z0-9]+\" is"
+            + " forbidden: violates PodSecurity \"baseline:latest\": privileged \\(container \"web\" must not set"
+            + " securityContext.privileged=true\\).*"));
+    assertEquals("", kubectl.run("-n", "psa", "get", "pods", "-o", "name").ok().out().trim());
+    assertTrue(kubectl.run("-n", "psa", "get", "rs", "-o",
+            "jsonpath={.items[0].status.conditions[?(@.type==\"ReplicaFailure\")].message}").ok().out()
+        .contains("violates PodSecurity \"baseline:latest\""));
   }
 }

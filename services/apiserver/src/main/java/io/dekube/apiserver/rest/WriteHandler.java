@@ -59,16 +59,19 @@ final class WriteHandler {
     this.podSecurity = headers;
   }
 
+  /** Whether PodSecurity warns of a write of {@code subresource}: the object itself or its ephemeral containers. */
+  private boolean podSecurityWarns(String subresource) {
+    return podSecurity != null && (subresource == null || subresource.equals("ephemeralcontainers"));
+  }
+
   /** The object an update replaces, as PodSecurity's warnings need it (null when they are off or need none). */
   private Future<ObjectNode> before(ApiRequest r, String subresource) {
-    return podSecurity == null || subresource != null && !subresource.equals("ephemeralcontainers")
-        ? Future.succeededFuture(null) : podSecurity.before(r);
+    return podSecurityWarns(subresource) ? podSecurity.before(r) : Future.succeededFuture(null);
   }
 
   /** Adds PodSecurity's warnings about the admitted {@code obj} (not for status writes); completes with it. */
   private Future<ObjectNode> warn(ApiRequest r, String subresource, ObjectNode before, ObjectNode obj) {
-    return podSecurity == null || subresource != null && !subresource.equals("ephemeralcontainers")
-        ? Future.succeededFuture(obj) : podSecurity.warn(r, before, obj);
+    return podSecurityWarns(subresource) ? podSecurity.warn(r, before, obj) : Future.succeededFuture(obj);
   }
 
   /** Server-side apply as PATCH does it, with the same admission. */
