@@ -10,8 +10,8 @@ import io.dekube.core.pki.ServiceAccountKey;
 import io.dekube.core.serviceaccount.TokenClaims;
 import io.dekube.core.serviceaccount.TokenSigner;
 import io.dekube.core.serviceaccount.TokenVerifier;
-import io.dekube.apiserver.admission.webhook.AggregatorServices;
-import io.dekube.apiserver.admission.webhook.WebhookAdmission;
+import io.dekube.store.admission.webhook.WatchedServices;
+import io.dekube.store.admission.webhook.WebhookAdmission;
 import io.dekube.apiserver.aggregator.Aggregator;
 import io.dekube.apiserver.aggregator.AutoRegistration;
 import io.dekube.apiserver.discovery.DiscoveryHandler;
@@ -127,7 +127,7 @@ public final class ApiServerVerticle extends VerticleBase {
               Aggregator.startOnce(vertx, registry, store, informers, security.pki())).onSuccess(a -> aggregator = a);
           // admission webhooks reach their services as the aggregator reaches its backends
           Future<WebhookAdmission> admission = aggregation.compose(a -> WebhookAdmission.start(vertx, registry,
-              informers, new AggregatorServices(a))).onSuccess(w -> webhooks = w);
+              informers, new WatchedServices(a::view))).onSuccess(w -> webhooks = w);
           return Future.all(List.of(SystemPriorityClasses.ensure(store, registry), crds, local, authz, files,
               tokenObjects(), aggregation, admission)).map(all -> files.result());
         })

@@ -2,6 +2,7 @@ package io.dekube.controllermanager;
 
 import io.dekube.controllermanager.common.ControllerContext;
 import io.dekube.controllermanager.common.EventRecorder;
+import io.dekube.core.auth.UserInfo;
 import io.dekube.core.controller.ControllerLoop;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.leader.LeaderElector;
@@ -38,6 +39,7 @@ public final class ControllerManagerVerticle extends VerticleBase {
   private io.dekube.controllermanager.serviceaccount.TokenCredentials tokens;
   private io.dekube.controllermanager.podautoscaler.ApiCredentials api;
   private volatile boolean leading;
+  private Function<UserInfo, StoreApi> stores;
 
   /**
    * @param informers the shared informer of each resource (started here when needed)
@@ -48,6 +50,17 @@ public final class ControllerManagerVerticle extends VerticleBase {
     this.registry = registry;
     this.store = store;
     this.informers = informers;
+    this.stores = user -> store;
+  }
+
+  /**
+   * Writes of each controller through {@code stores.apply(its user)} ({@link ControllerUsers}: its
+   * service account), e.g. with the admission webhooks in front; without it every controller writes
+   * through the store given. Call before deploying.
+   */
+  public ControllerManagerVerticle withStores(Function<UserInfo, StoreApi> stores) {
+    this.stores = stores;
+    return this;
   }
 
   /**
@@ -96,9 +109,6 @@ public final class ControllerManagerVerticle extends VerticleBase {
 
   private void startControllers() {
     leading = true;
-    ControllerContext ctx = new ControllerContext(vertx, store, informers::apply, registry,
-        new EventRecorder(store, registry.byResourceName("events").orElseThrow(), Clock.systemUTC(), config.identity()),
-        Clock.systemUTC());
     List<Controllers.Spec> specs = Controllers.all(config, tokens, api);
     List<Future<Void>> synced = new ArrayList<>();
     for (Controllers.Spec s : specs) {
@@ -114,12 +124,20 @@ public final class ControllerManagerVerticle extends VerticleBase {
         LOG.warn("controller-manager: informers did not sync: {}", ar.cause().toString());
       }
       for (Controllers.Spec s : specs) {
-        ControllerLoop loop = s.factory().apply(ctx);
+        ControllerLoop loop = s.factory().apply(context(s.name()));
         loops.add(loop);
         loop.start();
       }
       LOG.info("controller-manager {}: started {} controllers", config.identity(), loops.size());
     });
+  }
+
+  /** What the controller named {@code controller} is built from: its own user's store and event recorder. */
+  private ControllerContext context(String controller) {
+    StoreApi own = stores.apply(ControllerUsers.of(controller));
+    return new ControllerContext(vertx, own, informers::apply, registry,
+        new EventRecorder(own, registry.byResourceName("events").orElseThrow(), Clock.systemUTC(), config.identity()),
+        Clock.systemUTC());
   }
 
   private Future<Void> stopControllers() {

@@ -77,9 +77,11 @@ final class ApiServerComponent implements Component {
       port = apiserver.actualPort();
     }
     // the ingest consumer: one per process, the processes share dekube.ingest's partitions (group dekube-ingest)
-    ctx.deploy(new IngestVerticle(bootstrap, ctx.registry(), ctx.store(), type -> informers.informer(bootstrap, type)));
+    ctx.deploy(new IngestVerticle(bootstrap, ctx.registry(), ctx.storeAs(IngestVerticle.USER),
+        type -> informers.informer(bootstrap, type)));
     // kube-controller-manager's csrsigning for kubernetes.io/kube-apiserver-client (until the controller-manager hosts it)
-    ctx.deploy(new CsrSigningVerticle(config.pkiDirectory(), ctx.registry(), ctx.store(), type -> informers.informer(bootstrap, type)));
+    ctx.deploy(new CsrSigningVerticle(config.pkiDirectory(), ctx.registry(), ctx.storeAs(CsrSigningVerticle.USER),
+        type -> informers.informer(bootstrap, type)));
     String url = KubeconfigWriter.serverUrl(UpOptions.reachableHost(ctx.flags()), port);
     ctx.apiServer(url, KubeconfigWriter.writeAdmin(pki, url, ctx.dataDir().resolve("kubeconfig")));
   }

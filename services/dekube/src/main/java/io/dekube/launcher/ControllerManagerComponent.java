@@ -4,6 +4,7 @@ import io.dekube.controllermanager.ControllerManagerConfig;
 import io.dekube.controllermanager.ControllerManagerVerticle;
 import io.dekube.controllermanager.podautoscaler.ApiCredentials;
 import io.dekube.controllermanager.serviceaccount.TokenCredentials;
+import io.dekube.core.auth.SystemUsers;
 import io.dekube.core.informer.SharedInformers;
 import io.dekube.core.pki.ClusterPki;
 import io.dekube.store.admission.KubernetesAdmission;
@@ -51,7 +52,8 @@ final class ControllerManagerComponent implements Component {
     ApiCredentials api = apiCredentials(pki);
     for (int i = 0; i < instances; i++) {
       ctx.deploy(new ControllerManagerVerticle(config.withIdentity(config.identity() + "-" + i), ctx.registry(),
-          ctx.store(), type -> informers.informer(bootstrap, type)).withTokenCredentials(tokens).withApiCredentials(api));
+          ctx.storeAs(SystemUsers.KUBE_CONTROLLER_MANAGER), type -> informers.informer(bootstrap, type))
+          .withStores(ctx.stores()).withTokenCredentials(tokens).withApiCredentials(api));
     }
   }
 

@@ -70,7 +70,10 @@ final class KubeletCommand {
     }
     StoreClient store = Cluster.await(StoreClient.start(vertx, StoreClientOptions.of(bootstrap)));
     SharedInformers informers = SharedInformers.of(vertx);
-    KubeletVerticle kubelet = new KubeletVerticle(config, store, t -> informers.informer(bootstrap, t),
+    io.dekube.store.admission.webhook.BusWebhooks webhooks = Cluster.await(io.dekube.store.admission.webhook.BusWebhooks
+        .start(vertx, io.dekube.core.model.ResourceRegistry.builtIn(), t -> informers.informer(bootstrap, t)));
+    KubeletVerticle kubelet = new KubeletVerticle(config, webhooks.as(io.dekube.core.auth.SystemUsers.node(name), store),
+        t -> informers.informer(bootstrap, t),
         config.servesApi() ? NodeFleet.tls(pki, config) : null)
         .withTokenSigner(io.dekube.core.serviceaccount.TokenSigner.of(
             SharedPki.serviceAccountKey(data)));

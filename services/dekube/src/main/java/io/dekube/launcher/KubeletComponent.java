@@ -60,7 +60,8 @@ final class KubeletComponent implements Component {
     ClusterPki pki = SharedPki.await(ctx.dataDir(), f, "kubelet");
     SharedInformers informers = ctx.informers();
     String bootstrap = ctx.bootstrap();
-    NodeFleet fleet = new NodeFleet(configs, ctx.store(), type -> informers.informer(bootstrap, type), pki);
+    NodeFleet fleet = new NodeFleet(configs, ctx.store(), type -> informers.informer(bootstrap, type), pki)
+        .withStores(ctx.stores());
     ctx.deploy(fleet);
     ProcessMetrics.kubeletPods(informers.informer(bootstrap, ctx.registry().byResourceName("pods").orElseThrow()),
         configs.stream().map(KubeletConfig::nodeName).collect(java.util.stream.Collectors.toSet()));

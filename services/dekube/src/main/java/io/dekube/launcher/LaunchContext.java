@@ -2,6 +2,8 @@ package io.dekube.launcher;
 
 import io.dekube.core.informer.SharedInformers;
 import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.auth.UserInfo;
+import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.StoreClient;
 import io.dekube.core.store.StoreClientOptions;
 import io.vertx.core.Future;
@@ -24,6 +26,7 @@ final class LaunchContext {
   private static final class Shared {
     final java.util.SortedMap<Integer, StringBuilder> readyParts = new java.util.TreeMap<>();
     StoreClient store;
+    io.dekube.store.admission.webhook.BusWebhooks webhooks;
     SharedInformers informers;
     String apiUrl;
     Path kubeconfig;
@@ -108,6 +111,31 @@ final class LaunchContext {
         shared.store = Cluster.await(StoreClient.start(vertx, StoreClientOptions.of(bootstrap)));
       }
       return shared.store;
+    }
+  }
+
+  /**
+   * The process's store as {@code user} writes through it: the admission webhooks in front of every
+   * write, as the apiserver runs them for its clients.
+   */
+  StoreApi storeAs(UserInfo user) throws Exception {
+    return stores().apply(user);
+  }
+
+  /**
+   * The process's store for each user ({@link #storeAs}); the webhooks of the process start on first
+   * use (their informers replay the configurations, namespaces, services and endpoints).
+   */
+  java.util.function.Function<UserInfo, StoreApi> stores() throws Exception {
+    StoreClient client = store();
+    synchronized (shared) {
+      if (shared.webhooks == null) {
+        SharedInformers informers = informers();
+        shared.webhooks = Cluster.await(io.dekube.store.admission.webhook.BusWebhooks.start(vertx, registry,
+            type -> informers.informer(bootstrap, type)));
+      }
+      io.dekube.store.admission.webhook.BusWebhooks webhooks = shared.webhooks;
+      return user -> webhooks.as(user, client);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.dekube.launcher;
 
+import io.dekube.core.auth.SystemUsers;
 import io.dekube.core.informer.SharedInformers;
 import io.dekube.scheduler.SchedulerConfig;
 import io.dekube.scheduler.SchedulerVerticle;
@@ -28,7 +29,7 @@ final class SchedulerComponent implements Component {
         .withPluginsDir(ctx.flags().path("--plugins", ctx.dataDir().resolve("plugins")));
     SchedulerVerticle scheduler;
     try {
-      scheduler = new SchedulerVerticle(config, ctx.registry(), ctx.store(), type -> {
+      scheduler = new SchedulerVerticle(config, ctx.registry(), ctx.storeAs(SystemUsers.KUBE_SCHEDULER), type -> {
         SharedInformers informers = ctx.informers();
         return informers.informer(ctx.bootstrap(), type);
       });

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dekube.core.admission.webhook.AdmissionWebhookServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,6 +147,106 @@ class ControllerManagerE2E {
     assertNotEquals(0, r.exit());
     assertTrue(r.err().contains("is invalid") && r.err().contains("`selector` does not match template `labels`"),
         r.err());
+  }
+
+  /**
+   * The admission webhooks see the writes that do not come through the apiserver, with the users kube's
+   * components have: a mutating webhook labels the pods the ReplicaSet controller creates, a validating
+   * one's denial is the ReplicaSet's FailedCreate Event, and the scheduler's bindings and the kubelets'
+   * status writes reach the webhooks as {@code system:kube-scheduler} and {@code system:node:<name>}.
+   */
+  @Test
+  @Order(6)
+  void admissionWebhooksSeeTheControllersSchedulersAndKubeletsWrites() throws Exception {
+    try (AdmissionWebhookServer hooks = new AdmissionWebhookServer()) {
+      kubectl.run("create", "namespace", "hooks").ok();
+      kubectl.run("label", "namespace", "hooks", "webhooks=on").ok();
+      kubectl.runWithInput(webhookConfigurations("https://127.0.0.1:" + hooks.port(), hooks.caBundle()),
+          "apply", "-f", "-").ok();
+      kubectl.run("-n", "hooks", "create", "deployment", "web", "--image=carsonoid/kube-decon:v1", "--replicas=2").ok();
+      Awaitility.await("the ReplicaSet's pods, labelled by the webhook, running").atMost(WAIT).until(() ->
+          kubectl.run("-n", "hooks", "get", "pods", "-l", "app=web,mutated=yes", "-o",
+              "jsonpath={range .items[*]}{.status.phase}{\"\\n\"}{end}").ok().out().lines()
+              .filter("Running"::equals).count() == 2);
+      assertEquals(Set.of("system:serviceaccount:kube-system:replicaset-controller [system:serviceaccounts "
+              + "system:serviceaccounts:kube-system system:authenticated]"), users(hooks, "CREATE", "", "app=web"));
+      assertEquals(Set.of("system:kube-scheduler [system:authenticated]"), users(hooks, "CREATE", "binding", ""));
+      Set<String> kubelets = users(hooks, "UPDATE", "status", "");
+      assertFalse(kubelets.isEmpty());
+      assertTrue(kubelets.stream().allMatch(u -> u.matches(
+          "system:node:kube-node-0\\d \\[system:nodes system:authenticated]")), kubelets.toString());
+
+      kubectl.runWithInput("""
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: denied}
+          spec:
+            selector: {matchLabels: {app: denied}}
+            template:
+              metadata: {labels: {app: denied, deny: "true"}}
+              spec: {containers: [{name: web, image: carsonoid/kube-decon:v1}]}
+          """, "-n", "hooks", "apply", "-f", "-").ok();
+      Awaitility.await("the ReplicaSet's FailedCreate Event with the webhook's message").atMost(WAIT).until(() ->
+          kubectl.run("-n", "hooks", "get", "events", "-o", "jsonpath={range .items[?(@.reason==\"FailedCreate\")]}"
+              + "{.involvedObject.kind}: {.message}{\"\\n\"}{end}").ok().out().lines().anyMatch(l -> l.equals(
+                  "ReplicaSet: Error creating: admission webhook \"deny-labelled.dekube.io\" denied the request: "
+                      + "pods labelled deny=true are not allowed")));
+      assertTrue(kubectl.run("-n", "hooks", "get", "pods", "-l", "app=denied", "-o", "name").ok().out().isBlank());
+    } finally {
+      kubectl.run("delete", "mutatingwebhookconfiguration", "label-pods", "--ignore-not-found");
+      kubectl.run("delete", "validatingwebhookconfiguration", "check-pods", "--ignore-not-found");
+      kubectl.run("delete", "namespace", "hooks", "--wait=false");
+    }
+  }
+
+  /** "user [groups]" of the requests the webhooks got for {@code operation} of pods' {@code subresource}. */
+  private static Set<String> users(AdmissionWebhookServer hooks, String operation, String subresource,
+                                   String label) {
+    return hooks.requests.stream().map(r -> r.path("request"))
+        .filter(r -> operation.equals(r.path("operation").asText())
+            && subresource.equals(r.path("subResource").asText(""))
+            && (label.isEmpty() || label.equals("app=" + r.at("/object/metadata/labels/app").asText())))
+        .map(r -> r.at("/userInfo/username").asText() + " " + words(r.at("/userInfo/groups")))
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private static String words(com.fasterxml.jackson.databind.JsonNode array) {
+    List<String> all = new java.util.ArrayList<>();
+    array.forEach(g -> all.add(g.asText()));
+    return all.toString().replace(",", "");
+  }
+
+  /**
+   * In the namespaces labelled {@code webhooks=on}: a mutating webhook that labels new pods
+   * {@code mutated=yes}, a validating one that denies pods labelled {@code deny=true}, and one that
+   * sees (and allows) bindings and status writes of pods.
+   */
+  private static String webhookConfigurations(String url, String ca) {
+    String common = """
+          namespaceSelector: {matchLabels: {webhooks: "on"}}
+          sideEffects: None
+          admissionReviewVersions: [v1]
+        """;
+    return """
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: MutatingWebhookConfiguration
+        metadata: {name: label-pods}
+        webhooks:
+        - name: add-label.dekube.io
+          clientConfig: {url: "%1$s/add-label", caBundle: %2$s}
+          rules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [pods]}]
+        %3$s---
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingWebhookConfiguration
+        metadata: {name: check-pods}
+        webhooks:
+        - name: deny-labelled.dekube.io
+          clientConfig: {url: "%1$s/deny-labelled", caBundle: %2$s}
+          rules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [pods]}]
+        %3$s- name: observe.dekube.io
+          clientConfig: {url: "%1$s/observe", caBundle: %2$s}
+          rules: [{operations: [CREATE, UPDATE], apiGroups: [""], apiVersions: [v1], resources: [pods/binding, pods/status]}]
+        %3$s""".formatted(url, ca, common);
   }
 
   @Test

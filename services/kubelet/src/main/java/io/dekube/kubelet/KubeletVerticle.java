@@ -3,7 +3,7 @@ package io.dekube.kubelet;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.dekube.kubelet.netpol.NetworkPolicyEnforcer;
 import io.dekube.kubelet.node.NodeAgent;
 import io.dekube.kubelet.pod.PodManager;
@@ -35,7 +35,7 @@ public final class KubeletVerticle extends VerticleBase {
   private static final java.util.concurrent.atomic.AtomicBoolean WARM = new java.util.concurrent.atomic.AtomicBoolean();
 
   private final KubeletConfig config;
-  private final StoreClient store;
+  private final StoreApi store;
   private final Function<ResourceType, Informer> informers;
   private final KubeletServer.Tls tls;
   private NodeAgent agent;
@@ -50,7 +50,7 @@ public final class KubeletVerticle extends VerticleBase {
    * @param tls the serving certificate, the CA clients must present a certificate of, and the node's own
    *            client certificate for its SubjectAccessReviews; null for nodes without an API (simulated)
    */
-  public KubeletVerticle(KubeletConfig config, StoreClient store, Function<ResourceType, Informer> informers,
+  public KubeletVerticle(KubeletConfig config, StoreApi store, Function<ResourceType, Informer> informers,
                          KubeletServer.Tls tls) {
     this.config = config;
     this.store = store;

@@ -4,7 +4,9 @@ import io.dekube.core.informer.Informer;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.pki.CertificateBundle;
 import io.dekube.core.pki.ClusterPki;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.auth.SystemUsers;
+import io.dekube.core.auth.UserInfo;
+import io.dekube.core.store.StoreApi;
 import io.dekube.kubelet.server.KubeletServer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -30,14 +32,14 @@ public final class NodeFleet extends VerticleBase {
   private static final int BATCH = 50;
 
   private final List<KubeletConfig> configs;
-  private final StoreClient store;
+  private final StoreApi store;
   private final Function<ResourceType, Informer> informers;
   private final ClusterPki pki;
   private final Map<String, KubeletConfig> byName = new LinkedHashMap<>();
   private final Map<String, String> running = new LinkedHashMap<>();
   private final Map<String, KubeletVerticle> verticles = new LinkedHashMap<>();
 
-  public NodeFleet(List<KubeletConfig> configs, StoreClient store, Function<ResourceType, Informer> informers,
+  public NodeFleet(List<KubeletConfig> configs, StoreApi store, Function<ResourceType, Informer> informers,
                    ClusterPki pki) {
     this.configs = configs;
     this.store = store;
@@ -48,6 +50,17 @@ public final class NodeFleet extends VerticleBase {
 
   private io.dekube.core.serviceaccount.TokenSigner tokenSigner;
   private io.dekube.kubelet.server.auth.KubeletAuthorizer authorizer;
+  private Function<UserInfo, StoreApi> stores;
+
+  /**
+   * Writes of each node through {@code stores.apply(its user)} ({@code system:node:<name>} in
+   * {@code system:nodes}), e.g. with the admission webhooks in front; without it every node writes
+   * through the store given. Call before deploying.
+   */
+  public NodeFleet withStores(Function<UserInfo, StoreApi> stores) {
+    this.stores = stores;
+    return this;
+  }
 
   /**
    * Decides every node's kubelet API requests with {@code decider} instead of SubjectAccessReviews (tests
@@ -87,7 +100,8 @@ public final class NodeFleet extends VerticleBase {
     Future<KubeletServer.Tls> tls = c.servesApi() ? vertx.executeBlocking(() -> tls(pki, c), false)
         : Future.succeededFuture(null);
     return tls.compose(t -> {
-      KubeletVerticle v = new KubeletVerticle(c, store, informers, t).withTokenSigner(tokenSigner)
+      StoreApi own = stores == null ? store : stores.apply(SystemUsers.node(c.nodeName()));
+      KubeletVerticle v = new KubeletVerticle(c, own, informers, t).withTokenSigner(tokenSigner)
           .withAuthorizer(authorizer);
       return vertx.deployVerticle(v).onSuccess(id -> {
         running.put(c.nodeName(), id);
@@ -110,7 +124,7 @@ public final class NodeFleet extends VerticleBase {
 
   /** kube's node identity: user {@code system:node:<name>}, group {@code system:nodes}. */
   public static final String NODE_USER_PREFIX = "system:node:";
-  public static final String NODES_GROUP = "system:nodes";
+  public static final String NODES_GROUP = SystemUsers.NODES;
 
   /** Stops a node's kubelet (heartbeats stop; its pods stay as they are). */
   public Future<Void> stopNode(String name) {

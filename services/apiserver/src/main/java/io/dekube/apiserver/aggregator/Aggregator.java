@@ -7,6 +7,7 @@ import io.dekube.core.informer.Informer;
 import io.dekube.core.informer.InformerHandler;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
+import io.dekube.core.net.ApiServiceBackends;
 import io.dekube.core.net.ServiceWatch;
 import io.dekube.core.pki.CertificateBundle;
 import io.dekube.core.pki.ClusterPki;
@@ -151,14 +152,9 @@ public final class Aggregator {
     return ApiServiceBackends.resolve(api, view, n -> ThreadLocalRandom.current().nextInt(n));
   }
 
-  /**
-   * A ready endpoint of a Service's port, resolved as an APIService's service is (EndpointSlices,
-   * else Endpoints; an ExternalName's name), for other callers of in-cluster services (admission webhooks).
-   */
-  public ApiServiceBackends.Resolution resolveService(String namespace, String name, int port) {
-    ObjectNode ref = io.dekube.core.model.Json.object();
-    ref.putObject("spec").putObject("service").put("namespace", namespace).put("name", name).put("port", port);
-    return resolve(ref);
+  /** The Services and their endpoints as the aggregator sees them now (null before the first view). */
+  public ServiceWatch.View view() {
+    return view;
   }
 
   BackendClients clients() {

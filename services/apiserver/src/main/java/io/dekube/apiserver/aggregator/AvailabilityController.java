@@ -1,5 +1,7 @@
 package io.dekube.apiserver.aggregator;
 
+import io.dekube.core.net.ApiServiceBackends;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.informer.Informer;

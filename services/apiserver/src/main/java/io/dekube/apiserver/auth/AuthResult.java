@@ -1,5 +1,7 @@
 package io.dekube.apiserver.auth;
 
+import io.dekube.core.auth.UserInfo;
+
 /**
  * What one authenticator made of a request: a user, no applicable credentials, or credentials it
  * rejected. Immutable.

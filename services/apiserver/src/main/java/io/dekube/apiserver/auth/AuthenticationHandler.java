@@ -1,5 +1,6 @@
 package io.dekube.apiserver.auth;
 
+import io.dekube.core.auth.UserInfo;
 import io.dekube.apiserver.server.StatusResponses;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;

@@ -1,5 +1,6 @@
 package io.dekube.apiserver.auth;
 
+import io.dekube.core.auth.UserInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.dekube.apiserver.auth;
 
+import io.dekube.core.auth.UserInfo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;

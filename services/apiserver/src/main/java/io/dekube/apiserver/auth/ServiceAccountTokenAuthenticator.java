@@ -1,5 +1,6 @@
 package io.dekube.apiserver.auth;
 
+import io.dekube.core.auth.UserInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.serviceaccount.TokenClaims;

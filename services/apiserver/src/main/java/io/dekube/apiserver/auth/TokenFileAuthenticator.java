@@ -1,5 +1,6 @@
 package io.dekube.apiserver.auth;
 
+import io.dekube.core.auth.UserInfo;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

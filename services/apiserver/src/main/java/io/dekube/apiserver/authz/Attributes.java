@@ -1,6 +1,6 @@
 package io.dekube.apiserver.authz;
 
-import io.dekube.apiserver.auth.UserInfo;
+import io.dekube.core.auth.UserInfo;
 import io.dekube.apiserver.rest.ApiPath;
 import java.util.Optional;
 import java.util.function.Function;

@@ -3,7 +3,7 @@ package io.dekube.apiserver.authz;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.apiserver.auth.AuthenticationHandler;
 import io.dekube.core.model.StatusException;
-import io.dekube.apiserver.auth.UserInfo;
+import io.dekube.core.auth.UserInfo;
 import io.dekube.apiserver.server.StatusResponses;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;

@@ -2,7 +2,7 @@ package io.dekube.apiserver.authz;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dekube.apiserver.auth.UserInfo;
+import io.dekube.core.auth.UserInfo;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.StatusException;
 import java.util.List;

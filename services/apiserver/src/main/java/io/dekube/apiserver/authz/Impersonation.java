@@ -1,7 +1,7 @@
 package io.dekube.apiserver.authz;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dekube.apiserver.auth.UserInfo;
+import io.dekube.core.auth.UserInfo;
 import io.dekube.apiserver.server.StatusResponses;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.StatusException;

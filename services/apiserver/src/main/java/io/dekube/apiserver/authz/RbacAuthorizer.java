@@ -2,7 +2,7 @@ package io.dekube.apiserver.authz;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dekube.apiserver.auth.UserInfo;
+import io.dekube.core.auth.UserInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;

@@ -20,6 +20,10 @@ public final class CsrSigningVerticle extends VerticleBase {
 
   private final Path pkiDirectory;
   private final ResourceRegistry registry;
+  /** Who it writes as: kube-controller-manager's certificate controller. */
+  public static final io.dekube.core.auth.UserInfo USER = io.dekube.core.auth.SystemUsers.serviceAccount("kube-system",
+      "certificate-controller");
+
   private final StoreApi store;
   private final Function<ResourceType, Informer> informers;
 

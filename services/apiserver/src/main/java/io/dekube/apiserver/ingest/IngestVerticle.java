@@ -4,12 +4,15 @@ import io.dekube.apiserver.codec.Codecs;
 import io.dekube.apiserver.conversion.LegacyVersionConverter;
 import io.dekube.apiserver.crd.CustomVersions;
 import io.dekube.apiserver.rest.RestApi;
+import io.dekube.core.auth.SystemUsers;
+import io.dekube.core.auth.UserInfo;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -21,22 +24,29 @@ import java.util.function.Function;
  */
 public final class IngestVerticle extends VerticleBase {
 
+  /**
+   * Who ingested writes come from, for the admission webhooks: {@code system:dekube:ingest}, in
+   * {@code system:masters} because the bus authorizes nothing (any producer of {@code dekube.ingest}
+   * writes as an administrator would).
+   */
+  public static final UserInfo USER = SystemUsers.authenticated("system:dekube:ingest", List.of("system:masters"));
+
   /** The consumer group of every apiserver's ingest. */
   public static final String GROUP = "dekube-ingest";
 
   private final String bootstrapServers;
   private final ResourceRegistry registry;
-  private final StoreClient store;
+  private final StoreApi store;
   private final Function<ResourceType, Informer> informers;
   private IngestLoop loop;
 
   /**
    * @param bootstrapServers the Kafka cluster of the bus
    * @param registry         the served resources
-   * @param store            writes go through it to the writers
+   * @param store            writes go through it to the writers (with the admission webhooks of {@link #USER})
    * @param informers        the shared informer of each resource (the watch cache the REST layer reads)
    */
-  public IngestVerticle(String bootstrapServers, ResourceRegistry registry, StoreClient store,
+  public IngestVerticle(String bootstrapServers, ResourceRegistry registry, StoreApi store,
                         Function<ResourceType, Informer> informers) {
     this.bootstrapServers = bootstrapServers;
     this.registry = registry;

@@ -10,7 +10,7 @@ import io.dekube.core.informer.Informer;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -55,7 +55,7 @@ public final class RestApi {
    * @param informers the shared informer of each resource: the apiserver's watch cache (started on first use)
    * @param codecs    body decoding, field validation, legacy versions
    */
-  public RestApi(Vertx vertx, ResourceRegistry registry, StoreClient store, Function<ResourceType, Informer> informers,
+  public RestApi(Vertx vertx, ResourceRegistry registry, StoreApi store, Function<ResourceType, Informer> informers,
                  Codecs codecs) {
     this(vertx, registry, new StoreClientStore(store), cachesOf(informers), codecs);
   }
@@ -130,7 +130,7 @@ public final class RestApi {
    * creates, updates, patches and deletes go to the writer, as kube-apiserver's MutatingAdmissionWebhook
    * and ValidatingAdmissionWebhook plugins do.
    */
-  public RestApi withWebhooks(io.dekube.apiserver.admission.webhook.WebhookAdmission admission) {
+  public RestApi withWebhooks(io.dekube.store.admission.webhook.WebhookAdmission admission) {
     writes.webhooks(admission);
     return this;
   }

@@ -44,7 +44,7 @@ final class WriteHandler {
   }
 
   /** Calls the admission webhooks before writes of create, update, patch and delete. */
-  void webhooks(io.dekube.apiserver.admission.webhook.WebhookAdmission admission) {
+  void webhooks(io.dekube.store.admission.webhook.WebhookAdmission admission) {
     this.webhooks = new DynamicAdmission(admission, caches, store);
   }
 

@@ -10,6 +10,7 @@ import io.dekube.apiserver.discovery.ServedGroup;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.Typed;
+import io.dekube.core.net.ApiServiceBackends;
 import io.dekube.core.net.ServiceTable;
 import io.dekube.core.net.ServiceWatch;
 import io.fabric8.kubernetes.api.model.Endpoints;

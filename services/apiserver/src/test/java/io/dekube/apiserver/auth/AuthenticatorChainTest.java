@@ -1,5 +1,6 @@
 package io.dekube.apiserver.auth;
 
+import io.dekube.core.auth.UserInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;

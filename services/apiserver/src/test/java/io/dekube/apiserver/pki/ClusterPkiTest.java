@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dekube.apiserver.auth.AuthRequest;
 import io.dekube.apiserver.auth.AuthResult;
-import io.dekube.apiserver.auth.UserInfo;
+import io.dekube.core.auth.UserInfo;
 import io.dekube.apiserver.auth.X509Authenticator;
 import io.dekube.core.model.Json;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.patch.Patches;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.WriteOptions;
 import io.dekube.kubelet.KubeletConfig;
 import io.dekube.kubelet.pod.PodEvents;
@@ -31,7 +31,7 @@ public final class NodeAgent {
       .orElseThrow();
 
   private final Vertx vertx;
-  private final StoreClient store;
+  private final StoreApi store;
   private final KubeletConfig config;
   private final int port;
   private final PodEvents events;
@@ -43,7 +43,7 @@ public final class NodeAgent {
   private long statusTimer = -1;
   private boolean stopped;
 
-  public NodeAgent(Vertx vertx, StoreClient store, KubeletConfig config, int port, PodEvents events) {
+  public NodeAgent(Vertx vertx, StoreApi store, KubeletConfig config, int port, PodEvents events) {
     this.vertx = vertx;
     this.events = events;
     this.store = store;

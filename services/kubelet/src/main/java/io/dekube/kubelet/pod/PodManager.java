@@ -2,7 +2,7 @@ package io.dekube.kubelet.pod;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.Typed;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.dekube.kubelet.KubeletConfig;
 import io.dekube.kubelet.runtime.ContainerRuntime;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -31,7 +31,7 @@ public final class PodManager implements PodRouter.Listener {
   final io.vertx.core.Context context;
   final KubeletConfig config;
   final ContainerRuntime runtime;
-  final StoreClient store;
+  final StoreApi store;
   final EnvBuilder.Lookup lookup;
   final StatusManager status;
   final PodIpAllocator ips;
@@ -45,7 +45,7 @@ public final class PodManager implements PodRouter.Listener {
   private io.dekube.kubelet.token.TokenManager tokenManager;
   private long tokenTimer = -1;
 
-  public PodManager(Vertx vertx, KubeletConfig config, ContainerRuntime runtime, StoreClient store,
+  public PodManager(Vertx vertx, KubeletConfig config, ContainerRuntime runtime, StoreApi store,
                     EnvBuilder.Lookup lookup, Supplier<String> podCidr) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();

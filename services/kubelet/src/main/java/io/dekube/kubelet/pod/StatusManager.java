@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -30,7 +30,7 @@ public final class StatusManager {
   static final ResourceType PODS = ResourceRegistry.builtIn().byResourceName("pods").orElseThrow();
 
   private final Vertx vertx;
-  private final StoreClient store;
+  private final StoreApi store;
   private final Map<String, JsonNode> sent = new HashMap<>();
   private final Map<String, ObjectNode> waiting = new HashMap<>();
   private final Set<String> inFlight = new HashSet<>();
@@ -38,7 +38,7 @@ public final class StatusManager {
   private final Map<String, Long> retryTimers = new HashMap<>();
   private boolean stopped;
 
-  public StatusManager(Vertx vertx, StoreClient store) {
+  public StatusManager(Vertx vertx, StoreApi store) {
     this.vertx = vertx;
     this.store = store;
   }

@@ -3,16 +3,19 @@ package io.dekube.apiserver.rest.backend;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.ResourceType;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
 
-/** Writes through the {@link StoreClient} (requests and replies on the bus). Thread-safe, as the client. */
+/**
+ * Writes through a {@link StoreApi}: the {@link io.dekube.core.store.StoreClient} (requests and replies on the bus),
+ * or a store that admits each write first. Thread-safe, as the client.
+ */
 public final class StoreClientStore implements ObjectStore {
 
-  private final StoreClient client;
+  private final StoreApi client;
 
-  public StoreClientStore(StoreClient client) {
+  public StoreClientStore(StoreApi client) {
     this.client = client;
   }
 

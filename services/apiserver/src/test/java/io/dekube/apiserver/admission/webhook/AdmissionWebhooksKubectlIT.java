@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dekube.apiserver.ApiServerFixture;
 import io.dekube.apiserver.semantics.Kubectl;
+import io.dekube.core.admission.webhook.AdmissionWebhookServer;
 import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.kafka.WithKafka;
 import java.net.ServerSocket;

@@ -5,8 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dekube.apiserver.auth.UserInfo;
+import io.dekube.core.auth.UserInfo;
 import io.dekube.apiserver.rest.backend.MemoryBackend;
+import io.dekube.apiserver.rest.backend.ObjectCache;
+import io.dekube.store.admission.webhook.AdmissionAttributes;
+import io.dekube.core.admission.webhook.AdmissionWebhookServer;
+import io.dekube.store.admission.webhook.ConfigurationSource;
+import io.dekube.store.admission.webhook.ServiceResolver;
+import io.dekube.store.admission.webhook.WebhookAdmission;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
@@ -47,7 +53,7 @@ class WebhookAdmissionTest {
         .orElseThrow();
     ResourceType mutating = registry.byGroupPlural("admissionregistration.k8s.io", "mutatingwebhookconfigurations")
         .orElseThrow();
-    admission = new WebhookAdmission(vertx, backend.cache(validating), backend.cache(mutating), ns -> null,
+    admission = new WebhookAdmission(vertx, source(backend.cache(validating)), source(backend.cache(mutating)), ns -> null,
         (ns, name, port) -> new ServiceResolver.Endpoint("127.0.0.1", server.port()));
   }
 
@@ -148,6 +154,26 @@ class WebhookAdmissionTest {
   private static AdmissionAttributes create(ResourceType t, ObjectNode obj, boolean dryRun) {
     return new AdmissionAttributes(AdmissionAttributes.CREATE, t, t.apiVersion(), "", "default",
         obj.at("/metadata/name").asText(), obj, null, dryRun, null, UserInfo.anonymous());
+  }
+
+  /** The configurations of a memory backend's cache. */
+  private static ConfigurationSource source(ObjectCache cache) {
+    return new ConfigurationSource() {
+      @Override
+      public Future<Void> start() {
+        return cache.start();
+      }
+
+      @Override
+      public long resourceVersion() {
+        return cache.resourceVersion();
+      }
+
+      @Override
+      public List<ObjectNode> items() {
+        return cache.snapshot(o -> true).items();
+      }
+    };
   }
 
   private static <T> T await(Future<T> f) throws Exception {

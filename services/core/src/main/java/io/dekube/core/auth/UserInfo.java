@@ -1,4 +1,4 @@
-package io.dekube.apiserver.auth;
+package io.dekube.core.auth;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.dekube.apiserver.admission.webhook;
+package io.dekube.core.admission.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,15 +26,15 @@ import java.util.concurrent.TimeUnit;
  * {@code mutated=yes} on, {@code /add-tier} the label {@code tier=gold}. It keeps every request it got, and
  * the paths called.
  */
-final class AdmissionWebhookServer implements AutoCloseable {
+public final class AdmissionWebhookServer implements AutoCloseable {
 
-  final CertificateBundle ca;
-  final List<JsonNode> requests = new CopyOnWriteArrayList<>();
-  final List<String> paths = new CopyOnWriteArrayList<>();
+  public final CertificateBundle ca;
+  public final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+  public final List<String> paths = new CopyOnWriteArrayList<>();
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
 
-  AdmissionWebhookServer() throws Exception {
+  public AdmissionWebhookServer() throws Exception {
     CertificateIssuer issuer = new CertificateIssuer();
     ca = issuer.newCa("webhook-ca");
     CertificateBundle serving = issuer.newServing(ca, "webhook", List.of("webhook.hooks.svc"), List.of("127.0.0.1"));
@@ -45,17 +45,17 @@ final class AdmissionWebhookServer implements AutoCloseable {
     server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
-  int port() {
+  public int port() {
     return server.actualPort();
   }
 
   /** The CA as a configuration's {@code caBundle}. */
-  String caBundle() {
+  public String caBundle() {
     return Base64.getEncoder().encodeToString(ca.certificatePem().getBytes(StandardCharsets.UTF_8));
   }
 
   /** The requests of one operation on one object, in arrival order. */
-  List<JsonNode> seen(String operation, String name) {
+  public List<JsonNode> seen(String operation, String name) {
     return requests.stream().map(r -> r.path("request"))
         .filter(r -> operation.equals(r.path("operation").asText()) && name.equals(r.path("name").asText()))
         .toList();

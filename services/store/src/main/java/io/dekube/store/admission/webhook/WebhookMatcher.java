@@ -1,4 +1,4 @@
-package io.dekube.apiserver.admission.webhook;
+package io.dekube.store.admission.webhook;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.informer.LabelSelector;
@@ -16,7 +16,7 @@ final class WebhookMatcher {
 
   private final Function<String, ObjectNode> namespaces;
 
-  /** @param namespaces a Namespace by name from the apiserver's cache, or null */
+  /** @param namespaces a Namespace by name from an informer's cache, or null */
   WebhookMatcher(Function<String, ObjectNode> namespaces) {
     this.namespaces = namespaces;
   }

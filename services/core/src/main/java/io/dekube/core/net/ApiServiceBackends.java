@@ -1,4 +1,4 @@
-package io.dekube.apiserver.aggregator;
+package io.dekube.core.net;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dekube.core.net.Backend;

@@ -1,8 +1,7 @@
-package io.dekube.apiserver.admission.webhook;
+package io.dekube.store.admission.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dekube.apiserver.rest.backend.ObjectCache;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
@@ -20,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Dynamic admission as kube-apiserver's MutatingAdmissionWebhook and ValidatingAdmissionWebhook
- * plugins do it, in the apiserver before a write goes to the bus: the mutating webhooks one after
+ * plugins do it, before a write goes to the bus (the apiserver's REST writes, and the writes of the
+ * bus components through {@link AdmittingStore}): the mutating webhooks one after
  * the other (each sees the object as the ones before it patched it; a webhook with
  * {@code reinvocationPolicy: IfNeeded} is called once more when a later one changed the object),
  * then the validating webhooks side by side. A denial answers kube's
@@ -56,7 +56,7 @@ public final class WebhookAdmission {
    * @param namespaces a Namespace by name from the cache, or null (for namespace selectors)
    * @param services   where a webhook's Service is reached
    */
-  public WebhookAdmission(Vertx vertx, ObjectCache validating, ObjectCache mutating,
+  public WebhookAdmission(Vertx vertx, ConfigurationSource validating, ConfigurationSource mutating,
                           Function<String, ObjectNode> namespaces, ServiceResolver services) {
     this.configurations = new WebhookConfigurations(validating, mutating);
     this.matcher = new WebhookMatcher(namespaces);
@@ -70,7 +70,7 @@ public final class WebhookAdmission {
   public static Future<WebhookAdmission> start(Vertx vertx, io.dekube.core.model.ResourceRegistry registry,
                                                Function<ResourceType, io.dekube.core.informer.Informer> informers,
                                                ServiceResolver services) {
-    Function<String, ObjectCache> cache = plural -> new io.dekube.apiserver.rest.backend.InformerCache(
+    Function<String, ConfigurationSource> cache = plural -> ConfigurationSource.of(
         informers.apply(registry.byGroupPlural(GROUP, plural).orElseThrow()));
     io.dekube.core.informer.Informer namespaces = informers.apply(registry.byResourceName("namespaces").orElseThrow());
     WebhookAdmission w = new WebhookAdmission(vertx, cache.apply("validatingwebhookconfigurations"),

@@ -1,4 +1,4 @@
-package io.dekube.apiserver.admission.webhook;
+package io.dekube.store.admission.webhook;
 
 /**
  * Where a webhook's {@code clientConfig.service} is reached: a ready endpoint of the Service's port,

@@ -1,26 +1,25 @@
-package io.dekube.apiserver.admission.webhook;
+package io.dekube.store.admission.webhook;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dekube.apiserver.rest.backend.ObjectCache;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * The webhooks of the stored Validating- and MutatingWebhookConfigurations, from the apiserver's
+ * The webhooks of the stored Validating- and MutatingWebhookConfigurations, from their
  * caches: configurations in name order and each one's webhooks in their order, as kube sorts them.
  * The parsed lists are kept until a cache moves on. Thread-safe.
  */
 final class WebhookConfigurations {
 
-  private final ObjectCache validating;
-  private final ObjectCache mutating;
+  private final ConfigurationSource validating;
+  private final ConfigurationSource mutating;
   private volatile Parsed parsed = new Parsed(-2, -2, List.of(), List.of());
 
   private record Parsed(long validatingRv, long mutatingRv, List<Webhook> validating, List<Webhook> mutating) {
   }
 
-  WebhookConfigurations(ObjectCache validating, ObjectCache mutating) {
+  WebhookConfigurations(ConfigurationSource validating, ConfigurationSource mutating) {
     this.validating = validating;
     this.mutating = mutating;
   }
@@ -49,8 +48,8 @@ final class WebhookConfigurations {
     return p;
   }
 
-  private static List<Webhook> read(ObjectCache cache, boolean mutating) {
-    List<ObjectNode> configs = new ArrayList<>(cache.snapshot(o -> true).items());
+  private static List<Webhook> read(ConfigurationSource cache, boolean mutating) {
+    List<ObjectNode> configs = new ArrayList<>(cache.items());
     configs.sort(Comparator.comparing(c -> c.path("metadata").path("name").asText("")));
     List<Webhook> hooks = new ArrayList<>();
     for (ObjectNode c : configs) {

@@ -1,11 +1,11 @@
-package io.dekube.apiserver.admission.webhook;
+package io.dekube.store.admission.webhook;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dekube.apiserver.auth.UserInfo;
+import io.dekube.core.auth.UserInfo;
 import io.dekube.core.model.ResourceType;
 
 /**
- * What an admission webhook is asked about: one write of the REST API, as kube's
+ * What an admission webhook is asked about: one write (of the REST API or of a bus component), as kube's
  * {@code admission.Attributes}. Objects are in the stored version of {@code type}. Immutable (the
  * objects are not copied: callers hand in objects they no longer change).
  *

@@ -1,0 +1,218 @@
+package io.dekube.store.admission.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.auth.UserInfo;
+import io.dekube.core.informer.Informer;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.store.StoreApi;
+import io.dekube.core.store.WriteOptions;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store of a component that writes on the bus (controllers, scheduler, kubelets, ingest), with
+ * the admission webhooks in front of every write, as kube-apiserver runs them for every client: the
+ * same {@link WebhookAdmission} the apiserver calls, with this component's {@code userInfo}.
+ *
+ * <p>A create is admitted on its object; an update, a status update and a delete on the current
+ * object of the informer (brought up to date first) as {@code oldObject}; a patch on the object it
+ * yields ({@link AdmittedPatch}: applied to the current object, written with its resourceVersion as
+ * precondition, run again on a conflict); a pod binding ({@code binding} subresource) as kube's
+ * {@code CREATE pods/binding} of a {@code Binding}, whose target node a mutating webhook may change.
+ * Denials and failed calls fail the write with the apiserver's Status (400/403... and 500), so the
+ * component retries it with its own back-off. Webhook warnings are logged, as client-go logs them.
+ *
+ * <p>When no webhook configuration names the resource (the common case), every call goes straight
+ * to the wrapped store: no extra read, no extra round trip. Reads pass through. Futures complete on
+ * the caller's Vert.x context. Thread-safe.
+ */
+public final class AdmittingStore implements StoreApi {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdmittingStore.class);
+
+  private final Vertx vertx;
+  private final StoreApi store;
+  private final WebhookAdmission webhooks;
+  private final Function<ResourceType, Informer> informers;
+  private final UserInfo user;
+
+  /**
+   * @param store     where admitted writes go
+   * @param webhooks  the started webhook admission of the process
+   * @param informers the shared informer of each resource (the current objects)
+   * @param user      who writes: the {@code userInfo} the webhooks get
+   */
+  public AdmittingStore(Vertx vertx, StoreApi store, WebhookAdmission webhooks,
+                        Function<ResourceType, Informer> informers, UserInfo user) {
+    this.vertx = vertx;
+    this.store = store;
+    this.webhooks = webhooks;
+    this.informers = informers;
+    this.user = user;
+  }
+
+  /** The user the webhooks are told about. */
+  public UserInfo user() {
+    return user;
+  }
+
+  @Override
+  public Future<ObjectNode> get(ResourceType t, String namespace, String name) {
+    return store.get(t, namespace, name);
+  }
+
+  @Override
+  public Future<ObjectNode> list(ResourceType t, String namespace) {
+    return store.list(t, namespace);
+  }
+
+  @Override
+  public Future<ObjectNode> create(ResourceType t, String namespace, ObjectNode obj, WriteOptions o) {
+    if (!webhooks.mayApply(t)) {
+      return store.create(t, namespace, obj, o);
+    }
+    String name = obj.path("metadata").path("name").asText("");
+    return onCaller(admit(t, AdmissionAttributes.CREATE, "", namespace, name, obj, null, o, "CreateOptions")
+        .compose(admitted -> store.create(t, namespace, admitted, o)));
+  }
+
+  @Override
+  public Future<ObjectNode> update(ResourceType t, ObjectNode obj, WriteOptions o) {
+    return replace(t, obj, o, "");
+  }
+
+  @Override
+  public Future<ObjectNode> updateStatus(ResourceType t, ObjectNode obj, WriteOptions o) {
+    return replace(t, obj, o, "status");
+  }
+
+  private Future<ObjectNode> replace(ResourceType t, ObjectNode obj, WriteOptions o, String subresource) {
+    boolean status = subresource.equals("status");
+    if (!webhooks.mayApply(t)) {
+      return status ? store.updateStatus(t, obj, o) : store.update(t, obj, o);
+    }
+    String namespace = obj.path("metadata").path("namespace").asText("");
+    String name = obj.path("metadata").path("name").asText("");
+    return onCaller(current(t, namespace, name).compose(old -> {
+      String op = old == null ? AdmissionAttributes.CREATE : AdmissionAttributes.UPDATE;
+      return admit(t, op, subresource, namespace, name, obj, old, o, "UpdateOptions");
+    }).compose(admitted -> status ? store.updateStatus(t, admitted, o) : store.update(t, admitted, o)));
+  }
+
+  @Override
+  public Future<ObjectNode> patch(ResourceType t, String namespace, String name, String patchType, JsonNode patch,
+                                  WriteOptions o) {
+    if (!webhooks.mayApply(t)) {
+      return store.patch(t, namespace, name, patchType, patch, o);
+    }
+    if ("binding".equals(o.subresource())) {
+      return onCaller(bind(t, namespace, name, patchType, patch, o));
+    }
+    String subresource = o.subresource() == null ? "" : o.subresource();
+    return onCaller(AdmittedPatch.run(new AdmittedPatch.Request(store, () -> current(t, namespace, name), t,
+        namespace, name, subresource, patchType, patch, o,
+        (op, patched, current) -> admit(t, op, subresource, namespace, name, patched, current, o, "PatchOptions"))));
+  }
+
+  /**
+   * A binding, as kube admits {@code POST pods/NAME/binding}: a {@code CREATE} of the pod's
+   * {@code binding} subresource with a {@code Binding} to the node; a mutating webhook's node counts.
+   */
+  private Future<ObjectNode> bind(ResourceType t, String namespace, String name, String patchType, JsonNode patch,
+                                  WriteOptions o) {
+    String node = patch.path("spec").path("nodeName").asText("");
+    ObjectNode binding = Json.object().put("kind", "Binding").put("apiVersion", "v1");
+    ObjectNode meta = binding.putObject("metadata").put("name", name).put("namespace", namespace);
+    if (o.uid() != null) {
+      meta.put("uid", o.uid());
+    }
+    binding.putObject("target").put("kind", "Node").put("apiVersion", "v1").put("name", node);
+    return admit(t, AdmissionAttributes.CREATE, "binding", namespace, name, binding, null, o, "CreateOptions")
+        .compose(admitted -> {
+          String target = admitted.path("target").path("name").asText(node);
+          if (target.equals(node)) {
+            return store.patch(t, namespace, name, patchType, patch, o);
+          }
+          ObjectNode moved = Json.object();
+          moved.putObject("spec").put("nodeName", target);
+          return store.patch(t, namespace, name, patchType, moved, o);
+        });
+  }
+
+  @Override
+  public Future<ObjectNode> delete(ResourceType t, String namespace, String name, WriteOptions o) {
+    if (!webhooks.mayApply(t)) {
+      return store.delete(t, namespace, name, o);
+    }
+    return onCaller(current(t, namespace, name).<ObjectNode>compose(old -> old == null ? Future.succeededFuture()
+            : admit(t, AdmissionAttributes.DELETE, "", namespace, name, null, old, o, "DeleteOptions"))
+        .compose(v -> store.delete(t, namespace, name, o)));
+  }
+
+  /** The object as the informer has it once it read the store's end (null when there is none). */
+  private Future<ObjectNode> current(ResourceType t, String namespace, String name) {
+    Informer informer = informers.apply(t);
+    return informer.waitForCurrent().map(v -> informer.get(namespace, name));
+  }
+
+  /** Runs the webhooks; answers the object to write (as the mutating ones left it). */
+  private Future<ObjectNode> admit(ResourceType t, String op, String subresource, String namespace, String name,
+                                   ObjectNode obj, ObjectNode old, WriteOptions o, String optionsKind) {
+    // kube's attributes name a Namespace's own name as the namespace of a request on it
+    String ns = t.group().isEmpty() && t.plural().equals("namespaces") ? name : namespace;
+    AdmissionAttributes a = new AdmissionAttributes(op, t, t.apiVersion(), subresource, ns, name, obj, old,
+        o.dryRun(), options(optionsKind, o), user);
+    return webhooks.admit(a).map(admitted -> {
+      admitted.warnings().forEach(w -> LOG.warn("Warning: {} ({} {} {}/{} by {})", w, op, t.resourceName(),
+          namespace, name, user.name()));
+      return admitted.object();
+    });
+  }
+
+  /** The {@code CreateOptions}, {@code UpdateOptions}, {@code PatchOptions} or {@code DeleteOptions} of a write. */
+  static ObjectNode options(String kind, WriteOptions o) {
+    ObjectNode n = Json.object().put("kind", kind).put("apiVersion", "meta.k8s.io/v1");
+    if (o.dryRun()) {
+      n.putArray("dryRun").add("All");
+    }
+    if (kind.equals("DeleteOptions")) {
+      if (o.gracePeriodSeconds() != null) {
+        n.put("gracePeriodSeconds", o.gracePeriodSeconds());
+      }
+      if (o.propagationPolicy() != null) {
+        n.put("propagationPolicy", o.propagationPolicy());
+      }
+      if (o.uid() != null || o.resourceVersion() != null) {
+        n.set("preconditions", o.preconditionsJson());
+      }
+    } else if (o.fieldManager() != null) {
+      n.put("fieldManager", o.fieldManager());
+    }
+    if (kind.equals("PatchOptions") && o.force() != null) {
+      n.put("force", o.force());
+    }
+    return n;
+  }
+
+  /** {@code f}, completed on the caller's context (the informer's reads and the webhook calls may end elsewhere). */
+  private <T> Future<T> onCaller(Future<T> f) {
+    Context caller = vertx.getOrCreateContext();
+    Promise<T> p = Promise.promise();
+    f.onComplete(ar -> {
+      if (Vertx.currentContext() == caller) {
+        p.handle(ar);
+      } else {
+        caller.runOnContext(v -> p.handle(ar));
+      }
+    });
+    return p.future();
+  }
+}

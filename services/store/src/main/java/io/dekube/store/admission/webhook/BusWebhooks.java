@@ -1,0 +1,45 @@
+package io.dekube.store.admission.webhook;
+
+import io.dekube.core.auth.UserInfo;
+import io.dekube.core.informer.Informer;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.net.ServiceWatch;
+import io.dekube.core.store.StoreApi;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * The admission webhooks of the components of one process that write on the bus: one
+ * {@link WebhookAdmission} over the shared informers (the configurations, the namespaces, and the
+ * Services with their endpoints that {@code clientConfig.service} webhooks are reached through), and
+ * an {@link AdmittingStore} per writing user. Thread-safe.
+ */
+public final class BusWebhooks {
+
+  private final Vertx vertx;
+  private final WebhookAdmission admission;
+  private final Function<ResourceType, Informer> informers;
+
+  private BusWebhooks(Vertx vertx, WebhookAdmission admission, Function<ResourceType, Informer> informers) {
+    this.vertx = vertx;
+    this.admission = admission;
+    this.informers = informers;
+  }
+
+  /** Starts the informers it reads; completes once they replayed the store. */
+  public static Future<BusWebhooks> start(Vertx vertx, ResourceRegistry registry,
+                                          Function<ResourceType, Informer> informers) {
+    AtomicReference<ServiceWatch.View> view = new AtomicReference<>();
+    return ServiceWatch.start(vertx, registry, informers, view::set)
+        .compose(w -> WebhookAdmission.start(vertx, registry, informers, new WatchedServices(view::get)))
+        .map(a -> new BusWebhooks(vertx, a, informers));
+  }
+
+  /** {@code store} with the webhooks in front of the writes of {@code user}. */
+  public AdmittingStore as(UserInfo user, StoreApi store) {
+    return new AdmittingStore(vertx, store, admission, informers, user);
+  }
+}
