@@ -192,11 +192,53 @@ class ControllerManagerE2E {
                   "ReplicaSet: Error creating: admission webhook \"deny-labelled.dekube.io\" denied the request: "
                       + "pods labelled deny=true are not allowed")));
       assertTrue(kubectl.run("-n", "hooks", "get", "pods", "-l", "app=denied", "-o", "name").ok().out().isBlank());
+      aWebhookThatIsDownFailsTheWritesUntilItIsBack("https://127.0.0.1:" + hooks.port(), hooks.caBundle());
     } finally {
+      kubectl.run("delete", "mutatingwebhookconfiguration", "late-pods", "--ignore-not-found");
+      kubectl.run("delete", "namespace", "hooks-down", "--wait=false");
       kubectl.run("delete", "mutatingwebhookconfiguration", "label-pods", "--ignore-not-found");
       kubectl.run("delete", "validatingwebhookconfiguration", "check-pods", "--ignore-not-found");
       kubectl.run("delete", "namespace", "hooks", "--wait=false");
     }
+  }
+
+  /**
+   * A webhook nobody answers fails the ReplicaSet's creates (failurePolicy Fail: a FailedCreate Event
+   * with kube's message); the controller tries again with its back-off, so once the webhook is reached
+   * the pods are created, as the webhook leaves them.
+   */
+  private void aWebhookThatIsDownFailsTheWritesUntilItIsBack(String url, String ca) throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      closed = s.getLocalPort();
+    }
+    kubectl.run("create", "namespace", "hooks-down").ok();
+    kubectl.run("label", "namespace", "hooks-down", "webhooks=down").ok();
+    kubectl.runWithInput("""
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: MutatingWebhookConfiguration
+        metadata: {name: late-pods}
+        webhooks:
+        - name: down.dekube.io
+          clientConfig: {url: "https://127.0.0.1:%d/add-label", caBundle: %s}
+          rules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [pods]}]
+          namespaceSelector: {matchLabels: {webhooks: "down"}}
+          timeoutSeconds: 2
+          sideEffects: None
+          admissionReviewVersions: [v1]
+        """.formatted(closed, ca), "apply", "-f", "-").ok();
+    kubectl.run("-n", "hooks-down", "create", "deployment", "late", "--image=carsonoid/kube-decon:v1").ok();
+    String refused = "ReplicaSet: Error creating: Internal error occurred: failed calling webhook \"down.dekube.io\": "
+        + "failed to call webhook: Post \"https://127.0.0.1:" + closed + "/add-label?timeout=2s\": dial tcp 127.0.0.1:"
+        + closed + ": connect: connection refused";
+    Awaitility.await("the FailedCreate Event of the webhook that is down").atMost(WAIT).until(() ->
+        kubectl.run("-n", "hooks-down", "get", "events", "-o", "jsonpath={range .items[?(@.reason==\"FailedCreate\")]}"
+            + "{.involvedObject.kind}: {.message}{\"\\n\"}{end}").ok().out().lines().anyMatch(refused::equals));
+    kubectl.run("patch", "mutatingwebhookconfiguration", "late-pods", "--type=json", "-p",
+        "[{\"op\":\"replace\",\"path\":\"/webhooks/0/clientConfig/url\",\"value\":\"" + url + "/add-label\"}]").ok();
+    Awaitility.await("the pod created once the webhook answers").atMost(WAIT).until(() ->
+        kubectl.run("-n", "hooks-down", "get", "pods", "-l", "app=late,mutated=yes", "-o", "name").ok().out()
+            .lines().count() == 1);
   }
 
   /** "user [groups]" of the requests the webhooks got for {@code operation} of pods' {@code subresource}. */

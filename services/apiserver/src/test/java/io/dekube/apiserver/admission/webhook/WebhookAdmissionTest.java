@@ -119,6 +119,16 @@ class WebhookAdmissionTest {
     assertEquals(List.of("/add-label"), server.paths);
   }
 
+  @Test
+  void theRulesAloneTellWhichBusWritesNeedTheWebhooks() throws Exception {
+    mutating("pods", "pods.dekube.io", "/add-label", "Never", "None", "pods");
+    assertTrue(admission.mayApply(pods, AdmissionAttributes.CREATE, ""));
+    assertTrue(admission.mayApply(pods, AdmissionAttributes.DELETE, ""));
+    assertTrue(!admission.mayApply(pods, AdmissionAttributes.UPDATE, "status"));
+    assertTrue(!admission.mayApply(pods, AdmissionAttributes.CREATE, "binding"));
+    assertTrue(!admission.mayApply(configMaps, AdmissionAttributes.CREATE, ""));
+  }
+
   private void mutating(String config, String name, String path, String reinvocation, String sideEffects,
                         String resource) throws Exception {
     mutating(config, name, path, reinvocation, sideEffects, resource, "v1");

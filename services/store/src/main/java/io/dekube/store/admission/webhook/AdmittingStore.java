@@ -6,6 +6,7 @@ import io.dekube.core.auth.UserInfo;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
+import io.dekube.core.patch.Patches;
 import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Context;
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * Denials and failed calls fail the write with the apiserver's Status (400/403... and 500), so the
  * component retries it with its own back-off. Webhook warnings are logged, as client-go logs them.
  *
- * <p>When no webhook configuration names the resource (the common case), every call goes straight
- * to the wrapped store: no extra read, no extra round trip. Reads pass through. Futures complete on
+ * <p>When no webhook's rules match the operation on the resource (or subresource), which is the
+ * common case, a call goes straight to the wrapped store: no extra read, no extra round trip. Reads pass through. Futures complete on
  * the caller's Vert.x context. Thread-safe.
  */
 public final class AdmittingStore implements StoreApi {
@@ -76,7 +77,7 @@ public final class AdmittingStore implements StoreApi {
 
   @Override
   public Future<ObjectNode> create(ResourceType t, String namespace, ObjectNode obj, WriteOptions o) {
-    if (!webhooks.mayApply(t)) {
+    if (!webhooks.mayApply(t, AdmissionAttributes.CREATE, "")) {
       return store.create(t, namespace, obj, o);
     }
     String name = obj.path("metadata").path("name").asText("");
@@ -96,7 +97,7 @@ public final class AdmittingStore implements StoreApi {
 
   private Future<ObjectNode> replace(ResourceType t, ObjectNode obj, WriteOptions o, String subresource) {
     boolean status = subresource.equals("status");
-    if (!webhooks.mayApply(t)) {
+    if (!mayApply(t, subresource, AdmissionAttributes.UPDATE, AdmissionAttributes.CREATE)) {
       return status ? store.updateStatus(t, obj, o) : store.update(t, obj, o);
     }
     String namespace = obj.path("metadata").path("namespace").asText("");
@@ -110,13 +111,16 @@ public final class AdmittingStore implements StoreApi {
   @Override
   public Future<ObjectNode> patch(ResourceType t, String namespace, String name, String patchType, JsonNode patch,
                                   WriteOptions o) {
-    if (!webhooks.mayApply(t)) {
+    String subresource = o.subresource() == null ? "" : o.subresource();
+    boolean binding = subresource.equals("binding");
+    if (binding ? !webhooks.mayApply(t, AdmissionAttributes.CREATE, subresource)
+        : !mayApply(t, subresource, AdmissionAttributes.UPDATE, patchType.equals(Patches.APPLY)
+            ? AdmissionAttributes.CREATE : AdmissionAttributes.UPDATE)) {
       return store.patch(t, namespace, name, patchType, patch, o);
     }
-    if ("binding".equals(o.subresource())) {
+    if (binding) {
       return onCaller(bind(t, namespace, name, patchType, patch, o));
     }
-    String subresource = o.subresource() == null ? "" : o.subresource();
     return onCaller(AdmittedPatch.run(new AdmittedPatch.Request(store, () -> current(t, namespace, name), t,
         namespace, name, subresource, patchType, patch, o,
         (op, patched, current) -> admit(t, op, subresource, namespace, name, patched, current, o, "PatchOptions"))));
@@ -149,12 +153,17 @@ public final class AdmittingStore implements StoreApi {
 
   @Override
   public Future<ObjectNode> delete(ResourceType t, String namespace, String name, WriteOptions o) {
-    if (!webhooks.mayApply(t)) {
+    if (!webhooks.mayApply(t, AdmissionAttributes.DELETE, "")) {
       return store.delete(t, namespace, name, o);
     }
     return onCaller(current(t, namespace, name).<ObjectNode>compose(old -> old == null ? Future.succeededFuture()
             : admit(t, AdmissionAttributes.DELETE, "", namespace, name, null, old, o, "DeleteOptions"))
         .compose(v -> store.delete(t, namespace, name, o)));
+  }
+
+  /** Whether a webhook's rules match either operation (which one it is depends on the current object). */
+  private boolean mayApply(ResourceType t, String subresource, String operation, String orOperation) {
+    return webhooks.mayApply(t, operation, subresource) || webhooks.mayApply(t, orOperation, subresource);
   }
 
   /** The object as the informer has it once it read the store's end (null when there is none). */

@@ -96,6 +96,19 @@ public final class WebhookAdmission {
         || configurations.validating().stream().anyMatch(w -> w.mayConcern(type.plural()));
   }
 
+  /**
+   * Whether some webhook's rules match {@code operation} on {@code type}'s {@code subresource} ("" for
+   * the object) in the stored version, before any selector: when false, a bus component's write needs
+   * neither the current object nor a call.
+   */
+  public boolean mayApply(ResourceType type, String operation, String subresource) {
+    if (!mayApply(type)) {
+      return false;
+    }
+    return configurations.mutating().stream().anyMatch(w -> w.ruleMatches(type, operation, subresource))
+        || configurations.validating().stream().anyMatch(w -> w.ruleMatches(type, operation, subresource));
+  }
+
   /** Runs the mutating, then the validating webhooks that match {@code a}. */
   public Future<Admitted> admit(AdmissionAttributes a) {
     if (!mayApply(a.type())) {
