@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,21 +45,12 @@ class ContainerLayerTest {
     return new JvmRuntime(vertx).start(spec).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  private String exec(RunningContainer c, String script) throws Exception {
-    StringBuffer out = new StringBuffer();
-    ExecSession s = c.exec(List.of("sh", "-c", script), new ExecSession.Output() {
-      @Override
-      public void stdout(Buffer data) {
-        out.append(data);
-      }
-
-      @Override
-      public void stderr(Buffer data) {
-        out.append(data);
-      }
-    });
-    assertEquals(0, s.exitCode().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS), out.toString());
-    return out.toString();
+  /** Runs {@code sh -c script} in {@code c}: its exit code must be {@code code}; its stdout and stderr. */
+  private static CapturedOutput exec(RunningContainer c, String script, int code) throws Exception {
+    CapturedOutput out = new CapturedOutput();
+    ExecSession s = c.exec(List.of("sh", "-c", script), out);
+    assertEquals(code, s.exitCode().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS), out.err.toString());
+    return out;
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {
@@ -77,34 +67,18 @@ class ContainerLayerTest {
     RunningContainer first = nginx(port, "0.log");
     assertTrue(get(port, "/").body().contains("Welcome to nginx!"));
     exec(first, "echo '<h1>mine</h1>' > /usr/share/nginx/html/index.html; mkdir /usr/share/nginx/html/docs; "
-        + "echo notes > /usr/share/nginx/html/docs/a.txt; echo kept > /tmp/f");
+        + "echo notes > /usr/share/nginx/html/docs/a.txt; echo kept > /tmp/f", 0);
     assertEquals("<h1>mine</h1>\n", get(port, "/").body());
     HttpResponse<String> notes = get(port, "/docs/../docs/a.txt");
     assertEquals("notes\n", notes.body());
     assertEquals("text/plain", notes.headers().firstValue("Content-Type").orElse(""));
     assertEquals(404, get(port, "/../../etc/passwd").statusCode());
-    assertEquals("kept\n", exec(first, "cat /tmp/f"));
+    assertEquals("kept\n", exec(first, "cat /tmp/f", 0).out.toString());
     first.stop(Duration.ZERO).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
     RunningContainer second = nginx(port, "1.log");
     assertTrue(get(port, "/").body().contains("Welcome to nginx!"));
-    assertEquals("cat: can't open '/tmp/f': No such file or directory\n", execFailing(second, "cat /tmp/f"));
+    assertEquals("cat: can't open '/tmp/f': No such file or directory\n", exec(second, "cat /tmp/f", 1).err.toString());
     second.stop(Duration.ZERO).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private String execFailing(RunningContainer c, String script) throws Exception {
-    StringBuffer err = new StringBuffer();
-    ExecSession s = c.exec(List.of("sh", "-c", script), new ExecSession.Output() {
-      @Override
-      public void stdout(Buffer data) {
-      }
-
-      @Override
-      public void stderr(Buffer data) {
-        err.append(data);
-      }
-    });
-    assertEquals(1, s.exitCode().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS));
-    return err.toString();
   }
 }

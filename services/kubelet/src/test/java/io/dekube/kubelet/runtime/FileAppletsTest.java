@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,19 +22,9 @@ class FileAppletsTest {
   Path dir;
 
   private Vertx vertx;
-  private final StringBuffer out = new StringBuffer();
-  private final StringBuffer err = new StringBuffer();
-  private final ExecSession.Output output = new ExecSession.Output() {
-    @Override
-    public void stdout(Buffer data) {
-      out.append(data);
-    }
-
-    @Override
-    public void stderr(Buffer data) {
-      err.append(data);
-    }
-  };
+  private final CapturedOutput output = new CapturedOutput();
+  private final StringBuffer out = output.out;
+  private final StringBuffer err = output.err;
 
   @BeforeEach
   void vertx() {
@@ -49,8 +38,7 @@ class FileAppletsTest {
 
   /** {@code sh -c SCRIPT} in a busybox container with an emptyDir at /data; its exit code. */
   private int sh(String script) throws Exception {
-    out.setLength(0);
-    err.setLength(0);
+    output.clear();
     Files.createDirectories(dir.resolve("data"));
     ContainerSpec spec = new ContainerSpec("d", "box", "u", "n", "127.0.0.1",
         new ContainerBuilder().withName("c").withImage("busybox").build(), Map.of("HOSTNAME", "box"),
