@@ -24,10 +24,11 @@ import java.util.stream.Stream;
  * ({@code wget}, {@code nslookup}, {@code nc -z}, {@code ping}), the file applets of {@link FileCommands},
  * {@link FileListings} and {@link TarFiles} over the container's own file system ({@link ContainerFs}), the filters
  * of {@link TextFilters} ({@code grep}, {@code head}…), and {@code sh -c} of those joined by {@code ;},
- * {@code &&}, {@code ||} and pipes {@code |}, with {@code $VAR} and {@code $?} expansion and
- * {@code > FILE} / {@code >> FILE}. They see the container's environment, its files and the pod's network;
- * nothing of the host. Commands complete a {@link Future}; file work runs on a worker thread, waits on timers and
- * network clients. {@link ShellSession} reads scripts from stdin. Confined to one caller at a time.
+ * {@code &&}, {@code ||} and pipes {@code |}, with {@code $VAR} and {@code $?} expansion and the redirections
+ * of {@link Redirections} ({@code > FILE}, {@code < FILE}, {@code 2>&1}…). They see the container's environment,
+ * its files and the pod's network; nothing of the host. Commands complete a {@link Future}; file work runs on a
+ * worker thread, waits on timers and network clients. {@link ShellSession} reads scripts from stdin. Confined to
+ * one caller at a time.
  */
 final class BuiltinShell {
 
@@ -141,7 +142,7 @@ final class BuiltinShell {
     if (stage != this) {
       stage.input = stdin;
     }
-    Future<Integer> run = stage.redirected(words(expand(stages.get(i))), true);
+    Future<Integer> run = stage.redirected(Redirections.words(expand(stages.get(i))), true);
     return lastStage ? run : run.compose(code -> interrupted ? Future.succeededFuture(code)
         : pipeline(stages, i + 1, captured.toString()));
   }
@@ -344,45 +345,78 @@ final class BuiltinShell {
     });
   }
 
-  /** A command whose output {@code > FILE} or {@code >> FILE} sends into a file of a writable mount. */
+  /** A command with its redirections ({@link Redirections}): stdout into a file, stdin from one, stderr routed. */
   private Future<Integer> redirected(List<String> words, boolean inShell) {
-    List<String> argv = new ArrayList<>();
-    for (String w : words) {
-      String op = w.startsWith(">>") ? ">>" : w.startsWith(">") ? ">" : null;
-      if (op != null && w.length() > op.length()) {
-        argv.add(op);
-        argv.add(w.substring(op.length()));
-      } else {
-        argv.add(w);
-      }
-    }
-    int at = -1;
-    for (int i = 0; i < argv.size(); i++) {
-      if (argv.get(i).equals(">") || argv.get(i).equals(">>")) {
-        at = i;
-      }
-    }
-    if (at < 0) {
-      return command(argv, inShell);
-    }
-    if (at != argv.size() - 2) {
-      err("sh: a redirection takes one file name");
+    Redirections r;
+    try {
+      r = Redirections.parse(words);
+    } catch (IllegalArgumentException e) {
+      err(e.getMessage());
       return Future.succeededFuture(2);
     }
-    String file = argv.get(at + 1);
-    boolean append = argv.get(at).equals(">>");
-    String path = ContainerFs.normalize(cwd, file);
-    boolean discard = path.equals("/dev/null");
+    if (r.none()) {
+      return command(r.argv(), inShell);
+    }
+    String file = r.stdout();
+    String path = file == null ? null : ContainerFs.normalize(cwd, file);
+    boolean intoFile = path != null && !path.equals("/dev/null");
     StringBuilder captured = new StringBuilder();
-    BuiltinShell inner = inner(capturing(captured));
-    inner.input = input;
-    List<String> command = argv.subList(0, at);
-    // as sh does: the file is opened (made, or emptied without >>) before the command runs
-    return blocking(() -> written(file, path, discard ? null : new byte[0], true))
-        .compose(opened -> opened != 0 ? Future.succeededFuture(opened)
-            : inner.command(command, true).compose(code -> discard ? Future.succeededFuture(code)
-                : blocking(() -> written(file, path, captured.toString().getBytes(StandardCharsets.UTF_8), append))
+    BuiltinShell inner = inner(routed(r, intoFile ? capturing(captured) : path != null ? DISCARD : out));
+    // as sh does: the files are opened (stdout's made, or emptied without >>) before the command runs
+    return blocking(() -> (intoFile ? written(file, path, new byte[0], true) : 0) + stdinOf(r, inner))
+        .compose(opened -> opened != 0 ? Future.succeededFuture(1)
+            : inner.command(r.argv(), true).compose(code -> !intoFile ? Future.succeededFuture(code)
+                : blocking(() -> written(file, path, captured.toString().getBytes(StandardCharsets.UTF_8), r.append()))
                 .map(w -> w != 0 ? w : code)));
+  }
+
+  private static final ExecSession.Output DISCARD = new ExecSession.Output() {
+    @Override
+    public void stdout(Buffer data) {
+    }
+
+    @Override
+    public void stderr(Buffer data) {
+    }
+  };
+
+  /** Output to {@code stdout} and this shell's stderr, as the redirections {@code 2>} and {@code >&2} route them. */
+  private ExecSession.Output routed(Redirections r, ExecSession.Output stdout) {
+    ExecSession.Output real = out;
+    return new ExecSession.Output() {
+      @Override
+      public void stdout(Buffer b) {
+        if (r.toStderr()) {
+          stderr(b);
+        } else {
+          stdout.stdout(b);
+        }
+      }
+
+      @Override
+      public void stderr(Buffer b) {
+        switch (r.stderr()) {
+          case DROP -> { }
+          case TO_STDOUT -> stdout.stdout(b);
+          default -> real.stderr(b);
+        }
+      }
+    };
+  }
+
+  /** Gives {@code inner} its stdin: the file of {@code < FILE}, else this shell's; 0, or 1 with sh's message. */
+  private int stdinOf(Redirections r, BuiltinShell inner) {
+    inner.input = input;
+    if (r.stdin() == null) {
+      return 0;
+    }
+    try {
+      inner.input = new String(fs.read(ContainerFs.normalize(cwd, r.stdin())), StandardCharsets.UTF_8);
+      return 0;
+    } catch (IOException e) {
+      err("sh: can't open " + r.stdin() + ": no such file");
+      return 1;
+    }
   }
 
   /** Writes {@code data} (null: nothing) to the redirection's file; 0, or 1 with sh's message. */
@@ -409,38 +443,6 @@ final class BuiltinShell {
     }
     m.appendTail(b);
     return b.toString();
-  }
-
-  /** Splits on blanks, keeping single- and double-quoted words together. */
-  static List<String> words(String s) {
-    List<String> words = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    char quote = 0;
-    boolean any = false;
-    for (char ch : s.toCharArray()) {
-      if (quote != 0) {
-        if (ch == quote) {
-          quote = 0;
-        } else {
-          cur.append(ch);
-        }
-      } else if (ch == '\'' || ch == '"') {
-        quote = ch;
-        any = true;
-      } else if (Character.isWhitespace(ch)) {
-        if (cur.length() > 0 || any) {
-          words.add(cur.toString());
-          cur.setLength(0);
-          any = false;
-        }
-      } else {
-        cur.append(ch);
-      }
-    }
-    if (cur.length() > 0 || any) {
-      words.add(cur.toString());
-    }
-    return words;
   }
 
   private int env(List<String> args) {

@@ -104,6 +104,18 @@ class FileAppletsTest {
   }
 
   @Test
+  void redirectionsRouteStdinStdoutAndStderr() throws Exception {
+    assertEquals(1, sh("ls /nope 2>/dev/null"));
+    assertEquals("", err.toString());
+    assertEquals(0, sh("echo a > /tmp/in; wc -l < /tmp/in; echo oops >&2; ls /nope 2>&1 | grep -c 'No such'; "
+        + "echo gone > /dev/null; echo '<b>a > b</b>' > '/tmp/my file'; cat < '/tmp/my file'"), err.toString());
+    assertEquals("1\n1\n<b>a > b</b>\n", out.toString());
+    assertEquals("oops\n", err.toString());
+    assertEquals(2, sh("echo >"));
+    assertEquals("sh: syntax error: unexpected newline\n", err.toString());
+  }
+
+  @Test
   void dfAndDuReportTheLayerAndTheMounts() throws Exception {
     assertEquals(0, sh("df"), err.toString());
     List<String> rows = out.toString().lines().toList();
