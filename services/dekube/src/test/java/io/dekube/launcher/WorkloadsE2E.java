@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code exceeded quota}; a StatefulSet's volumeClaimTemplate gets claims bound to local-path volumes
  * on its pods' nodes, whose data outlives a pod; a ReplicationController runs, scales and takes its pods
  * with it, an HPA finds its scale, and {@code kubectl cluster-info dump} lists it; in a namespace that
- * enforces PodSecurity baseline, a privileged Deployment's ReplicaSet gets FailedCreate Events in kube's words.
+ * enforces PodSecurity baseline, a privileged Deployment's ReplicaSet gets FailedCreate Events in kube's words;
+ * in a Deployment's rollout, the old pod's {@code preStop: sleep} keeps it serving after the endpoints dropped it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -377,5 +378,60 @@ class WorkloadsE2E {
     assertTrue(kubectl.run("-n", "psa", "get", "rs", "-o",
             "jsonpath={.items[0].status.conditions[?(@.type==\"ReplicaFailure\")].message}").ok().out()
         .contains("violates PodSecurity \"baseline:latest\""));
+  }
+
+  @Test
+  @Order(9)
+  void aPreStopSleepKeepsTheOldPodServingAfterTheEndpointsDroppedIt() throws Exception {
+    Path drain = tmp.resolve("drain.yaml");
+    Files.writeString(drain, """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: drain}
+        spec:
+          selector: {matchLabels: {app: drain}}
+          template:
+            metadata: {labels: {app: drain}}
+            spec:
+              containers:
+              - name: web
+                image: carsonoid/kube-decon:v1
+                ports: [{containerPort: 2015}]
+                lifecycle: {preStop: {sleep: {seconds: 10}}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: drain}
+        spec:
+          selector: {app: drain}
+          ports: [{port: 80, targetPort: 2015}]
+        """);
+    kubectl.run("apply", "-f", drain.toString()).ok();
+    kubectl.run("rollout", "status", "deploy/drain", "--timeout=120s").ok();
+    String[] old = kubectl.run("get", "pods", "-l", "app=drain", "-o",
+        "jsonpath={.items[0].metadata.name} {.items[0].status.podIP}").ok().out().trim().split(" ");
+    org.awaitility.Awaitility.await("the old pod in the endpoints").atMost(java.time.Duration.ofSeconds(60))
+        .until(() -> endpointIps("drain").contains(old[1]));
+
+    kubectl.run("rollout", "restart", "deploy/drain").ok();
+    org.awaitility.Awaitility.await("the endpoints drop the old pod for the new one")
+        .atMost(java.time.Duration.ofSeconds(90)).until(() -> {
+          String ips = endpointIps("drain");
+          return !ips.isBlank() && !ips.contains(old[1]);
+        });
+    assertFalse(kubectl.run("get", "pod", old[0], "-o", "jsonpath={.metadata.deletionTimestamp}").ok().out().isBlank(),
+        "the old pod is terminating");
+    var http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
+    var answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + old[1] + ":2015/"))
+        .timeout(java.time.Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, answer.statusCode());
+    assertTrue(answer.body().contains(old[0]), "the old pod answers during its preStop sleep: " + answer.body());
+    org.awaitility.Awaitility.await("the old pod is gone after its sleep").atMost(java.time.Duration.ofSeconds(90))
+        .until(() -> kubectl.run("get", "pod", old[0], "--ignore-not-found", "-o", "name").out().isBlank());
+    kubectl.run("rollout", "status", "deploy/drain", "--timeout=120s").ok();
+  }
+
+  private String endpointIps(String service) throws Exception {
+    return kubectl.run("get", "endpoints", service, "-o", "jsonpath={.subsets[*].addresses[*].ip}").out();
   }
 }
