@@ -3,7 +3,12 @@ package io.dekube.controllermanager;
 import io.dekube.controllermanager.common.ControllerContext;
 import io.dekube.controllermanager.common.EventRecorder;
 import io.dekube.core.auth.UserInfo;
+import io.dekube.controllermanager.plugins.PluginControllers;
+import io.dekube.controllermanager.plugins.PluginJar;
 import io.dekube.core.controller.ControllerLoop;
+import io.dekube.core.crd.CrdParser;
+import io.dekube.core.crd.CustomKindSync;
+import io.dekube.core.informer.HandlerRegistration;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.leader.LeaderElector;
 import io.dekube.core.model.ResourceRegistry;
@@ -20,8 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * kube-controller-manager as one verticle: campaigns for the {@code kube-system/kube-controller-manager}
- * Lease and runs every controller of {@link Controllers} only while it holds it. Wiring only: the
- * controllers live in their own packages. Everything runs on this verticle's context.
+ * Lease and runs every controller of {@link Controllers}, and those of the plugin jars, only while it holds
+ * it. At start it follows the established CRDs (so custom kinds resolve) and prepares the plugins (their
+ * CRDs applied, their controllers built once; a failure fails the start, naming the jar) before it
+ * campaigns. Wiring only: the controllers live in their own packages. Everything runs on this verticle's
+ * context.
  */
 public final class ControllerManagerVerticle extends VerticleBase {
 
@@ -35,6 +43,9 @@ public final class ControllerManagerVerticle extends VerticleBase {
   private final StoreApi store;
   private final Function<ResourceType, Informer> informers;
   private final List<ControllerLoop> loops = new ArrayList<>();
+  private PluginControllers plugins = new PluginControllers(List.of());
+  private HandlerRegistration crdFollow;
+  private int term;
   private LeaderElector elector;
   private io.dekube.controllermanager.serviceaccount.TokenCredentials tokens;
   private io.dekube.controllermanager.podautoscaler.ApiCredentials api;
@@ -78,6 +89,12 @@ public final class ControllerManagerVerticle extends VerticleBase {
     return this;
   }
 
+  /** Runs the CRDs and controllers of these plugin jars too ({@code PluginJars.load}). Call before deploying. */
+  public ControllerManagerVerticle withPlugins(List<PluginJar> jars) {
+    this.plugins = new PluginControllers(jars);
+    return this;
+  }
+
   /** Whether this instance holds the Lease and runs the controllers. */
   public boolean leading() {
     return leading;
@@ -85,6 +102,20 @@ public final class ControllerManagerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    Informer crds = informers.apply(registry.byResourceName(CrdParser.CRDS).orElseThrow());
+    crdFollow = CustomKindSync.follow(crds, registry);
+    if (plugins.isEmpty()) { // custom kinds still resolve (owners of garbage), once the informer has replayed
+      crds.start().onFailure(e -> LOG.warn("controller-manager: CRD informer: {}", e.toString()));
+      campaign();
+      return Future.succeededFuture();
+    }
+    PluginControllers.Env env = new PluginControllers.Env(vertx, store, name -> stores.apply(ControllerUsers.of(name)),
+        registry, informers::apply, t -> informers.apply(t).start(), config.identity(), Clock.systemUTC(),
+        config.resync(), config.workers());
+    return crds.start().compose(v -> plugins.prepare(env)).onSuccess(v -> campaign());
+  }
+
+  private void campaign() {
     LeaderElector.Config lc = new LeaderElector.Config("kube-system", LEASE, config.identity(),
         config.leaseDuration(), config.renewDeadline(), config.retryPeriod());
     elector = new LeaderElector(vertx, store, lc, new LeaderElector.Callbacks() {
@@ -99,17 +130,20 @@ public final class ControllerManagerVerticle extends VerticleBase {
       }
     });
     elector.start();
-    return Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() {
+    if (crdFollow != null) {
+      crdFollow.remove();
+    }
     return elector == null ? Future.succeededFuture() : elector.stop().compose(v -> stopControllers());
   }
 
   private void startControllers() {
     leading = true;
-    List<Controllers.Spec> specs = Controllers.all(config, tokens, api);
+    int started = ++term;
+    List<Controllers.Spec> specs = Controllers.all(config, tokens, api, plugins.owners(), plugins.dependents());
     List<Future<Void>> synced = new ArrayList<>();
     for (Controllers.Spec s : specs) {
       for (String r : s.reads()) {
@@ -117,7 +151,7 @@ public final class ControllerManagerVerticle extends VerticleBase {
       }
     }
     Future.all(synced).onComplete(ar -> {
-      if (!leading) {
+      if (!leading || term != started) {
         return;
       }
       if (ar.failed()) {
@@ -129,6 +163,13 @@ public final class ControllerManagerVerticle extends VerticleBase {
         loop.start();
       }
       LOG.info("controller-manager {}: started {} controllers", config.identity(), loops.size());
+      plugins.start().onSuccess(pluginLoops -> {
+        if (leading && term == started) {
+          loops.addAll(pluginLoops);
+        } else {
+          pluginLoops.forEach(ControllerLoop::stop);
+        }
+      });
     });
   }
 
@@ -142,6 +183,7 @@ public final class ControllerManagerVerticle extends VerticleBase {
 
   private Future<Void> stopControllers() {
     leading = false;
+    term++;
     List<Future<Void>> stops = loops.stream().map(ControllerLoop::stop).toList();
     loops.clear();
     return Future.all(stops).mapEmpty();

@@ -44,17 +44,21 @@ final class Controllers {
   }
 
   static List<Spec> all(ControllerManagerConfig c) {
-    return all(c, null, null);
+    return all(c, null, null, List.of(), List.of());
   }
 
   /**
    * Every controller; the token controllers only when {@code tokens} (the PKI's signer and CA) is given;
    * the HPA controller reads metrics.k8s.io through the apiserver with {@code api} (without it, every HPA
-   * says that it has no metrics API).
+   * says that it has no metrics API). The garbage collector also follows the plugin controllers' kinds:
+   * {@code pluginOwners} own objects of {@code pluginDependents}.
    */
   static List<Spec> all(ControllerManagerConfig c, TokenCredentials tokens,
-                        io.dekube.controllermanager.podautoscaler.ApiCredentials api) {
+                        io.dekube.controllermanager.podautoscaler.ApiCredentials api, List<String> pluginOwners,
+                        List<String> pluginDependents) {
     List<Spec> specs = new java.util.ArrayList<>(builtIn(c));
+    specs.add(new Spec("garbagecollector", GarbageCollector.union(gcReads(), GarbageCollector.union(pluginOwners,
+        pluginDependents)), ctx -> new GarbageCollector(ctx, pluginOwners, pluginDependents).loop(c.resync(), c.workers())));
     specs.addAll(storage(c));
     specs.add(new Spec("horizontalpodautoscaling", List.of("horizontalpodautoscalers.autoscaling", "pods",
         "deployments.apps", "replicasets.apps", "statefulsets.apps", "replicationcontrollers", "endpoints"),
@@ -91,8 +95,6 @@ final class Controllers {
             ctx -> new EndpointSliceController(ctx).loop(c.resync(), c.workers())),
         new Spec("namespace", List.of("namespaces"),
             ctx -> new NamespaceController(ctx).loop(c.resync(), c.workers())),
-        new Spec("garbagecollector", gcReads(),
-            ctx -> new GarbageCollector(ctx).loop(c.resync(), c.workers())),
         // workloads: daemonsets, statefulsets, jobs (and their TTL)
         new Spec("statefulset", List.of("statefulsets.apps", "pods", "controllerrevisions.apps", "persistentvolumeclaims"),
             ctx -> new StatefulSetController(ctx).loop(c.resync(), c.workers())),

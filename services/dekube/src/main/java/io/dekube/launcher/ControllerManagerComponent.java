@@ -2,6 +2,9 @@ package io.dekube.launcher;
 
 import io.dekube.controllermanager.ControllerManagerConfig;
 import io.dekube.controllermanager.ControllerManagerVerticle;
+import io.dekube.controllermanager.plugins.PluginException;
+import io.dekube.controllermanager.plugins.PluginJar;
+import io.dekube.controllermanager.plugins.PluginJars;
 import io.dekube.controllermanager.podautoscaler.ApiCredentials;
 import io.dekube.controllermanager.serviceaccount.TokenCredentials;
 import io.dekube.core.auth.SystemUsers;
@@ -12,7 +15,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * kube-controller-manager: the controllers, active while this process holds the leader Lease.
+ * kube-controller-manager: the controllers, active while this process holds the leader Lease, with the
+ * CRDs and controllers of the plugin jars of {@code --plugins} (the scheduler's folder and flag, default
+ * {@code <data-dir>/plugins}); a broken jar, or one whose CRD or controller cannot start, stops {@code up}
+ * with a message naming it.
  * Also sets the DefaultTolerationSeconds admission flags, which kube-apiserver owns, so that
  * {@code up --default-unreachable-toleration-seconds 5} reads as in the issue. Node IPAM reads
  * {@code --cluster-cidr}, which the kubelet component declares (one flag for both).
@@ -50,10 +56,25 @@ final class ControllerManagerComponent implements Component {
     ClusterPki pki = SharedPki.await(ctx.dataDir(), ctx.flags(), "controller-manager");
     TokenCredentials tokens = tokenCredentials(ctx, pki);
     ApiCredentials api = apiCredentials(pki);
+    List<PluginJar> plugins = plugins(ctx);
     for (int i = 0; i < instances; i++) {
-      ctx.deploy(new ControllerManagerVerticle(config.withIdentity(config.identity() + "-" + i), ctx.registry(),
-          ctx.storeAs(SystemUsers.KUBE_CONTROLLER_MANAGER), type -> informers.informer(bootstrap, type))
-          .withStores(ctx.stores()).withTokenCredentials(tokens).withApiCredentials(api));
+      try {
+        ctx.deploy(new ControllerManagerVerticle(config.withIdentity(config.identity() + "-" + i), ctx.registry(),
+            ctx.storeAs(SystemUsers.KUBE_CONTROLLER_MANAGER), type -> informers.informer(bootstrap, type))
+            .withStores(ctx.stores()).withTokenCredentials(tokens).withApiCredentials(api).withPlugins(plugins));
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof PluginException pe ? new IllegalArgumentException("controller-manager: "
+            + pe.getMessage(), pe) : e;
+      }
+    }
+  }
+
+  /** The CRDs and controllers of the jars in {@code --plugins}; a broken jar is an error naming it. */
+  static List<PluginJar> plugins(LaunchContext ctx) {
+    try {
+      return PluginJars.load(ctx.flags().path("--plugins", ctx.dataDir().resolve("plugins")));
+    } catch (PluginException e) {
+      throw new IllegalArgumentException("controller-manager: " + e.getMessage(), e);
     }
   }
 

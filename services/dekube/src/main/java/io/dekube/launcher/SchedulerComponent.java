@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The scheduler: profiles from {@code --scheduler-config} (a KubeSchedulerConfiguration), plugin jars
- * from {@code --plugins} (default {@code <data-dir>/plugins}). A bad file stops {@code up} with a
+ * from {@code --plugins} (default {@code <data-dir>/plugins}; the controller-manager reads the same folder). A bad file stops {@code up} with a
  * message naming it.
  */
 final class SchedulerComponent implements Component {
@@ -19,7 +19,8 @@ final class SchedulerComponent implements Component {
   public List<Flag> flags() {
     return List.of(
         Flag.of("--scheduler-config", "FILE", "KubeSchedulerConfiguration YAML (profiles, plugins, args)"),
-        Flag.of("--plugins", "DIR", "scheduler plugin jars (default <data-dir>/plugins)"));
+        Flag.of("--plugins", "DIR", "plugin jars of the scheduler and the controller-manager: scheduler plugins, "
+            + "controllers (operators), CRDs (default <data-dir>/plugins)"));
   }
 
   @Override

@@ -21,7 +21,8 @@ import java.util.List;
 
 /**
  * kube's garbage collector over ownerReferences, for the owner and dependent kinds the built-in
- * controllers create. A dependent whose owners are all gone (confirmed by a read from the store,
+ * controllers create, and those of plugin controllers (their primary kinds own, the kinds they
+ * {@code watchOwned} are owned). A dependent whose owners are all gone (confirmed by a read from the store,
  * not the cache) is deleted; one that lost some owners drops their references. An owner deleted
  * with {@code propagationPolicy=Foreground} keeps its {@code foregroundDeletion} finalizer until its
  * blocking dependents (blockOwnerDeletion) are gone, deleting them in the foreground too; one
@@ -41,25 +42,35 @@ public final class GarbageCollector implements Reconciler {
       "controllerrevisions.apps", "jobs.batch", "persistentvolumeclaims");
 
   private final ControllerContext ctx;
+  private final List<String> owners;
+  private final List<String> dependents;
   private ControllerLoop loop;
 
   public GarbageCollector(ControllerContext ctx) {
+    this(ctx, List.of(), List.of());
+  }
+
+  /** The built-in kinds, plus {@code moreOwners} and {@code moreDependents} (the plugin controllers'). */
+  public GarbageCollector(ControllerContext ctx, List<String> moreOwners, List<String> moreDependents) {
     this.ctx = ctx;
+    this.owners = union(OWNERS, moreOwners);
+    this.dependents = union(DEPENDENTS, moreDependents);
   }
 
   /** The loop: every owner and dependent change becomes a key of the object, and of its owners or dependents. */
   public ControllerLoop loop(Duration resync, int workers) {
     ObjectCache primary = ctx.cache("replicasets.apps");
     loop = new ControllerLoop(ctx.vertx(), "garbagecollector", this, primary, Duration.ZERO, workers);
-    for (String r : union()) {
+    for (String r : union(owners, dependents)) {
       loop.watch(ctx.cache(r), handler(r));
     }
     return loop;
   }
 
-  private static List<String> union() {
-    List<String> all = new ArrayList<>(OWNERS);
-    DEPENDENTS.stream().filter(d -> !all.contains(d)).forEach(all::add);
+  /** Every resource of {@code a}, then those of {@code b} not in {@code a}. */
+  public static List<String> union(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    b.stream().filter(d -> !all.contains(d)).forEach(all::add);
     return all;
   }
 
@@ -124,7 +135,7 @@ public final class GarbageCollector implements Reconciler {
     String uid = owner.path("metadata").path("uid").asText();
     String ns = owner.path("metadata").path("namespace").asText("");
     List<Dependent> out = new ArrayList<>();
-    for (String r : DEPENDENTS) {
+    for (String r : dependents) {
       for (ObjectNode o : ctx.cache(r).list(ns)) {
         for (JsonNode ref : o.path("metadata").path("ownerReferences")) {
           if (uid.equals(ref.path("uid").asText())) {
@@ -183,7 +194,7 @@ public final class GarbageCollector implements Reconciler {
       }
       blocking |= blocks;
       if (d.object().path("metadata").path("deletionTimestamp").asText("").isEmpty()) {
-        deletes.add(delete(ctx.type(d.resource()), d.object(), OWNERS.contains(d.resource()) ? "Foreground" : "Background"));
+        deletes.add(delete(ctx.type(d.resource()), d.object(), owners.contains(d.resource()) ? "Foreground" : "Background"));
       }
     }
     if (!blocking) {
@@ -219,7 +230,7 @@ public final class GarbageCollector implements Reconciler {
       if (!gone.isEmpty()) {
         return removeRefs(type, dep, gone);
       }
-      return foregroundOwner ? delete(type, dep, OWNERS.contains(type.resourceName()) ? "Foreground" : "Background")
+      return foregroundOwner ? delete(type, dep, owners.contains(type.resourceName()) ? "Foreground" : "Background")
           : Future.succeededFuture();
     });
   }

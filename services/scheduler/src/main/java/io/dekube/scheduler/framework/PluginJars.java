@@ -17,10 +17,15 @@ import java.nio.charset.StandardCharsets;
 /**
  * Loads plugin jars from a folder: every {@code *.jar}, each in its own class loader (parent: the
  * scheduler's, so the API classes are shared), contributing the {@link PluginFactory}s it lists in
- * {@code META-INF/services} (read from the jar itself). A jar that is not a jar, lists no factory, or whose factory cannot be
- * loaded is a {@link ConfigException} naming the jar. A missing folder contributes nothing.
+ * {@code META-INF/services} (read from the jar itself). A jar of the controller-manager's (controllers or CRDs,
+ * no scheduler plugin) contributes nothing here. A jar that is not a jar, lists no plugin of either kind, or
+ * whose factory cannot be loaded is a {@link ConfigException} naming the jar. A missing folder contributes nothing.
  */
 public final class PluginJars {
+
+  /** What makes a jar the controller-manager's: its controllers' services file, or its CRDs. */
+  private static final String CONTROLLERS = "META-INF/services/io.dekube.controller.api.ControllerFactory";
+  private static final String CRDS = "META-INF/dekube/crds/";
 
   private PluginJars() {
   }
@@ -47,6 +52,9 @@ public final class PluginJars {
   private static Registry loadJar(Path jar, Registry base) {
     List<String> names = factoryNames(jar);
     Registry r = base;
+    if (names.isEmpty()) {
+      return r;
+    }
     try {
       URLClassLoader loader = new URLClassLoader("plugin-" + jar.getFileName(), new URL[] {jar.toUri().toURL()},
           PluginJars.class.getClassLoader());
@@ -68,11 +76,15 @@ public final class PluginJars {
     return r;
   }
 
-  /** The factory class names the jar lists in META-INF/services. */
+  /** The factory class names the jar lists in META-INF/services (none for a jar of controllers only). */
   private static List<String> factoryNames(Path jar) {
     String entry = "META-INF/services/" + PluginFactory.class.getName();
     try (ZipFile z = new ZipFile(jar.toFile())) {
       ZipEntry e = z.getEntry(entry);
+      if (e == null && (z.getEntry(CONTROLLERS) != null
+          || z.stream().anyMatch(x -> !x.isDirectory() && x.getName().startsWith(CRDS)))) {
+        return List.of();
+      }
       if (e == null) {
         throw new ConfigException(jar + ": lists no plugin (" + entry + " is missing)");
       }

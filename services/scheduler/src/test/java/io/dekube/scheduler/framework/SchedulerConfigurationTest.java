@@ -116,6 +116,21 @@ class SchedulerConfigurationTest {
   }
 
   @Test
+  void aJarOfTheControllerManagersIsNotTheSchedulers() throws Exception {
+    Path plugins = Files.createDirectories(dir.resolve("operators"));
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(plugins.resolve("controllers.jar")))) {
+      out.putNextEntry(new ZipEntry("META-INF/services/io.dekube.controller.api.ControllerFactory"));
+      out.write("com.example.WebAppControllerFactory\n".getBytes());
+    }
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(plugins.resolve("kinds.jar")))) {
+      out.putNextEntry(new ZipEntry("META-INF/dekube/crds/webapps.yaml"));
+      out.write("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n".getBytes());
+    }
+    Registry base = Registry.inTree();
+    assertEquals(base.names(), PluginJars.load(plugins, base).names());
+  }
+
+  @Test
   void aPluginThatThrowsFailsThePodsAttemptWithAnErrorNamingIt() throws Exception {
     Registry r = Registry.inTree().with(new PluginFactory() {
       @Override
