@@ -14,7 +14,7 @@ import java.util.Set;
  * The busybox applets that change or read files of a {@code jvm} container's file system ({@link ContainerFs}):
  * {@code cat}, {@code touch [-c]}, {@code mkdir [-p]}, {@code rm [-rf]}, {@code rmdir}, {@code cp [-r]},
  * {@code mv}, {@code chmod}/{@code chown} (accepted, no effect: the files have no owners or modes),
- * {@code test}/{@code [} ({@code -e -f -d -s -r -w -x}), {@code basename}, {@code dirname}, {@code md5sum},
+ * {@code test}/{@code [} ({@code -e -f -d -s -r -w -x}, {@code =}, {@code !=}, {@code -z}, {@code -n}, {@code !}), {@code basename}, {@code dirname}, {@code md5sum},
  * {@code sha256sum}, and the text filters of {@link TextFilters} over files named as operands. Errors in
  * busybox's words. Relative paths start at the shell's working folder. Blocking: call from a worker thread.
  */
@@ -49,8 +49,7 @@ final class FileCommands {
       case "chmod", "chown" -> accepted(name, args);
       case "test", "[" -> test(args);
       case "basename" -> args.isEmpty() ? usage(name) : print(basename(args.get(0), args.size() > 1 ? args.get(1) : ""));
-      case "dirname" -> args.isEmpty() ? usage(name) : print(ContainerFs.parent(args.get(0).replaceFirst("(.)/+$", "$1"))
-          .replaceFirst("^$", "."));
+      case "dirname" -> args.isEmpty() ? usage(name) : print(dirname(args.get(0)));
       case "md5sum", "sha256sum" -> digest(name, args);
       default -> filter(name, args, input);
     };
@@ -307,6 +306,9 @@ final class FileCommands {
   /** {@code test -e|-f|-d|-s|-r|-w|-x PATH}, {@code test STRING} (also as {@code [ ... ]}): 0 when it holds. */
   private int test(List<String> args) {
     List<String> a = args.isEmpty() || !args.get(args.size() - 1).equals("]") ? args : args.subList(0, args.size() - 1);
+    if (!a.isEmpty() && a.get(0).equals("!")) {
+      return 1 - test(a.subList(1, a.size()));
+    }
     if (a.size() == 3 && (a.get(1).equals("=") || a.get(1).equals("!="))) {
       return a.get(0).equals(a.get(2)) == a.get(1).equals("=") ? 0 : 1;
     }
@@ -346,6 +348,11 @@ final class FileCommands {
       }
     }
     return code;
+  }
+
+  private static String dirname(String p) {
+    String n = p.replaceFirst("(.)/+$", "$1");
+    return !n.contains("/") ? "." : ContainerFs.parent(n);
   }
 
   private static String basename(String p, String suffix) {

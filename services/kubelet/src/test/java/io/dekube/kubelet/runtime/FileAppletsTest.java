@@ -97,6 +97,9 @@ class FileAppletsTest {
     assertEquals(0, sh("mkdir -p /tmp/d/e && touch /tmp/d/e/x.txt /tmp/d/y && cd /tmp && find d -name '*.txt'; "
         + "find /tmp/d -type d; pwd"), err.toString());
     assertEquals("d/e/x.txt\n/tmp/d\n/tmp/d/e\n/tmp\n", out.toString());
+    assertEquals(0, sh("dirname /tmp/d/y; dirname y; basename /tmp/d/y.txt .txt; [ ! -d /tmp/d/y ] && echo not-a-dir"),
+        err.toString());
+    assertEquals("/tmp/d\n.\ny\nnot-a-dir\n", out.toString());
     assertEquals(1, sh("chmod 644 /nope"));
     assertEquals("chmod: /nope: No such file or directory\n", err.toString());
     assertEquals(1, sh("head /nope"));
