@@ -93,7 +93,8 @@ public final class ApiServerFixture implements AutoCloseable {
     Informer namespaces = informers.informer(bootstrap, registry.byResourceName("namespaces").orElseThrow());
     namespaces.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     vertx.deployVerticle(new WriterVerticle(WriterConfig.defaults(bootstrap), registry,
-            CustomResourceAdmission.chain(registry).andThen(new PodSecurityAdmission(ns -> namespaces.get("", ns)))))
+            CustomResourceAdmission.chain(registry))
+            .withValidatingAdmission(new PodSecurityAdmission(ns -> namespaces.get("", ns))))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     StoreClient store = StoreClient.start(vertx, StoreClientOptions.of(bootstrap))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -76,7 +76,8 @@ final class StoreComponent implements Component {
       WriterConfig config = WriterConfig.defaults(ctx.bootstrap())
           .withGroupInstanceId("dekube-" + ctx.flags().string("--store-name", "store") + "-writer-" + i);
       ctx.deploy(new WriterVerticle(config, ctx.registry(),
-          CustomResourceAdmission.chain(ctx.registry(), priorities, podSecurity)).withServiceRanges(serviceRanges(ctx.flags()))
+          CustomResourceAdmission.chain(ctx.registry(), priorities)).withServiceRanges(serviceRanges(ctx.flags()))
+          .withValidatingAdmission(podSecurity)
           .withResourceQuota(quota).answeringAfter(caches));
     }
   }

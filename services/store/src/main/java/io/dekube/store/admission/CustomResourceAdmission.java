@@ -44,13 +44,11 @@ public final class CustomResourceAdmission implements WriteAdmission {
 
   /**
    * The writer's whole admission chain: metadata, pod priority from {@code priorities} (the
-   * Priority plugin, before the pod defaults), the built-in kinds, the custom kinds of {@code registry},
-   * then the validating plugins that look at the defaulted object ({@code validating}: PodSecurity).
+   * Priority plugin, before the pod defaults), the built-in kinds, the custom kinds of {@code registry}.
    */
-  public static WriteAdmission chain(ResourceRegistry registry, PriorityAdmission priorities,
-                                     WriteAdmission validating) {
+  public static WriteAdmission chain(ResourceRegistry registry, PriorityAdmission priorities) {
     return new BasicAdmission().andThen(priorities).andThen(new KubernetesAdmission())
-        .andThen(new CustomResourceAdmission(registry)).andThen(validating);
+        .andThen(new CustomResourceAdmission(registry));
   }
 
   @Override

@@ -38,7 +38,7 @@ final class Creates {
     if (generated) {
       meta.put("name", uniqueName(type, meta.path("namespace").asText(""), generateName, view));
     }
-    ObjectNode admitted = support.trackOwnership(req, null, support.admission.admit(type, Verb.CREATE, obj, null));
+    ObjectNode admitted = support.trackOwnership(req, null, support.admit(type, Verb.CREATE, obj, null, null));
     Json.metadata(admitted).remove("resourceVersion");
     String key = WriteSupport.key(req, admitted);
     support.checkQuota(type, admitted, null, view);

@@ -29,7 +29,13 @@ final class RequestProcessor {
 
   RequestProcessor(WriteAdmission admission, Clock clock, RandomGenerator random, int maxObjectBytes,
       ServiceRanges serviceRanges, ResourceQuotaAdmission quota) {
-    WriteSupport support = new WriteSupport(admission, new ServerFields(clock, random), maxObjectBytes,
+    this(admission, (type, verb, obj, old) -> obj, clock, random, maxObjectBytes, serviceRanges, quota);
+  }
+
+  /** {@code validating}: the admission of the chain's result against the stored object (subresource writes too). */
+  RequestProcessor(WriteAdmission admission, WriteAdmission validating, Clock clock, RandomGenerator random,
+      int maxObjectBytes, ServiceRanges serviceRanges, ResourceQuotaAdmission quota) {
+    WriteSupport support = new WriteSupport(admission, validating, new ServerFields(clock, random), maxObjectBytes,
         new ServiceAllocator(serviceRanges), quota);
     this.creates = new Creates(support);
     this.updates = new Updates(support, creates);

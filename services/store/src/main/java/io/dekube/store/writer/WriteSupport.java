@@ -3,6 +3,7 @@ package io.dekube.store.writer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.bus.Verb;
 import io.dekube.store.admission.ResourceQuotaAdmission;
 import io.dekube.store.admission.WriteAdmission;
 import io.dekube.core.model.Json;
@@ -22,19 +23,30 @@ final class WriteSupport {
   static final String MODIFIED = "the object has been modified; please apply your changes to the latest version "
       + "and try again";
 
-  final WriteAdmission admission;
+  private final WriteAdmission admission;
+  private final WriteAdmission validating;
   final ServerFields fields;
   private final int maxObjectBytes;
   private final ServiceAllocator services;
   private final ResourceQuotaAdmission quota;
 
-  WriteSupport(WriteAdmission admission, ServerFields fields, int maxObjectBytes, ServiceAllocator services,
-               ResourceQuotaAdmission quota) {
+  WriteSupport(WriteAdmission admission, WriteAdmission validating, ServerFields fields, int maxObjectBytes,
+               ServiceAllocator services, ResourceQuotaAdmission quota) {
     this.admission = admission;
+    this.validating = validating;
     this.fields = fields;
     this.maxObjectBytes = maxObjectBytes;
     this.services = services;
     this.quota = quota;
+  }
+
+  /**
+   * Admits a write: the admission chain on {@code obj} against {@code admitOld} (what the chain compares
+   * with: the stored object, but for a subresource), then the validating admission on the result against
+   * the {@code stored} object itself (null on create).
+   */
+  ObjectNode admit(ResourceType type, Verb verb, ObjectNode obj, ObjectNode admitOld, ObjectNode stored) {
+    return validating.admit(type, verb, admission.admit(type, verb, obj, admitOld), stored);
   }
 
   /**

@@ -31,6 +31,7 @@ public final class WriterVerticle extends VerticleBase {
   private WriterTestHooks hooks = WriterTestHooks.NONE;
   private ServiceRanges serviceRanges = ServiceRanges.defaults();
   private ResourceQuotaAdmission quota = ResourceQuotaAdmission.none();
+  private WriteAdmission validating = (type, verb, obj, old) -> obj;
   private WriterLoop loop;
   private Future<?> caches = Future.succeededFuture();
 
@@ -59,6 +60,16 @@ public final class WriterVerticle extends VerticleBase {
   }
 
   /**
+   * A validating admission run after the chain on what it admitted, against the stored object itself
+   * (where the chain compares a subresource write, {@code pods/ephemeralcontainers}, with an adjusted one):
+   * kube's validating plugins, PodSecurity; call before deploying.
+   */
+  public WriterVerticle withValidatingAdmission(WriteAdmission validating) {
+    this.validating = validating;
+    return this;
+  }
+
+  /**
    * Answers requests only once {@code caches} completed — the caches the admission reads (CRDs,
    * PriorityClasses, ...), so that they sync while the writer joins its group and rebuilds its
    * partitions instead of before; call before deploying.
@@ -76,7 +87,7 @@ public final class WriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    RequestProcessor processor = new RequestProcessor(admission, Clock.systemUTC(), new SecureRandom(),
+    RequestProcessor processor = new RequestProcessor(admission, validating, Clock.systemUTC(), new SecureRandom(),
         config.maxObjectBytes(), serviceRanges, quota);
     loop = new WriterLoop(config, registry, processor, hooks);
     java.util.concurrent.atomic.AtomicBoolean synced = new java.util.concurrent.atomic.AtomicBoolean();

@@ -44,6 +44,12 @@ final class TestStore {
         ServiceRanges.defaults(), quota);
   }
 
+  /** A store whose writes pass {@code admission}, then {@code validating} against the stored objects. */
+  TestStore(io.dekube.store.admission.WriteAdmission admission, io.dekube.store.admission.WriteAdmission validating) {
+    processor = new RequestProcessor(admission, validating, Clock.fixed(NOW, ZoneOffset.UTC), new java.util.Random(42),
+        1_000_000, ServiceRanges.defaults(), io.dekube.store.admission.ResourceQuotaAdmission.none());
+  }
+
   static ResourceType type(String resource) {
     return REGISTRY.byResourceName(resource).orElseThrow();
   }
