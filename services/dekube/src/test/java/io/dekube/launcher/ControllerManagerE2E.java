@@ -187,10 +187,8 @@ class ControllerManagerE2E {
               spec: {containers: [{name: web, image: carsonoid/kube-decon:v1}]}
           """, "-n", "hooks", "apply", "-f", "-").ok();
       Awaitility.await("the ReplicaSet's FailedCreate Event with the webhook's message").atMost(WAIT).until(() ->
-          kubectl.run("-n", "hooks", "get", "events", "-o", "jsonpath={range .items[?(@.reason==\"FailedCreate\")]}"
-              + "{.involvedObject.kind}: {.message}{\"\\n\"}{end}").ok().out().lines().anyMatch(l -> l.equals(
-                  "ReplicaSet: Error creating: admission webhook \"deny-labelled.dekube.io\" denied the request: "
-                      + "pods labelled deny=true are not allowed")));
+          failedCreates("hooks").contains("ReplicaSet: Error creating: admission webhook \"deny-labelled.dekube.io\" "
+              + "denied the request: pods labelled deny=true are not allowed"));
       assertTrue(kubectl.run("-n", "hooks", "get", "pods", "-l", "app=denied", "-o", "name").ok().out().isBlank());
       aWebhookThatIsDownFailsTheWritesUntilItIsBack("https://127.0.0.1:" + hooks.port(), hooks.caBundle());
     } finally {
@@ -232,13 +230,18 @@ class ControllerManagerE2E {
         + "failed to call webhook: Post \"https://127.0.0.1:" + closed + "/add-label?timeout=2s\": dial tcp 127.0.0.1:"
         + closed + ": connect: connection refused";
     Awaitility.await("the FailedCreate Event of the webhook that is down").atMost(WAIT).until(() ->
-        kubectl.run("-n", "hooks-down", "get", "events", "-o", "jsonpath={range .items[?(@.reason==\"FailedCreate\")]}"
-            + "{.involvedObject.kind}: {.message}{\"\\n\"}{end}").ok().out().lines().anyMatch(refused::equals));
+        failedCreates("hooks-down").contains(refused));
     kubectl.run("patch", "mutatingwebhookconfiguration", "late-pods", "--type=json", "-p",
         "[{\"op\":\"replace\",\"path\":\"/webhooks/0/clientConfig/url\",\"value\":\"" + url + "/add-label\"}]").ok();
     Awaitility.await("the pod created once the webhook answers").atMost(WAIT).until(() ->
         kubectl.run("-n", "hooks-down", "get", "pods", "-l", "app=late,mutated=yes", "-o", "name").ok().out()
             .lines().count() == 1);
+  }
+
+  /** The FailedCreate Events of {@code namespace}, as "Kind: message". */
+  private List<String> failedCreates(String namespace) throws Exception {
+    return kubectl.run("-n", namespace, "get", "events", "-o", "jsonpath={range .items[?(@.reason==\"FailedCreate\")]}"
+        + "{.involvedObject.kind}: {.message}{\"\\n\"}{end}").ok().out().lines().toList();
   }
 
   /** "user [groups]" of the requests the webhooks got for {@code operation} of pods' {@code subresource}. */
