@@ -53,8 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Containers' postStart and preStop hooks on a jvm node and a process node, beside a real writer on the
  * embedded broker: each handler (exec, httpGet, sleep; tcpSocket failing as in kube), the container held
  * in ContainerCreating by postStart, killed when it fails, and preStop before the stop on deletion and on a
- * liveness kill, within the grace period. The hooks' HTTP calls reach a server of this test, which holds
- * them until the test lets them go.
+ * liveness kill, within the grace period; and the termination message of an ended container. The hooks' HTTP
+ * calls reach a server of this test, which holds them until the test lets them go.
  */
 @WithKafka
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -257,6 +257,20 @@ class LifecycleHooksIT {
     awaitEvent("unwell", "Killing", "Container c failed liveness probe, will be restarted"::equals);
     await("the preStop request").atMost(Duration.ofSeconds(60)).until(() -> calls.containsKey("/unhealthy"));
     awaitStatus("unwell", s -> s.at("/containerStatuses/0/restartCount").asInt() >= 1);
+  }
+
+  @Test
+  void aContainersTerminationMessageComesFromItsFileOrWithFallbackFromItsLog() throws Exception {
+    create("lastword", node, "'restartPolicy':'Never',", "'image':'busybox','command':['sh','-c',"
+        + "'echo bye > /dev/termination-log; exit 3']");
+    create("lastlog", processNode, "'restartPolicy':'Never',", "'image':'busybox','terminationMessagePolicy':"
+        + "'FallbackToLogsOnError','command':['sh','-c','echo first; echo last words; exit 4']");
+    JsonNode file = awaitStatus("lastword", s -> s.at("/containerStatuses/0/state").has("terminated"));
+    assertEquals(3, file.at("/containerStatuses/0/state/terminated/exitCode").asInt());
+    assertEquals("bye\n", file.at("/containerStatuses/0/state/terminated/message").asText());
+    JsonNode log = awaitStatus("lastlog", s -> s.at("/containerStatuses/0/state").has("terminated"));
+    assertEquals(4, log.at("/containerStatuses/0/state/terminated/exitCode").asInt());
+    assertEquals("first\nlast words\n", log.at("/containerStatuses/0/state/terminated/message").asText());
   }
 
   private CountDownLatch hold(String path) {

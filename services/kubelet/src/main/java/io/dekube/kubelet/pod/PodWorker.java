@@ -10,6 +10,7 @@ import io.dekube.kubelet.probe.Prober;
 import io.dekube.kubelet.runtime.ContainerSpec;
 import io.dekube.kubelet.runtime.ContainerStartException;
 import io.dekube.kubelet.runtime.RunningContainer;
+import io.dekube.kubelet.runtime.TerminationMessage;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -469,7 +470,7 @@ public final class PodWorker {
     rec.ready = rec.started && spec.getReadinessProbe() == null && !rec.ephemeral;
     int gen = rec.generation;
     c.exited().onComplete(ar -> m.context.runOnContext(v ->
-        exited(rec, gen, ar.succeeded() ? ar.result() : 1)));
+        ended(rec, gen, ar.succeeded() ? ar.result() : 1, cs.rootDir())));
     if (hooked && !rec.init && !rec.ephemeral) {
       prober.start(rec, spec, gen);
     }
@@ -498,19 +499,34 @@ public final class PodWorker {
     publish();
   }
 
-  /** A container ended: record it, decide on its restart. */
-  void exited(ContainerRecord rec, int gen, int code) {
+  /** A container ended: its termination message is read (off the event loop, before a restart empties its folder). */
+  private void ended(ContainerRecord rec, int gen, int code, Path rootDir) {
     if (gen != rec.generation || rec.running == null) {
       return;
     }
     prober.stop(rec.name);
     Instant now = Instant.now();
+    if (m.runtime.name().equals("simulated")) {
+      exited(rec, gen, code, now, null);
+      return;
+    }
+    Container spec = container(rec);
+    Path log = rec.logFile;
+    m.vertx.executeBlocking(() -> TerminationMessage.read(rootDir, spec, code, log), false)
+        .onComplete(ar -> m.context.runOnContext(v -> exited(rec, gen, code, now, ar.succeeded() ? ar.result() : null)));
+  }
+
+  /** A container's end: record it, decide on its restart. */
+  private void exited(ContainerRecord rec, int gen, int code, Instant now, String message) {
+    if (gen != rec.generation || rec.running == null) {
+      return;
+    }
     String reason = rec.killReason != null ? rec.killReason : code == 0 ? "Completed" : "Error";
     rec.killReason = null;
     rec.killing = false;
     String postStartError = rec.postStartError;
     rec.postStartError = null;
-    rec.terminated = new ContainerRecord.Terminated(code, reason, null, rec.startedAt, now, rec.containerId);
+    rec.terminated = new ContainerRecord.Terminated(code, reason, message, rec.startedAt, now, rec.containerId);
     rec.running = null;
     rec.ready = false;
     rec.started = false;
@@ -618,7 +634,8 @@ public final class PodWorker {
     List<Future<Integer>> stops = new ArrayList<>();
     for (ContainerRecord c : all()) {
       if (c.running != null) {
-        stops.add(c.killing ? c.running.exited() : killContainer(c, grace, "Stopping container " + c.name));
+        boolean ending = c.killing || c.running.exited().isComplete();
+        stops.add(ending ? c.running.exited() : killContainer(c, grace, "Stopping container " + c.name));
       }
     }
     return Future.join(stops).<Void>mapEmpty().recover(e -> Future.succeededFuture())

@@ -5,6 +5,7 @@ import io.dekube.kubelet.images.Programs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.UUID;
 
 /**
@@ -48,7 +49,11 @@ public final class JvmRuntime implements ContainerRuntime {
     String digest = UUID.nameUUIDFromBytes((image.repository() + ":" + image.tag()).getBytes(StandardCharsets.UTF_8))
         .toString().replace("-", "");
     JvmContainer c = new JvmContainer(vertx, spec, image.repository() + "@sha256:" + digest + digest, traffic);
-    return vertx.executeBlocking(() -> ContainerFs.freshLayer(spec.rootDir()), false)
+    return vertx.executeBlocking(() -> {
+      Path layer = ContainerFs.freshLayer(spec.rootDir());
+      TerminationMessage.prepare(spec);
+      return layer;
+    }, false)
         .compose(layer -> Programs.start(image, c)).map(v -> (RunningContainer) c)
         .recover(e -> {
           c.exit(1);
