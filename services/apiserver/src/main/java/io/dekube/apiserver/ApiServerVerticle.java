@@ -10,6 +10,7 @@ import io.dekube.core.pki.ServiceAccountKey;
 import io.dekube.core.serviceaccount.TokenClaims;
 import io.dekube.core.serviceaccount.TokenSigner;
 import io.dekube.core.serviceaccount.TokenVerifier;
+import io.dekube.store.admission.policy.PolicyAdmission;
 import io.dekube.store.admission.webhook.WatchedServices;
 import io.dekube.store.admission.webhook.WebhookAdmission;
 import io.dekube.apiserver.aggregator.Aggregator;
@@ -126,8 +127,11 @@ public final class ApiServerVerticle extends VerticleBase {
           Future<Aggregator> aggregation = files.compose(security ->
               Aggregator.startOnce(vertx, registry, store, informers, security.pki())).onSuccess(a -> aggregator = a);
           // admission webhooks reach their services as the aggregator reaches its backends
-          Future<WebhookAdmission> admission = aggregation.compose(a -> WebhookAdmission.start(vertx, registry,
-              informers, new WatchedServices(a::view))).onSuccess(w -> webhooks = w);
+          // ... after the ValidatingAdmissionPolicies, which it runs between its mutating and validating webhooks
+          Future<PolicyAdmission> policies = PolicyAdmission.start(registry, informers);
+          Future<WebhookAdmission> admission = Future.all(aggregation, policies).compose(all -> WebhookAdmission.start(
+              vertx, registry, informers, new WatchedServices(aggregation.result()::view), policies.result()))
+              .onSuccess(w -> webhooks = w);
           return Future.all(List.of(SystemPriorityClasses.ensure(store, registry), crds, local, authz, files,
               tokenObjects(), aggregation, admission)).map(all -> files.result());
         })

@@ -92,6 +92,11 @@ public final class ResourceRegistry {
         "ValidatingWebhookConfiguration", false, NONE, NONE, NONE));
     r.register(new ResourceType(admission, "v1", "mutatingwebhookconfigurations", "mutatingwebhookconfiguration",
         "MutatingWebhookConfiguration", false, NONE, NONE, NONE));
+    // ... and CEL policies it evaluates itself
+    r.register(new ResourceType(admission, "v1", "validatingadmissionpolicies", "validatingadmissionpolicy",
+        "ValidatingAdmissionPolicy", false, NONE, NONE, STATUS));
+    r.register(new ResourceType(admission, "v1", "validatingadmissionpolicybindings",
+        "validatingadmissionpolicybinding", "ValidatingAdmissionPolicyBinding", false, NONE, NONE, NONE));
     return r;
   }
 

@@ -40,7 +40,9 @@ public final class KubernetesAdmission implements WriteAdmission {
       Map.entry("apiregistration.k8s.io/APIService", new ApiServiceAdmission()),
       Map.entry("admissionregistration.k8s.io/ValidatingWebhookConfiguration",
           new WebhookConfigurationAdmission(false)),
-      Map.entry("admissionregistration.k8s.io/MutatingWebhookConfiguration", new WebhookConfigurationAdmission(true)));
+      Map.entry("admissionregistration.k8s.io/MutatingWebhookConfiguration", new WebhookConfigurationAdmission(true)),
+      Map.entry("admissionregistration.k8s.io/ValidatingAdmissionPolicy", new AdmissionPolicyAdmission(false)),
+      Map.entry("admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding", new AdmissionPolicyAdmission(true)));
 
   /**
    * The DefaultTolerationSeconds admission plugin's settings ({@code --default-not-ready-toleration-seconds},

@@ -143,7 +143,7 @@ final class WebhookConfigurationAdmission implements KindAdmission {
     }
   }
 
-  private static void rule(JsonNode rule, String path, FieldErrors errs) {
+  static void rule(JsonNode rule, String path, FieldErrors errs) {
     List<String> operations = requiredAlone(rule, "operations", "v1.OperationType", "operations", path, errs);
     for (int i = 0; i < operations.size(); i++) {
       if (!OPERATIONS.contains(operations.get(i))) {
@@ -229,7 +229,7 @@ final class WebhookConfigurationAdmission implements KindAdmission {
     }
   }
 
-  private static void labelSelector(JsonNode selector, String path, FieldErrors errs) {
+  static void labelSelector(JsonNode selector, String path, FieldErrors errs) {
     if (selector != null && selector.isObject()) {
       LabelSelectors.validate(selector, path, errs);
     }

@@ -51,6 +51,10 @@ public final class Printers {
           AdmissionPrinters.webhookConfigurations()),
       Map.entry("mutatingwebhookconfigurations.admissionregistration.k8s.io",
           AdmissionPrinters.webhookConfigurations()),
+      Map.entry("validatingadmissionpolicies.admissionregistration.k8s.io",
+          AdmissionPrinters.validatingAdmissionPolicies()),
+      Map.entry("validatingadmissionpolicybindings.admissionregistration.k8s.io",
+          AdmissionPrinters.validatingAdmissionPolicyBindings()),
       Map.entry("horizontalpodautoscalers.autoscaling", AutoscalingPrinters.horizontalPodAutoscalers()));
 
   private Printers() {

@@ -249,6 +249,117 @@ class AdmissionWebhooksKubectlIT {
   }
 
   @Test
+  void aValidatingAdmissionPolicyDeniesADeploymentAboveFiveReplicasAsKubesDocsShow() throws Exception {
+    apply("""
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: vap-test, labels: {environment: test}}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: limits, namespace: vap-test}
+        data: {maxReplicas: "3"}
+        """);
+    Kubectl.Result invalid = kubectl.run("apply", "-f", file("""
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicy
+        metadata: {name: broken.example.com}
+        spec:
+          matchConstraints:
+            resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}]
+          validations: [{expression: "object.spec.replicas <="}]
+        """));
+    assertNotEquals(0, invalid.exit(), invalid.out());
+    assertTrue(invalid.out().contains("spec.validations[0].expression: Invalid value: \"object.spec.replicas <=\": "
+        + "compilation failed: ERROR: <input>:1:"), invalid.out());
+    try {
+      configure("""
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingAdmissionPolicy
+          metadata: {name: demo-policy.example.com}
+          spec:
+            failurePolicy: Fail
+            matchConstraints:
+              resourceRules:
+              - apiGroups: [apps]
+                apiVersions: [v1]
+                operations: [CREATE, UPDATE]
+                resources: [deployments]
+            validations:
+            - expression: "object.spec.replicas <= 5"
+          ---
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingAdmissionPolicyBinding
+          metadata: {name: demo-binding-test.example.com}
+          spec:
+            policyName: demo-policy.example.com
+            validationActions: [Deny]
+            matchResources:
+              namespaceSelector:
+                matchLabels: {environment: test}
+          ---
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingAdmissionPolicy
+          metadata: {name: replica-limit.example.com}
+          spec:
+            paramKind: {apiVersion: v1, kind: ConfigMap}
+            matchConstraints:
+              resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}]
+            variables: [{name: replicas, expression: "object.spec.replicas"}]
+            validations:
+            - expression: "variables.replicas <= int(params.data.maxReplicas)"
+              messageExpression: "'replicas ' + string(variables.replicas) + ' above ' + params.data.maxReplicas"
+          ---
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingAdmissionPolicyBinding
+          metadata: {name: replica-limit-binding}
+          spec:
+            policyName: replica-limit.example.com
+            validationActions: [Warn]
+            paramRef: {name: limits, parameterNotFoundAction: Deny}
+          """, "validatingadmissionpolicy/demo-policy.example.com",
+          "validatingadmissionpolicybinding/demo-binding-test.example.com",
+          "validatingadmissionpolicy/replica-limit.example.com", "validatingadmissionpolicybinding/replica-limit-binding");
+      Kubectl.Result table = kubectl.run("get", "validatingadmissionpolicies");
+      assertTrue(table.out().lines().anyMatch(l -> l.matches("replica-limit.example.com\\s+1\\s+v1/ConfigMap\\s+\\S+")),
+          table.out());
+      Kubectl.Result bindings = kubectl.run("get", "validatingadmissionpolicybindings");
+      assertTrue(bindings.out().lines().anyMatch(l -> l.matches(
+          "demo-binding-test.example.com\\s+demo-policy.example.com\\s+<unset>\\s+\\S+")), bindings.out());
+
+      Kubectl.Result denied = kubectl.run("create", "-f", file("""
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: nginx, namespace: vap-test}
+          spec:
+            replicas: 6
+            selector: {matchLabels: {app: nginx}}
+            template:
+              metadata: {labels: {app: nginx}}
+              spec: {containers: [{name: nginx, image: nginx}]}
+          """));
+      assertNotEquals(0, denied.exit(), denied.out());
+      assertTrue(denied.out().contains("The deployments \"nginx\" is invalid: : ValidatingAdmissionPolicy "
+          + "'demo-policy.example.com' with binding 'demo-binding-test.example.com' denied request: failed expression: "
+          + "object.spec.replicas <= 5"), denied.out());
+      Kubectl.Result warned = kubectl.run("create", "deployment", "nginx", "-n", "vap-test", "--image=nginx",
+          "--replicas=4");
+      assertEquals(0, warned.exit(), warned.out());
+      assertTrue(warned.out().contains("Warning: Validation failed for ValidatingAdmissionPolicy "
+          + "'replica-limit.example.com' with binding 'replica-limit-binding': replicas 4 above 3"), warned.out());
+      Kubectl.Result patched = kubectl.run("patch", "deployment", "nginx", "-n", "vap-test", "-p",
+          "{\"spec\":{\"replicas\":7}}");
+      assertNotEquals(0, patched.exit(), patched.out());
+      assertTrue(patched.out().contains("denied request: failed expression: object.spec.replicas <= 5"), patched.out());
+    } finally {
+      kubectl.run("delete", "validatingadmissionpolicybinding", "demo-binding-test.example.com", "replica-limit-binding",
+          "--ignore-not-found");
+      kubectl.run("delete", "validatingadmissionpolicy", "demo-policy.example.com", "replica-limit.example.com",
+          "--ignore-not-found");
+    }
+  }
+
+  @Test
   void aMutatingWebhookByUrlAddsALabelOnCreateAndOnPatch() throws Exception {
     apply("""
         apiVersion: v1

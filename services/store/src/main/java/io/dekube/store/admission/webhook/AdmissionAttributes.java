@@ -44,13 +44,13 @@ public record AdmissionAttributes(String operation, ResourceType type, String re
   }
 
   /** The group of the addressed version ("" for the core group). */
-  String requestGroup() {
+  public String requestGroup() {
     int slash = requestApiVersion.indexOf('/');
     return slash < 0 ? "" : requestApiVersion.substring(0, slash);
   }
 
   /** The version the client addressed ({@code v1}, {@code v1beta1}). */
-  String requestVersion() {
+  public String requestVersion() {
     int slash = requestApiVersion.indexOf('/');
     return slash < 0 ? requestApiVersion : requestApiVersion.substring(slash + 1);
   }

@@ -6,16 +6,17 @@ import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.net.ServiceWatch;
 import io.dekube.core.store.StoreApi;
+import io.dekube.store.admission.policy.PolicyAdmission;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * The admission webhooks of the components of one process that write on the bus: one
- * {@link WebhookAdmission} over the shared informers (the configurations, the namespaces, and the
- * Services with their endpoints that {@code clientConfig.service} webhooks are reached through), and
- * an {@link AdmittingStore} per writing user. Thread-safe.
+ * The admission webhooks and ValidatingAdmissionPolicies of the components of one process that write
+ * on the bus: one {@link WebhookAdmission} over the shared informers (the configurations, the policies,
+ * the namespaces, and the Services with their endpoints that {@code clientConfig.service} webhooks are
+ * reached through), and an {@link AdmittingStore} per writing user. Thread-safe.
  */
 public final class BusWebhooks {
 
@@ -33,8 +34,10 @@ public final class BusWebhooks {
   public static Future<BusWebhooks> start(Vertx vertx, ResourceRegistry registry,
                                           Function<ResourceType, Informer> informers) {
     AtomicReference<ServiceWatch.View> view = new AtomicReference<>();
-    return ServiceWatch.start(vertx, registry, informers, view::set)
-        .compose(w -> WebhookAdmission.start(vertx, registry, informers, new WatchedServices(view::get)))
+    return Future.all(ServiceWatch.start(vertx, registry, informers, view::set),
+            PolicyAdmission.start(registry, informers))
+        .compose(all -> WebhookAdmission.start(vertx, registry, informers, new WatchedServices(view::get),
+            all.resultAt(1)))
         .map(a -> new BusWebhooks(vertx, a, informers));
   }
 

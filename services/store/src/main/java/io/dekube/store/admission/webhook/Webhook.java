@@ -81,7 +81,8 @@ public record Webhook(String configuration, boolean mutating, String name, List<
   public record Rule(List<String> operations, List<String> apiGroups, List<String> apiVersions, List<String> resources,
                      String scope) {
 
-    static Rule of(JsonNode r) {
+    /** Reads one rule. */
+    public static Rule of(JsonNode r) {
       return new Rule(texts(r.path("operations")), texts(r.path("apiGroups")), texts(r.path("apiVersions")),
           texts(r.path("resources")), r.path("scope").asText("*"));
     }
@@ -91,8 +92,8 @@ public record Webhook(String configuration, boolean mutating, String name, List<
      *
      * @param namespaced whether the request is about a namespaced object (a Namespace itself is not)
      */
-    boolean matches(String operation, String group, String version, String resource, String subresource,
-                    boolean namespaced) {
+    public boolean matches(String operation, String group, String version, String resource, String subresource,
+                           boolean namespaced) {
       return matchesAny(operations, operation) && matchesAny(apiGroups, group) && matchesAny(apiVersions, version)
           && resource(resource, subresource) && scope(namespaced);
     }
@@ -122,7 +123,7 @@ public record Webhook(String configuration, boolean mutating, String name, List<
       return values.contains("*") || values.contains(value);
     }
 
-    private static List<String> texts(JsonNode array) {
+    static List<String> texts(JsonNode array) {
       List<String> out = new ArrayList<>();
       array.forEach(v -> out.add(v.asText()));
       return List.copyOf(out);

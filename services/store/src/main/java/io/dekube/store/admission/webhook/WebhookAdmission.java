@@ -41,6 +41,7 @@ public final class WebhookAdmission {
   private final WebhookConfigurations configurations;
   private final WebhookMatcher matcher;
   private final WebhookClient client;
+  private final ValidatingPolicies policies;
 
   /**
    * The result of admission: the object to write (patched by mutating webhooks) and the warnings
@@ -58,9 +59,17 @@ public final class WebhookAdmission {
    */
   public WebhookAdmission(Vertx vertx, ConfigurationSource validating, ConfigurationSource mutating,
                           Function<String, ObjectNode> namespaces, ServiceResolver services) {
+    this(vertx, validating, mutating, namespaces, services, ValidatingPolicies.NONE);
+  }
+
+  /** As above, with the ValidatingAdmissionPolicies run between the mutating and the validating webhooks. */
+  public WebhookAdmission(Vertx vertx, ConfigurationSource validating, ConfigurationSource mutating,
+                          Function<String, ObjectNode> namespaces, ServiceResolver services,
+                          ValidatingPolicies policies) {
     this.configurations = new WebhookConfigurations(validating, mutating);
     this.matcher = new WebhookMatcher(namespaces);
     this.client = new WebhookClient(vertx, services);
+    this.policies = policies;
   }
 
   /**
@@ -69,12 +78,12 @@ public final class WebhookAdmission {
    */
   public static Future<WebhookAdmission> start(Vertx vertx, io.dekube.core.model.ResourceRegistry registry,
                                                Function<ResourceType, io.dekube.core.informer.Informer> informers,
-                                               ServiceResolver services) {
+                                               ServiceResolver services, ValidatingPolicies policies) {
     Function<String, ConfigurationSource> cache = plural -> ConfigurationSource.of(
         informers.apply(registry.byGroupPlural(GROUP, plural).orElseThrow()));
     io.dekube.core.informer.Informer namespaces = informers.apply(registry.byResourceName("namespaces").orElseThrow());
     WebhookAdmission w = new WebhookAdmission(vertx, cache.apply("validatingwebhookconfigurations"),
-        cache.apply("mutatingwebhookconfigurations"), ns -> namespaces.get("", ns), services);
+        cache.apply("mutatingwebhookconfigurations"), ns -> namespaces.get("", ns), services, policies);
     return Future.all(w.start(), namespaces.start()).map(v -> w);
   }
 
@@ -84,39 +93,43 @@ public final class WebhookAdmission {
   }
 
   /**
-   * Whether a write of {@code type} may reach a webhook at all: the kind is not exempt and some
-   * webhook has a rule naming its resource (or {@code *}). When false, callers skip the reads
-   * admission needs.
+   * Whether a write of {@code type} may reach a webhook or a policy at all: the kind is not exempt
+   * and some webhook or bound policy has a rule naming its resource (or {@code *}). When false,
+   * callers skip the reads admission needs.
    */
   public boolean mayApply(ResourceType type) {
     if (type.group().equals(GROUP) && EXEMPT.contains(type.plural())) {
       return false;
     }
-    return configurations.mutating().stream().anyMatch(w -> w.mayConcern(type.plural()))
+    return policies.mayApply(type) || configurations.mutating().stream().anyMatch(w -> w.mayConcern(type.plural()))
         || configurations.validating().stream().anyMatch(w -> w.mayConcern(type.plural()));
   }
 
   /**
    * Whether some webhook's rules match {@code operation} on {@code type}'s {@code subresource} ("" for
-   * the object) in the stored version, before any selector: when false, a bus component's write needs
-   * neither the current object nor a call.
+   * the object) in the stored version, before any selector, or some bound policy may concern the kind:
+   * when false, a bus component's write needs neither the current object nor a call.
    */
   public boolean mayApply(ResourceType type, String operation, String subresource) {
     if (!mayApply(type)) {
       return false;
     }
+    if (policies.mayApply(type)) {
+      return true;
+    }
     return configurations.mutating().stream().anyMatch(w -> w.ruleMatches(type, operation, subresource))
         || configurations.validating().stream().anyMatch(w -> w.ruleMatches(type, operation, subresource));
   }
 
-  /** Runs the mutating, then the validating webhooks that match {@code a}. */
+  /** Runs the mutating webhooks, the ValidatingAdmissionPolicies, then the validating webhooks that match {@code a}. */
   public Future<Admitted> admit(AdmissionAttributes a) {
     if (!mayApply(a.type())) {
       return Future.succeededFuture(new Admitted(a.object(), List.of()));
     }
     List<String> warnings = new ArrayList<>();
     try {
-      return mutate(a, warnings).compose(mutated -> validate(mutated, warnings)
+      return mutate(a, warnings).compose(mutated -> policies.validate(mutated, warnings)
+          .compose(v -> validate(mutated, warnings))
           .map(v -> new Admitted(mutated.object(), List.copyOf(warnings))));
     } catch (StatusException e) {
       return Future.failedFuture(e);

@@ -12,7 +12,7 @@ import java.util.function.Function;
  * create or update is matched on its own new labels), then its object selector (the old or the new
  * object's labels), then its CEL matchConditions. Pure apart from the namespace lookup.
  */
-final class WebhookMatcher {
+public final class WebhookMatcher {
 
   private final Function<String, ObjectNode> namespaces;
 
@@ -47,7 +47,7 @@ final class WebhookMatcher {
   }
 
   /** kube's 403 for a request refused by admission: {@code pods "x" is forbidden: <why>}. */
-  static StatusException forbidden(AdmissionAttributes a, String why) {
+  public static StatusException forbidden(AdmissionAttributes a, String why) {
     String resource = a.type().plural() + (a.type().group().isEmpty() ? "" : "." + a.type().group());
     String message = resource + (a.name().isEmpty() ? "" : " \"" + a.name() + "\"") + " is forbidden: " + why;
     return new StatusException(403, "Forbidden", message, io.dekube.core.model.Json.object().put("name", a.name())
@@ -70,6 +70,18 @@ final class WebhookMatcher {
   }
 
   private boolean namespace(LabelSelector selector, AdmissionAttributes a) {
+    return namespaceMatches(selector, a, namespaces);
+  }
+
+  /**
+   * Whether the namespace selector {@code selector} admits {@code a}, as kube decides for webhooks
+   * and policies alike.
+   *
+   * @param namespaces a Namespace by name from the apiserver's cache, or null
+   * @throws StatusException 404 when the selector needs a namespace that does not exist
+   */
+  public static boolean namespaceMatches(LabelSelector selector, AdmissionAttributes a,
+                                         Function<String, ObjectNode> namespaces) {
     boolean namespaceItself = a.type().group().isEmpty() && a.type().plural().equals("namespaces");
     if (!a.type().namespaced() && !namespaceItself) {
       return true; // kube never exempts other cluster-scoped objects by namespace
@@ -89,6 +101,11 @@ final class WebhookMatcher {
   }
 
   private static boolean object(LabelSelector selector, AdmissionAttributes a) {
+    return objectMatches(selector, a);
+  }
+
+  /** Whether the object selector {@code selector} admits the old or the new object of {@code a}. */
+  public static boolean objectMatches(LabelSelector selector, AdmissionAttributes a) {
     if (selector.isEverything()) {
       return true;
     }
