@@ -24,8 +24,9 @@ import java.util.function.Function;
  * </ul>
  * It runs after the writer's admission chain, on the defaulted object and against the stored one
  * ({@code WriterVerticle.withValidatingAdmission}), so that an ephemeral container added through
- * {@code pods/ephemeralcontainers} counts as a change. The warn mode is the apiserver's ({@code PodSecurityWarnings}: only a client can be warned); audit is
- * not built (dekube has no audit log). The namespaces come from a read-only view (the store's namespace
+ * {@code pods/ephemeralcontainers} counts as a change. The warn mode is the apiserver's (its
+ * {@code PodSecurityHeaders}, worded by {@link PodSecurityWarnings}: only a client can be warned); audit
+ * is not built (dekube has no audit log). The namespaces come from a read-only view (the store's namespace
  * informer), as kube's plugin reads its lister: a pod created in the instant after its namespace was
  * labelled can still pass. Thread-safe; called on the writer's loop thread, never blocks.
  */
