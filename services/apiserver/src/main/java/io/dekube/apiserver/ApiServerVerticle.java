@@ -132,7 +132,9 @@ public final class ApiServerVerticle extends VerticleBase {
           Future<WebhookAdmission> admission = Future.all(aggregation, policies).compose(all -> WebhookAdmission.start(
               vertx, registry, informers, new WatchedServices(aggregation.result()::view), policies.result()))
               .onSuccess(w -> webhooks = w);
-          return Future.all(List.of(SystemPriorityClasses.ensure(store, registry), crds, local, authz, files,
+          return Future.all(List.of(SystemPriorityClasses.ensure(store, registry),
+              SystemRuntimeClasses.ensure(store, registry),
+              io.dekube.apiserver.flowcontrol.FlowControlBootstrap.ensure(store, registry), crds, local, authz, files,
               tokenObjects(), aggregation, admission)).map(all -> files.result());
         })
         .compose(security -> listen(security.pki(), router(security)))
@@ -161,7 +163,7 @@ public final class ApiServerVerticle extends VerticleBase {
   }
 
   private record Security(ClusterPki pki, AuthenticatorChain chain, io.dekube.core.pki.CertificateBundle kubeletClient,
-                          ServiceAccountKey saKey) {
+                          ServiceAccountKey saKey, io.dekube.apiserver.auth.TokenReviewer tokens) {
   }
 
   /**
@@ -199,8 +201,13 @@ public final class ApiServerVerticle extends VerticleBase {
             return cached("secrets", namespace, name);
           }
         }, java.time.Clock.systemUTC());
-    return new Security(pki, Authenticators.chain(pki.ca().certificate(), config.tokenAuthFile(), serviceAccounts,
-        config.basicAuthFile()), k.kubeletClient(), saKey);
+    io.dekube.apiserver.auth.TokenFileAuthenticator tokenFile = config.tokenAuthFile() == null ? null
+        : io.dekube.apiserver.auth.TokenFileAuthenticator.load(config.tokenAuthFile());
+    // TokenReviews run the same bearer-token authenticators as requests do
+    io.dekube.apiserver.auth.TokenReviewer tokens = new io.dekube.apiserver.auth.TokenReviewer(
+        tokenFile == null ? java.util.List.of() : java.util.List.of(tokenFile), serviceAccounts);
+    return new Security(pki, Authenticators.chain(pki.ca().certificate(), tokenFile, serviceAccounts,
+        config.basicAuthFile()), k.kubeletClient(), saKey, tokens);
   }
 
   /** kube-apiserver's default {@code --api-audiences}: the issuer. */
@@ -241,7 +248,7 @@ public final class ApiServerVerticle extends VerticleBase {
     registry.onChange(openApi::invalidate);
     Codecs codecs = Codecs.jsonOnly().withProtobuf(ProtobufDecoder::decode)
         .withVersions(new CustomVersions(registry, new LegacyVersionConverter(registry)));
-    authorization.mountReviews(router);
+    authorization.mountReviews(router, security.tokens());
     new ServiceAccountIssuerDiscovery(TokenClaims.ISSUER, security.saKey().publicKey(), security.saKey().keyId(),
         () -> config.host() + ":" + actualPort()).mount(router);
     new io.dekube.apiserver.rest.ComponentStatuses(vertx, registry, store, informers).mount(router);

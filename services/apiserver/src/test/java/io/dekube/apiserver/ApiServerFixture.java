@@ -89,11 +89,16 @@ public final class ApiServerFixture implements AutoCloseable {
       TopicCatalog.load().ensureTopics(bootstrap, admin, registry.all(), (short) 1);
     }
     SharedInformers informers = SharedInformers.of(vertx);
-    // PodSecurity reads the namespaces' labels, as the store of `dekube up` does
+    // PodSecurity reads the namespaces' labels and the RuntimeClass admission the RuntimeClasses, as the
+    // store of `dekube up` does
     Informer namespaces = informers.informer(bootstrap, registry.byResourceName("namespaces").orElseThrow());
     namespaces.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    Informer runtimeClasses = informers.informer(bootstrap,
+        registry.byGroupPlural("node.k8s.io", "runtimeclasses").orElseThrow());
+    runtimeClasses.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     vertx.deployVerticle(new WriterVerticle(WriterConfig.defaults(bootstrap), registry,
-            CustomResourceAdmission.chain(registry))
+            CustomResourceAdmission.chain(registry).andThen(new io.dekube.store.admission.RuntimeClassAdmission(
+                name -> runtimeClasses.get("", name))))
             .withValidatingAdmission(new PodSecurityAdmission(ns -> namespaces.get("", ns))))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     StoreClient store = StoreClient.start(vertx, StoreClientOptions.of(bootstrap))

@@ -75,6 +75,121 @@ class KubectlIT {
     assertRow(r.stdout(), "namespaces", "ns", "v1", "false", "Namespace");
   }
 
+  /** The kinds kube-apiserver 1.32 serves by default that Helm charts and tools create. */
+  @Test
+  void apiResourcesListsTheOtherBuiltInKindsOfA132Cluster() throws Exception {
+    Result r = kubectl(adminConfig, "api-resources");
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertRow(r.stdout(), "bindings", "v1", "true", "Binding");
+    assertRow(r.stdout(), "podtemplates", "v1", "true", "PodTemplate");
+    assertRow(r.stdout(), "tokenreviews", "authentication.k8s.io/v1", "false", "TokenReview");
+    assertRow(r.stdout(), "flowschemas", "flowcontrol.apiserver.k8s.io/v1", "false", "FlowSchema");
+    assertRow(r.stdout(), "prioritylevelconfigurations", "flowcontrol.apiserver.k8s.io/v1", "false",
+        "PriorityLevelConfiguration");
+    assertRow(r.stdout(), "runtimeclasses", "node.k8s.io/v1", "false", "RuntimeClass");
+    assertRow(r.stdout(), "csidrivers", "storage.k8s.io/v1", "false", "CSIDriver");
+    assertRow(r.stdout(), "csinodes", "storage.k8s.io/v1", "false", "CSINode");
+    assertRow(r.stdout(), "csistoragecapacities", "storage.k8s.io/v1", "true", "CSIStorageCapacity");
+    assertRow(r.stdout(), "volumeattachments", "storage.k8s.io/v1", "false", "VolumeAttachment");
+    Result explain = kubectl(adminConfig, "explain", "runtimeclass.overhead");
+    assertEquals(0, explain.exitCode(), explain.stderr());
+    assertTrue(explain.stdout().contains("podFixed"), explain.stdout());
+  }
+
+  /** kube-apiserver's bootstrap FlowSchemas and priority levels, in kubectl's columns (age left out). */
+  @Test
+  void flowSchemasAndPriorityLevelsAreKubesBootstrapOnes() throws Exception {
+    Result schemas = kubectl(adminConfig, "get", "flowschemas");
+    assertEquals(0, schemas.exitCode(), schemas.stderr());
+    assertRowWithoutAge(schemas.stdout(), 4, "exempt", "exempt", "1", "<none>", "False");
+    assertRowWithoutAge(schemas.stdout(), 4, "kube-scheduler", "workload-high", "800", "ByNamespace", "False");
+    assertRowWithoutAge(schemas.stdout(), 4, "catch-all", "catch-all", "10000", "ByUser", "False");
+    Result levels = kubectl(adminConfig, "get", "prioritylevelconfigurations");
+    assertEquals(0, levels.exitCode(), levels.stderr());
+    assertTrue(levels.stdout().startsWith("NAME              TYPE      NOMINALCONCURRENCYSHARES   QUEUES   HANDSIZE"),
+        levels.stdout());
+    assertRowWithoutAge(levels.stdout(), 6, "exempt", "Exempt", "<none>", "<none>", "<none>", "<none>");
+    assertRowWithoutAge(levels.stdout(), 6, "catch-all", "Limited", "5", "<none>", "<none>", "<none>");
+    assertRowWithoutAge(levels.stdout(), 6, "workload-low", "Limited", "100", "128", "6", "50");
+  }
+
+  /**
+   * The RuntimeClass admission: an unknown class is refused, a class's overhead and scheduling go into
+   * the pod, a pod selecting another value than its class is refused; dekube's own classes name its runtimes.
+   */
+  @Test
+  void podsGetTheOverheadAndSchedulingOfTheirRuntimeClass() throws Exception {
+    Files.writeString(work.resolve("rc.yaml"), """
+        apiVersion: node.k8s.io/v1
+        kind: RuntimeClass
+        metadata: {name: sandboxed}
+        handler: simulated
+        overhead: {podFixed: {cpu: 250m, memory: 120Mi}}
+        scheduling:
+          nodeSelector: {kubernetes.io/os: linux}
+          tolerations: [{key: sandbox, operator: Exists, effect: NoSchedule}]
+        """);
+    Result created = kubectl(adminConfig, "apply", "-f", work.resolve("rc.yaml").toString());
+    assertEquals(0, created.exitCode(), created.stderr());
+    Result classes = kubectl(adminConfig, "get", "runtimeclasses");
+    assertTrue(classes.stdout().startsWith("NAME        HANDLER     AGE"), classes.stdout());
+    assertTrue(classes.stdout().lines().anyMatch(l -> l.startsWith("sandboxed   simulated   ")), classes.stdout());
+    assertTrue(classes.stdout().lines().anyMatch(l -> l.startsWith("jvm         jvm         ")), classes.stdout());
+    assertFailsWith(kubectl(adminConfig, "run", "rc-nope", "-n", "default", "--image=nginx",
+        "--overrides={\"spec\":{\"runtimeClassName\":\"nope\"}}"),
+        "pods \"rc-nope\" is forbidden: pod rejected: RuntimeClass \"nope\" not found");
+    assertFailsWith(kubectl(adminConfig, "run", "rc-conflict", "-n", "default", "--image=nginx",
+        "--overrides={\"spec\":{\"runtimeClassName\":\"sandboxed\",\"nodeSelector\":{\"kubernetes.io/os\":\"windows\"}}}"),
+        "conflict: runtimeClass.scheduling.nodeSelector[kubernetes.io/os] = linux; "
+            + "pod.spec.nodeSelector[kubernetes.io/os] = windows");
+    Result run = kubectl(adminConfig, "run", "rc-pod", "-n", "default", "--image=nginx",
+        "--overrides={\"spec\":{\"runtimeClassName\":\"sandboxed\"}}");
+    assertEquals(0, run.exitCode(), run.stderr());
+    Result pod = kubectl(adminConfig, "get", "pod", "rc-pod", "-n", "default", "-o",
+        "jsonpath={.spec.overhead} {.spec.nodeSelector} {.spec.tolerations[*].key}");
+    assertEquals("{\"cpu\":\"250m\",\"memory\":\"120Mi\"} {\"kubernetes.io/os\":\"linux\"} "
+        + "node.kubernetes.io/not-ready node.kubernetes.io/unreachable sandbox", pod.stdout(), pod.stderr());
+  }
+
+  /**
+   * TokenReview authenticates a ServiceAccount token as requests are, for the review's audiences; creating
+   * reviews takes {@code create tokenreviews}, which kube's {@code system:auth-delegator} grants.
+   */
+  @Test
+  void tokenReviewsAuthenticateTokensForWhomKubesAuthDelegatorAllows() throws Exception {
+    assertEquals(0, kubectl(adminConfig, "create", "serviceaccount", "reviewed", "-n", "default").exitCode());
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> kubectl(adminConfig, "create", "token", "reviewed", "-n", "default").exitCode() == 0);
+    Result token = kubectl(adminConfig, "create", "token", "reviewed", "-n", "default");
+    assertEquals(0, token.exitCode(), token.stderr());
+    Path review = work.resolve("review.yaml");
+    Files.writeString(review, "apiVersion: authentication.k8s.io/v1\nkind: TokenReview\nspec: {token: \""
+        + token.stdout().trim() + "\"}\n");
+    Result ok = kubectl(adminConfig, "create", "-f", review.toString(), "-o", "json");
+    assertEquals(0, ok.exitCode(), ok.stderr());
+    JsonNode status = Json.MAPPER.readTree(ok.stdout()).path("status");
+    assertTrue(status.path("authenticated").asBoolean(), ok.stdout());
+    assertEquals("system:serviceaccount:default:reviewed", status.path("user").path("username").asText());
+    assertEquals("[\"system:serviceaccounts\",\"system:serviceaccounts:default\",\"system:authenticated\"]",
+        status.path("user").path("groups").toString());
+    assertEquals("[\"https://kubernetes.default.svc.cluster.local\"]", status.path("audiences").toString());
+    Path other = work.resolve("review-other.yaml");
+    Files.writeString(other, Files.readString(review).replace("spec: {", "spec: {audiences: [vault], "));
+    JsonNode refused = Json.MAPPER.readTree(kubectl(adminConfig, "create", "-f", other.toString(), "-o", "json")
+        .stdout()).path("status");
+    assertEquals("{\"error\":\"[invalid bearer token, token audiences [\\\"https://kubernetes.default.svc."
+        + "cluster.local\\\"] is invalid for the target audiences [\\\"vault\\\"]]\",\"user\":{}}", refused.toString());
+
+    Path tokenConfig = write("review-token.kubeconfig", writer.withToken("token-user", ApiServerFixture.TOKEN));
+    assertFailsWith(kubectl(tokenConfig, "create", "-f", review.toString()), "tokenreviews.authentication.k8s.io is "
+        + "forbidden: User \"token-user\" cannot create resource \"tokenreviews\" in API group \"authentication.k8s.io\" "
+        + "at the cluster scope");
+    assertEquals(0, kubectl(adminConfig, "create", "clusterrolebinding", "token-user-delegator",
+        "--clusterrole=system:auth-delegator", "--user=token-user").exitCode());
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> kubectl(tokenConfig, "create", "-f", review.toString()).exitCode() == 0);
+  }
+
   @Test
   void oldApiVersionsAreServedButNotPreferred() throws Exception {
     Result r = kubectl(adminConfig, "api-versions");
@@ -399,6 +514,18 @@ class KubectlIT {
 
   private static void assertRow(String table, String... columns) {
     boolean found = table.lines().map(l -> List.of(l.trim().split("\\s+"))).anyMatch(cells -> cells.equals(List.of(columns)));
+    assertTrue(found, "no row " + List.of(columns) + " in\n" + table);
+  }
+
+  /** A table row with these cells once the Age cell (at {@code ageIndex}) is left out. */
+  private static void assertRowWithoutAge(String table, int ageIndex, String... columns) {
+    boolean found = table.lines().map(l -> new ArrayList<>(List.of(l.trim().split("\\s+")))).anyMatch(cells -> {
+      if (cells.size() <= ageIndex) {
+        return false;
+      }
+      cells.remove(ageIndex);
+      return cells.equals(List.of(columns));
+    });
     assertTrue(found, "no row " + List.of(columns) + " in\n" + table);
   }
 

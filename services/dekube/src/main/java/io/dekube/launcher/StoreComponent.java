@@ -3,6 +3,7 @@ package io.dekube.launcher;
 import io.dekube.store.admission.CustomResourceAdmission;
 import io.dekube.store.admission.PriorityAdmission;
 import io.dekube.store.admission.ResourceQuotaAdmission;
+import io.dekube.store.admission.RuntimeClassAdmission;
 import io.dekube.store.admission.KubernetesAdmission;
 import io.dekube.store.admission.podsecurity.PodSecurityAdmission;
 import io.dekube.core.net.ClusterNetwork;
@@ -44,6 +45,10 @@ final class StoreComponent implements Component {
         .byGroupPlural("scheduling.k8s.io", "priorityclasses").orElseThrow());
     PriorityAdmission priorities = new PriorityAdmission(priorityClasses::list,
         name -> priorityClasses.get("", name));
+    // the RuntimeClass admission of pod creates reads the RuntimeClasses (overhead, scheduling)
+    Informer runtimeClasses = ctx.informers().informer(ctx.bootstrap(), ctx.registry()
+        .byGroupPlural("node.k8s.io", "runtimeclasses").orElseThrow());
+    RuntimeClassAdmission runtimes = new RuntimeClassAdmission(name -> runtimeClasses.get("", name));
     // the ServiceAccount admission reads automountServiceAccountToken of the pods' ServiceAccounts
     Informer accounts = ctx.informers().informer(ctx.bootstrap(), ctx.registry().byResourceName("serviceaccounts")
         .orElseThrow());
@@ -70,13 +75,13 @@ final class StoreComponent implements Component {
     // the caches fill side by side, while the writers join their group and rebuild their partitions;
     // the writers answer once all are synced, and a cache that cannot sync fails each writer's start
     io.vertx.core.Future<?> caches = io.vertx.core.Future.all(List.of(crds.start(), priorityClasses.start(),
-        accounts.start(), ingressClasses.start(), limitRanges.start(), quotas.start(),
+        runtimeClasses.start(), accounts.start(), ingressClasses.start(), limitRanges.start(), quotas.start(),
         storageClasses.start(), namespaces.start()));
     for (int i = 0; i < writers; i++) {
       WriterConfig config = WriterConfig.defaults(ctx.bootstrap())
           .withGroupInstanceId("dekube-" + ctx.flags().string("--store-name", "store") + "-writer-" + i);
       ctx.deploy(new WriterVerticle(config, ctx.registry(),
-          CustomResourceAdmission.chain(ctx.registry(), priorities)).withServiceRanges(serviceRanges(ctx.flags()))
+          CustomResourceAdmission.chain(ctx.registry(), priorities, runtimes)).withServiceRanges(serviceRanges(ctx.flags()))
           .withValidatingAdmission(podSecurity)
           .withResourceQuota(quota).answeringAfter(caches));
     }

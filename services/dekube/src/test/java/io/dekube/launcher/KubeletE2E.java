@@ -195,8 +195,43 @@ class KubeletE2E {
     assertTrue(curlKubelet("kube-node-01", true, "GET", "/stats/summary").startsWith("200 {"));
   }
 
+  /**
+   * A ServiceAccount token opens the kubelet API as kubeadm's kubelets take one (webhook authentication):
+   * the kubelet asks the apiserver in a TokenReview who it is, then authorizes that user as any other; a
+   * token the apiserver does not accept is 401.
+   */
+  @Test
+  @Order(2)
+  void aServiceAccountTokenIsAuthenticatedByATokenReview() throws Exception {
+    kubectl.run("create", "serviceaccount", "scraper", "-n", "default").ok();
+    Awaitility.await("a token for scraper").atMost(Duration.ofSeconds(30))
+        .until(() -> kubectl.run("create", "token", "scraper", "-n", "default").exit() == 0);
+    String token = kubectl.run("create", "token", "scraper", "-n", "default").ok().out().trim();
+    assertEquals("401 Unauthorized", curlKubelet("kube-node-01", "Bearer not-a-token", "GET", "/metrics"));
+    assertEquals("403 Forbidden (user=system:serviceaccount:default:scraper, verb=get, resource=nodes, "
+        + "subresource=metrics)", curlKubelet("kube-node-01", "Bearer " + token, "GET", "/metrics"));
+    kubectl.run("create", "clusterrolebinding", "scraper-kubelet", "--clusterrole=system:kubelet-api-admin",
+        "--serviceaccount=default:scraper").ok();
+    // stats were never denied to it, so no 30 s denial is remembered
+    Awaitility.await("scraper reads the Summary API").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2))
+        .untilAsserted(() -> {
+          String summary = curlKubelet("kube-node-01", "Bearer " + token, "GET", "/stats/summary");
+          assertTrue(summary.startsWith("200 {") && summary.contains("\"nodeName\":\"kube-node-01\""), summary);
+        });
+  }
+
+  /** {@code method path} on {@code node}'s kubelet API with curl and an Authorization header: "code body". */
+  private String curlKubelet(String node, String authorization, String method, String path) throws Exception {
+    return curlKubelet(node, false, List.of("-H", "Authorization: " + authorization), method, path);
+  }
+
   /** {@code method path} on {@code node}'s kubelet API with curl (with dana's certificate or none): "code body". */
   private String curlKubelet(String node, boolean asDana, String method, String path) throws Exception {
+    return curlKubelet(node, asDana, List.of(), method, path);
+  }
+
+  private String curlKubelet(String node, boolean asDana, List<String> extra, String method, String path)
+      throws Exception {
     String ip = kubectl.run("get", "node", node, "-o", "jsonpath={.status.addresses[?(@.type==\"InternalIP\")].address}")
         .ok().out().trim();
     String port = kubectl.run("get", "node", node, "-o", "jsonpath={.status.daemonEndpoints.kubeletEndpoint.Port}")
@@ -206,6 +241,7 @@ class KubeletE2E {
     if (asDana) {
       cmd.addAll(List.of("--cert", tmp.resolve("dana.crt").toString(), "--key", tmp.resolve("dana.key").toString()));
     }
+    cmd.addAll(extra);
     cmd.add("https://" + ip + ":" + port + path);
     String out = Kubectl.runBounded(new ProcessBuilder(cmd), 30).ok().out();
     int nl = out.lastIndexOf('\n');

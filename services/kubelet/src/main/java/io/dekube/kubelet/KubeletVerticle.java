@@ -24,8 +24,9 @@ import java.util.function.Function;
 /**
  * One node's kubelet: the Node and its Lease ({@link NodeAgent}), the pods bound to it
  * ({@link PodManager}, fed by the process's {@link PodRouter}) and, for jvm and process nodes, the
- * kubelet API on {@code <node-ip>:<port>} ({@link KubeletServer}), whose requests are authorized by
- * SubjectAccessReviews to an apiserver of the {@code default/kubernetes} Endpoints. Wiring only.
+ * kubelet API on {@code <node-ip>:<port>} ({@link KubeletServer}), whose bearer tokens are authenticated
+ * by TokenReviews and whose requests are authorized by SubjectAccessReviews to an apiserver of the
+ * {@code default/kubernetes} Endpoints. Wiring only.
  */
 public final class KubeletVerticle extends VerticleBase {
 
@@ -45,6 +46,8 @@ public final class KubeletVerticle extends VerticleBase {
   private ContainerRuntime runtime;
   private io.dekube.core.serviceaccount.TokenSigner tokenSigner;
   private KubeletAuthorizer authorizer;
+  private io.dekube.kubelet.server.auth.KubeletTokenAuthenticator tokens;
+  private io.dekube.kubelet.server.auth.ReviewClient reviews;
 
   /**
    * @param tls the serving certificate, the CA clients must present a certificate of, and the node's own
@@ -83,6 +86,9 @@ public final class KubeletVerticle extends VerticleBase {
     Informer nodeInformer = informer("nodes");
     List<Informer> all = new java.util.ArrayList<>(List.of(podInformer, nodeInformer, informer("services"),
         informer("configmaps"), informer("secrets"), informer("persistentvolumeclaims"), informer("persistentvolumes")));
+    // the handler of a pod's RuntimeClass must be this node's runtime
+    Informer runtimeClasses = informer("runtimeclasses.node.k8s.io");
+    all.add(runtimeClasses);
     runtime = switch (config.runtime()) {
       case "process" -> new ProcessRuntime(vertx, config.allowHostCommands());
       case "simulated" -> new SimulatedRuntime(vertx, config.simulatedDelay());
@@ -98,6 +104,7 @@ public final class KubeletVerticle extends VerticleBase {
     };
     pods = new PodManager(vertx, config, runtime, store, new InformerLookup(informer("configmaps"),
         informer("secrets"), informer("services"), informer("persistentvolumeclaims"), informer("persistentvolumes")), () -> podCidr(nodeInformer));
+    pods.withRuntimeClasses(name -> runtimeClasses.get("", name));
     if (tokenSigner != null && !"simulated".equals(config.runtime())) { // nothing reads a simulated pod's files
       Informer accounts = informer("serviceaccounts");
       all.add(accounts);
@@ -108,7 +115,12 @@ public final class KubeletVerticle extends VerticleBase {
       Informer endpoints = informer("endpoints"); // default/kubernetes: where the apiservers are
       all = new java.util.ArrayList<>(all);
       all.add(endpoints);
-      authorizer = SubjectAccessReviewer.create(vertx, tls.ca(), tls.client(), new ApiServerEndpoints(endpoints));
+      // kubeadm's kubelet: webhook authorization (SubjectAccessReviews) and webhook token authentication
+      // (TokenReviews), both asked of an apiserver of the default/kubernetes Endpoints
+      reviews = io.dekube.kubelet.server.auth.ReviewClient.create(vertx, tls.ca(), tls.client(),
+          new ApiServerEndpoints(endpoints));
+      authorizer = new SubjectAccessReviewer(reviews);
+      tokens = new io.dekube.kubelet.server.auth.TokenReviewAuthenticator(reviews);
     }
     return Future.all(all.stream().map(Informer::start).toList())
         .compose(v -> warmUp())
@@ -146,7 +158,7 @@ public final class KubeletVerticle extends VerticleBase {
     if (!config.servesApi() || tls == null) {
       return Future.succeededFuture(0);
     }
-    server = new KubeletServer(vertx, config, pods, tls, authorizer);
+    server = new KubeletServer(vertx, config, pods, tls, authorizer, tokens);
     return server.listen();
   }
 
@@ -169,7 +181,8 @@ public final class KubeletVerticle extends VerticleBase {
       agent.stop();
     }
     Future<Void> closed = server == null ? Future.succeededFuture()
-        : server.close().compose(v -> authorizer.close());
+        : server.close().compose(v -> authorizer.close())
+            .compose(v -> reviews == null ? Future.succeededFuture() : reviews.close());
     return closed.compose(v -> pods.stop()).compose(v -> runtime.close());
   }
 

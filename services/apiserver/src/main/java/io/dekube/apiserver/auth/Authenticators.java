@@ -31,10 +31,21 @@ public final class Authenticators {
    */
   public static AuthenticatorChain chain(X509Certificate clientCa, Path tokenFile, Authenticator serviceAccounts,
                                          Path basicAuthFile) {
+    return chain(clientCa, tokenFile == null ? null : TokenFileAuthenticator.load(tokenFile), serviceAccounts,
+        basicAuthFile);
+  }
+
+  /**
+   * The chain with an already loaded token file.
+   *
+   * @param tokenFile the token file's authenticator, or null
+   */
+  public static AuthenticatorChain chain(X509Certificate clientCa, TokenFileAuthenticator tokenFile,
+                                         Authenticator serviceAccounts, Path basicAuthFile) {
     List<Authenticator> authenticators = new ArrayList<>();
     authenticators.add(new X509Authenticator(List.of(clientCa)));
     if (tokenFile != null) {
-      authenticators.add(TokenFileAuthenticator.load(tokenFile));
+      authenticators.add(tokenFile);
     }
     if (serviceAccounts != null) {
       authenticators.add(serviceAccounts);

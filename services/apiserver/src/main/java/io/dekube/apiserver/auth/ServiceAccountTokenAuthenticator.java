@@ -48,8 +48,21 @@ public final class ServiceAccountTokenAuthenticator implements Authenticator {
     if (token == null) {
       return AuthResult.none();
     }
+    return authenticate(token, verifier.apiAudiences());
+  }
+
+  /** The API audiences: what a token without other target audiences is checked for. */
+  public java.util.List<String> apiAudiences() {
+    return verifier.apiAudiences();
+  }
+
+  /**
+   * A token checked for {@code audiences} (a TokenReview's) instead of the API audiences; the user's
+   * token audiences are {@link #audiences}.
+   */
+  public AuthResult authenticate(String token, java.util.List<String> audiences) {
     Instant now = clock.instant();
-    TokenVerifier.Result result = verifier.verify(token, now);
+    TokenVerifier.Result result = verifier.verify(token, now, audiences);
     if (result instanceof TokenVerifier.NotOurs) {
       return AuthResult.none();
     }
@@ -62,6 +75,13 @@ public final class ServiceAccountTokenAuthenticator implements Authenticator {
       return AuthResult.rejected(problem);
     }
     return AuthResult.user(new UserInfo(c.subject(), c.account().uid(), TokenClaims.groups(c.namespace())));
+  }
+
+  /** The audiences a token of ours names: its {@code aud}, or the API audiences for a legacy token. */
+  public java.util.List<String> audiences(String token) {
+    io.dekube.core.serviceaccount.Jws.Parsed parsed = io.dekube.core.serviceaccount.Jws.parse(token);
+    TokenClaims c = parsed == null ? null : TokenClaims.fromJson(parsed.payload());
+    return c == null || c.legacy() ? verifier.apiAudiences() : c.audiences();
   }
 
   private String accountProblem(TokenClaims c, Instant now) {

@@ -58,7 +58,7 @@ public final class Authorization {
   }
 
   /** Adds the review resources (call before the REST API). */
-  public void mountReviews(Router router) {
-    new ReviewApi(authorizer).mount(router);
+  public void mountReviews(Router router, io.dekube.apiserver.auth.TokenReviewer tokens) {
+    new ReviewApi(authorizer, tokens).mount(router);
   }
 }

@@ -16,7 +16,9 @@ import java.util.List;
  * The virtual, create-only review resources, answered from the authorizer and never stored:
  * {@code authorization.k8s.io/v1} SelfSubjectAccessReview, SubjectAccessReview,
  * LocalSubjectAccessReview and SelfSubjectRulesReview ({@code kubectl auth can-i [--list]}), and
- * {@code authentication.k8s.io} SelfSubjectReview ({@code kubectl auth whoami}). Bodies in JSON,
+ * {@code authentication.k8s.io} SelfSubjectReview ({@code kubectl auth whoami}) and TokenReview (a
+ * token authenticated by the apiserver's own bearer-token authenticators, {@link
+ * io.dekube.apiserver.auth.TokenReviewer}; an empty token is 400). Bodies in JSON,
  * YAML or protobuf; answers 201 with the review and its status; a body that is not a review is 400,
  * a spec that says neither or both of resource and non-resource attributes 422, as kube. The
  * requests were authorized ({@code create} on the review resource) before they get here. Runs on
@@ -28,9 +30,12 @@ public final class ReviewApi {
   static final String AUTHN = "authentication.k8s.io";
 
   private final RbacAuthorizer authorizer;
+  private final io.dekube.apiserver.auth.TokenReviewer tokens;
 
-  public ReviewApi(RbacAuthorizer authorizer) {
+  /** @param tokens authenticates the tokens of TokenReviews; null serves none */
+  public ReviewApi(RbacAuthorizer authorizer, io.dekube.apiserver.auth.TokenReviewer tokens) {
     this.authorizer = authorizer;
+    this.tokens = tokens;
   }
 
   /** Mounts the POST routes; they come before the REST API. */
@@ -44,6 +49,10 @@ public final class ReviewApi {
         "LocalSubjectAccessReview", "localsubjectaccessreviews", AUTHZ + "/v1", this::localAccess));
     router.post(v1 + "selfsubjectrulesreviews").handler(ctx -> answer(ctx, "SelfSubjectRulesReview",
         "selfsubjectrulesreviews", AUTHZ + "/v1", this::rules));
+    if (tokens != null) {
+      router.post("/apis/" + AUTHN + "/v1/tokenreviews").handler(ctx -> answer(ctx, "TokenReview", "tokenreviews",
+          AUTHN + "/v1", this::token));
+    }
     for (String v : new String[] {"v1", "v1beta1", "v1alpha1"}) {
       router.post("/apis/" + AUTHN + "/" + v + "/selfsubjectreviews").handler(ctx -> answer(ctx, "SelfSubjectReview",
           "selfsubjectreviews", AUTHN + "/" + v, this::whoami));
@@ -161,6 +170,32 @@ public final class ReviewApi {
     status.set("resourceRules", resourceRules);
     status.set("nonResourceRules", nonResourceRules);
     status.put("incomplete", false);
+  }
+
+  /** TokenReview: the token authenticated as a request's would be, for the review's audiences. */
+  private void token(RoutingContext ctx, UserInfo caller, ObjectNode review) {
+    JsonNode spec = review.path("spec");
+    String token = spec.path("token").asText("");
+    if (token.isEmpty()) {
+      throw StatusException.badRequest("token is required for TokenReview in authentication");
+    }
+    io.dekube.apiserver.auth.TokenReviewer.Outcome outcome = tokens.review(token, strings(spec.path("audiences")));
+    ObjectNode status = review.putObject("status");
+    ObjectNode info = status.putObject("user");
+    if (outcome.authenticated()) {
+      status.put("authenticated", true);
+      UserInfo user = outcome.user();
+      info.put("username", user.name());
+      if (!user.uid().isEmpty()) {
+        info.put("uid", user.uid());
+      }
+      ArrayNode groups = info.putArray("groups");
+      user.groups().forEach(groups::add);
+      ArrayNode audiences = status.putArray("audiences");
+      outcome.audiences().forEach(audiences::add);
+    } else {
+      status.put("error", outcome.error());
+    }
   }
 
   private void whoami(RoutingContext ctx, UserInfo user, ObjectNode review) {

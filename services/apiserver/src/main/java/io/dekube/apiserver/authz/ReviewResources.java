@@ -21,7 +21,8 @@ public final class ReviewResources {
         review(ReviewApi.AUTHZ, "selfsubjectaccessreviews", "SelfSubjectAccessReview", false),
         review(ReviewApi.AUTHZ, "selfsubjectrulesreviews", "SelfSubjectRulesReview", false),
         review(ReviewApi.AUTHZ, "subjectaccessreviews", "SubjectAccessReview", false),
-        review(ReviewApi.AUTHN, "selfsubjectreviews", "SelfSubjectReview", false));
+        review(ReviewApi.AUTHN, "selfsubjectreviews", "SelfSubjectReview", false),
+        review(ReviewApi.AUTHN, "tokenreviews", "TokenReview", false));
   }
 
   private static ServedResource review(String group, String plural, String kind, boolean namespaced) {

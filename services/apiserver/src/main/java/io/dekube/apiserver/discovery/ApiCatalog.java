@@ -33,6 +33,10 @@ public final class ApiCatalog {
       "apiextensions.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "node.k8s.io", "discovery.k8s.io",
       "flowcontrol.apiserver.k8s.io", "resource.k8s.io");
 
+  /** kube's legacy {@code bindings} collection: create-only, answered as {@code pods/binding}. */
+  static final ServedResource BINDINGS = new ServedResource("", "v1", "bindings", "binding", "Binding", true,
+      List.of("create"), List.of(), List.of(), "", List.of());
+
   private final ServedGroup core;
   private final List<ServedGroup> groups;
 
@@ -89,6 +93,9 @@ public final class ApiCatalog {
     ServedResource cs = io.dekube.apiserver.rest.ComponentStatuses.served();
     tree.computeIfAbsent(cs.group(), g -> new TreeMap<>()).computeIfAbsent(cs.version(), v -> new TreeMap<>())
         .putIfAbsent(cs.plural(), cs);
+    // POST /api/v1/namespaces/NS/bindings: a pod's binding by the Binding's name (create only, not stored)
+    tree.computeIfAbsent("", g -> new TreeMap<>()).computeIfAbsent("v1", v -> new TreeMap<>())
+        .putIfAbsent(BINDINGS.plural(), BINDINGS);
     for (ServedResource review : io.dekube.apiserver.authz.ReviewResources.served()) {
       tree.computeIfAbsent(review.group(), g -> new TreeMap<>()).computeIfAbsent(review.version(), v -> new TreeMap<>())
           .putIfAbsent(review.plural(), review);

@@ -31,21 +31,34 @@ final class PodSubresources {
   }
 
   void bind(ApiRequest r) {
+    bind(r, r.name());
+  }
+
+  /** {@code POST /api/v1/namespaces/NS/bindings}: the pod is the one the Binding names. */
+  void bindByBody(ApiRequest r) {
+    bind(r, null);
+  }
+
+  private void bind(ApiRequest r, String podOfPath) {
     WriteParams p = WriteParams.parse(r::query, r.queryAll("dryRun"), "CreateOptions", false);
     Bodies.read(r.ctx()).compose(body -> {
       ObjectNode binding = r.codecs().decoder().decodeObject(r.ctx().request().getHeader("Content-Type"), body,
           r.type()).object();
       Decoding.checkTypeMeta(binding, "Binding", "v1", "v1");
       String name = binding.path("metadata").path("name").asText("");
-      if (!name.isEmpty() && !name.equals(r.name())) {
+      if (podOfPath != null && !name.isEmpty() && !name.equals(podOfPath)) {
         throw StatusException.badRequest("the name of the object (" + name + ") does not match the name on the URL ("
-            + r.name() + ")");
+            + podOfPath + ")");
+      }
+      String pod = podOfPath != null ? podOfPath : name;
+      if (pod.isEmpty()) {
+        throw invalidBinding(pod, "metadata.name", "Required value: name or generateName is required");
       }
       String node = binding.path("target").path("name").asText("");
       if (node.isEmpty()) {
-        throw invalidBinding(r.name(), "target.name", "Required value");
+        throw invalidBinding(pod, "target.name", "Required value");
       }
-      return bind(r, node, binding.path("metadata").path("annotations"), WriteHandler.options(p));
+      return bind(r, pod, node, binding.path("metadata").path("annotations"), WriteHandler.options(p));
     }).onComplete(ar -> {
       if (ar.failed()) {
         Responses.fail(r.ctx(), ar.cause(), r.pretty());
@@ -56,13 +69,13 @@ final class PodSubresources {
   }
 
   /** One write: the writer checks the pod is unbound and alive, sets the node and PodScheduled=True. */
-  private Future<ObjectNode> bind(ApiRequest r, String node, JsonNode annotations, WriteOptions o) {
+  private Future<ObjectNode> bind(ApiRequest r, String pod, String node, JsonNode annotations, WriteOptions o) {
     ObjectNode doc = Json.object();
     doc.putObject("spec").put("nodeName", node);
     if (annotations.isObject() && !annotations.isEmpty()) {
       doc.putObject("metadata").set("annotations", annotations);
     }
-    return store.patch(r.type(), r.namespace(), r.name(), Patches.MERGE, doc, o.withSubresource("binding"));
+    return store.patch(r.type(), r.namespace(), pod, Patches.MERGE, doc, o.withSubresource("binding"));
   }
 
   private static StatusException invalidBinding(String pod, String field, String why) {

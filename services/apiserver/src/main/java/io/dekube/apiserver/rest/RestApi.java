@@ -159,7 +159,14 @@ public final class RestApi {
       return;
     }
     try {
-      dispatch(resolver.resolve(ctx, path.get()));
+      ApiPath p = path.get();
+      if (p.group().isEmpty() && p.resource().equals("bindings") && p.namespace() != null && !p.named()
+          && p.version().equals("v1")) {
+        require(ctx.request().method(), HttpMethod.POST, () -> pods.bindByBody(resolver.resolve(ctx,
+            new ApiPath("", "v1", p.namespace(), "pods", null, null, false))));
+        return;
+      }
+      dispatch(resolver.resolve(ctx, p));
     } catch (StatusException e) {
       if (e.code() == 413) {
         ctx.response().putHeader("Connection", "close");

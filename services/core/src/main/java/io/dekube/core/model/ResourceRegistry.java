@@ -44,6 +44,7 @@ public final class ResourceRegistry {
     r.register(new ResourceType("", "v1", "resourcequotas", "resourcequota", "ResourceQuota", true, List.of("quota"), NONE, STATUS));
     r.register(new ResourceType("", "v1", "replicationcontrollers", "replicationcontroller", "ReplicationController", true,
         List.of("rc"), ALL, STATUS_SCALE));
+    r.register(new ResourceType("", "v1", "podtemplates", "podtemplate", "PodTemplate", true, NONE, NONE, NONE));
     // storage: volumes, claims and their classes
     r.register(new ResourceType("", "v1", "persistentvolumes", "persistentvolume", "PersistentVolume", false,
         List.of("pv"), NONE, STATUS));
@@ -51,6 +52,13 @@ public final class ResourceRegistry {
         true, List.of("pvc"), NONE, STATUS));
     r.register(new ResourceType("storage.k8s.io", "v1", "storageclasses", "storageclass", "StorageClass", false,
         List.of("sc"), NONE, NONE));
+    // CSI objects: stored and validated, no CSI driver behind them
+    r.register(new ResourceType("storage.k8s.io", "v1", "csidrivers", "csidriver", "CSIDriver", false, NONE, NONE, NONE));
+    r.register(new ResourceType("storage.k8s.io", "v1", "csinodes", "csinode", "CSINode", false, NONE, NONE, NONE));
+    r.register(new ResourceType("storage.k8s.io", "v1", "csistoragecapacities", "csistoragecapacity",
+        "CSIStorageCapacity", true, NONE, NONE, NONE));
+    r.register(new ResourceType("storage.k8s.io", "v1", "volumeattachments", "volumeattachment", "VolumeAttachment",
+        false, NONE, NONE, STATUS));
     // apps/v1
     r.register(new ResourceType("apps", "v1", "deployments", "deployment", "Deployment", true, List.of("deploy"), ALL, STATUS_SCALE));
     r.register(new ResourceType("apps", "v1", "replicasets", "replicaset", "ReplicaSet", true, List.of("rs"), ALL, STATUS_SCALE));
@@ -83,6 +91,14 @@ public final class ResourceRegistry {
         List.of("pc"), NONE, NONE));
     r.register(new ResourceType("policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget",
         true, List.of("pdb"), NONE, STATUS));
+    // node.k8s.io: runtime classes (a handler names a kubelet runtime)
+    r.register(new ResourceType("node.k8s.io", "v1", "runtimeclasses", "runtimeclass", "RuntimeClass", false,
+        NONE, NONE, NONE));
+    // flowcontrol: priority-and-fairness configuration, stored (no queueing behind it)
+    String flowcontrol = "flowcontrol.apiserver.k8s.io";
+    r.register(new ResourceType(flowcontrol, "v1", "flowschemas", "flowschema", "FlowSchema", false, NONE, NONE, STATUS));
+    r.register(new ResourceType(flowcontrol, "v1", "prioritylevelconfigurations", "prioritylevelconfiguration",
+        "PriorityLevelConfiguration", false, NONE, NONE, STATUS));
     // extension points (stored now; served kinds later)
     r.register(new ResourceType("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false, List.of("crd", "crds"), NONE, STATUS));
     r.register(new ResourceType("apiregistration.k8s.io", "v1", "apiservices", "apiservice", "APIService", false, NONE, NONE, STATUS));

@@ -56,8 +56,17 @@ public final class TokenVerifier {
     return apiAudiences;
   }
 
-  /** Checks a token at {@code now}. */
+  /** Checks a token at {@code now} for the API audiences. */
   public Result verify(String token, Instant now) {
+    return verify(token, now, apiAudiences);
+  }
+
+  /**
+   * Checks a token at {@code now} for {@code audiences} (a TokenReview's): a bound token must name one
+   * of them; a legacy token, which names none, counts as one for the API audiences (kube's implicit
+   * audiences).
+   */
+  public Result verify(String token, Instant now, List<String> audiences) {
     Jws.Parsed parsed = Jws.parse(token);
     if (parsed == null) {
       return new NotOurs();
@@ -80,7 +89,9 @@ public final class TokenVerifier {
       return new Invalid("service account token claims could not be validated: subject does not match");
     }
     if (claims.legacy()) {
-      return new Valid(claims);
+      return apiAudiences.stream().anyMatch(audiences::contains) ? new Valid(claims)
+          : new Invalid("token audiences " + quoted(apiAudiences) + " is invalid for the target audiences "
+              + quoted(audiences));
     }
     long t = now.getEpochSecond();
     if (claims.expiry() == 0 || t > claims.expiry() + LEEWAY_SECONDS) {
@@ -89,9 +100,9 @@ public final class TokenVerifier {
     if (claims.notBefore() != 0 && t + LEEWAY_SECONDS < claims.notBefore()) {
       return new Invalid("service account token is not valid yet");
     }
-    if (claims.audiences().stream().noneMatch(apiAudiences::contains)) {
+    if (claims.audiences().stream().noneMatch(audiences::contains)) {
       return new Invalid("token audiences " + quoted(claims.audiences()) + " is invalid for the target audiences "
-          + quoted(apiAudiences));
+          + quoted(audiences));
     }
     return new Valid(claims);
   }

@@ -21,7 +21,7 @@ public final class Generation {
 
   /** Built-in kinds whose strategy tracks generation (kube's pkg/registry/.../strategy.go). */
   private static final Set<String> TRACKED = Set.of(
-      "replicationcontrollers",
+      "replicationcontrollers", "podtemplates",
       "deployments.apps", "replicasets.apps", "statefulsets.apps", "daemonsets.apps",
       "jobs.batch", "cronjobs.batch",
       "horizontalpodautoscalers.autoscaling",

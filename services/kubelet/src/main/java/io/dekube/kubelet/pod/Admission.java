@@ -43,7 +43,10 @@ public final class Admission {
     return null;
   }
 
-  /** The pod's effective request: the sum over containers, or the largest init container's, whichever is more. */
+  /**
+   * The pod's effective request: the sum over containers, or the largest init container's, whichever is
+   * more, plus its {@code spec.overhead} (what its RuntimeClass costs), as kube's resource helpers count it.
+   */
   public static BigDecimal request(Pod pod, String res) {
     BigDecimal sum = BigDecimal.ZERO;
     for (Container c : nullSafe(pod.getSpec().getContainers())) {
@@ -51,6 +54,10 @@ public final class Admission {
     }
     for (Container c : nullSafe(pod.getSpec().getInitContainers())) {
       sum = sum.max(containerRequest(c, res));
+    }
+    Map<String, Quantity> overhead = pod.getSpec().getOverhead();
+    if (overhead != null && overhead.get(res) != null) {
+      sum = sum.add(Quantity.getAmountInBytes(overhead.get(res)));
     }
     return sum;
   }

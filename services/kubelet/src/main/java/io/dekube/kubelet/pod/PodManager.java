@@ -40,6 +40,8 @@ public final class PodManager implements PodRouter.Listener {
   private final Supplier<String> podCidr;
   private final Map<String, PodWorker> workers = new HashMap<>();
   private boolean stopped;
+  /** The RuntimeClasses by name (none until {@link #withRuntimeClasses}), for the handler of a pod's class. */
+  java.util.function.Function<String, ObjectNode> runtimeClasses = name -> null;
   /** Where projected service account tokens come from ({@link Volumes#NO_TOKENS} until a signer is set). */
   Volumes.TokenSource tokens = Volumes.NO_TOKENS;
   private io.dekube.kubelet.token.TokenManager tokenManager;
@@ -103,6 +105,14 @@ public final class PodManager implements PodRouter.Listener {
   String allocateIp(String uid) {
     ips.setCidr(podCidr.get());
     return ips.allocate(uid);
+  }
+
+  /**
+   * Looks up the RuntimeClass of a pod with a {@code runtimeClassName} in {@code classes}: its handler
+   * must be this node's runtime. Call before pods arrive.
+   */
+  public void withRuntimeClasses(java.util.function.Function<String, ObjectNode> classes) {
+    this.runtimeClasses = classes;
   }
 
   /**

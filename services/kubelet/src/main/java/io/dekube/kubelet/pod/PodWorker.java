@@ -214,6 +214,10 @@ public final class PodWorker {
       publishRejected();
       return Future.succeededFuture();
     }
+    String sandbox = RuntimeHandlers.problem(pod, m.runtimeClasses, m.config.runtime());
+    if (sandbox != null) {
+      return sandboxFailed(sandbox);
+    }
     if (ip == null) {
       ip = Boolean.TRUE.equals(pod.getSpec().getHostNetwork()) ? m.config.nodeIp() : reservedOrNewIp();
       startTime = startTime != null ? startTime : Instant.now();
@@ -239,6 +243,19 @@ public final class PodWorker {
           });
     }
     return runContainers();
+  }
+
+  /**
+   * The sandbox cannot be created (the pod's RuntimeClass): the containers stay ContainerCreating, a
+   * {@code FailedCreatePodSandBox} Event says why at each try, as kube's kubelet, and the pod is tried
+   * again after the first back-off.
+   */
+  private Future<Void> sandboxFailed(String problem) {
+    LOG.debug("pod {}/{} has no sandbox on node {}: {}", namespace(), name(), m.config.nodeName(), problem);
+    event(null, WARNING, "FailedCreatePodSandBox", "Failed to create pod sandbox: " + problem);
+    publish();
+    retryAt(Instant.now().plus(m.backoff.initial()));
+    return Future.succeededFuture();
   }
 
   /**

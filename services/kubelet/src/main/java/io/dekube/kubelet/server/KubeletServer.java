@@ -22,7 +22,8 @@ import java.util.List;
  * (WebSocket port-forward protocol), {@code /metrics/resource} (what the node and its containers use,
  * {@link ResourceMetrics}), {@code /stats/summary} ({@link StatsSummary}), {@code /pods},
  * {@code /configz} and {@code /healthz}; the apiserver's {@code nodes/proxy} reaches them. Every request is
- * authenticated by its client certificate (of the cluster CA) and authorized as {@link KubeletAuth} says
+ * authenticated by its client certificate (of the cluster CA) or its bearer token (a TokenReview) and
+ * authorized as {@link KubeletAuth} says
  * (a SubjectAccessReview for {@code nodes/<subresource>}) before it is served. Runs on the kubelet's context.
  */
 public final class KubeletServer {
@@ -30,7 +31,7 @@ public final class KubeletServer {
   /**
    * The serving certificate and key, the CA that signed it and client certificates must chain to, and the
    * kubelet's own client certificate for the apiserver ({@code system:node:<name>} in {@code system:nodes}),
-   * which its SubjectAccessReviews present.
+   * which its SubjectAccessReviews and TokenReviews present.
    */
   public record Tls(io.dekube.core.pki.CertificateBundle serving, java.security.cert.X509Certificate ca,
                     io.dekube.core.pki.CertificateBundle client) {
@@ -45,12 +46,14 @@ public final class KubeletServer {
   private final StatsSummary summary = new StatsSummary();
   private final java.time.Instant started = java.time.Instant.now();
 
-  public KubeletServer(Vertx vertx, KubeletConfig config, PodManager pods, Tls tls, KubeletAuthorizer authorizer) {
+  /** @param tokens authenticates bearer tokens (TokenReviews); null accepts client certificates only */
+  public KubeletServer(Vertx vertx, KubeletConfig config, PodManager pods, Tls tls, KubeletAuthorizer authorizer,
+                       io.dekube.kubelet.server.auth.KubeletTokenAuthenticator tokens) {
     this.vertx = vertx;
     this.config = config;
     this.pods = pods;
     this.tls = tls;
-    this.auth = new KubeletAuth(config.nodeName(), authorizer);
+    this.auth = new KubeletAuth(config.nodeName(), authorizer, tokens);
   }
 
   /** Binds the node IP; completes with the actual port. */

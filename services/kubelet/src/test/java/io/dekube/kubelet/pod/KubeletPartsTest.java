@@ -69,6 +69,34 @@ class KubeletPartsTest {
     assertEquals("OutOfpods", Admission.check(big, List.of(other), "16", "8Gi", 1).reason());
   }
 
+  /** A RuntimeClass's overhead counts toward what the pod asks of the node, as kube's kubelet counts it. */
+  @Test
+  void admissionCountsThePodsOverhead() throws Exception {
+    ObjectNode t = (ObjectNode) Json.MAPPER.readTree(("{'metadata':{'name':'p','namespace':'d'},'spec':{"
+        + "'overhead':{'cpu':'1500m'},'containers':[{'name':'c','image':'x','resources':{'requests':{'cpu':'3'}}}]}}")
+        .replace('\'', '"'));
+    Admission.Rejection r = Admission.check(Typed.from(t, Pod.class), List.of(), "4", "8Gi", 110);
+    assertEquals("Pod was rejected: Node didn't have enough resource: cpu, requested: 4500, used: 0, capacity: 4000",
+        r.message());
+  }
+
+  /** A pod's RuntimeClass must exist and name this node's runtime, or its sandbox fails in kube's words. */
+  @Test
+  void theRuntimeClassHandlerMustBeTheNodesRuntime() throws Exception {
+    java.util.Map<String, ObjectNode> classes = java.util.Map.of(
+        "sim", (ObjectNode) Json.MAPPER.readTree("{\"handler\":\"simulated\"}"),
+        "jvm", (ObjectNode) Json.MAPPER.readTree("{\"handler\":\"jvm\"}"));
+    Pod plain = pod("1");
+    assertNull(RuntimeHandlers.problem(plain, classes::get, "jvm"));
+    plain.getSpec().setRuntimeClassName("jvm");
+    assertNull(RuntimeHandlers.problem(plain, classes::get, "jvm"));
+    plain.getSpec().setRuntimeClassName("sim");
+    assertEquals("rpc error: code = Unknown desc = failed to get sandbox runtime: no runtime for \"simulated\" is "
+        + "configured", RuntimeHandlers.problem(plain, classes::get, "jvm"));
+    plain.getSpec().setRuntimeClassName("gvisor");
+    assertEquals("RuntimeClass \"gvisor\" not found", RuntimeHandlers.problem(plain, classes::get, "jvm"));
+  }
+
   private static Pod pod(String cpu) throws Exception {
     ObjectNode t = (ObjectNode) Json.MAPPER.readTree(("{'metadata':{'name':'p','namespace':'d'},'spec':{"
         + "'containers':[{'name':'c','image':'x','resources':{'requests':{'cpu':'" + cpu + "'}}}]}}").replace('\'', '"'));

@@ -51,6 +51,18 @@ public final class CustomResourceAdmission implements WriteAdmission {
         .andThen(new CustomResourceAdmission(registry));
   }
 
+  /**
+   * The writer's whole admission chain: metadata, pod priority from {@code priorities}, the built-in
+   * kinds (their defaults, DefaultTolerationSeconds among them), the RuntimeClass plugin's overhead and
+   * scheduling from {@code runtimeClasses} (after them, as in kube's plugin order), the custom kinds of
+   * {@code registry}.
+   */
+  public static WriteAdmission chain(ResourceRegistry registry, PriorityAdmission priorities,
+                                     RuntimeClassAdmission runtimeClasses) {
+    return new BasicAdmission().andThen(priorities).andThen(new KubernetesAdmission()).andThen(runtimeClasses)
+        .andThen(new CustomResourceAdmission(registry));
+  }
+
   @Override
   public ObjectNode admit(ResourceType type, Verb verb, ObjectNode obj, ObjectNode old) {
     if (obj == null || verb == Verb.DELETE || verb == Verb.GET || verb == Verb.LIST) {

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.TreeSet;
 
 /**
- * Tables of namespaces, nodes, configmaps, secrets, serviceaccounts, events, leases and role
+ * Tables of namespaces, nodes, configmaps, secrets, serviceaccounts, events, leases, runtimeclasses and role
  * bindings.
  */
 final class ClusterPrinters {
@@ -176,5 +176,13 @@ final class ClusterPrinters {
           return List.of(name(b), str(b, "roleRef", "kind") + "/" + str(b, "roleRef", "name"), age(b, now),
               String.join(", ", users), String.join(", ", groups), String.join(", ", sas));
         });
+  }
+
+  static TablePrinter runtimeClasses() {
+    return TablePrinter.of(List.of(Column.NAME,
+        Column.string("Handler", "handler specifies the underlying runtime and configuration that the CRI "
+            + "implementation will use to handle pods of this class."),
+        Column.AGE),
+        (rc, now) -> List.of(name(rc), at(rc, "handler").asText(""), age(rc, now)));
   }
 }

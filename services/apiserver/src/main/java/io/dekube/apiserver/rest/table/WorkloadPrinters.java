@@ -11,7 +11,7 @@ import java.util.Locale;
 
 /**
  * Tables of the workloads: the apps/v1 deployments, replicasets, daemonsets, statefulsets,
- * controllerrevisions, and core/v1 replicationcontrollers.
+ * controllerrevisions, and core/v1 replicationcontrollers and podtemplates.
  */
 final class WorkloadPrinters {
 
@@ -125,5 +125,16 @@ final class WorkloadPrinters {
       }
     }
     return "<none>";
+  }
+
+  static TablePrinter podTemplates() {
+    return TablePrinter.of(List.of(Column.NAME,
+        Column.string("Containers", "Names of each container in the template."),
+        Column.string("Images", "Images referenced by each container in the template."),
+        Column.string("Pod Labels", "The labels for the pod template.")),
+        (t, now) -> {
+          String[] c = Cells.containers(at(t, "template", "spec", "containers"));
+          return List.of(name(t), c[0], c[1], Cells.formatLabels(at(t, "template", "metadata", "labels")));
+        });
   }
 }

@@ -12,9 +12,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The kubelet API's filter, as kube's {@code InstallAuthFilter} with kubeadm's kubelet settings
  * ({@code authentication.x509.clientCAFile}, {@code anonymous.enabled: false},
- * {@code authorization.mode: Webhook}): the caller is the client certificate the TLS layer verified
- * against the cluster CA ({@link KubeletUser}); a request without one is {@code 401 Unauthorized}
- * (anonymous requests are off; bearer tokens are not read: no TokenReview). The request's
+ * {@code authentication.webhook.enabled: true}, {@code authorization.mode: Webhook}): the caller is the
+ * client certificate the TLS layer verified against the cluster CA ({@link KubeletUser}), else the user
+ * of the request's bearer token as a TokenReview names it ({@link KubeletTokenAuthenticator}); a request
+ * with neither, or with a token the apiserver does not accept, is {@code 401 Unauthorized} (anonymous
+ * requests are off; a review that fails is a 401 too, as kube's authentication errors are). The request's
  * {@link NodeAttributes} go to the {@link KubeletAuthorizer}; a denial is {@code 403} with kube's text
  * {@code Forbidden (user=…, verb=…, resource=nodes, subresource=…)}, a failed decision {@code 500}
  * {@code Authorization error (…)}. The request is paused while the decision is pending. Runs on the
@@ -26,19 +28,57 @@ public final class KubeletAuth {
 
   private final String node;
   private final KubeletAuthorizer authorizer;
+  private final KubeletTokenAuthenticator tokens;
 
-  public KubeletAuth(String node, KubeletAuthorizer authorizer) {
+  /** @param tokens authenticates bearer tokens; null reads none (a request without a certificate is 401) */
+  public KubeletAuth(String node, KubeletAuthorizer authorizer, KubeletTokenAuthenticator tokens) {
     this.node = node;
     this.authorizer = authorizer;
+    this.tokens = tokens;
   }
 
   /** Answers 401, 403 or 500, or hands the request to {@code next} once it is allowed. */
   public void handle(HttpServerRequest req, Handler<HttpServerRequest> next) {
     KubeletUser user = authenticate(req);
-    if (user == null) {
+    if (user != null) {
+      authorize(req, user, next);
+      return;
+    }
+    String token = bearerToken(req.getHeader("Authorization"));
+    if (token == null || tokens == null) {
       error(req, 401, "Unauthorized");
       return;
     }
+    req.pause();
+    tokens.authenticate(token).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("kubelet API of {}: cannot authenticate a bearer token for {} {}: {}", node, req.method(),
+            req.path(), ar.cause().getMessage());
+      }
+      if (ar.failed() || ar.result() == null) {
+        req.resume();
+        error(req, 401, "Unauthorized");
+      } else {
+        authorize(req, ar.result(), next);
+      }
+    });
+  }
+
+  /** The token of an {@code Authorization: Bearer <token>} header (scheme case-insensitive), or null. */
+  static String bearerToken(String header) {
+    if (header == null) {
+      return null;
+    }
+    String v = header.trim();
+    int space = v.indexOf(' ');
+    if (space <= 0 || !v.substring(0, space).equalsIgnoreCase("Bearer")) {
+      return null;
+    }
+    String token = v.substring(space + 1).trim();
+    return token.isEmpty() ? null : token;
+  }
+
+  private void authorize(HttpServerRequest req, KubeletUser user, Handler<HttpServerRequest> next) {
     NodeAttributes a = NodeAttributes.of(user, req.method().name(), req.path(), node);
     req.pause();
     authorizer.authorize(a).onComplete(ar -> {

@@ -1,0 +1,90 @@
+package io.dekube.apiserver.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.dekube.core.pki.ServiceAccountKey;
+import io.dekube.core.serviceaccount.TokenClaims;
+import io.dekube.core.serviceaccount.TokenSigner;
+import io.dekube.core.serviceaccount.TokenVerifier;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A TokenReview's authentication: audiences, the token file and ServiceAccount tokens, kube's error wording. */
+class TokenReviewerTest {
+
+  private static final ServiceAccountKey KEY = ServiceAccountKey.generate();
+  private static final Instant NOW = Instant.parse("2026-12-06T06:00:00Z");
+  private static final String API = TokenClaims.ISSUER;
+  private static final ObjectNode ACCOUNT = account();
+
+  private final TokenSigner signer = TokenSigner.of(KEY);
+  private final TokenReviewer reviewer = new TokenReviewer(
+      List.of(new TokenFileAuthenticator(List.of(new CsvUserFile.Entry("file-token", "ops", "uid-1",
+          List.of("dev"))))),
+      new ServiceAccountTokenAuthenticator(new TokenVerifier(List.of(KEY.publicKey()), API, List.of(API)),
+          new ServiceAccountTokenAuthenticator.Objects() {
+            @Override
+            public ObjectNode serviceAccount(String namespace, String name) {
+              return namespace.equals("d") && name.equals("scraper") ? ACCOUNT : null;
+            }
+
+            @Override
+            public ObjectNode pod(String namespace, String name) {
+              return null;
+            }
+
+            @Override
+            public ObjectNode secret(String namespace, String name) {
+              return null;
+            }
+          }, Clock.fixed(NOW, ZoneOffset.UTC)));
+
+  private static ObjectNode account() {
+    ObjectNode sa = Json.object();
+    Json.metadata(sa).put("name", "scraper").put("namespace", "d").put("uid", "sa-uid");
+    return sa;
+  }
+
+  private String token(List<String> audiences, long issuedSecondsAgo) {
+    return signer.bound(TokenSigner.Binding.account("d", "scraper", "sa-uid"), audiences, 600, false,
+        NOW.minusSeconds(issuedSecondsAgo)).token();
+  }
+
+  private String outcome(String token, List<String> audiences) {
+    TokenReviewer.Outcome o = reviewer.review(token, audiences);
+    return o.authenticated() ? o.user().name() + " " + o.user().groups() + " " + o.audiences() : o.error();
+  }
+
+  @Test
+  void aServiceAccountTokenIsItsAccountForTheApiAudiences() {
+    assertEquals("system:serviceaccount:d:scraper [system:serviceaccounts, system:serviceaccounts:d, "
+        + "system:authenticated] [" + API + "]", outcome(token(List.of(API), 10), List.of()));
+  }
+
+  @Test
+  void aTokenIsGoodOnlyForTheAudiencesItNames() {
+    String token = token(List.of("vault", "other"), 10);
+    assertEquals("system:serviceaccount:d:scraper [system:serviceaccounts, system:serviceaccounts:d, "
+        + "system:authenticated] [vault]", outcome(token, List.of("vault", "x")));
+    assertEquals("[invalid bearer token, token audiences [\"vault\" \"other\"] is invalid for the target audiences "
+        + "[\"" + API + "\"]]", outcome(token, List.of()));
+  }
+
+  @Test
+  void expiredAndUnknownTokensAreRefusedInKubesWords() {
+    assertEquals("[invalid bearer token, service account token has expired]",
+        outcome(token(List.of(API), 2000), List.of()));
+    assertEquals("invalid bearer token", outcome("garbage", List.of()));
+  }
+
+  @Test
+  void theTokenFilesTokensCountForTheApiAudiencesOnly() {
+    assertEquals("ops [dev, system:authenticated] [" + API + "]", outcome("file-token", List.of()));
+    assertEquals("invalid bearer token", outcome("file-token", List.of("vault")));
+  }
+}

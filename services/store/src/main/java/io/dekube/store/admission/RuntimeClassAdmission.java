@@ -1,0 +1,106 @@
+package io.dekube.store.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.bus.Verb;
+import io.dekube.core.model.ResourceType;
+import java.math.BigDecimal;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * kube-apiserver's {@code RuntimeClass} admission plugin, run by the writer on every pod create: a pod
+ * naming a {@code spec.runtimeClassName} that does not exist is 403 {@code pod rejected: RuntimeClass
+ * "x" not found}; the class's {@code overhead.podFixed} becomes the pod's {@code spec.overhead} (a pod
+ * that brings another overhead is refused, and so is one that brings an overhead without such a class);
+ * the class's {@code scheduling.nodeSelector} is merged into the pod's (a key the pod sets to another
+ * value is a 403 conflict) and its {@code scheduling.tolerations} are added. The classes come from a
+ * read-only view (the store's RuntimeClass informer), as kube's plugin reads its lister: a pod created
+ * in the instant after its class may be refused once. Thread-safe; runs on the writer's loop thread,
+ * never blocks.
+ */
+public final class RuntimeClassAdmission implements WriteAdmission {
+
+  private final Function<String, ObjectNode> byName;
+
+  /** @param byName one RuntimeClass by name, or null */
+  public RuntimeClassAdmission(Function<String, ObjectNode> byName) {
+    this.byName = byName;
+  }
+
+  @Override
+  public ObjectNode admit(ResourceType type, Verb verb, ObjectNode pod, ObjectNode old) {
+    if (pod == null || verb != Verb.CREATE || !type.group().isEmpty() || !type.kind().equals("Pod")) {
+      return pod;
+    }
+    ObjectNode spec = pod.get("spec") instanceof ObjectNode s ? s : pod.putObject("spec");
+    String className = spec.path("runtimeClassName").asText("");
+    ObjectNode rc = null;
+    if (!className.isEmpty()) {
+      rc = byName.apply(className);
+      if (rc == null) {
+        throw PriorityAdmission.forbidden(type, pod, "pod rejected: RuntimeClass \"" + className + "\" not found");
+      }
+    }
+    overhead(type, pod, spec, rc);
+    if (rc != null && rc.path("scheduling").isObject()) {
+      scheduling(type, pod, spec, (ObjectNode) rc.get("scheduling"));
+    }
+    return pod;
+  }
+
+  private static void overhead(ResourceType type, ObjectNode pod, ObjectNode spec, ObjectNode rc) {
+    JsonNode given = spec.get("overhead");
+    boolean podHas = given != null && given.isObject() && !given.isEmpty();
+    JsonNode fixed = rc == null ? null : rc.path("overhead").get("podFixed");
+    if (fixed == null || !fixed.isObject()) {
+      if (podHas) {
+        throw PriorityAdmission.forbidden(type, pod,
+            "pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead");
+      }
+      return;
+    }
+    if (podHas && !sameQuantities(fixed, given)) {
+      throw PriorityAdmission.forbidden(type, pod,
+          "pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead");
+    }
+    spec.set("overhead", fixed.deepCopy());
+  }
+
+  private static void scheduling(ResourceType type, ObjectNode pod, ObjectNode spec, ObjectNode scheduling) {
+    JsonNode classSelector = scheduling.get("nodeSelector");
+    if (classSelector instanceof ObjectNode wanted && !wanted.isEmpty()) {
+      ObjectNode selector = spec.get("nodeSelector") instanceof ObjectNode s ? s : spec.putObject("nodeSelector");
+      for (Map.Entry<String, JsonNode> e : wanted.properties()) {
+        JsonNode podValue = selector.get(e.getKey());
+        if (podValue != null && !podValue.asText().equals(e.getValue().asText())) {
+          throw PriorityAdmission.forbidden(type, pod, "conflict: runtimeClass.scheduling.nodeSelector["
+              + e.getKey() + "] = " + e.getValue().asText() + "; pod.spec.nodeSelector[" + e.getKey() + "] = "
+              + podValue.asText());
+        }
+        selector.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    JsonNode classTolerations = scheduling.get("tolerations");
+    if (classTolerations != null && classTolerations.isArray() && !classTolerations.isEmpty()) {
+      spec.set("tolerations", Tolerations.merge(Tolerations.listOf(spec, "tolerations"), classTolerations));
+    }
+  }
+
+  /** Whether two resource lists name the same resources with semantically equal quantities. */
+  static boolean sameQuantities(JsonNode a, JsonNode b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      BigDecimal x = StorageFields.bytes(e.getValue());
+      BigDecimal y = StorageFields.bytes(b.get(e.getKey()));
+      if (x == null || y == null || x.compareTo(y) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
