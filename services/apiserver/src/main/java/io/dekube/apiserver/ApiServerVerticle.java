@@ -177,6 +177,18 @@ public final class ApiServerVerticle extends VerticleBase {
 
   private ApiServerKeys keys;
 
+  /**
+   * Audit ({@code --audit-policy-file}, {@code --audit-log-path}): the requests' events at the levels of
+   * {@code policy}, appended to {@code log}. Without it requests only get their {@code Audit-Id}.
+   */
+  public ApiServerVerticle withAudit(io.dekube.apiserver.audit.AuditPolicy policy,
+                                     io.dekube.apiserver.audit.AuditLog log) {
+    this.audit = new io.dekube.apiserver.audit.AuditHandler(policy, log);
+    return this;
+  }
+
+  private io.dekube.apiserver.audit.AuditHandler audit = new io.dekube.apiserver.audit.AuditHandler(null, null);
+
   /** Blocking: PKI files (unless given) and credential files. */
   private Security loadSecurity() {
     ApiServerKeys k = keys != null ? keys : ApiServerKeys.load(config);
@@ -232,6 +244,8 @@ public final class ApiServerVerticle extends VerticleBase {
     RequestMetricsFilter requestMetrics = new RequestMetricsFilter(RequestMetrics.shared(),
         (group, resource) -> registry.byGroupPlural(group, resource).isPresent());
     requestMetrics.mountFirst(router);
+    // kube's audit runs around authentication: a failed one is audited too
+    router.route().handler(audit);
     router.route().handler(new AuthenticationHandler(chain));
     router.route().handler(new RequestBodyHandler(config.maxRequestBodyBytes()));
     authorization.mountFilters(router);

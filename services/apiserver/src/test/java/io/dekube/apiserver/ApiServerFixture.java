@@ -15,6 +15,8 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 
 import io.dekube.core.pki.CertificateBundle;
+import io.dekube.apiserver.audit.AuditLog;
+import io.dekube.apiserver.audit.AuditPolicy;
 import io.dekube.core.pki.ClusterPki;
 import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.core.model.ResourceRegistry;
@@ -65,6 +67,11 @@ public final class ApiServerFixture implements AutoCloseable {
   }
 
   public static ApiServerFixture start(boolean http2) throws Exception {
+    return start(http2, null, null);
+  }
+
+  /** With audit: {@code auditPolicy} (an audit.k8s.io/v1 Policy file) and its log. */
+  public static ApiServerFixture start(boolean http2, Path auditPolicy, Path auditLog) throws Exception {
     Path dir = Files.createTempDirectory("dekube-apiserver-test");
     Path tokens = Files.writeString(dir.resolve("tokens.csv"), TOKEN + ",token-user,uid-1,\"dev,ops\"\n"
         + SA_TOKEN + ",system:serviceaccount:kube-decon:robot,uid-3,"
@@ -74,6 +81,9 @@ public final class ApiServerFixture implements AutoCloseable {
         .withTokenAuthFile(tokens).withBasicAuthFile(passwords).withHttp2(http2);
     Vertx vertx = Vertx.vertx();
     ApiServerVerticle verticle = onTheBus(vertx, config);
+    if (auditPolicy != null) {
+      verticle.withAudit(AuditPolicy.load(auditPolicy), AuditLog.of(auditLog.toString()));
+    }
     vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(180, TimeUnit.SECONDS);
     return new ApiServerFixture(dir, vertx, verticle, ClusterPki.loadOrCreate(config.pkiDirectory()), config);
   }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dekube.core.model.Json;
 import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.kafka.WithKafka;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code CN=jane} issued with {@code openssl} from the cluster CA, RBAC decisions and kube's 403
  * wording, {@code auth can-i [--list]}, {@code auth whoami}, escalation prevention, a malformed
  * SubjectAccessReview, impersonation, and a ServiceAccount user (from the token file, until
- * ServiceAccount tokens are issued) authorized through its bindings.
+ * ServiceAccount tokens are issued) authorized through its bindings. The apiserver audits with a
+ * policy ({@code --audit-policy-file}): the last test reads the audit log of its own requests.
  */
 @WithKafka
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -39,6 +42,7 @@ class RbacKubectlIT {
   private static Path admin;
   private static Path jane;
   private static Path robot;
+  private static Path auditLog;
 
   record Result(int exit, String out, String err) {
   }
@@ -46,7 +50,19 @@ class RbacKubectlIT {
   @BeforeAll
   static void start() throws Exception {
     kubectl = KubectlIT.findKubectl();
-    server = ApiServerFixture.start(true);
+    Path audit = Files.createTempDirectory("dekube-audit");
+    auditLog = audit.resolve("audit.log");
+    server = ApiServerFixture.start(true, Files.writeString(audit.resolve("policy.yaml"), """
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        omitStages: [RequestReceived]
+        rules:
+        - level: RequestResponse
+          resources: [{group: "", resources: [configmaps]}]
+        - level: Metadata
+          resources: [{group: "", resources: [secrets]}]
+        - level: None
+        """), auditLog);
     work = Files.createDirectories(server.dir.resolve("rbac"));
     Files.createDirectories(work.resolve("home"));
     admin = KubeconfigWriter.writeAdmin(server.pki, server.server(), work.resolve("admin.kubeconfig"));
@@ -199,6 +215,51 @@ class RbacKubectlIT {
     Result elsewhere = kubectl(robot, "-n", "default", "create", "configmap", "robot-made");
     assertTrue(elsewhere.err().contains("configmaps is forbidden: User \"system:serviceaccount:kube-decon:robot\" "
         + "cannot create resource \"configmaps\" in API group \"\" in the namespace \"default\""), elsewhere.toString());
+  }
+
+  /**
+   * The audit log holds the events of the policy's levels: a created ConfigMap with its decoded
+   * (protobuf) request and its response, a forbidden list with kube's Status and decision, an
+   * impersonated request with both users; no RequestReceived stage (omitted) and nothing at None.
+   */
+  @Test
+  @Order(8)
+  void theAuditLogRecordsRequestsAtThePolicysLevels() throws Exception {
+    Result verbose = ok(admin, "-v=8", "-n", "default", "create", "configmap", "audited", "--from-literal=a=1");
+    assertTrue(verbose.err().contains("Audit-Id:"), verbose.err());
+    kubectl(jane, "-n", "default", "get", "secrets");
+    kubectl(admin, "--as=jane", "auth", "can-i", "get", "secrets", "-n", "default");
+    kubectl(admin, "--as=jane", "-n", "default", "get", "secrets");
+    List<JsonNode> events = new ArrayList<>();
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+      events.clear();
+      for (String line : Files.readAllLines(auditLog)) {
+        events.add(Json.MAPPER.readTree(line));
+      }
+      return events.stream().filter(e -> e.path("objectRef").path("resource").asText().equals("secrets")).count() >= 2;
+    });
+    assertTrue(events.stream().allMatch(e -> e.path("stage").asText().equals("ResponseComplete")
+        && e.path("apiVersion").asText().equals("audit.k8s.io/v1")), events.toString());
+    JsonNode created = events.stream().filter(e -> e.path("verb").asText().equals("create")
+        && e.path("responseObject").path("metadata").path("name").asText().equals("audited")).findFirst()
+        .orElseThrow();
+    assertEquals("RequestResponse", created.path("level").asText());
+    assertEquals("1", created.path("requestObject").path("data").path("a").asText(), created.toString());
+    assertEquals("audited", created.path("responseObject").path("metadata").path("name").asText());
+    assertEquals(201, created.path("responseStatus").path("code").asInt());
+    assertEquals("allow", created.path("annotations").path("authorization.k8s.io/decision").asText());
+    JsonNode forbidden = events.stream().filter(e -> e.path("user").path("username").asText().equals("jane")
+        && e.path("objectRef").path("resource").asText().equals("secrets")).findFirst().orElseThrow();
+    assertEquals("Metadata", forbidden.path("level").asText());
+    assertEquals(403, forbidden.path("responseStatus").path("code").asInt());
+    assertEquals("Forbidden", forbidden.path("responseStatus").path("reason").asText());
+    assertEquals("forbid", forbidden.path("annotations").path("authorization.k8s.io/decision").asText());
+    assertTrue(forbidden.path("requestObject").isMissingNode() && forbidden.path("responseObject").isMissingNode());
+    JsonNode impersonated = events.stream().filter(e -> e.path("impersonatedUser").path("username").asText()
+        .equals("jane")).findFirst().orElseThrow();
+    assertNotEquals("jane", impersonated.path("user").path("username").asText());
+    assertTrue(events.stream().noneMatch(e -> e.path("objectRef").path("resource").asText()
+        .equals("selfsubjectaccessreviews")), "the None level writes nothing");
   }
 
   private static Result ok(Path kubeconfig, String... args) throws Exception {

@@ -11,6 +11,9 @@ import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.core.bus.BusMonitor;
 import io.dekube.core.informer.SharedInformers;
 import io.vertx.core.Vertx;
+import io.dekube.apiserver.audit.AuditLog;
+import io.dekube.apiserver.audit.AuditPolicy;
+import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +31,10 @@ final class ApiServerComponent implements Component {
   @Override
   public List<Flag> flags() {
     return List.of(Flag.of("--api-port", "N", "apiserver HTTPS port (default 6443)"),
-        Flag.of("--api-instances", "N", "apiserver verticle instances sharing the port (default: the cores)"));
+        Flag.of("--api-instances", "N", "apiserver verticle instances sharing the port (default: the cores)"),
+        Flag.of("--audit-policy-file", "FILE", "audit.k8s.io/v1 Policy: audit the requests at its levels"),
+        Flag.of("--audit-log-path", "PATH", "where audit events go, one JSON line each; - is stdout (default: "
+            + "<data-dir>/audit.log when a policy is given)"));
   }
 
   /**
@@ -45,6 +51,21 @@ final class ApiServerComponent implements Component {
       LOG.debug("TLS warm-up failed (the apiserver starts cold): {}", e.toString());
     }
     return keys;
+  }
+
+  /**
+   * The policy of {@code --audit-policy-file}, or null. As kube-apiserver, dekube audits nothing without
+   * one; unlike kube it then logs to {@code <data-dir>/audit.log} when {@code --audit-log-path} is not
+   * given, so that one flag is enough. A policy that does not parse stops the start, naming the file.
+   */
+  static AuditPolicy auditPolicy(Flags flags) {
+    return flags.raw("--audit-policy-file").map(f -> {
+      try {
+        return AuditPolicy.load(Path.of(f));
+      } catch (IllegalArgumentException e) {
+        throw new LaunchException(e.getMessage());
+      }
+    }).orElse(null);
   }
 
   /** The serving certificate also names the kubernetes Service's ClusterIP of --service-cidr: pods reach it there. */
@@ -65,11 +86,17 @@ final class ApiServerComponent implements Component {
     // Vert.x shares a port between servers that ask for the same one: port 0 becomes one free port first
     int port = config.port() == 0 && instances > 1 ? freePort(config.host()) : config.port();
     BusMonitor bus = BusMonitor.find(bootstrap);
+    AuditPolicy auditPolicy = auditPolicy(ctx.flags());
+    AuditLog auditLog = auditPolicy == null ? null : AuditLog.of(ctx.flags().raw("--audit-log-path")
+        .orElse(ctx.options().dataDir().resolve("audit.log").toString()));
     for (int i = 0; i < instances; i++) {
       ApiServerVerticle apiserver = new ApiServerVerticle(config.withPort(port), ctx.registry(), ctx.store(),
           type -> informers.informer(bootstrap, type))
           .withKeys(keys)
           .withKubernetesServiceIp(StoreComponent.serviceRanges(ctx.flags()).firstAddress());
+      if (auditPolicy != null) {
+        apiserver.withAudit(auditPolicy, auditLog);
+      }
       if (bus != null) {
         apiserver.health().addReadinessCheck("kafka", bus::failure);
       }

@@ -21,6 +21,8 @@ public final class AuthorizationHandler implements Handler<RoutingContext> {
 
   /** The context key of the request's attributes. */
   public static final String ATTRIBUTES = "authz.attributes";
+  /** The context key of the authorizer's {@link RbacAuthorizer.Decision} (for the audit's annotations). */
+  public static final String DECISION = "authz.decision";
   private static final Logger LOG = LoggerFactory.getLogger(AuthorizationHandler.class);
 
   private final RbacAuthorizer authorizer;
@@ -60,6 +62,7 @@ public final class AuthorizationHandler implements Handler<RoutingContext> {
       return;
     }
     RbacAuthorizer.Decision d = authorizer.authorize(a);
+    ctx.put(DECISION, d);
     if (d.allowed()) {
       if (EscalationGuard.applies(a)) {
         ObjectNode body = a.verb().equals("patch")

@@ -24,7 +24,9 @@ import java.util.Map;
  */
 public final class Impersonation implements Handler<RoutingContext> {
 
-  static final String EXTRA_KEY = "authz.impersonated-extra";
+  /** The context keys of the impersonated user's extras and of the authenticated user who impersonates. */
+  public static final String EXTRA_KEY = "authz.impersonated-extra";
+  public static final String ACTOR_KEY = "authz.actor";
   private static final String SA_PREFIX = "system:serviceaccount:";
 
   private final RbacAuthorizer authorizer;
@@ -57,7 +59,9 @@ public final class Impersonation implements Handler<RoutingContext> {
       return;
     }
     try {
-      ctx.put(UserInfo.CONTEXT_KEY, impersonate(ctx.get(UserInfo.CONTEXT_KEY), name, groups, uid, extra));
+      UserInfo actor = ctx.get(UserInfo.CONTEXT_KEY);
+      ctx.put(UserInfo.CONTEXT_KEY, impersonate(actor, name, groups, uid, extra));
+      ctx.put(ACTOR_KEY, actor);
       if (!extra.isEmpty()) {
         ctx.put(EXTRA_KEY, extra);
       }

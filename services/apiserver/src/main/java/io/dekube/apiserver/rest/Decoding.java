@@ -43,6 +43,7 @@ final class Decoding {
     ResourceType type = r.type();
     BodyDecoder.Decoded d = r.codecs().decoder().decodeObject(r.ctx().request().getHeader("Content-Type"), body, type);
     ObjectNode obj = d.object();
+    io.dekube.apiserver.audit.AuditHandler.request(r.ctx(), obj);
     checkTypeMeta(obj, type.kind(), r.apiVersion(), r.path().version());
     if (r.legacy()) {
       obj = r.codecs().versions().toStored(type, r.apiVersion(), obj);

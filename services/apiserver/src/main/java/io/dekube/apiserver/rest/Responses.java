@@ -11,6 +11,7 @@ import io.dekube.apiserver.codec.ResponseFormat;
 import io.dekube.apiserver.rest.table.IncludeObject;
 import io.dekube.apiserver.rest.table.Printers;
 import io.dekube.apiserver.rest.table.TableBuilder;
+import io.dekube.apiserver.audit.AuditHandler;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.StatusException;
 import io.vertx.core.buffer.Buffer;
@@ -76,6 +77,7 @@ final class Responses {
       return;
     }
     res.putHeader("Cache-Control", "no-cache, private");
+    AuditHandler.response(ctx, body);
     if (Boolean.TRUE.equals(ctx.get(PROTOBUF))) {
       Optional<byte[]> proto = ProtobufEncoder.encode(body);
       if (proto.isPresent()) {

@@ -26,9 +26,14 @@ public final class ResponseAbort {
     });
   }
 
-  /** Runs {@code action} when {@link #webSocketClosed} is called for {@code ctx} (one action per request). */
+  /** Runs {@code action} when {@link #webSocketClosed} is called for {@code ctx}, after the actions added before. */
   public static void onWebSocketClosed(RoutingContext ctx, Runnable action) {
-    ctx.put(WEB_SOCKET_CLOSED, action);
+    Runnable before = ctx.get(WEB_SOCKET_CLOSED);
+    Runnable both = before == null ? action : () -> {
+      before.run();
+      action.run();
+    };
+    ctx.put(WEB_SOCKET_CLOSED, both);
   }
 
   /** The WebSocket {@code ctx}'s request was upgraded to has closed; idempotent. */

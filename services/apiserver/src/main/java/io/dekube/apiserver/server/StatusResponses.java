@@ -46,7 +46,9 @@ public final class StatusResponses {
     }
     String body;
     try {
-      body = Json.MAPPER.writeValueAsString(e.toStatus());
+      com.fasterxml.jackson.databind.node.ObjectNode status = e.toStatus();
+      io.dekube.apiserver.audit.AuditHandler.response(ctx, status);
+      body = Json.MAPPER.writeValueAsString(status);
     } catch (JsonProcessingException ex) {
       body = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":" + e.code() + "}";
     }

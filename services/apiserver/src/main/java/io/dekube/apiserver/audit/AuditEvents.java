@@ -1,0 +1,168 @@
+package io.dekube.apiserver.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.audit.AuditPolicy.Decision;
+import io.dekube.apiserver.audit.AuditPolicy.Stage;
+import io.dekube.core.auth.UserInfo;
+import io.dekube.apiserver.authz.Attributes;
+import io.dekube.apiserver.authz.AuthorizationHandler;
+import io.dekube.apiserver.authz.Impersonation;
+import io.dekube.apiserver.authz.RbacAuthorizer;
+import io.dekube.core.model.Json;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RequestBody;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The {@code audit.k8s.io/v1} Event of one stage of a request, with the fields kube-apiserver writes:
+ * level, auditID, stage, requestURI, verb, user (and impersonatedUser), sourceIPs, userAgent, objectRef,
+ * responseStatus, requestObject / responseObject by level, the two timestamps in microseconds, and the
+ * authorizer's decision and reason as annotations. Pure.
+ */
+final class AuditEvents {
+
+  private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+      .withZone(ZoneOffset.UTC);
+
+  private AuditEvents() {
+  }
+
+  static ObjectNode event(Decision d, Stage stage, String id, RoutingContext ctx, Attributes a, Instant received,
+                          Instant at, JsonNode status) {
+    HttpServerRequest req = ctx.request();
+    ObjectNode e = Json.object().put("kind", "Event").put("apiVersion", "audit.k8s.io/v1")
+        .put("level", d.level().name()).put("auditID", id).put("stage", stage.name())
+        .put("requestURI", req.uri()).put("verb", a.verb());
+    UserInfo actor = a.user();
+    ObjectNode user = e.putObject("user");
+    if (actor != null) {
+      user(user, actor, null);
+      UserInfo effective = ctx.get(UserInfo.CONTEXT_KEY);
+      if (ctx.get(Impersonation.ACTOR_KEY) != null && effective != null) {
+        user(e.putObject("impersonatedUser"), effective, ctx.get(Impersonation.EXTRA_KEY));
+      }
+    }
+    ArrayNode ips = e.putArray("sourceIPs");
+    String forwarded = req.getHeader("X-Forwarded-For");
+    if (forwarded != null) {
+      for (String ip : forwarded.split(",")) {
+        if (!ip.isBlank()) {
+          ips.add(ip.trim());
+        }
+      }
+    }
+    if (req.remoteAddress() != null) {
+      ips.add(req.remoteAddress().hostAddress());
+    }
+    String agent = req.getHeader("User-Agent");
+    if (agent != null) {
+      e.put("userAgent", agent);
+    }
+    if (a.resourceRequest()) {
+      ObjectNode ref = e.putObject("objectRef");
+      putIfSet(ref, "resource", a.resource());
+      putIfSet(ref, "namespace", a.namespace());
+      putIfSet(ref, "name", a.name());
+      putIfSet(ref, "apiGroup", a.apiGroup());
+      putIfSet(ref, "apiVersion", a.apiVersion().equals("*") ? "" : a.apiVersion());
+      putIfSet(ref, "subresource", a.subresource());
+    }
+    if (stage != Stage.RequestReceived) {
+      ObjectNode rs = e.putObject("responseStatus");
+      rs.putObject("metadata");
+      int code = ctx.response().getStatusCode();
+      if (status != null && code >= 400) {
+        for (String f : new String[] {"status", "message", "reason"}) {
+          if (status.hasNonNull(f)) {
+            rs.set(f, status.get(f));
+          }
+        }
+      }
+      rs.put("code", code);
+    }
+    e.put("requestReceivedTimestamp", MICROS.format(received)).put("stageTimestamp", MICROS.format(at));
+    RbacAuthorizer.Decision authz = ctx.get(AuthorizationHandler.DECISION);
+    if (authz != null) {
+      e.putObject("annotations").put("authorization.k8s.io/decision", authz.allowed() ? "allow" : "forbid")
+          .put("authorization.k8s.io/reason", authz.reason() == null ? "" : authz.reason());
+    }
+    return e;
+  }
+
+  private static void user(ObjectNode out, UserInfo u, JsonNode extra) {
+    out.put("username", u.name());
+    if (!u.uid().isEmpty()) {
+      out.put("uid", u.uid());
+    }
+    ArrayNode groups = out.putArray("groups");
+    u.groups().forEach(groups::add);
+    if (extra != null && !extra.isEmpty()) {
+      out.set("extra", extra);
+    }
+  }
+
+  private static void putIfSet(ObjectNode o, String field, String value) {
+    if (value != null && !value.isEmpty()) {
+      o.put(field, value);
+    }
+  }
+
+  /**
+   * The request's object: as the apiserver decoded it, else its body as JSON or YAML (a patch as it was
+   * sent); an undecoded protobuf body and empty bodies give none.
+   */
+  static void requestObject(ObjectNode e, RoutingContext ctx, JsonNode decoded, boolean omitManagedFields) {
+    if (decoded != null) {
+      e.set("requestObject", omitManagedFields ? withoutManagedFields(decoded) : decoded);
+      return;
+    }
+    RequestBody body = ctx.body();
+    Buffer bytes = body == null ? null : body.buffer();
+    if (bytes == null || bytes.length() == 0) {
+      return;
+    }
+    String type = String.valueOf(ctx.request().getHeader("Content-Type"));
+    if (type.contains("protobuf")) {
+      return;
+    }
+    try {
+      JsonNode parsed = type.contains("yaml") ? Json.YAML.readTree(bytes.getBytes()) : Json.MAPPER.readTree(bytes.getBytes());
+      if (parsed != null && (parsed.isObject() || parsed.isArray())) {
+        e.set("requestObject", omitManagedFields ? withoutManagedFields(parsed) : parsed);
+      }
+    } catch (java.io.IOException ignored) {
+      // not JSON or YAML: kube records only what it decoded
+    }
+  }
+
+  static void responseObject(ObjectNode e, JsonNode body, boolean omitManagedFields) {
+    if (body != null) {
+      e.set("responseObject", omitManagedFields ? withoutManagedFields(body) : body);
+    }
+  }
+
+  /** A copy without {@code metadata.managedFields}, also in a list's items. */
+  static JsonNode withoutManagedFields(JsonNode node) {
+    if (!node.isObject()) {
+      return node;
+    }
+    ObjectNode copy = ((ObjectNode) node).deepCopy();
+    if (copy.path("metadata").isObject()) {
+      ((ObjectNode) copy.get("metadata")).remove("managedFields");
+    }
+    if (copy.path("items").isArray()) {
+      for (JsonNode item : copy.get("items")) {
+        if (item.path("metadata").isObject()) {
+          ((ObjectNode) item.get("metadata")).remove("managedFields");
+        }
+      }
+    }
+    return copy;
+  }
+}

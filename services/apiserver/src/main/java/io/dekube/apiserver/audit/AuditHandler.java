@@ -1,0 +1,192 @@
+package io.dekube.apiserver.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.audit.AuditPolicy.Decision;
+import io.dekube.apiserver.audit.AuditPolicy.Level;
+import io.dekube.apiserver.audit.AuditPolicy.Stage;
+import io.dekube.core.auth.UserInfo;
+import io.dekube.apiserver.authz.Attributes;
+import io.dekube.apiserver.authz.AuthorizationHandler;
+import io.dekube.apiserver.metrics.RequestLabels;
+import io.dekube.apiserver.server.ResponseAbort;
+import io.dekube.core.model.Json;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * kube-apiserver's audit filter: every request gets an audit ID (the client's {@code Audit-ID}, else a
+ * new UUID), answered in the {@code Audit-Id} header as kube answers it; when a policy is given, the
+ * request's events go to the {@link AuditLog} at the level the policy decides — {@code RequestReceived},
+ * {@code ResponseStarted} (long-running requests: watches, exec, logs, proxies) and {@code ResponseComplete}
+ * (a WebSocket's when it closes), minus the omitted stages. Mounted before authentication, as kube's
+ * audit runs around it; the user is the authenticated one, the impersonated one beside it. Requests
+ * that fail authentication get one {@code ResponseStarted} event without a user, as kube's
+ * failed-authentication audit writes. Runs on the event loop; writing is the log's thread's.
+ */
+public final class AuditHandler implements Handler<RoutingContext> {
+
+  /** Routing-context keys: the response body a RequestResponse event records, a failure's Status. */
+  private static final String RESPONSE = "audit.response";
+  private static final String STATUS = "audit.status";
+  private static final String REQUEST = "audit.request";
+  private static final String REQUEST_OBJECT = "audit.requestObject";
+
+  private final AuditPolicy policy;
+  private final AuditLog log;
+
+  /** {@code policy} null: audit IDs only, no events. */
+  public AuditHandler(AuditPolicy policy, AuditLog log) {
+    this.policy = policy;
+    this.log = log;
+  }
+
+  /**
+   * Keeps a response body for the request's events: a Status for {@code responseStatus}, any body when
+   * the level records responses. Called by the code that sends JSON answers; nothing when the request is
+   * not audited.
+   */
+  public static void response(RoutingContext ctx, JsonNode body) {
+    Request r = ctx.get(REQUEST);
+    if (r == null) {
+      return;
+    }
+    if ("Status".equals(body.path("kind").asText())) {
+      ctx.put(STATUS, body);
+    }
+    if (r.decision().level() == Level.RequestResponse) {
+      ctx.put(RESPONSE, body);
+    }
+  }
+
+  /**
+   * Keeps the decoded request object (a protobuf body as JSON, in the request's version) for the
+   * request's events when their level records requests; nothing when the request is not audited.
+   */
+  public static void request(RoutingContext ctx, JsonNode decoded) {
+    Request r = ctx.get(REQUEST);
+    if (r != null && r.decision().level().atLeast(Level.Request)) {
+      ctx.put(REQUEST_OBJECT, decoded.deepCopy());
+    }
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    String given = req.getHeader("Audit-ID");
+    String id = given != null && !given.isBlank() ? given.trim() : UUID.randomUUID().toString();
+    ctx.response().putHeader("Audit-Id", id);
+    if (policy != null) {
+      Request r = new Request(ctx, id, Instant.now());
+      ctx.put(REQUEST, r);
+      boolean upgrade = req.version() != HttpVersion.HTTP_2 && req.headers().contains(HttpHeaders.UPGRADE);
+      ctx.addHeadersEndHandler(v -> r.started());
+      if (upgrade) {
+        ResponseAbort.onWebSocketClosed(ctx, r::completed);
+        ctx.addEndHandler(ar -> {
+          if (!ctx.response().headWritten() || ctx.response().getStatusCode() != 101) {
+            r.completed();
+          }
+        });
+      } else {
+        ctx.addEndHandler(ar -> r.completed());
+      }
+    }
+    ctx.next();
+  }
+
+  /** One audited request; confined to its event loop. */
+  private final class Request {
+    private final RoutingContext ctx;
+    private final String id;
+    private final Instant received;
+    private Decision decision;
+    private Attributes attributes;
+    private boolean receivedWritten;
+    private boolean startedWritten;
+    private boolean completed;
+
+    Request(RoutingContext ctx, String id, Instant received) {
+      this.ctx = ctx;
+      this.id = id;
+      this.received = received;
+    }
+
+    /** The policy's decision, taken once the user and the request's attributes are known. */
+    Decision decision() {
+      if (decision == null) {
+        UserInfo actor = actor();
+        Attributes a = ctx.get(AuthorizationHandler.ATTRIBUTES);
+        if (a == null) {
+          HttpServerRequest req = ctx.request();
+          a = Attributes.of(actor, req.method().name(), req.path(), req::getParam);
+        }
+        attributes = a.withUser(actor);
+        decision = policy.decide(attributes);
+      }
+      return decision;
+    }
+
+    private UserInfo actor() {
+      UserInfo actor = ctx.get(io.dekube.apiserver.authz.Impersonation.ACTOR_KEY);
+      return actor != null ? actor : ctx.get(UserInfo.CONTEXT_KEY);
+    }
+
+    void started() {
+      if (actor() == null) {
+        return; // failed authentication: written once, at the end
+      }
+      HttpServerRequest req = ctx.request();
+      Attributes a = ctx.get(AuthorizationHandler.ATTRIBUTES);
+      if (a != null && RequestLabels.of(a, req.method().name(), null, req::getParam).longRunning()) {
+        writeReceived();
+        startedWritten = true;
+        write(Stage.ResponseStarted, Instant.now());
+      }
+    }
+
+    void completed() {
+      if (completed) {
+        return;
+      }
+      completed = true;
+      if (actor() == null) {
+        write(Stage.ResponseStarted, Instant.now());
+        return;
+      }
+      writeReceived();
+      write(Stage.ResponseComplete, Instant.now());
+    }
+
+    private void writeReceived() {
+      if (!receivedWritten) {
+        receivedWritten = true;
+        write(Stage.RequestReceived, received);
+      }
+    }
+
+    private void write(Stage stage, Instant at) {
+      Decision d = decision();
+      if (!d.records(stage)) {
+        return;
+      }
+      ObjectNode e = AuditEvents.event(d, stage, id, ctx, attributes, received, at, ctx.get(STATUS));
+      if (stage != Stage.RequestReceived && d.level().atLeast(Level.Request)) {
+        AuditEvents.requestObject(e, ctx, ctx.get(REQUEST_OBJECT), d.omitManagedFields());
+      }
+      if (stage == Stage.ResponseComplete && d.level() == Level.RequestResponse && !startedWritten) {
+        AuditEvents.responseObject(e, ctx.get(RESPONSE), d.omitManagedFields());
+      }
+      try {
+        log.write(Json.MAPPER.writeValueAsBytes(e));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+        throw new IllegalStateException(ex);
+      }
+    }
+  }
+}
