@@ -2,9 +2,9 @@ package io.dekube.controllermanager;
 
 import io.dekube.controllermanager.common.ControllerContext;
 import io.dekube.controllermanager.common.EventRecorder;
-import io.dekube.core.auth.UserInfo;
 import io.dekube.controllermanager.plugins.PluginControllers;
 import io.dekube.controllermanager.plugins.PluginJar;
+import io.dekube.core.auth.UserInfo;
 import io.dekube.core.controller.ControllerLoop;
 import io.dekube.core.crd.CrdParser;
 import io.dekube.core.crd.CustomKindSync;
@@ -143,7 +143,8 @@ public final class ControllerManagerVerticle extends VerticleBase {
   private void startControllers() {
     leading = true;
     int started = ++term;
-    List<Controllers.Spec> specs = Controllers.all(config, tokens, api, plugins.owners(), plugins.dependents());
+    List<Controllers.Spec> specs = Controllers.all(config, tokens, api, served(plugins.owners()),
+        served(plugins.dependents()));
     List<Future<Void>> synced = new ArrayList<>();
     for (Controllers.Spec s : specs) {
       for (String r : s.reads()) {
@@ -179,6 +180,11 @@ public final class ControllerManagerVerticle extends VerticleBase {
     return new ControllerContext(vertx, own, informers::apply, registry,
         new EventRecorder(own, registry.byResourceName("events").orElseThrow(), Clock.systemUTC(), config.identity()),
         Clock.systemUTC());
+  }
+
+  /** The resources of {@code names} the cluster serves now (a plugin's CRD may have been deleted since). */
+  private List<String> served(List<String> names) {
+    return names.stream().filter(n -> registry.byResourceName(n).isPresent()).toList();
   }
 
   private Future<Void> stopControllers() {

@@ -57,8 +57,9 @@ final class Controllers {
                         io.dekube.controllermanager.podautoscaler.ApiCredentials api, List<String> pluginOwners,
                         List<String> pluginDependents) {
     List<Spec> specs = new java.util.ArrayList<>(builtIn(c));
-    specs.add(new Spec("garbagecollector", GarbageCollector.union(gcReads(), GarbageCollector.union(pluginOwners,
-        pluginDependents)), ctx -> new GarbageCollector(ctx, pluginOwners, pluginDependents).loop(c.resync(), c.workers())));
+    specs.add(new Spec("garbagecollector",
+        GarbageCollector.union(gcReads(), GarbageCollector.union(pluginOwners, pluginDependents)),
+        ctx -> new GarbageCollector(ctx, pluginOwners, pluginDependents).loop(c.resync(), c.workers())));
     specs.addAll(storage(c));
     specs.add(new Spec("horizontalpodautoscaling", List.of("horizontalpodautoscalers.autoscaling", "pods",
         "deployments.apps", "replicasets.apps", "statefulsets.apps", "replicationcontrollers", "endpoints"),

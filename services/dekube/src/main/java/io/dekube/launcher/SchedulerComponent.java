@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * The scheduler: profiles from {@code --scheduler-config} (a KubeSchedulerConfiguration), plugin jars
- * from {@code --plugins} (default {@code <data-dir>/plugins}; the controller-manager reads the same folder). A bad file stops {@code up} with a
- * message naming it.
+ * from {@code --plugins} (default {@code <data-dir>/plugins}; the controller-manager reads the same
+ * folder). A bad file stops {@code up} with a message naming it.
  */
 final class SchedulerComponent implements Component {
 

@@ -61,7 +61,8 @@ final class WebAppResources {
         .withNewMetadata().withName(app.getMetadata().getName()).withNamespace(app.getMetadata().getNamespace())
         .withLabels(selector(app)).endMetadata()
         .withNewSpec().withType("ClusterIP").withSelector(selector(app))
-        .addNewPort().withName("http").withProtocol("TCP").withPort(80).withTargetPort(new IntOrString("http")).endPort()
+        .addNewPort().withName("http").withProtocol("TCP").withPort(80).withTargetPort(new IntOrString("http"))
+        .endPort()
         .endSpec().build();
     return OwnerReferences.setController(s, app);
   }
@@ -153,7 +154,8 @@ final class WebAppResources {
     if (!(have instanceof Map<?, ?> current)) {
       return false;
     }
-    return status.entrySet().stream().allMatch(e -> normalized(current.get(e.getKey())).equals(normalized(e.getValue())));
+    return status.entrySet().stream()
+        .allMatch(e -> normalized(current.get(e.getKey())).equals(normalized(e.getValue())));
   }
 
   private static String normalized(Object o) {

@@ -92,7 +92,8 @@ class WebAppOperatorIT {
       String uid = join(store.patch(webapps, "demo", "hello", Patches.APPLY, app,
           WriteOptions.none().withFieldManager("kubectl"))).path("metadata").path("uid").asText();
 
-      JsonNode deployment = await().atMost(Duration.ofSeconds(60)).until(() -> find("deployments.apps", store), d -> d != null);
+      JsonNode deployment = await().atMost(Duration.ofSeconds(60))
+          .until(() -> find("deployments.apps", store), d -> d != null);
       assertEquals(2, deployment.path("spec").path("replicas").asInt());
       JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").path(0);
       assertEquals("carsonoid/kube-decon:v1", container.path("image").asText());
@@ -118,7 +119,8 @@ class WebAppOperatorIT {
       }
       await().atMost(Duration.ofSeconds(60)).until(() -> {
         JsonNode s = join(store.get(webapps, "demo", "hello")).path("status");
-        return s.path("readyReplicas").asInt() == 2 && s.path("conditions").path(0).path("status").asText().equals("True");
+        return s.path("readyReplicas").asInt() == 2
+            && s.path("conditions").path(0).path("status").asText().equals("True");
       });
 
       ObjectNode scale = Json.object();

@@ -43,7 +43,8 @@ class WebAppResourcesTest {
 
     assertEquals(List.of(), WebAppResources.drift(d, WebAppResources.deployment(app)));
     GenericKubernetesResource changed = app(Map.of("image", "carsonoid/kube-decon:v2", "replicas", 3));
-    assertEquals(List.of("replicas", "image", "message"), WebAppResources.drift(d, WebAppResources.deployment(changed)));
+    assertEquals(List.of("replicas", "image", "message"),
+        WebAppResources.drift(d, WebAppResources.deployment(changed)));
   }
 
   @Test
@@ -56,7 +57,8 @@ class WebAppResourcesTest {
     Deployment d = WebAppResources.deployment(app);
     d.setStatus(new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(1).build());
     Map<String, Object> one = WebAppResources.status(app, d, t0);
-    assertEquals(List.of(2, 1, 3L), List.of(one.get("replicas"), one.get("readyReplicas"), one.get("observedGeneration")));
+    assertEquals(List.of(2, 1, 3L),
+        List.of(one.get("replicas"), one.get("readyReplicas"), one.get("observedGeneration")));
     assertEquals(Map.of("type", "Ready", "status", "False", "reason", "ReplicasNotReady", "message",
         "1/2 replicas ready", "lastTransitionTime", "2026-12-06T07:00:00Z"), condition(one));
     app.setAdditionalProperty("status", one);

@@ -36,7 +36,7 @@ public interface Loop {
   /** Also calls a handler of its own on changes of {@code resource} (it enqueues keys). Call before the loop starts. */
   <T> Loop watch(Resource<T> resource, ResourceHandler<? super T> handler);
 
-  /** Also runs {@code task} every {@code period} while the loop runs (it enqueues keys). Call before the loop starts. */
+  /** Also runs {@code task} every {@code period} while the loop runs (it enqueues keys). Before the loop starts. */
   Loop every(Duration period, Runnable task);
 
   /** Adds a key to sync. Idempotent while the key waits; any thread. */

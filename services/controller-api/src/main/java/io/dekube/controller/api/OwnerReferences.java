@@ -16,7 +16,7 @@ public final class OwnerReferences {
   private OwnerReferences() {
   }
 
-  /** A controller reference to {@code owner} (controller and blockOwnerDeletion true); the owner must be stored (uid set). */
+  /** A controller reference to {@code owner} (controller and blockOwnerDeletion true); the owner has a uid (stored). */
   public static OwnerReference controllerRef(HasMetadata owner) {
     OwnerReference r = new OwnerReference();
     r.setApiVersion(owner.getApiVersion());

@@ -35,16 +35,9 @@ public final class Owners {
     return r != null && r.getUid() != null && r.getUid().equals(owner.getMetadata().getUid());
   }
 
-  /** A controller reference to the owner, with blockOwnerDeletion, as kube's {@code NewControllerRef}. */
+  /** A controller reference to the owner, with blockOwnerDeletion, as kube's {@code NewControllerRef} (the API's). */
   public static OwnerReference controllerRef(HasMetadata owner) {
-    OwnerReference r = new OwnerReference();
-    r.setApiVersion(owner.getApiVersion());
-    r.setKind(owner.getKind());
-    r.setName(owner.getMetadata().getName());
-    r.setUid(owner.getMetadata().getUid());
-    r.setController(true);
-    r.setBlockOwnerDeletion(true);
-    return r;
+    return io.dekube.controller.api.OwnerReferences.controllerRef(owner);
   }
 
   /** The strategic-merge patch that makes {@code owner} the controller of an orphan (kube's adopt patch; send it with the orphan's uid as precondition). */

@@ -194,7 +194,8 @@ public final class GarbageCollector implements Reconciler {
       }
       blocking |= blocks;
       if (d.object().path("metadata").path("deletionTimestamp").asText("").isEmpty()) {
-        deletes.add(delete(ctx.type(d.resource()), d.object(), owners.contains(d.resource()) ? "Foreground" : "Background"));
+        deletes.add(delete(ctx.type(d.resource()), d.object(),
+            owners.contains(d.resource()) ? "Foreground" : "Background"));
       }
     }
     if (!blocking) {

@@ -29,7 +29,10 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Plugin controllers in the controller-manager: one that throws at start is an error naming its jar; one that throws in a sync is retried. */
+/**
+ * Plugin controllers in the controller-manager: one that throws at start is an error naming its jar; one
+ * that throws in a sync is retried with back-off while the others go on.
+ */
 class PluginControllersTest {
 
   private final Vertx vertx = Vertx.vertx();
