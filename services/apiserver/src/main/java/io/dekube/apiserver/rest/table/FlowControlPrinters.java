@@ -5,6 +5,7 @@ import static io.dekube.apiserver.rest.table.Cells.at;
 import static io.dekube.apiserver.rest.table.Cells.name;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /** Tables of flowschemas and prioritylevelconfigurations, with kube 1.32's columns. */
@@ -13,8 +14,12 @@ final class FlowControlPrinters {
   private FlowControlPrinters() {
   }
 
+  /** Rows by matching precedence, then name, as kube's FlowSchemaSequence sorts a list. */
+  static final java.util.Comparator<ObjectNode> PRECEDENCE = java.util.Comparator
+      .comparingLong((ObjectNode fs) -> at(fs, "spec", "matchingPrecedence").asLong(0)).thenComparing(Cells::name);
+
   static TablePrinter flowSchemas() {
-    return TablePrinter.of(List.of(Column.NAME,
+    return TablePrinter.sorted(TablePrinter.of(List.of(Column.NAME,
         Column.string("PriorityLevel", "`name` is the name of the priority level configuration being referenced "
             + "Required."),
         Column.string("MatchingPrecedence", "`matchingPrecedence` is used to choose among the FlowSchemas that match "
@@ -36,7 +41,7 @@ final class FlowControlPrinters {
           return List.of(name(fs), at(fs, "spec", "priorityLevelConfiguration", "name").asText(""),
               at(fs, "spec", "matchingPrecedence").asLong(0),
               method.isObject() ? method.path("type").asText("") : "<none>", age(fs, now), missing);
-        });
+        }), PRECEDENCE);
   }
 
   static TablePrinter priorityLevels() {

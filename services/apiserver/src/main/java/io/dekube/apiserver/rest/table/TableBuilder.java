@@ -37,7 +37,7 @@ public final class TableBuilder {
       printer.columns().forEach(c -> cols.add(c.toJson()));
     }
     ArrayNode rows = t.putArray("rows");
-    for (ObjectNode o : objects) {
+    for (ObjectNode o : printer.ordered(objects)) {
       rows.add(row(printer, o, include, metaVersion, now));
     }
     return t;

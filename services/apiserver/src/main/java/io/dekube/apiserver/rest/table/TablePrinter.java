@@ -30,6 +30,39 @@ public interface TablePrinter {
     return null;
   }
 
+  /**
+   * The rows' objects in the order kube's list printer gives them: most keep the list's order (by
+   * name); FlowSchemas come by matching precedence.
+   */
+  default List<ObjectNode> ordered(List<ObjectNode> objects) {
+    return objects;
+  }
+
+  /** {@code printer} with its list's rows sorted by {@code order}. */
+  static TablePrinter sorted(TablePrinter printer, java.util.Comparator<ObjectNode> order) {
+    return new TablePrinter() {
+      @Override
+      public List<Column> columns() {
+        return printer.columns();
+      }
+
+      @Override
+      public List<Object> cells(ObjectNode object, Instant now) {
+        return printer.cells(object, now);
+      }
+
+      @Override
+      public ArrayNode conditions(ObjectNode object) {
+        return printer.conditions(object);
+      }
+
+      @Override
+      public List<ObjectNode> ordered(List<ObjectNode> objects) {
+        return objects.stream().sorted(order).toList();
+      }
+    };
+  }
+
   /** A printer from columns and a cell function. */
   static TablePrinter of(List<Column> columns, BiFunction<ObjectNode, Instant, List<Object>> cells) {
     return new TablePrinter() {
