@@ -7,11 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dekube.store.admission.BasicAdmission;
-import io.dekube.store.admission.KubernetesAdmission;
-import io.dekube.store.writer.WriterConfig;
-import io.dekube.store.writer.WriterVerticle;
-import io.dekube.core.bus.TopicCatalog;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.informer.SharedInformers;
 import io.dekube.core.model.Json;
@@ -19,7 +14,6 @@ import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.pki.ClusterPki;
 import io.dekube.core.store.StoreClient;
-import io.dekube.core.store.StoreClientOptions;
 import io.dekube.core.store.WriteOptions;
 import io.dekube.kafka.KafkaBrokerExtension;
 import io.dekube.kafka.WithKafka;
@@ -35,10 +29,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,7 +51,6 @@ class KubeletIT {
   private static final ResourceType NODES = REGISTRY.byResourceName("nodes").orElseThrow();
   private static final ResourceType LEASES = REGISTRY.byResourceName("leases.coordination.k8s.io").orElseThrow();
   private static final ResourceType EVENTS = REGISTRY.byResourceName("events").orElseThrow();
-  private static final ResourceType NAMESPACES = REGISTRY.byResourceName("namespaces").orElseThrow();
   private static final String NS = "kubelet-it";
 
   @TempDir
@@ -83,18 +74,8 @@ class KubeletIT {
   @BeforeAll
   void start() throws Exception {
     String bootstrap = KafkaBrokerExtension.bootstrapServers();
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      TopicCatalog.load().ensureTopics(bootstrap, admin, REGISTRY.all(), (short) 1);
-    }
     vertx = Vertx.vertx();
-    result(vertx.deployVerticle(new WriterVerticle(WriterConfig.defaults(bootstrap), REGISTRY,
-        new BasicAdmission().andThen(new KubernetesAdmission()))));
-    store = result(StoreClient.start(vertx, StoreClientOptions.of(bootstrap)));
-    for (String ns : List.of(NS, "kube-node-lease")) {
-      ObjectNode n = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
-      n.putObject("metadata").put("name", ns);
-      result(store.create(NAMESPACES, "", n, WriteOptions.none()).recover(e -> Future.succeededFuture()));
-    }
+    store = TestBus.start(vertx, bootstrap, REGISTRY, NS, "kube-node-lease");
     SharedInformers informers = SharedInformers.of(vertx);
     pods = informers.informer(bootstrap, PODS);
     nodes = informers.informer(bootstrap, NODES);

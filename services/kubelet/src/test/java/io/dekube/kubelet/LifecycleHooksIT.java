@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
-import io.dekube.core.bus.TopicCatalog;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.informer.SharedInformers;
 import io.dekube.core.model.Json;
@@ -15,15 +14,10 @@ import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.pki.ClusterPki;
 import io.dekube.core.store.StoreClient;
-import io.dekube.core.store.StoreClientOptions;
 import io.dekube.core.store.WriteOptions;
 import io.dekube.kafka.KafkaBrokerExtension;
 import io.dekube.kafka.WithKafka;
 import io.dekube.kubelet.pod.PodIpAllocator;
-import io.dekube.store.admission.BasicAdmission;
-import io.dekube.store.admission.KubernetesAdmission;
-import io.dekube.store.writer.WriterConfig;
-import io.dekube.store.writer.WriterVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.InetSocketAddress;
@@ -42,7 +36,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,7 +56,6 @@ class LifecycleHooksIT {
   private static final ResourceRegistry REGISTRY = ResourceRegistry.builtIn();
   private static final ResourceType PODS = REGISTRY.byResourceName("pods").orElseThrow();
   private static final ResourceType EVENTS = REGISTRY.byResourceName("events").orElseThrow();
-  private static final ResourceType NAMESPACES = REGISTRY.byResourceName("namespaces").orElseThrow();
   private static final String NS = "hooks-it";
 
   @TempDir
@@ -100,18 +92,8 @@ class LifecycleHooksIT {
     });
     hooks.start();
     String bootstrap = KafkaBrokerExtension.bootstrapServers();
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      TopicCatalog.load().ensureTopics(bootstrap, admin, REGISTRY.all(), (short) 1);
-    }
     vertx = Vertx.vertx();
-    result(vertx.deployVerticle(new WriterVerticle(WriterConfig.defaults(bootstrap), REGISTRY,
-        new BasicAdmission().andThen(new KubernetesAdmission()))));
-    store = result(StoreClient.start(vertx, StoreClientOptions.of(bootstrap)));
-    for (String ns : List.of(NS, "kube-node-lease")) {
-      ObjectNode n = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
-      n.putObject("metadata").put("name", ns);
-      result(store.create(NAMESPACES, "", n, WriteOptions.none()).recover(e -> Future.succeededFuture()));
-    }
+    store = TestBus.start(vertx, bootstrap, REGISTRY, NS, "kube-node-lease");
     SharedInformers informers = SharedInformers.of(vertx);
     pods = informers.informer(bootstrap, PODS);
     events = informers.informer(bootstrap, EVENTS);

@@ -647,7 +647,8 @@ public final class PodWorker {
     m.vertx.cancelTimer(retryTimer);
     m.vertx.cancelTimer(startingTimer);
     prober.stopAll();
-    long grace = grace();
+    // a pod already gone from the store was deleted with grace 0 (forced): no preStop, kube's minimal window
+    long grace = gone ? 0 : grace();
     List<Future<Integer>> stops = new ArrayList<>();
     for (ContainerRecord c : all()) {
       if (c.running != null) {
