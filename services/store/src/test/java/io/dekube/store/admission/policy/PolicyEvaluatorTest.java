@@ -1,0 +1,79 @@
+package io.dekube.store.admission.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dekube.core.model.Json;
+import io.dekube.store.cel.CelValues;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** ValidatingAdmissionPolicy evaluation with the examples of kube's documentation. */
+class PolicyEvaluatorTest {
+
+  private static JsonNode yaml(String s) {
+    try {
+      return Json.YAML.readTree(s);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private static List<String> failures(String spec, String object, String params) {
+    CompiledPolicy policy = CompiledPolicy.of(yaml("metadata: {name: p}\nspec:\n" + spec.indent(2)));
+    Map<String, Object> vars = new HashMap<>();
+    vars.put("object", CelValues.of(yaml(object)));
+    vars.put("oldObject", CelValues.of(null));
+    vars.put("request", CelValues.of(yaml("{operation: CREATE, resource: {group: '', version: v1, resource: pods}, "
+        + "userInfo: {username: admin}}")));
+    vars.put("params", CelValues.of(params == null ? null : yaml(params)));
+    vars.put("namespaceObject", CelValues.of(null));
+    return PolicyEvaluator.evaluate(policy, vars).stream().map(f -> f.reason() + ": " + f.message()).toList();
+  }
+
+  @Test
+  void theDocsReplicaLimit() {
+    String spec = "validations: [{expression: \"object.spec.replicas <= 5\"}]";
+    assertEquals(List.of(), failures(spec, "spec: {replicas: 5}", null));
+    assertEquals(List.of("Invalid: failed expression: object.spec.replicas <= 5"),
+        failures(spec, "spec: {replicas: 6}", null));
+  }
+
+  @Test
+  void paramsVariablesMessageExpressionAndReason() {
+    String spec = """
+        paramKind: {apiVersion: rules.example.com/v1, kind: ReplicaLimit}
+        variables: [{name: replicas, expression: "object.spec.replicas"}]
+        validations:
+        - expression: "variables.replicas <= params.maxReplicas"
+          messageExpression: "'object.spec.replicas must be no greater than ' + string(params.maxReplicas)"
+          reason: Forbidden
+        """;
+    assertEquals(List.of("Forbidden: object.spec.replicas must be no greater than 3"),
+        failures(spec, "spec: {replicas: 4}", "maxReplicas: 3"));
+  }
+
+  @Test
+  void matchConditionsDecideWhetherThePolicyApplies() {
+    String spec = """
+        matchConditions:
+        - name: exclude-leases
+          expression: "!(request.resource.group == 'coordination.k8s.io' && request.resource.resource == 'leases')"
+        - name: 'exclude-kubelet-requests'
+          expression: "!('system:nodes' in request.userInfo.groups)"
+        validations: [{expression: "false", message: always}]
+        """;
+    assertEquals(List.of("Forbidden: expression '!('system:nodes' in request.userInfo.groups)' resulted in error: "
+        + "no such key: groups"), failures(spec, "{}", null));
+  }
+
+  @Test
+  void anEvaluationErrorFailsUnderFailAndIsIgnoredUnderIgnore() {
+    String spec = "validations: [{expression: \"object.spec.missing > 1\", message: m}]";
+    assertEquals(List.of("Forbidden: expression 'object.spec.missing > 1' resulted in error: no such key: missing"),
+        failures(spec, "spec: {}", null));
+    assertEquals(List.of(), failures("failurePolicy: Ignore\n" + spec, "spec: {}", null));
+  }
+}
