@@ -2,6 +2,7 @@ package io.dekube.apiserver;
 
 import io.dekube.apiserver.auth.AuthenticationHandler;
 import io.dekube.apiserver.authz.Authorization;
+import io.dekube.apiserver.authz.CelRbacAuthorizer;
 import io.dekube.apiserver.auth.AuthenticatorChain;
 import io.dekube.apiserver.auth.Authenticators;
 import io.dekube.apiserver.auth.ServiceAccountIssuerDiscovery;
@@ -128,9 +129,12 @@ public final class ApiServerVerticle extends VerticleBase {
               Aggregator.startOnce(vertx, registry, store, informers, security.pki())).onSuccess(a -> aggregator = a);
           // admission webhooks reach their services as the aggregator reaches its backends
           // ... after the ValidatingAdmissionPolicies, which it runs between its mutating and validating webhooks
-          Future<PolicyAdmission> policies = PolicyAdmission.start(registry, informers);
+          CelRbacAuthorizer celAuthorizer = new CelRbacAuthorizer(
+              () -> authorization == null ? null : authorization.authorizer());
+          Future<PolicyAdmission> policies = PolicyAdmission.start(registry, informers, celAuthorizer);
           Future<WebhookAdmission> admission = Future.all(aggregation, policies).compose(all -> WebhookAdmission.start(
-              vertx, registry, informers, new WatchedServices(aggregation.result()::view), policies.result()))
+              vertx, registry, informers, new WatchedServices(aggregation.result()::view), policies.result(),
+              celAuthorizer))
               .onSuccess(w -> webhooks = w);
           return Future.all(List.of(SystemPriorityClasses.ensure(store, registry),
               SystemRuntimeClasses.ensure(store, registry),

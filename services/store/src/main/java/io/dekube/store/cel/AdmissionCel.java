@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The CEL variables of admission expressions, as kube declares them: webhook {@code matchConditions}
- * see {@code object}, {@code oldObject} and {@code request}; ValidatingAdmissionPolicies also
+ * see {@code object}, {@code oldObject}, {@code request} and {@code authorizer} (with
+ * {@code authorizer.requestResource}, {@link AuthorizerLibrary}); ValidatingAdmissionPolicies also
  * {@code params}, {@code namespaceObject} and {@code variables}. Objects are {@code dyn} (dekube
  * does not type them by kind's schema). Pure.
  */
@@ -23,6 +24,7 @@ public final class AdmissionCel {
     vars.put("object", SimpleType.DYN);
     vars.put("oldObject", SimpleType.DYN);
     vars.put("request", SimpleType.DYN);
+    AuthorizerLibrary.declare(vars);
     return vars;
   }
 

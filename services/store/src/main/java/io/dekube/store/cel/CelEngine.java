@@ -66,6 +66,7 @@ public final class CelEngine {
       .addLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.math(OPTIONS),
           CelExtensions.encoders(OPTIONS), CelExtensions.sets(OPTIONS), CelExtensions.lists())
       .addFunctionBindings(KubeLibrary.bindings())
+      .addFunctionBindings(AuthorizerLibrary.bindings())
       .build();
 
   private CelEngine() {
@@ -96,7 +97,8 @@ public final class CelEngine {
         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
         .addLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.math(OPTIONS),
             CelExtensions.encoders(OPTIONS), CelExtensions.sets(OPTIONS), CelExtensions.lists())
-        .addFunctionDeclarations(KubeLibrary.declarations());
+        .addFunctionDeclarations(KubeLibrary.declarations())
+        .addFunctionDeclarations(AuthorizerLibrary.declarations());
     vars.forEach(b::addVar);
     CelCompiler compiler = b.build();
     CelAbstractSyntaxTree ast;

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.common.types.SimpleType;
+import io.dekube.core.auth.UserInfo;
 import io.dekube.core.model.Json;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,5 +83,29 @@ class CelEngineTest {
       b.append(i == 0 ? "" : ",").append(i);
     }
     return b.append("]").toString();
+  }
+
+  @Test
+  void theAuthorizerLibraryAsksTheBoundAuthorizer() throws Exception {
+    List<String> asked = new ArrayList<>();
+    CelAuthorizer authz = (user, verb, resource, group, res, sub, ns, name, path) -> {
+      asked.add(user.name() + " " + verb + " " + (resource ? group + "/" + res + "/" + sub + " " + ns + "/" + name
+          : path));
+      return new CelAuthorizer.Decision(user.name().equals("admin"), "because", "");
+    };
+    UserInfo admin = new UserInfo("admin", "", List.of());
+    AuthorizerLibrary.Authorizer a = new AuthorizerLibrary.Authorizer(authz, admin);
+    Map<String, Object> vars = new HashMap<>();
+    vars.put("authorizer", a);
+    vars.put("authorizer.requestResource", new AuthorizerLibrary.ResourceCheck(a, "apps", "deployments", "", "ns", "web"));
+    String expr = "authorizer.group('apps').resource('deployments').subresource('scale').namespace('ns').name('web')"
+        + ".check('update').allowed() && authorizer.requestResource.check('delete').reason() == 'because'"
+        + " && !authorizer.serviceAccount('ns', 'sa').path('/healthz').check('get').allowed()"
+        + " && !authorizer.path('/metrics').check('get').errored()";
+    CelEngine.Compiled c = CelEngine.compile(expr, AdmissionCel.webhookVars(), true);
+    assertTrue(c.ok(), c::error);
+    assertEquals(true, CelEngine.eval(c.program(), vars, new StepBudget()));
+    assertEquals(List.of("admin update apps/deployments/scale ns/web", "admin delete apps/deployments/ ns/web",
+        "system:serviceaccount:ns:sa get /healthz", "admin get /metrics"), asked);
   }
 }

@@ -218,6 +218,10 @@ class AdmissionWebhooksKubectlIT {
           rules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [configmaps]}]
           matchConditions:
           - {name: checked, expression: "object.metadata.name.startsWith('checked-') && request.operation == 'CREATE'"}
+          - name: rbac
+            expression: >-
+              authorizer.requestResource.check('create').allowed() &&
+              !authorizer.serviceAccount('wh-cel', 'nobody').group('').resource('configmaps').check('create').allowed()
           - {name: strict, expression: "%s"}
           sideEffects: None
           admissionReviewVersions: [v1]
@@ -225,7 +229,7 @@ class AdmissionWebhooksKubectlIT {
     Kubectl.Result invalid = kubectl.run("apply", "-f", file(config.formatted(webhook.port(), webhook.caBundle(),
         "object.data.mode ==")));
     assertNotEquals(0, invalid.exit(), invalid.out());
-    assertTrue(invalid.out().contains("webhooks[0].matchConditions[1].expression: Invalid value: "
+    assertTrue(invalid.out().contains("webhooks[0].matchConditions[2].expression: Invalid value: "
         + "\"object.data.mode ==\": compilation failed: ERROR: <input>:1:"), invalid.out());
     try {
       configure(config.formatted(webhook.port(), webhook.caBundle(), "object.data.mode == 'strict'"),

@@ -11,6 +11,7 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import io.dekube.store.cel.CelAuthorizer;
 import io.dekube.store.cel.CelValues;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -43,25 +44,31 @@ public final class PolicyAdmission implements ValidatingPolicies {
   private final ConfigurationSource bindingCache;
   private final Function<String, ObjectNode> namespaces;
   private final ParamSource params;
+  private final CelAuthorizer authorizer;
   private volatile Parsed parsed = new Parsed(-2, -2, List.of(), List.of());
 
   PolicyAdmission(ConfigurationSource policies, ConfigurationSource bindings, Function<String, ObjectNode> namespaces,
-                  ParamSource params) {
+                  ParamSource params, CelAuthorizer authorizer) {
+    this.authorizer = authorizer;
     this.policyCache = policies;
     this.bindingCache = bindings;
     this.namespaces = namespaces;
     this.params = params;
   }
 
-  /** The policies and bindings of {@code registry}'s shared informers; completes once their caches replayed. */
-  public static Future<PolicyAdmission> start(ResourceRegistry registry, Function<ResourceType, Informer> informers) {
+  /**
+   * The policies and bindings of {@code registry}'s shared informers, with {@code authorizer} behind
+   * the {@code authorizer} variable; completes once their caches replayed.
+   */
+  public static Future<PolicyAdmission> start(ResourceRegistry registry, Function<ResourceType, Informer> informers,
+                                              CelAuthorizer authorizer) {
     Function<String, ConfigurationSource> cache = plural -> ConfigurationSource.of(
         informers.apply(registry.byGroupPlural(GROUP, plural).orElseThrow()));
     Informer namespaces = informers.apply(registry.byResourceName("namespaces").orElseThrow());
     ConfigurationSource policies = cache.apply("validatingadmissionpolicies");
     ConfigurationSource bindings = cache.apply("validatingadmissionpolicybindings");
     PolicyAdmission p = new PolicyAdmission(policies, bindings, ns -> namespaces.get("", ns),
-        new ParamSource(registry, informers));
+        new ParamSource(registry, informers), authorizer);
     return Future.all(policies.start(), bindings.start(), namespaces.start()).map(v -> p);
   }
 
@@ -99,7 +106,7 @@ public final class PolicyAdmission implements ValidatingPolicies {
           failures.add(new PolicyEvaluator.Failure(found.error(), "Forbidden"));
         }
       } else {
-        Map<String, Object> vars = AdmissionCelVars.of(a);
+        Map<String, Object> vars = AdmissionCelVars.of(a, authorizer);
         ObjectNode ns = a.type().namespaced() && !a.namespace().isEmpty() ? namespaces.apply(a.namespace()) : null;
         vars.put("namespaceObject", CelValues.of(ns));
         for (JsonNode param : found.objects()) {

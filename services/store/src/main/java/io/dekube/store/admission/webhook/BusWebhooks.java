@@ -7,6 +7,7 @@ import io.dekube.core.model.ResourceType;
 import io.dekube.core.net.ServiceWatch;
 import io.dekube.core.store.StoreApi;
 import io.dekube.store.admission.policy.PolicyAdmission;
+import io.dekube.store.cel.CelAuthorizer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,9 +36,9 @@ public final class BusWebhooks {
                                           Function<ResourceType, Informer> informers) {
     AtomicReference<ServiceWatch.View> view = new AtomicReference<>();
     return Future.all(ServiceWatch.start(vertx, registry, informers, view::set),
-            PolicyAdmission.start(registry, informers))
+            PolicyAdmission.start(registry, informers, CelAuthorizer.NONE))
         .compose(all -> WebhookAdmission.start(vertx, registry, informers, new WatchedServices(view::get),
-            all.resultAt(1)))
+            all.resultAt(1), CelAuthorizer.NONE))
         .map(a -> new BusWebhooks(vertx, a, informers));
   }
 

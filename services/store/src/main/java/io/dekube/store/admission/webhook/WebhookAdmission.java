@@ -7,6 +7,7 @@ import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.patch.Patches;
 import io.dekube.core.store.WriteOptions;
+import io.dekube.store.cel.CelAuthorizer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -59,15 +60,18 @@ public final class WebhookAdmission {
    */
   public WebhookAdmission(Vertx vertx, ConfigurationSource validating, ConfigurationSource mutating,
                           Function<String, ObjectNode> namespaces, ServiceResolver services) {
-    this(vertx, validating, mutating, namespaces, services, ValidatingPolicies.NONE);
+    this(vertx, validating, mutating, namespaces, services, ValidatingPolicies.NONE, CelAuthorizer.NONE);
   }
 
-  /** As above, with the ValidatingAdmissionPolicies run between the mutating and the validating webhooks. */
+  /**
+   * As above, with the ValidatingAdmissionPolicies run between the mutating and the validating
+   * webhooks, and what matchConditions' {@code authorizer} asks.
+   */
   public WebhookAdmission(Vertx vertx, ConfigurationSource validating, ConfigurationSource mutating,
                           Function<String, ObjectNode> namespaces, ServiceResolver services,
-                          ValidatingPolicies policies) {
+                          ValidatingPolicies policies, CelAuthorizer authorizer) {
     this.configurations = new WebhookConfigurations(validating, mutating);
-    this.matcher = new WebhookMatcher(namespaces);
+    this.matcher = new WebhookMatcher(namespaces, authorizer);
     this.client = new WebhookClient(vertx, services);
     this.policies = policies;
   }
@@ -78,12 +82,14 @@ public final class WebhookAdmission {
    */
   public static Future<WebhookAdmission> start(Vertx vertx, io.dekube.core.model.ResourceRegistry registry,
                                                Function<ResourceType, io.dekube.core.informer.Informer> informers,
-                                               ServiceResolver services, ValidatingPolicies policies) {
+                                               ServiceResolver services, ValidatingPolicies policies,
+                                               CelAuthorizer authorizer) {
     Function<String, ConfigurationSource> cache = plural -> ConfigurationSource.of(
         informers.apply(registry.byGroupPlural(GROUP, plural).orElseThrow()));
     io.dekube.core.informer.Informer namespaces = informers.apply(registry.byResourceName("namespaces").orElseThrow());
     WebhookAdmission w = new WebhookAdmission(vertx, cache.apply("validatingwebhookconfigurations"),
-        cache.apply("mutatingwebhookconfigurations"), ns -> namespaces.get("", ns), services, policies);
+        cache.apply("mutatingwebhookconfigurations"), ns -> namespaces.get("", ns), services, policies,
+        authorizer);
     return Future.all(w.start(), namespaces.start()).map(v -> w);
   }
 

@@ -3,6 +3,7 @@ package io.dekube.store.admission.webhook;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.informer.LabelSelector;
 import io.dekube.core.model.StatusException;
+import io.dekube.store.cel.CelAuthorizer;
 import java.util.function.Function;
 
 /**
@@ -15,10 +16,15 @@ import java.util.function.Function;
 public final class WebhookMatcher {
 
   private final Function<String, ObjectNode> namespaces;
+  private final CelAuthorizer authorizer;
 
-  /** @param namespaces a Namespace by name from an informer's cache, or null */
-  WebhookMatcher(Function<String, ObjectNode> namespaces) {
+  /**
+   * @param namespaces a Namespace by name from an informer's cache, or null
+   * @param authorizer what matchConditions' {@code authorizer} asks
+   */
+  WebhookMatcher(Function<String, ObjectNode> namespaces, CelAuthorizer authorizer) {
     this.namespaces = namespaces;
+    this.authorizer = authorizer;
   }
 
   /**
@@ -32,11 +38,11 @@ public final class WebhookMatcher {
   }
 
   /** The matchConditions: a false one skips the webhook; an error fails the request unless it fails open. */
-  private static boolean conditions(Webhook w, AdmissionAttributes a) {
+  private boolean conditions(Webhook w, AdmissionAttributes a) {
     if (w.matchConditions().isEmpty()) {
       return true;
     }
-    MatchConditions.Result r = w.matchConditions().evaluate(AdmissionCelVars.of(a));
+    MatchConditions.Result r = w.matchConditions().evaluate(AdmissionCelVars.of(a, authorizer));
     if (r.error() == null) {
       return r.matches();
     }
