@@ -172,6 +172,12 @@ final class BuiltinShell {
   }
 
   /** Runs one command (argv); {@code inShell}: an unknown one gets sh's message, else runc's. */
+  /** Runs one command reading {@code stdin} as its input: a filter that is a session's own command. */
+  Future<Integer> command(List<String> argv, String stdin) {
+    input = stdin;
+    return command(argv, false);
+  }
+
   Future<Integer> command(List<String> argv, boolean inShell) {
     if (argv.isEmpty()) {
       return Future.succeededFuture(0);

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * A command of the built-in shell run in a {@code jvm} container ({@code kubectl exec}, or a busybox
  * container's own command). A bare {@code sh} reads command lines from stdin until {@code exit} or
- * end of input; on a TTY it shows the prompt {@code / # }, echoes what is typed (the terminal is raw on
+ * end of input; {@code cat} without files copies stdin to stdout as it comes, and the other filters
+ * without files ({@code grep x}, {@code wc -l}, {@code sort}…) read stdin to its end ({@link StdinFilters}); on a TTY it shows the prompt {@code / # }, echoes what is typed (the terminal is raw on
  * kubectl's side), erases with backspace, stops the running command on Ctrl-C, ends on Ctrl-D, and
  * writes {@code \r\n} for newlines, as a pseudo-terminal does. Thread-safe: stdin may arrive on any
  * thread; the commands run one after the other.
@@ -34,6 +35,11 @@ public final class ShellSession implements ExecSession {
   /** The archive of {@code tar -x} (kubectl cp to a pod), read from stdin until it closes; null otherwise. */
   private Buffer archive;
   private List<String> tarArgv;
+  /** A filter's input ({@code grep x}, {@code wc -l}), read from stdin until it closes; null otherwise. */
+  private Buffer filtered;
+  private List<String> filterArgv;
+  /** {@code cat} without files: stdin goes to stdout as it comes, until it closes. */
+  private boolean echoes;
 
   private ShellSession(Vertx vertx, ContainerSpec spec, ExecSession.Output out, boolean tty, TrafficPolicy traffic) {
     this.out = tty ? terminal(out) : out;
@@ -60,6 +66,11 @@ public final class ShellSession implements ExecSession {
     } else if (TarArgs.extracts(argv)) {
       s.archive = Buffer.buffer();
       s.tarArgv = argv;
+    } else if (StdinFilters.echoes(argv)) {
+      s.echoes = true;
+    } else if (StdinFilters.reads(argv)) {
+      s.filtered = Buffer.buffer();
+      s.filterArgv = argv;
     } else {
       Future<Integer> run;
       try {
@@ -88,6 +99,16 @@ public final class ShellSession implements ExecSession {
     synchronized (this) {
       if (archive != null) {
         archive.appendBuffer(data);
+        return;
+      }
+      if (filtered != null) {
+        filtered.appendBuffer(data);
+        return;
+      }
+      if (echoes) {
+        if (!exit.future().isComplete()) {
+          out.stdout(data);
+        }
         return;
       }
     }
@@ -162,9 +183,27 @@ public final class ShellSession implements ExecSession {
   @Override
   public void closeStdin() {
     Buffer tar;
+    Buffer input;
     synchronized (this) {
       tar = archive;
       archive = null;
+      input = filtered;
+      filtered = null;
+      if (echoes) {
+        exit.tryComplete(0);
+        return;
+      }
+    }
+    if (input != null) {
+      Future<Integer> run;
+      try {
+        run = shell.command(filterArgv, input.toString(StandardCharsets.UTF_8));
+      } catch (RuntimeException e) {
+        out.stderr(Buffer.buffer(e.getMessage() + "\n"));
+        run = Future.succeededFuture(1);
+      }
+      run.onComplete(ar -> exit.tryComplete(ar.succeeded() ? ar.result() : 1));
+      return;
     }
     if (tar != null) {
       shell.tarExtract(tarArgv, tar.getBytes()).onComplete(ar -> {

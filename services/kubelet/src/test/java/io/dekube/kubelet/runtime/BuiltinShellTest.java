@@ -291,4 +291,31 @@ class BuiltinShellTest {
     assertEquals("hello\n", new String(entries.get(1).data()));
     assertEquals("web\n", new String(entries.get(2).data()));
   }
+
+  /** {@code echo x | kubectl run -i --image=busybox -- cat} and {@code kubectl exec -i POD -- wc -l}: stdin is read. */
+  @Test
+  void filtersWithoutFilesReadStdin() throws Exception {
+    ExecSession cat = start(false, "cat");
+    cat.stdin(Buffer.buffer("piped "));
+    assertEquals("piped ", out.toString(), "cat copies stdin as it comes");
+    assertFalse(cat.exitCode().isComplete(), "cat waits for the end of its input");
+    cat.stdin(Buffer.buffer("in\n"));
+    cat.closeStdin();
+    assertEquals(0, code(cat));
+    assertEquals("piped in\n", out.toString());
+
+    out.setLength(0);
+    ExecSession grep = start(false, "grep", "b");
+    grep.stdin(Buffer.buffer("a\nb\nab\n"));
+    grep.closeStdin();
+    assertEquals(0, code(grep));
+    assertEquals("b\nab\n", out.toString());
+
+    out.setLength(0);
+    ExecSession lines = start(false, "wc", "-l");
+    lines.stdin(Buffer.buffer("1\n2\n3\n"));
+    lines.closeStdin();
+    assertEquals(0, code(lines));
+    assertEquals("3", out.toString().trim());
+  }
 }

@@ -1,0 +1,56 @@
+package io.dekube.kubelet.runtime;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which commands of the built-in shell read their stdin when they are a session's own command (a
+ * container's {@code command: [cat]} with {@code stdin: true}, {@code kubectl exec -i POD -- grep x}):
+ * the text filters given no file operands, as busybox's read standard input then. Pure.
+ */
+final class StdinFilters {
+
+  private static final Set<String> FILTERS = Set.of("cat", "grep", "head", "tail", "wc", "sort", "uniq");
+  /** Options whose value is the next word ({@code head -n 5}, {@code grep -e x}). */
+  private static final Set<String> WITH_VALUE = Set.of("-n", "-c", "-e", "-m", "-A", "-B", "-C");
+
+  private StdinFilters() {
+  }
+
+  /** {@code cat} or {@code cat -}: stdin copied to stdout as it comes. */
+  static boolean echoes(List<String> argv) {
+    return !argv.isEmpty() && name(argv).equals("cat") && operands(argv).isEmpty();
+  }
+
+  /** A filter with no file operand (grep's first operand is its pattern, unless {@code -e} gave it). */
+  static boolean reads(List<String> argv) {
+    if (argv.isEmpty() || !FILTERS.contains(name(argv))) {
+      return false;
+    }
+    List<String> operands = operands(argv);
+    boolean patternGiven = argv.contains("-e");
+    return name(argv).equals("grep") && !patternGiven ? operands.size() <= 1 : operands.isEmpty();
+  }
+
+  private static String name(List<String> argv) {
+    return argv.get(0).substring(argv.get(0).lastIndexOf('/') + 1);
+  }
+
+  private static List<String> operands(List<String> argv) {
+    List<String> out = new java.util.ArrayList<>();
+    for (int i = 1; i < argv.size(); i++) {
+      String a = argv.get(i);
+      if (a.equals("-")) {
+        continue;
+      }
+      if (a.startsWith("-") && a.length() > 1) {
+        if (WITH_VALUE.contains(a)) {
+          i++;
+        }
+        continue;
+      }
+      out.add(a);
+    }
+    return out;
+  }
+}
