@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cel.common.types.CelType;
 import io.dekube.store.cel.AdmissionCel;
-import io.dekube.store.cel.CelEngine;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -110,18 +109,19 @@ final class AdmissionPolicyAdmission implements KindAdmission {
       } else if (!names.add(name)) {
         errs.duplicate(path + ".name", v.get("name"));
       }
-      compile(v.path("expression").asText(""), path + ".expression", vars, false, errs);
+      MatchConditionsValidation.expression(v.path("expression").asText(""), path + ".expression", vars, false, errs);
     }
     for (int i = 0; i < spec.path("validations").size(); i++) {
       JsonNode v = spec.get("validations").get(i);
       String path = "spec.validations[" + i + "]";
-      MatchConditionsValidation.expression(v.path("expression").asText(""), path + ".expression", vars, errs);
+      MatchConditionsValidation.expression(v.path("expression").asText(""), path + ".expression", vars, true, errs);
       String message = v.path("message").asText("");
       if (message.contains("\n")) {
         errs.invalid(path + ".message", message, "message must not contain line breaks");
       }
       if (v.hasNonNull("messageExpression")) {
-        compile(v.get("messageExpression").asText(""), path + ".messageExpression", vars, false, errs);
+        MatchConditionsValidation.expression(v.get("messageExpression").asText(""), path + ".messageExpression", vars,
+            false, errs);
       }
       if (v.hasNonNull("reason") && !REASONS.contains(v.get("reason").asText())) {
         errs.notSupported(path + ".reason", v.get("reason"), REASONS);
@@ -133,18 +133,8 @@ final class AdmissionPolicyAdmission implements KindAdmission {
       if (a.path("key").asText("").isEmpty()) {
         errs.required(path + ".key");
       }
-      compile(a.path("valueExpression").asText(""), path + ".valueExpression", vars, false, errs);
-    }
-  }
-
-  private static void compile(String expr, String path, Map<String, CelType> vars, boolean bool, FieldErrors errs) {
-    if (expr.isBlank()) {
-      errs.required(path);
-      return;
-    }
-    CelEngine.Compiled c = CelEngine.compile(expr, vars, bool);
-    if (!c.ok()) {
-      errs.invalid(path, expr, c.error());
+      MatchConditionsValidation.expression(a.path("valueExpression").asText(""), path + ".valueExpression", vars,
+          false, errs);
     }
   }
 

@@ -39,17 +39,20 @@ final class MatchConditionsValidation {
           errs.duplicate(at + ".name", c.get("name"));
         }
       }
-      expression(c.path("expression").asText(""), at + ".expression", vars, errs);
+      expression(c.path("expression").asText(""), at + ".expression", vars, true, errs);
     }
   }
 
-  /** A required boolean expression: kube's {@code compilation failed: ...} when it does not compile. */
-  static void expression(String expr, String path, Map<String, CelType> vars, FieldErrors errs) {
+  /**
+   * A required expression ({@code bool}: of a boolean result): kube's {@code compilation failed: ...}
+   * when it does not compile.
+   */
+  static void expression(String expr, String path, Map<String, CelType> vars, boolean bool, FieldErrors errs) {
     if (expr.isBlank()) {
       errs.required(path);
       return;
     }
-    CelEngine.Compiled c = CelEngine.compile(expr, vars, true);
+    CelEngine.Compiled c = CelEngine.compile(expr, vars, bool);
     if (!c.ok()) {
       errs.invalid(path, expr, c.error());
     }
