@@ -220,6 +220,28 @@ class KubeletE2E {
         });
   }
 
+  /**
+   * A RuntimeClass's handler names a dekube runtime: a class whose handler no node of the pod's kind runs
+   * (here {@code simulated}, without dekube's nodeSelector) fails the pod's sandbox on a jvm node, in the
+   * words of kube's kubelet and containerd; dekube's own {@code jvm} class runs it.
+   */
+  @Test
+  @Order(2)
+  void aPodWhoseRuntimeClassHandlerTheNodeLacksGetsNoSandbox() throws Exception {
+    kubectl.runWithInput("apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata: {name: elsewhere}\n"
+        + "handler: simulated\n", "create", "-f", "-").ok();
+    kubectl.run("run", "rc-elsewhere", "--image=dekube/web", "--overrides={\"spec\":{\"runtimeClassName\":\"elsewhere\"}}")
+        .ok();
+    kubectl.run("run", "rc-jvm", "--image=dekube/web", "--overrides={\"spec\":{\"runtimeClassName\":\"jvm\"}}").ok();
+    Awaitility.await("the sandbox event").atMost(Duration.ofSeconds(60)).until(() -> kubectl.run("get", "events",
+        "--field-selector", "involvedObject.name=rc-elsewhere,reason=FailedCreatePodSandBox", "-o",
+        "jsonpath={.items[0].message}").out().equals("Failed to create pod sandbox: rpc error: code = Unknown desc = "
+        + "failed to get sandbox runtime: no runtime for \"simulated\" is configured"));
+    assertEquals("Pending", kubectl.run("get", "pod", "rc-elsewhere", "-o", "jsonpath={.status.phase}").ok().out());
+    kubectl.run("wait", "--for=condition=Ready", "pod/rc-jvm", "--timeout=60s").ok();
+    kubectl.run("delete", "pod", "rc-elsewhere", "rc-jvm", "--wait=false").ok();
+  }
+
   /** {@code method path} on {@code node}'s kubelet API with curl and an Authorization header: "code body". */
   private String curlKubelet(String node, String authorization, String method, String path) throws Exception {
     return curlKubelet(node, false, List.of("-H", "Authorization: " + authorization), method, path);
