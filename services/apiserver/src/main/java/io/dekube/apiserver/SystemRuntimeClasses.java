@@ -17,7 +17,8 @@ import java.util.List;
  * {@code node.dekube.io/runtime}), these classes carry {@code scheduling.nodeSelector} on that label,
  * so the RuntimeClass admission steers a pod of class {@code simulated} to simulated nodes, as kube's
  * scheduling field steers pods to the nodes that have a handler. An existing class of the same name is
- * left alone (delete or change them at will). Idempotent; runs on the caller's context, never blocks.
+ * left alone (change it at will); a deleted one comes back at the next apiserver start. Idempotent; runs
+ * on the caller's context, never blocks.
  */
 final class SystemRuntimeClasses {
 
