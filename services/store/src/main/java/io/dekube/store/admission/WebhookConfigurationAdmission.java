@@ -19,8 +19,9 @@ import java.util.stream.Collectors;
  * rules (operations, groups, versions, resources with their wildcard rules, scope), the policies,
  * sideEffects {@code None}/{@code NoneOnDryRun} required, timeouts of 1 to 30 s, label selectors,
  * exactly one of an https {@code url} or a {@code service}, admissionReviewVersions naming v1 or
- * v1beta1, and matchConditions whose CEL expressions compile. An update may keep what the old object already had that a create no longer accepts
- * (other side-effect classes, unknown review versions, duplicate names), as kube's update rules allow.
+ * v1beta1, and matchConditions whose CEL expressions compile. An update may keep what the old object
+ * already had that a create no longer accepts (other side-effect classes, unknown review versions,
+ * duplicate names), as kube's update rules allow.
  */
 final class WebhookConfigurationAdmission implements KindAdmission {
 

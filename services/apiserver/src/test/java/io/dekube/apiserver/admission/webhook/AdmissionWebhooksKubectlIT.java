@@ -323,7 +323,8 @@ class AdmissionWebhooksKubectlIT {
             paramRef: {name: limits, parameterNotFoundAction: Deny}
           """, "validatingadmissionpolicy/demo-policy.example.com",
           "validatingadmissionpolicybinding/demo-binding-test.example.com",
-          "validatingadmissionpolicy/replica-limit.example.com", "validatingadmissionpolicybinding/replica-limit-binding");
+          "validatingadmissionpolicy/replica-limit.example.com",
+          "validatingadmissionpolicybinding/replica-limit-binding");
       Kubectl.Result table = kubectl.run("get", "validatingadmissionpolicies");
       assertTrue(table.out().lines().anyMatch(l -> l.matches("replica-limit.example.com\\s+1\\s+v1/ConfigMap\\s+\\S+")),
           table.out());
@@ -356,8 +357,8 @@ class AdmissionWebhooksKubectlIT {
       assertNotEquals(0, patched.exit(), patched.out());
       assertTrue(patched.out().contains("denied request: failed expression: object.spec.replicas <= 5"), patched.out());
     } finally {
-      kubectl.run("delete", "validatingadmissionpolicybinding", "demo-binding-test.example.com", "replica-limit-binding",
-          "--ignore-not-found");
+      kubectl.run("delete", "validatingadmissionpolicybinding", "demo-binding-test.example.com",
+          "replica-limit-binding", "--ignore-not-found");
       kubectl.run("delete", "validatingadmissionpolicy", "demo-policy.example.com", "replica-limit.example.com",
           "--ignore-not-found");
     }

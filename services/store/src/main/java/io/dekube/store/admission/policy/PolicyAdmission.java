@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * ValidatingAdmissionPolicies enforced for the writes of the apiserver and of the components on the
- * bus, as kube's ValidatingAdmissionPolicy plugin: every binding of a policy whose matchConstraints (and the binding's matchResources) cover
- * the request is evaluated ({@link PolicyEvaluator}) with {@code object}, {@code oldObject},
- * {@code request}, {@code namespaceObject} and {@code params} (each object its {@code paramRef}
- * names or selects; none found: {@code parameterNotFoundAction}); a failure under {@code Deny}
- * answers kube's {@code ValidatingAdmissionPolicy 'P' with binding 'B' denied request: ...} with the
+ * bus, as kube's ValidatingAdmissionPolicy plugin: every binding of a policy whose matchConstraints
+ * (and the binding's matchResources) cover the request is evaluated ({@link PolicyEvaluator}) with
+ * {@code object}, {@code oldObject}, {@code request}, {@code authorizer}, {@code namespaceObject} and
+ * {@code params} (each object its {@code paramRef} names or selects; none found:
+ * {@code parameterNotFoundAction}); a failure under {@code Deny} answers kube's {@code ValidatingAdmissionPolicy 'P' with binding 'B' denied request: ...} with the
  * reason's code, under {@code Warn} becomes a {@code Warning} header, under {@code Audit} is logged.
  * Policies and bindings are compiled once per cache version. Runs on an event loop.
  */
