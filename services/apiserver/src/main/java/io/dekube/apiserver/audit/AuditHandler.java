@@ -12,9 +12,7 @@ import io.dekube.apiserver.metrics.RequestLabels;
 import io.dekube.apiserver.server.ResponseAbort;
 import io.dekube.core.model.Json;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.UUID;
@@ -84,9 +82,8 @@ public final class AuditHandler implements Handler<RoutingContext> {
     if (policy != null) {
       Request r = new Request(ctx, id, Instant.now());
       ctx.put(REQUEST, r);
-      boolean upgrade = req.version() != HttpVersion.HTTP_2 && req.headers().contains(HttpHeaders.UPGRADE);
       ctx.addHeadersEndHandler(v -> r.started());
-      if (upgrade) {
+      if (ResponseAbort.upgrades(req)) {
         ResponseAbort.onWebSocketClosed(ctx, r::completed);
         ctx.addEndHandler(ar -> {
           if (!ctx.response().headWritten() || ctx.response().getStatusCode() != 101) {

@@ -6,7 +6,6 @@ import io.dekube.apiserver.server.ResponseAbort;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,7 +55,7 @@ public final class RequestMetricsFilter {
     ctx.put(STATE, state);
     ctx.addEndHandler(ar -> ended(ctx, state, ctx.response().getStatusCode()));
     HttpServerRequest request = ctx.request();
-    if (request.version() != HttpVersion.HTTP_2 && request.headers().contains(HttpHeaders.UPGRADE)) {
+    if (ResponseAbort.upgrades(request)) {
       // an accepted WebSocket upgrade never ends its response: it ends when its socket closes
       ResponseAbort.onWebSocketClosed(ctx, () -> ended(ctx, state,
           ctx.response().ended() ? ctx.response().getStatusCode() : SWITCHING_PROTOCOLS));

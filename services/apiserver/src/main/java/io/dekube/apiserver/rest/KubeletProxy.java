@@ -228,8 +228,7 @@ final class KubeletProxy {
     }
     String agreed = SpdyStreams.negotiate(offered);
     if (agreed == null) {
-      throw new StatusException(403, "Forbidden", "unable to upgrade: unable to negotiate protocol: client supports "
-          + offered + ", server accepts " + SpdyStreams.PROTOCOLS);
+      throw SpdyUpgrade.notNegotiated(offered, SpdyStreams.PROTOCOLS);
     }
     return agreed;
   }
@@ -300,8 +299,7 @@ final class KubeletProxy {
     if (SpdyUpgrade.isUpgrade(req)) {
       List<String> offered = SpdyUpgrade.offered(req);
       if (!offered.isEmpty() && !offered.contains(PORT_FORWARD)) {
-        throw new StatusException(403, "Forbidden", "unable to upgrade: unable to negotiate protocol: client supports "
-            + offered + ", server accepts [" + PORT_FORWARD + "]");
+        throw SpdyUpgrade.notNegotiated(offered, List.of(PORT_FORWARD));
       }
       SpdyUpgrade.accept(req, PORT_FORWARD).onSuccess(socket -> new PortForwardTunnel(SpdySession.Wire.of(socket),
           this, t).start(closed)).onFailure(e -> upgradeFailed(r, e));

@@ -200,10 +200,6 @@ final class SpdySession {
     wire.close();
   }
 
-  boolean isClosed() {
-    return wire.isClosed();
-  }
-
   /** A header of a SYN_STREAM; client-go writes them lower-cased, as SPDY/3 requires. */
   static String header(SpdySynStreamFrame syn, String name) {
     String v = syn.headers().getAsString(name);

@@ -9,7 +9,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.NetSocket;
-import java.util.ArrayList;
+import io.dekube.core.model.StatusException;
 import java.util.List;
 import java.util.Locale;
 
@@ -34,15 +34,13 @@ final class SpdyUpgrade {
 
   /** The protocols the client offered, in its order. */
   static List<String> offered(HttpServerRequest req) {
-    List<String> out = new ArrayList<>();
-    for (String h : req.headers().getAll(PROTOCOL_HEADER)) {
-      for (String p : h.split(",")) {
-        if (!p.isBlank()) {
-          out.add(p.trim());
-        }
-      }
-    }
-    return out;
+    return WebSocketUpgrade.listed(req, PROTOCOL_HEADER);
+  }
+
+  /** kube's 403 when no protocol the client offers is served. */
+  static StatusException notNegotiated(List<String> offered, List<String> served) {
+    return new StatusException(403, "Forbidden", "unable to upgrade: unable to negotiate protocol: client supports "
+        + offered + ", server accepts " + served);
   }
 
   /**

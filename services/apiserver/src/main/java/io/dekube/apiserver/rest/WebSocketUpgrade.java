@@ -37,8 +37,13 @@ public final class WebSocketUpgrade {
 
   /** The subprotocols the client offered, in its order. */
   static List<String> offered(HttpServerRequest req) {
+    return listed(req, "Sec-WebSocket-Protocol");
+  }
+
+  /** The values of a header the client may send several times, each a comma-separated list, in its order. */
+  static List<String> listed(HttpServerRequest req, String header) {
     List<String> out = new ArrayList<>();
-    for (String h : req.headers().getAll("Sec-WebSocket-Protocol")) {
+    for (String h : req.headers().getAll(header)) {
       for (String p : h.split(",")) {
         if (!p.isBlank()) {
           out.add(p.trim());

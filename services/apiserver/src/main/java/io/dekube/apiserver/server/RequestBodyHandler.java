@@ -1,9 +1,6 @@
 package io.dekube.apiserver.server;
 
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
@@ -24,8 +21,7 @@ public final class RequestBodyHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    HttpServerRequest req = ctx.request();
-    if (req.version() != HttpVersion.HTTP_2 && req.headers().contains(HttpHeaders.UPGRADE)) {
+    if (ResponseAbort.upgrades(ctx.request())) {
       ctx.next();
     } else {
       bodies.handle(ctx);

@@ -1,5 +1,8 @@
 package io.dekube.apiserver.server;
 
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -15,6 +18,14 @@ public final class ResponseAbort {
   private static final String WEB_SOCKET_CLOSED = "response.webSocketClosed";
 
   private ResponseAbort() {
+  }
+
+  /**
+   * Whether {@code req} asks to switch protocols (an HTTP/1 {@code Upgrade}: a WebSocket, SPDY/3.1): once
+   * accepted, its response never ends; it ends when {@link #webSocketClosed} is called.
+   */
+  public static boolean upgrades(HttpServerRequest req) {
+    return req.version() != HttpVersion.HTTP_2 && req.headers().contains(HttpHeaders.UPGRADE);
   }
 
   /** Runs {@code action} once if the response of {@code ctx} is closed or fails before it ended. */
