@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A command of the built-in shell run in a {@code jvm} container ({@code kubectl exec}, or a busybox
@@ -32,12 +33,13 @@ public final class ShellSession implements ExecSession {
   private boolean reads;
   private boolean busy;
   private boolean escape;
-  /** The archive of {@code tar -x} (kubectl cp to a pod), read from stdin until it closes; null otherwise. */
-  private Buffer archive;
-  private List<String> tarArgv;
-  /** A filter's input ({@code grep x}, {@code wc -l}), read from stdin until it closes; null otherwise. */
-  private Buffer filtered;
-  private List<String> filterArgv;
+  /**
+   * All of stdin, for a command that reads it to its end before it runs — the archive of {@code tar -x}
+   * (kubectl cp to a pod), a filter's input ({@code grep x}, {@code wc -l}) — and that command; null
+   * otherwise.
+   */
+  private Buffer collected;
+  private Function<Buffer, Future<Integer>> whenCollected;
   /** {@code cat} without files: stdin goes to stdout as it comes, until it closes. */
   private boolean echoes;
 
@@ -64,13 +66,21 @@ public final class ShellSession implements ExecSession {
       s.reads = true;
       s.prompt();
     } else if (TarArgs.extracts(argv)) {
-      s.archive = Buffer.buffer();
-      s.tarArgv = argv;
+      s.collect(archive -> s.shell.tarExtract(argv, archive.getBytes()).recover(e -> {
+        s.out.stderr(Buffer.buffer("tar: " + e.getMessage() + "\n"));
+        return Future.succeededFuture(1);
+      }));
     } else if (StdinFilters.echoes(argv)) {
       s.echoes = true;
     } else if (StdinFilters.reads(argv)) {
-      s.filtered = Buffer.buffer();
-      s.filterArgv = argv;
+      s.collect(input -> {
+        try {
+          return s.shell.command(argv, input.toString(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+          s.out.stderr(Buffer.buffer(e.getMessage() + "\n"));
+          return Future.succeededFuture(1);
+        }
+      });
     } else {
       Future<Integer> run;
       try {
@@ -82,6 +92,11 @@ public final class ShellSession implements ExecSession {
       run.onComplete(ar -> s.exit.tryComplete(ar.succeeded() ? ar.result() : 1));
     }
     return s;
+  }
+
+  private void collect(Function<Buffer, Future<Integer>> command) {
+    collected = Buffer.buffer();
+    whenCollected = command;
   }
 
   /** Whether {@code argv} is a shell that reads its commands from stdin. */
@@ -97,12 +112,8 @@ public final class ShellSession implements ExecSession {
   @Override
   public void stdin(Buffer data) {
     synchronized (this) {
-      if (archive != null) {
-        archive.appendBuffer(data);
-        return;
-      }
-      if (filtered != null) {
-        filtered.appendBuffer(data);
+      if (collected != null) {
+        collected.appendBuffer(data);
         return;
       }
       if (echoes) {
@@ -182,36 +193,17 @@ public final class ShellSession implements ExecSession {
 
   @Override
   public void closeStdin() {
-    Buffer tar;
     Buffer input;
     synchronized (this) {
-      tar = archive;
-      archive = null;
-      input = filtered;
-      filtered = null;
+      input = collected;
+      collected = null;
       if (echoes) {
         exit.tryComplete(0);
         return;
       }
     }
     if (input != null) {
-      Future<Integer> run;
-      try {
-        run = shell.command(filterArgv, input.toString(StandardCharsets.UTF_8));
-      } catch (RuntimeException e) {
-        out.stderr(Buffer.buffer(e.getMessage() + "\n"));
-        run = Future.succeededFuture(1);
-      }
-      run.onComplete(ar -> exit.tryComplete(ar.succeeded() ? ar.result() : 1));
-      return;
-    }
-    if (tar != null) {
-      shell.tarExtract(tarArgv, tar.getBytes()).onComplete(ar -> {
-        if (ar.failed()) {
-          out.stderr(Buffer.buffer("tar: " + ar.cause().getMessage() + "\n"));
-        }
-        exit.tryComplete(ar.succeeded() ? ar.result() : 1);
-      });
+      whenCollected.apply(input).onComplete(ar -> exit.tryComplete(ar.succeeded() ? ar.result() : 1));
       return;
     }
     synchronized (this) {
