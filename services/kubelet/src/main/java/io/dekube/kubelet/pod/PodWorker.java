@@ -3,16 +3,11 @@ package io.dekube.kubelet.pod;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.event.EventRecorder;
 import io.dekube.core.model.Typed;
-import io.dekube.core.store.WriteOptions;
 import io.dekube.kubelet.lifecycle.ContainerKill;
 import io.dekube.kubelet.lifecycle.HookRunner;
 import io.dekube.kubelet.probe.Prober;
-import io.dekube.kubelet.runtime.ContainerSpec;
 import io.dekube.kubelet.runtime.ContainerStartException;
-import io.dekube.kubelet.runtime.RunningContainer;
-import io.dekube.kubelet.runtime.TerminationMessage;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.vertx.core.Future;
 import java.nio.file.Path;
@@ -21,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +25,14 @@ import org.slf4j.LoggerFactory;
  * the volumes, run the init containers in order, then the containers, restart them per the
  * restart policy with back-off — and hands the resulting status to the status manager. A pod with
  * a deletionTimestamp has its containers stopped within its grace period, then is deleted for good.
- * Confined to the kubelet's context.
+ * Starts are {@link ContainerStarter}'s, ends and restarts {@link ContainerRestarter}'s, the pod's end
+ * {@link PodTermination}'s. Confined to the kubelet's context.
  */
 public final class PodWorker {
 
   private static final Logger LOG = LoggerFactory.getLogger(PodWorker.class);
-  private static final String NORMAL = EventRecorder.NORMAL;
-  private static final String WARNING = EventRecorder.WARNING;
+  static final String NORMAL = EventRecorder.NORMAL;
+  static final String WARNING = EventRecorder.WARNING;
   /** How long a container start may take before the pod's status shows it as ContainerCreating. */
   static final Duration STARTING_PUBLISH = Duration.ofSeconds(1);
 
@@ -50,6 +45,8 @@ public final class PodWorker {
   private final Prober prober;
   private final HookRunner hooks;
   private final ContainerKill killer;
+  private final ContainerStarter starter;
+  private final PodTermination termination;
   private Pod pod;
   private ObjectNode tree;
   private String ip;
@@ -64,7 +61,6 @@ public final class PodWorker {
   private boolean gone;
   private long retryTimer = -1;
   private long startingTimer = -1;
-  private FinalDelete finalDelete;
 
   PodWorker(PodManager m, Pod pod, ObjectNode tree) {
     this.m = m;
@@ -75,6 +71,8 @@ public final class PodWorker {
     this.prober = new Prober(m.vertx, this);
     this.hooks = new HookRunner(m.vertx);
     this.killer = new ContainerKill(m.vertx, hooks);
+    this.starter = new ContainerStarter(this, m, hooks, prober, new ContainerRestarter(this, m, prober));
+    this.termination = new PodTermination(this, m);
     for (Container c : list(pod.getSpec().getInitContainers())) {
       inits.add(new ContainerRecord(c.getName(), true, c.getImage()));
     }
@@ -82,7 +80,7 @@ public final class PodWorker {
       containers.add(new ContainerRecord(c.getName(), false, c.getImage()));
     }
     addEphemerals();
-    restoreRestartCounts(tree);
+    RestoredRecords.restore(tree, containers, ephemerals);
   }
 
   /** Records for the ephemeral containers of the pod's spec that have none yet. */
@@ -147,7 +145,7 @@ public final class PodWorker {
 
   /** Whether the pod counts on the node: admitted, and its containers not stopped for its deletion. */
   boolean holdsResources() {
-    return admitted && rejection == null && !gone && finalDelete == null;
+    return admitted && rejection == null && !gone && !termination.deleting();
   }
 
   /** A newer version of the pod from the store. */
@@ -167,9 +165,7 @@ public final class PodWorker {
   /** The pod's tombstone: it was deleted without waiting for us. */
   void removed() {
     gone = true;
-    if (finalDelete != null) {
-      finalDelete.gone();
-    }
+    termination.gone();
     requestSync();
   }
 
@@ -289,21 +285,21 @@ public final class PodWorker {
         continue;
       }
       if (init.running == null && !init.starting && due(init, now)) {
-        start(init);
+        starter.start(init);
       }
       publishUnlessStarting();
       return Future.succeededFuture();
     }
     for (ContainerRecord c : containers) {
       if (c.running == null && !c.starting && due(c, now)) {
-        start(c);
+        starter.start(c);
       }
     }
     // ephemeral containers join a running pod, once each
     boolean running = containers.stream().anyMatch(c -> c.running != null);
     for (ContainerRecord e : ephemerals) {
       if (running && e.running == null && !e.starting && e.terminated == null && due(e, now)) {
-        start(e);
+        starter.start(e);
       }
     }
     publishUnlessStarting();
@@ -342,233 +338,63 @@ public final class PodWorker {
     return true;
   }
 
-  private void retryAt(Instant when) {
+  void retryAt(Instant when) {
     long ms = Math.max(1, Duration.between(Instant.now(), when).toMillis());
     m.vertx.cancelTimer(retryTimer);
     retryTimer = m.vertx.setTimer(ms, t -> requestSync());
   }
 
-  private void start(ContainerRecord rec) {
-    Container spec = container(rec);
-    ContainerSpec cs;
-    try {
-      Map<String, String> env = EnvBuilder.build(pod, spec, new EnvBuilder.PodInfo(ip, m.config.nodeIp(),
-          m.config.cpu(), m.config.memory(), m.config.dnsPort().getAsInt(), m.config.clusterDns()), m.lookup);
-      String id = UUID.randomUUID().toString().replace("-", "");
-      Path log = podDir.resolve(rec.name).resolve((rec.restartCount + (rec.terminated != null ? 1 : 0)) + ".log");
-      Path work = spec.getWorkingDir() != null && m.runtime.name().equals("process")
-          ? Path.of(spec.getWorkingDir()) : podDir.resolve(rec.name).resolve("root");
-      cs = new ContainerSpec(namespace(), name(), uid, m.config.nodeName(), ip, spec, env, log, work,
-          Volumes.mounts(spec, volumes), id, HostsFile.of(pod, ip));
-    } catch (ContainerStartException e) {
-      startFailed(rec, e);
-      return;
-    }
-    rec.starting = true;
-    pull(rec, spec).compose(v -> m.runtime.start(cs)).onComplete(ar -> m.context.runOnContext(v -> {
-      if (ar.failed()) {
-        rec.starting = false;
-        startFailed(rec, ar.cause() instanceof ContainerStartException e ? e
-            : new ContainerStartException("RunContainerError", String.valueOf(ar.cause().getMessage())));
-        requestSync();
-      } else {
-        created(rec, ar.result(), cs);
-      }
-    }));
-  }
-
-  /**
-   * The runtime started the container: kube's Created and Started events, then its postStart hook, if
-   * any, while the container still counts as being created (its status waits, probes wait); then it
-   * runs — or, when the hook failed, it is killed (FailedPostStartHook) and its restart policy applies.
-   */
-  private void created(ContainerRecord rec, RunningContainer c, ContainerSpec cs) {
-    if (terminating || gone) {
-      rec.starting = false;
-      c.stop(Duration.ZERO);
-      requestSync();
-      return;
-    }
-    event(rec, NORMAL, "Created", "Created container " + rec.name);
-    event(rec, NORMAL, "Started", "Started container " + rec.name);
-    String notice = m.runtime.mountNotice(cs);
-    if (notice != null) {
-      event(rec, WARNING, "RelativeMounts", notice);
-    }
-    Container spec = container(rec);
-    LifecycleHandler postStart = spec.getLifecycle() == null ? null : spec.getLifecycle().getPostStart();
-    if (postStart == null) {
-      rec.starting = false;
-      started(rec, c, cs, true);
-      requestSync();
-      return;
-    }
-    hooks.run(postStart, spec, c, kubeName(), ip).result().onComplete(ar -> m.context.runOnContext(v -> {
-      String failure = ar.succeeded() ? ar.result() : String.valueOf(ar.cause().getMessage());
-      rec.starting = false;
-      started(rec, c, cs, failure == null);
-      if (failure != null && rec.running == c) {
-        LOG.info("pod {}/{}: postStart hook of container {} failed: {}", namespace(), name(), rec.name, failure);
-        event(rec, WARNING, "FailedPostStartHook", "PostStartHook failed");
-        rec.postStartError = failure;
-        killContainer(rec, grace(), "FailedPostStartHook");
-      }
-      requestSync();
-    }));
-  }
-
-  /** The pod as kube's {@code format.Pod} names it in hook messages: {@code name_namespace(uid)}. */
-  private String kubeName() {
+  /** The pod's own name as kube's {@code format.Pod} writes it in messages: {@code name_namespace(uid)}. */
+  String kubeName() {
     return name() + "_" + namespace() + "(" + uid + ")";
+  }
+
+  /** Whether the pod is being stopped or is gone: nothing starts or restarts any more. */
+  boolean ending() {
+    return terminating || gone;
+  }
+
+  Map<String, Path> volumes() {
+    return volumes;
+  }
+
+  Path podDir() {
+    return podDir;
+  }
+
+  /** Stops the pod's containers, then deletes it for good ({@link PodTermination}); once. */
+  private Future<Void> terminate() {
+    if (terminating) {
+      return Future.succeededFuture();
+    }
+    terminating = true;
+    m.vertx.cancelTimer(retryTimer);
+    m.vertx.cancelTimer(startingTimer);
+    prober.stopAll();
+    return termination.run(gone);
+  }
+
+  /** The node is powered off: containers end, nothing is written. */
+  Future<Void> powerOff() {
+    gone = true;
+    terminating = true;
+    m.vertx.cancelTimer(retryTimer);
+    m.vertx.cancelTimer(startingTimer);
+    prober.stopAll();
+    return termination.powerOff();
   }
 
   /**
    * Kills a running container as kube's {@code killContainer} does (see {@link ContainerKill}): a
    * Killing Event with {@code message}, its preStop hook (FailedPreStopHook when it fails), then the stop.
    */
-  private Future<Integer> killContainer(ContainerRecord rec, long graceSeconds, String message) {
+  Future<Integer> killContainer(ContainerRecord rec, long graceSeconds, String message) {
     event(rec, NORMAL, "Killing", message);
     rec.killing = true;
     return killer.kill(rec.running, container(rec), graceSeconds, kubeName(), ip, failure -> {
       LOG.info("pod {}/{}: preStop hook of container {} failed: {}", namespace(), name(), rec.name, failure);
       event(rec, WARNING, "FailedPreStopHook", "PreStopHook failed");
     });
-  }
-
-  /** Pulls the container's image per its pull policy, with kube's Pulling/Pulled events. */
-  private Future<Void> pull(ContainerRecord rec, Container spec) {
-    String image = rec.image == null ? "" : rec.image;
-    String policy = spec.getImagePullPolicy() != null ? spec.getImagePullPolicy()
-        : defaultPullPolicy(image);
-    if (policy.equals("Never") || policy.equals("IfNotPresent") && m.events.present(image)) {
-      // built-in images count as present for Never; the runtime's start still refuses unknown ones
-      event(rec, NORMAL, "Pulled", "Container image \"" + image + "\" already present on machine");
-      return Future.succeededFuture();
-    }
-    event(rec, NORMAL, "Pulling", "Pulling image \"" + image + "\"");
-    long t0 = System.nanoTime();
-    return m.runtime.pull(image).onSuccess(v -> {
-      m.events.pulled(image);
-      String took = PodEvents.duration(System.nanoTime() - t0);
-      // the jvm runtime's images are built in: nothing was downloaded
-      event(rec, NORMAL, "Pulled", "Successfully pulled image \"" + image + "\" in " + took + " (" + took
-          + " including waiting). Image size: 0 bytes.");
-    });
-  }
-
-  /** Kubernetes' default: Always for {@code :latest} or no tag, IfNotPresent otherwise. */
-  static String defaultPullPolicy(String image) {
-    String last = image.substring(image.lastIndexOf('/') + 1);
-    boolean pinned = image.contains("@") || last.contains(":") && !last.endsWith(":latest");
-    return pinned ? "IfNotPresent" : "Always";
-  }
-
-  /** The container runs ({@code hooked}: its postStart hook, if any, succeeded; else it is about to be killed). */
-  private void started(ContainerRecord rec, RunningContainer c, ContainerSpec cs, boolean hooked) {
-    if (terminating || gone) {
-      c.stop(Duration.ZERO);
-      return;
-    }
-    if (rec.terminated != null) {
-      rec.last = rec.terminated;
-      rec.restartCount++;
-    }
-    rec.terminated = null;
-    rec.restartAt = null;
-    rec.waitingMessage = null;
-    rec.running = c;
-    rec.startedAt = Instant.now();
-    rec.containerId = c.containerId();
-    rec.imageId = c.imageId();
-    rec.generation++;
-    rec.logFile = cs.logFile();
-    Container spec = container(rec);
-    rec.started = hooked && spec.getStartupProbe() == null;
-    rec.ready = rec.started && spec.getReadinessProbe() == null && !rec.ephemeral;
-    int gen = rec.generation;
-    c.exited().onComplete(ar -> m.context.runOnContext(v ->
-        ended(rec, gen, ar.succeeded() ? ar.result() : 1, cs.rootDir())));
-    if (hooked && !rec.init && !rec.ephemeral) {
-      prober.start(rec, spec, gen);
-    }
-    LOG.debug("started container {} of pod {}/{} ({})", rec.name, namespace(), name(), c.containerId());
-  }
-
-  private void startFailed(ContainerRecord rec, ContainerStartException e) {
-    boolean pull = e.reason().equals("ErrImagePull");
-    rec.waitingReason = pull && rec.backoff != null ? "ImagePullBackOff" : e.reason();
-    rec.waitingMessage = pull && rec.backoff != null ? "Back-off pulling image \"" + rec.image + "\": " + e.getMessage()
-        : e.getMessage();
-    if (pull) {
-      event(rec, WARNING, "Failed", e.getMessage().startsWith("Failed to pull") ? e.getMessage()
-          : "Failed to pull image \"" + rec.image + "\": " + e.getMessage());
-      event(rec, WARNING, "Failed", "Error: ErrImagePull");
-      if (rec.backoff != null) {
-        event(rec, NORMAL, "BackOff", "Back-off pulling image \"" + rec.image + "\"");
-        event(rec, WARNING, "Failed", "Error: ImagePullBackOff");
-      }
-    } else {
-      event(rec, WARNING, "Failed", "Error: " + e.getMessage());
-    }
-    rec.backoff = rec.backoff == null ? m.backoff.initial() : min(rec.backoff.multipliedBy(2), m.backoff.max());
-    rec.restartAt = Instant.now().plus(rec.backoff);
-    retryAt(rec.restartAt);
-    publish();
-  }
-
-  /** A container ended: its termination message is read (off the event loop, before a restart empties its folder). */
-  private void ended(ContainerRecord rec, int gen, int code, Path rootDir) {
-    if (gen != rec.generation || rec.running == null) {
-      return;
-    }
-    prober.stop(rec.name);
-    Instant now = Instant.now();
-    if (m.runtime.name().equals("simulated")) {
-      exited(rec, gen, code, now, null);
-      return;
-    }
-    Container spec = container(rec);
-    Path log = rec.logFile;
-    m.vertx.executeBlocking(() -> TerminationMessage.read(rootDir, spec, code, log), false)
-        .onComplete(ar -> m.context.runOnContext(v -> exited(rec, gen, code, now, ar.succeeded() ? ar.result() : null)));
-  }
-
-  /** A container's end: record it, decide on its restart. */
-  private void exited(ContainerRecord rec, int gen, int code, Instant now, String message) {
-    if (gen != rec.generation || rec.running == null) {
-      return;
-    }
-    String reason = rec.killReason != null ? rec.killReason : code == 0 ? "Completed" : "Error";
-    rec.killReason = null;
-    rec.killing = false;
-    String postStartError = rec.postStartError;
-    rec.postStartError = null;
-    rec.terminated = new ContainerRecord.Terminated(code, reason, message, rec.startedAt, now, rec.containerId);
-    rec.running = null;
-    rec.ready = false;
-    rec.started = false;
-    String policy = restartPolicy();
-    boolean restart = !terminating && !gone && !rec.ephemeral && (rec.init ? code != 0 && !policy.equals("Never")
-        : policy.equals("Always") || (policy.equals("OnFailure") && code != 0));
-    if (restart) {
-      rec.backoff = m.backoff.delay(rec.backoff, Duration.between(rec.startedAt, now));
-      rec.restartAt = now.plus(rec.backoff);
-      rec.waitingReason = rec.backoff.isZero() ? "ContainerCreating" : "CrashLoopBackOff";
-      rec.waitingMessage = rec.backoff.isZero() ? null : "back-off " + rec.backoff.toSeconds() + "s restarting "
-          + "failed container=" + rec.name + " pod=" + name() + "_" + namespace() + "(" + uid + ")";
-      if (postStartError != null && rec.backoff.isZero()) {
-        // kube's sync result of the failed start, until a back-off says CrashLoopBackOff instead
-        rec.waitingReason = "PostStartHookError";
-        rec.waitingMessage = postStartError;
-      }
-      if (!rec.backoff.isZero()) {
-        event(rec, WARNING, "BackOff", "Back-off restarting failed container " + rec.name + " in pod " + name() + "_"
-            + namespace() + "(" + uid + ")");
-      }
-    } else {
-      rec.restartAt = null;
-    }
-    requestSync();
   }
 
   /**
@@ -613,7 +439,7 @@ public final class PodWorker {
     publish();
   }
 
-  private void publish() {
+  void publish() {
     if (gone) {
       return;
     }
@@ -634,75 +460,11 @@ public final class PodWorker {
     m.status.set(uid, tree, status);
   }
 
-  /**
-   * Stops the containers within the grace period, then deletes the pod for good (trying until it is
-   * gone, see {@link FinalDelete}), then removes its folder and forgets it — unless the kubelet stops
-   * meanwhile.
-   */
-  private Future<Void> terminate() {
-    if (terminating) {
-      return Future.succeededFuture();
-    }
-    terminating = true;
-    m.vertx.cancelTimer(retryTimer);
-    m.vertx.cancelTimer(startingTimer);
-    prober.stopAll();
-    // a pod already gone from the store was deleted with grace 0 (forced): no preStop, kube's minimal window
-    long grace = gone ? 0 : grace();
-    List<Future<Integer>> stops = new ArrayList<>();
-    for (ContainerRecord c : all()) {
-      if (c.running != null) {
-        boolean ending = c.killing || c.running.exited().isComplete();
-        stops.add(ending ? c.running.exited() : killContainer(c, grace, "Stopping container " + c.name));
-      }
-    }
-    return Future.join(stops).<Void>mapEmpty().recover(e -> Future.succeededFuture())
-        .compose(v -> gone ? Future.succeededFuture(FinalDelete.Result.GONE) : finalDelete())
-        .compose(this::forget);
-  }
-
-  /**
-   * After the final delete: the pod's folder goes and the manager forgets the pod (a pod the store
-   * refused to delete gets a new worker, and a new try, when it changes) — not when the kubelet stops.
-   */
-  private Future<Void> forget(FinalDelete.Result result) {
-    if (result == FinalDelete.Result.STOPPED) {
-      return Future.succeededFuture();
-    }
-    return m.vertx.executeBlocking(() -> {
-      deleteTree(podDir);
-      return null;
-    }, false).<Void>mapEmpty().onComplete(ar -> m.gone(uid));
-  }
-
-  private Future<FinalDelete.Result> finalDelete() {
-    finalDelete = new FinalDelete(m.vertx, namespace() + "/" + name() + " (uid " + uid + ")",
-        () -> m.store.delete(StatusManager.PODS, namespace(), name(),
-            WriteOptions.none().withUid(uid).withGracePeriodSeconds(0L)),
-        StoreRetry.FIRST, StoreRetry.MAX);
-    return finalDelete.run();
-  }
-
-  /** The node is powered off: containers end, nothing is written. */
-  Future<Void> powerOff() {
-    gone = true;
-    terminating = true;
-    if (finalDelete != null) {
-      finalDelete.stop();
-    }
-    m.vertx.cancelTimer(retryTimer);
-    m.vertx.cancelTimer(startingTimer);
-    prober.stopAll();
-    List<Future<Integer>> stops = new ArrayList<>();
-    all().stream().filter(c -> c.running != null).forEach(c -> stops.add(c.running.stop(Duration.ZERO)));
-    return Future.join(stops).mapEmpty();
-  }
-
-  private void event(ContainerRecord rec, String type, String reason, String message) {
+  void event(ContainerRecord rec, String type, String reason, String message) {
     m.events.pod(pod, rec, type, reason, message);
   }
 
-  private long grace() {
+  long grace() {
     Long g = pod.getMetadata().getDeletionGracePeriodSeconds();
     if (g == null) {
       g = pod.getSpec().getTerminationGracePeriodSeconds();
@@ -710,7 +472,7 @@ public final class PodWorker {
     return g == null ? 30 : Math.max(0, g);
   }
 
-  private String restartPolicy() {
+  String restartPolicy() {
     return pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
   }
 
@@ -751,41 +513,11 @@ public final class PodWorker {
     return all().stream().filter(ContainerRecord::isRunning).toList();
   }
 
-  private List<ContainerRecord> all() {
+  List<ContainerRecord> all() {
     List<ContainerRecord> l = new ArrayList<>(inits);
     l.addAll(containers);
     l.addAll(ephemerals);
     return l;
-  }
-
-  private void restoreRestartCounts(ObjectNode t) {
-    for (var s : t.path("status").path("containerStatuses")) {
-      ContainerRecord r = containers.stream().filter(c -> c.name.equals(s.path("name").asText())).findFirst()
-          .orElse(null);
-      if (r != null) {
-        r.restartCount = s.path("restartCount").asInt(0);
-      }
-    }
-    // an ephemeral container runs once: one that ran before this kubelet (re)started is not run again
-    for (var s : t.path("status").path("ephemeralContainerStatuses")) {
-      ContainerRecord r = ephemerals.stream().filter(c -> c.name.equals(s.path("name").asText())).findFirst()
-          .orElse(null);
-      var state = s.path("state");
-      if (r != null && (state.has("terminated") || state.has("running"))) {
-        var ended = state.path("terminated");
-        r.terminated = new ContainerRecord.Terminated(ended.path("exitCode").asInt(137),
-            ended.path("reason").asText("Error"), null, instant(ended.path("startedAt").asText("")),
-            instant(ended.path("finishedAt").asText("")), s.path("containerID").asText(null));
-      }
-    }
-  }
-
-  private static Instant instant(String text) {
-    try {
-      return Instant.parse(text);
-    } catch (java.time.format.DateTimeParseException e) {
-      return Instant.now();
-    }
   }
 
   private static long rv(ObjectNode t) {
@@ -794,10 +526,6 @@ public final class PodWorker {
     } catch (NumberFormatException e) {
       return 0;
     }
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static <T> List<T> list(List<T> l) {

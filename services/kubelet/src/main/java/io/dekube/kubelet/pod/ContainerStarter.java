@@ -1,0 +1,199 @@
+package io.dekube.kubelet.pod;
+
+import io.dekube.kubelet.lifecycle.HookRunner;
+import io.dekube.kubelet.probe.Prober;
+import io.dekube.kubelet.runtime.ContainerSpec;
+import io.dekube.kubelet.runtime.ContainerStartException;
+import io.dekube.kubelet.runtime.RunningContainer;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.LifecycleHandler;
+import io.vertx.core.Future;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a container of a pod starts, as kube's {@code startContainer}: its environment and mounts, the
+ * image pull per its pull policy (Pulling/Pulled events), the runtime's start (Created/Started), its
+ * postStart hook while it still counts as being created, then its probes; a failed start waits out a
+ * back-off ({@code ErrImagePull}, {@code ImagePullBackOff}...). Confined to the kubelet's context.
+ */
+final class ContainerStarter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerStarter.class);
+  private static final String NORMAL = PodWorker.NORMAL;
+  private static final String WARNING = PodWorker.WARNING;
+
+  private final PodWorker w;
+  private final PodManager m;
+  private final HookRunner hooks;
+  private final Prober prober;
+  private final ContainerRestarter restarter;
+
+  ContainerStarter(PodWorker w, PodManager m, HookRunner hooks, Prober prober, ContainerRestarter restarter) {
+    this.w = w;
+    this.m = m;
+    this.hooks = hooks;
+    this.prober = prober;
+    this.restarter = restarter;
+  }
+
+  /** Starts the container of {@code rec} (it is marked starting until its run, or its failure, is recorded). */
+  void start(ContainerRecord rec) {
+    Container spec = w.container(rec);
+    ContainerSpec cs;
+    try {
+      Map<String, String> env = EnvBuilder.build(w.pod(), spec, new EnvBuilder.PodInfo(w.podIp(), m.config.nodeIp(),
+          m.config.cpu(), m.config.memory(), m.config.dnsPort().getAsInt(), m.config.clusterDns()), m.lookup);
+      String id = UUID.randomUUID().toString().replace("-", "");
+      Path log = w.podDir().resolve(rec.name).resolve((rec.restartCount + (rec.terminated != null ? 1 : 0)) + ".log");
+      Path work = spec.getWorkingDir() != null && m.runtime.name().equals("process")
+          ? Path.of(spec.getWorkingDir()) : w.podDir().resolve(rec.name).resolve("root");
+      cs = new ContainerSpec(w.namespace(), w.name(), w.uid(), m.config.nodeName(), w.podIp(), spec, env, log, work,
+          Volumes.mounts(spec, w.volumes()), id, HostsFile.of(w.pod(), w.podIp()));
+    } catch (ContainerStartException e) {
+      startFailed(rec, e);
+      return;
+    }
+    rec.starting = true;
+    pull(rec, spec).compose(v -> m.runtime.start(cs)).onComplete(ar -> m.context.runOnContext(v -> {
+      if (ar.failed()) {
+        rec.starting = false;
+        startFailed(rec, ar.cause() instanceof ContainerStartException e ? e
+            : new ContainerStartException("RunContainerError", String.valueOf(ar.cause().getMessage())));
+        w.requestSync();
+      } else {
+        created(rec, ar.result(), cs);
+      }
+    }));
+  }
+
+  /**
+   * The runtime started the container: kube's Created and Started events, then its postStart hook, if
+   * any, while the container still counts as being created (its status waits, probes wait); then it
+   * runs — or, when the hook failed, it is killed (FailedPostStartHook) and its restart policy applies.
+   */
+  private void created(ContainerRecord rec, RunningContainer c, ContainerSpec cs) {
+    if (w.ending()) {
+      rec.starting = false;
+      c.stop(Duration.ZERO);
+      w.requestSync();
+      return;
+    }
+    w.event(rec, NORMAL, "Created", "Created container " + rec.name);
+    w.event(rec, NORMAL, "Started", "Started container " + rec.name);
+    String notice = m.runtime.mountNotice(cs);
+    if (notice != null) {
+      w.event(rec, WARNING, "RelativeMounts", notice);
+    }
+    Container spec = w.container(rec);
+    LifecycleHandler postStart = spec.getLifecycle() == null ? null : spec.getLifecycle().getPostStart();
+    if (postStart == null) {
+      rec.starting = false;
+      started(rec, c, cs, true);
+      w.requestSync();
+      return;
+    }
+    hooks.run(postStart, spec, c, w.kubeName(), w.podIp()).result().onComplete(ar -> m.context.runOnContext(v -> {
+      String failure = ar.succeeded() ? ar.result() : String.valueOf(ar.cause().getMessage());
+      rec.starting = false;
+      started(rec, c, cs, failure == null);
+      if (failure != null && rec.running == c) {
+        LOG.info("pod {}/{}: postStart hook of container {} failed: {}", w.namespace(), w.name(), rec.name, failure);
+        w.event(rec, WARNING, "FailedPostStartHook", "PostStartHook failed");
+        rec.postStartError = failure;
+        w.killContainer(rec, w.grace(), "FailedPostStartHook");
+      }
+      w.requestSync();
+    }));
+  }
+
+  /** Pulls the container's image per its pull policy, with kube's Pulling/Pulled events. */
+  private Future<Void> pull(ContainerRecord rec, Container spec) {
+    String image = rec.image == null ? "" : rec.image;
+    String policy = spec.getImagePullPolicy() != null ? spec.getImagePullPolicy()
+        : defaultPullPolicy(image);
+    if (policy.equals("Never") || policy.equals("IfNotPresent") && m.events.present(image)) {
+      // built-in images count as present for Never; the runtime's start still refuses unknown ones
+      w.event(rec, NORMAL, "Pulled", "Container image \"" + image + "\" already present on machine");
+      return Future.succeededFuture();
+    }
+    w.event(rec, NORMAL, "Pulling", "Pulling image \"" + image + "\"");
+    long t0 = System.nanoTime();
+    return m.runtime.pull(image).onSuccess(v -> {
+      m.events.pulled(image);
+      String took = PodEvents.duration(System.nanoTime() - t0);
+      // the jvm runtime's images are built in: nothing was downloaded
+      w.event(rec, NORMAL, "Pulled", "Successfully pulled image \"" + image + "\" in " + took + " (" + took
+          + " including waiting). Image size: 0 bytes.");
+    });
+  }
+
+  /** Kubernetes' default: Always for {@code :latest} or no tag, IfNotPresent otherwise. */
+  static String defaultPullPolicy(String image) {
+    String last = image.substring(image.lastIndexOf('/') + 1);
+    boolean pinned = image.contains("@") || last.contains(":") && !last.endsWith(":latest");
+    return pinned ? "IfNotPresent" : "Always";
+  }
+
+  /** The container runs ({@code hooked}: its postStart hook, if any, succeeded; else it is about to be killed). */
+  private void started(ContainerRecord rec, RunningContainer c, ContainerSpec cs, boolean hooked) {
+    if (w.ending()) {
+      c.stop(Duration.ZERO);
+      return;
+    }
+    if (rec.terminated != null) {
+      rec.last = rec.terminated;
+      rec.restartCount++;
+    }
+    rec.terminated = null;
+    rec.restartAt = null;
+    rec.waitingMessage = null;
+    rec.running = c;
+    rec.startedAt = Instant.now();
+    rec.containerId = c.containerId();
+    rec.imageId = c.imageId();
+    rec.generation++;
+    rec.logFile = cs.logFile();
+    Container spec = w.container(rec);
+    rec.started = hooked && spec.getStartupProbe() == null;
+    rec.ready = rec.started && spec.getReadinessProbe() == null && !rec.ephemeral;
+    int gen = rec.generation;
+    c.exited().onComplete(ar -> m.context.runOnContext(v ->
+        restarter.ended(rec, gen, ar.succeeded() ? ar.result() : 1, cs.rootDir())));
+    if (hooked && !rec.init && !rec.ephemeral) {
+      prober.start(rec, spec, gen);
+    }
+    LOG.debug("started container {} of pod {}/{} ({})", rec.name, w.namespace(), w.name(), c.containerId());
+  }
+
+  private void startFailed(ContainerRecord rec, ContainerStartException e) {
+    boolean pull = e.reason().equals("ErrImagePull");
+    rec.waitingReason = pull && rec.backoff != null ? "ImagePullBackOff" : e.reason();
+    rec.waitingMessage = pull && rec.backoff != null ? "Back-off pulling image \"" + rec.image + "\": " + e.getMessage()
+        : e.getMessage();
+    if (pull) {
+      w.event(rec, WARNING, "Failed", e.getMessage().startsWith("Failed to pull") ? e.getMessage()
+          : "Failed to pull image \"" + rec.image + "\": " + e.getMessage());
+      w.event(rec, WARNING, "Failed", "Error: ErrImagePull");
+      if (rec.backoff != null) {
+        w.event(rec, NORMAL, "BackOff", "Back-off pulling image \"" + rec.image + "\"");
+        w.event(rec, WARNING, "Failed", "Error: ImagePullBackOff");
+      }
+    } else {
+      w.event(rec, WARNING, "Failed", "Error: " + e.getMessage());
+    }
+    rec.backoff = rec.backoff == null ? m.backoff.initial() : min(rec.backoff.multipliedBy(2), m.backoff.max());
+    rec.restartAt = Instant.now().plus(rec.backoff);
+    w.retryAt(rec.restartAt);
+    w.publish();
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

@@ -1,0 +1,88 @@
+package io.dekube.kubelet.pod;
+
+import io.dekube.core.store.WriteOptions;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The end of a pod on its node: its running containers are stopped within the grace period, then the
+ * pod is deleted for good (tried until it is gone, see {@link FinalDelete}), then its folder is removed
+ * and the manager forgets it — unless the kubelet stops meanwhile. Confined to the kubelet's context.
+ */
+final class PodTermination {
+
+  private final PodWorker w;
+  private final PodManager m;
+  private FinalDelete finalDelete;
+
+  PodTermination(PodWorker w, PodManager m) {
+    this.w = w;
+    this.m = m;
+  }
+
+  /** Whether the final delete has begun (the pod no longer counts on the node). */
+  boolean deleting() {
+    return finalDelete != null;
+  }
+
+  /** The pod's tombstone arrived: a final delete under way is done. */
+  void gone() {
+    if (finalDelete != null) {
+      finalDelete.gone();
+    }
+  }
+
+  /**
+   * Stops the containers ({@code forced}: the pod is already gone from the store, deleted with grace 0 —
+   * no preStop, kube's minimal window), then the final delete, then forgets the pod.
+   */
+  Future<Void> run(boolean forced) {
+    long grace = forced ? 0 : w.grace();
+    List<Future<Integer>> stops = new ArrayList<>();
+    for (ContainerRecord c : w.all()) {
+      if (c.running != null) {
+        boolean ending = c.killing || c.running.exited().isComplete();
+        stops.add(ending ? c.running.exited() : w.killContainer(c, grace, "Stopping container " + c.name));
+      }
+    }
+    return Future.join(stops).<Void>mapEmpty().recover(e -> Future.succeededFuture())
+        .compose(v -> forced ? Future.succeededFuture(FinalDelete.Result.GONE) : finalDelete())
+        .compose(this::forget);
+  }
+
+  /**
+   * After the final delete: the pod's folder goes and the manager forgets the pod (a pod the store
+   * refused to delete gets a new worker, and a new try, when it changes) — not when the kubelet stops.
+   */
+  private Future<Void> forget(FinalDelete.Result result) {
+    if (result == FinalDelete.Result.STOPPED) {
+      return Future.succeededFuture();
+    }
+    return m.vertx.executeBlocking(() -> {
+      PodWorker.deleteTree(w.podDir());
+      return null;
+    }, false).<Void>mapEmpty().onComplete(ar -> m.gone(w.uid()));
+  }
+
+  private Future<FinalDelete.Result> finalDelete() {
+    String ns = w.namespace();
+    String name = w.name();
+    finalDelete = new FinalDelete(m.vertx, ns + "/" + name + " (uid " + w.uid() + ")",
+        () -> m.store.delete(StatusManager.PODS, ns, name,
+            WriteOptions.none().withUid(w.uid()).withGracePeriodSeconds(0L)),
+        StoreRetry.FIRST, StoreRetry.MAX);
+    return finalDelete.run();
+  }
+
+  /** The node is powered off: containers end at once, nothing is written. */
+  Future<Void> powerOff() {
+    if (finalDelete != null) {
+      finalDelete.stop();
+    }
+    List<Future<Integer>> stops = new ArrayList<>();
+    w.all().stream().filter(c -> c.running != null).forEach(c -> stops.add(c.running.stop(Duration.ZERO)));
+    return Future.join(stops).mapEmpty();
+  }
+}
