@@ -42,8 +42,10 @@ public final class PodSpecValidation {
   }
 
   /**
-   * The containers' lifecycle hooks; an init container may have them only as a sidecar
-   * ({@code restartPolicy: Always}), as in kube.
+   * The containers' restart policies, lifecycle hooks and probes, as kube's {@code validateInitContainers}
+   * and {@code validateContainers}: only an init container may have a {@code restartPolicy}, and only
+   * {@code Always} (a sidecar); hooks and probes are for containers and sidecars, not for the init containers
+   * that run to completion.
    */
   private static void lifecycles(JsonNode spec, String path, FieldErrors errs) {
     JsonNode g = spec.get("terminationGracePeriodSeconds");
@@ -51,15 +53,27 @@ public final class PodSpecValidation {
     int i = 0;
     for (ObjectNode c : Nodes.objects(spec, "initContainers")) {
       String p = path + ".initContainers[" + i++ + "]";
-      if (!"Always".equals(Nodes.text(c, "restartPolicy")) && c.hasNonNull("lifecycle")) {
-        errs.forbidden(p + ".lifecycle", "may not be set for init containers without restartPolicy=Always");
-      } else {
+      JsonNode policy = c.get("restartPolicy");
+      if (policy != null && !policy.isNull() && !"Always".equals(policy.asText())) {
+        errs.notSupported(p + ".restartPolicy", policy, List.of("Always"));
+      }
+      if (policy != null && "Always".equals(policy.asText())) {
         LifecycleValidation.validate(c, p, grace, errs);
+        continue;
+      }
+      for (String field : List.of("lifecycle", "livenessProbe", "readinessProbe", "startupProbe")) {
+        if (c.hasNonNull(field)) {
+          errs.forbidden(p + "." + field, "may not be set for init containers without restartPolicy=Always");
+        }
       }
     }
     i = 0;
     for (ObjectNode c : Nodes.objects(spec, "containers")) {
-      LifecycleValidation.validate(c, path + ".containers[" + i++ + "]", grace, errs);
+      String p = path + ".containers[" + i++ + "]";
+      LifecycleValidation.validate(c, p, grace, errs);
+      if (c.hasNonNull("restartPolicy")) {
+        errs.forbidden(p + ".restartPolicy", "may not be set for non-init containers");
+      }
     }
   }
 

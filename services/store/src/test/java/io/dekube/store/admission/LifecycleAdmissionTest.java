@@ -90,6 +90,54 @@ class LifecycleAdmissionTest {
     create("pods", pod.replace("{name: init, image: i,", "{name: init, image: i, restartPolicy: Always,"));
   }
 
+  /** (init container's extra fields, the 422's field error) for restartPolicy and what only sidecars may have. */
+  static Stream<Arguments> sidecarOnlyFields() {
+    String forbidden = ": Forbidden: may not be set for init containers without restartPolicy=Always";
+    return Stream.of(
+        Arguments.of("restartPolicy: OnFailure", "spec.initContainers[0].restartPolicy: Unsupported value: "
+            + "\"OnFailure\": supported values: \"Always\""),
+        Arguments.of("readinessProbe: {exec: {command: [true]}}", "spec.initContainers[0].readinessProbe" + forbidden),
+        Arguments.of("livenessProbe: {exec: {command: [true]}}", "spec.initContainers[0].livenessProbe" + forbidden),
+        Arguments.of("startupProbe: {exec: {command: [true]}}", "spec.initContainers[0].startupProbe" + forbidden));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource
+  void sidecarOnlyFields(String fields, String error) {
+    String pod = "kind: Pod\nmetadata: {name: p, namespace: d}\nspec:\n  initContainers:\n  - {name: init, image: i, "
+        + fields + "}\n  containers: [{name: c, image: i}]\n";
+    StatusException e = assertThrows(StatusException.class, () -> create("pods", pod));
+    assertEquals(422, e.code());
+    assertEquals("Pod \"p\" is invalid: " + error, e.getMessage());
+  }
+
+  @Test
+  void aSidecarMayHaveProbesAndAContainerNoRestartPolicy() {
+    ObjectNode p = create("pods", """
+        kind: Pod
+        metadata: {name: p, namespace: d}
+        spec:
+          initContainers:
+          - name: proxy
+            image: i
+            restartPolicy: Always
+            startupProbe: {exec: {command: [true]}}
+            readinessProbe: {exec: {command: [true]}}
+            livenessProbe: {exec: {command: [true]}}
+            lifecycle: {preStop: {exec: {command: [true]}}}
+          containers: [{name: c, image: i}]
+        """);
+    assertEquals("Always", p.at("/spec/initContainers/0/restartPolicy").asText());
+    StatusException e = assertThrows(StatusException.class, () -> create("pods", """
+        kind: Pod
+        metadata: {name: q, namespace: d}
+        spec:
+          containers: [{name: c, image: i, restartPolicy: Always}]
+        """));
+    assertEquals("Pod \"q\" is invalid: spec.containers[0].restartPolicy: Forbidden: may not be set for non-init "
+        + "containers", e.getMessage());
+  }
+
   @Test
   void httpGetHandlersGetKubesDefaultsAndTcpSocketIsAccepted() {
     ObjectNode p = create("pods", pod("{postStart: {tcpSocket: {port: http}}, preStop: {httpGet: {port: http}}}"));
