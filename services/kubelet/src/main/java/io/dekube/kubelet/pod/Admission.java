@@ -1,12 +1,13 @@
 package io.dekube.kubelet.pod;
 
-import io.fabric8.kubernetes.api.model.Container;
+import io.dekube.core.model.Typed;
+import io.dekube.core.quota.PodResources;
+import io.dekube.core.quota.Quantities;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The kubelet's admission of a pod: do its requests fit the node's allocatable beside the pods
@@ -44,41 +45,18 @@ public final class Admission {
   }
 
   /**
-   * The pod's effective request: the sum over containers, or the largest init container's, whichever is
-   * more, plus its {@code spec.overhead} (what its RuntimeClass costs), as kube's resource helpers count it.
+   * The pod's effective request of {@code res} in its base unit (cores, bytes), as kube's {@code PodRequests}
+   * counts it — the one helper the store's quota and LimitRanger use too ({@link PodResources}): its
+   * containers, plus its sidecars (init containers with {@code restartPolicy: Always}), at least what each
+   * init container needs beside the sidecars started before it, plus {@code spec.overhead}.
    */
   public static BigDecimal request(Pod pod, String res) {
-    BigDecimal sum = BigDecimal.ZERO;
-    for (Container c : nullSafe(pod.getSpec().getContainers())) {
-      sum = sum.add(containerRequest(c, res));
-    }
-    for (Container c : nullSafe(pod.getSpec().getInitContainers())) {
-      sum = sum.max(containerRequest(c, res));
-    }
-    Map<String, Quantity> overhead = pod.getSpec().getOverhead();
-    if (overhead != null && overhead.get(res) != null) {
-      sum = sum.add(Quantity.getAmountInBytes(overhead.get(res)));
-    }
-    return sum;
-  }
-
-  private static BigDecimal containerRequest(Container c, String res) {
-    if (c.getResources() == null) {
-      return BigDecimal.ZERO;
-    }
-    Map<String, Quantity> req = c.getResources().getRequests();
-    Quantity q = req == null ? null : req.get(res);
-    if (q == null && c.getResources().getLimits() != null) {
-      q = c.getResources().getLimits().get(res);
-    }
-    return q == null ? BigDecimal.ZERO : Quantity.getAmountInBytes(q);
+    Quantities.Amount a = PodResources.of(Typed.tree(pod), "requests", true).get(res);
+    return a == null ? BigDecimal.ZERO : a.value();
   }
 
   private static String show(String res, BigDecimal v) {
     return res.equals("cpu") ? v.movePointRight(3).toBigInteger().toString() : v.toBigInteger().toString();
   }
 
-  private static <T> List<T> nullSafe(List<T> l) {
-    return l == null ? List.of() : l;
-  }
 }

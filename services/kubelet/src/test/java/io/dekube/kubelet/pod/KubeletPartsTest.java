@@ -80,6 +80,27 @@ class KubeletPartsTest {
         r.message());
   }
 
+  /**
+   * Sidecars (init containers with restartPolicy Always) run beside the containers, so their requests add up,
+   * and an init container after a sidecar runs beside it: kube's PodRequests with restartable init containers.
+   */
+  @Test
+  void admissionAddsSidecarsToTheContainersAndToLaterInitContainers() throws Exception {
+    ObjectNode t = (ObjectNode) Json.MAPPER.readTree(("{'metadata':{'name':'p','namespace':'d'},'spec':{"
+        + "'initContainers':[{'name':'first','image':'x','resources':{'requests':{'cpu':'2'}}},"
+        + "{'name':'proxy','image':'x','restartPolicy':'Always','resources':{'requests':{'cpu':'1','memory':'1Gi'}}},"
+        + "{'name':'setup','image':'x','resources':{'requests':{'cpu':'2500m'}}}],"
+        + "'containers':[{'name':'c','image':'x','resources':{'requests':{'cpu':'1','memory':'1Gi'}}}]}}")
+        .replace('\'', '"'));
+    Pod pod = Typed.from(t, Pod.class);
+    // setup runs beside proxy: 3.5 cores; then proxy and c: 2 cores; first alone: 2
+    assertEquals(0, new java.math.BigDecimal("3.5").compareTo(Admission.request(pod, "cpu")));
+    assertEquals(0, java.math.BigDecimal.valueOf(2L << 30).compareTo(Admission.request(pod, "memory")));
+    Admission.Rejection r = Admission.check(pod, List.of(), "3", "8Gi", 110);
+    assertEquals("Pod was rejected: Node didn't have enough resource: cpu, requested: 3500, used: 0, capacity: 3000",
+        r.message());
+  }
+
   /** A pod's RuntimeClass must exist and name this node's runtime, or its sandbox fails in kube's words. */
   @Test
   void theRuntimeClassHandlerMustBeTheNodesRuntime() throws Exception {
