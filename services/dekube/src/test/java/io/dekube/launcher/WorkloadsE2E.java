@@ -22,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The workload controllers with the real kubectl against {@code ./dekube up} (3 jvm nodes): a
  * DaemonSet runs one pod per node, a StatefulSet comes up web-0, web-1, web-2 in order and
  * {@code rollout status} completes, a Job of 3 completions 2 at a time completes, and a Job whose pod
- * exits 1 fails with BackoffLimitExceeded after backoffLimit 1; in a namespace with a LimitRange and a
+ * exits 1 fails with BackoffLimitExceeded after backoffLimit 1, one whose pod exits 42 fails at once by
+ * its podFailurePolicy (PodFailurePolicy), an Indexed Job with backoffLimitPerIndex reports its failed
+ * index (FailedIndexes); in a namespace with a LimitRange and a
  * quota of 2 pods, a Deployment of 3 runs 2 pods with the defaulted requests and its ReplicaSet says
  * {@code exceeded quota}; a StatefulSet's volumeClaimTemplate gets claims bound to local-path volumes
  * on its pods' nodes, whose data outlives a pod; a ReplicationController runs, scales and takes its pods
@@ -117,6 +119,39 @@ class WorkloadsE2E {
               - name: work
                 image: dekube/crash
                 env: [{name: EXIT_CODE, value: "1"}, {name: CRASH_AFTER, value: "1"}]
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: exit42}
+        spec:
+          backoffLimit: 6
+          podFailurePolicy:
+            rules:
+            - action: FailJob
+              onExitCodes: {containerName: work, operator: In, values: [42]}
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: work
+                image: dekube/crash
+                env: [{name: EXIT_CODE, value: "42"}, {name: CRASH_AFTER, value: "1"}]
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: per-index}
+        spec:
+          completionMode: Indexed
+          completions: 3
+          parallelism: 3
+          backoffLimitPerIndex: 1
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: work
+                image: busybox
+                command: [sh, -c, '[ "$JOB_COMPLETION_INDEX" != 1 ]']
         """);
     kubectl.run("apply", "-f", manifests.toString()).ok();
   }
@@ -184,6 +219,41 @@ class WorkloadsE2E {
     assertEquals("2", kubectl.run("get", "job", "bad", "-o", "jsonpath={.status.failed}").ok().out());
     assertTrue(kubectl.run("get", "events", "--field-selector", "involvedObject.name=bad").ok().out()
         .contains("Job has reached the specified backoff limit"));
+  }
+
+  @Test
+  @Order(4)
+  void aPodFailurePolicyFailsTheJobAtTheFirstMatchingExitCode() throws Exception {
+    kubectl.run("wait", "--for=condition=failed", "job/exit42", "--timeout=120s").ok();
+    String failed = kubectl.run("get", "job", "exit42", "-o",
+        "jsonpath={.status.conditions[?(@.type==\"Failed\")].reason}|"
+            + "{.status.conditions[?(@.type==\"Failed\")].message}|{.status.failed}").ok().out();
+    String[] f = failed.split("\\|");
+    assertEquals("PodFailurePolicy", f[0], failed);
+    assertTrue(f[1].matches("Container work for pod default/exit42-\\w+ failed with exit code 42 matching FailJob rule "
+        + "at index 0"), f[1]);
+    assertEquals("1", f[2], "one failure, no retry: " + failed);
+    assertEquals("FailureTarget", kubectl.run("get", "job", "exit42", "-o",
+        "jsonpath={.status.conditions[0].type}").ok().out(), "FailureTarget comes before Failed");
+    String pods = kubectl.run("get", "pods", "-l", "batch.kubernetes.io/job-name=exit42", "-o",
+        "jsonpath={range .items[*]}{.status.phase}:{.metadata.finalizers[*]} {end}").ok().out().trim();
+    assertEquals("Failed:", pods, "one pod, counted, its tracking finalizer gone");
+  }
+
+  @Test
+  @Order(4)
+  void anIndexedJobWithBackoffLimitPerIndexReportsItsFailedIndex() throws Exception {
+    kubectl.run("wait", "--for=condition=failed", "job/per-index", "--timeout=120s").ok();
+    String status = kubectl.run("get", "job", "per-index", "-o",
+        "jsonpath={.status.failedIndexes}|{.status.completedIndexes}|{.status.succeeded}|{.status.failed}|"
+            + "{.status.conditions[?(@.type==\"Failed\")].reason}").ok().out();
+    assertEquals("1|0,2|2|2|FailedIndexes", status, "index 1 failed twice (backoffLimitPerIndex 1), 0 and 2 succeeded");
+    String[] counts = kubectl.run("get", "pods", "-l", "batch.kubernetes.io/job-completion-index=1", "-o",
+        "jsonpath={range .items[*]}{.metadata.annotations.batch\\.kubernetes\\.io/job-index-failure-count} {end}")
+        .ok().out().trim().split(" ");
+    Arrays.sort(counts);
+    assertEquals(List.of("0", "1"), Arrays.asList(counts),
+        "the replacement of index 1 carries its failure count");
   }
 
   @Test

@@ -5,50 +5,65 @@ import io.dekube.controllermanager.common.EventRecorder;
 import io.dekube.controllermanager.common.Expectations;
 import io.dekube.controllermanager.common.Lister;
 import io.dekube.controllermanager.common.OwnedPodEvents;
+import io.dekube.controllermanager.common.Owners;
 import io.dekube.controllermanager.common.PodControl;
 import io.dekube.controllermanager.common.Selectors;
+import io.dekube.controllermanager.job.JobPlan.NewPod;
 import io.dekube.core.controller.ControllerLoop;
 import io.dekube.core.controller.Reconciler;
 import io.dekube.core.informer.LabelSelector;
+import io.dekube.core.model.Json;
 import io.dekube.core.model.ObjectKey;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.model.Typed;
+import io.dekube.core.patch.Patches;
 import io.dekube.core.store.WriteOptions;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * kube's Job controller: runs a Job's pods to completion — {@code parallelism} at a time until
- * {@code completions} succeed (NonIndexed), or one per completion index (Indexed, with
- * {@code batch.kubernetes.io/job-completion-index}) — recreating failed ones after an exponential
- * back-off until {@code backoffLimit} or {@code activeDeadlineSeconds} fails the Job; honours
- * {@code suspend}; writes status (active, ready, terminating, succeeded, failed, completedIndexes,
- * startTime, completionTime, the Complete/Failed/Suspended conditions {@code kubectl wait} reads).
- * Pods of a finished Job stay (kube's behaviour); the TTL-after-finished controller removes the Job.
- * Syncs run on the loop's context.
+ * kube 1.32's Job controller: runs a Job's pods to completion — {@code parallelism} at a time until
+ * {@code completions} succeed (NonIndexed), or one per completion index (Indexed) — and tracks them
+ * with the {@code batch.kubernetes.io/job-tracking} finalizer: a finished pod is written to
+ * {@code status.uncountedTerminatedPods} (or {@code completedIndexes}), loses its finalizer, then is
+ * counted, so a pod deleted by hand still counts. Failed pods are replaced after the back-off (per
+ * index under {@code backoffLimitPerIndex}, a pod being deleted only once Failed under
+ * {@code podReplacementPolicy: Failed}); the podFailurePolicy, backoffLimit, activeDeadlineSeconds,
+ * failed indexes and the successPolicy end the Job through the interim {@code FailureTarget} /
+ * {@code SuccessCriteriaMet} condition, then {@code Failed} / {@code Complete} once no pod is
+ * uncounted or terminating. Pods of a finished or deleted Job lose their finalizer. Syncs run on the
+ * loop's context.
  */
 public final class JobController implements Reconciler {
 
   /** The component name in events. */
   public static final String COMPONENT = "job-controller";
+  /** The {@code spec.managedBy} of the Jobs this controller syncs (or none). */
+  static final String MANAGED_BY = "kubernetes.io/job-controller";
 
   private final ControllerContext ctx;
   private final ResourceType jobType;
+  private final ResourceType podType;
   private final Lister<Job> jobs;
   private final Lister<Pod> pods;
   private final Expectations expectations;
+  private final FinalizerRemovals removals = new FinalizerRemovals();
   private final PodControl podControl;
   private ControllerLoop loop;
 
   public JobController(ControllerContext ctx) {
     this.ctx = ctx;
     this.jobType = ctx.type("jobs.batch");
+    this.podType = ctx.type("pods");
     this.jobs = ctx.lister("jobs.batch", Job.class);
     this.pods = ctx.lister("pods", Pod.class);
     this.expectations = new Expectations(ctx.clock());
@@ -58,6 +73,7 @@ public final class JobController implements Reconciler {
   /** The loop: Jobs, and pods mapped to their Job. */
   public ControllerLoop loop(Duration resync, int workers) {
     loop = new ControllerLoop(ctx.vertx(), "job", this, jobs.cache(), resync, workers);
+    loop.watch(pods.cache(), removals);
     loop.watch(pods.cache(), new OwnedPodEvents("Job", expectations, loop::enqueue,
         OwnedPodEvents.selecting(jobs, o -> o.getSpec().getSelector())));
     return loop;
@@ -68,15 +84,23 @@ public final class JobController implements Reconciler {
     return expectations;
   }
 
+  /** The finalizer removals in flight (tests). */
+  FinalizerRemovals removals() {
+    return removals;
+  }
+
   @Override
   public Future<Void> sync(ObjectKey key) {
     Job job = jobs.get(key);
-    if (job == null) {
-      expectations.forget(key);
-      return Future.succeededFuture();
+    if (job == null || JobPlan.finished(job)) {
+      if (job == null) {
+        expectations.forget(key);
+        removals.forget(key);
+      }
+      return releaseStale(key, job);
     }
-    if (JobPlan.finished(job)) {
-      return Future.succeededFuture();
+    if (job.getSpec().getManagedBy() != null && !MANAGED_BY.equals(job.getSpec().getManagedBy())) {
+      return Future.succeededFuture(); // another controller syncs it (kube's JobManagedBy)
     }
     LabelSelector selector;
     try {
@@ -85,39 +109,115 @@ public final class JobController implements Reconciler {
       ctx.events().record(COMPONENT, job, EventRecorder.WARNING, "InvalidSelector", e.getMessage());
       return Future.succeededFuture();
     }
-    if (!expectations.satisfied(key)) {
-      return Future.succeededFuture();
-    }
-    return podControl.claim(job, selector, pods.list(key.namespace()), p -> true)
-        .compose(owned -> act(key, job, JobPlan.plan(job, owned, ctx.clock().instant())));
+    boolean satisfied = expectations.satisfied(key);
+    return releaseStale(key, job)
+        .compose(v -> podControl.claim(job, selector, pods.list(key.namespace()), p -> true))
+        .compose(owned -> act(key, job, owned,
+            JobPlan.plan(job, owned, removals.pending(key), satisfied, ctx.clock().instant())));
   }
 
-  private Future<Void> act(ObjectKey key, Job job, JobPlan plan) {
-    expectations.expect(key, plan.creates().size(), plan.deletes().size());
+  private Future<Void> act(ObjectKey key, Job job, List<Pod> owned, JobPlan plan) {
+    if (expectations.satisfied(key)) {
+      expectations.expect(key, plan.creates().size(), plan.deletes().size());
+    }
     List<Future<?>> writes = new ArrayList<>();
     plan.deletes().forEach(p -> writes.add(podControl.delete(key, job, p)));
-    for (int index : plan.creates()) {
-      writes.add(podControl.create(key, job, JobPods.build(job.getSpec().getTemplate(), job, index)));
+    for (NewPod n : plan.creates()) {
+      writes.add(podControl.create(key, job, JobPods.build(job.getSpec().getTemplate(), job, n.index(), n.failures())));
     }
-    return Future.join(writes).transform(ar -> updateStatus(job, plan.status())
-        .onSuccess(changed -> {
-          if (changed && plan.event() != null) {
-            ctx.events().record(COMPONENT, job, plan.event()[2], plan.event()[0], plan.event()[1]);
+    return Future.join(writes).transform(ar -> ar.failed() ? Future.failedFuture(ar.cause())
+        : track(key, job, owned, plan));
+  }
+
+  /** Writes the uncounted pods, removes the finalizers, then writes the counters and the final condition. */
+  private Future<Void> track(ObjectKey key, Job job, List<Pod> owned, JobPlan plan) {
+    boolean newInterim = plan.finish() != null && !plan.finish().recorded();
+    Future<Job> flushed = plan.removals().isEmpty() && !newInterim ? Future.succeededFuture(job)
+        : writeStatus(job, plan.status());
+    return flushed.compose(current -> removeFinalizers(key, plan.removals())
+        .compose(removed -> {
+          JobTracking.Settled settled = JobTracking.settle(plan, owned, removed, ctx.clock().instant());
+          return writeStatus(current, settled.status()).map(written -> {
+            if (settled.finished()) {
+              recordFinished(job, plan);
+            }
+            return null;
+          });
+        }))
+        .<Void>mapEmpty()
+        .onSuccess(v -> {
+          if (plan.event() != null) {
+            ctx.events().record(COMPONENT, job, EventRecorder.NORMAL, plan.event()[0], plan.event()[1]);
           }
           if (plan.requeue() != null && loop != null) {
             loop.enqueueAfter(key, plan.requeue().plusMillis(100));
           }
-        })
-        .compose(v -> ar.succeeded() ? Future.<Void>succeededFuture() : Future.failedFuture(ar.cause())));
+        });
   }
 
-  private Future<Boolean> updateStatus(Job job, JobStatus status) {
+  private void recordFinished(Job job, JobPlan plan) {
+    if (plan.finish().success()) {
+      ctx.events().record(COMPONENT, job, EventRecorder.NORMAL, "Completed", "Job completed");
+    } else {
+      ctx.events().record(COMPONENT, job, EventRecorder.WARNING, plan.finish().reason(), plan.finish().message());
+    }
+  }
+
+  /** Writes the status when it changed; the Job as stored after it. */
+  private Future<Job> writeStatus(Job job, JobStatus status) {
     if (Typed.tree(status).equals(job.getStatus() == null ? null : Typed.tree(job.getStatus()))) {
-      return Future.succeededFuture(false);
+      return Future.succeededFuture(job);
     }
     Job next = Lister.copy(job);
     next.setStatus(status);
-    return ctx.store().updateStatus(jobType, Typed.tree(next), WriteOptions.none()).map(true);
+    return ctx.store().updateStatus(jobType, Typed.tree(next), WriteOptions.none())
+        .map(stored -> Typed.from(stored, Job.class));
+  }
+
+  /** Removes the tracking finalizer of the pods; the uids it is gone from (or whose pod is gone). */
+  private Future<Set<String>> removeFinalizers(ObjectKey key, List<Pod> from) {
+    Set<String> removed = new HashSet<>();
+    List<Future<?>> patches = new ArrayList<>();
+    for (Pod p : from) {
+      String uid = p.getMetadata().getUid();
+      removals.expect(key, uid);
+      patches.add(removeFinalizer(p)
+          .onSuccess(v -> removed.add(uid))
+          .onFailure(e -> removals.done(key, uid)));
+    }
+    return Future.join(patches).transform(ar -> ar.succeeded() ? Future.succeededFuture(removed)
+        : Future.failedFuture(ar.cause()));
+  }
+
+  /** A JSON patch that tests the finalizer is where it was and removes it; a pod already gone counts as done. */
+  private Future<Void> removeFinalizer(Pod p) {
+    int at = p.getMetadata().getFinalizers().indexOf(JobPods.TRACKING);
+    var patch = Json.MAPPER.createArrayNode();
+    patch.addObject().put("op", "test").put("path", "/metadata/finalizers/" + at).put("value", JobPods.TRACKING);
+    patch.addObject().put("op", "remove").put("path", "/metadata/finalizers/" + at);
+    return ctx.store().patch(podType, p.getMetadata().getNamespace(), p.getMetadata().getName(), Patches.JSON, patch,
+            WriteOptions.none().withUid(p.getMetadata().getUid()))
+        .<Void>mapEmpty()
+        .recover(e -> e instanceof StatusException se && se.code() == 404 ? Future.succeededFuture()
+            : Future.failedFuture(e));
+  }
+
+  /**
+   * kube's orphan pod sync: pods still tracked by a Job of this name that is gone, finished, or another
+   * (an older Job of the same name) lose the finalizer, uncounted.
+   */
+  private Future<Void> releaseStale(ObjectKey key, Job job) {
+    List<Future<?>> patches = new ArrayList<>();
+    for (Pod p : pods.list(key.namespace())) {
+      OwnerReference ref = Owners.controllerOf(p.getMetadata());
+      if (ref == null || !"Job".equals(ref.getKind()) || !key.name().equals(ref.getName()) || !JobPods.tracked(p)) {
+        continue;
+      }
+      if (job == null || JobPlan.finished(job) || !ref.getUid().equals(job.getMetadata().getUid())) {
+        patches.add(removeFinalizer(p));
+      }
+    }
+    return Future.join(patches).mapEmpty();
   }
 
 }

@@ -22,19 +22,40 @@ final class JobPods {
   static final String INDEX = "batch.kubernetes.io/job-completion-index";
   /** The env variable kube sets to the index. */
   static final String INDEX_ENV = "JOB_COMPLETION_INDEX";
+  /** The finalizer that keeps a pod until its Job has counted it. */
+  static final String TRACKING = "batch.kubernetes.io/job-tracking";
+  /** The counted failures of the index before this pod (backoffLimitPerIndex). */
+  static final String FAILURE_COUNT = "batch.kubernetes.io/job-index-failure-count";
+  /** The failures of the index before this pod that the podFailurePolicy ignored. */
+  static final String IGNORED_FAILURE_COUNT = "batch.kubernetes.io/job-index-ignored-failure-count";
 
   private JobPods() {
   }
 
-  /** A pod of the job; {@code index} < 0 for NonIndexed jobs. */
-  static Pod build(PodTemplateSpec template, HasMetadata job, int index) {
+  /**
+   * A pod of the job, with the tracking finalizer; {@code index} < 0 for NonIndexed jobs;
+   * {@code failures} (the index's failure counts, backoffLimitPerIndex) null otherwise.
+   */
+  static Pod build(PodTemplateSpec template, HasMetadata job, int index, int[] failures) {
     String name = job.getMetadata().getName();
     Pod p = Pods.fromTemplate(template, job, index < 0 ? name + "-" : name + "-" + index + "-");
+    List<String> finalizers = p.getMetadata().getFinalizers() == null ? new ArrayList<>()
+        : new ArrayList<>(p.getMetadata().getFinalizers());
+    if (!finalizers.contains(TRACKING)) {
+      finalizers.add(TRACKING);
+    }
+    p.getMetadata().setFinalizers(finalizers);
     if (index >= 0) {
       if (p.getMetadata().getAnnotations() == null) {
         p.getMetadata().setAnnotations(new HashMap<>());
       }
       p.getMetadata().getAnnotations().put(INDEX, Integer.toString(index));
+      if (failures != null) {
+        p.getMetadata().getAnnotations().put(FAILURE_COUNT, Integer.toString(failures[0]));
+        if (failures[1] > 0) {
+          p.getMetadata().getAnnotations().put(IGNORED_FAILURE_COUNT, Integer.toString(failures[1]));
+        }
+      }
       p.getMetadata().getLabels().put(INDEX, Integer.toString(index));
       if (p.getSpec().getHostname() == null) {
         p.getSpec().setHostname(name + "-" + index);
@@ -67,20 +88,50 @@ final class JobPods {
     return "Failed".equals(phase(p));
   }
 
-  /** The pod's completion index, or -1 when it has none (or a bad one). */
+  static boolean deleting(Pod p) {
+    return p.getMetadata().getDeletionTimestamp() != null;
+  }
+
+  /** kube's {@code FilterActivePods}: not finished and not being deleted. */
+  static boolean active(Pod p) {
+    return !succeeded(p) && !failed(p) && !deleting(p);
+  }
+
+  /** kube's {@code CountTerminatingPods}: being deleted and not finished. */
+  static boolean terminating(Pod p) {
+    return deleting(p) && !succeeded(p) && !failed(p);
+  }
+
+  /** Whether the pod still holds the Job's tracking finalizer (it is not counted yet). */
+  static boolean tracked(Pod p) {
+    return p.getMetadata().getFinalizers() != null && p.getMetadata().getFinalizers().contains(TRACKING);
+  }
+
+  /** An annotation holding a count (the failure counts), 0 when absent or not a valid count. */
+  static int count(Pod p, String annotation) {
+    String v = p.getMetadata().getAnnotations() == null ? null : p.getMetadata().getAnnotations().get(annotation);
+    try {
+      int n = v == null ? 0 : Integer.parseInt(v);
+      return Math.max(n, 0);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** The pod's completion index (its annotation, as kube reads it), or -1 when it has none (or a bad one). */
   static int index(Pod p) {
     String v = p.getMetadata().getAnnotations() == null ? null : p.getMetadata().getAnnotations().get(INDEX);
-    if (v == null) {
-      v = Pods.labels(p).get(INDEX);
-    }
     try {
-      return v == null ? -1 : Integer.parseInt(v);
+      return v == null ? -1 : Math.max(-1, Integer.parseInt(v));
     } catch (NumberFormatException e) {
       return -1;
     }
   }
 
-  /** When a finished pod finished: its last container's finishedAt, else its Ready condition's change, else its creation. */
+  /**
+   * When a finished pod finished: its last container's finishedAt, else its Ready condition's change,
+   * else its deletion, else its creation.
+   */
   static Instant finishedAt(Pod p) {
     Instant latest = null;
     if (p.getStatus() != null && p.getStatus().getContainerStatuses() != null) {
@@ -97,7 +148,11 @@ final class JobPods {
       PodCondition ready = Pods.readyCondition(p);
       latest = ready == null ? null : Times.parse(ready.getLastTransitionTime());
     }
-    return latest != null ? latest : Times.parse(p.getMetadata().getCreationTimestamp());
+    if (latest == null && p.getMetadata().getDeletionTimestamp() != null) {
+      latest = Times.parse(p.getMetadata().getDeletionTimestamp());
+    }
+    Instant created = Times.parse(p.getMetadata().getCreationTimestamp());
+    return latest != null ? latest : created != null ? created : Instant.EPOCH;
   }
 
   /** The container restarts of a pod (restartPolicy OnFailure counts them against backoffLimit). */
