@@ -9,7 +9,9 @@ import java.util.List;
  * backoffLimit 6, completionMode NonIndexed, suspend false, podReplacementPolicy), the generated
  * selector on {@code batch.kubernetes.io/controller-uid} with the job-name and controller-uid labels
  * on the template (unless {@code manualSelector}), a template restartPolicy of OnFailure or Never,
- * and a selector and template that do not change (the template may while the Job is suspended).
+ * the failure and success policies ({@link JobPolicyValidation}), and a selector, template, completion
+ * mode, podFailurePolicy, backoffLimitPerIndex, managedBy and successPolicy that do not change (the
+ * template may while the Job is suspended).
  */
 final class JobAdmission implements KindAdmission {
 
@@ -45,6 +47,7 @@ final class JobAdmission implements KindAdmission {
     Nodes.defaultBool(spec, "suspend", false);
     Nodes.defaultText(spec, "podReplacementPolicy", Nodes.absent(spec, "podFailurePolicy") ? "TerminatingOrFailed"
         : "Failed");
+    JobPolicyValidation.defaults(spec);
     ObjectNode template = Nodes.obj(spec, "template");
     Nodes.obj(template, "metadata");
     PodSpecDefaults.apply(Nodes.obj(template, "spec"));
@@ -77,6 +80,9 @@ final class JobAdmission implements KindAdmission {
       if (!old.path("spec").path("suspend").asBoolean(false)) {
         immutable(spec, old.path("spec"), "template", errs);
       }
+      for (String field : List.of("podFailurePolicy", "backoffLimitPerIndex", "managedBy", "successPolicy")) {
+        immutableOrAbsent(spec, old.path("spec"), field, errs);
+      }
     }
   }
 
@@ -98,10 +104,24 @@ final class JobAdmission implements KindAdmission {
     } else if (mode.equals("Indexed") && !spec.path("completions").isNumber()) {
       errs.required(path + ".completions", "when completion mode is Indexed");
     }
+    JobPolicyValidation.validate(spec, path, errs);
     PodSpecValidation.validate(spec.path("template").get("spec"), path + ".template.spec", errs);
-    JsonNode restart = spec.path("template").path("spec").get("restartPolicy");
-    if (restart != null && !restart.asText().equals("OnFailure") && !restart.asText().equals("Never")) {
-      errs.notSupported(path + ".template.spec.restartPolicy", restart, List.of("OnFailure", "Never"));
+    JobPolicyValidation.restartPolicy(spec, path, errs);
+  }
+
+  /** kube's {@code ValidateImmutableField} of an optional field: setting, changing or dropping it is refused. */
+  private static void immutableOrAbsent(JsonNode spec, JsonNode oldSpec, String field, FieldErrors errs) {
+    JsonNode now = JobPolicyValidation.present(spec.get(field)) ? spec.get(field) : null;
+    JsonNode before = JobPolicyValidation.present(oldSpec.get(field)) ? oldSpec.get(field) : null;
+    if (java.util.Objects.equals(now, before)) {
+      return;
+    }
+    switch (field) {
+      case "podFailurePolicy" -> errs.invalidRendered("spec." + field, now == null ? "null"
+          : "&batch.PodFailurePolicy{...}", "field is immutable");
+      case "successPolicy" -> errs.invalidRendered("spec." + field, now == null ? "null"
+          : "&batch.SuccessPolicy{...}", "field is immutable");
+      default -> errs.invalid("spec." + field, now, "field is immutable");
     }
   }
 

@@ -85,6 +85,14 @@ class WorkloadKindsAdmissionTest {
   }
 
   @Test
+  void aPodFailurePolicyDefaultsConditionStatusAndReplacementPolicy() {
+    ObjectNode job = create("jobs.batch", JOB.replace("  template:",
+        "  podFailurePolicy: {rules: [{action: Ignore, onPodConditions: [{type: DisruptionTarget}]}]}\n  template:"));
+    assertEquals("True", job.at("/spec/podFailurePolicy/rules/0/onPodConditions/0/status").asText());
+    assertEquals("Failed", job.at("/spec/podReplacementPolicy").asText());
+  }
+
+  @Test
   void aParallelWorkQueueJobKeepsCompletionsUnset() {
     ObjectNode job = create("jobs.batch", JOB.replace("  template:", "  parallelism: 3\n  template:"));
     assertEquals(true, job.at("/spec/completions").isMissingNode());
@@ -139,8 +147,49 @@ class WorkloadKindsAdmissionTest {
             """, "ReplicationController \"nginx\" is invalid: [spec.selector: Required value, spec.template: "
                 + "Required value]"),
         Arguments.of("jobs.batch", JOB.replace("restartPolicy: Never", "restartPolicy: Always"),
-            "Job.batch \"pi\" is invalid: spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported "
-                + "values: \"OnFailure\", \"Never\""),
+            "Job.batch \"pi\" is invalid: spec.template.spec.restartPolicy: Required value: valid values: "
+                + "\"OnFailure\", \"Never\""),
+        Arguments.of("jobs.batch", JOB.replace("restartPolicy: Never", "restartPolicy: OnFailure").replace("  template:",
+            "  podFailurePolicy: {rules: [{action: FailJob, onExitCodes: {operator: In, values: [42]}}]}\n  template:"),
+            "Job.batch \"pi\" is invalid: spec.template.spec.restartPolicy: Invalid value: \"OnFailure\": only "
+                + "\"Never\" is supported when podFailurePolicy is specified"),
+        Arguments.of("jobs.batch", JOB.replace("  template:", "  podFailurePolicy:\n    rules:\n    - {action: Restart, onExitCodes: {containerName: other, operator: In, values: [0, 3, 2, 2]}}\n    - {action: FailIndex, onPodConditions: [{type: DisruptionTarget, status: Maybe}]}\n    - {action: Ignore}\n  template:"),
+            "Job.batch \"pi\" is invalid: [spec.podFailurePolicy.rules[0].action: Unsupported value: \"Restart\": "
+                + "supported values: \"Count\", \"FailIndex\", \"FailJob\", \"Ignore\", "
+                + "spec.podFailurePolicy.rules[0].onExitCodes.containerName: Invalid value: \"other\": must be one of the "
+                + "container or initContainer names in the pod template, "
+                + "spec.podFailurePolicy.rules[0].onExitCodes.values[0]: Invalid value: 0: must not be 0 for the In operator, "
+                + "spec.podFailurePolicy.rules[0].onExitCodes.values[3]: Duplicate value: 2, "
+                + "spec.podFailurePolicy.rules[0].onExitCodes.values: Invalid value: []int32{0, 3, 2, 2}: must be ordered, "
+                + "spec.podFailurePolicy.rules[1].action: Invalid value: \"FailIndex\": requires the backoffLimitPerIndex "
+                + "to be set, spec.podFailurePolicy.rules[1].onPodConditions[0].status: Unsupported value: \"Maybe\": "
+                + "supported values: \"False\", \"True\", \"Unknown\", spec.podFailurePolicy.rules[2]: Invalid value: "
+                + "specifying one of OnExitCodes and OnPodConditions is required]"),
+        Arguments.of("jobs.batch", JOB.replace("  template:", "  backoffLimitPerIndex: 1\n  maxFailedIndexes: 2\n  template:"),
+            "Job.batch \"pi\" is invalid: [spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode, "
+                + "spec.maxFailedIndexes: Invalid value: 2: requires indexed completion mode]"),
+        Arguments.of("jobs.batch", JOB.replace("  template:",
+            "  completionMode: Indexed\n  completions: 3\n  maxFailedIndexes: 4\n  template:"),
+            "Job.batch \"pi\" is invalid: [spec.backoffLimitPerIndex: Required value: when maxFailedIndexes is specified, "
+                + "spec.maxFailedIndexes: Invalid value: 4: must be less than or equal to completions]"),
+        Arguments.of("jobs.batch", JOB.replace("  template:", "  podReplacementPolicy: Always\n  template:"),
+            "Job.batch \"pi\" is invalid: spec.podReplacementPolicy: Unsupported value: \"Always\": supported values: "
+                + "\"Failed\", \"TerminatingOrFailed\""),
+        Arguments.of("jobs.batch", JOB.replace("  template:", "  podReplacementPolicy: TerminatingOrFailed\n  podFailurePolicy: {rules: [{action: Ignore, onPodConditions: [{type: DisruptionTarget}]}]}\n  template:"),
+            "Job.batch \"pi\" is invalid: spec.podReplacementPolicy: Unsupported value: \"TerminatingOrFailed\": "
+                + "supported values: \"Failed\""),
+        Arguments.of("jobs.batch", JOB.replace("  template:", "  successPolicy: {rules: [{succeededCount: 1}]}\n  template:"),
+            "Job.batch \"pi\" is invalid: spec.successPolicy: Invalid value: batch.SuccessPolicy{...}: requires indexed "
+                + "completion mode"),
+        Arguments.of("jobs.batch", JOB.replace("  template:", "  completionMode: Indexed\n  completions: 3\n  successPolicy:\n    rules:\n    - {succeededIndexes: \"0-1,1\", succeededCount: 4}\n    - {succeededIndexes: \"0-5\"}\n    - {}\n  template:"),
+            "Job.batch \"pi\" is invalid: [spec.successPolicy.rules[0].succeededIndexes: Invalid value: \"0-1,1\": "
+                + "error parsing succeededIndexes: non-increasing order, previous: 1, current: 1, "
+                + "spec.successPolicy.rules[0].succeededCount: Invalid value: 4: must be less than or equal to 3 (the "
+                + "number of specified completions), spec.successPolicy.rules[0].succeededCount: Invalid value: 4: must be "
+                + "less than or equal to 0 (the number of indexes in the specified succeededIndexes field), "
+                + "spec.successPolicy.rules[1].succeededIndexes: Invalid value: \"0-5\": error parsing succeededIndexes: "
+                + "too large index: \"5\", spec.successPolicy.rules[2]: Required value: at least one of succeededCount or "
+                + "succeededIndexes must be specified]"),
         Arguments.of("jobs.batch", JOB.replace("  template:", "  selector: {matchLabels: {a: b}}\n  template:"),
             "Job.batch \"pi\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"
                 + "\"batch.kubernetes.io/controller-uid\":\"u-1\", \"batch.kubernetes.io/job-name\":\"pi\", \"controller-uid\":\"u-1\","
