@@ -12,7 +12,6 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.httpproxy.HttpProxy;
-import io.vertx.httpproxy.OriginRequestProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The proxy itself: HTTP and HTTPS (SNI) servers whose requests are routed by the current
  * {@link IngressRoutes} to an endpoint picked by {@link Backends}, and proxied there with
- * vertx-http-proxy over a keep-alive client pool (WebSocket upgrades pass); an idempotent request whose
- * endpoint fails before answering goes to the next one ({@link NextUpstream}). No route: 404; no
- * Service or no ready endpoint: 503 with a body that says which. Event-loop confined.
+ * vertx-http-proxy over a keep-alive client pool (WebSocket upgrades pass), within ingress-nginx's
+ * connect and read timeouts ({@link UpstreamOrigin}); an idempotent request whose endpoint fails or
+ * times out before answering goes to the next one, else the answer is a 502 or 504 that says what
+ * happened ({@link NextUpstream}). No route: 404; no Service or no ready endpoint: 503 with a body that
+ * says which. Event-loop confined.
  */
 public final class IngressProxy {
 
@@ -46,17 +47,18 @@ public final class IngressProxy {
   public IngressProxy(Vertx vertx, IngressConfig config) {
     this.vertx = vertx;
     this.config = config;
-    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-        .setConnectTimeout(2_000), new PoolOptions().setHttp1MaxSize(256));
-    this.proxy = HttpProxy.reverseProxy(client).origin(OriginRequestProvider.selector(ctx -> {
-      SocketAddress a = ctx.get(NextUpstream.BACKEND, SocketAddress.class); // set per try by NextUpstream
-      if (a == null) { // a WebSocket upgrade: NextUpstream does not see it
-        List<io.dekube.core.net.Backend> order = picked.get(ctx.request().proxiedRequest());
-        a = order == null || order.isEmpty() ? null
-            : SocketAddress.inetSocketAddress(order.get(0).port(), order.get(0).ip());
-      }
-      return a == null ? Future.failedFuture("no endpoint picked") : Future.succeededFuture(a);
-    })).addInterceptor(new NextUpstream(picked::remove));
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+        new PoolOptions().setHttp1MaxSize(256));
+    this.proxy = HttpProxy.reverseProxy(client).origin(new UpstreamOrigin(UpstreamOrigin.Timeouts.INGRESS_NGINX,
+        ctx -> {
+          SocketAddress a = ctx.get(NextUpstream.BACKEND, SocketAddress.class); // set per try by NextUpstream
+          if (a == null) { // a WebSocket upgrade: NextUpstream does not see it
+            List<io.dekube.core.net.Backend> order = picked.get(ctx.request().proxiedRequest());
+            a = order == null || order.isEmpty() ? null
+                : SocketAddress.inetSocketAddress(order.get(0).port(), order.get(0).ip());
+          }
+          return a;
+        })).addInterceptor(new NextUpstream(picked::remove));
   }
 
   /** Replaces the routes. */

@@ -1,6 +1,7 @@
 package io.dekube.ingress;
 
 import io.dekube.core.net.Backend;
+import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -11,21 +12,25 @@ import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ingress-nginx's {@code proxy_next_upstream error timeout}: when the connection to the picked
- * endpoint fails before any byte of a response came back — refused because the pod's server just
- * stopped, reset because it closed a kept-alive connection, a connect timeout — an idempotent
- * request without a body is sent again to the next ready endpoint, up to {@link #MAX_TRIES}
- * endpoints in all. This is what makes a rolling update invisible to clients: a pod leaves the
- * endpoints a moment after it is told to stop, and requests sent to it in that moment go elsewhere.
- * Requests with a body, and POST/PATCH, are tried once (nginx does not retry non-idempotent ones
- * either). Event-loop confined.
+ * ingress-nginx's {@code proxy_next_upstream error timeout}: when the picked endpoint fails before any
+ * byte of a response came back — refused because the pod's server just stopped, reset because it
+ * closed a kept-alive connection, no connection or no answer within {@link UpstreamOrigin}'s timeouts —
+ * an idempotent request without a body is sent again to the next ready endpoint, up to
+ * {@link #MAX_TRIES} endpoints in all. This is what makes a rolling update invisible to clients: a pod
+ * leaves the endpoints a moment after it is told to stop, and requests sent to it in that moment go
+ * elsewhere. Requests with a body, and POST/PATCH, are tried once (nginx does not retry non-idempotent
+ * ones either). When the last try fails the client gets nginx's status — 504 Gateway Timeout after a
+ * timeout, 502 Bad Gateway after any other failure — with a body naming each endpoint tried and what
+ * went wrong. Event-loop confined.
  */
 final class NextUpstream implements ProxyInterceptor {
 
@@ -52,10 +57,10 @@ final class NextUpstream implements ProxyInterceptor {
       return Future.failedFuture("no endpoint picked");
     }
     int tries = retriable(ctx.request().proxiedRequest()) ? Math.min(MAX_TRIES, order.size()) : 1;
-    return attempt(ctx, order, 0, tries);
+    return attempt(ctx, order, 0, tries, new ArrayList<>());
   }
 
-  private Future<ProxyResponse> attempt(ProxyContext ctx, List<Backend> order, int i, int tries) {
+  private Future<ProxyResponse> attempt(ProxyContext ctx, List<Backend> order, int i, int tries, List<String> failed) {
     Backend b = order.get(i);
     ctx.set(BACKEND, SocketAddress.inetSocketAddress(b.port(), b.ip()));
     if (i > 0) {
@@ -65,13 +70,28 @@ final class NextUpstream implements ProxyInterceptor {
       ctx.request().setBody(Body.body(Buffer.buffer()));
     }
     return ctx.sendRequest().recover(e -> {
+      failed.add(b.address() + " " + (timedOut(e) ? "timed out" : "failed") + " (" + e.getMessage() + ")");
       if (i + 1 >= tries) {
-        return Future.failedFuture(e);
+        return Future.succeededFuture(gatewayError(ctx, timedOut(e), failed));
       }
       LOG.debug("ingress: {} {} to {} failed before a response ({}); trying {}", ctx.request().getMethod(),
           ctx.request().getURI(), b.address(), e.toString(), order.get(i + 1).address());
-      return attempt(ctx, order, i + 1, tries);
+      return attempt(ctx, order, i + 1, tries, failed);
     });
+  }
+
+  /** nginx's answer when no endpoint answered: 504 when the last one timed out, 502 otherwise. */
+  private static ProxyResponse gatewayError(ProxyContext ctx, boolean timeout, List<String> failed) {
+    String status = timeout ? "504 Gateway Timeout" : "502 Bad Gateway";
+    String text = status + ": " + ctx.request().getMethod() + " " + ctx.request().getURI() + ": "
+        + String.join(", ", failed) + "\n";
+    return ctx.request().release().response().setStatusCode(timeout ? 504 : 502)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").setBody(Body.body(Buffer.buffer(text)));
+  }
+
+  /** A connect timeout or a read timeout (no byte from the endpoint for too long). */
+  static boolean timedOut(Throwable e) {
+    return e instanceof TimeoutException || e instanceof ConnectTimeoutException;
   }
 
   /**
