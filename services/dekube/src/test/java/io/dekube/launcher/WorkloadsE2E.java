@@ -501,6 +501,87 @@ class WorkloadsE2E {
     kubectl.run("rollout", "status", "deploy/drain", "--timeout=120s").ok();
   }
 
+  /**
+   * A sidecar (an init container with restartPolicy Always) as kube 1.32 runs it: a busybox log shipper writes to
+   * an emptyDir, the app starts only once the sidecar's startup probe saw the file, reads it, and the pod counts
+   * both as ready.
+   */
+  @Test
+  @Order(10)
+  void aSidecarRunsBesideItsContainerAndCountsInReady() throws Exception {
+    Path sidecar = tmp.resolve("sidecar.yaml");
+    Files.writeString(sidecar, """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: shipper}
+        spec:
+          selector: {matchLabels: {app: shipper}}
+          template:
+            metadata: {labels: {app: shipper}}
+            spec:
+              volumes: [{name: shared, emptyDir: {}}]
+              initContainers:
+              - name: setup
+                image: busybox
+                command: [sh, -c, "echo setup-done > /shared/setup"]
+                volumeMounts: [{name: shared, mountPath: /shared}]
+              - name: shipper
+                image: busybox
+                restartPolicy: Always
+                command: [sh, -c, "cat /shared/setup > /shared/log; echo shipped-by-sidecar >> /shared/log; sleep 3600"]
+                volumeMounts: [{name: shared, mountPath: /shared}]
+                startupProbe: {exec: {command: [grep, shipped, /shared/log]}, periodSeconds: 1}
+                readinessProbe: {exec: {command: [test, -f, /shared/log]}, periodSeconds: 1}
+              containers:
+              - name: app
+                image: busybox
+                command: [sh, -c, "cat /shared/log; sleep 3600"]
+                volumeMounts: [{name: shared, mountPath: /shared}]
+        """);
+    kubectl.run("apply", "-f", sidecar.toString()).ok();
+    kubectl.run("rollout", "status", "deploy/shipper", "--timeout=120s").ok();
+    String row = kubectl.run("get", "pods", "-l", "app=shipper", "--no-headers").ok().out();
+    assertTrue(row.matches("shipper-\\S+\\s+2/2\\s+Running\\s+0\\s+\\S+\\s*"), row);
+    String pod = kubectl.run("get", "pods", "-l", "app=shipper", "-o", "jsonpath={.items[0].metadata.name}").ok().out();
+    assertEquals("setup-done\nshipped-by-sidecar", kubectl.run("logs", pod, "-c", "app").ok().out().trim());
+    assertEquals("setup:false:true shipper:true:true ", kubectl.run("get", "pod", pod, "-o",
+        "jsonpath={range .status.initContainerStatuses[*]}{.name}:{.started}:{.ready} {end}").ok().out());
+    assertTrue(kubectl.run("get", "pod", pod, "-o", "jsonpath={.status.initContainerStatuses[1].state.running}")
+        .ok().out().contains("startedAt"));
+  }
+
+  /** A Job whose pod has a sidecar completes: the sidecar is stopped once the work ended, the pod Succeeded. */
+  @Test
+  @Order(11)
+  void aJobWithASidecarCompletes() throws Exception {
+    Path job = tmp.resolve("sidecar-job.yaml");
+    Files.writeString(job, """
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: with-sidecar}
+        spec:
+          backoffLimit: 0
+          template:
+            spec:
+              restartPolicy: Never
+              terminationGracePeriodSeconds: 5
+              initContainers:
+              - {name: proxy, image: busybox, restartPolicy: Always, command: [sleep, "3600"]}
+              containers:
+              - {name: work, image: busybox, command: [sh, -c, "echo work-done"]}
+        """);
+    kubectl.run("apply", "-f", job.toString()).ok();
+    kubectl.run("wait", "--for=condition=complete", "job/with-sidecar", "--timeout=120s").ok();
+    String pods = "batch.kubernetes.io/job-name=with-sidecar";
+    assertEquals("Succeeded", kubectl.run("get", "pods", "-l", pods, "-o", "jsonpath={.items[0].status.phase}").ok()
+        .out());
+    String row = kubectl.run("get", "pods", "-l", pods, "--no-headers").ok().out();
+    assertTrue(row.matches("with-sidecar-\\S+\\s+0/2\\s+Completed\\s+0\\s+\\S+\\s*"), row);
+    assertTrue(kubectl.run("get", "pods", "-l", pods, "-o",
+        "jsonpath={.items[0].status.initContainerStatuses[0].state.terminated}").ok().out().contains("finishedAt"),
+        "the sidecar was stopped");
+  }
+
   private String endpointIps(String service) throws Exception {
     return kubectl.run("get", "endpoints", service, "-o", "jsonpath={.subsets[*].addresses[*].ip}").out();
   }

@@ -36,10 +36,36 @@ public final class ContainerKill {
    */
   public Future<Integer> kill(RunningContainer running, Container spec, long grace, String pod, String podIp,
                               Consumer<String> preStopFailed) {
+    return kill(running, spec, grace, pod, podIp, preStopFailed, Future.succeededFuture());
+  }
+
+  /**
+   * As above, in a termination order (kube's {@code terminationOrdering}, for sidecars): the preStop hook
+   * runs at once, then the stop waits for {@code turn} — the ends of the containers this one must outlive —
+   * for at most what is left of the grace period, and gets what is left after that (at least the minimal window).
+   */
+  public Future<Integer> kill(RunningContainer running, Container spec, long grace, String pod, String podIp,
+                              Consumer<String> preStopFailed, Future<?> turn) {
     LifecycleHandler preStop = spec.getLifecycle() == null ? null : spec.getLifecycle().getPreStop();
     Future<Long> spent = preStop == null || grace <= 0 ? Future.succeededFuture(0L)
         : preStop(preStop, running, spec, grace, pod, podIp, preStopFailed);
-    return spent.compose(s -> running.stop(Duration.ofSeconds(stopGrace(grace, s))));
+    return spent.compose(s -> waitForTurn(turn, grace - s).map(w -> s + w))
+        .compose(s -> running.stop(Duration.ofSeconds(stopGrace(grace, s))));
+  }
+
+  /** Waits for {@code turn}, at most {@code seconds}; completes with the whole seconds it waited. */
+  private Future<Long> waitForTurn(Future<?> turn, long seconds) {
+    if (turn.isComplete() || seconds <= 0) {
+      return Future.succeededFuture(0L);
+    }
+    long t0 = System.nanoTime();
+    Promise<Void> done = Promise.promise();
+    long timer = vertx.setTimer(seconds * 1000, t -> done.tryComplete());
+    turn.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      done.tryComplete();
+    });
+    return done.future().map(v -> (System.nanoTime() - t0) / 1_000_000_000L);
   }
 
   /** The stop's grace: what the hook left of the grace period, at least the minimal window. */

@@ -17,6 +17,8 @@ public final class ContainerRecord {
 
   final String name;
   final boolean init;
+  /** A sidecar: an init container with {@code restartPolicy: Always}, running beside the containers. */
+  boolean sidecar;
   /** An ephemeral container ({@code kubectl debug}): never restarted, counted for neither phase nor readiness. */
   boolean ephemeral;
   String image;
@@ -80,6 +82,19 @@ public final class ContainerRecord {
   /** Running, and not being killed for a failed postStart hook (kube never reports that run as running). */
   boolean runningStarted() {
     return running != null && postStartError == null;
+  }
+
+  /**
+   * Started as kube counts it for the next init container: running, its postStart hook returned and its
+   * startup probe, if any, succeeded.
+   */
+  boolean startedUp() {
+    return running != null && started && postStartError == null;
+  }
+
+  /** Whether it ever ran (kube: the container has a status other than waiting). */
+  boolean everRan() {
+    return running != null || startedAt != null || terminated != null;
   }
 
   /** Ended and not restarting again. */

@@ -10,8 +10,8 @@ import java.time.Instant;
 /**
  * What happens when a container of a pod ends: its termination is recorded (with the termination
  * message, read off the event loop before a restart empties its folder) and its restart is decided —
- * by the pod's restart policy, with kube's back-off ({@code CrashLoopBackOff}) — then the pod is synced
- * again. Confined to the kubelet's context.
+ * by the pod's restart policy, with kube's back-off ({@code CrashLoopBackOff}); a sidecar is restarted
+ * whatever the policy, until the pod's work is over — then the pod is synced again. Confined to the kubelet's context.
  */
 final class ContainerRestarter {
 
@@ -57,7 +57,8 @@ final class ContainerRestarter {
     rec.ready = false;
     rec.started = false;
     String policy = w.restartPolicy();
-    boolean restart = !w.ending() && !rec.ephemeral && (rec.init ? code != 0 && !policy.equals("Never")
+    boolean restart = !w.ending() && !rec.ephemeral && (rec.sidecar ? !w.finished()
+        : rec.init ? code != 0 && !policy.equals("Never")
         : policy.equals("Always") || (policy.equals("OnFailure") && code != 0));
     if (restart) {
       backOff(rec, now, postStartError);

@@ -165,7 +165,7 @@ final class ContainerStarter {
     int gen = rec.generation;
     c.exited().onComplete(ar -> m.context.runOnContext(v ->
         restarter.ended(rec, gen, ar.succeeded() ? ar.result() : 1, cs.rootDir())));
-    if (hooked && !rec.init && !rec.ephemeral) {
+    if (hooked && (!rec.init || rec.sidecar) && !rec.ephemeral) {
       prober.start(rec, spec, gen);
     }
     LOG.debug("started container {} of pod {}/{} ({})", rec.name, w.namespace(), w.name(), c.containerId());

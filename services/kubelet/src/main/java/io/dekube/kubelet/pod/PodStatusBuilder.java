@@ -7,6 +7,7 @@ import io.dekube.core.model.Json;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A pod's status as the kubelet computes it from its container records: phase (Kubernetes'
@@ -38,11 +39,13 @@ public final class PodStatusBuilder {
     String phase = phase(in);
     s.put("phase", phase);
     ArrayNode conditions = s.putArray("conditions");
-    boolean initialized = in.inits().stream().allMatch(ContainerRecord::succeeded);
-    List<String> unready = in.containers().stream().filter(c -> !c.ready).map(c -> c.name).toList();
+    List<String> pendingInits = InitSequence.incomplete(in.inits(), in.containers());
+    boolean initialized = pendingInits.isEmpty();
+    // sidecars count for readiness, before the containers (kube's generateContainersReadyCondition)
+    List<String> unready = Stream.concat(in.inits().stream().filter(c -> c.sidecar), in.containers().stream())
+        .filter(c -> !(c.ready && c.running != null)).map(c -> c.name).toList();
     boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
     condition(conditions, previous, now, "PodReadyToStartContainers", in.podIp() != null && !terminal, null, null);
-    List<String> pendingInits = in.inits().stream().filter(c -> !c.succeeded()).map(c -> c.name).toList();
     condition(conditions, previous, now, "Initialized", initialized, initialized ? null : "ContainersNotInitialized",
         "containers with incomplete status: " + pendingInits.toString().replace(",", ""));
     String notReadyReason = terminal ? "PodCompleted" : "ContainersNotReady";
@@ -76,14 +79,37 @@ public final class PodStatusBuilder {
     return s;
   }
 
-  /** Kubernetes' pod phase from the container states and the restart policy. */
+  /**
+   * Kubernetes' pod phase from the container states and the restart policy. Sidecars count as running
+   * while they run, and not at all once stopped: a pod whose containers all ended for good is Running
+   * until its sidecars are stopped, then Succeeded or Failed by its containers alone.
+   */
   public static String phase(Input in) {
-    for (ContainerRecord c : in.inits()) {
-      if (c.succeeded()) {
-        continue;
+    String phase = workPhase(in);
+    boolean sidecarsRun = in.inits().stream().anyMatch(c -> c.sidecar && c.running != null);
+    return sidecarsRun && (phase.equals("Succeeded") || phase.equals("Failed")) ? "Running" : phase;
+  }
+
+  /**
+   * Whether the pod's work is over, its restart policy being Never or OnFailure: a regular init container or
+   * its containers ended for good (its phase without the sidecars is Succeeded or Failed). Its sidecars are
+   * then stopped and not restarted, as kube's kubelet kills such a pod.
+   */
+  public static boolean finished(Input in) {
+    String phase = workPhase(in);
+    return phase.equals("Succeeded") || phase.equals("Failed");
+  }
+
+  private static String workPhase(Input in) {
+    if (!InitSequence.initialized(in.inits(), in.containers())) {
+      for (ContainerRecord c : in.inits()) {
+        if (c.sidecar || c.succeeded()) {
+          continue;
+        }
+        boolean failed = c.running == null && c.terminated != null && c.terminated.exitCode() != 0;
+        return failed && "Never".equals(in.restartPolicy()) ? "Failed" : "Pending";
       }
-      boolean failed = c.running == null && c.terminated != null && c.terminated.exitCode() != 0;
-      return failed && "Never".equals(in.restartPolicy()) ? "Failed" : "Pending";
+      return "Pending"; // a sidecar has not started yet
     }
     int running = 0;
     int waiting = 0;
@@ -138,7 +164,9 @@ public final class PodStatusBuilder {
     if (prev != null) {
       last.set("terminated", terminated(prev));
     }
-    s.put("ready", c.ready && c.running != null).put("restartCount", c.restartCount).put("image", c.image)
+    // an init container that ended successfully is ready (kube's prober manager); a sidecar as a container
+    boolean ready = c.ready && c.running != null || c.init && !c.sidecar && c.succeeded();
+    s.put("ready", ready).put("restartCount", c.restartCount).put("image", c.image)
         .put("imageID", c.imageId == null ? "" : c.imageId);
     if (c.containerId != null) {
       s.put("containerID", c.containerId);

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The end of a pod on its node: its running containers are stopped within the grace period, then the
- * pod is deleted for good (tried until it is gone, see {@link FinalDelete}), then its folder is removed
+ * The end of a pod on its node: its running containers are stopped within the grace period, sidecars
+ * last ({@link TerminationOrder}), then the pod is deleted for good (tried until it is gone, see {@link FinalDelete}), then its folder is removed
  * and the manager forgets it — unless the kubelet stops meanwhile. Confined to the kubelet's context.
  */
 final class PodTermination {
@@ -40,16 +40,25 @@ final class PodTermination {
    */
   Future<Void> run(boolean forced) {
     long grace = forced ? 0 : w.grace();
-    List<Future<Integer>> stops = new ArrayList<>();
-    for (ContainerRecord c : w.all()) {
-      if (c.running != null) {
-        boolean ending = c.killing || c.running.exited().isComplete();
-        stops.add(ending ? c.running.exited() : w.killContainer(c, grace, "Stopping container " + c.name));
-      }
-    }
-    return Future.join(stops).<Void>mapEmpty().recover(e -> Future.succeededFuture())
+    List<ContainerRecord> others = w.all().stream().filter(c -> !c.sidecar).toList();
+    return TerminationOrder.stop(others, w.sidecars(), (c, turn) -> w.killContainer(c, grace,
+            "Stopping container " + c.name, turn))
         .compose(v -> forced ? Future.succeededFuture(FinalDelete.Result.GONE) : finalDelete())
         .compose(this::forget);
+  }
+
+  /**
+   * The pod's work is over (its containers ended for good, restart policy Never or OnFailure): its running
+   * sidecars are stopped within its grace period, the last declared first, as kube's kubelet kills such a pod.
+   */
+  void stopSidecars() {
+    List<ContainerRecord> running = w.sidecars().stream().filter(c -> c.running != null && !c.killing).toList();
+    if (running.isEmpty()) {
+      return;
+    }
+    long grace = w.grace();
+    TerminationOrder.stop(List.of(), w.sidecars(), (c, turn) -> w.killContainer(c, grace,
+        "Stopping container " + c.name, turn));
   }
 
   /**

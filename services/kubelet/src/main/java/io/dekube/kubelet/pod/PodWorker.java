@@ -60,6 +60,7 @@ public final class PodWorker {
   private boolean terminating;
   private boolean gone;
   private long retryTimer = -1;
+  private Instant retryWhen;
   private long startingTimer = -1;
 
   PodWorker(PodManager m, Pod pod, ObjectNode tree) {
@@ -74,7 +75,9 @@ public final class PodWorker {
     this.starter = new ContainerStarter(this, m, hooks, prober, new ContainerRestarter(this, m, prober));
     this.termination = new PodTermination(this, m);
     for (Container c : list(pod.getSpec().getInitContainers())) {
-      inits.add(new ContainerRecord(c.getName(), true, c.getImage()));
+      ContainerRecord r = new ContainerRecord(c.getName(), true, c.getImage());
+      r.sidecar = "Always".equals(c.getRestartPolicy());
+      inits.add(r);
     }
     for (Container c : list(pod.getSpec().getContainers())) {
       containers.add(new ContainerRecord(c.getName(), false, c.getImage()));
@@ -280,13 +283,18 @@ public final class PodWorker {
 
   private Future<Void> runContainers() {
     Instant now = Instant.now();
-    for (ContainerRecord init : inits) {
-      if (init.succeeded()) {
-        continue;
-      }
-      if (init.running == null && !init.starting && due(init, now)) {
+    if (finished()) {
+      termination.stopSidecars();
+      publishUnlessStarting();
+      return Future.succeededFuture();
+    }
+    InitSequence.Plan plan = InitSequence.plan(inits, containers);
+    for (ContainerRecord init : plan.start()) {
+      if (due(init, now)) {
         starter.start(init);
       }
+    }
+    if (!plan.containers()) {
       publishUnlessStarting();
       return Future.succeededFuture();
     }
@@ -338,10 +346,19 @@ public final class PodWorker {
     return true;
   }
 
+  /** Syncs again at {@code when}, unless a sync is due before (that one arms the next). */
   void retryAt(Instant when) {
-    long ms = Math.max(1, Duration.between(Instant.now(), when).toMillis());
+    Instant now = Instant.now();
+    if (retryWhen != null && retryWhen.isAfter(now) && !retryWhen.isAfter(when)) {
+      return;
+    }
+    long ms = Math.max(1, Duration.between(now, when).toMillis());
     m.vertx.cancelTimer(retryTimer);
-    retryTimer = m.vertx.setTimer(ms, t -> requestSync());
+    retryWhen = when;
+    retryTimer = m.vertx.setTimer(ms, t -> {
+      retryWhen = null;
+      requestSync();
+    });
   }
 
   /** The pod's own name as kube's {@code format.Pod} writes it in messages: {@code name_namespace(uid)}. */
@@ -389,12 +406,17 @@ public final class PodWorker {
    * Killing Event with {@code message}, its preStop hook (FailedPreStopHook when it fails), then the stop.
    */
   Future<Integer> killContainer(ContainerRecord rec, long graceSeconds, String message) {
+    return killContainer(rec, graceSeconds, message, Future.succeededFuture());
+  }
+
+  /** As above, the stop (not the preStop hook) waiting for {@code turn} within the grace period ({@link TerminationOrder}). */
+  Future<Integer> killContainer(ContainerRecord rec, long graceSeconds, String message, Future<?> turn) {
     event(rec, NORMAL, "Killing", message);
     rec.killing = true;
     return killer.kill(rec.running, container(rec), graceSeconds, kubeName(), ip, failure -> {
       LOG.info("pod {}/{}: preStop hook of container {} failed: {}", namespace(), name(), rec.name, failure);
       event(rec, WARNING, "FailedPreStopHook", "PreStopHook failed");
-    });
+    }, turn);
   }
 
   /**
@@ -436,15 +458,33 @@ public final class PodWorker {
     if (ready != null) {
       rec.ready = ready && rec.started;
     }
-    publish();
+    if (started != null) {
+      requestSync(); // a started sidecar lets the next init container start
+    } else {
+      publish();
+    }
+  }
+
+  private PodStatusBuilder.Input input() {
+    return new PodStatusBuilder.Input(inits, containers, restartPolicy(), ip, m.config.nodeIp(), startTime,
+        tree.path("metadata").hasNonNull("deletionTimestamp"), ephemerals);
+  }
+
+  /** Whether the pod's work is over (restart policy Never or OnFailure): its sidecars stop, nothing restarts. */
+  boolean finished() {
+    return PodStatusBuilder.finished(input());
+  }
+
+  /** The pod's sidecars, in their declared order. */
+  List<ContainerRecord> sidecars() {
+    return inits.stream().filter(c -> c.sidecar).toList();
   }
 
   void publish() {
     if (gone) {
       return;
     }
-    PodStatusBuilder.Input in = new PodStatusBuilder.Input(inits, containers, restartPolicy(), ip,
-        m.config.nodeIp(), startTime, tree.path("metadata").hasNonNull("deletionTimestamp"), ephemerals);
+    PodStatusBuilder.Input in = input();
     var previous = m.status.lastSent(uid) != null ? m.status.lastSent(uid) : tree.path("status");
     ObjectNode status = PodStatusBuilder.build(in, previous, Instant.now());
     m.status.set(uid, tree, status);
