@@ -542,48 +542,79 @@ class KubeletE2E {
   }
 
   /**
-   * kubectl autoscale on a Deployment whose pod asks for 1m of CPU: answering requests makes it use
-   * more than 1 % of that, so the HPA controller — reading metrics.k8s.io through the apiserver —
-   * scales it to its maximum, and kubectl get hpa shows the measured utilization.
+   * The HorizontalPodAutoscaler walkthrough as written: {@code php-apache} from {@code registry.k8s.io/hpa-example}
+   * (requests 200m), exposed on port 80, {@code kubectl autoscale --cpu-percent=50 --min=1 --max=10}, then a load
+   * generator calling the Service in a loop. Each request is index.php's loop of square roots, real CPU time
+   * counted for its container, so the HPA controller — reading metrics.k8s.io through the apiserver — scales the
+   * Deployment up, and kubectl get hpa shows the measured utilization.
    */
   @Test
   @Order(7)
-  void autoscaleScalesABusyDeploymentUp() throws Exception {
-    Path deployment = tmp.resolve("busy.yaml");
+  void theWalkthroughsPhpApacheIsScaledUpUnderLoad() throws Exception {
+    Path deployment = tmp.resolve("php-apache.yaml");
     Files.writeString(deployment, """
         apiVersion: apps/v1
         kind: Deployment
-        metadata: {name: busy}
+        metadata: {name: php-apache}
         spec:
-          replicas: 1
-          selector: {matchLabels: {app: busy}}
+          selector: {matchLabels: {run: php-apache}}
           template:
-            metadata: {labels: {app: busy}}
+            metadata: {labels: {run: php-apache}}
             spec:
               containers:
-              - name: web
-                image: carsonoid/kube-decon:v1
-                ports: [{containerPort: 2015}]
-                resources: {requests: {cpu: 1m}}
+              - name: php-apache
+                image: registry.k8s.io/hpa-example
+                ports: [{containerPort: 80}]
+                resources: {limits: {cpu: 500m}, requests: {cpu: 200m}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: php-apache, labels: {run: php-apache}}
+        spec:
+          ports: [{port: 80}]
+          selector: {run: php-apache}
         """);
-    kubectl.run("create", "-f", deployment.toString()).ok();
-    kubectl.run("rollout", "status", "deployment/busy", "--timeout=60s").ok();
-    String ip = kubectl.run("get", "pods", "-l", "app=busy", "-o", "jsonpath={.items[0].status.podIP}").ok().out();
-    assertEquals("horizontalpodautoscaler.autoscaling/busy autoscaled",
-        kubectl.run("autoscale", "deployment", "busy", "--max=3", "--cpu-percent=1").ok().out().trim());
-    Awaitility.await("the HPA scales the busy Deployment up").atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-      for (int i = 0; i < 50; i++) {
-        http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":2015/")).build(),
-            HttpResponse.BodyHandlers.discarding());
-      }
-      assertEquals("3", kubectl.run("get", "deployment", "busy", "-o", "jsonpath={.spec.replicas}").ok().out());
-    });
-    String hpa = kubectl.run("get", "hpa", "busy").ok().out();
-    assertTrue(hpa.lines().anyMatch(l -> l.matches("busy\\s+Deployment/busy\\s+cpu: \\d+%/1%\\s+1\\s+3\\s+\\d\\s+.*")),
-        hpa);
-    String events = kubectl.run("get", "events", "--field-selector", "involvedObject.name=busy,reason=SuccessfulRescale",
-        "-o", "jsonpath={.items[*].message}").ok().out();
+    kubectl.run("apply", "-f", deployment.toString()).ok();
+    kubectl.run("rollout", "status", "deployment/php-apache", "--timeout=60s").ok();
+    String ip = kubectl.run("get", "svc", "php-apache", "-o", "jsonpath={.spec.clusterIP}").ok().out();
+    assertEquals("horizontalpodautoscaler.autoscaling/php-apache autoscaled", kubectl.run("autoscale", "deployment",
+        "php-apache", "--cpu-percent=50", "--min=1", "--max=10").ok().out().trim());
+    // the load generator: wget -q -O- http://php-apache in a loop
+    Awaitility.await("the HPA scales php-apache up").atMost(Duration.ofSeconds(120)).ignoreExceptions()
+        .untilAsserted(() -> {
+          for (int i = 0; i < 50; i++) {
+            assertEquals("OK!", http.send(HttpRequest.newBuilder(URI.create("http://" + ip + "/"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body());
+          }
+          int replicas = Integer.parseInt(kubectl.run("get", "deployment", "php-apache", "-o",
+              "jsonpath={.spec.replicas}").ok().out());
+          assertTrue(replicas > 1, replicas + " replicas");
+        });
+    String hpa = kubectl.run("get", "hpa", "php-apache").ok().out();
+    assertTrue(hpa.lines().anyMatch(l -> l.matches("php-apache\\s+Deployment/php-apache\\s+cpu: \\d+%/50%\\s+1\\s+10"
+        + "\\s+\\d+\\s+.*")), hpa);
+    String events = kubectl.run("get", "events", "--field-selector",
+        "involvedObject.name=php-apache,reason=SuccessfulRescale", "-o", "jsonpath={.items[*].message}").ok().out();
     assertTrue(events.contains("reason: cpu resource utilization (percentage of request) above target"), events);
+  }
+
+  /**
+   * The ingress tutorials' first step: {@code kubectl create deployment hello --image=gcr.io/google-samples/hello-app:1.0},
+   * exposed on 8080; its Service answers with the Go sample's three lines, the serving pod's name among them.
+   */
+  @Test
+  @Order(2)
+  void helloAppAnswersThroughItsService() throws Exception {
+    kubectl.run("create", "deployment", "hello", "--image=gcr.io/google-samples/hello-app:1.0").ok();
+    kubectl.run("expose", "deployment", "hello", "--port=8080").ok();
+    kubectl.run("rollout", "status", "deployment/hello", "--timeout=60s").ok();
+    String pod = kubectl.run("get", "pods", "-l", "app=hello", "-o", "jsonpath={.items[0].metadata.name}").ok().out();
+    String ip = kubectl.run("get", "svc", "hello", "-o", "jsonpath={.spec.clusterIP}").ok().out();
+    Awaitility.await("hello's Service answers").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .untilAsserted(() -> assertEquals("Hello, world!\nVersion: 1.0.0\nHostname: " + pod + "\n",
+            http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/")).timeout(Duration.ofSeconds(5))
+                .build(), HttpResponse.BodyHandlers.ofString()).body()));
+    assertTrue(kubectl.run("logs", "deployment/hello").ok().out().contains("Server listening on port 8080"));
   }
 
   @Test

@@ -9,13 +9,15 @@ import java.util.Optional;
  * {@code carsonoid/kube-decon:<tag>}), {@code dekube/echo}, {@code dekube/crash}, {@code dekube/pause}
  * ({@code registry.k8s.io/pause}) and {@code busybox} ({@code docker.io/library/busybox:<tag>},
  * {@code dekube/busybox}: the built-in shell) and {@code nginx} (its welcome page, as every tutorial's
- * first Deployment serves it). Pure.
+ * first Deployment serves it), and the images of kube's docs and tutorials ({@code registry.k8s.io/hpa-example},
+ * {@code gcr.io/google-samples/hello-app}). Pure.
  */
 public final class BuiltInImages {
 
   /** The names listed in an image-pull error. */
   public static final List<String> NAMES = List.of("dekube/web", "carsonoid/kube-decon:<tag>", "dekube/echo",
-      "dekube/crash", "dekube/pause", "busybox[:<tag>] (= dekube/busybox)", "nginx[:<tag>]");
+      "dekube/crash", "dekube/pause", "busybox[:<tag>] (= dekube/busybox)", "nginx[:<tag>]",
+      "registry.k8s.io/hpa-example", "gcr.io/google-samples/hello-app:1.0|2.0");
 
   /** What an image reference resolves to: which program, with which tag. */
   public record Resolved(String program, String repository, String tag) {
@@ -47,6 +49,10 @@ public final class BuiltInImages {
       case "dekube/pause", "registry.k8s.io/pause", "k8s.gcr.io/pause" -> "pause";
       case "busybox", "dekube/busybox" -> "busybox";
       case "nginx" -> "nginx";
+      case "registry.k8s.io/hpa-example", "k8s.gcr.io/hpa-example", "gcr.io/google_containers/hpa-example",
+          "gcr.io/google-containers/hpa-example" -> "hpa-example";
+      case "gcr.io/google-samples/hello-app", "us-docker.pkg.dev/google-samples/containers/gke/hello-app" ->
+          "hello-app";
       default -> null;
     };
     return Optional.ofNullable(program).map(p -> new Resolved(p, repoName(image, colon > slash), tag));

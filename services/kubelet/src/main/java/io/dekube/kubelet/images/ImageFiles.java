@@ -50,6 +50,10 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
       folder(folders, "/var/log/nginx");
       folder(folders, "/var/cache/nginx");
     }
+    if (program.equals("hpa-example")) {
+      file(folders, files, "/var/www/html/index.php", HpaExample.INDEX_PHP);
+      folder(folders, "/var/log/apache2");
+    }
     return new ImageFiles(Collections.unmodifiableSortedSet(folders), Collections.unmodifiableSortedMap(files));
   }
 

@@ -40,6 +40,8 @@ public final class Programs {
       case "echo" -> echo(c);
       case "crash" -> crash(c);
       case "busybox" -> busybox(c);
+      case "hpa-example" -> HpaExample.start(c);
+      case "hello-app" -> HelloApp.start(c, image.tag());
       default -> pause(c);
     };
   }

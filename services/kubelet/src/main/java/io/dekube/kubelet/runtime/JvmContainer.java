@@ -24,6 +24,7 @@ public final class JvmContainer implements RunningContainer {
   private final List<Supplier<Future<Void>>> stops = new ArrayList<>();
   private final List<ExecSession.Output> attached = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile ExecSession stdin;
+  private volatile int sigtermExit = 143;
   private final java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
   private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
@@ -74,23 +75,50 @@ public final class JvmContainer implements RunningContainer {
       try {
         handler.handle(event);
       } finally {
-        long after = THREADS.getCurrentThreadCpuTime();
-        if (before >= 0 && after >= before) {
-          cpuNanos.addAndGet(after - before);
-        }
+        countSince(before);
       }
     };
   }
 
   /**
+   * Runs a CPU-heavy piece of the container's program ({@code hpa-example}'s loop) on a worker thread, never an
+   * event loop; that thread's CPU time while it runs is counted as the container's (see {@link #usage}).
+   */
+  public <T> Future<T> measuredWork(java.util.concurrent.Callable<T> work) {
+    return vertx.executeBlocking(() -> {
+      long before = THREADS.getCurrentThreadCpuTime();
+      try {
+        return work.call();
+      } finally {
+        countSince(before);
+      }
+    }, false);
+  }
+
+  private void countSince(long before) {
+    long after = THREADS.getCurrentThreadCpuTime();
+    if (before >= 0 && after >= before) {
+      cpuNanos.addAndGet(after - before);
+    }
+  }
+
+  /**
    * CPU: the thread CPU time its program's handlers took (the container owns no thread: its
-   * handlers run on the kubelet's event loops; what Vert.x and Netty do around them — parsing,
-   * writing to sockets — is not counted). Memory: 0, its objects live in the kubelet's shared heap
+   * handlers run on the kubelet's event loops, its heavy work on worker threads, {@link #measuredWork}; what
+   * Vert.x and Netty do around them — parsing, writing to sockets — is not counted). Memory: 0, its objects live in the kubelet's shared heap
    * and cannot be told apart.
    */
   @Override
   public ResourceUsage usage() {
     return new ResourceUsage(cpuNanos.get(), 0);
+  }
+
+  /**
+   * The exit code this program ends with when stopped: a program that handles SIGTERM and exits with a code of its
+   * own (agnhost's {@code pause}: 2) says so; others end with 143, as a process killed by the signal.
+   */
+  public void exitOnSigterm(int code) {
+    sigtermExit = code;
   }
 
   /** Registers what stopping this container releases (a server, a timer). */
@@ -130,7 +158,7 @@ public final class JvmContainer implements RunningContainer {
   @Override
   public Future<Integer> stop(Duration grace) {
     // a built-in program stops at once on SIGTERM; 143 = 128 + SIGTERM, as a process killed by it
-    exit(143);
+    exit(sigtermExit);
     return exited.future();
   }
 
