@@ -9,15 +9,21 @@ import java.util.Optional;
  * {@code carsonoid/kube-decon:<tag>}), {@code dekube/echo}, {@code dekube/crash}, {@code dekube/pause}
  * ({@code registry.k8s.io/pause}) and {@code busybox} ({@code docker.io/library/busybox:<tag>},
  * {@code dekube/busybox}: the built-in shell) and {@code nginx} (its welcome page, as every tutorial's
- * first Deployment serves it), and the images of kube's docs and tutorials ({@code registry.k8s.io/hpa-example},
- * {@code gcr.io/google-samples/hello-app}). Pure.
+ * first Deployment serves it), and the images of kube's docs and tutorials: {@code httpd},
+ * {@code registry.k8s.io/hpa-example}, {@code gcr.io/google-samples/hello-app}, {@code registry.k8s.io/echoserver},
+ * {@code kicbase/echo-server}, {@code hashicorp/http-echo}, {@code registry.k8s.io/e2e-test-images/agnhost} (and the
+ * older {@code liveness} and {@code serve_hostname}), {@code registry.k8s.io/goproxy}. Pure.
  */
 public final class BuiltInImages {
 
   /** The names listed in an image-pull error. */
   public static final List<String> NAMES = List.of("dekube/web", "carsonoid/kube-decon:<tag>", "dekube/echo",
-      "dekube/crash", "dekube/pause", "busybox[:<tag>] (= dekube/busybox)", "nginx[:<tag>]",
-      "registry.k8s.io/hpa-example", "gcr.io/google-samples/hello-app:1.0|2.0");
+      "dekube/crash", "dekube/pause (= registry.k8s.io/pause:<tag>)",
+      "busybox[:<tag>] (= dekube/busybox, registry.k8s.io/busybox)", "nginx[:<tag>]", "httpd[:<tag>]",
+      "registry.k8s.io/hpa-example", "gcr.io/google-samples/hello-app:1.0|2.0", "registry.k8s.io/echoserver:<tag>",
+      "kicbase/echo-server:<tag>", "hashicorp/http-echo[:<tag>]",
+      "registry.k8s.io/e2e-test-images/agnhost:<tag> (liveness, netexec, pause, serve-hostname)",
+      "registry.k8s.io/liveness", "registry.k8s.io/serve_hostname", "registry.k8s.io/goproxy:<tag>");
 
   /** What an image reference resolves to: which program, with which tag. */
   public record Resolved(String program, String repository, String tag) {
@@ -46,13 +52,23 @@ public final class BuiltInImages {
       case "dekube/web", "carsonoid/kube-decon" -> "web";
       case "dekube/echo" -> "echo";
       case "dekube/crash" -> "crash";
-      case "dekube/pause", "registry.k8s.io/pause", "k8s.gcr.io/pause" -> "pause";
-      case "busybox", "dekube/busybox" -> "busybox";
+      case "dekube/pause", "registry.k8s.io/pause", "k8s.gcr.io/pause", "gcr.io/google_containers/pause" -> "pause";
+      case "busybox", "dekube/busybox", "registry.k8s.io/busybox", "k8s.gcr.io/busybox", "gcr.io/google-containers/busybox"
+          -> "busybox";
       case "nginx" -> "nginx";
+      case "httpd" -> "httpd";
       case "registry.k8s.io/hpa-example", "k8s.gcr.io/hpa-example", "gcr.io/google_containers/hpa-example",
           "gcr.io/google-containers/hpa-example" -> "hpa-example";
       case "gcr.io/google-samples/hello-app", "us-docker.pkg.dev/google-samples/containers/gke/hello-app" ->
           "hello-app";
+      case "registry.k8s.io/echoserver", "k8s.gcr.io/echoserver", "gcr.io/google_containers/echoserver" -> "echoserver";
+      case "kicbase/echo-server" -> "kicbase-echo-server";
+      case "hashicorp/http-echo" -> "http-echo";
+      case "registry.k8s.io/e2e-test-images/agnhost", "k8s.gcr.io/e2e-test-images/agnhost",
+          "gcr.io/kubernetes-e2e-test-images/agnhost" -> "agnhost";
+      case "registry.k8s.io/liveness", "k8s.gcr.io/liveness" -> "liveness";
+      case "registry.k8s.io/serve_hostname", "k8s.gcr.io/serve_hostname" -> "serve_hostname";
+      case "registry.k8s.io/goproxy", "k8s.gcr.io/goproxy" -> "goproxy";
       default -> null;
     };
     return Optional.ofNullable(program).map(p -> new Resolved(p, repoName(image, colon > slash), tag));

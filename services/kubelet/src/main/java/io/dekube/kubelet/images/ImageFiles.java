@@ -12,7 +12,8 @@ import java.util.TreeSet;
  * system. Every image has the folders of a small Linux image ({@code /bin}, {@code /etc}, {@code /home},
  * {@code /root}, {@code /tmp}, {@code /usr}, {@code /var}…, with {@code /dev}, {@code /proc} and
  * {@code /sys} empty) and {@code /etc/passwd}, {@code /etc/group}, {@code /etc/os-release}; {@code nginx}
- * adds its configuration and the welcome page under {@code /usr/share/nginx/html}. Absolute paths.
+ * adds its configuration and the welcome page under {@code /usr/share/nginx/html}, {@code httpd} its
+ * {@code It works!} page under {@code /usr/local/apache2/htdocs}, {@code hpa-example} its {@code index.php}. Absolute paths.
  * Immutable; pure.
  *
  * @param folders the folders, with all their parents
@@ -49,6 +50,11 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
           """);
       folder(folders, "/var/log/nginx");
       folder(folders, "/var/cache/nginx");
+    }
+    if (program.equals("httpd")) {
+      file(folders, files, Httpd.ROOT + "/index.html", Httpd.INDEX);
+      folder(folders, "/usr/local/apache2/conf");
+      folder(folders, "/usr/local/apache2/logs");
     }
     if (program.equals("hpa-example")) {
       file(folders, files, "/var/www/html/index.php", HpaExample.INDEX_PHP);

@@ -60,6 +60,11 @@ final class NginxPages {
    * {@code .} and {@code ..} resolved, never above the root.
    */
   static String document(String path) {
+    return document(ROOT, path);
+  }
+
+  /** The same under another document {@code root} (httpd's). */
+  static String document(String root, String path) {
     java.util.Deque<String> segs = new java.util.ArrayDeque<>();
     for (String seg : path.split("/")) {
       if (seg.equals("..")) {
@@ -68,7 +73,7 @@ final class NginxPages {
         segs.addLast(seg);
       }
     }
-    String file = ROOT + (segs.isEmpty() ? "" : "/" + String.join("/", segs));
+    String file = root + (segs.isEmpty() ? "" : "/" + String.join("/", segs));
     return path.endsWith("/") || path.isEmpty() ? file + "/index.html" : file;
   }
 

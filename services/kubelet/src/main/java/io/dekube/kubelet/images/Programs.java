@@ -42,6 +42,14 @@ public final class Programs {
       case "busybox" -> busybox(c);
       case "hpa-example" -> HpaExample.start(c);
       case "hello-app" -> HelloApp.start(c, image.tag());
+      case "echoserver" -> EchoServer.start(c, image.tag());
+      case "kicbase-echo-server" -> KicbaseEchoServer.start(c);
+      case "http-echo" -> HttpEcho.start(c, image.tag());
+      case "agnhost" -> Agnhost.start(c);
+      case "liveness" -> AgnhostLiveness.start(c);
+      case "serve_hostname" -> Agnhost.serveHostnameImage(c);
+      case "httpd" -> Httpd.start(c, image.tag());
+      case "goproxy" -> GoProxy.start(c);
       default -> pause(c);
     };
   }

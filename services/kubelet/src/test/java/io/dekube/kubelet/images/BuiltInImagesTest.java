@@ -50,4 +50,25 @@ class BuiltInImagesTest {
         NginxPages.accessLog("127.134.1.1", java.time.ZonedDateTime.parse("2026-12-06T01:12:13Z"), "GET", "/",
             "HTTP/1.1", 200, 615, null, "curl/8.5.0"));
   }
+
+  /** The images of kube's docs and the usual tutorials, by the names they give them. */
+  @Test
+  void theDocsImagesResolveAndThePullErrorListsThem() {
+    String[][] cases = {
+        {"registry.k8s.io/hpa-example", "hpa-example"}, {"gcr.io/google-samples/hello-app:2.0", "hello-app"},
+        {"registry.k8s.io/echoserver:1.4", "echoserver"}, {"k8s.gcr.io/echoserver:1.10", "echoserver"},
+        {"kicbase/echo-server:1.0", "kicbase-echo-server"}, {"hashicorp/http-echo:1.0", "http-echo"},
+        {"registry.k8s.io/e2e-test-images/agnhost:2.40", "agnhost"}, {"httpd:2.4", "httpd"},
+        {"docker.io/library/httpd", "httpd"}, {"registry.k8s.io/pause:3.10", "pause"},
+        {"registry.k8s.io/busybox:1.27.2", "busybox"}, {"registry.k8s.io/goproxy:0.1", "goproxy"},
+        {"registry.k8s.io/liveness", "liveness"}, {"registry.k8s.io/serve_hostname", "serve_hostname"}};
+    for (String[] c : cases) {
+      assertEquals(c[1], BuiltInImages.resolve(c[0]).orElseThrow().program(), c[0]);
+    }
+    String m = BuiltInImages.pullError("httpbin");
+    for (String name : new String[] {"httpd[:<tag>]", "registry.k8s.io/hpa-example", "hashicorp/http-echo",
+        "registry.k8s.io/e2e-test-images/agnhost:<tag>", "kicbase/echo-server", "registry.k8s.io/goproxy"}) {
+      assertTrue(m.contains(name), name + " in " + m);
+    }
+  }
 }
