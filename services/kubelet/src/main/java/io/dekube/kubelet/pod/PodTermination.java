@@ -2,8 +2,12 @@ package io.dekube.kubelet.pod;
 
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -70,7 +74,7 @@ final class PodTermination {
       return Future.succeededFuture();
     }
     return m.vertx.executeBlocking(() -> {
-      PodWorker.deleteTree(w.podDir());
+      deleteTree(w.podDir());
       return null;
     }, false).<Void>mapEmpty().onComplete(ar -> m.gone(w.uid()));
   }
@@ -93,5 +97,16 @@ final class PodTermination {
     List<Future<Integer>> stops = new ArrayList<>();
     w.all().stream().filter(c -> c.running != null).forEach(c -> stops.add(c.running.stop(Duration.ZERO)));
     return Future.join(stops).mapEmpty();
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 }

@@ -6,7 +6,6 @@ import io.dekube.core.model.Typed;
 import io.dekube.kubelet.lifecycle.ContainerKill;
 import io.dekube.kubelet.lifecycle.HookRunner;
 import io.dekube.kubelet.probe.Prober;
-import io.dekube.kubelet.runtime.ContainerStartException;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.vertx.core.Future;
@@ -47,6 +46,7 @@ public final class PodWorker {
   private final ContainerKill killer;
   private final ContainerStarter starter;
   private final PodTermination termination;
+  private final VolumeSetup volumeSetup;
   private Pod pod;
   private ObjectNode tree;
   private String ip;
@@ -54,7 +54,6 @@ public final class PodWorker {
   private Map<String, Path> volumes;
   private Admission.Rejection rejection;
   private boolean admitted;
-  private boolean volumeWaitReported;
   private boolean syncing;
   private boolean dirty;
   private boolean terminating;
@@ -74,6 +73,7 @@ public final class PodWorker {
     this.killer = new ContainerKill(m.vertx, hooks);
     this.starter = new ContainerStarter(this, m, hooks, prober, new ContainerRestarter(this, m, prober));
     this.termination = new PodTermination(this, m);
+    this.volumeSetup = new VolumeSetup(this, m);
     for (Container c : list(pod.getSpec().getInitContainers())) {
       ContainerRecord r = new ContainerRecord(c.getName(), true, c.getImage());
       r.sidecar = "Always".equals(c.getRestartPolicy());
@@ -107,21 +107,9 @@ public final class PodWorker {
 
   /** Rewrites the pod's projected token files (renewed tokens), off the event loop; once its volumes exist. */
   void refreshTokens() {
-    Map<String, Path> dirs = volumes;
-    Pod current = pod;
-    if (dirs == null || gone || !hasProjectedToken(current)) {
-      return;
+    if (volumes != null && !gone) {
+      volumeSetup.refreshTokens(pod, volumes);
     }
-    m.vertx.executeBlocking(() -> {
-      Volumes.refreshTokens(current, dirs, m.tokens);
-      return null;
-    }, false).onFailure(e -> LOG.debug("pod {}/{}: token refresh failed: {}", namespace(), name(), e.toString()));
-  }
-
-  private static boolean hasProjectedToken(Pod p) {
-    return p.getSpec().getVolumes() != null && p.getSpec().getVolumes().stream().anyMatch(v -> v.getProjected() != null
-        && v.getProjected().getSources() != null
-        && v.getProjected().getSources().stream().anyMatch(s -> s.getServiceAccountToken() != null));
   }
 
   Pod pod() {
@@ -222,24 +210,13 @@ public final class PodWorker {
       startTime = startTime != null ? startTime : Instant.now();
     }
     if (volumes == null) {
-      return m.vertx.executeBlocking(() -> Volumes.prepare(pod, podDir, m.lookup, m.tokens, ip, m.config.nodeIp()), false)
-          .compose(v -> {
-            volumes = v;
-            return runContainers();
-          }, e -> {
-            String reason = e instanceof ContainerStartException cse ? cse.reason() : "CreateContainerConfigError";
-            if (ClaimVolumes.WAITING.equals(reason)) {
-              return waitForVolumes(e.getMessage());
-            }
-            containers.forEach(c -> {
-              c.waitingReason = reason;
-              c.waitingMessage = e.getMessage();
-              event(c, WARNING, "Failed", "Error: " + e.getMessage());
-            });
-            publish();
-            retryAt(Instant.now().plus(m.backoff.initial()));
-            return Future.succeededFuture();
-          });
+      return volumeSetup.prepare(pod, ip, containers).compose(v -> {
+        if (v == null) {
+          return Future.succeededFuture(); // shown in the status, tried again
+        }
+        volumes = v;
+        return runContainers();
+      });
     }
     return runContainers();
   }
@@ -254,25 +231,6 @@ public final class PodWorker {
     event(null, WARNING, "FailedCreatePodSandBox", "Failed to create pod sandbox: " + problem);
     publish();
     retryAt(Instant.now().plus(m.backoff.initial()));
-    return Future.succeededFuture();
-  }
-
-  /**
-   * A claim is not bound yet: the containers stay ContainerCreating, one {@code FailedMount} Event says
-   * why (kube's volume manager wording), and the volumes are tried again in a second.
-   */
-  private Future<Void> waitForVolumes(String message) {
-    containers.forEach(c -> {
-      c.waitingReason = ClaimVolumes.WAITING;
-      c.waitingMessage = null;
-    });
-    if (!volumeWaitReported) {
-      volumeWaitReported = true;
-      event(null, WARNING, "FailedMount", message);
-      LOG.info("pod {}/{} waits for its volumes on node {}: {}", namespace(), name(), m.config.nodeName(), message);
-    }
-    publish();
-    retryAt(Instant.now().plusSeconds(1));
     return Future.succeededFuture();
   }
 
@@ -570,16 +528,5 @@ public final class PodWorker {
 
   private static <T> List<T> list(List<T> l) {
     return l == null ? List.of() : l;
-  }
-
-  static void deleteTree(Path dir) throws java.io.IOException {
-    if (!java.nio.file.Files.exists(dir)) {
-      return;
-    }
-    try (var walk = java.nio.file.Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        java.nio.file.Files.deleteIfExists(p);
-      }
-    }
   }
 }

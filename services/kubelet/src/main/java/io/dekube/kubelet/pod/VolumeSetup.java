@@ -1,0 +1,84 @@
+package io.dekube.kubelet.pod;
+
+import io.dekube.kubelet.runtime.ContainerStartException;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.vertx.core.Future;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A pod's volumes on its node ({@link Volumes}), written off the event loop before its first container
+ * starts: a claim not bound yet keeps the containers ContainerCreating with one {@code FailedMount} Event
+ * (kube's volume manager wording) and a new try in a second; another failure (a missing ConfigMap...) is
+ * the containers' {@code CreateContainerConfigError} until the first back-off. Also renews the projected
+ * token files. Confined to the kubelet's context.
+ */
+final class VolumeSetup {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VolumeSetup.class);
+
+  private final PodWorker w;
+  private final PodManager m;
+  private boolean waitReported;
+
+  VolumeSetup(PodWorker w, PodManager m) {
+    this.w = w;
+    this.m = m;
+  }
+
+  /** The volumes' folders by name; null when they could not be written yet (shown, and a new sync armed). */
+  Future<Map<String, Path>> prepare(Pod pod, String ip, List<ContainerRecord> containers) {
+    return m.vertx.executeBlocking(() -> Volumes.prepare(pod, w.podDir(), m.lookup, m.tokens, ip, m.config.nodeIp()),
+            false)
+        .recover(e -> {
+          String reason = e instanceof ContainerStartException cse ? cse.reason() : "CreateContainerConfigError";
+          if (ClaimVolumes.WAITING.equals(reason)) {
+            waitForClaims(e.getMessage(), containers);
+            return Future.succeededFuture();
+          }
+          containers.forEach(c -> {
+            c.waitingReason = reason;
+            c.waitingMessage = e.getMessage();
+            w.event(c, PodWorker.WARNING, "Failed", "Error: " + e.getMessage());
+          });
+          w.publish();
+          w.retryAt(Instant.now().plus(m.backoff.initial()));
+          return Future.succeededFuture();
+        });
+  }
+
+  private void waitForClaims(String message, List<ContainerRecord> containers) {
+    containers.forEach(c -> {
+      c.waitingReason = ClaimVolumes.WAITING;
+      c.waitingMessage = null;
+    });
+    if (!waitReported) {
+      waitReported = true;
+      w.event(null, PodWorker.WARNING, "FailedMount", message);
+      LOG.info("pod {}/{} waits for its volumes on node {}: {}", w.namespace(), w.name(), m.config.nodeName(), message);
+    }
+    w.publish();
+    w.retryAt(Instant.now().plusSeconds(1));
+  }
+
+  /** Rewrites the pod's projected token files (renewed tokens), off the event loop. */
+  void refreshTokens(Pod pod, Map<String, Path> dirs) {
+    if (!hasProjectedToken(pod)) {
+      return;
+    }
+    m.vertx.executeBlocking(() -> {
+      Volumes.refreshTokens(pod, dirs, m.tokens);
+      return null;
+    }, false).onFailure(e -> LOG.debug("pod {}/{}: token refresh failed: {}", w.namespace(), w.name(), e.toString()));
+  }
+
+  private static boolean hasProjectedToken(Pod p) {
+    return p.getSpec().getVolumes() != null && p.getSpec().getVolumes().stream().anyMatch(v -> v.getProjected() != null
+        && v.getProjected().getSources() != null
+        && v.getProjected().getSources().stream().anyMatch(s -> s.getServiceAccountToken() != null));
+  }
+}
