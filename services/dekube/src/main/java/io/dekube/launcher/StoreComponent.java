@@ -6,6 +6,7 @@ import io.dekube.store.admission.ResourceQuotaAdmission;
 import io.dekube.store.admission.RuntimeClassAdmission;
 import io.dekube.store.admission.KubernetesAdmission;
 import io.dekube.store.admission.podsecurity.PodSecurityAdmission;
+import io.dekube.store.cel.CelLoader;
 import io.dekube.core.net.ClusterNetwork;
 import io.dekube.store.writer.ServiceRanges;
 import io.dekube.store.writer.WriterConfig;
@@ -40,6 +41,7 @@ final class StoreComponent implements Component {
     Informer crds = ctx.informers().informer(ctx.bootstrap(), ctx.registry().byResourceName(CrdParser.CRDS)
         .orElseThrow());
     CustomKindSync.follow(crds, ctx.registry());
+    crds.addHandler(CelLoader.onObjects(CelLoader::hasValidationRules)); // their rules are compiled here
     // the Priority admission of pod creates reads the PriorityClasses, as kube's plugin reads its informer
     Informer priorityClasses = ctx.informers().informer(ctx.bootstrap(), ctx.registry()
         .byGroupPlural("scheduling.k8s.io", "priorityclasses").orElseThrow());

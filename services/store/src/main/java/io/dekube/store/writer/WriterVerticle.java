@@ -4,7 +4,6 @@ import io.dekube.store.admission.BasicAdmission;
 import io.dekube.store.admission.ResourceQuotaAdmission;
 import io.dekube.store.admission.WriteAdmission;
 import io.dekube.core.model.ResourceRegistry;
-import io.dekube.store.cel.CelEngine;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.security.SecureRandom;
@@ -93,10 +92,6 @@ public final class WriterVerticle extends VerticleBase {
     java.util.concurrent.atomic.AtomicBoolean synced = new java.util.concurrent.atomic.AtomicBoolean();
     caches.onSuccess(v -> synced.set(true)); // read by the loop's thread
     loop.answerOnceAdmissionReady(synced::get);
-    vertx.executeBlocking(() -> {
-      CelEngine.warmUp(); // CRD validation rules are compiled on the writer's thread: load CEL beforehand
-      return null;
-    }, false);
     Thread t = new Thread(loop, "dekube-writer-" + config.writerId());
     t.setDaemon(true);
     t.start();

@@ -12,6 +12,7 @@ import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.store.cel.CelAuthorizer;
+import io.dekube.store.cel.CelLoader;
 import io.dekube.store.cel.CelValues;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -65,7 +66,9 @@ public final class PolicyAdmission implements ValidatingPolicies {
     Function<String, ConfigurationSource> cache = plural -> ConfigurationSource.of(
         informers.apply(registry.byGroupPlural(GROUP, plural).orElseThrow()));
     Informer namespaces = informers.apply(registry.byResourceName("namespaces").orElseThrow());
-    ConfigurationSource policies = cache.apply("validatingadmissionpolicies");
+    Informer policyInformer = informers.apply(registry.byGroupPlural(GROUP, "validatingadmissionpolicies").orElseThrow());
+    policyInformer.addHandler(CelLoader.onObjects(policy -> true)); // every policy is CEL
+    ConfigurationSource policies = ConfigurationSource.of(policyInformer);
     ConfigurationSource bindings = cache.apply("validatingadmissionpolicybindings");
     PolicyAdmission p = new PolicyAdmission(policies, bindings, ns -> namespaces.get("", ns),
         new ParamSource(registry, informers), authorizer);

@@ -8,6 +8,7 @@ import io.dekube.core.model.StatusException;
 import io.dekube.core.patch.Patches;
 import io.dekube.core.store.WriteOptions;
 import io.dekube.store.cel.CelAuthorizer;
+import io.dekube.store.cel.CelLoader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -84,8 +85,11 @@ public final class WebhookAdmission {
                                                Function<ResourceType, io.dekube.core.informer.Informer> informers,
                                                ServiceResolver services, ValidatingPolicies policies,
                                                CelAuthorizer authorizer) {
-    Function<String, ConfigurationSource> cache = plural -> ConfigurationSource.of(
-        informers.apply(registry.byGroupPlural(GROUP, plural).orElseThrow()));
+    Function<String, ConfigurationSource> cache = plural -> {
+      io.dekube.core.informer.Informer configs = informers.apply(registry.byGroupPlural(GROUP, plural).orElseThrow());
+      configs.addHandler(CelLoader.onObjects(CelLoader::hasMatchConditions));
+      return ConfigurationSource.of(configs);
+    };
     io.dekube.core.informer.Informer namespaces = informers.apply(registry.byResourceName("namespaces").orElseThrow());
     WebhookAdmission w = new WebhookAdmission(vertx, cache.apply("validatingwebhookconfigurations"),
         cache.apply("mutatingwebhookconfigurations"), ns -> namespaces.get("", ns), services, policies,
