@@ -38,7 +38,7 @@ final class AgnhostLiveness {
     return runningNanos <= HEALTHY_NANOS;
   }
 
-  /** The body of {@code /healthz} after {@code runningNanos}: {@code ok}, or {@code error: 10.512} (seconds, Go's %v). */
+  /** {@code /healthz}'s body after {@code runningNanos}: {@code ok}, or {@code error: 10.512} (seconds, Go's %v). */
   static String healthz(long runningNanos) {
     if (healthy(runningNanos)) {
       return "ok";

@@ -67,7 +67,8 @@ final class AgnhostNetexec {
         GoLog.print(c, "GET /clientip");
         res.end(ImageServer.remoteAddr(req));
       }
-      case "/echo" -> echo(c, res, q.get("msg") == null ? "" : q.get("msg"), q.get("code") == null ? "" : q.get("code"));
+      case "/echo" -> echo(c, res, q.get("msg") == null ? "" : q.get("msg"),
+          q.get("code") == null ? "" : q.get("code"));
       case "/healthz" -> {
         GoLog.print(c, "GET /healthz");
         res.setStatusCode(udp.succeeded() ? 200 : 412).end();

@@ -53,8 +53,8 @@ public final class BuiltInImages {
       case "dekube/echo" -> "echo";
       case "dekube/crash" -> "crash";
       case "dekube/pause", "registry.k8s.io/pause", "k8s.gcr.io/pause", "gcr.io/google_containers/pause" -> "pause";
-      case "busybox", "dekube/busybox", "registry.k8s.io/busybox", "k8s.gcr.io/busybox", "gcr.io/google-containers/busybox"
-          -> "busybox";
+      case "busybox", "dekube/busybox", "registry.k8s.io/busybox", "k8s.gcr.io/busybox",
+          "gcr.io/google-containers/busybox" -> "busybox";
       case "nginx" -> "nginx";
       case "httpd" -> "httpd";
       case "registry.k8s.io/hpa-example", "k8s.gcr.io/hpa-example", "gcr.io/google_containers/hpa-example",

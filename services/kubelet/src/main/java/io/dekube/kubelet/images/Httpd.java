@@ -36,7 +36,7 @@ final class Httpd {
       String file = NginxPages.document(ROOT, req.path());
       c.file(file).onComplete(ar -> {
         byte[] found = ar.succeeded() ? ar.result() : null;
-        Buffer page = Buffer.buffer(found != null ? found : NOT_FOUND.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Buffer page = found != null ? Buffer.buffer(found) : Buffer.buffer(NOT_FOUND);
         int status = found != null ? 200 : 404;
         c.log().line(ApacheLog.common(req.remoteAddress().hostAddress(), ZonedDateTime.now(),
             ApacheLog.requestLine(req), status, page.length()));

@@ -13,7 +13,8 @@ import java.util.TreeSet;
  * {@code /root}, {@code /tmp}, {@code /usr}, {@code /var}…, with {@code /dev}, {@code /proc} and
  * {@code /sys} empty) and {@code /etc/passwd}, {@code /etc/group}, {@code /etc/os-release}; {@code nginx}
  * adds its configuration and the welcome page under {@code /usr/share/nginx/html}, {@code httpd} its
- * {@code It works!} page under {@code /usr/local/apache2/htdocs}, {@code hpa-example} its {@code index.php}. Absolute paths.
+ * {@code It works!} page under {@code /usr/local/apache2/htdocs}, {@code hpa-example} its {@code index.php}.
+ * Absolute paths.
  * Immutable; pure.
  *
  * @param folders the folders, with all their parents

@@ -105,8 +105,8 @@ public final class JvmContainer implements RunningContainer {
   /**
    * CPU: the thread CPU time its program's handlers took (the container owns no thread: its
    * handlers run on the kubelet's event loops, its heavy work on worker threads, {@link #measuredWork}; what
-   * Vert.x and Netty do around them — parsing, writing to sockets — is not counted). Memory: 0, its objects live in the kubelet's shared heap
-   * and cannot be told apart.
+   * Vert.x and Netty do around them — parsing, writing to sockets — is not counted). Memory: 0, its objects live
+   * in the kubelet's shared heap and cannot be told apart.
    */
   @Override
   public ResourceUsage usage() {

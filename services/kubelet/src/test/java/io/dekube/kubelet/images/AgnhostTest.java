@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +26,8 @@ class AgnhostTest {
   @Test
   void livenessIsHealthyForTenSecondsThen500() throws Exception {
     try (ImageUnderTest t = new ImageUnderTest(dir, "127.31.7.10")) {
-      t.start("liveness-http", new ContainerBuilder().withName("liveness").withImage(IMAGE).withArgs("liveness").build(),
-          Map.of());
+      t.start("liveness-http", new ContainerBuilder().withName("liveness").withImage(IMAGE).withArgs("liveness")
+          .build(), Map.of());
       var r = t.get(8080, "/healthz");
       assertEquals(200, r.statusCode());
       assertEquals("ok", r.body());
@@ -81,7 +80,7 @@ class AgnhostTest {
       assertFalse(t.container.exited().isComplete());
       t.container.stop(Duration.ofSeconds(1));
       assertEquals(2, t.exitCode());
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> t.log("paused").contains("stdout F Paused\n"));
+      t.awaitLog("paused", "stdout F Paused\n");
     }
   }
 
@@ -91,8 +90,8 @@ class AgnhostTest {
       t.start("porter", new ContainerBuilder().withName("agnhost").withImage(IMAGE).withArgs("porter").build(),
           Map.of());
       assertEquals(1, t.exitCode());
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> t.log("agnhost").contains(
-          "stderr F Error: unknown command \"porter\" for \"agnhost\""));
+      t.awaitLog("agnhost", 
+          "stderr F Error: unknown command \"porter\" for \"agnhost\"");
       assertTrue(t.log("agnhost").contains("(dekube's agnhost runs liveness, netexec, pause, serve-hostname)"));
     }
   }

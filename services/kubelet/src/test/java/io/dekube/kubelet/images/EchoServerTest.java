@@ -37,7 +37,7 @@ class EchoServerTest {
       assertTrue(r.body().contains("\nhost=127.31.7.4:8080\n") && r.body().contains("\nx-probe=yes\n"), r.body());
       assertTrue(r.body().endsWith("BODY:\nhi there\n"), r.body());
       assertTrue(t.get(8080, "/").body().contains("\nquery=nil\n"));
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> t.log("echoserver").contains("\"POST /a?b=c HTTP/1.1\" 200"));
+      t.awaitLog("echoserver", "\"POST /a?b=c HTTP/1.1\" 200");
     }
   }
 
@@ -70,8 +70,8 @@ class EchoServerTest {
           "Host: 127.31.7.6:8080", "Accept: */*"), lines.subList(0, 6));
       assertTrue(lines.contains("X-Forwarded-For: 1.2.3.4"), r.body());
       assertTrue(r.body().endsWith("\n") && !r.body().endsWith("\n\n"), r.body());
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> t.log("echo-server").matches(
-          "(?s)\\S+ stdout F Echo server listening on port 8080\\.\n\\S+ stdout F 127[.\\d]+:\\d+ \\| GET /hello\\?x=1\n"));
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> t.log("echo-server").matches("(?s)\\S+ stdout F "
+          + "Echo server listening on port 8080\\.\n\\S+ stdout F 127[.\\d]+:\\d+ \\| GET /hello\\?x=1\n"));
     }
   }
 }

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,10 +24,11 @@ class HelloAppTest {
       HttpResponse<String> r = t.get(8080, "/v1");
       assertEquals(200, r.statusCode());
       assertEquals("Hello, world!\nVersion: 1.0.0\nHostname: web-79d88c97d6-tx9bm\n", r.body());
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> t.log("hello-app").contains("Serving request: /v1"));
+      t.awaitLog("hello-app", "Serving request: /v1");
       String log = t.log("hello-app");
-      assertTrue(log.matches("(?s)\\S+ stderr F \\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d Server listening on port 8080\n"
-          + "\\S+ stderr F \\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d Serving request: /v1\n"), log);
+      String stamp = "\\S+ stderr F \\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d ";
+      assertTrue(log.matches("(?s)" + stamp + "Server listening on port 8080\n" + stamp + "Serving request: /v1\n"),
+          log);
     }
   }
 

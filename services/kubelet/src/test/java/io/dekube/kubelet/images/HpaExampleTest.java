@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +35,7 @@ class HpaExampleTest {
       HttpResponse<String> missing = t.get(80, "/nope");
       assertEquals(404, missing.statusCode());
       assertTrue(missing.body().contains("The requested URL /nope was not found on this server."), missing.body());
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> t.log("php-apache").contains("\"GET /nope HTTP/1.1\" 404"));
+      t.awaitLog("php-apache", "\"GET /nope HTTP/1.1\" 404");
       String log = t.log("php-apache");
       assertTrue(log.contains("stderr F AH00558: apache2: Could not reliably determine the server's fully qualified "
           + "domain name, using 127.31.7.1."), log);

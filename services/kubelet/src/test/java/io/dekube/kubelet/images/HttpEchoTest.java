@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +29,7 @@ class HttpEchoTest {
       assertEquals("apple\n", r.body());
       assertEquals("http-echo", r.headers().firstValue("X-App-Name").orElse(""));
       assertEquals("{\"status\":\"ok\"}\n", t.get(5678, "/health").body());
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> t.log("apple-app").contains("\"GET /apple HTTP/1.1\" 200 6"));
+      t.awaitLog("apple-app", "\"GET /apple HTTP/1.1\" 200 6");
       assertTrue(t.log("apple-app").contains("[INFO] server is listening on :5678"), t.log("apple-app"));
       t.container.stop(Duration.ofSeconds(1));
       assertEquals(2, t.exitCode());
@@ -54,8 +53,7 @@ class HttpEchoTest {
     try (ImageUnderTest t = new ImageUnderTest(dir, "127.31.7.9")) {
       t.start("no-text", new ContainerBuilder().withName("echo").withImage("hashicorp/http-echo").build(), Map.of());
       assertEquals(127, t.exitCode());
-      Awaitility.await().atMost(Duration.ofSeconds(5))
-          .until(() -> t.log("echo").contains("stderr F Missing -text option or ECHO_TEXT env var!"));
+      t.awaitLog("echo", "stderr F Missing -text option or ECHO_TEXT env var!");
     }
     GoFlags unknown = GoFlags.std(List.of("-txt=a"), Set.of("text"), Set.of());
     assertEquals("flag provided but not defined: -txt", unknown.error());

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /**
  * One built-in image started by the real {@link JvmRuntime} on its own loopback pod IP, with an HTTP client to
@@ -54,6 +55,11 @@ final class ImageUnderTest implements AutoCloseable {
   String log(String container) throws Exception {
     Path f = dir.resolve(container + "/0.log");
     return Files.exists(f) ? Files.readString(f) : "";
+  }
+
+  /** Waits until the container's log has {@code text}. */
+  void awaitLog(String container, String text) {
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> log(container).contains(text));
   }
 
   int exitCode() throws Exception {
