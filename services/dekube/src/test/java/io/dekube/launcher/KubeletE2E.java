@@ -399,6 +399,23 @@ class KubeletE2E {
     assertEquals(4, exit.exit(), exit.err());
   }
 
+  /** The logging docs' counter pod (its args as the docs write them): the shell's loop counts, kubectl logs shows it. */
+  @Test
+  @Order(4)
+  void theDocsLoggingCounterPodCountsInItsLogs() throws Exception {
+    String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: counter\nspec:\n  containers:\n  - name: count\n"
+        + "    image: busybox:1.28\n    args: [/bin/sh, -c,\n"
+        + "            'i=0; while true; do echo \"$i: $(date)\"; i=$((i+1)); sleep 1; done']\n";
+    kubectl.runWithInput(pod, "apply", "-f", "-").ok();
+    Awaitility.await().atMost(Duration.ofSeconds(60))
+        .until(() -> kubectl.run("logs", "counter").out().contains("\n1: "));
+    String[] lines = kubectl.run("logs", "counter").ok().out().split("\n");
+    String date = " \\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d UTC \\d{4}";
+    assertTrue(lines[0].matches("0:" + date), lines[0]);
+    assertTrue(lines[1].matches("1:" + date), lines[1]);
+    kubectl.run("delete", "pod", "counter", "--timeout=60s").ok();
+  }
+
   /** kubectl run -i --rm: the piped commands reach the container's shell, its exit code is kubectl's, the pod goes. */
   @Test
   @Order(4)

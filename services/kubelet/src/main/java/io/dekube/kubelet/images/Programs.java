@@ -190,6 +190,7 @@ public final class Programs {
     ExecSession shell = ShellSession.start(c.vertx(), c.spec(), argv, out, Boolean.TRUE.equals(spec.getTty()),
         c.traffic());
     c.stdin(shell);
+    c.onTerm(grace -> ((ShellSession) shell).terminate(c.vertx(), grace));
     if (!Boolean.TRUE.equals(spec.getStdin())) {
       shell.closeStdin();
     }

@@ -1,5 +1,10 @@
 package io.dekube.kubelet.runtime;
 
+import io.dekube.kubelet.runtime.sh.Host;
+import io.dekube.kubelet.runtime.sh.Io;
+import io.dekube.kubelet.runtime.sh.Shell;
+import io.dekube.kubelet.runtime.sh.Signals;
+import io.dekube.kubelet.runtime.sh.Stdin;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -23,21 +28,19 @@ import java.util.stream.Stream;
  * {@code ps}, {@code true}, {@code false}, {@code exit N}, {@code sleep N}, the network commands of {@link PodNet}
  * ({@code wget}, {@code nslookup}, {@code nc -z}, {@code ping}), the file applets of {@link FileCommands},
  * {@link FileListings} and {@link TarFiles} over the container's own file system ({@link ContainerFs}), the filters
- * of {@link TextFilters} ({@code grep}, {@code head}…), and {@code sh -c} of those joined by {@code ;},
- * {@code &&}, {@code ||} and pipes {@code |}, with {@code $VAR} and {@code $?} expansion and the redirections
- * of {@link Redirections} ({@code > FILE}, {@code < FILE}, {@code 2>&1}…). They see the container's environment,
- * its files and the pod's network; nothing of the host. Commands complete a {@link Future}; file work runs on a
- * worker thread, waits on timers and network clients. {@link ShellSession} reads scripts from stdin. Confined to
- * one caller at a time.
+ * of {@link TextFilters} ({@code grep}, {@code head}…, {@code tail -f} by {@link TailFollow}), and the shell
+ * language of {@link io.dekube.kubelet.runtime.sh.Shell} ({@code sh -c}) over them, for which this is the
+ * {@link Host}. They see the container's environment, its files and the pod's network; nothing of the host.
+ * Commands complete a {@link Future}; file work runs on a worker thread, waits on timers and network clients.
+ * {@link ShellSession} reads scripts from stdin. One instance runs one command (the shell's, or an applet's
+ * with its own output, input, folder and environment); they share the container's shell and {@link Signals}.
  */
-final class BuiltinShell {
+final class BuiltinShell implements Host {
 
-  private static final Pattern VAR = Pattern.compile("\\$(\\?|\\{?([A-Za-z_][A-Za-z0-9_]*)}?)");
-  private static final Pattern SPLIT = Pattern.compile("(;|&&|\\|\\|)");
   /** The commands offered (busybox's applets of those names), as {@code /bin} lists them. */
   static final List<String> APPLETS = Stream.of(List.of("sh", "env", "printenv", "hostname", "echo",
           "pwd", "cd", "date", "id", "whoami", "uname", "true", "false", "exit", "sleep", "wget", "nslookup", "nc", "ps",
-          "tar"), FileCommands.NAMES, FileListings.NAMES, TextFilters.NAMES)
+          "tar", "printf"), FileCommands.NAMES, FileListings.NAMES, TextFilters.NAMES)
       .flatMap(List::stream).filter(n -> !n.equals("[")).distinct().sorted().toList();
   private static final String OFFERED = String.join(", ", APPLETS);
   private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss 'UTC' yyyy",
@@ -48,29 +51,43 @@ final class BuiltinShell {
   private final ExecSession.Output out;
   private final ContainerFs fs;
   private final TrafficPolicy traffic;
-  private int last;
-  private boolean exited;
-  private boolean interrupted;
-  private Runnable cancel;
-  /** The shell an interrupt reaches (inner shells run a redirected command or a pipeline stage). */
-  private BuiltinShell root = this;
-  /** What a pipeline stage reads on stdin (the output of the stage before), or null. */
+  private final Signals signals;
+  /** The container's shell: its variables, functions and traps live on from line to line. */
+  private final Shell shell;
+  /** What the command reads on stdin (a pipeline's text, a file's), or null. */
   private String input;
-  /** The working folder ({@code cd}): the container's workingDir at first. */
-  private String cwd;
+  /** What the shell reads lines from ({@code read}): the session's stdin. */
+  private Stdin stdin = Stdin.NONE;
+  /** The working folder: the container's workingDir at first. */
+  private final String cwd;
+  /** The command's environment. */
+  private final Map<String, String> env;
 
   BuiltinShell(Vertx vertx, ContainerSpec spec, ExecSession.Output out, TrafficPolicy traffic) {
-    this(vertx, spec, out, traffic, ContainerFs.of(spec, APPLETS));
-  }
-
-  private BuiltinShell(Vertx vertx, ContainerSpec spec, ExecSession.Output out, TrafficPolicy traffic, ContainerFs fs) {
     this.vertx = vertx;
     this.spec = spec;
     this.out = out;
-    this.fs = fs;
+    this.fs = ContainerFs.of(spec, APPLETS);
     this.traffic = traffic;
+    this.signals = new Signals();
     String wd = spec.container().getWorkingDir();
     this.cwd = wd == null || wd.isBlank() ? "/" : ContainerFs.normalize("/", wd);
+    this.env = spec.env();
+    this.shell = new Shell(this, signals, env, cwd);
+  }
+
+  /** One applet's run: {@code io}'s output, input, folder and environment. */
+  private BuiltinShell(BuiltinShell container, Io io) {
+    this.vertx = container.vertx;
+    this.spec = container.spec;
+    this.out = io.out();
+    this.fs = container.fs;
+    this.traffic = container.traffic;
+    this.signals = container.signals;
+    this.shell = container.shell;
+    this.input = io.stdin().remaining();
+    this.cwd = io.cwd();
+    this.env = io.env();
   }
 
   /** Runs {@code command}; the output goes to {@code out} before the session completes. */
@@ -80,104 +97,109 @@ final class BuiltinShell {
 
   /** Whether {@code exit} ran: the shell ends. */
   boolean exited() {
-    return exited;
+    return shell.exited();
   }
 
   /** The exit code of the last command ({@code $?}). */
   int last() {
-    return last;
+    return shell.last();
   }
 
-  /** Stops the command that runs (Ctrl-C, the client went): it ends with {@code code}, the script stops. */
-  void interrupt(int code) {
-    interrupted = true;
-    Runnable c = cancel;
-    cancel = null;
-    if (c != null) {
-      c.run();
-    }
-    last = code;
+  /** The session's stdin, which {@code read} takes lines from. */
+  void stdin(Stdin in) {
+    this.stdin = in;
   }
 
-  /** Runs one command line of a script: commands joined by {@code ;}, {@code &&} and {@code ||}. */
+  /** Stops the command that runs (Ctrl-C, the client went): it ends, the script stops. */
+  void interrupt() {
+    signals.interrupt();
+  }
+
+  /** Whether the shell has a trap for {@code signal}. */
+  boolean traps(String signal) {
+    return shell.traps(signal);
+  }
+
+  /** Delivers {@code signal}: the command waiting ends, the shell runs its trap. */
+  void deliver(String signal) {
+    signals.deliver(signal);
+  }
+
+  /** Runs the shell's {@code EXIT} trap, if any, as it ends; its exit status. */
+  Future<Integer> exitTrap() {
+    return shell.exit(io());
+  }
+
+  /** Runs command lines read by the shell (whole commands: see {@link Shell#complete}). */
   Future<Integer> script(String script) {
-    interrupted = false;
-    List<String[]> parts = new ArrayList<>();
-    Matcher m = SPLIT.matcher(script);
-    int at = 0;
-    String op = ";";
-    while (m.find()) {
-      parts.add(new String[] {op, script.substring(at, m.start())});
-      op = m.group(1);
-      at = m.end();
-    }
-    parts.add(new String[] {op, script.substring(at)});
-    return parts(parts, 0);
+    return shell.lines(script, io());
   }
 
-  private Future<Integer> parts(List<String[]> parts, int i) {
-    if (i >= parts.size() || exited || interrupted) {
-      return Future.succeededFuture(last);
-    }
-    String op = parts.get(i)[0];
-    String text = parts.get(i)[1].strip();
-    boolean run = op.equals(";") || (op.equals("&&") && last == 0) || (op.equals("||") && last != 0);
-    if (!run || text.isEmpty() || text.startsWith("#")) {
-      return parts(parts, i + 1);
-    }
-    return pipeline(List.of(text.split("\\|")), 0, null).map(code -> {
-      last = interrupted ? last : code;
-      return last;
-    }).compose(c -> parts(parts, i + 1));
+  private Io io() {
+    return new Io(out, stdin, cwd, env);
   }
 
-  /**
-   * Runs the stages of {@code a | b | c} one after the other, each reading the whole output of the one
-   * before (enough for {@code wget -qO- URL | grep x} and {@code env | sort}).
-   */
-  private Future<Integer> pipeline(List<String> stages, int i, String stdin) {
-    boolean lastStage = i == stages.size() - 1;
-    StringBuilder captured = new StringBuilder();
-    BuiltinShell stage = i == 0 && lastStage ? this : inner(lastStage ? out : capturing(captured));
-    if (stage != this) {
-      stage.input = stdin;
-    }
-    Future<Integer> run = stage.redirected(Redirections.words(expand(stages.get(i))), true);
-    return lastStage ? run : run.compose(code -> interrupted ? Future.succeededFuture(code)
-        : pipeline(stages, i + 1, captured.toString()));
+  @Override
+  public Vertx vertx() {
+    return vertx;
   }
 
-  /** Output whose stdout goes into {@code captured}; stderr goes on to this shell's. */
-  private ExecSession.Output capturing(StringBuilder captured) {
-    ExecSession.Output real = out;
-    return new ExecSession.Output() {
-      @Override
-      public void stdout(Buffer b) {
-        captured.append(b.toString());
-      }
-
-      @Override
-      public void stderr(Buffer b) {
-        real.stderr(b);
-      }
-    };
+  @Override
+  public boolean hasApplet(String name) {
+    return APPLETS.contains(name) || name.equals("[");
   }
 
-  private BuiltinShell inner(ExecSession.Output to) {
-    BuiltinShell s = new BuiltinShell(vertx, spec, to, traffic, fs);
-    s.root = root;
-    s.last = last;
-    s.cwd = cwd;
-    return s;
+  @Override
+  public Future<Integer> applet(List<String> argv, Io io) {
+    return new BuiltinShell(this, io).command(argv, true);
   }
 
-  /** Runs one command (argv); {@code inShell}: an unknown one gets sh's message, else runc's. */
+  @Override
+  public Future<String> read(String dir, String path) {
+    return blocking(() -> new String(fs.read(ContainerFs.normalize(dir, path)), StandardCharsets.UTF_8))
+        .recover(e -> Future.failedFuture(new IOException("can't open " + path + ": no such file")));
+  }
+
+  @Override
+  public Future<Void> write(String dir, String path, byte[] data, boolean append) {
+    return blocking(() -> {
+      fs.write(ContainerFs.normalize(dir, path), data, append);
+      return (Void) null;
+    }).recover(e -> {
+      String reason = e instanceof IOException io ? FileCommands.reason(io) : String.valueOf(e.getMessage());
+      return Future.failedFuture(new IOException("can't create " + path + ": "
+          + (reason.equals(ContainerFs.NO_ENTRY) ? "nonexistent directory" : reason)));
+    });
+  }
+
+  @Override
+  public Future<List<String>> names(String dir, String path) {
+    return blocking(() -> {
+      String p = ContainerFs.normalize(dir, path);
+      ContainerFs.Entry e = fs.stat(p);
+      return e == null || !e.dir() ? List.<String>of() : fs.list(p);
+    }).recover(e -> Future.succeededFuture(List.of()));
+  }
+
+  @Override
+  public Future<String> directory(String dir, String path) {
+    return blocking(() -> {
+      String p = ContainerFs.normalize(dir, path);
+      ContainerFs.Entry e = fs.stat(p);
+      return e != null && e.dir() ? p : null;
+    }).recover(e -> Future.succeededFuture(null));
+  }
+
   /** Runs one command reading {@code stdin} as its input: a filter that is a session's own command. */
   Future<Integer> command(List<String> argv, String stdin) {
     input = stdin;
     return command(argv, false);
   }
 
+  /**
+   * Runs one command (argv); {@code inShell}: an unknown one gets sh's message, else (the session's own command,
+   * exec'd) runc's, and {@code sh -c SCRIPT} runs in the container's shell.
+   */
   Future<Integer> command(List<String> argv, boolean inShell) {
     if (argv.isEmpty()) {
       return Future.succeededFuture(0);
@@ -193,12 +215,10 @@ final class BuiltinShell {
       case "nc" -> net.nc(args);
       case "ping", "ping6", "traceroute" -> done(net.ping(name));
       case "sh", "bash", "ash" -> shell(args);
-      case "cd" -> done(cd(args));
+      case "cd", "exit" -> shell(List.of("-c", String.join(" ", argv)));
       case "tar" -> blocking(() -> tar(args));
-      case "exit" -> {
-        exited = true;
-        yield Future.succeededFuture(args.isEmpty() ? last : number(args.get(0)));
-      }
+      case "tail" -> TailFollow.follows(args) ? new TailFollow(vertx, fs, cwd, out, this::whileRunning).run(args)
+          : blocking(() -> files(name, args));
       default -> FileCommands.NAMES.contains(name) || FileListings.NAMES.contains(name)
           || TextFilters.NAMES.contains(name) ? blocking(() -> files(name, args)) : done(simple(name, cmd, args, inShell));
     };
@@ -208,7 +228,8 @@ final class BuiltinShell {
     return switch (name) {
       case "env", "printenv" -> env(args);
       case "hostname" -> print(args.contains("-i") ? spec.podIp() : hostname());
-      case "echo" -> print(String.join(" ", args.stream().filter(a -> !a.equals("-n")).toList()));
+      case "echo" -> write(Printing.echo(args));
+      case "printf" -> Printing.printf(args, out);
       case "pwd" -> print(cwd);
       case "date" -> print(args.contains("+%s") ? Long.toString(System.currentTimeMillis() / 1000)
           : DATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
@@ -246,25 +267,8 @@ final class BuiltinShell {
     return blocking(() -> new TarFiles(fs, cwd, out).extract(archive, dir == null ? cwd : dir));
   }
 
-  /** {@code cd [DIR]}: to {@code $HOME} (/root) without one. */
-  private int cd(List<String> args) {
-    String to = args.isEmpty() ? spec.env().getOrDefault("HOME", "/root") : args.get(0);
-    String p = ContainerFs.normalize(cwd, to);
-    try {
-      ContainerFs.Entry e = fs.stat(p);
-      if (e == null || !e.dir()) {
-        throw new ContainerFs.FsError(e == null ? ContainerFs.NO_ENTRY : ContainerFs.NOT_DIR);
-      }
-    } catch (java.io.IOException e) {
-      err("sh: cd: can't cd to " + to + ": " + FileCommands.reason(e));
-      return 2;
-    }
-    cwd = p;
-    return 0;
-  }
-
   /** Runs file work on a worker thread (the shell waits for it; its output is thread-safe). */
-  private Future<Integer> blocking(java.util.concurrent.Callable<Integer> work) {
+  private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
     return vertx.executeBlocking(work, false);
   }
 
@@ -291,13 +295,13 @@ final class BuiltinShell {
   }
 
   private String hostname() {
-    return spec.env().getOrDefault("HOSTNAME", spec.podName());
+    return env.getOrDefault("HOSTNAME", spec.env().getOrDefault("HOSTNAME", spec.podName()));
   }
 
   /** Runs {@code work} as the command that an interrupt stops: {@code stop} ends it early. */
   private <T> Future<T> whileRunning(Future<T> work, Runnable stop) {
-    root.cancel = stop;
-    return work.andThen(ar -> root.cancel = null);
+    signals.running(stop);
+    return work.andThen(ar -> signals.done(stop));
   }
 
   private Future<Integer> sleep(List<String> args) {
@@ -335,131 +339,45 @@ final class BuiltinShell {
     });
   }
 
+  /** {@code sh -c SCRIPT [NAME [ARG…]]} (the container's shell), {@code sh FILE}; a bare {@code sh} reads on. */
   private Future<Integer> shell(List<String> args) {
     List<String> rest = args.stream().filter(a -> !a.equals("-e") && !a.equals("-x")).toList();
     if (rest.isEmpty()) {
       return Future.succeededFuture(0); // a shell in a shell: the outer one reads on
     }
-    if (rest.size() < 2 || !rest.get(0).equals("-c")) {
-      err("sh: can't open '" + rest.get(0) + "': No such file or directory");
+    if (!rest.get(0).equals("-c")) {
+      return read(cwd, rest.get(0)).compose(text -> shell.command(text, rest.get(0), rest.subList(1, rest.size()), io()))
+          .recover(e -> {
+            err("sh: can't open '" + rest.get(0) + "': No such file or directory");
+            return Future.succeededFuture(2);
+          });
+    }
+    if (rest.size() < 2) {
+      err("sh: -c requires an argument");
       return Future.succeededFuture(2);
     }
-    boolean outer = exited;
-    return script(rest.get(1)).map(code -> {
-      exited = outer;
-      return code;
-    });
+    return shell.command(rest.get(1), rest.size() > 2 ? rest.get(2) : "sh",
+        rest.size() > 3 ? rest.subList(3, rest.size()) : List.of(), io());
   }
 
-  /** A command with its redirections ({@link Redirections}): stdout into a file, stdin from one, stderr routed. */
-  private Future<Integer> redirected(List<String> words, boolean inShell) {
-    Redirections r;
-    try {
-      r = Redirections.parse(words);
-    } catch (IllegalArgumentException e) {
-      err(e.getMessage());
-      return Future.succeededFuture(2);
-    }
-    if (r.none()) {
-      return command(r.argv(), inShell);
-    }
-    String file = r.stdout();
-    String path = file == null ? null : ContainerFs.normalize(cwd, file);
-    boolean intoFile = path != null && !path.equals("/dev/null");
-    StringBuilder captured = new StringBuilder();
-    BuiltinShell inner = inner(routed(r, intoFile ? capturing(captured) : path != null ? DISCARD : out));
-    // as sh does: the files are opened (stdout's made, or emptied without >>) before the command runs
-    return blocking(() -> (intoFile ? written(file, path, new byte[0], true) : 0) + stdinOf(r, inner))
-        .compose(opened -> opened != 0 ? Future.succeededFuture(1)
-            : inner.command(r.argv(), true).compose(code -> !intoFile ? Future.succeededFuture(code)
-                : blocking(() -> written(file, path, captured.toString().getBytes(StandardCharsets.UTF_8), r.append()))
-                .map(w -> w != 0 ? w : code)));
-  }
-
-  private static final ExecSession.Output DISCARD = new ExecSession.Output() {
-    @Override
-    public void stdout(Buffer data) {
-    }
-
-    @Override
-    public void stderr(Buffer data) {
-    }
-  };
-
-  /** Output to {@code stdout} and this shell's stderr, as the redirections {@code 2>} and {@code >&2} route them. */
-  private ExecSession.Output routed(Redirections r, ExecSession.Output stdout) {
-    ExecSession.Output real = out;
-    return new ExecSession.Output() {
-      @Override
-      public void stdout(Buffer b) {
-        if (r.toStderr()) {
-          stderr(b);
-        } else {
-          stdout.stdout(b);
-        }
-      }
-
-      @Override
-      public void stderr(Buffer b) {
-        switch (r.stderr()) {
-          case DROP -> { }
-          case TO_STDOUT -> stdout.stdout(b);
-          default -> real.stderr(b);
-        }
-      }
-    };
-  }
-
-  /** Gives {@code inner} its stdin: the file of {@code < FILE}, else this shell's; 0, or 1 with sh's message. */
-  private int stdinOf(Redirections r, BuiltinShell inner) {
-    inner.input = input;
-    if (r.stdin() == null) {
-      return 0;
-    }
-    try {
-      inner.input = new String(fs.read(ContainerFs.normalize(cwd, r.stdin())), StandardCharsets.UTF_8);
-      return 0;
-    } catch (IOException e) {
-      err("sh: can't open " + r.stdin() + ": no such file");
-      return 1;
-    }
-  }
-
-  /** Writes {@code data} (null: nothing) to the redirection's file; 0, or 1 with sh's message. */
-  private int written(String file, String path, byte[] data, boolean append) {
-    if (data == null) {
-      return 0;
-    }
-    try {
-      fs.write(path, data, append);
-      return 0;
-    } catch (IOException e) {
-      String reason = FileCommands.reason(e);
-      err("sh: can't create " + file + ": " + (reason.equals(ContainerFs.NO_ENTRY) ? "nonexistent directory" : reason));
-      return 1;
-    }
-  }
-
-  private String expand(String s) {
-    Matcher m = VAR.matcher(s);
-    StringBuilder b = new StringBuilder();
-    while (m.find()) {
-      String value = m.group(1).equals("?") ? Integer.toString(last) : spec.env().getOrDefault(m.group(2), "");
-      m.appendReplacement(b, Matcher.quoteReplacement(value));
-    }
-    m.appendTail(b);
-    return b.toString();
-  }
-
+  /** {@code env}, {@code printenv [NAME…]}: the values of those set; 1 when one is not. */
   private int env(List<String> args) {
-    Map<String, String> env = spec.env();
     if (!args.isEmpty()) {
-      String v = env.get(args.get(0));
-      return v == null ? 1 : print(v);
+      int code = 0;
+      for (String name : args) {
+        String v = env.get(name);
+        code = v == null ? 1 : code + print(v);
+      }
+      return code;
     }
     StringBuilder b = new StringBuilder();
     env.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
     out.stdout(Buffer.buffer(b.toString()));
+    return 0;
+  }
+
+  private int write(String text) {
+    out.stdout(Buffer.buffer(text));
     return 0;
   }
 
@@ -474,13 +392,5 @@ final class BuiltinShell {
 
   private static Future<Integer> done(int code) {
     return Future.succeededFuture(code);
-  }
-
-  private static int number(String s) {
-    try {
-      return Integer.parseInt(s.trim()) & 0xff;
-    } catch (NumberFormatException e) {
-      return 2;
-    }
   }
 }

@@ -309,8 +309,11 @@ final class FileCommands {
     if (!a.isEmpty() && a.get(0).equals("!")) {
       return 1 - test(a.subList(1, a.size()));
     }
-    if (a.size() == 3 && (a.get(1).equals("=") || a.get(1).equals("!="))) {
-      return a.get(0).equals(a.get(2)) == a.get(1).equals("=") ? 0 : 1;
+    if (a.size() == 3 && (a.get(1).equals("=") || a.get(1).equals("==") || a.get(1).equals("!="))) {
+      return a.get(0).equals(a.get(2)) == !a.get(1).equals("!=") ? 0 : 1;
+    }
+    if (a.size() == 3 && a.get(1).matches("-(eq|ne|lt|le|gt|ge)")) {
+      return compare(a.get(0), a.get(1), a.get(2));
     }
     if (a.size() != 2) {
       return a.size() == 1 && !a.get(0).isEmpty() ? 0 : 1;
@@ -331,6 +334,28 @@ final class FileCommands {
       case "-w" -> e != null && e.writable();
       case "-e", "-r", "-x" -> e != null;
       default -> false;
+    };
+    return holds ? 0 : 1;
+  }
+
+  /** {@code test A -lt B} and the other integer comparisons; 2 with busybox's message when one is no number. */
+  private int compare(String left, String op, String right) {
+    long l;
+    long r;
+    try {
+      l = Long.parseLong(left.trim());
+      r = Long.parseLong(right.trim());
+    } catch (NumberFormatException e) {
+      String bad = left.trim().matches("-?\\d+") ? right : left;
+      return fail("sh: " + (bad.isEmpty() ? "bad number" : "invalid number '" + bad + "'")) + 1;
+    }
+    boolean holds = switch (op) {
+      case "-eq" -> l == r;
+      case "-ne" -> l != r;
+      case "-lt" -> l < r;
+      case "-le" -> l <= r;
+      case "-gt" -> l > r;
+      default -> l >= r;
     };
     return holds ? 0 : 1;
   }

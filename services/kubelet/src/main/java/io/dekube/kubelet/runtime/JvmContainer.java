@@ -25,6 +25,7 @@ public final class JvmContainer implements RunningContainer {
   private final List<ExecSession.Output> attached = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile ExecSession stdin;
   private volatile int sigtermExit = 143;
+  private volatile java.util.function.Function<Duration, Future<Integer>> term;
   private final java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
   private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
@@ -155,10 +156,23 @@ public final class JvmContainer implements RunningContainer {
     return exited.future();
   }
 
+  /**
+   * Registers what SIGTERM does to the program (a shell's {@code trap … TERM}): it gets the grace period and
+   * completes with the exit code. Without one the program stops at once on SIGTERM.
+   */
+  public void onTerm(java.util.function.Function<Duration, Future<Integer>> handler) {
+    this.term = handler;
+  }
+
   @Override
   public Future<Integer> stop(Duration grace) {
-    // a built-in program stops at once on SIGTERM; 143 = 128 + SIGTERM, as a process killed by it
-    exit(sigtermExit);
+    java.util.function.Function<Duration, Future<Integer>> t = term;
+    if (t == null) {
+      // a built-in program stops at once on SIGTERM; 143 = 128 + SIGTERM, as a process killed by it
+      exit(sigtermExit);
+      return exited.future();
+    }
+    t.apply(grace).onComplete(ar -> exit(ar.succeeded() ? ar.result() : sigtermExit));
     return exited.future();
   }
 

@@ -9,6 +9,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Function;
+import io.dekube.kubelet.runtime.sh.Shell;
+import io.dekube.kubelet.runtime.sh.Stdin;
 
 /**
  * A command of the built-in shell run in a {@code jvm} container ({@code kubectl exec}, or a busybox
@@ -22,6 +24,8 @@ import java.util.function.Function;
 public final class ShellSession implements ExecSession {
 
   static final String PROMPT = "/ # ";
+  /** The prompt for the next line of a command not yet whole ({@code PS2}). */
+  static final String MORE = "> ";
 
   private final BuiltinShell shell;
   private final ExecSession.Output out;
@@ -29,6 +33,10 @@ public final class ShellSession implements ExecSession {
   private final Promise<Integer> exit = Promise.promise();
   private final Deque<String> lines = new ArrayDeque<>();
   private final StringBuilder typed = new StringBuilder();
+  /** Lines of a command not yet whole (an open loop, quote or here-document). */
+  private final StringBuilder partial = new StringBuilder();
+  /** A {@code read} waiting for a line of stdin. */
+  private Promise<String> reader;
   private boolean eof;
   private boolean reads;
   private boolean busy;
@@ -47,6 +55,45 @@ public final class ShellSession implements ExecSession {
     this.out = tty ? terminal(out) : out;
     this.tty = tty;
     this.shell = new BuiltinShell(vertx, spec, this.out, traffic);
+    this.shell.stdin(new Stdin() {
+      @Override
+      public Future<String> readLine() {
+        return nextLine();
+      }
+
+      @Override
+      public String remaining() {
+        return null;
+      }
+    });
+  }
+
+  /** The next line of stdin for {@code read}: at once when there is one, else when it comes (null: end of input). */
+  private Future<String> nextLine() {
+    synchronized (this) {
+      String line = lines.poll();
+      if (line != null || eof) {
+        return Future.succeededFuture(line);
+      }
+      reader = Promise.promise();
+      return reader.future();
+    }
+  }
+
+  /** Gives a waiting {@code read} its line; whether one waited. */
+  private boolean serveReader() {
+    Promise<String> r;
+    String line;
+    synchronized (this) {
+      if (reader == null || (lines.isEmpty() && !eof)) {
+        return reader != null;
+      }
+      r = reader;
+      reader = null;
+      line = lines.poll();
+    }
+    r.complete(line);
+    return true;
   }
 
   /**
@@ -89,7 +136,8 @@ public final class ShellSession implements ExecSession {
         s.out.stderr(Buffer.buffer(e.getMessage() + "\n"));
         run = Future.succeededFuture(1);
       }
-      run.onComplete(ar -> s.exit.tryComplete(ar.succeeded() ? ar.result() : 1));
+      run.compose(code -> s.shell.traps("EXIT") ? s.shell.exitTrap() : Future.succeededFuture(code))
+          .onComplete(ar -> s.exit.tryComplete(ar.succeeded() ? ar.result() : 1));
     }
     return s;
   }
@@ -166,8 +214,9 @@ public final class ShellSession implements ExecSession {
         echo("^C\n");
         typed.setLength(0);
         lines.clear();
+        partial.setLength(0);
         if (busy) {
-          shell.interrupt(130);
+          shell.interrupt();
         } else {
           out.stdout(Buffer.buffer(PROMPT));
         }
@@ -218,19 +267,50 @@ public final class ShellSession implements ExecSession {
 
   /** Runs the next line read, once the one before it ended; at end of input the shell exits. */
   private void pump() {
+    if (serveReader()) {
+      return;
+    }
     String line;
     synchronized (this) {
       if (!reads || busy || exit.future().isComplete()) {
         return;
       }
-      line = lines.poll();
-      if (line == null) {
+      String next = lines.poll();
+      if (next == null) {
         if (eof) {
-          exit.tryComplete(shell.last());
+          String rest = partial.toString();
+          partial.setLength(0);
+          if (rest.isEmpty()) {
+            shell.exitTrap().onComplete(ar -> exit.tryComplete(ar.succeeded() ? ar.result() : shell.last()));
+            return;
+          }
+          next = rest;
+        } else {
+          return;
         }
-        return;
+      } else {
+        partial.append(next).append('\n');
+        if (!Shell.complete(partial.toString())) {
+          if (tty) {
+            out.stdout(Buffer.buffer(MORE));
+          }
+          busy = false;
+          next = null;
+        } else {
+          next = partial.toString();
+          partial.setLength(0);
+        }
       }
-      busy = true;
+      if (next == null) {
+        line = null;
+      } else {
+        line = next;
+        busy = true;
+      }
+    }
+    if (line == null) {
+      pump();
+      return;
     }
     Future<Integer> run;
     try {
@@ -242,10 +322,10 @@ public final class ShellSession implements ExecSession {
     run.onComplete(ar -> {
       synchronized (this) {
         busy = false;
-        if (shell.exited()) {
-          exit.tryComplete(ar.succeeded() ? ar.result() : 1);
-          return;
-        }
+      }
+      if (shell.exited()) {
+        shell.exitTrap().onComplete(t -> exit.tryComplete(ar.succeeded() ? ar.result() : 1));
+        return;
       }
       prompt();
       pump();
@@ -266,7 +346,23 @@ public final class ShellSession implements ExecSession {
   @Override
   public void kill() {
     exit.tryComplete(137);
-    shell.interrupt(137);
+    shell.interrupt();
+  }
+
+  /**
+   * SIGTERM to the shell (the container's stop): with a {@code trap … TERM} the command waiting ends and the trap
+   * runs; the session ends when the shell exits, or is killed (137) when {@code grace} runs out. Without a trap it
+   * ends at once with 143, as a process that SIGTERM kills.
+   */
+  public Future<Integer> terminate(Vertx vertx, java.time.Duration grace) {
+    if (!shell.traps("TERM") || grace.isZero() || exit.future().isComplete()) {
+      exit.tryComplete(143);
+      shell.interrupt();
+      return exit.future();
+    }
+    shell.deliver("TERM");
+    long timer = vertx.setTimer(Math.max(1, grace.toMillis()), t -> kill());
+    return exit.future().andThen(ar -> vertx.cancelTimer(timer));
   }
 
   /** Output as a terminal shows it: {@code \n} becomes {@code \r\n}, stderr joins stdout. */

@@ -68,6 +68,18 @@ class BusyboxContainerTest {
         .get(10, TimeUnit.SECONDS));
   }
 
+  /** The pod's delete sends TERM to the shell: its trap runs and its exit is the container's. */
+  @Test
+  void aStopRunsTheShellsTermTrap() throws Exception {
+    RunningContainer c = start(new ContainerBuilder().withName("bb").withImage("busybox")
+        .withCommand("sh", "-c", "trap 'echo bye; exit 0' TERM; echo ready; while true; do sleep 600; done").build());
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(dir.resolve("c/0.log"))
+        && Files.readString(dir.resolve("c/0.log")).contains("ready"));
+    assertEquals(0, c.stop(Duration.ofSeconds(5)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Files.readString(dir.resolve("c/0.log"))
+        .contains("stdout F bye\n"));
+  }
+
   @Test
   void attachReachesTheShellsStdinAndStdinOnceClosesItWhenTheClientGoes() throws Exception {
     RunningContainer c = start(new ContainerBuilder().withName("bb").withImage("busybox").withStdin(true)

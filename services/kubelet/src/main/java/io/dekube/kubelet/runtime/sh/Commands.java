@@ -1,0 +1,89 @@
+package io.dekube.kubelet.runtime.sh;
+
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a simple command as sh does: words expanded, then redirections, then assignments; then a function of that
+ * name, else a built-in of the shell ({@link Builtins}), else an applet of the container ({@link Host}), with the
+ * exported variables and the command's own assignments as its environment. Only assignments: they set
+ * variables, and the status is that of the last command substitution (else 0). Confined to the shell's context.
+ */
+final class Commands {
+
+  private final Interpreter interpreter;
+  private final Builtins builtins;
+
+  Commands(Interpreter interpreter) {
+    this.interpreter = interpreter;
+    this.builtins = new Builtins(interpreter);
+  }
+
+  Future<Integer> simple(Node.Simple s, ShellState st, Io io) {
+    Expander x = new Expander(interpreter, st, io);
+    int substitutions = st.substitutions;
+    return x.fields(s.words()).compose(argv -> values(s.assignments(), x).compose(values -> {
+      if (argv.isEmpty()) {
+        int code = st.substitutions != substitutions ? st.last : 0;
+        values.forEach(st.vars::set);
+        return new Redirects(interpreter, st).apply(s.redirects(), io).compose(applied -> applied == null
+            ? Future.succeededFuture(1) : applied.finish().get().map(code));
+      }
+      return new Redirects(interpreter, st).apply(s.redirects(), io).compose(applied -> applied == null
+          ? Future.succeededFuture(1)
+          : command(argv, values, st, applied.io()).compose(code -> applied.finish().get().map(code)));
+    }));
+  }
+
+  private Future<Map<String, String>> values(List<Node.Assignment> assignments, Expander x) {
+    Future<Map<String, String>> all = Future.succeededFuture(new LinkedHashMap<>());
+    for (Node.Assignment a : assignments) {
+      all = all.compose(m -> x.word(a.value()).map(v -> {
+        m.put(a.name(), v);
+        return m;
+      }));
+    }
+    return all;
+  }
+
+  /** Runs {@code argv} (expanded) with the assignments written before it. */
+  Future<Integer> command(List<String> argv, Map<String, String> assignments, ShellState st, Io io) {
+    String name = argv.get(0);
+    Node function = st.functions.get(name);
+    if (function != null) {
+      assignments.forEach(st.vars::set);
+      return function(function, argv, st, io);
+    }
+    if (Builtins.NAMES.contains(name)) {
+      assignments.forEach(st.vars::set);
+      return builtins.run(argv, st, io);
+    }
+    Map<String, String> env = st.environment();
+    if (!assignments.isEmpty()) {
+      env = new LinkedHashMap<>(env);
+      env.putAll(assignments);
+    }
+    return interpreter.host().applet(argv, new Io(io.out(), io.stdin(), st.cwd, env));
+  }
+
+  private Future<Integer> function(Node body, List<String> argv, ShellState st, Io io) {
+    List<String> saved = st.positional;
+    st.positional = new ArrayList<>(argv.subList(1, argv.size()));
+    st.functionDepth++;
+    int loops = st.loopDepth;
+    st.loopDepth = 0;
+    return interpreter.run(body, st, io).map(code -> {
+      st.positional = saved;
+      st.functionDepth--;
+      st.loopDepth = loops;
+      if (st.control == ShellState.Control.RETURN) {
+        st.control = ShellState.Control.NONE;
+        return st.last;
+      }
+      return code;
+    });
+  }
+}

@@ -1,0 +1,39 @@
+package io.dekube.kubelet.runtime.sh;
+
+import io.dekube.kubelet.runtime.ExecSession;
+import io.vertx.core.buffer.Buffer;
+import java.util.function.Consumer;
+
+/** Outputs a command may write to: captured text, nowhere, or a pair of streams routed by redirections. */
+final class Outputs {
+
+  private Outputs() {
+  }
+
+  /** stdout into {@code captured} (thread-safe), stderr on to {@code real}'s. */
+  static ExecSession.Output capturing(StringBuilder captured, ExecSession.Output real) {
+    return of(b -> {
+      synchronized (captured) {
+        captured.append(b.toString());
+      }
+    }, real::stderr);
+  }
+
+  /** Output whose streams go to {@code stdout} and {@code stderr}. */
+  static ExecSession.Output of(Consumer<Buffer> stdout, Consumer<Buffer> stderr) {
+    return new ExecSession.Output() {
+      @Override
+      public void stdout(Buffer data) {
+        stdout.accept(data);
+      }
+
+      @Override
+      public void stderr(Buffer data) {
+        stderr.accept(data);
+      }
+    };
+  }
+
+  /** Drops what it is given ({@code > /dev/null}). */
+  static final Consumer<Buffer> NOWHERE = b -> { };
+}

@@ -1,0 +1,97 @@
+package io.dekube.kubelet.runtime.sh;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A POSIX sh, as busybox's ash runs the scripts of Kubernetes' docs: the {@link Parser} reads a script into a
+ * tree, the {@link Interpreter} runs it over the applets of a container ({@link Host}). One instance is one shell
+ * with its variables, functions and traps: the container's own shell, or a {@code kubectl exec … sh} reading
+ * lines. Entry points may be called from any thread; the shell runs on the context it was made on.
+ */
+public final class Shell {
+
+  private final Interpreter interpreter;
+  private final ShellState state;
+  private final Signals signals;
+  private boolean exited;
+
+  /** A shell over {@code host}, with the container's environment and working folder. */
+  public Shell(Host host, Signals signals, Map<String, String> env, String cwd) {
+    Context context = host.vertx().getOrCreateContext();
+    this.interpreter = new Interpreter(host, context);
+    this.signals = signals;
+    this.state = new ShellState(signals, env, cwd, "sh", List.of());
+  }
+
+  /** Runs lines read by this shell (a whole command); its state lives on for the next. */
+  public Future<Integer> lines(String text, Io io) {
+    return onContext(() -> {
+      signals.clear();
+      return interpreter.script(text, state, io).map(code -> ended());
+    });
+  }
+
+  /** Runs {@code sh -c SCRIPT [NAME [ARG…]]} as this shell: {@code $0} is {@code name}, {@code $1…} the args. */
+  public Future<Integer> command(String script, String name, List<String> args, Io io) {
+    state.name = name;
+    state.positional = new java.util.ArrayList<>(args);
+    return lines(script, io);
+  }
+
+  /** Runs the {@code EXIT} trap, if set, once the shell ends; its status is the shell's. */
+  public Future<Integer> exit(Io io) {
+    String action = state.traps.remove("EXIT");
+    if (action == null) {
+      return Future.succeededFuture(state.last);
+    }
+    int code = state.last;
+    return onContext(() -> {
+      signals.clear();
+      state.control = ShellState.Control.NONE;
+      return interpreter.script(action, state, io).map(c -> state.control == ShellState.Control.EXIT ? state.last : code);
+    });
+  }
+
+  private int ended() {
+    if (state.control == ShellState.Control.EXIT) {
+      exited = true;
+    }
+    state.control = ShellState.Control.NONE;
+    return state.last;
+  }
+
+  /** Whether {@code exit} ran. */
+  public boolean exited() {
+    return exited;
+  }
+
+  /** The status of the last command ({@code $?}). */
+  public int last() {
+    return state.last;
+  }
+
+  /** Whether the shell set a trap for {@code signal} ({@code TERM}). */
+  public boolean traps(String signal) {
+    return state.traps.containsKey(signal);
+  }
+
+  /** Whether {@code text} is whole commands (else more lines are needed: an open loop, quote, here-document). */
+  public static boolean complete(String text) {
+    return Parser.complete(text);
+  }
+
+  private Future<Integer> onContext(java.util.function.Supplier<Future<Integer>> work) {
+    Context context = interpreter.context();
+    if (Vertx.currentContext() == context) {
+      return work.get();
+    }
+    Promise<Integer> p = Promise.promise();
+    context.runOnContext(v -> work.get().onComplete(p));
+    return p.future();
+  }
+}

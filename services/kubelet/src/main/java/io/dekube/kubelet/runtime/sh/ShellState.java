@@ -1,0 +1,74 @@
+package io.dekube.kubelet.runtime.sh;
+
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state of one shell: variables, positional parameters, functions, traps, working folder, last status,
+ * background jobs, and the control flow under way ({@code break}, {@code continue}, {@code return},
+ * {@code exit}). A subshell ({@code ( )}, a pipeline stage, {@code $( )}, {@code &}) works on a copy. Confined
+ * to the shell's context.
+ */
+final class ShellState {
+
+  /** Control flow that unwinds the commands running: how far, and what ends it. */
+  enum Control { NONE, BREAK, CONTINUE, RETURN, EXIT }
+
+  final Signals signals;
+  Variables vars;
+  String name;
+  List<String> positional;
+  Map<String, Node> functions;
+  Map<String, String> traps;
+  String cwd;
+  int last;
+  Control control = Control.NONE;
+  /** How many loops a {@code break N}/{@code continue N} still has to leave. */
+  int levels;
+  /** Loops and functions being run, so that {@code break} outside a loop does nothing. */
+  int loopDepth;
+  int functionDepth;
+  long lastJob;
+  /** Command substitutions run so far (an assignment's status is that of its last one). */
+  int substitutions;
+  List<Future<Integer>> jobs = new ArrayList<>();
+
+  ShellState(Signals signals, Map<String, String> env, String cwd, String name, List<String> positional) {
+    this.signals = signals;
+    this.vars = new Variables(env);
+    this.cwd = cwd;
+    this.name = name;
+    this.positional = new ArrayList<>(positional);
+    this.functions = new HashMap<>();
+    this.traps = new HashMap<>();
+  }
+
+  private ShellState(ShellState parent) {
+    this.signals = parent.signals;
+    this.vars = parent.vars.copy();
+    this.name = parent.name;
+    this.positional = new ArrayList<>(parent.positional);
+    this.functions = new HashMap<>(parent.functions);
+    this.traps = new HashMap<>();
+    this.cwd = parent.cwd;
+    this.last = parent.last;
+  }
+
+  /** A copy for a subshell: what it changes stays in it; traps are reset, as POSIX says. */
+  ShellState subshell() {
+    return new ShellState(this);
+  }
+
+  /** Whether the commands that follow must not run: control flow unwinds, or the script was interrupted. */
+  boolean unwinding() {
+    return control != Control.NONE || signals.interrupted();
+  }
+
+  /** The environment of the commands it runs. */
+  Map<String, String> environment() {
+    return vars.environment();
+  }
+}
