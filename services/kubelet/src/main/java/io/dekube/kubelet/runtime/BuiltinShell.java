@@ -145,11 +145,6 @@ final class BuiltinShell implements Host {
   }
 
   @Override
-  public boolean hasApplet(String name) {
-    return APPLETS.contains(name) || name.equals("[");
-  }
-
-  @Override
   public Future<Integer> applet(List<String> argv, Io io) {
     return new BuiltinShell(this, io).command(argv, true);
   }

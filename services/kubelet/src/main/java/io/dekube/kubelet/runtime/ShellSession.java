@@ -215,8 +215,8 @@ public final class ShellSession implements ExecSession {
         typed.setLength(0);
         lines.clear();
         partial.setLength(0);
-        if (busy) {
-          shell.interrupt();
+        if (busy || !reads) {
+          shell.interrupt(); // the command that runs (a session's own: kubectl exec -it POD -- CMD) ends
         } else {
           out.stdout(Buffer.buffer(PROMPT));
         }

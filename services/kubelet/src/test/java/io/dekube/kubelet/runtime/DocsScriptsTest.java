@@ -210,6 +210,11 @@ class DocsScriptsTest {
     assertFalse(s.exitCode().isComplete());
     s.kill();
     assertEquals(137, code(s));
+    ExecSession onTerminal = ShellSession.start(vertx, spec(), List.of("sh", "-c", "while true; do echo x; done"), out,
+        true);
+    await(() -> out.out.toString().contains("x\r\nx\r\n"));
+    onTerminal.stdin(Buffer.buffer("\u0003"));
+    assertEquals(130, code(onTerminal), "Ctrl-C over kubectl exec -it stops it");
   }
 
   @Test

@@ -72,12 +72,10 @@ final class Commands {
   private Future<Integer> function(Node body, List<String> argv, ShellState st, Io io) {
     List<String> saved = st.positional;
     st.positional = new ArrayList<>(argv.subList(1, argv.size()));
-    st.functionDepth++;
     int loops = st.loopDepth;
     st.loopDepth = 0;
     return interpreter.run(body, st, io).map(code -> {
       st.positional = saved;
-      st.functionDepth--;
       st.loopDepth = loops;
       if (st.control == ShellState.Control.RETURN) {
         st.control = ShellState.Control.NONE;

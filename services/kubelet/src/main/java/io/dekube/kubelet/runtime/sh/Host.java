@@ -12,9 +12,6 @@ public interface Host {
 
   Vertx vertx();
 
-  /** Whether {@code name} is an applet. */
-  boolean hasApplet(String name);
-
   /** Runs applet {@code argv}; an unknown one prints {@code sh: NAME: not found} and ends with 127. */
   Future<Integer> applet(List<String> argv, Io io);
 

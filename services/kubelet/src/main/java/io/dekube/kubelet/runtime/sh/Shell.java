@@ -33,7 +33,12 @@ public final class Shell {
   public Future<Integer> lines(String text, Io io) {
     return onContext(() -> {
       signals.clear();
-      return interpreter.script(text, state, io).map(code -> ended());
+      return interpreter.script(text, state, io).map(code -> {
+        if (signals.interrupted()) {
+          state.last = 130; // as sh killed by SIGINT
+        }
+        return ended();
+      });
     });
   }
 

@@ -28,9 +28,8 @@ final class ShellState {
   Control control = Control.NONE;
   /** How many loops a {@code break N}/{@code continue N} still has to leave. */
   int levels;
-  /** Loops and functions being run, so that {@code break} outside a loop does nothing. */
+  /** Loops being run (in this function), so that {@code break} outside a loop does nothing. */
   int loopDepth;
-  int functionDepth;
   long lastJob;
   /** Command substitutions run so far (an assignment's status is that of its last one). */
   int substitutions;
