@@ -53,9 +53,13 @@ final class PodTermination {
 
   /**
    * The pod's work is over (its containers ended for good, restart policy Never or OnFailure): its running
-   * sidecars are stopped within its grace period, the last declared first, as kube's kubelet kills such a pod.
+   * sidecars are stopped within its grace period, the last declared first, as kube's kubelet kills such a pod;
+   * those waiting to restart stay ended.
    */
   void stopSidecars() {
+    // one waiting out a back-off is not restarted: its last end is its final state
+    w.sidecars().stream().filter(c -> c.running == null && !c.starting && c.terminated != null)
+        .forEach(c -> c.restartAt = null);
     List<ContainerRecord> running = w.sidecars().stream().filter(c -> c.running != null && !c.killing).toList();
     if (running.isEmpty()) {
       return;
