@@ -217,6 +217,25 @@ class DocsScriptsTest {
     assertEquals(130, code(onTerminal), "Ctrl-C over kubectl exec -it stops it");
   }
 
+  /** What a newcomer tried first: substitutions, arithmetic, loops and an assignment from a command. */
+  @Test
+  void theNewcomersLine() throws Exception {
+    assertEquals(0, run("echo A $(hostname) B `hostname` C $((1+2)); for i in 1 2 3; do echo $i; done; "
+        + "x=$(echo hi); echo \"$x\"; while true; do echo loop; break; done"));
+    assertEquals("A web B web C 3\n1\n2\n3\nhi\nloop\n", out.out.toString());
+    assertEquals("", out.err.toString());
+  }
+
+  /** {@code kubectl exec -i POD -- sh}: a command over several lines runs once it is whole. */
+  @Test
+  void aShellReadingLinesWaitsForTheWholeCommand() throws Exception {
+    ExecSession s = ShellSession.start(vertx, spec(), List.of("sh"), out, false);
+    s.stdin(Buffer.buffer("for i in 1 2\ndo\n  echo \"n=$i\"\n"));
+    s.stdin(Buffer.buffer("done\ncat <<EOF\nhere\nEOF\nexit 3\n"));
+    assertEquals(3, code(s));
+    assertEquals("n=1\nn=2\nhere\n", out.out.toString());
+  }
+
   @Test
   void syntaxErrorsAsAshSaysThem() throws Exception {
     assertEquals(2, run("echo a; done"));

@@ -133,7 +133,7 @@ final class Arithmetic {
     return null;
   }
 
-  /** Whether {@code op} at {@code i} is the start of another operator ({@code |} of {@code ||}, {@code <} of {@code <<}). */
+  /** Whether {@code op} at {@code i} starts a longer operator ({@code |} of {@code ||}, {@code <} of {@code <<}). */
   private boolean longerOperator(String op) {
     String rest = s.substring(i + op.length());
     return switch (op) {

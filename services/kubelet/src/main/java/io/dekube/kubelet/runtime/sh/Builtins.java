@@ -131,7 +131,8 @@ final class Builtins {
       return 0;
     }
     int i = 0;
-    while (i < args.size() && (args.get(i).startsWith("-") || args.get(i).startsWith("+")) && !args.get(i).equals("--")) {
+    while (i < args.size() && (args.get(i).startsWith("-") || args.get(i).startsWith("+"))
+        && !args.get(i).equals("--")) {
       i += args.get(i).equals("-o") || args.get(i).equals("+o") ? 2 : 1;
     }
     if (i < args.size() && args.get(i).equals("--")) {
@@ -258,7 +259,8 @@ final class Builtins {
     int from = command ? 2 : 1;
     sub.name = command ? rest.size() > 2 ? rest.get(2) : "sh" : rest.get(0);
     sub.positional = new ArrayList<>(rest.subList(Math.min(rest.size(), from + (command ? 1 : 0)), rest.size()));
-    Future<String> script = command ? Future.succeededFuture(rest.get(1)) : interpreter.host().read(st.cwd, rest.get(0));
+    Future<String> script = command ? Future.succeededFuture(rest.get(1))
+        : interpreter.host().read(st.cwd, rest.get(0));
     return script.compose(text -> interpreter.script(text, sub, io).map(code -> sub.last))
         .recover(e -> fail(io, "can't open '" + rest.get(0) + "': No such file or directory", 2));
   }

@@ -119,7 +119,8 @@ final class Fields {
     boolean last = k == segments.size() - 1;
     if (!Glob.hasPattern(part, act)) {
       String next = prefix + part + (last ? "" : "/");
-      return last ? host.names(cwd, dirOf(prefix)).map(names -> names.contains(part) ? List.of(next) : List.<String>of())
+      return last ? host.names(cwd, dirOf(prefix))
+          .map(names -> names.contains(part) ? List.of(next) : List.<String>of())
           : walk(f, segments, k + 1, next);
     }
     Pattern p = Glob.regex(part, act);

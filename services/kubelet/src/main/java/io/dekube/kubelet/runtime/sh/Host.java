@@ -18,7 +18,7 @@ public interface Host {
   /** The text of file {@code path} (relative to {@code cwd}); fails with sh's words ({@code can't open X: …}). */
   Future<String> read(String cwd, String path);
 
-  /** Writes a file (creates or empties it without {@code append}); fails with sh's words ({@code can't create X: …}). */
+  /** Writes a file (made, or emptied without {@code append}); fails with sh's words ({@code can't create X: …}). */
   Future<Void> write(String cwd, String path, byte[] data, boolean append);
 
   /** The names in the folder {@code path} (relative to {@code cwd}); empty when it is none. */

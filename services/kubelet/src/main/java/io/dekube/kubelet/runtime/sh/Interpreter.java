@@ -47,7 +47,8 @@ final class Interpreter {
     } catch (ShellSyntaxError e) {
       return failed(st, io, e.getMessage());
     }
-    return run(n, st, io).recover(e -> e instanceof ShellError ? failed(st, io, e.getMessage()) : Future.failedFuture(e));
+    return run(n, st, io).recover(e -> e instanceof ShellError ? failed(st, io, e.getMessage())
+        : Future.failedFuture(e));
   }
 
   static Future<Integer> failed(ShellState st, Io io, String message) {
@@ -110,7 +111,8 @@ final class Interpreter {
     }
     Node.Redirected r = (Node.Redirected) n;
     return new Redirects(this, st).apply(r.redirects(), io).compose(applied -> applied == null
-        ? Future.succeededFuture(1) : run(r.body(), st, applied.io()).compose(code -> applied.finish().get().map(code)));
+        ? Future.succeededFuture(1)
+        : run(r.body(), st, applied.io()).compose(code -> applied.finish().get().map(code)));
   }
 
   /** Runs {@code body} in a copy of {@code st}: its changes and its {@code exit} stay inside. */

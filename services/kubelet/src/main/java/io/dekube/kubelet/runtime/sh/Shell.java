@@ -59,7 +59,8 @@ public final class Shell {
     return onContext(() -> {
       signals.clear();
       state.control = ShellState.Control.NONE;
-      return interpreter.script(action, state, io).map(c -> state.control == ShellState.Control.EXIT ? state.last : code);
+      return interpreter.script(action, state, io)
+          .map(c -> state.control == ShellState.Control.EXIT ? state.last : code);
     });
   }
 

@@ -14,7 +14,8 @@ class ParserTest {
   @Test
   void wordsKeepTheirQuotesAndSubstitutions() {
     Node.Simple s = (Node.Simple) Parser.parse("echo \"a b\" 'c;d' $(echo x; echo y) `hostname` $((1+2)) e\\ f");
-    assertEquals(List.of("echo", "\"a b\"", "'c;d'", "$(echo x; echo y)", "`hostname`", "$((1+2))", "e\\ f"), s.words());
+    assertEquals(List.of("echo", "\"a b\"", "'c;d'", "$(echo x; echo y)", "`hostname`", "$((1+2))", "e\\ f"),
+        s.words());
   }
 
   @Test
