@@ -40,7 +40,7 @@ final class BuiltinShell implements Host {
   /** The commands offered (busybox's applets of those names), as {@code /bin} lists them. */
   static final List<String> APPLETS = Stream.of(List.of("sh", "env", "printenv", "hostname", "echo",
           "pwd", "cd", "date", "id", "whoami", "uname", "true", "false", "exit", "sleep", "wget", "nslookup", "nc", "ps",
-          "tar", "printf"), FileCommands.NAMES, FileListings.NAMES, TextFilters.NAMES)
+          "tar", "printf"), FileCommands.NAMES, FileListings.NAMES, TextFilters.NAMES, ScriptApplets.NAMES)
       .flatMap(List::stream).filter(n -> !n.equals("[")).distinct().sorted().toList();
   private static final String OFFERED = String.join(", ", APPLETS);
   private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss 'UTC' yyyy",
@@ -215,7 +215,8 @@ final class BuiltinShell implements Host {
       case "tail" -> TailFollow.follows(args) ? new TailFollow(vertx, fs, cwd, out, this::whileRunning).run(args)
           : blocking(() -> files(name, args));
       default -> FileCommands.NAMES.contains(name) || FileListings.NAMES.contains(name)
-          || TextFilters.NAMES.contains(name) ? blocking(() -> files(name, args)) : done(simple(name, cmd, args, inShell));
+          || TextFilters.NAMES.contains(name) || ScriptApplets.NAMES.contains(name) ? blocking(() -> files(name, args))
+          : done(simple(name, cmd, args, inShell));
     };
   }
 
@@ -243,6 +244,7 @@ final class BuiltinShell implements Host {
   /** An applet of {@link FileCommands}, {@link FileListings} or {@link TextFilters} (on a worker thread). */
   private int files(String name, List<String> args) {
     return FileListings.NAMES.contains(name) ? new FileListings(fs, cwd, out).run(name, args)
+        : ScriptApplets.NAMES.contains(name) ? new ScriptApplets(fs, cwd, out).run(name, args, input)
         : new FileCommands(fs, cwd, out).run(name, args, input);
   }
 

@@ -1,5 +1,7 @@
 package io.dekube.kubelet.runtime;
 
+import io.dekube.kubelet.runtime.sh.Shell;
+import io.dekube.kubelet.runtime.sh.Stdin;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -9,8 +11,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Function;
-import io.dekube.kubelet.runtime.sh.Shell;
-import io.dekube.kubelet.runtime.sh.Stdin;
 
 /**
  * A command of the built-in shell run in a {@code jvm} container ({@code kubectl exec}, or a busybox
