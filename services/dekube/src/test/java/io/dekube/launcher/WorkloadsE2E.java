@@ -504,7 +504,7 @@ class WorkloadsE2E {
   /**
    * A sidecar (an init container with restartPolicy Always) as kube 1.32 runs it: a busybox log shipper writes to
    * an emptyDir, the app starts only once the sidecar's startup probe saw the file, reads it, and the pod counts
-   * both as ready.
+   * both as ready; deleted, the pod stops its app before the sidecar.
    */
   @Test
   @Order(10)
@@ -537,6 +537,7 @@ class WorkloadsE2E {
                 image: busybox
                 command: [sh, -c, "cat /shared/log; sleep 3600"]
                 volumeMounts: [{name: shared, mountPath: /shared}]
+                lifecycle: {preStop: {sleep: {seconds: 20}}}
         """);
     kubectl.run("apply", "-f", sidecar.toString()).ok();
     kubectl.run("rollout", "status", "deploy/shipper", "--timeout=120s").ok();
@@ -548,6 +549,11 @@ class WorkloadsE2E {
         "jsonpath={range .status.initContainerStatuses[*]}{.name}:{.started}:{.ready} {end}").ok().out());
     assertTrue(kubectl.run("get", "pod", pod, "-o", "jsonpath={.status.initContainerStatuses[1].state.running}")
         .ok().out().contains("startedAt"));
+
+    // deleted, the app stops first (its preStop sleeps 20 s): the sidecar it uses runs on meanwhile
+    kubectl.run("delete", "pod", pod, "--wait=false").ok();
+    assertEquals("setup-done\nshipped-by-sidecar", kubectl.run("exec", pod, "-c", "shipper", "--", "cat", "/shared/log")
+        .ok().out().trim());
   }
 
   /** A Job whose pod has a sidecar completes: the sidecar is stopped once the work ended, the pod Succeeded. */
