@@ -21,11 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One pod on one node (kubelet's pod worker): serialises the pod's syncs, each of which compares
  * the spec with the container records and acts on the difference — admit, allocate the IP, write
- * the volumes, run the init containers in order, then the containers, restart them per the
- * restart policy with back-off — and hands the resulting status to the status manager. A pod with
- * a deletionTimestamp has its containers stopped within its grace period, then is deleted for good.
- * Starts are {@link ContainerStarter}'s, ends and restarts {@link ContainerRestarter}'s, the pod's end
- * {@link PodTermination}'s. Confined to the kubelet's context.
+ * the volumes, run the init containers in order ({@link InitSequence}: sidecars keep running), then
+ * the containers, restart them per the restart policy with back-off — and hands the resulting status to
+ * the status manager. A pod with a deletionTimestamp has its containers stopped within its grace period,
+ * sidecars last, then is deleted for good. Starts are {@link ContainerStarter}'s, ends and restarts
+ * {@link ContainerRestarter}'s, volumes {@link VolumeSetup}'s, the pod's end {@link PodTermination}'s.
+ * Confined to the kubelet's context.
  */
 public final class PodWorker {
 
