@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * The end of a pod on its node: its running containers are stopped within the grace period, sidecars
- * last ({@link TerminationOrder}), then the pod is deleted for good (tried until it is gone, see {@link FinalDelete}), then its folder is removed
- * and the manager forgets it — unless the kubelet stops meanwhile. Confined to the kubelet's context.
+ * last ({@link TerminationOrder}), then the pod is deleted for good (tried until it is gone, see
+ * {@link FinalDelete}), then its folder is removed and the manager forgets it — unless the kubelet stops
+ * meanwhile. Confined to the kubelet's context.
  */
 final class PodTermination {
 

@@ -368,7 +368,7 @@ public final class PodWorker {
     return killContainer(rec, graceSeconds, message, Future.succeededFuture());
   }
 
-  /** As above, the stop (not the preStop hook) waiting for {@code turn} within the grace period ({@link TerminationOrder}). */
+  /** As above, the stop (not the preStop hook) waiting for {@code turn} within the grace period. */
   Future<Integer> killContainer(ContainerRecord rec, long graceSeconds, String message, Future<?> turn) {
     event(rec, NORMAL, "Killing", message);
     rec.killing = true;
