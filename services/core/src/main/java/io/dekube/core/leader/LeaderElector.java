@@ -191,8 +191,10 @@ public final class LeaderElector {
         lose(ar.succeeded() ? "another holder took the lease" : "failed to renew: " + ar.cause());
       }
       if (running) {
-        Duration next = held ? config.renewPeriod() : config.retryPeriod();
-        timer = vertx.setTimer(Math.max(1, next.toMillis()), t -> tick());
+        // a leader renews on the wall clock's ticks of its period, with the other Leases of that period
+        long next = held ? RenewalTicks.delayMillis(clock.instant(), config.renewPeriod())
+            : Math.max(1, config.retryPeriod().toMillis());
+        timer = vertx.setTimer(next, t -> tick());
       }
     });
   }

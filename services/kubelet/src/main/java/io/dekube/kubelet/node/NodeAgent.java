@@ -1,6 +1,7 @@
 package io.dekube.kubelet.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.leader.RenewalTicks;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
@@ -60,7 +61,7 @@ public final class NodeAgent {
           LOG.info("node {} registered ({} runtime, {} {}, IP {}, kubelet port {})", config.nodeName(),
               config.runtime(), config.cpu(), config.memory(), config.nodeIp(), port);
           startingEvents();
-          leaseTimer = vertx.setPeriodic(config.renewInterval().toMillis(), t -> renewLease());
+          scheduleRenewal();
           statusTimer = vertx.setPeriodic(config.statusInterval().toMillis(), t -> postStatus());
         });
   }
@@ -74,6 +75,14 @@ public final class NodeAgent {
     }
     events.node(NORMAL, "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods");
     events.node(NORMAL, "NodeReady", "Node " + n + " status is now: NodeReady");
+  }
+
+  /** The next Lease renewal, on the wall clock's next tick of the renew interval ({@link RenewalTicks}). */
+  private void scheduleRenewal() {
+    if (!stopped) {
+      leaseTimer = vertx.setTimer(RenewalTicks.delayMillis(Instant.now(), config.renewInterval()),
+          t -> renewLease().onComplete(ar -> scheduleRenewal()));
+    }
   }
 
   public void stop() {
