@@ -40,18 +40,18 @@ final class Agnhost {
     String sub = argv.get(1);
     List<String> args = argv.subList(2, argv.size());
     return switch (sub) {
-      case "liveness" -> noArgs(c, sub, args) ? AgnhostLiveness.start(c) : Future.succeededFuture();
+      case "liveness" -> noArgs(c, args) ? AgnhostLiveness.start(c) : Future.succeededFuture();
       case "netexec" -> AgnhostNetexec.start(c, args);
       case "serve-hostname" -> serveHostname(c, GoFlags.pflag(args, Set.of("port"), Set.of("tcp", "udp", "http",
           "close")));
-      case "pause" -> noArgs(c, sub, args) ? pause(c) : Future.succeededFuture();
+      case "pause" -> noArgs(c, args) ? pause(c) : Future.succeededFuture();
       default -> fail(c, 1, "Error: unknown command \"" + sub + "\" for \"agnhost\"\nRun 'agnhost --help' for usage.\n"
           + "(dekube's agnhost runs " + String.join(", ", SUBCOMMANDS) + ")");
     };
   }
 
   /** Cobra's check of a subcommand that takes no flags nor arguments; false when it failed the container. */
-  private static boolean noArgs(JvmContainer c, String sub, List<String> args) {
+  private static boolean noArgs(JvmContainer c, List<String> args) {
     GoFlags flags = GoFlags.pflag(args, Set.of(), Set.of());
     if (flags.error() != null) {
       fail(c, 1, "Error: " + flags.error());

@@ -122,15 +122,22 @@ final class HttpEcho {
         + "\" " + status + " " + length + " \"" + agent + "\" " + goDuration(nanos)).stripTrailing();
   }
 
-  /** Go's {@code time.Duration.String()} for durations under a minute: {@code 35.2µs}, {@code 1.5ms}, {@code 2s}. */
+  /** Go's {@code Duration.String()}: {@code 35.2µs}, {@code 1.5ms}, {@code 2s}, {@code 1m5.25s}, {@code 1h0m0s}. */
   static String goDuration(long nanos) {
     if (nanos < 1_000) {
       return nanos + "ns";
     }
-    String[] units = {"µs", "ms", "s"};
-    long[] scale = {1_000, 1_000_000, 1_000_000_000};
-    int u = nanos < 1_000_000 ? 0 : nanos < 1_000_000_000 ? 1 : 2;
-    java.math.BigDecimal v = java.math.BigDecimal.valueOf(nanos).divide(java.math.BigDecimal.valueOf(scale[u]));
-    return v.stripTrailingZeros().toPlainString() + units[u];
+    if (nanos < 1_000_000_000L) {
+      boolean micro = nanos < 1_000_000;
+      return java.math.BigDecimal.valueOf(nanos, micro ? 3 : 6).stripTrailingZeros().toPlainString()
+          + (micro ? "µs" : "ms");
+    }
+    long minutes = nanos / 60_000_000_000L;
+    String seconds = java.math.BigDecimal.valueOf(nanos % 60_000_000_000L, 9).stripTrailingZeros().toPlainString()
+        + "s";
+    if (minutes == 0) {
+      return seconds;
+    }
+    return (minutes >= 60 ? minutes / 60 + "h" : "") + minutes % 60 + "m" + seconds;
   }
 }

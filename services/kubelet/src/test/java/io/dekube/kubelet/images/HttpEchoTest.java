@@ -62,5 +62,7 @@ class HttpEchoTest {
     assertEquals(null, HttpEcho.check(GoFlags.std(List.of(), Set.of("text"), Set.of()), "from env"));
     assertEquals("35.2µs", HttpEcho.goDuration(35_200));
     assertEquals("1.5ms", HttpEcho.goDuration(1_500_000));
+    assertEquals("1m5.25s", HttpEcho.goDuration(65_250_000_000L));
+    assertEquals("1h0m0s", HttpEcho.goDuration(3_600_000_000_000L));
   }
 }
