@@ -13,10 +13,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,8 +41,6 @@ final class BuiltinShell implements Host {
           "tar", "printf"), FileCommands.NAMES, FileListings.NAMES, TextFilters.NAMES, ScriptApplets.NAMES)
       .flatMap(List::stream).filter(n -> !n.equals("[")).distinct().sorted().toList();
   private static final String OFFERED = String.join(", ", APPLETS);
-  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss 'UTC' yyyy",
-      Locale.ROOT);
 
   private final Vertx vertx;
   private final ContainerSpec spec;
@@ -227,8 +223,7 @@ final class BuiltinShell implements Host {
       case "echo" -> write(Printing.echo(args));
       case "printf" -> Printing.printf(args, out);
       case "pwd" -> print(cwd);
-      case "date" -> print(args.contains("+%s") ? Long.toString(System.currentTimeMillis() / 1000)
-          : DATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
+      case "date" -> print(DateFormat.format(args, ZonedDateTime.now(ZoneOffset.UTC)));
       case "id" -> print("uid=0(root) gid=0(root) groups=0(root),10(wheel)");
       case "whoami" -> print("root");
       case "ps" -> print("PID   USER     TIME  COMMAND\n    1 root      0:00 " + mainCommand() + "\n    7 root      0:00 ps"

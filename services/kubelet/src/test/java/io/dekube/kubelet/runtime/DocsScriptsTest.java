@@ -244,6 +244,16 @@ class DocsScriptsTest {
   }
 
   @Test
+  void dateFormatsAndRandom() throws Exception {
+    assertEquals(0, run("date '+%Y-%m-%d %H:%M:%S %Z'; date +%s; r=$RANDOM; [ $r -ge 0 ] && [ $r -lt 32768 ] && "
+        + "echo ok $((RANDOM % 1))"));
+    String[] lines = out.out.toString().split("\n");
+    assertTrue(lines[0].matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC"), lines[0]);
+    assertTrue(lines[1].matches("\\d{10}"), lines[1]);
+    assertEquals("ok 0", lines[2]);
+  }
+
+  @Test
   void syntaxErrorsAsAshSaysThem() throws Exception {
     assertEquals(2, run("echo a; done"));
     assertEquals("sh: syntax error: unexpected \"done\"\n", out.err.toString());

@@ -7,7 +7,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parameter expansion: {@code $name}, the special parameters ({@code $? $# $@ $* $$ $! $0 $1…}) and the forms of
+ * Parameter expansion: {@code $name} ({@code $RANDOM}: 0 to 32767, new each time), the special parameters
+ * ({@code $? $# $@ $* $$ $! $0 $1…}) and the forms of
  * {@code ${…}}: {@code ${#x}}, {@code ${x:-w}} {@code ${x-w}}, {@code ${x:=w}}, {@code ${x:?w}}, {@code ${x:+w}},
  * {@code ${x%p}} {@code ${x%%p}} {@code ${x#p}} {@code ${x##p}}, {@code ${x/p/r}} {@code ${x//p/r}} and
  * {@code ${x:offset:length}}. Confined to the shell's context.
@@ -37,6 +38,7 @@ final class Parameters {
       case "-" -> "";
       case "0" -> st.name;
       case "@", "*" -> String.join(" ", st.positional);
+      case "PPID" -> st.vars.get("PPID") != null ? st.vars.get("PPID") : "0";
       default -> {
         if (Character.isDigit(name.charAt(0))) {
           int n = Integer.parseInt(name);

@@ -20,8 +20,11 @@ final class Variables {
   private Variables() {
   }
 
+  /** The value of {@code name}, null when unset; {@code RANDOM} unset is a new number from 0 to 32767 each time. */
   String get(String name) {
-    return values.get(name);
+    String v = values.get(name);
+    return v == null && name.equals("RANDOM")
+        ? Integer.toString(java.util.concurrent.ThreadLocalRandom.current().nextInt(32768)) : v;
   }
 
   void set(String name, String value) {
