@@ -140,12 +140,15 @@ final class DekubeProcess implements AutoCloseable {
   }
 
   /**
-   * A service CIDR 127.<240-254>.0.0/16 of its own for a test cluster, the same for every start on one
-   * data directory (its Services keep their ClusterIPs): kube-proxy binds ClusterIP:port, so a test on
-   * the default 127.96.0.0/16 would take the addresses of a user's {@code ./dekube up} on the machine.
+   * A service CIDR 127.<240-254>.<16 k>.0/20 of its own for a test cluster (240 of them), the same for
+   * every start on one data directory (its Services keep their ClusterIPs): kube-proxy binds
+   * ClusterIP:port, so a test on the default 127.96.0.0/16 would take the addresses of a user's {@code
+   * ./dekube up} on the machine, and two test clusters of one range (ClusterIPs are given in order)
+   * would answer each other's Services.
    */
   static String serviceCidrOf(Path dataDir) {
-    return "127." + (240 + Math.floorMod(dataDir.toAbsolutePath().hashCode(), 15)) + ".0.0/16";
+    int h = Math.floorMod(dataDir.toAbsolutePath().hashCode(), 15 * 16);
+    return "127." + (240 + h % 15) + "." + (h / 15 * 16) + ".0/20";
   }
 
   /** Node IPs 127.<2-99>.<2-250>.n, a cluster CIDR 127.<100-239>.0.0/16 and free kubelet ports. */
