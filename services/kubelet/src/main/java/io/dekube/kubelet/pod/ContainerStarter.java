@@ -53,7 +53,8 @@ final class ContainerStarter {
       Path log = w.podDir().resolve(rec.name).resolve((rec.restartCount + (rec.terminated != null ? 1 : 0)) + ".log");
       Path work = spec.getWorkingDir() != null && m.runtime.name().equals("process")
           ? Path.of(spec.getWorkingDir()) : w.podDir().resolve(rec.name).resolve("root");
-      cs = new ContainerSpec(w.namespace(), w.name(), w.uid(), m.config.nodeName(), w.podIp(), spec, env, log, work,
+      cs = new ContainerSpec(w.namespace(), w.name(), w.uid(), m.config.nodeName(), w.podIp(),
+          EnvBuilder.expandCommandAndArgs(spec, env), env, log, work,
           Volumes.mounts(spec, w.volumes()), id, HostsFile.of(w.pod(), w.podIp()));
     } catch (ContainerStartException e) {
       startFailed(rec, e);

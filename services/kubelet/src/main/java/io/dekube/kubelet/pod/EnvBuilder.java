@@ -239,6 +239,21 @@ public final class EnvBuilder {
     return amount.divide(divisor, 0, RoundingMode.CEILING).toPlainString();
   }
 
+  /**
+   * The container with {@code $(VAR)} in its command and args replaced by the values of its environment, as kube's
+   * {@code ExpandContainerCommandAndArgs} does before it starts it ({@code command: [sh, -c, "echo $(LEVEL)"]}
+   * prints the value; the shell never sees the reference). Unknown references stay; {@code $$} is {@code $}.
+   */
+  static Container expandCommandAndArgs(Container c, Map<String, String> env) {
+    if ((c.getCommand() == null || c.getCommand().isEmpty()) && (c.getArgs() == null || c.getArgs().isEmpty())) {
+      return c;
+    }
+    return new io.fabric8.kubernetes.api.model.ContainerBuilder(c)
+        .withCommand(c.getCommand() == null ? null : c.getCommand().stream().map(a -> expand(a, env)).toList())
+        .withArgs(c.getArgs() == null ? null : c.getArgs().stream().map(a -> expand(a, env)).toList())
+        .build();
+  }
+
   /** {@code $(VAR)} from the variables defined so far; unknown references stay as written, {@code $$} is {@code $}. */
   static String expand(String value, Map<String, String> env) {
     if (value == null) {

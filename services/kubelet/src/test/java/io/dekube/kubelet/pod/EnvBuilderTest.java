@@ -133,4 +133,15 @@ class EnvBuilderTest {
     assertEquals("127.96.0.1", env.get("KUBERNETES_SERVICE_HOST"));
     assertTrue(env.keySet().stream().noneMatch(k -> k.startsWith("HEADLESS")));
   }
+
+  /** The ConfigMap docs' {@code command: [/bin/sh, -c, "echo $(SPECIAL_LEVEL_KEY) $(SPECIAL_TYPE_KEY)"]}. */
+  @Test
+  void commandAndArgsReferencesAreTheEnvironmentsValues() {
+    var c = new io.fabric8.kubernetes.api.model.ContainerBuilder().withName("c").withImage("busybox")
+        .withCommand("/bin/sh", "-c", "echo $(SPECIAL_LEVEL_KEY) $(SPECIAL_TYPE_KEY) $(NOPE) $$(SPECIAL_LEVEL_KEY)")
+        .withArgs("$(SPECIAL_TYPE_KEY)").build();
+    var expanded = EnvBuilder.expandCommandAndArgs(c, Map.of("SPECIAL_LEVEL_KEY", "very", "SPECIAL_TYPE_KEY", "charm"));
+    assertEquals(List.of("/bin/sh", "-c", "echo very charm $(NOPE) $(SPECIAL_LEVEL_KEY)"), expanded.getCommand());
+    assertEquals(List.of("charm"), expanded.getArgs());
+  }
 }
