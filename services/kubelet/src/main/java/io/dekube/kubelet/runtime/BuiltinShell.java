@@ -39,7 +39,7 @@ final class BuiltinShell implements Host {
   static final List<String> APPLETS = Stream.of(List.of("sh", "env", "printenv", "hostname", "echo",
           "pwd", "cd", "date", "id", "whoami", "uname", "true", "false", "exit", "sleep", "wget", "nslookup", "nc", "ps",
           "tar", "printf"), FileCommands.NAMES, FileListings.NAMES, TextFilters.NAMES, ScriptApplets.NAMES)
-      .flatMap(List::stream).filter(n -> !n.equals("[")).distinct().sorted().toList();
+      .flatMap(List::stream).filter(n -> !n.startsWith("[")).distinct().sorted().toList();
   private static final String OFFERED = String.join(", ", APPLETS);
 
   private final Vertx vertx;

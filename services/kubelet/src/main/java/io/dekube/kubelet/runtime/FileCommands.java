@@ -22,7 +22,7 @@ final class FileCommands {
 
   /** The applets offered here. */
   static final List<String> NAMES = List.of("cat", "touch", "mkdir", "rm", "rmdir", "cp", "mv", "chmod", "chown",
-      "test", "[", "basename", "dirname", "md5sum", "sha256sum");
+      "test", "[", "[[", "basename", "dirname", "md5sum", "sha256sum");
 
   /** Options of the filters that take a value, so that the value is not read as a file. */
   private static final Set<String> VALUED = Set.of("-n", "-c", "-e", "-m", "-A", "-B", "-C", "-k", "-t");
@@ -47,7 +47,7 @@ final class FileCommands {
       case "rmdir" -> rmdir(args);
       case "cp", "mv" -> copy(name, args);
       case "chmod", "chown" -> accepted(name, args);
-      case "test", "[" -> test(args);
+      case "test", "[", "[[" -> test(args);
       case "basename" -> args.isEmpty() ? usage(name) : print(basename(args.get(0), args.size() > 1 ? args.get(1) : ""));
       case "dirname" -> args.isEmpty() ? usage(name) : print(dirname(args.get(0)));
       case "md5sum", "sha256sum" -> digest(name, args);
@@ -305,7 +305,8 @@ final class FileCommands {
 
   /** {@code test -e|-f|-d|-s|-r|-w|-x PATH}, {@code test STRING} (also as {@code [ ... ]}): 0 when it holds. */
   private int test(List<String> args) {
-    List<String> a = args.isEmpty() || !args.get(args.size() - 1).equals("]") ? args : args.subList(0, args.size() - 1);
+    String last = args.isEmpty() ? "" : args.get(args.size() - 1);
+    List<String> a = last.equals("]") || last.equals("]]") ? args.subList(0, args.size() - 1) : args;
     if (!a.isEmpty() && a.get(0).equals("!")) {
       return 1 - test(a.subList(1, a.size()));
     }

@@ -253,6 +253,20 @@ class DocsScriptsTest {
     assertEquals("ok 0", lines[2]);
   }
 
+  /** Downward API through files: the docs' loop with ash's {@code [[ ]]}. */
+  @Test
+  void downwardApiFilesLoop() throws Exception {
+    Files.writeString(dir.resolve("sa/labels"), "app=\"web\"");
+    ExecSession s = sh("while true; do if [[ -e /var/run/secrets/kubernetes.io/serviceaccount/labels ]]; then "
+        + "echo -en '\\n\\n'; cat /var/run/secrets/kubernetes.io/serviceaccount/labels; fi; "
+        + "if [[ -e /etc/podinfo/annotations ]]; then echo -en '\\n\\n'; cat /etc/podinfo/annotations; fi; "
+        + "sleep 5; done;");
+    await(() -> out.out.toString().equals("\n\napp=\"web\""));
+    s.kill();
+    assertEquals(137, code(s));
+    assertEquals("", out.err.toString());
+  }
+
   @Test
   void syntaxErrorsAsAshSaysThem() throws Exception {
     assertEquals(2, run("echo a; done"));
