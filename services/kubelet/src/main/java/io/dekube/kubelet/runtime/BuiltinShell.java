@@ -177,8 +177,12 @@ final class BuiltinShell implements Host {
     return blocking(() -> {
       String p = ContainerFs.normalize(dir, path);
       ContainerFs.Entry e = fs.stat(p);
-      return e != null && e.dir() ? p : null;
-    }).recover(e -> Future.succeededFuture(null));
+      if (e == null || !e.dir()) {
+        throw new ContainerFs.FsError(e == null ? ContainerFs.NO_ENTRY : ContainerFs.NOT_DIR);
+      }
+      return p;
+    }).recover(e -> Future.failedFuture(new IOException(e instanceof IOException io ? FileCommands.reason(io)
+        : String.valueOf(e.getMessage()))));
   }
 
   /** Runs one command reading {@code stdin} as its input: a filter that is a session's own command. */

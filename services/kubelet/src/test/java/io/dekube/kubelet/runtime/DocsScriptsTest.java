@@ -278,5 +278,9 @@ class DocsScriptsTest {
     out.clear();
     assertEquals(127, run("for i in 1; do nosuch; done"));
     assertEquals("sh: nosuch: not found\n", out.err.toString());
+    out.clear();
+    assertEquals(2, run("cd /etc; pwd; cd hosts"));
+    assertEquals("/etc\n", out.out.toString());
+    assertEquals("sh: cd: can't cd to hosts: Not a directory\n", out.err.toString());
   }
 }

@@ -78,14 +78,11 @@ final class Builtins {
     String to = args.isEmpty() ? (home == null ? "/root" : home) : args.get(0).equals("-")
         ? st.vars.get("OLDPWD") == null ? st.cwd : st.vars.get("OLDPWD") : args.get(0);
     return interpreter.host().directory(st.cwd, to).compose(dir -> {
-      if (dir == null) {
-        return fail(io, "cd: can't cd to " + to + ": No such file or directory", 2);
-      }
       st.vars.set("OLDPWD", st.cwd);
       st.vars.set("PWD", dir);
       st.cwd = dir;
       return done(0);
-    });
+    }, e -> fail(io, "cd: can't cd to " + to + ": " + e.getMessage(), 2));
   }
 
   private Future<Integer> loopControl(String name, List<String> args, ShellState st, Io io) {
