@@ -8,7 +8,8 @@ import java.util.Optional;
  * The images the {@code jvm} runtime knows, by name: {@code dekube/web} (and the talk's
  * {@code carsonoid/kube-decon:<tag>}), {@code dekube/echo}, {@code dekube/crash}, {@code dekube/pause}
  * ({@code registry.k8s.io/pause}) and {@code busybox} ({@code docker.io/library/busybox:<tag>},
- * {@code dekube/busybox}: the built-in shell) and {@code nginx} (its welcome page, as every tutorial's
+ * {@code dekube/busybox}: the built-in shell; {@code alpine}, {@code debian} and {@code ubuntu} too) and
+ * {@code nginx} (its welcome page, as every tutorial's
  * first Deployment serves it), and the images of kube's docs and tutorials: {@code httpd},
  * {@code registry.k8s.io/hpa-example}, {@code gcr.io/google-samples/hello-app}, {@code registry.k8s.io/echoserver},
  * {@code kicbase/echo-server}, {@code hashicorp/http-echo}, {@code registry.k8s.io/e2e-test-images/agnhost} (and the
@@ -19,7 +20,8 @@ public final class BuiltInImages {
   /** The names listed in an image-pull error. */
   public static final List<String> NAMES = List.of("dekube/web", "carsonoid/kube-decon:<tag>", "dekube/echo",
       "dekube/crash", "dekube/pause (= registry.k8s.io/pause:<tag>)",
-      "busybox[:<tag>] (= dekube/busybox, registry.k8s.io/busybox)", "nginx[:<tag>]", "httpd[:<tag>]",
+      "busybox[:<tag>] (= dekube/busybox, registry.k8s.io/busybox; alpine, debian and ubuntu run it too)",
+      "nginx[:<tag>]", "httpd[:<tag>]",
       "registry.k8s.io/hpa-example", "gcr.io/google-samples/hello-app:1.0|2.0", "registry.k8s.io/echoserver:<tag>",
       "kicbase/echo-server:<tag>", "hashicorp/http-echo[:<tag>]",
       "registry.k8s.io/e2e-test-images/agnhost:<tag> (liveness, netexec, pause, serve-hostname)",
@@ -55,6 +57,9 @@ public final class BuiltInImages {
       case "dekube/pause", "registry.k8s.io/pause", "k8s.gcr.io/pause", "gcr.io/google_containers/pause" -> "pause";
       case "busybox", "dekube/busybox", "registry.k8s.io/busybox", "k8s.gcr.io/busybox",
           "gcr.io/google-containers/busybox" -> "busybox";
+      // the docs' other shell images: alpine's own sh is busybox's; debian's and ubuntu's scripts run in it
+      // too (their bash, coreutils and apt are not there: `apt-get` is "not found")
+      case "alpine", "debian", "ubuntu" -> "busybox";
       case "nginx" -> "nginx";
       case "httpd" -> "httpd";
       case "registry.k8s.io/hpa-example", "k8s.gcr.io/hpa-example", "gcr.io/google_containers/hpa-example",

@@ -25,6 +25,9 @@ class BuiltInImagesTest {
     }
     assertEquals("1.28", BuiltInImages.resolve("docker.io/library/busybox:1.28").orElseThrow().tag());
     assertTrue(BuiltInImages.resolve("busybox-extras").isEmpty());
+    for (String image : new String[] {"alpine", "alpine:latest", "debian", "ubuntu:22.04"}) {
+      assertEquals("busybox", BuiltInImages.resolve(image).orElseThrow().program(), image + ": the docs' shell images");
+    }
   }
 
   @Test
