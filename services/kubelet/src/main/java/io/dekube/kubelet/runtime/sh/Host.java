@@ -24,6 +24,6 @@ public interface Host {
   /** The names in the folder {@code path} (relative to {@code cwd}); empty when it is none. */
   Future<List<String>> names(String cwd, String path);
 
-  /** The absolute, normalized path of folder {@code path} (relative to {@code cwd}); fails with the reason it is none. */
+  /** The absolute, normalized path of folder {@code path} (relative to {@code cwd}); fails with why it is none. */
   Future<String> directory(String cwd, String path);
 }
