@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The proxy itself: HTTP and HTTPS (SNI) servers whose requests are routed by the current
  * {@link IngressRoutes} to an endpoint picked by {@link Backends}, and proxied there with
- * vertx-http-proxy over a keep-alive client pool (WebSocket upgrades pass), within ingress-nginx's
+ * vertx-http-proxy over a keep-alive client pool (WebSocket upgrades pass) with ingress-nginx's request
+ * headers ({@link ForwardedHeaders}: the client's Host kept, X-Forwarded-*), within ingress-nginx's
  * connect and read timeouts ({@link UpstreamOrigin}); an idempotent request whose endpoint fails or
  * times out before answering goes to the next one, else the answer is a 502 or 504 that says what
  * happened ({@link NextUpstream}). No route: 404; no Service or no ready endpoint: 503 with a body that
@@ -58,7 +59,7 @@ public final class IngressProxy {
                 : SocketAddress.inetSocketAddress(order.get(0).port(), order.get(0).ip());
           }
           return a;
-        })).addInterceptor(new NextUpstream(picked::remove));
+        })).addInterceptor(new ForwardedHeaders(), true).addInterceptor(new NextUpstream(picked::remove));
   }
 
   /** Replaces the routes. */
