@@ -1,6 +1,7 @@
 package io.dekube.launcher;
 
 import io.dekube.store.admission.CustomResourceAdmission;
+import io.dekube.store.admission.InformedServiceAccounts;
 import io.dekube.store.admission.PriorityAdmission;
 import io.dekube.store.admission.ResourceQuotaAdmission;
 import io.dekube.store.admission.RuntimeClassAdmission;
@@ -51,10 +52,12 @@ final class StoreComponent implements Component {
     Informer runtimeClasses = ctx.informers().informer(ctx.bootstrap(), ctx.registry()
         .byGroupPlural("node.k8s.io", "runtimeclasses").orElseThrow());
     RuntimeClassAdmission runtimes = new RuntimeClassAdmission(name -> runtimeClasses.get("", name));
-    // the ServiceAccount admission reads automountServiceAccountToken of the pods' ServiceAccounts
+    // the ServiceAccount admission refuses pods whose ServiceAccount does not exist, and reads the accounts'
+    // automountServiceAccountToken, mountable secrets and pull secrets: from this informer, and after a miss
+    // from the store topic's end (a consistent read, on the writer's thread)
     Informer accounts = ctx.informers().informer(ctx.bootstrap(), ctx.registry().byResourceName("serviceaccounts")
         .orElseThrow());
-    KubernetesAdmission.serviceAccounts(accounts::get);
+    KubernetesAdmission.serviceAccounts(new InformedServiceAccounts(accounts));
     // the DefaultIngressClass admission gives a new Ingress without a class the default IngressClass
     Informer ingressClasses = ctx.informers().informer(ctx.bootstrap(), ctx.registry()
         .byGroupPlural("networking.k8s.io", "ingressclasses").orElseThrow());

@@ -151,4 +151,67 @@ class ServiceAccountE2E {
       return r.exit() == 0 && !r.out().isEmpty() && !r.out().equals(uid);
     });
   }
+
+  /**
+   * kube's ServiceAccount admission waits for a new namespace's default account: a pod created with its
+   * namespace in one kubectl apply, and one created right after {@code kubectl create ns}, are admitted.
+   */
+  @Test
+  @Order(6)
+  void aPodInANamespaceCreatedAMomentAgoGetsItsDefaultAccount() throws Exception {
+    Path both = tmp.resolve("namespace-and-pod.yaml");
+    Files.writeString(both, """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: fresh}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: first, namespace: fresh}
+        spec:
+          containers: [{name: web, image: dekube/web}]
+        """);
+    kubectl.run("apply", "-f", both.toString()).ok();
+    kubectl.run("create", "namespace", "fresher").ok();
+    kubectl.run("-n", "fresher", "run", "first", "--image=nginx").ok();
+    for (String ns : new String[] {"fresh", "fresher"}) {
+      assertEquals("default", kubectl.run("-n", ns, "get", "pod", "first", "-o", "jsonpath={.spec.serviceAccountName}")
+          .ok().out());
+    }
+  }
+
+  /**
+   * A pod naming a ServiceAccount that does not exist is refused with kube's words, and a Deployment whose
+   * template names one gets its ReplicaSet's FailedCreate event until the account is created.
+   */
+  @Test
+  @Order(7)
+  void aPodNamingAMissingServiceAccountIsRefused() throws Exception {
+    Kubectl.Result refused = kubectl.run("-n", "x", "run", "nope", "--image=nginx",
+        "--overrides={\"spec\":{\"serviceAccountName\":\"missing\"}}");
+    assertNotEquals(0, refused.exit());
+    assertEquals("Error from server (Forbidden): pods \"nope\" is forbidden: error looking up service account"
+        + " x/missing: serviceaccount \"missing\" not found", refused.err().trim());
+    Path deployment = tmp.resolve("lost.yaml");
+    Files.writeString(deployment, """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: lost, namespace: x}
+        spec:
+          selector: {matchLabels: {app: lost}}
+          template:
+            metadata: {labels: {app: lost}}
+            spec:
+              serviceAccountName: missing
+              containers: [{name: web, image: dekube/web}]
+        """);
+    kubectl.run("apply", "-f", deployment.toString()).ok();
+    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> kubectl.run("-n", "x", "get", "events",
+        "--field-selector", "reason=FailedCreate", "-o", "jsonpath={.items[*].message}").out()
+        .matches("(?s).*Error creating: pods \"lost-[a-z0-9]+-[a-z0-9]+\" is forbidden: error looking up service account"
+            + " x/missing: serviceaccount \"missing\" not found.*"));
+    kubectl.run("-n", "x", "create", "serviceaccount", "missing").ok();
+    Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> kubectl.run("-n", "x", "get", "pods", "-l",
+        "app=lost", "-o", "jsonpath={.items[*].spec.serviceAccountName}").out().equals("missing"));
+  }
 }

@@ -15,7 +15,8 @@ import java.util.function.Function;
  * deleted (403 {@code ... is forbidden: unable to create new content in namespace x because it is
  * being terminated}). Reads the namespaces' watch cache, and when the namespace is missing there,
  * reads it again consistently (it may just have been created), as kube's plugin falls back to a
- * live lookup. Deletes of the immortal namespaces ({@code default}, {@code kube-system},
+ * live lookup; a pod created in a new namespace then waits for its {@code default} ServiceAccount
+ * ({@link DefaultServiceAccountWait}). Deletes of the immortal namespaces ({@code default}, {@code kube-system},
  * {@code kube-public}) are refused (403 {@code this namespace may not be deleted}). Runs on the
  * request's event loop.
  */
@@ -26,10 +27,14 @@ final class NamespaceLifecycle {
 
   private final ResourceType namespaces;
   private final Function<ResourceType, ObjectCache> caches;
+  private final DefaultServiceAccountWait defaultAccount;
 
-  NamespaceLifecycle(ResourceType namespaces, Function<ResourceType, ObjectCache> caches) {
+  /** @param defaultAccount the wait of a pod create for its new namespace's default account; null = none */
+  NamespaceLifecycle(ResourceType namespaces, Function<ResourceType, ObjectCache> caches,
+                     DefaultServiceAccountWait defaultAccount) {
     this.namespaces = namespaces;
     this.caches = caches;
+    this.defaultAccount = defaultAccount;
   }
 
   /** Completes when {@code r} may create an object named {@code name} (may be "" for generateName). */
@@ -46,7 +51,7 @@ final class NamespaceLifecycle {
     return cache.start()
         .compose(v -> cache.get("", ns) != null ? Future.succeededFuture()
             : cache.waitForCurrent())
-        .map(v -> {
+        .compose(v -> {
           ObjectNode namespace = cache.get("", ns);
           if (namespace == null) {
             throw StatusException.notFound(namespaces, ns);
@@ -55,7 +60,8 @@ final class NamespaceLifecycle {
               || "Terminating".equals(namespace.path("status").path("phase").asText())) {
             throw terminating(type, name, ns);
           }
-          return null;
+          boolean pod = type.group().isEmpty() && "pods".equals(type.plural());
+          return pod && defaultAccount != null ? defaultAccount.await(namespace) : Future.<Void>succeededFuture();
         });
   }
 

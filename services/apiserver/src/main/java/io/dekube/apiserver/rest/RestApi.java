@@ -96,13 +96,16 @@ public final class RestApi {
 
   /**
    * Checks creates of namespaced objects as kube's NamespaceLifecycle admission does: 404 when the
-   * namespace does not exist, 403 when it is being deleted. Off by default: turn it on where the
+   * namespace does not exist, 403 when it is being deleted; a pod created in a new namespace waits for
+   * the namespace's {@code default} ServiceAccount (kube's ServiceAccount admission). Off by default: turn it on where the
    * cluster creates {@code default}, {@code kube-system}, {@code kube-public} and
    * {@code kube-node-lease} at start, as kube-apiserver does.
    */
   public RestApi withNamespaceLifecycle() {
+    DefaultServiceAccountWait defaultAccount = registry.byResourceName("serviceaccounts")
+        .map(sa -> new DefaultServiceAccountWait(vertx, sa, caches)).orElse(null);
     registry.byResourceName("namespaces")
-        .ifPresent(ns -> writes.namespaceLifecycle(new NamespaceLifecycle(ns, caches)));
+        .ifPresent(ns -> writes.namespaceLifecycle(new NamespaceLifecycle(ns, caches, defaultAccount)));
     return this;
   }
 

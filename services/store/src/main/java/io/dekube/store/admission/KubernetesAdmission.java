@@ -64,12 +64,12 @@ public final class KubernetesAdmission implements WriteAdmission {
   }
 
   /**
-   * The ServiceAccount admission's view of ServiceAccounts ({@code namespace, name → object or
-   * null}), for their {@code automountServiceAccountToken}; without it only the pod's own setting
-   * counts. Process-wide; set before the writers start.
+   * The ServiceAccount admission's view of ServiceAccounts: a new pod must name one that exists, and its
+   * {@code automountServiceAccountToken}, mountable secrets and pull secrets apply; without a view (null)
+   * accounts are not looked up. Process-wide; set before the writers start.
    */
-  public static void serviceAccounts(java.util.function.BiFunction<String, String, com.fasterxml.jackson.databind.JsonNode> lookup) {
-    ServiceAccountAdmission.accounts = lookup;
+  public static void serviceAccounts(ServiceAccountView view) {
+    ServiceAccountAdmission.accounts = view;
   }
 
   /**

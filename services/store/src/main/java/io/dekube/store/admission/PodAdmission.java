@@ -32,10 +32,7 @@ final class PodAdmission implements KindAdmission {
       ServiceAccountAdmission.keepToken(pod, old);
       return;
     }
-    Nodes.defaultText(spec, "serviceAccountName", Nodes.text(spec, "serviceAccount").isEmpty()
-        ? "default" : Nodes.text(spec, "serviceAccount"));
-    spec.put("serviceAccount", Nodes.text(spec, "serviceAccountName"));
-    ServiceAccountAdmission.mountToken(pod);
+    ServiceAccountAdmission.admitCreate(pod);
     if (Nodes.absent(spec, "priorityClassName")) {
       Nodes.defaultInt(spec, "priority", 0);
     }

@@ -121,16 +121,21 @@ public final class PriorityAdmission implements WriteAdmission {
 
   /** 403 as kube's admission words it: {@code pods "x" is forbidden: <why>}. */
   public static StatusException forbidden(ResourceType type, ObjectNode obj, String why) {
+    return forbidden(type.group(), type.plural(), obj, why);
+  }
+
+  /** {@link #forbidden(ResourceType, ObjectNode, String)} of the kind {@code plural.group}. */
+  static StatusException forbidden(String group, String plural, ObjectNode obj, String why) {
     String name = obj.path("metadata").path("name").asText("");
     if (name.isEmpty()) {
       name = obj.path("metadata").path("generateName").asText("");
     }
-    String qualified = type.group().isEmpty() ? type.plural() : type.plural() + "." + type.group();
+    String qualified = group.isEmpty() ? plural : plural + "." + group;
     ObjectNode details = Json.object().put("name", name);
-    if (!type.group().isEmpty()) {
-      details.put("group", type.group());
+    if (!group.isEmpty()) {
+      details.put("group", group);
     }
-    details.put("kind", type.plural());
+    details.put("kind", plural);
     return new StatusException(403, "Forbidden", qualified + " \"" + name + "\" is forbidden: " + why, details);
   }
 }

@@ -4,42 +4,110 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.SecureRandom;
-import java.util.function.BiFunction;
 
 /**
- * kube's ServiceAccount admission for a new pod (after {@code serviceAccountName} defaulted to
- * {@code default}): unless the pod — or, when the pod does not say, its ServiceAccount — sets
- * {@code automountServiceAccountToken: false}, a projected volume {@code kube-api-access-<5 random>}
- * (a service account token of 3607 s at {@code token}, {@code ca.crt} from the
- * {@code kube-root-ca.crt} ConfigMap, the namespace from the downward API) is mounted read-only at
+ * kube's ServiceAccount admission of a new pod. A mirror pod keeps its spec but may name no
+ * ServiceAccount, no Secret and no token projection (403). Any other pod gets {@code serviceAccountName:
+ * default} when it names none and must name an account that exists in its namespace, else 403
+ * {@code pods "x" is forbidden: error looking up service account ns/name: serviceaccount "name" not
+ * found}: the account is looked up in the cache of the {@link ServiceAccountView}, and after a miss in
+ * the store itself, as kube's plugin asks the API after a miss of its lister (the apiserver has waited
+ * for a new namespace's {@code default} account already, as kube's plugin does). With the account's
+ * {@code kubernetes.io/enforce-mountable-secrets} annotation the pod may only use the Secrets the account
+ * lists ({@link MountableSecrets}). Unless the pod — or, when the pod does not say, its account — sets
+ * {@code automountServiceAccountToken: false}, a projected volume {@code kube-api-access-<5 random>} (a
+ * service account token of 3607 s at {@code token}, {@code ca.crt} from the {@code kube-root-ca.crt}
+ * ConfigMap, the namespace from the downward API) is mounted read-only at
  * {@code /var/run/secrets/kubernetes.io/serviceaccount} in every init and app container that has no
- * mount there yet. Mirror pods are left alone. Unlike kube, a ServiceAccount that does not exist
- * (yet) does not refuse the pod: the writer cannot look one up live, and the serviceaccount
- * controller creates {@code default} moments after its namespace. Pure but for the random name;
- * thread-safe.
+ * mount there yet; a pod without {@code imagePullSecrets} gets the account's. Without a view (a writer
+ * started without the store's informers) accounts are not looked up and only the pod's own settings
+ * count. Pure but for the random name and the view; thread-safe.
  */
 final class ServiceAccountAdmission {
 
   static final String MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
   static final String VOLUME_PREFIX = "kube-api-access-";
   static final int TOKEN_SECONDS = 3607;
+  static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
   private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** The ServiceAccounts the writer can see ({@code namespace, name → object or null}); null = none. */
-  static volatile BiFunction<String, String, JsonNode> accounts;
+  /** The ServiceAccounts the writer can see; null = none. */
+  static volatile ServiceAccountView accounts;
 
   private ServiceAccountAdmission() {
   }
 
-  /** Adds the token volume and mounts to a new pod's spec, when they are due. */
-  static void mountToken(ObjectNode pod) {
-    if (pod.path("metadata").path("annotations").has("kubernetes.io/config.mirror")) {
+  /** Admits a new pod as kube's plugin does: defaults, refusals, the token volume, the pull secrets. */
+  static void admitCreate(ObjectNode pod) {
+    ObjectNode spec = Nodes.obj(pod, "spec");
+    if (pod.path("metadata").path("annotations").has(MIRROR_ANNOTATION)) {
+      String why = mirrorViolation(spec);
+      if (why != null) {
+        throw PriorityAdmission.forbidden("", "pods", pod, why);
+      }
       return;
     }
-    ObjectNode spec = (ObjectNode) pod.get("spec");
-    if (!automount(spec, account(pod.path("metadata").path("namespace").asText(""),
-        Nodes.text(spec, "serviceAccountName")))) {
+    Nodes.defaultText(spec, "serviceAccountName", Nodes.text(spec, "serviceAccount").isEmpty()
+        ? "default" : Nodes.text(spec, "serviceAccount"));
+    spec.put("serviceAccount", Nodes.text(spec, "serviceAccountName"));
+    ServiceAccountView view = accounts;
+    JsonNode account = view == null ? null : existing(view, pod, Nodes.text(spec, "serviceAccountName"));
+    if (account != null && MountableSecrets.enforced(account)) {
+      String why = MountableSecrets.violation(account, spec);
+      if (why != null) {
+        throw PriorityAdmission.forbidden("", "pods", pod, why);
+      }
+    }
+    mountToken(spec, account);
+    if (account != null && spec.path("imagePullSecrets").isEmpty() && !account.path("imagePullSecrets").isEmpty()) {
+      ArrayNode pullSecrets = spec.putArray("imagePullSecrets");
+      for (JsonNode ref : account.path("imagePullSecrets")) {
+        pullSecrets.addObject().put("name", ref.path("name").asText(""));
+      }
+    }
+  }
+
+  /** The account the pod names: the cached one, else the store's; 403 when there is none. */
+  private static JsonNode existing(ServiceAccountView view, ObjectNode pod, String name) {
+    String namespace = pod.path("metadata").path("namespace").asText("");
+    JsonNode account = view.cached(namespace, name);
+    String failure = "serviceaccount \"" + name + "\" not found";
+    if (account == null) {
+      try {
+        account = view.current(namespace, name);
+      } catch (RuntimeException e) {
+        failure = e.getMessage();
+      }
+    }
+    if (account == null) {
+      throw PriorityAdmission.forbidden("", "pods", pod, "error looking up service account " + namespace + "/" + name
+          + ": " + failure);
+    }
+    return account;
+  }
+
+  /** kube's limits on mirror pods, which the kubelet makes from files and keeps as they are. */
+  private static String mirrorViolation(JsonNode spec) {
+    if (!Nodes.text(spec, "serviceAccountName").isEmpty() || !Nodes.text(spec, "serviceAccount").isEmpty()) {
+      return "a mirror pod may not reference service accounts";
+    }
+    if (MountableSecrets.anyReferenced(spec)) {
+      return "a mirror pod may not reference secrets";
+    }
+    for (JsonNode v : spec.path("volumes")) {
+      for (JsonNode source : v.path("projected").path("sources")) {
+        if (source.has("serviceAccountToken")) {
+          return "a mirror pod may not use ServiceAccountToken volume projections";
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Adds the token volume and mounts to a new pod's spec, when they are due. */
+  private static void mountToken(ObjectNode spec, JsonNode account) {
+    if (!automount(spec, account)) {
       return;
     }
     String volumeName = null;
@@ -61,7 +129,7 @@ final class ServiceAccountAdmission {
   /**
    * On an update whose spec left out the token volume the stored pod has (a PUT of the manifest as
    * written), keeps the volume and its mounts, so that the update is judged on what the client
-   * meant to change. kube refuses such a PUT; dekube is lenient here as for serviceAccountName.
+   * meant to change. kube refuses such a PUT; dekube is lenient here.
    */
   static void keepToken(ObjectNode pod, JsonNode old) {
     String name = null;
@@ -101,11 +169,6 @@ final class ServiceAccountAdmission {
         mounts.add(m.deepCopy());
       }
     }
-  }
-
-  private static JsonNode account(String namespace, String name) {
-    BiFunction<String, String, JsonNode> lookup = accounts;
-    return lookup == null ? null : lookup.apply(namespace, name);
   }
 
   /** kube's rule: the pod's setting wins, then the ServiceAccount's, else mount. */

@@ -6,16 +6,22 @@ import static io.dekube.store.admission.KubernetesAdmissionTest.type;
 import static io.dekube.store.admission.KubernetesAdmissionTest.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.bus.Verb;
+import io.dekube.core.model.StatusException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ServiceAccountAdmissionTest {
@@ -73,8 +79,8 @@ class ServiceAccountAdmissionTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("automount")
   void automountAsKubeDecides(String name, String podLine, Boolean accountSays, boolean mounted) {
-    KubernetesAdmission.serviceAccounts((ns, sa) -> accountSays == null ? null
-        : yaml("{metadata: {name: " + sa + ", namespace: " + ns + "}, automountServiceAccountToken: " + accountSays + "}"));
+    KubernetesAdmission.serviceAccounts((ns, sa) -> yaml("{metadata: {name: " + sa + ", namespace: " + ns + "}"
+        + (accountSays == null ? "" : ", automountServiceAccountToken: " + accountSays) + "}"));
     ObjectNode pod = create("pods", POD + podLine);
     assertEquals(mounted, pod.path("spec").path("volumes").size() == 1, pod.toString());
   }
@@ -108,5 +114,137 @@ class ServiceAccountAdmissionTest {
     ObjectNode created = create("pods", POD);
     ObjectNode updated = ADMISSION.admit(type("pods"), Verb.UPDATE, created.deepCopy(), created);
     assertEquals(created.path("spec").path("volumes"), updated.path("spec").path("volumes"));
+  }
+
+  /** A view holding these accounts of namespace x, and what the store holds beyond its cache. */
+  private static List<String> lookups(Map<String, String> cached, Map<String, String> inStore) {
+    List<String> asked = new ArrayList<>();
+    KubernetesAdmission.serviceAccounts(new ServiceAccountView() {
+      @Override
+      public JsonNode cached(String namespace, String name) {
+        asked.add("cached " + namespace + "/" + name);
+        return cached.containsKey(name) ? yaml(cached.get(name)) : null;
+      }
+
+      @Override
+      public JsonNode current(String namespace, String name) {
+        asked.add("current " + namespace + "/" + name);
+        return inStore.containsKey(name) ? yaml(inStore.get(name)) : null;
+      }
+    });
+    return asked;
+  }
+
+  private static StatusException refused(String podYaml) {
+    return assertThrows(StatusException.class, () -> create("pods", podYaml));
+  }
+
+  @Test
+  void aPodNamingAServiceAccountThatDoesNotExistIsRefusedAsKubeDoes() {
+    List<String> asked = lookups(Map.of("default", "{metadata: {name: default}}"), Map.of());
+    StatusException e = refused(POD + "  serviceAccountName: robot\n");
+    assertEquals(403, e.code());
+    assertEquals("Forbidden", e.reason());
+    assertEquals("pods \"p\" is forbidden: error looking up service account x/robot: serviceaccount \"robot\" not found",
+        e.getMessage());
+    assertEquals(List.of("cached x/robot", "current x/robot"), asked, "the store is asked after a miss of the cache");
+    StatusException generated = refused(POD.replace("{name: p, namespace: x}", "{generateName: web-, namespace: x}")
+        + "  serviceAccountName: robot\n");
+    assertTrue(generated.getMessage().startsWith("pods \"web-\" is forbidden: error looking up"), generated.getMessage());
+    assertEquals("default", create("pods", POD).path("spec").path("serviceAccountName").asText());
+  }
+
+  @Test
+  void anAccountTheCacheHasNotSeenYetIsFoundInTheStore() {
+    List<String> asked = lookups(Map.of(), Map.of("default", "{metadata: {name: default}}"));
+    assertEquals("default", create("pods", POD).path("spec").path("serviceAccountName").asText());
+    assertEquals(List.of("cached x/default", "current x/default"), asked);
+  }
+
+  @Test
+  void aStoreThatCannotBeReadRefusesWithItsReason() {
+    KubernetesAdmission.serviceAccounts(new ServiceAccountView() {
+      @Override
+      public JsonNode cached(String namespace, String name) {
+        return null;
+      }
+
+      @Override
+      public JsonNode current(String namespace, String name) {
+        throw new IllegalStateException("the serviceaccounts store was not read within 5s");
+      }
+    });
+    assertEquals("pods \"p\" is forbidden: error looking up service account x/default: the serviceaccounts store was"
+        + " not read within 5s", refused(POD).getMessage());
+  }
+
+  /** (case, the account's enforce-mountable-secrets annotation or null, the pod spec's additions, kube's refusal or null). */
+  static Stream<Arguments> mountableSecrets() {
+    return Stream.of(
+        Arguments.of("not enforced", null, "  volumes: [{name: s, secret: {secretName: other}}]\n", null),
+        Arguments.of("a listed secret volume", "'true'", "  volumes: [{name: s, secret: {secretName: listed}}]\n", null),
+        Arguments.of("another secret volume", "T", "  volumes: [{name: s, secret: {secretName: other}}]\n",
+            "volume with secret.secretName=\"other\" is not allowed because service account robot does not reference"
+                + " that secret"),
+        Arguments.of("an env of an init container", "'1'",
+            "  initContainers: [{name: init, image: dekube/web, env: [{name: PW, valueFrom: {secretKeyRef: {name: other,"
+                + " key: pw}}}]}]\n",
+            "init container init with envVar PW referencing secret.secretName=\"other\" is not allowed because service"
+                + " account robot does not reference that secret"),
+        Arguments.of("an envFrom of a container", "'true'",
+            "  containers: [{name: a, image: dekube/web, envFrom: [{secretRef: {name: other}}]}]\n",
+            "container a with envFrom referencing secret.secretName=\"other\" is not allowed because service account"
+                + " robot does not reference that secret"),
+        Arguments.of("a listed pull secret", "'true'", "  imagePullSecrets: [{name: pull}]\n", null),
+        Arguments.of("another pull secret", "'true'", "  imagePullSecrets: [{name: pull}, {name: other}]\n",
+            "imagePullSecrets[1].name=\"other\" is not allowed because service account robot does not reference that"
+                + " imagePullSecret"),
+        Arguments.of("a value Go does not read as true", "'yes'", "  volumes: [{name: s, secret: {secretName: other}}]\n",
+            null));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mountableSecrets")
+  void theEnforceMountableSecretsAnnotationLimitsThePodsSecrets(String name, String enforce, String spec, String why) {
+    lookups(Map.of("robot", "{metadata: {name: robot"
+        + (enforce == null ? "" : ", annotations: {kubernetes.io/enforce-mountable-secrets: " + enforce + "}")
+        + "}, secrets: [{name: listed}], imagePullSecrets: [{name: pull}]}"), Map.of());
+    String pod = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: x}
+        spec:
+          serviceAccountName: robot
+        """ + (spec.contains("containers:") ? spec : spec + "  containers: [{name: a, image: dekube/web}]\n");
+    if (why == null) {
+      create("pods", pod);
+    } else {
+      assertEquals("pods \"p\" is forbidden: " + why, refused(pod).getMessage());
+    }
+  }
+
+  @Test
+  void aPodWithoutPullSecretsGetsTheAccounts() {
+    lookups(Map.of("default", "{metadata: {name: default}, imagePullSecrets: [{name: registry}]}"), Map.of());
+    assertEquals("[{\"name\":\"registry\"}]", create("pods", POD).path("spec").path("imagePullSecrets").toString());
+    assertEquals("[{\"name\":\"mine\"}]", create("pods", POD + "  imagePullSecrets: [{name: mine}]\n").path("spec")
+        .path("imagePullSecrets").toString());
+  }
+
+  /** (a mirror pod's spec addition, kube's refusal). */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "'  serviceAccountName: default'|a mirror pod may not reference service accounts",
+      "'  volumes: [{name: s, secret: {secretName: s}}]'|a mirror pod may not reference secrets",
+      "'  imagePullSecrets: [{name: s}]'|a mirror pod may not reference secrets",
+      "'  volumes: [{name: t, projected: {sources: [{serviceAccountToken: {path: token}}]}}]'|a mirror pod may not use"
+          + " ServiceAccountToken volume projections"})
+  void aMirrorPodMayNotReferToAnAccountNorSecrets(String spec, String why) {
+    lookups(Map.of(), Map.of());
+    String mirror = POD.replace("metadata: {name: p, namespace: x}",
+        "metadata: {name: p, namespace: x, annotations: {kubernetes.io/config.mirror: abc}}");
+    assertEquals("pods \"p\" is forbidden: " + why, refused(mirror + spec + "\n").getMessage());
+    assertEquals("", create("pods", mirror).path("spec").path("serviceAccountName").asText(""),
+        "a mirror pod's account stays unset, and it needs none");
   }
 }
