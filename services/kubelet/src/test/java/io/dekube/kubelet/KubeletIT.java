@@ -216,6 +216,28 @@ class KubeletIT {
   }
 
   @Test
+  void aDeletedPodEndsInATerminalPhaseKeepingTheConditionsTheKubeletDoesNotOwn() throws Exception {
+    ObjectNode pod = (ObjectNode) Json.MAPPER.readTree(("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'kept',"
+        + "'namespace':'" + NS + "','finalizers':['example.com/keep']},'spec':{'nodeName':'" + node + "',"
+        + "'restartPolicy':'Never','containers':[{'name':'c','image':'dekube/pause'}]}}").replace('\'', '"'));
+    result(store.create(PODS, NS, pod, WriteOptions.none()));
+    awaitStatus("kept", s -> "Running".equals(s.path("phase").asText()));
+    var patch = Json.MAPPER.readTree("[{\"op\":\"add\",\"path\":\"/status/conditions/-\",\"value\":{\"type\":"
+        + "\"DisruptionTarget\",\"status\":\"True\",\"reason\":\"EvictionByEvictionAPI\"}}]");
+    result(store.patch(PODS, NS, "kept", "application/json-patch+json", patch, WriteOptions.none().withSubresource("status")));
+    result(store.delete(PODS, NS, "kept", WriteOptions.none()));
+    JsonNode ended = awaitStatus("kept", s -> "Failed".equals(s.path("phase").asText()));
+    assertEquals("True", condition(ended, "DisruptionTarget").path("status").asText(), ended.toString());
+    assertTrue(ended.at("/containerStatuses/0/state/terminated/exitCode").asInt() != 0, ended.toString());
+    assertEquals("False", condition(ended, "Ready").path("status").asText());
+    await("the kubelet's final delete leaves the pod to its finalizer").atMost(Duration.ofSeconds(30))
+        .until(() -> pods.get(NS, "kept").at("/metadata/deletionGracePeriodSeconds").asInt(-1) == 0);
+    result(store.patch(PODS, NS, "kept", "application/merge-patch+json", Json.MAPPER.readTree(
+        "{\"metadata\":{\"finalizers\":null}}"), WriteOptions.none()));
+    await("gone once its finalizer is").atMost(Duration.ofSeconds(30)).until(() -> pods.get(NS, "kept") == null);
+  }
+
+  @Test
   void aHostProcessSeesItsVolumesAtTheirMountPaths() throws Exception {
     ObjectNode cm = (ObjectNode) Json.MAPPER.readTree(("{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':"
         + "'greeting','namespace':'" + NS + "'},'data':{'greeting':'hello from a configmap'}}").replace('\'', '"'));

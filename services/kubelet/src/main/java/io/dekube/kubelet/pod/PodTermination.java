@@ -2,6 +2,7 @@ package io.dekube.kubelet.pod;
 
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +13,15 @@ import java.util.List;
 
 /**
  * The end of a pod on its node: its running containers are stopped within the grace period, sidecars
- * last ({@link TerminationOrder}), then the pod is deleted for good (tried until it is gone, see
- * {@link FinalDelete}), then its folder is removed and the manager forgets it — unless the kubelet stops
- * meanwhile. Confined to the kubelet's context.
+ * last ({@link TerminationOrder}), its terminal status (Succeeded or Failed, kube's {@code TerminatePod})
+ * is published, then the pod is deleted for good (tried until it is gone, see {@link FinalDelete}), then
+ * its folder is removed and the manager forgets it — unless the kubelet stops meanwhile. Confined to the
+ * kubelet's context.
  */
 final class PodTermination {
+
+  private static final int RECORD_TRIES = 50;
+  private static final long RECORD_POLL_MS = 20;
 
   private final PodWorker w;
   private final PodManager m;
@@ -48,7 +53,11 @@ final class PodTermination {
     List<ContainerRecord> others = w.all().stream().filter(c -> !c.sidecar).toList();
     return TerminationOrder.stop(others, w.sidecars(), (c, turn) -> w.killContainer(c, grace,
             "Stopping container " + c.name, turn))
-        .compose(v -> forced ? Future.succeededFuture(FinalDelete.Result.GONE) : finalDelete())
+        .compose(v -> forced ? Future.succeededFuture(FinalDelete.Result.GONE) : endsRecorded(RECORD_TRIES)
+            .compose(ok -> {
+              w.publishTerminal();
+              return finalDelete();
+            }))
         .compose(this::forget);
   }
 
@@ -68,6 +77,20 @@ final class PodTermination {
     long grace = w.grace();
     TerminationOrder.stop(List.of(), w.sidecars(), (c, turn) -> w.killContainer(c, grace,
         "Stopping container " + c.name, turn));
+  }
+
+  /**
+   * Once every stopped container's end is recorded (the runtime reports an exit before the kubelet has
+   * read its termination message), so the terminal status carries the real exit codes; after
+   * {@code tries} looks 20 ms apart it goes on with what it has.
+   */
+  private Future<Void> endsRecorded(int tries) {
+    if (tries <= 0 || w.all().stream().allMatch(c -> c.running == null)) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> p = Promise.promise();
+    m.vertx.setTimer(RECORD_POLL_MS, t -> endsRecorded(tries - 1).onComplete(p));
+    return p.future();
   }
 
   /**

@@ -440,13 +440,26 @@ public final class PodWorker {
   }
 
   void publish() {
+    publish(false);
+  }
+
+  /** Publishes the terminal status of a pod whose containers stopped for its deletion (kube's TerminatePod). */
+  void publishTerminal() {
+    publish(true);
+  }
+
+  private void publish(boolean terminal) {
     if (gone) {
       return;
     }
     PodStatusBuilder.Input in = input();
     var previous = m.status.lastSent(uid) != null ? m.status.lastSent(uid) : tree.path("status");
-    ObjectNode status = PodStatusBuilder.build(in, previous, Instant.now());
-    m.status.set(uid, tree, status);
+    Instant now = Instant.now();
+    ObjectNode status = PodStatusBuilder.build(in, previous, now);
+    if (terminal) {
+      StatusMerge.terminal(status, now);
+    }
+    m.status.set(uid, tree, StatusMerge.keepForeignConditions(status, tree.path("status")));
   }
 
   private void publishRejected() {

@@ -16,7 +16,8 @@ import io.dekube.core.model.StatusException;
  * its uid). Pods are deleted gracefully as kube-apiserver's pod strategy does: a pod bound to a node
  * and not finished gets deletionTimestamp = now + its grace period (the request's, else
  * {@code spec.terminationGracePeriodSeconds}, else 30 s), and its kubelet deletes it for good with a
- * grace period of 0 once its containers stopped; a shorter grace period moves the deadline closer.
+ * grace period of 0 once its containers stopped; a shorter grace period moves the deadline closer (a
+ * pod its finalizers keep gets grace 0 from that final delete, and goes once they are gone).
  * The reply is the object as deleted, or as marked. Loop-thread confined.
  */
 final class Deletes {
@@ -46,13 +47,18 @@ final class Deletes {
     boolean dryRun = req.options().dryRun();
     long podGrace = podGracePeriod(type, next, req.options().gracePeriodSeconds());
     if (WriteSupport.hasFinalizers(next) || podGrace > 0) {
-      if (wasDeleting && !(podGrace > 0 && podGrace < next.path("metadata").path("deletionGracePeriodSeconds")
-          .asLong(Long.MAX_VALUE))) {
+      boolean shorter = podGrace >= 0 && podGrace < next.path("metadata").path("deletionGracePeriodSeconds")
+          .asLong(Long.MAX_VALUE);
+      if (wasDeleting && !shorter) {
         return Outcome.ok(200, null, current::withRv); // already being deleted: nothing changes
       }
       long grace = podGrace >= 0 ? podGrace
           : req.options().gracePeriodSeconds() == null ? 0 : Math.max(0, req.options().gracePeriodSeconds());
-      support.fields.markDeleting(next, grace);
+      if (wasDeleting) {
+        ServerFields.shortenGrace(next, grace); // e.g. the kubelet's final delete of a pod a finalizer keeps
+      } else {
+        support.fields.markDeleting(next, grace);
+      }
       if ("Namespace".equals(type.kind()) && type.group().isEmpty()) {
         Json.metadata(next);
         next.with("status").put("phase", "Terminating");

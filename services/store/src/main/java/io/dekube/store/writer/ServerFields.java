@@ -87,6 +87,18 @@ final class ServerFields {
     return Json.sameValue(a, b);
   }
 
+  /**
+   * Shortens the grace period of an object already being deleted, as kube's BeforeDelete does: the
+   * deletion time moves by the difference, the generation stays.
+   */
+  static void shortenGrace(ObjectNode obj, long gracePeriodSeconds) {
+    ObjectNode m = Json.metadata(obj);
+    long before = m.path("deletionGracePeriodSeconds").asLong(0);
+    Instant at = Instant.parse(m.path("deletionTimestamp").asText());
+    m.put("deletionTimestamp", DateTimeFormatter.ISO_INSTANT.format(at.minusSeconds(before).plusSeconds(gracePeriodSeconds)));
+    m.put("deletionGracePeriodSeconds", gracePeriodSeconds);
+  }
+
   /** Marks an object as being deleted: deletionTimestamp, grace period, generation + 1 where it has one (kube's BeforeDelete). */
   void markDeleting(ObjectNode obj, long gracePeriodSeconds) {
     ObjectNode m = Json.metadata(obj);

@@ -140,6 +140,14 @@ final class Updates {
     return write(req, view, key, current, next, verb, statusOnly, current.object());
   }
 
+  /**
+   * kube's {@code ShouldDeleteDuringUpdate}: an update that leaves no finalizer removes the object only
+   * once its grace period is 0 (a running pod being deleted stays until its kubelet's final delete).
+   */
+  private static boolean graceOver(ObjectNode old) {
+    return old.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0;
+  }
+
   /** {@code admitOld}: the old object the admission compares with (the stored one but for a subresource). */
   private Outcome write(ParsedRequest req, BatchOverlay view, String key, Versioned current, ObjectNode next,
                         Verb verb, boolean statusOnly, ObjectNode admitOld) {
@@ -154,7 +162,7 @@ final class Updates {
       support.allocate(type, key, admitted, view);
     }
     boolean dryRun = req.options().dryRun();
-    if (WriteSupport.deleting(admitted) && !WriteSupport.hasFinalizers(admitted)) {
+    if (WriteSupport.deleting(admitted) && !WriteSupport.hasFinalizers(admitted) && graceOver(old)) {
       if (dryRun) {
         return Outcome.ok(200, null, () -> WriteSupport.withRv(admitted, current.rv()));
       }

@@ -320,6 +320,45 @@ class RequestProcessorTest {
   }
 
   @Test
+  void aRunningPodAFinalizerKeepsGoesOnlyAfterItsKubeletsFinalDelete() {
+    ObjectNode pod = obj("ns1", "p");
+    Json.metadata(pod).putArray("finalizers").add("batch.kubernetes.io/job-tracking");
+    pod.putObject("spec").put("nodeName", "n1").putArray("containers").addObject().put("name", "c").put("image", "x");
+    create("pods", pod);
+    ReplyEnvelope d = store.run(store.req(Verb.DELETE, "pods", "ns1", "p", null));
+    assertEquals(30, d.object().at("/metadata/deletionGracePeriodSeconds").asInt());
+
+    // the finalizer goes while the kubelet still stops the pod: the pod stays, Terminating
+    ObjectNode none = d.object().deepCopy();
+    ((ObjectNode) none.get("metadata")).putArray("finalizers");
+    ReplyEnvelope u = store.run(store.req(Verb.UPDATE, "pods", "ns1", "p", none));
+    assertEquals(200, u.code(), () -> String.valueOf(u.status()));
+    assertFalse(store.written.get(store.written.size() - 1).tombstone());
+
+    // the kubelet's final delete (grace 0) removes it
+    store.run(store.req(Verb.DELETE, "pods", "ns1", "p", null, WriteOptions.none().withGracePeriodSeconds(0L)));
+    assertTrue(store.written.get(store.written.size() - 1).tombstone());
+  }
+
+  @Test
+  void theKubeletsFinalDeleteOfAPodAFinalizerKeepsSetsItsGraceToZero() {
+    ObjectNode pod = obj("ns1", "q");
+    Json.metadata(pod).putArray("finalizers").add("batch.kubernetes.io/job-tracking");
+    pod.putObject("spec").put("nodeName", "n1").putArray("containers").addObject().put("name", "c").put("image", "x");
+    create("pods", pod);
+    ReplyEnvelope d = store.run(store.req(Verb.DELETE, "pods", "ns1", "q", null));
+    ReplyEnvelope last = store.run(store.req(Verb.DELETE, "pods", "ns1", "q", null,
+        WriteOptions.none().withGracePeriodSeconds(0L)));
+    assertEquals(0, last.object().at("/metadata/deletionGracePeriodSeconds").asInt());
+    assertEquals(java.time.Instant.parse(d.object().at("/metadata/deletionTimestamp").asText()).minusSeconds(30),
+        java.time.Instant.parse(last.object().at("/metadata/deletionTimestamp").asText()));
+    ObjectNode none = last.object().deepCopy();
+    ((ObjectNode) none.get("metadata")).putArray("finalizers");
+    store.run(store.req(Verb.UPDATE, "pods", "ns1", "q", none));
+    assertTrue(store.written.get(store.written.size() - 1).tombstone());
+  }
+
+  @Test
   void propagationPolicyAddsGarbageCollectorFinalizers() {
     create("configmaps", cm("ns1", "a", "1"));
     ReplyEnvelope d = store.run(store.req(Verb.DELETE, "configmaps", "ns1", "a", null,
