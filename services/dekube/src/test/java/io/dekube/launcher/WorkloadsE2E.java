@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code rollout status} completes, a Job of 3 completions 2 at a time completes, and a Job whose pod
  * exits 1 fails with BackoffLimitExceeded after backoffLimit 1, one whose pod exits 42 fails at once by
  * its podFailurePolicy (PodFailurePolicy), an Indexed Job with backoffLimitPerIndex reports its failed
- * index (FailedIndexes); in a namespace with a LimitRange and a
+ * index (FailedIndexes), and one whose pod is evicted (DisruptionTarget, podFailurePolicy Ignore) gets a
+ * new pod without counting a failure; in a namespace with a LimitRange and a
  * quota of 2 pods, a Deployment of 3 runs 2 pods with the defaulted requests and its ReplicaSet says
  * {@code exceeded quota}; a StatefulSet's volumeClaimTemplate gets claims bound to local-path volumes
  * on its pods' nodes, whose data outlives a pod; a ReplicationController runs, scales and takes its pods
@@ -152,6 +153,21 @@ class WorkloadsE2E {
               - name: work
                 image: busybox
                 command: [sh, -c, '[ "$JOB_COMPLETION_INDEX" != 1 ]']
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: evicted}
+        spec:
+          backoffLimit: 0
+          podFailurePolicy:
+            rules:
+            - action: Ignore
+              onPodConditions: [{type: DisruptionTarget}]
+          template:
+            spec:
+              restartPolicy: Never
+              terminationGracePeriodSeconds: 1
+              containers: [{name: work, image: dekube/pause}]
         """);
     kubectl.run("apply", "-f", manifests.toString()).ok();
   }
@@ -254,6 +270,30 @@ class WorkloadsE2E {
     Arrays.sort(counts);
     assertEquals(List.of("0", "1"), Arrays.asList(counts),
         "the replacement of index 1 carries its failure count");
+  }
+
+  @Test
+  @Order(4)
+  void anEvictedJobPodIsIgnoredByTheDisruptionTargetRuleAndReplaced() throws Exception {
+    kubectl.run("wait", "--for=condition=ready", "pod", "-l", "batch.kubernetes.io/job-name=evicted",
+        "--timeout=120s").ok();
+    String first = kubectl.run("get", "pods", "-l", "batch.kubernetes.io/job-name=evicted", "-o",
+        "jsonpath={.items[0].metadata.name}").ok().out().trim();
+    Path eviction = tmp.resolve("eviction.json");
+    Files.writeString(eviction, "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\""
+        + first + "\",\"namespace\":\"default\"}}");
+    kubectl.run("create", "--raw", "/api/v1/namespaces/default/pods/" + first + "/eviction", "-f",
+        eviction.toString()).ok();
+    org.awaitility.Awaitility.await("the evicted pod goes, counted and without its finalizer")
+        .atMost(java.time.Duration.ofSeconds(90)).until(() -> kubectl.run("get", "pod", first).exit() != 0);
+    org.awaitility.Awaitility.await("a replacement runs").atMost(java.time.Duration.ofSeconds(90))
+        .until(() -> kubectl.run("get", "pods", "-l", "batch.kubernetes.io/job-name=evicted", "-o",
+            "jsonpath={range .items[*]}{.metadata.name}={.status.phase} {end}").ok().out().trim()
+            .matches("evicted-\\w+=Running"));
+    String job = kubectl.run("get", "job", "evicted", "-o",
+        "jsonpath={.status.failed}|{.status.conditions[?(@.type==\"Failed\")].reason}").ok().out();
+    assertTrue(job.equals("|") || job.equals("0|"), "backoffLimit 0, yet the DisruptionTarget rule Ignores the "
+        + "failure: " + job);
   }
 
   @Test

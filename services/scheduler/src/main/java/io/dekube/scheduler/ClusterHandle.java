@@ -107,6 +107,14 @@ final class ClusterHandle implements ProfileHandle {
   }
 
   @Override
+  public CompletionStage<Void> preemptPod(Pod victim, Pod preemptor) {
+    String scheduler = preemptor.getSpec().getSchedulerName() == null ? "default-scheduler"
+        : preemptor.getSpec().getSchedulerName();
+    return stage(writes.markDisrupted(victim, "PreemptionByScheduler",
+        scheduler + ": preempting to accommodate a higher priority pod").compose(v -> writes.delete(victim)));
+  }
+
+  @Override
   public CompletionStage<Void> nominate(Pod pod, String nodeName) {
     return stage(writes.nominate(pod, nodeName));
   }

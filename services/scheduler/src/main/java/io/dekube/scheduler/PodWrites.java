@@ -95,6 +95,19 @@ final class PodWrites {
         WriteOptions.none().withSubresource("status")).mapEmpty();
   }
 
+  /**
+   * Sets a pod's {@code DisruptionTarget} condition (True, {@code reason}, {@code message}) by a strategic
+   * merge of its status (conditions merge by type), by uid.
+   */
+  Future<Void> markDisrupted(Pod pod, String reason, String message) {
+    ObjectNode patch = Json.object();
+    patch.putObject("status").putArray("conditions").addObject().put("type", "DisruptionTarget").put("status", "True")
+        .put("reason", reason).put("message", message)
+        .put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    return store.patch(pods, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), Patches.STRATEGIC_MERGE,
+        patch, WriteOptions.none().withSubresource("status").withUid(pod.getMetadata().getUid())).mapEmpty();
+  }
+
   /** Deletes a pod (a preemption victim), by uid. */
   Future<Void> delete(Pod pod) {
     return store.delete(pods, pod.getMetadata().getNamespace(), pod.getMetadata().getName(),

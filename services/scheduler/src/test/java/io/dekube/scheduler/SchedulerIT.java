@@ -93,6 +93,14 @@ class SchedulerIT {
     Set.of(1, 2, 3).forEach(i -> {
       var victim = f.informer(SchedulerFixture.PODS).get("pre", "low-" + i);
       if (victim != null && victim.at("/metadata/deletionTimestamp").isTextual()) {
+        var target = new java.util.ArrayList<String>();
+        victim.at("/status/conditions").forEach(c -> {
+          if ("DisruptionTarget".equals(c.path("type").asText())) {
+            target.add(c.path("status").asText() + "/" + c.path("reason").asText() + "/" + c.path("message").asText());
+          }
+        });
+        assertEquals(java.util.List.of("True/PreemptionByScheduler/default-scheduler: preempting to accommodate a "
+            + "higher priority pod"), target, "the victim's DisruptionTarget condition");
         SchedulerFixture.await(f.store.delete(SchedulerFixture.PODS, "pre", "low-" + i,
             WriteOptions.none().withGracePeriodSeconds(0L)));
       }

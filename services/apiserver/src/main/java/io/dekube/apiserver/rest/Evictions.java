@@ -9,6 +9,7 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import io.dekube.core.patch.Patches;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -27,7 +28,9 @@ import java.util.function.Function;
  * the pod recorded in {@code disruptedPods} by a status write preconditioned on the budget's
  * resourceVersion (a conflict re-reads and retries), then the pod is deleted. A pod that is not
  * Ready is deleted without spending the budget when the budget is healthy (IfHealthyBudget) or its
- * policy is AlwaysAllow. Runs on the request's event loop.
+ * policy is AlwaysAllow. Before the delete the pod gets kube's {@code DisruptionTarget} condition
+ * ({@code EvictionByEvictionAPI}, "Eviction API: evicting"), which a Job's podFailurePolicy can match.
+ * Runs on the request's event loop.
  */
 final class Evictions {
 
@@ -52,7 +55,26 @@ final class Evictions {
     String name = pod.path("metadata").path("name").asText();
     Future<Void> allowed = budgets == null || canIgnoreBudget(pod) ? Future.succeededFuture()
         : spend(pod, delete.dryRun(), RETRIES);
-    return allowed.compose(v -> store.delete(pods, ns, name, delete));
+    return allowed.compose(v -> delete.dryRun() ? Future.succeededFuture(delete) : markDisruption(pods, pod, delete))
+        .compose(options -> store.delete(pods, ns, name, options));
+  }
+
+  /**
+   * kube's {@code addConditionAndDeletePod}: the {@code DisruptionTarget} condition (True,
+   * {@code EvictionByEvictionAPI}) on the latest pod, checked against the delete's preconditions; the
+   * delete's resourceVersion precondition, if any, moves to the pod as marked.
+   */
+  private Future<WriteOptions> markDisruption(ResourceType pods, ObjectNode pod, WriteOptions delete) {
+    ObjectNode patch = Json.object();
+    patch.putObject("status").putArray("conditions").addObject().put("type", "DisruptionTarget").put("status", "True")
+        .put("reason", "EvictionByEvictionAPI").put("message", "Eviction API: evicting")
+        .put("lastTransitionTime", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+    WriteOptions options = WriteOptions.none().withSubresource("status").withUid(delete.uid())
+        .withResourceVersion(delete.resourceVersion());
+    return store.patch(pods, pod.path("metadata").path("namespace").asText(), pod.path("metadata").path("name").asText(),
+            Patches.STRATEGIC_MERGE, patch, options)
+        .map(marked -> delete.resourceVersion() == null ? delete
+            : delete.withResourceVersion(marked.path("metadata").path("resourceVersion").asText()));
   }
 
   /** Pending, Succeeded, Failed or being deleted: the disruption already happened or does not count. */

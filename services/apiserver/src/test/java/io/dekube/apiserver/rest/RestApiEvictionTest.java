@@ -55,6 +55,26 @@ class RestApiEvictionTest extends RestApiTestBase {
   }
 
   @Test
+  void anEvictedPodGetsTheDisruptionTargetCondition() throws Exception {
+    ObjectNode p = (ObjectNode) Json.MAPPER.readTree(pod("ns", "kept", "'app':'web'"));
+    p.with("metadata").putArray("finalizers").add("batch.kubernetes.io/job-tracking");
+    p.putObject("status").put("phase", "Running");
+    backend.create(registry.byResourceName("pods").orElseThrow(), "ns", p, WriteOptions.none());
+    assertEquals(201, evict("kept").code());
+    ObjectNode after = http.get("/api/v1/namespaces/ns/pods/kept").body();
+    assertTrue(after.at("/metadata/deletionTimestamp").isTextual(), after.toString());
+    com.fasterxml.jackson.databind.JsonNode target = null;
+    for (var c : after.at("/status/conditions")) {
+      if ("DisruptionTarget".equals(c.path("type").asText())) {
+        target = c;
+      }
+    }
+    assertEquals("True", target == null ? null : target.path("status").asText(), after.toString());
+    assertEquals("EvictionByEvictionAPI", target.path("reason").asText());
+    assertEquals("Eviction API: evicting", target.path("message").asText());
+  }
+
+  @Test
   void podsThatAreNotRunningReadyOrNotBudgetedGoWhateverTheBudget() throws Exception {
     pdb(0, 1, 1, 1);
     pod("pending", "web", "Pending", false);

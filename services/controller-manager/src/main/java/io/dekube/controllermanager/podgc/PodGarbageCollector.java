@@ -138,15 +138,25 @@ public final class PodGarbageCollector implements Reconciler {
     return forceDelete(pod, "DeletionByPodGC", "PodGC: the node's kubelet stopped posting and the grace period is over");
   }
 
-  /** kube's PodGC deletion: the DisruptionTarget condition (when not already terminating), then a delete with grace 0. */
+  /**
+   * kube's PodGC deletion ({@code markFailedAndDeletePodWithCondition}): a pod not finished yet is first
+   * marked Failed — with the DisruptionTarget condition unless it was already terminating — since no
+   * kubelet will (a Job waiting for its pod to fail sees it), then deleted with grace 0.
+   */
   private Future<Void> forceDelete(Pod pod, String reason, String message) {
     String ns = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
     LOG.info("pod GC: force deleting pod {}/{} (node {}): {}", ns, name, pod.getSpec().getNodeName(), message);
     Future<?> marked = Future.succeededFuture();
-    if (pod.getMetadata().getDeletionTimestamp() == null) {
-      marked = ctx.store().updateStatus(podType, Typed.tree(Pods.withDisruptionTarget(pod, reason, message,
-          ctx.clock().instant())), WriteOptions.none());
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
+      Pod failed = pod.getMetadata().getDeletionTimestamp() == null
+          ? Pods.withDisruptionTarget(pod, reason, message, ctx.clock().instant()) : Lister.copy(pod);
+      if (failed.getStatus() == null) {
+        failed.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
+      }
+      failed.getStatus().setPhase("Failed");
+      marked = ctx.store().updateStatus(podType, Typed.tree(failed), WriteOptions.none());
     }
     return marked.compose(x -> ctx.store().delete(podType, ns, name,
             WriteOptions.none().withUid(pod.getMetadata().getUid()).withGracePeriodSeconds(0L)))

@@ -7,6 +7,7 @@ import static io.dekube.controllermanager.testing.Objects.running;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.controllermanager.testing.Fake;
@@ -49,6 +50,20 @@ class PodGarbageCollectorTest {
     sync("orphan");
     assertNull(fake.store.object(podType, "ns", "orphan"));
     assertEquals(List.of("update pods/status ns/orphan", "delete pods ns/orphan"), fake.writes());
+  }
+
+  @Test
+  void aPodAFinalizerKeepsIsLeftFailedWithTheDisruptionTargetCondition() {
+    put("tracked", "gone", null);
+    ObjectNode tree = fake.store.object(podType, "ns", "tracked").deepCopy();
+    ((ObjectNode) tree.get("metadata")).putArray("finalizers").add("batch.kubernetes.io/job-tracking");
+    fake.store.put(podType, tree);
+    sync("tracked");
+    ObjectNode left = fake.store.object(podType, "ns", "tracked");
+    assertEquals("Failed", left.at("/status/phase").asText(), "no kubelet will end it: the pod GC does");
+    assertEquals("DeletionByPodGC", left.at("/status/conditions").findValues("reason").stream()
+        .map(r -> r.asText()).filter("DeletionByPodGC"::equals).findFirst().orElse(null));
+    assertTrue(left.at("/metadata/deletionTimestamp").isTextual());
   }
 
   @Test

@@ -64,6 +64,15 @@ public interface Handle {
   /** Deletes a pod (a preemption victim); {@code reason} goes into the victim's Event. */
   CompletionStage<Void> deletePod(Pod victim, String reason);
 
+  /**
+   * Preempts a victim for {@code preemptor}, as kube's {@code prepareCandidate}: the victim's
+   * {@code DisruptionTarget} condition ({@code PreemptionByScheduler}), then its deletion. By default
+   * only the deletion (a handle without status writes).
+   */
+  default CompletionStage<Void> preemptPod(Pod victim, Pod preemptor) {
+    return deletePod(victim, "preempted");
+  }
+
   /** Sets {@code status.nominatedNodeName} of a pod (null clears it). */
   CompletionStage<Void> nominate(Pod pod, String nodeName);
 

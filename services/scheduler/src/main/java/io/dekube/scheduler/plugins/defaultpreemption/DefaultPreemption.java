@@ -150,7 +150,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
     for (Pod victim : v.pods()) {
       handle.event(victim, "Normal", "Preempted", "Preempted by pod " + pod.getMetadata().getUid() + " on node "
           + v.node());
-      deletes.add(handle.deletePod(victim, "preempted").toCompletableFuture());
+      deletes.add(handle.preemptPod(victim, pod).toCompletableFuture());
     }
     return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new))
         .thenCompose(x -> handle.nominate(pod, v.node()))
