@@ -1,23 +1,16 @@
 package io.dekube.controllermanager.job;
 
-import io.dekube.controllermanager.common.Lister;
 import io.dekube.controllermanager.common.Pods;
 import io.dekube.controllermanager.common.Times;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
-import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
-import io.fabric8.kubernetes.api.model.batch.v1.UncountedTerminatedPods;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * One sync of a Job decided from its pods, as kube 1.32's {@code syncJob}: the counts so far (the

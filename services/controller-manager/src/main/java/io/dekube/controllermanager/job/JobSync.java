@@ -1,5 +1,13 @@
 package io.dekube.controllermanager.job;
 
+import static io.dekube.controllermanager.job.JobPlan.DELETE_FIRST;
+import static io.dekube.controllermanager.job.JobPlan.FAILURE_TARGET;
+import static io.dekube.controllermanager.job.JobPlan.MAX_PER_SYNC;
+import static io.dekube.controllermanager.job.JobPlan.SUCCESS_CRITERIA_MET;
+import static io.dekube.controllermanager.job.JobPlan.condition;
+import static io.dekube.controllermanager.job.JobPlan.earlier;
+import static io.dekube.controllermanager.job.JobPlan.ensureCondition;
+
 import io.dekube.controllermanager.common.Lister;
 import io.dekube.controllermanager.common.Pods;
 import io.dekube.controllermanager.common.Times;
@@ -20,14 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-
-import static io.dekube.controllermanager.job.JobPlan.DELETE_FIRST;
-import static io.dekube.controllermanager.job.JobPlan.FAILURE_TARGET;
-import static io.dekube.controllermanager.job.JobPlan.MAX_PER_SYNC;
-import static io.dekube.controllermanager.job.JobPlan.SUCCESS_CRITERIA_MET;
-import static io.dekube.controllermanager.job.JobPlan.condition;
-import static io.dekube.controllermanager.job.JobPlan.earlier;
-import static io.dekube.controllermanager.job.JobPlan.ensureCondition;
 
 /**
  * The state and steps of one sync of a Job (kube's {@code syncJobCtx} and the parts of
