@@ -319,12 +319,17 @@ class RequestProcessorTest {
     assertFailure(store.run(store.req(Verb.GET, "configmaps", "ns1", "a", null)), 404, "NotFound", null);
   }
 
-  @Test
-  void aRunningPodAFinalizerKeepsGoesOnlyAfterItsKubeletsFinalDelete() {
-    ObjectNode pod = obj("ns1", "p");
+  /** A pod bound to node n1 that a Job's tracking finalizer keeps. */
+  private static ObjectNode trackedPodOnANode(String name) {
+    ObjectNode pod = obj("ns1", name);
     Json.metadata(pod).putArray("finalizers").add("batch.kubernetes.io/job-tracking");
     pod.putObject("spec").put("nodeName", "n1").putArray("containers").addObject().put("name", "c").put("image", "x");
-    create("pods", pod);
+    return pod;
+  }
+
+  @Test
+  void aRunningPodAFinalizerKeepsGoesOnlyAfterItsKubeletsFinalDelete() {
+    create("pods", trackedPodOnANode("p"));
     ReplyEnvelope d = store.run(store.req(Verb.DELETE, "pods", "ns1", "p", null));
     assertEquals(30, d.object().at("/metadata/deletionGracePeriodSeconds").asInt());
 
@@ -342,10 +347,7 @@ class RequestProcessorTest {
 
   @Test
   void theKubeletsFinalDeleteOfAPodAFinalizerKeepsSetsItsGraceToZero() {
-    ObjectNode pod = obj("ns1", "q");
-    Json.metadata(pod).putArray("finalizers").add("batch.kubernetes.io/job-tracking");
-    pod.putObject("spec").put("nodeName", "n1").putArray("containers").addObject().put("name", "c").put("image", "x");
-    create("pods", pod);
+    create("pods", trackedPodOnANode("q"));
     ReplyEnvelope d = store.run(store.req(Verb.DELETE, "pods", "ns1", "q", null));
     ReplyEnvelope last = store.run(store.req(Verb.DELETE, "pods", "ns1", "q", null,
         WriteOptions.none().withGracePeriodSeconds(0L)));
