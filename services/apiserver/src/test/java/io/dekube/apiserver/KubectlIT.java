@@ -195,6 +195,44 @@ class KubectlIT {
         .until(() -> kubectl(tokenConfig, "create", "-f", review.toString()).exitCode() == 0);
   }
 
+  /**
+   * A CSR names who created it, whatever its author wrote in {@code spec.username} and {@code groups}, and
+   * {@code kubectl get csr} shows kube 1.32's columns through approval and issuance.
+   */
+  @Test
+  void aCertificateSigningRequestNamesItsRequestorAndShowsItsCondition() throws Exception {
+    java.security.KeyPairGenerator gen = java.security.KeyPairGenerator.getInstance("EC");
+    gen.initialize(256);
+    java.security.KeyPair kp = gen.generateKeyPair();
+    byte[] der = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+        new javax.security.auth.x500.X500Principal("CN=erin"), kp.getPublic())
+        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate()))
+        .getEncoded();
+    String pem = "-----BEGIN CERTIFICATE REQUEST-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+        .encodeToString(der) + "\n-----END CERTIFICATE REQUEST-----\n";
+    Path csr = write("erin-csr.yaml", "apiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\n"
+        + "metadata: {name: erin}\nspec:\n  request: " + java.util.Base64.getEncoder().encodeToString(
+        pem.getBytes(StandardCharsets.US_ASCII)) + "\n  signerName: kubernetes.io/kube-apiserver-client\n"
+        + "  expirationSeconds: 86400\n  usages: [client auth]\n  username: mallory\n  groups: [system:masters]\n");
+    Result created = kubectl(adminConfig, "create", "-f", csr.toString());
+    assertEquals(0, created.exitCode(), created.stderr());
+    String admin = kubectl(adminConfig, "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}").stdout().trim();
+    JsonNode spec = Json.MAPPER.readTree(kubectl(adminConfig, "get", "csr", "erin", "-o", "json").stdout()).path("spec");
+    assertEquals(admin, spec.path("username").asText(), "the creator, not what the author wrote: " + spec);
+    assertTrue(spec.path("groups").toString().contains("system:authenticated"), spec.toString());
+    Result table = kubectl(adminConfig, "get", "csr", "erin");
+    assertTrue(table.stdout().matches("(?s)NAME +AGE +SIGNERNAME +REQUESTOR +REQUESTEDDURATION +CONDITION\n"
+        + "erin +\\S+ +kubernetes\\.io/kube-apiserver-client +" + java.util.regex.Pattern.quote(admin)
+        + " +24h +Pending\n"), table.stdout());
+    assertEquals(0, kubectl(adminConfig, "certificate", "approve", "erin").exitCode());
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+        .untilAsserted(() -> {
+          String row = kubectl(adminConfig, "get", "csr", "erin", "--no-headers").stdout().trim();
+          String conditions = kubectl(adminConfig, "get", "csr", "erin", "-o", "jsonpath={.status.conditions}").stdout();
+          assertTrue(row.endsWith(" Approved,Issued"), row + " " + conditions);
+        });
+  }
+
   @Test
   void oldApiVersionsAreServedButNotPreferred() throws Exception {
     Result r = kubectl(adminConfig, "api-versions");

@@ -5,9 +5,11 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -25,7 +27,6 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 /**
  * Issues the certificate of an approved {@code kubernetes.io/kube-apiserver-client}
@@ -53,10 +54,10 @@ final class CsrSigner {
   String sign(String requestPem, Duration validity) {
     try {
       PKCS10CertificationRequest req = parse(requestPem);
-      if (!req.isSignatureValid(new JcaContentVerifierProviderBuilder().build(req.getSubjectPublicKeyInfo()))) {
+      PublicKey key = publicKey(req);
+      if (!req.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
         throw new IllegalArgumentException("the certificate request's signature is invalid");
       }
-      PublicKey key = new JcaPKCS10CertificationRequest(req).getPublicKey();
       Instant now = Instant.now();
       Duration d = validity == null || validity.compareTo(MAX_VALIDITY) > 0 ? MAX_VALIDITY : validity;
       X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
@@ -79,6 +80,24 @@ final class CsrSigner {
     } catch (Exception e) {
       throw new IllegalArgumentException("cannot sign the certificate request: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The request's RSA, ECDSA or Ed25519 key, the kinds kube's signers take. By the key algorithm's name: the
+   * JDK's providers do not know the ECDSA key's object identifier as a KeyFactory name, so bouncycastle's
+   * JCA lookup by identifier failed every EC request ({@code 1.2.840.10045.2.1 KeyFactory not available}).
+   */
+  private static PublicKey publicKey(PKCS10CertificationRequest req) throws Exception {
+    String oid = req.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm().getId();
+    String algorithm = switch (oid) {
+      case "1.2.840.113549.1.1.1" -> "RSA";
+      case "1.2.840.10045.2.1" -> "EC";
+      case "1.3.101.112" -> "Ed25519";
+      default -> throw new IllegalArgumentException("unsupported key algorithm " + oid
+          + " in the certificate request: RSA, ECDSA or Ed25519 keys only");
+    };
+    return KeyFactory.getInstance(algorithm)
+        .generatePublic(new X509EncodedKeySpec(req.getSubjectPublicKeyInfo().getEncoded()));
   }
 
   private static PKCS10CertificationRequest parse(String pem) throws Exception {

@@ -90,8 +90,9 @@ public final class CsrSigningController implements InformerHandler {
     JsonNode seconds = csr.path("spec").path("expirationSeconds");
     Duration validity = seconds.isNumber() ? Duration.ofSeconds(seconds.asLong()) : null;
     vertx.executeBlocking(() -> signer.sign(request, validity), false)
-        .compose(pem -> write(csr, pem, null), e -> write(csr, null, e.getMessage()))
-        .onSuccess(v -> LOG.info("CertificateSigningRequest {}: {}", name, "signed by " + SIGNER))
+        .compose(pem -> write(csr, pem, null).map("signed by " + SIGNER),
+            e -> write(csr, null, e.getMessage()).map("Failed: " + e.getMessage()))
+        .onSuccess(outcome -> LOG.info("CertificateSigningRequest {}: {}", name, outcome))
         .onFailure(e -> LOG.debug("CertificateSigningRequest {} not updated: {}", name, e.toString()));
   }
 

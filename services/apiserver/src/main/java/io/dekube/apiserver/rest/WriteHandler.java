@@ -101,6 +101,7 @@ final class WriteHandler {
     Bodies.read(r.ctx()).compose(body -> {
       Decoding.Prepared d = Decoding.object(r, body, p.fieldValidation());
       Decoding.createNamespace(r, d.object());
+      CsrRequestor.stamp(r, d.object());
       Responses.warnings(r.ctx(), d.warnings());
       String name = d.object().path("metadata").path("name").asText("");
       return admitCreate(r, name).compose(v -> webhooks.create(r, d.object(), p))

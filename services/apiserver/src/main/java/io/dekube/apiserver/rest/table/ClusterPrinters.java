@@ -185,4 +185,47 @@ final class ClusterPrinters {
         Column.AGE),
         (rc, now) -> List.of(name(rc), at(rc, "handler").asText(""), age(rc, now)));
   }
+
+  /** kube 1.32's {@code kubectl get csr}: NAME AGE SIGNERNAME REQUESTOR REQUESTEDDURATION CONDITION. */
+  static TablePrinter certificateSigningRequests() {
+    return TablePrinter.of(List.of(Column.NAME, Column.AGE,
+        Column.string("SignerName", "signerName indicates the requested signer, and is a qualified name."),
+        Column.string("Requestor", "request contains an x509 certificate signing request encoded in a \"CERTIFICATE "
+            + "REQUEST\" PEM block."),
+        Column.string("RequestedDuration", "expirationSeconds is the requested duration of validity of the issued "
+            + "certificate."),
+        Column.string("Condition", "conditions applied to the request. Known conditions are \"Approved\", "
+            + "\"Denied\", and \"Failed\".")),
+        (csr, now) -> {
+          String signer = str(csr, "spec", "signerName");
+          JsonNode seconds = at(csr, "spec", "expirationSeconds");
+          return List.of(name(csr), age(csr, now), signer.isEmpty() ? "<none>" : signer,
+              str(csr, "spec", "username"),
+              seconds.isNumber() ? Cells.humanDuration(java.time.Duration.ofSeconds(seconds.asLong())) : "<none>",
+              csrCondition(csr));
+        });
+  }
+
+  /** Denied, else Approved, else Pending; then {@code ,Failed} and {@code ,Issued}, as kubectl's printer. */
+  static String csrCondition(JsonNode csr) {
+    boolean approved = false;
+    boolean denied = false;
+    boolean failed = false;
+    for (JsonNode c : at(csr, "status", "conditions")) {
+      switch (c.path("type").asText("")) {
+        case "Approved" -> approved = true;
+        case "Denied" -> denied = true;
+        case "Failed" -> failed = true;
+        default -> { }
+      }
+    }
+    String s = denied ? "Denied" : approved ? "Approved" : "Pending";
+    if (failed) {
+      s += ",Failed";
+    }
+    if (!str(csr, "status", "certificate").isEmpty()) {
+      s += ",Issued";
+    }
+    return s;
+  }
 }

@@ -51,6 +51,7 @@ public final class Printers {
       Map.entry("flowschemas.flowcontrol.apiserver.k8s.io", FlowControlPrinters.flowSchemas()),
       Map.entry("prioritylevelconfigurations.flowcontrol.apiserver.k8s.io", FlowControlPrinters.priorityLevels()),
       Map.entry("runtimeclasses.node.k8s.io", ClusterPrinters.runtimeClasses()),
+      Map.entry("certificatesigningrequests.certificates.k8s.io", ClusterPrinters.certificateSigningRequests()),
       Map.entry("podtemplates", WorkloadPrinters.podTemplates()),
       Map.entry("rolebindings.rbac.authorization.k8s.io", ClusterPrinters.roleBindings("roleBinding")),
       Map.entry("clusterrolebindings.rbac.authorization.k8s.io", ClusterPrinters.roleBindings("clusterRoleBinding")),

@@ -32,6 +32,16 @@ class PrintersTest {
 
   static Stream<Arguments> rows() {
     return Stream.of(
+        Arguments.of("pending csr", "certificatesigningrequests.certificates.k8s.io", "{'metadata':{'name':'erin',"
+            + CREATED + "},'spec':{'username':'kubernetes-admin'}}",
+            List.of("erin", "5m", "<none>", "kubernetes-admin", "<none>", "Pending")),
+        Arguments.of("issued csr", "certificatesigningrequests.certificates.k8s.io", "{'metadata':{'name':'erin',"
+            + CREATED + "},'spec':{'signerName':'kubernetes.io/kube-apiserver-client','username':'u',"
+            + "'expirationSeconds':86400},'status':{'conditions':[{'type':'Approved'}],'certificate':'LS0t'}}",
+            List.of("erin", "5m", "kubernetes.io/kube-apiserver-client", "u", "24h", "Approved,Issued")),
+        Arguments.of("denied csr", "certificatesigningrequests.certificates.k8s.io", "{'metadata':{'name':'x',"
+            + CREATED + "},'spec':{'username':'u','expirationSeconds':600},'status':{'conditions':[{'type':'Approved'},"
+            + "{'type':'Denied'},{'type':'Failed'}]}}", List.of("x", "5m", "<none>", "u", "10m", "Denied,Failed")),
         Arguments.of("resource quota", "resourcequotas", "{'metadata':{'name':'compute'," + CREATED + "},'status':{'hard':"
             + "{'pods':'2','requests.cpu':'1','limits.memory':'1Gi','count/pods':'5'},'used':{'pods':'2','requests.cpu':'500m',"
             + "'limits.memory':'256Mi'}}}", List.of("compute", "5m", "count/pods: 0/5, pods: 2/2, requests.cpu: 500m/1",
