@@ -15,8 +15,9 @@ import java.util.Set;
  * object sent only {@code spec.ephemeralContainers} is taken (the rest of the pod stays as stored);
  * existing ephemeral containers may be neither removed nor changed; a new one needs a unique name and an
  * image, names a {@code targetContainerName} among the pod's containers, and sets none of the fields an
- * ephemeral container cannot have (ports, probes, lifecycle, resources, resizePolicy, restartPolicy).
- * Pure; called by the writer's loop thread.
+ * ephemeral container cannot have (ports, probes, lifecycle, resources, resizePolicy, restartPolicy);
+ * then the ServiceAccount admission judges the ephemeral containers' secrets. Pure but for that
+ * admission's view of the accounts; called by the writer's loop thread.
  */
 public final class EphemeralContainersUpdate {
 
@@ -87,6 +88,7 @@ public final class EphemeralContainersUpdate {
     } else {
       spec.remove("ephemeralContainers");
     }
+    ServiceAccountAdmission.admitEphemeralContainers(out);
     return out;
   }
 

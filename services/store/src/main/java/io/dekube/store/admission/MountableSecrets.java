@@ -9,7 +9,8 @@ import java.util.Set;
  * {@code kubernetes.io/enforce-mountable-secrets} annotation true, a secret volume, an env or envFrom
  * of an (init) container and an image pull secret must each name a Secret the account lists (its
  * {@code secrets}, or {@code imagePullSecrets} for the pull secrets), else the pod is refused with
- * kube's reason; and a mirror pod may refer to no Secret at all. Pure.
+ * kube's reason (so must an ephemeral container's env and envFrom, when one is added); and a mirror pod
+ * may refer to no Secret at all. Pure.
  */
 final class MountableSecrets {
 
@@ -54,6 +55,19 @@ final class MountableSecrets {
             + " does not reference that imagePullSecret";
       }
       i++;
+    }
+    return null;
+  }
+
+  /** Why the ephemeral containers of {@code spec} may not run as {@code account}, or null. */
+  static String ephemeralViolation(JsonNode account, JsonNode spec) {
+    String sa = account.path("metadata").path("name").asText();
+    Set<String> mountable = names(account.path("secrets"));
+    for (JsonNode c : spec.path("ephemeralContainers")) {
+      String why = containerViolation("ephemeral container " + c.path("name").asText(), c, mountable, sa);
+      if (why != null) {
+        return why;
+      }
     }
     return null;
   }

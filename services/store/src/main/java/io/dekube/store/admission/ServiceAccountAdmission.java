@@ -19,7 +19,9 @@ import java.security.SecureRandom;
  * service account token of 3607 s at {@code token}, {@code ca.crt} from the {@code kube-root-ca.crt}
  * ConfigMap, the namespace from the downward API) is mounted read-only at
  * {@code /var/run/secrets/kubernetes.io/serviceaccount} in every init and app container that has no
- * mount there yet; a pod without {@code imagePullSecrets} gets the account's. Without a view (a writer
+ * mount there yet; a pod without {@code imagePullSecrets} gets the account's. An update of the
+ * {@code ephemeralcontainers} subresource is held to the same account and secrets
+ * ({@link #admitEphemeralContainers}). Without a view (a writer
  * started without the store's informers) accounts are not looked up and only the pod's own settings
  * count. Pure but for the random name and the view; thread-safe.
  */
@@ -65,6 +67,29 @@ final class ServiceAccountAdmission {
       for (JsonNode ref : account.path("imagePullSecrets")) {
         pullSecrets.addObject().put("name", ref.path("name").asText(""));
       }
+    }
+  }
+
+  /**
+   * kube's check of a {@code pods/ephemeralcontainers} update: the pod must name an account that exists,
+   * and with the account's {@code kubernetes.io/enforce-mountable-secrets} its ephemeral containers may only
+   * use the account's Secrets (403 otherwise). Without a view nothing is looked up.
+   */
+  static void admitEphemeralContainers(ObjectNode pod) {
+    ServiceAccountView view = accounts;
+    if (view == null) {
+      return;
+    }
+    JsonNode spec = pod.path("spec");
+    String name = Nodes.text(spec, "serviceAccountName");
+    if (name.isEmpty()) {
+      throw PriorityAdmission.forbidden("", "pods", pod, "no service account specified for pod "
+          + pod.path("metadata").path("namespace").asText("") + "/" + pod.path("metadata").path("name").asText(""));
+    }
+    JsonNode account = existing(view, pod, name);
+    String why = MountableSecrets.enforced(account) ? MountableSecrets.ephemeralViolation(account, spec) : null;
+    if (why != null) {
+      throw PriorityAdmission.forbidden("", "pods", pod, why);
     }
   }
 

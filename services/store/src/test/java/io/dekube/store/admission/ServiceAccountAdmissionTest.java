@@ -247,4 +247,25 @@ class ServiceAccountAdmissionTest {
     assertEquals("", create("pods", mirror).path("spec").path("serviceAccountName").asText(""),
         "a mirror pod's account stays unset, and it needs none");
   }
+
+  @Test
+  void anEphemeralContainerMayOnlyUseTheAccountsSecrets() {
+    lookups(Map.of("default", "{metadata: {name: default, annotations: {kubernetes.io/enforce-mountable-secrets: 'true'}},"
+        + " secrets: [{name: listed}]}"), Map.of());
+    ObjectNode stored = create("pods", POD);
+    ObjectNode debug = stored.deepCopy();
+    ((ObjectNode) debug.get("spec")).set("ephemeralContainers", yaml("{list: [{name: dbg, image: busybox,"
+        + " envFrom: [{secretRef: {name: other}}]}]}").get("list"));
+    StatusException e = assertThrows(StatusException.class, () -> EphemeralContainersUpdate.apply(type("pods"),
+        stored, debug));
+    assertEquals("pods \"p\" is forbidden: ephemeral container dbg with envFrom referencing secret.secretName=\"other\""
+        + " is not allowed because service account default does not reference that secret", e.getMessage());
+    ((ObjectNode) debug.at("/spec/ephemeralContainers/0/envFrom/0/secretRef")).put("name", "listed");
+    assertEquals("dbg", EphemeralContainersUpdate.apply(type("pods"), stored, debug)
+        .at("/spec/ephemeralContainers/0/name").asText());
+    lookups(Map.of(), Map.of());
+    assertEquals("pods \"p\" is forbidden: error looking up service account x/default: serviceaccount \"default\" not"
+        + " found", assertThrows(StatusException.class, () -> EphemeralContainersUpdate.apply(type("pods"), stored,
+        debug)).getMessage());
+  }
 }
