@@ -294,6 +294,10 @@ class WorkloadsE2E {
         "jsonpath={.status.failed}|{.status.conditions[?(@.type==\"Failed\")].reason}").ok().out();
     assertTrue(job.equals("|") || job.equals("0|"), "backoffLimit 0, yet the DisruptionTarget rule Ignores the "
         + "failure: " + job);
+    kubectl.run("delete", "job", "evicted", "--wait=false").ok();
+    org.awaitility.Awaitility.await("the deleted Job's running pod loses its tracking finalizer and goes")
+        .atMost(java.time.Duration.ofSeconds(90)).until(() -> kubectl.run("get", "pods", "-l",
+            "batch.kubernetes.io/job-name=evicted", "-o", "name").ok().out().isBlank());
   }
 
   @Test

@@ -57,6 +57,7 @@ public final class JobController implements Reconciler {
   private final Lister<Pod> pods;
   private final Expectations expectations;
   private final FinalizerRemovals removals = new FinalizerRemovals();
+  private final WrittenStatus written = new WrittenStatus();
   private final PodControl podControl;
   private ControllerLoop loop;
 
@@ -84,6 +85,11 @@ public final class JobController implements Reconciler {
     return expectations;
   }
 
+  /** The status writes remembered (tests). */
+  WrittenStatus written() {
+    return written;
+  }
+
   /** The finalizer removals in flight (tests). */
   FinalizerRemovals removals() {
     return removals;
@@ -96,8 +102,12 @@ public final class JobController implements Reconciler {
       if (job == null) {
         expectations.forget(key);
         removals.forget(key);
+        written.forget(key);
       }
       return releaseStale(key, job);
+    }
+    if (written.stale(key, job.getMetadata().getResourceVersion())) {
+      return Future.succeededFuture(); // the event of our own status write syncs it again
     }
     if (job.getSpec().getManagedBy() != null && !MANAGED_BY.equals(job.getSpec().getManagedBy())) {
       return Future.succeededFuture(); // another controller syncs it (kube's JobManagedBy)
@@ -171,7 +181,11 @@ public final class JobController implements Reconciler {
     Job next = Lister.copy(job);
     next.setStatus(status);
     return ctx.store().updateStatus(jobType, Typed.tree(next), WriteOptions.none())
-        .map(stored -> Typed.from(stored, Job.class));
+        .map(stored -> {
+          Job now = Typed.from(stored, Job.class);
+          written.wrote(ObjectKey.of(stored), now.getMetadata().getResourceVersion());
+          return now;
+        });
   }
 
   /** Removes the tracking finalizer of the pods; the uids it is gone from (or whose pod is gone). */

@@ -331,6 +331,18 @@ class JobControllerTest {
   }
 
   @Test
+  void aJobReadOlderThanItsLastStatusWriteWaitsForTheInformer() {
+    fake.store.put(jobType, job(1, 1).build());
+    Pod counted = pod("a", "Succeeded", OLD);
+    counted.getMetadata().setFinalizers(List.of());
+    fake.store.put(podType, counted);
+    controller.written().wrote(KEY, "999999");
+    done(controller.sync(KEY));
+    assertEquals(List.of(), fake.writes().stream().filter(w -> !w.startsWith("put ")).toList(),
+        "a status from before the pod was counted must not make the Job start its pod again");
+  }
+
+  @Test
   void aSucceededPodIsCountedThroughUncountedTerminatedPodsThenComplete() {
     List<JsonNode> statuses = new ArrayList<>();
     fake.store.put(jobType, job(1, 1).build());
