@@ -147,7 +147,7 @@ public final class JobController implements Reconciler {
     return flushed.compose(current -> removeFinalizers(key, plan.removals())
         .compose(removed -> {
           JobTracking.Settled settled = JobTracking.settle(plan, owned, removed, ctx.clock().instant());
-          return writeStatus(current, settled.status()).map(written -> {
+          return writeStatus(current, settled.status()).map(stored -> {
             if (settled.finished()) {
               recordFinished(job, plan);
             }
