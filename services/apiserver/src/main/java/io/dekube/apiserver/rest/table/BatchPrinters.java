@@ -58,7 +58,7 @@ final class BatchPrinters {
   /** kubectl's job status: the first of Complete, Failed, Terminating, Suspended, FailureTarget, SuccessCriteriaMet; else Running. */
   static String jobStatus(JsonNode j) {
     for (String c : List.of("Complete", "Failed")) {
-      if (condition(j, c)) {
+      if (Cells.conditionTrue(j, c)) {
         return c;
       }
     }
@@ -66,20 +66,11 @@ final class BatchPrinters {
       return "Terminating";
     }
     for (String c : List.of("Suspended", "FailureTarget", "SuccessCriteriaMet")) {
-      if (condition(j, c)) {
+      if (Cells.conditionTrue(j, c)) {
         return c;
       }
     }
     return "Running";
-  }
-
-  private static boolean condition(JsonNode j, String type) {
-    for (JsonNode c : at(j, "status", "conditions")) {
-      if (type.equals(c.path("type").asText()) && "True".equals(c.path("status").asText())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String completions(JsonNode j) {

@@ -40,6 +40,16 @@ public final class Cells {
     return at(n, path).asLong(0);
   }
 
+  /** Whether the object's {@code status.conditions} holds {@code type} with status {@code True}. */
+  public static boolean conditionTrue(JsonNode o, String type) {
+    for (JsonNode c : at(o, "status", "conditions")) {
+      if (type.equals(c.path("type").asText()) && "True".equals(c.path("status").asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The object's name. */
   public static String name(JsonNode o) {
     return str(o, "metadata", "name");

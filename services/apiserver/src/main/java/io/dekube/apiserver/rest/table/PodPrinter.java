@@ -163,7 +163,7 @@ final class PodPrinter implements TablePrinter {
         }
       }
       if ("Completed".equals(reason) && hasRunning) {
-        reason = condition(pod, "Ready") ? "Running" : "NotReady";
+        reason = Cells.conditionTrue(pod, "Ready") ? "Running" : "NotReady";
       }
     }
 
@@ -184,15 +184,6 @@ final class PodPrinter implements TablePrinter {
     for (JsonNode c : at(pod, "status", "conditions")) {
       if ("Initialized".equals(c.path("type").asText())) {
         return "True".equals(c.path("status").asText());
-      }
-    }
-    return false;
-  }
-
-  private static boolean condition(ObjectNode pod, String type) {
-    for (JsonNode c : at(pod, "status", "conditions")) {
-      if (type.equals(c.path("type").asText()) && "True".equals(c.path("status").asText())) {
-        return true;
       }
     }
     return false;
