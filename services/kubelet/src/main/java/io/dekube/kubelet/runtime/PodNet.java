@@ -114,11 +114,11 @@ final class PodNet {
     return s.matches("\\d{1,3}(\\.\\d{1,3}){3}") || s.contains(":");
   }
 
-  private String dnsServer() {
+  String dnsServer() {
     return spec.env().getOrDefault("DEKUBE_DNS_SERVER", ClusterNetwork.dnsIp(ClusterNetwork.SERVICE_CIDR));
   }
 
-  private int dnsPort() {
+  int dnsPort() {
     return intOr(spec.env().get("DEKUBE_DNS_PORT"), ClusterNetwork.DNS_PORT);
   }
 
@@ -390,13 +390,13 @@ final class PodNet {
   }
 
   /** Whether the pod's egress policies let a connection to {@code ip:port} out. */
-  private Future<Boolean> letsOut(String ip, int port, String protocol) {
+  Future<Boolean> letsOut(String ip, int port, String protocol) {
     String from = spec.podIp();
     return from == null || from.isEmpty() ? Future.succeededFuture(true) : traffic.letsOut(spec, ip, port, protocol);
   }
 
   /** What a connection NetworkPolicy drops looks like to the client: nothing, then its own timeout. */
-  private <T> Future<T> dropped(int seconds, Throwable failure) {
+  <T> Future<T> dropped(int seconds, Throwable failure) {
     return vertx.timer(Math.max(1, seconds) * 1000L).compose(v -> Future.failedFuture(failure));
   }
 
@@ -421,7 +421,7 @@ final class PodNet {
     }
   }
 
-  private Future<Integer> interruptible(Future<Integer> work, Runnable stop) {
+  Future<Integer> interruptible(Future<Integer> work, Runnable stop) {
     Promise<Integer> p = Promise.promise();
     work.onComplete(ar -> p.tryComplete(ar.succeeded() ? ar.result() : 1));
     return running.apply(p.future(), () -> {
@@ -434,11 +434,11 @@ final class PodNet {
    * The pod's loopback is its IP: jvm containers bind the pod IP, and the containers of a pod share its
    * network, so {@code localhost:PORT} reaches a sibling container.
    */
-  private String loopbackToPod(String ip) {
+  String loopbackToPod(String ip) {
     return ip.equals("127.0.0.1") && spec.podIp() != null && !spec.podIp().isEmpty() ? spec.podIp() : ip;
   }
 
-  private String localAddress() {
+  String localAddress() {
     String ip = spec.podIp();
     return ip != null && ip.startsWith("127.") ? ip : null;
   }
