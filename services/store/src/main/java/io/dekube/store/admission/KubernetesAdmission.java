@@ -113,6 +113,9 @@ public final class KubernetesAdmission implements WriteAdmission {
       if (limited) {
         limitRanger.mutate(type, newObject);
       }
+      if (kind instanceof PodAdmission && old == null) {
+        PodAdmission.classify(newObject);
+      }
       MetadataValidation.validate(newObject, errs);
       if (kind != null) {
         kind.validate(newObject, old, errs);

@@ -40,7 +40,14 @@ final class PodAdmission implements KindAdmission {
     defaultTolerations(spec);
     ObjectNode status = Nodes.obj(pod, "status");
     Nodes.defaultText(status, "phase", "Pending");
-    Nodes.defaultText(status, "qosClass", PodSpecDefaults.qosClass(spec));
+  }
+
+  /**
+   * A new pod's QoS class, from its spec as the mutating admission (the LimitRanger's defaults)
+   * left it, as kube's strategy computes it after admission.
+   */
+  static void classify(ObjectNode pod) {
+    Nodes.obj(pod, "status").put("qosClass", PodSpecDefaults.qosClass(Nodes.obj(pod, "spec")));
   }
 
   /** DefaultTolerationSeconds: tolerate not-ready and unreachable nodes for 300 s (or as the flags say). */

@@ -74,6 +74,24 @@ class LimitRangerTest {
   }
 
   @Test
+  void theQosClassCountsTheDefaultsSet() {
+    KubernetesAdmission.limitRanges(ns -> ns.equals("d") ? List.of(yaml("""
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: mem-limit-range, namespace: d}
+        spec:
+          limits:
+          - {type: Container, default: {memory: 512Mi}, defaultRequest: {memory: 256Mi}}
+        """)) : List.of());
+    try {
+      ObjectNode p = new KubernetesAdmission().admit(type("pods"), Verb.CREATE, pod(""), null);
+      assertEquals("Burstable", p.at("/status/qosClass").asText());
+    } finally {
+      KubernetesAdmission.limitRanges(ns -> List.of());
+    }
+  }
+
+  @Test
   void limitRangeDefaultsAndValidation() {
     ObjectNode lr = KubernetesAdmissionTest.create("limitranges", "apiVersion: v1\nkind: LimitRange\n"
         + "metadata: {name: lr, namespace: d}\nspec:\n  limits:\n  - {type: Container, max: {cpu: '1'}, min: {memory: 1Mi}}\n");
