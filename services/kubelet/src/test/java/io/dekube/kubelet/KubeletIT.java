@@ -189,15 +189,15 @@ class KubeletIT {
 
   @Test
   void unknownImagesAndPodsThatDoNotFitAreRefused() throws Exception {
-    create("redis", "'image':'redis:7.4'", "");
+    create("missing", "'image':'example.com/no-such/app:7.4'", "");
     create("huge", "'image':'dekube/web','resources':{'requests':{'cpu':'64'}}", "");
-    JsonNode pull = awaitStatus("redis", s -> s.at("/containerStatuses/0/state/waiting/reason").asText()
+    JsonNode pull = awaitStatus("missing", s -> s.at("/containerStatuses/0/state/waiting/reason").asText()
         .matches("ErrImagePull|ImagePullBackOff"));
     assertTrue(pull.at("/containerStatuses/0/state/waiting/message").asText().contains("dekube/web"));
     JsonNode huge = awaitStatus("huge", s -> "Failed".equals(s.path("phase").asText()));
     assertEquals("OutOfcpu", huge.path("reason").asText());
-    awaitEvent(NS, "redis", "Failed", "Error: ErrImagePull"::equals);
-    awaitEvent(NS, "redis", "Failed", m -> m.startsWith("Failed to pull image \"redis:7.4\": "));
+    awaitEvent(NS, "missing", "Failed", "Error: ErrImagePull"::equals);
+    awaitEvent(NS, "missing", "Failed", m -> m.startsWith("Failed to pull image \"example.com/no-such/app:7.4\": "));
     assertEquals("Warning", awaitEvent(NS, "huge", "OutOfcpu", m -> m.startsWith("Pod was rejected: Node didn't "
         + "have enough resource: cpu, requested: 64000, used: ")).path("type").asText());
   }
@@ -288,7 +288,7 @@ class KubeletIT {
     int port = n.at("/status/daemonEndpoints/kubeletEndpoint/Port").asInt();
     String labels = "{container=\"c\",namespace=\"" + NS + "\",pod=\"burn\"}";
     await("the loop's CPU time in /metrics/resource").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      String text = result(https.request(io.vertx.core.http.HttpMethod.GET, port, ip, "/metrics/resource")
+      String text = onContext(() -> https.request(io.vertx.core.http.HttpMethod.GET, port, ip, "/metrics/resource")
           .compose(r -> r.send()).compose(r -> r.body())).toString();
       assertTrue(value(text, "container_cpu_usage_seconds_total" + labels) >= 0.01, text);
       assertTrue(value(text, "container_memory_working_set_bytes" + labels) > 100_000, text);
@@ -326,7 +326,7 @@ class KubeletIT {
     io.vertx.core.http.HttpClient foreign = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setSsl(true)
         .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertValue(ca))
         .setKeyCertOptions(io.dekube.core.pki.KeyCerts.of(other.issueClientCertificate("admin", List.of("system:masters")))));
-    assertThrows(Exception.class, () -> result(foreign.request(io.vertx.core.http.HttpMethod.GET, port, ip, "/pods")
+    assertThrows(Exception.class, () -> onContext(() -> foreign.request(io.vertx.core.http.HttpMethod.GET, port, ip, "/pods")
         .compose(r -> r.send()).compose(r -> r.body())), "a certificate of another CA is refused");
 
     io.dekube.core.pki.CertificateBundle admin = pki.issueClientCertificate("kube-apiserver-kubelet-client", List.of());
@@ -338,9 +338,9 @@ class KubeletIT {
   }
 
   /** {@code method path} with {@code client}: the status code, a space and the body. */
-  private static String call(io.vertx.core.http.HttpClient client, String method, String ip, int port, String path)
+  private String call(io.vertx.core.http.HttpClient client, String method, String ip, int port, String path)
       throws Exception {
-    return result(client.request(io.vertx.core.http.HttpMethod.valueOf(method), port, ip, path)
+    return onContext(() -> client.request(io.vertx.core.http.HttpMethod.valueOf(method), port, ip, path)
         .compose(r -> r.send()).compose(r -> r.body().map(b -> r.statusCode() + " " + b)));
   }
 
@@ -398,6 +398,15 @@ class KubeletIT {
       }
     }
     return Json.object();
+  }
+
+  /**
+   * The result of a Vert.x HTTP client call made on a context of its own: Vert.x 5.0.7's client used from the
+   * test thread can lose the end of a response on a kept-alive connection (as NextUpstreamTest found).
+   */
+  private <T> T onContext(java.util.function.Supplier<Future<T>> call) throws Exception {
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    return result(Future.<T>future(p -> context.runOnContext(v -> call.get().onComplete(p))));
   }
 
   private static <T> T result(Future<T> f) throws Exception {

@@ -32,9 +32,9 @@ class BuiltInImagesTest {
 
   @Test
   void anUnknownImageIsNotThereAndItsErrorListsTheBuiltIns() {
-    assertTrue(BuiltInImages.resolve("redis:7").isEmpty());
-    String m = BuiltInImages.pullError("redis:7");
-    assertTrue(m.startsWith("Failed to pull image \"redis:7\""), m);
+    assertTrue(BuiltInImages.resolve("example.com/no-such/app:7").isEmpty());
+    String m = BuiltInImages.pullError("example.com/no-such/app:7");
+    assertTrue(m.startsWith("Failed to pull image \"example.com/no-such/app:7\""), m);
     assertTrue(m.contains("carsonoid/kube-decon:<tag>") && m.contains("dekube/echo") && m.contains("busybox"), m);
   }
 
@@ -44,7 +44,7 @@ class BuiltInImagesTest {
     for (String image : new String[] {"nginx", "nginx:1.25", "nginx:alpine", "docker.io/library/nginx:1.27.3"}) {
       assertEquals("nginx", BuiltInImages.resolve(image).orElseThrow().program(), image);
     }
-    assertTrue(BuiltInImages.pullError("redis").contains("nginx[:<tag>]"));
+    assertTrue(BuiltInImages.pullError("example.com/no-such/app").contains("nginx[:<tag>]"));
     assertEquals("1.25", NginxPages.version("1.25"));
     assertEquals("1.25.3", NginxPages.version("1.25.3-alpine"));
     assertEquals(NginxPages.DEFAULT_VERSION, NginxPages.version("latest"));
