@@ -636,6 +636,44 @@ class KubeletE2E {
     assertTrue(kubectl.run("logs", "deployment/hello").ok().out().contains("Server listening on port 8080"));
   }
 
+  /**
+   * "Learn Kubernetes Basics" as written: the bootcamp Deployment, a bash in its pod ({@code cat server.js},
+   * {@code curl http://localhost:8080}), the update to jocatalin's v2, the bad update to {@code :v10} that cannot be
+   * pulled, and the undo.
+   */
+  @Test
+  @Order(2)
+  void theBasicsTutorialsBootcampUpdatesToV2AndItsBadV10FailsToPull() throws Exception {
+    kubectl.run("create", "deployment", "kubernetes-bootcamp", "--image=gcr.io/google-samples/kubernetes-bootcamp:v1")
+        .ok();
+    kubectl.run("rollout", "status", "deployments/kubernetes-bootcamp", "--timeout=60s").ok();
+    String pod = kubectl.run("get", "pods", "-l", "app=kubernetes-bootcamp", "-o",
+        "jsonpath={.items[0].metadata.name}").ok().out();
+    Kubectl.Result bash = kubectl.runWithInput("cat server.js\ncurl http://localhost:8080\nexit\n", "exec", "-i",
+        pod, "--", "bash");
+    assertEquals(0, bash.exit(), bash.err());
+    assertTrue(bash.out().contains("http.createServer(answer).listen(8080") && bash.out().endsWith(
+        "Hello Kubernetes bootcamp! | Running on: " + pod + " | v=1\n"), bash.out());
+    kubectl.run("set", "image", "deployments/kubernetes-bootcamp",
+        "kubernetes-bootcamp=docker.io/jocatalin/kubernetes-bootcamp:v2").ok();
+    kubectl.run("rollout", "status", "deployments/kubernetes-bootcamp", "--timeout=60s").ok();
+    String v2 = kubectl.run("get", "pods", "-l", "app=kubernetes-bootcamp", "--field-selector=status.phase=Running",
+        "-o", "jsonpath={.items[0].metadata.name}").ok().out();
+    Awaitility.await("v2 answers").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(
+        "Hello Kubernetes bootcamp! | Running on: " + v2 + " | v=2\n",
+        kubectl.run("exec", v2, "--", "curl", "-s", "http://localhost:8080").ok().out()));
+    kubectl.run("set", "image", "deployments/kubernetes-bootcamp",
+        "kubernetes-bootcamp=gcr.io/google-samples/kubernetes-bootcamp:v10").ok();
+    Awaitility.await("v10 fails to pull").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      String reasons = kubectl.run("get", "pods", "-l", "app=kubernetes-bootcamp", "-o",
+          "jsonpath={.items[*].status.containerStatuses[0].state.waiting.reason}").ok().out();
+      assertTrue(reasons.contains("ErrImagePull") || reasons.contains("ImagePullBackOff"), reasons);
+    });
+    kubectl.run("rollout", "undo", "deployments/kubernetes-bootcamp").ok();
+    kubectl.run("rollout", "status", "deployments/kubernetes-bootcamp", "--timeout=60s").ok();
+    kubectl.run("delete", "deployment", "kubernetes-bootcamp").ok();
+  }
+
   @Test
   @Order(6)
   void deleteStopsTheContainerAndThePodDisappears() throws Exception {

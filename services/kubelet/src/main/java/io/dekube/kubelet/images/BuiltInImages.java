@@ -13,7 +13,8 @@ import java.util.Optional;
  * first Deployment serves it), and the images of kube's docs and tutorials: {@code httpd},
  * {@code registry.k8s.io/hpa-example}, {@code gcr.io/google-samples/hello-app}, {@code registry.k8s.io/echoserver},
  * {@code kicbase/echo-server}, {@code hashicorp/http-echo}, {@code registry.k8s.io/e2e-test-images/agnhost} (and the
- * older {@code liveness} and {@code serve_hostname}), {@code registry.k8s.io/goproxy}. Pure.
+ * older {@code liveness} and {@code serve_hostname}), {@code registry.k8s.io/goproxy},
+ * {@code kubernetes-bootcamp}. Pure.
  */
 public final class BuiltInImages {
 
@@ -25,7 +26,8 @@ public final class BuiltInImages {
       "registry.k8s.io/hpa-example", "gcr.io/google-samples/hello-app:1.0|2.0", "registry.k8s.io/echoserver:<tag>",
       "kicbase/echo-server:<tag>", "hashicorp/http-echo[:<tag>]",
       "registry.k8s.io/e2e-test-images/agnhost:<tag> (liveness, netexec, pause, serve-hostname)",
-      "registry.k8s.io/liveness", "registry.k8s.io/serve_hostname", "registry.k8s.io/goproxy:<tag>");
+      "registry.k8s.io/liveness", "registry.k8s.io/serve_hostname", "registry.k8s.io/goproxy:<tag>",
+      "gcr.io/google-samples/kubernetes-bootcamp:v1", "jocatalin/kubernetes-bootcamp:v1|v2");
 
   /** What an image reference resolves to: which program, with which tag. */
   public record Resolved(String program, String repository, String tag) {
@@ -74,6 +76,9 @@ public final class BuiltInImages {
       case "registry.k8s.io/liveness", "k8s.gcr.io/liveness" -> "liveness";
       case "registry.k8s.io/serve_hostname", "k8s.gcr.io/serve_hostname" -> "serve_hostname";
       case "registry.k8s.io/goproxy", "k8s.gcr.io/goproxy" -> "goproxy";
+      // the Kubernetes Basics tutorial's app: only the tags it was pushed with (its `:v10` fails to pull)
+      case "gcr.io/google-samples/kubernetes-bootcamp", "jocatalin/kubernetes-bootcamp" ->
+          KubernetesBootcamp.tagExists(repo, tag) ? "kubernetes-bootcamp" : null;
       default -> null;
     };
     return Optional.ofNullable(program).map(p -> new Resolved(p, repoName(image, colon > slash), tag));

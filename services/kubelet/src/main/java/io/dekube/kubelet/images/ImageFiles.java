@@ -13,7 +13,8 @@ import java.util.TreeSet;
  * {@code /root}, {@code /tmp}, {@code /usr}, {@code /var}…, with {@code /dev}, {@code /proc} and
  * {@code /sys} empty) and {@code /etc/passwd}, {@code /etc/group}, {@code /etc/os-release}; {@code nginx}
  * adds its configuration and the welcome page under {@code /usr/share/nginx/html}, {@code httpd} its
- * {@code It works!} page under {@code /usr/local/apache2/htdocs}, {@code hpa-example} its {@code index.php}.
+ * {@code It works!} page under {@code /usr/local/apache2/htdocs}, {@code hpa-example} its {@code index.php},
+ * {@code kubernetes-bootcamp} its {@code /server.js}.
  * Absolute paths.
  * Immutable; pure.
  *
@@ -28,6 +29,15 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
 
   /** The files of the image that runs {@code program} ({@link BuiltInImages.Resolved#program()}). */
   public static ImageFiles of(String program) {
+    return of(program, "latest");
+  }
+
+  /** The files of {@code image}: its program's, and what differs by tag. */
+  public static ImageFiles of(BuiltInImages.Resolved image) {
+    return of(image.program(), image.tag());
+  }
+
+  private static ImageFiles of(String program, String tag) {
     TreeSet<String> folders = new TreeSet<>();
     TreeMap<String, byte[]> files = new TreeMap<>();
     for (String f : BASE) {
@@ -60,6 +70,9 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
     if (program.equals("hpa-example")) {
       file(folders, files, "/var/www/html/index.php", HpaExample.INDEX_PHP);
       folder(folders, "/var/log/apache2");
+    }
+    if (program.equals("kubernetes-bootcamp")) {
+      file(folders, files, "/server.js", KubernetesBootcamp.serverJs(tag));
     }
     return new ImageFiles(Collections.unmodifiableSortedSet(folders), Collections.unmodifiableSortedMap(files));
   }

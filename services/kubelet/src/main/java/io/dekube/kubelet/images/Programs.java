@@ -50,6 +50,7 @@ public final class Programs {
       case "serve_hostname" -> Agnhost.serveHostnameImage(c);
       case "httpd" -> Httpd.start(c, image.tag());
       case "goproxy" -> GoProxy.start(c);
+      case "kubernetes-bootcamp" -> KubernetesBootcamp.start(c, image.tag());
       default -> pause(c);
     };
   }

@@ -84,7 +84,7 @@ final class ContainerFs {
 
   /** The file system of the container of {@code spec}: its image's files, its layer and its volume mounts. */
   static ContainerFs of(ContainerSpec spec, List<String> applets) {
-    String program = BuiltInImages.resolve(spec.image()).map(BuiltInImages.Resolved::program).orElse("");
+    ImageFiles image = BuiltInImages.resolve(spec.image()).map(ImageFiles::of).orElseGet(() -> ImageFiles.of(""));
     Map<String, byte[]> extra = new TreeMap<>();
     extra.put("/etc/hostname", (spec.env().getOrDefault("HOSTNAME", spec.podName()) + "\n").getBytes(StandardCharsets.UTF_8));
     extra.put("/etc/hosts", PodNet.hosts(spec).getBytes(StandardCharsets.UTF_8));
@@ -98,7 +98,7 @@ final class ContainerFs {
         .anyMatch(m -> path.equals(m.getMountPath()) && Boolean.TRUE.equals(m.getReadOnly())))));
     var sc = spec.container().getSecurityContext();
     boolean readOnly = sc != null && Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem());
-    return new ContainerFs(spec.rootDir(), readOnly, ImageFiles.of(program), extra, mounts);
+    return new ContainerFs(spec.rootDir(), readOnly, image, extra, mounts);
   }
 
   /** {@code path} made absolute against {@code cwd}, with {@code .}, {@code ..} and repeated slashes resolved. */

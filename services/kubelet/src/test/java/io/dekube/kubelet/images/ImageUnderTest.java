@@ -36,8 +36,13 @@ final class ImageUnderTest implements AutoCloseable {
 
   /** Starts {@code c} in pod {@code pod} with that environment; the container may have exited already. */
   RunningContainer start(String pod, Container c, Map<String, String> env) throws Exception {
+    return start(pod, c, env, Map.of());
+  }
+
+  /** Starts {@code c} with volumes: the node folders mounted at those paths. */
+  RunningContainer start(String pod, Container c, Map<String, String> env, Map<String, Path> mounts) throws Exception {
     ContainerSpec spec = new ContainerSpec("default", pod, "uid-" + pod, "node-1", ip, c, env,
-        dir.resolve(c.getName() + "/0.log"), dir, Map.of(), pod + "-" + c.getName());
+        dir.resolve(c.getName() + "/0.log"), dir, mounts, pod + "-" + c.getName());
     container = new JvmRuntime(vertx).start(spec).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     return container;
   }
@@ -49,6 +54,25 @@ final class ImageUnderTest implements AutoCloseable {
 
   HttpResponse<String> send(HttpRequest request) throws Exception {
     return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Runs {@code argv} in the container as {@code kubectl exec} does; its stdout, then its stderr after a NUL. */
+  String exec(String... argv) throws Exception {
+    StringBuffer out = new StringBuffer();
+    StringBuffer err = new StringBuffer();
+    var session = container.exec(java.util.List.of(argv), new io.dekube.kubelet.runtime.ExecSession.Output() {
+      @Override
+      public void stdout(io.vertx.core.buffer.Buffer data) {
+        out.append(data);
+      }
+
+      @Override
+      public void stderr(io.vertx.core.buffer.Buffer data) {
+        err.append(data);
+      }
+    });
+    session.exitCode().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return err.length() == 0 ? out.toString() : out + "\u0000" + err;
   }
 
   /** The container's log so far (CRI lines). */
