@@ -55,7 +55,8 @@ final class ContainerStarter {
           ? Path.of(spec.getWorkingDir()) : w.podDir().resolve(rec.name).resolve("root");
       cs = new ContainerSpec(w.namespace(), w.name(), w.uid(), m.config.nodeName(), w.podIp(),
           EnvBuilder.expandCommandAndArgs(spec, env), env, log, work,
-          Volumes.mounts(spec, w.volumes()), id, HostsFile.of(w.pod(), w.podIp()));
+          Volumes.mounts(spec, w.volumes()), id, HostsFile.of(w.pod(), w.podIp()),
+          w.pod().getSpec().getSecurityContext());
     } catch (ContainerStartException e) {
       startFailed(rec, e);
       return;

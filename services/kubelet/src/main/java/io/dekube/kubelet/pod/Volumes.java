@@ -83,6 +83,9 @@ public final class Volumes {
       Path dir = podDir.resolve("volumes").resolve(v.getName());
       Files.createDirectories(dir);
       dirs.put(v.getName(), dir);
+      if (v.getEmptyDir() != null) {
+        emptyDirMode(dir, pod.getSpec().getSecurityContext());
+      }
       if (v.getConfigMap() != null) {
         ObjectNode cm = lookup.configMap(ns, v.getConfigMap().getName());
         if (cm == null && !Boolean.TRUE.equals(v.getConfigMap().getOptional())) {
@@ -106,6 +109,23 @@ public final class Volumes {
       }
     }
     return dirs;
+  }
+
+  /**
+   * An emptyDir is {@code drwxrwxrwx} as kube makes it; with the pod's {@code fsGroup} its group is that group
+   * and its setgid bit is set ({@code drwxrwsrwx root 2000}), so what is made inside belongs to the group.
+   * Where the node's file system keeps no such attributes, or the kubelet may not change a group, it stays as made.
+   */
+  public static void emptyDirMode(Path dir, io.fabric8.kubernetes.api.model.PodSecurityContext sc) {
+    Long fsGroup = sc == null ? null : sc.getFsGroup();
+    try {
+      if (fsGroup != null) {
+        Files.setAttribute(dir, "unix:gid", fsGroup.intValue());
+      }
+      Files.setAttribute(dir, "unix:mode", fsGroup != null ? 02777 : 0777);
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+      // a file system without unix attributes, or no right to change the group: the folder stays as made
+    }
   }
 
   private static void projection(Path dir, Pod pod, VolumeProjection p, EnvBuilder.Lookup lookup, TokenSource tokens,

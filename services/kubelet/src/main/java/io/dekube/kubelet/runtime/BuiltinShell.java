@@ -213,6 +213,7 @@ final class BuiltinShell implements Host {
       case "sh", "bash", "ash" -> shell(args);
       case "cd", "exit" -> shell(List.of("-c", String.join(" ", argv)));
       case "tar" -> blocking(() -> tar(args));
+      case "id", "whoami", "ps" -> blocking(() -> identity(name, args));
       case "tail" -> TailFollow.follows(args) ? new TailFollow(vertx, fs, cwd, out, this::whileRunning).run(args)
           : blocking(() -> files(name, args));
       default -> FileCommands.NAMES.contains(name) || FileListings.NAMES.contains(name)
@@ -229,16 +230,38 @@ final class BuiltinShell implements Host {
       case "printf" -> Printing.printf(args, out);
       case "pwd" -> print(cwd);
       case "date" -> print(DateFormat.format(args, ZonedDateTime.now(ZoneOffset.UTC)));
-      case "id" -> print("uid=0(root) gid=0(root) groups=0(root),10(wheel)");
-      case "whoami" -> print("root");
-      case "ps" -> print("PID   USER     TIME  COMMAND\n    1 root      0:00 " + mainCommand() + "\n    7 root      0:00 ps"
-          + (args.isEmpty() ? "" : " " + String.join(" ", args)));
       case "uname" -> print(args.contains("-a") ? "Linux " + hostname() + " dekube-jvm " + System.getProperty("os.arch")
           + " GNU/Linux" : "Linux");
       case "true", ":" -> 0;
       case "false" -> 1;
       default -> notFound(cmd, inShell);
     };
+  }
+
+  /** {@code id}, {@code whoami}, {@code ps}: as the user the securityContext makes the container's processes (worker thread). */
+  private int identity(String name, List<String> args) {
+    ProcessUser user = ProcessUser.of(spec, etc("/etc/passwd"), etc("/etc/group"));
+    return switch (name) {
+      case "id" -> print(user.id());
+      case "whoami" -> {
+        if (user.users().containsKey(user.uid())) {
+          yield print(user.name());
+        }
+        err("whoami: unknown uid " + user.uid());
+        yield 1;
+      }
+      default -> print(String.format(java.util.Locale.ROOT, "PID   USER     TIME  COMMAND%n%5d %-8.8s  0:00 %s%n%5d %-8.8s  0:00 ps%s",
+          1, user.name(), mainCommand(), 7, user.name(), args.isEmpty() ? "" : " " + String.join(" ", args)));
+    };
+  }
+
+  /** The text of one of the container's files, or null when it cannot be read. */
+  private String etc(String path) {
+    try {
+      return new String(fs.read(path), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** An applet of {@link FileCommands}, {@link FileListings} or {@link TextFilters} (on a worker thread). */
@@ -287,6 +310,10 @@ final class BuiltinShell implements Host {
     }
     if (spec.container().getArgs() != null) {
       argv.addAll(spec.container().getArgs());
+    }
+    if (argv.size() == 3 && argv.get(0).matches("(/bin/)?sh") && argv.get(1).equals("-c")
+        && argv.get(2).matches("[\\w./=:, -]+")) {
+      return argv.get(2).strip(); // sh -c with one simple command execs it: that command is PID 1
     }
     return argv.isEmpty() ? "sh" : String.join(" ", argv);
   }

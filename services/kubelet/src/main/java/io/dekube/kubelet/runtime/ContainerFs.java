@@ -54,8 +54,16 @@ final class ContainerFs {
     }
   }
 
-  /** What is at a path: a folder or a regular file, its size and modification time, whether it may be written. */
-  record Entry(boolean dir, long size, Instant modified, boolean writable) {
+  /**
+   * What is at a path: a folder or a regular file, its size and modification time, whether it may be written,
+   * and its owner, group and permission bits (with setuid, setgid, sticky) as the container sees them.
+   */
+  record Entry(boolean dir, long size, Instant modified, boolean writable, long uid, long gid, int mode) {
+
+    /** An image's entry: root's, {@code 0755} folders ({@code /tmp} {@code 1777}) and {@code 0644} files. */
+    static Entry image(String path, boolean dir, long size, boolean writable) {
+      return new Entry(dir, size, BUILT, writable, 0, 0, !dir ? 0644 : path.equals("/tmp") ? 01777 : 0755);
+    }
   }
 
   /** A volume mount: the container path, the host folder behind it, read-only or not. */
@@ -67,8 +75,15 @@ final class ContainerFs {
   private final SortedSet<String> lowerDirs;
   private final SortedMap<String, byte[]> lowerFiles;
   private final List<Mount> mounts;
+  /** Who the container's processes are: what they make is theirs. */
+  private final ProcessUser user;
 
   ContainerFs(Path layer, boolean readOnlyRoot, ImageFiles image, Map<String, byte[]> extraFiles, List<Mount> mounts) {
+    this(layer, readOnlyRoot, image, extraFiles, mounts, null);
+  }
+
+  ContainerFs(Path layer, boolean readOnlyRoot, ImageFiles image, Map<String, byte[]> extraFiles, List<Mount> mounts,
+              ContainerSpec spec) {
     this.layer = layer;
     this.readOnlyRoot = readOnlyRoot;
     this.lowerDirs = new TreeSet<>(image.folders());
@@ -80,6 +95,18 @@ final class ContainerFs {
       }
     });
     this.mounts = mounts.stream().sorted(Comparator.comparingInt((Mount m) -> m.path().length()).reversed()).toList();
+    ContainerSpec who = spec != null ? spec : new ContainerSpec("", "", "", "", "", null, Map.of(), Path.of("log"),
+        layer, Map.of(), "");
+    this.user = ProcessUser.of(who, text(lowerFiles.get("/etc/passwd")), text(lowerFiles.get("/etc/group")));
+  }
+
+  private static String text(byte[] bytes) {
+    return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /** Who the container's processes are, and the names of the image's users and groups. */
+  ProcessUser user() {
+    return user;
   }
 
   /** The file system of the container of {@code spec}: its image's files, its layer and its volume mounts. */
@@ -98,7 +125,7 @@ final class ContainerFs {
         .anyMatch(m -> path.equals(m.getMountPath()) && Boolean.TRUE.equals(m.getReadOnly())))));
     var sc = spec.container().getSecurityContext();
     boolean readOnly = sc != null && Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem());
-    return new ContainerFs(spec.rootDir(), readOnly, image, extra, mounts);
+    return new ContainerFs(spec.rootDir(), readOnly, image, extra, mounts, spec);
   }
 
   /** {@code path} made absolute against {@code cwd}, with {@code .}, {@code ..} and repeated slashes resolved. */
@@ -147,13 +174,13 @@ final class ContainerFs {
       return entry(u, !readOnlyRoot);
     }
     if (lowerShows(p) && lowerDirs.contains(p)) {
-      return new Entry(true, 0, BUILT, !readOnlyRoot);
+      return Entry.image(p, true, 0, !readOnlyRoot);
     }
     if (lowerShows(p) && lowerFiles.containsKey(p)) {
-      return new Entry(false, lowerFiles.get(p).length, BUILT, !readOnlyRoot);
+      return Entry.image(p, false, lowerFiles.get(p).length, !readOnlyRoot);
     }
     boolean holdsMount = mounts.stream().anyMatch(x -> x.path().startsWith(p.equals("/") ? "/" : p + "/"));
-    return holdsMount ? new Entry(true, 0, BUILT, !readOnlyRoot) : null;
+    return holdsMount ? Entry.image(p, true, 0, !readOnlyRoot) : null;
   }
 
   /** The bytes of the regular file at {@code path}. */
@@ -222,6 +249,9 @@ final class ContainerFs {
     } else {
       Files.write(target, data);
     }
+    if (e == null) {
+      owned(target);
+    }
   }
 
   /** The node file that a write of the regular file {@code path} goes to (its folders made); for a client's download. */
@@ -240,7 +270,26 @@ final class ContainerFs {
     if (stat(p) != null) {
       throw new FsError(EXISTS);
     }
-    Files.createDirectory(writableTarget(p));
+    owned(Files.createDirectory(writableTarget(p)));
+  }
+
+  /**
+   * A file or folder the container's processes just made: theirs, and of their group unless its folder has
+   * the setgid bit (the node's kernel gave it the folder's group). Where the kubelet may not give files away
+   * (not root) or the disk keeps no owners, it stays the kubelet's, which the container sees as root's.
+   */
+  private void owned(Path made) {
+    if (user.uid() == 0 && user.gid() == 0) {
+      return;
+    }
+    try {
+      Files.setAttribute(made, "unix:uid", (int) user.uid(), NOFOLLOW);
+      if ((((Integer) Files.getAttribute(made.getParent(), "unix:mode")) & 02000) == 0) {
+        Files.setAttribute(made, "unix:gid", (int) user.gid(), NOFOLLOW);
+      }
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+      // left as made
+    }
   }
 
   /** Removes the file or folder {@code path}: a folder only when empty, unless {@code recursive}. */
@@ -402,6 +451,33 @@ final class ContainerFs {
 
   private static Entry entry(Path h, boolean writable) throws IOException {
     boolean dir = Files.isDirectory(h);
-    return new Entry(dir, dir ? 0 : Files.size(h), Files.getLastModifiedTime(h).toInstant(), writable);
+    long uid = 0;
+    long gid = 0;
+    int mode = dir ? 0755 : 0644;
+    try {
+      Map<String, Object> a = Files.readAttributes(h, "unix:uid,gid,mode");
+      uid = seen((Integer) a.get("uid"), KUBELET_UID);
+      gid = seen((Integer) a.get("gid"), KUBELET_GID);
+      mode = ((Integer) a.get("mode")) & 07777;
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      // no unix attributes on this disk: root's, with the usual modes
+    }
+    return new Entry(dir, dir ? 0 : Files.size(h), Files.getLastModifiedTime(h).toInstant(), writable, uid, gid, mode);
+  }
+
+  /** The kubelet's own user and group on the node, which containers see as root (0), as a rootless runtime maps them. */
+  private static final long KUBELET_UID = nodeId("uid");
+  private static final long KUBELET_GID = nodeId("gid");
+
+  private static long nodeId(String which) {
+    try {
+      return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:" + which)).longValue();
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+      return 0;
+    }
+  }
+
+  private static long seen(Integer id, long kubelets) {
+    return id == null || id.longValue() == kubelets ? 0 : Integer.toUnsignedLong(id);
   }
 }

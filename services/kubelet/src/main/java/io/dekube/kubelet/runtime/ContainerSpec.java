@@ -1,6 +1,7 @@
 package io.dekube.kubelet.runtime;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -9,11 +10,18 @@ import java.util.Map;
  * What a runtime needs to start one container: the pod's identity and addresses, the container's
  * spec, its resolved environment, its log file, its working folder, the host folders of its
  * volume mounts (mount path → folder), and the pod's {@code /etc/hosts} as the kubelet writes it (null:
- * localhost and the pod's own name only).
+ * localhost and the pod's own name only), and the pod's securityContext (null: none).
  */
 public record ContainerSpec(String namespace, String podName, String podUid, String nodeName, String podIp,
                             Container container, Map<String, String> env, Path logFile, Path workDir,
-                            Map<String, Path> mounts, String id, String etcHosts) {
+                            Map<String, Path> mounts, String id, String etcHosts, PodSecurityContext podSecurity) {
+
+  /** Without a pod securityContext. */
+  public ContainerSpec(String namespace, String podName, String podUid, String nodeName, String podIp,
+                       Container container, Map<String, String> env, Path logFile, Path workDir,
+                       Map<String, Path> mounts, String id, String etcHosts) {
+    this(namespace, podName, podUid, nodeName, podIp, container, env, logFile, workDir, mounts, id, etcHosts, null);
+  }
 
   /** Without a hosts file of the kubelet's. */
   public ContainerSpec(String namespace, String podName, String podUid, String nodeName, String podIp,

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * {@code stat [-c FORMAT]}, {@code du [-s] [-a] [-h] [-k]}, {@code df [-h] [-k] [-P]} (the layer's disk as
  * {@code overlay} on {@code /}, each volume mount's disk at its path) and {@code find [PATH...] [-name|-iname
  * GLOB] [-type f|d] [-maxdepth N] [-mindepth N]}. Folders count 4 KiB, files their size rounded up to 4 KiB
- * blocks. Files have no owners or modes: {@code root}, {@code 0755} folders and {@code 0644} files. Blocking:
+ * blocks. Owners, groups and modes are the entries' ({@link ContainerFs.Entry}), named by the image's
+ * {@code /etc/passwd} and {@code /etc/group}, numbers where they have no name. Blocking:
  * call from a worker thread.
  */
 final class FileListings {
@@ -103,16 +104,27 @@ final class FileListings {
     return code;
   }
 
-  private static String line(String flags, String name, ContainerFs.Entry e) {
+  private String line(String flags, String name, ContainerFs.Entry e) {
     if (!flags.contains("l")) {
       return name + "\n";
     }
-    return String.format(Locale.ROOT, "%s %4d %-8s %-8s %9d %s %s%n", mode(e), e.dir() ? 2 : 1, "root", "root",
-        e.size(), LS_DATE.format(e.modified()), name);
+    return String.format(Locale.ROOT, "%s %4d %-8s %-8s %9d %s %s%n", mode(e), e.dir() ? 2 : 1, fs.user().user(e.uid()),
+        fs.user().group(e.gid()),
+        size(e), LS_DATE.format(e.modified()), name);
   }
 
-  private static String mode(ContainerFs.Entry e) {
-    return e.dir() ? "drwxr-xr-x" : "-rw-r--r--";
+  /** {@code drwxrwsrwx}: the type, then read, write and execute for owner, group and others, with setuid, setgid, sticky. */
+  static String mode(ContainerFs.Entry e) {
+    int m = e.mode();
+    StringBuilder b = new StringBuilder(e.dir() ? "d" : "-");
+    for (int shift = 6; shift >= 0; shift -= 3) {
+      int bits = (m >> shift) & 7;
+      int special = m & (shift == 6 ? 04000 : shift == 3 ? 02000 : 01000);
+      char exec = shift == 0 ? 't' : 's';
+      b.append((bits & 4) != 0 ? 'r' : '-').append((bits & 2) != 0 ? 'w' : '-')
+          .append(special != 0 ? ((bits & 1) != 0 ? exec : Character.toUpperCase(exec)) : (bits & 1) != 0 ? 'x' : '-');
+    }
+    return b.toString();
   }
 
   private int stat(List<String> args) {
@@ -143,19 +155,25 @@ final class FileListings {
     return code;
   }
 
+  /** A file's size; a folder's is its one 4 KiB block, as ext4 and overlay report it. */
+  private static long size(ContainerFs.Entry e) {
+    return e.dir() ? 4096 : e.size();
+  }
+
   private static String type(ContainerFs.Entry e) {
     return e.dir() ? "directory" : e.size() == 0 ? "regular empty file" : "regular file";
   }
 
-  private static String described(String f, ContainerFs.Entry e) {
+  private String described(String f, ContainerFs.Entry e) {
     String time = STAT_DATE.format(e.modified());
     return String.format(Locale.ROOT, "  File: %s%n  Size: %-10d\tBlocks: %-10d IO Block: 4096   %s%n"
-        + "Access: (%s/%s)  Uid: (    0/    root)   Gid: (    0/    root)%nAccess: %s%nModify: %s%nChange: %s%n",
-        f, e.size(), kib(e) * 2, type(e), e.dir() ? "0755" : "0644", mode(e), time, time, time);
+        + "Access: (%04o/%s)  Uid: (%5d/%8s)   Gid: (%5d/%8s)%nAccess: %s%nModify: %s%nChange: %s%n",
+        f, size(e), kib(e) * 2, type(e), e.mode(), mode(e), e.uid(), fs.user().user(e.uid()), e.gid(),
+        fs.user().group(e.gid()), time, time, time);
   }
 
   /** {@code stat -c}: %n %s %F %a %A %U %G %u %g %Y %y %b %%. */
-  private static String formatted(String format, String f, ContainerFs.Entry e) {
+  private String formatted(String format, String f, ContainerFs.Entry e) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < format.length(); i++) {
       char ch = format.charAt(i);
@@ -166,12 +184,14 @@ final class FileListings {
       char k = format.charAt(++i);
       b.append(switch (k) {
         case 'n' -> f;
-        case 's' -> Long.toString(e.size());
+        case 's' -> Long.toString(size(e));
         case 'F' -> type(e);
-        case 'a' -> e.dir() ? "755" : "644";
+        case 'a' -> Integer.toOctalString(e.mode());
         case 'A' -> mode(e);
-        case 'U', 'G' -> "root";
-        case 'u', 'g' -> "0";
+        case 'U' -> fs.user().user(e.uid());
+        case 'G' -> fs.user().group(e.gid());
+        case 'u' -> Long.toString(e.uid());
+        case 'g' -> Long.toString(e.gid());
         case 'Y' -> Long.toString(e.modified().getEpochSecond());
         case 'y' -> STAT_DATE.format(e.modified());
         case 'b' -> Long.toString(kib(e) * 2);

@@ -244,6 +244,25 @@ class BuiltinShellTest {
     assertEquals("PID   USER     TIME  COMMAND\n    1 root      0:00 sh\n    7 root      0:00 ps\n", out.toString());
   }
 
+  /** The "Configure a Security Context" page: runAsUser 1000, runAsGroup 3000, fsGroup 2000, supplementalGroups [4000]. */
+  @Test
+  void idWhoamiAndPsSpeakForTheSecurityContextsUser() throws Exception {
+    ContainerSpec plain = spec(new ContainerBuilder().withName("c").withImage("busybox:1.28")
+        .withCommand("sh", "-c", "sleep 1h").build());
+    ContainerSpec spec = new ContainerSpec(plain.namespace(), plain.podName(), plain.podUid(), plain.nodeName(),
+        plain.podIp(), plain.container(), plain.env(), plain.logFile(), plain.workDir(), plain.mounts(), plain.id(),
+        null, new io.fabric8.kubernetes.api.model.PodSecurityContextBuilder().withRunAsUser(1000L).withRunAsGroup(3000L)
+            .withFsGroup(2000L).withSupplementalGroups(4000L).build());
+    assertEquals(0, code(ShellSession.start(vertx, spec, List.of("sh", "-c", "id; ps"), output, false)));
+    assertEquals("uid=1000 gid=3000 groups=2000,3000,4000\nPID   USER     TIME  COMMAND\n    1 1000      0:00 sleep 1h\n"
+        + "    7 1000      0:00 ps\n", out.toString());
+    assertEquals(1, code(ShellSession.start(vertx, spec, List.of("whoami"), output, false)));
+    assertEquals("whoami: unknown uid 1000\n", err.toString());
+    out.setLength(0);
+    assertEquals(0, run("sh", "-c", "id; whoami"));
+    assertEquals("uid=0(root) gid=0(root) groups=0(root),10(wheel)\nroot\n", out.toString());
+  }
+
   @Test
   void pingSaysItIsNotAvailable() throws Exception {
     assertEquals(1, run("sh", "-c", "ping -c 1 web"));

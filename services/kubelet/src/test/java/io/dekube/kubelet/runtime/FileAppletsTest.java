@@ -76,6 +76,29 @@ class FileAppletsTest {
     assertEquals("rmdir: '/etc': Directory not empty\n", err.toString());
   }
 
+  /** "Configure a Security Context": an emptyDir of a pod with fsGroup 2000, written by runAsUser 1000, runAsGroup 3000. */
+  @Test
+  void lsShowsTheOwnersTheSecurityContextGives() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "chown needs root");
+    var sc = new io.fabric8.kubernetes.api.model.PodSecurityContextBuilder().withRunAsUser(1000L).withRunAsGroup(3000L)
+        .withFsGroup(2000L).withSupplementalGroups(4000L).build();
+    Path demo = Files.createDirectories(dir.resolve("volumes/sec-ctx-vol"));
+    io.dekube.kubelet.pod.Volumes.emptyDirMode(demo, sc);
+    ContainerSpec spec = new ContainerSpec("d", "box", "u", "n", "127.0.0.1",
+        new ContainerBuilder().withName("c").withImage("busybox:1.28").build(), Map.of("HOSTNAME", "box"),
+        dir.resolve("pod/c/0.log"), dir.resolve("pod/c/root"), Map.of("/data/demo", demo), "id", null, sc);
+    int code = ShellSession.start(vertx, spec, List.of("sh", "-c", "cd /data; ls -l; cd demo; echo hello > testfile; "
+            + "mkdir sub; ls -l; stat -c '%a %A %U %G' /tmp; ls -ld /etc"), output, false).exitCode()
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    assertEquals(0, code, err.toString());
+    String[] lines = out.toString().split("\n");
+    assertTrue(lines[1].matches("drwxrwsrwx +2 root +2000 +4096 .* demo"), out.toString());
+    assertTrue(lines[3].matches("drwxr-sr-x +2 1000 +2000 +4096 .* sub"), out.toString());
+    assertTrue(lines[4].matches("-rw-r--r-- +1 1000 +2000 +6 .* testfile"), out.toString());
+    assertEquals("1777 drwxrwxrwt root root", lines[5]);
+    assertTrue(lines[6].matches("drwxr-xr-x +2 root +root +4096 .* /etc"), out.toString());
+  }
+
   @Test
   void cpAndMvCopyFilesAndFolders() throws Exception {
     assertEquals(0, sh("mkdir -p /src/sub && echo one > /src/sub/f && cp -r /src /tmp && cp /src/sub/f /tmp/g "
