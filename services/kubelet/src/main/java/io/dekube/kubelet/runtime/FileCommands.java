@@ -8,7 +8,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The busybox applets that change or read files of a {@code jvm} container's file system ({@link ContainerFs}):
@@ -23,9 +22,6 @@ final class FileCommands {
   /** The applets offered here. */
   static final List<String> NAMES = List.of("cat", "touch", "mkdir", "rm", "rmdir", "cp", "mv", "chmod", "chown",
       "test", "[", "[[", "basename", "dirname", "md5sum", "sha256sum");
-
-  /** Options of the filters that take a value, so that the value is not read as a file. */
-  private static final Set<String> VALUED = Set.of("-n", "-c", "-e", "-m", "-A", "-B", "-C", "-k", "-t");
 
   private final ContainerFs fs;
   private final String cwd;
@@ -57,14 +53,17 @@ final class FileCommands {
 
   /** A text filter ({@code grep}, {@code head}…) over the files named, else over its input. */
   private int filter(String name, List<String> args, String input) {
+    if (name.equals("tr")) {
+      return TextFilters.run(name, args, input == null ? "" : input, out); // tr reads no file
+    }
     List<String> options = new ArrayList<>();
     List<String> files = new ArrayList<>();
-    boolean pattern = name.equals("grep");
+    boolean pattern = name.equals("grep") || name.equals("sed");
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       if (a.startsWith("-") && a.length() > 1 && files.isEmpty()) {
         options.add(a);
-        if (VALUED.contains(a) && i + 1 < args.size()) {
+        if (TextFilters.takesValue(name, a) && i + 1 < args.size()) {
           options.add(args.get(++i));
           pattern &= !a.equals("-e");
         }
@@ -77,6 +76,9 @@ final class FileCommands {
     }
     if (files.isEmpty()) {
       return TextFilters.run(name, options, input == null ? "" : input, out);
+    }
+    if (name.equals("sed") && options.stream().anyMatch(o -> o.matches("-[nEr]*i.*"))) {
+      return sedInPlace(options, files);
     }
     StringBuilder text = new StringBuilder();
     for (String f : files) {
@@ -92,6 +94,34 @@ final class FileCommands {
       }
     }
     return name.equals("wc") ? 0 : TextFilters.run(name, options, text.toString(), out);
+  }
+
+  /** {@code sed -i}: each file's result written back to it, nothing on stdout. */
+  private int sedInPlace(List<String> options, List<String> files) {
+    for (String f : files) {
+      try {
+        String content = new String(fs.read(path(f)), StandardCharsets.UTF_8);
+        StringBuilder result = new StringBuilder();
+        int code = TextFilters.run("sed", options, content, new ExecSession.Output() {
+          @Override
+          public void stdout(Buffer data) {
+            result.append(data.toString(StandardCharsets.UTF_8));
+          }
+
+          @Override
+          public void stderr(Buffer data) {
+            out.stderr(data);
+          }
+        });
+        if (code != 0) {
+          return code;
+        }
+        fs.write(path(f), result.toString().getBytes(StandardCharsets.UTF_8), false);
+      } catch (IOException e) {
+        return fail("sed: can't open '" + f + "': " + reason(e));
+      }
+    }
+    return 0;
   }
 
   private void wc(List<String> options, String content, String file) {

@@ -10,9 +10,8 @@ import java.util.Set;
  */
 final class StdinFilters {
 
-  private static final Set<String> FILTERS = Set.of("cat", "grep", "head", "tail", "wc", "sort", "uniq");
-  /** Options whose value is the next word ({@code head -n 5}, {@code grep -e x}). */
-  private static final Set<String> WITH_VALUE = Set.of("-n", "-c", "-e", "-m", "-A", "-B", "-C");
+  private static final Set<String> FILTERS = Set.of("cat", "grep", "head", "tail", "wc", "sort", "uniq", "tr", "cut",
+      "sed");
 
   private StdinFilters() {
   }
@@ -27,9 +26,13 @@ final class StdinFilters {
     if (argv.isEmpty() || !FILTERS.contains(name(argv))) {
       return false;
     }
+    String name = name(argv);
+    if (name.equals("tr")) {
+      return true; // its operands are sets, never files
+    }
     List<String> operands = operands(argv);
     boolean patternGiven = argv.contains("-e");
-    return name(argv).equals("grep") && !patternGiven ? operands.size() <= 1 : operands.isEmpty();
+    return (name.equals("grep") || name.equals("sed")) && !patternGiven ? operands.size() <= 1 : operands.isEmpty();
   }
 
   private static String name(List<String> argv) {
@@ -44,7 +47,7 @@ final class StdinFilters {
         continue;
       }
       if (a.startsWith("-") && a.length() > 1) {
-        if (WITH_VALUE.contains(a)) {
+        if (TextFilters.takesValue(name(argv), a)) {
           i++;
         }
         continue;

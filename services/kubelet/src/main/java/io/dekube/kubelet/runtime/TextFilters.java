@@ -10,15 +10,27 @@ import java.util.regex.PatternSyntaxException;
 /**
  * The filters a pipeline of the built-in shell ends in, as busybox has them: {@code grep [-i] [-v] [-c]
  * [-q] [-E] [-F] PATTERN}, {@code head [-n N|-N]}, {@code tail [-n N|-N]}, {@code wc [-l|-w|-c]},
- * {@code sort [-r] [-u]}, {@code uniq}, and {@code cat} of its input. Each reads the whole input (the
- * output of the stage before). Pure.
+ * {@code sort [-r] [-u]}, {@code uniq}, {@code tr} ({@link Tr}), {@code cut} ({@link Cut}), {@code sed}
+ * ({@link Sed}), and {@code cat} of its input. Each reads the whole input (the output of the stage before). Pure.
  */
 final class TextFilters {
 
   /** The filters offered. */
-  static final List<String> NAMES = List.of("grep", "head", "tail", "wc", "sort", "uniq");
+  static final List<String> NAMES = List.of("grep", "head", "tail", "wc", "sort", "uniq", "tr", "cut", "sed");
+  /** Options of the filters that take a value, so that the value is not read as a file. */
+  private static final List<String> VALUED = List.of("-n", "-c", "-e", "-m", "-A", "-B", "-C", "-k", "-t");
 
   private TextFilters() {
+  }
+
+  /** Whether {@code option} of filter {@code name} takes the next word as its value. */
+  static boolean takesValue(String name, String option) {
+    return switch (name) {
+      case "sed" -> option.equals("-e") || option.equals("-f");
+      case "cut" -> Cut.VALUED.contains(option);
+      case "tr" -> false;
+      default -> VALUED.contains(option);
+    };
   }
 
   /** Runs filter {@code name} over {@code input}; its exit code. */
@@ -37,6 +49,26 @@ final class TextFilters {
         sorted.sort(args.contains("-r") ? java.util.Comparator.reverseOrder() : java.util.Comparator.naturalOrder());
         yield print(out, sorted);
       }
+      case "tr" -> Tr.of(args, out).map(tr -> {
+        out.stdout(Buffer.buffer(tr.apply(input)));
+        return 0;
+      }).orElse(1);
+      case "cut" -> Cut.of(args, out).map(cut -> {
+        List<String> kept = new ArrayList<>();
+        lines.forEach(l -> {
+          String c = cut.line(l);
+          if (c != null) {
+            kept.add(c);
+          }
+        });
+        return print(out, kept);
+      }).orElse(1);
+      case "sed" -> Sed.of(args, out).map(sed -> {
+        StringBuilder b = new StringBuilder();
+        int code = sed.run(lines, b);
+        out.stdout(Buffer.buffer(b.toString()));
+        return code;
+      }).orElse(1);
       case "uniq" -> {
         List<String> kept = new ArrayList<>();
         lines.forEach(l -> {

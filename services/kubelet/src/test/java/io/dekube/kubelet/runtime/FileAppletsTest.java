@@ -166,4 +166,18 @@ class FileAppletsTest {
         + "sh: can't create /y: Read-only file system\n", err.toString());
     assertTrue(Files.exists(dir.resolve("data/ok")));
   }
+
+  @Test
+  void trCutAndSedWorkInPipelinesAndOnFiles() throws Exception {
+    assertEquals(0, sh("echo hello world | tr a-z A-Z"), err.toString());
+    assertEquals("HELLO WORLD\n", out.toString());
+    assertEquals(0, sh("printf 'a:1\\nb:2\\n' > /data/kv && cut -d: -f2 /data/kv | sed -n '$p'"), err.toString());
+    assertEquals("2\n", out.toString());
+    assertEquals(0, sh("echo 'listen 80;' > /data/conf && sed -i 's/80/8080/' /data/conf && cat /data/conf"),
+        err.toString());
+    assertEquals("listen 8080;\n", out.toString(), "sed -i writes the file back and prints nothing");
+    assertEquals("listen 8080;\n", Files.readString(dir.resolve("data/conf")));
+    assertEquals(1, sh("sed -n 's/a/b/' /data/missing"));
+    assertEquals("sed: can't open '/data/missing': No such file or directory\n", err.toString());
+  }
 }
