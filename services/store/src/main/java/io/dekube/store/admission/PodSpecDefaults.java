@@ -76,6 +76,9 @@ public final class PodSpecDefaults {
     Nodes.defaultInt(p, "successThreshold", 1);
     Nodes.defaultInt(p, "failureThreshold", 3);
     httpGet(p);
+    if (p.get("grpc") instanceof ObjectNode grpc) {
+      Nodes.defaultText(grpc, "service", ""); // kube's SetDefaults_GRPCAction: kubectl describe reads it unchecked
+    }
   }
 
   /** kube's {@code SetDefaults_HTTPGetAction}, for probes and lifecycle handlers alike. */

@@ -56,7 +56,8 @@ class KubernetesAdmissionTest {
   /** (resource, input, JSON pointer, expected value as JSON). */
   static Stream<Arguments> defaults() {
     String pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: d}\nspec:\n  containers:\n"
-        + "  - {name: c, image: nginx, ports: [{containerPort: 80}]}\n  - {name: d, image: 'nginx:1.25'}\n";
+        + "  - {name: c, image: nginx, ports: [{containerPort: 80}]}\n  - {name: d, image: 'nginx:1.25',"
+        + " livenessProbe: {grpc: {port: 2379}}}\n";
     String svc = "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: d}\n"
         + "spec: {selector: {app: web}, ports: [{port: 80}]}\n";
     return Stream.of(
@@ -78,6 +79,7 @@ class KubernetesAdmissionTest {
         Arguments.of("pods", pod, "/spec/containers/0/ports/0/protocol", "\"TCP\""),
         Arguments.of("pods", pod, "/spec/containers/0/resources", "{}"),
         Arguments.of("pods", pod, "/status/phase", "\"Pending\""),
+        Arguments.of("pods", pod, "/spec/containers/1/livenessProbe/grpc/service", "\"\""),
         Arguments.of("pods", pod, "/status/qosClass", "\"BestEffort\""),
         Arguments.of("deployments.apps", DEPLOYMENT, "/spec/replicas", "1"),
         Arguments.of("deployments.apps", DEPLOYMENT, "/spec/strategy",
