@@ -38,7 +38,8 @@ final class BuiltinShell implements Host {
   /** The commands offered (busybox's applets of those names), as {@code /bin} lists them. */
   static final List<String> APPLETS = Stream.of(List.of("sh", "env", "printenv", "hostname", "echo",
           "pwd", "cd", "date", "id", "whoami", "uname", "true", "false", "exit", "sleep", "wget", "curl", "nslookup", "nc",
-          "ps", "tar", "printf"), FileCommands.NAMES, FileListings.NAMES, TextFilters.NAMES, ScriptApplets.NAMES)
+          "ps", "tar", "printf"), FileCommands.NAMES, FileListings.NAMES, TextFilters.NAMES, ScriptApplets.NAMES,
+          StreamFilters.NAMES)
       .flatMap(List::stream).filter(n -> !n.startsWith("[")).distinct().sorted().toList();
   private static final String OFFERED = String.join(", ", APPLETS);
 
@@ -50,7 +51,9 @@ final class BuiltinShell implements Host {
   private final Signals signals;
   /** The container's shell: its variables, functions and traps live on from line to line. */
   private final Shell shell;
-  /** What the command reads on stdin (a pipeline's text, a file's), or null. */
+  /** What the command reads on stdin: a pipe, a file's text, a here-document… */
+  private Stdin in = Stdin.NONE;
+  /** All of its stdin, once read for a filter that needs the end of it ({@code sort}, {@code wc}); else null. */
   private String input;
   /** What the shell reads lines from ({@code read}): the session's stdin. */
   private Stdin stdin = Stdin.NONE;
@@ -81,7 +84,7 @@ final class BuiltinShell implements Host {
     this.traffic = container.traffic;
     this.signals = container.signals;
     this.shell = container.shell;
-    this.input = io.stdin().remaining();
+    this.in = io.stdin();
     this.cwd = io.cwd();
     this.env = io.env();
   }
@@ -188,6 +191,7 @@ final class BuiltinShell implements Host {
   /** Runs one command reading {@code stdin} as its input: a filter that is a session's own command. */
   Future<Integer> command(List<String> argv, String stdin) {
     input = stdin;
+    in = Stdin.text(stdin);
     return command(argv, false);
   }
 
@@ -202,6 +206,15 @@ final class BuiltinShell implements Host {
     String cmd = argv.get(0);
     String name = cmd.substring(cmd.lastIndexOf('/') + 1);
     List<String> args = argv.subList(1, argv.size());
+    if (StreamFilters.streams(argv)) {
+      return streaming(name, args);
+    }
+    if (input == null && StdinFilters.reads(argv)) {
+      return in.readAll().compose(all -> {
+        input = all;
+        return command(argv, inShell);
+      });
+    }
     PodNet net = new PodNet(vertx, spec, out, this::whileRunning, traffic);
     return switch (name) {
       case "sleep" -> sleep(args);
@@ -267,8 +280,19 @@ final class BuiltinShell implements Host {
   /** An applet of {@link FileCommands}, {@link FileListings} or {@link TextFilters} (on a worker thread). */
   private int files(String name, List<String> args) {
     return FileListings.NAMES.contains(name) ? new FileListings(fs, cwd, out).run(name, args)
-        : ScriptApplets.NAMES.contains(name) ? new ScriptApplets(fs, cwd, out).run(name, args, input)
+        : ScriptApplets.NAMES.contains(name) ? new ScriptApplets(out).run(name, args)
         : new FileCommands(fs, cwd, out).run(name, args, input);
+  }
+
+  /** An applet of {@link StreamFilters}, reading its stdin as it flows; an interrupt ends it. */
+  private Future<Integer> streaming(String name, List<String> args) {
+    StreamFilters filter = new StreamFilters(vertx, fs, cwd, out, in);
+    Promise<Integer> done = Promise.promise();
+    filter.run(name, args).onComplete(ar -> done.tryComplete(ar.succeeded() ? ar.result() : 1));
+    return whileRunning(done.future(), () -> {
+      filter.stop();
+      done.tryComplete(130);
+    });
   }
 
   /** {@code tar c[v]f - PATH...}; extracting reads stdin, which {@link ShellSession} collects for it. */

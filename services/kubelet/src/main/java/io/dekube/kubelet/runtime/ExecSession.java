@@ -11,6 +11,14 @@ public interface ExecSession {
     void stdout(Buffer data);
 
     void stderr(Buffer data);
+
+    /**
+     * Completes when stdout can take more: at once, except for a pipe of the built-in shell whose reader lags
+     * behind (back-pressure); fails once that reader has ended (the writer's SIGPIPE).
+     */
+    default Future<Void> ready() {
+      return Future.succeededFuture();
+    }
   }
 
   /** Writes to the command's stdin (ignored by commands that read none). */

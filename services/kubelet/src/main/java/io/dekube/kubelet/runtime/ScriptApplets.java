@@ -1,35 +1,27 @@
 package io.dekube.kubelet.runtime;
 
 import io.vertx.core.buffer.Buffer;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * Applets scripts lean on, as busybox has them: {@code seq [FIRST [STEP]] LAST}, {@code expr} (integer
- * arithmetic and comparisons of two operands, {@code length STRING}) and {@code tee [-a] FILE…} (its input to
- * stdout and to the files). Files are written on the caller's thread: call off the event loop.
+ * arithmetic and comparisons of two operands, {@code length STRING}).
  */
 final class ScriptApplets {
 
   /** The applets offered here. */
-  static final List<String> NAMES = List.of("seq", "expr", "tee");
+  static final List<String> NAMES = List.of("seq", "expr");
 
-  private final ContainerFs fs;
-  private final String cwd;
   private final ExecSession.Output out;
 
-  ScriptApplets(ContainerFs fs, String cwd, ExecSession.Output out) {
-    this.fs = fs;
-    this.cwd = cwd;
+  ScriptApplets(ExecSession.Output out) {
     this.out = out;
   }
 
-  int run(String name, List<String> args, String input) {
+  int run(String name, List<String> args) {
     return switch (name) {
       case "seq" -> seq(args);
-      case "expr" -> expr(args);
-      default -> tee(args, input == null ? "" : input);
+      default -> expr(args);
     };
   }
 
@@ -110,24 +102,6 @@ final class ScriptApplets {
         yield null;
       }
     };
-  }
-
-  private int tee(List<String> args, String input) {
-    boolean append = args.contains("-a");
-    byte[] data = input.getBytes(StandardCharsets.UTF_8);
-    int code = 0;
-    for (String f : args) {
-      if (f.startsWith("-")) {
-        continue;
-      }
-      try {
-        fs.write(ContainerFs.normalize(cwd, f), data, append);
-      } catch (IOException e) {
-        code = fail("tee: " + f + ": " + FileCommands.reason(e));
-      }
-    }
-    out.stdout(Buffer.buffer(data));
-    return code;
   }
 
   private int fail(String line) {

@@ -12,7 +12,8 @@ import java.util.List;
  * {@code tail -f FILE} and {@code tail -F FILE} as busybox runs them: the last lines ({@code -n N}, 10 by default),
  * then what is added to the file, looked at once a second, until the command is stopped (Ctrl-C, the container's
  * stop). {@code -F} waits for a file that is not there yet and starts over from a file that was truncated or
- * replaced; {@code -f} gives up on a missing file. The file is read on a worker thread. Confined to the caller's
+ * replaced; {@code -f} gives up on a missing file. Piped into a reader that ends ({@code | head -1}), it ends with
+ * 141 at its next look, as SIGPIPE ends it. The file is read on a worker thread. Confined to the caller's
  * context.
  */
 final class TailFollow {
@@ -71,6 +72,8 @@ final class TailFollow {
         vertx.executeBlocking(() -> poll(path, shown, last), false).onComplete(ar -> {
           if (ar.failed() || ar.result() != null) {
             done.tryComplete(ar.failed() ? 1 : ar.result());
+          } else if (out.ready().failed()) {
+            done.tryComplete(141); // its reader ended: SIGPIPE
           } else if (!done.future().isComplete()) {
             timer[0] = vertx.setTimer(POLL_MS, t -> this.run());
           }

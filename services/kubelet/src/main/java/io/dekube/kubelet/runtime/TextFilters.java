@@ -4,14 +4,12 @@ import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
- * The filters a pipeline of the built-in shell ends in, as busybox has them: {@code grep [-i] [-v] [-c]
- * [-q] [-E] [-F] PATTERN}, {@code head [-n N|-N]}, {@code tail [-n N|-N]}, {@code wc [-l|-w|-c]},
- * {@code sort [-r] [-u]}, {@code uniq}, {@code tr} ({@link Tr}), {@code cut} ({@link Cut}), {@code sed}
- * ({@link Sed}), and {@code cat} of its input. Each reads the whole input (the output of the stage before). Pure.
+ * The text filters of busybox over a whole text (files named as operands, or all of a pipe's input):
+ * {@code tail [-n N|-N]}, {@code wc [-l|-w|-c]}, {@code sort [-r] [-u] [-n]}, {@code tr} ({@link Tr}),
+ * {@code sed} ({@link Sed}), {@code cat}, and those of {@link LineFilters} ({@code grep}, {@code head},
+ * {@code uniq}, {@code cut}) line after line. Pure.
  */
 final class TextFilters {
 
@@ -40,28 +38,13 @@ final class TextFilters {
       lines.remove(lines.size() - 1);
     }
     return switch (name) {
-      case "grep" -> grep(args, lines, out);
-      case "head" -> print(out, lines.subList(0, Math.min(lines.size(), count(args))));
+      case "grep", "head", "uniq", "cut" -> lines(name, args, lines, out);
       case "tail" -> print(out, lines.subList(Math.max(0, lines.size() - count(args)), lines.size()));
       case "wc" -> wc(args, input, lines, out);
-      case "sort" -> {
-        List<String> sorted = new ArrayList<>(args.contains("-u") ? lines.stream().distinct().toList() : lines);
-        sorted.sort(args.contains("-r") ? java.util.Comparator.reverseOrder() : java.util.Comparator.naturalOrder());
-        yield print(out, sorted);
-      }
+      case "sort" -> print(out, sort(String.join("", args.stream().filter(a -> a.startsWith("-")).toList()), lines));
       case "tr" -> Tr.of(args, out).map(tr -> {
         out.stdout(Buffer.buffer(tr.apply(input)));
         return 0;
-      }).orElse(1);
-      case "cut" -> Cut.of(args, out).map(cut -> {
-        List<String> kept = new ArrayList<>();
-        lines.forEach(l -> {
-          String c = cut.line(l);
-          if (c != null) {
-            kept.add(c);
-          }
-        });
-        return print(out, kept);
       }).orElse(1);
       case "sed" -> Sed.of(args, out).map(sed -> {
         StringBuilder b = new StringBuilder();
@@ -69,15 +52,6 @@ final class TextFilters {
         out.stdout(Buffer.buffer(b.toString()));
         return code;
       }).orElse(1);
-      case "uniq" -> {
-        List<String> kept = new ArrayList<>();
-        lines.forEach(l -> {
-          if (kept.isEmpty() || !kept.get(kept.size() - 1).equals(l)) {
-            kept.add(l);
-          }
-        });
-        yield print(out, kept);
-      }
       default -> {
         out.stdout(Buffer.buffer(input));
         yield 0;
@@ -85,36 +59,39 @@ final class TextFilters {
     };
   }
 
-  private static int grep(List<String> args, List<String> lines, ExecSession.Output out) {
-    String flags = "";
-    String pattern = null;
-    for (String a : args) {
-      if (a.startsWith("-") && a.length() > 1 && pattern == null) {
-        flags += a.substring(1);
-      } else if (pattern == null) {
-        pattern = a;
+  /** Runs a filter of {@link LineFilters} over {@code lines}. */
+  private static int lines(String name, List<String> args, List<String> lines, ExecSession.Output out) {
+    LineFilters.LineFilter f;
+    try {
+      f = LineFilters.of(name, args, out);
+    } catch (LineFilters.Usage e) {
+      return e.printed(out);
+    }
+    StringBuilder b = new StringBuilder();
+    for (String l : lines) {
+      if (!f.line(l, b::append)) {
+        break;
       }
     }
-    if (pattern == null) {
-      out.stderr(Buffer.buffer("Usage: grep [-icvqEF] PATTERN\n"));
-      return 2;
+    int code = f.end(b::append);
+    out.stdout(Buffer.buffer(b.toString()));
+    return code;
+  }
+
+  /** {@code sort}: {@code -n} by the number a line starts with, {@code -r} reversed, {@code -u} once each. */
+  private static List<String> sort(String flags, List<String> lines) {
+    java.util.Comparator<String> order = java.util.Comparator.naturalOrder();
+    if (flags.contains("n")) {
+      order = java.util.Comparator.comparingDouble(TextFilters::leadingNumber).thenComparing(order);
     }
-    Pattern p;
-    try {
-      String regex = flags.contains("F") ? Pattern.quote(pattern) : pattern;
-      p = Pattern.compile(regex, flags.contains("i") ? Pattern.CASE_INSENSITIVE : 0);
-    } catch (PatternSyntaxException e) {
-      out.stderr(Buffer.buffer("grep: bad regex '" + pattern + "'\n"));
-      return 2;
-    }
-    boolean invert = flags.contains("v");
-    List<String> hits = lines.stream().filter(l -> p.matcher(l).find() != invert).toList();
-    if (flags.contains("c")) {
-      out.stdout(Buffer.buffer(hits.size() + "\n"));
-    } else if (!flags.contains("q")) {
-      print(out, hits);
-    }
-    return hits.isEmpty() ? 1 : 0;
+    List<String> sorted = new ArrayList<>(flags.contains("u") ? lines.stream().distinct().toList() : lines);
+    sorted.sort(flags.contains("r") ? order.reversed() : order);
+    return sorted;
+  }
+
+  private static double leadingNumber(String line) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*(-?\\d+(\\.\\d+)?)").matcher(line);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
   private static int wc(List<String> args, String input, List<String> lines, ExecSession.Output out) {
@@ -135,7 +112,7 @@ final class TextFilters {
     return 0;
   }
 
-  private static int count(List<String> args) {
+  static int count(List<String> args) {
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       try {

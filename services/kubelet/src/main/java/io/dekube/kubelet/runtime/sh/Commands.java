@@ -34,8 +34,15 @@ final class Commands {
       }
       return new Redirects(interpreter, st).apply(s.redirects(), io).compose(applied -> applied == null
           ? Future.succeededFuture(1)
-          : command(argv, values, st, applied.io()).compose(code -> applied.finish().get().map(code)));
+          : command(argv, values, st, applied.io()).compose(code -> applied.finish().get().map(code))
+              .compose(code -> flowed(applied.io(), code)));
     }));
+  }
+
+  /** {@code code} once stdout can take more: a stage writing to a pipe waits for its reader (back-pressure). */
+  private static Future<Integer> flowed(Io io, int code) {
+    Future<Void> ready = io.out().ready();
+    return ready.isComplete() ? Future.succeededFuture(code) : ready.transform(ar -> Future.succeededFuture(code));
   }
 
   private Future<Map<String, String>> values(List<Node.Assignment> assignments, Expander x) {

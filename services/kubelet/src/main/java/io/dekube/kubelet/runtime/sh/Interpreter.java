@@ -2,7 +2,6 @@ package io.dekube.kubelet.runtime.sh;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,24 +10,23 @@ import java.util.function.Supplier;
 /**
  * Runs a {@link Node} tree. Every command completes a {@link Future} with its exit status, and never blocks:
  * applets wait on timers, clients and worker threads. A loop whose body does not wait goes on from a later
- * turn of the event loop every {@link #YIELD_EVERY} rounds, so that a {@code while true; do :; done} leaves the
+ * turn of the event loop every {@link Repeat#YIELD_EVERY} rounds, so that a {@code while true; do :; done} leaves the
  * loop's other work running and stays interruptible. Between commands it stops for an interrupt, unwinds for
  * {@code break}/{@code continue}/{@code return}/{@code exit}, and runs the trap of a signal delivered.
  * Confined to {@link #context}.
  */
 final class Interpreter {
 
-  /** Rounds of a loop that completed without waiting before it yields the event loop. */
-  static final int YIELD_EVERY = 64;
-
   private final Host host;
   private final Context context;
   private final Commands commands;
+  private final Pipeline pipeline;
 
   Interpreter(Host host, Context context) {
     this.host = host;
     this.context = context;
     this.commands = new Commands(this);
+    this.pipeline = new Pipeline(this);
   }
 
   Host host() {
@@ -94,7 +92,7 @@ final class Interpreter {
       return run(a.left(), st, io).compose(code -> (code == 0) == a.op().equals("&&") && !st.unwinding()
           ? run(a.right(), st, io) : Future.succeededFuture(code));
     } else if (n instanceof Node.Pipeline p) {
-      return pipeline(p, st, io);
+      return pipeline.run(p, st, io);
     } else if (n instanceof Node.If i) {
       return branch(i, 0, st, io);
     } else if (n instanceof Node.Loop l) {
@@ -148,31 +146,6 @@ final class Interpreter {
       }
       return run(s.commands().get(k), st, io).map(true);
     }).map(v -> st.last);
-  }
-
-  /** {@code a | b | c}: each stage in a subshell, reading all the output of the one before. */
-  private Future<Integer> pipeline(Node.Pipeline p, ShellState st, Io io) {
-    Future<String> input = Future.succeededFuture(null);
-    List<Node> stages = p.stages();
-    Future<Integer> last = null;
-    if (stages.size() == 1) {
-      last = run(stages.get(0), st, io);
-    } else {
-      for (int k = 0; k < stages.size() - 1; k++) {
-        Node stage = stages.get(k);
-        boolean first = k == 0;
-        input = input.compose(in -> {
-          StringBuilder captured = new StringBuilder();
-          Io stageIo = io.withOut(Outputs.capturing(captured, io.out()));
-          return subshell(stage, st, first ? stageIo : stageIo.withStdin(Stdin.text(in)))
-              .map(code -> captured.toString());
-        });
-      }
-      Node end = stages.get(stages.size() - 1);
-      last = input.compose(in -> st.signals.interrupted() ? Future.succeededFuture(130)
-          : subshell(end, st, io.withStdin(Stdin.text(in))));
-    }
-    return last.map(code -> p.negated() ? (code == 0 ? 1 : 0) : code);
   }
 
   private Future<Integer> branch(Node.If n, int k, ShellState st, Io io) {
@@ -264,49 +237,8 @@ final class Interpreter {
         : arm.body() == null ? Future.succeededFuture(0) : run(arm.body(), st, io));
   }
 
-  /**
-   * Runs {@code step} until it gives false. Steps that complete at once run in a plain loop (no stack grows),
-   * and every {@link #YIELD_EVERY} of them the rest goes on from a later turn of the event loop.
-   */
+  /** Runs {@code step} until it gives false, yielding the event loop now and then ({@link Repeat}). */
   Future<Void> repeat(Supplier<Future<Boolean>> step) {
-    Promise<Void> done = Promise.promise();
-    new Object() {
-      void go() {
-        for (int n = 0; ; n++) {
-          Future<Boolean> f;
-          try {
-            f = step.get();
-          } catch (RuntimeException e) {
-            done.tryFail(e);
-            return;
-          }
-          if (!f.isComplete()) {
-            f.onComplete(ar -> {
-              if (ar.failed()) {
-                done.tryFail(ar.cause());
-              } else if (!ar.result()) {
-                done.tryComplete();
-              } else {
-                context.runOnContext(v -> go());
-              }
-            });
-            return;
-          }
-          if (f.failed() || !f.result()) {
-            if (f.failed()) {
-              done.tryFail(f.cause());
-            } else {
-              done.tryComplete();
-            }
-            return;
-          }
-          if (n >= YIELD_EVERY) {
-            context.runOnContext(v -> go());
-            return;
-          }
-        }
-      }
-    }.go();
-    return done.future();
+    return Repeat.until(context, step);
   }
 }

@@ -1,8 +1,10 @@
 package io.dekube.kubelet.runtime.sh;
 
 import io.dekube.kubelet.runtime.ExecSession;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** Outputs a command may write to: captured text, nowhere, or a pair of streams routed by redirections. */
 final class Outputs {
@@ -21,6 +23,11 @@ final class Outputs {
 
   /** Output whose streams go to {@code stdout} and {@code stderr}. */
   static ExecSession.Output of(Consumer<Buffer> stdout, Consumer<Buffer> stderr) {
+    return of(stdout, stderr, Future::succeededFuture);
+  }
+
+  /** Output whose streams go to {@code stdout} and {@code stderr}; stdout is {@code ready} for more. */
+  static ExecSession.Output of(Consumer<Buffer> stdout, Consumer<Buffer> stderr, Supplier<Future<Void>> ready) {
     return new ExecSession.Output() {
       @Override
       public void stdout(Buffer data) {
@@ -30,6 +37,11 @@ final class Outputs {
       @Override
       public void stderr(Buffer data) {
         stderr.accept(data);
+      }
+
+      @Override
+      public Future<Void> ready() {
+        return ready.get();
       }
     };
   }

@@ -37,18 +37,25 @@ final class Redirects {
     for (Node.Redirect r : redirects) {
       ok = ok.compose(fine -> fine ? one(r, s, io) : Future.succeededFuture(false));
     }
-    return ok.map(fine -> fine ? new Applied(new Io(Outputs.of(s.out, s.err), s.in, io.cwd(), io.env()),
+    return ok.map(fine -> fine ? new Applied(new Io(Outputs.of(s.out, s.err, s.ready), s.in, io.cwd(), io.env()),
         () -> Future.join(s.sinks.stream().map(FileSink::drained).toList()).mapEmpty()) : null);
   }
 
   private static final class State {
+    final Consumer<Buffer> stdout;
+    final Supplier<Future<Void>> stdoutReady;
     Consumer<Buffer> out;
     Consumer<Buffer> err;
+    /** Whether stdout can take more: that of the command's stdout while fd 1 goes there. */
+    Supplier<Future<Void>> ready;
     Stdin in;
     final List<FileSink> sinks = new ArrayList<>();
 
     State(Io io) {
-      out = io.out()::stdout;
+      stdout = io.out()::stdout;
+      stdoutReady = io.out()::ready;
+      out = stdout;
+      ready = stdoutReady;
       err = io.out()::stderr;
       in = io.stdin();
     }
@@ -104,6 +111,7 @@ final class Redirects {
   private static void set(State s, int fd, Consumer<Buffer> to) {
     if (fd == 1) {
       s.out = to;
+      s.ready = to == s.stdout ? s.stdoutReady : Future::succeededFuture;
     } else if (fd == 2) {
       s.err = to;
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The state of one shell: variables, positional parameters, functions, traps, working folder, last status,
@@ -34,6 +35,13 @@ final class ShellState {
   /** Command substitutions run so far (an assignment's status is that of its last one). */
   int substitutions;
   List<Future<Integer>> jobs = new ArrayList<>();
+  /** Whether this shell is a pipeline's stage whose output pipe broke (SIGPIPE): it ends at the next command. */
+  BooleanSupplier hungUp = () -> false;
+  /** {@code set -e}, {@code -x}, {@code -u}, {@code -o pipefail}. */
+  boolean errexit;
+  boolean xtrace;
+  boolean nounset;
+  boolean pipefail;
 
   ShellState(Signals signals, Map<String, String> env, String cwd, String name, List<String> positional) {
     this.signals = signals;
@@ -54,6 +62,11 @@ final class ShellState {
     this.traps = new HashMap<>();
     this.cwd = parent.cwd;
     this.last = parent.last;
+    this.hungUp = parent.hungUp;
+    this.errexit = parent.errexit;
+    this.xtrace = parent.xtrace;
+    this.nounset = parent.nounset;
+    this.pipefail = parent.pipefail;
   }
 
   /** A copy for a subshell: what it changes stays in it; traps are reset, as POSIX says. */
@@ -61,9 +74,9 @@ final class ShellState {
     return new ShellState(this);
   }
 
-  /** Whether the commands that follow must not run: control flow unwinds, or the script was interrupted. */
+  /** Whether the commands that follow must not run: control flow unwinds, the script was interrupted, or its output pipe broke. */
   boolean unwinding() {
-    return control != Control.NONE || signals.interrupted();
+    return control != Control.NONE || signals.interrupted() || hungUp.getAsBoolean();
   }
 
   /** The environment of the commands it runs. */

@@ -1,15 +1,60 @@
 package io.dekube.kubelet.runtime.sh;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 
-/** What a command reads: lines for {@code read}, and the text a filter reads ({@code grep x} in a pipeline). */
+/**
+ * What a command reads: lines for {@code read}, pieces as they come for a filter that streams ({@code grep x},
+ * {@code head}), all of it for one that needs its end ({@code sort}, {@code wc}). Text in hand (a here-document,
+ * a file), a {@link Pipe} from the stage before, or a session's stdin.
+ */
 public interface Stdin {
 
   /** The next line without its newline; null at end of input. */
   Future<String> readLine();
 
-  /** What is left to read when it is text in hand (a pipeline's, a here-document, a file); null otherwise. */
+  /** What is left to read when it is text in hand (a here-document, a file); null otherwise. */
   String remaining();
+
+  /** The next piece of input as it comes (lines ended by their newline); null at end of input. */
+  default Future<String> read() {
+    return readLine().map(line -> line == null ? null : line + "\n");
+  }
+
+  /** All that is left, once the input has ended (empty when there is none). */
+  default Future<String> readAll() {
+    StringBuilder all = new StringBuilder();
+    Promise<String> done = Promise.promise();
+    new Object() {
+      void go() {
+        while (true) {
+          Future<String> piece = read();
+          if (!piece.isComplete()) {
+            piece.onComplete(ar -> {
+              if (took(ar)) {
+                go();
+              }
+            });
+            return;
+          }
+          if (!took(piece)) {
+            return;
+          }
+        }
+      }
+
+      boolean took(AsyncResult<String> piece) {
+        if (piece.failed() || piece.result() == null) {
+          done.tryComplete(all.toString());
+          return false;
+        }
+        all.append(piece.result());
+        return true;
+      }
+    }.go();
+    return done.future();
+  }
 
   /** No input at all. */
   Stdin NONE = text(null);
@@ -28,6 +73,20 @@ public interface Stdin {
         String line = text.substring(at, eol < 0 ? text.length() : eol);
         at = eol < 0 ? text.length() : eol + 1;
         return Future.succeededFuture(line);
+      }
+
+      @Override
+      public Future<String> read() {
+        String rest = remaining();
+        at = text == null ? 0 : text.length();
+        return Future.succeededFuture(rest == null || rest.isEmpty() ? null : rest);
+      }
+
+      @Override
+      public Future<String> readAll() {
+        String rest = remaining();
+        at = text == null ? 0 : text.length();
+        return Future.succeededFuture(rest == null ? "" : rest);
       }
 
       @Override

@@ -1,0 +1,218 @@
+package io.dekube.kubelet.runtime;
+
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The filters that busybox runs a line at a time, printing as they go: {@code grep [-icvqnEFo] [-e] PATTERN},
+ * {@code head [-n N|-N]}, {@code uniq [-c|-d|-u]}, {@code cut} ({@link Cut}). Each is made for
+ * one run and fed its input's lines, whether from a pipe as they come ({@link StreamFilters}) or from files
+ * ({@link TextFilters}). Pure; not thread-safe.
+ */
+final class LineFilters {
+
+  /** The filters made here. */
+  static final List<String> NAMES = List.of("grep", "head", "uniq", "cut");
+
+  /** A filter: lines in, text out, then a status at the end of input. */
+  interface LineFilter {
+    /** Takes one line (without its newline); false when it wants no more (head has its lines). */
+    boolean line(String line, Consumer<String> print);
+
+    /** The input ended (or the filter wanted no more): what is left to print; the exit code. */
+    int end(Consumer<String> print);
+  }
+
+  /** Wrong arguments: the message for stderr (null: already printed) and busybox's exit code. */
+  static final class Usage extends Exception {
+    final int code;
+
+    Usage(String message, int code) {
+      super(message, null, false, false);
+      this.code = code;
+    }
+
+    /** Prints the message to {@code out}'s stderr; the exit code. */
+    int printed(ExecSession.Output out) {
+      if (getMessage() != null) {
+        out.stderr(io.vertx.core.buffer.Buffer.buffer(getMessage() + "\n"));
+      }
+      return code;
+    }
+  }
+
+  private LineFilters() {
+  }
+
+  /** Filter {@code name} with its options ({@code args} without file operands); {@code out} for cut's errors. */
+  static LineFilter of(String name, List<String> args, ExecSession.Output out) throws Usage {
+    return switch (name) {
+      case "grep" -> grep(args);
+      case "head" -> head(TextFilters.count(args));
+      case "uniq" -> uniq(args.stream().filter(a -> a.startsWith("-")).reduce("", String::concat));
+      default -> cut(Cut.of(args, out).orElseThrow(() -> new Usage(null, 1)));
+    };
+  }
+
+  private static LineFilter grep(List<String> args) throws Usage {
+    String flags = "";
+    String pattern = null;
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.equals("-e") && i + 1 < args.size()) {
+        pattern = args.get(++i);
+      } else if (a.startsWith("-") && a.length() > 1) {
+        flags += a.substring(1);
+      } else if (pattern == null) {
+        pattern = a;
+      }
+    }
+    if (pattern == null) {
+      throw new Usage("Usage: grep [-icvqnoEF] PATTERN", 2);
+    }
+    Pattern p;
+    try {
+      p = Pattern.compile(flags.contains("F") ? Pattern.quote(pattern) : basic(pattern, flags.contains("E")),
+          flags.contains("i") ? Pattern.CASE_INSENSITIVE : 0);
+    } catch (PatternSyntaxException e) {
+      throw new Usage("grep: bad regex '" + pattern + "'", 2);
+    }
+    boolean invert = flags.contains("v");
+    boolean quiet = flags.contains("q");
+    boolean count = flags.contains("c");
+    boolean numbers = flags.contains("n");
+    boolean only = flags.contains("o");
+    return new LineFilter() {
+      int seen;
+      int hits;
+
+      @Override
+      public boolean line(String line, Consumer<String> print) {
+        seen++;
+        java.util.regex.Matcher m = p.matcher(line);
+        if (m.find() == invert) {
+          return true;
+        }
+        hits++;
+        if (quiet) {
+          return false; // busybox's grep -q ends at the first match
+        }
+        if (!count) {
+          String at = numbers ? seen + ":" : "";
+          if (only && !invert) {
+            do {
+              print.accept(at + m.group() + "\n");
+            } while (m.find());
+          } else {
+            print.accept(at + line + "\n");
+          }
+        }
+        return true;
+      }
+
+      @Override
+      public int end(Consumer<String> print) {
+        if (count && !quiet) {
+          print.accept(hits + "\n");
+        }
+        return hits > 0 ? 0 : 1;
+      }
+    };
+  }
+
+  /** A basic regular expression as Java's: {@code \|}, {@code \+}, {@code \?}, {@code \(\)} are operators there. */
+  private static String basic(String pattern, boolean extended) {
+    if (extended) {
+      return pattern;
+    }
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '\\' && i + 1 < pattern.length() && "|+?(){}".indexOf(pattern.charAt(i + 1)) >= 0) {
+        b.append(pattern.charAt(++i));
+      } else if ("|+?(){}".indexOf(c) >= 0) {
+        b.append('\\').append(c);
+      } else {
+        b.append(c);
+        if (c == '\\' && i + 1 < pattern.length()) {
+          b.append(pattern.charAt(++i));
+        }
+      }
+    }
+    return b.toString();
+  }
+
+  private static LineFilter head(int lines) {
+    return new LineFilter() {
+      int printed;
+
+      @Override
+      public boolean line(String line, Consumer<String> print) {
+        if (printed < lines) {
+          print.accept(line + "\n");
+          printed++;
+        }
+        return printed < lines;
+      }
+
+      @Override
+      public int end(Consumer<String> print) {
+        return 0;
+      }
+    };
+  }
+
+  /** {@code uniq}: a line is printed once the next one differs (or the input ended), so it streams. */
+  private static LineFilter uniq(String flags) {
+    return new LineFilter() {
+      String last;
+      int times;
+
+      @Override
+      public boolean line(String line, Consumer<String> print) {
+        if (line.equals(last)) {
+          times++;
+          return true;
+        }
+        flush(print);
+        last = line;
+        times = 1;
+        return true;
+      }
+
+      private void flush(Consumer<String> print) {
+        if (last == null || (flags.contains("d") && times < 2) || (flags.contains("u") && times > 1)) {
+          return;
+        }
+        print.accept((flags.contains("c") ? String.format(java.util.Locale.ROOT, "%7d ", times) : "") + last + "\n");
+      }
+
+      @Override
+      public int end(Consumer<String> print) {
+        flush(print);
+        return 0;
+      }
+    };
+  }
+
+  /** {@code cut} ({@link Cut}) a line at a time. */
+  private static LineFilter cut(Cut cut) {
+    return new LineFilter() {
+      @Override
+      public boolean line(String line, Consumer<String> print) {
+        String kept = cut.line(line);
+        if (kept != null) {
+          print.accept(kept + "\n");
+        }
+        return true;
+      }
+
+      @Override
+      public int end(Consumer<String> print) {
+        return 0;
+      }
+    };
+  }
+}
