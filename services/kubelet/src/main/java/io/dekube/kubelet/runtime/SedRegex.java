@@ -8,7 +8,7 @@ import java.util.regex.PatternSyntaxException;
  * operators, their plain characters literal; a leading {@code *} literal) or extended (ERE); bracket expressions
  * with {@code [:class:]} and a literal backslash; {@code \n}, {@code \t}, {@code \<} and {@code \>}. Pure.
  */
-final class SedRegex {
+public final class SedRegex {
 
   private SedRegex() {
   }
@@ -22,7 +22,8 @@ final class SedRegex {
     }
   }
 
-  static String toJava(String re, boolean extended) {
+  /** {@code re} in Java's syntax (awk uses the extended form too). */
+  public static String toJava(String re, boolean extended) {
     StringBuilder b = new StringBuilder();
     int i = 0;
     boolean atStart = true; // where a BRE's '*' is literal

@@ -11,7 +11,7 @@ import java.util.Set;
 final class StdinFilters {
 
   private static final Set<String> FILTERS = Set.of("cat", "grep", "head", "tail", "wc", "sort", "uniq", "tr", "cut",
-      "sed");
+      "sed", "awk");
 
   private StdinFilters() {
   }
@@ -32,7 +32,8 @@ final class StdinFilters {
     }
     List<String> operands = operands(argv);
     boolean patternGiven = argv.contains("-e");
-    return (name.equals("grep") || name.equals("sed")) && !patternGiven ? operands.size() <= 1 : operands.isEmpty();
+    boolean scripted = name.equals("grep") || name.equals("sed") || name.equals("awk"); // their first operand
+    return scripted && !patternGiven ? operands.size() <= 1 : operands.isEmpty();
   }
 
   private static String name(List<String> argv) {

@@ -8,13 +8,15 @@ import java.util.Locale;
 /**
  * The text filters of busybox over a whole text (files named as operands, or all of a pipe's input):
  * {@code tail [-n N|-N]}, {@code wc [-l|-w|-c]}, {@code sort [-r] [-u] [-n]}, {@code tr} ({@link Tr}),
- * {@code sed} ({@link Sed}), {@code cat}, and those of {@link LineFilters} ({@code grep}, {@code head},
+ * {@code sed} ({@link Sed}), {@code awk} ({@link io.dekube.kubelet.runtime.awk.Awk}),
+ * {@code cat}, and those of {@link LineFilters} ({@code grep}, {@code head},
  * {@code uniq}, {@code cut}) line after line. Pure.
  */
 final class TextFilters {
 
   /** The filters offered. */
-  static final List<String> NAMES = List.of("grep", "head", "tail", "wc", "sort", "uniq", "tr", "cut", "sed");
+  static final List<String> NAMES = List.of("grep", "head", "tail", "wc", "sort", "uniq", "tr", "cut", "sed",
+      "awk");
   /** Options of the filters that take a value, so that the value is not read as a file. */
   private static final List<String> VALUED = List.of("-n", "-c", "-e", "-m", "-A", "-B", "-C", "-k", "-t");
 
@@ -27,6 +29,7 @@ final class TextFilters {
       case "sed" -> option.equals("-e") || option.equals("-f");
       case "cut" -> Cut.VALUED.contains(option);
       case "tr" -> false;
+      case "awk" -> io.dekube.kubelet.runtime.awk.Awk.VALUED.contains(option);
       default -> VALUED.contains(option);
     };
   }
@@ -52,6 +55,16 @@ final class TextFilters {
         out.stdout(Buffer.buffer(b.toString()));
         return code;
       }).orElse(1);
+      case "awk" -> {
+        io.dekube.kubelet.runtime.awk.Awk.Result r = io.dekube.kubelet.runtime.awk.Awk.run(args, input);
+        if (!r.out().isEmpty()) {
+          out.stdout(Buffer.buffer(r.out()));
+        }
+        if (!r.err().isEmpty()) {
+          out.stderr(Buffer.buffer(r.err()));
+        }
+        yield r.code();
+      }
       default -> {
         out.stdout(Buffer.buffer(input));
         yield 0;

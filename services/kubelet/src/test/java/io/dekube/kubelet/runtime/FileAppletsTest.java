@@ -168,7 +168,7 @@ class FileAppletsTest {
   }
 
   @Test
-  void trCutAndSedWorkInPipelinesAndOnFiles() throws Exception {
+  void trCutSedAndAwkWorkInPipelinesAndOnFiles() throws Exception {
     assertEquals(0, sh("echo hello world | tr a-z A-Z"), err.toString());
     assertEquals("HELLO WORLD\n", out.toString());
     assertEquals(0, sh("printf 'a:1\\nb:2\\n' > /data/kv && cut -d: -f2 /data/kv | sed -n '$p'"), err.toString());
@@ -177,6 +177,8 @@ class FileAppletsTest {
         err.toString());
     assertEquals("listen 8080;\n", out.toString(), "sed -i writes the file back and prints nothing");
     assertEquals("listen 8080;\n", Files.readString(dir.resolve("data/conf")));
+    assertEquals(0, sh("awk -F: '$3 == 0 {print $1}' /etc/passwd; echo 3 4 | awk '{print $1 * $2}'"), err.toString());
+    assertEquals("root\n12\n", out.toString());
     assertEquals(1, sh("sed -n 's/a/b/' /data/missing"));
     assertEquals("sed: can't open '/data/missing': No such file or directory\n", err.toString());
   }

@@ -1,0 +1,148 @@
+package io.dekube.kubelet.runtime.awk;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** An awk program's tokens. A {@code /} starts a regular expression where an operand is expected. */
+final class AwkLexer {
+
+  enum Type { NUMBER, STRING, REGEX, NAME, FUNC, KEYWORD, OP, NEWLINE, EOF }
+
+  record Token(Type type, String text, int pos) {
+    boolean is(String s) {
+      return (type == Type.OP || type == Type.KEYWORD) && text.equals(s);
+    }
+  }
+
+  static final Set<String> KEYWORDS = Set.of("BEGIN", "END", "if", "else", "while", "for", "do", "in", "next",
+      "exit", "break", "continue", "delete", "print", "printf", "function", "return", "getline", "nextfile");
+  static final Set<String> BUILTINS = Set.of("length", "substr", "index", "split", "sub", "gsub", "match",
+      "sprintf", "tolower", "toupper", "int", "sqrt", "exp", "log", "sin", "cos", "atan2", "rand", "srand");
+  private static final String[] OPS = {"+=", "-=", "*=", "/=", "%=", "^=", "==", "<=", ">=", "!=", "++", "--", "&&",
+      "||", "!~", ">>", "{", "}", "(", ")", "[", "]", ";", ",", "+", "-", "*", "/", "%", "^", "!", ">", "<", "|", "?",
+      ":", "~", "$", "="};
+
+  private AwkLexer() {
+  }
+
+  static List<Token> tokens(String src) {
+    List<Token> out = new ArrayList<>();
+    int i = 0;
+    while (i < src.length()) {
+      char c = src.charAt(i);
+      if (c == '\\' && i + 1 < src.length() && src.charAt(i + 1) == '\n') {
+        i += 2;
+      } else if (c == ' ' || c == '\t' || c == '\r') {
+        i++;
+      } else if (c == '#') {
+        while (i < src.length() && src.charAt(i) != '\n') {
+          i++;
+        }
+      } else if (c == '\n') {
+        out.add(new Token(Type.NEWLINE, "\n", i++));
+      } else if (c == '"') {
+        int[] end = new int[1];
+        out.add(new Token(Type.STRING, string(src, i + 1, end), i));
+        i = end[0];
+      } else if (c == '/' && regexAllowed(out)) {
+        StringBuilder b = new StringBuilder();
+        int j = i + 1;
+        boolean bracket = false;
+        while (j < src.length() && (src.charAt(j) != '/' || bracket)) {
+          char d = src.charAt(j);
+          if (d == '\\' && j + 1 < src.length()) {
+            b.append(src.charAt(j + 1) == '/' ? "/" : "\\" + src.charAt(j + 1));
+            j += 2;
+            continue;
+          }
+          bracket = d == '[' || bracket && d != ']';
+          b.append(d);
+          j++;
+        }
+        if (j >= src.length()) {
+          throw new AwkException("syntax error: unterminated regexp");
+        }
+        out.add(new Token(Type.REGEX, b.toString(), i));
+        i = j + 1;
+      } else if (Character.isDigit(c) || c == '.' && i + 1 < src.length() && Character.isDigit(src.charAt(i + 1))) {
+        int j = i;
+        while (j < src.length() && (Character.isLetterOrDigit(src.charAt(j)) || src.charAt(j) == '.'
+            || (src.charAt(j) == '+' || src.charAt(j) == '-') && (src.charAt(j - 1) == 'e' || src.charAt(j - 1) == 'E'))) {
+          j++;
+        }
+        out.add(new Token(Type.NUMBER, src.substring(i, j), i));
+        i = j;
+      } else if (Character.isLetter(c) || c == '_') {
+        int j = i;
+        while (j < src.length() && (Character.isLetterOrDigit(src.charAt(j)) || src.charAt(j) == '_')) {
+          j++;
+        }
+        String w = src.substring(i, j);
+        out.add(new Token(KEYWORDS.contains(w) ? Type.KEYWORD : BUILTINS.contains(w) ? Type.FUNC : Type.NAME, w, i));
+        i = j;
+      } else {
+        String op = null;
+        for (String o : OPS) {
+          if (src.startsWith(o, i)) {
+            op = o;
+            break;
+          }
+        }
+        if (op == null) {
+          throw new AwkException("syntax error: unexpected character '" + c + "'");
+        }
+        out.add(new Token(Type.OP, op, i));
+        i += op.length();
+      }
+    }
+    out.add(new Token(Type.EOF, "", src.length()));
+    return out;
+  }
+
+  private static boolean regexAllowed(List<Token> before) {
+    if (before.isEmpty()) {
+      return true;
+    }
+    Token t = before.get(before.size() - 1);
+    return switch (t.type()) {
+      case NUMBER, STRING, REGEX, NAME, FUNC -> false;
+      case KEYWORD -> !t.text().equals("getline");
+      case OP -> !(t.text().equals(")") || t.text().equals("]") || t.text().equals("$") || t.text().equals("++")
+          || t.text().equals("--"));
+      default -> true;
+    };
+  }
+
+  private static String string(String src, int i, int[] end) {
+    StringBuilder b = new StringBuilder();
+    while (i < src.length() && src.charAt(i) != '"') {
+      char c = src.charAt(i++);
+      if (c == '\\' && i < src.length()) {
+        char e = src.charAt(i++);
+        switch (e) {
+          case 'n' -> b.append('\n');
+          case 't' -> b.append('\t');
+          case 'r' -> b.append('\r');
+          case '\\' -> b.append('\\');
+          case '"' -> b.append('"');
+          case '/' -> b.append('/');
+          case 'a' -> b.append((char) 7);
+          case 'b' -> b.append('\b');
+          case 'f' -> b.append('\f');
+          case 'v' -> b.append((char) 11);
+          case '\n' -> {
+          }
+          default -> b.append('\\').append(e);
+        }
+      } else {
+        b.append(c);
+      }
+    }
+    if (i >= src.length()) {
+      throw new AwkException("syntax error: unterminated string");
+    }
+    end[0] = i + 1;
+    return b.toString();
+  }
+}

@@ -1,0 +1,181 @@
+package io.dekube.kubelet.runtime.awk;
+
+import io.dekube.kubelet.runtime.SedRegex;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** What a running awk program holds: variables, arrays, the current record and its fields, the output. */
+final class AwkState {
+
+  /** Rounds of loops without input after which a program is stopped (a runaway {@code while (1)}). */
+  static final long MAX_ROUNDS = 50_000_000;
+
+  private final Map<String, AwkValue> vars = new HashMap<>();
+  private final Map<String, Map<String, AwkValue>> arrays = new HashMap<>();
+  private final Map<String, Pattern> regexCache = new HashMap<>();
+  private final StringBuilder out = new StringBuilder();
+  private final StringBuilder err = new StringBuilder();
+  private String record = "";
+  private List<String> fields = new ArrayList<>();
+  private boolean split = true;
+  private long rounds;
+  int exitCode;
+
+  AwkState() {
+    vars.put("FS", AwkValue.string(" "));
+    vars.put("OFS", AwkValue.string(" "));
+    vars.put("ORS", AwkValue.string("\n"));
+    vars.put("RS", AwkValue.string("\n"));
+    vars.put("SUBSEP", AwkValue.string("\034"));
+    vars.put("NR", AwkValue.of(0));
+    vars.put("FNR", AwkValue.of(0));
+    vars.put("RSTART", AwkValue.of(0));
+    vars.put("RLENGTH", AwkValue.of(-1));
+    vars.put("CONVFMT", AwkValue.string("%.6g"));
+    vars.put("OFMT", AwkValue.string("%.6g"));
+  }
+
+  AwkValue get(String name) {
+    if (name.equals("NF")) {
+      return AwkValue.of(fields().size());
+    }
+    if (arrays.containsKey(name)) {
+      throw new AwkException("can't use array " + name + " in scalar context");
+    }
+    return vars.getOrDefault(name, AwkValue.EMPTY);
+  }
+
+  void set(String name, AwkValue v) {
+    if (name.equals("NF")) {
+      int n = (int) v.toNumber();
+      List<String> f = new ArrayList<>(fields());
+      while (f.size() > n) {
+        f.remove(f.size() - 1);
+      }
+      while (f.size() < n) {
+        f.add("");
+      }
+      fields = f;
+      record = String.join(get("OFS").toText(), f);
+      return;
+    }
+    vars.put(name, v);
+  }
+
+  Map<String, AwkValue> array(String name) {
+    if (vars.containsKey(name)) {
+      throw new AwkException("can't use scalar " + name + " as array");
+    }
+    return arrays.computeIfAbsent(name, n -> new LinkedHashMap<>());
+  }
+
+  boolean isArray(String name) {
+    return arrays.containsKey(name);
+  }
+
+  void newRecord(String line) {
+    record = line;
+    split = false;
+  }
+
+  AwkValue field(int i) {
+    if (i == 0) {
+      return AwkValue.input(record);
+    }
+    List<String> f = fields();
+    return i <= f.size() ? AwkValue.input(f.get(i - 1)) : AwkValue.EMPTY;
+  }
+
+  void setField(int i, String text) {
+    if (i == 0) {
+      newRecord(text);
+      return;
+    }
+    List<String> f = new ArrayList<>(fields());
+    while (f.size() < i) {
+      f.add("");
+    }
+    f.set(i - 1, text);
+    fields = f;
+    record = String.join(get("OFS").toText(), f);
+  }
+
+  private List<String> fields() {
+    if (!split) {
+      fields = splitText(record, get("FS").toText());
+      split = true;
+    }
+    return fields;
+  }
+
+  /** {@code text} split by a field separator as awk reads FS: " " (runs of blanks), one character, or a regex. */
+  List<String> splitText(String text, String fs) {
+    List<String> out = new ArrayList<>();
+    if (fs.equals(" ")) {
+      String t = text.strip();
+      if (!t.isEmpty()) {
+        out.addAll(List.of(t.split("[ \t\n]+")));
+      }
+      return out;
+    }
+    if (text.isEmpty()) {
+      return out;
+    }
+    Pattern p = fs.length() == 1 && fs.charAt(0) != '\\' ? Pattern.compile(Pattern.quote(fs)) : compileCached(fs);
+    out.addAll(List.of(p.split(text, -1)));
+    return out;
+  }
+
+  /** A regular expression from {@code e}: a {@code /re/} as written, else its text as a dynamic expression. */
+  Pattern regex(AwkProgram.Expr e, boolean literalAllowed) {
+    if (literalAllowed && e instanceof AwkProgram.RegexLiteral r) {
+      return r.pattern();
+    }
+    return compileCached(e.eval(this).toText());
+  }
+
+  private Pattern compileCached(String re) {
+    return regexCache.computeIfAbsent(re, AwkState::compile);
+  }
+
+  static Pattern compile(String re) {
+    try {
+      return Pattern.compile(SedRegex.toJava(re, true));
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw new AwkException("bad regex '" + re + "': " + e.getDescription());
+    }
+  }
+
+  void write(String target, String text) {
+    if (target == null || target.equals("/dev/stdout") || target.equals("-")) {
+      out.append(text);
+    } else if (target.equals("/dev/stderr")) {
+      err.append(text);
+    } else {
+      throw new AwkException("output to a file (\"" + target + "\") is not supported by dekube's awk");
+    }
+  }
+
+  String takeOut() {
+    String s = out.toString();
+    out.setLength(0);
+    return s;
+  }
+
+  String takeErr() {
+    String s = err.toString();
+    err.setLength(0);
+    return s;
+  }
+
+  /** Counts a loop's round; stops a program that loops forever. */
+  void tick() {
+    if (++rounds > MAX_ROUNDS) {
+      throw new AwkException("program stopped after " + MAX_ROUNDS + " loop rounds");
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.dekube.kubelet.runtime.awk;
+
+import java.util.Locale;
+
+/**
+ * An awk value: a number, a string, or a "strnum" (input that looks like a number: a field, a variable from
+ * {@code -v}), which compares as a number against numbers. Immutable.
+ */
+record AwkValue(String text, double number, Kind kind) {
+
+  enum Kind { NUMBER, STRING, STRNUM }
+
+  static final AwkValue EMPTY = new AwkValue("", 0, Kind.STRNUM);
+
+  static AwkValue of(double d) {
+    return new AwkValue(null, d, Kind.NUMBER);
+  }
+
+  static AwkValue of(boolean b) {
+    return of(b ? 1 : 0);
+  }
+
+  static AwkValue string(String s) {
+    return new AwkValue(s, 0, Kind.STRING);
+  }
+
+  /** Input text: numeric when all of it reads as a number. */
+  static AwkValue input(String s) {
+    String t = s.strip();
+    if (!t.isEmpty() && t.matches("[+-]?(\\d+\\.?\\d*([eE][+-]?\\d+)?|\\.\\d+([eE][+-]?\\d+)?)")) {
+      return new AwkValue(s, Double.parseDouble(t), Kind.STRNUM);
+    }
+    return new AwkValue(s, 0, Kind.STRING);
+  }
+
+  /** Compares as a number (a number, numeric input, or an unset variable). */
+  boolean numeric() {
+    return kind != Kind.STRING;
+  }
+
+  double toNumber() {
+    if (kind != Kind.STRING) {
+      return number;
+    }
+    return leadingNumber(text);
+  }
+
+  String toText() {
+    return kind == Kind.NUMBER ? format(number) : text;
+  }
+
+  boolean truthy() {
+    return switch (kind) {
+      case NUMBER -> number != 0;
+      case STRNUM -> !text.isEmpty() && number != 0;
+      case STRING -> !text.isEmpty();
+    };
+  }
+
+  /** How awk prints a number: integers as such, others with {@code %.6g}. */
+  static String format(double d) {
+    if (d == Math.rint(d) && Math.abs(d) < 1e16) {
+      return Long.toString((long) d);
+    }
+    if (Double.isNaN(d)) {
+      return "nan";
+    }
+    if (Double.isInfinite(d)) {
+      return d > 0 ? "inf" : "-inf";
+    }
+    String g = String.format(Locale.ROOT, "%.6g", d);
+    if (g.contains("e")) {
+      String[] p = g.split("e");
+      String m = p[0].contains(".") ? p[0].replaceAll("0+$", "").replaceAll("\\.$", "") : p[0];
+      int exp = Integer.parseInt(p[1]);
+      return m + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+    }
+    return g.contains(".") ? g.replaceAll("0+$", "").replaceAll("\\.$", "") : g;
+  }
+
+  /** The number a string starts with, as awk's string-to-number conversion reads it ("3abc" is 3). */
+  static double leadingNumber(String s) {
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("^\\s*[+-]?(\\d+\\.?\\d*([eE][+-]?\\d+)?|\\.\\d+([eE][+-]?\\d+)?)").matcher(s);
+    return m.find() ? Double.parseDouble(m.group().strip()) : 0;
+  }
+}
