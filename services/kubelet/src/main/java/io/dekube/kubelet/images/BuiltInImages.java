@@ -14,7 +14,8 @@ import java.util.Optional;
  * {@code registry.k8s.io/hpa-example}, {@code gcr.io/google-samples/hello-app}, {@code registry.k8s.io/echoserver},
  * {@code kicbase/echo-server}, {@code hashicorp/http-echo}, {@code registry.k8s.io/e2e-test-images/agnhost} (and the
  * older {@code liveness} and {@code serve_hostname}), {@code registry.k8s.io/goproxy},
- * {@code kubernetes-bootcamp}. Pure.
+ * {@code kubernetes-bootcamp}, {@code redis} and the guestbook tutorial's {@code gb-redis-follower} and
+ * {@code gb-frontend}. Pure.
  */
 public final class BuiltInImages {
 
@@ -27,7 +28,10 @@ public final class BuiltInImages {
       "kicbase/echo-server:<tag>", "hashicorp/http-echo[:<tag>]",
       "registry.k8s.io/e2e-test-images/agnhost:<tag> (liveness, netexec, pause, serve-hostname)",
       "registry.k8s.io/liveness", "registry.k8s.io/serve_hostname", "registry.k8s.io/goproxy:<tag>",
-      "gcr.io/google-samples/kubernetes-bootcamp:v1", "jocatalin/kubernetes-bootcamp:v1|v2");
+      "gcr.io/google-samples/kubernetes-bootcamp:v1", "jocatalin/kubernetes-bootcamp:v1|v2",
+      "redis[:<tag>]", "us-docker.pkg.dev/google-samples/containers/gke/gb-redis-follower:v2",
+      "us-docker.pkg.dev/google-samples/containers/gke/gb-frontend:v5 (and gcr.io/google_samples/gb-redisslave, "
+          + "gb-frontend:v4)");
 
   /** What an image reference resolves to: which program, with which tag. */
   public record Resolved(String program, String repository, String tag) {
@@ -79,6 +83,12 @@ public final class BuiltInImages {
       // the Kubernetes Basics tutorial's app: only the tags it was pushed with (its `:v10` fails to pull)
       case "gcr.io/google-samples/kubernetes-bootcamp", "jocatalin/kubernetes-bootcamp" ->
           KubernetesBootcamp.tagExists(repo, tag) ? "kubernetes-bootcamp" : null;
+      case "redis", "k8s.gcr.io/redis", "registry.k8s.io/redis" -> "redis";
+      case "us-docker.pkg.dev/google-samples/containers/gke/gb-redis-follower",
+          "gcr.io/google-samples/gb-redis-follower" -> "gb-redis-follower";
+      case "gcr.io/google_samples/gb-redisslave", "gcr.io/google-samples/gb-redisslave" -> "gb-redisslave";
+      case "us-docker.pkg.dev/google-samples/containers/gke/gb-frontend", "gcr.io/google_samples/gb-frontend",
+          "gcr.io/google-samples/gb-frontend" -> "gb-frontend";
       default -> null;
     };
     return Optional.ofNullable(program).map(p -> new Resolved(p, repoName(image, colon > slash), tag));

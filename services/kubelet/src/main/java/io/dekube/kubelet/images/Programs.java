@@ -1,5 +1,6 @@
 package io.dekube.kubelet.images;
 
+import io.dekube.kubelet.images.redis.RedisImage;
 import io.dekube.kubelet.runtime.ContainerStartException;
 import io.dekube.kubelet.runtime.ExecSession;
 import io.dekube.kubelet.runtime.JvmContainer;
@@ -51,6 +52,10 @@ public final class Programs {
       case "httpd" -> Httpd.start(c, image.tag());
       case "goproxy" -> GoProxy.start(c);
       case "kubernetes-bootcamp" -> KubernetesBootcamp.start(c, image.tag());
+      case "redis" -> redis(c, image.tag(), List.of("redis-server"), null);
+      case "gb-redis-follower" -> redis(c, "6.0.5", List.of("/bin/sh", "-c", "/run.sh"), "redis-leader");
+      case "gb-redisslave" -> redis(c, "6.0.5", List.of("/bin/sh", "-c", "/run.sh"), "redis-master");
+      case "gb-frontend" -> GuestbookFrontend.start(c, image.tag());
       default -> pause(c);
     };
   }
@@ -206,6 +211,12 @@ public final class Programs {
       }
     });
     return Future.succeededFuture();
+  }
+
+  /** The redis image (and the guestbook's follower, built on redis:6.0.5, whose CMD is {@code /run.sh}). */
+  private static Future<Void> redis(JvmContainer c, String tag, List<String> cmd, String leader) {
+    List<String> argv = ImageArgs.argv(c.spec().container(), List.of("docker-entrypoint.sh"), cmd);
+    return RedisImage.start(c, tag, argv, leader, (port, handler) -> Refusals.tcp(c, port, handler));
   }
 
   private static Future<Void> pause(JvmContainer c) {

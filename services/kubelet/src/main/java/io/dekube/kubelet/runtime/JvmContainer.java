@@ -26,6 +26,7 @@ public final class JvmContainer implements RunningContainer {
   private volatile ExecSession stdin;
   private volatile int sigtermExit = 143;
   private volatile java.util.function.Function<Duration, Future<Integer>> term;
+  private final java.util.Map<String, ImageCommand> commands = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
   private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
@@ -183,7 +184,24 @@ public final class JvmContainer implements RunningContainer {
 
   @Override
   public ExecSession exec(List<String> command, ExecSession.Output output, boolean tty) {
-    return ShellSession.start(vertx, spec, command, output, tty, traffic);
+    String first = command.isEmpty() ? "" : command.get(0).substring(command.get(0).lastIndexOf('/') + 1);
+    ImageCommand own = commands.get(first);
+    return own != null ? own.start(command, output, tty) : ShellSession.start(vertx, spec, command, output, tty,
+        traffic);
+  }
+
+  /**
+   * A program of the container's image that {@code kubectl exec} (and exec probes) run by its name, with or
+   * without a path, instead of the shell's applets ({@code redis-cli} of the redis image).
+   */
+  public interface ImageCommand {
+    /** Starts {@code argv} with its output to {@code output}; on a TTY it owns the terminal's line discipline. */
+    ExecSession start(List<String> argv, ExecSession.Output output, boolean tty);
+  }
+
+  /** Registers {@code name} as a program of this container's image (see {@link ImageCommand}). */
+  public void command(String name, ImageCommand command) {
+    commands.put(name, command);
   }
 
   /** Output of the container's program: into its log and to the clients attached to it. */

@@ -128,6 +128,22 @@ final class PodNet {
     return listed != null ? Future.succeededFuture(new Resolved(name, List.of(listed))) : query(name, server, port);
   }
 
+  /**
+   * Opens a TCP connection from the pod to {@code host:port} through {@code client} (see {@link PodDialer}): the
+   * name resolved as the pod resolves it, {@code localhost} being the pod, refused by its egress policies as a
+   * dropped packet is (a time-out after {@code timeoutSeconds}).
+   */
+  Future<io.vertx.core.net.NetSocket> connect(io.vertx.core.net.NetClient client, String host, int port,
+                                              int timeoutSeconds) {
+    return resolve(host, dnsServer(), dnsPort())
+        .recover(e -> Future.failedFuture(new java.net.UnknownHostException(host + ": Name or service not known")))
+        .compose(r -> {
+          String ip = loopbackToPod(r.addresses().get(0));
+          return letsOut(ip, port, "TCP").compose(ok -> ok ? client.connect(port, ip)
+              : dropped(timeoutSeconds, new java.util.concurrent.TimeoutException("Connection timed out")));
+        });
+  }
+
   /** Resolves {@code name} through DNS only (as nslookup does): IPs as they are, then the search path. */
   Future<Resolved> query(String name, String server, int port) {
     if (isIp(name)) {

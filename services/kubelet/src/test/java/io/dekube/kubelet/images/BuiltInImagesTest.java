@@ -38,6 +38,23 @@ class BuiltInImagesTest {
     assertTrue(m.contains("carsonoid/kube-decon:<tag>") && m.contains("dekube/echo") && m.contains("busybox"), m);
   }
 
+  /** The images of "Configuring Redis using a ConfigMap" and of the PHP guestbook tutorial. */
+  @Test
+  void redisAndTheGuestbookImagesResolve() {
+    String[][] cases = {{"redis:5.0.4", "redis"}, {"docker.io/redis:6.0.5", "redis"}, {"redis", "redis"},
+        {"us-docker.pkg.dev/google-samples/containers/gke/gb-redis-follower:v2", "gb-redis-follower"},
+        {"us-docker.pkg.dev/google-samples/containers/gke/gb-frontend:v5", "gb-frontend"},
+        {"gcr.io/google_samples/gb-frontend:v4", "gb-frontend"}, {"gcr.io/google_samples/gb-redisslave:v3",
+        "gb-redisslave"}};
+    for (String[] c : cases) {
+      assertEquals(c[1], BuiltInImages.resolve(c[0]).orElseThrow().program(), c[0]);
+    }
+    assertEquals("5.0.4", BuiltInImages.resolve("redis:5.0.4").orElseThrow().tag());
+    String m = BuiltInImages.pullError("quay.io/example/nothing");
+    assertTrue(m.contains("redis[:<tag>]") && m.contains("gke/gb-frontend:v5") && m.contains("gb-redis-follower:v2"),
+        m);
+  }
+
   /** {@code kubectl create deployment nginx --image=nginx}: the first Deployment of most tutorials. */
   @Test
   void nginxByTheNamesTutorialsUseServesItsWelcomePage() {

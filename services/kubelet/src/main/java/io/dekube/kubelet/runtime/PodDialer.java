@@ -1,0 +1,43 @@
+package io.dekube.kubelet.runtime;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * The TCP client of a {@code jvm} container's program (a redis replica reaching its master, a web frontend its
+ * backend): names resolve as the pod resolves them (its {@code /etc/hosts}, the cluster DNS along its search
+ * path), connections leave from the pod IP and keep to the pod's egress NetworkPolicies (a refused one times out,
+ * as a dropped packet does). One client per container, closed when the container stops. Thread-safe.
+ */
+public final class PodDialer {
+
+  private static final ExecSession.Output NO_OUTPUT = new ExecSession.Output() {
+    @Override
+    public void stdout(Buffer data) {
+    }
+
+    @Override
+    public void stderr(Buffer data) {
+    }
+  };
+  private final PodNet net;
+  private final NetClient client;
+  private final int timeoutSeconds;
+
+  /** A dialer for {@code c}'s program whose connections time out after {@code timeoutSeconds}. */
+  public PodDialer(JvmContainer c, int timeoutSeconds) {
+    this.net = new PodNet(c.vertx(), c.spec(), NO_OUTPUT, (work, stop) -> work, c.traffic());
+    this.timeoutSeconds = timeoutSeconds;
+    this.client = c.vertx().createNetClient(new NetClientOptions().setConnectTimeout(timeoutSeconds * 1000)
+        .setLocalAddress(net.localAddress()).setTcpKeepAlive(true));
+    c.onStop(client::close);
+  }
+
+  /** Connects the pod to {@code host:port}. */
+  public Future<NetSocket> connect(String host, int port) {
+    return net.connect(client, host, port, timeoutSeconds);
+  }
+}
