@@ -21,10 +21,9 @@ import java.util.List;
  * class): the mandatory {@code exempt} and {@code catch-all} FlowSchemas and PriorityLevelConfigurations
  * and the suggested ones, with kube's {@code apf.kubernetes.io/autoupdate-spec: "true"} annotation and,
  * on each new FlowSchema, the {@code Dangling=False} condition kube's APF controller sets (so
- * {@code kubectl get flowschemas} shows {@code MISSINGPL False}). An existing object is left alone; a
- * deleted one comes back at the next start (kube's ensurer also puts back a mandatory one's spec at
- * once: dekube does not). dekube classifies and queues no request by them. Runs on the caller's
- * context, never blocks; idempotent.
+ * {@code kubectl get flowschemas} shows {@code MISSINGPL False}). An existing object is left alone here;
+ * {@link FlowControlConfigController} puts back deleted and edited ones while the apiserver runs. Runs on
+ * the caller's context, never blocks; idempotent.
  */
 public final class FlowControlBootstrap {
 
@@ -34,8 +33,14 @@ public final class FlowControlBootstrap {
   private FlowControlBootstrap() {
   }
 
-  /** The bootstrap PriorityLevelConfigurations, then FlowSchemas, as kube-apiserver writes them. */
+  private static final List<ObjectNode> OBJECTS = load();
+
+  /** The bootstrap PriorityLevelConfigurations, then FlowSchemas, as kube-apiserver writes them (copies). */
   static List<ObjectNode> objects() {
+    return OBJECTS.stream().map(ObjectNode::deepCopy).toList();
+  }
+
+  private static List<ObjectNode> load() {
     JsonNode doc;
     try (InputStream in = FlowControlBootstrap.class.getResourceAsStream("bootstrap.yaml")) {
       doc = Json.YAML.readTree(in);
