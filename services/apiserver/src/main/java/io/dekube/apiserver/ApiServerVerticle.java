@@ -138,7 +138,8 @@ public final class ApiServerVerticle extends VerticleBase {
               .onSuccess(w -> webhooks = w);
           return Future.all(List.of(SystemPriorityClasses.ensure(store, registry),
               SystemRuntimeClasses.ensure(store, registry),
-              io.dekube.apiserver.flowcontrol.FlowControlBootstrap.ensure(store, registry), crds, local, authz, files,
+              io.dekube.apiserver.flowcontrol.FlowControlBootstrap.ensure(store, registry), flowControl(), crds, local,
+              authz, files,
               tokenObjects(), aggregation, admission)).map(all -> files.result());
         })
         .compose(security -> listen(security.pki(), router(security)))
@@ -149,6 +150,14 @@ public final class ApiServerVerticle extends VerticleBase {
               .onFailure(e -> LOG.warn("cannot write the default/kubernetes Service: {}", e.toString()));
           kept = kubernetes.keep(informers, store, registry);
         });
+  }
+
+  private volatile io.dekube.apiserver.flowcontrol.FlowControl flowControl;
+
+  /** API priority and fairness: one per process, shared by the instances. */
+  private Future<Void> flowControl() {
+    return io.dekube.apiserver.flowcontrol.FlowControl.startOnce(vertx, registry, store, informers)
+        .onSuccess(f -> flowControl = f).mapEmpty();
   }
 
   /** Serves the established CRDs (now and as they come and go) and runs the CRD controller. */
@@ -252,8 +261,10 @@ public final class ApiServerVerticle extends VerticleBase {
     router.route().handler(audit);
     router.route().handler(new AuthenticationHandler(chain));
     router.route().handler(new RequestBodyHandler(config.maxRequestBodyBytes()));
-    authorization.mountFilters(router);
+    // priority and fairness between impersonation and authorization, as in kube's handler chain
+    authorization.mountFilters(router, flowControl.filter());
     requestMetrics.mountAfterAuthorization(router);
+    flowControl.mountDebug(router);
     new VersionEndpoint().mount(router);
     health.mount(router);
     new MetricsEndpoint().mount(router);

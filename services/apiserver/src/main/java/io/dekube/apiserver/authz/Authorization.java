@@ -53,7 +53,18 @@ public final class Authorization {
 
   /** Adds impersonation and the authorization filter (call after authentication and the body handler). */
   public void mountFilters(Router router) {
+    mountFilters(router, null);
+  }
+
+  /**
+   * Adds impersonation, then {@code between} (kube runs priority and fairness there; may be null), then
+   * authorization.
+   */
+  public void mountFilters(Router router, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> between) {
     router.route().handler(new Impersonation(authorizer));
+    if (between != null) {
+      router.route().handler(between);
+    }
     router.route().handler(new AuthorizationHandler(authorizer));
   }
 
