@@ -3,6 +3,7 @@ package io.dekube.kubelet.runtime;
 import io.dekube.kubelet.runtime.sh.Host;
 import io.dekube.kubelet.runtime.sh.Io;
 import io.dekube.kubelet.runtime.sh.Shell;
+import io.dekube.kubelet.runtime.sh.ShellArgs;
 import io.dekube.kubelet.runtime.sh.Signals;
 import io.dekube.kubelet.runtime.sh.Stdin;
 import io.vertx.core.Future;
@@ -387,25 +388,35 @@ final class BuiltinShell implements Host {
     });
   }
 
-  /** {@code sh -c SCRIPT [NAME [ARG…]]} (the container's shell), {@code sh FILE}; a bare {@code sh} reads on. */
+  /**
+   * {@code sh [-eux…] -c SCRIPT [NAME [ARG…]]} (the container's shell, its options set), {@code sh FILE}; a bare
+   * {@code sh} reads on.
+   */
   private Future<Integer> shell(List<String> args) {
-    List<String> rest = args.stream().filter(a -> !a.equals("-e") && !a.equals("-x")).toList();
-    if (rest.isEmpty()) {
+    ShellArgs parsed;
+    try {
+      parsed = ShellArgs.parse(args, true);
+    } catch (ShellArgs.Illegal e) {
+      err("sh: " + e.getMessage());
+      return Future.succeededFuture(2);
+    }
+    List<String> rest = parsed.operands();
+    if (rest.isEmpty() && !parsed.command()) {
       return Future.succeededFuture(0); // a shell in a shell: the outer one reads on
     }
-    if (!rest.get(0).equals("-c")) {
-      return read(cwd, rest.get(0)).compose(text -> shell.command(text, rest.get(0), rest.subList(1, rest.size()), io()))
-          .recover(e -> {
+    if (!parsed.command()) {
+      return read(cwd, rest.get(0)).compose(text -> shell.command(text, rest.get(0), rest.subList(1, rest.size()),
+          parsed.options(), io())).recover(e -> {
             err("sh: can't open '" + rest.get(0) + "': No such file or directory");
             return Future.succeededFuture(2);
           });
     }
-    if (rest.size() < 2) {
+    if (rest.isEmpty()) {
       err("sh: -c requires an argument");
       return Future.succeededFuture(2);
     }
-    return shell.command(rest.get(1), rest.size() > 2 ? rest.get(2) : "sh",
-        rest.size() > 3 ? rest.subList(3, rest.size()) : List.of(), io());
+    return shell.command(rest.get(0), rest.size() > 1 ? rest.get(1) : "sh",
+        rest.size() > 2 ? rest.subList(2, rest.size()) : List.of(), parsed.options(), io());
   }
 
   /** {@code env}, {@code printenv [NAME…]}: the values of those set; 1 when one is not. */

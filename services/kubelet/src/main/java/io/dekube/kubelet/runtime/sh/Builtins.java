@@ -119,6 +119,7 @@ final class Builtins {
     return 0;
   }
 
+  /** {@code set}: the variables; {@code set -eux}, {@code set -o pipefail}; {@code set [--] ARG…}: {@code $1…}. */
   private int set(List<String> args, ShellState st, Io io) {
     if (args.isEmpty()) {
       StringBuilder b = new StringBuilder();
@@ -127,17 +128,20 @@ final class Builtins {
       io.out().stdout(Buffer.buffer(b.toString()));
       return 0;
     }
-    int i = 0;
-    while (i < args.size() && (args.get(i).startsWith("-") || args.get(i).startsWith("+"))
-        && !args.get(i).equals("--")) {
-      i += args.get(i).equals("-o") || args.get(i).equals("+o") ? 2 : 1;
+    ShellArgs parsed;
+    try {
+      parsed = ShellArgs.parse(args, false);
+    } catch (ShellArgs.Illegal e) {
+      io.out().stderr(Buffer.buffer("sh: set: " + e.getMessage() + "\n"));
+      return 2;
     }
-    if (i < args.size() && args.get(i).equals("--")) {
-      i++;
-    } else if (i >= args.size()) {
-      return 0;
+    ShellOptions.apply(st, parsed.options());
+    if (parsed.listed()) {
+      io.out().stdout(Buffer.buffer(ShellOptions.listing(st)));
     }
-    st.positional = new ArrayList<>(args.subList(Math.min(i, args.size()), args.size()));
+    if (parsed.ended() || !parsed.operands().isEmpty()) {
+      st.positional = new ArrayList<>(parsed.operands());
+    }
     return 0;
   }
 
@@ -242,21 +246,26 @@ final class Builtins {
     return done.future().andThen(ar -> st.signals.done(cancel));
   }
 
-  /** {@code sh -c SCRIPT [NAME [ARG...]]}, {@code sh FILE}: a shell in this one, on a copy of its state. */
+  /** {@code sh [-eux…] -c SCRIPT [NAME [ARG...]]}, {@code sh FILE}: a shell in this one, on a copy of its state. */
   private Future<Integer> shell(List<String> args, ShellState st, Io io) {
-    List<String> rest = args.stream().filter(a -> !a.equals("-e") && !a.equals("-x") && !a.equals("-u")).toList();
-    if (rest.isEmpty() || rest.equals(List.of("-s")) || rest.equals(List.of("-i"))) {
+    ShellArgs parsed;
+    try {
+      parsed = ShellArgs.parse(args, true);
+    } catch (ShellArgs.Illegal e) {
+      return fail(io, e.getMessage(), 2);
+    }
+    List<String> rest = parsed.operands();
+    if (rest.isEmpty() && !parsed.command()) {
       return done(0);
     }
-    ShellState sub = st.subshell();
-    boolean command = rest.get(0).equals("-c");
-    if (command && rest.size() < 2) {
+    if (parsed.command() && rest.isEmpty()) {
       return fail(io, "-c requires an argument", 2);
     }
-    int from = command ? 2 : 1;
-    sub.name = command ? rest.size() > 2 ? rest.get(2) : "sh" : rest.get(0);
-    sub.positional = new ArrayList<>(rest.subList(Math.min(rest.size(), from + (command ? 1 : 0)), rest.size()));
-    Future<String> script = command ? Future.succeededFuture(rest.get(1))
+    ShellState sub = st.subshell();
+    ShellOptions.apply(sub, parsed.options());
+    sub.name = parsed.command() && rest.size() > 1 ? rest.get(1) : parsed.command() ? "sh" : rest.get(0);
+    sub.positional = new ArrayList<>(rest.subList(Math.min(rest.size(), parsed.command() ? 2 : 1), rest.size()));
+    Future<String> script = parsed.command() ? Future.succeededFuture(rest.get(0))
         : interpreter.host().read(st.cwd, rest.get(0));
     return script.compose(text -> interpreter.script(text, sub, io).map(code -> sub.last))
         .recover(e -> fail(io, "can't open '" + rest.get(0) + "': No such file or directory", 2));

@@ -1,6 +1,7 @@
 package io.dekube.kubelet.runtime.sh;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,9 @@ final class Commands {
     Expander x = new Expander(interpreter, st, io);
     int substitutions = st.substitutions;
     return x.fields(s.words()).compose(argv -> values(s.assignments(), x).compose(values -> {
+      if (st.xtrace) {
+        io.out().stderr(Buffer.buffer(ShellOptions.trace(st.vars.get("PS4"), values, argv)));
+      }
       if (argv.isEmpty()) {
         int code = st.substitutions != substitutions ? st.last : 0;
         values.forEach(st.vars::set);

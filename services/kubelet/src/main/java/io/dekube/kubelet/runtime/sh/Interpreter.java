@@ -79,8 +79,27 @@ final class Interpreter {
     }
     return f.compose(code -> {
       st.last = code;
+      errexit(n, code, st);
       return trap(st, io);
     });
+  }
+
+  /**
+   * {@code set -e}: a simple command, pipeline or subshell that failed where its status is not tested ends the
+   * shell with that status.
+   */
+  private static void errexit(Node n, int code, ShellState st) {
+    if (code != 0 && st.errexit && st.errexitOff == 0 && st.control == ShellState.Control.NONE
+        && (n instanceof Node.Simple || n instanceof Node.Pipeline p && !p.negated()
+        || n instanceof Node.Group g && g.subshell())) {
+      st.control = ShellState.Control.EXIT;
+    }
+  }
+
+  /** Runs {@code n} where its status is tested: an {@code if}'s condition, a loop's, the left of {@code &&}. */
+  Future<Integer> tested(Node n, ShellState st, Io io) {
+    st.errexitOff++;
+    return run(n, st, io).andThen(ar -> st.errexitOff--);
   }
 
   private Future<Integer> dispatch(Node n, ShellState st, Io io) {
@@ -89,7 +108,7 @@ final class Interpreter {
     } else if (n instanceof Node.Sequence s) {
       return sequence(s, st, io);
     } else if (n instanceof Node.AndOr a) {
-      return run(a.left(), st, io).compose(code -> (code == 0) == a.op().equals("&&") && !st.unwinding()
+      return tested(a.left(), st, io).compose(code -> (code == 0) == a.op().equals("&&") && !st.unwinding()
           ? run(a.right(), st, io) : Future.succeededFuture(code));
     } else if (n instanceof Node.Pipeline p) {
       return pipeline.run(p, st, io);
@@ -152,14 +171,14 @@ final class Interpreter {
     if (k >= n.conditions().size()) {
       return n.orElse() == null ? Future.succeededFuture(0) : run(n.orElse(), st, io);
     }
-    return run(n.conditions().get(k), st, io).compose(code -> st.unwinding() ? Future.succeededFuture(code)
+    return tested(n.conditions().get(k), st, io).compose(code -> st.unwinding() ? Future.succeededFuture(code)
         : code == 0 ? run(n.bodies().get(k), st, io) : branch(n, k + 1, st, io));
   }
 
   private Future<Integer> loop(Node.Loop l, ShellState st, Io io) {
     int[] status = {0};
     st.loopDepth++;
-    return repeat(() -> run(l.condition(), st, io).compose(code -> {
+    return repeat(() -> tested(l.condition(), st, io).compose(code -> {
       if (st.unwinding() || (code == 0) == l.until()) {
         return Future.succeededFuture(false);
       }

@@ -35,7 +35,7 @@ final class Parameters {
       case "#" -> Integer.toString(st.positional.size());
       case "$" -> PID;
       case "!" -> st.lastJob == 0 ? null : Long.toString(st.lastJob);
-      case "-" -> "";
+      case "-" -> ShellOptions.flags(st);
       case "0" -> st.name;
       case "@", "*" -> String.join(" ", st.positional);
       case "PPID" -> st.vars.get("PPID") != null ? st.vars.get("PPID") : "0";
@@ -47,6 +47,15 @@ final class Parameters {
         yield st.vars.get(name);
       }
     };
+  }
+
+  /** The value of {@code $name}; under {@code set -u} one unset (but {@code $@}, {@code $*}) is an error. */
+  private String set(String name) {
+    String v = get(name);
+    if (v == null && st.nounset && !name.equals("@") && !name.equals("*")) {
+      throw new ShellError(name + ": parameter not set");
+    }
+    return v;
   }
 
   /** {@code $name} as pieces: {@code "$@"} gives one field per parameter. */
@@ -61,7 +70,7 @@ final class Parameters {
       }
       return pieces;
     }
-    String v = get(name);
+    String v = set(name);
     return List.of(new Expander.Piece(v == null ? "" : v, inDouble ? Expander.Kind.QUOTED : Expander.Kind.EXPANDED));
   }
 
@@ -69,7 +78,7 @@ final class Parameters {
   Future<List<Expander.Piece>> braced(String inner, boolean inDouble) {
     Expander.Kind kind = inDouble ? Expander.Kind.QUOTED : Expander.Kind.EXPANDED;
     if (inner.startsWith("#") && inner.length() > 1) {
-      String v = get(inner.substring(1));
+      String v = set(inner.substring(1));
       return one(Integer.toString(v == null ? 0 : v.length()), kind);
     }
     Matcher m = BRACED.matcher(inner);
@@ -101,9 +110,9 @@ final class Parameters {
         }
         yield one(v, kind);
       }
-      case ":" -> one(substring(v == null ? "" : v, word), kind);
-      case "/", "//" -> replace(v == null ? "" : v, word, op.equals("//"), kind);
-      default -> expander.pattern(word, inDouble).map(p -> List.of(new Expander.Piece(strip(v == null ? "" : v, p, op),
+      case ":" -> one(substring(set(name) == null ? "" : v, word), kind);
+      case "/", "//" -> replace(set(name) == null ? "" : v, word, op.equals("//"), kind);
+      default -> set(name) == null ? one("", kind) : expander.pattern(word, inDouble).map(p -> List.of(new Expander.Piece(strip(v == null ? "" : v, p, op),
           kind)));
     };
   }

@@ -24,8 +24,15 @@ final class Pipeline {
 
   Future<Integer> run(Node.Pipeline p, ShellState st, Io io) {
     List<Node> stages = p.stages();
+    if (p.negated()) {
+      st.errexitOff++; // set -e does not look at a negated pipeline
+    }
     Future<Integer> status = stages.size() == 1 ? interpreter.run(stages.get(0), st, io) : stages(stages, st, io);
-    return status.map(code -> p.negated() ? (code == 0 ? 1 : 0) : code);
+    return status.andThen(ar -> {
+      if (p.negated()) {
+        st.errexitOff--;
+      }
+    }).map(code -> p.negated() ? (code == 0 ? 1 : 0) : code);
   }
 
   private Future<Integer> stages(List<Node> stages, ShellState st, Io io) {

@@ -42,8 +42,12 @@ public final class Shell {
     });
   }
 
-  /** Runs {@code sh -c SCRIPT [NAME [ARG…]]} as this shell: {@code $0} is {@code name}, {@code $1…} the args. */
-  public Future<Integer> command(String script, String name, List<String> args, Io io) {
+  /**
+   * Runs {@code sh -c SCRIPT [NAME [ARG…]]} as this shell: {@code $0} is {@code name}, {@code $1…} the args, with
+   * {@code options} as {@link ShellArgs} reads them ({@code -e}, {@code -o pipefail}…).
+   */
+  public Future<Integer> command(String script, String name, List<String> args, List<String> options, Io io) {
+    ShellOptions.apply(state, options);
     state.name = name;
     state.positional = new java.util.ArrayList<>(args);
     return lines(script, io);

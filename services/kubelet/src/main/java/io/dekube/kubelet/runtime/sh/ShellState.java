@@ -42,6 +42,8 @@ final class ShellState {
   boolean xtrace;
   boolean nounset;
   boolean pipefail;
+  /** How deep it runs commands whose status is tested (conditions, the left of {@code &&}): no {@code set -e} there. */
+  int errexitOff;
 
   ShellState(Signals signals, Map<String, String> env, String cwd, String name, List<String> positional) {
     this.signals = signals;
@@ -67,6 +69,7 @@ final class ShellState {
     this.xtrace = parent.xtrace;
     this.nounset = parent.nounset;
     this.pipefail = parent.pipefail;
+    this.errexitOff = parent.errexitOff;
   }
 
   /** A copy for a subshell: what it changes stays in it; traps are reset, as POSIX says. */

@@ -1,0 +1,105 @@
+package io.dekube.kubelet.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The options of the busybox shell: {@code set -e}, {@code -x}, {@code -u}, {@code -o pipefail}, and as sh's flags. */
+class ShellOptionsTest {
+
+  @TempDir
+  Path dir;
+  private Vertx vertx;
+  private final CapturedOutput out = new CapturedOutput();
+
+  @BeforeEach
+  void vertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private ContainerSpec spec() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("HOSTNAME", "app");
+    return new ContainerSpec("d", "app", "u", "n", "127.0.0.1",
+        new ContainerBuilder().withName("c").withImage("busybox").build(), env, dir.resolve("c/0.log"), dir,
+        Map.of("/var/log", dir.resolve("var/log")), "id");
+  }
+
+  private int run(String script) throws Exception {
+    return run(List.of("sh", "-c", script));
+  }
+
+  private int run(List<String> argv) throws Exception {
+    ExecSession s = ShellSession.start(vertx, spec(), argv, out, false);
+    s.closeStdin();
+    return s.exitCode().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void errexitEndsTheShellAtAFailureNotTested() throws Exception {
+    assertEquals(1, run("set -e; echo a; false; echo b"));
+    assertEquals("a\n", out.out.toString());
+    out.clear();
+    assertEquals(1, run("set -e; if false; then :; fi; while false; do :; done; until true; do :; done; "
+        + "false && true; false || true; ! true; true && false || true; x=$(false) || :; echo reached; "
+        + "false | true; echo piped; f() { false; echo 'in f'; }; f; echo never"));
+    assertEquals("reached\npiped\n", out.out.toString());
+    out.clear();
+    assertEquals(3, run("set -e; (exit 3); echo never"));
+    assertEquals(1, run("set -e; true | false; echo never"));
+    assertEquals(0, run("set -e; set +e; false; echo on"));
+    assertEquals("on\n", out.out.toString());
+  }
+
+  @Test
+  void shsFlagsSetTheOptions() throws Exception {
+    assertEquals(1, run(List.of("sh", "-e", "-c", "false; echo never")));
+    assertEquals(1, run(List.of("sh", "-ec", "false; echo never")));
+    assertEquals(0, run("sh -e -c 'false; echo never'; echo \"inner $?\"; sh -xc 'echo hi'"));
+    assertEquals("inner 1\nhi\n", out.out.toString());
+    assertEquals("+ echo hi\n", out.err.toString());
+  }
+
+  @Test
+  void xtracePrintsEachCommandAfterExpansion() throws Exception {
+    assertEquals(0, run("set -x; v='a b'; echo \"$v\" c 2>/dev/null; A=1 printenv A; set +x; echo quiet"));
+    assertEquals("a b c\n1\nquiet\n", out.out.toString());
+    assertEquals("+ v='a b'\n+ echo 'a b' c\n+ A=1 printenv A\n+ set +x\n", out.err.toString());
+  }
+
+  @Test
+  void nounsetStopsAtAnUnsetParameter() throws Exception {
+    assertEquals(2, run("set -u; echo ${U:-def} \"$@\" ${U+x}.; echo $U; echo never"));
+    assertEquals("def .\n", out.out.toString());
+    assertEquals("sh: U: parameter not set\n", out.err.toString());
+  }
+
+  @Test
+  void pipefailGivesTheLastFailureOfAPipeline() throws Exception {
+    assertEquals(0, run("set -o pipefail; false | true; echo $?; set +o pipefail; false | true; echo $?; "
+        + "set -euo pipefail; yes | head -1 > /dev/null || echo \"sigpipe $?\"; case $- in *e*u*) echo eu;; esac"));
+    assertEquals("1\n0\nsigpipe 141\neu\n", out.out.toString());
+  }
+
+  @Test
+  void anUnknownOptionIsRefused() throws Exception {
+    assertEquals(0, run("set -Z; echo \"status $?\"; set -- a b; echo $#"));
+    assertEquals("status 2\n2\n", out.out.toString());
+    assertEquals("sh: set: illegal option -Z\n", out.err.toString());
+  }
+}
