@@ -1,8 +1,6 @@
 package io.dekube.core.net;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The cluster's address plan on one machine (DESIGN.md §4) and what a pod needs to resolve
@@ -10,8 +8,7 @@ import java.util.Map;
  * in use ({@link #dnsIp}), the cluster domain, the LoadBalancer pool, and the resolv.conf settings
  * a pod gets. Constants and pure functions; thread-safe.
  *
- * <p>The kubelet gives every pod {@link #podDnsEnv} in its environment and, for process
- * containers, a file with {@link #resolvConf}.
+ * <p>The kubelet's {@code PodDns} turns a pod's dnsPolicy and dnsConfig into its resolver settings.
  */
 public final class ClusterNetwork {
 
@@ -54,25 +51,4 @@ public final class ClusterNetwork {
   public static final String HOSTS_HEADER = "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n"
       + "::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\n"
       + "fe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n";
-
-  /** A pod's resolv.conf (ClusterFirst DNS policy) naming the cluster DNS at {@code dnsIp}. */
-  public static String resolvConf(String dnsIp, String namespace) {
-    return "nameserver " + dnsIp + "\n"
-        + "search " + String.join(" ", searchPath(namespace)) + "\n"
-        + "options ndots:" + NDOTS + "\n";
-  }
-
-  /**
-   * The DNS settings as environment variables, for runtimes without a resolv.conf of their own:
-   * {@code DEKUBE_DNS_SERVER} (ip), {@code DEKUBE_DNS_PORT}, {@code DEKUBE_DNS_SEARCH}
-   * (space-separated), {@code DEKUBE_DNS_NDOTS}.
-   */
-  public static Map<String, String> podDnsEnv(String namespace, String dnsIp, int dnsPort) {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("DEKUBE_DNS_SERVER", dnsIp);
-    env.put("DEKUBE_DNS_PORT", Integer.toString(dnsPort));
-    env.put("DEKUBE_DNS_SEARCH", String.join(" ", searchPath(namespace)));
-    env.put("DEKUBE_DNS_NDOTS", Integer.toString(NDOTS));
-    return env;
-  }
 }

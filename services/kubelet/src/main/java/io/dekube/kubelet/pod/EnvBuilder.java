@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
  * A container's environment as the kubelet builds it: the service variables of the pod's
  * namespace (when {@code enableServiceLinks}), then {@code envFrom}, then {@code env} (plain values
  * with {@code $(VAR)} expansion, fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef), and what
- * a runtime sets ({@code HOSTNAME}, {@code PATH}, and for ClusterFirst DNS the cluster DNS settings of
- * {@link ClusterNetwork#podDnsEnv}). Pure: objects come from a {@link Lookup}. A missing
+ * a runtime sets ({@code HOSTNAME}, {@code PATH}, and the resolver settings of
+ * {@link PodDns}). Pure: objects come from a {@link Lookup}. A missing
  * ConfigMap, Secret or key that is not optional fails with {@code CreateContainerConfigError}.
  */
 public final class EnvBuilder {
@@ -94,15 +94,23 @@ public final class EnvBuilder {
         }
       }
     }
-    String hostname = pod.getSpec().getHostname() != null ? pod.getSpec().getHostname()
-        : pod.getMetadata().getName();
-    String dnsPolicy = pod.getSpec().getDnsPolicy() == null ? "ClusterFirst" : pod.getSpec().getDnsPolicy();
-    if (dnsPolicy.startsWith("ClusterFirst")) {
-      ClusterNetwork.podDnsEnv(ns, info.dnsIp(), info.dnsPort()).forEach(env::putIfAbsent);
-    }
+    String hostname = hostname(pod);
+    PodDns.of(pod, info.dnsIp(), PodDns::nodeResolvConf).env(info.dnsPort()).forEach(env::putIfAbsent);
     env.putIfAbsent("HOSTNAME", hostname);
     env.putIfAbsent("PATH", PATH);
     return env;
+  }
+
+  /**
+   * The pod's hostname: a {@code hostNetwork} pod shares the node's (its node's name here), others have
+   * {@code spec.hostname} or their own name.
+   */
+  static String hostname(Pod pod) {
+    var spec = pod.getSpec();
+    if (Boolean.TRUE.equals(spec.getHostNetwork()) && spec.getNodeName() != null) {
+      return spec.getNodeName();
+    }
+    return spec.getHostname() != null && !spec.getHostname().isEmpty() ? spec.getHostname() : pod.getMetadata().getName();
   }
 
   /** The Docker-link-style variables of services with a cluster IP, as the kubelet sets them. */

@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 /**
  * A pod's {@code /etc/hosts} as the kubelet manages it: localhost and the IPv6 names, the pod's IP with its
  * hostname (and its FQDN {@code hostname.subdomain.ns.svc.cluster.local} when it has a subdomain), then the
- * entries of {@code spec.hostAliases}. Pure.
+ * entries of {@code spec.hostAliases}; a {@code hostNetwork} pod's is the node's file, with the node's name. Pure.
  */
 public final class HostsFile {
 
@@ -17,9 +17,11 @@ public final class HostsFile {
   /** The file of {@code pod} at {@code podIp}. */
   public static String of(Pod pod, String podIp) {
     var spec = pod.getSpec();
-    String hostname = spec.getHostname() != null && !spec.getHostname().isEmpty() ? spec.getHostname()
-        : pod.getMetadata().getName();
-    StringBuilder b = new StringBuilder(ClusterNetwork.HOSTS_HEADER);
+    String hostname = EnvBuilder.hostname(pod);
+    boolean hostNetwork = Boolean.TRUE.equals(spec.getHostNetwork());
+    // a hostNetwork pod gets the node's file, which the kubelet does not manage: no header, the node's name
+    StringBuilder b = new StringBuilder(hostNetwork ? ClusterNetwork.HOSTS_HEADER.substring(
+        ClusterNetwork.HOSTS_HEADER.indexOf('\n') + 1) : ClusterNetwork.HOSTS_HEADER);
     if (spec.getSubdomain() != null && !spec.getSubdomain().isEmpty()) {
       b.append(podIp).append('\t').append(hostname).append('.').append(spec.getSubdomain()).append('.')
           .append(pod.getMetadata().getNamespace()).append(".svc.").append(ClusterNetwork.CLUSTER_DOMAIN)

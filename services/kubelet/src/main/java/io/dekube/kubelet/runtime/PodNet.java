@@ -63,8 +63,22 @@ final class PodNet {
         return "";
       }
     }
-    return "nameserver " + server + "\nsearch " + spec.env().getOrDefault("DEKUBE_DNS_SEARCH", "") + "\noptions ndots:"
-        + spec.env().getOrDefault("DEKUBE_DNS_NDOTS", Integer.toString(ClusterNetwork.NDOTS)) + "\n";
+    StringBuilder b = new StringBuilder();
+    for (String ns : server.split(" ")) {
+      if (!ns.isEmpty()) {
+        b.append("nameserver ").append(ns).append('\n');
+      }
+    }
+    String search = spec.env().getOrDefault("DEKUBE_DNS_SEARCH", "");
+    if (!search.isEmpty()) {
+      b.append("search ").append(search).append('\n');
+    }
+    String options = spec.env().getOrDefault("DEKUBE_DNS_OPTIONS",
+        "ndots:" + spec.env().getOrDefault("DEKUBE_DNS_NDOTS", Integer.toString(ClusterNetwork.NDOTS)));
+    if (!options.isEmpty()) {
+      b.append("options ").append(options).append('\n');
+    }
+    return b.toString();
   }
 
   /** The pod's /etc/hosts, as the kubelet writes it. */
@@ -115,7 +129,8 @@ final class PodNet {
   }
 
   String dnsServer() {
-    return spec.env().getOrDefault("DEKUBE_DNS_SERVER", ClusterNetwork.dnsIp(ClusterNetwork.SERVICE_CIDR));
+    String servers = spec.env().getOrDefault("DEKUBE_DNS_SERVER", ClusterNetwork.dnsIp(ClusterNetwork.SERVICE_CIDR)).strip();
+    return servers.isEmpty() ? ClusterNetwork.dnsIp(ClusterNetwork.SERVICE_CIDR) : servers.split(" ")[0];
   }
 
   int dnsPort() {

@@ -28,4 +28,13 @@ class HostsFileTest {
     String hosts = HostsFile.of(pod, "127.244.1.3");
     assertTrue(hosts.endsWith("127.244.1.3\tdb-0.db.d.svc.cluster.local\tdb-0\n"), hosts);
   }
+
+  /** kubectl debug node/kube-node-01: a hostNetwork pod has the node's hostname and hosts file. */
+  @Test
+  void aHostNetworkPodIsTheNodes() {
+    var pod = new PodBuilder().withNewMetadata().withName("node-debugger-kube-node-01-x").withNamespace("d")
+        .endMetadata().withNewSpec().withHostNetwork(true).withNodeName("kube-node-01").endSpec().build();
+    assertEquals(HEAD.substring(HEAD.indexOf('\n') + 1) + "127.0.1.1\tkube-node-01\n", HostsFile.of(pod, "127.0.1.1"));
+    assertEquals("kube-node-01", EnvBuilder.hostname(pod));
+  }
 }
