@@ -22,7 +22,7 @@ public final class BuiltInImages {
   /** The names listed in an image-pull error. */
   public static final List<String> NAMES = List.of("dekube/web", "carsonoid/kube-decon:<tag>", "dekube/echo",
       "dekube/crash", "dekube/pause (= registry.k8s.io/pause:<tag>)",
-      "busybox[:<tag>] (= dekube/busybox, registry.k8s.io/busybox; alpine, debian and ubuntu run it too)",
+      "busybox[:<tag>] (= dekube/busybox, registry.k8s.io/busybox; alpine, debian, ubuntu and bash run it too)",
       "nginx[:<tag>]", "httpd[:<tag>]",
       "registry.k8s.io/hpa-example", "gcr.io/google-samples/hello-app:1.0|2.0", "registry.k8s.io/echoserver:<tag>",
       "kicbase/echo-server:<tag>", "hashicorp/http-echo[:<tag>]",
@@ -65,8 +65,8 @@ public final class BuiltInImages {
           "gcr.io/google-containers/busybox" -> "busybox";
       // the docs' other shell images: alpine's own sh is busybox's; debian's and ubuntu's scripts run in it
       // too (their bash, coreutils and apt are not there: `apt-get` is "not found")
-      case "alpine", "debian", "ubuntu" -> "busybox";
-      case "nginx" -> "nginx";
+      case "alpine", "debian", "ubuntu", "bash" -> "busybox"; // bash: the env-var pages' `image: bash` (echo)
+      case "nginx", "registry.k8s.io/nginx", "k8s.gcr.io/nginx" -> "nginx"; // the service-account page's
       case "httpd" -> "httpd";
       case "registry.k8s.io/hpa-example", "k8s.gcr.io/hpa-example", "gcr.io/google_containers/hpa-example",
           "gcr.io/google-containers/hpa-example" -> "hpa-example";

@@ -25,7 +25,7 @@ class BuiltInImagesTest {
     }
     assertEquals("1.28", BuiltInImages.resolve("docker.io/library/busybox:1.28").orElseThrow().tag());
     assertTrue(BuiltInImages.resolve("busybox-extras").isEmpty());
-    for (String image : new String[] {"alpine", "alpine:latest", "debian", "ubuntu:22.04"}) {
+    for (String image : new String[] {"alpine", "alpine:latest", "debian", "ubuntu:22.04", "bash"}) {
       assertEquals("busybox", BuiltInImages.resolve(image).orElseThrow().program(), image + ": the docs' shell images");
     }
   }
@@ -58,7 +58,8 @@ class BuiltInImagesTest {
   /** {@code kubectl create deployment nginx --image=nginx}: the first Deployment of most tutorials. */
   @Test
   void nginxByTheNamesTutorialsUseServesItsWelcomePage() {
-    for (String image : new String[] {"nginx", "nginx:1.25", "nginx:alpine", "docker.io/library/nginx:1.27.3"}) {
+    for (String image : new String[] {"nginx", "nginx:1.25", "nginx:alpine", "docker.io/library/nginx:1.27.3",
+        "registry.k8s.io/nginx"}) {
       assertEquals("nginx", BuiltInImages.resolve(image).orElseThrow().program(), image);
     }
     assertTrue(BuiltInImages.pullError("example.com/no-such/app").contains("nginx[:<tag>]"));
