@@ -7,14 +7,15 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * The filters that busybox runs a line at a time, printing as they go: {@code grep [-icvqnEFo] [-e] PATTERN},
- * {@code head [-n N|-N]}, {@code uniq [-c|-d|-u]}, {@code cut} ({@link Cut}). Each is made for
+ * {@code head [-n N|-N]}, {@code uniq [-c|-d|-u]}, {@code cut} ({@link Cut}), {@code awk}
+ * ({@link io.dekube.kubelet.runtime.awk.Awk}: BEGIN before the first line, END at the end of input). Each is made for
  * one run and fed its input's lines, whether from a pipe as they come ({@link StreamFilters}) or from files
  * ({@link TextFilters}). Pure; not thread-safe.
  */
 final class LineFilters {
 
   /** The filters made here. */
-  static final List<String> NAMES = List.of("grep", "head", "uniq", "cut");
+  static final List<String> NAMES = List.of("grep", "head", "uniq", "cut", "awk");
 
   /** A filter: lines in, text out, then a status at the end of input. */
   interface LineFilter {
@@ -52,7 +53,43 @@ final class LineFilters {
       case "grep" -> grep(args);
       case "head" -> head(TextFilters.count(args));
       case "uniq" -> uniq(args.stream().filter(a -> a.startsWith("-")).reduce("", String::concat));
+      case "awk" -> awk(args, out);
       default -> cut(Cut.of(args, out).orElseThrow(() -> new Usage(null, 1)));
+    };
+  }
+
+  private static LineFilter awk(List<String> args, ExecSession.Output out) throws Usage {
+    io.dekube.kubelet.runtime.awk.Awk.Session s;
+    try {
+      s = io.dekube.kubelet.runtime.awk.Awk.session(args);
+    } catch (io.dekube.kubelet.runtime.awk.Awk.BadUsage e) {
+      throw new Usage(e.getMessage(), e.code);
+    }
+    return new LineFilter() {
+      @Override
+      public boolean line(String line, Consumer<String> print) {
+        boolean more = s.line(line);
+        flush(print);
+        return more;
+      }
+
+      @Override
+      public int end(Consumer<String> print) {
+        int code = s.end();
+        flush(print);
+        return code;
+      }
+
+      private void flush(Consumer<String> print) {
+        String text = s.takeOut();
+        if (!text.isEmpty()) {
+          print.accept(text);
+        }
+        String err = s.takeErr();
+        if (!err.isEmpty()) {
+          out.stderr(io.vertx.core.buffer.Buffer.buffer(err));
+        }
+      }
     };
   }
 

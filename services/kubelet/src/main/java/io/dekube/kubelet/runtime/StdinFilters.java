@@ -33,7 +33,9 @@ final class StdinFilters {
     List<String> operands = operands(argv);
     boolean patternGiven = argv.contains("-e");
     boolean scripted = name.equals("grep") || name.equals("sed") || name.equals("awk"); // their first operand
-    return scripted && !patternGiven ? operands.size() <= 1 : operands.isEmpty();
+    boolean noFiles = scripted && !patternGiven ? operands.size() <= 1 : operands.isEmpty();
+    // awk with BEGIN actions alone reads nothing (a bad program neither: its error comes at once)
+    return noFiles && (!name.equals("awk") || io.dekube.kubelet.runtime.awk.Awk.readsInput(argv.subList(1, argv.size())));
   }
 
   private static String name(List<String> argv) {

@@ -8,9 +8,8 @@ import java.util.Locale;
 /**
  * The text filters of busybox over a whole text (files named as operands, or all of a pipe's input):
  * {@code tail [-n N|-N]}, {@code wc [-l|-w|-c]}, {@code sort [-r] [-u] [-n]}, {@code tr} ({@link Tr}),
- * {@code sed} ({@link Sed}), {@code awk} ({@link io.dekube.kubelet.runtime.awk.Awk}),
- * {@code cat}, and those of {@link LineFilters} ({@code grep}, {@code head},
- * {@code uniq}, {@code cut}) line after line. Pure.
+ * {@code sed} ({@link Sed}), {@code cat}, and those of {@link LineFilters} ({@code grep}, {@code head},
+ * {@code uniq}, {@code cut}, {@code awk}) line after line. Pure.
  */
 final class TextFilters {
 
@@ -41,7 +40,7 @@ final class TextFilters {
       lines.remove(lines.size() - 1);
     }
     return switch (name) {
-      case "grep", "head", "uniq", "cut" -> lines(name, args, lines, out);
+      case "grep", "head", "uniq", "cut", "awk" -> lines(name, args, lines, out);
       case "tail" -> print(out, lines.subList(Math.max(0, lines.size() - count(args)), lines.size()));
       case "wc" -> wc(args, input, lines, out);
       case "sort" -> print(out, sort(String.join("", args.stream().filter(a -> a.startsWith("-")).toList()), lines));
@@ -55,16 +54,6 @@ final class TextFilters {
         out.stdout(Buffer.buffer(b.toString()));
         return code;
       }).orElse(1);
-      case "awk" -> {
-        io.dekube.kubelet.runtime.awk.Awk.Result r = io.dekube.kubelet.runtime.awk.Awk.run(args, input);
-        if (!r.out().isEmpty()) {
-          out.stdout(Buffer.buffer(r.out()));
-        }
-        if (!r.err().isEmpty()) {
-          out.stderr(Buffer.buffer(r.err()));
-        }
-        yield r.code();
-      }
       default -> {
         out.stdout(Buffer.buffer(input));
         yield 0;

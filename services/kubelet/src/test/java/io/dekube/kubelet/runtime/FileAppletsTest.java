@@ -179,6 +179,8 @@ class FileAppletsTest {
     assertEquals("listen 8080;\n", Files.readString(dir.resolve("data/conf")));
     assertEquals(0, sh("awk -F: '$3 == 0 {print $1}' /etc/passwd; echo 3 4 | awk '{print $1 * $2}'"), err.toString());
     assertEquals("root\n12\n", out.toString());
+    assertEquals(0, sh("awk 'BEGIN { print 1 + 1 }'; yes | awk 'NR == 3 { print NR; exit }'"), err.toString());
+    assertEquals("2\n3\n", out.toString(), "awk reads a pipe as it flows and stops reading at exit");
     assertEquals(1, sh("sed -n 's/a/b/' /data/missing"));
     assertEquals("sed: can't open '/data/missing': No such file or directory\n", err.toString());
   }
