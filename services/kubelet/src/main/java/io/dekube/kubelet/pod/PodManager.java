@@ -117,7 +117,8 @@ public final class PodManager implements PodRouter.Listener {
 
   /**
    * Gives the pods real service account tokens from {@code manager} and rewrites every pod's token
-   * files each {@code refresh} (the manager renews a token once 80 % of its life has passed). Call
+   * files each {@code refresh} (the manager renews a token once 80 % of its life has passed), bringing its
+   * configMap, secret and downwardAPI volumes up to date at the same time (kube's periodic sync). Call
    * on the manager's context before pods arrive.
    */
   public void withTokens(io.dekube.kubelet.token.TokenManager manager, java.time.Duration refresh) {
@@ -131,7 +132,7 @@ public final class PodManager implements PodRouter.Listener {
         return "";
       }
     };
-    tokenTimer = vertx.setPeriodic(refresh.toMillis(), t -> workers.values().forEach(PodWorker::refreshTokens));
+    tokenTimer = vertx.setPeriodic(refresh.toMillis(), t -> workers.values().forEach(PodWorker::refreshVolumes));
   }
 
   void gone(String uid) {

@@ -106,10 +106,13 @@ public final class PodWorker {
     return pod.getMetadata().getName();
   }
 
-  /** Rewrites the pod's projected token files (renewed tokens), off the event loop; once its volumes exist. */
-  void refreshTokens() {
+  /**
+   * Rewrites the pod's projected token files (renewed tokens) and updates its configMap, secret and
+   * downwardAPI volumes, off the event loop; once its volumes exist.
+   */
+  void refreshVolumes() {
     if (volumes != null && !gone) {
-      volumeSetup.refreshTokens(pod, volumes);
+      volumeSetup.refresh(pod, volumes, ip);
     }
   }
 

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * starts: a claim not bound yet keeps the containers ContainerCreating with one {@code FailedMount} Event
  * (kube's volume manager wording) and a new try in a second; another failure (a missing ConfigMap...) is
  * the containers' {@code CreateContainerConfigError} until the first back-off. Also renews the projected
- * token files. Confined to the kubelet's context.
+ * token files and brings configMap, secret and downwardAPI contents up to date. Confined to the kubelet's context.
  */
 final class VolumeSetup {
 
@@ -65,15 +65,18 @@ final class VolumeSetup {
     w.retryAt(Instant.now().plusSeconds(1));
   }
 
-  /** Rewrites the pod's projected token files (renewed tokens), off the event loop. */
-  void refreshTokens(Pod pod, Map<String, Path> dirs) {
-    if (!hasProjectedToken(pod)) {
-      return;
-    }
+  /**
+   * Rewrites the pod's projected token files (renewed tokens) and its configMap, secret, downwardAPI and
+   * projected volumes from the objects as they are now, off the event loop.
+   */
+  void refresh(Pod pod, Map<String, Path> dirs, String ip) {
     m.vertx.executeBlocking(() -> {
-      Volumes.refreshTokens(pod, dirs, m.tokens);
+      if (hasProjectedToken(pod)) {
+        Volumes.refreshTokens(pod, dirs, m.tokens);
+      }
+      Volumes.refresh(pod, dirs, m.lookup, ip, m.config.nodeIp());
       return null;
-    }, false).onFailure(e -> LOG.debug("pod {}/{}: token refresh failed: {}", w.namespace(), w.name(), e.toString()));
+    }, false).onFailure(e -> LOG.debug("pod {}/{}: volume refresh failed: {}", w.namespace(), w.name(), e.toString()));
   }
 
   private static boolean hasProjectedToken(Pod p) {

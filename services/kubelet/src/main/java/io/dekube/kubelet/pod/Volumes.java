@@ -92,23 +92,94 @@ public final class Volumes {
           throw new ContainerStartException("CreateContainerConfigError",
               "configmap \"" + v.getConfigMap().getName() + "\" not found");
         }
-        writeKeys(dir, cm == null ? Map.of() : configMapData(cm), v.getConfigMap().getItems());
       } else if (v.getSecret() != null) {
         ObjectNode secret = lookup.secret(ns, v.getSecret().getSecretName());
         if (secret == null && !Boolean.TRUE.equals(v.getSecret().getOptional())) {
           throw new ContainerStartException("CreateContainerConfigError",
               "secret \"" + v.getSecret().getSecretName() + "\" not found");
         }
-        writeKeys(dir, secret == null ? Map.of() : EnvBuilder.secretData(secret), v.getSecret().getItems());
-      } else if (v.getDownwardAPI() != null) {
-        downward(dir, pod, v.getDownwardAPI().getItems(), podIp, hostIp);
-      } else if (v.getProjected() != null && v.getProjected().getSources() != null) {
+      }
+      Map<String, String> files = contents(pod, v, lookup, podIp, hostIp);
+      if (files != null) {
+        sync(dir, files);
+      }
+      if (v.getProjected() != null && v.getProjected().getSources() != null) {
         for (VolumeProjection p : v.getProjected().getSources()) {
-          projection(dir, pod, p, lookup, tokens, podIp, hostIp);
+          if (p.getServiceAccountToken() != null) {
+            writeToken(dir, pod, p, tokens);
+          }
         }
       }
     }
     return dirs;
+  }
+
+  /**
+   * Writes the configMap, secret, downwardAPI and projected volumes of {@code pod} again from the objects as
+   * they are now, as the kubelet's periodic sync does: a changed key's file is replaced (through a rename, so a
+   * reader sees the old or the new content), a new key's written, a removed key's deleted; a ConfigMap or
+   * Secret that is gone leaves its volume as it was. {@code dirs} are the folders {@link #prepare} answered.
+   */
+  public static void refresh(Pod pod, Map<String, Path> dirs, EnvBuilder.Lookup lookup, String podIp, String hostIp)
+      throws IOException {
+    if (pod.getSpec().getVolumes() == null) {
+      return;
+    }
+    for (Volume v : pod.getSpec().getVolumes()) {
+      Path dir = dirs.get(v.getName());
+      Map<String, String> files = dir == null ? null : contents(pod, v, lookup, podIp, hostIp);
+      if (files != null && sourcesThere(pod.getMetadata().getNamespace(), v, lookup)) {
+        sync(dir, files);
+      }
+    }
+  }
+
+  /** Whether every ConfigMap and Secret the volume reads is there. */
+  private static boolean sourcesThere(String ns, Volume v, EnvBuilder.Lookup lookup) {
+    List<String[]> refs = new java.util.ArrayList<>();
+    if (v.getConfigMap() != null) {
+      refs.add(new String[] {"cm", v.getConfigMap().getName()});
+    }
+    if (v.getSecret() != null) {
+      refs.add(new String[] {"secret", v.getSecret().getSecretName()});
+    }
+    if (v.getProjected() != null && v.getProjected().getSources() != null) {
+      for (VolumeProjection p : v.getProjected().getSources()) {
+        if (p.getConfigMap() != null) {
+          refs.add(new String[] {"cm", p.getConfigMap().getName()});
+        }
+        if (p.getSecret() != null) {
+          refs.add(new String[] {"secret", p.getSecret().getName()});
+        }
+      }
+    }
+    return refs.stream().allMatch(r -> (r[0].equals("cm") ? lookup.configMap(ns, r[1]) : lookup.secret(ns, r[1])) != null);
+  }
+
+  /**
+   * What a configMap, secret, downwardAPI or projected volume holds: file path → content (a projected token's
+   * path → null: its file is written apart); null for the other kinds.
+   */
+  private static Map<String, String> contents(Pod pod, Volume v, EnvBuilder.Lookup lookup, String podIp,
+                                              String hostIp) {
+    String ns = pod.getMetadata().getNamespace();
+    Map<String, String> files = new LinkedHashMap<>();
+    if (v.getConfigMap() != null) {
+      ObjectNode cm = lookup.configMap(ns, v.getConfigMap().getName());
+      keys(files, cm == null ? Map.of() : configMapData(cm), v.getConfigMap().getItems());
+    } else if (v.getSecret() != null) {
+      ObjectNode secret = lookup.secret(ns, v.getSecret().getSecretName());
+      keys(files, secret == null ? Map.of() : EnvBuilder.secretData(secret), v.getSecret().getItems());
+    } else if (v.getDownwardAPI() != null) {
+      downward(files, pod, v.getDownwardAPI().getItems(), podIp, hostIp);
+    } else if (v.getProjected() != null && v.getProjected().getSources() != null) {
+      for (VolumeProjection p : v.getProjected().getSources()) {
+        projection(files, pod, p, lookup, podIp, hostIp);
+      }
+    } else {
+      return null;
+    }
+    return files;
   }
 
   /**
@@ -128,22 +199,23 @@ public final class Volumes {
     }
   }
 
-  private static void projection(Path dir, Pod pod, VolumeProjection p, EnvBuilder.Lookup lookup, TokenSource tokens,
-                                 String podIp, String hostIp) throws IOException {
+  private static void projection(Map<String, String> files, Pod pod, VolumeProjection p, EnvBuilder.Lookup lookup,
+                                 String podIp, String hostIp) {
     String ns = pod.getMetadata().getNamespace();
     if (p.getConfigMap() != null) {
       ObjectNode cm = lookup.configMap(ns, p.getConfigMap().getName());
-      writeKeys(dir, cm == null ? Map.of() : configMapData(cm), p.getConfigMap().getItems());
+      keys(files, cm == null ? Map.of() : configMapData(cm), p.getConfigMap().getItems());
     }
     if (p.getSecret() != null) {
       ObjectNode s = lookup.secret(ns, p.getSecret().getName());
-      writeKeys(dir, s == null ? Map.of() : EnvBuilder.secretData(s), p.getSecret().getItems());
+      keys(files, s == null ? Map.of() : EnvBuilder.secretData(s), p.getSecret().getItems());
     }
     if (p.getDownwardAPI() != null) {
-      downward(dir, pod, p.getDownwardAPI().getItems(), podIp, hostIp);
+      downward(files, pod, p.getDownwardAPI().getItems(), podIp, hostIp);
     }
     if (p.getServiceAccountToken() != null) {
-      writeToken(dir, pod, p, tokens);
+      String path = p.getServiceAccountToken().getPath() == null ? "token" : p.getServiceAccountToken().getPath();
+      files.put(path, null);
     }
   }
 
@@ -174,40 +246,69 @@ public final class Volumes {
     return data;
   }
 
-  private static void writeKeys(Path dir, Map<String, String> data, List<KeyToPath> items) throws IOException {
+  private static void keys(Map<String, String> files, Map<String, String> data, List<KeyToPath> items) {
     if (items == null || items.isEmpty()) {
-      for (var e : data.entrySet()) {
-        write(dir, e.getKey(), e.getValue());
-      }
+      files.putAll(data);
       return;
     }
     for (KeyToPath item : items) {
       String value = data.get(item.getKey());
       if (value != null) {
-        write(dir, item.getPath(), value);
+        files.put(item.getPath(), value);
       }
     }
   }
 
-  private static void downward(Path dir, Pod pod, List<DownwardAPIVolumeFile> items, String podIp, String hostIp)
-      throws IOException {
+  private static void downward(Map<String, String> files, Pod pod, List<DownwardAPIVolumeFile> items, String podIp,
+                               String hostIp) {
     if (items == null) {
       return;
     }
     for (DownwardAPIVolumeFile f : items) {
       if (f.getFieldRef() != null) {
-        write(dir, f.getPath(), PodFields.value(pod, f.getFieldRef().getFieldPath(), podIp, hostIp));
+        String value = PodFields.value(pod, f.getFieldRef().getFieldPath(), podIp, hostIp);
+        files.put(f.getPath(), value == null ? "" : value);
       }
     }
   }
 
-  private static void write(Path dir, String relative, String content) throws IOException {
-    Path file = dir.resolve(relative).normalize();
-    if (!file.startsWith(dir)) {
-      return;
+  /**
+   * Makes {@code dir} hold {@code files}: each file whose content differs written through a temporary file and
+   * a rename, files no longer there deleted (paths mapped to null are kept as they are).
+   */
+  private static void sync(Path dir, Map<String, String> files) throws IOException {
+    java.util.Set<Path> wanted = new java.util.HashSet<>();
+    for (var e : files.entrySet()) {
+      Path file = dir.resolve(e.getKey()).normalize();
+      if (!file.startsWith(dir) || file.equals(dir)) {
+        continue;
+      }
+      wanted.add(file);
+      if (e.getValue() == null) {
+        continue;
+      }
+      byte[] content = e.getValue().getBytes(StandardCharsets.UTF_8);
+      if (Files.isRegularFile(file) && java.util.Arrays.equals(Files.readAllBytes(file), content)) {
+        continue;
+      }
+      Files.createDirectories(file.getParent());
+      Path tmp = Files.createTempFile(file.getParent(), ".update", ".tmp");
+      try {
+        Files.write(tmp, content);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
     }
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, content == null ? "" : content, StandardCharsets.UTF_8);
+    List<Path> stale;
+    try (var walk = Files.walk(dir)) {
+      stale = walk.filter(Files::isRegularFile).filter(f -> !wanted.contains(f))
+          .filter(f -> !f.getFileName().toString().startsWith(".")).toList();
+    }
+    for (Path f : stale) {
+      Files.deleteIfExists(f);
+    }
   }
 
   /** A container's mounts: mount path → host folder (with subPath). */
