@@ -208,7 +208,7 @@ class ServiceAccountE2E {
     kubectl.run("apply", "-f", deployment.toString()).ok();
     Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> kubectl.run("-n", "x", "get", "events",
         "--field-selector", "reason=FailedCreate", "-o", "jsonpath={.items[*].message}").out()
-        .matches("(?s).*Error creating: pods \"lost-[a-z0-9]+-[a-z0-9]+\" is forbidden: error looking up service account"
+        .matches("(?s).*Error creating: pods \"lost-[a-z0-9]+-\" is forbidden: error looking up service account"
             + " x/missing: serviceaccount \"missing\" not found.*"));
     kubectl.run("-n", "x", "create", "serviceaccount", "missing").ok();
     Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> kubectl.run("-n", "x", "get", "pods", "-l",

@@ -485,7 +485,7 @@ class WorkloadsE2E {
     assertEquals("", applied.err().trim(), "a Deployment is not refused, only its pods are");
     org.awaitility.Awaitility.await("the ReplicaSet says why").atMost(java.time.Duration.ofSeconds(60)).until(() ->
         kubectl.run("-n", "psa", "get", "events", "--field-selector", "reason=FailedCreate", "-o",
-            "jsonpath={.items[*].message}").out().matches("(?s)Error creating: pods \"web-[a-z0-9]+-[a-z0-9]+\" is"
+            "jsonpath={.items[*].message}").out().matches("(?s)Error creating: pods \"web-[a-z0-9]+-\" is"
             + " forbidden: violates PodSecurity \"baseline:latest\": privileged \\(container \"web\" must not set"
             + " securityContext.privileged=true\\).*"));
     assertEquals("", kubectl.run("-n", "psa", "get", "pods", "-o", "name").ok().out().trim());

@@ -38,10 +38,20 @@ final class Creates {
     if (generated) {
       meta.put("name", uniqueName(type, meta.path("namespace").asText(""), generateName, view));
     }
-    ObjectNode admitted = support.trackOwnership(req, null, support.admit(type, Verb.CREATE, obj, null, null));
+    String name = meta.path("name").asText("");
+    ObjectNode admitted;
+    try {
+      admitted = support.trackOwnership(req, null, support.admit(type, Verb.CREATE, obj, null, null));
+    } catch (StatusException e) {
+      throw generated ? beforeNaming(e, name, generateName) : e;
+    }
     Json.metadata(admitted).remove("resourceVersion");
     String key = WriteSupport.key(req, admitted);
-    support.checkQuota(type, admitted, null, view);
+    try {
+      support.checkQuota(type, admitted, null, view);
+    } catch (StatusException e) {
+      throw generated ? beforeNaming(e, name, generateName) : e;
+    }
     support.allocate(type, key, admitted, view);
     if (view.get(type, key) != null) {
       if (generated) {
@@ -56,6 +66,25 @@ final class Creates {
     StoreWrite w = support.put(type, key, admitted, req.id());
     view.put(w);
     return Outcome.ok(201, w, w::withRv);
+  }
+
+  /**
+   * A refusal of admission (403) as kube words it for a generated name: its admission plugins (ServiceAccount,
+   * PodSecurity, ResourceQuota...) run before the name is generated, so the message names the prefix
+   * ({@code pods "web-7d4b9-" is forbidden: ...}, as a ReplicaSet's FailedCreate Event shows it); validation's
+   * 422s come after and name the generated name.
+   */
+  private static StatusException beforeNaming(StatusException e, String generated, String prefix) {
+    if (e.code() != 403) {
+      return e;
+    }
+    com.fasterxml.jackson.databind.JsonNode details = e.toStatus().get("details");
+    ObjectNode renamed = details instanceof ObjectNode d ? d.deepCopy() : null;
+    if (renamed != null && renamed.path("name").asText("").equals(generated)) {
+      renamed.put("name", prefix);
+    }
+    String message = e.getMessage().replace("\"" + generated + "\"", "\"" + prefix + "\"");
+    return new StatusException(e.code(), e.reason(), message, renamed);
   }
 
   private String uniqueName(ResourceType type, String namespace, String prefix, BatchOverlay view) {

@@ -59,4 +59,22 @@ class PodSecurityWriterTest {
     ((ObjectNode) pod.get("metadata")).put("namespace", "other");
     assertEquals(201, store.run(store.req(Verb.CREATE, "pods", "other", null, pod)).code());
   }
+
+  /** Admission runs before a generated name exists in kube: a ReplicaSet's FailedCreate names the prefix. */
+  @Test
+  void aRefusedPodWithAGeneratedNameIsNamedByItsPrefixAndAnInvalidOneByItsName() {
+    ReplyEnvelope refused = store.run(store.req(Verb.CREATE, "pods", "psa", null, yaml("{metadata: {generateName:"
+        + " web-7d4b9-, namespace: psa}, spec: {containers: [{name: web, image: nginx, securityContext: {privileged:"
+        + " true}}]}}")));
+    assertEquals(403, refused.code(), () -> String.valueOf(refused.status()));
+    assertEquals("pods \"web-7d4b9-\" is forbidden: violates PodSecurity \"baseline:latest\": privileged (container"
+        + " \"web\" must not set securityContext.privileged=true)", refused.status().path("message").asText());
+    assertEquals("web-7d4b9-", refused.status().path("details").path("name").asText());
+
+    ReplyEnvelope invalid = store.run(store.req(Verb.CREATE, "pods", "other", null, yaml("{metadata: {generateName:"
+        + " web-7d4b9-, namespace: other}, spec: {containers: [{name: web}]}}")));
+    assertEquals(422, invalid.code(), () -> String.valueOf(invalid.status()));
+    String message = invalid.status().path("message").asText();
+    assertEquals(true, message.matches("Pod \"web-7d4b9-[a-z0-9]{5}\" is invalid: .*"), message);
+  }
 }
