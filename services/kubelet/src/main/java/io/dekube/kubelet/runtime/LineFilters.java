@@ -7,7 +7,7 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * The filters that busybox runs a line at a time, printing as they go: {@code grep [-icvqnEFo] [-e] PATTERN},
- * {@code head [-n N|-N]}, {@code uniq [-c|-d|-u]}, {@code cut} ({@link Cut}), {@code awk}
+ * {@code head [-n N|-N]}, {@code uniq [-c|-d|-u]}, {@code cut} ({@link Cut}), {@code rev}, {@code awk}
  * ({@link io.dekube.kubelet.runtime.awk.Awk}: BEGIN before the first line, END at the end of input). Each is made for
  * one run and fed its input's lines, whether from a pipe as they come ({@link StreamFilters}) or from files
  * ({@link TextFilters}). Pure; not thread-safe.
@@ -15,7 +15,7 @@ import java.util.regex.PatternSyntaxException;
 final class LineFilters {
 
   /** The filters made here. */
-  static final List<String> NAMES = List.of("grep", "head", "uniq", "cut", "awk");
+  static final List<String> NAMES = List.of("grep", "head", "uniq", "cut", "rev", "awk");
 
   /** A filter: lines in, text out, then a status at the end of input. */
   interface LineFilter {
@@ -54,6 +54,7 @@ final class LineFilters {
       case "head" -> head(TextFilters.count(args));
       case "uniq" -> uniq(args.stream().filter(a -> a.startsWith("-")).reduce("", String::concat));
       case "awk" -> awk(args, out);
+      case "rev" -> rev();
       default -> cut(Cut.of(args, out).orElseThrow(() -> new Usage(null, 1)));
     };
   }
@@ -229,6 +230,22 @@ final class LineFilters {
       @Override
       public int end(Consumer<String> print) {
         flush(print);
+        return 0;
+      }
+    };
+  }
+
+  /** {@code rev}: each line backwards (the Indexed Job docs' worker). */
+  private static LineFilter rev() {
+    return new LineFilter() {
+      @Override
+      public boolean line(String line, Consumer<String> print) {
+        print.accept(new StringBuilder(line).reverse() + "\n");
+        return true;
+      }
+
+      @Override
+      public int end(Consumer<String> print) {
         return 0;
       }
     };

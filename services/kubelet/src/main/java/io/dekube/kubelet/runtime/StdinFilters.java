@@ -11,7 +11,7 @@ import java.util.Set;
 final class StdinFilters {
 
   private static final Set<String> FILTERS = Set.of("cat", "grep", "head", "tail", "wc", "sort", "uniq", "tr", "cut",
-      "sed", "awk");
+      "rev", "sed", "awk");
 
   private StdinFilters() {
   }

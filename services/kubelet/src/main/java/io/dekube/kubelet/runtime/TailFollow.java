@@ -29,6 +29,8 @@ final class TailFollow {
   private long offset = -1;
   private boolean retry;
   private boolean missingSaid;
+  /** {@code -n +N}: the file is shown from line N on (0: its last lines). */
+  private int fromLine;
 
   TailFollow(Vertx vertx, ContainerFs fs, String cwd, ExecSession.Output out, PodNet.Running running) {
     this.vertx = vertx;
@@ -45,18 +47,18 @@ final class TailFollow {
 
   Future<Integer> run(List<String> args) {
     boolean retry = args.stream().anyMatch(a -> a.matches("-[a-zA-Z]*F[a-zA-Z]*"));
-    int lines = 10;
+    String n = TextFilters.countWord(args);
+    int lines = TextFilters.count(args);
     String file = null;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
-      if (a.equals("-n") && i + 1 < args.size()) {
-        lines = count(args.get(++i));
-      } else if (a.matches("-n?\\d+")) {
-        lines = count(a.replaceAll("\\D", ""));
+      if (a.equals("-n")) {
+        i++;
       } else if (!a.startsWith("-")) {
         file = a;
       }
     }
+    this.fromLine = n != null && n.startsWith("+") ? Math.max(1, lines) : 0;
     if (file == null) {
       out.stderr(Buffer.buffer("tail: can't follow stdin\n"));
       return Future.succeededFuture(1);
@@ -111,7 +113,7 @@ final class TailFollow {
     }
     missingSaid = false;
     if (offset < 0) {
-      offset = startOfLast(data, lines);
+      offset = fromLine > 0 ? startOfLine(data, fromLine) : startOfLast(data, lines);
     } else if (data.length < offset) {
       out.stderr(Buffer.buffer("tail: " + shown + ": file truncated\n"));
       offset = 0;
@@ -121,6 +123,17 @@ final class TailFollow {
       offset = data.length;
     }
     return null;
+  }
+
+  /** Where line {@code n} (from 1) of {@code data} starts. */
+  static int startOfLine(byte[] data, int n) {
+    int seen = 1;
+    for (int i = 0; i < data.length && seen < n; i++) {
+      if (data[i] == '\n' && ++seen == n) {
+        return i + 1;
+      }
+    }
+    return seen >= n ? 0 : data.length;
   }
 
   /** Where the last {@code lines} lines of {@code data} start. */
@@ -136,13 +149,5 @@ final class TailFollow {
       }
     }
     return lines == 0 ? data.length : 0;
-  }
-
-  private static int count(String n) {
-    try {
-      return Integer.parseInt(n.replace("+", ""));
-    } catch (NumberFormatException e) {
-      return 10;
-    }
   }
 }

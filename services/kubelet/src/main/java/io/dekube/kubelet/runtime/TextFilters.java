@@ -14,7 +14,7 @@ import java.util.Locale;
 final class TextFilters {
 
   /** The filters offered. */
-  static final List<String> NAMES = List.of("grep", "head", "tail", "wc", "sort", "uniq", "tr", "cut", "sed",
+  static final List<String> NAMES = List.of("grep", "head", "tail", "wc", "sort", "uniq", "tr", "cut", "rev", "sed",
       "awk");
   /** Options of the filters that take a value, so that the value is not read as a file. */
   private static final List<String> VALUED = List.of("-n", "-c", "-e", "-m", "-A", "-B", "-C", "-k", "-t");
@@ -40,8 +40,8 @@ final class TextFilters {
       lines.remove(lines.size() - 1);
     }
     return switch (name) {
-      case "grep", "head", "uniq", "cut", "awk" -> lines(name, args, lines, out);
-      case "tail" -> print(out, lines.subList(Math.max(0, lines.size() - count(args)), lines.size()));
+      case "grep", "head", "uniq", "cut", "rev", "awk" -> lines(name, args, lines, out);
+      case "tail" -> print(out, tail(args, lines));
       case "wc" -> wc(args, input, lines, out);
       case "sort" -> print(out, sort(String.join("", args.stream().filter(a -> a.startsWith("-")).toList()), lines));
       case "tr" -> Tr.of(args, out).map(tr -> {
@@ -115,20 +115,36 @@ final class TextFilters {
   }
 
   static int count(List<String> args) {
+    String n = countWord(args);
+    try {
+      return n == null ? 10 : Integer.parseInt(n.startsWith("+") ? n.substring(1) : n);
+    } catch (NumberFormatException e) {
+      return 10;
+    }
+  }
+
+  /** The count of {@code head}/{@code tail} as written: {@code -n 5}, {@code -n5}, {@code -5}, {@code -n +2}; null. */
+  static String countWord(List<String> args) {
+    String n = null;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
-      try {
-        if (a.equals("-n") && i + 1 < args.size()) {
-          return Integer.parseInt(args.get(i + 1));
-        }
-        if (a.matches("-n?\\d+")) {
-          return Integer.parseInt(a.replaceAll("\\D", ""));
-        }
-      } catch (NumberFormatException e) {
-        return 10;
+      if (a.equals("-n") && i + 1 < args.size()) {
+        n = args.get(++i);
+      } else if (a.matches("-n[+-]?\\d+")) {
+        n = a.substring(2);
+      } else if (a.matches("-\\d+")) {
+        n = a.substring(1);
       }
     }
-    return 10;
+    return n;
+  }
+
+  /** {@code tail -n N}: the last N lines; {@code tail -n +N}: from line N on. */
+  private static List<String> tail(List<String> args, List<String> lines) {
+    String n = countWord(args);
+    int k = count(args);
+    return n != null && n.startsWith("+") ? lines.subList(Math.min(lines.size(), Math.max(0, k - 1)), lines.size())
+        : lines.subList(Math.max(0, lines.size() - k), lines.size());
   }
 
   private static int print(ExecSession.Output out, List<String> lines) {

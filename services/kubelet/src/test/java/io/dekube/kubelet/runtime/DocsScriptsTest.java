@@ -108,6 +108,30 @@ class DocsScriptsTest {
     assertEquals(137, code(tail));
   }
 
+  /** Logging architecture: a streaming sidecar shows its file from the first line on ({@code tail -n+1 -F}). */
+  @Test
+  void streamingSidecarFollowsItsFileFromTheFirstLine() throws Exception {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 12; i++) {
+      lines.append(i).append(": INFO\n");
+    }
+    Files.writeString(dir.resolve("opt/1.log"), lines);
+    ExecSession s = sh("tail -n+1 -F /opt/1.log");
+    await(() -> out.out.toString().equals(lines.toString()));
+    Files.writeString(dir.resolve("opt/1.log"), "12: INFO\n", java.nio.file.StandardOpenOption.APPEND);
+    await(() -> out.out.toString().endsWith("11: INFO\n12: INFO\n"));
+    s.kill();
+    assertEquals(137, code(s));
+  }
+
+  /** Indexed Job for parallel processing: the worker is {@code rev} of its input; {@code tail -n +2} skips a header. */
+  @Test
+  void indexedJobWorkerReversesItsInput() throws Exception {
+    assertEquals(0, run("echo foo > /opt/data.txt; rev /opt/data.txt; printf 'NAME\\na\\nb\\n' | tail -n +2; "
+        + "echo xyz | rev"));
+    assertEquals("oof\na\nb\nzyx\n", out.out.toString());
+  }
+
   /** Downward API: the pod's fields as environment variables. */
   @Test
   void downwardApiPrintsItsVariables() throws Exception {
