@@ -674,6 +674,69 @@ class KubeletE2E {
     kubectl.run("delete", "deployment", "kubernetes-bootcamp").ok();
   }
 
+  /**
+   * StatefulSet Basics' "Writing to stable storage", as written: {@code web.yaml}'s two nginx-slim pods with a claim
+   * each at {@code /usr/share/nginx/html}, their hostnames written there by {@code kubectl exec}, read back by
+   * {@code curl http://localhost/} inside each pod, and still there after the pods are deleted and made again.
+   */
+  @Test
+  @Order(2)
+  void theStatefulSetTutorialsPodsServeTheHostnameWrittenToTheirClaims() throws Exception {
+    Path web = tmp.resolve("web.yaml");
+    Files.writeString(web, """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: nginx
+          labels: {app: nginx}
+        spec:
+          ports: [{port: 80, name: web}]
+          clusterIP: None
+          selector: {app: nginx}
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: web}
+        spec:
+          serviceName: "nginx"
+          replicas: 2
+          minReadySeconds: 10
+          selector: {matchLabels: {app: nginx}}
+          template:
+            metadata: {labels: {app: nginx}}
+            spec:
+              containers:
+              - name: nginx
+                image: registry.k8s.io/nginx-slim:0.21
+                ports: [{containerPort: 80, name: web}]
+                volumeMounts: [{name: www, mountPath: /usr/share/nginx/html}]
+          volumeClaimTemplates:
+          - metadata: {name: www}
+            spec:
+              accessModes: ["ReadWriteOnce"]
+              resources: {requests: {storage: 1Gi}}
+        """);
+    kubectl.run("apply", "-f", web.toString()).ok();
+    kubectl.run("rollout", "status", "statefulset/web", "--timeout=120s").ok();
+    for (int i = 0; i < 2; i++) {
+      kubectl.run("exec", "web-" + i, "--", "sh", "-c", "echo \"$(hostname)\" > /usr/share/nginx/html/index.html")
+          .ok();
+    }
+    for (int i = 0; i < 2; i++) {
+      assertEquals("web-" + i + "\n", kubectl.run("exec", "-i", "web-" + i, "--", "curl", "http://localhost/").ok()
+          .out());
+    }
+    kubectl.run("delete", "pod", "-l", "app=nginx").ok();
+    Awaitility.await("web-0 and web-1 again").atMost(Duration.ofSeconds(120)).ignoreExceptions().untilAsserted(() -> {
+      for (int i = 0; i < 2; i++) {
+        assertEquals("web-" + i + "\n", kubectl.run("exec", "-i", "web-" + i, "--", "curl", "http://localhost/").ok()
+            .out());
+      }
+    });
+    assertEquals("Bound Bound", kubectl.run("get", "pvc", "www-web-0", "www-web-1", "-o",
+        "jsonpath={.items[*].status.phase}").ok().out());
+  }
+
   @Test
   @Order(6)
   void deleteStopsTheContainerAndThePodDisappears() throws Exception {

@@ -189,12 +189,26 @@ public final class StatefulSetController implements Reconciler {
   }
 
   private Future<Void> updateStatus(StatefulSet set, StatefulSetStatus status) {
+    requeueForAvailability(set, status);
     if (Typed.tree(status).equals(set.getStatus() == null ? null : Typed.tree(set.getStatus()))) {
       return Future.succeededFuture();
     }
     StatefulSet next = Lister.copy(set);
     next.setStatus(status);
     return ctx.store().updateStatus(stsType, Typed.tree(next), WriteOptions.none()).mapEmpty();
+  }
+
+  /**
+   * Ready pods become available only once they have been ready for {@code minReadySeconds}, and no pod event says
+   * when: sync again then, as kube's controller does, so that the status counts them and OrderedReady goes on.
+   */
+  private void requeueForAvailability(StatefulSet set, StatefulSetStatus status) {
+    Integer min = set.getSpec().getMinReadySeconds();
+    if (min != null && min > 0 && loop != null
+        && !java.util.Objects.equals(status.getReadyReplicas(), status.getAvailableReplicas())) {
+      loop.enqueueAfter(new ObjectKey(set.getMetadata().getNamespace(), set.getMetadata().getName()),
+          Duration.ofSeconds(min));
+    }
   }
 
   private Future<Void> truncate(StatefulSet set, List<ControllerRevision> owned, Rev current, Rev update,

@@ -9,7 +9,7 @@ import java.util.Optional;
  * {@code carsonoid/kube-decon:<tag>}), {@code dekube/echo}, {@code dekube/crash}, {@code dekube/pause}
  * ({@code registry.k8s.io/pause}) and {@code busybox} ({@code docker.io/library/busybox:<tag>},
  * {@code dekube/busybox}: the built-in shell; {@code alpine}, {@code debian} and {@code ubuntu} too) and
- * {@code nginx} (its welcome page, as every tutorial's
+ * {@code nginx} ({@code registry.k8s.io/nginx-slim} too; its welcome page, as every tutorial's
  * first Deployment serves it), and the images of kube's docs and tutorials: {@code httpd},
  * {@code registry.k8s.io/hpa-example}, {@code gcr.io/google-samples/hello-app}, {@code registry.k8s.io/echoserver},
  * {@code kicbase/echo-server}, {@code hashicorp/http-echo}, {@code registry.k8s.io/e2e-test-images/agnhost} (and the
@@ -23,7 +23,7 @@ public final class BuiltInImages {
   public static final List<String> NAMES = List.of("dekube/web", "carsonoid/kube-decon:<tag>", "dekube/echo",
       "dekube/crash", "dekube/pause (= registry.k8s.io/pause:<tag>)",
       "busybox[:<tag>] (= dekube/busybox, registry.k8s.io/busybox; alpine, debian, ubuntu and bash run it too)",
-      "nginx[:<tag>]", "httpd[:<tag>]",
+      "nginx[:<tag>]", "registry.k8s.io/nginx-slim:<tag>", "httpd[:<tag>]",
       "registry.k8s.io/hpa-example", "gcr.io/google-samples/hello-app:1.0|2.0", "registry.k8s.io/echoserver:<tag>",
       "kicbase/echo-server:<tag>", "hashicorp/http-echo[:<tag>]",
       "registry.k8s.io/e2e-test-images/agnhost:<tag> (liveness, netexec, pause, serve-hostname)",
@@ -67,6 +67,8 @@ public final class BuiltInImages {
       // too (their bash, coreutils and apt are not there: `apt-get` is "not found")
       case "alpine", "debian", "ubuntu", "bash" -> "busybox"; // bash: the env-var pages' `image: bash` (echo)
       case "nginx", "registry.k8s.io/nginx", "k8s.gcr.io/nginx" -> "nginx"; // the service-account page's
+      // the StatefulSet tutorial's small nginx build: the same server, the same html folder
+      case "registry.k8s.io/nginx-slim", "k8s.gcr.io/nginx-slim", "gcr.io/google_containers/nginx-slim" -> "nginx";
       case "httpd" -> "httpd";
       case "registry.k8s.io/hpa-example", "k8s.gcr.io/hpa-example", "gcr.io/google_containers/hpa-example",
           "gcr.io/google-containers/hpa-example" -> "hpa-example";

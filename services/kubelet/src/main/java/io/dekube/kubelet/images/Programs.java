@@ -37,7 +37,8 @@ public final class Programs {
   public static Future<Void> start(BuiltInImages.Resolved image, JvmContainer c) {
     return switch (image.program()) {
       case "web" -> web(c, image.tag());
-      case "nginx" -> nginx(c, image.tag());
+      // nginx-slim's tags (0.8, 0.21…) are its own numbers, not nginx's version
+      case "nginx" -> nginx(c, image.repository().endsWith("nginx-slim") ? "latest" : image.tag());
       case "echo" -> echo(c);
       case "crash" -> crash(c);
       case "busybox" -> busybox(c);

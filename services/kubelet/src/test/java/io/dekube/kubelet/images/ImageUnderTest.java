@@ -28,6 +28,8 @@ final class ImageUnderTest implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   RunningContainer container;
+  /** The pod's /etc/hosts (null: the runtime's own), for names a program resolves without a cluster DNS. */
+  String etcHosts;
 
   ImageUnderTest(Path dir, String ip) {
     this.dir = dir;
@@ -42,7 +44,7 @@ final class ImageUnderTest implements AutoCloseable {
   /** Starts {@code c} with volumes: the node folders mounted at those paths. */
   RunningContainer start(String pod, Container c, Map<String, String> env, Map<String, Path> mounts) throws Exception {
     ContainerSpec spec = new ContainerSpec("default", pod, "uid-" + pod, "node-1", ip, c, env,
-        dir.resolve(c.getName() + "/0.log"), dir, mounts, pod + "-" + c.getName());
+        dir.resolve(c.getName() + "/0.log"), dir, mounts, pod + "-" + c.getName(), etcHosts);
     container = new JvmRuntime(vertx).start(spec).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     return container;
   }
