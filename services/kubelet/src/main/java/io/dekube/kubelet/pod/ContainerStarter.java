@@ -56,7 +56,7 @@ final class ContainerStarter {
       cs = new ContainerSpec(w.namespace(), w.name(), w.uid(), m.config.nodeName(), w.podIp(),
           EnvBuilder.expandCommandAndArgs(spec, env), env, log, work,
           Volumes.mounts(spec, w.volumes()), id, HostsFile.of(w.pod(), w.podIp()),
-          w.pod().getSpec().getSecurityContext());
+          w.pod().getSpec());
     } catch (ContainerStartException e) {
       startFailed(rec, e);
       return;

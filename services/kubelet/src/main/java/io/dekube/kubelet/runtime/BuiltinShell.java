@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -264,8 +263,7 @@ final class BuiltinShell implements Host {
         err("whoami: unknown uid " + user.uid());
         yield 1;
       }
-      default -> print(String.format(java.util.Locale.ROOT, "PID   USER     TIME  COMMAND%n%5d %-8.8s  0:00 %s%n%5d %-8.8s  0:00 ps%s",
-          1, user.name(), mainCommand(), 7, user.name(), args.isEmpty() ? "" : " " + String.join(" ", args)));
+      default -> write(ProcessTable.render(ProcessTable.of(spec, String.join(" ", args)), user));
     };
   }
 
@@ -325,22 +323,6 @@ final class BuiltinShell implements Host {
           + ")");
     }
     return 127;
-  }
-
-  /** The container's own command line (busybox's default: sh). */
-  private String mainCommand() {
-    List<String> argv = new ArrayList<>();
-    if (spec.container().getCommand() != null) {
-      argv.addAll(spec.container().getCommand());
-    }
-    if (spec.container().getArgs() != null) {
-      argv.addAll(spec.container().getArgs());
-    }
-    if (argv.size() == 3 && argv.get(0).matches("(/bin/)?sh") && argv.get(1).equals("-c")
-        && argv.get(2).matches("[\\w./=:, -]+")) {
-      return argv.get(2).strip(); // sh -c with one simple command execs it: that command is PID 1
-    }
-    return argv.isEmpty() ? "sh" : String.join(" ", argv);
   }
 
   private String hostname() {

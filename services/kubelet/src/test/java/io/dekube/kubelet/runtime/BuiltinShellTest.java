@@ -251,8 +251,8 @@ class BuiltinShellTest {
         .withCommand("sh", "-c", "sleep 1h").build());
     ContainerSpec spec = new ContainerSpec(plain.namespace(), plain.podName(), plain.podUid(), plain.nodeName(),
         plain.podIp(), plain.container(), plain.env(), plain.logFile(), plain.workDir(), plain.mounts(), plain.id(),
-        null, new io.fabric8.kubernetes.api.model.PodSecurityContextBuilder().withRunAsUser(1000L).withRunAsGroup(3000L)
-            .withFsGroup(2000L).withSupplementalGroups(4000L).build());
+        null, new io.fabric8.kubernetes.api.model.PodSpecBuilder().withNewSecurityContext().withRunAsUser(1000L)
+            .withRunAsGroup(3000L).withFsGroup(2000L).withSupplementalGroups(4000L).endSecurityContext().build());
     assertEquals(0, code(ShellSession.start(vertx, spec, List.of("sh", "-c", "id; ps"), output, false)));
     assertEquals("uid=1000 gid=3000 groups=2000,3000,4000\nPID   USER     TIME  COMMAND\n    1 1000      0:00 sleep 1h\n"
         + "    7 1000      0:00 ps\n", out.toString());
@@ -261,6 +261,37 @@ class BuiltinShellTest {
     out.setLength(0);
     assertEquals(0, run("sh", "-c", "id; whoami"));
     assertEquals("uid=0(root) gid=0(root) groups=0(root),10(wheel)\nroot\n", out.toString());
+  }
+
+  /** "Share Process Namespace between Containers in a Pod": ps ax in the shell container sees nginx's processes. */
+  @Test
+  void psInASharedProcessNamespaceListsThePodsProcesses() throws Exception {
+    var shell = new ContainerBuilder().withName("shell").withImage("busybox:1.28").withCommand("sleep", "3600").build();
+    var pod = new io.fabric8.kubernetes.api.model.PodSpecBuilder().withShareProcessNamespace(true)
+        .addNewContainer().withName("nginx").withImage("nginx").endContainer().addToContainers(shell).build();
+    ContainerSpec plain = spec(shell);
+    ContainerSpec spec = new ContainerSpec(plain.namespace(), plain.podName(), plain.podUid(), plain.nodeName(),
+        plain.podIp(), shell, plain.env(), plain.logFile(), plain.workDir(), plain.mounts(), plain.id(), null, pod);
+    assertEquals(0, code(ShellSession.start(vertx, spec, List.of("ps", "ax"), output, false)));
+    assertEquals("PID   USER     TIME  COMMAND\n    1 root      0:00 /pause\n    8 root      0:00 nginx: master process "
+        + "nginx -g daemon off;\n   14 101       0:00 nginx: worker process\n   20 root      0:00 sleep 3600\n"
+        + "   26 root      0:00 ps ax\n", out.toString());
+  }
+
+  /** kubectl debug --target: the ephemeral container sees its target's processes. */
+  @Test
+  void anEphemeralContainerSeesItsTargetsProcesses() throws Exception {
+    var debugger = new ContainerBuilder().withName("debugger-x").withImage("busybox:1.28").build();
+    var pod = new io.fabric8.kubernetes.api.model.PodSpecBuilder()
+        .addNewContainer().withName("ephemeral-demo").withImage("registry.k8s.io/pause:3.1").endContainer()
+        .addNewEphemeralContainer().withName("debugger-x").withImage("busybox:1.28").withTargetContainerName("ephemeral-demo")
+        .endEphemeralContainer().build();
+    ContainerSpec plain = spec(debugger);
+    ContainerSpec spec = new ContainerSpec(plain.namespace(), plain.podName(), plain.podUid(), plain.nodeName(),
+        plain.podIp(), debugger, plain.env(), plain.logFile(), plain.workDir(), plain.mounts(), plain.id(), null, pod);
+    assertEquals(0, code(ShellSession.start(vertx, spec, List.of("ps"), output, false)));
+    assertEquals("PID   USER     TIME  COMMAND\n    1 root      0:00 /pause\n    7 root      0:00 sh\n"
+        + "   13 root      0:00 ps\n", out.toString());
   }
 
   @Test

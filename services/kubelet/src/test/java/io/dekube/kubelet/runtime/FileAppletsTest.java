@@ -86,7 +86,8 @@ class FileAppletsTest {
     io.dekube.kubelet.pod.Volumes.emptyDirMode(demo, sc);
     ContainerSpec spec = new ContainerSpec("d", "box", "u", "n", "127.0.0.1",
         new ContainerBuilder().withName("c").withImage("busybox:1.28").build(), Map.of("HOSTNAME", "box"),
-        dir.resolve("pod/c/0.log"), dir.resolve("pod/c/root"), Map.of("/data/demo", demo), "id", null, sc);
+        dir.resolve("pod/c/0.log"), dir.resolve("pod/c/root"), Map.of("/data/demo", demo), "id", null,
+        new io.fabric8.kubernetes.api.model.PodSpecBuilder().withSecurityContext(sc).build());
     int code = ShellSession.start(vertx, spec, List.of("sh", "-c", "cd /data; ls -l; cd demo; echo hello > testfile; "
             + "mkdir sub; ls -l; stat -c '%a %A %U %G' /tmp; ls -ld /etc"), output, false).exitCode()
         .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);

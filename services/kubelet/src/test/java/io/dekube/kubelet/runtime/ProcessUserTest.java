@@ -22,7 +22,8 @@ class ProcessUserTest {
       c.withSecurityContext(new SecurityContextBuilder().withRunAsUser(containerUser).build());
     }
     ContainerSpec spec = new ContainerSpec("d", "p", "u", "n", "127.0.0.1", c.build(), Map.of(), Path.of("0.log"),
-        Path.of("."), Map.of(), "id", null, pod);
+        Path.of("."), Map.of(), "id", null, new io.fabric8.kubernetes.api.model.PodSpecBuilder().withSecurityContext(pod)
+        .build());
     return ProcessUser.of(spec, PASSWD, GROUP);
   }
 

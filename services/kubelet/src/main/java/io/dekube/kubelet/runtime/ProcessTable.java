@@ -1,0 +1,125 @@
+package io.dekube.kubelet.runtime;
+
+import io.dekube.kubelet.images.BuiltInImages;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What busybox's {@code ps} lists in a {@code jvm} container: the processes of its process namespace. Its own
+ * main process is PID 1; with the pod's {@code shareProcessNamespace} the pod's sandbox ({@code /pause}) is
+ * PID 1 and every container's processes follow, in the pod's order; an ephemeral container with a
+ * {@code targetContainerName} (what {@code kubectl debug --target} makes) sees its target's processes before
+ * its own. Each container's processes are its image's (nginx: a master and a worker, user 101) or its command
+ * line, as the user its securityContext names; the {@code ps} itself comes last. Pure.
+ */
+final class ProcessTable {
+
+  /** One process: its id, user id and command line. */
+  record Process(int pid, long uid, String command) {
+  }
+
+  private ProcessTable() {
+  }
+
+  /** The processes {@code ps} shows in the container of {@code spec}, {@code ps ARGS} last. */
+  static List<Process> of(ContainerSpec spec, String psArgs) {
+    List<Container> shown = new ArrayList<>();
+    PodSpec pod = spec.podSpec();
+    boolean shared = pod != null && Boolean.TRUE.equals(pod.getShareProcessNamespace());
+    List<Process> all = new ArrayList<>();
+    int pid = 1;
+    if (shared) {
+      all.add(new Process(1, 0, "/pause"));
+      pid = 8;
+      for (Container c : pod.getInitContainers() == null ? List.<Container>of() : pod.getInitContainers()) {
+        if ("Always".equals(c.getRestartPolicy())) {
+          shown.add(c);
+        }
+      }
+      shown.addAll(pod.getContainers() == null ? List.of() : pod.getContainers());
+      shown.addAll(ephemeral(pod).stream().map(ProcessTable::asContainer).toList());
+    } else {
+      target(pod, spec.container()).ifPresent(shown::add);
+      shown.add(spec.container());
+    }
+    boolean self = shown.stream().anyMatch(c -> c.getName() != null && c.getName().equals(spec.container().getName()));
+    if (!self) {
+      shown.add(spec.container());
+    }
+    PodSecurityContext podSc = pod == null ? null : pod.getSecurityContext();
+    for (Container c : shown) {
+      long uid = uid(podSc, c);
+      for (String[] p : processes(c)) {
+        all.add(new Process(pid, p[0] == null ? uid : Long.parseLong(p[0]), p[1]));
+        pid += 6;
+      }
+    }
+    all.add(new Process(pid, uid(podSc, spec.container()), psArgs.isEmpty() ? "ps" : "ps " + psArgs));
+    return all;
+  }
+
+  /** busybox's {@code ps} output, names of {@code user}'s image for the user ids. */
+  static String render(List<Process> processes, ProcessUser user) {
+    StringBuilder b = new StringBuilder("PID   USER     TIME  COMMAND\n");
+    for (Process p : processes) {
+      b.append(String.format(Locale.ROOT, "%5d %-8.8s  0:00 %s%n", p.pid(), user.user(p.uid()), p.command()));
+    }
+    return b.toString();
+  }
+
+  private static List<EphemeralContainer> ephemeral(PodSpec pod) {
+    return pod == null || pod.getEphemeralContainers() == null ? List.of() : pod.getEphemeralContainers();
+  }
+
+  /** The container an ephemeral container targets, when {@code self} is one with a target. */
+  private static Optional<Container> target(PodSpec pod, Container self) {
+    Optional<String> name = ephemeral(pod).stream().filter(e -> e.getName() != null && e.getName().equals(self.getName()))
+        .map(EphemeralContainer::getTargetContainerName).filter(t -> t != null && !t.isEmpty()).findFirst();
+    return name.flatMap(n -> pod.getContainers().stream().filter(c -> n.equals(c.getName())).findFirst());
+  }
+
+  private static Container asContainer(EphemeralContainer e) {
+    return new io.fabric8.kubernetes.api.model.ContainerBuilder().withName(e.getName()).withImage(e.getImage())
+        .withCommand(e.getCommand()).withArgs(e.getArgs()).withSecurityContext(e.getSecurityContext()).build();
+  }
+
+  private static long uid(PodSecurityContext pod, Container c) {
+    if (c.getSecurityContext() != null && c.getSecurityContext().getRunAsUser() != null) {
+      return c.getSecurityContext().getRunAsUser();
+    }
+    return pod != null && pod.getRunAsUser() != null ? pod.getRunAsUser() : 0;
+  }
+
+  /** A container's processes: {user id or null for the container's user, command line}. */
+  private static List<String[]> processes(Container c) {
+    List<String> argv = new ArrayList<>();
+    if (c.getCommand() != null) {
+      argv.addAll(c.getCommand());
+    }
+    if (c.getArgs() != null) {
+      argv.addAll(c.getArgs());
+    }
+    String program = BuiltInImages.resolve(c.getImage()).map(BuiltInImages.Resolved::program).orElse("");
+    if (argv.isEmpty()) {
+      return switch (program) {
+        case "nginx" -> List.of(new String[] {null, "nginx: master process nginx -g daemon off;"},
+            new String[] {"101", "nginx: worker process"});
+        case "pause" -> List.<String[]>of(new String[] {null, "/pause"});
+        case "busybox", "" -> List.<String[]>of(new String[] {null, "sh"});
+        case "httpd" -> List.<String[]>of(new String[] {null, "httpd -DFOREGROUND"});
+        default -> List.<String[]>of(new String[] {null, "/" + program});
+      };
+    }
+    if (argv.size() == 3 && argv.get(0).matches("(/bin/)?sh") && argv.get(1).equals("-c")
+        && argv.get(2).matches("[\\w./=:, -]+")) {
+      return List.<String[]>of(new String[] {null, argv.get(2).strip()}); // sh -c with one simple command execs it
+    }
+    return List.<String[]>of(new String[] {null, String.join(" ", argv)});
+  }
+}
