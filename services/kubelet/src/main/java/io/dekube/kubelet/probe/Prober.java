@@ -111,6 +111,9 @@ public final class Prober {
       return actions.tcp(host, Actions.port(c, t.getPort())).map(v -> (String) null)
           .recover(e -> Future.succeededFuture(e.getMessage()));
     }
+    if (p.getGrpc() != null && p.getGrpc().getPort() != null) {
+      return GrpcHealthCheck.check(vertx, worker.podIp(), p.getGrpc().getPort(), p.getGrpc().getService(), timeout);
+    }
     if (p.getExec() != null && p.getExec().getCommand() != null && rec.running() != null) {
       return Actions.exec(rec.running(), p.getExec().getCommand()).result().map(r -> r.exitCode() == 0 ? null
           : !(r.stdout() + r.stderr()).isEmpty() ? (r.stdout() + r.stderr()).strip()
