@@ -416,6 +416,30 @@ class KubeletE2E {
     kubectl.run("delete", "pod", "counter", "--timeout=60s").ok();
   }
 
+  /**
+   * The logging architecture's streaming sidecar with a filter: {@code tail -n+1 -F FILE | grep ERROR} runs beside the
+   * app that appends to the shared file, both stages at once, so {@code kubectl logs} shows each match as it comes.
+   */
+  @Test
+  @Order(4)
+  void aSidecarsTailGrepPipelineLogsEachMatchAsItComes() throws Exception {
+    String mount = "    volumeMounts:\n    - {name: varlog, mountPath: /var/log}\n";
+    String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: errors\nspec:\n  containers:\n"
+        + "  - name: app\n    image: busybox:1.28\n    args: [/bin/sh, -c, 'i=0; while true; do "
+        + "echo \"$i INFO ok\" >> /var/log/app.log; echo \"$i ERROR failed\" >> /var/log/app.log; i=$((i+1)); "
+        + "sleep 1; done']\n" + mount
+        + "  - name: errors\n    image: busybox:1.28\n"
+        + "    args: [/bin/sh, -c, 'tail -n+1 -F /var/log/app.log | grep ERROR']\n" + mount
+        + "  volumes:\n  - name: varlog\n    emptyDir: {}\n";
+    kubectl.runWithInput(pod, "apply", "-f", "-").ok();
+    Awaitility.await().atMost(Duration.ofSeconds(60))
+        .until(() -> kubectl.run("logs", "errors", "-c", "errors").out().contains("2 ERROR failed\n"));
+    String logs = kubectl.run("logs", "errors", "-c", "errors").ok().out();
+    assertTrue(logs.startsWith("0 ERROR failed\n1 ERROR failed\n2 ERROR failed\n"), logs);
+    assertTrue(!logs.contains("INFO"), logs);
+    kubectl.run("delete", "pod", "errors", "--timeout=60s").ok();
+  }
+
   /** kubectl run -i --rm: the piped commands reach the container's shell, its exit code is kubectl's, the pod goes. */
   @Test
   @Order(4)
