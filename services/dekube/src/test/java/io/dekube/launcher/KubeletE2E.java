@@ -761,6 +761,107 @@ class KubeletE2E {
         "jsonpath={.items[*].status.phase}").ok().out());
   }
 
+  /**
+   * "Connect a Frontend to a Backend Using Services" and "Exposing an External IP Address", as written (in a namespace
+   * of their own: this class has a Service {@code hello} already): the hello-go-gke backend behind the Service
+   * {@code hello}, the nginx frontend proxying to it behind a LoadBalancer, {@code curl http://EXTERNAL_IP} answering
+   * {@code {"message":"Hello"}}; node-hello's {@code Hello Kubernetes!} through {@code kubectl expose --type=LoadBalancer}.
+   */
+  @Test
+  @Order(2)
+  void theFrontendAnswersThroughTheHelloServiceAndNodeHelloThroughItsLoadBalancer() throws Exception {
+    kubectl.run("create", "namespace", "tutorials").ok();
+    Path manifests = tmp.resolve("frontend-backend.yaml");
+    Files.writeString(manifests, """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          selector: {matchLabels: {app: hello, tier: backend, track: stable}}
+          replicas: 3
+          template:
+            metadata: {labels: {app: hello, tier: backend, track: stable}}
+            spec:
+              containers:
+              - name: hello
+                image: "gcr.io/google-samples/hello-go-gke:1.0"
+                ports: [{name: http, containerPort: 80}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: hello}
+        spec:
+          selector: {app: hello, tier: backend}
+          ports: [{protocol: TCP, port: 80, targetPort: http}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: frontend}
+        spec:
+          selector: {app: hello, tier: frontend}
+          ports: [{protocol: "TCP", port: 80, targetPort: 80}]
+          type: LoadBalancer
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: frontend}
+        spec:
+          selector: {matchLabels: {app: hello, tier: frontend, track: stable}}
+          replicas: 1
+          template:
+            metadata: {labels: {app: hello, tier: frontend, track: stable}}
+            spec:
+              containers:
+              - name: nginx
+                image: "gcr.io/google-samples/hello-frontend:1.0"
+                lifecycle: {preStop: {exec: {command: ["/usr/sbin/nginx", "-s", "quit"]}}}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          labels: {app.kubernetes.io/name: load-balancer-example}
+          name: hello-world
+        spec:
+          replicas: 5
+          selector: {matchLabels: {app.kubernetes.io/name: load-balancer-example}}
+          template:
+            metadata: {labels: {app.kubernetes.io/name: load-balancer-example}}
+            spec:
+              containers:
+              - image: gcr.io/google-samples/node-hello:1.0
+                name: hello-world
+                ports: [{containerPort: 8080}]
+        """);
+    kubectl.run("apply", "-n", "tutorials", "-f", manifests.toString()).ok();
+    kubectl.run("expose", "-n", "tutorials", "deployment", "hello-world", "--type=LoadBalancer", "--name=my-service")
+        .ok();
+    for (String d : List.of("backend", "frontend", "hello-world")) {
+      kubectl.run("rollout", "status", "-n", "tutorials", "deployment/" + d, "--timeout=120s").ok();
+    }
+    String frontend = externalIp("frontend");
+    Awaitility.await("the frontend answers").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .untilAsserted(() -> assertEquals("{\"message\":\"Hello\"}\n", http.send(HttpRequest.newBuilder(
+            URI.create("http://" + frontend + "/")).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString()).body()));
+    String service = externalIp("my-service");
+    Awaitility.await("my-service answers").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .untilAsserted(() -> assertEquals("Hello Kubernetes!", http.send(HttpRequest.newBuilder(
+            URI.create("http://" + service + ":8080/")).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString()).body()));
+    kubectl.run("delete", "namespace", "tutorials", "--wait=false").ok();
+  }
+
+  private String externalIp(String service) {
+    Awaitility.await(service + "'s EXTERNAL-IP").atMost(Duration.ofSeconds(30)).until(() -> !kubectl.run("get",
+        "service", "-n", "tutorials", service, "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}").out().isEmpty());
+    try {
+      return kubectl.run("get", "service", "-n", "tutorials", service, "-o",
+          "jsonpath={.status.loadBalancer.ingress[0].ip}").ok().out();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   @Order(6)
   void deleteStopsTheContainerAndThePodDisappears() throws Exception {

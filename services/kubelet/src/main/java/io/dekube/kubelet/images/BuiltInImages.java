@@ -15,7 +15,7 @@ import java.util.Optional;
  * {@code kicbase/echo-server}, {@code hashicorp/http-echo}, {@code registry.k8s.io/e2e-test-images/agnhost} (and the
  * older {@code liveness} and {@code serve_hostname}), {@code registry.k8s.io/goproxy},
  * {@code kubernetes-bootcamp}, {@code redis} and the guestbook tutorial's {@code gb-redis-follower} and
- * {@code gb-frontend}. Pure.
+ * {@code gb-frontend}, {@code node-hello}, {@code hello-go-gke} and {@code hello-frontend}. Pure.
  */
 public final class BuiltInImages {
 
@@ -31,7 +31,9 @@ public final class BuiltInImages {
       "gcr.io/google-samples/kubernetes-bootcamp:v1", "jocatalin/kubernetes-bootcamp:v1|v2",
       "redis[:<tag>]", "us-docker.pkg.dev/google-samples/containers/gke/gb-redis-follower:v2",
       "us-docker.pkg.dev/google-samples/containers/gke/gb-frontend:v5 (and gcr.io/google_samples/gb-redisslave, "
-          + "gb-frontend:v4)");
+          + "gb-frontend:v4)",
+      "gcr.io/google-samples/node-hello:1.0", "gcr.io/google-samples/hello-go-gke:1.0",
+      "gcr.io/google-samples/hello-frontend:1.0");
 
   /** What an image reference resolves to: which program, with which tag. */
   public record Resolved(String program, String repository, String tag) {
@@ -91,6 +93,9 @@ public final class BuiltInImages {
       case "gcr.io/google_samples/gb-redisslave", "gcr.io/google-samples/gb-redisslave" -> "gb-redisslave";
       case "us-docker.pkg.dev/google-samples/containers/gke/gb-frontend", "gcr.io/google_samples/gb-frontend",
           "gcr.io/google-samples/gb-frontend" -> "gb-frontend";
+      case "gcr.io/google-samples/node-hello" -> "node-hello";
+      case "gcr.io/google-samples/hello-go-gke" -> "hello-go-gke";
+      case "gcr.io/google-samples/hello-frontend" -> "hello-frontend";
       default -> null;
     };
     return Optional.ofNullable(program).map(p -> new Resolved(p, repoName(image, colon > slash), tag));

@@ -14,7 +14,7 @@ import java.util.TreeSet;
  * {@code /sys} empty) and {@code /etc/passwd}, {@code /etc/group}, {@code /etc/os-release}; {@code nginx}
  * adds its configuration and the welcome page under {@code /usr/share/nginx/html}, {@code httpd} its
  * {@code It works!} page under {@code /usr/local/apache2/htdocs}, {@code hpa-example} its {@code index.php},
- * {@code kubernetes-bootcamp} its {@code /server.js}.
+ * {@code kubernetes-bootcamp} its {@code /server.js}, {@code hello-frontend} its nginx configuration.
  * Absolute paths.
  * Immutable; pure.
  *
@@ -70,6 +70,9 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
     if (program.equals("hpa-example")) {
       file(folders, files, "/var/www/html/index.php", HpaExample.INDEX_PHP);
       folder(folders, "/var/log/apache2");
+    }
+    if (program.equals("hello-frontend")) {
+      file(folders, files, HelloFrontend.CONF_FILE, HelloFrontend.CONF);
     }
     if (program.equals("kubernetes-bootcamp")) {
       file(folders, files, "/server.js", KubernetesBootcamp.serverJs(tag));

@@ -57,6 +57,9 @@ public final class Programs {
       case "gb-redis-follower" -> redis(c, "6.0.5", List.of("/bin/sh", "-c", "/run.sh"), "redis-leader");
       case "gb-redisslave" -> redis(c, "6.0.5", List.of("/bin/sh", "-c", "/run.sh"), "redis-master");
       case "gb-frontend" -> GuestbookFrontend.start(c, image.tag());
+      case "node-hello" -> NodeHello.start(c);
+      case "hello-go-gke" -> HelloGoGke.start(c);
+      case "hello-frontend" -> HelloFrontend.start(c);
       default -> pause(c);
     };
   }

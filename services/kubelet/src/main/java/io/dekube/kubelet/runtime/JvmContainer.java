@@ -62,6 +62,30 @@ public final class JvmContainer implements RunningContainer {
     }, false);
   }
 
+  /**
+   * Resolves {@code name} as the pod's resolver does — {@code /etc/hosts}, then the cluster DNS along the pod's
+   * search path — to its first address ({@code localhost} is the pod IP, as the pod's loopback is). Fails when the
+   * name has no address. Non-blocking.
+   */
+  public Future<String> resolve(String name) {
+    ExecSession.Output quiet = new ExecSession.Output() {
+      @Override
+      public void stdout(io.vertx.core.buffer.Buffer data) {
+      }
+
+      @Override
+      public void stderr(io.vertx.core.buffer.Buffer data) {
+      }
+    };
+    PodNet net = new PodNet(vertx, spec, quiet, (work, stop) -> work, traffic);
+    return net.resolve(name, net.dnsServer(), net.dnsPort()).map(r -> net.loopbackToPod(r.addresses().get(0)));
+  }
+
+  /** The address the container's own clients connect from: the pod IP (on loopback pod networks), else null. */
+  public String clientAddress() {
+    return new PodNet(vertx, spec, null, null, traffic).localAddress();
+  }
+
   /** What the cluster's NetworkPolicies let in to this container's servers and out of its clients. */
   public TrafficPolicy traffic() {
     return traffic;
