@@ -8,14 +8,15 @@ import java.util.regex.PatternSyntaxException;
 /**
  * The filters that busybox runs a line at a time, printing as they go: {@code grep [-icvqnEFo] [-e] PATTERN},
  * {@code head [-n N|-N]}, {@code uniq [-c|-d|-u]}, {@code cut} ({@link Cut}), {@code rev}, {@code awk}
- * ({@link io.dekube.kubelet.runtime.awk.Awk}: BEGIN before the first line, END at the end of input). Each is made for
+ * ({@link io.dekube.kubelet.runtime.awk.Awk}: BEGIN before the first line, END at the end of input), {@code sed}
+ * ({@link Sed}: a line is printed once the next one came, as sed must know the last). Each is made for
  * one run and fed its input's lines, whether from a pipe as they come ({@link StreamFilters}) or from files
  * ({@link TextFilters}). Pure; not thread-safe.
  */
 final class LineFilters {
 
   /** The filters made here. */
-  static final List<String> NAMES = List.of("grep", "head", "uniq", "cut", "rev", "awk");
+  static final List<String> NAMES = List.of("grep", "head", "uniq", "cut", "rev", "awk", "sed");
 
   /** A filter: lines in, text out, then a status at the end of input. */
   interface LineFilter {
@@ -55,7 +56,32 @@ final class LineFilters {
       case "uniq" -> uniq(args.stream().filter(a -> a.startsWith("-")).reduce("", String::concat));
       case "awk" -> awk(args, out);
       case "rev" -> rev();
+      case "sed" -> sed(Sed.of(args, out).orElseThrow(() -> new Usage(null, 1)));
       default -> cut(Cut.of(args, out).orElseThrow(() -> new Usage(null, 1)));
+    };
+  }
+
+  private static LineFilter sed(Sed sed) {
+    return new LineFilter() {
+      @Override
+      public boolean line(String line, Consumer<String> print) {
+        StringBuilder b = new StringBuilder();
+        boolean more = sed.line(line, b);
+        if (!b.isEmpty()) {
+          print.accept(b.toString());
+        }
+        return more;
+      }
+
+      @Override
+      public int end(Consumer<String> print) {
+        StringBuilder b = new StringBuilder();
+        int code = sed.end(b);
+        if (!b.isEmpty()) {
+          print.accept(b.toString());
+        }
+        return code;
+      }
     };
   }
 

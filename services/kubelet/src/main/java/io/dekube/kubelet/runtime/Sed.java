@@ -19,11 +19,18 @@ final class Sed {
 
   private final List<SedScript.Command> commands;
   private final boolean quiet;
+  /** Lines held before a cycle starts: one to know whether a line is the last, one more per n or N. */
+  private final int lookahead;
+  private final java.util.ArrayDeque<String> pending = new java.util.ArrayDeque<>();
   private String hold = "";
+  private int lineNo;
+  private boolean quit;
+  private int exitCode;
 
   private Sed(List<SedScript.Command> commands, boolean quiet) {
     this.commands = commands;
     this.quiet = quiet;
+    this.lookahead = 1 + (int) commands.stream().filter(c -> c.name() == 'n' || c.name() == 'N').count();
   }
 
   /**
@@ -73,100 +80,123 @@ final class Sed {
 
   /** Runs the script over {@code lines} into {@code out}; the exit code ({@code q N}'s, else 0). */
   int run(List<String> lines, StringBuilder out) {
-    for (int idx = 0; idx < lines.size(); idx++) {
-      String ps = lines.get(idx);
-      List<String> appended = new ArrayList<>();
-      boolean print = !quiet;
-      Integer exit = null;
-      int pc = 0;
-      while (pc < commands.size()) {
-        SedScript.Command c = commands.get(pc);
-        if (c.name() == '}') {
-          pc++;
-          continue;
-        }
-        boolean last = idx == lines.size() - 1;
-        if (!c.selects(ps, idx + 1, last)) {
-          pc = c.name() == '{' ? c.blockEnd() + 1 : pc + 1;
-          continue;
-        }
-        pc++;
-        switch (c.name()) {
-          case 's' -> {
-            String next = substitute(c, ps);
-            if (next != null) {
-              ps = next;
-              if (c.printOnReplace()) {
-                out.append(ps).append('\n');
-              }
-            }
-          }
-          case 'y' -> ps = c.transliterate(ps);
-          case 'p' -> out.append(ps).append('\n');
-          case 'P' -> out.append(ps.contains("\n") ? ps.substring(0, ps.indexOf('\n')) : ps).append('\n');
-          case '=' -> out.append(idx + 1).append('\n');
-          case 'a' -> appended.add(c.text());
-          case 'i' -> out.append(c.text()).append('\n');
-          case 'c' -> {
-            if (!c.ranged() || !c.inRange()) {
-              out.append(c.text()).append('\n');
-            }
-            print = false;
-            pc = commands.size();
-          }
-          case 'd' -> {
-            print = false;
-            pc = commands.size();
-          }
-          case 'q' -> {
-            exit = c.exitCode();
-            pc = commands.size();
-          }
-          case 'Q' -> {
-            exit = c.exitCode();
-            print = false;
-            pc = commands.size();
-          }
-          case 'n' -> {
-            if (last) {
-              pc = commands.size(); // GNU and busybox: no next line, end as at the script's end
-            } else {
-              if (!quiet) {
-                out.append(ps).append('\n');
-              }
-              ps = lines.get(++idx);
-            }
-          }
-          case 'N' -> {
-            if (last) {
-              pc = commands.size();
-            } else {
-              ps = ps + "\n" + lines.get(++idx);
-            }
-          }
-          case 'h' -> hold = ps;
-          case 'H' -> hold = hold + "\n" + ps;
-          case 'g' -> ps = hold;
-          case 'G' -> ps = ps + "\n" + hold;
-          case 'x' -> {
-            String t = hold;
-            hold = ps;
-            ps = t;
-          }
-          default -> {
-            // '{' opens its block: its commands follow
-          }
-        }
-      }
-      if (print) {
-        out.append(ps).append('\n');
-      }
-      appended.forEach(t -> out.append(t).append('\n'));
-      if (exit != null) {
-        return exit;
+    for (String l : lines) {
+      if (!line(l, out)) {
+        break;
       }
     }
-    return 0;
+    return end(out);
+  }
+
+  /**
+   * Takes the next input line and runs the cycles it makes possible (a pipe is edited as it flows: with no
+   * branches in a script, a cycle reads at most one line per n or N); false once {@code q} ended the run.
+   */
+  boolean line(String line, StringBuilder out) {
+    pending.add(line);
+    while (!quit && pending.size() > lookahead) {
+      cycle(false, out);
+    }
+    return !quit;
+  }
+
+  /** The input ended: the held lines' cycles; the exit code ({@code q N}'s, else 0). */
+  int end(StringBuilder out) {
+    while (!quit && !pending.isEmpty()) {
+      cycle(true, out);
+    }
+    return exitCode;
+  }
+
+  /** One cycle: the next line into the pattern space, the script, the pattern space out unless -n or d. */
+  private void cycle(boolean eof, StringBuilder out) {
+    String ps = pending.poll();
+    lineNo++;
+    List<String> appended = new ArrayList<>();
+    boolean print = !quiet;
+    int pc = 0;
+    while (pc < commands.size()) {
+      SedScript.Command c = commands.get(pc);
+      if (c.name() == '}') {
+        pc++;
+        continue;
+      }
+      boolean last = eof && pending.isEmpty();
+      if (!c.selects(ps, lineNo, last)) {
+        pc = c.name() == '{' ? c.blockEnd() + 1 : pc + 1;
+        continue;
+      }
+      pc++;
+      switch (c.name()) {
+        case 's' -> {
+          String next = substitute(c, ps);
+          if (next != null) {
+            ps = next;
+            if (c.printOnReplace()) {
+              out.append(ps).append('\n');
+            }
+          }
+        }
+        case 'y' -> ps = c.transliterate(ps);
+        case 'p' -> out.append(ps).append('\n');
+        case 'P' -> out.append(ps.contains("\n") ? ps.substring(0, ps.indexOf('\n')) : ps).append('\n');
+        case '=' -> out.append(lineNo).append('\n');
+        case 'a' -> appended.add(c.text());
+        case 'i' -> out.append(c.text()).append('\n');
+        case 'c' -> {
+          if (!c.ranged() || !c.inRange()) {
+            out.append(c.text()).append('\n');
+          }
+          print = false;
+          pc = commands.size();
+        }
+        case 'd' -> {
+          print = false;
+          pc = commands.size();
+        }
+        case 'q', 'Q' -> {
+          exitCode = c.exitCode();
+          quit = true;
+          print &= c.name() == 'q';
+          pc = commands.size();
+        }
+        case 'n' -> {
+          if (last) {
+            pc = commands.size(); // GNU and busybox: no next line, end as at the script's end
+          } else {
+            if (!quiet) {
+              out.append(ps).append('\n');
+            }
+            ps = pending.poll();
+            lineNo++;
+          }
+        }
+        case 'N' -> {
+          if (last) {
+            pc = commands.size();
+          } else {
+            ps = ps + "\n" + pending.poll();
+            lineNo++;
+          }
+        }
+        case 'h' -> hold = ps;
+        case 'H' -> hold = hold + "\n" + ps;
+        case 'g' -> ps = hold;
+        case 'G' -> ps = ps + "\n" + hold;
+        case 'x' -> {
+          String t = hold;
+          hold = ps;
+          ps = t;
+        }
+        default -> {
+          // '{' opens its block: its commands follow
+        }
+      }
+    }
+    if (print) {
+      out.append(ps).append('\n');
+    }
+    appended.forEach(t -> out.append(t).append('\n'));
   }
 
   /** {@code s}: the new pattern space, or null when nothing was replaced. */

@@ -8,8 +8,8 @@ import java.util.Locale;
 /**
  * The text filters of busybox over a whole text (files named as operands, or all of a pipe's input):
  * {@code tail [-n N|-N]}, {@code wc [-l|-w|-c]}, {@code sort [-r] [-u] [-n]}, {@code tr} ({@link Tr}),
- * {@code sed} ({@link Sed}), {@code cat}, and those of {@link LineFilters} ({@code grep}, {@code head},
- * {@code uniq}, {@code cut}, {@code awk}) line after line. Pure.
+ * {@code cat}, and those of {@link LineFilters} ({@code grep}, {@code head}, {@code uniq}, {@code cut}, {@code awk},
+ * {@code sed}) line after line. Pure.
  */
 final class TextFilters {
 
@@ -40,19 +40,13 @@ final class TextFilters {
       lines.remove(lines.size() - 1);
     }
     return switch (name) {
-      case "grep", "head", "uniq", "cut", "rev", "awk" -> lines(name, args, lines, out);
+      case "grep", "head", "uniq", "cut", "rev", "awk", "sed" -> lines(name, args, lines, out);
       case "tail" -> print(out, tail(args, lines));
       case "wc" -> wc(args, input, lines, out);
       case "sort" -> print(out, sort(String.join("", args.stream().filter(a -> a.startsWith("-")).toList()), lines));
       case "tr" -> Tr.of(args, out).map(tr -> {
         out.stdout(Buffer.buffer(tr.apply(input)));
         return 0;
-      }).orElse(1);
-      case "sed" -> Sed.of(args, out).map(sed -> {
-        StringBuilder b = new StringBuilder();
-        int code = sed.run(lines, b);
-        out.stdout(Buffer.buffer(b.toString()));
-        return code;
       }).orElse(1);
       default -> {
         out.stdout(Buffer.buffer(input));

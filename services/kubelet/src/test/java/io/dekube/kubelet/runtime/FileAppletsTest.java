@@ -182,6 +182,8 @@ class FileAppletsTest {
     assertEquals("root\n12\n", out.toString());
     assertEquals(0, sh("awk 'BEGIN { print 1 + 1 }'; yes | awk 'NR == 3 { print NR; exit }'"), err.toString());
     assertEquals("2\n3\n", out.toString(), "awk reads a pipe as it flows and stops reading at exit");
+    assertEquals(0, sh("yes | sed -n '2{s/y/second/p;q}'"), err.toString());
+    assertEquals("second\n", out.toString(), "sed edits a pipe as it flows and q stops reading it");
     assertEquals(1, sh("sed -n 's/a/b/' /data/missing"));
     assertEquals("sed: can't open '/data/missing': No such file or directory\n", err.toString());
   }
