@@ -406,6 +406,123 @@ class NetworkingE2E {
         + ": provided port is already allocated"), clash.err());
   }
 
+  /**
+   * "Deploying PHP Guestbook application with Redis" as written: the leader, follower and frontend Deployments and
+   * Services in the default namespace, {@code kubectl port-forward svc/frontend 8080:80}, a message sent through
+   * the frontend (written to {@code redis-leader}, read back from {@code redis-follower}, found by the followers
+   * through the cluster DNS), the follower's copy read with {@code redis-cli}, then the frontend scaled up.
+   */
+  @Test
+  @Order(3)
+  void theGuestbookTutorialWritesThroughTheLeaderAndReadsFromTheFollowers() throws Exception {
+    kubectl.run("apply", "-f", manifest("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: redis-leader, labels: {app: redis, role: leader, tier: backend}}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: redis}}
+          template:
+            metadata: {labels: {app: redis, role: leader, tier: backend}}
+            spec:
+              containers:
+              - name: leader
+                image: "docker.io/redis:6.0.5"
+                resources: {requests: {cpu: 100m, memory: 100Mi}}
+                ports: [{containerPort: 6379}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis-leader, labels: {app: redis, role: leader, tier: backend}}
+        spec:
+          ports: [{port: 6379, targetPort: 6379}]
+          selector: {app: redis, role: leader, tier: backend}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: redis-follower, labels: {app: redis, role: follower, tier: backend}}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: redis}}
+          template:
+            metadata: {labels: {app: redis, role: follower, tier: backend}}
+            spec:
+              containers:
+              - name: follower
+                image: us-docker.pkg.dev/google-samples/containers/gke/gb-redis-follower:v2
+                resources: {requests: {cpu: 100m, memory: 100Mi}}
+                ports: [{containerPort: 6379}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis-follower, labels: {app: redis, role: follower, tier: backend}}
+        spec:
+          ports: [{port: 6379}]
+          selector: {app: redis, role: follower, tier: backend}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: frontend}
+        spec:
+          replicas: 3
+          selector: {matchLabels: {app: guestbook, tier: frontend}}
+          template:
+            metadata: {labels: {app: guestbook, tier: frontend}}
+            spec:
+              containers:
+              - name: php-redis
+                image: us-docker.pkg.dev/google-samples/containers/gke/gb-frontend:v5
+                env: [{name: GET_HOSTS_FROM, value: "dns"}]
+                resources: {requests: {cpu: 100m, memory: 100Mi}}
+                ports: [{containerPort: 80}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: frontend, labels: {app: guestbook, tier: frontend}}
+        spec:
+          ports: [{port: 80}]
+          selector: {app: guestbook, tier: frontend}
+        """)).ok();
+    for (String d : List.of("redis-leader", "redis-follower", "frontend")) {
+      kubectl.run("rollout", "status", "deployment/" + d, "--timeout=180s").ok();
+    }
+    String follower = kubectl.run("get", "pods", "-l", "app=redis,role=follower", "-o",
+        "jsonpath={.items[0].metadata.name}").ok().out();
+    Awaitility.await("the followers replicate from redis-leader").atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> {
+          Kubectl.Result info = kubectl.run("exec", follower, "--", "redis-cli", "info", "replication");
+          assertTrue(info.out().contains("master_host:redis-leader\r\nmaster_port:6379\r\nmaster_link_status:up\r\n"),
+              info + "\n" + kubectl.run("logs", follower).out());
+        });
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Process pf = kubectl.start("port-forward", "svc/frontend", port + ":80");
+    try {
+      String base = "http://127.0.0.1:" + port + "/";
+      Awaitility.await("the frontend through port-forward").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+          .until(() -> run("curl", "-s", base).contains("<title>Guestbook</title>"));
+      assertEquals("{\"message\": \"Updated\"}", run("curl", "-s", "-d", "",
+          base + "guestbook.php?cmd=set&key=messages&value=hello,dekube"));
+      Awaitility.await("the message read back from a follower").atMost(Duration.ofSeconds(30))
+          .until(() -> run("curl", "-s", base + "guestbook.php?cmd=get&key=messages")
+              .equals("{\"data\": \"hello,dekube\"}"));
+      assertEquals("hello,dekube\n", kubectl.run("exec", follower, "--", "redis-cli", "get", "messages").ok().out());
+      Kubectl.Result write = kubectl.run("exec", follower, "--", "redis-cli", "set", "messages", "x");
+      assertEquals("READONLY You can't write against a read only replica.\n\n", write.out());
+    } finally {
+      Kubectl.destroyTree(pf);
+    }
+    kubectl.run("scale", "deployment", "frontend", "--replicas=5").ok();
+    kubectl.run("rollout", "status", "deployment/frontend", "--timeout=180s").ok();
+    assertEquals("5", kubectl.run("get", "deployment", "frontend", "-o", "jsonpath={.status.readyReplicas}").ok()
+        .out());
+    String ip = kubectl.run("get", "svc", "frontend", "-o", "jsonpath={.spec.clusterIP}").ok().out();
+    assertEquals("{\"data\": \"hello,dekube\"}", run("curl", "-s", "--max-time", "10",
+        "http://" + ip + "/guestbook.php?cmd=get&key=messages"));
+  }
+
   @Test
   @Order(Integer.MAX_VALUE) // last: it replaces the pods
   void aRollingUpdateLosesNoRequestThroughTheIngress() throws Exception {

@@ -43,6 +43,7 @@ class RedisImageTest {
   private static Ran exec(ImageUnderTest t, List<String> argv) throws Exception {
     Collected out = new Collected();
     ExecSession s = t.container.exec(argv, out, false);
+    s.closeStdin(); // kubectl exec without -i
     int code = s.exitCode().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     return new Ran(out.text.toString(), code);
   }

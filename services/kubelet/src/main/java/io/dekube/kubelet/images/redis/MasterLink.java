@@ -130,6 +130,8 @@ final class MasterLink {
           if (state == State.CONNECTED) {
             log.notice("Connection with master lost.");
             log.notice("Caching the disconnected master state.");
+          } else {
+            log.warning("Error condition on socket for SYNC: Connection reset by peer");
           }
           again();
         }

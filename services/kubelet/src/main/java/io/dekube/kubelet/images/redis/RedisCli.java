@@ -57,6 +57,7 @@ final class RedisCli implements ExecSession {
       return cli;
     }
     if (!command.isEmpty()) {
+      cli.busy = true; // one command: stdin is not read, its end (exec without -i) ends nothing
       cli.connect().onComplete(ar -> {
         if (ar.failed()) {
           cli.exit.tryComplete(1);

@@ -92,6 +92,7 @@ public final class RedisImage {
       log.notice("Running mode=standalone, port=" + port + ".");
       log.warning("Server initialized");
       log.notice("Ready to accept connections");
+      server.replicate();
       c.onStop(() -> {
         stdout(c, "1:signal-handler (" + Instant.now().getEpochSecond() + ") Received SIGTERM scheduling shutdown..."
             + "\n");

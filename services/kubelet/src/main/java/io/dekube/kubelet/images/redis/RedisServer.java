@@ -69,7 +69,7 @@ final class RedisServer {
     keyspace.master(true, expired -> replication.propagate(expired.db(), List.of("DEL", expired.key())));
   }
 
-  /** Listens on the configured port (none for {@code port 0}), then starts replicating if told to; the port. */
+  /** Listens on the configured port (none for {@code port 0}); the port. */
   Future<Integer> start() {
     int wanted = (int) config.number("port");
     long hz = Math.max(1, Math.min(500, config.number("hz")));
@@ -88,13 +88,17 @@ final class RedisServer {
     return listening.onSuccess(p -> {
       synchronized (this) {
         port = p;
-        String replicaof = config.get("replicaof");
-        if (!replicaof.isEmpty()) {
-          String[] hp = replicaof.split(" ");
-          replication.follow(hp[0], Integer.parseInt(hp[1]), true);
-        }
       }
     });
+  }
+
+  /** Once listening: follows the master the configuration names ({@code replicaof}), if any. */
+  synchronized void replicate() {
+    String replicaof = config.get("replicaof");
+    if (!replicaof.isEmpty()) {
+      String[] hp = replicaof.split(" ");
+      replication.follow(hp[0], Integer.parseInt(hp[1]), true);
+    }
   }
 
   /** Closes the listener, the clients and the link to a master. */

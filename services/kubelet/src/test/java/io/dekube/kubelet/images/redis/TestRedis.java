@@ -30,6 +30,7 @@ final class TestRedis implements AutoCloseable {
         (host, p) -> vertx.createNetClient().connect(p, host), (p, handler) -> handler, System::currentTimeMillis),
         new RedisLog(log::add));
     port = server.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server.replicate();
   }
 
   RespClient client() throws IOException {
