@@ -47,7 +47,13 @@ public final class FlowControlMetrics {
 
   /** The observer of one level's QueueSet. */
   public QueueSet.Observer observer(String level) {
+    ConcurrentHashMap<String, Series> byFlowSchema = new ConcurrentHashMap<>();
     return new QueueSet.Observer() {
+      private Series series(String level, String flowSchema) {
+        Series s = byFlowSchema.get(flowSchema);
+        return s != null ? s : byFlowSchema.computeIfAbsent(flowSchema, fs -> FlowControlMetrics.this.series(level, fs));
+      }
+
       @Override
       public void waiting(String flowSchema, int delta) {
         series(level, flowSchema).inqueue.addAndGet(delta);

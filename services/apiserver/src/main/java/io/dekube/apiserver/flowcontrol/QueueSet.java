@@ -38,6 +38,9 @@ public final class QueueSet {
   private long lastNanos;
   private int waiting;
   private int executing;
+  /** Queues (of the present ones) with requests waiting or executing, and the seats those requests use. */
+  private int activeQueues;
+  private int queuedSeats;
   private int robin = -1;
   private long enqueues;
   private long dispatched;
@@ -103,7 +106,10 @@ public final class QueueSet {
       for (Queue q : queues) {
         moved.addAll(q.waiting);
         q.waiting.clear();
+        q.current = false;
       }
+      activeQueues = 0;
+      queuedSeats = 0;
       moved.sort((x, y) -> Long.compare(x.arrivalNanos, y.arrivalNanos));
       Queue[] fresh = new Queue[shape.queues()];
       for (int i = 0; i < fresh.length; i++) {
@@ -169,6 +175,7 @@ public final class QueueSet {
     if (q != null) {
       q.executing--;
       q.running.remove(r);
+      touched(q, true, -1);
       double took = (clock.getAsLong() - r.startNanos) / 1e9;
       q.nextDispatchR -= SERVICE_SECONDS - took;
       bound(q);
@@ -202,6 +209,7 @@ public final class QueueSet {
     }
     sync();
     r.queue.waiting.remove(r);
+    touched(r.queue, true, -1);
     waiting--;
     observer.waiting(r.flowSchema, -1);
     if (reason.equals("cancelled")) {
@@ -258,10 +266,12 @@ public final class QueueSet {
       // an idle queue starts at the present virtual time
       q.nextDispatchR = currentR;
     }
+    boolean wasActive = active(q);
     r.queue = q;
     r.arrivalR = currentR;
     r.state(FlowRequest.State.WAITING);
     q.waiting.addLast(r);
+    touched(q, wasActive, 1);
     waiting++;
     observer.waiting(r.flowSchema, 1);
   }
@@ -315,21 +325,29 @@ public final class QueueSet {
     }
   }
 
+  private static boolean active(Queue q) {
+    return q.executing > 0 || !q.waiting.isEmpty();
+  }
+
+  /** Keeps the busy-queue and seat counts of the present queues after {@code q} changed. */
+  private void touched(Queue q, boolean wasActive, int seats) {
+    if (!q.current) {
+      return;
+    }
+    queuedSeats += seats;
+    boolean now = active(q);
+    if (now != wasActive) {
+      activeQueues += now ? 1 : -1;
+    }
+  }
+
   /** Advances virtual time to now at the rate of the past moment's busy queues. */
   private void sync() {
     long now = clock.getAsLong();
     double elapsed = (now - lastNanos) / 1e9;
     lastNanos = now;
-    int active = 0;
-    int seats = 0;
-    for (Queue q : queues) {
-      seats += q.executing + q.waiting.size();
-      if (q.executing > 0 || !q.waiting.isEmpty()) {
-        active++;
-      }
-    }
-    if (active > 0 && elapsed > 0) {
-      currentR += elapsed * Math.min(seats, Math.max(limit, 1)) / active;
+    if (activeQueues > 0 && elapsed > 0) {
+      currentR += elapsed * Math.min(queuedSeats, Math.max(limit, 1)) / activeQueues;
     }
   }
 
@@ -382,6 +400,8 @@ public final class QueueSet {
     final Set<FlowRequest> running = Collections.newSetFromMap(new IdentityHashMap<>());
     int executing;
     double nextDispatchR;
+    /** Whether it is one of the QueueSet's present queues (not one a reshape left behind). */
+    boolean current = true;
 
     Queue(int index) {
       this.index = index;

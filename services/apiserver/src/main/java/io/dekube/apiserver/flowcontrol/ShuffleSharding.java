@@ -22,21 +22,43 @@ public final class ShuffleSharding {
    * dealt.
    */
   public static int[] deal(long hash, int queues, int handSize) {
-    int[] remaining = new int[queues];
-    for (int i = 0; i < queues; i++) {
-      remaining[i] = i;
-    }
+    // the deck is 0..queues-1 with the few places a deal changed kept aside (a hand is small, a deck
+    // may be large): position -> the queue that took the dealt one's place
+    int[] movedFrom = new int[handSize];
+    int[] movedTo = new int[handSize];
+    int moved = 0;
     int[] hand = new int[handSize];
     long rest = hash;
     for (int i = 0; i < handSize; i++) {
       int left = queues - i;
       int digit = (int) Long.remainderUnsigned(rest, left);
       rest = Long.divideUnsigned(rest, left);
-      hand[i] = remaining[digit];
+      hand[i] = at(digit, movedFrom, movedTo, moved);
       // the dealt queue leaves the deck: the last undealt one takes its place
-      remaining[digit] = remaining[left - 1];
+      int last = at(left - 1, movedFrom, movedTo, moved);
+      int slot = indexOf(digit, movedFrom, moved);
+      if (slot < 0) {
+        movedFrom[moved] = digit;
+        movedTo[moved++] = last;
+      } else {
+        movedTo[slot] = last;
+      }
     }
     return hand;
+  }
+
+  private static int at(int position, int[] movedFrom, int[] movedTo, int moved) {
+    int slot = indexOf(position, movedFrom, moved);
+    return slot < 0 ? position : movedTo[slot];
+  }
+
+  private static int indexOf(int position, int[] movedFrom, int moved) {
+    for (int i = 0; i < moved; i++) {
+      if (movedFrom[i] == position) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** A well-spread 64-bit hash of a flow (its FlowSchema and distinguisher), as kube hashes flow ids. */

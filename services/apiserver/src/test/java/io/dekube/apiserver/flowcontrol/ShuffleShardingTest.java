@@ -33,6 +33,29 @@ class ShuffleShardingTest {
   }
 
   @Test
+  void aHandIsWhatDealingFromAWholeDeckGives() {
+    java.util.Random random = new java.util.Random(7);
+    for (int n = 0; n < 2000; n++) {
+      long hash = random.nextLong();
+      int queues = 1 + random.nextInt(200);
+      int handSize = 1 + random.nextInt(Math.min(queues, 8));
+      int[] deck = new int[queues];
+      for (int i = 0; i < queues; i++) {
+        deck[i] = i;
+      }
+      int[] expected = new int[handSize];
+      long rest = hash;
+      for (int i = 0; i < handSize; i++) {
+        int digit = (int) Long.remainderUnsigned(rest, queues - i);
+        rest = Long.divideUnsigned(rest, queues - i);
+        expected[i] = deck[digit];
+        deck[digit] = deck[queues - i - 1];
+      }
+      assertArrayEquals(expected, ShuffleSharding.deal(hash, queues, handSize), hash + " " + queues + " " + handSize);
+    }
+  }
+
+  @Test
   void aNegativeHashIsUnsigned() {
     int[] hand = ShuffleSharding.deal(-1L, 64, 6);
     // 2^64 - 1 mod 64 = 63
