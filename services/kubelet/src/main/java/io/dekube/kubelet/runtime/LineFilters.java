@@ -138,8 +138,8 @@ final class LineFilters {
     }
     Pattern p;
     try {
-      p = Pattern.compile(flags.contains("F") ? Pattern.quote(pattern) : basic(pattern, flags.contains("E")),
-          flags.contains("i") ? Pattern.CASE_INSENSITIVE : 0);
+      String regex = flags.contains("F") ? Pattern.quote(pattern) : PosixRegex.toJava(pattern, flags.contains("E"));
+      p = Pattern.compile(regex, flags.contains("i") ? Pattern.CASE_INSENSITIVE : 0);
     } catch (PatternSyntaxException e) {
       throw new Usage("grep: bad regex '" + pattern + "'", 2);
     }
@@ -184,28 +184,6 @@ final class LineFilters {
         return hits > 0 ? 0 : 1;
       }
     };
-  }
-
-  /** A basic regular expression as Java's: {@code \|}, {@code \+}, {@code \?}, {@code \(\)} are operators there. */
-  private static String basic(String pattern, boolean extended) {
-    if (extended) {
-      return pattern;
-    }
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < pattern.length(); i++) {
-      char c = pattern.charAt(i);
-      if (c == '\\' && i + 1 < pattern.length() && "|+?(){}".indexOf(pattern.charAt(i + 1)) >= 0) {
-        b.append(pattern.charAt(++i));
-      } else if ("|+?(){}".indexOf(c) >= 0) {
-        b.append('\\').append(c);
-      } else {
-        b.append(c);
-        if (c == '\\' && i + 1 < pattern.length()) {
-          b.append(pattern.charAt(++i));
-        }
-      }
-    }
-    return b.toString();
   }
 
   private static LineFilter head(int lines) {

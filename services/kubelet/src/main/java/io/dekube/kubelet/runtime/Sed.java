@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
  * [exit code], {@code =}, {@code y}, {@code a}/{@code i}/{@code c} text, {@code n}/{@code N}, the hold space's
  * {@code h H g G x}, {@code { }} blocks and {@code #} comments, under addresses {@code N}, {@code $},
  * {@code /RE/}, {@code \cREc}, ranges {@code A,B} and {@code !}; regular expressions basic (POSIX BRE) or, with
- * {@code -E}, extended ({@link SedRegex}). Pure: one instance per command.
+ * {@code -E}, extended ({@link PosixRegex}). Pure: one instance per command.
  */
 final class Sed {
 

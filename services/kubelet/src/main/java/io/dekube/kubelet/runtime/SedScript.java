@@ -188,7 +188,7 @@ final class SedScript {
     switch (c.name) {
       case 's' -> {
         char delim = next("unterminated `s' command");
-        c.regex = SedRegex.compile(part(delim), extended, false);
+        c.regex = PosixRegex.compile(part(delim), extended, false);
         c.replacement = part(delim);
         boolean ignoreCase = false;
         while (pos < s.length() && "gpiI0123456789".indexOf(s.charAt(pos)) >= 0) {
@@ -269,7 +269,7 @@ final class SedScript {
       if (ignoreCase) {
         pos++;
       }
-      return new Address(0, false, SedRegex.compile(re, extended, ignoreCase));
+      return new Address(0, false, PosixRegex.compile(re, extended, ignoreCase));
     }
     return null;
   }

@@ -60,6 +60,13 @@ class TextEditorsTest {
   }
 
   @Test
+  void grepReadsPosixClassesAndBasicOperatorsAsSedDoes() {
+    assertEquals("0|v2\n|", run("v\nv2\n", "grep", "[[:digit:]]\\+"));
+    assertEquals("0|a+b\n|", run("a+b\naab\n", "grep", "a+b"), "+ is a literal in a basic expression");
+    assertEquals("0|aab\n|", run("a+b\naab\n", "grep", "-E", "^a+b$"));
+  }
+
+  @Test
   void sedAddressesPrintDeleteQuitAndText() {
     String lines = "one\ntwo\nthree\nfour\n";
     assertEquals("0|two\n|", run(lines, "sed", "-n", "2p"));

@@ -1,6 +1,6 @@
 package io.dekube.kubelet.runtime.awk;
 
-import io.dekube.kubelet.runtime.SedRegex;
+import io.dekube.kubelet.runtime.PosixRegex;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -144,7 +144,7 @@ final class AwkState {
 
   static Pattern compile(String re) {
     try {
-      return Pattern.compile(SedRegex.toJava(re, true));
+      return Pattern.compile(PosixRegex.toJava(re, true));
     } catch (java.util.regex.PatternSyntaxException e) {
       throw new AwkException("bad regex '" + re + "': " + e.getDescription());
     }

@@ -4,13 +4,13 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * A POSIX regular expression as sed reads it, in Java's syntax: basic (BRE: {@code \( \) \{ \} \+ \? \|} are the
- * operators, their plain characters literal; a leading {@code *} literal) or extended (ERE); bracket expressions
+ * A POSIX regular expression as sed, grep and awk read it, in Java's syntax: basic (BRE: {@code \( \) \{ \} \+ \?
+ * \|} are the operators, their plain characters literal; a leading {@code *} literal) or extended (ERE); bracket expressions
  * with {@code [:class:]} and a literal backslash; {@code \n}, {@code \t}, {@code \<} and {@code \>}. Pure.
  */
-public final class SedRegex {
+public final class PosixRegex {
 
-  private SedRegex() {
+  private PosixRegex() {
   }
 
   /** The compiled expression; {@link IllegalArgumentException} naming it when it is not valid. */
