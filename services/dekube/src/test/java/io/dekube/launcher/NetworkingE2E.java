@@ -407,6 +407,95 @@ class NetworkingE2E {
   }
 
   /**
+   * "Configuring Redis using a ConfigMap" as written: the pod runs {@code redis-server /redis-master/redis.conf}
+   * from an empty ConfigMap, {@code kubectl exec -it redis -- redis-cli} on a terminal shows redis's defaults; the
+   * ConfigMap updated, the running redis keeps them, and the pod recreated reads {@code maxmemory 2mb} and
+   * {@code maxmemory-policy allkeys-lru}.
+   */
+  @Test
+  @Order(3)
+  void theRedisConfigMapTutorialReadsItsConfigWhenThePodIsRecreated() throws Exception {
+    String pod = manifest("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: redis}
+        spec:
+          containers:
+          - name: redis
+            image: redis:5.0.4
+            command: [redis-server, "/redis-master/redis.conf"]
+            env: [{name: MASTER, value: "true"}]
+            ports: [{containerPort: 6379}]
+            resources: {limits: {cpu: "0.1"}}
+            volumeMounts:
+            - {mountPath: /redis-master-data, name: data}
+            - {mountPath: /redis-master, name: config}
+          volumes:
+          - {name: data, emptyDir: {}}
+          - name: config
+            configMap:
+              name: example-redis-config
+              items: [{key: redis-config, path: redis.conf}]
+        """);
+    String config = """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: example-redis-config}
+        data:
+          redis-config: %s
+        """;
+    kubectl.run("apply", "-f", manifest(config.formatted("\"\""))).ok();
+    kubectl.run("apply", "-f", pod).ok();
+    kubectl.run("wait", "--for=condition=Ready", "pod/redis", "--timeout=120s").ok();
+    assumeTrue(onPath("script"), "util-linux script, for kubectl exec -it");
+    Process p = new ProcessBuilder("script", "-qfec", "kubectl --kubeconfig " + dekube.kubeconfig()
+        + " exec -it redis -- redis-cli", "/dev/null").redirectErrorStream(true).start();
+    StringBuffer seen = new StringBuffer();
+    Thread reader = new Thread(() -> {
+      byte[] b = new byte[4096];
+      try (var in = p.getInputStream()) {
+        for (int n; (n = in.read(b)) > 0; ) {
+          seen.append(new String(b, 0, n, StandardCharsets.UTF_8));
+        }
+      } catch (IOException e) {
+        // the process ended
+      }
+    });
+    reader.start();
+    try (var typed = p.getOutputStream()) {
+      Awaitility.await("redis-cli's prompt").atMost(Duration.ofSeconds(60))
+          .until(() -> seen.toString().contains("127.0.0.1:6379> "));
+      typed.write("CONFIG GET maxmemory\r".getBytes(StandardCharsets.UTF_8));
+      typed.flush();
+      Awaitility.await("maxmemory").atMost(Duration.ofSeconds(20))
+          .until(() -> seen.toString().contains("1) \"maxmemory\"\r\n2) \"0\"\r\n127.0.0.1:6379> "));
+      typed.write("CONFIG GET maxmemory-policy\r".getBytes(StandardCharsets.UTF_8));
+      typed.flush();
+      Awaitility.await("maxmemory-policy").atMost(Duration.ofSeconds(20))
+          .until(() -> seen.toString().contains("1) \"maxmemory-policy\"\r\n2) \"noeviction\"\r\n"));
+      typed.write("quit\r".getBytes(StandardCharsets.UTF_8));
+      typed.flush();
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), seen.toString());
+    } finally {
+      Kubectl.destroyTree(p);
+    }
+    reader.join(5000);
+    assertEquals(0, p.exitValue(), seen.toString());
+    kubectl.run("apply", "-f", manifest(config.formatted("|\n            maxmemory 2mb\n"
+        + "            maxmemory-policy allkeys-lru"))).ok();
+    assertEquals("maxmemory\n0\n", kubectl.run("exec", "redis", "--", "redis-cli", "CONFIG", "GET", "maxmemory")
+        .ok().out(), "the running redis keeps the config it read");
+    kubectl.run("delete", "pod", "redis").ok();
+    kubectl.run("apply", "-f", pod).ok();
+    kubectl.run("wait", "--for=condition=Ready", "pod/redis", "--timeout=120s").ok();
+    Awaitility.await("the recreated pod's redis").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(
+        "maxmemory\n2097152\n", kubectl.run("exec", "redis", "--", "redis-cli", "CONFIG", "GET", "maxmemory").out()));
+    assertEquals("maxmemory-policy\nallkeys-lru\n", kubectl.run("exec", "redis", "--", "redis-cli", "CONFIG", "GET",
+        "maxmemory-policy").ok().out());
+    kubectl.run("delete", "pod", "redis", "--wait=false").ok();
+  }
+
+  /**
    * "Deploying PHP Guestbook application with Redis" as written: the leader, follower and frontend Deployments and
    * Services in the default namespace, {@code kubectl port-forward svc/frontend 8080:80}, a message sent through
    * the frontend (written to {@code redis-leader}, read back from {@code redis-follower}, found by the followers
