@@ -34,8 +34,13 @@ final class LifecycleValidation {
   }
 
   private static void handler(ObjectNode h, String path, Long grace, FieldErrors errs) {
+    handler(h, path, grace, errs, List.of("exec", "httpGet", "tcpSocket", "sleep"));
+  }
+
+  /** One handler of {@code kinds} (a hook's, or a probe's: exec, httpGet, tcpSocket, grpc), validated as kube's {@code validateHandler}. */
+  static void handler(ObjectNode h, String path, Long grace, FieldErrors errs, List<String> kinds) {
     int handlers = 0;
-    for (String kind : new String[] {"exec", "httpGet", "tcpSocket", "sleep"}) {
+    for (String kind : kinds) {
       if (!(h.get(kind) instanceof ObjectNode action)) {
         continue;
       }
@@ -51,7 +56,7 @@ final class LifecycleValidation {
           }
         }
         case "httpGet" -> httpGet(action, p, errs);
-        case "tcpSocket" -> port(action.get("port"), p + ".port", errs);
+        case "tcpSocket", "grpc" -> port(action.get("port"), p + ".port", errs);
         default -> sleep(action, p, grace, errs);
       }
     }

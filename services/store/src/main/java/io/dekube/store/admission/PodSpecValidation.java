@@ -59,6 +59,7 @@ public final class PodSpecValidation {
       }
       if (policy != null && "Always".equals(policy.asText())) {
         LifecycleValidation.validate(c, p, grace, errs);
+        ProbeValidation.validate(c, p, errs);
         continue;
       }
       for (String field : List.of("lifecycle", "livenessProbe", "readinessProbe", "startupProbe")) {
@@ -71,6 +72,7 @@ public final class PodSpecValidation {
     for (ObjectNode c : Nodes.objects(spec, "containers")) {
       String p = path + ".containers[" + i++ + "]";
       LifecycleValidation.validate(c, p, grace, errs);
+      ProbeValidation.validate(c, p, errs);
       if (c.hasNonNull("restartPolicy")) {
         errs.forbidden(p + ".restartPolicy", "may not be set for non-init containers");
       }

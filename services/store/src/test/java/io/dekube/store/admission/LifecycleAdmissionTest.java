@@ -46,6 +46,36 @@ class LifecycleAdmissionTest {
             INVALID + "postStart.tcpSocket.port: Invalid value: 70000: must be between 1 and 65535, inclusive"));
   }
 
+  /** (probes, expected message): kube's validateLivenessProbe, validateReadinessProbe, validateStartupProbe. */
+  static Stream<Arguments> invalidProbes() {
+    String probe = "Pod \"p\" is invalid: spec.containers[0].";
+    return Stream.of(
+        Arguments.of("readinessProbe: {httpGet: {port: http}, terminationGracePeriodSeconds: 30}",
+            probe + "readinessProbe.terminationGracePeriodSeconds: Invalid value: 30: must not be set for readinessProbes"),
+        Arguments.of("livenessProbe: {httpGet: {port: http}, successThreshold: 2}",
+            probe + "livenessProbe.successThreshold: Invalid value: 2: must be 1"),
+        Arguments.of("startupProbe: {tcpSocket: {port: 80}, successThreshold: 3}",
+            probe + "startupProbe.successThreshold: Invalid value: 3: must be 1"),
+        Arguments.of("livenessProbe: {grpc: {port: 2379}, terminationGracePeriodSeconds: 0}",
+            probe + "livenessProbe.terminationGracePeriodSeconds: Invalid value: 0: must be greater than 0"),
+        Arguments.of("livenessProbe: {periodSeconds: 5}", probe + "livenessProbe: Required value: must specify a handler type"),
+        Arguments.of("readinessProbe: {exec: {command: [cat]}, grpc: {port: 2379}}",
+            probe + "readinessProbe.grpc: Forbidden: may not specify more than 1 handler type"),
+        Arguments.of("livenessProbe: {exec: {command: [cat]}, failureThreshold: -1}",
+            probe + "livenessProbe.failureThreshold: Invalid value: -1: must be greater than or equal to 0"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource
+  void invalidProbes(String probes, String message) {
+    String pod = "kind: Pod\nmetadata: {name: p, namespace: d}\nspec:\n  containers:\n  - name: c\n    image: i\n"
+        + "    ports: [{name: http, containerPort: 8080}]\n    " + probes + "\n";
+    StatusException e = assertThrows(StatusException.class, () -> create("pods", pod));
+    assertEquals(422, e.code());
+    assertEquals(message, e.getMessage());
+    create("pods", pod.replace(probes, "livenessProbe: {grpc: {port: 2379}, terminationGracePeriodSeconds: 60}"));
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource
   void invalid(String lifecycle, String message) {
