@@ -193,6 +193,9 @@ class FlowControlKubectlIT {
         && l.contains("flow_schema=\"one-seat\"")), metrics);
     assertTrue(metrics.lines().anyMatch(l -> l.startsWith("apiserver_flowcontrol_request_wait_duration_seconds_bucket{")
         && l.contains("execute=\"false\"") && l.contains("flow_schema=\"one-seat\"")), metrics);
+    // the request metrics count the 429 with its resource, as kube's do
+    assertTrue(metrics.lines().anyMatch(l -> l.startsWith("apiserver_request_total{") && l.contains("code=\"429\"")
+        && l.contains("resource=\"configmaps\"") && l.contains("verb=\"LIST\"")), metrics);
     assertTrue(metrics.contains("apiserver_flowcontrol_nominal_limit_seats{priority_level=\"global-default\"} 49.0"),
         metrics);
     String levels = dump("dump_priority_levels");

@@ -1,6 +1,7 @@
 package io.dekube.apiserver.flowcontrol;
 
 import io.dekube.apiserver.authz.Attributes;
+import io.dekube.apiserver.authz.AuthorizationHandler;
 import io.dekube.core.auth.UserInfo;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -50,6 +51,8 @@ public final class PriorityAndFairnessFilter implements Handler<RoutingContext> 
       return;
     }
     Attributes a = Attributes.of(user, request.method().name(), request.path(), request::getParam);
+    // what the request asks, for those that label a request APF turns away (the request metrics)
+    ctx.put(AuthorizationHandler.ATTRIBUTES, a);
     if (a.resourceRequest() && (a.verb().equals("proxy") || LONG_RUNNING_SUBRESOURCES.contains(a.subresource()))) {
       ctx.next();
       return;
