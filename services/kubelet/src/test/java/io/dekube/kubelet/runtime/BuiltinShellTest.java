@@ -54,6 +54,12 @@ class BuiltinShellTest {
         Map.of("/etc/config", dir), "id");
   }
 
+  /** {@code spec} in a pod of {@code pod}'s spec. */
+  private static ContainerSpec inPod(ContainerSpec spec, io.fabric8.kubernetes.api.model.PodSpec pod) {
+    return new ContainerSpec(spec.namespace(), spec.podName(), spec.podUid(), spec.nodeName(), spec.podIp(),
+        spec.container(), spec.env(), spec.logFile(), spec.workDir(), spec.mounts(), spec.id(), null, pod);
+  }
+
   private final ExecSession.Output output = new ExecSession.Output() {
     @Override
     public void stdout(Buffer data) {
@@ -247,12 +253,10 @@ class BuiltinShellTest {
   /** The "Configure a Security Context" page: runAsUser 1000, runAsGroup 3000, fsGroup 2000, supplementalGroups [4000]. */
   @Test
   void idWhoamiAndPsSpeakForTheSecurityContextsUser() throws Exception {
-    ContainerSpec plain = spec(new ContainerBuilder().withName("c").withImage("busybox:1.28")
-        .withCommand("sh", "-c", "sleep 1h").build());
-    ContainerSpec spec = new ContainerSpec(plain.namespace(), plain.podName(), plain.podUid(), plain.nodeName(),
-        plain.podIp(), plain.container(), plain.env(), plain.logFile(), plain.workDir(), plain.mounts(), plain.id(),
-        null, new io.fabric8.kubernetes.api.model.PodSpecBuilder().withNewSecurityContext().withRunAsUser(1000L)
-            .withRunAsGroup(3000L).withFsGroup(2000L).withSupplementalGroups(4000L).endSecurityContext().build());
+    ContainerSpec spec = inPod(spec(new ContainerBuilder().withName("c").withImage("busybox:1.28")
+        .withCommand("sh", "-c", "sleep 1h").build()), new io.fabric8.kubernetes.api.model.PodSpecBuilder()
+        .withNewSecurityContext().withRunAsUser(1000L).withRunAsGroup(3000L).withFsGroup(2000L)
+        .withSupplementalGroups(4000L).endSecurityContext().build());
     assertEquals(0, code(ShellSession.start(vertx, spec, List.of("sh", "-c", "id; ps"), output, false)));
     assertEquals("uid=1000 gid=3000 groups=2000,3000,4000\nPID   USER     TIME  COMMAND\n    1 1000      0:00 sleep 1h\n"
         + "    7 1000      0:00 ps\n", out.toString());
@@ -269,9 +273,7 @@ class BuiltinShellTest {
     var shell = new ContainerBuilder().withName("shell").withImage("busybox:1.28").withCommand("sleep", "3600").build();
     var pod = new io.fabric8.kubernetes.api.model.PodSpecBuilder().withShareProcessNamespace(true)
         .addNewContainer().withName("nginx").withImage("nginx").endContainer().addToContainers(shell).build();
-    ContainerSpec plain = spec(shell);
-    ContainerSpec spec = new ContainerSpec(plain.namespace(), plain.podName(), plain.podUid(), plain.nodeName(),
-        plain.podIp(), shell, plain.env(), plain.logFile(), plain.workDir(), plain.mounts(), plain.id(), null, pod);
+    ContainerSpec spec = inPod(spec(shell), pod);
     assertEquals(0, code(ShellSession.start(vertx, spec, List.of("ps", "ax"), output, false)));
     assertEquals("PID   USER     TIME  COMMAND\n    1 root      0:00 /pause\n    8 root      0:00 nginx: master process "
         + "nginx -g daemon off;\n   14 101       0:00 nginx: worker process\n   20 root      0:00 sleep 3600\n"
@@ -286,9 +288,7 @@ class BuiltinShellTest {
         .addNewContainer().withName("ephemeral-demo").withImage("registry.k8s.io/pause:3.1").endContainer()
         .addNewEphemeralContainer().withName("debugger-x").withImage("busybox:1.28").withTargetContainerName("ephemeral-demo")
         .endEphemeralContainer().build();
-    ContainerSpec plain = spec(debugger);
-    ContainerSpec spec = new ContainerSpec(plain.namespace(), plain.podName(), plain.podUid(), plain.nodeName(),
-        plain.podIp(), debugger, plain.env(), plain.logFile(), plain.workDir(), plain.mounts(), plain.id(), null, pod);
+    ContainerSpec spec = inPod(spec(debugger), pod);
     assertEquals(0, code(ShellSession.start(vertx, spec, List.of("ps"), output, false)));
     assertEquals("PID   USER     TIME  COMMAND\n    1 root      0:00 /pause\n    7 root      0:00 sh\n"
         + "   13 root      0:00 ps\n", out.toString());
