@@ -416,30 +416,6 @@ class KubeletE2E {
     kubectl.run("delete", "pod", "counter", "--timeout=60s").ok();
   }
 
-  /**
-   * The logging architecture's streaming sidecar with a filter: {@code tail -n+1 -F FILE | grep ERROR} runs beside the
-   * app that appends to the shared file, both stages at once, so {@code kubectl logs} shows each match as it comes.
-   */
-  @Test
-  @Order(4)
-  void aSidecarsTailGrepPipelineLogsEachMatchAsItComes() throws Exception {
-    String mount = "    volumeMounts:\n    - {name: varlog, mountPath: /var/log}\n";
-    String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: errors\nspec:\n  containers:\n"
-        + "  - name: app\n    image: busybox:1.28\n    args: [/bin/sh, -c, 'i=0; while true; do "
-        + "echo \"$i INFO ok\" >> /var/log/app.log; echo \"$i ERROR failed\" >> /var/log/app.log; i=$((i+1)); "
-        + "sleep 1; done']\n" + mount
-        + "  - name: errors\n    image: busybox:1.28\n"
-        + "    args: [/bin/sh, -c, 'tail -n+1 -F /var/log/app.log | grep ERROR']\n" + mount
-        + "  volumes:\n  - name: varlog\n    emptyDir: {}\n";
-    kubectl.runWithInput(pod, "apply", "-f", "-").ok();
-    Awaitility.await().atMost(Duration.ofSeconds(60))
-        .until(() -> kubectl.run("logs", "errors", "-c", "errors").out().contains("2 ERROR failed\n"));
-    String logs = kubectl.run("logs", "errors", "-c", "errors").ok().out();
-    assertTrue(logs.startsWith("0 ERROR failed\n1 ERROR failed\n2 ERROR failed\n"), logs);
-    assertTrue(!logs.contains("INFO"), logs);
-    kubectl.run("delete", "pod", "errors", "--timeout=60s").ok();
-  }
-
   /** kubectl run -i --rm: the piped commands reach the container's shell, its exit code is kubectl's, the pod goes. */
   @Test
   @Order(4)
@@ -860,6 +836,41 @@ class KubeletE2E {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * "Debugging DNS Resolution", as written: the dnsutils pod, {@code nslookup kubernetes.default} and
+   * {@code cat /etc/resolv.conf} in it, and {@code dig} asking the cluster DNS.
+   */
+  @Test
+  @Order(2)
+  void theDnsDebuggingPagesDnsutilsPodLooksUpTheApiServersService() throws Exception {
+    Path pod = tmp.resolve("dnsutils.yaml");
+    Files.writeString(pod, """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: dnsutils, namespace: default}
+        spec:
+          containers:
+          - name: dnsutils
+            image: registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3
+            command: [sleep, infinity]
+            imagePullPolicy: IfNotPresent
+          restartPolicy: Always
+        """);
+    kubectl.run("apply", "-f", pod.toString()).ok();
+    kubectl.run("wait", "--for=condition=Ready", "pod/dnsutils", "--timeout=60s").ok();
+    String api = kubectl.run("get", "svc", "kubernetes", "-o", "jsonpath={.spec.clusterIP}").ok().out();
+    String lookup = kubectl.run("exec", "-i", "dnsutils", "--", "nslookup", "kubernetes.default").ok().out();
+    assertTrue(lookup.contains("Name:\tkubernetes.default.svc.cluster.local\nAddress: " + api + "\n"), lookup);
+    assertTrue(kubectl.run("exec", "-i", "dnsutils", "--", "cat", "/etc/resolv.conf").ok().out()
+        .contains("search default.svc.cluster.local svc.cluster.local cluster.local\n"));
+    String dig = kubectl.run("exec", "-i", "dnsutils", "--", "dig", "kubernetes.default.svc.cluster.local").ok().out();
+    assertTrue(dig.contains("status: NOERROR") && dig.contains(";; ANSWER SECTION:\nkubernetes.default.svc.cluster"
+        + ".local.\t") && dig.contains("\tIN\tA\t" + api + "\n"), dig);
+    assertEquals(api + "\n", kubectl.run("exec", "-i", "dnsutils", "--", "dig", "+search", "+short",
+        "kubernetes.default").ok().out());
+    kubectl.run("delete", "pod", "dnsutils", "--wait=false").ok();
   }
 
   @Test

@@ -15,7 +15,8 @@ import java.util.Optional;
  * {@code kicbase/echo-server}, {@code hashicorp/http-echo}, {@code registry.k8s.io/e2e-test-images/agnhost} (and the
  * older {@code liveness} and {@code serve_hostname}), {@code registry.k8s.io/goproxy},
  * {@code kubernetes-bootcamp}, {@code redis} and the guestbook tutorial's {@code gb-redis-follower} and
- * {@code gb-frontend}, {@code node-hello}, {@code hello-go-gke} and {@code hello-frontend}. Pure.
+ * {@code gb-frontend}, {@code node-hello}, {@code hello-go-gke} and {@code hello-frontend}, {@code jessie-dnsutils}
+ * (the shell). Pure.
  */
 public final class BuiltInImages {
 
@@ -33,7 +34,8 @@ public final class BuiltInImages {
       "us-docker.pkg.dev/google-samples/containers/gke/gb-frontend:v5 (and gcr.io/google_samples/gb-redisslave, "
           + "gb-frontend:v4)",
       "gcr.io/google-samples/node-hello:1.0", "gcr.io/google-samples/hello-go-gke:1.0",
-      "gcr.io/google-samples/hello-frontend:1.0");
+      "gcr.io/google-samples/hello-frontend:1.0",
+      "registry.k8s.io/e2e-test-images/jessie-dnsutils:<tag> (the built-in shell, with nslookup and dig)");
 
   /** What an image reference resolves to: which program, with which tag. */
   public record Resolved(String program, String repository, String tag) {
@@ -96,6 +98,9 @@ public final class BuiltInImages {
       case "gcr.io/google-samples/node-hello" -> "node-hello";
       case "gcr.io/google-samples/hello-go-gke" -> "hello-go-gke";
       case "gcr.io/google-samples/hello-frontend" -> "hello-frontend";
+      // the DNS debugging page's dnsutils pod: a shell with nslookup and dig
+      case "registry.k8s.io/e2e-test-images/jessie-dnsutils", "k8s.gcr.io/e2e-test-images/jessie-dnsutils",
+          "gcr.io/kubernetes-e2e-test-images/dnsutils", "k8s.gcr.io/dnsutils" -> "busybox";
       default -> null;
     };
     return Optional.ofNullable(program).map(p -> new Resolved(p, repoName(image, colon > slash), tag));

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * The commands of a {@code jvm} container, as busybox offers them: {@code env}, {@code printenv},
  * {@code hostname}, {@code echo}, {@code pwd}, {@code cd}, {@code date}, {@code id}, {@code whoami}, {@code uname},
  * {@code ps}, {@code true}, {@code false}, {@code exit N}, {@code sleep N}, the network commands of {@link PodNet}
- * ({@code wget}, {@code nslookup}, {@code nc -z}, {@code ping}), {@code curl} ({@link Curl}), the file applets of {@link FileCommands},
+ * ({@code wget}, {@code nslookup}, {@code nc -z}, {@code ping}), {@code curl} ({@link Curl}),
+ * {@code dig} ({@link Dig}), the file applets of {@link FileCommands},
  * {@link FileListings} and {@link TarFiles} over the container's own file system ({@link ContainerFs}), the filters
  * of {@link TextFilters} ({@code grep}, {@code head}…, {@code tail -f} by {@link TailFollow}), and the shell
  * language of {@link io.dekube.kubelet.runtime.sh.Shell} ({@code sh -c}) over them, for which this is the
@@ -37,8 +38,9 @@ final class BuiltinShell implements Host {
 
   /** The commands offered (busybox's applets of those names), as {@code /bin} lists them. */
   static final List<String> APPLETS = Stream.of(List.of("sh", "env", "printenv", "hostname", "echo",
-          "pwd", "cd", "date", "id", "whoami", "uname", "true", "false", "exit", "sleep", "wget", "curl", "nslookup", "nc",
-          "ps", "tar", "printf"), FileCommands.NAMES, FileListings.NAMES, TextFilters.NAMES, ScriptApplets.NAMES,
+          "pwd", "cd", "date", "id", "whoami", "uname", "true", "false", "exit", "sleep", "wget", "curl", "nslookup",
+          "dig", "nc", "ps", "tar", "printf"), FileCommands.NAMES, FileListings.NAMES, TextFilters.NAMES,
+          ScriptApplets.NAMES,
           StreamFilters.NAMES)
       .flatMap(List::stream).filter(n -> !n.startsWith("[")).distinct().sorted().toList();
   private static final String OFFERED = String.join(", ", APPLETS);
@@ -220,6 +222,7 @@ final class BuiltinShell implements Host {
       case "sleep" -> sleep(args);
       case "wget" -> net.wget(args);
       case "curl" -> new Curl(vertx, spec, out, net, cwd).run(args);
+      case "dig" -> new Dig(vertx, spec, out, net).run(args);
       case "nslookup" -> net.nslookup(args);
       case "nc" -> net.nc(args);
       case "ping", "ping6", "traceroute" -> done(net.ping(name));

@@ -168,7 +168,7 @@ final class Curl {
         int end = format.indexOf('}', i);
         b.append(vars.getOrDefault(format.substring(i + 2, end), ""));
         i = end;
-      } else if (ch == '\\' && i + 1 < format.length() && (format.charAt(i + 1) == 'n' || format.charAt(i + 1) == 't')) {
+      } else if (ch == '\\' && i + 1 < format.length() && "nt".indexOf(format.charAt(i + 1)) >= 0) {
         b.append(format.charAt(++i) == 'n' ? '\n' : '\t');
       } else {
         b.append(ch);
