@@ -2,7 +2,6 @@ package io.dekube.kubelet.images;
 
 import io.dekube.kubelet.runtime.JvmContainer;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.ZonedDateTime;
 
@@ -71,14 +70,9 @@ final class HpaExample {
   }
 
   private static void respond(JvmContainer c, HttpServerRequest req, int status, String type, String text) {
-    Buffer body = Buffer.buffer(text);
-    var res = req.response().setStatusCode(status).putHeader("Server", SERVER).putHeader("Content-Type", type)
-        .putHeader("Content-Length", Integer.toString(body.length()));
-    c.log().line(ApacheLog.combined(req.remoteAddress().hostAddress(), ZonedDateTime.now(),
-        ApacheLog.requestLine(req), status, ApacheLog.sentBytes(res, body.length()), req.getHeader("Referer"),
-        req.getHeader("User-Agent")));
-    res.end(body);
+    ImageServer.answerAsApache(c, req, SERVER, status, type, text);
   }
+
 
   /** Debian Apache's 404 page (its ServerSignature is on). */
   static String notFound(String path, String ip) {

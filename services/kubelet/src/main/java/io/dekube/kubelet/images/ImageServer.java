@@ -32,6 +32,21 @@ final class ImageServer {
         new ContainerStartException("RunContainerError", "cannot listen: " + e.getMessage())));
   }
 
+  /**
+   * Answers {@code text} as Apache does ({@code Server} header, {@code Content-Length}) and writes the request's
+   * line in Debian's {@code combined} format to the container's log.
+   */
+  static void answerAsApache(JvmContainer c, HttpServerRequest req, String server, int status, String type,
+                             String text) {
+    io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer(text);
+    var res = req.response().setStatusCode(status).putHeader("Server", server).putHeader("Content-Type", type)
+        .putHeader("Content-Length", Integer.toString(body.length()));
+    c.log().line(ApacheLog.combined(req.remoteAddress().hostAddress(), java.time.ZonedDateTime.now(),
+        ApacheLog.requestLine(req), status, ApacheLog.sentBytes(res, body.length()), req.getHeader("Referer"),
+        req.getHeader("User-Agent")));
+    res.end(body);
+  }
+
   /** The request's protocol as servers print it: {@code HTTP/1.1}. */
   static String protocol(HttpServerRequest req) {
     return switch (req.version()) {

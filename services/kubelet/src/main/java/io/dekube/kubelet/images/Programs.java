@@ -185,17 +185,7 @@ public final class Programs {
     if (argv.isEmpty()) {
       argv.add("sh");
     }
-    ExecSession.Output out = new ExecSession.Output() {
-      @Override
-      public void stdout(Buffer data) {
-        c.output("stdout", data);
-      }
-
-      @Override
-      public void stderr(Buffer data) {
-        c.output("stderr", data);
-      }
-    };
+    ExecSession.Output out = c.outputs();
     AtomicBoolean stopped = new AtomicBoolean();
     ExecSession shell = ShellSession.start(c.vertx(), c.spec(), argv, out, Boolean.TRUE.equals(spec.getTty()),
         c.traffic());

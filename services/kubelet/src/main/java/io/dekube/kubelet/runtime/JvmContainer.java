@@ -228,6 +228,21 @@ public final class JvmContainer implements RunningContainer {
     commands.put(name, command);
   }
 
+  /** The container's own stdout and stderr as an {@link ExecSession.Output}: see {@link #output}. */
+  public ExecSession.Output outputs() {
+    return new ExecSession.Output() {
+      @Override
+      public void stdout(io.vertx.core.buffer.Buffer data) {
+        output("stdout", data);
+      }
+
+      @Override
+      public void stderr(io.vertx.core.buffer.Buffer data) {
+        output("stderr", data);
+      }
+    };
+  }
+
   /** Output of the container's program: into its log and to the clients attached to it. */
   public void output(String stream, io.vertx.core.buffer.Buffer data) {
     log.append(stream, data.getBytes());

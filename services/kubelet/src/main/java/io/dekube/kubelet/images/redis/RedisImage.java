@@ -112,17 +112,7 @@ public final class RedisImage {
   /** {@code redis-cli ...} as the container's own command (a Job's check): its output, its exit code. */
   private static Future<Void> cliAsProgram(JvmContainer c, RedisServer.Dialer dialer, String version,
                                            List<String> argv) {
-    var session = RedisCli.start(dialer, version, argv, new io.dekube.kubelet.runtime.ExecSession.Output() {
-      @Override
-      public void stdout(Buffer data) {
-        c.output("stdout", data);
-      }
-
-      @Override
-      public void stderr(Buffer data) {
-        c.output("stderr", data);
-      }
-    }, false);
+    var session = RedisCli.start(dialer, version, argv, c.outputs(), false);
     session.closeStdin();
     c.onStop(() -> {
       session.kill();
