@@ -53,9 +53,18 @@ class FlowControlKubectlIT {
         .withToken("token-user", ApiServerFixture.TOKEN));
   }
 
+  /** The ITs of this module share one broker: what this class made or changed goes away or back. */
   @AfterAll
   static void stop() throws Exception {
     if (server != null) {
+      kubectl(adminConfig, "delete", "flowschema", "orphan", "one-seat", "--ignore-not-found");
+      kubectl(adminConfig, "delete", "prioritylevelconfiguration", "not-yet", "one-seat", "--ignore-not-found");
+      kubectl(adminConfig, "delete", "rolebinding", "token-user-view", "-n", "default", "--ignore-not-found");
+      kubectl(adminConfig, "annotate", "--overwrite", "prioritylevelconfiguration", "workload-high",
+          "apf.kubernetes.io/autoupdate-spec=true");
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> kubectl(adminConfig, "get",
+          "prioritylevelconfiguration", "workload-high", "-o", "jsonpath={.spec.limited.nominalConcurrencyShares}")
+          .stdout().equals("40"));
       server.close();
     }
   }
@@ -150,10 +159,10 @@ class FlowControlKubectlIT {
           distinguisherMethod: {type: ByUser}
           rules:
           - subjects: [{kind: User, user: {name: token-user}}]
-            resourceRules: [{verbs: ['*'], apiGroups: ['*'], resources: ['*'], clusterScope: true, namespaces: ['*']}]
+            resourceRules: [{verbs: [list], apiGroups: [''], resources: [configmaps], namespaces: [default]}]
         """);
-    assertEquals(0, kubectl(adminConfig, "create", "clusterrolebinding", "token-user-view", "--clusterrole=view",
-        "--user=token-user").exitCode());
+    assertEquals(0, kubectl(adminConfig, "create", "rolebinding", "token-user-view", "-n", "default",
+        "--clusterrole=view", "--user=token-user").exitCode());
     String oneSeat = uid("flowschema", "one-seat");
     HttpClient client = server.client(null);
     // the first request holds the level's seat: a list at a resource version the cache has not reached
