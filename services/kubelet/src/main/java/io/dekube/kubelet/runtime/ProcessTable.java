@@ -15,7 +15,8 @@ import java.util.Optional;
  * main process is PID 1; with the pod's {@code shareProcessNamespace} the pod's sandbox ({@code /pause}) is
  * PID 1 and every container's processes follow, in the pod's order; an ephemeral container with a
  * {@code targetContainerName} (what {@code kubectl debug --target} makes) sees its target's processes before
- * its own. Each container's processes are its image's (nginx: a master and a worker, user 101) or its command
+ * its own. Each container's processes are its image's (nginx: a master and a worker, user 101; redis: its server as
+ * user 999) or its command
  * line, as the user its securityContext names; the {@code ps} itself comes last. Pure.
  */
 final class ProcessTable {
@@ -113,6 +114,7 @@ final class ProcessTable {
         case "pause" -> List.<String[]>of(new String[] {null, "/pause"});
         case "busybox", "" -> List.<String[]>of(new String[] {null, "sh"});
         case "httpd" -> List.<String[]>of(new String[] {null, "httpd -DFOREGROUND"});
+        case "redis" -> List.<String[]>of(new String[] {"999", "redis-server *:6379"}); // its entrypoint drops to redis
         default -> List.<String[]>of(new String[] {null, "/" + program});
       };
     }

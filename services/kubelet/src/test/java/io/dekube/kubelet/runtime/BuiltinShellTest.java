@@ -280,6 +280,15 @@ class BuiltinShellTest {
         + "   26 root      0:00 ps ax\n", out.toString());
   }
 
+  /** "Configure a Pod to Use a Volume for Storage": ps in the redis container shows its server as user redis (999). */
+  @Test
+  void psInRedisShowsItsServer() throws Exception {
+    var redis = new ContainerBuilder().withName("redis").withImage("redis").build();
+    assertEquals(0, code(ShellSession.start(vertx, inPod(spec(redis), null), List.of("ps", "aux"), output, false)));
+    assertEquals("PID   USER     TIME  COMMAND\n    1 999       0:00 redis-server *:6379\n    7 root      0:00 ps aux\n",
+        out.toString());
+  }
+
   /** kubectl debug --target: the ephemeral container sees its target's processes. */
   @Test
   void anEphemeralContainerSeesItsTargetsProcesses() throws Exception {
