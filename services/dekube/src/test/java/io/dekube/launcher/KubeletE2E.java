@@ -839,6 +839,78 @@ class KubeletE2E {
   }
 
   /**
+   * The memory and CPU resource task pages, as written: polinux/stress holding 150M within a 200Mi limit runs on
+   * and {@code kubectl top} shows what it holds; 250M beyond a 100Mi limit ends OOMKilled (exit 137); vish/stress
+   * burning two CPUs under a one-CPU limit is held near that limit, as {@code kubectl top} shows.
+   */
+  @Test
+  @Order(3)
+  void theResourcePagesStressPodsAreMeasuredOomKilledAndThrottled() throws Exception {
+    kubectl.run("create", "namespace", "mem-example").ok();
+    Path mem = tmp.resolve("memory-request-limit.yaml");
+    Files.writeString(mem, """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: memory-demo, namespace: mem-example}
+        spec:
+          containers:
+          - name: memory-demo-ctr
+            image: polinux/stress
+            resources: {requests: {memory: "100Mi"}, limits: {memory: "200Mi"}}
+            command: ["stress"]
+            args: ["--vm", "1", "--vm-bytes", "150M", "--vm-hang", "1"]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: memory-demo-2, namespace: mem-example}
+        spec:
+          containers:
+          - name: memory-demo-2-ctr
+            image: polinux/stress
+            resources: {requests: {memory: "50Mi"}, limits: {memory: "100Mi"}}
+            command: ["stress"]
+            args: ["--vm", "1", "--vm-bytes", "250M", "--vm-hang", "1"]
+        """);
+    kubectl.run("apply", "-f", mem.toString()).ok();
+    Awaitility.await("memory-demo-2 OOMKilled").atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(
+        "OOMKilled 137", kubectl.run("get", "pod", "memory-demo-2", "-n", "mem-example", "-o",
+            "jsonpath={.status.containerStatuses[0].lastState.terminated.reason} "
+                + "{.status.containerStatuses[0].lastState.terminated.exitCode}").ok().out()));
+    Awaitility.await("kubectl top pod memory-demo").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      Kubectl.Result top = kubectl.run("top", "pod", "memory-demo", "-n", "mem-example");
+      assertTrue(top.out().lines().anyMatch(l -> l.matches("memory-demo\\s+\\d+m\\s+150Mi\\s*")), top.out() + top.err());
+    });
+    assertEquals("Running", kubectl.run("get", "pod", "memory-demo", "-n", "mem-example", "-o",
+        "jsonpath={.status.phase}").ok().out());
+    kubectl.run("delete", "namespace", "mem-example", "--wait=false").ok();
+
+    kubectl.run("create", "namespace", "cpu-example").ok();
+    Path cpu = tmp.resolve("cpu-request-limit.yaml");
+    Files.writeString(cpu, """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: cpu-demo, namespace: cpu-example}
+        spec:
+          containers:
+          - name: cpu-demo-ctr
+            image: vish/stress
+            resources: {limits: {cpu: "1"}, requests: {cpu: "0.5"}}
+            args: ["-cpus", "2"]
+        """);
+    kubectl.run("apply", "-f", cpu.toString()).ok();
+    kubectl.run("wait", "--for=condition=Ready", "pod/cpu-demo", "-n", "cpu-example", "--timeout=60s").ok();
+    Awaitility.await("kubectl top pod cpu-demo").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      Kubectl.Result top = kubectl.run("top", "pod", "cpu-demo", "-n", "cpu-example");
+      String row = top.out().lines().filter(l -> l.startsWith("cpu-demo ")).findFirst().orElse("");
+      assertTrue(row.matches("cpu-demo\\s+\\d+m\\s+\\d+Mi\\s*"), top.out() + top.err());
+      int millis = Integer.parseInt(row.split("\\s+")[1].replace("m", ""));
+      // burning, and never much over its one CPU (the quota allows a slice per hog over it in a period)
+      assertTrue(millis > 100 && millis <= 1200, row);
+    });
+    kubectl.run("delete", "namespace", "cpu-example", "--wait=false").ok();
+  }
+
+  /**
    * "Debugging DNS Resolution", as written: the dnsutils pod, {@code nslookup kubernetes.default} and
    * {@code cat /etc/resolv.conf} in it, and {@code dig} asking the cluster DNS.
    */

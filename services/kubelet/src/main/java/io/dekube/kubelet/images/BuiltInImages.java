@@ -16,7 +16,7 @@ import java.util.Optional;
  * older {@code liveness} and {@code serve_hostname}), {@code registry.k8s.io/goproxy},
  * {@code kubernetes-bootcamp}, {@code redis} and the guestbook tutorial's {@code gb-redis-follower} and
  * {@code gb-frontend}, {@code node-hello}, {@code hello-go-gke} and {@code hello-frontend}, {@code jessie-dnsutils}
- * (the shell). Pure.
+ * (the shell), {@code polinux/stress} and {@code vish/stress}. Pure.
  */
 public final class BuiltInImages {
 
@@ -35,7 +35,8 @@ public final class BuiltInImages {
           + "gb-frontend:v4)",
       "gcr.io/google-samples/node-hello:1.0", "gcr.io/google-samples/hello-go-gke:1.0",
       "gcr.io/google-samples/hello-frontend:1.0",
-      "registry.k8s.io/e2e-test-images/jessie-dnsutils:<tag> (the built-in shell, with nslookup and dig)");
+      "registry.k8s.io/e2e-test-images/jessie-dnsutils:<tag> (the built-in shell, with nslookup and dig)",
+      "polinux/stress", "vish/stress");
 
   /** What an image reference resolves to: which program, with which tag. */
   public record Resolved(String program, String repository, String tag) {
@@ -101,6 +102,8 @@ public final class BuiltInImages {
       // the DNS debugging page's dnsutils pod: a shell with nslookup and dig
       case "registry.k8s.io/e2e-test-images/jessie-dnsutils", "k8s.gcr.io/e2e-test-images/jessie-dnsutils",
           "gcr.io/kubernetes-e2e-test-images/dnsutils", "k8s.gcr.io/dnsutils" -> "busybox";
+      case "polinux/stress" -> "stress";
+      case "vish/stress" -> "vish-stress";
       default -> null;
     };
     return Optional.ofNullable(program).map(p -> new Resolved(p, repoName(image, colon > slash), tag));

@@ -60,6 +60,8 @@ public final class Programs {
       case "node-hello" -> NodeHello.start(c);
       case "hello-go-gke" -> HelloGoGke.start(c);
       case "hello-frontend" -> HelloFrontend.start(c);
+      case "stress" -> Stress.stress(c);
+      case "vish-stress" -> Stress.vish(c);
       default -> pause(c);
     };
   }

@@ -47,7 +47,8 @@ final class ContainerRestarter {
     if (gen != rec.generation || rec.running == null) {
       return;
     }
-    String reason = rec.killReason != null ? rec.killReason : code == 0 ? "Completed" : "Error";
+    String ended = rec.running.exitReason();
+    String reason = rec.killReason != null ? rec.killReason : ended != null ? ended : code == 0 ? "Completed" : "Error";
     rec.killReason = null;
     rec.killing = false;
     String postStartError = rec.postStartError;

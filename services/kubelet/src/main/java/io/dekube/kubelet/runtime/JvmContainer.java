@@ -28,6 +28,8 @@ public final class JvmContainer implements RunningContainer {
   private volatile java.util.function.Function<Duration, Future<Integer>> term;
   private final java.util.Map<String, ImageCommand> commands = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong heldBytes = new java.util.concurrent.atomic.AtomicLong();
+  private volatile String exitReason;
   private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
   JvmContainer(Vertx vertx, ContainerSpec spec, String imageId, TrafficPolicy traffic) {
@@ -131,12 +133,56 @@ public final class JvmContainer implements RunningContainer {
   /**
    * CPU: the thread CPU time its program's handlers took (the container owns no thread: its
    * handlers run on the kubelet's event loops, its heavy work on worker threads, {@link #measuredWork}; what
-   * Vert.x and Netty do around them — parsing, writing to sockets — is not counted). Memory: 0, its objects live
-   * in the kubelet's shared heap and cannot be told apart.
+   * Vert.x and Netty do around them — parsing, writing to sockets — is not counted). Memory: what its program holds
+   * ({@link #hold}: a stress image's arrays); other objects live in the kubelet's shared heap and cannot be told
+   * apart, so most programs show 0.
    */
   @Override
   public ResourceUsage usage() {
-    return new ResourceUsage(cpuNanos.get(), 0);
+    return new ResourceUsage(cpuNanos.get(), heldBytes.get());
+  }
+
+  /**
+   * The program now holds {@code bytes} more of memory it allocated and wrote (not merely reserved): counted as the
+   * container's working set. Returns false when that takes the container past its memory limit: its program must
+   * then let the bytes go and end with {@link #oomKilled}, as the kernel's OOM killer ends a process. Thread-safe.
+   */
+  public boolean hold(long bytes) {
+    long now = heldBytes.addAndGet(bytes);
+    long limit = memoryLimitBytes();
+    return limit <= 0 || now <= limit;
+  }
+
+  /** The program let {@code bytes} go. Thread-safe. */
+  public void release(long bytes) {
+    heldBytes.addAndGet(-bytes);
+  }
+
+  /** The container ends as the OOM killer ends it: exit code 137 (SIGKILL), reason {@code OOMKilled}. */
+  public void oomKilled() {
+    exitReason = "OOMKilled";
+    exit(137);
+  }
+
+  @Override
+  public String exitReason() {
+    return exitReason;
+  }
+
+  /** The container's memory limit in bytes ({@code resources.limits.memory}), 0 without one. */
+  public long memoryLimitBytes() {
+    return limit("memory", 1);
+  }
+
+  /** The container's CPU limit in millicores ({@code resources.limits.cpu}), 0 without one. */
+  public long cpuLimitMillis() {
+    return limit("cpu", 1000);
+  }
+
+  private long limit(String resource, int scale) {
+    var r = spec.container().getResources();
+    var q = r == null || r.getLimits() == null ? null : r.getLimits().get(resource);
+    return q == null ? 0 : q.getNumericalAmount().multiply(java.math.BigDecimal.valueOf(scale)).longValue();
   }
 
   /**

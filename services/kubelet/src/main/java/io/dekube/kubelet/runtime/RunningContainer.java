@@ -42,6 +42,11 @@ public interface RunningContainer {
     return false;
   }
 
+  /** Why the container ended, when its runtime knows better than its exit code ({@code OOMKilled}); else null. */
+  default String exitReason() {
+    return null;
+  }
+
   /**
    * What the container used so far, as far as its runtime can measure it (0 where it cannot). May
    * read files (/proc): call off the event loop. Thread-safe.
