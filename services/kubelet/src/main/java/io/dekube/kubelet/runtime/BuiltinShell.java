@@ -2,6 +2,7 @@ package io.dekube.kubelet.runtime;
 
 import io.dekube.kubelet.runtime.sh.Host;
 import io.dekube.kubelet.runtime.sh.Io;
+import io.dekube.kubelet.runtime.sh.Shebang;
 import io.dekube.kubelet.runtime.sh.Shell;
 import io.dekube.kubelet.runtime.sh.ShellArgs;
 import io.dekube.kubelet.runtime.sh.Signals;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -217,6 +219,9 @@ final class BuiltinShell implements Host {
         return command(argv, inShell);
       });
     }
+    if (cmd.contains("/") && !APPLETS.contains(name)) {
+      return script(cmd, args, inShell);
+    }
     PodNet net = new PodNet(vertx, spec, out, this::whileRunning, traffic);
     return switch (name) {
       case "sleep" -> sleep(args);
@@ -284,6 +289,20 @@ final class BuiltinShell implements Host {
     return FileListings.NAMES.contains(name) ? new FileListings(fs, cwd, out).run(name, args)
         : ScriptApplets.NAMES.contains(name) ? new ScriptApplets(out).run(name, args)
         : new FileCommands(fs, cwd, out).run(name, args, input);
+  }
+
+  /** A script run by its path ({@code command: [/scripts/run.sh]}): the shell its {@code #!} line names runs it. */
+  private Future<Integer> script(String path, List<String> args, boolean inShell) {
+    return read(cwd, path).transform(ar -> {
+      List<String> sh = ar.succeeded() ? Shebang.shell(ar.result()) : null;
+      if (sh == null) {
+        return done(notFound(path, inShell));
+      }
+      List<String> shArgs = new ArrayList<>(sh.subList(1, sh.size()));
+      shArgs.add(path);
+      shArgs.addAll(args);
+      return shell(shArgs);
+    });
   }
 
   /** An applet of {@link StreamFilters}, reading its stdin as it flows; an interrupt ends it. */

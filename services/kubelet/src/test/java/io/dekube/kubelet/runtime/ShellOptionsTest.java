@@ -76,6 +76,17 @@ class ShellOptionsTest {
   }
 
   @Test
+  void aScriptRunByItsPathGetsTheFlagsOfItsShebangAndShReadsAPipedScript() throws Exception {
+    assertEquals(0, run("printf '#!/bin/sh -e\\necho \"args $*\"\\nfalse\\necho never\\n' > /tmp/run.sh; "
+        + "/tmp/run.sh a b; echo \"status $?\"; echo 'echo piped $((1+2))' | sh; "
+        + "printf 'set -e\\nfalse\\necho never\\n' | sh; echo \"piped status $?\""));
+    assertEquals("args a b\nstatus 1\npiped 3\npiped status 1\n", out.out.toString());
+    out.clear();
+    assertEquals(1, run(List.of("/tmp/run.sh", "c")));
+    assertEquals("args c\n", out.out.toString());
+  }
+
+  @Test
   void xtracePrintsEachCommandAfterExpansion() throws Exception {
     assertEquals(0, run("set -x; v='a b'; echo \"$v\" c 2>/dev/null; A=1 printenv A; set +x; echo quiet"));
     assertEquals("a b c\n1\nquiet\n", out.out.toString());

@@ -10,8 +10,8 @@ import java.util.Set;
 /**
  * The commands the shell runs itself, since they change the shell: {@code cd}, {@code exit}, {@code export},
  * {@code unset}, {@code set}, {@code shift}, {@code read}, {@code break}, {@code continue}, {@code return},
- * {@code trap}, {@code wait}, {@code eval}, {@code .}, {@code local}, {@code exec} and {@code sh -c}. Messages and
- * statuses as ash's. Confined to the shell's context.
+ * {@code trap}, {@code wait}, {@code eval}, {@code .}, {@code local}, {@code exec} and {@code sh} ({@code -c SCRIPT},
+ * a file, or a script piped in). Messages and statuses as ash's. Confined to the shell's context.
  */
 final class Builtins {
 
@@ -256,7 +256,13 @@ final class Builtins {
     }
     List<String> rest = parsed.operands();
     if (rest.isEmpty() && !parsed.command()) {
-      return done(0);
+      if (io.stdin() instanceof Pipe || io.stdin().remaining() != null) { // echo 'cmd' | sh: its script is stdin
+        ShellState sub = st.subshell();
+        ShellOptions.apply(sub, parsed.options());
+        return io.stdin().readAll().compose(text -> interpreter.script(text, sub, io.withStdin(Stdin.NONE))
+            .map(code -> sub.last));
+      }
+      return done(0); // sh on a session's stdin: the shell that reads it reads on
     }
     if (parsed.command() && rest.isEmpty()) {
       return fail(io, "-c requires an argument", 2);

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Runs a simple command as sh does: words expanded, then redirections, then assignments; then a function of that
- * name, else a built-in of the shell ({@link Builtins}), else an applet of the container ({@link Host}), with the
+ * name, else a built-in of the shell ({@link Builtins}), else a script by its path whose {@code #!} names a shell
+ * ({@link Shebang}), else an applet of the container ({@link Host}), with the
  * exported variables and the command's own assignments as its environment. Only assignments: they set
  * variables, and the status is that of the last command substitution (else 0). Confined to the shell's context.
  */
@@ -72,6 +73,23 @@ final class Commands {
       assignments.forEach(st.vars::set);
       return builtins.run(argv, st, io);
     }
+    if (name.contains("/")) {
+      return interpreter.host().read(st.cwd, name).transform(ar -> {
+        List<String> shell = ar.succeeded() ? Shebang.shell(ar.result()) : null;
+        if (shell == null) {
+          return applet(argv, assignments, st, io);
+        }
+        shell.add(name);
+        shell.addAll(argv.subList(1, argv.size()));
+        assignments.forEach(st.vars::set);
+        return builtins.run(shell, st, io);
+      });
+    }
+    return applet(argv, assignments, st, io);
+  }
+
+  /** Runs applet {@code argv} of the container, with the exported variables and the assignments as environment. */
+  private Future<Integer> applet(List<String> argv, Map<String, String> assignments, ShellState st, Io io) {
     Map<String, String> env = st.environment();
     if (!assignments.isEmpty()) {
       env = new LinkedHashMap<>(env);
