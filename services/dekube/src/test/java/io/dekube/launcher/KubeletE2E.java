@@ -945,6 +945,33 @@ class KubeletE2E {
     kubectl.run("delete", "pod", "dnsutils", "--wait=false").ok();
   }
 
+  /** The Job page's example as written: perl computes pi to 2000 digits, the Job completes, its log shows them. */
+  @Test
+  @Order(2)
+  void theJobPagesPiJobPrintsPiTo2000Digits() throws Exception {
+    Path job = tmp.resolve("job.yaml");
+    Files.writeString(job, """
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: pi}
+        spec:
+          template:
+            spec:
+              containers:
+              - name: pi
+                image: perl:5.34.0
+                command: ["perl",  "-Mbignum=bpi", "-wle", "print bpi(2000)"]
+              restartPolicy: Never
+          backoffLimit: 4
+        """);
+    kubectl.run("apply", "-f", job.toString()).ok();
+    kubectl.run("wait", "--for=condition=complete", "job/pi", "--timeout=120s").ok();
+    String digits = kubectl.run("logs", "jobs/pi").ok().out();
+    assertTrue(digits.startsWith("3.14159265358979323846264338327950288419716939937510582097494459230781640628620899"),
+        digits);
+    assertEquals(2002, digits.length(), "2000 digits, the point and the newline");
+  }
+
   @Test
   @Order(6)
   void deleteStopsTheContainerAndThePodDisappears() throws Exception {

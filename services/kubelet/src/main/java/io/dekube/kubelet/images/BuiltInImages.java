@@ -16,7 +16,7 @@ import java.util.Optional;
  * older {@code liveness} and {@code serve_hostname}), {@code registry.k8s.io/goproxy},
  * {@code kubernetes-bootcamp}, {@code redis} and the guestbook tutorial's {@code gb-redis-follower} and
  * {@code gb-frontend}, {@code node-hello}, {@code hello-go-gke} and {@code hello-frontend}, {@code jessie-dnsutils}
- * (the shell), {@code polinux/stress} and {@code vish/stress}. Pure.
+ * (the shell), {@code polinux/stress} and {@code vish/stress}, {@code perl} (the Job page's pi only). Pure.
  */
 public final class BuiltInImages {
 
@@ -36,7 +36,8 @@ public final class BuiltInImages {
       "gcr.io/google-samples/node-hello:1.0", "gcr.io/google-samples/hello-go-gke:1.0",
       "gcr.io/google-samples/hello-frontend:1.0",
       "registry.k8s.io/e2e-test-images/jessie-dnsutils:<tag> (the built-in shell, with nslookup and dig)",
-      "polinux/stress", "vish/stress");
+      "polinux/stress", "vish/stress",
+      "perl[:<tag>] (only perl -Mbignum=bpi -wle 'print bpi(N)')");
 
   /** What an image reference resolves to: which program, with which tag. */
   public record Resolved(String program, String repository, String tag) {
@@ -104,6 +105,7 @@ public final class BuiltInImages {
           "gcr.io/kubernetes-e2e-test-images/dnsutils", "k8s.gcr.io/dnsutils" -> "busybox";
       case "polinux/stress" -> "stress";
       case "vish/stress" -> "vish-stress";
+      case "perl" -> "perl";
       default -> null;
     };
     return Optional.ofNullable(program).map(p -> new Resolved(p, repoName(image, colon > slash), tag));

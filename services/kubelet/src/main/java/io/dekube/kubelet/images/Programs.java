@@ -62,6 +62,7 @@ public final class Programs {
       case "hello-frontend" -> HelloFrontend.start(c);
       case "stress" -> Stress.stress(c);
       case "vish-stress" -> Stress.vish(c);
+      case "perl" -> Perl.start(c);
       default -> pause(c);
     };
   }
