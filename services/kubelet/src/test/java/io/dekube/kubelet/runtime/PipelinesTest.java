@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,40 +19,30 @@ class PipelinesTest {
 
   @TempDir
   Path dir;
-  private Vertx vertx;
-  private final CapturedOutput out = new CapturedOutput();
+  private BusyboxScripts shell;
+  private CapturedOutput out;
 
   @BeforeEach
-  void vertx() throws Exception {
-    vertx = Vertx.vertx();
-    Files.createDirectories(dir.resolve("var/log"));
+  void shell() throws Exception {
+    shell = new BusyboxScripts(dir);
+    out = shell.out;
   }
 
   @AfterEach
   void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private ContainerSpec spec() {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("HOSTNAME", "app");
-    return new ContainerSpec("d", "app", "u", "n", "127.0.0.1",
-        new ContainerBuilder().withName("c").withImage("busybox").build(), env, dir.resolve("c/0.log"), dir,
-        Map.of("/var/log", dir.resolve("var/log")), "id");
+    shell.close();
   }
 
   private ExecSession sh(String script) {
-    ExecSession s = ShellSession.start(vertx, spec(), List.of("sh", "-c", script), out, false);
-    s.closeStdin();
-    return s;
-  }
-
-  private static int code(ExecSession s) throws Exception {
-    return s.exitCode().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    return shell.sh(script);
   }
 
   private int run(String script) throws Exception {
-    return code(sh(script));
+    return shell.run(script);
+  }
+
+  private static int code(ExecSession s) throws Exception {
+    return BusyboxScripts.code(s);
   }
 
   private static void await(java.util.concurrent.Callable<Boolean> what) {
@@ -92,9 +77,9 @@ class PipelinesTest {
   @Test
   void tailFollowsIntoGrepAsTheFileGrows() throws Exception {
     ExecSession s = sh("tail -F /var/log/app.log | grep ERROR");
-    ExecSession app = ShellSession.start(vertx, spec(), List.of("sh", "-c",
+    ExecSession app = shell.start(List.of("sh", "-c",
         "i=0; while true; do i=$((i+1)); echo \"INFO $i\" >> /var/log/app.log; "
-            + "echo \"ERROR $i\" >> /var/log/app.log; sleep 0.05; done"), new CapturedOutput(), false);
+            + "echo \"ERROR $i\" >> /var/log/app.log; sleep 0.05; done"), new CapturedOutput());
     await(() -> out.out.toString().startsWith("ERROR 1\nERROR 2\nERROR 3\n"));
     assertFalse(out.out.toString().contains("INFO"));
     app.kill();

@@ -2,13 +2,8 @@ package io.dekube.kubelet.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.vertx.core.Vertx;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,35 +14,26 @@ class ShellOptionsTest {
 
   @TempDir
   Path dir;
-  private Vertx vertx;
-  private final CapturedOutput out = new CapturedOutput();
+  private BusyboxScripts shell;
+  private CapturedOutput out;
 
   @BeforeEach
-  void vertx() {
-    vertx = Vertx.vertx();
+  void shell() throws Exception {
+    shell = new BusyboxScripts(dir);
+    out = shell.out;
   }
 
   @AfterEach
   void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private ContainerSpec spec() {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("HOSTNAME", "app");
-    return new ContainerSpec("d", "app", "u", "n", "127.0.0.1",
-        new ContainerBuilder().withName("c").withImage("busybox").build(), env, dir.resolve("c/0.log"), dir,
-        Map.of("/var/log", dir.resolve("var/log")), "id");
+    shell.close();
   }
 
   private int run(String script) throws Exception {
-    return run(List.of("sh", "-c", script));
+    return shell.run(script);
   }
 
   private int run(List<String> argv) throws Exception {
-    ExecSession s = ShellSession.start(vertx, spec(), argv, out, false);
-    s.closeStdin();
-    return s.exitCode().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    return shell.run(argv);
   }
 
   @Test
