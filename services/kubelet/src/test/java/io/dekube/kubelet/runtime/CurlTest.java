@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +26,9 @@ class CurlTest {
   private Vertx vertx;
   private HttpServer server;
   private int port;
-  private final StringBuffer out = new StringBuffer();
-  private final StringBuffer err = new StringBuffer();
+  private final CapturedOutput output = new CapturedOutput();
+  private final StringBuffer out = output.out;
+  private final StringBuffer err = output.err;
 
   @BeforeEach
   void serve() throws Exception {
@@ -51,24 +51,13 @@ class CurlTest {
   }
 
   private int curl(String... args) throws Exception {
-    out.setLength(0);
-    err.setLength(0);
+    output.clear();
     ContainerSpec spec = new ContainerSpec("d", "web", "u", "n", "127.0.0.1",
         new ContainerBuilder().withName("c").withImage("busybox").build(), Map.of("HOSTNAME", "web"),
         dir.resolve("c/0.log"), dir, Map.of(), "id");
     List<String> argv = new java.util.ArrayList<>(List.of("curl"));
     argv.addAll(List.of(args));
-    ExecSession s = ShellSession.start(vertx, spec, argv, new ExecSession.Output() {
-      @Override
-      public void stdout(Buffer data) {
-        out.append(data);
-      }
-
-      @Override
-      public void stderr(Buffer data) {
-        err.append(data);
-      }
-    }, false);
+    ExecSession s = ShellSession.start(vertx, spec, argv, output, false);
     return s.exitCode().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 

@@ -26,7 +26,7 @@ class DigTest {
   private Vertx vertx;
   private int port;
   private final List<String> asked = new ArrayList<>();
-  private final StringBuffer out = new StringBuffer();
+  private final CapturedOutput output = new CapturedOutput();
 
   @BeforeEach
   void dns() throws Exception {
@@ -55,7 +55,7 @@ class DigTest {
   }
 
   private int dig(String... args) throws Exception {
-    out.setLength(0);
+    output.clear();
     asked.clear();
     ContainerSpec spec = new ContainerSpec("default", "dnsutils", "u", "n", "127.0.0.1",
         new ContainerBuilder().withName("dnsutils").withImage("registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3")
@@ -64,24 +64,19 @@ class DigTest {
         dir.resolve("c/0.log"), dir, Map.of(), "id");
     List<String> argv = new ArrayList<>(List.of("dig"));
     argv.addAll(List.of(args));
-    ExecSession s = ShellSession.start(vertx, spec, argv, new ExecSession.Output() {
-      @Override
-      public void stdout(Buffer data) {
-        out.append(data);
-      }
-
-      @Override
-      public void stderr(Buffer data) {
-        out.append(data);
-      }
-    }, false);
+    ExecSession s = ShellSession.start(vertx, spec, argv, output, false);
     return s.exitCode().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** What dig printed: it writes all of it, failures too, on stdout. */
+  private String out() {
+    return output.out.toString() + output.err;
   }
 
   @Test
   void digPrintsTheAnswerAsBindsDigDoes() throws Exception {
     assertEquals(0, dig("kubernetes.default.svc.cluster.local"));
-    String o = out.toString();
+    String o = out();
     assertTrue(o.startsWith("\n; <<>> DiG 9.9.5-9+deb8u19-Debian <<>> kubernetes.default.svc.cluster.local\n"
         + ";; global options: +cmd\n;; Got answer:\n;; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: "), o);
     assertTrue(o.contains(";; flags: qr aa rd; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 0\n"
@@ -90,16 +85,16 @@ class DigTest {
         + "kubernetes.default.svc.cluster.local.\t5\tIN\tA\t10.96.0.1\n\n;; Query time: "), o);
     assertTrue(o.contains(";; SERVER: 127.0.0.1#" + port + "(127.0.0.1)\n") && o.contains(";; MSG SIZE  rcvd: 70\n"), o);
     assertEquals(0, dig("+short", "kubernetes.default.svc.cluster.local", "A"));
-    assertEquals("10.96.0.1\n", out.toString());
+    assertEquals("10.96.0.1\n", out());
   }
 
   @Test
   void aShortNameIsAskedAsItIsUnlessSearchIsAsked() throws Exception {
     assertEquals(0, dig("kubernetes.default"));
-    assertTrue(out.toString().contains("status: NXDOMAIN") && out.toString().contains("ANSWER: 0"), out.toString());
+    assertTrue(out().contains("status: NXDOMAIN") && out().contains("ANSWER: 0"), out());
     assertEquals(List.of("kubernetes.default."), asked);
     assertEquals(0, dig("+search", "+short", "kubernetes.default"));
-    assertEquals("10.96.0.1\n", out.toString());
+    assertEquals("10.96.0.1\n", out());
     assertEquals(List.of("kubernetes.default.default.svc.cluster.local.", "kubernetes.default.svc.cluster.local."),
         asked);
   }
@@ -107,6 +102,6 @@ class DigTest {
   @Test
   void aServerThatDoesNotAnswerTimesOut() throws Exception {
     assertEquals(9, dig("@127.0.0.1", "-p", "1", "+short", "kubernetes.default.svc.cluster.local"));
-    assertEquals(";; connection timed out; no servers could be reached\n", out.toString());
+    assertEquals(";; connection timed out; no servers could be reached\n", out());
   }
 }
