@@ -75,8 +75,18 @@ final class BuiltinShell implements Host {
     this.signals = new Signals();
     String wd = spec.container().getWorkingDir();
     this.cwd = wd == null || wd.isBlank() ? "/" : ContainerFs.normalize("/", wd);
-    this.env = spec.env();
+    this.env = containerEnv(spec.env());
     this.shell = new Shell(this, signals, env, cwd);
+  }
+
+  /**
+   * The environment the container's processes see: the spec's without the kubelet's {@code DEKUBE_*} settings for
+   * the runtime (the pod's resolver: {@code DEKUBE_DNS_*}), which a real pod's {@code env} would not list.
+   */
+  static java.util.Map<String, String> containerEnv(java.util.Map<String, String> spec) {
+    java.util.Map<String, String> visible = new java.util.LinkedHashMap<>(spec);
+    visible.keySet().removeIf(k -> k.startsWith("DEKUBE_"));
+    return visible;
   }
 
   /** One applet's run: {@code io}'s output, input, folder and environment. */

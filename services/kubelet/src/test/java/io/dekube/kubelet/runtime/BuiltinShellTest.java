@@ -88,6 +88,12 @@ class BuiltinShellTest {
   void envListsTheContainersEnvironment() throws Exception {
     assertEquals(0, run("printenv", "GREETING"));
     assertEquals("hi\n", out.toString());
+    out.setLength(0);
+    assertEquals(0, run("env"));
+    assertEquals("HOSTNAME=web\nGREETING=hi\n", out.toString(), "the runtime's DEKUBE_DNS_* are not the pod's");
+    out.setLength(0);
+    assertEquals(0, run("sh", "-c", "echo \"[$DEKUBE_DNS_SERVER]\"; nslookup -type=a x 2>&1 | head -1"));
+    assertTrue(out.toString().startsWith("[]\nServer:\t\t127.96.0.10"), out.toString());
   }
 
   @Test
@@ -207,8 +213,7 @@ class BuiltinShellTest {
   void pipesFeedEachStageTheOutputOfTheOneBefore() throws Exception {
     assertEquals(0, run("sh", "-c", "env | grep -i greet; env | sort | head -n 1; cat /etc/hosts | grep -c local "
         + "| wc -l; echo a | grep b || echo none"));
-    assertEquals("GREETING=hi\nDEKUBE_DNS_SEARCH=d.svc.cluster.local svc.cluster.local cluster.local\n1\nnone\n",
-        out.toString());
+    assertEquals("GREETING=hi\nGREETING=hi\n1\nnone\n", out.toString());
   }
 
   @Test
