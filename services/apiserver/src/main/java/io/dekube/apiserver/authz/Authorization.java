@@ -51,14 +51,9 @@ public final class Authorization {
     return authorizer;
   }
 
-  /** Adds impersonation and the authorization filter (call after authentication and the body handler). */
-  public void mountFilters(Router router) {
-    mountFilters(router, null);
-  }
-
   /**
-   * Adds impersonation, then {@code between} (kube runs priority and fairness there; may be null), then
-   * authorization.
+   * Adds impersonation, then {@code between} (kube runs priority and fairness there; may be null), then the
+   * authorization filter (call after authentication and the body handler).
    */
   public void mountFilters(Router router, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> between) {
     router.route().handler(new Impersonation(authorizer));
