@@ -50,7 +50,7 @@ final class Parameters {
   }
 
   /** The value of {@code $name}; under {@code set -u} one unset (but {@code $@}, {@code $*}) is an error. */
-  private String set(String name) {
+  private String checked(String name) {
     String v = get(name);
     if (v == null && st.nounset && !name.equals("@") && !name.equals("*")) {
       throw new ShellError(name + ": parameter not set");
@@ -70,7 +70,7 @@ final class Parameters {
       }
       return pieces;
     }
-    String v = set(name);
+    String v = checked(name);
     return List.of(new Expander.Piece(v == null ? "" : v, inDouble ? Expander.Kind.QUOTED : Expander.Kind.EXPANDED));
   }
 
@@ -78,7 +78,7 @@ final class Parameters {
   Future<List<Expander.Piece>> braced(String inner, boolean inDouble) {
     Expander.Kind kind = inDouble ? Expander.Kind.QUOTED : Expander.Kind.EXPANDED;
     if (inner.startsWith("#") && inner.length() > 1) {
-      String v = set(inner.substring(1));
+      String v = checked(inner.substring(1));
       return one(Integer.toString(v == null ? 0 : v.length()), kind);
     }
     Matcher m = BRACED.matcher(inner);
@@ -110,10 +110,10 @@ final class Parameters {
         }
         yield one(v, kind);
       }
-      case ":" -> one(substring(set(name) == null ? "" : v, word), kind);
-      case "/", "//" -> replace(set(name) == null ? "" : v, word, op.equals("//"), kind);
-      default -> set(name) == null ? one("", kind) : expander.pattern(word, inDouble).map(p -> List.of(new Expander.Piece(strip(v == null ? "" : v, p, op),
-          kind)));
+      case ":" -> one(substring(checked(name) == null ? "" : v, word), kind);
+      case "/", "//" -> replace(checked(name) == null ? "" : v, word, op.equals("//"), kind);
+      default -> checked(name) == null ? one("", kind) : expander.pattern(word, inDouble)
+          .map(p -> List.of(new Expander.Piece(strip(v, p, op), kind)));
     };
   }
 

@@ -77,7 +77,10 @@ final class ShellState {
     return new ShellState(this);
   }
 
-  /** Whether the commands that follow must not run: control flow unwinds, the script was interrupted, or its output pipe broke. */
+  /**
+   * Whether the commands that follow must not run: control flow unwinds, the script was interrupted, or its output
+   * pipe broke.
+   */
   boolean unwinding() {
     return control != Control.NONE || signals.interrupted() || hungUp.getAsBoolean();
   }
