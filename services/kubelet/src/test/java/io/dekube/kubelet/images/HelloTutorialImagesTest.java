@@ -58,8 +58,8 @@ class HelloTutorialImagesTest {
           .withImage("gcr.io/google-samples/hello-frontend:1.0").build(),
           Map.of("DEKUBE_DNS_SERVER", "127.0.0.1", "DEKUBE_DNS_PORT", "1"));
       assertEquals(1, lonely.exitCode());
-      assertTrue(lonely.log("nginx").contains("nginx: [emerg] host not found in upstream \"hello\" in "
-          + HelloFrontend.CONF_FILE + ":3"), lonely.log("nginx"));
+      // the log is written on a worker: it may land after the exit code
+      lonely.awaitLog("nginx", "nginx: [emerg] host not found in upstream \"hello\" in " + HelloFrontend.CONF_FILE + ":3");
       // a backend that went: nginx's 502
       backend.container.stop(java.time.Duration.ofSeconds(1)).toCompletionStage().toCompletableFuture().get();
       HttpResponse<String> gone = frontend.get(80, "/");

@@ -85,7 +85,7 @@ final class ImageUnderTest implements AutoCloseable {
 
   /** Waits until the container's log has {@code text}. */
   void awaitLog(String container, String text) {
-    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> log(container).contains(text));
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> log(container).contains(text));
   }
 
   int exitCode() throws Exception {
