@@ -7,8 +7,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.function.Function;
 
@@ -31,8 +29,7 @@ public final class ShellSession implements ExecSession {
   private final ExecSession.Output out;
   private final boolean tty;
   private final Promise<Integer> exit = Promise.promise();
-  private final Deque<String> lines = new ArrayDeque<>();
-  private final StringBuilder typed = new StringBuilder();
+  private final TerminalLines lines;
   /** Lines of a command not yet whole (an open loop, quote or here-document). */
   private final StringBuilder partial = new StringBuilder();
   /** A {@code read} waiting for a line of stdin. */
@@ -40,7 +37,6 @@ public final class ShellSession implements ExecSession {
   private boolean eof;
   private boolean reads;
   private boolean busy;
-  private boolean escape;
   /**
    * All of stdin, for a command that reads it to its end before it runs — the archive of {@code tar -x}
    * (kubectl cp to a pod), a filter's input ({@code grep x}, {@code wc -l}) — and that command; null
@@ -54,6 +50,7 @@ public final class ShellSession implements ExecSession {
   private ShellSession(Vertx vertx, ContainerSpec spec, ExecSession.Output out, boolean tty, TrafficPolicy traffic) {
     this.out = tty ? terminal(out) : out;
     this.tty = tty;
+    this.lines = new TerminalLines(tty, this::echo, this::control);
     this.shell = new BuiltinShell(vertx, spec, this.out, traffic);
     this.shell.stdin(new Stdin() {
       @Override
@@ -176,63 +173,24 @@ public final class ShellSession implements ExecSession {
       if (exit.future().isComplete()) {
         return;
       }
-      if (tty) {
-        text.chars().forEach(ch -> typedOnTerminal((char) ch));
-      } else {
-        for (char ch : text.toCharArray()) {
-          if (ch == '\n') {
-            lines.add(typed.toString());
-            typed.setLength(0);
-          } else if (ch != '\r') {
-            typed.append(ch);
-          }
-        }
-      }
+      lines.feed(text);
     }
     pump();
   }
 
-  /** One character from a raw terminal: the line discipline a pseudo-terminal applies. */
-  private void typedOnTerminal(char ch) {
-    if (escape) {
-      escape = ch == '[' || ch == 'O' || (ch >= '0' && ch <= '9') || ch == ';'; // arrow keys: dropped
+  /** Ctrl-C ends the command that runs, or drops the line typed; Ctrl-D on an empty line ends the input. */
+  private void control(TerminalLines.Control key) {
+    if (key == TerminalLines.Control.END_OF_INPUT) {
+      eof = true;
       return;
     }
-    switch (ch) {
-      case '\r', '\n' -> {
-        echo("\n");
-        lines.add(typed.toString());
-        typed.setLength(0);
-      }
-      case 0x7f, 0x08 -> {
-        if (typed.length() > 0) {
-          typed.setLength(typed.length() - 1);
-          echo("\b \b");
-        }
-      }
-      case 0x03 -> {
-        echo("^C\n");
-        typed.setLength(0);
-        lines.clear();
-        partial.setLength(0);
-        if (busy || !reads) {
-          shell.interrupt(); // the command that runs (a session's own: kubectl exec -it POD -- CMD) ends
-        } else {
-          out.stdout(Buffer.buffer(PROMPT));
-        }
-      }
-      case 0x04 -> {
-        if (typed.length() == 0) {
-          eof = true;
-        }
-      }
-      case 0x1b -> escape = true;
-      default -> {
-        if (ch >= ' ' || ch == '\t') {
-          typed.append(ch);
-          echo(String.valueOf(ch));
-        }
-      }
+    echo("^C\n");
+    lines.clear();
+    partial.setLength(0);
+    if (busy || !reads) {
+      shell.interrupt(); // the command that runs (a session's own: kubectl exec -it POD -- CMD) ends
+    } else {
+      out.stdout(Buffer.buffer(PROMPT));
     }
   }
 
@@ -256,10 +214,7 @@ public final class ShellSession implements ExecSession {
       return;
     }
     synchronized (this) {
-      if (typed.length() > 0) {
-        lines.add(typed.toString());
-        typed.setLength(0);
-      }
+      lines.close();
       eof = true;
     }
     pump();

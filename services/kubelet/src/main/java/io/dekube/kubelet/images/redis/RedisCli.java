@@ -26,9 +26,8 @@ final class RedisCli implements ExecSession {
   private final Output out;
   private final boolean tty;
   private final Promise<Integer> exit = Promise.promise();
-  private final Deque<String> lines = new ArrayDeque<>();
+  private final io.dekube.kubelet.runtime.TerminalLines lines;
   private final Deque<Promise<Reply>> waiting = new ArrayDeque<>();
-  private final StringBuilder typed = new StringBuilder();
   private String host = "127.0.0.1";
   private int port = 6379;
   private String password;
@@ -37,13 +36,15 @@ final class RedisCli implements ExecSession {
   private NetSocket socket;
   private boolean busy;
   private boolean eof;
-  private boolean escape;
 
   private RedisCli(RedisServer.Dialer dialer, String version, Output out, boolean tty) {
     this.dialer = dialer;
     this.version = version;
     this.out = out;
     this.tty = tty;
+    // linenoise's part: echo (Enter as \r\n), backspace; Ctrl-C, and Ctrl-D on an empty line, end redis-cli
+    this.lines = new io.dekube.kubelet.runtime.TerminalLines(tty,
+        s -> out.stdout(Buffer.buffer(s.replace("\n", "\r\n"), "ISO-8859-1")), key -> eof = true);
   }
 
   /** Starts {@code argv} ({@code redis-cli ...}). */
@@ -207,57 +208,15 @@ final class RedisCli implements ExecSession {
   public void stdin(Buffer data) {
     String text = data.toString(StandardCharsets.ISO_8859_1);
     synchronized (this) {
-      for (char ch : text.toCharArray()) {
-        if (tty) {
-          typedOnTerminal(ch);
-        } else if (ch == '\n') {
-          lines.add(typed.toString());
-          typed.setLength(0);
-        } else if (ch != '\r') {
-          typed.append(ch);
-        }
-      }
+      lines.feed(text);
     }
     pump();
-  }
-
-  /** linenoise's part: echo, backspace, Enter; Ctrl-C and Ctrl-D (on an empty line) end redis-cli. */
-  private void typedOnTerminal(char ch) {
-    if (escape) {
-      escape = ch == '[' || ch == 'O' || (ch >= '0' && ch <= '9') || ch == ';';
-      return;
-    }
-    switch (ch) {
-      case '\r', '\n' -> {
-        out.stdout(Buffer.buffer("\r\n"));
-        lines.add(typed.toString());
-        typed.setLength(0);
-      }
-      case 0x7f, 0x08 -> {
-        if (typed.length() > 0) {
-          typed.setLength(typed.length() - 1);
-          out.stdout(Buffer.buffer("\b \b"));
-        }
-      }
-      case 0x03 -> eof = true;
-      case 0x04 -> eof |= typed.length() == 0;
-      case 0x1b -> escape = true;
-      default -> {
-        if (ch >= ' ' || ch == '\t') {
-          typed.append(ch);
-          out.stdout(Buffer.buffer(String.valueOf(ch), "ISO-8859-1"));
-        }
-      }
-    }
   }
 
   @Override
   public void closeStdin() {
     synchronized (this) {
-      if (typed.length() > 0 && !tty) {
-        lines.add(typed.toString());
-        typed.setLength(0);
-      }
+      lines.close();
       eof = true;
     }
     pump();
