@@ -104,6 +104,8 @@ public final class Programs {
       });
     })));
     c.onStop(() -> graceful.stop(server, DRAIN_SECONDS));
+    c.command("nginx", new NginxControl(c, NginxPages.version(tag), port, () -> graceful.stop(server, DRAIN_SECONDS),
+        () -> server.close()));
     return listen(server.listen().mapEmpty(), c, "nginx " + NginxPages.version(tag) + " listening on " + s.podIp() + ":"
         + port);
   }

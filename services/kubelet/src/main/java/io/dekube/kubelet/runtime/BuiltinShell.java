@@ -65,6 +65,8 @@ final class BuiltinShell implements Host {
   private final String cwd;
   /** The command's environment. */
   private final Map<String, String> env;
+  /** The programs of the container's image that run by name beside the applets ({@code nginx -s quit}). */
+  private java.util.function.Function<String, JvmContainer.ImageCommand> imageCommands = name -> null;
 
   BuiltinShell(Vertx vertx, ContainerSpec spec, ExecSession.Output out, TrafficPolicy traffic) {
     this.vertx = vertx;
@@ -101,6 +103,12 @@ final class BuiltinShell implements Host {
     this.in = io.stdin();
     this.cwd = io.cwd();
     this.env = io.env();
+    this.imageCommands = container.imageCommands;
+  }
+
+  /** Lets the shell run the image's own programs ({@link JvmContainer#command}) by their names. */
+  void imageCommands(java.util.function.Function<String, JvmContainer.ImageCommand> lookup) {
+    this.imageCommands = lookup;
   }
 
   /** Runs {@code command}; the output goes to {@code out} before the session completes. */
@@ -220,6 +228,12 @@ final class BuiltinShell implements Host {
     String cmd = argv.get(0);
     String name = cmd.substring(cmd.lastIndexOf('/') + 1);
     List<String> args = argv.subList(1, argv.size());
+    JvmContainer.ImageCommand own = imageCommands.apply(name);
+    if (own != null) {
+      ExecSession program = own.start(argv, out, false); // stdin: none, as the applets' NONE
+      program.closeStdin();
+      return program.exitCode();
+    }
     if (StreamFilters.streams(argv)) {
       return streaming(name, args);
     }

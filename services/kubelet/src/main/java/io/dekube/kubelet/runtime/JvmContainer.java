@@ -257,12 +257,13 @@ public final class JvmContainer implements RunningContainer {
     String first = command.isEmpty() ? "" : command.get(0).substring(command.get(0).lastIndexOf('/') + 1);
     ImageCommand own = commands.get(first);
     return own != null ? own.start(command, output, tty) : ShellSession.start(vertx, spec, command, output, tty,
-        traffic);
+        traffic, commands::get);
   }
 
   /**
-   * A program of the container's image that {@code kubectl exec} (and exec probes) run by its name, with or
-   * without a path, instead of the shell's applets ({@code redis-cli} of the redis image).
+   * A program of the container's image that {@code kubectl exec} (and exec probes and hooks) run by its name, with
+   * or without a path, instead of the shell's applets ({@code redis-cli} of the redis image, {@code nginx -s quit});
+   * the shell of an exec finds it too ({@code sh -c 'nginx -s quit'}).
    */
   public interface ImageCommand {
     /** Starts {@code argv} with its output to {@code output}; on a TTY it owns the terminal's line discipline. */

@@ -105,7 +105,15 @@ public final class ShellSession implements ExecSession {
   /** As {@link #start(Vertx, ContainerSpec, List, ExecSession.Output, boolean)}, its clients under {@code traffic}. */
   public static ExecSession start(Vertx vertx, ContainerSpec spec, List<String> argv, ExecSession.Output out,
                                   boolean tty, TrafficPolicy traffic) {
+    return start(vertx, spec, argv, out, tty, traffic, name -> null);
+  }
+
+  /** As above, with the image's own programs runnable by name from the shell ({@code sh -c 'nginx -s quit'}). */
+  static ExecSession start(Vertx vertx, ContainerSpec spec, List<String> argv, ExecSession.Output out,
+                           boolean tty, TrafficPolicy traffic,
+                           java.util.function.Function<String, JvmContainer.ImageCommand> imageCommands) {
     ShellSession s = new ShellSession(vertx, spec, out, tty, traffic);
+    s.shell.imageCommands(imageCommands);
     if (interactive(argv)) {
       s.reads = true;
       s.prompt();
