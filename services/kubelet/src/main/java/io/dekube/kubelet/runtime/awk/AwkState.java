@@ -17,6 +17,9 @@ final class AwkState {
   private final Map<String, AwkValue> vars = new HashMap<>();
   private final Map<String, Map<String, AwkValue>> arrays = new HashMap<>();
   private final Map<String, Pattern> regexCache = new HashMap<>();
+  /** One-character field separators, matched as the character itself. */
+  private final Map<String, Pattern> literalSeparators = new HashMap<>();
+  private static final Pattern BLANKS = Pattern.compile("[ \t\n]+");
   private final StringBuilder out = new StringBuilder();
   private final StringBuilder err = new StringBuilder();
   private String record = "";
@@ -118,14 +121,15 @@ final class AwkState {
     if (fs.equals(" ")) {
       String t = text.strip();
       if (!t.isEmpty()) {
-        out.addAll(List.of(t.split("[ \t\n]+")));
+        out.addAll(List.of(BLANKS.split(t)));
       }
       return out;
     }
     if (text.isEmpty()) {
       return out;
     }
-    Pattern p = fs.length() == 1 && fs.charAt(0) != '\\' ? Pattern.compile(Pattern.quote(fs)) : compileCached(fs);
+    Pattern p = fs.length() == 1 && fs.charAt(0) != '\\'
+        ? literalSeparators.computeIfAbsent(fs, f -> Pattern.compile(Pattern.quote(f))) : compileCached(fs);
     out.addAll(List.of(p.split(text, -1)));
     return out;
   }

@@ -11,6 +11,11 @@ record AwkValue(String text, double number, Kind kind) {
   enum Kind { NUMBER, STRING, STRNUM }
 
   static final AwkValue EMPTY = new AwkValue("", 0, Kind.STRNUM);
+  /** A number as awk reads input: sign, digits, a point, an exponent. */
+  private static final java.util.regex.Pattern NUMERIC =
+      java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*([eE][+-]?\\d+)?|\\.\\d+([eE][+-]?\\d+)?)");
+  private static final java.util.regex.Pattern LEADING_NUMBER =
+      java.util.regex.Pattern.compile("\\s*(" + NUMERIC.pattern() + ")");
 
   static AwkValue of(double d) {
     return new AwkValue(null, d, Kind.NUMBER);
@@ -27,7 +32,7 @@ record AwkValue(String text, double number, Kind kind) {
   /** Input text: numeric when all of it reads as a number. */
   static AwkValue input(String s) {
     String t = s.strip();
-    if (!t.isEmpty() && t.matches("[+-]?(\\d+\\.?\\d*([eE][+-]?\\d+)?|\\.\\d+([eE][+-]?\\d+)?)")) {
+    if (NUMERIC.matcher(t).matches()) {
       return new AwkValue(s, Double.parseDouble(t), Kind.STRNUM);
     }
     return new AwkValue(s, 0, Kind.STRING);
@@ -80,8 +85,7 @@ record AwkValue(String text, double number, Kind kind) {
 
   /** The number a string starts with, as awk's string-to-number conversion reads it ("3abc" is 3). */
   static double leadingNumber(String s) {
-    java.util.regex.Matcher m = java.util.regex.Pattern
-        .compile("^\\s*[+-]?(\\d+\\.?\\d*([eE][+-]?\\d+)?|\\.\\d+([eE][+-]?\\d+)?)").matcher(s);
-    return m.find() ? Double.parseDouble(m.group().strip()) : 0;
+    java.util.regex.Matcher m = LEADING_NUMBER.matcher(s);
+    return m.lookingAt() ? Double.parseDouble(m.group(1)) : 0;
   }
 }
