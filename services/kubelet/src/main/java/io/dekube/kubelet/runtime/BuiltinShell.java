@@ -1,5 +1,6 @@
 package io.dekube.kubelet.runtime;
 
+import io.dekube.kubelet.runtime.awk.Awk;
 import io.dekube.kubelet.runtime.sh.Host;
 import io.dekube.kubelet.runtime.sh.Io;
 import io.dekube.kubelet.runtime.sh.Shebang;
@@ -234,6 +235,9 @@ final class BuiltinShell implements Host {
       program.closeStdin();
       return program.exitCode();
     }
+    if (name.equals("awk")) {
+      return awk(args);
+    }
     if (StreamFilters.streams(argv)) {
       return streaming(name, args);
     }
@@ -329,11 +333,44 @@ final class BuiltinShell implements Host {
     });
   }
 
+  /**
+   * awk, its program parsed once: a filter of its stdin as it flows when it reads no file nor command, else
+   * {@link AwkApplet} on a worker thread, over its operands or all of its stdin.
+   */
+  private Future<Integer> awk(List<String> args) {
+    Awk.Command awk;
+    try {
+      awk = Awk.command(args);
+    } catch (Awk.BadUsage e) {
+      err(e.getMessage());
+      return done(e.code);
+    }
+    if (input == null && awk.streams()) {
+      return streaming(filter -> filter.lines(LineFilters.awk(awk.session(), out)));
+    }
+    if (input == null && awk.readsStdin()) {
+      return in.readAll().compose(all -> {
+        input = all;
+        return awk(awk);
+      });
+    }
+    return awk(awk);
+  }
+
+  private Future<Integer> awk(Awk.Command awk) {
+    AwkApplet applet = new AwkApplet(fs, this, vertx.getOrCreateContext(), io());
+    return blocking(() -> applet.run(awk, input));
+  }
+
   /** An applet of {@link StreamFilters}, reading its stdin as it flows; an interrupt ends it. */
   private Future<Integer> streaming(String name, List<String> args) {
+    return streaming(filter -> filter.run(name, args));
+  }
+
+  private Future<Integer> streaming(java.util.function.Function<StreamFilters, Future<Integer>> run) {
     StreamFilters filter = new StreamFilters(vertx, fs, cwd, out, in);
     Promise<Integer> done = Promise.promise();
-    filter.run(name, args).onComplete(ar -> done.tryComplete(ar.succeeded() ? ar.result() : 1));
+    run.apply(filter).onComplete(ar -> done.tryComplete(ar.succeeded() ? ar.result() : 1));
     return whileRunning(done.future(), () -> {
       filter.stop();
       done.tryComplete(130);

@@ -86,12 +86,15 @@ final class LineFilters {
   }
 
   private static LineFilter awk(List<String> args, ExecSession.Output out) throws Usage {
-    io.dekube.kubelet.runtime.awk.Awk.Session s;
     try {
-      s = io.dekube.kubelet.runtime.awk.Awk.session(args);
+      return awk(io.dekube.kubelet.runtime.awk.Awk.session(args), out);
     } catch (io.dekube.kubelet.runtime.awk.Awk.BadUsage e) {
       throw new Usage(e.getMessage(), e.code);
     }
+  }
+
+  /** An awk session fed a line at a time, its errors to {@code out}'s stderr. */
+  static LineFilter awk(io.dekube.kubelet.runtime.awk.Awk.Session s, ExecSession.Output out) {
     return new LineFilter() {
       @Override
       public boolean line(String line, Consumer<String> print) {

@@ -106,6 +106,11 @@ final class StreamFilters {
     } catch (LineFilters.Usage e) {
       return Future.succeededFuture(e.printed(out));
     }
+    return lines(f);
+  }
+
+  /** Feeds stdin to {@code f} a line at a time as it comes, printing what it prints; its exit code. */
+  Future<Integer> lines(LineFilters.LineFilter f) {
     int[] code = {0};
     return Repeat.until(context, () -> in.readLine().compose(line -> {
       if (line == null || !f.line(line, this::print)) {

@@ -187,4 +187,19 @@ class FileAppletsTest {
     assertEquals(1, sh("sed -n 's/a/b/' /data/missing"));
     assertEquals("sed: can't open '/data/missing': No such file or directory\n", err.toString());
   }
+
+  @Test
+  void awkReadsFilesAndCommandsWithGetline() throws Exception {
+    assertEquals(0, sh("awk 'BEGIN { while ((getline line < \"/etc/passwd\") > 0) if (line ~ /^root:/) print line }'"),
+        err.toString());
+    assertEquals("root:x:0:0:root:/root:/bin/sh\n", out.toString());
+    assertEquals(0, sh("awk 'BEGIN { \"echo $HOSTNAME; date +%Y\" | getline h; \"echo $HOSTNAME; date +%Y\" | getline y; "
+        + "print h, length(y), NR }'"), err.toString());
+    assertEquals("box 4 2\n", out.toString(), "the command runs through the container's shell, once");
+    assertEquals(0, sh("printf 'a 1\\nb 2\\n' > /data/m; echo b a | tr ' ' '\\n' > /data/k; "
+        + "awk 'NR == FNR { v[$1] = $2; next } { print $1, v[$1] }' /data/m /data/k"), err.toString());
+    assertEquals("b 2\na 1\n", out.toString(), "NR == FNR: the first file's records");
+    assertEquals(0, sh("echo x | awk '{ system(\"echo sys\"); print; n = split(\"\", a) }'"), err.toString());
+    assertEquals("sys\nx\n", out.toString(), "system() prints in order");
+  }
 }

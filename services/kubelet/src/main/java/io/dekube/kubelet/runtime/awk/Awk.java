@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * busybox's {@code awk [-F FS] [-v VAR=VALUE]... 'PROGRAM' [FILE]...} over its input (the files' text or stdin,
- * given here as one string): POSIX awk's patterns, actions, expressions, fields, arrays and built-in functions
- * ({@link AwkParser}); not offered: user-defined functions, {@code getline}, output to files other than
- * {@code /dev/stdout} and {@code /dev/stderr} or to commands, {@code -f PROGFILE}. Pure.
+ * busybox's {@code awk [-F FS] [-v VAR=VALUE]... 'PROGRAM' [FILE | VAR=VALUE]...} over its input: POSIX awk's
+ * patterns, actions, expressions, fields, arrays, built-in and user-defined functions and {@code getline}
+ * ({@link AwkParser}); files and commands through {@link AwkIo}. Not offered: output to files other than
+ * {@code /dev/stdout} and {@code /dev/stderr} or to commands, {@code -f PROGFILE}, an {@code RS} other than a newline.
  */
 public final class Awk {
 
@@ -72,6 +72,19 @@ public final class Awk {
       return !exited && !failed;
     }
 
+    /**
+     * Reads the next record of the main input ({@link Command#session(AwkIo, String)}) and runs the rules on it;
+     * false at the end of input or once the program wants no more.
+     */
+    public boolean next() {
+      begin();
+      if (exited || failed || st.records == null) {
+        return false;
+      }
+      String record = st.records.next(st);
+      return record != null && line(record);
+    }
+
     /** What the program printed since the last call. */
     public String takeOut() {
       return st.takeOut();
@@ -79,13 +92,18 @@ public final class Awk {
 
     /** What it printed to stderr since the last call (its errors included). */
     public String takeErr() {
-      return st.takeErr() + failure;
+      String err = st.takeErr() + failure;
+      failure = "";
+      return err;
     }
 
     /** The input ended: END runs (after an {@code exit} too, as POSIX says, not after an error); the exit code. */
     public int end() {
       begin();
       if (!failed) {
+        if (!exited && st.records != null) {
+          st.records.finish(st);
+        }
         exited = false;
         guard(() -> program.end.forEach(s -> s.exec(st)));
       }
@@ -113,44 +131,106 @@ public final class Awk {
     }
   }
 
-  /** The session for {@code awk OPTIONS PROGRAM} (BEGIN runs at its first line or its end); or the error (usage, syntax) and its exit code. */
-  public static Session session(List<String> options) throws BadUsage {
+  /** awk's command line, its program parsed once: what it reads, and the sessions that run it. */
+  public static final class Command {
+    private final String fs;
+    private final List<String> assignments;
+    private final AwkProgram program;
+    private final List<String> operands;
+
+    private Command(String fs, List<String> assignments, AwkProgram program, List<String> operands) {
+      this.fs = fs;
+      this.assignments = assignments;
+      this.program = program;
+      this.operands = operands;
+    }
+
+    /** The words after the program: files, {@code -} for stdin, {@code VAR=VALUE} assignments. */
+    public List<String> operands() {
+      return operands;
+    }
+
+    /** Whether it reads its stdin: its program reads records, and no operand names a file (or one is {@code -}). */
+    public boolean readsStdin() {
+      return readsRecords() && AwkRecords.readsStdin(operands);
+    }
+
+    /** Whether it can run a line at a time as its stdin flows ({@link Session#line}): it reads no file nor command. */
+    public boolean streams() {
+      return readsStdin() && !program.usesIo && operands.isEmpty();
+    }
+
+    private boolean readsRecords() {
+      return !program.rules.isEmpty() || !program.end.isEmpty() || program.readsByGetline;
+    }
+
+    /** A session fed its input a line at a time ({@link Session#line}); a program of {@link #streams()}. */
+    public Session session() {
+      return session(AwkIo.NONE, null, false);
+    }
+
+    /** A session that reads the operands (through {@code io}), or {@code stdin}, itself ({@link Session#next}). */
+    public Session session(AwkIo io, String stdin) {
+      return session(io, stdin, true);
+    }
+
+    private Session session(AwkIo io, String stdin, boolean pulls) {
+      AwkState st = new AwkState();
+      st.io = io;
+      st.records = pulls ? new AwkRecords(operands, stdin) : null;
+      if (fs != null) {
+        st.set("FS", AwkValue.string(fs));
+      }
+      assignments.forEach(a -> assign(st, a));
+      return new Session(program, st);
+    }
+  }
+
+  /** Parses {@code awk}'s arguments (without its name); the error (usage, syntax) and its exit code. */
+  public static Command command(List<String> args) throws BadUsage {
     String fs = null;
-    List<String[]> assignments = new ArrayList<>();
+    List<String> assignments = new ArrayList<>();
     String source = null;
-    for (int i = 0; i < options.size(); i++) {
-      String a = options.get(i);
+    List<String> operands = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
       String flag = a.length() >= 2 ? a.substring(0, 2) : a;
-      if (a.startsWith("-") && a.length() > 1 && VALUED.contains(flag) && source == null) {
-        String value = a.length() > 2 ? a.substring(2) : i + 1 < options.size() ? options.get(++i) : "";
+      if (source != null) {
+        operands.add(a);
+      } else if (a.startsWith("-") && a.length() > 1 && VALUED.contains(flag)) {
+        String value = a.length() > 2 ? a.substring(2) : i + 1 < args.size() ? args.get(++i) : "";
         if (flag.equals("-F")) {
           fs = value.equals("\\t") || value.equals("t") ? "\t" : value;
         } else if (flag.equals("-f")) {
           throw new BadUsage("awk: -f PROGFILE is not supported by dekube's awk", 2);
-        } else if (value.contains("=")) {
-          assignments.add(value.split("=", 2));
+        } else if (AwkRecords.assignment(value)) {
+          assignments.add(value);
         } else {
           throw new BadUsage("awk: -v: '" + value + "' is not VAR=VALUE", 2);
         }
-      } else if (source == null && !a.equals("--")) {
+      } else if (!a.equals("--")) {
         source = a;
       }
     }
     if (source == null) {
       throw new BadUsage("BusyBox v1.36.1 multi-call binary.\n\nUsage: awk [OPTIONS] [AWK_PROGRAM] [FILE]...", 1);
     }
-    AwkProgram program;
     try {
-      program = AwkParser.parse(source);
+      return new Command(fs, assignments, AwkParser.parse(source), operands);
     } catch (AwkException e) {
       throw new BadUsage("awk: cmd. line:1: " + e.getMessage(), 2);
     }
-    AwkState st = new AwkState();
-    if (fs != null) {
-      st.set("FS", AwkValue.string(fs));
-    }
-    assignments.forEach(kv -> st.set(kv[0], AwkValue.input(unescape(kv[1]))));
-    return new Session(program, st);
+  }
+
+  /** The session for {@code awk OPTIONS PROGRAM}, fed its input a line at a time. */
+  public static Session session(List<String> options) throws BadUsage {
+    return command(options).session();
+  }
+
+  /** {@code VAR=VALUE} (from {@code -v} or an operand) assigned: the value's escapes decoded, numeric when it looks so. */
+  static void assign(AwkState st, String assignment) {
+    String[] kv = assignment.split("=", 2);
+    st.set(kv[0], AwkValue.input(unescape(kv[1])));
   }
 
   /** A command line or program awk refuses: the message (without its newline) and the exit code. */
@@ -166,28 +246,33 @@ public final class Awk {
   /** Whether {@code awk OPTIONS PROGRAM} reads input: not when its program is BEGIN actions alone (nor when it is bad). */
   public static boolean readsInput(List<String> options) {
     try {
-      Session s = session(options);
-      return !s.program.rules.isEmpty() || !s.program.end.isEmpty();
+      return command(options).readsStdin();
     } catch (BadUsage e) {
       return false;
     }
   }
 
-  /** Runs {@code awk OPTIONS PROGRAM} over all of {@code input} (file operands already read into it). */
-  public static Result run(List<String> options, String input) {
+  /** Runs {@code awk ARGS} over {@code stdin} (pure: no files, no commands). */
+  public static Result run(List<String> args, String stdin) {
+    return run(args, stdin, AwkIo.NONE);
+  }
+
+  /** Runs {@code awk ARGS}: its operands, else {@code stdin}; files and commands through {@code io}. */
+  public static Result run(List<String> args, String stdin, AwkIo io) {
     Session s;
     try {
-      s = session(options);
+      s = command(args).session(io, stdin);
     } catch (BadUsage e) {
       return new Result("", e.getMessage() + "\n", e.code);
     }
-    String[] lines = input.isEmpty() ? new String[0] : input.split("\n", -1);
-    int count = lines.length > 0 && lines[lines.length - 1].isEmpty() ? lines.length - 1 : lines.length;
-    for (int i = 0; i < count && s.line(lines[i]); i++) {
-      // each record in turn
+    StringBuilder out = new StringBuilder();
+    StringBuilder err = new StringBuilder();
+    while (s.next()) {
+      out.append(s.takeOut());
+      err.append(s.takeErr());
     }
     int code = s.end();
-    return new Result(s.takeOut(), s.takeErr(), code);
+    return new Result(out.append(s.takeOut()).toString(), err.append(s.takeErr()).toString(), code);
   }
 
   private static String unescape(String s) {

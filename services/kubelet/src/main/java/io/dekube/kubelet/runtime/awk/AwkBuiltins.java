@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** awk's built-in functions: string ({@code length substr index split sub gsub match sprintf tolower toupper}) and numeric. */
+/**
+ * awk's built-in functions: string ({@code length substr index split sub gsub match sprintf tolower toupper}),
+ * numeric, and {@code close} and {@code system} (over {@link AwkIo}).
+ */
 final class AwkBuiltins {
 
   private AwkBuiltins() {
@@ -15,7 +18,7 @@ final class AwkBuiltins {
   static AwkProgram.Expr call(String name, List<AwkProgram.Expr> a) {
     int min = switch (name) {
       case "length", "rand", "srand" -> 0;
-      case "tolower", "toupper", "int", "sqrt", "exp", "log", "sin", "cos" -> 1;
+      case "tolower", "toupper", "int", "sqrt", "exp", "log", "sin", "cos", "close", "system" -> 1;
       case "sprintf" -> 1;
       default -> 2;
     };
@@ -27,8 +30,8 @@ final class AwkBuiltins {
         if (a.isEmpty()) {
           return AwkValue.of(st.field(0).toText().length());
         }
-        if (a.get(0) instanceof AwkProgram.Variable v && st.isArray(v.name())) {
-          return AwkValue.of(st.array(v.name()).size());
+        if (a.get(0) instanceof AwkProgram.Variable v && v.isArray(st)) {
+          return AwkValue.of(v.array(st).size());
         }
         return AwkValue.of(a.get(0).eval(st).toText().length());
       };
@@ -56,6 +59,12 @@ final class AwkBuiltins {
       case "cos" -> st -> AwkValue.of(Math.cos(a.get(0).eval(st).toNumber()));
       case "atan2" -> st -> AwkValue.of(Math.atan2(a.get(0).eval(st).toNumber(), a.get(1).eval(st).toNumber()));
       case "rand" -> st -> AwkValue.of(Math.random());
+      case "close" -> st -> AwkValue.of(st.close(a.get(0).eval(st).toText()));
+      case "system" -> st -> {
+        AwkIo.Ran ran = st.io.run(a.get(0).eval(st).toText());
+        st.write(null, ran.out());
+        return AwkValue.of(ran.code());
+      };
       case "srand" -> st -> AwkValue.of(0);
       default -> throw new AwkException("function " + name + " never defined");
     };
@@ -81,7 +90,7 @@ final class AwkBuiltins {
     } else {
       parts = st.splitText(text, a.size() > 2 ? a.get(2).eval(st).toText() : st.get("FS").toText());
     }
-    Map<String, AwkValue> array = st.array(v.name());
+    Map<String, AwkValue> array = v.array(st);
     array.clear();
     for (int i = 0; i < parts.size(); i++) {
       array.put(Integer.toString(i + 1), AwkValue.input(parts.get(i)));

@@ -12,8 +12,18 @@ import java.util.List;
  */
 abstract class AwkExpressions extends AwkTokens {
 
+  /** The program being parsed: its functions, and whether it reads files or runs commands. */
+  final AwkProgram program = new AwkProgram();
+  /** The calls of user functions, checked against their definitions once all are parsed. */
+  final List<AwkFunction.Call> calls = new ArrayList<>();
+
   AwkExpressions(List<Token> tokens) {
     super(tokens);
+  }
+
+  /** Variable {@code name}: the current function's local, or a global. */
+  AwkProgram.Variable name(String name) {
+    return new AwkProgram.Variable(name, locals == null ? -1 : locals.indexOf(name));
   }
 
   AwkProgram.Expr expr() {
@@ -67,9 +77,9 @@ abstract class AwkExpressions extends AwkTokens {
   private AwkProgram.Expr in() {
     AwkProgram.Expr l = match();
     while (!noIn && accept("in")) {
-      String array = expectType(Type.NAME).text();
+      AwkProgram.Variable array = name(expectType(Type.NAME).text());
       AwkProgram.Expr key = l;
-      l = st -> AwkValue.of(st.array(array).containsKey(key.eval(st).toText()));
+      l = st -> AwkValue.of(array.array(st).containsKey(key.eval(st).toText()));
     }
     return l;
   }
@@ -87,6 +97,11 @@ abstract class AwkExpressions extends AwkTokens {
 
   private AwkProgram.Expr comparison() {
     AwkProgram.Expr l = concatenation();
+    while (peek().is("|") && tokens.get(pos + 1).is("getline")) { // "cmd" | getline [var]
+      pos += 2;
+      program.usesIo = true;
+      l = AwkGetline.command(l, getlineTarget());
+    }
     Token t = peek();
     if (t.type() == Type.OP && t.text().matches("<|<=|==|!=|>=|>") && !(noGreater && t.text().equals(">"))) {
       pos++;
@@ -187,16 +202,19 @@ abstract class AwkExpressions extends AwkTokens {
         return AwkProgram.regexLiteral(t.text());
       }
       case FUNC -> {
+        program.usesIo |= t.text().equals("close") || t.text().equals("system");
         return AwkBuiltins.call(t.text(), arguments(t.text()));
       }
       case NAME -> {
         if (accept("[")) {
-          return AwkProgram.element(t.text(), subscript());
+          return AwkProgram.element(name(t.text()), subscript());
         }
         if (peek().is("(") && peek().pos() == t.pos() + t.text().length()) {
-          throw new AwkException("calling function " + t.text() + " which is never defined");
+          AwkFunction.Call call = new AwkFunction.Call(t.text(), arguments(t.text()), program.functions);
+          calls.add(call);
+          return call;
         }
-        return AwkProgram.variable(t.text());
+        return name(t.text());
       }
       default -> {
       }
@@ -217,12 +235,29 @@ abstract class AwkExpressions extends AwkTokens {
       return e;
     }
     if (t.is("getline")) {
-      throw new AwkException("getline is not supported by dekube's awk");
+      program.usesIo = true;
+      AwkProgram.LValue var = getlineTarget();
+      if (accept("<")) {
+        return AwkGetline.file(var, postfix());
+      }
+      program.readsByGetline = true;
+      return AwkGetline.main(var);
     }
     throw unexpected(t);
   }
 
-  /** A builtin's arguments; {@code length} may go without parentheses. */
+  /** The variable, element or field after {@code getline}, if any. */
+  private AwkProgram.LValue getlineTarget() {
+    if (peek().type() != Type.NAME && !peek().is("$")) {
+      return null;
+    }
+    if (primary() instanceof AwkProgram.LValue lv) {
+      return lv;
+    }
+    throw new AwkException("syntax error: getline reads into a variable, an element or a field");
+  }
+
+  /** A function's arguments; the builtin {@code length} may go without parentheses. */
   private List<AwkProgram.Expr> arguments(String name) {
     List<AwkProgram.Expr> args = new ArrayList<>();
     if (!accept("(")) {
@@ -237,7 +272,7 @@ abstract class AwkExpressions extends AwkTokens {
       do {
         skipNewlines();
         if (peek().type() == Type.NAME && (tokens.get(pos + 1).is(",") || tokens.get(pos + 1).is(")"))) {
-          args.add(AwkProgram.variable(next().text())); // a bare name: a scalar or an array (split, length)
+          args.add(name(next().text())); // a bare name: a scalar or an array (split, length, a user function's)
         } else {
           args.add(expr());
         }

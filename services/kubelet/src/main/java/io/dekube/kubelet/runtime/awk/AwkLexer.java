@@ -18,7 +18,8 @@ final class AwkLexer {
   static final Set<String> KEYWORDS = Set.of("BEGIN", "END", "if", "else", "while", "for", "do", "in", "next",
       "exit", "break", "continue", "delete", "print", "printf", "function", "return", "getline", "nextfile");
   static final Set<String> BUILTINS = Set.of("length", "substr", "index", "split", "sub", "gsub", "match",
-      "sprintf", "tolower", "toupper", "int", "sqrt", "exp", "log", "sin", "cos", "atan2", "rand", "srand");
+      "sprintf", "tolower", "toupper", "int", "sqrt", "exp", "log", "sin", "cos", "atan2", "rand", "srand", "close",
+      "system");
   private static final String[] OPS = {"+=", "-=", "*=", "/=", "%=", "^=", "==", "<=", ">=", "!=", "++", "--", "&&",
       "||", "!~", ">>", "{", "}", "(", ")", "[", "]", ";", ",", "+", "-", "*", "/", "%", "^", "!", ">", "<", "|", "?",
       ":", "~", "$", "="};
@@ -79,6 +80,7 @@ final class AwkLexer {
           j++;
         }
         String w = src.substring(i, j);
+        w = w.equals("func") ? "function" : w; // busybox's and gawk's short form
         out.add(new Token(KEYWORDS.contains(w) ? Type.KEYWORD : BUILTINS.contains(w) ? Type.FUNC : Type.NAME, w, i));
         i = j;
       } else {

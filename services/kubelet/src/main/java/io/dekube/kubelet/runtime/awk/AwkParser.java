@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses an awk program into closures ({@link AwkProgram}): patterns and actions, BEGIN and END, and the statements
- * {@code print printf if while do for for-in next exit break continue delete}; expressions are {@link AwkExpressions}'.
- * User functions and {@code getline} are refused with a clear error.
+ * Parses an awk program into closures ({@link AwkProgram}): patterns and actions, BEGIN and END, user-defined
+ * functions ({@link AwkFunction}), and the statements {@code print printf if while do for for-in next exit break
+ * continue delete return}; expressions, {@code getline} among them, are {@link AwkExpressions}'.
  */
 final class AwkParser extends AwkExpressions {
 
@@ -21,11 +21,12 @@ final class AwkParser extends AwkExpressions {
   }
 
   private AwkProgram program() {
-    AwkProgram p = new AwkProgram();
+    AwkProgram p = program;
     while (true) {
       skipTerminators();
       Token t = peek();
       if (t.type() == Type.EOF) {
+        checkCalls();
         return p;
       }
       if (t.is("BEGIN") || t.is("END")) {
@@ -34,7 +35,8 @@ final class AwkParser extends AwkExpressions {
         expect("{");
         (t.is("BEGIN") ? p.begin : p.end).add(block());
       } else if (t.is("function")) {
-        throw new AwkException("user-defined functions are not supported by dekube's awk");
+        pos++;
+        function();
       } else {
         AwkProgram.Expr pattern = t.is("{") ? null : expr();
         AwkProgram.Expr until = null;
@@ -47,6 +49,52 @@ final class AwkParser extends AwkExpressions {
           action = block();
         }
         p.rules.add(new AwkProgram.Rule(pattern, until, action));
+      }
+    }
+  }
+
+  /** {@code function NAME(PARAMS) { BODY }}, the keyword consumed. */
+  private void function() {
+    Token name = next();
+    if (name.type() != Type.NAME) {
+      throw new AwkException("syntax error: '" + name.text() + "' can't be a function's name");
+    }
+    if (program.functions.containsKey(name.text())) {
+      throw new AwkException("function '" + name.text() + "' defined twice");
+    }
+    expect("(");
+    List<String> params = new ArrayList<>();
+    skipNewlines();
+    if (!accept(")")) {
+      do {
+        skipNewlines();
+        params.add(expectType(Type.NAME).text());
+        skipNewlines();
+      } while (accept(","));
+      expect(")");
+    }
+    AwkFunction f = new AwkFunction(name.text(), params);
+    program.functions.put(f.name, f);
+    skipNewlines();
+    expect("{");
+    locals = params;
+    try {
+      f.body = block();
+    } finally {
+      locals = null;
+    }
+  }
+
+  /** Every function called is defined, with no more arguments than it has parameters. */
+  private void checkCalls() {
+    for (AwkFunction.Call c : calls) {
+      AwkFunction f = program.functions.get(c.name());
+      if (f == null) {
+        throw new AwkException("calling undefined function " + c.name());
+      }
+      if (c.args().size() > f.params.size()) {
+        throw new AwkException("function " + c.name() + " called with " + c.args().size() + " args, accepts only "
+            + f.params.size());
       }
     }
   }
@@ -118,9 +166,9 @@ final class AwkParser extends AwkExpressions {
   private AwkProgram.Stmt forLoop() {
     expect("(");
     if (peek().type() == Type.NAME && tokens.get(pos + 1).is("in") && tokens.get(pos + 3).is(")")) {
-      String var = next().text();
+      AwkProgram.Variable var = name(next().text());
       pos++;
-      String array = next().text();
+      AwkProgram.Variable array = name(next().text());
       expect(")");
       skipNewlines();
       return AwkProgram.forIn(var, array, statement());
@@ -177,14 +225,23 @@ final class AwkParser extends AwkExpressions {
       };
     }
     if (accept("delete")) {
-      String name = expectType(Type.NAME).text();
+      AwkProgram.Variable array = name(expectType(Type.NAME).text());
       if (accept("[")) {
         AwkProgram.Expr key = subscript();
-        return st -> st.array(name).remove(key.eval(st).toText());
+        return st -> array.array(st).remove(key.eval(st).toText());
       }
-      return st -> st.array(name).clear();
+      return st -> array.array(st).clear();
     }
-    if (t.is("getline") || t.is("return") || t.is("nextfile")) {
+    if (accept("return")) {
+      if (locals == null) {
+        throw new AwkException("syntax error: return outside a function");
+      }
+      AwkProgram.Expr value = endOfSimple() ? null : expr();
+      return st -> {
+        throw new AwkFunction.Return(value == null ? AwkValue.EMPTY : value.eval(st));
+      };
+    }
+    if (t.is("nextfile")) {
       throw new AwkException(t.text() + " is not supported by dekube's awk");
     }
     AwkProgram.Expr e = expr();

@@ -94,34 +94,59 @@ final class AwkProgram {
   final List<Stmt> begin = new ArrayList<>();
   final List<Rule> rules = new ArrayList<>();
   final List<Stmt> end = new ArrayList<>();
+  final java.util.Map<String, AwkFunction> functions = new java.util.HashMap<>();
+  /** Whether it uses getline, close or system: it runs where it may read files and run commands. */
+  boolean usesIo;
+  /** Whether a plain {@code getline [var]} reads the main input (a BEGIN action may then read it). */
+  boolean readsByGetline;
 
-  static LValue variable(String name) {
-    return new Variable(name);
-  }
-
-  /** A variable by its name (which split() and length() also read as an array's). */
-  record Variable(String name) implements LValue {
+  /** A variable: a global by its name, or a user function's local ({@code slot} 0 and up). */
+  record Variable(String name, int slot) implements LValue {
     @Override
     public AwkValue eval(AwkState st) {
-      return st.get(name);
+      return slot < 0 ? st.get(name) : st.local(slot).get(name);
     }
 
     @Override
     public void set(AwkState st, AwkValue v) {
-      st.set(name, v);
+      if (slot < 0) {
+        st.set(name, v);
+      } else {
+        st.local(slot).set(name, v);
+      }
+    }
+
+    /** The array of that name (made when first used as one). */
+    java.util.Map<String, AwkValue> array(AwkState st) {
+      return slot < 0 ? st.array(name) : st.local(slot).array(name);
+    }
+
+    boolean isArray(AwkState st) {
+      return slot < 0 ? st.isArray(name) : st.local(slot).isArray();
+    }
+
+    /** What a function's parameter gets from this argument: its value, its array, or a way to make that array. */
+    AwkLocal pass(AwkState st) {
+      if (slot >= 0) {
+        AwkLocal mine = st.local(slot);
+        return mine.isArray() ? AwkLocal.array(mine.array(name))
+            : mine.isUnset() ? AwkLocal.unsetOf(() -> mine.array(name)) : AwkLocal.scalar(mine.get(name));
+      }
+      return st.isArray(name) ? AwkLocal.array(st.array(name))
+          : st.isUnset(name) ? AwkLocal.unsetOf(() -> st.array(name)) : AwkLocal.scalar(st.get(name));
     }
   }
 
-  static LValue element(String array, Expr key) {
+  static LValue element(Variable array, Expr key) {
     return new LValue() {
       @Override
       public AwkValue eval(AwkState st) {
-        return st.array(array).computeIfAbsent(key.eval(st).toText(), k -> AwkValue.EMPTY);
+        return array.array(st).computeIfAbsent(key.eval(st).toText(), k -> AwkValue.EMPTY);
       }
 
       @Override
       public void set(AwkState st, AwkValue v) {
-        st.array(array).put(key.eval(st).toText(), v);
+        array.array(st).put(key.eval(st).toText(), v);
       }
     };
   }
@@ -294,10 +319,10 @@ final class AwkProgram {
     };
   }
 
-  static Stmt forIn(String var, String array, Stmt body) {
+  static Stmt forIn(Variable var, Variable array, Stmt body) {
     return st -> {
-      for (String key : new ArrayList<>(st.array(array).keySet())) {
-        st.set(var, AwkValue.input(key));
+      for (String key : new ArrayList<>(array.array(st).keySet())) {
+        var.set(st, AwkValue.input(key));
         try {
           body.exec(st);
         } catch (Break b) {

@@ -27,6 +27,16 @@ final class AwkState {
   private boolean split = true;
   private long rounds;
   int exitCode;
+  /** Files and commands, for getline, close and system. */
+  AwkIo io = AwkIo.NONE;
+  /** The main input when records are pulled (getline reads on from it); null when they are pushed a line at a time. */
+  AwkRecords records;
+  /** The files and commands getline has open, by the name they were opened with. */
+  private final Map<String, java.util.Iterator<String>> open = new HashMap<>();
+  /** The exit codes of the commands getline has open. */
+  private final Map<String, Integer> commandCodes = new HashMap<>();
+  /** The locals of the user functions being called, innermost first. */
+  private final java.util.Deque<AwkLocal[]> frames = new java.util.ArrayDeque<>();
 
   AwkState() {
     vars.put("FS", AwkValue.string(" "));
@@ -67,6 +77,57 @@ final class AwkState {
       return;
     }
     vars.put(name, v);
+  }
+
+  /** Whether variable {@code name} was never set nor used as an array. */
+  boolean isUnset(String name) {
+    return !vars.containsKey(name) && !arrays.containsKey(name) && !name.equals("NF");
+  }
+
+  /** The innermost function call's local number {@code slot}. */
+  AwkLocal local(int slot) {
+    return frames.peek()[slot];
+  }
+
+  void enter(AwkLocal[] frame) {
+    frames.push(frame);
+  }
+
+  void leave() {
+    frames.pop();
+  }
+
+  /** The next line of the file or command {@code name} (opened at first), null at its end; an IOException when it cannot be read. */
+  String readFrom(String name, boolean command) throws java.io.IOException {
+    java.util.Iterator<String> lines = open.get(name);
+    if (lines == null) {
+      String text;
+      if (command) {
+        AwkIo.Ran ran = io.run(name);
+        commandCodes.put(name, ran.code());
+        text = ran.out();
+      } else {
+        text = io.read(name);
+      }
+      lines = AwkRecords.lines(text).iterator();
+      open.put(name, lines);
+    }
+    return lines.hasNext() ? lines.next() : null;
+  }
+
+  /** {@code close(name)}: 0 for a file, a command's exit code, -1 when it was not open. */
+  int close(String name) {
+    if (open.remove(name) == null) {
+      return -1;
+    }
+    Integer code = commandCodes.remove(name);
+    return code == null ? 0 : code;
+  }
+
+  /** A problem awk reports and runs on after (a file operand it cannot open): exit code 2. */
+  void warn(String message) {
+    err.append("awk: ").append(message).append('\n');
+    exitCode = 2;
   }
 
   Map<String, AwkValue> array(String name) {

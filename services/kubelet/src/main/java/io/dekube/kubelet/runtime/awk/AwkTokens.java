@@ -11,6 +11,8 @@ abstract class AwkTokens {
   int pos;
   boolean noGreater; // in print's list, '>' is a redirection
   boolean noIn; // in for's init, 'in' belongs to for-in
+  /** The parameters of the function being parsed (its locals); null outside functions. */
+  List<String> locals;
 
   AwkTokens(List<Token> tokens) {
     this.tokens = tokens;

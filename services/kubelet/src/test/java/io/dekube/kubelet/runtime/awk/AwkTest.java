@@ -3,6 +3,7 @@ package io.dekube.kubelet.runtime.awk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** busybox's awk as the docs' and everyday scripts use it. */
@@ -67,9 +68,82 @@ class AwkTest {
   @Test
   void errorsAreAwksWords() {
     assertEquals("2||awk: cmd. line:1: syntax error: unexpected end of program (missing '}')\n", awk("", "{ print"));
-    assertEquals("2||awk: cmd. line:1: user-defined functions are not supported by dekube's awk\n",
-        awk("", "function f(x) { return x }"));
+    assertEquals("2||awk: cmd. line:1: calling undefined function g\n", awk("", "BEGIN { g(1) }"));
+    assertEquals("2||awk: cmd. line:1: syntax error: return outside a function\n", awk("", "BEGIN { return 1 }"));
     assertEquals("2||awk: division by zero\n", awk("", "BEGIN { print 1 / 0 }"));
     assertEquals("1||BusyBox v1.36.1 multi-call binary.\n\nUsage: awk [OPTIONS] [AWK_PROGRAM] [FILE]...\n", awk(""));
+  }
+
+  @Test
+  void userDefinedFunctions() {
+    assertEquals("0|120\n|", awk("", "function fact(n) { return n <= 1 ? 1 : n * fact(n - 1) }\n"
+        + "BEGIN { print fact(5) }"), "recursion");
+    assertEquals("0|3 c\n|", awk("", "function fill(arr, s,   n) { n = split(s, arr, \",\"); return n }\n"
+        + "BEGIN { k = fill(parts, \"a,b,c\"); print k, parts[3] }"), "an array by reference, an extra param as local");
+    assertEquals("0|1 x\n|", awk("", "func f(x) { x = 2; y = \"x\" } BEGIN { x = 1; f(x); print x, y }"),
+        "a scalar by value, globals shared; func is function's short form");
+    assertEquals("0|2\n|", awk("", "function add(a, k) { a[k] = 1 } BEGIN { add(seen, \"p\"); add(seen, \"q\"); "
+        + "n = 0; for (k in seen) n++; print n }"), "an unset argument becomes the caller's array");
+    assertEquals("0|a-b\nc-d\n|", awk("a b\nc d\n", "function join(x, y) { return x \"-\" y } { print join($1, $2) }"));
+    assertEquals("0||", awk("", "function nothing() { return } BEGIN { printf \"%s\", nothing() }"));
+    assertEquals("0|fib 55\n|", awk("", "function fib(n,  a, b) { if (n < 2) return n; a = fib(n - 1); b = fib(n - 2); "
+        + "return a + b }\nBEGIN { print \"fib\", fib(10) }"), "locals are each call's own");
+  }
+
+  @Test
+  void getlineReadsTheInputFilesAndCommands() {
+    assertEquals("0|1 a b 2\n3 c d 4\n|", awk("a\nb\nc\nd\n", "{ getline nxt; print NR - 1, $0, nxt, NR }"),
+        "getline var reads the next record: NR counts it, $0 stays");
+    assertEquals("0|b 2\n|", awk("a\nb\n", "NR == 1 { getline; print $0, NR }"));
+    assertEquals("0|a,b\n|", awk("a\nb\n", "BEGIN { while ((getline line) > 0) s = s (s ? \",\" : \"\") line; print s }"),
+        "BEGIN reads the input itself");
+    AwkIo io = new AwkIo() {
+      @Override
+      public String read(String path) throws java.io.IOException {
+        if (path.equals("/etc/passwd")) {
+          return "root:x:0:0\nnobody:x:65534:65534\n";
+        }
+        throw new java.io.IOException("No such file or directory");
+      }
+
+      @Override
+      public Ran run(String command) {
+        return command.equals("date") ? new Ran("Sun Dec  6 12:00:00 UTC 2026\n", 0) : new Ran("", 127);
+      }
+    };
+    assertEquals("0|root nobody 2 0\n|", run(io, "BEGIN { FS = \":\"; while ((getline line < \"/etc/passwd\") > 0) "
+        + "{ split(line, f); names = names (names ? \" \" : \"\") f[1]; n++ } print names, n, NR }"));
+    assertEquals("0|root 4 0\n|", run(io, "BEGIN { FS = \":\"; getline < \"/etc/passwd\"; print $1, NF, NR }"),
+        "getline < file sets $0 and NF, not NR");
+    assertEquals("0|-1\n|", run(io, "BEGIN { print (getline line < \"/nope\") }"), "a file it cannot read: -1");
+    assertEquals("0|Sun 1 0\n|", run(io, "BEGIN { \"date\" | getline d; split(d, w, \" \"); print w[1], NR, "
+        + "close(\"date\") }"), "cmd | getline counts NR; close gives the command's exit code");
+    assertEquals("0|root root\n|", run(io, "BEGIN { getline a < \"/etc/passwd\"; close(\"/etc/passwd\"); "
+        + "getline b < \"/etc/passwd\"; print substr(a, 1, 4), substr(b, 1, 4) }"), "close starts the file again");
+    assertEquals("0|x 1 1\ny 1 3\nv=2\n|", run(files(Map.of("x", "a\nb\n", "y", "c\n")),
+        "FNR == 1 { print FILENAME, FNR, NR } END { print \"v=\" v }", "x", "v=2", "y"), "FNR starts anew in each file");
+  }
+
+  private static AwkIo files(Map<String, String> texts) {
+    return new AwkIo() {
+      @Override
+      public String read(String path) throws java.io.IOException {
+        if (!texts.containsKey(path)) {
+          throw new java.io.IOException("No such file or directory");
+        }
+        return texts.get(path);
+      }
+
+      @Override
+      public Ran run(String command) {
+        return new Ran("", 127);
+      }
+    };
+  }
+
+  /** {@code awk ARGS} with its files and commands from {@code io}: "code|stdout|stderr". */
+  private static String run(AwkIo io, String... args) {
+    Awk.Result r = Awk.run(List.of(args), "", io);
+    return r.code() + "|" + r.out() + "|" + r.err();
   }
 }
