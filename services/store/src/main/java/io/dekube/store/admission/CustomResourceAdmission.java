@@ -94,6 +94,18 @@ public final class CustomResourceAdmission implements WriteAdmission {
     return obj;
   }
 
+  /** A custom resource's pruning and schema defaults, as kube-apiserver decodes one. */
+  @Override
+  public ObjectNode defaults(ResourceType type, Verb verb, ObjectNode obj, ObjectNode old) {
+    JsonNode schema = obj == null || verb == Verb.DELETE ? null
+        : registry.custom(type.resourceName()).map(k -> k.storage().schema()).orElse(null);
+    if (schema != null) {
+      SchemaPruner.prune(obj, schema);
+      SchemaPruner.defaults(obj, schema);
+    }
+    return obj;
+  }
+
   private SchemaRules rules(ResourceType type, JsonNode schema) {
     CompiledRules c = rules.get(type.resourceName());
     if (c == null || c.schema() != schema) {

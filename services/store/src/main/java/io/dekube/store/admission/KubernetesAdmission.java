@@ -106,13 +106,8 @@ public final class KubernetesAdmission implements WriteAdmission {
     if (verb == Verb.UPDATE_STATUS) {
       MetadataValidation.validate(newObject, errs);
     } else {
-      if (kind != null) {
-        kind.defaults(newObject, old);
-      }
+      mutate(kind, type, verb, newObject, old);
       boolean limited = LimitRanger.applies(type, verb == Verb.CREATE);
-      if (limited) {
-        limitRanger.mutate(type, newObject);
-      }
       if (kind instanceof PodAdmission && old == null) {
         PodAdmission.classify(newObject);
       }
@@ -128,5 +123,23 @@ public final class KubernetesAdmission implements WriteAdmission {
     }
     errs.throwIfAny(type, newObject.path("metadata").path("name").asText(""));
     return newObject;
+  }
+
+  @Override
+  public ObjectNode defaults(ResourceType type, Verb verb, ObjectNode newObject, ObjectNode oldObject) {
+    if (newObject != null && (verb == Verb.CREATE || verb == Verb.UPDATE || verb == Verb.PATCH)) {
+      mutate(BY_TYPE.get(type.group() + "/" + type.kind()), type, verb, newObject, verb == Verb.CREATE ? null : oldObject);
+    }
+    return newObject;
+  }
+
+  /** The kind's defaults and the LimitRanger's, as the scheme and kube's mutating plugins fill them. */
+  private static void mutate(KindAdmission kind, ResourceType type, Verb verb, ObjectNode obj, ObjectNode old) {
+    if (kind != null) {
+      kind.defaults(obj, old);
+    }
+    if (LimitRanger.applies(type, verb == Verb.CREATE)) {
+      limitRanger.mutate(type, obj);
+    }
   }
 }

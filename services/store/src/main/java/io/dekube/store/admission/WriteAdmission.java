@@ -21,8 +21,29 @@ public interface WriteAdmission {
    */
   ObjectNode admit(ResourceType type, Verb verb, ObjectNode newObject, ObjectNode oldObject);
 
-  /** This admission, then {@code next} on its result. */
+  /**
+   * Only the defaults {@link #admit} fills, without its checks: what kube-apiserver's decoding (the scheme's
+   * defaults, a custom resource's schema defaults) and its built-in mutating plugins make of a create or an
+   * update before the admission webhooks and policies see it. Never throws for an invalid object; may throw
+   * what a mutating plugin refuses (403). {@code newObject} may be changed in place. None by default.
+   */
+  default ObjectNode defaults(ResourceType type, Verb verb, ObjectNode newObject, ObjectNode oldObject) {
+    return newObject;
+  }
+
+  /** This admission, then {@code next} on its result (and so their defaults). */
   default WriteAdmission andThen(WriteAdmission next) {
-    return (type, verb, n, o) -> next.admit(type, verb, admit(type, verb, n, o), o);
+    WriteAdmission first = this;
+    return new WriteAdmission() {
+      @Override
+      public ObjectNode admit(ResourceType type, Verb verb, ObjectNode n, ObjectNode o) {
+        return next.admit(type, verb, first.admit(type, verb, n, o), o);
+      }
+
+      @Override
+      public ObjectNode defaults(ResourceType type, Verb verb, ObjectNode n, ObjectNode o) {
+        return next.defaults(type, verb, first.defaults(type, verb, n, o), o);
+      }
+    };
   }
 }

@@ -186,6 +186,11 @@ class AdmissionWebhooksKubectlIT {
       assertEquals("pods", create.path("resource").path("resource").asText());
       assertEquals("Pod", create.path("requestKind").path("kind").asText());
       assertTrue(create.path("oldObject").isNull(), create.toString());
+      // the pod as kube decodes and its built-in plugins fill it: defaults and the ServiceAccount's token volume
+      assertEquals("/dev/termination-log", create.at("/object/spec/containers/0/terminationMessagePath").asText(),
+          create.toString());
+      assertEquals("Always", create.at("/object/spec/restartPolicy").asText(), create.toString());
+      assertEquals("default", create.at("/object/spec/serviceAccountName").asText(), create.toString());
 
       // kubectl label is a PATCH: the webhook sees the patched pod and the current one
       Kubectl.Result patch = kubectl.run("label", "pod", "good", "-n", "wh-pods", "deny=true");
@@ -347,6 +352,19 @@ class AdmissionWebhooksKubectlIT {
       assertTrue(denied.out().contains("The deployments \"nginx\" is invalid: : ValidatingAdmissionPolicy "
           + "'demo-policy.example.com' with binding 'demo-binding-test.example.com' denied request: failed expression: "
           + "object.spec.replicas <= 5"), denied.out());
+      // kube's docs' policy on a Deployment that leaves replicas out: the policy sees the default, 1
+      Kubectl.Result defaulted = kubectl.run("create", "-f", file("""
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: unscaled, namespace: vap-test}
+          spec:
+            selector: {matchLabels: {app: unscaled}}
+            template:
+              metadata: {labels: {app: unscaled}}
+              spec: {containers: [{name: nginx, image: nginx}]}
+          """));
+      assertEquals(0, defaulted.exit(), defaulted.out());
+      assertFalse(defaulted.out().contains("Warning"), defaulted.out());
       Kubectl.Result warned = kubectl.run("create", "deployment", "nginx", "-n", "vap-test", "--image=nginx",
           "--replicas=4");
       assertEquals(0, warned.exit(), warned.out());

@@ -2,11 +2,14 @@ package io.dekube.store.admission.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.bus.Verb;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.patch.Patches;
 import io.dekube.core.store.WriteOptions;
+import io.dekube.store.admission.CustomResourceAdmission;
+import io.dekube.store.admission.WriteAdmission;
 import io.dekube.store.cel.CelAuthorizer;
 import io.dekube.store.cel.CelLoader;
 import io.vertx.core.Future;
@@ -25,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * bus components through {@link AdmittingStore}): the mutating webhooks one after
  * the other (each sees the object as the ones before it patched it; a webhook with
  * {@code reinvocationPolicy: IfNeeded} is called once more when a later one changed the object),
- * then the validating webhooks side by side. A denial answers kube's
+ * then the validating webhooks side by side. Webhooks and policies see a create's or an update's object
+ * with its defaults, as kube decodes it and its built-in mutating plugins fill it (the writer's
+ * {@link WriteAdmission#defaults}), before the mutating webhooks and again after them: a policy's
+ * {@code object.spec.replicas} is 1 on a Deployment that left it out. A denial answers kube's
  * {@code admission webhook "NAME" denied the request: ...} with the webhook's code (400 when it gave
  * none below 400); a failed call answers 500 {@code failed calling webhook "NAME": ...} under
  * {@code failurePolicy: Fail} and is skipped under {@code Ignore}. Requests on the webhook
@@ -44,6 +50,7 @@ public final class WebhookAdmission {
   private final WebhookMatcher matcher;
   private final WebhookClient client;
   private final ValidatingPolicies policies;
+  private final WriteAdmission defaulting;
 
   /**
    * The result of admission: the object to write (patched by mutating webhooks) and the warnings
@@ -61,20 +68,23 @@ public final class WebhookAdmission {
    */
   public WebhookAdmission(Vertx vertx, ConfigurationSource validating, ConfigurationSource mutating,
                           Function<String, ObjectNode> namespaces, ServiceResolver services) {
-    this(vertx, validating, mutating, namespaces, services, ValidatingPolicies.NONE, CelAuthorizer.NONE);
+    this(vertx, validating, mutating, namespaces, services, ValidatingPolicies.NONE, CelAuthorizer.NONE,
+        (type, verb, n, o) -> n);
   }
 
   /**
    * As above, with the ValidatingAdmissionPolicies run between the mutating and the validating
-   * webhooks, and what matchConditions' {@code authorizer} asks.
+   * webhooks, what matchConditions' {@code authorizer} asks, and the {@code defaulting} of the objects
+   * they see.
    */
   public WebhookAdmission(Vertx vertx, ConfigurationSource validating, ConfigurationSource mutating,
                           Function<String, ObjectNode> namespaces, ServiceResolver services,
-                          ValidatingPolicies policies, CelAuthorizer authorizer) {
+                          ValidatingPolicies policies, CelAuthorizer authorizer, WriteAdmission defaulting) {
     this.configurations = new WebhookConfigurations(validating, mutating);
     this.matcher = new WebhookMatcher(namespaces, authorizer);
     this.client = new WebhookClient(vertx, services);
     this.policies = policies;
+    this.defaulting = defaulting;
   }
 
   /**
@@ -93,7 +103,7 @@ public final class WebhookAdmission {
     io.dekube.core.informer.Informer namespaces = informers.apply(registry.byResourceName("namespaces").orElseThrow());
     WebhookAdmission w = new WebhookAdmission(vertx, cache.apply("validatingwebhookconfigurations"),
         cache.apply("mutatingwebhookconfigurations"), ns -> namespaces.get("", ns), services, policies,
-        authorizer);
+        authorizer, CustomResourceAdmission.chain(registry));
     return Future.all(w.start(), namespaces.start()).map(v -> w);
   }
 
@@ -138,12 +148,22 @@ public final class WebhookAdmission {
     }
     List<String> warnings = new ArrayList<>();
     try {
-      return mutate(a, warnings).compose(mutated -> policies.validate(mutated, warnings)
+      return mutate(defaulted(a), warnings).map(this::defaulted).compose(mutated -> policies.validate(mutated, warnings)
           .compose(v -> validate(mutated, warnings))
           .map(v -> new Admitted(mutated.object(), List.copyOf(warnings))));
     } catch (StatusException e) {
       return Future.failedFuture(e);
     }
+  }
+
+  /** {@code a} with its object defaulted, when it is a create or an update of an object (not of a subresource). */
+  private AdmissionAttributes defaulted(AdmissionAttributes a) {
+    Verb verb = a.operation().equals(AdmissionAttributes.CREATE) ? Verb.CREATE
+        : a.operation().equals(AdmissionAttributes.UPDATE) ? Verb.UPDATE : null;
+    if (verb == null || a.object() == null || !a.subresource().isEmpty()) {
+      return a;
+    }
+    return a.withObject(defaulting.defaults(a.type(), verb, a.object().deepCopy(), a.oldObject()));
   }
 
   // ---- mutating: one after the other, then once more for IfNeeded webhooks that missed a change
