@@ -25,7 +25,8 @@ public interface WriteAdmission {
    * Only the defaults {@link #admit} fills, without its checks: what kube-apiserver's decoding (the scheme's
    * defaults, a custom resource's schema defaults) and its built-in mutating plugins make of a create or an
    * update before the admission webhooks and policies see it. Never throws for an invalid object; may throw
-   * what a mutating plugin refuses (403). {@code newObject} may be changed in place. None by default.
+   * what a mutating plugin refuses (403), also on an event loop, where it looks only in caches. {@code newObject}
+   * may be changed in place. None by default.
    */
   default ObjectNode defaults(ResourceType type, Verb verb, ObjectNode newObject, ObjectNode oldObject) {
     return newObject;

@@ -156,14 +156,22 @@ public final class WebhookAdmission {
     }
   }
 
-  /** {@code a} with its object defaulted, when it is a create or an update of an object (not of a subresource). */
+  /**
+   * {@code a} with its object defaulted, when it is a create or an update of an object (not of a subresource).
+   * A refusal by a built-in plugin (a ServiceAccount not in this process's cache yet) leaves the object as it
+   * was: the writer answers it after its own consistent read.
+   */
   private AdmissionAttributes defaulted(AdmissionAttributes a) {
     Verb verb = a.operation().equals(AdmissionAttributes.CREATE) ? Verb.CREATE
         : a.operation().equals(AdmissionAttributes.UPDATE) ? Verb.UPDATE : null;
     if (verb == null || a.object() == null || !a.subresource().isEmpty()) {
       return a;
     }
-    return a.withObject(defaulting.defaults(a.type(), verb, a.object().deepCopy(), a.oldObject()));
+    try {
+      return a.withObject(defaulting.defaults(a.type(), verb, a.object().deepCopy(), a.oldObject()));
+    } catch (StatusException e) {
+      return a;
+    }
   }
 
   // ---- mutating: one after the other, then once more for IfNeeded webhooks that missed a change
