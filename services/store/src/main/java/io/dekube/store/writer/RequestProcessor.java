@@ -36,7 +36,7 @@ final class RequestProcessor {
   RequestProcessor(WriteAdmission admission, WriteAdmission validating, Clock clock, RandomGenerator random,
       int maxObjectBytes, ServiceRanges serviceRanges, ResourceQuotaAdmission quota) {
     WriteSupport support = new WriteSupport(admission, validating, new ServerFields(clock, random), maxObjectBytes,
-        new ServiceAllocator(serviceRanges), quota);
+        new ServiceAllocator(serviceRanges, random), quota);
     this.creates = new Creates(support);
     this.updates = new Updates(support, creates);
     this.deletes = new Deletes(support);

@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.net.Ipv4;
 import io.dekube.store.admission.FieldErrors;
+import io.dekube.core.model.StatusException;
 import java.util.HashSet;
+import java.util.Random;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 
 /**
  * Service ClusterIPs and NodePorts, allocated where every Service write passes: the writer that
@@ -16,15 +19,22 @@ import java.util.Set;
  * every Service). What is in use is read from the batch's view of the stored Services, so
  * allocations survive restarts (they are the stored objects), are released with a delete, and two
  * creates in one batch see each other. Asked-for addresses are honoured or refused with kube's
- * 422; free ones are taken lowest first, ClusterIPs above the static band as kube-apiserver does.
- * Loop-thread confined.
+ * 422; free ones are picked at random from the dynamic band of each range, the static band below it
+ * kept for asked-for values until the dynamic band is full, as kube-apiserver 1.32 does
+ * ({@link DynamicFirstPicker}). Loop-thread confined.
  */
 final class ServiceAllocator {
 
   private final ServiceRanges ranges;
+  private final RandomGenerator random;
 
   ServiceAllocator(ServiceRanges ranges) {
+    this(ranges, new Random());
+  }
+
+  ServiceAllocator(ServiceRanges ranges, RandomGenerator random) {
     this.ranges = ranges;
+    this.random = random;
   }
 
   /** Whether {@code type} is core/v1 Service. */
@@ -81,39 +91,28 @@ final class ServiceAllocator {
     }
     if (!asked.isEmpty()) {
       long off = offset(asked);
+      String value = "[]string{\"" + asked + "\"}";
       if (!Ipv4.isIpv4(asked)) {
         errs.invalid("spec.clusterIPs[0]", asked, "must be a valid IP address");
       } else if (off <= 0 || off >= ranges.serviceCidr().size() - 1) {
-        errs.invalid("spec.clusterIPs[0]", asked, "failed to allocate IP " + asked + ": provided IP (" + asked
-            + ") is not in the valid range. The range of valid IPs is " + ranges.serviceCidr());
+        errs.invalidRendered("spec.clusterIPs", value, "failed to allocate IP " + asked + ": the provided IP ("
+            + asked + ") is not in the valid range. The range of valid IPs is " + ranges.serviceCidr());
       } else if (used.contains(off)) {
-        errs.invalid("spec.clusterIPs[0]", asked, "failed to allocate IP " + asked
+        errs.invalidRendered("spec.clusterIPs", value, "failed to allocate IP " + asked
             + ": provided IP is already allocated");
       } else {
         setIps(spec, asked);
       }
       return;
     }
+    // slot i is the address at offset i + 1: the network and broadcast addresses are never handed out
     long size = ranges.serviceCidr().size();
-    long staticBand = Math.min(Math.max(16, size / 16), 256);
-    long found = firstFree(used, staticBand, size - 1);
-    if (found < 0) {
-      found = firstFree(used, 1, staticBand);
+    long slot = DynamicFirstPicker.pick(size - 2, DynamicFirstPicker.ipStaticBand(size), s -> used.contains(s + 1),
+        random);
+    if (slot < 0) {
+      throw StatusException.internal("Internal error occurred: failed to allocate a serviceIP: range is full");
     }
-    if (found < 0) {
-      errs.add("FieldValueInvalid", "spec.clusterIPs", "failed to allocate a serviceIP: range is full");
-      return;
-    }
-    setIps(spec, ranges.serviceCidr().address(found));
-  }
-
-  private static long firstFree(Set<Long> used, long from, long to) {
-    for (long o = from; o < to; o++) {
-      if (!used.contains(o)) {
-        return o;
-      }
-    }
-    return -1;
+    setIps(spec, ranges.serviceCidr().address(slot + 1));
   }
 
   private static void setIps(ObjectNode spec, String ip) {
@@ -145,19 +144,15 @@ final class ServiceAllocator {
         mine.add(asked);
         continue;
       }
-      int free = -1;
-      for (int p = ranges.nodePortMin(); p <= ranges.nodePortMax(); p++) {
-        if (!used.contains(p) && !mine.contains(p)) {
-          free = p;
-          break;
-        }
+      int min = ranges.nodePortMin();
+      int size = ranges.nodePortMax() - min + 1;
+      long slot = DynamicFirstPicker.pick(size, DynamicFirstPicker.portStaticBand(size),
+          s -> used.contains(min + (int) s) || mine.contains(min + (int) s), random);
+      if (slot < 0) {
+        throw StatusException.internal("Internal error occurred: failed to allocate a nodePort: range is full");
       }
-      if (free < 0) {
-        errs.add("FieldValueInvalid", field, "failed to allocate a nodePort: range is full");
-      } else {
-        port.put("nodePort", free);
-        mine.add(free);
-      }
+      port.put("nodePort", min + (int) slot);
+      mine.add(min + (int) slot);
     }
   }
 

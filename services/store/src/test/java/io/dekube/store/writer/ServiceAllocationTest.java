@@ -39,15 +39,59 @@ class ServiceAllocationTest {
     return r.object().path("spec").path("clusterIP").asText();
   }
 
+  private static long offset(String ip) {
+    return io.dekube.core.net.Ipv4.Cidr.parse("127.96.0.0/16").offsetOf(ip);
+  }
+
+  private static int nodePort(ReplyEnvelope r) {
+    return r.object().path("spec").path("ports").get(0).path("nodePort").asInt();
+  }
+
+  /**
+   * kube 1.32 (ServiceIPStaticSubrange): a /16's first 256 addresses are the static band; the others are
+   * picked at random, not in order.
+   */
   @Test
-  void dynamicAddressesComeAboveTheStaticBandAndAreFilledInEveryField() {
+  void dynamicAddressesArePickedAtRandomAboveTheStaticBandAndFilledInEveryField() {
     ReplyEnvelope a = create(svc("a", null, null, null));
     assertTrue(a.ok(), () -> a.status().toString());
-    assertEquals("127.96.1.0", ip(a));
-    assertEquals("[\"127.96.1.0\"]", a.object().path("spec").path("clusterIPs").toString());
+    String ip = ip(a);
+    assertEquals("[\"" + ip + "\"]", a.object().path("spec").path("clusterIPs").toString());
     assertEquals("[\"IPv4\"]", a.object().path("spec").path("ipFamilies").toString());
     assertEquals("SingleStack", a.object().path("spec").path("ipFamilyPolicy").asText());
-    assertEquals("127.96.1.1", ip(create(svc("b", null, null, null))));
+    List<Long> offsets = new java.util.ArrayList<>(List.of(offset(ip)));
+    for (int i = 0; i < 8; i++) {
+      offsets.add(offset(ip(create(svc("s" + i, null, null, null)))));
+    }
+    assertTrue(offsets.stream().allMatch(o -> o > 256 && o < 65535), offsets::toString);
+    assertEquals(offsets.size(), new java.util.HashSet<>(offsets).size(), offsets::toString);
+    long ascendingNeighbours = java.util.stream.IntStream.range(1, offsets.size())
+        .filter(i -> offsets.get(i) == offsets.get(i - 1) + 1).count();
+    assertTrue(ascendingNeighbours < 4, () -> "handed out in order: " + offsets);
+  }
+
+  /** A /27's 30 usable addresses: 16 static, 14 dynamic; the static band is used once the dynamic one is full. */
+  @Test
+  void theStaticBandIsUsedOnlyWhenTheDynamicBandIsFull() {
+    TestStore small = new TestStore(new ServiceRanges(io.dekube.core.net.Ipv4.Cidr.parse("127.96.0.0/27"), 30000,
+        32767));
+    java.util.Set<Long> dynamic = new java.util.HashSet<>();
+    for (int i = 0; i < 14; i++) {
+      ReplyEnvelope r = small.run(small.req(Verb.CREATE, "services", "default", null, svc("d" + i, null, null, null)));
+      dynamic.add(offset(ip(r)));
+    }
+    assertEquals(java.util.stream.LongStream.rangeClosed(17, 30).boxed().collect(java.util.stream.Collectors.toSet()),
+        dynamic);
+    ReplyEnvelope next = small.run(small.req(Verb.CREATE, "services", "default", null, svc("s", null, null, null)));
+    long o = offset(ip(next));
+    assertTrue(o >= 1 && o <= 16, () -> ip(next));
+    for (int i = 0; i < 15; i++) {
+      small.run(small.req(Verb.CREATE, "services", "default", null, svc("f" + i, null, null, null)));
+    }
+    ReplyEnvelope full = small.run(small.req(Verb.CREATE, "services", "default", null, svc("full", null, null, null)));
+    assertEquals(500, full.code());
+    assertEquals("Internal error occurred: failed to allocate a serviceIP: range is full",
+        full.status().path("message").asText());
   }
 
   @Test
@@ -55,11 +99,13 @@ class ServiceAllocationTest {
     assertEquals("127.96.0.1", ip(create(svc("kubernetes", null, "127.96.0.1", null))));
     ReplyEnvelope taken = create(svc("other", null, "127.96.0.1", null));
     assertEquals(422, taken.code());
-    assertEquals("Service \"other\" is invalid: spec.clusterIPs[0]: Invalid value: \"127.96.0.1\": failed to allocate"
-        + " IP 127.96.0.1: provided IP is already allocated", taken.status().path("message").asText());
+    assertEquals("Service \"other\" is invalid: spec.clusterIPs: Invalid value: []string{\"127.96.0.1\"}: failed to"
+        + " allocate IP 127.96.0.1: provided IP is already allocated", taken.status().path("message").asText());
     ReplyEnvelope outside = create(svc("out", null, "10.0.0.1", null));
     assertEquals(422, outside.code());
-    assertTrue(outside.status().path("message").asText().contains("is not in the valid range"));
+    assertEquals("Service \"out\" is invalid: spec.clusterIPs: Invalid value: []string{\"10.0.0.1\"}: failed to"
+        + " allocate IP 10.0.0.1: the provided IP (10.0.0.1) is not in the valid range. The range of valid IPs is"
+        + " 127.96.0.0/16", outside.status().path("message").asText());
   }
 
   @Test
@@ -74,12 +120,44 @@ class ServiceAllocationTest {
     ReplyEnvelope web = create(svc("web", "NodePort", null, 31579));
     assertEquals(31579, web.object().path("spec").path("ports").get(0).path("nodePort").asInt());
     ReplyEnvelope auto = create(svc("auto", "NodePort", null, null));
-    assertEquals(30000, auto.object().path("spec").path("ports").get(0).path("nodePort").asInt());
+    assertTrue(auto.ok(), () -> auto.status().toString());
     ReplyEnvelope clash = create(svc("clash", "NodePort", null, 31579));
     assertEquals(422, clash.code());
     assertEquals("Service \"clash\" is invalid: spec.ports[0].nodePort: Invalid value: 31579: provided port is already"
         + " allocated", clash.status().path("message").asText());
     assertEquals(422, create(svc("range", "NodePort", null, 80)).code());
+  }
+
+  /**
+   * kube 1.32 (ServiceNodePortStaticSubrange): of 30000-32767, 30000-30085 are kept for asked-for ports; the
+   * others are picked at random.
+   */
+  @Test
+  void nodePortsArePickedAtRandomAboveTheStaticBand() {
+    List<Integer> ports = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      ports.add(nodePort(create(svc("np" + i, "NodePort", null, null))));
+    }
+    assertTrue(ports.stream().allMatch(p -> p >= 30086 && p <= 32767), ports::toString);
+    assertEquals(ports.size(), new java.util.HashSet<>(ports).size(), ports::toString);
+    long ascendingNeighbours = java.util.stream.IntStream.range(1, ports.size())
+        .filter(i -> ports.get(i) == ports.get(i - 1) + 1).count();
+    assertTrue(ascendingNeighbours < 4, () -> "handed out in order: " + ports);
+  }
+
+  /** A range of 40 ports: the 16 static ones are used once the 24 above them are taken. */
+  @Test
+  void theStaticPortsAreUsedOnlyWhenTheDynamicOnesAreTaken() {
+    TestStore small = new TestStore(new ServiceRanges(io.dekube.core.net.Ipv4.Cidr.parse("127.96.0.0/16"), 30000,
+        30039));
+    java.util.Set<Integer> dynamic = new java.util.TreeSet<>();
+    for (int i = 0; i < 24; i++) {
+      dynamic.add(nodePort(small.run(small.req(Verb.CREATE, "services", "default", null,
+          svc("d" + i, "NodePort", null, null)))));
+    }
+    assertEquals(java.util.stream.IntStream.rangeClosed(30016, 30039).boxed().toList(), List.copyOf(dynamic));
+    int next = nodePort(small.run(small.req(Verb.CREATE, "services", "default", null, svc("s", "NodePort", null, null))));
+    assertTrue(next >= 30000 && next < 30016, () -> Integer.toString(next));
   }
 
   @Test

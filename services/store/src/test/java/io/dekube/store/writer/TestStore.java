@@ -38,6 +38,12 @@ final class TestStore {
     processor = new RequestProcessor(new BasicAdmission(), Clock.fixed(NOW, ZoneOffset.UTC), random, 1_000_000);
   }
 
+  /** A store that allocates Service addresses from {@code ranges}. */
+  TestStore(ServiceRanges ranges) {
+    processor = new RequestProcessor(new BasicAdmission(), Clock.fixed(NOW, ZoneOffset.UTC), new java.util.Random(42),
+        1_000_000, ranges, io.dekube.store.admission.ResourceQuotaAdmission.none());
+  }
+
   /** A store whose writes pass {@code admission} and then {@code quota}. */
   TestStore(io.dekube.store.admission.WriteAdmission admission, io.dekube.store.admission.ResourceQuotaAdmission quota) {
     processor = new RequestProcessor(admission, Clock.fixed(NOW, ZoneOffset.UTC), new java.util.Random(42), 1_000_000,
