@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (two real pods) answer from both pods through the ClusterIP (userspace kube-proxy) and through
  * the ingress by host; the cluster DNS on the 10th address of the service CIDR answers A, headless, SRV,
  * NXDOMAIN and FORMERR, behind the {@code kube-system/kube-dns} Service; a NodePort
- * Service (31579) answers on every node IP and a LoadBalancer Service on its pool address; a taken
+ * Service (31579) answers on every node IP, one exposed with {@code kubectl expose} on a nodePort picked
+ * at random from the dynamic band, on 127.0.0.1 too, and a LoadBalancer Service on its pool address; a taken
  * nodePort is refused; last, a rolling update to v2 under a client looping through the ingress
  * loses no request. Random service CIDR, LB pool and node addresses, so parallel clusters on this
  * machine never share an address.
@@ -295,6 +296,29 @@ class NetworkingE2E {
     for (String nodeIp : nodeIps) {
       assertEquals(podNames(), answersFrom(List.of("http://" + nodeIp + ":" + NODE_PORT + "/")), "node " + nodeIp);
     }
+  }
+
+  /**
+   * "Use a Service to Access an Application in a Cluster": {@code kubectl expose --type=NodePort}; the nodePort
+   * and ClusterIP come from the dynamic bands, picked at random as kube 1.32 picks them, and
+   * {@code curl 127.0.0.1:<nodePort>} answers as on a kube node (kube-proxy's localhost NodePorts).
+   */
+  @Test
+  void anExposedNodePortAnswersOnLocalhostAndEveryNodeIp() throws Exception {
+    kubectl.run("-n", "kube-decon", "expose", "deployment", "kube-decon", "--type=NodePort", "--name=example-service",
+        "--port=80", "--target-port=2015").ok();
+    String[] allocated = kubectl.run("-n", "kube-decon", "get", "svc", "example-service", "-o",
+        "jsonpath={.spec.ports[0].nodePort} {.spec.clusterIP}").ok().out().split(" ");
+    int nodePort = Integer.parseInt(allocated[0]);
+    assertTrue(nodePort > 30085 && nodePort <= 32767, "the dynamic band: " + nodePort);
+    String[] octets = allocated[1].split("\\.");
+    assertTrue(octets[1].equals(Integer.toString(OCTET)) && Integer.parseInt(octets[2]) >= 1
+        && !allocated[1].endsWith(".1.0"), "above the static band: " + allocated[1]);
+    Set<String> pods = podNames();
+    assertEquals(pods, answersFrom(List.of("http://127.0.0.1:" + nodePort + "/")), "localhost");
+    String nodeIp = kubectl.run("get", "nodes", "-o",
+        "jsonpath={.items[0].status.addresses[?(@.type==\"InternalIP\")].address}").ok().out().trim();
+    assertEquals(pods, answersFrom(List.of("http://" + nodeIp + ":" + nodePort + "/")), "node " + nodeIp);
   }
 
   @Test

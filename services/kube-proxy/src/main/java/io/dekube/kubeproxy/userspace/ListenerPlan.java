@@ -9,10 +9,15 @@ import java.util.Map;
 /**
  * Which addresses one node's userspace kube-proxy listens on and where each one sends traffic:
  * ClusterIP:port (when this proxy owns the process's cluster addresses), LoadBalancer and external
- * IPs:port (likewise), and each node IP:nodePort. Local traffic policies narrow the endpoints to
- * this node's. A pure function.
+ * IPs:port (likewise), each node IP:nodePort, and 127.0.0.1:nodePort (likewise: the localhost
+ * NodePorts of kube-proxy's iptables mode, which a laptop's cluster answers too). Local traffic
+ * policies narrow a node's endpoints to its own; the process-wide proxy treats every endpoint as
+ * local, as kube-proxy sends traffic from the node itself to every endpoint. A pure function.
  */
 final class ListenerPlan {
+
+  /** Where the process-wide proxy also serves each NodePort. */
+  static final String LOCALHOST = "127.0.0.1";
 
   /** One listening address. */
   record Key(String protocol, String ip, int port) {
@@ -43,6 +48,9 @@ final class ListenerPlan {
         p.clusterIps().forEach(ip -> out.put(new Key(p.protocol(), ip, p.port()), internal));
         p.loadBalancerIps().forEach(ip -> out.put(new Key(p.protocol(), ip, p.port()), external));
         p.externalIps().forEach(ip -> out.put(new Key(p.protocol(), ip, p.port()), external));
+      }
+      if (clusterAddresses && p.nodePort() > 0) {
+        out.put(new Key(p.protocol(), LOCALHOST, p.nodePort()), external);
       }
       if (p.nodePort() > 0) {
         nodeIps.forEach(ip -> out.put(new Key(p.protocol(), ip, p.nodePort()), external));

@@ -47,7 +47,7 @@ public final class UserspaceProxier {
     List<Future<Void>> pending = new ArrayList<>();
     for (ListenerPlan.Key key : new ArrayList<>(listeners.keySet())) {
       if (!plan.containsKey(key)) {
-        LOG.info("kube-proxy {}: stop listening on {}", nodeName, key);
+        LOG.info("{}: stop listening on {}", who(), key);
         pending.add(listeners.remove(key).close());
       }
     }
@@ -70,16 +70,21 @@ public final class UserspaceProxier {
     listeners.put(key, l);
     return l.listen().onSuccess(v -> {
       failed.remove(key);
-      LOG.info("kube-proxy {}: {} listening on {} ({} endpoints)", nodeName, target.servicePortName(), key,
+      LOG.info("{}: {} listening on {} ({} endpoints)", who(), target.servicePortName(), key,
           target.backends().size());
     }).recover(e -> {
       listeners.remove(key);
       if (failed.put(key, e.toString()) == null) {
-        LOG.warn("kube-proxy {}: cannot listen on {} for {}: {}", nodeName, key, target.servicePortName(), e.toString());
+        LOG.warn("{}: cannot listen on {} for {} (tried again at the next change): {}", who(), key,
+            target.servicePortName(), e.toString());
       }
       // tried again at the next sync (e.g. the cluster DNS holds ClusterIP:53 itself): release what this try holds
       return l.close().recover(x -> Future.succeededFuture());
     });
+  }
+
+  private String who() {
+    return nodeName.isEmpty() ? "kube-proxy" : "kube-proxy " + nodeName;
   }
 
   /** The addresses listened on now. */

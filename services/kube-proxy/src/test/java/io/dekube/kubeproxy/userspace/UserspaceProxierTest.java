@@ -130,6 +130,59 @@ class UserspaceProxierTest {
     await(onContext(proxier::close));
   }
 
+  /**
+   * As kube-proxy's localhost NodePorts: the process-wide proxy serves each NodePort on 127.0.0.1 too, with
+   * every endpoint for {@code externalTrafficPolicy: Local} (traffic from the node itself goes to all, as
+   * kube-proxy routes LOCAL traffic); a node's proxy does not.
+   */
+  @Test
+  void nodePortsAnswerOn127001AlsoWithALocalPolicy() throws Exception {
+    int nodePort; // a port free on 127.0.0.1 now (other clusters on this machine serve their NodePorts there)
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      nodePort = free.getLocalPort();
+    }
+    ServicePort base = port("ns", "web", "", "TCP", servicePort, nodePort, clusterIp,
+        List.of(ready("127.0.0.1", backendPorts.get(0), "n1"), ready("127.0.0.1", backendPorts.get(1), "n2")));
+    ServicePort local = new ServicePort(base.namespace(), base.name(), "", "TCP", base.port(), nodePort, "NodePort",
+        base.clusterIps(), List.of(), List.of(), false, 0, true, false, base.backends());
+    UserspaceProxier node = new UserspaceProxier(vertx, "n1", List.of(), false);
+    await(onContext(() -> node.sync(List.of(local))));
+    assertTrue(node.listening().isEmpty(), node.listening()::toString);
+    UserspaceProxier proxier = new UserspaceProxier(vertx, "", List.of(), true);
+    await(onContext(() -> proxier.sync(List.of(local))));
+    assertEquals(List.of("TCP 127.0.0.1:" + nodePort, "TCP " + clusterIp + ":" + servicePort), proxier.listening());
+    var client = vertx.createNetClient();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < 2; i++) {
+      NetSocket s = await(client.connect(nodePort, "127.0.0.1"));
+      seen.add(roundTrip(s, "x").substring(0, 1));
+      s.close();
+    }
+    assertEquals(Set.of("a", "b"), seen, "both nodes' endpoints");
+    await(onContext(proxier::close));
+  }
+
+  /**
+   * 127.0.0.1:nodePort held by another program: logged, the Service's other addresses served, and the port
+   * taken at a later change once it is free.
+   */
+  @Test
+  void aLocalhostNodePortInUseIsLeftOutUntilItIsFree() throws Exception {
+    NetServer squatter = vertx.createNetServer().connectHandler(NetSocket::close);
+    int nodePort = await(squatter.listen(0, "127.0.0.1")).actualPort();
+    UserspaceProxier proxier = new UserspaceProxier(vertx, "", List.of(), true);
+    List<ServicePort> web = List.of(port("ns", "web", "", "TCP", servicePort, nodePort, clusterIp,
+        List.of(ready("127.0.0.1", backendPorts.get(0), "n1"))));
+    await(onContext(() -> proxier.sync(web)));
+    assertEquals(List.of("TCP " + clusterIp + ":" + servicePort), proxier.listening());
+    assertEquals("a:x", roundTrip(await(vertx.createNetClient().connect(servicePort, clusterIp)), "x"));
+    await(squatter.close());
+    await(onContext(() -> proxier.sync(web)));
+    assertEquals(List.of("TCP 127.0.0.1:" + nodePort, "TCP " + clusterIp + ":" + servicePort), proxier.listening());
+    assertEquals("a:y", roundTrip(await(vertx.createNetClient().connect(nodePort, "127.0.0.1")), "y"));
+    await(onContext(proxier::close));
+  }
+
   private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> action) {
     var p = io.vertx.core.Promise.<T>promise();
     vertx.runOnContext(v -> action.get().onComplete(p));
