@@ -89,7 +89,8 @@ final class AwkApplet implements AwkIo {
       }
     }));
     try {
-      return new Ran(printed.toString(), done.get());
+      int code = done.get(); // before what it printed is taken
+      return new Ran(printed.toString(), code);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Ran(printed.toString(), 130);
