@@ -230,7 +230,7 @@ public final class Awk {
   /** {@code VAR=VALUE} (from {@code -v} or an operand) assigned: the value's escapes decoded, numeric when it looks so. */
   static void assign(AwkState st, String assignment) {
     String[] kv = assignment.split("=", 2);
-    st.set(kv[0], AwkValue.input(unescape(kv[1])));
+    st.set(kv[0], AwkValue.input(AwkLexer.unescape(kv[1])));
   }
 
   /** A command line or program awk refuses: the message (without its newline) and the exit code. */
@@ -273,9 +273,5 @@ public final class Awk {
     }
     int code = s.end();
     return new Result(out.append(s.takeOut()).toString(), err.append(s.takeErr()).toString(), code);
-  }
-
-  private static String unescape(String s) {
-    return s.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\");
   }
 }

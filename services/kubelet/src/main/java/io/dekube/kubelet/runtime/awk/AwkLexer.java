@@ -116,35 +116,60 @@ final class AwkLexer {
     };
   }
 
+  /** The string literal from {@code i} (after its opening quote) to its closing quote, decoded; {@code end[0]} after it. */
   private static String string(String src, int i, int[] end) {
-    StringBuilder b = new StringBuilder();
-    while (i < src.length() && src.charAt(i) != '"') {
-      char c = src.charAt(i++);
-      if (c == '\\' && i < src.length()) {
-        char e = src.charAt(i++);
-        switch (e) {
-          case 'n' -> b.append('\n');
-          case 't' -> b.append('\t');
-          case 'r' -> b.append('\r');
-          case '\\' -> b.append('\\');
-          case '"' -> b.append('"');
-          case '/' -> b.append('/');
-          case 'a' -> b.append((char) 7);
-          case 'b' -> b.append('\b');
-          case 'f' -> b.append('\f');
-          case 'v' -> b.append((char) 11);
-          case '\n' -> {
-          }
-          default -> b.append('\\').append(e);
-        }
-      } else {
-        b.append(c);
-      }
+    int j = i;
+    while (j < src.length() && src.charAt(j) != '"') {
+      j += src.charAt(j) == '\\' ? 2 : 1;
     }
-    if (i >= src.length()) {
+    if (j >= src.length()) {
       throw new AwkException("syntax error: unterminated string");
     }
-    end[0] = i + 1;
+    end[0] = j + 1;
+    return unescape(src.substring(i, j));
+  }
+
+  /**
+   * A string literal's text with its escapes decoded, as awk reads them in a program and in {@code -v VAR=VALUE} and
+   * {@code VAR=VALUE} operands: {@code \" \\ \/ \a \b \f \n \r \t \v}, {@code \ddd} (octal, up to three digits),
+   * a backslash-newline removed; another character after a backslash keeps the backslash.
+   */
+  static String unescape(String text) {
+    StringBuilder b = new StringBuilder();
+    int i = 0;
+    while (i < text.length()) {
+      char c = text.charAt(i++);
+      if (c != '\\' || i >= text.length()) {
+        b.append(c);
+        continue;
+      }
+      char e = text.charAt(i++);
+      switch (e) {
+        case 'n' -> b.append('\n');
+        case 't' -> b.append('\t');
+        case 'r' -> b.append('\r');
+        case '\\' -> b.append('\\');
+        case '"' -> b.append('"');
+        case '/' -> b.append('/');
+        case 'a' -> b.append((char) 7);
+        case 'b' -> b.append('\b');
+        case 'f' -> b.append('\f');
+        case 'v' -> b.append((char) 11);
+        case '\n' -> {
+        }
+        default -> {
+          if (e >= '0' && e <= '7') {
+            int value = e - '0';
+            for (int n = 1; n < 3 && i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '7'; n++) {
+              value = value * 8 + text.charAt(i++) - '0';
+            }
+            b.append((char) value);
+          } else {
+            b.append('\\').append(e);
+          }
+        }
+      }
+    }
     return b.toString();
   }
 }

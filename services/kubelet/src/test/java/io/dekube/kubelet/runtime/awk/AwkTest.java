@@ -75,6 +75,13 @@ class AwkTest {
   }
 
   @Test
+  void assignmentsDecodeEscapesAsStringLiteralsDo() {
+    assertEquals("0|1\\n2|\n|", awk("", "-v", "x=1\\\\n2", "BEGIN { print x \"|\" }"), "\\\\ is one backslash");
+    assertEquals("0|A/\"\u0007.\n|", awk("", "-v", "x=\\101\\/\\\"\\a.", "BEGIN { print x }"), "octal, \\/, \\\", \\a");
+    assertEquals("0|a\tb\n|", awk("z\n", "{ print x }", "x=a\\tb", "-"), "an operand assignment too");
+  }
+
+  @Test
   void userDefinedFunctions() {
     assertEquals("0|120\n|", awk("", "function fact(n) { return n <= 1 ? 1 : n * fact(n - 1) }\n"
         + "BEGIN { print fact(5) }"), "recursion");
