@@ -7,14 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A container's log file in the CRI format ({@link CriLog}: a time, the stream and the text per line),
  * written by the runtime (a built-in image's lines, a process's output) and rotated at 10 MiB to
- * {@code <file>.1}. Thread-safe; {@link #line} and {@link #append} hand the
- * bytes to one shared writer thread, so event loops never wait on the disk.
+ * {@code <file>.1}. Thread-safe; {@link #line}, {@link #append} and {@link #close} hand their work to one shared
+ * writer thread, in order, so event loops never wait on the disk.
  */
-public final class ContainerLog implements AutoCloseable {
+public final class ContainerLog {
 
   /** Rotate beyond this size. */
   public static final long MAX_BYTES = 10L * 1024 * 1024;
@@ -73,9 +74,13 @@ public final class ContainerLog implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
-    WRITER.execute(this::closeNow);
+  /**
+   * Closes the file after every line appended before this call: the stage completes, on the writer thread, once
+   * they are on disk — a runtime reports its container's exit only then, so {@code kubectl logs} right after the
+   * status says Terminated shows the last lines. A line appended later opens the file again.
+   */
+  public CompletableFuture<Void> close() {
+    return CompletableFuture.runAsync(this::closeNow, WRITER);
   }
 
   private synchronized void closeNow() {

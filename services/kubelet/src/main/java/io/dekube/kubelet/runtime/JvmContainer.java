@@ -198,18 +198,20 @@ public final class JvmContainer implements RunningContainer {
     stops.add(stop);
   }
 
-  /** The program ended with {@code code}: releases everything, then reports the exit. */
+  /**
+   * The program ended with {@code code}: releases everything, then reports the exit once its log's writer has put
+   * every line on disk and closed the file (on the context of the caller).
+   */
   public void exit(int code) {
     List<Supplier<Future<Void>>> todo;
     synchronized (this) {
       todo = new ArrayList<>(stops);
       stops.clear();
     }
+    io.vertx.core.Context context = vertx.getOrCreateContext();
     Future.join(todo.stream().map(s -> s.get().recover(e -> Future.succeededFuture())).toList())
-        .onComplete(ar -> {
-          log.close();
-          exited.tryComplete(code);
-        });
+        .compose(released -> Future.fromCompletionStage(log.close(), context))
+        .onComplete(ar -> exited.tryComplete(code));
   }
 
   @Override

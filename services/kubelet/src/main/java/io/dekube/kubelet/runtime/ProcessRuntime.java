@@ -88,8 +88,7 @@ public final class ProcessRuntime implements ContainerRuntime {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      log.close();
-      exited.tryComplete(done.exitValue());
+      log.close().whenComplete((closed, failure) -> exited.tryComplete(done.exitValue()));
     });
     return new OsProcess(vertx, spec, p, exited, namespaced, fullEnv, new java.util.concurrent.atomic.AtomicLong());
   }
