@@ -1,15 +1,22 @@
 package io.dekube.kubelet.runtime;
 
 import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * busybox's {@code echo [-neE] ARG…} (escapes with {@code -e}: {@code \n \t \\ \c}…) and
- * {@code printf FORMAT [ARG…]} ({@code %s %d %i %x %o %c %b %%} with width and precision, the format
- * reused while arguments are left). Pure.
+ * {@code printf FORMAT [ARG…]} (C's conversions by {@link Printf}, {@code %b}, the format's escapes, the format
+ * reused while arguments are left; numbers read as C's {@code strtol}/{@code strtod} do, {@code 'c} as c's code).
+ * Pure.
  */
 final class Printing {
+
+  private static final Pattern INTEGER = Pattern.compile("\\s*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)");
+  private static final Pattern REAL = Pattern.compile("\\s*[+-]?(0[xX][0-9a-fA-F]+|(\\d+\\.?\\d*|\\.\\d+)"
+      + "([eE][+-]?\\d+)?|inf(inity)?|nan)", Pattern.CASE_INSENSITIVE);
 
   private Printing() {
   }
@@ -29,48 +36,12 @@ final class Printing {
     String text = String.join(" ", args.subList(i, args.size()));
     if (escapes) {
       StringBuilder b = new StringBuilder();
-      if (!unescape(text, b)) {
+      if (!Printf.unescape(text, b)) {
         return b.toString();
       }
       text = b.toString();
     }
     return newline ? text + "\n" : text;
-  }
-
-  /** Appends {@code s} with its backslash escapes read; false when {@code \c} ended the output. */
-  static boolean unescape(String s, StringBuilder b) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c != '\\' || i + 1 >= s.length()) {
-        b.append(c);
-        continue;
-      }
-      char n = s.charAt(++i);
-      switch (n) {
-        case 'n' -> b.append('\n');
-        case 't' -> b.append('\t');
-        case 'r' -> b.append('\r');
-        case 'a' -> b.append('\007');
-        case 'b' -> b.append('\b');
-        case 'f' -> b.append('\f');
-        case 'v' -> b.append('\013');
-        case 'e' -> b.append('\033');
-        case '\\' -> b.append('\\');
-        case 'c' -> {
-          return false;
-        }
-        case '0' -> {
-          int end = i + 1;
-          while (end < s.length() && end < i + 4 && s.charAt(end) >= '0' && s.charAt(end) <= '7') {
-            end++;
-          }
-          b.append((char) (end > i + 1 ? Integer.parseInt(s.substring(i + 1, end), 8) : 0));
-          i = end - 1;
-        }
-        default -> b.append('\\').append(n);
-      }
-    }
-    return true;
   }
 
   /** {@code printf}: writes to {@code out}; 1 (with busybox's message) when a number is not one. */
@@ -80,76 +51,98 @@ final class Printing {
       return 1;
     }
     String format = args.get(0);
-    List<String> rest = args.subList(1, args.size());
+    Words words = new Words(args.subList(1, args.size()));
     StringBuilder b = new StringBuilder();
-    int used = 0;
-    int code = 0;
+    int used;
     do {
-      int[] at = {used};
-      code |= once(format, rest, at, b);
-      if (at[0] == used) {
-        break;
+      used = words.at;
+      if (!Printf.format(format, words, true, b)) {
+        break; // \c
       }
-      used = at[0];
-    } while (used < rest.size());
+    } while (words.at > used && words.at < words.args.size());
     out.stdout(Buffer.buffer(b.toString()));
-    return code;
+    words.errors.forEach(e -> out.stderr(Buffer.buffer("printf: invalid number '" + e + "'\n")));
+    return words.errors.isEmpty() ? 0 : 1;
   }
 
-  private static int once(String f, List<String> args, int[] at, StringBuilder b) {
-    int code = 0;
-    for (int i = 0; i < f.length(); i++) {
-      char c = f.charAt(i);
-      if (c == '\\') {
-        int end = Math.min(i + 2, f.length());
-        unescape(f.substring(i, end), b);
-        i = end - 1;
-      } else if (c != '%' || i + 1 >= f.length()) {
-        b.append(c);
-      } else if (f.charAt(i + 1) == '%') {
-        b.append('%');
-        i++;
-      } else {
-        int start = i;
-        i++;
-        while (i < f.length() && "-+ #0123456789.".indexOf(f.charAt(i)) >= 0) {
-          i++;
-        }
-        if (i >= f.length()) {
-          b.append(f, start, i);
-          break;
-        }
-        char conv = f.charAt(i);
-        String spec = f.substring(start, i);
-        String arg = at[0] < args.size() ? args.get(at[0]++) : "";
-        switch (conv) {
-          case 'd', 'i', 'x', 'X', 'o', 'u' -> {
-            long v;
-            try {
-              v = arg.isEmpty() ? 0 : Long.decode(arg.trim());
-            } catch (NumberFormatException e) {
-              b.append(String.format(Locale.ROOT, spec + "d", 0L));
-              code = 1;
-              continue;
-            }
-            b.append(String.format(Locale.ROOT, spec + (conv == 'i' || conv == 'u' ? 'd' : conv), v));
-          }
-          case 'c' -> b.append(arg.isEmpty() ? "" : arg.substring(0, 1));
-          case 'b' -> unescape(arg, b);
-          case 'f', 'e', 'g' -> {
-            double v;
-            try {
-              v = arg.isEmpty() ? 0 : Double.parseDouble(arg);
-            } catch (NumberFormatException e) {
-              v = 0;
-              code = 1;
-            }
-            b.append(String.format(Locale.ROOT, spec + conv, v));
-          }
-          default -> b.append(String.format(Locale.ROOT, spec + "s", arg));
+  /** printf's arguments, read as its conversions ask; those that are not wholly numbers noted. */
+  private static final class Words implements Printf.Args {
+    final List<String> args;
+    final List<String> errors = new ArrayList<>();
+    int at;
+
+    Words(List<String> args) {
+      this.args = args;
+    }
+
+    private String next() {
+      return at < args.size() ? args.get(at++) : null;
+    }
+
+    @Override
+    public long integer() {
+      String a = next();
+      if (a == null || a.isEmpty()) {
+        return 0;
+      }
+      if (a.startsWith("'") || a.startsWith("\"")) {
+        return a.length() > 1 ? a.codePointAt(1) : 0;
+      }
+      Matcher m = INTEGER.matcher(a);
+      long v = 0;
+      if (m.lookingAt()) {
+        try {
+          v = Long.decode(m.group().trim().replaceFirst("^\\+", ""));
+        } catch (NumberFormatException e) {
+          v = m.group().trim().startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE; // out of range: clamped, as strtol
         }
       }
+      if (!m.lookingAt() || m.end() < a.length()) {
+        errors.add(a);
+      }
+      return v;
     }
-    return code;
+
+    @Override
+    public double number() {
+      String a = next();
+      if (a == null || a.isEmpty()) {
+        return 0;
+      }
+      if (a.startsWith("'") || a.startsWith("\"")) {
+        return a.length() > 1 ? a.codePointAt(1) : 0;
+      }
+      Matcher m = REAL.matcher(a);
+      if (!m.lookingAt() || m.end() < a.length()) {
+        errors.add(a);
+      }
+      if (!m.lookingAt()) {
+        return 0;
+      }
+      String n = m.group().trim().toLowerCase(java.util.Locale.ROOT);
+      boolean negative = n.startsWith("-");
+      String unsigned = n.replaceFirst("^[+-]", "");
+      double v = unsigned.startsWith("inf") ? Double.POSITIVE_INFINITY : unsigned.equals("nan") ? Double.NaN
+          : unsigned.startsWith("0x") ? Long.parseLong(unsigned.substring(2), 16) : Double.parseDouble(unsigned);
+      return negative ? -v : v;
+    }
+
+    @Override
+    public String string() {
+      String a = next();
+      return a == null ? "" : a;
+    }
+
+    @Override
+    public String character() {
+      String a = next();
+      return a == null || a.isEmpty() ? "" : a.substring(0, Character.charCount(a.codePointAt(0)));
+    }
+
+    @Override
+    public Boolean escaped(StringBuilder out) {
+      String a = next();
+      return a == null || Printf.unescape(a, out);
+    }
   }
 }

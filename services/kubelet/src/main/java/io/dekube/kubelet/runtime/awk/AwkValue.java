@@ -1,7 +1,5 @@
 package io.dekube.kubelet.runtime.awk;
 
-import java.util.Locale;
-
 /**
  * An awk value: a number, a string, or a "strnum" (input that looks like a number: a field, a variable from
  * {@code -v}), which compares as a number against numbers. Immutable.
@@ -67,20 +65,7 @@ record AwkValue(String text, double number, Kind kind) {
     if (d == Math.rint(d) && Math.abs(d) < 1e16) {
       return Long.toString((long) d);
     }
-    if (Double.isNaN(d)) {
-      return "nan";
-    }
-    if (Double.isInfinite(d)) {
-      return d > 0 ? "inf" : "-inf";
-    }
-    String g = String.format(Locale.ROOT, "%.6g", d);
-    if (g.contains("e")) {
-      String[] p = g.split("e");
-      String m = p[0].contains(".") ? p[0].replaceAll("0+$", "").replaceAll("\\.$", "") : p[0];
-      int exp = Integer.parseInt(p[1]);
-      return m + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
-    }
-    return g.contains(".") ? g.replaceAll("0+$", "").replaceAll("\\.$", "") : g;
+    return AwkFormat.format("%.6g", java.util.List.of(of(d)));
   }
 
   /** The number a string starts with, as awk's string-to-number conversion reads it ("3abc" is 3). */
