@@ -211,6 +211,13 @@ final class BuiltinShell implements Host {
         : String.valueOf(e.getMessage()))));
   }
 
+  /** Runs {@code awk} (its command line parsed) over {@code stdin}: a session's own command. */
+  Future<Integer> awk(Awk.Command awk, String stdin) {
+    input = stdin;
+    in = Stdin.text(stdin);
+    return awk(awk);
+  }
+
   /** Runs one command reading {@code stdin} as its input: a filter that is a session's own command. */
   Future<Integer> command(List<String> argv, String stdin) {
     input = stdin;

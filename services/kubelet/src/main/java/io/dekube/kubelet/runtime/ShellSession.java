@@ -114,6 +114,7 @@ public final class ShellSession implements ExecSession {
                            java.util.function.Function<String, JvmContainer.ImageCommand> imageCommands) {
     ShellSession s = new ShellSession(vertx, spec, out, tty, traffic);
     s.shell.imageCommands(imageCommands);
+    io.dekube.kubelet.runtime.awk.Awk.Command awk = StdinFilters.awk(argv); // parsed once, run as parsed
     if (interactive(argv)) {
       s.reads = true;
       s.prompt();
@@ -124,10 +125,11 @@ public final class ShellSession implements ExecSession {
       }));
     } else if (StdinFilters.echoes(argv)) {
       s.echoes = true;
-    } else if (StdinFilters.reads(argv)) {
+    } else if (awk != null ? awk.readsStdin() : StdinFilters.reads(argv)) {
       s.collect(input -> {
         try {
-          return s.shell.command(argv, input.toString(StandardCharsets.UTF_8));
+          return awk != null ? s.shell.awk(awk, input.toString(StandardCharsets.UTF_8))
+              : s.shell.command(argv, input.toString(StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
           s.out.stderr(Buffer.buffer(e.getMessage() + "\n"));
           return Future.succeededFuture(1);

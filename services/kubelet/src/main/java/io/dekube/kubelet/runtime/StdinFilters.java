@@ -1,5 +1,6 @@
 package io.dekube.kubelet.runtime;
 
+import io.dekube.kubelet.runtime.awk.Awk;
 import java.util.List;
 import java.util.Set;
 
@@ -11,7 +12,7 @@ import java.util.Set;
 final class StdinFilters {
 
   private static final Set<String> FILTERS = Set.of("cat", "grep", "head", "tail", "wc", "sort", "uniq", "tr", "cut",
-      "rev", "sed", "awk");
+      "rev", "sed");
 
   private StdinFilters() {
   }
@@ -21,7 +22,25 @@ final class StdinFilters {
     return !argv.isEmpty() && name(argv).equals("cat") && operands(argv).isEmpty();
   }
 
-  /** A filter with no file operand (grep's first operand is its pattern, unless {@code -e} gave it). */
+  /**
+   * {@code awk ARGS} with its program parsed, to be handed on to the run ({@link Awk.Command#readsStdin()}: whether
+   * it reads stdin); null for another command or a bad awk command line (its error comes when it runs).
+   */
+  static Awk.Command awk(List<String> argv) {
+    if (argv.isEmpty() || !name(argv).equals("awk")) {
+      return null;
+    }
+    try {
+      return Awk.command(argv.subList(1, argv.size()));
+    } catch (Awk.BadUsage e) {
+      return null;
+    }
+  }
+
+  /**
+   * A filter with no file operand (grep's first operand is its pattern, unless {@code -e} gave it); awk answers
+   * through {@link #awk}.
+   */
   static boolean reads(List<String> argv) {
     if (argv.isEmpty() || !FILTERS.contains(name(argv))) {
       return false;
@@ -32,10 +51,8 @@ final class StdinFilters {
     }
     List<String> operands = operands(argv);
     boolean patternGiven = argv.contains("-e");
-    boolean scripted = name.equals("grep") || name.equals("sed") || name.equals("awk"); // their first operand
-    boolean noFiles = scripted && !patternGiven ? operands.size() <= 1 : operands.isEmpty();
-    // awk with BEGIN actions alone reads nothing (a bad program neither: its error comes at once)
-    return noFiles && (!name.equals("awk") || io.dekube.kubelet.runtime.awk.Awk.readsInput(argv.subList(1, argv.size())));
+    boolean scripted = name.equals("grep") || name.equals("sed"); // their first operand
+    return scripted && !patternGiven ? operands.size() <= 1 : operands.isEmpty();
   }
 
   private static String name(List<String> argv) {

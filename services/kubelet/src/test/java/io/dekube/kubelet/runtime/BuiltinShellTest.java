@@ -155,6 +155,17 @@ class BuiltinShellTest {
   }
 
   @Test
+  void awkAsTheSessionsCommandReadsItsStdinAsItsParsedProgramSays() throws Exception {
+    ExecSession s = start(false, "awk", "{ print x, $0 }", "x=1");
+    s.stdin(Buffer.buffer("a\nb\n"));
+    s.closeStdin();
+    assertEquals(0, code(s), err.toString());
+    assertEquals("1 a\n1 b\n", out.toString(), "an operand that assigns names no file: stdin is read");
+    ExecSession begin = start(false, "awk", "BEGIN { print \"only\" }");
+    assertEquals(0, code(begin), "BEGIN alone waits for no stdin");
+  }
+
+  @Test
   void shReadsCommandsFromStdinUntilExit() throws Exception {
     ExecSession sh = start(false, "sh");
     sh.stdin(Buffer.buffer("echo one\nhostname; sleep 0.01"));

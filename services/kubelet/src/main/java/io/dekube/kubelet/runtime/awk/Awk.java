@@ -243,15 +243,6 @@ public final class Awk {
     }
   }
 
-  /** Whether {@code awk OPTIONS PROGRAM} reads input: not when its program is BEGIN actions alone (nor when it is bad). */
-  public static boolean readsInput(List<String> options) {
-    try {
-      return command(options).readsStdin();
-    } catch (BadUsage e) {
-      return false;
-    }
-  }
-
   /** Runs {@code awk ARGS} over {@code stdin} (pure: no files, no commands). */
   public static Result run(List<String> args, String stdin) {
     return run(args, stdin, AwkIo.NONE);
