@@ -321,6 +321,57 @@ class NetworkingE2E {
     assertEquals(pods, answersFrom(List.of("http://" + nodeIp + ":" + nodePort + "/")), "node " + nodeIp);
   }
 
+  /**
+   * "Using Source IP" with the echoserver: through a NodePort under {@code externalTrafficPolicy: Cluster} each
+   * node answers with its own address as {@code client_address} (kube-proxy's masquerade); under {@code Local}
+   * only the endpoint's node answers, with the client's address; a LoadBalancer likewise, its Cluster answer from
+   * the endpoint's node.
+   */
+  @Test
+  void usingSourceIpShowsTheNodeUnderClusterAndTheClientUnderLocal() throws Exception {
+    kubectl.run("create", "namespace", "source-ip").ok();
+    kubectl.run("-n", "source-ip", "create", "deployment", "source-ip-app",
+        "--image=registry.k8s.io/echoserver:1.10").ok();
+    kubectl.run("-n", "source-ip", "rollout", "status", "deployment/source-ip-app", "--timeout=120s").ok();
+    kubectl.run("-n", "source-ip", "expose", "deployment", "source-ip-app", "--name=nodeport", "--port=80",
+        "--target-port=8080", "--type=NodePort").ok();
+    String nodePort = kubectl.run("-n", "source-ip", "get", "-o", "jsonpath={.spec.ports[0].nodePort}", "services",
+        "nodeport").ok().out();
+    String[] nodes = kubectl.run("get", "nodes", "-o",
+        "jsonpath={ $.items[*].status.addresses[?(@.type==\"InternalIP\")].address }").ok().out().trim().split(" ");
+    for (String node : nodes) {
+      Awaitility.await("client_address through " + node).atMost(Duration.ofSeconds(30)).until(() ->
+          run("curl", "-s", "--max-time", "5", node + ":" + nodePort).contains("client_address=" + node + "\n"));
+    }
+    kubectl.run("-n", "source-ip", "patch", "svc", "nodeport", "-p",
+        "{\"spec\":{\"externalTrafficPolicy\":\"Local\"}}").ok();
+    String podNode = kubectl.run("-n", "source-ip", "get", "pod", "-l", "app=source-ip-app", "-o",
+        "jsonpath={.items[0].spec.nodeName}").ok().out();
+    String podNodeIp = kubectl.run("get", "node", podNode, "-o",
+        "jsonpath={.status.addresses[?(@.type==\"InternalIP\")].address}").ok().out();
+    Awaitility.await("the client's address under Local").atMost(Duration.ofSeconds(30)).until(() ->
+        run("curl", "-s", "--max-time", "5", podNodeIp + ":" + nodePort).contains("client_address=127.0.0.1\n"));
+    for (String node : nodes) {
+      if (!node.equals(podNodeIp)) {
+        assertTrue(run("curl", "-s", "--connect-timeout", "1", "--max-time", "5", node + ":" + nodePort).isEmpty(),
+            "no endpoint on " + node);
+      }
+    }
+    kubectl.run("-n", "source-ip", "expose", "deployment", "source-ip-app", "--name=loadbalancer", "--port=80",
+        "--target-port=8080", "--type=LoadBalancer").ok();
+    Awaitility.await("an address from the pool").atMost(Duration.ofSeconds(30)).until(() ->
+        !kubectl.run("-n", "source-ip", "get", "svc", "loadbalancer", "-o",
+            "jsonpath={.status.loadBalancer.ingress[0].ip}").out().isEmpty());
+    String lb = kubectl.run("-n", "source-ip", "get", "svc", "loadbalancer", "-o",
+        "jsonpath={.status.loadBalancer.ingress[0].ip}").out();
+    Awaitility.await("client_address: the endpoint's node").atMost(Duration.ofSeconds(30)).until(() ->
+        run("curl", "-s", "--max-time", "5", lb).contains("client_address=" + podNodeIp + "\n"));
+    kubectl.run("-n", "source-ip", "patch", "svc", "loadbalancer", "-p",
+        "{\"spec\":{\"externalTrafficPolicy\":\"Local\"}}").ok();
+    Awaitility.await("client_address: the client's").atMost(Duration.ofSeconds(30)).until(() ->
+        run("curl", "-s", "--max-time", "5", lb).contains("client_address=127.0.0.1\n"));
+  }
+
   @Test
   void dnsAnswersServicesHeadlessSrvAndNxdomain() throws Exception {
     String ip = kubectl.run("-n", "kube-decon", "get", "svc", "kube-decon", "-o", "jsonpath={.spec.clusterIP}").ok()

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,8 @@ public final class KubeProxyNodes extends VerticleBase {
   private final Function<ResourceType, Informer> informers;
   private final Map<String, String> deployed = new HashMap<>();
   private final Map<String, List<String>> ipsByNode = new HashMap<>();
+  /** Each node's first address, read by the process-wide proxy's listeners on their own event loop. */
+  private final Map<String, String> nodeIps = new ConcurrentHashMap<>();
   private HandlerRegistration nodes;
 
   public KubeProxyNodes(String mode, String clusterCidr, ResourceRegistry registry,
@@ -46,7 +49,7 @@ public final class KubeProxyNodes extends VerticleBase {
   @Override
   public Future<?> start() {
     KubeProxyConfig cluster = new KubeProxyConfig("", List.of(), mode, clusterCidr, true);
-    return vertx.deployVerticle(new KubeProxyVerticle(cluster, registry, informers)).compose(id -> {
+    return vertx.deployVerticle(new KubeProxyVerticle(cluster, registry, informers, nodeIps::get)).compose(id -> {
       if (mode.equals(KubeProxyConfig.IPTABLES)) {
         return Future.succeededFuture();
       }
@@ -86,6 +89,7 @@ public final class KubeProxyNodes extends VerticleBase {
       return;
     }
     ipsByNode.put(name, ips);
+    nodeIps.put(name, ips.get(0));
     KubeProxyConfig config = new KubeProxyConfig(name, ips, mode, clusterCidr, false);
     vertx.deployVerticle(new KubeProxyVerticle(config, registry, informers)).onSuccess(id -> {
       LOG.info("kube-proxy for node {} ({}) started", name, ips);
@@ -95,6 +99,7 @@ public final class KubeProxyNodes extends VerticleBase {
 
   private void stopFor(String name) {
     ipsByNode.remove(name);
+    nodeIps.remove(name);
     String id = deployed.remove(name);
     if (id != null) {
       vertx.undeploy(id);

@@ -26,21 +26,33 @@ public final class KubeProxyVerticle extends VerticleBase {
   private final KubeProxyConfig config;
   private final ResourceRegistry registry;
   private final Function<ResourceType, Informer> informers;
+  private final Function<String, String> nodeIpOf;
   private UserspaceProxier userspace;
   private IptablesApplier iptables;
   private ServiceWatch watch;
   private volatile String lastRules = "";
 
   public KubeProxyVerticle(KubeProxyConfig config, ResourceRegistry registry, Function<ResourceType, Informer> informers) {
+    this(config, registry, informers, node -> null);
+  }
+
+  /**
+   * @param nodeIpOf a node's address by its name (null when unknown; called from this verticle's event loop):
+   *                 where external traffic is masqueraded from under {@code externalTrafficPolicy: Cluster}
+   */
+  public KubeProxyVerticle(KubeProxyConfig config, ResourceRegistry registry, Function<ResourceType, Informer> informers,
+      Function<String, String> nodeIpOf) {
     this.config = config;
     this.registry = registry;
     this.informers = informers;
+    this.nodeIpOf = nodeIpOf;
   }
 
   @Override
   public Future<?> start() {
     if (config.mode().equals(KubeProxyConfig.USERSPACE)) {
-      userspace = new UserspaceProxier(vertx, config.nodeName(), config.nodeIps(), config.clusterAddresses());
+      userspace = new UserspaceProxier(vertx, config.nodeName(), config.nodeIps(), config.clusterAddresses(),
+          nodeIpOf);
     } else {
       iptables = new IptablesApplier(List.of());
     }

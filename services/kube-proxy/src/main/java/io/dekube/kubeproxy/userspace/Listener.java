@@ -1,8 +1,6 @@
 package io.dekube.kubeproxy.userspace;
 
-import io.dekube.core.net.Backend;
 import io.vertx.core.Future;
-import java.util.List;
 
 /** One address kube-proxy listens on (TCP or UDP): it forwards what comes in to a picked backend. */
 interface Listener {
@@ -10,8 +8,8 @@ interface Listener {
   /** Binds the address. */
   Future<Void> listen();
 
-  /** Replaces the endpoints (established connections go on with theirs). */
-  void update(List<Backend> ready, boolean clientIpAffinity, int affinitySeconds);
+  /** Replaces the endpoints and settings (established connections go on with theirs). */
+  void update(ListenerPlan.Target target);
 
   /** Stops listening. */
   Future<Void> close();

@@ -12,7 +12,9 @@ import java.util.Map;
  * IPs:port (likewise), each node IP:nodePort, and 127.0.0.1:nodePort (likewise: the localhost
  * NodePorts of kube-proxy's iptables mode, which a laptop's cluster answers too). Local traffic
  * policies narrow a node's endpoints to its own; the process-wide proxy treats every endpoint as
- * local, as kube-proxy sends traffic from the node itself to every endpoint. A pure function.
+ * local, as kube-proxy sends traffic from the node itself to every endpoint. External traffic under
+ * {@code externalTrafficPolicy: Cluster} reaches the endpoint from a node's address, as kube-proxy's
+ * masquerade makes it; {@code Local} keeps the client's. A pure function.
  */
 final class ListenerPlan {
 
@@ -27,8 +29,22 @@ final class ListenerPlan {
     }
   }
 
-  /** Where a listener sends new connections. */
-  record Target(String servicePortName, List<Backend> backends, boolean clientIpAffinity, int affinitySeconds) {
+  /** {@link Target#masquerade()}: from the address of the node the picked endpoint runs on. */
+  static final String ENDPOINT_NODE = "*";
+
+  /**
+   * Where a listener sends new connections.
+   *
+   * @param masquerade the source address the endpoint sees, as kube-proxy's SNAT of external traffic under
+   *                   {@code externalTrafficPolicy: Cluster}: "" keeps the client's, an address (the node's
+   *                   own for its NodePorts), or {@link #ENDPOINT_NODE}
+   */
+  record Target(String servicePortName, List<Backend> backends, boolean clientIpAffinity, int affinitySeconds,
+      String masquerade) {
+
+    Target masqueradedTo(String source) {
+      return new Target(servicePortName, backends, clientIpAffinity, affinitySeconds, source);
+    }
   }
 
   private ListenerPlan() {
@@ -46,20 +62,24 @@ final class ListenerPlan {
       Target external = target(p, p.externalLocal() && node ? p.readyBackendsOn(nodeName) : p.readyBackends());
       if (clusterAddresses && p.port() > 0) {
         p.clusterIps().forEach(ip -> out.put(new Key(p.protocol(), ip, p.port()), internal));
-        p.loadBalancerIps().forEach(ip -> out.put(new Key(p.protocol(), ip, p.port()), external));
-        p.externalIps().forEach(ip -> out.put(new Key(p.protocol(), ip, p.port()), external));
+        // an external address belongs to no node: the source is the node of the endpoint the traffic lands on
+        Target anyNode = external.masqueradedTo(p.externalLocal() ? "" : ENDPOINT_NODE);
+        p.loadBalancerIps().forEach(ip -> out.put(new Key(p.protocol(), ip, p.port()), anyNode));
+        p.externalIps().forEach(ip -> out.put(new Key(p.protocol(), ip, p.port()), anyNode));
       }
       if (clusterAddresses && p.nodePort() > 0) {
-        out.put(new Key(p.protocol(), LOCALHOST, p.nodePort()), external);
+        out.put(new Key(p.protocol(), LOCALHOST, p.nodePort()), external.masqueradedTo(p.externalLocal() ? ""
+            : ENDPOINT_NODE));
       }
       if (p.nodePort() > 0) {
-        nodeIps.forEach(ip -> out.put(new Key(p.protocol(), ip, p.nodePort()), external));
+        nodeIps.forEach(ip -> out.put(new Key(p.protocol(), ip, p.nodePort()),
+            external.masqueradedTo(p.externalLocal() ? "" : ip)));
       }
     }
     return out;
   }
 
   private static Target target(ServicePort p, List<Backend> backends) {
-    return new Target(p.servicePortName(), backends, p.clientIpAffinity(), p.affinitySeconds());
+    return new Target(p.servicePortName(), backends, p.clientIpAffinity(), p.affinitySeconds(), "");
   }
 }

@@ -81,8 +81,9 @@ final class UdpListener implements Listener {
   }
 
   @Override
-  public void update(List<Backend> ready, boolean clientIpAffinity, int affinitySeconds) {
-    picker.update(ready, clientIpAffinity, affinitySeconds);
+  public void update(ListenerPlan.Target target) {
+    List<Backend> ready = target.backends();
+    picker.update(ready, target.clientIpAffinity(), target.affinitySeconds());
     sessions.values().removeIf(s -> {
       boolean gone = !ready.contains(s.backend);
       if (gone) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ public final class UserspaceProxier {
   private final String nodeName;
   private final List<String> nodeIps;
   private final boolean clusterAddresses;
+  private final Function<String, String> nodeIpOf;
   private final SourceClients clients;
   private final Map<ListenerPlan.Key, Listener> listeners = new HashMap<>();
   private final Map<ListenerPlan.Key, String> failed = new HashMap<>();
@@ -34,7 +36,17 @@ public final class UserspaceProxier {
    *                         proxy per process does: every node of a process shares the loopback)
    */
   public UserspaceProxier(Vertx vertx, String nodeName, List<String> nodeIps, boolean clusterAddresses) {
+    this(vertx, nodeName, nodeIps, clusterAddresses, node -> null);
+  }
+
+  /**
+   * @param nodeIpOf a node's address by its name (null when unknown): where external traffic to the process's
+   *                 addresses is masqueraded from under {@code externalTrafficPolicy: Cluster}
+   */
+  public UserspaceProxier(Vertx vertx, String nodeName, List<String> nodeIps, boolean clusterAddresses,
+      Function<String, String> nodeIpOf) {
     this.vertx = vertx;
+    this.nodeIpOf = nodeIpOf;
     this.nodeName = nodeName;
     this.nodeIps = List.copyOf(nodeIps);
     this.clusterAddresses = clusterAddresses;
@@ -56,11 +68,11 @@ public final class UserspaceProxier {
       Listener l = listeners.get(key);
       if (l == null) {
         l = key.protocol().equals("UDP") ? new UdpListener(vertx, key.ip(), key.port())
-            : new TcpListener(vertx, clients, key.ip(), key.port());
-        l.update(target.backends(), target.clientIpAffinity(), target.affinitySeconds());
+            : new TcpListener(vertx, clients, key.ip(), key.port(), nodeIpOf);
+        l.update(target);
         pending.add(open(key, l, target));
       } else {
-        l.update(target.backends(), target.clientIpAffinity(), target.affinitySeconds());
+        l.update(target);
       }
     });
     return Future.join(pending).mapEmpty();

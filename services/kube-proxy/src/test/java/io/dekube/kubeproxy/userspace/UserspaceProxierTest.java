@@ -183,6 +183,45 @@ class UserspaceProxierTest {
     await(onContext(proxier::close));
   }
 
+  /**
+   * "Using Source IP": under {@code externalTrafficPolicy: Cluster} a NodePort's endpoint sees the node's
+   * address (kube-proxy's masquerade), a LoadBalancer's the address of the endpoint's node; under {@code Local}
+   * both see the client's.
+   */
+  @Test
+  void externalTrafficIsMasqueradedToANodeUnlessThePolicyIsLocal() throws Exception {
+    NetServer who = vertx.createNetServer().connectHandler(sock -> sock.handler(buf ->
+        sock.write(sock.remoteAddress().hostAddress())));
+    int whoPort = await(who.listen(0, "127.0.0.1")).actualPort();
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    String nodeIp = "127.0." + r.nextInt(100, 250) + "." + r.nextInt(2, 250);
+    String endpointNodeIp = "127.0." + r.nextInt(100, 250) + "." + r.nextInt(2, 250);
+    String lbIp = "127.200." + r.nextInt(100, 250) + "." + r.nextInt(2, 250);
+    int nodePort;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(nodeIp))) {
+      nodePort = free.getLocalPort();
+    }
+    List<Backend> backends = List.of(ready("127.0.0.1", whoPort, "n1"));
+    java.util.function.Function<Boolean, ServicePort> lb = local -> new ServicePort("ns", "web", "", "TCP",
+        servicePort, nodePort, "LoadBalancer", List.of(clusterIp), List.of(lbIp), List.of(), false, 0, local, false,
+        backends);
+    UserspaceProxier node = new UserspaceProxier(vertx, "n1", List.of(nodeIp), false);
+    UserspaceProxier cluster = new UserspaceProxier(vertx, "", List.of(), true,
+        name -> name.equals("n1") ? endpointNodeIp : null);
+    await(onContext(() -> node.sync(List.of(lb.apply(false)))));
+    await(onContext(() -> cluster.sync(List.of(lb.apply(false)))));
+    var client = vertx.createNetClient();
+    assertEquals(nodeIp, roundTrip(await(client.connect(nodePort, nodeIp)), "?"), "the NodePort's node");
+    assertEquals(endpointNodeIp, roundTrip(await(client.connect(servicePort, lbIp)), "?"), "the endpoint's node");
+    assertEquals("127.0.0.1", roundTrip(await(client.connect(servicePort, clusterIp)), "?"), "a ClusterIP keeps it");
+    await(onContext(() -> node.sync(List.of(lb.apply(true)))));
+    await(onContext(() -> cluster.sync(List.of(lb.apply(true)))));
+    assertEquals("127.0.0.1", roundTrip(await(client.connect(nodePort, nodeIp)), "?"), "Local: the client");
+    assertEquals("127.0.0.1", roundTrip(await(client.connect(servicePort, lbIp)), "?"), "Local: the client");
+    await(onContext(node::close));
+    await(onContext(cluster::close));
+  }
+
   private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> action) {
     var p = io.vertx.core.Promise.<T>promise();
     vertx.runOnContext(v -> action.get().onComplete(p));
