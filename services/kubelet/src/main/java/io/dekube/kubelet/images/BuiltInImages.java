@@ -46,8 +46,22 @@ public final class BuiltInImages {
   private BuiltInImages() {
   }
 
-  /** Resolves {@code [registry/]repository[:tag][@digest]}; empty for an image the runtime does not have. */
-  public static Optional<Resolved> resolve(String image) {
+  /**
+   * The repositories whose {@code /bin/sh} is dash, not busybox's ash nor bash: Debian, Ubuntu and the official
+   * images built on Debian (their {@code -alpine} tags aside). dash's {@code echo} reads backslash escapes.
+   */
+  private static final List<String> DASH = List.of("debian", "ubuntu", "nginx", "httpd", "redis", "perl",
+      "registry.k8s.io/e2e-test-images/jessie-dnsutils", "k8s.gcr.io/e2e-test-images/jessie-dnsutils",
+      "gcr.io/kubernetes-e2e-test-images/dnsutils", "k8s.gcr.io/dnsutils");
+
+  /** Whether {@code image}'s {@code sh} is dash (Debian-based), whose {@code echo 'a\nb'} prints two lines. */
+  public static boolean shIsDash(String image) {
+    String[] repoTag = repositoryAndTag(image);
+    return DASH.contains(repoTag[0]) && !repoTag[1].contains("alpine");
+  }
+
+  /** {@code [registry/]repository[:tag][@digest]} as {repository without Docker Hub's prefixes, tag}, lower case. */
+  private static String[] repositoryAndTag(String image) {
     String ref = image == null ? "" : image.trim().toLowerCase(Locale.ROOT);
     int at = ref.indexOf('@');
     if (at >= 0) {
@@ -62,6 +76,14 @@ public final class BuiltInImages {
         repo = repo.substring(prefix.length());
       }
     }
+    return new String[] {repo, tag};
+  }
+
+  /** Resolves {@code [registry/]repository[:tag][@digest]}; empty for an image the runtime does not have. */
+  public static Optional<Resolved> resolve(String image) {
+    String[] repoTag = repositoryAndTag(image);
+    String repo = repoTag[0];
+    String tag = repoTag[1];
     String program = switch (repo) {
       case "dekube/web", "carsonoid/kube-decon" -> "web";
       case "dekube/echo" -> "echo";
@@ -108,16 +130,16 @@ public final class BuiltInImages {
       case "perl" -> "perl";
       default -> null;
     };
-    return Optional.ofNullable(program).map(p -> new Resolved(p, repoName(image, colon > slash), tag));
+    return Optional.ofNullable(program).map(p -> new Resolved(p, repoName(image), tag));
   }
 
-  private static String repoName(String image, boolean tagged) {
+  private static String repoName(String image) {
     String s = image.trim();
     int at = s.indexOf('@');
     if (at >= 0) {
       s = s.substring(0, at);
     }
-    return tagged ? s.substring(0, s.lastIndexOf(':')) : s;
+    return s.lastIndexOf(':') > s.lastIndexOf('/') ? s.substring(0, s.lastIndexOf(':')) : s;
   }
 
   /** The message of an image the runtime cannot run, as the waiting state shows it. */

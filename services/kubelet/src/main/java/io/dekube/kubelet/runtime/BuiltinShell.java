@@ -1,5 +1,6 @@
 package io.dekube.kubelet.runtime;
 
+import io.dekube.kubelet.images.BuiltInImages;
 import io.dekube.kubelet.runtime.awk.Awk;
 import io.dekube.kubelet.runtime.sh.Host;
 import io.dekube.kubelet.runtime.sh.Io;
@@ -115,6 +116,11 @@ final class BuiltinShell implements Host {
   /** Runs {@code command}; the output goes to {@code out} before the session completes. */
   static ExecSession run(Vertx vertx, ContainerSpec spec, List<String> command, ExecSession.Output out) {
     return ShellSession.start(vertx, spec, command, out, false, TrafficPolicy.OPEN);
+  }
+
+  /** The container's shell is program {@code name} ({@code sh}, {@code bash}): a session's interactive shell. */
+  void program(String name) {
+    shell.program(name);
   }
 
   /** Whether {@code exit} ran: the shell ends. */
@@ -266,7 +272,7 @@ final class BuiltinShell implements Host {
       case "nslookup" -> net.nslookup(args);
       case "nc" -> net.nc(args);
       case "ping", "ping6", "traceroute" -> done(net.ping(name));
-      case "sh", "bash", "ash" -> shell(args);
+      case "sh", "bash", "ash" -> shell.as(name, () -> shell(args));
       case "cd", "exit" -> shell(List.of("-c", String.join(" ", argv)));
       case "tar" -> blocking(() -> tar(args));
       case "id", "whoami", "ps" -> blocking(() -> identity(name, args));
@@ -282,7 +288,7 @@ final class BuiltinShell implements Host {
     return switch (name) {
       case "env", "printenv" -> env(args);
       case "hostname" -> print(args.contains("-i") ? spec.podIp() : hostname());
-      case "echo" -> write(Printing.echo(args));
+      case "echo" -> write(inShell && dash() ? Printing.dashEcho(args) : Printing.echo(args));
       case "printf" -> Printing.printf(args, out);
       case "pwd" -> print(cwd);
       case "date" -> print(DateFormat.format(args, ZonedDateTime.now(ZoneOffset.UTC)));
@@ -292,6 +298,14 @@ final class BuiltinShell implements Host {
       case "false" -> 1;
       default -> notFound(cmd, inShell);
     };
+  }
+
+  /**
+   * Whether the shell running now is dash: the image's {@code sh} on Debian and Ubuntu ({@link BuiltInImages#shIsDash});
+   * their {@code bash}, and {@code /bin/echo} run on its own, are not.
+   */
+  private boolean dash() {
+    return shell.program().equals("sh") && BuiltInImages.shIsDash(spec.image());
   }
 
   /** {@code id}, {@code whoami}, {@code ps}: as the user the securityContext makes the container's processes (worker thread). */
@@ -336,7 +350,7 @@ final class BuiltinShell implements Host {
       List<String> shArgs = new ArrayList<>(sh.subList(1, sh.size()));
       shArgs.add(path);
       shArgs.addAll(args);
-      return shell(shArgs);
+      return shell.as(sh.get(0).substring(sh.get(0).lastIndexOf('/') + 1), () -> shell(shArgs));
     });
   }
 

@@ -44,6 +44,19 @@ final class Printing {
     return newline ? text + "\n" : text;
   }
 
+  /**
+   * What dash's {@code echo args} writes (the {@code sh} of Debian and Ubuntu): only {@code -n} is an option, and
+   * backslash escapes are always read ({@code \c} ends the output), as busybox's and bash's {@code echo} do not.
+   */
+  static String dashEcho(List<String> args) {
+    boolean newline = args.isEmpty() || !args.get(0).equals("-n");
+    StringBuilder b = new StringBuilder();
+    if (!Printf.unescape(String.join(" ", newline ? args : args.subList(1, args.size())), b)) {
+      return b.toString();
+    }
+    return newline ? b.append('\n').toString() : b.toString();
+  }
+
   /** {@code printf}: writes to {@code out}; 1 (with busybox's message) when a number is not one. */
   static int printf(List<String> args, ExecSession.Output out) {
     if (args.isEmpty()) {

@@ -116,6 +116,7 @@ public final class ShellSession implements ExecSession {
     s.shell.imageCommands(imageCommands);
     io.dekube.kubelet.runtime.awk.Awk.Command awk = StdinFilters.awk(argv); // parsed once, run as parsed
     if (interactive(argv)) {
+      s.shell.program(argv.get(0).substring(argv.get(0).lastIndexOf('/') + 1));
       s.reads = true;
       s.prompt();
     } else if (TarArgs.extracts(argv)) {

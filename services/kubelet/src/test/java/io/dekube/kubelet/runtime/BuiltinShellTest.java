@@ -166,6 +166,21 @@ class BuiltinShellTest {
   }
 
   @Test
+  void debiansShIsDashWhoseEchoReadsEscapes() throws Exception {
+    String script = "echo 'a\\tb\\nc'; echo -e 'd\\ce'; echo -n 'f\\n'";
+    ContainerSpec debian = spec(new ContainerBuilder().withName("c").withImage("debian:bookworm").build());
+    assertEquals(0, code(ShellSession.start(vertx, debian, List.of("sh", "-c", script), output, false)));
+    assertEquals("a\tb\nc\n-e df\n", out.toString(), "dash: escapes always, -e is a word, \\c ends all");
+    out.setLength(0);
+    assertEquals(0, code(ShellSession.start(vertx, debian, List.of("bash", "-c", "echo 'a\\nb'"), output, false)));
+    assertEquals(0, code(ShellSession.start(vertx, debian, List.of("echo", "a\\nb"), output, false)));
+    ContainerSpec alpine = spec(new ContainerBuilder().withName("c").withImage("nginx:1.27-alpine").build());
+    assertEquals(0, code(ShellSession.start(vertx, alpine, List.of("sh", "-c", "echo 'a\\nb'"), output, false)));
+    assertEquals(0, run("sh", "-c", "echo 'a\\nb'"));
+    assertEquals("a\\nb\n".repeat(4), out.toString(), "bash's, /bin/echo's, busybox's echo: no escapes");
+  }
+
+  @Test
   void shReadsCommandsFromStdinUntilExit() throws Exception {
     ExecSession sh = start(false, "sh");
     sh.stdin(Buffer.buffer("echo one\nhostname; sleep 0.01"));
