@@ -325,7 +325,7 @@ class NetworkingE2E {
    * "Using Source IP" with the echoserver: through a NodePort under {@code externalTrafficPolicy: Cluster} each
    * node answers with its own address as {@code client_address} (kube-proxy's masquerade); under {@code Local}
    * only the endpoint's node answers, with the client's address; a LoadBalancer likewise, its Cluster answer from
-   * the endpoint's node.
+   * the endpoint's node; under Local its {@code healthCheckNodePort} answers 200 on that node, 503 elsewhere.
    */
   @Test
   void usingSourceIpShowsTheNodeUnderClusterAndTheClientUnderLocal() throws Exception {
@@ -370,6 +370,17 @@ class NetworkingE2E {
         "{\"spec\":{\"externalTrafficPolicy\":\"Local\"}}").ok();
     Awaitility.await("client_address: the client's").atMost(Duration.ofSeconds(30)).until(() ->
         run("curl", "-s", "--max-time", "5", lb).contains("client_address=127.0.0.1\n"));
+    String healthCheckNodePort = kubectl.run("-n", "source-ip", "get", "svc", "loadbalancer", "-o",
+        "jsonpath={.spec.healthCheckNodePort}").ok().out();
+    for (String node : nodes) {
+      boolean local = node.equals(podNodeIp);
+      Awaitility.await("the health check on " + node).atMost(Duration.ofSeconds(30)).until(() -> {
+        String answer = run("curl", "-s", "--max-time", "5", "-w", "%{http_code}",
+            node + ":" + healthCheckNodePort + "/healthz");
+        return answer.endsWith(local ? "200" : "503")
+            && answer.contains("\"localEndpoints\": " + (local ? 1 : 0) + ",");
+      });
+    }
   }
 
   @Test

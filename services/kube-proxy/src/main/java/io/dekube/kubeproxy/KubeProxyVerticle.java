@@ -4,6 +4,8 @@ import io.dekube.core.informer.Informer;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.net.ServiceWatch;
+import io.dekube.kubeproxy.healthcheck.HealthCheckServers;
+import io.dekube.kubeproxy.healthcheck.HealthChecks;
 import io.dekube.kubeproxy.iptables.IptablesApplier;
 import io.dekube.kubeproxy.iptables.IptablesRules;
 import io.dekube.kubeproxy.userspace.UserspaceProxier;
@@ -28,6 +30,7 @@ public final class KubeProxyVerticle extends VerticleBase {
   private final Function<ResourceType, Informer> informers;
   private final Function<String, String> nodeIpOf;
   private UserspaceProxier userspace;
+  private HealthCheckServers healthChecks;
   private IptablesApplier iptables;
   private ServiceWatch watch;
   private volatile String lastRules = "";
@@ -53,6 +56,9 @@ public final class KubeProxyVerticle extends VerticleBase {
     if (config.mode().equals(KubeProxyConfig.USERSPACE)) {
       userspace = new UserspaceProxier(vertx, config.nodeName(), config.nodeIps(), config.clusterAddresses(),
           nodeIpOf);
+      if (!config.clusterAddresses()) {
+        healthChecks = new HealthCheckServers(vertx, config.nodeName());
+      }
     } else {
       iptables = new IptablesApplier(List.of());
     }
@@ -62,6 +68,9 @@ public final class KubeProxyVerticle extends VerticleBase {
   private void onChange(ServiceWatch.View view) {
     if (userspace != null) {
       userspace.sync(view.ports());
+      if (healthChecks != null) {
+        healthChecks.sync(HealthChecks.plan(view.ports(), config.nodeName(), config.nodeIps()));
+      }
       return;
     }
     String rules = IptablesRules.render(view.ports(), new IptablesRules.Node(config.nodeName(), config.clusterCidr()));
@@ -86,6 +95,7 @@ public final class KubeProxyVerticle extends VerticleBase {
     if (watch != null) {
       watch.stop();
     }
-    return userspace == null ? Future.succeededFuture() : userspace.close();
+    Future<Void> checks = healthChecks == null ? Future.succeededFuture() : healthChecks.close();
+    return userspace == null ? checks : Future.join(checks, userspace.close());
   }
 }

@@ -21,11 +21,22 @@ import java.util.List;
  * @param externalLocal      {@code externalTrafficPolicy: Local}
  * @param internalLocal      {@code internalTrafficPolicy: Local}
  * @param backends           the endpoints, ready or not, in a stable order
+ * @param healthCheckNodePort {@code spec.healthCheckNodePort} (0 when none): where each node's kube-proxy
+ *                           tells a load balancer how many of the Service's endpoints it has
  */
 public record ServicePort(String namespace, String name, String portName, String protocol, int port, int nodePort,
     String type, List<String> clusterIps, List<String> loadBalancerIps, List<String> externalIps,
     boolean clientIpAffinity, int affinitySeconds, boolean externalLocal, boolean internalLocal,
-    List<Backend> backends) {
+    List<Backend> backends, int healthCheckNodePort) {
+
+  /** A service port without a health check node port. */
+  public ServicePort(String namespace, String name, String portName, String protocol, int port, int nodePort,
+      String type, List<String> clusterIps, List<String> loadBalancerIps, List<String> externalIps,
+      boolean clientIpAffinity, int affinitySeconds, boolean externalLocal, boolean internalLocal,
+      List<Backend> backends) {
+    this(namespace, name, portName, protocol, port, nodePort, type, clusterIps, loadBalancerIps, externalIps,
+        clientIpAffinity, affinitySeconds, externalLocal, internalLocal, backends, 0);
+  }
 
   /** {@code ns/name:port} as kube-proxy names a service port ({@code ns/name} when unnamed). */
   public String servicePortName() {

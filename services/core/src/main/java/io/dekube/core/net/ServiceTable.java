@@ -86,7 +86,7 @@ public final class ServiceTable {
         p.getPort() == null ? 0 : p.getPort(), p.getNodePort() == null ? 0 : p.getNodePort(), type,
         List.copyOf(clusterIps), List.copyOf(lbIps), List.copyOf(nonNull(spec.getExternalIPs())), affinity, timeout,
         "Local".equals(spec.getExternalTrafficPolicy()), "Local".equals(spec.getInternalTrafficPolicy()),
-        List.copyOf(backends));
+        List.copyOf(backends), spec.getHealthCheckNodePort() == null ? 0 : spec.getHealthCheckNodePort());
   }
 
   private static List<Backend> fromSlices(List<EndpointSlice> slices, io.fabric8.kubernetes.api.model.ServicePort p) {

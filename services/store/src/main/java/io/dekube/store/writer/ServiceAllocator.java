@@ -65,14 +65,20 @@ final class ServiceAllocator {
           usedPorts.add(p.path("nodePort").asInt());
         }
       }
+      if (os.path("healthCheckNodePort").asInt() > 0) {
+        usedPorts.add(os.path("healthCheckNodePort").asInt());
+      }
     }
     FieldErrors errs = new FieldErrors();
     if (!svcType.equals("ExternalName")) {
       clusterIp(spec, usedIps, errs);
     }
     if (svcType.equals("NodePort") || svcType.equals("LoadBalancer")) {
-      nodePorts(spec, usedPorts, errs);
+      Set<Integer> notForNodePorts = new HashSet<>(usedPorts);
+      notForNodePorts.add(spec.path("healthCheckNodePort").asInt(0));
+      nodePorts(spec, notForNodePorts, errs);
     }
+    healthCheckNodePort(spec, svcType, usedPorts, errs);
     errs.throwIfAny(type, svc.path("metadata").path("name").asText(""));
   }
 
@@ -154,6 +160,38 @@ final class ServiceAllocator {
       port.put("nodePort", min + (int) slot);
       mine.add(min + (int) slot);
     }
+  }
+
+  /**
+   * kube's {@code spec.healthCheckNodePort}: a LoadBalancer with {@code externalTrafficPolicy: Local} gets one
+   * (asked-for honoured), taken from the NodePort range like a nodePort; any other Service has none (an
+   * update away from LoadBalancer+Local releases it).
+   */
+  private void healthCheckNodePort(ObjectNode spec, String svcType, Set<Integer> used, FieldErrors errs) {
+    if (!svcType.equals("LoadBalancer") || !spec.path("externalTrafficPolicy").asText("Cluster").equals("Local")) {
+      spec.remove("healthCheckNodePort");
+      return;
+    }
+    Set<Integer> taken = new HashSet<>(used);
+    spec.path("ports").forEach(p -> taken.add(p.path("nodePort").asInt()));
+    int asked = spec.path("healthCheckNodePort").asInt(0);
+    if (asked != 0) {
+      if (asked < ranges.nodePortMin() || asked > ranges.nodePortMax()) {
+        errs.invalid("spec.healthCheckNodePort", IntNode.valueOf(asked), "provided port is not in the valid range."
+            + " The range of valid ports is " + ranges.nodePortMin() + "-" + ranges.nodePortMax());
+      } else if (taken.contains(asked)) {
+        errs.invalid("spec.healthCheckNodePort", IntNode.valueOf(asked), "provided port is already allocated");
+      }
+      return;
+    }
+    int min = ranges.nodePortMin();
+    int size = ranges.nodePortMax() - min + 1;
+    long slot = DynamicFirstPicker.pick(size, DynamicFirstPicker.portStaticBand(size),
+        s -> taken.contains(min + (int) s), random);
+    if (slot < 0) {
+      throw StatusException.internal("Internal error occurred: failed to allocate a nodePort: range is full");
+    }
+    spec.put("healthCheckNodePort", min + (int) slot);
   }
 
   /** kube lets one nodePort serve the same port number over TCP and UDP of one Service. */

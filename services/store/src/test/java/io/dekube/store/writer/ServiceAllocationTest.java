@@ -160,6 +160,33 @@ class ServiceAllocationTest {
     assertTrue(next >= 30000 && next < 30016, () -> Integer.toString(next));
   }
 
+  /** "Using Source IP": a LoadBalancer with externalTrafficPolicy Local gets a healthCheckNodePort; Cluster drops it. */
+  @Test
+  void aLocalLoadBalancerGetsAHealthCheckNodePortKeptOnUpdateAndDroppedForCluster() {
+    ObjectNode lb = svc("lb", "LoadBalancer", null, null);
+    lb.with("spec").put("externalTrafficPolicy", "Local");
+    ReplyEnvelope created = create(lb);
+    assertTrue(created.ok(), () -> created.status().toString());
+    int hc = created.object().path("spec").path("healthCheckNodePort").asInt();
+    assertTrue(hc >= 30086 && hc <= 32767 && hc != nodePort(created), () -> created.object().toString());
+    ObjectNode clash = svc("clash", "LoadBalancer", null, null);
+    clash.with("spec").put("externalTrafficPolicy", "Local").put("healthCheckNodePort", hc);
+    assertEquals("Service \"clash\" is invalid: spec.healthCheckNodePort: Invalid value: " + hc + ": provided port is"
+        + " already allocated", create(clash).status().path("message").asText());
+    ObjectNode labelled = created.object().deepCopy();
+    labelled.with("metadata").putObject("labels").put("x", "y");
+    ReplyEnvelope kept = store.run(store.req(Verb.UPDATE, "services", "default", "lb", labelled));
+    assertEquals(hc, kept.object().path("spec").path("healthCheckNodePort").asInt());
+    ObjectNode cluster = kept.object().deepCopy();
+    cluster.with("spec").put("externalTrafficPolicy", "Cluster");
+    ReplyEnvelope dropped = store.run(store.req(Verb.UPDATE, "services", "default", "lb", cluster));
+    assertTrue(dropped.ok(), () -> dropped.status().toString());
+    assertTrue(dropped.object().path("spec").path("healthCheckNodePort").isMissingNode(), () ->
+        dropped.object().toString());
+    assertEquals(0, create(svc("plain", "NodePort", null, null)).object().path("spec").path("healthCheckNodePort")
+        .asInt());
+  }
+
   @Test
   void deleteReleasesAndUpdateKeeps() {
     ReplyEnvelope web = create(svc("web", "NodePort", null, 31579));
