@@ -168,17 +168,20 @@ class UserspaceProxierTest {
    */
   @Test
   void aLocalhostNodePortInUseIsLeftOutUntilItIsFree() throws Exception {
-    NetServer squatter = vertx.createNetServer().connectHandler(NetSocket::close);
-    int nodePort = await(squatter.listen(0, "127.0.0.1")).actualPort();
+    java.net.ServerSocket squatter = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"));
+    int nodePort = squatter.getLocalPort();
     UserspaceProxier proxier = new UserspaceProxier(vertx, "", List.of(), true);
     List<ServicePort> web = List.of(port("ns", "web", "", "TCP", servicePort, nodePort, clusterIp,
         List.of(ready("127.0.0.1", backendPorts.get(0), "n1"))));
     await(onContext(() -> proxier.sync(web)));
     assertEquals(List.of("TCP " + clusterIp + ":" + servicePort), proxier.listening());
     assertEquals("a:x", roundTrip(await(vertx.createNetClient().connect(servicePort, clusterIp)), "x"));
-    await(squatter.close());
-    await(onContext(() -> proxier.sync(web)));
-    assertEquals(List.of("TCP 127.0.0.1:" + nodePort, "TCP " + clusterIp + ":" + servicePort), proxier.listening());
+    squatter.close();
+    org.awaitility.Awaitility.await("127.0.0.1 taken at a later change").atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> {
+          await(onContext(() -> proxier.sync(web)));
+          return proxier.listening().equals(List.of("TCP 127.0.0.1:" + nodePort, "TCP " + clusterIp + ":" + servicePort));
+        });
     assertEquals("a:y", roundTrip(await(vertx.createNetClient().connect(nodePort, "127.0.0.1")), "y"));
     await(onContext(proxier::close));
   }
