@@ -178,6 +178,11 @@ final class BuiltinShell implements Host {
   }
 
   @Override
+  public boolean shIsDash() {
+    return BuiltInImages.shIsDash(spec.image());
+  }
+
+  @Override
   public Future<String> read(String dir, String path) {
     return blocking(() -> new String(fs.read(ContainerFs.normalize(dir, path)), StandardCharsets.UTF_8))
         .recover(e -> Future.failedFuture(new IOException("can't open " + path + ": no such file")));
@@ -288,7 +293,7 @@ final class BuiltinShell implements Host {
     return switch (name) {
       case "env", "printenv" -> env(args);
       case "hostname" -> print(args.contains("-i") ? spec.podIp() : hostname());
-      case "echo" -> write(inShell && dash() ? Printing.dashEcho(args) : Printing.echo(args));
+      case "echo" -> write(Printing.echo(args));
       case "printf" -> Printing.printf(args, out);
       case "pwd" -> print(cwd);
       case "date" -> print(DateFormat.format(args, ZonedDateTime.now(ZoneOffset.UTC)));
@@ -298,14 +303,6 @@ final class BuiltinShell implements Host {
       case "false" -> 1;
       default -> notFound(cmd, inShell);
     };
-  }
-
-  /**
-   * Whether the shell running now is dash: the image's {@code sh} on Debian and Ubuntu ({@link BuiltInImages#shIsDash});
-   * their {@code bash}, and {@code /bin/echo} run on its own, are not.
-   */
-  private boolean dash() {
-    return shell.program().equals("sh") && BuiltInImages.shIsDash(spec.image());
   }
 
   /** {@code id}, {@code whoami}, {@code ps}: as the user the securityContext makes the container's processes (worker thread). */
@@ -350,7 +347,7 @@ final class BuiltinShell implements Host {
       List<String> shArgs = new ArrayList<>(sh.subList(1, sh.size()));
       shArgs.add(path);
       shArgs.addAll(args);
-      return shell.as(sh.get(0).substring(sh.get(0).lastIndexOf('/') + 1), () -> shell(shArgs));
+      return shell.as(sh.get(0), () -> shell(shArgs));
     });
   }
 

@@ -44,19 +44,6 @@ final class Printing {
     return newline ? text + "\n" : text;
   }
 
-  /**
-   * What dash's {@code echo args} writes (the {@code sh} of Debian and Ubuntu): only {@code -n} is an option, and
-   * backslash escapes are always read ({@code \c} ends the output), as busybox's and bash's {@code echo} do not.
-   */
-  static String dashEcho(List<String> args) {
-    boolean newline = args.isEmpty() || !args.get(0).equals("-n");
-    StringBuilder b = new StringBuilder();
-    if (!Printf.unescape(String.join(" ", newline ? args : args.subList(1, args.size())), b)) {
-      return b.toString();
-    }
-    return newline ? b.append('\n').toString() : b.toString();
-  }
-
   /** {@code printf}: writes to {@code out}; 1 (with busybox's message) when a number is not one. */
   static int printf(List<String> args, ExecSession.Output out) {
     if (args.isEmpty()) {
@@ -92,51 +79,44 @@ final class Printing {
       return at < args.size() ? args.get(at++) : null;
     }
 
-    @Override
-    public long integer() {
+    /**
+     * The next word's leading numeral in {@code syntax} (the word noted when it is not wholly one): "0" for an
+     * empty or missing word, c's code for {@code 'c}.
+     */
+    private String numeral(Pattern syntax) {
       String a = next();
       if (a == null || a.isEmpty()) {
-        return 0;
+        return "0";
       }
       if (a.startsWith("'") || a.startsWith("\"")) {
-        return a.length() > 1 ? a.codePointAt(1) : 0;
+        return a.length() > 1 ? Integer.toString(a.codePointAt(1)) : "0";
       }
-      Matcher m = INTEGER.matcher(a);
-      long v = 0;
-      if (m.lookingAt()) {
-        try {
-          v = Long.decode(m.group().trim().replaceFirst("^\\+", ""));
-        } catch (NumberFormatException e) {
-          v = m.group().trim().startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE; // out of range: clamped, as strtol
-        }
-      }
-      if (!m.lookingAt() || m.end() < a.length()) {
+      Matcher m = syntax.matcher(a);
+      boolean found = m.lookingAt();
+      if (!found || m.end() < a.length()) {
         errors.add(a);
       }
-      return v;
+      return found ? m.group().trim() : "0";
+    }
+
+    @Override
+    public long integer() {
+      String n = numeral(INTEGER);
+      try {
+        return Long.decode(n.startsWith("+") ? n.substring(1) : n);
+      } catch (NumberFormatException e) {
+        return n.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE; // out of range: clamped, as strtol does
+      }
     }
 
     @Override
     public double number() {
-      String a = next();
-      if (a == null || a.isEmpty()) {
-        return 0;
-      }
-      if (a.startsWith("'") || a.startsWith("\"")) {
-        return a.length() > 1 ? a.codePointAt(1) : 0;
-      }
-      Matcher m = REAL.matcher(a);
-      if (!m.lookingAt() || m.end() < a.length()) {
-        errors.add(a);
-      }
-      if (!m.lookingAt()) {
-        return 0;
-      }
-      String n = m.group().trim().toLowerCase(java.util.Locale.ROOT);
+      String n = numeral(REAL).toLowerCase(java.util.Locale.ROOT);
       boolean negative = n.startsWith("-");
       String unsigned = n.replaceFirst("^[+-]", "");
       double v = unsigned.startsWith("inf") ? Double.POSITIVE_INFINITY : unsigned.equals("nan") ? Double.NaN
-          : unsigned.startsWith("0x") ? Long.parseLong(unsigned.substring(2), 16) : Double.parseDouble(unsigned);
+          : unsigned.startsWith("0x") ? new java.math.BigInteger(unsigned.substring(2), 16).doubleValue()
+          : Double.parseDouble(unsigned);
       return negative ? -v : v;
     }
 

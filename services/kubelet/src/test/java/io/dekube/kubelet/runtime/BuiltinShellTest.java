@@ -172,6 +172,10 @@ class BuiltinShellTest {
     assertEquals(0, code(ShellSession.start(vertx, debian, List.of("sh", "-c", script), output, false)));
     assertEquals("a\tb\nc\n-e df\n", out.toString(), "dash: escapes always, -e is a word, \\c ends all");
     out.setLength(0);
+    assertEquals(0, code(ShellSession.start(vertx, debian, List.of("sh", "-c",
+        "bash -c \"echo 'p\\tq'\"; echo 'r\\ts' | cat"), output, false)));
+    assertEquals("p\\tq\nr\ts\n", out.toString(), "bash in dash: bash's echo; dash's again after it");
+    out.setLength(0);
     assertEquals(0, code(ShellSession.start(vertx, debian, List.of("bash", "-c", "echo 'a\\nb'"), output, false)));
     assertEquals(0, code(ShellSession.start(vertx, debian, List.of("echo", "a\\nb"), output, false)));
     ContainerSpec alpine = spec(new ContainerBuilder().withName("c").withImage("nginx:1.27-alpine").build());

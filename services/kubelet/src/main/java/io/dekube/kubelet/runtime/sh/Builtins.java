@@ -1,5 +1,6 @@
 package io.dekube.kubelet.runtime.sh;
 
+import io.dekube.kubelet.runtime.Printf;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -69,8 +70,20 @@ final class Builtins {
             st.control = ShellState.Control.EXIT;
             return code;
           });
-      default -> shell(args, st, io);
+      default -> shell(argv.get(0), args, st, io);
     };
+  }
+
+  /**
+   * dash's builtin {@code echo} (the {@code sh} of Debian and Ubuntu, {@link Host#shIsDash}): only {@code -n} is an
+   * option, and backslash escapes are always read ({@code \c} ends the output), as busybox's and bash's are not.
+   */
+  static Future<Integer> dashEcho(List<String> args, Io io) {
+    boolean newline = args.isEmpty() || !args.get(0).equals("-n");
+    StringBuilder b = new StringBuilder();
+    boolean ended = !Printf.unescape(String.join(" ", newline ? args : args.subList(1, args.size())), b);
+    io.out().stdout(Buffer.buffer(newline && !ended ? b.append('\n').toString() : b.toString()));
+    return done(0);
   }
 
   private Future<Integer> cd(List<String> args, ShellState st, Io io) {
@@ -247,7 +260,7 @@ final class Builtins {
   }
 
   /** {@code sh [-eux…] -c SCRIPT [NAME [ARG...]]}, {@code sh FILE}: a shell in this one, on a copy of its state. */
-  private Future<Integer> shell(List<String> args, ShellState st, Io io) {
+  private Future<Integer> shell(String program, List<String> args, ShellState st, Io io) {
     ShellArgs parsed;
     try {
       parsed = ShellArgs.parse(args, true);
@@ -258,6 +271,7 @@ final class Builtins {
     if (rest.isEmpty() && !parsed.command()) {
       if (io.stdin() instanceof Pipe || io.stdin().remaining() != null) { // echo 'cmd' | sh: its script is stdin
         ShellState sub = st.subshell();
+        sub.program = program;
         ShellOptions.apply(sub, parsed.options());
         return io.stdin().readAll().compose(text -> interpreter.script(text, sub, io.withStdin(Stdin.NONE))
             .map(code -> sub.last));
@@ -268,6 +282,7 @@ final class Builtins {
       return fail(io, "-c requires an argument", 2);
     }
     ShellState sub = st.subshell();
+    sub.program = program;
     ShellOptions.apply(sub, parsed.options());
     sub.name = parsed.command() && rest.size() > 1 ? rest.get(1) : parsed.command() ? "sh" : rest.get(0);
     sub.positional = new ArrayList<>(rest.subList(Math.min(rest.size(), parsed.command() ? 2 : 1), rest.size()));

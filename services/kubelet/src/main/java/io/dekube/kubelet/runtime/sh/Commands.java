@@ -73,6 +73,9 @@ final class Commands {
       assignments.forEach(st.vars::set);
       return builtins.run(argv, st, io);
     }
+    if (name.equals("echo") && st.program.equals("sh") && interpreter.host().shIsDash()) {
+      return Builtins.dashEcho(argv.subList(1, argv.size()), io);
+    }
     if (name.contains("/")) {
       return interpreter.host().read(st.cwd, name).transform(ar -> {
         List<String> shell = ar.succeeded() ? Shebang.shell(ar.result()) : null;

@@ -24,6 +24,11 @@ public interface Host {
   /** The names in the folder {@code path} (relative to {@code cwd}); empty when it is none. */
   Future<List<String>> names(String cwd, String path);
 
+  /** Whether the image's {@code sh} is dash (Debian's, Ubuntu's), whose builtin {@code echo} reads escapes. */
+  default boolean shIsDash() {
+    return false;
+  }
+
   /** The absolute, normalized path of folder {@code path} (relative to {@code cwd}); fails with why it is none. */
   Future<String> directory(String cwd, String path);
 }

@@ -29,7 +29,7 @@ public final class Shebang {
     if (words.isEmpty() || !SHELLS.contains(base(words.get(0)))) {
       return null;
     }
-    words.set(0, "sh");
+    words.set(0, base(words.get(0)));
     return words;
   }
 

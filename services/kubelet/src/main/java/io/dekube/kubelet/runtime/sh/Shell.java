@@ -20,8 +20,6 @@ public final class Shell {
   private final ShellState state;
   private final Signals signals;
   private boolean exited;
-  /** The shell program running now ({@code sh}, {@code bash}…): an image's {@code sh} may be another shell (dash). */
-  private String program = "sh";
 
   /** A shell over {@code host}, with the container's environment and working folder. */
   public Shell(Host host, Signals signals, Map<String, String> env, String cwd) {
@@ -31,21 +29,16 @@ public final class Shell {
     this.state = new ShellState(signals, env, cwd, "sh", List.of());
   }
 
-  /** The shell program running now: {@code sh} unless {@link #as} said otherwise. */
-  public String program() {
-    return program;
-  }
-
   /** This shell is program {@code name} from now on (a session's interactive {@code bash}). */
   public void program(String name) {
-    program = name;
+    state.program = name;
   }
 
   /** Runs {@code run} as shell program {@code name} ({@code bash -c …}); the one before is back once it ends. */
   public Future<Integer> as(String name, java.util.function.Supplier<Future<Integer>> run) {
-    String outer = program;
-    program = name;
-    return run.get().andThen(ar -> program = outer);
+    String outer = state.program;
+    state.program = name;
+    return run.get().andThen(ar -> state.program = outer);
   }
 
   /** Runs lines read by this shell (a whole command); its state lives on for the next. */

@@ -21,6 +21,8 @@ final class ShellState {
   final Signals signals;
   Variables vars;
   String name;
+  /** The shell program this is ({@code sh}, {@code ash}, {@code bash}): the image's {@code sh} may be dash. */
+  String program = "sh";
   List<String> positional;
   Map<String, Node> functions;
   Map<String, String> traps;
@@ -59,6 +61,7 @@ final class ShellState {
     this.signals = parent.signals;
     this.vars = parent.vars.copy();
     this.name = parent.name;
+    this.program = parent.program;
     this.positional = new ArrayList<>(parent.positional);
     this.functions = new HashMap<>(parent.functions);
     this.traps = new HashMap<>();
