@@ -55,23 +55,28 @@ final class ContainerStarter {
           ? Path.of(spec.getWorkingDir()) : w.podDir().resolve(rec.name).resolve("root");
       cs = new ContainerSpec(w.namespace(), w.name(), w.uid(), m.config.nodeName(), w.podIp(),
           EnvBuilder.expandCommandAndArgs(spec, env), env, log, work,
-          Volumes.mounts(spec, w.volumes()), id, HostsFile.of(w.pod(), w.podIp()),
+          Map.of(), id, HostsFile.of(w.pod(), w.podIp()),
           w.pod().getSpec());
     } catch (ContainerStartException e) {
       startFailed(rec, e);
       return;
     }
     rec.starting = true;
-    pull(rec, spec).compose(v -> m.runtime.start(cs)).onComplete(ar -> m.context.runOnContext(v -> {
-      if (ar.failed()) {
-        rec.starting = false;
-        startFailed(rec, ar.cause() instanceof ContainerStartException e ? e
-            : new ContainerStartException("RunContainerError", String.valueOf(ar.cause().getMessage())));
-        w.requestSync();
-      } else {
-        created(rec, ar.result(), cs);
-      }
-    }));
+    Map<String, Path> volumes = w.volumes();
+    Path podDir = w.podDir();
+    pull(rec, spec)
+        .compose(v -> m.vertx.executeBlocking(() -> cs.withMounts(Volumes.mounts(spec, volumes, podDir)), false))
+        .compose(mounted -> m.runtime.start(mounted).map(c -> Map.entry(c, mounted)))
+        .onComplete(ar -> m.context.runOnContext(v -> {
+          if (ar.failed()) {
+            rec.starting = false;
+            startFailed(rec, ar.cause() instanceof ContainerStartException e ? e
+                : new ContainerStartException("RunContainerError", String.valueOf(ar.cause().getMessage())));
+            w.requestSync();
+          } else {
+            created(rec, ar.result().getKey(), ar.result().getValue());
+          }
+        }));
   }
 
   /**

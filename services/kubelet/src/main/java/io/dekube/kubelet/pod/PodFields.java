@@ -31,11 +31,30 @@ final class PodFields {
     };
   }
 
-  /** {@code key="value"} lines, sorted, as downwardAPI files of labels and annotations hold them. */
+  /**
+   * {@code key="value"} lines, sorted, as downwardAPI files of labels and annotations hold them (kube's
+   * {@code FormatMap}: no newline after the last).
+   */
   static String lines(Map<String, String> map) {
     StringBuilder b = new StringBuilder();
     new TreeMap<>(map == null ? Map.<String, String>of() : map)
-        .forEach((k, v) -> b.append(k).append("=\"").append(v.replace("\"", "\\\"")).append("\"\n"));
+        .forEach((k, v) -> b.append(b.length() > 0 ? "\n" : "").append(k).append('=').append(quoted(v)));
     return b.toString();
+  }
+
+  /** {@code value} in double quotes with Go's {@code %q} escapes ({@code \\}, {@code \"}, {@code \n}...). */
+  static String quoted(String value) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char c : value.toCharArray()) {
+      switch (c) {
+        case '\\' -> b.append("\\\\");
+        case '"' -> b.append("\\\"");
+        case '\n' -> b.append("\\n");
+        case '\t' -> b.append("\\t");
+        case '\r' -> b.append("\\r");
+        default -> b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+      }
+    }
+    return b.append('"').toString();
   }
 }

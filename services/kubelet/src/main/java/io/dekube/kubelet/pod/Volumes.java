@@ -48,7 +48,8 @@ public final class Volumes {
 
   /**
    * Writes the token file of every projected {@code serviceAccountToken} source again (the kubelet
-   * renews tokens before they expire); {@code dirs} are the folders {@link #prepare} answered.
+   * renews tokens before they expire), the volume's other files as they are; {@code dirs} are the folders
+   * {@link #prepare} answered.
    */
   public static void refreshTokens(Pod pod, Map<String, Path> dirs, TokenSource tokens) throws IOException {
     if (pod.getSpec().getVolumes() == null) {
@@ -59,11 +60,14 @@ public final class Volumes {
       if (dir == null || v.getProjected() == null || v.getProjected().getSources() == null) {
         continue;
       }
+      Map<String, AtomicWriter.File> files = AtomicWriter.current(dir);
+      int mode = mode(v.getProjected().getDefaultMode());
       for (VolumeProjection p : v.getProjected().getSources()) {
         if (p.getServiceAccountToken() != null) {
-          writeToken(dir, pod, p, tokens);
+          files.put(tokenPath(p), token(pod, p, tokens, mode));
         }
       }
+      AtomicWriter.write(dir, files, ownership(pod));
     }
   }
 
@@ -81,8 +85,13 @@ public final class Volumes {
         continue;
       }
       Path dir = podDir.resolve("volumes").resolve(v.getName());
+      boolean made = !Files.isDirectory(dir);
       Files.createDirectories(dir);
       dirs.put(v.getName(), dir);
+      if (made && (v.getConfigMap() != null || v.getSecret() != null || v.getDownwardAPI() != null
+          || v.getProjected() != null)) {
+        rootMode(dir, v.getConfigMap() != null, pod.getSpec().getSecurityContext());
+      }
       if (v.getEmptyDir() != null) {
         emptyDirMode(dir, pod.getSpec().getSecurityContext());
       }
@@ -99,16 +108,9 @@ public final class Volumes {
               "secret \"" + v.getSecret().getSecretName() + "\" not found");
         }
       }
-      Map<String, String> files = contents(pod, v, lookup, podIp, hostIp);
+      Map<String, AtomicWriter.File> files = contents(pod, v, lookup, tokens, podIp, hostIp, dir);
       if (files != null) {
-        sync(dir, files);
-      }
-      if (v.getProjected() != null && v.getProjected().getSources() != null) {
-        for (VolumeProjection p : v.getProjected().getSources()) {
-          if (p.getServiceAccountToken() != null) {
-            writeToken(dir, pod, p, tokens);
-          }
-        }
+        AtomicWriter.write(dir, files, ownership(pod));
       }
     }
     return dirs;
@@ -116,9 +118,10 @@ public final class Volumes {
 
   /**
    * Writes the configMap, secret, downwardAPI and projected volumes of {@code pod} again from the objects as
-   * they are now, as the kubelet's periodic sync does: a changed key's file is replaced (through a rename, so a
-   * reader sees the old or the new content), a new key's written, a removed key's deleted; a ConfigMap or
-   * Secret that is gone leaves its volume as it was. {@code dirs} are the folders {@link #prepare} answered.
+   * they are now, as the kubelet's periodic sync does, through the {@link AtomicWriter} (a reader sees the old
+   * or the new content, never half of each; nothing is written when nothing changed); a ConfigMap or Secret that
+   * is gone leaves its volume as it was; token files stay as they are. {@code dirs} are the folders
+   * {@link #prepare} answered.
    */
   public static void refresh(Pod pod, Map<String, Path> dirs, EnvBuilder.Lookup lookup, String podIp, String hostIp)
       throws IOException {
@@ -127,9 +130,9 @@ public final class Volumes {
     }
     for (Volume v : pod.getSpec().getVolumes()) {
       Path dir = dirs.get(v.getName());
-      Map<String, String> files = dir == null ? null : contents(pod, v, lookup, podIp, hostIp);
+      Map<String, AtomicWriter.File> files = dir == null ? null : contents(pod, v, lookup, null, podIp, hostIp, dir);
       if (files != null && sourcesThere(pod.getMetadata().getNamespace(), v, lookup)) {
-        sync(dir, files);
+        AtomicWriter.write(dir, files, ownership(pod));
       }
     }
   }
@@ -157,29 +160,87 @@ public final class Volumes {
   }
 
   /**
-   * What a configMap, secret, downwardAPI or projected volume holds: file path → content (a projected token's
-   * path → null: its file is written apart); null for the other kinds.
+   * What a configMap, secret, downwardAPI or projected volume holds: file path → content and mode (the item's,
+   * else the volume's {@code defaultMode}, else {@code 0644}); a projected token's content from {@code tokens}, or
+   * with none as {@code dir} holds it now; null for the other kinds.
    */
-  private static Map<String, String> contents(Pod pod, Volume v, EnvBuilder.Lookup lookup, String podIp,
-                                              String hostIp) {
+  private static Map<String, AtomicWriter.File> contents(Pod pod, Volume v, EnvBuilder.Lookup lookup, TokenSource tokens,
+                                                         String podIp, String hostIp, Path dir) throws IOException {
     String ns = pod.getMetadata().getNamespace();
-    Map<String, String> files = new LinkedHashMap<>();
+    Map<String, AtomicWriter.File> files = new LinkedHashMap<>();
     if (v.getConfigMap() != null) {
       ObjectNode cm = lookup.configMap(ns, v.getConfigMap().getName());
-      keys(files, cm == null ? Map.of() : configMapData(cm), v.getConfigMap().getItems());
+      keys(files, cm == null ? Map.of() : configMapData(cm), v.getConfigMap().getItems(),
+          mode(v.getConfigMap().getDefaultMode()));
     } else if (v.getSecret() != null) {
       ObjectNode secret = lookup.secret(ns, v.getSecret().getSecretName());
-      keys(files, secret == null ? Map.of() : EnvBuilder.secretData(secret), v.getSecret().getItems());
+      keys(files, secret == null ? Map.of() : EnvBuilder.secretData(secret), v.getSecret().getItems(),
+          mode(v.getSecret().getDefaultMode()));
     } else if (v.getDownwardAPI() != null) {
-      downward(files, pod, v.getDownwardAPI().getItems(), podIp, hostIp);
+      downward(files, pod, v.getDownwardAPI().getItems(), podIp, hostIp, mode(v.getDownwardAPI().getDefaultMode()));
     } else if (v.getProjected() != null && v.getProjected().getSources() != null) {
+      int mode = mode(v.getProjected().getDefaultMode());
+      Map<String, AtomicWriter.File> now = tokens == null ? AtomicWriter.current(dir) : Map.of();
       for (VolumeProjection p : v.getProjected().getSources()) {
-        projection(files, pod, p, lookup, podIp, hostIp);
+        projection(files, pod, p, lookup, podIp, hostIp, mode);
+        if (p.getServiceAccountToken() != null) {
+          AtomicWriter.File token = tokens != null ? token(pod, p, tokens, mode) : now.get(tokenPath(p));
+          files.put(tokenPath(p), token != null ? token : new AtomicWriter.File(new byte[0], mode));
+        }
       }
     } else {
       return null;
     }
     return files;
+  }
+
+  /** A volume's {@code defaultMode} or an item's {@code mode}; {@code 0644} when not given. */
+  private static int mode(Integer given) {
+    return given == null ? 0644 : given & 07777;
+  }
+
+  /**
+   * The root of a configMap volume is {@code drwxrwxrwx} (an emptyDir on the node's disk), of a secret,
+   * downwardAPI or projected volume {@code drwxrwxrwt} (a tmpfs); the fsGroup's then.
+   */
+  private static void rootMode(Path dir, boolean onDisk, io.fabric8.kubernetes.api.model.PodSecurityContext sc) {
+    try {
+      Files.setAttribute(dir, "unix:mode", onDisk ? 0777 : 01777);
+      if (sc != null && sc.getFsGroup() != null) {
+        groupOwned(dir, sc.getFsGroup());
+      }
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+      // a file system without unix attributes, or no right to change the group: the folder stays as made
+    }
+  }
+
+  /**
+   * With the pod's {@code fsGroup}, what the kubelet's {@code SetVolumeOwnership} does to a read-only volume's
+   * new files: each entry's group is the fsGroup, files get read for the group ({@code 0400} becomes
+   * {@code 0440}), folders read, search and setgid too. Nothing without fsGroup, or where groups cannot be given.
+   */
+  private static AtomicWriter.Perms ownership(Pod pod) {
+    var sc = pod.getSpec().getSecurityContext();
+    Long fsGroup = sc == null ? null : sc.getFsGroup();
+    return folder -> {
+      if (fsGroup == null) {
+        return;
+      }
+      try (var all = Files.walk(folder)) {
+        for (Path p : all.toList()) {
+          groupOwned(p, fsGroup);
+        }
+      } catch (UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+        // as made
+      }
+    };
+  }
+
+  private static void groupOwned(Path p, long fsGroup) throws IOException {
+    Files.setAttribute(p, "unix:gid", (int) fsGroup, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    boolean dir = Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    int mode = (Integer) Files.getAttribute(p, "unix:mode");
+    Files.setAttribute(p, "unix:mode", mode | 0440 | (dir ? 02110 : 0));
   }
 
   /**
@@ -199,42 +260,29 @@ public final class Volumes {
     }
   }
 
-  private static void projection(Map<String, String> files, Pod pod, VolumeProjection p, EnvBuilder.Lookup lookup,
-                                 String podIp, String hostIp) {
+  private static void projection(Map<String, AtomicWriter.File> files, Pod pod, VolumeProjection p,
+                                 EnvBuilder.Lookup lookup, String podIp, String hostIp, int mode) {
     String ns = pod.getMetadata().getNamespace();
     if (p.getConfigMap() != null) {
       ObjectNode cm = lookup.configMap(ns, p.getConfigMap().getName());
-      keys(files, cm == null ? Map.of() : configMapData(cm), p.getConfigMap().getItems());
+      keys(files, cm == null ? Map.of() : configMapData(cm), p.getConfigMap().getItems(), mode);
     }
     if (p.getSecret() != null) {
       ObjectNode s = lookup.secret(ns, p.getSecret().getName());
-      keys(files, s == null ? Map.of() : EnvBuilder.secretData(s), p.getSecret().getItems());
+      keys(files, s == null ? Map.of() : EnvBuilder.secretData(s), p.getSecret().getItems(), mode);
     }
     if (p.getDownwardAPI() != null) {
-      downward(files, pod, p.getDownwardAPI().getItems(), podIp, hostIp);
-    }
-    if (p.getServiceAccountToken() != null) {
-      String path = p.getServiceAccountToken().getPath() == null ? "token" : p.getServiceAccountToken().getPath();
-      files.put(path, null);
+      downward(files, pod, p.getDownwardAPI().getItems(), podIp, hostIp, mode);
     }
   }
 
-  /** Replaces the token file through a temporary file and a rename, so a reader never sees half a token. */
-  private static void writeToken(Path dir, Pod pod, VolumeProjection p, TokenSource tokens) throws IOException {
-    String path = p.getServiceAccountToken().getPath() == null ? "token" : p.getServiceAccountToken().getPath();
-    Path file = dir.resolve(path).normalize();
-    if (!file.startsWith(dir)) {
-      return;
-    }
+  private static String tokenPath(VolumeProjection p) {
+    return p.getServiceAccountToken().getPath() == null ? "token" : p.getServiceAccountToken().getPath();
+  }
+
+  private static AtomicWriter.File token(Pod pod, VolumeProjection p, TokenSource tokens, int mode) {
     String token = tokens.token(pod, p.getServiceAccountToken());
-    Files.createDirectories(file.getParent());
-    Path tmp = Files.createTempFile(file.getParent(), ".token", ".tmp");
-    try {
-      Files.writeString(tmp, token == null ? "" : token, StandardCharsets.UTF_8);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    return new AtomicWriter.File((token == null ? "" : token).getBytes(StandardCharsets.UTF_8), mode);
   }
 
   private static Map<String, String> configMapData(ObjectNode cm) {
@@ -246,84 +294,75 @@ public final class Volumes {
     return data;
   }
 
-  private static void keys(Map<String, String> files, Map<String, String> data, List<KeyToPath> items) {
+  private static void keys(Map<String, AtomicWriter.File> files, Map<String, String> data, List<KeyToPath> items,
+                           int mode) {
     if (items == null || items.isEmpty()) {
-      files.putAll(data);
+      data.forEach((k, v) -> files.put(k, new AtomicWriter.File(v.getBytes(StandardCharsets.UTF_8), mode)));
       return;
     }
     for (KeyToPath item : items) {
       String value = data.get(item.getKey());
       if (value != null) {
-        files.put(item.getPath(), value);
+        files.put(item.getPath(), new AtomicWriter.File(value.getBytes(StandardCharsets.UTF_8),
+            item.getMode() != null ? mode(item.getMode()) : mode));
       }
     }
   }
 
-  private static void downward(Map<String, String> files, Pod pod, List<DownwardAPIVolumeFile> items, String podIp,
-                               String hostIp) {
+  private static void downward(Map<String, AtomicWriter.File> files, Pod pod, List<DownwardAPIVolumeFile> items,
+                               String podIp, String hostIp, int mode) {
     if (items == null) {
       return;
     }
     for (DownwardAPIVolumeFile f : items) {
       if (f.getFieldRef() != null) {
         String value = PodFields.value(pod, f.getFieldRef().getFieldPath(), podIp, hostIp);
-        files.put(f.getPath(), value == null ? "" : value);
+        files.put(f.getPath(), new AtomicWriter.File((value == null ? "" : value).getBytes(StandardCharsets.UTF_8),
+            f.getMode() != null ? mode(f.getMode()) : mode));
       }
     }
   }
 
   /**
-   * Makes {@code dir} hold {@code files}: each file whose content differs written through a temporary file and
-   * a rename, files no longer there deleted (paths mapped to null are kept as they are).
+   * A container's mounts: mount path → host folder (with subPath). A subPath of a configMap, secret, downwardAPI
+   * or projected volume is taken once, as the kubelet bind-mounts it: its file at the container's first start is
+   * linked to {@code volume-subpaths/<volume>/<container>/<index>} in the pod folder and stays that file, so the
+   * volume's later updates do not reach it (kube's "will not receive updates"); a folder there is its current
+   * one. Blocking file I/O: call from a worker thread.
    */
-  private static void sync(Path dir, Map<String, String> files) throws IOException {
-    java.util.Set<Path> wanted = new java.util.HashSet<>();
-    for (var e : files.entrySet()) {
-      Path file = dir.resolve(e.getKey()).normalize();
-      if (!file.startsWith(dir) || file.equals(dir)) {
-        continue;
-      }
-      wanted.add(file);
-      if (e.getValue() == null) {
-        continue;
-      }
-      byte[] content = e.getValue().getBytes(StandardCharsets.UTF_8);
-      if (Files.isRegularFile(file) && java.util.Arrays.equals(Files.readAllBytes(file), content)) {
-        continue;
-      }
-      Files.createDirectories(file.getParent());
-      Path tmp = Files.createTempFile(file.getParent(), ".update", ".tmp");
-      try {
-        Files.write(tmp, content);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    }
-    List<Path> stale;
-    try (var walk = Files.walk(dir)) {
-      stale = walk.filter(Files::isRegularFile).filter(f -> !wanted.contains(f))
-          .filter(f -> !f.getFileName().toString().startsWith(".")).toList();
-    }
-    for (Path f : stale) {
-      Files.deleteIfExists(f);
-    }
-  }
-
-  /** A container's mounts: mount path → host folder (with subPath). */
-  public static Map<String, Path> mounts(Container c, Map<String, Path> volumes) {
+  public static Map<String, Path> mounts(Container c, Map<String, Path> volumes, Path podDir) throws IOException {
     Map<String, Path> mounts = new LinkedHashMap<>();
     if (c.getVolumeMounts() == null) {
       return mounts;
     }
-    for (VolumeMount m : c.getVolumeMounts()) {
+    for (int i = 0; i < c.getVolumeMounts().size(); i++) {
+      VolumeMount m = c.getVolumeMounts().get(i);
       Path dir = volumes.get(m.getName());
-      if (dir != null) {
-        String sub = m.getSubPath();
-        mounts.put(m.getMountPath(), sub == null || sub.isEmpty() ? dir : dir.resolve(sub).normalize());
+      if (dir == null) {
+        continue;
       }
+      String sub = m.getSubPath();
+      Path host = sub == null || sub.isEmpty() ? dir : dir.resolve(sub).normalize();
+      if (host != dir && host.startsWith(dir) && Files.isSymbolicLink(dir.resolve(AtomicWriter.DATA))
+          && Files.exists(host)) {
+        host = pinned(host.toRealPath(), podDir.resolve("volume-subpaths").resolve(m.getName()).resolve(c.getName())
+            .resolve(Integer.toString(i)));
+      }
+      mounts.put(m.getMountPath(), host);
     }
     return mounts;
+  }
+
+  /** The file {@code real} as the container keeps it at {@code pin} (a hard link, made once); a folder as it is. */
+  private static Path pinned(Path real, Path pin) throws IOException {
+    if (!Files.isRegularFile(real) || Files.isRegularFile(pin, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return Files.isRegularFile(real) ? pin : real;
+    }
+    Files.createDirectories(pin.getParent());
+    try {
+      return Files.createLink(pin, real);
+    } catch (UnsupportedOperationException | IOException e) {
+      return Files.copy(real, pin, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+    }
   }
 }

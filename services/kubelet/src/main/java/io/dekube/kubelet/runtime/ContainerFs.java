@@ -28,10 +28,14 @@ import java.util.stream.Stream;
  * folder on the node, {@code <pod folder>/<container>/root}, emptied at each start and removed with the pod)
  * above it, and the volume mounts above both. What the layer holds hides the image's entry of that path; an
  * image's entry deleted leaves a whiteout ({@code .wh.NAME}, as in OCI layers) that hides it and all below it
- * for good, so a folder made again there starts empty. {@code readOnlyRootFilesystem} makes
- * the layer read-only; {@code readOnly} mounts are. Paths are the container's (absolute; {@code .} and
- * {@code ..} resolved). Blocking file I/O: call from a worker thread. Stateless beyond the disk: any number
- * of instances may work on one container.
+ * for good, so a folder made again there starts empty; a folder or file the layer takes over first gets the
+ * image's mode (copy-up). {@code readOnlyRootFilesystem} makes the layer read-only; {@code readOnly} mounts and
+ * configMap, secret, downwardAPI and projected volumes are. Symbolic links (node links in the layer and the
+ * volumes, such as the kubelet's {@code ..data}) are read in the container: an absolute target starts at its
+ * root, never the node's. Where the node keeps owners (the kubelet is root), the kernel's permission checks
+ * hold for the container's user ({@link FileAccess}). Paths are the container's (absolute; {@code .} and
+ * {@code ..} resolved). Blocking file I/O: call from a worker thread. Stateless beyond the disk: any number of
+ * instances may work on one container.
  */
 final class ContainerFs {
 
@@ -42,6 +46,8 @@ final class ContainerFs {
   static final String NOT_DIR = "Not a directory";
   static final String NOT_EMPTY = "Directory not empty";
   static final String BUSY = "Device or resource busy";
+  static final String INVALID = "Invalid argument";
+  static final String LOOP = "Symbolic link loop";
 
   private static final String WHITEOUT = ".wh.";
   private static final Instant BUILT = Instant.parse("2024-01-01T00:00:00Z");
@@ -55,19 +61,30 @@ final class ContainerFs {
   }
 
   /**
-   * What is at a path: a folder or a regular file, its size and modification time, whether it may be written,
-   * and its owner, group and permission bits (with setuid, setgid, sticky) as the container sees them.
+   * What is at a path: a folder, a regular file or a symbolic link ({@code link}: what it names, else null), its
+   * size and modification time, whether it may be written, its owner, group and permission bits (with setuid,
+   * setgid, sticky) as the container sees them, and its count of hard links.
    */
-  record Entry(boolean dir, long size, Instant modified, boolean writable, long uid, long gid, int mode) {
+  record Entry(boolean dir, long size, Instant modified, boolean writable, long uid, long gid, int mode, String link,
+               int links) {
 
-    /** An image's entry: root's, {@code 0755} folders ({@code /tmp} {@code 1777}) and {@code 0644} files. */
+    /** An image's entry: root's, {@code 0755} folders ({@code /tmp} {@code 1777}), programs and {@code 0644} files. */
     static Entry image(String path, boolean dir, long size, boolean writable) {
-      return new Entry(dir, size, BUILT, writable, 0, 0, !dir ? 0644 : path.equals("/tmp") ? 01777 : 0755);
+      int mode = dir ? path.equals("/tmp") ? 01777 : 0755 : path.matches("/(usr/)?s?bin/.*") ? 0755 : 0644;
+      return new Entry(dir, size, BUILT, writable, 0, 0, mode, null, dir ? 2 : 1);
     }
   }
 
-  /** A volume mount: the container path, the host folder behind it, read-only or not. */
-  record Mount(String path, Path host, boolean readOnly) {
+  /**
+   * A volume mount: the container path, the host folder behind it, read-only or not, and whether it is a tmpfs
+   * (secret, downwardAPI, projected and {@code medium: Memory} emptyDir volumes), whose folders are the size of
+   * what they hold (40 bytes and 20 an entry) and take no blocks.
+   */
+  record Mount(String path, Path host, boolean readOnly, boolean tmpfs) {
+
+    Mount(String path, Path host, boolean readOnly) {
+      this(path, host, readOnly, false);
+    }
   }
 
   private final Path layer;
@@ -77,6 +94,8 @@ final class ContainerFs {
   private final List<Mount> mounts;
   /** Who the container's processes are: what they make is theirs. */
   private final ProcessUser user;
+  /** The kernel's permission checks for that user: made where the node keeps owners (the kubelet is root). */
+  private final FileAccess access;
 
   ContainerFs(Path layer, boolean readOnlyRoot, ImageFiles image, Map<String, byte[]> extraFiles, List<Mount> mounts) {
     this(layer, readOnlyRoot, image, extraFiles, mounts, null);
@@ -98,6 +117,7 @@ final class ContainerFs {
     ContainerSpec who = spec != null ? spec : new ContainerSpec("", "", "", "", "", null, Map.of(), Path.of("log"),
         layer, Map.of(), "");
     this.user = ProcessUser.of(who, text(lowerFiles.get("/etc/passwd")), text(lowerFiles.get("/etc/group")));
+    this.access = new FileAccess(user, NodeFiles.KUBELET_UID == 0);
   }
 
   private static String text(byte[] bytes) {
@@ -121,8 +141,19 @@ final class ContainerFs {
     List<Mount> mounts = new ArrayList<>();
     var declared = spec.container().getVolumeMounts() == null ? List.<io.fabric8.kubernetes.api.model.VolumeMount>of()
         : spec.container().getVolumeMounts();
-    spec.mounts().forEach((path, host) -> mounts.add(new Mount(normalize("/", path), host, declared.stream()
-        .anyMatch(m -> path.equals(m.getMountPath()) && Boolean.TRUE.equals(m.getReadOnly())))));
+    var volumes = spec.podSpec() == null || spec.podSpec().getVolumes() == null
+        ? List.<io.fabric8.kubernetes.api.model.Volume>of() : spec.podSpec().getVolumes();
+    spec.mounts().forEach((path, host) -> {
+      var mount = declared.stream().filter(m -> path.equals(m.getMountPath())).findFirst();
+      var volume = mount.flatMap(m -> volumes.stream().filter(v -> v.getName().equals(m.getName())).findFirst());
+      boolean projected = volume.map(v -> v.getConfigMap() != null || v.getSecret() != null
+          || v.getDownwardAPI() != null || v.getProjected() != null).orElse(false);
+      boolean memory = volume.map(v -> v.getSecret() != null || v.getDownwardAPI() != null || v.getProjected() != null
+          || v.getEmptyDir() != null && "Memory".equals(v.getEmptyDir().getMedium())).orElse(false);
+      boolean subPath = mount.map(m -> m.getSubPath() != null && !m.getSubPath().isEmpty()).orElse(false);
+      mounts.add(new Mount(normalize("/", path), host, projected // kube mounts these read-only
+          || mount.map(m -> Boolean.TRUE.equals(m.getReadOnly())).orElse(false), memory && !subPath));
+    });
     var sc = spec.container().getSecurityContext();
     boolean readOnly = sc != null && Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem());
     return new ContainerFs(spec.rootDir(), readOnly, image, extra, mounts, spec);
@@ -161,35 +192,50 @@ final class ContainerFs {
     return mounts;
   }
 
-  /** What is at {@code path}, or null. */
+  /** What is at {@code path}, symbolic links followed, or null. */
   Entry stat(String path) throws IOException {
-    String p = normalize("/", path);
-    Mount m = mountOf(p);
-    if (m != null) {
-      Path h = hostIn(m, p);
-      return Files.exists(h) ? entry(h, !m.readOnly()) : null;
+    return raw(resolve(path, true));
+  }
+
+  /** What is at {@code path}, a symbolic link itself where it ends in one, or null. */
+  Entry lstat(String path) throws IOException {
+    return raw(resolve(path, false));
+  }
+
+  /** What the symbolic link at {@code path} names. */
+  String readlink(String path) throws IOException {
+    Entry e = need(resolve(path, false));
+    if (e.link() == null) {
+      throw new FsError(INVALID);
     }
-    Path u = upper(p);
-    if (Files.exists(u, NOFOLLOW)) {
-      return entry(u, !readOnlyRoot);
+    return e.link();
+  }
+
+  /** {@code path} with every link on the way followed, as {@code readlink -f} prints it; it must exist. */
+  String realpath(String path) throws IOException {
+    String p = resolve(path, true);
+    need(p);
+    return p;
+  }
+
+  /** Whether the process may do {@code want} ({@link FileAccess#READ}...) on what is at {@code path}. */
+  boolean may(String path, int want) {
+    try {
+      Entry e = stat(path);
+      return e != null && access.may(e, want);
+    } catch (IOException e) {
+      return false;
     }
-    if (lowerShows(p) && lowerDirs.contains(p)) {
-      return Entry.image(p, true, 0, !readOnlyRoot);
-    }
-    if (lowerShows(p) && lowerFiles.containsKey(p)) {
-      return Entry.image(p, false, lowerFiles.get(p).length, !readOnlyRoot);
-    }
-    boolean holdsMount = mounts.stream().anyMatch(x -> x.path().startsWith(p.equals("/") ? "/" : p + "/"));
-    return holdsMount ? Entry.image(p, true, 0, !readOnlyRoot) : null;
   }
 
   /** The bytes of the regular file at {@code path}. */
   byte[] read(String path) throws IOException {
-    String p = normalize("/", path);
+    String p = resolve(path, true);
     Entry e = need(p);
     if (e.dir()) {
       throw new FsError(IS_DIR);
     }
+    access.check(e, FileAccess.READ);
     Mount m = mountOf(p);
     if (m != null) {
       return Files.readAllBytes(hostIn(m, p));
@@ -200,15 +246,17 @@ final class ContainerFs {
 
   /** The names in the folder {@code path}, sorted. */
   List<String> list(String path) throws IOException {
-    String p = normalize("/", path);
-    if (!need(p).dir()) {
+    String p = resolve(path, true);
+    Entry dir = need(p);
+    if (!dir.dir()) {
       throw new FsError(NOT_DIR);
     }
+    access.check(dir, FileAccess.READ);
     TreeSet<String> names = new TreeSet<>();
     Mount m = mountOf(p);
     if (m != null) {
       try (Stream<Path> s = Files.list(hostIn(m, p))) {
-        s.map(x -> x.getFileName().toString()).filter(n -> !n.startsWith("..")).forEach(names::add);
+        s.map(x -> x.getFileName().toString()).forEach(names::add);
       }
     } else {
       Path u = upper(p);
@@ -235,14 +283,17 @@ final class ContainerFs {
 
   /** Writes (or with {@code append}, adds to) the regular file at {@code path}; its folder must exist. */
   void write(String path, byte[] data, boolean append) throws IOException {
-    String p = normalize("/", path);
-    Entry e = stat(p);
+    String p = resolve(path, true);
+    Entry e = raw(p);
     if (e != null && e.dir()) {
       throw new FsError(IS_DIR);
     }
-    Path target = writableTarget(p);
-    if (append && e != null && !Files.exists(target)) {
-      Files.write(target, read(p)); // copy-up of the image's file
+    if (e != null) {
+      access.check(e, FileAccess.WRITE);
+    }
+    Path target = writableTarget(p, e == null);
+    if (append && e != null && !Files.exists(target, NOFOLLOW)) {
+      copyUp(p); // the image's file, with its mode
     }
     if (append) {
       Files.write(target, data, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -256,21 +307,68 @@ final class ContainerFs {
 
   /** The node file that a write of the regular file {@code path} goes to (its folders made); for a client's download. */
   Path nodeFileFor(String path) throws IOException {
-    String p = normalize("/", path);
-    Entry e = stat(p);
+    String p = resolve(path, true);
+    Entry e = raw(p);
     if (e != null && e.dir()) {
       throw new FsError(IS_DIR);
     }
-    return writableTarget(p);
+    if (e != null) {
+      access.check(e, FileAccess.WRITE);
+    }
+    return writableTarget(p, e == null);
   }
 
   /** Makes the folder {@code path}; its parent must exist. */
   void mkdir(String path) throws IOException {
-    String p = normalize("/", path);
-    if (stat(p) != null) {
+    String p = resolve(path, false);
+    if (raw(p) != null) {
       throw new FsError(EXISTS);
     }
-    owned(Files.createDirectory(writableTarget(p)));
+    owned(Files.createDirectory(writableTarget(p, true)));
+  }
+
+  /** Makes a symbolic link at {@code path} that names {@code target} (any text: it is read when followed). */
+  void symlink(String target, String path) throws IOException {
+    String p = resolve(path, false);
+    if (raw(p) != null) {
+      throw new FsError(EXISTS);
+    }
+    owned(Files.createSymbolicLink(writableTarget(p, true), Path.of(target)));
+  }
+
+  /** Gives the entry at {@code path} (links followed) the permission bits {@code mode}: its owner or root may. */
+  void chmod(String path, int mode) throws IOException {
+    String p = resolve(path, true);
+    Entry e = need(p);
+    access.checkOwner(e);
+    if (!e.writable()) {
+      throw new FsError(READ_ONLY);
+    }
+    Files.setAttribute(copyUp(p), "unix:mode", mode & 07777);
+  }
+
+  /**
+   * Gives the entry at {@code path} the owner {@code uid} and group {@code gid} (-1: unchanged); {@code follow}:
+   * the link's target rather than the link. Only root may, but an owner may give a file one of its groups.
+   */
+  void chown(String path, long uid, long gid, boolean follow) throws IOException {
+    String p = resolve(path, follow);
+    Entry e = need(p);
+    access.checkChown(e, uid, gid);
+    if (!e.writable()) {
+      throw new FsError(READ_ONLY);
+    }
+    Path h = copyUp(p);
+    try {
+      if (uid != -1) {
+        Files.setAttribute(h, "unix:uid", (int) (uid == 0 ? NodeFiles.KUBELET_UID : uid), NOFOLLOW);
+      }
+      if (gid != -1) {
+        Files.setAttribute(h, "unix:gid", (int) (gid == 0 ? NodeFiles.KUBELET_GID : gid), NOFOLLOW);
+      }
+    } catch (UnsupportedOperationException | IllegalArgumentException | SecurityException | IOException x) {
+      throw new FsError(FileAccess.NOT_PERMITTED);
+    }
   }
 
   /**
@@ -292,9 +390,9 @@ final class ContainerFs {
     }
   }
 
-  /** Removes the file or folder {@code path}: a folder only when empty, unless {@code recursive}. */
+  /** Removes the file, link or folder {@code path}: a folder only when empty, unless {@code recursive}. */
   void remove(String path, boolean recursive) throws IOException {
-    String p = normalize("/", path);
+    String p = resolve(path, false);
     if (p.equals("/") || mounts.stream().anyMatch(x -> x.path().equals(p))) {
       throw new FsError(BUSY);
     }
@@ -302,26 +400,38 @@ final class ContainerFs {
     if (!e.writable()) {
       throw new FsError(READ_ONLY);
     }
+    access.checkUnlink(need(parent(p)), e);
     if (e.dir() && !recursive && !list(p).isEmpty()) {
       throw new FsError(NOT_EMPTY);
     }
     if (mounts.stream().anyMatch(x -> x.path().startsWith(p + "/"))) {
       throw new FsError(BUSY); // a mount inside: a real rm -r stops there too
     }
+    if (e.dir()) {
+      for (String child : walk(p)) {
+        Entry c = raw(child);
+        if (!child.equals(p) && c != null) {
+          access.checkUnlink(need(parent(child)), c);
+        }
+      }
+    }
     Mount m = mountOf(p);
     if (m != null) {
-      deleteTree(hostIn(m, p));
+      NodeFiles.deleteTree(hostIn(m, p));
       return;
     }
-    deleteTree(upper(p));
+    NodeFiles.deleteTree(upper(p));
     if (lowerShows(p) && (lowerDirs.contains(p) || lowerFiles.containsKey(p))) {
-      Files.createFile(Files.createDirectories(upper(parent(p))).resolve(WHITEOUT + name(p)));
+      Files.createFile(upperDirs(parent(p)).resolve(WHITEOUT + name(p)));
     }
   }
 
-  /** {@code path} and, for a folder, everything under it, parents before children, names sorted. */
+  /**
+   * {@code path} and, for a folder, everything under it, parents before children, names sorted; symbolic links
+   * are listed, not followed (the given path's too).
+   */
   List<String> walk(String path) throws IOException {
-    String p = normalize("/", path);
+    String p = resolve(path, false);
     List<String> all = new ArrayList<>();
     walk(p, need(p), all);
     return all;
@@ -332,7 +442,7 @@ final class ContainerFs {
     if (e.dir()) {
       for (String n : list(p)) {
         String child = p.equals("/") ? "/" + n : p + "/" + n;
-        Entry c = stat(child);
+        Entry c = raw(child);
         if (c != null) {
           walk(child, c, all);
         }
@@ -340,45 +450,12 @@ final class ContainerFs {
     }
   }
 
-  /** The bytes of the regular files under {@code dir} on the node (a layer's use), 0 when it is not there. */
-  static long bytesUnder(Path dir) {
-    if (!Files.isDirectory(dir, NOFOLLOW)) {
-      return 0;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(f -> Files.isRegularFile(f, NOFOLLOW)).mapToLong(f -> {
-        try {
-          return Files.size(f);
-        } catch (IOException e) {
-          return 0;
-        }
-      }).sum();
-    } catch (IOException | java.io.UncheckedIOException e) {
-      return 0;
-    }
-  }
-
-  /** Makes {@code layer} an empty folder, as a container's new writable layer (a restarted container's too). */
-  static Path freshLayer(Path layer) throws IOException {
-    deleteTree(layer);
-    return Files.createDirectories(layer);
-  }
-
-  /** Removes {@code dir} and everything under it without following links (a node folder). */
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, NOFOLLOW)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
-    }
-  }
-
-  /** The node path a new file or folder at {@code p} goes to, after the checks a kernel makes; parents made. */
-  private Path writableTarget(String p) throws IOException {
-    Entry dir = stat(parent(p));
+  /**
+   * The node path a write at {@code p} (links resolved) goes to, after the checks a kernel makes ({@code creating}: a
+   * new entry, which needs write and search on its folder); the layer's folders on the way made.
+   */
+  private Path writableTarget(String p, boolean creating) throws IOException {
+    Entry dir = raw(parent(p));
     if (dir == null) {
       throw new FsError(NO_ENTRY);
     }
@@ -386,25 +463,134 @@ final class ContainerFs {
       throw new FsError(NOT_DIR);
     }
     Mount m = mountOf(p);
-    if (m != null) {
-      if (m.readOnly()) {
-        throw new FsError(READ_ONLY);
-      }
-      return hostIn(m, p);
-    }
-    if (readOnlyRoot || p.equals("/")) {
+    if (m != null && m.readOnly() || m == null && (readOnlyRoot || p.equals("/"))) {
       throw new FsError(READ_ONLY);
     }
-    Path folder = Files.createDirectories(upper(parent(p)));
-    return folder.resolve(name(p));
+    if (creating) {
+      access.check(dir, FileAccess.WRITE | FileAccess.EXECUTE);
+    }
+    return m != null ? hostIn(m, p) : upperDirs(parent(p)).resolve(name(p));
   }
 
+  /**
+   * The layer's folder for the container's folder {@code dir}, made as overlayfs copies folders up: each one on
+   * the way that only the image had gets the image's mode.
+   */
+  private Path upperDirs(String dir) throws IOException {
+    Path at = Files.createDirectories(layer);
+    String path = "";
+    for (String part : dir.substring(1).split("/")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      path = path + "/" + part;
+      at = at.resolve(part);
+      if (!Files.isDirectory(at, NOFOLLOW)) {
+        Files.createDirectory(at);
+        if (lowerDirs.contains(path)) {
+          NodeFiles.setMode(at, Entry.image(path, true, 0, true).mode());
+        }
+      }
+    }
+    return at;
+  }
+
+  /** The node path of the entry at {@code p} (links resolved), an image's entry copied up to the layer first. */
+  private Path copyUp(String p) throws IOException {
+    Mount m = mountOf(p);
+    if (m != null) {
+      return hostIn(m, p);
+    }
+    Path u = upper(p);
+    if (Files.exists(u, NOFOLLOW) || p.equals("/")) {
+      return u;
+    }
+    Entry e = need(p);
+    Path folder = upperDirs(parent(p));
+    Path made = e.dir() ? Files.createDirectory(folder.resolve(name(p)))
+        : Files.write(folder.resolve(name(p)), lowerFiles.get(p));
+    NodeFiles.setMode(made, e.mode());
+    return made;
+  }
+
+  /** What is at {@code p}, which resolve() answered; {@code No such file or directory} when nothing. */
   private Entry need(String p) throws IOException {
-    Entry e = stat(p);
+    Entry e = raw(p);
     if (e == null) {
       throw new FsError(NO_ENTRY);
     }
     return e;
+  }
+
+  /**
+   * {@code path} made absolute with each symbolic link on the way replaced by what it names, read in the
+   * container (a link's absolute target starts at the container's root, a relative one at the link's folder),
+   * and with {@code follow} the last one too; each folder passed must be searchable by the process.
+   */
+  private String resolve(String path, boolean follow) throws IOException {
+    follow |= path.endsWith("/") || path.endsWith("/."); // a folder is meant: a link to one is followed
+    Deque<String> todo = new ArrayDeque<>(List.of(normalize("/", path).substring(1).split("/")));
+    String at = "/";
+    int links = 0;
+    while (!todo.isEmpty()) {
+      String part = todo.pollFirst();
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..")) {
+        at = parent(at);
+        continue;
+      }
+      String next = at.equals("/") ? "/" + part : at + "/" + part;
+      boolean last = todo.stream().allMatch(x -> x.isEmpty() || x.equals("."));
+      Entry dir = raw(at);
+      if (dir != null && dir.dir()) {
+        access.check(dir, FileAccess.EXECUTE);
+      }
+      Entry e = last && !follow ? null : raw(next);
+      if (e != null && e.link() != null) {
+        if (++links > 40) {
+          throw new FsError(LOOP);
+        }
+        List<String> target = List.of(e.link().split("/"));
+        for (int i = target.size() - 1; i >= 0; i--) {
+          todo.addFirst(target.get(i));
+        }
+        at = e.link().startsWith("/") ? "/" : at;
+        continue;
+      }
+      if (!last && e != null && !e.dir()) {
+        throw new FsError(NOT_DIR);
+      }
+      at = next;
+    }
+    return at;
+  }
+
+  /** What is at {@code p}, a path without links on the way (a link at its end is the link), or null. */
+  private Entry raw(String p) throws IOException {
+    Mount m = mountOf(p);
+    if (m != null) {
+      Path h = hostIn(m, p);
+      boolean mountRoot = h.equals(m.host());
+      if (!Files.exists(h, mountRoot ? new LinkOption[0] : NOFOLLOW)) {
+        return null;
+      }
+      Entry e = NodeFiles.entry(h, !m.readOnly(), mountRoot);
+      return m.tmpfs() && e.dir() ? NodeFiles.onTmpfs(e, h) : e;
+    }
+    Path u = upper(p);
+    if (Files.exists(u, NOFOLLOW)) {
+      return NodeFiles.entry(u, !readOnlyRoot, false);
+    }
+    if (lowerShows(p) && lowerDirs.contains(p)) {
+      return Entry.image(p, true, 0, !readOnlyRoot);
+    }
+    if (lowerShows(p) && lowerFiles.containsKey(p)) {
+      return Entry.image(p, false, lowerFiles.get(p).length, !readOnlyRoot);
+    }
+    boolean holdsMount = mounts.stream().anyMatch(x -> x.path().startsWith(p.equals("/") ? "/" : p + "/"));
+    return holdsMount ? Entry.image(p, true, 0, !readOnlyRoot) : null;
   }
 
   /** Whether the image's entry at {@code p} shows: no whiteout, opaque folder or file of the layer hides it. */
@@ -447,37 +633,5 @@ final class ContainerFs {
 
   private Path upper(String p) {
     return p.equals("/") ? layer : layer.resolve(p.substring(1));
-  }
-
-  private static Entry entry(Path h, boolean writable) throws IOException {
-    boolean dir = Files.isDirectory(h);
-    long uid = 0;
-    long gid = 0;
-    int mode = dir ? 0755 : 0644;
-    try {
-      Map<String, Object> a = Files.readAttributes(h, "unix:uid,gid,mode");
-      uid = seen((Integer) a.get("uid"), KUBELET_UID);
-      gid = seen((Integer) a.get("gid"), KUBELET_GID);
-      mode = ((Integer) a.get("mode")) & 07777;
-    } catch (UnsupportedOperationException | IllegalArgumentException e) {
-      // no unix attributes on this disk: root's, with the usual modes
-    }
-    return new Entry(dir, dir ? 0 : Files.size(h), Files.getLastModifiedTime(h).toInstant(), writable, uid, gid, mode);
-  }
-
-  /** The kubelet's own user and group on the node, which containers see as root (0), as a rootless runtime maps them. */
-  private static final long KUBELET_UID = nodeId("uid");
-  private static final long KUBELET_GID = nodeId("gid");
-
-  private static long nodeId(String which) {
-    try {
-      return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:" + which)).longValue();
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
-      return 0;
-    }
-  }
-
-  private static long seen(Integer id, long kubelets) {
-    return id == null || id.longValue() == kubelets ? 0 : Integer.toUnsignedLong(id);
   }
 }

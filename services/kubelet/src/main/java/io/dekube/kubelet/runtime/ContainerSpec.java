@@ -32,6 +32,12 @@ public record ContainerSpec(String namespace, String podName, String podUid, Str
     this(namespace, podName, podUid, nodeName, podIp, container, env, logFile, workDir, mounts, id, null);
   }
 
+  /** This spec with the host folders of its volume mounts ({@code mounts}: mount path → node path). */
+  public ContainerSpec withMounts(Map<String, Path> mounts) {
+    return new ContainerSpec(namespace, podName, podUid, nodeName, podIp, container, env, logFile, workDir, mounts, id,
+        etcHosts, podSpec);
+  }
+
   /** The pod's securityContext, or null. */
   public PodSecurityContext podSecurity() {
     return podSpec == null ? null : podSpec.getSecurityContext();

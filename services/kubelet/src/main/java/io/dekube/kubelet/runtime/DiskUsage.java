@@ -31,7 +31,7 @@ public record DiskUsage(long rootfsBytes, long logsBytes) {
     } catch (IOException e) {
       // gone: nothing counted
     }
-    return new DiskUsage(ContainerFs.bytesUnder(dir.resolve("root")), logs);
+    return new DiskUsage(NodeFiles.bytesUnder(dir.resolve("root")), logs);
   }
 
   /** The sum of two uses. */

@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * The busybox applets that change or read files of a {@code jvm} container's file system ({@link ContainerFs}):
  * {@code cat}, {@code touch [-c]}, {@code mkdir [-p]}, {@code rm [-rf]}, {@code rmdir}, {@code cp [-r]},
- * {@code mv}, {@code chmod}/{@code chown} (accepted, no effect: the files have no owners or modes),
+ * {@code mv}, those of {@link AttributeCommands} ({@code chmod}, {@code chown}, {@code ln -s}, {@code readlink}),
  * {@code test}/{@code [} ({@code -e -f -d -s -r -w -x}, {@code =}, {@code !=}, {@code -z}, {@code -n}, {@code !}), {@code basename}, {@code dirname}, {@code md5sum},
  * {@code sha256sum}, and the text filters of {@link TextFilters} over files named as operands. Errors in
  * busybox's words. Relative paths start at the shell's working folder. Blocking: call from a worker thread.
@@ -20,8 +20,9 @@ import java.util.List;
 final class FileCommands {
 
   /** The applets offered here. */
-  static final List<String> NAMES = List.of("cat", "touch", "mkdir", "rm", "rmdir", "cp", "mv", "chmod", "chown",
-      "test", "[", "[[", "basename", "dirname", "md5sum", "sha256sum");
+  static final List<String> NAMES = java.util.stream.Stream.of(List.of("cat", "touch", "mkdir", "rm", "rmdir", "cp",
+      "mv", "test", "[", "[[", "basename", "dirname", "md5sum", "sha256sum"), AttributeCommands.NAMES)
+      .flatMap(List::stream).toList();
 
   private final ContainerFs fs;
   private final String cwd;
@@ -42,7 +43,7 @@ final class FileCommands {
       case "rm" -> rm(args);
       case "rmdir" -> rmdir(args);
       case "cp", "mv" -> copy(name, args);
-      case "chmod", "chown" -> accepted(name, args);
+      case "chmod", "chown", "chgrp", "ln", "readlink" -> new AttributeCommands(fs, cwd, out).run(name, args);
       case "test", "[", "[[" -> test(args);
       case "basename" -> args.isEmpty() ? usage(name) : print(basename(args.get(0), args.size() > 1 ? args.get(1) : ""));
       case "dirname" -> args.isEmpty() ? usage(name) : print(dirname(args.get(0)));
@@ -292,11 +293,14 @@ final class FileCommands {
     if (target.equals(src) || target.startsWith(src.equals("/") ? "/" : src + "/")) {
       return fail(name + ": can't " + (move ? "move" : "copy") + " '" + given + "' into itself");
     }
-    for (String from : fs.walk(src)) {
+    boolean links = move || recursive;
+    for (String from : links ? fs.walk(src) : List.of(src)) {
       String to = target + from.substring(src.length());
       try {
-        ContainerFs.Entry f = fs.stat(from);
-        if (f.dir()) {
+        ContainerFs.Entry f = links ? fs.lstat(from) : fs.stat(from);
+        if (f.link() != null) {
+          fs.symlink(f.link(), to);
+        } else if (f.dir()) {
           mkdirs(to);
         } else {
           fs.write(to, fs.read(from), false);
@@ -313,24 +317,6 @@ final class FileCommands {
       }
     }
     return 0;
-  }
-
-  private int accepted(String name, List<String> args) {
-    List<String> files = operands(args);
-    if (files.size() < 2) {
-      return usage(name);
-    }
-    int code = 0;
-    for (String f : files.subList(1, files.size())) {
-      try {
-        if (fs.stat(path(f)) == null) {
-          throw new ContainerFs.FsError(ContainerFs.NO_ENTRY);
-        }
-      } catch (IOException e) {
-        code = fail(name + ": " + f + ": " + reason(e));
-      }
-    }
-    return code;
   }
 
   /** {@code test -e|-f|-d|-s|-r|-w|-x PATH}, {@code test STRING} (also as {@code [ ... ]}): 0 when it holds. */
@@ -362,11 +348,22 @@ final class FileCommands {
       case "-d" -> e != null && e.dir();
       case "-f" -> e != null && !e.dir();
       case "-s" -> e != null && !e.dir() && e.size() > 0;
-      case "-w" -> e != null && e.writable();
-      case "-e", "-r", "-x" -> e != null;
+      case "-w" -> e != null && e.writable() && fs.may(path(a.get(1)), FileAccess.WRITE);
+      case "-r" -> e != null && fs.may(path(a.get(1)), FileAccess.READ);
+      case "-x" -> e != null && fs.may(path(a.get(1)), FileAccess.EXECUTE);
+      case "-h", "-L" -> lstat(path(a.get(1))) != null && lstat(path(a.get(1))).link() != null;
+      case "-e" -> e != null;
       default -> false;
     };
     return holds ? 0 : 1;
+  }
+
+  private ContainerFs.Entry lstat(String p) {
+    try {
+      return fs.lstat(p);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** {@code test A -lt B} and the other integer comparisons; 2 with busybox's message when one is no number. */

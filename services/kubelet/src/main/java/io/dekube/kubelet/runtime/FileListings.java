@@ -13,10 +13,10 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The busybox applets that describe a {@code jvm} container's files ({@link ContainerFs}): {@code ls [-1laAd]},
- * {@code stat [-c FORMAT]}, {@code du [-s] [-a] [-h] [-k]}, {@code df [-h] [-k] [-P]} (the layer's disk as
+ * The busybox applets that describe a {@code jvm} container's files ({@link ContainerFs}): {@code ls [-1laAdRLHn]},
+ * {@code stat [-L] [-c FORMAT]}, {@code du [-s] [-a] [-h] [-k]}, {@code df [-h] [-k] [-P]} (the layer's disk as
  * {@code overlay} on {@code /}, each volume mount's disk at its path) and {@code find [PATH...] [-name|-iname
- * GLOB] [-type f|d] [-maxdepth N] [-mindepth N]}. Folders count 4 KiB, files their size rounded up to 4 KiB
+ * GLOB] [-type f|d|l] [-maxdepth N] [-mindepth N]}. Folders count 4 KiB, files their size rounded up to 4 KiB
  * blocks. Owners, groups and modes are the entries' ({@link ContainerFs.Entry}), named by the image's
  * {@code /etc/passwd} and {@code /etc/group}, numbers where they have no name. Blocking:
  * call from a worker thread.
@@ -51,18 +51,28 @@ final class FileListings {
     };
   }
 
+  /**
+   * {@code ls [-1laAdRLHn] [PATH...]}: a symbolic link named on the command line is followed unless {@code -l} or
+   * {@code -d} (or with {@code -L}, {@code -H}), those found in folders only with {@code -L}; {@code -l} shows
+   * where a link points ({@code labels -> ..data/labels}).
+   */
   private int ls(List<String> args) {
     String flags = FileCommands.flags(args);
     List<String> paths = FileCommands.operands(args);
     if (paths.isEmpty()) {
       paths = List.of(".");
     }
+    boolean followArgs = flags.contains("L") || flags.contains("H") || !flags.contains("l") && !flags.contains("d");
     int code = 0;
     StringBuilder b = new StringBuilder();
     List<String> dirs = new ArrayList<>();
     for (String p : paths) {
       try {
-        ContainerFs.Entry e = need(p);
+        String abs = ContainerFs.normalize(cwd, p);
+        ContainerFs.Entry e = followArgs || p.endsWith("/") ? fs.stat(abs) : fs.lstat(abs);
+        if (e == null) {
+          throw new ContainerFs.FsError(ContainerFs.NO_ENTRY);
+        }
         if (e.dir() && !flags.contains("d")) {
           dirs.add(p);
         } else {
@@ -72,35 +82,58 @@ final class FileListings {
         code = fail("ls: " + p + ": " + FileCommands.reason(e));
       }
     }
+    boolean headers = paths.size() > 1 || flags.contains("R");
     for (String d : dirs) {
-      try {
-        String abs = ContainerFs.normalize(cwd, d);
-        List<String> names = new ArrayList<>(fs.list(abs));
-        if (!flags.contains("a") && !flags.contains("A")) {
-          names.removeIf(n -> n.startsWith("."));
-        }
-        if (paths.size() > 1) {
-          b.append(b.length() > 0 ? "\n" : "").append(d).append(":\n");
-        }
-        StringBuilder rows = new StringBuilder();
-        long total = 0;
-        if (flags.contains("a")) {
-          rows.append(line(flags, ".", fs.stat(abs))).append(line(flags, "..", fs.stat(ContainerFs.parent(abs))));
-          total += 8;
-        }
-        for (String n : names) {
-          ContainerFs.Entry e = fs.stat(ContainerFs.normalize(abs, n));
-          if (e != null) {
-            rows.append(line(flags, n, e));
-            total += kib(e);
-          }
-        }
-        b.append(flags.contains("l") ? "total " + total + "\n" : "").append(rows);
-      } catch (IOException e) {
-        code = fail("ls: " + d + ": " + FileCommands.reason(e));
-      }
+      code |= listing(b, flags, d, headers);
     }
     out.stdout(Buffer.buffer(b.toString()));
+    return code;
+  }
+
+  /** One folder's rows into {@code b} (with {@code -R}, then its folders'); 1 when one could not be read. */
+  private int listing(StringBuilder b, String flags, String d, boolean header) {
+    String abs = ContainerFs.normalize(cwd, d);
+    List<String> names;
+    try {
+      names = new ArrayList<>(fs.list(abs));
+    } catch (IOException e) {
+      return fail("ls: can't open '" + d + "': " + FileCommands.reason(e));
+    }
+    if (!flags.contains("a") && !flags.contains("A")) {
+      names.removeIf(n -> n.startsWith("."));
+    }
+    if (header) {
+      b.append(b.length() > 0 ? "\n" : "").append(d).append(":\n");
+    }
+    StringBuilder rows = new StringBuilder();
+    List<String> below = new ArrayList<>();
+    long total = 0;
+    int code = 0;
+    try {
+      if (flags.contains("a")) {
+        ContainerFs.Entry self = fs.stat(abs);
+        ContainerFs.Entry up = fs.stat(ContainerFs.parent(abs));
+        rows.append(line(flags, ".", self)).append(line(flags, "..", up));
+        total += kib(self) + kib(up);
+      }
+      for (String n : names) {
+        String child = ContainerFs.normalize(abs, n);
+        ContainerFs.Entry e = flags.contains("L") ? fs.stat(child) : fs.lstat(child);
+        if (e != null) {
+          rows.append(line(flags, n, e));
+          total += kib(e);
+          if (e.dir() && flags.contains("R")) {
+            below.add(d.endsWith("/") ? d + n : d + "/" + n);
+          }
+        }
+      }
+    } catch (IOException e) {
+      code = fail("ls: " + d + ": " + FileCommands.reason(e));
+    }
+    b.append(flags.contains("l") ? "total " + total + "\n" : "").append(rows);
+    for (String sub : below) {
+      code |= listing(b, flags, sub, true);
+    }
     return code;
   }
 
@@ -108,15 +141,16 @@ final class FileListings {
     if (!flags.contains("l")) {
       return name + "\n";
     }
-    return String.format(Locale.ROOT, "%s %4d %-8s %-8s %9d %s %s%n", mode(e), e.dir() ? 2 : 1, fs.user().user(e.uid()),
-        fs.user().group(e.gid()),
-        size(e), LS_DATE.format(e.modified()), name);
+    boolean numeric = flags.contains("n");
+    return String.format(Locale.ROOT, "%s %4d %-8s %-8s %9d %s %s%s%n", mode(e), e.links(),
+        numeric ? Long.toString(e.uid()) : fs.user().user(e.uid()), numeric ? Long.toString(e.gid()) : fs.user().group(e.gid()),
+        size(e), LS_DATE.format(e.modified()), name, e.link() == null ? "" : " -> " + e.link());
   }
 
   /** {@code drwxrwsrwx}: the type, then read, write and execute for owner, group and others, with setuid, setgid, sticky. */
   static String mode(ContainerFs.Entry e) {
     int m = e.mode();
-    StringBuilder b = new StringBuilder(e.dir() ? "d" : "-");
+    StringBuilder b = new StringBuilder(e.link() != null ? "l" : e.dir() ? "d" : "-");
     for (int shift = 6; shift >= 0; shift -= 3) {
       int bits = (m >> shift) & 7;
       int special = m & (shift == 6 ? 04000 : shift == 3 ? 02000 : 01000);
@@ -129,10 +163,13 @@ final class FileListings {
 
   private int stat(List<String> args) {
     String format = null;
+    boolean follow = false;
     List<String> files = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
-      if ((a.equals("-c") || a.equals("--format")) && i + 1 < args.size()) {
+      if (a.equals("-L") || a.equals("--dereference")) {
+        follow = true;
+      } else if ((a.equals("-c") || a.equals("--format")) && i + 1 < args.size()) {
         format = args.get(++i);
       } else if (a.startsWith("-c") && a.length() > 2) {
         format = a.substring(2);
@@ -146,7 +183,11 @@ final class FileListings {
     int code = 0;
     for (String f : files) {
       try {
-        ContainerFs.Entry e = need(f);
+        String abs = ContainerFs.normalize(cwd, f);
+        ContainerFs.Entry e = follow || f.endsWith("/") ? fs.stat(abs) : fs.lstat(abs);
+        if (e == null) {
+          throw new ContainerFs.FsError(ContainerFs.NO_ENTRY);
+        }
         out.stdout(Buffer.buffer(format != null ? formatted(format, f, e) + "\n" : described(f, e)));
       } catch (IOException e) {
         code = fail("stat: can't stat '" + f + "': " + FileCommands.reason(e));
@@ -155,24 +196,27 @@ final class FileListings {
     return code;
   }
 
-  /** A file's size; a folder's is its one 4 KiB block, as ext4 and overlay report it. */
+  /**
+   * A file's size; a folder's is its one 4 KiB block, as ext4 and overlay report it (a folder's size 0), or on a
+   * tmpfs what it holds ({@link ContainerFs.Mount#tmpfs}).
+   */
   private static long size(ContainerFs.Entry e) {
-    return e.dir() ? 4096 : e.size();
+    return e.dir() && e.size() == 0 ? 4096 : e.size();
   }
 
   private static String type(ContainerFs.Entry e) {
-    return e.dir() ? "directory" : e.size() == 0 ? "regular empty file" : "regular file";
+    return e.link() != null ? "symbolic link" : e.dir() ? "directory" : e.size() == 0 ? "regular empty file" : "regular file";
   }
 
   private String described(String f, ContainerFs.Entry e) {
     String time = STAT_DATE.format(e.modified());
     return String.format(Locale.ROOT, "  File: %s%n  Size: %-10d\tBlocks: %-10d IO Block: 4096   %s%n"
         + "Access: (%04o/%s)  Uid: (%5d/%8s)   Gid: (%5d/%8s)%nAccess: %s%nModify: %s%nChange: %s%n",
-        f, size(e), kib(e) * 2, type(e), e.mode(), mode(e), e.uid(), fs.user().user(e.uid()), e.gid(),
+        e.link() == null ? f : f + " -> " + e.link(), size(e), kib(e) * 2, type(e), e.mode(), mode(e), e.uid(), fs.user().user(e.uid()), e.gid(),
         fs.user().group(e.gid()), time, time, time);
   }
 
-  /** {@code stat -c}: %n %s %F %a %A %U %G %u %g %Y %y %b %%. */
+  /** {@code stat -c}: %n %N %s %F %a %A %U %G %u %g %h %Y %y %b %%. */
   private String formatted(String format, String f, ContainerFs.Entry e) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < format.length(); i++) {
@@ -184,6 +228,8 @@ final class FileListings {
       char k = format.charAt(++i);
       b.append(switch (k) {
         case 'n' -> f;
+        case 'N' -> "'" + f + "'" + (e.link() == null ? "" : " -> '" + e.link() + "'");
+        case 'h' -> Integer.toString(e.links());
         case 's' -> Long.toString(size(e));
         case 'F' -> type(e);
         case 'a' -> Integer.toOctalString(e.mode());
@@ -215,7 +261,7 @@ final class FileListings {
         java.util.Map<String, Long> sizes = new java.util.HashMap<>();
         for (int i = all.size() - 1; i >= 0; i--) { // children before their folder
           String f = all.get(i);
-          ContainerFs.Entry e = fs.stat(f);
+          ContainerFs.Entry e = fs.lstat(f);
           long size = sizes.getOrDefault(f, 0L) + (e == null ? 0 : kib(e));
           sizes.put(f, size);
           if (!f.equals(abs)) {
@@ -242,7 +288,7 @@ final class FileListings {
     java.util.Collections.reverse(all);
     b.append(row(h, "overlay", fs.layer(), "/"));
     for (ContainerFs.Mount m : all) {
-      b.append(row(h, null, m.host(), m.path()));
+      b.append(row(h, m.tmpfs() ? "tmpfs" : null, m.host(), m.path()));
     }
     out.stdout(Buffer.buffer(b.toString()));
     return 0;
@@ -302,8 +348,8 @@ final class FileListings {
         for (String f : fs.walk(abs)) {
           String rest = f.substring(abs.length()).replaceFirst("^/", "");
           int depth = rest.isEmpty() ? 0 : (int) rest.chars().filter(c -> c == '/').count() + 1;
-          ContainerFs.Entry e = fs.stat(f);
-          boolean typed = type == null || e != null && (type.equals("d") == e.dir());
+          ContainerFs.Entry e = fs.lstat(f);
+          boolean typed = type == null || e != null && type.equals(e.link() != null ? "l" : e.dir() ? "d" : "f");
           if (depth >= min && depth <= max && typed && (name == null || name.matcher(ContainerFs.name(f)).matches())) {
             b.append(shown(root, abs, f)).append('\n');
           }
@@ -328,9 +374,9 @@ final class FileListings {
     return Pattern.compile(re.toString(), ignoreCase ? Pattern.CASE_INSENSITIVE : 0);
   }
 
-  /** KiB on disk: 4 for a folder, the size in 4 KiB blocks for a file. */
+  /** KiB on disk: 4 for a folder (none on a tmpfs), nothing for a link, the size in 4 KiB blocks for a file. */
   static long kib(ContainerFs.Entry e) {
-    return e.dir() ? 4 : (e.size() + 4095) / 4096 * 4;
+    return e.link() != null ? 0 : e.dir() ? (e.size() == 0 ? 4 : 0) : (e.size() + 4095) / 4096 * 4;
   }
 
   private static String human(String flags, long kib) {

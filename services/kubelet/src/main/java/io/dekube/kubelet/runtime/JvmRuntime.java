@@ -50,7 +50,7 @@ public final class JvmRuntime implements ContainerRuntime {
         .toString().replace("-", "");
     JvmContainer c = new JvmContainer(vertx, spec, image.repository() + "@sha256:" + digest + digest, traffic);
     return vertx.executeBlocking(() -> {
-      Path layer = ContainerFs.freshLayer(spec.rootDir());
+      Path layer = NodeFiles.freshLayer(spec.rootDir());
       TerminationMessage.prepare(spec);
       return layer;
     }, false)

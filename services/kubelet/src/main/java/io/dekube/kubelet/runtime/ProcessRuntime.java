@@ -61,7 +61,7 @@ public final class ProcessRuntime implements ContainerRuntime {
 
   private RunningContainer launch(ContainerSpec spec, List<String> argv, java.util.Map<String, String> env)
       throws IOException {
-    ContainerFs.freshLayer(spec.rootDir()); // a restarted container starts in an empty folder, as from a new layer
+    NodeFiles.freshLayer(spec.rootDir()); // a restarted container starts in an empty folder, as from a new layer
     TerminationMessage.prepare(spec); // at $DEKUBE_ROOT<terminationMessagePath> where mounts are relative
     Files.createDirectories(spec.workDir());
     java.util.Map<String, String> fullEnv = new java.util.LinkedHashMap<>(env);

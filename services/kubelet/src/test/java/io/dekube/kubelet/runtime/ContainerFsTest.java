@@ -98,12 +98,12 @@ class ContainerFsTest {
     ContainerFs fs = fs(false);
     fs.write("/tmp/old", new byte[] {1}, false);
     fs.remove("/etc/passwd", false);
-    ContainerFs.freshLayer(fs.layer());
+    NodeFiles.freshLayer(fs.layer());
     assertNull(fs.stat("/tmp/old"));
     assertTrue(fs.stat("/etc/passwd") != null, "the image's file is back");
-    assertEquals(0, ContainerFs.bytesUnder(fs.layer()));
+    assertEquals(0, NodeFiles.bytesUnder(fs.layer()));
     fs.write("/root/big", new byte[5000], false);
-    assertEquals(5000, ContainerFs.bytesUnder(fs.layer()));
+    assertEquals(5000, NodeFiles.bytesUnder(fs.layer()));
   }
 
   @Test

@@ -1,0 +1,164 @@
+package io.dekube.kubelet.pod;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * configMap, secret and downwardAPI volumes as the kubelet's AtomicWriter lays them out ("Expose Pod Information to
+ * Containers Through Files", "Configure a Pod to Use a ConfigMap", "Secrets": {@code defaultMode}, fsGroup).
+ */
+class AtomicVolumesTest {
+
+  private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+
+  @TempDir
+  Path dir;
+
+  private final Map<String, ObjectNode> configMaps = new HashMap<>();
+  private final Map<String, ObjectNode> secrets = new HashMap<>();
+
+  private final EnvBuilder.Lookup lookup = new EnvBuilder.Lookup() {
+    @Override
+    public ObjectNode configMap(String namespace, String name) {
+      return configMaps.get(name);
+    }
+
+    @Override
+    public ObjectNode secret(String namespace, String name) {
+      return secrets.get(name);
+    }
+
+    @Override
+    public List<ObjectNode> services(String namespace) {
+      return List.of();
+    }
+  };
+
+  private void configMap(String name, Map<String, String> data) {
+    ObjectNode cm = new ObjectMapper().createObjectNode();
+    data.forEach(cm.putObject("data")::put);
+    configMaps.put(name, cm);
+  }
+
+  private static int mode(Path p) throws Exception {
+    return ((Integer) Files.getAttribute(p, "unix:mode")) & 07777;
+  }
+
+  private static List<String> names(Path folder) throws Exception {
+    try (Stream<Path> s = Files.list(folder)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void aDownwardApiVolumeIsATimestampedFolderBehindDataAndOneLinkAFile() throws Exception {
+    Pod pod = new PodBuilder().withNewMetadata().withName("kubernetes-downwardapi-volume-example").withNamespace("default")
+        .addToLabels("zone", "us-est-coast").addToAnnotations("build", "two").endMetadata()
+        .withNewSpec().addNewVolume().withName("podinfo").withNewDownwardAPI()
+        .addNewItem().withPath("labels").withNewFieldRef().withFieldPath("metadata.labels").endFieldRef().endItem()
+        .addNewItem().withPath("annotations").withNewFieldRef().withFieldPath("metadata.annotations").endFieldRef()
+        .endItem().endDownwardAPI().endVolume().endSpec().build();
+    Path volume = Volumes.prepare(pod, dir, lookup, "127.0.0.1", "127.0.1.1").get("podinfo");
+    List<String> names = names(volume);
+    assertEquals(4, names.size(), names.toString());
+    String stamp = names.get(0);
+    assertTrue(stamp.matches("\\.\\.\\d{4}_\\d\\d_\\d\\d_\\d\\d_\\d\\d_\\d\\d\\.\\d+"), stamp);
+    assertEquals(List.of(stamp, "..data", "annotations", "labels"), names);
+    assertEquals(Path.of(stamp), Files.readSymbolicLink(volume.resolve("..data")));
+    assertEquals(Path.of("..data/labels"), Files.readSymbolicLink(volume.resolve("labels")));
+    assertEquals("zone=\"us-est-coast\"", Files.readString(volume.resolve("labels")));
+    assertEquals(0755, mode(volume.resolve(stamp)));
+    assertEquals(0644, mode(volume.resolve(stamp).resolve("labels")));
+    assertEquals(01777, mode(volume), "a tmpfs root");
+  }
+
+  @Test
+  void anUpdateWritesANewFolderSwapsDataAndRemovesTheOldOne() throws Exception {
+    Pod pod = new PodBuilder().withNewMetadata().withName("configmap-volume").withNamespace("default").endMetadata()
+        .withNewSpec().addNewVolume().withName("config").withNewConfigMap().withName("sport").endConfigMap()
+        .endVolume().endSpec().build();
+    configMap("sport", Map.of("sport", "football", "team", "reds"));
+    Map<String, Path> dirs = Volumes.prepare(pod, dir, lookup, "127.0.0.1", "127.0.1.1");
+    Path volume = dirs.get("config");
+    Path first = Files.readSymbolicLink(volume.resolve("..data"));
+    assertEquals(0777, mode(volume), "an emptyDir on the disk");
+    Volumes.refresh(pod, dirs, lookup, "127.0.0.1", "127.0.1.1");
+    assertEquals(first, Files.readSymbolicLink(volume.resolve("..data")), "nothing changed: nothing written");
+    configMap("sport", Map.of("sport", "cricket"));
+    Volumes.refresh(pod, dirs, lookup, "127.0.0.1", "127.0.1.1");
+    Path second = Files.readSymbolicLink(volume.resolve("..data"));
+    assertNotEquals(first, second);
+    assertEquals(List.of(second.toString(), "..data", "sport"), names(volume));
+    assertEquals("cricket", Files.readString(volume.resolve("sport")));
+    assertFalse(Files.exists(volume.resolve("team"), NOFOLLOW));
+  }
+
+  @Test
+  void defaultModeAndItemModesAndAnItemsPath() throws Exception {
+    ObjectNode secret = new ObjectMapper().createObjectNode();
+    secret.putObject("data").put("username", "bXktYXBw").put("password", "Mzk1MjgkdmRnN0pi");
+    secrets.put("mysecret", secret);
+    Pod pod = new PodBuilder().withNewMetadata().withName("mypod").withNamespace("default").endMetadata()
+        .withNewSpec().addNewVolume().withName("foo").withNewSecret().withSecretName("mysecret").withDefaultMode(0400)
+        .addNewItem().withKey("username").withPath("my-group/my-username").endItem()
+        .addNewItem().withKey("password").withPath("password").withMode(0777).endItem()
+        .endSecret().endVolume().endSpec().build();
+    Path volume = Volumes.prepare(pod, dir, lookup, "127.0.0.1", "127.0.1.1").get("foo");
+    assertEquals(Path.of("..data/my-group"), Files.readSymbolicLink(volume.resolve("my-group")));
+    assertEquals("my-app", Files.readString(volume.resolve("my-group/my-username")));
+    assertEquals(0400, mode(volume.resolve("my-group/my-username")));
+    assertEquals(0777, mode(volume.resolve("password")));
+  }
+
+  @Test
+  void fsGroupGivesTheFilesItsGroupAndGroupRead() throws Exception {
+    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "chown needs root");
+    configMap("special-config", Map.of("SPECIAL_LEVEL", "very"));
+    Pod pod = new PodBuilder().withNewMetadata().withName("p").withNamespace("default").endMetadata()
+        .withNewSpec().withNewSecurityContext().withFsGroup(2000L).endSecurityContext()
+        .addNewVolume().withName("config").withNewConfigMap().withName("special-config").withDefaultMode(0400)
+        .endConfigMap().endVolume().endSpec().build();
+    Path volume = Volumes.prepare(pod, dir, lookup, "127.0.0.1", "127.0.1.1").get("config");
+    Path file = volume.resolve("SPECIAL_LEVEL").toRealPath();
+    assertEquals(0440, mode(file));
+    assertEquals(2000, Files.getAttribute(file, "unix:gid"));
+    assertEquals(02777, mode(volume));
+  }
+
+  @Test
+  void aSubPathKeepsTheFileOfTheContainersStart() throws Exception {
+    configMap("sport", Map.of("sport", "football"));
+    Pod pod = new PodBuilder().withNewMetadata().withName("p").withNamespace("default").endMetadata()
+        .withNewSpec().addNewVolume().withName("config").withNewConfigMap().withName("sport").endConfigMap()
+        .endVolume().endSpec().build();
+    Map<String, Path> dirs = Volumes.prepare(pod, dir, lookup, "127.0.0.1", "127.0.1.1");
+    Container c = new ContainerBuilder().withName("c").addNewVolumeMount().withName("config").withMountPath("/etc/sport")
+        .withSubPath("sport").endVolumeMount().addNewVolumeMount().withName("config").withMountPath("/etc/config")
+        .endVolumeMount().build();
+    Map<String, Path> mounts = Volumes.mounts(c, dirs, dir);
+    configMap("sport", Map.of("sport", "cricket"));
+    Volumes.refresh(pod, dirs, lookup, "127.0.0.1", "127.0.1.1");
+    assertEquals("football", Files.readString(mounts.get("/etc/sport")), "kube: a subPath gets no updates");
+    assertEquals("cricket", Files.readString(mounts.get("/etc/config").resolve("sport")));
+    assertEquals(mounts, Volumes.mounts(c, dirs, dir), "a restarted container finds the same file");
+  }
+}
