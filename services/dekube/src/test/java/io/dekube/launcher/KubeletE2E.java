@@ -399,6 +399,53 @@ class KubeletE2E {
     assertEquals(4, exit.exit(), exit.err());
   }
 
+  /**
+   * {@code (echo a; sleep 2; echo xa) | kubectl exec -i POD -- grep x}: the exec's own grep prints each match as
+   * its line comes, before stdin ends, and ends at the end of stdin.
+   */
+  @Test
+  @Order(4)
+  void execGrepReadsItsStdinAsItComes() throws Exception {
+    kubectl.run("run", "streamer", "--image=busybox", "--", "sleep", "3600").ok();
+    kubectl.run("wait", "--for=condition=Ready", "pod/streamer", "--timeout=60s").ok();
+    Process p = new ProcessBuilder("kubectl", "--kubeconfig", dekube.kubeconfig().toString(), "exec", "-i", "streamer",
+        "--", "grep", "x").redirectErrorStream(true).start();
+    StringBuffer seen = new StringBuffer();
+    Thread reader = readInto(p, seen);
+    try (var typed = p.getOutputStream()) {
+      typed.write("a\nxa\n".getBytes(StandardCharsets.UTF_8));
+      typed.flush();
+      Awaitility.await("the first match, stdin still open").atMost(Duration.ofSeconds(30))
+          .until(() -> seen.toString().equals("xa\n"));
+      assertTrue(p.isAlive(), "grep waits for the end of its stdin");
+      typed.write("b\nxb\n".getBytes(StandardCharsets.UTF_8));
+    } finally {
+      if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        Kubectl.destroyTree(p);
+      }
+    }
+    reader.join(5000);
+    assertEquals(0, p.exitValue(), seen.toString());
+    assertEquals("xa\nxb\n", seen.toString());
+    kubectl.run("delete", "pod", "streamer", "--wait=false").ok();
+  }
+
+  /** Reads what {@code p} writes into {@code seen}, on a thread of its own, until it ends. */
+  private static Thread readInto(Process p, StringBuffer seen) {
+    Thread reader = new Thread(() -> {
+      byte[] b = new byte[4096];
+      try (var in = p.getInputStream()) {
+        for (int n; (n = in.read(b)) > 0; ) {
+          seen.append(new String(b, 0, n, StandardCharsets.UTF_8));
+        }
+      } catch (java.io.IOException e) {
+        // the process ended
+      }
+    });
+    reader.start();
+    return reader;
+  }
+
   /** The logging docs' counter pod (its args as the docs write them): the shell's loop counts, kubectl logs shows it. */
   @Test
   @Order(4)
@@ -441,17 +488,7 @@ class KubeletE2E {
     Process p = new ProcessBuilder("script", "-qfec", "kubectl --kubeconfig " + dekube.kubeconfig()
         + " run -it --rm tty --image=busybox --restart=Never -- sh", "/dev/null").redirectErrorStream(true).start();
     StringBuffer seen = new StringBuffer();
-    Thread reader = new Thread(() -> {
-      byte[] b = new byte[4096];
-      try (var in = p.getInputStream()) {
-        for (int n; (n = in.read(b)) > 0; ) {
-          seen.append(new String(b, 0, n, StandardCharsets.UTF_8));
-        }
-      } catch (java.io.IOException e) {
-        // the process ended
-      }
-    });
-    reader.start();
+    Thread reader = readInto(p, seen);
     try (var typed = p.getOutputStream()) {
       Awaitility.await("attached").atMost(Duration.ofSeconds(60)).until(() -> seen.toString()
           .contains("If you don't see a command prompt, try pressing enter."));

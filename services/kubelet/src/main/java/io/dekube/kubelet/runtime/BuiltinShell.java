@@ -222,17 +222,21 @@ final class BuiltinShell implements Host {
         : String.valueOf(e.getMessage()))));
   }
 
-  /** Runs {@code awk} (its command line parsed) over {@code stdin}: a session's own command. */
-  Future<Integer> awk(Awk.Command awk, String stdin) {
-    input = stdin;
-    in = Stdin.text(stdin);
-    return awk(awk);
+  /**
+   * Runs {@code awk} (its command line parsed) reading {@code stdin} as its input: a session's own command, fed as
+   * its stdin comes.
+   */
+  Future<Integer> awk(Awk.Command awk, Stdin stdin) {
+    in = stdin;
+    return awkParsed(awk);
   }
 
-  /** Runs one command reading {@code stdin} as its input: a filter that is a session's own command. */
-  Future<Integer> command(List<String> argv, String stdin) {
-    input = stdin;
-    in = Stdin.text(stdin);
+  /**
+   * Runs one command reading {@code stdin} as its input: a filter that is a session's own command, fed as its
+   * stdin comes ({@code kubectl exec -i POD -- grep x}).
+   */
+  Future<Integer> command(List<String> argv, Stdin stdin) {
+    in = stdin;
     return command(argv, false);
   }
 
@@ -363,6 +367,11 @@ final class BuiltinShell implements Host {
       err(e.getMessage());
       return done(e.code);
     }
+    return awkParsed(awk);
+  }
+
+  /** awk, its program parsed: streaming, over all of its stdin, or over its operands. */
+  private Future<Integer> awkParsed(Awk.Command awk) {
     if (input == null && awk.streams()) {
       return streaming(filter -> filter.lines(LineFilters.awk(awk.session(), out)));
     }

@@ -1,5 +1,6 @@
 package io.dekube.kubelet.runtime;
 
+import io.dekube.kubelet.runtime.sh.Pipe;
 import io.dekube.kubelet.runtime.sh.Shell;
 import io.dekube.kubelet.runtime.sh.Stdin;
 import io.vertx.core.Future;
@@ -14,7 +15,9 @@ import java.util.function.Function;
  * A command of the built-in shell run in a {@code jvm} container ({@code kubectl exec}, or a busybox
  * container's own command). A bare {@code sh} reads command lines from stdin until {@code exit} or
  * end of input; {@code cat} without files copies stdin to stdout as it comes, and the other filters
- * without files ({@code grep x}, {@code wc -l}, {@code sort}…) read stdin to its end ({@link StdinFilters}); on a TTY it shows the prompt {@code / # }, echoes what is typed (the terminal is raw on
+ * without files ({@code grep x}, {@code wc -l}, {@code sort}…; {@link StdinFilters}) read it through a {@link Pipe},
+ * as in a pipeline: {@code grep}, {@code sed}, {@code tr}… as it comes, {@code wc}, {@code sort} to its end; on a
+ * TTY it shows the prompt {@code / # }, echoes what is typed (the terminal is raw on
  * kubectl's side), erases with backspace, stops the running command on Ctrl-C, ends on Ctrl-D, and
  * writes {@code \r\n} for newlines, as a pseudo-terminal does. Thread-safe: stdin may arrive on any
  * thread; the commands run one after the other.
@@ -37,33 +40,37 @@ public final class ShellSession implements ExecSession {
   private boolean eof;
   private boolean reads;
   private boolean busy;
-  /**
-   * All of stdin, for a command that reads it to its end before it runs — the archive of {@code tar -x}
-   * (kubectl cp to a pod), a filter's input ({@code grep x}, {@code wc -l}) — and that command; null
-   * otherwise.
-   */
+  /** All of stdin, for {@code tar -x} (kubectl cp to a pod), which reads its archive to its end; else null. */
   private Buffer collected;
   private Function<Buffer, Future<Integer>> whenCollected;
   /** {@code cat} without files: stdin goes to stdout as it comes, until it closes. */
   private boolean echoes;
+  /** A filter's stdin as it comes ({@code grep x}), null for other commands. */
+  private Pipe filterInput;
+  private ExecSession.Output intoFilter;
+  /** The bytes of a character whose last bytes have not come yet. */
+  private Buffer undecoded = Buffer.buffer();
 
   private ShellSession(Vertx vertx, ContainerSpec spec, ExecSession.Output out, boolean tty, TrafficPolicy traffic) {
     this.out = tty ? terminal(out) : out;
     this.tty = tty;
     this.lines = new TerminalLines(tty, this::echo, this::control);
     this.shell = new BuiltinShell(vertx, spec, this.out, traffic);
-    this.shell.stdin(new Stdin() {
-      @Override
-      public Future<String> readLine() {
-        return nextLine();
-      }
-
-      @Override
-      public String remaining() {
-        return null;
-      }
-    });
+    this.shell.stdin(typedLines);
   }
+
+  /** Stdin as lines, for {@code read} and for a filter on a TTY (typed, echoed, ended by Ctrl-D). */
+  private final Stdin typedLines = new Stdin() {
+    @Override
+    public Future<String> readLine() {
+      return nextLine();
+    }
+
+    @Override
+    public String remaining() {
+      return null;
+    }
+  };
 
   /** The next line of stdin for {@code read}: at once when there is one, else when it comes (null: end of input). */
   private Future<String> nextLine() {
@@ -126,16 +133,8 @@ public final class ShellSession implements ExecSession {
       }));
     } else if (StdinFilters.echoes(argv)) {
       s.echoes = true;
-    } else if (awk != null ? awk.readsStdin() : StdinFilters.reads(argv)) {
-      s.collect(input -> {
-        try {
-          return awk != null ? s.shell.awk(awk, input.toString(StandardCharsets.UTF_8))
-              : s.shell.command(argv, input.toString(StandardCharsets.UTF_8));
-        } catch (RuntimeException e) {
-          s.out.stderr(Buffer.buffer(e.getMessage() + "\n"));
-          return Future.succeededFuture(1);
-        }
-      });
+    } else if ((awk != null ? awk.readsStdin() : StdinFilters.reads(argv)) || StreamFilters.streams(argv)) {
+      s.filter(vertx, argv, awk);
     } else {
       Future<Integer> run;
       try {
@@ -148,6 +147,34 @@ public final class ShellSession implements ExecSession {
           .onComplete(ar -> s.exit.tryComplete(ar.succeeded() ? ar.result() : 1));
     }
     return s;
+  }
+
+  /**
+   * Runs the filter {@code argv} ({@code awk}: as parsed) reading the session's stdin as it comes, as a pipeline's
+   * stage does: through a pipe that the stdin fills, or on a TTY the lines typed.
+   */
+  private void filter(Vertx vertx, List<String> argv, io.dekube.kubelet.runtime.awk.Awk.Command awk) {
+    Pipe pipe = tty ? null : new Pipe(vertx.getOrCreateContext());
+    if (pipe != null) {
+      synchronized (this) {
+        filterInput = pipe;
+        intoFilter = pipe.writer(out);
+      }
+    }
+    Future<Integer> run;
+    try {
+      Stdin in = pipe != null ? pipe : typedLines;
+      run = awk != null ? shell.awk(awk, in) : shell.command(argv, in);
+    } catch (RuntimeException e) {
+      out.stderr(Buffer.buffer(e.getMessage() + "\n"));
+      run = Future.succeededFuture(1);
+    }
+    run.onComplete(ar -> {
+      if (pipe != null) {
+        pipe.endReader();
+      }
+      exit.tryComplete(ar.succeeded() ? ar.result() : 1);
+    });
   }
 
   private void collect(Function<Buffer, Future<Integer>> command) {
@@ -172,6 +199,10 @@ public final class ShellSession implements ExecSession {
         collected.appendBuffer(data);
         return;
       }
+      if (intoFilter != null) {
+        intoFilter.stdout(wholeCharacters(data));
+        return;
+      }
       if (echoes) {
         if (!exit.future().isComplete()) {
           out.stdout(data);
@@ -187,6 +218,24 @@ public final class ShellSession implements ExecSession {
       lines.feed(text);
     }
     pump();
+  }
+
+  /** {@code data} after the bytes held back, up to its last whole UTF-8 character; the rest is held back. */
+  private Buffer wholeCharacters(Buffer data) {
+    Buffer all = undecoded.length() == 0 ? data : undecoded.appendBuffer(data);
+    int end = all.length();
+    int back = 0;
+    // a character's first byte is 0xxxxxxx or 11xxxxxx; 10xxxxxx follow it
+    while (back < 3 && back < end && (all.getByte(end - 1 - back) & 0xC0) == 0x80) {
+      back++;
+    }
+    if (back < end) {
+      int lead = all.getByte(end - 1 - back) & 0xFF;
+      int size = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+      end = size > back + 1 ? end - 1 - back : end;
+    }
+    undecoded = all.getBuffer(end, all.length());
+    return all.getBuffer(0, end);
   }
 
   /** Ctrl-C ends the command that runs, or drops the line typed; Ctrl-D on an empty line ends the input. */
@@ -213,6 +262,14 @@ public final class ShellSession implements ExecSession {
   public void closeStdin() {
     Buffer input;
     synchronized (this) {
+      if (filterInput != null) {
+        if (undecoded.length() > 0) {
+          intoFilter.stdout(undecoded);
+          undecoded = Buffer.buffer();
+        }
+        filterInput.endWriter();
+        return;
+      }
       input = collected;
       collected = null;
       if (echoes) {

@@ -11,10 +11,11 @@ import java.nio.charset.StandardCharsets;
  * A pipe between two stages of a pipeline, as the kernel's: what the writer writes, the reader reads as it comes;
  * the writer is held back ({@link ExecSession.Output#ready()}) while {@link #CAPACITY} characters wait unread; the
  * reader sees the end of input once the writer has ended and everything is read; a write after the reader ended is
- * lost and breaks the pipe (the writer's SIGPIPE). Thread-safe: applets write from worker threads; whoever waits is
+ * lost and breaks the pipe (the writer's SIGPIPE). A session's stdin reaches its own filter through one too
+ * ({@code kubectl exec -i POD -- grep x}). Thread-safe: applets write from worker threads; whoever waits is
  * woken on the shell's context, never from within a write.
  */
-final class Pipe implements Stdin {
+public final class Pipe implements Stdin {
 
   /** What a pipe holds before its writer waits, as Linux's 64 KiB. */
   static final int CAPACITY = 65536;
@@ -31,12 +32,12 @@ final class Pipe implements Stdin {
   private Want wants;
   private Promise<Void> room;
 
-  Pipe(Context context) {
+  public Pipe(Context context) {
     this.context = context;
   }
 
   /** The writer's end: stdout into the pipe, stderr to {@code errors}. */
-  ExecSession.Output writer(ExecSession.Output errors) {
+  public ExecSession.Output writer(ExecSession.Output errors) {
     return new ExecSession.Output() {
       @Override
       public void stdout(Buffer data) {
@@ -85,7 +86,7 @@ final class Pipe implements Stdin {
   }
 
   /** The writing stage ended: the reader sees the end of input after what is held. */
-  void endWriter() {
+  public void endWriter() {
     synchronized (this) {
       writerEnded = true;
     }
@@ -93,7 +94,7 @@ final class Pipe implements Stdin {
   }
 
   /** The reading stage ended: what is held is dropped, the writer's next write breaks the pipe. */
-  void endReader() {
+  public void endReader() {
     Promise<Void> waiting;
     synchronized (this) {
       readerEnded = true;
