@@ -552,6 +552,14 @@ class KubeletE2E {
     assertEquals("hi from the host\n", Files.readString(tmp.resolve("back.txt")));
     kubectl.run("cp", pod + ":/srv/site", tmp.resolve("site-back").toString()).ok();
     assertEquals("bee\n", Files.readString(tmp.resolve("site-back/a/b.txt")));
+    // the image's files, as nginx -T names them; a copy into a folder that is not there fails with tar's code
+    kubectl.run("cp", pod + ":/etc/nginx/nginx.conf", tmp.resolve("nginx.conf").toString()).ok();
+    assertTrue(kubectl.run("exec", pod, "--", "nginx", "-T").ok().out().startsWith("# configuration file "
+        + "/etc/nginx/nginx.conf:\n" + Files.readString(tmp.resolve("nginx.conf")) + "\n# configuration file "));
+    Kubectl.Result nowhere = kubectl.run("cp", hi.toString(), pod + ":/nosuch/hi.txt");
+    assertEquals(1, nowhere.exit(), nowhere.out() + nowhere.err());
+    assertEquals("tar: can't change directory to '/nosuch': No such file or directory\n"
+        + "command terminated with exit code 1\n", nowhere.err());
     assertEquals("hi\n", kubectl.run("exec", pod, "--", "sh", "-c", "mkdir -p /data/a && echo hi > /data/a/f && cat "
         + "/data/a/f").ok().out());
     String ls = kubectl.run("exec", pod, "--", "ls", "/").ok().out();

@@ -12,7 +12,8 @@ import java.util.TreeSet;
  * system. Every image has the folders of a small Linux image ({@code /bin}, {@code /etc}, {@code /home},
  * {@code /root}, {@code /tmp}, {@code /usr}, {@code /var}…, with {@code /dev}, {@code /proc} and
  * {@code /sys} empty) and {@code /etc/passwd}, {@code /etc/group}, {@code /etc/os-release}; {@code nginx}
- * adds its configuration and the welcome page under {@code /usr/share/nginx/html}, {@code httpd} its
+ * adds the official image's files ({@link NginxFiles}: {@code /etc/nginx}, its pages under
+ * {@code /usr/share/nginx/html}, {@code /docker-entrypoint.sh}), {@code httpd} its
  * {@code It works!} page under {@code /usr/local/apache2/htdocs}, {@code hpa-example} its {@code index.php},
  * {@code kubernetes-bootcamp} its {@code /server.js}, {@code hello-frontend} its nginx configuration.
  * Absolute paths.
@@ -48,19 +49,8 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
     file(folders, files, "/etc/os-release", "NAME=\"dekube " + program + "\"\nID=dekube\nPRETTY_NAME=\"dekube built-in "
         + "image " + program + "\"\n");
     if (program.equals("nginx")) {
-      file(folders, files, "/usr/share/nginx/html/index.html", NginxPages.WELCOME);
-      file(folders, files, "/etc/nginx/conf.d/default.conf", """
-          server {
-              listen       80;
-              server_name  localhost;
-              location / {
-                  root   /usr/share/nginx/html;
-                  index  index.html index.htm;
-              }
-          }
-          """);
-      folder(folders, "/var/log/nginx");
-      folder(folders, "/var/cache/nginx");
+      NginxFiles.files().forEach((path, text) -> file(folders, files, path, text));
+      NginxFiles.FOLDERS.forEach(f -> folder(folders, f));
     }
     if (program.equals("httpd")) {
       file(folders, files, Httpd.ROOT + "/index.html", Httpd.INDEX);

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 /**
  * The {@code nginx} program of the nginx images, as a container's exec, probes and hooks run it beside the server
  * that is its PID 1: {@code nginx -s quit} (the lifecycle page's preStop: the server finishes its requests and
- * the container ends with 0), {@code -s stop} (at once), {@code -s reload|reopen}, {@code -t}, {@code -v}; a
+ * the container ends with 0), {@code -s stop} (at once), {@code -s reload|reopen}, {@code -t} and {@code -T} (the
+ * container's configuration files read, and printed), {@code -v}; a
  * second {@code nginx} fails to bind as nginx's does.
  */
 final class NginxControl implements JvmContainer.ImageCommand {
@@ -21,6 +22,8 @@ final class NginxControl implements JvmContainer.ImageCommand {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss");
   /** The pid nginx's notices give the signalling process. */
   private static final int SIGNALLER = 45;
+  /** The most files {@code -t} reads: an include that includes itself ends there. */
+  private static final int MAX_FILES = 256;
 
   private final JvmContainer c;
   private final String version;
@@ -48,8 +51,7 @@ final class NginxControl implements JvmContainer.ImageCommand {
         return done(out, "nginx version: nginx/" + version + "\n");
       }
       case "-t", "-T" -> {
-        return done(out, "nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n"
-            + "nginx: configuration file /etc/nginx/nginx.conf test is successful\n");
+        return test(out, args.get(0).equals("-T"));
       }
       case "-s" -> {
         String signal = args.size() > 1 ? args.get(1) : "";
@@ -65,6 +67,70 @@ final class NginxControl implements JvmContainer.ImageCommand {
         return fail(out, "nginx: invalid option: \"" + args.get(0).replaceFirst("^-", "") + "\"\n");
       }
     }
+  }
+
+  /**
+   * {@code -t}: reads the configuration from the container's files, {@code /etc/nginx/nginx.conf} and what it includes
+   * (its syntax is not checked); {@code -T} also prints each file read, as nginx dumps them. A file that cannot be
+   * opened fails the test with nginx's words.
+   */
+  private ExecSession test(ExecSession.Output out, boolean dump) {
+    List<NginxConfig.File> read = new java.util.ArrayList<>();
+    Future<Integer> code = load(NginxFiles.CONF, null, read).transform(ar -> {
+      if (ar.failed()) {
+        out.stderr(Buffer.buffer("nginx: [emerg] " + ar.cause().getMessage() + "\n"
+            + "nginx: configuration file " + NginxFiles.CONF + " test failed\n"));
+        return Future.succeededFuture(1);
+      }
+      out.stderr(Buffer.buffer("nginx: the configuration file " + NginxFiles.CONF + " syntax is ok\n"
+          + "nginx: configuration file " + NginxFiles.CONF + " test is successful\n"));
+      if (dump) {
+        StringBuilder text = new StringBuilder();
+        read.forEach(f -> text.append("# configuration file ").append(f.path()).append(":\n").append(f.text())
+            .append('\n'));
+        out.stdout(Buffer.buffer(text.toString()));
+      }
+      return Future.succeededFuture(0);
+    });
+    return ExecSession.ending(code);
+  }
+
+  /** Reads {@code path} (included at {@code from}, FILE:LINE) and what it includes, in order, into {@code read}. */
+  private Future<Void> load(String path, String from, List<NginxConfig.File> read) {
+    if (read.size() > MAX_FILES) {
+      return Future.failedFuture("too many included files, the last: \"" + path + "\"");
+    }
+    return c.file(path).compose(bytes -> {
+      if (bytes == null) {
+        return Future.failedFuture("open() \"" + path + "\" failed (2: No such file or directory)"
+            + (from == null ? "" : " in " + from));
+      }
+      String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+      read.add(new NginxConfig.File(path, text));
+      Future<Void> next = Future.succeededFuture();
+      for (NginxConfig.Include include : NginxConfig.includes(text)) {
+        String at = path + ":" + include.line();
+        next = next.compose(v -> include.pattern() ? loadAll(include.path(), at, read)
+            : load(include.path(), at, read));
+      }
+      return next;
+    });
+  }
+
+  /** Reads the files a pattern names ({@code /etc/nginx/conf.d/*.conf}), in the order of their names. */
+  private Future<Void> loadAll(String pattern, String from, List<NginxConfig.File> read) {
+    int slash = pattern.lastIndexOf('/');
+    String folder = pattern.substring(0, Math.max(1, slash));
+    return c.folder(folder).compose(names -> {
+      Future<Void> next = Future.succeededFuture();
+      for (String name : names) {
+        if (NginxConfig.matches(pattern.substring(slash + 1), name)) {
+          String file = (folder.equals("/") ? "" : folder) + "/" + name;
+          next = next.compose(v -> load(file, from, read));
+        }
+      }
+      return next;
+    });
   }
 
   /** {@code -s SIGNAL}: the signaller's notice, the master's in the container log, then what the signal does. */

@@ -77,20 +77,31 @@ final class NginxPages {
     return path.endsWith("/") || path.isEmpty() ? file + "/index.html" : file;
   }
 
-  /** The Content-Type nginx's mime.types gives a file of that name ({@code application/octet-stream} otherwise). */
+  /** Types by extension, from the image's {@code /etc/nginx/mime.types} ({@link NginxFiles#MIME_TYPES}). */
+  private static final java.util.Map<String, String> TYPES = types(NginxFiles.MIME_TYPES);
+
+  /**
+   * The Content-Type the image's mime.types gives a file of that name ({@code application/octet-stream}, nginx.conf's
+   * {@code default_type}, otherwise).
+   */
   static String contentType(String file) {
-    String ext = file.substring(file.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
-    return switch (ext) {
-      case "html", "htm" -> "text/html";
-      case "css" -> "text/css";
-      case "js" -> "application/javascript";
-      case "json" -> "application/json";
-      case "txt" -> "text/plain";
-      case "png" -> "image/png";
-      case "jpg", "jpeg" -> "image/jpeg";
-      case "svg" -> "image/svg+xml";
-      default -> "application/octet-stream";
-    };
+    String name = file.substring(file.lastIndexOf('/') + 1);
+    String ext = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT) : "";
+    return TYPES.getOrDefault(ext, "application/octet-stream");
+  }
+
+  /** The extensions of a {@code types { TYPE EXT…; }} block and their types. */
+  static java.util.Map<String, String> types(String mimeTypes) {
+    java.util.Map<String, String> byExtension = new java.util.HashMap<>();
+    String body = mimeTypes.replaceAll("#[^\n]*", "");
+    body = body.substring(body.indexOf('{') + 1, body.lastIndexOf('}'));
+    for (String entry : body.split(";")) {
+      String[] words = entry.trim().split("\\s+");
+      for (int i = 1; i < words.length; i++) {
+        byExtension.putIfAbsent(words[i], words[0]);
+      }
+    }
+    return java.util.Map.copyOf(byExtension);
   }
 
   /** The version the image's tag names ({@code 1.25}, {@code 1.25.3-alpine}), else {@link #DEFAULT_VERSION}. */

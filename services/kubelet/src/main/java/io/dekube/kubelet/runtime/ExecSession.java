@@ -35,6 +35,11 @@ public interface ExecSession {
 
   /** A command that already ended with {@code code}. */
   static ExecSession finished(int code) {
+    return ending(Future.succeededFuture(code));
+  }
+
+  /** A command that reads no stdin and cannot be stopped early: it ends with {@code exit}. */
+  static ExecSession ending(Future<Integer> exit) {
     return new ExecSession() {
       @Override
       public void stdin(Buffer data) {
@@ -46,7 +51,7 @@ public interface ExecSession {
 
       @Override
       public Future<Integer> exitCode() {
-        return Future.succeededFuture(code);
+        return exit;
       }
 
       @Override

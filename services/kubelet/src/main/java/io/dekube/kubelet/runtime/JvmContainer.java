@@ -65,6 +65,18 @@ public final class JvmContainer implements RunningContainer {
   }
 
   /**
+   * The names in the folder at {@code path} of this container's root file system, sorted; empty when there is no
+   * folder there. Read on a worker thread.
+   */
+  public Future<List<String>> folder(String path) {
+    return vertx.executeBlocking(() -> {
+      ContainerFs fs = ContainerFs.of(spec, BuiltinShell.APPLETS);
+      ContainerFs.Entry e = fs.stat(path);
+      return e == null || !e.dir() ? List.<String>of() : fs.list(path);
+    }, false);
+  }
+
+  /**
    * Resolves {@code name} as the pod's resolver does — {@code /etc/hosts}, then the cluster DNS along the pod's
    * search path — to its first address ({@code localhost} is the pod IP, as the pod's loopback is). Fails when the
    * name has no address. Non-blocking.

@@ -9,7 +9,8 @@ import java.util.List;
  * busybox {@code tar} over a {@code jvm} container's file system ({@link ContainerFs}), as {@code kubectl cp}
  * runs it: {@code tar cf - PATH...} (the archive on stdout, names without their leading /, folders whole) and
  * {@code tar [--no-same-permissions --no-same-owner] -xmf - [-C DIR]} (the archive from stdin into the
- * container: folders made as needed, files written). Blocking: call from a worker thread.
+ * container: folders of the archive made as needed, files written; a {@code -C} folder that is not there fails).
+ * Blocking: call from a worker thread.
  */
 final class TarFiles {
 
@@ -49,7 +50,17 @@ final class TarFiles {
     return code;
   }
 
-  /** {@code tar -xf - -C DIR} of {@code archive}. */
+  /** Why {@code path} is no folder to extract into (busybox's reason), or null when it is one. */
+  private String folderProblem(String path) {
+    try {
+      ContainerFs.Entry e = fs.stat(path);
+      return e == null ? ContainerFs.NO_ENTRY : e.dir() ? null : ContainerFs.NOT_DIR;
+    } catch (IOException e) {
+      return FileCommands.reason(e);
+    }
+  }
+
+  /** {@code tar -xf - -C DIR} of {@code archive}; DIR must be a folder. */
   int extract(byte[] archive, String dir) {
     List<Tar.Entry> entries;
     try {
@@ -59,6 +70,12 @@ final class TarFiles {
       return 1;
     }
     String base = ContainerFs.normalize(cwd, dir);
+    String missing = folderProblem(base);
+    if (missing != null) {
+      // busybox changes to -C's folder first and stops there; kubectl cp then ends with tar's code
+      out.stderr(Buffer.buffer("tar: can't change directory to '" + dir + "': " + missing + "\n"));
+      return 1;
+    }
     FileCommands folders = new FileCommands(fs, base, out);
     int code = 0;
     for (Tar.Entry e : entries) {
