@@ -2,34 +2,33 @@ package io.dekube.kubelet.runtime;
 
 import io.dekube.kubelet.runtime.awk.Awk;
 import io.dekube.kubelet.runtime.awk.AwkIo;
-import io.dekube.kubelet.runtime.sh.Host;
 import io.dekube.kubelet.runtime.sh.Io;
+import io.dekube.kubelet.runtime.sh.Shell;
 import io.dekube.kubelet.runtime.sh.Stdin;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
  * busybox's awk in a {@code jvm} container, for a program that reads files or runs commands ({@code getline},
  * {@code system}) or takes file operands: its operands (or all of its stdin) read from the container's file
- * system, its commands run by the container's shell ({@code sh -c}) on the shell's context, its output printed
- * after each record. Runs on a worker thread (it waits for files and commands); {@link AwkIo} for the awk package.
+ * system, its commands run by the container's shell as new {@code sh -c} processes would be ({@link Shell#process}, on
+ * the shell's context), its output printed after each record. Runs on a worker thread (it waits for files and commands); {@link AwkIo} for the awk package.
  */
 final class AwkApplet implements AwkIo {
 
   private final ContainerFs fs;
-  private final Host host;
+  private final Shell shell;
   private final Context context;
   private final Io io;
 
-  /** An awk run by {@code host} (its shell runs on {@code context}) with {@code io}'s output, folder and environment. */
-  AwkApplet(ContainerFs fs, Host host, Context context, Io io) {
+  /** An awk of a container whose {@code shell} runs on {@code context}, with {@code io}'s output, folder and environment. */
+  AwkApplet(ContainerFs fs, Shell shell, Context context, Io io) {
     this.fs = fs;
-    this.host = host;
+    this.shell = shell;
     this.context = context;
     this.io = io;
   }
@@ -81,7 +80,7 @@ final class AwkApplet implements AwkIo {
     };
     CompletableFuture<Integer> done = new CompletableFuture<>();
     Io commandIo = new Io(captured, Stdin.NONE, io.cwd(), io.env());
-    context.runOnContext(v -> host.applet(List.of("sh", "-c", command), commandIo).onComplete(ar -> {
+    context.runOnContext(v -> shell.process(command, commandIo).onComplete(ar -> {
       if (ar.succeeded()) {
         done.complete(ar.result());
       } else {

@@ -385,7 +385,7 @@ final class BuiltinShell implements Host {
   }
 
   private Future<Integer> awk(Awk.Command awk) {
-    AwkApplet applet = new AwkApplet(fs, this, vertx.getOrCreateContext(), io());
+    AwkApplet applet = new AwkApplet(fs, shell, vertx.getOrCreateContext(), io());
     return blocking(() -> applet.run(awk, input));
   }
 

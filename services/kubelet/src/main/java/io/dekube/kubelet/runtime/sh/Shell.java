@@ -65,6 +65,17 @@ public final class Shell {
     return lines(script, io);
   }
 
+  /**
+   * Runs {@code script} as a new {@code sh -c SCRIPT} process would (awk's {@code "CMD" | getline}, {@code system}):
+   * with {@code io}'s environment and folder only, this shell's variables, {@code $@} and options untouched.
+   */
+  public Future<Integer> process(String script, Io io) {
+    return onContext(() -> {
+      ShellState st = new ShellState(signals, io.env(), io.cwd(), "sh", List.of());
+      return interpreter.script(script, st, io).map(code -> st.last);
+    });
+  }
+
   /** Runs the {@code EXIT} trap, if set, once the shell ends; its status is the shell's. */
   public Future<Integer> exit(Io io) {
     String action = state.traps.remove("EXIT");
