@@ -99,6 +99,7 @@ final class AtomicWriter {
       visible.add(first);
       Path link = dir.resolve(first);
       if (!Files.isSymbolicLink(link)) {
+        deleteTree(link); // a file of an older layout
         Files.createSymbolicLink(link, Path.of(DATA, first));
       }
     }

@@ -32,7 +32,7 @@ final class VolumeSetup {
 
   /** The volumes' folders by name; null when they could not be written yet (shown, and a new sync armed). */
   Future<Map<String, Path>> prepare(Pod pod, String ip, List<ContainerRecord> containers) {
-    return m.vertx.executeBlocking(() -> Volumes.prepare(pod, w.podDir(), m.lookup, m.tokens, ip, m.config.nodeIp()),
+    return m.vertx.executeBlocking(() -> Volumes.prepare(pod, w.podDir(), m.lookup, m.tokens, info(ip)),
             false)
         .recover(e -> {
           String reason = e instanceof ContainerStartException cse ? cse.reason() : "CreateContainerConfigError";
@@ -74,9 +74,14 @@ final class VolumeSetup {
       if (hasProjectedToken(pod)) {
         Volumes.refreshTokens(pod, dirs, m.tokens);
       }
-      Volumes.refresh(pod, dirs, m.lookup, ip, m.config.nodeIp());
+      Volumes.refresh(pod, dirs, m.lookup, info(ip));
       return null;
     }, false).onFailure(e -> LOG.debug("pod {}/{}: volume refresh failed: {}", w.namespace(), w.name(), e.toString()));
+  }
+
+  /** The pod's IP, its node's, and the node's allocatable cpu and memory (a downwardAPI resourceFieldRef's default). */
+  private EnvBuilder.PodInfo info(String ip) {
+    return new EnvBuilder.PodInfo(ip, m.config.nodeIp(), m.config.cpu(), m.config.memory());
   }
 
   private static boolean hasProjectedToken(Pod p) {

@@ -46,6 +46,12 @@ public final class Volumes {
     return prepare(pod, podDir, lookup, NO_TOKENS, podIp, hostIp);
   }
 
+  /** Writes every volume of the pod, a node without allocatable resources; answers volume name → folder. */
+  public static Map<String, Path> prepare(Pod pod, Path podDir, EnvBuilder.Lookup lookup, TokenSource tokens,
+                                          String podIp, String hostIp) throws IOException {
+    return prepare(pod, podDir, lookup, tokens, new EnvBuilder.PodInfo(podIp, hostIp, "0", "0"));
+  }
+
   /**
    * Writes the token file of every projected {@code serviceAccountToken} source again (the kubelet
    * renews tokens before they expire), the volume's other files as they are; {@code dirs} are the folders
@@ -71,9 +77,12 @@ public final class Volumes {
     }
   }
 
-  /** Writes every volume of the pod; answers volume name → folder. */
+  /**
+   * Writes every volume of the pod ({@code info}: its IP, its node's, and the node's allocatable cpu and memory,
+   * which a downwardAPI {@code resourceFieldRef} of a container without limits reads); answers volume name → folder.
+   */
   public static Map<String, Path> prepare(Pod pod, Path podDir, EnvBuilder.Lookup lookup, TokenSource tokens,
-                                          String podIp, String hostIp) throws IOException {
+                                          EnvBuilder.PodInfo info) throws IOException {
     Map<String, Path> dirs = new LinkedHashMap<>();
     if (pod.getSpec().getVolumes() == null) {
       return dirs;
@@ -108,7 +117,7 @@ public final class Volumes {
               "secret \"" + v.getSecret().getSecretName() + "\" not found");
         }
       }
-      Map<String, AtomicWriter.File> files = contents(pod, v, lookup, tokens, podIp, hostIp, dir);
+      Map<String, AtomicWriter.File> files = contents(pod, v, lookup, tokens, info, dir);
       if (files != null) {
         AtomicWriter.write(dir, files, ownership(pod));
       }
@@ -125,12 +134,18 @@ public final class Volumes {
    */
   public static void refresh(Pod pod, Map<String, Path> dirs, EnvBuilder.Lookup lookup, String podIp, String hostIp)
       throws IOException {
+    refresh(pod, dirs, lookup, new EnvBuilder.PodInfo(podIp, hostIp, "0", "0"));
+  }
+
+  /** {@link #refresh} on a node of {@code info}'s allocatable resources. */
+  public static void refresh(Pod pod, Map<String, Path> dirs, EnvBuilder.Lookup lookup, EnvBuilder.PodInfo info)
+      throws IOException {
     if (pod.getSpec().getVolumes() == null) {
       return;
     }
     for (Volume v : pod.getSpec().getVolumes()) {
       Path dir = dirs.get(v.getName());
-      Map<String, AtomicWriter.File> files = dir == null ? null : contents(pod, v, lookup, null, podIp, hostIp, dir);
+      Map<String, AtomicWriter.File> files = dir == null ? null : contents(pod, v, lookup, null, info, dir);
       if (files != null && sourcesThere(pod.getMetadata().getNamespace(), v, lookup)) {
         AtomicWriter.write(dir, files, ownership(pod));
       }
@@ -165,7 +180,7 @@ public final class Volumes {
    * with none as {@code dir} holds it now; null for the other kinds.
    */
   private static Map<String, AtomicWriter.File> contents(Pod pod, Volume v, EnvBuilder.Lookup lookup, TokenSource tokens,
-                                                         String podIp, String hostIp, Path dir) throws IOException {
+                                                         EnvBuilder.PodInfo info, Path dir) throws IOException {
     String ns = pod.getMetadata().getNamespace();
     Map<String, AtomicWriter.File> files = new LinkedHashMap<>();
     if (v.getConfigMap() != null) {
@@ -177,12 +192,12 @@ public final class Volumes {
       keys(files, secret == null ? Map.of() : EnvBuilder.secretData(secret), v.getSecret().getItems(),
           mode(v.getSecret().getDefaultMode()));
     } else if (v.getDownwardAPI() != null) {
-      downward(files, pod, v.getDownwardAPI().getItems(), podIp, hostIp, mode(v.getDownwardAPI().getDefaultMode()));
+      downward(files, pod, v.getDownwardAPI().getItems(), info, mode(v.getDownwardAPI().getDefaultMode()));
     } else if (v.getProjected() != null && v.getProjected().getSources() != null) {
       int mode = mode(v.getProjected().getDefaultMode());
       Map<String, AtomicWriter.File> now = tokens == null ? AtomicWriter.current(dir) : Map.of();
       for (VolumeProjection p : v.getProjected().getSources()) {
-        projection(files, pod, p, lookup, podIp, hostIp, mode);
+        projection(files, pod, p, lookup, info, mode);
         if (p.getServiceAccountToken() != null) {
           AtomicWriter.File token = tokens != null ? token(pod, p, tokens, mode) : now.get(tokenPath(p));
           files.put(tokenPath(p), token != null ? token : new AtomicWriter.File(new byte[0], mode));
@@ -261,7 +276,7 @@ public final class Volumes {
   }
 
   private static void projection(Map<String, AtomicWriter.File> files, Pod pod, VolumeProjection p,
-                                 EnvBuilder.Lookup lookup, String podIp, String hostIp, int mode) {
+                                 EnvBuilder.Lookup lookup, EnvBuilder.PodInfo info, int mode) {
     String ns = pod.getMetadata().getNamespace();
     if (p.getConfigMap() != null) {
       ObjectNode cm = lookup.configMap(ns, p.getConfigMap().getName());
@@ -272,7 +287,7 @@ public final class Volumes {
       keys(files, s == null ? Map.of() : EnvBuilder.secretData(s), p.getSecret().getItems(), mode);
     }
     if (p.getDownwardAPI() != null) {
-      downward(files, pod, p.getDownwardAPI().getItems(), podIp, hostIp, mode);
+      downward(files, pod, p.getDownwardAPI().getItems(), info, mode);
     }
   }
 
@@ -309,17 +324,28 @@ public final class Volumes {
     }
   }
 
+  /** The files of downwardAPI items: a pod field ({@code fieldRef}), or a container's resource ({@code resourceFieldRef}). */
   private static void downward(Map<String, AtomicWriter.File> files, Pod pod, List<DownwardAPIVolumeFile> items,
-                               String podIp, String hostIp, int mode) {
+                               EnvBuilder.PodInfo info, int mode) {
     if (items == null) {
       return;
     }
     for (DownwardAPIVolumeFile f : items) {
+      String value = null;
       if (f.getFieldRef() != null) {
-        String value = PodFields.value(pod, f.getFieldRef().getFieldPath(), podIp, hostIp);
-        files.put(f.getPath(), new AtomicWriter.File((value == null ? "" : value).getBytes(StandardCharsets.UTF_8),
-            f.getMode() != null ? mode(f.getMode()) : mode));
+        value = PodFields.value(pod, f.getFieldRef().getFieldPath(), info.podIp(), info.hostIp());
+      } else if (f.getResourceFieldRef() != null) {
+        String name = f.getResourceFieldRef().getContainerName();
+        Container c = java.util.stream.Stream.concat(pod.getSpec().getContainers().stream(),
+                pod.getSpec().getInitContainers() == null ? java.util.stream.Stream.<Container>empty()
+                    : pod.getSpec().getInitContainers().stream())
+            .filter(x -> name == null || name.equals(x.getName())).findFirst().orElse(null);
+        value = c == null ? null : EnvBuilder.resource(c, f.getResourceFieldRef(), info);
+      } else {
+        continue;
       }
+      files.put(f.getPath(), new AtomicWriter.File((value == null ? "" : value).getBytes(StandardCharsets.UTF_8),
+          f.getMode() != null ? mode(f.getMode()) : mode));
     }
   }
 

@@ -8,14 +8,21 @@ import java.util.List;
 /**
  * The tar archives {@code kubectl cp} sends and expects ({@code tar cf -} and {@code tar -xmf -} in the
  * container): ustar entries written; ustar, GNU long names and pax {@code path} records read. Regular
- * files and folders only (others are skipped). Pure.
+ * files, folders and symbolic links only (others are skipped). Pure.
  */
 final class Tar {
 
   private static final int BLOCK = 512;
 
-  /** One entry: a folder ({@code directory}) or a regular file with its bytes; names without a leading /. */
-  record Entry(String name, boolean directory, byte[] data) {
+  /**
+   * One entry: a folder ({@code directory}), a symbolic link ({@code link}: what it names) or a regular file with
+   * its bytes; names without a leading /.
+   */
+  record Entry(String name, boolean directory, byte[] data, String link) {
+
+    Entry(String name, boolean directory, byte[] data) {
+      this(name, directory, data, null);
+    }
   }
 
   private Tar() {
@@ -26,7 +33,7 @@ final class Tar {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Entry e : entries) {
       out.writeBytes(header(e));
-      if (!e.directory()) {
+      if (!e.directory() && e.link() == null) {
         out.writeBytes(e.data());
         out.writeBytes(new byte[pad(e.data().length)]);
       }
@@ -48,12 +55,13 @@ final class Tar {
       name = name.substring(cut + 1);
     }
     put(h, 0, 100, name);
-    put(h, 100, 8, octal(e.directory() ? 0755 : 0644, 7));
+    put(h, 100, 8, octal(e.link() != null ? 0777 : e.directory() ? 0755 : 0644, 7));
     put(h, 108, 8, octal(0, 7));
     put(h, 116, 8, octal(0, 7));
-    put(h, 124, 12, octal(e.directory() ? 0 : e.data().length, 11));
+    put(h, 124, 12, octal(e.directory() || e.link() != null ? 0 : e.data().length, 11));
     put(h, 136, 12, octal(System.currentTimeMillis() / 1000, 11));
-    h[156] = (byte) (e.directory() ? '5' : '0');
+    h[156] = (byte) (e.link() != null ? '2' : e.directory() ? '5' : '0');
+    put(h, 157, 100, e.link() == null ? "" : e.link());
     put(h, 257, 6, "ustar");
     put(h, 263, 2, "00");
     put(h, 265, 32, "root");
@@ -94,10 +102,11 @@ final class Tar {
       switch (type) {
         case 'L' -> longName = new String(body, StandardCharsets.UTF_8).replaceAll("\0+$", "");
         case 'x' -> longName = paxPath(body, longName);
-        case '0', '\0', '5' -> {
+        case '0', '\0', '5', '2' -> {
           String n = longName != null ? longName : name;
           longName = null;
-          entries.add(new Entry(n.replaceFirst("^/+", ""), type == '5', type == '5' ? new byte[0] : body));
+          entries.add(new Entry(n.replaceFirst("^/+", ""), type == '5', type == '0' || type == '\0' ? body : new byte[0],
+              type == '2' ? string(tar, at + 157, 100) : null));
         }
         default -> longName = null;
       }

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * busybox {@code tar} over a {@code jvm} container's file system ({@link ContainerFs}), as {@code kubectl cp}
- * runs it: {@code tar cf - PATH...} (the archive on stdout, names without their leading /, folders whole) and
+ * runs it: {@code tar cf - PATH...} (the archive on stdout, names without their leading /, folders whole, symbolic
+ * links as links) and
  * {@code tar [--no-same-permissions --no-same-owner] -xmf - [-C DIR]} (the archive from stdin into the
  * container: folders of the archive made as needed, files written; a {@code -C} folder that is not there fails).
  * Blocking: call from a worker thread.
@@ -34,8 +35,10 @@ final class TarFiles {
       try {
         for (String f : fs.walk(abs)) {
           String entry = (name + f.substring(abs.length())).replaceFirst("^/+", "");
-          ContainerFs.Entry e = fs.stat(f);
-          if (e != null && e.dir()) {
+          ContainerFs.Entry e = fs.lstat(f);
+          if (e != null && e.link() != null) {
+            entries.add(new Tar.Entry(entry, false, new byte[0], e.link()));
+          } else if (e != null && e.dir()) {
             entries.add(new Tar.Entry(entry.isEmpty() ? "." : entry, true, new byte[0]));
           } else if (e != null) {
             entries.add(new Tar.Entry(entry, false, fs.read(f)));
@@ -83,6 +86,12 @@ final class TarFiles {
       try {
         if (e.directory()) {
           folders.mkdirs(path);
+        } else if (e.link() != null) {
+          folders.mkdirs(ContainerFs.parent(path));
+          if (fs.lstat(path) != null) {
+            fs.remove(path, false);
+          }
+          fs.symlink(e.link(), path);
         } else {
           folders.mkdirs(ContainerFs.parent(path));
           fs.write(path, e.data(), false);

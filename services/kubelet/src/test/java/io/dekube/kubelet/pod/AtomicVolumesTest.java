@@ -129,6 +129,36 @@ class AtomicVolumesTest {
     assertEquals(0777, mode(volume.resolve("password")));
   }
 
+  /** "Projected volumes": a secret's item, downwardAPI labels and a cpu limit, a configMap's item in one volume. */
+  @Test
+  void aProjectedVolumeHoldsEverySourceAndAContainersResource() throws Exception {
+    ObjectNode secret = new ObjectMapper().createObjectNode();
+    secret.putObject("data").put("username", "bXktYXBw");
+    secrets.put("mysecret", secret);
+    configMap("myconfigmap", Map.of("config", "value"));
+    Pod pod = new PodBuilder().withNewMetadata().withName("volume-test").withNamespace("default")
+        .addToLabels("app", "test").endMetadata().withNewSpec()
+        .addNewContainer().withName("container-test").withImage("busybox:1.28").withNewResources()
+        .addToLimits("cpu", new io.fabric8.kubernetes.api.model.Quantity("500m")).endResources().endContainer()
+        .addNewVolume().withName("all-in-one").withNewProjected()
+        .addNewSource().withNewSecret().withName("mysecret").addNewItem().withKey("username")
+        .withPath("my-group/my-username").endItem().endSecret().endSource()
+        .addNewSource().withNewDownwardAPI()
+        .addNewItem().withPath("labels").withNewFieldRef().withFieldPath("metadata.labels").endFieldRef().endItem()
+        .addNewItem().withPath("cpu_limit").withNewResourceFieldRef().withContainerName("container-test")
+        .withResource("limits.cpu").withDivisor(new io.fabric8.kubernetes.api.model.Quantity("1m"))
+        .endResourceFieldRef().endItem().endDownwardAPI().endSource()
+        .addNewSource().withNewConfigMap().withName("myconfigmap").addNewItem().withKey("config")
+        .withPath("my-group/my-config").endItem().endConfigMap().endSource()
+        .endProjected().endVolume().endSpec().build();
+    Path volume = Volumes.prepare(pod, dir, lookup, Volumes.NO_TOKENS,
+        new EnvBuilder.PodInfo("127.0.0.1", "127.0.1.1", "2", "4Gi")).get("all-in-one");
+    assertEquals("my-app", Files.readString(volume.resolve("my-group/my-username")));
+    assertEquals("value", Files.readString(volume.resolve("my-group/my-config")));
+    assertEquals("app=\"test\"", Files.readString(volume.resolve("labels")));
+    assertEquals("500", Files.readString(volume.resolve("cpu_limit")));
+  }
+
   @Test
   void fsGroupGivesTheFilesItsGroupAndGroupRead() throws Exception {
     Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "chown needs root");

@@ -103,6 +103,37 @@ class LinksAndPermissionsTest {
     assertEquals("ln: /data/demo/h: File exists\n", output.err.toString());
   }
 
+  /** {@code kubectl cp} both ways: tar keeps a symbolic link a link. */
+  @Test
+  void tarCarriesLinksBothWays() throws Exception {
+    Map<String, Path> mounts = demo();
+    assertEquals(0, sh(0, "cd /data/demo; echo hi > f; ln -s f l", mounts, List.of()), output.err.toString());
+    ContainerSpec spec = new ContainerSpec("d", "box", "u", "n", "127.0.0.1", new ContainerBuilder().withName("c")
+        .withImage("busybox:1.28").build(), Map.of(), dir.resolve("pod/c/0.log"), dir.resolve("pod/c/root"), mounts, "id");
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    ExecSession.Output binary = new ExecSession.Output() {
+      @Override
+      public void stdout(io.vertx.core.buffer.Buffer data) {
+        bytes.writeBytes(data.getBytes());
+      }
+
+      @Override
+      public void stderr(io.vertx.core.buffer.Buffer data) {
+        output.err.append(data);
+      }
+    };
+    assertEquals(0, ShellSession.start(vertx, spec, List.of("tar", "cf", "-", "data/demo/l"), binary, false)
+        .exitCode().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS));
+    Tar.Entry link = Tar.read(bytes.toByteArray()).get(0);
+    assertEquals("f", link.link());
+    ExecSession in = ShellSession.start(vertx, spec, List.of("tar", "-xmf", "-", "-C", "/tmp"), output, false);
+    in.stdin(io.vertx.core.buffer.Buffer.buffer(Tar.write(List.of(new Tar.Entry("ln", false, new byte[0], "/etc/hostname")))));
+    in.closeStdin();
+    assertEquals(0, in.exitCode().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS));
+    assertEquals(0, sh(0, "readlink /tmp/ln", mounts, List.of()), output.err.toString());
+    assertEquals("/etc/hostname\n", output.out.toString());
+  }
+
   @Test
   void aUserOtherThanRootMayWriteOnlyWhereTheModesLetIt() throws Exception {
     Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "owners need a root kubelet");
