@@ -265,9 +265,10 @@ final class NginxFiles {
         #!/bin/sh
         # With NGINX_ENTRYPOINT_LOCAL_RESOLVERS set, exports the nameservers of /etc/resolv.conf as
         # NGINX_LOCAL_RESOLVERS, for templates that need a resolver directive.
-        [ -n "${NGINX_ENTRYPOINT_LOCAL_RESOLVERS:-}" ] || return 0
-        NGINX_LOCAL_RESOLVERS=$(awk '$1 == "nameserver" { printf "%s ", $2 }' /etc/resolv.conf)
-        export NGINX_LOCAL_RESOLVERS
+        if [ -n "${NGINX_ENTRYPOINT_LOCAL_RESOLVERS:-}" ]; then
+            NGINX_LOCAL_RESOLVERS=$(awk '$1 == "nameserver" { printf "%s ", $2 }' /etc/resolv.conf)
+            export NGINX_LOCAL_RESOLVERS
+        fi
         """);
     s.put("20-envsubst-on-templates.sh", """
         #!/bin/sh

@@ -35,6 +35,15 @@ class NginxImageFilesTest {
           + "30-tune-worker-processes.sh\n", t.exec("ls", "/docker-entrypoint.d"));
       assertTrue(t.exec("head", "-1", "/docker-entrypoint.sh").equals("#!/bin/sh\n"));
       assertEquals("access.log\nerror.log\n", t.exec("ls", "/var/log/nginx"));
+      // the entry point runs its scripts in order, then becomes the command
+      assertEquals("/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/\n"
+          + "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh\n"
+          + "/docker-entrypoint.d/10-listen-on-ipv6-by-default.sh: info: IPv6 listen already enabled\n"
+          + "/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh\n"
+          + "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh\n"
+          + "/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh\n"
+          + "/docker-entrypoint.sh: Configuration complete; ready for start up\n"
+          + "\u0000nginx version: nginx/1.27\n", t.exec("/docker-entrypoint.sh", "nginx", "-v"));
 
       String dump = t.exec("nginx", "-T");
       assertEquals("# configuration file /etc/nginx/nginx.conf:\n" + NginxFiles.NGINX_CONF + "\n"
