@@ -44,11 +44,10 @@ public final class Printf {
     while (i < format.length()) {
       char c = format.charAt(i);
       if (c == '\\' && escapes) {
-        int end = escapeEnd(format, i);
-        if (!unescape(format.substring(i, end), out)) {
+        i = escape(format, i, out);
+        if (i < 0) {
           return false;
         }
-        i = end;
       } else if (c != '%' || i + 1 >= format.length()) {
         out.append(c);
         i++;
@@ -67,18 +66,6 @@ public final class Printf {
     StringBuilder b = new StringBuilder();
     format(format, args, false, b);
     return b.toString();
-  }
-
-  /** Where the escape at {@code i} ends: {@code \0NNN} and {@code \NNN} take up to three octal digits after. */
-  private static int escapeEnd(String f, int i) {
-    int end = Math.min(i + 2, f.length());
-    if (end == i + 2 && f.charAt(i + 1) >= '0' && f.charAt(i + 1) <= '7') {
-      int max = f.charAt(i + 1) == '0' ? i + 5 : i + 4;
-      while (end < f.length() && end < max && f.charAt(end) >= '0' && f.charAt(end) <= '7') {
-        end++;
-      }
-    }
-    return end;
   }
 
   /** One {@code %…} at {@code start}: appended; the index after it, -1 when {@code %b}'s {@code \c} ended the output. */
@@ -269,46 +256,70 @@ public final class Printf {
   }
 
   /**
-   * Appends {@code s} with its backslash escapes read, as the shell's {@code printf} (its format and {@code %b}) and
-   * {@code echo -e} do: {@code \a \b \c \e \f \n \r \t \v \\}, {@code \0NNN} and {@code \NNN} (octal); false when
-   * {@code \c} ended the output.
+   * Appends {@code s} with its backslash escapes read, as the shell's {@code printf} (its format and {@code %b}),
+   * {@code echo -e} and dash's {@code echo} do; false when {@code \c} ended the output.
    */
   public static boolean unescape(String s, StringBuilder b) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c != '\\' || i + 1 >= s.length()) {
-        b.append(c);
-        continue;
-      }
-      char n = s.charAt(++i);
-      switch (n) {
-        case 'n' -> b.append('\n');
-        case 't' -> b.append('\t');
-        case 'r' -> b.append('\r');
-        case 'a' -> b.append('\007');
-        case 'b' -> b.append('\b');
-        case 'f' -> b.append('\f');
-        case 'v' -> b.append('\013');
-        case 'e' -> b.append('\033');
-        case '\\' -> b.append('\\');
-        case 'c' -> {
+    int i = 0;
+    while (i < s.length()) {
+      if (s.charAt(i) == '\\') {
+        i = escape(s, i, b);
+        if (i < 0) {
           return false;
         }
-        default -> {
-          if (n >= '0' && n <= '7') {
-            int from = n == '0' ? i + 1 : i;
-            int end = from;
-            while (end < s.length() && end < from + 3 && s.charAt(end) >= '0' && s.charAt(end) <= '7') {
-              end++;
-            }
-            b.append((char) (end > from ? Integer.parseInt(s.substring(from, end), 8) & 0xff : 0));
-            i = end - 1;
-          } else {
-            b.append('\\').append(n);
-          }
-        }
+      } else {
+        b.append(s.charAt(i++));
       }
     }
     return true;
+  }
+
+  /**
+   * Appends the escape at {@code i} (a backslash): {@code \a \b \e \f \n \r \t \v \\}, {@code \0NNN} and
+   * {@code \NNN} (octal), {@code \xHH}; another is kept as written. The index after it; -1 for {@code \c}.
+   */
+  private static int escape(String s, int i, StringBuilder b) {
+    if (i + 1 >= s.length()) {
+      b.append('\\');
+      return i + 1;
+    }
+    char n = s.charAt(i + 1);
+    int next = i + 2;
+    switch (n) {
+      case 'n' -> b.append('\n');
+      case 't' -> b.append('\t');
+      case 'r' -> b.append('\r');
+      case 'a' -> b.append('\007');
+      case 'b' -> b.append('\b');
+      case 'f' -> b.append('\f');
+      case 'v' -> b.append('\013');
+      case 'e' -> b.append('\033');
+      case '\\' -> b.append('\\');
+      case 'c' -> {
+        return -1;
+      }
+      case 'x' -> {
+        int end = next;
+        while (end < s.length() && end < next + 2 && Character.digit(s.charAt(end), 16) >= 0) {
+          end++;
+        }
+        b.append(end > next ? String.valueOf((char) Integer.parseInt(s.substring(next, end), 16)) : "\\x");
+        next = end;
+      }
+      default -> {
+        if (n >= '0' && n <= '7') {
+          int from = n == '0' ? next : i + 1;
+          int end = from;
+          while (end < s.length() && end < from + 3 && s.charAt(end) >= '0' && s.charAt(end) <= '7') {
+            end++;
+          }
+          b.append((char) (end > from ? Integer.parseInt(s.substring(from, end), 8) & 0xff : 0));
+          next = end;
+        } else {
+          b.append('\\').append(n);
+        }
+      }
+    }
+    return next;
   }
 }

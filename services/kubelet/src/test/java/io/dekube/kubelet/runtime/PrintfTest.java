@@ -50,6 +50,8 @@ class PrintfTest {
   void theShellsEscapesCharactersAndNumbers() {
     assertEquals("0|a\tb\\q\nA|", printf("a\\tb%b\\101", "\\\\q\\n"));
     assertEquals("0|x|", printf("x\\cy"), "\\c ends the output");
+    assertEquals("0|AB\u0001C|", printf("\\x41%b\\1\\0103", "\\x42"), "hex and octal escapes");
+    assertEquals("C\n", Printing.echo(List.of("-e", "\\x43")));
     assertEquals("0|65 97 1|", printf("%d %d %c", "'A", "\"a", "1x"));
     assertEquals("0|255 8 -3|", printf("%d %d %i", "0xff", "010", "-3"));
     assertEquals("1|3 0|printf: invalid number '3.5'\nprintf: invalid number 'x'\n", printf("%d %d", "3.5", "x"));
