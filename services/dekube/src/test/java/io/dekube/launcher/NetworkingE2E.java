@@ -322,7 +322,7 @@ class NetworkingE2E {
   }
 
   /**
-   * "Using Source IP" with the echoserver: through a NodePort under {@code externalTrafficPolicy: Cluster} each
+   * "Using Source IP" with the echoserver: a node's kube-proxy tells its mode on port 10249; through a NodePort under {@code externalTrafficPolicy: Cluster} each
    * node answers with its own address as {@code client_address} (kube-proxy's masquerade); under {@code Local}
    * only the endpoint's node answers, with the client's address; a LoadBalancer likewise, its Cluster answer from
    * the endpoint's node; under Local its {@code healthCheckNodePort} answers 200 on that node, 503 elsewhere.
@@ -339,6 +339,7 @@ class NetworkingE2E {
         "nodeport").ok().out();
     String[] nodes = kubectl.run("get", "nodes", "-o",
         "jsonpath={ $.items[*].status.addresses[?(@.type==\"InternalIP\")].address }").ok().out().trim().split(" ");
+    assertEquals("userspace", run("curl", "-s", "--max-time", "5", nodes[0] + ":10249/proxyMode"), "the proxy mode");
     for (String node : nodes) {
       Awaitility.await("client_address through " + node).atMost(Duration.ofSeconds(30)).until(() ->
           run("curl", "-s", "--max-time", "5", node + ":" + nodePort).contains("client_address=" + node + "\n"));

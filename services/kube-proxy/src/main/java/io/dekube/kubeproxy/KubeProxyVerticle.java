@@ -31,6 +31,7 @@ public final class KubeProxyVerticle extends VerticleBase {
   private final Function<String, String> nodeIpOf;
   private UserspaceProxier userspace;
   private HealthCheckServers healthChecks;
+  private final MetricsEndpoint metrics = new MetricsEndpoint();
   private IptablesApplier iptables;
   private ServiceWatch watch;
   private volatile String lastRules = "";
@@ -62,7 +63,9 @@ public final class KubeProxyVerticle extends VerticleBase {
     } else {
       iptables = new IptablesApplier(List.of());
     }
-    return ServiceWatch.start(vertx, registry, informers, this::onChange).onSuccess(w -> watch = w);
+    List<String> metricsAddresses = config.clusterAddresses() ? List.of("127.0.0.1") : config.nodeIps();
+    return metrics.start(vertx, metricsAddresses, config.mode())
+        .compose(v -> ServiceWatch.start(vertx, registry, informers, this::onChange)).onSuccess(w -> watch = w);
   }
 
   private void onChange(ServiceWatch.View view) {
@@ -95,7 +98,8 @@ public final class KubeProxyVerticle extends VerticleBase {
     if (watch != null) {
       watch.stop();
     }
-    Future<Void> checks = healthChecks == null ? Future.succeededFuture() : healthChecks.close();
+    Future<Void> checks = Future.join(metrics.close(),
+        healthChecks == null ? Future.succeededFuture() : healthChecks.close()).mapEmpty();
     return userspace == null ? checks : Future.join(checks, userspace.close());
   }
 }

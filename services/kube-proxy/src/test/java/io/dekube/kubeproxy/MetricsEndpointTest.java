@@ -1,0 +1,48 @@
+package io.dekube.kubeproxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** "Using Source IP"'s {@code curl localhost:10249/proxyMode}, on a node's address, with real sockets. */
+class MetricsEndpointTest {
+
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() throws Exception {
+    await(vertx.close());
+  }
+
+  @Test
+  void answersTheProxyModeAndLeavesOutAnAddressInUse() throws Exception {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    String node = "127.0." + r.nextInt(100, 250) + "." + r.nextInt(2, 125);
+    String taken = "127.0." + r.nextInt(100, 250) + "." + r.nextInt(125, 250);
+    try (java.net.ServerSocket squatter = new java.net.ServerSocket(MetricsEndpoint.PORT, 1,
+        java.net.InetAddress.getByName(taken))) {
+      MetricsEndpoint endpoint = new MetricsEndpoint();
+      await(endpoint.start(vertx, List.of(node, taken), "userspace"));
+      assertEquals("200 userspace", await(get(node, "/proxyMode")));
+      assertEquals("200 ok", await(get(node, "/healthz")));
+      assertEquals("404 404 page not found\n", await(get(node, "/nothing")));
+      await(endpoint.close());
+    }
+  }
+
+  private Future<String> get(String host, String path) {
+    return vertx.createHttpClient().request(HttpMethod.GET, MetricsEndpoint.PORT, host, path)
+        .compose(req -> req.send()).compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b));
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}
