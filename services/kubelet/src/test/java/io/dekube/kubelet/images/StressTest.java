@@ -80,7 +80,7 @@ class StressTest {
       t.start("s", stress("polinux/stress", "100Mi", "1", List.of("stress"), List.of("--cpu", "1", "--timeout", "1s")),
           Map.of());
       assertEquals(0, t.exitCode());
-      t.awaitLog("stress", "stress: info: [1] successful run completed in 1s");
+      assertTrue(t.log("stress").contains("stress: info: [1] successful run completed in 1s"), t.log("stress"));
     }
     assertEquals(150 * MI, StressArgs.stress(List.of("--vm", "1", "--vm-bytes", "150M")).vmBytes());
     assertEquals(150_000_000L, StressArgs.vish(List.of("-mem-total", "150M")).vmBytes());
