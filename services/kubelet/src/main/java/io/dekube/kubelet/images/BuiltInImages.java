@@ -23,7 +23,8 @@ public final class BuiltInImages {
   /** The names listed in an image-pull error. */
   public static final List<String> NAMES = List.of("dekube/web", "carsonoid/kube-decon:<tag>", "dekube/echo",
       "dekube/crash", "dekube/pause (= registry.k8s.io/pause:<tag>)",
-      "busybox[:<tag>] (= dekube/busybox, registry.k8s.io/busybox; alpine, debian, ubuntu and bash run it too)",
+      "busybox[:<tag>] (= dekube/busybox, registry.k8s.io/busybox, radial/busyboxplus:curl; alpine, debian, ubuntu"
+          + " and bash run it too)",
       "nginx[:<tag>]", "registry.k8s.io/nginx-slim:<tag>", "httpd[:<tag>]",
       "registry.k8s.io/hpa-example", "gcr.io/google-samples/hello-app:1.0|2.0", "registry.k8s.io/echoserver:<tag>",
       "kicbase/echo-server:<tag>", "hashicorp/http-echo[:<tag>]",
@@ -94,6 +95,8 @@ public final class BuiltInImages {
       // the docs' other shell images: alpine's own sh is busybox's; debian's and ubuntu's scripts run in it
       // too (their bash, coreutils and apt are not there: `apt-get` is "not found")
       case "alpine", "debian", "ubuntu", "bash" -> "busybox"; // bash: the env-var pages' `image: bash` (echo)
+      // "Connecting Applications with Services"' curl pod: busybox with curl, which the built-in shell has
+      case "radial/busyboxplus" -> "busybox";
       case "nginx", "registry.k8s.io/nginx", "k8s.gcr.io/nginx" -> "nginx"; // the service-account page's
       // the StatefulSet tutorial's small nginx build: the same server, the same html folder
       case "registry.k8s.io/nginx-slim", "k8s.gcr.io/nginx-slim", "gcr.io/google_containers/nginx-slim" -> "nginx";

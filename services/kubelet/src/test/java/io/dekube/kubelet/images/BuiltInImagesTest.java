@@ -20,7 +20,7 @@ class BuiltInImagesTest {
   @Test
   void busyboxByEveryNameATutorialUses() {
     for (String image : new String[] {"busybox", "busybox:1.36", "docker.io/library/busybox:1.28",
-        "library/busybox", "dekube/busybox", "busybox@sha256:abc"}) {
+        "library/busybox", "dekube/busybox", "busybox@sha256:abc", "radial/busyboxplus:curl"}) {
       assertEquals("busybox", BuiltInImages.resolve(image).orElseThrow().program(), image);
     }
     assertEquals("1.28", BuiltInImages.resolve("docker.io/library/busybox:1.28").orElseThrow().tag());
