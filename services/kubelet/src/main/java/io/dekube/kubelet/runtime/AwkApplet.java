@@ -13,10 +13,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * busybox's awk in a {@code jvm} container, for a program that reads files or runs commands ({@code getline},
- * {@code system}) or takes file operands: its operands (or all of its stdin) read from the container's file
- * system, its commands run by the container's shell as new {@code sh -c} processes would be ({@link Shell#process}, on
- * the shell's context), its output printed after each record. Runs on a worker thread (it waits for files and commands); {@link AwkIo} for the awk package.
+ * busybox's awk in a {@code jvm} container, for a program that reads or writes files or runs commands
+ * ({@code getline}, {@code system}, {@code print > FILE}, {@code print | CMD}) or takes file operands: its operands (or
+ * all of its stdin) and files in the container's file system, its commands run by the container's shell as new
+ * {@code sh -c} processes would be ({@link Shell#process}, on the shell's context), its output printed after each
+ * record. Runs on a worker thread (it waits for files and commands); {@link AwkIo} for the awk package.
  */
 final class AwkApplet implements AwkIo {
 
@@ -65,7 +66,16 @@ final class AwkApplet implements AwkIo {
   }
 
   @Override
-  public Ran run(String command) {
+  public void write(String path, String text, boolean append) throws IOException {
+    try {
+      fs.write(ContainerFs.normalize(io.cwd(), path), text.getBytes(StandardCharsets.UTF_8), append);
+    } catch (IOException e) {
+      throw new IOException(FileCommands.reason(e), e);
+    }
+  }
+
+  @Override
+  public Ran run(String command, String stdin) {
     StringBuffer printed = new StringBuffer();
     ExecSession.Output captured = new ExecSession.Output() {
       @Override
@@ -79,7 +89,7 @@ final class AwkApplet implements AwkIo {
       }
     };
     CompletableFuture<Integer> done = new CompletableFuture<>();
-    Io commandIo = new Io(captured, Stdin.NONE, io.cwd(), io.env());
+    Io commandIo = new Io(captured, stdin == null ? Stdin.NONE : Stdin.text(stdin), io.cwd(), io.env());
     context.runOnContext(v -> shell.process(command, commandIo).onComplete(ar -> {
       if (ar.succeeded()) {
         done.complete(ar.result());

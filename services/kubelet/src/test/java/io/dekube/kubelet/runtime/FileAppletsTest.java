@@ -199,6 +199,9 @@ class FileAppletsTest {
     assertEquals(0, sh("set -- a b; x=1; export y=2; awk 'BEGIN { system(\"echo [$x$y]; set -- c\") }'; echo \"$1 $#\""),
         err.toString());
     assertEquals("[2]\na 2\n", out.toString(), "as a new sh: the environment only, the script's $@ untouched");
+    assertEquals(0, sh("printf 'b 2\\na 1\\n' | awk '{ print $2 > \"/data/nums\"; print $1 | \"sort\" } "
+        + "END { close(\"sort\"); print \"done\" }'; cat /data/nums"), err.toString());
+    assertEquals("a\nb\ndone\n2\n1\n", out.toString(), "print > file, print | command");
     assertEquals(0, sh("printf 'a 1\\nb 2\\n' > /data/m; echo b a | tr ' ' '\\n' > /data/k; "
         + "awk 'NR == FNR { v[$1] = $2; next } { print $1, v[$1] }' /data/m /data/k"), err.toString());
     assertEquals("b 2\na 1\n", out.toString(), "NR == FNR: the first file's records");

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * busybox's {@code awk [-F FS] [-v VAR=VALUE]... 'PROGRAM' [FILE | VAR=VALUE]...} over its input: POSIX awk's
  * patterns, actions, expressions, fields, arrays, built-in and user-defined functions and {@code getline}
- * ({@link AwkParser}); files and commands through {@link AwkIo}. Not offered: output to files other than
- * {@code /dev/stdout} and {@code /dev/stderr} or to commands, {@code -f PROGFILE}, an {@code RS} other than a newline.
+ * ({@link AwkParser}), output to files and commands ({@link AwkOutputs}); files and commands through {@link AwkIo}.
+ * Not offered: {@code -f PROGFILE}, an {@code RS} other than a newline, {@code nextfile}.
  */
 public final class Awk {
 
@@ -59,7 +59,7 @@ public final class Awk {
           for (AwkProgram.Rule rule : program.rules) {
             if (rule.selects(st)) {
               if (rule.action == null) {
-                st.write(null, st.field(0).toText() + st.get("ORS").toText());
+                st.write(null, null, st.field(0).toText() + st.get("ORS").toText());
               } else {
                 rule.action.exec(st);
               }
@@ -106,6 +106,7 @@ public final class Awk {
         }
         exited = false;
         guard(() -> program.end.forEach(s -> s.exec(st)));
+        guard(st::finish);
       }
       return failed ? 2 : st.exitCode;
     }

@@ -61,8 +61,8 @@ final class AwkBuiltins {
       case "rand" -> st -> AwkValue.of(Math.random());
       case "close" -> st -> AwkValue.of(st.close(a.get(0).eval(st).toText()));
       case "system" -> st -> {
-        AwkIo.Ran ran = st.io.run(a.get(0).eval(st).toText());
-        st.write(null, ran.out());
+        AwkIo.Ran ran = st.io.run(a.get(0).eval(st).toText(), null);
+        st.write(null, null, ran.out());
         return AwkValue.of(ran.code());
       };
       case "srand" -> st -> AwkValue.of(0);

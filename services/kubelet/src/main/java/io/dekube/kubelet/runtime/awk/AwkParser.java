@@ -261,16 +261,21 @@ final class AwkParser extends AwkExpressions {
       }
     }
     noGreater = false;
+    AwkOutputs.Mode mode = accept(">") ? AwkOutputs.Mode.FILE : accept(">>") ? AwkOutputs.Mode.APPEND
+        : accept("|") ? AwkOutputs.Mode.PIPE : null;
     AwkProgram.Expr target = null;
-    if (accept(">") || accept(">>")) {
+    if (mode != null) {
+      Token t = peek();
+      boolean standard = t.type() == Type.STRING && List.of("/dev/stdout", "/dev/stderr", "-").contains(t.text())
+          && (tokens.get(pos + 1).is(";") || tokens.get(pos + 1).is("}") || tokens.get(pos + 1).type() == Type.NEWLINE
+          || tokens.get(pos + 1).type() == Type.EOF);
+      program.usesIo |= !standard; // a file or a command: not a filter of a pipe as it flows
       target = concatenation();
-    } else if (peek().is("|")) {
-      throw new AwkException("output to a command is not supported by dekube's awk");
     }
     if (formatted && args.isEmpty()) {
       throw new AwkException("printf: no format");
     }
-    return AwkProgram.print(formatted, args, target);
+    return AwkProgram.print(formatted, args, mode, target);
   }
 
   /** {@code (e, e...)} followed by the end of a print statement or a redirection; restores when not. */

@@ -95,7 +95,7 @@ final class AwkProgram {
   final List<Rule> rules = new ArrayList<>();
   final List<Stmt> end = new ArrayList<>();
   final java.util.Map<String, AwkFunction> functions = new java.util.HashMap<>();
-  /** Whether it uses getline, close or system: it runs where it may read files and run commands. */
+  /** Whether it uses getline, close, system or prints to a file or command: it runs where it may reach those. */
   boolean usesIo;
   /** Whether a plain {@code getline [var]} reads the main input (a BEGIN action may then read it). */
   boolean readsByGetline;
@@ -253,7 +253,7 @@ final class AwkProgram {
     };
   }
 
-  static Stmt print(boolean formatted, List<Expr> args, Expr target) {
+  static Stmt print(boolean formatted, List<Expr> args, AwkOutputs.Mode mode, Expr target) {
     return st -> {
       String text;
       if (formatted) {
@@ -271,7 +271,7 @@ final class AwkProgram {
         }
         text = b.append(st.get("ORS").toText()).toString();
       }
-      st.write(target == null ? null : target.eval(st).toText(), text);
+      st.write(mode, target == null ? null : target.eval(st).toText(), text);
     };
   }
 

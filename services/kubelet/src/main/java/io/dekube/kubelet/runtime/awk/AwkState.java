@@ -35,6 +35,8 @@ final class AwkState {
   private final Map<String, java.util.Iterator<String>> open = new HashMap<>();
   /** The exit codes of the commands getline has open. */
   private final Map<String, Integer> commandCodes = new HashMap<>();
+  /** The files and commands print writes to. */
+  private final AwkOutputs outputs = new AwkOutputs();
   /** The locals of the user functions being called, innermost first. */
   private final java.util.Deque<AwkLocal[]> frames = new java.util.ArrayDeque<>();
 
@@ -103,7 +105,7 @@ final class AwkState {
     if (lines == null) {
       String text;
       if (command) {
-        AwkIo.Ran ran = io.run(name);
+        AwkIo.Ran ran = io.run(name, null);
         commandCodes.put(name, ran.code());
         text = ran.out();
       } else {
@@ -117,6 +119,10 @@ final class AwkState {
 
   /** {@code close(name)}: 0 for a file, a command's exit code, -1 when it was not open. */
   int close(String name) {
+    Integer output = outputs.close(this, name);
+    if (output != null) {
+      return output;
+    }
     if (open.remove(name) == null) {
       return -1;
     }
@@ -215,14 +221,20 @@ final class AwkState {
     }
   }
 
-  void write(String target, String text) {
+  /** Writes {@code text} to stdout ({@code target} null), stderr, or a file or command as {@code mode} says. */
+  void write(AwkOutputs.Mode mode, String target, String text) {
     if (target == null || target.equals("/dev/stdout") || target.equals("-")) {
       out.append(text);
     } else if (target.equals("/dev/stderr")) {
       err.append(text);
     } else {
-      throw new AwkException("output to a file (\"" + target + "\") is not supported by dekube's awk");
+      outputs.write(this, mode, target, text);
     }
+  }
+
+  /** The end of the program: commands that print piped to run. */
+  void finish() {
+    outputs.finish(this);
   }
 
   String takeOut() {

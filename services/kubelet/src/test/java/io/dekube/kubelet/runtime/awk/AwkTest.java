@@ -114,7 +114,12 @@ class AwkTest {
       }
 
       @Override
-      public Ran run(String command) {
+      public void write(String path, String text, boolean append) {
+        throw new UnsupportedOperationException(path);
+      }
+
+      @Override
+      public Ran run(String command, String stdin) {
         return command.equals("date") ? new Ran("Sun Dec  6 12:00:00 UTC 2026\n", 0) : new Ran("", 127);
       }
     };
@@ -131,6 +136,19 @@ class AwkTest {
         "FNR == 1 { print FILENAME, FNR, NR } END { print \"v=\" v }", "x", "v=2", "y"), "FNR starts anew in each file");
   }
 
+  @Test
+  void printWritesToFilesAndCommands() {
+    Map<String, String> files = new java.util.HashMap<>(Map.of("/tmp/old", "x\n"));
+    assertEquals("0|[sort: b,a,]\n3 end\n|", run(files(files), "BEGIN { print \"1\" > \"/tmp/f\"; print \"2\" > \"/tmp/f\"; "
+        + "print \"y\" >> \"/tmp/old\"; print \"b\" | \"sort\"; print \"a\" | \"sort\"; c = close(\"sort\"); "
+        + "print c, \"end\"; printf \"%s\", \"z\" > \"/tmp/g\" }"));
+    assertEquals(Map.of("/tmp/f", "1\n2\n", "/tmp/old", "x\ny\n", "/tmp/g", "z"), files,
+        "> empties a file at its first write only; >> appends");
+    assertEquals("0|a\n[cat: x,]\n|", run(files(new java.util.HashMap<>()), "BEGIN { print \"x\" | \"cat\"; print \"a\" }"),
+        "a command still open runs at the end");
+    assertEquals("2||awk: can't redirect to '/f' (Read-only file system)\n", awk("", "BEGIN { print 1 > \"/f\" }"));
+  }
+
   private static AwkIo files(Map<String, String> texts) {
     return new AwkIo() {
       @Override
@@ -142,8 +160,13 @@ class AwkTest {
       }
 
       @Override
-      public Ran run(String command) {
-        return new Ran("", 127);
+      public void write(String path, String text, boolean append) {
+        texts.merge(path, text, (old, more) -> append ? old + more : more);
+      }
+
+      @Override
+      public Ran run(String command, String stdin) {
+        return new Ran("[" + command + ": " + stdin.replace("\n", ",") + "]\n", 3);
       }
     };
   }
