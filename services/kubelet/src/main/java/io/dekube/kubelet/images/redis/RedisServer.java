@@ -163,7 +163,7 @@ final class RedisServer {
       try {
         parser.feed(data);
       } catch (RespParser.ProtocolException e) {
-        socket.write(Reply.error("ERR " + e.getMessage()).encode());
+        socket.write(Reply.encode(Reply.error("ERR " + e.getMessage())));
         socket.close();
       }
     });
@@ -183,7 +183,7 @@ final class RedisServer {
     List<String> argv = a.items().stream().map(i -> i instanceof Reply.Bulk b ? b.value() : "").toList();
     Reply r = execute(s, argv);
     if (r != null) {
-      s.socket.write(r.encode());
+      s.socket.write(Reply.encode(r));
     }
     if (s.closing) {
       s.socket.close();

@@ -130,7 +130,7 @@ final class Replication {
     log.notice("Starting BGSAVE for SYNC with target: replicas sockets");
     Buffer snapshot = snapshot();
     if (psync) {
-      s.socket.write(new Reply.Status("FULLRESYNC " + replid + " " + offset).encode());
+      s.socket.write(Reply.encode(new Reply.Status("FULLRESYNC " + replid + " " + offset)));
     }
     s.socket.write(Buffer.buffer("$" + snapshot.length() + "\r\n").appendBuffer(snapshot));
     streamDb = -1;

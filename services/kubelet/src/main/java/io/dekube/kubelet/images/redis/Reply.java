@@ -18,10 +18,14 @@ public sealed interface Reply {
   Reply ZERO = new Int(0);
   Reply ONE = new Int(1);
 
-  /** The wire form of this value. */
-  default Buffer encode() {
+  /**
+   * The wire form of {@code reply}. Static, not a default method: with a default method, initializing any of the
+   * records would first initialize this interface, whose constants initialize the records — two threads starting
+   * from either end (a server's parser making a Status, a client reading {@code Reply.OK}) deadlocked the JVM.
+   */
+  static Buffer encode(Reply reply) {
     Buffer b = Buffer.buffer();
-    writeTo(b);
+    reply.writeTo(b);
     return b;
   }
 
@@ -96,7 +100,7 @@ public sealed interface Reply {
 
   /** A command as a client sends it: an array of bulk strings. */
   static Buffer command(List<String> argv) {
-    return bulks(argv).encode();
+    return encode(bulks(argv));
   }
 
   /** Bytes as the ISO-8859-1 string this package keeps them in. */
