@@ -2,7 +2,12 @@ package io.dekube.kubeproxy;
 
 import io.dekube.core.net.Backend;
 import io.dekube.core.net.ServicePort;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** Small builders of service ports for table tests. */
 public final class Fixtures {
@@ -19,6 +24,18 @@ public final class Fixtures {
 
   public static Backend ready(String ip, int port, String node) {
     return new Backend(ip, port, true, node, "", "");
+  }
+
+  /** Runs {@code action} on a context of {@code vertx} (as a verticle's code runs) and returns its result. */
+  public static <T> Future<T> onContext(Vertx vertx, Supplier<Future<T>> action) {
+    Promise<T> p = Promise.promise();
+    vertx.runOnContext(v -> action.get().onComplete(p));
+    return p.future();
+  }
+
+  /** The result of {@code f}, waiting at most 10 s (test threads only). */
+  public static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   public static Backend notReady(String ip, int port, String node) {

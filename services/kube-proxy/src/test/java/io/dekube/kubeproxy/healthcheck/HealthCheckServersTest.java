@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,12 +70,10 @@ class HealthCheckServersTest {
   }
 
   private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> action) {
-    var p = io.vertx.core.Promise.<T>promise();
-    vertx.runOnContext(v -> action.get().onComplete(p));
-    return p.future();
+    return io.dekube.kubeproxy.Fixtures.onContext(vertx, action);
   }
 
   private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return io.dekube.kubeproxy.Fixtures.await(f);
   }
 }

@@ -226,12 +226,10 @@ class UserspaceProxierTest {
   }
 
   private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> action) {
-    var p = io.vertx.core.Promise.<T>promise();
-    vertx.runOnContext(v -> action.get().onComplete(p));
-    return p.future();
+    return io.dekube.kubeproxy.Fixtures.onContext(vertx, action);
   }
 
   private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return io.dekube.kubeproxy.Fixtures.await(f);
   }
 }

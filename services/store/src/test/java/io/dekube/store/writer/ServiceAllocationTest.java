@@ -64,10 +64,16 @@ class ServiceAllocationTest {
       offsets.add(offset(ip(create(svc("s" + i, null, null, null)))));
     }
     assertTrue(offsets.stream().allMatch(o -> o > 256 && o < 65535), offsets::toString);
-    assertEquals(offsets.size(), new java.util.HashSet<>(offsets).size(), offsets::toString);
-    long ascendingNeighbours = java.util.stream.IntStream.range(1, offsets.size())
-        .filter(i -> offsets.get(i) == offsets.get(i - 1) + 1).count();
-    assertTrue(ascendingNeighbours < 4, () -> "handed out in order: " + offsets);
+    assertPickedAtRandom(offsets);
+  }
+
+  /** Distinct, and not handed out one after the other. */
+  private static void assertPickedAtRandom(List<? extends Number> picked) {
+    List<Long> values = picked.stream().map(Number::longValue).toList();
+    assertEquals(values.size(), new java.util.HashSet<>(values).size(), values::toString);
+    long ascendingNeighbours = java.util.stream.IntStream.range(1, values.size())
+        .filter(i -> values.get(i) == values.get(i - 1) + 1).count();
+    assertTrue(ascendingNeighbours < 4, () -> "handed out in order: " + values);
   }
 
   /** A /27's 30 usable addresses: 16 static, 14 dynamic; the static band is used once the dynamic one is full. */
@@ -139,10 +145,7 @@ class ServiceAllocationTest {
       ports.add(nodePort(create(svc("np" + i, "NodePort", null, null))));
     }
     assertTrue(ports.stream().allMatch(p -> p >= 30086 && p <= 32767), ports::toString);
-    assertEquals(ports.size(), new java.util.HashSet<>(ports).size(), ports::toString);
-    long ascendingNeighbours = java.util.stream.IntStream.range(1, ports.size())
-        .filter(i -> ports.get(i) == ports.get(i - 1) + 1).count();
-    assertTrue(ascendingNeighbours < 4, () -> "handed out in order: " + ports);
+    assertPickedAtRandom(ports);
   }
 
   /** A range of 40 ports: the 16 static ones are used once the 24 above them are taken. */
