@@ -104,6 +104,13 @@ class BuiltinShellTest {
   }
 
   @Test
+  void aReturnAtASourcedFilesTopEndsTheFileNotTheShell() throws Exception {
+    assertEquals(0, run("sh", "-c", "printf 'echo in\\nreturn 4\\necho never\\n' > /tmp/lib.sh; . /tmp/lib.sh;"
+        + " echo after $?; f() { . /tmp/lib.sh; echo in f $?; }; f"));
+    assertEquals("in\nafter 4\nin\nin f 4\n", out.toString());
+  }
+
+  @Test
   void unknownCommandsAndFilesFailAsBusyboxSays() throws Exception {
     assertEquals(127, run("nginx"));
     assertTrue(err.toString().startsWith("exec: \"nginx\": executable file not found in $PATH"), err.toString());

@@ -63,6 +63,14 @@ final class Builtins {
       case "eval" -> interpreter.script(String.join(" ", args), st, io);
       case ".", "source" -> args.isEmpty() ? done(0) : interpreter.host().read(st.cwd, args.get(0))
           .compose(text -> interpreter.script(text, st, io))
+          .map(code -> {
+            // a return at the sourced file's top ends the file, not the shell that sourced it
+            if (st.control != ShellState.Control.RETURN) {
+              return code;
+            }
+            st.control = ShellState.Control.NONE;
+            return st.last;
+          })
           .recover(e -> fail(io, ".: " + e.getMessage().replaceFirst("^can't open ", "can't open "), 2));
       case "exec" -> args.isEmpty() ? done(0) : new Commands(interpreter).command(new ArrayList<>(args),
           new java.util.LinkedHashMap<>(), st, io).map(code -> {
