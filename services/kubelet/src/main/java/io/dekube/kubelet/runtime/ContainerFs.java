@@ -11,15 +11,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
-import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * The root file system of a {@code jvm} container, as overlayfs gives one to a real container: the image's
@@ -49,7 +44,6 @@ final class ContainerFs {
   static final String INVALID = "Invalid argument";
   static final String LOOP = "Symbolic link loop";
 
-  private static final String WHITEOUT = ".wh.";
   private static final Instant BUILT = Instant.parse("2024-01-01T00:00:00Z");
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
@@ -87,11 +81,8 @@ final class ContainerFs {
     }
   }
 
-  private final Path layer;
-  private final boolean readOnlyRoot;
-  private final SortedSet<String> lowerDirs;
-  private final SortedMap<String, byte[]> lowerFiles;
-  private final List<Mount> mounts;
+  /** Where each path's entry lives: the image, the layer, a mount. */
+  private final Overlay overlay;
   /** Who the container's processes are: what they make is theirs. */
   private final ProcessUser user;
   /** The kernel's permission checks for that user: made where the node keeps owners (the kubelet is root). */
@@ -103,20 +94,10 @@ final class ContainerFs {
 
   ContainerFs(Path layer, boolean readOnlyRoot, ImageFiles image, Map<String, byte[]> extraFiles, List<Mount> mounts,
               ContainerSpec spec) {
-    this.layer = layer;
-    this.readOnlyRoot = readOnlyRoot;
-    this.lowerDirs = new TreeSet<>(image.folders());
-    this.lowerFiles = new TreeMap<>(image.files());
-    extraFiles.forEach((path, bytes) -> {
-      lowerFiles.put(path, bytes);
-      for (String d = parent(path); !lowerDirs.contains(d); d = parent(d)) {
-        lowerDirs.add(d);
-      }
-    });
-    this.mounts = mounts.stream().sorted(Comparator.comparingInt((Mount m) -> m.path().length()).reversed()).toList();
+    this.overlay = new Overlay(layer, readOnlyRoot, image, extraFiles, mounts);
     ContainerSpec who = spec != null ? spec : new ContainerSpec("", "", "", "", "", null, Map.of(), Path.of("log"),
         layer, Map.of(), "");
-    this.user = ProcessUser.of(who, text(lowerFiles.get("/etc/passwd")), text(lowerFiles.get("/etc/group")));
+    this.user = ProcessUser.of(who, text(overlay.imageFile("/etc/passwd")), text(overlay.imageFile("/etc/group")));
     this.access = new FileAccess(user, NodeFiles.KUBELET_UID == 0);
   }
 
@@ -184,22 +165,22 @@ final class ContainerFs {
 
   /** The container's writable layer on the node. */
   Path layer() {
-    return layer;
+    return overlay.layer();
   }
 
   /** The volume mounts, the deepest first. */
   List<Mount> mounts() {
-    return mounts;
+    return overlay.mounts();
   }
 
   /** What is at {@code path}, symbolic links followed, or null. */
   Entry stat(String path) throws IOException {
-    return raw(resolve(path, true));
+    return overlay.raw(resolve(path, true));
   }
 
   /** What is at {@code path}, a symbolic link itself where it ends in one, or null. */
   Entry lstat(String path) throws IOException {
-    return raw(resolve(path, false));
+    return overlay.raw(resolve(path, false));
   }
 
   /** What the symbolic link at {@code path} names. */
@@ -236,12 +217,7 @@ final class ContainerFs {
       throw new FsError(IS_DIR);
     }
     access.check(e, FileAccess.READ);
-    Mount m = mountOf(p);
-    if (m != null) {
-      return Files.readAllBytes(hostIn(m, p));
-    }
-    Path u = upper(p);
-    return Files.exists(u, NOFOLLOW) ? Files.readAllBytes(u) : lowerFiles.get(p).clone();
+    return overlay.bytes(p);
   }
 
   /** The names in the folder {@code path}, sorted. */
@@ -252,39 +228,13 @@ final class ContainerFs {
       throw new FsError(NOT_DIR);
     }
     access.check(dir, FileAccess.READ);
-    TreeSet<String> names = new TreeSet<>();
-    Mount m = mountOf(p);
-    if (m != null) {
-      try (Stream<Path> s = Files.list(hostIn(m, p))) {
-        s.map(x -> x.getFileName().toString()).forEach(names::add);
-      }
-    } else {
-      Path u = upper(p);
-      if (Files.isDirectory(u, NOFOLLOW)) {
-        try (Stream<Path> s = Files.list(u)) {
-          s.map(x -> x.getFileName().toString()).filter(n -> !n.startsWith(WHITEOUT)).forEach(names::add);
-        }
-      }
-      if (lowerShows(p) && lowerDirs.contains(p)) {
-        String prefix = p.equals("/") ? "/" : p + "/";
-        Stream.concat(lowerDirs.subSet(prefix, prefix + '\uffff').stream(),
-                lowerFiles.subMap(prefix, prefix + '\uffff').keySet().stream())
-            .map(x -> x.substring(prefix.length())).filter(n -> !n.isEmpty() && !n.contains("/"))
-            .filter(n -> !Files.exists(u.resolve(WHITEOUT + n), NOFOLLOW)).forEach(names::add);
-      }
-    }
-    for (Mount x : mounts) {
-      if (!x.path().equals("/") && parent(x.path()).equals(p)) {
-        names.add(name(x.path()));
-      }
-    }
-    return new ArrayList<>(names);
+    return overlay.names(p);
   }
 
   /** Writes (or with {@code append}, adds to) the regular file at {@code path}; its folder must exist. */
   void write(String path, byte[] data, boolean append) throws IOException {
     String p = resolve(path, true);
-    Entry e = raw(p);
+    Entry e = overlay.raw(p);
     if (e != null && e.dir()) {
       throw new FsError(IS_DIR);
     }
@@ -293,7 +243,7 @@ final class ContainerFs {
     }
     Path target = writableTarget(p, e == null);
     if (append && e != null && !Files.exists(target, NOFOLLOW)) {
-      copyUp(p); // the image's file, with its mode
+      overlay.copyUp(p); // the image's file, with its mode
     }
     if (append) {
       Files.write(target, data, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -308,7 +258,7 @@ final class ContainerFs {
   /** The node file that a write of the regular file {@code path} goes to (its folders made); for a client's download. */
   Path nodeFileFor(String path) throws IOException {
     String p = resolve(path, true);
-    Entry e = raw(p);
+    Entry e = overlay.raw(p);
     if (e != null && e.dir()) {
       throw new FsError(IS_DIR);
     }
@@ -321,7 +271,7 @@ final class ContainerFs {
   /** Makes the folder {@code path}; its parent must exist. */
   void mkdir(String path) throws IOException {
     String p = resolve(path, false);
-    if (raw(p) != null) {
+    if (overlay.raw(p) != null) {
       throw new FsError(EXISTS);
     }
     owned(Files.createDirectory(writableTarget(p, true)));
@@ -330,7 +280,7 @@ final class ContainerFs {
   /** Makes a symbolic link at {@code path} that names {@code target} (any text: it is read when followed). */
   void symlink(String target, String path) throws IOException {
     String p = resolve(path, false);
-    if (raw(p) != null) {
+    if (overlay.raw(p) != null) {
       throw new FsError(EXISTS);
     }
     owned(Files.createSymbolicLink(writableTarget(p, true), Path.of(target)));
@@ -344,7 +294,7 @@ final class ContainerFs {
     if (!e.writable()) {
       throw new FsError(READ_ONLY);
     }
-    Files.setAttribute(copyUp(p), "unix:mode", mode & 07777);
+    Files.setAttribute(overlay.copyUp(p), "unix:mode", mode & 07777);
   }
 
   /**
@@ -358,7 +308,7 @@ final class ContainerFs {
     if (!e.writable()) {
       throw new FsError(READ_ONLY);
     }
-    Path h = copyUp(p);
+    Path h = overlay.copyUp(p);
     try {
       if (uid != -1) {
         Files.setAttribute(h, "unix:uid", (int) (uid == 0 ? NodeFiles.KUBELET_UID : uid), NOFOLLOW);
@@ -393,7 +343,7 @@ final class ContainerFs {
   /** Removes the file, link or folder {@code path}: a folder only when empty, unless {@code recursive}. */
   void remove(String path, boolean recursive) throws IOException {
     String p = resolve(path, false);
-    if (p.equals("/") || mounts.stream().anyMatch(x -> x.path().equals(p))) {
+    if (p.equals("/") || overlay.mounts().stream().anyMatch(x -> x.path().equals(p))) {
       throw new FsError(BUSY);
     }
     Entry e = need(p);
@@ -404,26 +354,18 @@ final class ContainerFs {
     if (e.dir() && !recursive && !list(p).isEmpty()) {
       throw new FsError(NOT_EMPTY);
     }
-    if (mounts.stream().anyMatch(x -> x.path().startsWith(p + "/"))) {
+    if (overlay.mounts().stream().anyMatch(x -> x.path().startsWith(p + "/"))) {
       throw new FsError(BUSY); // a mount inside: a real rm -r stops there too
     }
     if (e.dir()) {
       for (String child : walk(p)) {
-        Entry c = raw(child);
+        Entry c = overlay.raw(child);
         if (!child.equals(p) && c != null) {
           access.checkUnlink(need(parent(child)), c);
         }
       }
     }
-    Mount m = mountOf(p);
-    if (m != null) {
-      NodeFiles.deleteTree(hostIn(m, p));
-      return;
-    }
-    NodeFiles.deleteTree(upper(p));
-    if (lowerShows(p) && (lowerDirs.contains(p) || lowerFiles.containsKey(p))) {
-      Files.createFile(upperDirs(parent(p)).resolve(WHITEOUT + name(p)));
-    }
+    overlay.delete(p);
   }
 
   /**
@@ -442,7 +384,7 @@ final class ContainerFs {
     if (e.dir()) {
       for (String n : list(p)) {
         String child = p.equals("/") ? "/" + n : p + "/" + n;
-        Entry c = raw(child);
+        Entry c = overlay.raw(child);
         if (c != null) {
           walk(child, c, all);
         }
@@ -455,67 +397,26 @@ final class ContainerFs {
    * new entry, which needs write and search on its folder); the layer's folders on the way made.
    */
   private Path writableTarget(String p, boolean creating) throws IOException {
-    Entry dir = raw(parent(p));
+    Entry dir = overlay.raw(parent(p));
     if (dir == null) {
       throw new FsError(NO_ENTRY);
     }
     if (!dir.dir()) {
       throw new FsError(NOT_DIR);
     }
-    Mount m = mountOf(p);
-    if (m != null && m.readOnly() || m == null && (readOnlyRoot || p.equals("/"))) {
+    Mount m = overlay.mountOf(p);
+    if (m != null && m.readOnly() || m == null && (overlay.readOnlyRoot() || p.equals("/"))) {
       throw new FsError(READ_ONLY);
     }
     if (creating) {
       access.check(dir, FileAccess.WRITE | FileAccess.EXECUTE);
     }
-    return m != null ? hostIn(m, p) : upperDirs(parent(p)).resolve(name(p));
-  }
-
-  /**
-   * The layer's folder for the container's folder {@code dir}, made as overlayfs copies folders up: each one on
-   * the way that only the image had gets the image's mode.
-   */
-  private Path upperDirs(String dir) throws IOException {
-    Path at = Files.createDirectories(layer);
-    String path = "";
-    for (String part : dir.substring(1).split("/")) {
-      if (part.isEmpty()) {
-        continue;
-      }
-      path = path + "/" + part;
-      at = at.resolve(part);
-      if (!Files.isDirectory(at, NOFOLLOW)) {
-        Files.createDirectory(at);
-        if (lowerDirs.contains(path)) {
-          NodeFiles.setMode(at, Entry.image(path, true, 0, true).mode());
-        }
-      }
-    }
-    return at;
-  }
-
-  /** The node path of the entry at {@code p} (links resolved), an image's entry copied up to the layer first. */
-  private Path copyUp(String p) throws IOException {
-    Mount m = mountOf(p);
-    if (m != null) {
-      return hostIn(m, p);
-    }
-    Path u = upper(p);
-    if (Files.exists(u, NOFOLLOW) || p.equals("/")) {
-      return u;
-    }
-    Entry e = need(p);
-    Path folder = upperDirs(parent(p));
-    Path made = e.dir() ? Files.createDirectory(folder.resolve(name(p)))
-        : Files.write(folder.resolve(name(p)), lowerFiles.get(p));
-    NodeFiles.setMode(made, e.mode());
-    return made;
+    return overlay.writable(p);
   }
 
   /** What is at {@code p}, which resolve() answered; {@code No such file or directory} when nothing. */
   private Entry need(String p) throws IOException {
-    Entry e = raw(p);
+    Entry e = overlay.raw(p);
     if (e == null) {
       throw new FsError(NO_ENTRY);
     }
@@ -543,11 +444,11 @@ final class ContainerFs {
       }
       String next = at.equals("/") ? "/" + part : at + "/" + part;
       boolean last = todo.stream().allMatch(x -> x.isEmpty() || x.equals("."));
-      Entry dir = raw(at);
+      Entry dir = overlay.raw(at);
       if (dir != null && dir.dir()) {
         access.check(dir, FileAccess.EXECUTE);
       }
-      Entry e = last && !follow ? null : raw(next);
+      Entry e = last && !follow ? null : overlay.raw(next);
       if (e != null && e.link() != null) {
         if (++links > 40) {
           throw new FsError(LOOP);
@@ -565,73 +466,5 @@ final class ContainerFs {
       at = next;
     }
     return at;
-  }
-
-  /** What is at {@code p}, a path without links on the way (a link at its end is the link), or null. */
-  private Entry raw(String p) throws IOException {
-    Mount m = mountOf(p);
-    if (m != null) {
-      Path h = hostIn(m, p);
-      boolean mountRoot = h.equals(m.host());
-      if (!Files.exists(h, mountRoot ? new LinkOption[0] : NOFOLLOW)) {
-        return null;
-      }
-      Entry e = NodeFiles.entry(h, !m.readOnly(), mountRoot);
-      return m.tmpfs() && e.dir() ? NodeFiles.onTmpfs(e, h) : e;
-    }
-    Path u = upper(p);
-    if (Files.exists(u, NOFOLLOW)) {
-      return NodeFiles.entry(u, !readOnlyRoot, false);
-    }
-    if (lowerShows(p) && lowerDirs.contains(p)) {
-      return Entry.image(p, true, 0, !readOnlyRoot);
-    }
-    if (lowerShows(p) && lowerFiles.containsKey(p)) {
-      return Entry.image(p, false, lowerFiles.get(p).length, !readOnlyRoot);
-    }
-    boolean holdsMount = mounts.stream().anyMatch(x -> x.path().startsWith(p.equals("/") ? "/" : p + "/"));
-    return holdsMount ? Entry.image(p, true, 0, !readOnlyRoot) : null;
-  }
-
-  /** Whether the image's entry at {@code p} shows: no whiteout, opaque folder or file of the layer hides it. */
-  private boolean lowerShows(String p) {
-    if (p.equals("/")) {
-      return true;
-    }
-    String[] parts = p.substring(1).split("/");
-    Path dir = layer;
-    for (int i = 0; i < parts.length; i++) {
-      if (Files.exists(dir.resolve(WHITEOUT + parts[i]), NOFOLLOW)) {
-        return false;
-      }
-      Path next = dir.resolve(parts[i]);
-      if (i < parts.length - 1 && Files.exists(next, NOFOLLOW) && !Files.isDirectory(next, NOFOLLOW)) {
-        return false;
-      }
-      dir = next;
-    }
-    return true;
-  }
-
-  private Mount mountOf(String p) {
-    for (Mount m : mounts) {
-      if (p.equals(m.path()) || m.path().equals("/") || p.startsWith(m.path() + "/")) {
-        return m;
-      }
-    }
-    return null;
-  }
-
-  private static Path hostIn(Mount m, String p) throws FsError {
-    String rest = p.substring(m.path().length()).replaceFirst("^/+", "");
-    Path h = rest.isEmpty() ? m.host() : m.host().resolve(rest).normalize();
-    if (!h.startsWith(m.host())) {
-      throw new FsError(NO_ENTRY);
-    }
-    return h;
-  }
-
-  private Path upper(String p) {
-    return p.equals("/") ? layer : layer.resolve(p.substring(1));
   }
 }
