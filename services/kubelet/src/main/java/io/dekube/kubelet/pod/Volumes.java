@@ -1,6 +1,5 @@
 package io.dekube.kubelet.pod;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.kubelet.runtime.ContainerStartException;
 import io.fabric8.kubernetes.api.model.Container;
@@ -189,7 +188,7 @@ public final class Volumes {
           mode(v.getConfigMap().getDefaultMode()));
     } else if (v.getSecret() != null) {
       ObjectNode secret = lookup.secret(ns, v.getSecret().getSecretName());
-      keys(files, secret == null ? Map.of() : EnvBuilder.secretData(secret), v.getSecret().getItems(),
+      keys(files, secret == null ? Map.of() : secretData(secret), v.getSecret().getItems(),
           mode(v.getSecret().getDefaultMode()));
     } else if (v.getDownwardAPI() != null) {
       downward(files, pod, v.getDownwardAPI().getItems(), info, mode(v.getDownwardAPI().getDefaultMode()));
@@ -284,7 +283,7 @@ public final class Volumes {
     }
     if (p.getSecret() != null) {
       ObjectNode s = lookup.secret(ns, p.getSecret().getName());
-      keys(files, s == null ? Map.of() : EnvBuilder.secretData(s), p.getSecret().getItems(), mode);
+      keys(files, s == null ? Map.of() : secretData(s), p.getSecret().getItems(), mode);
     }
     if (p.getDownwardAPI() != null) {
       downward(files, pod, p.getDownwardAPI().getItems(), info, mode);
@@ -300,26 +299,36 @@ public final class Volumes {
     return new AtomicWriter.File((token == null ? "" : token).getBytes(StandardCharsets.UTF_8), mode);
   }
 
-  private static Map<String, String> configMapData(ObjectNode cm) {
-    Map<String, String> data = new LinkedHashMap<>();
-    cm.path("data").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
-    JsonNode binary = cm.path("binaryData");
-    binary.fields().forEachRemaining(e -> data.put(e.getKey(), new String(
-        java.util.Base64.getDecoder().decode(e.getValue().asText()), StandardCharsets.ISO_8859_1)));
+  /** A ConfigMap's keys and bytes: {@code data} as UTF-8, {@code binaryData} as it is. */
+  private static Map<String, byte[]> configMapData(ObjectNode cm) {
+    Map<String, byte[]> data = new LinkedHashMap<>();
+    cm.path("data").fields().forEachRemaining(e -> data.put(e.getKey(),
+        e.getValue().asText().getBytes(StandardCharsets.UTF_8)));
+    cm.path("binaryData").fields().forEachRemaining(e -> data.put(e.getKey(),
+        java.util.Base64.getDecoder().decode(e.getValue().asText())));
     return data;
   }
 
-  private static void keys(Map<String, AtomicWriter.File> files, Map<String, String> data, List<KeyToPath> items,
+  /** A Secret's keys and bytes ({@code data} decoded, byte for byte; {@code stringData} as UTF-8). */
+  private static Map<String, byte[]> secretData(ObjectNode secret) {
+    Map<String, byte[]> data = new LinkedHashMap<>();
+    secret.path("data").fields().forEachRemaining(e -> data.put(e.getKey(),
+        java.util.Base64.getDecoder().decode(e.getValue().asText())));
+    secret.path("stringData").fields().forEachRemaining(e -> data.put(e.getKey(),
+        e.getValue().asText().getBytes(StandardCharsets.UTF_8)));
+    return data;
+  }
+
+  private static void keys(Map<String, AtomicWriter.File> files, Map<String, byte[]> data, List<KeyToPath> items,
                            int mode) {
     if (items == null || items.isEmpty()) {
-      data.forEach((k, v) -> files.put(k, new AtomicWriter.File(v.getBytes(StandardCharsets.UTF_8), mode)));
+      data.forEach((k, v) -> files.put(k, new AtomicWriter.File(v, mode)));
       return;
     }
     for (KeyToPath item : items) {
-      String value = data.get(item.getKey());
+      byte[] value = data.get(item.getKey());
       if (value != null) {
-        files.put(item.getPath(), new AtomicWriter.File(value.getBytes(StandardCharsets.UTF_8),
-            item.getMode() != null ? mode(item.getMode()) : mode));
+        files.put(item.getPath(), new AtomicWriter.File(value, item.getMode() != null ? mode(item.getMode()) : mode));
       }
     }
   }

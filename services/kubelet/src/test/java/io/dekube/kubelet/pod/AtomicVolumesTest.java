@@ -159,6 +159,26 @@ class AtomicVolumesTest {
     assertEquals("500", Files.readString(volume.resolve("cpu_limit")));
   }
 
+  /** A keystore in a Secret, an image in a ConfigMap's binaryData: the files hold their bytes, not text. */
+  @Test
+  void binaryKeysKeepTheirBytes() throws Exception {
+    byte[] bytes = {(byte) 0xff, 0, (byte) 0xc3, 0x28, 'x'};
+    String encoded = java.util.Base64.getEncoder().encodeToString(bytes);
+    ObjectNode secret = new ObjectMapper().createObjectNode();
+    secret.putObject("data").put("keystore.jks", encoded);
+    secrets.put("keys", secret);
+    ObjectNode cm = new ObjectMapper().createObjectNode();
+    cm.putObject("binaryData").put("logo.png", encoded);
+    configMaps.put("assets", cm);
+    Pod pod = new PodBuilder().withNewMetadata().withName("p").withNamespace("default").endMetadata().withNewSpec()
+        .addNewVolume().withName("keys").withNewSecret().withSecretName("keys").endSecret().endVolume()
+        .addNewVolume().withName("assets").withNewConfigMap().withName("assets").endConfigMap().endVolume()
+        .endSpec().build();
+    Map<String, Path> dirs = Volumes.prepare(pod, dir, lookup, "127.0.0.1", "127.0.1.1");
+    org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, Files.readAllBytes(dirs.get("keys").resolve("keystore.jks")));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, Files.readAllBytes(dirs.get("assets").resolve("logo.png")));
+  }
+
   @Test
   void fsGroupGivesTheFilesItsGroupAndGroupRead() throws Exception {
     Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "chown needs root");
