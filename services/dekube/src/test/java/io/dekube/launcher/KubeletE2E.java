@@ -1,6 +1,8 @@
 package io.dekube.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -382,6 +384,35 @@ class KubeletE2E {
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> kubectl.run("get", "--raw", "/metrics").ok().out()
         .lines().filter(l -> l.startsWith("apiserver_longrunning_requests{") && l.contains("subresource=\"exec\""))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum() == 0);
+  }
+
+  /**
+   * An exec or attach to a container that has ended, in a pod still running, answers the kubelet's reason, as
+   * kube's proxy passes it on (kubectl run -i of a short command meets it when the container ends first).
+   */
+  @Test
+  @Order(4)
+  void execIntoAnEndedContainerAnswersThatItIsNotRunning() throws Exception {
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: half-done}
+        spec:
+          restartPolicy: Never
+          containers:
+          - {name: once, image: busybox, command: ["true"]}
+          - {name: stays, image: busybox, command: [sleep, "3600"]}
+        """, "apply", "-f", "-").ok();
+    kubectl.run("wait", "--for=jsonpath={.status.containerStatuses[0].state.terminated.reason}=Completed",
+        "pod/half-done", "--timeout=60s").ok();
+    for (String verb : List.of("exec", "attach")) {
+      Kubectl.Result r = verb.equals("exec") ? kubectl.run("exec", "half-done", "-c", "once", "--", "ls")
+          : kubectl.run("attach", "half-done", "-c", "once");
+      assertNotEquals(0, r.exit(), verb + ": " + r.out());
+      assertTrue(r.err().contains("container once is not running"), verb + ": " + r.err());
+      assertFalse(r.err().contains("cannot reach the kubelet"), verb + ": " + r.err());
+    }
+    kubectl.run("delete", "pod", "half-done", "--wait=false").ok();
   }
 
   /** A newcomer's first steps: a busybox pod that sleeps, kubectl exec -i into its shell with commands piped in. */

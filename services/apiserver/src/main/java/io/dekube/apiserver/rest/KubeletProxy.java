@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -153,9 +154,7 @@ final class KubeletProxy {
           }
           HttpClientResponse kr = ar.result();
           if (kr.statusCode() != 200) {
-            kr.body().onComplete(b -> Responses.fail(r.ctx(), new StatusException(kr.statusCode(),
-                kr.statusCode() == 404 ? "NotFound" : "BadRequest",
-                b.succeeded() ? b.result().toString().trim() : "kubelet answered " + kr.statusCode()), r.pretty()));
+            kr.body().onComplete(b -> Responses.fail(r.ctx(), refusal(kr.statusCode(), b.result()), r.pretty()));
             return;
           }
           resp.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain");
@@ -187,8 +186,10 @@ final class KubeletProxy {
     connect(t, uri, protocols).onComplete(ar -> {
       if (ar.failed()) {
         req.resume();
-        Responses.fail(r.ctx(), new StatusException(503, "ServiceUnavailable", "cannot reach the kubelet of pod "
-            + t.pod() + ": " + ar.cause().getMessage()), r.pretty());
+        // the kubelet's own refusal (a container not running) is the client's answer, as kube's proxy passes it on
+        Responses.fail(r.ctx(), ar.cause() instanceof UpgradeRejectedException u ? refusal(u.getStatus(), u.getBody())
+            : new StatusException(503, "ServiceUnavailable", "cannot reach the kubelet of pod " + t.pod() + ": "
+            + ar.cause().getMessage()), r.pretty());
         return;
       }
       WebSocket kubelet = ar.result();
@@ -231,6 +232,13 @@ final class KubeletProxy {
       throw SpdyUpgrade.notNegotiated(offered, SpdyStreams.PROTOCOLS);
     }
     return agreed;
+  }
+
+  /** The kubelet's answer other than success, with its status and its text. */
+  private static StatusException refusal(int status, io.vertx.core.buffer.Buffer body) {
+    String text = body == null ? "" : body.toString().trim();
+    return new StatusException(status, status == 404 ? "NotFound" : "BadRequest",
+        text.isEmpty() ? "kubelet answered " + status : text);
   }
 
   Future<WebSocket> connect(Target t, String uri, List<String> protocols) {
