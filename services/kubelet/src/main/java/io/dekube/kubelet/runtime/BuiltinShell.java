@@ -43,7 +43,7 @@ final class BuiltinShell implements Host {
   /** The commands offered (busybox's applets of those names), as {@code /bin} lists them. */
   static final List<String> APPLETS = Stream.of(List.of("sh", "env", "printenv", "hostname", "echo",
           "pwd", "cd", "date", "id", "whoami", "uname", "true", "false", "exit", "sleep", "wget", "curl", "nslookup",
-          "dig", "nc", "ps", "tar", "printf"), FileCommands.NAMES, FileListings.NAMES, TextFilters.NAMES,
+          "dig", "nc", "ps", "tar", "printf", "ip"), FileCommands.NAMES, FileListings.NAMES, TextFilters.NAMES,
           ScriptApplets.NAMES,
           StreamFilters.NAMES)
       .flatMap(List::stream).filter(n -> !n.startsWith("[")).distinct().sorted().toList();
@@ -297,6 +297,14 @@ final class BuiltinShell implements Host {
     return switch (name) {
       case "env", "printenv" -> env(args);
       case "hostname" -> print(args.contains("-i") ? spec.podIp() : hostname());
+      case "ip" -> {
+        IpCommand.Result r = IpCommand.run(args, spec.podIp());
+        out.stdout(Buffer.buffer(r.out()));
+        if (!r.err().isEmpty()) {
+          out.stderr(Buffer.buffer(r.err()));
+        }
+        yield r.code();
+      }
       case "echo" -> write(Printing.echo(args));
       case "printf" -> Printing.printf(args, out);
       case "pwd" -> print(cwd);

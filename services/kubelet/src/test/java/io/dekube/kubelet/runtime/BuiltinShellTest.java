@@ -104,6 +104,12 @@ class BuiltinShellTest {
   }
 
   @Test
+  void ipShowsThePodsOwnAddress() throws Exception {
+    assertEquals(0, run("sh", "-c", "ip -4 -o addr show dev eth0 | awk '{print $4}'"));
+    assertEquals("127.0.0.1/24\n", out.toString());
+  }
+
+  @Test
   void aReturnAtASourcedFilesTopEndsTheFileNotTheShell() throws Exception {
     assertEquals(0, run("sh", "-c", "printf 'echo in\\nreturn 4\\necho never\\n' > /tmp/lib.sh; . /tmp/lib.sh;"
         + " echo after $?; f() { . /tmp/lib.sh; echo in f $?; }; f"));

@@ -1,0 +1,131 @@
+package io.dekube.kubelet.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * busybox's {@code ip}: what a pod's network namespace shows of itself — {@code lo} and {@code eth0} with the pod's
+ * address in its node's /24 (dekube's pod addresses are loopback ones, {@code 127.244.N.x}: the node's pod CIDR),
+ * the route through the subnet's first address as a bridge CNI sets it, and a MAC made of the address as kube's
+ * bridge plugins make it ({@code 0a:58:} and the four octets). {@code addr}, {@code link} and {@code route} with
+ * their abbreviations, {@code show}/{@code list}, {@code -4} and {@code -o}; changes are refused as in a container
+ * without {@code NET_ADMIN}. Packet counters are not kept: {@code -s} is refused rather than answered with zeros.
+ * Pure.
+ */
+final class IpCommand {
+
+  /** The output on stdout, the error on stderr and the exit code. */
+  record Result(String out, String err, int code) {
+  }
+
+  private static final String USAGE = "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\n"
+      + "Usage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n\n"
+      + "OPTIONS := -f[amily] inet|inet6|link | -o[neline]\n";
+
+  private IpCommand() {
+  }
+
+  static Result run(List<String> argv, String podIp) {
+    boolean oneline = false;
+    List<String> args = new ArrayList<>();
+    for (String a : argv) {
+      if (a.equals("-o") || a.equals("-oneline")) {
+        oneline = true;
+      } else if (a.equals("-s") || a.equals("-stats") || a.equals("-statistics")) {
+        return new Result("", "ip: statistics are not kept by dekube's jvm runtime\n", 1);
+      } else if (!a.equals("-4") && !a.equals("-f") && !a.equals("inet")) {
+        args.add(a);
+      }
+    }
+    if (args.isEmpty()) {
+      return new Result("", USAGE, 1);
+    }
+    String object = args.get(0);
+    String verb = args.size() > 1 ? args.get(1) : "show";
+    if (!verb.equals("show") && !verb.equals("list") && !verb.equals("ls") && !verb.equals("lst")
+        && !(verb.equals("dev") && args.size() > 2)) {
+      return new Result("", "ip: RTNETLINK answers: Operation not permitted\n", 2);
+    }
+    String dev = args.indexOf("dev") >= 0 && args.indexOf("dev") + 1 < args.size()
+        ? args.get(args.indexOf("dev") + 1) : null;
+    Iface iface = new Iface(podIp);
+    if (prefix(object, "address", 1)) {
+      return new Result(iface.addresses(dev, oneline), "", 0);
+    } else if (prefix(object, "link", 1)) {
+      return new Result(iface.links(dev), "", 0);
+    } else if (prefix(object, "route", 1)) {
+      return new Result(iface.routes(), "", 0);
+    }
+    return new Result("", USAGE, 1);
+  }
+
+  /** Whether {@code word} abbreviates {@code full} to at least {@code min} letters, as ip accepts. */
+  private static boolean prefix(String word, String full, int min) {
+    return word.length() >= min && full.startsWith(word);
+  }
+
+  /** The pod's interface: its address, subnet, broadcast, gateway and MAC. */
+  private record Iface(String ip, String net, String broadcast, String gateway, String mac) {
+
+    Iface(String ip) {
+      this(ip, octets(ip, 0), octets(ip, 255), octets(ip, 1), mac(ip));
+    }
+
+    private static String octets(String ip, int last) {
+      return ip.substring(0, ip.lastIndexOf('.') + 1) + last;
+    }
+
+    private static String mac(String ip) {
+      StringBuilder b = new StringBuilder("0a:58");
+      for (String o : ip.split("\\.")) {
+        b.append(':').append(String.format("%02x", Integer.parseInt(o)));
+      }
+      return b.toString();
+    }
+
+    String links(String dev) {
+      StringBuilder b = new StringBuilder();
+      if (dev == null || dev.equals("lo")) {
+        b.append("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\n")
+            .append("    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n");
+      }
+      if (dev == null || dev.equals("eth0")) {
+        b.append("2: eth0@if3: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue\n")
+            .append("    link/ether ").append(mac).append(" brd ff:ff:ff:ff:ff:ff\n");
+      }
+      return b.toString();
+    }
+
+    String addresses(String dev, boolean oneline) {
+      if (oneline) {
+        StringBuilder b = new StringBuilder();
+        if (dev == null || dev.equals("lo")) {
+          b.append("1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n");
+        }
+        if (dev == null || dev.equals("eth0")) {
+          b.append("2: eth0    inet ").append(ip).append("/24 brd ").append(broadcast)
+              .append(" scope global eth0\\       valid_lft forever preferred_lft forever\n");
+        }
+        return b.toString();
+      }
+      StringBuilder b = new StringBuilder();
+      for (String line : links(dev).split("\n", -1)) {
+        if (line.isEmpty()) {
+          continue;
+        }
+        b.append(line).append('\n');
+        if (line.startsWith("    link/loopback")) {
+          b.append("    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n");
+        } else if (line.startsWith("    link/ether")) {
+          b.append("    inet ").append(ip).append("/24 brd ").append(broadcast).append(" scope global eth0\n")
+              .append("       valid_lft forever preferred_lft forever\n");
+        }
+      }
+      return b.toString();
+    }
+
+    String routes() {
+      return "default via " + gateway + " dev eth0 \n" + net + "/24 dev eth0 scope link  src " + ip + " \n";
+    }
+  }
+}
