@@ -432,6 +432,7 @@ final class ContainerFs {
     follow |= path.endsWith("/") || path.endsWith("/."); // a folder is meant: a link to one is followed
     Deque<String> todo = new ArrayDeque<>(List.of(normalize("/", path).substring(1).split("/")));
     String at = "/";
+    Entry here = null; // what is at `at`, once looked up
     int links = 0;
     while (!todo.isEmpty()) {
       String part = todo.pollFirst();
@@ -440,13 +441,14 @@ final class ContainerFs {
       }
       if (part.equals("..")) {
         at = parent(at);
+        here = null;
         continue;
       }
       String next = at.equals("/") ? "/" + part : at + "/" + part;
       boolean last = todo.stream().allMatch(x -> x.isEmpty() || x.equals("."));
-      Entry dir = overlay.raw(at);
-      if (dir != null && dir.dir()) {
-        access.check(dir, FileAccess.EXECUTE);
+      here = here != null ? here : overlay.raw(at);
+      if (here != null && here.dir()) {
+        access.check(here, FileAccess.EXECUTE);
       }
       Entry e = last && !follow ? null : overlay.raw(next);
       if (e != null && e.link() != null) {
@@ -457,13 +459,17 @@ final class ContainerFs {
         for (int i = target.size() - 1; i >= 0; i--) {
           todo.addFirst(target.get(i));
         }
-        at = e.link().startsWith("/") ? "/" : at;
+        if (e.link().startsWith("/")) {
+          at = "/";
+          here = null;
+        }
         continue;
       }
       if (!last && e != null && !e.dir()) {
         throw new FsError(NOT_DIR);
       }
       at = next;
+      here = e;
     }
     return at;
   }
