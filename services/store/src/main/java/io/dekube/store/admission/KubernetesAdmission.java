@@ -127,9 +127,21 @@ public final class KubernetesAdmission implements WriteAdmission {
 
   @Override
   public ObjectNode defaults(ResourceType type, Verb verb, ObjectNode newObject, ObjectNode oldObject) {
-    if (newObject != null && (verb == Verb.CREATE || verb == Verb.UPDATE || verb == Verb.PATCH)) {
-      mutate(BY_TYPE.get(type.group() + "/" + type.kind()), type, verb, newObject, verb == Verb.CREATE ? null : oldObject);
+    if (newObject == null || (verb != Verb.CREATE && verb != Verb.UPDATE && verb != Verb.PATCH)) {
+      return newObject;
     }
+    KindAdmission kind = BY_TYPE.get(type.group() + "/" + type.kind());
+    if (kind instanceof PodAdmission && ServiceAccountAdmission.accounts == null) {
+      // a process without the accounts (a split apiserver) cannot know an account's automountServiceAccountToken:
+      // the spec's own defaults and the account's name only, so no token volume is added that the writer would not
+      ObjectNode spec = Nodes.obj(newObject, "spec");
+      PodSpecDefaults.apply(spec);
+      if (verb == Verb.CREATE && !newObject.path("metadata").path("annotations").has(ServiceAccountAdmission.MIRROR_ANNOTATION)) {
+        ServiceAccountAdmission.defaultName(spec);
+      }
+      return newObject;
+    }
+    mutate(kind, type, verb, newObject, verb == Verb.CREATE ? null : oldObject);
     return newObject;
   }
 

@@ -50,9 +50,7 @@ final class ServiceAccountAdmission {
       }
       return;
     }
-    Nodes.defaultText(spec, "serviceAccountName", Nodes.text(spec, "serviceAccount").isEmpty()
-        ? "default" : Nodes.text(spec, "serviceAccount"));
-    spec.put("serviceAccount", Nodes.text(spec, "serviceAccountName"));
+    defaultName(spec);
     ServiceAccountView view = accounts;
     JsonNode account = view == null ? null : existing(view, pod, Nodes.text(spec, "serviceAccountName"));
     if (account != null && MountableSecrets.enforced(account)) {
@@ -68,6 +66,13 @@ final class ServiceAccountAdmission {
         pullSecrets.addObject().put("name", ref.path("name").asText(""));
       }
     }
+  }
+
+  /** The account a new pod runs as: {@code default} unless it names one (also by the deprecated field). */
+  static void defaultName(ObjectNode spec) {
+    Nodes.defaultText(spec, "serviceAccountName", Nodes.text(spec, "serviceAccount").isEmpty()
+        ? "default" : Nodes.text(spec, "serviceAccount"));
+    spec.put("serviceAccount", Nodes.text(spec, "serviceAccountName"));
   }
 
   /**

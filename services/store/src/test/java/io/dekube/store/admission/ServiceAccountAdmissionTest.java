@@ -66,6 +66,22 @@ class ServiceAccountAdmissionTest {
     }
   }
 
+  /**
+   * What the admission webhooks see of a new pod: with the accounts, the token volume the writer will add (or not,
+   * as the account says); without them (a split apiserver), only the spec's defaults, never a volume the writer
+   * would not add.
+   */
+  @Test
+  void theWebhooksDefaultsMountTheTokenOnlyWhereTheAccountIsKnown() {
+    ObjectNode unknown = new KubernetesAdmission().defaults(type("pods"), Verb.CREATE, yaml(POD), null);
+    assertEquals("/dev/termination-log",
+        unknown.at("/spec/containers/0/terminationMessagePath").asText(), unknown.toString());
+    assertTrue(unknown.path("spec").path("volumes").isMissingNode(), unknown.toString());
+    KubernetesAdmission.serviceAccounts((ns, sa) -> yaml("{metadata: {name: " + sa + ", namespace: " + ns + "}}"));
+    ObjectNode known = new KubernetesAdmission().defaults(type("pods"), Verb.CREATE, yaml(POD), null);
+    assertEquals(1, known.path("spec").path("volumes").size(), known.toString());
+  }
+
   /** (case, pod spec addition, the ServiceAccount's automount or null, mounted). */
   static Stream<Arguments> automount() {
     return Stream.of(
