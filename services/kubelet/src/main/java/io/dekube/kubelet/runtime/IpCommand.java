@@ -18,6 +18,7 @@ final class IpCommand {
   record Result(String out, String err, int code) {
   }
 
+  private static final String LIFETIME = "       valid_lft forever preferred_lft forever";
   private static final String USAGE = "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\n"
       + "Usage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n\n"
       + "OPTIONS := -f[amily] inet|inet6|link | -o[neline]\n";
@@ -84,44 +85,51 @@ final class IpCommand {
     }
 
     String links(String dev) {
-      StringBuilder b = new StringBuilder();
-      if (dev == null || dev.equals("lo")) {
-        b.append("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\n")
-            .append("    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n");
+      return interfaces(dev, false);
+    }
+
+    String addresses(String dev, boolean oneline) {
+      if (!oneline) {
+        return interfaces(dev, true);
       }
-      if (dev == null || dev.equals("eth0")) {
-        b.append("2: eth0@if3: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue\n")
-            .append("    link/ether ").append(mac).append(" brd ff:ff:ff:ff:ff:ff\n");
+      StringBuilder b = new StringBuilder();
+      if (shows(dev, "lo")) {
+        b.append("1: lo    ").append(inet("lo")).append('\\').append(LIFETIME).append('\n');
+      }
+      if (shows(dev, "eth0")) {
+        b.append("2: eth0    ").append(inet("eth0")).append('\\').append(LIFETIME).append('\n');
       }
       return b.toString();
     }
 
-    String addresses(String dev, boolean oneline) {
-      if (oneline) {
-        StringBuilder b = new StringBuilder();
-        if (dev == null || dev.equals("lo")) {
-          b.append("1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n");
-        }
-        if (dev == null || dev.equals("eth0")) {
-          b.append("2: eth0    inet ").append(ip).append("/24 brd ").append(broadcast)
-              .append(" scope global eth0\\       valid_lft forever preferred_lft forever\n");
-        }
-        return b.toString();
-      }
+    /** Each interface {@code dev} names (all when null): its link, and its address when asked. */
+    private String interfaces(String dev, boolean addresses) {
       StringBuilder b = new StringBuilder();
-      for (String line : links(dev).split("\n", -1)) {
-        if (line.isEmpty()) {
-          continue;
+      if (shows(dev, "lo")) {
+        b.append("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\n")
+            .append("    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n");
+        if (addresses) {
+          b.append("    ").append(inet("lo")).append('\n').append(LIFETIME).append('\n');
         }
-        b.append(line).append('\n');
-        if (line.startsWith("    link/loopback")) {
-          b.append("    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n");
-        } else if (line.startsWith("    link/ether")) {
-          b.append("    inet ").append(ip).append("/24 brd ").append(broadcast).append(" scope global eth0\n")
-              .append("       valid_lft forever preferred_lft forever\n");
+      }
+      if (shows(dev, "eth0")) {
+        b.append("2: eth0@if3: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue\n")
+            .append("    link/ether ").append(mac).append(" brd ff:ff:ff:ff:ff:ff\n");
+        if (addresses) {
+          b.append("    ").append(inet("eth0")).append('\n').append(LIFETIME).append('\n');
         }
       }
       return b.toString();
+    }
+
+    private static boolean shows(String dev, String name) {
+      return dev == null || dev.equals(name);
+    }
+
+    /** The interface's IPv4 address as {@code ip} prints it. */
+    private String inet(String name) {
+      return name.equals("lo") ? "inet 127.0.0.1/8 scope host lo"
+          : "inet " + ip + "/24 brd " + broadcast + " scope global eth0";
     }
 
     String routes() {
