@@ -59,7 +59,7 @@ final class FileCommands {
     }
     List<String> options = new ArrayList<>();
     List<String> files = new ArrayList<>();
-    boolean pattern = name.equals("grep") || name.equals("sed") || name.equals("awk");
+    boolean pattern = name.equals("grep") || name.equals("sed");
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       if (a.startsWith("-") && a.length() > 1 && files.isEmpty()) {

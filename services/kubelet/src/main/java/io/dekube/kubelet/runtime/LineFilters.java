@@ -54,7 +54,6 @@ final class LineFilters {
       case "grep" -> grep(args);
       case "head" -> head(TextFilters.count(args));
       case "uniq" -> uniq(args.stream().filter(a -> a.startsWith("-")).reduce("", String::concat));
-      case "awk" -> awk(args, out);
       case "rev" -> rev();
       case "sed" -> sed(Sed.of(args, out).orElseThrow(() -> new Usage(null, 1)));
       default -> cut(Cut.of(args, out).orElseThrow(() -> new Usage(null, 1)));
@@ -83,14 +82,6 @@ final class LineFilters {
         return code;
       }
     };
-  }
-
-  private static LineFilter awk(List<String> args, ExecSession.Output out) throws Usage {
-    try {
-      return awk(io.dekube.kubelet.runtime.awk.Awk.session(args), out);
-    } catch (io.dekube.kubelet.runtime.awk.Awk.BadUsage e) {
-      throw new Usage(e.getMessage(), e.code);
-    }
   }
 
   /** An awk session fed a line at a time, its errors to {@code out}'s stderr. */

@@ -8,8 +8,9 @@ import java.util.Locale;
 /**
  * The text filters of busybox over a whole text (files named as operands, or all of a pipe's input):
  * {@code tail [-n N|-N]}, {@code wc [-l|-w|-c]}, {@code sort [-r] [-u] [-n]}, {@code tr} ({@link Tr}),
- * {@code cat}, and those of {@link LineFilters} ({@code grep}, {@code head}, {@code uniq}, {@code cut}, {@code awk},
- * {@code sed}) line after line. Pure.
+ * {@code cat}, and those of {@link LineFilters} ({@code grep}, {@code head}, {@code uniq}, {@code cut}, {@code sed})
+ * line after line; {@code awk} is named here for the applet list and its options, and runs as {@link AwkApplet} or
+ * as a stream's {@link LineFilters#awk}, its program parsed once. Pure.
  */
 final class TextFilters {
 
@@ -40,7 +41,7 @@ final class TextFilters {
       lines.remove(lines.size() - 1);
     }
     return switch (name) {
-      case "grep", "head", "uniq", "cut", "rev", "awk", "sed" -> lines(name, args, lines, out);
+      case "grep", "head", "uniq", "cut", "rev", "sed" -> lines(name, args, lines, out);
       case "tail" -> print(out, tail(args, lines));
       case "wc" -> wc(args, input, lines, out);
       case "sort" -> print(out, sort(String.join("", args.stream().filter(a -> a.startsWith("-")).toList()), lines));

@@ -223,11 +223,6 @@ public final class Awk {
     }
   }
 
-  /** The session for {@code awk OPTIONS PROGRAM}, fed its input a line at a time. */
-  public static Session session(List<String> options) throws BadUsage {
-    return command(options).session();
-  }
-
   /** {@code VAR=VALUE} (from {@code -v} or an operand) assigned: the value's escapes decoded, numeric when it looks so. */
   static void assign(AwkState st, String assignment) {
     String[] kv = assignment.split("=", 2);
