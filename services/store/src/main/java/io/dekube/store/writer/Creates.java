@@ -52,7 +52,7 @@ final class Creates {
     } catch (StatusException e) {
       throw generated ? beforeNaming(e, name, generateName) : e;
     }
-    support.allocate(type, key, admitted, view);
+    support.allocate(type, key, admitted, null, view);
     if (view.get(type, key) != null) {
       if (generated) {
         throw new StatusException(409, "AlreadyExists", type.plural() + " \"" + ObjectKey.parse(key).name()

@@ -8,7 +8,9 @@ import io.dekube.core.model.ResourceType;
 import io.dekube.core.net.Ipv4;
 import io.dekube.store.admission.FieldErrors;
 import io.dekube.core.model.StatusException;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.random.RandomGenerator;
@@ -42,8 +44,11 @@ final class ServiceAllocator {
     return type.group().isEmpty() && type.plural().equals("services");
   }
 
-  /** Fills {@code spec.clusterIP(s)} and nodePorts of {@code svc} (changed in place); 422 on a taken or bad address. */
-  void allocate(ResourceType type, String key, ObjectNode svc, BatchOverlay view) {
+  /**
+   * Fills {@code spec.clusterIP(s)} and nodePorts of {@code svc} (changed in place); 422 on a taken or bad address.
+   * {@code old} is the stored Service of an update, null on create.
+   */
+  void allocate(ResourceType type, String key, ObjectNode svc, ObjectNode old, BatchOverlay view) {
     ObjectNode spec = svc.get("spec") instanceof ObjectNode o ? o : svc.putObject("spec");
     String svcType = spec.path("type").asText("ClusterIP");
     Set<Long> usedIps = new HashSet<>();
@@ -78,7 +83,7 @@ final class ServiceAllocator {
       notForNodePorts.add(spec.path("healthCheckNodePort").asInt(0));
       nodePorts(spec, notForNodePorts, errs);
     }
-    healthCheckNodePort(spec, svcType, usedPorts, errs);
+    healthCheckNodePort(spec, svcType, old == null ? null : old.path("spec"), usedPorts, errs);
     errs.throwIfAny(type, svc.path("metadata").path("name").asText(""));
   }
 
@@ -133,13 +138,26 @@ final class ServiceAllocator {
     }
   }
 
+  /**
+   * kube's {@code initNodePorts}: a port without a nodePort shares the one of another port with the same port
+   * number (TCP and UDP 53 of one Service get one nodePort), else gets one picked at random.
+   */
   private void nodePorts(ObjectNode spec, Set<Integer> used, FieldErrors errs) {
     Set<Integer> mine = new HashSet<>();
+    Map<Integer, Integer> byPortNumber = new HashMap<>();
     int i = 0;
     for (JsonNode n : spec.path("ports")) {
       ObjectNode port = (ObjectNode) n;
       int asked = port.path("nodePort").asInt(0);
       String field = "spec.ports[" + i++ + "].nodePort";
+      int number = port.path("port").asInt();
+      int shared = byPortNumber.getOrDefault(number, askedByAnother(spec, number));
+      if (asked == 0 && shared != 0 && !used.contains(shared)) {
+        port.put("nodePort", shared);
+        byPortNumber.put(number, shared);
+        mine.add(shared);
+        continue;
+      }
       if (asked != 0) {
         if (asked < ranges.nodePortMin() || asked > ranges.nodePortMax()) {
           errs.invalid(field, IntNode.valueOf(asked), "provided port is not in the valid range. The range of valid"
@@ -148,6 +166,7 @@ final class ServiceAllocator {
           errs.invalid(field, IntNode.valueOf(asked), "provided port is already allocated");
         }
         mine.add(asked);
+        byPortNumber.putIfAbsent(number, asked);
         continue;
       }
       int min = ranges.nodePortMin();
@@ -159,16 +178,36 @@ final class ServiceAllocator {
       }
       port.put("nodePort", min + (int) slot);
       mine.add(min + (int) slot);
+      byPortNumber.put(number, min + (int) slot);
     }
+  }
+
+  /** The nodePort asked for on a port of {@code spec} with port number {@code number}, 0 when none is. */
+  private static int askedByAnother(ObjectNode spec, int number) {
+    for (JsonNode p : spec.path("ports")) {
+      if (p.path("port").asInt() == number && p.path("nodePort").asInt(0) != 0) {
+        return p.path("nodePort").asInt();
+      }
+    }
+    return 0;
   }
 
   /**
    * kube's {@code spec.healthCheckNodePort}: a LoadBalancer with {@code externalTrafficPolicy: Local} gets one
-   * (asked-for honoured), taken from the NodePort range like a nodePort; any other Service has none (an
-   * update away from LoadBalancer+Local releases it).
+   * (asked-for honoured), taken from the NodePort range like a nodePort; any other Service has none: asking for one
+   * there is refused as kube's {@code healthCheckNodePortAllowed} refuses it, but an update away from
+   * LoadBalancer+Local that still carries the old value releases it.
    */
-  private void healthCheckNodePort(ObjectNode spec, String svcType, Set<Integer> used, FieldErrors errs) {
-    if (!svcType.equals("LoadBalancer") || !spec.path("externalTrafficPolicy").asText("Cluster").equals("Local")) {
+  private void healthCheckNodePort(ObjectNode spec, String svcType, JsonNode oldSpec, Set<Integer> used,
+                                   FieldErrors errs) {
+    if (!needsHealthCheckNodePort(spec)) {
+      int asked = spec.path("healthCheckNodePort").asInt(0);
+      boolean kept = oldSpec != null && needsHealthCheckNodePort(oldSpec)
+          && oldSpec.path("healthCheckNodePort").asInt(0) == asked;
+      if (asked != 0 && !kept) {
+        errs.invalid("spec.healthCheckNodePort", IntNode.valueOf(asked),
+            "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'");
+      }
       spec.remove("healthCheckNodePort");
       return;
     }
@@ -192,6 +231,11 @@ final class ServiceAllocator {
       throw StatusException.internal("Internal error occurred: failed to allocate a nodePort: range is full");
     }
     spec.put("healthCheckNodePort", min + (int) slot);
+  }
+
+  private static boolean needsHealthCheckNodePort(JsonNode spec) {
+    return spec.path("type").asText("ClusterIP").equals("LoadBalancer")
+        && spec.path("externalTrafficPolicy").asText("Cluster").equals("Local");
   }
 
   /** kube lets one nodePort serve the same port number over TCP and UDP of one Service. */

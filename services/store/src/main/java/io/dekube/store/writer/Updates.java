@@ -159,7 +159,7 @@ final class Updates {
     if (!statusOnly) {
       Generation.onUpdate(type, old, admitted);
       support.checkQuota(type, admitted, old, view);
-      support.allocate(type, key, admitted, view);
+      support.allocate(type, key, admitted, old, view);
     }
     boolean dryRun = req.options().dryRun();
     if (WriteSupport.deleting(admitted) && !WriteSupport.hasFinalizers(admitted) && graceOver(old)) {

@@ -59,10 +59,10 @@ final class WriteSupport {
     }
   }
 
-  /** Allocates a Service's ClusterIP and NodePorts (other kinds pass); 422 on a taken address. */
-  void allocate(ResourceType type, String key, ObjectNode admitted, BatchOverlay view) {
+  /** Allocates a Service's ClusterIP and NodePorts (other kinds pass); 422 on a taken address. Null old: a create. */
+  void allocate(ResourceType type, String key, ObjectNode admitted, ObjectNode old, BatchOverlay view) {
     if (ServiceAllocator.isService(type) && !deleting(admitted)) {
-      services.allocate(type, key, admitted, view);
+      services.allocate(type, key, admitted, old, view);
     }
   }
 

@@ -190,6 +190,46 @@ class ServiceAllocationTest {
         .asInt());
   }
 
+  /** kube's healthCheckNodePortAllowed: asked for on a Service that cannot use one, it is refused, not dropped. */
+  @Test
+  void aHealthCheckNodePortAskedForOutsideALocalLoadBalancerIsRefused() {
+    ObjectNode nodePort = svc("np", "NodePort", null, null);
+    nodePort.with("spec").put("healthCheckNodePort", 31000);
+    assertEquals("Service \"np\" is invalid: spec.healthCheckNodePort: Invalid value: 31000: may only be set when"
+        + " `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'", create(nodePort).status().path("message")
+        .asText());
+    ObjectNode lb = svc("lb", "LoadBalancer", null, null);
+    lb.with("spec").put("externalTrafficPolicy", "Local");
+    ReplyEnvelope created = create(lb);
+    ObjectNode other = created.object().deepCopy();
+    other.with("spec").put("externalTrafficPolicy", "Cluster").put("healthCheckNodePort", 31001);
+    ReplyEnvelope refused = store.run(store.req(Verb.UPDATE, "services", "default", "lb", other));
+    assertEquals(422, refused.status().path("code").asInt(), () -> refused.status().toString());
+  }
+
+  /** kube's initNodePorts: DNS's TCP and UDP 53 of one NodePort Service share one nodePort. */
+  @Test
+  void portsOfOneNumberShareTheirNodePort() {
+    ObjectNode dns = svc("dns", "NodePort", null, null);
+    dns.with("spec").withArray("ports").removeAll();
+    dns.with("spec").withArray("ports").addObject().put("name", "dns-tcp").put("port", 53).put("protocol", "TCP");
+    dns.with("spec").withArray("ports").addObject().put("name", "dns").put("port", 53).put("protocol", "UDP");
+    dns.with("spec").withArray("ports").addObject().put("name", "web").put("port", 80).put("protocol", "TCP");
+    ReplyEnvelope r = create(dns);
+    assertTrue(r.ok(), () -> r.status().toString());
+    com.fasterxml.jackson.databind.JsonNode ports = r.object().path("spec").path("ports");
+    assertEquals(ports.get(0).path("nodePort").asInt(), ports.get(1).path("nodePort").asInt(), ports::toString);
+    assertNotEquals(ports.get(0).path("nodePort").asInt(), ports.get(2).path("nodePort").asInt(), ports::toString);
+    ObjectNode asked = svc("asked", "NodePort", null, null);
+    asked.with("spec").withArray("ports").removeAll();
+    asked.with("spec").withArray("ports").addObject().put("name", "u").put("port", 53).put("protocol", "UDP");
+    asked.with("spec").withArray("ports").addObject().put("name", "t").put("port", 53).put("protocol", "TCP")
+        .put("nodePort", 30053);
+    ReplyEnvelope both = create(asked);
+    assertTrue(both.ok(), () -> both.status().toString());
+    assertEquals(30053, both.object().path("spec").path("ports").get(0).path("nodePort").asInt());
+  }
+
   @Test
   void deleteReleasesAndUpdateKeeps() {
     ReplyEnvelope web = create(svc("web", "NodePort", null, 31579));
