@@ -5,6 +5,7 @@ import io.netty.handler.codec.spdy.SpdyDataFrame;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -98,7 +99,10 @@ final class PortForwardTunnel {
     proxy.connect(target, uri, List.of("portforward.k8s.io")).onComplete(ar -> {
       if (ar.failed()) {
         early.remove(id);
-        error(id, "cannot reach the kubelet: " + ar.cause().getMessage());
+        // the kubelet's own refusal is the client's answer, as for exec and attach (KubeletProxy)
+        error(id, ar.cause() instanceof UpgradeRejectedException u && u.getBody() != null
+            && u.getBody().length() > 0 ? u.getBody().toString().trim()
+            : "cannot reach the kubelet: " + ar.cause().getMessage());
         finish(id);
         return;
       }
