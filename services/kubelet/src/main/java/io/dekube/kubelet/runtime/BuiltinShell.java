@@ -285,6 +285,7 @@ final class BuiltinShell implements Host {
       case "cd", "exit" -> shell(List.of("-c", String.join(" ", argv)));
       case "tar" -> blocking(() -> tar(args));
       case "id", "whoami", "ps" -> blocking(() -> identity(name, args));
+      case "apt-get", "apt" -> shIsDash() ? blocking(() -> aptGet(name, args)) : done(notFound(cmd, inShell));
       case "tail" -> TailFollow.follows(args) ? new TailFollow(vertx, fs, cwd, out, this::whileRunning).run(args)
           : blocking(() -> files(name, args));
       default -> FileCommands.NAMES.contains(name) || FileListings.NAMES.contains(name)
@@ -315,6 +316,17 @@ final class BuiltinShell implements Host {
       case "false" -> 1;
       default -> notFound(cmd, inShell);
     };
+  }
+
+  /** Debian's and Ubuntu's package tool over the built-in commands (worker thread). */
+  private int aptGet(String name, List<String> args) {
+    AptGet.Result r = AptGet.run(name, args, fs, spec.image(),
+        ProcessUser.of(spec, etc("/etc/passwd"), etc("/etc/group")).uid());
+    out.stdout(Buffer.buffer(r.out()));
+    if (!r.err().isEmpty()) {
+      out.stderr(Buffer.buffer(r.err()));
+    }
+    return r.code();
   }
 
   /** {@code id}, {@code whoami}, {@code ps}: as the user the securityContext makes the container's processes (worker thread). */
