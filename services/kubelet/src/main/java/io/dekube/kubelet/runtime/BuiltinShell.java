@@ -269,8 +269,8 @@ final class BuiltinShell implements Host {
         return command(argv, inShell);
       });
     }
-    if (cmd.contains("/") && !APPLETS.contains(name)) {
-      return script(cmd, args, inShell);
+    if (cmd.contains("/") && !APPLETS.contains(name) && !Shebang.SHELLS.contains(name)) {
+      return script(cmd, args, inShell); // a path to a shell (/bin/bash -c ...) is that shell
     }
     PodNet net = new PodNet(vertx, spec, out, this::whileRunning, traffic);
     return switch (name) {

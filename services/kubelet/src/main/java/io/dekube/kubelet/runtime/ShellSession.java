@@ -188,7 +188,7 @@ public final class ShellSession implements ExecSession {
       return false;
     }
     String name = argv.get(0).substring(argv.get(0).lastIndexOf('/') + 1);
-    return List.of("sh", "ash", "bash").contains(name)
+    return io.dekube.kubelet.runtime.sh.Shebang.SHELLS.contains(name)
         && argv.subList(1, argv.size()).stream().allMatch(a -> a.equals("-i") || a.equals("-l") || a.equals("-s"));
   }
 

@@ -103,6 +103,14 @@ class BuiltinShellTest {
     assertEquals("hi web\nblue\n1\n", out.toString());
   }
 
+  /** "Get a Shell to a Running Container": {@code kubectl exec shell-demo -- /bin/bash -c ...} names the shell by path. */
+  @Test
+  void aShellNamedByItsPathRunsAsItsName() throws Exception {
+    assertEquals(0, run("/bin/bash", "-c", "echo $GREETING; /bin/sh -c 'echo $HOSTNAME'; /usr/bin/bash -c 'echo x'"),
+        err.toString());
+    assertEquals("hi\nweb\nx\n", out.toString());
+  }
+
   @Test
   void ipShowsThePodsOwnAddress() throws Exception {
     assertEquals(0, run("sh", "-c", "ip -4 -o addr show dev eth0 | awk '{print $4}'"));

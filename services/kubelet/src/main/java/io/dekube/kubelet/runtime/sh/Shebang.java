@@ -10,7 +10,8 @@ import java.util.List;
  */
 public final class Shebang {
 
-  private static final List<String> SHELLS = List.of("sh", "ash", "bash");
+  /** The shells the built-in shell runs as: busybox's {@code sh} and {@code ash}, and {@code bash}. */
+  public static final List<String> SHELLS = List.of("sh", "ash", "bash");
 
   private Shebang() {
   }
