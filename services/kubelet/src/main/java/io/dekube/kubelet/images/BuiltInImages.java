@@ -16,7 +16,8 @@ import java.util.Optional;
  * older {@code liveness} and {@code serve_hostname}), {@code registry.k8s.io/goproxy},
  * {@code kubernetes-bootcamp}, {@code redis} and the guestbook tutorial's {@code gb-redis-follower} and
  * {@code gb-frontend}, {@code node-hello}, {@code hello-go-gke} and {@code hello-frontend}, {@code jessie-dnsutils}
- * (the shell), {@code polinux/stress} and {@code vish/stress}, {@code perl} (the Job page's pi only). Pure.
+ * (the shell), {@code polinux/stress} and {@code vish/stress}, {@code perl} (the Job page's pi only), the ZooKeeper
+ * tutorial's {@code kubernetes-zookeeper}. Pure.
  */
 public final class BuiltInImages {
 
@@ -38,7 +39,8 @@ public final class BuiltInImages {
       "gcr.io/google-samples/hello-frontend:1.0",
       "registry.k8s.io/e2e-test-images/jessie-dnsutils:<tag> (the built-in shell, with nslookup and dig)",
       "polinux/stress", "vish/stress",
-      "perl[:<tag>] (only perl -Mbignum=bpi -wle 'print bpi(N)')");
+      "perl[:<tag>] (only perl -Mbignum=bpi -wle 'print bpi(N)')",
+      "registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10 (start-zookeeper, zkCli.sh, zookeeper-ready)");
 
   /** What an image reference resolves to: which program, with which tag. */
   public record Resolved(String program, String repository, String tag) {
@@ -52,6 +54,7 @@ public final class BuiltInImages {
    * images built on Debian (their {@code -alpine} tags aside). dash's {@code echo} reads backslash escapes.
    */
   private static final List<String> DASH = List.of("debian", "ubuntu", "nginx", "httpd", "redis", "perl",
+      "registry.k8s.io/kubernetes-zookeeper", "k8s.gcr.io/kubernetes-zookeeper",
       "registry.k8s.io/e2e-test-images/jessie-dnsutils", "k8s.gcr.io/e2e-test-images/jessie-dnsutils",
       "gcr.io/kubernetes-e2e-test-images/dnsutils", "k8s.gcr.io/dnsutils");
 
@@ -131,6 +134,8 @@ public final class BuiltInImages {
       case "polinux/stress" -> "stress";
       case "vish/stress" -> "vish-stress";
       case "perl" -> "perl";
+      case "registry.k8s.io/kubernetes-zookeeper", "k8s.gcr.io/kubernetes-zookeeper",
+          "gcr.io/google_containers/kubernetes-zookeeper" -> "kubernetes-zookeeper";
       default -> null;
     };
     return Optional.ofNullable(program).map(p -> new Resolved(p, repoName(image), tag));

@@ -67,6 +67,11 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
     if (program.equals("kubernetes-bootcamp")) {
       file(folders, files, "/server.js", KubernetesBootcamp.serverJs(tag));
     }
+    if (program.equals("kubernetes-zookeeper")) {
+      io.dekube.kubelet.images.zookeeper.ZooKeeperFiles.files().forEach((path, text) -> file(folders, files, path,
+          text));
+      io.dekube.kubelet.images.zookeeper.ZooKeeperFiles.FOLDERS.forEach(f -> folder(folders, f));
+    }
     return new ImageFiles(Collections.unmodifiableSortedSet(folders), Collections.unmodifiableSortedMap(files));
   }
 

@@ -63,6 +63,7 @@ public final class Programs {
       case "stress" -> Stress.stress(c);
       case "vish-stress" -> Stress.vish(c);
       case "perl" -> Perl.start(c);
+      case "kubernetes-zookeeper" -> io.dekube.kubelet.images.zookeeper.ZooKeeperImage.start(c);
       default -> pause(c);
     };
   }

@@ -297,7 +297,7 @@ final class BuiltinShell implements Host {
   private int simple(String name, String cmd, List<String> args, boolean inShell) {
     return switch (name) {
       case "env", "printenv" -> env(args);
-      case "hostname" -> print(args.contains("-i") ? spec.podIp() : hostname());
+      case "hostname" -> hostnameCommand(args);
       case "ip" -> {
         IpCommand.Result r = IpCommand.run(args, spec.podIp());
         out.stdout(Buffer.buffer(r.out()));
@@ -453,6 +453,29 @@ final class BuiltinShell implements Host {
           + ")");
     }
     return 127;
+  }
+
+  /**
+   * {@code hostname [-s|-f|-d|-i]}: the pod's hostname; its FQDN and domain as busybox finds them, the first name of
+   * the hostname's line in {@code /etc/hosts} ({@code zk-0.zk-hs.default.svc.cluster.local} for a pod with a
+   * subdomain); its short name; the pod IP.
+   */
+  private int hostnameCommand(List<String> args) {
+    String host = hostname();
+    String fqdn = host;
+    for (String line : PodNet.hosts(spec).split("\n")) {
+      List<String> f = List.of(line.strip().split("\\s+"));
+      if (f.size() >= 2 && !f.get(0).startsWith("#") && f.subList(1, f.size()).contains(host)) {
+        fqdn = f.get(1);
+        break;
+      }
+    }
+    int dot = fqdn.indexOf('.');
+    if (args.contains("-d")) {
+      return dot < 0 ? 0 : print(fqdn.substring(dot + 1));
+    }
+    return print(args.contains("-i") ? spec.podIp() : args.contains("-f") ? fqdn
+        : args.contains("-s") ? host.split("\\.")[0] : host);
   }
 
   private String hostname() {

@@ -268,6 +268,25 @@ final class ContainerFs {
     return writableTarget(p, e == null);
   }
 
+  /**
+   * The node folder behind the container's folder {@code path} — in the volume mounted there, else in the layer —,
+   * made with its missing parents, each the container user's as if its program had made it. For an image's program
+   * that keeps its files with the JDK (ZooKeeper's data folder): no permission checks, as the image's own folders
+   * are its user's.
+   */
+  Path nodeFolder(String path) throws IOException {
+    Path node = overlay.writable(normalize("/", path));
+    List<Path> missing = new ArrayList<>();
+    for (Path at = node; at != null && !Files.exists(at, NOFOLLOW); at = at.getParent()) {
+      missing.add(0, at);
+    }
+    for (Path m : missing) {
+      Files.createDirectory(m);
+      owned(m);
+    }
+    return node;
+  }
+
   /** Makes the folder {@code path}; its parent must exist. */
   void mkdir(String path) throws IOException {
     String p = resolve(path, false);

@@ -77,6 +77,15 @@ public final class JvmContainer implements RunningContainer {
   }
 
   /**
+   * The node folder behind the container's folder {@code path}, made where missing (see
+   * {@code ContainerFs.nodeFolder}): where a program that writes with the JDK keeps the container's files. Made on a
+   * worker thread.
+   */
+  public Future<java.nio.file.Path> nodeFolder(String path) {
+    return vertx.executeBlocking(() -> ContainerFs.of(spec, BuiltinShell.APPLETS).nodeFolder(path), false);
+  }
+
+  /**
    * Resolves {@code name} as the pod's resolver does — {@code /etc/hosts}, then the cluster DNS along the pod's
    * search path — to its first address ({@code localhost} is the pod IP, as the pod's loopback is). Fails when the
    * name has no address. Non-blocking.

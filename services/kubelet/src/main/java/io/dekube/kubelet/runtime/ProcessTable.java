@@ -118,6 +118,10 @@ final class ProcessTable {
         default -> List.<String[]>of(new String[] {null, "/" + program});
       };
     }
+    if (program.equals("kubernetes-zookeeper")) {
+      return io.dekube.kubelet.images.zookeeper.ZooKeeperFiles.processes(argv).stream()
+          .map(command -> new String[] {null, command}).toList();
+    }
     if (argv.size() == 3 && argv.get(0).matches("(/bin/)?sh") && argv.get(1).equals("-c")
         && argv.get(2).matches("[\\w./=:, -]+")) {
       return List.<String[]>of(new String[] {null, argv.get(2).strip()}); // sh -c with one simple command execs it

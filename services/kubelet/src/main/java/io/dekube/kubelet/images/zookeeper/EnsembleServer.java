@@ -1,0 +1,186 @@
+package io.dekube.kubelet.images.zookeeper;
+
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.zookeeper.jmx.MBeanRegistry;
+import org.apache.zookeeper.jmx.ZKMBeanInfo;
+import org.apache.zookeeper.server.ServerCnxnFactory;
+import org.apache.zookeeper.server.ZKDatabase;
+import org.apache.zookeeper.server.ZooKeeperServer;
+import org.apache.zookeeper.server.auth.ProviderRegistry;
+import org.apache.zookeeper.server.persistence.FileTxnSnapLog;
+import org.apache.zookeeper.server.quorum.MultipleAddresses;
+import org.apache.zookeeper.server.quorum.QuorumPeer;
+import org.apache.zookeeper.server.quorum.QuorumPeerConfig;
+
+/**
+ * One ZooKeeper server of an ensemble — the real {@link QuorumPeer}, as {@code QuorumPeerMain} builds it from
+ * {@code zoo.cfg} — run inside the kubelet's JVM beside the ensemble's other servers, as ZooKeeper's own tests run
+ * quorums: its client port and quorum ports bound to the pod IP, not the wildcard, and the peers' names
+ * ({@code zk-1.zk-hs.default.svc.cluster.local}) resolved through the cluster's DNS by {@code resolver}, since the
+ * JVM's resolver knows no cluster names: whenever {@link #refreshPeers} finds a peer's pod at a new address, the
+ * server connects there. With no {@code server.N} lines it runs standalone ({@code ZooKeeperServerMain}'s way).
+ * JMX registration is off (the servers' bean names would collide across ensembles), the four-letter words are
+ * all allowed (as in 3.4, where no whitelist existed), the Jetty admin server is off. Blocking: call from a worker.
+ */
+final class EnsembleServer {
+
+  static {
+    System.setProperty("zookeeper.admin.enableServer", "false");
+    if (System.getProperty("zookeeper.4lw.commands.whitelist") == null) {
+      System.setProperty("zookeeper.4lw.commands.whitelist", "*");
+    }
+    MBeanRegistry.setInstance(new MBeanRegistry() {
+      @Override
+      public void register(ZKMBeanInfo bean, ZKMBeanInfo parent) {
+      }
+
+      @Override
+      public void unregister(ZKMBeanInfo bean) {
+      }
+    });
+    ProviderRegistry.initialize();
+  }
+
+  private final ZooKeeperLog.ServerThreads threads;
+  private QuorumPeer peer;
+  private ServerCnxnFactory standalone;
+  private ZooKeeperServer standaloneServer;
+
+  private EnsembleServer(ZooKeeperLog.ServerThreads threads) {
+    this.threads = threads;
+  }
+
+  /**
+   * Starts the server of {@code zooCfg} (the file's text): {@code paths} maps its {@code dataDir} and
+   * {@code dataLogDir} to node folders, {@code podIp} is where it listens; its log lines go to {@code log} from
+   * {@code logLevel} up. Completes once it listens on its client port.
+   */
+  static EnsembleServer start(String name, long myId, String zooCfg, Function<String, File> paths, String podIp, String logLevel,
+                              Consumer<String> log) throws Exception {
+    ZooKeeperLog.install();
+    Properties props = new Properties();
+    props.load(new java.io.StringReader(zooCfg));
+    props.setProperty("dataDir", paths.apply(props.getProperty("dataDir", "/tmp/zookeeper").trim()).getPath());
+    if (props.getProperty("dataLogDir") != null) {
+      props.setProperty("dataLogDir", paths.apply(props.getProperty("dataLogDir").trim()).getPath());
+    }
+    props.setProperty("clientPortAddress", podIp);
+    // 3.4 knew no such option; later servers need it to run server.N lines without dynamic reconfiguration
+    props.setProperty("standaloneEnabled", "true");
+    props.setProperty("reconfigEnabled", "false");
+    CompletableFuture<EnsembleServer> started = new CompletableFuture<>();
+    EnsembleServer server = new EnsembleServer(new ZooKeeperLog.ServerThreads(name, myId, logLevel, log));
+    Thread main = new Thread(server.threads, () -> {
+      try {
+        QuorumPeerConfig config = new QuorumPeerConfig();
+        config.parseProperties(props);
+        server.run(config, podIp);
+        started.complete(server);
+      } catch (Throwable e) {
+        started.completeExceptionally(e);
+      }
+    }, "main");
+    main.start();
+    return started.get();
+  }
+
+  private void run(QuorumPeerConfig config, String podIp) throws Exception {
+    ServerCnxnFactory factory = ServerCnxnFactory.createFactory();
+    factory.configure(config.getClientPortAddress(), config.getMaxClientCnxns(), config.getClientPortListenBacklog(),
+        false);
+    FileTxnSnapLog txnLog = new FileTxnSnapLog(config.getDataLogDir(), config.getDataDir());
+    if (!config.isDistributed()) {
+      standalone = factory;
+      standaloneServer = new ZooKeeperServer(txnLog, config.getTickTime(), config.getMinSessionTimeout(),
+          config.getMaxSessionTimeout(), config.getClientPortListenBacklog(), new ZKDatabase(txnLog), "");
+      factory.startup(standaloneServer);
+      return;
+    }
+    QuorumPeer.QuorumServer me = config.getQuorumVerifier().getAllMembers().get(config.getServerId());
+    if (me != null) { // binds its own quorum and election ports on the pod IP
+      me.addr = new MultipleAddresses(new InetSocketAddress(podIp, me.addr.getOne().getPort()));
+      me.electionAddr = new MultipleAddresses(new InetSocketAddress(podIp, me.electionAddr.getOne().getPort()));
+    }
+    QuorumPeer p = new QuorumPeer();
+    p.setTxnFactory(txnLog);
+    p.enableLocalSessions(config.areLocalSessionsEnabled());
+    p.enableLocalSessionsUpgrading(config.isLocalSessionsUpgradingEnabled());
+    p.setElectionType(config.getElectionAlg());
+    p.setMyid(config.getServerId());
+    p.setTickTime(config.getTickTime());
+    p.setMinSessionTimeout(config.getMinSessionTimeout());
+    p.setMaxSessionTimeout(config.getMaxSessionTimeout());
+    p.setInitLimit(config.getInitLimit());
+    p.setSyncLimit(config.getSyncLimit());
+    p.setConnectToLearnerMasterLimit(config.getConnectToLearnerMasterLimit());
+    p.setObserverMasterPort(config.getObserverMasterPort());
+    p.setClientPortListenBacklog(config.getClientPortListenBacklog());
+    p.setZKDatabase(new ZKDatabase(txnLog));
+    p.setQuorumVerifier(config.getQuorumVerifier(), false);
+    p.initConfigInZKDatabase();
+    p.setCnxnFactory(factory);
+    p.setLearnerType(config.getPeerType());
+    p.setSyncEnabled(config.getSyncEnabled());
+    p.setQuorumListenOnAllIPs(false);
+    p.setMultiAddressEnabled(false);
+    p.initialize();
+    p.start();
+    peer = p;
+  }
+
+  /** The server's id ({@code myid}), 0 when standalone. */
+  long myId() {
+    return peer == null ? 0 : peer.getMyId();
+  }
+
+  /** The host names of the other servers of the ensemble, by id. */
+  Map<Long, String> peerNames() {
+    Map<Long, String> names = new java.util.TreeMap<>();
+    if (peer != null) {
+      peer.getQuorumVerifier().getAllMembers().forEach((id, qs) -> {
+        if (id != peer.getMyId()) {
+          names.put(id, qs.hostname);
+        }
+      });
+    }
+    return names;
+  }
+
+  /**
+   * Points peer {@code id} at {@code ip}, the address its name has now; nothing when it is there already. Its
+   * quorum and election connections go there from the next attempt on.
+   */
+  void peerAt(long id, String ip) {
+    QuorumPeer.QuorumServer qs = peer == null ? null : peer.getQuorumVerifier().getAllMembers().get(id);
+    if (qs == null || ip == null) {
+      return;
+    }
+    InetSocketAddress now = qs.electionAddr.getOne();
+    if (!now.isUnresolved() && now.getAddress() != null && now.getAddress().getHostAddress().equals(ip)) {
+      return;
+    }
+    qs.addr = new MultipleAddresses(new InetSocketAddress(ip, qs.addr.getOne().getPort()));
+    qs.electionAddr = new MultipleAddresses(new InetSocketAddress(ip, now.getPort()));
+  }
+
+  /** Stops the server (its threads log the shutdown to the container); blocking. */
+  void stop() throws InterruptedException {
+    Thread stopper = new Thread(threads, () -> {
+      if (peer != null) {
+        peer.shutdown();
+      }
+      if (standalone != null) {
+        standalone.shutdown();
+        standaloneServer.shutdown();
+      }
+    }, "shutdown");
+    stopper.start();
+    stopper.join(30_000);
+  }
+}

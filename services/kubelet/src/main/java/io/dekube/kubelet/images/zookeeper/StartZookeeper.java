@@ -1,0 +1,162 @@
+package io.dekube.kubelet.images.zookeeper;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code start-zookeeper} script of {@code registry.k8s.io/kubernetes-zookeeper}: its {@code --name=value}
+ * options with the script's defaults, and the files it writes before it starts the server — {@code zoo.cfg}
+ * (the ensemble's {@code server.N=<name>-<N-1>.<domain>:<server port>:<election port>} lines when there is more
+ * than one server), {@code java.env}, {@code log4j.properties}, and {@code myid} (the ordinal of the pod's
+ * hostname plus one). The files' text follows the script's, its spelling {@code autopurge.purgeInteval} and the
+ * blank before a defaulted session timeout included. Immutable; pure.
+ */
+public final class StartZookeeper {
+
+  private static final List<String> NAMES = List.of("servers", "data_dir", "data_log_dir", "log_dir", "conf_dir",
+      "client_port", "election_port", "server_port", "tick_time", "init_limit", "sync_limit", "heap",
+      "max_client_cnxns", "snap_retain_count", "purge_interval", "max_session_timeout", "min_session_timeout",
+      "log_level");
+  private static final Pattern ORDINAL = Pattern.compile("(.*)-([0-9]+)$");
+
+  private final Map<String, String> options;
+
+  private StartZookeeper(Map<String, String> options) {
+    this.options = options;
+  }
+
+  /** A bad command line: the script's message, for stderr, and exit 1. */
+  public static final class UsageException extends Exception {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  /** Reads the script's options ({@code --servers=3}…); an unknown one is the script's error. */
+  public static StartZookeeper parse(List<String> args) throws UsageException {
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("servers", "1");
+    o.put("data_dir", "/var/lib/zookeeper/data");
+    o.put("data_log_dir", "/var/lib/zookeeper/log");
+    o.put("log_dir", "/var/log/zookeeper");
+    o.put("conf_dir", "/opt/zookeeper/conf");
+    o.put("client_port", "2181");
+    o.put("server_port", "2888");
+    o.put("election_port", "3888");
+    o.put("tick_time", "2000");
+    o.put("init_limit", "10");
+    o.put("sync_limit", "5");
+    o.put("heap", "2G");
+    o.put("max_client_cnxns", "60");
+    o.put("snap_retain_count", "3");
+    o.put("purge_interval", "0");
+    o.put("log_level", "INFO");
+    for (String a : args) {
+      if (!a.startsWith("--")) {
+        continue; // getopts stops at neither: the script ignores words that are no options
+      }
+      String body = a.substring(2);
+      int eq = body.indexOf('=');
+      String name = eq < 0 ? body : body.substring(0, eq);
+      if (eq < 0 || !NAMES.contains(name)) {
+        throw new UsageException("Unknown option --" + body);
+      }
+      o.put(name, body.substring(body.lastIndexOf('=') + 1)); // ${OPTARG##*=}
+    }
+    int tick = number(o.get("tick_time"));
+    // ${MIN_SESSION_TIMEOUT:- $((TICK_TIME*2))}: the default keeps the blank before it
+    o.putIfAbsent("min_session_timeout", " " + tick * 2);
+    o.putIfAbsent("max_session_timeout", " " + tick * 20);
+    return new StartZookeeper(Map.copyOf(o));
+  }
+
+  private static int number(String s) {
+    try {
+      return Integer.parseInt(s.trim());
+    } catch (NumberFormatException e) {
+      return 0; // bash's arithmetic reads a word that is no number as 0
+    }
+  }
+
+  /** The value of option {@code name} ({@code data_dir}…), as the script keeps it. */
+  public String option(String name) {
+    return options.get(name);
+  }
+
+  /** The number of servers in the ensemble. */
+  public int servers() {
+    return number(options.get("servers"));
+  }
+
+  /** {@code $CONF_DIR/zoo.cfg}. */
+  public String configFile() {
+    return options.get("conf_dir") + "/zoo.cfg";
+  }
+
+  /** {@code $DATA_DIR/myid}. */
+  public String idFile() {
+    return options.get("data_dir") + "/myid";
+  }
+
+  /**
+   * The name and ordinal of a StatefulSet pod's short hostname ({@code zk-0}: {@code zk}, 0); null when it has
+   * none, which the script refuses ({@link #NO_ORDINAL}).
+   */
+  public static String[] nameAndOrdinal(String host) {
+    Matcher m = ORDINAL.matcher(host);
+    return m.matches() ? new String[] {m.group(1), m.group(2)} : null;
+  }
+
+  /** What the script prints when the hostname has no ordinal, before it exits 1. */
+  public static final String NO_ORDINAL = "Kubernetes-zookeeper: Failed to parse name and ordinal of Pod";
+
+  /** The server's id: the hostname's ordinal plus one. */
+  public static long myId(String host) {
+    return Long.parseLong(nameAndOrdinal(host)[1]) + 1;
+  }
+
+  /** {@code zoo.cfg} for the pod {@code host} ({@code hostname -s}) in {@code domain} ({@code hostname -d}). */
+  public String zooCfg(String host, String domain) {
+    StringBuilder b = new StringBuilder("#This file was autogenerated DO NOT EDIT\n");
+    b.append("clientPort=").append(options.get("client_port")).append('\n');
+    b.append("dataDir=").append(options.get("data_dir")).append('\n');
+    b.append("dataLogDir=").append(options.get("data_log_dir")).append('\n');
+    b.append("tickTime=").append(options.get("tick_time")).append('\n');
+    b.append("initLimit=").append(options.get("init_limit")).append('\n');
+    b.append("syncLimit=").append(options.get("sync_limit")).append('\n');
+    b.append("maxClientCnxns=").append(options.get("max_client_cnxns")).append('\n');
+    b.append("minSessionTimeout=").append(options.get("min_session_timeout")).append('\n');
+    b.append("maxSessionTimeout=").append(options.get("max_session_timeout")).append('\n');
+    b.append("autopurge.snapRetainCount=").append(options.get("snap_retain_count")).append('\n');
+    b.append("autopurge.purgeInteval=").append(options.get("purge_interval")).append('\n');
+    if (servers() > 1) {
+      String name = nameAndOrdinal(host)[0];
+      for (int i = 1; i <= servers(); i++) {
+        b.append("server.").append(i).append('=').append(name).append('-').append(i - 1).append('.').append(domain)
+            .append(':').append(options.get("server_port")).append(':').append(options.get("election_port"))
+            .append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  /** {@code java.env}: the log folder and the heap flags. */
+  public String javaEnv() {
+    String heap = options.get("heap");
+    return "ZOO_LOG_DIR=" + options.get("log_dir") + "\nJVMFLAGS=\"-Xmx" + heap + " -Xms" + heap + "\"\n";
+  }
+
+  /** {@code log4j.properties}: everything to the console at {@code --log_level}, in the image's pattern. */
+  public String log4jProperties() {
+    return "zookeeper.root.logger=CONSOLE\n"
+        + "zookeeper.console.threshold=" + options.get("log_level") + "\n"
+        + "log4j.rootLogger=${zookeeper.root.logger}\n"
+        + "log4j.appender.CONSOLE=org.apache.log4j.ConsoleAppender\n"
+        + "log4j.appender.CONSOLE.Threshold=${zookeeper.console.threshold}\n"
+        + "log4j.appender.CONSOLE.layout=org.apache.log4j.PatternLayout\n"
+        + "log4j.appender.CONSOLE.layout.ConversionPattern=" + ZooKeeperLog.PATTERN + "\n";
+  }
+}
