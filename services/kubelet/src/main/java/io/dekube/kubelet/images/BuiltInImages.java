@@ -24,9 +24,10 @@ public final class BuiltInImages {
   /** The names listed in an image-pull error. */
   public static final List<String> NAMES = List.of("dekube/web", "carsonoid/kube-decon:<tag>", "dekube/echo",
       "dekube/crash", "dekube/pause (= registry.k8s.io/pause:<tag>)",
-      "busybox[:<tag>] (= dekube/busybox, registry.k8s.io/busybox, radial/busyboxplus:curl; alpine, debian, ubuntu"
+      "busybox[:<tag>] (= dekube/busybox, registry.k8s.io/busybox, radial/busyboxplus:curl, curlimages/curl;"
+          + " alpine, debian, ubuntu"
           + " and bash run it too)",
-      "nginx[:<tag>]", "registry.k8s.io/nginx-slim:<tag>", "httpd[:<tag>]",
+      "nginx[:<tag>]", "registry.k8s.io/nginx-slim:<tag>", "bprashanth/nginxhttps:1.0", "httpd[:<tag>]",
       "registry.k8s.io/hpa-example", "gcr.io/google-samples/hello-app:1.0|2.0", "registry.k8s.io/echoserver:<tag>",
       "kicbase/echo-server:<tag>", "hashicorp/http-echo[:<tag>]",
       "registry.k8s.io/e2e-test-images/agnhost:<tag> (liveness, netexec, pause, serve-hostname)",
@@ -55,6 +56,7 @@ public final class BuiltInImages {
    */
   private static final List<String> DASH = List.of("debian", "ubuntu", "nginx", "httpd", "redis", "perl",
       "registry.k8s.io/kubernetes-zookeeper", "k8s.gcr.io/kubernetes-zookeeper",
+      "bprashanth/nginxhttps",
       "registry.k8s.io/e2e-test-images/jessie-dnsutils", "k8s.gcr.io/e2e-test-images/jessie-dnsutils",
       "gcr.io/kubernetes-e2e-test-images/dnsutils", "k8s.gcr.io/dnsutils");
 
@@ -100,9 +102,13 @@ public final class BuiltInImages {
       case "alpine", "debian", "ubuntu", "bash" -> "busybox"; // bash: the env-var pages' `image: bash` (echo)
       // "Connecting Applications with Services"' curl pod: busybox with curl, which the built-in shell has
       case "radial/busyboxplus" -> "busybox";
+      // the same tutorial's curl pod today (curlpod.yaml): curl, and a shell for its sleep loop
+      case "curlimages/curl" -> "busybox";
       case "nginx", "registry.k8s.io/nginx", "k8s.gcr.io/nginx" -> "nginx"; // the service-account page's
       // the StatefulSet tutorial's small nginx build: the same server, the same html folder
       case "registry.k8s.io/nginx-slim", "k8s.gcr.io/nginx-slim", "gcr.io/google_containers/nginx-slim" -> "nginx";
+      // "Connecting Applications with Services"' secure nginx: its default.conf listens 80 and 443 ssl
+      case "bprashanth/nginxhttps" -> tag.equals("1.0") ? "nginxhttps" : null;
       case "httpd" -> "httpd";
       case "registry.k8s.io/hpa-example", "k8s.gcr.io/hpa-example", "gcr.io/google_containers/hpa-example",
           "gcr.io/google-containers/hpa-example" -> "hpa-example";

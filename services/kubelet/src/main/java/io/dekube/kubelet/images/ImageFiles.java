@@ -48,9 +48,12 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
     file(folders, files, "/etc/group", "root:x:0:\nwheel:x:10:root\nnobody:x:65534:\n");
     file(folders, files, "/etc/os-release", "NAME=\"dekube " + program + "\"\nID=dekube\nPRETTY_NAME=\"dekube built-in "
         + "image " + program + "\"\n");
-    if (program.equals("nginx")) {
+    if (program.equals("nginx") || program.equals("nginxhttps")) {
       NginxFiles.files().forEach((path, text) -> file(folders, files, path, text));
       NginxFiles.FOLDERS.forEach(f -> folder(folders, f));
+    }
+    if (program.equals("nginxhttps")) {
+      NginxFiles.httpsFiles().forEach((path, text) -> file(folders, files, path, text));
     }
     if (program.equals("httpd")) {
       file(folders, files, Httpd.ROOT + "/index.html", Httpd.INDEX);

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** What {@code nginx -t} and {@code -T} read of a configuration file: its {@code include}s, in order. Pure. */
+/**
+ * The {@code include}s of a configuration file, found by their lines before it is parsed (so that
+ * {@link NginxConfReader} reads the files {@link NginxConfParser} will want), and how a pattern matches a name. Pure.
+ */
 final class NginxConfig {
 
   /** nginx's configuration prefix: a relative include is under it. */

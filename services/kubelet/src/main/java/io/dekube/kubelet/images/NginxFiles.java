@@ -8,8 +8,8 @@ import java.util.Map;
  * The files of the {@code nginx} images that a user of the official {@code nginx:1.27} (Debian) image looks at:
  * {@code /etc/nginx/nginx.conf} including {@code mime.types} and {@code conf.d/*.conf}, the two pages under
  * {@code /usr/share/nginx/html}, {@code /docker-entrypoint.sh} and its {@code /docker-entrypoint.d/} scripts. The
- * configuration is written in dekube's words with nginx's default directives; the built-in server serves the html
- * folder and takes its types from {@code mime.types}, but does not run this configuration. The real image's
+ * configuration is written in dekube's words with nginx's default directives, and the built-in server runs it
+ * ({@link NginxProgram}) as it finds it in the container, a mounted ConfigMap's files included. The real image's
  * {@code /var/log/nginx/access.log} and {@code error.log} are symbolic links to {@code /dev/stdout} and
  * {@code /dev/stderr}; the jvm runtime's file systems have no links, so they are empty files here, and nginx's
  * lines go to the container's log, as through the links. Pure.
@@ -302,6 +302,50 @@ final class NginxFiles {
     f.put("/var/log/nginx/access.log", "");
     f.put("/var/log/nginx/error.log", "");
     return f;
+  }
+
+  /**
+   * {@code bprashanth/nginxhttps:1.0}'s default.conf, the one "Connecting Applications with Services" mounts from its
+   * ConfigMap: the welcome page on 80 and, with the certificate and key of {@code /etc/nginx/ssl} (the Secret's
+   * mount), on 443. Written in dekube's words with the example's directives.
+   */
+  static final String HTTPS_DEFAULT_CONF = """
+      server {
+              # plain HTTP, and HTTPS with the certificate of the Secret mounted at /etc/nginx/ssl
+              listen 80 default_server;
+              listen [::]:80 default_server ipv6only=on;
+
+              listen 443 ssl;
+
+              root /usr/share/nginx/html;
+              index index.html;
+
+              server_name localhost;
+              ssl_certificate /etc/nginx/ssl/tls.crt;
+              ssl_certificate_key /etc/nginx/ssl/tls.key;
+
+              location / {
+                      try_files $uri $uri/ =404;
+              }
+      }
+      """;
+
+  /** The page the example image adds beside the welcome page. */
+  static final String INDEX2 = """
+      <!DOCTYPE html>
+      <html>
+      <head>
+      <title>nginxhttps</title>
+      </head>
+      <body>
+      <h1>nginx serves this page over HTTP and HTTPS</h1>
+      </body>
+      </html>
+      """;
+
+  /** What {@code bprashanth/nginxhttps} adds to the nginx image's files, by absolute path. */
+  static Map<String, String> httpsFiles() {
+    return Map.of("/etc/nginx/conf.d/default.conf", HTTPS_DEFAULT_CONF, NginxPages.ROOT + "/index2.html", INDEX2);
   }
 
   /** The folders beside the files' own: the cache nginx writes to. */

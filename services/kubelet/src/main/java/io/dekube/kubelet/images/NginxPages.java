@@ -37,15 +37,30 @@ final class NginxPages {
       </html>
       """;
 
-  static final String NOT_FOUND = """
-      <html>
-      <head><title>404 Not Found</title></head>
-      <body>
-      <center><h1>404 Not Found</h1></center>
-      <hr><center>nginx</center>
-      </body>
-      </html>
-      """;
+  /** nginx's reason phrases of the statuses it makes pages for. */
+  private static final java.util.Map<Integer, String> REASONS = java.util.Map.ofEntries(
+      java.util.Map.entry(301, "Moved Permanently"), java.util.Map.entry(302, "Found"),
+      java.util.Map.entry(303, "See Other"), java.util.Map.entry(307, "Temporary Redirect"),
+      java.util.Map.entry(308, "Permanent Redirect"), java.util.Map.entry(400, "Bad Request"),
+      java.util.Map.entry(401, "Authorization Required"), java.util.Map.entry(403, "Forbidden"),
+      java.util.Map.entry(404, "Not Found"), java.util.Map.entry(405, "Not Allowed"),
+      java.util.Map.entry(408, "Request Time-out"), java.util.Map.entry(413, "Request Entity Too Large"),
+      java.util.Map.entry(429, "Too Many Requests"), java.util.Map.entry(500, "Internal Server Error"),
+      java.util.Map.entry(501, "Not Implemented"), java.util.Map.entry(502, "Bad Gateway"),
+      java.util.Map.entry(503, "Service Temporarily Unavailable"), java.util.Map.entry(504, "Gateway Time-out"));
+
+  /**
+   * nginx's own page for {@code code} ({@code <center><h1>404 Not Found</h1></center>}, the version below it), as
+   * it answers errors and redirects without an {@code error_page}; empty for a status it has no page for.
+   */
+  static String status(int code, String version) {
+    String reason = REASONS.get(code);
+    if (reason == null) {
+      return "";
+    }
+    return "<html>\r\n<head><title>" + code + " " + reason + "</title></head>\r\n<body>\r\n<center><h1>" + code + " "
+        + reason + "</h1></center>\r\n<hr><center>nginx/" + version + "</center>\r\n</body>\r\n</html>\r\n";
+  }
 
   private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
 
@@ -56,14 +71,9 @@ final class NginxPages {
   static final String ROOT = "/usr/share/nginx/html";
 
   /**
-   * The file of the container that a request path names under {@link #ROOT} ({@code index.html} of a folder path);
-   * {@code .} and {@code ..} resolved, never above the root.
+   * The file of the container that a request path names under {@code root} ({@code index.html} of a folder path);
+   * {@code .} and {@code ..} resolved, never above the root. httpd's.
    */
-  static String document(String path) {
-    return document(ROOT, path);
-  }
-
-  /** The same under another document {@code root} (httpd's). */
   static String document(String root, String path) {
     java.util.Deque<String> segs = new java.util.ArrayDeque<>();
     for (String seg : path.split("/")) {

@@ -38,7 +38,8 @@ public final class Programs {
     return switch (image.program()) {
       case "web" -> web(c, image.tag());
       // nginx-slim's tags (0.8, 0.21…) are its own numbers, not nginx's version
-      case "nginx" -> nginx(c, image.repository().endsWith("nginx-slim") ? "latest" : image.tag());
+      case "nginx" -> NginxProgram.start(c, image.repository().endsWith("nginx-slim") ? "latest" : image.tag());
+      case "nginxhttps" -> NginxProgram.start(c, "latest"); // its tag (1.0) is the example's, not nginx's
       case "echo" -> echo(c);
       case "crash" -> crash(c);
       case "busybox" -> busybox(c);
@@ -79,36 +80,6 @@ public final class Programs {
       return Integer.parseInt(env);
     }
     return c.spec().ports().isEmpty() ? fallback : c.spec().ports().get(0);
-  }
-
-  /**
-   * nginx: the container's files under {@code /usr/share/nginx/html} (its welcome page at first, what
-   * {@code kubectl cp} puts there after; 404 page elsewhere), on port 80 unless
-   * {@code PORT} or a containerPort says otherwise; the access log in nginx's combined format.
-   */
-  private static Future<Void> nginx(JvmContainer c, String tag) {
-    var s = c.spec();
-    int port = port(c, 80);
-    HttpServer server = c.vertx().createHttpServer(new HttpServerOptions().setHost(s.podIp()).setPort(port)
-        .setReuseAddress(true));
-    GracefulStop graceful = new GracefulStop(server);
-    server.requestHandler(Refusals.http(c, port, c.measured(req -> {
-      graceful.begin(req);
-      String file = NginxPages.document(req.path());
-      c.file(file).onComplete(ar -> {
-        byte[] found = ar.succeeded() ? ar.result() : null;
-        Buffer page = found != null ? Buffer.buffer(found) : Buffer.buffer(NginxPages.NOT_FOUND);
-        int status = found != null ? 200 : 404;
-        c.log().line(NginxPages.accessLog(req, status, page.length()));
-        req.response().setStatusCode(status).putHeader("Server", "nginx/" + NginxPages.version(tag))
-            .putHeader("Content-Type", found != null ? NginxPages.contentType(file) : "text/html").end(page);
-      });
-    })));
-    c.onStop(() -> graceful.stop(server, DRAIN_SECONDS));
-    c.command("nginx", new NginxControl(c, NginxPages.version(tag), port, () -> graceful.stop(server, DRAIN_SECONDS),
-        () -> server.close()));
-    return listen(server.listen().mapEmpty(), c, "nginx " + NginxPages.version(tag) + " listening on " + s.podIp() + ":"
-        + port);
   }
 
   private static Future<Void> web(JvmContainer c, String tag) {

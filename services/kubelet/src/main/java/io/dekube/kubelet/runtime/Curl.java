@@ -5,14 +5,19 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * The {@code curl} applet: one HTTP request from the pod ({@link CurlArgs} lists the options), the name resolved
@@ -22,6 +27,12 @@ import java.util.Map;
  * 3 (a URL it cannot read), 2 (bad options). No progress meter is drawn. Non-blocking: a Vert.x HTTP client.
  */
 final class Curl {
+
+  /** What curl prints after a certificate it cannot verify. */
+  private static final String SSL_HELP = "More details here: https://curl.se/docs/sslcerts.html\n\n"
+      + "curl failed to verify the legitimacy of the server and therefore could not\n"
+      + "establish a secure connection to it. To learn more about this situation and\n"
+      + "how to fix it, please visit the web page mentioned above.";
 
   private final Vertx vertx;
   private final ContainerSpec spec;
@@ -73,8 +84,16 @@ final class Curl {
     String host = uri.getHost();
     int connectSeconds = c.maxTimeSeconds() > 0 ? Math.min(c.maxTimeSeconds(), c.connectTimeoutSeconds())
         : c.connectTimeoutSeconds();
-    HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setSsl(https).setTrustAll(true)
-        .setVerifyHost(false).setConnectTimeout(connectSeconds * 1000).setLocalAddress(net.localAddress()));
+    HttpClientOptions options = new HttpClientOptions().setSsl(https).setTrustAll(!https || c.insecure())
+        .setVerifyHost(false).setConnectTimeout(connectSeconds * 1000).setLocalAddress(net.localAddress());
+    Future<HttpClientAgent> made = https && !c.insecure() && c.caCert() != null
+        ? caCert(c.caCert()).map(pem -> vertx.createHttpClient(options.setTrustOptions(pem)))
+        : Future.succeededFuture(vertx.createHttpClient(options));
+    return made.compose(client -> run(c, uri, https, port, host, connectSeconds, client), e -> failed(c, e));
+  }
+
+  private Future<Integer> run(CurlArgs c, URI uri, boolean https, int port, String host, int connectSeconds,
+                              HttpClientAgent client) {
     Future<Integer> work = net.resolve(host, net.dnsServer(), net.dnsPort())
         .recover(e -> Future.failedFuture(new CurlFailure(6, "Could not resolve host: " + host)))
         .compose(r -> {
@@ -82,7 +101,7 @@ final class Curl {
           if (c.verbose()) {
             err("*   Trying " + ip + ":" + port + "...");
           }
-          return net.letsOut(ip, port, "TCP").compose(ok -> ok ? request(client, c, uri, host, ip, port)
+          return net.letsOut(ip, port, "TCP").compose(ok -> ok ? request(client, c, uri, host, ip, port, https)
               : net.dropped(connectSeconds, new CurlFailure(28, "Failed to connect to " + host + " port " + port
                   + " after " + connectSeconds * 1000 + " ms: Timeout was reached")));
         })
@@ -95,12 +114,22 @@ final class Curl {
     return net.interruptible(work, client::close);
   }
 
-  private Future<Integer> request(HttpClientAgent client, CurlArgs c, URI uri, String host, String ip, int port) {
+  /** The certificates of {@code --cacert}'s file, read from the container; curl's error 77 without one. */
+  private Future<PemTrustOptions> caCert(String file) {
+    return vertx.executeBlocking(() -> {
+      byte[] pem = ContainerFs.of(spec, BuiltinShell.APPLETS).read(ContainerFs.normalize(cwd, file));
+      return new PemTrustOptions().addCertValue(Buffer.buffer(pem));
+    }, false).recover(e -> Future.failedFuture(new CurlFailure(77, "error setting certificate file: " + file)));
+  }
+
+  private Future<Integer> request(HttpClientAgent client, CurlArgs c, URI uri, String host, String ip, int port,
+                                  boolean https) {
     String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
         + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     String hostHeader = host + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
     RequestOptions o = new RequestOptions().setMethod(HttpMethod.valueOf(c.effectiveMethod().toUpperCase(
-            java.util.Locale.ROOT))).setHost(ip).setPort(port).setURI(path).setFollowRedirects(c.follow())
+            java.util.Locale.ROOT))).setHost(host).setPort(port).setServer(SocketAddress.inetSocketAddress(port, ip))
+        .setURI(path).setFollowRedirects(c.follow())
         .putHeader("Host", hostHeader).putHeader("User-Agent", c.userAgent()).putHeader("Accept", "*/*");
     if (c.maxTimeSeconds() > 0) {
       o.setIdleTimeout(c.maxTimeSeconds() * 1000L);
@@ -115,8 +144,10 @@ final class Curl {
       }
     }
     return client.request(o)
-        .recover(e -> Future.failedFuture(new CurlFailure(PodNet.timedOut(e) ? 28 : 7, "Failed to connect to "
+        .recover(e -> Future.failedFuture(https && untrusted(e) ? new CurlFailure(60, "SSL certificate problem: "
+            + "self-signed certificate\n" + SSL_HELP) : new CurlFailure(PodNet.timedOut(e) ? 28 : 7, "Failed to connect to "
             + host + " port " + port + ": " + connectReason(e))))
+        .compose(req -> https && !c.insecure() ? checkHost(req, host) : Future.succeededFuture(req))
         .compose(req -> {
           if (c.verbose()) {
             verboseRequest(c, host, ip, port, path, req.headers());
@@ -127,6 +158,33 @@ final class Curl {
                   : new CurlFailure(52, "Empty reply from server")))
               .compose(resp -> resp.body().compose(body -> answer(c, resp, body)));
         });
+  }
+
+  /** curl's check of the host name against the server's certificate ({@link CurlTls}). */
+  private static Future<HttpClientRequest> checkHost(HttpClientRequest req, String host) {
+    try {
+      var certs = req.connection().peerCertificates();
+      String wrong = certs.isEmpty() || !(certs.get(0) instanceof X509Certificate x509)
+          ? "SSL: unable to obtain common name from peer certificate" : CurlTls.mismatch(x509, host);
+      if (wrong != null) {
+        req.reset();
+        return Future.failedFuture(new CurlFailure(60, wrong + "\n" + SSL_HELP));
+      }
+      return Future.succeededFuture(req);
+    } catch (SSLPeerUnverifiedException e) {
+      return Future.failedFuture(new CurlFailure(60, "SSL: unable to obtain common name from peer certificate"));
+    }
+  }
+
+  /** Whether a connection failed because the server's certificate is not trusted. */
+  private static boolean untrusted(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof java.security.cert.CertPathValidatorException
+          || String.valueOf(t.getMessage()).contains("PKIX")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Future<Integer> answer(CurlArgs c, HttpClientResponse resp, Buffer body) {

@@ -5,15 +5,19 @@ import java.util.List;
 
 /**
  * The options of {@code curl} that the built-in one understands: {@code -s}, {@code -S}, {@code -i}, {@code -I},
- * {@code -v}, {@code -f}, {@code -L}, {@code -k} (bundled too: {@code -fsSL}), {@code -o FILE}, {@code -X METHOD},
+ * {@code -v}, {@code -f}, {@code -L}, {@code -k} (bundled too: {@code -fsSL}), {@code --cacert FILE}, {@code -o FILE},
+ * {@code -X METHOD},
  * {@code -H 'Name: value'}, {@code -d DATA} (a POST, as a form), {@code -A AGENT}, {@code -m SEC},
  * {@code --connect-timeout SEC}, {@code -w FORMAT}, then one URL. Long names as curl spells them. Pure.
  *
  * @param writeOut {@code -w}'s format, or null
+ * @param insecure {@code -k}: the server's certificate is not checked
+ * @param caCert   {@code --cacert}'s file, the certificates a server's must chain to (else the system's), or null
  */
 record CurlArgs(boolean silent, boolean showError, boolean include, boolean head, boolean verbose, boolean fail,
                 boolean follow, String output, String method, List<String> headers, String data, String userAgent,
-                int maxTimeSeconds, int connectTimeoutSeconds, String writeOut, String url) {
+                int maxTimeSeconds, int connectTimeoutSeconds, String writeOut, String url, boolean insecure,
+                String caCert) {
 
   /** curl's own connect timeout when none is given. */
   static final int DEFAULT_CONNECT_TIMEOUT = 300;
@@ -68,12 +72,13 @@ record CurlArgs(boolean silent, boolean showError, boolean include, boolean head
       throw new Refused(2, "curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information");
     }
     return new CurlArgs(b.silent, b.showError, b.include, b.head, b.verbose, b.fail, b.follow, b.output, b.method,
-        List.copyOf(b.headers), b.data, b.agent, b.maxTime, b.connectTimeout, b.writeOut, b.url);
+        List.copyOf(b.headers), b.data, b.agent, b.maxTime, b.connectTimeout, b.writeOut, b.url, b.insecure, b.caCert);
   }
 
   private static boolean takesValue(String name) {
     return List.of("-o", "--output", "-X", "--request", "-H", "--header", "-d", "--data", "--data-raw",
-        "--data-binary", "-A", "--user-agent", "-m", "--max-time", "--connect-timeout", "-w", "--write-out")
+        "--data-binary", "-A", "--user-agent", "-m", "--max-time", "--connect-timeout", "-w", "--write-out",
+        "--cacert")
         .contains(name);
   }
 
@@ -103,6 +108,8 @@ record CurlArgs(boolean silent, boolean showError, boolean include, boolean head
     int connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     String writeOut;
     String url;
+    boolean insecure;
+    String caCert;
 
     void flag(String name) {
       switch (name) {
@@ -113,7 +120,8 @@ record CurlArgs(boolean silent, boolean showError, boolean include, boolean head
         case "-v", "--verbose" -> verbose = true;
         case "-f", "--fail" -> fail = true;
         case "-L", "--location" -> follow = true;
-        case "-k", "--insecure", "-4", "--ipv4", "-N", "--no-buffer", "--compressed" -> { }
+        case "-k", "--insecure" -> insecure = true;
+        case "-4", "--ipv4", "-N", "--no-buffer", "--compressed" -> { }
         default -> throw new Refused(2, "curl: option " + name + ": is unknown\n"
             + "curl: try 'curl --help' or 'curl --manual' for more information");
       }
@@ -128,6 +136,7 @@ record CurlArgs(boolean silent, boolean showError, boolean include, boolean head
         case "-A", "--user-agent" -> agent = v;
         case "-m", "--max-time" -> maxTime = seconds(name, v);
         case "--connect-timeout" -> connectTimeout = seconds(name, v);
+        case "--cacert" -> caCert = v;
         default -> writeOut = v;
       }
     }

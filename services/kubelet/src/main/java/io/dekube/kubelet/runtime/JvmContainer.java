@@ -64,6 +64,14 @@ public final class JvmContainer implements RunningContainer {
     }, false);
   }
 
+  /** Whether there is a folder at {@code path} of this container's root file system. Read on a worker thread. */
+  public Future<Boolean> isFolder(String path) {
+    return vertx.executeBlocking(() -> {
+      ContainerFs.Entry e = ContainerFs.of(spec, BuiltinShell.APPLETS).stat(path);
+      return e != null && e.dir();
+    }, false);
+  }
+
   /**
    * The names in the folder at {@code path} of this container's root file system, sorted; empty when there is no
    * folder there. Read on a worker thread.

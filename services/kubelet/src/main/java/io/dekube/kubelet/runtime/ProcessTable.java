@@ -109,7 +109,7 @@ final class ProcessTable {
     String program = BuiltInImages.resolve(c.getImage()).map(BuiltInImages.Resolved::program).orElse("");
     if (argv.isEmpty()) {
       return switch (program) {
-        case "nginx" -> List.of(new String[] {null, "nginx: master process nginx -g daemon off;"},
+        case "nginx", "nginxhttps" -> List.of(new String[] {null, "nginx: master process nginx -g daemon off;"},
             new String[] {"101", "nginx: worker process"});
         case "pause" -> List.<String[]>of(new String[] {null, "/pause"});
         case "busybox", "" -> List.<String[]>of(new String[] {null, "sh"});
