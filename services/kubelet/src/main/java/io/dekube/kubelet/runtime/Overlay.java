@@ -31,9 +31,12 @@ final class Overlay {
   private final SortedSet<String> lowerDirs;
   private final SortedMap<String, byte[]> lowerFiles;
   private final List<ContainerFs.Mount> mounts;
+  /** The container's /proc; null: an empty folder (a file system seen without its container). */
+  private final ProcFiles proc;
 
   Overlay(Path layer, boolean readOnlyRoot, ImageFiles image, Map<String, byte[]> extraFiles,
-          List<ContainerFs.Mount> mounts) {
+          List<ContainerFs.Mount> mounts, ProcFiles proc) {
+    this.proc = proc;
     this.layer = layer;
     this.readOnlyRoot = readOnlyRoot;
     this.lowerDirs = new TreeSet<>(image.folders());
@@ -68,6 +71,9 @@ final class Overlay {
 
   /** What is at {@code p} (a link at its end is the link), or null. */
   ContainerFs.Entry raw(String p) throws IOException {
+    if (proc != null && ProcFiles.holds(p)) {
+      return proc.raw(p);
+    }
     ContainerFs.Mount m = mountOf(p);
     if (m != null) {
       Path h = hostIn(m, p);
@@ -94,6 +100,9 @@ final class Overlay {
 
   /** The bytes of the regular file at {@code p} (no links on the way). */
   byte[] bytes(String p) throws IOException {
+    if (proc != null && ProcFiles.holds(p)) {
+      return proc.bytes(p);
+    }
     ContainerFs.Mount m = mountOf(p);
     if (m != null) {
       return Files.readAllBytes(hostIn(m, p));
@@ -104,6 +113,9 @@ final class Overlay {
 
   /** The names in the folder {@code p} (no links on the way): the layer's, the image's it does not hide, mounts'. */
   List<String> names(String p) throws IOException {
+    if (proc != null && ProcFiles.holds(p)) {
+      return proc.names(p);
+    }
     TreeSet<String> names = new TreeSet<>();
     ContainerFs.Mount m = mountOf(p);
     if (m != null) {
@@ -135,6 +147,9 @@ final class Overlay {
 
   /** The node path a write of {@code p} goes to: in its mount, else in the layer (its folders made). */
   Path writable(String p) throws IOException {
+    if (proc != null && ProcFiles.holds(p)) {
+      throw new ContainerFs.FsError(ContainerFs.NO_ENTRY); // nothing is made in /proc
+    }
     ContainerFs.Mount m = mountOf(p);
     return m != null ? hostIn(m, p) : upperDirs(ContainerFs.parent(p)).resolve(ContainerFs.name(p));
   }

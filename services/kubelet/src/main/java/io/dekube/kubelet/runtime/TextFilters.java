@@ -17,20 +17,21 @@ final class TextFilters {
   /** The filters offered. */
   static final List<String> NAMES = List.of("grep", "head", "tail", "wc", "sort", "uniq", "tr", "cut", "rev", "sed",
       "awk");
-  /** Options of the filters that take a value, so that the value is not read as a file. */
-  private static final List<String> VALUED = List.of("-n", "-c", "-e", "-m", "-A", "-B", "-C", "-k", "-t");
-
   private TextFilters() {
   }
 
-  /** Whether {@code option} of filter {@code name} takes the next word as its value. */
+  /** Whether {@code option} of filter {@code name} takes the next word as its value (so it is not read as a file). */
   static boolean takesValue(String name, String option) {
     return switch (name) {
       case "sed" -> option.equals("-e") || option.equals("-f");
       case "cut" -> Cut.VALUED.contains(option);
-      case "tr" -> false;
       case "awk" -> io.dekube.kubelet.runtime.awk.Awk.VALUED.contains(option);
-      default -> VALUED.contains(option);
+      // grep's -c and -n count and number lines, sort's -n sorts numerically, uniq's -c counts: flags there
+      case "grep" -> List.of("-e", "-f", "-m", "-A", "-B", "-C").contains(option);
+      case "head", "tail" -> option.equals("-n") || option.equals("-c");
+      case "sort" -> List.of("-k", "-t", "-o").contains(option);
+      case "uniq" -> List.of("-f", "-s", "-w").contains(option);
+      default -> false; // tr, wc, rev, cat
     };
   }
 

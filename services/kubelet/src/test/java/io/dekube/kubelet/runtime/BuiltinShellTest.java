@@ -111,6 +111,35 @@ class BuiltinShellTest {
     assertEquals("hi\nweb\nx\n", out.toString());
   }
 
+  /** busybox's grep -c/-n, sort -n, uniq -c and wc -c with a file: flags there, not options taking a value. */
+  @Test
+  void countingAndNumberingFlagsReadTheFileNamed() throws Exception {
+    assertEquals(0, run("sh", "-c", "printf '3\\n10\\n3\\nx\\n' > /tmp/n; grep -c 3 /tmp/n; grep -n x /tmp/n;"
+        + " sort -n /tmp/n | tr '\\n' ' '; echo; sort /tmp/n | uniq -c | head -1; wc -c /tmp/n"), err.toString());
+    assertEquals("2\n4:x\nx 3 3 10 \n      1 10\n9 /tmp/n\n", out.toString());
+  }
+
+  /** "Get a Shell to a Running Container": {@code cat /proc/mounts}; the processes' folders; the node's cpuinfo. */
+  @Test
+  void procShowsTheContainersMountsAndProcesses() throws Exception {
+    assertEquals(0, run("sh", "-c", "cat /proc/mounts; ls /proc | grep -v '^[0-9]' | tr '\\n' ' '; echo;"
+        + " tr '\\0' ' ' < /proc/1/cmdline; echo; cat /proc/1/comm; head -2 /proc/self/status;"
+        + " grep -c ^processor /proc/cpuinfo"), err.toString());
+    String[] lines = out.toString().split("\n");
+    assertTrue(lines[0].startsWith("overlay / overlay rw,relatime,lowerdir="), lines[0]);
+    assertTrue(out.toString().contains("\n/dev/root /etc/config ext4 rw,relatime 0 0\n"), out.toString());
+    assertTrue(out.toString().contains("cpuinfo loadavg meminfo mounts self stat uptime version \n"), out.toString());
+    int at = java.util.Arrays.asList(lines).indexOf("cpuinfo loadavg meminfo mounts self stat uptime version ");
+    assertEquals("sh ", lines[at + 1], "the container's command, busybox's default");
+    assertEquals("sh", lines[at + 2]);
+    assertEquals("Name:\tsh", lines[at + 3]);
+    assertTrue(Integer.parseInt(lines[at + 5]) >= 1, lines[at + 5]);
+    out.setLength(0);
+    err.setLength(0);
+    assertEquals(1, run("sh", "-c", "echo x > /proc/mounts"));
+    assertTrue(err.toString().startsWith("sh: can't create /proc/mounts: "), err.toString());
+  }
+
   @Test
   void ipShowsThePodsOwnAddress() throws Exception {
     assertEquals(0, run("sh", "-c", "ip -4 -o addr show dev eth0 | awk '{print $4}'"));

@@ -1,0 +1,167 @@
+package io.dekube.kubelet.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * A {@code jvm} container's {@code /proc}, as the proc file system shows a container its process namespace: a
+ * folder per process of {@link ProcessTable} ({@code cmdline}, {@code comm}, {@code status}, {@code mounts}),
+ * {@code self} (a link to the reading process's folder), {@code /proc/mounts} (the container's mounts as
+ * containerd makes them: the overlay root, proc, {@code /dev}'s, sysfs, cgroup2, each volume, the files the kubelet
+ * mounts), and the node's own {@code cpuinfo}, {@code meminfo}, {@code version}, {@code uptime}, {@code loadavg}
+ * and {@code stat}, read when read (as a container sees the host's there). Read-only, owned by root, size 0 as the
+ * kernel reports them. "Get a Shell to a Running Container" runs {@code cat /proc/mounts}. Blocking reads of the
+ * node's files: call from a worker thread.
+ */
+final class ProcFiles {
+
+  private static final List<String> NODE_FILES = List.of("cpuinfo", "meminfo", "version", "uptime", "loadavg",
+      "stat");
+
+  private final TreeSet<String> folders = new TreeSet<>();
+  private final TreeMap<String, Supplier<byte[]>> files = new TreeMap<>();
+  private final Map<String, String> links = new TreeMap<>();
+  private final Instant started = Instant.now();
+
+  /** Whether {@code p} (absolute, normalized) is in {@code /proc}. */
+  static boolean holds(String p) {
+    return p.equals("/proc") || p.startsWith("/proc/");
+  }
+
+  /** The {@code /proc} of the container of {@code spec}, whose file system has {@code mounts}. */
+  static ProcFiles of(ContainerSpec spec, List<ContainerFs.Mount> mounts, boolean readOnlyRoot) {
+    ProcFiles proc = new ProcFiles();
+    proc.folders.add("/proc");
+    byte[] mountTable = mountTable(mounts, readOnlyRoot).getBytes(StandardCharsets.UTF_8);
+    proc.file("/proc/mounts", () -> mountTable);
+    for (String f : NODE_FILES) {
+      proc.file("/proc/" + f, () -> node(f));
+    }
+    List<ProcessTable.Process> processes = ProcessTable.of(spec, "");
+    for (int i = 0; i < processes.size(); i++) {
+      ProcessTable.Process p = processes.get(i);
+      boolean reader = i == processes.size() - 1; // the table's last: the process reading, as ps is in ps's table
+      String dir = "/proc/" + p.pid();
+      proc.folders.add(dir);
+      String command = reader ? "sh" : p.command();
+      String comm = comm(command);
+      if (!reader) {
+        byte[] cmdline = cmdline(command);
+        proc.file(dir + "/cmdline", () -> cmdline);
+      }
+      proc.file(dir + "/comm", () -> (comm + "\n").getBytes(StandardCharsets.UTF_8));
+      String status = "Name:\t" + comm + "\nUmask:\t0022\nState:\t" + (reader ? "R (running)" : "S (sleeping)")
+          + "\nTgid:\t" + p.pid() + "\nPid:\t" + p.pid() + "\nPPid:\t" + (p.pid() == 1 ? 0 : reader ? 0 : 1)
+          + "\nUid:\t" + ids(p.uid()) + "\nGid:\t" + ids(p.uid()) + "\n";
+      proc.file(dir + "/status", () -> status.getBytes(StandardCharsets.UTF_8));
+      proc.file(dir + "/mounts", () -> mountTable);
+      if (reader) {
+        proc.links.put("/proc/self", Integer.toString(p.pid()));
+      }
+    }
+    return proc;
+  }
+
+  private void file(String path, Supplier<byte[]> bytes) {
+    files.put(path, bytes);
+  }
+
+  private static String ids(long id) {
+    return id + "\t" + id + "\t" + id + "\t" + id;
+  }
+
+  /** The kernel's {@code comm}: the program's name, at most 15 characters (nginx's retitled processes keep nginx). */
+  private static String comm(String command) {
+    String first = command.split("[ :]", 2)[0];
+    String name = first.substring(first.lastIndexOf('/') + 1);
+    return name.length() > 15 ? name.substring(0, 15) : name;
+  }
+
+  /** The arguments, each ended by a NUL; a retitled process ({@code nginx: master process ...}) is one string. */
+  private static byte[] cmdline(String command) {
+    String text = command.contains(": ") ? command + "\0" : String.join("\0", command.split(" ")) + "\0";
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] node(String name) {
+    try {
+      return Files.readAllBytes(Path.of("/proc", name));
+    } catch (IOException | SecurityException e) {
+      return new byte[0];
+    }
+  }
+
+  /** The lines of {@code /proc/mounts}: what containerd and the kubelet mount, each volume, the shallowest first. */
+  static String mountTable(List<ContainerFs.Mount> mounts, boolean readOnlyRoot) {
+    StringBuilder b = new StringBuilder();
+    b.append("overlay / overlay ").append(readOnlyRoot ? "ro" : "rw").append(",relatime,lowerdir=/var/lib/containerd/"
+        + "io.containerd.snapshotter.v1.overlayfs/snapshots/1/fs,upperdir=/var/lib/containerd/io.containerd."
+        + "snapshotter.v1.overlayfs/snapshots/2/fs,workdir=/var/lib/containerd/io.containerd.snapshotter.v1."
+        + "overlayfs/snapshots/2/work 0 0\n");
+    b.append("proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n");
+    b.append("tmpfs /dev tmpfs rw,nosuid,size=65536k,mode=755 0 0\n");
+    b.append("devpts /dev/pts devpts rw,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=666 0 0\n");
+    b.append("mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec,relatime 0 0\n");
+    b.append("sysfs /sys sysfs ro,nosuid,nodev,noexec,relatime 0 0\n");
+    b.append("cgroup /sys/fs/cgroup cgroup2 ro,nosuid,nodev,noexec,relatime 0 0\n");
+    List<ContainerFs.Mount> shallowFirst = new ArrayList<>(mounts);
+    shallowFirst.sort(java.util.Comparator.comparingInt(m -> m.path().length()));
+    for (ContainerFs.Mount m : shallowFirst) {
+      String options = (m.readOnly() ? "ro" : "rw") + ",relatime";
+      b.append(m.tmpfs() ? "tmpfs " + m.path() + " tmpfs " + options : "/dev/root " + m.path() + " ext4 " + options)
+          .append(" 0 0\n");
+    }
+    for (String f : List.of("/etc/hosts", "/dev/termination-log", "/etc/hostname", "/etc/resolv.conf")) {
+      b.append("/dev/root ").append(f).append(" ext4 rw,relatime 0 0\n");
+    }
+    b.append("shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k 0 0\n");
+    return b.toString();
+  }
+
+  /** What is at {@code p} in /proc (a link at its end is the link), or null. */
+  ContainerFs.Entry raw(String p) {
+    if (links.containsKey(p)) {
+      return new ContainerFs.Entry(false, 0, started, false, 0, 0, 0777, links.get(p), 1);
+    }
+    if (folders.contains(p)) {
+      return new ContainerFs.Entry(true, 0, started, false, 0, 0, 0555, null, 2);
+    }
+    return files.containsKey(p) ? new ContainerFs.Entry(false, 0, started, false, 0, 0, 0444, null, 1) : null;
+  }
+
+  /** The bytes of the file at {@code p}. */
+  byte[] bytes(String p) throws ContainerFs.FsError {
+    Supplier<byte[]> f = files.get(p);
+    if (f == null) {
+      throw new ContainerFs.FsError(ContainerFs.NO_ENTRY);
+    }
+    return f.get().clone();
+  }
+
+  /** The names in the folder {@code p}. */
+  List<String> names(String p) {
+    String prefix = p + "/";
+    TreeSet<String> names = new TreeSet<>();
+    for (String x : folders.subSet(prefix, prefix + '\uffff')) {
+      names.add(x.substring(prefix.length()).split("/")[0]);
+    }
+    for (String x : files.subMap(prefix, prefix + '\uffff').keySet()) {
+      names.add(x.substring(prefix.length()).split("/")[0]);
+    }
+    for (String x : links.keySet()) {
+      if (ContainerFs.parent(x).equals(p)) {
+        names.add(ContainerFs.name(x));
+      }
+    }
+    return new ArrayList<>(names);
+  }
+}
