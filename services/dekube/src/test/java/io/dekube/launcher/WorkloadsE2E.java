@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * on its pods' nodes, whose data outlives a pod; a ReplicationController runs, scales and takes its pods
  * with it, an HPA finds its scale, and {@code kubectl cluster-info dump} lists it; in a namespace that
  * enforces PodSecurity baseline, a privileged Deployment's ReplicaSet gets FailedCreate Events in kube's words;
- * in a Deployment's rollout, the old pod's {@code preStop: sleep} keeps it serving after the endpoints dropped it.
+ * in a Deployment's rollout, the old pod's {@code preStop: sleep} keeps it serving after the endpoints dropped it;
+ * the ZooKeeper tutorial's ensemble forms, replicates and keeps its data across the StatefulSet's re-creation.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -630,6 +631,194 @@ class WorkloadsE2E {
     assertTrue(kubectl.run("get", "pods", "-l", pods, "-o",
         "jsonpath={.items[0].status.initContainerStatuses[0].state.terminated}").ok().out().contains("finishedAt"),
         "the sidecar was stopped");
+  }
+
+  /**
+   * kube's tutorial "Running ZooKeeper, A Distributed System Coordinator" with its manifest as the docs give it:
+   * three real ZooKeeper servers form an ensemble over their pods' DNS names, zkCli.sh writes on one and reads on
+   * another, and the data outlives the StatefulSet's deletion in the pods' volumes.
+   */
+  @Test
+  @Order(12)
+  void theZooKeeperTutorialsEnsembleReplicatesAndKeepsItsData() throws Exception {
+    Path manifest = tmp.resolve("zookeeper.yaml");
+    Files.writeString(manifest, """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: zk-hs
+          labels:
+            app.kubernetes.io/name: zk
+        spec:
+          ports:
+          - port: 2888
+            name: server
+          - port: 3888
+            name: leader-election
+          clusterIP: None
+          selector:
+            app.kubernetes.io/name: zk
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: zk-cs
+          labels:
+            app.kubernetes.io/name: zk
+        spec:
+          ports:
+          - port: 2181
+            name: client
+          selector:
+            app.kubernetes.io/name: zk
+        ---
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata:
+          name: zk-pdb
+        spec:
+          selector:
+            matchLabels:
+              app.kubernetes.io/name: zk
+          maxUnavailable: 1
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: zk
+        spec:
+          selector:
+            matchLabels:
+              app.kubernetes.io/name: zk
+          serviceName: zk-hs
+          replicas: 3
+          updateStrategy:
+            type: RollingUpdate
+          podManagementPolicy: OrderedReady
+          template:
+            metadata:
+              labels:
+                app.kubernetes.io/name: zk
+            spec:
+              affinity:
+                podAntiAffinity:
+                  requiredDuringSchedulingIgnoredDuringExecution:
+                    - labelSelector:
+                        matchExpressions:
+                          - key: "app"
+                            operator: In
+                            values:
+                            - zk
+                      topologyKey: "kubernetes.io/hostname"
+              containers:
+              - name: kubernetes-zookeeper
+                imagePullPolicy: Always
+                image: "registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10"
+                resources:
+                  requests:
+                    memory: "1Gi"
+                    cpu: "0.5"
+                ports:
+                - containerPort: 2181
+                  name: client
+                - containerPort: 2888
+                  name: server
+                - containerPort: 3888
+                  name: leader-election
+                command:
+                - sh
+                - -c
+                - "start-zookeeper \\
+                  --servers=3 \\
+                  --data_dir=/var/lib/zookeeper/data \\
+                  --data_log_dir=/var/lib/zookeeper/data/log \\
+                  --conf_dir=/opt/zookeeper/conf \\
+                  --client_port=2181 \\
+                  --election_port=3888 \\
+                  --server_port=2888 \\
+                  --tick_time=2000 \\
+                  --init_limit=10 \\
+                  --sync_limit=5 \\
+                  --heap=512M \\
+                  --max_client_cnxns=60 \\
+                  --snap_retain_count=3 \\
+                  --purge_interval=12 \\
+                  --max_session_timeout=40000 \\
+                  --min_session_timeout=4000 \\
+                  --log_level=INFO"
+                readinessProbe:
+                  exec:
+                    command:
+                    - sh
+                    - -c
+                    - "zookeeper-ready 2181"
+                  initialDelaySeconds: 10
+                  timeoutSeconds: 5
+                livenessProbe:
+                  exec:
+                    command:
+                    - sh
+                    - -c
+                    - "zookeeper-ready 2181"
+                  initialDelaySeconds: 10
+                  timeoutSeconds: 5
+                volumeMounts:
+                - name: datadir
+                  mountPath: /var/lib/zookeeper
+              securityContext:
+                runAsUser: 1000
+                fsGroup: 1000
+          volumeClaimTemplates:
+          - metadata:
+              name: datadir
+            spec:
+              accessModes: [ "ReadWriteOnce" ]
+              resources:
+                requests:
+                  storage: 10Gi
+        """);
+    assertEquals("service/zk-hs created\nservice/zk-cs created\npoddisruptionbudget.policy/zk-pdb created\n"
+        + "statefulset.apps/zk created\n", kubectl.run("apply", "-f", manifest.toString()).ok().out());
+    kubectl.run("rollout", "status", "sts/zk", "--timeout=300s").ok();
+    for (int i = 0; i < 3; i++) {
+      assertEquals("zk-" + i + "\n", kubectl.run("exec", "zk-" + i, "--", "hostname").ok().out());
+      assertEquals((i + 1) + "\n", kubectl.run("exec", "zk-" + i, "--", "cat", "/var/lib/zookeeper/data/myid").ok()
+          .out());
+      assertEquals("zk-" + i + ".zk-hs.default.svc.cluster.local\n", kubectl.run("exec", "zk-" + i, "--", "hostname",
+          "-f").ok().out());
+    }
+    String cfg = kubectl.run("exec", "zk-0", "--", "cat", "/opt/zookeeper/conf/zoo.cfg").ok().out();
+    assertTrue(cfg.contains("clientPort=2181\ndataDir=/var/lib/zookeeper/data\n") && cfg.endsWith(
+        "server.1=zk-0.zk-hs.default.svc.cluster.local:2888:3888\n"
+        + "server.2=zk-1.zk-hs.default.svc.cluster.local:2888:3888\n"
+        + "server.3=zk-2.zk-hs.default.svc.cluster.local:2888:3888\n"), cfg);
+
+    Kubectl.Result created = kubectl.run("exec", "zk-0", "--", "zkCli.sh", "create", "/hello", "world").ok();
+    assertTrue(created.out().contains("WATCHER::\n\nWatchedEvent state:SyncConnected type:None path:null\n"),
+        created.out());
+    assertEquals("Created /hello\n", created.err());
+    Kubectl.Result got = kubectl.run("exec", "zk-1", "--", "zkCli.sh", "get", "/hello").ok();
+    assertTrue(got.out().endsWith("WatchedEvent state:SyncConnected type:None path:null\nworld\n"), got.out());
+    assertTrue(got.err().matches("(?s)cZxid = 0x1\\p{XDigit}+\nctime = .*\ndataLength = 5\nnumChildren = 0\n"),
+        got.err());
+    assertEquals("", kubectl.run("exec", "zk-2", "--", "zookeeper-ready", "2181").ok().out());
+    assertTrue(kubectl.run("exec", "zk-0", "--", "ps", "-ef").ok().out()
+        .contains("org.apache.zookeeper.server.quorum.QuorumPeerMain /usr/bin/../etc/zookeeper/zoo.cfg"));
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> kubectl.run("logs", "zk-0",
+        "--tail", "20").out().contains("[myid:1] - INFO  [NIOWorkerThread-"));
+    String pdb = kubectl.run("get", "pdb", "zk-pdb", "--no-headers").ok().out();
+    assertTrue(pdb.matches("zk-pdb\\s+N/A\\s+1\\s+1\\s+\\S+\\s*"), pdb);
+
+    kubectl.run("delete", "statefulset", "zk").ok();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120)).until(() -> kubectl.run("get", "pods",
+        "-l", "app.kubernetes.io/name=zk", "-o", "name").out().isBlank());
+    kubectl.run("apply", "-f", manifest.toString()).ok();
+    kubectl.run("rollout", "status", "sts/zk", "--timeout=300s").ok();
+    String again = kubectl.run("exec", "zk-2", "--", "zkCli.sh", "get", "/hello").ok().out();
+    assertTrue(again.endsWith("\nworld\n"), again);
+    for (int i = 0; i < 3; i++) {
+      assertEquals("Bound", kubectl.run("get", "pvc", "datadir-zk-" + i, "-o", "jsonpath={.status.phase}").ok().out());
+    }
   }
 
   private String endpointIps(String service) throws Exception {
