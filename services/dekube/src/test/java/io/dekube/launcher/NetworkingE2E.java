@@ -583,6 +583,119 @@ class NetworkingE2E {
   }
 
   /**
+   * "Connecting Applications with Services", its "Securing the Service" steps with the real kubectl and openssl: a
+   * self-signed certificate for {@code my-nginx}, {@code kubectl create secret tls nginxsecret}, {@code kubectl
+   * create configmap nginxconfigmap --from-file=default.conf}, {@code nginx-secure-app.yaml} (a NodePort Service
+   * and {@code bprashanth/nginxhttps:1.0} with the Secret at {@code /etc/nginx/ssl} and the ConfigMap at
+   * {@code /etc/nginx/conf.d}); the curl pod ({@code radial/busyboxplus:curl} with the Secret) reaches
+   * {@code https://my-nginx} with {@code --cacert}, and the NodePort answers {@code curl -k} from the host.
+   */
+  @Test
+  @Order(3)
+  void theSecuringTheServiceTutorialServesNginxOverHttpsWithTheSecretsCertificate() throws Exception {
+    assumeTrue(onPath("openssl"), "openssl, as the tutorial makes its certificate");
+    String ns = "secure-demo";
+    kubectl.run("create", "namespace", ns).ok();
+    Path key = tmp.resolve("nginx.key");
+    Path crt = tmp.resolve("nginx.crt");
+    Kubectl.Result made = Kubectl.runBounded(new ProcessBuilder("openssl", "req", "-x509", "-nodes", "-days", "365",
+        "-newkey", "rsa:2048", "-keyout", key.toString(), "-out", crt.toString(), "-subj", "/CN=my-nginx/O=my-nginx"),
+        60);
+    assertEquals(0, made.exit(), made.err());
+    assertEquals("secret/nginxsecret created\n", kubectl.run("-n", ns, "create", "secret", "tls", "nginxsecret",
+        "--key", key.toString(), "--cert", crt.toString()).ok().out());
+    Path conf = Files.createDirectories(tmp.resolve("secure")).resolve("default.conf");
+    Files.writeString(conf, """
+        server {
+                listen 80 default_server;
+                listen [::]:80 default_server ipv6only=on;
+
+                listen 443 ssl;
+
+                root /usr/share/nginx/html;
+                index index.html;
+
+                server_name localhost;
+                ssl_certificate /etc/nginx/ssl/tls.crt;
+                ssl_certificate_key /etc/nginx/ssl/tls.key;
+
+                location / {
+                        try_files $uri $uri/ =404;
+                }
+        }""");
+    assertEquals("configmap/nginxconfigmap created\n", kubectl.run("-n", ns, "create", "configmap",
+        "nginxconfigmap", "--from-file=" + conf).ok().out());
+    kubectl.run("-n", ns, "apply", "-f", manifest("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: my-nginx, labels: {run: my-nginx}}
+        spec:
+          type: NodePort
+          ports:
+          - {port: 8080, targetPort: 80, protocol: TCP, name: http}
+          - {port: 443, protocol: TCP, name: https}
+          selector: {run: my-nginx}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: my-nginx}
+        spec:
+          selector: {matchLabels: {run: my-nginx}}
+          replicas: 1
+          template:
+            metadata: {labels: {run: my-nginx}}
+            spec:
+              volumes:
+              - {name: secret-volume, secret: {secretName: nginxsecret}}
+              - {name: configmap-volume, configMap: {name: nginxconfigmap}}
+              containers:
+              - name: nginxhttps
+                image: bprashanth/nginxhttps:1.0
+                ports: [{containerPort: 443}, {containerPort: 80}]
+                volumeMounts:
+                - {mountPath: /etc/nginx/ssl, name: secret-volume}
+                - {mountPath: /etc/nginx/conf.d, name: configmap-volume}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: curl-deployment}
+        spec:
+          selector: {matchLabels: {app: curlpod}}
+          replicas: 1
+          template:
+            metadata: {labels: {app: curlpod}}
+            spec:
+              volumes:
+              - {name: secret-volume, secret: {secretName: nginxsecret}}
+              containers:
+              - name: curlpod
+                command: [sh, -c, "while true; do sleep 1; done"]
+                image: radial/busyboxplus:curl
+                volumeMounts:
+                - {mountPath: /etc/nginx/ssl, name: secret-volume}
+        """)).ok();
+    kubectl.run("-n", ns, "rollout", "status", "deployment/my-nginx", "--timeout=120s").ok();
+    kubectl.run("-n", ns, "rollout", "status", "deployment/curl-deployment", "--timeout=120s").ok();
+    String curlPod = kubectl.run("-n", ns, "get", "pods", "-l", "app=curlpod", "-o",
+        "jsonpath={.items[0].metadata.name}").ok().out();
+    Awaitility.await("https://my-nginx from the curl pod").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      Kubectl.Result r = kubectl.run("-n", ns, "exec", curlPod, "--", "curl", "https://my-nginx", "--cacert",
+          "/etc/nginx/ssl/tls.crt");
+      assertTrue(r.exit() == 0 && r.out().contains("<title>Welcome to nginx!</title>"), r.out() + r.err());
+    });
+    Kubectl.Result untrusted = kubectl.run("-n", ns, "exec", curlPod, "--", "curl", "https://my-nginx");
+    assertTrue(untrusted.exit() == 60 && untrusted.err().startsWith("curl: (60) SSL certificate problem: "
+        + "self-signed certificate\n"), untrusted.exit() + untrusted.err());
+    assertTrue(kubectl.run("-n", ns, "exec", curlPod, "--", "curl", "http://my-nginx:8080/").ok().out()
+        .contains("<title>Welcome to nginx!</title>"));
+    String nodePort = kubectl.run("-n", ns, "get", "svc", "my-nginx", "-o",
+        "jsonpath={.spec.ports[?(@.name==\"https\")].nodePort}").ok().out();
+    Awaitility.await("the https NodePort from the host").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertTrue(run("curl", "-sk", "https://127.0.0.1:" + nodePort).contains("<title>Welcome to nginx!</title>")));
+    kubectl.run("delete", "namespace", ns, "--wait=false").ok();
+  }
+
+  /**
    * "Deploying PHP Guestbook application with Redis" as written: the leader, follower and frontend Deployments and
    * Services in the default namespace, {@code kubectl port-forward svc/frontend 8080:80}, a message sent through
    * the frontend (written to {@code redis-leader}, read back from {@code redis-follower}, found by the followers
