@@ -17,7 +17,7 @@ import java.util.Optional;
  * {@code kubernetes-bootcamp}, {@code redis} and the guestbook tutorial's {@code gb-redis-follower} and
  * {@code gb-frontend}, {@code node-hello}, {@code hello-go-gke} and {@code hello-frontend}, {@code jessie-dnsutils}
  * (the shell), {@code polinux/stress} and {@code vish/stress}, {@code perl} (the Job page's pi only), the ZooKeeper
- * tutorial's {@code kubernetes-zookeeper}. Pure.
+ * tutorial's {@code kubernetes-zookeeper}, {@code mysql}. Pure.
  */
 public final class BuiltInImages {
 
@@ -41,7 +41,8 @@ public final class BuiltInImages {
       "registry.k8s.io/e2e-test-images/jessie-dnsutils:<tag> (the built-in shell, with nslookup and dig)",
       "polinux/stress", "vish/stress",
       "perl[:<tag>] (only perl -Mbignum=bpi -wle 'print bpi(N)')",
-      "registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10 (start-zookeeper, zkCli.sh, zookeeper-ready)");
+      "registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10 (start-zookeeper, zkCli.sh, zookeeper-ready)",
+      "mysql[:<tag>] (mysqld, mysql, mysqladmin; 9, 8.4, 8.0, 5.7, 5.6)");
 
   /** What an image reference resolves to: which program, with which tag. */
   public record Resolved(String program, String repository, String tag) {
@@ -142,6 +143,7 @@ public final class BuiltInImages {
       case "perl" -> "perl";
       case "registry.k8s.io/kubernetes-zookeeper", "k8s.gcr.io/kubernetes-zookeeper",
           "gcr.io/google_containers/kubernetes-zookeeper" -> "kubernetes-zookeeper";
+      case "mysql", "mysql/mysql-server" -> "mysql";
       default -> null;
     };
     return Optional.ofNullable(program).map(p -> new Resolved(p, repoName(image), tag));

@@ -67,6 +67,11 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
     if (program.equals("hello-frontend")) {
       file(folders, files, HelloFrontend.CONF_FILE, HelloFrontend.CONF);
     }
+    if (program.equals("mysql")) {
+      for (String f : new String[] {"/var/lib/mysql", "/var/run/mysqld", "/etc/mysql/conf.d", "/docker-entrypoint-initdb.d"}) {
+        folder(folders, f);
+      }
+    }
     if (program.equals("kubernetes-bootcamp")) {
       file(folders, files, "/server.js", KubernetesBootcamp.serverJs(tag));
     }

@@ -1,5 +1,6 @@
 package io.dekube.kubelet.images;
 
+import io.dekube.kubelet.images.mysql.MysqlImage;
 import io.dekube.kubelet.images.redis.RedisImage;
 import io.dekube.kubelet.runtime.ContainerStartException;
 import io.dekube.kubelet.runtime.ExecSession;
@@ -65,6 +66,8 @@ public final class Programs {
       case "vish-stress" -> Stress.vish(c);
       case "perl" -> Perl.start(c);
       case "kubernetes-zookeeper" -> io.dekube.kubelet.images.zookeeper.ZooKeeperImage.start(c);
+      case "mysql" -> MysqlImage.start(c, image.tag(), ImageArgs.argv(c.spec().container(),
+          List.of("docker-entrypoint.sh"), List.of("mysqld")), (port, handler) -> Refusals.tcp(c, port, handler));
       default -> pause(c);
     };
   }

@@ -115,6 +115,7 @@ final class ProcessTable {
         case "busybox", "" -> List.<String[]>of(new String[] {null, "sh"});
         case "httpd" -> List.<String[]>of(new String[] {null, "httpd -DFOREGROUND"});
         case "redis" -> List.<String[]>of(new String[] {"999", "redis-server *:6379"}); // its entrypoint drops to redis
+        case "mysql" -> List.<String[]>of(new String[] {"999", "mysqld"});
         default -> List.<String[]>of(new String[] {null, "/" + program});
       };
     }
