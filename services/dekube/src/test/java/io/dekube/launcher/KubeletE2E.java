@@ -814,6 +814,93 @@ class KubeletE2E {
   }
 
   /**
+   * "Run a Single-Instance Stateful Application", as written but for the hostPath (a folder of this test, not the
+   * machine's {@code /mnt/data}): the PersistentVolume and its claim, the mysql:9 Deployment and its headless Service,
+   * {@code kubectl run ... mysql-client -- mysql -h mysql -ppassword} with SQL on stdin writing a row and reading it,
+   * the pod deleted, and the Deployment's new pod reading the row from the same volume.
+   */
+  @Test
+  @Order(2)
+  void theSingleInstanceMysqlPageKeepsItsRowAcrossPods() throws Exception {
+    Path data = tmp.resolve("mnt-data");
+    Path manifests = tmp.resolve("mysql.yaml");
+    Files.writeString(manifests, """
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata:
+          name: mysql-pv-volume
+          labels: {type: local}
+        spec:
+          storageClassName: manual
+          capacity: {storage: 20Gi}
+          accessModes: [ReadWriteOnce]
+          hostPath: {path: "%s"}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: mysql-pv-claim}
+        spec:
+          storageClassName: manual
+          accessModes: [ReadWriteOnce]
+          resources: {requests: {storage: 20Gi}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: mysql}
+        spec:
+          ports: [{port: 3306}]
+          selector: {app: mysql}
+          clusterIP: None
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: mysql}
+        spec:
+          selector: {matchLabels: {app: mysql}}
+          strategy: {type: Recreate}
+          template:
+            metadata: {labels: {app: mysql}}
+            spec:
+              containers:
+              - image: mysql:9
+                name: mysql
+                env: [{name: MYSQL_ROOT_PASSWORD, value: password}]
+                ports: [{containerPort: 3306, name: mysql}]
+                volumeMounts: [{name: mysql-persistent-storage, mountPath: /var/lib/mysql}]
+              volumes:
+              - name: mysql-persistent-storage
+                persistentVolumeClaim: {claimName: mysql-pv-claim}
+        """.formatted(data));
+    kubectl.run("apply", "-f", manifests.toString()).ok();
+    kubectl.run("rollout", "status", "deployment/mysql", "--timeout=120s").ok();
+    String first = kubectl.run("get", "pods", "-l", "app=mysql", "-o", "jsonpath={.items[0].metadata.name}").ok().out();
+    Awaitility.await("mysql answers through its Service").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .untilAsserted(() -> assertEquals("1\n", kubectl.run("exec", "deploy/mysql", "--", "mysql", "-h", "mysql",
+            "-ppassword", "-N", "-e", "SELECT 1").ok().out()));
+    Kubectl.Result written = kubectl.runWithInput("""
+        CREATE DATABASE test;
+        CREATE TABLE test.messages (message VARCHAR(250));
+        INSERT INTO test.messages VALUES ('hello');
+        SELECT * FROM test.messages;
+        """, "run", "-i", "--rm", "--image=mysql:9", "--restart=Never", "mysql-client", "--", "mysql", "-h", "mysql",
+        "-ppassword");
+    assertEquals(0, written.exit(), written.out() + written.err());
+    assertTrue(written.out().contains("message\nhello\n"), written.out());
+    assertTrue(Files.exists(data.resolve("dekube-h2.mv.db")), "the database's file is in the PersistentVolume");
+
+    kubectl.run("delete", "pod", first).ok();
+    Awaitility.await("the Deployment's new pod reads the row").atMost(Duration.ofSeconds(120)).ignoreExceptions()
+        .untilAsserted(() -> assertEquals("hello\n", kubectl.run("exec", "deploy/mysql", "--", "mysql", "-h", "mysql",
+            "-ppassword", "-N", "-e", "SELECT message FROM test.messages").ok().out()));
+    assertNotEquals(first, kubectl.run("get", "pods", "-l", "app=mysql", "-o", "jsonpath={.items[0].metadata.name}")
+        .ok().out());
+    Kubectl.Result read = kubectl.runWithInput("SELECT * FROM test.messages;\n", "run", "-i", "--rm",
+        "--image=mysql:9", "--restart=Never", "mysql-client-2", "--", "mysql", "-h", "mysql", "-ppassword");
+    assertEquals(0, read.exit(), read.out() + read.err());
+    assertTrue(read.out().contains("message\nhello\n"), read.out());
+  }
+
+  /**
    * "Connect a Frontend to a Backend Using Services" and "Exposing an External IP Address", as written (in a namespace
    * of their own: this class has a Service {@code hello} already): the hello-go-gke backend behind the Service
    * {@code hello}, the nginx frontend proxying to it behind a LoadBalancer, {@code curl http://EXTERNAL_IP} answering
