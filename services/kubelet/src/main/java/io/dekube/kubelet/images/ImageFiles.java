@@ -33,19 +33,43 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
     return of(program, "latest");
   }
 
-  /** The files of {@code image}: its program's, and what differs by tag. */
+  /** The files of {@code image}: its program's, and what differs by tag and by its base (Debian's users). */
   public static ImageFiles of(BuiltInImages.Resolved image) {
-    return of(image.program(), image.tag());
+    return of(image.program(), image.tag(), BuiltInImages.shIsDash(image.repository() + ":" + image.tag()));
   }
 
+  private static final String DEBIAN_PASSWD = "root:x:0:0:root:/root:/bin/bash\n"
+      + "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nbin:x:2:2:bin:/bin:/usr/sbin/nologin\n"
+      + "sys:x:3:3:sys:/dev:/usr/sbin/nologin\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n"
+      + "_apt:x:42:65534::/nonexistent:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
+  private static final String DEBIAN_GROUP = "root:x:0:\ndaemon:x:1:\nbin:x:2:\nsys:x:3:\ntty:x:5:\n"
+      + "www-data:x:33:\nstaff:x:50:\nnogroup:x:65534:\n";
+
   private static ImageFiles of(String program, String tag) {
+    return of(program, tag, false);
+  }
+
+  private static ImageFiles of(String program, String tag, boolean debian) {
     TreeSet<String> folders = new TreeSet<>();
     TreeMap<String, byte[]> files = new TreeMap<>();
     for (String f : BASE) {
       folder(folders, f);
     }
-    file(folders, files, "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n");
-    file(folders, files, "/etc/group", "root:x:0:\nwheel:x:10:root\nnobody:x:65534:\n");
+    if (debian) { // Debian's base users, and the user the official image adds for its server
+      file(folders, files, "/etc/passwd", DEBIAN_PASSWD + switch (program) {
+        case "nginx", "nginxhttps" -> "nginx:x:101:101:nginx user:/nonexistent:/bin/false\n";
+        case "redis" -> "redis:x:999:999::/home/redis:/bin/sh\n";
+        default -> "";
+      });
+      file(folders, files, "/etc/group", DEBIAN_GROUP + switch (program) {
+        case "nginx", "nginxhttps" -> "nginx:x:101:\n";
+        case "redis" -> "redis:x:999:\n";
+        default -> "";
+      });
+    } else {
+      file(folders, files, "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n");
+      file(folders, files, "/etc/group", "root:x:0:\nwheel:x:10:root\nnobody:x:65534:\n");
+    }
     file(folders, files, "/etc/os-release", "NAME=\"dekube " + program + "\"\nID=dekube\nPRETTY_NAME=\"dekube built-in "
         + "image " + program + "\"\n");
     if (program.equals("nginx") || program.equals("nginxhttps")) {

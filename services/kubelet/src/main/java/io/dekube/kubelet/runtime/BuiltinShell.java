@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -341,7 +342,9 @@ final class BuiltinShell implements Host {
         err("whoami: unknown uid " + user.uid());
         yield 1;
       }
-      default -> write(ProcessTable.render(ProcessTable.of(spec, String.join(" ", args)), user));
+      default -> write(shIsDash() // Debian's and Ubuntu's ps is procps's, not busybox's
+          ? ProcessTable.renderProcps(ProcessTable.of(spec, String.join(" ", args)), user, args, LocalTime.now())
+          : ProcessTable.render(ProcessTable.of(spec, String.join(" ", args)), user));
     };
   }
 

@@ -74,6 +74,43 @@ final class ProcessTable {
     return b.toString();
   }
 
+  /**
+   * procps's {@code ps} (Debian's and Ubuntu's): {@code ps aux} in BSD's user format, {@code ps -ef} in the full
+   * format, else its default columns. A jvm container's processes have no memory of their own to show: VSZ and RSS
+   * are 0, as {@code kubectl top} reports them; {@code now} is the START and STIME of them all.
+   */
+  static String renderProcps(List<Process> processes, ProcessUser user, List<String> args, java.time.LocalTime now) {
+    String flags = String.join("", args).replace("-", "");
+    String start = String.format(Locale.ROOT, "%02d:%02d", now.getHour(), now.getMinute());
+    StringBuilder b = new StringBuilder();
+    boolean bsd = !args.isEmpty() && !args.get(0).startsWith("-") && flags.contains("u");
+    boolean full = args.stream().anyMatch(a -> a.startsWith("-")) && flags.contains("f");
+    if (bsd) {
+      b.append("USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\n");
+    } else if (full) {
+      b.append("UID          PID    PPID  C STIME TTY          TIME CMD\n");
+    } else {
+      b.append("    PID TTY          TIME CMD\n");
+    }
+    for (int i = 0; i < processes.size(); i++) {
+      Process p = processes.get(i);
+      boolean self = i == processes.size() - 1;
+      String name = user.user(p.uid());
+      if (bsd) {
+        b.append(String.format(Locale.ROOT, "%-8.8s %7d %4.1f %4.1f %6d %5d %-8s %-4s %5s %6s %s%n", name, p.pid(),
+            0.0, 0.0, 0, 0, "?", self ? "R" : p.pid() == 1 ? "Ss" : "S", start, "0:00", p.command()));
+      } else if (full) {
+        b.append(String.format(Locale.ROOT, "%-8.8s %7d %7d %2d %5s %-8s %8s %s%n", name, p.pid(),
+            p.pid() == 1 ? 0 : 1, 0, start, "?", "00:00:00", p.command()));
+      } else {
+        String comm = p.command().split("[ :]", 2)[0];
+        b.append(String.format(Locale.ROOT, "%7d %-8s %8s %s%n", p.pid(), "?", "00:00:00",
+            comm.substring(comm.lastIndexOf('/') + 1)));
+      }
+    }
+    return b.toString();
+  }
+
   private static List<EphemeralContainer> ephemeral(PodSpec pod) {
     return pod == null || pod.getEphemeralContainers() == null ? List.of() : pod.getEphemeralContainers();
   }

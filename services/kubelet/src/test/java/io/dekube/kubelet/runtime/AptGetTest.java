@@ -59,7 +59,14 @@ class AptGetTest {
     assertTrue(out.startsWith("Get:1 http://deb.debian.org/debian bookworm InRelease"), out);
     assertTrue(out.contains("The following NEW packages will be installed:\n  curl procps\n"), out);
     assertTrue(out.contains("Setting up procps (2:4.0.2-3) ...\n"), out);
-    assertTrue(out.contains("PID"), out);
+    assertTrue(out.endsWith("USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\n"), out);
+    assertEquals(0, sh("nginx", 0, "ps aux | sed -n 2,3p; ps -ef | head -1; ps | tail -1"));
+    String[] ps = output.out.toString().split("\n");
+    assertTrue(ps[0].matches("root {11}1  0\\.0  0\\.0      0     0 \\? {8}Ss   \\d\\d:\\d\\d   0:00 nginx: master process"
+        + " nginx -g daemon off;"), ps[0]);
+    assertTrue(ps[1].startsWith("nginx          7  0.0"), ps[1]);
+    assertEquals("UID          PID    PPID  C STIME TTY          TIME CMD", ps[2]);
+    assertTrue(ps[3].matches(" +\\d+ \\? +00:00:00 ps"), ps[3]);
     assertEquals(0, sh("nginx", 0, "apt-get install -y procps; ls /var/lib/apt/lists"));
     assertTrue(output.out.toString().contains("procps is already the newest version (2:4.0.2-3).\n"),
         output.out.toString());
