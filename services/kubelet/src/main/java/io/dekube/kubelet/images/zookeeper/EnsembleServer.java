@@ -48,6 +48,8 @@ final class EnsembleServer {
   }
 
   private final ZooKeeperLog.ServerThreads threads;
+  /** The other servers' names in zoo.cfg, by id: the verifiers ZooKeeper re-parses later name them by address. */
+  private final Map<Long, String> peerNames = new java.util.TreeMap<>();
   private QuorumPeer peer;
   private ServerCnxnFactory standalone;
   private ZooKeeperServer standaloneServer;
@@ -102,6 +104,11 @@ final class EnsembleServer {
       factory.startup(standaloneServer);
       return;
     }
+    config.getQuorumVerifier().getAllMembers().forEach((id, qs) -> {
+      if (id != config.getServerId()) {
+        peerNames.put(id, qs.hostname);
+      }
+    });
     QuorumPeer.QuorumServer me = config.getQuorumVerifier().getAllMembers().get(config.getServerId());
     if (me != null) { // binds its own quorum and election ports on the pod IP
       me.addr = new MultipleAddresses(new InetSocketAddress(podIp, me.addr.getOne().getPort()));
@@ -139,39 +146,44 @@ final class EnsembleServer {
     return peer == null ? 0 : peer.getMyId();
   }
 
-  /** The host names of the other servers of the ensemble, by id. */
+  /** The names zoo.cfg gives the other servers of the ensemble, by id. */
   Map<Long, String> peerNames() {
-    Map<Long, String> names = new java.util.TreeMap<>();
-    if (peer != null) {
-      peer.getQuorumVerifier().getAllMembers().forEach((id, qs) -> {
-        if (id != peer.getMyId()) {
-          names.put(id, qs.hostname);
-        }
-      });
-    }
-    return names;
+    return peerNames;
   }
 
   /**
-   * Points peer {@code id} at {@code ip}, the address its name has now; nothing when it is there already. Its
-   * quorum and election connections go there from the next attempt on.
+   * Points peer {@code id} at {@code ip}, the address its name has now, in the verifier in force and in the last
+   * one seen (the leader's, which ZooKeeper re-parsed from addresses); the next connection attempt goes there.
    */
   void peerAt(long id, String ip) {
-    QuorumPeer.QuorumServer qs = peer == null ? null : peer.getQuorumVerifier().getAllMembers().get(id);
-    if (qs == null || ip == null) {
+    if (peer != null) {
+      peerAt(peer.getQuorumVerifier(), id, ip);
+      peerAt(peer.getLastSeenQuorumVerifier(), id, ip);
+    }
+  }
+
+  private static void peerAt(org.apache.zookeeper.server.quorum.flexible.QuorumVerifier verifier, long id, String ip) {
+    QuorumPeer.QuorumServer qs = verifier == null ? null : verifier.getAllMembers().get(id);
+    if (qs == null || qs.addr.isEmpty() || qs.electionAddr.isEmpty()) {
       return;
     }
-    InetSocketAddress now = qs.electionAddr.getOne();
-    if (!now.isUnresolved() && now.getAddress() != null && now.getAddress().getHostAddress().equals(ip)) {
-      return;
+    InetSocketAddress quorum = qs.addr.getOne();
+    InetSocketAddress election = qs.electionAddr.getOne();
+    if (!at(quorum, ip)) {
+      qs.addr = new MultipleAddresses(new InetSocketAddress(ip, quorum.getPort()));
     }
-    qs.addr = new MultipleAddresses(new InetSocketAddress(ip, qs.addr.getOne().getPort()));
-    qs.electionAddr = new MultipleAddresses(new InetSocketAddress(ip, now.getPort()));
+    if (!at(election, ip)) {
+      qs.electionAddr = new MultipleAddresses(new InetSocketAddress(ip, election.getPort()));
+    }
+  }
+
+  private static boolean at(InetSocketAddress a, String ip) {
+    return !a.isUnresolved() && a.getAddress().getHostAddress().equals(ip);
   }
 
   /** Stops the server (its threads log the shutdown to the container); blocking. */
   void stop() throws InterruptedException {
-    Thread stopper = new Thread(threads, () -> {
+    Runnable shutdown = () -> {
       if (peer != null) {
         peer.shutdown();
       }
@@ -179,7 +191,14 @@ final class EnsembleServer {
         standalone.shutdown();
         standaloneServer.shutdown();
       }
-    }, "shutdown");
+    };
+    Thread stopper;
+    try {
+      stopper = new Thread(threads, shutdown, "shutdown");
+    } catch (IllegalThreadStateException e) {
+      shutdown.run(); // every thread of the server has ended already
+      return;
+    }
     stopper.start();
     stopper.join(30_000);
   }

@@ -133,10 +133,10 @@ public final class ZooKeeperImage {
             : dir.equals(dirs.get(1)) ? nodeDirs.get(1).result().toFile() : new File(dir),
         c.spec().podIp(), script.option("log_level"), line -> c.output("stdout", Buffer.buffer(line))), false))
         .compose(server -> {
-          long timer = c.vertx().setPeriodic(0, 1000, t -> server.peerNames().forEach((id, name) ->
-              c.resolve(name).onSuccess(ip -> server.peerAt(id, ip))));
+          PeerLookup lookup = new PeerLookup(c, server);
+          lookup.next(0);
           c.onStop(() -> {
-            c.vertx().cancelTimer(timer);
+            lookup.stop();
             return c.vertx().executeBlocking(() -> {
               server.stop();
               return null;
@@ -145,5 +145,38 @@ public final class ZooKeeperImage {
           return Future.<Void>succeededFuture();
         }).recover(e -> Future.failedFuture(new ContainerStartException("RunContainerError",
             "zookeeper: " + e.getMessage())));
+  }
+
+  /**
+   * Follows the peers' DNS names: every second while one has no address yet, every 5 s once all have one (a pod
+   * re-created at a new IP is found within that).
+   */
+  private static final class PeerLookup {
+    private final JvmContainer c;
+    private final EnsembleServer server;
+    private volatile boolean stopped;
+
+    PeerLookup(JvmContainer c, EnsembleServer server) {
+      this.c = c;
+      this.server = server;
+    }
+
+    void next(long delayMs) {
+      if (stopped) {
+        return;
+      }
+      c.vertx().setTimer(Math.max(1, delayMs), t -> {
+        List<Future<Void>> found = new ArrayList<>();
+        server.peerNames().forEach((id, name) -> found.add(c.resolve(name).map(ip -> {
+          server.peerAt(id, ip);
+          return null;
+        })));
+        Future.join(found).onComplete(ar -> next(ar.succeeded() ? 5000 : 1000));
+      });
+    }
+
+    void stop() {
+      stopped = true;
+    }
   }
 }

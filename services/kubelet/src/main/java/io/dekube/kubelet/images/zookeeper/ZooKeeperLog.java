@@ -43,6 +43,7 @@ final class ZooKeeperLog {
 
     ServerThreads(String name, long myId, String logLevel, Consumer<String> sink) {
       super(name);
+      setDaemon(true); // gone with its last thread: a stopped server's group holds its container no longer
       this.myId = myId;
       this.threshold = Level.toLevel(logLevel, Level.INFO);
       this.sink = sink;
