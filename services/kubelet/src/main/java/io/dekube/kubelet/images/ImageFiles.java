@@ -2,6 +2,8 @@ package io.dekube.kubelet.images;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -15,14 +17,24 @@ import java.util.TreeSet;
  * adds the official image's files ({@link NginxFiles}: {@code /etc/nginx}, its pages under
  * {@code /usr/share/nginx/html}, {@code /docker-entrypoint.sh}), {@code httpd} its
  * {@code It works!} page under {@code /usr/local/apache2/htdocs}, {@code hpa-example} its {@code index.php},
- * {@code kubernetes-bootcamp} its {@code /server.js}, {@code hello-frontend} its nginx configuration.
- * Absolute paths.
+ * {@code kubernetes-bootcamp} its {@code /server.js}, {@code hello-frontend} its nginx configuration. Entries are
+ * root's, folders {@code 0755}, files {@code 0644} unless {@code modes} says otherwise (nginx's entry point scripts
+ * are {@code 0755}); an image's symbolic links ({@code /var/log/nginx/access.log -> /dev/stdout}) are in
+ * {@code links}. Absolute paths.
  * Immutable; pure.
  *
  * @param folders the folders, with all their parents
  * @param files   the regular files and their bytes
+ * @param links   the symbolic links and what they name
+ * @param modes   the permission bits of the entries whose bits are not the usual ones
  */
-public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> files) {
+public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> files, SortedMap<String, String> links,
+                         Map<String, Integer> modes) {
+
+  /** Folders and files only, with the usual modes. */
+  public ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> files) {
+    this(folders, files, Collections.emptySortedMap(), Map.of());
+  }
 
   private static final String[] BASE = {"/bin", "/dev", "/etc", "/home", "/lib", "/mnt", "/opt", "/proc", "/root",
       "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr/bin", "/usr/local/bin", "/usr/sbin", "/var/log", "/var/tmp",
@@ -52,6 +64,8 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
   private static ImageFiles of(String program, String tag, boolean debian) {
     TreeSet<String> folders = new TreeSet<>();
     TreeMap<String, byte[]> files = new TreeMap<>();
+    TreeMap<String, String> links = new TreeMap<>();
+    Map<String, Integer> modes = new HashMap<>();
     for (String f : BASE) {
       folder(folders, f);
     }
@@ -75,6 +89,11 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
     if (program.equals("nginx") || program.equals("nginxhttps")) {
       NginxFiles.files().forEach((path, text) -> file(folders, files, path, text));
       NginxFiles.FOLDERS.forEach(f -> folder(folders, f));
+      NginxFiles.LINKS.forEach((path, target) -> {
+        folder(folders, path.substring(0, path.lastIndexOf('/')));
+        links.put(path, target);
+      });
+      NginxFiles.EXECUTABLES.forEach(path -> modes.put(path, 0755));
     }
     if (program.equals("nginxhttps")) {
       NginxFiles.httpsFiles().forEach((path, text) -> file(folders, files, path, text));
@@ -104,7 +123,8 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
           text));
       io.dekube.kubelet.images.zookeeper.ZooKeeperFiles.FOLDERS.forEach(f -> folder(folders, f));
     }
-    return new ImageFiles(Collections.unmodifiableSortedSet(folders), Collections.unmodifiableSortedMap(files));
+    return new ImageFiles(Collections.unmodifiableSortedSet(folders), Collections.unmodifiableSortedMap(files),
+        Collections.unmodifiableSortedMap(links), Map.copyOf(modes));
   }
 
   private static void folder(TreeSet<String> folders, String path) {

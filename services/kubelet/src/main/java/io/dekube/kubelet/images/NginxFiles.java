@@ -11,8 +11,8 @@ import java.util.Map;
  * configuration is written in dekube's words with nginx's default directives, and the built-in server runs it
  * ({@link NginxProgram}) as it finds it in the container, a mounted ConfigMap's files included. The real image's
  * {@code /var/log/nginx/access.log} and {@code error.log} are symbolic links to {@code /dev/stdout} and
- * {@code /dev/stderr}; the jvm runtime's file systems have no links, so they are empty files here, and nginx's
- * lines go to the container's log, as through the links. Pure.
+ * {@code /dev/stderr} ({@link #LINKS}), and nginx's lines go to the container's log, as through them; the entry
+ * point and its scripts are programs ({@link #EXECUTABLES}). Pure.
  */
 final class NginxFiles {
 
@@ -299,9 +299,20 @@ final class NginxFiles {
     f.put(NginxPages.ROOT + "/50x.html", ERROR_PAGE);
     f.put("/docker-entrypoint.sh", ENTRYPOINT);
     ENTRYPOINT_SCRIPTS.forEach((name, text) -> f.put("/docker-entrypoint.d/" + name, text));
-    f.put("/var/log/nginx/access.log", "");
-    f.put("/var/log/nginx/error.log", "");
     return f;
+  }
+
+  /** The image's symbolic links: nginx's logs go to the container's stdout and stderr. */
+  static final Map<String, String> LINKS = Map.of("/var/log/nginx/access.log", "/dev/stdout",
+      "/var/log/nginx/error.log", "/dev/stderr");
+
+  /** The files that are programs ({@code -rwxr-xr-x}): the entry point and its scripts. */
+  static final List<String> EXECUTABLES = executables();
+
+  private static List<String> executables() {
+    List<String> x = new java.util.ArrayList<>(List.of("/docker-entrypoint.sh"));
+    ENTRYPOINT_SCRIPTS.keySet().forEach(name -> x.add("/docker-entrypoint.d/" + name));
+    return List.copyOf(x);
   }
 
   /**

@@ -67,6 +67,16 @@ final class ContainerFs {
       int mode = dir ? path.equals("/tmp") ? 01777 : 0755 : path.matches("/(usr/)?s?bin/.*") ? 0755 : 0644;
       return new Entry(dir, size, BUILT, writable, 0, 0, mode, null, dir ? 2 : 1);
     }
+
+    /** An image's symbolic link to {@code target}: root's, {@code lrwxrwxrwx}, the size of what it names. */
+    static Entry imageLink(String target, boolean writable) {
+      return new Entry(false, target.length(), BUILT, writable, 0, 0, 0777, target, 1);
+    }
+
+    /** This entry with other permission bits. */
+    Entry withMode(int bits) {
+      return new Entry(dir, size, modified, writable, uid, gid, bits, link, links);
+    }
   }
 
   /**

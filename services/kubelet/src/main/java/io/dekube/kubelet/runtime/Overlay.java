@@ -30,6 +30,8 @@ final class Overlay {
   private final boolean readOnlyRoot;
   private final SortedSet<String> lowerDirs;
   private final SortedMap<String, byte[]> lowerFiles;
+  private final SortedMap<String, String> lowerLinks;
+  private final Map<String, Integer> lowerModes;
   private final List<ContainerFs.Mount> mounts;
   /** The container's /proc; null: an empty folder (a file system seen without its container). */
   private final ProcFiles proc;
@@ -41,6 +43,8 @@ final class Overlay {
     this.readOnlyRoot = readOnlyRoot;
     this.lowerDirs = new TreeSet<>(image.folders());
     this.lowerFiles = new TreeMap<>(image.files());
+    this.lowerLinks = image.links();
+    this.lowerModes = image.modes();
     extraFiles.forEach((path, bytes) -> {
       lowerFiles.put(path, bytes);
       for (String d = ContainerFs.parent(path); !lowerDirs.contains(d); d = ContainerFs.parent(d)) {
@@ -89,10 +93,13 @@ final class Overlay {
       return NodeFiles.entry(u, !readOnlyRoot, false);
     }
     if (lowerShows(p) && lowerDirs.contains(p)) {
-      return ContainerFs.Entry.image(p, true, 0, !readOnlyRoot);
+      return imageEntry(p, true, 0);
     }
     if (lowerShows(p) && lowerFiles.containsKey(p)) {
-      return ContainerFs.Entry.image(p, false, lowerFiles.get(p).length, !readOnlyRoot);
+      return imageEntry(p, false, lowerFiles.get(p).length);
+    }
+    if (lowerShows(p) && lowerLinks.containsKey(p)) {
+      return ContainerFs.Entry.imageLink(lowerLinks.get(p), !readOnlyRoot);
     }
     boolean holdsMount = mounts.stream().anyMatch(x -> x.path().startsWith(p.equals("/") ? "/" : p + "/"));
     return holdsMount ? ContainerFs.Entry.image(p, true, 0, !readOnlyRoot) : null;
@@ -131,8 +138,9 @@ final class Overlay {
       }
       if (lowerShows(p) && lowerDirs.contains(p)) {
         String prefix = p.equals("/") ? "/" : p + "/";
-        Stream.concat(lowerDirs.subSet(prefix, prefix + '\uffff').stream(),
-                lowerFiles.subMap(prefix, prefix + '\uffff').keySet().stream())
+        Stream.concat(Stream.concat(lowerDirs.subSet(prefix, prefix + '\uffff').stream(),
+                lowerFiles.subMap(prefix, prefix + '\uffff').keySet().stream()),
+                lowerLinks.subMap(prefix, prefix + '\uffff').keySet().stream())
             .map(x -> x.substring(prefix.length())).filter(n -> !n.isEmpty() && !n.contains("/"))
             .filter(n -> !Files.exists(u.resolve(WHITEOUT + n), NOFOLLOW)).forEach(names::add);
       }
@@ -162,7 +170,7 @@ final class Overlay {
       return;
     }
     NodeFiles.deleteTree(upper(p));
-    if (lowerShows(p) && (lowerDirs.contains(p) || lowerFiles.containsKey(p))) {
+    if (lowerShows(p) && (lowerDirs.contains(p) || lowerFiles.containsKey(p) || lowerLinks.containsKey(p))) {
       Files.createFile(upperDirs(ContainerFs.parent(p)).resolve(WHITEOUT + ContainerFs.name(p)));
     }
   }
@@ -183,7 +191,7 @@ final class Overlay {
       if (!Files.isDirectory(at, NOFOLLOW)) {
         Files.createDirectory(at);
         if (lowerDirs.contains(path)) {
-          NodeFiles.setMode(at, ContainerFs.Entry.image(path, true, 0, true).mode());
+          NodeFiles.setMode(at, imageEntry(path, true, 0).mode());
         }
       }
     }
@@ -205,10 +213,20 @@ final class Overlay {
       throw new ContainerFs.FsError(ContainerFs.NO_ENTRY);
     }
     Path folder = upperDirs(ContainerFs.parent(p));
+    if (e.link() != null) {
+      return Files.createSymbolicLink(folder.resolve(ContainerFs.name(p)), Path.of(e.link()));
+    }
     Path made = e.dir() ? Files.createDirectory(folder.resolve(ContainerFs.name(p)))
         : Files.write(folder.resolve(ContainerFs.name(p)), lowerFiles.get(p));
     NodeFiles.setMode(made, e.mode());
     return made;
+  }
+
+  /** The image's folder or file at {@code p}: the usual modes, or the image's own bits for it. */
+  private ContainerFs.Entry imageEntry(String p, boolean dir, long size) {
+    ContainerFs.Entry e = ContainerFs.Entry.image(p, dir, size, !readOnlyRoot);
+    Integer bits = lowerModes.get(p);
+    return bits == null ? e : e.withMode(bits);
   }
 
   /** Whether the image's entry at {@code p} shows: no whiteout, opaque folder or file of the layer hides it. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +61,25 @@ class NginxImageFilesTest {
           + "/etc/nginx/nginx.conf:15\nnginx: configuration file /etc/nginx/nginx.conf test failed\n",
           t.exec("nginx", "-t"));
       assertEquals(200, t.get(80, "/").statusCode(), "the server serves on");
+    }
+  }
+
+  @Test
+  void theLogsAreLinksToTheContainersOutputAndTheEntryPointScriptsArePrograms() throws Exception {
+    try (ImageUnderTest t = new ImageUnderTest(dir, "127.31.41.6")) {
+      t.start("web", new ContainerBuilder().withName("nginx").withImage("nginx:1.27").build(), Map.of());
+      String logs = t.exec("ls", "-l", "/var/log/nginx");
+      assertTrue(logs.matches("(?s).*lrwxrwxrwx +1 root +root +11 .* access\\.log -> /dev/stdout\n"
+          + "lrwxrwxrwx +1 root +root +11 .* error\\.log -> /dev/stderr\n"), logs);
+      assertEquals("/dev/stdout\n", t.exec("readlink", "/var/log/nginx/access.log"));
+      for (String script : List.of("/docker-entrypoint.sh", "/docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
+          "/docker-entrypoint.d/15-local-resolvers.envsh", "/docker-entrypoint.d/20-envsubst-on-templates.sh",
+          "/docker-entrypoint.d/30-tune-worker-processes.sh")) {
+        assertTrue(t.exec("ls", "-l", script).startsWith("-rwxr-xr-x "), script);
+      }
+      assertTrue(t.exec("ls", "-l", "/etc/nginx/nginx.conf").startsWith("-rw-r--r-- "));
+      t.exec("rm", "/var/log/nginx/access.log");
+      assertEquals("error.log\n", t.exec("ls", "/var/log/nginx"), "an image's link removed stays removed");
     }
   }
 
