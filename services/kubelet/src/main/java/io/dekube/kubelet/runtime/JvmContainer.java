@@ -38,6 +38,7 @@ public final class JvmContainer implements RunningContainer {
     this.imageId = imageId;
     this.traffic = traffic;
     this.log = new ContainerLog(spec.logFile());
+    commands.put("kill", new KillCommand(this));
   }
 
   public Vertx vertx() {

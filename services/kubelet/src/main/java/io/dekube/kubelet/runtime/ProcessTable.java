@@ -28,6 +28,38 @@ final class ProcessTable {
   private ProcessTable() {
   }
 
+  /**
+   * The process id of the container's own program in its process namespace: 1, unless the pod shares one (the
+   * pause process is 1) or an ephemeral container sees its target's first.
+   */
+  static int mainPid(ContainerSpec spec) {
+    PodSpec pod = spec.podSpec();
+    boolean shared = pod != null && Boolean.TRUE.equals(pod.getShareProcessNamespace());
+    if (!shared && target(pod, spec.container()).isEmpty()) {
+      return 1;
+    }
+    int pid = shared ? 8 : 1;
+    List<Container> before = new ArrayList<>();
+    if (shared) {
+      for (Container c : pod.getInitContainers() == null ? List.<Container>of() : pod.getInitContainers()) {
+        if ("Always".equals(c.getRestartPolicy())) {
+          before.add(c);
+        }
+      }
+      before.addAll(pod.getContainers() == null ? List.of() : pod.getContainers());
+      before.addAll(ephemeral(pod).stream().map(ProcessTable::asContainer).toList());
+    } else {
+      target(pod, spec.container()).ifPresent(before::add);
+    }
+    for (Container c : before) {
+      if (c.getName() != null && c.getName().equals(spec.container().getName())) {
+        return pid;
+      }
+      pid += 6 * processes(c).size();
+    }
+    return pid;
+  }
+
   /** The processes {@code ps} shows in the container of {@code spec}, {@code ps ARGS} last. */
   static List<Process> of(ContainerSpec spec, String psArgs) {
     List<Container> shown = new ArrayList<>();
