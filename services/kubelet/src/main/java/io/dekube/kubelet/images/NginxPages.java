@@ -75,6 +75,13 @@ final class NginxPages {
    * {@code .} and {@code ..} resolved, never above the root. httpd's.
    */
   static String document(String root, String path) {
+    String clean = resolveDots(path);
+    String file = root + (clean.equals("/") ? "" : clean);
+    return path.endsWith("/") || path.isEmpty() ? file + "/index.html" : file;
+  }
+
+  /** {@code path} with {@code .}, {@code ..} and empty segments resolved ({@code /a/./b//../c} is {@code /a/c}). */
+  static String resolveDots(String path) {
     java.util.Deque<String> segs = new java.util.ArrayDeque<>();
     for (String seg : path.split("/")) {
       if (seg.equals("..")) {
@@ -83,8 +90,7 @@ final class NginxPages {
         segs.addLast(seg);
       }
     }
-    String file = root + (segs.isEmpty() ? "" : "/" + String.join("/", segs));
-    return path.endsWith("/") || path.isEmpty() ? file + "/index.html" : file;
+    return "/" + String.join("/", segs);
   }
 
   /** Types by extension, from the image's {@code /etc/nginx/mime.types} ({@link NginxFiles#MIME_TYPES}). */

@@ -91,21 +91,24 @@ final class NginxProgram {
         work.add(b.getValue().server().close());
       }
     }
-    return Future.all(work).compose(v -> {
-      List<Future<?>> listens = new ArrayList<>();
-      ports.forEach((port, ssl) -> {
-        List<NginxLoad.KeyCert> certs = ssl ? certsOf(load, port) : List.of();
-        Bound b = bound.get(port);
-        if (b == null) {
-          listens.add(listen(port, ssl, certs));
-        } else if (ssl && !b.certs().equals(certs)) {
-          bound.put(port, new Bound(b.server(), b.graceful(), true, certs));
-          listens.add(b.server().updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(pem(certs))
-              .setSni(certs.size() > 1)));
-        }
-      });
-      return Future.all(listens);
-    }).mapEmpty();
+    return Future.all(work).compose(v -> rebind(load, ports)).mapEmpty();
+  }
+
+  /** Opens the ports of {@code ports} not open yet; gives open TLS ports new certificates where they changed. */
+  private synchronized Future<?> rebind(NginxLoad load, Map<Integer, Boolean> ports) {
+    List<Future<?>> listens = new ArrayList<>();
+    ports.forEach((port, ssl) -> {
+      List<NginxLoad.KeyCert> certs = ssl ? certsOf(load, port) : List.of();
+      Bound b = bound.get(port);
+      if (b == null) {
+        listens.add(listen(port, ssl, certs));
+      } else if (ssl && !b.certs().equals(certs)) {
+        bound.put(port, new Bound(b.server(), b.graceful(), true, certs));
+        listens.add(b.server().updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(pem(certs))
+            .setSni(certs.size() > 1)));
+      }
+    });
+    return Future.all(listens);
   }
 
   private Future<Void> listen(int port, boolean ssl, List<NginxLoad.KeyCert> certs) {

@@ -379,16 +379,8 @@ final class NginxRequest {
     } catch (IllegalArgumentException e) {
       // nginx answers 400 to a bad escape; keep the path as it came
     }
-    java.util.Deque<String> segs = new java.util.ArrayDeque<>();
-    for (String seg : p.split("/+")) {
-      if (seg.equals("..")) {
-        segs.pollLast();
-      } else if (!seg.isEmpty() && !seg.equals(".")) {
-        segs.addLast(seg);
-      }
-    }
     boolean slash = p.endsWith("/") || p.endsWith("/.") || p.endsWith("/..");
-    String joined = "/" + String.join("/", segs);
+    String joined = NginxPages.resolveDots(p);
     return slash && !joined.equals("/") ? joined + "/" : joined;
   }
 }

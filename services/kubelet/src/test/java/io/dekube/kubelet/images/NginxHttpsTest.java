@@ -137,6 +137,52 @@ class NginxHttpsTest {
   }
 
   @Test
+  void proxyPassErrorPagesAndAServerLevelRedirect() throws Exception {
+    Path conf = configMap("""
+        upstream backend { server backend:9099; }
+        server {
+            listen 80;
+            return 301 https://$host$request_uri;
+        }
+        server {
+            listen 8080;
+            root /usr/share/nginx/html;
+            error_page 404 /50x.html;
+            location /api/ {
+                proxy_pass http://backend/v1/;
+                proxy_set_header X-Real-IP $remote_addr;
+            }
+            location /down/ { proxy_pass http://127.31.41.7:9098; }
+        }
+        """);
+    var backend = io.vertx.core.Vertx.vertx();
+    try (ImageUnderTest t = new ImageUnderTest(dir, "127.31.41.7")) {
+      backend.createHttpServer().requestHandler(req -> req.response().putHeader("X-Backend", "yes")
+          .end(req.uri() + " host=" + req.getHeader("Host") + " real=" + req.getHeader("X-Real-IP")))
+          .listen(9099, "127.31.41.8").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      t.etcHosts = "127.0.0.1\tlocalhost\n127.31.41.8\tbackend\n";
+      t.start("web", new ContainerBuilder().withName("nginx").withImage("nginx").build(), Map.of(),
+          Map.of("/etc/nginx/conf.d", conf));
+      var redirect = t.get(80, "/a/b?c=d");
+      assertEquals(301, redirect.statusCode());
+      assertEquals("https://127.31.41.7/a/b?c=d", redirect.headers().firstValue("Location").orElseThrow());
+      assertTrue(redirect.body().contains("<center><h1>301 Moved Permanently</h1></center>"), redirect.body());
+      var proxied = t.get(8080, "/api/items?x=1");
+      assertTrue(proxied.body().matches("/v1/items\\?x=1 host=backend real=127\\.[0-9.]+"), proxied.body());
+      assertEquals("yes", proxied.headers().firstValue("X-Backend").orElseThrow());
+      assertEquals("nginx/" + NginxPages.DEFAULT_VERSION, proxied.headers().firstValue("Server").orElseThrow());
+      var missing = t.get(8080, "/nothing.html");
+      assertEquals(404, missing.statusCode());
+      assertTrue(missing.body().contains("<h1>An error occurred.</h1>"), "error_page's page with the error's status");
+      var down = t.get(8080, "/down/x");
+      assertEquals(502, down.statusCode());
+      assertTrue(down.body().contains("<center><h1>502 Bad Gateway</h1></center>"), down.body());
+    } finally {
+      backend.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aConfigurationNginxRefusesEndsTheContainerWithExitCode1() throws Exception {
     Path conf = configMap("server {\n    listen 80;\n    locaton / { }\n}\n");
     try (ImageUnderTest t = new ImageUnderTest(dir, "127.31.41.5")) {
