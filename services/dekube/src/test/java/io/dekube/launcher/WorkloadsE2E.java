@@ -802,8 +802,11 @@ class WorkloadsE2E {
     assertTrue(got.err().matches("(?s)cZxid = 0x1\\p{XDigit}+\nctime = .*\ndataLength = 5\nnumChildren = 0\n"),
         got.err());
     assertEquals("", kubectl.run("exec", "zk-2", "--", "zookeeper-ready", "2181").ok().out());
-    assertTrue(kubectl.run("exec", "zk-0", "--", "ps", "-ef").ok().out()
-        .contains("org.apache.zookeeper.server.quorum.QuorumPeerMain /usr/bin/../etc/zookeeper/zoo.cfg"));
+    String ps = kubectl.run("exec", "zk-0", "--", "ps", "-ef").ok().out();
+    assertTrue(ps.matches("(?s)UID +PID +PPID .*\nzookeep\\+ +1 +0 .* sh -c start-zookeeper --servers=3 .*\n"
+        + "zookeep\\+ +7 +1 .*QuorumPeerMain /usr/bin/../etc/zookeeper/zoo.cfg\n.*"), ps);
+    assertTrue(kubectl.run("exec", "zk-0", "--", "ls", "-ld", "/var/lib/zookeeper/data").ok().out()
+        .matches("drwxr-xr-x +\\d+ zookeeper zookeeper .* /var/lib/zookeeper/data\n"));
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> kubectl.run("logs", "zk-0",
         "--tail", "20").out().contains("[myid:1] - INFO  [NIOWorkerThread-"));
     String pdb = kubectl.run("get", "pdb", "zk-pdb", "--no-headers").ok().out();

@@ -73,11 +73,13 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
       file(folders, files, "/etc/passwd", DEBIAN_PASSWD + switch (program) {
         case "nginx", "nginxhttps" -> "nginx:x:101:101:nginx user:/nonexistent:/bin/false\n";
         case "redis" -> "redis:x:999:999::/home/redis:/bin/sh\n";
+        case "kubernetes-zookeeper" -> "zookeeper:x:1000:1000::/home/zookeeper:\n"; // useradd's, uid 1000
         default -> "";
       });
       file(folders, files, "/etc/group", DEBIAN_GROUP + switch (program) {
         case "nginx", "nginxhttps" -> "nginx:x:101:\n";
         case "redis" -> "redis:x:999:\n";
+        case "kubernetes-zookeeper" -> "zookeeper:x:1000:\n";
         default -> "";
       });
     } else {

@@ -128,6 +128,7 @@ final class ProcessTable {
       Process p = processes.get(i);
       boolean self = i == processes.size() - 1;
       String name = user.user(p.uid());
+      name = name.length() > 8 ? name.substring(0, 7) + "+" : name; // procps: zookeeper is zookeep+
       if (bsd) {
         b.append(String.format(Locale.ROOT, "%-8.8s %7d %4.1f %4.1f %6d %5d %-8s %-4s %5s %6s %s%n", name, p.pid(),
             0.0, 0.0, 0, 0, "?", self ? "R" : p.pid() == 1 ? "Ss" : "S", start, "0:00", p.command()));

@@ -54,8 +54,10 @@ class KubernetesZookeeperTest {
       assertEquals("zk-1.zk-hs.default.svc.cluster.local\n", pods.get(1).exec("hostname", "-f"));
       assertEquals("zk-hs.default.svc.cluster.local\n", pods.get(1).exec("hostname", "-d"));
       String ps = zk0.exec("ps", "-ef");
-      assertTrue(ps.contains(" sh -c start-zookeeper --servers=3 ") && ps.contains(" -Xmx512M -Xms512M ")
-          && ps.contains("org.apache.zookeeper.server.quorum.QuorumPeerMain /usr/bin/../etc/zookeeper/zoo.cfg"), ps);
+      assertTrue(ps.startsWith("UID          PID    PPID  C STIME TTY          TIME CMD\n"), ps);
+      assertTrue(ps.matches("(?s).*\nroot +1 +0 .* sh -c start-zookeeper --servers=3 --data_dir=.*\n"
+          + "root +7 +1 .* /usr/lib/jvm/java-8-openjdk-amd64/bin/java .* -Xmx512M -Xms512M .*"
+          + "org.apache.zookeeper.server.quorum.QuorumPeerMain /usr/bin/../etc/zookeeper/zoo.cfg\n.*"), ps);
 
       String created = Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
           .until(() -> zk0.exec("zkCli.sh", "create", "/hello", "world"), s -> s.contains("Created /hello"));

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The files of the kubernetes-zookeeper image that its container shows: its user {@code zookeeper} (uid and gid
- * 1000, the tutorial's {@code runAsUser} and {@code fsGroup}), the scripts in {@code /usr/bin} — which the kubelet
+ * The files of the kubernetes-zookeeper image that its container shows (its user {@code zookeeper}, uid and gid
+ * 1000 — the tutorial's {@code runAsUser} and {@code fsGroup} — is in {@link io.dekube.kubelet.images.ImageFiles}'
+ * Debian users): the scripts in {@code /usr/bin} — which the kubelet
  * runs itself ({@code rm /usr/bin/zookeeper-ready} still makes the probes fail) — and the folders it makes.
  * Pure; no ZooKeeper class is loaded by it.
  */
@@ -43,9 +44,6 @@ public final class ZooKeeperFiles {
   public static Map<String, String> files() {
     String script = "#!/usr/bin/env bash\n# run by dekube's kubelet: see BuiltInImages\n";
     return Map.of(
-        "/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
-            + "zookeeper:x:1000:1000::/home/zookeeper:\n",
-        "/etc/group", "root:x:0:\nnogroup:x:65534:\nzookeeper:x:1000:\n",
         "/usr/bin/start-zookeeper", script,
         "/usr/bin/zookeeper-ready", script,
         "/usr/bin/zookeeper-metrics", script,
