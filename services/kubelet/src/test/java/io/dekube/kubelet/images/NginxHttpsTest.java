@@ -86,6 +86,24 @@ class NginxHttpsTest {
   }
 
   @Test
+  void aReloadServesTheSecretsNewCertificate() throws Exception {
+    CertificateIssuer issuer = new CertificateIssuer();
+    CertificateBundle first = issuer.newCa("my-nginx");
+    CertificateBundle renewed = issuer.newCa("my-nginx");
+    Path ssl = secret(first);
+    try (ImageUnderTest t = new ImageUnderTest(dir, "127.31.41.9")) {
+      t.start("my-nginx", new ContainerBuilder().withName("nginxhttps").withImage("bprashanth/nginxhttps:1.0")
+          .build(), Map.of(), Map.of("/etc/nginx/ssl", ssl));
+      assertTrue(httpsGet(t, first, "/").startsWith("200 "));
+      Files.writeString(ssl.resolve("tls.crt"), renewed.certificatePem());
+      Files.writeString(ssl.resolve("tls.key"), renewed.keyPem());
+      assertTrue(httpsGet(t, first, "/").startsWith("200 "), "the running nginx keeps the certificate it loaded");
+      t.exec("nginx", "-s", "reload");
+      assertTrue(httpsGet(t, renewed, "/").startsWith("200 "), "after the reload, the new certificate");
+    }
+  }
+
+  @Test
   void withoutTheSecretTheSecureNginxExitsWithNginxsError() throws Exception {
     try (ImageUnderTest t = new ImageUnderTest(dir, "127.31.41.3")) {
       t.start("my-nginx", new ContainerBuilder().withName("nginxhttps").withImage("bprashanth/nginxhttps:1.0")
