@@ -7,11 +7,13 @@ import java.util.Map;
 
 /**
  * nginx's configuration parser: the text of {@code nginx.conf} read into directives and blocks as nginx reads it —
- * words split at white space, {@code ;} and {@code {}, {@code "…"} and {@code '…'} quotes with their backslash escapes,
+ * words split at white space, {@code ;} and {@code {}, {@code "…"} and {@code '…'} quotes with their backslash
+ * escapes,
  * {@code #} comments where a word starts, {@code include FILE|PATTERN;} replaced in place by the directives of the
  * files it names (a pattern's files in the order of their names; a pattern matching nothing is no error). A text
  * nginx refuses throws {@link NginxConfException} with nginx's words: {@code unexpected "}"}, {@code unexpected end
- * of file, expecting ";" or "}"}, {@code open() "…" failed (2: No such file or directory)}, each {@code in FILE:LINE}.
+ * of file, expecting ";" or "}"}, {@code open() "…" failed (2: No such file or directory)}, each
+ * {@code in FILE:LINE}.
  * Pure: the files come from {@link Sources}.
  */
 final class NginxConfParser {
@@ -209,7 +211,8 @@ final class NginxConfParser {
       }
       while (pos < text.length()) {
         char ch = text.charAt(pos);
-        if (Character.isWhitespace(ch) || ch == ';' || (ch == '{' && !(b.length() > 0 && b.charAt(b.length() - 1) == '$'))) {
+        boolean variableBrace = ch == '{' && b.length() > 0 && b.charAt(b.length() - 1) == '$';
+        if (Character.isWhitespace(ch) || ch == ';' || (ch == '{' && !variableBrace)) {
           break;
         }
         next();

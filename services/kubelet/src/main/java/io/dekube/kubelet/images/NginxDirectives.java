@@ -62,7 +62,8 @@ final class NginxDirectives {
       "http2_push", "http2_push_preload", "http2_recv_buffer_size", "http2_max_field_size",
       "http2_max_header_size", "http2_max_requests", "http2_recv_timeout",
       // logging, rewrite, headers, index, static
-      "log_format", "open_log_file_cache", "rewrite", "rewrite_log", "if", "set", "break", "uninitialized_variable_warn",
+      "log_format", "open_log_file_cache", "rewrite", "rewrite_log", "if", "set", "break",
+      "uninitialized_variable_warn",
       "expires", "autoindex", "autoindex_exact_size", "autoindex_format", "autoindex_localtime", "charset",
       "charset_map", "source_charset", "override_charset", "charset_types", "add_trailer", "gzip", "gzip_buffers",
       "gzip_comp_level", "gzip_disable", "gzip_http_version", "gzip_min_length", "gzip_proxied", "gzip_types",

@@ -70,8 +70,7 @@ final class NginxRequest {
   }
 
   private Scope scopeOf(Location loc) {
-    return loc != null ? loc.scope() : server != null ? server.scope()
-        : new Scope(null, null, null, null, null, null, null, List.of(), java.util.Map.of(), true, List.of());
+    return loc != null ? loc.scope() : server != null ? server.scope() : NginxSite.Scope.NONE;
   }
 
   /** The location's content: return, proxy, try_files or the static files. */
@@ -266,7 +265,7 @@ final class NginxRequest {
 
   /** A redirect: {@code Location} absolute as nginx makes it ({@code absolute_redirect on}), its own page. */
   private void answerRedirect(int code, String location, Scope scope) {
-    String abs = location.startsWith("/") ? (ssl ? "https" : "http") + "://" + hostName(req.getHeader("Host"))
+    String abs = location.startsWith("/") ? (ssl ? "https" : "http") + "://" + variable("host")
         + (port == (ssl ? 443 : 80) ? "" : ":" + port) + location : location;
     send(code, Buffer.buffer(NginxPages.status(code, version)), "text/html", scope, abs);
   }
@@ -338,7 +337,7 @@ final class NginxRequest {
       case "request_uri" -> req.uri();
       case "args", "query_string" -> args;
       case "is_args" -> args == null || args.isEmpty() ? "" : "?";
-      case "host" -> hostName(h.get("Host")).isEmpty() ? server.name() : hostName(h.get("Host"));
+      case "host" -> hostName(h.get("Host")).isEmpty() ? server == null ? "" : server.name() : hostName(h.get("Host"));
       case "scheme" -> ssl ? "https" : "http";
       case "https" -> ssl ? "on" : "";
       case "server_name" -> server == null ? "" : server.name();

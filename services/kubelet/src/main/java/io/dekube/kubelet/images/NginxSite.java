@@ -54,6 +54,9 @@ record NginxSite(List<Server> servers, Map<String, String> types, Map<String, Li
   record Scope(String root, String alias, List<String> index, List<String> tryFiles, Return ret, Proxy proxy,
                String defaultType, List<Header> headers, Map<Integer, ErrorPage> errorPages, boolean accessLog,
                List<Header> proxyHeaders) {
+
+    /** Where nothing says anything: what {@code http} starts from. */
+    static final Scope NONE = new Scope(null, null, null, null, null, null, null, List.of(), Map.of(), true, List.of());
   }
 
   /** A {@code location}: its modifier ({@code =}, {@code ^~}, {@code ~}, {@code ~*}, {@code @} or empty). */

@@ -28,9 +28,6 @@ import java.util.regex.PatternSyntaxException;
  */
 final class NginxSiteReader {
 
-  private static final Scope EMPTY = new Scope(null, null, null, null, null, null, null, List.of(), Map.of(), true,
-      List.of());
-
   private final int portOf80;
   private final Map<String, String> types = new LinkedHashMap<>();
   private final Map<String, List<Peer>> upstreams = new LinkedHashMap<>();
@@ -64,7 +61,7 @@ final class NginxSiteReader {
   }
 
   private void http(List<NginxDirective> block) {
-    Scope http = scope(block, EMPTY, Context.HTTP, false);
+    Scope http = scope(block, Scope.NONE, Context.HTTP);
     String cert = last(block, "ssl_certificate");
     String key = last(block, "ssl_certificate_key");
     for (NginxDirective d : block) {
@@ -114,7 +111,7 @@ final class NginxSiteReader {
     if (listens.isEmpty()) {
       listens.add(new Listen(port(80), false, false, false, d.at()));
     }
-    Scope scope = scope(d.block(), http, Context.SERVER, true);
+    Scope scope = scope(d.block(), http, Context.SERVER);
     String cert = orElse(last(d.block(), "ssl_certificate"), httpCert);
     String key = orElse(last(d.block(), "ssl_certificate_key"), httpKey);
     if (listens.stream().anyMatch(Listen::ssl) && cert == null) {
@@ -162,14 +159,14 @@ final class NginxSiteReader {
       if (!seen.add(key)) {
         throw new NginxConfException("duplicate location \"" + path + "\" in " + d.at());
       }
-      Scope scope = scope(d.block(), parent, Context.LOCATION, true);
+      Scope scope = scope(d.block(), parent, Context.LOCATION);
       out.add(new Location(modifier, path, regex, scope, locations(d.block(), scope), d.at()));
     }
     return List.copyOf(out);
   }
 
   /** The settings a block gives, over those it inherits from {@code parent}; checks each directive's place. */
-  private Scope scope(List<NginxDirective> block, Scope parent, Context context, boolean check) {
+  private Scope scope(List<NginxDirective> block, Scope parent, Context context) {
     String root = parent.root();
     String alias = null;
     List<String> index = parent.index();
@@ -182,9 +179,7 @@ final class NginxSiteReader {
     Map<Integer, ErrorPage> errorPages = new LinkedHashMap<>();
     boolean accessLog = parent.accessLog();
     for (NginxDirective d : block) {
-      if (check || context == Context.HTTP) {
-        NginxDirectives.check(d, context);
-      }
+      NginxDirectives.check(d, context);
       switch (d.name()) {
         case "root" -> {
           args(d, 1, 1);
