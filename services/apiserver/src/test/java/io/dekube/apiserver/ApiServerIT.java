@@ -111,6 +111,19 @@ class ApiServerIT {
     assertTrue(v.path("platform").asText().contains("/"), v.toString());
   }
 
+  /** kube indents /version always and discovery for curl, wget and browsers, as "Access Clusters Using the API" shows. */
+  @Test
+  void curlGetsVersionAndDiscoveryIndented() throws Exception {
+    String version = server.get(anonymous, "/version").body();
+    assertTrue(version.startsWith("{\n  \"major\": \"1\",\n  \"minor\": \"32\","), version);
+    String api = server.get(admin, "/api", "User-Agent", "curl/8.5.0").body();
+    assertTrue(api.startsWith("{\n  \"kind\": \"APIVersions\",\n  \"versions\": [\n    \"v1\"\n  ],"), api);
+    String groups = server.get(admin, "/apis/apps/v1?pretty=true").body();
+    assertTrue(groups.startsWith("{\n  \"kind\": \"APIResourceList\","), groups);
+    String kubectl = server.get(admin, "/api", "User-Agent", "kubectl/v1.32.0 (linux/amd64)").body();
+    assertTrue(kubectl.startsWith("{\"kind\":\"APIVersions\""), kubectl);
+  }
+
   @Test
   void verboseHealth() throws Exception {
     HttpResponse<String> r = server.get(anonymous, "/readyz?verbose");

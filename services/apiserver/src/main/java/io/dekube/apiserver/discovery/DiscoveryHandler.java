@@ -2,6 +2,7 @@ package io.dekube.apiserver.discovery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.rest.Responses;
 import io.dekube.apiserver.server.StatusResponses;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
@@ -148,7 +149,10 @@ public final class DiscoveryHandler {
       return;
     }
     boolean yaml = choice instanceof DiscoveryMediaTypes.Legacy l && l.yaml();
-    send(ctx, yaml ? "application/yaml" : "application/json", render(key + (yaml ? ":yaml" : ""), document, yaml));
+    // indented for curl, wget and browsers, as kube-apiserver's negotiated writer does (kubectl's are one line)
+    boolean pretty = !yaml && Responses.pretty(ctx);
+    send(ctx, yaml ? "application/yaml" : "application/json",
+        render(key + (yaml ? ":yaml" : pretty ? ":pretty" : ""), document, yaml, pretty));
   }
 
   private static void send(RoutingContext ctx, String contentType, Rendered doc) {
@@ -156,10 +160,15 @@ public final class DiscoveryHandler {
   }
 
   private Rendered render(String key, Function<ApiCatalog, ObjectNode> document, boolean yaml) {
+    return render(key, document, yaml, false);
+  }
+
+  private Rendered render(String key, Function<ApiCatalog, ObjectNode> document, boolean yaml, boolean pretty) {
     Snapshot s = current();
     return s.rendered().computeIfAbsent(key, k -> {
       try {
         byte[] bytes = yaml ? Json.YAML.writeValueAsBytes(document.apply(s.catalog()))
+            : pretty ? Responses.encode(document.apply(s.catalog()), true, false)
             : Json.MAPPER.writeValueAsBytes(document.apply(s.catalog()));
         return new Rendered(Buffer.buffer(bytes), "\"" + sha512(bytes) + "\"");
       } catch (JsonProcessingException e) {

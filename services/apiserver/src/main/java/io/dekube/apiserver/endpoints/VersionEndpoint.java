@@ -10,7 +10,7 @@ import java.util.Locale;
 /**
  * {@code /version}: the server's version as kube-apiserver reports it. Major 1, minor 32 (kubectl
  * here dispatches to its 1.32 binary from this minor), {@code gitVersion} {@code v1.32.0-dekube},
- * and the platform in Go's {@code os/arch} notation. Open to anonymous users. Stateless.
+ * and the platform in Go's {@code os/arch} notation, indented as kube writes it. Open to anonymous users. Stateless.
  */
 public final class VersionEndpoint {
 
@@ -23,7 +23,9 @@ public final class VersionEndpoint {
 
   /** Adds {@code GET /version} to {@code router}. */
   public void mount(Router router) {
-    String body = document.toString();
+    // kube-apiserver writes it with json.MarshalIndent: indented for every client
+    io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer(
+        io.dekube.apiserver.rest.Responses.encode(document, true, false));
     router.route(HttpMethod.GET, "/version").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body));
   }

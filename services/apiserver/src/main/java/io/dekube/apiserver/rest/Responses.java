@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * encoding (JSON, YAML), {@code Status} failures, and {@code Warning} headers. Called on the
  * request's event loop.
  */
-final class Responses {
+public final class Responses {
 
   private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
   /** Go's {@code json.MarshalIndent(v, "", "  ")} layout: {@code "key": value}, {@code {}} for empty. */
@@ -91,7 +91,7 @@ final class Responses {
   }
 
   /** JSON (one line or indented) or YAML, with a final newline as kube-apiserver writes. */
-  static byte[] encode(ObjectNode body, boolean pretty, boolean yaml) {
+  public static byte[] encode(ObjectNode body, boolean pretty, boolean yaml) {
     try {
       if (yaml) {
         return Json.YAML.writeValueAsBytes(body);
@@ -144,7 +144,7 @@ final class Responses {
   }
 
   /** Whether to indent: {@code pretty=true}, or a browser, curl or wget client when not given. */
-  static boolean pretty(RoutingContext ctx) {
+  public static boolean pretty(RoutingContext ctx) {
     String p = ctx.request().getParam("pretty");
     if (p != null && !p.isEmpty()) {
       return p.equals("true") || p.equals("1");
