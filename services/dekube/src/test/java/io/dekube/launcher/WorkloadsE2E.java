@@ -812,6 +812,15 @@ class WorkloadsE2E {
     String pdb = kubectl.run("get", "pdb", "zk-pdb", "--no-headers").ok().out();
     assertTrue(pdb.matches("zk-pdb\\s+N/A\\s+1\\s+1\\s+\\S+\\s*"), pdb);
 
+    // "Handling Process Failure": the server's end is the container's, which the kubelet restarts
+    kubectl.run("exec", "zk-0", "--", "pkill", "java").ok();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120)).until(() -> kubectl.run("get", "pod",
+        "zk-0", "-o", "jsonpath={.status.containerStatuses[0].restartCount} {.status.containerStatuses[0].ready}")
+        .out().equals("1 true"));
+    assertEquals("143 Error", kubectl.run("get", "pod", "zk-0", "-o", "jsonpath={.status.containerStatuses[0]"
+        + ".lastState.terminated.exitCode} {.status.containerStatuses[0].lastState.terminated.reason}").ok().out());
+    assertTrue(kubectl.run("exec", "zk-0", "--", "zkCli.sh", "get", "/hello").ok().out().endsWith("\nworld\n"));
+
     kubectl.run("delete", "statefulset", "zk").ok();
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120)).until(() -> kubectl.run("get", "pods",
         "-l", "app.kubernetes.io/name=zk", "-o", "name").out().isBlank());

@@ -71,6 +71,10 @@ class KubernetesZookeeperTest {
       zk0.awaitLog("zk", "[myid:1] - INFO  [");
       assertTrue(zk0.log("zk").contains("Processing ruok command from /127.41.0.1:"), zk0.log("zk"));
 
+      assertEquals("1\n", zk0.exec("sh", "-c", "pkill nosuch; echo $?"));
+      assertEquals("", zk0.exec("pkill", "java")); // "Handling Process Failure": the server's end is the container's
+      assertEquals(143, zk0.exitCode());
+
       for (ImageUnderTest p : pods) { // the StatefulSet deleted: every server stops; their volumes stay
         p.close();
       }

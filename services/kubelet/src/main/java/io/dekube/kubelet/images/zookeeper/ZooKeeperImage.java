@@ -31,6 +31,8 @@ public final class ZooKeeperImage {
   public static Future<Void> start(JvmContainer c) {
     c.command("zkCli.sh", (argv, out, tty) -> ZkCli.start(c, argv, out));
     c.command("zookeeper-ready", (argv, out, tty) -> ZooKeeperReady.start(c, argv, out));
+    java.util.concurrent.atomic.AtomicReference<EnsembleServer> running = new java.util.concurrent.atomic.AtomicReference<>();
+    c.command("pkill", (argv, out, tty) -> PkillCommand.start(c, argv, out, () -> stop(c, running.getAndSet(null))));
     List<String> line = commandLine(c);
     if (line.isEmpty() || !line.get(0).endsWith("start-zookeeper")) {
       return Future.failedFuture(new ContainerStartException("StartError", "dekube's kubernetes-zookeeper image runs "
@@ -50,7 +52,7 @@ public final class ZooKeeperImage {
     return c.file("/etc/hosts").compose(hosts -> {
       String domain = domain(hosts == null ? "" : new String(hosts, StandardCharsets.UTF_8), host);
       String zooCfg = script.zooCfg(host, domain);
-      return writeFiles(c, script, zooCfg, host).compose(v -> run(c, script, zooCfg, host));
+      return writeFiles(c, script, zooCfg, host).compose(v -> run(c, script, zooCfg, host, running));
     });
   }
 
@@ -60,8 +62,21 @@ public final class ZooKeeperImage {
     return Future.succeededFuture();
   }
 
+  /** Stops {@code server} (nothing when it stopped already) on a worker thread. */
+  private static Future<Void> stop(JvmContainer c, EnsembleServer server) {
+    return server == null ? Future.succeededFuture() : c.vertx().executeBlocking(() -> {
+      server.stop();
+      return null;
+    }, false).mapEmpty();
+  }
+
   /** The script's words: {@code sh -c "start-zookeeper ..."} split as the shell splits that line. */
   static List<String> commandLine(JvmContainer c) {
+    return words(argv(c));
+  }
+
+  /** The container's command and args. */
+  static List<String> argv(JvmContainer c) {
     var spec = c.spec().container();
     List<String> argv = new ArrayList<>();
     if (spec.getCommand() != null) {
@@ -70,7 +85,7 @@ public final class ZooKeeperImage {
     if (spec.getArgs() != null) {
       argv.addAll(spec.getArgs());
     }
-    return words(argv);
+    return argv;
   }
 
   static List<String> words(List<String> argv) {
@@ -122,7 +137,8 @@ public final class ZooKeeperImage {
   }
 
   /** zkServer.sh start-foreground: the server, until SIGTERM; its peers' addresses followed in the cluster DNS. */
-  private static Future<Void> run(JvmContainer c, StartZookeeper script, String zooCfg, String host) {
+  private static Future<Void> run(JvmContainer c, StartZookeeper script, String zooCfg, String host,
+                                  java.util.concurrent.atomic.AtomicReference<EnsembleServer> running) {
     c.output("stderr", Buffer.buffer("ZooKeeper JMX enabled by default\nUsing config: /usr/bin/../etc/zookeeper/"
         + "zoo.cfg\n"));
     List<String> dirs = List.of(script.option("data_dir"), script.option("data_log_dir"));
@@ -133,14 +149,12 @@ public final class ZooKeeperImage {
             : dir.equals(dirs.get(1)) ? nodeDirs.get(1).result().toFile() : new File(dir),
         c.spec().podIp(), script.option("log_level"), line -> c.output("stdout", Buffer.buffer(line))), false))
         .compose(server -> {
+          running.set(server);
           PeerLookup lookup = new PeerLookup(c, server);
           lookup.next(0);
           c.onStop(() -> {
             lookup.stop();
-            return c.vertx().executeBlocking(() -> {
-              server.stop();
-              return null;
-            }, false).mapEmpty();
+            return stop(c, running.getAndSet(null));
           });
           return Future.<Void>succeededFuture();
         }).recover(e -> Future.failedFuture(new ContainerStartException("RunContainerError",
@@ -162,7 +176,7 @@ public final class ZooKeeperImage {
     }
 
     void next(long delayMs) {
-      if (stopped) {
+      if (stopped || c.exited().isComplete()) {
         return;
       }
       c.vertx().setTimer(Math.max(1, delayMs), t -> {
