@@ -81,7 +81,8 @@ public final class EndpointSliceController implements Reconciler {
     List<Pod> selected = pods.list(key.namespace()).stream()
         .filter(p -> selector.matches(p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels()))
         .toList();
-    Map<String, List<ServiceEndpoints.Endpoint>> groups = ServiceEndpoints.byPorts(ServiceEndpoints.of(svc, selected));
+    Map<String, List<ServiceEndpoints.Endpoint>> groups = ServiceEndpoints.byPorts(ServiceEndpoints.of(svc, selected,
+        true));
     if (groups.isEmpty()) {
       groups = Map.of("[]", List.of());
     }
@@ -159,7 +160,10 @@ public final class EndpointSliceController implements Reconciler {
     for (ServiceEndpoints.Endpoint e : group) {
       Endpoint ep = new Endpoint();
       ep.setAddresses(List.of(e.ip()));
-      ep.setConditions(new EndpointConditions(e.ready() && !e.terminating(), e.ready(), e.terminating()));
+      // kube's podToEndpoint: never ready while terminating unless the Service publishes not-ready addresses
+      boolean publishNotReady = Boolean.TRUE.equals(svc.getSpec().getPublishNotReadyAddresses());
+      ep.setConditions(new EndpointConditions(publishNotReady || e.serving() && !e.terminating(), e.serving(),
+          e.terminating()));
       ep.setNodeName(e.pod().getSpec().getNodeName());
       ObjectReference ref = new ObjectReference();
       ref.setKind("Pod");

@@ -75,7 +75,7 @@ public final class EndpointsController implements Reconciler {
     List<Pod> selected = pods.list(key.namespace()).stream()
         .filter(p -> selector.matches(p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels()))
         .toList();
-    List<EndpointSubset> subsets = subsets(ServiceEndpoints.of(svc, selected));
+    List<EndpointSubset> subsets = subsets(ServiceEndpoints.of(svc, selected, false));
     Endpoints current = endpoints.get(key);
     Map<String, String> labels = new HashMap<>(svc.getMetadata().getLabels() == null ? Map.of()
         : svc.getMetadata().getLabels());

@@ -25,15 +25,22 @@ final class ServiceEndpoints {
   record Port(String name, int port, String protocol, String appProtocol) {
   }
 
-  /** One pod as an endpoint. */
-  record Endpoint(Pod pod, String ip, boolean ready, boolean terminating, List<Port> ports) {
+  /**
+   * One pod as an endpoint: {@code ready} for the Endpoints object (the pod ready, or the Service publishes
+   * not-ready addresses), {@code serving} the pod's own readiness, {@code terminating} its deletion begun.
+   */
+  record Endpoint(Pod pod, String ip, boolean ready, boolean serving, boolean terminating, List<Port> ports) {
   }
 
   private ServiceEndpoints() {
   }
 
-  /** The endpoints of the pods for a service (pods must already match its selector). */
-  static List<Endpoint> of(Service svc, List<Pod> pods) {
+  /**
+   * The endpoints of the pods for a service (pods must already match its selector). A terminating pod is one when
+   * {@code withTerminating} (EndpointSlices list it with its conditions, as kube's since 1.26) or when the
+   * Service publishes not-ready addresses (the Endpoints object's rule).
+   */
+  static List<Endpoint> of(Service svc, List<Pod> pods, boolean withTerminating) {
     boolean publishNotReady = Boolean.TRUE.equals(svc.getSpec().getPublishNotReadyAddresses());
     List<Endpoint> out = new ArrayList<>();
     for (Pod p : pods) {
@@ -46,7 +53,7 @@ final class ServiceEndpoints {
         continue;
       }
       boolean terminating = p.getMetadata().getDeletionTimestamp() != null;
-      if (terminating && !publishNotReady) {
+      if (terminating && !publishNotReady && !withTerminating) {
         continue;
       }
       List<Port> ports = new ArrayList<>();
@@ -57,7 +64,7 @@ final class ServiceEndpoints {
         }
       }
       if (!ports.isEmpty() || svc.getSpec().getPorts() == null || svc.getSpec().getPorts().isEmpty()) {
-        out.add(new Endpoint(p, ip, publishNotReady || Pods.ready(p), terminating, ports));
+        out.add(new Endpoint(p, ip, publishNotReady || Pods.ready(p), Pods.ready(p), terminating, ports));
       }
     }
     out.sort(Comparator.comparing(Endpoint::ip).thenComparing(e -> e.pod().getMetadata().getName()));

@@ -117,6 +117,32 @@ class EndpointsControllerTest {
     assertEquals(0, fake.store.items(sliceType, "ns").size());
   }
 
+  /**
+   * "Explore Termination Behavior for Pods And Their Endpoints": a terminating pod leaves the Endpoints but stays in
+   * its EndpointSlice, not ready, serving while its readiness holds, terminating; publishNotReadyAddresses keeps
+   * it ready there and in the Endpoints.
+   */
+  @Test
+  void aTerminatingPodStaysInItsSliceServingAndTerminating() {
+    fake.store.put(svcType, service(8080).build());
+    Pod going = withIp(running(pod("a", null), "n1", "2026-01-01T00:00:00Z"), "127.244.1.2", null);
+    going.getMetadata().setDeletionTimestamp("2026-01-01T00:01:00Z");
+    fake.store.put(podType, going);
+    done(endpoints.sync(KEY));
+    done(slices.sync(KEY));
+    assertEquals("[]", collect(fake.store.object(epType, "ns", "web").path("subsets"), "addresses", "ip").toString());
+    JsonNode endpoint = fake.store.items(sliceType, "ns").get(0).path("endpoints").get(0);
+    assertEquals("127.244.1.2", endpoint.path("addresses").get(0).asText());
+    assertEquals("{\"ready\":false,\"serving\":true,\"terminating\":true}", endpoint.path("conditions").toString());
+    fake.store.put(svcType, service(8080).editSpec().withPublishNotReadyAddresses(true).endSpec().build());
+    done(endpoints.sync(KEY));
+    done(slices.sync(KEY));
+    assertEquals("[127.244.1.2]", collect(fake.store.object(epType, "ns", "web").path("subsets"), "addresses", "ip")
+        .toString());
+    assertEquals("{\"ready\":true,\"serving\":true,\"terminating\":true}", fake.store.items(sliceType, "ns").get(0)
+        .path("endpoints").get(0).path("conditions").toString());
+  }
+
   @Test
   void headlessServicesAreLabelled() {
     fake.store.put(svcType, service(8080).editSpec().withClusterIP("None").endSpec().build());
