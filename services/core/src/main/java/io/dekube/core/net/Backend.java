@@ -9,8 +9,16 @@ package io.dekube.core.net;
  * @param nodeName    the node the pod runs on ("" when unknown)
  * @param hostname    {@code hostname} of the endpoint ("" when none), for DNS
  * @param podName     the target pod's name ("" when none)
+ * @param serving     {@code conditions.serving}: the pod is ready, terminating or not
+ * @param terminating {@code conditions.terminating}: the pod's deletion has begun
  */
-public record Backend(String ip, int port, boolean ready, String nodeName, String hostname, String podName) {
+public record Backend(String ip, int port, boolean ready, String nodeName, String hostname, String podName,
+                      boolean serving, boolean terminating) {
+
+  /** An endpoint that is not terminating: serving when ready (an Endpoints object's address). */
+  public Backend(String ip, int port, boolean ready, String nodeName, String hostname, String podName) {
+    this(ip, port, ready, nodeName, hostname, podName, ready, false);
+  }
 
   /** {@code ip:port}, as kube-proxy writes an endpoint. */
   public String address() {

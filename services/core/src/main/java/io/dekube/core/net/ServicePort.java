@@ -57,4 +57,20 @@ public record ServicePort(String namespace, String name, String portName, String
   public List<Backend> readyBackendsOn(String node) {
     return backends.stream().filter(b -> b.ready() && b.nodeName().equals(node)).toList();
   }
+
+  /**
+   * What kube-proxy sends new connections to (its {@code CategorizeEndpoints}): the ready endpoints, else those
+   * still serving while they terminate, so a Service whose pods are all being replaced keeps answering.
+   */
+  public List<Backend> proxiedBackends() {
+    List<Backend> ready = readyBackends();
+    return !ready.isEmpty() ? ready : backends.stream().filter(b -> b.serving() && b.terminating()).toList();
+  }
+
+  /** {@link #proxiedBackends()} among the endpoints on one node (for the Local traffic policies). */
+  public List<Backend> proxiedBackendsOn(String node) {
+    List<Backend> ready = readyBackendsOn(node);
+    return !ready.isEmpty() ? ready : backends.stream()
+        .filter(b -> b.serving() && b.terminating() && b.nodeName().equals(node)).toList();
+  }
 }

@@ -105,10 +105,13 @@ public final class ServiceTable {
         for (Endpoint e : nonNull(s.getEndpoints())) {
           boolean ready = e.getConditions() == null || e.getConditions().getReady() == null
               || e.getConditions().getReady();
+          boolean serving = e.getConditions() == null || e.getConditions().getServing() == null ? ready
+              : e.getConditions().getServing();
+          boolean terminating = e.getConditions() != null && Boolean.TRUE.equals(e.getConditions().getTerminating());
           String pod = e.getTargetRef() == null ? "" : Objects.requireNonNullElse(e.getTargetRef().getName(), "");
           for (String ip : nonNull(e.getAddresses())) {
             Backend b = new Backend(ip, ep.getPort(), ready, Objects.requireNonNullElse(e.getNodeName(), ""),
-                Objects.requireNonNullElse(e.getHostname(), ""), pod);
+                Objects.requireNonNullElse(e.getHostname(), ""), pod, serving, terminating);
             byAddress.merge(b.address(), b, (x, y) -> x.ready() ? x : y);
           }
         }

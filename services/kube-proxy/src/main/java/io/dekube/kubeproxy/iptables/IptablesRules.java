@@ -79,8 +79,8 @@ public final class IptablesRules {
     String name = p.servicePortName();
     String proto = p.protocol().toLowerCase(Locale.ROOT);
     String match = "-m " + proto + " -p " + proto;
-    List<Backend> all = p.readyBackends();
-    List<Backend> local = p.readyBackendsOn(node.nodeName());
+    List<Backend> all = p.proxiedBackends();
+    List<Backend> local = p.proxiedBackendsOn(node.nodeName());
     String svcChain = ChainNames.svc(name, proto);
     String svlChain = ChainNames.svl(name, proto);
     String extChain = ChainNames.ext(name, proto);
@@ -151,17 +151,17 @@ public final class IptablesRules {
       natRules.add(rule(ext, "-j " + svc));
       return;
     }
-    if (!node.clusterCidr().isEmpty() && !p.readyBackends().isEmpty()) {
+    if (!node.clusterCidr().isEmpty() && !p.proxiedBackends().isEmpty()) {
       natRules.add(rule(ext, "-m comment --comment \"pod traffic for " + name + " external destinations\" -s "
           + node.clusterCidr() + " -j " + svc));
     }
-    if (!p.readyBackends().isEmpty()) {
+    if (!p.proxiedBackends().isEmpty()) {
       natRules.add(rule(ext, "-m comment --comment \"masquerade LOCAL traffic for " + name + " external destinations\""
           + " -m addrtype --src-type LOCAL -j " + MARK_MASQ));
       natRules.add(rule(ext, "-m comment --comment \"route LOCAL traffic for " + name + " external destinations\""
           + " -m addrtype --src-type LOCAL -j " + svc));
     }
-    natRules.add(rule(ext, "-j " + (p.readyBackendsOn(node.nodeName()).isEmpty() ? "DROP" : svl)));
+    natRules.add(rule(ext, "-j " + (p.proxiedBackendsOn(node.nodeName()).isEmpty() ? "DROP" : svl)));
   }
 
   private void endpointChain(ServicePort p, String chain, List<Backend> backends, String match, boolean cluster) {

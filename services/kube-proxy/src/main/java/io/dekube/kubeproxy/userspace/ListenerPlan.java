@@ -58,8 +58,8 @@ final class ListenerPlan {
       }
       // the process-wide proxy (no node) treats every endpoint as local
       boolean node = !nodeName.isEmpty();
-      Target internal = target(p, p.internalLocal() && node ? p.readyBackendsOn(nodeName) : p.readyBackends());
-      Target external = target(p, p.externalLocal() && node ? p.readyBackendsOn(nodeName) : p.readyBackends());
+      Target internal = target(p, p.internalLocal() && node ? p.proxiedBackendsOn(nodeName) : p.proxiedBackends());
+      Target external = target(p, p.externalLocal() && node ? p.proxiedBackendsOn(nodeName) : p.proxiedBackends());
       if (clusterAddresses && p.port() > 0) {
         p.clusterIps().forEach(ip -> out.put(new Key(p.protocol(), ip, p.port()), internal));
         // an external address belongs to no node: the source is the node of the endpoint the traffic lands on

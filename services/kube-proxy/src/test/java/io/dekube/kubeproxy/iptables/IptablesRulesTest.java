@@ -45,6 +45,25 @@ class IptablesRulesTest {
         + " the last rule in this chain\" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS\nCOMMIT\n"));
   }
 
+  /**
+   * kube-proxy's CategorizeEndpoints: with no ready endpoint, the ones still serving while they terminate take new
+   * connections (a Deployment's last pod in its preStop); not-ready terminating ones never do.
+   */
+  @Test
+  void withoutReadyEndpointsServingTerminatingOnesAreUsed() {
+    io.dekube.core.net.Backend going = new io.dekube.core.net.Backend("127.244.1.2", 80, false, "node-1", "", "a", true,
+        true);
+    io.dekube.core.net.Backend gone = new io.dekube.core.net.Backend("127.244.1.3", 80, false, "node-1", "", "b",
+        false, true);
+    String rules = IptablesRules.render(List.of(port("ns1", "web", "", "TCP", 80, 0, "127.96.0.42",
+        List.of(going, gone))), NODE);
+    assertTrue(rules.contains("--to-destination 127.244.1.2:80"), rules);
+    assertFalse(rules.contains("127.244.1.3"), rules);
+    String withReady = IptablesRules.render(List.of(port("ns1", "web", "", "TCP", 80, 0, "127.96.0.42",
+        List.of(going, ready("127.244.2.2", 80, "node-2")))), NODE);
+    assertFalse(withReady.contains("127.244.1.2"), withReady);
+  }
+
   @Test
   void nodePortGoesThroughTheExternalChain() {
     ServicePort p = port("kube-decon", "web", "", "TCP", 80, 31579, "127.96.0.50",
