@@ -17,7 +17,7 @@ import java.util.Optional;
  * {@code kubernetes-bootcamp}, {@code redis} and the guestbook tutorial's {@code gb-redis-follower} and
  * {@code gb-frontend}, {@code node-hello}, {@code hello-go-gke} and {@code hello-frontend}, {@code jessie-dnsutils}
  * (the shell), {@code polinux/stress} and {@code vish/stress}, {@code perl} (the Job page's pi only), the ZooKeeper
- * tutorial's {@code kubernetes-zookeeper}, {@code mysql}. Pure.
+ * tutorial's {@code kubernetes-zookeeper}, {@code mysql}, the DaemonSet pages' {@code fluentd}. Pure.
  */
 public final class BuiltInImages {
 
@@ -42,7 +42,8 @@ public final class BuiltInImages {
       "polinux/stress", "vish/stress",
       "perl[:<tag>] (only perl -Mbignum=bpi -wle 'print bpi(N)')",
       "registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10 (start-zookeeper, zkCli.sh, zookeeper-ready)",
-      "mysql[:<tag>] (mysqld, mysql, mysqladmin; 9, 8.4, 8.0, 5.7, 5.6)");
+      "mysql[:<tag>] (mysqld, mysql, mysqladmin; 9, 8.4, 8.0, 5.7, 5.6)",
+      "quay.io/fluentd_elasticsearch/fluentd:<tag>");
 
   /** What an image reference resolves to: which program, with which tag. */
   public record Resolved(String program, String repository, String tag) {
@@ -57,7 +58,7 @@ public final class BuiltInImages {
    */
   private static final List<String> DASH = List.of("debian", "ubuntu", "nginx", "httpd", "redis", "perl",
       "registry.k8s.io/kubernetes-zookeeper", "k8s.gcr.io/kubernetes-zookeeper",
-      "bprashanth/nginxhttps",
+      "bprashanth/nginxhttps", "quay.io/fluentd_elasticsearch/fluentd",
       "registry.k8s.io/e2e-test-images/jessie-dnsutils", "k8s.gcr.io/e2e-test-images/jessie-dnsutils",
       "gcr.io/kubernetes-e2e-test-images/dnsutils", "k8s.gcr.io/dnsutils");
 
@@ -144,6 +145,7 @@ public final class BuiltInImages {
       case "registry.k8s.io/kubernetes-zookeeper", "k8s.gcr.io/kubernetes-zookeeper",
           "gcr.io/google_containers/kubernetes-zookeeper" -> "kubernetes-zookeeper";
       case "mysql", "mysql/mysql-server" -> "mysql";
+      case "quay.io/fluentd_elasticsearch/fluentd" -> "fluentd";
       default -> null;
     };
     return Optional.ofNullable(program).map(p -> new Resolved(p, repoName(image), tag));

@@ -117,6 +117,10 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
         folder(folders, f);
       }
     }
+    if (program.equals("fluentd")) {
+      file(folders, files, Fluentd.CONF, Fluentd.ROOT_CONF);
+      folder(folders, "/etc/fluent/config.d");
+    }
     if (program.equals("kubernetes-bootcamp")) {
       file(folders, files, "/server.js", KubernetesBootcamp.serverJs(tag));
     }
