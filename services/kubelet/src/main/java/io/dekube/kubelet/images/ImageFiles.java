@@ -17,7 +17,8 @@ import java.util.TreeSet;
  * adds the official image's files ({@link NginxFiles}: {@code /etc/nginx}, its pages under
  * {@code /usr/share/nginx/html}, {@code /docker-entrypoint.sh}), {@code httpd} its
  * {@code It works!} page under {@code /usr/local/apache2/htdocs}, {@code hpa-example} its {@code index.php},
- * {@code kubernetes-bootcamp} its {@code /server.js}, {@code hello-frontend} its nginx configuration. Entries are
+ * {@code kubernetes-bootcamp} its {@code /server.js}, {@code hello-frontend} its nginx configuration, {@code mysql}
+ * its data folder {@code /var/lib/mysql} and {@code /docker-entrypoint-initdb.d}. Entries are
  * root's, folders {@code 0755}, files {@code 0644} unless {@code modes} says otherwise (nginx's entry point scripts
  * are {@code 0755}); an image's symbolic links ({@code /var/log/nginx/access.log -> /dev/stdout}) are in
  * {@code links}. Absolute paths.
@@ -113,7 +114,8 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
       file(folders, files, HelloFrontend.CONF_FILE, HelloFrontend.CONF);
     }
     if (program.equals("mysql")) {
-      for (String f : new String[] {"/var/lib/mysql", "/var/run/mysqld", "/etc/mysql/conf.d", "/docker-entrypoint-initdb.d"}) {
+      for (String f : new String[] {"/var/lib/mysql", "/var/run/mysqld", "/etc/mysql/conf.d",
+          "/docker-entrypoint-initdb.d"}) {
         folder(folders, f);
       }
     }

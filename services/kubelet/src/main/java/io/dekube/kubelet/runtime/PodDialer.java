@@ -26,11 +26,13 @@ public final class PodDialer {
   private final PodNet net;
   private final NetClient client;
   private final int timeoutSeconds;
+  private final io.vertx.core.Context loop;
 
   /** A dialer for {@code c}'s program whose connections time out after {@code timeoutSeconds}. */
   public PodDialer(JvmContainer c, int timeoutSeconds) {
     this.net = new PodNet(c.vertx(), c.spec(), NO_OUTPUT, (work, stop) -> work, c.traffic());
     this.timeoutSeconds = timeoutSeconds;
+    this.loop = ((io.vertx.core.internal.VertxInternal) c.vertx()).createEventLoopContext();
     this.client = c.vertx().createNetClient(new NetClientOptions().setConnectTimeout(timeoutSeconds * 1000)
         .setLocalAddress(net.localAddress()).setTcpKeepAlive(true));
     c.onStop(client::close);
@@ -39,5 +41,17 @@ public final class PodDialer {
   /** Connects the pod to {@code host:port}. */
   public Future<NetSocket> connect(String host, int port) {
     return net.connect(client, host, port, timeoutSeconds);
+  }
+
+  /**
+   * Connects the pod to {@code host:port}, the socket paused until its reader resumes it: for a protocol whose
+   * server speaks first (MySQL's greeting), which could otherwise come before the reader's handler is set.
+   */
+  public Future<NetSocket> connectPaused(String host, int port) {
+    // dialled from an event loop of its own, the socket is paused on that loop as it connects, before any read: a
+    // worker's context (an exec's shell) would pause it only after the greeting came and found no handler
+    io.vertx.core.Promise<NetSocket> connected = io.vertx.core.Promise.promise();
+    loop.runOnContext(v -> net.connect(client, host, port, timeoutSeconds, true).onComplete(connected));
+    return connected.future();
   }
 }

@@ -150,11 +150,25 @@ final class PodNet {
    */
   Future<io.vertx.core.net.NetSocket> connect(io.vertx.core.net.NetClient client, String host, int port,
                                               int timeoutSeconds) {
+    return connect(client, host, port, timeoutSeconds, false);
+  }
+
+  /**
+   * {@link #connect(io.vertx.core.net.NetClient, String, int, int)}, the socket {@code paused} at once when asked: for
+   * a protocol whose server speaks first, so that nothing it says is lost before its reader's handler is set.
+   */
+  Future<io.vertx.core.net.NetSocket> connect(io.vertx.core.net.NetClient client, String host, int port,
+                                              int timeoutSeconds, boolean paused) {
     return resolve(host, dnsServer(), dnsPort())
         .recover(e -> Future.failedFuture(new java.net.UnknownHostException(host + ": Name or service not known")))
         .compose(r -> {
           String ip = loopbackToPod(r.addresses().get(0));
-          return letsOut(ip, port, "TCP").compose(ok -> ok ? client.connect(port, ip)
+          return letsOut(ip, port, "TCP").compose(ok -> ok
+              ? client.connect(port, ip).onSuccess(so -> {
+                if (paused) {
+                  so.pause();
+                }
+              })
               : dropped(timeoutSeconds, new java.util.concurrent.TimeoutException("Connection timed out")));
         });
   }

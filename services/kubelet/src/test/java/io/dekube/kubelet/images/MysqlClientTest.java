@@ -52,8 +52,12 @@ class MysqlClientTest {
       session.stdin(Buffer.buffer(stdin));
     }
     session.closeStdin();
-    int code = session.exitCode().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    return new Ran(s.out.toString(), s.err.toString(), code);
+    try {
+      int code = session.exitCode().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      return new Ran(s.out.toString(), s.err.toString(), code);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(String.join(" ", argv) + " did not end; it printed " + s.out + s.err, e);
+    }
   }
 
   private static ImageUnderTest mysql(Path dir) throws Exception {
@@ -122,6 +126,27 @@ class MysqlClientTest {
       cli.stdin(Buffer.buffer("exit\r"));
       assertEquals(0, cli.exitCode().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
       assertEquals("exit\r\nBye\r\n", screen.out.toString());
+    }
+  }
+
+  @Test
+  void aBarePAsksForThePasswordWithoutEchoingIt() throws Exception {
+    try (ImageUnderTest t = mysql(dir)) {
+      Screen screen = new Screen();
+      ExecSession cli = t.container.exec(List.of("mysql", "-p"), screen, true);
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> screen.out.toString().equals("Enter password: "));
+      cli.stdin(Buffer.buffer("password\r"));
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> screen.out.toString().endsWith("mysql> "));
+      assertTrue(screen.out.toString().startsWith("Enter password: \r\nWelcome to the MySQL monitor."), screen.out
+          .toString());
+      screen.out.setLength(0);
+      cli.stdin(Buffer.buffer("select 1; select 2;\r"));
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> screen.out.toString().contains("| 2 |"));
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> screen.out.toString().endsWith("mysql> "));
+      assertEquals(1, screen.out.toString().split("mysql> ", -1).length - 1, screen.out.toString());
+      cli.stdin(Buffer.buffer("\u0004"));
+      assertEquals(0, cli.exitCode().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+      assertTrue(screen.out.toString().endsWith("mysql> Bye\r\n"), screen.out.toString());
     }
   }
 

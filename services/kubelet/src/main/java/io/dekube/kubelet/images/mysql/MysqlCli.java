@@ -127,10 +127,14 @@ final class MysqlCli implements ExecSession {
   }
 
   private void ready() {
+    boolean more;
     synchronized (this) {
       busy = false;
+      more = !statements.isEmpty();
     }
-    prompt();
+    if (!more) {
+      prompt();
+    }
     pump();
   }
 

@@ -17,7 +17,7 @@ import java.util.List;
  */
 final class MysqlClient {
 
-  /** Connects the pod to {@code host:port}. */
+  /** Connects the pod to {@code host:port}, the socket paused: the client resumes it once it reads. */
   interface Dialer {
     Future<NetSocket> connect(String host, int port);
   }
@@ -66,6 +66,7 @@ final class MysqlClient {
       }
       failed.forEach(p -> p.tryFail(new ServerError(2013, "HY000", "Lost connection to MySQL server during query")));
     });
+    socket.resume();
   }
 
   /** Connects and logs in as {@code user} with {@code password} (null or empty: none), in {@code database} (or none). */

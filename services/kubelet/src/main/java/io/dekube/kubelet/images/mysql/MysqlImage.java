@@ -39,7 +39,7 @@ public final class MysqlImage {
   public static Future<Void> start(JvmContainer c, String tag, List<String> argv, Admission admission) {
     MysqlVersion version = MysqlVersion.of(tag);
     PodDialer pod = new PodDialer(c, 5);
-    MysqlClient.Dialer dialer = pod::connect;
+    MysqlClient.Dialer dialer = pod::connectPaused;
     c.command("mysql", (args, out, tty) -> MysqlCli.start(dialer, version, args, out, tty));
     c.command("mysqladmin", (args, out, tty) -> Mysqladmin.start(dialer, version, args, out));
     List<String> line = commandLine(argv);
