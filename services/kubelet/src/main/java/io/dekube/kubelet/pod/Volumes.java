@@ -22,7 +22,8 @@ import java.util.Map;
  * {@code configMap}, {@code secret}, {@code downwardAPI} and {@code projected} (configMap, secret,
  * downwardAPI sources; a serviceAccountToken source gets the token of the pod's service account
  * Secret when one exists); a {@code persistentVolumeClaim} volume is its bound volume's folder
- * ({@link ClaimVolumes}). Blocking file I/O: call from a worker thread.
+ * ({@link ClaimVolumes}), a {@code hostPath} volume the machine's path ({@link #hostFolder}). Blocking file I/O: call
+ * from a worker thread.
  */
 public final class Volumes {
 
@@ -92,6 +93,11 @@ public final class Volumes {
         dirs.put(v.getName(), ClaimVolumes.folder(ns, v.getPersistentVolumeClaim().getClaimName(), lookup));
         continue;
       }
+      Path host = hostFolder(v);
+      if (host != null) {
+        dirs.put(v.getName(), host);
+        continue;
+      }
       Path dir = podDir.resolve("volumes").resolve(v.getName());
       boolean made = !Files.isDirectory(dir);
       Files.createDirectories(dir);
@@ -122,6 +128,20 @@ public final class Volumes {
       }
     }
     return dirs;
+  }
+
+  /**
+   * The machine's folder or file a {@code hostPath} volume names, when it is there (this node's file system is the
+   * machine's): {@code kubectl debug node/...}'s {@code /host} is the machine's {@code /}. Null for another kind of
+   * volume, or a path the machine does not have (the volume is then an empty folder of the pod's, as before: the
+   * kubelet makes nothing on the machine). The jvm runtime mounts it read-only ({@code ContainerFs}).
+   */
+  public static Path hostFolder(Volume v) {
+    if (v.getHostPath() == null || v.getHostPath().getPath() == null || !v.getHostPath().getPath().startsWith("/")) {
+      return null;
+    }
+    Path p = Path.of(v.getHostPath().getPath()).normalize();
+    return Files.exists(p) ? p : null;
   }
 
   /**

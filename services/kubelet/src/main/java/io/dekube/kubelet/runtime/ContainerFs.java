@@ -143,7 +143,10 @@ final class ContainerFs {
       boolean memory = volume.map(v -> v.getSecret() != null || v.getDownwardAPI() != null || v.getProjected() != null
           || v.getEmptyDir() != null && "Memory".equals(v.getEmptyDir().getMedium())).orElse(false);
       boolean subPath = mount.map(m -> m.getSubPath() != null && !m.getSubPath().isEmpty()).orElse(false);
-      mounts.add(new Mount(normalize("/", path), host, projected // kube mounts these read-only
+      // kube mounts projected volumes read-only; a hostPath is the machine's own path here, never written
+      boolean machine = volume.map(v -> v.getHostPath() != null && host.isAbsolute()
+          && host.equals(Path.of(v.getHostPath().getPath()).normalize())).orElse(false);
+      mounts.add(new Mount(normalize("/", path), host, projected || machine
           || mount.map(m -> Boolean.TRUE.equals(m.getReadOnly())).orElse(false), memory && !subPath));
     });
     var sc = spec.container().getSecurityContext();

@@ -103,6 +103,29 @@ class LinksAndPermissionsTest {
     assertEquals("ln: /data/demo/h: File exists\n", output.err.toString());
   }
 
+  /**
+   * "Debugging Kubernetes Nodes With Kubectl": {@code kubectl debug node/...}'s pod mounts the hostPath {@code /} at
+   * {@code /host}, the kubelet gives it the machine's root ({@code Volumes}), and the container reads it, never
+   * writes it.
+   */
+  @Test
+  void aHostPathVolumeIsTheMachinesFolderReadOnly() throws Exception {
+    var volume = new io.fabric8.kubernetes.api.model.VolumeBuilder().withName("host").withNewHostPath().withPath("/")
+        .withType("").endHostPath().build();
+    Path root = io.dekube.kubelet.pod.Volumes.hostFolder(volume);
+    assertEquals(Path.of("/"), root);
+    String machine = String.join("|", Files.list(root).map(p -> p.getFileName().toString())
+        .filter(n -> !n.startsWith(".")).sorted().toList()) + "|";
+    assertEquals(0, sh(0, "ls -1 /host | tr '\\n' '|'; echo; cat /host/etc/passwd | head -1", Map.of("/host", root),
+        List.of(volume)), output.err.toString());
+    String[] lines = output.out.toString().split("\n");
+    assertEquals(machine, lines[0]);
+    assertEquals(Files.readAllLines(Path.of("/etc/passwd")).get(0), lines[1]);
+    assertEquals(1, sh(0, "touch /host/tmp/dekube-host-write-" + ProcessHandle.current().pid(), Map.of("/host", root),
+        List.of(volume)));
+    assertTrue(output.err.toString().contains("Read-only file system"), output.err.toString());
+  }
+
   /** {@code kubectl cp} both ways: tar keeps a symbolic link a link. */
   @Test
   void tarCarriesLinksBothWays() throws Exception {
