@@ -281,7 +281,8 @@ final class BuiltinShell implements Host {
       case "dig" -> new Dig(vertx, spec, out, net).run(args);
       case "nslookup" -> net.nslookup(args);
       case "nc" -> net.nc(args);
-      case "ping", "ping6", "traceroute" -> done(net.ping(name));
+      case "ping", "ping6" -> new Ping(vertx, out, net).run(args);
+      case "traceroute" -> done(net.ping(name));
       case "sh", "bash", "ash" -> shell.as(name, () -> shell(args));
       case "cd", "exit" -> shell(List.of("-c", String.join(" ", argv)));
       case "tar" -> blocking(() -> tar(args));

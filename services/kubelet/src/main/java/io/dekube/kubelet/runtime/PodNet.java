@@ -308,7 +308,7 @@ final class PodNet {
     return interruptible(work, client::close);
   }
 
-  /** {@code ping}: the jvm runtime sends no ICMP. */
+  /** {@code traceroute}: the jvm runtime sends no ICMP ({@link Ping} stands in for ping with TCP). */
   int ping(String name) {
     err(name + ": not available in dekube's jvm containers (no ICMP from the JVM); try wget or nslookup");
     return 1;

@@ -391,10 +391,22 @@ class BuiltinShellTest {
         + "   13 root      0:00 ps\n", out.toString());
   }
 
+  /** "Job with Pod-to-Pod Communication": {@code ping -c 1 NAME > /dev/null 2>&1} tells whether a pod answers. */
   @Test
-  void pingSaysItIsNotAvailable() throws Exception {
-    assertEquals(1, run("sh", "-c", "ping -c 1 web"));
-    assertTrue(err.toString().startsWith("ping: not available"), err.toString());
+  void pingEchoesAsBusyboxsPingAndSucceedsWhenTheHostAnswers() throws Exception {
+    assertEquals(0, run("sh", "-c", "ping -c 2 web && ping -c 1 web > /dev/null 2>&1 && echo up"), err.toString());
+    String[] lines = out.toString().split("\n");
+    assertEquals("PING web (127.0.0.1): 56 data bytes", lines[0]);
+    assertTrue(lines[1].matches("64 bytes from 127\\.0\\.0\\.1: seq=0 ttl=64 time=\\d+\\.\\d{3} ms"), lines[1]);
+    assertTrue(lines[2].startsWith("64 bytes from 127.0.0.1: seq=1 "), lines[2]);
+    assertEquals("", lines[3]);
+    assertEquals("--- web ping statistics ---", lines[4]);
+    assertEquals("2 packets transmitted, 2 packets received, 0% packet loss", lines[5]);
+    assertTrue(lines[6].matches("round-trip min/avg/max = [0-9.]+/[0-9.]+/[0-9.]+ ms"), lines[6]);
+    assertEquals("up", lines[7]);
+    err.setLength(0);
+    assertEquals(1, run("sh", "-c", "ping -x web"));
+    assertEquals("ping: unrecognized option '-x'\n", err.toString());
   }
 
   /** {@code kubectl cp}: {@code test -d DEST}, {@code tar -xmf - -C DIR} from stdin, {@code tar cf - SRC} to stdout. */
