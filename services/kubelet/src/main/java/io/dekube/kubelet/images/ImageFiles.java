@@ -37,7 +37,7 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
     this(folders, files, Collections.emptySortedMap(), Map.of());
   }
 
-  private static final String[] BASE = {"/bin", "/dev", "/etc", "/home", "/lib", "/mnt", "/opt", "/proc", "/root",
+  private static final String[] BASE = {"/bin", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/etc", "/home", "/lib", "/mnt", "/opt", "/proc", "/root",
       "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr/bin", "/usr/local/bin", "/usr/sbin", "/var/log", "/var/tmp",
       "/var/cache", "/var/lib"};
 

@@ -248,6 +248,10 @@ final class ContainerFs {
   /** Writes (or with {@code append}, adds to) the regular file at {@code path}; its folder must exist. */
   void write(String path, byte[] data, boolean append) throws IOException {
     String p = resolve(path, true);
+    if (DevFiles.holds(p) && overlay.mountOf(p) == null) {
+      DevFiles.write(p); // a device takes the bytes (or refuses them); nothing is stored
+      return;
+    }
     Entry e = overlay.raw(p);
     if (e != null && e.dir()) {
       throw new FsError(IS_DIR);

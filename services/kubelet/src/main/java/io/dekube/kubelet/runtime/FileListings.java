@@ -150,7 +150,8 @@ final class FileListings {
   /** {@code drwxrwsrwx}: the type, then read, write and execute for owner, group and others, with setuid, setgid, sticky. */
   static String mode(ContainerFs.Entry e) {
     int m = e.mode();
-    StringBuilder b = new StringBuilder(e.link() != null ? "l" : e.dir() ? "d" : "-");
+    StringBuilder b = new StringBuilder(e.link() != null ? "l" : e.dir() ? "d"
+        : (m & 0170000) == DevFiles.CHARACTER_DEVICE ? "c" : "-");
     for (int shift = 6; shift >= 0; shift -= 3) {
       int bits = (m >> shift) & 7;
       int special = m & (shift == 6 ? 04000 : shift == 3 ? 02000 : 01000);

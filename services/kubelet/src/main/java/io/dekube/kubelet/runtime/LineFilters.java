@@ -7,7 +7,7 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * The filters that busybox runs a line at a time, printing as they go: {@code grep [-icvqnEFo] [-e] PATTERN},
- * {@code head [-n N|-N]}, {@code uniq [-c|-d|-u]}, {@code cut} ({@link Cut}), {@code rev}, {@code awk}
+ * {@code head [-n N|-N|-c N]}, {@code uniq [-c|-d|-u]}, {@code cut} ({@link Cut}), {@code rev}, {@code awk}
  * ({@link io.dekube.kubelet.runtime.awk.Awk}: BEGIN before the first line, END at the end of input), {@code sed}
  * ({@link Sed}: a line is printed once the next one came, as sed must know the last). Each is made for
  * one run and fed its input's lines, whether from a pipe as they come ({@link StreamFilters}) or from files
@@ -52,7 +52,7 @@ final class LineFilters {
   static LineFilter of(String name, List<String> args, ExecSession.Output out) throws Usage {
     return switch (name) {
       case "grep" -> grep(args);
-      case "head" -> head(TextFilters.count(args));
+      case "head" -> bytes(args) >= 0 ? headBytes(bytes(args)) : head(TextFilters.count(args));
       case "uniq" -> uniq(args.stream().filter(a -> a.startsWith("-")).reduce("", String::concat));
       case "rev" -> rev();
       case "sed" -> sed(Sed.of(args, out).orElseThrow(() -> new Usage(null, 1)));
@@ -176,6 +176,38 @@ final class LineFilters {
           print.accept(hits + "\n");
         }
         return hits > 0 ? 0 : 1;
+      }
+    };
+  }
+
+  /** {@code head -c N}'s N ({@code -c N}, {@code -cN}); -1 without it. */
+  private static long bytes(List<String> args) {
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      String n = a.equals("-c") && i + 1 < args.size() ? args.get(i + 1) : a.matches("-c\\d+") ? a.substring(2) : null;
+      if (n != null && n.matches("\\d+")) {
+        return Long.parseLong(n);
+      }
+    }
+    return -1;
+  }
+
+  /** {@code head -c N}: the first N characters (bytes of ASCII text: the shell's pipes carry text), a line cut short. */
+  private static LineFilter headBytes(long count) {
+    return new LineFilter() {
+      long left = count;
+
+      @Override
+      public boolean line(String line, Consumer<String> print) {
+        String text = line + "\n";
+        print.accept(text.length() <= left ? text : text.substring(0, (int) left));
+        left -= Math.min(left, text.length());
+        return left > 0;
+      }
+
+      @Override
+      public int end(Consumer<String> print) {
+        return 0;
       }
     };
   }

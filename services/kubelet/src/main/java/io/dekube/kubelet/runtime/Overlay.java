@@ -78,6 +78,9 @@ final class Overlay {
     if (proc != null && ProcFiles.holds(p)) {
       return proc.raw(p);
     }
+    if (DevFiles.holds(p) && mountOf(p) == null) {
+      return DevFiles.raw(p);
+    }
     ContainerFs.Mount m = mountOf(p);
     if (m != null) {
       Path h = hostIn(m, p);
@@ -109,6 +112,9 @@ final class Overlay {
   byte[] bytes(String p) throws IOException {
     if (proc != null && ProcFiles.holds(p)) {
       return proc.bytes(p);
+    }
+    if (DevFiles.holds(p) && mountOf(p) == null) {
+      return DevFiles.read(p);
     }
     ContainerFs.Mount m = mountOf(p);
     if (m != null) {
@@ -149,6 +155,9 @@ final class Overlay {
       if (!x.path().equals("/") && ContainerFs.parent(x.path()).equals(p)) {
         names.add(ContainerFs.name(x.path()));
       }
+    }
+    if (p.equals("/dev")) {
+      names.addAll(DevFiles.names());
     }
     return new ArrayList<>(names);
   }

@@ -119,6 +119,20 @@ class BuiltinShellTest {
     assertEquals("2\n4:x\nx 3 3 10 \n      1 10\n9 /tmp/n\n", out.toString());
   }
 
+  /** /dev's devices: the shell's redirections to stdout and stderr, null, the endless ones, full. */
+  @Test
+  void devHoldsTheDevicesAContainerHas() throws Exception {
+    assertEquals(0, run("sh", "-c", "ls /dev | tr '\\n' ' '; echo; echo a > /dev/stdout; echo b > /dev/stderr;"
+        + " cat /dev/null; echo rc=$?; tr -dc A-Za-z0-9 < /dev/urandom | head -c 13 | wc -c; head -c 4 /dev/zero | wc -c;"
+        + " ls -l /dev/null | cut -c1-10; ls -l /dev/stdout | sed 's/.* -> //'"), err.toString());
+    assertEquals("core fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero \na\nrc=0\n13\n4\n"
+        + "crw-rw-rw-\n/proc/self/fd/1\n", out.toString());
+    assertEquals("b\n", err.toString());
+    err.setLength(0);
+    assertEquals(1, run("sh", "-c", "echo x > /dev/full"));
+    assertEquals("sh: can't create /dev/full: No space left on device\n", err.toString());
+  }
+
   /** "Get a Shell to a Running Container": {@code cat /proc/mounts}; the processes' folders; the node's cpuinfo. */
   @Test
   void procShowsTheContainersMountsAndProcesses() throws Exception {

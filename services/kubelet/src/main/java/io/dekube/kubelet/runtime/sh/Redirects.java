@@ -87,6 +87,14 @@ final class Redirects {
       set(s, fd, Outputs.NOWHERE);
       return Future.succeededFuture(true);
     }
+    String standard = switch (target) { // the links to the process's own file descriptors
+      case "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1" -> "1";
+      case "/dev/stderr", "/dev/fd/2", "/proc/self/fd/2" -> "2";
+      default -> null;
+    };
+    if (standard != null) {
+      return Future.succeededFuture(duplicate(fd, standard, s));
+    }
     return interpreter.host().write(st.cwd, target, new byte[0], r.op().equals(">>")).map(v -> {
       FileSink sink = new FileSink(interpreter.host(), st.cwd, target);
       s.sinks.add(sink);
