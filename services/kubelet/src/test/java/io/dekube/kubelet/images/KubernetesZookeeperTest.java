@@ -68,6 +68,10 @@ class KubernetesZookeeperTest {
       assertTrue(got.contains("\ndataVersion = 0\naclVersion = 0\nephemeralOwner = 0x0\ndataLength = 5\n"
           + "numChildren = 0\n"), got);
       assertEquals("world", read(IPS[2]));
+      assertEquals("Connecting to localhost:2181\nWelcome to ZooKeeper!\nJLine support is enabled\n\nWATCHER::\n\n"
+          + "WatchedEvent state:SyncConnected type:None path:null\n[zk: localhost:2181(CONNECTED) 0] [hello, zookeeper]\n"
+          + "[zk: localhost:2181(CONNECTED) 1] world\n[zk: localhost:2181(CONNECTED) 2] Quitting...\n",
+          shell(pods.get(2), "ls /\nget /hello\nquit\n").split("\u0000")[0]);
       zk0.awaitLog("zk", "[myid:1] - INFO  [");
       assertTrue(zk0.log("zk").contains("Processing ruok command from /127.41.0.1:"), zk0.log("zk"));
 
@@ -112,6 +116,27 @@ class KubernetesZookeeperTest {
             + "--max_session_timeout=40000 --min_session_timeout=4000 --log_level=INFO").build();
     t.start("zk-" + ordinal, c, Map.of("HOSTNAME", "zk-" + ordinal), Map.of("/var/lib/zookeeper", volume));
     return t;
+  }
+
+  /** zkCli.sh's shell in {@code pod} given {@code input} on stdin: its stdout, then its stderr after a NUL. */
+  private static String shell(ImageUnderTest pod, String input) throws Exception {
+    StringBuffer out = new StringBuffer();
+    StringBuffer err = new StringBuffer();
+    var session = pod.container.exec(List.of("zkCli.sh"), new io.dekube.kubelet.runtime.ExecSession.Output() {
+      @Override
+      public void stdout(io.vertx.core.buffer.Buffer data) {
+        out.append(data);
+      }
+
+      @Override
+      public void stderr(io.vertx.core.buffer.Buffer data) {
+        err.append(data);
+      }
+    });
+    session.stdin(io.vertx.core.buffer.Buffer.buffer(input));
+    session.closeStdin();
+    assertEquals(0, session.exitCode().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
+    return out + "\u0000" + err;
   }
 
   /** /hello as a plain ZooKeeper client reads it from the server at {@code ip}. */

@@ -2,11 +2,11 @@ package io.dekube.kubelet.images.zookeeper;
 
 import java.io.File;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.apache.zookeeper.jmx.MBeanRegistry;
 import org.apache.zookeeper.jmx.ZKMBeanInfo;
 import org.apache.zookeeper.server.ServerCnxnFactory;
@@ -22,9 +22,9 @@ import org.apache.zookeeper.server.quorum.QuorumPeerConfig;
  * One ZooKeeper server of an ensemble — the real {@link QuorumPeer}, as {@code QuorumPeerMain} builds it from
  * {@code zoo.cfg} — run inside the kubelet's JVM beside the ensemble's other servers, as ZooKeeper's own tests run
  * quorums: its client port and quorum ports bound to the pod IP, not the wildcard, and the peers' names
- * ({@code zk-1.zk-hs.default.svc.cluster.local}) resolved through the cluster's DNS by {@code resolver}, since the
- * JVM's resolver knows no cluster names: whenever {@link #refreshPeers} finds a peer's pod at a new address, the
- * server connects there. With no {@code server.N} lines it runs standalone ({@code ZooKeeperServerMain}'s way).
+ * ({@code zk-1.zk-hs.default.svc.cluster.local}) resolved by its container through the cluster's DNS, since the
+ * JVM's resolver knows no cluster names: whenever a peer's pod is at a new address ({@link #peerAt}), the server
+ * connects there. With no {@code server.N} lines it runs standalone ({@code ZooKeeperServerMain}'s way).
  * JMX registration is off (the servers' bean names would collide across ensembles), the four-letter words are
  * all allowed (as in 3.4, where no whitelist existed), the Jetty admin server is off. Blocking: call from a worker.
  */
@@ -59,22 +59,27 @@ final class EnsembleServer {
   }
 
   /**
-   * Starts the server of {@code zooCfg} (the file's text): {@code paths} maps its {@code dataDir} and
+   * Starts server {@code myId} of {@code zooCfg} (the file's text): {@code folders} maps its {@code dataDir} and
    * {@code dataLogDir} to node folders, {@code podIp} is where it listens; its log lines go to {@code log} from
-   * {@code logLevel} up. Completes once it listens on its client port.
+   * {@code logLevel} up. Returns once it listens on its client port.
    */
-  static EnsembleServer start(String name, long myId, String zooCfg, Function<String, File> paths, String podIp, String logLevel,
-                              Consumer<String> log) throws Exception {
+  static EnsembleServer start(String name, long myId, String zooCfg, Map<String, File> folders, String podIp,
+                              String logLevel, Consumer<String> log) throws Exception {
     ZooKeeperLog.install();
     Properties props = new Properties();
     props.load(new java.io.StringReader(zooCfg));
-    props.setProperty("dataDir", paths.apply(props.getProperty("dataDir", "/tmp/zookeeper").trim()).getPath());
-    if (props.getProperty("dataLogDir") != null) {
-      props.setProperty("dataLogDir", paths.apply(props.getProperty("dataLogDir").trim()).getPath());
+    for (String key : List.of("dataDir", "dataLogDir")) {
+      String dir = props.getProperty(key);
+      if (dir != null) {
+        File folder = folders.get(dir.trim());
+        if (folder == null) {
+          throw new IllegalArgumentException(key + " " + dir + " has no folder in the container");
+        }
+        props.setProperty(key, folder.getPath());
+      }
     }
     props.setProperty("clientPortAddress", podIp);
-    // 3.4 knew no such option; later servers need it to run server.N lines without dynamic reconfiguration
-    props.setProperty("standaloneEnabled", "true");
+    // as 3.4, which had none: no dynamic reconfiguration, so a configuration a peer sends is never adopted
     props.setProperty("reconfigEnabled", "false");
     CompletableFuture<EnsembleServer> started = new CompletableFuture<>();
     EnsembleServer server = new EnsembleServer(new ZooKeeperLog.ServerThreads(name, myId, logLevel, log));

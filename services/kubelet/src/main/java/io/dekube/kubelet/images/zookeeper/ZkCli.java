@@ -30,7 +30,8 @@ import org.apache.zookeeper.data.Stat;
  * 3.4 prints ({@code Connecting to localhost:2181}, the connection's {@code WATCHER::} event, then the command's
  * output: data and children on stdout, {@code Created /x} and the stat lines on stderr, KeeperException's words for
  * a failure) and exits 0, as 3.4 does after a command; 1 when the server cannot be reached. Commands: create
- * [-s] [-e], get, set, delete, rmr, ls, ls2, stat. Runs on a worker thread.
+ * [-s] [-e], get, set, delete, rmr, ls, ls2, stat; without one, its shell ({@link ZkShell}). Runs on a worker
+ * thread.
  */
 final class ZkCli {
 
@@ -38,14 +39,16 @@ final class ZkCli {
       Locale.US).withZone(java.time.ZoneId.of("UTC"));
 
   private final ExecSession.Output out;
+  private final boolean tty;
 
-  private ZkCli(ExecSession.Output out) {
+  private ZkCli(ExecSession.Output out, boolean tty) {
     this.out = out;
+    this.tty = tty;
   }
 
-  /** Starts {@code argv} ({@code zkCli.sh ...}) in {@code c}. */
-  static ExecSession start(JvmContainer c, List<String> argv, ExecSession.Output out) {
-    ZkCli cli = new ZkCli(out);
+  /** Starts {@code argv} ({@code zkCli.sh ...}) in {@code c}; without a command, the shell ({@link ZkShell}). */
+  static ExecSession start(JvmContainer c, List<String> argv, ExecSession.Output out, boolean tty) {
+    ZkCli cli = new ZkCli(out, tty);
     String server = "localhost:2181";
     int timeout = 30000;
     List<String> command = new ArrayList<>();
@@ -54,7 +57,8 @@ final class ZkCli {
       String a = args.get(i);
       if (command.isEmpty() && a.equals("-server") && i + 1 < args.size()) {
         server = args.get(++i);
-      } else if (command.isEmpty() && a.equals("-timeout") && i + 1 < args.size()) {
+      } else if (command.isEmpty() && a.equals("-timeout") && i + 1 < args.size()
+          && args.get(i + 1).matches("\\d{1,9}")) {
         timeout = Integer.parseInt(args.get(++i));
       } else if (!(command.isEmpty() && a.equals("-r"))) {
         command.add(a);
@@ -67,25 +71,47 @@ final class ZkCli {
     for (String hostPort : server.split(",")) {
       int colon = hostPort.lastIndexOf(':');
       String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
-      int port = colon < 0 ? 2181 : Integer.parseInt(hostPort.substring(colon + 1));
+      String p = colon < 0 ? "2181" : hostPort.substring(colon + 1);
+      int port = p.matches("\\d{1,5}") ? Integer.parseInt(p) : 2181;
       hosts.add(c.resolve(host).map(ip -> new InetSocketAddress(ip, port)));
     }
-    Future<Integer> exit = Future.join(hosts).transform(ar -> {
-      List<InetSocketAddress> found = hosts.stream().filter(Future::succeeded).map(Future::result).toList();
-      return c.vertx().executeBlocking(() -> cli.run(connect, found, sessionTimeout, command), false);
-    });
+    Future<List<InetSocketAddress>> found = Future.join(hosts).transform(ar -> Future.succeededFuture(
+        hosts.stream().filter(Future::succeeded).map(Future::result).toList()));
+    if (command.isEmpty()) {
+      return ZkShell.start(c, cli, connect, found, sessionTimeout, tty);
+    }
+    Future<Integer> exit = found.compose(addresses -> c.vertx().executeBlocking(() -> cli.run(connect, addresses,
+        sessionTimeout, command), false));
     return ExecSession.ending(exit);
   }
 
   private int run(String connect, List<InetSocketAddress> hosts, int timeout, List<String> command)
       throws InterruptedException {
-    if (hosts.isEmpty()) {
-      stderr("Exception in thread \"main\" java.lang.IllegalArgumentException: A HostProvider may not be empty!\n");
+    ZooKeeper zk = null;
+    try {
+      zk = connect(connect, hosts, timeout);
+      return command(zk, command);
+    } catch (KeeperException e) {
+      stderr("Exception in thread \"main\" " + e.getClass().getName() + ": " + e.getMessage() + "\n");
       return 1;
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      stderr("Exception in thread \"main\" " + e + "\n");
+      return 1;
+    } finally {
+      if (zk != null) {
+        zk.close();
+      }
     }
-    if (command.isEmpty()) {
-      usage();
-      return 0;
+  }
+
+  /**
+   * A client of {@code hosts}, once connected or after {@code timeout} ms; its watcher prints each event as 3.4's
+   * does. Blocking.
+   */
+  ZooKeeper connect(String connect, List<InetSocketAddress> hosts, int timeout) throws java.io.IOException,
+      InterruptedException {
+    if (hosts.isEmpty()) {
+      throw new IllegalArgumentException("A HostProvider may not be empty!");
     }
     ZooKeeperLog.install();
     CountDownLatch connected = new CountDownLatch(1);
@@ -101,26 +127,13 @@ final class ZkCli {
     };
     ZKClientConfig config = new ZKClientConfig();
     config.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
-    ZooKeeper zk = null;
-    try {
-      zk = new ZooKeeper(connect, timeout, watcher, false, new StaticHostProvider(hosts), config);
-      connected.await(timeout, TimeUnit.MILLISECONDS);
-      return command(zk, command);
-    } catch (KeeperException e) {
-      stderr("Exception in thread \"main\" " + e.getClass().getName() + ": " + e.getMessage() + "\n");
-      return 1;
-    } catch (java.io.IOException | IllegalArgumentException e) {
-      stderr("Exception in thread \"main\" " + e + "\n");
-      return 1;
-    } finally {
-      if (zk != null) {
-        zk.close();
-      }
-    }
+    ZooKeeper zk = new ZooKeeper(connect, timeout, watcher, false, new StaticHostProvider(hosts), config);
+    connected.await(timeout, TimeUnit.MILLISECONDS);
+    return zk;
   }
 
   /** One command of 3.4's {@code processZKCmd}; a KeeperException of the node is printed as 3.4's processCmd does. */
-  private int command(ZooKeeper zk, List<String> a) throws KeeperException, InterruptedException {
+  int command(ZooKeeper zk, List<String> a) throws KeeperException, InterruptedException {
     String cmd = a.get(0);
     boolean watch = a.size() > 2;
     try {
@@ -195,17 +208,22 @@ final class ZkCli {
         + "numChildren = " + s.getNumChildren() + "\n");
   }
 
-  private void usage() {
+  void usage() {
     stderr("ZooKeeper -server host:port cmd args\n\tstat path [watch]\n\tset path data [version]\n\tls path [watch]\n"
         + "\tdelete path [version]\n\tls2 path [watch]\n\trmr path\n\tget path [watch]\n"
         + "\tcreate [-s] [-e] path data acl\n");
   }
 
-  private void stdout(String s) {
-    out.stdout(Buffer.buffer(s));
+  /** Where the command's output goes. */
+  ExecSession.Output output() {
+    return out;
   }
 
-  private void stderr(String s) {
-    out.stderr(Buffer.buffer(s));
+  void stdout(String s) {
+    out.stdout(Buffer.buffer(tty ? s.replace("\n", "\r\n") : s));
+  }
+
+  void stderr(String s) {
+    out.stderr(Buffer.buffer(tty ? s.replace("\n", "\r\n") : s));
   }
 }

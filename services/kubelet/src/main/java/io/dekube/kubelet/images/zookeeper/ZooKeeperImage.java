@@ -4,13 +4,14 @@ import io.dekube.kubelet.runtime.ContainerStartException;
 import io.dekube.kubelet.runtime.JvmContainer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The {@code registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10} image of kube's ZooKeeper tutorial: the container's
@@ -29,9 +30,9 @@ public final class ZooKeeperImage {
 
   /** Starts the image in {@code c}. */
   public static Future<Void> start(JvmContainer c) {
-    c.command("zkCli.sh", (argv, out, tty) -> ZkCli.start(c, argv, out));
+    c.command("zkCli.sh", (argv, out, tty) -> ZkCli.start(c, argv, out, tty));
     c.command("zookeeper-ready", (argv, out, tty) -> ZooKeeperReady.start(c, argv, out));
-    java.util.concurrent.atomic.AtomicReference<EnsembleServer> running = new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicReference<EnsembleServer> running = new AtomicReference<>();
     c.command("pkill", (argv, out, tty) -> PkillCommand.start(c, argv, out, () -> stop(c, running.getAndSet(null))));
     List<String> line = commandLine(c);
     if (line.isEmpty() || !line.get(0).endsWith("start-zookeeper")) {
@@ -110,22 +111,16 @@ public final class ZooKeeperImage {
 
   /** create_config, create_jvm_props, create_log_props and create_data_dirs, with what they print. */
   private static Future<Void> writeFiles(JvmContainer c, StartZookeeper script, String zooCfg, String host) {
-    String conf = script.option("conf_dir");
-    return c.nodeFolder(conf).compose(confDir -> c.vertx().executeBlocking(() -> {
-      Files.writeString(confDir.resolve("zoo.cfg"), zooCfg);
+    return c.nodeFolder(script.option("conf_dir")).compose(conf -> c.vertx().executeBlocking(() -> {
+      Files.writeString(conf.resolve("zoo.cfg"), zooCfg);
+      Files.writeString(conf.resolve("java.env"), script.javaEnv());
+      Files.writeString(conf.resolve("log4j.properties"), script.log4jProperties());
       return null;
     }, false)).compose(v -> {
       c.output("stderr", Buffer.buffer(zooCfg));
-      return c.nodeFolder(conf);
-    }).compose(confDir -> c.vertx().executeBlocking(() -> {
-      Files.writeString(confDir.resolve("java.env"), script.javaEnv());
-      Files.writeString(confDir.resolve("log4j.properties"), script.log4jProperties());
-      return null;
-    }, false)).compose(v -> {
       c.output("stdout", Buffer.buffer("Creating ZooKeeper log4j configuration\n"));
-      return c.nodeFolder(script.option("data_log_dir"));
-    }).compose(v -> c.nodeFolder(script.option("log_dir")))
-        .compose(v -> c.nodeFolder(script.option("data_dir")))
+      return c.nodeFolder(script.option("log_dir"));
+    }).compose(v -> c.nodeFolder(script.option("data_dir")))
         .compose(dataDir -> c.vertx().executeBlocking(() -> {
           Path myid = dataDir.resolve("myid");
           if (!Files.exists(myid) && script.servers() > 1) {
@@ -138,16 +133,16 @@ public final class ZooKeeperImage {
 
   /** zkServer.sh start-foreground: the server, until SIGTERM; its peers' addresses followed in the cluster DNS. */
   private static Future<Void> run(JvmContainer c, StartZookeeper script, String zooCfg, String host,
-                                  java.util.concurrent.atomic.AtomicReference<EnsembleServer> running) {
+                                  AtomicReference<EnsembleServer> running) {
     c.output("stderr", Buffer.buffer("ZooKeeper JMX enabled by default\nUsing config: /usr/bin/../etc/zookeeper/"
         + "zoo.cfg\n"));
-    List<String> dirs = List.of(script.option("data_dir"), script.option("data_log_dir"));
-    List<Future<Path>> nodeDirs = dirs.stream().map(c::nodeFolder).toList();
-    return Future.all(nodeDirs).compose(all -> c.vertx().executeBlocking(() -> EnsembleServer.start(
-        c.spec().namespace() + "/" + c.spec().podName(), script.servers() > 1 ? StartZookeeper.myId(host) : 0,
-        zooCfg, dir -> dir.equals(dirs.get(0)) ? nodeDirs.get(0).result().toFile()
-            : dir.equals(dirs.get(1)) ? nodeDirs.get(1).result().toFile() : new File(dir),
-        c.spec().podIp(), script.option("log_level"), line -> c.output("stdout", Buffer.buffer(line))), false))
+    String dataDir = script.option("data_dir");
+    String logDir = script.option("data_log_dir");
+    return c.nodeFolder(dataDir).compose(data -> c.nodeFolder(logDir).map(log -> Map.of(dataDir, data.toFile(),
+            logDir, log.toFile())))
+        .compose(folders -> c.vertx().executeBlocking(() -> EnsembleServer.start(c.spec().namespace() + "/"
+            + c.spec().podName(), script.servers() > 1 ? StartZookeeper.myId(host) : 0, zooCfg, folders,
+            c.spec().podIp(), script.option("log_level"), line -> c.output("stdout", Buffer.buffer(line))), false))
         .compose(server -> {
           running.set(server);
           PeerLookup lookup = new PeerLookup(c, server);
