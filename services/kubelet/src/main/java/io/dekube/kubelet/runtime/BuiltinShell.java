@@ -124,6 +124,31 @@ final class BuiltinShell implements Host {
     shell.program(name);
   }
 
+  /**
+   * The prompt of the interactive shell as its image's shell shows it: busybox's PS1 of the folder and the sign
+   * ({@code / # }, {@code /tmp # }), Debian's and Ubuntu's bash user@host:folder and the sign
+   * ({@code root@shell-demo:/# }), their dash the sign alone; {@code $} for a user other than root, the home folder
+   * shown as {@code ~}.
+   */
+  String prompt() {
+    ProcessUser user = fs.user();
+    boolean root = user.uid() == 0;
+    String sign = root ? "# " : "$ ";
+    String cwd = shell.cwd();
+    String home = root ? "/root" : "/home/" + user.name();
+    String shown = cwd.equals(home) ? "~" : cwd.startsWith(home + "/") ? "~" + cwd.substring(home.length()) : cwd;
+    if (!shIsDash()) {
+      return shown + " " + sign;
+    }
+    if (!shell.program().equals("bash")) {
+      return sign;
+    }
+    String name = user.users().containsKey(user.uid()) ? user.name() : "I have no name!";
+    String host = hostname();
+    return name + "@" + (host.contains(".") ? host.substring(0, host.indexOf('.')) : host) + ":" + shown + sign.trim()
+        + " ";
+  }
+
   /** Whether {@code exit} ran: the shell ends. */
   boolean exited() {
     return shell.exited();

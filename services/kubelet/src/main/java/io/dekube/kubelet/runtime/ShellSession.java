@@ -17,14 +17,13 @@ import java.util.function.Function;
  * end of input; {@code cat} without files copies stdin to stdout as it comes, and the other filters
  * without files ({@code grep x}, {@code wc -l}, {@code sort}…; {@link StdinFilters}) read it through a {@link Pipe},
  * as in a pipeline: {@code grep}, {@code sed}, {@code tr}… as it comes, {@code wc}, {@code sort} to its end; on a
- * TTY it shows the prompt {@code / # }, echoes what is typed (the terminal is raw on
+ * TTY it shows its image shell's prompt ({@code / # }, {@code root@shell-demo:/# }), echoes what is typed (the terminal is raw on
  * kubectl's side), erases with backspace, stops the running command on Ctrl-C, ends on Ctrl-D, and
  * writes {@code \r\n} for newlines, as a pseudo-terminal does. Thread-safe: stdin may arrive on any
  * thread; the commands run one after the other.
  */
 public final class ShellSession implements ExecSession {
 
-  static final String PROMPT = "/ # ";
   /** The prompt for the next line of a command not yet whole ({@code PS2}). */
   static final String MORE = "> ";
 
@@ -250,7 +249,7 @@ public final class ShellSession implements ExecSession {
     if (busy || !reads) {
       shell.interrupt(); // the command that runs (a session's own: kubectl exec -it POD -- CMD) ends
     } else {
-      out.stdout(Buffer.buffer(PROMPT));
+      out.stdout(Buffer.buffer(shell.prompt()));
     }
   }
 
@@ -357,7 +356,7 @@ public final class ShellSession implements ExecSession {
 
   private void prompt() {
     if (tty) {
-      out.stdout(Buffer.buffer(PROMPT));
+      out.stdout(Buffer.buffer(shell.prompt()));
     }
   }
 

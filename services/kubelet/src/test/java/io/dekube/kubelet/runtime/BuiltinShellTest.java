@@ -274,6 +274,29 @@ class BuiltinShellTest {
     assertEquals("/ # echo hx\b \bi\r\nhi\r\n/ # sleep 600\r\n^C\r\n/ # ", out.toString());
   }
 
+  /** The prompt follows cd, and is bash's root@host:/# in a Debian-based image's bash, dash's # in its sh. */
+  @Test
+  void thePromptIsTheImageShellsAndFollowsCd() throws Exception {
+    ExecSession sh = start(true, "sh");
+    sh.stdin(Buffer.buffer("cd /tmp\r"));
+    org.awaitility.Awaitility.await().until(() -> out.toString().endsWith("/tmp # "));
+    sh.stdin(Buffer.buffer("\u0004"));
+    code(sh);
+    out.setLength(0);
+    var nginx = spec(new ContainerBuilder().withName("nginx").withImage("nginx").build());
+    ExecSession bash = ShellSession.start(vertx, nginx, List.of("/bin/bash"), output, true);
+    bash.stdin(Buffer.buffer("cd /root\r"));
+    org.awaitility.Awaitility.await().until(() -> out.toString().endsWith("root@web:~# "));
+    assertTrue(out.toString().startsWith("root@web:/# cd /root"), out.toString());
+    bash.stdin(Buffer.buffer("\u0004"));
+    code(bash);
+    out.setLength(0);
+    ExecSession dash = ShellSession.start(vertx, nginx, List.of("sh"), output, true);
+    org.awaitility.Awaitility.await().until(() -> out.toString().equals("# "));
+    dash.stdin(Buffer.buffer("\u0004"));
+    code(dash);
+  }
+
   @Test
   void wgetGetsFromTheNetworkAndFailsAsBusyboxDoes() throws Exception {
     HttpServer server = vertx.createHttpServer().requestHandler(req -> req.response()

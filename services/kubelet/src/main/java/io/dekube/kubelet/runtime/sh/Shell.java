@@ -29,6 +29,16 @@ public final class Shell {
     this.state = new ShellState(signals, env, cwd, "sh", List.of());
   }
 
+  /** The shell's working folder now ({@code cd} moves it). */
+  public String cwd() {
+    return state.cwd;
+  }
+
+  /** The program this shell is ({@code sh}, {@code bash}...). */
+  public String program() {
+    return state.program;
+  }
+
   /** This shell is program {@code name} from now on (a session's interactive {@code bash}). */
   public void program(String name) {
     state.program = name;
