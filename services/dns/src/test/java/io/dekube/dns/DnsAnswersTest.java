@@ -94,6 +94,29 @@ class DnsAnswersTest {
     assertEquals("127.96.1.5", m.getSection(Section.ADDITIONAL).get(0).rdataToString());
   }
 
+  /**
+   * "Job with Pod-to-Pod Communication": a headless Service without ports (selector {@code job-name}) names each pod
+   * of the Indexed Job by its hostname, {@code example-job-0.headless-svc}, from a port-less EndpointSlice.
+   */
+  @Test
+  void aHeadlessServiceWithoutPortsNamesItsPods() throws Exception {
+    Service svc = svc("default", "headless-svc", "None", "ClusterIP");
+    var slice = new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder().withNewMetadata()
+        .withNamespace("default").withName("headless-svc-x1").addToLabels("kubernetes.io/service-name", "headless-svc")
+        .endMetadata().withAddressType("IPv4")
+        .addNewEndpoint().withAddresses("127.244.1.7").withHostname("example-job-0").withNewConditions()
+        .withReady(true).endConditions().endEndpoint()
+        .addNewEndpoint().withAddresses("127.244.2.7").withHostname("example-job-1").withNewConditions()
+        .withReady(true).endConditions().endEndpoint().build();
+    ClusterRecords records = ClusterRecords.of(List.of(svc),
+        io.dekube.core.net.ServiceTable.build(List.of(svc), List.of(slice), List.of()));
+    Message q = Message.newQuery(Record.newRecord(Name.fromString("example-job-0.headless-svc.default.svc.cluster.local."),
+        Type.A, DClass.IN));
+    assertEquals("127.244.1.7", answers(DnsAnswers.answer(q.toWire(), records).message()));
+    q = Message.newQuery(Record.newRecord(Name.fromString("headless-svc.default.svc.cluster.local."), Type.A, DClass.IN));
+    assertEquals("127.244.1.7,127.244.2.7", answers(DnsAnswers.answer(q.toWire(), records).message()));
+  }
+
   @Test
   void otherNamesAreForwarded() throws Exception {
     Message q = Message.newQuery(Record.newRecord(Name.fromString("example.org."), Type.A, DClass.IN));

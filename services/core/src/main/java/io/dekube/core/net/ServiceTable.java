@@ -21,7 +21,7 @@ import java.util.Objects;
 /**
  * Services joined with their endpoints: every port of every Service with the backends its
  * EndpointSlices list (label {@code kubernetes.io/service-name}), or its Endpoints object when it
- * has no slice. A pure function of its inputs, as kube-proxy's service and endpoints change
+ * has no slice; a headless Service without ports has one entry of port 0 with all its endpoints. A pure function of its inputs, as kube-proxy's service and endpoints change
  * trackers; the result is sorted by service port name so renders are stable.
  */
 public final class ServiceTable {
@@ -48,7 +48,13 @@ public final class ServiceTable {
     for (Service svc : services) {
       String key = svc.getMetadata().getNamespace() + "/" + svc.getMetadata().getName();
       List<EndpointSlice> own = slicesBySvc.getOrDefault(key, List.of());
-      for (io.fabric8.kubernetes.api.model.ServicePort p : nonNull(svc.getSpec().getPorts())) {
+      List<io.fabric8.kubernetes.api.model.ServicePort> ports = nonNull(svc.getSpec().getPorts());
+      if (ports.isEmpty() && "None".equals(svc.getSpec().getClusterIP())) {
+        // a headless Service without ports still has endpoints, port-less: the DNS names its pods
+        // ("Job with Pod-to-Pod Communication"'s headless-svc); one entry of port 0 carries them
+        ports = List.of(new io.fabric8.kubernetes.api.model.ServicePort());
+      }
+      for (io.fabric8.kubernetes.api.model.ServicePort p : ports) {
         List<Backend> backends = own.isEmpty() ? fromEndpoints(epBySvc.get(key), p) : fromSlices(own, p);
         out.add(port(svc, p, backends));
       }
@@ -97,9 +103,10 @@ public final class ServiceTable {
       if (s.getAddressType() != null && !s.getAddressType().equals("IPv4")) {
         continue;
       }
-      for (io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort ep : nonNull(s.getPorts())) {
-        if (!Objects.requireNonNullElse(ep.getName(), "").equals(name)
-            || !Objects.requireNonNullElse(ep.getProtocol(), "TCP").equals(proto) || ep.getPort() == null) {
+      for (io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort ep : portless(p) ? List.of(PORTLESS_SLICE)
+          : nonNull(s.getPorts())) {
+        if (ep != PORTLESS_SLICE && (!Objects.requireNonNullElse(ep.getName(), "").equals(name)
+            || !Objects.requireNonNullElse(ep.getProtocol(), "TCP").equals(proto) || ep.getPort() == null)) {
           continue;
         }
         for (Endpoint e : nonNull(s.getEndpoints())) {
@@ -110,7 +117,7 @@ public final class ServiceTable {
           boolean terminating = e.getConditions() != null && Boolean.TRUE.equals(e.getConditions().getTerminating());
           String pod = e.getTargetRef() == null ? "" : Objects.requireNonNullElse(e.getTargetRef().getName(), "");
           for (String ip : nonNull(e.getAddresses())) {
-            Backend b = new Backend(ip, ep.getPort(), ready, Objects.requireNonNullElse(e.getNodeName(), ""),
+            Backend b = new Backend(ip, ep == PORTLESS_SLICE ? 0 : ep.getPort(), ready, Objects.requireNonNullElse(e.getNodeName(), ""),
                 Objects.requireNonNullElse(e.getHostname(), ""), pod, serving, terminating);
             byAddress.merge(b.address(), b, (x, y) -> x.ready() ? x : y);
           }
@@ -127,6 +134,11 @@ public final class ServiceTable {
     String name = Objects.requireNonNullElse(p.getName(), "");
     List<Backend> out = new ArrayList<>();
     for (EndpointSubset subset : nonNull(ep.getSubsets())) {
+      if (portless(p)) {
+        addAll(out, subset.getAddresses(), 0, true);
+        addAll(out, subset.getNotReadyAddresses(), 0, false);
+        continue;
+      }
       for (EndpointPort port : nonNull(subset.getPorts())) {
         if (!Objects.requireNonNullElse(port.getName(), "").equals(name) || port.getPort() == null) {
           continue;
@@ -144,6 +156,14 @@ public final class ServiceTable {
       out.add(new Backend(a.getIp(), port, ready, Objects.requireNonNullElse(a.getNodeName(), ""),
           Objects.requireNonNullElse(a.getHostname(), ""), pod));
     }
+  }
+
+  /** The one port of a port-less headless Service's endpoints (every endpoint, port 0). */
+  private static final io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort PORTLESS_SLICE =
+      new io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort();
+
+  private static boolean portless(io.fabric8.kubernetes.api.model.ServicePort p) {
+    return p.getPort() == null;
   }
 
   private static List<Backend> sorted(Collection<Backend> backends) {
