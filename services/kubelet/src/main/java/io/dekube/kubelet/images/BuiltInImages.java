@@ -62,6 +62,29 @@ public final class BuiltInImages {
       "registry.k8s.io/e2e-test-images/jessie-dnsutils", "k8s.gcr.io/e2e-test-images/jessie-dnsutils",
       "gcr.io/kubernetes-e2e-test-images/dnsutils", "k8s.gcr.io/dnsutils");
 
+  /**
+   * The variables {@code image}'s configuration sets ({@code ENV} of its Dockerfile), which its containers see
+   * under the pod's own: nginx's {@code NGINX_VERSION}..., httpd's {@code HTTPD_PREFIX} and {@code HTTPD_VERSION}.
+   */
+  public static java.util.Map<String, String> env(String image) {
+    java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+    String[] repoTag = repositoryAndTag(image);
+    Optional<Resolved> r = resolve(image);
+    String program = r.map(Resolved::program).orElse("");
+    if (program.equals("nginx") && (repoTag[0].equals("nginx") || repoTag[0].endsWith("/nginx"))) {
+      String release = repoTag[1].contains("alpine") ? "1" : "1~bookworm";
+      env.put("NGINX_VERSION", NginxPages.version(repoTag[1]));
+      env.put("NJS_VERSION", "0.8.7");
+      env.put("NJS_RELEASE", release);
+      env.put("PKG_RELEASE", release);
+      env.put("DYNPKG_RELEASE", release);
+    } else if (program.equals("httpd")) {
+      env.put("HTTPD_PREFIX", "/usr/local/apache2");
+      env.put("HTTPD_VERSION", Httpd.version(repoTag[1]));
+    }
+    return env;
+  }
+
   /** Whether {@code image}'s {@code sh} is dash (Debian-based), whose {@code echo 'a\nb'} prints two lines. */
   public static boolean shIsDash(String image) {
     String[] repoTag = repositoryAndTag(image);

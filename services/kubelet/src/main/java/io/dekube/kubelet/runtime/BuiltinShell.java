@@ -81,6 +81,8 @@ final class BuiltinShell implements Host {
     String wd = spec.container().getWorkingDir();
     this.cwd = wd == null || wd.isBlank() ? "/" : ContainerFs.normalize("/", wd);
     this.env = containerEnv(spec.env());
+    BuiltInImages.env(spec.image()).forEach(env::putIfAbsent); // the image's ENV, under the pod's own
+    env.putIfAbsent("HOME", fs.user().uid() == 0 ? "/root" : "/"); // as the container runtime sets it
     this.shell = new Shell(this, signals, env, cwd);
   }
 

@@ -90,7 +90,12 @@ class BuiltinShellTest {
     assertEquals("hi\n", out.toString());
     out.setLength(0);
     assertEquals(0, run("env"));
-    assertEquals("HOSTNAME=web\nGREETING=hi\n", out.toString(), "the runtime's DEKUBE_DNS_* are not the pod's");
+    assertEquals("HOSTNAME=web\nGREETING=hi\nHOME=/root\n", out.toString(),
+        "the runtime's DEKUBE_DNS_* are not the pod's; HOME is the runtime's");
+    out.setLength(0);
+    var nginx = spec(new ContainerBuilder().withName("nginx").withImage("nginx:1.14.2").build());
+    assertEquals(0, code(ShellSession.start(vertx, nginx, List.of("env"), output, false)));
+    assertTrue(out.toString().contains("\nNGINX_VERSION=1.14.2\nNJS_VERSION=0.8.7\n"), out.toString());
     out.setLength(0);
     assertEquals(0, run("sh", "-c", "echo \"[$DEKUBE_DNS_SERVER]\"; nslookup -type=a x 2>&1 | head -1"));
     assertTrue(out.toString().startsWith("[]\nServer:\t\t127.96.0.10"), out.toString());
