@@ -8,7 +8,7 @@ import java.util.List;
  * batch/v1 Jobs, as kube-apiserver's job strategy: defaults (parallelism and completions 1,
  * backoffLimit 6, completionMode NonIndexed, suspend false, podReplacementPolicy), the generated
  * selector on {@code batch.kubernetes.io/controller-uid} with the job-name and controller-uid labels
- * on the template (unless {@code manualSelector}), a template restartPolicy of OnFailure or Never,
+ * on the template (unless {@code manualSelector}), the template's labels on a Job without labels, a template restartPolicy of OnFailure or Never,
  * the failure and success policies ({@link JobPolicyValidation}), and a selector, template, completion
  * mode, podFailurePolicy, backoffLimitPerIndex, managedBy and successPolicy that do not change (the
  * template may while the Job is suspended).
@@ -27,6 +27,7 @@ final class JobAdmission implements KindAdmission {
     if (old == null && !spec.path("manualSelector").asBoolean(false)) {
       generateSelector(obj, spec);
     }
+    labelsFromTemplate(obj, spec);
     if (!obj.has("status")) {
       obj.putObject("status");
     }
@@ -51,6 +52,18 @@ final class JobAdmission implements KindAdmission {
     ObjectNode template = Nodes.obj(spec, "template");
     Nodes.obj(template, "metadata");
     PodSpecDefaults.apply(Nodes.obj(template, "spec"));
+  }
+
+  /**
+   * A Job without labels of its own gets its template's, as kube's defaulting gives them (again each time the Job is
+   * read back, so after the generated ones are on the template): {@code kubectl get jobs -l job-name=NAME} finds it.
+   */
+  private static void labelsFromTemplate(ObjectNode obj, ObjectNode spec) {
+    JsonNode template = spec.path("template").path("metadata").path("labels");
+    JsonNode own = obj.path("metadata").path("labels");
+    if (template.isObject() && !template.isEmpty() && (!own.isObject() || own.isEmpty())) {
+      Nodes.obj(obj, "metadata").set("labels", template.deepCopy());
+    }
   }
 
   private static void generateSelector(ObjectNode obj, ObjectNode spec) {

@@ -49,6 +49,8 @@ class WorkloadKindsAdmissionTest {
     assertEquals("{\"matchLabels\":{\"batch.kubernetes.io/controller-uid\":\"u-1\"}}", job.at("/spec/selector").toString());
     assertEquals("pi", job.at("/spec/template/metadata/labels/batch.kubernetes.io~1job-name").asText());
     assertEquals("u-1", job.at("/spec/template/metadata/labels/controller-uid").asText());
+    assertEquals(job.at("/spec/template/metadata/labels"), job.at("/metadata/labels"),
+        "a Job without labels has its template's: kubectl get jobs -l job-name=pi finds it");
     assertEquals("pi", job.at("/spec/template/metadata/labels/job-name").asText());
     assertEquals(1, job.at("/spec/completions").asInt());
     assertEquals(1, job.at("/spec/parallelism").asInt());
