@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * A {@code jvm} container's {@code /proc}, as the proc file system shows a container its process namespace: a
- * folder per process of {@link ProcessTable} ({@code cmdline}, {@code comm}, {@code status}, {@code mounts}),
+ * folder per process of {@link ProcessTable} ({@code cmdline}, {@code comm}, {@code status}, {@code mounts}, and
+ * {@code uid_map}, {@code gid_map} and {@code ns/user} of its {@link UserNamespace}),
  * {@code self} (a link to the reading process's folder), {@code /proc/mounts} (the container's mounts as
  * containerd makes them: the overlay root, proc, {@code /dev}'s, sysfs, cgroup2, each volume, the files the kubelet
  * mounts), and the node's own {@code cpuinfo}, {@code meminfo}, {@code version}, {@code uptime}, {@code loadavg}
@@ -46,6 +47,7 @@ final class ProcFiles {
     for (String f : NODE_FILES) {
       proc.file("/proc/" + f, () -> node(f));
     }
+    UserNamespace users = UserNamespace.of(spec);
     List<ProcessTable.Process> processes = ProcessTable.of(spec, "");
     for (int i = 0; i < processes.size(); i++) {
       ProcessTable.Process p = processes.get(i);
@@ -64,6 +66,10 @@ final class ProcFiles {
           + "\nUid:\t" + ids(p.uid()) + "\nGid:\t" + ids(p.uid()) + "\n";
       proc.file(dir + "/status", () -> status.getBytes(StandardCharsets.UTF_8));
       proc.file(dir + "/mounts", () -> mountTable);
+      proc.file(dir + "/uid_map", () -> users.idMap());
+      proc.file(dir + "/gid_map", () -> users.idMap());
+      proc.folders.add(dir + "/ns");
+      proc.links.put(dir + "/ns/user", users.namespace());
       if (reader) {
         proc.links.put("/proc/self", Integer.toString(p.pid()));
       }

@@ -138,6 +138,32 @@ class BuiltinShellTest {
     assertEquals("sh: can't create /dev/full: No space left on device\n", err.toString());
   }
 
+  /**
+   * "Use a User Namespace With a Pod": with {@code hostUsers: false} the pod's processes are in a user namespace of
+   * their own, 0..65535 mapped onto a block of the host's IDs; without it they show the node's.
+   */
+  @Test
+  void aPodWithoutHostUsersHasAUserNamespaceOfItsOwn() throws Exception {
+    var shell = new ContainerBuilder().withName("shell").withImage("debian").build();
+    String script = "readlink /proc/self/ns/user; cat /proc/self/uid_map /proc/self/gid_map";
+    var own = new io.fabric8.kubernetes.api.model.PodSpecBuilder().withHostUsers(false).addToContainers(shell).build();
+    assertEquals(0, code(ShellSession.start(vertx, inPod(spec(shell), own), List.of("sh", "-c", script), output,
+        false)), err.toString());
+    String[] lines = out.toString().split("\n");
+    String host = Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/ns/user")).toString();
+    assertTrue(lines[0].matches("user:\\[\\d+\\]") && !lines[0].equals(host), lines[0] + " vs the node's " + host);
+    assertTrue(lines[1].matches(" {9}0 +\\d+ {6}65536"), lines[1]);
+    long first = Long.parseLong(lines[1].trim().split(" +")[1]);
+    assertTrue(first > 0 && first % 65536 == 0, "a block of its own: " + first);
+    assertEquals(lines[1], lines[2]);
+    out.setLength(0);
+    var shared = new io.fabric8.kubernetes.api.model.PodSpecBuilder().addToContainers(shell).build();
+    assertEquals(0, code(ShellSession.start(vertx, inPod(spec(shell), shared), List.of("sh", "-c", script), output,
+        false)), err.toString());
+    assertEquals(host + "\n" + Files.readString(java.nio.file.Path.of("/proc/self/uid_map"))
+        + Files.readString(java.nio.file.Path.of("/proc/self/gid_map")), out.toString());
+  }
+
   /** "Get a Shell to a Running Container": {@code cat /proc/mounts}; the processes' folders; the node's cpuinfo. */
   @Test
   void procShowsTheContainersMountsAndProcesses() throws Exception {
