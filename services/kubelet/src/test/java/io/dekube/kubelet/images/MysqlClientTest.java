@@ -64,7 +64,11 @@ class MysqlClientTest {
     ImageUnderTest t = new ImageUnderTest(dir, IP);
     t.start("mysql", new ContainerBuilder().withName("mysql").withImage("mysql:9").build(),
         Map.of("MYSQL_ROOT_PASSWORD", "password"));
-    t.awaitLog("mysql", "ready for connections");
+    try {
+      t.awaitLog("mysql", "ready for connections");
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("not ready: " + t.log("mysql"), e);
+    }
     return t;
   }
 

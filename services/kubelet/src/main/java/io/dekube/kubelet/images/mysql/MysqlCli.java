@@ -219,11 +219,14 @@ final class MysqlCli implements ExecSession {
         return;
       }
       if (!clientCommand(line)) {
-        statements.addAll(splitter.line(line));
+        List<StatementSplitter.Statement> read = splitter.line(line);
+        boolean none;
         synchronized (this) {
+          statements.addAll(read);
           busy = false;
+          none = statements.isEmpty();
         }
-        if (statements.isEmpty()) {
+        if (none) {
           prompt();
         }
       }

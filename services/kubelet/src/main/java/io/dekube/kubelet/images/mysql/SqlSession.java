@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * One client connection's session: its database ({@code USE}, none at first), its H2 connection, and the
  * statements MySQL has and H2 does not — databases as schemas ({@code CREATE DATABASE}, {@code DROP DATABASE},
- * {@code SHOW DATABASES}, {@code SHOW TABLES}), {@code SHOW VARIABLES}, {@code SET NAMES} and session variables,
+ * {@code SHOW DATABASES}, {@code SHOW TABLES}), {@code DESCRIBE} ({@link ShowColumns}), {@code SHOW VARIABLES},
+ * {@code SET NAMES} and session variables,
  * accounts ({@code CREATE USER}, {@code ALTER USER}; {@code GRANT} is accepted and changes nothing) —; the rest
  * runs in H2 after {@link SqlText#translate}. Blocking, one statement at a time: call from a worker thread.
  */
@@ -33,6 +34,8 @@ final class SqlSession implements AutoCloseable {
       + ")?(?:\\s+LIKE\\s+'([^']*)')?");
   private static final Pattern SHOW_VARS = Pattern.compile("(?is)SHOW\\s+(?:GLOBAL\\s+|SESSION\\s+)?VARIABLES"
       + "(?:\\s+(?:LIKE|WHERE\\s+Variable_name\\s*=)\\s+'([^']*)')?");
+  private static final Pattern DESCRIBE = Pattern.compile("(?is)(?:DESCRIBE|DESC|EXPLAIN|SHOW\\s+(?:FULL\\s+)?"
+      + "(?:COLUMNS|FIELDS)\\s+(?:FROM|IN))\\s+(?:" + NAME + "\\s*\\.\\s*)?" + NAME + "(?:\\s+(?:FROM|IN)\\s+" + NAME + ")?");
   private static final Pattern SHOW_WARNINGS = Pattern.compile("(?is)SHOW\\s+(?:WARNINGS|ERRORS).*");
   private static final Pattern SET_NAMES = Pattern.compile("(?is)SET\\s+(?:NAMES|CHARACTER\\s+SET|CHARSET)\\b.*");
   private static final Pattern SET_VAR = Pattern.compile("(?is)SET\\s+(?:SESSION\\s+|GLOBAL\\s+|LOCAL\\s+|PERSIST\\s+)?"
@@ -124,6 +127,15 @@ final class SqlSession implements AutoCloseable {
     }
     if ((m = SHOW_VARS.matcher(s)).matches()) {
       return showVariables(m.group(1));
+    }
+    if ((m = DESCRIBE.matcher(s)).matches()) {
+      String db = m.group(1) != null ? unquote(m.group(1)) : m.group(3) != null ? unquote(m.group(3)) : database;
+      String table = unquote(m.group(2));
+      if (db == null) {
+        return MysqlErrors.noDatabase();
+      }
+      SqlResult.Rows columns = ShowColumns.of(jdbc, schema(db), table);
+      return columns != null ? columns : MysqlErrors.tableMissing(db, table);
     }
     if (SHOW_WARNINGS.matcher(s).matches()) {
       return new SqlResult.Rows(List.of(SqlResult.Column.computed("Level", ColumnType.VAR_STRING),

@@ -188,7 +188,10 @@ final class SqlText {
         return null;
       }
       boolean named = t.matches("[\\w.`]+") && !t.matches("\\d+(\\.\\d+)?") || ALIAS.matcher(t).matches();
-      labels.add(named ? null : t);
+      int[] end = new int[1];
+      boolean literal = !t.isEmpty() && (t.charAt(0) == '\'' || t.charAt(0) == '"')
+          && unquote(t, 0, end) != null && end[0] == t.length();
+      labels.add(named ? null : literal ? unquote(t, 0, end) : t); // a string is named by its value
     }
     return labels;
   }

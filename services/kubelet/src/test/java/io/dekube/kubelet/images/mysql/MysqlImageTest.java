@@ -123,6 +123,14 @@ class MysqlImageTest {
         }
         assertEquals("information_schema mysql other performance_schema shop sys ", names.toString());
       }
+      try (ResultSet rs = st.executeQuery("DESCRIBE item")) {
+        assertTrue(rs.next());
+        assertEquals("id int NO PRI null auto_increment", rs.getString("Field") + " " + rs.getString("Type") + " "
+            + rs.getString("Null") + " " + rs.getString("Key") + " " + rs.getString("Default") + " "
+            + rs.getString("Extra"));
+        assertTrue(rs.next());
+        assertEquals("name varchar(20) NO", rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+      }
       try (ResultSet rs = st.executeQuery("SHOW TABLES")) {
         assertEquals("Tables_in_shop", rs.getMetaData().getColumnLabel(1));
         assertTrue(rs.next());
