@@ -459,6 +459,21 @@ class BuiltinShellTest {
         + "   13 root      0:00 ps\n", out.toString());
   }
 
+  /**
+   * "Indexed Job for Parallel Processing with Static Work Assignment": bash's {@code items=(foo bar baz qux xyz)} and
+   * {@code ${items[$JOB_COMPLETION_INDEX]}}; busybox's sh has no arrays.
+   */
+  @Test
+  void bashHasIndexedArrays() throws Exception {
+    assertEquals(0, run("bash", "-c", "items=(foo bar baz qux xyz)\nI=3; echo ${items[$I]} > /tmp/d; cat /tmp/d;"
+        + " echo ${#items[@]} ${items[-1]} ${items[I-2]} $items; for i in \"${items[@]}\"; do printf '<%s>' $i; done;"
+        + " echo; b=(\n  one\n  'two three'\n); echo ${#b[@]} \"${b[1]}\"; echo \"[${items[9]}]\""), err.toString());
+    assertEquals("qux\n5 xyz bar foo\n<foo><bar><baz><qux><xyz>\n2 two three\n[]\n", out.toString());
+    out.setLength(0);
+    assertEquals(2, run("sh", "-c", "items=(foo bar)"));
+    assertEquals("sh: syntax error: unexpected \"(\"\n", err.toString());
+  }
+
   /** "Job with Pod-to-Pod Communication": {@code ping -c 1 NAME > /dev/null 2>&1} tells whether a pod answers. */
   @Test
   void pingEchoesAsBusyboxsPingAndSucceedsWhenTheHostAnswers() throws Exception {

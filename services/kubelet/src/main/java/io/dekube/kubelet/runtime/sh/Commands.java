@@ -27,7 +27,7 @@ final class Commands {
   Future<Integer> simple(Node.Simple s, ShellState st, Io io) {
     Expander x = new Expander(interpreter, st, io);
     int substitutions = st.substitutions;
-    return x.fields(s.words()).compose(argv -> values(s.assignments(), x).compose(values -> {
+    return x.fields(s.words()).compose(argv -> values(s.assignments(), x, st).compose(values -> {
       if (st.xtrace) {
         io.out().stderr(Buffer.buffer(ShellOptions.trace(st.vars.get("PS4"), values, argv)));
       }
@@ -50,9 +50,19 @@ final class Commands {
     return ready.isComplete() ? Future.succeededFuture(code) : ready.transform(ar -> Future.succeededFuture(code));
   }
 
-  private Future<Map<String, String>> values(List<Node.Assignment> assignments, Expander x) {
+  private Future<Map<String, String>> values(List<Node.Assignment> assignments, Expander x, ShellState st) {
     Future<Map<String, String>> all = Future.succeededFuture(new LinkedHashMap<>());
     for (Node.Assignment a : assignments) {
+      if (a.elements() != null) { // bash's array: its words expanded and split as a command's, set at once
+        if (!st.program.equals("bash")) {
+          throw new ShellError("syntax error: unexpected \"(\"");
+        }
+        all = all.compose(m -> x.fields(a.elements()).map(elements -> {
+          st.vars.setArray(a.name(), elements);
+          return m;
+        }));
+        continue;
+      }
       all = all.compose(m -> x.word(a.value()).map(v -> {
         m.put(a.name(), v);
         return m;

@@ -5,8 +5,15 @@ import java.util.List;
 /** The syntax tree of a script: the part of POSIX sh's grammar the built-in shell runs. Immutable. */
 sealed interface Node {
 
-  /** {@code NAME=value}: the value is a word, expanded without field splitting. */
-  record Assignment(String name, String value) {
+  /**
+   * {@code NAME=value}: the value is a word, expanded without field splitting; or bash's {@code NAME=(w1 w2 …)}, an
+   * array of the words ({@code elements}, null for a scalar), each expanded as a command's words are.
+   */
+  record Assignment(String name, String value, List<String> elements) {
+
+    Assignment(String name, String value) {
+      this(name, value, null);
+    }
   }
 
   /**

@@ -11,12 +11,15 @@ import java.util.regex.Pattern;
  * ({@code $? $# $@ $* $$ $! $0 $1…}) and the forms of
  * {@code ${…}}: {@code ${#x}}, {@code ${x:-w}} {@code ${x-w}}, {@code ${x:=w}}, {@code ${x:?w}}, {@code ${x:+w}},
  * {@code ${x%p}} {@code ${x%%p}} {@code ${x#p}} {@code ${x##p}}, {@code ${x/p/r}} {@code ${x//p/r}} and
- * {@code ${x:offset:length}}. Confined to the shell's context.
+ * {@code ${x:offset:length}}, and bash's array elements {@code ${a[i]}}, {@code ${a[@]}}, {@code ${#a[@]}}. Confined to
+ * the shell's context.
  */
 final class Parameters {
 
   private static final Pattern BRACED = Pattern.compile(
       "([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!0-])(:?[-=?+]|%%|%|##|#|//|/|:)?(.*)", Pattern.DOTALL);
+  /** bash's array element: {@code ${a[i]}}, {@code ${a[@]}}, {@code ${#a[@]}}. */
+  private static final Pattern ELEMENT = Pattern.compile("(#)?([A-Za-z_][A-Za-z0-9_]*)\\[([^\\]]+)\\]");
   /** The process id the shell shows as {@code $$} (the container's shell is its first process). */
   static final String PID = "1";
 
@@ -77,6 +80,10 @@ final class Parameters {
   /** {@code ${inner}}. */
   Future<List<Expander.Piece>> braced(String inner, boolean inDouble) {
     Expander.Kind kind = inDouble ? Expander.Kind.QUOTED : Expander.Kind.EXPANDED;
+    Matcher element = ELEMENT.matcher(inner);
+    if (element.matches()) {
+      return element(element.group(1) != null, element.group(2), element.group(3), inDouble, kind);
+    }
     if (inner.startsWith("#") && inner.length() > 1) {
       String v = checked(inner.substring(1));
       return one(Integer.toString(v == null ? 0 : v.length()), kind);
@@ -115,6 +122,41 @@ final class Parameters {
       default -> checked(name) == null ? one("", kind) : expander.pattern(word, inDouble)
           .map(p -> List.of(new Expander.Piece(strip(v, p, op), kind)));
     };
+  }
+
+  /**
+   * bash's {@code ${a[i]}} (the index an arithmetic expression, negative from the end), {@code ${a[@]}} and
+   * {@code ${a[*]}} (every element; {@code "${a[@]}"} one field each), and with {@code count} {@code ${#a[@]}}.
+   */
+  private Future<List<Expander.Piece>> element(boolean count, String name, String index, boolean inDouble,
+                                               Expander.Kind kind) {
+    List<String> all = st.vars.array(name);
+    if (index.equals("@") || index.equals("*")) {
+      if (count) {
+        return one(Integer.toString(all.size()), kind);
+      }
+      if (index.equals("@") && inDouble) {
+        List<Expander.Piece> pieces = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+          if (i > 0) {
+            pieces.add(new Expander.Piece("", Expander.Kind.BREAK));
+          }
+          pieces.add(new Expander.Piece(all.get(i), Expander.Kind.QUOTED));
+        }
+        return Future.succeededFuture(pieces);
+      }
+      return one(String.join(" ", all), kind);
+    }
+    return expander.word(index).map(text -> {
+      long i = Arithmetic.eval(text, st.vars);
+      long at = i < 0 ? all.size() + i : i;
+      String v = at >= 0 && at < all.size() ? all.get((int) at) : null;
+      if (v == null && st.nounset) {
+        throw new ShellError(name + "[" + index + "]: parameter not set");
+      }
+      String text2 = v == null ? "" : v;
+      return List.of(new Expander.Piece(count ? Integer.toString(text2.length()) : text2, kind));
+    });
   }
 
   private Future<List<Expander.Piece>> argument(String word, boolean inDouble) {

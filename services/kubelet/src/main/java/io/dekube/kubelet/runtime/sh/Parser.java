@@ -300,7 +300,11 @@ public final class Parser {
         redirects.add(redirect());
       } else if (t.kind() == Token.Kind.WORD) {
         var m = ASSIGNMENT.matcher(t.text());
-        if (words.isEmpty() && m.matches()) {
+        if (words.isEmpty() && m.matches() && m.group(2).isEmpty() && peek(1).isOp("(")) {
+          next();
+          assignments.add(new Node.Assignment(m.group(1), "", arrayWords()));
+          continue;
+        } else if (words.isEmpty() && m.matches()) {
           assignments.add(new Node.Assignment(m.group(1), m.group(2)));
         } else {
           words.add(t.text());
@@ -314,6 +318,24 @@ public final class Parser {
       throw unexpected();
     }
     return new Node.Simple(assignments, words, redirects);
+  }
+
+  /** bash's {@code (w1 w2 …)} of an array assignment, from its {@code (} to its {@code )}, newlines allowed. */
+  private List<String> arrayWords() {
+    next();
+    List<String> elements = new ArrayList<>();
+    while (true) {
+      Token t = peek();
+      if (t.kind() == Token.Kind.WORD) {
+        elements.add(t.text());
+      } else if (t.isOp(")")) {
+        next();
+        return elements;
+      } else if (t.kind() != Token.Kind.NEWLINE) {
+        throw unexpected();
+      }
+      next();
+    }
   }
 
   private static boolean isRedirect(Token t) {

@@ -1,7 +1,10 @@
 package io.dekube.kubelet.runtime.sh;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -10,6 +13,8 @@ final class Variables {
 
   private final Map<String, String> values = new LinkedHashMap<>();
   private final Set<String> exported = new HashSet<>();
+  /** bash's indexed arrays by name; element 0 is also the variable's value ({@code $a} is {@code ${a[0]}}). */
+  private final Map<String, List<String>> arrays = new HashMap<>();
 
   /** Variables from the container's environment, all exported. */
   Variables(Map<String, String> environment) {
@@ -29,6 +34,34 @@ final class Variables {
 
   void set(String name, String value) {
     values.put(name, value);
+    List<String> array = arrays.get(name);
+    if (array != null) {
+      if (array.isEmpty()) {
+        array.add(value);
+      } else {
+        array.set(0, value);
+      }
+    }
+  }
+
+  /** bash's {@code name=(elements…)}. */
+  void setArray(String name, List<String> elements) {
+    arrays.put(name, new ArrayList<>(elements));
+    if (elements.isEmpty()) {
+      values.remove(name);
+    } else {
+      values.put(name, elements.get(0));
+    }
+  }
+
+  /** The elements of array {@code name}: a scalar is an array of one, an unset name of none. */
+  List<String> array(String name) {
+    List<String> array = arrays.get(name);
+    if (array != null) {
+      return List.copyOf(array);
+    }
+    String v = get(name);
+    return v == null ? List.of() : List.of(v);
   }
 
   void export(String name) {
@@ -37,6 +70,7 @@ final class Variables {
 
   void unset(String name) {
     values.remove(name);
+    arrays.remove(name);
     exported.remove(name);
   }
 
@@ -61,6 +95,7 @@ final class Variables {
     Variables c = new Variables();
     c.values.putAll(values);
     c.exported.addAll(exported);
+    arrays.forEach((k, v) -> c.arrays.put(k, new ArrayList<>(v)));
     return c;
   }
 }
