@@ -7,7 +7,7 @@ import io.dekube.core.model.Json;
 /**
  * Preconditions and options of one write, as the request envelope carries them
  * ({@code preconditions}: uid, resourceVersion; {@code options}: dryRun, fieldManager, force,
- * propagationPolicy, gracePeriodSeconds, fieldValidation, subresource). Immutable; build with
+ * propagationPolicy, gracePeriodSeconds, fieldValidation, subresource, serverFields). Immutable; build with
  * {@link #none()} and the {@code with...} methods.
  *
  * @param uid                precondition: the current object's uid must be this (null: any)
@@ -20,12 +20,15 @@ import io.dekube.core.model.Json;
  * @param fieldValidation    {@code Ignore}, {@code Warn} or {@code Strict}
  * @param subresource        patch: {@code status} to patch the status subresource, {@code binding} to
  *                           bind a pod (one write: node name and PodScheduled), else null
+ * @param serverFields       create: the uid, creationTimestamp and generated name admission chose (its validating
+ *                           webhooks and policies saw them), for the writer to store; null when the writer chooses
  */
 public record WriteOptions(String uid, String resourceVersion, boolean dryRun, String fieldManager, Boolean force,
                            String propagationPolicy, Long gracePeriodSeconds, String fieldValidation,
-                           String subresource) {
+                           String subresource, CreateFields serverFields) {
 
-  private static final WriteOptions NONE = new WriteOptions(null, null, false, null, null, null, null, null, null);
+  private static final WriteOptions NONE = new WriteOptions(null, null, false, null, null, null, null, null, null,
+      null);
 
   /** No preconditions, no options. */
   public static WriteOptions none() {
@@ -34,47 +37,52 @@ public record WriteOptions(String uid, String resourceVersion, boolean dryRun, S
 
   public WriteOptions withUid(String v) {
     return new WriteOptions(v, resourceVersion, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, subresource);
+        fieldValidation, subresource, serverFields);
   }
 
   public WriteOptions withResourceVersion(String v) {
     return new WriteOptions(uid, v, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, subresource);
+        fieldValidation, subresource, serverFields);
   }
 
   public WriteOptions withDryRun(boolean v) {
     return new WriteOptions(uid, resourceVersion, v, fieldManager, force, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, subresource);
+        fieldValidation, subresource, serverFields);
   }
 
   public WriteOptions withFieldManager(String v) {
     return new WriteOptions(uid, resourceVersion, dryRun, v, force, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, subresource);
+        fieldValidation, subresource, serverFields);
   }
 
   public WriteOptions withForce(Boolean v) {
     return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, v, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, subresource);
+        fieldValidation, subresource, serverFields);
   }
 
   public WriteOptions withPropagationPolicy(String v) {
     return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, v, gracePeriodSeconds,
-        fieldValidation, subresource);
+        fieldValidation, subresource, serverFields);
   }
 
   public WriteOptions withGracePeriodSeconds(Long v) {
     return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, propagationPolicy, v,
-        fieldValidation, subresource);
+        fieldValidation, subresource, serverFields);
   }
 
   public WriteOptions withFieldValidation(String v) {
     return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
-        v, subresource);
+        v, subresource, serverFields);
   }
 
   public WriteOptions withSubresource(String v) {
     return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, v);
+        fieldValidation, v, serverFields);
+  }
+
+  public WriteOptions withServerFields(CreateFields v) {
+    return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
+        fieldValidation, subresource, v);
   }
 
   /** The envelope's {@code preconditions} object (empty when there are none). */
@@ -105,6 +113,9 @@ public record WriteOptions(String uid, String resourceVersion, boolean dryRun, S
     }
     putIfSet(n, "fieldValidation", fieldValidation);
     putIfSet(n, "subresource", subresource);
+    if (serverFields != null) {
+      n.set("serverFields", serverFields.toJson());
+    }
     return n;
   }
 
@@ -118,7 +129,7 @@ public record WriteOptions(String uid, String resourceVersion, boolean dryRun, S
     return new WriteOptions(text(p, "uid"), text(p, "resourceVersion"), isDryRun(o.get("dryRun")),
         text(o, "fieldManager"), o.hasNonNull("force") ? o.get("force").asBoolean() : null,
         text(o, "propagationPolicy"), o.hasNonNull("gracePeriodSeconds") ? o.get("gracePeriodSeconds").asLong() : null,
-        text(o, "fieldValidation"), text(o, "subresource"));
+        text(o, "fieldValidation"), text(o, "subresource"), CreateFields.fromJson(o.get("serverFields")));
   }
 
   private static boolean isDryRun(JsonNode d) {

@@ -11,6 +11,8 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import io.dekube.core.store.CreateFields;
+import io.dekube.core.store.WriteOptions;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -112,7 +114,11 @@ class BusContractTest {
         Arguments.of(new RequestEnvelope("r9", "c1", Verb.DELETE.wire(), "pods", "default", "web", null, pre,
             json("{\"propagationPolicy\":\"Foreground\",\"gracePeriodSeconds\":0}"))),
         Arguments.of(new RequestEnvelope("r10", "c1", Verb.DELETE.wire(), "namespaces", "", "team-a", null, null,
-            json("{\"dryRun\":[\"All\"]}"))));
+            json("{\"dryRun\":[\"All\"]}"))),
+        Arguments.of(new RequestEnvelope("r11", "c1", Verb.CREATE.wire(), "pods", "default", "",
+            json("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"generateName\":\"web-\"}}"), null,
+            WriteOptions.none().withServerFields(new CreateFields("web-x2kqp", "6f1b7c1e-2d3a-4f5e-8a9b-0c1d2e3f4a5b",
+                "2026-12-06T19:20:17Z")).optionsJson())));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -204,6 +210,9 @@ class BusContractTest {
             + "\"preconditions\":{\"resourceVersion\":5}}", "a numeric resourceVersion precondition"),
         Arguments.of("request.json", "{\"id\":\"1\",\"requester\":\"c\",\"verb\":\"list\",\"resource\":\"Pods\"}",
             "a resource name that is not lower case"),
+        Arguments.of("request.json", "{\"id\":\"1\",\"requester\":\"c\",\"verb\":\"create\",\"resource\":\"pods\","
+            + "\"body\":{},\"options\":{\"serverFields\":{\"uid\":\"u\",\"generation\":1}}}",
+            "a server field the writer does not take"),
         Arguments.of("reply.json", "{\"requestId\":\"1\",\"requester\":\"c\",\"code\":200}", "neither object nor status"),
         Arguments.of("reply.json", "{\"requestId\":\"1\",\"requester\":\"c\",\"code\":200,\"object\":{\"apiVersion\":\"v1\","
             + "\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\",\"resourceVersion\":\"abc\"}}}",

@@ -108,8 +108,8 @@ public final class KubernetesAdmission implements WriteAdmission {
     } else {
       mutate(kind, type, verb, newObject, old);
       boolean limited = LimitRanger.applies(type, verb == Verb.CREATE);
-      if (kind instanceof PodAdmission && old == null) {
-        PodAdmission.classify(newObject);
+      if (old == null) {
+        prepareForCreate(type, newObject);
       }
       MetadataValidation.validate(newObject, errs);
       if (kind != null) {
@@ -143,6 +143,14 @@ public final class KubernetesAdmission implements WriteAdmission {
     }
     mutate(kind, type, verb, newObject, verb == Verb.CREATE ? null : oldObject);
     return newObject;
+  }
+
+  /** A new pod's {@code status.qosClass}, from its spec as the mutating admission left it. */
+  @Override
+  public void prepareForCreate(ResourceType type, ObjectNode newObject) {
+    if (BY_TYPE.get(type.group() + "/" + type.kind()) instanceof PodAdmission) {
+      PodAdmission.classify(newObject);
+    }
   }
 
   /** The kind's defaults and the LimitRanger's, as the scheme and kube's mutating plugins fill them. */

@@ -54,6 +54,15 @@ public final class PriorityAdmission implements WriteAdmission {
     return obj;
   }
 
+  /** The mutating part alone (a new pod's priority), as the webhooks and policies see it and before naming. */
+  @Override
+  public ObjectNode defaults(ResourceType type, Verb verb, ObjectNode obj, ObjectNode old) {
+    if (obj != null && type.group().isEmpty() && type.kind().equals("Pod") && verb == Verb.CREATE) {
+      admitPod(type, obj);
+    }
+    return obj;
+  }
+
   private void admitPod(ResourceType type, ObjectNode pod) {
     ObjectNode spec = pod.get("spec") instanceof ObjectNode s ? s : pod.putObject("spec");
     String className = spec.path("priorityClassName").asText("");

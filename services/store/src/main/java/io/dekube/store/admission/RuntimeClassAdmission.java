@@ -17,8 +17,8 @@ import java.util.function.Function;
  * the class's {@code scheduling.nodeSelector} is merged into the pod's (a key the pod sets to another
  * value is a 403 conflict) and its {@code scheduling.tolerations} are added. The classes come from a
  * read-only view (the store's RuntimeClass informer), as kube's plugin reads its lister: a pod created
- * in the instant after its class may be refused once. Thread-safe; runs on the writer's loop thread,
- * never blocks.
+ * in the instant after its class may be refused once. Thread-safe; never blocks (the writer's loop thread, and the
+ * webhook admission's defaults on event loops).
  */
 public final class RuntimeClassAdmission implements WriteAdmission {
 
@@ -31,6 +31,20 @@ public final class RuntimeClassAdmission implements WriteAdmission {
 
   @Override
   public ObjectNode admit(ResourceType type, Verb verb, ObjectNode pod, ObjectNode old) {
+    return admitPod(type, verb, pod, true);
+  }
+
+  /**
+   * The plugin's mutating part alone (kube's {@code Admit}: overhead and scheduling from the class, its refusals), as
+   * the webhooks and policies see a new pod and before it is named; not the check that a pod without such a class
+   * brings no overhead, which kube's {@code Validate} makes.
+   */
+  @Override
+  public ObjectNode defaults(ResourceType type, Verb verb, ObjectNode pod, ObjectNode old) {
+    return admitPod(type, verb, pod, false);
+  }
+
+  private ObjectNode admitPod(ResourceType type, Verb verb, ObjectNode pod, boolean validate) {
     if (pod == null || verb != Verb.CREATE || !type.group().isEmpty() || !type.kind().equals("Pod")) {
       return pod;
     }
@@ -43,25 +57,26 @@ public final class RuntimeClassAdmission implements WriteAdmission {
         throw PriorityAdmission.forbidden(type, pod, "pod rejected: RuntimeClass \"" + className + "\" not found");
       }
     }
-    overhead(type, pod, spec, rc);
+    JsonNode fixed = rc == null ? null : rc.path("overhead").get("podFixed");
+    boolean classHasOverhead = fixed != null && fixed.isObject();
+    if (classHasOverhead) {
+      setOverhead(type, pod, spec, fixed);
+    }
     if (rc != null && rc.path("scheduling").isObject()) {
       scheduling(type, pod, spec, (ObjectNode) rc.get("scheduling"));
+    }
+    JsonNode given = spec.get("overhead");
+    if (validate && !classHasOverhead && given != null && given.isObject() && !given.isEmpty()) {
+      throw PriorityAdmission.forbidden(type, pod,
+          "pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead");
     }
     return pod;
   }
 
-  private static void overhead(ResourceType type, ObjectNode pod, ObjectNode spec, ObjectNode rc) {
+  /** The class's overhead as the pod's; a pod bringing another one is refused. */
+  private static void setOverhead(ResourceType type, ObjectNode pod, ObjectNode spec, JsonNode fixed) {
     JsonNode given = spec.get("overhead");
-    boolean podHas = given != null && given.isObject() && !given.isEmpty();
-    JsonNode fixed = rc == null ? null : rc.path("overhead").get("podFixed");
-    if (fixed == null || !fixed.isObject()) {
-      if (podHas) {
-        throw PriorityAdmission.forbidden(type, pod,
-            "pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead");
-      }
-      return;
-    }
-    if (podHas && !sameQuantities(fixed, given)) {
+    if (given != null && given.isObject() && !given.isEmpty() && !sameQuantities(fixed, given)) {
       throw PriorityAdmission.forbidden(type, pod,
           "pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead");
     }

@@ -32,6 +32,14 @@ public interface WriteAdmission {
     return newObject;
   }
 
+  /**
+   * What the kind's strategy fills on a create after the mutating admission and before validation (kube's
+   * {@code PrepareForCreate}), which the validating webhooks and policies see too: a pod's {@code status.qosClass}.
+   * Changes {@code newObject} in place; never throws. Nothing by default.
+   */
+  default void prepareForCreate(ResourceType type, ObjectNode newObject) {
+  }
+
   /** This admission, then {@code next} on its result (and so their defaults). */
   default WriteAdmission andThen(WriteAdmission next) {
     WriteAdmission first = this;
@@ -44,6 +52,12 @@ public interface WriteAdmission {
       @Override
       public ObjectNode defaults(ResourceType type, Verb verb, ObjectNode n, ObjectNode o) {
         return next.defaults(type, verb, first.defaults(type, verb, n, o), o);
+      }
+
+      @Override
+      public void prepareForCreate(ResourceType type, ObjectNode n) {
+        first.prepareForCreate(type, n);
+        next.prepareForCreate(type, n);
       }
     };
   }

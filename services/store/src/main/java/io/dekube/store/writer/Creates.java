@@ -6,11 +6,13 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ObjectKey;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import io.dekube.core.store.CreateFields;
 import io.dekube.core.store.Generation;
 
 /**
- * Create: fills the server fields (uid, creationTimestamp, generation 1 where the kind has one, a generated name), admits,
- * checks uniqueness and plans the store record. Loop-thread confined.
+ * Create: fills the server fields (uid, creationTimestamp, generation 1 where the kind has one, a generated name),
+ * admits in kube's stages (the mutating plugins before a name is generated), checks uniqueness and plans the store
+ * record. Loop-thread confined.
  */
 final class Creates {
 
@@ -27,31 +29,36 @@ final class Creates {
     return create(req, WriteSupport.body(req), view);
   }
 
-  /** Creates {@code obj} (already reconciled with the request): also the path of an apply patch on a new object. */
+  /**
+   * Creates {@code obj} (already reconciled with the request): also the path of an apply patch on a new object. The
+   * request option {@code serverFields} carries the uid, creationTimestamp and generated name admission chose before
+   * the write came here (its validating webhooks and policies saw them): they are stored, over a client's uid; a
+   * chosen name taken meanwhile is replaced by another, as kube's RetryGenerateName generates a new one.
+   */
   Outcome create(ParsedRequest req, ObjectNode obj, BatchOverlay view) {
     ResourceType type = req.type();
-    ObjectNode meta = Json.metadata(obj);
-    support.fields.prepareForCreate(obj);
+    CreateFields chosen = req.options().serverFields();
+    support.fields.prepareForCreate(obj, chosen);
     Generation.onCreate(type, obj);
+    ObjectNode meta = Json.metadata(obj);
     String generateName = meta.path("generateName").asText("");
-    boolean generated = meta.path("name").asText("").isEmpty() && !generateName.isEmpty();
+    String given = meta.path("name").asText("");
+    boolean generated = !generateName.isEmpty()
+        && (given.isEmpty() || chosen != null && given.equals(chosen.name()));
     if (generated) {
-      meta.put("name", uniqueName(type, meta.path("namespace").asText(""), generateName, view));
+      // kube's mutating admission runs before the name is generated, so its refusals name the generateName prefix
+      // (pods "web-7d4b9-" is forbidden: error looking up service account ...); validation and the validating
+      // plugins (PodSecurity, LimitRanger's limits, ResourceQuota) come after it and name the generated name
+      meta.remove("name");
+      obj = support.mutate(type, obj);
+      meta = Json.metadata(obj);
+      meta.put("name", uniqueName(type, meta.path("namespace").asText(""), generateName,
+          chosen == null ? null : chosen.name(), view));
     }
-    String name = meta.path("name").asText("");
-    ObjectNode admitted;
-    try {
-      admitted = support.trackOwnership(req, null, support.admit(type, Verb.CREATE, obj, null, null));
-    } catch (StatusException e) {
-      throw generated ? beforeNaming(e, name, generateName) : e;
-    }
+    ObjectNode admitted = support.trackOwnership(req, null, support.admit(type, Verb.CREATE, obj, null, null));
     Json.metadata(admitted).remove("resourceVersion");
     String key = WriteSupport.key(req, admitted);
-    try {
-      support.checkQuota(type, admitted, null, view);
-    } catch (StatusException e) {
-      throw generated ? beforeNaming(e, name, generateName) : e;
-    }
+    support.checkQuota(type, admitted, null, view);
     support.allocate(type, key, admitted, null, view);
     if (view.get(type, key) != null) {
       if (generated) {
@@ -68,27 +75,9 @@ final class Creates {
     return Outcome.ok(201, w, w::withRv);
   }
 
-  /**
-   * A refusal of admission (403) as kube words it for a generated name: its admission plugins (ServiceAccount,
-   * PodSecurity, ResourceQuota...) run before the name is generated, so the message names the prefix
-   * ({@code pods "web-7d4b9-" is forbidden: ...}, as a ReplicaSet's FailedCreate Event shows it); validation's
-   * 422s come after and name the generated name.
-   */
-  private static StatusException beforeNaming(StatusException e, String generated, String prefix) {
-    if (e.code() != 403) {
-      return e;
-    }
-    com.fasterxml.jackson.databind.JsonNode details = e.toStatus().get("details");
-    ObjectNode renamed = details instanceof ObjectNode d ? d.deepCopy() : null;
-    if (renamed != null && renamed.path("name").asText("").equals(generated)) {
-      renamed.put("name", prefix);
-    }
-    String message = e.getMessage().replace("\"" + generated + "\"", "\"" + prefix + "\"");
-    return new StatusException(e.code(), e.reason(), message, renamed);
-  }
-
-  private String uniqueName(ResourceType type, String namespace, String prefix, BatchOverlay view) {
-    String name = support.fields.generateName(prefix);
+  /** {@code chosen} when it is free, else a name generated from {@code prefix} that is, trying a few times. */
+  private String uniqueName(ResourceType type, String namespace, String prefix, String chosen, BatchOverlay view) {
+    String name = chosen != null ? chosen : support.fields.generateName(prefix);
     for (int i = 1; i < GENERATE_NAME_ATTEMPTS
         && view.get(type, new ObjectKey(type.namespaced() ? namespace : "", name).toString()) != null; i++) {
       name = support.fields.generateName(prefix);

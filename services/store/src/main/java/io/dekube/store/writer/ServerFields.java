@@ -3,63 +3,51 @@ package io.dekube.store.writer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.Json;
+import io.dekube.core.store.CreateFieldSource;
+import io.dekube.core.store.CreateFields;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 import java.util.random.RandomGenerator;
 
 /**
- * The metadata fields the server owns: uid, creationTimestamp, generated names, deletionTimestamp
- * ({@link Generation} keeps the generation). Pure apart from the injected clock and random source; loop-thread confined.
+ * The metadata fields the server owns: uid, creationTimestamp, generated names ({@link CreateFieldSource}),
+ * deletionTimestamp ({@link io.dekube.core.store.Generation} keeps the generation). Pure apart from the injected
+ * clock and random source; loop-thread confined.
  */
 final class ServerFields {
 
-  /** Kubernetes' alphabet for generated name suffixes (no vowels, no look-alikes). */
-  static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
-  static final int SUFFIX_LENGTH = 5;
-  private static final int MAX_GENERATED_PREFIX = 63 - SUFFIX_LENGTH;
-
-  private final Clock clock;
-  private final RandomGenerator random;
+  private final CreateFieldSource source;
 
   ServerFields(Clock clock, RandomGenerator random) {
-    this.clock = clock;
-    this.random = random;
+    this.source = new CreateFieldSource(clock, random);
   }
 
   /** Now, RFC 3339 in UTC to the second, as Kubernetes writes timestamps. */
   String now() {
-    return DateTimeFormatter.ISO_INSTANT.format(Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
+    return source.now();
   }
 
   /** Now, as an instant (managedFields times). */
   Instant instant() {
-    return Instant.now(clock);
-  }
-
-  String newUid() {
-    long msb = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
-    long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
-    return new UUID(msb, lsb).toString();
+    return source.instant();
   }
 
   /** {@code generateName} (cut to 58 characters) followed by 5 random characters. */
   String generateName(String prefix) {
-    StringBuilder sb = new StringBuilder(prefix.length() > MAX_GENERATED_PREFIX
-        ? prefix.substring(0, MAX_GENERATED_PREFIX) : prefix);
-    for (int i = 0; i < SUFFIX_LENGTH; i++) {
-      sb.append(SUFFIX_ALPHABET.charAt(random.nextInt(SUFFIX_ALPHABET.length())));
-    }
-    return sb.toString();
+    return source.generateName(prefix);
   }
 
-  /** Sets the fields a create fills and clears the ones a client may not set. */
-  void prepareForCreate(ObjectNode obj) {
+  /**
+   * Sets the fields a create fills — uid and creationTimestamp, those of {@code chosen} when admission chose them
+   * already (a client's are overwritten either way) — and clears the ones a client may not set.
+   */
+  void prepareForCreate(ObjectNode obj, CreateFields chosen) {
     ObjectNode m = Json.metadata(obj);
-    m.put("uid", newUid());
-    m.put("creationTimestamp", now());
+    m.put("uid", chosen != null && chosen.uid() != null ? chosen.uid() : source.newUid());
+    m.put("creationTimestamp", chosen != null && chosen.creationTimestamp() != null ? chosen.creationTimestamp()
+        : source.now());
     m.remove("resourceVersion");
     m.remove("deletionTimestamp");
     m.remove("deletionGracePeriodSeconds");
@@ -107,7 +95,7 @@ final class ServerFields {
       m.put("generation", gen + 1);
     }
     m.put("deletionTimestamp", DateTimeFormatter.ISO_INSTANT.format(
-        Instant.now(clock).plusSeconds(gracePeriodSeconds).truncatedTo(ChronoUnit.SECONDS)));
+        source.instant().plusSeconds(gracePeriodSeconds).truncatedTo(ChronoUnit.SECONDS)));
     m.put("deletionGracePeriodSeconds", gracePeriodSeconds);
   }
 }

@@ -50,6 +50,14 @@ final class WriteSupport {
   }
 
   /**
+   * The mutating stage of a create's admission alone (the defaults and the built-in mutating plugins: ServiceAccount,
+   * Priority, RuntimeClass...), as kube runs it before the name is generated; 403 when a plugin refuses.
+   */
+  ObjectNode mutate(ResourceType type, ObjectNode obj) {
+    return admission.defaults(type, Verb.CREATE, obj, null);
+  }
+
+  /**
    * The ResourceQuota admission of a create ({@code old} null) or spec update: usage summed from the
    * batch's view of the kind (every object of it, this batch's earlier writes included); 403 when over.
    */

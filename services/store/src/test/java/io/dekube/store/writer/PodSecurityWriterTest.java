@@ -60,16 +60,21 @@ class PodSecurityWriterTest {
     assertEquals(201, store.run(store.req(Verb.CREATE, "pods", "other", null, pod)).code());
   }
 
-  /** Admission runs before a generated name exists in kube: a ReplicaSet's FailedCreate names the prefix. */
+  /**
+   * PodSecurity is validating admission: in kube it runs once the name is generated, so a ReplicaSet's FailedCreate
+   * names its pod's generated name (a mutating plugin's refusal names the prefix: {@link CreateStagesTest}).
+   */
   @Test
-  void aRefusedPodWithAGeneratedNameIsNamedByItsPrefixAndAnInvalidOneByItsName() {
+  void aRefusedPodWithAGeneratedNameIsNamedByItsGeneratedNameAsAnInvalidOneIs() {
     ReplyEnvelope refused = store.run(store.req(Verb.CREATE, "pods", "psa", null, yaml("{metadata: {generateName:"
         + " web-7d4b9-, namespace: psa}, spec: {containers: [{name: web, image: nginx, securityContext: {privileged:"
         + " true}}]}}")));
     assertEquals(403, refused.code(), () -> String.valueOf(refused.status()));
-    assertEquals("pods \"web-7d4b9-\" is forbidden: violates PodSecurity \"baseline:latest\": privileged (container"
-        + " \"web\" must not set securityContext.privileged=true)", refused.status().path("message").asText());
-    assertEquals("web-7d4b9-", refused.status().path("details").path("name").asText());
+    String forbidden = refused.status().path("message").asText();
+    assertEquals(true, forbidden.matches("pods \"web-7d4b9-[a-z0-9]{5}\" is forbidden: violates PodSecurity "
+        + "\"baseline:latest\": privileged \\(container \"web\" must not set securityContext.privileged=true\\)"),
+        forbidden);
+    assertEquals(true, refused.status().path("details").path("name").asText().matches("web-7d4b9-[a-z0-9]{5}"));
 
     ReplyEnvelope invalid = store.run(store.req(Verb.CREATE, "pods", "other", null, yaml("{metadata: {generateName:"
         + " web-7d4b9-, namespace: other}, spec: {containers: [{name: web}]}}")));

@@ -56,6 +56,13 @@ final class TestStore {
         1_000_000, ServiceRanges.defaults(), io.dekube.store.admission.ResourceQuotaAdmission.none());
   }
 
+  /** A store whose writes pass {@code admission}, {@code validating} and then {@code quota}. */
+  TestStore(io.dekube.store.admission.WriteAdmission admission, io.dekube.store.admission.WriteAdmission validating,
+            io.dekube.store.admission.ResourceQuotaAdmission quota) {
+    processor = new RequestProcessor(admission, validating, Clock.fixed(NOW, ZoneOffset.UTC), new java.util.Random(42),
+        1_000_000, ServiceRanges.defaults(), quota);
+  }
+
   static ResourceType type(String resource) {
     return REGISTRY.byResourceName(resource).orElseThrow();
   }
