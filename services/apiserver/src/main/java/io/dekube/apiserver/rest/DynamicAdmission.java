@@ -36,13 +36,13 @@ final class DynamicAdmission {
     return webhooks == null || !webhooks.mayApply(r.type());
   }
 
-  /** The object to create, as the webhooks leave it. */
-  Future<ObjectNode> create(ApiRequest r, ObjectNode obj, WriteParams p) {
+  /** The object to create, as the webhooks leave it, and the server fields its validating webhooks saw. */
+  Future<WebhookAdmission.Admitted> create(ApiRequest r, ObjectNode obj, WriteParams p) {
     if (off(r)) {
-      return Future.succeededFuture(obj);
+      return Future.succeededFuture(WebhookAdmission.Admitted.unchanged(obj));
     }
     String name = obj.path("metadata").path("name").asText("");
-    return admit(r, r.namespace(), AdmissionAttributes.CREATE, name, obj, null, p.dryRun(),
+    return admitted(r, r.namespace(), AdmissionAttributes.CREATE, name, obj, null, p.dryRun(),
         writeOptions("CreateOptions", p));
   }
 
@@ -70,8 +70,8 @@ final class DynamicAdmission {
     ObjectCache cache = caches.apply(r.type());
     return AdmittedPatch.run(new AdmittedPatch.Request(store,
         () -> cache.waitForCurrent().map(v -> cache.get(r.namespace(), r.name())), r.type(), r.namespace(), r.name(),
-        subresource, patchType, document, o, (op, patched, current) -> admit(r, r.namespace(), op, r.name(), patched,
-            current, p.dryRun(), writeOptions("PatchOptions", p))));
+        subresource, patchType, document, o, (op, patched, current) -> admitted(r, r.namespace(), op, r.name(),
+            patched, current, p.dryRun(), writeOptions("PatchOptions", p))));
   }
 
   /** Admits the delete of {@code r}'s object (of {@code namespace/name} in a collection delete). */
@@ -102,6 +102,13 @@ final class DynamicAdmission {
   /** Runs the webhooks on a write of {@code r} (its path's subresource, if any) to {@code namespace/name}. */
   private Future<ObjectNode> admit(ApiRequest r, String namespace, String op, String name, ObjectNode obj,
                                    ObjectNode old, boolean dryRun, ObjectNode options) {
+    return admitted(r, namespace, op, name, obj, old, dryRun, options).map(WebhookAdmission.Admitted::object);
+  }
+
+  /** {@link #admit}, with a create's server fields; the warnings become {@code Warning} headers. */
+  private Future<WebhookAdmission.Admitted> admitted(ApiRequest r, String namespace, String op, String name,
+                                                     ObjectNode obj, ObjectNode old, boolean dryRun,
+                                                     ObjectNode options) {
     // kube's attributes name a Namespace's own name as the namespace of a request on it
     String ns = r.type().group().isEmpty() && r.type().plural().equals("namespaces") ? name : namespace;
     UserInfo user = r.ctx().get(UserInfo.CONTEXT_KEY);
@@ -109,7 +116,7 @@ final class DynamicAdmission {
         obj, old, dryRun, options, user);
     return webhooks.admit(a).map(admitted -> {
       Responses.warnings(r.ctx(), admitted.warnings());
-      return admitted.object();
+      return admitted;
     });
   }
 

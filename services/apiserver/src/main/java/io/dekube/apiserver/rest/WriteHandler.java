@@ -105,7 +105,8 @@ final class WriteHandler {
       Responses.warnings(r.ctx(), d.warnings());
       String name = d.object().path("metadata").path("name").asText("");
       return admitCreate(r, name).compose(v -> webhooks.create(r, d.object(), p))
-          .compose(obj -> store.create(r.type(), r.namespace(), obj, options(p)))
+          .compose(admitted -> store.create(r.type(), r.namespace(), admitted.object(),
+              options(p).withServerFields(admitted.serverFields())))
           .compose(obj -> warn(r, null, null, obj));
     }).onComplete(ar -> answer(r, 201, ar.result(), ar.cause()));
   }

@@ -382,6 +382,83 @@ class AdmissionWebhooksKubectlIT {
     }
   }
 
+  /**
+   * As kube-apiserver's store calls the validating admission: a create's policies and validating webhooks see its
+   * generated name, uid, creationTimestamp and qosClass, and the stored pod is the one they saw.
+   */
+  @Test
+  void policiesAndValidatingWebhooksSeeACreateWithItsGeneratedNameUidAndCreationTimestamp() throws Exception {
+    apply("apiVersion: v1\nkind: Namespace\nmetadata: {name: vap-names, labels: {names: checked}}\n");
+    try {
+      configure("""
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingAdmissionPolicy
+          metadata: {name: generated-names.example.com}
+          spec:
+            matchConstraints:
+              resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
+            validations:
+            - expression: "object.metadata.name.startsWith('web-') && size(object.metadata.name) == 9"
+              message: only generated web- pods here
+            - expression: "object.metadata.uid != '' && object.status.qosClass == 'BestEffort'"
+          ---
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingAdmissionPolicyBinding
+          metadata: {name: generated-names-binding}
+          spec:
+            policyName: generated-names.example.com
+            validationActions: [Deny]
+            matchResources: {namespaceSelector: {matchLabels: {names: checked}}}
+          ---
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingWebhookConfiguration
+          metadata: {name: record-names}
+          webhooks:
+          - name: record.dekube.io
+            clientConfig:
+              service: {namespace: hooks, name: webhook, path: /record}
+              caBundle: %s
+            rules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [pods]}]
+            namespaceSelector: {matchLabels: {names: checked}}
+            sideEffects: None
+            admissionReviewVersions: [v1]
+          """.formatted(webhook.caBundle()), "validatingadmissionpolicy/generated-names.example.com",
+          "validatingadmissionpolicybinding/generated-names-binding", "validatingwebhookconfiguration/record-names");
+      String pod = """
+          apiVersion: v1
+          kind: Pod
+          metadata: {generateName: %s, namespace: vap-names, uid: chosen-by-the-client}
+          spec:
+            containers: [{name: web, image: dekube/web}]
+          """;
+      Kubectl.Result created = kubectl.run("create", "-f", file(pod.formatted("web-")), "-o", "name");
+      assertEquals(0, created.exit(), created.out());
+      String name = created.out().trim().replace("pod/", "");
+      assertTrue(name.matches("web-[a-z0-9]{5}"), created.out());
+      List<JsonNode> seen = webhook.seen("CREATE", name);
+      assertEquals(1, seen.size(), "the review names the generated name, as kube's validating attributes do");
+      JsonNode object = seen.get(0).path("object");
+      assertEquals(name, object.at("/metadata/name").asText(), object.toString());
+      assertEquals("BestEffort", object.at("/status/qosClass").asText(), object.toString());
+      Kubectl.Result stored = kubectl.run("get", "pod", name, "-n", "vap-names", "-o",
+          "jsonpath={.metadata.uid} {.metadata.creationTimestamp}");
+      assertEquals(0, stored.exit(), stored.out());
+      assertEquals(object.at("/metadata/uid").asText() + " " + object.at("/metadata/creationTimestamp").asText(),
+          stored.out().trim(), "the stored pod is the one the webhook saw");
+      assertNotEquals("chosen-by-the-client", object.at("/metadata/uid").asText());
+
+      Kubectl.Result denied = kubectl.run("create", "-f", file(pod.formatted("db-")));
+      assertNotEquals(0, denied.exit(), denied.out());
+      assertTrue(denied.out().matches("(?s).*The pods \"db-[a-z0-9]{5}\" is invalid: : ValidatingAdmissionPolicy "
+          + "'generated-names.example.com' with binding 'generated-names-binding' denied request: only generated web- "
+          + "pods here.*"), denied.out());
+    } finally {
+      kubectl.run("delete", "validatingadmissionpolicybinding", "generated-names-binding", "--ignore-not-found");
+      kubectl.run("delete", "validatingadmissionpolicy", "generated-names.example.com", "--ignore-not-found");
+      kubectl.run("delete", "validatingwebhookconfiguration", "record-names", "--ignore-not-found");
+    }
+  }
+
   @Test
   void aMutatingWebhookByUrlAddsALabelOnCreateAndOnPatch() throws Exception {
     apply("""

@@ -43,6 +43,12 @@ public record AdmissionAttributes(String operation, ResourceType type, String re
         dryRun, options, user);
   }
 
+  /** These attributes about {@code object} named {@code name} (a create once its name is generated). */
+  AdmissionAttributes named(String name, ObjectNode object) {
+    return new AdmissionAttributes(operation, type, requestApiVersion, subresource, namespace, name, object, oldObject,
+        dryRun, options, user);
+  }
+
   /** The group of the addressed version ("" for the core group). */
   public String requestGroup() {
     int slash = requestApiVersion.indexOf('/');

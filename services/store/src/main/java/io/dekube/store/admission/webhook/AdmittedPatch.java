@@ -27,10 +27,13 @@ public final class AdmittedPatch {
   /** How often a patch is admitted and written at most. */
   public static final int ATTEMPTS = 5;
 
-  /** The webhooks' part: the object to write (as the mutating webhooks leave it) for {@code operation}. */
+  /**
+   * The webhooks' part: the object to write (as the mutating webhooks leave it) for {@code operation}, and the server
+   * fields of an apply that creates it.
+   */
   @FunctionalInterface
   public interface Admission {
-    Future<ObjectNode> admit(String operation, ObjectNode patched, ObjectNode current);
+    Future<WebhookAdmission.Admitted> admit(String operation, ObjectNode patched, ObjectNode current);
   }
 
   /**
@@ -66,7 +69,8 @@ public final class AdmittedPatch {
       boolean ours = r.o().resourceVersion() == null && rv != null;
       WriteOptions conditioned = ours ? r.o().withResourceVersion(rv) : r.o();
       return r.admission().admit(op, patched, current)
-          .compose(admitted -> write(r, patched, admitted, rv, conditioned, apply))
+          .compose(admitted -> write(r, patched, admitted.object(), rv, admitted.serverFields() == null ? conditioned
+              : conditioned.withServerFields(admitted.serverFields()), apply))
           .recover(e -> raced(e, ours, current == null) && attempt < ATTEMPTS ? run(r, attempt + 1)
               : Future.failedFuture(e));
     });

@@ -81,8 +81,9 @@ public final class AdmittingStore implements StoreApi {
       return store.create(t, namespace, obj, o);
     }
     String name = obj.path("metadata").path("name").asText("");
-    return onCaller(admit(t, AdmissionAttributes.CREATE, "", namespace, name, obj, null, o, "CreateOptions")
-        .compose(admitted -> store.create(t, namespace, admitted, o)));
+    return onCaller(admitted(t, AdmissionAttributes.CREATE, "", namespace, name, obj, null, o, "CreateOptions")
+        .compose(admitted -> store.create(t, namespace, admitted.object(), admitted.serverFields() == null ? o
+            : o.withServerFields(admitted.serverFields()))));
   }
 
   @Override
@@ -123,7 +124,8 @@ public final class AdmittingStore implements StoreApi {
     }
     return onCaller(AdmittedPatch.run(new AdmittedPatch.Request(store, () -> current(t, namespace, name), t,
         namespace, name, subresource, patchType, patch, o,
-        (op, patched, current) -> admit(t, op, subresource, namespace, name, patched, current, o, "PatchOptions"))));
+        (op, patched, current) -> admitted(t, op, subresource, namespace, name, patched, current, o,
+            "PatchOptions"))));
   }
 
   /**
@@ -175,6 +177,14 @@ public final class AdmittingStore implements StoreApi {
   /** Runs the webhooks; answers the object to write (as the mutating ones left it). */
   private Future<ObjectNode> admit(ResourceType t, String op, String subresource, String namespace, String name,
                                    ObjectNode obj, ObjectNode old, WriteOptions o, String optionsKind) {
+    return admitted(t, op, subresource, namespace, name, obj, old, o, optionsKind)
+        .map(WebhookAdmission.Admitted::object);
+  }
+
+  /** Runs the webhooks; answers the object to write and a create's server fields, warnings logged. */
+  private Future<WebhookAdmission.Admitted> admitted(ResourceType t, String op, String subresource, String namespace,
+                                                     String name, ObjectNode obj, ObjectNode old, WriteOptions o,
+                                                     String optionsKind) {
     // kube's attributes name a Namespace's own name as the namespace of a request on it
     String ns = t.group().isEmpty() && t.plural().equals("namespaces") ? name : namespace;
     AdmissionAttributes a = new AdmissionAttributes(op, t, t.apiVersion(), subresource, ns, name, obj, old,
@@ -182,7 +192,7 @@ public final class AdmittingStore implements StoreApi {
     return webhooks.admit(a).map(admitted -> {
       admitted.warnings().forEach(w -> LOG.warn("Warning: {} ({} {} {}/{} by {})", w, op, t.resourceName(),
           namespace, name, user.name()));
-      return admitted.object();
+      return admitted;
     });
   }
 

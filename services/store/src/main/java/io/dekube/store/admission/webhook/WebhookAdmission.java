@@ -7,8 +7,13 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.patch.Patches;
+import io.dekube.core.store.CreateFieldSource;
+import io.dekube.core.store.CreateFields;
+import io.dekube.core.store.Generation;
 import io.dekube.core.store.WriteOptions;
 import io.dekube.store.admission.CustomResourceAdmission;
+import io.dekube.store.admission.PriorityAdmission;
+import io.dekube.store.admission.RuntimeClassAdmission;
 import io.dekube.store.admission.WriteAdmission;
 import io.dekube.store.cel.CelAuthorizer;
 import io.dekube.store.cel.CelLoader;
@@ -31,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * then the validating webhooks side by side. Webhooks and policies see a create's or an update's object
  * with its defaults, as kube decodes it and its built-in mutating plugins fill it (the writer's
  * {@link WriteAdmission#defaults}), before the mutating webhooks and again after them: a policy's
- * {@code object.spec.replicas} is 1 on a Deployment that left it out. A denial answers kube's
+ * {@code object.spec.replicas} is 1 on a Deployment that left it out. The policies and validating webhooks see a
+ * create as kube's store hands it to them: with its generated name, uid, creationTimestamp and what the kind's
+ * strategy prepares (a pod's qosClass), which the answer carries to the writer. A denial answers kube's
  * {@code admission webhook "NAME" denied the request: ...} with the webhook's code (400 when it gave
  * none below 400); a failed call answers 500 {@code failed calling webhook "NAME": ...} under
  * {@code failurePolicy: Fail} and is skipped under {@code Ignore}. Requests on the webhook
@@ -51,12 +58,23 @@ public final class WebhookAdmission {
   private final WebhookClient client;
   private final ValidatingPolicies policies;
   private final WriteAdmission defaulting;
+  private final CreateFieldSource serverFields = CreateFieldSource.system();
 
   /**
-   * The result of admission: the object to write (patched by mutating webhooks) and the warnings
-   * for the client.
+   * The result of admission: the object to write (patched by mutating webhooks), the warnings for the client, and
+   * for a create the server fields the policies and validating webhooks saw, for the writer to store (the request
+   * option {@code serverFields}; null when none were chosen).
    */
-  public record Admitted(ObjectNode object, List<String> warnings) {
+  public record Admitted(ObjectNode object, List<String> warnings, CreateFields serverFields) {
+
+    /** {@code object} as it came, nothing to warn of, no server fields. */
+    public static Admitted unchanged(ObjectNode object) {
+      return new Admitted(object, List.of(), null);
+    }
+  }
+
+  /** What the validating stage sees: the attributes, and the server fields filled in for a create (else null). */
+  private record Prepared(AdmissionAttributes attributes, CreateFields fields) {
   }
 
   /**
@@ -101,10 +119,19 @@ public final class WebhookAdmission {
       return ConfigurationSource.of(configs);
     };
     io.dekube.core.informer.Informer namespaces = informers.apply(registry.byResourceName("namespaces").orElseThrow());
+    // the Priority and RuntimeClass plugins fill a new pod's fields before the webhooks and policies see it
+    io.dekube.core.informer.Informer priorityClasses = informers.apply(registry
+        .byGroupPlural("scheduling.k8s.io", "priorityclasses").orElseThrow());
+    io.dekube.core.informer.Informer runtimeClasses = informers.apply(registry
+        .byGroupPlural("node.k8s.io", "runtimeclasses").orElseThrow());
+    WriteAdmission defaulting = CustomResourceAdmission.chain(registry,
+        new PriorityAdmission(priorityClasses::list, name -> priorityClasses.get("", name)),
+        new RuntimeClassAdmission(name -> runtimeClasses.get("", name)));
     WebhookAdmission w = new WebhookAdmission(vertx, cache.apply("validatingwebhookconfigurations"),
         cache.apply("mutatingwebhookconfigurations"), ns -> namespaces.get("", ns), services, policies,
-        authorizer, CustomResourceAdmission.chain(registry));
-    return Future.all(w.start(), namespaces.start()).map(v -> w);
+        authorizer, defaulting);
+    return Future.all(List.of(w.start(), namespaces.start(), priorityClasses.start(), runtimeClasses.start()))
+        .map(v -> w);
   }
 
   /** Starts the configuration caches. */
@@ -141,19 +168,45 @@ public final class WebhookAdmission {
         || configurations.validating().stream().anyMatch(w -> w.ruleMatches(type, operation, subresource));
   }
 
-  /** Runs the mutating webhooks, the ValidatingAdmissionPolicies, then the validating webhooks that match {@code a}. */
+  /**
+   * Runs the mutating webhooks, the ValidatingAdmissionPolicies, then the validating webhooks that match {@code a}.
+   * A create of an object is validated as kube-apiserver's store validates it, once the server fields are filled
+   * ({@link #prepared}); the answer carries them.
+   */
   public Future<Admitted> admit(AdmissionAttributes a) {
     if (!mayApply(a.type())) {
-      return Future.succeededFuture(new Admitted(a.object(), List.of()));
+      return Future.succeededFuture(Admitted.unchanged(a.object()));
     }
     List<String> warnings = new ArrayList<>();
     try {
-      return mutate(defaulted(a), warnings).map(this::defaulted).compose(mutated -> policies.validate(mutated, warnings)
-          .compose(v -> validate(mutated, warnings))
-          .map(v -> new Admitted(mutated.object(), List.copyOf(warnings))));
+      return mutate(defaulted(a), warnings).map(this::defaulted).compose(mutated -> {
+        Prepared p = prepared(mutated);
+        return policies.validate(p.attributes(), warnings).compose(v -> validate(p.attributes(), warnings))
+            .map(v -> new Admitted(mutated.object(), List.copyOf(warnings), p.fields()));
+      });
     } catch (StatusException e) {
       return Future.failedFuture(e);
     }
+  }
+
+  /**
+   * What the validating stage sees of {@code a}: for a create of an object (not of a subresource), what kube's
+   * store fills after the mutating admission and before it calls the validating one — a uid, the creationTimestamp
+   * and a name generated from {@code generateName} ({@link CreateFieldSource}, as the writer makes them), generation
+   * 1 where the kind has one, and the kind's {@code PrepareForCreate} ({@link WriteAdmission#prepareForCreate}: a
+   * pod's {@code status.qosClass}); the request's name is the generated one, as kube's validating attributes name it.
+   * Other writes as they are.
+   */
+  private Prepared prepared(AdmissionAttributes a) {
+    if (!a.operation().equals(AdmissionAttributes.CREATE) || a.object() == null || !a.subresource().isEmpty()) {
+      return new Prepared(a, null);
+    }
+    ObjectNode obj = a.object().deepCopy();
+    CreateFields fields = serverFields.fill(obj);
+    Generation.onCreate(a.type(), obj);
+    defaulting.prepareForCreate(a.type(), obj);
+    String name = a.name().isEmpty() ? obj.path("metadata").path("name").asText("") : a.name();
+    return new Prepared(a.named(name, obj), fields);
   }
 
   /**
