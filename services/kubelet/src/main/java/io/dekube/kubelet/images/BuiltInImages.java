@@ -17,7 +17,7 @@ import java.util.Optional;
  * {@code kubernetes-bootcamp}, {@code redis} and the guestbook tutorial's {@code gb-redis-follower} and
  * {@code gb-frontend}, {@code node-hello}, {@code hello-go-gke} and {@code hello-frontend}, {@code jessie-dnsutils}
  * (the shell), {@code polinux/stress} and {@code vish/stress}, {@code perl} (the Job page's pi only), the ZooKeeper
- * tutorial's {@code kubernetes-zookeeper}, {@code mysql}, the DaemonSet pages' {@code fluentd}. Pure.
+ * tutorial's {@code kubernetes-zookeeper}, {@code mysql}, {@code mongo}, the DaemonSet pages' {@code fluentd}. Pure.
  */
 public final class BuiltInImages {
 
@@ -43,6 +43,7 @@ public final class BuiltInImages {
       "perl[:<tag>] (only perl -Mbignum=bpi -wle 'print bpi(N)')",
       "registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10 (start-zookeeper, zkCli.sh, zookeeper-ready)",
       "mysql[:<tag>] (mysqld, mysql, mysqladmin; 9, 8.4, 8.0, 5.7, 5.6)",
+      "mongo[:<tag>] (mongod, mongosh; 8.0, 7.0, 6.0, 5.0, 4.4)",
       "quay.io/fluentd_elasticsearch/fluentd:<tag>");
 
   /** What an image reference resolves to: which program, with which tag. */
@@ -168,6 +169,7 @@ public final class BuiltInImages {
       case "registry.k8s.io/kubernetes-zookeeper", "k8s.gcr.io/kubernetes-zookeeper",
           "gcr.io/google_containers/kubernetes-zookeeper" -> "kubernetes-zookeeper";
       case "mysql", "mysql/mysql-server" -> "mysql";
+      case "mongo" -> "mongo";
       case "quay.io/fluentd_elasticsearch/fluentd" -> "fluentd";
       default -> null;
     };

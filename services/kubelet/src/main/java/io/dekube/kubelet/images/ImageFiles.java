@@ -119,6 +119,11 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
         folder(folders, f);
       }
     }
+    if (program.equals("mongo")) {
+      folder(folders, "/data/db");
+      folder(folders, "/data/configdb");
+      folder(folders, "/docker-entrypoint-initdb.d");
+    }
     if (program.equals("fluentd")) {
       file(folders, files, Fluentd.CONF, Fluentd.ROOT_CONF);
       folder(folders, "/etc/fluent/config.d");

@@ -68,6 +68,9 @@ public final class Programs {
       case "kubernetes-zookeeper" -> io.dekube.kubelet.images.zookeeper.ZooKeeperImage.start(c);
       case "mysql" -> MysqlImage.start(c, image.tag(), ImageArgs.argv(c.spec().container(),
           List.of("docker-entrypoint.sh"), List.of("mysqld")), (port, handler) -> Refusals.tcp(c, port, handler));
+      case "mongo" -> io.dekube.kubelet.images.mongo.MongoImage.start(c, image.tag(), ImageArgs.argv(
+          c.spec().container(), List.of("docker-entrypoint.sh"), List.of("mongod")),
+          (port, handler) -> Refusals.tcp(c, port, handler));
       case "fluentd" -> Fluentd.runsFluentd(Fluentd.argv(c)) ? Fluentd.start(c, image.tag()) : busybox(c);
       default -> pause(c);
     };

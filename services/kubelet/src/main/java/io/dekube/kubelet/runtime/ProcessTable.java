@@ -186,6 +186,7 @@ final class ProcessTable {
         case "httpd" -> List.<String[]>of(new String[] {null, "httpd -DFOREGROUND"});
         case "redis" -> List.<String[]>of(new String[] {"999", "redis-server *:6379"}); // its entrypoint drops to redis
         case "mysql" -> List.<String[]>of(new String[] {"999", "mysqld"});
+        case "mongo" -> List.<String[]>of(new String[] {"999", "mongod --bind_ip_all"});
         default -> List.<String[]>of(new String[] {null, "/" + program});
       };
     }
