@@ -37,7 +37,10 @@ final class ZooKeeperReady {
     return ExecSession.ending(exit);
   }
 
-  /** What the server on the pod's {@code port} answers to {@code ruok}, read to the end of the connection. */
+  /**
+   * What the server on the pod's {@code port} answers to {@code ruok}, read to the end of the connection (at most
+   * 5 s).
+   */
   static Future<String> ruok(JvmContainer c, int port) {
     var client = c.vertx().createNetClient(new NetClientOptions().setConnectTimeout(5000)
         .setLocalAddress(c.clientAddress()));
@@ -47,8 +50,9 @@ final class ZooKeeperReady {
       socket.handler(answer::appendBuffer);
       socket.closeHandler(v -> done.tryComplete(answer.toString().strip()));
       socket.exceptionHandler(e -> done.tryFail(e));
+      long timer = c.vertx().setTimer(5000, t -> socket.close()); // nc would wait; the probe gives up after 5 s
       socket.write("ruok\n");
-      return done.future();
+      return done.future().andThen(ar -> c.vertx().cancelTimer(timer));
     }).eventually(() -> client.close());
   }
 }
