@@ -833,6 +833,116 @@ class WorkloadsE2E {
     }
   }
 
+  /**
+   * "Job with Pod-to-Pod Communication" and "Indexed Job for Parallel Processing with Static Work Assignment" as
+   * written: the pods of an Indexed Job ping each other by their names under a port-less headless Service, the Job
+   * is found by {@code kubectl get jobs -l job-name=...}, and bash's array picks each index's item for {@code rev}.
+   */
+  @Test
+  @Order(13)
+  void theIndexedJobPagesPodsPingTheirPeersAndReverseTheirItems() throws Exception {
+    Path manifest = tmp.resolve("indexed-jobs.yaml");
+    Files.writeString(manifest, """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: headless-svc
+        spec:
+          clusterIP: None # clusterIP must be None to create a headless service
+          selector:
+            job-name: example-job # must match Job name
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: example-job
+        spec:
+          completions: 3
+          parallelism: 3
+          completionMode: Indexed
+          template:
+            spec:
+              subdomain: headless-svc # has to match Service name
+              restartPolicy: Never
+              containers:
+              - name: example-workload
+                image: bash:latest
+                command:
+                - bash
+                - -c
+                - |
+                  for i in 0 1 2
+                  do
+                    gotStatus="-1"
+                    wantStatus="0"
+                    while [ $gotStatus -ne $wantStatus ]
+                    do
+                      ping -c 1 example-job-${i}.headless-svc > /dev/null 2>&1
+                      gotStatus=$?
+                      if [ $gotStatus -ne $wantStatus ]; then
+                        echo "Failed to ping pod example-job-${i}.headless-svc, retrying in 1 second..."
+                        sleep 1
+                      fi
+                    done
+                    echo "Successfully pinged pod: example-job-${i}.headless-svc"
+                  done
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: 'indexed-job'
+        spec:
+          completions: 5
+          parallelism: 3
+          completionMode: Indexed
+          template:
+            spec:
+              restartPolicy: Never
+              initContainers:
+              - name: 'input'
+                image: 'docker.io/library/bash'
+                command:
+                - "bash"
+                - "-c"
+                - |
+                  items=(foo bar baz qux xyz)
+                  echo ${items[$JOB_COMPLETION_INDEX]} > /input/data.txt
+                volumeMounts:
+                - mountPath: /input
+                  name: input
+              containers:
+              - name: 'worker'
+                image: 'docker.io/library/busybox'
+                command:
+                - "rev"
+                - "/input/data.txt"
+                volumeMounts:
+                - mountPath: /input
+                  name: input
+              volumes:
+              - name: input
+                emptyDir: {}
+        """);
+    kubectl.run("apply", "-f", manifest.toString()).ok();
+    kubectl.run("wait", "--for=condition=complete", "job/example-job", "--timeout=120s").ok();
+    assertTrue(kubectl.run("get", "jobs", "-l", "job-name=example-job", "--no-headers").ok().out()
+        .startsWith("example-job "), "the Job has its template's labels");
+    String pod = kubectl.run("get", "pods", "-l", "job-name=example-job,batch.kubernetes.io/job-completion-index=0",
+        "-o", "name").ok().out().trim();
+    String log = kubectl.run("logs", pod).ok().out();
+    assertTrue(log.endsWith("Successfully pinged pod: example-job-0.headless-svc\n"
+        + "Successfully pinged pod: example-job-1.headless-svc\n"
+        + "Successfully pinged pod: example-job-2.headless-svc\n"), log);
+    kubectl.run("wait", "--for=condition=complete", "job/indexed-job", "--timeout=120s").ok();
+    StringBuilder reversed = new StringBuilder();
+    for (int i = 0; i < 5; i++) {
+      String p = kubectl.run("get", "pods", "-l", "job-name=indexed-job,batch.kubernetes.io/job-completion-index=" + i,
+          "-o", "name").ok().out().trim();
+      reversed.append(kubectl.run("logs", p, "-c", "worker").ok().out());
+    }
+    assertEquals("oof\nrab\nzab\nxuq\nzyx\n", reversed.toString());
+  }
+
   private String endpointIps(String service) throws Exception {
     return kubectl.run("get", "endpoints", service, "-o", "jsonpath={.subsets[*].addresses[*].ip}").out();
   }
