@@ -152,7 +152,7 @@ class NetworkingE2E {
     assertTrue(logs.startsWith("nameserver " + DNS + "\nsearch kube-decon.svc.cluster.local svc.cluster.local"
         + " cluster.local\noptions ndots:5\n"), "resolv.conf names the 10th address of --service-cidr: " + logs);
     assertTrue(logs.matches("(?s)nameserver [^\n]*\n[^\n]*\n[^\n]*\npod: kube-decon-\\S+\n.*"), logs);
-    assertTrue(logs.contains("Server:\t\t" + DNS + "\nAddress:\t" + DNS + ":" + dnsPort + "\n\n"
+    assertTrue(logs.contains("Server:\t\t" + DNS + "\nAddress:\t" + DNS + ":53\n\n"
         + "Name:\tkube-decon.kube-decon.svc.cluster.local\nAddress: " + ip + "\n"), logs);
     assertTrue(logs.endsWith("wget: bad address 'nothere.kube-decon.svc.cluster.local'\nrc=1\n"), logs);
   }

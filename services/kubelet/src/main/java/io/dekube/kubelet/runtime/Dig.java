@@ -80,6 +80,11 @@ final class Dig {
     }
   }
 
+  /** The port the pod sees its cluster DNS on: 53, whichever port the node's DNS listens on. */
+  private int shownPort(Ask ask) {
+    return ask.server().equals(net.dnsServer()) && ask.port() == net.dnsPort() ? 53 : ask.port();
+  }
+
   private Ask parse(List<String> args) {
     String name = null;
     String type = null;
@@ -184,7 +189,7 @@ final class Dig {
     section(b, "ANSWER", r.answers());
     section(b, "AUTHORITY", r.authority());
     b.append("\n;; Query time: ").append(millis).append(" msec\n")
-        .append(";; SERVER: ").append(ask.server()).append('#').append(ask.port()).append('(').append(ask.server())
+        .append(";; SERVER: ").append(ask.server()).append('#').append(shownPort(ask)).append('(').append(ask.server())
         .append(")\n")
         .append(";; WHEN: ").append(ZonedDateTime.now(ZoneOffset.UTC).format(WHEN)).append('\n')
         .append(";; MSG SIZE  rcvd: ").append(r.size()).append("\n\n");

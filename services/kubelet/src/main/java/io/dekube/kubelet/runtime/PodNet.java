@@ -210,11 +210,13 @@ final class PodNet {
     String name = pos.get(0);
     String server = pos.size() > 1 ? pos.get(1) : dnsServer();
     int port = server.equals(dnsServer()) ? dnsPort() : 53;
+    int shown = 53; // the pod sees the cluster DNS on 53, whichever port the node's DNS listens on
     if (server.matches(".*:\\d+") && !server.startsWith("[")) {
       port = Integer.parseInt(server.substring(server.lastIndexOf(':') + 1));
+      shown = port;
       server = server.substring(0, server.lastIndexOf(':'));
     }
-    print("Server:\t\t" + server + "\nAddress:\t" + server + ":" + port + "\n");
+    print("Server:\t\t" + server + "\nAddress:\t" + server + ":" + shown + "\n");
     Future<Integer> work;
     if (isIp(name)) {
       DnsClient dns = vertx.createDnsClient(new DnsClientOptions().setHost(server).setPort(port).setQueryTimeout(5000));

@@ -83,7 +83,8 @@ class DigTest {
         + ";; WARNING: recursion requested but not available\n\n;; QUESTION SECTION:\n"
         + ";kubernetes.default.svc.cluster.local.\t\t\tIN\tA\n\n;; ANSWER SECTION:\n"
         + "kubernetes.default.svc.cluster.local.\t5\tIN\tA\t10.96.0.1\n\n;; Query time: "), o);
-    assertTrue(o.contains(";; SERVER: 127.0.0.1#" + port + "(127.0.0.1)\n") && o.contains(";; MSG SIZE  rcvd: 70\n"), o);
+    assertTrue(o.contains(";; SERVER: 127.0.0.1#53(127.0.0.1)\n") && o.contains(";; MSG SIZE  rcvd: 70\n"),
+        "the pod's cluster DNS answers on 53 as far as it sees: " + o);
     assertEquals(0, dig("+short", "kubernetes.default.svc.cluster.local", "A"));
     assertEquals("10.96.0.1\n", out());
   }
