@@ -1,7 +1,9 @@
 package io.dekube.kubelet.images.mongo;
 
 import io.dekube.kubelet.runtime.ContainerStartException;
+import io.dekube.kubelet.runtime.ExecSession;
 import io.dekube.kubelet.runtime.JvmContainer;
+import io.dekube.kubelet.runtime.PodDialer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.WorkerExecutor;
@@ -9,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -19,7 +22,8 @@ import org.bson.BsonString;
  * image's {@code docker-entrypoint.sh} takes it — {@code mongod [--option...]} (options alone mean mongod) runs
  * the server on 27017 (or {@code --port}) of the pod IP under the pod's NetworkPolicies, its data in memory and
  * in {@code /data/db} (or {@code --dbpath}), mongod's JSON log on stdout, 0 on SIGTERM. The root user of
- * {@code MONGO_INITDB_ROOT_USERNAME} is not made: the server does not check credentials.
+ * {@code MONGO_INITDB_ROOT_USERNAME} is not made: the server does not check credentials. {@code mongosh} (and
+ * {@code mongo} up to 5.0) are programs of the image for {@code kubectl exec}, or the container's own.
  */
 public final class MongoImage {
 
@@ -34,8 +38,19 @@ public final class MongoImage {
   /** Starts the image in {@code c}: {@code argv} is the container's command line after entrypoint and CMD. */
   public static Future<Void> start(JvmContainer c, String tag, List<String> argv, Admission admission) {
     MongoVersion version = MongoVersion.of(tag);
+    PodDialer pod = new PodDialer(c, 5);
+    ShellConnection.Dialer dialer = pod::connect;
+    AtomicBoolean firstRun = new AtomicBoolean(true);
+    List<String> shells = version.hasLegacyShell() ? List.of("mongosh", "mongo") : List.of("mongosh");
+    for (String shell : shells) {
+      c.command(shell, (args, out, tty) -> Mongosh.start(dialer, version, args, out, tty, firstRun.getAndSet(false)));
+    }
     List<String> line = commandLine(argv);
     String program = line.get(0).substring(line.get(0).lastIndexOf('/') + 1);
+    if (shells.contains(program)) {
+      return asProgram(c, Mongosh.start(dialer, version, line, c.outputs(),
+          Boolean.TRUE.equals(c.spec().container().getTty()), firstRun.getAndSet(false)));
+    }
     if (!program.equals("mongod")) {
       return Future.failedFuture(new ContainerStartException("StartError", "failed to create containerd task: "
           + "exec: \"" + line.get(0) + "\": executable file not found in $PATH"));
@@ -53,6 +68,20 @@ public final class MongoImage {
       line.add(0, "mongod");
     }
     return line;
+  }
+
+  /** A shell as the container's own program: stdin from {@code kubectl run -i/attach}, its exit the container's. */
+  private static Future<Void> asProgram(JvmContainer c, ExecSession session) {
+    c.stdin(session);
+    if (!Boolean.TRUE.equals(c.spec().container().getStdin())) {
+      session.closeStdin();
+    }
+    c.onStop(() -> {
+      session.kill();
+      return Future.succeededFuture();
+    });
+    session.exitCode().onComplete(ar -> c.exit(ar.succeeded() ? ar.result() : 1));
+    return Future.succeededFuture();
   }
 
   private static Future<Void> server(JvmContainer c, MongoVersion version, List<String> line, Admission admission) {

@@ -107,4 +107,51 @@ final class ShellFormat {
     }
     return b.append(q).toString();
   }
+
+  /** {@code value} as the legacy {@code mongo} shell's {@code printjson}: one line when it fits 80 columns. */
+  static String legacy(BsonValue value) {
+    String line = legacyInline(value);
+    return line.length() <= BREAK_LENGTH || !(value.isDocument() || value.isArray()) ? line : legacy(value, "");
+  }
+
+  private static String legacy(BsonValue v, String indent) {
+    if (!v.isDocument() && !v.isArray() || (v.isDocument() ? v.asDocument().isEmpty() : v.asArray().isEmpty())) {
+      return legacyInline(v);
+    }
+    String inner = indent + "\t";
+    List<String> entries = new ArrayList<>();
+    if (v.isDocument()) {
+      v.asDocument().forEach((k, x) -> entries.add(inner + "\"" + k + "\" : " + legacy(x, inner)));
+    } else {
+      v.asArray().forEach(x -> entries.add(inner + legacy(x, inner)));
+    }
+    String open = v.isDocument() ? "{" : "[";
+    String close = v.isDocument() ? "}" : "]";
+    return open + "\n" + String.join(",\n", entries) + "\n" + indent + close;
+  }
+
+  /** {@code value} on one line as the legacy shell prints a document of a cursor. */
+  static String legacyInline(BsonValue v) {
+    return switch (v.getBsonType()) {
+      case DOCUMENT -> {
+        List<String> entries = new ArrayList<>();
+        v.asDocument().forEach((k, x) -> entries.add("\"" + k + "\" : " + legacyInline(x)));
+        yield entries.isEmpty() ? "{ }" : "{ " + String.join(", ", entries) + " }";
+      }
+      case ARRAY -> {
+        List<String> entries = new ArrayList<>();
+        v.asArray().forEach(x -> entries.add(legacyInline(x)));
+        yield entries.isEmpty() ? "[ ]" : "[ " + String.join(", ", entries) + " ]";
+      }
+      case STRING -> "\"" + v.asString().getValue().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+      case INT64 -> "NumberLong(" + v.asInt64().getValue() + ")";
+      case DECIMAL128 -> "NumberDecimal(\"" + v.asDecimal128().getValue() + "\")";
+      case OBJECT_ID -> "ObjectId(\"" + v.asObjectId().getValue().toHexString() + "\")";
+      case DATE_TIME -> "ISODate(\"" + Instant.ofEpochMilli(v.asDateTime().getValue()) + "\")";
+      case BINARY -> v.asBinary().getType() == 4 ? "UUID(\"" + v.asBinary().asUuid() + "\")"
+          : "BinData(" + v.asBinary().getType() + ",\"" + java.util.Base64.getEncoder().encodeToString(
+              v.asBinary().getData()) + "\")";
+      default -> format(v, -1000);
+    };
+  }
 }
