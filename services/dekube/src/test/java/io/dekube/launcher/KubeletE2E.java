@@ -561,6 +561,32 @@ class KubeletE2E {
   }
 
   /**
+   * "Debugging Kubernetes Nodes With Kubectl": {@code kubectl debug node/<node> -it --image=ubuntu} starts
+   * {@code node-debugger-<node>-xxxxx} on that node whose {@code /host} is the node's root — here the machine's,
+   * read-only — and the pod is deleted by its name once done.
+   */
+  @Test
+  @Order(5)
+  void kubectlDebugNodeSeesTheNodesRootAtHost() throws Exception {
+    Kubectl.Result debug = kubectl.runWithInput("ls /host\ncat /host/etc/passwd | head -1\ntouch /host/x\nexit\n",
+        "debug", "node/kube-node-01", "-i", "--image=ubuntu");
+    assertTrue(debug.out().contains("Creating debugging pod node-debugger-kube-node-01-")
+        || debug.err().contains("Creating debugging pod node-debugger-kube-node-01-"), debug.out() + debug.err());
+    String machine;
+    try (var names = Files.list(Path.of("/"))) {
+      machine = names.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted()
+          .collect(java.util.stream.Collectors.joining("\n"));
+    }
+    assertTrue(debug.out().contains(machine + "\n" + Files.readAllLines(Path.of("/etc/passwd")).get(0) + "\n"),
+        debug.out());
+    assertTrue(debug.out().contains("touch: /host/x: Read-only file system")
+        || debug.err().contains("touch: /host/x: Read-only file system"), debug.out() + debug.err());
+    String pod = kubectl.run("get", "pods", "-o", "name").ok().out().lines()
+        .filter(n -> n.startsWith("pod/node-debugger-kube-node-01-")).findFirst().orElseThrow();
+    kubectl.run("delete", pod, "--now").ok();
+  }
+
+  /**
    * A container's own root file system: kubectl cp into an nginx pod and back (a file and a folder), mkdir and
    * writes anywhere not read-only, the writable layer kept under the node's data folder until the pod goes; a
    * restarted container starts from a fresh layer.

@@ -92,6 +92,14 @@ public final class BuiltInImages {
     return DASH.contains(repoTag[0]) && !repoTag[1].contains("alpine");
   }
 
+  /**
+   * Whether {@code image}'s CMD is {@code bash} (Docker's {@code ubuntu}, {@code debian} and {@code bash} images): a
+   * container without a command, as {@code kubectl debug node/... -it --image=ubuntu} makes, gets bash's prompt.
+   */
+  public static boolean cmdIsBash(String image) {
+    return List.of("ubuntu", "debian", "bash").contains(repositoryAndTag(image)[0]);
+  }
+
   /** {@code [registry/]repository[:tag][@digest]} as {repository without Docker Hub's prefixes, tag}, lower case. */
   private static String[] repositoryAndTag(String image) {
     String ref = image == null ? "" : image.trim().toLowerCase(Locale.ROOT);

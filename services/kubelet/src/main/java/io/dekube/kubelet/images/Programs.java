@@ -153,7 +153,8 @@ public final class Programs {
   }
 
   /**
-   * busybox: the container's command and args (default {@code sh}) run in the built-in shell; its output is
+   * busybox: the container's command and args (default the image's CMD: {@code sh}, {@code bash} for ubuntu, debian
+   * and bash) run in the built-in shell; its output is
    * the container's, its stdin comes from {@code kubectl attach} / {@code run -i} when the container has
    * {@code stdin: true} (else a bare {@code sh} reads end of input at once and ends, as in Docker).
    */
@@ -167,7 +168,7 @@ public final class Programs {
       argv.addAll(spec.getArgs());
     }
     if (argv.isEmpty()) {
-      argv.add("sh");
+      argv.add(BuiltInImages.cmdIsBash(c.spec().image()) ? "bash" : "sh");
     }
     ExecSession.Output out = c.outputs();
     AtomicBoolean stopped = new AtomicBoolean();

@@ -7,6 +7,15 @@ import org.junit.jupiter.api.Test;
 
 class BuiltInImagesTest {
 
+  /** Docker's ubuntu, debian and bash images run bash without a command ({@code kubectl debug node/... --image=ubuntu}). */
+  @Test
+  void ubuntuDebianAndBashImagesRunBashByDefault() {
+    assertTrue(BuiltInImages.cmdIsBash("ubuntu"));
+    assertTrue(BuiltInImages.cmdIsBash("docker.io/library/debian:bookworm"));
+    assertTrue(BuiltInImages.cmdIsBash("bash:5"));
+    assertTrue(!BuiltInImages.cmdIsBash("busybox:1.28") && !BuiltInImages.cmdIsBash("alpine"));
+  }
+
   @Test
   void theTalksImageIsTheWebProgramWithItsTag() {
     BuiltInImages.Resolved r = BuiltInImages.resolve("carsonoid/kube-decon:v2").orElseThrow();
