@@ -44,11 +44,7 @@ public record CreateFields(String name, String uid, String creationTimestamp) {
     if (n == null || !n.isObject()) {
       return null;
     }
-    return new CreateFields(text(n, "name"), text(n, "uid"), text(n, "creationTimestamp"));
-  }
-
-  private static String text(JsonNode n, String field) {
-    JsonNode v = n.get(field);
-    return v == null || v.isNull() || v.asText().isEmpty() ? null : v.asText();
+    return new CreateFields(WriteOptions.text(n, "name"), WriteOptions.text(n, "uid"),
+        WriteOptions.text(n, "creationTimestamp"));
   }
 }

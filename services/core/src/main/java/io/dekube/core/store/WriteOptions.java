@@ -147,7 +147,8 @@ public record WriteOptions(String uid, String resourceVersion, boolean dryRun, S
     return d.isBoolean() ? d.asBoolean() : "All".equals(d.asText());
   }
 
-  private static String text(JsonNode n, String field) {
+  /** {@code n.field} as text; null when absent, null or empty. */
+  static String text(JsonNode n, String field) {
     JsonNode v = n.get(field);
     return v == null || v.isNull() || v.asText().isEmpty() ? null : v.asText();
   }
