@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MysqlClientTest {
 
-  private static final String IP = "127.31.13.21";
+  private static final java.util.concurrent.atomic.AtomicInteger PODS = new java.util.concurrent.atomic.AtomicInteger();
+  /** Each test's pod has an address of its own: no server of the test before holds its port. */
+  private final String ip = "127.31.13." + (21 + PODS.getAndIncrement());
 
   @TempDir
   Path dir;
@@ -60,8 +62,8 @@ class MysqlClientTest {
     }
   }
 
-  private static ImageUnderTest mysql(Path dir) throws Exception {
-    ImageUnderTest t = new ImageUnderTest(dir, IP);
+  private ImageUnderTest mysql(Path dir) throws Exception {
+    ImageUnderTest t = new ImageUnderTest(dir, ip);
     t.start("mysql", new ContainerBuilder().withName("mysql").withImage("mysql:9").build(),
         Map.of("MYSQL_ROOT_PASSWORD", "password"));
     try {
@@ -80,7 +82,7 @@ class MysqlClientTest {
     try (ImageUnderTest t = mysql(dir)) {
       Ran made = exec(t, "CREATE DATABASE test;\nCREATE TABLE test.messages (message VARCHAR(250), n INT);\n"
           + "INSERT INTO test.messages VALUES ('hello\tworld', 1), ('multi\nline', NULL);\n"
-          + "SELECT * FROM test.messages\n  ORDER BY message;\n", "mysql", "-h", IP, "-ppassword");
+          + "SELECT * FROM test.messages\n  ORDER BY message;\n", "mysql", "-h", ip, "-ppassword");
       assertEquals(new Ran("message\tn\nhello\\tworld\t1\nmulti\\nline\tNULL\n", WARNING, 0), made);
       assertEquals(new Ran("1+1\tVERSION()\tNULL\n2\t9.1.0\tNULL\n", WARNING, 0),
           exec(t, null, "mysql", "-ppassword", "-e", "SELECT 1+1, VERSION(), NULL"));
@@ -88,8 +90,8 @@ class MysqlClientTest {
           exec(t, null, "mysql", "--password=password", "-N", "-D", "test", "-e", "select count(*) from messages"));
       assertEquals(new Ran("1\n1\n", WARNING + "ERROR 1146 (42S02) at line 2: Table 'test.nope' doesn't exist\n", 1),
           exec(t, "SELECT 1;\nSELECT * FROM nope;\nSELECT 2;\n", "mysql", "-ppassword", "test"));
-      assertEquals(new Ran("", WARNING + "ERROR 1045 (28000): Access denied for user 'root'@'" + IP + "' (using "
-          + "password: YES)\n", 1), exec(t, null, "mysql", "-h", IP, "-pwrong", "-e",
+      assertEquals(new Ran("", WARNING + "ERROR 1045 (28000): Access denied for user 'root'@'" + ip + "' (using "
+          + "password: YES)\n", 1), exec(t, null, "mysql", "-h", ip, "-pwrong", "-e",
           "SELECT 1"));
     }
   }

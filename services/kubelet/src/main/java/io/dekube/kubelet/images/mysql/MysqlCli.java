@@ -287,7 +287,7 @@ final class MysqlCli implements ExecSession {
     StringBuilder b = new StringBuilder();
     if (r.isRows() && !r.rows().isEmpty()) {
       b.append(vertical ? ResultFormat.vertical(r) : table ? ResultFormat.table(r)
-          : ResultFormat.batch(r, options.skipColumnNames));
+          : ResultFormat.batch(r, options.skipColumnNames || options.silent));
     }
     if (interactive()) {
       b.append(ResultFormat.status(r, seconds)).append('\n');

@@ -7,12 +7,9 @@ import java.nio.charset.StandardCharsets;
  * MySQL's client/server protocol on the wire: a packet is a 3-byte little-endian payload length, a sequence id and
  * the payload; inside it, fixed-length little-endian integers, length-encoded integers and strings, NUL-ended
  * strings. {@link Framer} splits a stream into payloads, {@link Reader} reads one payload's fields, the static
- * methods write them. Pure.
+ * methods write them. A payload of 16 MiB or more, which MySQL splits over packets, is not handled. Pure.
  */
 final class Wire {
-
-  /** A payload of 0xFFFFFF bytes or more continues in the next packet (not produced here: no result is that big). */
-  static final int MAX_PAYLOAD = 0xFFFFFF;
 
   private Wire() {
   }

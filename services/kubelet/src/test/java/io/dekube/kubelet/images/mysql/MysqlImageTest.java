@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MysqlImageTest {
 
-  private static final String IP = "127.31.13.11";
+  private static final java.util.concurrent.atomic.AtomicInteger PODS = new java.util.concurrent.atomic.AtomicInteger();
+  /** Each test's pod has an address of its own: no server of the test before holds its port. */
+  private final String ip = "127.31.13." + (11 + PODS.getAndIncrement());
 
   @TempDir
   Path dir;
@@ -51,7 +53,7 @@ class MysqlImageTest {
   private RunningContainer start(String image, Map<String, String> env, int run) throws Exception {
     Container c = new ContainerBuilder().withName("mysql").withImage(image).build();
     Path data = Files.createDirectories(dir.resolve("pv"));
-    ContainerSpec spec = new ContainerSpec("default", "mysql", "uid-mysql", "node-1", IP, c, env,
+    ContainerSpec spec = new ContainerSpec("default", "mysql", "uid-mysql", "node-1", ip, c, env,
         dir.resolve("mysql/" + run + ".log"), dir.resolve("pod" + run), Map.of("/var/lib/mysql", data), "mysql-" + run);
     container = new JvmRuntime(vertx).start(spec).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     return container;
@@ -70,8 +72,8 @@ class MysqlImageTest {
     }
   }
 
-  private static Connection connect(String db, String user, String password) throws SQLException {
-    return DriverManager.getConnection("jdbc:mysql://" + IP + ":3306/" + db + "?connectTimeout=5000", user, password);
+  private Connection connect(String db, String user, String password) throws SQLException {
+    return DriverManager.getConnection("jdbc:mysql://" + ip + ":3306/" + db + "?connectTimeout=5000", user, password);
   }
 
   @Test
