@@ -92,16 +92,13 @@ class CreateStagesTest {
   }
 
   @Test
-  void aMutatingPluginsRefusalNamesThePrefix() {
+  void aMutatingPluginsRefusalNamesThePrefixAndAValidatingOnesTheGeneratedName() {
+    WriteOptions chosen = WriteOptions.none().withServerFields(CHOSEN);
     assertEquals("pods \"web-7d4b9-\" is forbidden: no PriorityClass with name nope was found",
-        message(create("d", ", priorityClassName: nope", WriteOptions.none().withServerFields(CHOSEN))));
+        message(create("d", ", priorityClassName: nope", chosen)));
     assertEquals("pods \"web-7d4b9-\" is forbidden: pod rejected: RuntimeClass \"gvisor\" not found",
         message(create("d", ", runtimeClassName: gvisor", WriteOptions.none())));
-  }
 
-  @Test
-  void aValidatingPluginsRefusalNamesTheGeneratedName() {
-    WriteOptions chosen = WriteOptions.none().withServerFields(CHOSEN);
     assertEquals("pods \"web-7d4b9-x2kqp\" is forbidden: pod rejected: Pod Overhead set without corresponding "
         + "RuntimeClass defined Overhead", message(create("d", ", overhead: {cpu: 100m}", chosen)));
     assertTrue(message(create("psa", ", hostNetwork: true", chosen))
