@@ -812,6 +812,76 @@ class NetworkingE2E {
         "http://" + ip + "/guestbook.php?cmd=get&key=messages"));
   }
 
+  /**
+   * "Use Port Forwarding to Access Applications in a Cluster" as written: the page's {@code mongo:5.0} Deployment
+   * and its Service, the pod's containerPort read with kubectl's template, {@code kubectl port-forward} to the pod,
+   * {@code deployment/mongo}, the ReplicaSet and {@code service/mongo}, and MongoDB's Java driver on this host
+   * pinging and writing through each forward; {@code mongosh} in the pod reads what it wrote.
+   */
+  @Test
+  @Order(3)
+  void thePortForwardingPageReachesMongoFromThisHost() throws Exception {
+    kubectl.run("apply", "-f", manifest("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: mongo, labels: {app: mongo}}
+        spec:
+          selector: {matchLabels: {app: mongo}}
+          replicas: 1
+          template:
+            metadata: {labels: {app: mongo}}
+            spec:
+              containers:
+              - name: mongo
+                image: mongo:5.0
+                resources: {requests: {cpu: 100m, memory: 100Mi}}
+                ports: [{containerPort: 27017}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: mongo, labels: {app: mongo}}
+        spec:
+          ports: [{port: 27017, targetPort: 27017}]
+          selector: {app: mongo}
+        """)).ok();
+    kubectl.run("rollout", "status", "deployment/mongo", "--timeout=180s").ok();
+    String pod = kubectl.run("get", "pods", "-l", "app=mongo", "-o", "jsonpath={.items[0].metadata.name}").ok().out();
+    String rs = kubectl.run("get", "replicaset", "-l", "app=mongo", "-o", "jsonpath={.items[0].metadata.name}").ok()
+        .out();
+    assertEquals("27017\n", kubectl.run("get", "pod", pod,
+        "--template={{(index (index .spec.containers 0).ports 0).containerPort}}{{\"\\n\"}}").ok().out());
+    int n = 0;
+    for (String target : List.of(pod, "pods/" + pod, "deployment/mongo", "replicaset/" + rs, "service/mongo")) {
+      int port;
+      try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+        port = free.getLocalPort();
+      }
+      Process pf = kubectl.start("port-forward", target, port + ":27017");
+      String uri = "mongodb://127.0.0.1:" + port + "/?directConnection=true&serverSelectionTimeoutMS=3000";
+      int doc = ++n;
+      try {
+        Awaitility.await("mongo through port-forward " + target).atMost(Duration.ofSeconds(30)).ignoreExceptions()
+            .untilAsserted(() -> {
+              try (com.mongodb.client.MongoClient client = com.mongodb.client.MongoClients.create(uri)) {
+                assertEquals(1.0, client.getDatabase("test").runCommand(new org.bson.Document("ping", 1)).get("ok"));
+                client.getDatabase("test").getCollection("forwards").insertOne(new org.bson.Document("_id", doc)
+                    .append("target", target));
+              }
+            });
+      } finally {
+        Kubectl.destroyTree(pf);
+      }
+    }
+    assertEquals("{ ok: 1 }\n", kubectl.run("exec", pod, "--", "mongosh", "--quiet", "--eval",
+        "db.runCommand( { ping: 1 } )").ok().out());
+    assertEquals("5\n", kubectl.run("exec", pod, "--", "mongosh", "--quiet", "--eval",
+        "db.forwards.countDocuments()").ok().out());
+    assertTrue(kubectl.run("logs", pod).ok().out().contains("\"msg\":\"Waiting for connections\",\"attr\":"
+        + "{\"port\":27017,\"ssl\":\"off\"}}"));
+    kubectl.run("delete", "deployment", "mongo").ok();
+    kubectl.run("delete", "service", "mongo").ok();
+  }
+
   @Test
   @Order(Integer.MAX_VALUE) // last: it replaces the pods
   void aRollingUpdateLosesNoRequestThroughTheIngress() throws Exception {
