@@ -18,7 +18,8 @@ import org.bson.codecs.BsonDocumentCodec;
 
 /**
  * The server's databases: collections of documents in memory, in insertion order, each collection also kept as a
- * file of concatenated BSON documents {@code <dbpath>/<db>/<collection>.bson} (written by {@link #save}, read back
+ * file of concatenated BSON documents {@code <dbpath>/<db>/<collection>.bson} (the collection's name URL-encoded,
+ * the database's one checked by {@link Commands}; written by {@link #save}, read back
  * by {@link #load}), so a new container on the same {@code /data/db} finds its data. Thread-safe.
  */
 final class Catalog {
@@ -37,7 +38,8 @@ final class Catalog {
     }
     try (Stream<Path> files = Files.walk(dir, 2)) {
       for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".bson")).sorted().toList()) {
-        String coll = f.getFileName().toString().replaceFirst("\\.bson$", "");
+        String coll = java.net.URLDecoder.decode(f.getFileName().toString().replaceFirst("\\.bson$", ""),
+            java.nio.charset.StandardCharsets.UTF_8);
         String db = f.getParent().getFileName().toString();
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
         List<BsonDocument> docs = new ArrayList<>();
@@ -56,7 +58,8 @@ final class Catalog {
   void save(Path dir, String db, String coll) throws IOException {
     List<BsonDocument> docs = snapshot(db, coll);
     Path folder = dir.resolve(db);
-    Path file = folder.resolve(coll + ".bson");
+    String name = java.net.URLEncoder.encode(coll, java.nio.charset.StandardCharsets.UTF_8);
+    Path file = folder.resolve(name + ".bson");
     if (docs == null) {
       Files.deleteIfExists(file);
       if (Files.isDirectory(folder)) {
@@ -69,7 +72,7 @@ final class Catalog {
       return;
     }
     Files.createDirectories(folder);
-    Path tmp = folder.resolve(coll + ".bson.tmp");
+    Path tmp = folder.resolve(name + ".bson.tmp");
     try (OutputStream out = Files.newOutputStream(tmp)) {
       for (BsonDocument d : docs) {
         out.write(Wire.bson(d));

@@ -59,6 +59,9 @@ final class Commands {
       return error(new CommandError(59, "CommandNotFound", "no such command: ''"));
     }
     String name = cmd.getFirstKey();
+    if (db.isEmpty() || db.length() > 63 || db.chars().anyMatch(ch -> "/\\. \"$*<>:|?\0".indexOf(ch) >= 0)) {
+      return error(new CommandError(73, "InvalidNamespace", "Invalid database name: '" + db + "'"));
+    }
     try {
       BsonDocument answer = switch (name) {
         case "hello", "isMaster", "ismaster" -> hello(!name.equals("hello"), cmd, client);

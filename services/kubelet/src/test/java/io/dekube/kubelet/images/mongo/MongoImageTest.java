@@ -125,13 +125,18 @@ class MongoImageTest {
     start("mongo", 0);
     try (MongoClient client = client()) {
       client.getDatabase("test").getCollection("kept").insertOne(new Document("a", 1));
+      client.getDatabase("test").getCollection("../../../escaped").insertOne(new Document("b", 2));
     }
+    assertEquals(List.of("..%2F..%2F..%2Fescaped.bson", "kept.bson"), Files.list(dir.resolve("pv/test"))
+        .map(p -> p.getFileName().toString()).sorted().toList());
     stopContainer();
     assertTrue(log(0).contains("\"msg\":\"Shutting down\",\"attr\":{\"exitCode\":0}}"), log(0));
     start("mongo:7.0", 1);
     try (MongoClient client = client()) {
       Document doc = client.getDatabase("test").getCollection("kept").find().first();
       assertEquals(1, doc.get("a"));
+      assertEquals(2, client.getDatabase("test").getCollection("../../../escaped").find().first().get("b"));
+      client.getDatabase("test").getCollection("../../../escaped").drop();
       client.getDatabase("test").getCollection("kept").drop();
       assertEquals(List.of("admin", "config", "local"), client.listDatabaseNames().into(new ArrayList<>()));
     }
