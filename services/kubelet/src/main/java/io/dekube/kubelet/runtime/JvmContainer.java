@@ -345,6 +345,25 @@ public final class JvmContainer implements RunningContainer {
   }
 
   /**
+   * Runs {@code session} (an image's client: {@code redis-cli}, {@code mysql}, {@code mongosh}) as this container's
+   * own program: it reads what {@code kubectl run -i} or {@code attach} sends when the container has
+   * {@code stdin: true} (else its stdin is closed), it is killed when the container stops, and its exit is the
+   * container's.
+   */
+  public Future<Void> runAsProgram(ExecSession session) {
+    stdin(session);
+    if (!Boolean.TRUE.equals(spec.container().getStdin())) {
+      session.closeStdin();
+    }
+    onStop(() -> {
+      session.kill();
+      return Future.succeededFuture();
+    });
+    session.exitCode().onComplete(ar -> exit(ar.succeeded() ? ar.result() : 1));
+    return Future.succeededFuture();
+  }
+
+  /**
    * Attaches to a program that reads stdin: data reach it when the container has {@code stdin: true};
    * with {@code stdinOnce} its stdin closes when the client closes it or goes. Other programs: null.
    */

@@ -1,7 +1,6 @@
 package io.dekube.kubelet.images.mongo;
 
 import io.dekube.kubelet.runtime.ContainerStartException;
-import io.dekube.kubelet.runtime.ExecSession;
 import io.dekube.kubelet.runtime.JvmContainer;
 import io.dekube.kubelet.runtime.PodDialer;
 import io.vertx.core.Future;
@@ -48,7 +47,7 @@ public final class MongoImage {
     List<String> line = commandLine(argv);
     String program = line.get(0).substring(line.get(0).lastIndexOf('/') + 1);
     if (shells.contains(program)) {
-      return asProgram(c, Mongosh.start(dialer, version, line, c.outputs(),
+      return c.runAsProgram(Mongosh.start(dialer, version, line, c.outputs(),
           Boolean.TRUE.equals(c.spec().container().getTty()), firstRun.getAndSet(false)));
     }
     if (!program.equals("mongod")) {
@@ -68,20 +67,6 @@ public final class MongoImage {
       line.add(0, "mongod");
     }
     return line;
-  }
-
-  /** A shell as the container's own program: stdin from {@code kubectl run -i/attach}, its exit the container's. */
-  private static Future<Void> asProgram(JvmContainer c, ExecSession session) {
-    c.stdin(session);
-    if (!Boolean.TRUE.equals(c.spec().container().getStdin())) {
-      session.closeStdin();
-    }
-    c.onStop(() -> {
-      session.kill();
-      return Future.succeededFuture();
-    });
-    session.exitCode().onComplete(ar -> c.exit(ar.succeeded() ? ar.result() : 1));
-    return Future.succeededFuture();
   }
 
   private static Future<Void> server(JvmContainer c, MongoVersion version, List<String> line, Admission admission) {

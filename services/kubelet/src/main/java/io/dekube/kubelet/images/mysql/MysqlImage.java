@@ -1,7 +1,6 @@
 package io.dekube.kubelet.images.mysql;
 
 import io.dekube.kubelet.runtime.ContainerStartException;
-import io.dekube.kubelet.runtime.ExecSession;
 import io.dekube.kubelet.runtime.JvmContainer;
 import io.dekube.kubelet.runtime.PodDialer;
 import io.vertx.core.Future;
@@ -46,8 +45,8 @@ public final class MysqlImage {
     String program = line.get(0).substring(line.get(0).lastIndexOf('/') + 1);
     return switch (program) {
       case "mysqld" -> server(c, version, line.subList(1, line.size()), admission);
-      case "mysql" -> asProgram(c, MysqlCli.start(dialer, version, line, c.outputs(), tty(c)));
-      case "mysqladmin" -> asProgram(c, Mysqladmin.start(dialer, version, line, c.outputs()));
+      case "mysql" -> c.runAsProgram(MysqlCli.start(dialer, version, line, c.outputs(), tty(c)));
+      case "mysqladmin" -> c.runAsProgram(Mysqladmin.start(dialer, version, line, c.outputs()));
       default -> Future.failedFuture(new ContainerStartException("StartError", "failed to create containerd task: "
           + "exec: \"" + line.get(0) + "\": executable file not found in $PATH"));
     };
@@ -67,20 +66,6 @@ public final class MysqlImage {
 
   private static boolean tty(JvmContainer c) {
     return Boolean.TRUE.equals(c.spec().container().getTty());
-  }
-
-  /** A client as the container's own program: stdin from {@code kubectl run -i/attach}, its exit the container's. */
-  private static Future<Void> asProgram(JvmContainer c, ExecSession session) {
-    c.stdin(session);
-    if (!Boolean.TRUE.equals(c.spec().container().getStdin())) {
-      session.closeStdin();
-    }
-    c.onStop(() -> {
-      session.kill();
-      return Future.succeededFuture();
-    });
-    session.exitCode().onComplete(ar -> c.exit(ar.succeeded() ? ar.result() : 1));
-    return Future.succeededFuture();
   }
 
   private static Future<Void> server(JvmContainer c, MysqlVersion version, List<String> options, Admission admission) {

@@ -112,14 +112,8 @@ public final class RedisImage {
   /** {@code redis-cli ...} as the container's own command (a Job's check): its output, its exit code. */
   private static Future<Void> cliAsProgram(JvmContainer c, RedisServer.Dialer dialer, String version,
                                            List<String> argv) {
-    var session = RedisCli.start(dialer, version, argv, c.outputs(), false);
-    session.closeStdin();
-    c.onStop(() -> {
-      session.kill();
-      return Future.succeededFuture();
-    });
-    session.exitCode().onComplete(ar -> c.exit(ar.succeeded() ? ar.result() : 1));
-    return Future.succeededFuture();
+    return c.runAsProgram(RedisCli.start(dialer, version, argv, c.outputs(),
+        Boolean.TRUE.equals(c.spec().container().getTty())));
   }
 
   /**
