@@ -484,9 +484,10 @@ class WorkloadsE2E {
         """);
     Kubectl.Result applied = kubectl.run("apply", "-f", deployment.toString()).ok();
     assertEquals("", applied.err().trim(), "a Deployment is not refused, only its pods are");
+    // PodSecurity is a validating plugin: kube's refusal names the generated name (a mutating one's, the prefix)
     org.awaitility.Awaitility.await("the ReplicaSet says why").atMost(java.time.Duration.ofSeconds(60)).until(() ->
         kubectl.run("-n", "psa", "get", "events", "--field-selector", "reason=FailedCreate", "-o",
-            "jsonpath={.items[*].message}").out().matches("(?s)Error creating: pods \"web-[a-z0-9]+-\" is"
+            "jsonpath={.items[*].message}").out().matches("(?s)Error creating: pods \"web-[a-z0-9]+-[a-z0-9]{5}\" is"
             + " forbidden: violates PodSecurity \"baseline:latest\": privileged \\(container \"web\" must not set"
             + " securityContext.privileged=true\\).*"));
     assertEquals("", kubectl.run("-n", "psa", "get", "pods", "-o", "name").ok().out().trim());
