@@ -132,7 +132,7 @@ public final class BuiltInImages {
       case "busybox", "dekube/busybox", "registry.k8s.io/busybox", "k8s.gcr.io/busybox",
           "gcr.io/google-containers/busybox" -> "busybox";
       // the docs' other shell images: alpine's own sh is busybox's; debian's and ubuntu's scripts run in it
-      // too (their bash, coreutils and apt are not there: `apt-get` is "not found")
+      // too (bash is the built-in shell as bash; apt-get installs only packages of the built-in commands: AptGet)
       case "alpine", "debian", "ubuntu", "bash" -> "busybox"; // bash: the env-var pages' `image: bash` (echo)
       // "Connecting Applications with Services"' curl pod: busybox with curl, which the built-in shell has
       case "radial/busyboxplus" -> "busybox";
