@@ -19,10 +19,6 @@ import java.util.Map;
  */
 final class AptGet {
 
-  /** The output on stdout, the error on stderr and the exit code. */
-  record Result(String out, String err, int code) {
-  }
-
   /** A package the built-in shell provides the commands of: its version and download size. */
   private record Package(String version, String size, boolean preinstalled) {
   }
@@ -62,11 +58,11 @@ final class AptGet {
   }
 
   /** Runs {@code apt-get ARGS} (or {@code apt ARGS} when {@code name} is {@code apt}) in the container of {@code fs}. */
-  static Result run(String name, List<String> argv, ContainerFs fs, String image, long uid) {
+  static AppletResult run(String name, List<String> argv, ContainerFs fs, String image, long uid) {
     return new AptGet(fs, image).command(name, argv, uid);
   }
 
-  private Result command(String name, List<String> argv, long uid) {
+  private AppletResult command(String name, List<String> argv, long uid) {
     List<String> words = new ArrayList<>();
     for (String a : argv) {
       if (!a.startsWith("-")) {
@@ -99,7 +95,7 @@ final class AptGet {
     };
   }
 
-  private Result update() {
+  private AppletResult update() {
     List<String> sources = ubuntu
         ? List.of("http://archive.ubuntu.com/ubuntu noble InRelease [256 kB]",
             "http://archive.ubuntu.com/ubuntu noble-updates InRelease [126 kB]",
@@ -136,7 +132,7 @@ final class AptGet {
     }
   }
 
-  private Result install(List<String> packages) {
+  private AppletResult install(List<String> packages) {
     out.append(readingLists());
     if (packages.isEmpty()) {
       return done("0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n");
@@ -230,13 +226,13 @@ final class AptGet {
     }
   }
 
-  private Result done(String text) {
+  private AppletResult done(String text) {
     out.append(text);
-    return new Result(out.toString(), err.toString(), 0);
+    return new AppletResult(out.toString(), err.toString(), 0);
   }
 
-  private Result fail(String message, int code) {
+  private AppletResult fail(String message, int code) {
     err.append(message).append('\n');
-    return new Result(out.toString(), err.toString(), code);
+    return new AppletResult(out.toString(), err.toString(), code);
   }
 }

@@ -327,14 +327,7 @@ final class BuiltinShell implements Host {
     return switch (name) {
       case "env", "printenv" -> env(args);
       case "hostname" -> hostnameCommand(args);
-      case "ip" -> {
-        IpCommand.Result r = IpCommand.run(args, spec.podIp());
-        out.stdout(Buffer.buffer(r.out()));
-        if (!r.err().isEmpty()) {
-          out.stderr(Buffer.buffer(r.err()));
-        }
-        yield r.code();
-      }
+      case "ip" -> emit(IpCommand.run(args, spec.podIp()));
       case "echo" -> write(Printing.echo(args));
       case "printf" -> Printing.printf(args, out);
       case "pwd" -> print(cwd);
@@ -349,8 +342,12 @@ final class BuiltinShell implements Host {
 
   /** Debian's and Ubuntu's package tool over the built-in commands (worker thread). */
   private int aptGet(String name, List<String> args) {
-    AptGet.Result r = AptGet.run(name, args, fs, spec.image(),
-        ProcessUser.of(spec, etc("/etc/passwd"), etc("/etc/group")).uid());
+    return emit(AptGet.run(name, args, fs, spec.image(),
+        ProcessUser.of(spec, etc("/etc/passwd"), etc("/etc/group")).uid()));
+  }
+
+  /** Writes what a pure applet made; its exit code. */
+  private int emit(AppletResult r) {
     out.stdout(Buffer.buffer(r.out()));
     if (!r.err().isEmpty()) {
       out.stderr(Buffer.buffer(r.err()));

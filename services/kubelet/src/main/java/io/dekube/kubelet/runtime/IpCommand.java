@@ -14,10 +14,6 @@ import java.util.List;
  */
 final class IpCommand {
 
-  /** The output on stdout, the error on stderr and the exit code. */
-  record Result(String out, String err, int code) {
-  }
-
   private static final String LIFETIME = "       valid_lft forever preferred_lft forever";
   private static final String USAGE = "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\n"
       + "Usage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n\n"
@@ -26,38 +22,38 @@ final class IpCommand {
   private IpCommand() {
   }
 
-  static Result run(List<String> argv, String podIp) {
+  static AppletResult run(List<String> argv, String podIp) {
     boolean oneline = false;
     List<String> args = new ArrayList<>();
     for (String a : argv) {
       if (a.equals("-o") || a.equals("-oneline")) {
         oneline = true;
       } else if (a.equals("-s") || a.equals("-stats") || a.equals("-statistics")) {
-        return new Result("", "ip: statistics are not kept by dekube's jvm runtime\n", 1);
+        return new AppletResult("", "ip: statistics are not kept by dekube's jvm runtime\n", 1);
       } else if (!a.equals("-4") && !a.equals("-f") && !a.equals("inet")) {
         args.add(a);
       }
     }
     if (args.isEmpty()) {
-      return new Result("", USAGE, 1);
+      return new AppletResult("", USAGE, 1);
     }
     String object = args.get(0);
     String verb = args.size() > 1 ? args.get(1) : "show";
     if (!verb.equals("show") && !verb.equals("list") && !verb.equals("ls") && !verb.equals("lst")
         && !(verb.equals("dev") && args.size() > 2)) {
-      return new Result("", "ip: RTNETLINK answers: Operation not permitted\n", 2);
+      return new AppletResult("", "ip: RTNETLINK answers: Operation not permitted\n", 2);
     }
     String dev = args.indexOf("dev") >= 0 && args.indexOf("dev") + 1 < args.size()
         ? args.get(args.indexOf("dev") + 1) : null;
     Iface iface = new Iface(podIp);
     if (prefix(object, "address", 1)) {
-      return new Result(iface.addresses(dev, oneline), "", 0);
+      return new AppletResult(iface.addresses(dev, oneline), "", 0);
     } else if (prefix(object, "link", 1)) {
-      return new Result(iface.links(dev), "", 0);
+      return new AppletResult(iface.links(dev), "", 0);
     } else if (prefix(object, "route", 1)) {
-      return new Result(iface.routes(), "", 0);
+      return new AppletResult(iface.routes(), "", 0);
     }
-    return new Result("", USAGE, 1);
+    return new AppletResult("", USAGE, 1);
   }
 
   /** Whether {@code word} abbreviates {@code full} to at least {@code min} letters, as ip accepts. */

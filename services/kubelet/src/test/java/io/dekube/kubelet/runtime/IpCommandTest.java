@@ -11,7 +11,7 @@ class IpCommandTest {
 
   @Test
   void addrShowsLoopbackAndEth0WithThePodsAddressInItsNodesSubnet() {
-    IpCommand.Result r = IpCommand.run(List.of("addr"), POD_IP);
+    AppletResult r = IpCommand.run(List.of("addr"), POD_IP);
     assertEquals(0, r.code());
     assertEquals("""
         1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000
@@ -37,10 +37,10 @@ class IpCommandTest {
 
   @Test
   void changesAreRefusedAndUnknownObjectsGetTheUsage() {
-    IpCommand.Result add = IpCommand.run(List.of("addr", "add", "10.0.0.1/24", "dev", "eth0"), POD_IP);
+    AppletResult add = IpCommand.run(List.of("addr", "add", "10.0.0.1/24", "dev", "eth0"), POD_IP);
     assertEquals(2, add.code());
     assertEquals("ip: RTNETLINK answers: Operation not permitted\n", add.err());
-    IpCommand.Result bad = IpCommand.run(List.of("nosuch"), POD_IP);
+    AppletResult bad = IpCommand.run(List.of("nosuch"), POD_IP);
     assertEquals(1, bad.code());
     assertEquals(true, bad.err().contains("Usage: ip [OPTIONS] address|route|link"), bad.err());
     assertEquals(1, IpCommand.run(List.of("-s", "link"), POD_IP).code());
