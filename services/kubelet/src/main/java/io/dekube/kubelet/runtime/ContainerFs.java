@@ -105,7 +105,7 @@ final class ContainerFs {
   ContainerFs(Path layer, boolean readOnlyRoot, ImageFiles image, Map<String, byte[]> extraFiles, List<Mount> mounts,
               ContainerSpec spec) {
     this.overlay = new Overlay(layer, readOnlyRoot, image, extraFiles, mounts,
-        spec == null ? null : ProcFiles.of(spec, mounts, readOnlyRoot));
+        spec == null ? null : () -> ProcFiles.of(spec, mounts, readOnlyRoot));
     ContainerSpec who = spec != null ? spec : new ContainerSpec("", "", "", "", "", null, Map.of(), Path.of("log"),
         layer, Map.of(), "");
     this.user = ProcessUser.of(who, text(overlay.imageFile("/etc/passwd")), text(overlay.imageFile("/etc/group")));

@@ -33,12 +33,16 @@ final class Overlay {
   private final SortedMap<String, String> lowerLinks;
   private final Map<String, Integer> lowerModes;
   private final List<ContainerFs.Mount> mounts;
-  /** The container's /proc; null: an empty folder (a file system seen without its container). */
-  private final ProcFiles proc;
+  /**
+   * The container's /proc, made at the first look into it (most file systems are made for one command that never
+   * does); a null supplier: an empty folder (a file system seen without its container).
+   */
+  private final java.util.function.Supplier<ProcFiles> procSource;
+  private ProcFiles proc;
 
   Overlay(Path layer, boolean readOnlyRoot, ImageFiles image, Map<String, byte[]> extraFiles,
-          List<ContainerFs.Mount> mounts, ProcFiles proc) {
-    this.proc = proc;
+          List<ContainerFs.Mount> mounts, java.util.function.Supplier<ProcFiles> proc) {
+    this.procSource = proc;
     this.layer = layer;
     this.readOnlyRoot = readOnlyRoot;
     this.lowerDirs = new TreeSet<>(image.folders());
@@ -59,6 +63,13 @@ final class Overlay {
     return layer;
   }
 
+  private synchronized ProcFiles proc() {
+    if (proc == null) {
+      proc = procSource.get();
+    }
+    return proc;
+  }
+
   boolean readOnlyRoot() {
     return readOnlyRoot;
   }
@@ -75,8 +86,8 @@ final class Overlay {
 
   /** What is at {@code p} (a link at its end is the link), or null. */
   ContainerFs.Entry raw(String p) throws IOException {
-    if (proc != null && ProcFiles.holds(p)) {
-      return proc.raw(p);
+    if (procSource != null && ProcFiles.holds(p)) {
+      return proc().raw(p);
     }
     if (DevFiles.holds(p) && mountOf(p) == null) {
       return DevFiles.raw(p);
@@ -110,8 +121,8 @@ final class Overlay {
 
   /** The bytes of the regular file at {@code p} (no links on the way). */
   byte[] bytes(String p) throws IOException {
-    if (proc != null && ProcFiles.holds(p)) {
-      return proc.bytes(p);
+    if (procSource != null && ProcFiles.holds(p)) {
+      return proc().bytes(p);
     }
     if (DevFiles.holds(p) && mountOf(p) == null) {
       return DevFiles.read(p);
@@ -126,8 +137,8 @@ final class Overlay {
 
   /** The names in the folder {@code p} (no links on the way): the layer's, the image's it does not hide, mounts'. */
   List<String> names(String p) throws IOException {
-    if (proc != null && ProcFiles.holds(p)) {
-      return proc.names(p);
+    if (procSource != null && ProcFiles.holds(p)) {
+      return proc().names(p);
     }
     TreeSet<String> names = new TreeSet<>();
     ContainerFs.Mount m = mountOf(p);
@@ -164,7 +175,7 @@ final class Overlay {
 
   /** The node path a write of {@code p} goes to: in its mount, else in the layer (its folders made). */
   Path writable(String p) throws IOException {
-    if (proc != null && ProcFiles.holds(p)) {
+    if (procSource != null && ProcFiles.holds(p)) {
       throw new ContainerFs.FsError(ContainerFs.NO_ENTRY); // nothing is made in /proc
     }
     ContainerFs.Mount m = mountOf(p);
