@@ -110,7 +110,7 @@ final class AptGet {
     }
     out.append(ubuntu ? "Fetched 2316 kB in 1s (2316 kB/s)\n" : "Fetched 9046 kB in 1s (9046 kB/s)\n");
     try {
-      makeFolders(LISTS);
+      fs.mkdirs(LISTS);
       fs.write(LISTS + "/" + listName(), ("Origin: " + (ubuntu ? "Ubuntu" : "Debian") + "\n")
           .getBytes(StandardCharsets.UTF_8), false);
     } catch (IOException e) {
@@ -208,21 +208,11 @@ final class AptGet {
 
   private void record(String name) {
     try {
-      makeFolders("/var/lib/dpkg");
+      fs.mkdirs("/var/lib/dpkg");
       fs.write(STATUS, ("Package: " + name + "\nStatus: install ok installed\nVersion: "
           + PACKAGES.get(name).version() + "\n\n").getBytes(StandardCharsets.UTF_8), true);
     } catch (IOException e) {
       // the package's commands are the shell's own: a status file that cannot be written changes nothing else
-    }
-  }
-
-  private void makeFolders(String path) throws IOException {
-    String at = "";
-    for (String part : path.substring(1).split("/")) {
-      at += "/" + part;
-      if (fs.stat(at) == null) {
-        fs.mkdir(at);
-      }
     }
   }
 

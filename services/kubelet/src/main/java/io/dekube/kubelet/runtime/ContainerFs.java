@@ -305,6 +305,19 @@ final class ContainerFs {
     return node;
   }
 
+  /** {@code mkdir -p}: each missing folder on the way to {@code p} made; an existing folder is fine. */
+  void mkdirs(String p) throws IOException {
+    Entry e = stat(p);
+    if (e != null) {
+      if (!e.dir()) {
+        throw new FsError(EXISTS);
+      }
+      return;
+    }
+    mkdirs(parent(p));
+    mkdir(p);
+  }
+
   /** Makes the folder {@code path}; its parent must exist. */
   void mkdir(String path) throws IOException {
     String p = resolve(path, false);

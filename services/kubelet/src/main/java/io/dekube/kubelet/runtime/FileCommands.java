@@ -198,15 +198,7 @@ final class FileCommands {
 
   /** {@code mkdir -p}: each missing folder on the way made; an existing folder is fine. */
   void mkdirs(String p) throws IOException {
-    ContainerFs.Entry e = fs.stat(p);
-    if (e != null) {
-      if (!e.dir()) {
-        throw new ContainerFs.FsError(ContainerFs.EXISTS);
-      }
-      return;
-    }
-    mkdirs(ContainerFs.parent(p));
-    fs.mkdir(p);
+    fs.mkdirs(p);
   }
 
   private int rm(List<String> args) {
