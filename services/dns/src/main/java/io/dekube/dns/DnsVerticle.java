@@ -43,6 +43,7 @@ public final class DnsVerticle extends VerticleBase {
   private final List<DatagramSocket> udp = new ArrayList<>();
   private final List<NetServer> tcp = new ArrayList<>();
   private Forwarder forwarder;
+  private final AnswerCache cache = new AnswerCache(System::nanoTime);
   private ServiceWatch watch;
   private int actualPort = -1;
   private StoreClient store;
@@ -179,26 +180,39 @@ public final class DnsVerticle extends VerticleBase {
   }
 
   private Future<Buffer> answer(Buffer packet, boolean udp) {
-    DnsAnswers.Reply reply = DnsAnswers.answer(packet.getBytes(), records);
-    if (!reply.forward()) {
-      return Future.succeededFuture(Buffer.buffer(reply.message().toWire(udp ? udpLimit(packet) : 65_535)));
+    byte[] bytes = packet.getBytes();
+    Message query = parsed(bytes);
+    Message kept = query == null ? null : cache.lookup(query);
+    if (kept != null) {
+      return Future.succeededFuture(Buffer.buffer(kept.toWire(udp ? udpLimit(query) : 65_535)));
     }
-    Message query = reply.message();
+    DnsAnswers.Reply reply = DnsAnswers.answer(bytes, records);
+    if (!reply.forward()) {
+      if (query != null) {
+        cache.store(query, reply.message());
+      }
+      return Future.succeededFuture(Buffer.buffer(reply.message().toWire(udp ? udpLimit(query) : 65_535)));
+    }
+    Message asked = reply.message();
     if (forwarder == null) {
-      return Future.succeededFuture(Buffer.buffer(refused(query, Rcode.REFUSED).toWire(512)));
+      return Future.succeededFuture(Buffer.buffer(refused(asked, Rcode.REFUSED).toWire(512)));
     }
     return forwarder.forward(packet).recover(e -> Future.succeededFuture(
-        Buffer.buffer(refused(query, Rcode.SERVFAIL).toWire(512))));
+        Buffer.buffer(refused(asked, Rcode.SERVFAIL).toWire(512))));
+  }
+
+  private static Message parsed(byte[] packet) {
+    try {
+      return new Message(packet);
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   /** 512 bytes, or the EDNS payload size the query offered (at most 4096); longer answers get TC. */
-  private static int udpLimit(Buffer packet) {
-    try {
-      org.xbill.DNS.OPTRecord opt = new Message(packet.getBytes()).getOPT();
-      return opt == null ? 512 : Math.min(4096, Math.max(512, opt.getPayloadSize()));
-    } catch (java.io.IOException | RuntimeException e) {
-      return 512;
-    }
+  private static int udpLimit(Message query) {
+    org.xbill.DNS.OPTRecord opt = query == null ? null : query.getOPT();
+    return opt == null ? 512 : Math.min(4096, Math.max(512, opt.getPayloadSize()));
   }
 
   private static Message refused(Message query, int rcode) {
