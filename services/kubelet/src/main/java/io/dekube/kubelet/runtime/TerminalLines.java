@@ -8,7 +8,8 @@ import java.util.function.Consumer;
  * The lines an exec session reads from its stdin: piped text split at its newlines, or what is typed on a raw
  * terminal with the line discipline a pseudo-terminal applies — each character echoed, backspace, Enter (echoed
  * as {@code \n}), arrow keys dropped — and Ctrl-C and Ctrl-D on an empty line handed to the session. Used by the
- * busybox shell's sessions and by redis-cli. Not thread-safe: its session holds its own lock.
+ * busybox shell's sessions and, through {@link LineInput}, by the images' clients.
+ * Not thread-safe: its session holds its own lock.
  */
 public final class TerminalLines {
 

@@ -1,7 +1,7 @@
 package io.dekube.kubelet.images.mongo;
 
 import io.dekube.kubelet.runtime.ExecSession;
-import io.dekube.kubelet.runtime.TerminalLines;
+import io.dekube.kubelet.runtime.LineInput;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -26,7 +26,7 @@ final class Mongosh implements ExecSession {
   private final Output out;
   private final boolean tty;
   private final Promise<Integer> exit = Promise.promise();
-  private final TerminalLines lines;
+  private final LineInput input;
   private final List<String> evals = new ArrayList<>();
   private ShellCommands commands;
   private String host = "127.0.0.1";
@@ -34,8 +34,6 @@ final class Mongosh implements ExecSession {
   private String db = "test";
   private String uri;
   private boolean quiet;
-  private boolean busy = true;
-  private boolean eof;
   private boolean interrupted;
 
   private Mongosh(ShellConnection.Dialer dialer, boolean legacy, Output out, boolean tty) {
@@ -43,13 +41,8 @@ final class Mongosh implements ExecSession {
     this.legacy = legacy;
     this.out = out;
     this.tty = tty;
-    this.lines = new TerminalLines(tty, this::print, key -> {
-      if (key == TerminalLines.Control.END_OF_INPUT) {
-        eof = true;
-      } else {
-        interrupted = true;
-      }
-    });
+    this.input = new LineInput(this, tty, java.nio.charset.StandardCharsets.UTF_8, this::print,
+        () -> interrupted = true);
   }
 
   /** Starts {@code argv} ({@code mongosh ...} or {@code mongo ...}). */
@@ -227,9 +220,7 @@ final class Mongosh implements ExecSession {
   }
 
   private void ready() {
-    synchronized (this) {
-      busy = false;
-    }
+    input.release();
     prompt();
     pump();
   }
@@ -240,36 +231,31 @@ final class Mongosh implements ExecSession {
 
   @Override
   public void stdin(Buffer data) {
-    synchronized (this) {
-      lines.feed(data.toString(java.nio.charset.StandardCharsets.UTF_8));
-    }
+    input.feed(data);
     pump();
   }
 
   @Override
   public void closeStdin() {
-    synchronized (this) {
-      lines.close();
-      eof = true;
-    }
+    input.close();
     pump();
   }
 
   private void pump() {
     String line;
     synchronized (this) {
-      if (busy || exit.future().isComplete() || commands == null) {
+      if (input.held() || exit.future().isComplete() || commands == null) {
         return;
       }
       if (interrupted) {
         interrupted = false;
-        lines.clear();
+        input.clear();
         print("\n(To exit, press Ctrl+C again or Ctrl+D or type .exit)\n");
         prompt();
       }
-      line = lines.poll();
+      line = input.take();
       if (line == null) {
-        if (eof) {
+        if (input.done()) {
           if (tty) {
             print("\n");
           }
@@ -278,7 +264,6 @@ final class Mongosh implements ExecSession {
         }
         return;
       }
-      busy = true;
     }
     commands.run(line).onComplete(ar -> {
       ShellCommands.Result r = ar.result();
@@ -288,9 +273,7 @@ final class Mongosh implements ExecSession {
         exit.tryComplete(0);
         return;
       }
-      synchronized (this) {
-        busy = false;
-      }
+      input.release();
       prompt();
       pump();
     });

@@ -1,7 +1,7 @@
 package io.dekube.kubelet.images.mysql;
 
 import io.dekube.kubelet.runtime.ExecSession;
-import io.dekube.kubelet.runtime.TerminalLines;
+import io.dekube.kubelet.runtime.LineInput;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -26,12 +26,10 @@ final class MysqlCli implements ExecSession {
   private final boolean tty;
   private final ClientOptions options;
   private final Promise<Integer> exit = Promise.promise();
-  private final TerminalLines lines;
+  private final LineInput input;
   private final StatementSplitter splitter = new StatementSplitter();
   private final Deque<StatementSplitter.Statement> statements = new ArrayDeque<>();
   private MysqlClient client;
-  private boolean busy = true;
-  private boolean eof;
   private boolean askingPassword;
   private boolean failed;
 
@@ -41,11 +39,11 @@ final class MysqlCli implements ExecSession {
     this.out = out;
     this.tty = tty;
     this.options = options;
-    this.lines = new TerminalLines(tty, s -> {
+    this.input = new LineInput(this, tty, StandardCharsets.UTF_8, s -> {
       if (!askingPassword) {
         out.stdout(Buffer.buffer(s.replace("\n", "\r\n"), "UTF-8"));
       }
-    }, this::control);
+    }, this::interrupted);
   }
 
   /** Starts {@code argv} ({@code mysql ...}). */
@@ -68,7 +66,7 @@ final class MysqlCli implements ExecSession {
     }
     if (ClientOptions.ASK.equals(options.password)) {
       cli.askingPassword = true;
-      cli.busy = false;
+      cli.input.release();
       cli.print("Enter password: ");
       cli.pump();
       return cli;
@@ -97,7 +95,7 @@ final class MysqlCli implements ExecSession {
             if (last != null) {
               statements.add(last);
             }
-            eof = true;
+            input.end();
             ready();
           } else if (interactive()) {
             banner().onComplete(v -> ready());
@@ -129,7 +127,7 @@ final class MysqlCli implements ExecSession {
   private void ready() {
     boolean more;
     synchronized (this) {
-      busy = false;
+      input.release();
       more = !statements.isEmpty();
     }
     if (!more) {
@@ -146,30 +144,22 @@ final class MysqlCli implements ExecSession {
 
   @Override
   public void stdin(Buffer data) {
-    synchronized (this) {
-      lines.feed(data.toString(StandardCharsets.UTF_8));
-    }
+    input.feed(data);
     pump();
   }
 
   @Override
   public void closeStdin() {
-    synchronized (this) {
-      lines.close();
-      eof = true;
-    }
+    input.close();
     pump();
   }
 
-  private void control(TerminalLines.Control key) {
-    if (key == TerminalLines.Control.END_OF_INPUT) {
-      eof = true;
-    } else {
-      splitter.clear();
-      lines.clear();
-      print("^C\n");
-      prompt();
-    }
+  /** Ctrl-C: the statement typed so far is dropped, and mysql asks again. */
+  private void interrupted() {
+    splitter.clear();
+    input.clear();
+    print("^C\n");
+    prompt();
   }
 
   /** Runs what is ready, one statement at a time; at the end of input the client ends. */
@@ -182,37 +172,38 @@ final class MysqlCli implements ExecSession {
           return;
         }
         if (askingPassword) {
-          String pw = lines.poll();
+          String pw = input.poll();
           if (pw == null) {
-            if (eof) {
+            if (input.ended()) {
               askingPassword = false;
               options.password = "";
-              busy = true;
+              input.hold();
               connect();
             }
             return;
           }
           askingPassword = false;
           options.password = pw;
-          busy = true;
+          input.hold();
           print("\n");
           connect();
           return;
         }
-        if (busy) {
+        if (input.held()) {
           return;
         }
         next = statements.poll();
         if (next == null) {
-          line = lines.poll();
+          line = input.take();
           if (line == null) {
-            if (eof) {
+            if (input.done()) {
               finish();
             }
             return;
           }
+        } else {
+          input.hold();
         }
-        busy = true;
       }
       if (next != null) {
         run(next).onComplete(ar -> ready());
@@ -223,7 +214,7 @@ final class MysqlCli implements ExecSession {
         boolean none;
         synchronized (this) {
           statements.addAll(read);
-          busy = false;
+          input.release();
           none = statements.isEmpty();
         }
         if (none) {
@@ -305,8 +296,8 @@ final class MysqlCli implements ExecSession {
         synchronized (this) {
           failed = true;
           statements.clear();
-          lines.clear();
-          eof = true;
+          input.clear();
+          input.end();
         }
       }
     }

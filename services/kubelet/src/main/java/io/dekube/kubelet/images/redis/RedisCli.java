@@ -1,6 +1,7 @@
 package io.dekube.kubelet.images.redis;
 
 import io.dekube.kubelet.runtime.ExecSession;
+import io.dekube.kubelet.runtime.LineInput;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -26,7 +27,7 @@ final class RedisCli implements ExecSession {
   private final Output out;
   private final boolean tty;
   private final Promise<Integer> exit = Promise.promise();
-  private final io.dekube.kubelet.runtime.TerminalLines lines;
+  private final LineInput input;
   private final Deque<Promise<Reply>> waiting = new ArrayDeque<>();
   private String host = "127.0.0.1";
   private int port = 6379;
@@ -34,8 +35,6 @@ final class RedisCli implements ExecSession {
   private int db;
   private Boolean raw;
   private NetSocket socket;
-  private boolean busy;
-  private boolean eof;
 
   private RedisCli(RedisServer.Dialer dialer, String version, Output out, boolean tty) {
     this.dialer = dialer;
@@ -43,8 +42,12 @@ final class RedisCli implements ExecSession {
     this.out = out;
     this.tty = tty;
     // linenoise's part: echo (Enter as \r\n), backspace; Ctrl-C, and Ctrl-D on an empty line, end redis-cli
-    this.lines = new io.dekube.kubelet.runtime.TerminalLines(tty,
-        s -> out.stdout(Buffer.buffer(s.replace("\n", "\r\n"), "ISO-8859-1")), key -> eof = true);
+    this.input = new LineInput(this, tty, StandardCharsets.ISO_8859_1,
+        s -> out.stdout(Buffer.buffer(s.replace("\n", "\r\n"), "ISO-8859-1")), this::interrupted);
+  }
+
+  private void interrupted() {
+    input.end();
   }
 
   /** Starts {@code argv} ({@code redis-cli ...}). */
@@ -58,7 +61,7 @@ final class RedisCli implements ExecSession {
       return cli;
     }
     if (!command.isEmpty()) {
-      cli.busy = true; // one command: stdin is not read, its end (exec without -i) ends nothing
+      // one command: stdin stays held, so it is not read and its end (exec without -i) ends nothing
       cli.connect().onComplete(ar -> {
         if (ar.failed()) {
           cli.exit.tryComplete(1);
@@ -72,11 +75,8 @@ final class RedisCli implements ExecSession {
       });
       return cli;
     }
-    cli.busy = true;
     cli.connect().onComplete(ar -> {
-      synchronized (cli) {
-        cli.busy = false;
-      }
+      cli.input.release();
       cli.prompt();
       cli.pump();
     });
@@ -206,43 +206,31 @@ final class RedisCli implements ExecSession {
 
   @Override
   public void stdin(Buffer data) {
-    String text = data.toString(StandardCharsets.ISO_8859_1);
-    synchronized (this) {
-      lines.feed(text);
-    }
+    input.feed(data);
     pump();
   }
 
   @Override
   public void closeStdin() {
-    synchronized (this) {
-      lines.close();
-      eof = true;
-    }
+    input.close();
     pump();
   }
 
   /** Runs the next line once the one before has its answer; at the end of input redis-cli exits. */
   private void pump() {
-    String line;
-    synchronized (this) {
-      if (busy || exit.future().isComplete()) {
-        return;
+    if (exit.future().isComplete()) {
+      return;
+    }
+    String line = input.take();
+    if (line == null) {
+      if (input.done()) {
+        close();
+        exit.tryComplete(0);
       }
-      line = lines.poll();
-      if (line == null) {
-        if (eof) {
-          close();
-          exit.tryComplete(0);
-        }
-        return;
-      }
-      busy = true;
+      return;
     }
     run(line).onComplete(ar -> {
-      synchronized (this) {
-        busy = false;
-      }
+      input.release();
       prompt();
       pump();
     });

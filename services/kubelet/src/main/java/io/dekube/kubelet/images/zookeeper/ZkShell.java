@@ -2,7 +2,7 @@ package io.dekube.kubelet.images.zookeeper;
 
 import io.dekube.kubelet.runtime.ExecSession;
 import io.dekube.kubelet.runtime.JvmContainer;
-import io.dekube.kubelet.runtime.TerminalLines;
+import io.dekube.kubelet.runtime.LineInput;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -29,26 +29,23 @@ final class ZkShell implements ExecSession {
   private final JvmContainer c;
   private final ZkCli cli;
   private final String connect;
-  private final TerminalLines lines;
+  private final LineInput input;
   private final Promise<Integer> exit = Promise.promise();
   private ZooKeeper zk;
   private int count;
-  private boolean busy = true;
-  private boolean eof;
 
   private ZkShell(JvmContainer c, ZkCli cli, String connect, boolean tty, ExecSession.Output out) {
     this.c = c;
     this.cli = cli;
     this.connect = connect;
-    this.lines = new TerminalLines(tty, s -> out.stdout(Buffer.buffer(s.replace("\n", "\r\n"), "ISO-8859-1")),
-        key -> {
-          synchronized (this) {
-            eof = true;
-          }
-          if (key == TerminalLines.Control.INTERRUPT) {
-            finish(130);
-          }
-        });
+    this.input = new LineInput(this, tty, StandardCharsets.ISO_8859_1,
+        s -> out.stdout(Buffer.buffer(s.replace("\n", "\r\n"), "ISO-8859-1")), this::interrupted);
+  }
+
+  /** Ctrl-C ends the shell, 130. */
+  private void interrupted() {
+    input.end();
+    finish(130);
   }
 
   static ExecSession start(JvmContainer c, ZkCli cli, String connect, Future<List<InetSocketAddress>> hosts,
@@ -64,8 +61,8 @@ final class ZkShell implements ExecSession {
           }
           synchronized (shell) {
             shell.zk = ar.result();
-            shell.busy = false;
           }
+          shell.input.release();
           shell.prompt();
           shell.pump();
         });
@@ -81,36 +78,27 @@ final class ZkShell implements ExecSession {
 
   @Override
   public void stdin(Buffer data) {
-    synchronized (this) {
-      lines.feed(data.toString(StandardCharsets.ISO_8859_1));
-    }
+    input.feed(data);
     pump();
   }
 
   @Override
   public void closeStdin() {
-    synchronized (this) {
-      lines.close();
-      eof = true;
-    }
+    input.close();
     pump();
   }
 
   /** Runs the next line once the one before is done; at the end of input the shell ends. */
   private void pump() {
-    String line;
-    synchronized (this) {
-      if (busy || exit.future().isComplete()) {
-        return;
+    if (exit.future().isComplete()) {
+      return;
+    }
+    String line = input.take();
+    if (line == null) {
+      if (input.done()) {
+        finish(0);
       }
-      line = lines.poll();
-      if (line == null) {
-        if (eof) {
-          finish(0);
-        }
-        return;
-      }
-      busy = true;
+      return;
     }
     List<String> words = words(line);
     if (words.isEmpty()) {
@@ -134,9 +122,7 @@ final class ZkShell implements ExecSession {
   }
 
   private void done() {
-    synchronized (this) {
-      busy = false;
-    }
+    input.release();
     prompt();
     pump();
   }
