@@ -20,12 +20,16 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * kube's pod garbage collector, the parts a dead node needs: pods bound to a node that no longer
- * exists (confirmed by a read from the store) are force-deleted; pods being deleted that no node
+ * exists are force-deleted once the node has been missing for kube's quarantine of 40 s (so a pod
+ * created with the {@code nodeName} of a node that never joins stays Pending that long, and a node
+ * re-registering in that time keeps its pods) and a read from the store confirms it is gone; pods being deleted that no node
  * runs are force-deleted; pods being deleted on a node that is not Ready and carries
  * {@code node.kubernetes.io/out-of-service} are force-deleted. And one rule kube does not have:
  * a pod being deleted on a node whose kubelet stopped posting (Ready {@code Unknown}) is
@@ -38,6 +42,9 @@ public final class PodGarbageCollector implements Reconciler {
   /** The taint an operator puts on a node that is out of service for good (kube's NodeOutOfServiceVolumeDetach). */
   public static final String OUT_OF_SERVICE = "node.kubernetes.io/out-of-service";
 
+  /** How long a node must be missing before its pods are collected (kube's {@code quarantineTime}). */
+  static final Duration QUARANTINE = Duration.ofSeconds(40);
+
   private static final Logger LOG = LoggerFactory.getLogger(PodGarbageCollector.class);
 
   private final ControllerContext ctx;
@@ -45,6 +52,8 @@ public final class PodGarbageCollector implements Reconciler {
   private final ResourceType nodeType;
   private final Lister<Pod> pods;
   private final Lister<Node> nodes;
+  /** When each node some pod is bound to was first seen missing (kube's delaying node queue). */
+  private final Map<String, Instant> missingSince = new ConcurrentHashMap<>();
   private ControllerLoop loop;
 
   public PodGarbageCollector(ControllerContext ctx) {
@@ -61,7 +70,7 @@ public final class PodGarbageCollector implements Reconciler {
     loop.watch(nodes.cache(), new InformerHandler() {
       @Override
       public void onAdd(ObjectNode node) {
-        // nothing to collect on a new node
+        missingSince.remove(node.path("metadata").path("name").asText());
       }
 
       @Override
@@ -105,12 +114,25 @@ public final class PodGarbageCollector implements Reconciler {
     if (node == null) {
       return orphaned(pod, nodeName);
     }
+    missingSince.remove(nodeName);
     return terminating ? terminatingOn(pod, node) : Future.succeededFuture();
   }
 
-  /** A pod whose node is not cached: force-deleted when the store confirms the node is gone. */
+  /**
+   * A pod whose node is not cached: looked at again when the node has been missing for the quarantine,
+   * then force-deleted if the store confirms the node is gone.
+   */
   private Future<Void> orphaned(Pod pod, String nodeName) {
-    return ctx.store().get(nodeType, "", nodeName).<Void>mapEmpty()
+    Instant now = ctx.clock().instant();
+    Instant due = missingSince.computeIfAbsent(nodeName, n -> now).plus(QUARANTINE);
+    if (due.isAfter(now)) {
+      if (loop != null) {
+        loop.enqueueAfter(ObjectKey.of(Typed.tree(pod)), Duration.between(now, due).plusMillis(50));
+      }
+      return Future.succeededFuture();
+    }
+    return ctx.store().get(nodeType, "", nodeName)
+        .onSuccess(n -> missingSince.remove(nodeName)).<Void>mapEmpty()
         .recover(e -> e instanceof StatusException se && se.code() == 404
             ? forceDelete(pod, "DeletionByPodGC", "PodGC: node no longer exists")
             : Future.failedFuture(e));

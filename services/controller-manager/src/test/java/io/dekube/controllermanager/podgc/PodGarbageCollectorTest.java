@@ -44,12 +44,35 @@ class PodGarbageCollectorTest {
     done(gc.sync(new ObjectKey("ns", pod)));
   }
 
+  /** Syncs a pod whose node is missing: first seen, then again after kube's quarantine. */
+  private void syncPastQuarantine(String pod) {
+    sync(pod);
+    fake.clock.set(fake.clock.instant().plus(PodGarbageCollector.QUARANTINE));
+    sync(pod);
+  }
+
   @Test
-  void aPodBoundToANodeThatNoLongerExistsIsForceDeleted() {
+  void aPodBoundToANodeThatNoLongerExistsIsForceDeletedAfterTheQuarantine() {
     put("orphan", "gone", null);
+    sync("orphan");
+    fake.clock.set(fake.clock.instant().plus(PodGarbageCollector.QUARANTINE).minusSeconds(1));
+    sync("orphan");
+    assertNotNull(fake.store.object(podType, "ns", "orphan"), "kube waits 40 s for the node to show up");
+    assertEquals(List.of(), fake.writes());
+    fake.clock.set(fake.clock.instant().plusSeconds(1));
     sync("orphan");
     assertNull(fake.store.object(podType, "ns", "orphan"));
     assertEquals(List.of("update pods/status ns/orphan", "delete pods ns/orphan"), fake.writes());
+  }
+
+  @Test
+  void aNodeThatShowsUpDuringTheQuarantineKeepsItsPods() {
+    put("p", "late", null);
+    sync("p");
+    fake.store.put(nodeType, node("late", "True", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z").build());
+    fake.clock.set(fake.clock.instant().plus(PodGarbageCollector.QUARANTINE));
+    sync("p");
+    assertNotNull(fake.store.object(podType, "ns", "p"));
   }
 
   @Test
@@ -58,7 +81,7 @@ class PodGarbageCollectorTest {
     ObjectNode tree = fake.store.object(podType, "ns", "tracked").deepCopy();
     ((ObjectNode) tree.get("metadata")).putArray("finalizers").add("batch.kubernetes.io/job-tracking");
     fake.store.put(podType, tree);
-    sync("tracked");
+    syncPastQuarantine("tracked");
     ObjectNode left = fake.store.object(podType, "ns", "tracked");
     assertEquals("Failed", left.at("/status/phase").asText(), "no kubelet will end it: the pod GC does");
     assertEquals("DeletionByPodGC", left.at("/status/conditions").findValues("reason").stream()
