@@ -93,6 +93,25 @@ public final class BuiltInImages {
   }
 
   /**
+   * Whether {@code image} is a busybox from before 1.29, whose {@code nslookup} asks the C library and prints
+   * {@code Address 1: IP NAME} lines: busybox tags up to 1.28 (the tag kube's DNS pages long asked for), and the
+   * old images kube's pages name, {@code gcr.io/google-containers/busybox} and its {@code k8s.gcr.io} and
+   * {@code registry.k8s.io} copies (1.24) and {@code radial/busyboxplus} (1.22).
+   */
+  public static boolean isOldBusybox(String image) {
+    String[] repoTag = repositoryAndTag(image);
+    return switch (repoTag[0]) {
+      case "gcr.io/google-containers/busybox", "k8s.gcr.io/busybox", "registry.k8s.io/busybox",
+          "radial/busyboxplus" -> true;
+      case "busybox" -> {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("1\\.(\\d+)([.-].*)?").matcher(repoTag[1]);
+        yield m.matches() && Integer.parseInt(m.group(1)) <= 28;
+      }
+      default -> false;
+    };
+  }
+
+  /**
    * Whether {@code image}'s CMD is {@code bash} (Docker's {@code ubuntu}, {@code debian} and {@code bash} images): a
    * container without a command, as {@code kubectl debug node/... -it --image=ubuntu} makes, gets bash's prompt.
    */

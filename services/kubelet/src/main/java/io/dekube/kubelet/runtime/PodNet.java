@@ -200,57 +200,9 @@ final class PodNet {
             : Future.succeededFuture(new Resolved(names.get(i), a)));
   }
 
-  /** {@code nslookup NAME [SERVER]}: busybox's output; 1 when the name has no address. */
+  /** {@code nslookup NAME [SERVER]}, as the container's image has it ({@link Nslookup}); 1 when the name has no address. */
   Future<Integer> nslookup(List<String> args) {
-    List<String> pos = args.stream().filter(a -> !a.startsWith("-")).toList();
-    if (pos.isEmpty()) {
-      err("Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]");
-      return Future.succeededFuture(1);
-    }
-    String name = pos.get(0);
-    String server = pos.size() > 1 ? pos.get(1) : dnsServer();
-    int port = server.equals(dnsServer()) ? dnsPort() : 53;
-    int shown = 53; // the pod sees the cluster DNS on 53, whichever port the node's DNS listens on
-    if (server.matches(".*:\\d+") && !server.startsWith("[")) {
-      port = Integer.parseInt(server.substring(server.lastIndexOf(':') + 1));
-      shown = port;
-      server = server.substring(0, server.lastIndexOf(':'));
-    }
-    print("Server:\t\t" + server + "\nAddress:\t" + server + ":" + shown + "\n");
-    Future<Integer> work;
-    if (isIp(name)) {
-      DnsClient dns = vertx.createDnsClient(new DnsClientOptions().setHost(server).setPort(port).setQueryTimeout(5000));
-      String arpa = reverse(name);
-      Future<String> answer = letsOut(server, server.equals(dnsServer()) ? 53 : port, "UDP").compose(ok -> ok
-          ? dns.resolvePTR(arpa) : dropped(5, new java.util.concurrent.TimeoutException("DNS query timed out")));
-      work = answer.andThen(ar -> dns.close()).map(ptr -> {
-        print(ptr == null ? "*** Can't find " + name + ": No answer\n" : arpa + "\tname = " + ptr + "\n");
-        return ptr == null ? 1 : 0;
-      }).recover(e -> Future.succeededFuture(dnsFailed(name, e)));
-    } else {
-      work = query(name, server, port).map(r -> {
-        StringBuilder b = new StringBuilder("Name:\t" + r.name() + "\n");
-        r.addresses().forEach(a -> b.append("Address: ").append(a).append('\n'));
-        print(b.toString());
-        return 0;
-      }).recover(e -> Future.succeededFuture(dnsFailed(name, e)));
-    }
-    return interruptible(work, () -> { });
-  }
-
-  private int dnsFailed(String name, Throwable e) {
-    if (e instanceof DnsException d) {
-      print("** server can't find " + name + ": " + d.code().name() + "\n");
-    } else {
-      print(";; connection timed out; no servers could be reached\n");
-    }
-    return 1;
-  }
-
-  private static String reverse(String ip) {
-    List<String> parts = new ArrayList<>(Arrays.asList(ip.split("\\.")));
-    java.util.Collections.reverse(parts);
-    return String.join(".", parts) + ".in-addr.arpa";
+    return new Nslookup(vertx, this, out, spec.image()).run(args);
   }
 
   /**
