@@ -86,6 +86,14 @@ public final class BuiltInImages {
     return env;
   }
 
+  /**
+   * Whether {@code image} has no shell and no other programs than its own ({@code registry.k8s.io/pause}, built
+   * {@code FROM scratch}): {@code kubectl exec} of anything else fails to start, as runc's exec does.
+   */
+  public static boolean shellLess(String image) {
+    return resolve(image).map(r -> r.program().equals("pause")).orElse(false);
+  }
+
   /** Whether {@code image}'s {@code sh} is dash (Debian-based), whose {@code echo 'a\nb'} prints two lines. */
   public static boolean shIsDash(String image) {
     String[] repoTag = repositoryAndTag(image);

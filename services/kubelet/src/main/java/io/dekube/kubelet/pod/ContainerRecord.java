@@ -61,6 +61,27 @@ public final class ContainerRecord {
     return logFile;
   }
 
+  /**
+   * The log of the run the status shows as {@code lastState} ({@code kubectl logs --previous}), as kube's kubelet
+   * picks it: the run that just ended while the container waits for its restart (CrashLoopBackOff), else the run
+   * before the current one; null when there is none (the first run, or a container that is not restarted). A run
+   * that wrote nothing has no file: its log is empty.
+   */
+  public java.nio.file.Path previousLogFile() {
+    if (logFile == null) {
+      return null;
+    }
+    if (running == null && terminated != null && restartAt != null) {
+      return logFile;
+    }
+    if (last == null) {
+      return null;
+    }
+    String name = logFile.getFileName().toString();
+    int run = Integer.parseInt(name.substring(0, name.indexOf('.')));
+    return run > 0 ? logFile.resolveSibling((run - 1) + ".log") : null;
+  }
+
   /** When the current run started (null when not started). */
   public Instant startedAt() {
     return startedAt;

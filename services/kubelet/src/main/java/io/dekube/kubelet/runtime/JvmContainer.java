@@ -286,6 +286,9 @@ public final class JvmContainer implements RunningContainer {
 
   @Override
   public ExecSession exec(List<String> command, ExecSession.Output output, boolean tty) {
+    if (io.dekube.kubelet.images.BuiltInImages.shellLess(spec.image())) {
+      return ExecSession.ending(Future.failedFuture(ExecStartException.notFound(command.get(0))));
+    }
     String first = command.isEmpty() ? "" : command.get(0).substring(command.get(0).lastIndexOf('/') + 1);
     ImageCommand own = commands.get(first);
     return own != null ? own.start(command, output, tty) : ShellSession.start(vertx, spec, command, output, tty,

@@ -3,6 +3,7 @@ package io.dekube.kubelet.server;
 import io.dekube.kubelet.pod.ContainerRecord;
 import io.dekube.kubelet.runtime.CriLog;
 import io.dekube.kubelet.runtime.ExecSession;
+import io.dekube.kubelet.runtime.ExecStartException;
 import io.dekube.kubelet.runtime.RunningContainer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -44,7 +45,9 @@ final class ExecStream {
       ws.closeHandler(v -> session.kill());
       session.exitCode().onComplete(ar -> {
         int code = ar.succeeded() ? ar.result() : 1;
-        ChannelStreams.write(ws, ChannelStreams.ERROR, Buffer.buffer(ChannelStreams.exitStatus(code, command)));
+        ChannelStreams.write(ws, ChannelStreams.ERROR, Buffer.buffer(ar.cause() instanceof ExecStartException e
+            ? ChannelStreams.failure("Internal error occurred: " + e.getMessage())
+            : ChannelStreams.exitStatus(code, command)));
         if (!ws.isClosed()) {
           ws.close();
         }

@@ -54,7 +54,7 @@ final class LogStream {
           + "\" is waiting to start: ContainerCreating\n");
       return;
     }
-    Path file = o.previous() ? previousFile(current) : current;
+    Path file = o.previous() ? container.previousLogFile() : current;
     if (file == null) {
       req.response().setStatusCode(400).end("previous terminated container \"" + container.name() + "\" in pod \""
           + pod + "\" not found\n");
@@ -130,14 +130,4 @@ final class LogStream {
     }
   }
 
-  private static Path previousFile(Path current) {
-    String name = current.getFileName().toString();
-    try {
-      int run = Integer.parseInt(name.substring(0, name.indexOf('.')));
-      Path prev = current.resolveSibling((run - 1) + ".log");
-      return run > 0 && Files.exists(prev) ? prev : null;
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
 }
