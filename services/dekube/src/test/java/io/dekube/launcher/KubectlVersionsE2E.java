@@ -22,6 +22,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * kubectl 1.27 and 1.28 need {@code /openapi/v2} in protobuf for all of these. Each version also
  * runs exec (output, stdin, exit code) and port-forward: up to 1.29 exec speaks SPDY/3.1, up to 1.30
  * port-forward does, the later ones WebSockets. Each version gets its own HOME (no shared HTTP cache)
- * and namespace. Fails when no versioned kubectl is found.
+ * and namespace, so the versions run side by side. Fails when no versioned kubectl is found.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KubectlVersionsE2E {
@@ -72,6 +74,7 @@ class KubectlVersionsE2E {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("versions")
+  @Execution(ExecutionMode.CONCURRENT) // side by side: each version mostly waits on its kubectl processes
   void everyCommandWorks(Path kubectl) throws Exception {
     String v = kubectl.getFileName().toString().substring("kubectl.".length());
     String ns = "v" + v.replace('.', '-');
