@@ -126,7 +126,8 @@ public final class KubeletVerticle extends VerticleBase {
         .compose(v -> warmUp())
         .compose(v -> startServer())
         .compose(port -> {
-          agent = new NodeAgent(vertx, store, config, port, pods.events());
+          agent = new NodeAgent(vertx, store, config, port, pods.events(),
+              () -> nodeInformer.get("", config.nodeName()));
           return agent.start();
         })
         .onSuccess(v -> {

@@ -13,20 +13,26 @@ import io.dekube.kubelet.KubeletConfig;
 import io.dekube.kubelet.pod.PodEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A node's presence in the store: registers the Node (or takes over the existing one), writes its
  * status, renews its Lease in {@code kube-node-lease} every renew interval and re-posts the status
- * every status interval. Runs on the kubelet verticle's context; timers stop with {@link #stop()}.
+ * every status interval, or at the next check (every 10 s, kube's {@code nodeStatusUpdateFrequency})
+ * when the Node's allocatable must follow extended resources added to or removed from its capacity.
+ * Runs on the kubelet verticle's context; timers stop with {@link #stop()}.
  */
 public final class NodeAgent {
 
   private static final String NORMAL = io.dekube.core.event.EventRecorder.NORMAL;
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+  /** How often the kubelet looks whether its status must be written before the status interval. */
+  private static final Duration STATUS_CHECK = Duration.ofSeconds(10);
   private static final ResourceType NODES = ResourceRegistry.builtIn().byResourceName("nodes").orElseThrow();
   private static final ResourceType LEASES = ResourceRegistry.builtIn().byResourceName("leases.coordination.k8s.io")
       .orElseThrow();
@@ -36,16 +42,21 @@ public final class NodeAgent {
   private final KubeletConfig config;
   private final int port;
   private final PodEvents events;
+  private final Supplier<ObjectNode> current;
   private final String bootId = UUID.randomUUID().toString();
   private final Instant readySince = Instant.now();
   private String nodeUid = "";
   private ObjectNode lease;
   private long leaseTimer = -1;
   private long statusTimer = -1;
+  private Instant lastPosted = Instant.MIN;
   private boolean stopped;
 
-  public NodeAgent(Vertx vertx, StoreApi store, KubeletConfig config, int port, PodEvents events) {
+  /** {@code current} gives the Node as the kubelet's informer last saw it (or null). */
+  public NodeAgent(Vertx vertx, StoreApi store, KubeletConfig config, int port, PodEvents events,
+                   Supplier<ObjectNode> current) {
     this.vertx = vertx;
+    this.current = current;
     this.events = events;
     this.store = store;
     this.config = config;
@@ -62,7 +73,8 @@ public final class NodeAgent {
               config.runtime(), config.cpu(), config.memory(), config.nodeIp(), port);
           startingEvents();
           scheduleRenewal();
-          statusTimer = vertx.setPeriodic(config.statusInterval().toMillis(), t -> postStatus());
+          long check = Math.min(STATUS_CHECK.toMillis(), config.statusInterval().toMillis());
+          statusTimer = vertx.setPeriodic(check, t -> postStatusIfDue());
         });
   }
 
@@ -108,13 +120,22 @@ public final class NodeAgent {
     return store.patch(NODES, "", config.nodeName(), Patches.MERGE, patch, WriteOptions.none());
   }
 
+  private void postStatusIfDue() {
+    ObjectNode node = current.get();
+    if (!Instant.now().isBefore(lastPosted.plus(config.statusInterval())) || NodeObjects.allocatableBehind(node)) {
+      postStatus();
+    }
+  }
+
   /** Merge-patches the Node's status (conditions and addresses are replaced as a whole). */
   public Future<Void> postStatus() {
     if (stopped) {
       return Future.succeededFuture();
     }
     ObjectNode patch = Json.object();
-    patch.set("status", NodeObjects.status(config, port, Instant.now(), readySince, bootId));
+    Instant now = Instant.now();
+    lastPosted = now;
+    patch.set("status", NodeObjects.status(config, port, now, readySince, bootId, current.get()));
     return store.patch(NODES, "", config.nodeName(), Patches.MERGE, patch, WriteOptions.none().withSubresource("status"))
         .<Void>mapEmpty()
         .onFailure(e -> LOG.warn("node {}: status update failed: {}", config.nodeName(), e.getMessage()));

@@ -1,5 +1,6 @@
 package io.dekube.kubelet.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.Json;
@@ -47,12 +48,31 @@ public final class NodeObjects {
     c.labels().forEach(labels::put);
   }
 
-  /** The Node's status: capacity = allocatable, Ready and the pressure conditions, addresses, port, node info. */
-  public static ObjectNode status(KubeletConfig c, int kubeletPort, Instant now, Instant readySince, String bootId) {
+  /**
+   * The Node's status as a merge patch over {@code current} (the Node as last seen, or null): capacity =
+   * allocatable, Ready and the pressure conditions, addresses, port, node info. As kube's kubelet, it
+   * leaves the extended resources an operator added to the capacity (e.g. {@code example.com/dongle}
+   * by a JSON patch of {@code status}) where they are and makes them allocatable, and drops extended
+   * resources from the allocatable once they are gone from the capacity.
+   */
+  public static ObjectNode status(KubeletConfig c, int kubeletPort, Instant now, Instant readySince, String bootId,
+                                  JsonNode current) {
     ObjectNode s = Json.object();
     ObjectNode capacity = s.putObject("capacity").put("cpu", c.cpu()).put("memory", c.memory())
         .put("pods", Integer.toString(c.maxPods())).put("ephemeral-storage", "100Gi");
-    s.set("allocatable", capacity.deepCopy());
+    ObjectNode allocatable = capacity.deepCopy();
+    s.set("allocatable", allocatable);
+    JsonNode had = current == null ? Json.object() : current.path("status");
+    had.path("capacity").fields().forEachRemaining(e -> {
+      if (isExtendedResource(e.getKey())) {
+        allocatable.set(e.getKey(), e.getValue());
+      }
+    });
+    had.path("allocatable").fieldNames().forEachRemaining(name -> {
+      if (isExtendedResource(name) && !had.path("capacity").has(name)) {
+        allocatable.putNull(name);
+      }
+    });
     ArrayNode conditions = s.putArray("conditions");
     String heartbeat = time(now);
     String since = time(readySince);
@@ -75,6 +95,39 @@ public final class NodeObjects {
         .put("kubeProxyVersion", KubeletConfig.KUBELET_VERSION).put("operatingSystem", "linux")
         .put("architecture", arch());
     return s;
+  }
+
+  /**
+   * Whether {@code current}'s allocatable misses an extended resource of its capacity, or keeps one the
+   * capacity no longer has (kube's kubelet mends that at its next status update).
+   */
+  public static boolean allocatableBehind(JsonNode current) {
+    if (current == null) {
+      return false;
+    }
+    JsonNode capacity = current.path("status").path("capacity");
+    JsonNode allocatable = current.path("status").path("allocatable");
+    java.util.Set<String> want = new java.util.TreeSet<>();
+    java.util.Set<String> have = new java.util.TreeSet<>();
+    capacity.fields().forEachRemaining(e -> {
+      if (isExtendedResource(e.getKey())) {
+        want.add(e.getKey() + "=" + e.getValue().asText());
+      }
+    });
+    allocatable.fields().forEachRemaining(e -> {
+      if (isExtendedResource(e.getKey())) {
+        have.add(e.getKey() + "=" + e.getValue().asText());
+      }
+    });
+    return !want.equals(have);
+  }
+
+  /**
+   * kube's {@code IsExtendedResourceName}: a resource name with a domain outside {@code kubernetes.io}
+   * ({@code example.com/dongle}), not a quota's {@code requests.} name.
+   */
+  static boolean isExtendedResource(String name) {
+    return name.contains("/") && !name.contains("kubernetes.io/") && !name.startsWith("requests.");
   }
 
   private static void condition(ArrayNode list, String type, String status, String reason, String message,

@@ -1,0 +1,57 @@
+package io.dekube.kubelet.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
+import io.dekube.kubelet.KubeletConfig;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class NodeObjectsTest {
+
+  private final KubeletConfig config = KubeletConfig.defaults("n1", "127.0.1.1", Path.of("/tmp"));
+
+  private static ObjectNode node(String capacity, String allocatable) throws Exception {
+    return (ObjectNode) Json.MAPPER.readTree("{\"status\":{\"capacity\":" + capacity + ",\"allocatable\":"
+        + allocatable + "}}");
+  }
+
+  private JsonNode statusOver(ObjectNode current) {
+    return NodeObjects.status(config, 10250, Instant.EPOCH, Instant.EPOCH, "boot", current);
+  }
+
+  @Test
+  void anExtendedResourcePatchedIntoTheCapacityBecomesAllocatable() throws Exception {
+    ObjectNode current = node("{\"cpu\":\"4\",\"memory\":\"8Gi\",\"example.com/dongle\":\"4\"}",
+        "{\"cpu\":\"4\",\"memory\":\"8Gi\"}");
+    assertTrue(NodeObjects.allocatableBehind(current));
+    JsonNode status = statusOver(current);
+    assertEquals("4", status.at("/allocatable/example.com~1dongle").asText());
+    assertEquals("4", status.at("/allocatable/cpu").asText());
+    assertTrue(status.at("/capacity/example.com~1dongle").isMissingNode(),
+        "the capacity is the operator's: the merge patch leaves it alone");
+  }
+
+  @Test
+  void anExtendedResourceRemovedFromTheCapacityLeavesTheAllocatable() throws Exception {
+    ObjectNode current = node("{\"cpu\":\"4\"}", "{\"cpu\":\"4\",\"example.com/dongle\":\"4\"}");
+    assertTrue(NodeObjects.allocatableBehind(current));
+    assertTrue(statusOver(current).at("/allocatable/example.com~1dongle").isNull(), "null deletes it in a merge patch");
+  }
+
+  @Test
+  void nativeResourcesAreTheKubeletsOwn() throws Exception {
+    ObjectNode current = node("{\"cpu\":\"4\",\"hugepages-2Mi\":\"0\",\"kubernetes.io/batteries\":\"1\"}",
+        "{\"cpu\":\"4\"}");
+    JsonNode status = statusOver(current);
+    assertTrue(status.at("/allocatable/hugepages-2Mi").isMissingNode());
+    assertTrue(status.at("/allocatable/kubernetes.io~1batteries").isMissingNode());
+    assertFalse(NodeObjects.allocatableBehind(node("{\"cpu\":\"4\",\"example.com/dongle\":\"4\"}",
+        "{\"cpu\":\"3\",\"example.com/dongle\":\"4\"}")));
+  }
+}
