@@ -47,7 +47,7 @@ final class PodAdmission implements KindAdmission {
    * left it, as kube's strategy computes it after admission.
    */
   static void classify(ObjectNode pod) {
-    Nodes.obj(pod, "status").put("qosClass", PodSpecDefaults.qosClass(Nodes.obj(pod, "spec")));
+    Nodes.obj(pod, "status").put("qosClass", PodQos.of(Nodes.obj(pod, "spec")));
   }
 
   /** DefaultTolerationSeconds: tolerate not-ready and unreachable nodes for 300 s (or as the flags say). */

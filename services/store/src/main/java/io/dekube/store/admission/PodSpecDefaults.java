@@ -125,28 +125,4 @@ public final class PodSpecDefaults {
     }
     return image.substring(colon + 1).equals("latest") ? "Always" : "IfNotPresent";
   }
-
-  /** The QoS class of a pod spec: Guaranteed, Burstable or BestEffort. */
-  static String qosClass(JsonNode spec) {
-    boolean any = false;
-    boolean guaranteed = true;
-    for (String list : new String[] {"initContainers", "containers"}) {
-      for (ObjectNode c : Nodes.objects(spec, list)) {
-        JsonNode req = c.path("resources").path("requests");
-        JsonNode lim = c.path("resources").path("limits");
-        if (req.size() > 0 || lim.size() > 0) {
-          any = true;
-        }
-        for (String r : new String[] {"cpu", "memory"}) {
-          if (!lim.has(r) || (req.has(r) && !req.get(r).asText().equals(lim.get(r).asText()))) {
-            guaranteed = false;
-          }
-        }
-      }
-    }
-    if (!any) {
-      return "BestEffort";
-    }
-    return guaranteed ? "Guaranteed" : "Burstable";
-  }
 }
