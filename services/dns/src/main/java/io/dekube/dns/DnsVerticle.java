@@ -35,6 +35,8 @@ import org.xbill.DNS.Rcode;
 public final class DnsVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(DnsVerticle.class);
+  /** The queries the Corefile's {@code log} plugin asks for, in CoreDNS' words. */
+  private static final Logger QUERIES = LoggerFactory.getLogger("io.dekube.dns.coredns");
 
   private final DnsConfig config;
   private final ResourceRegistry registry;
@@ -42,7 +44,9 @@ public final class DnsVerticle extends VerticleBase {
   private volatile ClusterRecords records = ClusterRecords.empty();
   private final List<DatagramSocket> udp = new ArrayList<>();
   private final List<NetServer> tcp = new ArrayList<>();
-  private Forwarder forwarder;
+  private final java.util.Map<String, Forwarder> forwarders = new java.util.HashMap<>();
+  private volatile Corefile corefile = Corefile.kubeadm();
+  private HandlerRegistration corefileWatch;
   private final AnswerCache cache = new AnswerCache(System::nanoTime);
   private ServiceWatch watch;
   private int actualPort = -1;
@@ -82,14 +86,14 @@ public final class DnsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    forwarder = config.upstream().isEmpty() ? null : new Forwarder(vertx, config.upstream());
     return ServiceWatch.start(vertx, registry, informers, view -> records = ClusterRecords.of(view.services(),
             view.ports()))
         .onSuccess(w -> {
           watch = w;
           records = ClusterRecords.of(w.view().services(), w.view().ports());
         })
-        .compose(w -> listen(config.port()).onSuccess(port -> {
+        .compose(w -> followCorefile())
+        .compose(v -> listen(config.port()).onSuccess(port -> {
           actualPort = port;
           LOG.info("cluster DNS answering on {}:{} (UDP, TCP)", config.host(), port);
         }).recover(e -> {
@@ -107,6 +111,16 @@ public final class DnsVerticle extends VerticleBase {
           writeUntilDone(kubeDns, false);
           kept = kubeDns.keep(informers, store, registry);
         }));
+  }
+
+  /**
+   * Follows the {@code kube-system/coredns} ConfigMap's Corefile ({@link CorefileConfigMap}): its {@code log} and
+   * {@code forward} (stub domains and upstreams) apply from the next query.
+   */
+  private Future<Void> followCorefile() {
+    Informer configMaps = informers.apply(registry.byResourceName("configmaps").orElseThrow());
+    return configMaps.start().onSuccess(v -> corefileWatch = CorefileConfigMap.follow(configMaps,
+        c -> corefile = c));
   }
 
   /**
@@ -129,7 +143,7 @@ public final class DnsVerticle extends VerticleBase {
 
   /** Writes the Service and its endpoints, again every 5 s until the store took them (it may start later). */
   private void writeUntilDone(SystemService service, boolean retrying) {
-    service.ensure(store, registry)
+    service.ensure(store, registry).compose(v -> CorefileConfigMap.createIfMissing(store, registry))
         .onSuccess(v -> LOG.info("{}/{} Service points at {}:{}", service.namespace(), service.name(), config.host(),
             actualPort))
         .onFailure(e -> {
@@ -148,7 +162,7 @@ public final class DnsVerticle extends VerticleBase {
     return server.listen(port, config.host()).compose(s -> {
       tcp.add(s);
       DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions());
-      socket.handler(p -> answer(p.data(), true).onSuccess(reply -> socket.send(reply, p.sender().port(),
+      socket.handler(p -> answer(p.data(), p.sender(), true).onSuccess(reply -> socket.send(reply, p.sender().port(),
           p.sender().hostAddress())));
       return socket.listen(s.actualPort(), config.host()).map(d -> {
         udp.add(d);
@@ -173,15 +187,31 @@ public final class DnsVerticle extends VerticleBase {
       }
       parser.fixedSizeMode(2);
       length[0] = true;
-      answer(buf, false).onSuccess(reply -> socket.write(Buffer.buffer().appendUnsignedShort(reply.length())
+      answer(buf, socket.remoteAddress(), false).onSuccess(reply -> socket.write(Buffer.buffer().appendUnsignedShort(reply.length())
           .appendBuffer(reply)));
     });
     socket.handler(parser);
   }
 
-  private Future<Buffer> answer(Buffer packet, boolean udp) {
+  private Future<Buffer> answer(Buffer packet, io.vertx.core.net.SocketAddress client, boolean udp) {
+    long start = System.nanoTime();
+    Message query = parsed(packet.getBytes());
+    Corefile now = corefile;
+    Future<Buffer> reply = answer(packet, query, now, udp);
+    if (query == null || query.getQuestion() == null || !now.logs(query.getQuestion().getName().toString())) {
+      return reply;
+    }
+    return reply.onSuccess(r -> {
+      Message answered = parsed(r.getBytes());
+      if (answered != null) {
+        QUERIES.info("[INFO] {}", QueryLog.line(client.hostAddress(), client.port(), !udp, query, packet.length(),
+            answered, r.length(), System.nanoTime() - start));
+      }
+    });
+  }
+
+  private Future<Buffer> answer(Buffer packet, Message query, Corefile now, boolean udp) {
     byte[] bytes = packet.getBytes();
-    Message query = parsed(bytes);
     Message kept = query == null ? null : cache.lookup(query);
     if (kept != null) {
       return Future.succeededFuture(Buffer.buffer(kept.toWire(udp ? udpLimit(query) : 65_535)));
@@ -194,6 +224,9 @@ public final class DnsVerticle extends VerticleBase {
       return Future.succeededFuture(Buffer.buffer(reply.message().toWire(udp ? udpLimit(query) : 65_535)));
     }
     Message asked = reply.message();
+    String upstream = now.upstream(asked.getQuestion().getName().toString(), config.upstream());
+    Forwarder forwarder = upstream.isEmpty() ? null : forwarders.computeIfAbsent(upstream,
+        u -> new Forwarder(vertx, u));
     if (forwarder == null) {
       return Future.succeededFuture(Buffer.buffer(refused(asked, Rcode.REFUSED).toWire(512)));
     }
@@ -231,6 +264,9 @@ public final class DnsVerticle extends VerticleBase {
     stopped = true;
     vertx.cancelTimer(retryTimer);
     kept.forEach(HandlerRegistration::remove);
+    if (corefileWatch != null) {
+      corefileWatch.remove();
+    }
     if (watch != null) {
       watch.stop();
     }
