@@ -56,6 +56,9 @@ final class ListenerPlan {
       if (p.type().equals("ExternalName") || !(p.protocol().equals("TCP") || p.protocol().equals("UDP"))) {
         continue;
       }
+      if (p.proxiedBackends().isEmpty()) {
+        continue; // kube-proxy's REJECT of a Service without endpoints: no listener, so a connection is refused
+      }
       // the process-wide proxy (no node) treats every endpoint as local
       boolean node = !nodeName.isEmpty();
       Target internal = target(p, p.internalLocal() && node ? p.proxiedBackendsOn(nodeName) : p.proxiedBackends());

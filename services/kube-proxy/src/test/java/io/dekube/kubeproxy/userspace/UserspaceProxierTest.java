@@ -96,6 +96,21 @@ class UserspaceProxierTest {
     await(onContext(proxier::close));
   }
 
+  /** "Debug Services"' Service without endpoints: refused, as kube-proxy's "has no endpoints" REJECT answers. */
+  @Test
+  void aServiceWithoutEndpointsRefusesConnections() throws Exception {
+    UserspaceProxier proxier = new UserspaceProxier(vertx, "", List.of(), true);
+    await(onContext(() -> proxier.sync(List.of(service(List.of())))));
+    assertEquals(List.of(), proxier.listening());
+    var client = vertx.createNetClient();
+    Throwable refused = client.connect(servicePort, clusterIp).toCompletionStage().toCompletableFuture()
+        .handle((s, e) -> e).get(5, TimeUnit.SECONDS);
+    assertTrue(refused != null && String.valueOf(refused.getMessage()).contains("Connection refused"),
+        String.valueOf(refused));
+    await(onContext(() -> proxier.sync(List.of(service(List.of(ready("127.0.0.1", backendPorts.get(0), "n1")))))));
+    assertEquals("a:hi", roundTrip(await(client.connect(servicePort, clusterIp)), "hi"));
+  }
+
   @Test
   void aPodsConnectionReachesTheEndpointFromThePodsAddress() throws Exception {
     NetServer who = vertx.createNetServer().connectHandler(sock -> sock.handler(buf ->
