@@ -63,7 +63,8 @@ final class ProcFiles {
       proc.file(dir + "/comm", () -> (comm + "\n").getBytes(StandardCharsets.UTF_8));
       String status = "Name:\t" + comm + "\nUmask:\t0022\nState:\t" + (reader ? "R (running)" : "S (sleeping)")
           + "\nTgid:\t" + p.pid() + "\nPid:\t" + p.pid() + "\nPPid:\t" + (p.pid() == 1 ? 0 : reader ? 0 : 1)
-          + "\nUid:\t" + ids(p.uid()) + "\nGid:\t" + ids(p.uid()) + "\n";
+          + "\nUid:\t" + ids(p.uid()) + "\nGid:\t" + ids(p.uid()) + "\n"
+          + Capabilities.statusLines(p.capabilities(), p.uid());
       proc.file(dir + "/status", () -> status.getBytes(StandardCharsets.UTF_8));
       proc.file(dir + "/mounts", () -> mountTable);
       proc.file(dir + "/uid_map", () -> users.idMap());

@@ -22,7 +22,11 @@ import java.util.Optional;
 final class ProcessTable {
 
   /** One process: its id, user id and command line. */
-  record Process(int pid, long uid, String command) {
+  /** A process: its id, user and command line, and the bounding capability set of its container. */
+  record Process(int pid, long uid, String command, long capabilities) {
+    Process(int pid, long uid, String command) {
+      this(pid, uid, command, Capabilities.DEFAULT);
+    }
   }
 
   private ProcessTable() {
@@ -89,11 +93,13 @@ final class ProcessTable {
     for (Container c : shown) {
       long uid = uid(podSc, c);
       for (String[] p : processes(c)) {
-        all.add(new Process(pid, p[0] == null ? uid : Long.parseLong(p[0]), p[1]));
+        all.add(new Process(pid, p[0] == null ? uid : Long.parseLong(p[0]), p[1],
+            Capabilities.bounding(c.getSecurityContext())));
         pid += 6;
       }
     }
-    all.add(new Process(pid, uid(podSc, spec.container()), psArgs.isEmpty() ? "ps" : "ps " + psArgs));
+    all.add(new Process(pid, uid(podSc, spec.container()), psArgs.isEmpty() ? "ps" : "ps " + psArgs,
+        Capabilities.bounding(spec.container().getSecurityContext())));
     return all;
   }
 
