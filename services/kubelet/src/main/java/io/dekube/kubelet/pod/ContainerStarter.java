@@ -47,6 +47,7 @@ final class ContainerStarter {
     Container spec = w.container(rec);
     ContainerSpec cs;
     try {
+      NonRootCheck.verify(w.pod().getSpec().getSecurityContext(), spec, w.kubeName());
       Map<String, String> env = EnvBuilder.build(w.pod(), spec, new EnvBuilder.PodInfo(w.podIp(), m.config.nodeIp(),
           m.config.cpu(), m.config.memory(), m.config.dnsPort().getAsInt(), m.config.clusterDns()), m.lookup);
       String id = UUID.randomUUID().toString().replace("-", "");
