@@ -44,7 +44,7 @@ final class BuiltinShell implements Host {
   /** The commands offered (busybox's applets of those names), as {@code /bin} lists them. */
   static final List<String> APPLETS = Stream.of(List.of("sh", "env", "printenv", "hostname", "echo",
           "pwd", "cd", "date", "id", "whoami", "uname", "true", "false", "exit", "sleep", "wget", "curl", "nslookup",
-          "dig", "nc", "ps", "tar", "printf", "ip"), FileCommands.NAMES, FileListings.NAMES, TextFilters.NAMES,
+          "dig", "nc", "ps", "tar", "printf", "ip", "chroot"), FileCommands.NAMES, FileListings.NAMES, TextFilters.NAMES,
           ScriptApplets.NAMES,
           StreamFilters.NAMES)
       .flatMap(List::stream).filter(n -> !n.startsWith("[")).distinct().sorted().toList();
@@ -53,7 +53,8 @@ final class BuiltinShell implements Host {
   private final Vertx vertx;
   private final ContainerSpec spec;
   private final ExecSession.Output out;
-  private final ContainerFs fs;
+  /** The container's file system as the shell sees it: from its root, or from a {@code chroot}'s new one. */
+  private final java.util.concurrent.atomic.AtomicReference<ContainerFs> root;
   private final TrafficPolicy traffic;
   private final Signals signals;
   /** The container's shell: its variables, functions and traps live on from line to line. */
@@ -75,14 +76,14 @@ final class BuiltinShell implements Host {
     this.vertx = vertx;
     this.spec = spec;
     this.out = out;
-    this.fs = ContainerFs.of(spec, APPLETS);
+    this.root = new java.util.concurrent.atomic.AtomicReference<>(ContainerFs.of(spec, APPLETS));
     this.traffic = traffic;
     this.signals = new Signals();
     String wd = spec.container().getWorkingDir();
     this.cwd = wd == null || wd.isBlank() ? "/" : ContainerFs.normalize("/", wd);
     this.env = containerEnv(spec.env());
     BuiltInImages.env(spec.image()).forEach(env::putIfAbsent); // the image's ENV, under the pod's own
-    env.putIfAbsent("HOME", fs.user().uid() == 0 ? "/root" : "/"); // as the container runtime sets it
+    env.putIfAbsent("HOME", fs().user().uid() == 0 ? "/root" : "/"); // as the container runtime sets it
     this.shell = new Shell(this, signals, env, cwd);
   }
 
@@ -101,7 +102,7 @@ final class BuiltinShell implements Host {
     this.vertx = container.vertx;
     this.spec = container.spec;
     this.out = io.out();
-    this.fs = container.fs;
+    this.root = container.root;
     this.traffic = container.traffic;
     this.signals = container.signals;
     this.shell = container.shell;
@@ -109,6 +110,10 @@ final class BuiltinShell implements Host {
     this.cwd = io.cwd();
     this.env = io.env();
     this.imageCommands = container.imageCommands;
+  }
+
+  private ContainerFs fs() {
+    return root.get();
   }
 
   /** Lets the shell run the image's own programs ({@link JvmContainer#command}) by their names. */
@@ -133,7 +138,7 @@ final class BuiltinShell implements Host {
    * shown as {@code ~}.
    */
   String prompt() {
-    ProcessUser user = fs.user();
+    ProcessUser user = fs().user();
     boolean root = user.uid() == 0;
     String sign = root ? "# " : "$ ";
     String cwd = shell.cwd();
@@ -212,14 +217,14 @@ final class BuiltinShell implements Host {
 
   @Override
   public Future<String> read(String dir, String path) {
-    return blocking(() -> new String(fs.read(ContainerFs.normalize(dir, path)), StandardCharsets.UTF_8))
+    return blocking(() -> new String(fs().read(ContainerFs.normalize(dir, path)), StandardCharsets.UTF_8))
         .recover(e -> Future.failedFuture(new IOException("can't open " + path + ": no such file")));
   }
 
   @Override
   public Future<Void> write(String dir, String path, byte[] data, boolean append) {
     return blocking(() -> {
-      fs.write(ContainerFs.normalize(dir, path), data, append);
+      fs().write(ContainerFs.normalize(dir, path), data, append);
       return (Void) null;
     }).recover(e -> {
       String reason = e instanceof IOException io ? FileCommands.reason(io) : String.valueOf(e.getMessage());
@@ -232,8 +237,8 @@ final class BuiltinShell implements Host {
   public Future<List<String>> names(String dir, String path) {
     return blocking(() -> {
       String p = ContainerFs.normalize(dir, path);
-      ContainerFs.Entry e = fs.stat(p);
-      return e == null || !e.dir() ? List.<String>of() : fs.list(p);
+      ContainerFs.Entry e = fs().stat(p);
+      return e == null || !e.dir() ? List.<String>of() : fs().list(p);
     }).recover(e -> Future.succeededFuture(List.of()));
   }
 
@@ -241,7 +246,7 @@ final class BuiltinShell implements Host {
   public Future<String> directory(String dir, String path) {
     return blocking(() -> {
       String p = ContainerFs.normalize(dir, path);
-      ContainerFs.Entry e = fs.stat(p);
+      ContainerFs.Entry e = fs().stat(p);
       if (e == null || !e.dir()) {
         throw new ContainerFs.FsError(e == null ? ContainerFs.NO_ENTRY : ContainerFs.NOT_DIR);
       }
@@ -311,11 +316,12 @@ final class BuiltinShell implements Host {
       case "ping", "ping6" -> new Ping(vertx, out, net).run(args);
       case "traceroute" -> done(net.ping(name));
       case "sh", "bash", "ash" -> shell.as(name, () -> shell(args));
+      case "chroot" -> chroot(args, inShell);
       case "cd", "exit" -> shell(List.of("-c", String.join(" ", argv)));
       case "tar" -> blocking(() -> tar(args));
       case "id", "whoami", "ps" -> blocking(() -> identity(name, args));
       case "apt-get", "apt" -> shIsDash() ? blocking(() -> aptGet(name, args)) : done(notFound(cmd, inShell));
-      case "tail" -> TailFollow.follows(args) ? new TailFollow(vertx, fs, cwd, out, this::whileRunning).run(args)
+      case "tail" -> TailFollow.follows(args) ? new TailFollow(vertx, fs(), cwd, out, this::whileRunning).run(args)
           : blocking(() -> files(name, args));
       default -> FileCommands.NAMES.contains(name) || FileListings.NAMES.contains(name)
           || TextFilters.NAMES.contains(name) || ScriptApplets.NAMES.contains(name) ? blocking(() -> files(name, args))
@@ -342,7 +348,7 @@ final class BuiltinShell implements Host {
 
   /** Debian's and Ubuntu's package tool over the built-in commands (worker thread). */
   private int aptGet(String name, List<String> args) {
-    return emit(AptGet.run(name, args, fs, spec.image(),
+    return emit(AptGet.run(name, args, fs(), spec.image(),
         ProcessUser.of(spec, etc("/etc/passwd"), etc("/etc/group")).uid()));
   }
 
@@ -376,7 +382,7 @@ final class BuiltinShell implements Host {
   /** The text of one of the container's files, or null when it cannot be read. */
   private String etc(String path) {
     try {
-      return new String(fs.read(path), StandardCharsets.UTF_8);
+      return new String(fs().read(path), StandardCharsets.UTF_8);
     } catch (IOException e) {
       return null;
     }
@@ -384,9 +390,9 @@ final class BuiltinShell implements Host {
 
   /** An applet of {@link FileCommands}, {@link FileListings} or {@link TextFilters} (on a worker thread). */
   private int files(String name, List<String> args) {
-    return FileListings.NAMES.contains(name) ? new FileListings(fs, cwd, out).run(name, args)
+    return FileListings.NAMES.contains(name) ? new FileListings(fs(), cwd, out).run(name, args)
         : ScriptApplets.NAMES.contains(name) ? new ScriptApplets(out).run(name, args)
-        : new FileCommands(fs, cwd, out).run(name, args, input);
+        : new FileCommands(fs(), cwd, out).run(name, args, input);
   }
 
   /** A script run by its path ({@code command: [/scripts/run.sh]}): the shell its {@code #!} line names runs it. */
@@ -433,7 +439,7 @@ final class BuiltinShell implements Host {
   }
 
   private Future<Integer> awk(Awk.Command awk) {
-    AwkApplet applet = new AwkApplet(fs, shell, vertx.getOrCreateContext(), io());
+    AwkApplet applet = new AwkApplet(fs(), shell, vertx.getOrCreateContext(), io());
     return blocking(() -> applet.run(awk, input));
   }
 
@@ -443,7 +449,7 @@ final class BuiltinShell implements Host {
   }
 
   private Future<Integer> streaming(java.util.function.Function<StreamFilters, Future<Integer>> run) {
-    StreamFilters filter = new StreamFilters(vertx, fs, cwd, out, in);
+    StreamFilters filter = new StreamFilters(vertx, fs(), cwd, out, in);
     Promise<Integer> done = Promise.promise();
     run.apply(filter).onComplete(ar -> done.tryComplete(ar.succeeded() ? ar.result() : 1));
     return whileRunning(done.future(), () -> {
@@ -459,18 +465,53 @@ final class BuiltinShell implements Host {
       err("tar: " + (t.extract() ? "no archive on stdin" : "need one of -c or -x"));
       return 1;
     }
-    return new TarFiles(fs, t.dir() == null ? cwd : ContainerFs.normalize(cwd, t.dir()), out).create(t.paths());
+    return new TarFiles(fs(), t.dir() == null ? cwd : ContainerFs.normalize(cwd, t.dir()), out).create(t.paths());
   }
 
   /** {@code tar -xf - -C DIR} with its archive (all of stdin). */
   Future<Integer> tarExtract(List<String> args, byte[] archive) {
     String dir = TarArgs.parse(args.subList(1, args.size())).dir();
-    return blocking(() -> new TarFiles(fs, cwd, out).extract(archive, dir == null ? cwd : dir));
+    return blocking(() -> new TarFiles(fs(), cwd, out).extract(archive, dir == null ? cwd : dir));
   }
 
   /** Runs file work on a worker thread (the shell waits for it; its output is thread-safe). */
   private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
     return vertx.executeBlocking(work, false);
+  }
+
+  /**
+   * {@code chroot NEWROOT [COMMAND [ARG]...]}: the command with {@code NEWROOT} as its root — paths, {@code ..} and
+   * links' absolute targets start there —, as "Debug Running Pods"' {@code chroot /host} in a node's debugging pod
+   * reaches the node's files. Without a command the user's shell starts there: the session's shell reads on in the
+   * new root (a shell in a shell, as {@code sh} alone is), its folder {@code /}; a command runs in it and the root is
+   * given back when it ends. Only root may (CAP_SYS_CHROOT, which containerd's default set holds). Errors in
+   * coreutils' words (exit 125) in Debian's and Ubuntu's images, busybox's (exit 1) in the others.
+   */
+  private Future<Integer> chroot(List<String> args, boolean inShell) {
+    int failed = shIsDash() ? 125 : 1;
+    if (args.isEmpty()) {
+      err(shIsDash() ? "chroot: missing operand\nTry 'chroot --help' for more information."
+          : "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: chroot NEWROOT [PROG ARGS]");
+      return done(failed);
+    }
+    String dir = args.get(0);
+    String cannot = shIsDash() ? "chroot: cannot change root directory to '" + dir + "': "
+        : "chroot: can't change root directory to '" + dir + "': ";
+    if (fs().user().uid() != 0) {
+      err(cannot + "Operation not permitted");
+      return done(failed);
+    }
+    ContainerFs before = fs();
+    return blocking(() -> before.chroot(ContainerFs.normalize(cwd, dir))).compose(inside -> {
+      root.set(inside);
+      if (args.size() == 1) {
+        return shell(List.of("-c", "cd /"));
+      }
+      return command(args.subList(1, args.size()), inShell).andThen(ar -> root.compareAndSet(inside, before));
+    }, e -> {
+      err(cannot + (e instanceof IOException io ? FileCommands.reason(io) : String.valueOf(e.getMessage())));
+      return done(failed);
+    });
   }
 
   private int notFound(String cmd, boolean inShell) {

@@ -97,6 +97,8 @@ final class ContainerFs {
   private final ProcessUser user;
   /** The kernel's permission checks for that user: made where the node keeps owners (the kubelet is root). */
   private final FileAccess access;
+  /** The folder the paths start at: {@code /}, or the new root of a {@code chroot}. */
+  private final String root;
 
   ContainerFs(Path layer, boolean readOnlyRoot, ImageFiles image, Map<String, byte[]> extraFiles, List<Mount> mounts) {
     this(layer, readOnlyRoot, image, extraFiles, mounts, null);
@@ -110,6 +112,40 @@ final class ContainerFs {
         layer, Map.of(), "");
     this.user = ProcessUser.of(who, text(overlay.imageFile("/etc/passwd")), text(overlay.imageFile("/etc/group")));
     this.access = new FileAccess(user, NodeFiles.KUBELET_UID == 0);
+    this.root = "/";
+  }
+
+  private ContainerFs(ContainerFs outer, String root) {
+    this.overlay = outer.overlay;
+    this.user = outer.user;
+    this.access = outer.access;
+    this.root = root;
+  }
+
+  /**
+   * This file system seen from the folder {@code path} as its root, as {@code chroot} gives its command: every path,
+   * {@code ..} and a link's absolute target start there and stay under it. Fails as the kernel's chroot does where
+   * there is no folder.
+   */
+  ContainerFs chroot(String path) throws IOException {
+    String p = resolve(path, true);
+    Entry e = need(p);
+    if (!e.dir()) {
+      throw new FsError(NOT_DIR);
+    }
+    access.check(e, FileAccess.EXECUTE);
+    return new ContainerFs(this, p);
+  }
+
+  /** The path under this root that the full path {@code p} (at or under it) is. */
+  private String shown(String p) {
+    return root.equals("/") ? p : p.equals(root) ? "/" : p.substring(root.length());
+  }
+
+  /** The full path of {@code path} under this root, without resolving links. */
+  private String full(String path) {
+    String p = normalize("/", path);
+    return root.equals("/") ? p : p.equals("/") ? root : root + p;
   }
 
   private static String text(byte[] bytes) {
@@ -210,7 +246,7 @@ final class ContainerFs {
   String realpath(String path) throws IOException {
     String p = resolve(path, true);
     need(p);
-    return p;
+    return shown(p);
   }
 
   /** Whether the process may do {@code want} ({@link FileAccess#READ}...) on what is at {@code path}. */
@@ -236,7 +272,11 @@ final class ContainerFs {
 
   /** The names in the folder {@code path}, sorted. */
   List<String> list(String path) throws IOException {
-    String p = resolve(path, true);
+    return names(resolve(path, true));
+  }
+
+  /** The names in the folder at the full path {@code p}, links resolved, sorted. */
+  private List<String> names(String p) throws IOException {
     Entry dir = need(p);
     if (!dir.dir()) {
       throw new FsError(NOT_DIR);
@@ -293,7 +333,7 @@ final class ContainerFs {
    * are its user's.
    */
   Path nodeFolder(String path) throws IOException {
-    Path node = overlay.writable(normalize("/", path));
+    Path node = overlay.writable(full(path));
     List<Path> missing = new ArrayList<>();
     for (Path at = node; at != null && !Files.exists(at, NOFOLLOW); at = at.getParent()) {
       missing.add(0, at);
@@ -393,7 +433,7 @@ final class ContainerFs {
   /** Removes the file, link or folder {@code path}: a folder only when empty, unless {@code recursive}. */
   void remove(String path, boolean recursive) throws IOException {
     String p = resolve(path, false);
-    if (p.equals("/") || overlay.mounts().stream().anyMatch(x -> x.path().equals(p))) {
+    if (p.equals("/") || p.equals(root) || overlay.mounts().stream().anyMatch(x -> x.path().equals(p))) {
       throw new FsError(BUSY);
     }
     Entry e = need(p);
@@ -401,14 +441,14 @@ final class ContainerFs {
       throw new FsError(READ_ONLY);
     }
     access.checkUnlink(need(parent(p)), e);
-    if (e.dir() && !recursive && !list(p).isEmpty()) {
+    if (e.dir() && !recursive && !names(p).isEmpty()) {
       throw new FsError(NOT_EMPTY);
     }
     if (overlay.mounts().stream().anyMatch(x -> x.path().startsWith(p + "/"))) {
       throw new FsError(BUSY); // a mount inside: a real rm -r stops there too
     }
     if (e.dir()) {
-      for (String child : walk(p)) {
+      for (String child : walkFull(p)) {
         Entry c = overlay.raw(child);
         if (!child.equals(p) && c != null) {
           access.checkUnlink(need(parent(child)), c);
@@ -423,7 +463,10 @@ final class ContainerFs {
    * are listed, not followed (the given path's too).
    */
   List<String> walk(String path) throws IOException {
-    String p = resolve(path, false);
+    return walkFull(resolve(path, false)).stream().map(this::shown).toList();
+  }
+
+  private List<String> walkFull(String p) throws IOException {
     List<String> all = new ArrayList<>();
     walk(p, need(p), all);
     return all;
@@ -432,7 +475,7 @@ final class ContainerFs {
   private void walk(String p, Entry e, List<String> all) throws IOException {
     all.add(p);
     if (e.dir()) {
-      for (String n : list(p)) {
+      for (String n : names(p)) {
         String child = p.equals("/") ? "/" + n : p + "/" + n;
         Entry c = overlay.raw(child);
         if (c != null) {
@@ -481,7 +524,7 @@ final class ContainerFs {
   private String resolve(String path, boolean follow) throws IOException {
     follow |= path.endsWith("/") || path.endsWith("/."); // a folder is meant: a link to one is followed
     Deque<String> todo = new ArrayDeque<>(List.of(normalize("/", path).substring(1).split("/")));
-    String at = "/";
+    String at = root;
     Entry here = null; // what is at `at`, once looked up
     int links = 0;
     while (!todo.isEmpty()) {
@@ -490,7 +533,7 @@ final class ContainerFs {
         continue;
       }
       if (part.equals("..")) {
-        at = parent(at);
+        at = at.equals(root) ? root : parent(at);
         here = null;
         continue;
       }
@@ -510,7 +553,7 @@ final class ContainerFs {
           todo.addFirst(target.get(i));
         }
         if (e.link().startsWith("/")) {
-          at = "/";
+          at = root;
           here = null;
         }
         continue;
