@@ -341,7 +341,8 @@ final class PodNet {
     return client.request(o)
         .recover(e -> Future.failedFuture(new WgetFailure(timedOut(e) ? TIMED_OUT
             : "can't connect to remote host (" + ip + "): " + reason(e))))
-        .compose(req -> req.send().recover(e -> Future.failedFuture(timedOut(e) ? new WgetFailure(TIMED_OUT) : e))
+        .compose(req -> req.send().recover(e -> Future.failedFuture(timedOut(e) ? new WgetFailure(TIMED_OUT)
+                : noResponse(e)))
             .compose(resp -> {
           if (w.serverResponse()) {
             StringBuilder b = new StringBuilder("  HTTP/1.1 " + resp.statusCode() + " " + resp.statusMessage() + "\n");
@@ -397,6 +398,18 @@ final class PodNet {
   /** What a connection NetworkPolicy drops looks like to the client: nothing, then its own timeout. */
   <T> Future<T> dropped(int seconds, Throwable failure) {
     return vertx.timer(Math.max(1, seconds) * 1000L).compose(v -> Future.failedFuture(failure));
+  }
+
+  /**
+   * busybox's words for a connection that ended before the status line came: {@code error getting response}, with
+   * the reason when the peer reset it.
+   */
+  private static Throwable noResponse(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    if (e instanceof io.vertx.core.http.HttpClosedException) {
+      return new WgetFailure("error getting response");
+    }
+    return m.contains("reset") ? new WgetFailure("error getting response: Connection reset by peer") : e;
   }
 
   private static String reason(Throwable e) {

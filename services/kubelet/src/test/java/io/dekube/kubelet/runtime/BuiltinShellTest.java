@@ -357,6 +357,19 @@ class BuiltinShellTest {
     assertEquals("", err.toString());
   }
 
+  /**
+   * A server that takes the connection and closes it unanswered — kube-proxy's userspace proxy when the Service's
+   * targetPort is wrong ("Debug Services") — is busybox's {@code error getting response}.
+   */
+  @Test
+  void wgetOfAConnectionClosedUnansweredSaysSoAsBusyboxDoes() throws Exception {
+    var server = vertx.createNetServer().connectHandler(io.vertx.core.net.NetSocket::close);
+    int port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+        .actualPort();
+    assertEquals(1, run("wget", "-qO-", "http://127.0.0.1:" + port));
+    assertEquals("wget: error getting response\n", err.toString());
+  }
+
   @Test
   void pipesFeedEachStageTheOutputOfTheOneBefore() throws Exception {
     assertEquals(0, run("sh", "-c", "env | grep -i greet; env | sort | head -n 1; cat /etc/hosts | grep -c local "
