@@ -29,6 +29,12 @@ final class UpCommand {
     run(new Cluster(options, java.util.List.of(component)), command);
   }
 
+  /** True when this JVM writes a class-data archive at its exit (the first {@code up} of a build: see ./dekube). */
+  static boolean dumpsClassArchive() {
+    return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit="));
+  }
+
   private static void run(Cluster cluster, String command) {
     cluster.onBrokerGiveUp(message -> {
       System.err.println("dekube: " + message);
@@ -50,6 +56,9 @@ final class UpCommand {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       cluster.stop();
       System.out.println("dekube stopped");
+      if (dumpsClassArchive()) { // the JVM writes it after this hook: say why the exit takes a moment longer
+        System.out.println("dekube: saving the class-data archive that makes the next starts faster (once per build)");
+      }
       stopped.countDown();
     }, "dekube-shutdown"));
     try {

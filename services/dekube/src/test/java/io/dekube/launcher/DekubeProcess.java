@@ -33,6 +33,7 @@ final class DekubeProcess implements AutoCloseable {
   private String kafka;
   private int opsPort;
   private Path kubeconfig;
+  private List<String> jvmArguments = List.of();
 
   private DekubeProcess(Process process) {
     this.process = process;
@@ -68,7 +69,13 @@ final class DekubeProcess implements AutoCloseable {
   static DekubeProcess start(Path dataDir, String logName, String... args) throws IOException {
     DekubeProcess p = launch(dataDir, logName, args);
     p.awaitReady(args[0]);
+    p.jvmArguments = p.process.info().arguments().map(List::of).orElse(List.of()); // ./dekube exec'd java
     return p;
+  }
+
+  /** True when the JVM was started to write a class-data archive at its exit (the first up of a build). */
+  boolean writesClassArchive() {
+    return jvmArguments.stream().anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit="));
   }
 
   /**
@@ -317,7 +324,7 @@ final class DekubeProcess implements AutoCloseable {
   int interrupt() throws Exception {
     String signal = ignoresSigint(process.pid()) ? "-TERM" : "-INT";
     new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start().waitFor();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+    if (!awaitExit(60)) {
       List<String> log = logLines();
       throw new IllegalStateException("dekube did not stop within 60 s of SIG" + signal.substring(1)
           + "; its threads:\n" + threadDump()
@@ -326,11 +333,22 @@ final class DekubeProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /**
+   * Waits {@code seconds} for the process to stop. The first {@code up} of a build then has its JVM write the
+   * class-data archive (seconds; minutes on a machine loaded by other work): once the clean stop is done and that
+   * is announced, the archive gets three minutes more, so it is neither cut short nor taken for a hung stop.
+   */
+  private boolean awaitExit(int seconds) throws InterruptedException {
+    return process.waitFor(seconds, TimeUnit.SECONDS)
+        || stdout.contains("dekube stopped") && stdout.stream().anyMatch(l -> l.startsWith("dekube: saving the"))
+        && process.waitFor(180, TimeUnit.SECONDS);
+  }
+
   @Override
   public void close() throws Exception {
     if (process.isAlive()) {
       process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      if (!awaitExit(30)) {
         process.destroyForcibly();
       }
     }

@@ -95,6 +95,9 @@ class DekubeUpE2E {
       int exit = first.interrupt();
       assertTrue(Set.of(0, 130, 143).contains(exit), "exit code after Ctrl-C: " + exit);
       assertTrue(first.stdout().contains("dekube stopped"), "no clean-stop line: " + first.stdout());
+      assertEquals(first.writesClassArchive(), first.stdout().stream().anyMatch(l -> l.equals(
+          "dekube: saving the class-data archive that makes the next starts faster (once per build)")),
+          "the archive written after the stop is announced, and only then: " + first.stdout());
     }
 
     try (DekubeProcess second = DekubeProcess.up(data)) {
