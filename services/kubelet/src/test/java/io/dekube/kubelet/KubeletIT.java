@@ -203,6 +203,29 @@ class KubeletIT {
   }
 
   @Test
+  void missingConfigMapsWaitInContainerCreatingForAVolumeAndFailTheEnvironmentAfterThePull() throws Exception {
+    create("miss-vol", "'image':'busybox:1.36','command':['sh','-c','cat /etc/config/k; sleep 3600'],"
+        + "'volumeMounts':[{'name':'config-volume','mountPath':'/etc/config'}]",
+        "'volumes':[{'name':'config-volume','configMap':{'name':'late-config'}}],");
+    create("miss-env", "'image':'busybox:1.36','command':['sleep','3600'],'env':[{'name':'X','valueFrom':"
+        + "{'configMapKeyRef':{'name':'no-such','key':'k'}}}]", "");
+    awaitEvent(NS, "miss-vol", "FailedMount", ("MountVolume.SetUp failed for volume \"config-volume\" : configmap "
+        + "\"late-config\" not found")::equals);
+    awaitStatus("miss-vol", s -> "ContainerCreating".equals(s.at("/containerStatuses/0/state/waiting/reason").asText()));
+    ObjectNode failed = awaitEvent(NS, "miss-env", "Failed", "Error: configmap \"no-such\" not found"::equals);
+    ObjectNode pulled = awaitEvent(NS, "miss-env", "Pulled", m -> m.contains("\"busybox:1.36\""));
+    assertTrue(pulled.path("firstTimestamp").asText().compareTo(failed.path("firstTimestamp").asText()) <= 0,
+        "the image comes before the container's configuration, as in kube's startContainer");
+    awaitStatus("miss-env", s -> "CreateContainerConfigError".equals(s.at("/containerStatuses/0/state/waiting/reason")
+        .asText()));
+
+    ObjectNode cm = (ObjectNode) Json.MAPPER.readTree(("{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':"
+        + "'late-config','namespace':'" + NS + "'},'data':{'k':'v'}}").replace('\'', '"'));
+    result(store.create(REGISTRY.byResourceName("configmaps").orElseThrow(), NS, cm, WriteOptions.none()));
+    awaitStatus("miss-vol", s -> "Running".equals(s.path("phase").asText()));
+  }
+
+  @Test
   void gracefulDeletionStopsTheContainerThenRemovesThePod() throws Exception {
     create("doomed", "'image':'dekube/web'", "");
     String ip = awaitStatus("doomed", s -> "Running".equals(s.path("phase").asText())).path("podIP").asText();

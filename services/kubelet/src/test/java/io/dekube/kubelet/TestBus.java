@@ -17,7 +17,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 
-/** The store side of a kubelet IT on the embedded broker: the topics, a writer with kube's admission, namespaces. */
+/**
+ * The store side of a kubelet IT on the embedded broker: the topics, a writer with kube's admission, namespaces with
+ * the {@code kube-root-ca.crt} ConfigMap the controller-manager would publish (a pod's {@code kube-api-access}
+ * volume needs it, as on kube).
+ */
 final class TestBus {
 
   private TestBus() {
@@ -36,6 +40,11 @@ final class TestBus {
       ObjectNode n = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
       n.putObject("metadata").put("name", ns);
       result(store.create(registry.byResourceName("namespaces").orElseThrow(), "", n, WriteOptions.none())
+          .recover(e -> Future.succeededFuture()));
+      ObjectNode ca = Json.object().put("apiVersion", "v1").put("kind", "ConfigMap");
+      ca.putObject("metadata").put("name", "kube-root-ca.crt").put("namespace", ns);
+      ca.putObject("data").put("ca.crt", "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n");
+      result(store.create(registry.byResourceName("configmaps").orElseThrow(), ns, ca, WriteOptions.none())
           .recover(e -> Future.succeededFuture()));
     }
     return store;

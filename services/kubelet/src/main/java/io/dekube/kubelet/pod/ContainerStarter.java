@@ -42,31 +42,19 @@ final class ContainerStarter {
     this.restarter = restarter;
   }
 
-  /** Starts the container of {@code rec} (it is marked starting until its run, or its failure, is recorded). */
+  /**
+   * Starts the container of {@code rec} (it is marked starting until its run, or its failure, is recorded): as
+   * kube's {@code startContainer}, the image first, then the container's configuration (its environment: a
+   * missing ConfigMap or key is {@code CreateContainerConfigError} after the image's events), its mounts, the run.
+   */
   void start(ContainerRecord rec) {
     Container spec = w.container(rec);
-    ContainerSpec cs;
-    try {
-      NonRootCheck.verify(w.pod().getSpec().getSecurityContext(), spec, w.kubeName());
-      Map<String, String> env = EnvBuilder.build(w.pod(), spec, new EnvBuilder.PodInfo(w.podIp(), m.config.nodeIp(),
-          m.config.cpu(), m.config.memory(), m.config.dnsPort().getAsInt(), m.config.clusterDns()), m.lookup);
-      String id = UUID.randomUUID().toString().replace("-", "");
-      Path log = w.podDir().resolve(rec.name).resolve((rec.restartCount + (rec.terminated != null ? 1 : 0)) + ".log");
-      Path work = spec.getWorkingDir() != null && m.runtime.name().equals("process")
-          ? Path.of(spec.getWorkingDir()) : w.podDir().resolve(rec.name).resolve("root");
-      cs = new ContainerSpec(w.namespace(), w.name(), w.uid(), m.config.nodeName(), w.podIp(),
-          EnvBuilder.expandCommandAndArgs(spec, env), env, log, work,
-          Map.of(), id, HostsFile.of(w.pod(), w.podIp()),
-          w.pod().getSpec());
-    } catch (ContainerStartException e) {
-      startFailed(rec, e);
-      return;
-    }
     rec.starting = true;
     Map<String, Path> volumes = w.volumes();
     Path podDir = w.podDir();
     pull(rec, spec)
-        .compose(v -> m.vertx.executeBlocking(() -> cs.withMounts(Volumes.mounts(spec, volumes, podDir)), false))
+        .map(v -> containerSpec(rec, spec))
+        .compose(cs -> m.vertx.executeBlocking(() -> cs.withMounts(Volumes.mounts(spec, volumes, podDir)), false))
         .compose(mounted -> m.runtime.start(mounted).map(c -> Map.entry(c, mounted)))
         .onComplete(ar -> m.context.runOnContext(v -> {
           if (ar.failed()) {
@@ -78,6 +66,20 @@ final class ContainerStarter {
             created(rec, ar.result().getKey(), ar.result().getValue());
           }
         }));
+  }
+
+  /** What the runtime is given: the command with {@code $(VAR)} expanded, the environment, the log and work folders. */
+  private ContainerSpec containerSpec(ContainerRecord rec, Container spec) {
+    NonRootCheck.verify(w.pod().getSpec().getSecurityContext(), spec, w.kubeName());
+    Map<String, String> env = EnvBuilder.build(w.pod(), spec, new EnvBuilder.PodInfo(w.podIp(), m.config.nodeIp(),
+        m.config.cpu(), m.config.memory(), m.config.dnsPort().getAsInt(), m.config.clusterDns()), m.lookup);
+    String id = UUID.randomUUID().toString().replace("-", "");
+    Path log = w.podDir().resolve(rec.name).resolve((rec.restartCount + (rec.terminated != null ? 1 : 0)) + ".log");
+    Path work = spec.getWorkingDir() != null && m.runtime.name().equals("process")
+        ? Path.of(spec.getWorkingDir()) : w.podDir().resolve(rec.name).resolve("root");
+    return new ContainerSpec(w.namespace(), w.name(), w.uid(), m.config.nodeName(), w.podIp(),
+        EnvBuilder.expandCommandAndArgs(spec, env), env, log, work, Map.of(), id, HostsFile.of(w.pod(), w.podIp()),
+        w.pod().getSpec());
   }
 
   /**

@@ -4,6 +4,7 @@ import io.dekube.kubelet.runtime.ContainerStartException;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.vertx.core.Future;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A pod's volumes on its node ({@link Volumes}), written off the event loop before its first container
- * starts: a claim not bound yet keeps the containers ContainerCreating with one {@code FailedMount} Event
- * (kube's volume manager wording) and a new try in a second; another failure (a missing ConfigMap...) is
- * the containers' {@code CreateContainerConfigError} until the first back-off. Also renews the projected
+ * starts: a claim not bound yet, or a ConfigMap, Secret or key a volume needs that is not there, keeps the
+ * containers ContainerCreating with a {@code FailedMount} Event (kube's volume manager wording), told again as
+ * kube's mount retries back off (1 s, 2 s, 4 s… up to 2 min) and at once when the reason changes, and a new try
+ * in a second; another failure is the containers' {@code CreateContainerConfigError} until the first back-off. Also renews the projected
  * token files and brings configMap, secret and downwardAPI contents up to date. Confined to the kubelet's context.
  */
 final class VolumeSetup {
@@ -23,7 +25,11 @@ final class VolumeSetup {
 
   private final PodWorker w;
   private final PodManager m;
-  private boolean waitReported;
+  private static final Duration MOST_QUIET = Duration.ofMinutes(2);
+
+  private String reported;
+  private Instant nextReport = Instant.MIN;
+  private Duration quiet = Duration.ofSeconds(1);
 
   VolumeSetup(PodWorker w, PodManager m) {
     this.w = w;
@@ -56,10 +62,18 @@ final class VolumeSetup {
       c.waitingReason = ClaimVolumes.WAITING;
       c.waitingMessage = null;
     });
-    if (!waitReported) {
-      waitReported = true;
+    Instant now = Instant.now();
+    if (!message.equals(reported) || !now.isBefore(nextReport)) {
+      if (!message.equals(reported)) {
+        LOG.info("pod {}/{} waits for its volumes on node {}: {}", w.namespace(), w.name(), m.config.nodeName(),
+            message);
+        quiet = Duration.ofSeconds(1);
+      } else {
+        quiet = quiet.multipliedBy(2).compareTo(MOST_QUIET) < 0 ? quiet.multipliedBy(2) : MOST_QUIET;
+      }
+      reported = message;
+      nextReport = now.plus(quiet);
       w.event(null, PodWorker.WARNING, "FailedMount", message);
-      LOG.info("pod {}/{} waits for its volumes on node {}: {}", w.namespace(), w.name(), m.config.nodeName(), message);
     }
     w.publish();
     w.retryAt(Instant.now().plusSeconds(1));

@@ -109,20 +109,14 @@ public final class Volumes {
       if (v.getEmptyDir() != null) {
         emptyDirMode(dir, pod.getSpec().getSecurityContext());
       }
-      if (v.getConfigMap() != null) {
-        ObjectNode cm = lookup.configMap(ns, v.getConfigMap().getName());
-        if (cm == null && !Boolean.TRUE.equals(v.getConfigMap().getOptional())) {
-          throw new ContainerStartException("CreateContainerConfigError",
-              "configmap \"" + v.getConfigMap().getName() + "\" not found");
-        }
-      } else if (v.getSecret() != null) {
-        ObjectNode secret = lookup.secret(ns, v.getSecret().getSecretName());
-        if (secret == null && !Boolean.TRUE.equals(v.getSecret().getOptional())) {
-          throw new ContainerStartException("CreateContainerConfigError",
-              "secret \"" + v.getSecret().getSecretName() + "\" not found");
-        }
+      Map<String, AtomicWriter.File> files;
+      try {
+        files = contents(pod, v, lookup, tokens, info, dir);
+      } catch (MissingSource e) {
+        // kube's volume manager: the pod stays ContainerCreating and says why in FailedMount
+        throw new ContainerStartException(ClaimVolumes.WAITING, "MountVolume.SetUp failed for volume \""
+            + v.getName() + "\" : " + e.getMessage());
       }
-      Map<String, AtomicWriter.File> files = contents(pod, v, lookup, tokens, info, dir);
       if (files != null) {
         AtomicWriter.write(dir, files, ownership(pod));
       }
@@ -164,8 +158,16 @@ public final class Volumes {
     }
     for (Volume v : pod.getSpec().getVolumes()) {
       Path dir = dirs.get(v.getName());
-      Map<String, AtomicWriter.File> files = dir == null ? null : contents(pod, v, lookup, null, info, dir);
-      if (files != null && sourcesThere(pod.getMetadata().getNamespace(), v, lookup)) {
+      if (dir == null || !sourcesThere(pod.getMetadata().getNamespace(), v, lookup)) {
+        continue;
+      }
+      Map<String, AtomicWriter.File> files;
+      try {
+        files = contents(pod, v, lookup, null, info, dir);
+      } catch (MissingSource e) {
+        continue; // a key gone from its source: the volume stays as it was, as kube's failed remount leaves it
+      }
+      if (files != null) {
         AtomicWriter.write(dir, files, ownership(pod));
       }
     }
@@ -203,13 +205,11 @@ public final class Volumes {
     String ns = pod.getMetadata().getNamespace();
     Map<String, AtomicWriter.File> files = new LinkedHashMap<>();
     if (v.getConfigMap() != null) {
-      ObjectNode cm = lookup.configMap(ns, v.getConfigMap().getName());
-      keys(files, cm == null ? Map.of() : configMapData(cm), v.getConfigMap().getItems(),
-          mode(v.getConfigMap().getDefaultMode()));
+      configMapKeys(files, lookup, ns, v.getConfigMap().getName(), v.getConfigMap().getOptional(),
+          v.getConfigMap().getItems(), mode(v.getConfigMap().getDefaultMode()));
     } else if (v.getSecret() != null) {
-      ObjectNode secret = lookup.secret(ns, v.getSecret().getSecretName());
-      keys(files, secret == null ? Map.of() : secretData(secret), v.getSecret().getItems(),
-          mode(v.getSecret().getDefaultMode()));
+      secretKeys(files, lookup, ns, v.getSecret().getSecretName(), v.getSecret().getOptional(),
+          v.getSecret().getItems(), mode(v.getSecret().getDefaultMode()));
     } else if (v.getDownwardAPI() != null) {
       downward(files, pod, v.getDownwardAPI().getItems(), info, mode(v.getDownwardAPI().getDefaultMode()));
     } else if (v.getProjected() != null && v.getProjected().getSources() != null) {
@@ -298,12 +298,11 @@ public final class Volumes {
                                  EnvBuilder.Lookup lookup, EnvBuilder.PodInfo info, int mode) {
     String ns = pod.getMetadata().getNamespace();
     if (p.getConfigMap() != null) {
-      ObjectNode cm = lookup.configMap(ns, p.getConfigMap().getName());
-      keys(files, cm == null ? Map.of() : configMapData(cm), p.getConfigMap().getItems(), mode);
+      configMapKeys(files, lookup, ns, p.getConfigMap().getName(), p.getConfigMap().getOptional(),
+          p.getConfigMap().getItems(), mode);
     }
     if (p.getSecret() != null) {
-      ObjectNode s = lookup.secret(ns, p.getSecret().getName());
-      keys(files, s == null ? Map.of() : secretData(s), p.getSecret().getItems(), mode);
+      secretKeys(files, lookup, ns, p.getSecret().getName(), p.getSecret().getOptional(), p.getSecret().getItems(), mode);
     }
     if (p.getDownwardAPI() != null) {
       downward(files, pod, p.getDownwardAPI().getItems(), info, mode);
@@ -340,7 +339,7 @@ public final class Volumes {
   }
 
   private static void keys(Map<String, AtomicWriter.File> files, Map<String, byte[]> data, List<KeyToPath> items,
-                           int mode) {
+                           int mode, boolean optional, String missingKey) {
     if (items == null || items.isEmpty()) {
       data.forEach((k, v) -> files.put(k, new AtomicWriter.File(v, mode)));
       return;
@@ -349,7 +348,40 @@ public final class Volumes {
       byte[] value = data.get(item.getKey());
       if (value != null) {
         files.put(item.getPath(), new AtomicWriter.File(value, item.getMode() != null ? mode(item.getMode()) : mode));
+      } else if (!optional) {
+        throw new MissingSource(missingKey + item.getKey());
       }
+    }
+  }
+
+  /** A ConfigMap's keys as files; a ConfigMap or an item's key that is not there fails unless {@code optional}. */
+  private static void configMapKeys(Map<String, AtomicWriter.File> files, EnvBuilder.Lookup lookup, String ns,
+                                    String name, Boolean optional, List<KeyToPath> items, int mode) {
+    ObjectNode cm = lookup.configMap(ns, name);
+    boolean opt = Boolean.TRUE.equals(optional);
+    if (cm == null && !opt) {
+      throw new MissingSource("configmap \"" + name + "\" not found");
+    }
+    keys(files, cm == null ? Map.of() : configMapData(cm), items, mode, opt,
+        "configmap references non-existent config key: ");
+  }
+
+  /** A Secret's keys as files; a Secret or an item's key that is not there fails unless {@code optional}. */
+  private static void secretKeys(Map<String, AtomicWriter.File> files, EnvBuilder.Lookup lookup, String ns,
+                                 String name, Boolean optional, List<KeyToPath> items, int mode) {
+    ObjectNode secret = lookup.secret(ns, name);
+    boolean opt = Boolean.TRUE.equals(optional);
+    if (secret == null && !opt) {
+      throw new MissingSource("secret \"" + name + "\" not found");
+    }
+    keys(files, secret == null ? Map.of() : secretData(secret), items, mode, opt,
+        "references non-existent secret key: ");
+  }
+
+  /** A ConfigMap, Secret or key a volume needs is not there (kube's volume plugins' words). */
+  private static final class MissingSource extends RuntimeException {
+    MissingSource(String message) {
+      super(message, null, false, false);
     }
   }
 
