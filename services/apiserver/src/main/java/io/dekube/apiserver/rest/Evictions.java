@@ -92,7 +92,8 @@ final class Evictions {
         return Future.succeededFuture();
       }
       if (matching.size() > 1) {
-        throw StatusException.internal("This pod has more than one PodDisruptionBudget, which the eviction "
+        // kube's bare Status: code 500 without a reason, so kubectl says "Error from server: This pod..."
+        throw new StatusException(500, "", "This pod has more than one PodDisruptionBudget, which the eviction "
             + "subresource does not support.");
       }
       ObjectNode pdb = matching.get(0);

@@ -21,8 +21,12 @@ class RestApiEvictionTest extends RestApiTestBase {
   }
 
   private void pdb(int allowed, int current, int desired, long observedGeneration) throws Exception {
+    pdb("budget", allowed, current, desired, observedGeneration);
+  }
+
+  private void pdb(String name, int allowed, int current, int desired, long observedGeneration) throws Exception {
     ObjectNode b = (ObjectNode) Json.MAPPER.readTree(json("{'apiVersion':'policy/v1','kind':'PodDisruptionBudget',"
-        + "'metadata':{'name':'budget','namespace':'ns'},'spec':{'minAvailable':1,'selector':{'matchLabels':"
+        + "'metadata':{'name':'" + name + "','namespace':'ns'},'spec':{'minAvailable':1,'selector':{'matchLabels':"
         + "{'app':'web'}}},'status':{'disruptionsAllowed':" + allowed + ",'currentHealthy':" + current
         + ",'desiredHealthy':" + desired + ",'expectedPods':2,'observedGeneration':" + observedGeneration + "}}"));
     backend.create(registry.byResourceName("poddisruptionbudgets.policy").orElseThrow(), "ns", b, WriteOptions.none());
@@ -98,5 +102,18 @@ class RestApiEvictionTest extends RestApiTestBase {
     assertEquals("The disruption budget budget is still being processed by the server.",
         r.body().at("/details/causes/0/message").asText());
     assertEquals(10, r.body().at("/details/retryAfterSeconds").asInt());
+  }
+
+  @Test
+  void aPodOfTwoBudgetsIsRefusedWithKubesBare500() throws Exception {
+    pod("a", "web", "Running", true);
+    pdb("one", 1, 2, 1, 1);
+    pdb("two", 1, 2, 1, 1);
+    HttpFixture.Res r = evict("a");
+    assertEquals(500, r.code());
+    assertEquals("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
+        r.body().path("message").asText());
+    assertTrue(r.body().path("reason").isMissingNode(), "kube's Status has no reason: " + r.body());
+    assertEquals(200, http.get("/api/v1/namespaces/ns/pods/a").code());
   }
 }

@@ -31,12 +31,18 @@ public final class StatusException extends RuntimeException {
     return reason;
   }
 
-  /** The {@code Status} object: kind, apiVersion, metadata, status Failure, message, reason, details, code. */
+  /**
+   * The {@code Status} object: kind, apiVersion, metadata, status Failure, message, reason (unless
+   * empty), details, code.
+   */
   public ObjectNode toStatus() {
     ObjectNode s = Json.object();
     s.put("kind", "Status").put("apiVersion", "v1");
     s.putObject("metadata");
-    s.put("status", "Failure").put("message", getMessage()).put("reason", reason);
+    s.put("status", "Failure").put("message", getMessage());
+    if (!reason.isEmpty()) { // kube omits an empty reason (StatusReasonUnknown)
+      s.put("reason", reason);
+    }
     if (details != null) {
       s.set("details", details);
     }
