@@ -516,7 +516,7 @@ final class BuiltinShell implements Host {
 
   private int notFound(String cmd, boolean inShell) {
     if (inShell) {
-      err("sh: " + cmd + ": not found");
+      err(shell.program().equals("bash") ? "bash: " + cmd + ": command not found" : "sh: " + cmd + ": not found");
     } else {
       err("exec: \"" + cmd + "\": executable file not found in $PATH (dekube's jvm containers offer " + OFFERED
           + ")");

@@ -188,7 +188,8 @@ final class ProcessTable {
         case "nginx", "nginxhttps" -> List.of(new String[] {null, "nginx: master process nginx -g daemon off;"},
             new String[] {"101", "nginx: worker process"});
         case "pause" -> List.<String[]>of(new String[] {null, "/pause"});
-        case "busybox", "" -> List.<String[]>of(new String[] {null, "sh"});
+        case "busybox", "" -> List.<String[]>of(new String[] {null, BuiltInImages.cmdIsBash(c.getImage()) ? "bash"
+            : "sh"});
         case "httpd" -> List.<String[]>of(new String[] {null, "httpd -DFOREGROUND"});
         case "redis" -> List.<String[]>of(new String[] {"999", "redis-server *:6379"}); // its entrypoint drops to redis
         case "mysql" -> List.<String[]>of(new String[] {"999", "mysqld"});

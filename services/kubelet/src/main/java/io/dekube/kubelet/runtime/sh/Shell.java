@@ -39,9 +39,10 @@ public final class Shell {
     return state.program;
   }
 
-  /** This shell is program {@code name} from now on (a session's interactive {@code bash}). */
+  /** This shell is program {@code name} from now on (a session's interactive {@code bash}), also as its {@code $0}. */
   public void program(String name) {
     state.program = name;
+    state.name = name;
   }
 
   /** Runs {@code run} as shell program {@code name} ({@code bash -c …}); the one before is back once it ends. */
