@@ -96,6 +96,7 @@ public final class EnvBuilder {
     }
     String hostname = hostname(pod);
     PodDns.of(pod, info.dnsIp(), PodDns::nodeResolvConf).env(info.dnsPort()).forEach(env::putIfAbsent);
+    env.putIfAbsent("DEKUBE_DNS_CLUSTER", info.dnsIp() + ":" + info.dnsPort()); // where the cluster DNS answers
     env.putIfAbsent("HOSTNAME", hostname);
     env.putIfAbsent("PATH", PATH);
     return env;

@@ -52,11 +52,11 @@ final class Dig {
       out.stderr(Buffer.buffer(e.getMessage() + "\n"));
       return Future.succeededFuture(1);
     }
-    List<String> names = ask.search() ? PodNet.candidates(ask.name(), Arrays.asList(spec.env()
-        .getOrDefault("DEKUBE_DNS_SEARCH", "").split(" ")), ndots()) : List.of(ask.name());
+    List<String> names = ask.search() ? PodNet.candidates(ask.name(), net.searchPath(), net.ndots())
+        : List.of(ask.name());
     int type = DnsMessage.typeCode(ask.type());
     long started = System.nanoTime();
-    Future<Integer> work = net.letsOut(ask.server(), ask.server().equals(net.dnsServer()) ? 53 : ask.port(), "UDP")
+    Future<Integer> work = net.letsOut(ask.server(), ask.port() == net.portOf(ask.server()) ? 53 : ask.port(), "UDP")
         .compose(ok -> ok ? first(ask, names, type, 0) : net.dropped(15, new java.util.concurrent.TimeoutException()))
         .map(r -> {
           print(ask, args, r, (System.nanoTime() - started) / 1_000_000);
@@ -72,17 +72,9 @@ final class Dig {
     return net.interruptible(work, () -> { });
   }
 
-  private int ndots() {
-    try {
-      return Integer.parseInt(spec.env().getOrDefault("DEKUBE_DNS_NDOTS", "5"));
-    } catch (NumberFormatException e) {
-      return 5;
-    }
-  }
-
   /** The port the pod sees its cluster DNS on: 53, whichever port the node's DNS listens on. */
   private int shownPort(Ask ask) {
-    return ask.server().equals(net.dnsServer()) && ask.port() == net.dnsPort() ? 53 : ask.port();
+    return ask.port() == net.portOf(ask.server()) ? 53 : ask.port();
   }
 
   private Ask parse(List<String> args) {
@@ -96,7 +88,7 @@ final class Dig {
       String a = args.get(i);
       if (a.startsWith("@")) {
         server = a.substring(1);
-        port = 53;
+        port = net.portOf(server);
       } else if (a.equals("+short")) {
         shortForm = true;
       } else if (a.equals("+search")) {

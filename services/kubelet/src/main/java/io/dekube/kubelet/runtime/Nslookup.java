@@ -58,7 +58,7 @@ final class Nslookup {
     }
     String name = pos.get(0);
     String given = pos.size() > 1 ? pos.get(1) : net.dnsServer();
-    int port = given.equals(net.dnsServer()) ? net.dnsPort() : 53;
+    int port = net.portOf(given);
     int shown = 53; // the pod sees the cluster DNS on 53, whichever port the node's DNS listens on
     if (given.matches(".*:\\d+") && !given.startsWith("[")) {
       port = Integer.parseInt(given.substring(given.lastIndexOf(':') + 1));
@@ -95,7 +95,7 @@ final class Nslookup {
     }
     String arpa = arpa(ip);
     DnsClient dns = vertx.createDnsClient(new DnsClientOptions().setHost(server).setPort(port).setQueryTimeout(5000));
-    Future<String> answer = net.letsOut(server, server.equals(net.dnsServer()) ? 53 : port, "UDP").compose(ok -> ok
+    Future<String> answer = net.letsOut(server, port == net.portOf(server) ? 53 : port, "UDP").compose(ok -> ok
         ? dns.resolvePTR(arpa) : net.dropped(5, new java.util.concurrent.TimeoutException("DNS query timed out")));
     return answer.andThen(ar -> dns.close()).map(name -> {
       stdout(name == null ? "*** Can't find " + ip + ": No answer\n\n" : reverse(style, arpa, name));
@@ -118,7 +118,7 @@ final class Nslookup {
       return Future.succeededFuture(null);
     }
     DnsClient dns = vertx.createDnsClient(new DnsClientOptions().setHost(server).setPort(port).setQueryTimeout(5000));
-    return net.letsOut(server, server.equals(net.dnsServer()) ? 53 : port, "UDP")
+    return net.letsOut(server, port == net.portOf(server) ? 53 : port, "UDP")
         .compose(ok -> ok ? dns.resolvePTR(arpa(ip)) : Future.<String>succeededFuture(null))
         .andThen(ar -> dns.close())
         .otherwise((String) null);

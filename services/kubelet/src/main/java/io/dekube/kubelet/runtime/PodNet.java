@@ -128,13 +128,71 @@ final class PodNet {
     return s.matches("\\d{1,3}(\\.\\d{1,3}){3}") || s.contains(":");
   }
 
+  /**
+   * The server the pod's resolver asks: the first of its nameservers — the node's file's for a pod whose resolver
+   * is the node's ({@code dnsPolicy: Default}, a {@code hostNetwork} pod's {@code ClusterFirst}) — or, with none,
+   * the resolver's default 127.0.0.1.
+   */
   String dnsServer() {
-    String servers = spec.env().getOrDefault("DEKUBE_DNS_SERVER", ClusterNetwork.dnsIp(ClusterNetwork.SERVICE_CIDR)).strip();
-    return servers.isEmpty() ? ClusterNetwork.dnsIp(ClusterNetwork.SERVICE_CIDR) : servers.split(" ")[0];
+    List<String> servers = nameservers();
+    return servers.isEmpty() ? "127.0.0.1" : servers.get(0);
   }
 
+  /** The port {@link #dnsServer()} answers on: the cluster DNS's own port for it, else 53. */
   int dnsPort() {
-    return intOr(spec.env().get("DEKUBE_DNS_PORT"), ClusterNetwork.DNS_PORT);
+    return portOf(dnsServer());
+  }
+
+  /** Where {@code server}'s DNS answers: the cluster DNS at the port the node's DNS listens on, any other on 53. */
+  int portOf(String server) {
+    String cluster = spec.env().get("DEKUBE_DNS_CLUSTER");
+    if (cluster == null) { // a spec without it (tests): the first server given is the cluster's
+      String servers = spec.env().get("DEKUBE_DNS_SERVER");
+      cluster = (servers == null || servers.isBlank() ? ClusterNetwork.dnsIp(ClusterNetwork.SERVICE_CIDR)
+          : servers.strip().split(" ")[0]) + ":" + spec.env().getOrDefault("DEKUBE_DNS_PORT",
+          Integer.toString(ClusterNetwork.DNS_PORT));
+    }
+    int colon = cluster.lastIndexOf(':');
+    return cluster.substring(0, colon).equals(server) ? intOr(cluster.substring(colon + 1), 53) : 53;
+  }
+
+  /** The pod's nameservers: the kubelet's for it, else the node's file's. */
+  private List<String> nameservers() {
+    String servers = spec.env().get("DEKUBE_DNS_SERVER");
+    if (servers != null) {
+      return Arrays.stream(servers.strip().split(" ")).filter(s -> !s.isEmpty()).toList();
+    }
+    return nodeFile("nameserver");
+  }
+
+  /** The search path the pod's resolver goes along. */
+  List<String> searchPath() {
+    String search = spec.env().get("DEKUBE_DNS_SEARCH");
+    return search != null ? Arrays.asList(search.split(" ")) : nodeFile("search");
+  }
+
+  /** The pod's {@code ndots}: the kubelet's, else the node's file's, else the resolver's default 1. */
+  int ndots() {
+    if (spec.env().containsKey("DEKUBE_DNS_SERVER")) {
+      return intOr(spec.env().get("DEKUBE_DNS_NDOTS"), ClusterNetwork.NDOTS);
+    }
+    return nodeFile("options").stream().filter(o -> o.startsWith("ndots:")).reduce((a, b) -> b)
+        .map(o -> intOr(o.substring("ndots:".length()), 1)).orElse(1);
+  }
+
+  /** The words after {@code key} in the node's /etc/resolv.conf ({@code nameserver}: every such line's address). */
+  private List<String> nodeFile(String key) {
+    List<String> words = new ArrayList<>();
+    for (String line : resolvConf(spec).split("\n")) {
+      String[] f = line.strip().split("\\s+");
+      if (f.length >= 2 && (f[0].equals(key) || key.equals("search") && f[0].equals("domain"))) {
+        if (key.equals("search")) {
+          words.clear(); // the last search (or domain) line is the one the resolver takes
+        }
+        words.addAll(key.equals("nameserver") ? List.of(f[1]) : Arrays.asList(f).subList(1, f.length));
+      }
+    }
+    return words;
   }
 
   /** Resolves {@code name} as the pod does: IPs as they are, /etc/hosts (wget, nc), then DNS along the search path. */
@@ -178,13 +236,13 @@ final class PodNet {
     if (isIp(name)) {
       return Future.succeededFuture(new Resolved(name, List.of(name)));
     }
-    return letsOut(server, server.equals(dnsServer()) ? 53 : port, "UDP").compose(ok -> ok ? ask(name, server, port)
+    return letsOut(server, port == portOf(server) ? 53 : port, "UDP").compose(ok -> ok ? ask(name, server, port)
         : dropped(5, new java.util.concurrent.TimeoutException("DNS query to " + server + " timed out")));
   }
 
   private Future<Resolved> ask(String name, String server, int port) {
-    List<String> search = Arrays.asList(spec.env().getOrDefault("DEKUBE_DNS_SEARCH", "").split(" "));
-    int ndots = intOr(spec.env().get("DEKUBE_DNS_NDOTS"), ClusterNetwork.NDOTS);
+    List<String> search = searchPath();
+    int ndots = ndots();
     DnsClient dns = vertx.createDnsClient(new DnsClientOptions().setHost(server).setPort(port)
         .setQueryTimeout(5000).setRecursionDesired(true));
     return firstAnswer(dns, candidates(name, search, ndots), 0).andThen(ar -> dns.close());

@@ -87,13 +87,17 @@ class NslookupTest {
   }
 
   private int nslookup(String image, String... args) throws Exception {
-    out.setLength(0);
-    err.setLength(0);
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HOSTNAME", "busybox");
     env.put("DEKUBE_DNS_SERVER", DNS);
     env.put("DEKUBE_DNS_PORT", Integer.toString(server.localAddress().port()));
     env.put("DEKUBE_DNS_SEARCH", "default.svc.cluster.local svc.cluster.local cluster.local");
+    return nslookup(env, image, args);
+  }
+
+  private int nslookup(Map<String, String> env, String image, String... args) throws Exception {
+    out.setLength(0);
+    err.setLength(0);
     ContainerSpec spec = new ContainerSpec("default", "busybox", "u", "n", "127.0.0.1",
         new ContainerBuilder().withName("c").withImage(image).build(), env, dir.resolve("c/0.log"), dir, Map.of(),
         "id");
@@ -138,6 +142,21 @@ class NslookupTest {
     assertEquals(0, nslookup("registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3", DNS));
     assertEquals("Server:\t\t" + DNS + "\nAddress:\t" + DNS + "#53\n\n"
         + "10.77.96.127.in-addr.arpa\tname = kube-dns.kube-system.svc.cluster.local.\n\n", out.toString());
+  }
+
+  /**
+   * A pod whose resolver is the node's ({@code dnsPolicy: Default}, {@code kubectl debug node}'s shell) asks the
+   * node's nameserver, and the cluster DNS when named — "Debug Services"' {@code nslookup NAME 10.0.0.10} from a
+   * node — where that DNS answers.
+   */
+  @Test
+  void aPodWithTheNodesResolverAsksTheClusterDnsWhenNamed() throws Exception {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("HOSTNAME", "node-debugger");
+    env.put("DEKUBE_DNS_CLUSTER", DNS + ":" + server.localAddress().port());
+    assertEquals(0, nslookup(env, "busybox", "hostnames.default.svc.cluster.local", DNS));
+    assertEquals("Server:\t\t" + DNS + "\nAddress:\t" + DNS + ":53\n\n"
+        + "Name:\thostnames.default.svc.cluster.local\nAddress: 127.96.1.175\n\n", out.toString());
   }
 
   @Test
