@@ -85,6 +85,7 @@ final class BuiltinShell implements Host {
     BuiltInImages.env(spec.image()).forEach(env::putIfAbsent); // the image's ENV, under the pod's own
     env.putIfAbsent("HOME", fs().user().uid() == 0 ? "/root" : "/"); // as the container runtime sets it
     this.shell = new Shell(this, signals, env, cwd);
+    shell.pid(ProcessTable.mainPid(spec));
   }
 
   /**

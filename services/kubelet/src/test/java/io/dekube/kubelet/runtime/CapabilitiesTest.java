@@ -68,6 +68,25 @@ class CapabilitiesTest {
   }
 
   @Test
+  void theDebuggersOwnShellIsDollarDollarBesideItsTarget() throws Exception {
+    // kubectl debug -it myapp --image=busybox:1.28 --target=myapp --profile=sysadmin; grep Cap /proc/$$/status
+    var debugger = new ContainerBuilder().withName("debugger-6kg4x").withImage("busybox:1.28")
+        .withSecurityContext(new SecurityContextBuilder().withPrivileged(true).build()).build();
+    var pod = new io.fabric8.kubernetes.api.model.PodSpecBuilder()
+        .addNewContainer().withName("myapp").withImage("busybox:1.28").withArgs("sleep", "1d").endContainer()
+        .addNewEphemeralContainer().withName("debugger-6kg4x").withImage("busybox:1.28")
+        .withTargetContainerName("myapp").withSecurityContext(debugger.getSecurityContext()).endEphemeralContainer()
+        .build();
+    ContainerSpec spec = new ContainerSpec("default", "myapp", "u", "n", "127.0.0.1", debugger, Map.of(),
+        dir.resolve("c/0.log"), dir.resolve("root"), Map.of(), "id", null, pod);
+    JvmContainer c = new JvmContainer(vertx, spec, "busybox", TrafficPolicy.OPEN);
+    output.clear();
+    c.exec(List.of("sh", "-c", "echo $$; grep CapEff /proc/$$/status"), output).exitCode().toCompletionStage()
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals("7\nCapEff:\t000001ffffffffff\n", output.out.toString()); // the target's sleep is 1
+  }
+
+  @Test
   void aUserOtherThanRootHoldsNone() throws Exception {
     List<String> lines = capLines(new SecurityContextBuilder().withRunAsUser(1000L).build()).lines().toList();
     assertEquals(List.of("CapPrm:\t0000000000000000", "CapEff:\t0000000000000000", "CapBnd:\t00000000a80425fb"),

@@ -36,7 +36,7 @@ final class Parameters {
     return switch (name) {
       case "?" -> Integer.toString(st.last);
       case "#" -> Integer.toString(st.positional.size());
-      case "$" -> PID;
+      case "$" -> st.pid;
       case "!" -> st.lastJob == 0 ? null : Long.toString(st.lastJob);
       case "-" -> ShellOptions.flags(st);
       case "0" -> st.name;

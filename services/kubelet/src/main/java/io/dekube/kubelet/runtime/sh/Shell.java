@@ -34,6 +34,14 @@ public final class Shell {
     return state.cwd;
   }
 
+  /**
+   * This shell's process id ({@code $$}): the container's own program's, as {@code ps} and {@code /proc} number it
+   * (1, or after the sandbox's or a debugging target's processes).
+   */
+  public void pid(int pid) {
+    state.pid = Integer.toString(pid);
+  }
+
   /** The program this shell is ({@code sh}, {@code bash}...). */
   public String program() {
     return state.program;

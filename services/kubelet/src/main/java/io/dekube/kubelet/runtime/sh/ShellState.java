@@ -23,6 +23,8 @@ final class ShellState {
   String name;
   /** The shell program this is ({@code sh}, {@code ash}, {@code bash}): the image's {@code sh} may be dash. */
   String program = "sh";
+  /** {@code $$}: the shell's process id in its container's process namespace. */
+  String pid = Parameters.PID;
   List<String> positional;
   Map<String, Node> functions;
   Map<String, String> traps;
@@ -62,6 +64,7 @@ final class ShellState {
     this.vars = parent.vars.copy();
     this.name = parent.name;
     this.program = parent.program;
+    this.pid = parent.pid;
     this.positional = new ArrayList<>(parent.positional);
     this.functions = new HashMap<>(parent.functions);
     this.traps = new HashMap<>();
