@@ -36,9 +36,10 @@ final class ConfigDataAdmission implements KindAdmission {
 
   @Override
   public void validate(ObjectNode obj, ObjectNode old, FieldErrors errs) {
-    long size = keys(obj.get("data"), "data", errs, secret);
+    String kind = secret ? "Secret" : "ConfigMap";
+    long size = keys(obj.get("data"), "data", errs, secret, kind);
     if (!secret) {
-      size += keys(obj.get("binaryData"), "binaryData", errs, true);
+      size += keys(obj.get("binaryData"), "binaryData", errs, true, kind);
       JsonNode data = obj.path("data");
       obj.path("binaryData").fieldNames().forEachRemaining(k -> {
         if (data.has(k)) {
@@ -57,7 +58,7 @@ final class ConfigDataAdmission implements KindAdmission {
     }
   }
 
-  private static long keys(JsonNode data, String field, FieldErrors errs, boolean base64) {
+  private static long keys(JsonNode data, String field, FieldErrors errs, boolean base64, String kind) {
     long size = 0;
     if (!(data instanceof ObjectNode o)) {
       return 0;
@@ -69,11 +70,13 @@ final class ConfigDataAdmission implements KindAdmission {
       Validators.configMapKey(key).forEach(m -> errs.invalid(field + "[" + key + "]", key, m));
       String value = e.getValue().asText();
       if (base64) {
-        try {
-          size += Base64.getDecoder().decode(value.replaceAll("\\s", "")).length;
-        } catch (IllegalArgumentException ex) {
-          throw StatusException.badRequest("illegal base64 data in " + field + "[" + key + "]: " + ex.getMessage());
+        int corrupt = GoBase64.corruptAt(value);
+        if (corrupt >= 0) {
+          // kube refuses it while decoding the body, before any validation
+          throw StatusException.badRequest(kind + " in version \"v1\" cannot be handled as a " + kind
+              + ": illegal base64 data at input byte " + corrupt);
         }
+        size += Base64.getDecoder().decode(value.replaceAll("[\r\n]", "")).length;
       } else {
         size += value.length();
       }
