@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * grace period ({@code --node-monitor-grace-period}) gets its kubelet conditions {@code Unknown}
  * ("Kubelet stopped posting node status."); a node whose Ready condition is not True carries the
  * {@code unreachable} (Unknown) or {@code not-ready} (False) taints, NoExecute and NoSchedule, and
- * its pods are marked not Ready (so endpoints drop them); a node Ready again loses those taints.
+ * its pods are marked not Ready (so endpoints drop them); a node Ready again loses those taints. A
+ * node under memory, disk or PID pressure or without network, or cordoned, gets the NoSchedule taint
+ * that says so ({@link NodeTaints}).
  * Events: {@code NodeNotReady} on the node and on each pod marked. The pods themselves are evicted
  * by the taint eviction controller. Keys are nodes ({@code /<name>}); a monitor pass every
  * {@code monitorPeriod} enqueues the nodes whose state should change. Syncs run on the loop's context.
@@ -94,7 +96,7 @@ public final class NodeLifecycleController implements Reconciler {
       return true;
     }
     List<Taint> taints = node.getSpec() == null ? null : node.getSpec().getTaints();
-    return !NodeTaints.reconcile(taints, NodeHealth.ready(node), now).equals(taints == null ? List.of() : taints);
+    return !NodeTaints.reconcile(node, now).equals(taints == null ? List.of() : taints);
   }
 
   private boolean expired(Node node, Instant now) {
@@ -135,12 +137,15 @@ public final class NodeLifecycleController implements Reconciler {
         .map(updated -> Typed.from(updated, Node.class));
   }
 
-  /** Step 2: the not-ready / unreachable taints as the Ready condition says; NodeNotReady when first tainted. */
+  /**
+   * Step 2: the not-ready / unreachable taints as the Ready condition says, the NoSchedule taints of the
+   * other conditions and of a cordon ({@link NodeTaints}); NodeNotReady when first tainted.
+   */
   private Future<Node> reconcileTaints(Node node) {
     List<Taint> current = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of()
         : node.getSpec().getTaints();
     String ready = NodeHealth.ready(node);
-    List<Taint> wanted = NodeTaints.reconcile(current, ready, ctx.clock().instant());
+    List<Taint> wanted = NodeTaints.reconcile(node, ctx.clock().instant());
     if (wanted.equals(current)) {
       return Future.succeededFuture(node);
     }

@@ -167,6 +167,33 @@ class NodeLifecycleControllerTest {
   }
 
   @Test
+  void aCordonedNodeCarriesTheUnschedulableTaintUntilItIsUncordoned() {
+    fake.store.put(nodeType, node("n1", "True", "2026-01-01T00:00:00Z", "2026-01-01T00:00:30Z")
+        .editSpec().withUnschedulable(true).endSpec().build());
+    fake.store.put(leaseType, lease("n1", T0.plusSeconds(30)));
+    NodeLifecycleController c = controllerAt(T0.plusSeconds(35));
+    done(c.sync(new ObjectKey("", "n1")));
+    assertEquals(List.of("node.kubernetes.io/unschedulable:NoSchedule"), taints(stored("n1")));
+    assertEquals("2026-01-01T00:00:35Z", stored("n1").at("/spec/taints/0/timeAdded").asText(),
+        "kube's SwapNodeControllerTaint stamps every taint it adds");
+    ObjectNode uncordoned = stored("n1").deepCopy();
+    ((ObjectNode) uncordoned.get("spec")).remove("unschedulable");
+    fake.store.put(nodeType, uncordoned);
+    done(c.sync(new ObjectKey("", "n1")));
+    assertEquals(List.of(), taints(stored("n1")));
+  }
+
+  @Test
+  void aNodeUnderPressureGetsTheConditionsNoScheduleTaint() {
+    fake.store.put(nodeType, node("n1", "True", "2026-01-01T00:00:00Z", "2026-01-01T00:00:30Z").editStatus()
+        .editMatchingCondition(cond -> "DiskPressure".equals(cond.getType())).withStatus("True").endCondition()
+        .endStatus().build());
+    fake.store.put(leaseType, lease("n1", T0.plusSeconds(30)));
+    done(controllerAt(T0.plusSeconds(35)).sync(new ObjectKey("", "n1")));
+    assertEquals(List.of("node.kubernetes.io/disk-pressure:NoSchedule"), taints(stored("n1")));
+  }
+
+  @Test
   void theMonitorPeriodFollowsShortGracePeriods() {
     assertEquals(Duration.ofSeconds(5), NodeLifecycleController.monitorPeriod(Duration.ofSeconds(40)));
     assertEquals(Duration.ofMillis(2500), NodeLifecycleController.monitorPeriod(Duration.ofSeconds(5)));
