@@ -40,8 +40,9 @@ class NslookupTest {
 
   private Vertx vertx;
   private DatagramSocket server;
-  private final StringBuffer out = new StringBuffer();
-  private final StringBuffer err = new StringBuffer();
+  private final CapturedOutput output = new CapturedOutput();
+  private final StringBuffer out = output.out;
+  private final StringBuffer err = output.err;
 
   @BeforeEach
   void dns() throws Exception {
@@ -96,24 +97,13 @@ class NslookupTest {
   }
 
   private int nslookup(Map<String, String> env, String image, String... args) throws Exception {
-    out.setLength(0);
-    err.setLength(0);
+    output.clear();
     ContainerSpec spec = new ContainerSpec("default", "busybox", "u", "n", "127.0.0.1",
         new ContainerBuilder().withName("c").withImage(image).build(), env, dir.resolve("c/0.log"), dir, Map.of(),
         "id");
     List<String> argv = new java.util.ArrayList<>(List.of("nslookup"));
     argv.addAll(List.of(args));
-    ExecSession s = ShellSession.start(vertx, spec, argv, new ExecSession.Output() {
-      @Override
-      public void stdout(Buffer data) {
-        out.append(data);
-      }
-
-      @Override
-      public void stderr(Buffer data) {
-        err.append(data);
-      }
-    }, false);
+    ExecSession s = ShellSession.start(vertx, spec, argv, output, false);
     return s.exitCode().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
