@@ -44,6 +44,7 @@ final class PodNet {
   private final Running running;
   private final TrafficPolicy traffic;
   private boolean quietNow;
+  private String nodeResolvConf;
 
   PodNet(Vertx vertx, ContainerSpec spec, ExecSession.Output out, Running running, TrafficPolicy traffic) {
     this.vertx = vertx;
@@ -182,8 +183,11 @@ final class PodNet {
 
   /** The words after {@code key} in the node's /etc/resolv.conf ({@code nameserver}: every such line's address). */
   private List<String> nodeFile(String key) {
+    if (nodeResolvConf == null) {
+      nodeResolvConf = resolvConf(spec); // read once per session: a few hundred bytes
+    }
     List<String> words = new ArrayList<>();
-    for (String line : resolvConf(spec).split("\n")) {
+    for (String line : nodeResolvConf.split("\n")) {
       String[] f = line.strip().split("\\s+");
       if (f.length >= 2 && (f[0].equals(key) || key.equals("search") && f[0].equals("domain"))) {
         if (key.equals("search")) {
