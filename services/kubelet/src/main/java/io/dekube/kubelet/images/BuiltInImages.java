@@ -87,11 +87,14 @@ public final class BuiltInImages {
   }
 
   /**
-   * Whether {@code image} has no shell and no other programs than its own ({@code registry.k8s.io/pause}, built
-   * {@code FROM scratch}): {@code kubectl exec} of anything else fails to start, as runc's exec does.
+   * Whether {@code image} has no shell and no other programs than its own (kube's pause images,
+   * {@code registry.k8s.io/pause} and its older names, built {@code FROM scratch}): {@code kubectl exec} of anything
+   * else fails to start, as runc's exec does. dekube's own {@code dekube/pause} keeps the built-in shell, as its
+   * README's volume steps use it ({@code kubectl exec db-0 -- sh -c 'echo kept > /data/greeting'}).
    */
   public static boolean shellLess(String image) {
-    return resolve(image).map(r -> r.program().equals("pause")).orElse(false);
+    return !repositoryAndTag(image)[0].equals("dekube/pause")
+        && resolve(image).map(r -> r.program().equals("pause")).orElse(false);
   }
 
   /** Whether {@code image}'s {@code sh} is dash (Debian-based), whose {@code echo 'a\nb'} prints two lines. */

@@ -69,9 +69,10 @@ class ShellLessImageExecTest {
         e.getMessage());
   }
 
-  @Test
-  void busyboxHasItsShell() throws Exception {
-    int code = container("busybox:1.28").exec(List.of("sh", "-c", "exit 3"), output).exitCode().toCompletionStage()
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"busybox:1.28", "dekube/pause"})
+  void busyboxAndDekubesOwnPauseHaveTheShell(String image) throws Exception {
+    int code = container(image).exec(List.of("sh", "-c", "exit 3"), output).exitCode().toCompletionStage()
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertEquals(3, code);
   }
