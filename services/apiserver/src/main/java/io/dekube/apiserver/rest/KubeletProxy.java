@@ -186,10 +186,15 @@ final class KubeletProxy {
     connect(t, uri, protocols).onComplete(ar -> {
       if (ar.failed()) {
         req.resume();
-        // the kubelet's own refusal (a container not running) is the client's answer, as kube's proxy passes it on
-        Responses.fail(r.ctx(), ar.cause() instanceof UpgradeRejectedException u ? refusal(u.getStatus(), u.getBody())
-            : new StatusException(503, "ServiceUnavailable", "cannot reach the kubelet of pod " + t.pod() + ": "
-            + ar.cause().getMessage()), r.pretty());
+        if (ar.cause() instanceof UpgradeRejectedException u) {
+          // the kubelet's own refusal (a container not running), echoed as it is, as kube's upgrade-aware proxy does:
+          // kubectl says "unable to upgrade connection: container not found (...)"
+          r.ctx().response().setStatusCode(u.getStatus()).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; "
+              + "charset=utf-8").end(u.getBody() == null ? io.vertx.core.buffer.Buffer.buffer() : u.getBody());
+          return;
+        }
+        Responses.fail(r.ctx(), new StatusException(503, "ServiceUnavailable", "cannot reach the kubelet of pod "
+            + t.pod() + ": " + ar.cause().getMessage()), r.pretty());
         return;
       }
       WebSocket kubelet = ar.result();

@@ -32,7 +32,7 @@ final class ExecStream {
       return;
     }
     if (run == null) {
-      req.response().setStatusCode(400).end("container " + c.name() + " is not running\n");
+      notFound(req, c);
       return;
     }
     boolean tty = flag(req, "tty");
@@ -59,7 +59,7 @@ final class ExecStream {
     RunningContainer run = c.running();
     Path log = c.logFile();
     if (run == null || log == null) {
-      req.response().setStatusCode(400).end("container " + c.name() + " is not running\n");
+      notFound(req, c);
       return;
     }
     if (attachStdio(req, run)) {
@@ -152,6 +152,15 @@ final class ExecStream {
         session.closeStdin();
       }
     });
+  }
+
+  /**
+   * An exec or attach to a container that is not running: kube's kubelet looks among the running containers only and
+   * answers {@code container not found ("NAME")}, 500, which kubectl shows as {@code unable to upgrade connection: …}.
+   */
+  private static void notFound(HttpServerRequest req, ContainerRecord c) {
+    req.response().setStatusCode(500).putHeader("Content-Type", "text/plain; charset=utf-8")
+        .end("container not found (\"" + c.name() + "\")");
   }
 
   private static boolean flag(HttpServerRequest req, String name) {
