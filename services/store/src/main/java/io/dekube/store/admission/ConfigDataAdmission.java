@@ -48,7 +48,8 @@ final class ConfigDataAdmission implements KindAdmission {
       });
     }
     if (size > MAX_SIZE) {
-      errs.tooLong(secret ? "data" : "", MAX_SIZE);
+      // kube's field path of the whole object, NewPath(""), prints as "[]"
+      errs.tooLong(secret ? "data" : "[]", MAX_SIZE);
     }
     if (secret) {
       typeRequirements(obj, errs);
