@@ -197,10 +197,25 @@ final class ContainerStarter {
     } else {
       w.event(rec, WARNING, "Failed", "Error: " + e.getMessage());
     }
-    rec.backoff = rec.backoff == null ? m.backoff.initial() : min(rec.backoff.multipliedBy(2), m.backoff.max());
-    rec.restartAt = Instant.now().plus(rec.backoff);
+    if (retriedWithoutBackOff(e.reason())) {
+      // no container was made: kube's pod worker tries the pod again after its 10 s, every time (the initial
+      // back-off here), so a ConfigMap created meanwhile is seen within seconds; nothing counts as a crash
+      rec.restartAt = Instant.now().plus(m.backoff.initial());
+    } else {
+      rec.backoff = rec.backoff == null ? m.backoff.initial() : min(rec.backoff.multipliedBy(2), m.backoff.max());
+      rec.restartAt = Instant.now().plus(rec.backoff);
+    }
     w.retryAt(rec.restartAt);
     w.publish();
+  }
+
+  /**
+   * Whether a start that failed for {@code reason} is tried again at the pod worker's steady pace rather than after a
+   * growing back-off: the container's configuration (a missing ConfigMap, Secret or key, runAsNonRoot) or its
+   * creation failed, so no container ran — unlike an image pull (ImagePullBackOff) or a run that failed.
+   */
+  static boolean retriedWithoutBackOff(String reason) {
+    return reason.equals("CreateContainerConfigError") || reason.equals("CreateContainerError");
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -31,6 +31,15 @@ class KubeletPartsTest {
   }
 
   @Test
+  void aContainerWhoseConfigurationFailedIsTriedAgainAtASteadyPaceAndOthersBackOff() {
+    // "Configure a Pod to Use a ConfigMap": the pod starts soon after the missing ConfigMap is created
+    assertTrue(ContainerStarter.retriedWithoutBackOff("CreateContainerConfigError"));
+    assertTrue(ContainerStarter.retriedWithoutBackOff("CreateContainerError"));
+    assertEquals(false, ContainerStarter.retriedWithoutBackOff("ErrImagePull"));
+    assertEquals(false, ContainerStarter.retriedWithoutBackOff("RunContainerError"));
+  }
+
+  @Test
   void podIpsComeFromTheCidrSkippingNetworkAndGateway() {
     PodIpAllocator ips = new PodIpAllocator("127.244.2.0/24");
     assertEquals("127.244.2.2", ips.allocate("a"));
