@@ -40,6 +40,7 @@ final class PodAdmission implements KindAdmission {
     defaultTolerations(spec);
     ObjectNode status = Nodes.obj(pod, "status");
     Nodes.defaultText(status, "phase", "Pending");
+    PodSchedulingGates.markGated(pod);
   }
 
   /**
@@ -71,8 +72,11 @@ final class PodAdmission implements KindAdmission {
   @Override
   public void validate(ObjectNode pod, ObjectNode old, FieldErrors errs) {
     PodSpecValidation.validate(pod.get("spec"), "spec", errs);
-    if (old != null && !updatableOnly(old.path("spec"), pod.path("spec"))) {
-      errs.forbidden("spec", UPDATE_FORBIDDEN);
+    if (old != null) {
+      PodSchedulingGates.validateUpdate(old.path("spec"), pod.path("spec"), errs);
+      if (!updatableOnly(old.path("spec"), pod.path("spec"))) {
+        errs.forbidden("spec", UPDATE_FORBIDDEN);
+      }
     }
   }
 
@@ -88,6 +92,7 @@ final class PodAdmission implements KindAdmission {
     for (String f : new String[] {"activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds"}) {
       spec.remove(f);
     }
+    PodSchedulingGates.mask(spec, oldSpec);
     if (Nodes.text(oldSpec, "nodeName").isEmpty()) {
       spec.remove("nodeName");
     }
