@@ -13,8 +13,9 @@ import org.xbill.DNS.Section;
 
 /**
  * The cluster zone's positive answers kept for their TTL and shared by every pod, as CoreDNS' {@code cache} plugin
- * of kubeadm's Corefile keeps them: a name that answered once keeps answering with the same records, their TTLs
- * counting down, until the TTL ran out — also when the record left the cluster meanwhile. This is what lets the Job
+ * keeps them when the Corefile has it (kubeadm's: {@code cache 30}, the kubernetes plugin's {@code ttl 30}): a name
+ * that answered once keeps answering with the same records, their TTLs counting down, until the TTL (at most the
+ * {@code cache}'s) ran out — also when the record left the cluster meanwhile. This is what lets the Job
  * page "Job with Pod-to-Pod Communication" finish: a pod that completed leaves its headless Service at once, yet a
  * peer asking for it within the next seconds still gets the address another pod was given.
  *
@@ -72,14 +73,14 @@ final class AnswerCache {
     return m;
   }
 
-  /** Keeps {@code reply} to {@code query} when it is a positive answer. */
-  void store(Message query, Message reply) {
+  /** Keeps {@code reply} to {@code query} when it is a positive answer, for its TTL but {@code atMost} seconds. */
+  void store(Message query, Message reply, long atMost) {
     String key = key(query);
     List<Record> answer = reply.getSection(Section.ANSWER);
     if (key == null || reply.getRcode() != Rcode.NOERROR || answer.isEmpty()) {
       return;
     }
-    long ttl = answer.stream().mapToLong(Record::getTTL).min().orElse(0);
+    long ttl = Math.min(atMost, answer.stream().mapToLong(Record::getTTL).min().orElse(0));
     if (ttl > 0) {
       entries.put(key, new Entry(reply, nanos.getAsLong(), ttl));
     }

@@ -10,14 +10,15 @@ import java.util.Set;
  * CoreDNS' configuration, the {@code Corefile} of the {@code kube-system/coredns} ConfigMap, as far as dekube's DNS
  * acts on it: server blocks for zones ({@code .:53 { ... }}, a stub domain's {@code consul.local:53 { ... }}), each
  * with its plugins — {@code kubernetes ZONE...} (the cluster's names), {@code forward . UPSTREAM...}
- * ({@code /etc/resolv.conf}: the node's resolver) and {@code log} (a line per query). The other plugins of CoreDNS
- * are accepted and left to what dekube's DNS always does; a name CoreDNS does not know fails the parse with its
- * words, as a CoreDNS pod refuses such a Corefile. Immutable, pure.
+ * ({@code /etc/resolv.conf}: the node's resolver), {@code log} (a line per query), the kubernetes plugin's
+ * {@code ttl} (the answers' TTL) and {@code cache [TTL]} (answers kept, {@link AnswerCache}). The other plugins of
+ * CoreDNS are accepted and left to what dekube's DNS always does; a name CoreDNS does not know, or a value of these
+ * it refuses, fails the parse with its words, as a CoreDNS pod refuses such a Corefile. Immutable, pure.
  */
 record Corefile(List<ServerBlock> blocks) {
 
-  /** One plugin line, with the lines of its own block. */
-  record Directive(String name, List<String> args, List<Directive> block) {
+  /** One plugin line (its number in the Corefile), with the lines of its own block. */
+  record Directive(String name, List<String> args, List<Directive> block, int line) {
   }
 
   /** A server block: its zones (lower case, ending in a dot; {@code .} is the root) and its plugins. */
@@ -30,6 +31,21 @@ record Corefile(List<ServerBlock> blocks) {
     /** Whether queries of this block are logged ({@code log}). */
     boolean logs() {
       return directive("log").isPresent();
+    }
+
+    /** The TTL of the cluster's answers: the {@code kubernetes} plugin's {@code ttl}, else CoreDNS' default. */
+    long ttl() {
+      return directive("kubernetes").flatMap(k -> k.block().stream().filter(d -> d.name().equals("ttl")).findFirst())
+          .map(d -> Long.parseLong(d.args().get(0))).orElse(DnsAnswers.TTL);
+    }
+
+    /**
+     * How long {@code cache [TTL]} keeps an answer at most: its TTL, else CoreDNS' 3600 s; 0 when the block has no
+     * {@code cache} (every answer is made afresh).
+     */
+    long cacheSeconds() {
+      return directive("cache").map(d -> d.args().isEmpty() || !d.args().get(0).matches("-?\\d+") ? 3600L
+          : Long.parseLong(d.args().get(0))).orElse(0L);
     }
 
     /** The upstreams of {@code forward . A B...}, or none. */
@@ -105,6 +121,16 @@ record Corefile(List<ServerBlock> blocks) {
     return blockFor(qname).map(ServerBlock::upstreams).filter(u -> !u.isEmpty())
         .map(u -> u.get(0).equals("/etc/resolv.conf") ? nodeResolver : u.get(0).replaceFirst("^dns://", ""))
         .orElse("");
+  }
+
+  /** The TTL of the cluster's answers to {@code qname} ({@link ServerBlock#ttl()}). */
+  long ttl(String qname) {
+    return blockFor(qname).map(ServerBlock::ttl).orElse(DnsAnswers.TTL);
+  }
+
+  /** How long an answer to {@code qname} may be kept ({@link ServerBlock#cacheSeconds()}); 0: not at all. */
+  long cacheSeconds(String qname) {
+    return blockFor(qname).map(ServerBlock::cacheSeconds).orElse(0L);
   }
 
   /** Whether a query for {@code qname} is logged: its block has {@code log}. */
@@ -206,7 +232,44 @@ record Corefile(List<ServerBlock> blocks) {
           }
           args.add(t);
         }
-        directives.add(new Directive(name.text(), List.copyOf(args), block));
+        Directive d = new Directive(name.text(), List.copyOf(args), block, name.line());
+        if (plugins) {
+          checkValues(d);
+        }
+        directives.add(d);
+      }
+    }
+
+    /** The values dekube acts on, refused in the words of the CoreDNS plugin that reads them. */
+    private static void checkValues(Directive d) {
+      if (d.name().equals("kubernetes")) {
+        for (Directive ttl : d.block()) {
+          if (ttl.name().equals("ttl")) {
+            long t = number("kubernetes", ttl.args().isEmpty() ? "" : ttl.args().get(0), ttl.line());
+            if (t < 0 || t > 3600) {
+              throw new IllegalArgumentException("plugin/kubernetes: " + error(ttl.line(),
+                  "ttl must be in range [0, 3600]: " + t).getMessage());
+            }
+          }
+        }
+      } else if (d.name().equals("cache") && !d.args().isEmpty() && d.args().get(0).matches("-?\\d+")) {
+        long t = number("cache", d.args().get(0), d.line());
+        if (t <= 0) {
+          throw new IllegalArgumentException("plugin/cache: cache TTL can not be zero or negative: " + t);
+        }
+      }
+    }
+
+    private static long number(String plugin, String text, int line) {
+      if (text.isEmpty()) {
+        throw new IllegalArgumentException("plugin/" + plugin + ": " + error(line, "Wrong argument count or unexpected"
+            + " line ending after 'ttl'").getMessage());
+      }
+      try {
+        return Long.parseLong(text);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("plugin/" + plugin + ": strconv.Atoi: parsing \"" + text
+            + "\": invalid syntax");
       }
     }
 

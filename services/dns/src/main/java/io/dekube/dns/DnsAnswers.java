@@ -31,7 +31,7 @@ import org.xbill.DNS.Type;
  */
 public final class DnsAnswers {
 
-  /** Record TTL, as CoreDNS' kubernetes plugin uses by default. */
+  /** Record TTL, as CoreDNS' kubernetes plugin uses when its {@code ttl} is not set. */
   static final long TTL = 5;
 
   /** The reply: a message, or "forward this query elsewhere" (message then holds the parsed query). */
@@ -41,8 +41,13 @@ public final class DnsAnswers {
   private DnsAnswers() {
   }
 
-  /** The reply to a raw packet. */
+  /** The reply to a raw packet, its records with the default {@link #TTL}. */
   public static Reply answer(byte[] packet, ClusterRecords records) {
+    return answer(packet, records, TTL);
+  }
+
+  /** The reply to a raw packet, its records with {@code ttl} seconds (the Corefile's kubernetes {@code ttl}). */
+  public static Reply answer(byte[] packet, ClusterRecords records, long ttl) {
     Message query;
     try {
       query = new Message(packet);
@@ -61,14 +66,14 @@ public final class DnsAnswers {
     String zone = records.domain();
     try {
       if (name.equals(zone) || name.endsWith("." + zone)) {
-        return new Reply(zoneAnswer(query, q, name, records), false);
+        return new Reply(zoneAnswer(query, q, name, records, ttl), false);
       }
       if (name.endsWith(".in-addr.arpa") && q.getType() == Type.PTR) {
         String ip = reverseIp(name);
         String target = ip == null ? null : records.ptr(ip);
         if (target != null) {
           Message m = response(query, Rcode.NOERROR);
-          m.addRecord(new PTRRecord(q.getName(), DClass.IN, TTL, absolute(target)), Section.ANSWER);
+          m.addRecord(new PTRRecord(q.getName(), DClass.IN, ttl, absolute(target)), Section.ANSWER);
           return new Reply(m, false);
         }
       }
@@ -78,44 +83,44 @@ public final class DnsAnswers {
     return new Reply(query, true);
   }
 
-  private static Message zoneAnswer(Message query, Record q, String name, ClusterRecords records)
+  private static Message zoneAnswer(Message query, Record q, String name, ClusterRecords records, long ttl)
       throws TextParseException, UnknownHostException {
     int type = q.getType();
     Message m = response(query, Rcode.NOERROR);
     String cname = records.cname(name);
     if (cname != null) {
-      m.addRecord(new CNAMERecord(q.getName(), DClass.IN, TTL, absolute(cname)), Section.ANSWER);
+      m.addRecord(new CNAMERecord(q.getName(), DClass.IN, ttl, absolute(cname)), Section.ANSWER);
       return m;
     }
     List<String> ips = records.a(name);
     List<ClusterRecords.Srv> srvs = records.srv(name);
     if ((type == Type.A || type == Type.ANY) && !ips.isEmpty()) {
       for (String ip : ips) {
-        m.addRecord(new ARecord(q.getName(), DClass.IN, TTL, InetAddress.getByName(ip)), Section.ANSWER);
+        m.addRecord(new ARecord(q.getName(), DClass.IN, ttl, InetAddress.getByName(ip)), Section.ANSWER);
       }
     } else if ((type == Type.SRV || type == Type.ANY) && !srvs.isEmpty()) {
       for (ClusterRecords.Srv s : srvs) {
         int weight = Math.max(1, 100 / srvs.size());
-        m.addRecord(new SRVRecord(q.getName(), DClass.IN, TTL, 0, weight, s.port(), absolute(s.target())),
+        m.addRecord(new SRVRecord(q.getName(), DClass.IN, ttl, 0, weight, s.port(), absolute(s.target())),
             Section.ANSWER);
         for (String ip : records.a(s.target())) {
-          m.addRecord(new ARecord(absolute(s.target()), DClass.IN, TTL, InetAddress.getByName(ip)), Section.ADDITIONAL);
+          m.addRecord(new ARecord(absolute(s.target()), DClass.IN, ttl, InetAddress.getByName(ip)), Section.ADDITIONAL);
         }
       }
     } else if (type == Type.SOA && name.equals(records.domain())) {
-      m.addRecord(soa(records.domain()), Section.ANSWER);
+      m.addRecord(soa(records.domain(), ttl), Section.ANSWER);
     } else {
       boolean exists = records.exists(name) || !ips.isEmpty() || !srvs.isEmpty();
       m.getHeader().setRcode(exists ? Rcode.NOERROR : Rcode.NXDOMAIN);
-      m.addRecord(soa(records.domain()), Section.AUTHORITY);
+      m.addRecord(soa(records.domain(), ttl), Section.AUTHORITY);
     }
     return m;
   }
 
-  static SOARecord soa(String zone) throws TextParseException {
+  static SOARecord soa(String zone, long ttl) throws TextParseException {
     Name z = absolute(zone);
-    return new SOARecord(z, DClass.IN, TTL, absolute("ns.dns." + zone), absolute("hostmaster." + zone),
-        1, 7200, 1800, 86400, TTL);
+    return new SOARecord(z, DClass.IN, ttl, absolute("ns.dns." + zone), absolute("hostmaster." + zone),
+        1, 7200, 1800, 86400, ttl);
   }
 
   private static Message response(Message query, int rcode) {

@@ -212,14 +212,15 @@ public final class DnsVerticle extends VerticleBase {
 
   private Future<Buffer> answer(Buffer packet, Message query, Corefile now, boolean udp) {
     byte[] bytes = packet.getBytes();
-    Message kept = query == null ? null : cache.lookup(query);
+    String qname = query == null || query.getQuestion() == null ? "." : query.getQuestion().getName().toString();
+    Message kept = query == null || now.cacheSeconds(qname) == 0 ? null : cache.lookup(query);
     if (kept != null) {
       return Future.succeededFuture(Buffer.buffer(kept.toWire(udp ? udpLimit(query) : 65_535)));
     }
-    DnsAnswers.Reply reply = DnsAnswers.answer(bytes, records);
+    DnsAnswers.Reply reply = DnsAnswers.answer(bytes, records, now.ttl(qname));
     if (!reply.forward()) {
       if (query != null) {
-        cache.store(query, reply.message());
+        cache.store(query, reply.message(), now.cacheSeconds(qname));
       }
       return Future.succeededFuture(Buffer.buffer(reply.message().toWire(udp ? udpLimit(query) : 65_535)));
     }

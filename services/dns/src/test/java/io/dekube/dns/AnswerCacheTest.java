@@ -45,7 +45,7 @@ class AnswerCacheTest {
       return kept;
     }
     Message reply = DnsAnswers.answer(q.toWire(), records).message();
-    cache.store(q, reply);
+    cache.store(q, reply, 30);
     return reply;
   }
 
@@ -65,6 +65,16 @@ class AnswerCacheTest {
     now.addAndGet(2_500_000_000L);
     assertEquals(Rcode.NXDOMAIN, ask(name, records(false)).getRcode(), "gone once the TTL ran out");
     assertEquals(0, cache.size());
+  }
+
+  @Test
+  void theCachesOwnTtlBoundsHowLongAnAnswerIsKept() throws Exception {
+    Message q = query("example-job-0.headless-svc.default.svc.cluster.local.");
+    cache.store(q, DnsAnswers.answer(q.toWire(), records(true), 30).message(), 2);
+    now.addAndGet(1_500_000_000L);
+    assertEquals(30 - 1, cache.lookup(q).getSection(Section.ANSWER).get(0).getTTL(), "the record's TTL counts down");
+    now.addAndGet(1_000_000_000L);
+    assertNull(cache.lookup(q), "kept no longer than cache's 2 s");
   }
 
   @Test

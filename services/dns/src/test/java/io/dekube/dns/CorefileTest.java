@@ -74,6 +74,30 @@ class CorefileTest {
   }
 
   @Test
+  void theAnswersTtlAndHowLongTheyAreKeptAreTheCorefiles() {
+    Corefile kubeadm = Corefile.kubeadm();
+    assertEquals(30, kubeadm.ttl("web.default.svc.cluster.local."));
+    assertEquals(30, kubeadm.cacheSeconds("web.default.svc.cluster.local."));
+    Corefile plain = Corefile.parse(".:53 {\n  kubernetes cluster.local\n  forward . /etc/resolv.conf\n}\n");
+    assertEquals(DnsAnswers.TTL, plain.ttl("web.default.svc.cluster.local."), "CoreDNS' default without ttl");
+    assertEquals(0, plain.cacheSeconds("web.default.svc.cluster.local."), "no cache plugin: nothing is kept");
+    assertEquals(3600, Corefile.parse(".:53 {\n  cache\n}\n").cacheSeconds("x."), "cache's own maximum");
+    assertEquals(3600, Corefile.parse(".:53 {\n  cache cluster.local\n}\n").cacheSeconds("x."), "a zone, not a TTL");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "kubernetes cluster.local {\\n ttl 5000\\n }"
+          + " | plugin/kubernetes: Corefile:3 - Error during parsing: ttl must be in range [0, 3600]: 5000",
+      "kubernetes cluster.local {\\n ttl soon\\n } | plugin/kubernetes: strconv.Atoi: parsing \"soon\": invalid syntax",
+      "cache 0 | plugin/cache: cache TTL can not be zero or negative: 0",
+  })
+  void aTtlCoreDnsWouldRefuseSaysWhy(String plugin, String error) {
+    String corefile = ".:53 {\n  " + plugin.replace("\\n", "\n") + "\n}\n";
+    assertEquals(error, assertThrows(IllegalArgumentException.class, () -> Corefile.parse(corefile)).getMessage());
+  }
+
+  @Test
   void aBlockForOneZoneOnlyLeavesTheOthersUnserved() {
     Corefile c = Corefile.parse("example.org {\n  forward . dns://192.0.2.53:5353\n}\n");
     assertEquals("192.0.2.53:5353", c.upstream("www.example.org.", "10.0.0.1"));
