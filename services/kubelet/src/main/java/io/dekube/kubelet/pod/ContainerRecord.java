@@ -52,8 +52,34 @@ public final class ContainerRecord {
     this.image = image;
   }
 
+  /**
+   * The record of one of the pod's containers (not an init or ephemeral one): until it is created it waits as kube's
+   * kubelet shows it, {@code PodInitializing} in a pod with init containers (while they run and after), else
+   * {@code ContainerCreating}.
+   */
+  static ContainerRecord container(String name, String image, boolean podHasInitContainers) {
+    ContainerRecord r = new ContainerRecord(name, false, image);
+    if (podHasInitContainers) {
+      r.waitingReason = "PodInitializing";
+    }
+    return r;
+  }
+
   public String name() {
     return name;
+  }
+
+  /**
+   * Why {@code kubectl logs} has nothing to show of a container that never ran, in kube's kubelet's words ({@code
+   * container "app" in pod "p" is waiting to start: PodInitializing}); {@code pod} is the pod's name.
+   */
+  public String waitingToStart(String pod) {
+    String why = switch (waitingReason) {
+      case "ErrImagePull" -> "image can't be pulled";
+      case "ImagePullBackOff" -> "trying and failing to pull image";
+      default -> waitingReason;
+    };
+    return "container \"" + name + "\" in pod \"" + pod + "\" is waiting to start: " + why;
   }
 
   /** The current run's log file (null before the first start). */

@@ -81,7 +81,7 @@ public final class PodWorker {
       inits.add(r);
     }
     for (Container c : list(pod.getSpec().getContainers())) {
-      containers.add(new ContainerRecord(c.getName(), false, c.getImage()));
+      containers.add(ContainerRecord.container(c.getName(), c.getImage(), !inits.isEmpty()));
     }
     addEphemerals();
     RestoredRecords.restore(tree, containers, ephemerals);

@@ -50,8 +50,7 @@ final class LogStream {
     }
     Path current = container.logFile();
     if (current == null) {
-      req.response().setStatusCode(400).end("container \"" + container.name() + "\" in pod \"" + pod
-          + "\" is waiting to start: ContainerCreating\n");
+      req.response().setStatusCode(400).end(container.waitingToStart(pod) + "\n");
       return;
     }
     Path file = o.previous() ? container.previousLogFile() : current;
