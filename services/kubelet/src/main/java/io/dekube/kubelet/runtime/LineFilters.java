@@ -1,12 +1,14 @@
 package io.dekube.kubelet.runtime;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * The filters that busybox runs a line at a time, printing as they go: {@code grep [-icvqnEFo] [-e] PATTERN},
+ * The filters that busybox runs a line at a time, printing as they go: {@code grep [-icvqnEFo] PATTERN|-e PATTERN...}
+ * (a line matches any of the patterns, or of the lines of one),
  * {@code head [-n N|-N|-c N]}, {@code uniq [-c|-d|-u]}, {@code cut} ({@link Cut}), {@code rev}, {@code awk}
  * ({@link io.dekube.kubelet.runtime.awk.Awk}: BEGIN before the first line, END at the end of input), {@code sed}
  * ({@link Sed}: a line is printed once the next one came, as sed must know the last). Each is made for
@@ -116,24 +118,32 @@ final class LineFilters {
 
   private static LineFilter grep(List<String> args) throws Usage {
     String flags = "";
-    String pattern = null;
+    List<String> patterns = new ArrayList<>();
+    boolean given = false; // by -e: then the operands are all files
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       if (a.equals("-e") && i + 1 < args.size()) {
-        pattern = args.get(++i);
+        patterns.add(args.get(++i));
+        given = true;
       } else if (a.startsWith("-") && a.length() > 1) {
         flags += a.substring(1);
-      } else if (pattern == null) {
-        pattern = a;
+      } else if (!given && patterns.isEmpty()) {
+        patterns.add(a);
       }
     }
-    if (pattern == null) {
+    if (patterns.isEmpty()) {
       throw new Usage("Usage: grep [-icvqnoEF] PATTERN", 2);
     }
     Pattern p;
+    String pattern = String.join("\n", patterns);
     try {
-      String regex = flags.contains("F") ? Pattern.quote(pattern) : PosixRegex.toJava(pattern, flags.contains("E"));
-      p = Pattern.compile(regex, flags.contains("i") ? Pattern.CASE_INSENSITIVE : 0);
+      // every -e pattern, and every line of one, is a pattern of its own: a line matches when any does
+      StringBuilder regex = new StringBuilder();
+      for (String one : pattern.split("\n", -1)) {
+        regex.append(regex.isEmpty() ? "" : "|").append("(?:")
+            .append(flags.contains("F") ? Pattern.quote(one) : PosixRegex.toJava(one, flags.contains("E"))).append(')');
+      }
+      p = Pattern.compile(regex.toString(), flags.contains("i") ? Pattern.CASE_INSENSITIVE : 0);
     } catch (PatternSyntaxException e) {
       throw new Usage("grep: bad regex '" + pattern + "'", 2);
     }

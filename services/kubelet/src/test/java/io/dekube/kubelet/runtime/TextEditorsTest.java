@@ -18,6 +18,15 @@ class TextEditorsTest {
   }
 
   @Test
+  void grepMatchesAnyOfItsPatterns() {
+    // "ConfigMaps": env | grep -e LIVES -e UI_ shows both variables
+    assertEquals("0|LIVES=3\nUI_FILE=x\n|", run("LIVES=3\nHOME=/\nUI_FILE=x\n", "grep", "-e", "LIVES", "-e", "UI_"));
+    assertEquals("0|a\nb\n|", run("a\nb\nc\n", "grep", "a\nb"), "each line of a pattern is a pattern");
+    assertEquals("0|HOME=/\n|", run("LIVES=3\nHOME=/\n", "grep", "-v", "-e", "LIVES", "-e", "UI_"));
+    assertEquals("0|2\n|", run("x.y\nxzy\nq\n", "grep", "-c", "-F", "-e", "x.y", "-e", "q"));
+  }
+
+  @Test
   void trTranslatesDeletesSqueezesAndComplements() {
     assertEquals("0|HELLO WORLD\n|", run("hello world\n", "tr", "a-z", "A-Z"));
     assertEquals("0|hello\n|", run("HELLO\n", "tr", "[:upper:]", "[:lower:]"));
