@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -33,25 +32,10 @@ class AtomicVolumesTest {
   @TempDir
   Path dir;
 
-  private final Map<String, ObjectNode> configMaps = new HashMap<>();
-  private final Map<String, ObjectNode> secrets = new HashMap<>();
+  private final MapLookup lookup = new MapLookup();
+  private final Map<String, ObjectNode> configMaps = lookup.configMaps;
+  private final Map<String, ObjectNode> secrets = lookup.secrets;
 
-  private final EnvBuilder.Lookup lookup = new EnvBuilder.Lookup() {
-    @Override
-    public ObjectNode configMap(String namespace, String name) {
-      return configMaps.get(name);
-    }
-
-    @Override
-    public ObjectNode secret(String namespace, String name) {
-      return secrets.get(name);
-    }
-
-    @Override
-    public List<ObjectNode> services(String namespace) {
-      return List.of();
-    }
-  };
 
   private void configMap(String name, Map<String, String> data) {
     ObjectNode cm = new ObjectMapper().createObjectNode();

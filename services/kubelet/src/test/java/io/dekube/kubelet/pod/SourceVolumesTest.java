@@ -11,8 +11,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,24 +25,9 @@ class SourceVolumesTest {
   @TempDir
   Path dir;
 
-  private final Map<String, ObjectNode> configMaps = new HashMap<>();
-  private final Map<String, ObjectNode> secrets = new HashMap<>();
-  private final EnvBuilder.Lookup lookup = new EnvBuilder.Lookup() {
-    @Override
-    public ObjectNode configMap(String namespace, String name) {
-      return configMaps.get(name);
-    }
-
-    @Override
-    public ObjectNode secret(String namespace, String name) {
-      return secrets.get(name);
-    }
-
-    @Override
-    public List<ObjectNode> services(String namespace) {
-      return List.of();
-    }
-  };
+  private final MapLookup lookup = new MapLookup();
+  private final Map<String, ObjectNode> configMaps = lookup.configMaps;
+  private final Map<String, ObjectNode> secrets = lookup.secrets;
 
   private static Pod pod(VolumeBuilder volume) {
     return new PodBuilder().withNewMetadata().withName("dapi-test-pod").withNamespace("default").endMetadata()

@@ -9,8 +9,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,24 +19,9 @@ class VolumeRefreshTest {
   @TempDir
   Path dir;
 
-  private final Map<String, ObjectNode> configMaps = new HashMap<>();
+  private final MapLookup lookup = new MapLookup();
+  private final Map<String, ObjectNode> configMaps = lookup.configMaps;
 
-  private final EnvBuilder.Lookup lookup = new EnvBuilder.Lookup() {
-    @Override
-    public ObjectNode configMap(String namespace, String name) {
-      return configMaps.get(name);
-    }
-
-    @Override
-    public ObjectNode secret(String namespace, String name) {
-      return null;
-    }
-
-    @Override
-    public List<ObjectNode> services(String namespace) {
-      return List.of();
-    }
-  };
 
   private void sport(Map<String, String> data) {
     ObjectNode cm = new ObjectMapper().createObjectNode();
