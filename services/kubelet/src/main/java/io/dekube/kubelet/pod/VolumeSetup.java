@@ -16,16 +16,18 @@ import org.slf4j.LoggerFactory;
  * starts: a claim not bound yet, or a ConfigMap, Secret or key a volume needs that is not there, keeps the
  * containers ContainerCreating with a {@code FailedMount} Event (kube's volume manager wording), told again as
  * kube's mount retries back off (1 s, 2 s, 4 s… up to 2 min) and at once when the reason changes, and a new try
- * in a second; another failure is the containers' {@code CreateContainerConfigError} until the first back-off. Also renews the projected
- * token files and brings configMap, secret and downwardAPI contents up to date. Confined to the kubelet's context.
+ * in a second; another failure is the containers' {@code CreateContainerConfigError} until the first back-off.
+ * Also renews the projected token files and brings configMap, secret and downwardAPI contents up to date. Confined
+ * to the kubelet's context.
  */
 final class VolumeSetup {
 
   private static final Logger LOG = LoggerFactory.getLogger(VolumeSetup.class);
 
+  private static final Duration MOST_QUIET = Duration.ofMinutes(2);
+
   private final PodWorker w;
   private final PodManager m;
-  private static final Duration MOST_QUIET = Duration.ofMinutes(2);
 
   private String reported;
   private Instant nextReport = Instant.MIN;
