@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.bus.BusMonitor;
-import io.dekube.core.bus.TopicCatalog;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.informer.SharedInformers;
 import io.dekube.core.metrics.Metrics;
@@ -15,15 +14,10 @@ import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.pki.ClusterPki;
 import io.dekube.core.store.StoreClient;
-import io.dekube.core.store.StoreClientOptions;
 import io.dekube.core.store.WriteOptions;
 import io.dekube.kafka.EmbeddedKafka;
 import io.dekube.kafka.KafkaExitTrap;
 import io.dekube.kubelet.pod.PodIpAllocator;
-import io.dekube.store.admission.BasicAdmission;
-import io.dekube.store.admission.KubernetesAdmission;
-import io.dekube.store.writer.WriterConfig;
-import io.dekube.store.writer.WriterVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.ServerSocket;
@@ -31,11 +25,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +47,6 @@ class KubeletBusOutageIT {
   private static final ResourceRegistry REGISTRY = ResourceRegistry.builtIn();
   private static final ResourceType PODS = REGISTRY.byResourceName("pods").orElseThrow();
   private static final ResourceType EVENTS = REGISTRY.byResourceName("events").orElseThrow();
-  private static final ResourceType NAMESPACES = REGISTRY.byResourceName("namespaces").orElseThrow();
   private static final String NS = "bus-outage-it";
 
   @TempDir
@@ -81,15 +72,8 @@ class KubeletBusOutageIT {
     String bootstrap = broker.bootstrapServers();
     monitor = BusMonitor.start(bootstrap);
     vertx = Vertx.vertx();
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      TopicCatalog.load().ensureTopics(bootstrap, admin, REGISTRY.all(), (short) 1);
-    }
-    result(vertx.deployVerticle(new WriterVerticle(WriterConfig.defaults(bootstrap), REGISTRY,
-        new BasicAdmission().andThen(new KubernetesAdmission()))));
-    store = result(StoreClient.start(vertx, StoreClientOptions.of(bootstrap)));
-    ObjectNode ns = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
-    ns.putObject("metadata").put("name", NS);
-    result(store.create(NAMESPACES, "", ns, WriteOptions.none()));
+    // the topics, a writer, the namespace and its kube-root-ca.crt (the pods' kube-api-access volume waits for it)
+    store = TestBus.start(vertx, bootstrap, REGISTRY, NS);
     SharedInformers informers = SharedInformers.of(vertx);
     pods = informers.informer(bootstrap, PODS);
     events = informers.informer(bootstrap, EVENTS);
