@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code apt-get} in the Debian-based images, as "Get a Shell to a Running Container" and "Communicate Between
  * Containers in the Same Pod Using a Shared Volume" run it before {@code ps aux} and {@code curl localhost}.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.vertx.junit5.VertxExtension.class)
 class AptGetTest {
 
   @TempDir
@@ -29,13 +29,8 @@ class AptGetTest {
   private final CapturedOutput output = new CapturedOutput();
 
   @BeforeEach
-  void vertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  void vertx(Vertx vertx) { // VertxExtension's: a new one for each test, closed after it
+    this.vertx = vertx;
   }
 
   /** {@code sh -c SCRIPT} in a container of {@code image} as {@code uid}; its exit code. */

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * container privileged ({@code CapPrm: 000001ffffffffff}); containerd's default set otherwise, changed by
  * {@code capabilities}, none held by a user other than root.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.vertx.junit5.VertxExtension.class)
 class CapabilitiesTest {
 
   @TempDir
@@ -28,13 +28,8 @@ class CapabilitiesTest {
   private final CapturedOutput output = new CapturedOutput();
 
   @BeforeEach
-  void vertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  void vertx(Vertx vertx) { // VertxExtension's: a new one for each test, closed after it
+    this.vertx = vertx;
   }
 
   private String capLines(SecurityContext sc) throws Exception {

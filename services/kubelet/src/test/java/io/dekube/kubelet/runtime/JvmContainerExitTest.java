@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A jvm container's exit is reported only once its log holds every line it wrote, so {@code kubectl logs} right
  * after the status says Terminated shows the last ones.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.vertx.junit5.VertxExtension.class)
 class JvmContainerExitTest {
 
   @TempDir
@@ -27,13 +27,8 @@ class JvmContainerExitTest {
   private Vertx vertx;
 
   @BeforeEach
-  void vertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  void vertx(Vertx vertx) { // VertxExtension's: a new one for each test, closed after it
+    this.vertx = vertx;
   }
 
   @Test

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code kill} in an exec, as "Configure a Pod to Use a Volume for Storage" kills the container's program from a
  * shell: the container ends as its program handles the signal.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.vertx.junit5.VertxExtension.class)
 class KillCommandTest {
 
   @TempDir
@@ -27,13 +27,8 @@ class KillCommandTest {
   private final CapturedOutput output = new CapturedOutput();
 
   @BeforeEach
-  void vertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  void vertx(Vertx vertx) { // VertxExtension's: a new one for each test, closed after it
+    this.vertx = vertx;
   }
 
   private JvmContainer container() {

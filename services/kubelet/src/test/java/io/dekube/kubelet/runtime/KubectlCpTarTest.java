@@ -10,12 +10,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The tar that {@code kubectl cp} runs to a pod fails as busybox's when its {@code -C} folder is not there. */
+@org.junit.jupiter.api.extension.ExtendWith(io.vertx.junit5.VertxExtension.class)
 class KubectlCpTarTest {
 
   @TempDir
@@ -24,13 +24,8 @@ class KubectlCpTarTest {
   private final CapturedOutput output = new CapturedOutput();
 
   @BeforeEach
-  void vertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  void vertx(Vertx vertx) { // VertxExtension's: a new one for each test, closed after it
+    this.vertx = vertx;
   }
 
   private int extract(String folder) throws Exception {

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Symbolic links and the kernel's permission checks in a jvm container, as "Expose Pod Information to Containers
  * Through Files" ({@code ls -laR} of the {@code ..data} layout) and "Configure a Security Context" show them.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.vertx.junit5.VertxExtension.class)
 class LinksAndPermissionsTest {
 
   @TempDir
@@ -31,13 +31,8 @@ class LinksAndPermissionsTest {
   private final CapturedOutput output = new CapturedOutput();
 
   @BeforeEach
-  void vertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  void vertx(Vertx vertx) { // VertxExtension's: a new one for each test, closed after it
+    this.vertx = vertx;
   }
 
   /** {@code sh -c SCRIPT} in a busybox:1.28 container as {@code uid} (fsGroup 2000), an emptyDir at /data/demo. */
