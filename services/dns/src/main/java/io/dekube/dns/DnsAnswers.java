@@ -54,6 +54,11 @@ public final class DnsAnswers {
     } catch (IOException | RuntimeException e) {
       return new Reply(formErr(packet), false);
     }
+    return answer(query, records, ttl);
+  }
+
+  /** The reply to a query already parsed, its records with {@code ttl} seconds. */
+  public static Reply answer(Message query, ClusterRecords records, long ttl) {
     Header h = query.getHeader();
     if (h.getFlag(Flags.QR) || h.getCount(Section.QUESTION) != 1 || query.getQuestion() == null) {
       return new Reply(error(query, Rcode.FORMERR), false);

@@ -211,16 +211,18 @@ public final class DnsVerticle extends VerticleBase {
   }
 
   private Future<Buffer> answer(Buffer packet, Message query, Corefile now, boolean udp) {
-    byte[] bytes = packet.getBytes();
     String qname = query == null || query.getQuestion() == null ? "." : query.getQuestion().getName().toString();
-    Message kept = query == null || now.cacheSeconds(qname) == 0 ? null : cache.lookup(query);
+    long ttl = now.ttl(qname);
+    long keep = now.cacheSeconds(qname);
+    Message kept = query == null || keep == 0 ? null : cache.lookup(query);
     if (kept != null) {
       return Future.succeededFuture(Buffer.buffer(kept.toWire(udp ? udpLimit(query) : 65_535)));
     }
-    DnsAnswers.Reply reply = DnsAnswers.answer(bytes, records, now.ttl(qname));
+    DnsAnswers.Reply reply = query == null ? DnsAnswers.answer(packet.getBytes(), records, ttl) // FORMERR
+        : DnsAnswers.answer(query, records, ttl);
     if (!reply.forward()) {
       if (query != null) {
-        cache.store(query, reply.message(), now.cacheSeconds(qname));
+        cache.store(query, reply.message(), keep);
       }
       return Future.succeededFuture(Buffer.buffer(reply.message().toWire(udp ? udpLimit(query) : 65_535)));
     }
