@@ -16,12 +16,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The topic catalog of {@code bus-schemas/topics.yaml}: the fixed topics and the settings of the
- * per-resource store topics. {@link #ensureTopics} creates what is missing. Immutable; the
+ * per-resource store topics. {@link #ensureTopics} creates what is missing and aligns the settings
+ * of what exists. Immutable; the
  * creation methods block (call them from a worker, never an event loop).
  */
 public final class TopicCatalog {
@@ -94,30 +99,36 @@ public final class TopicCatalog {
 
   /**
    * Creates every fixed topic and the store topic of every given type that does not exist yet
-   * (replication factor -1: the broker's default),
-   * and puts the {@link StoreMarker} at offset 0 of every empty store topic. Idempotent. Blocks:
+   * (replication factor -1: the broker's default), sets the catalog's settings on those that exist
+   * with other values (a data directory made by an older build gets the new limits; settings the
+   * catalog does not name are left as they are), and puts the {@link StoreMarker} at offset 0 of every empty store topic. Idempotent. Blocks:
    * run on a worker thread.
    */
   public void ensureTopics(String bootstrapServers, Admin admin, Collection<ResourceType> types,
                            short replicationFactor) throws ExecutionException, InterruptedException {
-    createMissing(admin, types, replicationFactor);
+    List<TopicSpec> existing = createMissing(admin, types, replicationFactor);
+    alignConfigs(admin, existing);
     StoreMarker.writeWhereEmpty(bootstrapServers, admin, types.stream().map(ResourceType::storeTopic).toList());
   }
 
-  private void createMissing(Admin admin, Collection<ResourceType> types, short replicationFactor)
+  /** Creates the missing topics; returns the specs of those that already existed. */
+  private List<TopicSpec> createMissing(Admin admin, Collection<ResourceType> types, short replicationFactor)
       throws ExecutionException, InterruptedException {
     Set<String> existing = new HashSet<>(admin.listTopics().names().get());
     List<NewTopic> missing = new ArrayList<>();
+    List<TopicSpec> present = new ArrayList<>();
     List<TopicSpec> wanted = new ArrayList<>(fixed);
     types.forEach(t -> wanted.add(storeTopic(t)));
     for (TopicSpec spec : wanted) {
-      if (!existing.contains(spec.name())) {
+      if (existing.contains(spec.name())) {
+        present.add(spec);
+      } else {
         missing.add(new NewTopic(spec.name(), Optional.of(spec.partitions()),
             replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor)).configs(spec.config()));
       }
     }
     if (missing.isEmpty()) {
-      return;
+      return present;
     }
     try {
       admin.createTopics(missing).all().get();
@@ -125,6 +136,33 @@ public final class TopicCatalog {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw e;
       }
+    }
+    return present;
+  }
+
+  /** One describe for all, then one alter for the topics whose catalog settings differ. */
+  private static void alignConfigs(Admin admin, List<TopicSpec> specs) throws ExecutionException, InterruptedException {
+    if (specs.isEmpty()) {
+      return;
+    }
+    Map<ConfigResource, TopicSpec> byResource = new HashMap<>();
+    specs.forEach(s -> byResource.put(new ConfigResource(ConfigResource.Type.TOPIC, s.name()), s));
+    Map<ConfigResource, Config> current = admin.describeConfigs(byResource.keySet()).all().get();
+    Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
+    current.forEach((resource, config) -> {
+      List<AlterConfigOp> ops = new ArrayList<>();
+      byResource.get(resource).config().forEach((key, value) -> {
+        ConfigEntry entry = config.get(key);
+        if (entry == null || !value.equals(entry.value())) {
+          ops.add(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET));
+        }
+      });
+      if (!ops.isEmpty()) {
+        changes.put(resource, ops);
+      }
+    });
+    if (!changes.isEmpty()) {
+      admin.incrementalAlterConfigs(changes).all().get();
     }
   }
 }

@@ -21,9 +21,11 @@ import java.util.UUID;
  *                           with its first reply (100,000)
  * @param recentReplyBytes   bound on the bytes those remembered replies hold (64 MiB)
  * @param maxRequestBytes    larger requests are answered 413 (3 MiB)
- * @param maxObjectBytes     larger objects are answered 413 instead of being stored (1,000,000 bytes:
- *                           a store record must fit the broker's default {@code max.message.bytes})
- * @param maxReplyBytes      larger replies (big lists) are replaced by a 413 reply (1,000,000 bytes)
+ * @param maxObjectBytes     larger objects are answered 413 instead of being stored (1,572,864 bytes, etcd's
+ *                           default {@code --max-request-bytes}; the store topics' {@code max.message.bytes} in
+ *                           {@code topics.yaml} leaves room for the record around it)
+ * @param maxReplyBytes      larger replies (big lists) are replaced by a 413 reply (3 MiB; the replies topic's
+ *                           {@code max.message.bytes} leaves room for the record around it)
  * @param startTimeout       how long {@code start()} waits for the first assignment to be rebuilt (60 s)
  * @param kafka              extra Kafka client properties for every client (security...); they win
  * @param groupInstanceId    the request consumer's {@code group.instance.id} (writer rule 9: static membership,
@@ -36,6 +38,9 @@ public record WriterConfig(String bootstrapServers, String writerId, Duration se
                            int maxReplyBytes, Duration startTimeout, Map<String, Object> kafka,
                            String groupInstanceId) {
 
+  /** etcd's default {@code --max-request-bytes}: the largest object a kube cluster stores. */
+  public static final int MAX_OBJECT_BYTES = 1536 * 1024;
+
   public WriterConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     writerId = writerId == null || writerId.isEmpty() ? "writer-" + UUID.randomUUID().toString().substring(0, 8)
@@ -47,7 +52,7 @@ public record WriterConfig(String bootstrapServers, String writerId, Duration se
   /** The defaults described on the record. */
   public static WriterConfig defaults(String bootstrapServers) {
     return new WriterConfig(bootstrapServers, null, Duration.ofSeconds(10), Duration.ofSeconds(30),
-        Duration.ofSeconds(10), 500, 100_000, 64L * 1024 * 1024, 3 * 1024 * 1024, 1_000_000, 1_000_000,
+        Duration.ofSeconds(10), 500, 100_000, 64L * 1024 * 1024, 3 * 1024 * 1024, MAX_OBJECT_BYTES, 3 * 1024 * 1024,
         Duration.ofSeconds(60), Map.of(), null);
   }
 

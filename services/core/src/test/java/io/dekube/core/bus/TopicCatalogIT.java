@@ -1,0 +1,45 @@
+package io.dekube.core.bus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.dekube.core.model.ResourceType;
+import io.dekube.kafka.KafkaBootstrap;
+import io.dekube.kafka.WithKafka;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A data directory made by an older build holds topics with older settings: {@code ensureTopics} sets the catalog's
+ * values on them (so a store topic takes the new record limit), and leaves settings the catalog does not name alone.
+ */
+@WithKafka
+class TopicCatalogIT {
+
+  @Test
+  void anExistingStoreTopicTakesTheCatalogsSettingsAndKeepsItsOwn(@KafkaBootstrap String bootstrap) throws Exception {
+    ResourceType type = new ResourceType("catalog-" + UUID.randomUUID().toString().substring(0, 8) + ".dekube.io",
+        "v1", "gadgets", "gadget", "Gadget", true, List.of(), List.of(), List.of());
+    TopicCatalog catalog = TopicCatalog.load();
+    Map<String, String> wanted = catalog.storeTopic(type).config();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      // as an older build made it: the broker's 1 MB record limit, and an operator's own retention setting
+      admin.createTopics(List.of(new NewTopic(type.storeTopic(), Optional.of(1), Optional.of((short) 1))
+          .configs(Map.of("cleanup.policy", "compact", "max.message.bytes", "1048588",
+              "max.compaction.lag.ms", "7200000")))).all().get();
+
+      catalog.ensureTopics(bootstrap, admin, List.of(type), (short) 1);
+
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, type.storeTopic());
+      Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+      wanted.forEach((key, value) -> assertEquals(value, config.get(key).value(), key));
+      assertEquals("7200000", config.get("max.compaction.lag.ms").value(), "a setting the catalog does not name");
+    }
+  }
+}
