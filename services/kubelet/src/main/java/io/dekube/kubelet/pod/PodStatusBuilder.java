@@ -69,14 +69,20 @@ public final class PodStatusBuilder {
       ArrayNode inits = s.putArray("initContainerStatuses");
       in.inits().forEach(c -> inits.add(containerStatus(c)));
     }
+    // init containers in the spec's order, the others by name, as kube's convertToAPIContainerStatuses sorts them
+    // (SortedContainerStatuses): "two-containers" lists debian-container before nginx-container
     ArrayNode statuses = s.putArray("containerStatuses");
-    in.containers().forEach(c -> statuses.add(containerStatus(c)));
+    byName(in.containers()).forEach(c -> statuses.add(containerStatus(c)));
     if (!in.ephemerals().isEmpty()) {
       ArrayNode ephemerals = s.putArray("ephemeralContainerStatuses");
-      in.ephemerals().forEach(c -> ephemerals.add(containerStatus(c)));
+      byName(in.ephemerals()).forEach(c -> ephemerals.add(containerStatus(c)));
     }
     s.put("qosClass", previous.path("qosClass").asText("BestEffort"));
     return s;
+  }
+
+  private static Stream<ContainerRecord> byName(List<ContainerRecord> records) {
+    return records.stream().sorted(java.util.Comparator.comparing(c -> c.name));
   }
 
   /**

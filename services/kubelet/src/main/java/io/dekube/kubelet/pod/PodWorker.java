@@ -250,6 +250,10 @@ public final class PodWorker {
       publishUnlessStarting();
       return Future.succeededFuture();
     }
+    String pullSecrets = PullSecrets.missing(pod, m.lookup);
+    if (pullSecrets != null) {
+      event(null, WARNING, PullSecrets.REASON, pullSecrets);
+    }
     InitSequence.Plan plan = InitSequence.plan(inits, containers);
     for (ContainerRecord init : plan.start()) {
       if (due(init, now)) {

@@ -82,6 +82,29 @@ class PodStatusBuilderTest {
   }
 
   @Test
+  void containerStatusesAreSortedByNameInitContainersKeepTheSpecsOrder() {
+    // "Communicate Between Containers in the Same Pod Using a Shared Volume": nginx-container is declared first,
+    // yet kube's kubelet lists debian-container's status first (SortedContainerStatuses)
+    ContainerRecord nginx = new ContainerRecord("nginx-container", false, "nginx");
+    ContainerRecord debian = new ContainerRecord("debian-container", false, "debian");
+    ContainerRecord zInit = new ContainerRecord("z-init", true, "busybox");
+    ContainerRecord aInit = new ContainerRecord("a-init", true, "busybox");
+    ContainerRecord debugger = new ContainerRecord("debugger-b", false, "busybox");
+    ContainerRecord other = new ContainerRecord("debugger-a", false, "busybox");
+    ObjectNode s = PodStatusBuilder.build(new PodStatusBuilder.Input(List.of(zInit, aInit), List.of(nginx, debian),
+        "Never", "1.1.1.1", "2.2.2.2", T, false, List.of(debugger, other)), Json.object(), T);
+    assertEquals("[debian-container, nginx-container]", names(s.path("containerStatuses")));
+    assertEquals("[z-init, a-init]", names(s.path("initContainerStatuses")));
+    assertEquals("[debugger-a, debugger-b]", names(s.path("ephemeralContainerStatuses")));
+  }
+
+  private static String names(JsonNode statuses) {
+    List<String> out = new java.util.ArrayList<>();
+    statuses.forEach(c -> out.add(c.path("name").asText()));
+    return out.toString();
+  }
+
+  @Test
   void transitionTimesAreKeptWhileAConditionHolds() {
     PodStatusBuilder.Input in = new PodStatusBuilder.Input(List.of(), List.of(rec("running")), "Always", "1.1.1.1",
         "2.2.2.2", T, false);
