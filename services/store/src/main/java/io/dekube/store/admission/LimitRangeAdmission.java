@@ -22,6 +22,7 @@ final class LimitRangeAdmission implements KindAdmission {
 
   @Override
   public void defaults(ObjectNode obj, ObjectNode old) {
+    CanonicalQuantities.limitRange(obj.path("spec"));
     for (ObjectNode item : Nodes.objects(obj.path("spec"), "limits")) {
       if (!item.path("type").asText("").equals("Container")) {
         continue;

@@ -23,6 +23,7 @@ final class PersistentVolumeAdmission implements KindAdmission {
     ObjectNode spec = Nodes.obj(pv, "spec");
     Nodes.defaultText(spec, "persistentVolumeReclaimPolicy", "Retain");
     Nodes.defaultText(spec, "volumeMode", "Filesystem");
+    CanonicalQuantities.list(spec.get("capacity"));
     if (old == null) {
       pv.putObject("status").put("phase", "Pending");
       PersistentVolumeClaimAdmission.protect(pv, "kubernetes.io/pv-protection");

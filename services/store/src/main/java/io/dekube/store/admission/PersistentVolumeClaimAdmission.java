@@ -28,6 +28,8 @@ final class PersistentVolumeClaimAdmission implements KindAdmission {
   public void defaults(ObjectNode pvc, ObjectNode old) {
     ObjectNode spec = Nodes.obj(pvc, "spec");
     Nodes.defaultText(spec, "volumeMode", "Filesystem");
+    CanonicalQuantities.list(spec.path("resources").get("requests"));
+    CanonicalQuantities.list(spec.path("resources").get("limits"));
     if (old != null) {
       return;
     }
@@ -89,6 +91,8 @@ final class PersistentVolumeClaimAdmission implements KindAdmission {
 
   private static void update(ObjectNode pvc, ObjectNode old, FieldErrors errs) {
     ObjectNode was = old.path("spec").deepCopy();
+    CanonicalQuantities.list(was.path("resources").get("requests")); // a claim stored before they were canonical
+    CanonicalQuantities.list(was.path("resources").get("limits"));
     ObjectNode now = pvc.path("spec").deepCopy();
     if (Nodes.text(was, "volumeName").isEmpty()) {
       copy(now, was, "volumeName");

@@ -85,7 +85,10 @@ final class PodAdmission implements KindAdmission {
     if (!(oldSpec instanceof ObjectNode o) || !(newSpec instanceof ObjectNode n)) {
       return true;
     }
-    return mask(o.deepCopy(), o).equals(mask(n.deepCopy(), o));
+    // a pod stored before its quantities were canonical compares by its quantities' canonical form
+    ObjectNode before = o.deepCopy();
+    CanonicalQuantities.podSpec(before);
+    return mask(before, o).equals(mask(n.deepCopy(), o));
   }
 
   private static ObjectNode mask(ObjectNode spec, ObjectNode oldSpec) {

@@ -22,6 +22,7 @@ public final class PodSpecDefaults {
     if (!spec.has("securityContext") || spec.get("securityContext").isNull()) {
       spec.putObject("securityContext");
     }
+    CanonicalQuantities.podSpec(spec);
     boolean hostNetwork = spec.path("hostNetwork").asBoolean(false);
     for (String list : new String[] {"initContainers", "containers", "ephemeralContainers"}) {
       for (ObjectNode c : Nodes.objects(spec, list)) {

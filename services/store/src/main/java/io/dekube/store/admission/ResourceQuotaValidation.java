@@ -33,6 +33,7 @@ final class ResourceQuotaValidation implements KindAdmission {
 
   @Override
   public void defaults(ObjectNode obj, ObjectNode old) {
+    CanonicalQuantities.list(obj.path("spec").get("hard"));
   }
 
   @Override

@@ -91,6 +91,50 @@ class LimitRangerTest {
     }
   }
 
+  /**
+   * The default CPU page: the LimitRange's {@code cpu: 1} and {@code cpu: 0.5} (YAML numbers) read back as kube stores
+   * them, {@code "1"} and {@code 500m}, and so do the pods they default; a pod's own {@code "0.75"} is {@code 750m},
+   * the memory constraints page's {@code 1.5Gi} {@code 1536Mi}; what is no quantity is left as it is (the apiserver's decoder refuses it).
+   */
+  @Test
+  void quantitiesAreStoredInCanonicalForm() {
+    ObjectNode lr = KubernetesAdmissionTest.create("limitranges", """
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: cpu-limit-range, namespace: d}
+        spec:
+          limits:
+          - {type: Container, default: {cpu: 1}, defaultRequest: {cpu: 0.5}}
+        """);
+    assertEquals("{\"cpu\":\"1\"}", lr.at("/spec/limits/0/default").toString());
+    assertEquals("{\"cpu\":\"500m\"}", lr.at("/spec/limits/0/defaultRequest").toString());
+    KubernetesAdmission.limitRanges(ns -> ns.equals("d") ? List.of(lr) : List.of());
+    try {
+      ObjectNode p = new KubernetesAdmission().admit(type("pods"), Verb.CREATE, pod(""), null);
+      assertEquals("\"1\" 500m", p.at("/spec/containers/0/resources/limits/cpu") + " "
+          + p.at("/spec/containers/0/resources/requests/cpu").asText());
+      ObjectNode three = new KubernetesAdmission().admit(type("pods"), Verb.CREATE,
+          pod(", resources: {requests: {cpu: \"0.75\", memory: 1.5Gi}, limits: {memory: \"129e6\"}}"), null);
+      assertEquals("{\"cpu\":\"750m\",\"memory\":\"1536Mi\"}", three.at("/spec/containers/0/resources/requests").toString());
+      assertEquals("129e6 1", three.at("/spec/containers/0/resources/limits/memory").asText() + " "
+          + three.at("/spec/containers/0/resources/limits/cpu").asText());
+      // the apiserver's decoder refuses it (400); the writer leaves it as it came
+      ObjectNode bad = new KubernetesAdmission().admit(type("pods"), Verb.CREATE,
+          pod(", resources: {requests: {cpu: lots}}"), null);
+      assertEquals("lots", bad.at("/spec/containers/0/resources/requests/cpu").asText());
+    } finally {
+      KubernetesAdmission.limitRanges(ns -> List.of());
+    }
+    ObjectNode quota = KubernetesAdmissionTest.create("resourcequotas", """
+        apiVersion: v1
+        kind: ResourceQuota
+        metadata: {name: mem-cpu-demo, namespace: d}
+        spec: {hard: {requests.cpu: 1, requests.memory: 1024Mi, limits.cpu: "2.5", pods: 2}}
+        """);
+    assertEquals("{\"requests.cpu\":\"1\",\"requests.memory\":\"1Gi\",\"limits.cpu\":\"2500m\",\"pods\":\"2\"}",
+        quota.at("/spec/hard").toString());
+  }
+
   @Test
   void limitRangeDefaultsAndValidation() {
     ObjectNode lr = KubernetesAdmissionTest.create("limitranges", "apiVersion: v1\nkind: LimitRange\n"
