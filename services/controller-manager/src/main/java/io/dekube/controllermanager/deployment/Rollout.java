@@ -519,8 +519,36 @@ final class Rollout {
             "ReplicaSet \"" + name + "\" has timed out progressing.");
       }
     }
+    replicaFailure(s);
     requeueStuck(s);
     return writeStatus(s);
+  }
+
+  /**
+   * kube's {@code getReplicaFailures}: the ReplicaFailure condition of the new ReplicaSet, else of an old one, copied
+   * to the Deployment (so {@code kubectl get deployment -o yaml} says a quota refused its pods); none: removed.
+   */
+  private void replicaFailure(DeploymentStatus s) {
+    List<ReplicaSet> sets = new ArrayList<>();
+    if (newRS != null) {
+      sets.add(newRS);
+    }
+    sets.addAll(oldRSs);
+    for (ReplicaSet rs : sets) {
+      if (rs.getStatus() == null || rs.getStatus().getConditions() == null) {
+        continue;
+      }
+      for (var f : rs.getStatus().getConditions()) {
+        if ("ReplicaFailure".equals(f.getType())) {
+          var c = DeploymentUtil.newCondition("ReplicaFailure", f.getStatus(), f.getReason(), f.getMessage(), now);
+          c.setLastTransitionTime(f.getLastTransitionTime());
+          c.setLastUpdateTime(f.getLastTransitionTime());
+          DeploymentUtil.setCondition(s, c);
+          return;
+        }
+      }
+    }
+    DeploymentUtil.removeCondition(s, "ReplicaFailure");
   }
 
   private void requeueStuck(DeploymentStatus s) {

@@ -114,6 +114,35 @@ class DeploymentControllerTest {
     throw new AssertionError("no condition " + type + " in " + status());
   }
 
+  /**
+   * The pod quota page: the ReplicaSet's ReplicaFailure (a quota refused its third pod) is copied to the Deployment,
+   * with the ReplicaSet's message and time, and removed once the ReplicaSet has none.
+   */
+  @Test
+  void theReplicaSetsFailureShowsOnTheDeployment() {
+    create(deployment(3, "nginx").build());
+    Converge.run(fake, both, p -> true);
+    ObjectNode rs = sets().get(0).deepCopy();
+    String message = "pods \"" + rs.at("/metadata/name").asText() + "-x7k2p\" is forbidden: exceeded quota: pod-demo, "
+        + "requested: pods=1, used: pods=2, limited: pods=2";
+    ((ObjectNode) rs.path("status")).putArray("conditions").addObject().put("type", "ReplicaFailure")
+        .put("status", "True").put("reason", "FailedCreate").put("message", message)
+        .put("lastTransitionTime", "2026-01-01T00:00:05Z");
+    done(fake.store.updateStatus(rsType, rs, WriteOptions.none()));
+    done(controller.sync(KEY));
+    ObjectNode failure = condition("ReplicaFailure");
+    assertEquals("True FailedCreate 2026-01-01T00:00:05Z 2026-01-01T00:00:05Z", failure.path("status").asText() + " "
+        + failure.path("reason").asText() + " " + failure.path("lastTransitionTime").asText() + " "
+        + failure.path("lastUpdateTime").asText());
+    assertEquals(message, failure.path("message").asText());
+    ObjectNode healed = fake.store.object(rsType, "ns", rs.at("/metadata/name").asText()).deepCopy();
+    ((ObjectNode) healed.path("status")).remove("conditions");
+    done(fake.store.updateStatus(rsType, healed, WriteOptions.none()));
+    done(controller.sync(KEY));
+    assertTrue(status().path("conditions").findValuesAsText("type").stream().noneMatch("ReplicaFailure"::equals),
+        status()::toString);
+  }
+
   @Test
   void aNewImageRollsOutAndUndoBringsTheOldReplicaSetBackAsRevision3() {
     create(deployment(4, "dekube/web:v1").build());
