@@ -119,4 +119,49 @@ class OpenApiDocumentsTest {
     assertTrue(schemas("api/v1").has("io.k8s.api.core.v1.Event"));
     assertTrue(schemas("api/v1").has("io.k8s.api.core.v1.Pod"));
   }
+
+  @Test
+  void fieldsThatReferenceATypeCarryKubesDescriptionBesideAnAllOf() {
+    JsonNode apps = schemas("apis/apps/v1");
+    JsonNode affinity = apps.at("/io.k8s.api.core.v1.PodSpec/properties/affinity");
+    assertEquals("If specified, the pod's scheduling constraints", affinity.path("description").asText());
+    assertEquals("#/components/schemas/io.k8s.api.core.v1.Affinity", affinity.at("/allOf/0/$ref").asText());
+    assertEquals("Specifies the DNS parameters of a pod. Parameters specified here will be merged to the generated DNS "
+        + "configuration based on DNSPolicy.", apps.at("/io.k8s.api.core.v1.PodSpec/properties/dnsConfig/description")
+        .asText());
+    assertEquals("Template describes the pods that will be created. The only allowed template.spec.restartPolicy "
+        + "value is \"Always\".", apps.at("/io.k8s.api.apps.v1.DeploymentSpec/properties/template/description")
+        .asText());
+    JsonNode pod = schemas("api/v1").path("io.k8s.api.core.v1.Pod");
+    assertEquals("Specification of the desired behavior of the pod. More info: "
+        + "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status",
+        pod.at("/properties/spec/description").asText());
+    assertEquals("Standard object's metadata. More info: "
+        + "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+        pod.at("/properties/metadata/description").asText());
+    assertTrue(pod.at("/properties/status/description").asText().startsWith("Most recently observed status of the pod."));
+    assertTrue(schemas("api/v1").at("/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta/description").asText()
+        .startsWith("ObjectMeta is metadata that all persisted resources must have"));
+    assertTrue(schemas("api/v1").at("/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta/properties/creationTimestamp"
+        + "/description").asText().startsWith("CreationTimestamp is a timestamp representing the server time"));
+  }
+
+  @Test
+  void multiParagraphDescriptionsKeepKubesNewlinesAndEnumValues() {
+    JsonNode podSpec = schemas("api/v1").path("io.k8s.api.core.v1.PodSpec");
+    JsonNode dnsPolicy = podSpec.at("/properties/dnsPolicy");
+    assertEquals("[\"ClusterFirst\",\"ClusterFirstWithHostNet\",\"Default\",\"None\"]",
+        dnsPolicy.path("enum").toString());
+    assertTrue(dnsPolicy.path("description").asText().contains("'ClusterFirstWithHostNet'.\n\nPossible enum values:\n"
+        + " - `\"ClusterFirst\"` indicates that the pod should use cluster DNS first"), dnsPolicy.toString());
+    assertTrue(podSpec.at("/properties/securityContext/description").asText().contains("Optional: Defaults to empty.  "
+        + "See type description"));
+    assertTrue(schemas("api/v1").at("/io.k8s.api.core.v1.ServiceSpec/properties/type/enum").toString()
+        .contains("LoadBalancer"));
+    JsonNode intOrString = schemas("apis/apps/v1").path("io.k8s.apimachinery.pkg.util.intstr.IntOrString");
+    assertFalse(intOrString.has("type"), "kube's v3 has a oneOf, so kubectl explain prints <IntOrString>");
+    assertEquals("[{\"type\":\"integer\"},{\"type\":\"string\"}]", intOrString.path("oneOf").toString());
+    assertTrue(schemas("apis/apps/v1").at("/io.k8s.api.apps.v1.RollingUpdateDeployment/properties/maxSurge/description")
+        .asText().startsWith("The maximum number of pods that can be scheduled above the desired number of pods."));
+  }
 }

@@ -21,6 +21,9 @@ public final class SwaggerDocument {
 
   private static final String V3_REF = "#/components/schemas/";
   private static final String V2_REF = "#/definitions/";
+  /** v3 writes these as a {@code oneOf} of types, kube's v2 as strings. */
+  private static final String[] STRINGS = {"io.k8s.apimachinery.pkg.util.intstr.IntOrString",
+      "io.k8s.apimachinery.pkg.api.resource.Quantity"};
 
   private SwaggerDocument() {
   }
@@ -41,6 +44,11 @@ public final class SwaggerDocument {
     paths.forEach(p::set);
     ObjectNode defs = doc.putObject("definitions");
     definitions.forEach(defs::set);
+    for (String scalar : STRINGS) {
+      if (defs.get(scalar) instanceof ObjectNode o && !o.has("type")) {
+        o.put("type", "string");
+      }
+    }
     doc.putObject("securityDefinitions").putObject("BearerToken").put("description", "Bearer Token authentication")
         .put("type", "apiKey").put("name", "authorization").put("in", "header");
     doc.putArray("security").addObject().putArray("BearerToken");

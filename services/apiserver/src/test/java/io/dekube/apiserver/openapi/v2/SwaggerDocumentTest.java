@@ -36,6 +36,18 @@ class SwaggerDocumentTest {
   }
 
   @Test
+  void descriptionsSitBesideTheRefAndScalarsAreStrings() {
+    JsonNode affinity = swagger.at("/definitions/io.k8s.api.core.v1.PodSpec/properties/affinity");
+    assertEquals("#/definitions/io.k8s.api.core.v1.Affinity", affinity.path("$ref").asText());
+    assertEquals("If specified, the pod's scheduling constraints", affinity.path("description").asText());
+    JsonNode intOrString = swagger.at("/definitions/io.k8s.apimachinery.pkg.util.intstr.IntOrString");
+    assertEquals("string", intOrString.path("type").asText());
+    assertEquals("int-or-string", intOrString.path("format").asText());
+    assertFalse(intOrString.has("oneOf"));
+    assertEquals("string", swagger.at("/definitions/io.k8s.apimachinery.pkg.api.resource.Quantity/type").asText());
+  }
+
+  @Test
   void operationsHaveBodyParameterConsumesAndTheFieldValidationQueryParameter() {
     JsonNode patch = swagger.at("/paths/~1apis~1apps~1v1~1namespaces~1{namespace}~1deployments~1{name}/patch");
     assertTrue(patch.path("consumes").toString().contains("application/apply-patch+yaml"), patch.toString());
