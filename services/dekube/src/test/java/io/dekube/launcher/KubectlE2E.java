@@ -188,6 +188,15 @@ class KubectlE2E {
     String explain = kubectl.run("explain", "deployment.spec").ok().out();
     assertTrue(explain.contains("KIND:") && explain.contains("Deployment"), explain);
     assertTrue(explain.contains("replicas") && explain.contains("selector") && explain.contains("template"), explain);
+    // kube's words beside each reference (the field's, then its type's) and enum values, as a 1.32 apiserver serves
+    String podSpec = kubectl.run("explain", "pod.spec").ok().out();
+    assertTrue(podSpec.contains("FIELD: spec <PodSpec>") && podSpec.contains("Specification of the desired behavior "
+        + "of the pod. More info:") && podSpec.contains("PodSpec is a description of a pod."), podSpec);
+    assertTrue(podSpec.contains("  affinity\t<Affinity>\n    If specified, the pod's scheduling constraints\n"), podSpec);
+    assertTrue(podSpec.contains("  dnsPolicy\t<string>\n  enum: ClusterFirst, ClusterFirstWithHostNet, Default, None\n"),
+        podSpec);
+    String rolling = kubectl.run("explain", "deploy.spec.strategy.rollingUpdate").ok().out();
+    assertTrue(rolling.contains("  maxSurge\t<IntOrString>\n    The maximum number of pods that can be scheduled"), rolling);
   }
 
   @Test

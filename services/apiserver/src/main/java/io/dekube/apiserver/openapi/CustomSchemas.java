@@ -16,14 +16,31 @@ final class CustomSchemas {
   static ObjectNode object(String kind) {
     ObjectNode s = Json.object().put("description", kind + " is a custom resource.").put("type", "object");
     ObjectNode props = s.putObject("properties");
-    props.putObject("apiVersion").put("type", "string").put("description", "APIVersion defines the versioned schema "
-        + "of this representation of an object.");
-    props.putObject("kind").put("type", "string").put("description", "Kind is a string value representing the REST "
-        + "resource this object represents.");
-    props.putObject("metadata").putArray("allOf").addObject().put("$ref", "#/components/schemas/"
-        + SchemaNames.META + "ObjectMeta");
+    typeMeta(props);
+    metadata(props, "ObjectMeta");
     s.put("x-kubernetes-preserve-unknown-fields", true);
     return s;
+  }
+
+  /** apiVersion and kind with TypeMeta's words, as kube's CRD builder sets them. */
+  private static void typeMeta(ObjectNode props) {
+    props.putObject("apiVersion").put("description", "APIVersion defines the versioned schema of this representation "
+        + "of an object. Servers should convert recognized schemas to the latest internal value, and may reject "
+        + "unrecognized values. More info: "
+        + "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources")
+        .put("type", "string");
+    props.putObject("kind").put("description", "Kind is a string value representing the REST resource this object "
+        + "represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. "
+        + "In CamelCase. More info: "
+        + "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds")
+        .put("type", "string");
+  }
+
+  /** metadata: a $ref with PartialObjectMetadata's words beside it (no allOf), as kube's CRD builder writes it. */
+  private static void metadata(ObjectNode props, String type) {
+    props.putObject("metadata").put("$ref", "#/components/schemas/" + SchemaNames.META + type)
+        .put("description", "Standard object's metadata. More info: "
+            + "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata");
   }
 
   /** A CRD version's openAPIV3Schema as kube publishes it: apiVersion, kind and metadata typed in. */
@@ -43,12 +60,10 @@ final class CustomSchemas {
   static ObjectNode list(String kind, String itemSchema) {
     ObjectNode s = Json.object().put("description", kind + "List is a list of " + kind).put("type", "object");
     ObjectNode props = s.putObject("properties");
-    props.putObject("apiVersion").put("type", "string");
-    props.putObject("kind").put("type", "string");
+    typeMeta(props);
     ObjectNode items = props.putObject("items").put("type", "array");
     items.putObject("items").put("$ref", "#/components/schemas/" + itemSchema);
-    props.putObject("metadata").putArray("allOf").addObject().put("$ref", "#/components/schemas/"
-        + SchemaNames.META + "ListMeta");
+    metadata(props, "ListMeta");
     s.putArray("required").add("items");
     return s;
   }

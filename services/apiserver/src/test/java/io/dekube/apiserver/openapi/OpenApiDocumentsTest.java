@@ -110,6 +110,11 @@ class OpenApiDocumentsTest {
     JsonNode cronTab = doc.at("/components/schemas/com.example.stable.v1.CronTab");
     assertEquals("CronTab", cronTab.at("/x-kubernetes-group-version-kind/0/kind").asText());
     assertTrue(cronTab.path("x-kubernetes-preserve-unknown-fields").asBoolean());
+    assertEquals("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
+        cronTab.at("/properties/metadata/$ref").asText(), "kube's CRD builder puts the description beside the ref");
+    assertTrue(cronTab.at("/properties/metadata/description").asText().startsWith("Standard object's metadata."));
+    assertTrue(cronTab.at("/properties/kind/description").asText().endsWith("In CamelCase. More info: "
+        + "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds"));
     assertEquals("CronTab", doc.at("/paths/~1apis~1stable.example.com~1v1~1namespaces~1{namespace}~1crontabs~1{name}"
         + "/patch/x-kubernetes-group-version-kind/kind").asText());
   }
