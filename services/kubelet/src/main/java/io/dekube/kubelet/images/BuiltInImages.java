@@ -17,7 +17,8 @@ import java.util.Optional;
  * {@code kubernetes-bootcamp}, {@code redis} and the guestbook tutorial's {@code gb-redis-follower} and
  * {@code gb-frontend}, {@code node-hello}, {@code hello-go-gke} and {@code hello-frontend}, {@code jessie-dnsutils}
  * (the shell), {@code polinux/stress} and {@code vish/stress}, {@code perl} (the Job page's pi only), the ZooKeeper
- * tutorial's {@code kubernetes-zookeeper}, {@code mysql}, {@code mongo}, the DaemonSet pages' {@code fluentd}. Pure.
+ * tutorial's {@code kubernetes-zookeeper}, {@code mysql}, {@code mongo}, the DaemonSet pages' {@code fluentd}, the
+ * gRPC probe page's {@code etcd} (its health service only). Pure.
  */
 public final class BuiltInImages {
 
@@ -44,7 +45,8 @@ public final class BuiltInImages {
       "registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10 (start-zookeeper, zkCli.sh, zookeeper-ready)",
       "mysql[:<tag>] (mysqld, mysql, mysqladmin; 9, 8.4, 8.0, 5.7, 5.6)",
       "mongo[:<tag>] (mongod, mongosh; 8.0, 7.0, 6.0, 5.0, 4.4)",
-      "quay.io/fluentd_elasticsearch/fluentd:<tag>");
+      "quay.io/fluentd_elasticsearch/fluentd:<tag>",
+      "registry.k8s.io/etcd:<tag> (etcd's gRPC health service, /health and /version; no key-value store)");
 
   /** What an image reference resolves to: which program, with which tag. */
   public record Resolved(String program, String repository, String tag) {
@@ -209,6 +211,8 @@ public final class BuiltInImages {
       case "mysql", "mysql/mysql-server" -> "mysql";
       case "mongo" -> "mongo";
       case "quay.io/fluentd_elasticsearch/fluentd" -> "fluentd";
+      // the gRPC liveness probe page's etcd: its health service and /health, /version; no key-value store
+      case "registry.k8s.io/etcd", "k8s.gcr.io/etcd", "gcr.io/etcd-development/etcd", "quay.io/coreos/etcd" -> "etcd";
       default -> null;
     };
     return Optional.ofNullable(program).map(p -> new Resolved(p, repoName(image), tag));

@@ -72,6 +72,7 @@ public final class Programs {
           c.spec().container(), List.of("docker-entrypoint.sh"), List.of("mongod")),
           (port, handler) -> Refusals.tcp(c, port, handler));
       case "fluentd" -> Fluentd.runsFluentd(Fluentd.argv(c)) ? Fluentd.start(c, image.tag()) : busybox(c);
+      case "etcd" -> Etcd.runsEtcd(Etcd.argv(c)) ? Etcd.start(c, image.tag()) : busybox(c);
       default -> pause(c);
     };
   }
