@@ -153,6 +153,10 @@ class KubeletIT {
   void aCrashingContainerRestartsWithBackOff() throws Exception {
     create("crash", "'image':'dekube/crash','env':[{'name':'CRASH_AFTER','value':'0.2'},"
         + "{'name':'EXIT_CODE','value':'3'}]", "");
+    // the end shows first (kubectl's STATUS Error, OOMKilled...), the restart's back-off only from the next sync on
+    JsonNode ended = awaitStatus("crash", st -> st.at("/containerStatuses/0/state/terminated/exitCode").asInt() == 3
+        && st.at("/containerStatuses/0/restartCount").asInt() >= 1);
+    assertEquals("Error", ended.at("/containerStatuses/0/state/terminated/reason").asText(), ended.toString());
     JsonNode s = awaitStatus("crash", st -> "CrashLoopBackOff".equals(st.at("/containerStatuses/0/state/waiting/reason")
         .asText()) && st.at("/containerStatuses/0/restartCount").asInt() >= 2);
     assertEquals(3, s.at("/containerStatuses/0/lastState/terminated/exitCode").asInt());

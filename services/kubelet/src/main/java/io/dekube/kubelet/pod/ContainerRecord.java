@@ -43,6 +43,15 @@ public final class ContainerRecord {
   boolean killing;
   /** kube's message of the failed postStart hook of the current run, until its exit is recorded. */
   String postStartError;
+  /**
+   * The run that ended waits for its restart while kube's reason cache holds nothing for it yet: the status shows the
+   * end itself (state {@code terminated}: {@code kubectl get pods} says {@code OOMKilled} or {@code Error}) as kube's
+   * kubelet does, until the sync after the one that found the restart held back by its back-off, which shows the
+   * waiting {@code CrashLoopBackOff} instead ({@code convertToAPIContainerStatuses} with the {@code reasonCache}).
+   */
+  boolean endShown;
+  /** When a sync first found the restart of the run that ended held back by its back-off; null before. */
+  Instant heldBackAt;
   /** Bumped at each start, so results of an old run's probes are dropped. */
   int generation;
 
@@ -97,7 +106,7 @@ public final class ContainerRecord {
     if (logFile == null) {
       return null;
     }
-    if (running == null && terminated != null && restartAt != null) {
+    if (running == null && terminated != null && restartAt != null && !endShown) {
       return logFile;
     }
     if (last == null) {

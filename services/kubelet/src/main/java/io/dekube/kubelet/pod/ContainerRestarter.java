@@ -63,6 +63,8 @@ final class ContainerRestarter {
         : policy.equals("Always") || (policy.equals("OnFailure") && code != 0));
     if (restart) {
       backOff(rec, now, postStartError);
+      // kube's sync on the container's death publishes its end before it starts it again (or finds it held back)
+      w.publish();
     } else {
       rec.restartAt = null;
     }
@@ -76,10 +78,13 @@ final class ContainerRestarter {
     rec.waitingReason = rec.backoff.isZero() ? "ContainerCreating" : "CrashLoopBackOff";
     rec.waitingMessage = rec.backoff.isZero() ? null : "back-off " + rec.backoff.toSeconds() + "s restarting "
         + "failed container=" + rec.name + " pod=" + w.kubeName();
+    rec.endShown = true;
+    rec.heldBackAt = null;
     if (postStartError != null && rec.backoff.isZero()) {
       // kube's sync result of the failed start, until a back-off says CrashLoopBackOff instead
       rec.waitingReason = "PostStartHookError";
       rec.waitingMessage = postStartError;
+      rec.endShown = false;
     }
     if (!rec.backoff.isZero()) {
       w.event(rec, PodWorker.WARNING, "BackOff", "Back-off restarting failed container " + rec.name + " in pod "

@@ -163,6 +163,8 @@ final class ContainerStarter {
     rec.terminated = null;
     rec.restartAt = null;
     rec.waitingMessage = null;
+    rec.endShown = false;
+    rec.heldBackAt = null;
     rec.running = c;
     rec.startedAt = Instant.now();
     rec.containerId = c.containerId();
@@ -182,6 +184,7 @@ final class ContainerStarter {
   }
 
   private void startFailed(ContainerRecord rec, ContainerStartException e) {
+    rec.endShown = false; // kube's reason cache holds the failed start's error
     boolean pull = e.reason().equals("ErrImagePull");
     rec.waitingReason = pull && rec.backoff != null ? "ImagePullBackOff" : e.reason();
     rec.waitingMessage = pull && rec.backoff != null ? "Back-off pulling image \"" + rec.image + "\": " + e.getMessage()

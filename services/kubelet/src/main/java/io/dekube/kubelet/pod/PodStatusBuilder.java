@@ -157,7 +157,7 @@ public final class PodStatusBuilder {
     ObjectNode state = s.putObject("state");
     if (c.runningStarted()) {
       state.putObject("running").put("startedAt", time(c.startedAt));
-    } else if (c.terminated != null && c.restartAt == null) {
+    } else if (c.terminated != null && (c.restartAt == null || c.endShown)) {
       state.set("terminated", terminated(c.terminated));
     } else {
       ObjectNode w = state.putObject("waiting").put("reason", c.waitingReason);
@@ -166,7 +166,8 @@ public final class PodStatusBuilder {
       }
     }
     ObjectNode last = s.putObject("lastState");
-    ContainerRecord.Terminated prev = c.running == null && c.terminated != null && c.restartAt != null ? c.terminated : c.last;
+    ContainerRecord.Terminated prev = c.running == null && c.terminated != null && c.restartAt != null && !c.endShown
+        ? c.terminated : c.last;
     if (prev != null) {
       last.set("terminated", terminated(prev));
     }

@@ -306,10 +306,36 @@ public final class PodWorker {
       return false; // ended for good (restart policy)
     }
     if (c.restartAt != null && c.restartAt.isAfter(now)) {
+      heldBack(c, now);
       retryAt(c.restartAt);
       return false;
     }
+    if (c.endShown && c.heldBackAt != null) {
+      // the sync that ends the back-off shows the CrashLoopBackOff its held-back predecessor cached, then starts
+      c.endShown = false;
+      publish();
+    }
     return true;
+  }
+
+  /**
+   * The restart of a run that ended is held back by its back-off: kube's sync caches CrashLoopBackOff as the reason,
+   * which the status shows from the next sync on — the pod worker's, its back-off period (the initial back-off, 10 s)
+   * after a sync that failed — so {@code kubectl get pods} says {@code OOMKilled} (the end) first and {@code CrashLoopBackOff} then.
+   */
+  private void heldBack(ContainerRecord c, Instant now) {
+    if (!c.endShown) {
+      return;
+    }
+    if (c.heldBackAt == null) {
+      c.heldBackAt = now;
+    }
+    Instant next = c.heldBackAt.plus(m.backoff.initial());
+    if (now.plusMillis(5).isBefore(next)) {
+      retryAt(next);
+    } else {
+      c.endShown = false;
+    }
   }
 
   /** Syncs again at {@code when}, unless a sync is due before (that one arms the next). */

@@ -81,6 +81,32 @@ class PodStatusBuilderTest {
     assertEquals("127.0.1.1", s.path("hostIP").asText());
   }
 
+  /**
+   * "Assign Memory Resources": memory-demo-2's run ends OOMKilled and waits for its restart. Until the kubelet's sync
+   * cached the back-off, the status shows the end itself ({@code kubectl get pod} STATUS {@code OOMKilled}) with the
+   * run before as lastState; then the waiting CrashLoopBackOff, the end as lastState.
+   */
+  @Test
+  void anEndedRunShowsItsEndUntilTheBackOffIsCached() {
+    ContainerRecord r = new ContainerRecord("memory-demo-2-ctr", false, "polinux/stress");
+    r.last = new ContainerRecord.Terminated(137, "OOMKilled", null, T.minusSeconds(3), T.minusSeconds(2), "jvm://a");
+    r.terminated = new ContainerRecord.Terminated(137, "OOMKilled", null, T.minusSeconds(1), T, "jvm://b");
+    r.restartCount = 1;
+    r.restartAt = T.plusSeconds(10);
+    r.waitingReason = "CrashLoopBackOff";
+    r.waitingMessage = "back-off 10s restarting failed container=memory-demo-2-ctr pod=memory-demo-2_mem-example(u)";
+    r.endShown = true;
+    JsonNode ended = PodStatusBuilder.containerStatus(r);
+    assertEquals("OOMKilled 137 jvm://b", ended.at("/state/terminated/reason").asText() + " "
+        + ended.at("/state/terminated/exitCode").asInt() + " " + ended.at("/state/terminated/containerID").asText());
+    assertEquals("jvm://a", ended.at("/lastState/terminated/containerID").asText());
+    r.endShown = false;
+    JsonNode waiting = PodStatusBuilder.containerStatus(r);
+    assertEquals("CrashLoopBackOff", waiting.at("/state/waiting/reason").asText());
+    assertEquals("OOMKilled jvm://b", waiting.at("/lastState/terminated/reason").asText() + " "
+        + waiting.at("/lastState/terminated/containerID").asText());
+  }
+
   @Test
   void containerStatusesAreSortedByNameInitContainersKeepTheSpecsOrder() {
     // "Communicate Between Containers in the Same Pod Using a Shared Volume": nginx-container is declared first,

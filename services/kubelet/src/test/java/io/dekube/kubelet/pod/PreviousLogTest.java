@@ -30,6 +30,19 @@ class PreviousLogTest {
   }
 
   @Test
+  void aRunWhoseEndIsShownHasTheRunBeforeAsPrevious() {
+    // the status shows the third run's end as its state (not yet CrashLoopBackOff): lastState is the second run
+    ContainerRecord r = new ContainerRecord("myapp", false, "busybox");
+    r.logFile = DIR.resolve("2.log");
+    r.restartCount = 2;
+    r.last = ended(1);
+    r.terminated = ended(1);
+    r.restartAt = T.plusSeconds(20);
+    r.endShown = true;
+    assertEquals(DIR.resolve("1.log"), r.previousLogFile());
+  }
+
+  @Test
   void aRestartedRunningContainerShowsTheRunBefore() {
     ContainerRecord r = new ContainerRecord("myapp", false, "busybox");
     r.logFile = DIR.resolve("3.log");
