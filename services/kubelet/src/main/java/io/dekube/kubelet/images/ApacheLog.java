@@ -14,7 +14,7 @@ import java.util.Map;
  * built on): its start-up notices on stderr and one access-log line per request on stdout, in the {@code common}
  * format ({@code httpd}) or Debian's {@code combined} one ({@code %O}: bytes sent with the headers). Pure.
  */
-final class ApacheLog {
+public final class ApacheLog {
 
   private static final DateTimeFormatter ACCESS_TIME =
       DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
@@ -28,7 +28,7 @@ final class ApacheLog {
    * The lines Apache prints as it starts without a {@code ServerName}: {@code binary} is {@code httpd} or
    * {@code apache2}, {@code mpm} its MPM ({@code mpm_event}), {@code process} the notices' {@code pid 1:tid 1}.
    */
-  static List<String> startup(ZonedDateTime now, String binary, String ip, String mpm, String process,
+  public static List<String> startup(ZonedDateTime now, String binary, String ip, String mpm, String process,
                               String version) {
     String fqdn = "AH00558: " + binary + ": Could not reliably determine the server's fully qualified domain name, "
         + "using " + ip + ". Set the 'ServerName' directive globally to suppress this message";
@@ -38,7 +38,7 @@ final class ApacheLog {
   }
 
   /** The notice of a graceful stop (the images' STOPSIGNAL is SIGWINCH). */
-  static String stopping(ZonedDateTime now, String mpm, String process) {
+  public static String stopping(ZonedDateTime now, String mpm, String process) {
     return notice(now, mpm, process) + "AH00170: caught SIGWINCH, shutting down gracefully";
   }
 
@@ -54,14 +54,14 @@ final class ApacheLog {
   }
 
   /** {@code %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"}. */
-  static String combined(String remote, ZonedDateTime time, String requestLine, int status, long sentBytes,
+  public static String combined(String remote, ZonedDateTime time, String requestLine, int status, long sentBytes,
                          String referer, String agent) {
     return remote + " - - [" + ACCESS_TIME.format(time) + "] \"" + requestLine + "\" " + status + " " + sentBytes
         + " \"" + (referer == null ? "-" : referer) + "\" \"" + (agent == null ? "-" : agent) + "\"";
   }
 
   /** {@code %r}: the request line as received. */
-  static String requestLine(HttpServerRequest req) {
+  public static String requestLine(HttpServerRequest req) {
     return req.method().name() + " " + req.uri() + " " + ImageServer.protocol(req);
   }
 
@@ -69,7 +69,7 @@ final class ApacheLog {
    * The bytes of a response sent with {@code body} bytes: status line, the headers set so far (set
    * {@code Content-Length} first), the blank line, the body.
    */
-  static long sentBytes(HttpServerResponse response, long body) {
+  public static long sentBytes(HttpServerResponse response, long body) {
     long n = ("HTTP/1.1 " + response.getStatusCode() + " " + response.getStatusMessage() + "\r\n").length() + 2 + body;
     for (Map.Entry<String, String> h : response.headers()) {
       n += h.getKey().length() + 2 + h.getValue().length() + 2;

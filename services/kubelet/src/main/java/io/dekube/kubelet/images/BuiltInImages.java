@@ -18,7 +18,8 @@ import java.util.Optional;
  * {@code gb-frontend}, {@code node-hello}, {@code hello-go-gke} and {@code hello-frontend}, {@code jessie-dnsutils}
  * (the shell), {@code polinux/stress} and {@code vish/stress}, {@code perl} (the Job page's pi only), the ZooKeeper
  * tutorial's {@code kubernetes-zookeeper}, {@code mysql}, {@code mongo}, the DaemonSet pages' {@code fluentd}, the
- * gRPC probe page's {@code etcd} (its health service only). Pure.
+ * gRPC probe page's {@code etcd} (its health service only), the WordPress tutorial's {@code wordpress} (its Apache
+ * tags). Pure.
  */
 public final class BuiltInImages {
 
@@ -46,7 +47,8 @@ public final class BuiltInImages {
       "mysql[:<tag>] (mysqld, mysql, mysqladmin; 9, 8.4, 8.0, 5.7, 5.6)",
       "mongo[:<tag>] (mongod, mongosh; 8.0, 7.0, 6.0, 5.0, 4.4)",
       "quay.io/fluentd_elasticsearch/fluentd:<tag>",
-      "registry.k8s.io/etcd:<tag> (etcd's gRPC health service, /health and /version; no key-value store)");
+      "registry.k8s.io/etcd:<tag> (etcd's gRPC health service, /health and /version; no key-value store)",
+      "wordpress[:<tag>] (its apache tags: WordPress 6.2.1, Apache 2.4.56, PHP 8.0.28)");
 
   /** What an image reference resolves to: which program, with which tag. */
   public record Resolved(String program, String repository, String tag) {
@@ -63,7 +65,7 @@ public final class BuiltInImages {
       "registry.k8s.io/kubernetes-zookeeper", "k8s.gcr.io/kubernetes-zookeeper",
       "bprashanth/nginxhttps", "quay.io/fluentd_elasticsearch/fluentd",
       "registry.k8s.io/e2e-test-images/jessie-dnsutils", "k8s.gcr.io/e2e-test-images/jessie-dnsutils",
-      "gcr.io/kubernetes-e2e-test-images/dnsutils", "k8s.gcr.io/dnsutils");
+      "gcr.io/kubernetes-e2e-test-images/dnsutils", "k8s.gcr.io/dnsutils", "wordpress");
 
   /**
    * The variables {@code image}'s configuration sets ({@code ENV} of its Dockerfile), which its containers see
@@ -84,6 +86,11 @@ public final class BuiltInImages {
     } else if (program.equals("httpd")) {
       env.put("HTTPD_PREFIX", "/usr/local/apache2");
       env.put("HTTPD_VERSION", Httpd.version(repoTag[1]));
+    } else if (program.equals("wordpress")) { // php:8.0-apache's
+      env.put("PHP_INI_DIR", "/usr/local/etc/php");
+      env.put("APACHE_CONFDIR", "/etc/apache2");
+      env.put("APACHE_ENVVARS", "/etc/apache2/envvars");
+      env.put("PHP_VERSION", "8.0.28");
     }
     return env;
   }
@@ -213,6 +220,8 @@ public final class BuiltInImages {
       case "quay.io/fluentd_elasticsearch/fluentd" -> "fluentd";
       // the gRPC liveness probe page's etcd: its health service and /health, /version; no key-value store
       case "registry.k8s.io/etcd", "k8s.gcr.io/etcd", "gcr.io/etcd-development/etcd", "quay.io/coreos/etcd" -> "etcd";
+      // Apache with mod_php; the -fpm and cli tags run other programs (php-fpm, wp-cli), not built
+      case "wordpress" -> tag.contains("fpm") || tag.startsWith("cli") ? null : "wordpress";
       default -> null;
     };
     return Optional.ofNullable(program).map(p -> new Resolved(p, repoName(image), tag));

@@ -119,6 +119,11 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
         folder(folders, f);
       }
     }
+    if (program.equals("wordpress")) {
+      folder(folders, "/var/www/html");
+      io.dekube.kubelet.images.wordpress.WordpressImage.sourceFiles().forEach((path, text) -> file(folders, files,
+          "/usr/src/wordpress/" + path, text));
+    }
     if (program.equals("mongo")) {
       folder(folders, "/data/db");
       folder(folders, "/data/configdb");

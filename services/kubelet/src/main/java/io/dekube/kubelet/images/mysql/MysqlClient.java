@@ -15,17 +15,17 @@ import java.util.List;
  * with text result sets, COM_INIT_DB, COM_PING and COM_QUIT. A server error fails the future with
  * {@link ServerError}. Thread-safe; one request at a time.
  */
-final class MysqlClient {
+public final class MysqlClient {
 
   /** Connects the pod to {@code host:port}, the socket paused: the client resumes it once it reads. */
-  interface Dialer {
+  public interface Dialer {
     Future<NetSocket> connect(String host, int port);
   }
 
   /** An ERR packet: MySQL's code, SQLSTATE and message, as {@code ERROR 1045 (28000): ...} prints them. */
-  static final class ServerError extends RuntimeException {
-    final int code;
-    final String sqlState;
+  public static final class ServerError extends RuntimeException {
+    public final int code;
+    public final String sqlState;
 
     ServerError(int code, String sqlState, String message) {
       super(message, null, false, false);
@@ -34,14 +34,14 @@ final class MysqlClient {
     }
 
     /** {@code ERROR code (state): message}. */
-    String line() {
+    public String line() {
       return "ERROR " + code + " (" + sqlState + "): " + getMessage();
     }
   }
 
   /** A statement's answer: rows with their columns ({@code columns} null for an OK), or an OK's figures. */
-  record Result(List<String> columns, List<ColumnType> types, List<List<String>> rows, long affected, String info) {
-    boolean isRows() {
+  public record Result(List<String> columns, List<ColumnType> types, List<List<String>> rows, long affected, String info) {
+    public boolean isRows() {
       return columns != null;
     }
   }
@@ -70,7 +70,7 @@ final class MysqlClient {
   }
 
   /** Connects and logs in as {@code user} with {@code password} (null or empty: none), in {@code database} (or none). */
-  static Future<MysqlClient> connect(Dialer dialer, String host, int port, String user, String password,
+  public static Future<MysqlClient> connect(Dialer dialer, String host, int port, String user, String password,
                                      String database) {
     return dialer.connect(host, port).compose(s -> {
       MysqlClient c = new MysqlClient(s);
@@ -78,7 +78,7 @@ final class MysqlClient {
     });
   }
 
-  String serverVersion() {
+  public String serverVersion() {
     return serverVersion;
   }
 
@@ -165,7 +165,7 @@ final class MysqlClient {
   }
 
   /** Runs {@code sql} (COM_QUERY). */
-  Future<Result> query(String sql) {
+  public Future<Result> query(String sql) {
     send(0, Buffer.buffer().appendByte((byte) 0x03).appendString(sql, "UTF-8"));
     return next().compose(first -> {
       int kind = first.length() == 0 ? 0 : first.getUnsignedByte(0);
@@ -237,7 +237,7 @@ final class MysqlClient {
   }
 
   /** COM_QUIT, then the connection closes. */
-  void quit() {
+  public void quit() {
     send(0, Buffer.buffer().appendByte((byte) 0x01));
     socket.close();
   }
