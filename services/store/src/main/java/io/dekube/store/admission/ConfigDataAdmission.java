@@ -96,11 +96,8 @@ final class ConfigDataAdmission implements KindAdmission {
           }
         }
       }
-      case "kubernetes.io/dockerconfigjson" -> {
-        if (!data.has(".dockerconfigjson")) {
-          errs.required("data[.dockerconfigjson]");
-        }
-      }
+      case "kubernetes.io/dockerconfigjson" -> dockerConfig(data, ".dockerconfigjson", errs);
+      case "kubernetes.io/dockercfg" -> dockerConfig(data, ".dockercfg", errs);
       case "kubernetes.io/basic-auth" -> {
         if (!data.has("username") && !data.has("password")) {
           errs.required("data[username]");
@@ -112,6 +109,25 @@ final class ConfigDataAdmission implements KindAdmission {
         }
       }
       default -> { }
+    }
+  }
+
+  /**
+   * A docker configuration Secret's key must be there and be a JSON object, as kube checks it with Go's
+   * {@code json.Unmarshal} ("Pull an Image from a Private Registry": {@code data[.dockerconfigjson]: invalid value}).
+   */
+  private static void dockerConfig(JsonNode data, String key, FieldErrors errs) {
+    if (!data.has(key)) {
+      errs.required("data[" + key + "]");
+      return;
+    }
+    String value = data.path(key).asText();
+    if (GoBase64.corruptAt(value) >= 0) {
+      return; // refused while decoding (keys)
+    }
+    String error = GoJson.mapUnmarshalError(Base64.getDecoder().decode(value.replaceAll("[\r\n]", "")));
+    if (error != null) {
+      errs.invalid("data[" + key + "]", "<secret contents redacted>", error);
     }
   }
 

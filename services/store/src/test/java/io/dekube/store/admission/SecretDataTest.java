@@ -33,6 +33,52 @@ class SecretDataTest {
     assertEquals(offset, GoBase64.corruptAt(value));
   }
 
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+      "'{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"c3R...zE2\"}}}'|",
+      "' { } '|",
+      "null|",
+      "'not json'|invalid character 'o' in literal null (expecting 'u')",
+      "'Really really reeeeeeeeeeaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaalllllllllllllllllllllllllllllllllllllyyyyyy'"
+          + "|invalid character 'R' looking for beginning of value",
+      "''|unexpected end of JSON input",
+      "'{\"a\":1'|unexpected end of JSON input",
+      "'{\"a\" 1}'|invalid character '1' after object key",
+      "'{\"a\":1 \"b\":2}'|invalid character '\"' after object key:value pair",
+      "'{a:1}'|invalid character 'a' looking for beginning of object key string",
+      "'{\"a\":[1 2]}'|invalid character '2' after array element",
+      "'{\"a\":01}'|invalid character '1' after object key:value pair",
+      "'{\"a\":-x}'|invalid character 'x' in numeric literal",
+      "'{\"a\":1.}'|invalid character '}' after decimal point in numeric literal",
+      "'{\"a\":1e+}'|invalid character '}' in exponent of numeric literal",
+      "'{\"a\":\"\\q\"}'|invalid character 'q' in string escape code",
+      "'{\"a\":\"\\u12x4\"}'|invalid character 'x' in \\u hexadecimal character escape",
+      "'{} {}'|invalid character '{' after top-level value",
+      "'[]'|json: cannot unmarshal array into Go value of type map[string]interface {}",
+      "'\"s\"'|json: cannot unmarshal string into Go value of type map[string]interface {}",
+      "'12'|json: cannot unmarshal number into Go value of type map[string]interface {}",
+      "true|json: cannot unmarshal bool into Go value of type map[string]interface {}"})
+  void goUnmarshalIntoAMapSaysWhatGoSays(String json, String error) {
+    assertEquals(error, GoJson.mapUnmarshalError(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void aDockerConfigSecretMustHoldAJsonObject() {
+    String notJson = java.util.Base64.getEncoder().encodeToString("not json\n".getBytes());
+    StatusException e = assertThrows(StatusException.class, () -> KubernetesAdmissionTest.create("secrets",
+        "kind: Secret\nmetadata: {name: regcred, namespace: d}\ntype: kubernetes.io/dockerconfigjson\n"
+            + "data: {.dockerconfigjson: " + notJson + "}"));
+    assertEquals(422, e.code());
+    assertEquals("Secret \"regcred\" is invalid: data[.dockerconfigjson]: Invalid value: \"<secret contents "
+        + "redacted>\": invalid character 'o' in literal null (expecting 'u')", e.getMessage());
+    StatusException cfg = assertThrows(StatusException.class, () -> KubernetesAdmissionTest.create("secrets",
+        "kind: Secret\nmetadata: {name: old, namespace: d}\ntype: kubernetes.io/dockercfg\ndata: {x: eA==}"));
+    assertEquals("Secret \"old\" is invalid: data[.dockercfg]: Required value", cfg.getMessage());
+    String config = java.util.Base64.getEncoder().encodeToString("{\"auths\":{}}".getBytes());
+    KubernetesAdmissionTest.create("secrets", "kind: Secret\nmetadata: {name: ok, namespace: d}\n"
+        + "type: kubernetes.io/dockerconfigjson\ndata: {.dockerconfigjson: " + config + "}");
+  }
+
   @Test
   void plainTextDataIsABadRequestInKubesWords() {
     StatusException secret = assertThrows(StatusException.class, () -> KubernetesAdmissionTest.create("secrets",
