@@ -166,6 +166,10 @@ class OpenApiDocumentsTest {
     JsonNode intOrString = schemas("apis/apps/v1").path("io.k8s.apimachinery.pkg.util.intstr.IntOrString");
     assertFalse(intOrString.has("type"), "kube's v3 has a oneOf, so kubectl explain prints <IntOrString>");
     assertEquals("[{\"type\":\"integer\"},{\"type\":\"string\"}]", intOrString.path("oneOf").toString());
+    JsonNode quantity = schemas("api/v1").path("io.k8s.apimachinery.pkg.api.resource.Quantity");
+    assertTrue(quantity.path("description").asText().contains("accessors.\n\nThe serialization format is:\n\n``` "
+        + "<quantity>"), quantity.toString());
+    assertEquals("[{\"type\":\"string\"},{\"type\":\"number\"}]", quantity.path("oneOf").toString());
     assertTrue(schemas("apis/apps/v1").at("/io.k8s.api.apps.v1.RollingUpdateDeployment/properties/maxSurge/description")
         .asText().startsWith("The maximum number of pods that can be scheduled above the desired number of pods."));
   }
