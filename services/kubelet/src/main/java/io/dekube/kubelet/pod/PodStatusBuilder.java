@@ -173,8 +173,12 @@ public final class PodStatusBuilder {
     }
     // an init container that ended successfully is ready (kube's prober manager); a sidecar as a container
     boolean ready = c.ready && c.running != null || c.init && !c.sidecar && c.succeeded();
-    s.put("ready", ready).put("restartCount", c.restartCount).put("image", c.image)
-        .put("imageID", c.imageId == null ? "" : c.imageId);
+    // a container that ran shows its image as the runtime names it (docker.io/library/nginx:latest); one that never
+    // ran, the spec's
+    boolean ran = c.imageId != null && !c.imageId.isEmpty();
+    s.put("ready", ready).put("restartCount", c.restartCount)
+        .put("image", ran ? io.dekube.kubelet.runtime.ImageRef.normalized(c.image) : c.image)
+        .put("imageID", ran ? c.imageId : "");
     if (c.containerId != null) {
       s.put("containerID", c.containerId);
     }

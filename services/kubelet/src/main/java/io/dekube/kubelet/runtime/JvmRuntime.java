@@ -48,7 +48,9 @@ public final class JvmRuntime implements ContainerRuntime {
     }
     String digest = UUID.nameUUIDFromBytes((image.repository() + ":" + image.tag()).getBytes(StandardCharsets.UTF_8))
         .toString().replace("-", "");
-    JvmContainer c = new JvmContainer(vertx, spec, image.repository() + "@sha256:" + digest + digest, traffic);
+    // containerd's image id: the repository with its registry (docker.io/library/nginx@sha256:...)
+    JvmContainer c = new JvmContainer(vertx, spec, ImageRef.repository(spec.image()) + "@sha256:" + digest + digest,
+        traffic);
     return vertx.executeBlocking(() -> {
       Path layer = NodeFiles.freshLayer(spec.rootDir());
       TerminationMessage.prepare(spec);

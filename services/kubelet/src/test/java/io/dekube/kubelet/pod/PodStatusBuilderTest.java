@@ -124,6 +124,20 @@ class PodStatusBuilderTest {
     assertEquals("[debugger-a, debugger-b]", names(s.path("ephemeralContainerStatuses")));
   }
 
+  @Test
+  void aContainerThatRanShowsItsImageAsContainerdNamesIt() {
+    ContainerRecord ran = rec("running");
+    ran.image = "nginx";
+    ran.imageId = "docker.io/library/nginx@sha256:0123";
+    ContainerRecord waiting = new ContainerRecord("private-reg-container", false, "example.com/janedoe/app:v1");
+    ObjectNode s = PodStatusBuilder.build(new PodStatusBuilder.Input(List.of(), List.of(ran, waiting), "Always",
+        "1.1.1.1", "2.2.2.2", T, false), Json.object(), T);
+    assertEquals("docker.io/library/nginx:latest", s.at("/containerStatuses/0/image").asText());
+    assertEquals("docker.io/library/nginx@sha256:0123", s.at("/containerStatuses/0/imageID").asText());
+    assertEquals("example.com/janedoe/app:v1", s.at("/containerStatuses/1/image").asText());
+    assertEquals("", s.at("/containerStatuses/1/imageID").asText());
+  }
+
   private static String names(JsonNode statuses) {
     List<String> out = new java.util.ArrayList<>();
     statuses.forEach(c -> out.add(c.path("name").asText()));
