@@ -379,6 +379,7 @@ class KubectlIT {
         () -> "events.k8s.io/v1 is discovered: " + kubectlOut("api-resources", "--api-group=events.k8s.io"));
     String explained = kubectlOut("explain", "events.regarding", "--api-version=events.k8s.io/v1");
     assertTrue(explained.contains("FIELD: regarding <ObjectReference>"), explained);
+    assertTrue(explained.contains("regarding contains the object this Event is about."), explained);
   }
 
   @Test

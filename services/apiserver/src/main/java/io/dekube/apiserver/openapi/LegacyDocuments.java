@@ -52,7 +52,7 @@ final class LegacyDocuments {
         if (e.kind().equals("Ingress")) {
           ingressV1beta1(schema, pkg, overrides);
         } else if (e.kind().equals("Event")) {
-          eventsV1(schema);
+          eventsV1(schema, models);
         }
         overrides.put(name, schema);
         overrides.put(listName, list);
@@ -68,8 +68,11 @@ final class LegacyDocuments {
     return out;
   }
 
-  /** The events.k8s.io/v1 Event: the core Event's properties under their events.k8s.io names. */
-  private static void eventsV1(ObjectNode event) {
+  /**
+   * The events.k8s.io/v1 Event: the core Event's properties under their events.k8s.io names, with the words of
+   * the events.k8s.io type (client-java's {@code EventsV1Event}).
+   */
+  private static void eventsV1(ObjectNode event, ModelSchemas models) {
     if (!(event.get("properties") instanceof ObjectNode props)) {
       return;
     }
@@ -79,6 +82,16 @@ final class LegacyDocuments {
         props.set(v1, p);
       }
     });
+    Class<?> model = ModelSchemas.model("EventsV1Event");
+    if (model != null) {
+      event.put("description", models.typeDescription(model));
+      props.fields().forEachRemaining(f -> {
+        String words = models.fieldDescription(model, f.getKey());
+        if (!words.isEmpty() && f.getValue() instanceof ObjectNode p) {
+          p.put("description", words);
+        }
+      });
+    }
     event.putArray("required").add("eventTime"); // as kube's events.k8s.io/v1 schema
   }
 

@@ -82,6 +82,24 @@ final class ModelSchemas {
     return names.get(c);
   }
 
+  /** The description a client model's type gets in these schemas (kube's words, else the client's), or "". */
+  String typeDescription(Class<?> c) {
+    ApiModel model = c.getAnnotation(ApiModel.class);
+    return kube.type(c, model == null ? "" : model.description());
+  }
+
+  /** The description a client model's JSON field gets in these schemas, or "" if it has no such field. */
+  String fieldDescription(Class<?> c, String jsonName) {
+    for (Field f : c.getDeclaredFields()) {
+      SerializedName sn = f.getAnnotation(SerializedName.class);
+      if (sn != null && sn.value().equals(jsonName)) {
+        ApiModelProperty p = getterAnnotation(c, f);
+        return kube.field(c, jsonName, p == null ? "" : p.value());
+      }
+    }
+    return "";
+  }
+
   private static void collectRefs(com.fasterxml.jackson.databind.JsonNode node, Deque<String> todo) {
     if (node.isObject()) {
       var ref = node.get("$ref");
@@ -106,8 +124,7 @@ final class ModelSchemas {
 
   private ObjectNode objectSchema(Class<?> c, String pkg, Deque<Class<?>> todo) {
     ObjectNode s = Json.object();
-    ApiModel model = c.getAnnotation(ApiModel.class);
-    String typeDescription = kube.type(c, model == null ? "" : model.description());
+    String typeDescription = typeDescription(c);
     if (!typeDescription.isEmpty()) {
       s.put("description", typeDescription);
     }

@@ -152,6 +152,16 @@ class OpenApiDocumentsTest {
   }
 
   @Test
+  void eventsV1HasTheWordsOfItsOwnFields() {
+    JsonNode event = schemas("apis/events.k8s.io/v1").path("io.k8s.api.events.v1.Event");
+    assertTrue(event.at("/properties/regarding/description").asText().startsWith("regarding contains the object this "
+        + "Event is about."), event.toString());
+    assertTrue(event.at("/properties/note/description").asText().startsWith("note is a human-readable description"));
+    assertTrue(event.path("description").asText().startsWith("Event is a report of an event somewhere in the cluster. "
+        + "It generally denotes some state change in the system."));
+  }
+
+  @Test
   void multiParagraphDescriptionsKeepKubesNewlinesAndEnumValues() {
     JsonNode podSpec = schemas("api/v1").path("io.k8s.api.core.v1.PodSpec");
     JsonNode dnsPolicy = podSpec.at("/properties/dnsPolicy");

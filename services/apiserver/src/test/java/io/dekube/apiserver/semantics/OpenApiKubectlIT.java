@@ -68,5 +68,9 @@ class OpenApiKubectlIT {
     Kubectl.Result pod = kubectl.run("explain", "pods.spec.containers.imagePullPolicy");
     assertEquals(0, pod.exit(), pod.out());
     assertTrue(pod.out().contains("Image pull policy"), pod.out());
+    Kubectl.Result podSpec = kubectl.run("explain", "pod.spec");
+    assertTrue(podSpec.out().contains("  affinity\t<Affinity>\n    If specified, the pod's scheduling constraints\n"),
+        podSpec.out());
+    assertTrue(podSpec.out().contains("  overhead\t<map[string]Quantity>\n"), podSpec.out());
   }
 }
