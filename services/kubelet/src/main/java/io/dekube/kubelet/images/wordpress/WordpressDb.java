@@ -13,8 +13,9 @@ import java.util.Map;
  * WordPress' database, spoken to as {@code wpdb} does: one MySQL connection per request to {@code DB_HOST} (its name
  * resolved by the pod's resolver, the cluster DNS), logged in as {@code DB_USER} with {@code DB_PASSWORD} into
  * {@code DB_NAME}; the site is installed when {@code wp_options} has its {@code siteurl}. The installation writes
- * WordPress' tables ({@code wp_options}, {@code wp_users}, {@code wp_usermeta}, {@code wp_posts}; their columns as
- * {@code wp-admin/includes/schema.php} has them, without its secondary keys and table options) and the rows
+ * WordPress' tables ({@code wp_options}, {@code wp_users}, {@code wp_usermeta}, {@code wp_posts}; the column names of
+ * {@code wp-admin/includes/schema.php}, with plainer types — no {@code unsigned}, no zero dates —, without its
+ * secondary keys and table options) and the rows
  * {@code wp_install} makes: so the site lives in the database, not in the WordPress pod. Thread-safe.
  */
 final class WordpressDb {
