@@ -20,6 +20,20 @@ record Response(int status, List<Map.Entry<String, String>> headers, String body
     return new Response(status, List.copyOf(headers), body);
   }
 
+  /** An answer of Apache itself (no PHP ran): its own page, in Latin-1 as it labels it. */
+  static Response apache(int status, String title, String text, String host, String... extra) {
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    for (int i = 0; i + 1 < extra.length; i += 2) {
+      headers.add(Map.entry(extra[i], extra[i + 1]));
+    }
+    headers.add(Map.entry("Content-Type", "text/html; charset=iso-8859-1"));
+    String name = host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
+    return new Response(status, List.copyOf(headers), "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n"
+        + "<title>" + status + " " + title + "</title>\n</head><body>\n<h1>" + title + "</h1>\n<p>" + text + "</p>\n<hr>\n"
+        + "<address>" + WordpressImage.SERVER + " Server at " + InstallPages.html(name) + " Port " + WordpressImage.PORT
+        + "</address>\n</body></html>\n");
+  }
+
   /** {@code nocache_headers()} then the page. */
   static Response noCache(int status, String body, String... extra) {
     String[] all = new String[extra.length + 4];

@@ -10,11 +10,14 @@ import java.nio.charset.StandardCharsets;
  * {@code dead_db()}'s 500, verbose on the installer and the admin), then — not installed — every page but the
  * installer redirects there ({@code wp_not_installed}); installed, the front page, {@code wp-login.php}, the admin
  * (logged in: the dashboard's greeting; else a redirect to log in) and the theme's 404 for the rest (the
- * {@code .htaccess} rewrite sends every other path to {@code index.php}; WordPress' own static files are not built).
+ * {@code .htaccess} rewrite sends every other path to {@code index.php}); WordPress' stylesheets, scripts and images
+ * are not among the image's stand-in files, so they are Apache's 404.
  * One connection per request, closed after it.
  */
 final class WordpressSite {
 
+  private static final java.util.regex.Pattern STATIC = java.util.regex.Pattern.compile(
+      "/wp-(admin|includes|content)/.*\\.(css|js|png|gif|jpe?g|svg|ico|woff2?|ttf|map|txt)");
   private final WordpressDb wp;
 
   WordpressSite(WordpressDb wp) {
@@ -25,8 +28,14 @@ final class WordpressSite {
     String path = req.path();
     boolean installer = path.equals("/wp-admin/install.php");
     boolean admin = path.equals("/wp-admin") || path.startsWith("/wp-admin/");
-    if (path.equals("/wp-admin")) {
-      return Future.succeededFuture(Response.page(301, "", "Location", req.siteUrl() + "/wp-admin/"));
+    if (path.equals("/wp-admin")) { // mod_dir's trailing slash
+      String to = req.siteUrl() + "/wp-admin/";
+      return Future.succeededFuture(Response.apache(301, "Moved Permanently", "The document has moved <a href=\""
+          + InstallPages.attr(to) + "\">here</a>.", req.host(), "Location", to));
+    }
+    if (STATIC.matcher(path).matches()) { // WordPress' stylesheets, scripts and images: not among the stand-in files
+      return Future.succeededFuture(Response.apache(404, "Not Found", "The requested URL was not found on this server.",
+          req.host()));
     }
     return wp.connect().transform(ar -> {
       if (ar.failed()) {

@@ -137,6 +137,13 @@ class WordpressImageTest {
     assertTrue(install.body().contains("contact with the database server at <code>wordpress-mysql</code> could not be "
         + "established"), install.body());
     assertTrue(log("wordpress").contains("\"GET / HTTP/1.1\" 500 "), log("wordpress"));
+    HttpResponse<String> css = get("/wp-admin/css/install.min.css?ver=6.2.1");
+    assertEquals(404, css.statusCode());
+    assertTrue(css.body().contains("<address>Apache/2.4.56 (Debian) Server at " + wpIp + " Port 80</address>"),
+        css.body());
+    HttpResponse<String> admin = get("/wp-admin");
+    assertEquals(301, admin.statusCode());
+    assertEquals("http://" + wpIp + "/wp-admin/", admin.headers().firstValue("Location").orElseThrow());
   }
 
   @Test
