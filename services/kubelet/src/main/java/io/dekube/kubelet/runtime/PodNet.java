@@ -352,8 +352,10 @@ final class PodNet {
       return Future.succeededFuture(1);
     }
     Path file = null;
+    // busybox names the file as given (-O, else the URL's last part): "saving to '/work-dir/index.html'"
+    String shown = w.toStdout() ? "-" : w.output() != null ? w.output() : defaultFile(uri);
     if (!w.spider() && !w.toStdout()) {
-      String name = w.output() != null ? w.output() : defaultFile(uri);
+      String name = shown;
       try {
         file = ContainerFs.of(spec, BuiltinShell.APPLETS).nodeFileFor(ContainerFs.normalize("/", name));
       } catch (java.io.IOException e) {
@@ -371,7 +373,7 @@ final class PodNet {
         .recover(e -> Future.failedFuture(new WgetFailure("bad address '" + host + "'")))
         .compose(r -> {
           String ip = loopbackToPod(r.addresses().get(0));
-          return letsOut(ip, port, "TCP").compose(ok -> ok ? get(client, uri, w, ip, port, target)
+          return letsOut(ip, port, "TCP").compose(ok -> ok ? get(client, uri, w, ip, port, target, shown)
               : dropped(w.timeoutSeconds(), new WgetFailure(TIMED_OUT)));
         })
         .recover(e -> {
@@ -383,7 +385,8 @@ final class PodNet {
     return interruptible(work, client::close);
   }
 
-  private Future<Integer> get(HttpClientAgent client, URI uri, WgetArgs w, String ip, int port, Path file) {
+  private Future<Integer> get(HttpClientAgent client, URI uri, WgetArgs w, String ip, int port, Path file,
+                              String shown) {
     if (!w.quiet()) {
       err("Connecting to " + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + " (" + ip + ":" + port
           + ")");
@@ -425,16 +428,16 @@ final class PodNet {
             return 0;
           }
           if (file == null) {
-            progress("writing to stdout", body.length());
+            progress("writing to stdout", "-", body.length());
             out.stdout(body);
             done("written to stdout");
             return 0;
           }
           try {
-            progress("saving to '" + file.getFileName() + "'", body.length());
+            progress("saving to '" + shown + "'", lastPart(shown), body.length());
             Files.createDirectories(file.getParent());
             Files.write(file, body.getBytes());
-            done("'" + file.getFileName() + "' saved");
+            done("'" + shown + "' saved");
             return 0;
           } catch (java.io.IOException e) {
             err("wget: can't open '" + file.getFileName() + "': " + e.getMessage());
@@ -482,11 +485,17 @@ final class PodNet {
     return m.contains("timed out") || e instanceof java.util.concurrent.TimeoutException ? "Connection timed out" : m;
   }
 
-  private void progress(String what, int bytes) {
+  /** busybox's progress bar at its end: the file's last path component, as its {@code curfile}. */
+  private void progress(String what, String file, int bytes) {
     if (!quietNow) {
-      err(what + "\n" + String.format("%-20s 100%% |********************************| %5d  0:00:00 ETA", "-",
+      err(what + "\n" + String.format("%-20.20s 100%% |********************************| %5d  0:00:00 ETA", file,
           bytes));
     }
+  }
+
+  /** {@code bb_get_last_path_component_nostrip}: what follows the last slash ("" after a trailing one). */
+  static String lastPart(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
   }
 
   private void done(String what) {

@@ -338,6 +338,15 @@ class BuiltinShellTest {
     assertTrue(err.toString().startsWith("Connecting to 127.0.0.1:" + port + " (127.0.0.1:" + port + ")\nwriting to "
         + "stdout\n"), err.toString());
     err.setLength(0);
+    // "Configure Pod Initialization"'s init container writes into its volume (here /etc/config): busybox names the
+    // file as -O gives it, its bar the last part
+    assertEquals(0, run("wget", "-O", "/etc/config/index.html", "http://127.0.0.1:" + port));
+    String body = "hello from 127.0.0.1 for 127.0.0.1:" + port + "\n";
+    assertEquals("Connecting to 127.0.0.1:" + port + " (127.0.0.1:" + port + ")\nsaving to '/etc/config/index.html'\n"
+        + String.format("index.html           100%% |********************************| %5d  0:00:00 ETA\n",
+            body.length()) + "'/etc/config/index.html' saved\n", err.toString());
+    assertEquals(body, Files.readString(dir.resolve("index.html")));
+    err.setLength(0);
     assertEquals(1, run("wget", "-qO-", "http://localhost:" + port + "/missing"));
     assertEquals("wget: server returned error: HTTP/1.1 404 Not Found\n", err.toString());
     err.setLength(0);
