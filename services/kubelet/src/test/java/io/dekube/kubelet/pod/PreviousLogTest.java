@@ -17,27 +17,27 @@ class PreviousLogTest {
     return new ContainerRecord.Terminated(code, "Error", null, T, T, "jvm://x");
   }
 
-  @Test
-  void aCrashLoopShowsTheRunThatJustEnded() {
-    // `kubectl run myapp --image=busybox -- false` after its third run: waiting in CrashLoopBackOff
+  /** `kubectl run myapp --image=busybox -- false` after its third run, waiting for its restart. */
+  private static ContainerRecord thirdRunEnded() {
     ContainerRecord r = new ContainerRecord("myapp", false, "busybox");
     r.logFile = DIR.resolve("2.log");
     r.restartCount = 2;
     r.last = ended(1);
     r.terminated = ended(1);
     r.restartAt = T.plusSeconds(20);
-    assertEquals(DIR.resolve("2.log"), r.previousLogFile());
+    return r;
+  }
+
+  @Test
+  void aCrashLoopShowsTheRunThatJustEnded() {
+    // waiting in CrashLoopBackOff: lastState is the third run
+    assertEquals(DIR.resolve("2.log"), thirdRunEnded().previousLogFile());
   }
 
   @Test
   void aRunWhoseEndIsShownHasTheRunBeforeAsPrevious() {
     // the status shows the third run's end as its state (not yet CrashLoopBackOff): lastState is the second run
-    ContainerRecord r = new ContainerRecord("myapp", false, "busybox");
-    r.logFile = DIR.resolve("2.log");
-    r.restartCount = 2;
-    r.last = ended(1);
-    r.terminated = ended(1);
-    r.restartAt = T.plusSeconds(20);
+    ContainerRecord r = thirdRunEnded();
     r.endShown = true;
     assertEquals(DIR.resolve("1.log"), r.previousLogFile());
   }
