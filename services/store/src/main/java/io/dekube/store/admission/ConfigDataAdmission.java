@@ -101,6 +101,12 @@ final class ConfigDataAdmission implements KindAdmission {
       case "kubernetes.io/basic-auth" -> {
         if (!data.has("username") && !data.has("password")) {
           errs.required("data[username]");
+          errs.required("data[password]");
+        }
+      }
+      case "kubernetes.io/ssh-auth" -> {
+        if (data.path("ssh-privatekey").asText("").isEmpty()) {
+          errs.required("data[ssh-privatekey]");
         }
       }
       case "kubernetes.io/service-account-token" -> {

@@ -74,6 +74,13 @@ class SecretDataTest {
     StatusException cfg = assertThrows(StatusException.class, () -> KubernetesAdmissionTest.create("secrets",
         "kind: Secret\nmetadata: {name: old, namespace: d}\ntype: kubernetes.io/dockercfg\ndata: {x: eA==}"));
     assertEquals("Secret \"old\" is invalid: data[.dockercfg]: Required value", cfg.getMessage());
+    StatusException basic = assertThrows(StatusException.class, () -> KubernetesAdmissionTest.create("secrets",
+        "kind: Secret\nmetadata: {name: b, namespace: d}\ntype: kubernetes.io/basic-auth\ndata: {user: eA==}"));
+    assertEquals("Secret \"b\" is invalid: [data[username]: Required value, data[password]: Required value]",
+        basic.getMessage());
+    StatusException ssh = assertThrows(StatusException.class, () -> KubernetesAdmissionTest.create("secrets",
+        "kind: Secret\nmetadata: {name: s, namespace: d}\ntype: kubernetes.io/ssh-auth\ndata: {ssh-privatekey: ''}"));
+    assertEquals("Secret \"s\" is invalid: data[ssh-privatekey]: Required value", ssh.getMessage());
     String config = java.util.Base64.getEncoder().encodeToString("{\"auths\":{}}".getBytes());
     KubernetesAdmissionTest.create("secrets", "kind: Secret\nmetadata: {name: ok, namespace: d}\n"
         + "type: kubernetes.io/dockerconfigjson\ndata: {.dockerconfigjson: " + config + "}");
