@@ -1,5 +1,6 @@
 package io.dekube.kubelet.pod;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.dekube.kubelet.runtime.RunningContainer;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +53,8 @@ public final class ContainerRecord {
   boolean endShown;
   /** When a sync first found the restart of the run that ended held back by its back-off; null before. */
   Instant heldBackAt;
+  /** The status's {@code volumeMounts} (kube's RecursiveReadOnlyMounts, beta and on in 1.32); null: none. */
+  ArrayNode volumeMounts;
   /** Bumped at each start, so results of an old run's probes are dropped. */
   int generation;
 

@@ -152,6 +152,27 @@ public final class PodStatusBuilder {
     return "Pending";
   }
 
+  /**
+   * A container's mounts as kube 1.32's kubelet reports them in its status (RecursiveReadOnlyMounts, beta and on):
+   * name, mountPath, readOnly, and for a read-only mount its {@code recursiveReadOnly} — {@code Enabled} when asked
+   * for ({@code Enabled}, or {@code IfPossible}: the runtime supports it), else {@code Disabled}; null when none.
+   */
+  static ArrayNode volumeMounts(List<io.fabric8.kubernetes.api.model.VolumeMount> mounts) {
+    if (mounts == null || mounts.isEmpty()) {
+      return null;
+    }
+    ArrayNode out = Json.MAPPER.createArrayNode();
+    for (var m : mounts) {
+      ObjectNode o = out.addObject().put("name", m.getName()).put("mountPath", m.getMountPath());
+      if (Boolean.TRUE.equals(m.getReadOnly())) {
+        String rro = m.getRecursiveReadOnly();
+        o.put("readOnly", true).put("recursiveReadOnly",
+            "Enabled".equals(rro) || "IfPossible".equals(rro) ? "Enabled" : "Disabled");
+      }
+    }
+    return out;
+  }
+
   static ObjectNode containerStatus(ContainerRecord c) {
     ObjectNode s = Json.object().put("name", c.name);
     ObjectNode state = s.putObject("state");
@@ -183,6 +204,9 @@ public final class PodStatusBuilder {
       s.put("containerID", c.containerId);
     }
     s.put("started", c.running != null && c.started);
+    if (c.volumeMounts != null) {
+      s.set("volumeMounts", c.volumeMounts.deepCopy());
+    }
     return s;
   }
 

@@ -78,10 +78,13 @@ public final class PodWorker {
     for (Container c : list(pod.getSpec().getInitContainers())) {
       ContainerRecord r = new ContainerRecord(c.getName(), true, c.getImage());
       r.sidecar = "Always".equals(c.getRestartPolicy());
+      r.volumeMounts = PodStatusBuilder.volumeMounts(c.getVolumeMounts());
       inits.add(r);
     }
     for (Container c : list(pod.getSpec().getContainers())) {
-      containers.add(ContainerRecord.container(c.getName(), c.getImage(), !inits.isEmpty()));
+      ContainerRecord r = ContainerRecord.container(c.getName(), c.getImage(), !inits.isEmpty());
+      r.volumeMounts = PodStatusBuilder.volumeMounts(c.getVolumeMounts());
+      containers.add(r);
     }
     addEphemerals();
     RestoredRecords.restore(tree, containers, ephemerals);
@@ -93,6 +96,7 @@ public final class PodWorker {
       if (ephemerals.stream().noneMatch(r -> r.name.equals(e.getName()))) {
         ContainerRecord r = new ContainerRecord(e.getName(), false, e.getImage());
         r.ephemeral = true;
+        r.volumeMounts = PodStatusBuilder.volumeMounts(e.getVolumeMounts());
         ephemerals.add(r);
       }
     }

@@ -107,6 +107,23 @@ class PodStatusBuilderTest {
         + waiting.at("/lastState/terminated/containerID").asText());
   }
 
+  /** kube 1.32's kubelet reports each container's mounts in its status (RecursiveReadOnlyMounts, beta and on). */
+  @Test
+  void containerStatusesCarryTheirVolumeMounts() {
+    ContainerRecord r = rec("running");
+    r.volumeMounts = PodStatusBuilder.volumeMounts(List.of(
+        new io.fabric8.kubernetes.api.model.VolumeMountBuilder().withName("data").withMountPath("/data").build(),
+        new io.fabric8.kubernetes.api.model.VolumeMountBuilder().withName("kube-api-access-k6q6h")
+            .withMountPath("/var/run/secrets/kubernetes.io/serviceaccount").withReadOnly(true).build(),
+        new io.fabric8.kubernetes.api.model.VolumeMountBuilder().withName("ro").withMountPath("/ro").withReadOnly(true)
+            .withRecursiveReadOnly("IfPossible").build()));
+    assertEquals("[{\"name\":\"data\",\"mountPath\":\"/data\"},{\"name\":\"kube-api-access-k6q6h\",\"mountPath\":"
+        + "\"/var/run/secrets/kubernetes.io/serviceaccount\",\"readOnly\":true,\"recursiveReadOnly\":\"Disabled\"},"
+        + "{\"name\":\"ro\",\"mountPath\":\"/ro\",\"readOnly\":true,\"recursiveReadOnly\":\"Enabled\"}]",
+        PodStatusBuilder.containerStatus(r).path("volumeMounts").toString());
+    assertEquals(false, PodStatusBuilder.containerStatus(rec("waiting")).has("volumeMounts"));
+  }
+
   @Test
   void containerStatusesAreSortedByNameInitContainersKeepTheSpecsOrder() {
     // "Communicate Between Containers in the Same Pod Using a Shared Volume": nginx-container is declared first,
