@@ -5,22 +5,25 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Kube's event correlation (client-go's {@code EventCorrelator}), in three steps per occurrence:
+ * Kube's event correlation (client-go's {@code tools/record} {@code EventCorrelator}), in its three steps per
+ * occurrence, in its order:
  * <ol>
- *   <li>spam filter: a token bucket per source and involved object (burst 25, one more every 5
- *       minutes); an occurrence without a token is dropped;</li>
- *   <li>aggregation: once 10 different messages of one reason (same source, object and type) came
- *       within 10 minutes, further ones become one {@code (combined from similar events): <message>}
- *       event keyed without its message;</li>
- *   <li>counting: an occurrence equal to a recent one (same key, message included) is that event
- *       again: the same name, count + 1.</li>
+ *   <li>aggregation: once 10 different messages of one reason (same source, object — whatever its field
+ *       path — and type) came within 10 minutes, the occurrence becomes one {@code (combined from similar
+ *       events): <message>} event keyed without its message (and the remembered messages drop one, as
+ *       client-go's {@code PopAny}, so a known message may again stand alone);</li>
+ *   <li>counting: an occurrence equal to a recent one (same source, object, field path, type, reason and
+ *       message) is that event again: the same name, count + 1;</li>
+ *   <li>spam filter: a token bucket per source and object (burst 25, one more every 5 minutes); an
+ *       occurrence without a token is not written, but it was counted, so the next write shows it.</li>
  * </ol>
  * Caches are LRUs of 4096 keys, as client-go's. Thread-safe (one lock).
  */
@@ -34,15 +37,22 @@ final class EventCorrelator {
   private static final int CACHE = 4096;
 
   /** One event as a component reports it. */
-  record Occurrence(String component, String host, String instance, ObjectReference ref, String type, String reason,
+  record Occurrence(String component, String host, ObjectReference ref, String type, String reason,
                     String message) {
+    /** client-go's {@code getSpamKey}: source and object. */
     String objectKey() {
       return String.join("\u0000", component, s(host), s(ref.getKind()), s(ref.getNamespace()), s(ref.getName()),
           s(ref.getUid()), s(ref.getApiVersion()));
     }
 
+    /** client-go's {@code EventAggregatorByReasonFunc}: source, object (no field path), type, reason. */
     String similarKey() {
-      return String.join("\u0000", objectKey(), s(ref.getFieldPath()), s(type), s(reason), s(instance));
+      return String.join("\u0000", objectKey(), s(type), s(reason));
+    }
+
+    /** client-go's {@code getEventKey}: source, object with its field path, type, reason, message. */
+    String eventKey() {
+      return String.join("\u0000", objectKey(), s(ref.getFieldPath()), s(type), s(reason), s(message));
     }
 
     private static String s(String v) {
@@ -50,15 +60,18 @@ final class EventCorrelator {
     }
   }
 
-  /** What to write: the event's name, message, count and first timestamp. */
-  record Result(String name, String message, int count, String firstTimestamp) {
+  /**
+   * What to write: the event's name, message, count and first timestamp; {@code combined}: the aggregate
+   * event, which client-go writes without reporting controller and instance.
+   */
+  record Result(String name, String message, int count, String firstTimestamp, boolean combined) {
   }
 
   private record Logged(String name, int count, String firstTimestamp) {
   }
 
   private static final class Similar {
-    final Set<String> messages = new HashSet<>();
+    final Set<String> messages = new LinkedHashSet<>();
     Instant last;
   }
 
@@ -79,11 +92,9 @@ final class EventCorrelator {
   /** The event to write for an occurrence, or null when the spam filter drops it. */
   synchronized Result correlate(Occurrence o, Supplier<String> newName) {
     Instant now = clock.instant();
-    if (!take(o.objectKey(), now)) {
-      return null;
-    }
     String message = o.message();
-    String key = o.similarKey() + "\u0000" + message;
+    String key = o.eventKey();
+    boolean combined = false;
     Similar s = similar.computeIfAbsent(o.similarKey(), k -> new Similar());
     if (s.last != null && Duration.between(s.last, now).compareTo(SIMILAR_WINDOW) > 0) {
       s.messages.clear();
@@ -91,14 +102,21 @@ final class EventCorrelator {
     s.last = now;
     s.messages.add(message);
     if (s.messages.size() >= MAX_SIMILAR) {
+      Iterator<String> any = s.messages.iterator();
+      any.next();
+      any.remove();
       message = COMBINED + message;
       key = o.similarKey() + "\u0000" + COMBINED;
+      combined = true;
     }
     Logged prev = logged.get(key);
     Logged next = prev == null ? new Logged(newName.get(), 1, now.truncatedTo(ChronoUnit.SECONDS).toString())
         : new Logged(prev.name(), prev.count() + 1, prev.firstTimestamp());
     logged.put(key, next);
-    return new Result(next.name(), message, next.count(), next.firstTimestamp());
+    if (!take(o.objectKey(), now)) {
+      return null;
+    }
+    return new Result(next.name(), message, next.count(), next.firstTimestamp(), combined);
   }
 
   private boolean take(String key, Instant now) {

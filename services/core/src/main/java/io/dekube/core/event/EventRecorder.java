@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * event again patches the stored one's {@code count} and {@code lastTimestamp}; more than 10
  * messages of one reason about one object within 10 minutes become one
  * {@code (combined from similar events): ...} event; a token bucket per source and object (burst
- * 25, then one every 5 minutes) drops the rest. Events of cluster-scoped objects (nodes) go to
+ * 25, then one every 5 minutes) keeps the rest from being written, while they still count. Events of cluster-scoped objects (nodes) go to
  * {@code default}. Fire and forget: a failed write is logged, never retried. Thread-safe.
  */
 public class EventRecorder {
@@ -47,16 +47,16 @@ public class EventRecorder {
   private final AtomicLong seq = new AtomicLong();
 
   /**
-   * A recorder whose events name {@code instance} as their {@code reportingInstance} and carry no
-   * {@code source.host} (controllers).
+   * A recorder whose events carry no {@code source.host} (controllers): an empty {@code reportingInstance}, as
+   * client-go's legacy recorder reports its source host there; {@code instance} names the recorder in logs.
    */
   public EventRecorder(StoreApi store, ResourceType events, Clock clock, String instance) {
     this(store, events, clock, instance, null);
   }
 
   /**
-   * @param instance   the {@code reportingInstance} (the kubelet: its node name)
-   * @param sourceHost the {@code source.host} (the kubelet: its node name), or null
+   * @param instance   this recorder in logs
+   * @param sourceHost the {@code source.host} and {@code reportingInstance} (the kubelet: its node name), or null
    */
   public EventRecorder(StoreApi store, ResourceType events, Clock clock, String instance, String sourceHost) {
     this.store = store;
@@ -89,11 +89,11 @@ public class EventRecorder {
   public void record(String component, ObjectReference ref, String type, String reason, String message) {
     String ns = ref.getNamespace() == null || ref.getNamespace().isEmpty() ? "default" : ref.getNamespace();
     Instant now = clock.instant();
-    EventCorrelator.Result r = correlator.correlate(new EventCorrelator.Occurrence(component, sourceHost, instance,
+    EventCorrelator.Result r = correlator.correlate(new EventCorrelator.Occurrence(component, sourceHost,
         ref, type, reason, message), () -> ref.getName() + "." + Long.toHexString(
         now.getEpochSecond() * 1_000_000_000L + now.getNano() + seq.getAndIncrement()));
     if (r == null) {
-      LOG.debug("event {} on {}/{} dropped by the spam filter", reason, ns, ref.getName());
+      LOG.debug("event {} on {}/{} of {} dropped by the spam filter", reason, ns, ref.getName(), instance);
       return;
     }
     String ts = now.truncatedTo(ChronoUnit.SECONDS).toString();
@@ -127,7 +127,11 @@ public class EventRecorder {
     ObjectNode source = e.putObject("source").put("component", component);
     putIfSet(source, "host", sourceHost);
     e.put("firstTimestamp", first).put("lastTimestamp", last).put("count", r.count());
-    e.put("reportingComponent", component).put("reportingInstance", instance == null ? "" : instance);
+    if (!r.combined()) {
+      // client-go's legacy recorder: the reporting controller is the source component, the instance its host
+      // (empty for controllers); its combined event carries neither
+      e.put("reportingComponent", component).put("reportingInstance", sourceHost == null ? "" : sourceHost);
+    }
     return e;
   }
 

@@ -78,6 +78,54 @@ class EventRecorderTest {
   }
 
   @Test
+  void occurrencesTheSpamFilterHoldsBackStillCountAndTheNextWriteShowsThem() {
+    Instant[] now = {Instant.parse("2026-12-05T06:00:00Z")};
+    Clock clock = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now[0];
+      }
+    };
+    EventRecorder kubelet = new EventRecorder(store, EVENTS, clock, "kube-node-01", "kube-node-01");
+    for (int i = 0; i < 30; i++) {
+      kubelet.record("kubelet", pod("web"), EventRecorder.WARNING, "BackOff", "Back-off restarting failed container");
+    }
+    assertEquals(25, events().get(0).path("count").asInt(), "25 tokens: the last 5 were not written");
+    now[0] = now[0].plusSeconds(300);
+    kubelet.record("kubelet", pod("web"), EventRecorder.WARNING, "BackOff", "Back-off restarting failed container");
+    assertEquals(31, events().get(0).path("count").asInt(), "kube counts before it filters");
+    assertEquals("2026-12-05T06:05:00Z", events().get(0).path("lastTimestamp").asText());
+  }
+
+  @Test
+  void similarMessagesOfOtherContainersOfThePodCombineAndAControllersEventHasNoInstance() {
+    for (int i = 0; i < 10; i++) {
+      ObjectReference ref = pod("web");
+      ref.setFieldPath("spec.containers{c" + i + "}");
+      recorder.record("kubelet", ref, EventRecorder.WARNING, "Unhealthy", "Readiness probe failed: " + i);
+    }
+    ObjectNode combined = events().stream().filter(e -> e.path("message").asText().startsWith("(combined"))
+        .findFirst().orElseThrow();
+    assertTrue(!combined.has("reportingComponent"), combined.toString());
+    EventRecorder controllers = new EventRecorder(store, EVENTS, Clock.systemUTC(), "kcm-1");
+    controllers.record("replicaset-controller", pod("rs"), EventRecorder.NORMAL, "SuccessfulCreate", "Created pod: x");
+    ObjectNode e = events().stream().filter(x -> x.path("reason").asText().equals("SuccessfulCreate")).findFirst()
+        .orElseThrow();
+    assertEquals("replicaset-controller", e.path("reportingComponent").asText());
+    assertEquals("", e.path("reportingInstance").asText());
+  }
+
+  @Test
   void theSpamFilterKeepsABurstOf25PerObject() {
     for (int i = 0; i < 40; i++) {
       recorder.record("kubelet", pod("web"), EventRecorder.NORMAL, "R" + i, "m");
