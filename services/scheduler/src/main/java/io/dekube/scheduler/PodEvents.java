@@ -3,15 +3,19 @@ package io.dekube.scheduler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.informer.InformerHandler;
 import io.dekube.core.model.Typed;
+import io.dekube.scheduler.api.ClusterEvent;
+import io.dekube.scheduler.api.PodInfo;
 import io.dekube.scheduler.cache.SchedulerCache;
+import io.dekube.scheduler.queue.ClusterEvents;
 import io.dekube.scheduler.queue.SchedulingQueue;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Set;
 
 /**
  * The pod informer's changes, converted to typed pods once: bound pods go to the cache, pending
- * pods of our profiles to the queue; a deleted pod may make room, so unschedulable pods move back.
- * Runs on the scheduler's context.
+ * pods of our profiles to the queue. A bound pod added (our own binds too), changed in what the
+ * scheduler counts, finished or deleted is a cluster event for the queue's hints (a deleted pod may
+ * make room, a new one may be what an affinity waits for). Runs on the scheduler's context.
  */
 final class PodEvents implements InformerHandler {
 
@@ -42,6 +46,7 @@ final class PodEvents implements InformerHandler {
       }
       if (nodeName(oldObject).isEmpty() && cache.confirmAssumed(key, node)) {
         queue.delete(key); // our own bind: the assumed copy is the pod, no second conversion
+        moved(new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.ADD), null, cache.pod(key));
         return;
       }
     }
@@ -81,7 +86,13 @@ final class PodEvents implements InformerHandler {
     queue.delete(pod);
     if (cache.knows(pod)) {
       cache.removePod(pod);
-      queue.moveAllToActiveOrBackoff();
+      moved(new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.DELETE), pod, null);
+    }
+  }
+
+  private void moved(ClusterEvent event, Pod oldPod, Pod newPod) {
+    if (event != null) {
+      queue.moveAllToActiveOrBackoff(event, oldPod, newPod);
       kick.run();
     }
   }
@@ -90,7 +101,11 @@ final class PodEvents implements InformerHandler {
     String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
     if (node != null && !node.isEmpty()) {
       queue.delete(pod);
+      Pod previous = cache.pod(PodInfo.key(pod));
       cache.upsertBoundPod(pod);
+      if (previous != null || !ClusterEvents.finished(pod)) {
+        moved(ClusterEvents.assignedPodUpdate(previous, pod), previous, pod);
+      }
       return;
     }
     if (responsible(pod)) {

@@ -2,6 +2,7 @@ package io.dekube.scheduler;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.event.EventRecorder;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
@@ -13,7 +14,6 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The scheduler's writes: binding (the {@code pods/binding} subresource: {@code spec.nodeName} and
@@ -23,19 +23,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class PodWrites {
 
-  /** The last event name's suffix: wall-clock nanoseconds, as client-go names events, kept unique. */
-  private static final AtomicLong SEQ = new AtomicLong();
-
   private final StoreApi store;
   private final ResourceType pods;
-  private final ResourceType events;
-  private final String component;
+  private final EventBroadcaster broadcaster;
 
-  PodWrites(StoreApi store, ResourceRegistry registry, String component) {
+  PodWrites(StoreApi store, ResourceRegistry registry, EventBroadcaster broadcaster) {
     this.store = store;
     this.pods = registry.byGroupPlural("", "pods").orElseThrow();
-    this.events = registry.byGroupPlural("", "events").orElseThrow();
-    this.component = component;
+    this.broadcaster = broadcaster;
   }
 
   /**
@@ -114,25 +109,22 @@ final class PodWrites {
         WriteOptions.none().withUid(pod.getMetadata().getUid())).mapEmpty();
   }
 
-  /** Records a core/v1 Event on a pod, as kube's event recorder writes it. */
-  Future<Void> event(Pod pod, String type, String reason, String message) {
-    Instant instant = Instant.now();
-    String now = instant.truncatedTo(ChronoUnit.SECONDS).toString();
-    // <pod>.<hex UnixNano>, as the kubelet's: listed by name, Scheduled comes before the pod's later events
-    long nanos = instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
-    ObjectNode e = Json.object();
-    e.put("apiVersion", "v1").put("kind", "Event");
-    e.putObject("metadata").put("name", pod.getMetadata().getName() + "."
-        + Long.toHexString(SEQ.updateAndGet(last -> Math.max(last + 1, nanos))))
-        .put("namespace", pod.getMetadata().getNamespace());
-    e.putObject("involvedObject").put("kind", "Pod").put("apiVersion", "v1")
-        .put("namespace", pod.getMetadata().getNamespace()).put("name", pod.getMetadata().getName())
-        .put("uid", pod.getMetadata().getUid())
-        .put("resourceVersion", pod.getMetadata().getResourceVersion());
-    e.put("reason", reason).put("message", message).put("type", type);
-    e.putObject("source").put("component", component);
-    e.put("firstTimestamp", now).put("lastTimestamp", now).put("count", 1);
-    e.put("reportingComponent", component).put("reportingInstance", component);
-    return store.create(events, pod.getMetadata().getNamespace(), e, WriteOptions.none()).mapEmpty();
+  /**
+   * Records an Event about a pod through the events.k8s.io broadcaster, as kube-scheduler does: reported by the
+   * pod's profile ({@code spec.schedulerName}), with kube's action for the reason ({@code Scheduling},
+   * {@code Binding}, {@code Preempting}).
+   */
+  void event(Pod pod, String type, String reason, String message) {
+    broadcaster.record(PodEvents.schedulerName(pod), EventRecorder.reference(pod, null), null, type, reason,
+        action(reason), message);
+  }
+
+  /** kube-scheduler's action of each of its reasons ({@code Scheduling} for a plugin's own). */
+  static String action(String reason) {
+    return switch (reason) {
+      case "Scheduled" -> "Binding";
+      case "Preempted" -> "Preempting";
+      default -> "Scheduling";
+    };
   }
 }

@@ -19,8 +19,10 @@ import io.dekube.scheduler.queue.SchedulingQueue;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,8 +87,7 @@ final class Scheduler {
       running = false;
       return;
     }
-    long cycle = queue.cycle();
-    scheduleOne(q, cycle).onComplete(ar -> {
+    scheduleOne(q).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("scheduling {} failed: {}", name(q.pod()), ar.cause().toString());
         queue.retry(q);
@@ -95,7 +96,7 @@ final class Scheduler {
     });
   }
 
-  private Future<Void> scheduleOne(QueuedPod q, long cycle) {
+  private Future<Void> scheduleOne(QueuedPod q) {
     Pod pod = q.pod();
     Profile profile = profiles.get(PodEvents.schedulerName(pod));
     if (profile == null || pod.getMetadata().getDeletionTimestamp() != null || cache.knows(pod)) {
@@ -109,16 +110,16 @@ final class Scheduler {
         : context.owner().executeBlocking(() -> algorithm.schedule(profile, pod, nodes), false);
     return computed.compose(r -> {
       if (r.error() != null) {
-        return failed(q, r.error().message(), true);
+        return failed(q, r.error().message(), null);
       }
       if (r.node() == null) {
-        return postFilter(q, profile, r, cycle);
+        return postFilter(q, profile, r);
       }
       return assume(q, profile, r);
     });
   }
 
-  private Future<Void> postFilter(QueuedPod q, Profile profile, CycleResult r, long cycle) {
+  private Future<Void> postFilter(QueuedPod q, Profile profile, CycleResult r) {
     Pod pod = q.pod();
     Future<PostFilterResult> post = Future.succeededFuture(null);
     if (r.preFilter() == null || r.preFilter().code() != Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
@@ -137,7 +138,7 @@ final class Scheduler {
       String msg = FitError.message(r.nodes(), r.preFilter(), r.rejected(), postMsg);
       writes.event(pod, "Warning", "FailedScheduling", msg);
       writes.markUnschedulable(pod, msg);
-      queue.unschedulable(q, cycle);
+      queue.unschedulable(q, rejectors(r));
       return Future.<Void>succeededFuture();
     });
   }
@@ -160,7 +161,7 @@ final class Scheduler {
       Status s = safe(p.name(), () -> p.reserve(r.state(), pod, node));
       if (!s.isSuccess()) {
         unreserve(profile, r.state(), pod, node);
-        return failed(q, s.message(), true);
+        return failed(q, s.message(), null);
       }
     }
     Future<Status> permit = Future.succeededFuture(Status.success());
@@ -176,7 +177,7 @@ final class Scheduler {
         permit = permit.compose(s -> s.isSuccess() ? permits.await(pod, p.name(), w.timeout()) : Future.succeededFuture(s));
       } else if (!pr.status().isSuccess()) {
         unreserve(profile, r.state(), pod, node);
-        return failed(q, pr.status().message(), !pr.status().isRejected());
+        return failed(q, pr.status().message(), pr.status().isRejected() ? p.name() : null);
       }
     }
     permit.compose(s -> s.isSuccess() ? bindCycle(profile, r.state(), pod, node) : Future.succeededFuture(s))
@@ -218,16 +219,31 @@ final class Scheduler {
     kick();
   }
 
-  private Future<Void> failed(QueuedPod q, String message, boolean error) {
+  /** An error (no rejector: retried after back-off) or a rejection by the plugin {@code rejector}. */
+  private Future<Void> failed(QueuedPod q, String message, String rejector) {
     Pod pod = q.pod();
     writes.event(pod, "Warning", "FailedScheduling", message);
-    if (error) {
+    if (rejector == null) {
       LOG.info("scheduling {} failed: {}", name(pod), message);
       queue.retry(q);
     } else {
-      queue.unschedulable(q, queue.cycle());
+      queue.unschedulable(q, Set.of(rejector));
     }
     return Future.succeededFuture();
+  }
+
+  /** kube's {@code Diagnosis.UnschedulablePlugins}: the plugins that turned the pod down on some node or at PreFilter. */
+  static Set<String> rejectors(CycleResult r) {
+    Set<String> out = new HashSet<>();
+    if (r.preFilter() != null && r.preFilter().plugin() != null) {
+      out.add(r.preFilter().plugin());
+    }
+    for (Status s : r.rejected().values()) {
+      if (s.isRejected() && s.plugin() != null) {
+        out.add(s.plugin());
+      }
+    }
+    return out;
   }
 
   private static void unreserve(Profile profile, CycleState state, Pod pod, String node) {

@@ -4,21 +4,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.informer.InformerHandler;
 import io.dekube.core.informer.ObjectCache;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.dekube.core.leader.LeaderElector;
 import io.dekube.core.model.ObjectKey;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.Typed;
 import io.dekube.core.store.StoreApi;
+import io.dekube.scheduler.api.ClusterEvent;
 import io.dekube.scheduler.cache.SchedulerCache;
 import io.dekube.scheduler.framework.Algorithm;
 import io.dekube.scheduler.framework.PluginJars;
 import io.dekube.scheduler.framework.Profile;
 import io.dekube.scheduler.framework.SchedulerConfiguration;
 import io.dekube.scheduler.plugins.Registry;
+import io.dekube.scheduler.queue.ClusterEvents;
+import io.dekube.scheduler.queue.QueueingHints;
 import io.dekube.scheduler.queue.SchedulingQueue;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.ArrayList;
@@ -48,10 +51,12 @@ public final class SchedulerVerticle extends VerticleBase {
   private final ResourceType nodesType;
   private final ResourceType namespacesType;
   private final SchedulerCache cache = new SchedulerCache();
-  private final SchedulingQueue queue = new SchedulingQueue(System::currentTimeMillis);
+  private final SchedulingQueue queue;
   private final Map<String, Profile> profiles = new LinkedHashMap<>();
   private final ExecutorService filterPool;
   private final PodWrites writes;
+  private final EventBroadcaster broadcaster;
+  private final List<Long> timers = new ArrayList<>();
   private final Permits permits = new Permits();
   private Scheduler scheduler;
   private LeaderElector elector;
@@ -60,7 +65,6 @@ public final class SchedulerVerticle extends VerticleBase {
   private ObjectCache budgets;
   private final VolumeObjects volumeObjects;
   private final List<io.dekube.core.informer.HandlerRegistration> registrations = new ArrayList<>();
-  private long timer = -1;
 
   public SchedulerVerticle(SchedulerConfig config, ResourceRegistry registry, StoreApi store,
                            Function<ResourceType, ObjectCache> caches) {
@@ -71,7 +75,9 @@ public final class SchedulerVerticle extends VerticleBase {
     this.nodesType = registry.byGroupPlural("", "nodes").orElseThrow();
     this.namespacesType = registry.byGroupPlural("", "namespaces").orElseThrow();
     this.budgetsType = registry.byGroupPlural("policy", "poddisruptionbudgets").orElse(null);
-    this.writes = new PodWrites(store, registry, "default-scheduler");
+    this.broadcaster = new EventBroadcaster(store, registry.byGroupPlural("", "events").orElseThrow(),
+        java.time.Clock.systemUTC(), hostname());
+    this.writes = new PodWrites(store, registry, broadcaster);
     this.volumeObjects = new VolumeObjects(store, registry);
     Registry plugins = PluginJars.load(config.pluginsDir(), Registry.inTree());
     for (Profile p : SchedulerConfiguration.load(config.configFile(), plugins, name -> new ClusterHandle(name,
@@ -79,6 +85,9 @@ public final class SchedulerVerticle extends VerticleBase {
         permits, this::budgets).withVolumes(volumeObjects))) {
       profiles.put(p.schedulerName(), p);
     }
+    QueueingHints hints = QueueingHints.none();
+    profiles.values().forEach(p -> hints.profile(p.schedulerName(), p.enqueuePlugins()));
+    this.queue = new SchedulingQueue(System::currentTimeMillis, hints);
     this.filterPool = Executors.newFixedThreadPool(Math.max(1, config.parallelism()), r -> {
       Thread t = new Thread(r, "dekube-scheduler-filter");
       t.setDaemon(true);
@@ -104,10 +113,16 @@ public final class SchedulerVerticle extends VerticleBase {
     return Future.all(started(nodes), started(pods), started(namespaces),
         budgets == null ? Future.succeededFuture() : started(budgets), claims).compose(v -> {
       // a claim or volume that appears or changes may let a pod that waited for it be scheduled
-      claims.result().forEach(c -> registrations.add(c.addHandler(retryOnChange())));
+      List<ObjectCache> volumeCaches = claims.result();
+      for (int i = 0; i < volumeCaches.size(); i++) {
+        registrations.add(volumeCaches.get(i).addHandler(retryOnChange(i == 0
+            ? ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM : ClusterEvent.Resource.PERSISTENT_VOLUME)));
+      }
       registrations.add(nodes.addHandler(nodeEvents()));
       registrations.add(pods.addHandler(new PodEvents(cache, queue, profiles.keySet(), scheduler::kick)));
-      timer = vertx.setPeriodic(1000, id -> scheduler.kick());
+      timers.add(vertx.setPeriodic(1000, id -> scheduler.kick()));
+      timers.add(vertx.setPeriodic(EventBroadcaster.FINISH_TIME.toMillis(), id -> broadcaster.finishSeries()));
+      timers.add(vertx.setPeriodic(EventBroadcaster.REFRESH_TIME.toMillis(), id -> broadcaster.refreshSeries()));
       if (config.leaderElect()) {
         elector = new LeaderElector(vertx, store, LeaderElector.Config.of("kube-scheduler", config.identity()),
             new LeaderElector.Callbacks() {
@@ -135,17 +150,23 @@ public final class SchedulerVerticle extends VerticleBase {
     return c instanceof Informer i ? i.start() : Future.succeededFuture();
   }
 
-  private InformerHandler retryOnChange() {
+  private InformerHandler retryOnChange(ClusterEvent.Resource resource) {
+    Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type =
+        resource == ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM
+            ? io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class
+            : io.fabric8.kubernetes.api.model.PersistentVolume.class;
     return new InformerHandler() {
       @Override
       public void onAdd(ObjectNode object) {
-        queue.moveAllToActiveOrBackoff();
+        queue.moveAllToActiveOrBackoff(new ClusterEvent(resource, ClusterEvent.ADD), null, Typed.from(object, type));
         scheduler.kick();
       }
 
       @Override
       public void onUpdate(ObjectNode oldObject, ObjectNode newObject) {
-        onAdd(newObject);
+        queue.moveAllToActiveOrBackoff(new ClusterEvent(resource, ClusterEvent.UPDATE), Typed.from(oldObject, type),
+            Typed.from(newObject, type));
+        scheduler.kick();
       }
 
       @Override
@@ -158,21 +179,45 @@ public final class SchedulerVerticle extends VerticleBase {
     return new InformerHandler() {
       @Override
       public void onAdd(ObjectNode object) {
-        cache.upsertNode(Typed.from(object, Node.class));
-        queue.moveAllToActiveOrBackoff();
-        scheduler.kick();
+        onUpdate(null, object);
       }
 
+      /** A heartbeat (only condition times changed) is no cluster event: it moves no pod. */
       @Override
       public void onUpdate(ObjectNode oldObject, ObjectNode newObject) {
-        onAdd(newObject);
+        Node node = Typed.from(newObject, Node.class);
+        Node previous = cache.node(node.getMetadata().getName());
+        cache.upsertNode(node);
+        ClusterEvent event = ClusterEvents.nodeUpdate(previous, node);
+        if (event != null) {
+          queue.moveAllToActiveOrBackoff(event, previous, node);
+          scheduler.kick();
+        }
       }
 
       @Override
       public void onDelete(ObjectNode last, long rv) {
-        cache.removeNode(ObjectKey.of(last).name());
+        String name = ObjectKey.of(last).name();
+        Node previous = cache.node(name);
+        cache.removeNode(name);
+        queue.moveAllToActiveOrBackoff(new ClusterEvent(ClusterEvent.Resource.NODE, ClusterEvent.DELETE), previous,
+            null);
       }
     };
+  }
+
+  /** The host name, as Go's {@code os.Hostname} reads it on Linux (for the Events' {@code reportingInstance}). */
+  private static String hostname() {
+    try {
+      String h = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+      if (!h.isEmpty()) {
+        return h;
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux: the environment's
+    }
+    String env = System.getenv("HOSTNAME");
+    return env == null || env.isEmpty() ? "localhost" : env;
   }
 
   /** The PodDisruptionBudgets of every namespace (typed at each call: preemption reads them rarely). */
@@ -198,9 +243,7 @@ public final class SchedulerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-    }
+    timers.forEach(vertx::cancelTimer);
     registrations.forEach(r -> r.remove());
     filterPool.shutdownNow();
     return elector == null ? Future.succeededFuture() : elector.stop();

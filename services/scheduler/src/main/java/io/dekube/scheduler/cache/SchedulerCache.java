@@ -41,6 +41,18 @@ public final class SchedulerCache {
     dirty.add(name);
   }
 
+  /** The node of this name as last upserted, or null. */
+  public Node node(String name) {
+    NodeInfo n = nodes.get(name);
+    return n == null ? null : n.node();
+  }
+
+  /** The bound (or assumed) pod of this key ({@link PodInfo#key}) as the cache counts it, or null. */
+  public Pod pod(String key) {
+    String node = nodeOfPod.get(key);
+    return node == null ? null : podsByNode.getOrDefault(node, Map.of()).get(key);
+  }
+
   /** Removes a node (its pods stay known, in case it comes back). */
   public void removeNode(String name) {
     if (nodes.remove(name) != null) {

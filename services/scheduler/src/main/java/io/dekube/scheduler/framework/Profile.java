@@ -65,6 +65,14 @@ public final class Profile {
     return percentageOfNodesToScore;
   }
 
+  /** The plugins that can turn a pod down (PreFilter, Filter, Reserve, Permit), each once: kube's enqueue plugins. */
+  public java.util.Collection<io.dekube.scheduler.api.Plugin> enqueuePlugins() {
+    java.util.Map<String, io.dekube.scheduler.api.Plugin> out = new java.util.LinkedHashMap<>();
+    java.util.stream.Stream.of(preFilter, filter, reserve, permit).flatMap(List::stream)
+        .forEach(p -> out.putIfAbsent(p.name(), p));
+    return out.values();
+  }
+
   /** The PostFilter plugins, in order. */
   public List<PostFilterPlugin> postFilterPlugins() {
     return postFilter;

@@ -14,6 +14,12 @@ public final class QueuedPod {
   int attempts;
   long backoffUntil;
   long unschedulableSince;
+  /** The plugins that turned the pod down in its last attempt (empty: unknown, any event helps). */
+  java.util.Set<String> unschedulablePlugins = java.util.Set.of();
+  /** How many cluster events the queue had seen when the pod was popped. */
+  long popEventSeq;
+  /** The pod's spec or labels changed while it was being scheduled. */
+  boolean updatedInFlight;
 
   QueuedPod(Pod pod, long now, long arrival) {
     this.key = PodInfo.key(pod);

@@ -1,6 +1,9 @@
 package io.dekube.scheduler.plugins.interpodaffinity;
 
+import io.dekube.scheduler.api.ClusterEvent;
+import io.dekube.scheduler.api.ClusterEventWithHint;
 import io.dekube.scheduler.api.CycleState;
+import io.dekube.scheduler.api.EnqueueExtensions;
 import io.dekube.scheduler.api.FilterPlugin;
 import io.dekube.scheduler.api.Handle;
 import io.dekube.scheduler.api.NodeInfo;
@@ -8,6 +11,7 @@ import io.dekube.scheduler.api.NodeScore;
 import io.dekube.scheduler.api.PodInfo;
 import io.dekube.scheduler.api.PreFilterPlugin;
 import io.dekube.scheduler.api.PreScorePlugin;
+import io.dekube.scheduler.api.QueueingHint;
 import io.dekube.scheduler.api.ScoreExtensions;
 import io.dekube.scheduler.api.ScorePlugin;
 import io.dekube.scheduler.api.Status;
@@ -27,7 +31,7 @@ import java.util.function.Function;
  * (the first pod of a group), as in kube.
  */
 public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin,
-    ScoreExtensions {
+    ScoreExtensions, EnqueueExtensions {
 
   public static final String NAME = "InterPodAffinity";
   public static final String ERR_AFFINITY = "node(s) didn't match pod affinity rules";
@@ -49,6 +53,22 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
       throw new IllegalArgumentException("hardPodAffinityWeight: Invalid value: " + hardPodAffinityWeight
           + ": not in valid range [0-100]");
     }
+  }
+
+  /**
+   * Bound pods and nodes: a pod added helps only a pod with required affinity (more pods never ease an
+   * anti-affinity); a pod deleted or relabelled, a node added or relabelled may help either.
+   */
+  @Override
+  public List<ClusterEventWithHint> eventsToRegister() {
+    return List.of(
+        new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.ADD),
+            (pod, oldObj, newObj) -> AffinityTerm.requiredAffinity(pod).isEmpty() ? QueueingHint.QUEUE_SKIP
+                : QueueingHint.QUEUE),
+        ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.POD,
+            ClusterEvent.DELETE | ClusterEvent.UPDATE_POD_LABEL)),
+        ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.NODE,
+            ClusterEvent.ADD | ClusterEvent.UPDATE_NODE_LABEL)));
   }
 
   @Override

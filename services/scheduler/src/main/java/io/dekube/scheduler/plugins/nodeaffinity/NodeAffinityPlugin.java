@@ -1,15 +1,20 @@
 package io.dekube.scheduler.plugins.nodeaffinity;
 
+import io.dekube.scheduler.api.ClusterEvent;
+import io.dekube.scheduler.api.ClusterEventWithHint;
 import io.dekube.scheduler.api.CycleState;
+import io.dekube.scheduler.api.EnqueueExtensions;
 import io.dekube.scheduler.api.FilterPlugin;
 import io.dekube.scheduler.api.NodeInfo;
 import io.dekube.scheduler.api.NodeScore;
 import io.dekube.scheduler.api.PreFilterPlugin;
 import io.dekube.scheduler.api.PreScorePlugin;
+import io.dekube.scheduler.api.QueueingHint;
 import io.dekube.scheduler.api.ScoreExtensions;
 import io.dekube.scheduler.api.ScorePlugin;
 import io.dekube.scheduler.api.Status;
 import io.dekube.scheduler.plugins.helper.Selectors;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAffinity;
 import io.fabric8.kubernetes.api.model.NodeSelector;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -24,7 +29,7 @@ import java.util.Map;
  * normalized to 0..100.
  */
 public final class NodeAffinityPlugin implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin,
-    ScoreExtensions {
+    ScoreExtensions, EnqueueExtensions {
 
   public static final String NAME = "NodeAffinity";
   public static final String ERR_REASON = "node(s) didn't match Pod's node affinity/selector";
@@ -49,6 +54,19 @@ public final class NodeAffinityPlugin implements PreFilterPlugin, FilterPlugin, 
     NodeAffinity a = affinity(pod);
     boolean required = a != null && a.getRequiredDuringSchedulingIgnoredDuringExecution() != null;
     return required || !nodeSelector(pod).isEmpty() ? Status.success() : Status.skip();
+  }
+
+  /** A node added, or whose labels changed, that now matches the pod's selector and required affinity. */
+  @Override
+  public List<ClusterEventWithHint> eventsToRegister() {
+    return List.of(new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.NODE,
+        ClusterEvent.ADD | ClusterEvent.UPDATE_NODE_LABEL), (pod, oldObj, newObj) -> {
+          if (!matches(pod, new NodeInfo((Node) newObj))) {
+            return QueueingHint.QUEUE_SKIP;
+          }
+          return oldObj == null || !matches(pod, new NodeInfo((Node) oldObj)) ? QueueingHint.QUEUE
+              : QueueingHint.QUEUE_SKIP;
+        }));
   }
 
   @Override

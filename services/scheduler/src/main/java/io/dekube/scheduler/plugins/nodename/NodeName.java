@@ -1,13 +1,19 @@
 package io.dekube.scheduler.plugins.nodename;
 
+import io.dekube.scheduler.api.ClusterEvent;
+import io.dekube.scheduler.api.ClusterEventWithHint;
 import io.dekube.scheduler.api.CycleState;
+import io.dekube.scheduler.api.EnqueueExtensions;
 import io.dekube.scheduler.api.FilterPlugin;
 import io.dekube.scheduler.api.NodeInfo;
+import io.dekube.scheduler.api.QueueingHint;
 import io.dekube.scheduler.api.Status;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.List;
 
 /** NodeName: a pod that names its node ({@code spec.nodeName}) fits only that node. */
-public final class NodeName implements FilterPlugin {
+public final class NodeName implements FilterPlugin, EnqueueExtensions {
 
   public static final String NAME = "NodeName";
   public static final String ERR_REASON = "node(s) didn't match the requested node name";
@@ -15,6 +21,14 @@ public final class NodeName implements FilterPlugin {
   @Override
   public String name() {
     return NAME;
+  }
+
+  /** The node the pod names, added. */
+  @Override
+  public List<ClusterEventWithHint> eventsToRegister() {
+    return List.of(new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.NODE, ClusterEvent.ADD),
+        (pod, oldObj, newObj) -> ((Node) newObj).getMetadata().getName().equals(pod.getSpec().getNodeName())
+            ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP));
   }
 
   @Override

@@ -1,13 +1,18 @@
 package io.dekube.scheduler.plugins.noderesources;
 
+import io.dekube.scheduler.api.ClusterEvent;
+import io.dekube.scheduler.api.ClusterEventWithHint;
 import io.dekube.scheduler.api.CycleState;
+import io.dekube.scheduler.api.EnqueueExtensions;
 import io.dekube.scheduler.api.FilterPlugin;
 import io.dekube.scheduler.api.NodeInfo;
 import io.dekube.scheduler.api.PodInfo;
 import io.dekube.scheduler.api.PreFilterPlugin;
+import io.dekube.scheduler.api.QueueingHint;
 import io.dekube.scheduler.api.Resource;
 import io.dekube.scheduler.api.ScorePlugin;
 import io.dekube.scheduler.api.Status;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +24,7 @@ import java.util.Map;
  * (LeastAllocated by default). Failure reasons as kube words them: {@code Too many pods},
  * {@code Insufficient cpu}, {@code Insufficient memory}, {@code Insufficient <resource>}.
  */
-public final class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, ScorePlugin {
+public final class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, ScorePlugin, EnqueueExtensions {
 
   public static final String NAME = "NodeResourcesFit";
   private static final String KEY = "PreFilter" + NAME;
@@ -75,6 +80,44 @@ public final class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, Sc
     if (want > 0 && want > alloc - used) {
       reasons.add("Insufficient " + name);
     }
+  }
+
+  /**
+   * kube 1.32's registrations: a bound pod deleted (or scaled down) may free room; a node added or whose
+   * allocatable changed helps only when the pod fits its allocatable and a resource it asks for grew.
+   */
+  @Override
+  public List<ClusterEventWithHint> eventsToRegister() {
+    return List.of(
+        new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.POD,
+            ClusterEvent.DELETE | ClusterEvent.UPDATE_POD_SCALE_DOWN), (pod, oldObj, newObj) -> {
+              Pod freed = (Pod) (oldObj != null ? oldObj : newObj);
+              boolean bound = freed.getSpec() != null && freed.getSpec().getNodeName() != null
+                  && !freed.getSpec().getNodeName().isEmpty();
+              return bound ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP;
+            }),
+        new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.NODE,
+            ClusterEvent.ADD | ClusterEvent.UPDATE_NODE_ALLOCATABLE), (pod, oldObj, newObj) ->
+            afterNodeChange(pod, (Node) oldObj, (Node) newObj)));
+  }
+
+  static QueueingHint afterNodeChange(Pod pod, Node oldNode, Node newNode) {
+    Resource req = PodInfo.of(pod).requests();
+    // the pod alone on the node, as kube's isFit: whether its allocatable could ever take it
+    if (!insufficient(req, new NodeInfo(newNode)).isEmpty()) {
+      return QueueingHint.QUEUE_SKIP;
+    }
+    if (oldNode == null) {
+      return QueueingHint.QUEUE;
+    }
+    Resource before = Resource.allocatable(oldNode);
+    Resource after = Resource.allocatable(newNode);
+    boolean grew = after.pods() > before.pods()
+        || req.milliCpu() > 0 && after.milliCpu() > before.milliCpu()
+        || req.memory() > 0 && after.memory() > before.memory()
+        || req.ephemeralStorage() > 0 && after.ephemeralStorage() > before.ephemeralStorage()
+        || req.scalar().keySet().stream().anyMatch(r -> after.get(r) > before.get(r));
+    return grew ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP;
   }
 
   @Override

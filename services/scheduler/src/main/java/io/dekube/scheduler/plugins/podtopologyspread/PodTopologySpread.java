@@ -1,6 +1,10 @@
 package io.dekube.scheduler.plugins.podtopologyspread;
 
+import io.dekube.core.model.Tolerations;
+import io.dekube.scheduler.api.ClusterEvent;
+import io.dekube.scheduler.api.ClusterEventWithHint;
 import io.dekube.scheduler.api.CycleState;
+import io.dekube.scheduler.api.EnqueueExtensions;
 import io.dekube.scheduler.api.FilterPlugin;
 import io.dekube.scheduler.api.Handle;
 import io.dekube.scheduler.api.NodeInfo;
@@ -8,12 +12,12 @@ import io.dekube.scheduler.api.NodeScore;
 import io.dekube.scheduler.api.PodInfo;
 import io.dekube.scheduler.api.PreFilterPlugin;
 import io.dekube.scheduler.api.PreScorePlugin;
+import io.dekube.scheduler.api.QueueingHint;
 import io.dekube.scheduler.api.ScoreExtensions;
 import io.dekube.scheduler.api.ScorePlugin;
 import io.dekube.scheduler.api.Status;
 import io.dekube.scheduler.plugins.helper.Args;
 import io.dekube.scheduler.plugins.helper.ScoreRange;
-import io.dekube.core.model.Tolerations;
 import io.dekube.scheduler.plugins.nodeaffinity.NodeAffinityPlugin;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
@@ -29,7 +33,7 @@ import java.util.Map;
  * counted over nodes that pass the pod's node affinity and carry every constraint's key.
  */
 public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin,
-    ScoreExtensions {
+    ScoreExtensions, EnqueueExtensions {
 
   public static final String NAME = "PodTopologySpread";
   public static final String ERR_CONSTRAINTS = "node(s) didn't match pod topology spread constraints";
@@ -43,6 +47,16 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
   public PodTopologySpread(Map<String, Object> args, Handle handle) {
     this.handle = handle;
     this.systemDefaults = !"List".equals(Args.string(args, "defaultingType", "System"));
+  }
+
+  /** Bound pods added, deleted or relabelled; nodes added, deleted, relabelled or tainted (no hints: any may help). */
+  @Override
+  public List<ClusterEventWithHint> eventsToRegister() {
+    return List.of(
+        ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.POD,
+            ClusterEvent.ADD | ClusterEvent.DELETE | ClusterEvent.UPDATE_POD_LABEL)),
+        ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.NODE, ClusterEvent.ADD | ClusterEvent.DELETE
+            | ClusterEvent.UPDATE_NODE_LABEL | ClusterEvent.UPDATE_NODE_TAINT)));
   }
 
   @Override

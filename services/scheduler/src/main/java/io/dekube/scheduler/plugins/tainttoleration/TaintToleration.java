@@ -1,13 +1,18 @@
 package io.dekube.scheduler.plugins.tainttoleration;
 
+import io.dekube.core.model.Tolerations;
+import io.dekube.scheduler.api.ClusterEvent;
+import io.dekube.scheduler.api.ClusterEventWithHint;
 import io.dekube.scheduler.api.CycleState;
+import io.dekube.scheduler.api.EnqueueExtensions;
 import io.dekube.scheduler.api.FilterPlugin;
 import io.dekube.scheduler.api.NodeInfo;
 import io.dekube.scheduler.api.NodeScore;
+import io.dekube.scheduler.api.QueueingHint;
 import io.dekube.scheduler.api.ScoreExtensions;
 import io.dekube.scheduler.api.ScorePlugin;
 import io.dekube.scheduler.api.Status;
-import io.dekube.core.model.Tolerations;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -18,7 +23,7 @@ import java.util.List;
  * ({@code node(s) had untolerated taint {key: value}}); nodes score fewer untolerated
  * {@code PreferNoSchedule} taints higher.
  */
-public final class TaintToleration implements FilterPlugin, ScorePlugin, ScoreExtensions {
+public final class TaintToleration implements FilterPlugin, ScorePlugin, ScoreExtensions, EnqueueExtensions {
 
   public static final String NAME = "TaintToleration";
 
@@ -32,17 +37,36 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin, ScoreEx
         : node.node().getSpec().getTaints();
   }
 
+  /** A node added, or whose taints changed, that the pod now tolerates and did not before. */
   @Override
-  public Status filter(CycleState state, Pod pod, NodeInfo node) {
+  public List<ClusterEventWithHint> eventsToRegister() {
+    return List.of(new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.NODE,
+        ClusterEvent.ADD | ClusterEvent.UPDATE_NODE_TAINT), (pod, oldObj, newObj) -> {
+          boolean wasUntolerated = oldObj == null || untolerated(pod, (Node) oldObj) != null;
+          return wasUntolerated && untolerated(pod, (Node) newObj) == null ? QueueingHint.QUEUE
+              : QueueingHint.QUEUE_SKIP;
+        }));
+  }
+
+  /** The first NoSchedule or NoExecute taint of the node the pod does not tolerate, or null. */
+  private static Taint untolerated(Pod pod, Node node) {
     List<Toleration> tolerations = Tolerations.of(pod);
-    for (Taint t : taints(node)) {
+    List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of()
+        : node.getSpec().getTaints();
+    for (Taint t : taints) {
       boolean filtering = "NoSchedule".equals(t.getEffect()) || "NoExecute".equals(t.getEffect());
       if (filtering && !Tolerations.tolerated(tolerations, t)) {
-        return Status.unresolvable("node(s) had untolerated taint {" + t.getKey() + ": "
-            + (t.getValue() == null ? "" : t.getValue()) + "}");
+        return t;
       }
     }
-    return Status.success();
+    return null;
+  }
+
+  @Override
+  public Status filter(CycleState state, Pod pod, NodeInfo node) {
+    Taint t = untolerated(pod, node.node());
+    return t == null ? Status.success() : Status.unresolvable("node(s) had untolerated taint {" + t.getKey() + ": "
+        + (t.getValue() == null ? "" : t.getValue()) + "}");
   }
 
   @Override

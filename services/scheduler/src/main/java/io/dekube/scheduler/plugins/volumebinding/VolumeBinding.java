@@ -1,11 +1,15 @@
 package io.dekube.scheduler.plugins.volumebinding;
 
+import io.dekube.scheduler.api.ClusterEvent;
+import io.dekube.scheduler.api.ClusterEventWithHint;
 import io.dekube.scheduler.api.CycleState;
+import io.dekube.scheduler.api.EnqueueExtensions;
 import io.dekube.scheduler.api.FilterPlugin;
 import io.dekube.scheduler.api.Handle;
 import io.dekube.scheduler.api.NodeInfo;
 import io.dekube.scheduler.api.PreBindPlugin;
 import io.dekube.scheduler.api.PreFilterPlugin;
+import io.dekube.scheduler.api.QueueingHint;
 import io.dekube.scheduler.api.Status;
 import io.dekube.scheduler.plugins.helper.Selectors;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
@@ -27,7 +31,7 @@ import java.util.concurrent.CompletionStage;
  * the provisioner makes its volume there. Unlike kube, PreBind does not wait for the claim to be bound:
  * the kubelet holds the pod in ContainerCreating until it is.
  */
-public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBindPlugin {
+public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBindPlugin, EnqueueExtensions {
 
   public static final String NAME = "VolumeBinding";
   public static final String SELECTED_NODE = "volume.kubernetes.io/selected-node";
@@ -44,6 +48,30 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBi
 
   public VolumeBinding(Handle handle) {
     this.handle = handle;
+  }
+
+  /**
+   * A claim of the pod added or changed (bound, provisioned), any volume added or changed, a node added or
+   * relabelled or tainted (a local volume's node affinity).
+   */
+  @Override
+  public List<ClusterEventWithHint> eventsToRegister() {
+    return List.of(
+        new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM,
+            ClusterEvent.ADD | ClusterEvent.UPDATE), (pod, oldObj, newObj) -> {
+              io.fabric8.kubernetes.api.model.PersistentVolumeClaim c =
+                  (io.fabric8.kubernetes.api.model.PersistentVolumeClaim) newObj;
+              String name = c.getMetadata().getName();
+              boolean ephemeral = pod.getSpec().getVolumes() != null && pod.getSpec().getVolumes().stream()
+                  .anyMatch(v -> v.getEphemeral() != null
+                      && name.equals(pod.getMetadata().getName() + "-" + v.getName()));
+              return c.getMetadata().getNamespace().equals(pod.getMetadata().getNamespace())
+                  && (claimNames(pod).contains(name) || ephemeral) ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP;
+            }),
+        ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME,
+            ClusterEvent.ADD | ClusterEvent.UPDATE)),
+        ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.NODE,
+            ClusterEvent.ADD | ClusterEvent.UPDATE_NODE_LABEL | ClusterEvent.UPDATE_NODE_TAINT)));
   }
 
   @Override

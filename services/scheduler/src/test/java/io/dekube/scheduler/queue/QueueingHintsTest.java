@@ -1,0 +1,166 @@
+package io.dekube.scheduler.queue;
+
+import static io.dekube.scheduler.testing.MakeNode.node;
+import static io.dekube.scheduler.testing.MakePod.pod;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.dekube.scheduler.api.ClusterEvent;
+import io.dekube.scheduler.plugins.interpodaffinity.InterPodAffinity;
+import io.dekube.scheduler.plugins.nodeaffinity.NodeAffinityPlugin;
+import io.dekube.scheduler.plugins.nodeports.NodePorts;
+import io.dekube.scheduler.plugins.noderesources.NodeResourcesFit;
+import io.dekube.scheduler.plugins.nodeunschedulable.NodeUnschedulable;
+import io.dekube.scheduler.plugins.tainttoleration.TaintToleration;
+import io.dekube.scheduler.testing.NoHandle;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which cluster events move an unschedulable pod back (kube 1.32's QueueingHints): only events a plugin
+ * that rejected it registered, and only when its hint says they may help.
+ */
+class QueueingHintsTest {
+
+  private long now = 1_000_000;
+  private final SchedulingQueue queue = new SchedulingQueue(() -> now, QueueingHints.none()
+      .profile("default-scheduler", List.of(new NodeUnschedulable(), new NodePorts(), new NodeResourcesFit(Map.of()),
+          new NodeAffinityPlugin(), new TaintToleration(), new InterPodAffinity(Map.of(), new NoHandle()))));
+
+  private static Node ready(Node n, String heartbeat) {
+    return new NodeBuilder(n).editOrNewStatus().addNewCondition().withType("Ready").withStatus("True")
+        .withLastHeartbeatTime(heartbeat).endCondition().endStatus().build();
+  }
+
+  /** Pops the pod and turns it down by these plugins; it waits in the unschedulable pool. */
+  private void rejected(Pod p, String... plugins) {
+    queue.add(p);
+    QueuedPod q = queue.pop();
+    queue.unschedulable(q, Set.of(plugins));
+    now += 20_000; // past its back-off: a move sends it to active
+    assertArrayEquals(new int[] {0, 0, 1}, queue.sizes());
+  }
+
+  private void event(ClusterEvent e, Object oldObj, Object newObj) {
+    if (e != null) {
+      queue.moveAllToActiveOrBackoff(e, oldObj, newObj);
+    }
+  }
+
+  @Test
+  void aNodeHeartbeatIsNoEventAndOtherNodeChangesOnlyWhenAllocatableGrowsEnough() {
+    rejected(pod("big").req("cpu", "100").obj(), NodeResourcesFit.NAME);
+    Node n1 = ready(node("n1").capacity("cpu", "4", "memory", "8Gi").obj(), "2026-12-07T01:00:00Z");
+    Node beat = ready(node("n1").capacity("cpu", "4", "memory", "8Gi").obj(), "2026-12-07T01:00:10Z");
+    assertNull(ClusterEvents.nodeUpdate(n1, beat), "a heartbeat changes nothing the scheduler looks at");
+    Node labelled = ready(node("n1").capacity("cpu", "4", "memory", "8Gi").label("disk", "ssd").obj(),
+        "2026-12-07T01:00:20Z");
+    event(ClusterEvents.nodeUpdate(beat, labelled), beat, labelled);
+    Node grown = ready(node("n1").capacity("cpu", "8", "memory", "8Gi").obj(), "2026-12-07T01:00:30Z");
+    event(ClusterEvents.nodeUpdate(labelled, grown), labelled, grown);
+    event(ClusterEvents.nodeUpdate(null, grown), null, grown);
+    assertArrayEquals(new int[] {0, 0, 1}, queue.sizes(), "still 8 cpu < 100: no NodeResourcesFit hint queues");
+    Node huge = ready(node("n1").capacity("cpu", "128", "memory", "8Gi").obj(), "2026-12-07T01:00:40Z");
+    event(ClusterEvents.nodeUpdate(grown, huge), grown, huge);
+    assertEquals("big", queue.pop().pod().getMetadata().getName());
+  }
+
+  @Test
+  void deletingABoundPodRequeuesAnInsufficientCpuPodButDeletingAPendingOneDoesNot() {
+    rejected(pod("big").req("cpu", "3").obj(), NodeResourcesFit.NAME);
+    event(new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.DELETE), pod("pending").req("cpu", "2").obj(), null);
+    event(new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.ADD), null, pod("other").node("n1").obj());
+    assertArrayEquals(new int[] {0, 0, 1}, queue.sizes());
+    event(new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.DELETE), pod("web").node("n1").req("cpu", "2").obj(),
+        null);
+    assertEquals("big", queue.pop().pod().getMetadata().getName());
+  }
+
+  @Test
+  void aBoundPodThatFinishesIsADeleteAndItsStatusWritesAreNoEvent() {
+    Pod running = pod("job").node("n1").req("cpu", "2").obj();
+    running.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").build());
+    Pod done = pod("job").node("n1").req("cpu", "2").obj();
+    done.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Succeeded").build());
+    assertNull(ClusterEvents.assignedPodUpdate(running, running));
+    assertEquals(new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.DELETE),
+        ClusterEvents.assignedPodUpdate(running, done));
+  }
+
+  @Test
+  void aRemovedTaintOrAnUncordonRequeuesOnlyThePodsItHelps() {
+    // one node tainted, the other cordoned
+    rejected(pod("tainted").obj(), TaintToleration.NAME, NodeUnschedulable.NAME);
+    Node t = node("n1").taint("dedicated", "db", "NoSchedule").obj();
+    Node other = node("n1").taint("dedicated", "db", "NoSchedule").taint("gpu", "", "NoSchedule").obj();
+    event(ClusterEvents.nodeUpdate(t, other), t, other);
+    assertArrayEquals(new int[] {0, 0, 1}, queue.sizes(), "another taint added: still untolerated");
+    Node cordoned = node("n2").unschedulable().obj();
+    Node uncordoned = node("n2").obj();
+    event(ClusterEvents.nodeUpdate(cordoned, uncordoned), cordoned, uncordoned);
+    assertEquals("tainted", queue.pop().pod().getMetadata().getName(), "NodeUnschedulable: the node takes pods again");
+  }
+
+  @Test
+  void theUntoleratedTaintRemovedRequeuesThePod() {
+    rejected(pod("tainted").obj(), TaintToleration.NAME);
+    Node t = node("n1").taint("dedicated", "db", "NoSchedule").obj();
+    Node cordoned = node("n1").taint("dedicated", "db", "NoSchedule").unschedulable().obj();
+    event(ClusterEvents.nodeUpdate(t, cordoned), t, cordoned);
+    assertArrayEquals(new int[] {0, 0, 1}, queue.sizes());
+    Node clean = node("n1").obj();
+    event(ClusterEvents.nodeUpdate(t, clean), t, clean);
+    assertEquals("tainted", queue.pop().pod().getMetadata().getName());
+  }
+
+  @Test
+  void aNodeLabelRequeuesAPodWhoseSelectorItNowMatches() {
+    rejected(pod("ssd").nodeSelector("disk", "ssd").obj(), NodeAffinityPlugin.NAME);
+    Node plain = node("n1").obj();
+    Node hdd = node("n1").label("disk", "hdd").obj();
+    event(ClusterEvents.nodeUpdate(plain, hdd), plain, hdd);
+    assertArrayEquals(new int[] {0, 0, 1}, queue.sizes());
+    Node ssd = node("n1").label("disk", "ssd").obj();
+    event(ClusterEvents.nodeUpdate(hdd, ssd), hdd, ssd);
+    assertEquals("ssd", queue.pop().pod().getMetadata().getName());
+  }
+
+  @Test
+  void aPodTurnedDownForNoKnownPluginMovesOnAnyEvent() {
+    rejected(pod("nonodes").obj());
+    event(new ClusterEvent(ClusterEvent.Resource.NODE, ClusterEvent.ADD), null, node("n1").obj());
+    assertEquals("nonodes", queue.pop().pod().getMetadata().getName());
+  }
+
+  @Test
+  void anEventThatMayHelpWhileThePodIsBeingScheduledSendsItToBackoffNotToThePool() {
+    queue.add(pod("big").req("cpu", "3").obj());
+    QueuedPod q = queue.pop();
+    event(new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.DELETE), pod("web").node("n1").obj(), null);
+    queue.unschedulable(q, Set.of(NodeResourcesFit.NAME));
+    assertArrayEquals(new int[] {0, 1, 0}, queue.sizes());
+
+    queue.add(pod("big2").req("cpu", "3").obj());
+    now += 20_000;
+    QueuedPod q1 = queue.pop();
+    QueuedPod q2 = queue.pop();
+    Node t = node("n1").taint("a", "b", "NoSchedule").obj();
+    event(ClusterEvents.nodeUpdate(t, node("n1").obj()), t, node("n1").obj());
+    queue.unschedulable(q1, Set.of(NodeResourcesFit.NAME));
+    queue.unschedulable(q2, Set.of(NodeResourcesFit.NAME));
+    assertArrayEquals(new int[] {0, 0, 2}, queue.sizes(), "a taint removed does not help Insufficient cpu");
+  }
+
+  @Test
+  void anUnschedulablePodIsRetriedAfterFiveMinutesWithoutAnyEvent() {
+    rejected(pod("big").req("cpu", "100").obj(), NodeResourcesFit.NAME);
+    now += SchedulingQueue.MAX_UNSCHEDULABLE_MS;
+    assertEquals("big", queue.pop().pod().getMetadata().getName());
+  }
+}
