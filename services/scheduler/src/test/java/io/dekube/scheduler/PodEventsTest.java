@@ -1,5 +1,6 @@
 package io.dekube.scheduler;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -11,11 +12,18 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.Typed;
 import io.dekube.scheduler.api.PodInfo;
 import io.dekube.scheduler.cache.SchedulerCache;
+import io.dekube.scheduler.plugins.interpodaffinity.InterPodAffinity;
+import io.dekube.scheduler.plugins.noderesources.NodeResourcesFit;
+import io.dekube.scheduler.queue.QueuedPod;
+import io.dekube.scheduler.queue.QueueingHints;
 import io.dekube.scheduler.queue.SchedulingQueue;
+import io.dekube.scheduler.testing.MakePod;
+import io.dekube.scheduler.testing.NoHandle;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -71,6 +79,28 @@ class PodEventsTest {
     assertFalse(cache.isAssumed(typed));
     assertFalse(queue.contains(typed));
     assertEquals(1, cache.snapshot().get(0).pods().size());
+  }
+
+  @Test
+  void ourOwnBindIsAPodAddThatRequeuesAPodWaitingForAffinityButNotOneWaitingForCpu() {
+    SchedulingQueue hinted = new SchedulingQueue(() -> 1_000_000L, QueueingHints.none().profile("default-scheduler",
+        List.of(new NodeResourcesFit(Map.of()), new InterPodAffinity(Map.of(), new NoHandle()))));
+    PodEvents withHints = new PodEvents(cache, hinted, Set.of("default-scheduler"), () -> { });
+    hinted.add(MakePod.pod("big").namespace("d").req("cpu", "8").obj());
+    hinted.unschedulable(hinted.pop(), Set.of(NodeResourcesFit.NAME));
+    hinted.add(MakePod.pod("near").namespace("d").podAffinity("app", "web", "kubernetes.io/hostname").obj());
+    hinted.unschedulable(hinted.pop(), Set.of(InterPodAffinity.NAME));
+
+    ObjectNode pending = pod("", "Pending", "web");
+    withHints.onAdd(pending);
+    QueuedPod web = hinted.pop();
+    cache.assume(web.pod(), "n1");
+    hinted.done(web);
+    withHints.onUpdate(pending, pod("n1", "Pending", "web"));
+    assertArrayEquals(new int[] {0, 1, 1}, hinted.sizes(), "the affinity pod moved (to backoff), the cpu one stayed");
+    withHints.onUpdate(pod("n1", "Running", "web"), pod("n1", "Running", "web"));
+    withHints.onDelete(pod("n1", "Running", "web"), 9);
+    assertArrayEquals(new int[] {0, 2, 0}, hinted.sizes(), "the deleted pod freed cpu");
   }
 
   private PodInfo onlyPod() {
