@@ -143,7 +143,7 @@ final class Etcd {
     logStart(c, argv, s, version);
     List<Future<Void>> servers = new ArrayList<>();
     for (int port : ports) {
-      servers.add(ImageServer.serve(c, port, req -> answer(req, version)));
+      servers.add(ImageServer.serveWithH2c(c, port, req -> answer(req, version)));
     }
     return Future.all(servers).onSuccess(v -> {
       log(c, "info", "embed/serve.go:98", "ready to serve client requests", Json.object());

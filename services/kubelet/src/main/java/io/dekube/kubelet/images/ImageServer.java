@@ -18,10 +18,32 @@ final class ImageServer {
   private ImageServer() {
   }
 
-  /** Serves {@code handler} on the pod IP's {@code port}; completes once it listens. */
+  /**
+   * An image's HTTP server on the pod IP's {@code port}: HTTP/1.1 only, as nginx without {@code http2}, Apache without
+   * mod_http2 and Go's net/http answer plain-text connections: a client's {@code Upgrade: h2c} is ignored, not
+   * accepted, so {@code curl --http2} and Java's HTTP client see HTTP/1.1 and the access logs say so.
+   */
+  static HttpServerOptions options(String podIp, int port) {
+    return new HttpServerOptions().setHost(podIp).setPort(port).setReuseAddress(true)
+        .setHttp2ClearTextEnabled(false);
+  }
+
+  /** Serves {@code handler} on the pod IP's {@code port} over HTTP/1.1; completes once it listens. */
   static Future<Void> serve(JvmContainer c, int port, Handler<HttpServerRequest> handler) {
-    HttpServer server = c.vertx().createHttpServer(new HttpServerOptions().setHost(c.spec().podIp()).setPort(port)
-        .setReuseAddress(true));
+    return serve(c, options(c.spec().podIp(), port), handler);
+  }
+
+  /**
+   * Serves {@code handler} with cleartext HTTP/2 too (prior knowledge and {@code h2c} upgrades), as a gRPC server
+   * such as etcd's client port does; completes once it listens.
+   */
+  static Future<Void> serveWithH2c(JvmContainer c, int port, Handler<HttpServerRequest> handler) {
+    return serve(c, options(c.spec().podIp(), port).setHttp2ClearTextEnabled(true), handler);
+  }
+
+  private static Future<Void> serve(JvmContainer c, HttpServerOptions options, Handler<HttpServerRequest> handler) {
+    int port = options.getPort();
+    HttpServer server = c.vertx().createHttpServer(options);
     GracefulStop graceful = new GracefulStop(server);
     server.requestHandler(Refusals.http(c, port, c.measured(req -> {
       graceful.begin(req);

@@ -112,7 +112,7 @@ final class NginxProgram {
   }
 
   private Future<Void> listen(int port, boolean ssl, List<NginxLoad.KeyCert> certs) {
-    HttpServerOptions o = new HttpServerOptions().setHost(c.spec().podIp()).setPort(port).setReuseAddress(true);
+    HttpServerOptions o = ImageServer.options(c.spec().podIp(), port);
     if (ssl) {
       o.setSsl(true).setKeyCertOptions(pem(certs)).setSni(certs.size() > 1);
     }

@@ -15,7 +15,6 @@ import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.http.HttpServerOptions;
 
 /**
  * The programs behind the built-in images: {@code web} (HTTP: who am I, plus /healthz), {@code echo}
@@ -103,8 +102,7 @@ public final class Programs {
         + "image: " + s.image() + "\n"
         + "version: " + tag + "\n";
     int port = port(c);
-    HttpServer server = c.vertx().createHttpServer(new HttpServerOptions().setHost(s.podIp()).setPort(port)
-        .setReuseAddress(true));
+    HttpServer server = c.vertx().createHttpServer(ImageServer.options(s.podIp(), port));
     GracefulStop graceful = new GracefulStop(server);
     server.requestHandler(Refusals.http(c, port, c.measured(req -> {
       graceful.begin(req);
