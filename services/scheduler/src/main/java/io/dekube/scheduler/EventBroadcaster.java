@@ -1,6 +1,7 @@
 package io.dekube.scheduler;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.event.EventRecorder;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
@@ -9,7 +10,6 @@ import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.WriteOptions;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.vertx.core.Future;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,14 +68,15 @@ final class EventBroadcaster {
 
   private final StoreApi store;
   private final ResourceType events;
-  private final Clock clock;
+  private final Supplier<Instant> clock;
   private final String hostname;
   private final Map<Key, Cached> cache = new LinkedHashMap<>();
 
   /**
+   * @param clock    the wall clock
    * @param hostname the host part of {@code reportingInstance} ({@code <controller>-<hostname>})
    */
-  EventBroadcaster(StoreApi store, ResourceType events, Clock clock, String hostname) {
+  EventBroadcaster(StoreApi store, ResourceType events, Supplier<Instant> clock, String hostname) {
     this.store = store;
     this.events = events;
     this.clock = clock;
@@ -84,7 +86,7 @@ final class EventBroadcaster {
   /** Records an occurrence; the regarding object's namespace (else {@code default}) holds the Event. */
   synchronized void record(String controller, ObjectReference regarding, ObjectReference related, String type,
                            String reason, String action, String note) {
-    Instant now = clock.instant();
+    Instant now = clock.get();
     Key key = new Key(action, reason, controller, regarding, related, note);
     Cached c = cache.get(key);
     if (c == null) {
@@ -111,7 +113,7 @@ final class EventBroadcaster {
 
   /** Ends series quiet for {@link #FINISH_TIME} with their last count, and forgets old single Events. */
   synchronized void finishSeries() {
-    Instant limit = clock.instant().minus(FINISH_TIME);
+    Instant limit = clock.get().minus(FINISH_TIME);
     for (Iterator<Cached> it = cache.values().iterator(); it.hasNext(); ) {
       Cached c = it.next();
       if (c.count > 0 && c.lastObserved.isBefore(limit)) {
@@ -160,32 +162,14 @@ final class EventBroadcaster {
     // <regarding>.<hex UnixNano>, as client-go names it: listed by name, events come in time order
     e.putObject("metadata").put("name", regarding.getName() + "."
         + Long.toHexString(SEQ.updateAndGet(last -> Math.max(last + 1, nanos)))).put("namespace", ns);
-    e.set("involvedObject", reference(regarding));
+    e.set("involvedObject", EventRecorder.referenceNode(regarding));
     if (related != null) {
-      e.set("related", reference(related));
+      e.set("related", EventRecorder.referenceNode(related));
     }
     e.put("reason", reason).put("message", note).put("type", type).put("action", action);
     e.put("eventTime", MICRO.format(now));
     e.putObject("source");
     e.put("reportingComponent", controller).put("reportingInstance", controller + "-" + hostname);
     return e;
-  }
-
-  private static ObjectNode reference(ObjectReference ref) {
-    ObjectNode o = Json.object();
-    put(o, "kind", ref.getKind());
-    put(o, "namespace", ref.getNamespace());
-    put(o, "name", ref.getName());
-    put(o, "uid", ref.getUid());
-    put(o, "apiVersion", ref.getApiVersion());
-    put(o, "resourceVersion", ref.getResourceVersion());
-    put(o, "fieldPath", ref.getFieldPath());
-    return o;
-  }
-
-  private static void put(ObjectNode o, String field, String value) {
-    if (value != null && !value.isEmpty()) {
-      o.put(field, value);
-    }
   }
 }

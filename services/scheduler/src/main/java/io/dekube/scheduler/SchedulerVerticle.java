@@ -76,7 +76,7 @@ public final class SchedulerVerticle extends VerticleBase {
     this.namespacesType = registry.byGroupPlural("", "namespaces").orElseThrow();
     this.budgetsType = registry.byGroupPlural("policy", "poddisruptionbudgets").orElse(null);
     this.broadcaster = new EventBroadcaster(store, registry.byGroupPlural("", "events").orElseThrow(),
-        java.time.Clock.systemUTC(), hostname());
+        java.time.Instant::now, hostname());
     this.writes = new PodWrites(store, registry, broadcaster);
     this.volumeObjects = new VolumeObjects(store, registry);
     Registry plugins = PluginJars.load(config.pluginsDir(), Registry.inTree());

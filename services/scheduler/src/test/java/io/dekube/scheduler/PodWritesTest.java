@@ -10,10 +10,8 @@ import io.dekube.core.store.InMemoryStore;
 import io.dekube.core.store.WriteOptions;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,23 +20,7 @@ class PodWritesTest {
 
   private final InMemoryStore store = new InMemoryStore();
   private Instant now = Instant.parse("2026-12-07T01:00:00.123456789Z");
-  private final Clock clock = new Clock() {
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  };
-  private final EventBroadcaster broadcaster = new EventBroadcaster(store, store.type("events"), clock, "host-1");
+  private final EventBroadcaster broadcaster = new EventBroadcaster(store, store.type("events"), () -> now, "host-1");
   private final PodWrites writes = new PodWrites(store, ResourceRegistry.builtIn(), broadcaster);
 
   private static Pod pod(String rv) {

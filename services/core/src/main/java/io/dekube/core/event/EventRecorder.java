@@ -115,14 +115,7 @@ public class EventRecorder {
                            String reason, String first, String last) {
     ObjectNode e = Json.object().put("apiVersion", "v1").put("kind", "Event");
     e.putObject("metadata").put("name", r.name()).put("namespace", ns);
-    ObjectNode io = e.putObject("involvedObject");
-    putIfSet(io, "kind", ref.getKind());
-    putIfSet(io, "namespace", ref.getNamespace());
-    putIfSet(io, "name", ref.getName());
-    putIfSet(io, "uid", ref.getUid());
-    putIfSet(io, "apiVersion", ref.getApiVersion());
-    putIfSet(io, "resourceVersion", ref.getResourceVersion());
-    putIfSet(io, "fieldPath", ref.getFieldPath());
+    e.set("involvedObject", referenceNode(ref));
     e.put("reason", reason).put("message", r.message()).put("type", type);
     ObjectNode source = e.putObject("source").put("component", component);
     putIfSet(source, "host", sourceHost);
@@ -133,6 +126,19 @@ public class EventRecorder {
       e.put("reportingComponent", component).put("reportingInstance", sourceHost == null ? "" : sourceHost);
     }
     return e;
+  }
+
+  /** An object reference as an Event's {@code involvedObject} holds it: only the fields that are set. */
+  public static ObjectNode referenceNode(ObjectReference ref) {
+    ObjectNode o = Json.object();
+    putIfSet(o, "kind", ref.getKind());
+    putIfSet(o, "namespace", ref.getNamespace());
+    putIfSet(o, "name", ref.getName());
+    putIfSet(o, "uid", ref.getUid());
+    putIfSet(o, "apiVersion", ref.getApiVersion());
+    putIfSet(o, "resourceVersion", ref.getResourceVersion());
+    putIfSet(o, "fieldPath", ref.getFieldPath());
+    return o;
   }
 
   private static void putIfSet(ObjectNode o, String field, String value) {

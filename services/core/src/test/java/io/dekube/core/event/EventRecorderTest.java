@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.store.InMemoryStore;
+import io.dekube.core.testing.TestClock;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import java.time.Clock;
 import java.time.Instant;
@@ -79,29 +80,13 @@ class EventRecorderTest {
 
   @Test
   void occurrencesTheSpamFilterHoldsBackStillCountAndTheNextWriteShowsThem() {
-    Instant[] now = {Instant.parse("2026-12-05T06:00:00Z")};
-    Clock clock = new Clock() {
-      @Override
-      public java.time.ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now[0];
-      }
-    };
+    TestClock clock = new TestClock(Instant.parse("2026-12-05T06:00:00Z"));
     EventRecorder kubelet = new EventRecorder(store, EVENTS, clock, "kube-node-01", "kube-node-01");
     for (int i = 0; i < 30; i++) {
       kubelet.record("kubelet", pod("web"), EventRecorder.WARNING, "BackOff", "Back-off restarting failed container");
     }
     assertEquals(25, events().get(0).path("count").asInt(), "25 tokens: the last 5 were not written");
-    now[0] = now[0].plusSeconds(300);
+    clock.advance(java.time.Duration.ofMinutes(5));
     kubelet.record("kubelet", pod("web"), EventRecorder.WARNING, "BackOff", "Back-off restarting failed container");
     assertEquals(31, events().get(0).path("count").asInt(), "kube counts before it filters");
     assertEquals("2026-12-05T06:05:00Z", events().get(0).path("lastTimestamp").asText());

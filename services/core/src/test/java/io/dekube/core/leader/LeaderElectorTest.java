@@ -10,12 +10,11 @@ import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.Typed;
 import io.dekube.core.store.InMemoryStore;
 import io.dekube.core.store.WriteOptions;
+import io.dekube.core.testing.TestClock;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.vertx.core.Vertx;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +25,7 @@ class LeaderElectorTest {
   private final Vertx vertx = Vertx.vertx();
   private final InMemoryStore store = new InMemoryStore();
   private final ResourceType leases = store.type("leases.coordination.k8s.io");
-  private final TestClock clock = new TestClock();
+  private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
 
   @AfterEach
   void close() {
@@ -152,29 +151,6 @@ class LeaderElectorTest {
 
     long attempts() {
       return store.reads();
-    }
-  }
-
-  private static final class TestClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }
