@@ -126,7 +126,12 @@ final class ClusterHandle implements ProfileHandle {
 
   @Override
   public void event(Pod pod, String type, String reason, String message) {
-    writes.event(pod, type, reason, message);
+    writes.event(pod, null, type, reason, message);
+  }
+
+  @Override
+  public void event(Pod pod, Pod related, String type, String reason, String message) {
+    writes.event(pod, related, type, reason, message);
   }
 
   @Override

@@ -115,8 +115,13 @@ final class PodWrites {
    * {@code Binding}, {@code Preempting}).
    */
   void event(Pod pod, String type, String reason, String message) {
-    broadcaster.record(PodEvents.schedulerName(pod), EventRecorder.reference(pod, null), null, type, reason,
-        action(reason), message);
+    event(pod, null, type, reason, message);
+  }
+
+  /** An Event about a pod that names a related pod (a victim's {@code Preempted}: its preemptor), or null. */
+  void event(Pod pod, Pod related, String type, String reason, String message) {
+    broadcaster.record(PodEvents.schedulerName(related != null ? related : pod), EventRecorder.reference(pod, null),
+        related == null ? null : EventRecorder.reference(related, null), type, reason, action(reason), message);
   }
 
   /** kube-scheduler's action of each of its reasons ({@code Scheduling} for a plugin's own). */

@@ -96,6 +96,18 @@ class PodWritesTest {
   }
 
   @Test
+  void aVictimsPreemptedEventNamesItsPreemptorAsRelated() {
+    Pod high = new PodBuilder().withNewMetadata().withName("high").withNamespace("ns").withUid("u2")
+        .withResourceVersion("9").endMetadata().withNewSpec().endSpec().build();
+    writes.event(pod("7"), high, "Normal", "Preempted", "Preempted by pod u2 on node n1");
+    ObjectNode e = events().get(0);
+    assertEquals("Preempting", e.path("action").asText());
+    assertEquals("high", e.path("related").path("name").asText());
+    assertEquals("u2", e.path("related").path("uid").asText());
+    assertEquals("big", e.path("involvedObject").path("name").asText());
+  }
+
+  @Test
   void aSeriesWhoseEventWasDeletedIsCreatedAgainWithItsSeries() {
     writes.event(pod("7"), "Warning", "FailedScheduling", "m");
     String name = events().get(0).path("metadata").path("name").asText();

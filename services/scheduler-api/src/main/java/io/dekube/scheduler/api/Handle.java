@@ -82,6 +82,14 @@ public interface Handle {
   /** Records an Event on a pod ({@code type} Normal or Warning). */
   void event(Pod pod, String type, String reason, String message);
 
+  /**
+   * Records an Event on a pod that names another object as {@code related} (kube's preemption: the victim's
+   * {@code Preempted} names its preemptor). By default the related pod is left out.
+   */
+  default void event(Pod pod, Pod related, String type, String reason, String message) {
+    event(pod, type, reason, message);
+  }
+
   /** Lets a pod that a Permit plugin holds go on (by that plugin's name). */
   void allow(Pod pod, String pluginName);
 

@@ -148,7 +148,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
   private CompletionStage<PostFilterResult> evict(Pod pod, Victims v) {
     List<CompletableFuture<Void>> deletes = new ArrayList<>();
     for (Pod victim : v.pods()) {
-      handle.event(victim, "Normal", "Preempted", "Preempted by pod " + pod.getMetadata().getUid() + " on node "
+      handle.event(victim, pod, "Normal", "Preempted", "Preempted by pod " + pod.getMetadata().getUid() + " on node "
           + v.node());
       deletes.add(handle.preemptPod(victim, pod).toCompletableFuture());
     }
