@@ -6,18 +6,17 @@ import io.dekube.controllermanager.common.ControllerContext;
 import io.dekube.controllermanager.common.EventRecorder;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.store.InMemoryStore;
+import io.dekube.core.testing.TestClock;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 /** A controller context over an {@link InMemoryStore} with a settable clock, for table-driven sync tests. */
 public final class Fake {
 
   public final InMemoryStore store = new InMemoryStore();
-  public final TestClock clock = new TestClock();
+  public final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:10:00Z"));
   public final ControllerContext ctx;
 
   public Fake() {
@@ -51,29 +50,5 @@ public final class Fake {
     return store.items(store.type("events"), "").stream()
         .sorted((a, b) -> a.path("metadata").path("resourceVersion").asInt() - b.path("metadata").path("resourceVersion").asInt())
         .map(e -> e.path("reason").asText() + ": " + e.path("message").asText()).toList();
-  }
-
-  /** A clock tests move by hand. */
-  public static final class TestClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-01-01T00:10:00Z");
-
-    public void set(Instant t) {
-      now = t;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

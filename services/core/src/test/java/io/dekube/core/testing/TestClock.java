@@ -15,6 +15,11 @@ public final class TestClock extends Clock {
     this.now = start;
   }
 
+  /** Sets the clock. */
+  public void set(Instant t) {
+    now = t;
+  }
+
   /** Moves the clock forward. */
   public void advance(Duration d) {
     now = now.plus(d);
