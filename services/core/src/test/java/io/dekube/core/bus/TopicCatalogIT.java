@@ -36,10 +36,21 @@ class TopicCatalogIT {
 
       catalog.ensureTopics(bootstrap, admin, List.of(type), (short) 1);
 
+      // KRaft applies an altered config when the broker replays the metadata record: read until it has (10 s at most)
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, type.storeTopic());
       Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
-      wanted.forEach((key, value) -> assertEquals(value, config.get(key).value(), key));
-      assertEquals("7200000", config.get("max.compaction.lag.ms").value(), "a setting the catalog does not name");
+      for (long deadline = System.nanoTime() + 10_000_000_000L; !holds(config, wanted) && System.nanoTime() < deadline;
+           Thread.sleep(50)) {
+        config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+      }
+      Config read = config;
+      wanted.forEach((key, value) -> assertEquals(value, read.get(key).value(), key));
+      assertEquals("7200000", read.get("max.compaction.lag.ms").value(), "a setting the catalog does not name");
     }
+  }
+
+  private static boolean holds(Config config, Map<String, String> wanted) {
+    return wanted.entrySet().stream().allMatch(e -> config.get(e.getKey()) != null
+        && e.getValue().equals(config.get(e.getKey()).value()));
   }
 }
