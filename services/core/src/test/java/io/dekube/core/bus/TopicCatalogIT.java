@@ -1,10 +1,12 @@
 package io.dekube.core.bus;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dekube.core.model.ResourceType;
 import io.dekube.kafka.KafkaBootstrap;
 import io.dekube.kafka.WithKafka;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,19 +40,11 @@ class TopicCatalogIT {
 
       // KRaft applies an altered config when the broker replays the metadata record: read until it has (10 s at most)
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, type.storeTopic());
-      Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
-      for (long deadline = System.nanoTime() + 10_000_000_000L; !holds(config, wanted) && System.nanoTime() < deadline;
-           Thread.sleep(50)) {
-        config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
-      }
-      Config read = config;
-      wanted.forEach((key, value) -> assertEquals(value, read.get(key).value(), key));
-      assertEquals("7200000", read.get("max.compaction.lag.ms").value(), "a setting the catalog does not name");
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+        wanted.forEach((key, value) -> assertEquals(value, config.get(key).value(), key));
+        assertEquals("7200000", config.get("max.compaction.lag.ms").value(), "a setting the catalog does not name");
+      });
     }
-  }
-
-  private static boolean holds(Config config, Map<String, String> wanted) {
-    return wanted.entrySet().stream().allMatch(e -> config.get(e.getKey()) != null
-        && e.getValue().equals(config.get(e.getKey()).value()));
   }
 }
