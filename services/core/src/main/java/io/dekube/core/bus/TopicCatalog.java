@@ -26,8 +26,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /**
  * The topic catalog of {@code bus-schemas/topics.yaml}: the fixed topics and the settings of the
  * per-resource store topics. {@link #ensureTopics} creates what is missing and aligns the settings
- * of what exists. Immutable; the
- * creation methods block (call them from a worker, never an event loop).
+ * of what exists. Immutable; the creation methods block (call them from a worker, never an event loop).
  */
 public final class TopicCatalog {
 
@@ -101,8 +100,8 @@ public final class TopicCatalog {
    * Creates every fixed topic and the store topic of every given type that does not exist yet
    * (replication factor -1: the broker's default), sets the catalog's settings on those that exist
    * with other values (a data directory made by an older build gets the new limits; settings the
-   * catalog does not name are left as they are), and puts the {@link StoreMarker} at offset 0 of every empty store topic. Idempotent. Blocks:
-   * run on a worker thread.
+   * catalog does not name are left as they are), and puts the {@link StoreMarker} at offset 0 of
+   * every empty store topic. Idempotent. Blocks: run on a worker thread.
    */
   public void ensureTopics(String bootstrapServers, Admin admin, Collection<ResourceType> types,
                            short replicationFactor) throws ExecutionException, InterruptedException {
@@ -127,14 +126,13 @@ public final class TopicCatalog {
             replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor)).configs(spec.config()));
       }
     }
-    if (missing.isEmpty()) {
-      return present;
-    }
-    try {
-      admin.createTopics(missing).all().get();
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw e;
+    if (!missing.isEmpty()) {
+      try {
+        admin.createTopics(missing).all().get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
       }
     }
     return present;
