@@ -9,6 +9,7 @@ import io.dekube.core.model.StatusException;
 import io.dekube.core.store.WriteOptions;
 import io.dekube.core.patch.apply.ApplyMerge;
 import io.dekube.core.patch.apply.FieldSet;
+import io.dekube.core.patch.apply.LastApplied;
 import io.dekube.core.patch.apply.ManagedFields;
 import io.dekube.core.patch.apply.Paths;
 import io.dekube.core.patch.smp.PatchSchema;
@@ -24,7 +25,8 @@ import java.util.Map;
  * A field another manager owns with a different value is a 409 Conflict unless {@code force}; fields
  * this manager applied before and no longer applies are removed unless someone else owns them.
  * {@link #trackUpdate} records the ownership of ordinary writes (operation Update), which is what
- * makes a server-side apply conflict with an earlier {@code kubectl apply}. Pure and thread-safe.
+ * makes a server-side apply conflict with an earlier {@code kubectl apply} (for the manager {@code kubectl},
+ * except on the fields its last-applied annotation explains: {@link LastApplied}). Pure and thread-safe.
  */
 public final class ServerSideApply implements PatchStrategy {
 
@@ -65,7 +67,11 @@ public final class ServerSideApply implements PatchStrategy {
 
     Map<ManagedFields.Entry, List<List<String>>> conflicts = conflicts(base, cfg, appliedSet, entries, mine);
     if (!conflicts.isEmpty() && !force) {
-      throw conflict(conflicts);
+      Map<ManagedFields.Entry, List<List<String>>> remaining = manager.equals(LastApplied.MANAGER)
+          ? notLastApplied(conflicts, base, apiVersion, schema) : conflicts;
+      if (!remaining.isEmpty()) {
+        throw conflict(remaining);
+      }
     }
     conflicts.forEach((owner, paths) -> paths.forEach(p -> owner.fields().remove(p)));
 
@@ -100,6 +106,10 @@ public final class ServerSideApply implements PatchStrategy {
       out.add(updated);
     }
     ManagedFields.write(result, out);
+    if (manager.equals(LastApplied.MANAGER) && LastApplied.present(result)) {
+      // after the ownership is recorded, as kube's lastAppliedUpdater: the annotation keeps its owner
+      Json.child(Json.metadata(result), "annotations").put(LastApplied.ANNOTATION, LastApplied.of(cfg));
+    }
     return result;
   }
 
@@ -191,6 +201,20 @@ public final class ServerSideApply implements PatchStrategy {
         }
       }
     }
+    return out;
+  }
+
+  /**
+   * The conflicts the live object's last-applied annotation does not explain: kubectl's upgrade from
+   * client-side to server-side apply takes the fields it applied before without a conflict (when
+   * every conflict is explained the apply is forced), the rest still conflict.
+   */
+  private static Map<ManagedFields.Entry, List<List<String>>> notLastApplied(
+      Map<ManagedFields.Entry, List<List<String>>> conflicts, ObjectNode live, String apiVersion, PatchSchema schema) {
+    Map<ManagedFields.Entry, List<List<String>>> out = new LinkedHashMap<>();
+    conflicts.forEach((owner, paths) -> paths.stream()
+        .filter(p -> !LastApplied.allows(live, apiVersion, schema, p))
+        .forEach(p -> out.computeIfAbsent(owner, k -> new ArrayList<>()).add(p)));
     return out;
   }
 

@@ -11,6 +11,7 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import io.dekube.core.patch.apply.LastApplied;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -142,5 +143,60 @@ class ServerSideApplyTest {
     assertEquals(422, e.code());
     assertEquals("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch",
         e.getMessage());
+  }
+
+  /** A Deployment as client-side {@code kubectl apply} creates it: the annotation holds the configuration. */
+  static ObjectNode clientSideApplied(int replicas) {
+    ObjectNode obj = yaml(deployment(replicas, "v1"));
+    obj.with("metadata").with("annotations").put(LastApplied.ANNOTATION, LastApplied.of(yaml(deployment(replicas, "v1"))));
+    return ServerSideApply.trackUpdate(null, obj, DEPLOYMENTS, "kubectl-client-side-apply", T1);
+  }
+
+  @Test
+  void kubectlTakesOverWhatClientSideApplyApplied() {
+    ObjectNode out = ServerSideApply.apply(clientSideApplied(2), yaml(deployment(3, "v1")), DEPLOYMENTS, "kubectl",
+        false, T2);
+    assertEquals(3, out.at("/spec/replicas").asInt());
+    JsonNode entries = out.at("/metadata/managedFields");
+    assertEquals("kubectl-client-side-apply", entries.get(0).path("manager").asText());
+    assertTrue(entries.get(0).at("/fieldsV1/f:spec/f:replicas").isMissingNode(), entries.toString());
+    assertFalse(entries.get(0).at("/fieldsV1/f:metadata/f:annotations").isMissingNode(), "the annotation keeps its owner");
+    assertEquals("kubectl", entries.get(1).path("manager").asText());
+    assertTrue(entries.get(1).at("/fieldsV1/f:spec/f:replicas").isObject());
+    assertEquals(LastApplied.of(yaml(deployment(3, "v1"))),
+        out.at("/metadata/annotations").get(LastApplied.ANNOTATION).asText(), "the annotation follows the apply");
+  }
+
+  @Test
+  void clientSideUpgradeIsOnlyForKubectl() {
+    StatusException e = assertThrows(StatusException.class, () -> ServerSideApply.apply(clientSideApplied(2),
+        yaml(deployment(3, "v1")), DEPLOYMENTS, "my-manager", false, T2));
+    assertEquals("Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using apps/v1: .spec.replicas",
+        e.getMessage());
+  }
+
+  @Test
+  void fieldsChangedSinceTheLastClientSideApplyStillConflict() {
+    ObjectNode live = clientSideApplied(2);
+    ObjectNode scaled = live.deepCopy();
+    scaled.with("spec").put("replicas", 5);
+    ObjectNode out = ServerSideApply.trackUpdate(live, scaled, DEPLOYMENTS, "kubectl-scale", T2);
+    StatusException e = assertThrows(StatusException.class,
+        () -> ServerSideApply.apply(out, yaml(deployment(3, "v2")), DEPLOYMENTS, "kubectl", false, T2));
+    assertEquals("Apply failed with 1 conflict: conflict with \"kubectl-scale\" using apps/v1: .spec.replicas",
+        e.getMessage(), "the image is explained by the annotation, the replicas are not");
+  }
+
+  @Test
+  void theAnnotationIsWrittenOnlyWhenPresent() {
+    ObjectNode out = ServerSideApply.apply(null, yaml(deployment(2, "v1")), DEPLOYMENTS, "kubectl", false, T1);
+    assertTrue(out.at("/metadata/annotations").isMissingNode(), out.toString());
+  }
+
+  @Test
+  void theAnnotationIsSortedCompactJson() {
+    assertEquals("{\"apiVersion\":\"v1\",\"data\":{\"a\":\"1\",\"b\":\"2\"},\"kind\":\"ConfigMap\","
+        + "\"metadata\":{\"annotations\":{},\"name\":\"c\"}}\n", LastApplied.of(yaml("kind: ConfigMap\napiVersion: v1\n"
+        + "metadata: {name: c, annotations: {kubectl.kubernetes.io/last-applied-configuration: x}}\ndata: {b: '2', a: '1'}")));
   }
 }
