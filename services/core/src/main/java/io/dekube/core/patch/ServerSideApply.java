@@ -141,7 +141,12 @@ public final class ServerSideApply implements PatchStrategy {
       return result;
     }
     PatchSchema schema = PatchSchema.forKind(type.group(), type.kind());
-    List<ManagedFields.Entry> entries = ManagedFields.read(old == null ? result : old);
+    // as kube's field manager: managedFields the write itself sets (not through a subresource) replace the
+    // object's, which is how a client resets them ([{}]: one empty entry, which no one then owns); none or
+    // an empty list keeps the live ones, so clients that do not know the field cannot drop it
+    List<ManagedFields.Entry> sent = subresource == null || subresource.isEmpty() ? ManagedFields.read(result)
+        : List.of();
+    List<ManagedFields.Entry> entries = !sent.isEmpty() || old == null ? sent : ManagedFields.read(old);
     FieldSet newSet = Paths.fieldsOf(result, schema);
     FieldSet changed = new FieldSet();
     for (List<String> p : newSet.paths()) {

@@ -199,4 +199,36 @@ class ServerSideApplyTest {
         + "\"metadata\":{\"annotations\":{},\"name\":\"c\"}}\n", LastApplied.of(yaml("kind: ConfigMap\napiVersion: v1\n"
         + "metadata: {name: c, annotations: {kubectl.kubernetes.io/last-applied-configuration: x}}\ndata: {b: '2', a: '1'}")));
   }
+
+  @Test
+  void oneEmptyEntryClearsManagedFields() {
+    ObjectNode live = ServerSideApply.apply(null, yaml(deployment(2, "v1")), DEPLOYMENTS, "kubectl", false, T1);
+    ObjectNode reset = live.deepCopy();
+    reset.with("metadata").putArray("managedFields").addObject();
+    ObjectNode out = ServerSideApply.trackUpdate(live, reset, DEPLOYMENTS, "kubectl-patch", T2);
+    assertTrue(out.at("/metadata/managedFields").isMissingNode(), out.toString());
+  }
+
+  @Test
+  void anEmptyListOrASubresourceWriteKeepsManagedFields() {
+    ObjectNode live = ServerSideApply.apply(null, yaml(deployment(2, "v1")), DEPLOYMENTS, "kubectl", false, T1);
+    ObjectNode emptied = live.deepCopy();
+    emptied.with("metadata").putArray("managedFields");
+    assertEquals(live.at("/metadata/managedFields"),
+        ServerSideApply.trackUpdate(live, emptied, DEPLOYMENTS, "kubectl-patch", T2).at("/metadata/managedFields"));
+    ObjectNode viaStatus = live.deepCopy();
+    viaStatus.with("metadata").putArray("managedFields").addObject();
+    assertEquals(live.at("/metadata/managedFields"), ServerSideApply.trackUpdate(live, viaStatus, DEPLOYMENTS,
+        "kube-controller-manager", "status", T2).at("/metadata/managedFields"));
+  }
+
+  @Test
+  void managedFieldsSentWithAnUpdateReplaceTheObjects() {
+    ObjectNode live = ServerSideApply.apply(null, yaml(deployment(2, "v1")), DEPLOYMENTS, "kubectl", false, T1);
+    ObjectNode sent = live.deepCopy();
+    ((ObjectNode) sent.at("/metadata/managedFields/0")).put("manager", "renamed");
+    JsonNode out = ServerSideApply.trackUpdate(live, sent, DEPLOYMENTS, "kubectl-edit", T2).at("/metadata/managedFields");
+    assertEquals(1, out.size(), out.toString());
+    assertEquals("renamed", out.get(0).path("manager").asText());
+  }
 }
