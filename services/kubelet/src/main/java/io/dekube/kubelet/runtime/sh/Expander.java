@@ -1,6 +1,8 @@
 package io.dekube.kubelet.runtime.sh;
 
+import io.dekube.kubelet.runtime.PosixRegex;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -19,6 +21,8 @@ final class Expander {
   /** A piece of an expanded word. */
   record Piece(String text, Kind kind) {
   }
+
+  private static final java.util.regex.Pattern READ_FILE = java.util.regex.Pattern.compile("\\s*<\\s*(\\S+)\\s*");
 
   private final Interpreter interpreter;
   private final ShellState st;
@@ -52,6 +56,21 @@ final class Expander {
   /** A case pattern or a {@code ${x%pattern}}: its text and which characters stay pattern characters. */
   Future<java.util.regex.Pattern> pattern(String raw, boolean inDouble) {
     return pieces(raw, inDouble).map(Expander::patternOf);
+  }
+
+  /**
+   * bash's regex after {@code =~}: the unquoted parts an extended regular expression (POSIX), the quoted ones
+   * matched as they are.
+   */
+  Future<java.util.regex.Pattern> regex(String raw) {
+    return pieces(raw, false).map(pieces -> {
+      StringBuilder b = new StringBuilder();
+      for (Piece p : pieces) {
+        b.append(p.kind() == Kind.QUOTED ? java.util.regex.Pattern.quote(p.text())
+            : PosixRegex.toJava(p.text(), true));
+      }
+      return java.util.regex.Pattern.compile(b.toString());
+    });
   }
 
   /** A here-document's body: parameters, substitutions and arithmetic expanded, as inside double quotes. */
@@ -217,6 +236,13 @@ final class Expander {
 
   /** {@code $(script)}: its output without the trailing newlines. */
   private Future<List<Piece>> substitution(String script, boolean inDouble) {
+    java.util.regex.Matcher file = READ_FILE.matcher(script);
+    if (file.matches()) { // bash's $(<file): the file's text, no command run
+      return word(file.group(1)).compose(path -> interpreter.host().read(st.cwd, path).recover(e -> {
+        io.out().stderr(Buffer.buffer(st.program + ": " + path + ": No such file or directory\n"));
+        return Future.succeededFuture("");
+      })).map(text -> List.of(new Piece(text.replaceAll("\n+$", ""), inDouble ? Kind.QUOTED : Kind.EXPANDED)));
+    }
     return interpreter.capture(script, st, io).map(out -> List.of(new Piece(out.replaceAll("\n+$", ""),
         inDouble ? Kind.QUOTED : Kind.EXPANDED)));
   }

@@ -91,7 +91,7 @@ final class Interpreter {
   private static void errexit(Node n, int code, ShellState st) {
     if (code != 0 && st.errexit && st.errexitOff == 0 && st.control == ShellState.Control.NONE
         && (n instanceof Node.Simple || n instanceof Node.Pipeline p && !p.negated()
-        || n instanceof Node.Group g && g.subshell())) {
+        || n instanceof Node.Group g && g.subshell() || n instanceof Node.Cond)) {
       st.control = ShellState.Control.EXIT;
     }
   }
@@ -122,6 +122,8 @@ final class Interpreter {
       return caseOf(c, st, io);
     } else if (n instanceof Node.Group g) {
       return g.subshell() ? subshell(g.body(), st, io) : run(g.body(), st, io);
+    } else if (n instanceof Node.Cond c) {
+      return new Conditional(this, st, io).run(c.words());
     } else if (n instanceof Node.Function f) {
       st.functions.put(f.name(), f.body());
       return Future.succeededFuture(0);

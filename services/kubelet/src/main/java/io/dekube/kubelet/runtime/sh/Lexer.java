@@ -120,6 +120,56 @@ final class Lexer {
       return;
     }
     tokens.add(Token.word(text));
+    if (text.equals("[[") && atCommandStart(tokens.size() - 1)) {
+      conditionalWords();
+    }
+  }
+
+  private static final java.util.Set<String> OPENERS = java.util.Set.of("if", "then", "else", "elif", "while", "until",
+      "do", "!", "{");
+
+  /** Whether the token at {@code k} starts a command: after a newline, an operator other than a redirection, a keyword. */
+  private boolean atCommandStart(int k) {
+    if (k == 0) {
+      return true;
+    }
+    Token prev = tokens.get(k - 1);
+    return prev.kind() == Token.Kind.NEWLINE || prev.kind() == Token.Kind.OP && prev.hereDoc() == null
+        && !prev.text().startsWith("<") && !prev.text().startsWith(">") && prev.fd() < 0
+        || prev.kind() == Token.Kind.WORD && OPENERS.contains(prev.text());
+  }
+
+  /**
+   * The words of bash's {@code [[ … ]]} after its {@code [[}: separated by blanks only, so that a regex keeps its
+   * {@code ( ) |} ({@code -([0-9]+)$}), up to and with the word {@code ]]}; an operator right after {@code ]]} is
+   * read as usual.
+   */
+  private void conditionalWords() {
+    while (true) {
+      skipBlanks();
+      if (i >= s.length()) {
+        throw new ShellSyntaxError("unexpected end of file (expecting \"]]\")", true);
+      }
+      if (s.charAt(i) == '\n') {
+        i++;
+        continue;
+      }
+      if (s.startsWith("]]", i) && (i + 2 >= s.length() || " \t\r\n;&|)<>".indexOf(s.charAt(i + 2)) >= 0)) {
+        i += 2;
+        tokens.add(Token.word("]]"));
+        return;
+      }
+      int j = i;
+      while (j < s.length() && " \t\r\n".indexOf(s.charAt(j)) < 0) {
+        int next = Scan.next(s, j, false);
+        if (next < 0) {
+          throw new ShellSyntaxError("unexpected end of file", true);
+        }
+        j = next;
+      }
+      tokens.add(Token.word(s.substring(i, j)));
+      i = j;
+    }
   }
 
   /** Where the word starting at {@code i} ends: at an unquoted blank, newline or operator character. */

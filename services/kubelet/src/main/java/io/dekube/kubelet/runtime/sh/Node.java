@@ -67,6 +67,13 @@ sealed interface Node {
   record Function(String name, Node body) implements Node {
   }
 
+  /**
+   * bash's {@code [[ expression ]]}: its words as written between the brackets (operators, operands, a regex after
+   * {@code =~}), expanded only when evaluated ({@link Conditional}).
+   */
+  record Cond(List<String> words) implements Node {
+  }
+
   /** A compound command with redirections: {@code while …; done > file}. */
   record Redirected(Node body, List<Redirect> redirects) implements Node {
   }

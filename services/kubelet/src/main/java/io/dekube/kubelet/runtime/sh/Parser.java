@@ -158,6 +158,7 @@ public final class Parser {
         case "for" -> forClause();
         case "case" -> caseClause();
         case "{" -> braceGroup();
+        case "[[" -> conditional();
         default -> null;
       };
       if (compound == null && CLOSERS.contains(t.text())) {
@@ -281,6 +282,23 @@ public final class Parser {
     }
     next();
     return new Node.Case(word, arms);
+  }
+
+  /** bash's {@code [[ … ]]}: the lexer gave its words up to {@code ]]} ({@code Lexer#conditionalWords}). */
+  private Node conditional() {
+    next();
+    List<String> words = new ArrayList<>();
+    while (!peek().isWord("]]")) {
+      if (peek().kind() != Token.Kind.WORD) {
+        throw unexpected();
+      }
+      words.add(next().text());
+    }
+    next();
+    if (words.isEmpty()) {
+      throw new ShellSyntaxError("syntax error near `]]'", false);
+    }
+    return new Node.Cond(words);
   }
 
   private Node braceGroup() {
