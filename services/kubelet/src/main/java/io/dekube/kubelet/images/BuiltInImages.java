@@ -17,7 +17,8 @@ import java.util.Optional;
  * {@code kubernetes-bootcamp}, {@code redis} and the guestbook tutorial's {@code gb-redis-follower} and
  * {@code gb-frontend}, {@code node-hello}, {@code hello-go-gke} and {@code hello-frontend}, {@code jessie-dnsutils}
  * (the shell), {@code polinux/stress} and {@code vish/stress}, {@code perl} (the Job page's pi only), the ZooKeeper
- * tutorial's {@code kubernetes-zookeeper}, {@code mysql}, {@code mongo}, the DaemonSet pages' {@code fluentd}, the
+ * tutorial's {@code kubernetes-zookeeper}, the Cassandra tutorial's {@code cassandra:v13}, {@code mysql},
+ * {@code mongo}, the DaemonSet pages' {@code fluentd}, the
  * gRPC probe page's {@code etcd} (its health service only), the WordPress tutorial's {@code wordpress} (its Apache
  * tags). Pure.
  */
@@ -46,6 +47,8 @@ public final class BuiltInImages {
       "registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10 (start-zookeeper, zkCli.sh, zookeeper-ready)",
       "mysql[:<tag>] (mysqld, mysql, mysqladmin; 9, 8.4, 8.0, 5.7, 5.6)",
       "mongo[:<tag>] (mongod, mongosh; 8.0, 7.0, 6.0, 5.0, 4.4)",
+      "gcr.io/google-samples/cassandra:v13 (Cassandra 3.11.2's gossip, nodetool status|drain|version, "
+          + "/ready-probe.sh; no CQL)",
       "quay.io/fluentd_elasticsearch/fluentd:<tag>",
       "registry.k8s.io/etcd:<tag> (etcd's gRPC health service, /health and /version; no key-value store)",
       "wordpress[:<tag>] (its apache tags: WordPress 6.2.1, Apache 2.4.56, PHP 8.0.28)");
@@ -65,7 +68,8 @@ public final class BuiltInImages {
       "registry.k8s.io/kubernetes-zookeeper", "k8s.gcr.io/kubernetes-zookeeper",
       "bprashanth/nginxhttps", "quay.io/fluentd_elasticsearch/fluentd",
       "registry.k8s.io/e2e-test-images/jessie-dnsutils", "k8s.gcr.io/e2e-test-images/jessie-dnsutils",
-      "gcr.io/kubernetes-e2e-test-images/dnsutils", "k8s.gcr.io/dnsutils", "wordpress");
+      "gcr.io/kubernetes-e2e-test-images/dnsutils", "k8s.gcr.io/dnsutils", "wordpress",
+      "gcr.io/google-samples/cassandra");
 
   /**
    * The variables {@code image}'s configuration sets ({@code ENV} of its Dockerfile), which its containers see
@@ -217,6 +221,9 @@ public final class BuiltInImages {
           "gcr.io/google_containers/kubernetes-zookeeper" -> "kubernetes-zookeeper";
       case "mysql", "mysql/mysql-server" -> "mysql";
       case "mongo" -> "mongo";
+      // the Cassandra tutorial's image (v13: Cassandra 3.11.2); its other tags ran other versions, not built
+      case "gcr.io/google-samples/cassandra", "us-docker.pkg.dev/google-samples/containers/gke/cassandra" ->
+          tag.equals("v13") ? "cassandra" : null;
       case "quay.io/fluentd_elasticsearch/fluentd" -> "fluentd";
       // the gRPC liveness probe page's etcd: its health service and /health, /version; no key-value store
       case "registry.k8s.io/etcd", "k8s.gcr.io/etcd", "gcr.io/etcd-development/etcd", "quay.io/coreos/etcd" -> "etcd";

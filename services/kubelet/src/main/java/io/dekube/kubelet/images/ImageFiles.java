@@ -136,6 +136,11 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
     if (program.equals("kubernetes-bootcamp")) {
       file(folders, files, "/server.js", KubernetesBootcamp.serverJs(tag));
     }
+    if (program.equals("cassandra")) {
+      io.dekube.kubelet.images.cassandra.CassandraFiles.files().forEach((path, text) -> file(folders, files, path,
+          text));
+      io.dekube.kubelet.images.cassandra.CassandraFiles.FOLDERS.forEach(f -> folder(folders, f));
+    }
     if (program.equals("kubernetes-zookeeper")) {
       io.dekube.kubelet.images.zookeeper.ZooKeeperFiles.files().forEach((path, text) -> file(folders, files, path,
           text));

@@ -73,6 +73,9 @@ public final class Programs {
       case "wordpress" -> io.dekube.kubelet.images.wordpress.WordpressImage.start(c, ImageArgs.argv(c.spec().container(),
           List.of("docker-entrypoint.sh"), List.of("apache2-foreground")), (port, handler) -> ImageServer.serve(c, port,
           handler));
+      case "cassandra" -> io.dekube.kubelet.images.cassandra.CassandraImage.start(c, ImageArgs.argv(
+          c.spec().container(), List.of("/sbin/dumb-init"), List.of("/bin/bash", "/run.sh")),
+          (port, handler) -> Refusals.tcp(c, port, handler));
       case "fluentd" -> Fluentd.runsFluentd(Fluentd.argv(c)) ? Fluentd.start(c, image.tag()) : busybox(c);
       case "etcd" -> Etcd.runsEtcd(Etcd.argv(c)) ? Etcd.start(c, image.tag()) : busybox(c);
       default -> pause(c);

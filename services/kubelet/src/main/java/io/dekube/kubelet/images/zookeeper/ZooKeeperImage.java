@@ -98,7 +98,7 @@ public final class ZooKeeperImage {
   }
 
   /** {@code hostname -d}: the domain of the name {@code /etc/hosts} gives the pod's hostname first. */
-  static String domain(String hosts, String host) {
+  public static String domain(String hosts, String host) {
     for (String line : hosts.split("\n")) {
       String[] f = line.strip().split("\\s+");
       if (f.length >= 2 && !f[0].startsWith("#") && List.of(f).subList(1, f.length).contains(host)) {
