@@ -33,12 +33,21 @@ import org.slf4j.LoggerFactory;
  * {@code <root>/<node>/pvc-<uid>_<namespace>_<claim>} and a PersistentVolume {@code pvc-<uid>}
  * (hostPath {@code DirectoryOrCreate}, node affinity to that node by {@code kubernetes.io/hostname},
  * the class's reclaim policy, pre-bound to the claim), which the binder then binds. Also creates the
- * default StorageClass {@value #DEFAULT_CLASS} at start. Keys are claims; syncs run on the loop's context.
+ * default StorageClass {@value #DEFAULT_CLASS} at start.
+ *
+ * <p>It also stands in for minikube's {@code storage-provisioner} ({@value #MINIKUBE}, the class kube's tutorials
+ * make, such as the Cassandra tutorial's {@code fast}): as minikube's, it provisions a claim of such a class at once,
+ * whatever the binding mode, in the folder {@code <root>/hostpath-provisioner/<namespace>/<claim>}, a hostPath
+ * volume without node affinity (minikube has one node; dekube's kubelets share the controller-manager's machine, so
+ * any node can mount it), annotated {@code hostPathProvisionerIdentity}, any access mode. Keys are claims; syncs run
+ * on the loop's context.
  */
 public final class LocalPathProvisioner implements Reconciler {
 
   /** The provisioner's name, in StorageClasses and in {@code pv.kubernetes.io/provisioned-by}. */
   public static final String NAME = "dekube.io/local-path";
+  /** minikube's hostpath provisioner, which this one also serves. */
+  public static final String MINIKUBE = "k8s.io/minikube-hostpath";
   /** The default StorageClass made at start, as kind's. */
   public static final String DEFAULT_CLASS = "standard";
   private static final Logger LOG = LoggerFactory.getLogger(LocalPathProvisioner.class);
@@ -100,12 +109,17 @@ public final class LocalPathProvisioner implements Reconciler {
     }
     String className = Volumes.claimClass(claim);
     StorageClass sc = className.isEmpty() ? null : classes.get("", className);
-    if (sc == null || !NAME.equals(sc.getProvisioner())) {
+    if (sc == null || !NAME.equals(sc.getProvisioner()) && !MINIKUBE.equals(sc.getProvisioner())) {
       return Future.succeededFuture();
     }
     String pvName = "pvc-" + claim.getMetadata().getUid();
     if (volumes.get("", pvName) != null) {
       return Future.succeededFuture();
+    }
+    if (MINIKUBE.equals(sc.getProvisioner())) {
+      String ns = claim.getMetadata().getNamespace();
+      return provision(claim, sc, null, pvName, root.resolve("hostpath-provisioner").resolve(ns)
+          .resolve(claim.getMetadata().getName()));
     }
     String node = Volumes.annotation(claim, Volumes.SELECTED_NODE);
     String problem = node == null ? (Volumes.delaysBinding(sc) ? null : "configuration error, no node was specified")
@@ -113,13 +127,15 @@ public final class LocalPathProvisioner implements Reconciler {
     if (problem != null) {
       failed(claim, className, problem);
     }
-    return node == null || problem != null ? Future.succeededFuture() : provision(claim, sc, node, pvName);
+    return node == null || problem != null ? Future.succeededFuture() : provision(claim, sc, node, pvName,
+        folder(node, pvName, claim.getMetadata().getNamespace(), claim.getMetadata().getName()));
   }
 
-  private Future<Void> provision(PersistentVolumeClaim claim, StorageClass sc, String node, String pvName) {
+  /** Makes {@code folder} and the volume in it for {@code claim}: on {@code node}, or on any (null). */
+  private Future<Void> provision(PersistentVolumeClaim claim, StorageClass sc, String node, String pvName,
+                                 Path folder) {
     String ns = claim.getMetadata().getNamespace();
-    Path folder = folder(node, pvName, ns, claim.getMetadata().getName());
-    ctx.events().record(NAME, claim, EventRecorder.NORMAL, "Provisioning",
+    ctx.events().record(sc.getProvisioner(), claim, EventRecorder.NORMAL, "Provisioning",
         "External provisioner is provisioning volume for claim \"" + ns + "/" + claim.getMetadata().getName() + "\"");
     PersistentVolume pv = volume(claim, sc, node, pvName, folder);
     return folders.create(folder)
@@ -127,9 +143,9 @@ public final class LocalPathProvisioner implements Reconciler {
         .<Void>mapEmpty()
         .recover(e -> e instanceof StatusException s && s.code() == 409 ? Future.succeededFuture() : Future.failedFuture(e))
         .onSuccess(v -> {
-          LOG.info("local-path-provisioner: provisioned {} at {} on node {} for claim {}/{}", pvName, folder, node, ns,
-              claim.getMetadata().getName());
-          ctx.events().record(NAME, claim, EventRecorder.NORMAL, "ProvisioningSucceeded",
+          LOG.info("local-path-provisioner: provisioned {} at {} on node {} for claim {}/{}", pvName, folder,
+              node == null ? "(any)" : node, ns, claim.getMetadata().getName());
+          ctx.events().record(sc.getProvisioner(), claim, EventRecorder.NORMAL, "ProvisioningSucceeded",
               "Successfully provisioned volume " + pvName);
         })
         .onFailure(e -> failed(claim, sc.getMetadata().getName(), e.getMessage()));
@@ -140,11 +156,13 @@ public final class LocalPathProvisioner implements Reconciler {
     return root.resolve(node).resolve(pvName + "_" + ns + "_" + claim);
   }
 
-  /** The volume for a claim on a node: pure. */
+  /** The volume for a claim on a node (null: minikube's, on any node): pure. */
   static PersistentVolume volume(PersistentVolumeClaim claim, StorageClass sc, String node, String pvName, Path folder) {
     Quantity size = claim.getSpec().getResources().getRequests().get("storage");
-    return new PersistentVolumeBuilder()
-        .withNewMetadata().withName(pvName).withAnnotations(Map.of(Volumes.PROVISIONED_BY, NAME)).endMetadata()
+    Map<String, String> annotations = node == null ? Map.of(Volumes.PROVISIONED_BY, MINIKUBE,
+        "hostPathProvisionerIdentity", "dekube") : Map.of(Volumes.PROVISIONED_BY, NAME);
+    PersistentVolume pv = new PersistentVolumeBuilder()
+        .withNewMetadata().withName(pvName).withAnnotations(annotations).endMetadata()
         .withNewSpec()
         .withCapacity(Map.of("storage", size))
         .withAccessModes(claim.getSpec().getAccessModes())
@@ -159,6 +177,10 @@ public final class LocalPathProvisioner implements Reconciler {
             .withNamespace(claim.getMetadata().getNamespace()).withName(claim.getMetadata().getName())
             .withUid(claim.getMetadata().getUid()).withResourceVersion(claim.getMetadata().getResourceVersion()).build())
         .endSpec().build();
+    if (node == null) {
+      pv.getSpec().setNodeAffinity(null);
+    }
+    return pv;
   }
 
   private static String unsupportedModes(PersistentVolumeClaim claim) {

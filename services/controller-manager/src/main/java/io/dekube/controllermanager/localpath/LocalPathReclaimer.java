@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.vertx.core.Future;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,8 @@ public final class LocalPathReclaimer implements Reconciler {
   public Future<Void> sync(ObjectKey key) {
     PersistentVolume pv = volumes.get(key);
     if (pv == null || pv.getMetadata().getDeletionTimestamp() != null || pv.getSpec() == null
-        || !LocalPathProvisioner.NAME.equals(Volumes.annotation(pv, Volumes.PROVISIONED_BY))
+        || !List.of(LocalPathProvisioner.NAME, LocalPathProvisioner.MINIKUBE).contains(Volumes.annotation(pv,
+        Volumes.PROVISIONED_BY))
         || pv.getStatus() == null || !"Released".equals(pv.getStatus().getPhase())
         || !"Delete".equals(pv.getSpec().getPersistentVolumeReclaimPolicy())) {
       return Future.succeededFuture();

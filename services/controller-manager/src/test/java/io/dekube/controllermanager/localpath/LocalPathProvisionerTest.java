@@ -5,6 +5,7 @@ import static io.dekube.controllermanager.persistentvolume.StorageObjects.storag
 import static io.dekube.controllermanager.testing.Fake.done;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.controllermanager.persistentvolume.ClaimBinder;
@@ -108,6 +109,32 @@ class LocalPathProvisionerTest {
     done(reclaimer.sync(new ObjectKey("", "pvc-uid-data")));
     assertNull(fake.store.object(volumes, "", "pvc-uid-data"));
     assertEquals("delete /data/volumes/n1/pvc-uid-data_d_data", folderCalls.get(folderCalls.size() - 1));
+  }
+
+  @Test
+  void provisionsMinikubesHostpathClassAtOnceOnAnyNodeAndDeletesItWithItsClaim() {
+    // the Cassandra tutorial's class `fast`: no binding mode (Immediate), minikube's provisioner
+    fake.store.put(classes, storageClass("fast", LocalPathProvisioner.MINIKUBE, "Immediate").build());
+    fake.store.put(claims, claim("data", "1Gi", "fast", "ReadWriteMany").build());
+    done(provisioner.sync(new ObjectKey("d", "data")));
+    ObjectNode pv = fake.store.object(volumes, "", "pvc-uid-data");
+    String folder = "/data/volumes/hostpath-provisioner/d/data";
+    assertEquals(List.of("create " + folder), folderCalls);
+    assertEquals(folder, pv.path("spec").path("hostPath").path("path").asText());
+    assertTrue(pv.path("spec").path("nodeAffinity").isMissingNode(), pv.toString());
+    assertEquals("k8s.io/minikube-hostpath", pv.path("metadata").path("annotations").path(Volumes.PROVISIONED_BY)
+        .asText());
+    assertEquals("fast", pv.path("spec").path("storageClassName").asText());
+    assertEquals(List.of("Provisioning: External provisioner is provisioning volume for claim \"d/data\"",
+        "ProvisioningSucceeded: Successfully provisioned volume pvc-uid-data"), fake.eventReasons());
+
+    done(new ClaimBinder(fake.ctx).sync(new ObjectKey("d", "data")));
+    assertEquals("Bound", fake.store.object(claims, "d", "data").path("status").path("phase").asText());
+    fake.store.delete(claims, "d", "data", WriteOptions.none()); // kubectl delete persistentvolumeclaim -l app=cassandra
+    done(new VolumeReclaimer(fake.ctx).sync(new ObjectKey("", "pvc-uid-data")));
+    done(new LocalPathReclaimer(fake.ctx, ROOT, folders).sync(new ObjectKey("", "pvc-uid-data")));
+    assertNull(fake.store.object(volumes, "", "pvc-uid-data"));
+    assertEquals("delete " + folder, folderCalls.get(folderCalls.size() - 1));
   }
 
   @Test
