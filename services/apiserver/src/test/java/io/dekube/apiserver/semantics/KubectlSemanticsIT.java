@@ -152,6 +152,24 @@ class KubectlSemanticsIT {
   }
 
   @Test
+  @Order(4)
+  void clientSideApplyUpgradesToServerSideAndBack() throws Exception {
+    String cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: csa, namespace: default, labels: {a: b}}\n";
+    ok("apply", "-f", file("csa.yaml", cm + "data: {k: '1'}\n").toString());
+    ok("label", "configmap", "csa", "extra=x");
+    Path changed = file("csa.yaml", cm.replace(", labels: {a: b}", "") + "data: {k: '2'}\n");
+    assertTrue(ok("apply", "--server-side", "-f", changed.toString()).out().contains("configmap/csa serverside-applied"));
+    JsonNode live = getJson("configmap", "csa");
+    assertEquals("2", live.at("/data/k").asText());
+    assertEquals("{\"extra\":\"x\"}", live.at("/metadata/labels").toString(), "kubectl-label's label stays");
+    assertTrue(live.at("/metadata/annotations").path("kubectl.kubernetes.io/last-applied-configuration").asText()
+        .contains("\"k\":\"2\""), live.toString());
+    Path again = file("csa.yaml", cm.replace(", labels: {a: b}", "") + "data: {k: '3'}\n");
+    assertTrue(ok("apply", "-f", again.toString()).out().contains("configmap/csa configured"));
+    assertEquals("3", getJson("configmap", "csa").at("/data/k").asText());
+  }
+
+  @Test
   @Order(5)
   void the2017ManifestsApply() throws Exception {
     Path manifests = Path.of("../../k8s-manifests/kube-decon-2017.yaml");

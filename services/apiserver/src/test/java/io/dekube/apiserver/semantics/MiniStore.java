@@ -11,6 +11,7 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import io.dekube.core.patch.Patches;
 import io.dekube.core.patch.ServerSideApply;
 import io.dekube.core.patch.StrategicMergePatch;
 import java.io.IOException;
@@ -141,6 +142,8 @@ final class MiniStore {
     ObjectNode patched = switch (type) {
       case "application/strategic-merge-patch+json" -> StrategicMergePatch.apply(base, doc, t.type());
       case "application/merge-patch+json" -> mergePatch(base.deepCopy(), doc);
+      // kubectl apply --server-side moves client-side apply's managedFields to its own entry with one
+      case "application/json-patch+json" -> Patches.apply(type, base, doc, t.type(), null);
       default -> throw new StatusException(415, "UnsupportedMediaType", "unsupported patch type " + type);
     };
     if (t.legacy() != null) {

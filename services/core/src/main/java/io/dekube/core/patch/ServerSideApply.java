@@ -223,20 +223,74 @@ public final class ServerSideApply implements PatchStrategy {
     return out;
   }
 
+  /**
+   * Removes what this manager applied before and applies no more, as kube's apply prunes: the value
+   * goes, except what other managers own below it (a label another manager set stays when the applier
+   * drops its own labels), with the keys of the list elements that hold it.
+   */
   private static void removeDropped(ObjectNode result, FieldSet before, FieldSet now,
                                     List<ManagedFields.Entry> entries, ManagedFields.Entry mine) {
+    FieldSet others = new FieldSet();
+    entries.stream().filter(e -> e != mine).forEach(e -> others.addAll(e.fields()));
     List<List<String>> dropped = new ArrayList<>();
     for (List<String> p : before.paths()) {
-      if (now.contains(p)) {
-        continue;
-      }
-      boolean ownedElsewhere = entries.stream().anyMatch(e -> e != mine && e.fields().contains(p));
-      if (!ownedElsewhere) {
+      if (!now.contains(p) && !others.contains(p)) {
         dropped.add(p);
       }
     }
+    FieldSet droppedSet = new FieldSet();
+    dropped.forEach(droppedSet::insert);
     for (int i = dropped.size() - 1; i >= 0; i--) {
-      Paths.removeAt(result, dropped.get(i));
+      List<String> p = dropped.get(i);
+      if (droppedAbove(droppedSet, p)) {
+        continue; // the dropped ancestor's value goes (or is kept in part) as a whole
+      }
+      FieldSet kept = others.at(p);
+      JsonNode value = Paths.valueAt(result, p);
+      if (kept == null || kept.isEmpty()) {
+        Paths.removeAt(result, p);
+      } else if (value != null) {
+        FieldSet withKeys = kept.copy();
+        Paths.keyFields(p.get(p.size() - 1)).forEach(k -> withKeys.insert(List.of("f:" + k)));
+        keepOnly(value, withKeys);
+      }
+    }
+  }
+
+  private static boolean droppedAbove(FieldSet dropped, List<String> path) {
+    for (int n = 1; n < path.size(); n++) {
+      if (dropped.contains(path.subList(0, n))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Removes from {@code value} what is not on a path of {@code kept} (members stay whole). */
+  private static void keepOnly(JsonNode value, FieldSet kept) {
+    if (value instanceof ObjectNode o) {
+      List<String> names = new ArrayList<>();
+      o.fieldNames().forEachRemaining(names::add);
+      for (String n : names) {
+        FieldSet child = kept.children().get("f:" + n);
+        if (child == null) {
+          o.remove(n);
+        } else if (!child.children().isEmpty()) {
+          keepOnly(o.get(n), child);
+        }
+      }
+    } else if (value instanceof ArrayNode a) {
+      for (int i = a.size() - 1; i >= 0; i--) {
+        JsonNode el = a.get(i);
+        var match = kept.children().entrySet().stream().filter(c -> Paths.isElement(el, c.getKey())).findFirst();
+        if (match.isEmpty()) {
+          a.remove(i);
+        } else if (!match.get().getValue().children().isEmpty()) {
+          FieldSet child = match.get().getValue().copy();
+          Paths.keyFields(match.get().getKey()).forEach(k -> child.insert(List.of("f:" + k)));
+          keepOnly(el, child);
+        }
+      }
     }
   }
 

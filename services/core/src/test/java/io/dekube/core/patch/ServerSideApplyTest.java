@@ -231,4 +231,21 @@ class ServerSideApplyTest {
     assertEquals(1, out.size(), out.toString());
     assertEquals("renamed", out.get(0).path("manager").asText());
   }
+
+  @Test
+  void droppedFieldsKeepWhatOthersOwnBelowThem() {
+    ObjectNode live = ServerSideApply.apply(null, yaml(deployment(2, "v1")), DEPLOYMENTS, "kubectl", false, T1);
+    ObjectNode labeled = live.deepCopy();
+    ((ObjectNode) labeled.at("/metadata/labels")).put("extra", "1");
+    ((ObjectNode) labeled.at("/spec/template/spec/containers/0")).put("workingDir", "/w");
+    ObjectNode out = ServerSideApply.trackUpdate(live, labeled, DEPLOYMENTS, "kubectl-label", T2);
+    ObjectNode cfg = yaml(deployment(2, "v1"));
+    cfg.with("metadata").remove("labels");
+    ((ObjectNode) cfg.at("/spec/template/spec")).putArray("containers").addObject().put("name", "sidecar")
+        .put("image", "s");
+    ObjectNode applied = ServerSideApply.apply(out, cfg, DEPLOYMENTS, "kubectl", false, T2);
+    assertEquals(yaml("{extra: '1'}"), applied.at("/metadata/labels"), applied.toString());
+    assertEquals(yaml("{c: [{name: web, workingDir: /w}, {name: sidecar, image: s}]}").get("c"),
+        applied.at("/spec/template/spec/containers"), "the element stays with its key and the field another owns");
+  }
 }

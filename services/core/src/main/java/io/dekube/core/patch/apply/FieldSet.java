@@ -104,6 +104,33 @@ public final class FieldSet {
     });
   }
 
+  /** The subtree at a path (shared, not a copy), or null when nothing is at or below it. */
+  public FieldSet at(List<String> path) {
+    FieldSet node = this;
+    for (String e : path) {
+      node = node.children.get(e);
+      if (node == null) {
+        return null;
+      }
+    }
+    return node;
+  }
+
+  /** The subtrees below this node by path element ({@code f:name}, {@code k:{..}}, {@code v:..}); read-only. */
+  public Map<String, FieldSet> children() {
+    return java.util.Collections.unmodifiableMap(children);
+  }
+
+  /** Whether this node itself is a member. */
+  public boolean isMember() {
+    return member;
+  }
+
+  /** Adds every member of {@code other}. */
+  public void addAll(FieldSet other) {
+    other.paths().forEach(this::insert);
+  }
+
   /** Whether the path has members below it (it is not a leaf). */
   public boolean hasChildren(List<String> path) {
     FieldSet node = this;

@@ -193,6 +193,24 @@ public final class Paths {
     return null;
   }
 
+  /** Whether a list element is the one a path element ({@code k:{..}} or {@code v:..}) names. */
+  public static boolean isElement(JsonNode element, String pathElement) {
+    String body = pathElement.substring(2);
+    if (pathElement.startsWith("k:")) {
+      return element instanceof ObjectNode o && matches(o, parse(body));
+    }
+    return pathElement.startsWith("v:") && element.equals(parse(body));
+  }
+
+  /** The key field names of a {@code k:{..}} path element (none for other elements). */
+  public static List<String> keyFields(String pathElement) {
+    List<String> out = new ArrayList<>();
+    if (pathElement.startsWith("k:")) {
+      parse(pathElement.substring(2)).fieldNames().forEachRemaining(out::add);
+    }
+    return out;
+  }
+
   /** Removes the value at a path (a field, a keyed list element, a set value); no-op when absent. */
   public static void removeAt(JsonNode root, List<String> path) {
     if (path.isEmpty()) {
