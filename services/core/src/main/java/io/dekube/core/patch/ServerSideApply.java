@@ -300,7 +300,10 @@ public final class ServerSideApply implements PatchStrategy {
     int count = 0;
     List<String> lines = new ArrayList<>();
     String single = null;
-    for (var e : conflicts.entrySet()) {
+    // kube lists the managers sorted by their identifier, {"manager":..,"operation":..,"apiVersion":..}
+    List<Map.Entry<ManagedFields.Entry, List<List<String>>>> byManager = new ArrayList<>(conflicts.entrySet());
+    byManager.sort(java.util.Comparator.comparing(e -> e.getKey().identifier()));
+    for (var e : byManager) {
       String who = e.getKey().describe();
       lines.add("conflicts with " + who + ":");
       for (List<String> p : e.getValue()) {

@@ -248,4 +248,17 @@ class ServerSideApplyTest {
     assertEquals(yaml("{c: [{name: web, workingDir: /w}, {name: sidecar, image: s}]}").get("c"),
         applied.at("/spec/template/spec/containers"), "the element stays with its key and the field another owns");
   }
+
+  @Test
+  void conflictsAreListedByManagerInKubesOrder() {
+    ObjectNode live = ServerSideApply.trackUpdate(null, yaml(deployment(2, "v1")), DEPLOYMENTS, "zz-first", T1);
+    ObjectNode scaled = live.deepCopy();
+    scaled.with("spec").put("replicas", 4);
+    ObjectNode out = ServerSideApply.trackUpdate(live, scaled, DEPLOYMENTS, "kubectl", "scale", T2);
+    StatusException e = assertThrows(StatusException.class,
+        () -> ServerSideApply.apply(out, yaml(deployment(3, "v2")), DEPLOYMENTS, "mine", false, T2));
+    assertEquals("Apply failed with 2 conflicts: conflicts with \"kubectl\" with subresource \"scale\" using apps/v1:\n"
+        + "- .spec.replicas\nconflicts with \"zz-first\" using apps/v1:\n"
+        + "- .spec.template.spec.containers[name=\"web\"].image", e.getMessage());
+  }
 }

@@ -17,6 +17,18 @@ public final class ManagedFields {
   public record Entry(String manager, String operation, String apiVersion, String time, FieldSet fields,
                       String subresource) {
 
+    /** kube's manager identifier: the entry's manager, operation, apiVersion (of updates), subresource as JSON. */
+    public String identifier() {
+      ObjectNode id = Json.object().put("manager", manager).put("operation", operation);
+      if (operation.equals("Update")) {
+        id.put("apiVersion", apiVersion);
+      }
+      if (subresource != null && !subresource.isEmpty()) {
+        id.put("subresource", subresource);
+      }
+      return id.toString();
+    }
+
     /** How kube names the manager in conflict messages: {@code "kubectl-client-side-apply" using apps/v1}. */
     public String describe() {
       String who = Json.MAPPER.getNodeFactory().textNode(manager).toString();
