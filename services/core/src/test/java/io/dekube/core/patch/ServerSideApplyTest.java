@@ -261,4 +261,10 @@ class ServerSideApplyTest {
         + "- .spec.replicas\nconflicts with \"zz-first\" using apps/v1:\n"
         + "- .spec.template.spec.containers[name=\"web\"].image", e.getMessage());
   }
+
+  @Test
+  void theAnnotationEscapesHtmlAsGoDoes() {
+    assertEquals("{\"data\":{\"a\":\"\\u003cuser\\u003e \\u0026 é\\u2028\"}}\n",
+        LastApplied.of(yaml("data: {a: \"<user> & é\\u2028\"}")));
+  }
 }
