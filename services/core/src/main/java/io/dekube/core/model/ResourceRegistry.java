@@ -1,5 +1,6 @@
 package io.dekube.core.model;
 
+import io.dekube.core.patch.smp.PatchSchema;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -130,6 +131,7 @@ public final class ResourceRegistry {
   public void serve(CustomKind kind) {
     CustomKind before = custom.put(kind.type().resourceName(), kind);
     byName.put(kind.type().resourceName(), kind.type());
+    PatchSchema.serveCustom(kind.type().group(), kind.type().kind(), kind.storage().schema());
     if (!kind.equals(before)) {
       changed();
     }
@@ -137,7 +139,9 @@ public final class ResourceRegistry {
 
   /** Stops serving a kind registered with {@link #serve}; built-in types stay. Idempotent. */
   public void stopServing(String resourceName) {
-    if (custom.remove(resourceName) != null) {
+    CustomKind gone = custom.remove(resourceName);
+    if (gone != null) {
+      PatchSchema.serveCustom(gone.type().group(), gone.type().kind(), null);
       byName.remove(resourceName);
       changed();
     }

@@ -13,6 +13,7 @@ import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.patch.apply.LastApplied;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ServerSideApplyTest {
@@ -266,5 +267,47 @@ class ServerSideApplyTest {
   void theAnnotationEscapesHtmlAsGoDoes() {
     assertEquals("{\"data\":{\"a\":\"\\u003cuser\\u003e \\u0026 é\\u2028\"}}\n",
         LastApplied.of(yaml("data: {a: \"<user> & é\\u2028\"}")));
+  }
+
+  static final ResourceType WIDGETS = new ResourceType("ex.com", "v1", "widgets", "widget", "Widget", true, List.of(),
+      List.of(), List.of());
+
+  static {
+    io.dekube.core.patch.smp.PatchSchema.serveCustom("ex.com", "Widget", yaml("""
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              items:
+                type: array
+                x-kubernetes-list-type: map
+                x-kubernetes-list-map-keys: [name]
+                items: {type: object, properties: {name: {type: string}, v: {type: string}}}
+              tags: {type: array, x-kubernetes-list-type: set, items: {type: string}}
+              plain: {type: array, items: {type: string}}
+              sel: {type: object, x-kubernetes-map-type: atomic, properties: {a: {type: string}, b: {type: string}}}
+              env: {type: object, additionalProperties: {type: string}}
+        """));
+  }
+
+  @Test
+  void customResourcesMergeAsTheirSchemaSays() {
+    ObjectNode live = ServerSideApply.apply(null, yaml("apiVersion: ex.com/v1\nkind: Widget\nmetadata: {name: w, labels: {a: b}}\n"
+        + "spec: {items: [{name: a, v: '1'}], tags: [x], plain: [p], sel: {a: '1'}, env: {A: '1'}}"), WIDGETS, "one",
+        false, T1);
+    JsonNode f = live.at("/metadata/managedFields/0/fieldsV1");
+    assertEquals(yaml("{'.': {}, 'f:a': {}}"), f.at("/f:metadata/f:labels"));
+    assertEquals(yaml("{'k:{\"name\":\"a\"}': {'.': {}, 'f:name': {}, 'f:v': {}}}"), f.at("/f:spec/f:items"));
+    assertEquals(yaml("{'v:\"x\"': {}}"), f.at("/f:spec/f:tags"));
+    assertEquals(yaml("{}"), f.at("/f:spec/f:sel"));
+    assertEquals(yaml("{'.': {}, 'f:A': {}}"), f.at("/f:spec/f:env"));
+    ObjectNode two = ServerSideApply.apply(live, yaml("apiVersion: ex.com/v1\nkind: Widget\nmetadata: {name: w}\n"
+        + "spec: {items: [{name: b, v: '2'}], tags: [y], env: {B: '2'}}"), WIDGETS, "two", false, T2);
+    assertEquals(yaml("{items: [{name: a, v: '1'}, {name: b, v: '2'}], tags: [x, y], plain: [p], sel: {a: '1'}, "
+        + "env: {A: '1', B: '2'}}"), two.get("spec"));
+    StatusException e = assertThrows(StatusException.class, () -> ServerSideApply.apply(two, yaml(
+        "apiVersion: ex.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {sel: {b: '2'}}"), WIDGETS, "three", false, T2));
+    assertEquals("Apply failed with 1 conflict: conflict with \"one\": .spec.sel", e.getMessage());
   }
 }
