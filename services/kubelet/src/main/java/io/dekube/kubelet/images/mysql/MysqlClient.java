@@ -50,6 +50,8 @@ public final class MysqlClient {
   private final Deque<Buffer> inbox = new ArrayDeque<>();
   private final Deque<Promise<Buffer>> waiting = new ArrayDeque<>();
   private boolean closed;
+  private Promise<Void> dump;
+  private java.util.function.Consumer<Buffer> events;
   private String serverVersion = "";
   private long connectionId;
 
@@ -65,6 +67,10 @@ public final class MysqlClient {
         waiting.clear();
       }
       failed.forEach(p -> p.tryFail(new ServerError(2013, "HY000", "Lost connection to MySQL server during query")));
+      Promise<Void> d = dump;
+      if (d != null) {
+        d.tryFail(new ServerError(2013, "HY000", "Lost connection to MySQL server during query"));
+      }
     });
     socket.resume();
   }
@@ -236,6 +242,46 @@ public final class MysqlClient {
         : Future.succeededFuture());
   }
 
+  /**
+   * COM_BINLOG_DUMP as a replica sends it: the events from {@code file} at {@code position} are handed to
+   * {@code onEvent} as they come (on the socket's context); the future fails with the server's error (1236) or when
+   * the connection is lost, and completes if the server ends the stream.
+   */
+  public Future<Void> binlogDump(String file, long position, long serverId, java.util.function.Consumer<Buffer> onEvent) {
+    Promise<Void> p = Promise.promise();
+    synchronized (this) {
+      dump = p;
+      events = onEvent;
+      inbox.forEach(this::streamed);
+      inbox.clear();
+      if (closed) {
+        p.tryFail(new ServerError(2013, "HY000", "Lost connection to MySQL server during query"));
+      }
+    }
+    Buffer b = Buffer.buffer().appendByte((byte) 0x12);
+    Wire.int4(b, position);
+    Wire.int2(b, 0);
+    Wire.int4(b, serverId);
+    send(0, b.appendString(file, "UTF-8"));
+    return p.future();
+  }
+
+  private void streamed(Buffer payload) {
+    int kind = payload.length() == 0 ? 0xFE : payload.getUnsignedByte(0);
+    if (kind == 0x00) {
+      events.accept(payload.slice(1, payload.length()));
+    } else if (kind == 0xFF) {
+      dump.tryFail(error(payload));
+    } else {
+      dump.tryComplete();
+    }
+  }
+
+  /** Closes the connection without a COM_QUIT (a replica's STOP SLAVE). */
+  public void close() {
+    socket.close();
+  }
+
   /** COM_QUIT, then the connection closes. */
   public void quit() {
     send(0, Buffer.buffer().appendByte((byte) 0x01));
@@ -258,6 +304,10 @@ public final class MysqlClient {
   private void arrived(Buffer payload) {
     Promise<Buffer> p;
     synchronized (this) {
+      if (events != null) {
+        streamed(payload);
+        return;
+      }
       p = waiting.poll();
       if (p == null) {
         inbox.add(payload);

@@ -78,14 +78,30 @@ public final class MysqlImage {
       return Future.succeededFuture();
     }
     int port = option(options, "--port", 3306);
+    io.vertx.core.Context context = c.vertx().getOrCreateContext();
+    MysqlClient.Dialer dialer = new PodDialer(c, 5)::connectPaused;
     String dataDir = options.stream().filter(o -> o.startsWith("--datadir=")).map(o -> o.substring(10)).findFirst()
         .orElse(DATA_DIR);
     WorkerExecutor workers = c.vertx().createSharedWorkerExecutor("mysql-" + c.spec().id(), 4);
     c.exitOnSigterm(0);
-    return initScripts(c).compose(scripts -> c.nodeFolder(dataDir).compose(dir -> workers.executeBlocking(() -> {
-      SystemVariables variables = new SystemVariables(version, port, c.spec().podName());
-      return Entrypoint.prepare(dir, version, variables, c.spec().env(), scripts, log);
-    }, false))).compose(engine -> listen(c, engine, workers, port, log, admission), e -> {
+    String host = c.spec().podName();
+    return optionFiles(c).compose(files -> initScripts(c).compose(scripts -> c.nodeFolder(dataDir)
+        .compose(dir -> workers.executeBlocking(() -> {
+          MysqldOptions mysqld = MysqldOptions.of(files, options);
+          SystemVariables variables = new SystemVariables(version, port, host);
+          configure(variables, mysqld, version, host);
+          SqlEngine engine = Entrypoint.prepare(dir, version, variables, c.spec().env(), scripts, log);
+          String base = mysqld.logBin(host);
+          if (base != null) {
+            engine.binlog(Binlog.open(dir, base, mysqld.serverId(version.major() >= 8 ? 1 : 0), version));
+          }
+          engine.replication(Replication.open(engine, dir, dialer, context, workers, host));
+          if (!mysqld.on("skip-slave-start") && !mysqld.on("skip-replica-start")) {
+            engine.replication().resume();
+          }
+          return engine;
+        }, false))))
+        .compose(engine -> listen(c, engine, workers, port, log, admission), e -> {
       if (!(e instanceof Entrypoint.Refused)) {
         log.server("ERROR", "010119", "Aborting: " + e.getMessage());
       }
@@ -121,6 +137,43 @@ public final class MysqlImage {
       c.exit(1);
       return Future.succeededFuture();
     });
+  }
+
+  /** The server's settings from its options: {@code server_id}, {@code log_bin}, {@code (super_)read_only}. */
+  private static void configure(SystemVariables variables, MysqldOptions mysqld, MysqlVersion version, String host) {
+    variables.set("server_id", mysqld.serverId(version.major() >= 8 ? 1 : 0));
+    String base = mysqld.logBin(host);
+    if (base != null) {
+      variables.set("log_bin", "ON");
+      variables.set("log_bin_basename", DATA_DIR + "/" + base);
+      variables.set("log_bin_index", DATA_DIR + "/" + base + ".index");
+    }
+    if (mysqld.on("super-read-only")) {
+      variables.set("super_read_only", 1);
+      variables.set("read_only", 1);
+    } else if (mysqld.on("read-only")) {
+      variables.set("read_only", 1);
+    }
+  }
+
+  /**
+   * The texts of the option files the image's {@code /etc/mysql/my.cnf} includes: {@code /etc/mysql/conf.d/*.cnf}
+   * (where the replication page's init container puts {@code server-id.cnf} and {@code primary.cnf}) and
+   * {@code /etc/mysql/mysql.conf.d/*.cnf}, each folder in name order.
+   */
+  private static Future<List<String>> optionFiles(JvmContainer c) {
+    List<Future<List<String>>> folders = new ArrayList<>();
+    for (String folder : List.of("/etc/mysql/conf.d", "/etc/mysql/mysql.conf.d")) {
+      folders.add(c.folder(folder).compose(names -> {
+        List<Future<String>> read = new ArrayList<>();
+        for (String name : names.stream().filter(n -> n.endsWith(".cnf")).sorted().toList()) {
+          read.add(c.file(folder + "/" + name).map(b -> b == null ? ""
+              : new String(b, java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return Future.all(read).map(all -> read.stream().map(Future::result).toList());
+      }));
+    }
+    return Future.all(folders).map(all -> folders.stream().flatMap(f -> f.result().stream()).toList());
   }
 
   /** The files of {@code /docker-entrypoint-initdb.d}, in name order. */

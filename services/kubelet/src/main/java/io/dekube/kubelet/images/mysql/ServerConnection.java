@@ -25,6 +25,8 @@ final class ServerConnection {
   private static final int COM_STATISTICS = 0x09;
   private static final int COM_PING = 0x0E;
   private static final int COM_RESET_CONNECTION = 0x1F;
+  private static final int COM_BINLOG_DUMP = 0x12;
+  private static final int COM_REGISTER_SLAVE = 0x15;
 
   private enum State { HANDSHAKE, SWITCHED, COMMANDS, CLOSED }
 
@@ -37,6 +39,7 @@ final class ServerConnection {
   private State state = State.HANDSHAKE;
   private Packets.HandshakeResponse response;
   private SqlSession session;
+  private BinlogSender sender;
   private boolean busy;
   private int seq;
 
@@ -61,6 +64,9 @@ final class ServerConnection {
   /** The client went away: its session ends. */
   void closed() {
     state = State.CLOSED;
+    if (sender != null) {
+      sender.stop();
+    }
     SqlSession s = session;
     session = null;
     if (s != null) {
@@ -182,6 +188,14 @@ final class ServerConnection {
         send(1, Packets.eof(status()));
         yield Future.succeededFuture();
       }
+      case COM_REGISTER_SLAVE -> {
+        send(1, Packets.ok(0, 0, status(), ""));
+        yield Future.succeededFuture();
+      }
+      case COM_BINLOG_DUMP -> {
+        dump(payload);
+        yield Future.succeededFuture();
+      }
       case COM_INIT_DB -> run(s -> s.use(arg));
       case COM_QUERY -> run(s -> s.execute(arg));
       default -> {
@@ -189,6 +203,21 @@ final class ServerConnection {
         yield Future.succeededFuture();
       }
     };
+  }
+
+  /** COM_BINLOG_DUMP: a replica asks for the binary log from a file and position; this connection only streams now. */
+  private void dump(Buffer payload) {
+    Binlog binlog = engine.binlog();
+    if (binlog == null) {
+      send(1, Packets.error(new SqlResult.Error(1236, "HY000", "Binary log is not open")));
+      socket.close();
+      return;
+    }
+    long position = payload.getUnsignedIntLE(1);
+    String file = payload.getString(11, payload.length(), StandardCharsets.UTF_8.name());
+    Object id = engine.variables().get("server_id");
+    sender = new BinlogSender(socket, binlog, Long.parseLong(String.valueOf(id)), workers, file, position);
+    sender.start();
   }
 
   private Future<Void> run(java.util.function.Function<SqlSession, SqlResult> work) {

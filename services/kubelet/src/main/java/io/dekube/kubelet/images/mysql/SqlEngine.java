@@ -29,6 +29,8 @@ final class SqlEngine implements AutoCloseable {
   private final MysqlVersion version;
   private final SystemVariables variables;
   private final AtomicLong connections = new AtomicLong();
+  private volatile Binlog binlog;
+  private volatile Replication replication;
 
   private SqlEngine(String url, Connection admin, MysqlVersion version, SystemVariables variables) {
     this.url = url;
@@ -46,6 +48,11 @@ final class SqlEngine implements AutoCloseable {
   static SqlEngine open(Path dataDir, MysqlVersion version, SystemVariables variables) throws SQLException {
     String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(FILE) + OPTIONS;
     Connection admin = connect(url);
+    try {
+      Files.createDirectories(dataDir.resolve("mysql")); // mysqld's system schema folder: scripts test for it
+    } catch (java.io.IOException e) {
+      throw new SQLException("can't create " + dataDir.resolve("mysql") + ": " + e.getMessage(), e);
+    }
     try (Statement st = admin.createStatement()) {
       for (String schema : new String[] {"mysql", "sys", "performance_schema"}) {
         st.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
@@ -79,6 +86,43 @@ final class SqlEngine implements AutoCloseable {
   /** A new session (one per client connection), with no database selected. */
   SqlSession session(String user, String host) throws SQLException {
     return new SqlSession(this, connect(url), connections.incrementAndGet(), user, host);
+  }
+
+  /** The session that applies a source's statements on a replica: {@code super_read_only} does not stop it. */
+  SqlSession applierSession() throws SQLException {
+    SqlSession s = new SqlSession(this, connect(url), connections.incrementAndGet(), "system user", "");
+    s.applier();
+    return s;
+  }
+
+  /** The binary log ({@code log-bin}), or null. */
+  Binlog binlog() {
+    return binlog;
+  }
+
+  void binlog(Binlog log) {
+    this.binlog = log;
+  }
+
+  /** The replica side ({@code CHANGE MASTER TO}…), or null before the server listens. */
+  Replication replication() {
+    return replication;
+  }
+
+  void replication(Replication r) {
+    this.replication = r;
+  }
+
+  /** Writes a statement that changed something to the binary log, when there is one. Blocking. */
+  void logged(String database, String sql, long thread) {
+    Binlog b = binlog;
+    if (b != null && ReplicationStatements.changes(sql)) {
+      try {
+        b.append(database, sql, thread);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
   }
 
   /** The next connection id, as the handshake announces it. */
@@ -129,6 +173,10 @@ final class SqlEngine implements AutoCloseable {
   /** Closes the database: its file is written and released. */
   @Override
   public void close() throws SQLException {
+    Replication r = replication;
+    if (r != null) {
+      r.close();
+    }
     try (Statement st = admin.createStatement()) {
       st.execute("SHUTDOWN");
     } finally {

@@ -57,6 +57,7 @@ final class SqlSession implements AutoCloseable {
   private final String host;
   private String database;
   private volatile boolean autocommit = true;
+  private boolean applier;
 
   SqlSession(SqlEngine engine, Connection jdbc, long id, String user, String host) throws SQLException {
     this.engine = engine;
@@ -67,6 +68,15 @@ final class SqlSession implements AutoCloseable {
     try (Statement st = jdbc.createStatement()) {
       st.execute("SET SCHEMA PUBLIC");
     }
+  }
+
+  /** This session applies a source's statements: {@code super_read_only} does not stop it. */
+  void applier() {
+    applier = true;
+  }
+
+  SqlEngine engine() {
+    return engine;
   }
 
   long id() {
@@ -98,11 +108,25 @@ final class SqlSession implements AutoCloseable {
   /** Runs one statement. */
   SqlResult execute(String sql) {
     String s = SqlText.stripped(sql);
+    SqlResult r;
     try {
-      return statement(s);
+      r = ReplicationStatements.of(this, s);
+      if (r == null && !applier && engine.variables().on("super_read_only") && ReplicationStatements.changes(s)) {
+        r = new SqlResult.Error(1290, "HY000", "The MySQL server is running with the --super-read-only option so it "
+            + "cannot execute this statement");
+      }
+      if (r == null) {
+        r = statement(s);
+        if (!(r instanceof SqlResult.Error)) {
+          engine.logged(database, s, id);
+        }
+      }
     } catch (SQLException e) {
-      return MysqlErrors.of(e, database);
+      r = MysqlErrors.of(e, database);
+    } catch (java.io.IOException e) {
+      r = new SqlResult.Error(1105, "HY000", String.valueOf(e.getMessage()));
     }
+    return r;
   }
 
   private SqlResult statement(String s) throws SQLException {

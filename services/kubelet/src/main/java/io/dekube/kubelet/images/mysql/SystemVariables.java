@@ -2,17 +2,17 @@ package io.dekube.kubelet.images.mysql;
 
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The server's system variables a client reads ({@code @@version}, {@code @@version_comment}, and what
  * Connector/J asks at connect: {@code auto_increment_increment}, the character sets, {@code max_allowed_packet},
  * {@code sql_mode}, {@code transaction_isolation}…), as the image's server has them. Values are strings or
- * numbers. Immutable.
+ * numbers. The server's options set some ({@code server_id}, {@code log_bin}, {@code super_read_only}) and
+ * {@code SET GLOBAL} a few ({@link #set}). Thread-safe.
  */
 final class SystemVariables {
 
-  private final Map<String, Object> values = new TreeMap<>();
+  private final Map<String, Object> values = new java.util.concurrent.ConcurrentSkipListMap<>();
 
   SystemVariables(MysqlVersion version, int port, String hostname) {
     boolean modern = version.major() >= 8;
@@ -53,8 +53,12 @@ final class SystemVariables {
     values.put(version.major() >= 8 ? "transaction_isolation" : "tx_isolation", "REPEATABLE-READ");
     values.put("transaction_read_only", 0);
     values.put("tx_read_only", 0);
-    values.put("server_id", 1);
+    values.put("server_id", modern ? 1 : 0);
     values.put("read_only", 0);
+    values.put("super_read_only", 0);
+    values.put("log_bin", "OFF");
+    values.put("binlog_format", "STATEMENT");
+    values.put("gtid_mode", "OFF");
     values.put("default_authentication_plugin", version.defaultPlugin());
     values.put("have_ssl", "DISABLED");
     values.put("query_cache_size", 1048576);
@@ -64,6 +68,17 @@ final class SystemVariables {
   /** The value of {@code name} (case-insensitive), or null when the server has no such variable. */
   Object get(String name) {
     return values.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  /** Sets {@code name} (lower case): the server's options at start, {@code SET GLOBAL} after. */
+  void set(String name, Object value) {
+    values.put(name, value);
+  }
+
+  /** Whether the flag {@code name} is on (1, ON). */
+  boolean on(String name) {
+    Object v = values.get(name);
+    return v != null && (v.equals(1) || "1".equals(String.valueOf(v)) || "ON".equalsIgnoreCase(String.valueOf(v)));
   }
 
   /** All variables, by name. */
