@@ -97,6 +97,22 @@ class CassandraImageTest {
       assertEquals(hostId2, hostId(after, "127.42.0.4"), after);
       assertEquals(3, count(after, "UN"), after);
       assertTrue(again.log("cassandra").contains("Loading persisted ring state"));
+
+      String hostId1 = hostId(after, "127.42.0.2");
+      assertEquals("\u0000error: Node /127.42.0.2 is alive and owns this ID. Use decommission command to remove it "
+          + "from the ring\n-- StackTrace --\njava.lang.UnsupportedOperationException: Node /127.42.0.2 is alive and "
+          + "owns this ID. Use decommission command to remove it from the ring\n", c0.exec("nodetool", "removenode",
+          hostId1));
+      c1.close(); // gone for good (scaled down): down, and listed until removenode
+      pods.remove(c1);
+      c0.awaitLog("cassandra", "Node /127.42.0.2 state jump to shutdown"); // its SIGTERM's announcement
+      Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+          .until(() -> c0.exec("nodetool", "status"), s -> s.contains("\nDN  127.42.0.2  "));
+      assertEquals("", c0.exec("nodetool", "removenode", hostId1));
+      assertTrue(!c0.exec("nodetool", "status").contains("127.42.0.2"));
+      Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+          .until(() -> again.exec("nodetool", "status"), s -> !s.contains("127.42.0.2") && count(s, "UN") == 2);
+      again.awaitLog("cassandra", "for /127.42.0.2");
     } finally {
       for (ImageUnderTest p : pods) {
         p.close();

@@ -82,6 +82,9 @@ public final class CassandraImage {
       CassandraNode node = new CassandraNode(c, settings, log, hostId, tokens, load,
           h -> admission.admit(CassandraNode.STORAGE_PORT, h), h -> admission.admit(CassandraNode.NATIVE_PORT, h));
       running.set(node);
+      // SIGTERM: the shutdown hook announces the end while the pod's network is still there; a stop for any other
+      // reason (the container exits) only closes the ports
+      c.onTerm(grace -> node.stop().map(143));
       c.onStop(node::stop);
       return new Object[] {node, saved != null};
     })).compose(started -> {

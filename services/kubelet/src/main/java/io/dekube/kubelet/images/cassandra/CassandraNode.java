@@ -30,7 +30,8 @@ import java.util.function.UnaryOperator;
  * seed pod is found at its new IP) and a node it has down; views merge by the newer heartbeat. A node whose heartbeat
  * has not moved for {@link #CONVICT_MS} is down, one that announced its shutdown is down at once; a node that comes
  * back at a new address with the same host ID (a StatefulSet pod re-created on its volume) replaces its old address,
- * which leaves the ring. A node joins as Cassandra 3.11 does: a seed or a node with tokens in its volume is NORMAL
+ * which leaves the ring; a node that stays down stays {@code DN}, as in Cassandra, until
+ * {@code nodetool removenode} removes it everywhere. A node joins as Cassandra 3.11 does: a seed or a node with tokens in its volume is NORMAL
  * at once; another first hears from the ring, joins ({@code UJ}) for {@link #RING_DELAY_MS} (the image's
  * {@code cassandra.ring_delay_ms}: dekube's is 2 s, Cassandra's default 30 s) and then goes NORMAL; only then does
  * the native transport listen. No data is stored or streamed. Thread-safe: the state is guarded by the node.
@@ -43,6 +44,8 @@ final class CassandraNode {
   static final long RING_DELAY_MS = 2_000;
   /** How long a joining node tries to hear from a seed before it gives up, as the shadow round does. */
   static final long SHADOW_ROUND_MS = 30_000;
+  /** How long a removed node's state is gossiped, so that every node hears of its removal. */
+  static final long QUARANTINE_MS = 60_000;
   static final int STORAGE_PORT = 7000;
   static final int NATIVE_PORT = 9042;
 
@@ -65,6 +68,7 @@ final class CassandraNode {
   private final Set<String> up = new HashSet<>();
   private final Set<String> handshaken = new HashSet<>();
   private final Map<String, Long> quarantine = new HashMap<>();
+  private final List<Endpoint> removals = new ArrayList<>();
   private final Promise<Void> heardFromRing = Promise.promise();
   private volatile Set<String> seedAddresses = Set.of();
   private Endpoint self;
@@ -320,6 +324,7 @@ final class CassandraNode {
   private synchronized JsonObject message() {
     JsonArray states = new JsonArray().add(self.json());
     peers.values().forEach(e -> states.add(e.json()));
+    removals.forEach(e -> states.add(e.json()));
     return new JsonObject().put("cluster", settings.cluster()).put("states", states);
   }
 
@@ -344,10 +349,13 @@ final class CassandraNode {
       if (!e.newerThan(known) || replaced(e)) {
         continue;
       }
+      if (e.status().equals(Endpoint.REMOVED)) {
+        excise(e);
+        continue;
+      }
       peers.put(e.address(), e);
       replaceOlder(e);
       lastBeat.put(e.address(), now);
-      heardFromRing.tryComplete();
       if (known == null) {
         log.info("GossipStage:1", "Gossiper.java:1053", "Node /" + e.address() + " is now part of the cluster");
       }
@@ -364,6 +372,45 @@ final class CassandraNode {
       if (e.status().equals(Endpoint.NORMAL) && (known == null || !known.status().equals(Endpoint.NORMAL))) {
         log.info("GossipStage:1", "StorageService.java:2289", "Node /" + e.address() + " state jump to NORMAL");
       }
+    }
+    if (!peers.isEmpty()) {
+      heardFromRing.tryComplete();
+    }
+  }
+
+  /** {@code nodetool removenode}: a down node leaves the ring; null, or why not. */
+  synchronized String removeNode(String hostId) {
+    if (self.hostId().equals(hostId)) {
+      return "Cannot remove self";
+    }
+    Endpoint e = peers.values().stream().filter(p -> p.hostId().equals(hostId)).findFirst().orElse(null);
+    if (e == null) {
+      return "Host ID not found.";
+    }
+    if (up.contains(e.address())) {
+      return "Node /" + e.address() + " is alive and owns this ID. Use decommission command to remove it from the ring";
+    }
+    Endpoint removed = e.withStatus(Endpoint.REMOVED, false);
+    excise(removed);
+    removals.add(removed);
+    c.vertx().setTimer(QUARANTINE_MS, t -> {
+      synchronized (this) {
+        removals.remove(removed);
+      }
+    });
+    return null;
+  }
+
+  /** A removed node's state: it leaves this node's view, and its address may not come back in that generation. */
+  private void excise(Endpoint e) {
+    Endpoint known = peers.remove(e.address());
+    lastBeat.remove(e.address());
+    up.remove(e.address());
+    handshaken.remove(e.address());
+    quarantine.put(e.address(), e.generation());
+    if (known != null) {
+      log.info("GossipStage:1", "StorageService.java:2480", "Removing tokens " + known.tokens() + " for /"
+          + e.address());
     }
   }
 

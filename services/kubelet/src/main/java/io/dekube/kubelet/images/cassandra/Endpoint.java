@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * What gossip tells of one Cassandra node: its address, host ID, tokens, data centre and rack, load, its status
- * ({@code BOOT} while it joins, {@code NORMAL}, {@code shutdown} once it announced its end) and its heartbeat
+ * ({@code BOOT} while it joins, {@code NORMAL}, {@code shutdown} once it announced its end, {@code removed} once removed) and its heartbeat
  * (generation = the second it started, version = a counter it raises every gossip round). A newer heartbeat wins
  * when two views of a node meet. Immutable.
  */
@@ -16,6 +16,8 @@ record Endpoint(String address, String hostId, long generation, long version, St
   static final String BOOT = "BOOT";
   static final String NORMAL = "NORMAL";
   static final String SHUTDOWN = "shutdown";
+  /** The status {@code nodetool removenode} gives a dead node's state: every node drops it. */
+  static final String REMOVED = "removed";
 
   /** Whether this view of the node is newer than {@code other}'s. */
   boolean newerThan(Endpoint other) {

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The image's {@code nodetool} (Cassandra 3.11's words) against the pod's own node — {@code status [keyspace]},
- * {@code drain} (the StatefulSet's preStop hook), {@code version} — and its {@code /ready-probe.sh}. Before the node
+ * {@code drain} (the StatefulSet's preStop hook), {@code removenode <host ID>}, {@code version} — and its {@code /ready-probe.sh}. Before the node
  * runs, nodetool cannot reach its JMX port and says so, exit 1. Non-blocking.
  */
 final class Nodetool {
@@ -38,6 +38,8 @@ final class Nodetool {
           + "        [(-pw <password> | --password <password>)] [(-u <username> | --username <username>)]\n"
           + "        <command> [<args>]\n\nThe most commonly used nodetool commands are:\n"
           + "    drain                        Drain the node (stop accepting writes and flush all tables)\n"
+          + "    removenode                   Show status of current node removal, force completion of pending "
+          + "removal or remove provided ID\n"
           + "    status                       Print cluster information (state, load, IDs, ...)\n"
           + "    version                      Print cassandra version\n\n"
           + "See 'nodetool help <command>' for more information on a specific command.\n\n"));
@@ -45,7 +47,7 @@ final class Nodetool {
     }
     String command = args.get(0);
     List<String> rest = args.subList(1, args.size());
-    if (!List.of("status", "drain", "version").contains(command)) {
+    if (!List.of("status", "drain", "version", "removenode").contains(command)) {
       return fail(out, "nodetool: Found unexpected parameters: " + args + "\n" + SEE_HELP);
     }
     if (node == null) {
@@ -57,8 +59,25 @@ final class Nodetool {
           : fail(out, "nodetool: Found unexpected parameters: " + rest + "\n" + SEE_HELP);
       case "drain" -> rest.isEmpty() ? ExecSession.ending(node.drain().map(0))
           : fail(out, "nodetool: Found unexpected parameters: " + rest + "\n" + SEE_HELP);
+      case "removenode" -> removeNode(node, rest, out);
       default -> status(node, rest, out);
     };
+  }
+
+  /** {@code removenode <host ID>} of a down node; 3.11's {@code status} and {@code force} forms are not built. */
+  private static ExecSession removeNode(CassandraNode node, List<String> rest, ExecSession.Output out) {
+    if (rest.size() != 1) {
+      return fail(out, "nodetool: Missing required parameter: removenode <hostid>\n" + SEE_HELP);
+    }
+    String why = node.removeNode(rest.get(0));
+    return why == null ? ExecSession.ending(Future.succeededFuture(0)) : error(out, "java.lang"
+        + ".UnsupportedOperationException", why);
+  }
+
+  /** An exception from the node: nodetool's {@code error:} and the trace's head, exit 2. */
+  private static ExecSession error(ExecSession.Output out, String type, String message) {
+    out.stderr(Buffer.buffer("error: " + message + "\n-- StackTrace --\n" + type + ": " + message + "\n"));
+    return ExecSession.ending(Future.succeededFuture(2));
   }
 
   private static ExecSession status(CassandraNode node, List<String> rest, ExecSession.Output out) {
@@ -69,9 +88,8 @@ final class Nodetool {
     Integer replicas = KEYSPACES.get(keyspace);
     if (replicas == null) {
       if (List.of("system", "system_schema").contains(keyspace)) {
-        return fail(out, "error: Ownership values for keyspaces with LocalStrategy are meaningless\n"
-            + "-- StackTrace --\njava.lang.IllegalStateException: Ownership values for keyspaces with LocalStrategy "
-            + "are meaningless\n");
+        return error(out, "java.lang.IllegalStateException", "Ownership values for keyspaces with LocalStrategy are "
+            + "meaningless");
       }
       return fail(out, "nodetool: The keyspace " + keyspace + ", does not exist\n" + SEE_HELP);
     }
