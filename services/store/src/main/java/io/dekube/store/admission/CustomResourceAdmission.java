@@ -82,11 +82,15 @@ public final class CustomResourceAdmission implements WriteAdmission {
     for (SchemaError e : SchemaValidator.validate(obj, schema)) {
       errs.add(e.reason(), e.field(), e.body());
     }
+    SchemaRules rules = rules(type, schema);
     if (errs.all().stream().anyMatch(e -> e.reason().equals("FieldValueTypeInvalid"))) {
-      errs.add("FieldValueInvalid", "<nil>", "Invalid value: \"null\": some validation rules were not checked because "
-          + "the object was invalid; correct the existing errors to complete validation");
+      // kube says so only when there are x-kubernetes-validations rules to skip (its CEL validator is nil otherwise)
+      if (!rules.isEmpty()) {
+        errs.add("FieldValueInvalid", "<nil>", "Invalid value: \"null\": some validation rules were not checked "
+            + "because the object was invalid; correct the existing errors to complete validation");
+      }
     } else {
-      for (SchemaError e : RuleValidator.validate(rules(type, schema), obj, verb == Verb.CREATE ? null : old)) {
+      for (SchemaError e : RuleValidator.validate(rules, obj, verb == Verb.CREATE ? null : old)) {
         errs.add(e.reason(), e.field(), e.body());
       }
     }
