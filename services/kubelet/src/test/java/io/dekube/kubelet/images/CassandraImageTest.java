@@ -113,6 +113,9 @@ class CassandraImageTest {
       Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
           .until(() -> again.exec("nodetool", "status"), s -> !s.contains("127.42.0.2") && count(s, "UN") == 2);
       again.awaitLog("cassandra", "for /127.42.0.2");
+      assertEquals(0, probe(again));
+      again.exec("rm", "/ready-probe.sh");
+      assertEquals(127, probe(again));
     } finally {
       for (ImageUnderTest p : pods) {
         p.close();
