@@ -194,6 +194,8 @@ final class ProcessTable {
         case "redis" -> List.<String[]>of(new String[] {"999", "redis-server *:6379"}); // its entrypoint drops to redis
         case "mysql" -> List.<String[]>of(new String[] {"999", "mysqld"});
         case "mongo" -> List.<String[]>of(new String[] {"999", "mongod --bind_ip_all"});
+        case "cassandra" -> io.dekube.kubelet.images.cassandra.CassandraFiles.processes(c).stream()
+            .map(command -> new String[] {null, command}).toList();
         case "wordpress" -> List.of(new String[] {null, "apache2 -DFOREGROUND"}, new String[] {"33",
             "apache2 -DFOREGROUND"}); // Apache's parent as root, a worker as www-data
         default -> List.<String[]>of(new String[] {null, "/" + program});

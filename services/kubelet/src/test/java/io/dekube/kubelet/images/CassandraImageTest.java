@@ -63,6 +63,9 @@ class CassandraImageTest {
       assertEquals(200.0, owns, 0.3, status);
       assertEquals(0, probe(c0));
       assertEquals("ReleaseVersion: 3.11.2\n", c0.exec("nodetool", "version"));
+      String ps = c0.exec("ps", "-ef");
+      assertTrue(ps.matches("(?s).*\nroot +1 +0 .* /sbin/dumb-init /bin/bash /run.sh\nroot +\\d+ +1 .* java .*-Xms512M "
+          + "-Xmx512M -Xmn100M .*org.apache.cassandra.service.CassandraDaemon\n.*"), ps);
       assertEquals("\u0000nodetool: Found unexpected parameters: [nosuch]\n"
           + "See 'nodetool help' or 'nodetool help <command>'.\n", c0.exec("nodetool", "nosuch"));
       assertEquals("\u0000nodetool: The keyspace ks, does not exist\n"
