@@ -59,14 +59,8 @@ public final class FieldSet {
 
   /** Whether the path is a member. */
   public boolean contains(List<String> path) {
-    FieldSet node = this;
-    for (String e : path) {
-      node = node.children.get(e);
-      if (node == null) {
-        return false;
-      }
-    }
-    return node.member;
+    FieldSet node = at(path);
+    return node != null && node.member;
   }
 
   /** Removes a path's membership (and prunes empty branches). */
@@ -133,14 +127,8 @@ public final class FieldSet {
 
   /** Whether the path has members below it (it is not a leaf). */
   public boolean hasChildren(List<String> path) {
-    FieldSet node = this;
-    for (String e : path) {
-      node = node.children.get(e);
-      if (node == null) {
-        return false;
-      }
-    }
-    return !node.children.isEmpty();
+    FieldSet node = at(path);
+    return node != null && !node.children.isEmpty();
   }
 
   public boolean isEmpty() {
