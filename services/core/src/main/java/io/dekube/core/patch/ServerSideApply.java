@@ -54,6 +54,11 @@ public final class ServerSideApply implements PatchStrategy {
     if (!(applied instanceof ObjectNode cfg)) {
       throw StatusException.badRequest("the applied configuration must be an object");
     }
+    JsonNode sentFields = cfg.path("metadata").get("managedFields");
+    if (sentFields != null && !sentFields.isNull() && !(sentFields.isArray() && sentFields.isEmpty())) {
+      // kube refuses an empty list too; dekube lets it pass, as typed clients serialize an unset list as []
+      throw StatusException.badRequest("metadata.managedFields must be nil");
+    }
     String apiVersion = cfg.path("apiVersion").asText(type.apiVersion());
     if (!cfg.path("kind").asText(type.kind()).equals(type.kind())) {
       throw StatusException.badRequest("the applied configuration's kind \"" + cfg.path("kind").asText()

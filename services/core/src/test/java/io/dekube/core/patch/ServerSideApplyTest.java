@@ -310,4 +310,13 @@ class ServerSideApplyTest {
         "apiVersion: ex.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {sel: {b: '2'}}"), WIDGETS, "three", false, T2));
     assertEquals("Apply failed with 1 conflict: conflict with \"one\": .spec.sel", e.getMessage());
   }
+
+  @Test
+  void anAppliedConfigurationMayNotCarryManagedFields() {
+    ObjectNode live = ServerSideApply.apply(null, yaml(deployment(2, "v1")), DEPLOYMENTS, "kubectl", false, T1);
+    StatusException e = assertThrows(StatusException.class,
+        () -> ServerSideApply.apply(live, live, DEPLOYMENTS, "kubectl", false, T2));
+    assertEquals(400, e.code());
+    assertEquals("metadata.managedFields must be nil", e.getMessage());
+  }
 }
