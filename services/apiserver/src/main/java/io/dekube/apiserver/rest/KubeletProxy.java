@@ -18,7 +18,6 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.http.ServerWebSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,7 +29,8 @@ import java.util.function.Function;
  * The pod subresources the kubelet serves — {@code log}, {@code exec}, {@code attach},
  * {@code portforward} — proxied to the kubelet of the pod's node, found on the Node object
  * (InternalIP, {@code status.daemonEndpoints.kubeletEndpoint.Port}), as kube-apiserver does. Logs
- * stream back as they come; exec and attach are WebSockets piped frame by frame, or SPDY/3.1 streams
+ * stream back as they come; exec and attach are WebSockets piped frame by frame ({@link ChannelRelay}: a v5
+ * client is upgraded before the kubelet is dialled, as kube's stream translator does), or SPDY/3.1 streams
  * bridged to the kubelet's channels ({@link SpdyStreams}); port-forward speaks SPDY, plain or tunnelled
  * in a WebSocket ({@link PortForwardTunnel}). Runs on the request's event loop.
  */
@@ -181,8 +181,19 @@ final class KubeletProxy {
       }
     }
     String uri = "/" + sub + "/" + t.namespace() + "/" + t.pod() + "/" + t.container() + q;
+    Runnable closed = () -> ResponseAbort.webSocketClosed(r.ctx());
+    List<String> offered = spdy ? List.of() : WebSocketUpgrade.offered(req);
+    if (ChannelRelay.translating(offered)) {
+      // kube's stream translator: the client is upgraded first, the kubelet dialled after (see ChannelRelay)
+      ChannelRelay relay = new ChannelRelay(ChannelRelay.agreed(offered), closed);
+      req.toWebSocket().onSuccess(client -> {
+        relay.client(client);
+        connect(t, uri, offered).onSuccess(relay::kubelet).onFailure(relay::refused);
+      });
+      return;
+    }
     // SPDY's streams are bridged to the kubelet's channels: v5 closes stdin as a half-closed stream does
-    List<String> protocols = spdy ? List.of("v5.channel.k8s.io", "v4.channel.k8s.io") : WebSocketUpgrade.offered(req);
+    List<String> protocols = spdy ? List.of(ChannelRelay.V5, "v4.channel.k8s.io") : offered;
     connect(t, uri, protocols).onComplete(ar -> {
       if (ar.failed()) {
         req.resume();
@@ -206,19 +217,20 @@ final class KubeletProxy {
             upgradeFailed(r, up.cause());
             return;
           }
-          streams.attach(SpdySession.Wire.of(up.result()), () -> ResponseAbort.webSocketClosed(r.ctx()));
+          streams.attach(SpdySession.Wire.of(up.result()), closed);
         });
         return;
       }
-      // a quick command (cat of a small file) may send all its frames and close before the client's
-      // side is upgraded: the relay keeps them and the close until then
-      Relay relay = new Relay(kubelet);
+      // an older channel protocol, through kube's upgrade-aware proxy: the kubelet's frames and close, sent
+      // before the client's side is upgraded (a cat of a small file), wait for it in the relay
+      ChannelRelay relay = new ChannelRelay(ChannelRelay.agreed(offered), closed);
+      relay.kubelet(kubelet);
       req.toWebSocket().onComplete(up -> {
         if (up.failed()) {
           kubelet.close();
           return;
         }
-        relay.attach(up.result(), () -> ResponseAbort.webSocketClosed(r.ctx()));
+        relay.client(up.result());
       });
     });
   }
@@ -250,60 +262,6 @@ final class KubeletProxy {
     WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(t.host()).setPort(t.port()).setURI(uri)
         .setSsl(true).setSubProtocols(protocols);
     return ws.connect(o);
-  }
-
-  /**
-   * Frames both ways, text and binary; either side closing closes the other. The kubelet's frames
-   * and its close are held from the start until {@link #attach} names the client. Event-loop only.
-   */
-  static final class Relay {
-    private final WebSocket kubelet;
-    private final java.util.List<io.vertx.core.http.WebSocketFrame> early = new java.util.ArrayList<>();
-    private ServerWebSocket client;
-    private boolean kubeletClosed;
-
-    Relay(WebSocket kubelet) {
-      this.kubelet = kubelet;
-      kubelet.frameHandler(f -> {
-        if (f.isBinary() || f.isText() || f.isContinuation()) {
-          if (client == null) {
-            early.add(f);
-          } else if (!client.isClosed()) {
-            client.writeFrame(f);
-          }
-        }
-      });
-      kubelet.closeHandler(v -> {
-        kubeletClosed = true;
-        if (client != null && !client.isClosed()) {
-          client.close();
-        }
-      });
-    }
-
-    /** Relays with the client's socket; {@code closed} runs when that socket closes. */
-    void attach(ServerWebSocket c, Runnable closed) {
-      client = c;
-      early.forEach(c::writeFrame);
-      early.clear();
-      if (kubeletClosed || kubelet.isClosed()) {
-        c.close().onComplete(v -> closed.run());
-        return;
-      }
-      c.frameHandler(f -> {
-        if (f.isBinary() || f.isText() || f.isContinuation()) {
-          if (!kubelet.isClosed()) {
-            kubelet.writeFrame(f);
-          }
-        }
-      });
-      c.closeHandler(v -> {
-        closed.run();
-        if (!kubelet.isClosed()) {
-          kubelet.close();
-        }
-      });
-    }
   }
 
   private void portForward(ApiRequest r, Target t) {
