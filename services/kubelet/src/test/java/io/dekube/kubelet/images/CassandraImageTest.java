@@ -63,6 +63,20 @@ class CassandraImageTest {
       assertEquals(200.0, owns, 0.3, status);
       assertEquals(0, probe(c0));
       assertEquals("ReleaseVersion: 3.11.2\n", c0.exec("nodetool", "version"));
+      StringBuffer onTty = new StringBuffer(); // kubectl exec -it cassandra-0 -- nodetool ...
+      var tty = c0.container.exec(List.of("nodetool", "version"), new io.dekube.kubelet.runtime.ExecSession.Output() {
+        @Override
+        public void stdout(io.vertx.core.buffer.Buffer data) {
+          onTty.append(data);
+        }
+
+        @Override
+        public void stderr(io.vertx.core.buffer.Buffer data) {
+          onTty.append("stderr:").append(data);
+        }
+      }, true);
+      tty.exitCode().toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals("ReleaseVersion: 3.11.2\r\n", onTty.toString());
       String ps = c0.exec("ps", "-ef");
       assertTrue(ps.matches("(?s).*\nroot +1 +0 .* /sbin/dumb-init /bin/bash /run.sh\nroot +\\d+ +1 .* java .*-Xms512M "
           + "-Xmx512M -Xmn100M .*org.apache.cassandra.service.CassandraDaemon\n.*"), ps);

@@ -49,7 +49,8 @@ public final class CassandraImage {
   /** Starts the image in {@code c}; completes once gossip listens (the node joins the ring after). */
   public static Future<Void> start(JvmContainer c, List<String> argv, Admission admission) {
     AtomicReference<CassandraNode> running = new AtomicReference<>();
-    c.command("nodetool", (words, out, tty) -> Nodetool.start(running.get(), words, out));
+    c.command("nodetool", (words, out, tty) -> Nodetool.start(running.get(), words,
+        Nodetool.terminal(out, tty)));
     c.command("ready-probe.sh", (words, out, tty) -> Nodetool.readyProbe(c, running.get(), out));
     if (argv.stream().noneMatch(a -> a.endsWith("run.sh"))) {
       return Future.failedFuture(new ContainerStartException("StartError", "dekube's cassandra image runs only its "

@@ -354,7 +354,6 @@ final class CassandraNode {
         continue;
       }
       peers.put(e.address(), e);
-      replaceOlder(e);
       lastBeat.put(e.address(), now);
       if (known == null) {
         log.info("GossipStage:1", "Gossiper.java:1053", "Node /" + e.address() + " is now part of the cluster");
@@ -372,6 +371,7 @@ final class CassandraNode {
       if (e.status().equals(Endpoint.NORMAL) && (known == null || !known.status().equals(Endpoint.NORMAL))) {
         log.info("GossipStage:1", "StorageService.java:2289", "Node /" + e.address() + " state jump to NORMAL");
       }
+      replaceOlder(e);
     }
     if (!peers.isEmpty()) {
       heardFromRing.tryComplete();

@@ -116,6 +116,27 @@ final class Nodetool {
     }));
   }
 
+  /**
+   * {@code out} as a terminal shows it ({@code kubectl exec -it}): a pseudo-terminal writes {@code \r\n} for
+   * newlines and has one stream, stderr joins stdout.
+   */
+  static ExecSession.Output terminal(ExecSession.Output out, boolean tty) {
+    if (!tty) {
+      return out;
+    }
+    return new ExecSession.Output() {
+      @Override
+      public void stdout(Buffer data) {
+        out.stdout(Buffer.buffer(data.toString().replace("\n", "\r\n")));
+      }
+
+      @Override
+      public void stderr(Buffer data) {
+        stdout(data);
+      }
+    };
+  }
+
   private static ExecSession print(ExecSession.Output out, String text) {
     out.stdout(Buffer.buffer(text));
     return ExecSession.ending(Future.succeededFuture(0));
