@@ -77,6 +77,9 @@ class CassandraImageTest {
       }, true);
       tty.exitCode().toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
       assertEquals("ReleaseVersion: 3.11.2\r\n", onTty.toString());
+      assertEquals("\u0000Connection error: ('Unable to connect to any servers', {'127.0.0.1': ProtocolException('dekube's "
+          + "cassandra image has no CQL engine: only gossip, nodetool and the ready probe are built')})\n",
+          c0.exec("cqlsh"));
       String ps = c0.exec("ps", "-ef");
       assertTrue(ps.matches("(?s).*\nroot +1 +0 .* /sbin/dumb-init /bin/bash /run.sh\nroot +\\d+ +1 .* java .*-Xms512M "
           + "-Xmx512M -Xmn100M .*org.apache.cassandra.service.CassandraDaemon\n.*"), ps);

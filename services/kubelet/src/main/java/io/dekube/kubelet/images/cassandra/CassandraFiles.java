@@ -50,6 +50,7 @@ public final class CassandraFiles {
         "/ready-probe.sh", script,
         bin + "nodetool", script,
         bin + "cassandra", script,
+        bin + "cqlsh", script,
         "/etc/cassandra/cassandra.yaml", "# written by /run.sh from the environment: see the container's log\n");
   }
 }

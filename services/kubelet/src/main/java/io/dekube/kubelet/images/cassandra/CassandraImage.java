@@ -51,6 +51,7 @@ public final class CassandraImage {
     AtomicReference<CassandraNode> running = new AtomicReference<>();
     c.command("nodetool", (words, out, tty) -> Nodetool.start(running.get(), words,
         Nodetool.terminal(out, tty)));
+    c.command("cqlsh", (words, out, tty) -> Nodetool.cqlsh(running.get(), Nodetool.terminal(out, tty)));
     c.command("ready-probe.sh", (words, out, tty) -> Nodetool.readyProbe(c, running.get(), out));
     if (argv.stream().noneMatch(a -> a.endsWith("run.sh"))) {
       return Future.failedFuture(new ContainerStartException("StartError", "dekube's cassandra image runs only its "

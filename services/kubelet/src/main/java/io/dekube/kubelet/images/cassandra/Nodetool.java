@@ -117,6 +117,17 @@ final class Nodetool {
   }
 
   /**
+   * {@code cqlsh}: the image has one, but there is no CQL engine behind the native port, so it fails as cqlsh does
+   * when its server answers with an error (or does not listen yet), exit 1.
+   */
+  static ExecSession cqlsh(CassandraNode node, ExecSession.Output out) {
+    String why = node != null && node.ready() ? "ProtocolException('" + NativeTransport.NO_CQL + "')"
+        : "error(111, \"Tried connecting to [('127.0.0.1', 9042)]. Last error: Connection refused\")";
+    out.stderr(Buffer.buffer("Connection error: ('Unable to connect to any servers', {'127.0.0.1': " + why + "})\n"));
+    return ExecSession.ending(Future.succeededFuture(1));
+  }
+
+  /**
    * {@code out} as a terminal shows it ({@code kubectl exec -it}): a pseudo-terminal writes {@code \r\n} for
    * newlines and has one stream, stderr joins stdout.
    */
