@@ -46,6 +46,7 @@ public final class BuiltInImages {
       "perl[:<tag>] (only perl -Mbignum=bpi -wle 'print bpi(N)')",
       "registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10 (start-zookeeper, zkCli.sh, zookeeper-ready)",
       "mysql[:<tag>] (mysqld, mysql, mysqladmin; 9, 8.4, 8.0, 5.7, 5.6)",
+      "gcr.io/google-samples/xtrabackup:1.0 (xtrabackup, xbstream, ncat, mysql)",
       "mongo[:<tag>] (mongod, mongosh; 8.0, 7.0, 6.0, 5.0, 4.4)",
       "gcr.io/google-samples/cassandra:v13 (Cassandra 3.11.2's gossip, nodetool status|drain|version, "
           + "/ready-probe.sh; no CQL)",
@@ -220,6 +221,8 @@ public final class BuiltInImages {
       case "registry.k8s.io/kubernetes-zookeeper", "k8s.gcr.io/kubernetes-zookeeper",
           "gcr.io/google_containers/kubernetes-zookeeper" -> "kubernetes-zookeeper";
       case "mysql", "mysql/mysql-server" -> "mysql";
+      // the replicated-MySQL page's sidecar and clone image
+      case "gcr.io/google-samples/xtrabackup" -> tag.equals("1.0") ? "xtrabackup" : null;
       case "mongo" -> "mongo";
       // the Cassandra tutorial's image (v13: Cassandra 3.11.2); its other tags ran other versions, not built
       case "gcr.io/google-samples/cassandra", "us-docker.pkg.dev/google-samples/containers/gke/cassandra" ->

@@ -65,8 +65,11 @@ public final class Programs {
       case "vish-stress" -> Stress.vish(c);
       case "perl" -> Perl.start(c);
       case "kubernetes-zookeeper" -> io.dekube.kubelet.images.zookeeper.ZooKeeperImage.start(c);
-      case "mysql" -> MysqlImage.start(c, image.tag(), ImageArgs.argv(c.spec().container(),
-          List.of("docker-entrypoint.sh"), List.of("mysqld")), (port, handler) -> Refusals.tcp(c, port, handler));
+      case "mysql" -> mysql(c, image.tag());
+      case "xtrabackup" -> {
+        io.dekube.kubelet.images.mysql.XtrabackupImage.commands(c, (port, handler) -> Refusals.tcp(c, port, handler));
+        yield busybox(c, true);
+      }
       case "mongo" -> io.dekube.kubelet.images.mongo.MongoImage.start(c, image.tag(), ImageArgs.argv(
           c.spec().container(), List.of("docker-entrypoint.sh"), List.of("mongod")),
           (port, handler) -> Refusals.tcp(c, port, handler));
@@ -164,6 +167,11 @@ public final class Programs {
    * {@code stdin: true} (else a bare {@code sh} reads end of input at once and ends, as in Docker).
    */
   private static Future<Void> busybox(JvmContainer c) {
+    return busybox(c, false);
+  }
+
+  /** The built-in shell as the container's program; {@code imageCommands}: with the image's programs by name. */
+  private static Future<Void> busybox(JvmContainer c, boolean imageCommands) {
     var spec = c.spec().container();
     List<String> argv = new ArrayList<>();
     if (spec.getCommand() != null && !spec.getCommand().isEmpty()) {
@@ -177,8 +185,8 @@ public final class Programs {
     }
     ExecSession.Output out = c.outputs();
     AtomicBoolean stopped = new AtomicBoolean();
-    ExecSession shell = ShellSession.start(c.vertx(), c.spec(), argv, out, Boolean.TRUE.equals(spec.getTty()),
-        c.traffic());
+    ExecSession shell = imageCommands ? c.shellWithImageCommands(argv, out, Boolean.TRUE.equals(spec.getTty()))
+        : ShellSession.start(c.vertx(), c.spec(), argv, out, Boolean.TRUE.equals(spec.getTty()), c.traffic());
     c.stdin(shell);
     c.onTerm(grace -> ((ShellSession) shell).terminate(c.vertx(), grace));
     if (!Boolean.TRUE.equals(spec.getStdin())) {
@@ -195,6 +203,16 @@ public final class Programs {
       }
     });
     return Future.succeededFuture();
+  }
+
+  /** The mysql image: mysqld and its clients, or a shell script with them ({@code bash -c}, the page's init-mysql). */
+  private static Future<Void> mysql(JvmContainer c, String tag) {
+    List<String> argv = ImageArgs.argv(c.spec().container(), List.of("docker-entrypoint.sh"), List.of("mysqld"));
+    if (MysqlImage.runsShell(argv)) {
+      MysqlImage.commands(c, tag);
+      return busybox(c, true);
+    }
+    return MysqlImage.start(c, tag, argv, (port, handler) -> Refusals.tcp(c, port, handler));
   }
 
   /** The redis image (and the guestbook's follower, built on redis:6.0.5, whose CMD is {@code /run.sh}). */

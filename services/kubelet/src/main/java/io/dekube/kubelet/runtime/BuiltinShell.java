@@ -117,6 +117,22 @@ final class BuiltinShell implements Host {
     return root.get();
   }
 
+  /** Hands {@code from} to {@code program}'s stdin as it comes, then its end; stops when the program ends. */
+  private static void feed(Stdin from, ExecSession program) {
+    if (from == Stdin.NONE || program.exitCode().isComplete()) {
+      program.closeStdin();
+      return;
+    }
+    from.read().onComplete(ar -> {
+      if (ar.failed() || ar.result() == null || program.exitCode().isComplete()) {
+        program.closeStdin();
+      } else {
+        program.stdin(Buffer.buffer(ar.result()));
+        feed(from, program);
+      }
+    });
+  }
+
   /** Lets the shell run the image's own programs ({@link JvmContainer#command}) by their names. */
   void imageCommands(java.util.function.Function<String, JvmContainer.ImageCommand> lookup) {
     this.imageCommands = lookup;
@@ -287,8 +303,8 @@ final class BuiltinShell implements Host {
     List<String> args = argv.subList(1, argv.size());
     JvmContainer.ImageCommand own = imageCommands.apply(name);
     if (own != null) {
-      ExecSession program = own.start(argv, out, false); // stdin: none, as the applets' NONE
-      program.closeStdin();
+      ExecSession program = own.start(argv, out, false);
+      feed(in, program); // what the command reads: a pipe (ncat ... | xbstream -x), a file, none
       return program.exitCode();
     }
     if (name.equals("awk")) {

@@ -305,6 +305,14 @@ public final class JvmContainer implements RunningContainer {
     ExecSession start(List<String> argv, ExecSession.Output output, boolean tty);
   }
 
+  /**
+   * Starts {@code argv} in the runtime's shell as the container's program, the image's own programs
+   * ({@link #command}) runnable by name from its scripts ({@code bash -c '... ncat ... | xbstream -x ...'}).
+   */
+  public ExecSession shellWithImageCommands(List<String> argv, ExecSession.Output output, boolean tty) {
+    return ShellSession.start(vertx, spec, argv, output, tty, traffic, commands::get);
+  }
+
   /** Registers {@code name} as a program of this container's image (see {@link ImageCommand}). */
   public void command(String name, ImageCommand command) {
     commands.put(name, command);

@@ -52,6 +52,25 @@ public final class MysqlImage {
     };
   }
 
+  /**
+   * Whether the container's command line is a shell ({@code bash -c ...}, as the replicated-MySQL page's
+   * {@code init-mysql} runs in {@code mysql:5.7}): the runtime's shell runs it, with the image's programs
+   * ({@link #commands}).
+   */
+  public static boolean runsShell(List<String> argv) {
+    String first = commandLine(argv).get(0);
+    String name = first.substring(first.lastIndexOf('/') + 1);
+    return name.equals("bash") || name.equals("sh");
+  }
+
+  /** Registers the image's client programs in {@code c}: {@code mysql} and {@code mysqladmin} of {@code tag}. */
+  public static void commands(JvmContainer c, String tag) {
+    MysqlVersion version = MysqlVersion.of(tag);
+    MysqlClient.Dialer dialer = new PodDialer(c, 5)::connectPaused;
+    c.command("mysql", (args, out, tty) -> MysqlCli.start(dialer, version, args, out, tty));
+    c.command("mysqladmin", (args, out, tty) -> Mysqladmin.start(dialer, version, args, out));
+  }
+
   /** What the image runs for {@code argv}: {@code docker-entrypoint.sh} dropped, options alone mean {@code mysqld}. */
   static List<String> commandLine(List<String> argv) {
     List<String> line = new ArrayList<>(argv);

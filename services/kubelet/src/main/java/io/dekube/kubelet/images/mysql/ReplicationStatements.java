@@ -32,6 +32,8 @@ final class ReplicationStatements {
       + "(\\s+(IO_THREAD|SQL_THREAD))?");
   private static final Pattern SET_GLOBAL = Pattern.compile("(?is)SET\\s+(?:GLOBAL\\s+|@@global\\.|PERSIST\\s+)"
       + "(super_read_only|read_only)\\s*=\\s*(\\w+)");
+  private static final Pattern READ_LOCK = Pattern.compile("(?is)FLUSH\\s+TABLES?\\s+WITH\\s+READ\\s+LOCK");
+  private static final Pattern UNLOCK = Pattern.compile("(?is)UNLOCK\\s+TABLES?");
   private static final List<String> KNOWN = List.of("MASTER_HOST", "MASTER_USER", "MASTER_PASSWORD", "MASTER_PORT",
       "MASTER_LOG_FILE", "MASTER_LOG_POS", "MASTER_CONNECT_RETRY", "MASTER_RETRY_COUNT", "MASTER_AUTO_POSITION",
       "MASTER_SSL", "GET_MASTER_PUBLIC_KEY");
@@ -45,9 +47,17 @@ final class ReplicationStatements {
   }
 
   /** The answer to {@code sql} when it is one of these statements; null when it is not. */
-  static SqlResult of(SqlSession session, String sql) throws IOException {
+  static SqlResult of(SqlSession session, String sql) throws IOException, java.sql.SQLException {
     SqlEngine engine = session.engine();
     Matcher m;
+    if (READ_LOCK.matcher(sql).matches()) {
+      engine.readLock(session);
+      return new SqlResult.Ok(0, 0, "");
+    }
+    if (UNLOCK.matcher(sql).matches()) {
+      engine.unlock(session);
+      return new SqlResult.Ok(0, 0, "");
+    }
     if (MASTER_STATUS.matcher(sql).matches()) {
       return masterStatus(engine.binlog());
     }

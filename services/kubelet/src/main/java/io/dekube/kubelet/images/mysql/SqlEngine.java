@@ -29,6 +29,8 @@ final class SqlEngine implements AutoCloseable {
   private final MysqlVersion version;
   private final SystemVariables variables;
   private final AtomicLong connections = new AtomicLong();
+  private final Object globalLock = new Object();
+  private SqlSession lockHolder;
   private volatile Binlog binlog;
   private volatile Replication replication;
 
@@ -122,6 +124,50 @@ final class SqlEngine implements AutoCloseable {
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
+    }
+  }
+
+  /**
+   * {@code FLUSH TABLES WITH READ LOCK}: {@code session} holds the global read lock (after any other holder let it
+   * go) and the data is written out to the file, so that a copy of the data folder ({@code xtrabackup}) is whole.
+   */
+  void readLock(SqlSession session) throws SQLException {
+    synchronized (globalLock) {
+      while (lockHolder != null && lockHolder != session) {
+        waitForLock();
+      }
+      lockHolder = session;
+    }
+    try (Statement st = admin.createStatement()) {
+      st.execute("CHECKPOINT SYNC");
+    }
+  }
+
+  /** {@code UNLOCK TABLES}, or the holder's session ended. */
+  void unlock(SqlSession session) {
+    synchronized (globalLock) {
+      if (lockHolder == session) {
+        lockHolder = null;
+        globalLock.notifyAll();
+      }
+    }
+  }
+
+  /** A change waits while another session holds the global read lock ("Waiting for global read lock"). */
+  void awaitWritable(SqlSession session) throws SQLException {
+    synchronized (globalLock) {
+      while (lockHolder != null && lockHolder != session) {
+        waitForLock();
+      }
+    }
+  }
+
+  private void waitForLock() throws SQLException {
+    try {
+      globalLock.wait();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("Query execution was interrupted", "70100", 1317);
     }
   }
 

@@ -116,6 +116,9 @@ final class SqlSession implements AutoCloseable {
             + "cannot execute this statement");
       }
       if (r == null) {
+        if (ReplicationStatements.changes(s)) {
+          engine.awaitWritable(this);
+        }
         r = statement(s);
         if (!(r instanceof SqlResult.Error)) {
           engine.logged(database, s, id);
@@ -387,6 +390,7 @@ final class SqlSession implements AutoCloseable {
 
   @Override
   public void close() {
+    engine.unlock(this);
     try {
       jdbc.close();
     } catch (SQLException e) {
