@@ -95,8 +95,11 @@ public final class ServerSideApply implements PatchStrategy {
         }
       }
     }
-    ManagedFields.Entry updated = new ManagedFields.Entry(manager, "Apply", apiVersion,
-        mine != null && mine.fields().equals(appliedSet) ? mine.time() : ManagedFields.time(now), appliedSet, null);
+    // as kube's managedFieldsUpdater: the applier's time moves only when the apply changed the object (an
+    // apply that changes nothing keeps it, or leaves a new co-owner's entry without one)
+    String time = live == null || !Json.sameValue(result, base) ? ManagedFields.time(now)
+        : mine != null ? mine.time() : null;
+    ManagedFields.Entry updated = new ManagedFields.Entry(manager, "Apply", apiVersion, time, appliedSet, null);
     List<ManagedFields.Entry> out = new ArrayList<>();
     boolean placed = false;
     for (ManagedFields.Entry e : entries) {
@@ -178,7 +181,8 @@ public final class ServerSideApply implements PatchStrategy {
     changed.paths().forEach(mineSet::insert);
     prune(mineSet, newSet);
     if (!mineSet.isEmpty()) {
-      boolean same = mine != null && mine.fields().equals(mineSet);
+      // the time moves when this write changed a field (kube: when the manager took any), not only when its set grew
+      boolean same = mine != null && changed.isEmpty();
       out.add(new ManagedFields.Entry(manager, "Update", type.apiVersion(), same ? mine.time() : ManagedFields.time(now),
           mineSet, subresource));
     }

@@ -319,4 +319,25 @@ class ServerSideApplyTest {
     assertEquals(400, e.code());
     assertEquals("metadata.managedFields must be nil", e.getMessage());
   }
+
+  @Test
+  void theAppliersTimeMovesWhenTheObjectChanges() {
+    ObjectNode live = ServerSideApply.apply(null, yaml(deployment(2, "v1")), DEPLOYMENTS, "kubectl", false, T1);
+    ObjectNode scaled = ServerSideApply.apply(live, yaml(deployment(3, "v1")), DEPLOYMENTS, "kubectl", false, T2);
+    assertEquals("2026-01-01T00:01:00Z", scaled.at("/metadata/managedFields/0/time").asText());
+    ObjectNode coOwned = ServerSideApply.apply(scaled, yaml(deployment(3, "v1")), DEPLOYMENTS, "other", false, T2);
+    assertTrue(coOwned.at("/metadata/managedFields/1/time").isMissingNode(), coOwned.toString());
+    assertEquals("other", coOwned.at("/metadata/managedFields/1/manager").asText());
+  }
+
+  @Test
+  void anUpdatersTimeMovesWhenItChangesAFieldItOwns() {
+    ObjectNode live = ServerSideApply.trackUpdate(null, yaml(deployment(2, "v1")), DEPLOYMENTS, "edit", T1);
+    ObjectNode scaled = live.deepCopy();
+    scaled.with("spec").put("replicas", 5);
+    ObjectNode out = ServerSideApply.trackUpdate(live, scaled, DEPLOYMENTS, "edit", T2);
+    assertEquals("2026-01-01T00:01:00Z", out.at("/metadata/managedFields/0/time").asText());
+    assertEquals(out, ServerSideApply.trackUpdate(out, out.deepCopy(), DEPLOYMENTS, "edit",
+        Instant.parse("2026-01-01T00:02:00Z")), "a write that changes nothing keeps the time");
+  }
 }
