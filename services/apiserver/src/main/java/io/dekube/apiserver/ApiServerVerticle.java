@@ -202,6 +202,18 @@ public final class ApiServerVerticle extends VerticleBase {
 
   private io.dekube.apiserver.audit.AuditHandler audit = new io.dekube.apiserver.audit.AuditHandler(null, null);
 
+  /**
+   * The PodSecurity configuration ({@code --admission-control-config-file}) the warnings follow: the writers
+   * enforce the same one. kube's default without it.
+   */
+  public ApiServerVerticle withPodSecurity(io.dekube.store.admission.podsecurity.PodSecurityConfig config) {
+    this.podSecurity = config;
+    return this;
+  }
+
+  private io.dekube.store.admission.podsecurity.PodSecurityConfig podSecurity =
+      io.dekube.store.admission.podsecurity.PodSecurityConfig.DEFAULT;
+
   /** Blocking: PKI files (unless given) and credential files. */
   private Security loadSecurity() {
     ApiServerKeys k = keys != null ? keys : ApiServerKeys.load(config);
@@ -282,7 +294,7 @@ public final class ApiServerVerticle extends VerticleBase {
         () -> config.host() + ":" + actualPort()).mount(router);
     new io.dekube.apiserver.rest.ComponentStatuses(vertx, registry, store, informers).mount(router);
     // NamespaceLifecycle: start() created the system namespaces, as kube-apiserver's bootstrap does
-    new RestApi(vertx, registry, store, informers, codecs).withNamespaceLifecycle()
+    new RestApi(vertx, registry, store, informers, codecs).withNamespaceLifecycle().withPodSecurity(podSecurity)
         .withTokenSigner(new TokenSigner(security.saKey(), TokenClaims.ISSUER), API_AUDIENCES)
         .withKubeletClients(KubeletClients.http(vertx, security.pki(), security.kubeletClient()),
             KubeletClients.webSocket(vertx, security.pki(), security.kubeletClient()))

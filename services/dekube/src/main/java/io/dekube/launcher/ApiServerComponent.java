@@ -87,13 +87,16 @@ final class ApiServerComponent implements Component {
     int port = config.port() == 0 && instances > 1 ? freePort(config.host()) : config.port();
     BusMonitor bus = BusMonitor.find(bootstrap);
     AuditPolicy auditPolicy = auditPolicy(ctx.flags());
+    // the writers enforce PodSecurity; the apiserver warns (and audits) by the same configuration
+    io.dekube.store.admission.podsecurity.PodSecurityConfig podSecurity = StoreComponent.podSecurity(ctx.flags());
     AuditLog auditLog = auditPolicy == null ? null : AuditLog.of(ctx.flags().raw("--audit-log-path")
         .orElse(ctx.options().dataDir().resolve("audit.log").toString()));
     for (int i = 0; i < instances; i++) {
       ApiServerVerticle apiserver = new ApiServerVerticle(config.withPort(port), ctx.registry(), ctx.store(),
           type -> informers.informer(bootstrap, type))
           .withKeys(keys)
-          .withKubernetesServiceIp(StoreComponent.serviceRanges(ctx.flags()).firstAddress());
+          .withKubernetesServiceIp(StoreComponent.serviceRanges(ctx.flags()).firstAddress())
+          .withPodSecurity(podSecurity);
       if (auditPolicy != null) {
         apiserver.withAudit(auditPolicy, auditLog);
       }

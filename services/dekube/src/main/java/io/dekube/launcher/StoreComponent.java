@@ -7,6 +7,7 @@ import io.dekube.store.admission.ResourceQuotaAdmission;
 import io.dekube.store.admission.RuntimeClassAdmission;
 import io.dekube.store.admission.KubernetesAdmission;
 import io.dekube.store.admission.podsecurity.PodSecurityAdmission;
+import io.dekube.store.admission.podsecurity.PodSecurityConfig;
 import io.dekube.store.cel.CelLoader;
 import io.dekube.core.net.ClusterNetwork;
 import io.dekube.store.writer.ServiceRanges;
@@ -25,7 +26,25 @@ final class StoreComponent implements Component {
     return List.of(Flag.of("--writers", "N", "writer verticles in this process (default 1)"),
         Flag.of("--service-cidr", "CIDR", "where Services get their ClusterIPs (default 127.96.0.0/16)"),
         Flag.of("--store-name", "NAME", "names this store's writer slots in the writers' group: a restart with the "
-            + "same name takes its partitions back at once; give each store process its own (default store)"));
+            + "same name takes its partitions back at once; give each store process its own (default store)"),
+        Flag.of("--admission-control-config-file", "FILE", "apiserver.config.k8s.io/v1 AdmissionConfiguration: "
+            + "its PodSecurity plugin's defaults and exemptions (give every store and apiserver process the same file)"));
+  }
+
+  /**
+   * The PodSecurity configuration of {@code --admission-control-config-file} (kube's default without it). The
+   * writers enforce it and the apiserver warns and audits by it: each process reads the file it is given, so in
+   * split mode every {@code dekube store} and {@code dekube apiserver} needs the same file, as each
+   * kube-apiserver of a cluster needs its own copy. A file that is not valid stops the start with kube's words.
+   */
+  static PodSecurityConfig podSecurity(Flags flags) {
+    return flags.raw("--admission-control-config-file").map(f -> {
+      try {
+        return PodSecurityConfig.load(java.nio.file.Path.of(f));
+      } catch (IllegalArgumentException e) {
+        throw new LaunchException(e.getMessage());
+      }
+    }).orElse(PodSecurityConfig.DEFAULT);
   }
 
   /** The service CIDR and NodePort range of {@code --service-cidr}; the apiserver reads it too. */
@@ -36,6 +55,7 @@ final class StoreComponent implements Component {
   @Override
   public void deploy(LaunchContext ctx) throws Exception {
     int writers = ctx.flags().count("--writers", 1, 1);
+    PodSecurityConfig podSecurityConfig = podSecurity(ctx.flags());
     // the DefaultTolerationSeconds flags are the admission's, which runs here: a store of its own reads them too
     ControllerManagerComponent.admission(ctx.flags());
     // the writers admit custom resources of the established CRDs: learn them before answering anything
@@ -73,10 +93,11 @@ final class StoreComponent implements Component {
     Informer storageClasses = ctx.informers().informer(ctx.bootstrap(), ctx.registry()
         .byGroupPlural("storage.k8s.io", "storageclasses").orElseThrow());
     KubernetesAdmission.storageClasses(storageClasses::list);
-    // PodSecurity enforces the level of each pod's namespace labels
+    // PodSecurity enforces the level of each pod's namespace labels (or the configured default level)
     Informer namespaces = ctx.informers().informer(ctx.bootstrap(), ctx.registry().byResourceName("namespaces")
         .orElseThrow());
-    PodSecurityAdmission podSecurity = new PodSecurityAdmission(name -> namespaces.get("", name));
+    PodSecurityAdmission podSecurity = new PodSecurityAdmission(name -> namespaces.get("", name),
+        podSecurityConfig);
     // the caches fill side by side, while the writers join their group and rebuild their partitions;
     // the writers answer once all are synced, and a cache that cannot sync fails each writer's start
     io.vertx.core.Future<?> caches = io.vertx.core.Future.all(List.of(crds.start(), priorityClasses.start(),

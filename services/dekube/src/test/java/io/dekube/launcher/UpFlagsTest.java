@@ -1,6 +1,7 @@
 package io.dekube.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dekube.apiserver.ApiServerKeys;
@@ -42,5 +43,36 @@ class UpFlagsTest {
         .getSubjectAlternativeNames().stream().map(san -> String.valueOf(san.get(1))).toList();
     // pods reach the apiserver at KUBERNETES_SERVICE_HOST, the first address of the service CIDR
     assertTrue(sans.contains("127.93.0.1"), "SANs " + sans);
+  }
+
+  @Test
+  void theAdmissionConfigFileConfiguresPodSecurityAndABadOneStopsTheStart(@TempDir Path dir) throws Exception {
+    Path good = java.nio.file.Files.writeString(dir.resolve("admission.yaml"), """
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: AdmissionConfiguration
+        plugins:
+        - name: PodSecurity
+          configuration:
+            apiVersion: pod-security.admission.config.k8s.io/v1
+            kind: PodSecurityConfiguration
+            defaults: {enforce: baseline, audit: restricted, warn: restricted}
+            exemptions: {namespaces: [kube-system]}
+        """);
+    var config = StoreComponent.podSecurity(Flags.parse(List.of("--admission-control-config-file", good.toString()),
+        Components.flags()));
+    assertEquals("baseline:latest", config.defaults().enforce().toString());
+    assertTrue(config.exemptNamespace("kube-system"));
+    // the store and apiserver commands of the split mode take the same flag
+    DekubeMain.check(List.of("store", "--kafka", "k:1", "--admission-control-config-file", good.toString()));
+    DekubeMain.check(List.of("apiserver", "--kafka", "k:1", "--admission-control-config-file", good.toString()));
+    Path bad = java.nio.file.Files.writeString(dir.resolve("bad.yaml"), java.nio.file.Files.readString(good)
+        .replace("enforce: baseline", "enforce: strict"));
+    LaunchException e = assertThrows(LaunchException.class, () -> StoreComponent.podSecurity(
+        Flags.parse(List.of("--admission-control-config-file=" + bad), Components.flags())));
+    assertEquals("failed to initialize admission plugin \"PodSecurity\": PodSecurity invalid: defaults.enforce: "
+        + "Invalid value: \"strict\": must be one of privileged, baseline, restricted", e.getMessage());
+    assertTrue(assertThrows(LaunchException.class, () -> StoreComponent.podSecurity(Flags.parse(
+        List.of("--admission-control-config-file", dir.resolve("missing.yaml").toString()), Components.flags())))
+        .getMessage().startsWith("unable to read admission control configuration from"));
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.apiserver.rest.backend.ObjectCache;
 import io.dekube.core.model.ResourceType;
+import io.dekube.store.admission.podsecurity.PodSecurityConfig;
 import io.dekube.store.admission.podsecurity.PodSecurityWarnings;
 import io.dekube.store.admission.podsecurity.PodTemplates;
 import io.vertx.core.Future;
@@ -15,7 +16,8 @@ import java.util.function.Function;
  * admitted write (the writer enforces; only a client can be warned): pods and workload resources whose
  * pod template violates their namespace's {@code warn} level, and namespace updates that make the
  * {@code enforce} level stricter than some of the namespace's pods. Reads the namespaces' and pods'
- * watch caches: the object before an update is the cached one when the request arrives. Runs on the
+ * watch caches: the object before an update is the cached one when the request arrives. Follows the
+ * {@link PodSecurityConfig} the writers enforce (defaults, exemptions). Runs on the
  * request's event loop.
  */
 final class PodSecurityHeaders {
@@ -23,11 +25,14 @@ final class PodSecurityHeaders {
   private final ResourceType namespaces;
   private final ResourceType pods;
   private final Function<ResourceType, ObjectCache> caches;
+  private final PodSecurityConfig config;
 
-  PodSecurityHeaders(ResourceType namespaces, ResourceType pods, Function<ResourceType, ObjectCache> caches) {
+  PodSecurityHeaders(ResourceType namespaces, ResourceType pods, Function<ResourceType, ObjectCache> caches,
+                     PodSecurityConfig config) {
     this.namespaces = namespaces;
     this.pods = pods;
     this.caches = caches;
+    this.config = config;
   }
 
   /** The object an update of {@code r} replaces, for pods and namespaces; null for others and when not cached. */
@@ -49,7 +54,7 @@ final class PodSecurityHeaders {
       return Future.succeededFuture(obj);
     }
     if (isNamespace(r.type())) {
-      if (!PodSecurityWarnings.checksPods(obj, before)) {
+      if (!PodSecurityWarnings.checksPods(obj, before, config)) {
         return Future.succeededFuture(obj);
       }
       String name = obj.path("metadata").path("name").asText("");
@@ -57,7 +62,7 @@ final class PodSecurityHeaders {
       return cache.start().map(v -> {
         List<ObjectNode> inNamespace = cache.snapshot(p -> name.equals(p.path("metadata").path("namespace").asText()))
             .items();
-        Responses.warnings(r.ctx(), PodSecurityWarnings.forNamespaceUpdate(obj, before, inNamespace));
+        Responses.warnings(r.ctx(), PodSecurityWarnings.forNamespaceUpdate(obj, before, inNamespace, config));
         return obj;
       });
     }
@@ -68,7 +73,7 @@ final class PodSecurityHeaders {
     ObjectCache cache = caches.apply(namespaces);
     return cache.start().map(v -> {
       JsonNode namespace = cache.get("", ns);
-      Responses.warnings(r.ctx(), PodSecurityWarnings.forObject(r.type(), obj, before, namespace));
+      Responses.warnings(r.ctx(), PodSecurityWarnings.forObject(r.type(), obj, before, namespace, config));
       return obj;
     });
   }

@@ -1,5 +1,7 @@
 package io.dekube.apiserver.rest;
 
+import io.dekube.store.admission.podsecurity.PodSecurityConfig;
+
 import io.dekube.apiserver.codec.Codecs;
 import io.dekube.apiserver.rest.backend.ObjectCache;
 import io.dekube.apiserver.rest.backend.InformerCache;
@@ -90,7 +92,7 @@ public final class RestApi {
     this.writes = new WriteHandler(store, caches, reads);
     this.scale = new ScaleHandler(store, reads);
     registry.byResourceName("namespaces").ifPresent(ns -> registry.byResourceName("pods").ifPresent(
-        po -> writes.podSecurity(new PodSecurityHeaders(ns, po, caches))));
+        po -> writes.podSecurity(new PodSecurityHeaders(ns, po, caches, PodSecurityConfig.DEFAULT))));
     this.pods = new PodSubresources(store, reads, new Evictions(store, caches, registry, java.time.Clock.systemUTC()));
   }
 
@@ -106,6 +108,16 @@ public final class RestApi {
         .map(sa -> new DefaultServiceAccountWait(vertx, sa, caches)).orElse(null);
     registry.byResourceName("namespaces")
         .ifPresent(ns -> writes.namespaceLifecycle(new NamespaceLifecycle(ns, caches, defaultAccount)));
+    return this;
+  }
+
+  /**
+   * Warns of PodSecurity violations under {@code config} ({@code --admission-control-config-file}): the default
+   * levels of unlabelled namespaces, the exempt namespaces and runtime classes.
+   */
+  public RestApi withPodSecurity(PodSecurityConfig config) {
+    registry.byResourceName("namespaces").ifPresent(ns -> registry.byResourceName("pods").ifPresent(
+        po -> writes.podSecurity(new PodSecurityHeaders(ns, po, caches, config))));
     return this;
   }
 

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * What a namespace's {@code pod-security.kubernetes.io/<mode>[-version]} labels ask for, each mode
- * defaulting to {@code privileged:latest} (kube's default configuration, which exempts nothing). A
+ * defaulting to the configured default ({@link PodSecurityConfig}; kube's own is {@code privileged:latest}). A
  * bad level makes enforce {@code restricted} (fail closed) and audit and warn {@code privileged}
  * (fail open), a bad version {@code latest}, as kube resolves them. Pure.
  */
@@ -32,22 +32,36 @@ public record NamespacePolicy(LevelVersion enforce, LevelVersion audit, LevelVer
     return enforce.level() == Level.PRIVILEGED && audit.level() == Level.PRIVILEGED && warn.level() == Level.PRIVILEGED;
   }
 
-  /** The policy of a namespace object (null: the defaults). */
+  /** The policy of a namespace object (null: the defaults) under kube's default configuration. */
   public static Parsed of(JsonNode namespace) {
-    return parse(namespace == null ? null : namespace.path("metadata").path("labels"));
+    return of(namespace, PodSecurityConfig.DEFAULT.defaults());
   }
 
-  /** The policy the labels ask for. */
+  /**
+   * The policy of a namespace object (null: the defaults), where each mode's absent labels take the
+   * configured {@code defaults} (a version label alone keeps the default level, and the reverse).
+   */
+  public static Parsed of(JsonNode namespace, NamespacePolicy defaults) {
+    return parse(namespace == null ? null : namespace.path("metadata").path("labels"), defaults);
+  }
+
+  /** The policy the labels ask for under kube's default configuration. */
   public static Parsed parse(JsonNode labels) {
+    return parse(labels, PodSecurityConfig.DEFAULT.defaults());
+  }
+
+  /** The policy the labels ask for, each absent label taking its mode's default. */
+  public static Parsed parse(JsonNode labels, NamespacePolicy defaults) {
     List<LabelError> errors = new ArrayList<>();
-    LevelVersion enforce = mode(labels, "enforce", Level.RESTRICTED, errors);
-    LevelVersion audit = mode(labels, "audit", Level.PRIVILEGED, errors);
-    LevelVersion warn = mode(labels, "warn", Level.PRIVILEGED, errors);
+    LevelVersion enforce = mode(labels, "enforce", defaults.enforce(), Level.RESTRICTED, errors);
+    LevelVersion audit = mode(labels, "audit", defaults.audit(), Level.PRIVILEGED, errors);
+    LevelVersion warn = mode(labels, "warn", defaults.warn(), Level.PRIVILEGED, errors);
     return new Parsed(new NamespacePolicy(enforce, audit, warn), List.copyOf(errors));
   }
 
-  private static LevelVersion mode(JsonNode labels, String mode, Level onError, List<LabelError> errors) {
-    LevelVersion lv = LevelVersion.PRIVILEGED;
+  private static LevelVersion mode(JsonNode labels, String mode, LevelVersion fallback, Level onError,
+                                   List<LabelError> errors) {
+    LevelVersion lv = fallback;
     if (labels == null || !labels.isObject()) {
       return lv;
     }

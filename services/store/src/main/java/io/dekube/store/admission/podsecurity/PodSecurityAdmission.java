@@ -13,7 +13,10 @@ import java.util.function.Function;
 
 /**
  * kube-apiserver's {@code PodSecurity} admission plugin, the part that refuses writes, run by the writer
- * so that every pod write passes it (the apiserver's, the controllers' and the kubelets' alike):
+ * so that every pod write passes it (the apiserver's, the controllers' and the kubelets' alike), under the
+ * {@link PodSecurityConfig} of {@code --admission-control-config-file} (the level of unlabelled namespaces;
+ * pods of exempt namespaces and runtime classes pass unchecked; exempt usernames are not honoured here, as the
+ * writer's requests do not carry their user):
  * <ul>
  *   <li>a pod create, and a pod update that changes what kube counts as significant (an image, the
  *   number of containers, an ephemeral container, the seccomp annotations), in a namespace whose
@@ -33,10 +36,20 @@ import java.util.function.Function;
 public final class PodSecurityAdmission implements WriteAdmission {
 
   private final Function<String, ? extends JsonNode> namespaces;
+  private final PodSecurityConfig config;
 
   /** @param namespaces a namespace by name, or null (the informer's cache) */
   public PodSecurityAdmission(Function<String, ? extends JsonNode> namespaces) {
+    this(namespaces, PodSecurityConfig.DEFAULT);
+  }
+
+  /**
+   * @param namespaces a namespace by name, or null (the informer's cache)
+   * @param config     the defaults of unlabelled namespaces and the exemptions ({@code --admission-control-config-file})
+   */
+  public PodSecurityAdmission(Function<String, ? extends JsonNode> namespaces, PodSecurityConfig config) {
     this.namespaces = namespaces;
+    this.config = config;
   }
 
   @Override
@@ -56,7 +69,12 @@ public final class PodSecurityAdmission implements WriteAdmission {
 
   private void enforce(ResourceType type, ObjectNode pod) {
     String ns = pod.path("metadata").path("namespace").asText("");
-    LevelVersion enforce = NamespacePolicy.of(ns.isEmpty() ? null : namespaces.apply(ns)).policy().enforce();
+    // exempt namespaces and runtime classes skip the checks, as kube's plugin does
+    if (config.exemptNamespace(ns) || config.exemptRuntimeClass(pod.path("spec"))) {
+      return;
+    }
+    LevelVersion enforce = NamespacePolicy.of(ns.isEmpty() ? null : namespaces.apply(ns), config.defaults()).policy()
+        .enforce();
     List<Violation> violations = PodSecurityEvaluator.evaluate(enforce, pod.path("metadata"), pod.path("spec"));
     if (!violations.isEmpty()) {
       throw PriorityAdmission.forbidden(type, pod,

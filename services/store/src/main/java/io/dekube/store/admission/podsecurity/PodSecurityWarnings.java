@@ -32,6 +32,15 @@ public final class PodSecurityWarnings {
    * @param namespace the object's namespace (null: unlabelled)
    */
   public static List<String> forObject(ResourceType type, JsonNode obj, JsonNode old, JsonNode namespace) {
+    return forObject(type, obj, old, namespace, PodSecurityConfig.DEFAULT);
+  }
+
+  /**
+   * The warnings of an admitted write of a pod or a workload resource under {@code config}: none in an exempt
+   * namespace or for an exempt runtime class.
+   */
+  public static List<String> forObject(ResourceType type, JsonNode obj, JsonNode old, JsonNode namespace,
+                                       PodSecurityConfig config) {
     PodTemplates.Template t = PodTemplates.of(type, obj);
     if (t == null) {
       return List.of();
@@ -39,7 +48,11 @@ public final class PodSecurityWarnings {
     if (PodTemplates.isPod(type) && old != null && !PodUpdates.significant(obj, old)) {
       return List.of();
     }
-    LevelVersion warn = NamespacePolicy.of(namespace).policy().warn();
+    if (config.exemptNamespace(obj.path("metadata").path("namespace").asText(""))
+        || config.exemptRuntimeClass(t.spec())) {
+      return List.of();
+    }
+    LevelVersion warn = NamespacePolicy.of(namespace, config.defaults()).policy().warn();
     List<Violation> violations = PodSecurityEvaluator.evaluate(warn, t.metadata(), t.spec());
     if (violations.isEmpty()) {
       return List.of();
@@ -52,11 +65,16 @@ public final class PodSecurityWarnings {
    * privileged, and is stricter or of another version.
    */
   public static boolean checksPods(JsonNode namespace, JsonNode old) {
+    return checksPods(namespace, old, PodSecurityConfig.DEFAULT);
+  }
+
+  /** {@link #checksPods(JsonNode, JsonNode)}, unlabelled modes taking {@code config}'s defaults. */
+  public static boolean checksPods(JsonNode namespace, JsonNode old, PodSecurityConfig config) {
     if (old == null) {
       return false;
     }
-    LevelVersion now = NamespacePolicy.of(namespace).policy().enforce();
-    LevelVersion before = NamespacePolicy.of(old).policy().enforce();
+    LevelVersion now = NamespacePolicy.of(namespace, config.defaults()).policy().enforce();
+    LevelVersion before = NamespacePolicy.of(old, config.defaults()).policy().enforce();
     return !now.equals(before) && now.level() != Level.PRIVILEGED
         && !(now.minor() == before.minor() && now.level().compareTo(before.level()) <= 0);
   }
@@ -67,11 +85,27 @@ public final class PodSecurityWarnings {
    * @param pods the namespace's pods
    */
   public static List<String> forNamespaceUpdate(JsonNode namespace, JsonNode old, List<? extends JsonNode> pods) {
-    if (!checksPods(namespace, old)) {
+    return forNamespaceUpdate(namespace, old, pods, PodSecurityConfig.DEFAULT);
+  }
+
+  /**
+   * {@link #forNamespaceUpdate(JsonNode, JsonNode, List)} under {@code config}: an exempt namespace's pods are
+   * not checked; instead kube warns that the labels' policy is ignored.
+   */
+  public static List<String> forNamespaceUpdate(JsonNode namespace, JsonNode old, List<? extends JsonNode> pods,
+                                                PodSecurityConfig config) {
+    if (!checksPods(namespace, old, config)) {
       return List.of();
     }
-    LevelVersion now = NamespacePolicy.of(namespace).policy().enforce();
+    NamespacePolicy policy = NamespacePolicy.of(namespace, config.defaults()).policy();
+    LevelVersion now = policy.enforce();
     String name = namespace.path("metadata").path("name").asText("");
+    if (config.exemptNamespace(name)) {
+      String ignored = exemptPolicy(policy, namespace.path("metadata").path("labels"), config.defaults());
+      return ignored == null ? List.of()
+          : List.of("namespace \"" + name + "\" is exempt from Pod Security, and the policy (" + ignored
+              + ") will be ignored");
+    }
     Map<String, PodGroup> byReasons = new LinkedHashMap<>();
     int checked = Math.min(pods.size(), MAX_PODS_TO_CHECK);
     for (JsonNode pod : pods.subList(0, checked)) {
@@ -100,6 +134,26 @@ public final class PodSecurityWarnings {
     perPod.sort(null);
     warnings.addAll(perPod);
     return warnings;
+  }
+
+  /**
+   * The modes an exempt namespace's labels set to other than privileged ({@code enforce=baseline:latest,
+   * warn=restricted:latest}), as kube names the policy it ignores; null when it is all privileged or the defaults.
+   */
+  private static String exemptPolicy(NamespacePolicy policy, JsonNode labels, NamespacePolicy defaults) {
+    if (policy.allPrivileged() || policy.equals(defaults)) {
+      return null;
+    }
+    List<String> modes = new ArrayList<>();
+    String[] names = {"enforce", "audit", "warn"};
+    LevelVersion[] values = {policy.enforce(), policy.audit(), policy.warn()};
+    for (int i = 0; i < names.length; i++) {
+      String label = NamespacePolicy.PREFIX + names[i];
+      if (values[i].level() != Level.PRIVILEGED && (labels.has(label) || labels.has(label + "-version"))) {
+        modes.add(names[i] + "=" + values[i]);
+      }
+    }
+    return modes.isEmpty() ? null : String.join(", ", modes);
   }
 
   /** The pods that violate the same checks: the first of them by name, and how many. */

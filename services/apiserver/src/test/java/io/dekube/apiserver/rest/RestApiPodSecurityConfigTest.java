@@ -1,0 +1,51 @@
+package io.dekube.apiserver.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dekube.core.model.Json;
+import io.dekube.store.admission.podsecurity.PodSecurityConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The apiserver's PodSecurity warnings under an {@code --admission-control-config-file}: the default warn level
+ * of an unlabelled namespace, none in an exempt namespace (kube's tutorial "Apply Pod Security Standards at the
+ * Cluster Level").
+ */
+class RestApiPodSecurityConfigTest extends RestApiTestBase {
+
+  static final PodSecurityConfig TUTORIAL = PodSecurityConfig.parse(readYaml("""
+      apiVersion: pod-security.admission.config.k8s.io/v1
+      kind: PodSecurityConfiguration
+      defaults: {enforce: baseline, enforce-version: latest, audit: restricted, audit-version: latest,
+                 warn: restricted, warn-version: latest}
+      exemptions: {usernames: [], runtimeClasses: [], namespaces: [kube-system]}
+      """));
+
+  static com.fasterxml.jackson.databind.JsonNode readYaml(String text) {
+    try {
+      return Json.YAML.readTree(text);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  protected RestApi configure(RestApi api) {
+    return api.withPodSecurity(TUTORIAL);
+  }
+
+  @Test
+  void anUnlabelledNamespaceWarnsAtTheDefaultLevelAndAnExemptOneDoesNot() throws Exception {
+    HttpFixture.Res created = http.post("/api/v1/namespaces/default/pods", pod("default", "nginx", ""));
+    assertEquals(201, created.code());
+    List<String> warnings = created.header("Warning");
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).startsWith("299 - \"would violate PodSecurity \\\"restricted:latest\\\": "
+        + "allowPrivilegeEscalation != false"), warnings.get(0));
+    HttpFixture.Res exempt = http.post("/api/v1/namespaces/kube-system/pods", pod("kube-system", "nginx", ""));
+    assertEquals(201, exempt.code());
+    assertEquals(List.of(), exempt.header("Warning"));
+  }
+}
