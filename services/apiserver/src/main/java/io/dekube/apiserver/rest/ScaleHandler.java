@@ -98,7 +98,8 @@ final class ScaleHandler {
       Decoding.updateIdentity(r, scale);
       int replicas = replicas(r, scale);
       String rv = scale.path("metadata").path("resourceVersion").asText("");
-      WriteOptions o = WriteHandler.options(p).withResourceVersion(rv.isEmpty() ? null : rv);
+      WriteOptions o = WriteHandler.options(p, r).withSubresource("scale")
+          .withResourceVersion(rv.isEmpty() ? null : rv);
       return setReplicas(r, replicas, o);
     }).onComplete(ar -> answer(r, ar.result(), ar.cause()));
   }
@@ -109,7 +110,7 @@ final class ScaleHandler {
         type.equals(MediaTypes.APPLY_PATCH));
     Bodies.read(r.ctx()).compose(body -> {
       JsonNode doc = r.codecs().decoder().decodePatch(type, body);
-      return patchWithRetry(r, type, doc, WriteHandler.options(p), RETRIES);
+      return patchWithRetry(r, type, doc, WriteHandler.options(p, r).withSubresource("scale"), RETRIES);
     }).onComplete(ar -> answer(r, ar.result(), ar.cause()));
   }
 

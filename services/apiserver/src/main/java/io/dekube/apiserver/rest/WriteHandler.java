@@ -93,6 +93,17 @@ final class WriteHandler {
         .withFieldValidation(p.fieldValidation().wire()).withForce(p.force());
   }
 
+  /**
+   * The options of a REST write: without {@code fieldManager} the manager that owns what it sets is the
+   * prefix of the client's User-Agent, as kube-apiserver's {@code managerOrUserAgent} has it ({@code kubectl
+   * scale} sends none and is {@code kubectl}); admission still sees the options as sent.
+   */
+  static WriteOptions options(WriteParams p, ApiRequest r) {
+    WriteOptions o = options(p);
+    return p.fieldManager() != null ? o
+        : o.withFieldManager(WriteParams.managerFromUserAgent(r.ctx().request().getHeader("User-Agent")));
+  }
+
   void create(ApiRequest r) {
     if (r.type().namespaced() && !r.path().namespaced()) {
       throw methodNotAllowed();
@@ -106,7 +117,7 @@ final class WriteHandler {
       String name = d.object().path("metadata").path("name").asText("");
       return admitCreate(r, name).compose(v -> webhooks.create(r, d.object(), p))
           .compose(admitted -> store.create(r.type(), r.namespace(), admitted.object(),
-              options(p).withServerFields(admitted.serverFields())))
+              options(p, r).withServerFields(admitted.serverFields())))
           .compose(obj -> warn(r, null, null, obj));
     }).onComplete(ar -> answer(r, 201, ar.result(), ar.cause()));
   }
@@ -123,9 +134,10 @@ final class WriteHandler {
       Decoding.updateIdentity(r, d.object());
       Responses.warnings(r.ctx(), d.warnings());
       String written = status ? "status" : subresource;
+      WriteOptions o = options(p, r);
       return before(r, written).compose(before -> webhooks.update(r, d.object(), p).compose(obj -> status
-          ? store.updateStatus(r.type(), obj, options(p))
-          : store.update(r.type(), obj, subresource == null ? options(p) : options(p).withSubresource(subresource)))
+          ? store.updateStatus(r.type(), obj, o)
+          : store.update(r.type(), obj, subresource == null ? o : o.withSubresource(subresource)))
           .compose(obj -> warn(r, written, before, obj)));
     }).onComplete(ar -> answer(r, 200, ar.result(), ar.cause()));
   }
@@ -139,7 +151,7 @@ final class WriteHandler {
     Bodies.read(r.ctx()).compose(body -> {
       Decoding.PreparedPatch d = Decoding.patch(r, type, body, p.fieldValidation());
       Responses.warnings(r.ctx(), d.warnings());
-      WriteOptions o = options(p).withSubresource(subresource);
+      WriteOptions o = options(p, r).withSubresource(subresource);
       if (r.legacy()) {
         return LegacyPatch.apply(r, store, reads, type, d.document(), o);
       }

@@ -51,4 +51,32 @@ public record WriteParams(boolean dryRun, String fieldManager, FieldValidation f
     return new WriteParams(dryRun, manager == null || manager.isEmpty() ? null : manager,
         FieldValidation.parse(p.get("fieldValidation")), force);
   }
+
+  /**
+   * kube-apiserver's manager for a write without {@code fieldManager}: the User-Agent up to its first
+   * {@code /}, printable characters only, at most 128 bytes ({@code kubectl/v1.32.4 (linux/amd64)} is
+   * {@code kubectl}); null when there is none.
+   */
+  public static String managerFromUserAgent(String userAgent) {
+    if (userAgent == null) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder();
+    int bytes = 0;
+    String prefix = userAgent.split("/", -1)[0];
+    for (int i = 0; i < prefix.length(); ) {
+      int cp = prefix.codePointAt(i);
+      i += Character.charCount(cp);
+      if (Character.isISOControl(cp) || !Character.isDefined(cp) || Character.getType(cp) == Character.FORMAT) {
+        continue;
+      }
+      int len = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes + len > 128) {
+        break;
+      }
+      bytes += len;
+      sb.appendCodePoint(cp);
+    }
+    return sb.isEmpty() ? null : sb.toString();
+  }
 }

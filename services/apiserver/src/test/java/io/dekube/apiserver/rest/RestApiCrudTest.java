@@ -136,10 +136,14 @@ class RestApiCrudTest extends RestApiTestBase {
     assertEquals(200, scale.code(), scale.raw());
     assertEquals(2, scale.body().at("/spec/replicas").asInt());
     assertEquals("app=web,tier=front", scale.body().at("/status/selector").asText());
-    Res patched = http.patch("/api/v1/namespaces/d/replicationcontrollers/web/scale", "application/merge-patch+json",
-        json("{'spec':{'replicas':4}}"));
+    Res patched = http.send("PATCH", "/api/v1/namespaces/d/replicationcontrollers/web/scale",
+        "application/merge-patch+json", json("{'spec':{'replicas':4}}"), "User-Agent",
+        "kubectl/v1.32.4 (linux/amd64) kubernetes/4cb5f07");
     assertEquals(200, patched.code(), patched.raw());
     assertEquals(4, http.get("/api/v1/namespaces/d/replicationcontrollers/web").body().at("/spec/replicas").asInt());
+    // without fieldManager the writer is named by its User-Agent, as kube does for kubectl scale
+    assertEquals("kubectl", backend.lastPatch().fieldManager());
+    assertEquals("scale", backend.lastPatch().subresource());
   }
 
   @Test

@@ -62,9 +62,17 @@ public final class MemoryBackend implements ObjectStore {
     return attempt(() -> cache(t).update(t, obj.deepCopy(), o, true));
   }
 
+  private volatile WriteOptions lastPatch;
+
+  /** The options of the last patch (the writer's field manager, subresource...), or null. */
+  public WriteOptions lastPatch() {
+    return lastPatch;
+  }
+
   @Override
   public synchronized Future<ObjectNode> patch(ResourceType t, String namespace, String name, String patchType,
                                                JsonNode patch, WriteOptions o) {
+    lastPatch = o;
     return attempt(() -> {
       Cache c = cache(t);
       ObjectNode current = c.get(namespace, name);
