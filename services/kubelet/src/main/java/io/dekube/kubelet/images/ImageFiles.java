@@ -3,6 +3,7 @@ package io.dekube.kubelet.images;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -113,11 +114,21 @@ public record ImageFiles(SortedSet<String> folders, SortedMap<String, byte[]> fi
     if (program.equals("hello-frontend")) {
       file(folders, files, HelloFrontend.CONF_FILE, HelloFrontend.CONF);
     }
-    if (program.equals("mysql")) {
-      for (String f : new String[] {"/var/lib/mysql", "/var/run/mysqld", "/etc/mysql/conf.d",
-          "/docker-entrypoint-initdb.d"}) {
+    if (program.equals("mysql") || program.equals("xtrabackup")) {
+      for (String f : new String[] {"/var/lib/mysql", "/var/run/mysqld", "/etc/mysql/conf.d"}) {
         folder(folders, f);
       }
+      // the image's programs as files: moving one away makes it missing (the replication page's readiness step)
+      List<String> programs = program.equals("mysql") ? List.of("/usr/bin/mysql", "/usr/bin/mysqladmin",
+          "/usr/sbin/mysqld") : List.of("/usr/bin/mysql", "/usr/bin/mysqladmin", "/usr/bin/xtrabackup",
+          "/usr/bin/xbstream", "/usr/bin/ncat");
+      for (String p : programs) {
+        file(folders, files, p, "\u007fELF (the jvm runtime's " + p.substring(p.lastIndexOf('/') + 1) + ")\n");
+        modes.put(p, 0755);
+      }
+    }
+    if (program.equals("mysql")) {
+      folder(folders, "/docker-entrypoint-initdb.d");
     }
     if (program.equals("wordpress")) {
       folder(folders, "/var/www/html");

@@ -415,7 +415,9 @@ public final class Volumes {
    * or projected volume is taken once, as the kubelet bind-mounts it: its file at the container's first start is
    * linked to {@code volume-subpaths/<volume>/<container>/<index>} in the pod folder and stays that file, so the
    * volume's later updates do not reach it (kube's "will not receive updates"); a folder there is its current
-   * one. Blocking file I/O: call from a worker thread.
+   * one. A subPath missing in another volume is made a folder, as the kubelet does, so that containers started
+   * together all see it (the replicated-MySQL page's {@code data} volume at {@code subPath: mysql}). Blocking file
+   * I/O: call from a worker thread.
    */
   public static Map<String, Path> mounts(Container c, Map<String, Path> volumes, Path podDir) throws IOException {
     Map<String, Path> mounts = new LinkedHashMap<>();
@@ -434,6 +436,10 @@ public final class Volumes {
           && Files.exists(host)) {
         host = pinned(host.toRealPath(), podDir.resolve("volume-subpaths").resolve(m.getName()).resolve(c.getName())
             .resolve(Integer.toString(i)));
+      }
+      if (host != dir && host.startsWith(dir) && !Files.exists(host)
+          && !Files.isSymbolicLink(dir.resolve(AtomicWriter.DATA))) {
+        Files.createDirectories(host); // as the kubelet makes a missing subPath folder before the container starts
       }
       mounts.put(m.getMountPath(), host);
     }

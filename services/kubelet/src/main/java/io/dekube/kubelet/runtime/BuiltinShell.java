@@ -305,7 +305,8 @@ final class BuiltinShell implements Host {
     if (own != null) {
       ExecSession program = own.start(argv, out, false);
       feed(in, program); // what the command reads: a pipe (ncat ... | xbstream -x), a file, none
-      return program.exitCode();
+      return program.exitCode().recover(e -> e instanceof ExecStartException ? done(notFound(cmd, inShell))
+          : Future.failedFuture(e));
     }
     if (name.equals("awk")) {
       return awk(args);

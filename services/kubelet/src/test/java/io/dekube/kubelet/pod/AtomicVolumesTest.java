@@ -195,4 +195,15 @@ class AtomicVolumesTest {
     assertEquals("cricket", Files.readString(mounts.get("/etc/config").resolve("sport")));
     assertEquals(mounts, Volumes.mounts(c, dirs, dir), "a restarted container finds the same file");
   }
+
+  /** The replicated-MySQL page's {@code data} volume at {@code subPath: mysql}: made before any container starts. */
+  @Test
+  void aMissingSubPathOfAClaimIsMadeAFolder() throws Exception {
+    Path claim = Files.createDirectories(dir.resolve("pv"));
+    Container c = new ContainerBuilder().withName("xtrabackup").addNewVolumeMount().withName("data")
+        .withMountPath("/var/lib/mysql").withSubPath("mysql").endVolumeMount().build();
+    Map<String, Path> mounts = Volumes.mounts(c, Map.of("data", claim), dir);
+    assertEquals(claim.resolve("mysql"), mounts.get("/var/lib/mysql"));
+    assertTrue(Files.isDirectory(claim.resolve("mysql")));
+  }
 }

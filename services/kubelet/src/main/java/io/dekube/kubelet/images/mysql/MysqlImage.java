@@ -39,8 +39,7 @@ public final class MysqlImage {
     MysqlVersion version = MysqlVersion.of(tag);
     PodDialer pod = new PodDialer(c, 5);
     MysqlClient.Dialer dialer = pod::connectPaused;
-    c.command("mysql", (args, out, tty) -> MysqlCli.start(dialer, version, args, out, tty));
-    c.command("mysqladmin", (args, out, tty) -> Mysqladmin.start(dialer, version, args, out));
+    commands(c, tag);
     List<String> line = commandLine(argv);
     String program = line.get(0).substring(line.get(0).lastIndexOf('/') + 1);
     return switch (program) {
@@ -67,8 +66,8 @@ public final class MysqlImage {
   public static void commands(JvmContainer c, String tag) {
     MysqlVersion version = MysqlVersion.of(tag);
     MysqlClient.Dialer dialer = new PodDialer(c, 5)::connectPaused;
-    c.command("mysql", (args, out, tty) -> MysqlCli.start(dialer, version, args, out, tty));
-    c.command("mysqladmin", (args, out, tty) -> Mysqladmin.start(dialer, version, args, out));
+    c.command("mysql", "/usr/bin/mysql", (args, out, tty) -> MysqlCli.start(dialer, version, args, out, tty));
+    c.command("mysqladmin", "/usr/bin/mysqladmin", (args, out, tty) -> Mysqladmin.start(dialer, version, args, out));
   }
 
   /** What the image runs for {@code argv}: {@code docker-entrypoint.sh} dropped, options alone mean {@code mysqld}. */

@@ -20,6 +20,9 @@ final class SqlText {
       Pattern.CASE_INSENSITIVE);
   private static final Pattern FUNCTION = Pattern.compile("\\b(VERSION|DATABASE|SCHEMA|USER|CURRENT_USER|SESSION_USER"
       + "|SYSTEM_USER|CONNECTION_ID)\\s*\\(\\s*\\)", Pattern.CASE_INSENSITIVE);
+  /** MySQL's current time without a precision: whole seconds ({@code 2026-12-07 05:07:58}), H2's has fractions. */
+  private static final Pattern NOW = Pattern.compile("\\b(NOW|SYSDATE|CURRENT_TIMESTAMP|LOCALTIMESTAMP|LOCALTIME)"
+      + "\\s*\\(\\s*\\)", Pattern.CASE_INSENSITIVE);
   private static final Pattern SELECT_END = Pattern.compile("\\b(FROM|WHERE|LIMIT|ORDER|GROUP|HAVING|INTO|UNION|FOR)\\b",
       Pattern.CASE_INSENSITIVE);
   private static final Pattern ALIAS = Pattern.compile("(?is).*\\s+AS\\s+\\S+|.*[\\w)'`\"]\\s+(?:[A-Za-z_]\\w*|`[^`]+`)");
@@ -127,7 +130,8 @@ final class SqlText {
       return text;
     }
     String s = replace(VARIABLE, text, m -> values.apply(m.group(1).toLowerCase(Locale.ROOT)));
-    return replace(FUNCTION, s, m -> values.apply(m.group(1).toUpperCase(Locale.ROOT) + "()"));
+    s = replace(FUNCTION, s, m -> values.apply(m.group(1).toUpperCase(Locale.ROOT) + "()"));
+    return NOW.matcher(s).replaceAll("LOCALTIMESTAMP(0)");
   }
 
   private static String replace(Pattern p, String text, Function<Matcher, Object> value) {

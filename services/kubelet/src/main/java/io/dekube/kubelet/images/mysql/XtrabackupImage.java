@@ -18,8 +18,8 @@ public final class XtrabackupImage {
   public static void commands(JvmContainer c, MysqlImage.Admission admission) {
     MysqlImage.commands(c, "5.7");
     MysqlClient.Dialer dialer = new PodDialer(c, 5)::connectPaused;
-    c.command("xtrabackup", (args, out, tty) -> Xtrabackup.start(c, dialer, args, out));
-    c.command("xbstream", (args, out, tty) -> Xbstream.extract(c, args, out));
-    c.command("ncat", (args, out, tty) -> Ncat.start(c, admission, args, out));
+    c.command("xtrabackup", "/usr/bin/xtrabackup", (args, out, tty) -> Xtrabackup.start(c, dialer, args, out));
+    c.command("xbstream", "/usr/bin/xbstream", (args, out, tty) -> Xbstream.extract(c, args, out));
+    c.command("ncat", "/usr/bin/ncat", (args, out, tty) -> Ncat.start(c, admission, args, out));
   }
 }

@@ -136,4 +136,46 @@ class MysqlReplicationTest {
     }
     assertTrue(Files.readString(dir.resolve("mysql-1-data/master.info")).startsWith("25\nmysql-0-bin.000001\n"));
   }
+
+  private int exec(RunningContainer c, StringBuffer out, String... argv) throws Exception {
+    io.dekube.kubelet.runtime.ExecSession s = c.exec(List.of(argv), new io.dekube.kubelet.runtime.ExecSession.Output() {
+      @Override
+      public void stdout(io.vertx.core.buffer.Buffer data) {
+        out.append(data);
+      }
+
+      @Override
+      public void stderr(io.vertx.core.buffer.Buffer data) {
+        out.append(data);
+      }
+    });
+    s.closeStdin();
+    try {
+      return s.exitCode().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      out.append(e.getCause().getMessage());
+      return -1;
+    }
+  }
+
+  /** The page's readiness step: with {@code /usr/bin/mysql} moved away, the probe's {@code mysql} cannot start. */
+  @Test
+  void theClientMovedAwayNoLongerStarts() throws Exception {
+    start("mysql-2", "127.31.14.13", "[mysqld]\nserver-id=102\n");
+    RunningContainer c = containers.get(0);
+    StringBuffer out = new StringBuffer();
+    assertEquals(0, exec(c, out, "mysql", "-h", "127.0.0.1", "-e", "SELECT 1"), out.toString());
+    assertEquals("1\n1\n", out.toString());
+    out.setLength(0);
+    assertEquals(0, exec(c, out, "mv", "/usr/bin/mysql", "/usr/bin/mysql.off"), out.toString());
+    assertEquals(-1, exec(c, out, "mysql", "-h", "127.0.0.1", "-e", "SELECT 1"));
+    assertTrue(out.toString().contains("exec: \"mysql\": executable file not found in $PATH"), out.toString());
+    out.setLength(0);
+    assertEquals(127, exec(c, out, "bash", "-c", "mysql -h 127.0.0.1 -e 'SELECT 1'"));
+    assertEquals("bash: mysql: command not found\n", out.toString());
+    out.setLength(0);
+    assertEquals(0, exec(c, out, "mv", "/usr/bin/mysql.off", "/usr/bin/mysql"), out.toString());
+    assertEquals(0, exec(c, out, "mysqladmin", "ping"), out.toString());
+    assertEquals(0, exec(c, out, "mysql", "-h", "127.0.0.1", "-e", "SELECT 1"), out.toString());
+  }
 }

@@ -22,7 +22,8 @@ class SqlTextTest {
         {"SELECT @@nosuch", "SELECT NULL"},
         {"select version(), Database() from `t` where x = '@@version'",
             "select '9.1.0', 'shop' from `t` where x = '@@version'"},
-        {"SELECT NOW()", "SELECT NOW()"},
+        {"SELECT @@version,NOW(), sysdate ( )", "SELECT '9.1.0',LOCALTIMESTAMP(0), LOCALTIMESTAMP(0)"},
+        {"SELECT NOW(3)", "SELECT NOW(3)"},
     };
     for (String[] c : cases) {
       assertEquals(c[1], SqlText.translate(c[0], VALUES::get), c[0]);
