@@ -60,7 +60,7 @@ class RbacKubectlIT {
         - level: RequestResponse
           resources: [{group: "", resources: [configmaps]}]
         - level: Metadata
-          resources: [{group: "", resources: [secrets]}]
+          resources: [{group: "", resources: [secrets]}, {group: apps, resources: [deployments]}]
         - level: None
         """), auditLog);
     work = Files.createDirectories(server.dir.resolve("rbac"));
@@ -227,6 +227,10 @@ class RbacKubectlIT {
   void theAuditLogRecordsRequestsAtThePolicysLevels() throws Exception {
     Result verbose = ok(admin, "-v=8", "-n", "default", "create", "configmap", "audited", "--from-literal=a=1");
     assertTrue(verbose.err().contains("Audit-Id:"), verbose.err());
+    // PodSecurity's audit mode: the violations of the namespace's audit level annotate the request's event
+    ok(admin, "create", "namespace", "psa-audit");
+    ok(admin, "label", "namespace", "psa-audit", "pod-security.kubernetes.io/audit=restricted");
+    ok(admin, "-n", "psa-audit", "create", "deployment", "audited", "--image=nginx");
     kubectl(jane, "-n", "default", "get", "secrets");
     kubectl(admin, "--as=jane", "auth", "can-i", "get", "secrets", "-n", "default");
     kubectl(admin, "--as=jane", "-n", "default", "get", "secrets");
@@ -248,6 +252,13 @@ class RbacKubectlIT {
     assertEquals("audited", created.path("responseObject").path("metadata").path("name").asText());
     assertEquals(201, created.path("responseStatus").path("code").asInt());
     assertEquals("allow", created.path("annotations").path("authorization.k8s.io/decision").asText());
+    JsonNode deployment = events.stream().filter(e -> e.path("verb").asText().equals("create")
+        && e.path("objectRef").path("resource").asText().equals("deployments")).findFirst().orElseThrow();
+    assertTrue(deployment.path("annotations").path("pod-security.kubernetes.io/audit-violations").asText()
+        .startsWith("would violate PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false"),
+        deployment.toString());
+    assertEquals(List.of("authorization.k8s.io/decision", "authorization.k8s.io/reason",
+        "pod-security.kubernetes.io/audit-violations"), iterableToList(deployment.path("annotations").fieldNames()));
     JsonNode forbidden = events.stream().filter(e -> e.path("user").path("username").asText().equals("jane")
         && e.path("objectRef").path("resource").asText().equals("secrets")).findFirst().orElseThrow();
     assertEquals("Metadata", forbidden.path("level").asText());
@@ -260,6 +271,12 @@ class RbacKubectlIT {
     assertNotEquals("jane", impersonated.path("user").path("username").asText());
     assertTrue(events.stream().noneMatch(e -> e.path("objectRef").path("resource").asText()
         .equals("selfsubjectaccessreviews")), "the None level writes nothing");
+  }
+
+  private static List<String> iterableToList(java.util.Iterator<String> names) {
+    List<String> out = new ArrayList<>();
+    names.forEachRemaining(out::add);
+    return out;
   }
 
   private static Result ok(Path kubeconfig, String... args) throws Exception {

@@ -95,6 +95,14 @@ final class AuditEvents {
     return e;
   }
 
+  /** Adds {@code annotations} to the event's, the whole kept in key order as kube's JSON writes a map. */
+  static void annotate(ObjectNode e, java.util.Map<String, String> annotations) {
+    java.util.Map<String, String> all = new java.util.TreeMap<>(annotations);
+    e.path("annotations").fields().forEachRemaining(f -> all.put(f.getKey(), f.getValue().asText()));
+    ObjectNode out = e.putObject("annotations");
+    all.forEach(out::put);
+  }
+
   private static void user(ObjectNode out, UserInfo u, JsonNode extra) {
     out.put("username", u.name());
     if (!u.uid().isEmpty()) {

@@ -34,6 +34,7 @@ public final class AuditHandler implements Handler<RoutingContext> {
   private static final String STATUS = "audit.status";
   private static final String REQUEST = "audit.request";
   private static final String REQUEST_OBJECT = "audit.requestObject";
+  private static final String ANNOTATIONS = "audit.annotations";
 
   private final AuditPolicy policy;
   private final AuditLog log;
@@ -60,6 +61,22 @@ public final class AuditHandler implements Handler<RoutingContext> {
     if (r.decision().level() == Level.RequestResponse) {
       ctx.put(RESPONSE, body);
     }
+  }
+
+  /**
+   * Adds admission's audit annotations (PodSecurity's) to the request's events after RequestReceived, as kube's
+   * {@code audit.AddAuditAnnotations}; nothing when the request is not audited.
+   */
+  public static void annotate(RoutingContext ctx, java.util.Map<String, String> annotations) {
+    if (annotations.isEmpty() || ctx.get(REQUEST) == null) {
+      return;
+    }
+    java.util.Map<String, String> kept = ctx.get(ANNOTATIONS);
+    if (kept == null) {
+      kept = new java.util.TreeMap<>();
+      ctx.put(ANNOTATIONS, kept);
+    }
+    kept.putAll(annotations);
   }
 
   /**
@@ -173,6 +190,10 @@ public final class AuditHandler implements Handler<RoutingContext> {
         return;
       }
       ObjectNode e = AuditEvents.event(d, stage, id, ctx, attributes, received, at, ctx.get(STATUS));
+      java.util.Map<String, String> annotations = ctx.get(ANNOTATIONS);
+      if (stage != Stage.RequestReceived && annotations != null) {
+        AuditEvents.annotate(e, annotations);
+      }
       if (stage != Stage.RequestReceived && d.level().atLeast(Level.Request)) {
         AuditEvents.requestObject(e, ctx, ctx.get(REQUEST_OBJECT), d.omitManagedFields());
       }

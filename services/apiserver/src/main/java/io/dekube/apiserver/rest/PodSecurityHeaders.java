@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The warn mode of kube's PodSecurity admission, as {@code Warning} headers of the answer to an
- * admitted write (the writer enforces; only a client can be warned): pods and workload resources whose
+ * The warn and audit modes of kube's PodSecurity admission, as {@code Warning} headers of the answer to an
+ * admitted write (the writer enforces; only a client can be warned) and the audit annotations of its request
+ * ({@code pod-security.kubernetes.io/audit-violations}, {@code enforce-policy}, {@code exempt}): pods and workload resources whose
  * pod template violates their namespace's {@code warn} level, and namespace updates that make the
  * {@code enforce} level stricter than some of the namespace's pods. Reads the namespaces' and pods'
  * watch caches: the object before an update is the cached one when the request arrives. Follows the
@@ -54,10 +55,14 @@ final class PodSecurityHeaders {
       return Future.succeededFuture(obj);
     }
     if (isNamespace(r.type())) {
+      String name = obj.path("metadata").path("name").asText("");
+      if (before == null || config.exemptNamespace(name)) { // no pods to check: at most the exemption's warning
+        Responses.warnings(r.ctx(), PodSecurityWarnings.forNamespaceUpdate(obj, before, List.of(), config));
+        return Future.succeededFuture(obj);
+      }
       if (!PodSecurityWarnings.checksPods(obj, before, config)) {
         return Future.succeededFuture(obj);
       }
-      String name = obj.path("metadata").path("name").asText("");
       ObjectCache cache = caches.apply(pods);
       return cache.start().map(v -> {
         List<ObjectNode> inNamespace = cache.snapshot(p -> name.equals(p.path("metadata").path("namespace").asText()))
@@ -74,6 +79,8 @@ final class PodSecurityHeaders {
     return cache.start().map(v -> {
       JsonNode namespace = cache.get("", ns);
       Responses.warnings(r.ctx(), PodSecurityWarnings.forObject(r.type(), obj, before, namespace, config));
+      io.dekube.apiserver.audit.AuditHandler.annotate(r.ctx(),
+          PodSecurityWarnings.auditAnnotations(r.type(), obj, before, namespace, config));
       return obj;
     });
   }

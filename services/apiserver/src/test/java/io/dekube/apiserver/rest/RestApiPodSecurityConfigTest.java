@@ -48,4 +48,13 @@ class RestApiPodSecurityConfigTest extends RestApiTestBase {
     assertEquals(201, exempt.code());
     assertEquals(List.of(), exempt.header("Warning"));
   }
+
+  @Test
+  void labellingTheExemptNamespaceWarnsThatItsPolicyIsIgnored() throws Exception {
+    HttpFixture.Res created = http.post("/api/v1/namespaces", HttpFixture.json("{'apiVersion':'v1','kind':"
+        + "'Namespace','metadata':{'name':'kube-system','labels':{'pod-security.kubernetes.io/enforce':'restricted'}}}"));
+    assertEquals(201, created.code());
+    assertEquals(List.of("299 - \"namespace \\\"kube-system\\\" is exempt from Pod Security, and the policy "
+        + "(enforce=restricted:latest) will be ignored\""), created.header("Warning"));
+  }
 }

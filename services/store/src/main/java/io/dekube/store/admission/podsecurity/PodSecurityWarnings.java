@@ -60,6 +60,57 @@ public final class PodSecurityWarnings {
     return List.of("would violate PodSecurity \"" + warn + "\": " + PodSecurityEvaluator.detail(violations));
   }
 
+  /** The prefix of the plugin's audit annotations. */
+  public static final String AUDIT_PREFIX = "pod-security.kubernetes.io/";
+
+  /**
+   * The audit annotations kube's plugin gives the request of an admitted write of a pod or a workload
+   * resource: {@code pod-security.kubernetes.io/exempt} ({@code namespace}, {@code runtimeClass}) for an exempt
+   * one; for a pod its {@code enforce-policy} (the level it was checked at, {@code privileged:latest} where every
+   * mode is privileged); {@code audit-violations} ({@code would violate PodSecurity "restricted:latest": ...}) when
+   * it violates the namespace's {@code audit} level; {@code error} when the namespace's labels are not valid. Empty
+   * for other kinds, status writes and pod updates kube does not count as significant.
+   */
+  public static Map<String, String> auditAnnotations(ResourceType type, JsonNode obj, JsonNode old,
+                                                     JsonNode namespace, PodSecurityConfig config) {
+    PodTemplates.Template t = PodTemplates.of(type, obj);
+    boolean pod = PodTemplates.isPod(type);
+    if (t == null || (pod && old != null && !PodUpdates.significant(obj, old))) {
+      return Map.of();
+    }
+    if (config.exemptNamespace(obj.path("metadata").path("namespace").asText(""))) {
+      return Map.of(AUDIT_PREFIX + "exempt", "namespace");
+    }
+    NamespacePolicy.Parsed parsed = NamespacePolicy.of(namespace, config.defaults());
+    NamespacePolicy policy = parsed.policy();
+    boolean valid = parsed.errors().isEmpty();
+    if (valid && pod && policy.allPrivileged()) {
+      return Map.of(AUDIT_PREFIX + "enforce-policy", LevelVersion.PRIVILEGED.toString());
+    }
+    if (valid && !pod && policy.audit().level() == Level.PRIVILEGED && policy.warn().level() == Level.PRIVILEGED) {
+      return Map.of();
+    }
+    if (config.exemptRuntimeClass(t.spec())) {
+      return Map.of(AUDIT_PREFIX + "exempt", "runtimeClass");
+    }
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (!valid) {
+      List<String> errs = parsed.errors().stream().map(e -> "metadata.labels[" + e.label() + "]: Invalid value: \""
+          + e.value() + "\": " + e.detail()).toList();
+      annotations.put(AUDIT_PREFIX + "error", "Failed to parse policy: "
+          + (errs.size() == 1 ? errs.get(0) : "[" + String.join(", ", errs) + "]"));
+    }
+    if (pod) {
+      annotations.put(AUDIT_PREFIX + "enforce-policy", policy.enforce().toString());
+    }
+    List<Violation> violations = PodSecurityEvaluator.evaluate(policy.audit(), t.metadata(), t.spec());
+    if (!violations.isEmpty()) {
+      annotations.put(AUDIT_PREFIX + "audit-violations", "would violate PodSecurity \"" + policy.audit() + "\": "
+          + PodSecurityEvaluator.detail(violations));
+    }
+    return annotations;
+  }
+
   /**
    * Whether an update of a namespace from {@code old} checks its pods: the enforce level changed, is not
    * privileged, and is stricter or of another version.
@@ -90,16 +141,16 @@ public final class PodSecurityWarnings {
 
   /**
    * {@link #forNamespaceUpdate(JsonNode, JsonNode, List)} under {@code config}: an exempt namespace's pods are
-   * not checked; instead kube warns that the labels' policy is ignored.
+   * not checked; instead kube warns that the labels' policy is ignored, on its create ({@code old} null) too.
    */
   public static List<String> forNamespaceUpdate(JsonNode namespace, JsonNode old, List<? extends JsonNode> pods,
                                                 PodSecurityConfig config) {
-    if (!checksPods(namespace, old, config)) {
+    String name = namespace.path("metadata").path("name").asText("");
+    if (old == null ? !config.exemptNamespace(name) : !checksPods(namespace, old, config)) {
       return List.of();
     }
     NamespacePolicy policy = NamespacePolicy.of(namespace, config.defaults()).policy();
     LevelVersion now = policy.enforce();
-    String name = namespace.path("metadata").path("name").asText("");
     if (config.exemptNamespace(name)) {
       String ignored = exemptPolicy(policy, namespace.path("metadata").path("labels"), config.defaults());
       return ignored == null ? List.of()

@@ -175,4 +175,49 @@ class PodSecurityConfigTest {
             + "(enforce=restricted:latest) will be ignored"),
         PodSecurityWarnings.forNamespaceUpdate(after, before, List.of(pod("kube-system", "hostNetwork: true, ")), c));
   }
+
+  @Test
+  void creatingAnExemptNamespaceWithALevelWarnsToo() throws Exception {
+    PodSecurityConfig c = PodSecurityConfig.load(file("admission.yaml", TUTORIAL));
+    ObjectNode created = (ObjectNode) PodSecurityChecksTest.yaml("{metadata: {name: kube-system, labels: "
+        + "{pod-security.kubernetes.io/enforce: restricted, pod-security.kubernetes.io/warn: baseline}}}");
+    assertEquals(List.of("namespace \"kube-system\" is exempt from Pod Security, and the policy "
+        + "(enforce=restricted:latest, warn=baseline:latest) will be ignored"),
+        PodSecurityWarnings.forNamespaceUpdate(created, null, List.of(), c));
+    // the defaults themselves are no policy of the labels'
+    ObjectNode asDefaults = (ObjectNode) PodSecurityChecksTest.yaml("{metadata: {name: kube-system, labels: "
+        + "{pod-security.kubernetes.io/enforce: baseline}}}");
+    assertEquals(List.of(), PodSecurityWarnings.forNamespaceUpdate(asDefaults, null, List.of(), c));
+    assertEquals(List.of(), PodSecurityWarnings.forNamespaceUpdate(created, null, List.of(), PodSecurityConfig.DEFAULT));
+  }
+
+  @Test
+  void theAuditAnnotationsAreKubes() throws Exception {
+    PodSecurityConfig c = PodSecurityConfig.load(file("admission.yaml", TUTORIAL.replace("runtimeClasses: []",
+        "runtimeClasses: [kata]")));
+    Map<String, String> a = PodSecurityWarnings.auditAnnotations(PODS, pod("default", ""), null, null, c);
+    assertEquals("baseline:latest", a.get("pod-security.kubernetes.io/enforce-policy"));
+    assertEquals(PodSecurityWarnings.forObject(PODS, pod("default", ""), null, null, c).get(0),
+        a.get("pod-security.kubernetes.io/audit-violations"));
+    assertEquals(Map.of("pod-security.kubernetes.io/exempt", "namespace"),
+        PodSecurityWarnings.auditAnnotations(PODS, pod("kube-system", ""), null, null, c));
+    assertEquals(Map.of("pod-security.kubernetes.io/exempt", "runtimeClass"),
+        PodSecurityWarnings.auditAnnotations(PODS, pod("default", "runtimeClassName: kata, "), null, null, c));
+    // kube's default configuration: a pod gets its enforce policy, a workload resource nothing
+    assertEquals(Map.of("pod-security.kubernetes.io/enforce-policy", "privileged:latest"),
+        PodSecurityWarnings.auditAnnotations(PODS, pod("default", ""), null, null, PodSecurityConfig.DEFAULT));
+    ObjectNode deployment = (ObjectNode) PodSecurityChecksTest.yaml("{metadata: {name: web, namespace: default},"
+        + " spec: {template: {spec: {containers: [{name: c, image: nginx}]}}}}");
+    assertEquals(Map.of(), PodSecurityWarnings.auditAnnotations(DEPLOYMENTS, deployment, null, null,
+        PodSecurityConfig.DEFAULT));
+    ObjectNode auditLabelled = (ObjectNode) PodSecurityChecksTest.yaml("{metadata: {name: default, labels: "
+        + "{pod-security.kubernetes.io/audit: baseline, pod-security.kubernetes.io/enforce: nope}}}");
+    Map<String, String> d = PodSecurityWarnings.auditAnnotations(DEPLOYMENTS, deployment, null, auditLabelled,
+        PodSecurityConfig.DEFAULT);
+    assertEquals(Map.of("pod-security.kubernetes.io/error", "Failed to parse policy: metadata.labels["
+        + "pod-security.kubernetes.io/enforce]: Invalid value: \"nope\": must be one of privileged, baseline, "
+        + "restricted"), d, "baseline passes: no violations, the bad label is reported");
+    assertEquals(Map.of(), PodSecurityWarnings.auditAnnotations(PODS, pod("default", ""), pod("default", ""), null,
+        c), "an update kube does not count as significant");
+  }
 }
