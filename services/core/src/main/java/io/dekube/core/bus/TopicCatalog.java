@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -114,7 +115,7 @@ public final class TopicCatalog {
   private List<TopicSpec> createMissing(Admin admin, Collection<ResourceType> types, short replicationFactor)
       throws ExecutionException, InterruptedException {
     Set<String> existing = new HashSet<>(admin.listTopics().names().get());
-    List<NewTopic> missing = new ArrayList<>();
+    Map<String, TopicSpec> missing = new HashMap<>();
     List<TopicSpec> present = new ArrayList<>();
     List<TopicSpec> wanted = new ArrayList<>(fixed);
     types.forEach(t -> wanted.add(storeTopic(t)));
@@ -122,17 +123,26 @@ public final class TopicCatalog {
       if (existing.contains(spec.name())) {
         present.add(spec);
       } else {
-        missing.add(new NewTopic(spec.name(), Optional.of(spec.partitions()),
-            replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor)).configs(spec.config()));
+        missing.put(spec.name(), spec);
       }
     }
-    if (!missing.isEmpty()) {
+    if (missing.isEmpty()) {
+      return present;
+    }
+    Map<String, KafkaFuture<Void>> created = admin.createTopics(missing.values().stream()
+        .map(spec -> new NewTopic(spec.name(), Optional.of(spec.partitions()),
+            replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor)).configs(spec.config()))
+        .toList()).values();
+    for (Map.Entry<String, KafkaFuture<Void>> e : created.entrySet()) {
       try {
-        admin.createTopics(missing).all().get();
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
+        e.getValue().get();
+      } catch (ExecutionException ex) {
+        if (!(ex.getCause() instanceof TopicExistsException)) {
+          throw ex;
         }
+        // the broker's topic list lags the controller (a topic created just before, by another process or an
+        // older build): it exists, so its settings are aligned like those of the topics listed
+        present.add(missing.get(e.getKey()));
       }
     }
     return present;
