@@ -60,7 +60,7 @@ class RbacKubectlIT {
         - level: RequestResponse
           resources: [{group: "", resources: [configmaps]}]
         - level: Metadata
-          resources: [{group: "", resources: [secrets]}, {group: apps, resources: [deployments]}]
+          resources: [{group: "", resources: [secrets, pods]}, {group: apps, resources: [deployments]}]
         - level: None
         """), auditLog);
     work = Files.createDirectories(server.dir.resolve("rbac"));
@@ -231,6 +231,12 @@ class RbacKubectlIT {
     ok(admin, "create", "namespace", "psa-audit");
     ok(admin, "label", "namespace", "psa-audit", "pod-security.kubernetes.io/audit=restricted");
     ok(admin, "-n", "psa-audit", "create", "deployment", "audited", "--image=nginx");
+    // a pod the writer refuses keeps the level it was refused at and its audit violations
+    ok(admin, "label", "namespace", "psa-audit", "pod-security.kubernetes.io/enforce=baseline");
+    ok(admin, "-n", "psa-audit", "create", "serviceaccount", "default");
+    Result refused = kubectl(admin, "-n", "psa-audit", "run", "refused", "--image=nginx",
+        "--overrides={\"spec\":{\"hostNetwork\":true}}");
+    assertTrue(refused.err().contains("violates PodSecurity \"baseline:latest\": host namespaces"), refused.err());
     kubectl(jane, "-n", "default", "get", "secrets");
     kubectl(admin, "--as=jane", "auth", "can-i", "get", "secrets", "-n", "default");
     kubectl(admin, "--as=jane", "-n", "default", "get", "secrets");
@@ -259,6 +265,14 @@ class RbacKubectlIT {
         deployment.toString());
     assertEquals(List.of("authorization.k8s.io/decision", "authorization.k8s.io/reason",
         "pod-security.kubernetes.io/audit-violations"), iterableToList(deployment.path("annotations").fieldNames()));
+    JsonNode refusedPod = events.stream().filter(e -> e.path("verb").asText().equals("create")
+        && e.path("objectRef").path("resource").asText().equals("pods")).findFirst().orElseThrow();
+    assertEquals(403, refusedPod.path("responseStatus").path("code").asInt(), refusedPod.toString());
+    assertEquals("baseline:latest", refusedPod.path("annotations").path("pod-security.kubernetes.io/enforce-policy")
+        .asText(), refusedPod.toString());
+    assertTrue(refusedPod.path("annotations").path("pod-security.kubernetes.io/audit-violations").asText()
+        .startsWith("would violate PodSecurity \"restricted:latest\": host namespaces (hostNetwork=true)"),
+        refusedPod.toString());
     JsonNode forbidden = events.stream().filter(e -> e.path("user").path("username").asText().equals("jane")
         && e.path("objectRef").path("resource").asText().equals("secrets")).findFirst().orElseThrow();
     assertEquals("Metadata", forbidden.path("level").asText());

@@ -51,10 +51,18 @@ final class PodSecurityHeaders {
 
   /** Adds the warnings of the admitted write of {@code obj} to the answer; completes with {@code obj}. */
   Future<ObjectNode> warn(ApiRequest r, ObjectNode before, ObjectNode obj) {
+    return warn(r, before, obj, true);
+  }
+
+  /**
+   * {@link #warn(ApiRequest, ObjectNode, ObjectNode)}; with {@code admitted} false (a pod the writer refused) only
+   * the audit annotations, as kube warns of no request it denies.
+   */
+  Future<ObjectNode> warn(ApiRequest r, ObjectNode before, ObjectNode obj, boolean admitted) {
     if (obj == null) {
       return Future.succeededFuture(obj);
     }
-    if (isNamespace(r.type())) {
+    if (admitted && isNamespace(r.type())) {
       String name = obj.path("metadata").path("name").asText("");
       if (before == null || config.exemptNamespace(name)) { // no pods to check: at most the exemption's warning
         Responses.warnings(r.ctx(), PodSecurityWarnings.forNamespaceUpdate(obj, before, List.of(), config));
@@ -78,7 +86,9 @@ final class PodSecurityHeaders {
     ObjectCache cache = caches.apply(namespaces);
     return cache.start().map(v -> {
       JsonNode namespace = cache.get("", ns);
-      Responses.warnings(r.ctx(), PodSecurityWarnings.forObject(r.type(), obj, before, namespace, config));
+      if (admitted) {
+        Responses.warnings(r.ctx(), PodSecurityWarnings.forObject(r.type(), obj, before, namespace, config));
+      }
       io.dekube.apiserver.audit.AuditHandler.annotate(r.ctx(),
           PodSecurityWarnings.auditAnnotations(r.type(), obj, before, namespace, config));
       return obj;

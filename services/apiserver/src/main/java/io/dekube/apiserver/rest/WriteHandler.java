@@ -74,6 +74,16 @@ final class WriteHandler {
     return podSecurityWarns(subresource) ? podSecurity.warn(r, before, obj) : Future.succeededFuture(obj);
   }
 
+  /**
+   * The audit annotations of a pod create the writer's PodSecurity refused ({@code enforce-policy},
+   * {@code audit-violations}), as kube's plugin gives them to the denied request; nothing for other failures.
+   */
+  private Future<Void> refusedByPodSecurity(ApiRequest r, ObjectNode pod, Throwable e) {
+    boolean refused = podSecurity != null && e instanceof StatusException se && se.code() == 403
+        && String.valueOf(se.getMessage()).contains(": violates PodSecurity \"");
+    return refused ? podSecurity.warn(r, null, pod, false).mapEmpty() : Future.succeededFuture();
+  }
+
   /** Server-side apply as PATCH does it, with the same admission. */
   ServerSideApply serverSideApply() {
     return applies;
@@ -118,7 +128,8 @@ final class WriteHandler {
       return admitCreate(r, name).compose(v -> webhooks.create(r, d.object(), p))
           .compose(admitted -> store.create(r.type(), r.namespace(), admitted.object(),
               options(p, r).withServerFields(admitted.serverFields())))
-          .compose(obj -> warn(r, null, null, obj));
+          .compose(obj -> warn(r, null, null, obj))
+          .recover(e -> refusedByPodSecurity(r, d.object(), e).compose(v -> Future.failedFuture(e)));
     }).onComplete(ar -> answer(r, 201, ar.result(), ar.cause()));
   }
 
