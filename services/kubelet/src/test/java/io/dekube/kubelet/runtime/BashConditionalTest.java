@@ -97,4 +97,11 @@ class BashConditionalTest {
         + " MASTER_HOST='mysql-0.mysql'\n0\n0\n1\n0\n2\n", out.toString());
     assertEquals("", err.toString());
   }
+
+  /** bash's set -x quotes only words with its metacharacters: the sidecar's {@code --max-conns=1} stays bare. */
+  @Test
+  void bashTracesWordsAsBashQuotesThem() throws Exception {
+    assertEquals(0, bash("set -x; echo --max-conns=1 '[' \"it's\" 3307 -c 'a b' x=1"), err.toString());
+    assertEquals("+ echo --max-conns=1 '[' 'it'\\''s' 3307 -c 'a b' x=1\n", err.toString());
+  }
 }

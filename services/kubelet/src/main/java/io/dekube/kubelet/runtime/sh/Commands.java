@@ -29,7 +29,8 @@ final class Commands {
     int substitutions = st.substitutions;
     return x.fields(s.words()).compose(argv -> values(s.assignments(), x, st).compose(values -> {
       if (st.xtrace) {
-        io.out().stderr(Buffer.buffer(ShellOptions.trace(st.vars.get("PS4"), values, argv)));
+        io.out().stderr(Buffer.buffer(ShellOptions.trace(st.vars.get("PS4"), values, argv,
+            st.program.equals("bash"))));
       }
       if (argv.isEmpty()) {
         int code = st.substitutions != substitutions ? st.last : 0;

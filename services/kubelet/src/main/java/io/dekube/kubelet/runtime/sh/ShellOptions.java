@@ -49,17 +49,31 @@ final class ShellOptions {
 
   /** {@code set -x}'s line for a command: {@code PS4} ({@code + }), then its assignments and words, quoted as ash. */
   static String trace(String ps4, Map<String, String> assignments, List<String> argv) {
+    return trace(ps4, assignments, argv, false);
+  }
+
+  /** As above; {@code bash}: quoted as bash does, only words with one of its metacharacters. */
+  static String trace(String ps4, Map<String, String> assignments, List<String> argv, boolean bash) {
     StringBuilder b = new StringBuilder(ps4 == null ? "+ " : ps4);
     String sep = "";
     for (Map.Entry<String, String> a : assignments.entrySet()) {
-      b.append(sep).append(a.getKey()).append('=').append(quoted(a.getValue()));
+      b.append(sep).append(a.getKey()).append('=').append(bash ? bashQuoted(a.getValue()) : quoted(a.getValue()));
       sep = " ";
     }
     for (String word : argv) {
-      b.append(sep).append(quoted(word));
+      b.append(sep).append(bash ? bashQuoted(word) : quoted(word));
       sep = " ";
     }
     return b.append('\n').toString();
+  }
+
+  /** A word as bash's xtrace shows it: quoted when it holds a metacharacter ({@code --max-conns=1} is not). */
+  private static String bashQuoted(String word) {
+    boolean metas = word.isEmpty() || word.startsWith("~") || word.startsWith("#");
+    for (char c : word.toCharArray()) {
+      metas |= " \t\n'\"\\|&;()<>!{}*[?]^$`".indexOf(c) >= 0;
+    }
+    return metas ? "'" + word.replace("'", "'\\''") + "'" : word;
   }
 
   /** A word as ash's xtrace shows it: in single quotes when it holds a blank or a character special to sh. */
