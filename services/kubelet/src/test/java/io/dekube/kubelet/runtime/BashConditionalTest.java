@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,8 +21,9 @@ class BashConditionalTest {
   Path dir;
 
   private Vertx vertx;
-  private final StringBuffer out = new StringBuffer();
-  private final StringBuffer err = new StringBuffer();
+  private final CapturedOutput output = new CapturedOutput();
+  private final StringBuffer out = output.out;
+  private final StringBuffer err = output.err;
 
   @BeforeEach
   void vertx(Vertx vertx) {
@@ -37,17 +37,7 @@ class BashConditionalTest {
     ContainerSpec spec = new ContainerSpec("d", "mysql-1", "u", "n", "127.0.0.1",
         new ContainerBuilder().withName("c").withImage("busybox").build(), Map.of("HOSTNAME", "mysql-1"),
         dir.resolve("c/0.log"), dir, Map.of("/mnt/config-map", dir.resolve("config")), "id");
-    ExecSession s = ShellSession.start(vertx, spec, List.of("bash", "-c", script), new ExecSession.Output() {
-      @Override
-      public void stdout(Buffer data) {
-        out.append(data);
-      }
-
-      @Override
-      public void stderr(Buffer data) {
-        err.append(data);
-      }
-    }, false);
+    ExecSession s = ShellSession.start(vertx, spec, List.of("bash", "-c", script), output, false);
     return s.exitCode().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dekube.kubelet.runtime.ContainerSpec;
-import io.dekube.kubelet.runtime.JvmRuntime;
 import io.dekube.kubelet.runtime.RunningContainer;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -108,17 +106,11 @@ class MysqlCloneTest {
 
   @TempDir
   Path dir;
-  private final Vertx vertx = Vertx.vertx();
-  private final List<RunningContainer> containers = new ArrayList<>();
+  private final TestContainers containers = new TestContainers();
 
   @AfterEach
   void stop() throws Exception {
-    for (RunningContainer c : containers) {
-      if (!c.exited().isComplete()) {
-        c.stop(Duration.ofSeconds(1)).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      }
-    }
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    containers.close();
   }
 
   private RunningContainer run(int ordinal, String name, String image, String script) throws Exception {
@@ -139,10 +131,7 @@ class MysqlCloneTest {
         Map.of("MYSQL_ALLOW_EMPTY_PASSWORD", "1", "HOSTNAME", pod), dir.resolve(pod + "/" + name + ".log"),
         dir.resolve(pod + "/" + name), Map.of("/var/lib/mysql", data, "/etc/mysql/conf.d", conf, "/mnt/conf.d", conf,
         "/mnt/config-map", configMap), pod + "-" + name);
-    RunningContainer c = new JvmRuntime(vertx).start(spec).toCompletionStage().toCompletableFuture()
-        .get(20, TimeUnit.SECONDS);
-    containers.add(c);
-    return c;
+    return containers.start(spec);
   }
 
   private String log(int ordinal, String name) throws Exception {

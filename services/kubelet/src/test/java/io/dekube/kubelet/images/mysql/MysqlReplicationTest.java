@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dekube.kubelet.runtime.ContainerSpec;
-import io.dekube.kubelet.runtime.JvmRuntime;
 import io.dekube.kubelet.runtime.RunningContainer;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,17 +35,12 @@ class MysqlReplicationTest {
 
   @TempDir
   Path dir;
-  private final Vertx vertx = Vertx.vertx();
-  private final List<RunningContainer> containers = new ArrayList<>();
+  private final TestContainers containers = new TestContainers();
+  private RunningContainer last;
 
   @AfterEach
   void stop() throws Exception {
-    for (RunningContainer c : containers) {
-      if (!c.exited().isComplete()) {
-        c.stop(Duration.ofSeconds(1)).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      }
-    }
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    containers.close();
   }
 
   /** Starts mysqld of pod {@code name} at {@code ip} with {@code cnf} in conf.d; returns its log file. */
@@ -61,7 +54,7 @@ class MysqlReplicationTest {
         new ContainerBuilder().withName("mysql").withImage("mysql:5.7").build(), Map.of("MYSQL_ALLOW_EMPTY_PASSWORD",
         "1"), log, dir.resolve(name + "-pod" + run), Map.of("/var/lib/mysql", data, "/etc/mysql/conf.d", conf),
         name + "-" + run);
-    containers.add(new JvmRuntime(vertx).start(spec).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS));
+    last = containers.start(spec);
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(log)
         && Files.readString(log).contains("ready for connections"));
     return log;
@@ -162,7 +155,7 @@ class MysqlReplicationTest {
   @Test
   void theClientMovedAwayNoLongerStarts() throws Exception {
     start("mysql-2", "127.31.14.13", "[mysqld]\nserver-id=102\n");
-    RunningContainer c = containers.get(0);
+    RunningContainer c = last;
     StringBuffer out = new StringBuffer();
     assertEquals(0, exec(c, out, "mysql", "-h", "127.0.0.1", "-e", "SELECT 1"), out.toString());
     assertEquals("1\n1\n", out.toString());
