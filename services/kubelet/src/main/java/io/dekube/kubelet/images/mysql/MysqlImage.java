@@ -113,7 +113,7 @@ public final class MysqlImage {
           if (base != null) {
             engine.binlog(Binlog.open(dir, base, mysqld.serverId(version.major() >= 8 ? 1 : 0), version));
           }
-          engine.replication(Replication.open(engine, dir, dialer, context, workers, host));
+          engine.replication(Replication.open(engine, dir, dialer, context, workers, host, log));
           if (!mysqld.on("skip-slave-start") && !mysqld.on("skip-replica-start")) {
             engine.replication().resume();
           }

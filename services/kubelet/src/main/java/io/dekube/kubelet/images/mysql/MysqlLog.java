@@ -50,9 +50,14 @@ final class MysqlLog {
 
   /** A line of mysqld's log: {@code code} is its MY- number (8.0 on), {@code level} System, Warning or Note. */
   void server(String level, String code, String text) {
+    server(level, code, "Server", text);
+  }
+
+  /** As above, from {@code component} ({@code Repl} for replication's lines, 8.0 on). */
+  void server(String level, String code, String component, String text) {
     String time = SERVER.format(Instant.now());
-    stderr.accept(version.major() >= 8 ? time + " 0 [" + level + "] [MY-" + code + "] [Server] " + text + "\n"
-        : time + " 0 [" + (level.equals("System") ? "Note" : level) + "] " + text + "\n");
+    stderr.accept(version.major() >= 8 ? time + " 0 [" + level + "] [MY-" + code + "] [" + component + "] " + text
+        + "\n" : time + " 0 [" + (level.equals("System") ? "Note" : level) + "] " + text + "\n");
   }
 
   /** The version the entrypoint names ({@code MYSQL_VERSION} of the image: {@code 9.1.0-1.el9}). */

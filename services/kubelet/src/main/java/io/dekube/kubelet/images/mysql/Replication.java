@@ -34,6 +34,7 @@ final class Replication {
   private final Context context;
   private final WorkerExecutor workers;
   private final String hostname;
+  private final MysqlLog log;
   private MasterInfo info;
   private String readFile = "";
   private long readPosition = 4;
@@ -52,13 +53,14 @@ final class Replication {
   private long attempt;
 
   private Replication(SqlEngine engine, Path dataDir, MysqlClient.Dialer dialer, Context context,
-                      WorkerExecutor workers, String hostname, MasterInfo info) {
+                      WorkerExecutor workers, String hostname, MysqlLog log, MasterInfo info) {
     this.engine = engine;
     this.dataDir = dataDir;
     this.dialer = dialer;
     this.context = context;
     this.workers = workers;
     this.hostname = hostname;
+    this.log = log;
     this.info = info;
     this.readFile = info.file();
     this.readPosition = info.position();
@@ -66,8 +68,8 @@ final class Replication {
 
   /** The replica side of {@code engine}, with what {@code master.info} kept. Blocking. */
   static Replication open(SqlEngine engine, Path dataDir, MysqlClient.Dialer dialer, Context context,
-                          WorkerExecutor workers, String hostname) throws java.io.IOException {
-    return new Replication(engine, dataDir, dialer, context, workers, hostname, MasterInfo.read(dataDir));
+                          WorkerExecutor workers, String hostname, MysqlLog log) throws java.io.IOException {
+    return new Replication(engine, dataDir, dialer, context, workers, hostname, log, MasterInfo.read(dataDir));
   }
 
   /** At the server's start: replicates again when a source is configured. */
@@ -170,6 +172,9 @@ final class Replication {
             lastIoError = "";
             masterServerId = Long.parseLong(r.rows().get(0).get(0));
           }
+          log.server("System", "010562", "Repl", "Slave I/O thread for channel '': connected to master '"
+              + source.user() + "@" + source.host() + ":" + source.port() + "',replication started in log '"
+              + (source.file().isEmpty() ? "FIRST" : source.file()) + "' at position " + source.position());
           return c;
         }))
         .compose(c -> c.binlogDump(source.file(), source.position(), serverId(), e -> received(mine, e)))
@@ -193,6 +198,7 @@ final class Replication {
         io = Io.NO;
         lastIoErrno = 1236;
         lastIoError = "Got fatal error 1236 from master when reading data from binary log: '" + e.getMessage() + "'";
+        log.server("ERROR", "013114", "Repl", "Slave I/O for channel '': " + lastIoError + ", Error_code: 1236");
         return;
       }
       boolean wasUp = io == Io.YES;
@@ -201,6 +207,7 @@ final class Replication {
       lastIoError = "error " + (wasUp ? "reconnecting" : "connecting") + " to master '" + source.user() + "@"
           + source.host() + ":" + source.port() + "' - retry-time: " + source.connectRetry() + "  retries: "
           + Math.max(1, retries);
+      log.server("ERROR", "010584", "Repl", "Slave I/O for channel '': " + lastIoError + ", Error_code: 2003");
     }
     context.owner().setTimer(Math.max(1, source.connectRetry()) * 1000L, t -> connect(mine));
   }
@@ -251,6 +258,7 @@ final class Replication {
               + "'";
           lastSqlTime = LocalDateTime.now().format(ERROR_TIME);
         }
+        log.server("ERROR", "010584", "Repl", "Slave SQL for channel '': " + lastSqlError + ", Error_code: " + e.code());
         return;
       }
     } else if (position <= 0) {

@@ -90,7 +90,7 @@ class MysqlReplicationTest {
       st.execute("CREATE TABLE test.messages (message VARCHAR(250))");
       st.execute("INSERT INTO test.messages VALUES ('hello')");
     }
-    start("mysql-1", replica, "[mysqld]\nserver-id=101\n[mysqld]\nsuper-read-only\n");
+    Path replicaLog = start("mysql-1", replica, "[mysqld]\nserver-id=101\n[mysqld]\nsuper-read-only\n");
     try (Connection c = connect(replica); Statement st = c.createStatement()) {
       assertEquals(List.of("101"), column(st, "SELECT @@server_id"));
       assertEquals(List.of("1"), column(st, "SELECT @@super_read_only"));
@@ -128,6 +128,9 @@ class MysqlReplicationTest {
       assertEquals(3021, running.getErrorCode());
     }
     assertTrue(Files.readString(dir.resolve("mysql-1-data/master.info")).startsWith("25\nmysql-0-bin.000001\n"));
+    assertTrue(Files.readString(replicaLog).contains(" 0 [Note] Slave I/O thread for channel '': connected to master "
+        + "'root@" + primary + ":3306',replication started in log 'mysql-0-bin.000001' at position 4\n"),
+        Files.readString(replicaLog));
   }
 
   private int exec(RunningContainer c, StringBuffer out, String... argv) throws Exception {
