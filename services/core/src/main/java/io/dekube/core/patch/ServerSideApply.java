@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Server-side apply ({@code application/apply-patch+yaml}): merges an applied configuration into the
@@ -225,9 +226,10 @@ public final class ServerSideApply implements PatchStrategy {
    */
   private static Map<ManagedFields.Entry, List<List<String>>> notLastApplied(
       Map<ManagedFields.Entry, List<List<String>>> conflicts, ObjectNode live, String apiVersion, PatchSchema schema) {
+    Predicate<List<String>> explained = LastApplied.explained(live, apiVersion, schema);
     Map<ManagedFields.Entry, List<List<String>>> out = new LinkedHashMap<>();
     conflicts.forEach((owner, paths) -> paths.stream()
-        .filter(p -> !LastApplied.allows(live, apiVersion, schema, p))
+        .filter(explained.negate())
         .forEach(p -> out.computeIfAbsent(owner, k -> new ArrayList<>()).add(p)));
     return out;
   }
@@ -259,9 +261,7 @@ public final class ServerSideApply implements PatchStrategy {
       if (kept == null || kept.isEmpty()) {
         Paths.removeAt(result, p);
       } else if (value != null) {
-        FieldSet withKeys = kept.copy();
-        Paths.keyFields(p.get(p.size() - 1)).forEach(k -> withKeys.insert(List.of("f:" + k)));
-        keepOnly(value, withKeys);
+        keepOnly(value, withKeyFields(kept, p.get(p.size() - 1)));
       }
     }
   }
@@ -273,6 +273,13 @@ public final class ServerSideApply implements PatchStrategy {
       }
     }
     return false;
+  }
+
+  /** A copy of {@code kept} that also holds the key fields of the list element {@code element} names. */
+  private static FieldSet withKeyFields(FieldSet kept, String element) {
+    FieldSet out = kept.copy();
+    Paths.keyFields(element).forEach(k -> out.insert(List.of("f:" + k)));
+    return out;
   }
 
   /** Removes from {@code value} what is not on a path of {@code kept} (members stay whole). */
@@ -295,9 +302,7 @@ public final class ServerSideApply implements PatchStrategy {
         if (match.isEmpty()) {
           a.remove(i);
         } else if (!match.get().getValue().children().isEmpty()) {
-          FieldSet child = match.get().getValue().copy();
-          Paths.keyFields(match.get().getKey()).forEach(k -> child.insert(List.of("f:" + k)));
-          keepOnly(el, child);
+          keepOnly(el, withKeyFields(match.get().getValue(), match.get().getKey()));
         }
       }
     }

@@ -12,6 +12,7 @@ import io.dekube.core.model.Json;
 import io.dekube.core.patch.smp.PatchSchema;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The bridge between client-side apply's {@code kubectl.kubernetes.io/last-applied-configuration}
@@ -64,21 +65,24 @@ public final class LastApplied {
   }
 
   /**
-   * Whether {@code path} is a field the live object's annotation applied with the value the object
-   * still has, in {@code apiVersion}. No annotation, an unreadable one or one of another version
-   * allows nothing (kube then reports every conflict).
+   * Which fields the live object's annotation applied with the value the object still has, in
+   * {@code apiVersion}: the annotation is read once for all the paths asked. No annotation, an
+   * unreadable one or one of another version explains nothing (kube then reports every conflict).
    */
-  public static boolean allows(ObjectNode live, String apiVersion, PatchSchema schema, List<String> path) {
+  public static Predicate<List<String>> explained(ObjectNode live, String apiVersion, PatchSchema schema) {
     ObjectNode applied = annotation(live);
     if (applied == null || !apiVersion.equals(applied.path("apiVersion").asText())) {
-      return false;
+      return path -> false;
     }
-    if (!Paths.fieldsOf(applied, schema).contains(path)) {
-      return false;
-    }
-    JsonNode was = Paths.valueAt(applied, path);
-    JsonNode is = Paths.valueAt(live, path);
-    return was != null && is != null && Json.sameValue(was, is);
+    FieldSet appliedFields = Paths.fieldsOf(applied, schema);
+    return path -> {
+      if (!appliedFields.contains(path)) {
+        return false;
+      }
+      JsonNode was = Paths.valueAt(applied, path);
+      JsonNode is = Paths.valueAt(live, path);
+      return was != null && is != null && Json.sameValue(was, is);
+    };
   }
 
   /**
