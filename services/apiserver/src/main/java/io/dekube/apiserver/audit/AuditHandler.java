@@ -15,6 +15,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -63,17 +65,22 @@ public final class AuditHandler implements Handler<RoutingContext> {
     }
   }
 
+  /** Whether the request may be audited (a policy is set): what is computed only for its events can be skipped. */
+  public static boolean audited(RoutingContext ctx) {
+    return ctx.get(REQUEST) != null;
+  }
+
   /**
    * Adds admission's audit annotations (PodSecurity's) to the request's events after RequestReceived, as kube's
    * {@code audit.AddAuditAnnotations}; nothing when the request is not audited.
    */
-  public static void annotate(RoutingContext ctx, java.util.Map<String, String> annotations) {
-    if (annotations.isEmpty() || ctx.get(REQUEST) == null) {
+  public static void annotate(RoutingContext ctx, Map<String, String> annotations) {
+    if (annotations.isEmpty() || !audited(ctx)) {
       return;
     }
-    java.util.Map<String, String> kept = ctx.get(ANNOTATIONS);
+    Map<String, String> kept = ctx.get(ANNOTATIONS);
     if (kept == null) {
-      kept = new java.util.TreeMap<>();
+      kept = new TreeMap<>();
       ctx.put(ANNOTATIONS, kept);
     }
     kept.putAll(annotations);
@@ -190,7 +197,7 @@ public final class AuditHandler implements Handler<RoutingContext> {
         return;
       }
       ObjectNode e = AuditEvents.event(d, stage, id, ctx, attributes, received, at, ctx.get(STATUS));
-      java.util.Map<String, String> annotations = ctx.get(ANNOTATIONS);
+      Map<String, String> annotations = ctx.get(ANNOTATIONS);
       if (stage != Stage.RequestReceived && annotations != null) {
         AuditEvents.annotate(e, annotations);
       }

@@ -2,6 +2,7 @@ package io.dekube.apiserver.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.audit.AuditHandler;
 import io.dekube.apiserver.rest.backend.ObjectCache;
 import io.dekube.core.model.ResourceType;
 import io.dekube.store.admission.podsecurity.PodSecurityConfig;
@@ -89,8 +90,9 @@ final class PodSecurityHeaders {
       if (admitted) {
         Responses.warnings(r.ctx(), PodSecurityWarnings.forObject(r.type(), obj, before, namespace, config));
       }
-      io.dekube.apiserver.audit.AuditHandler.annotate(r.ctx(),
-          PodSecurityWarnings.auditAnnotations(r.type(), obj, before, namespace, config));
+      if (AuditHandler.audited(r.ctx())) { // computed only for the audit log's events
+        AuditHandler.annotate(r.ctx(), PodSecurityWarnings.auditAnnotations(r.type(), obj, before, namespace, config));
+      }
       return obj;
     });
   }

@@ -1,6 +1,7 @@
 package io.dekube.apiserver.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.audit.AuditHandler;
 import io.dekube.apiserver.codec.MediaTypes;
 import io.dekube.apiserver.rest.backend.ObjectCache;
 import io.dekube.apiserver.rest.backend.ObjectStore;
@@ -79,7 +80,8 @@ final class WriteHandler {
    * {@code audit-violations}), as kube's plugin gives them to the denied request; nothing for other failures.
    */
   private Future<Void> refusedByPodSecurity(ApiRequest r, ObjectNode pod, Throwable e) {
-    boolean refused = podSecurity != null && e instanceof StatusException se && se.code() == 403
+    boolean refused = podSecurity != null && AuditHandler.audited(r.ctx()) && e instanceof StatusException se
+        && se.code() == 403
         && String.valueOf(se.getMessage()).contains(": violates PodSecurity \"");
     return refused ? podSecurity.warn(r, null, pod, false).mapEmpty() : Future.succeededFuture();
   }

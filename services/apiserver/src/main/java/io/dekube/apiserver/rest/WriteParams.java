@@ -61,16 +61,17 @@ public record WriteParams(boolean dryRun, String fieldManager, FieldValidation f
     if (userAgent == null) {
       return null;
     }
+    int slash = userAgent.indexOf('/');
+    String prefix = slash < 0 ? userAgent : userAgent.substring(0, slash);
     StringBuilder sb = new StringBuilder();
     int bytes = 0;
-    String prefix = userAgent.split("/", -1)[0];
     for (int i = 0; i < prefix.length(); ) {
       int cp = prefix.codePointAt(i);
       i += Character.charCount(cp);
       if (Character.isISOControl(cp) || !Character.isDefined(cp) || Character.getType(cp) == Character.FORMAT) {
         continue;
       }
-      int len = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      int len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; // its UTF-8 length
       if (bytes + len > 128) {
         break;
       }
