@@ -243,6 +243,25 @@ class KubeletIT {
   }
 
   @Test
+  void aPodWithAReadinessGateIsReadyOnlyOnceItsConditionIsTrue() throws Exception {
+    create("gated", "'image':'dekube/pause'", "'readinessGates':[{'conditionType':'example.com/lb'}],");
+    JsonNode waiting = awaitStatus("gated", s -> "True".equals(condition(s, "ContainersReady").path("status").asText())
+        && "ReadinessGatesNotReady".equals(condition(s, "Ready").path("reason").asText()));
+    assertEquals("corresponding condition of pod readiness gate \"example.com/lb\" does not exist.",
+        condition(waiting, "Ready").path("message").asText());
+    var patch = Json.MAPPER.readTree("{\"status\":{\"conditions\":[{\"type\":\"example.com/lb\",\"status\":\"False\"}]}}");
+    result(store.patch(PODS, NS, "gated", "application/strategic-merge-patch+json", patch,
+        WriteOptions.none().withSubresource("status")));
+    awaitStatus("gated", s -> ("the status of pod readiness gate \"example.com/lb\" is not \"True\", but False")
+        .equals(condition(s, "Ready").path("message").asText()));
+    patch = Json.MAPPER.readTree("{\"status\":{\"conditions\":[{\"type\":\"example.com/lb\",\"status\":\"True\"}]}}");
+    result(store.patch(PODS, NS, "gated", "application/strategic-merge-patch+json", patch,
+        WriteOptions.none().withSubresource("status")));
+    JsonNode ready = awaitStatus("gated", s -> "True".equals(condition(s, "Ready").path("status").asText()));
+    assertEquals("True", condition(ready, "example.com/lb").path("status").asText(), ready.toString());
+  }
+
+  @Test
   void aDeletedPodEndsInATerminalPhaseKeepingTheConditionsTheKubeletDoesNotOwn() throws Exception {
     ObjectNode pod = (ObjectNode) Json.MAPPER.readTree(("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'kept',"
         + "'namespace':'" + NS + "','finalizers':['example.com/keep']},'spec':{'nodeName':'" + node + "',"

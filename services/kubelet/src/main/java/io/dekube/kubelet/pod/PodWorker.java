@@ -496,7 +496,8 @@ public final class PodWorker {
     if (terminal) {
       StatusMerge.terminal(status, now);
     }
-    m.status.set(uid, tree, StatusMerge.keepForeignConditions(status, tree.path("status")));
+    StatusMerge.keepForeignConditions(status, tree.path("status"));
+    m.status.set(uid, tree, ReadinessGates.apply(status, pod.getSpec().getReadinessGates(), previous, now));
   }
 
   private void publishRejected() {
