@@ -54,7 +54,7 @@ final class ContainerStarter {
     Path podDir = w.podDir();
     pull(rec, spec)
         .map(v -> containerSpec(rec, spec))
-        .compose(cs -> m.vertx.executeBlocking(() -> cs.withMounts(Volumes.mounts(spec, volumes, podDir)), false))
+        .compose(cs -> m.vertx.executeBlocking(() -> cs.withMounts(Volumes.mounts(spec, cs.env(), volumes, podDir)), false))
         .compose(mounted -> m.runtime.start(mounted).map(c -> Map.entry(c, mounted)))
         .onComplete(ar -> m.context.runOnContext(v -> {
           if (ar.failed()) {

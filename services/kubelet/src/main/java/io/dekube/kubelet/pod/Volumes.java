@@ -420,6 +420,15 @@ public final class Volumes {
    * I/O: call from a worker thread.
    */
   public static Map<String, Path> mounts(Container c, Map<String, Path> volumes, Path podDir) throws IOException {
+    return mounts(c, Map.of(), volumes, podDir);
+  }
+
+  /**
+   * As {@link #mounts(Container, Map, Path)}, a {@code subPathExpr} expanded from the container's environment
+   * {@code env} ({@link #subPath}); a bad one throws the container's {@code CreateContainerConfigError}.
+   */
+  public static Map<String, Path> mounts(Container c, Map<String, String> env, Map<String, Path> volumes, Path podDir)
+      throws IOException {
     Map<String, Path> mounts = new LinkedHashMap<>();
     if (c.getVolumeMounts() == null) {
       return mounts;
@@ -430,7 +439,7 @@ public final class Volumes {
       if (dir == null) {
         continue;
       }
-      String sub = m.getSubPath();
+      String sub = subPath(m, env);
       Path host = sub == null || sub.isEmpty() ? dir : dir.resolve(sub).normalize();
       if (host != dir && host.startsWith(dir) && Files.isSymbolicLink(dir.resolve(AtomicWriter.DATA))
           && Files.exists(host)) {
@@ -444,6 +453,42 @@ public final class Volumes {
       mounts.put(m.getMountPath(), host);
     }
     return mounts;
+  }
+
+  /**
+   * A mount's subPath as kube's kubelet takes it (makeMounts): {@code subPathExpr} with each {@code $(VAR)} replaced
+   * by the container's variable ({@code $$} is {@code $}) — an unset or empty one fails
+   * {@code missing value for A, B} (names sorted) —, and a subPath that is absolute or climbs out with {@code ..}
+   * refused in kube's words.
+   */
+  static String subPath(VolumeMount m, Map<String, String> env) {
+    String sub = m.getSubPath();
+    if (m.getSubPathExpr() != null && !m.getSubPathExpr().isEmpty()) {
+      java.util.TreeSet<String> missing = new java.util.TreeSet<>();
+      java.util.regex.Matcher refs = java.util.regex.Pattern.compile("\\$\\(([^)]*)\\)").matcher(m.getSubPathExpr());
+      while (refs.find()) {
+        String v = env.get(refs.group(1));
+        if (v == null || v.isEmpty()) {
+          missing.add(refs.group(1));
+        }
+      }
+      if (!missing.isEmpty()) {
+        throw new ContainerStartException("CreateContainerConfigError", "missing value for " + String.join(", ", missing));
+      }
+      sub = EnvBuilder.expand(m.getSubPathExpr(), env);
+    }
+    if (sub == null || sub.isEmpty()) {
+      return sub;
+    }
+    if (sub.startsWith("/")) {
+      throw new ContainerStartException("CreateContainerConfigError", "error SubPath `" + sub
+          + "` must not be an absolute path");
+    }
+    if (java.util.Arrays.asList(sub.split("/")).contains("..")) {
+      throw new ContainerStartException("CreateContainerConfigError", "unable to provision SubPath `" + sub
+          + "`: must not contain '..'");
+    }
+    return sub;
   }
 
   /** The file {@code real} as the container keeps it at {@code pin} (a hard link, made once); a folder as it is. */

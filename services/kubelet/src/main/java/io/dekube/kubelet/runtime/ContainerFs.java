@@ -178,7 +178,8 @@ final class ContainerFs {
           || v.getDownwardAPI() != null || v.getProjected() != null).orElse(false);
       boolean memory = volume.map(v -> v.getSecret() != null || v.getDownwardAPI() != null || v.getProjected() != null
           || v.getEmptyDir() != null && "Memory".equals(v.getEmptyDir().getMedium())).orElse(false);
-      boolean subPath = mount.map(m -> m.getSubPath() != null && !m.getSubPath().isEmpty()).orElse(false);
+      boolean subPath = mount.map(m -> m.getSubPath() != null && !m.getSubPath().isEmpty()
+          || m.getSubPathExpr() != null && !m.getSubPathExpr().isEmpty()).orElse(false);
       // kube mounts projected volumes read-only; a hostPath is the machine's own path here, never written
       boolean machine = volume.map(v -> v.getHostPath() != null && host.isAbsolute()
           && host.equals(Path.of(v.getHostPath().getPath()).normalize())).orElse(false);

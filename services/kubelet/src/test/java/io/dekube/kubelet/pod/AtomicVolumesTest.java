@@ -206,4 +206,30 @@ class AtomicVolumesTest {
     assertEquals(claim.resolve("mysql"), mounts.get("/var/lib/mysql"));
     assertTrue(Files.isDirectory(claim.resolve("mysql")));
   }
+
+  /** kube's docs' {@code subPathExpr: $(POD_NAME)}: the folder of the pod's name is made in the volume and mounted. */
+  @Test
+  void aSubPathExprIsExpandedFromTheEnvironmentAndMade() throws Exception {
+    Path logs = Files.createDirectories(dir.resolve("logs"));
+    Container c = new ContainerBuilder().withName("c").addNewVolumeMount().withName("workdir1")
+        .withMountPath("/logs").withSubPathExpr("$(POD_NAME)/$$x").endVolumeMount().build();
+    Map<String, Path> mounts = Volumes.mounts(c, Map.of("POD_NAME", "pod1"), Map.of("workdir1", logs), dir);
+    assertEquals(logs.resolve("pod1/$x"), mounts.get("/logs"));
+    assertTrue(Files.isDirectory(logs.resolve("pod1/$x")));
+  }
+
+  /** (subPathExpr, the container's CreateContainerConfigError message). */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "$(POD_NAME)/$(NODE)/$(EMPTY)|missing value for EMPTY, NODE",
+      "$(UP)/x|unable to provision SubPath `../x`: must not contain '..'",
+      "$(ROOT)x|error SubPath `/x` must not be an absolute path"})
+  void aBadSubPathExprFailsTheContainer(String expr, String message) {
+    Container c = new ContainerBuilder().withName("c").addNewVolumeMount().withName("v").withMountPath("/logs")
+        .withSubPathExpr(expr).endVolumeMount().build();
+    var e = org.junit.jupiter.api.Assertions.assertThrows(io.dekube.kubelet.runtime.ContainerStartException.class,
+        () -> Volumes.mounts(c, Map.of("POD_NAME", "p", "EMPTY", "", "UP", "..", "ROOT", "/"), Map.of("v", dir), dir));
+    assertEquals("CreateContainerConfigError", e.reason());
+    assertEquals(message, e.getMessage());
+  }
 }

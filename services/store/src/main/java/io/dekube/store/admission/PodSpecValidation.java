@@ -172,6 +172,29 @@ public final class PodSpecValidation {
       if (Nodes.text(m, "mountPath").isEmpty()) {
         errs.required(p + ".mountPath");
       }
+      // kube reports the paths' own errors at volumeMounts.subPath, without the index (its fldPath, not idxPath)
+      String subPath = Nodes.text(m, "subPath");
+      String expr = Nodes.text(m, "subPathExpr");
+      if (!subPath.isEmpty()) {
+        descendingPath(m.get("subPath"), path + ".volumeMounts.subPath", errs);
+      }
+      if (!expr.isEmpty()) {
+        if (!subPath.isEmpty()) {
+          errs.invalid(p + ".subPathExpr", m.get("subPathExpr"), "subPathExpr and subPath are mutually exclusive");
+        }
+        descendingPath(m.get("subPathExpr"), path + ".volumeMounts.subPathExpr", errs);
+      }
+    }
+  }
+
+  /** kube's validateLocalDescendingPath: relative, and no {@code ..} element. */
+  private static void descendingPath(JsonNode value, String path, FieldErrors errs) {
+    String text = value.asText();
+    if (text.startsWith("/")) {
+      errs.invalid(path, value, "must be a relative path");
+    }
+    if (java.util.Arrays.asList(text.split("/")).contains("..")) {
+      errs.invalid(path, value, "must not contain '..'");
     }
   }
 
