@@ -86,6 +86,7 @@ final class Cluster {
   }
 
   synchronized Endpoints start() throws Exception {
+    UpOptions.installEncryption(options.flags()); // before any writer or informer resolves its transformer
     Files.createDirectories(options.dataDir());
     // the broker child takes seconds to start and the components' preparations (keys, certificates,
     // cold TLS code) need no bus: both run at once, on their own threads

@@ -32,6 +32,7 @@ final class KubeletCommand {
         Flag.of("--ops-port", "N", "serve /metrics, /healthz, /readyz on this port (default: none)"),
         Flag.of("--bind-address", "IP", "where the ops port listens (default 127.0.0.1)"),
         SharedPki.WAIT_FLAG));
+    f.add(UpOptions.ENCRYPTION_FLAG); // the kubelet's informers read Secrets and ConfigMaps
     f.addAll(KubeletComponent.NODE_FLAGS);
     FLAGS = List.copyOf(f);
   }
@@ -55,6 +56,7 @@ final class KubeletCommand {
   static void run(List<String> args) throws Exception {
     Flags f = Flags.parse(args, FLAGS);
     KubeletConfig config = parse(f);
+    UpOptions.installEncryption(f);
     String name = config.nodeName();
     String ip = config.nodeIp();
     Path data = f.path("--data-dir", Path.of(".dekube"));

@@ -17,6 +17,14 @@ import java.util.List;
  */
 public record UpOptions(String kafka, int kafkaPort, int apiPort, int opsPort, Path dataDir, Flags flags) {
 
+  /**
+   * kube-apiserver's {@code --encryption-provider-config}: every process that reads or writes the store topics
+   * (each split {@code store}, {@code apiserver}, controller-manager, scheduler, kubelet...) needs the same file.
+   */
+  static final Flag ENCRYPTION_FLAG = Flag.of("--encryption-provider-config", "FILE", "apiserver.config.k8s.io/v1 "
+      + "EncryptionConfiguration: the resources kept encrypted on their store topics and the providers (aescbc, "
+      + "aesgcm, secretbox, identity); give every process of the cluster the same file");
+
   /** The launcher's own flags (the components add theirs in {@link Components#flags()}). */
   static final List<Flag> FLAGS = List.of(
       Flag.of("--kafka", "HOST:PORT", "use an existing Kafka cluster instead of the embedded broker"),
@@ -25,7 +33,22 @@ public record UpOptions(String kafka, int kafkaPort, int apiPort, int opsPort, P
       Flag.of("--data-dir", "DIR", "state: broker data, PKI, kubeconfig (default .dekube)"),
       Flag.of("--bind-address", "IP", "where the apiserver, the ingress and the ops port listen (default 127.0.0.1; "
           + "0.0.0.0 in a container)"),
-      SharedPki.WAIT_FLAG);
+      SharedPki.WAIT_FLAG,
+      UpOptions.ENCRYPTION_FLAG);
+
+  /**
+   * Installs the encryption at rest of {@code --encryption-provider-config} for this process (none without it), before
+   * any writer or informer starts; a file that is not valid stops the start with kube's words.
+   */
+  static void installEncryption(Flags f) {
+    try {
+      io.dekube.core.encryption.StoreEncryption.install(f.raw(ENCRYPTION_FLAG.name())
+          .map(file -> io.dekube.core.encryption.EncryptionConfig.load(Path.of(file)))
+          .orElse(io.dekube.core.encryption.EncryptionConfig.NONE));
+    } catch (IllegalArgumentException e) {
+      throw new LaunchException(e.getMessage());
+    }
+  }
 
   /** The defaults of {@code ./dekube up}. */
   public static UpOptions defaults() {

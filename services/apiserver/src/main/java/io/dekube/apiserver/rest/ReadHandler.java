@@ -38,6 +38,10 @@ final class ReadHandler {
   Future<ObjectNode> get(ApiRequest r) {
     ObjectCache cache = caches.apply(r.type());
     return readPoint.ready(cache, r.query("resourceVersion")).map(v -> {
+      String unreadable = cache.unreadable(r.namespace(), r.name());
+      if (unreadable != null) { // encrypted at rest with no provider configured that reads it
+        throw StatusException.internal("Internal error occurred: " + unreadable);
+      }
       ObjectNode o = cache.get(r.namespace(), r.name());
       if (o == null) {
         throw StatusException.notFound(r.type(), r.name());
@@ -65,6 +69,10 @@ final class ReadHandler {
 
   /** Reads the page a list answers (also used by deletecollection, without a limit). */
   Future<Listed> listed(ApiRequest r, ListOptions o, Selection sel, ObjectCache cache) {
+    String unreadable = cache.unreadableIn(r.namespace());
+    if (unreadable != null) { // as kube's storage list: one value it cannot transform fails the list
+      return Future.failedFuture(StatusException.internal("Internal error occurred: " + unreadable));
+    }
     if (!o.continueToken().isEmpty()) {
       ContinueToken t = ContinueToken.decode(o.continueToken());
       return readPoint.atLeast(cache, t.resourceVersion())

@@ -56,6 +56,26 @@ public final class Informer implements ObjectCache {
   public record Snapshot(long resourceVersion, List<ObjectNode> items) {
   }
 
+  /**
+   * An object whose latest store record no configured provider could read (encryption at rest): the cache keeps
+   * what it had for the key, and the apiserver answers kube's errors for it.
+   *
+   * @param path  its storage path, as kube names the etcd key ({@code /registry/secrets/default/s1})
+   * @param error the transformer's words ({@code no matching prefix found})
+   */
+  public record Unreadable(String path, String error) {
+
+    /** kube's error for a GET of it (before {@code Internal error occurred: }). */
+    public String getMessage() {
+      return error;
+    }
+
+    /** kube's error for a LIST that includes it (before {@code Internal error occurred: }). */
+    public String listMessage() {
+      return "unable to transform key \"" + path + "\": " + error;
+    }
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(Informer.class);
 
   private final Vertx vertx;
@@ -199,6 +219,16 @@ public final class Informer implements ObjectCache {
   /** Whether the initial replay is done. */
   public boolean synced() {
     return isSynced;
+  }
+
+  /** Why the key's latest store record could not be read (encryption at rest), or null. Any thread. */
+  public Unreadable unreadable(ObjectKey key) {
+    return store.unreadable(key);
+  }
+
+  /** The unreadable objects of a namespace ("" or null = all); empty almost always. Any thread. */
+  public List<Unreadable> unreadable(String namespace) {
+    return store.unreadable(namespace);
   }
 
   /** The cached object, or null. */

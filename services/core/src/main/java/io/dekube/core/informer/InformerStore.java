@@ -28,6 +28,8 @@ final class InformerStore {
   private final Map<ObjectKey, ObjectNode> objects = new HashMap<>();
   private final Map<String, ObjectIndex> indexes = new HashMap<>();
   private long position;
+  /** Keys whose last record no configured provider could read (encryption at rest). */
+  private final Map<ObjectKey, Informer.Unreadable> unreadable = new HashMap<>();
 
   InformerStore() {
     indexes.put(Indexers.NAMESPACE, new ObjectIndex(Indexers.NAMESPACE, Indexers.namespace()));
@@ -60,7 +62,13 @@ final class InformerStore {
    */
   List<Change> replace(List<StoreRecord> records, long newPosition) {
     Map<ObjectKey, ObjectNode> next = new HashMap<>();
+    Map<ObjectKey, Informer.Unreadable> bad = new HashMap<>();
     for (StoreRecord r : records) {
+      if (r.unreadable() != null) {
+        bad.put(r.key(), r.unreadable());
+        continue;
+      }
+      bad.remove(r.key());
       if (r.value() == null) {
         next.remove(r.key());
       } else {
@@ -97,6 +105,8 @@ final class InformerStore {
         }
       }
       position = newPosition;
+      unreadable.clear();
+      unreadable.putAll(bad);
     } finally {
       lock.writeLock().unlock();
     }
@@ -104,6 +114,13 @@ final class InformerStore {
   }
 
   private Change applyOne(StoreRecord r) {
+    if (r.unreadable() != null) {
+      unreadable.put(r.key(), r.unreadable()); // the cache keeps the object it had
+      return null;
+    }
+    if (!unreadable.isEmpty()) {
+      unreadable.remove(r.key());
+    }
     ObjectNode old = r.value() == null ? objects.remove(r.key()) : objects.put(r.key(), r.value());
     if (r.value() == null && old == null) {
       return null; // a tombstone whose object was compacted away before we read it
@@ -116,6 +133,18 @@ final class InformerStore {
     ObjectNode last = old.deepCopy();
     Json.metadata(last).put("resourceVersion", Long.toString(r.offset()));
     return new Change(new InformerEvent(InformerEvent.Type.DELETED, last, r.offset()), old);
+  }
+
+  /** Why the key's last record could not be read, or null. */
+  Informer.Unreadable unreadable(ObjectKey key) {
+    return read(() -> unreadable.isEmpty() ? null : unreadable.get(key));
+  }
+
+  /** The unreadable keys of a namespace ("" or null = all), in no order. */
+  List<Informer.Unreadable> unreadable(String namespace) {
+    return read(() -> unreadable.isEmpty() ? List.of() : unreadable.entrySet().stream()
+        .filter(e -> namespace == null || namespace.isEmpty() || namespace.equals(e.getKey().namespace()))
+        .map(Map.Entry::getValue).toList());
   }
 
   ObjectNode get(ObjectKey key) {

@@ -78,6 +78,8 @@ final class StoreTail implements Runnable {
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final AtomicLong lag;
   private final Counter badRecords;
+  /** The resource's encryption at rest, resolved once: null when it is kept in clear. */
+  private final io.dekube.core.encryption.ValueTransformer transformer;
   private volatile boolean running = true;
   private volatile KafkaConsumer<String, byte[]> consumer;
   // consumer thread only
@@ -95,6 +97,7 @@ final class StoreTail implements Runnable {
     this.sink = sink;
     this.lag = InformerMetrics.lag(resource);
     this.badRecords = InformerMetrics.badRecords(resource);
+    this.transformer = io.dekube.core.encryption.StoreEncryption.transformer(resource);
   }
 
   /** Starts the consumer thread. */
@@ -331,9 +334,17 @@ final class StoreTail implements Runnable {
     if (r.value() == null) {
       return new StoreRecord(key, null, r.offset());
     }
+    byte[] bytes = r.value();
+    if (transformer != null || bytes.length == 0 || bytes[0] != '{') { // JSON in clear needs no transformer
+      try {
+        bytes = io.dekube.core.encryption.StoreEncryption.read(transformer, resource, r.key(), bytes).data();
+      } catch (io.dekube.core.encryption.ValueTransformer.TransformException e) {
+        return unreadable(r, key, e.getMessage());
+      }
+    }
     JsonNode value;
     try {
-      value = Json.MAPPER.readTree(r.value());
+      value = Json.MAPPER.readTree(bytes);
     } catch (IOException e) {
       return bad(r, "value is not JSON: " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
     }
@@ -348,6 +359,18 @@ final class StoreTail implements Runnable {
     }
     Json.metadata(object).put("resourceVersion", Long.toString(r.offset()));
     return new StoreRecord(key, object, r.offset());
+  }
+
+  /**
+   * A value no configured provider can read: the cache keeps the object it had (as kube's informers keep their
+   * last list when a watch fails), and the apiserver answers kube's Internal error for it and for lists that
+   * include it, until a readable record or a tombstone comes for the key.
+   */
+  private StoreRecord unreadable(ConsumerRecord<String, byte[]> r, ObjectKey key, String error) {
+    badRecords.increment();
+    String path = io.dekube.core.encryption.StoreEncryption.path(resource, r.key());
+    LOG.warn("informer {}: unable to transform key \"{}\" ({}@{}): {}", resource, path, r.topic(), r.offset(), error);
+    return new StoreRecord(key, null, r.offset(), new Informer.Unreadable(path, error));
   }
 
   private StoreRecord bad(ConsumerRecord<String, byte[]> r, String why) {

@@ -416,7 +416,22 @@ final class BatchCommitter {
       headers.add(Topics.UID_HEADER, w.uid().getBytes(StandardCharsets.UTF_8));
     }
     return new ProducerRecord<>(w.type().storeTopic(), 0, w.key().getBytes(StandardCharsets.UTF_8),
-        w.tombstone() ? null : w.value(), headers);
+        w.tombstone() ? null : atRest(w), headers);
+  }
+
+  /** The record value of a write: its JSON, encrypted when the resource is configured for encryption at rest. */
+  private static byte[] atRest(StoreWrite w) {
+    String resource = w.type().resourceName();
+    io.dekube.core.encryption.ValueTransformer t = io.dekube.core.encryption.StoreEncryption.transformer(resource);
+    if (t == null) {
+      return w.value();
+    }
+    try {
+      return io.dekube.core.encryption.StoreEncryption.write(t, resource, w.key(), w.value());
+    } catch (io.dekube.core.encryption.ValueTransformer.TransformException e) {
+      throw new IllegalStateException("unable to transform key \"" + io.dekube.core.encryption.StoreEncryption
+          .path(resource, w.key()) + "\": " + e.getMessage(), e);
+    }
   }
 
   private void applyCommitted(PartitionWriter pw, BatchOverlay overlay, List<Handled> handled) {

@@ -22,6 +22,7 @@ final class Reads {
     if (current == null) {
       throw StatusException.notFound(req.type(), ObjectKey.parse(key).name());
     }
+    current.requireReadable(); // now: the reply is built after the request's try
     return Outcome.ok(200, null, current::withRv);
   }
 

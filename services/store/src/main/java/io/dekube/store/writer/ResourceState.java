@@ -40,6 +40,12 @@ final class ResourceState {
     lastOffset = Math.max(lastOffset, offset);
   }
 
+  /** Applies a committed record read by the rebuild: an object, possibly stale or unreadable (encryption at rest). */
+  void apply(String key, StoredObject object) {
+    objects.put(key, object);
+    lastOffset = Math.max(lastOffset, object.rv());
+  }
+
   /** Raises the last offset to cover records that hold no object (transaction markers, aborted records). */
   void advanceTo(long offset) {
     lastOffset = Math.max(lastOffset, offset);

@@ -171,8 +171,10 @@ final class Updates {
       view.put(t);
       return Outcome.ok(200, t, t::withRv);
     }
-    if (ServerFields.same(admitted, old)) {
-      return Outcome.ok(200, null, current::withRv); // no change, no new resourceVersion (as etcd3 storage)
+    if (ServerFields.same(admitted, old) && !current.stale()) {
+      // no change, no new resourceVersion (as etcd3 storage); but a value read by an older key or provider is
+      // written again, so that `kubectl replace` re-encrypts it with the first provider, as kube's storage does
+      return Outcome.ok(200, null, current::withRv);
     }
     if (dryRun) {
       return Outcome.ok(200, null, () -> WriteSupport.withRv(admitted, current.rv()));

@@ -9,6 +9,15 @@ interface Versioned {
   /** The object without {@code metadata.resourceVersion}; never modify it. */
   ObjectNode object();
 
+  /** Fails with kube's Internal error when no configured provider could read its store record. */
+  default void requireReadable() {
+  }
+
+  /** Whether its store record was read by another provider or key than the first (a write must re-encrypt it). */
+  default boolean stale() {
+    return false;
+  }
+
   /** The offset of the object's store record; -1 while that record is not yet sent. */
   long rv();
 

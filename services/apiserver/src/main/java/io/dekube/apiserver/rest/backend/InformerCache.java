@@ -7,6 +7,7 @@ import io.dekube.core.informer.Informer;
 import io.dekube.core.informer.InformerEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import java.util.List;
 import java.util.function.Predicate;
 
 /** The watch cache of one resource over its shared {@link Informer}. Thread-safe, as the informer. */
@@ -41,6 +42,18 @@ public final class InformerCache implements ObjectCache {
   @Override
   public ObjectNode get(String namespace, String name) {
     return informer.get(namespace, name);
+  }
+
+  @Override
+  public String unreadable(String namespace, String name) {
+    Informer.Unreadable u = informer.unreadable(new io.dekube.core.model.ObjectKey(namespace, name));
+    return u == null ? null : u.getMessage();
+  }
+
+  @Override
+  public String unreadableIn(String namespace) {
+    List<Informer.Unreadable> all = informer.unreadable(namespace);
+    return all.isEmpty() ? null : all.get(0).listMessage();
   }
 
   @Override

@@ -40,6 +40,19 @@ public interface ObjectCache {
   /** The cached object, or null ({@code namespace} "" for cluster-scoped). */
   ObjectNode get(String namespace, String name);
 
+  /**
+   * Why the object's latest store record could not be read (encryption at rest: no configured provider matched),
+   * as kube's GET error says it after {@code Internal error occurred: }; null almost always.
+   */
+  default String unreadable(String namespace, String name) {
+    return null;
+  }
+
+  /** kube's LIST error for the first unreadable object of a namespace ("" = every namespace), or null. */
+  default String unreadableIn(String namespace) {
+    return null;
+  }
+
   /** The objects a filter accepts and the resource version they are current at. */
   Snapshot snapshot(Predicate<ObjectNode> filter);
 
