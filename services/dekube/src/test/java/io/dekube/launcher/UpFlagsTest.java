@@ -75,4 +75,42 @@ class UpFlagsTest {
         List.of("--admission-control-config-file", dir.resolve("missing.yaml").toString()), Components.flags())))
         .getMessage().startsWith("unable to read admission control configuration from"));
   }
+
+  @Test
+  void theEncryptionProviderConfigIsReadByEveryProcessAndABadOneStopsTheStart(@TempDir Path dir) throws Exception {
+    Path good = java.nio.file.Files.writeString(dir.resolve("enc.yaml"), """
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - aescbc:
+              keys:
+              - name: key1
+                secret: c2VjcmV0IGlzIHNlY3VyZSwgb3IgaXMgaXQ/Pz8/Pz8=
+          - identity: {}
+        """);
+    try {
+      UpOptions.installEncryption(UpOptions.parse(List.of("--encryption-provider-config", good.toString())).flags());
+      assertTrue(io.dekube.core.encryption.StoreEncryption.transformer("secrets") != null);
+      assertEquals(null, io.dekube.core.encryption.StoreEncryption.transformer("configmaps"));
+      // every process that reads or writes the store takes it: the split commands and the kubelet
+      for (DekubeMain.Alone a : DekubeMain.ALONE) {
+        DekubeMain.check(List.of(a.command(), "--kafka", "k:1", "--encryption-provider-config", good.toString()));
+      }
+      DekubeMain.check(List.of("kubelet", "--node-name", "n1", "--node-ip", "127.0.1.1",
+          "--encryption-provider-config", good.toString()));
+      Path bad = java.nio.file.Files.writeString(dir.resolve("bad.yaml"), java.nio.file.Files.readString(good)
+          .replace("c2VjcmV0IGlzIHNlY3VyZSwgb3IgaXMgaXQ/Pz8/Pz8=", "cGFzc3dvcmQ="));
+      LaunchException e = assertThrows(LaunchException.class, () -> UpOptions.installEncryption(
+          UpOptions.parse(List.of("--encryption-provider-config=" + bad)).flags()));
+      assertEquals("error while parsing file: resources[0].providers[0].aescbc.keys[0].secret: Invalid value: "
+          + "\"REDACTED\": secret is not of the expected length, got 8, expected one of [16 24 32]", e.getMessage());
+      // without the flag, nothing is encrypted
+      UpOptions.installEncryption(UpOptions.parse(List.of()).flags());
+      assertEquals(null, io.dekube.core.encryption.StoreEncryption.transformer("secrets"));
+    } finally {
+      io.dekube.core.encryption.StoreEncryption.install(null);
+    }
+  }
 }
