@@ -27,6 +27,9 @@ public final class DekubeMain {
           ingest  FILE...: apply each file's YAML/JSON documents through dekube.ingest (as
                   kubectl apply --server-side) and print what happened to each
         """ + lines(IngestCommand.FLAGS) + """
+          store-get /registry/<resource>/[<namespace>/]<name>: print an object's store record as it
+                  lies on its Kafka topic (dekube's etcdctl get; | hexdump -C shows encryption at rest)
+        """ + lines(StoreGetCommand.FLAGS) + """
           help    this text
         """;
   }
@@ -109,6 +112,7 @@ public final class DekubeMain {
         case "kubelet" -> KubeletCommand.run(rest);
         case "node" -> System.exit(NodeCommand.run(rest));
         case "ingest" -> System.exit(IngestCommand.run(rest));
+        case "store-get" -> System.exit(StoreGetCommand.run(rest, System.out));
         case "help", "--help", "-h" -> System.out.print(help());
         default -> {
           java.util.Optional<Alone> alone = alone(command);
