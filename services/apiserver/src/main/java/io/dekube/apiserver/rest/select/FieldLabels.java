@@ -17,8 +17,10 @@ public final class FieldLabels {
 
   private static final Set<String> META = Set.of("metadata.name", "metadata.namespace");
   private static final Map<String, Set<String>> BY_RESOURCE = Map.of(
-      "pods", Set.of("spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
-          "spec.hostNetwork", "status.phase", "status.podIP", "status.podIPs", "status.nominatedNodeName"),
+      // spec.host: what v1.0 clients sent, kube's conversion reads it as spec.nodeName
+      "pods", Set.of("spec.nodeName", "spec.host", "spec.restartPolicy", "spec.schedulerName",
+          "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.podIPs",
+          "status.nominatedNodeName"),
       "events", Set.of("involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
           "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
           "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"),
@@ -27,9 +29,19 @@ public final class FieldLabels {
       "nodes", Set.of("spec.unschedulable"),
       "replicasets.apps", Set.of("status.replicas"),
       "replicationcontrollers", Set.of("status.replicas"),
-      "services", Set.of("spec.clusterIP", "spec.type"));
+      "services", Set.of("spec.clusterIP", "spec.type"),
+      "jobs.batch", Set.of("status.successful"),
+      "certificatesigningrequests.certificates.k8s.io", Set.of("spec.signerName"));
+  /**
+   * Cluster-scoped kinds whose conversion function, unlike the default one, names only
+   * {@code metadata.name}: kube answers {@code field label not supported: metadata.namespace}.
+   */
+  private static final Set<String> NO_NAMESPACE_FIELD = Set.of("nodes", "namespaces",
+      "certificatesigningrequests.certificates.k8s.io");
   /** Boolean fields that read "false" when absent, as Go's zero value prints. */
   private static final Set<String> BOOLEANS = Set.of("spec.hostNetwork", "spec.unschedulable");
+  /** Counters kube formats with strconv.Itoa: "0" when absent. */
+  private static final Set<String> COUNTERS = Set.of("status.replicas", "status.successful");
 
   private FieldLabels() {
   }
@@ -41,9 +53,15 @@ public final class FieldLabels {
    */
   public static void check(ResourceType type, List<String> fields) {
     Set<String> extra = BY_RESOURCE.get(type.resourceName());
+    String name = type.resourceName();
     for (String f : fields) {
-      if (META.contains(f) || extra != null && extra.contains(f)) {
+      boolean meta = f.equals("metadata.name") || META.contains(f) && !NO_NAMESPACE_FIELD.contains(name);
+      if (meta || extra != null && extra.contains(f)) {
         continue;
+      }
+      if (name.equals("jobs.batch")) {
+        // batch/v1's own conversion function words it so
+        throw StatusException.badRequest("field label \"" + f + "\" not supported for Job");
       }
       if (extra != null) {
         throw StatusException.badRequest("field label not supported: " + f);
@@ -58,6 +76,8 @@ public final class FieldLabels {
     String path = switch (field) {
       case "source" -> "source.component";
       case "status.podIPs" -> "status.podIP";
+      case "spec.host" -> "spec.nodeName";
+      case "status.successful" -> "status.succeeded";
       default -> field;
     };
     JsonNode n = object;
@@ -65,7 +85,7 @@ public final class FieldLabels {
       n = n.path(part);
     }
     if (n.isMissingNode() || n.isNull()) {
-      return BOOLEANS.contains(field) ? "false" : "";
+      return BOOLEANS.contains(field) ? "false" : COUNTERS.contains(field) ? "0" : "";
     }
     return n.isValueNode() ? n.asText() : "";
   }

@@ -29,6 +29,34 @@ class FieldLabelsTest {
   }
 
   @Test
+  void checksTheFieldsOfJobsCsrsNodesAndNamespacesAsKube() {
+    FieldLabels.check(R.byResourceName("jobs.batch").orElseThrow(), List.of("status.successful", "metadata.namespace"));
+    StatusException job = assertThrows(StatusException.class,
+        () -> FieldLabels.check(R.byResourceName("jobs.batch").orElseThrow(), List.of("spec.x")));
+    assertEquals("field label \"spec.x\" not supported for Job", job.getMessage());
+    var csrs = R.byResourceName("certificatesigningrequests.certificates.k8s.io").orElseThrow();
+    FieldLabels.check(csrs, List.of("spec.signerName", "metadata.name"));
+    for (String kind : List.of("nodes", "namespaces", "certificatesigningrequests.certificates.k8s.io")) {
+      StatusException ns = assertThrows(StatusException.class,
+          () -> FieldLabels.check(R.byResourceName(kind).orElseThrow(), List.of("metadata.namespace")));
+      assertEquals("field label not supported: metadata.namespace", ns.getMessage());
+    }
+    FieldLabels.check(R.byResourceName("clusterroles.rbac.authorization.k8s.io").orElseThrow(),
+        List.of("metadata.namespace"));
+    FieldLabels.check(R.byResourceName("pods").orElseThrow(), List.of("spec.host"));
+  }
+
+  @Test
+  void readsCountersAsKubeFormatsThem() throws Exception {
+    var job = Json.MAPPER.readTree("{\"status\":{\"succeeded\":2}}");
+    assertEquals("2", FieldLabels.value(job, "status.successful"));
+    assertEquals("0", FieldLabels.value(Json.MAPPER.readTree("{}"), "status.successful"));
+    assertEquals("0", FieldLabels.value(Json.MAPPER.readTree("{}"), "status.replicas"));
+    var pod = Json.MAPPER.readTree("{\"spec\":{\"nodeName\":\"n1\"}}");
+    assertEquals("n1", FieldLabels.value(pod, "spec.host"));
+  }
+
+  @Test
   void readsValues() throws Exception {
     var pod = Json.MAPPER.readTree("{\"metadata\":{\"name\":\"p\"},\"spec\":{\"nodeName\":\"n1\"},"
         + "\"status\":{\"phase\":\"Running\"}}");
