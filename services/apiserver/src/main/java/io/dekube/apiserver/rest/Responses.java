@@ -11,6 +11,7 @@ import io.dekube.apiserver.codec.ResponseFormat;
 import io.dekube.apiserver.rest.table.IncludeObject;
 import io.dekube.apiserver.rest.table.Printers;
 import io.dekube.apiserver.rest.table.TableBuilder;
+import io.dekube.apiserver.rest.table.TablePrinter;
 import io.dekube.apiserver.audit.AuditHandler;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.StatusException;
@@ -51,11 +52,16 @@ public final class Responses {
 
   /** The answer body for one object in the client's version: the object, a Table or its metadata. */
   static ObjectNode shape(ApiRequest r, ObjectNode versioned) {
+    return shape(r, versioned, Printers.of(r.type(), r.custom(), r.path().version()));
+  }
+
+  /** As {@link #shape(ApiRequest, ObjectNode)} with a Table of another printer's (a subresource's kind). */
+  static ObjectNode shape(ApiRequest r, ObjectNode versioned, TablePrinter printer) {
     ResponseFormat f = r.format();
     return switch (f.shape()) {
       case OBJECT -> versioned;
       case PARTIAL_METADATA -> TableBuilder.partialMetadata(versioned, f.metaVersion());
-      case TABLE -> TableBuilder.table(Printers.of(r.type(), r.custom(), r.path().version()), List.of(versioned),
+      case TABLE -> TableBuilder.table(printer, List.of(versioned),
           IncludeObject.parse(r.query("includeObject")), f.metaVersion(), resourceVersionMeta(versioned), true,
           Instant.now());
     };

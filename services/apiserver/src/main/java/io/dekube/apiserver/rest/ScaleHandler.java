@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.apiserver.codec.MediaTypes;
 import io.dekube.apiserver.rest.backend.ObjectStore;
 import io.dekube.apiserver.rest.table.Cells;
+import io.dekube.apiserver.rest.table.Printers;
 import io.dekube.core.model.CustomKind;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.StatusException;
@@ -161,7 +162,9 @@ final class ScaleHandler {
     if (failure != null) {
       Responses.fail(r.ctx(), failure, r.pretty());
     } else {
-      Responses.send(r.ctx(), 200, scaleOf(r, parent), r.pretty(), r.format().yaml());
+      // a Table for kubectl get --subresource=scale, as kube prints Scales
+      Responses.send(r.ctx(), 200, Responses.shape(r, scaleOf(r, parent), Printers.scale()), r.pretty(),
+          r.format().yaml());
     }
   }
 }

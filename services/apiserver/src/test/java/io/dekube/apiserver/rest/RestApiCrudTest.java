@@ -164,6 +164,15 @@ class RestApiCrudTest extends RestApiTestBase {
     assertEquals("autoscaling/v1", scale.body().path("apiVersion").asText());
     assertEquals(2, scale.body().at("/spec/replicas").asInt());
     assertEquals("app=web", scale.body().at("/status/selector").asText());
+    // kubectl get deploy/web --subresource=scale asks for a Table: kube's printScale columns
+    Res table = http.get("/apis/apps/v1/namespaces/d/deployments/web/scale", "Accept",
+        "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
+    assertEquals("Table", table.body().path("kind").asText(), table.raw());
+    assertEquals(List.of("Name", "Desired", "Available", "Age"),
+        table.body().path("columnDefinitions").findValuesAsText("name"));
+    assertEquals("web", table.body().at("/rows/0/cells/0").asText());
+    assertEquals(2, table.body().at("/rows/0/cells/1").asInt());
+    assertEquals(2, table.body().at("/rows/0/cells/2").asInt());
     Res patched = http.patch("/apis/apps/v1/namespaces/d/deployments/web/scale", "application/merge-patch+json",
         json("{'spec':{'replicas':3}}"));
     assertEquals(200, patched.code(), patched.raw());

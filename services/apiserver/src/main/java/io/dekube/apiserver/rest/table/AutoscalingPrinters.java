@@ -36,6 +36,20 @@ final class AutoscalingPrinters {
             at(hpa, "spec", "maxReplicas").asLong(0), at(hpa, "status", "currentReplicas").asLong(0), age(hpa, now)));
   }
 
+  /**
+   * The table of an {@code autoscaling/v1} Scale ({@code kubectl get deploy/x --subresource=scale}):
+   * NAME DESIRED AVAILABLE AGE, as kube's {@code printScale}; kube's Name column has no
+   * {@code name} format here.
+   */
+  static TablePrinter scales() {
+    return TablePrinter.of(List.of(new Column("Name", "string", "", Column.NAME.description(), 0),
+        Column.integer("Desired", "replicas is the desired number of instances for the scaled object."),
+        Column.integer("Available", "replicas is the actual number of observed instances of the scaled object."),
+        Column.AGE),
+        (s, now) -> List.of(name(s), Cells.num(s, "spec", "replicas"), Cells.num(s, "status", "replicas"),
+            age(s, now)));
+  }
+
   /** The TARGETS cell, as kube's {@code formatHPAMetrics}. */
   static String targets(JsonNode hpa) {
     if ("autoscaling/v1".equals(hpa.path("apiVersion").asText())) {

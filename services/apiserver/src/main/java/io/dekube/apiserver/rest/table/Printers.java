@@ -15,6 +15,8 @@ public final class Printers {
   private static final TablePrinter DEFAULT = TablePrinter.of(List.of(Column.NAME, Column.CREATED_AT),
       (o, now) -> List.of(Cells.name(o), Cells.str(o, "metadata", "creationTimestamp")));
 
+  private static final TablePrinter SCALE = AutoscalingPrinters.scales();
+
   private static final Map<String, TablePrinter> BY_RESOURCE = Map.ofEntries(
       Map.entry("pods", new PodPrinter()),
       Map.entry("deployments.apps", WorkloadPrinters.deployments()),
@@ -80,6 +82,11 @@ public final class Printers {
       return custom.served(version).or(() -> java.util.Optional.of(custom.storage())).map(CustomPrinter::of).get();
     }
     return of(type);
+  }
+
+  /** The printer of {@code autoscaling/v1} Scales, the {@code scale} subresource's answers. */
+  public static TablePrinter scale() {
+    return SCALE;
   }
 
   /** The default {@code Name / Created At} printer. */
