@@ -162,7 +162,7 @@ public final class ApiCatalog {
   private static ServedResource stored(ResourceType t) {
     List<SubresourceInfo> subresources = t.subresources().stream().sorted().map(s -> SubresourceInfo.of(t, s)).toList();
     return new ServedResource(t.group(), t.version(), t.plural(), t.singular(), t.kind(), t.namespaced(),
-        ServedResource.ALL_VERBS, t.shortNames(), t.categories(), storageVersionHash(t.group(), t.version(), t.kind()),
+        ServedResource.verbsOf(t.group(), t.plural()), t.shortNames(), t.categories(), storageVersionHash(t.group(), t.version(), t.kind()),
         subresources);
   }
 

@@ -24,4 +24,17 @@ public record ServedResource(String group, String version, String plural, String
   /** The verbs every dekube resource serves. */
   public static final List<String> ALL_VERBS =
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+  /** Namespaces: kube's namespace storage has no collection delete, so discovery lists none. */
+  private static final List<String> NAMESPACE_VERBS =
+      List.of("create", "delete", "get", "list", "patch", "update", "watch");
+
+  /** The verbs a built-in resource serves, as kube 1.32's discovery lists them. */
+  public static List<String> verbsOf(String group, String plural) {
+    return deletesCollections(group, plural) ? ALL_VERBS : NAMESPACE_VERBS;
+  }
+
+  /** Whether DELETE on the collection is served (kube's 405 MethodNotAllowed where not). */
+  public static boolean deletesCollections(String group, String plural) {
+    return !(group.isEmpty() && plural.equals("namespaces"));
+  }
 }

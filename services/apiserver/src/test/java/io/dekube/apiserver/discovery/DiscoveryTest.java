@@ -56,6 +56,28 @@ class DiscoveryTest {
   }
 
   @Test
+  void verbsAndCategoriesAsKube132ListsThem() {
+    ApiCatalog catalog = ApiCatalog.of(registry);
+    ServedResource ns = find(catalog.core(), "namespaces");
+    assertEquals(List.of("create", "delete", "get", "list", "patch", "update", "watch"), ns.verbs(),
+        "kube's namespace storage deletes no collections");
+    assertEquals(ServedResource.ALL_VERBS, find(catalog.core(), "nodes").verbs());
+    List<String> ext = List.of("api-extensions");
+    assertEquals(ext, find(catalog.group("apiextensions.k8s.io").orElseThrow(), "customresourcedefinitions")
+        .categories());
+    assertEquals(ext, find(catalog.group("apiregistration.k8s.io").orElseThrow(), "apiservices").categories());
+    ServedGroup admission = catalog.group("admissionregistration.k8s.io").orElseThrow();
+    for (String r : List.of("validatingwebhookconfigurations", "mutatingwebhookconfigurations",
+        "validatingadmissionpolicies", "validatingadmissionpolicybindings")) {
+      assertEquals(ext, find(admission, r).categories(), r);
+    }
+  }
+
+  private static ServedResource find(ServedGroup g, String plural) {
+    return g.preferred().resources().stream().filter(r -> r.plural().equals(plural)).findFirst().orElseThrow();
+  }
+
+  @Test
   void resourceListHasSubresources() {
     ApiCatalog catalog = ApiCatalog.of(registry);
     ServedGroup core = catalog.core();

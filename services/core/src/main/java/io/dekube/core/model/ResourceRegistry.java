@@ -19,6 +19,8 @@ public final class ResourceRegistry {
 
   private static final List<String> ALL = List.of("all");
   private static final List<String> NONE = List.of();
+  /** kube's category of the kinds that extend the API (CRDs, APIServices, admission configurations). */
+  private static final List<String> API_EXTENSIONS = List.of("api-extensions");
   private static final List<String> STATUS = List.of("status");
   private static final List<String> STATUS_SCALE = List.of("status", "scale");
 
@@ -101,19 +103,20 @@ public final class ResourceRegistry {
     r.register(new ResourceType(flowcontrol, "v1", "prioritylevelconfigurations", "prioritylevelconfiguration",
         "PriorityLevelConfiguration", false, NONE, NONE, STATUS));
     // extension points (stored now; served kinds later)
-    r.register(new ResourceType("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false, List.of("crd", "crds"), NONE, STATUS));
-    r.register(new ResourceType("apiregistration.k8s.io", "v1", "apiservices", "apiservice", "APIService", false, NONE, NONE, STATUS));
+    r.register(new ResourceType("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false, List.of("crd", "crds"), API_EXTENSIONS, STATUS));
+    r.register(new ResourceType("apiregistration.k8s.io", "v1", "apiservices", "apiservice", "APIService", false, NONE,
+        API_EXTENSIONS, STATUS));
     // dynamic admission: webhooks the apiserver calls before a write goes to the bus
     String admission = "admissionregistration.k8s.io";
     r.register(new ResourceType(admission, "v1", "validatingwebhookconfigurations", "validatingwebhookconfiguration",
-        "ValidatingWebhookConfiguration", false, NONE, NONE, NONE));
+        "ValidatingWebhookConfiguration", false, NONE, API_EXTENSIONS, NONE));
     r.register(new ResourceType(admission, "v1", "mutatingwebhookconfigurations", "mutatingwebhookconfiguration",
-        "MutatingWebhookConfiguration", false, NONE, NONE, NONE));
+        "MutatingWebhookConfiguration", false, NONE, API_EXTENSIONS, NONE));
     // ... and CEL policies it evaluates itself
     r.register(new ResourceType(admission, "v1", "validatingadmissionpolicies", "validatingadmissionpolicy",
-        "ValidatingAdmissionPolicy", false, NONE, NONE, STATUS));
+        "ValidatingAdmissionPolicy", false, NONE, API_EXTENSIONS, STATUS));
     r.register(new ResourceType(admission, "v1", "validatingadmissionpolicybindings",
-        "validatingadmissionpolicybinding", "ValidatingAdmissionPolicyBinding", false, NONE, NONE, NONE));
+        "validatingadmissionpolicybinding", "ValidatingAdmissionPolicyBinding", false, NONE, API_EXTENSIONS, NONE));
     return r;
   }
 
