@@ -27,11 +27,13 @@ final class Selection implements Predicate<ObjectNode> {
   /**
    * The selection of a request.
    *
+   * @param group     the API group the request addressed (whose field names the selector uses)
    * @param namespace "" for all namespaces (or a cluster-scoped resource)
    * @throws io.dekube.core.model.StatusException 400 BadRequest for a bad selector or an unsupported field
    */
-  static Selection of(ResourceType type, String namespace, String labelSelector, String fieldSelector) {
-    FieldSelector f = FieldSelector.parse(fieldSelector);
+  static Selection of(ResourceType type, String group, String namespace, String labelSelector,
+                      String fieldSelector) {
+    FieldSelector f = FieldLabels.convert(type, group, FieldSelector.parse(fieldSelector));
     FieldLabels.check(type, f.fields());
     return new Selection(namespace, LabelSelector.parse(labelSelector), f);
   }

@@ -5,6 +5,7 @@ import io.dekube.apiserver.audit.AuditHandler;
 import io.dekube.apiserver.codec.MediaTypes;
 import io.dekube.apiserver.rest.backend.ObjectCache;
 import io.dekube.apiserver.rest.backend.ObjectStore;
+import io.dekube.apiserver.discovery.ServedResource;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
@@ -242,11 +243,12 @@ final class WriteHandler {
   }
 
   void deleteCollection(ApiRequest r) {
-    if (r.type().namespaced() && !r.path().namespaced()) {
+    if (r.type().namespaced() && !r.path().namespaced()
+        || !ServedResource.deletesCollections(r.type().group(), r.type().plural())) {
       throw methodNotAllowed();
     }
     ListOptions lo = ListOptions.parse(r::query, false);
-    Selection sel = Selection.of(r.type(), r.namespace(), lo.labelSelector(), lo.fieldSelector());
+    Selection sel = Selection.of(r.type(), r.path().group(), r.namespace(), lo.labelSelector(), lo.fieldSelector());
     ListOptions all = new ListOptions(lo.labelSelector(), lo.fieldSelector(), 0, "", lo.resourceVersion(),
         lo.resourceVersionMatch(), false, false, null, null);
     Bodies.read(r.ctx()).compose(body -> {

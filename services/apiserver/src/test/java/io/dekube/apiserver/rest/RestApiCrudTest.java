@@ -243,6 +243,9 @@ class RestApiCrudTest extends RestApiTestBase {
     Res left = http.get("/api/v1/namespaces/d/pods");
     assertEquals(1, left.body().path("items").size());
     assertEquals("b1", left.body().at("/items/0/metadata/name").asText());
+    // kube's namespace storage has no collection delete
+    assertStatus(http.delete("/api/v1/namespaces"), 405, "MethodNotAllowed",
+        "the server does not allow this method on the requested resource");
   }
 
   @Test

@@ -1,8 +1,10 @@
 package io.dekube.apiserver.rest.select;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dekube.core.informer.FieldSelector;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +45,43 @@ public final class FieldLabels {
   /** Counters kube formats with strconv.Itoa: "0" when absent. */
   private static final Set<String> COUNTERS = Set.of("status.replicas", "status.successful");
 
+  /**
+   * The fields of {@code events.k8s.io} Events and the core/v1 fields they select, as kube's
+   * events/v1 conversion maps them (the Event is stored once, as core/v1).
+   */
+  private static final Map<String, String> EVENTS_V1 = Map.ofEntries(
+      Map.entry("reason", "reason"), Map.entry("regarding.kind", "involvedObject.kind"),
+      Map.entry("regarding.namespace", "involvedObject.namespace"), Map.entry("regarding.name", "involvedObject.name"),
+      Map.entry("regarding.uid", "involvedObject.uid"), Map.entry("regarding.apiVersion", "involvedObject.apiVersion"),
+      Map.entry("regarding.resourceVersion", "involvedObject.resourceVersion"),
+      Map.entry("regarding.fieldPath", "involvedObject.fieldPath"),
+      Map.entry("reportingController", "reportingComponent"), Map.entry("source", "source"),
+      Map.entry("type", "type"), Map.entry("metadata.namespace", "metadata.namespace"),
+      Map.entry("metadata.name", "metadata.name"));
+
   private FieldLabels() {
+  }
+
+  /**
+   * A selector in the stored kind's field names: {@code events.k8s.io} Events' {@code regarding.name}
+   * becomes {@code involvedObject.name}; other groups' selectors are as they came.
+   *
+   * @param group the API group the request addressed
+   * @throws StatusException 400 BadRequest naming a field {@code events.k8s.io} does not select
+   */
+  public static FieldSelector convert(ResourceType type, String group, FieldSelector selector) {
+    if (!"events.k8s.io".equals(group) || !type.resourceName().equals("events")) {
+      return selector;
+    }
+    List<FieldSelector.Requirement> out = new ArrayList<>();
+    for (FieldSelector.Requirement req : selector.requirements()) {
+      String stored = EVENTS_V1.get(req.field());
+      if (stored == null) {
+        throw StatusException.badRequest("field label not supported: " + req.field());
+      }
+      out.add(new FieldSelector.Requirement(stored, req.equals(), req.value()));
+    }
+    return FieldSelector.of(out);
   }
 
   /**

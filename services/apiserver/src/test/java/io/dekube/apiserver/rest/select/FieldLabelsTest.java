@@ -3,6 +3,7 @@ package io.dekube.apiserver.rest.select;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.dekube.core.informer.FieldSelector;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.StatusException;
@@ -44,6 +45,21 @@ class FieldLabelsTest {
     FieldLabels.check(R.byResourceName("clusterroles.rbac.authorization.k8s.io").orElseThrow(),
         List.of("metadata.namespace"));
     FieldLabels.check(R.byResourceName("pods").orElseThrow(), List.of("spec.host"));
+  }
+
+  @Test
+  void eventsOfEventsK8sIoSelectByTheirOwnFieldNames() {
+    var events = R.byResourceName("events").orElseThrow();
+    FieldSelector f = FieldLabels.convert(events, "events.k8s.io",
+        FieldSelector.parse("regarding.name=web,reportingController!=kubelet,type=Warning"));
+    assertEquals("involvedObject.name=web,reportingComponent!=kubelet,type=Warning", f.toString());
+    for (String core : List.of("involvedObject.name", "reportingComponent")) {
+      StatusException e = assertThrows(StatusException.class,
+          () -> FieldLabels.convert(events, "events.k8s.io", FieldSelector.parse(core + "=x")));
+      assertEquals("field label not supported: " + core, e.getMessage());
+    }
+    FieldSelector same = FieldSelector.parse("involvedObject.name=web");
+    assertEquals(same, FieldLabels.convert(events, "", same), "core/v1 Events keep their names");
   }
 
   @Test
