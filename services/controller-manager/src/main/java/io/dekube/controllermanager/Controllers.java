@@ -7,6 +7,7 @@ import io.dekube.controllermanager.deployment.DeploymentController;
 import io.dekube.controllermanager.disruption.DisruptionController;
 import io.dekube.controllermanager.endpoints.EndpointSliceController;
 import io.dekube.controllermanager.endpoints.EndpointsController;
+import io.dekube.controllermanager.ephemeral.EphemeralVolumeController;
 import io.dekube.controllermanager.gc.GarbageCollector;
 import io.dekube.controllermanager.job.JobController;
 import io.dekube.controllermanager.localpath.LocalPathProvisioner;
@@ -121,7 +122,10 @@ final class Controllers {
             ctx -> new NodeIpamController(ctx, c.clusterCidr()).loop(c.resync())));
   }
 
-  /** kube's PersistentVolume binder, and the local-path provisioner when it has a folder to work in. */
+  /**
+   * kube's PersistentVolume binder, storage protection, the ephemeral volume controller, and the local-path
+   * provisioner when it has a folder to work in.
+   */
   private static List<Spec> storage(ControllerManagerConfig c) {
     List<String> reads = List.of("persistentvolumeclaims", "persistentvolumes", "storageclasses.storage.k8s.io");
     List<Spec> specs = new java.util.ArrayList<>(List.of(
@@ -130,7 +134,9 @@ final class Controllers {
         new Spec("pvc-protection", List.of("persistentvolumeclaims", "pods"),
             ctx -> StorageProtection.claims(ctx, c.resync(), c.workers())),
         new Spec("pv-protection", List.of("persistentvolumes"),
-            ctx -> StorageProtection.volumes(ctx, c.resync(), c.workers()))));
+            ctx -> StorageProtection.volumes(ctx, c.resync(), c.workers())),
+        new Spec("ephemeral-volume", List.of("pods", "persistentvolumeclaims"),
+            ctx -> new EphemeralVolumeController(ctx).loop(c.resync(), c.workers()))));
     if (c.localPathDir() != null) {
       java.nio.file.Path root = java.nio.file.Path.of(c.localPathDir());
       specs.add(new Spec("local-path-provisioner", reads, ctx -> new LocalPathProvisioner(ctx, root,

@@ -5,6 +5,7 @@ import io.dekube.controllermanager.common.Lister;
 import io.dekube.core.controller.ControllerLoop;
 import io.dekube.core.controller.Reconciler;
 import io.dekube.core.model.ObjectKey;
+import io.dekube.core.model.PodClaims;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.model.Typed;
@@ -13,7 +14,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Volume;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * kube's pvc-protection and pv-protection controllers: the writer's StorageObjectInUseProtection
  * admission puts {@value #PVC_FINALIZER} on every new claim and {@value #PV_FINALIZER} on every new
  * volume; once one is being deleted, the finalizer goes when nothing uses it any more — a claim when
- * no pod of its namespace that has not finished names it, a volume when it is not Bound. Until then it
- * stays, Terminating. Syncs run on the loop's context.
+ * no pod of its namespace that has not finished names it (or has the generic ephemeral volume it was
+ * made for), a volume when it is not Bound. Until then it stays, Terminating. Syncs run on the loop's
+ * context.
  */
 public final class StorageProtection {
 
@@ -45,7 +46,9 @@ public final class StorageProtection {
           List<ObjectKey> keys = new ArrayList<>();
           String ns = pod.path("metadata").path("namespace").asText();
           pod.path("spec").path("volumes").forEach(v -> {
-            String claim = v.path("persistentVolumeClaim").path("claimName").asText("");
+            String claim = v.has("ephemeral")
+                ? PodClaims.ephemeralName(pod.path("metadata").path("name").asText(), v.path("name").asText())
+                : v.path("persistentVolumeClaim").path("claimName").asText("");
             if (!claim.isEmpty()) {
               keys.add(new ObjectKey(ns, claim));
             }
@@ -62,7 +65,7 @@ public final class StorageProtection {
     return key -> {
       PersistentVolumeClaim c = claims.get(key);
       if (c == null || c.getMetadata().getDeletionTimestamp() == null || !has(c, PVC_FINALIZER)
-          || inUse(key, pods.list(key.namespace()))) {
+          || inUse(c, pods.list(key.namespace()))) {
         return Future.succeededFuture();
       }
       return release(ctx, type, c, PVC_FINALIZER);
@@ -89,15 +92,19 @@ public final class StorageProtection {
     };
   }
 
-  /** Whether a pod of the claim's namespace that has not finished names the claim. */
-  static boolean inUse(ObjectKey claim, List<Pod> pods) {
+  /**
+   * Whether a pod of the claim's namespace that has not finished uses the claim: names it, or has the generic
+   * ephemeral volume it was made for (kube's podUsesPVC).
+   */
+  static boolean inUse(PersistentVolumeClaim claim, List<Pod> pods) {
+    String name = claim.getMetadata().getName();
     for (Pod p : pods) {
       String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
-      if ("Succeeded".equals(phase) || "Failed".equals(phase) || p.getSpec() == null || p.getSpec().getVolumes() == null) {
+      if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
         continue;
       }
-      for (Volume v : p.getSpec().getVolumes()) {
-        if (v.getPersistentVolumeClaim() != null && claim.name().equals(v.getPersistentVolumeClaim().getClaimName())) {
+      for (PodClaims.Claim c : PodClaims.of(p)) {
+        if (name.equals(c.claimName()) && (!c.ephemeral() || PodClaims.notForPod(p, claim.getMetadata()) == null)) {
           return true;
         }
       }

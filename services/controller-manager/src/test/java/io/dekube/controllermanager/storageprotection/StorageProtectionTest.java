@@ -37,6 +37,22 @@ class StorageProtectionTest {
     assertEquals(gone, fake.store.object(claims, "d", "data") == null);
   }
 
+  /** A generic ephemeral volume's claim is in use by the pod it was made for, not by another pod of that name. */
+  @ParameterizedTest(name = "owner uid {0}")
+  @CsvSource({"pod-uid, false", "other, true"})
+  void anEphemeralClaimIsInUseByItsPod(String ownerUid, boolean gone) {
+    fake.store.put(claims, claim("web-data", "1Gi", "").editMetadata().addToFinalizers(StorageProtection.PVC_FINALIZER)
+        .addNewOwnerReference().withApiVersion("v1").withKind("Pod").withName("web").withUid(ownerUid)
+        .withController(true).endOwnerReference().endMetadata().build());
+    fake.store.put(pods, new PodBuilder().withNewMetadata().withName("web").withNamespace("d").withUid("pod-uid")
+        .endMetadata().withNewSpec().addNewVolume().withName("data").withNewEphemeral().withNewVolumeClaimTemplate()
+        .withNewSpec().endSpec().endVolumeClaimTemplate().endEphemeral().endVolume().endSpec()
+        .withNewStatus().withPhase("Running").endStatus().build());
+    fake.store.delete(claims, "d", "web-data", WriteOptions.none());
+    done(StorageProtection.claimSync(fake.ctx).sync(new ObjectKey("d", "web-data")));
+    assertEquals(gone, fake.store.object(claims, "d", "web-data") == null);
+  }
+
   /** (the volume's phase, it is gone after the sync). */
   @ParameterizedTest(name = "{0}")
   @CsvSource({"Bound, false", "Released, true", "Available, true"})

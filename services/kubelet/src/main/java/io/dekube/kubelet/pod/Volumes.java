@@ -90,7 +90,12 @@ public final class Volumes {
     String ns = pod.getMetadata().getNamespace();
     for (Volume v : pod.getSpec().getVolumes()) {
       if (v.getPersistentVolumeClaim() != null) {
-        dirs.put(v.getName(), ClaimVolumes.folder(ns, v.getPersistentVolumeClaim().getClaimName(), lookup));
+        dirs.put(v.getName(), ClaimVolumes.folder(ns, v.getPersistentVolumeClaim().getClaimName(), v.getName(),
+            lookup));
+        continue;
+      }
+      if (v.getEphemeral() != null) {
+        dirs.put(v.getName(), ClaimVolumes.ephemeral(pod, v, lookup));
         continue;
       }
       Path host = hostFolder(v);

@@ -64,8 +64,8 @@ class ClaimVolumesTest {
     claims.put("d/data-db-0", (ObjectNode) Json.MAPPER.readTree("{\"spec\":{},\"status\":{\"phase\":\"Pending\"}}"));
     ContainerStartException pending = assertThrows(ContainerStartException.class,
         () -> Volumes.prepare(pod, dir.resolve("pod"), lookup, "127.0.0.2", "127.0.0.1"));
-    assertEquals("Unable to attach or mount volumes: unmounted volumes=[data-db-0], unattached volumes=[], failed to "
-        + "process volumes=[data-db-0]: error processing PVC d/data-db-0: PVC is not bound", pending.getMessage());
+    assertEquals("Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[], failed to "
+        + "process volumes=[data]: error processing PVC d/data-db-0: PVC is not bound", pending.getMessage());
 
     Path folder = dir.resolve("volumes/n1/pvc-1_d_data-db-0");
     claims.put("d/data-db-0", (ObjectNode) Json.MAPPER.readTree(
@@ -74,5 +74,25 @@ class ClaimVolumesTest {
         + "\",\"type\":\"DirectoryOrCreate\"}}}"));
     assertEquals(Map.of("data", folder), Volumes.prepare(pod, dir.resolve("pod"), lookup, "127.0.0.2", "127.0.0.1"));
     assertTrue(Files.isDirectory(folder));
+  }
+
+  /** A generic ephemeral volume: the claim {@code <pod>-<volume>}, when the pod controls it. */
+  @Test
+  void aGenericEphemeralVolumeIsTheFolderOfTheClaimMadeForThePod() throws Exception {
+    Pod web = new PodBuilder().withNewMetadata().withName("web").withNamespace("d").withUid("u").endMetadata()
+        .withNewSpec().addNewVolume().withName("scratch").withNewEphemeral().withNewVolumeClaimTemplate().withNewSpec()
+        .endSpec().endVolumeClaimTemplate().endEphemeral().endVolume().endSpec().build();
+    claims.put("d/web-scratch", (ObjectNode) Json.MAPPER.readTree("{\"metadata\":{\"name\":\"web-scratch\","
+        + "\"namespace\":\"d\",\"ownerReferences\":[{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"name\":\"web\","
+        + "\"uid\":\"other\",\"controller\":true}]},\"spec\":{\"volumeName\":\"pvc-2\"},\"status\":{\"phase\":\"Bound\"}}"));
+    Path folder = dir.resolve("volumes/n1/pvc-2_d_web-scratch");
+    volumes.put("pvc-2", (ObjectNode) Json.MAPPER.readTree("{\"spec\":{\"hostPath\":{\"path\":\"" + folder + "\"}}}"));
+    ContainerStartException foreign = assertThrows(ContainerStartException.class,
+        () -> Volumes.prepare(web, dir.resolve("pod"), lookup, "127.0.0.2", "127.0.0.1"));
+    assertEquals("Unable to attach or mount volumes: unmounted volumes=[scratch], unattached volumes=[], failed to "
+        + "process volumes=[scratch]: PVC d/web-scratch was not created for pod d/web (pod is not owner)",
+        foreign.getMessage());
+    ((ObjectNode) claims.get("d/web-scratch").at("/metadata/ownerReferences/0")).put("uid", "u");
+    assertEquals(Map.of("scratch", folder), Volumes.prepare(web, dir.resolve("pod"), lookup, "127.0.0.2", "127.0.0.1"));
   }
 }

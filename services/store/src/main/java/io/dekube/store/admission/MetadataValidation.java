@@ -13,8 +13,12 @@ final class MetadataValidation {
   }
 
   static void validate(ObjectNode obj, FieldErrors errs) {
-    JsonNode meta = obj.path("metadata");
-    labels(meta.get("labels"), "metadata.labels", errs);
+    labelsAndAnnotations(obj.path("metadata"), "metadata", errs);
+  }
+
+  /** The labels and annotations of metadata at {@code path} (an object's, or a template's: ValidateTemplateObjectMeta). */
+  static void labelsAndAnnotations(JsonNode meta, String path, FieldErrors errs) {
+    labels(meta.get("labels"), path + ".labels", errs);
     JsonNode annotations = meta.get("annotations");
     if (annotations instanceof ObjectNode a) {
       long size = 0;
@@ -22,11 +26,11 @@ final class MetadataValidation {
       while (it.hasNext()) {
         var e = it.next();
         String key = e.getKey();
-        Validators.qualifiedName(key.toLowerCase()).forEach(m -> errs.invalid("metadata.annotations", key, m));
+        Validators.qualifiedName(key.toLowerCase()).forEach(m -> errs.invalid(path + ".annotations", key, m));
         size += key.getBytes(StandardCharsets.UTF_8).length + e.getValue().asText().getBytes(StandardCharsets.UTF_8).length;
       }
       if (size > TOTAL_ANNOTATION_SIZE) {
-        errs.tooLong("metadata.annotations", TOTAL_ANNOTATION_SIZE);
+        errs.tooLong(path + ".annotations", TOTAL_ANNOTATION_SIZE);
       }
     }
   }

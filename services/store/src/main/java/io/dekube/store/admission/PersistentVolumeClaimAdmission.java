@@ -70,23 +70,30 @@ final class PersistentVolumeClaimAdmission implements KindAdmission {
 
   @Override
   public void validate(ObjectNode pvc, ObjectNode old, FieldErrors errs) {
-    JsonNode spec = pvc.path("spec");
-    JsonNode modes = spec.path("accessModes");
-    if (modes.isEmpty()) {
-      errs.required("spec.accessModes", "at least 1 access mode is required");
-    }
-    StorageFields.accessModes(modes, "spec.accessModes", errs);
-    JsonNode storage = spec.path("resources").path("requests").get("storage");
-    if (storage == null || storage.isNull()) {
-      errs.required("spec.resources[storage]");
-    } else {
-      StorageFields.positive(storage, "spec.resources[storage]", errs);
-    }
-    StorageFields.className(spec.get("storageClassName"), "spec.storageClassName", errs);
-    StorageFields.volumeMode(spec.get("volumeMode"), "spec.volumeMode", errs);
+    spec(pvc.path("spec"), "spec", errs);
     if (old != null) {
       update(pvc, old, errs);
     }
+  }
+
+  /**
+   * kube's ValidatePersistentVolumeClaimSpec of the spec at {@code path} (a claim's, or a generic ephemeral volume's
+   * {@code volumeClaimTemplate.spec}).
+   */
+  static void spec(JsonNode spec, String path, FieldErrors errs) {
+    JsonNode modes = spec.path("accessModes");
+    if (modes.isEmpty()) {
+      errs.required(path + ".accessModes", "at least 1 access mode is required");
+    }
+    StorageFields.accessModes(modes, path + ".accessModes", errs);
+    JsonNode storage = spec.path("resources").path("requests").get("storage");
+    if (storage == null || storage.isNull()) {
+      errs.required(path + ".resources[storage]");
+    } else {
+      StorageFields.positive(storage, path + ".resources[storage]", errs);
+    }
+    StorageFields.className(spec.get("storageClassName"), path + ".storageClassName", errs);
+    StorageFields.volumeMode(spec.get("volumeMode"), path + ".volumeMode", errs);
   }
 
   private static void update(ObjectNode pvc, ObjectNode old, FieldErrors errs) {

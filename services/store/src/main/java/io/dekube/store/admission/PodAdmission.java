@@ -71,7 +71,7 @@ final class PodAdmission implements KindAdmission {
 
   @Override
   public void validate(ObjectNode pod, ObjectNode old, FieldErrors errs) {
-    PodSpecValidation.validate(pod.get("spec"), "spec", errs);
+    PodSpecValidation.validate(pod.get("spec"), "spec", pod.path("metadata").path("name").asText(""), errs);
     if (old != null) {
       PodSchedulingGates.validateUpdate(old.path("spec"), pod.path("spec"), errs);
       if (!updatableOnly(old.path("spec"), pod.path("spec"))) {

@@ -20,11 +20,16 @@ public final class PodSpecValidation {
 
   /** Validates {@code spec} found at {@code path} (e.g. {@code spec.template.spec}). */
   public static void validate(JsonNode spec, String path, FieldErrors errs) {
+    validate(spec, path, null, errs);
+  }
+
+  /** Validates a pod's {@code spec}; {@code podName} (null for templates) names generic ephemeral volumes' claims. */
+  public static void validate(JsonNode spec, String path, String podName, FieldErrors errs) {
     if (!(spec instanceof ObjectNode)) {
       errs.required(path + ".containers");
       return;
     }
-    Set<String> volumes = volumes(spec, path, errs);
+    Set<String> volumes = volumes(spec, path, podName, errs);
     Set<String> names = new HashSet<>();
     List<ObjectNode> containers = Nodes.objects(spec, "containers");
     if (containers.isEmpty()) {
@@ -79,7 +84,7 @@ public final class PodSpecValidation {
     }
   }
 
-  private static Set<String> volumes(JsonNode spec, String path, FieldErrors errs) {
+  private static Set<String> volumes(JsonNode spec, String path, String podName, FieldErrors errs) {
     Set<String> names = new HashSet<>();
     int i = 0;
     for (ObjectNode v : Nodes.objects(spec, "volumes")) {
@@ -93,8 +98,31 @@ public final class PodSpecValidation {
           errs.duplicate(p + ".name", v.get("name"));
         }
       }
+      if (v.has("ephemeral")) {
+        ephemeral(v, p, podName, errs);
+      }
     }
     return names;
+  }
+
+  /**
+   * kube's validateEphemeralVolumeSource: a {@code volumeClaimTemplate} is required, its metadata's labels and
+   * annotations and its spec valid as a claim's; and the claim's name {@code <pod>-<volume>} must be a valid name.
+   */
+  private static void ephemeral(ObjectNode v, String p, String podName, FieldErrors errs) {
+    JsonNode template = v.path("ephemeral").get("volumeClaimTemplate");
+    String tp = p + ".ephemeral.volumeClaimTemplate";
+    if (template == null || template.isNull()) {
+      errs.required(tp);
+    } else {
+      MetadataValidation.labelsAndAnnotations(template.path("metadata"), tp + ".metadata", errs);
+      PersistentVolumeClaimAdmission.spec(template.path("spec"), tp + ".spec", errs);
+    }
+    String name = Nodes.text(v, "name");
+    if (podName != null && !podName.isEmpty() && !name.isEmpty()) {
+      String claim = podName + "-" + name;
+      Validators.dns1123Subdomain(claim).forEach(e -> errs.invalid(p + ".name", name, "PVC name \"" + claim + "\": " + e));
+    }
   }
 
   private static void containers(List<ObjectNode> list, String path, Set<String> names, Set<String> volumes,

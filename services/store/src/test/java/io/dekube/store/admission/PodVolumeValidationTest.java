@@ -30,6 +30,25 @@ class PodVolumeValidationTest {
     check(pod(mount, "emptyDir: {}"), message);
   }
 
+  /** (the ephemeral volume source, the 422 message, empty when admitted). */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "ephemeral: {volumeClaimTemplate: {metadata: {labels: {type: fe}}, spec: {accessModes: [ReadWriteOnce], "
+          + "resources: {requests: {storage: 1Gi}}}}}|",
+      "ephemeral: {}|spec.volumes[0].ephemeral.volumeClaimTemplate: Required value",
+      "ephemeral: {volumeClaimTemplate: {spec: {resources: {requests: {storage: 1Gi}}}}}|"
+          + "spec.volumes[0].ephemeral.volumeClaimTemplate.spec.accessModes: Required value: at least 1 access mode is required",
+      "ephemeral: {volumeClaimTemplate: {spec: {accessModes: [ReadWriteOnce]}}}|"
+          + "spec.volumes[0].ephemeral.volumeClaimTemplate.spec.resources[storage]: Required value",
+      "ephemeral: {volumeClaimTemplate: {metadata: {labels: {'a b': x}}, spec: {accessModes: [ReadWriteOnce], "
+          + "resources: {requests: {storage: 1Gi}}}}}|spec.volumes[0].ephemeral.volumeClaimTemplate.metadata.labels: "
+          + "Invalid value: \"a b\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start "
+          + "and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for "
+          + "validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"})
+  void anEphemeralVolumeNeedsAValidClaimTemplate(String volume, String message) {
+    check(pod("", volume), message);
+  }
+
   static void check(String yaml, String message) {
     if (message == null) {
       KubernetesAdmissionTest.create("pods", yaml);

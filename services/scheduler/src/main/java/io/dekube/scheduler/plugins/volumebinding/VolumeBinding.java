@@ -1,5 +1,6 @@
 package io.dekube.scheduler.plugins.volumebinding;
 
+import io.dekube.core.model.PodClaims;
 import io.dekube.scheduler.api.ClusterEvent;
 import io.dekube.scheduler.api.ClusterEventWithHint;
 import io.dekube.scheduler.api.CycleState;
@@ -15,7 +16,6 @@ import io.dekube.scheduler.plugins.helper.Selectors;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Volume;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,8 @@ import java.util.concurrent.CompletionStage;
  * WaitForFirstConsumer class fits every node (dekube's local-path provisioner can make a volume on any
  * of them), and PreBind writes the chosen node into the claim's {@value #SELECTED_NODE} annotation so
  * the provisioner makes its volume there. Unlike kube, PreBind does not wait for the claim to be bound:
- * the kubelet holds the pod in ContainerCreating until it is.
+ * the kubelet holds the pod in ContainerCreating until it is. A generic ephemeral volume's claim
+ * ({@code <pod>-<volume>}) is one of the pod's claims once the ephemeral volume controller made it for the pod.
  */
 public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBindPlugin, EnqueueExtensions {
 
@@ -59,14 +60,9 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBi
     return List.of(
         new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM,
             ClusterEvent.ADD | ClusterEvent.UPDATE), (pod, oldObj, newObj) -> {
-              io.fabric8.kubernetes.api.model.PersistentVolumeClaim c =
-                  (io.fabric8.kubernetes.api.model.PersistentVolumeClaim) newObj;
-              String name = c.getMetadata().getName();
-              boolean ephemeral = pod.getSpec().getVolumes() != null && pod.getSpec().getVolumes().stream()
-                  .anyMatch(v -> v.getEphemeral() != null
-                      && name.equals(pod.getMetadata().getName() + "-" + v.getName()));
+              PersistentVolumeClaim c = (PersistentVolumeClaim) newObj;
               return c.getMetadata().getNamespace().equals(pod.getMetadata().getNamespace())
-                  && (claimNames(pod).contains(name) || ephemeral) ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP;
+                  && claimNames(pod).contains(c.getMetadata().getName()) ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP;
             }),
         ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME,
             ClusterEvent.ADD | ClusterEvent.UPDATE)),
@@ -81,20 +77,28 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBi
 
   @Override
   public Status preFilter(CycleState state, Pod pod, List<NodeInfo> nodes) {
-    List<String> names = claimNames(pod);
-    if (names.isEmpty()) {
+    List<PodClaims.Claim> claims = PodClaims.of(pod);
+    if (claims.isEmpty()) {
       return Status.skip();
     }
     String ns = pod.getMetadata().getNamespace();
     List<PersistentVolume> bound = new ArrayList<>();
     List<PersistentVolumeClaim> delayed = new ArrayList<>();
-    for (String name : names) {
+    for (PodClaims.Claim claim : claims) {
+      String name = claim.claimName();
       PersistentVolumeClaim c = handle.persistentVolumeClaim(ns, name);
       if (c == null) {
-        return Status.unresolvable("persistentvolumeclaim \"" + name + "\" not found");
+        // kube: directly after a pod with a generic ephemeral volume is created, its claim is still to be made
+        return Status.unresolvable(claim.ephemeral()
+            ? "waiting for ephemeral volume controller to create the persistentvolumeclaim \"" + name + "\""
+            : "persistentvolumeclaim \"" + name + "\" not found");
       }
       if (c.getMetadata().getDeletionTimestamp() != null) {
         return Status.unresolvable("persistentvolumeclaim \"" + name + "\" is being deleted");
+      }
+      String notOwned = claim.ephemeral() ? PodClaims.notForPod(pod, c.getMetadata()) : null;
+      if (notOwned != null) {
+        return Status.unresolvable(notOwned);
       }
       String volumeName = c.getSpec() == null ? null : c.getSpec().getVolumeName();
       if (volumeName != null && !volumeName.isEmpty()) {
@@ -146,18 +150,9 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBi
     return CompletableFuture.allOf(writes).handle((v, e) -> e == null ? Status.success() : Status.error(e));
   }
 
-  /** The claims a pod's volumes name, in order. */
+  /** The claims a pod's volumes use (generic ephemeral volumes' too), in order. */
   static List<String> claimNames(Pod pod) {
-    List<String> out = new ArrayList<>();
-    if (pod.getSpec() == null || pod.getSpec().getVolumes() == null) {
-      return out;
-    }
-    for (Volume v : pod.getSpec().getVolumes()) {
-      if (v.getPersistentVolumeClaim() != null && v.getPersistentVolumeClaim().getClaimName() != null) {
-        out.add(v.getPersistentVolumeClaim().getClaimName());
-      }
-    }
-    return out;
+    return PodClaims.of(pod).stream().map(PodClaims.Claim::claimName).toList();
   }
 
   private static String className(PersistentVolumeClaim c) {

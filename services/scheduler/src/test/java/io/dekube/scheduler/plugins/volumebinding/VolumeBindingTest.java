@@ -86,6 +86,35 @@ class VolumeBindingTest {
     assertEquals(annotation == null ? List.of() : List.of(annotation), annotated);
   }
 
+  /** (the claim web-0-data: missing | owned | foreign, expected status, annotation written). */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "missing | waiting for ephemeral volume controller to create the persistentvolumeclaim \"web-0-data\" | ",
+      "owned | | default/web-0-data volume.kubernetes.io/selected-node=n1",
+      "foreign | PVC default/web-0-data was not created for pod default/web-0 (pod is not owner) | "})
+  void aGenericEphemeralVolumeUsesTheClaimMadeForThePod(String claimState, String reason, String annotation)
+      throws Exception {
+    Pod p = pod("web-0").obj();
+    p.getMetadata().setUid("pod-uid");
+    p.getSpec().setVolumes(List.of(new VolumeBuilder().withName("data").withNewEphemeral().withNewVolumeClaimTemplate()
+        .withNewSpec().withStorageClassName("standard").endSpec().endVolumeClaimTemplate().endEphemeral().build()));
+    if (!claimState.equals("missing")) {
+      claims.put("default/web-0-data", claim("standard").editMetadata().withName("web-0-data").addNewOwnerReference()
+          .withApiVersion("v1").withKind("Pod").withName("web-0")
+          .withUid(claimState.equals("owned") ? "pod-uid" : "other").withController(true).endOwnerReference()
+          .endMetadata().build());
+    }
+    NodeInfo n = node("n1").info();
+    CycleState state = new CycleState();
+    Status pre = plugin.preFilter(state, p, List.of(n));
+    Status result = pre.isSuccess() ? plugin.filter(state, p, n) : pre;
+    assertEquals(reason == null ? List.of() : List.of(reason), result.reasons());
+    if (result.isSuccess()) {
+      plugin.preBind(state, p, "n1").toCompletableFuture().get();
+    }
+    assertEquals(annotation == null ? List.of() : List.of(annotation), annotated);
+  }
+
   private static PersistentVolumeClaimBuilder claim(String className) {
     return new PersistentVolumeClaimBuilder().withNewMetadata().withName("data").withNamespace("default").endMetadata()
         .withNewSpec().withStorageClassName(className).endSpec();
