@@ -129,6 +129,18 @@ class KubectlE2E {
     String managers = kubectl.run("-n", "ssa", "get", "deploy", "kube-decon", "--show-managed-fields", "-o",
         "jsonpath={.metadata.managedFields[*].manager}").ok().out();
     assertTrue(managers.contains("kubectl"), managers);
+    // kube's components write under the names their User-Agents give: the deployment controller its status, the
+    // replica set controller a pod, the pod's kubelet the pod's status (a binding is not recorded)
+    String each = "{range .metadata.managedFields[*]}{.manager}/{.subresource} {end}";
+    Awaitility.await("the components' field managers").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      String deployment = kubectl.run("-n", "ssa", "get", "deploy", "kube-decon", "--show-managed-fields", "-o",
+          "jsonpath=" + each).ok().out();
+      assertTrue(deployment.contains("kube-controller-manager/status"), deployment);
+      String pod = kubectl.run("-n", "ssa", "get", "pods", "-l", "app=kube-decon", "--show-managed-fields", "-o",
+          "jsonpath=" + each.replace(".metadata", ".items[0].metadata")).ok().out();
+      assertTrue(pod.contains("kube-controller-manager/ ") && pod.contains("kubelet/status "), pod);
+      assertTrue(!pod.contains("kube-scheduler"), pod);
+    });
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.dekube.core.patch.apply.Paths;
 import io.dekube.core.patch.smp.PatchSchema;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,9 +157,21 @@ public final class ServerSideApply implements PatchStrategy {
     List<ManagedFields.Entry> sent = subresource == null || subresource.isEmpty() ? ManagedFields.read(result)
         : List.of();
     List<ManagedFields.Entry> entries = !sent.isEmpty() || old == null ? sent : ManagedFields.read(old);
-    FieldSet newSet = Paths.fieldsOf(result, schema);
+    // as kube's reset fields: a write through the status subresource owns what it changed but the spec (the
+    // status, and the annotations the apps workloads' status strategies let through), a write of the
+    // resource what it changed but the status when the kind has that subresource; every field still in the
+    // object stays with its owners
+    boolean statusWrite = "status".equals(subresource);
+    boolean statusApart = statusWrite || type.hasSubresource("status");
+    FieldSet newSet = Paths.fieldsOf(result, schema, true);
     FieldSet changed = new FieldSet();
+    Map<String, Boolean> sameTop = new HashMap<>(); // a top-level field the write left as it was has no changed path
     for (List<String> p : newSet.paths()) {
+      String top = p.get(0);
+      if (statusApart && top.equals(statusWrite ? "f:spec" : "f:status")
+          || old != null && sameTop.computeIfAbsent(top, t -> sameField(old, result, t.substring(2)))) {
+        continue;
+      }
       JsonNode before = old == null ? null : Paths.valueAt(old, p);
       JsonNode after = Paths.valueAt(result, p);
       boolean leaf = !newSet.hasChildren(p);
@@ -189,6 +202,11 @@ public final class ServerSideApply implements PatchStrategy {
     }
     ManagedFields.write(result, out);
     return result;
+  }
+
+  private static boolean sameField(ObjectNode old, ObjectNode now, String field) {
+    JsonNode before = old.get(field);
+    return before != null && before.equals(now.get(field));
   }
 
   private static void prune(FieldSet set, FieldSet present) {

@@ -8,6 +8,7 @@ import io.dekube.store.admission.ResourceQuotaAdmission;
 import io.dekube.store.admission.WriteAdmission;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ObjectKey;
+import io.dekube.core.model.PodBinding;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.patch.Patches;
@@ -78,22 +79,24 @@ final class WriteSupport {
    * {@code admitted} with the write's field ownership in {@code metadata.managedFields}, as kube-apiserver's
    * field manager records it: the request's field manager owns what it set or changed (operation Update,
    * with the subresource); an apply patch has recorded its own entry already. Without a field manager the
-   * current entries are kept when the body left them out. {@code old} is null on create.
+   * current entries are kept when the body left them out. {@code old} is null on create. A binding is
+   * not recorded (kube's binding storage writes the pod past the field manager); a replace of the status
+   * is recorded with {@code subresource: status}, as a patch of it.
    */
   ObjectNode trackOwnership(ParsedRequest req, ObjectNode old, ObjectNode admitted) {
     String manager = req.options().fieldManager();
     if (isApply(req)) {
       return admitted;
     }
-    if (manager == null || manager.isEmpty()) {
+    String subresource = req.verb() == Verb.UPDATE_STATUS ? "status" : req.options().subresource();
+    if (manager == null || manager.isEmpty() || PodBinding.SUBRESOURCE.equals(subresource)) {
       JsonNode kept = old == null ? null : old.path("metadata").get("managedFields");
       if (kept != null && !admitted.path("metadata").has("managedFields")) {
         Json.metadata(admitted).set("managedFields", kept.deepCopy());
       }
       return admitted;
     }
-    return ServerSideApply.trackUpdate(old, admitted, req.type(), manager, req.options().subresource(),
-        fields.instant());
+    return ServerSideApply.trackUpdate(old, admitted, req.type(), manager, subresource, fields.instant());
   }
 
   /** Whether the request is a server-side apply patch. */

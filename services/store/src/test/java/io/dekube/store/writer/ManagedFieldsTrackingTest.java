@@ -75,4 +75,53 @@ class ManagedFieldsTrackingTest {
     assertEquals(200, u.code(), () -> String.valueOf(u.status()));
     assertEquals("kubectl-create", u.object().at("/metadata/managedFields/0/manager").asText());
   }
+
+  static final String POD = "{apiVersion: v1, kind: Pod, metadata: {name: web-1, namespace: ns1, labels: {app: web}}, "
+      + "spec: {containers: [{name: c, image: nginx}]}}";
+
+  /** As kube's kubelet and scheduler: a status write is the manager's own entry, a binding none at all. */
+  @Test
+  void aStatusWriteIsTrackedUnderItsSubresourceAndABindingIsNot() throws Exception {
+    ReplyEnvelope c = store.run(store.req(Verb.CREATE, "pods", "ns1", "web-1", yaml(POD),
+        WriteOptions.none().withFieldManager("kube-controller-manager")));
+    assertEquals(201, c.code(), () -> String.valueOf(c.status()));
+    ObjectNode bind = Json.object();
+    bind.set("patch", Json.YAML.readTree("{spec: {nodeName: node-1}}"));
+    ReplyEnvelope b = store.run(store.withOption(store.req(Verb.PATCH, "pods", "ns1", "web-1", bind,
+        WriteOptions.none().withFieldManager("kube-scheduler").withSubresource("binding")), "patchType",
+        "application/merge-patch+json"));
+    assertEquals(200, b.code(), () -> String.valueOf(b.status()));
+    assertEquals(1, b.object().at("/metadata/managedFields").size(), () -> b.object().toString());
+
+    ObjectNode running = b.object().deepCopy();
+    running.set("status", Json.YAML.readTree("{phase: Running, podIP: 10.0.0.5, podIPs: [{ip: 10.0.0.5}], "
+        + "conditions: [{type: Ready, status: 'True'}]}"));
+    ReplyEnvelope s = store.run(store.req(Verb.UPDATE_STATUS, "pods", "ns1", "web-1", running,
+        WriteOptions.none().withFieldManager("kubelet")));
+    assertEquals(200, s.code(), () -> String.valueOf(s.status()));
+    JsonNode fields = s.object().at("/metadata/managedFields");
+    assertEquals(2, fields.size(), () -> s.object().toString());
+    JsonNode kubelet = fields.get(1);
+    assertEquals("kubelet", kubelet.path("manager").asText());
+    assertEquals("status", kubelet.path("subresource").asText());
+    assertTrue(kubelet.at("/fieldsV1/f:status/f:phase").isObject(), kubelet::toString);
+    assertTrue(kubelet.at("/fieldsV1/f:status/f:conditions/k:{\"type\":\"Ready\"}/f:status").isObject(),
+        kubelet::toString);
+    assertTrue(kubelet.at("/fieldsV1/f:spec").isMissingNode(), "a status write owns no spec: " + kubelet);
+    assertTrue(fields.get(0).at("/fieldsV1/f:status").isMissingNode(), "the creator owns no status");
+
+    // a label patch of the resource leaves the kubelet's status fields with it
+    ReplyEnvelope l = store.run(store.withOption(store.req(Verb.PATCH, "pods", "ns1", "web-1", body(
+        "{metadata: {labels: {tier: front}}}"), WriteOptions.none().withFieldManager("kubectl-label")),
+        "patchType", "application/merge-patch+json"));
+    assertEquals(200, l.code(), () -> String.valueOf(l.status()));
+    assertTrue(l.object().at("/metadata/managedFields/1/fieldsV1/f:status/f:phase").isObject(),
+        () -> l.object().at("/metadata/managedFields").toString());
+  }
+
+  private static ObjectNode body(String patch) throws Exception {
+    ObjectNode body = Json.object();
+    body.set("patch", Json.YAML.readTree(patch));
+    return body;
+  }
 }

@@ -36,21 +36,29 @@ public final class Paths {
 
   /** The fields an object sets, as server-side apply counts them (status and server fields excluded). */
   public static FieldSet fieldsOf(ObjectNode obj, PatchSchema schema) {
+    return fieldsOf(obj, schema, false);
+  }
+
+  /**
+   * The fields an object sets, server fields excluded; {@code withStatus}: its status too (what an update
+   * through the status subresource owns, and what no other write may forget).
+   */
+  public static FieldSet fieldsOf(ObjectNode obj, PatchSchema schema, boolean withStatus) {
     FieldSet set = new FieldSet();
     List<String> prefix = new ArrayList<>();
     obj.fields().forEachRemaining(e -> {
       String k = e.getKey();
-      if (k.equals("apiVersion") || k.equals("kind") || k.equals("status")) {
+      if (k.equals("apiVersion") || k.equals("kind") || k.equals("status") && !withStatus) {
         return;
       }
       if (k.equals("metadata") && e.getValue() instanceof ObjectNode meta) {
-        ObjectNode tracked = meta.deepCopy();
-        tracked.remove(IGNORED_METADATA);
-        if (tracked.isEmpty()) {
-          return;
-        }
+        PatchSchema metaSchema = schema.child("metadata");
         prefix.add("f:metadata");
-        walkObject(tracked, schema.child("metadata"), prefix, set);
+        meta.fields().forEachRemaining(m -> {
+          if (!IGNORED_METADATA.contains(m.getKey())) {
+            field(m.getKey(), m.getValue(), metaSchema, prefix, set);
+          }
+        });
         prefix.remove(0);
         return;
       }

@@ -5,6 +5,7 @@ import io.dekube.core.informer.Informer;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.net.ServiceWatch;
+import io.dekube.core.store.FieldManagedStore;
 import io.dekube.core.store.StoreApi;
 import io.dekube.store.admission.policy.PolicyAdmission;
 import io.dekube.store.cel.CelAuthorizer;
@@ -42,8 +43,12 @@ public final class BusWebhooks {
         .map(a -> new BusWebhooks(vertx, a, informers));
   }
 
-  /** {@code store} with the webhooks in front of the writes of {@code user}. */
+  /**
+   * {@code store} with the webhooks in front of the writes of {@code user}, which carry the field manager
+   * of the user's component behind them ({@link FieldManagedStore}: kube's webhooks see no manager in a
+   * component's options either, as kube takes it from the User-Agent).
+   */
   public AdmittingStore as(UserInfo user, StoreApi store) {
-    return new AdmittingStore(vertx, store, admission, informers, user);
+    return new AdmittingStore(vertx, FieldManagedStore.forUser(store, user), admission, informers, user);
   }
 }
