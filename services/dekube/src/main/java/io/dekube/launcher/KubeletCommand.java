@@ -50,7 +50,9 @@ final class KubeletCommand {
     f.port("--ops-port", 0);
     UpOptions.bindAddress(f);
     int index = Integer.parseInt(ip.substring(ip.lastIndexOf('.') + 1));
-    return KubeletComponent.config(f, name, ip, index, f.path("--data-dir", Path.of(".dekube")));
+    KubeletConfig c = KubeletComponent.config(f, name, ip, index, f.path("--data-dir", Path.of(".dekube")));
+    // a kubelet of its own reads --pod-manifest-path itself, as kube's kubelet does
+    return f.raw("--pod-manifest-path").map(d -> c.withStaticPodPath(Path.of(d))).orElse(c);
   }
 
   static void run(List<String> args) throws Exception {

@@ -31,7 +31,11 @@ final class KubeletComponent implements Component {
       Flag.toggle("--allow-host-commands", "let the process runtime run containers' commands on this host"),
       Flag.of("--crash-backoff-initial", "D", "first container restart back-off (default 10s)"),
       Flag.of("--crash-backoff-max", "D", "longest container restart back-off (default 5m)"),
-      Flag.of("--simulated-delay", "D", "how long a simulated container takes to run (default 200ms)"));
+      Flag.of("--simulated-delay", "D", "how long a simulated container takes to run (default 200ms)"),
+      Flag.of("--pod-manifest-path", "DIR", "static pod manifests (the kubelet's staticPodPath): a kubelet reads DIR, "
+          + "the nodes of up DIR/<node name> (default <data-dir>/nodes/<node name>/manifests)"),
+      Flag.of("--allowed-unsafe-sysctls", "LIST", "unsafe sysctls pods may set beside the safe set, comma-separated "
+          + "names or prefix* patterns (the kubelet's allowedUnsafeSysctls; default none)"));
 
   @Override
   public List<Flag> flags() {
@@ -68,7 +72,8 @@ final class KubeletComponent implements Component {
     if (ctx.ops() != null) {
       ctx.ops().route("/nodes/", fleet::handle);
     }
-    ctx.announce(n + (n == 1 ? " node (" : " nodes (") + configs.get(0).runtime() + ")");
+    ctx.announce(n + (n == 1 ? " node (" : " nodes (") + configs.get(0).runtime() + "), static pods in "
+        + staticPodsHint(f, ctx.dataDir()));
   }
 
   /**
@@ -81,6 +86,36 @@ final class KubeletComponent implements Component {
     Duration fallback = grace.dividedBy(4).compareTo(Duration.ofSeconds(10)) < 0 ? grace.dividedBy(4)
         : Duration.ofSeconds(10);
     return f.duration("--node-lease-renew", fallback.isZero() ? Duration.ofMillis(100) : fallback);
+  }
+
+  /**
+   * Where the nodes of {@code up} read static pods: {@code <--pod-manifest-path>/<node name>}, by default
+   * {@code <data-dir>/nodes/<node name>/manifests} (beside the node's {@code pods/}), made when the node starts.
+   * Decision: one process runs every node, so each gets its own folder, as each kubeadm machine has its own
+   * {@code /etc/kubernetes/manifests}.
+   */
+  static Path staticPodPath(Flags f, String node, Path dataDir) {
+    return f.raw("--pod-manifest-path").map(d -> Path.of(d).resolve(node))
+        .orElse(dataDir.resolve("nodes").resolve(node).resolve("manifests"));
+  }
+
+  private static String staticPodsHint(Flags f, Path dataDir) {
+    return f.raw("--pod-manifest-path").map(d -> Path.of(d).resolve("<node>").toString())
+        .orElse(dataDir.resolve("nodes").resolve("<node>").resolve("manifests").toString());
+  }
+
+  /** {@code --allowed-unsafe-sysctls}: names and {@code prefix*} patterns, as the kubelet's flag takes them. */
+  static List<String> allowedUnsafeSysctls(Flags f) {
+    List<String> out = new ArrayList<>();
+    for (String s : f.string("--allowed-unsafe-sysctls", "").split(",")) {
+      String t = s.strip();
+      if (t.isEmpty()) {
+        continue;
+      }
+      out.add(t);
+    }
+    io.dekube.core.net.Sysctls.allowing(out); // kube's kubelet refuses to start with a bad one, in these words
+    return out;
   }
 
   /** A node's config from the flags: node {@code index} (from 1) picks its fallback /24 of the cluster CIDR. */
@@ -105,6 +140,8 @@ final class KubeletComponent implements Component {
             f.duration("--crash-backoff-max", Duration.ofMinutes(5)))
         .withSimulatedDelay(f.duration("--simulated-delay", Duration.ofMillis(200)))
         .withDnsPort(() -> dnsPort)
-        .withClusterDns(DnsComponent.dnsIp(f));
+        .withClusterDns(DnsComponent.dnsIp(f))
+        .withStaticPodPath(staticPodPath(f, name, dataDir))
+        .withAllowedUnsafeSysctls(allowedUnsafeSysctls(f));
   }
 }

@@ -28,12 +28,17 @@ import java.util.Map;
  *                          pick a free port after the kubelet is configured)
  * @param clusterDns        the cluster DNS address pods' resolv.conf names (kubelet's {@code clusterDNS}: the 10th
  *                          address of the service CIDR, {@link io.dekube.core.net.ClusterNetwork#dnsIp})
+ * @param staticPodPath     the folder of static pod manifests (kubelet's {@code staticPodPath}, {@code
+ *                          --pod-manifest-path}); null = none
+ * @param allowedUnsafeSysctls the kubelet's {@code allowedUnsafeSysctls} ({@code --allowed-unsafe-sysctls}): names
+ *                          and {@code prefix*} patterns pods may set beside the safe sysctls
  */
 public record KubeletConfig(String nodeName, String nodeIp, int kubeletPort, String runtime, String cpu, String memory,
                             int maxPods, String fallbackPodCidr, Duration leaseDuration, Duration renewInterval,
                             Duration statusInterval, boolean allowHostCommands, Duration backoffInitial,
                             Duration backoffMax, Duration simulatedDelay, Path dataDir, Map<String, String> labels,
-                            java.util.function.IntSupplier dnsPort, String clusterDns) {
+                            java.util.function.IntSupplier dnsPort, String clusterDns, Path staticPodPath,
+                            java.util.List<String> allowedUnsafeSysctls) {
 
   /** Kubernetes' version the kubelet reports in its NodeInfo. */
   public static final String KUBELET_VERSION = "v1.32.0";
@@ -43,74 +48,88 @@ public record KubeletConfig(String nodeName, String nodeIp, int kubeletPort, Str
     return new KubeletConfig(nodeName, nodeIp, 10250, "jvm", "4", "8Gi", 110, null, Duration.ofSeconds(40),
         Duration.ofSeconds(10), Duration.ofMinutes(1), false, Duration.ofSeconds(10), Duration.ofMinutes(5),
         Duration.ofMillis(200), dataDir, Map.of(), () -> io.dekube.core.net.ClusterNetwork.DNS_PORT,
-        io.dekube.core.net.ClusterNetwork.dnsIp(io.dekube.core.net.ClusterNetwork.SERVICE_CIDR));
+        io.dekube.core.net.ClusterNetwork.dnsIp(io.dekube.core.net.ClusterNetwork.SERVICE_CIDR), null, java.util.List.of());
   }
 
   public KubeletConfig withKubeletPort(int port) {
     return new KubeletConfig(nodeName, nodeIp, port, runtime, cpu, memory, maxPods, fallbackPodCidr, leaseDuration,
         renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels, dnsPort, clusterDns);
+        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls);
   }
 
   public KubeletConfig withRuntime(String name) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, name, cpu, memory, maxPods, fallbackPodCidr, leaseDuration,
         renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels, dnsPort, clusterDns);
+        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls);
   }
 
   public KubeletConfig withCapacity(String cpus, String mem, int pods) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpus, mem, pods, fallbackPodCidr, leaseDuration,
         renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels, dnsPort, clusterDns);
+        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls);
   }
 
   public KubeletConfig withFallbackPodCidr(String cidr) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, cidr, leaseDuration,
         renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels, dnsPort, clusterDns);
+        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls);
   }
 
   public KubeletConfig withLease(Duration duration, Duration renew) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr, duration,
         renew, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels, dnsPort, clusterDns);
+        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls);
   }
 
   public KubeletConfig withAllowHostCommands(boolean allow) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allow, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels, dnsPort, clusterDns);
+        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls);
   }
 
   public KubeletConfig withBackoff(Duration initial, Duration max) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allowHostCommands, initial, max, simulatedDelay, dataDir,
-        labels, dnsPort, clusterDns);
+        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls);
   }
 
   public KubeletConfig withSimulatedDelay(Duration delay) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, delay, dataDir,
-        labels, dnsPort, clusterDns);
+        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls);
   }
 
   public KubeletConfig withLabels(Map<String, String> extra) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay,
-        dataDir, Map.copyOf(extra), dnsPort, clusterDns);
+        dataDir, Map.copyOf(extra), dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls);
   }
 
   public KubeletConfig withDnsPort(java.util.function.IntSupplier port) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay,
-        dataDir, labels, port, clusterDns);
+        dataDir, labels, port, clusterDns, staticPodPath, allowedUnsafeSysctls);
   }
 
   /** The same node naming another cluster DNS address in its pods' resolv.conf. */
   public KubeletConfig withClusterDns(String ip) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay,
-        dataDir, labels, dnsPort, ip);
+        dataDir, labels, dnsPort, ip, staticPodPath, allowedUnsafeSysctls);
+  }
+
+  /** The same node reading static pods from {@code folder} (null: none). */
+  public KubeletConfig withStaticPodPath(Path folder) {
+    return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
+        leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay,
+        dataDir, labels, dnsPort, clusterDns, folder, allowedUnsafeSysctls);
+  }
+
+  /** The same node allowing pods the unsafe sysctls {@code patterns} (names, or {@code prefix*}). */
+  public KubeletConfig withAllowedUnsafeSysctls(java.util.List<String> patterns) {
+    return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
+        leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay,
+        dataDir, labels, dnsPort, clusterDns, staticPodPath, java.util.List.copyOf(patterns));
   }
 
   /** Whether this node serves the kubelet API (simulated nodes do not). */

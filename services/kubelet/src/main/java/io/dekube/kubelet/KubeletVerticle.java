@@ -133,6 +133,11 @@ public final class KubeletVerticle extends VerticleBase {
         .onSuccess(v -> {
           router = PodRouter.of(podInformer);
           router.register(config.nodeName(), context, pods);
+          if (config.staticPodPath() != null) {
+            // after the cached pods, so the mirror pods already in the store are known before the folder is read
+            context.runOnContext(x -> pods.withStaticPods(config.staticPodPath(),
+                () -> nodeInformer.get("", config.nodeName())));
+          }
         });
   }
 

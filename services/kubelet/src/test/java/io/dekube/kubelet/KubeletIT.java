@@ -202,8 +202,20 @@ class KubeletIT {
     assertEquals("OutOfcpu", huge.path("reason").asText());
     awaitEvent(NS, "missing", "Failed", "Error: ErrImagePull"::equals);
     awaitEvent(NS, "missing", "Failed", m -> m.startsWith("Failed to pull image \"example.com/no-such/app:7.4\": "));
-    assertEquals("Warning", awaitEvent(NS, "huge", "OutOfcpu", m -> m.startsWith("Pod was rejected: Node didn't "
+    assertEquals("Warning", awaitEvent(NS, "huge", "OutOfcpu", m -> m.startsWith("Node didn't "
         + "have enough resource: cpu, requested: 64000, used: ")).path("type").asText());
+  }
+
+  /** An unsafe sysctl the node does not allow: the kubelet rejects the pod, as kube's does. */
+  @Test
+  void anUnsafeSysctlIsForbidden() throws Exception {
+    create("sysctl-unsafe", "'image':'dekube/web'", "'securityContext':{'sysctls':[{'name':'kernel.shm_rmid_forced',"
+        + "'value':'0'},{'name':'net.core.somaxconn','value':'1024'}]},");
+    JsonNode s = awaitStatus("sysctl-unsafe", st -> "Failed".equals(st.path("phase").asText()));
+    assertEquals("SysctlForbidden", s.path("reason").asText());
+    assertEquals("Pod was rejected: forbidden sysctl: \"net.core.somaxconn\" not allowlisted",
+        s.path("message").asText());
+    awaitEvent(NS, "sysctl-unsafe", "SysctlForbidden", "forbidden sysctl: \"net.core.somaxconn\" not allowlisted"::equals);
   }
 
   @Test

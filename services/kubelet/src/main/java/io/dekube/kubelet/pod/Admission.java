@@ -23,6 +23,26 @@ public final class Admission {
   private Admission() {
   }
 
+  /**
+   * kube's sysctl admission ({@code SysctlForbidden}), which comes before the resource checks: every sysctl of the
+   * pod must be safe or allowed on this node, and not one of a namespace the pod shares with the node. Null when
+   * it passes.
+   */
+  public static Rejection sysctls(Pod pod, io.dekube.core.net.Sysctls allowed) {
+    var sc = pod.getSpec().getSecurityContext();
+    if (sc == null || sc.getSysctls() == null) {
+      return null;
+    }
+    for (var s : sc.getSysctls()) {
+      String why = allowed.refusal(s.getName() == null ? "" : s.getName(),
+          Boolean.TRUE.equals(pod.getSpec().getHostNetwork()), Boolean.TRUE.equals(pod.getSpec().getHostIPC()));
+      if (why != null) {
+        return new Rejection("SysctlForbidden", "Pod was rejected: forbidden sysctl: " + why);
+      }
+    }
+    return null;
+  }
+
   /** Null when {@code pod} fits next to {@code admitted}; the rejection otherwise. */
   public static Rejection check(Pod pod, Collection<Pod> admitted, String cpu, String memory, int maxPods) {
     if (admitted.size() + 1 > maxPods) {

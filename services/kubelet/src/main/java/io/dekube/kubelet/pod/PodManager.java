@@ -37,6 +37,8 @@ public final class PodManager implements PodRouter.Listener {
   final PodIpAllocator ips;
   final BackOff backoff;
   final PodEvents events;
+  /** The sysctls pods may set here: the safe ones and the node's {@code allowedUnsafeSysctls}. */
+  final io.dekube.core.net.Sysctls sysctls;
   private final Supplier<String> podCidr;
   private final Map<String, PodWorker> workers = new HashMap<>();
   private boolean stopped;
@@ -46,6 +48,8 @@ public final class PodManager implements PodRouter.Listener {
   Volumes.TokenSource tokens = Volumes.NO_TOKENS;
   private io.dekube.kubelet.token.TokenManager tokenManager;
   private long tokenTimer = -1;
+  /** The node's static pods (null: no {@code staticPodPath}). */
+  private StaticPods statics;
 
   public PodManager(Vertx vertx, KubeletConfig config, ContainerRuntime runtime, StoreApi store,
                     EnvBuilder.Lookup lookup, Supplier<String> podCidr) {
@@ -59,12 +63,19 @@ public final class PodManager implements PodRouter.Listener {
     this.status = new StatusManager(vertx, store);
     this.ips = new PodIpAllocator(podCidr.get());
     this.backoff = new BackOff(config.backoffInitial(), config.backoffMax());
+    this.sysctls = io.dekube.core.net.Sysctls.allowing(config.allowedUnsafeSysctls());
     this.events = new PodEvents(store, config.nodeName(), !"simulated".equals(config.runtime()));
   }
 
   @Override
   public void onPod(ObjectNode tree, boolean deleted) {
     if (stopped) {
+      return;
+    }
+    if (StaticPodFile.isMirror(tree)) {
+      if (statics != null) {
+        statics.onMirror(tree, deleted); // a mirror pod runs nothing: its static pod runs from its file
+      }
       return;
     }
     String uid = tree.path("metadata").path("uid").asText("");
@@ -92,6 +103,41 @@ public final class PodManager implements PodRouter.Listener {
       reserveIp(tree, uid);
     }
     w.update(tree);
+  }
+
+  /**
+   * Runs the static pods of {@code folder} (the kubelet's {@code staticPodPath}), with mirror pods owned by the
+   * Node {@code node} gives. Call on the manager's context once the Node is registered.
+   */
+  public void withStaticPods(java.nio.file.Path folder, Supplier<ObjectNode> node) {
+    statics = new StaticPods(this, folder, node);
+    statics.start();
+  }
+
+  /** A static pod appeared in the folder: it runs under its own uid, as a pod from the API would. */
+  void staticAdded(ObjectNode tree) {
+    if (stopped) {
+      return;
+    }
+    PodWorker w = new PodWorker(this, Typed.from(tree, Pod.class), tree);
+    workers.put(w.uid(), w);
+    w.update(tree);
+  }
+
+  /** A static pod's file went away (or changed): the pod stops. */
+  void staticRemoved(String uid) {
+    PodWorker w = workers.get(uid);
+    if (w != null) {
+      w.sourceRemoved();
+    }
+  }
+
+  /** The mirror pod of the static pod {@code uid} now (null: none that matches it). */
+  void mirrorOf(String uid, ObjectNode mirror) {
+    PodWorker w = workers.get(uid);
+    if (w != null) {
+      w.mirror(mirror);
+    }
   }
 
   private void reserveIp(ObjectNode tree, String uid) {
@@ -179,6 +225,9 @@ public final class PodManager implements PodRouter.Listener {
   public Future<Void> stop() {
     stopped = true;
     status.stop();
+    if (statics != null) {
+      statics.stop();
+    }
     if (tokenTimer >= 0) {
       vertx.cancelTimer(tokenTimer);
     }

@@ -49,11 +49,19 @@ final class PodTermination {
    * no preStop, kube's minimal window), then the final delete, then forgets the pod.
    */
   Future<Void> run(boolean forced) {
+    return run(forced, false);
+  }
+
+  /**
+   * As {@link #run(boolean)}; {@code sourceGone}: a static pod whose file went — its containers stop within its
+   * grace period, and nothing is written (its mirror pod is the static pod manager's to delete).
+   */
+  Future<Void> run(boolean forced, boolean sourceGone) {
     long grace = forced ? 0 : w.grace();
     List<ContainerRecord> others = w.all().stream().filter(c -> !c.sidecar).toList();
     return TerminationOrder.stop(others, w.sidecars(), (c, turn) -> w.killContainer(c, grace,
             "Stopping container " + c.name, turn))
-        .compose(v -> forced ? Future.succeededFuture(FinalDelete.Result.GONE) : endsRecorded(RECORD_TRIES)
+        .compose(v -> forced || sourceGone ? Future.succeededFuture(FinalDelete.Result.GONE) : endsRecorded(RECORD_TRIES)
             .compose(ok -> {
               w.publishTerminal();
               return finalDelete();

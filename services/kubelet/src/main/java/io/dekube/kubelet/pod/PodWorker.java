@@ -59,6 +59,12 @@ public final class PodWorker {
   private boolean dirty;
   private boolean terminating;
   private boolean gone;
+  /** A static pod (from a manifest file): its status goes to its mirror pod, which it is not. */
+  private final boolean isStatic;
+  /** A static pod's mirror pod as last seen in the store (null: none yet). */
+  private ObjectNode mirror;
+  /** A static pod whose file went away: it stops, nothing is written. */
+  private boolean sourceGone;
   private long retryTimer = -1;
   private Instant retryWhen;
   private long startingTimer = -1;
@@ -68,6 +74,7 @@ public final class PodWorker {
     this.pod = pod;
     this.tree = tree;
     this.uid = pod.getMetadata().getUid();
+    this.isStatic = StaticPodFile.isStatic(tree);
     this.podDir = m.config.podsDir().resolve(namespace() + "_" + name() + "_" + uid);
     this.prober = new Prober(m.vertx, this);
     this.hooks = new HookRunner(m.vertx);
@@ -168,6 +175,20 @@ public final class PodWorker {
     requestSync();
   }
 
+  /** A static pod's file was removed (or changed: a new pod replaces this one): it stops within its grace period. */
+  void sourceRemoved() {
+    sourceGone = true;
+    requestSync();
+  }
+
+  /** A static pod's mirror pod as the store has it now (null: deleted); the status goes to it. */
+  void mirror(ObjectNode current) {
+    this.mirror = current;
+    if (current != null && !ending()) {
+      publish();
+    }
+  }
+
   /** Runs a sync now, or once the running one ends. */
   void requestSync() {
     if (syncing) {
@@ -194,15 +215,19 @@ public final class PodWorker {
   }
 
   private Future<Void> sync() {
-    if (gone || tree.path("metadata").hasNonNull("deletionTimestamp")) {
+    if (gone || sourceGone || tree.path("metadata").hasNonNull("deletionTimestamp")) {
       return terminate();
     }
     if (!admitted) {
-      rejection = Admission.check(pod, m.admitted(this), m.config.cpu(), m.config.memory(), m.config.maxPods());
+      rejection = Admission.sysctls(pod, m.sysctls);
+      if (rejection == null) {
+        rejection = Admission.check(pod, m.admitted(this), m.config.cpu(), m.config.memory(), m.config.maxPods());
+      }
       admitted = true;
       if (rejection != null) {
         LOG.info("pod {}/{} rejected on node {}: {}", namespace(), name(), m.config.nodeName(), rejection.message());
-        event(null, WARNING, rejection.reason(), rejection.message());
+        // kube's rejectPod: the Event says why, the status adds "Pod was rejected: "
+        event(null, WARNING, rejection.reason(), rejection.message().substring("Pod was rejected: ".length()));
       }
     }
     if (rejection != null) {
@@ -364,7 +389,7 @@ public final class PodWorker {
 
   /** Whether the pod is being stopped or is gone: nothing starts or restarts any more. */
   boolean ending() {
-    return terminating || gone;
+    return terminating || gone || sourceGone;
   }
 
   Map<String, Path> volumes() {
@@ -384,7 +409,7 @@ public final class PodWorker {
     m.vertx.cancelTimer(retryTimer);
     m.vertx.cancelTimer(startingTimer);
     prober.stopAll();
-    return termination.run(gone);
+    return termination.run(gone, sourceGone);
   }
 
   /** The node is powered off: containers end, nothing is written. */
@@ -489,15 +514,32 @@ public final class PodWorker {
     if (gone) {
       return;
     }
+    ObjectNode target = statusTarget();
+    if (target == null) {
+      return;
+    }
+    String key = target.path("metadata").path("uid").asText(uid);
     PodStatusBuilder.Input in = input();
-    var previous = m.status.lastSent(uid) != null ? m.status.lastSent(uid) : tree.path("status");
+    var previous = m.status.lastSent(key) != null ? m.status.lastSent(key) : target.path("status");
     Instant now = Instant.now();
     ObjectNode status = PodStatusBuilder.build(in, previous, now);
     if (terminal) {
       StatusMerge.terminal(status, now);
     }
-    StatusMerge.keepForeignConditions(status, tree.path("status"));
-    m.status.set(uid, tree, ReadinessGates.apply(status, pod.getSpec().getReadinessGates(), previous, now));
+    StatusMerge.keepForeignConditions(status, target.path("status"));
+    m.status.set(key, target, ReadinessGates.apply(status, pod.getSpec().getReadinessGates(), previous, now));
+  }
+
+  /**
+   * Where the pod's status is written: the pod itself, or a static pod's mirror pod (kube's status manager
+   * translates a static pod's uid to its mirror's); null while a static pod has no mirror pod, or its mirror
+   * is being deleted.
+   */
+  private ObjectNode statusTarget() {
+    if (!isStatic) {
+      return tree;
+    }
+    return mirror == null || mirror.path("metadata").hasNonNull("deletionTimestamp") ? null : mirror;
   }
 
   private void publishRejected() {
@@ -507,7 +549,10 @@ public final class PodWorker {
       startTime = Instant.now();
     }
     status.put("startTime", PodStatusBuilder.time(startTime));
-    m.status.set(uid, tree, status);
+    ObjectNode target = statusTarget();
+    if (target != null) {
+      m.status.set(target.path("metadata").path("uid").asText(uid), target, status);
+    }
   }
 
   void event(ContainerRecord rec, String type, String reason, String message) {

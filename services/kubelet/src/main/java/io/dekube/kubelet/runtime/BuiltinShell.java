@@ -44,7 +44,7 @@ final class BuiltinShell implements Host {
   /** The commands offered (busybox's applets of those names), as {@code /bin} lists them. */
   static final List<String> APPLETS = Stream.of(List.of("sh", "env", "printenv", "hostname", "echo",
           "pwd", "cd", "date", "id", "whoami", "uname", "true", "false", "exit", "sleep", "wget", "curl", "nslookup",
-          "dig", "nc", "ps", "tar", "printf", "ip", "chroot"), FileCommands.NAMES, FileListings.NAMES, TextFilters.NAMES,
+          "dig", "nc", "ps", "tar", "printf", "ip", "chroot", "sysctl"), FileCommands.NAMES, FileListings.NAMES, TextFilters.NAMES,
           ScriptApplets.NAMES,
           StreamFilters.NAMES)
       .flatMap(List::stream).filter(n -> !n.startsWith("[")).distinct().sorted().toList();
@@ -337,6 +337,7 @@ final class BuiltinShell implements Host {
       case "chroot" -> chroot(args, inShell);
       case "cd", "exit" -> shell(List.of("-c", String.join(" ", argv)));
       case "tar" -> blocking(() -> tar(args));
+      case "sysctl" -> blocking(() -> emit(new SysctlApplet(fs()).run(args)));
       case "id", "whoami", "ps" -> blocking(() -> identity(name, args));
       case "apt-get", "apt" -> shIsDash() ? blocking(() -> aptGet(name, args)) : done(notFound(cmd, inShell));
       case "tail" -> TailFollow.follows(args) ? new TailFollow(vertx, fs(), cwd, out, this::whileRunning).run(args)

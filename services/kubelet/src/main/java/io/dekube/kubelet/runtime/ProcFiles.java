@@ -47,6 +47,7 @@ final class ProcFiles {
     for (String f : NODE_FILES) {
       proc.file("/proc/" + f, () -> node(f));
     }
+    proc.sysctls(spec.podSecurity());
     UserNamespace users = UserNamespace.of(spec);
     List<ProcessTable.Process> processes = ProcessTable.of(spec, "");
     for (int i = 0; i < processes.size(); i++) {
@@ -76,6 +77,49 @@ final class ProcFiles {
       }
     }
     return proc;
+  }
+
+  /**
+   * {@code /proc/sys}: the pod's {@code securityContext.sysctls} with the values the runtime set (as the kernel
+   * prints them: numbers tab-separated), and the other safe sysctls with the node's values, read when read.
+   */
+  private void sysctls(io.fabric8.kubernetes.api.model.PodSecurityContext sc) {
+    Map<String, String> set = new TreeMap<>();
+    if (sc != null && sc.getSysctls() != null) {
+      sc.getSysctls().forEach(s -> set.put(io.dekube.core.net.Sysctls.normalize(String.valueOf(s.getName())),
+          s.getValue() == null ? "" : s.getValue()));
+    }
+    TreeSet<String> names = new TreeSet<>(io.dekube.core.net.Sysctls.SAFE);
+    names.addAll(set.keySet());
+    for (String n : names) {
+      String path = "/proc/sys/" + io.dekube.core.net.Sysctls.procPath(n);
+      String value = set.get(n);
+      if (value != null) {
+        byte[] b = (kernelForm(value) + "\n").getBytes(StandardCharsets.UTF_8);
+        file(path, () -> b);
+      } else if (Files.isReadable(Path.of(path))) {
+        file(path, () -> hostFile(path));
+      } else {
+        continue;
+      }
+      for (String d = ContainerFs.parent(path); d.startsWith("/proc/"); d = ContainerFs.parent(d)) {
+        folders.add(d);
+      }
+    }
+  }
+
+  /** A value as the kernel prints it back: a list of numbers separated by tabs, else as written. */
+  static String kernelForm(String value) {
+    String v = value.strip();
+    return v.matches("-?\\d+(\\s+-?\\d+)+") ? String.join("\t", v.split("\\s+")) : v;
+  }
+
+  private static byte[] hostFile(String path) {
+    try {
+      return Files.readAllBytes(Path.of(path));
+    } catch (IOException | SecurityException e) {
+      return new byte[0];
+    }
   }
 
   private void file(String path, Supplier<byte[]> bytes) {

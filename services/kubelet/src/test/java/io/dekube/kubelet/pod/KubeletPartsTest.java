@@ -78,6 +78,22 @@ class KubeletPartsTest {
     assertEquals("OutOfpods", Admission.check(big, List.of(other), "16", "8Gi", 1).reason());
   }
 
+  /** "Using sysctls": a safe one passes, an unsafe one only with --allowed-unsafe-sysctls, in kube's words. */
+  @Test
+  void admissionRefusesSysctlsTheNodeDoesNotAllow() throws Exception {
+    ObjectNode t = (ObjectNode) Json.MAPPER.readTree(("{'metadata':{'name':'sysctl-example','namespace':'d'},'spec':{"
+        + "'securityContext':{'sysctls':[{'name':'kernel.shm_rmid_forced','value':'0'},{'name':'net.core.somaxconn',"
+        + "'value':'1024'},{'name':'kernel.msgmax','value':'65536'}]},'containers':[{'name':'c','image':'x'}]}}")
+        .replace('\'', '"'));
+    Pod pod = Typed.from(t, Pod.class);
+    Admission.Rejection r = Admission.sysctls(pod, io.dekube.core.net.Sysctls.allowing(List.of()));
+    assertEquals("SysctlForbidden", r.reason());
+    assertEquals("Pod was rejected: forbidden sysctl: \"net.core.somaxconn\" not allowlisted", r.message());
+    assertEquals("Pod was rejected: forbidden sysctl: \"kernel.msgmax\" not allowlisted", Admission.sysctls(pod,
+        io.dekube.core.net.Sysctls.allowing(List.of("net.core.somaxconn"))).message());
+    assertNull(Admission.sysctls(pod, io.dekube.core.net.Sysctls.allowing(List.of("net.core.somaxconn", "kernel.msg*"))));
+  }
+
   /** A RuntimeClass's overhead counts toward what the pod asks of the node, as kube's kubelet counts it. */
   @Test
   void admissionCountsThePodsOverhead() throws Exception {

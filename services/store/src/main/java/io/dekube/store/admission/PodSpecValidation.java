@@ -44,6 +44,38 @@ public final class PodSpecValidation {
     if (grace != null && grace.isNumber() && grace.asLong() < 0) {
       errs.invalid(path + ".terminationGracePeriodSeconds", grace, "must be greater than or equal to 0");
     }
+    sysctls(spec, path + ".securityContext.sysctls", errs);
+  }
+
+  /** kube's {@code SysctlContainSlashFmt}, anchored as its message prints it. */
+  static final String SYSCTL_PATTERN = "^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$";
+  private static final java.util.regex.Pattern SYSCTL = java.util.regex.Pattern.compile(SYSCTL_PATTERN);
+
+  /**
+   * kube's {@code validateSysctls}: each name is given, well-formed (at most 253 characters) and named once, and
+   * no net.* sysctl with {@code hostNetwork}, no IPC one with {@code hostIPC} ({@code ValidateHostSysctl}).
+   */
+  private static void sysctls(JsonNode spec, String path, FieldErrors errs) {
+    JsonNode list = spec.path("securityContext").path("sysctls");
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      String p = path + "[" + i + "].name";
+      JsonNode name = list.get(i).path("name");
+      String n = name.asText("");
+      if (n.isEmpty()) {
+        errs.required(p, "");
+      } else if (n.length() > 253 || !SYSCTL.matcher(n).matches()) {
+        errs.invalid(p, name, "must have at most 253 characters and match regex " + SYSCTL_PATTERN);
+      } else if (!seen.add(n)) {
+        errs.duplicate(p, name);
+      }
+      String ns = io.dekube.core.net.Sysctls.namespace(n);
+      if (spec.path("hostNetwork").asBoolean(false) && "net".equals(ns)) {
+        errs.invalid(p, name, "may not be specified when 'hostNetwork' is true");
+      } else if (spec.path("hostIPC").asBoolean(false) && "ipc".equals(ns)) {
+        errs.invalid(p, name, "may not be specified when 'hostIPC' is true");
+      }
+    }
   }
 
   /**

@@ -45,6 +45,7 @@ final class ServiceAccountAdmission {
     ObjectNode spec = Nodes.obj(pod, "spec");
     if (pod.path("metadata").path("annotations").has(MIRROR_ANNOTATION)) {
       String why = mirrorViolation(spec);
+      why = why != null ? why : nodeViolation(spec);
       if (why != null) {
         throw PriorityAdmission.forbidden("", "pods", pod, why);
       }
@@ -130,6 +131,41 @@ final class ServiceAccountAdmission {
         if (source.has("serviceAccountToken")) {
           return "a mirror pod may not use ServiceAccountToken volume projections";
         }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * kube's NodeRestriction, which a kubelet's mirror pod passes after the ServiceAccount plugin: it may not name
+   * ConfigMaps nor PersistentVolumeClaims either ({@code node "n" can not create pods that reference configmaps}).
+   * Decision: only kubelets make mirror pods, so every mirror pod is held to it, the node being its nodeName.
+   */
+  private static String nodeViolation(JsonNode spec) {
+    String node = "node \"" + Nodes.text(spec, "nodeName") + "\" can not create pods that reference ";
+    boolean configMaps = false;
+    for (String list : new String[] {"initContainers", "containers", "ephemeralContainers"}) {
+      for (JsonNode c : spec.path(list)) {
+        for (JsonNode from : c.path("envFrom")) {
+          configMaps |= from.has("configMapRef");
+        }
+        for (JsonNode env : c.path("env")) {
+          configMaps |= env.path("valueFrom").has("configMapKeyRef");
+        }
+      }
+    }
+    for (JsonNode v : spec.path("volumes")) {
+      configMaps |= v.has("configMap");
+      for (JsonNode source : v.path("projected").path("sources")) {
+        configMaps |= source.has("configMap");
+      }
+    }
+    if (configMaps) {
+      return node + "configmaps";
+    }
+    for (JsonNode v : spec.path("volumes")) {
+      if (v.has("persistentVolumeClaim")) {
+        return node + "persistentvolumeclaims";
       }
     }
     return null;

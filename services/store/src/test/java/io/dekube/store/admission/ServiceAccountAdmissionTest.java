@@ -254,7 +254,14 @@ class ServiceAccountAdmissionTest {
       "'  volumes: [{name: s, secret: {secretName: s}}]'|a mirror pod may not reference secrets",
       "'  imagePullSecrets: [{name: s}]'|a mirror pod may not reference secrets",
       "'  volumes: [{name: t, projected: {sources: [{serviceAccountToken: {path: token}}]}}]'|a mirror pod may not use"
-          + " ServiceAccountToken volume projections"})
+          + " ServiceAccountToken volume projections",
+      // NodeRestriction's, after the ServiceAccount plugin's
+      "'  nodeName: kube-node-01\n  volumes: [{name: c, configMap: {name: c}}]'|node \"kube-node-01\" can not create pods"
+          + " that reference configmaps",
+      "'  nodeName: kube-node-01\n  volumes: [{name: c, projected: {sources: [{configMap: {name: c}}]}}]'|node"
+          + " \"kube-node-01\" can not create pods that reference configmaps",
+      "'  nodeName: kube-node-01\n  volumes: [{name: d, persistentVolumeClaim: {claimName: d}}]'|node \"kube-node-01\""
+          + " can not create pods that reference persistentvolumeclaims"})
   void aMirrorPodMayNotReferToAnAccountNorSecrets(String spec, String why) {
     lookups(Map.of(), Map.of());
     String mirror = POD.replace("metadata: {name: p, namespace: x}",

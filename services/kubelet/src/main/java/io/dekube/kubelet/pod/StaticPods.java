@@ -1,0 +1,301 @@
+package io.dekube.kubelet.pod;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.StatusException;
+import io.dekube.core.store.WriteOptions;
+import io.vertx.core.Future;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's static pods, as kube's kubelet keeps them: its file source (the {@code staticPodPath} folder, read
+ * again every {@link #PERIOD} — kube's inotify plus its 20 s re-list; names starting with a dot are skipped,
+ * folders not recursed into, a manifest that cannot be read is logged as kube logs it and the others go on) and
+ * its mirror pods: each static pod runs from its file, under its own uid, and the kubelet keeps a mirror pod of it
+ * in the API ({@code kubernetes.io/config.mirror}, owned by the Node, created again when deleted, deleted and
+ * created again when it no longer matches its static pod), to which the static pod's status is written. A mirror
+ * pod whose static pod is gone is deleted. Confined to the kubelet's context.
+ */
+final class StaticPods {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StaticPods.class);
+  /** How often the folder is read again. */
+  static final Duration PERIOD = Duration.ofSeconds(1);
+  /** How long a refused mirror pod waits before it is tried again (kube's pod worker resyncs every 10 s or so). */
+  static final Duration MIRROR_RETRY = Duration.ofSeconds(10);
+
+  private final PodManager m;
+  private final Path folder;
+  private final Supplier<ObjectNode> node;
+  /** The files as last read: path → (modified, size) and what they hold; touched only by the scan on a worker. */
+  private final Map<Path, Cached> cache = new HashMap<>();
+  /** The static pods now, by uid. */
+  private final Map<String, ObjectNode> pods = new LinkedHashMap<>();
+  /** The mirror pods this node has in the store, by {@code namespace/name}. */
+  private final Map<String, ObjectNode> mirrors = new HashMap<>();
+  /** Mirror pods with a create or delete in flight, by {@code namespace/name}. */
+  private final Set<String> busy = new HashSet<>();
+  /** When a refused mirror pod may be tried again, by {@code namespace/name}. */
+  private final Map<String, Instant> refused = new HashMap<>();
+  private boolean listed;
+  private boolean made;
+  private boolean scanning;
+  private boolean stopped;
+  private long timer = -1;
+
+  private record Cached(long modified, long size, StaticPodFile.Decoded decoded) {
+  }
+
+  StaticPods(PodManager m, Path folder, Supplier<ObjectNode> node) {
+    this.m = m;
+    this.folder = folder;
+    this.node = node;
+  }
+
+  /** Reads the folder now and every {@link #PERIOD}. */
+  void start() {
+    scan();
+    timer = m.vertx.setPeriodic(PERIOD.toMillis(), t -> scan());
+  }
+
+  void stop() {
+    stopped = true;
+    m.vertx.cancelTimer(timer);
+  }
+
+  private void scan() {
+    if (scanning || stopped) {
+      return;
+    }
+    scanning = true;
+    m.vertx.executeBlocking(this::read, false).onComplete(ar -> {
+      scanning = false;
+      if (stopped) {
+        return;
+      }
+      if (ar.failed()) {
+        LOG.warn("\"Unable to read config path\" err=\"{}\" path=\"{}\"", quoted(ar.cause().getMessage()), folder);
+        return;
+      }
+      apply(ar.result());
+    });
+  }
+
+  /** The pods of the folder (blocking): files not starting with a dot, in name order, each read when it changed. */
+  private List<ObjectNode> read() throws IOException {
+    List<ObjectNode> found = new ArrayList<>();
+    if (!made) {
+      // decision: the node makes its folder, so that a user of up finds where to put manifests
+      made = true;
+      Files.createDirectories(folder);
+    }
+    if (!Files.isDirectory(folder)) {
+      return found;
+    }
+    List<Path> entries;
+    try (Stream<Path> s = Files.list(folder)) {
+      entries = s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+    }
+    cache.keySet().retainAll(entries);
+    for (Path p : entries) {
+      if (Files.isDirectory(p)) {
+        if (cache.put(p, new Cached(-1, -1, null)) == null) {
+          LOG.error("\"Provided manifest path is a directory, not recursing into manifest path\" path=\"{}\"", p);
+        }
+        continue;
+      }
+      try {
+        long modified = Files.getLastModifiedTime(p).toMillis();
+        long size = Files.size(p);
+        Cached c = cache.get(p);
+        if (c == null || c.modified != modified || c.size != size) {
+          var decoded = StaticPodFile.decode(Files.readAllBytes(p), p, m.config.nodeName(), Instant.now());
+          if (decoded.error() != null) {
+            LOG.error("\"Could not process manifest file\" err=\"{}\" path=\"{}\"", quoted(decoded.error()), p);
+          }
+          c = new Cached(modified, size, decoded);
+          cache.put(p, c);
+        }
+        if (c.decoded != null && c.decoded.pod() != null) {
+          found.add(c.decoded.pod().deepCopy());
+        }
+      } catch (java.nio.file.NoSuchFileException gone) {
+        cache.remove(p); // removed while read: the next pass sees it gone
+      }
+    }
+    return found;
+  }
+
+  /** The folder's pods now: new ones start, ones whose file went (or changed) stop; then the mirror pods follow. */
+  private void apply(List<ObjectNode> found) {
+    Map<String, ObjectNode> now = new LinkedHashMap<>();
+    found.forEach(p -> now.put(uid(p), p));
+    for (String uid : new ArrayList<>(pods.keySet())) {
+      if (!now.containsKey(uid)) {
+        ObjectNode gone = pods.remove(uid);
+        LOG.info("static pod {} (uid {}) removed from {}: stopping it", key(gone), uid, folder);
+        m.staticRemoved(uid);
+      }
+    }
+    for (var e : now.entrySet()) {
+      if (!pods.containsKey(e.getKey())) {
+        pods.put(e.getKey(), e.getValue());
+        LOG.info("static pod {} (uid {}) from {}", key(e.getValue()), e.getKey(), folder);
+        m.staticAdded(e.getValue());
+        ObjectNode mirror = mirrors.get(key(e.getValue()));
+        m.mirrorOf(e.getKey(), matches(mirror, e.getKey()) ? mirror : null);
+      }
+    }
+    listed = true;
+    syncMirrors();
+  }
+
+  /** A mirror pod of this node changed in the store (or was deleted). */
+  void onMirror(ObjectNode mirror, boolean deleted) {
+    String key = key(mirror);
+    ObjectNode known = mirrors.get(key);
+    if (deleted) {
+      if (known != null && uid(known).equals(uid(mirror))) {
+        mirrors.remove(key);
+      }
+    } else {
+      mirrors.put(key, mirror);
+    }
+    for (var e : pods.entrySet()) {
+      if (key(e.getValue()).equals(key)) {
+        ObjectNode current = mirrors.get(key);
+        m.mirrorOf(e.getKey(), matches(current, e.getKey()) ? current : null);
+      }
+    }
+    syncMirrors();
+  }
+
+  /**
+   * kube's syncPod for static pods, and its orphaned-mirror clean-up: a static pod without a mirror gets one; a
+   * mirror being deleted or of another version of the pod is deleted (grace 0, its uid as precondition) to be
+   * created again; a mirror whose static pod is gone is deleted, once the folder was read.
+   */
+  private void syncMirrors() {
+    if (stopped) {
+      return;
+    }
+    Set<String> wanted = new HashSet<>();
+    for (var e : pods.entrySet()) {
+      String key = key(e.getValue());
+      wanted.add(key);
+      if (busy.contains(key)) {
+        continue;
+      }
+      ObjectNode mirror = mirrors.get(key);
+      if (mirror == null) {
+        create(key, e.getValue());
+      } else if (mirror.path("metadata").hasNonNull("deletionTimestamp") || !matches(mirror, e.getKey())) {
+        delete(key, mirror);
+      }
+    }
+    if (listed) {
+      for (var e : new ArrayList<>(mirrors.entrySet())) {
+        if (!wanted.contains(e.getKey()) && !busy.contains(e.getKey())) {
+          delete(e.getKey(), e.getValue());
+        }
+      }
+    }
+  }
+
+  private void create(String key, ObjectNode pod) {
+    Instant retry = refused.get(key);
+    ObjectNode n = node.get();
+    if (retry != null && Instant.now().isBefore(retry) || n == null || n.path("metadata").hasNonNull("deletionTimestamp")) {
+      return; // kube: no mirror pod while the node is not (or no longer) in the cluster
+    }
+    busy.add(key);
+    ObjectNode mirror = mirrorOf(pod, n);
+    m.store.create(StatusManager.PODS, pod.path("metadata").path("namespace").asText(), mirror, WriteOptions.none())
+        .onComplete(ar -> {
+          busy.remove(key);
+          if (ar.failed() && !(ar.cause() instanceof StatusException se && se.code() == 409)) {
+            String why = ar.cause().getMessage();
+            if (!refused.containsKey(key)) {
+              LOG.error("\"Failed creating a mirror pod for\" err=\"{}\" pod=\"{}\"", quoted(why), key);
+            }
+            refused.put(key, Instant.now().plus(MIRROR_RETRY));
+            return;
+          }
+          refused.remove(key);
+          if (ar.succeeded() && !mirrors.containsKey(key)) {
+            onMirror(ar.result(), false);
+          }
+        });
+  }
+
+  private void delete(String key, ObjectNode mirror) {
+    busy.add(key);
+    String uid = uid(mirror);
+    LOG.info("\"Trying to delete pod\" pod=\"{}\" podUID=\"{}\"", key, uid);
+    m.store.delete(StatusManager.PODS, mirror.path("metadata").path("namespace").asText(),
+        mirror.path("metadata").path("name").asText(), WriteOptions.none().withGracePeriodSeconds(0L).withUid(uid))
+        .recover(e -> e instanceof StatusException se && (se.code() == 404 || se.code() == 409)
+            ? Future.succeededFuture() : Future.failedFuture(e))
+        .onComplete(ar -> {
+          busy.remove(key);
+          if (ar.failed()) {
+            LOG.warn("\"Failed deleting a mirror pod\" err=\"{}\" pod=\"{}\"", quoted(ar.cause().getMessage()), key);
+            return;
+          }
+          ObjectNode known = mirrors.get(key);
+          if (known != null && uid(known).equals(uid)) {
+            onMirror(known, true);
+          }
+        });
+  }
+
+  /**
+   * kube's {@code CreateMirrorPod}: the static pod as it is, without its uid, with {@code kubernetes.io/config.mirror}
+   * set to its hash and the Node as its one controller owner.
+   */
+  static ObjectNode mirrorOf(ObjectNode pod, ObjectNode node) {
+    ObjectNode mirror = pod.deepCopy();
+    ObjectNode meta = (ObjectNode) mirror.path("metadata");
+    String hash = meta.path("annotations").path(StaticPodFile.HASH).asText();
+    meta.remove("uid");
+    meta.with("annotations").put(StaticPodFile.MIRROR, hash);
+    meta.putArray("ownerReferences").addObject().put("apiVersion", "v1").put("kind", "Node")
+        .put("name", node.path("metadata").path("name").asText())
+        .put("uid", node.path("metadata").path("uid").asText()).put("controller", true);
+    mirror.remove("status");
+    return mirror;
+  }
+
+  /** kube's {@code IsMirrorPodOf}: the mirror's hash is the static pod's. */
+  private static boolean matches(ObjectNode mirror, String staticUid) {
+    return mirror != null && staticUid.equals(mirror.path("metadata").path("annotations")
+        .path(StaticPodFile.MIRROR).asText(""));
+  }
+
+  /** A value inside klog's {@code key="value"}: quotes and backslashes escaped, as klog writes them. */
+  static String quoted(String v) {
+    return v == null ? "" : v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  }
+
+  private static String key(ObjectNode pod) {
+    return pod.path("metadata").path("namespace").asText("") + "/" + pod.path("metadata").path("name").asText("");
+  }
+
+  private static String uid(ObjectNode pod) {
+    return pod.path("metadata").path("uid").asText("");
+  }
+}
