@@ -24,6 +24,8 @@ final class PrefixTransformers implements ValueTransformer {
   }
 
   private static final Map<String, Counter> COUNTERS = new ConcurrentHashMap<>();
+  /** The counters of each entry and outcome, looked up once (a read is on the informers' hot path). */
+  private final Counter[] counters;
 
   private final List<Entry> entries;
   private final String noMatch;
@@ -31,6 +33,7 @@ final class PrefixTransformers implements ValueTransformer {
   PrefixTransformers(String noMatch, List<Entry> entries) {
     this.noMatch = noMatch;
     this.entries = List.copyOf(entries);
+    this.counters = new Counter[entries.size() * 4 + 1];
   }
 
   @Override
@@ -41,17 +44,17 @@ final class PrefixTransformers implements ValueTransformer {
       if (!startsWith(data, e.prefix())) {
         continue;
       }
-      String label = e.prefix().length == 0 ? "identity" : new String(e.prefix(), java.nio.charset.StandardCharsets.UTF_8);
+      String label = e.prefix().length == 0 ? "identity" : null; // the prefix, made only for a new counter
       try {
         Read r = e.transformer().fromStorage(e.prefix().length == 0 ? data
             : Arrays.copyOfRange(data, e.prefix().length, data.length), ad);
-        count("from_storage", label, "OK");
+        counter(i * 4, "from_storage", label, "OK").increment();
         return new Read(r.data(), r.stale() || i != 0);
       } catch (TransformException x) {
         if (e.prefix().length == 0) {
           continue; // identity read encrypted data: let the providers after it try
         }
-        count("from_storage", label, "Unknown");
+        counter(i * 4 + 1, "from_storage", label, "Unknown").increment();
         if (errors == null) {
           errors = new ArrayList<>(2);
         }
@@ -61,22 +64,22 @@ final class PrefixTransformers implements ValueTransformer {
     if (errors != null) {
       throw new TransformException(errors.size() == 1 ? errors.get(0) : "[" + String.join(", ", errors) + "]");
     }
-    count("from_storage", "unknown", "Unknown");
+    counter(entries.size() * 4, "from_storage", "unknown", "Unknown").increment();
     throw new TransformException(noMatch);
   }
 
   @Override
   public byte[] toStorage(byte[] data, byte[] ad) throws TransformException {
     Entry first = entries.get(0);
-    String label = new String(first.prefix(), java.nio.charset.StandardCharsets.UTF_8);
+    String label = null;
     byte[] body;
     try {
       body = first.transformer().toStorage(data, ad);
     } catch (TransformException e) {
-      count("to_storage", label, "Unknown");
+      counter(3, "to_storage", label, "Unknown").increment();
       throw e;
     }
-    count("to_storage", label, "OK");
+    counter(2, "to_storage", label, "OK").increment();
     if (first.prefix().length == 0) {
       return body;
     }
@@ -89,13 +92,27 @@ final class PrefixTransformers implements ValueTransformer {
     return data.length >= prefix.length && Arrays.equals(data, 0, prefix.length, prefix, 0, prefix.length);
   }
 
-  /** kube's counter; its status is the gRPC code of the error ({@code Unknown} for a plain one). */
-  private static void count(String type, String prefix, String status) {
-    COUNTERS.computeIfAbsent(type + '\0' + prefix + '\0' + status, k -> Counter
+  /**
+   * kube's counter of entry {@code slot / 4} ({@code null} prefix: that entry's); its status is the gRPC code of the
+   * error ({@code Unknown} for a plain one). Cached per slot: a race registers the same counter twice, harmlessly.
+   */
+  private Counter counter(int slot, String type, String label, String status) {
+    Counter c = counters[slot];
+    if (c == null) {
+      String prefix = label != null ? label
+          : new String(entries.get(slot / 4).prefix(), java.nio.charset.StandardCharsets.UTF_8);
+      c = count(type, prefix, status);
+      counters[slot] = c;
+    }
+    return c;
+  }
+
+  private static Counter count(String type, String prefix, String status) {
+    return COUNTERS.computeIfAbsent(type + '\0' + prefix + '\0' + status, k -> Counter
         .builder("apiserver.storage.transformation.operations")
         .description("Total number of transformations. Successful transformation will have a status 'OK' and a "
             + "varied status string when the transformation fails.")
         .tag("transformation_type", type).tag("transformer_prefix", prefix).tag("status", status)
-        .register(Metrics.registry())).increment();
+        .register(Metrics.registry()));
   }
 }

@@ -24,13 +24,24 @@ import org.bouncycastle.crypto.params.ParametersWithIV;
  *       object's storage path;</li>
  *   <li>secretbox: a random 24-byte nonce, then NaCl's secretbox (XSalsa20 and Poly1305: tag, then ciphertext).</li>
  * </ul>
- * Immutable, thread-safe (a cipher instance per call).
+ * Immutable, thread-safe (a cipher instance per thread).
  */
 final class Providers {
 
   static final byte[] ENCRYPTED = "k8s:enc:".getBytes(StandardCharsets.US_ASCII);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String SHORT = "the stored data was shorter than the required size";
+  /** Cipher instances are not thread-safe and costly to look up: one per thread and mode. */
+  private static final ThreadLocal<Cipher> CBC = ThreadLocal.withInitial(() -> cipher("AES/CBC/NoPadding"));
+  private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(() -> cipher("AES/GCM/NoPadding"));
+
+  private static Cipher cipher(String transformation) {
+    try {
+      return Cipher.getInstance(transformation);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JVM has no " + transformation, e);
+    }
+  }
 
   private Providers() {
   }
@@ -64,7 +75,7 @@ final class Providers {
         }
         byte[] clear;
         try {
-          Cipher c = Cipher.getInstance("AES/CBC/NoPadding");
+          Cipher c = CBC.get();
           c.init(Cipher.DECRYPT_MODE, spec, new IvParameterSpec(data, 0, 16));
           clear = c.doFinal(data, 16, data.length - 16);
         } catch (GeneralSecurityException e) {
@@ -92,7 +103,7 @@ final class Providers {
         RANDOM.nextBytes(iv);
         System.arraycopy(iv, 0, out, 0, 16);
         try {
-          Cipher c = Cipher.getInstance("AES/CBC/NoPadding");
+          Cipher c = CBC.get();
           c.init(Cipher.ENCRYPT_MODE, spec, new IvParameterSpec(out, 0, 16));
           c.doFinal(padded, 0, padded.length, out, 16);
         } catch (GeneralSecurityException e) {
@@ -112,7 +123,7 @@ final class Providers {
           throw new TransformException(SHORT);
         }
         try {
-          Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+          Cipher c = GCM.get();
           c.init(Cipher.DECRYPT_MODE, spec, new GCMParameterSpec(128, data, 0, 12));
           c.updateAAD(ad);
           return new Read(c.doFinal(data, 12, data.length - 12), false);
@@ -126,7 +137,7 @@ final class Providers {
         byte[] nonce = new byte[12];
         RANDOM.nextBytes(nonce);
         try {
-          Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+          Cipher c = GCM.get();
           c.init(Cipher.ENCRYPT_MODE, spec, new GCMParameterSpec(128, nonce));
           c.updateAAD(ad);
           byte[] out = Arrays.copyOf(nonce, 12 + c.getOutputSize(data.length));
