@@ -34,7 +34,7 @@ class TopicCatalogIT {
       // as an older build made it: the broker's 1 MB record limit, and an operator's own retention setting
       admin.createTopics(List.of(new NewTopic(type.storeTopic(), Optional.of(1), Optional.of((short) 1))
           .configs(Map.of("cleanup.policy", "compact", "max.message.bytes", "1048588",
-              "max.compaction.lag.ms", "7200000")))).all().get();
+              "min.compaction.lag.ms", "60000")))).all().get();
 
       catalog.ensureTopics(bootstrap, admin, List.of(type), (short) 1);
 
@@ -43,7 +43,7 @@ class TopicCatalogIT {
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
         Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
         wanted.forEach((key, value) -> assertEquals(value, config.get(key).value(), key));
-        assertEquals("7200000", config.get("max.compaction.lag.ms").value(), "a setting the catalog does not name");
+        assertEquals("60000", config.get("min.compaction.lag.ms").value(), "a setting the catalog does not name");
       });
     }
   }
