@@ -39,6 +39,7 @@ final class ControllerUsers {
       Map.entry("pvc-protection", "pvc-protection-controller"),
       Map.entry("pv-protection", "pv-protection-controller"),
       Map.entry("ephemeral-volume", "ephemeral-volume-controller"),
+      Map.entry("persistentvolume-expander", "expand-controller"),
       Map.entry("horizontalpodautoscaling", "horizontal-pod-autoscaler"),
       Map.entry("resourcequota", "resourcequota-controller"),
       Map.entry("serviceaccount", "service-account-controller"),

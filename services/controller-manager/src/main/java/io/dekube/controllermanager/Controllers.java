@@ -8,6 +8,7 @@ import io.dekube.controllermanager.disruption.DisruptionController;
 import io.dekube.controllermanager.endpoints.EndpointSliceController;
 import io.dekube.controllermanager.endpoints.EndpointsController;
 import io.dekube.controllermanager.ephemeral.EphemeralVolumeController;
+import io.dekube.controllermanager.expand.VolumeResizer;
 import io.dekube.controllermanager.gc.GarbageCollector;
 import io.dekube.controllermanager.job.JobController;
 import io.dekube.controllermanager.localpath.LocalPathProvisioner;
@@ -123,8 +124,8 @@ final class Controllers {
   }
 
   /**
-   * kube's PersistentVolume binder, storage protection, the ephemeral volume controller, and the local-path
-   * provisioner when it has a folder to work in.
+   * kube's PersistentVolume binder, storage protection, volume expansion, the ephemeral volume controller, and the
+   * local-path provisioner when it has a folder to work in.
    */
   private static List<Spec> storage(ControllerManagerConfig c) {
     List<String> reads = List.of("persistentvolumeclaims", "persistentvolumes", "storageclasses.storage.k8s.io");
@@ -135,6 +136,8 @@ final class Controllers {
             ctx -> StorageProtection.claims(ctx, c.resync(), c.workers())),
         new Spec("pv-protection", List.of("persistentvolumes"),
             ctx -> StorageProtection.volumes(ctx, c.resync(), c.workers())),
+        new Spec("persistentvolume-expander", List.of("persistentvolumeclaims", "persistentvolumes"),
+            ctx -> new VolumeResizer(ctx).loop(c.resync(), c.workers())),
         new Spec("ephemeral-volume", List.of("pods", "persistentvolumeclaims"),
             ctx -> new EphemeralVolumeController(ctx).loop(c.resync(), c.workers()))));
     if (c.localPathDir() != null) {

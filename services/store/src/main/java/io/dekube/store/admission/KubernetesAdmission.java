@@ -120,6 +120,11 @@ public final class KubernetesAdmission implements WriteAdmission {
       if (violations != null) {
         throw PriorityAdmission.forbidden(type, newObject, violations);
       }
+      String resize = old != null && kind instanceof PersistentVolumeClaimAdmission
+          ? PersistentVolumeClaimAdmission.resizeRefusal(newObject, old) : null;
+      if (resize != null) {
+        throw PriorityAdmission.forbidden(type, newObject, resize);
+      }
     }
     errs.throwIfAny(type, newObject.path("metadata").path("name").asText(""));
     return newObject;

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * {@code resources.requests.storage}, class name, volume mode; the spec fixed once created except
  * for {@code volumeName} set once, a class given to a claim that had none, and the requested size of a
  * bound claim, which may only grow), plus kube's DefaultStorageClass admission: a new claim without
- * {@code storageClassName} gets the default StorageClass's name. A new claim's status is {@code Pending}.
+ * {@code storageClassName} gets the default StorageClass's name, and its PersistentVolumeClaimResize admission: a
+ * request grows only where the claim's class has {@code allowVolumeExpansion}. A new claim's status is {@code Pending}.
  */
 final class PersistentVolumeClaimAdmission implements KindAdmission {
 
@@ -120,6 +121,33 @@ final class PersistentVolumeClaimAdmission implements KindAdmission {
     if (oldSize != null && newSize != null && newSize.compareTo(oldSize) < 0) {
       errs.forbidden("spec.resources.requests.storage", "field can not be less than previous value");
     }
+  }
+
+  /**
+   * kube's PersistentVolumeClaimResize admission, after validation: a claim whose storage request grows must be
+   * bound, and its StorageClass must exist and allow volume expansion; null when the update may go on, else why not.
+   */
+  static String resizeRefusal(ObjectNode pvc, ObjectNode old) {
+    BigDecimal oldSize = StorageFields.bytes(old.path("spec").path("resources").path("requests").get("storage"));
+    BigDecimal newSize = StorageFields.bytes(pvc.path("spec").path("resources").path("requests").get("storage"));
+    if (oldSize == null || newSize == null || newSize.compareTo(oldSize) <= 0) {
+      return null;
+    }
+    if (!"Bound".equals(old.path("status").path("phase").asText())) {
+      return "Only bound persistent volume claims can be expanded";
+    }
+    String className = old.path("spec").path("storageClassName").asText("");
+    if (className.isEmpty()) {
+      className = old.path("metadata").path("annotations").path(BETA_CLASS).asText("");
+    }
+    for (JsonNode sc : classes.get()) {
+      if (!className.isEmpty() && className.equals(sc.path("metadata").path("name").asText())
+          && sc.path("allowVolumeExpansion").asBoolean(false)) {
+        return null;
+      }
+    }
+    return "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support "
+        + "resize";
   }
 
   private static void copy(ObjectNode from, ObjectNode to, String field) {

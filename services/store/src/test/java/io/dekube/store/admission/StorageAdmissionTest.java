@@ -117,7 +117,18 @@ class StorageAdmissionTest {
     old.with("status").put("phase", "Bound");
     ObjectNode grown = old.deepCopy();
     grown.with("spec").with("resources").with("requests").put("storage", "2Gi");
-    assertEquals("2Gi", update(grown, old).path("spec").path("resources").path("requests").path("storage").asText());
+    var classes = PersistentVolumeClaimAdmission.classes;
+    try {
+      PersistentVolumeClaimAdmission.classes = () -> List.of(yaml("metadata: {name: standard}\nallowVolumeExpansion: false"));
+      StatusException refused = assertThrows(StatusException.class, () -> update(grown, old));
+      assertEquals(403, refused.code());
+      assertEquals("persistentvolumeclaims \"data\" is forbidden: only dynamically provisioned pvc can be resized and "
+          + "the storageclass that provisions the pvc must support resize", refused.getMessage());
+      PersistentVolumeClaimAdmission.classes = () -> List.of(yaml("metadata: {name: standard}\nallowVolumeExpansion: true"));
+      assertEquals("2Gi", update(grown, old).path("spec").path("resources").path("requests").path("storage").asText());
+    } finally {
+      PersistentVolumeClaimAdmission.classes = classes;
+    }
     ObjectNode shrunk = old.deepCopy();
     shrunk.with("spec").with("resources").with("requests").put("storage", "500Mi");
     assertEquals("PersistentVolumeClaim \"data\" is invalid: spec.resources.requests.storage: Forbidden: field can not "
