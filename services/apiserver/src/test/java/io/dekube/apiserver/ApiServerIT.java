@@ -132,6 +132,11 @@ class ApiServerIT {
     assertTrue(r.body().contains("[+]shutdown ok"), r.body());
     assertTrue(r.body().endsWith("readyz check passed\n"), r.body());
     assertEquals("ok", server.get(admin, "/livez/ping").body());
+    // kube's words for exclusions, and for names no check has (etcd is kube's, not dekube's)
+    String excluded = server.get(anonymous, "/readyz?verbose&exclude=shutdown&exclude=etcd&exclude=a").body();
+    assertTrue(excluded.contains("[+]shutdown excluded: ok\n"), excluded);
+    assertTrue(excluded.endsWith("warn: some health checks cannot be excluded: no matches for \"a\",\"etcd\"\n"
+        + "readyz check passed\n"), excluded);
   }
 
   @Test

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * {@code /healthz}, {@code /livez} and {@code /readyz} as kube-apiserver serves them: {@code ok},
  * or with {@code ?verbose} one {@code [+]name ok} / {@code [-]name failed: reason withheld} line
  * per check and a closing {@code <endpoint> check passed|failed}; {@code ?exclude=name} skips a
- * check; {@code /<endpoint>/<name>} runs one. A failed check answers 500. Liveness checks apply to
+ * check (a name no check has is warned of, as kube does); {@code /<endpoint>/<name>} runs one. A failed check answers 500. Liveness checks apply to
  * all three endpoints, readiness checks to {@code /readyz} and {@code /healthz}. Checks are
  * synchronous, cheap and called on the event loop. Thread-safe.
  */
@@ -61,12 +61,12 @@ public final class HealthEndpoints {
   }
 
   private static void report(RoutingContext ctx, String endpoint, List<Check> checks) {
-    Set<String> excluded = Set.copyOf(ctx.queryParam("exclude"));
+    Set<String> excluded = new java.util.TreeSet<>(ctx.queryParam("exclude"));
     boolean verbose = ctx.queryParams().contains("verbose");
     StringBuilder out = new StringBuilder();
     boolean failed = false;
     for (Check check : checks) {
-      if (excluded.contains(check.name())) {
+      if (excluded.remove(check.name())) {
         out.append("[+]").append(check.name()).append(" excluded: ok\n");
         continue;
       }
@@ -74,6 +74,11 @@ public final class HealthEndpoints {
       failed |= failure != null;
       out.append(failure == null ? "[+]" : "[-]").append(check.name())
           .append(failure == null ? " ok\n" : " failed: reason withheld\n");
+    }
+    if (!excluded.isEmpty()) {
+      // names no check has (kube's etcd, say): warned of, sorted and quoted as kube's formatQuoted
+      out.append("warn: some health checks cannot be excluded: no matches for ")
+          .append(String.join(",", excluded.stream().map(n -> "\"" + n + "\"").toList())).append('\n');
     }
     if (failed) {
       text(ctx, 500, out.append(endpoint).append(" check failed\n").toString());
