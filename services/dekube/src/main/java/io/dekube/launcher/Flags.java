@@ -32,6 +32,26 @@ public final class Flags {
     return new Flags(Map.of());
   }
 
+  /**
+   * Parses a command line of operands and flags ({@code FILE... --kafka HOST:PORT}): the arguments that do not start
+   * with {@code --} (and are no flag's value) go to {@code operands}, the flags are parsed as {@link #parse}.
+   */
+  static Flags parseWithOperands(List<String> args, Collection<Flag> known, List<String> operands) {
+    List<String> flagArgs = new java.util.ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.startsWith("--")) {
+        flagArgs.add(a);
+        if (!a.contains("=") && i + 1 < args.size()) {
+          flagArgs.add(args.get(++i));
+        }
+      } else {
+        operands.add(a);
+      }
+    }
+    return parse(flagArgs, known);
+  }
+
   /** Parses args against the known flags; unknown flags and missing values are refused. */
   public static Flags parse(List<String> args, Collection<Flag> known) {
     Map<String, Flag> byName = new LinkedHashMap<>();

@@ -26,19 +26,7 @@ final class IngestCommand {
   /** Returns the process exit code. */
   static int run(List<String> args) throws Exception {
     List<String> files = new ArrayList<>();
-    List<String> flagArgs = new ArrayList<>();
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.startsWith("--")) {
-        flagArgs.add(a);
-        if (!a.contains("=") && i + 1 < args.size()) {
-          flagArgs.add(args.get(++i));
-        }
-      } else {
-        files.add(a);
-      }
-    }
-    Flags f = Flags.parse(flagArgs, FLAGS);
+    Flags f = Flags.parseWithOperands(args, FLAGS, files);
     if (files.isEmpty()) {
       throw new IllegalArgumentException("usage: dekube ingest FILE... [--kafka HOST:PORT] [--timeout 30s]");
     }

@@ -31,19 +31,7 @@ final class StoreGetCommand {
   /** Returns the process exit code. */
   static int run(List<String> args, PrintStream out) {
     List<String> paths = new ArrayList<>();
-    List<String> flagArgs = new ArrayList<>();
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.startsWith("--")) {
-        flagArgs.add(a);
-        if (!a.contains("=") && i + 1 < args.size()) {
-          flagArgs.add(args.get(++i));
-        }
-      } else {
-        paths.add(a);
-      }
-    }
-    Flags f = Flags.parse(flagArgs, FLAGS);
+    Flags f = Flags.parseWithOperands(args, FLAGS, paths);
     if (paths.size() != 1 || !paths.get(0).startsWith("/registry/") || paths.get(0).split("/").length < 4) {
       throw new IllegalArgumentException("usage: dekube store-get /registry/<resource>/[<namespace>/]<name> "
           + "[--kafka HOST:PORT]");
