@@ -109,6 +109,8 @@ public final class MemoryBackend implements ObjectStore {
   /** One resource: objects by store key, its resource version, window and watchers. */
   public static final class Cache implements ObjectCache {
     private final TreeMap<String, ObjectNode> objects = new TreeMap<>();
+    /** Keys whose store record no provider could read: {storage path, error} (encryption at rest). */
+    private final Map<String, String[]> unreadable = new HashMap<>();
     private final EventWindow window;
     private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
     private final List<Map.Entry<Long, Promise<Void>>> waiters = new ArrayList<>();
@@ -119,6 +121,23 @@ public final class MemoryBackend implements ObjectStore {
     }
 
     private record Watcher(Context context, Handler<InformerEvent> handler) {
+    }
+
+    /** Marks an object as unreadable at rest, as an informer does when no configured provider reads its record. */
+    public synchronized void unreadable(String namespace, String name, String path, String error) {
+      unreadable.put(namespace + "/" + name, new String[] {path, error});
+    }
+
+    @Override
+    public synchronized String unreadable(String namespace, String name) {
+      String[] u = unreadable.get(namespace + "/" + name);
+      return u == null ? null : u[1];
+    }
+
+    @Override
+    public synchronized String unreadableIn(String namespace) {
+      return unreadable.entrySet().stream().filter(e -> namespace.isEmpty() || e.getKey().startsWith(namespace + "/"))
+          .map(e -> "unable to transform key \"" + e.getValue()[0] + "\": " + e.getValue()[1]).findFirst().orElse(null);
     }
 
     synchronized ObjectNode create(ResourceType t, ObjectNode obj, WriteOptions o) {
