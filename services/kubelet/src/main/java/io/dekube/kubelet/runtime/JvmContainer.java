@@ -320,70 +320,11 @@ public final class JvmContainer implements RunningContainer {
    * the replicated-MySQL page's broken readiness probe) its start fails as a missing executable's.
    */
   public void command(String name, String path, ImageCommand command) {
-    commands.put(name, (argv, output, tty) -> {
-      java.util.ArrayDeque<Buffer> input = new java.util.ArrayDeque<>();
-      boolean[] inputEnded = {false};
-      ExecSession[] started = {null};
-      boolean[] killed = {false};
-      Future<Integer> exit = vertx.executeBlocking(() -> {
-        ContainerFs.Entry e = ContainerFs.of(spec, BuiltinShell.APPLETS).stat(path);
-        return e != null && !e.dir();
-      }, false).compose(there -> {
-        if (!there) {
-          return Future.failedFuture(ExecStartException.notFound(argv.get(0)));
-        }
-        ExecSession real = command.start(argv, output, tty);
-        synchronized (input) {
-          started[0] = real;
-          input.forEach(real::stdin);
-          input.clear();
-          if (inputEnded[0]) {
-            real.closeStdin();
-          }
-          if (killed[0]) {
-            real.kill();
-          }
-        }
-        return real.exitCode();
-      });
-      return new ExecSession() {
-        @Override
-        public void stdin(Buffer data) {
-          synchronized (input) {
-            if (started[0] != null) {
-              started[0].stdin(data);
-            } else {
-              input.add(data);
-            }
-          }
-        }
-
-        @Override
-        public void closeStdin() {
-          synchronized (input) {
-            inputEnded[0] = true;
-            if (started[0] != null) {
-              started[0].closeStdin();
-            }
-          }
-        }
-
-        @Override
-        public Future<Integer> exitCode() {
-          return exit;
-        }
-
-        @Override
-        public void kill() {
-          synchronized (input) {
-            killed[0] = true;
-            if (started[0] != null) {
-              started[0].kill();
-            }
-          }
-        }
-      };
-    });
+    commands.put(name, (argv, output, tty) -> new DeferredExecSession(vertx.executeBlocking(() -> {
+      ContainerFs.Entry e = ContainerFs.of(spec, BuiltinShell.APPLETS).stat(path);
+      return e != null && !e.dir();
+    }, false).compose(there -> there ? Future.succeededFuture(command.start(argv, output, tty))
+        : Future.failedFuture(ExecStartException.notFound(argv.get(0))))));
   }
 
   /** Registers {@code name} as a program of this container's image (see {@link ImageCommand}). */
