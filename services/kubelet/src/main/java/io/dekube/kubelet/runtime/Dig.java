@@ -41,7 +41,8 @@ final class Dig {
   }
 
   /** What the command line asks. */
-  private record Ask(String name, String type, String server, int port, boolean shortForm, boolean search) {
+  private record Ask(String name, String type, String server, int port, boolean shortForm, boolean search,
+      int seconds, int tries) {
   }
 
   Future<Integer> run(List<String> args) {
@@ -57,7 +58,8 @@ final class Dig {
     int type = DnsMessage.typeCode(ask.type());
     long started = System.nanoTime();
     Future<Integer> work = net.letsOut(ask.server(), ask.port() == net.portOf(ask.server()) ? 53 : ask.port(), "UDP")
-        .compose(ok -> ok ? first(ask, names, type, 0) : net.dropped(15, new java.util.concurrent.TimeoutException()))
+        .compose(ok -> ok ? first(ask, names, type, 0)
+            : net.dropped(ask.seconds() * ask.tries(), new java.util.concurrent.TimeoutException()))
         .map(r -> {
           print(ask, args, r, (System.nanoTime() - started) / 1_000_000);
           return 0;
@@ -84,6 +86,8 @@ final class Dig {
     int port = net.dnsPort();
     boolean shortForm = false;
     boolean search = false;
+    int seconds = 5;
+    int tries = 3;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       if (a.startsWith("@")) {
@@ -93,8 +97,14 @@ final class Dig {
         shortForm = true;
       } else if (a.equals("+search")) {
         search = true;
+      } else if (a.startsWith("+time=")) {
+        seconds = Math.max(1, number(a)); // BIND: a timeout under 1 s is taken as 1 s
+      } else if (a.startsWith("+tries=")) {
+        tries = Math.max(1, number(a)); // BIND: 0 or less is silently 1
+      } else if (a.startsWith("+retry=")) {
+        tries = Math.max(0, number(a)) + 1; // retries, not counting the first query
       } else if (a.startsWith("+")) {
-        continue; // +noall, +answer, +time=… and the like: the whole answer is printed
+        continue; // +noall, +answer and the like: the whole answer is printed
       } else if (a.equals("-p") && i + 1 < args.size()) {
         port = Integer.parseInt(args.get(++i));
       } else if (a.equals("-t") && i + 1 < args.size()) {
@@ -115,7 +125,17 @@ final class Dig {
     }
     // dig without a name asks for the root's name servers
     return new Ask(name == null ? "." : name, type == null ? (name == null ? "NS" : "A") : type, server, port,
-        shortForm, search);
+        shortForm, search, seconds, tries);
+  }
+
+  /** The number of {@code +time=N}, {@code +tries=N}, {@code +retry=N}; dig rejects one that is not a number. */
+  private static int number(String option) {
+    String value = option.substring(option.indexOf('=') + 1);
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Invalid option: " + option);
+    }
   }
 
   /** Asks for each name in turn until one has answers (the search path), else gives the last response. */
@@ -124,7 +144,7 @@ final class Dig {
         ? first(ask, names, type, i + 1) : Future.succeededFuture(r));
   }
 
-  /** One query, tried three times 5 s apart as dig does, from the pod's address. */
+  /** One query, tried {@code +tries} times (3) {@code +time} seconds (5) apart as dig does, from the pod's address. */
   private Future<DnsMessage.Response> query(Ask ask, String name, int type) {
     int id = ThreadLocalRandom.current().nextInt(1, 65536);
     byte[] q = DnsMessage.query(id, name, type);
@@ -146,8 +166,8 @@ final class Dig {
       Runnable send = () -> socket.send(Buffer.buffer(q), ask.port(), ask.server());
       send.run();
       int[] tries = {1};
-      timer[0] = vertx.setPeriodic(5000, t -> {
-        if (tries[0]++ >= 3) {
+      timer[0] = vertx.setPeriodic(ask.seconds() * 1000L, t -> {
+        if (tries[0]++ >= ask.tries()) {
           answer.tryFail(new java.util.concurrent.TimeoutException());
         } else {
           send.run();

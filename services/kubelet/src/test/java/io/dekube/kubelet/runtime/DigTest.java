@@ -100,9 +100,22 @@ class DigTest {
         asked);
   }
 
+  /**
+   * Nothing answers: after {@code +tries} queries {@code +time} seconds apart (dig's 3 and 5 s unless given; here
+   * 2 of 1 s, which keeps the test short) dig gives up with exit 9.
+   */
   @Test
   void aServerThatDoesNotAnswerTimesOut() throws Exception {
-    assertEquals(9, dig("@127.0.0.1", "-p", "1", "+short", "kubernetes.default.svc.cluster.local"));
+    long started = System.nanoTime();
+    assertEquals(9, dig("@127.0.0.1", "-p", "1", "+short", "+time=1", "+tries=2",
+        "kubernetes.default.svc.cluster.local"));
+    long millis = (System.nanoTime() - started) / 1_000_000;
     assertEquals(";; connection timed out; no servers could be reached\n", out());
+    assertTrue(millis >= 2000 && millis < 4500, millis + " ms");
+    started = System.nanoTime();
+    assertEquals(9, dig("@127.0.0.1", "-p", "1", "+short", "+time=0", "+retry=0",
+        "kubernetes.default.svc.cluster.local"));
+    millis = (System.nanoTime() - started) / 1_000_000;
+    assertTrue(millis >= 1000 && millis < 2500, "+time=0 is 1 s, +retry=0 one try: " + millis + " ms");
   }
 }
