@@ -184,6 +184,25 @@ class StaticPodsIT {
     await().atMost(Duration.ofSeconds(60)).until(() -> pods.get("static-it", name) == null);
   }
 
+  /** The docs' way to restart a static pod: the manifest moved out of the folder and back. */
+  @Test
+  void aManifestMovedOutAndBackRunsAgain() throws Exception {
+    Path file = manifests.resolve("again.json");
+    Files.writeString(file, pod("again", "static-it", "'ports':[{'containerPort':2015}],")
+        .replace("dekube/web", "carsonoid/kube-decon:v7"));
+    String name = "again-" + node;
+    awaitPod("static-it", name, p -> p.at("/status/containerStatuses/0/ready").asBoolean());
+    Path away = Files.move(file, dir.resolve("again.json"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> pods.get("static-it", name) == null);
+    Files.move(away, file);
+    JsonNode back = awaitPod("static-it", name, p -> p.at("/status/containerStatuses/0/ready").asBoolean());
+    String body = http.send(HttpRequest.newBuilder(URI.create("http://" + back.at("/status/podIP").asText()
+        + ":2015/")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(body.contains("pod: " + name), body);
+    Files.delete(file);
+    await().atMost(Duration.ofSeconds(60)).until(() -> pods.get("static-it", name) == null);
+  }
+
   /** kube's admission refuses a mirror pod that names a Secret: the static pod has none in the API. */
   @Test
   void aStaticPodThatReferencesASecretHasNoMirrorPod() throws Exception {

@@ -85,23 +85,20 @@ public final class Sysctls {
   public static String normalize(String name) {
     int dot = name.indexOf('.');
     int slash = name.indexOf('/');
-    if (slash < 0 || dot >= 0 && dot < slash) {
-      return name;
-    }
+    return slash < 0 || dot >= 0 && dot < slash ? name : swapSeparators(name);
+  }
+
+  /** The file of a sysctl under {@code /proc/sys} ({@code net.ipv4.tcp_syncookies} → {@code net/ipv4/tcp_syncookies}). */
+  public static String procPath(String name) {
+    return swapSeparators(normalize(name)).toLowerCase(Locale.ROOT);
+  }
+
+  /** Dots become slashes and slashes dots. */
+  private static String swapSeparators(String name) {
     StringBuilder b = new StringBuilder(name.length());
     for (char c : name.toCharArray()) {
       b.append(c == '.' ? '/' : c == '/' ? '.' : c);
     }
     return b.toString();
-  }
-
-  /** The file of a sysctl under {@code /proc/sys} ({@code net.ipv4.tcp_syncookies} → {@code net/ipv4/tcp_syncookies}). */
-  public static String procPath(String name) {
-    String n = normalize(name);
-    StringBuilder b = new StringBuilder(n.length());
-    for (char c : n.toCharArray()) {
-      b.append(c == '.' ? '/' : c == '/' ? '.' : c);
-    }
-    return b.toString().toLowerCase(Locale.ROOT);
   }
 }

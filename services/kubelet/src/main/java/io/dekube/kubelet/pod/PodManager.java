@@ -116,7 +116,17 @@ public final class PodManager implements PodRouter.Listener {
 
   /** A static pod appeared in the folder: it runs under its own uid, as a pod from the API would. */
   void staticAdded(ObjectNode tree) {
-    if (stopped) {
+    PodWorker running = workers.get(tree.path("metadata").path("uid").asText());
+    if (stopped || running != null && !running.ending()) {
+      return;
+    }
+    if (running != null) {
+      // the same manifest back while its last run still stops (moved out and in again): it starts once that is over
+      vertx.setTimer(100, t -> context.runOnContext(v -> {
+        if (statics != null && statics.wants(running.uid())) {
+          staticAdded(tree);
+        }
+      }));
       return;
     }
     PodWorker w = new PodWorker(this, Typed.from(tree, Pod.class), tree);
@@ -181,7 +191,12 @@ public final class PodManager implements PodRouter.Listener {
     tokenTimer = vertx.setPeriodic(refresh.toMillis(), t -> workers.values().forEach(PodWorker::refreshVolumes));
   }
 
-  void gone(String uid) {
+  /** A worker's pod is over; nothing is done when a newer worker of the same uid replaced it (a static pod re-added). */
+  void gone(PodWorker w) {
+    String uid = w.uid();
+    if (workers.get(uid) != w) {
+      return;
+    }
     if (tokenManager != null) {
       tokenManager.forget(uid);
     }

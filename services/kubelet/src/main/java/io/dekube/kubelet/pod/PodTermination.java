@@ -112,7 +112,7 @@ final class PodTermination {
     return m.vertx.executeBlocking(() -> {
       deleteTree(w.podDir());
       return null;
-    }, false).<Void>mapEmpty().onComplete(ar -> m.gone(w.uid()));
+    }, false).<Void>mapEmpty().onComplete(ar -> m.gone(w));
   }
 
   private Future<FinalDelete.Result> finalDelete() {

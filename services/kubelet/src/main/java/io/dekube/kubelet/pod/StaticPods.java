@@ -164,6 +164,11 @@ final class StaticPods {
     syncMirrors();
   }
 
+  /** Whether the folder still holds the static pod {@code uid}. */
+  boolean wants(String uid) {
+    return pods.containsKey(uid);
+  }
+
   /** A mirror pod of this node changed in the store (or was deleted). */
   void onMirror(ObjectNode mirror, boolean deleted) {
     String key = key(mirror);
