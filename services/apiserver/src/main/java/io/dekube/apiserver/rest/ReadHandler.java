@@ -52,7 +52,7 @@ final class ReadHandler {
 
   /** LIST: answers the list. */
   void list(ApiRequest r, ListOptions o) {
-    Selection sel = Selection.of(r.type(), r.path().group(), r.namespace(), o.labelSelector(), o.fieldSelector());
+    Selection sel = Selection.of(r, o.labelSelector(), o.fieldSelector());
     ObjectCache cache = caches.apply(r.type());
     listed(r, o, sel, cache)
         .onSuccess(page -> Responses.send(r.ctx(), 200, listBody(r, page), r.pretty(), r.format().yaml()))

@@ -251,7 +251,7 @@ public final class RestApi {
   }
 
   private void watch(ApiRequest r, ListOptions o, String fieldSelector) {
-    Selection sel = Selection.of(r.type(), r.path().group(), r.namespace(), o.labelSelector(), fieldSelector);
+    Selection sel = Selection.of(r, o.labelSelector(), fieldSelector);
     new WatchSession(r, o, sel, caches.apply(r.type()), readPoint, vertx, watchConfig).start();
   }
 

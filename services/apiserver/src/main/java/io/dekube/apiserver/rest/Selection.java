@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.apiserver.rest.select.FieldLabels;
 import io.dekube.core.informer.FieldSelector;
 import io.dekube.core.informer.LabelSelector;
+import io.dekube.core.model.CustomKind;
 import io.dekube.core.model.ResourceType;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -17,25 +19,33 @@ final class Selection implements Predicate<ObjectNode> {
   private final String namespace;
   private final LabelSelector labels;
   private final FieldSelector fields;
+  private final boolean custom;
 
-  private Selection(String namespace, LabelSelector labels, FieldSelector fields) {
+  private Selection(String namespace, LabelSelector labels, FieldSelector fields, boolean custom) {
     this.namespace = namespace;
     this.labels = labels;
     this.fields = fields;
+    this.custom = custom;
   }
 
   /**
-   * The selection of a request.
+   * The selection of a request: its type, the API group and version it addressed (whose field
+   * names the selector uses; a custom kind's served version names its {@code selectableFields})
+   * and its namespace ("" for all namespaces or a cluster-scoped resource).
    *
-   * @param group     the API group the request addressed (whose field names the selector uses)
-   * @param namespace "" for all namespaces (or a cluster-scoped resource)
    * @throws io.dekube.core.model.StatusException 400 BadRequest for a bad selector or an unsupported field
    */
-  static Selection of(ResourceType type, String group, String namespace, String labelSelector,
-                      String fieldSelector) {
-    FieldSelector f = FieldLabels.convert(type, group, FieldSelector.parse(fieldSelector));
-    FieldLabels.check(type, f.fields());
-    return new Selection(namespace, LabelSelector.parse(labelSelector), f);
+  static Selection of(ApiRequest r, String labelSelector, String fieldSelector) {
+    ResourceType type = r.type();
+    FieldSelector f = FieldLabels.convert(type, r.path().group(), FieldSelector.parse(fieldSelector));
+    CustomKind custom = r.custom();
+    if (custom != null) {
+      List<String> selectable = custom.served(r.path().version()).map(CustomKind.Version::selectableFields).orElse(List.of());
+      FieldLabels.checkCustom(type, selectable, f.fields());
+    } else {
+      FieldLabels.check(type, f.fields());
+    }
+    return new Selection(r.namespace(), LabelSelector.parse(labelSelector), f, custom != null);
   }
 
   /** Whether an object is in the namespace addressed (always, for all namespaces). */
@@ -45,7 +55,8 @@ final class Selection implements Predicate<ObjectNode> {
 
   @Override
   public boolean test(ObjectNode o) {
-    return inScope(o) && labels.matches(o) && fields.matches(field -> FieldLabels.value(o, field));
+    return inScope(o) && labels.matches(o) && fields.matches(field -> custom
+        ? FieldLabels.customValue(o, field) : FieldLabels.value(o, field));
   }
 
   /** Whether labels or fields select (so an update can move an object in or out). */

@@ -248,7 +248,7 @@ final class WriteHandler {
       throw methodNotAllowed();
     }
     ListOptions lo = ListOptions.parse(r::query, false);
-    Selection sel = Selection.of(r.type(), r.path().group(), r.namespace(), lo.labelSelector(), lo.fieldSelector());
+    Selection sel = Selection.of(r, lo.labelSelector(), lo.fieldSelector());
     ListOptions all = new ListOptions(lo.labelSelector(), lo.fieldSelector(), 0, "", lo.resourceVersion(),
         lo.resourceVersionMatch(), false, false, null, null);
     Bodies.read(r.ctx()).compose(body -> {

@@ -170,6 +170,92 @@ class CustomResourcesIT {
   }
 
   @Test
+  void shirtsAreListedAndWatchedByTheirSelectableFields() throws Exception {
+    // the docs' example (tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#crd-selectable-fields)
+    ok(kubectlIn("""
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: shirts.stable.example.com}
+        spec:
+          group: stable.example.com
+          scope: Namespaced
+          names: {plural: shirts, singular: shirt, kind: Shirt}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    properties:
+                      color: {type: string}
+                      size: {type: string}
+            selectableFields:
+            - jsonPath: .spec.color
+            - jsonPath: .spec.size
+            additionalPrinterColumns:
+            - {jsonPath: .spec.color, name: Color, type: string}
+            - {jsonPath: .spec.size, name: Size, type: string}
+        """, "apply", "-f", "-"));
+    ok(kubectl("wait", "--for", "condition=established", "crd/shirts.stable.example.com", "--timeout=30s"));
+    assertTrue(ok(kubectl("get", "crd", "shirts.stable.example.com", "-o", "yaml")).stdout()
+        .contains("    selectableFields:\n    - jsonPath: .spec.color\n    - jsonPath: .spec.size\n"));
+    ok(kubectl("create", "namespace", "shirts"));
+    ok(kubectlIn("""
+        apiVersion: stable.example.com/v1
+        kind: Shirt
+        metadata: {name: example1}
+        spec: {color: blue, size: S}
+        ---
+        apiVersion: stable.example.com/v1
+        kind: Shirt
+        metadata: {name: example2}
+        spec: {color: blue, size: M}
+        ---
+        apiVersion: stable.example.com/v1
+        kind: Shirt
+        metadata: {name: example3}
+        spec: {color: green, size: M}
+        """, "-n", "shirts", "apply", "-f", "-"));
+    assertEquals("NAME       COLOR   SIZE\nexample1   blue    S\nexample2   blue    M\n", ok(kubectl("-n", "shirts",
+        "get", "shirts.stable.example.com", "--field-selector", "spec.color=blue")).stdout());
+    assertEquals("shirt.stable.example.com/example2\n", ok(kubectl("-n", "shirts", "get", "shirts", "-o", "name",
+        "--field-selector", "spec.color==blue,spec.size=M")).stdout());
+    assertEquals("shirt.stable.example.com/example3\n", ok(kubectl("-n", "shirts", "get", "shirts", "-o", "name",
+        "--field-selector", "spec.color!=blue,metadata.namespace=shirts")).stdout());
+    Result unknown = kubectl("-n", "shirts", "get", "shirts", "--field-selector", "spec.fabric=cotton");
+    assertNotEquals(0, unknown.exitCode());
+    assertTrue(unknown.stderr().contains("(BadRequest)") && unknown.stderr().endsWith(
+        "field label not supported: spec.fabric\n"), unknown.stderr());
+
+    Process watch = background("-n", "shirts", "get", "shirts", "-w", "--output-watch-events",
+        "--field-selector", "spec.color=blue");
+    try {
+      StringBuilder seen = new StringBuilder();
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        seen.append(new String(watch.getInputStream().readNBytes(watch.getInputStream().available()),
+            StandardCharsets.UTF_8));
+        return seen.toString().matches("(?s).*ADDED\\s+example2\\s.*");
+      });
+      ok(kubectl("-n", "shirts", "patch", "shirt", "example3", "--type=merge", "-p", "{\"spec\":{\"color\":\"blue\"}}"));
+      ok(kubectl("-n", "shirts", "patch", "shirt", "example1", "--type=merge", "-p", "{\"spec\":{\"color\":\"red\"}}"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        seen.append(new String(watch.getInputStream().readNBytes(watch.getInputStream().available()),
+            StandardCharsets.UTF_8));
+        return seen.toString().matches("(?s).*DELETED\\s+example1\\s.*");
+      });
+      // example3 turned blue: it enters the watch as ADDED; green, it was never there
+      assertTrue(seen.toString().matches("(?s).*ADDED\\s+example3\\s+blue\\s.*"), seen.toString());
+      assertTrue(!seen.toString().contains("green"), seen.toString());
+    } finally {
+      watch.destroy();
+    }
+  }
+
+  @Test
   void celValidationRulesRefuseABadObjectWithKubesMessage() throws Exception {
     String crd = """
         apiVersion: apiextensions.k8s.io/v1

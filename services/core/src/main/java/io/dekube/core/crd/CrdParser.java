@@ -34,7 +34,8 @@ public final class CrdParser {
       versions.add(new CustomKind.Version(v.path("name").asText(), v.path("served").asBoolean(false),
           v.path("storage").asBoolean(false), v.path("schema").get("openAPIV3Schema"), v.get("additionalPrinterColumns"),
           sub.has("status"), scale.isObject() ? new CustomKind.Scale(scale.path("specReplicasPath").asText(),
-          scale.path("statusReplicasPath").asText(), scale.path("labelSelectorPath").asText(null)) : null));
+          scale.path("statusReplicasPath").asText(), scale.path("labelSelectorPath").asText(null)) : null,
+          v.path("selectableFields").findValuesAsText("jsonPath")));
     }
     CustomKind.Version storage = versions.stream().filter(CustomKind.Version::storage).findFirst()
         .orElse(versions.get(0));

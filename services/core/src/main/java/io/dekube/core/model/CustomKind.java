@@ -27,9 +27,14 @@ public record CustomKind(ResourceType type, String listKind, List<Version> versi
    * @param printerColumns additionalPrinterColumns as the CRD has them (name, type, jsonPath, ...)
    * @param status         whether the status subresource is on
    * @param scale          the scale subresource, or null
+   * @param selectableFields the selectableFields' jsonPaths as the CRD has them ({@code .spec.color})
    */
   public record Version(String name, boolean served, boolean storage, JsonNode schema, JsonNode printerColumns,
-                        boolean status, Scale scale) {
+                        boolean status, Scale scale, List<String> selectableFields) {
+
+    public Version {
+      selectableFields = selectableFields == null ? List.of() : List.copyOf(selectableFields);
+    }
 
     /** The subresources this version turns on: {@code status}, {@code scale}. */
     public List<String> subresources() {

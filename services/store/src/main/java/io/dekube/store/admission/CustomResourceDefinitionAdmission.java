@@ -164,6 +164,7 @@ final class CustomResourceDefinitionAdmission implements KindAdmission {
       storage += v.path("storage").asBoolean(false) ? 1 : 0;
       served += v.path("served").asBoolean(false) ? 1 : 0;
       validateSchema(v, path, errs);
+      validateSelectableFields(v, path + ".selectableFields", errs);
       validateScale(v.path("subresources").path("scale"), path + ".subresources.scale", errs);
     }
     String rendered = renderVersions(versions);
@@ -188,6 +189,105 @@ final class CustomResourceDefinitionAdmission implements KindAdmission {
     for (SchemaError e : SchemaRules.compile(schema, base).errors()) {
       errs.add(e.reason(), e.field(), e.body());
     }
+  }
+
+  /**
+   * kube's {@code ValidateCustomResourceSelectableFields}: each jsonPath resolves, through the
+   * version's schema, to a string, boolean or integer field outside {@code metadata}, with no array
+   * notation; no two name the same field; at most {@value #MAX_SELECTABLE_FIELDS}.
+   */
+  private static void validateSelectableFields(JsonNode v, String path, FieldErrors errs) {
+    JsonNode fields = v.path("selectableFields");
+    JsonNode schema = v.path("schema").get("openAPIV3Schema");
+    if (!fields.isArray() || schema == null || !schema.isObject()) {
+      return; // a missing schema is already an error of its own
+    }
+    Set<String> unique = new HashSet<>();
+    for (int i = 0; i < fields.size(); i++) {
+      String field = path + "[" + i + "].jsonPath";
+      String jsonPath = Nodes.text(fields.get(i), "jsonPath");
+      if (jsonPath.isEmpty()) {
+        errs.required(field);
+        continue;
+      }
+      List<String> resolved = new ArrayList<>();
+      JsonNode leaf;
+      try {
+        leaf = resolveFieldPath(jsonPath, schema, resolved);
+      } catch (IllegalArgumentException e) {
+        errs.invalid(field, jsonPath, "is an invalid path: " + e.getMessage());
+        continue;
+      }
+      if (!resolved.isEmpty() && resolved.get(0).equals("metadata")) {
+        errs.invalid(field, jsonPath, "must not point to fields in metadata");
+      }
+      String type = leaf.path("type").asText("");
+      if (!type.equals("string") && !type.equals("boolean") && !type.equals("integer")) {
+        errs.invalid(field, jsonPath, "must point to a field of type string, boolean or integer. "
+            + "Enum string fields and strings with formats are allowed.");
+      }
+      if (!unique.add(String.join(".", resolved))) {
+        errs.duplicate(field, fields.get(i).get("jsonPath"));
+      }
+    }
+    if (unique.size() > MAX_SELECTABLE_FIELDS) {
+      errs.add("FieldValueTooMany", path, "Too many: " + unique.size() + ": must have at most "
+          + MAX_SELECTABLE_FIELDS + " items");
+    }
+  }
+
+  /** How many distinct selectable fields a version may have. */
+  private static final int MAX_SELECTABLE_FIELDS = 8;
+
+  /**
+   * The schema a dotted jsonPath ({@code .spec.color}) names, as kube's CEL field-path check walks it
+   * without array notation: each {@code .name} is a property, or a key of a map whose
+   * {@code additionalProperties} is a schema.
+   *
+   * @param resolved receives the path's names
+   * @throws IllegalArgumentException with kube's reason when the path does not resolve
+   */
+  private static JsonNode resolveFieldPath(String jsonPath, JsonNode schema, List<String> resolved) {
+    List<String> tokens = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    for (char c : jsonPath.toCharArray()) {
+      if (c == '.' || c == '[' || c == ']') {
+        if (cur.length() > 0) {
+          tokens.add(cur.toString());
+          cur.setLength(0);
+        }
+        tokens.add(String.valueOf(c));
+      } else {
+        cur.append(c);
+      }
+    }
+    if (cur.length() > 0) {
+      tokens.add(cur.toString());
+    }
+    JsonNode node = schema;
+    for (int i = 0; i < tokens.size(); i++) {
+      String t = tokens.get(i);
+      if (t.equals("[")) {
+        throw new IllegalArgumentException("array notation is not allowed");
+      }
+      if (!t.equals(".")) {
+        throw new IllegalArgumentException("expected [ or . but got: " + t);
+      }
+      if (++i >= tokens.size()) {
+        throw new IllegalArgumentException("unexpected end of JSON path");
+      }
+      String name = tokens.get(i);
+      JsonNode props = node.get("properties");
+      JsonNode additional = node.get("additionalProperties");
+      JsonNode next = props != null && props.isObject() ? props.get(name)
+          : additional != null && additional.isObject() ? additional : null;
+      if (next == null || !next.isObject() || name.equals(".") || name.equals("[") || name.equals("]")) {
+        throw new IllegalArgumentException("does not refer to a valid field");
+      }
+      resolved.add(name);
+      node = next;
+    }
+    return node;
   }
 
   private static void validateScale(JsonNode scale, String path, FieldErrors errs) {

@@ -109,6 +109,41 @@ public final class FieldLabels {
     }
   }
 
+  /**
+   * Checks a custom kind's selector as kube's custom resource converter does: {@code metadata.name},
+   * {@code metadata.namespace} of a namespaced kind, and the served version's {@code selectableFields}
+   * (their jsonPath without the leading dot, {@code spec.color}).
+   *
+   * @throws StatusException 400 BadRequest {@code field label not supported: <field>}
+   */
+  public static void checkCustom(ResourceType type, List<String> selectable, List<String> fields) {
+    for (String f : fields) {
+      boolean ok = f.equals("metadata.name") || type.namespaced() && f.equals("metadata.namespace")
+          || selectable.stream().anyMatch(p -> p.equals("." + f));
+      if (!ok) {
+        throw StatusException.badRequest("field label not supported: " + f);
+      }
+    }
+  }
+
+  /**
+   * The value of a custom kind's selectable field as kube's custom resource strategy gives it: a
+   * string as is, a boolean or an integer in Go's formatting ({@code true}, {@code 42}); "" when absent.
+   */
+  public static String customValue(JsonNode object, String field) {
+    JsonNode n = object;
+    for (String part : field.split("\\.")) {
+      n = n.path(part);
+    }
+    if (n.isTextual()) {
+      return n.textValue();
+    }
+    if (n.isBoolean() || n.isIntegralNumber()) {
+      return n.asText();
+    }
+    return "";
+  }
+
   /** The value of a supported field of an object, "" when absent. */
   public static String value(JsonNode object, String field) {
     String path = switch (field) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.dekube.core.informer.FieldSelector;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -81,5 +82,30 @@ class FieldLabelsTest {
     assertEquals("", FieldLabels.value(pod, "spec.schedulerName"));
     var ev = Json.MAPPER.readTree("{\"source\":{\"component\":\"kubelet\"}}");
     assertEquals("kubelet", FieldLabels.value(ev, "source"));
+  }
+
+  @Test
+  void customKindsSelectTheirSelectableFieldsAsKubeFormatsThem() throws Exception {
+    var shirts = new ResourceType("stable.example.com", "v1", "shirts", "shirt", "Shirt", true, List.of(), List.of(),
+        List.of());
+    List<String> selectable = List.of(".spec.color", ".spec.count", ".spec.ironed");
+    FieldLabels.checkCustom(shirts, selectable, List.of("spec.color", "spec.count", "metadata.name",
+        "metadata.namespace"));
+    StatusException unknown = assertThrows(StatusException.class,
+        () -> FieldLabels.checkCustom(shirts, selectable, List.of("spec.size")));
+    assertEquals(400, unknown.code());
+    assertEquals("field label not supported: spec.size", unknown.getMessage());
+    var clusterShirts = new ResourceType("stable.example.com", "v1", "cshirts", "cshirt", "CShirt", false, List.of(),
+        List.of(), List.of());
+    assertEquals("field label not supported: metadata.namespace", assertThrows(StatusException.class,
+        () -> FieldLabels.checkCustom(clusterShirts, List.of(), List.of("metadata.namespace"))).getMessage());
+
+    var shirt = Json.MAPPER.readTree("{\"metadata\":{\"name\":\"a\"},"
+        + "\"spec\":{\"color\":\"blue\",\"count\":12,\"ironed\":false}}");
+    assertEquals("blue", FieldLabels.customValue(shirt, "spec.color"));
+    assertEquals("12", FieldLabels.customValue(shirt, "spec.count"));
+    assertEquals("false", FieldLabels.customValue(shirt, "spec.ironed"));
+    assertEquals("", FieldLabels.customValue(shirt, "spec.size"));
+    assertEquals("a", FieldLabels.customValue(shirt, "metadata.name"));
   }
 }
