@@ -101,19 +101,11 @@ class CustomResourcesIT {
       // the watch lists first: scale only once it printed the list's ADDED line, or the scale may land
       // before the list and show as the list's replicas 3, with no MODIFIED event to see
       StringBuilder seen = new StringBuilder();
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        seen.append(new String(watch.getInputStream().readNBytes(watch.getInputStream().available()),
-            StandardCharsets.UTF_8));
-        return seen.toString().matches("(?s).*ADDED\\s+kube-decon\\s.*");
-      });
+      readUntil(watch, seen, "(?s).*ADDED\\s+kube-decon\\s.*");
       ok(kubectl("-n", "sites", "scale", "website/kube-decon", "--replicas=3"));
       JsonNode scaled = json(kubectl("-n", "sites", "get", "website", "kube-decon", "-o", "json"));
       assertEquals(3, scaled.path("spec").path("replicas").asInt(), scaled.toString());
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        seen.append(new String(watch.getInputStream().readNBytes(watch.getInputStream().available()),
-            StandardCharsets.UTF_8));
-        return seen.toString().matches("(?s).*MODIFIED\\s+kube-decon\\s+\\S+\\s+3\\s.*");
-      });
+      readUntil(watch, seen, "(?s).*MODIFIED\\s+kube-decon\\s+\\S+\\s+3\\s.*");
     } finally {
       watch.destroy();
     }
@@ -235,18 +227,10 @@ class CustomResourcesIT {
         "--field-selector", "spec.color=blue");
     try {
       StringBuilder seen = new StringBuilder();
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        seen.append(new String(watch.getInputStream().readNBytes(watch.getInputStream().available()),
-            StandardCharsets.UTF_8));
-        return seen.toString().matches("(?s).*ADDED\\s+example2\\s.*");
-      });
+      readUntil(watch, seen, "(?s).*ADDED\\s+example2\\s.*");
       ok(kubectl("-n", "shirts", "patch", "shirt", "example3", "--type=merge", "-p", "{\"spec\":{\"color\":\"blue\"}}"));
       ok(kubectl("-n", "shirts", "patch", "shirt", "example1", "--type=merge", "-p", "{\"spec\":{\"color\":\"red\"}}"));
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        seen.append(new String(watch.getInputStream().readNBytes(watch.getInputStream().available()),
-            StandardCharsets.UTF_8));
-        return seen.toString().matches("(?s).*DELETED\\s+example1\\s.*");
-      });
+      readUntil(watch, seen, "(?s).*DELETED\\s+example1\\s.*");
       // example3 turned blue: it enters the watch as ADDED; green, it was never there
       assertTrue(seen.toString().matches("(?s).*ADDED\\s+example3\\s+blue\\s.*"), seen.toString());
       assertTrue(!seen.toString().contains("green"), seen.toString());
@@ -510,6 +494,14 @@ class CustomResourcesIT {
     }
     return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  /** Reads a background kubectl's output into {@code seen} until it matches {@code regex} (60 s at most). */
+  private static void readUntil(Process p, StringBuilder seen, String regex) {
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      seen.append(new String(p.getInputStream().readNBytes(p.getInputStream().available()), StandardCharsets.UTF_8));
+      return seen.toString().matches(regex);
+    });
   }
 
   private static Process background(String... args) throws Exception {

@@ -41,6 +41,9 @@ class CustomResourceDefinitionSelectableFieldsTest {
                     labels: {type: object, additionalProperties: {type: string}}
       """;
 
+  private static final String PREFIX =
+      "CustomResourceDefinition.apiextensions.k8s.io \"shirts.stable.example.com\" is invalid: ";
+
   private static String invalid(String fields) {
     StatusException e = assertThrows(StatusException.class, () -> create(CRDS, CRD.formatted(fields)));
     assertEquals(422, e.code());
@@ -55,34 +58,32 @@ class CustomResourceDefinitionSelectableFieldsTest {
 
   @Test
   void aPathThatIsNotAStringIntegerOrBooleanFieldIsInvalid() {
-    String prefix = "CustomResourceDefinition.apiextensions.k8s.io \"shirts.stable.example.com\" is invalid: ";
-    assertEquals(prefix + "spec.versions[0].selectableFields[0].jsonPath: Invalid value: \".spec.weight\": must "
+    assertEquals(PREFIX + "spec.versions[0].selectableFields[0].jsonPath: Invalid value: \".spec.weight\": must "
         + "point to a field of type string, boolean or integer. Enum string fields and strings with formats are "
         + "allowed.", invalid("[{jsonPath: .spec.weight}]"));
-    assertEquals(prefix + "spec.versions[0].selectableFields[0].jsonPath: Invalid value: \".spec.shade\": is an "
+    assertEquals(PREFIX + "spec.versions[0].selectableFields[0].jsonPath: Invalid value: \".spec.shade\": is an "
         + "invalid path: does not refer to a valid field", invalid("[{jsonPath: .spec.shade}]"));
-    assertEquals(prefix + "spec.versions[0].selectableFields[0].jsonPath: Invalid value: \".spec.tags[0]\": is an "
+    assertEquals(PREFIX + "spec.versions[0].selectableFields[0].jsonPath: Invalid value: \".spec.tags[0]\": is an "
         + "invalid path: array notation is not allowed", invalid("[{jsonPath: '.spec.tags[0]'}]"));
-    assertEquals(prefix + "spec.versions[0].selectableFields[0].jsonPath: Invalid value: \"spec.color\": is an "
+    assertEquals(PREFIX + "spec.versions[0].selectableFields[0].jsonPath: Invalid value: \"spec.color\": is an "
         + "invalid path: expected [ or . but got: spec", invalid("[{jsonPath: spec.color}]"));
-    assertEquals(prefix + "spec.versions[0].selectableFields[0].jsonPath: Required value",
+    assertEquals(PREFIX + "spec.versions[0].selectableFields[0].jsonPath: Required value",
         invalid("[{jsonPath: ''}]"));
   }
 
   @Test
   void metadataDuplicatesAndMoreThanEightAreInvalid() {
-    String prefix = "CustomResourceDefinition.apiextensions.k8s.io \"shirts.stable.example.com\" is invalid: ";
-    assertEquals(prefix + "[spec.versions[0].selectableFields[0].jsonPath: Invalid value: \".metadata\": must not "
+    assertEquals(PREFIX + "[spec.versions[0].selectableFields[0].jsonPath: Invalid value: \".metadata\": must not "
         + "point to fields in metadata, spec.versions[0].selectableFields[0].jsonPath: Invalid value: \".metadata\": "
         + "must point to a field of type string, boolean or integer. Enum string fields and strings with formats are "
         + "allowed.]", invalid("[{jsonPath: .metadata}]"));
-    assertEquals(prefix + "spec.versions[0].selectableFields[1].jsonPath: Duplicate value: \".spec.color\"",
+    assertEquals(PREFIX + "spec.versions[0].selectableFields[1].jsonPath: Duplicate value: \".spec.color\"",
         invalid("[{jsonPath: .spec.color}, {jsonPath: .spec.color}]"));
     StringBuilder nine = new StringBuilder("[");
     for (int i = 0; i < 9; i++) {
       nine.append(i == 0 ? "" : ", ").append("{jsonPath: .spec.labels.k").append(i).append("}");
     }
-    assertEquals(prefix + "spec.versions[0].selectableFields: Too many: 9: must have at most 8 items",
+    assertEquals(PREFIX + "spec.versions[0].selectableFields: Too many: 9: must have at most 8 items",
         invalid(nine.append("]").toString()));
   }
 }
