@@ -168,8 +168,8 @@ class BuiltinShellTest {
     String[] lines = out.toString().split("\n");
     assertTrue(lines[0].startsWith("overlay / overlay rw,relatime,lowerdir="), lines[0]);
     assertTrue(out.toString().contains("\n/dev/root /etc/config ext4 rw,relatime 0 0\n"), out.toString());
-    assertTrue(out.toString().contains("cpuinfo loadavg meminfo mounts self stat uptime version \n"), out.toString());
-    int at = java.util.Arrays.asList(lines).indexOf("cpuinfo loadavg meminfo mounts self stat uptime version ");
+    assertTrue(out.toString().contains("cpuinfo loadavg meminfo mounts self stat sys uptime version \n"), out.toString());
+    int at = java.util.Arrays.asList(lines).indexOf("cpuinfo loadavg meminfo mounts self stat sys uptime version ");
     assertEquals("sh ", lines[at + 1], "the container's command, busybox's default");
     assertEquals("sh", lines[at + 2]);
     assertEquals("Name:\tsh", lines[at + 3]);
