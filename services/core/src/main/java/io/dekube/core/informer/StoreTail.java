@@ -334,13 +334,11 @@ final class StoreTail implements Runnable {
     if (r.value() == null) {
       return new StoreRecord(key, null, r.offset());
     }
-    byte[] bytes = r.value();
-    if (transformer != null || bytes.length == 0 || bytes[0] != '{') { // JSON in clear needs no transformer
-      try {
-        bytes = io.dekube.core.encryption.StoreEncryption.read(transformer, resource, r.key(), bytes).data();
-      } catch (io.dekube.core.encryption.ValueTransformer.TransformException e) {
-        return unreadable(r, key, e.getMessage());
-      }
+    byte[] bytes;
+    try {
+      bytes = io.dekube.core.encryption.StoreEncryption.read(transformer, resource, r.key(), r.value()).data();
+    } catch (io.dekube.core.encryption.ValueTransformer.TransformException e) {
+      return unreadable(r, key, e.getMessage());
     }
     JsonNode value;
     try {

@@ -422,12 +422,9 @@ final class BatchCommitter {
   /** The record value of a write: its JSON, encrypted when the resource is configured for encryption at rest. */
   private static byte[] atRest(StoreWrite w) {
     String resource = w.type().resourceName();
-    io.dekube.core.encryption.ValueTransformer t = io.dekube.core.encryption.StoreEncryption.transformer(resource);
-    if (t == null) {
-      return w.value();
-    }
     try {
-      return io.dekube.core.encryption.StoreEncryption.write(t, resource, w.key(), w.value());
+      return io.dekube.core.encryption.StoreEncryption.write(io.dekube.core.encryption.StoreEncryption
+          .transformer(resource), resource, w.key(), w.value());
     } catch (io.dekube.core.encryption.ValueTransformer.TransformException e) {
       throw new IllegalStateException("unable to transform key \"" + io.dekube.core.encryption.StoreEncryption
           .path(resource, w.key()) + "\": " + e.getMessage(), e);

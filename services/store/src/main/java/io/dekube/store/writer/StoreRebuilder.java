@@ -183,22 +183,20 @@ final class StoreRebuilder implements AutoCloseable {
       state.apply(key, null, r.offset());
       return null;
     }
-    byte[] value = r.value();
-    boolean stale = false;
-    ValueTransformer t = StoreEncryption.transformer(state.type().resourceName());
-    if (t != null || value.length == 0 || value[0] != '{') { // JSON in clear needs no transformer
-      try {
-        ValueTransformer.Read read = StoreEncryption.read(t, state.type().resourceName(), key, value);
-        value = read.data();
-        stale = read.stale();
-      } catch (ValueTransformer.TransformException e) {
-        // debug: the history of a key is read too, and its latest record may be readable; a request for the key
-        // answers the error, and the informers of every process warn about it
-        LOG.debug("unable to transform key \"{}\" ({}@{}): {}", StoreEncryption.path(state.type().resourceName(), key),
-            r.topic(), r.offset(), e.getMessage());
-        state.apply(key, StoredObject.unreadable(e.getMessage(), r.offset()));
-        return null;
-      }
+    byte[] value;
+    boolean stale;
+    String resource = state.type().resourceName();
+    try {
+      ValueTransformer.Read read = StoreEncryption.read(StoreEncryption.transformer(resource), resource, key, r.value());
+      value = read.data();
+      stale = read.stale();
+    } catch (ValueTransformer.TransformException e) {
+      // debug: the history of a key is read too, and its latest record may be readable; a request for the key
+      // answers the error, and the informers of every process warn about it
+      LOG.debug("unable to transform key \"{}\" ({}@{}): {}", StoreEncryption.path(resource, key), r.topic(),
+          r.offset(), e.getMessage());
+      state.apply(key, StoredObject.unreadable(e.getMessage(), r.offset()));
+      return null;
     }
     try {
       JsonNode n = Json.MAPPER.readTree(value);
