@@ -26,10 +26,14 @@ class ManagedFieldsTrackingTest {
   }
 
   private ReplyEnvelope patch(String type, String doc, WriteOptions o) throws Exception {
+    return patch("deployments.apps", "web", type, doc, o);
+  }
+
+  private ReplyEnvelope patch(String resource, String name, String type, String doc, WriteOptions o)
+      throws Exception {
     ObjectNode body = Json.object();
     body.set("patch", Json.YAML.readTree(doc));
-    return store.run(store.withOption(store.req(Verb.PATCH, "deployments.apps", "ns1", "web", body, o),
-        "patchType", type));
+    return store.run(store.withOption(store.req(Verb.PATCH, resource, "ns1", name, body, o), "patchType", type));
   }
 
   static final String DEPLOYMENT = "{apiVersion: apps/v1, kind: Deployment, metadata: {name: web, namespace: ns1}, "
@@ -85,11 +89,8 @@ class ManagedFieldsTrackingTest {
     ReplyEnvelope c = store.run(store.req(Verb.CREATE, "pods", "ns1", "web-1", yaml(POD),
         WriteOptions.none().withFieldManager("kube-controller-manager")));
     assertEquals(201, c.code(), () -> String.valueOf(c.status()));
-    ObjectNode bind = Json.object();
-    bind.set("patch", Json.YAML.readTree("{spec: {nodeName: node-1}}"));
-    ReplyEnvelope b = store.run(store.withOption(store.req(Verb.PATCH, "pods", "ns1", "web-1", bind,
-        WriteOptions.none().withFieldManager("kube-scheduler").withSubresource("binding")), "patchType",
-        "application/merge-patch+json"));
+    ReplyEnvelope b = patch("pods", "web-1", "application/merge-patch+json", "{spec: {nodeName: node-1}}",
+        WriteOptions.none().withFieldManager("kube-scheduler").withSubresource("binding"));
     assertEquals(200, b.code(), () -> String.valueOf(b.status()));
     assertEquals(1, b.object().at("/metadata/managedFields").size(), () -> b.object().toString());
 
@@ -111,17 +112,10 @@ class ManagedFieldsTrackingTest {
     assertTrue(fields.get(0).at("/fieldsV1/f:status").isMissingNode(), "the creator owns no status");
 
     // a label patch of the resource leaves the kubelet's status fields with it
-    ReplyEnvelope l = store.run(store.withOption(store.req(Verb.PATCH, "pods", "ns1", "web-1", body(
-        "{metadata: {labels: {tier: front}}}"), WriteOptions.none().withFieldManager("kubectl-label")),
-        "patchType", "application/merge-patch+json"));
+    ReplyEnvelope l = patch("pods", "web-1", "application/merge-patch+json", "{metadata: {labels: {tier: front}}}",
+        WriteOptions.none().withFieldManager("kubectl-label"));
     assertEquals(200, l.code(), () -> String.valueOf(l.status()));
     assertTrue(l.object().at("/metadata/managedFields/1/fieldsV1/f:status/f:phase").isObject(),
         () -> l.object().at("/metadata/managedFields").toString());
-  }
-
-  private static ObjectNode body(String patch) throws Exception {
-    ObjectNode body = Json.object();
-    body.set("patch", Json.YAML.readTree(patch));
-    return body;
   }
 }
