@@ -403,9 +403,11 @@ final class PodNet {
         o.putHeader(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
       }
     });
+    // A connection the server closes at once may end before the client hands it the request: the TCP connect
+    // succeeded, so busybox (which writes the request and then reads nothing) says "error getting response".
     return client.request(o)
-        .recover(e -> Future.failedFuture(new WgetFailure(timedOut(e) ? TIMED_OUT
-            : "can't connect to remote host (" + ip + "): " + reason(e))))
+        .recover(e -> Future.failedFuture(closed(e) ? noResponse(e)
+            : new WgetFailure(timedOut(e) ? TIMED_OUT : "can't connect to remote host (" + ip + "): " + reason(e))))
         .compose(req -> req.send().recover(e -> Future.failedFuture(timedOut(e) ? new WgetFailure(TIMED_OUT)
                 : noResponse(e)))
             .compose(resp -> {
@@ -470,11 +472,16 @@ final class PodNet {
    * the reason when the peer reset it.
    */
   private static Throwable noResponse(Throwable e) {
-    String m = String.valueOf(e.getMessage());
-    if (e instanceof io.vertx.core.http.HttpClosedException) {
+    if (closed(e)) {
       return new WgetFailure("error getting response");
     }
-    return m.contains("reset") ? new WgetFailure("error getting response: Connection reset by peer") : e;
+    return String.valueOf(e.getMessage()).contains("reset")
+        ? new WgetFailure("error getting response: Connection reset by peer") : e;
+  }
+
+  /** Vert.x's failure for a connection the peer closed: an {@code HttpClosedException}, or its socket's own. */
+  private static boolean closed(Throwable e) {
+    return e instanceof io.vertx.core.http.HttpClosedException || "Connection was closed".equals(e.getMessage());
   }
 
   private static String reason(Throwable e) {
