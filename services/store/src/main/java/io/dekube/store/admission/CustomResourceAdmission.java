@@ -16,7 +16,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Custom resources (kinds served from a schema: CRDs, plugins): pruning of fields the schema does not
+ * Custom resources (kinds served from a schema: CRDs, plugins): a create's status dropped when the kind has the
+ * status subresource, pruning of fields the schema does not
  * know (unless {@code x-kubernetes-preserve-unknown-fields}), defaults, then validation against the
  * storage version's openAPIV3Schema with kube's field paths and messages (422 Invalid naming the
  * field), then the schema's {@code x-kubernetes-validations} CEL rules ({@link RuleValidator}), compiled
@@ -72,6 +73,9 @@ public final class CustomResourceAdmission implements WriteAdmission {
     if (kind.isEmpty()) {
       return obj;
     }
+    if (verb == Verb.CREATE) {
+      prepareForCreate(type, obj);
+    }
     JsonNode schema = kind.get().storage().schema();
     if (schema == null) {
       return obj;
@@ -96,6 +100,17 @@ public final class CustomResourceAdmission implements WriteAdmission {
     }
     errs.throwIfAny(type, obj.path("metadata").path("name").asText(""));
     return obj;
+  }
+
+  /**
+   * kube's {@code customResourceStrategy.PrepareForCreate}: with the status subresource a create cannot set the
+   * status (it is dropped before validation; generation 1 is the writer's {@code Generation}).
+   */
+  @Override
+  public void prepareForCreate(ResourceType type, ObjectNode obj) {
+    if (type.hasSubresource("status") && registry.custom(type.resourceName()).isPresent()) {
+      obj.remove("status");
+    }
   }
 
   /** A custom resource's pruning and schema defaults, as kube-apiserver decodes one. */

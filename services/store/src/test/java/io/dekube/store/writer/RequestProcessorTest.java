@@ -400,6 +400,99 @@ class RequestProcessorTest {
     assertEquals(2, s.object().at("/status/observedGeneration").asLong());
   }
 
+  /** Serves {@code crontabs<suffix>.stable.example.com}, with the status subresource or without. */
+  private static void serveCronTabs(String plural, boolean statusSubresource) throws Exception {
+    ObjectNode crd = (ObjectNode) Json.YAML.readTree("""
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: %s.stable.example.com}
+        spec:
+          group: stable.example.com
+          scope: Namespaced
+          names: {plural: %s, singular: %s, kind: CronTab}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+            %s
+        """.formatted(plural, plural, plural.substring(0, plural.length() - 1),
+        statusSubresource ? "subresources: {status: {}}" : ""));
+    TestStore.REGISTRY.serve(io.dekube.core.crd.CrdParser.kind(crd));
+  }
+
+  private static ObjectNode cronTab(String name, String schedule, String phase) {
+    ObjectNode o = obj("ns1", name);
+    o.put("apiVersion", "stable.example.com/v1").put("kind", "CronTab");
+    o.putObject("spec").put("cronSpec", schedule);
+    if (phase != null) {
+      o.putObject("status").put("phase", phase);
+    }
+    return o;
+  }
+
+  /** A store with the writer's admission chain, custom kinds included. */
+  private final TestStore admitting = new TestStore(
+      io.dekube.store.admission.CustomResourceAdmission.chain(TestStore.REGISTRY),
+      io.dekube.store.admission.ResourceQuotaAdmission.none());
+
+  private ReplyEnvelope write(Verb verb, String resource, ObjectNode o) {
+    ReplyEnvelope r = admitting.run(admitting.req(verb, resource, "ns1", o.path("metadata").path("name").asText(), o));
+    assertTrue(r.ok(), () -> String.valueOf(r.status()));
+    return r;
+  }
+
+  private static long generation(ReplyEnvelope r) {
+    return r.object().at("/metadata/generation").asLong();
+  }
+
+  @Test
+  void aCustomResourceWithTheStatusSubresourceCountsSpecChangesOnly() throws Exception {
+    serveCronTabs("crontabsws", true);
+    String res = "crontabsws.stable.example.com";
+    ReplyEnvelope c = write(Verb.CREATE, res, cronTab("c", "* * * * */5", "Given"));
+    assertEquals(1, generation(c));
+    assertFalse(c.object().has("status"), "a create through the main resource drops the status, as kube's PrepareForCreate");
+    ObjectNode statusOnly = c.object().deepCopy();
+    statusOnly.putObject("status").put("phase", "Changed");
+    Json.metadata(statusOnly).putObject("labels").put("a", "b");
+    ReplyEnvelope u = write(Verb.UPDATE, res, statusOnly);
+    assertEquals(1, generation(u), "status changes through the main resource are ignored");
+    assertFalse(u.object().has("status"));
+    assertEquals("b", u.object().at("/metadata/labels/a").asText(), "metadata is taken");
+    ObjectNode status = u.object().deepCopy();
+    status.putObject("status").put("phase", "Running");
+    ((ObjectNode) status.get("spec")).put("cronSpec", "ignored");
+    Json.metadata(status).putObject("labels").put("a", "ignored");
+    ReplyEnvelope s = write(Verb.UPDATE_STATUS, res, status);
+    assertEquals(1, generation(s), "a /status write never bumps it");
+    assertEquals("Running", s.object().at("/status/phase").asText());
+    assertEquals("* * * * */5", s.object().at("/spec/cronSpec").asText(), "only the status is taken");
+    assertEquals("b", s.object().at("/metadata/labels/a").asText(), "labels too stay, as kube's statusStrategy");
+    ObjectNode spec = s.object().deepCopy();
+    ((ObjectNode) spec.get("spec")).put("cronSpec", "*/10 * * * *");
+    spec.remove("status");
+    ReplyEnvelope u2 = write(Verb.UPDATE, res, spec);
+    assertEquals(2, generation(u2));
+    assertEquals("Running", u2.object().at("/status/phase").asText(), "the status is kept from the old object");
+  }
+
+  @Test
+  void aCustomResourceWithoutTheStatusSubresourceCountsStatusAsSpec() throws Exception {
+    serveCronTabs("crontabsns", false);
+    String res = "crontabsns.stable.example.com";
+    ReplyEnvelope c = write(Verb.CREATE, res, cronTab("c", "* * * * */5", "Given"));
+    assertEquals(1, generation(c));
+    assertEquals("Given", c.object().at("/status/phase").asText(), "no subresource: status is an ordinary field");
+    ObjectNode labels = c.object().deepCopy();
+    Json.metadata(labels).putObject("labels").put("a", "b");
+    assertEquals(1, generation(write(Verb.UPDATE, res, labels)), "metadata changes do not bump it");
+    ObjectNode status = c.object().deepCopy();
+    status.putObject("status").put("phase", "Running");
+    Json.metadata(status).remove("resourceVersion");
+    assertEquals(2, generation(write(Verb.UPDATE, res, status)));
+  }
+
   @Test
   void dryRunValidatesAndAnswersButWritesNothing() {
     WriteOptions dry = WriteOptions.none().withDryRun(true);
