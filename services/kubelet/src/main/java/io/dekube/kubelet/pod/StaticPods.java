@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node's static pods, as kube's kubelet keeps them: its file source (the {@code staticPodPath} folder, read
- * again every {@link #PERIOD} — kube's inotify plus its 20 s re-list; names starting with a dot are skipped,
+ * again whenever inotify reports a change in it ({@link FolderWatch}) and every {@link #RELIST}, as kube's
+ * {@code fileCheckFrequency}; names starting with a dot are skipped,
  * folders not recursed into, a manifest that cannot be read is logged as kube logs it and the others go on) and
  * its mirror pods: each static pod runs from its file, under its own uid, and the kubelet keeps a mirror pod of it
  * in the API ({@code kubernetes.io/config.mirror}, owned by the Node, created again when deleted, deleted and
@@ -33,8 +34,13 @@ import org.slf4j.LoggerFactory;
 final class StaticPods {
 
   private static final Logger LOG = LoggerFactory.getLogger(StaticPods.class);
-  /** How often the folder is read again. */
-  static final Duration PERIOD = Duration.ofSeconds(1);
+  /** How often the folder is read again without a change reported: kube's {@code fileCheckFrequency}. */
+  static final Duration RELIST = Duration.ofSeconds(20);
+  /**
+   * How often the mirror pods are checked against the static pods without news (in memory): a mirror waiting for its
+   * Node, or refused and due again.
+   */
+  static final Duration MIRROR_CHECK = Duration.ofSeconds(1);
   /** How long a refused mirror pod waits before it is tried again (kube's pod worker resyncs every 10 s or so). */
   static final Duration MIRROR_RETRY = Duration.ofSeconds(10);
 
@@ -54,8 +60,13 @@ final class StaticPods {
   private boolean listed;
   private boolean made;
   private boolean scanning;
+  /** A change was reported while the folder was being read: read it once more. */
+  private boolean again;
+  /** The folder's inotify watch, made by the first read that finds the folder; set and closed on workers. */
+  private volatile FolderWatch.Registration watch;
   private boolean stopped;
   private long timer = -1;
+  private long mirrorTimer = -1;
 
   private record Cached(long modified, long size, StaticPodFile.Decoded decoded) {
   }
@@ -66,26 +77,53 @@ final class StaticPods {
     this.node = node;
   }
 
-  /** Reads the folder now and every {@link #PERIOD}. */
+  /** Reads the folder now, at each change reported in it and every {@link #RELIST}. */
   void start() {
     scan();
-    timer = m.vertx.setPeriodic(PERIOD.toMillis(), t -> scan());
+    timer = m.vertx.setPeriodic(RELIST.toMillis(), t -> scan());
+    mirrorTimer = m.vertx.setPeriodic(MIRROR_CHECK.toMillis(), t -> syncMirrors());
   }
 
   void stop() {
     stopped = true;
     m.vertx.cancelTimer(timer);
+    m.vertx.cancelTimer(mirrorTimer);
+    closeWatch();
+  }
+
+  private void closeWatch() {
+    FolderWatch.Registration w = watch;
+    if (w != null) {
+      m.vertx.executeBlocking(() -> {
+        w.close();
+        return null;
+      }, false);
+    }
+  }
+
+  /** On the watch's thread: an entry of the folder changed. */
+  private void changed() {
+    m.context.runOnContext(v -> scan());
   }
 
   private void scan() {
-    if (scanning || stopped) {
+    if (stopped) {
+      return;
+    }
+    if (scanning) {
+      again = true;
       return;
     }
     scanning = true;
     m.vertx.executeBlocking(this::read, false).onComplete(ar -> {
       scanning = false;
       if (stopped) {
+        closeWatch(); // a read that was under way at the stop may have made it
         return;
+      }
+      if (again) {
+        again = false;
+        m.context.runOnContext(v -> scan());
       }
       if (ar.failed()) {
         LOG.warn("\"Unable to read config path\" err=\"{}\" path=\"{}\"", quoted(ar.cause().getMessage()), folder);
@@ -106,6 +144,14 @@ final class StaticPods {
     if (!Files.isDirectory(folder)) {
       return found;
     }
+    if (watch == null || !watch.valid()) {
+      try {
+        watch = FolderWatch.shared().watch(folder, this::changed);
+      } catch (IOException e) {
+        LOG.warn("static pods in {} are read every {} s only: no watch on the folder: {}", folder,
+            RELIST.toSeconds(), e.toString());
+      }
+    }
     List<Path> entries;
     try (Stream<Path> s = Files.list(folder)) {
       entries = s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
@@ -122,6 +168,12 @@ final class StaticPods {
         long modified = Files.getLastModifiedTime(p).toMillis();
         long size = Files.size(p);
         Cached c = cache.get(p);
+        if (size == 0) {
+          // decision: an empty file is one being written (inotify reports its creation before its content), not a
+          // bad manifest; kube logs "file was empty" for it, dekube waits for the write that follows
+          cache.remove(p);
+          continue;
+        }
         if (c == null || c.modified != modified || c.size != size) {
           var decoded = StaticPodFile.decode(Files.readAllBytes(p), p, m.config.nodeName(), Instant.now());
           if (decoded.error() != null) {
