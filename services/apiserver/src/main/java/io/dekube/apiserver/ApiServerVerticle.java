@@ -30,6 +30,8 @@ import io.dekube.apiserver.rest.RestApi;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.net.SystemService;
+import io.dekube.core.store.FieldManagedStore;
+import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.StoreClient;
 import java.util.List;
 import java.util.function.Function;
@@ -72,6 +74,8 @@ public final class ApiServerVerticle extends VerticleBase {
   private volatile WebhookAdmission webhooks;
 
   private final StoreClient store;
+  /** The apiserver's own writes (its bootstrap and controllers): they carry kube-apiserver's field manager. */
+  private final StoreApi own;
   private final Function<ResourceType, Informer> informers;
 
   /**
@@ -85,6 +89,7 @@ public final class ApiServerVerticle extends VerticleBase {
     this.config = config;
     this.registry = registry;
     this.store = store;
+    this.own = FieldManagedStore.withManager(store, FieldManagedStore.KUBE_APISERVER);
     this.informers = informers;
   }
 
@@ -115,18 +120,18 @@ public final class ApiServerVerticle extends VerticleBase {
     health.addReadinessCheck("shutdown", () -> stopping ? "the apiserver is shutting down" : null);
     // the PKI files need nothing from the store: read them while the system namespaces are written
     Future<Security> files = vertx.executeBlocking(this::loadSecurity);
-    return SystemNamespaces.ensure(store, registry)
+    return SystemNamespaces.ensure(own, registry)
         .compose(v -> {
           // with the namespaces in place the rest is independent: priority classes, CRDs, the RBAC
           // policy and the caches tokens are checked against start side by side
           Future<Authorization> authz = Authorization.start(vertx, registry, store, informers)
               .onSuccess(a -> authorization = a);
           Future<Void> crds = customResources();
-          Future<Void> local = crds.compose(c -> AutoRegistration.startOnce(vertx, registry, store, informers));
+          Future<Void> local = crds.compose(c -> AutoRegistration.startOnce(vertx, registry, own, informers));
           // the aggregator needs only the PKI: its informers (APIServices, Services, Endpoints) sync
           // beside the RBAC ones instead of after them
           Future<Aggregator> aggregation = files.compose(security ->
-              Aggregator.startOnce(vertx, registry, store, informers, security.pki())).onSuccess(a -> aggregator = a);
+              Aggregator.startOnce(vertx, registry, own, informers, security.pki())).onSuccess(a -> aggregator = a);
           // admission webhooks reach their services as the aggregator reaches its backends
           // ... after the ValidatingAdmissionPolicies, which it runs between its mutating and validating webhooks
           CelRbacAuthorizer celAuthorizer = new CelRbacAuthorizer(
@@ -136,8 +141,8 @@ public final class ApiServerVerticle extends VerticleBase {
               vertx, registry, informers, new WatchedServices(aggregation.result()::view), policies.result(),
               celAuthorizer))
               .onSuccess(w -> webhooks = w);
-          return Future.all(List.of(SystemPriorityClasses.ensure(store, registry),
-              SystemRuntimeClasses.ensure(store, registry),
+          return Future.all(List.of(SystemPriorityClasses.ensure(own, registry),
+              SystemRuntimeClasses.ensure(own, registry),
               io.dekube.apiserver.flowcontrol.FlowControlBootstrap.ensure(store, registry), flowControl(), crds, local,
               authz, files,
               tokenObjects(), aggregation, admission)).map(all -> files.result());
@@ -146,9 +151,9 @@ public final class ApiServerVerticle extends VerticleBase {
         .onSuccess(s -> LOG.info("apiserver listening on https://{}:{}", config.host(), s.actualPort()))
         .onSuccess(s -> {
           SystemService kubernetes = KubernetesService.of(kubernetesClusterIp, config.host(), s.actualPort());
-          kubernetes.ensure(store, registry)
+          kubernetes.ensure(own, registry)
               .onFailure(e -> LOG.warn("cannot write the default/kubernetes Service: {}", e.toString()));
-          kept = kubernetes.keep(informers, store, registry);
+          kept = kubernetes.keep(informers, own, registry);
         });
   }
 

@@ -5,7 +5,7 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
 import java.util.List;
@@ -23,12 +23,12 @@ final class SystemNamespaces {
   private SystemNamespaces() {
   }
 
-  static Future<Void> ensure(StoreClient store, ResourceRegistry registry) {
+  static Future<Void> ensure(StoreApi store, ResourceRegistry registry) {
     ResourceType namespaces = registry.byResourceName("namespaces").orElseThrow();
     return Future.all(NAMES.stream().map(name -> create(store, namespaces, name)).toList()).mapEmpty();
   }
 
-  private static Future<Void> create(StoreClient store, ResourceType namespaces, String name) {
+  private static Future<Void> create(StoreApi store, ResourceType namespaces, String name) {
     ObjectNode ns = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
     Json.metadata(ns).put("name", name);
     return store.create(namespaces, "", ns, WriteOptions.none()).<Void>mapEmpty()

@@ -5,7 +5,7 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
 import java.util.List;
@@ -29,12 +29,12 @@ final class SystemPriorityClasses {
   private SystemPriorityClasses() {
   }
 
-  static Future<Void> ensure(StoreClient store, ResourceRegistry registry) {
+  static Future<Void> ensure(StoreApi store, ResourceRegistry registry) {
     ResourceType type = registry.byGroupPlural("scheduling.k8s.io", "priorityclasses").orElseThrow();
     return Future.all(CLASSES.stream().map(c -> create(store, type, c)).toList()).mapEmpty();
   }
 
-  private static Future<Void> create(StoreClient store, ResourceType type, Builtin c) {
+  private static Future<Void> create(StoreApi store, ResourceType type, Builtin c) {
     ObjectNode pc = Json.object().put("apiVersion", "scheduling.k8s.io/v1").put("kind", "PriorityClass");
     Json.metadata(pc).put("name", c.name());
     pc.put("value", c.value()).put("globalDefault", false).put("description", c.description())

@@ -5,7 +5,7 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
 import java.util.List;
@@ -28,7 +28,7 @@ final class SystemRuntimeClasses {
   private SystemRuntimeClasses() {
   }
 
-  static Future<Void> ensure(StoreClient store, ResourceRegistry registry) {
+  static Future<Void> ensure(StoreApi store, ResourceRegistry registry) {
     ResourceType type = registry.byGroupPlural("node.k8s.io", "runtimeclasses").orElseThrow();
     return Future.all(RUNTIMES.stream().map(r -> create(store, type, r)).toList()).mapEmpty();
   }
@@ -42,7 +42,7 @@ final class SystemRuntimeClasses {
     return rc;
   }
 
-  private static Future<Void> create(StoreClient store, ResourceType type, String runtime) {
+  private static Future<Void> create(StoreApi store, ResourceType type, String runtime) {
     return store.create(type, "", runtimeClass(runtime), WriteOptions.none()).<Void>mapEmpty()
         .recover(e -> e instanceof StatusException s && s.code() == 409
             ? Future.succeededFuture() : Future.failedFuture(e));

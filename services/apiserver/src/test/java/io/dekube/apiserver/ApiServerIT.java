@@ -140,6 +140,54 @@ class ApiServerIT {
   }
 
   @Test
+  void bootstrapWritesCarryKubeApiserversFieldManager() throws Exception {
+    // as `kubectl get ns kube-system -o yaml --show-managed-fields` shows on kube: manager kube-apiserver, Update
+    assertManagers("/api/v1/namespaces/kube-system", "kube-apiserver/Update/");
+    assertManagers("/apis/scheduling.k8s.io/v1/priorityclasses/system-node-critical", "kube-apiserver/Update/");
+    assertManagers("/apis/rbac.authorization.k8s.io/v1/clusterroles/cluster-admin", "kube-apiserver/Update/");
+    assertManagers("/apis/rbac.authorization.k8s.io/v1/clusterroles/admin",
+        "kube-apiserver/Update/", "kube-controller-manager/Update/");
+    assertManagers("/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas/exempt",
+        "api-priority-and-fairness-config-producer-v1/Update/",
+        "api-priority-and-fairness-config-consumer-v1/Update/status");
+    // (a local APIService is created Available, so no status write follows: kube's has a status entry too)
+    assertManagers("/apis/apiregistration.k8s.io/v1/apiservices/v1.apps", "kube-apiserver/Update/");
+    for (String path : List.of("/api/v1/namespaces/default/services/kubernetes",
+        "/api/v1/namespaces/default/endpoints/kubernetes",
+        "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/kubernetes")) {
+      assertManagers(path, "kube-apiserver/Update/");
+    }
+    // a CRD's status is the apiserver's, written through its status subresource
+    String crd = """
+        {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+         "metadata":{"name":"gadgets.managers.example.com"},
+         "spec":{"group":"managers.example.com","scope":"Namespaced",
+          "names":{"plural":"gadgets","singular":"gadget","kind":"Gadget"},
+          "versions":[{"name":"v1","served":true,"storage":true,
+           "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}""";
+    HttpResponse<String> created = admin.send(HttpRequest.newBuilder(URI.create(server.server()
+            + "/apis/apiextensions.k8s.io/v1/customresourcedefinitions?fieldManager=crd-author"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(crd)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, created.statusCode(), created.body());
+    assertManagers("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.managers.example.com",
+        "crd-author/Update/", "kube-apiserver/Update/status");
+  }
+
+  /** Waits until the object's managedFields name these manager/operation/subresource entries, in any order. */
+  private static void assertManagers(String path, String... wanted) {
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      HttpResponse<String> r = server.get(admin, path);
+      assertEquals(200, r.statusCode(), path + ": " + r.body());
+      List<String> managers = StreamSupport.stream(json(r).path("metadata").path("managedFields").spliterator(), false)
+          .map(m -> m.path("manager").asText() + "/" + m.path("operation").asText() + "/"
+              + m.path("subresource").asText())
+          .sorted().toList();
+      assertEquals(java.util.Arrays.stream(wanted).sorted().toList(), managers, path);
+    });
+  }
+
+  @Test
   void metricsArePrometheusText() throws Exception {
     HttpResponse<String> r = server.get(admin, "/metrics");
     assertEquals(200, r.statusCode());

@@ -3,6 +3,7 @@ package io.dekube.launcher;
 import io.dekube.core.informer.SharedInformers;
 import io.dekube.core.net.ClusterNetwork;
 import io.dekube.core.pki.ClusterPki;
+import io.dekube.core.store.FieldManagedStore;
 import io.dekube.ingress.IngressConfig;
 import io.dekube.ingress.IngressVerticle;
 import io.dekube.ingress.lb.LoadBalancerController;
@@ -13,6 +14,19 @@ import java.util.List;
  * bindable) and the LoadBalancer controller that gives LoadBalancer Services a pool address.
  */
 final class IngressComponent implements Component {
+
+  /**
+   * The field manager of the ingress controller's writes (an Ingress's status, its IngressClass): ingress-nginx's,
+   * as its binary {@code /nginx-ingress-controller} names its User-Agent.
+   */
+  static final String INGRESS_MANAGER = "nginx-ingress-controller";
+  /**
+   * The field manager of the LoadBalancer Services' status. Decision: kube's counterpart is the service
+   * controller of k8s.io/cloud-provider, which runs in a cloud-controller-manager and writes with its
+   * User-Agent; each cloud names its binary its own way ({@code aws-cloud-controller-manager}...), dekube's
+   * pool is no cloud, so it takes the framework's generic name.
+   */
+  static final String LOAD_BALANCER_MANAGER = "cloud-controller-manager";
 
   @Override
   public List<Flag> flags() {
@@ -31,11 +45,12 @@ final class IngressComponent implements Component {
     SharedInformers informers = ctx.informers();
     String bootstrap = ctx.bootstrap();
     IngressVerticle ingress = new IngressVerticle(config, ctx.registry(), type -> informers.informer(bootstrap, type),
-        ctx.store());
+        FieldManagedStore.withManager(ctx.store(), INGRESS_MANAGER));
     ctx.deploy(ingress);
     ctx.deploy(new LoadBalancerController(ctx.flags().string("--lb-pool", ClusterNetwork.LB_POOL),
         informers.informer(bootstrap, ctx.registry().byResourceName("services").orElseThrow()),
-        ctx.registry().byResourceName("services").orElseThrow(), ctx.store()));
+        ctx.registry().byResourceName("services").orElseThrow(),
+        FieldManagedStore.withManager(ctx.store(), LOAD_BALANCER_MANAGER)));
     if (ingress.httpPort() > 0) {
       String host = UpOptions.reachableHost(ctx.flags());
       ctx.announce("ingress http://" + host + ":" + ingress.httpPort()

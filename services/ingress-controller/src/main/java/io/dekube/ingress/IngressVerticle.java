@@ -11,7 +11,7 @@ import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.model.Typed;
 import io.dekube.core.net.ServiceWatch;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.WriteOptions;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
@@ -38,7 +38,7 @@ public final class IngressVerticle extends VerticleBase {
   private final IngressConfig config;
   private final ResourceRegistry registry;
   private final Function<ResourceType, Informer> informers;
-  private final StoreClient store;
+  private final StoreApi store;
   private final List<HandlerRegistration> registrations = new ArrayList<>();
   private IngressProxy proxy;
   private ServiceWatch watch;
@@ -48,7 +48,7 @@ public final class IngressVerticle extends VerticleBase {
   private boolean due;
 
   public IngressVerticle(IngressConfig config, ResourceRegistry registry, Function<ResourceType, Informer> informers,
-      StoreClient store) {
+      StoreApi store) {
     this.config = config;
     this.registry = registry;
     this.informers = informers;

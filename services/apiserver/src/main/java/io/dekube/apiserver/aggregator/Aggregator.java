@@ -11,7 +11,7 @@ import io.dekube.core.net.ApiServiceBackends;
 import io.dekube.core.net.ServiceWatch;
 import io.dekube.core.pki.CertificateBundle;
 import io.dekube.core.pki.ClusterPki;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -53,14 +53,14 @@ public final class Aggregator {
    * Starts the aggregator of {@code registry}'s process once (later calls get the same one); issues
    * the front-proxy client certificate from {@code pki} on a worker thread.
    */
-  public static Future<Aggregator> startOnce(Vertx vertx, ResourceRegistry registry, StoreClient store,
+  public static Future<Aggregator> startOnce(Vertx vertx, ResourceRegistry registry, StoreApi store,
                                              Function<ResourceType, Informer> informers, ClusterPki pki) {
     synchronized (STARTED) {
       return STARTED.computeIfAbsent(registry, r -> start(vertx, r, store, informers, pki));
     }
   }
 
-  private static Future<Aggregator> start(Vertx vertx, ResourceRegistry registry, StoreClient store,
+  private static Future<Aggregator> start(Vertx vertx, ResourceRegistry registry, StoreApi store,
                                           Function<ResourceType, Informer> informers, ClusterPki pki) {
     Informer apis = informers.apply(registry.byGroupPlural("apiregistration.k8s.io", "apiservices").orElseThrow());
     Future<CertificateBundle> cert = vertx.executeBlocking(() ->

@@ -6,7 +6,7 @@ import io.dekube.core.informer.Informer;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,11 +31,11 @@ public final class AutoRegistration {
 
   private final Vertx vertx;
   private final ResourceRegistry registry;
-  private final StoreClient store;
+  private final StoreApi store;
   private final Informer apiServices;
   private final ResourceType type;
 
-  public AutoRegistration(Vertx vertx, ResourceRegistry registry, StoreClient store, Informer apiServices) {
+  public AutoRegistration(Vertx vertx, ResourceRegistry registry, StoreApi store, Informer apiServices) {
     this.vertx = vertx;
     this.registry = registry;
     this.store = store;
@@ -49,7 +49,7 @@ public final class AutoRegistration {
    * Starts the registration once per registry (process): several apiserver instances of one
    * process share it. Completes when the first pass is written.
    */
-  public static Future<Void> startOnce(Vertx vertx, ResourceRegistry registry, StoreClient store,
+  public static Future<Void> startOnce(Vertx vertx, ResourceRegistry registry, StoreApi store,
                                        java.util.function.Function<ResourceType, Informer> informers) {
     synchronized (STARTED) {
       return STARTED.computeIfAbsent(registry, r -> new AutoRegistration(vertx, r, store,

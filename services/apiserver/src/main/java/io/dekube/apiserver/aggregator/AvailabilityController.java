@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.StatusException;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,7 +40,7 @@ final class AvailabilityController {
   static final long RECHECK_UNAVAILABLE_MS = 5_000;
 
   private final Vertx vertx;
-  private final StoreClient store;
+  private final StoreApi store;
   private final Informer apiServices;
   private final Aggregator aggregator;
   private final Set<String> running = new HashSet<>();
@@ -48,7 +48,7 @@ final class AvailabilityController {
   private final Map<String, Long> timers = new HashMap<>();
   private final io.vertx.core.Context context;
 
-  AvailabilityController(Vertx vertx, StoreClient store, Informer apiServices, Aggregator aggregator) {
+  AvailabilityController(Vertx vertx, StoreApi store, Informer apiServices, Aggregator aggregator) {
     this.vertx = vertx;
     this.store = store;
     this.apiServices = apiServices;

@@ -3,6 +3,7 @@ package io.dekube.apiserver.authz;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
+import io.dekube.core.store.FieldManagedStore;
 import io.dekube.core.store.StoreApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,13 +31,16 @@ public final class Authorization {
     Informer roleBindings = informers.apply(type(registry, "rolebindings"));
     Informer clusterRoles = informers.apply(type(registry, "clusterroles"));
     Informer clusterRoleBindings = informers.apply(type(registry, "clusterrolebindings"));
-    return BootstrapPolicy.load().reconcile(store, registry)
+    // the bootstrap policy is kube-apiserver's own write; the aggregation is kube-controller-manager's
+    return BootstrapPolicy.load().reconcile(FieldManagedStore.withManager(store, FieldManagedStore.KUBE_APISERVER),
+            registry)
         .compose(v -> Future.all(roles.start(), roleBindings.start(), clusterRoles.start(),
             clusterRoleBindings.start()))
         .compose(v -> Future.all(roles.waitForCurrent(), roleBindings.waitForCurrent(), clusterRoles.waitForCurrent(),
             clusterRoleBindings.waitForCurrent()))
         .map(v -> {
-          new ClusterRoleAggregator(vertx, clusterRoles, store).start();
+          new ClusterRoleAggregator(vertx, clusterRoles,
+              FieldManagedStore.withManager(store, "kube-controller-manager")).start();
           return new Authorization(new RbacAuthorizer(PolicySource.of(roles, roleBindings, clusterRoles,
               clusterRoleBindings)));
         });

@@ -12,6 +12,8 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import io.dekube.core.store.FieldManagedStore;
+import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.StoreClient;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
@@ -48,7 +50,8 @@ public final class CrdController implements InformerHandler {
 
   private final Vertx vertx;
   private final ResourceRegistry registry;
-  private final StoreClient store;
+  private final StoreApi store;
+  private final String bootstrap;
   private final Function<ResourceType, Informer> informers;
   private final ResourceType crdType;
   private final Informer crds;
@@ -59,7 +62,9 @@ public final class CrdController implements InformerHandler {
                         Function<ResourceType, Informer> informers) {
     this.vertx = vertx;
     this.registry = registry;
-    this.store = store;
+    // CRD status and the cleanup finalizer are kube-apiserver's own writes
+    this.store = FieldManagedStore.withManager(store, FieldManagedStore.KUBE_APISERVER);
+    this.bootstrap = store.bootstrapServers();
     this.informers = informers;
     this.crdType = registry.byResourceName(CrdParser.CRDS).orElseThrow();
     this.crds = informers.apply(crdType);
@@ -137,7 +142,6 @@ public final class CrdController implements InformerHandler {
   }
 
   private Future<Void> ensureTopic(ResourceType type) {
-    String bootstrap = store.bootstrapServers();
     return vertx.executeBlocking(() -> {
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
         TopicCatalog.load().ensureTopics(bootstrap, admin, List.of(type), (short) -1);

@@ -4,7 +4,7 @@ import io.dekube.core.informer.Informer;
 import io.dekube.core.informer.InformerHandler;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -29,14 +29,14 @@ public final class FlowControl {
   }
 
   /** Starts the process's APF on first call (later calls get the same); completes once configured. */
-  public static Future<FlowControl> startOnce(Vertx vertx, ResourceRegistry registry, StoreClient store,
+  public static Future<FlowControl> startOnce(Vertx vertx, ResourceRegistry registry, StoreApi store,
                                               Function<ResourceType, Informer> informers) {
     synchronized (STARTED) {
       return STARTED.computeIfAbsent(registry, r -> start(vertx, r, store, informers));
     }
   }
 
-  private static Future<FlowControl> start(Vertx vertx, ResourceRegistry registry, StoreClient store,
+  private static Future<FlowControl> start(Vertx vertx, ResourceRegistry registry, StoreApi store,
                                            Function<ResourceType, Informer> informers) {
     ResourceType schemas = registry.byGroupPlural(FlowControlBootstrap.GROUP, "flowschemas").orElseThrow();
     ResourceType levels = registry.byGroupPlural(FlowControlBootstrap.GROUP, "prioritylevelconfigurations")

@@ -7,7 +7,7 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
 import java.io.IOException;
@@ -78,8 +78,17 @@ public final class FlowControlBootstrap {
     return o;
   }
 
+  /**
+   * kube-apiserver's APF writes carry the field managers of its two halves: the producer that keeps the
+   * mandatory and suggested objects, the consumer (the filter's config controller) that writes their status.
+   */
+  static final WriteOptions AS_PRODUCER =
+      WriteOptions.none().withFieldManager("api-priority-and-fairness-config-producer-v1");
+  static final WriteOptions AS_CONSUMER =
+      WriteOptions.none().withFieldManager("api-priority-and-fairness-config-consumer-v1");
+
   /** Creates the objects that do not exist yet. */
-  public static Future<Void> ensure(StoreClient store, ResourceRegistry registry) {
+  public static Future<Void> ensure(StoreApi store, ResourceRegistry registry) {
     ResourceType levels = registry.byGroupPlural(GROUP, "prioritylevelconfigurations").orElseThrow();
     ResourceType schemas = registry.byGroupPlural(GROUP, "flowschemas").orElseThrow();
     List<Future<Void>> all = new ArrayList<>();
@@ -90,10 +99,10 @@ public final class FlowControlBootstrap {
     return Future.all(all).mapEmpty();
   }
 
-  private static Future<Void> create(StoreClient store, ResourceType type, ObjectNode o) {
-    Future<ObjectNode> created = store.create(type, "", o, WriteOptions.none());
+  private static Future<Void> create(StoreApi store, ResourceType type, ObjectNode o) {
+    Future<ObjectNode> created = store.create(type, "", o, AS_PRODUCER);
     if (type.kind().equals("FlowSchema")) {
-      created = created.compose(fs -> store.updateStatus(type, withFoundCondition(fs), WriteOptions.none()));
+      created = created.compose(fs -> store.updateStatus(type, withFoundCondition(fs), AS_CONSUMER));
     }
     return created.<Void>mapEmpty().recover(e -> e instanceof StatusException s && s.code() == 409
         ? Future.succeededFuture() : Future.failedFuture(e));

@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
-import io.dekube.core.store.StoreClient;
-import io.dekube.core.store.WriteOptions;
+import io.dekube.core.store.StoreApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Instant;
@@ -36,7 +35,7 @@ final class FlowControlConfigController {
   private static final Logger LOG = LoggerFactory.getLogger(FlowControlConfigController.class);
 
   private final Vertx vertx;
-  private final StoreClient store;
+  private final StoreApi store;
   private final ResourceType schemaType;
   private final ResourceType levelType;
   private final Informer schemas;
@@ -45,7 +44,7 @@ final class FlowControlConfigController {
   private final Set<String> writing = ConcurrentHashMap.newKeySet();
   private boolean scheduled;
 
-  FlowControlConfigController(Vertx vertx, StoreClient store, ResourceType schemaType, ResourceType levelType,
+  FlowControlConfigController(Vertx vertx, StoreApi store, ResourceType schemaType, ResourceType levelType,
                               Informer schemas, Informer levels, FlowController controller) {
     this.vertx = vertx;
     this.store = store;
@@ -103,7 +102,8 @@ final class FlowControlConfigController {
         ? current.path("lastTransitionTime").asText() : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     conditions.addObject().put("type", "Dangling").put("status", status).put("lastTransitionTime", since)
         .put("reason", reason).put("message", message);
-    write("status/" + key(fs) + "/" + status, () -> store.updateStatus(schemaType, copy, WriteOptions.none()));
+    write("status/" + key(fs) + "/" + status,
+        () -> store.updateStatus(schemaType, copy, FlowControlBootstrap.AS_CONSUMER));
   }
 
   private static JsonNode condition(ObjectNode fs) {
@@ -121,7 +121,8 @@ final class FlowControlConfigController {
     ResourceType type = schema ? schemaType : levelType;
     ObjectNode current = (schema ? schemas : levels).get("", name);
     if (current == null) {
-      write("create/" + type.resourceName() + "/" + name, () -> store.create(type, "", wanted, WriteOptions.none()));
+      write("create/" + type.resourceName() + "/" + name,
+          () -> store.create(type, "", wanted, FlowControlBootstrap.AS_PRODUCER));
       return;
     }
     boolean mandatory = name.equals(FlowControlConfig.EXEMPT) || name.equals(FlowControlConfig.CATCH_ALL);
@@ -143,7 +144,7 @@ final class FlowControlConfigController {
     Json.child(Json.metadata(copy), "annotations").put(FlowControlBootstrap.AUTOUPDATE, "true");
     LOG.info("put back the spec of the bootstrap {} {}", wanted.path("kind").asText(), name);
     write("update/" + type.resourceName() + "/" + name + "/" + current.path("metadata").path("resourceVersion")
-        .asText(), () -> store.update(type, copy, WriteOptions.none()));
+        .asText(), () -> store.update(type, copy, FlowControlBootstrap.AS_PRODUCER));
   }
 
   /** kube's rule: the annotation says, or else whether no one edited the object since it was made. */

@@ -25,6 +25,18 @@ public final class FieldManagedStore implements StoreApi {
     this.manager = manager;
   }
 
+  /**
+   * The manager of kube-apiserver's own writes (its bootstrap: the system namespaces, priority classes,
+   * the RBAC policy, the {@code kubernetes} Service and its endpoints, the local APIServices and their
+   * status, CRD status): its loopback client's User-Agent starts with {@code kube-apiserver}.
+   */
+  public static final String KUBE_APISERVER = "kube-apiserver";
+
+  /** {@code store} writing as {@code manager} (a write that names its own manager keeps it). */
+  public static StoreApi withManager(StoreApi store, String manager) {
+    return new FieldManagedStore(store, manager);
+  }
+
   /** {@code store} writing with {@code user}'s component's manager; {@code store} itself when it has none. */
   public static StoreApi forUser(StoreApi store, UserInfo user) {
     String manager = managerOf(user.name());

@@ -8,7 +8,7 @@ import io.dekube.core.informer.InformerHandler;
 import io.dekube.core.model.ObjectKey;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.net.Ipv4;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,11 +33,11 @@ public final class LoadBalancerController extends VerticleBase {
   private final Ipv4.Cidr pool;
   private final Informer services;
   private final ResourceType type;
-  private final StoreClient store;
+  private final StoreApi store;
   private final Map<ObjectKey, String> pending = new HashMap<>();
   private HandlerRegistration registration;
 
-  public LoadBalancerController(String pool, Informer services, ResourceType type, StoreClient store) {
+  public LoadBalancerController(String pool, Informer services, ResourceType type, StoreApi store) {
     this.pool = Ipv4.Cidr.parse(pool);
     this.services = services;
     this.type = type;
