@@ -19,7 +19,8 @@ import java.util.Set;
  * paths and wording — name {@code <plural>.<group>}, a dotted group, DNS-label names, scope,
  * versions (exactly one storage version, at least one served, unique DNS-1035 names), a structural
  * {@code openAPIV3Schema} per version whose {@code x-kubernetes-validations} compile, scale subresource
- * paths, and the immutable group and scope.
+ * paths, the conversion block (strategy, webhook client config, caBundle, review versions), and the immutable
+ * group and scope.
  * Pure.
  */
 final class CustomResourceDefinitionAdmission implements KindAdmission {
@@ -36,7 +37,12 @@ final class CustomResourceDefinitionAdmission implements KindAdmission {
       Nodes.defaultText(names, "singular", kind.toLowerCase());
       Nodes.defaultText(names, "listKind", kind + "List");
     }
-    Nodes.defaultText(Nodes.obj(spec, "conversion"), "strategy", "None");
+    ObjectNode conversion = Nodes.obj(spec, "conversion");
+    Nodes.defaultText(conversion, "strategy", "None");
+    if ("Webhook".equals(conversion.path("strategy").asText())
+        && conversion.path("webhook").path("clientConfig").path("service") instanceof ObjectNode service) {
+      Nodes.defaultInt(service, "port", 443);
+    }
     for (JsonNode v : spec.path("versions")) {
       if (v instanceof ObjectNode ov) {
         Nodes.defaultBool(ov, "served", false);
@@ -99,9 +105,127 @@ final class CustomResourceDefinitionAdmission implements KindAdmission {
       errs.notSupported("spec.scope", spec.get("scope"), List.of("Cluster", "Namespaced"));
     }
     validateVersions(spec.path("versions"), errs);
+    validateConversion(spec, old, errs);
     if (old != null) {
       immutable(spec, old.path("spec"), "group", errs);
       immutable(spec, old.path("spec"), "scope", errs);
+    }
+  }
+
+  /**
+   * kube's {@code validateCustomResourceConversion}, with the internal type's field paths kube reports
+   * ({@code spec.conversion.webhookClientConfig}, {@code spec.conversion.conversionReviewVersions}): strategy None or
+   * Webhook; a webhook needs a client config (exactly one of an https url or a service), a caBundle of PEM
+   * certificates (an update may keep an invalid one it had, or any while the CRD is not established) and review
+   * versions with v1 or v1beta1 (an update may keep a list that had none); None must not name a webhook.
+   */
+  private static void validateConversion(JsonNode spec, ObjectNode old, FieldErrors errs) {
+    JsonNode conversion = spec.path("conversion");
+    if (!conversion.isObject()) {
+      return;
+    }
+    String path = "spec.conversion";
+    String strategy = Nodes.text(conversion, "strategy");
+    JsonNode cc = conversion.path("webhook").get("clientConfig");
+    boolean hasClientConfig = cc != null && !cc.isNull();
+    JsonNode reviewVersions = conversion.path("webhook").path("conversionReviewVersions");
+    if (strategy.isEmpty()) {
+      errs.required(path + ".strategy");
+    } else if (!strategy.equals("None") && !strategy.equals("Webhook")) {
+      errs.notSupported(path + ".strategy", conversion.get("strategy"), List.of("None", "Webhook"));
+    }
+    if (!strategy.equals("None") && spec.path("preserveUnknownFields").asBoolean(false)) {
+      errs.invalid(path + ".strategy", strategy, "must be None if spec.preserveUnknownFields is true");
+    }
+    if (!strategy.equals("Webhook")) {
+      if (hasClientConfig) {
+        errs.forbidden(path + ".webhookClientConfig", "should not be set when strategy is not set to Webhook");
+      }
+      if (reviewVersions.size() > 0) {
+        errs.forbidden(path + ".conversionReviewVersions", "should not be set when strategy is not set to Webhook");
+      }
+      return;
+    }
+    if (!hasClientConfig) {
+      errs.required(path + ".webhookClientConfig", "required when strategy is set to Webhook");
+    } else {
+      WebhookConfigurationAdmission.clientConfig(cc, path + ".webhookClientConfig", errs);
+      String caBundle = cc.path("caBundle").asText("");
+      if (!caBundle.isEmpty() && !allowInvalidCaBundle(old)) {
+        caBundle(caBundle, path + ".webhookClientConfig.caBundle", errs);
+      }
+    }
+    if (reviewVersions.size() == 0) {
+      errs.required(path + ".conversionReviewVersions");
+    } else {
+      JsonNode oldVersions = old == null ? null : old.path("spec").path("conversion").path("webhook")
+          .path("conversionReviewVersions");
+      boolean requireKnown = oldVersions == null || knownReviewVersionOrEmpty(oldVersions);
+      WebhookConfigurationAdmission.reviewVersions(reviewVersions, path + ".conversionReviewVersions", requireKnown,
+          errs);
+    }
+  }
+
+  private static boolean knownReviewVersionOrEmpty(JsonNode versions) {
+    if (versions.size() == 0) {
+      return true;
+    }
+    for (JsonNode v : versions) {
+      if (WebhookConfigurationAdmission.REVIEW_VERSIONS.contains(v.asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** kube's {@code allowInvalidCABundle}: an update of a CRD not yet established, or one whose caBundle was invalid. */
+  private static boolean allowInvalidCaBundle(ObjectNode old) {
+    if (old == null) {
+      return false;
+    }
+    if (!io.dekube.core.crd.CrdParser.established(old)) {
+      return true;
+    }
+    String before = old.path("spec").path("conversion").path("webhook").path("clientConfig").path("caBundle")
+        .asText("");
+    if (before.isEmpty()) {
+      return false;
+    }
+    FieldErrors scratch = new FieldErrors();
+    caBundle(before, "caBundle", scratch);
+    return !scratch.isEmpty();
+  }
+
+  /** kube's {@code ValidateCABundle}: the (base64) bytes must be PEM certificates. */
+  private static void caBundle(String base64, String path, FieldErrors errs) {
+    byte[] pem;
+    try {
+      pem = java.util.Base64.getMimeDecoder().decode(base64);
+    } catch (IllegalArgumentException e) {
+      errs.invalid(path, base64, "illegal base64 data");
+      return;
+    }
+    String text = new String(pem, java.nio.charset.StandardCharsets.ISO_8859_1);
+    boolean any = false;
+    try {
+      java.security.cert.CertificateFactory f = java.security.cert.CertificateFactory.getInstance("X.509");
+      java.util.regex.Matcher m = java.util.regex.Pattern
+          .compile("-----BEGIN CERTIFICATE-----([^-]*)-----END CERTIFICATE-----").matcher(text);
+      while (m.find()) {
+        f.generateCertificate(new java.io.ByteArrayInputStream(
+            java.util.Base64.getMimeDecoder().decode(m.group(1).trim())));
+        any = true;
+      }
+    } catch (java.security.cert.CertificateException | IllegalArgumentException e) {
+      any = false;
+    }
+    if (!any) {
+      StringBuilder go = new StringBuilder("[]byte{");
+      for (int i = 0; i < pem.length; i++) {
+        go.append(i == 0 ? "" : ", ").append(String.format("0x%x", pem[i] & 0xff));
+      }
+      errs.invalidRendered(path, go.append('}').toString(),
+          "data does not contain any valid RSA or ECDSA certificates");
     }
   }
 

@@ -236,7 +236,8 @@ final class WebhookConfigurationAdmission implements KindAdmission {
     }
   }
 
-  private static void clientConfig(JsonNode cc, String path, FieldErrors errs) {
+  /** kube's client config rule: exactly one of an https {@code url} or a {@code service} (shared with CRD conversion). */
+  static void clientConfig(JsonNode cc, String path, FieldErrors errs) {
     JsonNode url = cc.get("url");
     JsonNode service = cc.get("service");
     boolean hasUrl = url != null && !url.isNull();
@@ -317,7 +318,8 @@ final class WebhookConfigurationAdmission implements KindAdmission {
     }
   }
 
-  private static void reviewVersions(JsonNode versions, String path, boolean requireKnown, FieldErrors errs) {
+  /** Review versions: unique DNS-1035 labels, one of them v1 or v1beta1 when {@code requireKnown} (also CRD conversion's). */
+  static void reviewVersions(JsonNode versions, String path, boolean requireKnown, FieldErrors errs) {
     List<String> given = texts(versions);
     if (given.isEmpty()) {
       errs.required(path, "must specify one of " + String.join(", ", REVIEW_VERSIONS));
