@@ -293,7 +293,10 @@ public final class ApiServerVerticle extends VerticleBase {
     new OpenApiV2Handler(vertx, openApi).mount(router);
     registry.onChange(openApi::invalidate);
     Codecs codecs = Codecs.jsonOnly().withProtobuf(ProtobufDecoder::decode)
-        .withVersions(new CustomVersions(registry, new LegacyVersionConverter(registry)));
+        .withVersions(new CustomVersions(registry, new LegacyVersionConverter(registry),
+            // CRD conversion webhooks reach their services as the admission webhooks and the aggregator do
+            new io.dekube.apiserver.crd.ConversionWebhook(new io.dekube.store.admission.webhook.WebhookClient(vertx,
+                new WatchedServices(aggregator::view)))));
     authorization.mountReviews(router, security.tokens());
     new ServiceAccountIssuerDiscovery(TokenClaims.ISSUER, security.saKey().publicKey(), security.saKey().keyId(),
         () -> config.host() + ":" + actualPort()).mount(router);

@@ -2,6 +2,8 @@ package io.dekube.apiserver.codec;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.ResourceType;
+import io.vertx.core.Future;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -9,8 +11,11 @@ import java.util.Optional;
  * {@code extensions/v1beta1}) of stored resources: which stored resource a legacy group-version
  * addresses, and the conversion of objects to and from the stored version. The REST layer
  * converts request bodies to the stored version and responses back to the requested one.
- * Implemented over the API-semantics side's {@code io.dekube.apiserver.conversion}; pure and
- * thread-safe.
+ * Implemented over the API-semantics side's {@code io.dekube.apiserver.conversion} and, for custom
+ * kinds, {@code io.dekube.apiserver.crd.CustomVersions}. A conversion is local (pure, synchronous:
+ * the built-in legacy versions, a CRD's {@code None}) or {@link #remote remote} (a CRD's conversion
+ * webhook): a remote one runs only through the asynchronous methods, which convert a list's objects in
+ * one call. Thread-safe.
  */
 public interface VersionConverter {
 
@@ -48,4 +53,33 @@ public interface VersionConverter {
 
   /** Converts a stored object to {@code apiVersion} (setting its {@code apiVersion}). */
   ObjectNode fromStored(ResourceType stored, String apiVersion, ObjectNode object);
+
+  /** Whether {@code stored}'s objects are converted remotely, so only by the asynchronous methods. */
+  default boolean remote(ResourceType stored) {
+    return false;
+  }
+
+  /**
+   * Converts stored objects to {@code apiVersion}, in one call when remote.
+   *
+   * @param list whether they are a list's items (a remote conversion words its errors for a list)
+   * @return the converted objects in order; fails with a {@link io.dekube.core.model.StatusException}
+   */
+  default Future<List<ObjectNode>> fromStored(ResourceType stored, String apiVersion, List<ObjectNode> objects,
+                                              boolean list) {
+    try {
+      return Future.succeededFuture(objects.stream().map(o -> fromStored(stored, apiVersion, o)).toList());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** As {@link #toStored(ResourceType, String, ObjectNode)}, also remotely. */
+  default Future<ObjectNode> toStoredAsync(ResourceType stored, String apiVersion, ObjectNode object) {
+    try {
+      return Future.succeededFuture(toStored(stored, apiVersion, object));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
 }

@@ -6,7 +6,9 @@ import io.dekube.apiserver.codec.ResponseFormat;
 import io.dekube.core.model.CustomKind;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.WireDefaults;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -50,6 +52,35 @@ record ApiRequest(RoutingContext ctx, ApiPath path, ResourceType type, String ap
   ObjectNode out(ObjectNode stored) {
     ObjectNode wire = WireDefaults.apply(type, stored);
     return legacy ? codecs.versions().fromStored(type, apiVersion, wire == stored ? stored.deepCopy() : wire) : wire;
+  }
+
+  /** Whether the client's version is reached through a remote conversion (a CRD's webhook): only {@link #outAll}. */
+  boolean remoteConversion() {
+    return legacy && codecs.versions().remote(type);
+  }
+
+  /** Stored objects in the client's version; a remote conversion converts them in one call. */
+  Future<List<ObjectNode>> outAll(List<ObjectNode> stored, boolean list) {
+    if (!remoteConversion()) {
+      try {
+        return Future.succeededFuture(stored.stream().map(this::out).toList());
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+    }
+    List<ObjectNode> wire = new ArrayList<>(stored.size());
+    stored.forEach(o -> wire.add(WireDefaults.apply(type, o).deepCopy()));
+    return codecs.versions().fromStored(type, apiVersion, wire, list);
+  }
+
+  /** One stored object in the client's version, also through a remote conversion. */
+  Future<ObjectNode> outAsync(ObjectNode stored) {
+    return outAll(List.of(stored), false).map(l -> l.get(0));
+  }
+
+  /** A body in the client's version in the stored version (a copy or the same node), also remotely. */
+  Future<ObjectNode> toStored(ObjectNode versioned) {
+    return legacy ? codecs.versions().toStoredAsync(type, apiVersion, versioned) : Future.succeededFuture(versioned);
   }
 
   /** The list kind, e.g. {@code PodList}. */

@@ -45,6 +45,9 @@ final class Decoding {
     ObjectNode obj = d.object();
     io.dekube.apiserver.audit.AuditHandler.request(r.ctx(), obj);
     checkTypeMeta(obj, type.kind(), r.apiVersion(), r.path().version());
+    if (r.remoteConversion()) { // the served version's schema checks its fields; stored() converts it after
+      return new Prepared(obj, r.custom() != null ? customFields(r, obj, List.of(), validation) : List.of());
+    }
     if (r.legacy()) {
       obj = r.codecs().versions().toStored(type, r.apiVersion(), obj);
     }
@@ -54,6 +57,12 @@ final class Decoding {
       warnings = customFields(r, obj, warnings, validation);
     }
     return new Prepared(obj, warnings);
+  }
+
+  /** {@code d} in the stored version: as it is, but for a remote conversion (a CRD's webhook), which runs here. */
+  static io.vertx.core.Future<Prepared> stored(ApiRequest r, Prepared d) {
+    return r.remoteConversion() ? r.toStored(d.object()).map(o -> new Prepared(o, d.warnings()))
+        : io.vertx.core.Future.succeededFuture(d);
   }
 
   /** Fields a custom kind's schema does not declare: an error when Strict, warnings when Warn (the writer prunes them). */

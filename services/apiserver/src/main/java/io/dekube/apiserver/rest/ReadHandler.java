@@ -55,7 +55,8 @@ final class ReadHandler {
     Selection sel = Selection.of(r, o.labelSelector(), o.fieldSelector());
     ObjectCache cache = caches.apply(r.type());
     listed(r, o, sel, cache)
-        .onSuccess(page -> Responses.send(r.ctx(), 200, listBody(r, page), r.pretty(), r.format().yaml()))
+        .compose(page -> r.outAll(page.page().items(), true).map(items -> listBody(r, page, items)))
+        .onSuccess(body -> Responses.send(r.ctx(), 200, body, r.pretty(), r.format().yaml()))
         .onFailure(e -> Responses.fail(r.ctx(), e, r.pretty()));
   }
 
@@ -106,7 +107,8 @@ final class ReadHandler {
     return state.exactly(ifUnknown).stream().filter(sel).toList();
   }
 
-  private static ObjectNode listBody(ApiRequest r, Listed listed) {
+  /** The list answer: {@code items} are the page's objects in the client's version. */
+  private static ObjectNode listBody(ApiRequest r, Listed listed, List<ObjectNode> items) {
     ObjectNode meta = Json.object();
     meta.put("resourceVersion", Long.toString(listed.resourceVersion()));
     if (listed.page().continueToken() != null) {
@@ -115,8 +117,6 @@ final class ReadHandler {
     if (listed.page().remaining() != null) {
       meta.put("remainingItemCount", listed.page().remaining());
     }
-    List<ObjectNode> items = new ArrayList<>(listed.page().items().size());
-    listed.page().items().forEach(i -> items.add(r.out(i)));
     String mv = r.format().metaVersion();
     return switch (r.format().shape()) {
       case TABLE -> TableBuilder.table(Printers.of(r.type(), r.custom(), r.path().version()), items, IncludeObject.parse(r.query("includeObject")),

@@ -47,6 +47,11 @@ public final class Responses {
 
   /** Sends an object (stored form) converted to the client's version and shape. */
   static void object(ApiRequest r, int code, ObjectNode stored) {
+    if (r.remoteConversion()) {
+      r.outAsync(stored).onSuccess(o -> send(r.ctx(), code, shape(r, o), r.pretty(), r.format().yaml()))
+          .onFailure(e -> fail(r.ctx(), e, r.pretty()));
+      return;
+    }
     send(r.ctx(), code, shape(r, r.out(stored)), r.pretty(), r.format().yaml());
   }
 

@@ -57,6 +57,8 @@ final class WatchSession {
   private int backlog;
   private long bookmarkTimer = -1;
   private long timeoutTimer = -1;
+  /** The events being converted by a remote conversion, in order (completed when there are none). */
+  private Future<Void> converted = Future.succeededFuture();
 
   WatchSession(ApiRequest r, ListOptions o, Selection sel, ObjectCache cache, ReadPoint readPoint, Vertx vertx,
                WatchConfig config) {
@@ -105,7 +107,7 @@ final class WatchSession {
       send("ADDED", item);
     }
     if (Boolean.TRUE.equals(o.sendInitialEvents())) {
-      writeLine(WatchEvents.bookmark(r.type().kind(), r.apiVersion(), at, true));
+      inOrder(() -> writeLine(WatchEvents.bookmark(r.type().kind(), r.apiVersion(), at, true)));
     }
     return at;
   }
@@ -194,7 +196,26 @@ final class WatchSession {
   }
 
   private void send(String type, ObjectNode stored) {
-    ObjectNode versioned = r.out(stored);
+    if (r.remoteConversion()) {
+      // a CRD's conversion webhook: one review per event, written in the order of the events; a failed
+      // conversion ends the watch with an ERROR event carrying kube's 500
+      converted = converted.compose(v -> r.outAsync(stored)).map(versioned -> {
+        sendVersioned(type, versioned);
+        return (Void) null;
+      }).recover(e -> {
+        if (!ended) {
+          writeLine(WatchEvents.error(e instanceof StatusException se ? se
+              : StatusException.internal("Internal error occurred: " + e.getMessage())));
+          end();
+        }
+        return Future.succeededFuture();
+      });
+      return;
+    }
+    sendVersioned(type, r.out(stored));
+  }
+
+  private void sendVersioned(String type, ObjectNode versioned) {
     ObjectNode object = switch (r.format().shape()) {
       case OBJECT -> versioned;
       case PARTIAL_METADATA -> TableBuilder.partialMetadata(versioned, r.format().metaVersion());
@@ -213,7 +234,19 @@ final class WatchSession {
   }
 
   private void bookmark() {
-    writeLine(WatchEvents.bookmark(r.type().kind(), r.apiVersion(), lastRv, false));
+    inOrder(() -> writeLine(WatchEvents.bookmark(r.type().kind(), r.apiVersion(), lastRv, false)));
+  }
+
+  /** Writes now, or after the events a remote conversion is still converting. */
+  private void inOrder(Runnable write) {
+    if (r.remoteConversion()) {
+      converted = converted.map(v -> {
+        write.run();
+        return null;
+      });
+      return;
+    }
+    write.run();
   }
 
   private void writeLine(ObjectNode event) {

@@ -123,7 +123,8 @@ final class WriteHandler {
     }
     WriteParams p = WriteParams.parse(r::query, r.queryAll("dryRun"), "CreateOptions", false);
     Bodies.read(r.ctx()).compose(body -> {
-      Decoding.Prepared d = Decoding.object(r, body, p.fieldValidation());
+      Decoding.Prepared decoded = Decoding.object(r, body, p.fieldValidation());
+      return Decoding.stored(r, decoded).compose(d -> {
       Decoding.createNamespace(r, d.object());
       CsrRequestor.stamp(r, d.object());
       Responses.warnings(r.ctx(), d.warnings());
@@ -133,6 +134,7 @@ final class WriteHandler {
               options(p, r).withServerFields(admitted.serverFields())))
           .compose(obj -> warn(r, null, null, obj))
           .recover(e -> refusedByPodSecurity(r, d.object(), e).compose(v -> Future.failedFuture(e)));
+      });
     }).onComplete(ar -> answer(r, 201, ar.result(), ar.cause()));
   }
 
@@ -144,7 +146,8 @@ final class WriteHandler {
   void update(ApiRequest r, boolean status, String subresource) {
     WriteParams p = WriteParams.parse(r::query, r.queryAll("dryRun"), "UpdateOptions", false);
     Bodies.read(r.ctx()).compose(body -> {
-      Decoding.Prepared d = Decoding.object(r, body, p.fieldValidation());
+      Decoding.Prepared decoded = Decoding.object(r, body, p.fieldValidation());
+      return Decoding.stored(r, decoded).compose(d -> {
       Decoding.updateIdentity(r, d.object());
       Responses.warnings(r.ctx(), d.warnings());
       String written = status ? "status" : subresource;
@@ -153,6 +156,7 @@ final class WriteHandler {
           ? store.updateStatus(r.type(), obj, o)
           : store.update(r.type(), obj, subresource == null ? o : o.withSubresource(subresource)))
           .compose(obj -> warn(r, written, before, obj)));
+      });
     }).onComplete(ar -> answer(r, 200, ar.result(), ar.cause()));
   }
 
@@ -255,9 +259,10 @@ final class WriteHandler {
       DeleteParams d = DeleteParams.parse(body, r::query, r.queryAll("dryRun"));
       return reads.listed(r, all, sel, caches.apply(r.type()))
           .compose(listed -> deleteAll(r, listed.page().items(), d, 0, new ArrayList<>())
+              .compose(deleted -> r.outAll(deleted, true))
               .map(deleted -> {
                 ObjectNode meta = Json.object().put("resourceVersion", Long.toString(listed.resourceVersion()));
-                return ReadHandler.list(r.listKind(), r.apiVersion(), meta, deleted.stream().map(r::out).toList());
+                return ReadHandler.list(r.listKind(), r.apiVersion(), meta, deleted);
               }));
     }).onComplete(ar -> {
       if (ar.failed()) {

@@ -297,6 +297,86 @@ class CustomResourcesIT {
   }
 
   @Test
+  void aConversionWebhookServesTheOtherVersionsFromTheStorageVersion() throws Exception {
+    try (ConversionWebhookServer hook = new ConversionWebhookServer()) {
+      String crd = """
+          apiVersion: apiextensions.k8s.io/v1
+          kind: CustomResourceDefinition
+          metadata: {name: crontabs.stable.example.com}
+          spec:
+            group: stable.example.com
+            scope: Namespaced
+            names: {plural: crontabs, singular: crontab, kind: CronTab}
+            versions:
+            - name: v1beta1
+              served: true
+              storage: false
+              schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {
+                cronSpec: {type: string}, image: {type: string}}}}}}
+            - name: v1
+              served: true
+              storage: true
+              schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {
+                schedule: {type: string}, image: {type: string}}}}}}
+            conversion:
+              strategy: Webhook
+              webhook:
+                conversionReviewVersions: [v1, v1beta1]
+                clientConfig: {url: '%s', caBundle: '%s'}
+          """.formatted(hook.url(), hook.caBundle());
+      ok(kubectlIn(crd, "apply", "-f", "-"));
+      ok(kubectl("wait", "--for", "condition=established", "crd/crontabs.stable.example.com", "--timeout=30s"));
+      ok(kubectl("create", "namespace", "cron"));
+      ok(kubectlIn("apiVersion: stable.example.com/v1beta1\nkind: CronTab\nmetadata: {name: old-style}\n"
+          + "spec: {cronSpec: '* * * * */5', image: my-awesome-cron-image}\n", "-n", "cron", "create", "-f", "-"));
+      ok(kubectlIn("apiVersion: stable.example.com/v1\nkind: CronTab\nmetadata: {name: new-style}\n"
+          + "spec: {schedule: '0 * * * *', image: my-awesome-cron-image}\n", "-n", "cron", "create", "-f", "-"));
+      // stored in v1: the v1beta1 object came through the webhook
+      assertEquals("* * * * */5", ok(kubectl("-n", "cron", "get", "crontabs.v1.stable.example.com", "old-style", "-o",
+          "jsonpath={.spec.schedule}")).stdout());
+      int before = hook.reviews.size();
+      JsonNode beta = json(kubectl("-n", "cron", "get", "crontabs.v1beta1.stable.example.com", "-o", "json"));
+      assertEquals(List.of(2), hook.sizes().subList(before, hook.sizes().size()), "a LIST is one review");
+      assertEquals("apiextensions.k8s.io/v1", hook.reviews.get(before).path("apiVersion").asText());
+      assertEquals("stable.example.com/v1beta1", hook.reviews.get(before).at("/request/desiredAPIVersion").asText());
+      assertEquals("0 * * * *", beta.at("/items/0/spec/cronSpec").asText());
+      assertEquals("* * * * */5", beta.at("/items/1/spec/cronSpec").asText());
+      assertEquals("stable.example.com/v1beta1", beta.at("/items/1/apiVersion").asText());
+      assertEquals(1, beta.at("/items/1/metadata/generation").asInt(), "only labels and annotations are taken");
+      assertTrue(ok(kubectl("-n", "cron", "get", "crontabs.v1beta1.stable.example.com", "new-style", "-o", "yaml"))
+          .stdout().contains("cronSpec: 0 * * * *"));
+      ok(kubectl("-n", "cron", "patch", "crontabs.v1beta1.stable.example.com", "new-style", "--type=merge", "-p",
+          "{\"spec\":{\"cronSpec\":\"*/10 * * * *\"}}"));
+      assertEquals("*/10 * * * *", ok(kubectl("-n", "cron", "get", "crontabs.v1.stable.example.com", "new-style",
+          "-o", "jsonpath={.spec.schedule}")).stdout());
+      String watched = ok(kubectl("get", "--raw",
+          "/apis/stable.example.com/v1beta1/namespaces/cron/crontabs?watch=true&timeoutSeconds=1")).stdout();
+      assertEquals(2, watched.lines().filter(l -> l.contains("\"type\":\"ADDED\"") && l.contains("cronSpec"))
+          .count(), watched);
+      hook.answer = a -> {
+        a.path("response").path("convertedObjects").forEach(o ->
+            ((com.fasterxml.jackson.databind.node.ObjectNode) o.path("metadata")).putObject("labels")
+                .put("converted", "yes"));
+        return a;
+      };
+      assertEquals("yes", ok(kubectl("-n", "cron", "get", "crontabs.v1beta1.stable.example.com", "old-style", "-o",
+          "jsonpath={.metadata.labels.converted}")).stdout());
+      hook.answer = a -> {
+        ((com.fasterxml.jackson.databind.node.ObjectNode) a.path("response")).putObject("result")
+            .put("status", "Failure").put("message", "cannot convert today");
+        return a;
+      };
+      Result failed = kubectl("-n", "cron", "get", "crontabs.v1beta1.stable.example.com");
+      assertNotEquals(0, failed.exitCode());
+      assertEquals("Error from server: conversion webhook for stable.example.com/v1, Kind=CronTab failed: cannot "
+          + "convert today\n", failed.stderr());
+      assertEquals("[\"v1\"]", ok(kubectl("get", "crd", "crontabs.stable.example.com", "-o",
+          "jsonpath={.status.storedVersions}")).stdout());
+      ok(kubectl("delete", "crd", "crontabs.stable.example.com", "--timeout=60s"));
+    }
+  }
+
+  @Test
   void deletingACrdDeletesItsObjectsAndStopsServingIt() throws Exception {
     ok(kubectl("apply", "-f", resource("gadget-crd.yaml")));
     ok(kubectl("wait", "--for", "condition=established", "crd/gadgets.tools.example.com", "--timeout=30s"));

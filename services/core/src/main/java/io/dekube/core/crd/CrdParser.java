@@ -44,7 +44,12 @@ public final class CrdParser {
         singular.isEmpty() ? kind.toLowerCase() : singular, kind, "Namespaced".equals(spec.path("scope").asText()),
         strings(names.path("shortNames")), strings(names.path("categories")), subresources);
     String listKind = names.path("listKind").asText("");
-    return new CustomKind(type, listKind.isEmpty() ? kind + "List" : listKind, versions);
+    JsonNode conversion = spec.path("conversion");
+    JsonNode webhook = conversion.path("webhook");
+    CustomKind.Conversion c = "Webhook".equals(conversion.path("strategy").asText())
+        ? new CustomKind.Conversion("Webhook", webhook.get("clientConfig"), strings(webhook.path("conversionReviewVersions")))
+        : CustomKind.Conversion.NONE;
+    return new CustomKind(type, listKind.isEmpty() ? kind + "List" : listKind, versions, c);
   }
 
   /** Whether the CRD's {@code Established} condition is True. */

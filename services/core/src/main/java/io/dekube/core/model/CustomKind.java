@@ -8,14 +8,43 @@ import java.util.Optional;
  * A kind served from a schema rather than from built-in code: what a CustomResourceDefinition (or a
  * plugin) registers through {@link ResourceRegistry#serve}. The {@link ResourceType} carries the
  * storage version; every served version has its own OpenAPI v3 schema, printer columns and
- * subresources (conversion between versions is {@code None}: only the apiVersion changes).
+ * subresources; between versions objects are converted as {@link Conversion} says ({@code None}: only the
+ * apiVersion changes; {@code Webhook}: the CRD's conversion webhook converts them).
  * Immutable and thread-safe.
  *
- * @param type     the stored resource (version = the storage version)
- * @param listKind the list kind, e.g. {@code WebsiteList}
- * @param versions every version, served or not, in the CRD's order
+ * @param type       the stored resource (version = the storage version)
+ * @param listKind   the list kind, e.g. {@code WebsiteList}
+ * @param versions   every version, served or not, in the CRD's order
+ * @param conversion how objects move between versions
  */
-public record CustomKind(ResourceType type, String listKind, List<Version> versions) {
+public record CustomKind(ResourceType type, String listKind, List<Version> versions, Conversion conversion) {
+
+  /**
+   * A CRD's {@code spec.conversion}.
+   *
+   * @param strategy       {@code None} or {@code Webhook}
+   * @param clientConfig   the webhook's {@code clientConfig} (url or service, caBundle), null for None
+   * @param reviewVersions the webhook's {@code conversionReviewVersions}, in the CRD's order
+   */
+  public record Conversion(String strategy, JsonNode clientConfig, List<String> reviewVersions) {
+
+    /** Only the apiVersion changes. */
+    public static final Conversion NONE = new Conversion("None", null, List.of());
+
+    public Conversion {
+      reviewVersions = reviewVersions == null ? List.of() : List.copyOf(reviewVersions);
+    }
+
+    /** Whether a webhook converts. */
+    public boolean webhook() {
+      return "Webhook".equals(strategy) && clientConfig != null;
+    }
+  }
+
+  /** A kind whose versions differ only in their apiVersion (conversion {@code None}). */
+  public CustomKind(ResourceType type, String listKind, List<Version> versions) {
+    this(type, listKind, versions, Conversion.NONE);
+  }
 
   /**
    * One version of the kind.
@@ -55,6 +84,7 @@ public record CustomKind(ResourceType type, String listKind, List<Version> versi
 
   public CustomKind {
     versions = List.copyOf(versions);
+    conversion = conversion == null ? Conversion.NONE : conversion;
   }
 
   /** A version by name. */

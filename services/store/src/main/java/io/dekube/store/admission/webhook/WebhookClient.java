@@ -22,41 +22,61 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Posts AdmissionReviews to webhooks over HTTPS, as kube-apiserver's webhook client does: to the
+ * Posts reviews (AdmissionReviews, and the CRD conversion webhooks' ConversionReviews) to webhooks over HTTPS,
+ * as kube-apiserver's webhook client does: to the
  * {@code url}, or to {@code https://<service>.<namespace>.svc:<port><path>} reached through a ready
  * endpoint of the Service (the certificate must name that host); trusting the {@code caBundle}, else
  * the JVM's trust store; {@code ?timeout=<n>s} on the URL and the request given up after
  * {@code timeoutSeconds}. Asynchronous; one HTTP client per trust setting. Thread-safe.
  */
-final class WebhookClient {
+public final class WebhookClient {
 
   private final Vertx vertx;
   private final ServiceResolver services;
   private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
 
-  WebhookClient(Vertx vertx, ServiceResolver services) {
+  public WebhookClient(Vertx vertx, ServiceResolver services) {
     this.vertx = vertx;
     this.services = services;
   }
 
-  /** A failed call, with kube's words after {@code failed calling webhook "NAME": }. */
-  static final class CallFailed extends RuntimeException {
+  /**
+   * A failed call, with kube's words after {@code failed calling webhook "NAME": }; {@link #transport()} is the
+   * rest client's own error ({@code Post "https://...": ...}) without the admission plugin's prefix.
+   */
+  public static final class CallFailed extends RuntimeException {
+    private static final String PREFIX = "failed to call webhook: ";
+
     CallFailed(String message) {
       super(message, null, false, false);
+    }
+
+    /** The error as kube's rest client words it, without {@code failed to call webhook: }. */
+    public String transport() {
+      String m = getMessage();
+      return m.startsWith(PREFIX) ? m.substring(PREFIX.length()) : m;
     }
   }
 
   /** The webhook's answer to {@code review}; fails with {@link CallFailed}. */
   Future<JsonNode> call(Webhook w, ObjectNode review) {
+    return call(w.clientConfig(), w.timeoutSeconds(), review);
+  }
+
+  /**
+   * The answer of the webhook at {@code clientConfig} ({@code url} or {@code service}, {@code caBundle}) to
+   * {@code review}, given up after {@code timeoutSeconds}; fails with {@link CallFailed}.
+   */
+  public Future<JsonNode> call(JsonNode clientConfig, int timeoutSeconds, ObjectNode review) {
     Target t;
     try {
-      t = target(w);
+      t = target(clientConfig);
     } catch (IllegalStateException e) {
       return Future.failedFuture(new CallFailed("failed to call webhook: " + e.getMessage()));
     }
-    String url = t.url() + (t.url().contains("?") ? "&" : "?") + "timeout=" + w.timeoutSeconds() + "s";
+    String url = t.url() + (t.url().contains("?") ? "&" : "?") + "timeout=" + timeoutSeconds + "s";
     String post = "Post \"" + url + "\": ";
-    long timeoutMs = w.timeoutSeconds() * 1000L;
+    long timeoutMs = timeoutSeconds * 1000L;
     RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST)
         .setServer(SocketAddress.inetSocketAddress(t.connectPort(), t.connectHost()))
         .setHost(t.host()).setPort(t.port()).setURI(t.pathAndQuery(url)).setConnectTimeout(timeoutMs)
@@ -64,7 +84,7 @@ final class WebhookClient {
         .putHeader("Accept", "application/json");
     AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
     Buffer body = Buffer.buffer(review.toString());
-    return client(w.clientConfig().path("caBundle").asText("")).request(o)
+    return client(clientConfig.path("caBundle").asText("")).request(o)
         .compose(req -> {
           sent.set(req);
           return req.send(body);
@@ -106,8 +126,7 @@ final class WebhookClient {
     }
   }
 
-  private Target target(Webhook w) {
-    JsonNode cc = w.clientConfig();
+  private Target target(JsonNode cc) {
     if (cc.hasNonNull("url")) {
       URI u = URI.create(cc.get("url").asText());
       int port = u.getPort() < 0 ? 443 : u.getPort();
