@@ -143,9 +143,12 @@ final class Curl {
         o.putHeader(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
       }
     }
+    // As wget's: a plain connection the server closes at once may end before Vert.x hands it the request. The
+    // connect succeeded, so curl (which sends the request and reads nothing back) says "Empty reply from server".
     return client.request(o)
         .recover(e -> Future.failedFuture(https && untrusted(e)
             ? new CurlFailure(60, "SSL certificate problem: self-signed certificate\n" + SSL_HELP)
+            : !https && PodNet.closed(e) ? new CurlFailure(52, "Empty reply from server")
             : new CurlFailure(PodNet.timedOut(e) ? 28 : 7, "Failed to connect to " + host + " port " + port + ": "
                 + connectReason(e))))
         .compose(req -> https && !c.insecure() ? checkHost(req, host) : Future.succeededFuture(req))

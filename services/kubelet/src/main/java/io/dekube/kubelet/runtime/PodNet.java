@@ -480,7 +480,7 @@ final class PodNet {
   }
 
   /** Vert.x's failure for a connection the peer closed: an {@code HttpClosedException}, or its socket's own. */
-  private static boolean closed(Throwable e) {
+  static boolean closed(Throwable e) {
     return e instanceof io.vertx.core.http.HttpClosedException || "Connection was closed".equals(e.getMessage());
   }
 

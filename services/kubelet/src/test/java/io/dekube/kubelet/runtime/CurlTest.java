@@ -98,6 +98,19 @@ class CurlTest {
     assertEquals("curl: (7) Failed to connect to localhost port " + port + ": Connection refused\n", err.toString());
   }
 
+  /**
+   * A server that takes the connection and closes it unanswered (kube-proxy's userspace proxy when the Service's
+   * targetPort is wrong) is curl's {@code (52) Empty reply from server}: the connect succeeded, the answer is empty.
+   */
+  @Test
+  void aConnectionClosedUnansweredIsAnEmptyReply() throws Exception {
+    var closer = vertx.createNetServer().connectHandler(io.vertx.core.net.NetSocket::close);
+    int closing = closer.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+        .actualPort();
+    assertEquals(52, curl("http://127.0.0.1:" + closing + "/"));
+    assertEquals("curl: (52) Empty reply from server\n", err.toString());
+  }
+
   @Test
   void optionsParseAsCurlReadsThem() {
     CurlArgs a = CurlArgs.parse(List.of("-fsSL", "-H", "X-A: 1", "--max-time=5", "-oout", "web:8080"));
