@@ -112,26 +112,42 @@ public final class ApiServerVerticle extends VerticleBase {
     return health;
   }
 
+  /**
+   * The store's probe for the {@code etcd} and {@code etcd-readiness} checks: null while the store answers, else
+   * why not (the bus monitor's). Without one the apiserver lists no {@code etcd} check. Call before deploying.
+   */
+  public ApiServerVerticle withStoreHealth(java.util.function.Supplier<String> failure) {
+    this.storeHealth = failure;
+    return this;
+  }
+
+  private java.util.function.Supplier<String> storeHealth;
+
   private String kubernetesClusterIp = io.dekube.core.net.ClusterNetwork.KUBERNETES_SERVICE_IP;
   private List<io.dekube.core.informer.HandlerRegistration> kept = List.of();
 
   @Override
   public Future<?> start() {
-    health.addReadinessCheck("shutdown", () -> stopping ? "the apiserver is shutting down" : null);
+    ApiServerHealth hooks = ApiServerHealth.register(health, storeHealth, () -> stopping);
     // the PKI files need nothing from the store: read them while the system namespaces are written
     Future<Security> files = vertx.executeBlocking(this::loadSecurity);
     return SystemNamespaces.ensure(own, registry)
+        .onSuccess(hooks.done("start-system-namespaces-controller"))
         .compose(v -> {
           // with the namespaces in place the rest is independent: priority classes, CRDs, the RBAC
           // policy and the caches tokens are checked against start side by side
           Future<Authorization> authz = Authorization.start(vertx, registry, store, informers)
-              .onSuccess(a -> authorization = a);
-          Future<Void> crds = customResources();
-          Future<Void> local = crds.compose(c -> AutoRegistration.startOnce(vertx, registry, own, informers));
+              .onSuccess(a -> authorization = a).onSuccess(hooks.done("rbac/bootstrap-roles"));
+          Future<Void> crds = customResources(hooks);
+          Future<Void> local = crds.compose(c -> AutoRegistration.startOnce(vertx, registry, own, informers))
+              .onSuccess(hooks.done("kube-apiserver-autoregistration")).onSuccess(r -> hooks.autoregistered());
           // the aggregator needs only the PKI: its informers (APIServices, Services, Endpoints) sync
           // beside the RBAC ones instead of after them
           Future<Aggregator> aggregation = files.compose(security ->
-              Aggregator.startOnce(vertx, registry, own, informers, security.pki())).onSuccess(a -> aggregator = a);
+              Aggregator.startOnce(vertx, registry, own, informers, security.pki())).onSuccess(a -> aggregator = a)
+              .onSuccess(hooks.done("start-kube-aggregator-informers", "apiservice-status-local-available-controller",
+                  "apiservice-status-remote-available-controller", "apiservice-registration-controller",
+                  "apiservice-discovery-controller"));
           // admission webhooks reach their services as the aggregator reaches its backends
           // ... after the ValidatingAdmissionPolicies, which it runs between its mutating and validating webhooks
           CelRbacAuthorizer celAuthorizer = new CelRbacAuthorizer(
@@ -140,21 +156,35 @@ public final class ApiServerVerticle extends VerticleBase {
           Future<WebhookAdmission> admission = Future.all(aggregation, policies).compose(all -> WebhookAdmission.start(
               vertx, registry, informers, new WatchedServices(aggregation.result()::view), policies.result(),
               celAuthorizer))
-              .onSuccess(w -> webhooks = w);
-          return Future.all(List.of(SystemPriorityClasses.ensure(own, registry),
+              .onSuccess(w -> webhooks = w).onSuccess(hooks.done("start-apiserver-admission-initializer"));
+          return Future.all(List.of(
+              SystemPriorityClasses.ensure(own, registry)
+                  .onSuccess(hooks.done("scheduling/bootstrap-system-priority-classes")),
               SystemRuntimeClasses.ensure(own, registry),
-              io.dekube.apiserver.flowcontrol.FlowControlBootstrap.ensure(store, registry), flowControl(), crds, local,
-              authz, files,
-              tokenObjects(), aggregation, admission)).map(all -> files.result());
+              io.dekube.apiserver.flowcontrol.FlowControlBootstrap.ensure(store, registry)
+                  .onSuccess(hooks.done("priority-and-fairness-config-producer")),
+              flowControl().onSuccess(hooks.done("priority-and-fairness-config-consumer", "priority-and-fairness-filter")),
+              crds, local, authz, files,
+              tokenObjects().onSuccess(hooks.done("generic-apiserver-start-informers")), aggregation, admission))
+              .onSuccess(all -> hooks.informersSynced()).map(all -> files.result());
         })
         .compose(security -> listen(security.pki(), router(security)))
         .onSuccess(s -> LOG.info("apiserver listening on https://{}:{}", config.host(), s.actualPort()))
         .onSuccess(s -> {
           SystemService kubernetes = KubernetesService.of(kubernetesClusterIp, config.host(), s.actualPort());
-          kubernetes.ensure(own, registry)
-              .onFailure(e -> LOG.warn("cannot write the default/kubernetes Service: {}", e.toString()));
+          bootstrapController(kubernetes, hooks.done("bootstrap-controller"));
           kept = kubernetes.keep(informers, own, registry);
         });
+  }
+
+  /** Writes the {@code default/kubernetes} Service and its endpoints, again every second until that worked. */
+  private void bootstrapController(SystemService kubernetes, io.vertx.core.Handler<Void> done) {
+    kubernetes.ensure(own, registry).onSuccess(done).onFailure(e -> {
+      LOG.warn("cannot write the default/kubernetes Service (again in 1 s): {}", e.toString());
+      if (!stopping) {
+        vertx.setTimer(1000, t -> bootstrapController(kubernetes, done));
+      }
+    });
   }
 
   private volatile io.dekube.apiserver.flowcontrol.FlowControl flowControl;
@@ -166,11 +196,14 @@ public final class ApiServerVerticle extends VerticleBase {
   }
 
   /** Serves the established CRDs (now and as they come and go) and runs the CRD controller. */
-  private Future<Void> customResources() {
+  private Future<Void> customResources(ApiServerHealth hooks) {
     Informer crds = informers.apply(registry.byResourceName(CrdParser.CRDS).orElseThrow());
     CrdController.startOnce(vertx, registry, store, informers);
     CustomKindSync.follow(crds, registry);
-    return crds.start();
+    hooks.done("start-apiextensions-controllers").handle(null);
+    Future<Void> started = crds.start();
+    hooks.done("start-apiextensions-informers").handle(null);
+    return started.onSuccess(hooks.done("crd-informer-synced"));
   }
 
   @Override

@@ -116,7 +116,10 @@ public final class ApiServerFixture implements AutoCloseable {
     vertx.deployVerticle(new CsrSigningVerticle(config.pkiDirectory(), registry, store,
             type -> informers.informer(bootstrap, type)))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    return new ApiServerVerticle(config, registry, store, type -> informers.informer(bootstrap, type));
+    // the store's health checks probe the bus as in `dekube up`, whose process runs one monitor
+    io.dekube.core.bus.BusMonitor bus = io.dekube.core.bus.BusMonitor.start(bootstrap);
+    return new ApiServerVerticle(config, registry, store, type -> informers.informer(bootstrap, type))
+        .withStoreHealth(bus::failure);
   }
 
   int port() {

@@ -126,17 +126,63 @@ class ApiServerIT {
 
   @Test
   void verboseHealth() throws Exception {
+    // kube-apiserver 1.32's checks that dekube has a counterpart for, in kube's order; the bootstrap
+    // controller's hook passes once the default/kubernetes Service is written, just after the server listens
+    String hooks = ApiServerHealth.POST_START_HOOKS.stream().map(h -> "[+]poststarthook/" + h + " ok\n")
+        .collect(java.util.stream.Collectors.joining());
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertEquals("[+]ping ok\n[+]log ok\n[+]etcd ok\n" + hooks + "[+]autoregister-completion ok\n"
+            + "livez check passed\n", server.get(anonymous, "/livez?verbose").body()));
     HttpResponse<String> r = server.get(anonymous, "/readyz?verbose");
     assertEquals(200, r.statusCode());
-    assertTrue(r.body().contains("[+]ping ok"), r.body());
-    assertTrue(r.body().contains("[+]shutdown ok"), r.body());
-    assertTrue(r.body().endsWith("readyz check passed\n"), r.body());
+    assertEquals("[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n[+]informer-sync ok\n" + hooks
+        + "[+]autoregister-completion ok\n[+]shutdown ok\nreadyz check passed\n", r.body());
+    assertEquals("[+]ping ok\n[+]log ok\n[+]etcd ok\n" + hooks + "[+]autoregister-completion ok\n"
+        + "healthz check passed\n", server.get(anonymous, "/healthz?verbose").body());
+    // single checks, their names' slashes included; a readiness check is not a liveness one
     assertEquals("ok", server.get(admin, "/livez/ping").body());
-    // kube's words for exclusions, and for names no check has (etcd is kube's, not dekube's)
-    String excluded = server.get(anonymous, "/readyz?verbose&exclude=shutdown&exclude=etcd&exclude=a").body();
+    assertEquals("ok", server.get(admin, "/livez/etcd").body());
+    assertEquals("ok", server.get(admin, "/readyz/poststarthook/rbac/bootstrap-roles").body());
+    assertEquals("ok", server.get(admin, "/readyz/informer-sync").body());
+    assertEquals(404, server.get(admin, "/livez/informer-sync").statusCode());
+    assertEquals(404, server.get(admin, "/readyz/poststarthook/no-such-hook").statusCode());
+    // kube's words for exclusions, and for names no check has: etcd is one of dekube's checks
+    String excluded = server.get(anonymous, "/readyz?verbose&exclude=shutdown&exclude=etcd&exclude=a&exclude=kafka")
+        .body();
     assertTrue(excluded.contains("[+]shutdown excluded: ok\n"), excluded);
-    assertTrue(excluded.endsWith("warn: some health checks cannot be excluded: no matches for \"a\",\"etcd\"\n"
+    assertTrue(excluded.contains("[+]etcd excluded: ok\n"), excluded);
+    assertTrue(excluded.endsWith("warn: some health checks cannot be excluded: no matches for \"a\",\"kafka\"\n"
         + "readyz check passed\n"), excluded);
+  }
+
+  @Test
+  void anonymousHealthIsWhatTheBindingOfPublicInfoViewerAllows() throws Exception {
+    // only the three paths of system:public-info-viewer, not their single checks
+    assertAnonymousForbidden(server.get(anonymous, "/readyz/etcd"), "get", "/readyz/etcd");
+    assertAnonymousForbidden(server.get(anonymous, "/livez/poststarthook/rbac/bootstrap-roles"), "get",
+        "/livez/poststarthook/rbac/bootstrap-roles");
+    String binding = "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/system:public-info-viewer";
+    String saved = server.get(admin, binding).body();
+    assertEquals(200, admin.send(HttpRequest.newBuilder(URI.create(server.server() + binding)).DELETE().build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode());
+    try {
+      // without the binding the health paths are as forbidden to anonymous users as in kube
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertAnonymousForbidden(server.get(anonymous, "/readyz"), "get", "/readyz"));
+    } finally {
+      com.fasterxml.jackson.databind.node.ObjectNode back = (com.fasterxml.jackson.databind.node.ObjectNode)
+          Json.MAPPER.readTree(saved);
+      com.fasterxml.jackson.databind.node.ObjectNode meta = (com.fasterxml.jackson.databind.node.ObjectNode)
+          back.get("metadata");
+      meta.retain("name", "labels", "annotations");
+      HttpResponse<String> created = admin.send(HttpRequest.newBuilder(URI.create(server.server()
+              + "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(back.toString()))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(201, created.statusCode(), created.body());
+    }
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertEquals("ok", server.get(anonymous, "/readyz").body()));
   }
 
   @Test

@@ -101,7 +101,8 @@ final class ApiServerComponent implements Component {
         apiserver.withAudit(auditPolicy, auditLog);
       }
       if (bus != null) {
-        apiserver.health().addReadinessCheck("kafka", bus::failure);
+        // the store's checks, named etcd as kube's clients and docs know them (no second `kafka` name)
+        apiserver.withStoreHealth(bus::failure);
       }
       ctx.deploy(apiserver);
       port = apiserver.actualPort();

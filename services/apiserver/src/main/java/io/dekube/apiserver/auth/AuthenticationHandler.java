@@ -9,7 +9,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Set;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class AuthenticationHandler implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthenticationHandler.class);
-
-  /** Non-resource paths open to anonymous users, as in kube's system:public-info-viewer. */
-  public static final Set<String> PUBLIC_PATHS = Set.of("/healthz", "/livez", "/readyz", "/version", "/version/");
 
   private final AuthenticatorChain chain;
 

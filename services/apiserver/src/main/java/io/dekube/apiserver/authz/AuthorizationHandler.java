@@ -1,7 +1,6 @@
 package io.dekube.apiserver.authz;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dekube.apiserver.auth.AuthenticationHandler;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.auth.UserInfo;
 import io.dekube.apiserver.server.StatusResponses;
@@ -14,8 +13,9 @@ import org.slf4j.LoggerFactory;
  * The router's authorization filter, after authentication and impersonation: derives the
  * request's {@link Attributes}, puts them on the context under {@code "authz.attributes"} and
  * passes the request on when {@link RbacAuthorizer} allows it; 403 in kube's words otherwise.
- * Anonymous requests to the public paths were let through by authentication and stay open. Runs
- * on the event loop; no I/O.
+ * Anonymous requests are authorized as any other: kube's {@code system:public-info-viewer} binding opens
+ * {@code /healthz}, {@code /livez}, {@code /readyz} and {@code /version} to them (not the single checks such as
+ * {@code /readyz/etcd}), and only while it is bound. Runs on the event loop; no I/O.
  */
 public final class AuthorizationHandler implements Handler<RoutingContext> {
 
@@ -57,7 +57,7 @@ public final class AuthorizationHandler implements Handler<RoutingContext> {
     Attributes a = Attributes.of(user, ctx.request().method().name(), ctx.request().path(),
         ctx.request()::getParam);
     ctx.put(ATTRIBUTES, a);
-    if (user == null || (user.isAnonymous() && AuthenticationHandler.PUBLIC_PATHS.contains(ctx.request().path()))) {
+    if (user == null) {
       ctx.next();
       return;
     }
