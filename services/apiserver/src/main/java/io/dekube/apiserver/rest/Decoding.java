@@ -45,10 +45,9 @@ final class Decoding {
     ObjectNode obj = d.object();
     io.dekube.apiserver.audit.AuditHandler.request(r.ctx(), obj);
     checkTypeMeta(obj, type.kind(), r.apiVersion(), r.path().version());
-    if (r.remoteConversion()) { // the served version's schema checks its fields; stored() converts it after
-      return new Prepared(obj, r.custom() != null ? customFields(r, obj, List.of(), validation) : List.of());
-    }
-    if (r.legacy()) {
+    // a remote conversion (a CRD's webhook) runs after the checks, in stored(): the served version's schema checks
+    // the body as the client wrote it
+    if (r.legacy() && !r.remoteConversion()) {
       obj = r.codecs().versions().toStored(type, r.apiVersion(), obj);
     }
     List<String> warnings = r.codecs().fields().validate(TypedModels.of(type).orElse(null), type.kind(),

@@ -3,20 +3,10 @@ package io.dekube.apiserver.crd;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.admission.webhook.JsonTlsServer;
 import io.dekube.core.model.Json;
-import io.dekube.core.pki.CertificateBundle;
-import io.dekube.core.pki.CertificateIssuer;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.PemKeyCertOptions;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -28,30 +18,21 @@ import java.util.function.UnaryOperator;
  */
 final class ConversionWebhookServer implements AutoCloseable {
 
-  final CertificateBundle ca;
   final List<JsonNode> reviews = new CopyOnWriteArrayList<>();
   /** Rewrites the answer before it goes out (identity: a correct answer). */
   volatile UnaryOperator<ObjectNode> answer = UnaryOperator.identity();
-  private final Vertx vertx = Vertx.vertx();
-  private final HttpServer server;
+  private final JsonTlsServer server;
 
   ConversionWebhookServer() throws Exception {
-    CertificateIssuer issuer = new CertificateIssuer();
-    ca = issuer.newCa("conversion-ca");
-    CertificateBundle serving = issuer.newServing(ca, "convert", List.of("convert.hooks.svc"), List.of("127.0.0.1"));
-    server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setSsl(true)
-            .setKeyCertOptions(new PemKeyCertOptions().setCertValue(Buffer.buffer(serving.certificatePem()))
-                .setKeyValue(Buffer.buffer(serving.keyPem()))))
-        .requestHandler(this::handle);
-    server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    server = new JsonTlsServer("convert", List.of("convert.hooks.svc"), (path, review) -> handle(review));
   }
 
   String url() {
-    return "https://127.0.0.1:" + server.actualPort() + "/convert";
+    return "https://127.0.0.1:" + server.port() + "/convert";
   }
 
   String caBundle() {
-    return Base64.getEncoder().encodeToString(ca.certificatePem().getBytes(StandardCharsets.UTF_8));
+    return server.caBundle();
   }
 
   /** The objects of every review, review by review. */
@@ -59,28 +40,19 @@ final class ConversionWebhookServer implements AutoCloseable {
     return reviews.stream().map(r -> r.path("request").path("objects").size()).toList();
   }
 
-  private void handle(HttpServerRequest req) {
-    req.body().onSuccess(b -> {
-      JsonNode review;
-      try {
-        review = Json.MAPPER.readTree(b.getBytes());
-      } catch (Exception e) {
-        req.response().setStatusCode(400).end();
-        return;
-      }
-      reviews.add(review);
-      JsonNode request = review.path("request");
-      String desired = request.path("desiredAPIVersion").asText();
-      ObjectNode out = Json.object().put("apiVersion", review.path("apiVersion").asText())
-          .put("kind", "ConversionReview");
-      ObjectNode response = out.putObject("response").put("uid", request.path("uid").asText());
-      ArrayNode converted = response.putArray("convertedObjects");
-      for (JsonNode o : request.path("objects")) {
-        converted.add(convert((ObjectNode) o.deepCopy(), desired));
-      }
-      response.putObject("result").put("status", "Success");
-      req.response().putHeader("Content-Type", "application/json").end(answer.apply(out).toString());
-    });
+  private JsonNode handle(JsonNode review) {
+    reviews.add(review);
+    JsonNode request = review.path("request");
+    String desired = request.path("desiredAPIVersion").asText();
+    ObjectNode out = Json.object().put("apiVersion", review.path("apiVersion").asText())
+        .put("kind", "ConversionReview");
+    ObjectNode response = out.putObject("response").put("uid", request.path("uid").asText());
+    ArrayNode converted = response.putArray("convertedObjects");
+    for (JsonNode o : request.path("objects")) {
+      converted.add(convert((ObjectNode) o.deepCopy(), desired));
+    }
+    response.putObject("result").put("status", "Success");
+    return answer.apply(out);
   }
 
   private static ObjectNode convert(ObjectNode o, String desired) {
@@ -100,6 +72,6 @@ final class ConversionWebhookServer implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    server.close();
   }
 }

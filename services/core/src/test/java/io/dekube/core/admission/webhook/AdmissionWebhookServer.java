@@ -5,18 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.Json;
 import io.dekube.core.pki.CertificateBundle;
-import io.dekube.core.pki.CertificateIssuer;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.PemKeyCertOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A small admission webhook server for tests, on 127.0.0.1 over HTTPS with its own CA (the
@@ -31,27 +23,20 @@ public final class AdmissionWebhookServer implements AutoCloseable {
   public final CertificateBundle ca;
   public final List<JsonNode> requests = new CopyOnWriteArrayList<>();
   public final List<String> paths = new CopyOnWriteArrayList<>();
-  private final Vertx vertx = Vertx.vertx();
-  private final HttpServer server;
+  private final JsonTlsServer server;
 
   public AdmissionWebhookServer() throws Exception {
-    CertificateIssuer issuer = new CertificateIssuer();
-    ca = issuer.newCa("webhook-ca");
-    CertificateBundle serving = issuer.newServing(ca, "webhook", List.of("webhook.hooks.svc"), List.of("127.0.0.1"));
-    server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setSsl(true)
-            .setKeyCertOptions(new PemKeyCertOptions().setCertValue(Buffer.buffer(serving.certificatePem()))
-                .setKeyValue(Buffer.buffer(serving.keyPem()))))
-        .requestHandler(this::handle);
-    server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    server = new JsonTlsServer("webhook", List.of("webhook.hooks.svc"), this::handle);
+    ca = server.ca;
   }
 
   public int port() {
-    return server.actualPort();
+    return server.port();
   }
 
   /** The CA as a configuration's {@code caBundle}. */
   public String caBundle() {
-    return Base64.getEncoder().encodeToString(ca.certificatePem().getBytes(StandardCharsets.UTF_8));
+    return server.caBundle();
   }
 
   /** The requests of one operation on one object, in arrival order. */
@@ -61,40 +46,31 @@ public final class AdmissionWebhookServer implements AutoCloseable {
         .toList();
   }
 
-  private void handle(HttpServerRequest req) {
-    req.body().onSuccess(b -> {
-      JsonNode review;
-      try {
-        review = Json.MAPPER.readTree(b.getBytes());
-      } catch (Exception e) {
-        req.response().setStatusCode(400).end();
-        return;
-      }
-      requests.add(review);
-      paths.add(req.path());
-      JsonNode request = review.path("request");
-      JsonNode object = request.path("object").isObject() ? request.path("object") : request.path("oldObject");
-      ObjectNode answer = Json.object().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
-      ObjectNode response = answer.putObject("response").put("uid", request.path("uid").asText());
-      switch (req.path()) {
-        case "/deny-labelled" -> {
-          boolean deny = "true".equals(object.path("metadata").path("labels").path("deny").asText());
-          response.put("allowed", !deny);
-          if (deny) {
-            String resource = request.path("resource").path("resource").asText();
-            response.putObject("status").put("code", 403).put("reason", "Forbidden")
-                .put("message", resource + " labelled deny=true are not allowed");
-          } else {
-            response.putArray("warnings").add("deny-labelled saw " + object.path("metadata").path("name").asText());
-          }
+  private JsonNode handle(String path, JsonNode review) {
+    requests.add(review);
+    paths.add(path);
+    JsonNode request = review.path("request");
+    JsonNode object = request.path("object").isObject() ? request.path("object") : request.path("oldObject");
+    ObjectNode answer = Json.object().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
+    ObjectNode response = answer.putObject("response").put("uid", request.path("uid").asText());
+    switch (path) {
+      case "/deny-labelled" -> {
+        boolean deny = "true".equals(object.path("metadata").path("labels").path("deny").asText());
+        response.put("allowed", !deny);
+        if (deny) {
+          String resource = request.path("resource").path("resource").asText();
+          response.putObject("status").put("code", 403).put("reason", "Forbidden")
+              .put("message", resource + " labelled deny=true are not allowed");
+        } else {
+          response.putArray("warnings").add("deny-labelled saw " + object.path("metadata").path("name").asText());
         }
-        case "/deny-all" -> response.put("allowed", false).putObject("status").put("message", "nothing passes here");
-        case "/add-label" -> label(response, object, "mutated", "yes");
-        case "/add-tier" -> label(response, object, "tier", "gold");
-        default -> response.put("allowed", true);
       }
-      req.response().putHeader("Content-Type", "application/json").end(answer.toString());
-    });
+      case "/deny-all" -> response.put("allowed", false).putObject("status").put("message", "nothing passes here");
+      case "/add-label" -> label(response, object, "mutated", "yes");
+      case "/add-tier" -> label(response, object, "tier", "gold");
+      default -> response.put("allowed", true);
+    }
+    return answer;
   }
 
   /** Allows, with a JSON patch that sets the label {@code key=value}. */
@@ -110,6 +86,6 @@ public final class AdmissionWebhookServer implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    server.close();
   }
 }
