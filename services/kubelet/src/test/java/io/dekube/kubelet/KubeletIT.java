@@ -274,6 +274,66 @@ class KubeletIT {
   }
 
   @Test
+  void aGateConditionChangedWhileTheKubeletWritesStatusIsNeverUndone() throws Exception {
+    create("flip", "'image':'busybox','command':['sh','-c','while true; do touch /tmp/ok; sleep 1; rm -f /tmp/ok; "
+        + "sleep 1; done'],'readinessProbe':{'exec':{'command':['cat','/tmp/ok']},'periodSeconds':1,"
+        + "'failureThreshold':1}", "'readinessGates':[{'conditionType':'example.com/lb'}],");
+    awaitStatus("flip", s -> "Running".equals(s.path("phase").asText()));
+    // the probe flips ContainersReady every second, so the kubelet writes the status all along; the gate's
+    // condition changes meanwhile in bursts, each time from a status the kubelet may not have seen yet
+    long lastRv = 0;
+    String last = "";
+    int flips = 0;
+    String seen = "";
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    for (int round = 0; System.nanoTime() < until && flips < 6; round++) {
+      List<Future<ObjectNode>> burst = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        var patch = Json.MAPPER.readTree("{\"status\":{\"conditions\":[{\"type\":\"example.com/lb\",\"status\":\""
+            + (i % 2 == 0 ? "True" : "False") + "\",\"message\":\"m" + round + "-" + i + "\"}]}}");
+        burst.add(store.patch(PODS, NS, "flip", "application/strategic-merge-patch+json", patch,
+            WriteOptions.none().withSubresource("status")));
+      }
+      for (Future<ObjectNode> f : burst) {
+        ObjectNode written = result(f);
+        long rv = Long.parseLong(written.at("/metadata/resourceVersion").asText());
+        if (rv > lastRv) {
+          lastRv = rv;
+          last = condition(written.path("status"), "example.com/lb").path("message").asText();
+        }
+      }
+      String ready = condition(status("flip"), "ContainersReady").path("status").asText();
+      if (!ready.equals(seen)) {
+        flips++;
+        seen = ready;
+      }
+    }
+    assertTrue(flips >= 6, "ContainersReady flipped " + flips + " times");
+    String want = last;
+    await("the last gate condition stays").atMost(Duration.ofSeconds(30)).during(Duration.ofSeconds(3))
+        .until(() -> want.equals(condition(status("flip"), "example.com/lb").path("message").asText()));
+  }
+
+  @Test
+  void aStatusForAPodDeletedAndCreatedAgainUnderItsNameIsNotWritten() throws Exception {
+    create("reborn", "'image':'dekube/pause'", "", "nowhere");
+    ObjectNode old = await().atMost(Duration.ofSeconds(30)).until(() -> pods.get(NS, "reborn"), p -> p != null);
+    result(store.delete(PODS, NS, "reborn", WriteOptions.none().withGracePeriodSeconds(0L)));
+    await().atMost(Duration.ofSeconds(30)).until(() -> pods.get(NS, "reborn") == null);
+    create("reborn", "'image':'dekube/pause'", "", "nowhere");
+    ObjectNode again = await().atMost(Duration.ofSeconds(30)).until(() -> pods.get(NS, "reborn"), p -> p != null);
+    io.dekube.kubelet.pod.StatusManager status = new io.dekube.kubelet.pod.StatusManager(vertx, store);
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    ObjectNode running = Json.object().put("phase", "Running").put("podIP", "127.1.1.1");
+    context.runOnContext(v -> status.set(old.at("/metadata/uid").asText(), old, running));
+    await("the write was tried").atMost(Duration.ofSeconds(30)).until(() -> status.writes() == 1);
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+        .until(() -> pods.get(NS, "reborn").path("status").path("podIP").isMissingNode());
+    assertEquals(again.at("/metadata/uid").asText(), pods.get(NS, "reborn").at("/metadata/uid").asText());
+    context.runOnContext(v -> status.stop());
+  }
+
+  @Test
   void aDeletedPodEndsInATerminalPhaseKeepingTheConditionsTheKubeletDoesNotOwn() throws Exception {
     ObjectNode pod = (ObjectNode) Json.MAPPER.readTree(("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'kept',"
         + "'namespace':'" + NS + "','finalizers':['example.com/keep']},'spec':{'nodeName':'" + node + "',"

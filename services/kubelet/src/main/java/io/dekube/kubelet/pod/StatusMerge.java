@@ -3,7 +3,12 @@ package io.dekube.kubelet.pod;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -13,11 +18,16 @@ import java.util.Set;
  * terminal phase before it goes ({@code TerminatePod}) — Succeeded when every container exited 0,
  * else Failed, a container without an end recorded counting as exit code 137
  * {@code ContainerStatusUnknown} — so that a Job's podFailurePolicy and podReplacementPolicy see it
- * fail. Pure.
+ * fail. On typed statuses, what the status manager does before it writes ({@link #merge}, {@link
+ * #keepTerminalPhase}, {@link #equalByKubelet}). Pure.
  */
 final class StatusMerge {
 
-  /** The condition types the kubelet writes itself. */
+  /**
+   * The condition types the kubelet writes itself: kube's {@code PodConditionsByKubelet} (PodScheduled, Ready,
+   * Initialized, ContainersReady; PodScheduled too, which the kubelet reports True from the pod it runs) and
+   * PodReadyToStartContainers (its feature gate is on by default in 1.32).
+   */
   static final Set<String> OWNED = Set.of("PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready",
       "PodScheduled");
 
@@ -70,5 +80,115 @@ final class StatusMerge {
       }
     }
     return status.path("containerStatuses").size() > 0;
+  }
+
+  /**
+   * kube's {@code mergePodStatus}: the status to write over the API's {@code api}. The kubelet's own fields
+   * (phase, reason and message, its conditions, addresses, start time, container statuses, QoS class) come
+   * from {@code kubelet}; the conditions of other types and every field the kubelet never sets (nominated
+   * node, resource claims, resize…) stay as the API has them; a terminal phase the API has is kept; once
+   * the phase is terminal, Ready and ContainersReady are False ({@code PodFailed} / {@code PodCompleted}).
+   * Changes and answers {@code api} (the caller's own copy: a deep copy would cost as much as the rest).
+   */
+  static PodStatus merge(PodStatus api, PodStatus kubelet, Instant now) {
+    PodStatus merged = api;
+    String apiPhase = api.getPhase();
+    String apiReason = api.getReason();
+    String apiMessage = api.getMessage();
+    List<PodCondition> conditions = new ArrayList<>();
+    for (PodCondition c : api.getConditions()) {
+      if (!OWNED.contains(c.getType())) {
+        conditions.add(c);
+      }
+    }
+    for (PodCondition c : kubelet.getConditions()) {
+      if (OWNED.contains(c.getType())) {
+        conditions.add(c);
+      }
+    }
+    merged.setConditions(conditions);
+    merged.setPhase(kubelet.getPhase());
+    merged.setHostIP(kubelet.getHostIP());
+    merged.setHostIPs(kubelet.getHostIPs());
+    merged.setPodIP(kubelet.getPodIP());
+    merged.setPodIPs(kubelet.getPodIPs());
+    merged.setStartTime(kubelet.getStartTime());
+    merged.setInitContainerStatuses(kubelet.getInitContainerStatuses());
+    merged.setContainerStatuses(kubelet.getContainerStatuses());
+    merged.setEphemeralContainerStatuses(kubelet.getEphemeralContainerStatuses());
+    merged.setQosClass(kubelet.getQosClass() != null ? kubelet.getQosClass() : api.getQosClass());
+    if (terminal(apiPhase) && !apiPhase.equals(merged.getPhase())) {
+      merged.setPhase(apiPhase); // kube's "API phase was terminal, updating phase to match"
+    }
+    if (Objects.equals(merged.getPhase(), apiPhase) && isEmpty(kubelet.getReason()) && isEmpty(kubelet.getMessage())) {
+      merged.setReason(apiReason); // the reason and message that go with the phase stay with it
+      merged.setMessage(apiMessage);
+    } else {
+      merged.setReason(kubelet.getReason());
+      merged.setMessage(kubelet.getMessage());
+    }
+    if (terminal(merged.getPhase())) {
+      String reason = "Failed".equals(merged.getPhase()) ? "PodFailed" : "PodCompleted";
+      for (PodCondition c : merged.getConditions()) {
+        if ((c.getType().equals("Ready") || c.getType().equals("ContainersReady")) && "True".equals(c.getStatus())) {
+          int i = merged.getConditions().indexOf(c);
+          merged.getConditions().set(i, new PodCondition(null, PodStatusBuilder.time(now), null, null, reason,
+              "False", c.getType()));
+        }
+      }
+    }
+    return merged;
+  }
+
+  /**
+   * A terminal phase never moves back (kube's generateAPIPodStatus: "Status manager phase was terminal,
+   * updating phase to match"): when {@code before} is Succeeded or Failed, {@code next} keeps that phase.
+   * Answers whether it changed {@code next}.
+   */
+  static boolean keepTerminalPhase(PodStatus before, PodStatus next) {
+    if (before == null || !terminal(before.getPhase()) || before.getPhase().equals(next.getPhase())) {
+      return false;
+    }
+    next.setPhase(before.getPhase());
+    return true;
+  }
+
+  /**
+   * kube's {@code isPodStatusByKubeletEqual}: the same status as far as the kubelet writes it — its own
+   * conditions by status, reason and message (not their times), and every other field the kubelet sets.
+   */
+  static boolean equalByKubelet(PodStatus a, PodStatus b) {
+    List<PodCondition> ours = owned(a);
+    List<PodCondition> theirs = owned(b);
+    if (ours.size() != theirs.size()) {
+      return false;
+    }
+    for (PodCondition c : ours) {
+      PodCondition o = theirs.stream().filter(t -> t.getType().equals(c.getType())).findFirst().orElse(null);
+      if (o == null || !Objects.equals(c.getStatus(), o.getStatus()) || !Objects.equals(c.getReason(), o.getReason())
+          || !Objects.equals(c.getMessage(), o.getMessage())) {
+        return false;
+      }
+    }
+    return Objects.equals(a.getPhase(), b.getPhase()) && Objects.equals(a.getReason(), b.getReason())
+        && Objects.equals(a.getMessage(), b.getMessage()) && Objects.equals(a.getHostIP(), b.getHostIP())
+        && Objects.equals(a.getHostIPs(), b.getHostIPs()) && Objects.equals(a.getPodIP(), b.getPodIP())
+        && Objects.equals(a.getPodIPs(), b.getPodIPs()) && Objects.equals(a.getStartTime(), b.getStartTime())
+        && Objects.equals(a.getInitContainerStatuses(), b.getInitContainerStatuses())
+        && Objects.equals(a.getContainerStatuses(), b.getContainerStatuses())
+        && Objects.equals(a.getEphemeralContainerStatuses(), b.getEphemeralContainerStatuses())
+        && Objects.equals(a.getQosClass(), b.getQosClass());
+  }
+
+  private static List<PodCondition> owned(PodStatus s) {
+    return s.getConditions().stream().filter(c -> OWNED.contains(c.getType())).toList();
+  }
+
+  static boolean terminal(String phase) {
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
+  }
+
+  private static boolean isEmpty(String s) {
+    return s == null || s.isEmpty();
   }
 }
