@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.apiserver.rest.backend.ObjectStore;
 import io.dekube.core.model.Json;
+import io.dekube.core.model.StatusException;
 import io.dekube.core.patch.Patches;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
@@ -14,21 +15,40 @@ import io.vertx.core.Future;
  * of the legacy schema, so it is applied here to the current object converted to that version,
  * and the result converted back is written as an update conditioned on the resource version it
  * was read at (a concurrent change fails with 409 Conflict, as a lost race in kube would retry).
+ * A server-side apply of an object that does not exist yet creates it: the applied configuration,
+ * converted to the stored version, goes to the writer as the apply patch.
  */
 final class LegacyPatch {
 
   private LegacyPatch() {
   }
 
+  /** Applies the patch; {@code created} runs when a server-side apply creates the object (a 201). */
   static Future<ObjectNode> apply(ApiRequest r, ObjectStore store, ReadHandler reads, String patchType,
-                                  JsonNode doc, WriteOptions o) {
-    return reads.get(r).compose(current -> r.outAsync(current)
+                                  JsonNode doc, WriteOptions o, Runnable created) {
+    return reads.get(r).transform(read -> {
+      if (read.succeeded()) {
+        return patchExisting(r, store, read.result(), patchType, doc, o);
+      }
+      if (read.cause() instanceof StatusException se && se.code() == 404 && patchType.equals(Patches.APPLY)
+          && doc instanceof ObjectNode applied && o.subresource() == null) {
+        created.run();
+        return r.toStored(applied.deepCopy())
+            .compose(stored -> store.patch(r.type(), r.namespace(), r.name(), patchType, stored, o));
+      }
+      return Future.failedFuture(read.cause());
+    });
+  }
+
+  private static Future<ObjectNode> patchExisting(ApiRequest r, ObjectStore store, ObjectNode current,
+                                                  String patchType, JsonNode doc, WriteOptions o) {
+    return r.outAsync(current)
         .map(legacy -> Patches.apply(patchType, legacy, doc, r.type(), o))
         .compose(r::toStored)
         .compose(stored -> {
           Json.metadata(stored).put("resourceVersion", current.path("metadata").path("resourceVersion").asText());
           return "status".equals(o.subresource()) ? store.updateStatus(r.type(), stored, o.withSubresource(null))
               : store.update(r.type(), stored, o.withSubresource(null));
-        }));
+        });
   }
 }

@@ -372,6 +372,11 @@ class CustomResourcesIT {
           + "convert today\n", failed.stderr());
       assertEquals("[\"v1\"]", ok(kubectl("get", "crd", "crontabs.stable.example.com", "-o",
           "jsonpath={.status.storedVersions}")).stdout());
+      hook.answer = java.util.function.UnaryOperator.identity();
+      ok(kubectlIn("apiVersion: stable.example.com/v1beta1\nkind: CronTab\nmetadata: {name: applied}\n"
+          + "spec: {cronSpec: '5 * * * *'}\n", "-n", "cron", "apply", "--server-side", "-f", "-"));
+      assertEquals("5 * * * *", ok(kubectl("-n", "cron", "get", "crontabs.v1.stable.example.com", "applied", "-o",
+          "jsonpath={.spec.schedule}")).stdout(), "a server-side apply in v1beta1 creates the object");
       ok(kubectl("delete", "crd", "crontabs.stable.example.com", "--timeout=60s"));
     }
   }
