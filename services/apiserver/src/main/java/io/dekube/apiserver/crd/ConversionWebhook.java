@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.CustomKind;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.StatusException;
+import io.dekube.store.admission.MetadataValidation;
 import io.dekube.store.admission.webhook.WebhookClient;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ import java.util.UUID;
  * {@code ?timeout=30s}, kube's default for conversion webhooks); the answer is checked as kube checks it (the
  * kind and uid of a v1 review, {@code result.status} Success, as many objects as sent, each of the desired
  * group version and the same kind, name, namespace and uid) and each converted object gets the original's
- * metadata but for its labels and annotations, which are the only metadata a webhook may change. A failure is
+ * metadata but for its labels and annotations, which are the only metadata a webhook may change (checked as
+ * labels and annotations are when it changed them). A failure is
  * kube's 500 {@code conversion webhook for stable.example.com/v1, Kind=CronTab failed: ...} (no reason, as
  * kube's). Asynchronous; thread-safe.
  */
@@ -181,6 +183,13 @@ public final class ConversionWebhook {
         if (!e.getValue().isTextual()) {
           return "metadata." + field + "[" + e.getKey() + "] must be a string, but is " + goType(e.getValue())
               + " in converted object";
+        }
+      }
+      if (!value.equals(meta.path(field))) { // kube validates them only when the webhook changed them
+        String problem = MetadataValidation.problem(value, field.equals("annotations"),
+            field.equals("labels") ? "metadata.labels" : "metadata.annotation"); // kube's path, singular
+        if (problem != null) {
+          return problem;
         }
       }
       meta.set(field, value.deepCopy());

@@ -185,6 +185,14 @@ class ConversionWebhookTest {
     };
     assertEquals(prefix + "returned invalid metadata: metadata.labels[n] must be a string, but is int64 in converted "
         + "object", failure(kind, List.of(stored("a", "1")), false));
+    hook.answer = a -> {
+      ((ObjectNode) a.at("/response/convertedObjects/0/metadata")).putObject("labels").put("n", "-bad-");
+      return a;
+    };
+    assertEquals(prefix + "returned invalid metadata: metadata.labels: Invalid value: \"-bad-\": a valid label must "
+        + "be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+        + "alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is "
+        + "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')", failure(kind, List.of(stored("a", "1")), false));
   }
 
   @Test

@@ -2,10 +2,11 @@ package io.dekube.store.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.Json;
 import java.nio.charset.StandardCharsets;
 
 /** Checks of {@code metadata} shared by every kind: label keys and values, annotation keys and size. Pure. */
-final class MetadataValidation {
+public final class MetadataValidation {
 
   static final int TOTAL_ANNOTATION_SIZE = 256 * 1024;
 
@@ -33,6 +34,30 @@ final class MetadataValidation {
         errs.tooLong(path + ".annotations", TOTAL_ANNOTATION_SIZE);
       }
     }
+  }
+
+  /**
+   * kube's {@code ValidateLabels} or {@code ValidateAnnotations} of one map as an aggregate error
+   * ({@code a: ...} alone, {@code [a: ..., b: ...]} for several), null when valid: what a CRD conversion webhook's
+   * labels and annotations must pass.
+   *
+   * @param annotations whether {@code map} holds annotations (else labels)
+   * @param path        the field path kube names
+   */
+  public static String problem(JsonNode map, boolean annotations, String path) {
+    FieldErrors errs = new FieldErrors();
+    if (annotations) {
+      ObjectNode meta = Json.object();
+      meta.set("annotations", map);
+      labelsAndAnnotations(meta, "", errs);
+    } else {
+      labels(map, path, errs);
+    }
+    java.util.List<String> messages = errs.all().stream()
+        .map(e -> annotations ? path + e.field().substring(".annotations".length()) + ": " + e.body() : e.message())
+        .toList();
+    return messages.isEmpty() ? null : messages.size() == 1 ? messages.get(0)
+        : "[" + String.join(", ", messages) + "]";
   }
 
   /** Validates a label map (metadata.labels, a selector's matchLabels, a service selector). */
