@@ -31,6 +31,10 @@ final class ConversionWebhookServer implements AutoCloseable {
     return "https://127.0.0.1:" + server.port() + "/convert";
   }
 
+  int port() {
+    return server.port();
+  }
+
   String caBundle() {
     return server.caBundle();
   }
