@@ -49,6 +49,9 @@ public final class PodStartupBench {
 
   private static final ResourceRegistry REGISTRY = ResourceRegistry.builtIn();
   private static final ResourceType PODS = REGISTRY.byResourceName("pods").orElseThrow();
+  /** The first create the store refused, shown when pods never run. */
+  private static final java.util.concurrent.atomic.AtomicReference<Throwable> FIRST_FAILURE =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private static final ResourceType NAMESPACES = REGISTRY.byResourceName("namespaces").orElseThrow();
 
   private PodStartupBench() {
@@ -89,6 +92,18 @@ public final class PodStartupBench {
       Json.metadata(n).put("name", ns);
       StoreBench.await(store.create(NAMESPACES, "", n, WriteOptions.none()).recover(e -> Future.succeededFuture()));
     }
+    // What the controller-manager (not run here) gives a namespace and the kubelets need to mount a pod's
+    // kube-api-access volume: the default ServiceAccount and the root CA's ConfigMap.
+    ClusterPki pki = ClusterPki.loadOrCreate(data.resolve("pki"));
+    ObjectNode sa = Json.object().put("apiVersion", "v1").put("kind", "ServiceAccount");
+    Json.metadata(sa).put("name", "default").put("namespace", "bench");
+    StoreBench.await(store.create(REGISTRY.byResourceName("serviceaccounts").orElseThrow(), "bench", sa,
+        WriteOptions.none()));
+    ObjectNode ca = Json.object().put("apiVersion", "v1").put("kind", "ConfigMap");
+    Json.metadata(ca).put("name", "kube-root-ca.crt").put("namespace", "bench");
+    ca.putObject("data").put("ca.crt", Files.readString(pki.caCertificateFile()));
+    StoreBench.await(store.create(REGISTRY.byResourceName("configmaps").orElseThrow(), "bench", ca,
+        WriteOptions.none()));
     SharedInformers informers = SharedInformers.of(vertx);
     Informer podInformer = informers.informer(bootstrap, PODS);
     StoreBench.await(podInformer.start());
@@ -103,7 +118,7 @@ public final class PodStartupBench {
     }
     long t0 = System.nanoTime();
     StoreBench.await(vertx.deployVerticle(new NodeFleet(configs, store, t -> informers.informer(bootstrap, t),
-        ClusterPki.loadOrCreate(data.resolve("pki")))));
+        pki)));
     System.out.printf("%d %s nodes registered in %.1f s%n", nodes, simulated ? "simulated" : "jvm",
         (System.nanoTime() - t0) / 1e9);
     if (scheduled) { // --scheduler: pods without nodeName, placed by the default scheduler
@@ -205,10 +220,14 @@ public final class PodStartupBench {
           .onComplete(ar -> {
             st.reply.record(System.nanoTime() - t);
             inFlight.release();
+            if (ar.failed() && FIRST_FAILURE.compareAndSet(null, ar.cause())) {
+              System.err.println("a create failed: " + ar.cause());
+            }
           }));
     }
     if (!running.await(10, TimeUnit.MINUTES)) {
-      throw new IllegalStateException(running.getCount() + " pods never ran");
+      throw new IllegalStateException(running.getCount() + " pods never ran"
+          + (FIRST_FAILURE.get() == null ? "" : "; the first failed create: " + FIRST_FAILURE.get()));
     }
     return System.nanoTime() - start;
   }
