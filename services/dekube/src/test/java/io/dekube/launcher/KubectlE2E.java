@@ -88,6 +88,11 @@ class KubectlE2E {
     String ingress = kubectl.run("-n", "kube-decon", "get", "ingress").ok().out();
     assertTrue(ingress.lines().anyMatch(l -> l.matches("kube-decon\\s+dekube\\s+.*")),
         "the default IngressClass given at create\n" + ingress);
+    // the ingress controller writes the address under ingress-nginx's manager
+    Awaitility.await("the ingress's status").atMost(Duration.ofSeconds(30)).until(() -> kubectl.run("-n", "kube-decon",
+        "get", "ingress", "kube-decon", "--show-managed-fields", "-o",
+        "jsonpath={.metadata.managedFields[?(@.subresource==\"status\")].manager}").out().trim()
+        .equals("nginx-ingress-controller"));
     String svc = kubectl.run("-n", "kube-decon", "get", "svc").ok().out();
     assertTrue(svc.contains("CLUSTER-IP") && svc.contains("80/TCP"), svc);
     String yaml = kubectl.run("-n", "kube-decon", "get", "deployment", "kube-decon", "-o", "yaml").ok().out();

@@ -475,6 +475,10 @@ class NetworkingE2E {
         "jsonpath={.status.loadBalancer.ingress[0].ip}").out();
     assertTrue(lb.startsWith(POOL.substring(0, POOL.lastIndexOf('.'))), lb + " in " + POOL);
     assertEquals(podNames(), answersFrom(List.of("http://" + lb + "/")));
+    // the pool's controller writes the status under the manager of kube's cloud-controller-manager
+    assertEquals("cloud-controller-manager", kubectl.run("-n", "kube-decon", "get", "svc", "web-lb",
+        "--show-managed-fields", "-o", "jsonpath={.metadata.managedFields[?(@.subresource==\"status\")].manager}")
+        .out().trim());
   }
 
   @Test
