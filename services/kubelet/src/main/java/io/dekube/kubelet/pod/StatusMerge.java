@@ -96,13 +96,13 @@ final class StatusMerge {
     String apiReason = api.getReason();
     String apiMessage = api.getMessage();
     List<PodCondition> conditions = new ArrayList<>();
-    for (PodCondition c : api.getConditions()) {
-      if (!OWNED.contains(c.getType())) {
+    for (PodCondition c : list(api.getConditions())) {
+      if (!owned(c)) {
         conditions.add(c);
       }
     }
-    for (PodCondition c : kubelet.getConditions()) {
-      if (OWNED.contains(c.getType())) {
+    for (PodCondition c : list(kubelet.getConditions())) {
+      if (owned(c)) {
         conditions.add(c);
       }
     }
@@ -130,7 +130,7 @@ final class StatusMerge {
     if (terminal(merged.getPhase())) {
       String reason = "Failed".equals(merged.getPhase()) ? "PodFailed" : "PodCompleted";
       for (PodCondition c : merged.getConditions()) {
-        if ((c.getType().equals("Ready") || c.getType().equals("ContainersReady")) && "True".equals(c.getStatus())) {
+        if (("Ready".equals(c.getType()) || "ContainersReady".equals(c.getType())) && "True".equals(c.getStatus())) {
           int i = merged.getConditions().indexOf(c);
           merged.getConditions().set(i, new PodCondition(null, PodStatusBuilder.time(now), null, null, reason,
               "False", c.getType()));
@@ -164,7 +164,7 @@ final class StatusMerge {
       return false;
     }
     for (PodCondition c : ours) {
-      PodCondition o = theirs.stream().filter(t -> t.getType().equals(c.getType())).findFirst().orElse(null);
+      PodCondition o = theirs.stream().filter(t -> c.getType().equals(t.getType())).findFirst().orElse(null);
       if (o == null || !Objects.equals(c.getStatus(), o.getStatus()) || !Objects.equals(c.getReason(), o.getReason())
           || !Objects.equals(c.getMessage(), o.getMessage())) {
         return false;
@@ -181,7 +181,15 @@ final class StatusMerge {
   }
 
   private static List<PodCondition> owned(PodStatus s) {
-    return s.getConditions().stream().filter(c -> OWNED.contains(c.getType())).toList();
+    return list(s.getConditions()).stream().filter(StatusMerge::owned).toList();
+  }
+
+  private static boolean owned(PodCondition c) {
+    return c.getType() != null && OWNED.contains(c.getType());
+  }
+
+  private static <T> List<T> list(List<T> l) {
+    return l == null ? List.of() : l;
   }
 
   static boolean terminal(String phase) {

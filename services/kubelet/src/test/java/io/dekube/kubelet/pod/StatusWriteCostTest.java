@@ -45,7 +45,7 @@ class StatusWriteCostTest {
         m.set("u-cost", store.current, (i % 2 == 0 ? unready : ready).deepCopy());
       }
       double micros = (mx.getCurrentThreadCpuTime() - cpu - (store.cpu - storeCpu0)) / 1000.0 / (store.writes - writes);
-      System.out.printf("status write: %.1f µs CPU per write (%d writes, %d bytes per request body)%n", micros,
+      System.out.printf("status write: %.1f µs CPU per write after %d of warm-up (%d writes, %d bytes per request body)%n", micros, warm,
           store.writes - writes, store.bytes / store.writes);
       assertTrue(store.writes - writes >= n / 2, "writes " + (store.writes - writes));
     } finally {
