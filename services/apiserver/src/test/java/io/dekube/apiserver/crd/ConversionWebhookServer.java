@@ -31,8 +31,9 @@ final class ConversionWebhookServer implements AutoCloseable {
     return "https://127.0.0.1:" + server.port() + "/convert";
   }
 
-  int port() {
-    return server.port();
+  /** Namespace, Service and EndpointSlice that reach this server as {@code <name>.<namespace>.svc}. */
+  String serviceManifests(String namespace, String name) {
+    return server.serviceManifests(namespace, name);
   }
 
   String caBundle() {

@@ -378,27 +378,7 @@ class CustomResourcesIT {
       assertEquals("5 * * * *", ok(kubectl("-n", "cron", "get", "crontabs.v1.stable.example.com", "applied", "-o",
           "jsonpath={.spec.schedule}")).stdout(), "a server-side apply in v1beta1 creates the object");
       // the webhook behind a Service: reached at a ready endpoint, its certificate naming convert.hooks.svc
-      ok(kubectlIn("""
-          apiVersion: v1
-          kind: Namespace
-          metadata: {name: hooks}
-          ---
-          apiVersion: v1
-          kind: Service
-          metadata: {name: convert, namespace: hooks}
-          spec:
-            ports: [{name: https, port: 443, targetPort: %d}]
-          ---
-          apiVersion: discovery.k8s.io/v1
-          kind: EndpointSlice
-          metadata:
-            name: convert-1
-            namespace: hooks
-            labels: {kubernetes.io/service-name: convert}
-          addressType: IPv4
-          ports: [{name: https, port: %d, protocol: TCP}]
-          endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
-          """.formatted(hook.port(), hook.port()), "apply", "-f", "-"));
+      ok(kubectlIn(hook.serviceManifests("hooks", "convert"), "apply", "-f", "-"));
       ok(kubectl("patch", "crd", "crontabs.stable.example.com", "--type=merge", "-p", "{\"spec\":{\"conversion\":"
           + "{\"webhook\":{\"clientConfig\":{\"url\":null,\"service\":{\"namespace\":\"hooks\",\"name\":\"convert\","
           + "\"path\":\"/convert\"}}}}}}"));

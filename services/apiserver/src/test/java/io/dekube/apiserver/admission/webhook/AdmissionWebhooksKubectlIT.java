@@ -43,27 +43,7 @@ class AdmissionWebhooksKubectlIT {
     kubectl = new Kubectl(KubeconfigWriter.writeAdmin(server.pki, server.server(), work.resolve("admin.kubeconfig")),
         work.resolve("cache"));
     webhook = new AdmissionWebhookServer();
-    apply("""
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: hooks}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: webhook, namespace: hooks}
-        spec:
-          ports: [{name: https, port: 443, targetPort: %d}]
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: webhook-1
-          namespace: hooks
-          labels: {kubernetes.io/service-name: webhook}
-        addressType: IPv4
-        ports: [{name: https, port: %d, protocol: TCP}]
-        endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
-        """.formatted(webhook.port(), webhook.port()));
+    apply(webhook.serviceManifests("hooks", "webhook"));
   }
 
   @AfterAll

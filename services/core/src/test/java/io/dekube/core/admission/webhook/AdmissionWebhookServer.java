@@ -39,6 +39,11 @@ public final class AdmissionWebhookServer implements AutoCloseable {
     return server.caBundle();
   }
 
+  /** Namespace, Service and EndpointSlice that reach this server as {@code <name>.<namespace>.svc}. */
+  public String serviceManifests(String namespace, String name) {
+    return server.serviceManifests(namespace, name);
+  }
+
   /** The requests of one operation on one object, in arrival order. */
   public List<JsonNode> seen(String operation, String name) {
     return requests.stream().map(r -> r.path("request"))

@@ -56,6 +56,34 @@ public final class JsonTlsServer implements AutoCloseable {
     return Base64.getEncoder().encodeToString(ca.certificatePem().getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * A Namespace, a Service (port 443) and a ready EndpointSlice that reach this server as
+   * {@code <name>.<namespace>.svc}, as YAML documents to apply.
+   */
+  public String serviceManifests(String namespace, String name) {
+    return """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: %1$s}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: %2$s, namespace: %1$s}
+        spec:
+          ports: [{name: https, port: 443, targetPort: %3$d}]
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: %2$s-1
+          namespace: %1$s
+          labels: {kubernetes.io/service-name: %2$s}
+        addressType: IPv4
+        ports: [{name: https, port: %3$d, protocol: TCP}]
+        endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
+        """.formatted(namespace, name, port());
+  }
+
   @Override
   public void close() throws Exception {
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
