@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 /**
  * A pod's status as the kubelet computes it from its container records: phase (Kubernetes'
- * getPhase rules), conditions (PodReadyToStartContainers, Initialized, ContainersReady, Ready,
+ * getPhase rules), conditions (PodReadyToStartContainers, Initialized, Ready, ContainersReady,
  * PodScheduled), pod and host IPs, start time and container statuses. Condition transition times
  * are kept from the previous status when a condition did not change. Pure.
  */
@@ -51,8 +51,9 @@ public final class PodStatusBuilder {
     String notReadyReason = terminal ? "PodCompleted" : "ContainersNotReady";
     String notReadyMessage = terminal ? null : "containers with unready status: " + unready.toString().replace(",", "");
     boolean ready = unready.isEmpty() && !terminal && !in.deleting();
-    condition(conditions, previous, now, "ContainersReady", ready, notReadyReason, notReadyMessage);
+    // kube's generateAPIPodStatus appends Ready before ContainersReady, so `kubectl describe pod` lists them so
     condition(conditions, previous, now, "Ready", ready, notReadyReason, notReadyMessage);
+    condition(conditions, previous, now, "ContainersReady", ready, notReadyReason, notReadyMessage);
     condition(conditions, previous, now, "PodScheduled", true, null, null);
     if (in.hostIp() != null) {
       s.put("hostIP", in.hostIp());

@@ -69,6 +69,15 @@ class PodStatusBuilderTest {
   }
 
   @Test
+  void conditionsComeInKubesOrder() {
+    ObjectNode s = PodStatusBuilder.build(new PodStatusBuilder.Input(List.of(), List.of(rec("running")), "Always",
+        "127.244.1.2", "127.0.1.1", T, false), Json.object(), T);
+    List<String> types = new java.util.ArrayList<>();
+    s.path("conditions").forEach(c -> types.add(c.path("type").asText()));
+    assertEquals(List.of("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"), types);
+  }
+
+  @Test
   void crashLoopShowsWaitingWithTheLastTermination() {
     ObjectNode s = PodStatusBuilder.build(new PodStatusBuilder.Input(List.of(), List.of(rec("crashloop:3")), "Always",
         "127.244.1.2", "127.0.1.1", T, false), Json.object(), T);
