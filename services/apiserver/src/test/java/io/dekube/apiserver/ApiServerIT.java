@@ -203,12 +203,13 @@ class ApiServerIT {
         "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/kubernetes")) {
       assertManagers(path, "kube-apiserver/Update/");
     }
-    // a CRD's status is the apiserver's, written through its status subresource
+    // a CRD's status is the apiserver's, written through its status subresource; a kind no other test serves (the
+    // classes of this module share one store, and kubectl resolves a short name through every served group)
     String crd = """
         {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
-         "metadata":{"name":"gadgets.managers.example.com"},
+         "metadata":{"name":"ledgers.managers.example.com"},
          "spec":{"group":"managers.example.com","scope":"Namespaced",
-          "names":{"plural":"gadgets","singular":"gadget","kind":"Gadget"},
+          "names":{"plural":"ledgers","singular":"ledger","kind":"Ledger"},
           "versions":[{"name":"v1","served":true,"storage":true,
            "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}""";
     HttpResponse<String> created = admin.send(HttpRequest.newBuilder(URI.create(server.server()
@@ -216,8 +217,11 @@ class ApiServerIT {
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(crd)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(201, created.statusCode(), created.body());
-    assertManagers("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.managers.example.com",
-        "crd-author/Update/", "kube-apiserver/Update/status");
+    String path = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/ledgers.managers.example.com";
+    assertManagers(path, "crd-author/Update/", "kube-apiserver/Update/status");
+    HttpResponse<String> deleted = admin.send(HttpRequest.newBuilder(URI.create(server.server() + path)).DELETE().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, deleted.statusCode(), deleted.body());
   }
 
   /** Waits until the object's managedFields name these manager/operation/subresource entries, in any order. */
