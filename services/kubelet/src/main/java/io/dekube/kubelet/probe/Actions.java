@@ -1,5 +1,6 @@
 package io.dekube.kubelet.probe;
 
+import io.dekube.kubelet.runtime.ClosedConnection;
 import io.dekube.kubelet.runtime.ExecSession;
 import io.dekube.kubelet.runtime.RunningContainer;
 import io.fabric8.kubernetes.api.model.Container;
@@ -70,7 +71,8 @@ public final class Actions {
       resp.body();
       return resp.statusCode();
     }).recover(e -> Future.failedFuture(new IllegalStateException("Get \"" + url + "\": "
-        + connectError(host, o.getPort(), e))));
+        // Go's client on a connection the server closed unanswered: EOF
+        + (ClosedConnection.is(e) ? "EOF" : connectError(host, o.getPort(), e)))));
   }
 
   /** Opens (and closes) a TCP connection; fails with the dialer's words. */

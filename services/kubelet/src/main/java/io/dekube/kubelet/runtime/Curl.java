@@ -148,7 +148,7 @@ final class Curl {
     return client.request(o)
         .recover(e -> Future.failedFuture(https && untrusted(e)
             ? new CurlFailure(60, "SSL certificate problem: self-signed certificate\n" + SSL_HELP)
-            : !https && PodNet.closed(e) ? new CurlFailure(52, "Empty reply from server")
+            : !https && ClosedConnection.is(e) ? new CurlFailure(52, "Empty reply from server")
             : new CurlFailure(PodNet.timedOut(e) ? 28 : 7, "Failed to connect to " + host + " port " + port + ": "
                 + connectReason(e))))
         .compose(req -> https && !c.insecure() ? checkHost(req, host) : Future.succeededFuture(req))

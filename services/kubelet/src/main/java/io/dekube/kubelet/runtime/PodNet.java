@@ -406,7 +406,7 @@ final class PodNet {
     // A connection the server closes at once may end before the client hands it the request: the TCP connect
     // succeeded, so busybox (which writes the request and then reads nothing) says "error getting response".
     return client.request(o)
-        .recover(e -> Future.failedFuture(closed(e) ? noResponse(e)
+        .recover(e -> Future.failedFuture(ClosedConnection.is(e) ? noResponse(e)
             : new WgetFailure(timedOut(e) ? TIMED_OUT : "can't connect to remote host (" + ip + "): " + reason(e))))
         .compose(req -> req.send().recover(e -> Future.failedFuture(timedOut(e) ? new WgetFailure(TIMED_OUT)
                 : noResponse(e)))
@@ -472,16 +472,11 @@ final class PodNet {
    * the reason when the peer reset it.
    */
   private static Throwable noResponse(Throwable e) {
-    if (closed(e)) {
+    if (ClosedConnection.is(e)) {
       return new WgetFailure("error getting response");
     }
     return String.valueOf(e.getMessage()).contains("reset")
         ? new WgetFailure("error getting response: Connection reset by peer") : e;
-  }
-
-  /** Vert.x's failure for a connection the peer closed: an {@code HttpClosedException}, or its socket's own. */
-  static boolean closed(Throwable e) {
-    return e instanceof io.vertx.core.http.HttpClosedException || "Connection was closed".equals(e.getMessage());
   }
 
   private static String reason(Throwable e) {
