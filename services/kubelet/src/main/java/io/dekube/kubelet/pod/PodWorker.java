@@ -156,7 +156,7 @@ public final class PodWorker {
 
   /** A newer version of the pod from the store. */
   void update(ObjectNode next) {
-    if (rv(next) < rv(tree)) {
+    if (StatusManager.rv(next) < StatusManager.rv(tree)) {
       return;
     }
     tree = next;
@@ -613,14 +613,6 @@ public final class PodWorker {
     l.addAll(containers);
     l.addAll(ephemerals);
     return l;
-  }
-
-  private static long rv(ObjectNode t) {
-    try {
-      return Long.parseLong(t.path("metadata").path("resourceVersion").asText("0"));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 
   private static <T> List<T> list(List<T> l) {

@@ -199,7 +199,8 @@ public final class StatusManager {
     return pod.path("metadata").path("namespace").asText() + "/" + pod.path("metadata").path("name").asText();
   }
 
-  private static long rv(JsonNode pod) {
+  /** A pod's resourceVersion as a number (0 when it has none). */
+  static long rv(JsonNode pod) {
     try {
       return Long.parseLong(pod.path("metadata").path("resourceVersion").asText("0"));
     } catch (NumberFormatException e) {
