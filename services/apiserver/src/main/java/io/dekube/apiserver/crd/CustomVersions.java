@@ -89,9 +89,9 @@ public final class CustomVersions implements VersionConverter {
 
   @Override
   public ObjectNode toStored(ResourceType stored, String apiVersion, ObjectNode object) {
-    if (webhookKind(stored).isPresent()) {
-      throw unavailable(webhookKind(stored).get());
-    }
+    webhookKind(stored).ifPresent(kind -> {
+      throw unavailable(kind);
+    });
     if (registry.custom(stored.resourceName()).isPresent()) {
       object.put("apiVersion", stored.apiVersion());
       return object;
@@ -101,9 +101,9 @@ public final class CustomVersions implements VersionConverter {
 
   @Override
   public ObjectNode fromStored(ResourceType stored, String apiVersion, ObjectNode object) {
-    if (webhookKind(stored).isPresent()) {
-      throw unavailable(webhookKind(stored).get());
-    }
+    webhookKind(stored).ifPresent(kind -> {
+      throw unavailable(kind);
+    });
     if (registry.custom(stored.resourceName()).isPresent()) {
       object.put("apiVersion", apiVersion);
       return object;
