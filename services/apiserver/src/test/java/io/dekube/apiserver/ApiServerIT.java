@@ -196,8 +196,9 @@ class ApiServerIT {
     assertManagers("/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas/exempt",
         "api-priority-and-fairness-config-producer-v1/Update/",
         "api-priority-and-fairness-config-consumer-v1/Update/status");
-    // (a local APIService is created Available, so no status write follows: kube's has a status entry too)
-    assertManagers("/apis/apiregistration.k8s.io/v1/apiservices/v1.apps", "kube-apiserver/Update/");
+    // autoregister creates a local APIService, the availability controller writes its Available=True Local status
+    assertManagers("/apis/apiregistration.k8s.io/v1/apiservices/v1.apps", "kube-apiserver/Update/",
+        "kube-apiserver/Update/status");
     for (String path : List.of("/api/v1/namespaces/default/services/kubernetes",
         "/api/v1/namespaces/default/endpoints/kubernetes",
         "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/kubernetes")) {

@@ -10,7 +10,6 @@ import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -66,8 +65,7 @@ public final class AutoRegistration {
   /** One pass: create the missing local APIServices, delete the stale CRD ones. */
   Future<Void> sync() {
     ApiCatalog catalog = ApiCatalog.of(registry);
-    List<ObjectNode> wanted = LocalApiServices.wanted(catalog, LocalApiServices.customGroups(registry.customKinds()),
-        Instant.now());
+    List<ObjectNode> wanted = LocalApiServices.wanted(catalog, LocalApiServices.customGroups(registry.customKinds()));
     Set<String> names = wanted.stream().map(a -> a.path("metadata").path("name").asText()).collect(Collectors.toSet());
     List<Future<?>> writes = new ArrayList<>();
     for (ObjectNode api : wanted) {

@@ -18,9 +18,10 @@ import java.util.stream.Collectors;
  * autoregister controller makes them: one per group version, named {@code <version>.<group>}
  * ({@code v1.} for the core group), without a service, labelled
  * {@code kube-aggregator.kubernetes.io/automanaged}: {@code onstart} for the built-in groups,
- * {@code true} for the groups of CRDs; with kube's priorities (CRD groups 1000/100) and the
- * {@code Available=True Local} condition kube-aggregator's availability controller gives local
- * APIServices. Pure.
+ * {@code true} for the groups of CRDs; with kube's priorities (CRD groups 1000/100) and no status:
+ * as in kube, the availability controller then writes {@code Available=True Local} through the status
+ * subresource, so the object's managedFields hold kube-apiserver's spec entry and its status entry.
+ * Pure.
  */
 public final class LocalApiServices {
 
@@ -72,7 +73,7 @@ public final class LocalApiServices {
    * The wanted local APIServices of {@code catalog}; {@code customGroups} are the groups of CRDs
    * (automanaged {@code true}), every other group is built in ({@code onstart}).
    */
-  public static List<ObjectNode> wanted(ApiCatalog catalog, Set<String> customGroups, Instant now) {
+  public static List<ObjectNode> wanted(ApiCatalog catalog, Set<String> customGroups) {
     List<ObjectNode> out = new ArrayList<>();
     List<ServedGroup> groups = new ArrayList<>();
     groups.add(catalog.core());
@@ -80,7 +81,7 @@ public final class LocalApiServices {
     for (ServedGroup g : groups) {
       boolean custom = customGroups.contains(g.name());
       for (ServedGroup.ServedVersion v : g.versions()) {
-        out.add(apiService(g.name(), v.version(), priority(g, v.version(), custom), custom, now));
+        out.add(apiService(g.name(), v.version(), priority(g, v.version(), custom), custom));
       }
     }
     return out;
@@ -104,7 +105,7 @@ public final class LocalApiServices {
     return new Priority(group, g.preferred().version().equals(version) ? 15 : 9);
   }
 
-  private static ObjectNode apiService(String group, String version, Priority p, boolean custom, Instant now) {
+  private static ObjectNode apiService(String group, String version, Priority p, boolean custom) {
     ObjectNode api = Json.object().put("apiVersion", "apiregistration.k8s.io/v1").put("kind", "APIService");
     ObjectNode meta = Json.metadata(api).put("name", name(group, version));
     meta.putObject("labels").put(AUTOMANAGED, custom ? "true" : "onstart");
@@ -113,8 +114,6 @@ public final class LocalApiServices {
       spec.put("group", group);
     }
     spec.put("version", version).put("groupPriorityMinimum", p.group()).put("versionPriority", p.version());
-    api.putObject("status").putArray("conditions").add(ApiServiceConditions.available(true, "Local",
-        "Local APIServices are always available", now));
     return api;
   }
 
