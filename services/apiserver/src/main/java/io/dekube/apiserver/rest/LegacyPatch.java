@@ -47,8 +47,11 @@ final class LegacyPatch {
         .compose(r::toStored)
         .compose(stored -> {
           Json.metadata(stored).put("resourceVersion", current.path("metadata").path("resourceVersion").asText());
-          return "status".equals(o.subresource()) ? store.updateStatus(r.type(), stored, o.withSubresource(null))
-              : store.update(r.type(), stored, o.withSubresource(null));
+          // an apply recorded its ownership here already: the writer keeps the managedFields it sends
+          WriteOptions u = patchType.equals(Patches.APPLY) ? o.withSubresource(null).withFieldManager(null)
+              : o.withSubresource(null);
+          return "status".equals(o.subresource()) ? store.updateStatus(r.type(), stored, u) : store.update(r.type(),
+              stored, u);
         });
   }
 }

@@ -47,7 +47,7 @@ final class Resolver {
       type = codecs.versions().resolve(path.group(), path.version(), path.resource()).orElseThrow(Resolver::notFound);
       legacy = true;
     }
-    checkScope(type, path);
+    checkScope(served(type, path), path);
     ResponseFormat format = ResponseFormat.negotiate(ctx.request().getHeader("Accept"), protobufPossible(ctx, path, type));
     if (format.protobuf()) {
       ctx.put(Responses.PROTOBUF, Boolean.TRUE);
@@ -63,6 +63,11 @@ final class Resolver {
       return false;
     }
     return ProtobufEncoder.encodable(path.apiVersion(), type.kind());
+  }
+
+  /** {@code type} with the subresources of the path's version (a custom kind's versions declare their own). */
+  private ResourceType served(ResourceType type, ApiPath path) {
+    return registry.custom(type.resourceName()).flatMap(k -> k.servedAs(path.version())).orElse(type);
   }
 
   private static void checkScope(ResourceType type, ApiPath path) {

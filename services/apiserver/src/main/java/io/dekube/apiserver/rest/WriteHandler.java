@@ -113,6 +113,9 @@ final class WriteHandler {
    */
   static WriteOptions options(WriteParams p, ApiRequest r) {
     WriteOptions o = options(p);
+    if (r.custom() != null && r.legacy()) {
+      o = o.withApiVersion(r.apiVersion()); // the writer admits and records it as a write in that version
+    }
     return p.fieldManager() != null ? o
         : o.withFieldManager(WriteParams.managerFromUserAgent(r.ctx().request().getHeader("User-Agent")));
   }

@@ -24,6 +24,11 @@ abstract class RestApiTestBase {
     return 1000;
   }
 
+  /** The codecs of the API under test. */
+  protected Codecs codecs() {
+    return Codecs.jsonOnly();
+  }
+
   /** Adds options to the API under test. */
   protected RestApi configure(RestApi api) {
     return api;
@@ -39,7 +44,7 @@ abstract class RestApiTestBase {
     backend = new MemoryBackend(windowCapacity());
     Router router = Router.router(vertx);
     installBefore(router);
-    configure(RestApi.over(vertx, registry, backend, backend::cache, Codecs.jsonOnly())
+    configure(RestApi.over(vertx, registry, backend, backend::cache, codecs())
         .withWatchConfig(new WatchConfig(300, 60, 1000))).mount(router);
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

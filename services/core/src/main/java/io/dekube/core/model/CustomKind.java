@@ -97,6 +97,17 @@ public record CustomKind(ResourceType type, String listKind, List<Version> versi
     return version(name).filter(Version::served);
   }
 
+  /**
+   * The stored resource as served version {@code name} writes and routes it: that version's subresources
+   * (kube's {@code spec.versions[*].subresources}), the storage version's name, which the objects are in.
+   * Empty when {@code name} is not served.
+   */
+  public Optional<ResourceType> servedAs(String name) {
+    return served(name).map(v -> v.subresources().equals(type.subresources()) ? type
+        : new ResourceType(type.group(), type.version(), type.plural(), type.singular(), type.kind(), type.namespaced(),
+            type.shortNames(), type.categories(), v.subresources()));
+  }
+
   /** The storage version. */
   public Version storage() {
     return versions.stream().filter(Version::storage).findFirst().orElse(versions.get(0));

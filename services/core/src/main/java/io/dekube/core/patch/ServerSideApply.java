@@ -38,7 +38,8 @@ public final class ServerSideApply implements PatchStrategy {
 
   @Override
   public ObjectNode apply(ObjectNode current, JsonNode patch, ResourceType type, WriteOptions options) {
-    return apply(current, patch, type, options.fieldManager(), Boolean.TRUE.equals(options.force()), Instant.now());
+    return apply(current, patch, type, options.fieldManager(), Boolean.TRUE.equals(options.force()),
+        options.apiVersion(), Instant.now());
   }
 
   /**
@@ -50,6 +51,16 @@ public final class ServerSideApply implements PatchStrategy {
    */
   public static ObjectNode apply(ObjectNode live, JsonNode applied, ResourceType type, String manager, boolean force,
                                  Instant now) {
+    return apply(live, applied, type, manager, force, null, now);
+  }
+
+  /**
+   * As {@link #apply(ObjectNode, JsonNode, ResourceType, String, boolean, Instant)} for a configuration a client
+   * applied in {@code requestVersion} (a custom kind's served version other than its storage one; null: the
+   * configuration's own {@code apiVersion}), which the manager's entry records, as kube's.
+   */
+  public static ObjectNode apply(ObjectNode live, JsonNode applied, ResourceType type, String manager, boolean force,
+                                 String requestVersion, Instant now) {
     if (manager == null || manager.isEmpty()) {
       throw fieldManagerRequired();
     }
@@ -61,7 +72,7 @@ public final class ServerSideApply implements PatchStrategy {
       // kube refuses an empty list too; dekube lets it pass, as typed clients serialize an unset list as []
       throw StatusException.badRequest("metadata.managedFields must be nil");
     }
-    String apiVersion = cfg.path("apiVersion").asText(type.apiVersion());
+    String apiVersion = requestVersion != null ? requestVersion : cfg.path("apiVersion").asText(type.apiVersion());
     if (!cfg.path("kind").asText(type.kind()).equals(type.kind())) {
       throw StatusException.badRequest("the applied configuration's kind \"" + cfg.path("kind").asText()
           + "\" does not match the resource's kind \"" + type.kind() + "\"");
@@ -146,6 +157,15 @@ public final class ServerSideApply implements PatchStrategy {
    */
   public static ObjectNode trackUpdate(ObjectNode old, ObjectNode updated, ResourceType type, String manager,
                                        String subresource, Instant now) {
+    return trackUpdate(old, updated, type, manager, subresource, type.apiVersion(), now);
+  }
+
+  /**
+   * As {@link #trackUpdate(ObjectNode, ObjectNode, ResourceType, String, String, Instant)} for a write in
+   * {@code apiVersion} (a custom kind's served version other than its storage one), which the entry records.
+   */
+  public static ObjectNode trackUpdate(ObjectNode old, ObjectNode updated, ResourceType type, String manager,
+                                       String subresource, String apiVersion, Instant now) {
     ObjectNode result = updated.deepCopy();
     if (manager == null || manager.isEmpty()) {
       return result;
@@ -197,7 +217,7 @@ public final class ServerSideApply implements PatchStrategy {
     if (!mineSet.isEmpty()) {
       // the time moves when this write changed a field (kube: when the manager took any), not only when its set grew
       boolean same = mine != null && changed.isEmpty();
-      out.add(new ManagedFields.Entry(manager, "Update", type.apiVersion(), same ? mine.time() : ManagedFields.time(now),
+      out.add(new ManagedFields.Entry(manager, "Update", apiVersion, same ? mine.time() : ManagedFields.time(now),
           mineSet, subresource));
     }
     ManagedFields.write(result, out);

@@ -7,7 +7,7 @@ import io.dekube.core.model.Json;
 /**
  * Preconditions and options of one write, as the request envelope carries them
  * ({@code preconditions}: uid, resourceVersion; {@code options}: dryRun, fieldManager, force,
- * propagationPolicy, gracePeriodSeconds, fieldValidation, subresource, serverFields). Immutable; build with
+ * propagationPolicy, gracePeriodSeconds, fieldValidation, subresource, serverFields, apiVersion). Immutable; build with
  * {@link #none()} and the {@code with...} methods.
  *
  * @param uid                precondition: the current object's uid must be this (null: any)
@@ -22,13 +22,17 @@ import io.dekube.core.model.Json;
  *                           bind a pod (one write: node name and PodScheduled), else null
  * @param serverFields       create: the uid, creationTimestamp and generated name admission chose (its validating
  *                           webhooks and policies saw them), for the writer to store; null when the writer chooses
+ * @param apiVersion         the served version of a custom kind the client wrote in when it is not the storage version
+ *                           (the body is in the storage version all the same): that version's subresources, schema
+ *                           and managedFields {@code apiVersion} apply, as kube-apiserver's handler of that version
+ *                           has them; null for the storage version
  */
 public record WriteOptions(String uid, String resourceVersion, boolean dryRun, String fieldManager, Boolean force,
                            String propagationPolicy, Long gracePeriodSeconds, String fieldValidation,
-                           String subresource, CreateFields serverFields) {
+                           String subresource, CreateFields serverFields, String apiVersion) {
 
   private static final WriteOptions NONE = new WriteOptions(null, null, false, null, null, null, null, null, null,
-      null);
+      null, null);
 
   /** No preconditions, no options. */
   public static WriteOptions none() {
@@ -37,52 +41,57 @@ public record WriteOptions(String uid, String resourceVersion, boolean dryRun, S
 
   public WriteOptions withUid(String v) {
     return new WriteOptions(v, resourceVersion, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, subresource, serverFields);
+        fieldValidation, subresource, serverFields, apiVersion);
   }
 
   public WriteOptions withResourceVersion(String v) {
     return new WriteOptions(uid, v, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, subresource, serverFields);
+        fieldValidation, subresource, serverFields, apiVersion);
   }
 
   public WriteOptions withDryRun(boolean v) {
     return new WriteOptions(uid, resourceVersion, v, fieldManager, force, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, subresource, serverFields);
+        fieldValidation, subresource, serverFields, apiVersion);
   }
 
   public WriteOptions withFieldManager(String v) {
     return new WriteOptions(uid, resourceVersion, dryRun, v, force, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, subresource, serverFields);
+        fieldValidation, subresource, serverFields, apiVersion);
   }
 
   public WriteOptions withForce(Boolean v) {
     return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, v, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, subresource, serverFields);
+        fieldValidation, subresource, serverFields, apiVersion);
   }
 
   public WriteOptions withPropagationPolicy(String v) {
     return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, v, gracePeriodSeconds,
-        fieldValidation, subresource, serverFields);
+        fieldValidation, subresource, serverFields, apiVersion);
   }
 
   public WriteOptions withGracePeriodSeconds(Long v) {
     return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, propagationPolicy, v,
-        fieldValidation, subresource, serverFields);
+        fieldValidation, subresource, serverFields, apiVersion);
   }
 
   public WriteOptions withFieldValidation(String v) {
     return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
-        v, subresource, serverFields);
+        v, subresource, serverFields, apiVersion);
   }
 
   public WriteOptions withSubresource(String v) {
     return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, v, serverFields);
+        fieldValidation, v, serverFields, apiVersion);
   }
 
   public WriteOptions withServerFields(CreateFields v) {
     return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, subresource, v);
+        fieldValidation, subresource, v, apiVersion);
+  }
+
+  public WriteOptions withApiVersion(String v) {
+    return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
+        fieldValidation, subresource, serverFields, v);
   }
 
   /** The envelope's {@code preconditions} object (empty when there are none). */
@@ -116,6 +125,7 @@ public record WriteOptions(String uid, String resourceVersion, boolean dryRun, S
     if (serverFields != null) {
       n.set("serverFields", serverFields.toJson());
     }
+    putIfSet(n, "apiVersion", apiVersion);
     return n;
   }
 
@@ -129,7 +139,8 @@ public record WriteOptions(String uid, String resourceVersion, boolean dryRun, S
     return new WriteOptions(text(p, "uid"), text(p, "resourceVersion"), isDryRun(o.get("dryRun")),
         text(o, "fieldManager"), o.hasNonNull("force") ? o.get("force").asBoolean() : null,
         text(o, "propagationPolicy"), o.hasNonNull("gracePeriodSeconds") ? o.get("gracePeriodSeconds").asLong() : null,
-        text(o, "fieldValidation"), text(o, "subresource"), CreateFields.fromJson(o.get("serverFields")));
+        text(o, "fieldValidation"), text(o, "subresource"), CreateFields.fromJson(o.get("serverFields")),
+        text(o, "apiVersion"));
   }
 
   private static boolean isDryRun(JsonNode d) {

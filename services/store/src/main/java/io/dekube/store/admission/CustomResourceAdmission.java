@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Custom resources (kinds served from a schema: CRDs, plugins): a create's status dropped when the kind has the
  * status subresource, pruning of fields the schema does not
  * know (unless {@code x-kubernetes-preserve-unknown-fields}), defaults, then validation against the
- * storage version's openAPIV3Schema with kube's field paths and messages (422 Invalid naming the
+ * openAPIV3Schema of the version written in ({@link #inVersion}; the storage version's by default) with kube's field
+ * paths and messages (422 Invalid naming the
  * field), then the schema's {@code x-kubernetes-validations} CEL rules ({@link RuleValidator}), compiled
  * once per served schema and kept until the kind's schema changes. Other kinds pass through.
  * Thread-safe; reads the registry at each call, so kinds served later are admitted as soon as the
@@ -32,10 +33,45 @@ public final class CustomResourceAdmission implements WriteAdmission {
   }
 
   private final ResourceRegistry registry;
-  private final Map<String, CompiledRules> rules = new ConcurrentHashMap<>();
+  private final Map<String, CompiledRules> rules;
+  /** The {@code group/version} of the writes admitted, null for the storage version. */
+  private final String apiVersion;
 
   public CustomResourceAdmission(ResourceRegistry registry) {
+    this(registry, new ConcurrentHashMap<>(), null);
+  }
+
+  private CustomResourceAdmission(ResourceRegistry registry, Map<String, CompiledRules> rules, String apiVersion) {
     this.registry = registry;
+    this.rules = rules;
+    this.apiVersion = apiVersion;
+  }
+
+  /**
+   * The admission of writes made in {@code apiVersion}: as kube-apiserver's handler of that version, its schema
+   * prunes, defaults and validates (and its rules run). With conversion {@code None} the object differs from the
+   * storage version's only in its apiVersion, so this is exactly kube's. With a conversion webhook the object here
+   * is the webhook's answer in the storage version, which the writer cannot convert back (it calls no webhook, it
+   * must not wait on one inside its transaction): such writes are checked against the storage version's schema,
+   * as before (decision; README).
+   */
+  @Override
+  public WriteAdmission inVersion(String apiVersion) {
+    return new CustomResourceAdmission(registry, rules, apiVersion);
+  }
+
+  /** The schema that admits a write of {@code kind}: the request's version's (conversion None), else the storage's. */
+  private JsonNode schema(CustomKind kind) {
+    if (apiVersion != null && !kind.conversion().webhook()) {
+      String group = kind.type().group() + "/";
+      if (apiVersion.startsWith(group)) {
+        Optional<CustomKind.Version> v = kind.served(apiVersion.substring(group.length()));
+        if (v.isPresent()) {
+          return v.get().schema();
+        }
+      }
+    }
+    return kind.storage().schema();
   }
 
   /** The writer's whole admission chain: metadata, the built-in kinds, the custom kinds of {@code registry}. */
@@ -76,7 +112,7 @@ public final class CustomResourceAdmission implements WriteAdmission {
     if (verb == Verb.CREATE) {
       prepareForCreate(type, obj);
     }
-    JsonNode schema = kind.get().storage().schema();
+    JsonNode schema = schema(kind.get());
     if (schema == null) {
       return obj;
     }
@@ -117,7 +153,7 @@ public final class CustomResourceAdmission implements WriteAdmission {
   @Override
   public ObjectNode defaults(ResourceType type, Verb verb, ObjectNode obj, ObjectNode old) {
     JsonNode schema = obj == null || verb == Verb.DELETE ? null
-        : registry.custom(type.resourceName()).map(k -> k.storage().schema()).orElse(null);
+        : registry.custom(type.resourceName()).map(this::schema).orElse(null);
     if (schema != null) {
       SchemaPruner.prune(obj, schema);
       SchemaPruner.defaults(obj, schema);
@@ -126,10 +162,11 @@ public final class CustomResourceAdmission implements WriteAdmission {
   }
 
   private SchemaRules rules(ResourceType type, JsonNode schema) {
-    CompiledRules c = rules.get(type.resourceName());
+    String key = type.resourceName() + (apiVersion == null ? "" : " " + apiVersion); // one per served schema
+    CompiledRules c = rules.get(key);
     if (c == null || c.schema() != schema) {
       c = new CompiledRules(schema, SchemaRules.compile(schema, ""));
-      rules.put(type.resourceName(), c);
+      rules.put(key, c);
     }
     return c.rules();
   }

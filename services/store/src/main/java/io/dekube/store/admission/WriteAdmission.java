@@ -40,6 +40,15 @@ public interface WriteAdmission {
   default void prepareForCreate(ResourceType type, ObjectNode newObject) {
   }
 
+  /**
+   * This admission for a write a client made in {@code apiVersion}, a custom kind's served version other than its
+   * storage one (the objects are in the storage version all the same): what depends on the version (a custom
+   * kind's schema) is that version's. This admission itself by default.
+   */
+  default WriteAdmission inVersion(String apiVersion) {
+    return this;
+  }
+
   /** This admission, then {@code next} on its result (and so their defaults). */
   default WriteAdmission andThen(WriteAdmission next) {
     WriteAdmission first = this;
@@ -58,6 +67,13 @@ public interface WriteAdmission {
       public void prepareForCreate(ResourceType type, ObjectNode n) {
         first.prepareForCreate(type, n);
         next.prepareForCreate(type, n);
+      }
+
+      @Override
+      public WriteAdmission inVersion(String apiVersion) {
+        WriteAdmission a = first.inVersion(apiVersion);
+        WriteAdmission b = next.inVersion(apiVersion);
+        return a == first && b == next ? this : a.andThen(b);
       }
     };
   }

@@ -50,12 +50,12 @@ final class Creates {
       // (pods "web-7d4b9-" is forbidden: error looking up service account ...); validation and the validating
       // plugins (PodSecurity, LimitRanger's limits, ResourceQuota) come after it and name the generated name
       meta.remove("name");
-      obj = support.mutate(type, obj);
+      obj = support.mutate(req, obj);
       meta = Json.metadata(obj);
       meta.put("name", uniqueName(type, meta.path("namespace").asText(""), generateName,
           chosen == null ? null : chosen.name(), view));
     }
-    ObjectNode admitted = support.trackOwnership(req, null, support.admit(type, Verb.CREATE, obj, null, null));
+    ObjectNode admitted = support.trackOwnership(req, null, support.admit(req, Verb.CREATE, obj, null, null));
     Json.metadata(admitted).remove("resourceVersion");
     String key = WriteSupport.key(req, admitted);
     support.checkQuota(type, admitted, null, view);

@@ -91,8 +91,28 @@ final class RequestParser {
     }
     RequestEnvelope env = new RequestEnvelope(id, requester, verb.wire(), resource, text(n, "namespace"),
         text(n, "name"), object(n, "body"), object(n, "preconditions"), object(n, "options"));
-    return new Result(new ParsedRequest(env, type.get(), verb,
-        WriteOptions.fromJson(env.preconditions(), env.options())), null);
+    WriteOptions options = WriteOptions.fromJson(env.preconditions(), env.options());
+    Optional<ResourceType> served = servedType(type.get(), options.apiVersion());
+    if (served.isEmpty()) {
+      return rejected("unknown-version", id, requester, new StatusException(404, "NotFound",
+          "the server could not find the requested resource (" + resource + " " + options.apiVersion() + ")"));
+    }
+    return new Result(new ParsedRequest(env, served.get(), verb, options), null);
+  }
+
+  /**
+   * The stored resource as a request in {@code apiVersion} writes it: a custom kind's served version other than its
+   * storage one brings its own subresources (kube's {@code spec.versions[*].subresources}: whether a status write
+   * is apart, what a create drops); the version stays the storage one, which the objects are in. Empty when the
+   * kind does not serve that version.
+   */
+  private Optional<ResourceType> servedType(ResourceType stored, String apiVersion) {
+    if (apiVersion == null || apiVersion.equals(stored.apiVersion())) {
+      return Optional.of(stored);
+    }
+    String group = stored.group().isEmpty() ? "" : stored.group() + "/";
+    return registry.custom(stored.resourceName()).filter(k -> apiVersion.startsWith(group))
+        .flatMap(k -> k.servedAs(apiVersion.substring(group.length())));
   }
 
   private static Result rejected(String reason, String id, String requester, StatusException error) {

@@ -154,7 +154,7 @@ final class Updates {
     ResourceType type = req.type();
     ObjectNode old = current.object();
     checkNoNewFinalizers(type, old, next);
-    ObjectNode admitted = support.trackOwnership(req, old, support.admit(type, verb, next, admitOld, old));
+    ObjectNode admitted = support.trackOwnership(req, old, support.admit(req, verb, next, admitOld, old));
     Json.metadata(admitted).remove("resourceVersion");
     if (!statusOnly) {
       Generation.onUpdate(type, old, admitted);

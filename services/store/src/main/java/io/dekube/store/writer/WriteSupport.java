@@ -46,16 +46,21 @@ final class WriteSupport {
    * with: the stored object, but for a subresource), then the validating admission on the result against
    * the {@code stored} object itself (null on create).
    */
-  ObjectNode admit(ResourceType type, Verb verb, ObjectNode obj, ObjectNode admitOld, ObjectNode stored) {
-    return validating.admit(type, verb, admission.admit(type, verb, obj, admitOld), stored);
+  ObjectNode admit(ParsedRequest req, Verb verb, ObjectNode obj, ObjectNode admitOld, ObjectNode stored) {
+    ResourceType type = req.type();
+    WriteAdmission chain = req.options().apiVersion() == null ? admission
+        : admission.inVersion(req.options().apiVersion());
+    return validating.admit(type, verb, chain.admit(type, verb, obj, admitOld), stored);
   }
 
   /**
    * The mutating stage of a create's admission alone (the defaults and the built-in mutating plugins: ServiceAccount,
    * Priority, RuntimeClass...), as kube runs it before the name is generated; 403 when a plugin refuses.
    */
-  ObjectNode mutate(ResourceType type, ObjectNode obj) {
-    return admission.defaults(type, Verb.CREATE, obj, null);
+  ObjectNode mutate(ParsedRequest req, ObjectNode obj) {
+    WriteAdmission chain = req.options().apiVersion() == null ? admission
+        : admission.inVersion(req.options().apiVersion());
+    return chain.defaults(req.type(), Verb.CREATE, obj, null);
   }
 
   /**
@@ -96,7 +101,8 @@ final class WriteSupport {
       }
       return admitted;
     }
-    return ServerSideApply.trackUpdate(old, admitted, req.type(), manager, subresource, fields.instant());
+    String apiVersion = req.options().apiVersion() != null ? req.options().apiVersion() : req.type().apiVersion();
+    return ServerSideApply.trackUpdate(old, admitted, req.type(), manager, subresource, apiVersion, fields.instant());
   }
 
   /** Whether the request is a server-side apply patch. */

@@ -493,6 +493,68 @@ class RequestProcessorTest {
     assertEquals(2, generation(write(Verb.UPDATE, res, status)));
   }
 
+  /**
+   * kube serves each version of a CRD with its own subresources and schema: a write in v2 (no status subresource, a
+   * stricter schema with a default) is admitted as v2's handler admits it, the objects stay in v1, and its
+   * managedFields name v2.
+   */
+  @Test
+  void aWriteInAnotherServedVersionIsAdmittedAndRecordedAsThatVersion() throws Exception {
+    TestStore.REGISTRY.serve(io.dekube.core.crd.CrdParser.kind(Json.YAML.readTree("""
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: crontabvs.stable.example.com}
+        spec:
+          group: stable.example.com
+          scope: Namespaced
+          names: {plural: crontabvs, singular: crontabv, kind: CronTab}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            subresources: {status: {}}
+            schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+          - name: v2
+            served: true
+            storage: false
+            schema: {openAPIV3Schema: {type: object, properties: {
+              spec: {type: object, properties: {cronSpec: {type: string, maxLength: 11}, replicas: {type: integer,
+                default: 1}}},
+              status: {type: object, x-kubernetes-preserve-unknown-fields: true}}}}
+        """)));
+    String res = "crontabvs.stable.example.com";
+    WriteOptions v2 = WriteOptions.none().withFieldManager("kubectl").withApiVersion("stable.example.com/v2");
+    ReplyEnvelope c = admitting.run(admitting.req(Verb.CREATE, res, "ns1", "c", cronTab("c", "* * * * */5", "Given"),
+        v2));
+    assertTrue(c.ok(), () -> String.valueOf(c.status()));
+    assertEquals("stable.example.com/v1", c.object().path("apiVersion").asText(), "stored in the storage version");
+    assertEquals("Given", c.object().at("/status/phase").asText(), "v2 has no status subresource: a create keeps it");
+    assertEquals(1, c.object().at("/spec/replicas").asInt(), "v2's default");
+    assertEquals("stable.example.com/v2", c.object().at("/metadata/managedFields/0/apiVersion").asText());
+    ObjectNode status = c.object().deepCopy();
+    ((ObjectNode) status.get("status")).put("phase", "Running");
+    ReplyEnvelope u = admitting.run(admitting.req(Verb.UPDATE, res, "ns1", "c", status, v2));
+    assertEquals("Running", u.object().at("/status/phase").asText(), "the status is an ordinary field of v2");
+    assertEquals(2, generation(u), "and so counts as spec");
+    ObjectNode tooLong = cronTab("d", "* * * * * * * *", null);
+    ReplyEnvelope refused = admitting.run(admitting.req(Verb.CREATE, res, "ns1", "d", tooLong, v2));
+    assertFailure(refused, 422, "Invalid", "CronTab.stable.example.com \"d\" is invalid: spec.cronSpec: Too long: "
+        + "may not be more than 11 bytes");
+    ReplyEnvelope inV1 = write(Verb.CREATE, res, cronTab("d", "* * * * * * * *", "Given"));
+    assertFalse(inV1.object().has("status"), "v1's status subresource: a create drops it");
+    assertFalse(inV1.object().at("/spec").has("replicas"), "v1's schema has no default");
+    ObjectNode applied = cronTab("e", "1 * * * *", null);
+    applied.put("apiVersion", "stable.example.com/v1");
+    ObjectNode body = Json.object();
+    body.set("patch", applied);
+    ReplyEnvelope a = admitting.run(admitting.withOption(admitting.req(Verb.PATCH, res, "ns1", "e", body,
+        v2.withForce(true)), "patchType", "application/apply-patch+yaml"));
+    assertTrue(a.ok(), () -> String.valueOf(a.status()));
+    assertEquals("Apply", a.object().at("/metadata/managedFields/0/operation").asText());
+    assertEquals("stable.example.com/v2", a.object().at("/metadata/managedFields/0/apiVersion").asText(),
+        "an apply in v2 is recorded as v2's");
+  }
+
   @Test
   void dryRunValidatesAndAnswersButWritesNothing() {
     WriteOptions dry = WriteOptions.none().withDryRun(true);
