@@ -229,12 +229,13 @@ public final class ApiServerVerticle extends VerticleBase {
   private ApiServerKeys keys;
 
   /**
-   * Audit ({@code --audit-policy-file}, {@code --audit-log-path}): the requests' events at the levels of
-   * {@code policy}, appended to {@code log}. Without it requests only get their {@code Audit-Id}.
+   * Audit ({@code --audit-policy-file}, {@code --audit-log-*}, {@code --audit-webhook-*}): the requests' events at
+   * the levels of {@code policy}, handed to {@code sink} (the log and the webhook). Without it requests only get
+   * their {@code Audit-Id}.
    */
   public ApiServerVerticle withAudit(io.dekube.apiserver.audit.AuditPolicy policy,
-                                     io.dekube.apiserver.audit.AuditLog log) {
-    this.audit = new io.dekube.apiserver.audit.AuditHandler(policy, log);
+                                     io.dekube.apiserver.audit.AuditSink sink) {
+    this.audit = new io.dekube.apiserver.audit.AuditHandler(policy, sink);
     return this;
   }
 
@@ -310,6 +311,8 @@ public final class ApiServerVerticle extends VerticleBase {
     // kube's audit runs around authentication: a failed one is audited too
     router.route().handler(audit);
     router.route().handler(new AuthenticationHandler(chain));
+    // kube's audit filter proper: RequestReceived once the user is known (a blocking-strict backend holds the request)
+    router.route().handler(audit.received());
     router.route().handler(new RequestBodyHandler(config.maxRequestBodyBytes()));
     // priority and fairness between impersonation and authorization, as in kube's handler chain
     authorization.mountFilters(router, flowControl.filter());

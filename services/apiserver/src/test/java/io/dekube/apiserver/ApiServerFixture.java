@@ -15,7 +15,8 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 
 import io.dekube.core.pki.CertificateBundle;
-import io.dekube.apiserver.audit.AuditLog;
+import io.dekube.apiserver.audit.AuditBackends;
+import io.dekube.apiserver.audit.AuditOptions;
 import io.dekube.apiserver.audit.AuditPolicy;
 import io.dekube.core.pki.ClusterPki;
 import io.dekube.core.pki.KubeconfigWriter;
@@ -82,7 +83,8 @@ public final class ApiServerFixture implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     ApiServerVerticle verticle = onTheBus(vertx, config);
     if (auditPolicy != null) {
-      verticle.withAudit(AuditPolicy.load(auditPolicy), AuditLog.of(auditLog.toString()));
+      verticle.withAudit(AuditPolicy.load(auditPolicy), AuditBackends.open(new AuditOptions(
+          AuditOptions.Log.defaults(auditLog.toString()), AuditOptions.Webhook.defaults(null))));
     }
     vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(180, TimeUnit.SECONDS);
     return new ApiServerFixture(dir, vertx, verticle, ClusterPki.loadOrCreate(config.pkiDirectory()), config);

@@ -11,7 +11,8 @@ import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.core.bus.BusMonitor;
 import io.dekube.core.informer.SharedInformers;
 import io.vertx.core.Vertx;
-import io.dekube.apiserver.audit.AuditLog;
+import io.dekube.apiserver.audit.AuditBackends;
+import io.dekube.apiserver.audit.AuditSink;
 import io.dekube.apiserver.audit.AuditPolicy;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,9 +33,11 @@ final class ApiServerComponent implements Component {
   public List<Flag> flags() {
     return List.of(Flag.of("--api-port", "N", "apiserver HTTPS port (default 6443)"),
         Flag.of("--api-instances", "N", "apiserver verticle instances sharing the port (default: the cores)"),
-        Flag.of("--audit-policy-file", "FILE", "audit.k8s.io/v1 Policy: audit the requests at its levels"),
-        Flag.of("--audit-log-path", "PATH", "where audit events go, one JSON line each; - is stdout (default: "
-            + "<data-dir>/audit.log when a policy is given)"));
+        Flag.of("--audit-policy-file", "FILE", "audit.k8s.io/v1 Policy: audit the requests at its levels"))
+        .stream().collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), l -> {
+          l.addAll(AuditFlags.flags());
+          return List.copyOf(l);
+        }));
   }
 
   /**
@@ -68,6 +71,23 @@ final class ApiServerComponent implements Component {
     }).orElse(null);
   }
 
+  /**
+   * The audit backends of {@code --audit-log-*} and {@code --audit-webhook-*} (null without a policy: as kube, no
+   * policy audits nothing). The log goes to {@code <data-dir>/audit.log} when {@code --audit-log-path} is not given.
+   * Bad values and an unreadable webhook kubeconfig stop the start in kube's words.
+   */
+  static AuditSink auditSink(Flags flags, Path dataDir) {
+    if (flags.raw("--audit-policy-file").isEmpty()) {
+      AuditFlags.options(flags, null); // checked all the same
+      return null;
+    }
+    try {
+      return AuditBackends.open(AuditFlags.options(flags, dataDir.resolve("audit.log").toString()));
+    } catch (IllegalArgumentException e) {
+      throw new LaunchException(e.getMessage());
+    }
+  }
+
   /** The serving certificate also names the kubernetes Service's ClusterIP of --service-cidr: pods reach it there. */
   static ApiServerConfig config(UpOptions options) {
     return ApiServerConfig.defaults().withHost(options.bindAddress()).withPort(options.apiPort())
@@ -89,16 +109,15 @@ final class ApiServerComponent implements Component {
     AuditPolicy auditPolicy = auditPolicy(ctx.flags());
     // the writers enforce PodSecurity; the apiserver warns (and audits) by the same configuration
     io.dekube.store.admission.podsecurity.PodSecurityConfig podSecurity = StoreComponent.podSecurity(ctx.flags());
-    AuditLog auditLog = auditPolicy == null ? null : AuditLog.of(ctx.flags().raw("--audit-log-path")
-        .orElse(ctx.options().dataDir().resolve("audit.log").toString()));
+    AuditSink auditSink = auditSink(ctx.flags(), ctx.options().dataDir());
     for (int i = 0; i < instances; i++) {
       ApiServerVerticle apiserver = new ApiServerVerticle(config.withPort(port), ctx.registry(), ctx.store(),
           type -> informers.informer(bootstrap, type))
           .withKeys(keys)
           .withKubernetesServiceIp(StoreComponent.serviceRanges(ctx.flags()).firstAddress())
           .withPodSecurity(podSecurity);
-      if (auditPolicy != null) {
-        apiserver.withAudit(auditPolicy, auditLog);
+      if (auditPolicy != null && auditSink != null) {
+        apiserver.withAudit(auditPolicy, auditSink);
       }
       if (bus != null) {
         // the store's checks, named etcd as kube's clients and docs know them (no second `kafka` name)

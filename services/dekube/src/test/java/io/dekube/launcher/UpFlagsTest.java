@@ -113,4 +113,55 @@ class UpFlagsTest {
       io.dekube.core.encryption.StoreEncryption.install(null);
     }
   }
+
+  @Test
+  void kubesAuditFlagsAreTakenAndBadValuesStopTheStartInKubesWords(@TempDir Path dir) throws Exception {
+    Path policy = java.nio.file.Files.writeString(dir.resolve("policy.yaml"),
+        "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n");
+    List<String> flags = List.of("--audit-policy-file", policy.toString(), "--audit-log-path", dir.resolve("a.log")
+        .toString(), "--audit-log-maxage", "7", "--audit-log-maxbackup", "3", "--audit-log-maxsize", "50",
+        "--audit-log-compress", "--audit-log-format", "legacy", "--audit-log-mode", "batch",
+        "--audit-log-batch-max-size", "10", "--audit-log-batch-max-wait", "1m30s", "--audit-log-truncate-enabled=true",
+        "--audit-webhook-mode", "blocking-strict", "--audit-webhook-initial-backoff", "500ms",
+        "--audit-webhook-version", "audit.k8s.io/v1", "--audit-log-version=audit.k8s.io/v1");
+    for (String command : List.of("up", "apiserver")) {
+      List<String> args = new java.util.ArrayList<>(List.of(command, "--kafka", "k:1"));
+      args.addAll(flags);
+      DekubeMain.check(args);
+    }
+    var options = AuditFlags.options(Flags.parse(flags, Components.flags()), "unused");
+    assertEquals(new io.dekube.apiserver.audit.AuditOptions.Log(dir.resolve("a.log").toString(), 7, 3, 50, true,
+        "legacy", "audit.k8s.io/v1", new io.dekube.apiserver.audit.AuditOptions.Batch("batch", 10_000, 10,
+        Duration.ofSeconds(90), false, 0, 0), new io.dekube.apiserver.audit.AuditOptions.Truncate(true, 102_400,
+        10_485_760)), options.log());
+    assertEquals(Duration.ofMillis(500), options.webhook().initialBackoff());
+    assertEquals(null, options.webhook().configFile());
+    Function<List<String>, String> refusal = args -> assertThrows(IllegalArgumentException.class,
+        () -> UpOptions.parse(args)).getMessage();
+    List<String> audited = List.of("--audit-policy-file", policy.toString());
+    java.util.function.BiFunction<String, String, String> bad = (flag, value) -> refusal.apply(
+        java.util.stream.Stream.concat(audited.stream(), java.util.stream.Stream.of(flag, value)).toList());
+    assertEquals("invalid audit log mode fast, allowed modes are \"batch,blocking,blocking-strict\"",
+        bad.apply("--audit-log-mode", "fast"));
+    assertEquals("invalid audit log format xml, allowed formats are \"legacy,json\"",
+        bad.apply("--audit-log-format", "xml"));
+    assertEquals("invalid group version, allowed versions are [\"audit.k8s.io/v1\"]",
+        bad.apply("--audit-log-version", "audit.k8s.io/v1beta1"));
+    assertEquals("--audit-log-maxbackup -1 can't be a negative number", bad.apply("--audit-log-maxbackup", "-1"));
+    assertEquals("invalid argument \"abc\" for \"--audit-log-maxsize\" flag: strconv.ParseInt: parsing \"abc\": "
+        + "invalid syntax", bad.apply("--audit-log-maxsize", "abc"));
+    assertEquals("invalid argument \"10\" for \"--audit-webhook-batch-max-wait\" flag: time: missing unit in "
+        + "duration \"10\"", bad.apply("--audit-webhook-batch-max-wait", "10"));
+    assertEquals("invalid argument \"yes\" for \"--audit-log-compress\" flag: strconv.ParseBool: parsing \"yes\": "
+        + "invalid syntax", bad.apply("--audit-log-compress=yes", "--audit-log-maxage=1"));
+    // the webhook's options are checked when it is set, as kube checks them
+    assertEquals("invalid audit batch webhook max batch size 0, must be a positive number", refusal.apply(List.of(
+        "--audit-webhook-config-file", "hook.yaml", "--audit-webhook-batch-max-size", "0")));
+    UpOptions.parse(List.of("--audit-webhook-batch-max-size", "0"));
+    LaunchException missing = assertThrows(LaunchException.class, () -> ApiServerComponent.auditSink(Flags.parse(
+        List.of("--audit-policy-file", policy.toString(), "--audit-webhook-config-file",
+            dir.resolve("missing.yaml").toString()), Components.flags()), dir));
+    assertEquals("initializing audit webhook: stat " + dir.resolve("missing.yaml") + ": no such file or directory",
+        missing.getMessage());
+  }
 }

@@ -22,12 +22,13 @@ import java.util.UUID;
 /**
  * kube-apiserver's audit filter: every request gets an audit ID (the client's {@code Audit-ID}, else a
  * new UUID), answered in the {@code Audit-Id} header as kube answers it; when a policy is given, the
- * request's events go to the {@link AuditLog} at the level the policy decides — {@code RequestReceived},
- * {@code ResponseStarted} (long-running requests: watches, exec, logs, proxies) and {@code ResponseComplete}
- * (a WebSocket's when it closes), minus the omitted stages. Mounted before authentication, as kube's
- * audit runs around it; the user is the authenticated one, the impersonated one beside it. Requests
- * that fail authentication get one {@code ResponseStarted} event without a user, as kube's
- * failed-authentication audit writes. Runs on the event loop; writing is the log's thread's.
+ * request's events go to the {@link AuditSink} at the level the policy decides — {@code RequestReceived} (once
+ * authenticated: {@link #received}), {@code ResponseStarted} (long-running requests: watches, exec, logs, proxies)
+ * and {@code ResponseComplete} (a WebSocket's when it closes), or {@code Panic} when a handler threw, minus the
+ * omitted stages. Mounted before authentication, as kube's failed-authentication audit runs around it; the user
+ * is the authenticated one, the impersonated one beside it. Requests that fail authentication get one
+ * {@code ResponseStarted} event without a user, as kube's failed-authentication audit writes. Runs on the event
+ * loop; serializing and writing are the backends' threads'.
  */
 public final class AuditHandler implements Handler<RoutingContext> {
 
@@ -39,12 +40,47 @@ public final class AuditHandler implements Handler<RoutingContext> {
   private static final String ANNOTATIONS = "audit.annotations";
 
   private final AuditPolicy policy;
-  private final AuditLog log;
+  private final AuditSink sink;
 
-  /** {@code policy} null: audit IDs only, no events. */
-  public AuditHandler(AuditPolicy policy, AuditLog log) {
-    this.policy = policy;
-    this.log = log;
+  /** {@code policy} or {@code sink} null: audit IDs only, no events (kube without a policy or a backend). */
+  public AuditHandler(AuditPolicy policy, AuditSink sink) {
+    this.policy = sink == null ? null : policy;
+    this.sink = sink;
+  }
+
+  /**
+   * The step after authentication, where kube's audit filter sits: writes the request's RequestReceived event and,
+   * for a {@code blocking-strict} backend, lets the request go on only once it is stored — else answers kube's
+   * 500 ({@code Internal Server Error: "<uri>": failed to store audit event}, counted in
+   * {@code apiserver_audit_requests_rejected_total}). The event loop never waits.
+   */
+  public Handler<RoutingContext> received() {
+    return ctx -> {
+      Request r = ctx.get(REQUEST);
+      if (r == null || r.actor() == null) {
+        ctx.next();
+        return;
+      }
+      java.util.concurrent.CompletionStage<Boolean> stored = r.writeReceived();
+      if (stored == null) {
+        ctx.next();
+        return;
+      }
+      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      stored.whenComplete((ok, err) -> context.runOnContext(v -> {
+        if (Boolean.TRUE.equals(ok)) {
+          ctx.next();
+          return;
+        }
+        AuditMetrics.rejected();
+        r.rejected = true;
+        // kube's responsewriters.InternalError: plain text, its sanitizer's HTML escapes
+        ctx.response().setStatusCode(500).putHeader("Content-Type", "text/plain; charset=utf-8")
+            .putHeader("X-Content-Type-Options", "nosniff")
+            .end("Internal Server Error: &#34;" + ctx.request().uri().replace("&", "&amp;").replace("<", "&lt;")
+                .replace(">", "&gt;").replace("\"", "&#34;").replace("'", "&#39;") + "&#34;: failed to store audit event\n");
+      }));
+    };
   }
 
   /**
@@ -131,6 +167,7 @@ public final class AuditHandler implements Handler<RoutingContext> {
     private boolean receivedWritten;
     private boolean startedWritten;
     private boolean completed;
+    private boolean rejected;
 
     Request(RoutingContext ctx, String id, Instant received) {
       this.ctx = ctx;
@@ -153,7 +190,7 @@ public final class AuditHandler implements Handler<RoutingContext> {
       return decision;
     }
 
-    private UserInfo actor() {
+    UserInfo actor() {
       UserInfo actor = ctx.get(io.dekube.apiserver.authz.Impersonation.ACTOR_KEY);
       return actor != null ? actor : ctx.get(UserInfo.CONTEXT_KEY);
     }
@@ -172,7 +209,7 @@ public final class AuditHandler implements Handler<RoutingContext> {
     }
 
     void completed() {
-      if (completed) {
+      if (completed || rejected) {
         return;
       }
       completed = true;
@@ -181,22 +218,39 @@ public final class AuditHandler implements Handler<RoutingContext> {
         return;
       }
       writeReceived();
+      Throwable failure = ctx.failure();
+      if (panicked(failure)) {
+        // kube's audit filter recovers the handler's panic: a Panic event instead of ResponseComplete
+        ObjectNode status = Json.object().put("status", "Failure").put("message", "APIServer panic'd: " + failure)
+            .put("reason", "InternalError");
+        write(Stage.Panic, Instant.now(), status);
+        return;
+      }
       write(Stage.ResponseComplete, Instant.now());
     }
 
-    private void writeReceived() {
-      if (!receivedWritten) {
-        receivedWritten = true;
-        write(Stage.RequestReceived, received);
+    /** The stage once (null when the level or omitStages leave it out): what a strict backend's request awaits. */
+    java.util.concurrent.CompletionStage<Boolean> writeReceived() {
+      if (receivedWritten) {
+        return null;
       }
+      receivedWritten = true;
+      return write(Stage.RequestReceived, received);
     }
 
-    private void write(Stage stage, Instant at) {
+    private java.util.concurrent.CompletionStage<Boolean> write(Stage stage, Instant at) {
+      return write(stage, at, ctx.get(STATUS));
+    }
+
+    private java.util.concurrent.CompletionStage<Boolean> write(Stage stage, Instant at, JsonNode status) {
       Decision d = decision();
       if (!d.records(stage)) {
-        return;
+        return null;
       }
-      ObjectNode e = AuditEvents.event(d, stage, id, ctx, attributes, received, at, ctx.get(STATUS));
+      ObjectNode e = AuditEvents.event(d, stage, id, ctx, attributes, received, at, status);
+      if (stage == Stage.Panic) {
+        ((ObjectNode) e.get("responseStatus")).put("code", 500);
+      }
       Map<String, String> annotations = ctx.get(ANNOTATIONS);
       if (stage != Stage.RequestReceived && annotations != null) {
         AuditEvents.annotate(e, annotations);
@@ -207,11 +261,23 @@ public final class AuditHandler implements Handler<RoutingContext> {
       if (stage == Stage.ResponseComplete && d.level() == Level.RequestResponse && !startedWritten) {
         AuditEvents.responseObject(e, ctx.get(RESPONSE), d.omitManagedFields());
       }
-      try {
-        log.write(Json.MAPPER.writeValueAsBytes(e));
-      } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
-        throw new IllegalStateException(ex);
+      AuditMetrics.generated();
+      if (stage == Stage.RequestReceived && sink.strict()) {
+        return sink.processAndWait(e);
       }
+      sink.process(e);
+      return null;
     }
+  }
+
+  /**
+   * Whether a request failed with what in Go would be a panic: an unchecked exception a handler threw (a bug), not a
+   * Status the code answered with nor a closed connection.
+   */
+  static boolean panicked(Throwable failure) {
+    return (failure instanceof RuntimeException || failure instanceof Error)
+        && !(failure instanceof io.dekube.core.model.StatusException)
+        && !(failure instanceof io.vertx.ext.web.handler.HttpException)
+        && !(failure instanceof io.vertx.core.VertxException);
   }
 }
