@@ -325,7 +325,7 @@ public final class ApiServerVerticle extends VerticleBase {
     aggregator.proxy().mount(router);
     new DiscoveryHandler(registry, () -> config.host() + ":" + actualPort())
         .withAggregated(aggregator::groups, aggregator::generation).mount(router);
-    OpenApiHandler openApi = new OpenApiHandler(vertx, registry).mount(router);
+    OpenApiHandler openApi = new OpenApiHandler(vertx, registry).withAggregated(aggregator.openApi()).mount(router);
     new OpenApiV2Handler(vertx, openApi).mount(router);
     registry.onChange(openApi::invalidate);
     Codecs codecs = Codecs.jsonOnly().withProtobuf(ProtobufDecoder::decode)

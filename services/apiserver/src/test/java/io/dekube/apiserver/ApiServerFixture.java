@@ -139,12 +139,12 @@ public final class ApiServerFixture implements AutoCloseable {
   }
 
   /** A client trusting the cluster CA, presenting {@code clientCert} (or nothing when null). */
-  HttpClient client(CertificateBundle clientCert) throws Exception {
+  public HttpClient client(CertificateBundle clientCert) throws Exception {
     return HttpClient.newBuilder().sslContext(sslContext(pki.ca().certificate(), clientCert))
         .connectTimeout(Duration.ofSeconds(10)).build();
   }
 
-  HttpResponse<String> get(HttpClient client, String path, String... headers) throws Exception {
+  public HttpResponse<String> get(HttpClient client, String path, String... headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server() + path)).timeout(Duration.ofSeconds(30)).GET();
     if (headers.length > 0) {
       b.headers(headers);

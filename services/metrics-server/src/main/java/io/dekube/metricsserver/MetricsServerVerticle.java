@@ -151,6 +151,11 @@ public final class MetricsServerVerticle extends VerticleBase {
         throw new StatusException(405, "MethodNotAllowed", "the server does not allow this method on the requested "
             + "resource");
       }
+      if (path.equals("/openapi/v2")) {
+        // what kube's generic apiserver serves for metrics-server's OpenAPIConfig (it has no v3 one: 404 below)
+        send(req, 200, MetricsOpenApi.document());
+        return;
+      }
       if (!path.equals(PREFIX) && !path.startsWith(PREFIX + "/")) {
         throw new StatusException(404, "NotFound", "the server could not find the requested resource");
       }

@@ -3,6 +3,7 @@ package io.dekube.apiserver.aggregator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.apiserver.discovery.ServedGroup;
+import io.dekube.apiserver.openapi.AggregatedSpecs;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.informer.InformerHandler;
 import io.dekube.core.model.ResourceRegistry;
@@ -43,6 +44,7 @@ public final class Aggregator {
   private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
   private volatile ServiceWatch.View view;
   private volatile AvailabilityController availability;
+  private final AggregatedOpenApi openApi = new AggregatedOpenApi(this);
 
   private Aggregator(Informer apiServices, BackendClients clients) {
     this.apiServices = apiServices;
@@ -114,6 +116,7 @@ public final class Aggregator {
       public void onAdd(ObjectNode api) {
         availability.check(name(api));
         generation.incrementAndGet();
+        openApi.changed();
       }
 
       @Override
@@ -122,6 +125,10 @@ public final class Aggregator {
           availability.check(name(api));
         }
         generation.incrementAndGet();
+        if (!old.path("spec").equals(api.path("spec"))
+            || !java.util.Objects.equals(ApiServiceConditions.current(old), ApiServiceConditions.current(api))) {
+          openApi.changed();
+        }
       }
 
       @Override
@@ -129,6 +136,7 @@ public final class Aggregator {
         resources.remove(name(last));
         fingerprints.remove(name(last));
         generation.incrementAndGet();
+        openApi.changed();
       }
     };
   }
@@ -177,6 +185,11 @@ public final class Aggregator {
   /** Changes whenever {@link #groups} may have changed. */
   public long generation() {
     return generation.get();
+  }
+
+  /** The OpenAPI of the aggregated API servers, for the apiserver's OpenAPI handlers. */
+  public AggregatedSpecs openApi() {
+    return openApi;
   }
 
   /** The handler of {@code /apis/<group>/<version>[/...]}: proxies non-local APIServices, passes on the rest. */

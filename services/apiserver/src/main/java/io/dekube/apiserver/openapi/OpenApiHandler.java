@@ -39,6 +39,7 @@ public final class OpenApiHandler {
   private final Vertx vertx;
   private final ResourceRegistry registry;
   private final Shared shared;
+  private AggregatedSpecs aggregated;
 
   public OpenApiHandler(Vertx vertx, ResourceRegistry registry) {
     this.vertx = vertx;
@@ -46,6 +47,20 @@ public final class OpenApiHandler {
     synchronized (SHARED) {
       this.shared = SHARED.computeIfAbsent(registry, r -> new Shared());
     }
+  }
+
+  /**
+   * Serves the aggregated API servers' group versions too: listed in the index after the apiserver's
+   * own (which win a conflict), their documents fetched from {@code specs}.
+   */
+  public OpenApiHandler withAggregated(AggregatedSpecs specs) {
+    this.aggregated = specs;
+    return this;
+  }
+
+  /** The aggregated API servers' OpenAPI, or null. */
+  public AggregatedSpecs aggregated() {
+    return aggregated;
   }
 
   /** Mounts {@code /openapi/v3} and {@code /openapi/v3/*} on the router. */
@@ -77,7 +92,9 @@ public final class OpenApiHandler {
       fail(ctx, new StatusException(406, "NotAcceptable", "only application/json is served for OpenAPI v3"));
       return;
     }
-    documents().onSuccess(d -> send(ctx, d.index(), OpenApiDocuments.hash(d.index()), false))
+    documents().compose(d -> aggregated == null ? Future.succeededFuture(d.index())
+            : aggregated.snapshot().map(s -> withAggregated(d.index(), s.v3Paths())))
+        .onSuccess(index -> send(ctx, index, OpenApiDocuments.hash(index), false))
         .onFailure(e -> fail(ctx, StatusException.internal("building OpenAPI documents failed: " + e)));
   }
 
@@ -87,8 +104,8 @@ public final class OpenApiHandler {
       key = key.substring(0, key.length() - 1);
     }
     String wanted = key;
-    documents().onSuccess(docs -> {
-      var doc = docs.document(wanted);
+    documents().compose(docs -> docs.document(wanted).isPresent() || aggregated == null
+        ? Future.succeededFuture(docs.document(wanted)) : aggregated.v3(wanted)).onSuccess(doc -> {
       if (doc.isEmpty()) {
         fail(ctx, new StatusException(404, "NotFound", "the server could not find the requested resource"));
         return;
@@ -105,6 +122,26 @@ public final class OpenApiHandler {
       }
       send(ctx, doc.get().bytes(), doc.get().hash(), hash != null);
     }).onFailure(e -> fail(ctx, StatusException.internal("building OpenAPI documents failed: " + e)));
+  }
+
+  /** The index with the aggregated group versions the apiserver does not serve itself, keys in order. */
+  static byte[] withAggregated(byte[] index, java.util.Map<String, String> aggregatedPaths) {
+    if (aggregatedPaths.isEmpty()) {
+      return index;
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode local = io.dekube.core.model.Json.MAPPER.readTree(index);
+      java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> paths = new java.util.TreeMap<>();
+      local.path("paths").fields().forEachRemaining(e -> paths.put(e.getKey(), e.getValue()));
+      aggregatedPaths.forEach((key, url) -> paths.putIfAbsent(key,
+          io.dekube.core.model.Json.object().put("serverRelativeURL", url)));
+      com.fasterxml.jackson.databind.node.ObjectNode out = io.dekube.core.model.Json.object();
+      com.fasterxml.jackson.databind.node.ObjectNode p = out.putObject("paths");
+      paths.forEach(p::set);
+      return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static void send(RoutingContext ctx, byte[] body, String hash, boolean immutable) {

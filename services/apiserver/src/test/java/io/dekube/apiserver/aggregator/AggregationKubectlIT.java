@@ -57,6 +57,7 @@ class AggregationKubectlIT {
 
   @Test
   void localApiServicesAreListedAvailable() throws Exception {
+    awaitRow("v1.apps", "Local", "True"); // written by the availability controller just after the start
     Result r = kubectl("get", "apiservices");
     assertEquals(0, r.exitCode(), r.stderr());
     assertTrue(r.stdout().lines().findFirst().orElse("").matches("NAME\\s+SERVICE\\s+AVAILABLE\\s+AGE"), r.stdout());
@@ -172,6 +173,10 @@ class AggregationKubectlIT {
       assertTrue(seen.path("path").asText().startsWith("/apis/wardle.example.com/v1alpha1/namespaces/wardle/flunders"
           + "?limit=5"), list.stdout());
 
+      // its OpenAPI (v2 only, as metrics-server's) converted for /openapi/v3, which kubectl explain reads
+      Result explain = kubectl("explain", "flunders.spec");
+      assertEquals(0, explain.exitCode(), explain.stderr());
+      assertTrue(explain.stdout().contains("A name of another flunder or fischer."), explain.stdout());
       Result resources = kubectl("api-resources", "--api-group=wardle.example.com");
       assertEquals(0, resources.exitCode(), resources.stderr());
       assertRow(resources.stdout(), "flunders", "wardle.example.com/v1alpha1", "true", "Flunder");

@@ -1,5 +1,6 @@
 package io.dekube.apiserver.openapi.v2;
 
+import io.dekube.apiserver.openapi.AggregatedSpecs;
 import io.dekube.apiserver.openapi.OpenApiDocuments;
 import io.dekube.apiserver.openapi.OpenApiHandler;
 import io.dekube.core.model.StatusException;
@@ -9,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -33,7 +35,11 @@ public final class OpenApiV2Handler {
    * The build of each set of v3 documents, shared by every handler serving them (the v3 documents are
    * shared per registry); an entry goes with its documents when CRDs replace them.
    */
-  private static final Map<OpenApiDocuments, Future<Built>> BUILT = new WeakHashMap<>();
+  private static final Map<OpenApiDocuments, Entry> BUILT = new WeakHashMap<>();
+
+  /** A build of the v3 documents merged with the aggregated specs whose tag is {@code aggregatedTag}. */
+  private record Entry(String aggregatedTag, Future<Built> built) {
+  }
 
   private final Vertx vertx;
   private final OpenApiHandler v3;
@@ -50,20 +56,27 @@ public final class OpenApiV2Handler {
   }
 
   private Future<Built> built() {
-    return v3.documents().compose(docs -> {
-      synchronized (BUILT) {
-        Future<Built> f = BUILT.get(docs);
-        if (f == null || f.failed()) {
-          f = vertx.executeBlocking(() -> build(docs), false);
-          BUILT.put(docs, f);
-        }
-        return f;
-      }
-    });
+    AggregatedSpecs aggregated = v3.aggregated();
+    return v3.documents().compose(docs -> (aggregated == null
+        ? Future.succeededFuture(new AggregatedSpecs.Snapshot(List.of(), "", Map.of())) : aggregated.snapshot())
+        .compose(specs -> {
+          synchronized (BUILT) {
+            // one merged document per set of v3 documents: a change of the backends replaces it
+            Entry e = BUILT.get(docs);
+            if (e == null || e.built().failed() || !e.aggregatedTag().equals(specs.v2Tag())) {
+              e = new Entry(specs.v2Tag(), vertx.executeBlocking(() -> build(docs, specs.v2()), false));
+              BUILT.put(docs, e);
+            }
+            return e.built();
+          }
+        }));
   }
 
-  private static Built build(OpenApiDocuments docs) {
+  private static Built build(OpenApiDocuments docs, List<byte[]> aggregated) throws java.io.IOException {
     var tree = SwaggerDocument.of(docs);
+    for (byte[] spec : aggregated) {
+      SwaggerMerge.merge(tree, io.dekube.core.model.Json.MAPPER.readTree(spec));
+    }
     byte[] json = tree.toString().getBytes(StandardCharsets.UTF_8);
     byte[] proto = SwaggerProto.encode(tree);
     return new Built(json, OpenApiDocuments.hash(json), proto, OpenApiDocuments.hash(proto));
