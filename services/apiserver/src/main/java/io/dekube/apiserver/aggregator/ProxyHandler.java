@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * goes, after the apiserver authenticated and authorized it, to a ready endpoint of the APIService's
  * Service over HTTPS, as the user the apiserver saw ({@code X-Remote-User}, one
  * {@code X-Remote-Group} per group); the client's own credentials and
- * front-proxy headers are not passed on. The answer streams back (watches too). While the APIService
+ * front-proxy headers are not passed on. The answer streams back (watches too); a WebSocket upgrade
+ * becomes a raw stream both ways ({@link UpgradeProxy}). While the APIService
  * is not Available, or no endpoint is ready, the answer is kube's {@code 503 service unavailable}.
  * Local APIServices (and group versions without one) go to the next route. Asynchronous: a slow
  * backend never holds an event loop. Runs on the request's event loop.
@@ -77,6 +78,13 @@ public final class ProxyHandler implements Handler<RoutingContext> {
         .setServer(SocketAddress.inetSocketAddress(t.port(), t.host())).setHost(t.serverName()).setPort(t.port())
         .setURI(ctx.request().uri()).setIdleTimeout(watch ? 0 : IDLE_TIMEOUT_MS);
     headers(ctx.request().headers(), ctx.get(UserInfo.CONTEXT_KEY), o);
+    if (UpgradeProxy.applies(ctx.request())) {
+      UpgradeProxy.tunnel(ctx, aggregator.clients().client(api), o, e -> {
+        LOG.debug("proxying the upgrade {} to {} failed: {}", ctx.request().uri(), t.url(), e.toString());
+        unavailable(ctx, "error trying to reach service: " + e.getMessage());
+      });
+      return;
+    }
     Buffer body = ctx.body() == null || ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
     aggregator.clients().client(api).request(o)
         .compose(req -> {

@@ -26,7 +26,8 @@ import java.util.function.Function;
  * address of its Endpoints on that port's target; a node's is its kubelet API (HTTPS with the
  * apiserver's kubelet client certificate; another port of the node when named). The rest of the path after {@code /proxy}, the query,
  * the method, the headers (without hop-by-hop ones and the client's credentials) and the body go to
- * the target, whose answer streams back. Runs on the request's event loop.
+ * the target, whose answer streams back; a WebSocket upgrade is tunnelled raw both ways, as kube's
+ * UpgradeAwareHandler does. Runs on the request's event loop.
  */
 final class ServiceProxy {
 
@@ -73,6 +74,13 @@ final class ServiceProxy {
       case "nodes" -> node(id);
       default -> service(r, id);
     };
+    if (io.dekube.apiserver.aggregator.UpgradeProxy.applies(r.ctx().request())) {
+      // kube's UpgradeAwareHandler: a WebSocket to the pod, service or node, tunnelled raw both ways
+      io.dekube.apiserver.aggregator.UpgradeProxy.tunnel(r.ctx(), t.client(), options(r, t), e -> Responses.fail(
+          r.ctx(), new StatusException(503, "ServiceUnavailable", "error trying to reach service: " + e.getMessage()),
+          r.pretty()));
+      return;
+    }
     Bodies.read(r.ctx()).onComplete(body -> {
       if (body.failed()) {
         Responses.fail(r.ctx(), body.cause(), r.pretty());
@@ -171,7 +179,8 @@ final class ServiceProxy {
     return query == null || query.isEmpty() ? rest : rest + "?" + query;
   }
 
-  private void forward(ApiRequest r, Target t, Buffer body) {
+  /** The request to the target: the method, the path after {@code /proxy}, the headers but hop-by-hop ones and credentials. */
+  private static RequestOptions options(ApiRequest r, Target t) {
     var req = r.ctx().request();
     RequestOptions o = new RequestOptions().setMethod(req.method()).setHost(t.host()).setPort(t.port())
         .setURI(uri(req.path(), r.name(), req.query()));
@@ -183,6 +192,11 @@ final class ServiceProxy {
         o.addHeader(h.getKey(), h.getValue());
       }
     }
+    return o;
+  }
+
+  private void forward(ApiRequest r, Target t, Buffer body) {
+    RequestOptions o = options(r, t);
     t.client().request(o)
         .compose(out -> {
           ResponseAbort.onAbort(r.ctx(), out::reset);

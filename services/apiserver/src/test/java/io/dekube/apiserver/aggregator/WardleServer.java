@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * A small aggregated API server for tests, on 127.0.0.1 over HTTPS with its own CA: it serves
  * {@code wardle.example.com/v1alpha1} ({@code flunders}: a list naming the user, groups and client
  * certificate it saw), answers 500 to the discovery of {@code broken.example.com/v1}, and holds
- * {@code .../flunders/slow} until {@link #release}. Its OpenAPI is as {@link OpenApi} says.
+ * {@code .../flunders/slow} until {@link #release}, echoes WebSocket messages under {@code .../echo}. Its OpenAPI is as {@link OpenApi} says.
  */
 final class WardleServer implements AutoCloseable {
 
@@ -85,7 +85,9 @@ final class WardleServer implements AutoCloseable {
     if (path.startsWith("/openapi/")) {
       openApiUser = req.getHeader("X-Remote-User");
     }
-    if (path.equals("/openapi/v2") && openApi != OpenApi.NONE) {
+    if (path.endsWith("/echo") && req.headers().contains("Upgrade")) {
+      echo(req);
+    } else if (path.equals("/openapi/v2") && openApi != OpenApi.NONE) {
       json(req, 200, V2_DOCUMENT);
     } else if (path.equals("/openapi/v3") && openApi == OpenApi.V2_AND_V3) {
       json(req, 200, """
@@ -159,6 +161,16 @@ final class WardleServer implements AutoCloseable {
         "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta":{"description":"Wardle's own ObjectMeta.","type":"object",
           "properties":{"name":{"type":"string"}}},
         "com.example.unused.Thing":{"type":"object"}}}""";
+
+  /**
+   * A WebSocket that answers each text message with {@code <user> <path>: <message>} (the
+   * {@code X-Remote-User} of the upgrade, its path and query).
+   */
+  static void echo(HttpServerRequest req) {
+    String user = req.getHeader("X-Remote-User");
+    String where = req.uri();
+    req.toWebSocket().onSuccess(ws -> ws.textMessageHandler(m -> ws.writeTextMessage(user + " " + where + ": " + m)));
+  }
 
   private static void json(HttpServerRequest req, int status, String body) {
     req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
