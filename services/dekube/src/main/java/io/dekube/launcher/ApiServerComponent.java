@@ -77,6 +77,10 @@ final class ApiServerComponent implements Component {
    * Bad values and an unreadable webhook kubeconfig stop the start in kube's words.
    */
   static AuditSink auditSink(Flags flags, Path dataDir) {
+    if (flags.raw("--audit-webhook-batch-initial-backoff").isPresent()) { // pflag's word for a deprecated flag
+      System.err.println("Flag --audit-webhook-batch-initial-backoff has been deprecated, Deprecated, use "
+          + "--audit-webhook-initial-backoff instead.");
+    }
     if (flags.raw("--audit-policy-file").isEmpty()) {
       AuditFlags.options(flags, null); // checked all the same
       return null;

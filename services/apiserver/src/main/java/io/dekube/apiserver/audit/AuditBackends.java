@@ -15,6 +15,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AuditBackends {
 
   private static final Map<AuditOptions, AuditSink> OPEN = new ConcurrentHashMap<>();
+  private static final List<BufferedSink> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** How long the stop waits for the queued events (kube waits for all of them: a webhook's retries included). */
+  static final java.time.Duration SHUTDOWN_WAIT = java.time.Duration.ofSeconds(10);
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(AuditBackends::shutdown, "audit-shutdown"));
+  }
 
   private AuditBackends() {
   }
@@ -49,6 +56,28 @@ public final class AuditBackends {
     if (remote != null) {
       sinks.add(new BufferedSink(TruncatingBackend.wrap(remote, webhook.truncate()), webhook.batch(), 1, true));
     }
+    sinks.forEach(s -> STARTED.add((BufferedSink) s));
     return AuditSink.union(sinks);
+  }
+
+  /** The process stops: every backend sends what it still holds, together within {@link #SHUTDOWN_WAIT}. */
+  static void shutdown() {
+    long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
+    try {
+      for (BufferedSink s : STARTED) {
+        s.shutdown(java.time.Duration.ZERO); // every one starts sending now
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    for (BufferedSink s : STARTED) {
+      try {
+        s.shutdown(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code blocking-strict}: as blocking, and the request waits (its event loop does not) until its
  *   RequestReceived event is stored; when it cannot be, the request fails as kube fails it.</li>
  * </ul>
- * Thread-safe; {@link #process} never blocks.
+ * {@link #shutdown} sends what is queued, as kube's {@code Shutdown}. Thread-safe; {@link #process} never blocks.
  */
 final class BufferedSink implements AuditSink {
 
@@ -37,6 +37,9 @@ final class BufferedSink implements AuditSink {
   private record Item(ObjectNode event, CompletableFuture<Boolean> done) {
   }
 
+  /** Wakes the writer to send a partial batch at once (when the process stops). */
+  private static final Item FLUSH = new Item(null, null);
+
   private final AuditBackend backend;
   private final AuditOptions.Batch config;
   private final boolean batching;
@@ -44,6 +47,9 @@ final class BufferedSink implements AuditSink {
   private final BlockingQueue<Item> queue;
   private final TokenBucket throttle;
   private final ExecutorService senders;
+  /** Events handed over and not yet processed. */
+  private final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
+  private volatile boolean stopping;
 
   /**
    * @param runLength in the blocking modes, how many queued events the backend gets at once (the log: many; the
@@ -90,8 +96,23 @@ final class BufferedSink implements AuditSink {
     return config.mode().equals("blocking-strict");
   }
 
+  /**
+   * kube's {@code Shutdown}: the queued events are sent now (no batch wait) and this returns once they are
+   * processed, or after {@code timeout}. Events handed over later are still taken. Blocking; for the stop hook.
+   */
+  void shutdown(java.time.Duration timeout) throws InterruptedException {
+    stopping = true;
+    queue.offer(FLUSH);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (pending.get() > 0 && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
+  }
+
   private void offer(Item item) {
+    pending.incrementAndGet();
     if (!queue.offer(item)) {
+      pending.decrementAndGet();
       AuditMetrics.error(batching ? "buffered" : backend.name(), "audit buffer queue blocked", List.of(item.event()));
       if (item.done() != null) {
         item.done().complete(false);
@@ -126,20 +147,24 @@ final class BufferedSink implements AuditSink {
   /** kube's {@code collectEvents}: up to the batch size, for at most the batch wait when batches are more than one. */
   private List<Item> collect() throws InterruptedException {
     List<Item> batch = new ArrayList<>();
-    if (!batching || maxBatch == 1 || config.maxBatchWait().isZero()) {
+    if (!batching || maxBatch == 1 || config.maxBatchWait().isZero() || stopping) {
       batch.add(queue.take());
       queue.drainTo(batch, maxBatch - 1);
+      batch.remove(FLUSH);
       return batch;
     }
     long deadline = System.nanoTime() + config.maxBatchWait().toNanos();
     while (batch.size() < maxBatch) {
       long left = deadline - System.nanoTime();
       Item item = left <= 0 ? null : queue.poll(left, TimeUnit.NANOSECONDS);
-      if (item == null) {
+      if (item == null || item == FLUSH) {
         break;
       }
       batch.add(item);
       queue.drainTo(batch, maxBatch - batch.size());
+      if (batch.remove(FLUSH)) {
+        break;
+      }
     }
     return batch;
   }
@@ -157,6 +182,7 @@ final class BufferedSink implements AuditSink {
         i.done().complete(ok);
       }
     }
+    pending.addAndGet(-batch.size());
   }
 
   /** client-go's token bucket rate limiter: {@code qps} tokens a second, at most {@code burst} saved. */

@@ -220,6 +220,21 @@ class AuditBackendsTest {
   }
 
   @Test
+  void stoppingSendsWhatIsQueuedWithoutWaitingForTheBatchToFill() throws Exception {
+    Recording out = new Recording();
+    BufferedSink sink = new BufferedSink(out, new AuditOptions.Batch("batch", 100, 400, Duration.ofMinutes(5), true,
+        10, 15), 1, true);
+    sink.process(event("ResponseComplete", "Metadata"));
+    sink.process(event("ResponseComplete", "Metadata"));
+    Thread.sleep(100);
+    assertTrue(out.batches.isEmpty(), "a batch of 400 waits up to 5 minutes");
+    long started = System.nanoTime();
+    sink.shutdown(Duration.ofSeconds(10));
+    assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5), "sent at once");
+    assertEquals(List.of(2), out.batches.stream().map(List::size).toList());
+  }
+
+  @Test
   void aStrictLogThatCannotWriteFailsTheEventsItWasGiven(@TempDir Path dir) throws Exception {
     Path notAFile = Files.createDirectories(dir.resolve("audit.log"));
     AuditOptions.Log log = AuditOptions.Log.defaults(notAFile.toString());
