@@ -67,13 +67,19 @@ public final class AuditHandler implements Handler<RoutingContext> {
         return;
       }
       io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      // the body waits too: the body handler after us must see all of it
+      ctx.request().pause();
       stored.whenComplete((ok, err) -> context.runOnContext(v -> {
         if (Boolean.TRUE.equals(ok)) {
+          if (ResponseAbort.upgrades(ctx.request())) {
+            ctx.request().resume(); // no body handler reads an upgrade: its handler takes the request as it came
+          }
           ctx.next();
           return;
         }
         AuditMetrics.rejected();
         r.rejected = true;
+        ctx.request().resume(); // what is left of the body is read and dropped
         // kube's responsewriters.InternalError: plain text, its sanitizer's HTML escapes
         ctx.response().setStatusCode(500).putHeader("Content-Type", "text/plain; charset=utf-8")
             .putHeader("X-Content-Type-Options", "nosniff")

@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.Json;
+import io.dekube.core.testing.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -29,30 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The log backend's rotation and formats, the truncating backend, the modes and kube's option errors. */
 class AuditBackendsTest {
-
-  /** A clock the test moves. */
-  private static final class TestClock extends Clock {
-    private Instant now;
-
-    TestClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   static ObjectNode event(String stage, String level) throws Exception {
     return (ObjectNode) Json.MAPPER.readTree("""
@@ -107,7 +81,7 @@ class AuditBackendsTest {
       assertEquals(600 * 1024, Files.size(file));
       assertTrue(Files.exists(dir.resolve("audit-2026-12-07T12-00-00.000.log")), names(dir).toString());
       for (int i = 1; i <= 3; i++) {
-        clock.now = clock.now.plusSeconds(3600);
+        clock.advance(Duration.ofHours(1));
         log.write(chunk);
         log.flush();
       }
