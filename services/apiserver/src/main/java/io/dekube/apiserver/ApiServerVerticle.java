@@ -19,7 +19,9 @@ import io.dekube.apiserver.aggregator.AutoRegistration;
 import io.dekube.apiserver.discovery.DiscoveryHandler;
 import io.dekube.apiserver.codec.Codecs;
 import io.dekube.apiserver.crd.CrdController;
+import io.dekube.apiserver.crd.ConversionWebhook;
 import io.dekube.apiserver.crd.CustomVersions;
+import io.dekube.store.admission.webhook.EquivalentVersions;
 import io.dekube.core.crd.CrdParser;
 import io.dekube.core.crd.CustomKindSync;
 import io.dekube.apiserver.codec.proto.ProtobufDecoder;
@@ -152,10 +154,13 @@ public final class ApiServerVerticle extends VerticleBase {
           // ... after the ValidatingAdmissionPolicies, which it runs between its mutating and validating webhooks
           CelRbacAuthorizer celAuthorizer = new CelRbacAuthorizer(
               () -> authorization == null ? null : authorization.authorizer());
-          Future<PolicyAdmission> policies = PolicyAdmission.start(registry, informers, celAuthorizer);
+          // ... which see a custom resource in the version their rules matched, converted by its CRD's webhook too
+          EquivalentVersions versions = EquivalentVersions.of(registry).withWebhooks((kind, object, apiVersion) ->
+              conversions().convert(kind, List.of(object), apiVersion, false).map(l -> l.get(0)));
+          Future<PolicyAdmission> policies = PolicyAdmission.start(registry, informers, celAuthorizer, versions);
           Future<WebhookAdmission> admission = Future.all(aggregation, policies).compose(all -> WebhookAdmission.start(
               vertx, registry, informers, new WatchedServices(aggregation.result()::view), policies.result(),
-              celAuthorizer))
+              celAuthorizer, versions))
               .onSuccess(w -> webhooks = w).onSuccess(hooks.done("start-apiserver-admission-initializer"));
           return Future.all(List.of(
               SystemPriorityClasses.ensure(own, registry)
@@ -188,6 +193,21 @@ public final class ApiServerVerticle extends VerticleBase {
   }
 
   private volatile io.dekube.apiserver.flowcontrol.FlowControl flowControl;
+  private volatile ConversionWebhook conversions;
+
+  /**
+   * The CRDs' conversion webhooks (REST bodies and answers, admission's versioned objects): they reach their services
+   * as the admission webhooks and the aggregator do, so only once the aggregator started.
+   */
+  private ConversionWebhook conversions() {
+    ConversionWebhook c = conversions;
+    if (c == null) {
+      c = new ConversionWebhook(new io.dekube.store.admission.webhook.WebhookClient(vertx,
+          new WatchedServices(aggregator::view)));
+      conversions = c;
+    }
+    return c;
+  }
 
   /** API priority and fairness: one per process, shared by the instances. */
   private Future<Void> flowControl() {
@@ -329,10 +349,7 @@ public final class ApiServerVerticle extends VerticleBase {
     new OpenApiV2Handler(vertx, openApi).mount(router);
     registry.onChange(openApi::invalidate);
     Codecs codecs = Codecs.jsonOnly().withProtobuf(ProtobufDecoder::decode)
-        .withVersions(new CustomVersions(registry, new LegacyVersionConverter(registry),
-            // CRD conversion webhooks reach their services as the admission webhooks and the aggregator do
-            new io.dekube.apiserver.crd.ConversionWebhook(new io.dekube.store.admission.webhook.WebhookClient(vertx,
-                new WatchedServices(aggregator::view)))));
+        .withVersions(new CustomVersions(registry, new LegacyVersionConverter(registry), conversions()));
     authorization.mountReviews(router, security.tokens());
     new ServiceAccountIssuerDiscovery(TokenClaims.ISSUER, security.saKey().publicKey(), security.saKey().keyId(),
         () -> config.host() + ":" + actualPort()).mount(router);

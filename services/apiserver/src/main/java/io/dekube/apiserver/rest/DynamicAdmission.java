@@ -74,6 +74,19 @@ final class DynamicAdmission {
             patched, current, p.dryRun(), writeOptions("PatchOptions", p))));
   }
 
+  /**
+   * The object a patch of another version yields ({@link LegacyPatch}, in the stored version), admitted as kube admits
+   * a patch: an update of {@code current}, or a create when a server-side apply makes the object ({@code current}
+   * null); as the webhooks leave it.
+   */
+  Future<ObjectNode> patched(ApiRequest r, ObjectNode obj, ObjectNode current, WriteParams p) {
+    if (off(r)) {
+      return Future.succeededFuture(obj);
+    }
+    return admit(r, r.namespace(), current == null ? AdmissionAttributes.CREATE : AdmissionAttributes.UPDATE, r.name(),
+        obj, current, p.dryRun(), writeOptions("PatchOptions", p));
+  }
+
   /** Admits the delete of {@code r}'s object (of {@code namespace/name} in a collection delete). */
   Future<Void> delete(ApiRequest r, String namespace, String name, DeleteParams d) {
     if (off(r)) {

@@ -174,7 +174,8 @@ final class WriteHandler {
       Responses.warnings(r.ctx(), d.warnings());
       WriteOptions o = options(p, r).withSubresource(subresource);
       if (r.legacy()) {
-        return LegacyPatch.apply(r, store, reads, type, d.document(), o, () -> existed[0] = false);
+        return LegacyPatch.apply(r, store, reads, (obj, current) -> webhooks.patched(r, obj, current, p), type,
+            d.document(), o, () -> existed[0] = false);
       }
       Future<Void> admitted = !apply ? Future.succeededFuture()
           : applies.admit(r.type(), r.namespace(), r.name(), false).map(before -> {

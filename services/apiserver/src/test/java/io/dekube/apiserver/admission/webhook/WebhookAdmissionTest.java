@@ -11,6 +11,9 @@ import io.dekube.apiserver.rest.backend.ObjectCache;
 import io.dekube.store.admission.webhook.AdmissionAttributes;
 import io.dekube.core.admission.webhook.AdmissionWebhookServer;
 import io.dekube.store.admission.webhook.ConfigurationSource;
+import io.dekube.store.admission.webhook.EquivalentVersions;
+import io.dekube.store.admission.webhook.ValidatingPolicies;
+import io.dekube.store.cel.CelAuthorizer;
 import io.dekube.store.admission.webhook.ServiceResolver;
 import io.dekube.store.admission.webhook.WebhookAdmission;
 import io.dekube.core.model.Json;
@@ -127,6 +130,73 @@ class WebhookAdmissionTest {
     assertTrue(!admission.mayApply(pods, AdmissionAttributes.UPDATE, "status"));
     assertTrue(!admission.mayApply(pods, AdmissionAttributes.CREATE, "binding"));
     assertTrue(!admission.mayApply(configMaps, AdmissionAttributes.CREATE, ""));
+  }
+
+  /**
+   * kube's matchPolicy Equivalent for a CRD: a webhook whose rules name only v2 is called for a write in v1 with the
+   * object converted to v2 (by the CRD's conversion webhook here), its review naming v2 as kind and v1 as requestKind,
+   * and its patch, made in v2, is converted back.
+   */
+  @Test
+  void aCustomResourceReachesAWebhookInTheVersionItsRulesMatched() throws Exception {
+    registry.serve(io.dekube.core.crd.CrdParser.kind(Json.YAML.readTree("""
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: crontabs.stable.example.com}
+        spec:
+          group: stable.example.com
+          scope: Namespaced
+          names: {plural: crontabs, singular: crontab, kind: CronTab}
+          versions:
+          - {name: v1, served: true, storage: true}
+          - {name: v2, served: true, storage: false}
+          conversion:
+            strategy: Webhook
+            webhook: {conversionReviewVersions: [v1], clientConfig: {url: 'https://127.0.0.1:1/convert'}}
+        """)));
+    ResourceType cronTabs = registry.byResourceName("crontabs.stable.example.com").orElseThrow();
+    List<String> conversions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    EquivalentVersions versions = EquivalentVersions.of(registry).withWebhooks((kind, object, apiVersion) -> {
+      conversions.add(object.path("apiVersion").asText() + " -> " + apiVersion);
+      ObjectNode spec = (ObjectNode) object.path("spec");
+      boolean toV2 = apiVersion.endsWith("/v2");
+      spec.set(toV2 ? "cronSpec" : "schedule", spec.remove(toV2 ? "schedule" : "cronSpec"));
+      return Future.succeededFuture(object.put("apiVersion", apiVersion));
+    });
+    ResourceType mutatingType = registry.byGroupPlural("admissionregistration.k8s.io", "mutatingwebhookconfigurations")
+        .orElseThrow();
+    admission = new WebhookAdmission(vertx, source(backend.cache(registry.byGroupPlural("admissionregistration.k8s.io",
+        "validatingwebhookconfigurations").orElseThrow())), source(backend.cache(mutatingType)), ns -> null,
+        (ns, name, port) -> new ServiceResolver.Endpoint("127.0.0.1", server.port()), ValidatingPolicies.NONE,
+        CelAuthorizer.NONE, (type, verb, n, o) -> n, versions);
+    mutating("v2-only", "v2.dekube.io", "/add-label", "Never", "None", "crontabs");
+    ObjectNode c = (ObjectNode) backend.cache(mutatingType).get("", "v2-only").deepCopy();
+    ((ObjectNode) c.at("/webhooks/0/rules/0")).putArray("apiVersions").add("v2");
+    await(backend.update(mutatingType, c, WriteOptions.none()));
+    ObjectNode cronTab = Json.object().put("apiVersion", "stable.example.com/v1").put("kind", "CronTab");
+    cronTab.putObject("metadata").put("name", "c").put("namespace", "default");
+    cronTab.putObject("spec").put("schedule", "* * * * */5");
+
+    WebhookAdmission.Admitted admitted = await(admission.admit(create(cronTabs, cronTab, false)));
+
+    var request = server.requests.get(0).path("request");
+    assertEquals("v2", request.at("/kind/version").asText(), request.toString());
+    assertEquals("v2", request.at("/resource/version").asText());
+    assertEquals("v1", request.at("/requestKind/version").asText());
+    assertEquals("stable.example.com/v2", request.at("/object/apiVersion").asText());
+    assertEquals("* * * * */5", request.at("/object/spec/cronSpec").asText(), "converted by the CRD's webhook");
+    assertEquals("stable.example.com/v1", admitted.object().path("apiVersion").asText(), "converted back");
+    assertEquals("* * * * */5", admitted.object().at("/spec/schedule").asText());
+    assertEquals("yes", admitted.object().at("/metadata/labels/mutated").asText(), "the v2 patch kept");
+    assertEquals(List.of("stable.example.com/v1 -> stable.example.com/v2",
+        "stable.example.com/v2 -> stable.example.com/v1"), conversions);
+    ObjectNode v1 = (ObjectNode) backend.cache(mutatingType).get("", "v2-only").deepCopy();
+    ((ObjectNode) v1.at("/webhooks/0/rules/0")).putArray("apiVersions").add("v1");
+    await(backend.update(mutatingType, v1, WriteOptions.none()));
+    await(admission.admit(create(cronTabs, cronTab, false)));
+    assertEquals("stable.example.com/v1", server.requests.get(1).at("/request/object/apiVersion").asText(),
+        "a webhook of the storage version gets it as it is");
+    assertEquals(2, conversions.size());
   }
 
   private void mutating(String config, String name, String path, String reinvocation, String sideEffects,

@@ -3,6 +3,7 @@ package io.dekube.store.admission.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.store.admission.webhook.AdmissionAttributes;
+import io.dekube.store.admission.webhook.EquivalentVersions;
 import io.dekube.store.admission.webhook.Webhook;
 import io.dekube.store.admission.webhook.WebhookMatcher;
 import io.dekube.core.informer.LabelSelector;
@@ -26,15 +27,9 @@ record MatchResources(List<NamedRule> rules, List<NamedRule> excluded, LabelSele
 
   /** A rule with the object names it is limited to (empty: any). */
   record NamedRule(Webhook.Rule rule, List<String> names) {
-    boolean matches(AdmissionAttributes a, boolean exact) {
-      if (!names.isEmpty() && !names.contains(a.name())) {
-        return false;
-      }
-      String resource = a.type().plural();
-      boolean namespaced = a.type().namespaced();
-      return rule.matches(a.operation(), a.requestGroup(), a.requestVersion(), resource, a.subresource(), namespaced)
-          || !exact && rule.matches(a.operation(), a.type().group(), a.type().version(), resource, a.subresource(),
-          namespaced);
+    boolean matches(AdmissionAttributes a, String group, String version) {
+      return (names.isEmpty() || names.contains(a.name()))
+          && rule.matches(a.operation(), group, version, a.type().plural(), a.subresource(), a.type().namespaced());
     }
   }
 
@@ -76,12 +71,23 @@ record MatchResources(List<NamedRule> rules, List<NamedRule> excluded, LabelSele
    * resource its policy covers), and no excluded rule.
    */
   boolean matches(AdmissionAttributes a, Function<String, ObjectNode> namespaceLookup) {
+    return matchedVersion(a, namespaceLookup, EquivalentVersions.of(null)) != null;
+  }
+
+  /**
+   * The group/version {@code a} is covered in (the policy sees the objects in it: the addressed version, else with
+   * {@code Equivalent} another version of the resource, {@link EquivalentVersions}), null when it is not covered.
+   * No rules cover it in the addressed version.
+   */
+  String matchedVersion(AdmissionAttributes a, Function<String, ObjectNode> namespaceLookup,
+                        EquivalentVersions versions) {
     if (!WebhookMatcher.namespaceMatches(namespaces, a, namespaceLookup) || !WebhookMatcher.objectMatches(objects, a)) {
-      return false;
+      return null;
     }
-    if (!rules.isEmpty() && rules.stream().noneMatch(r -> r.matches(a, exact))) {
-      return false;
+    EquivalentVersions.RuleMatch<NamedRule> test = (r, group, version) -> r.matches(a, group, version);
+    if (versions.matched(a, excluded, exact, test) != null) {
+      return null;
     }
-    return excluded.stream().noneMatch(r -> r.matches(a, exact));
+    return rules.isEmpty() ? a.requestApiVersion() : versions.matched(a, rules, exact, test);
   }
 }

@@ -3,6 +3,7 @@ package io.dekube.store.admission.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.store.admission.webhook.AdmissionAttributes;
+import io.dekube.store.admission.webhook.EquivalentVersions;
 import io.dekube.store.admission.webhook.AdmissionCelVars;
 import io.dekube.store.admission.webhook.ConfigurationSource;
 import io.dekube.store.admission.webhook.ValidatingPolicies;
@@ -46,10 +47,17 @@ public final class PolicyAdmission implements ValidatingPolicies {
   private final Function<String, ObjectNode> namespaces;
   private final ParamSource params;
   private final CelAuthorizer authorizer;
+  private final EquivalentVersions versions;
   private volatile Parsed parsed = new Parsed(-2, -2, List.of(), List.of());
 
   PolicyAdmission(ConfigurationSource policies, ConfigurationSource bindings, Function<String, ObjectNode> namespaces,
                   ParamSource params, CelAuthorizer authorizer) {
+    this(policies, bindings, namespaces, params, authorizer, EquivalentVersions.of(null));
+  }
+
+  PolicyAdmission(ConfigurationSource policies, ConfigurationSource bindings, Function<String, ObjectNode> namespaces,
+                  ParamSource params, CelAuthorizer authorizer, EquivalentVersions versions) {
+    this.versions = versions;
     this.authorizer = authorizer;
     this.policyCache = policies;
     this.bindingCache = bindings;
@@ -63,6 +71,12 @@ public final class PolicyAdmission implements ValidatingPolicies {
    */
   public static Future<PolicyAdmission> start(ResourceRegistry registry, Function<ResourceType, Informer> informers,
                                               CelAuthorizer authorizer) {
+    return start(registry, informers, authorizer, EquivalentVersions.of(registry));
+  }
+
+  /** As above, a custom resource matched and converted in the {@code versions} of its kind (kube's ConvertToGVK). */
+  public static Future<PolicyAdmission> start(ResourceRegistry registry, Function<ResourceType, Informer> informers,
+                                              CelAuthorizer authorizer, EquivalentVersions versions) {
     Function<String, ConfigurationSource> cache = plural -> ConfigurationSource.of(
         informers.apply(registry.byGroupPlural(GROUP, plural).orElseThrow()));
     Informer namespaces = informers.apply(registry.byResourceName("namespaces").orElseThrow());
@@ -71,7 +85,7 @@ public final class PolicyAdmission implements ValidatingPolicies {
     ConfigurationSource policies = ConfigurationSource.of(policyInformer);
     ConfigurationSource bindings = cache.apply("validatingadmissionpolicybindings");
     PolicyAdmission p = new PolicyAdmission(policies, bindings, ns -> namespaces.get("", ns),
-        new ParamSource(registry, informers), authorizer);
+        new ParamSource(registry, informers), authorizer, versions);
     return Future.all(policies.start(), bindings.start(), namespaces.start()).map(v -> p);
   }
 
@@ -87,13 +101,17 @@ public final class PolicyAdmission implements ValidatingPolicies {
     Parsed p = current();
     Future<Void> chain = Future.succeededFuture();
     for (CompiledPolicy policy : p.policies()) {
-      if (policy.constraints() == null || !policy.constraints().matches(a, namespaces)) {
+      String version = policy.constraints() == null ? null
+          : policy.constraints().matchedVersion(a, namespaces, versions);
+      if (version == null) {
         continue;
       }
       for (PolicyBinding b : p.bindings()) {
         if (b.policyName().equals(policy.name()) && (b.matchResources() == null
             || b.matchResources().matches(a, namespaces))) {
-          chain = chain.compose(v -> binding(policy, b, a, warnings));
+          // the policy sees the objects in the version its constraints matched (kube's versioned attributes)
+          chain = chain.compose(v -> versions.in(a, version)).compose(versioned -> binding(policy, b, versioned,
+              warnings));
         }
       }
     }

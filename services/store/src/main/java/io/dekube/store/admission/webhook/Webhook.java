@@ -58,12 +58,6 @@ public record Webhook(String configuration, boolean mutating, String name, List<
     });
   }
 
-  /** Whether a rule matches {@code operation} on {@code type}'s {@code subresource} in its stored version. */
-  boolean ruleMatches(io.dekube.core.model.ResourceType type, String operation, String subresource) {
-    return rules.stream().anyMatch(r -> r.matches(operation, type.group(), type.version(), type.plural(), subresource,
-        type.namespaced()));
-  }
-
   /** Whether a dry-run request may reach it ({@code sideEffects} None or NoneOnDryRun). */
   boolean dryRunSafe() {
     return sideEffects.equals("None") || sideEffects.equals("NoneOnDryRun");

@@ -58,6 +58,7 @@ public final class WebhookAdmission {
   private final WebhookClient client;
   private final ValidatingPolicies policies;
   private final WriteAdmission defaulting;
+  private final EquivalentVersions versions;
   private final CreateFieldSource serverFields = CreateFieldSource.system();
 
   /**
@@ -98,8 +99,18 @@ public final class WebhookAdmission {
   public WebhookAdmission(Vertx vertx, ConfigurationSource validating, ConfigurationSource mutating,
                           Function<String, ObjectNode> namespaces, ServiceResolver services,
                           ValidatingPolicies policies, CelAuthorizer authorizer, WriteAdmission defaulting) {
+    this(vertx, validating, mutating, namespaces, services, policies, authorizer, defaulting,
+        EquivalentVersions.of(null));
+  }
+
+  /** As above, with the {@code versions} a custom resource is matched and converted in. */
+  public WebhookAdmission(Vertx vertx, ConfigurationSource validating, ConfigurationSource mutating,
+                          Function<String, ObjectNode> namespaces, ServiceResolver services,
+                          ValidatingPolicies policies, CelAuthorizer authorizer, WriteAdmission defaulting,
+                          EquivalentVersions versions) {
     this.configurations = new WebhookConfigurations(validating, mutating);
-    this.matcher = new WebhookMatcher(namespaces, authorizer);
+    this.versions = versions;
+    this.matcher = new WebhookMatcher(namespaces, authorizer, versions);
     this.client = new WebhookClient(vertx, services);
     this.policies = policies;
     this.defaulting = defaulting;
@@ -113,6 +124,14 @@ public final class WebhookAdmission {
                                                Function<ResourceType, io.dekube.core.informer.Informer> informers,
                                                ServiceResolver services, ValidatingPolicies policies,
                                                CelAuthorizer authorizer) {
+    return start(vertx, registry, informers, services, policies, authorizer, EquivalentVersions.of(registry));
+  }
+
+  /** As above, with the {@code versions} a custom resource is matched and converted in (its conversion webhooks). */
+  public static Future<WebhookAdmission> start(Vertx vertx, io.dekube.core.model.ResourceRegistry registry,
+                                               Function<ResourceType, io.dekube.core.informer.Informer> informers,
+                                               ServiceResolver services, ValidatingPolicies policies,
+                                               CelAuthorizer authorizer, EquivalentVersions versions) {
     Function<String, ConfigurationSource> cache = plural -> {
       io.dekube.core.informer.Informer configs = informers.apply(registry.byGroupPlural(GROUP, plural).orElseThrow());
       configs.addHandler(CelLoader.onObjects(CelLoader::hasMatchConditions));
@@ -129,7 +148,7 @@ public final class WebhookAdmission {
         new RuntimeClassAdmission(name -> runtimeClasses.get("", name)));
     WebhookAdmission w = new WebhookAdmission(vertx, cache.apply("validatingwebhookconfigurations"),
         cache.apply("mutatingwebhookconfigurations"), ns -> namespaces.get("", ns), services, policies,
-        authorizer, defaulting);
+        authorizer, defaulting, versions);
     return Future.all(List.of(w.start(), namespaces.start(), priorityClasses.start(), runtimeClasses.start()))
         .map(v -> w);
   }
@@ -154,7 +173,8 @@ public final class WebhookAdmission {
 
   /**
    * Whether some webhook's rules match {@code operation} on {@code type}'s {@code subresource} ("" for
-   * the object) in the stored version, before any selector, or some bound policy may concern the kind:
+   * the object) in the stored version (or, with matchPolicy Equivalent, another version of a custom kind), before any
+   * selector, or some bound policy may concern the kind:
    * when false, a bus component's write needs neither the current object nor a call.
    */
   public boolean mayApply(ResourceType type, String operation, String subresource) {
@@ -164,8 +184,11 @@ public final class WebhookAdmission {
     if (policies.mayApply(type)) {
       return true;
     }
-    return configurations.mutating().stream().anyMatch(w -> w.ruleMatches(type, operation, subresource))
-        || configurations.validating().stream().anyMatch(w -> w.ruleMatches(type, operation, subresource));
+    // a component writes in the stored version; a custom kind's rules may match it in another one (Equivalent)
+    AdmissionAttributes a = new AdmissionAttributes(operation, type, type.apiVersion(), subresource, "", "", null, null,
+        false, null, null);
+    return configurations.mutating().stream().anyMatch(w -> matcher.matchedVersion(w, a) != null)
+        || configurations.validating().stream().anyMatch(w -> matcher.matchedVersion(w, a) != null);
   }
 
   /**
@@ -256,22 +279,30 @@ public final class WebhookAdmission {
                                                  boolean[] called, List<String> warnings) {
     for (int i = from; i < hooks.size(); i++) {
       Webhook w = hooks.get(i);
-      if ((!only.isEmpty() && !only.contains(i)) || !matcher.matches(w, a)) {
+      if ((!only.isEmpty() && !only.contains(i)) || !matcher.selected(w, a)) {
         continue;
       }
       int index = i;
-      called[i] = true;
-      return callOne(w, a, warnings).compose(answer -> {
-        AdmissionAttributes next = a;
-        if (answer != null && answer.patch() != null && a.object() != null) {
-          ObjectNode patched = applyPatch(w, a, answer);
-          if (patched != null && !patched.equals(a.object())) {
-            next = a.withObject(patched);
-            changes[0]++;
-          }
+      return versions.in(a, matcher.matchedVersion(w, a)).compose(versioned -> {
+        if (!matcher.conditions(w, versioned)) {
+          return mutatePass(hooks, a, index + 1, only, changesSeen, changes, called, warnings);
         }
-        changesSeen[index] = changes[0];
-        return mutatePass(hooks, next, index + 1, only, changesSeen, changes, called, warnings);
+        called[index] = true;
+        return callOne(w, versioned, warnings).compose(answer -> {
+          ObjectNode patched = answer != null && answer.patch() != null && a.object() != null
+              ? applyPatch(w, versioned, answer) : null;
+          // the patch applies in the webhook's version; the object goes on in the stored one (kube converts back)
+          return versions.stored(a.type(), patched).map(stored -> {
+            if (stored != null && !stored.equals(a.object())) {
+              changes[0]++;
+              return a.withObject(stored);
+            }
+            return a;
+          });
+        }).compose(next -> {
+          changesSeen[index] = changes[0];
+          return mutatePass(hooks, next, index + 1, only, changesSeen, changes, called, warnings);
+        });
       });
     }
     return Future.succeededFuture(a);
@@ -281,10 +312,18 @@ public final class WebhookAdmission {
   private Future<AdmissionAttributes> askInTurn(List<Webhook> hooks, AdmissionAttributes a, List<String> warnings) {
     Future<AdmissionAttributes> chain = Future.succeededFuture(a);
     for (Webhook w : hooks) {
-      chain = chain.compose(cur -> matcher.matches(w, cur) ? callOne(w, cur, warnings).map(x -> cur)
-          : Future.succeededFuture(cur));
+      chain = chain.compose(cur -> matcher.selected(w, cur) ? inVersion(w, cur).compose(v -> v == null
+          ? Future.succeededFuture(cur) : callOne(w, v, warnings).map(x -> cur)) : Future.succeededFuture(cur));
     }
     return chain;
+  }
+
+  /**
+   * {@code a} in the version {@code w} matched it in (kube's versioned attributes), or null when its matchConditions
+   * skip it there.
+   */
+  private Future<AdmissionAttributes> inVersion(Webhook w, AdmissionAttributes a) {
+    return versions.in(a, matcher.matchedVersion(w, a)).map(v -> matcher.conditions(w, v) ? v : null);
   }
 
   /** The object with a mutating webhook's patch applied; null when it does not apply and the webhook fails open. */
@@ -311,7 +350,7 @@ public final class WebhookAdmission {
   private Future<Void> validate(AdmissionAttributes a, List<String> warnings) {
     List<Webhook> matching = new ArrayList<>();
     for (Webhook w : configurations.validating()) {
-      if (matcher.matches(w, a)) {
+      if (matcher.selected(w, a)) {
         matching.add(w);
       }
     }
@@ -323,7 +362,7 @@ public final class WebhookAdmission {
     for (Webhook w : matching) {
       List<String> own = new ArrayList<>();
       each.add(own);
-      calls.add(callOne(w, a, own));
+      calls.add(inVersion(w, a).compose(v -> v == null ? Future.succeededFuture() : callOne(w, v, own)));
     }
     return Future.join(calls).transform(done -> {
       each.forEach(warnings::addAll);

@@ -8,7 +8,7 @@ import java.util.function.Function;
 
 /**
  * Whether a webhook is called for a request, in kube's order: its rules (with {@code matchPolicy
- * Equivalent} also against the stored group and version the addressed one converts to), then its
+ * Equivalent} also against the other versions of the resource, {@link EquivalentVersions}), then its
  * namespace selector (cluster-scoped objects other than Namespaces always match; a Namespace's
  * create or update is matched on its own new labels), then its object selector (the old or the new
  * object's labels), then its CEL matchConditions. Pure apart from the namespace lookup.
@@ -17,14 +17,17 @@ public final class WebhookMatcher {
 
   private final Function<String, ObjectNode> namespaces;
   private final CelAuthorizer authorizer;
+  private final EquivalentVersions versions;
 
   /**
    * @param namespaces a Namespace by name from an informer's cache, or null
    * @param authorizer what matchConditions' {@code authorizer} asks
+   * @param versions   the versions a custom resource is matched in
    */
-  WebhookMatcher(Function<String, ObjectNode> namespaces, CelAuthorizer authorizer) {
+  WebhookMatcher(Function<String, ObjectNode> namespaces, CelAuthorizer authorizer, EquivalentVersions versions) {
     this.namespaces = namespaces;
     this.authorizer = authorizer;
+    this.versions = versions;
   }
 
   /**
@@ -34,11 +37,24 @@ public final class WebhookMatcher {
    *     when a matchCondition fails to evaluate under {@code failurePolicy: Fail}
    */
   boolean matches(Webhook w, AdmissionAttributes a) {
-    return rules(w, a) && namespace(w.namespaceSelector(), a) && object(w.objectSelector(), a) && conditions(w, a);
+    return selected(w, a) && conditions(w, a);
   }
 
-  /** The matchConditions: a false one skips the webhook; an error fails the request unless it fails open. */
-  private boolean conditions(Webhook w, AdmissionAttributes a) {
+  /** Whether {@code w}'s rules and selectors pick {@code a}, before its matchConditions (kube's ShouldCallHook). */
+  boolean selected(Webhook w, AdmissionAttributes a) {
+    return matchedVersion(w, a) != null && namespace(w.namespaceSelector(), a) && object(w.objectSelector(), a);
+  }
+
+  /** The group/version {@code w}'s rules match {@code a} in (the webhook sees the objects in it), null for none. */
+  String matchedVersion(Webhook w, AdmissionAttributes a) {
+    return versions.matched(a, w.rules(), w.exactMatch());
+  }
+
+  /**
+   * The matchConditions, evaluated on {@code a} in the version the webhook matched: a false one skips the webhook;
+   * an error fails the request unless it fails open.
+   */
+  boolean conditions(Webhook w, AdmissionAttributes a) {
     if (w.matchConditions().isEmpty()) {
       return true;
     }
@@ -58,21 +74,6 @@ public final class WebhookMatcher {
     String message = resource + (a.name().isEmpty() ? "" : " \"" + a.name() + "\"") + " is forbidden: " + why;
     return new StatusException(403, "Forbidden", message, io.dekube.core.model.Json.object().put("name", a.name())
         .put("group", a.type().group()).put("kind", a.type().plural()));
-  }
-
-  private static boolean rules(Webhook w, AdmissionAttributes a) {
-    String resource = a.type().plural();
-    boolean namespaced = a.type().namespaced();
-    for (Webhook.Rule r : w.rules()) {
-      if (r.matches(a.operation(), a.requestGroup(), a.requestVersion(), resource, a.subresource(), namespaced)) {
-        return true;
-      }
-      if (!w.exactMatch() && r.matches(a.operation(), a.type().group(), a.type().version(), resource, a.subresource(),
-          namespaced)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private boolean namespace(LabelSelector selector, AdmissionAttributes a) {
