@@ -15,8 +15,9 @@ import java.util.function.Supplier;
  * {@code etcd}, so that is its only name), then for {@code /readyz} only {@code etcd-readiness} and
  * {@code informer-sync}, then a {@code poststarthook/<name>} per post-start hook that fails until that part of
  * the apiserver has done its work (the bootstrap RBAC policy written, the CRD informer replayed...),
- * {@code autoregister-completion} and, last and for {@code /readyz} only, {@code shutdown}. Kube's hooks with no
- * counterpart here (OpenAPI controllers, the identity lease and legacy token controllers, the service IP repair,
+ * {@code autoregister-completion}, the aggregator's OpenAPI controllers' hooks and, last and for {@code /readyz}
+ * only, {@code shutdown}. Kube's hooks with no counterpart here (the identity lease and legacy token controllers,
+ * the service IP repair,
  * the storage object count tracker) are not listed. Registered once per apiserver instance, before it listens.
  */
 final class ApiServerHealth {
@@ -41,6 +42,9 @@ final class ApiServerHealth {
       "apiservice-registration-controller",
       "apiservice-discovery-controller",
       "kube-apiserver-autoregistration");
+
+  /** The aggregator's OpenAPI controllers' hooks, which kube-apiserver 1.32 lists after autoregister-completion. */
+  static final List<String> OPENAPI_HOOKS = List.of("apiservice-openapi-controller", "apiservice-openapiv3-controller");
 
   private final Map<String, PostStartHook> hooks = new LinkedHashMap<>();
   private final PostStartHook informersSynced = new PostStartHook();
@@ -69,6 +73,9 @@ final class ApiServerHealth {
     // kube: a health check that names the local APIServices not registered yet
     health.addHealthCheck("autoregister-completion",
         () -> h.autoregistered.isDone() ? null : "missing APIService: the local group versions are not registered yet");
+    for (String name : OPENAPI_HOOKS) {
+      h.hooks.put(name, health.addPostStartHook(name));
+    }
     health.addReadyzCheck("shutdown", () -> stopping.getAsBoolean() ? "process is shutting down" : null);
     return h;
   }

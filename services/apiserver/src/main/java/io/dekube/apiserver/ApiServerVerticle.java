@@ -149,7 +149,7 @@ public final class ApiServerVerticle extends VerticleBase {
               Aggregator.startOnce(vertx, registry, own, informers, security.pki())).onSuccess(a -> aggregator = a)
               .onSuccess(hooks.done("start-kube-aggregator-informers", "apiservice-status-local-available-controller",
                   "apiservice-status-remote-available-controller", "apiservice-registration-controller",
-                  "apiservice-discovery-controller"));
+                  "apiservice-discovery-controller", "apiservice-openapi-controller", "apiservice-openapiv3-controller"));
           // admission webhooks reach their services as the aggregator reaches its backends
           // ... after the ValidatingAdmissionPolicies, which it runs between its mutating and validating webhooks
           CelRbacAuthorizer celAuthorizer = new CelRbacAuthorizer(

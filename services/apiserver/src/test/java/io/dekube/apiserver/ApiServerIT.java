@@ -130,15 +130,17 @@ class ApiServerIT {
     // controller's hook passes once the default/kubernetes Service is written, just after the server listens
     String hooks = ApiServerHealth.POST_START_HOOKS.stream().map(h -> "[+]poststarthook/" + h + " ok\n")
         .collect(java.util.stream.Collectors.joining());
+    String openApi = ApiServerHealth.OPENAPI_HOOKS.stream().map(h -> "[+]poststarthook/" + h + " ok\n")
+        .collect(java.util.stream.Collectors.joining());
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertEquals("[+]ping ok\n[+]log ok\n[+]etcd ok\n" + hooks + "[+]autoregister-completion ok\n"
-            + "livez check passed\n", server.get(anonymous, "/livez?verbose").body()));
+            + openApi + "livez check passed\n", server.get(anonymous, "/livez?verbose").body()));
     HttpResponse<String> r = server.get(anonymous, "/readyz?verbose");
     assertEquals(200, r.statusCode());
     assertEquals("[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n[+]informer-sync ok\n" + hooks
-        + "[+]autoregister-completion ok\n[+]shutdown ok\nreadyz check passed\n", r.body());
+        + "[+]autoregister-completion ok\n" + openApi + "[+]shutdown ok\nreadyz check passed\n", r.body());
     assertEquals("[+]ping ok\n[+]log ok\n[+]etcd ok\n" + hooks + "[+]autoregister-completion ok\n"
-        + "healthz check passed\n", server.get(anonymous, "/healthz?verbose").body());
+        + openApi + "healthz check passed\n", server.get(anonymous, "/healthz?verbose").body());
     // single checks, their names' slashes included; a readiness check is not a liveness one
     assertEquals("ok", server.get(admin, "/livez/ping").body());
     assertEquals("ok", server.get(admin, "/livez/etcd").body());
