@@ -152,6 +152,16 @@ public final class ApiServerFixture implements AutoCloseable {
     return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Sends a JSON {@code body} with {@code method} to {@code path} and checks the answer's status. */
+  public HttpResponse<String> send(HttpClient client, String method, String path, String body, int expected)
+      throws Exception {
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(server() + path))
+        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    org.junit.jupiter.api.Assertions.assertEquals(expected, r.statusCode(), method + " " + path + ": " + r.body());
+    return r;
+  }
+
   /** An SSL context trusting {@code ca} that always presents {@code clientCert}, whatever CAs the server names. */
   static SSLContext sslContext(X509Certificate ca, CertificateBundle clientCert) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");

@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dekube.apiserver.ApiServerFixture;
 import io.dekube.core.model.Json;
 import io.dekube.kafka.WithKafka;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.awaitility.Awaitility;
@@ -29,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class AggregatedOpenApiIT {
 
   private static final String KEY = "apis/wardle.example.com/v1alpha1";
+  private static final String NS = "openapi-wardle";
   private static final String FLUNDERS = "/apis/wardle.example.com/v1alpha1/namespaces/{namespace}/flunders";
   private static final String FLUNDER = "com.example.wardle.v1alpha1.Flunder";
   private static final String META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
@@ -55,18 +54,13 @@ class AggregatedOpenApiIT {
     try (WardleServer legacy = new WardleServer("legacy.wardle.svc", ca, WardleServer.OpenApi.V2);
          WardleServer native3 = new WardleServer("native.wardle.svc", ca, WardleServer.OpenApi.V2_AND_V3);
          WardleServer none = new WardleServer("none.wardle.svc", ca, WardleServer.OpenApi.NONE)) {
+      WardleServer.deleteApiService(server, admin);
       // asked before any backend exists: the lazy documents are built, without wardle's
-      assertFalse(json("/openapi/v3").path("paths").has(KEY));
-      post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"wardle\"}}");
-      for (var s : new Object[][] {{"legacy", legacy}, {"native", native3}, {"none", none}}) {
-        int port = ((WardleServer) s[1]).port();
-        post("/api/v1/namespaces/wardle/services", """
-            {"metadata":{"name":"%s"},"spec":{"ports":[{"name":"https","port":443,"targetPort":%d}]}}"""
-            .formatted(s[0], port));
-        post("/api/v1/namespaces/wardle/endpoints", """
-            {"metadata":{"name":"%s"},"subsets":[{"addresses":[{"ip":"127.0.0.1"}],"ports":[{"name":"https","port":%d}]}]}"""
-            .formatted(s[0], port));
-      }
+      await(() -> json("/openapi/v3").path("paths").has(KEY), has -> !has);
+      post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + NS + "\"}}");
+      WardleServer.service(server, admin, NS, "legacy", legacy.port());
+      WardleServer.service(server, admin, NS, "native", native3.port());
+      WardleServer.service(server, admin, NS, "none", none.port());
       post("/apis/apiregistration.k8s.io/v1/apiservices", apiService("legacy"));
 
       // v2 only: the index lists the converted document, which kubectl explain reads
@@ -103,6 +97,8 @@ class AggregatedOpenApiIT {
       await(() -> json("/openapi/v3").path("paths").has(KEY), has -> !has);
       await(() -> json("/openapi/v2").path("paths").has(FLUNDERS), has -> !has);
       assertEquals(404, server.get(admin, "/openapi/v3/" + KEY).statusCode());
+    } finally {
+      WardleServer.deleteApiService(server, admin);
     }
   }
 
@@ -117,8 +113,8 @@ class AggregatedOpenApiIT {
     return """
         {"apiVersion":"apiregistration.k8s.io/v1","kind":"APIService","metadata":{"name":"v1alpha1.wardle.example.com"%s},
          "spec":{"group":"wardle.example.com","version":"v1alpha1","insecureSkipTLSVerify":true,
-          "service":{"namespace":"wardle","name":"%s","port":443},"groupPriorityMinimum":1000,"versionPriority":15}}"""
-        .formatted(rv, service);
+          "service":{"namespace":"%s","name":"%s","port":443},"groupPriorityMinimum":1000,"versionPriority":15}}"""
+        .formatted(rv, NS, service);
   }
 
   private static <T> T await(java.util.concurrent.Callable<T> value, java.util.function.Predicate<T> done) {
@@ -132,17 +128,10 @@ class AggregatedOpenApiIT {
   }
 
   private static void post(String path, String body) throws Exception {
-    send("POST", path, body, 201);
+    server.send(admin, "POST", path, body, 201);
   }
 
   private static void put(String path, String body) throws Exception {
-    send("PUT", path, body, 200);
-  }
-
-  private static void send(String method, String path, String body, int expected) throws Exception {
-    HttpResponse<String> r = admin.send(HttpRequest.newBuilder(URI.create(server.server() + path))
-        .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertEquals(expected, r.statusCode(), method + " " + path + ": " + r.body());
+    server.send(admin, "PUT", path, body, 200);
   }
 }

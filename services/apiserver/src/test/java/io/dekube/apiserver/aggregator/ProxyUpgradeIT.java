@@ -9,8 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -55,6 +53,7 @@ class ProxyUpgradeIT {
   @Test
   void aWebSocketPassesTheAggregatorProxy() throws Exception {
     try (WardleServer wardle = new WardleServer("ws.wardle.svc", server.pki.ca().certificatePem())) {
+      WardleServer.deleteApiService(server, admin);
       send("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"ws\"}}");
       service("ws", "wardle", wardle.port());
       send("POST", "/apis/apiregistration.k8s.io/v1/apiservices", """
@@ -65,6 +64,8 @@ class ProxyUpgradeIT {
           "/apis/wardle.example.com/v1alpha1/namespaces/ws/flunders").statusCode() == 200);
       assertEcho("/apis/wardle.example.com/v1alpha1/namespaces/ws/flunders/echo?x=1",
           "admin /apis/wardle.example.com/v1alpha1/namespaces/ws/flunders/echo?x=1");
+    } finally {
+      WardleServer.deleteApiService(server, admin);
     }
   }
 
@@ -83,14 +84,8 @@ class ProxyUpgradeIT {
     assertEcho("/api/v1/namespaces/wsplain/pods/echo/proxy/echo", "null /echo");
   }
 
-  /** A Service with a named https port and its Endpoints at 127.0.0.1:{@code port}. */
   private static void service(String namespace, String name, int port) throws Exception {
-    send("POST", "/api/v1/namespaces/" + namespace + "/services", """
-        {"metadata":{"name":"%s"},"spec":{"ports":[{"name":"https","port":443,"targetPort":%d}]}}"""
-        .formatted(name, port));
-    send("POST", "/api/v1/namespaces/" + namespace + "/endpoints", """
-        {"metadata":{"name":"%s"},"subsets":[{"addresses":[{"ip":"127.0.0.1"}],"ports":[{"name":"https","port":%d}]}]}"""
-        .formatted(name, port));
+    WardleServer.service(server, admin, namespace, name, port);
   }
 
   /** Opens a WebSocket at {@code path} of the apiserver, sends two messages and expects their echoes. */
@@ -113,9 +108,6 @@ class ProxyUpgradeIT {
   }
 
   private static void send(String method, String path, String body) throws Exception {
-    HttpResponse<String> r = admin.send(HttpRequest.newBuilder(URI.create(server.server() + path))
-        .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertEquals(method.equals("POST") ? 201 : 200, r.statusCode(), method + " " + path + ": " + r.body());
+    server.send(admin, method, path, body, method.equals("POST") ? 201 : 200);
   }
 }

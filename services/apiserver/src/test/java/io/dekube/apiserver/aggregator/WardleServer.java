@@ -172,6 +172,28 @@ final class WardleServer implements AutoCloseable {
     req.toWebSocket().onSuccess(ws -> ws.textMessageHandler(m -> ws.writeTextMessage(user + " " + where + ": " + m)));
   }
 
+  /**
+   * Deletes {@code v1alpha1.wardle.example.com} if there is one: the test classes of the module share a store,
+   * and several register this group version.
+   */
+  static void deleteApiService(io.dekube.apiserver.ApiServerFixture server, java.net.http.HttpClient admin)
+      throws Exception {
+    admin.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.server()
+        + "/apis/apiregistration.k8s.io/v1/apiservices/v1alpha1.wardle.example.com")).DELETE().build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding());
+  }
+
+  /** Creates a Service with a named https port 443 and its Endpoints at 127.0.0.1:{@code port}. */
+  static void service(io.dekube.apiserver.ApiServerFixture server, java.net.http.HttpClient admin, String namespace,
+                      String name, int port) throws Exception {
+    server.send(admin, "POST", "/api/v1/namespaces/" + namespace + "/services", """
+        {"metadata":{"name":"%s"},"spec":{"ports":[{"name":"https","port":443,"targetPort":%d}]}}"""
+        .formatted(name, port), 201);
+    server.send(admin, "POST", "/api/v1/namespaces/" + namespace + "/endpoints", """
+        {"metadata":{"name":"%s"},"subsets":[{"addresses":[{"ip":"127.0.0.1"}],"ports":[{"name":"https","port":%d}]}]}"""
+        .formatted(name, port), 201);
+  }
+
   private static void json(HttpServerRequest req, int status, String body) {
     req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
   }
