@@ -2,6 +2,7 @@ package io.dekube.kubelet;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Containers' postStart and preStop hooks on a jvm node and a process node, beside a real writer on the
  * embedded broker: each handler (exec, httpGet, sleep; tcpSocket failing as in kube), the container held
  * in ContainerCreating by postStart, killed when it fails, and preStop before the stop on deletion and on a
- * liveness kill, within the grace period; and the termination message of an ended container. The hooks' HTTP
+ * liveness kill, within the grace period, and when another writer makes a running pod Failed; and the termination message of an ended container. The hooks' HTTP
  * calls reach a server of this test, which holds them until the test lets them go.
  */
 @WithKafka
@@ -239,6 +240,54 @@ class LifecycleHooksIT {
     awaitEvent("unwell", "Killing", "Container c failed liveness probe, will be restarted"::equals);
     await("the preStop request").atMost(Duration.ofSeconds(60)).until(() -> calls.containsKey("/unhealthy"));
     awaitStatus("unwell", s -> s.at("/containerStatuses/0/restartCount").asInt() >= 1);
+  }
+
+  /**
+   * {@code kubectl patch pod overruled --subresource=status -p '{"status":{"phase":"Failed"}}'} on a running pod: as
+   * kube's kubelet, the phase stays Failed, the container is stopped as for a termination (its preStop hook, the
+   * Killing Event), never restarted though its policy is Always, and the pod stays until someone deletes it.
+   */
+  @Test
+  void aPodMadeFailedByAnotherWriterHasItsContainersStoppedAndStays() throws Exception {
+    CountDownLatch release = hold("/overruled");
+    create("overruled", node, "", "'image':'dekube/web','resources':{'requests':{'cpu':'3'}},'lifecycle':{'preStop':"
+        + "{'httpGet':{'host':'127.0.0.1','port':" + hookPort() + ",'path':'/overruled'}}}");
+    String ip = awaitStatus("overruled", s -> "Running".equals(s.path("phase").asText())
+        && s.at("/containerStatuses/0/ready").asBoolean()).path("podIP").asText();
+    result(store.patch(PODS, NS, "overruled", "application/strategic-merge-patch+json",
+        Json.MAPPER.readTree("{\"status\":{\"phase\":\"Failed\"}}"), WriteOptions.none().withSubresource("status")));
+    await("the preStop request").atMost(Duration.ofSeconds(60)).until(() -> calls.containsKey("/overruled"));
+    awaitEvent("overruled", "Killing", "Stopping container c"::equals);
+    JsonNode stopping = awaitStatus("overruled", s -> "PodFailed".equals(condition(s, "Ready").path("reason").asText()));
+    assertEquals("Failed", stopping.path("phase").asText(), stopping.toString());
+    assertEquals("PodFailed", condition(stopping, "ContainersReady").path("reason").asText(), stopping.toString());
+    assertEquals(200, get("http://" + ip + ":2015/").statusCode(), "the container serves until its preStop ends");
+    release.countDown();
+    JsonNode ended = awaitStatus("overruled", s -> s.at("/containerStatuses/0/state").has("terminated")
+        && "False".equals(condition(s, "PodReadyToStartContainers").path("status").asText()));
+    assertEquals("Failed", ended.path("phase").asText(), ended.toString());
+    assertEquals(false, ended.at("/containerStatuses/0/ready").asBoolean(), ended.toString());
+    assertThrows(java.net.ConnectException.class, () -> get("http://" + ip + ":2015/"));
+    await("no restart, and the pod stays").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+        .until(() -> pods.get(NS, "overruled") != null
+            && pods.get(NS, "overruled").at("/status/containerStatuses/0/restartCount").asInt() == 0
+            && pods.get(NS, "overruled").at("/status/containerStatuses/0/state").has("terminated")
+            && "Failed".equals(pods.get(NS, "overruled").at("/status/phase").asText()));
+    // a stopped terminal pod no longer counts on its node (kube's filterOutInactivePods): 3 + 2 CPUs of 4 fit
+    create("successor", node, "", "'image':'dekube/pause','resources':{'requests':{'cpu':'2'}}");
+    awaitStatus("successor", s -> "Running".equals(s.path("phase").asText()));
+    result(store.delete(PODS, NS, "successor", WriteOptions.none().withGracePeriodSeconds(0L)));
+    result(store.delete(PODS, NS, "overruled", WriteOptions.none()));
+    await("a terminal pod goes at once").atMost(Duration.ofSeconds(30)).until(() -> pods.get(NS, "overruled") == null);
+  }
+
+  private static JsonNode condition(JsonNode status, String type) {
+    for (JsonNode c : status.path("conditions")) {
+      if (type.equals(c.path("type").asText())) {
+        return c;
+      }
+    }
+    return Json.object();
   }
 
   @Test

@@ -19,11 +19,19 @@ public final class PodStatusBuilder {
 
   /**
    * The inputs: records of init containers, containers and ephemeral containers, in spec order, and the
-   * pod's addresses. Ephemeral containers count for neither the phase nor readiness.
+   * pod's addresses. Ephemeral containers count for neither the phase nor readiness. {@code apiPhase}: the
+   * terminal phase (Succeeded, Failed) another writer gave the pod in the API, which the status keeps whatever
+   * the containers do (kube's generateAPIPodStatus: "API phase was terminal, updating phase to match"); else null.
    */
   public record Input(List<ContainerRecord> inits, List<ContainerRecord> containers, String restartPolicy,
                       String podIp, String hostIp, Instant startTime, boolean deleting,
-                      List<ContainerRecord> ephemerals) {
+                      List<ContainerRecord> ephemerals, String apiPhase) {
+    /** Without a terminal phase from the API. */
+    public Input(List<ContainerRecord> inits, List<ContainerRecord> containers, String restartPolicy, String podIp,
+                 String hostIp, Instant startTime, boolean deleting, List<ContainerRecord> ephemerals) {
+      this(inits, containers, restartPolicy, podIp, hostIp, startTime, deleting, ephemerals, null);
+    }
+
     /** Without ephemeral containers. */
     public Input(List<ContainerRecord> inits, List<ContainerRecord> containers, String restartPolicy, String podIp,
                  String hostIp, Instant startTime, boolean deleting) {
@@ -36,7 +44,7 @@ public final class PodStatusBuilder {
 
   public static ObjectNode build(Input in, JsonNode previous, Instant now) {
     ObjectNode s = Json.object();
-    String phase = phase(in);
+    String phase = in.apiPhase() != null ? in.apiPhase() : phase(in);
     s.put("phase", phase);
     ArrayNode conditions = s.putArray("conditions");
     List<String> pendingInits = InitSequence.incomplete(in.inits(), in.containers());
@@ -45,10 +53,13 @@ public final class PodStatusBuilder {
     List<String> unready = Stream.concat(in.inits().stream().filter(c -> c.sidecar), in.containers().stream())
         .filter(c -> !(c.ready && c.running != null)).map(c -> c.name).toList();
     boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
-    condition(conditions, previous, now, "PodReadyToStartContainers", in.podIp() != null && !terminal, null, null);
+    // the sandbox goes with the pod's end; a pod made terminal by another writer keeps it until its containers stopped
+    boolean sandbox = in.podIp() != null && (!terminal || in.apiPhase() != null);
+    condition(conditions, previous, now, "PodReadyToStartContainers", sandbox, null, null);
     condition(conditions, previous, now, "Initialized", initialized, initialized ? null : "ContainersNotInitialized",
         "containers with incomplete status: " + pendingInits.toString().replace(",", ""));
-    String notReadyReason = terminal ? "PodCompleted" : "ContainersNotReady";
+    // kube's generateContainersReadyConditionForTerminalPhase: a terminal phase decides, whatever the containers do
+    String notReadyReason = terminal ? terminalReason(phase) : "ContainersNotReady";
     String notReadyMessage = terminal ? null : "containers with unready status: " + unready.toString().replace(",", "");
     boolean ready = unready.isEmpty() && !terminal && !in.deleting();
     // kube's generateAPIPodStatus appends Ready before ContainersReady, so `kubectl describe pod` lists them so
@@ -80,6 +91,11 @@ public final class PodStatusBuilder {
     }
     s.put("qosClass", previous.path("qosClass").asText("BestEffort"));
     return s;
+  }
+
+  /** The reason of a terminal pod's Ready and ContainersReady conditions: {@code PodFailed}, {@code PodCompleted}. */
+  static String terminalReason(String phase) {
+    return "Failed".equals(phase) ? "PodFailed" : "PodCompleted";
   }
 
   private static Stream<ContainerRecord> byName(List<ContainerRecord> records) {

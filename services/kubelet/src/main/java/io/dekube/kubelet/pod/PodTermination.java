@@ -58,15 +58,30 @@ final class PodTermination {
    */
   Future<Void> run(boolean forced, boolean sourceGone) {
     long grace = forced ? 0 : w.grace();
-    List<ContainerRecord> others = w.all().stream().filter(c -> !c.sidecar).toList();
-    return TerminationOrder.stop(others, w.sidecars(), (c, turn) -> w.killContainer(c, grace,
-            "Stopping container " + c.name, turn))
+    return stop(grace)
         .compose(v -> forced || sourceGone ? Future.succeededFuture(FinalDelete.Result.GONE) : endsRecorded(RECORD_TRIES)
             .compose(ok -> {
               w.publishTerminal();
               return finalDelete();
             }))
         .compose(this::forget);
+  }
+
+  /**
+   * Stops every running container within {@code grace} seconds (kube's killPod: preStop hooks, sidecars last); a
+   * container waiting out a back-off is not restarted, its last end being its final state. Completes once their
+   * ends are recorded — for a pod made terminal by another writer, which stays.
+   */
+  Future<Void> stopContainers(long grace) {
+    w.all().stream().filter(c -> c.running == null && !c.starting && c.terminated != null)
+        .forEach(c -> c.restartAt = null);
+    return stop(grace).compose(v -> endsRecorded(RECORD_TRIES));
+  }
+
+  private Future<Void> stop(long grace) {
+    List<ContainerRecord> others = w.all().stream().filter(c -> !c.sidecar).toList();
+    return TerminationOrder.stop(others, w.sidecars(), (c, turn) -> w.killContainer(c, grace,
+        "Stopping container " + c.name, turn));
   }
 
   /**

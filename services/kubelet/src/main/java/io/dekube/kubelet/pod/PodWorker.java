@@ -58,6 +58,14 @@ public final class PodWorker {
   private boolean syncing;
   private boolean dirty;
   private boolean terminating;
+  /**
+   * The terminal phase (Succeeded, Failed) another writer gave the pod in the API while it ran, once the kubelet
+   * acts on it (kube's SyncPod: "If the pod is terminal, we don't need to continue to setup the pod"): its
+   * containers stop and never start again; null otherwise.
+   */
+  private String terminalPhase;
+  /** The containers of a pod made terminal by another writer have stopped: its status is the final one. */
+  private boolean terminalStopped;
   private boolean gone;
   /** A static pod (from a manifest file): its status goes to its mirror pod, which it is not. */
   private final boolean isStatic;
@@ -151,7 +159,16 @@ public final class PodWorker {
 
   /** Whether the pod counts on the node: admitted, and its containers not stopped for its deletion. */
   boolean holdsResources() {
-    return admitted && rejection == null && !gone && !termination.deleting();
+    return admitted && rejection == null && !gone && !termination.deleting() && !terminated();
+  }
+
+  /**
+   * Whether the pod is over on the node without being deleted: terminal (its work done, or its phase made terminal
+   * by another writer) and nothing of it runs or starts any more — kube's admission leaves such pods out
+   * ({@code filterOutInactivePods}), while one still stopping counts.
+   */
+  private boolean terminated() {
+    return (terminalPhase != null || finished()) && all().stream().noneMatch(c -> c.running != null || c.starting);
   }
 
   /** A newer version of the pod from the store. */
@@ -233,6 +250,10 @@ public final class PodWorker {
     if (rejection != null) {
       publishRejected();
       return Future.succeededFuture();
+    }
+    String apiPhase = isStatic ? "" : tree.path("status").path("phase").asText("");
+    if (terminalPhase != null || StatusMerge.terminal(apiPhase) && !finished()) {
+      return stopTerminal(apiPhase);
     }
     String sandbox = RuntimeHandlers.problem(pod, m.runtimeClasses, m.config.runtime());
     if (sandbox != null) {
@@ -389,7 +410,7 @@ public final class PodWorker {
 
   /** Whether the pod is being stopped or is gone: nothing starts or restarts any more. */
   boolean ending() {
-    return terminating || gone || sourceGone;
+    return terminating || gone || sourceGone || terminalPhase != null;
   }
 
   Map<String, Path> volumes() {
@@ -398,6 +419,36 @@ public final class PodWorker {
 
   Path podDir() {
     return podDir;
+  }
+
+  /**
+   * The pod's phase is terminal in the API though its work is not over here: another writer set it ({@code kubectl
+   * patch --subresource=status}, a controller). As kube's kubelet, the phase stays, the status says so at once (Ready
+   * and ContainersReady False, {@code PodFailed}/{@code PodCompleted}), the running containers are stopped as for a
+   * termination — preStop hooks, the pod's grace period, sidecars last — and none starts again whatever the restart
+   * policy; then the status is the terminal one ({@code TerminatePod}). The pod is not deleted: it stays until someone
+   * deletes it. Later syncs only publish that status.
+   */
+  private Future<Void> stopTerminal(String apiPhase) {
+    if (terminalPhase != null) {
+      if (terminalStopped) {
+        publishTerminal();
+      } else {
+        publish();
+      }
+      return Future.succeededFuture();
+    }
+    terminalPhase = apiPhase;
+    LOG.info("pod {}/{} is {} in the API: its containers stop", namespace(), name(), apiPhase);
+    m.vertx.cancelTimer(retryTimer);
+    m.vertx.cancelTimer(startingTimer);
+    prober.stopAll();
+    publish();
+    termination.stopContainers(grace()).onComplete(ar -> {
+      terminalStopped = true;
+      publishTerminal();
+    });
+    return Future.succeededFuture();
   }
 
   /** Stops the pod's containers, then deletes it for good ({@link PodTermination}); once. */
@@ -446,7 +497,7 @@ public final class PodWorker {
    */
   public void kill(String container, int gen, String why, Long probeGrace) {
     ContainerRecord rec = record(container);
-    if (rec == null || rec.generation != gen || rec.running == null || rec.killing || terminating) {
+    if (rec == null || rec.generation != gen || rec.running == null || rec.killing || ending()) {
       return;
     }
     LOG.info("pod {}/{}: container {} {}, will be restarted", namespace(), name(), container, why);
@@ -488,7 +539,7 @@ public final class PodWorker {
 
   private PodStatusBuilder.Input input() {
     return new PodStatusBuilder.Input(inits, containers, restartPolicy(), ip, m.config.nodeIp(), startTime,
-        tree.path("metadata").hasNonNull("deletionTimestamp"), ephemerals);
+        tree.path("metadata").hasNonNull("deletionTimestamp"), ephemerals, terminalPhase);
   }
 
   /** Whether the pod's work is over (restart policy Never or OnFailure): its sidecars stop, nothing restarts. */
@@ -524,7 +575,7 @@ public final class PodWorker {
     Instant now = Instant.now();
     ObjectNode status = PodStatusBuilder.build(in, previous, now);
     if (terminal) {
-      StatusMerge.terminal(status, now);
+      StatusMerge.terminal(status, terminalPhase, now);
     }
     StatusMerge.keepForeignConditions(status, target.path("status"));
     m.status.set(key, target, ReadinessGates.apply(status, pod.getSpec().getReadinessGates(), previous, now));

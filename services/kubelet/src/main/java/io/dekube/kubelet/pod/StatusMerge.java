@@ -47,10 +47,21 @@ final class StatusMerge {
 
   /** Turns the status of a pod whose containers stopped for its deletion into its terminal status. */
   static ObjectNode terminal(ObjectNode status, Instant now) {
-    String phase = status.path("phase").asText();
-    if (!phase.equals("Succeeded") && !phase.equals("Failed")) {
+    return terminal(status, null, now);
+  }
+
+  /**
+   * Turns the status of a pod whose containers stopped into its terminal status (kube's {@code TerminatePod}):
+   * {@code phase} when given (the terminal phase another writer set), else the one it has when terminal, else
+   * Succeeded or Failed by the exit codes; Ready and ContainersReady False with that phase's reason.
+   */
+  static ObjectNode terminal(ObjectNode status, String phase, Instant now) {
+    if (phase != null) {
+      status.put("phase", phase);
+    } else if (!terminal(status.path("phase").asText())) {
       status.put("phase", allExitedZero(status) ? "Succeeded" : "Failed");
     }
+    String reason = PodStatusBuilder.terminalReason(status.path("phase").asText());
     for (String list : new String[] {"initContainerStatuses", "containerStatuses"}) {
       for (JsonNode c : status.path(list)) {
         if (!c.path("state").has("terminated")) {
@@ -63,7 +74,7 @@ final class StatusMerge {
     for (JsonNode c : status.path("conditions")) {
       String type = c.path("type").asText();
       if ((type.equals("Ready") || type.equals("ContainersReady")) && c.path("status").asText().equals("False")) {
-        ((ObjectNode) c).put("reason", "PodCompleted").remove("message");
+        ((ObjectNode) c).put("reason", reason).remove("message");
       } else if (type.equals("PodReadyToStartContainers") && c.path("status").asText().equals("True")) {
         ((ObjectNode) c).put("status", "False").put("lastTransitionTime", PodStatusBuilder.time(now));
       }
@@ -128,7 +139,7 @@ final class StatusMerge {
       merged.setMessage(kubelet.getMessage());
     }
     if (terminal(merged.getPhase())) {
-      String reason = "Failed".equals(merged.getPhase()) ? "PodFailed" : "PodCompleted";
+      String reason = PodStatusBuilder.terminalReason(merged.getPhase());
       for (PodCondition c : merged.getConditions()) {
         if (("Ready".equals(c.getType()) || "ContainersReady".equals(c.getType())) && "True".equals(c.getStatus())) {
           int i = merged.getConditions().indexOf(c);

@@ -77,6 +77,33 @@ class PodStatusBuilderTest {
     assertEquals(List.of("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"), types);
   }
 
+  /**
+   * {@code kubectl patch pod X --subresource=status -p '{"status":{"phase":"Failed"}}'} on a running pod: kube's
+   * generateAPIPodStatus keeps the API's phase and says the pod is not ready for that reason, while its containers
+   * still run and its sandbox is there; a naturally ended pod whose phase is Failed says PodFailed too.
+   */
+  @Test
+  void aTerminalPhaseFromTheApiStaysAndMakesThePodUnreadyForThatReason() {
+    ObjectNode s = PodStatusBuilder.build(new PodStatusBuilder.Input(List.of(), List.of(rec("running")), "Always",
+        "127.244.1.2", "127.0.1.1", T, false, List.of(), "Failed"), Json.object(), T);
+    assertEquals("Failed", s.path("phase").asText());
+    for (String type : List.of("Ready", "ContainersReady")) {
+      assertEquals("False", condition(s, type).path("status").asText(), type);
+      assertEquals("PodFailed", condition(s, type).path("reason").asText(), type);
+      assertEquals(false, condition(s, type).has("message"), type);
+    }
+    assertEquals("True", condition(s, "PodReadyToStartContainers").path("status").asText());
+    assertEquals("running", s.at("/containerStatuses/0/state").fieldNames().next());
+    ObjectNode succeeded = PodStatusBuilder.build(new PodStatusBuilder.Input(List.of(), List.of(rec("running")),
+        "Always", "127.244.1.2", "127.0.1.1", T, false, List.of(), "Succeeded"), Json.object(), T);
+    assertEquals("PodCompleted", condition(succeeded, "Ready").path("reason").asText());
+    ObjectNode ended = PodStatusBuilder.build(new PodStatusBuilder.Input(List.of(), List.of(rec("exited:2")), "Never",
+        "127.244.1.2", "127.0.1.1", T, false), Json.object(), T);
+    assertEquals("Failed", ended.path("phase").asText());
+    assertEquals("PodFailed", condition(ended, "ContainersReady").path("reason").asText());
+    assertEquals("False", condition(ended, "PodReadyToStartContainers").path("status").asText());
+  }
+
   @Test
   void crashLoopShowsWaitingWithTheLastTermination() {
     ObjectNode s = PodStatusBuilder.build(new PodStatusBuilder.Input(List.of(), List.of(rec("crashloop:3")), "Always",

@@ -30,7 +30,21 @@ class StatusMergeTest {
     assertEquals("Failed", s.path("phase").asText());
     assertEquals(137, s.at("/containerStatuses/1/state/terminated/exitCode").asInt());
     assertEquals("ContainerStatusUnknown", s.at("/containerStatuses/1/state/terminated/reason").asText());
-    assertEquals("PodCompleted", s.at("/conditions/0/reason").asText());
+    assertEquals("PodFailed", s.at("/conditions/0/reason").asText());
+  }
+
+  /** kube's TerminatePod for a pod another writer made Failed: its phase stays though every container exited 0. */
+  @Test
+  void aPodMadeFailedByAnotherWriterStaysFailedOnceStopped() throws Exception {
+    ObjectNode s = StatusMerge.terminal(status("{'phase':'Failed','conditions':[{'type':'PodReadyToStartContainers',"
+        + "'status':'True'},{'type':'Ready','status':'False','reason':'PodFailed'}],'containerStatuses':[{'name':'a',"
+        + "'state':{'terminated':{'exitCode':0,'reason':'Completed'}}},{'name':'b','state':{'running':{}}}]}"),
+        "Failed", Instant.EPOCH);
+    assertEquals("Failed", s.path("phase").asText());
+    assertEquals("False", s.at("/conditions/0/status").asText());
+    assertEquals("PodFailed", s.at("/conditions/1/reason").asText());
+    assertEquals(0, s.at("/containerStatuses/0/state/terminated/exitCode").asInt());
+    assertEquals("ContainerStatusUnknown", s.at("/containerStatuses/1/state/terminated/reason").asText());
   }
 
   @Test
