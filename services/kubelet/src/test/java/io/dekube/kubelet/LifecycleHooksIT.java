@@ -290,6 +290,31 @@ class LifecycleHooksIT {
     return Json.object();
   }
 
+  /**
+   * An HTTPS postStart hook whose server speaks plain HTTP: kube's handler sends it again over HTTP without the
+   * Authorization header, the hook succeeds, a Warning {@code LifecycleHTTPFallback} Event says so and
+   * {@code kubelet_lifecycle_handler_http_fallbacks_total} counts it.
+   */
+  @Test
+  void anHttpsHookAnsweredInPlainHttpFallsBackToHttp() throws Exception {
+    try (io.dekube.kubelet.probe.PlainHttpServer plain = new io.dekube.kubelet.probe.PlainHttpServer()) {
+      create("fallback", node, "", "'image':'dekube/web','lifecycle':{'postStart':{'httpGet':{'host':'127.0.0.1',"
+          + "'port':" + plain.port() + ",'path':'/started','scheme':'HTTPS','httpHeaders':[{'name':'Authorization',"
+          + "'value':'Bearer secret'},{'name':'X-Hook','value':'yes'}]}}}");
+      awaitStatus("fallback", s -> s.at("/containerStatuses/0/state").has("running"));
+      ObjectNode e = awaitEvent("fallback", "LifecycleHTTPFallback", m -> true);
+      assertEquals("Warning", e.path("type").asText());
+      assertEquals("request to HTTPS lifecycle hook 127.0.0.1:" + plain.port() + " got HTTP response, retry with "
+          + "HTTP succeeded", e.path("message").asText());
+      assertEquals(1, plain.requests.size(), plain.requests.toString());
+      String request = plain.requests.get(0).toLowerCase(java.util.Locale.ROOT);
+      assertTrue(request.startsWith("get /started http/1.1\r\n") && request.contains("x-hook: yes")
+          && request.contains("user-agent: kube-lifecycle/1.32") && !request.contains("authorization"), request);
+      assertTrue(io.dekube.core.metrics.Metrics.scrape().contains("kubelet_lifecycle_handler_http_fallbacks_total{node=\""
+          + node + "\"} 1.0"), "the fallback is counted");
+    }
+  }
+
   @Test
   void aContainersTerminationMessageComesFromItsFileOrWithFallbackFromItsLog() throws Exception {
     create("lastword", node, "'restartPolicy':'Never',", "'image':'busybox','command':['sh','-c',"

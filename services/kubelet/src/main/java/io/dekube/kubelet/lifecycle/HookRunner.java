@@ -3,23 +3,31 @@ package io.dekube.kubelet.lifecycle;
 import io.dekube.kubelet.probe.Actions;
 import io.dekube.kubelet.runtime.RunningContainer;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.HTTPGetActionBuilder;
+import io.fabric8.kubernetes.api.model.HTTPHeader;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one lifecycle hook handler of a container as kube's kubelet does ({@code lifecycle/handlers.go}):
  * {@code exec} inside the container (fails on a non-zero exit), {@code httpGet} to the pod (fails only
- * when no answer comes: kube does not judge the status code), {@code sleep} for its seconds; any other
+ * when no answer comes: kube does not judge the status code; an HTTPS one answered in plain HTTP is sent again
+ * over HTTP, kube's {@code LifecycleHTTPFallback}), {@code sleep} for its seconds; any other
  * handler ({@code tcpSocket}, deprecated and never run by kube) fails with kube's "Cannot run handler".
  * A failure carries kube's message (the one the container's waiting state shows). Confined to the
  * caller's context.
  */
 public final class HookRunner {
 
+  private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
   /** The User-Agent of kube 1.32's lifecycle HTTP requests. */
   static final String USER_AGENT = "kube-lifecycle/1.32";
 
@@ -33,10 +41,16 @@ public final class HookRunner {
 
   private final Vertx vertx;
   private final Actions actions;
+  private final Consumer<String> fellBack;
 
-  public HookRunner(Vertx vertx) {
+  /**
+   * A runner whose HTTPS hooks answered in plain HTTP and then served over HTTP tell {@code fellBack} the
+   * {@code host:port} they reached (kube's {@code LifecycleHTTPFallback} Event and metric).
+   */
+  public HookRunner(Vertx vertx, Consumer<String> fellBack) {
     this.vertx = vertx;
     this.actions = new Actions(vertx);
+    this.fellBack = fellBack;
   }
 
   /**
@@ -56,7 +70,7 @@ public final class HookRunner {
     }
     if (handler.getHttpGet() != null) {
       String path = handler.getHttpGet().getPath() == null ? "" : handler.getHttpGet().getPath();
-      Future<String> result = actions.httpGet(handler.getHttpGet(), container, podIp, 0, USER_AGENT)
+      Future<String> result = httpGet(handler.getHttpGet(), container, podIp)
           .map(code -> (String) null)
           .recover(e -> Future.succeededFuture("HTTP lifecycle hook (" + path + ")" + where + e.getMessage()));
       return running(result, () -> { });
@@ -71,6 +85,29 @@ public final class HookRunner {
       });
     }
     return running(Future.succeededFuture("Cannot run handler: invalid handler: " + describe(handler)), () -> { });
+  }
+
+  /**
+   * The hook's GET, with kube's fallback ({@code runHTTPHandler}): an HTTPS GET that a server answered in plain HTTP
+   * is sent again over HTTP without its {@code Authorization} header; when that one is answered the hook succeeded
+   * (reported to {@code fellBack}), else it failed with the HTTPS error.
+   */
+  private Future<Integer> httpGet(HTTPGetAction h, Container container, String podIp) {
+    return actions.httpGet(h, container, podIp, 0, USER_AGENT).recover(e -> {
+      if (!(e instanceof Actions.HttpResponseToHttps)) {
+        return Future.failedFuture(e);
+      }
+      String host = h.getHost() == null || h.getHost().isEmpty() ? podIp : h.getHost();
+      String where = (host.contains(":") ? "[" + host + "]" : host) + ":" + Actions.port(container, h.getPort());
+      LOG.debug("HTTPS request to lifecycle hook got HTTP response, retrying with HTTP: {}", where);
+      List<HTTPHeader> headers = h.getHttpHeaders() == null ? List.of() : h.getHttpHeaders().stream()
+          .filter(x -> !"Authorization".equalsIgnoreCase(x.getName())).toList();
+      HTTPGetAction plain = new HTTPGetActionBuilder(h).withScheme("HTTP").withHttpHeaders(headers).build();
+      return actions.httpGet(plain, container, podIp, 0, USER_AGENT).map(code -> {
+        fellBack.accept(where);
+        return code;
+      }).recover(again -> Future.failedFuture(e));
+    });
   }
 
   private static Running running(Future<String> result, Runnable cancel) {

@@ -37,6 +37,11 @@ public final class PodManager implements PodRouter.Listener {
   final PodIpAllocator ips;
   final BackOff backoff;
   final PodEvents events;
+  /**
+   * kube's {@code kubelet_lifecycle_handler_http_fallbacks_total}: HTTPS lifecycle hooks that succeeded over HTTP. One
+   * process serves several nodes' metrics here, so it carries a {@code node} label kube's has not.
+   */
+  final io.micrometer.core.instrument.Counter httpFallbacks;
   /** The sysctls pods may set here: the safe ones and the node's {@code allowedUnsafeSysctls}. */
   final io.dekube.core.net.Sysctls sysctls;
   private final Supplier<String> podCidr;
@@ -65,6 +70,9 @@ public final class PodManager implements PodRouter.Listener {
     this.backoff = new BackOff(config.backoffInitial(), config.backoffMax());
     this.sysctls = io.dekube.core.net.Sysctls.allowing(config.allowedUnsafeSysctls());
     this.events = new PodEvents(store, config.nodeName(), !"simulated".equals(config.runtime()));
+    this.httpFallbacks = io.micrometer.core.instrument.Counter.builder("kubelet_lifecycle_handler_http_fallbacks")
+        .description("The number of times lifecycle handlers successfully fell back to http from https.")
+        .tag("node", config.nodeName()).register(io.dekube.core.metrics.Metrics.registry());
   }
 
   @Override

@@ -85,7 +85,11 @@ public final class PodWorker {
     this.isStatic = StaticPodFile.isStatic(tree);
     this.podDir = m.config.podsDir().resolve(namespace() + "_" + name() + "_" + uid);
     this.prober = new Prober(m.vertx, this);
-    this.hooks = new HookRunner(m.vertx);
+    this.hooks = new HookRunner(m.vertx, where -> {
+      m.httpFallbacks.increment();
+      event(null, WARNING, "LifecycleHTTPFallback", "request to HTTPS lifecycle hook " + where
+          + " got HTTP response, retry with HTTP succeeded");
+    });
     this.killer = new ContainerKill(m.vertx, hooks);
     this.starter = new ContainerStarter(this, m, hooks, prober, new ContainerRestarter(this, m, prober));
     this.termination = new PodTermination(this, m);

@@ -36,6 +36,16 @@ public final class Actions {
   public record ExecResult(int exitCode, String stdout, String stderr) {
   }
 
+  /**
+   * An HTTPS GET answered in plain HTTP: Go's {@code http: server gave HTTP response to HTTPS client} (its TLS client
+   * read a record header that starts {@code HTTP/}), the case kube's lifecycle hooks fall back to HTTP for.
+   */
+  public static final class HttpResponseToHttps extends IllegalStateException {
+    HttpResponseToHttps(String url) {
+      super("Get \"" + url + "\": http: server gave HTTP response to HTTPS client");
+    }
+  }
+
   /** A finished command, and the way to end it early (a hook that outlived its time). */
   public record Exec(ExecSession session, Future<ExecResult> result) {
   }
@@ -49,7 +59,8 @@ public final class Actions {
   /**
    * GETs {@code h} from the pod ({@code podIp} unless the action names a host), with {@code userAgent}
    * ({@code kube-probe/1.32}, {@code kube-lifecycle/1.32}); {@code timeoutMs} 0: none. Completes with the
-   * status code; fails, when no answer came, with {@code Get "<url>": <why>}.
+   * status code; fails, when no answer came, with {@code Get "<url>": <why>} ({@link HttpResponseToHttps} when an
+   * HTTPS GET got a plain HTTP answer).
    */
   public Future<Integer> httpGet(HTTPGetAction h, Container c, String podIp, long timeoutMs, String userAgent) {
     String host = h.getHost() == null || h.getHost().isEmpty() ? podIp : h.getHost();
@@ -70,9 +81,25 @@ public final class Actions {
     return http().request(o).compose(req -> req.send()).<Integer>map(resp -> {
       resp.body();
       return resp.statusCode();
-    }).recover(e -> Future.failedFuture(new IllegalStateException("Get \"" + url + "\": "
+    }).recover(e -> Future.failedFuture(o.isSsl() && plainHttpAnswer(e) ? new HttpResponseToHttps(url)
+        : new IllegalStateException("Get \"" + url + "\": "
         // Go's client on a connection the server closed unanswered: EOF
         + (ClosedConnection.is(e) ? "EOF" : connectError(host, o.getPort(), e)))));
+  }
+
+  /**
+   * Whether a TLS connection failed because the server answered in plain HTTP: Netty's {@code NotSslRecordException}
+   * shows the bytes it read, and they start with {@code HTTP/} (hex {@code 485454502f}), as Go's check of the record
+   * header.
+   */
+  static boolean plainHttpAnswer(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("not an SSL/TLS record: 485454502f")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Opens (and closes) a TCP connection; fails with the dialer's words. */

@@ -42,6 +42,21 @@ class ActionsTest {
     }
   }
 
+  /** An HTTPS probe of a plain HTTP server: Go's client reads {@code HTTP/} where a TLS record should be. */
+  @Test
+  void anHttpsGetAnsweredInPlainHttpIsGosServerGaveHttpResponse() throws Exception {
+    try (PlainHttpServer server = new PlainHttpServer()) {
+      var action = new HTTPGetActionBuilder().withPath("/healthz").withPort(new IntOrString(server.port()))
+          .withScheme("HTTPS").build();
+      ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () ->
+          new Actions(vertx).httpGet(action, new Container(), "127.0.0.1", 5_000, "kube-probe/1.32")
+              .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+      assertEquals(Actions.HttpResponseToHttps.class, e.getCause().getClass());
+      assertEquals("Get \"https://127.0.0.1:" + server.port() + "/healthz\": http: server gave HTTP response to HTTPS "
+          + "client", e.getCause().getMessage());
+    }
+  }
+
   @Test
   void aClosedPortIsTheDialersConnectionRefused() throws Exception {
     assertEquals("Get \"http://127.0.0.1:1/healthz\": dial tcp 127.0.0.1:1: connect: connection refused",
