@@ -71,11 +71,11 @@ public final class CustomVersions implements VersionConverter {
     return webhooks != null ? Future.succeededFuture(webhooks) : Future.failedFuture(unavailable(kind));
   }
 
-  /** A webhook conversion asked for synchronously, or where no webhook client is (the ingest). */
+  /** A webhook conversion asked for synchronously, or where no webhook client is. */
   private static StatusException unavailable(CustomKind kind) {
     return new StatusException(500, "", "conversion webhook for " + ConversionWebhook.gvk(kind.type().apiVersion(),
-        kind.type().kind()) + " failed: webhook conversion is not available here (dekube converts only in the "
-        + "apiserver's REST API)");
+        kind.type().kind()) + " failed: webhook conversion is not available here (dekube converts in the "
+        + "apiserver: its REST API, admission and ingest)");
   }
 
   @Override

@@ -67,8 +67,9 @@ final class IngestApplier {
     try {
       IngestTarget t = IngestTarget.of(e.object(), registry, codecs);
       WriteOptions o = WriteOptions.none().withFieldManager(FIELD_MANAGER).withForce(true)
-          .withFieldValidation(FieldValidation.STRICT.wire());
-      return applies.apply(codecs, t.type(), t.namespace(), t.name(), t.object(), o);
+          .withFieldValidation(FieldValidation.STRICT.wire()).withApiVersion(t.apiVersion());
+      return t.remote() ? applies.applyIn(codecs, t.type(), t.namespace(), t.name(), t.object(), t.apiVersion(), o)
+          : applies.apply(codecs, t.type(), t.namespace(), t.name(), t.object(), o);
     } catch (RuntimeException ex) {
       return Future.failedFuture(ex);
     }

@@ -15,12 +15,16 @@ import java.util.Optional;
  * ({@code default} when a namespaced object names none, none for cluster-scoped kinds) and its name.
  * Pure apart from the registry it reads.
  *
- * @param type      the stored resource
- * @param object    the apply configuration in the stored version
- * @param namespace the namespace ("" for cluster-scoped)
- * @param name      the name
+ * @param type       the stored resource
+ * @param object     the apply configuration in the stored version, but in {@code apiVersion} when a CRD's conversion
+ *                   webhook converts it ({@link #remote})
+ * @param namespace  the namespace ("" for cluster-scoped)
+ * @param name       the name
+ * @param apiVersion a custom kind's served version the document is in when it is not the storage one, else null
+ * @param remote     whether the configuration is still in {@code apiVersion}, for the CRD's conversion webhook
  */
-record IngestTarget(ResourceType type, ObjectNode object, String namespace, String name) {
+record IngestTarget(ResourceType type, ObjectNode object, String namespace, String name, String apiVersion,
+                    boolean remote) {
 
   static final String DEFAULT_NAMESPACE = "default";
 
@@ -44,8 +48,10 @@ record IngestTarget(ResourceType type, ObjectNode object, String namespace, Stri
     ResourceType type = resolve(registry, codecs, apiVersion, group, version, kind)
         .orElseThrow(() -> new StatusException(404, "NotFound", "no matches for kind \"" + kind + "\" in version \""
             + apiVersion + "\" (ensure CRDs are installed first)", Json.object()));
-    ObjectNode stored = type.version().equals(version) && type.group().equals(group) ? obj
-        : codecs.versions().toStored(type, apiVersion, obj);
+    boolean other = !type.version().equals(version) || !type.group().equals(group);
+    // a conversion webhook is asynchronous: the apply converts through it (ServerSideApply.applyIn)
+    boolean remote = other && codecs.versions().remote(type);
+    ObjectNode stored = other && !remote ? codecs.versions().toStored(type, apiVersion, obj) : obj;
     ObjectNode meta = Json.metadata(stored);
     String name = meta.path("name").asText("");
     if (name.isEmpty()) {
@@ -59,7 +65,8 @@ record IngestTarget(ResourceType type, ObjectNode object, String namespace, Stri
     } else {
       meta.remove("namespace");
     }
-    return new IngestTarget(type, stored, namespace, name);
+    return new IngestTarget(type, stored, namespace, name,
+        other && registry.custom(type.resourceName()).isPresent() ? apiVersion : null, remote);
   }
 
   private static Optional<ResourceType> resolve(ResourceRegistry registry, Codecs codecs, String apiVersion,

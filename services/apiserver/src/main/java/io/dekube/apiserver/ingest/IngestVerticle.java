@@ -2,7 +2,12 @@ package io.dekube.apiserver.ingest;
 
 import io.dekube.apiserver.codec.Codecs;
 import io.dekube.apiserver.conversion.LegacyVersionConverter;
+import io.dekube.apiserver.crd.ConversionWebhook;
 import io.dekube.apiserver.crd.CustomVersions;
+import io.dekube.core.net.ServiceWatch;
+import io.dekube.store.admission.webhook.WatchedServices;
+import io.dekube.store.admission.webhook.WebhookClient;
+import java.util.concurrent.atomic.AtomicReference;
 import io.dekube.apiserver.rest.RestApi;
 import io.dekube.core.auth.SystemUsers;
 import io.dekube.core.auth.UserInfo;
@@ -39,6 +44,7 @@ public final class IngestVerticle extends VerticleBase {
   private final StoreApi store;
   private final Function<ResourceType, Informer> informers;
   private IngestLoop loop;
+  private ServiceWatch services;
 
   /**
    * @param bootstrapServers the Kafka cluster of the bus
@@ -56,18 +62,28 @@ public final class IngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Codecs codecs = Codecs.jsonOnly().withVersions(new CustomVersions(registry, new LegacyVersionConverter(registry)));
+    // decision: the ingest converts a document in a CRD's webhook-converted version as the REST API does (it runs in
+    // the apiserver's process, beside its informers): its conversion webhooks are reached at their url or at a ready
+    // endpoint of their Service, as the admission webhooks are
+    AtomicReference<ServiceWatch.View> endpoints = new AtomicReference<>();
+    ConversionWebhook conversions = new ConversionWebhook(new WebhookClient(vertx, new WatchedServices(endpoints::get)));
+    Codecs codecs = Codecs.jsonOnly().withVersions(new CustomVersions(registry, new LegacyVersionConverter(registry),
+        conversions));
     RestApi rest = new RestApi(vertx, registry, store, informers, codecs).withNamespaceLifecycle();
     IngestApplier applier = new IngestApplier(registry, codecs, rest.serverSideApply());
     loop = new IngestLoop(bootstrapServers, context, applier);
-    return vertx.executeBlocking(() -> {
-      loop.start();
-      return null;
-    });
+    return ServiceWatch.start(vertx, registry, informers, endpoints::set).onSuccess(w -> services = w)
+        .compose(w -> vertx.executeBlocking(() -> {
+          loop.start();
+          return null;
+        }));
   }
 
   @Override
   public Future<?> stop() {
+    if (services != null) {
+      services.stop();
+    }
     return loop == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
       loop.close();
       return null;

@@ -6,7 +6,10 @@ import io.dekube.apiserver.codec.MediaTypes;
 import io.dekube.apiserver.codec.TypedModels;
 import io.dekube.apiserver.rest.backend.ObjectCache;
 import io.dekube.apiserver.rest.backend.ObjectStore;
+import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.WireDefaults;
+import io.dekube.core.patch.Patches;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
@@ -82,6 +85,32 @@ public final class ServerSideApply {
     }
     return admit(type, namespace, name, true).compose(before ->
         store.patch(type, namespace, name, MediaTypes.APPLY_PATCH, config, o).map(after -> new Applied(before, after)));
+  }
+
+  /**
+   * Applies {@code config} written in {@code apiVersion}, another served version of a custom kind whose conversion
+   * webhook converts it, as kube-apiserver's handler of that version does: a new object is the configuration converted
+   * to the stored version; an existing one is converted to {@code apiVersion}, the configuration applied to it (its
+   * managedFields recorded there), and the result converted back is written as an update conditioned on the resource
+   * version it was read at (the ingest's path; the REST API's is {@code LegacyPatch}).
+   */
+  public Future<Applied> applyIn(Codecs codecs, ResourceType type, String namespace, String name, ObjectNode config,
+                                 String apiVersion, WriteOptions o) {
+    return admit(type, namespace, name, true).compose(before -> {
+      if (before == null) {
+        return codecs.versions().toStoredAsync(type, apiVersion, config.deepCopy())
+            .compose(stored -> store.patch(type, namespace, name, MediaTypes.APPLY_PATCH, stored, o))
+            .map(after -> new Applied(null, after));
+      }
+      return codecs.versions().fromStored(type, apiVersion, List.of(WireDefaults.apply(type, before).deepCopy()), false)
+          .map(versioned -> Patches.apply(Patches.APPLY, versioned.get(0), config, type, o))
+          .compose(applied -> codecs.versions().toStoredAsync(type, apiVersion, applied))
+          .compose(stored -> {
+            Json.metadata(stored).put("resourceVersion", before.path("metadata").path("resourceVersion").asText());
+            return store.update(type, stored, o.withFieldManager(null)); // the apply recorded its ownership
+          })
+          .map(after -> new Applied(before, after));
+    });
   }
 
   /** kube's 400 for an apply configuration with fields its kind does not declare. */

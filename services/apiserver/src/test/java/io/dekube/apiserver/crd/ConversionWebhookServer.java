@@ -16,18 +16,18 @@ import java.util.function.UnaryOperator;
  * which the apiserver must not take), and answers in the review's own version. {@link #answer} may rewrite
  * each answer (to break it). Keeps every review it got.
  */
-final class ConversionWebhookServer implements AutoCloseable {
+public final class ConversionWebhookServer implements AutoCloseable {
 
-  final List<JsonNode> reviews = new CopyOnWriteArrayList<>();
+  public final List<JsonNode> reviews = new CopyOnWriteArrayList<>();
   /** Rewrites the answer before it goes out (identity: a correct answer). */
   volatile UnaryOperator<ObjectNode> answer = UnaryOperator.identity();
   private final JsonTlsServer server;
 
-  ConversionWebhookServer() throws Exception {
+  public ConversionWebhookServer() throws Exception {
     server = new JsonTlsServer("convert", List.of("convert.hooks.svc"), (path, review) -> handle(review));
   }
 
-  String url() {
+  public String url() {
     return "https://127.0.0.1:" + server.port() + "/convert";
   }
 
@@ -36,7 +36,7 @@ final class ConversionWebhookServer implements AutoCloseable {
     return server.serviceManifests(namespace, name);
   }
 
-  String caBundle() {
+  public String caBundle() {
     return server.caBundle();
   }
 

@@ -377,6 +377,8 @@ class CustomResourcesIT {
           + "spec: {cronSpec: '5 * * * *'}\n", "-n", "cron", "apply", "--server-side", "-f", "-"));
       assertEquals("5 * * * *", ok(kubectl("-n", "cron", "get", "crontabs.v1.stable.example.com", "applied", "-o",
           "jsonpath={.spec.schedule}")).stdout(), "a server-side apply in v1beta1 creates the object");
+      assertEquals("stable.example.com/v1beta1", ok(kubectl("-n", "cron", "get", "crontabs.v1.stable.example.com",
+          "applied", "-o", "jsonpath={.metadata.managedFields[0].apiVersion}")).stdout(), "recorded in its version");
       // the webhook behind a Service: reached at a ready endpoint, its certificate naming convert.hooks.svc
       ok(kubectlIn(hook.serviceManifests("hooks", "convert"), "apply", "-f", "-"));
       ok(kubectl("patch", "crd", "crontabs.stable.example.com", "--type=merge", "-p", "{\"spec\":{\"conversion\":"

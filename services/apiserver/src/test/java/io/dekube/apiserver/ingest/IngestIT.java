@@ -158,6 +158,50 @@ class IngestIT {
     assertEquals(3, await(store.get(DEPLOY, "ingest-it", "web")).path("spec").path("replicas").asInt());
   }
 
+  /**
+   * A document in a CRD's version that a conversion webhook converts is converted as the REST API converts it: created
+   * from the converted configuration, then applied to the object converted to its version, and recorded under it.
+   */
+  @Test
+  void aDocumentInAWebhookConvertedVersionIsConvertedByTheCrdsWebhook(@KafkaBootstrap String bootstrap)
+      throws Exception {
+    try (io.dekube.apiserver.crd.ConversionWebhookServer hook = new io.dekube.apiserver.crd.ConversionWebhookServer()) {
+      REGISTRY.serve(io.dekube.core.crd.CrdParser.kind(Json.YAML.readTree("""
+          apiVersion: apiextensions.k8s.io/v1
+          kind: CustomResourceDefinition
+          metadata: {name: crontabs.stable.example.com}
+          spec:
+            group: stable.example.com
+            scope: Namespaced
+            names: {plural: crontabs, singular: crontab, kind: CronTab}
+            versions:
+            - {name: v1beta1, served: true, storage: false}
+            - {name: v1, served: true, storage: true}
+            conversion:
+              strategy: Webhook
+              webhook:
+                conversionReviewVersions: [v1]
+                clientConfig: {url: '%s', caBundle: '%s'}
+          """.formatted(hook.url(), hook.caBundle()))));
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        TopicCatalog.load().ensureTopics(bootstrap, admin, REGISTRY.all(), (short) 1);
+      }
+      ResourceType cronTabs = REGISTRY.byResourceName("crontabs.stable.example.com").orElseThrow();
+      String doc = "apiVersion: stable.example.com/v1beta1\nkind: CronTab\nmetadata: {name: c, namespace: ingest-it}\n"
+          + "spec: {cronSpec: '%s'}\n";
+      assertEquals(List.of("crontab.stable.example.com/c created"), lines(ingest(doc.formatted("* * * * */5"))));
+      ObjectNode stored = await(store.get(cronTabs, "ingest-it", "c"));
+      assertEquals("* * * * */5", stored.at("/spec/schedule").asText(), stored.toString());
+      assertEquals("stable.example.com/v1beta1", stored.at("/metadata/managedFields/0/apiVersion").asText());
+      assertEquals(List.of("crontab.stable.example.com/c configured"), lines(ingest(doc.formatted("*/10 * * * *"))));
+      stored = await(store.get(cronTabs, "ingest-it", "c"));
+      assertEquals("*/10 * * * *", stored.at("/spec/schedule").asText(), stored.toString());
+      assertEquals(1, stored.at("/metadata/managedFields").size(), "one Apply entry: " + stored);
+      assertEquals("Apply", stored.at("/metadata/managedFields/0/operation").asText());
+      assertTrue(hook.reviews.size() >= 3, "created: one review; configured: to v1beta1 and back");
+    }
+  }
+
   @Test
   void badDocumentsGetTheirErrorAndTheGoodOnesAreApplied() throws Exception {
     String text = """
