@@ -10,6 +10,8 @@ import io.dekube.apiserver.openapi.v2.SwaggerToV3;
 import io.dekube.core.model.Json;
 import io.dekube.core.net.ApiServiceBackends;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -38,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * kube's {@code loading OpenAPI spec for "NAME" failed with: ...} line.
  *
  * <p>Lazy, as kube-apiserver builds its OpenAPI: nothing is fetched before the first OpenAPI request;
- * from then on a backend is fetched again when its APIService changes (spec or availability) and, at a
- * request, once its copy is older than a minute (kube's re-download period). Only the reduced v2 bytes
+ * from then on a backend is fetched again when its APIService changes (spec or availability) and, in the
+ * background of a request, once its copy is older than a minute (kube's re-download period). Only the reduced v2 bytes
  * (and a converted v3 document) are kept per backend. Thread-safe.
  */
 final class AggregatedOpenApi implements AggregatedSpecs {
@@ -49,12 +51,20 @@ final class AggregatedOpenApi implements AggregatedSpecs {
   static final String USER = "system:aggregator";
   static final long DOWNLOAD_TIMEOUT_MS = 60_000;
   static final long REFRESH_MS = 60_000;
+  /** How long a request waits for a backend's first copy (the availability check's limit too). */
+  static final long FIRST_FETCH_WAIT_MS = 5_000;
 
   /** What one fetch of a backend gave: null v2 when it serves none. */
   record Fetched(byte[] v2, String v2Hash, Map<String, String> v3Paths, OpenApiDocuments.Document converted) {
   }
 
-  private record Entry(ObjectNode api, String fingerprint, long at, Future<Fetched> fetched) {
+  /** A backend's fetch started at {@code at}, and the last one before it ({@code previous}, null for none). */
+  private record Entry(ObjectNode api, String fingerprint, long at, Future<Fetched> fetched, Future<Fetched> previous) {
+
+    /** The fetch to answer from: the newest one once done; while it runs, the one before (a refresh waits for nothing). */
+    Future<Fetched> usable() {
+      return fetched.isComplete() || previous == null ? fetched : previous;
+    }
   }
 
   /** An answer of the backend. */
@@ -82,7 +92,7 @@ final class AggregatedOpenApi implements AggregatedSpecs {
     List<ObjectNode> apis = available();
     Set<String> names = apis.stream().map(Aggregator::name).collect(Collectors.toSet());
     backends.keySet().removeIf(n -> !names.contains(n));
-    List<Future<Fetched>> fetches = apis.stream().map(this::entry).map(Entry::fetched).toList();
+    List<Future<Fetched>> fetches = apis.stream().map(this::entry).map(Entry::usable).map(this::bounded).toList();
     return Future.join(fetches).transform(ignored -> {
       List<byte[]> v2 = new ArrayList<>();
       StringBuilder tag = new StringBuilder();
@@ -109,7 +119,7 @@ final class AggregatedOpenApi implements AggregatedSpecs {
         return Future.succeededFuture(Optional.empty());
       }
       for (Entry e : backends.values()) {
-        Fetched f = e.fetched().succeeded() ? e.fetched().result() : null;
+        Fetched f = e.usable().succeeded() ? e.usable().result() : null;
         if (f == null || !f.v3Paths().containsKey(key)) {
           continue;
         }
@@ -130,6 +140,28 @@ final class AggregatedOpenApi implements AggregatedSpecs {
     });
   }
 
+  /**
+   * {@code f}, or a failure once it took {@value #FIRST_FETCH_WAIT_MS} ms: a request waits that long for a
+   * backend's first copy, then is answered without it, as kube's merge leaves out a spec "not yet available".
+   */
+  private Future<Fetched> bounded(Future<Fetched> f) {
+    if (f.isComplete()) {
+      return f;
+    }
+    Vertx vertx = aggregator.clients().vertx();
+    Promise<Fetched> p = Promise.promise();
+    long timer = vertx.setTimer(FIRST_FETCH_WAIT_MS, t -> p.tryFail("spec is not yet available"));
+    f.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        p.tryComplete(ar.result());
+      } else {
+        p.tryFail(ar.cause());
+      }
+    });
+    return p.future();
+  }
+
   /** The non-local APIServices whose Available condition is True, in kube's priority order. */
   private List<ObjectNode> available() {
     List<ObjectNode> apis = new ArrayList<>(aggregator.remote().stream().filter(a -> {
@@ -144,14 +176,22 @@ final class AggregatedOpenApi implements AggregatedSpecs {
     return apis;
   }
 
-  /** The backend's entry, fetched again when its APIService changed or its copy is over a minute old. */
+  /**
+   * The backend's entry: fetched again when its APIService changed (then the request waits for it), and
+   * when its copy is over a minute old (then in the background: the request is answered from the copy,
+   * as kube serves the last download while its controller downloads again).
+   */
   private Entry entry(ObjectNode api) {
     String fingerprint = api.path("spec").toString();
     long now = System.currentTimeMillis();
     return backends.compute(Aggregator.name(api), (name, e) -> {
-      boolean fresh = e != null && e.fingerprint().equals(fingerprint)
-          && (!e.fetched().isComplete() || now - e.at() < REFRESH_MS);
-      return fresh ? e : new Entry(api, fingerprint, now, fetch(api));
+      if (e == null || !e.fingerprint().equals(fingerprint)) {
+        return new Entry(api, fingerprint, now, fetch(api), null);
+      }
+      if (!e.fetched().isComplete() || now - e.at() < REFRESH_MS) {
+        return e;
+      }
+      return new Entry(api, fingerprint, now, fetch(api), e.fetched());
     });
   }
 

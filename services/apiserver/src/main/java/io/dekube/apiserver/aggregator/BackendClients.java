@@ -31,6 +31,10 @@ final class BackendClients {
     this.proxyClient = proxyClient;
   }
 
+  Vertx vertx() {
+    return vertx;
+  }
+
   /** The client for {@code apiService}'s trust setting. */
   HttpClient client(JsonNode apiService) {
     JsonNode spec = apiService.path("spec");

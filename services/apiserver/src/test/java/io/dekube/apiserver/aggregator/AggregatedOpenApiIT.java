@@ -102,6 +102,28 @@ class AggregatedOpenApiIT {
     }
   }
 
+  @Test
+  void aBackendThatDoesNotAnswerHoldsOpenApiRequestsOnlyBriefly() throws Exception {
+    try (WardleServer hanging = new WardleServer("hanging.wardle.svc", server.pki.ca().certificatePem(),
+        WardleServer.OpenApi.HANGING)) {
+      WardleServer.deleteApiService(server, admin);
+      server.send(admin, "POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + NS + "-hang\"}}", 201);
+      WardleServer.service(server, admin, NS + "-hang", "hanging", hanging.port());
+      post("/apis/apiregistration.k8s.io/v1/apiservices", apiService("hanging").replace("\"" + NS + "\"",
+          "\"" + NS + "-hang\""));
+      await(() -> server.get(admin, "/apis/wardle.example.com/v1alpha1/namespaces/x/flunders").statusCode(),
+          code -> code == 200);
+      await(hanging::holding, held -> held);
+      // kube serves what it has while a backend's download runs: dekube waits at most 5 s for a first copy
+      long start = System.nanoTime();
+      assertFalse(json("/openapi/v3").path("paths").has(KEY));
+      assertFalse(json("/openapi/v2").path("paths").has(FLUNDERS));
+      assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 20, "answered without the backend");
+    } finally {
+      WardleServer.deleteApiService(server, admin);
+    }
+  }
+
   private static String apiService(String service) throws Exception {
     String rv = "";
     HttpResponse<String> current = server.get(admin, "/apis/apiregistration.k8s.io/v1/apiservices/"

@@ -33,7 +33,9 @@ final class WardleServer implements AutoCloseable {
     /** {@code /openapi/v2} only, as metrics-server (kube's aggregator converts it for v3). */
     V2,
     /** {@code /openapi/v2} and {@code /openapi/v3}, as kube's sample-apiserver. */
-    V2_AND_V3
+    V2_AND_V3,
+    /** Both are held unanswered until {@link #release}. */
+    HANGING
   }
 
   /** The hash the v3 index gives the group version's document. */
@@ -87,6 +89,10 @@ final class WardleServer implements AutoCloseable {
     }
     if (path.endsWith("/echo") && req.headers().contains("Upgrade")) {
       echo(req);
+    } else if (path.startsWith("/openapi/") && openApi == OpenApi.HANGING) {
+      Promise<Void> p = Promise.promise();
+      held.put(req.uri() + System.nanoTime(), p);
+      p.future().onComplete(v -> json(req, 404, "{}"));
     } else if (path.equals("/openapi/v2") && openApi != OpenApi.NONE) {
       json(req, 200, V2_DOCUMENT);
     } else if (path.equals("/openapi/v3") && openApi == OpenApi.V2_AND_V3) {
