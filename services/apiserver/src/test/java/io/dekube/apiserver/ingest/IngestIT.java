@@ -166,23 +166,7 @@ class IngestIT {
   void aDocumentInAWebhookConvertedVersionIsConvertedByTheCrdsWebhook(@KafkaBootstrap String bootstrap)
       throws Exception {
     try (io.dekube.apiserver.crd.ConversionWebhookServer hook = new io.dekube.apiserver.crd.ConversionWebhookServer()) {
-      REGISTRY.serve(io.dekube.core.crd.CrdParser.kind(Json.YAML.readTree("""
-          apiVersion: apiextensions.k8s.io/v1
-          kind: CustomResourceDefinition
-          metadata: {name: crontabs.stable.example.com}
-          spec:
-            group: stable.example.com
-            scope: Namespaced
-            names: {plural: crontabs, singular: crontab, kind: CronTab}
-            versions:
-            - {name: v1beta1, served: true, storage: false}
-            - {name: v1, served: true, storage: true}
-            conversion:
-              strategy: Webhook
-              webhook:
-                conversionReviewVersions: [v1]
-                clientConfig: {url: '%s', caBundle: '%s'}
-          """.formatted(hook.url(), hook.caBundle()))));
+      REGISTRY.serve(io.dekube.core.crd.CronTabs.webhookConverted("v1beta1", hook.url(), hook.caBundle()));
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
         TopicCatalog.load().ensureTopics(bootstrap, admin, REGISTRY.all(), (short) 1);
       }

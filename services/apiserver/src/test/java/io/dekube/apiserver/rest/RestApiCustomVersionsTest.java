@@ -6,19 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.dekube.apiserver.codec.Codecs;
 import io.dekube.apiserver.codec.VersionConverter;
 import io.dekube.apiserver.crd.CustomVersions;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dekube.apiserver.rest.backend.ObjectCache;
+import io.dekube.apiserver.admission.webhook.CachedConfigurations;
 import io.dekube.core.admission.webhook.AdmissionWebhookServer;
-import io.dekube.core.crd.CrdParser;
+import io.dekube.core.crd.CronTabs;
 import io.dekube.store.admission.webhook.ConfigurationSource;
 import io.dekube.store.admission.webhook.EquivalentVersions;
 import io.dekube.store.admission.webhook.ServiceResolver;
 import io.dekube.store.admission.webhook.ValidatingPolicies;
 import io.dekube.store.admission.webhook.WebhookAdmission;
 import io.dekube.store.cel.CelAuthorizer;
-import io.vertx.core.Future;
-import java.util.List;
-import io.dekube.core.model.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,23 +41,7 @@ class RestApiCustomVersionsTest extends RestApiTestBase {
   }
 
   private ConfigurationSource configurations(String plural) {
-    ObjectCache cache = backend.cache(registry.byGroupPlural(ADMISSION, plural).orElseThrow());
-    return new ConfigurationSource() {
-      @Override
-      public Future<Void> start() {
-        return cache.start();
-      }
-
-      @Override
-      public long resourceVersion() {
-        return cache.resourceVersion();
-      }
-
-      @Override
-      public List<ObjectNode> items() {
-        return cache.snapshot(o -> true).items();
-      }
-    };
+    return CachedConfigurations.of(backend.cache(registry.byGroupPlural(ADMISSION, plural).orElseThrow()));
   }
 
   @AfterEach
@@ -76,19 +56,9 @@ class RestApiCustomVersionsTest extends RestApiTestBase {
 
   @BeforeEach
   void serveCronTabs() throws Exception {
-    registry.serve(CrdParser.kind(Json.YAML.readTree("""
-        apiVersion: apiextensions.k8s.io/v1
-        kind: CustomResourceDefinition
-        metadata: {name: crontabs.stable.example.com}
-        spec:
-          group: stable.example.com
-          scope: Namespaced
-          names: {plural: crontabs, singular: crontab, kind: CronTab}
-          versions:
-          - {name: v1, served: true, storage: true, subresources: {status: {}}}
-          - {name: v2, served: true, storage: false, subresources: {scale: {specReplicasPath: .spec.replicas,
-              statusReplicasPath: .status.replicas}}}
-        """)));
+    registry.serve(CronTabs.kind("[{name: v1, served: true, storage: true, subresources: {status: {}}}, "
+        + "{name: v2, served: true, storage: false, subresources: {scale: {specReplicasPath: .spec.replicas, "
+        + "statusReplicasPath: .status.replicas}}}]", "{strategy: None}"));
   }
 
   @Test

@@ -139,21 +139,7 @@ class WebhookAdmissionTest {
    */
   @Test
   void aCustomResourceReachesAWebhookInTheVersionItsRulesMatched() throws Exception {
-    registry.serve(io.dekube.core.crd.CrdParser.kind(Json.YAML.readTree("""
-        apiVersion: apiextensions.k8s.io/v1
-        kind: CustomResourceDefinition
-        metadata: {name: crontabs.stable.example.com}
-        spec:
-          group: stable.example.com
-          scope: Namespaced
-          names: {plural: crontabs, singular: crontab, kind: CronTab}
-          versions:
-          - {name: v1, served: true, storage: true}
-          - {name: v2, served: true, storage: false}
-          conversion:
-            strategy: Webhook
-            webhook: {conversionReviewVersions: [v1], clientConfig: {url: 'https://127.0.0.1:1/convert'}}
-        """)));
+    registry.serve(io.dekube.core.crd.CronTabs.webhookConverted("v2", "https://127.0.0.1:1/convert", null));
     ResourceType cronTabs = registry.byResourceName("crontabs.stable.example.com").orElseThrow();
     List<String> conversions = new java.util.concurrent.CopyOnWriteArrayList<>();
     EquivalentVersions versions = EquivalentVersions.of(registry).withWebhooks((kind, object, apiVersion) -> {
@@ -238,22 +224,7 @@ class WebhookAdmissionTest {
 
   /** The configurations of a memory backend's cache. */
   private static ConfigurationSource source(ObjectCache cache) {
-    return new ConfigurationSource() {
-      @Override
-      public Future<Void> start() {
-        return cache.start();
-      }
-
-      @Override
-      public long resourceVersion() {
-        return cache.resourceVersion();
-      }
-
-      @Override
-      public List<ObjectNode> items() {
-        return cache.snapshot(o -> true).items();
-      }
-    };
+    return CachedConfigurations.of(cache);
   }
 
   private static <T> T await(Future<T> f) throws Exception {

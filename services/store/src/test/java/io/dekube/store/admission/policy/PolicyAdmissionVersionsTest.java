@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.auth.UserInfo;
-import io.dekube.core.crd.CrdParser;
+import io.dekube.core.crd.CronTabs;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
@@ -50,21 +50,7 @@ class PolicyAdmissionVersionsTest {
   @Test
   void aPolicyOfAnotherVersionSeesTheObjectConvertedToIt() throws Exception {
     ResourceRegistry registry = ResourceRegistry.builtIn();
-    registry.serve(CrdParser.kind(Json.YAML.readTree("""
-        apiVersion: apiextensions.k8s.io/v1
-        kind: CustomResourceDefinition
-        metadata: {name: crontabs.stable.example.com}
-        spec:
-          group: stable.example.com
-          scope: Namespaced
-          names: {plural: crontabs, singular: crontab, kind: CronTab}
-          versions:
-          - {name: v1, served: true, storage: true}
-          - {name: v2, served: true, storage: false}
-          conversion:
-            strategy: Webhook
-            webhook: {conversionReviewVersions: [v1], clientConfig: {url: 'https://127.0.0.1:1/convert'}}
-        """)));
+    registry.serve(CronTabs.webhookConverted("v2", "https://127.0.0.1:1/convert", null));
     List<String> conversions = new ArrayList<>();
     EquivalentVersions versions = EquivalentVersions.of(registry).withWebhooks((kind, object, apiVersion) -> {
       conversions.add(apiVersion);
