@@ -36,6 +36,10 @@ public final class ConversionWebhookServer implements AutoCloseable {
     return server.serviceManifests(namespace, name);
   }
 
+  int connections() {
+    return server.connections();
+  }
+
   public String caBundle() {
     return server.caBundle();
   }

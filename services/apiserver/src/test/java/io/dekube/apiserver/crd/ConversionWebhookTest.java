@@ -124,6 +124,16 @@ class ConversionWebhookTest {
   }
 
   @Test
+  void callsShareAKeptAliveConnection() throws Exception {
+    await(webhook.convert(kind(), List.of(stored("a", "1")), "stable.example.com/v1beta1", false));
+    int before = hook.connections();
+    for (int i = 0; i < 5; i++) {
+      await(webhook.convert(kind(), List.of(stored("a", "1")), "stable.example.com/v1beta1", false));
+    }
+    assertEquals(before, hook.connections(), "kube-apiserver keeps its webhook connections open");
+  }
+
+  @Test
   void labelsAndAnnotationsAreTheOnlyMetadataAWebhookChanges() throws Exception {
     hook.answer = a -> {
       ObjectNode meta = (ObjectNode) a.at("/response/convertedObjects/0/metadata");

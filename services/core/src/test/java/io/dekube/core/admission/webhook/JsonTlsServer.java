@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
@@ -25,6 +26,7 @@ public final class JsonTlsServer implements AutoCloseable {
   public final CertificateBundle ca;
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
+  private final AtomicInteger connections = new AtomicInteger();
 
   public JsonTlsServer(String name, List<String> dnsNames, BiFunction<String, JsonNode, JsonNode> answer)
       throws Exception {
@@ -34,6 +36,7 @@ public final class JsonTlsServer implements AutoCloseable {
     server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setSsl(true)
             .setKeyCertOptions(new PemKeyCertOptions().setCertValue(Buffer.buffer(serving.certificatePem()))
                 .setKeyValue(Buffer.buffer(serving.keyPem()))))
+        .connectionHandler(c -> connections.incrementAndGet())
         .requestHandler(req -> req.body().onSuccess(b -> {
           JsonNode body;
           try {
@@ -49,6 +52,11 @@ public final class JsonTlsServer implements AutoCloseable {
 
   public int port() {
     return server.actualPort();
+  }
+
+  /** The connections clients have opened so far. */
+  public int connections() {
+    return connections.get();
   }
 
   /** The CA as a configuration's {@code caBundle}. */
