@@ -51,6 +51,9 @@ final class NginxProgram {
     int portOf80 = env != null && env.matches("\\d{1,5}") ? Integer.parseInt(env) : 80;
     NginxProgram p = new NginxProgram(c, NginxPages.version(tag), portOf80);
     c.onStop(() -> p.quit(Programs.DRAIN_SECONDS));
+    // the image's STOPSIGNAL is SIGQUIT (nginx-slim's SIGTERM): nginx's master shuts down and exits 0, so a stopped
+    // nginx container ends Completed, as on kube
+    c.exitOnSigterm(0);
     c.command("nginx", new NginxControl(c, p.version, portOf80, () -> p.quit(Programs.DRAIN_SECONDS), p::stop,
         p::reload));
     return NginxLoad.load(c, portOf80).transform(ar -> {

@@ -31,6 +31,9 @@ class NginxSlimTest {
       assertEquals("web-0\n", t.get(80, "/").body());
       assertEquals("nginx/" + NginxPages.DEFAULT_VERSION, t.get(80, "/").headers().firstValue("Server").orElse(""),
           "nginx-slim's tag is not nginx's version");
+      // stopped (a pod's deletion): nginx's master shuts down and exits 0, the container Completed
+      assertEquals(0, t.container.stop(java.time.Duration.ofSeconds(5)).toCompletionStage().toCompletableFuture()
+          .get(20, java.util.concurrent.TimeUnit.SECONDS));
     }
   }
 }
