@@ -20,6 +20,12 @@ import org.junit.jupiter.api.Test;
  * writer's, not counted). Printed, not asserted: the figure depends on the machine and on how warm the JIT is;
  * with 20,000 writes of warm-up on the 2-core build machine it was ~38 µs (the whole-status update it replaced:
  * ~8 µs, a 1,371-byte body against 825), mostly the two conversions between JSON trees and fabric8's PodStatus.
+ * Each piece alone, 20,000 runs after 20,000 of warm-up (session 20, load 9-16 on 2 cores): {@code Typed.from} of
+ * the built status 12.9 µs, {@code Typed.tree} of the merged one 13.8 µs, {@link StatusPatch#create} 6.8 µs, the
+ * patch's encoding 2.3 µs, {@link StatusMerge#equalByKubelet} 2.0 µs, the tree compare 0.7 µs (the store's patch,
+ * not counted: 19 µs). Neither conversion is done twice: the builder's tree must become a PodStatus for the typed
+ * rules, the merged PodStatus a tree for the patch. {@code Typed.tree} through Jackson 3's {@code valueToTree} and a
+ * walk into a Jackson 2 tree took 6.0 µs for the same tree (core's Typed, every component's writes; not changed).
  */
 class StatusWriteCostTest {
 
