@@ -21,7 +21,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -48,7 +51,7 @@ final class ApiMetricsSource implements MetricsSource {
   }
 
   @Override
-  public Future<Map<String, PodSample>> pods(String namespace, LabelSelector selector, String resource) {
+  public Future<List<PodMetrics>> pods(String namespace, LabelSelector selector) {
     Endpoints ep = endpoints.get("default", "kubernetes");
     EndpointSubset subset = ep == null || ep.getSubsets() == null || ep.getSubsets().isEmpty() ? null
         : ep.getSubsets().get(0);
@@ -64,42 +67,59 @@ final class ApiMetricsSource implements MetricsSource {
         .putHeader("Accept", "application/json").setIdleTimeout(TIMEOUT.toMillis());
     return client.request(req)
         .compose(r -> r.send().compose(resp -> resp.body().compose(body -> resp.statusCode() == 200
-            ? Future.succeededFuture(parse(body, resource))
-            : Future.failedFuture("the server answered " + resp.statusCode() + ": " + message(body)))));
+            ? Future.succeededFuture(parse(body))
+            : Future.failedFuture(error(resp.statusCode(), body)))));
   }
 
-  private static String message(Buffer body) {
+  /**
+   * An error answer as client-go words it: a Status body's message, else the generic message of the code
+   * with the request ({@code the server could not find the requested resource (get pods.metrics.k8s.io)}).
+   */
+  static String error(int code, Buffer body) {
     try {
-      return Json.MAPPER.readTree(body.getBytes()).path("message").asText(body.toString());
+      JsonNode status = Json.MAPPER.readTree(body.getBytes());
+      if ("Status".equals(status.path("kind").asText()) && status.hasNonNull("message")) {
+        return status.path("message").asText();
+      }
     } catch (Exception e) {
-      return body.toString();
+      // not JSON: the generic message below
     }
+    String message = switch (code) {
+      case 400 -> "the server rejected our request for an unknown reason";
+      case 401 -> "the server has asked for the client to provide credentials";
+      case 403 -> body.toString().trim();
+      case 404 -> "the server could not find the requested resource";
+      case 429 -> "the server has received too many requests and has asked us to try again later";
+      case 503 -> "the server is currently unable to handle the request";
+      case 504 -> "the server was unable to return a response in the time allotted, but may still be processing "
+          + "the request";
+      default -> code >= 500 ? "an error on the server (\"" + body.toString().trim()
+          + "\") has prevented the request from succeeding" : "unknown";
+    };
+    return message + " (get pods.metrics.k8s.io)";
   }
 
-  /** A PodMetricsList: each pod's usage of {@code resource} summed over its containers. */
-  static Map<String, PodSample> parse(Buffer body, String resource) {
+  /** A PodMetricsList's items: each container's usage by resource, in milli-units. */
+  static List<PodMetrics> parse(Buffer body) {
     JsonNode list;
     try {
       list = Json.MAPPER.readTree(body.getBytes());
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException("metrics.k8s.io answered something that is not JSON: " + e.getMessage(), e);
     }
-    Map<String, PodSample> out = new HashMap<>();
+    List<PodMetrics> out = new ArrayList<>();
     for (JsonNode item : list.path("items")) {
-      long sum = 0;
-      boolean any = false;
+      Map<String, Map<String, Long>> containers = new LinkedHashMap<>();
       for (JsonNode c : item.path("containers")) {
-        JsonNode usage = c.path("usage").path(resource);
-        if (usage.isTextual()) {
-          sum += ReplicaCalculator.milli(new Quantity(usage.asText()));
-          any = true;
-        }
+        Map<String, Long> usage = new HashMap<>();
+        c.path("usage").fields().forEachRemaining(u -> usage.put(u.getKey(),
+            ReplicaCalculator.milli(new Quantity(u.getValue().asText()))));
+        containers.put(c.path("name").asText(), usage);
       }
-      if (any) {
-        Instant at = Instant.parse(item.path("timestamp").asText(Instant.EPOCH.toString()));
-        Duration window = item.hasNonNull("window") ? parseDuration(item.path("window").asText()) : Duration.ZERO;
-        out.put(item.path("metadata").path("name").asText(), new PodSample(sum, at, window));
-      }
+      Instant at = Instant.parse(item.path("timestamp").asText(Instant.EPOCH.toString()));
+      Duration window = item.hasNonNull("window") ? parseDuration(item.path("window").asText()) : Duration.ZERO;
+      out.add(new PodMetrics(item.path("metadata").path("namespace").asText(), item.path("metadata").path("name")
+          .asText(), at, window, containers));
     }
     return out;
   }

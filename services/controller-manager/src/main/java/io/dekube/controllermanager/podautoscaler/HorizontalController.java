@@ -72,7 +72,7 @@ public final class HorizontalController implements Reconciler {
    */
   public static MetricsSource metricsSource(ControllerContext ctx, ApiCredentials api) {
     if (api == null) {
-      return (ns, selector, resource) -> Future.failedFuture("the controller-manager has no apiserver credentials "
+      return (ns, selector) -> Future.failedFuture("the controller-manager has no apiserver credentials "
           + "to read metrics.k8s.io with");
     }
     return new ApiMetricsSource(ctx.vertx(), api, ctx.lister("endpoints", io.fabric8.kubernetes.api.model.Endpoints.class));
@@ -100,17 +100,14 @@ public final class HorizontalController implements Reconciler {
     HorizontalPodAutoscalerStatus status = hpa.getStatus() == null ? new HorizontalPodAutoscalerStatus()
         : Lister.copy(hpa.getStatus());
     status.setObservedGeneration(hpa.getMetadata().getGeneration());
-    ScaleTarget.Found target;
-    try {
-      target = targets.find(key.namespace(), hpa.getSpec().getScaleTargetRef());
-    } catch (IllegalArgumentException e) {
-      return failed(hpa, status, "AbleToScale", "FailedGetScale", e.getMessage(), now);
-    }
-    if (target == null) {
-      return failed(hpa, status, "AbleToScale", "FailedGetScale", "the HPA controller was unable to get the "
-          + "target's current scale: " + ScaleTarget.resourceOf(hpa.getSpec().getScaleTargetRef()) + " \""
-          + hpa.getSpec().getScaleTargetRef().getName() + "\" not found", now);
-    }
+    return targets.find(key.namespace(), hpa.getSpec().getScaleTargetRef()).transform(ar -> ar.succeeded()
+        ? scaleFound(hpa, key, status, ar.result(), now)
+        : failed(hpa, status, "AbleToScale", "FailedGetScale", ar.cause().getMessage(), now));
+  }
+
+  /** The sync once the target's Scale is read: bounds, metrics, normalisation, the rescale and status. */
+  private Future<Void> scaleFound(HorizontalPodAutoscaler hpa, ObjectKey key, HorizontalPodAutoscalerStatus status,
+                                  ScaleTarget.Found target, Instant now) {
     condition(status, "AbleToScale", "True", "SucceededGetScale", "the HPA controller was able to get the target's "
         + "current scale", now);
     int current = target.replicas();
@@ -177,15 +174,23 @@ public final class HorizontalController implements Reconciler {
   private record Proposal(int replicas, String metricName) {
   }
 
-  /** The largest count the metrics ask for, with status.currentMetrics filled; null after a failure (recorded). */
+  /**
+   * kube's {@code computeReplicasForMetrics}: the largest count the metrics ask for, with
+   * status.currentMetrics filled (an empty entry for a metric that failed, as kube's); null when all
+   * metrics failed, or some did and the others would scale down (recorded as kube does).
+   */
   private Future<Proposal> computeReplicas(HorizontalPodAutoscaler hpa, ObjectKey key, ScaleTarget.Found target,
                                            HorizontalPodAutoscalerStatus status, Instant now) {
     LabelSelector selector;
     try {
-      selector = Selectors.of(target.selector());
+      selector = target.selector().get();
     } catch (RuntimeException e) {
-      return invalid(hpa, status, "InvalidSelector", "couldn't convert selector into a corresponding internal "
-          + "selector object: " + e.getMessage(), now);
+      return invalid(hpa, status, "InvalidSelector", "InvalidSelector", "couldn't convert selector into a "
+          + "corresponding internal selector object: " + e.getMessage(), null, now);
+    }
+    if (selector == null) {
+      return invalid(hpa, status, "SelectorRequired", "InvalidSelector", "selector is required",
+          "the HPA target's scale is missing a selector", now);
     }
     List<Pod> selected = pods.list(key.namespace()).stream()
         .filter(p -> selector.matches(p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels()))
@@ -193,103 +198,45 @@ public final class HorizontalController implements Reconciler {
     List<MetricSpec> specs = hpa.getSpec().getMetrics();
     List<Future<Object>> each = new ArrayList<>();
     for (MetricSpec spec : specs) {
-      each.add(proposal(spec, key.namespace(), selector, selected, target.replicas(), now).map(p -> (Object) p)
-          .recover(e -> Future.succeededFuture(e)));
+      each.add(MetricProposals.of(spec, key.namespace(), selector, selected, target.replicas(), metrics, now)
+          .map(p -> (Object) p).recover(e -> Future.succeededFuture(e)));
     }
     return Future.join(each).compose(all -> {
-      Proposal best = null;
-      Throwable firstError = null;
+      MetricProposals.Measured best = null;
+      MetricProposals.MetricError firstError = null;
       int invalid = 0;
       List<MetricStatus> current = new ArrayList<>();
       for (int i = 0; i < specs.size(); i++) {
         Object r = all.resultAt(i);
         if (r instanceof Throwable t) {
+          MetricProposals.MetricError me = t instanceof MetricProposals.MetricError m ? m
+              : new MetricProposals.MetricError("FailedGetResourceMetric", t.getMessage(), t.getMessage());
+          ctx.events().record(COMPONENT, hpa, EventRecorder.WARNING, me.reason, me.getMessage());
           invalid++;
-          firstError = firstError == null ? t : firstError;
+          firstError = firstError == null ? me : firstError;
+          MetricStatus empty = new MetricStatus();
+          empty.setType(""); // kube's zero MetricStatus: {"type": ""}
+          current.add(empty);
           continue;
         }
-        Measured m = (Measured) r;
+        MetricProposals.Measured m = (MetricProposals.Measured) r;
         current.add(m.status());
-        if (best == null || m.proposal().replicas() > best.replicas()) {
-          best = m.proposal();
+        if (best == null || m.replicas() > best.replicas()) {
+          best = m;
         }
       }
       status.setCurrentMetrics(current);
-      if (invalid > 0 && (best == null || invalid == specs.size())) {
-        String reason = firstError instanceof MetricError me ? me.reason : "FailedGetResourceMetric";
-        ctx.events().record(COMPONENT, hpa, EventRecorder.WARNING, reason, firstError.getMessage());
+      if (invalid > 0 && (invalid == specs.size() || best.replicas() < target.replicas())) {
         ctx.events().record(COMPONENT, hpa, EventRecorder.WARNING, "FailedComputeMetricsReplicas", "invalid metrics ("
-            + invalid + " invalid out of " + specs.size() + "), first error is: " + firstError.getMessage());
-        condition(status, "ScalingActive", "False", reason, "the HPA was unable to compute the replica count: "
-            + firstError.getMessage(), now);
+            + invalid + " invalid out of " + specs.size() + "), first error is: " + firstError.wrapped);
+        condition(status, "ScalingActive", "False", firstError.reason, "the HPA was unable to compute the replica "
+            + "count: " + firstError.getMessage(), now);
         return Future.succeededFuture(null);
       }
       condition(status, "ScalingActive", "True", "ValidMetricFound", "the HPA was able to successfully calculate a "
           + "replica count from " + best.metricName(), now);
-      return Future.succeededFuture(best);
+      return Future.succeededFuture(new Proposal(best.replicas(), best.metricName()));
     });
-  }
-
-  /** A metric's failure with kube's event reason. */
-  static final class MetricError extends Exception {
-    final String reason;
-
-    MetricError(String reason, String message) {
-      super(message);
-      this.reason = reason;
-    }
-  }
-
-  private record Measured(Proposal proposal, MetricStatus status) {
-  }
-
-  private Future<Measured> proposal(MetricSpec spec, String namespace, LabelSelector selector, List<Pod> selected,
-                                    int current, Instant now) {
-    if (!"Resource".equals(spec.getType()) || spec.getResource() == null) {
-      return Future.failedFuture(new MetricError("FailedGet" + (spec.getType() == null ? "" : spec.getType())
-          + "Metric", "unable to get metric of type " + spec.getType()
-          + ": dekube serves no custom or external metrics API"));
-    }
-    String resource = spec.getResource().getName();
-    var target = spec.getResource().getTarget();
-    return metrics.pods(namespace, selector, resource).recover(e -> Future.failedFuture(new MetricError(
-        "FailedGetResourceMetric", "failed to get " + resource + " utilization: unable to get metrics for resource "
-            + resource + ": " + e.getMessage()))).compose(samples -> {
-              try {
-                MetricValueStatus value = new MetricValueStatus();
-                ReplicaCalculator.Result r;
-                String name;
-                if ("Utilization".equals(target.getType()) && target.getAverageUtilization() != null) {
-                  r = ReplicaCalculator.utilization(current, target.getAverageUtilization(), samples, selected, resource,
-                      now);
-                  value.setAverageUtilization(r.utilization());
-                  name = resource + " resource utilization (percentage of request)";
-                } else if (target.getAverageValue() != null) {
-                  r = ReplicaCalculator.averageValue(current, ReplicaCalculator.milli(target.getAverageValue()), samples,
-                      selected, resource, now);
-                  name = resource + " resource";
-                } else {
-                  throw new ReplicaCalculator.CalculationException("invalid resource metric source: neither an "
-                      + "average utilization target nor an average value target was set");
-                }
-                value.setAverageValue(milliQuantity(r.averageMilli(), resource));
-                MetricStatus ms = new MetricStatus();
-                ms.setType("Resource");
-                ms.setResource(new ResourceMetricStatus(value, resource));
-                return Future.succeededFuture(new Measured(new Proposal(r.replicas(), name), ms));
-              } catch (ReplicaCalculator.CalculationException e) {
-                return Future.failedFuture(new MetricError("FailedGetResourceMetric", "failed to get " + resource
-                    + " utilization: " + e.getMessage()));
-              }
-            });
-  }
-
-  /** A usage in kube's notation: millicores ({@code 250m}) for CPU, whole units otherwise. */
-  static Quantity milliQuantity(long milli, String resource) {
-    if ("cpu".equals(resource)) {
-      return new Quantity(milli + "m");
-    }
-    return new Quantity(Long.toString(milli / 1000));
   }
 
   private Future<Void> rescale(HorizontalPodAutoscaler hpa, HorizontalPodAutoscalerStatus status,
@@ -323,14 +270,15 @@ public final class HorizontalController implements Reconciler {
   private Future<Void> failed(HorizontalPodAutoscaler hpa, HorizontalPodAutoscalerStatus status, String type,
                               String reason, String message, Instant now) {
     ctx.events().record(COMPONENT, hpa, EventRecorder.WARNING, reason, message);
-    condition(status, type, "False", reason, message, now);
+    condition(status, type, "False", reason, "the HPA controller was unable to get the target's current scale: "
+        + message, now);
     return writeStatus(hpa, status);
   }
 
-  private <T> Future<T> invalid(HorizontalPodAutoscaler hpa, HorizontalPodAutoscalerStatus status, String reason,
-                                String message, Instant now) {
-    ctx.events().record(COMPONENT, hpa, EventRecorder.WARNING, reason, message);
-    condition(status, "ScalingActive", "False", reason, message, now);
+  private <T> Future<T> invalid(HorizontalPodAutoscaler hpa, HorizontalPodAutoscalerStatus status, String eventReason,
+                                String reason, String message, String conditionMessage, Instant now) {
+    ctx.events().record(COMPONENT, hpa, EventRecorder.WARNING, eventReason, message);
+    condition(status, "ScalingActive", "False", reason, conditionMessage == null ? message : conditionMessage, now);
     return Future.succeededFuture(null);
   }
 

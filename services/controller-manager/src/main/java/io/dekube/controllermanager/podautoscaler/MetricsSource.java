@@ -2,15 +2,15 @@ package io.dekube.controllermanager.podautoscaler;
 
 import io.dekube.core.informer.LabelSelector;
 import io.vertx.core.Future;
-import java.util.Map;
+import java.util.List;
 
 /** Where the HPA controller reads pod usage: {@code metrics.k8s.io} in a cluster, a table in tests. */
 interface MetricsSource {
 
   /**
-   * The usage of {@code resource} ({@code cpu}, {@code memory}) by each pod of {@code namespace} that
-   * {@code selector} selects, by pod name; pods the API has no sample for are absent. Fails with a
-   * message saying why when the API cannot be read.
+   * The PodMetrics of the pods of {@code namespace} that {@code selector} selects, as the resource
+   * metrics API lists them. Fails with the client's message (as client-go words an API error) when the
+   * API cannot be read.
    */
-  Future<Map<String, PodSample>> pods(String namespace, LabelSelector selector, String resource);
+  Future<List<PodMetrics>> pods(String namespace, LabelSelector selector);
 }

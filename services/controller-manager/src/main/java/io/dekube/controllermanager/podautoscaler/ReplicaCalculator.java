@@ -45,13 +45,15 @@ final class ReplicaCalculator {
 
   /** For a target utilization (percent of the pods' requests of {@code resource}). */
   static Result utilization(int current, int targetPercent, Map<String, PodSample> samples, List<Pod> pods,
-                            String resource, Instant now) throws CalculationException {
+                            String resource, String container, Instant now) throws CalculationException {
     Groups g = groups(samples, pods, resource, now);
     Map<String, Long> metrics = g.ready();
-    Map<String, Long> requests = requests(pods, resource);
+    Map<String, Long> requests = requests(pods, resource, container);
     long[] ratio = utilizationOf(metrics, requests);
     double usageRatio = (double) ratio[0] / targetPercent;
-    int replicas = replicas(current, usageRatio, metrics, g, requests::get, m -> {
+    // scaling down, a missing pod counts at its request, or at the target when that is above 100 %
+    long fallbackPercent = Math.max(100, targetPercent);
+    int replicas = replicas(current, usageRatio, metrics, g, pod -> requests.get(pod) * fallbackPercent / 100, m -> {
       long[] u = utilizationOf(m, requests);
       return (double) u[0] / targetPercent;
     });
@@ -70,6 +72,11 @@ final class ReplicaCalculator {
     return new Result(replicas, -1, average);
   }
 
+  /** The usage ratio of a set of pod samples. */
+  private interface Ratio {
+    double of(Map<String, Long> metrics) throws CalculationException;
+  }
+
   /** The selected pods by kube's groups: the samples of the ready ones, the unready and the missing. */
   private record Groups(Map<String, Long> ready, Set<String> unready, Set<String> missing) {
   }
@@ -80,7 +87,7 @@ final class ReplicaCalculator {
    */
   private static int replicas(int current, double usageRatio, Map<String, Long> metrics, Groups g,
                               java.util.function.Function<String, Long> assumedFull,
-                              java.util.function.ToDoubleFunction<Map<String, Long>> ratioOf) {
+                              Ratio ratioOf) throws CalculationException {
     boolean scaleUpWithUnready = !g.unready().isEmpty() && usageRatio > 1.0;
     if (!scaleUpWithUnready && g.missing().isEmpty()) {
       if (Math.abs(1.0 - usageRatio) <= TOLERANCE) {
@@ -95,7 +102,7 @@ final class ReplicaCalculator {
     if (scaleUpWithUnready) {
       g.unready().forEach(pod -> assumed.put(pod, 0L));
     }
-    double newRatio = ratioOf.applyAsDouble(assumed);
+    double newRatio = ratioOf.of(assumed);
     if (Math.abs(1.0 - newRatio) <= TOLERANCE || (usageRatio < 1.0 && newRatio > 1.0)
         || (usageRatio > 1.0 && newRatio < 1.0)) {
       return current;
@@ -160,12 +167,23 @@ final class ReplicaCalculator {
     return "False".equals(ready.getStatus()) && start.plus(INITIAL_READINESS_DELAY).isAfter(transition);
   }
 
-  /** Each pod's request of {@code resource} (milli-units, summed over containers); fails naming a container without one. */
-  static Map<String, Long> requests(List<Pod> pods, String resource) throws CalculationException {
+  /**
+   * Each pod's request of {@code resource} (milli-units): summed over its containers and sidecars
+   * (restartable init containers), or that of {@code container} alone (0 in a pod without it); fails
+   * naming a container without one.
+   */
+  static Map<String, Long> requests(List<Pod> pods, String resource, String container) throws CalculationException {
     Map<String, Long> out = new HashMap<>();
     for (Pod p : pods) {
       long sum = 0;
-      for (Container c : p.getSpec().getContainers()) {
+      List<Container> all = new java.util.ArrayList<>(p.getSpec().getContainers());
+      if (p.getSpec().getInitContainers() != null) {
+        p.getSpec().getInitContainers().stream().filter(c -> "Always".equals(c.getRestartPolicy())).forEach(all::add);
+      }
+      for (Container c : all) {
+        if (container != null && !container.equals(c.getName())) {
+          continue;
+        }
         Quantity q = c.getResources() == null || c.getResources().getRequests() == null ? null
             : c.getResources().getRequests().get(resource);
         if (q == null) {
@@ -180,7 +198,8 @@ final class ReplicaCalculator {
   }
 
   /** {utilization percent, average milli-usage} over the pods of {@code metrics}. */
-  private static long[] utilizationOf(Map<String, Long> metrics, Map<String, Long> requests) {
+  private static long[] utilizationOf(Map<String, Long> metrics, Map<String, Long> requests)
+      throws CalculationException {
     long usage = 0;
     long requested = 0;
     for (Map.Entry<String, Long> e : metrics.entrySet()) {
@@ -190,7 +209,10 @@ final class ReplicaCalculator {
         requested += r;
       }
     }
-    long utilization = requested == 0 ? 0 : (usage * 100) / requested;
+    if (requested == 0) {
+      throw new CalculationException("no metrics returned matched known pods");
+    }
+    long utilization = (usage * 100) / requested;
     return new long[] {utilization, metrics.isEmpty() ? 0 : usage / metrics.size()};
   }
 

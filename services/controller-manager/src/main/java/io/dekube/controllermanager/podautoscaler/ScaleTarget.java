@@ -1,12 +1,18 @@
 package io.dekube.controllermanager.podautoscaler;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.controllermanager.common.ControllerContext;
 import io.dekube.controllermanager.common.Lister;
+import io.dekube.controllermanager.common.Selectors;
+import io.dekube.core.informer.LabelSelector;
+import io.dekube.core.model.CustomKind;
+import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
-import io.dekube.core.model.Typed;
+import io.dekube.core.model.StatusException;
+import io.dekube.core.patch.Patches;
 import io.dekube.core.store.WriteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -14,18 +20,37 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReference;
 import io.vertx.core.Future;
+import java.util.function.Function;
 
 /**
- * The scale subresource of an HPA's target as the controller uses it: the kinds of {@code apps/v1}
- * that have one (Deployment, ReplicaSet, StatefulSet) and core/v1 ReplicationControllers (whose
- * selector map is the Scale's selector), their replicas and selector, and a write of
- * a new replica count with the read object's resourceVersion as precondition (a concurrent change
- * is a conflict, retried at the next sync).
+ * The scale subresource of an HPA's target as kube's scale client reads and writes it: the kind is
+ * mapped to its resource (kube's RESTMapper: {@code no matches for kind "X" in group "g"}); a resource
+ * without a {@code /scale} fails as the apiserver answers it; the Scale is {@code spec.replicas},
+ * {@code status.replicas} and {@code status.selector} — of {@code apps/v1} Deployments, ReplicaSets,
+ * StatefulSets and core/v1 ReplicationControllers from the informers' caches, of a custom resource
+ * read from the store at its CRD's {@code specReplicasPath}, {@code statusReplicasPath} and
+ * {@code labelSelectorPath} (kube's {@code scaleFromCustomResource}: missing replicas are 0). A new
+ * count is written as the Scale is, through the {@code scale} subresource with the read
+ * resourceVersion as precondition (a concurrent change is a conflict, retried at the next sync).
  */
 final class ScaleTarget {
 
-  /** A target found: its object, current replicas and pod selector. */
-  record Found(HasMetadata object, ResourceType type, int replicas, LabelSelector selector) {
+  /**
+   * A target's Scale.
+   *
+   * @param selector the pod selector (kube's {@code status.selector}); null when the Scale has none; throws
+   *                 {@code StatusException} when it cannot be parsed
+   * @param replicasPath where the replicas are written ({@code .spec.replicas} for built-in kinds)
+   */
+  record Found(ResourceType type, String namespace, String name, String resourceVersion, int replicas,
+               java.util.function.Supplier<LabelSelector> selector, String replicasPath) {
+  }
+
+  /** Why the Scale could not be read, in the words of kube's RESTMapper or scale client. */
+  static final class ScaleError extends Exception {
+    ScaleError(String message) {
+      super(message);
+    }
   }
 
   private final ControllerContext ctx;
@@ -42,59 +67,102 @@ final class ScaleTarget {
     this.replicationControllers = ctx.lister("replicationcontrollers", ReplicationController.class);
   }
 
-  /** The listers' caches, to watch. */
-  java.util.List<io.dekube.core.informer.ObjectCache> caches() {
-    return java.util.List.of(deployments.cache(), replicaSets.cache(), statefulSets.cache(),
-        replicationControllers.cache());
-  }
-
-  /**
-   * The target, or null when it does not exist; throws IllegalArgumentException for a kind without a
-   * scale subresource here.
-   */
-  Found find(String namespace, CrossVersionObjectReference ref) {
-    String group = ref.getApiVersion() == null || !ref.getApiVersion().contains("/") ? ""
-        : ref.getApiVersion().substring(0, ref.getApiVersion().indexOf('/'));
-    if (group.isEmpty() && "ReplicationController".equals(ref.getKind())) {
-      return found(replicationControllers.get(namespace, ref.getName()), "replicationcontrollers",
-          rc -> rc.getSpec().getReplicas(), rc -> new LabelSelectorBuilder().withMatchLabels(rc.getSpec().getSelector())
-              .build());
+  /** The target's Scale; fails with a {@link ScaleError} saying why there is none. */
+  Future<Found> find(String namespace, CrossVersionObjectReference ref) {
+    String apiVersion = ref.getApiVersion() == null ? "" : ref.getApiVersion();
+    if (apiVersion.chars().filter(c -> c == '/').count() > 1) {
+      return Future.failedFuture(new ScaleError("unexpected GroupVersion string: " + apiVersion));
     }
-    if (!group.equals("apps") && !group.equals("extensions")) {
-      throw new IllegalArgumentException("the HPA controller was unable to get the target's current scale: no "
-          + "matches for kind \"" + ref.getKind() + "\" in group \"" + group + "\"");
+    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+    ResourceType type = ctx.registry().byGroupKind(group, ref.getKind()).orElse(null);
+    if (type == null) {
+      return Future.failedFuture(new ScaleError("no matches for kind \"" + ref.getKind() + "\" in group \"" + group
+          + "\""));
     }
-    return switch (ref.getKind()) {
-      case "Deployment" -> found(deployments.get(namespace, ref.getName()), "deployments.apps",
-          d -> d.getSpec().getReplicas(), d -> d.getSpec().getSelector());
-      case "ReplicaSet" -> found(replicaSets.get(namespace, ref.getName()), "replicasets.apps",
-          r -> r.getSpec().getReplicas(), r -> r.getSpec().getSelector());
-      case "StatefulSet" -> found(statefulSets.get(namespace, ref.getName()), "statefulsets.apps",
-          s -> s.getSpec().getReplicas(), s -> s.getSpec().getSelector());
-      default -> throw new IllegalArgumentException("the HPA controller was unable to get the target's current "
-          + "scale: no matches for kind \"" + ref.getKind() + "\" in group \"" + group + "\"");
+    String name = ref.getName();
+    CustomKind custom = ctx.registry().custom(type.resourceName()).orElse(null);
+    if (custom != null) {
+      return custom(namespace, name, type, custom);
+    }
+    Found found = switch (type.resourceName()) {
+      case "deployments.apps" -> builtIn(deployments.get(namespace, name), type, d -> d.getSpec().getReplicas(),
+          d -> Selectors.of(d.getSpec().getSelector()));
+      case "replicasets.apps" -> builtIn(replicaSets.get(namespace, name), type, r -> r.getSpec().getReplicas(),
+          r -> Selectors.of(r.getSpec().getSelector()));
+      case "statefulsets.apps" -> builtIn(statefulSets.get(namespace, name), type, s -> s.getSpec().getReplicas(),
+          s -> Selectors.of(s.getSpec().getSelector()));
+      case "replicationcontrollers" -> builtIn(replicationControllers.get(namespace, name), type,
+          rc -> rc.getSpec().getReplicas(), rc -> rc.getSpec().getSelector() == null
+              || rc.getSpec().getSelector().isEmpty() ? null
+              : Selectors.of(new LabelSelectorBuilder().withMatchLabels(rc.getSpec().getSelector()).build()));
+      default -> null;
     };
+    if (found == null && !hasScale(type)) {
+      // kube-apiserver has no route for .../<name>/scale; the scale client reports the 404 generically
+      return Future.failedFuture(new ScaleError("the server could not find the requested resource (get "
+          + type.plural() + " " + name + ")"));
+    }
+    return found == null ? Future.failedFuture(new ScaleError(notFound(type, name))) : Future.succeededFuture(found);
   }
 
-  /** The resource of a target as kube's messages name it: {@code deployments.apps}, {@code replicationcontrollers}. */
-  static String resourceOf(CrossVersionObjectReference ref) {
-    return "ReplicationController".equals(ref.getKind()) ? "replicationcontrollers"
-        : ref.getKind().toLowerCase() + "s.apps";
+  private static boolean hasScale(ResourceType type) {
+    return java.util.List.of("deployments.apps", "replicasets.apps", "statefulsets.apps", "replicationcontrollers")
+        .contains(type.resourceName());
   }
 
-  private <T extends HasMetadata> Found found(T obj, String resource, java.util.function.Function<T, Integer> replicas,
-                                              java.util.function.Function<T, LabelSelector> selector) {
+  private static String notFound(ResourceType type, String name) {
+    return type.resourceName() + " \"" + name + "\" not found";
+  }
+
+  private <T extends HasMetadata> Found builtIn(T obj, ResourceType type, Function<T, Integer> replicas,
+                                                Function<T, LabelSelector> selector) {
     if (obj == null) {
       return null;
     }
     Integer r = replicas.apply(obj);
-    return new Found(obj, ctx.type(resource), r == null ? 1 : r, selector.apply(obj));
+    return new Found(type, obj.getMetadata().getNamespace(), obj.getMetadata().getName(),
+        obj.getMetadata().getResourceVersion(), r == null ? 1 : r, () -> selector.apply(obj), ".spec.replicas");
   }
 
-  /** Writes {@code replicas} into the target (its resourceVersion as precondition). */
+  /** A custom resource's Scale, read from the store as the apiserver's scale subresource reads it. */
+  private Future<Found> custom(String namespace, String name, ResourceType type, CustomKind kind) {
+    CustomKind.Scale paths = kind.storage().scale();
+    if (paths == null) {
+      // the CRD's handler answers a scale request without the subresource with NotFound
+      return Future.failedFuture(new ScaleError(notFound(type, name)));
+    }
+    return ctx.store().get(type, namespace, name).recover(e -> Future.failedFuture(
+        e instanceof StatusException se && se.code() == 404 ? new ScaleError(notFound(type, name)) : e))
+        .compose(cr -> {
+          JsonNode spec = at(cr, paths.specReplicasPath());
+          JsonNode selector = paths.labelSelectorPath() == null || paths.labelSelectorPath().isEmpty() ? null
+              : at(cr, paths.labelSelectorPath());
+          String text = selector != null && selector.isTextual() ? selector.asText() : "";
+          return Future.succeededFuture(new Found(type, namespace, name,
+              cr.path("metadata").path("resourceVersion").asText(null), spec == null ? 0 : spec.asInt(0),
+              () -> text.isEmpty() ? null : LabelSelector.parse(text), paths.specReplicasPath()));
+        });
+  }
+
+  /** The value at a {@code .a.b} path, or null. */
+  private static JsonNode at(JsonNode root, String path) {
+    JsonNode n = root;
+    for (String f : path.substring(1).split("\\.")) {
+      n = n == null ? null : n.get(f);
+    }
+    return n == null || n.isNull() ? null : n;
+  }
+
+  /** Writes {@code replicas} through the target's scale subresource (its resourceVersion as precondition). */
   Future<Void> scale(Found target, int replicas) {
-    com.fasterxml.jackson.databind.node.ObjectNode tree = Typed.tree(target.object());
-    tree.with("spec").put("replicas", replicas);
-    return ctx.store().update(target.type(), tree, WriteOptions.none()).mapEmpty();
+    ObjectNode patch = Json.object();
+    String[] fields = target.replicasPath().substring(1).split("\\.");
+    ObjectNode at = patch;
+    for (int i = 0; i < fields.length - 1; i++) {
+      at = at.putObject(fields[i]);
+    }
+    at.put(fields[fields.length - 1], replicas);
+    return ctx.store().patch(target.type(), target.namespace(), target.name(), Patches.MERGE, patch,
+        WriteOptions.none().withSubresource("scale").withResourceVersion(target.resourceVersion())).mapEmpty();
   }
 }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dekube.controllermanager.testing.Fake;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.CustomKind;
+import io.dekube.core.model.Json;
 import io.dekube.core.model.ObjectKey;
 import io.dekube.core.model.ResourceType;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -18,6 +21,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpecBuilder;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,14 +39,17 @@ class HorizontalControllerTest {
   private final ResourceType deployType = fake.store.type("deployments.apps");
   private final ResourceType podType = fake.store.type("pods");
   private final Map<String, Long> cpuMillis = new HashMap<>();
+  /** Per pod, per container, per resource usage in milli-units (what metrics.k8s.io lists); else cpuMillis in "a". */
+  private final Map<String, Map<String, Map<String, Long>>> usage = new java.util.TreeMap<>();
   private String metricsFailure;
-  private final HorizontalController controller = new HorizontalController(fake.ctx, (ns, sel, resource) -> {
+  private final HorizontalController controller = new HorizontalController(fake.ctx, (ns, sel) -> {
     if (metricsFailure != null) {
       return Future.failedFuture(metricsFailure);
     }
-    Map<String, PodSample> out = new HashMap<>();
-    cpuMillis.forEach((pod, m) -> out.put(pod, new PodSample(m, fake.clock.instant(), Duration.ofSeconds(30))));
-    return Future.succeededFuture(out);
+    Map<String, Map<String, Map<String, Long>>> all = new java.util.TreeMap<>(usage);
+    cpuMillis.forEach((pod, m) -> all.putIfAbsent(pod, Map.of("a", Map.of("cpu", m))));
+    return Future.succeededFuture(all.entrySet().stream().map(e -> new PodMetrics(ns, e.getKey(), fake.clock.instant(),
+        Duration.ofSeconds(30), new java.util.LinkedHashMap<>(e.getValue()))).toList());
   });
   private static final ObjectKey KEY = new ObjectKey("ns", "web");
 
@@ -167,11 +175,14 @@ class HorizontalControllerTest {
     deployment(2);
     hpa(1, 10, 50);
     pod("web-1", "100m", null);
-    metricsFailure = "the server answered 503: service unavailable";
+    metricsFailure = "the server is currently unable to handle the request (get pods.metrics.k8s.io)";
     done(controller.sync(KEY));
-    assertEquals("False FailedGetResourceMetric: the HPA was unable to compute the replica count: failed to get cpu "
-        + "utilization: unable to get metrics for resource cpu: the server answered 503: service unavailable",
+    String error = "failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics "
+        + "from resource metrics API: the server is currently unable to handle the request (get pods.metrics.k8s.io)";
+    assertEquals("False FailedGetResourceMetric: the HPA was unable to compute the replica count: " + error,
         condition("ScalingActive"));
+    assertEquals(List.of("FailedGetResourceMetric: " + error, "FailedComputeMetricsReplicas: invalid metrics (1 invalid "
+        + "out of 1), first error is: failed to get cpu resource metric value: " + error), fake.eventReasons());
     assertEquals(2, replicas());
   }
 
@@ -213,5 +224,210 @@ class HorizontalControllerTest {
     done(controller.sync(KEY));
     assertEquals(4, fake.store.items(rcType, "ns").get(0).path("spec").path("replicas").asInt());
     assertEquals(2, status().path("currentReplicas").asInt());
+  }
+
+  private static final String PREFIX = "the HPA was unable to compute the replica count: ";
+
+  /** An HPA of 1 to 10 replicas on {@code apiVersion}/{@code kind} "web" with these metrics. */
+  private void hpaOn(String apiVersion, String kind, MetricSpec... metrics) {
+    HorizontalPodAutoscaler h = new HorizontalPodAutoscalerBuilder().withNewMetadata().withName("web")
+        .withNamespace("ns").withGeneration(1L).endMetadata().withNewSpec().withNewScaleTargetRef()
+        .withApiVersion(apiVersion).withKind(kind).withName("web").endScaleTargetRef().withMinReplicas(1)
+        .withMaxReplicas(10).withMetrics(metrics).endSpec().build();
+    h.setApiVersion("autoscaling/v2");
+    fake.store.put(hpaType, h);
+  }
+
+  private static MetricSpec containerCpu(String container, int percent) {
+    return new MetricSpecBuilder().withType("ContainerResource").withNewContainerResource().withName("cpu")
+        .withContainer(container).withNewTarget().withType("Utilization").withAverageUtilization(percent).endTarget()
+        .endContainerResource().build();
+  }
+
+  private static MetricSpec cpu(int percent) {
+    return new MetricSpecBuilder().withType("Resource").withNewResource().withName("cpu").withNewTarget()
+        .withType("Utilization").withAverageUtilization(percent).endTarget().endResource().build();
+  }
+
+  /** A running, long-ready pod with an app container (100m, 64Mi requested) and a sidecar (400m). */
+  private void podWithSidecar(String name) {
+    Instant started = fake.clock.instant().minus(Duration.ofMinutes(10));
+    Pod p = new PodBuilder().withNewMetadata().withName(name).withNamespace("ns").withLabels(Map.of("app", "web"))
+        .endMetadata().withNewSpec().withContainers(new ContainerBuilder().withName("app").withNewResources()
+            .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("64Mi"))).endResources().build())
+        .withInitContainers(new ContainerBuilder().withName("proxy").withRestartPolicy("Always").withNewResources()
+            .withRequests(Map.of("cpu", new Quantity("400m"), "memory", new Quantity("64Mi"))).endResources().build())
+        .endSpec().withNewStatus().withPhase("Running").withStartTime(started.toString())
+        .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True")
+            .withLastTransitionTime(started.plusSeconds(5).toString()).build()).endStatus().build();
+    fake.store.put(podType, p);
+  }
+
+  @Test
+  void aContainerResourceMetricScalesOnThatContainerAlone() {
+    deployment(2);
+    hpaOn("apps/v1", "Deployment", containerCpu("app", 50));
+    for (String pod : List.of("web-1", "web-2")) {
+      podWithSidecar(pod);
+      usage.put(pod, Map.of("app", Map.of("cpu", 150L), "proxy", Map.of("cpu", 10L)));
+    }
+    done(controller.sync(KEY));
+    assertEquals(4, replicas(), "the app container at 150 % of its request; the whole pod would be at 32 %");
+    assertEquals("True ValidMetricFound: the HPA was able to successfully calculate a replica count from cpu container "
+        + "resource utilization (percentage of request)", condition("ScalingActive"));
+    JsonNode current = status().path("currentMetrics").path(0);
+    assertEquals("ContainerResource", current.path("type").asText());
+    assertEquals("app", current.path("containerResource").path("container").asText());
+    assertEquals("cpu", current.path("containerResource").path("name").asText());
+    assertEquals(150, current.path("containerResource").path("current").path("averageUtilization").asInt());
+    assertEquals("150m", current.path("containerResource").path("current").path("averageValue").asText());
+    assertEquals(List.of("SuccessfulRescale: New size: 4; reason: cpu container resource utilization (percentage of "
+        + "request) above target"), fake.eventReasons());
+  }
+
+  @Test
+  void aResourceMetricCountsSidecarsInThePodsRequest() {
+    deployment(2);
+    hpaOn("apps/v1", "Deployment", cpu(50));
+    for (String pod : List.of("web-1", "web-2")) {
+      podWithSidecar(pod);
+      usage.put(pod, Map.of("app", Map.of("cpu", 150L), "proxy", Map.of("cpu", 10L)));
+    }
+    fake.clock.set(fake.clock.instant().plus(Duration.ofMinutes(6)));
+    done(controller.sync(KEY));
+    assertEquals(32, status().path("currentMetrics").path(0).path("resource").path("current").path("averageUtilization")
+        .asInt(), "160m used of 500m requested (app and the restartable init container)");
+  }
+
+  @Test
+  void aContainerResourceAverageValueOfMemory() {
+    deployment(2);
+    hpaOn("apps/v1", "Deployment", new MetricSpecBuilder().withType("ContainerResource").withNewContainerResource()
+        .withName("memory").withContainer("app").withNewTarget().withType("AverageValue")
+        .withAverageValue(new Quantity("100Mi")).endTarget().endContainerResource().build());
+    for (String pod : List.of("web-1", "web-2")) {
+      podWithSidecar(pod);
+      usage.put(pod, Map.of("app", Map.of("memory", 200L * 1024 * 1024 * 1000), "proxy", Map.of("memory", 1000L)));
+    }
+    done(controller.sync(KEY));
+    assertEquals(4, replicas());
+    JsonNode current = status().path("currentMetrics").path(0).path("containerResource").path("current");
+    assertEquals("209715200", current.path("averageValue").asText(), "kube's NewMilliQuantity of 200Mi");
+    assertTrue(current.path("averageUtilization").isMissingNode());
+    assertEquals(List.of("SuccessfulRescale: New size: 4; reason: memory resource above target"), fake.eventReasons());
+  }
+
+  @Test
+  void aContainerMissingFromThePodMetricsStopsScaling() {
+    deployment(2);
+    hpaOn("apps/v1", "Deployment", containerCpu("app", 50));
+    podWithSidecar("web-1");
+    usage.put("web-1", Map.of("proxy", Map.of("cpu", 10L)));
+    done(controller.sync(KEY));
+    String error = "failed to get cpu utilization: unable to get metrics for resource cpu: failed to get container "
+        + "metrics: container app not present in metrics for pod ns/web-1";
+    assertEquals("False FailedGetContainerResourceMetric: " + PREFIX + error, condition("ScalingActive"));
+    assertEquals(List.of("FailedGetContainerResourceMetric: " + error, "FailedComputeMetricsReplicas: invalid metrics "
+        + "(1 invalid out of 1), first error is: failed to get app container metric value: " + error),
+        fake.eventReasons());
+    assertEquals("", status().path("currentMetrics").path(0).path("type").asText("none"),
+        "a failed metric leaves an empty status, as kube's");
+    assertEquals(2, replicas());
+  }
+
+  @Test
+  void customMetricsSayTheirApisAreNotRegistered() {
+    deployment(2);
+    MetricSpec external = new MetricSpecBuilder().withType("External").withNewExternal().withNewMetric()
+        .withName("queue_messages_ready").withNewSelector().withMatchLabels(Map.of("queue", "worker_tasks"))
+        .endSelector().endMetric().withNewTarget().withType("AverageValue").withAverageValue(new Quantity("30"))
+        .endTarget().endExternal().build();
+    hpaOn("apps/v1", "Deployment", external, cpu(50));
+    pod("web-1", "100m", 150L);
+    pod("web-2", "100m", 150L);
+    done(controller.sync(KEY));
+    assertEquals(4, replicas(), "a valid metric scaling up is followed despite an invalid one, as kube does");
+    String error = "unable to get external metric ns/queue_messages_ready/&LabelSelector{MatchLabels:map[string]string"
+        + "{queue: worker_tasks,},MatchExpressions:[]LabelSelectorRequirement{},}: unable to fetch metrics from external "
+        + "metrics API: the server could not find the requested resource (get queue_messages_ready.external.metrics"
+        + ".k8s.io)";
+    assertTrue(fake.eventReasons().contains("FailedGetExternalMetric: " + error), fake.eventReasons().toString());
+    assertEquals("", status().path("currentMetrics").path(0).path("type").asText("none"));
+
+    MetricSpec pods = new MetricSpecBuilder().withType("Pods").withNewPods().withNewMetric()
+        .withName("packets-per-second").endMetric().withNewTarget().withType("AverageValue")
+        .withAverageValue(new Quantity("1k")).endTarget().endPods().build();
+    MetricSpec object = new MetricSpecBuilder().withType("Object").withNewObject().withNewDescribedObject()
+        .withApiVersion("networking.k8s.io/v1").withKind("Ingress").withName("main-route").endDescribedObject()
+        .withNewMetric().withName("requests-per-second").endMetric().withNewTarget().withType("Value")
+        .withValue(new Quantity("10k")).endTarget().endObject().build();
+    hpaOn("apps/v1", "Deployment", pods, object);
+    fake.clock.set(fake.clock.instant().plus(HorizontalController.SYNC_PERIOD));
+    done(controller.sync(KEY));
+    String custom = "unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) "
+        + "registered";
+    assertEquals("False FailedGetPodsMetric: " + PREFIX + "unable to get metric packets-per-second: " + custom,
+        condition("ScalingActive"));
+    assertTrue(fake.eventReasons().contains("FailedGetObjectMetric: unable to get metric requests-per-second: Ingress on "
+        + "ns main-route/" + custom), fake.eventReasons().toString());
+    assertTrue(fake.eventReasons().contains("FailedComputeMetricsReplicas: invalid metrics (2 invalid out of 2), first "
+        + "error is: failed to get pods metric value: unable to get metric packets-per-second: " + custom),
+        fake.eventReasons().toString());
+  }
+
+  private final ResourceType crontabs = new ResourceType("stable.example.com", "v1", "crontabs", "crontab", "CronTab",
+      true, List.of(), List.of(), List.of("status", "scale"));
+
+  private void serveCronTabs(CustomKind.Scale scale) {
+    fake.ctx.registry().serve(new CustomKind(crontabs, "CronTabList", List.of(new CustomKind.Version("v1", true, true,
+        null, null, true, scale, List.of()))));
+  }
+
+  @Test
+  void aCustomResourceIsScaledThroughItsScaleSubresourcePaths() {
+    serveCronTabs(new CustomKind.Scale(".spec.size", ".status.size", ".status.labels"));
+    hpaOn("stable.example.com/v1", "CronTab", cpu(50));
+    done(controller.sync(KEY));
+    assertEquals("False FailedGetScale: the HPA controller was unable to get the target's current scale: "
+        + "crontabs.stable.example.com \"web\" not found", condition("AbleToScale"));
+    ObjectNode cr = Json.object();
+    cr.putObject("metadata").put("name", "web").put("namespace", "ns");
+    cr.putObject("spec").put("size", 2);
+    fake.store.put(crontabs, cr);
+    pod("web-1", "100m", 150L);
+    pod("web-2", "100m", 150L);
+    fake.clock.set(fake.clock.instant().plus(HorizontalController.SYNC_PERIOD));
+    done(controller.sync(KEY));
+    assertEquals("False InvalidSelector: the HPA target's scale is missing a selector", condition("ScalingActive"));
+    assertTrue(fake.eventReasons().contains("SelectorRequired: selector is required"), fake.eventReasons().toString());
+
+    cr = fake.store.items(crontabs, "ns").get(0);
+    cr.putObject("status").put("labels", "app=web");
+    fake.store.put(crontabs, cr);
+    fake.clock.set(fake.clock.instant().plus(HorizontalController.SYNC_PERIOD));
+    done(controller.sync(KEY));
+    assertEquals(4, fake.store.items(crontabs, "ns").get(0).path("spec").path("size").asInt(),
+        "written at the CRD's specReplicasPath");
+    assertEquals(2, status().path("currentReplicas").asInt());
+    assertTrue(fake.eventReasons().contains("SuccessfulRescale: New size: 4; reason: cpu resource utilization "
+        + "(percentage of request) above target"), fake.eventReasons().toString());
+  }
+
+  @Test
+  void targetsWithoutAScaleSubresourceAreNotScaled() {
+    serveCronTabs(null);
+    for (String[] c : new String[][] {
+        {"stable.example.com/v1", "CronTab", "crontabs.stable.example.com \"web\" not found"},
+        {"apps/v1", "DaemonSet", "the server could not find the requested resource (get daemonsets web)"},
+        {"example.com/v1", "Foo", "no matches for kind \"Foo\" in group \"example.com\""},
+        {"extensions/v1beta1", "Deployment", "no matches for kind \"Deployment\" in group \"extensions\""},
+        {"a/b/c", "Deployment", "unexpected GroupVersion string: a/b/c"}}) {
+      hpaOn(c[0], c[1], cpu(50));
+      fake.clock.set(fake.clock.instant().plus(HorizontalController.SYNC_PERIOD));
+      done(controller.sync(KEY));
+      assertEquals("False FailedGetScale: the HPA controller was unable to get the target's current scale: " + c[2],
+          condition("AbleToScale"), c[1]);
+      assertTrue(fake.eventReasons().contains("FailedGetScale: " + c[2]), fake.eventReasons().toString());
+    }
   }
 }
