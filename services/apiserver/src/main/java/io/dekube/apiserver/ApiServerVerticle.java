@@ -19,8 +19,8 @@ import io.dekube.apiserver.aggregator.AutoRegistration;
 import io.dekube.apiserver.discovery.DiscoveryHandler;
 import io.dekube.apiserver.codec.Codecs;
 import io.dekube.apiserver.crd.CrdController;
-import io.dekube.apiserver.crd.ConversionWebhook;
 import io.dekube.apiserver.crd.CustomVersions;
+import io.dekube.store.admission.webhook.ConversionWebhook;
 import io.dekube.store.admission.webhook.EquivalentVersions;
 import io.dekube.core.crd.CrdParser;
 import io.dekube.core.crd.CustomKindSync;
@@ -156,7 +156,7 @@ public final class ApiServerVerticle extends VerticleBase {
               () -> authorization == null ? null : authorization.authorizer());
           // ... which see a custom resource in the version their rules matched, converted by its CRD's webhook too
           EquivalentVersions versions = EquivalentVersions.of(registry).withWebhooks((kind, object, apiVersion) ->
-              conversions().convert(kind, List.of(object), apiVersion, false).map(l -> l.get(0)));
+              conversions().convert(kind, object, apiVersion));
           Future<PolicyAdmission> policies = PolicyAdmission.start(registry, informers, celAuthorizer, versions);
           Future<WebhookAdmission> admission = Future.all(aggregation, policies).compose(all -> WebhookAdmission.start(
               vertx, registry, informers, new WatchedServices(aggregation.result()::view), policies.result(),

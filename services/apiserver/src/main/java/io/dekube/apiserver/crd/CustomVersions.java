@@ -6,6 +6,7 @@ import io.dekube.core.model.CustomKind;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import io.dekube.store.admission.webhook.ConversionWebhook;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;

@@ -2,9 +2,9 @@ package io.dekube.apiserver.ingest;
 
 import io.dekube.apiserver.codec.Codecs;
 import io.dekube.apiserver.conversion.LegacyVersionConverter;
-import io.dekube.apiserver.crd.ConversionWebhook;
 import io.dekube.apiserver.crd.CustomVersions;
 import io.dekube.core.net.ServiceWatch;
+import io.dekube.store.admission.webhook.ConversionWebhook;
 import io.dekube.store.admission.webhook.WatchedServices;
 import io.dekube.store.admission.webhook.WebhookClient;
 import java.util.concurrent.atomic.AtomicReference;

@@ -10,6 +10,7 @@ import io.dekube.core.crd.CrdParser;
 import io.dekube.core.model.CustomKind;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.StatusException;
+import io.dekube.store.admission.webhook.ConversionWebhook;
 import io.dekube.store.admission.webhook.WebhookClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -36,10 +36,14 @@ public final class BusWebhooks {
   public static Future<BusWebhooks> start(Vertx vertx, ResourceRegistry registry,
                                           Function<ResourceType, Informer> informers) {
     AtomicReference<ServiceWatch.View> view = new AtomicReference<>();
+    // a webhook or policy of another version of a custom kind sees the components' objects converted to it, through
+    // the CRD's conversion webhook too, reached as the admission webhooks are
+    ConversionWebhook conversions = new ConversionWebhook(new WebhookClient(vertx, new WatchedServices(view::get)));
+    EquivalentVersions versions = EquivalentVersions.of(registry).withWebhooks(conversions::convert);
     return Future.all(ServiceWatch.start(vertx, registry, informers, view::set),
-            PolicyAdmission.start(registry, informers, CelAuthorizer.NONE))
+            PolicyAdmission.start(registry, informers, CelAuthorizer.NONE, versions))
         .compose(all -> WebhookAdmission.start(vertx, registry, informers, new WatchedServices(view::get),
-            all.resultAt(1), CelAuthorizer.NONE))
+            all.resultAt(1), CelAuthorizer.NONE, versions))
         .map(a -> new BusWebhooks(vertx, a, informers));
   }
 

@@ -126,14 +126,10 @@ public final class EquivalentVersions {
     }
     if (webhooks == null) {
       return Future.failedFuture(new StatusException(500, "", "conversion webhook for "
-          + gvk(object.path("apiVersion").asText(""), kind.type().kind()) + " failed: webhook conversion is not "
+          + ConversionWebhook.gvk(object.path("apiVersion").asText(""), kind.type().kind()) + " failed: webhook conversion is not "
           + "available here (dekube converts in the apiserver)"));
     }
     return webhooks.convert(kind, object.deepCopy(), apiVersion);
   }
 
-  /** Go's {@code GroupVersionKind.String()}. */
-  private static String gvk(String apiVersion, String kind) {
-    return (apiVersion.contains("/") ? apiVersion : "/" + apiVersion) + ", Kind=" + kind;
-  }
 }

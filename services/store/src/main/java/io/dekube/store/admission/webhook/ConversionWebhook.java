@@ -1,4 +1,4 @@
-package io.dekube.apiserver.crd;
+package io.dekube.store.admission.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,7 +7,6 @@ import io.dekube.core.model.CustomKind;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.StatusException;
 import io.dekube.store.admission.MetadataValidation;
-import io.dekube.store.admission.webhook.WebhookClient;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +25,8 @@ import java.util.UUID;
  * metadata but for its labels and annotations, which are the only metadata a webhook may change (checked as
  * labels and annotations are when it changed them). A failure is
  * kube's 500 {@code conversion webhook for stable.example.com/v1, Kind=CronTab failed: ...} (no reason, as
- * kube's). Asynchronous; thread-safe.
+ * kube's). Used by the apiserver (REST bodies and answers, the ingest) and by admission (versioned objects, also
+ * for the bus components' writes). Asynchronous; thread-safe.
  */
 public final class ConversionWebhook {
 
@@ -93,6 +93,11 @@ public final class ConversionWebhook {
           }
           return out;
         });
+  }
+
+  /** One object in {@code desiredApiVersion} (a new node when converted), as {@link #convert} converts it. */
+  public Future<ObjectNode> convert(CustomKind kind, ObjectNode object, String desiredApiVersion) {
+    return convert(kind, List.of(object), desiredApiVersion, false).map(l -> l.get(0));
   }
 
   /** The review's {@code response.convertedObjects}, after kube's checks of the review. */
@@ -205,7 +210,7 @@ public final class ConversionWebhook {
   }
 
   /** Go's {@code GroupVersionKind.String()}: {@code stable.example.com/v1, Kind=CronTab}. */
-  static String gvk(String apiVersion, String kind) {
+  public static String gvk(String apiVersion, String kind) {
     return (apiVersion.contains("/") ? apiVersion : "/" + apiVersion) + ", Kind=" + kind;
   }
 
