@@ -3,6 +3,7 @@ package io.dekube.store.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.List;
 
 /**
@@ -84,58 +85,142 @@ final class HorizontalPodAutoscalerAdmission implements KindAdmission {
     }
   }
 
+  /** The sources a metric may carry, in the order kube's {@code validateMetricSpec} looks at them. */
+  private static final List<String> SOURCES = List.of("object", "external", "pods", "resource", "containerResource");
+
+  /**
+   * kube's {@code validateMetricSpec}: the type, the first source present validated as its kind asks, the
+   * source the type names required and any other forbidden.
+   */
   private static void metric(JsonNode m, String field, FieldErrors errs) {
     String type = m.path("type").asText("");
     if (type.isEmpty()) {
       errs.required(field + ".type", "must specify a metric source type");
-      return;
     }
     if (!METRIC_TYPES.contains(type)) {
-      errs.notSupported(field + ".type", m.get("type"), METRIC_TYPES);
-      return;
+      errs.notSupported(field + ".type", m.hasNonNull("type") ? m.get("type") : TextNode.valueOf(""), METRIC_TYPES);
     }
-    String sourceField = Character.toLowerCase(type.charAt(0)) + type.substring(1);
-    JsonNode source = m.path(sourceField);
-    if (source.isMissingNode() || source.isNull()) {
-      errs.required(field + "." + sourceField, "must populate information for the given metric source");
-      return;
+    List<String> present = SOURCES.stream().filter(f -> m.hasNonNull(f)).toList();
+    if (!present.isEmpty()) {
+      String first = present.get(0);
+      source(first, m.get(first), field + "." + first, errs);
     }
-    if ((type.equals("Resource") || type.equals("ContainerResource")) && source.path("name").asText("").isEmpty()) {
-      errs.required(field + "." + sourceField + ".name", "must specify a resource name");
+    String expected = METRIC_TYPES.contains(type) ? Character.toLowerCase(type.charAt(0)) + type.substring(1) : null;
+    if (expected != null && !m.hasNonNull(expected)) {
+      errs.required(field + "." + expected, "must populate information for the given metric source");
     }
-    if (type.equals("ContainerResource") && source.path("container").asText("").isEmpty()) {
-      errs.required(field + "." + sourceField + ".container", "must specify a container");
+    if (present.size() != 1) {
+      present.stream().filter(f -> !f.equals(expected)).forEach(f -> errs.forbidden(field + "." + f,
+          "must populate the given metric source only"));
     }
-    if (!type.equals("Resource") && !type.equals("ContainerResource")
-        && source.path("metric").path("name").asText("").isEmpty()) {
-      errs.required(field + "." + sourceField + ".metric.name", "must specify a metric name");
-    }
-    target(source.path("target"), type, field + "." + sourceField + ".target", errs);
   }
 
-  private static void target(JsonNode t, String metricType, String field, FieldErrors errs) {
+  /** kube's validation of each metric source. */
+  private static void source(String kind, JsonNode src, String field, FieldErrors errs) {
+    JsonNode t = src.path("target");
+    boolean value = t.hasNonNull("value");
+    boolean average = t.hasNonNull("averageValue");
+    boolean utilization = t.hasNonNull("averageUtilization");
+    switch (kind) {
+      case "resource", "containerResource" -> {
+        String name = src.path("name").asText("");
+        if (name.isEmpty()) {
+          errs.required(field + ".name", "must specify a resource name");
+        } else if (kind.equals("containerResource") && !name.contains("/") && !STANDARD_CONTAINER_RESOURCES
+            .contains(name) && !name.startsWith("hugepages-")) {
+          errs.invalid(field + ".name", name, "must be a standard resource for containers");
+        }
+        if (kind.equals("containerResource")) {
+          String container = src.path("container").asText("");
+          if (container.isEmpty()) {
+            errs.required(field + ".container", "must specify a container");
+          } else {
+            Validators.dns1123Label(container).forEach(e -> errs.invalid(field + ".container", container, e));
+          }
+        }
+        target(t, field + ".target", errs);
+        if (!utilization && !average) {
+          errs.required(field + ".target.averageUtilization", "must set either a target raw value or a target "
+              + "utilization");
+        }
+        if (utilization && average) {
+          errs.forbidden(field + ".target.averageValue", "may not set both a target raw value and a target "
+              + "utilization");
+        }
+      }
+      case "pods" -> {
+        metricIdentifier(src.path("metric"), field + ".metric", errs);
+        target(t, field + ".target", errs);
+        if (!average) {
+          errs.required(field + ".target.averageValue", "must specify a positive target averageValue");
+        }
+      }
+      case "object" -> {
+        JsonNode described = src.path("describedObject");
+        if (described.path("kind").asText("").isEmpty()) {
+          errs.required(field + ".describedObject.kind");
+        }
+        if (described.path("name").asText("").isEmpty()) {
+          errs.required(field + ".describedObject.name");
+        }
+        metricIdentifier(src.path("metric"), field + ".metric", errs);
+        target(t, field + ".target", errs);
+        if (!value && !average) {
+          errs.required(field + ".target.averageValue", "must set either a target value or averageValue");
+        }
+      }
+      default -> {
+        metricIdentifier(src.path("metric"), field + ".metric", errs);
+        target(t, field + ".target", errs);
+        if (!value && !average) {
+          errs.required(field + ".target.averageValue", "must set either a target value for metric or a per-pod "
+              + "target");
+        }
+        if (value && average) {
+          errs.forbidden(field + ".target.value", "may not set both a target value for metric and a per-pod target");
+        }
+      }
+    }
+  }
+
+  /** The resources a container may request without a domain (kube's {@code IsStandardContainerResourceName}). */
+  private static final List<String> STANDARD_CONTAINER_RESOURCES = List.of("cpu", "memory", "ephemeral-storage");
+
+  private static void metricIdentifier(JsonNode id, String field, FieldErrors errs) {
+    String name = id.path("name").asText("");
+    if (name.isEmpty()) {
+      errs.required(field + ".name", "must specify a metric name");
+    } else if (name.equals(".") || name.equals("..")) {
+      errs.invalid(field + ".name", name, "may not be '" + name + "'");
+    } else if (name.contains("/") || name.contains("%")) {
+      errs.invalid(field + ".name", name, "may not contain '" + (name.contains("/") ? "/" : "%") + "'");
+    }
+  }
+
+  /** kube's {@code validateMetricTarget}. */
+  private static void target(JsonNode t, String field, FieldErrors errs) {
     String type = t.path("type").asText("");
     if (type.isEmpty()) {
       errs.required(field + ".type", "must specify a metric target type");
-      return;
     }
     if (!TARGET_TYPES.contains(type)) {
-      errs.notSupported(field + ".type", t.get("type"), TARGET_TYPES);
-      return;
+      errs.invalid(field + ".type", type, "must be either Utilization, Value, or AverageValue");
     }
-    if (type.equals("Utilization") && !metricType.equals("Resource") && !metricType.equals("ContainerResource")) {
-      errs.invalid(field + ".type", t.get("type"), "must be AverageValue or Value for a metric of type " + metricType);
-    }
-    if (type.equals("Utilization")) {
-      if (!t.has("averageUtilization")) {
-        errs.required(field + ".averageUtilization", "must set either a target raw value or a target utilization");
-      } else if (t.path("averageUtilization").asLong() <= 0) {
-        errs.invalid(field + ".averageUtilization", t.get("averageUtilization"), "must be greater than 0");
+    for (String q : new String[] {"value", "averageValue"}) {
+      if (t.hasNonNull(q) && t.get(q).asText().trim().startsWith("-") || t.hasNonNull(q) && isZero(t.get(q))) {
+        errs.invalid(field + "." + q, t.get(q), "must be positive");
       }
-    } else if (type.equals("AverageValue") && !t.hasNonNull("averageValue")) {
-      errs.required(field + ".averageValue", "must set either a target value for metric or a per-pod target");
-    } else if (type.equals("Value") && !t.hasNonNull("value")) {
-      errs.required(field + ".value", "must set either a target value for metric or a per-pod target");
+    }
+    if (t.hasNonNull("averageUtilization") && t.path("averageUtilization").asLong() < 1) {
+      errs.invalid(field + ".averageUtilization", t.get("averageUtilization"), "must be greater than 0");
+    }
+  }
+
+  private static boolean isZero(JsonNode q) {
+    try {
+      return new java.math.BigDecimal(q.asText().replaceAll("[a-zA-Z]+$", "")).signum() == 0;
+    } catch (NumberFormatException e) {
+      return false;
     }
   }
 

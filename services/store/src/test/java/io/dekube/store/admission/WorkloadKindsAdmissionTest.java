@@ -131,8 +131,50 @@ class WorkloadKindsAdmissionTest {
     assertEquals(0, own.at("/spec/replicas").asInt());
   }
 
+  static final String HPA = """
+      apiVersion: autoscaling/v2
+      kind: HorizontalPodAutoscaler
+      metadata: {name: web, namespace: d}
+      spec:
+        scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+        maxReplicas: 5
+        metrics:
+      """;
+
   static Stream<Arguments> invalid() {
     return Stream.of(
+        Arguments.of("horizontalpodautoscalers.autoscaling", HPA + "  - type: ContainerResource\n    containerResource: "
+            + "{name: cpu, container: App_1, target: {type: Utilization, averageUtilization: 50, averageValue: 1}}",
+            "HorizontalPodAutoscaler.autoscaling \"web\" is invalid: [spec.metrics[0].containerResource.container: "
+                + "Invalid value: \"App_1\": a lowercase RFC 1123 label must consist of lower case alphanumeric "
+                + "characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or "
+                + "'123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?'), "
+                + "spec.metrics[0].containerResource.target.averageValue: Forbidden: may not set both a target raw "
+                + "value and a target utilization]"),
+        Arguments.of("horizontalpodautoscalers.autoscaling", HPA + "  - type: ContainerResource\n    containerResource: "
+            + "{name: gpu, target: {type: Utilization}}",
+            "HorizontalPodAutoscaler.autoscaling \"web\" is invalid: [spec.metrics[0].containerResource.name: Invalid "
+                + "value: \"gpu\": must be a standard resource for containers, "
+                + "spec.metrics[0].containerResource.container: Required value: must specify a container, "
+                + "spec.metrics[0].containerResource.target.averageUtilization: Required value: must set either a "
+                + "target raw value or a target utilization]"),
+        Arguments.of("horizontalpodautoscalers.autoscaling", HPA + "  - type: ContainerResource\n    resource: "
+            + "{name: cpu, target: {type: Utilization, averageUtilization: 50}}",
+            "HorizontalPodAutoscaler.autoscaling \"web\" is invalid: spec.metrics[0].containerResource: Required "
+                + "value: must populate information for the given metric source"),
+        Arguments.of("horizontalpodautoscalers.autoscaling", HPA + "  - type: Resource\n    resource: "
+            + "{name: cpu, target: {type: Utilization, averageUtilization: 50}}\n    pods: {metric: {name: qps}}",
+            "HorizontalPodAutoscaler.autoscaling \"web\" is invalid: [spec.metrics[0].pods.target.type: Required value: "
+                + "must specify a metric target type, spec.metrics[0].pods.target.type: Invalid value: \"\": must be "
+                + "either Utilization, Value, or AverageValue, spec.metrics[0].pods.target.averageValue: Required value: "
+                + "must specify a positive target averageValue, spec.metrics[0].pods: Forbidden: must populate the given "
+                + "metric source only]"),
+        Arguments.of("horizontalpodautoscalers.autoscaling", HPA + "  - type: Pods\n    pods: "
+            + "{metric: {name: qps}, target: {type: Average}}",
+            "HorizontalPodAutoscaler.autoscaling \"web\" is invalid: [spec.metrics[0].pods.target.type: Invalid "
+                + "value: \"Average\": must be either Utilization, Value, or AverageValue, "
+                + "spec.metrics[0].pods.target.averageValue: Required value: must specify a positive target "
+                + "averageValue]"),
         Arguments.of("replicationcontrollers", RC.replace("  template:", "  selector: {app: web}\n  template:"),
             "ReplicationController \"nginx\" is invalid: spec.template.metadata.labels: Invalid value: "
                 + "map[string]string{\"app\":\"nginx\"}: `selector` does not match template `labels`"),
