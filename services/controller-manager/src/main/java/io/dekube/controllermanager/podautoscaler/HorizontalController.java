@@ -55,6 +55,8 @@ public final class HorizontalController implements Reconciler {
   private final MetricsSource metrics;
   private final Map<ObjectKey, ScalingRules.History> histories = new ConcurrentHashMap<>();
   private final Map<ObjectKey, LastSync> lastSyncs = new ConcurrentHashMap<>();
+  /** Each HPA's target selector as last read (kube's hpaSelectors), to find pods two HPAs claim. */
+  private final Map<ObjectKey, LabelSelector> selectors = new ConcurrentHashMap<>();
   private ControllerLoop loop;
 
   public HorizontalController(ControllerContext ctx, MetricsSource metrics) {
@@ -89,6 +91,7 @@ public final class HorizontalController implements Reconciler {
     HorizontalPodAutoscaler hpa = hpas.get(key);
     if (hpa == null) {
       histories.remove(key);
+      selectors.remove(key);
       lastSyncs.remove(key);
       return Future.succeededFuture();
     }
@@ -192,9 +195,16 @@ public final class HorizontalController implements Reconciler {
       return invalid(hpa, status, "SelectorRequired", "InvalidSelector", "selector is required",
           "the HPA target's scale is missing a selector", now);
     }
+    selectors.put(key, selector);
     List<Pod> selected = pods.list(key.namespace()).stream()
         .filter(p -> selector.matches(p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels()))
         .toList();
+    List<String> controlling = controllingHpas(key.namespace(), selected);
+    if (controlling.size() > 1) {
+      String message = "pods by selector " + selectorText(selector) + " are controlled by multiple HPAs: ["
+          + String.join(" ", controlling) + "]";
+      return invalid(hpa, status, "AmbiguousSelector", "AmbiguousSelector", message, null, now);
+    }
     List<MetricSpec> specs = hpa.getSpec().getMetrics();
     List<Future<Object>> each = new ArrayList<>();
     for (MetricSpec spec : specs) {
@@ -237,6 +247,20 @@ public final class HorizontalController implements Reconciler {
           + "replica count from " + best.metricName(), now);
       return Future.succeededFuture(new Proposal(best.replicas(), best.metricName()));
     });
+  }
+
+  /** The HPAs of {@code namespace} whose last selector matches one of {@code selected}, as {@code ns/name}, sorted. */
+  private List<String> controllingHpas(String namespace, List<Pod> selected) {
+    return selectors.entrySet().stream().filter(e -> e.getKey().namespace().equals(namespace))
+        .filter(e -> hpas.get(e.getKey()) != null)
+        .filter(e -> selected.stream().anyMatch(p -> e.getValue().matches(p.getMetadata().getLabels() == null
+            ? Map.of() : p.getMetadata().getLabels())))
+        .map(e -> e.getKey().namespace() + "/" + e.getKey().name()).sorted().toList();
+  }
+
+  /** A selector as the Scale's {@code status.selector} string ({@code app=web,tier in (a,b)}). */
+  private static String selectorText(LabelSelector selector) {
+    return selector.requirements().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(","));
   }
 
   private Future<Void> rescale(HorizontalPodAutoscaler hpa, HorizontalPodAutoscalerStatus status,

@@ -430,4 +430,25 @@ class HorizontalControllerTest {
       assertTrue(fake.eventReasons().contains("FailedGetScale: " + c[2]), fake.eventReasons().toString());
     }
   }
+
+  @Test
+  void twoHpasOnTheSamePodsStopBothAsAmbiguous() {
+    deployment(2);
+    hpa(1, 10, 50);
+    pod("web-1", "100m", 150L);
+    pod("web-2", "100m", 150L);
+    done(controller.sync(KEY));
+    assertEquals(4, replicas(), "one HPA alone scales");
+    HorizontalPodAutoscaler other = new HorizontalPodAutoscalerBuilder().withNewMetadata().withName("web-too")
+        .withNamespace("ns").withGeneration(1L).endMetadata().withNewSpec().withNewScaleTargetRef()
+        .withApiVersion("apps/v1").withKind("Deployment").withName("web").endScaleTargetRef().withMaxReplicas(10)
+        .withMetrics(cpu(50)).endSpec().build();
+    fake.store.put(hpaType, other);
+    done(controller.sync(new ObjectKey("ns", "web-too")));
+    String message = "pods by selector app=web are controlled by multiple HPAs: [ns/web ns/web-too]";
+    JsonNode status = fake.store.object(hpaType, "ns", "web-too").path("status");
+    assertEquals("AmbiguousSelector", status.path("conditions").findValuesAsText("reason").get(1));
+    assertTrue(fake.eventReasons().contains("AmbiguousSelector: " + message), fake.eventReasons().toString());
+    assertEquals(4, replicas());
+  }
 }
