@@ -95,6 +95,64 @@ final class AuditEvents {
     return e;
   }
 
+  /** The bus writes' authorization annotations: no authorizer runs between a component and the store. */
+  static final String BUS_DECISION = "allow";
+  static final String BUS_REASON = "dekube: written on the bus, which does not authorize";
+
+  /**
+   * The event of one stage of a bus component's request ({@link AuditedStore}): as {@link #event}, with the request
+   * kube's client would have sent, the component's user and User-Agent, source IP 127.0.0.1; from ResponseComplete on
+   * the object reference completed from the request's object (name, uid, resourceVersion: kube's
+   * {@code LogRequestObject}) and the authorization annotations, which say that the bus does not authorize.
+   * {@code status}: the failure's Status or null; {@code code}: the answer's code (unused for RequestReceived); the
+   * objects as the level records them (null: none).
+   */
+  static ObjectNode busEvent(Decision d, Stage stage, String id, BusRequest r, UserInfo u, String agent,
+                             Instant received, Instant at, JsonNode status, int code, JsonNode requestObject,
+                             JsonNode responseObject) {
+    ObjectNode e = Json.object().put("kind", "Event").put("apiVersion", "audit.k8s.io/v1")
+        .put("level", d.level().name()).put("auditID", id).put("stage", stage.name())
+        .put("requestURI", r.uri()).put("verb", r.verb());
+    user(e.putObject("user"), u, null);
+    e.putArray("sourceIPs").add("127.0.0.1");
+    e.put("userAgent", agent);
+    boolean after = stage != Stage.RequestReceived;
+    JsonNode meta = after && r.body() != null && !r.verb().equals("delete") ? r.body().path("metadata") : null;
+    ObjectNode ref = e.putObject("objectRef");
+    putIfSet(ref, "resource", r.type().plural());
+    putIfSet(ref, "namespace", r.attributes(u).namespace());
+    putIfSet(ref, "name", !r.name().isEmpty() || meta == null ? r.name() : meta.path("name").asText(""));
+    putIfSet(ref, "uid", meta == null ? "" : meta.path("uid").asText(""));
+    putIfSet(ref, "apiGroup", r.type().group());
+    putIfSet(ref, "apiVersion", r.version());
+    putIfSet(ref, "resourceVersion", meta == null ? "" : meta.path("resourceVersion").asText(""));
+    putIfSet(ref, "subresource", r.subresource());
+    if (after) {
+      ObjectNode rs = e.putObject("responseStatus");
+      rs.putObject("metadata");
+      if (status != null) {
+        for (String f : new String[] {"status", "message", "reason"}) {
+          if (status.hasNonNull(f)) {
+            rs.set(f, status.get(f));
+          }
+        }
+      }
+      rs.put("code", code);
+    }
+    if (requestObject != null) {
+      e.set("requestObject", requestObject);
+    }
+    if (responseObject != null) {
+      e.set("responseObject", responseObject);
+    }
+    e.put("requestReceivedTimestamp", MICROS.format(received)).put("stageTimestamp", MICROS.format(at));
+    if (after) {
+      e.putObject("annotations").put("authorization.k8s.io/decision", BUS_DECISION)
+          .put("authorization.k8s.io/reason", BUS_REASON);
+    }
+    return e;
+  }
+
   /** Adds {@code annotations} to the event's, the whole kept in key order as kube's JSON writes a map. */
   static void annotate(ObjectNode e, java.util.Map<String, String> annotations) {
     java.util.Map<String, String> all = new java.util.TreeMap<>(annotations);

@@ -20,7 +20,9 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
+import io.dekube.core.model.ResourceType;
 import java.util.Optional;
+import java.util.Set;
 import io.dekube.apiserver.codec.proto.ProtobufEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,6 +139,31 @@ public final class Responses {
     for (String w : warnings) {
       ctx.response().headers().add("Warning", "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
     }
+  }
+
+  /** Kinds whose delete answers the deleted object (kube's {@code ReturnDeletedObject}); others answer a Status. */
+  private static final Set<String> RETURN_DELETED = Set.of("pods", "services", "serviceaccounts", "namespaces",
+      "customresourcedefinitions.apiextensions.k8s.io");
+
+  /**
+   * What kube answers a delete of {@code name}: the object itself (still there, or a kind whose store returns it),
+   * else a Success Status naming it ({@code details}: name, group, kind as the plural, uid).
+   */
+  public static ObjectNode deleted(ResourceType t, String name, ObjectNode obj) {
+    if (WriteHandler.stillExists(obj) || RETURN_DELETED.contains(t.resourceName())) {
+      return obj;
+    }
+    ObjectNode details = Json.object();
+    details.put("name", obj.path("metadata").path("name").asText(name));
+    if (!t.group().isEmpty()) {
+      details.put("group", t.group());
+    }
+    details.put("kind", t.plural());
+    String uid = obj.path("metadata").path("uid").asText("");
+    if (!uid.isEmpty()) {
+      details.put("uid", uid);
+    }
+    return Responses.success(0, details);
   }
 
   /** A {@code Status} of success, e.g. for a delete of a kind that does not return the object. */

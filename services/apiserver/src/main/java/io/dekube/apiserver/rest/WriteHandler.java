@@ -13,7 +13,6 @@ import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -24,9 +23,6 @@ import java.util.function.Function;
  */
 final class WriteHandler {
 
-  /** Kinds whose delete answers the deleted object (kube's {@code ReturnDeletedObject}); others answer a Status. */
-  private static final Set<String> RETURN_DELETED = Set.of("pods", "services", "serviceaccounts", "namespaces",
-      "customresourcedefinitions.apiextensions.k8s.io");
   private static final int DELETE_BATCH = 32;
 
   private final ObjectStore store;
@@ -227,21 +223,12 @@ final class WriteHandler {
   }
 
   private void answerDeleted(ApiRequest r, ObjectNode obj) {
-    if (stillExists(obj) || RETURN_DELETED.contains(r.type().resourceName())) {
+    ObjectNode answer = Responses.deleted(r.type(), r.name(), obj);
+    if (answer == obj) {
       Responses.object(r, 200, obj);
       return;
     }
-    ObjectNode details = Json.object();
-    details.put("name", obj.path("metadata").path("name").asText(r.name()));
-    if (!r.type().group().isEmpty()) {
-      details.put("group", r.type().group());
-    }
-    details.put("kind", r.type().plural());
-    String uid = obj.path("metadata").path("uid").asText("");
-    if (!uid.isEmpty()) {
-      details.put("uid", uid);
-    }
-    Responses.send(r.ctx(), 200, Responses.success(0, details), r.pretty(), r.format().yaml());
+    Responses.send(r.ctx(), 200, answer, r.pretty(), r.format().yaml());
   }
 
   /** Whether a delete left the object in place (finalizers, or a graceful deletion pending). */
