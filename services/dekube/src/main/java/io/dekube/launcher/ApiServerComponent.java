@@ -31,13 +31,10 @@ final class ApiServerComponent implements Component {
 
   @Override
   public List<Flag> flags() {
-    return List.of(Flag.of("--api-port", "N", "apiserver HTTPS port (default 6443)"),
-        Flag.of("--api-instances", "N", "apiserver verticle instances sharing the port (default: the cores)"),
-        Flag.of("--audit-policy-file", "FILE", "audit.k8s.io/v1 Policy: audit the requests at its levels"))
-        .stream().collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), l -> {
-          l.addAll(AuditFlags.flags());
-          return List.copyOf(l);
-        }));
+    List<Flag> flags = new java.util.ArrayList<>(List.of(Flag.of("--api-port", "N", "apiserver HTTPS port (default 6443)"),
+        Flag.of("--api-instances", "N", "apiserver verticle instances sharing the port (default: the cores)")));
+    flags.addAll(AuditFlags.withPolicy());
+    return List.copyOf(flags);
   }
 
   /**
@@ -73,10 +70,11 @@ final class ApiServerComponent implements Component {
 
   /**
    * The audit backends of {@code --audit-log-*} and {@code --audit-webhook-*} (null without a policy: as kube, no
-   * policy audits nothing). The log goes to {@code <data-dir>/audit.log} when {@code --audit-log-path} is not given.
+   * policy audits nothing). The log goes to {@code defaultLog} ({@code <data-dir>/audit.log}) when {@code --audit-log-path}
+   * is not given.
    * Bad values and an unreadable webhook kubeconfig stop the start in kube's words.
    */
-  static AuditSink auditSink(Flags flags, Path dataDir) {
+  static AuditSink auditSink(Flags flags, Path defaultLog) {
     if (flags.raw("--audit-webhook-batch-initial-backoff").isPresent()) { // pflag's word for a deprecated flag
       System.err.println("Flag --audit-webhook-batch-initial-backoff has been deprecated, Deprecated, use "
           + "--audit-webhook-initial-backoff instead.");
@@ -86,7 +84,7 @@ final class ApiServerComponent implements Component {
       return null;
     }
     try {
-      return AuditBackends.open(AuditFlags.options(flags, dataDir.resolve("audit.log").toString()));
+      return AuditBackends.open(AuditFlags.options(flags, defaultLog.toString()));
     } catch (IllegalArgumentException e) {
       throw new LaunchException(e.getMessage());
     }
@@ -110,10 +108,10 @@ final class ApiServerComponent implements Component {
     // Vert.x shares a port between servers that ask for the same one: port 0 becomes one free port first
     int port = config.port() == 0 && instances > 1 ? freePort(config.host()) : config.port();
     BusMonitor bus = BusMonitor.find(bootstrap);
-    AuditPolicy auditPolicy = auditPolicy(ctx.flags());
+    AuditPolicy auditPolicy = ctx.auditPolicy();
     // the writers enforce PodSecurity; the apiserver warns (and audits) by the same configuration
     io.dekube.store.admission.podsecurity.PodSecurityConfig podSecurity = StoreComponent.podSecurity(ctx.flags());
-    AuditSink auditSink = auditSink(ctx.flags(), ctx.options().dataDir());
+    AuditSink auditSink = ctx.auditSink();
     for (int i = 0; i < instances; i++) {
       ApiServerVerticle apiserver = new ApiServerVerticle(config.withPort(port), ctx.registry(), ctx.store(),
           type -> informers.informer(bootstrap, type))

@@ -19,6 +19,15 @@ final class AuditFlags {
   private AuditFlags() {
   }
 
+  /** {@code --audit-policy-file} and the backends' flags: the apiserver's, and a kubelet's of its own. */
+  static List<Flag> withPolicy() {
+    List<Flag> all = new ArrayList<>();
+    all.add(Flag.of("--audit-policy-file", "FILE", "audit.k8s.io/v1 Policy: audit the requests (and the components' "
+        + "calls on the bus) at its levels"));
+    all.addAll(flags());
+    return all;
+  }
+
   static List<Flag> flags() {
     List<Flag> flags = new ArrayList<>(List.of(
         Flag.of("--audit-log-path", "PATH", "where audit events go, one line each; - is stdout (default: "

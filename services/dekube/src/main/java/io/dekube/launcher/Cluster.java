@@ -74,6 +74,7 @@ final class Cluster {
   private static final long STOP_EACH_SECONDS = 15;
 
   private final List<Component> components;
+  private String auditLog = "audit.log";
 
   Cluster(UpOptions options) {
     this(options, Components.ALL);
@@ -83,6 +84,16 @@ final class Cluster {
   Cluster(UpOptions options, List<Component> components) {
     this.options = options;
     this.components = components;
+  }
+
+  /**
+   * The file name of the audit log in the data dir when {@code --audit-log-path} is not given (default
+   * {@code audit.log}): a process of its own without the apiserver writes its components' events beside the
+   * apiserver's, not into its file.
+   */
+  Cluster withAuditLog(String fileName) {
+    this.auditLog = fileName;
+    return this;
   }
 
   synchronized Endpoints start() throws Exception {
@@ -109,7 +120,7 @@ final class Cluster {
     ops.readinessFailure("kafka", bus::failure);
     ProcessMetrics.bind();
     int opsPort = await(ops.listen(vertx, options.bindAddress(), options.opsPort()));
-    LaunchContext ctx = new LaunchContext(vertx, bootstrap, options, registry, deployments, prepared);
+    LaunchContext ctx = new LaunchContext(vertx, bootstrap, options, registry, deployments, prepared, auditLog);
     launched = ctx;
     ctx.ops(ops);
     Components.deploy(ctx, components);

@@ -34,6 +34,7 @@ final class KubeletCommand {
         SharedPki.WAIT_FLAG));
     f.add(UpOptions.ENCRYPTION_FLAG); // the kubelet's informers read Secrets and ConfigMaps
     f.addAll(KubeletComponent.NODE_FLAGS);
+    f.addAll(AuditFlags.withPolicy()); // its calls audited as the apiserver would audit them
     FLAGS = List.copyOf(f);
   }
 
@@ -49,6 +50,7 @@ final class KubeletCommand {
     }
     f.port("--ops-port", 0);
     UpOptions.bindAddress(f);
+    AuditFlags.options(f, f.raw("--audit-policy-file").isPresent() ? "audit.log" : null);
     int index = Integer.parseInt(ip.substring(ip.lastIndexOf('.') + 1));
     KubeletConfig c = KubeletComponent.config(f, name, ip, index, f.path("--data-dir", Path.of(".dekube")));
     // a kubelet of its own reads --pod-manifest-path itself, as kube's kubelet does
@@ -63,6 +65,9 @@ final class KubeletCommand {
     String ip = config.nodeIp();
     Path data = f.path("--data-dir", Path.of(".dekube"));
     String bootstrap = f.string("--kafka", "127.0.0.1:9092");
+    io.dekube.apiserver.audit.AuditPolicy auditPolicy = ApiServerComponent.auditPolicy(f);
+    io.dekube.apiserver.audit.AuditSink auditSink = ApiServerComponent.auditSink(f, data.resolve("audit-kubelet-" + name
+        + ".log"));
     ClusterPki pki = SharedPki.await(data, f, "kubelet " + name);
     Vertx vertx = Vertx.vertx();
     String ops = "";
@@ -76,7 +81,10 @@ final class KubeletCommand {
     SharedInformers informers = SharedInformers.of(vertx);
     io.dekube.store.admission.webhook.BusWebhooks webhooks = Cluster.await(io.dekube.store.admission.webhook.BusWebhooks
         .start(vertx, io.dekube.core.model.ResourceRegistry.builtIn(), t -> informers.informer(bootstrap, t)));
-    KubeletVerticle kubelet = new KubeletVerticle(config, webhooks.as(io.dekube.core.auth.SystemUsers.node(name), store),
+    // Decision: by default its own log, <data-dir>/audit-kubelet-<node>.log (the apiserver's process writes audit.log)
+    java.util.function.Function<io.dekube.core.auth.UserInfo, io.dekube.core.store.StoreApi> stores =
+        io.dekube.apiserver.audit.BusAudit.wrap(auditPolicy, auditSink, user -> webhooks.as(user, store));
+    KubeletVerticle kubelet = new KubeletVerticle(config, stores.apply(io.dekube.core.auth.SystemUsers.node(name)),
         t -> informers.informer(bootstrap, t),
         config.servesApi() ? NodeFleet.tls(pki, config) : null)
         .withTokenSigner(io.dekube.core.serviceaccount.TokenSigner.of(

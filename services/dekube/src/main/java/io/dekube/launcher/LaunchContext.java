@@ -36,9 +36,15 @@ final class LaunchContext {
     final java.util.Map<String, String> names = new java.util.HashMap<>();
     /** What each component's {@link Component#prepare} returns, by start-order index; set once. */
     final List<java.util.concurrent.CompletableFuture<Object>> prepared;
+    /** The file name of the audit log in the data dir when {@code --audit-log-path} is not given. */
+    final String auditLog;
+    boolean auditRead;
+    io.dekube.apiserver.audit.AuditPolicy auditPolicy;
+    io.dekube.apiserver.audit.AuditSink auditSink;
 
-    Shared(List<java.util.concurrent.CompletableFuture<Object>> prepared) {
+    Shared(List<java.util.concurrent.CompletableFuture<Object>> prepared, String auditLog) {
       this.prepared = List.copyOf(prepared);
+      this.auditLog = auditLog;
     }
   }
 
@@ -50,10 +56,13 @@ final class LaunchContext {
   private final Shared shared;
   private final int slot;
 
-  /** {@code prepared}: each component's {@link Component#prepare}, in {@link Components#ALL} order. */
+  /**
+   * {@code prepared}: each component's {@link Component#prepare}, in {@link Components#ALL} order; {@code auditLog}:
+   * the audit log's file name in the data dir when {@code --audit-log-path} is not given.
+   */
   LaunchContext(Vertx vertx, String bootstrap, UpOptions options, ResourceRegistry registry, List<String> deployments,
-                List<java.util.concurrent.CompletableFuture<Object>> prepared) {
-    this(vertx, bootstrap, options, registry, deployments, new Shared(prepared), 0);
+                List<java.util.concurrent.CompletableFuture<Object>> prepared, String auditLog) {
+    this(vertx, bootstrap, options, registry, deployments, new Shared(prepared, auditLog), 0);
   }
 
   /**
@@ -124,7 +133,9 @@ final class LaunchContext {
 
   /**
    * The process's store for each user ({@link #storeAs}); the webhooks of the process start on first
-   * use (their informers replay the configurations, namespaces, services and endpoints).
+   * use (their informers replay the configurations, namespaces, services and endpoints). With
+   * {@code --audit-policy-file} each user's calls are audited to the process's backends, as kube-apiserver
+   * audits the requests of kube's components ({@link io.dekube.apiserver.audit.BusAudit}).
    */
   java.util.function.Function<UserInfo, StoreApi> stores() throws Exception {
     StoreClient client = store();
@@ -135,7 +146,38 @@ final class LaunchContext {
             type -> informers.informer(bootstrap, type)));
       }
       io.dekube.store.admission.webhook.BusWebhooks webhooks = shared.webhooks;
-      return user -> webhooks.as(user, client);
+      return io.dekube.apiserver.audit.BusAudit.wrap(auditPolicy(), auditSink(), user -> webhooks.as(user, client));
+    }
+  }
+
+  /** The policy of {@code --audit-policy-file}, read once per process; null without one. */
+  io.dekube.apiserver.audit.AuditPolicy auditPolicy() {
+    readAudit();
+    synchronized (shared) {
+      return shared.auditPolicy;
+    }
+  }
+
+  /**
+   * The audit backends of the process (null without a policy), opened once: the apiserver's requests and the
+   * components' calls share them (one log). The log is {@code <data-dir>/audit.log} by default, the file name the
+   * launcher gave for a process without the apiserver ({@code audit-controller-manager.log}): two processes
+   * must not rotate one file.
+   */
+  io.dekube.apiserver.audit.AuditSink auditSink() {
+    readAudit();
+    synchronized (shared) {
+      return shared.auditSink;
+    }
+  }
+
+  private void readAudit() {
+    synchronized (shared) {
+      if (!shared.auditRead) {
+        shared.auditPolicy = ApiServerComponent.auditPolicy(flags());
+        shared.auditSink = ApiServerComponent.auditSink(flags(), dataDir().resolve(shared.auditLog));
+        shared.auditRead = true;
+      }
     }
   }
 

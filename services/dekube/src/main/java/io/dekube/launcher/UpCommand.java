@@ -26,7 +26,10 @@ final class UpCommand {
    * process against the Kafka of {@code --kafka} (the multi-process and compose forms).
    */
   static void runOne(UpOptions options, String command, Component component) {
-    run(new Cluster(options, java.util.List.of(component)), command);
+    // Decision: the components of a process of their own audit their calls with the apiserver's flags, by default
+    // to <data-dir>/audit-<command>.log (the apiserver's own process: audit.log)
+    run(new Cluster(options, java.util.List.of(component)).withAuditLog(command.equals("apiserver") ? "audit.log"
+        : "audit-" + command + ".log"), command);
   }
 
   /** True when this JVM writes a class-data archive at its exit (the first {@code up} of a build: see ./dekube). */

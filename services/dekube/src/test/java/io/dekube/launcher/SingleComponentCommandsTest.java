@@ -30,6 +30,11 @@ class SingleComponentCommandsTest {
   void aCommandLineIsCheckedAsTheLauncherParsesIt() {
     DekubeMain.check(List.of("scheduler", "--kafka", "kafka:9092", "--ops-port", "10262", "--data-dir", "/d"));
     DekubeMain.check(List.of("kubelet", "--node-name", "n1", "--node-ip", "127.0.1.1", "--ops-port", "10270"));
+    // a node of its own audits its calls with the apiserver's flags, checked as the apiserver checks them
+    DekubeMain.check(List.of("kubelet", "--node-name", "n1", "--node-ip", "127.0.1.1", "--audit-policy-file", "p.yaml",
+        "--audit-log-mode", "batch"));
+    assertThrows(IllegalArgumentException.class, () -> DekubeMain.check(List.of("kubelet", "--node-name", "n1",
+        "--node-ip", "127.0.1.1", "--audit-policy-file", "p.yaml", "--audit-log-mode", "fast")));
     assertThrows(IllegalArgumentException.class, () -> DekubeMain.check(List.of("scheduler", "--ops-prot", "1")));
     assertThrows(IllegalArgumentException.class, () -> DekubeMain.check(List.of("dns", "--ops-port", "1")),
         "--kafka is required");
