@@ -230,7 +230,11 @@ class HorizontalControllerTest {
 
   /** An HPA of 1 to 10 replicas on {@code apiVersion}/{@code kind} "web" with these metrics. */
   private void hpaOn(String apiVersion, String kind, MetricSpec... metrics) {
-    HorizontalPodAutoscaler h = new HorizontalPodAutoscalerBuilder().withNewMetadata().withName("web")
+    hpaNamed("web", apiVersion, kind, metrics);
+  }
+
+  private void hpaNamed(String name, String apiVersion, String kind, MetricSpec... metrics) {
+    HorizontalPodAutoscaler h = new HorizontalPodAutoscalerBuilder().withNewMetadata().withName(name)
         .withNamespace("ns").withGeneration(1L).endMetadata().withNewSpec().withNewScaleTargetRef()
         .withApiVersion(apiVersion).withKind(kind).withName("web").endScaleTargetRef().withMinReplicas(1)
         .withMaxReplicas(10).withMetrics(metrics).endSpec().build();
@@ -439,11 +443,7 @@ class HorizontalControllerTest {
     pod("web-2", "100m", 150L);
     done(controller.sync(KEY));
     assertEquals(4, replicas(), "one HPA alone scales");
-    HorizontalPodAutoscaler other = new HorizontalPodAutoscalerBuilder().withNewMetadata().withName("web-too")
-        .withNamespace("ns").withGeneration(1L).endMetadata().withNewSpec().withNewScaleTargetRef()
-        .withApiVersion("apps/v1").withKind("Deployment").withName("web").endScaleTargetRef().withMaxReplicas(10)
-        .withMetrics(cpu(50)).endSpec().build();
-    fake.store.put(hpaType, other);
+    hpaNamed("web-too", "apps/v1", "Deployment", cpu(50));
     done(controller.sync(new ObjectKey("ns", "web-too")));
     String message = "pods by selector app=web are controlled by multiple HPAs: [ns/web ns/web-too]";
     JsonNode status = fake.store.object(hpaType, "ns", "web-too").path("status");
