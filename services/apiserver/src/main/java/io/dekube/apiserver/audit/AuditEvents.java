@@ -74,17 +74,8 @@ final class AuditEvents {
       putIfSet(ref, "subresource", a.subresource());
     }
     if (stage != Stage.RequestReceived) {
-      ObjectNode rs = e.putObject("responseStatus");
-      rs.putObject("metadata");
       int code = ctx.response().getStatusCode();
-      if (status != null && code >= 400) {
-        for (String f : new String[] {"status", "message", "reason"}) {
-          if (status.hasNonNull(f)) {
-            rs.set(f, status.get(f));
-          }
-        }
-      }
-      rs.put("code", code);
+      responseStatus(e, code >= 400 ? status : null, code);
     }
     e.put("requestReceivedTimestamp", MICROS.format(received)).put("stageTimestamp", MICROS.format(at));
     RbacAuthorizer.Decision authz = ctx.get(AuthorizationHandler.DECISION);
@@ -128,16 +119,7 @@ final class AuditEvents {
     putIfSet(ref, "resourceVersion", meta == null ? "" : meta.path("resourceVersion").asText(""));
     putIfSet(ref, "subresource", r.subresource());
     if (after) {
-      ObjectNode rs = e.putObject("responseStatus");
-      rs.putObject("metadata");
-      if (status != null) {
-        for (String f : new String[] {"status", "message", "reason"}) {
-          if (status.hasNonNull(f)) {
-            rs.set(f, status.get(f));
-          }
-        }
-      }
-      rs.put("code", code);
+      responseStatus(e, status, code);
     }
     if (requestObject != null) {
       e.set("requestObject", requestObject);
@@ -151,6 +133,20 @@ final class AuditEvents {
           .put("authorization.k8s.io/reason", BUS_REASON);
     }
     return e;
+  }
+
+  /** The event's {@code responseStatus}: the code, and a failure's status, message and reason (none: null). */
+  private static void responseStatus(ObjectNode e, JsonNode failure, int code) {
+    ObjectNode rs = e.putObject("responseStatus");
+    rs.putObject("metadata");
+    if (failure != null) {
+      for (String f : new String[] {"status", "message", "reason"}) {
+        if (failure.hasNonNull(f)) {
+          rs.set(f, failure.get(f));
+        }
+      }
+    }
+    rs.put("code", code);
   }
 
   /** Adds {@code annotations} to the event's, the whole kept in key order as kube's JSON writes a map. */
