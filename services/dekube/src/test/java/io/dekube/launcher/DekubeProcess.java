@@ -136,13 +136,28 @@ final class DekubeProcess implements AutoCloseable {
           .until(() -> ready() || !process.isAlive());
     } catch (RuntimeException e) {
       process.destroy(); // never leave a cluster behind (its shutdown hook stops the broker child)
-      throw e;
+      throw new IllegalStateException(e.getMessage() + "; stdout " + stdout + "\n" + logTail(80), e);
     }
     if (!ready()) {
       boolean exited = !process.isAlive();
       process.destroyForcibly();
       throw new IllegalStateException("./dekube " + command + (exited ? " exited " + process.exitValue()
-          : " gave no ready line in 3 minutes") + " before ready; stdout " + stdout);
+          : " gave no ready line in 3 minutes") + " before ready; stdout " + stdout + "\n" + logTail(80));
+    }
+  }
+
+  /**
+   * The last {@code n} lines this run wrote to its log (stderr), for failure messages: the log lies in the
+   * test's temporary directory, which is gone by the time anyone reads the report, and why a start failed is
+   * said there.
+   */
+  String logTail(int n) {
+    try {
+      List<String> lines = logLines();
+      return "the end of its log " + log + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - n),
+          lines.size()));
+    } catch (IOException | RuntimeException e) {
+      return "<no log " + log + ": " + e + ">";
     }
   }
 
@@ -325,10 +340,8 @@ final class DekubeProcess implements AutoCloseable {
     String signal = ignoresSigint(process.pid()) ? "-TERM" : "-INT";
     new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start().waitFor();
     if (!awaitExit(60)) {
-      List<String> log = logLines();
       throw new IllegalStateException("dekube did not stop within 60 s of SIG" + signal.substring(1)
-          + "; its threads:\n" + threadDump()
-          + "\nthe end of its log:\n" + String.join("\n", log.subList(Math.max(0, log.size() - 60), log.size())));
+          + "; its threads:\n" + threadDump() + "\n" + logTail(60));
     }
     return process.exitValue();
   }
