@@ -6,6 +6,7 @@ import io.dekube.core.model.ResourceType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
@@ -22,7 +24,11 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The topic catalog of {@code bus-schemas/topics.yaml}: the fixed topics and the settings of the
@@ -30,6 +36,11 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * of what exists. Immutable; the creation methods block (call them from a worker, never an event loop).
  */
 public final class TopicCatalog {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TopicCatalog.class);
+  /** How long a creation that may pass is tried again ({@link #passing}), and the pause between tries. */
+  static final Duration CREATE_RETRY = Duration.ofSeconds(60);
+  private static final long CREATE_RETRY_PAUSE_MILLIS = 500;
 
   /** A topic to create. */
   public record TopicSpec(String name, int partitions, String schema, Map<String, String> config) {
@@ -129,23 +140,50 @@ public final class TopicCatalog {
     if (missing.isEmpty()) {
       return present;
     }
-    Map<String, KafkaFuture<Void>> created = admin.createTopics(missing.values().stream()
-        .map(spec -> new NewTopic(spec.name(), Optional.of(spec.partitions()),
-            replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor)).configs(spec.config()))
-        .toList()).values();
-    for (Map.Entry<String, KafkaFuture<Void>> e : created.entrySet()) {
-      try {
-        e.getValue().get();
-      } catch (ExecutionException ex) {
-        if (!(ex.getCause() instanceof TopicExistsException)) {
-          throw ex;
+    long deadline = System.nanoTime() + CREATE_RETRY.toNanos();
+    while (true) {
+      Map<String, KafkaFuture<Void>> created = admin.createTopics(missing.values().stream()
+          .map(spec -> new NewTopic(spec.name(), Optional.of(spec.partitions()),
+              replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor)).configs(spec.config()))
+          .toList()).values();
+      Map<String, TopicSpec> again = new HashMap<>();
+      Throwable why = null;
+      for (Map.Entry<String, KafkaFuture<Void>> e : created.entrySet()) {
+        try {
+          e.getValue().get();
+        } catch (ExecutionException ex) {
+          if (ex.getCause() instanceof TopicExistsException) {
+            // the broker's topic list lags the controller (a topic created just before, by another process or an
+            // older build): it exists, so its settings are aligned like those of the topics listed
+            present.add(missing.get(e.getKey()));
+          } else if (passing(ex.getCause()) && System.nanoTime() < deadline) {
+            again.put(e.getKey(), missing.get(e.getKey()));
+            why = ex.getCause();
+          } else {
+            throw ex;
+          }
         }
-        // the broker's topic list lags the controller (a topic created just before, by another process or an
-        // older build): it exists, so its settings are aligned like those of the topics listed
-        present.add(missing.get(e.getKey()));
       }
+      if (again.isEmpty()) {
+        return present;
+      }
+      LOG.warn("creating {} topics failed ({}); trying again for up to {} s", again.size(), why,
+          TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()));
+      Thread.sleep(CREATE_RETRY_PAUSE_MILLIS);
+      missing = again;
     }
-    return present;
+  }
+
+  /**
+   * Whether a failed creation may succeed when tried again: a retriable error, or no broker to place the partition
+   * on. The latter is what a broker of its own cluster answers while its controller has fenced it: on a loaded
+   * machine (the first start of a build, CI's tests side by side) the broker's heartbeat misses its 4 s session
+   * (BrokerProperties), the controller fences the only broker until its next heartbeat, and every topic created
+   * meanwhile fails with "only 0 broker(s) are registered". That ended {@code ./dekube up} before its ready line.
+   */
+  private static boolean passing(Throwable cause) {
+    return cause instanceof RetriableException || cause instanceof InvalidReplicationFactorException
+        && String.valueOf(cause.getMessage()).contains("only 0 broker(s)");
   }
 
   /** One describe for all, then one alter for the topics whose catalog settings differ. */
