@@ -217,7 +217,16 @@ final class Cluster {
     return copy;
   }
 
+  /**
+   * The future's value, waited for at most 60 s; a timeout says so in its message (the JDK's has none, and a
+   * start that failed with it printed "failed: null").
+   */
   static <T> T await(io.vertx.core.Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new java.util.concurrent.TimeoutException(
+          "a step of the start or stop did not finish within 60 s (its stack trace is in the log)");
+    }
   }
 }

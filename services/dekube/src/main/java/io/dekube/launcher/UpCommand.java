@@ -78,7 +78,7 @@ final class UpCommand {
         System.exit(1);
       }
       LOG.error("dekube {} failed: {}", command, e.toString(), e);
-      System.err.println("dekube: " + command + " failed: " + e.getMessage());
+      System.err.println("dekube: " + command + " failed: " + (e.getMessage() == null ? e : e.getMessage()));
       System.exit(1);
     }
     try {
