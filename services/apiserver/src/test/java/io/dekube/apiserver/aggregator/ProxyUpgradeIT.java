@@ -88,18 +88,36 @@ class ProxyUpgradeIT {
     WardleServer.service(server, admin, namespace, name, port);
   }
 
-  /** Opens a WebSocket at {@code path} of the apiserver, sends two messages and expects their echoes. */
+  /**
+   * Opens a WebSocket at {@code path} of the apiserver, sends two messages and expects their echoes. The proxy answers
+   * 503 until the apiserver's informers have the Service's endpoints or the pod's IP just written, as kube's does: the
+   * handshake is tried again on a 503 for up to 30 s.
+   */
   private static void assertEcho(String path, String prefix) throws Exception {
     LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
-    WebSocket ws = admin.newWebSocketBuilder().buildAsync(URI.create(server.server().replace("https:", "wss:") + path),
-        new WebSocket.Listener() {
-          @Override
-          public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            received.add(data.toString());
-            socket.request(1);
-            return CompletableFuture.completedFuture(null);
-          }
-        }).get(30, TimeUnit.SECONDS);
+    WebSocket.Listener listener = new WebSocket.Listener() {
+      @Override
+      public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+        received.add(data.toString());
+        socket.request(1);
+        return CompletableFuture.completedFuture(null);
+      }
+    };
+    URI uri = URI.create(server.server().replace("https:", "wss:") + path);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    WebSocket ws;
+    while (true) {
+      try {
+        ws = admin.newWebSocketBuilder().buildAsync(uri, listener).get(30, TimeUnit.SECONDS);
+        break;
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!(e.getCause() instanceof java.net.http.WebSocketHandshakeException h)
+            || h.getResponse().statusCode() != 503 || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
     ws.sendText("hello", true).get(10, TimeUnit.SECONDS);
     assertEquals(prefix + ": hello", received.poll(30, TimeUnit.SECONDS));
     ws.sendText("again", true).get(10, TimeUnit.SECONDS);
