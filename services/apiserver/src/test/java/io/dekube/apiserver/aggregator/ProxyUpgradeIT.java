@@ -104,25 +104,25 @@ class ProxyUpgradeIT {
       }
     };
     URI uri = URI.create(server.server().replace("https:", "wss:") + path);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    WebSocket ws;
-    while (true) {
-      try {
-        ws = admin.newWebSocketBuilder().buildAsync(uri, listener).get(30, TimeUnit.SECONDS);
-        break;
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (!(e.getCause() instanceof java.net.http.WebSocketHandshakeException h)
-            || h.getResponse().statusCode() != 503 || System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(100);
-      }
-    }
+    WebSocket ws = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+        .pollInterval(java.time.Duration.ofMillis(100)).until(() -> open(uri, listener), java.util.Objects::nonNull);
     ws.sendText("hello", true).get(10, TimeUnit.SECONDS);
     assertEquals(prefix + ": hello", received.poll(30, TimeUnit.SECONDS));
     ws.sendText("again", true).get(10, TimeUnit.SECONDS);
     assertEquals(prefix + ": again", received.poll(30, TimeUnit.SECONDS));
     ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+  }
+
+  /** The WebSocket at {@code uri}; null when the proxy answered the handshake 503. */
+  private static WebSocket open(URI uri, WebSocket.Listener listener) throws Exception {
+    try {
+      return admin.newWebSocketBuilder().buildAsync(uri, listener).get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h && h.getResponse().statusCode() == 503) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   private static void send(String method, String path, String body) throws Exception {

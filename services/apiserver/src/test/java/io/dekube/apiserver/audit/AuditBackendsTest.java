@@ -200,8 +200,8 @@ class AuditBackendsTest {
         10, 15), 1, true);
     sink.process(event("ResponseComplete", "Metadata"));
     sink.process(event("ResponseComplete", "Metadata"));
-    Thread.sleep(100);
-    assertTrue(out.batches.isEmpty(), "a batch of 400 waits up to 5 minutes");
+    org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(100)).atMost(java.time.Duration.ofSeconds(5))
+        .untilAsserted(() -> assertTrue(out.batches.isEmpty(), "a batch of 400 waits up to 5 minutes"));
     long started = System.nanoTime();
     sink.shutdown(Duration.ofSeconds(10));
     assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5), "sent at once");

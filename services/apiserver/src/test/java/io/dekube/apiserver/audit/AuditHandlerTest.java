@@ -134,8 +134,9 @@ class AuditHandlerTest {
     assertEquals(500, refused.code());
     assertEquals("Internal Server Error: &#34;/api/v1/namespaces/default/configmaps?limit=1&#34;: failed to store "
         + "audit event\n", refused.body());
-    Thread.sleep(200);
-    assertTrue(refusing.events.isEmpty(), "a refused request writes nothing more: " + refusing.events);
+    org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(200)).atMost(java.time.Duration.ofSeconds(5))
+        .untilAsserted(() -> assertTrue(refusing.events.isEmpty(), "a refused request writes nothing more: "
+            + refusing.events));
     Recording storing = new Recording(true, true);
     HttpServer other = serve(storing);
     Answer ok = get(other, "/api/v1/namespaces/default/configmaps");
