@@ -33,8 +33,12 @@ final class AuditEvents {
   private AuditEvents() {
   }
 
+  /**
+   * The event of one stage of an apiserver request; {@code meta}: the metadata of the request's object once kube's
+   * {@code LogRequestObject} recorded it (creates and updates, from ResponseStarted on), else null.
+   */
   static ObjectNode event(Decision d, Stage stage, String id, RoutingContext ctx, Attributes a, Instant received,
-                          Instant at, JsonNode status) {
+                          Instant at, JsonNode status, JsonNode meta) {
     HttpServerRequest req = ctx.request();
     ObjectNode e = Json.object().put("kind", "Event").put("apiVersion", "audit.k8s.io/v1")
         .put("level", d.level().name()).put("auditID", id).put("stage", stage.name())
@@ -65,13 +69,8 @@ final class AuditEvents {
       e.put("userAgent", agent);
     }
     if (a.resourceRequest()) {
-      ObjectNode ref = e.putObject("objectRef");
-      putIfSet(ref, "resource", a.resource());
-      putIfSet(ref, "namespace", a.namespace());
-      putIfSet(ref, "name", a.name());
-      putIfSet(ref, "apiGroup", a.apiGroup());
-      putIfSet(ref, "apiVersion", a.apiVersion().equals("*") ? "" : a.apiVersion());
-      putIfSet(ref, "subresource", a.subresource());
+      objectRef(e, a.resource(), a.namespace(), a.name(), a.apiGroup(), a.apiVersion().equals("*") ? "" : a.apiVersion(),
+          a.subresource(), meta);
     }
     if (stage != Stage.RequestReceived) {
       int code = ctx.response().getStatusCode();
@@ -108,16 +107,11 @@ final class AuditEvents {
     e.putArray("sourceIPs").add("127.0.0.1");
     e.put("userAgent", agent);
     boolean after = stage != Stage.RequestReceived;
-    JsonNode meta = after && r.body() != null && !r.verb().equals("delete") ? r.body().path("metadata") : null;
-    ObjectNode ref = e.putObject("objectRef");
-    putIfSet(ref, "resource", r.type().plural());
-    putIfSet(ref, "namespace", r.attributes(u).namespace());
-    putIfSet(ref, "name", !r.name().isEmpty() || meta == null ? r.name() : meta.path("name").asText(""));
-    putIfSet(ref, "uid", meta == null ? "" : meta.path("uid").asText(""));
-    putIfSet(ref, "apiGroup", r.type().group());
-    putIfSet(ref, "apiVersion", r.version());
-    putIfSet(ref, "resourceVersion", meta == null ? "" : meta.path("resourceVersion").asText(""));
-    putIfSet(ref, "subresource", r.subresource());
+    // kube's create and update handlers call LogRequestObject (a patch's LogRequestPatch and a delete's DeleteOptions
+    // complete nothing)
+    boolean logged = after && r.body() != null && (r.verb().equals("create") || r.verb().equals("update"));
+    objectRef(e, r.type().plural(), r.attributes(u).namespace(), r.name(), r.type().group(), r.version(),
+        r.subresource(), logged ? r.body().path("metadata") : null);
     if (after) {
       responseStatus(e, status, code);
     }
@@ -133,6 +127,28 @@ final class AuditEvents {
           .put("authorization.k8s.io/reason", BUS_REASON);
     }
     return e;
+  }
+
+  /**
+   * The event's {@code objectRef}, fields in kube's order: the request's path, completed as kube's
+   * {@code LogRequestObject} completes it from the request object's metadata ({@code meta}, null for none): the
+   * namespace and name the path did not give (a create's), the uid and resourceVersion the object carries.
+   */
+  private static void objectRef(ObjectNode e, String resource, String namespace, String name, String group,
+                                String version, String subresource, JsonNode meta) {
+    ObjectNode ref = e.putObject("objectRef");
+    putIfSet(ref, "resource", resource);
+    putIfSet(ref, "namespace", namespace.isEmpty() ? text(meta, "namespace") : namespace);
+    putIfSet(ref, "name", name.isEmpty() ? text(meta, "name") : name);
+    putIfSet(ref, "uid", text(meta, "uid"));
+    putIfSet(ref, "apiGroup", group);
+    putIfSet(ref, "apiVersion", version);
+    putIfSet(ref, "resourceVersion", text(meta, "resourceVersion"));
+    putIfSet(ref, "subresource", subresource);
+  }
+
+  private static String text(JsonNode meta, String field) {
+    return meta == null ? "" : meta.path(field).asText("");
   }
 
   /** The event's {@code responseStatus}: the code, and a failure's status, message and reason (none: null). */

@@ -37,6 +37,7 @@ public final class AuditHandler implements Handler<RoutingContext> {
   private static final String STATUS = "audit.status";
   private static final String REQUEST = "audit.request";
   private static final String REQUEST_OBJECT = "audit.requestObject";
+  private static final String REQUEST_META = "audit.requestMeta";
   private static final String ANNOTATIONS = "audit.annotations";
 
   private final AuditPolicy policy;
@@ -129,12 +130,25 @@ public final class AuditHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * Keeps the decoded request object (a protobuf body as JSON, in the request's version) for the
-   * request's events when their level records requests; nothing when the request is not audited.
+   * kube's {@code LogRequestObject}, which its create and update handlers call once they decoded the body: the
+   * object's metadata completes the {@code objectRef} of the events after RequestReceived (a create's name, the uid
+   * and resourceVersion the object carries), and the object (a protobuf body as JSON, in the request's version) is
+   * kept for them when their level records requests. Nothing when the request is not audited.
    */
   public static void request(RoutingContext ctx, JsonNode decoded) {
     Request r = ctx.get(REQUEST);
-    if (r != null && r.decision().level().atLeast(Level.Request)) {
+    if (r == null || r.decision().level() == Level.None) {
+      return;
+    }
+    JsonNode meta = decoded.path("metadata");
+    ObjectNode kept = Json.object();
+    for (String f : new String[] {"namespace", "name", "uid", "resourceVersion"}) {
+      if (meta.path(f).isTextual()) {
+        kept.set(f, meta.get(f));
+      }
+    }
+    ctx.put(REQUEST_META, kept);
+    if (r.decision().level().atLeast(Level.Request)) {
       ctx.put(REQUEST_OBJECT, decoded.deepCopy());
     }
   }
@@ -253,7 +267,8 @@ public final class AuditHandler implements Handler<RoutingContext> {
       if (!d.records(stage)) {
         return null;
       }
-      ObjectNode e = AuditEvents.event(d, stage, id, ctx, attributes, received, at, status);
+      ObjectNode e = AuditEvents.event(d, stage, id, ctx, attributes, received, at, status,
+          stage == Stage.RequestReceived ? null : ctx.get(REQUEST_META));
       if (stage == Stage.Panic) {
         ((ObjectNode) e.get("responseStatus")).put("code", 500);
       }

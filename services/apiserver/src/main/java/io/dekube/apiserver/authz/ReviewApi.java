@@ -72,6 +72,7 @@ public final class ReviewApi {
         throw StatusException.badRequest("not a " + kind + ": the body is a " + body.path("kind").asText());
       }
       body.put("apiVersion", apiVersion).put("kind", kind);
+      io.dekube.apiserver.audit.AuditHandler.request(ctx, body);
       if (!body.path("metadata").isObject()) {
         body.putObject("metadata");
       }

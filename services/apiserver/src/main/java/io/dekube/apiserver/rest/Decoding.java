@@ -43,8 +43,9 @@ final class Decoding {
     ResourceType type = r.type();
     BodyDecoder.Decoded d = r.codecs().decoder().decodeObject(r.ctx().request().getHeader("Content-Type"), body, type);
     ObjectNode obj = d.object();
-    io.dekube.apiserver.audit.AuditHandler.request(r.ctx(), obj);
     checkTypeMeta(obj, type.kind(), r.apiVersion(), r.path().version());
+    // kube's LogRequestObject: once the body is known to be the URL's kind, before any conversion
+    io.dekube.apiserver.audit.AuditHandler.request(r.ctx(), obj);
     // a remote conversion (a CRD's webhook) runs after the checks, in stored(): the served version's schema checks
     // the body as the client wrote it
     if (r.legacy() && !r.remoteConversion()) {

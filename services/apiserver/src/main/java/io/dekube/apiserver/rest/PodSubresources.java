@@ -3,6 +3,7 @@ package io.dekube.apiserver.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.audit.AuditHandler;
 import io.dekube.apiserver.rest.backend.ObjectStore;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.StatusException;
@@ -45,6 +46,7 @@ final class PodSubresources {
       ObjectNode binding = r.codecs().decoder().decodeObject(r.ctx().request().getHeader("Content-Type"), body,
           r.type()).object();
       Decoding.checkTypeMeta(binding, "Binding", "v1", "v1");
+      AuditHandler.request(r.ctx(), binding);
       String name = binding.path("metadata").path("name").asText("");
       if (podOfPath != null && !name.isEmpty() && !name.equals(podOfPath)) {
         throw StatusException.badRequest("the name of the object (" + name + ") does not match the name on the URL ("
@@ -93,6 +95,7 @@ final class PodSubresources {
       if (!kind.equals("Eviction")) {
         throw StatusException.badRequest("the kind in the body (" + kind + ") is not an Eviction");
       }
+      AuditHandler.request(r.ctx(), eviction);
       JsonNode opts = eviction.path("deleteOptions");
       byte[] optBytes = opts.isObject() ? opts.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)
           : new byte[0];

@@ -96,6 +96,7 @@ final class ScaleHandler {
       ObjectNode scale = r.codecs().decoder().decodeObject(r.ctx().request().getHeader("Content-Type"), body,
           r.type()).object();
       Decoding.checkTypeMeta(scale, "Scale", "autoscaling/v1", "v1");
+      io.dekube.apiserver.audit.AuditHandler.request(r.ctx(), scale);
       Decoding.updateIdentity(r, scale);
       int replicas = replicas(r, scale);
       String rv = scale.path("metadata").path("resourceVersion").asText("");

@@ -57,6 +57,7 @@ final class TokenRequests {
       if (!kind.isEmpty() && !kind.equals("TokenRequest")) {
         throw StatusException.badRequest("the body is a " + kind + ", not a TokenRequest");
       }
+      io.dekube.apiserver.audit.AuditHandler.request(r.ctx(), request);
       ObjectNode spec = request.with("spec");
       JsonNode asked = spec.path("expirationSeconds");
       long seconds = asked.isNumber() || asked.isTextual() && !asked.asText().isEmpty()

@@ -160,7 +160,7 @@ class BusAuditTest {
 
   @Test
   void aKubeletsStatusPatchAndAFailedCreateByNamespaceAndLevel() throws Exception {
-    backing.put(pods, pod("web-1"));
+    String uid = backing.put(pods, pod("web-1")).path("metadata").path("uid").asText();
     String policy = """
         apiVersion: audit.k8s.io/v1
         kind: Policy
@@ -174,6 +174,7 @@ class BusAuditTest {
         """;
     StoreApi kubelet = store(policy, SystemUsers.node("kube-node-01"), sink(false, false));
     ObjectNode patch = Json.object();
+    patch.putObject("metadata").put("uid", uid); // the status manager's precondition
     patch.putObject("status").put("phase", "Running");
     await(kubelet.patch(pods, "web", "web-1", Patches.STRATEGIC_MERGE, patch, WriteOptions.none()
         .withSubresource("status")));
@@ -181,7 +182,9 @@ class BusAuditTest {
     assertEquals("patch", e.get("verb").asText());
     assertEquals("/api/v1/namespaces/web/pods/web-1/status", e.get("requestURI").asText());
     assertEquals("kubelet" + BASE, e.get("userAgent").asText());
-    assertEquals("status", e.path("objectRef").path("subresource").asText());
+    // kube completes a patch's objectRef from nothing the patch carries (LogRequestPatch)
+    assertEquals("{\"resource\":\"pods\",\"namespace\":\"web\",\"name\":\"web-1\",\"apiVersion\":\"v1\","
+        + "\"subresource\":\"status\"}", e.get("objectRef").toString());
     assertEquals(patch, e.get("requestObject"));
     assertFalse(e.has("responseObject"));
     // a create that fails: its Status in responseStatus
