@@ -239,7 +239,7 @@ public final class AuditHandler implements Handler<RoutingContext> {
       }
       writeReceived();
       Throwable failure = ctx.failure();
-      if (panicked(failure)) {
+      if (io.dekube.apiserver.server.StatusFailureHandler.panicked(failure)) {
         // kube's audit filter recovers the handler's panic: a Panic event instead of ResponseComplete
         ObjectNode status = Json.object().put("status", "Failure").put("message", "APIServer panic'd: " + failure)
             .put("reason", "InternalError");
@@ -289,16 +289,5 @@ public final class AuditHandler implements Handler<RoutingContext> {
       sink.process(e);
       return null;
     }
-  }
-
-  /**
-   * Whether a request failed with what in Go would be a panic: an unchecked exception a handler threw (a bug), not a
-   * Status the code answered with nor a closed connection.
-   */
-  static boolean panicked(Throwable failure) {
-    return (failure instanceof RuntimeException || failure instanceof Error)
-        && !(failure instanceof io.dekube.core.model.StatusException)
-        && !(failure instanceof io.vertx.ext.web.handler.HttpException)
-        && !(failure instanceof io.vertx.core.VertxException);
   }
 }

@@ -1,6 +1,8 @@
 package io.dekube.apiserver.server;
 
 import io.dekube.core.model.StatusException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -10,13 +12,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns every failure of the router into a Kubernetes {@code Status}: a {@link StatusException}
  * as it is, a bare status code (404 no route, 405 method, 413 body too large) as kube-apiserver
- * words it, anything else as a 500 {@code InternalError}. Installed as the router's failure
+ * words it, an unexpected exception a handler threw as kube's panic recovery answers a panic (a plain-text 500),
+ * anything else as a 500 {@code InternalError}. Installed as the router's failure
  * handler and as its error handler for the codes Vert.x Web raises itself. Stateless.
  */
 public final class StatusFailureHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(StatusFailureHandler.class);
   private static final int[] ROUTER_CODES = {400, 401, 403, 404, 405, 406, 413, 415, 500};
+
+  /** kube's answer to a request whose handler panicked. */
+  public static final String PANIC = "This request caused apiserver to panic. Look in the logs for details.\n";
 
   private final long maxBodyBytes;
 
@@ -32,9 +38,48 @@ public final class StatusFailureHandler {
     }
   }
 
-  /** Answers the failed request with a {@code Status}. */
+  /** Answers the failed request with a {@code Status}, or a handler's panic as kube's panic recovery answers it. */
   public void handle(RoutingContext ctx) {
+    if (panicked(ctx.failure())) {
+      panic(ctx, ctx.failure());
+      return;
+    }
     StatusResponses.send(ctx, toStatus(ctx.failure(), ctx.statusCode(), ctx));
+  }
+
+  /**
+   * Whether a request failed with what in Go would be a panic: an unchecked exception a handler threw (a bug), not a
+   * Status the code answered with, an HTTP error of the router nor a closed connection. dekube's ordinary failures
+   * (the store's, a webhook's) reach their handlers' futures and are answered with their own Status.
+   */
+  public static boolean panicked(Throwable failure) {
+    return (failure instanceof RuntimeException || failure instanceof Error)
+        && !(failure instanceof StatusException)
+        && !(failure instanceof HttpException)
+        && !(failure instanceof io.vertx.core.VertxException);
+  }
+
+  /**
+   * kube's {@code WithPanicRecovery}: Go's {@code http.Error} with a 500 and a fixed text that tells nothing of the
+   * cause, which goes to the log (kube's {@code "apiserver panic'd"} line with the method, URI and audit ID). An answer
+   * already started gets the text after what it sent, as {@code http.Error} writes it.
+   */
+  private static void panic(RoutingContext ctx, Throwable failure) {
+    HttpServerResponse response = ctx.response();
+    LOG.error("apiserver panic'd method={} URI={} auditID={}", ctx.request().method(), ctx.request().uri(),
+        response.headers().get("Audit-Id"), failure);
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    if (!response.headWritten()) {
+      response.setStatusCode(500).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+          .putHeader("X-Content-Type-Options", "nosniff").putHeader("Cache-Control", "no-cache, private");
+    }
+    try {
+      response.end(PANIC);
+    } catch (IllegalStateException e) {
+      response.reset(); // a length already announced: the connection is cut as Go's server cuts it
+    }
   }
 
   private StatusException toStatus(Throwable failure, int code, RoutingContext ctx) {

@@ -112,7 +112,10 @@ class AuditHandlerTest {
   void aHandlerThatThrowsGetsAPanicEventInsteadOfResponseComplete() throws Exception {
     Recording sink = new Recording(false, true);
     HttpServer server = serve(sink);
-    assertEquals(500, get(server, "/api/v1/namespaces/default/pods").code());
+    Answer answer = get(server, "/api/v1/namespaces/default/pods");
+    assertEquals(500, answer.code());
+    // the client gets kube's WithPanicRecovery answer, which says nothing of the cause
+    assertEquals("This request caused apiserver to panic. Look in the logs for details.\n", answer.body());
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sink.events.size() == 2);
     assertEquals(List.of("RequestReceived", "Panic"), sink.events.stream().map(e -> e.path("stage").asText()).toList());
     ObjectNode panic = sink.events.get(1);

@@ -32,6 +32,7 @@ class StatusFailureHandlerTest {
     router.get("/boom").handler(ctx -> {
       throw new IllegalStateException("boom");
     });
+    router.get("/checked").handler(ctx -> ctx.fail(new java.io.IOException("disk gone")));
     router.get("/conflict").handler(ctx -> ctx.fail(new StatusException(409, "Conflict", "try again")));
     router.get("/code").handler(ctx -> ctx.fail(413));
     HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
@@ -45,10 +46,20 @@ class StatusFailureHandlerTest {
   }
 
   @Test
-  void exceptionIsInternalError() throws Exception {
-    JsonNode status = get("/boom", 500);
+  void aThrowingHandlerIsAnsweredAsKubesPanicRecoveryAnswers() throws Exception {
+    HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/boom")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(500, r.statusCode());
+    assertEquals("This request caused apiserver to panic. Look in the logs for details.\n", r.body());
+    assertEquals("text/plain; charset=utf-8", r.headers().firstValue("Content-Type").orElse(""));
+    assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""));
+  }
+
+  @Test
+  void anExceptionThatIsNoPanicIsAnInternalErrorStatus() throws Exception {
+    JsonNode status = get("/checked", 500);
     assertEquals("InternalError", status.path("reason").asText());
-    assertEquals("Internal error occurred: boom", status.path("message").asText());
+    assertEquals("Internal error occurred: disk gone", status.path("message").asText());
   }
 
   @Test
