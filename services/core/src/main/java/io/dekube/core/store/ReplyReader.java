@@ -1,10 +1,14 @@
 package io.dekube.core.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.bus.KafkaClientConfigs;
 import io.dekube.core.bus.ReplyEnvelope;
 import io.dekube.core.bus.Topics;
+import io.dekube.core.encryption.BusEncryption;
+import io.dekube.core.encryption.ValueTransformer;
 import io.dekube.core.model.Json;
+import io.dekube.core.model.StatusException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +124,19 @@ final class ReplyReader implements Runnable {
     return tp;
   }
 
+  /** The reply with its sealed payload opened; one that cannot be read answers its request 500 with the error. */
+  private static ReplyEnvelope open(ObjectNode n) {
+    try {
+      return ReplyEnvelope.fromJson(BusEncryption.openReply(n));
+    } catch (ValueTransformer.TransformException e) {
+      LOG.warn("unable to transform the reply to request {} ({}): {}", n.path("requestId").asText(),
+          n.path("resource").asText(), e.getMessage());
+      return new ReplyEnvelope(n.path("requestId").asText(""), n.path("requester").asText(""), 500, null,
+          StatusException.internal("Internal error occurred: unable to transform the reply for "
+              + n.path("resource").asText() + ": " + e.getMessage()).toStatus());
+    }
+  }
+
   private void dispatch(ConsumerRecord<byte[], byte[]> r) {
     if (r.value() == null) {
       return;
@@ -129,7 +146,7 @@ final class ReplyReader implements Runnable {
       if (!requesterId.equals(n.path("requester").asText())) {
         return; // another requester hashing to the same partition
       }
-      onReply.accept(ReplyEnvelope.fromJson(n));
+      onReply.accept(open((ObjectNode) n));
     } catch (Exception e) {
       LOG.warn("unreadable reply at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
     }

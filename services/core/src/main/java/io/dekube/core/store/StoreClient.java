@@ -9,6 +9,8 @@ import io.dekube.core.bus.ReplyEnvelope;
 import io.dekube.core.bus.RequestEnvelope;
 import io.dekube.core.bus.Topics;
 import io.dekube.core.bus.Verb;
+import io.dekube.core.encryption.BusEncryption;
+import io.dekube.core.encryption.ValueTransformer;
 import io.dekube.core.metrics.Metrics;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
@@ -250,13 +252,20 @@ public final class StoreClient implements StoreApi {
     }
     byte[] value;
     try {
-      value = Json.MAPPER.writeValueAsBytes(req.toJson());
+      ObjectNode json = req.toJson();
+      value = Json.MAPPER.writeValueAsBytes(json);
+      if (value.length > MAX_REQUEST_BYTES) {
+        return Future.failedFuture(StatusException.tooLarge("request is " + value.length + " bytes, the limit is "
+            + MAX_REQUEST_BYTES));
+      }
+      if (req.body() != null && BusEncryption.sealRequest(json).has(BusEncryption.SEALED)) {
+        value = Json.MAPPER.writeValueAsBytes(json); // an encrypted resource's object is never in clear on the bus
+      }
+    } catch (ValueTransformer.TransformException e) {
+      return Future.failedFuture(StatusException.internal("Internal error occurred: unable to transform the request "
+          + "for " + req.resource() + ": " + e.getMessage()));
     } catch (Exception e) {
       return Future.failedFuture(StatusException.badRequest("cannot serialize request: " + e.getMessage()));
-    }
-    if (value.length > MAX_REQUEST_BYTES) {
-      return Future.failedFuture(StatusException.tooLarge("request is " + value.length + " bytes, the limit is "
-          + MAX_REQUEST_BYTES));
     }
     if (bus.down()) {
       count(req.verb(), "503");

@@ -155,6 +155,30 @@ class BusContractTest {
   }
 
   @Test
+  void sealedEnvelopesValidate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    io.dekube.core.encryption.StoreEncryption.install(io.dekube.core.encryption.EncryptionConfig.load(
+        java.nio.file.Files.writeString(dir.resolve("enc.yaml"), "apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n- resources: [pods]\n"
+        + "  providers:\n  - aescbc:\n      keys:\n      - {name: key1, secret: dGhpcyBpcyBwYXNzd29yZA==}\n")));
+    try {
+      for (RequestEnvelope r : List.of(new RequestEnvelope("r1", "c1", Verb.CREATE.wire(), "pods", "default", "web",
+          pod("web"), null, null), new RequestEnvelope("r8", "c1", Verb.PATCH.wire(), "pods", "default", "web",
+          json("{\"patch\":{}}"), null, json("{\"patchType\":\"application/merge-patch+json\"}")))) {
+        ObjectNode sealed = io.dekube.core.encryption.BusEncryption.sealRequest(r.toJson());
+        assertTrue(sealed.has("sealed"));
+        assertValid(SCHEMAS.catalog().schemaOf(Topics.REQUESTS), sealed);
+      }
+      for (ReplyEnvelope r : List.of(new ReplyEnvelope("r1", "c1", 201, pod("web"), null),
+          new ReplyEnvelope("r", "c1", 404, null, StatusException.notFound(PODS, "web").toStatus()))) {
+        ObjectNode sealed = io.dekube.core.encryption.BusEncryption.sealReply("pods", r.toJson());
+        assertTrue(sealed.has("sealed"));
+        assertValid(SCHEMAS.catalog().schemaOf(Topics.REPLIES), sealed);
+      }
+    } finally {
+      io.dekube.core.encryption.StoreEncryption.install(null);
+    }
+  }
+
+  @Test
   void storeValuesValidate() throws Exception {
     String schema = SCHEMAS.catalog().schemaOf(PODS.storeTopic());
     assertValid(schema, pod("web"));

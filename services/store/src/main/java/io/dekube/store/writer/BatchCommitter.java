@@ -298,7 +298,7 @@ final class BatchCommitter {
       if (h.mutating) {
         h.remembered = recent.get(req.id());
         if (h.remembered == null && req.verb() == Verb.CREATE) {
-          h.remembered = rebuiltCreate(pw, req.id(), h.requester);
+          h.remembered = rebuiltCreate(pw, h.resource, req.id(), h.requester);
         }
         h.duplicateOf = inBatch.get(req.id());
         if (h.remembered != null || h.duplicateOf != null) {
@@ -317,13 +317,14 @@ final class BatchCommitter {
    * A create whose first attempt was committed but whose outcome this writer lost (it started the
    * partition again since): answered as the first attempt would have been, 201 with what it stored.
    */
-  private static RecentReplies.Entry rebuiltCreate(PartitionWriter pw, String requestId, String requester) {
+  private static RecentReplies.Entry rebuiltCreate(PartitionWriter pw, String resource, String requestId,
+                                                   String requester) {
     RebuiltCreates.Created first = pw.rebuiltCreates().get(requestId);
     if (first == null || requester == null) {
       return null;
     }
-    return new RecentReplies.Entry(requester, serialize(new ReplyEnvelope(requestId, requester, 201, first.withRv(),
-        null)));
+    return new RecentReplies.Entry(requester, serialize(resource, new ReplyEnvelope(requestId,
+        requester, 201, first.withRv(), null)));
   }
 
   private void reject(Handled h, RequestParser.Rejected rej) {
@@ -373,12 +374,12 @@ final class BatchCommitter {
     Outcome o = h.outcome;
     ObjectNode object = o.object() == null ? null : o.object().get();
     h.code = o.code();
-    h.reply = serialize(new ReplyEnvelope(h.requestId, h.requester, o.code(), object, o.status()));
+    h.reply = serialize(h.resource, new ReplyEnvelope(h.requestId, h.requester, o.code(), object, o.status()));
     if (h.reply.length > maxReplyBytes) {
       StatusException tooLarge = StatusException.tooLarge("the reply is " + h.reply.length + " bytes, more than the "
           + maxReplyBytes + " a reply can carry; list from an informer, or narrow the list by namespace or selector");
       h.code = tooLarge.code();
-      h.reply = serialize(new ReplyEnvelope(h.requestId, h.requester, h.code, null, tooLarge.toStatus()));
+      h.reply = serialize(null, new ReplyEnvelope(h.requestId, h.requester, h.code, null, tooLarge.toStatus()));
     }
     return true;
   }
@@ -401,9 +402,12 @@ final class BatchCommitter {
     }
   }
 
-  private static byte[] serialize(ReplyEnvelope reply) {
+  /** The reply's bytes on the bus: its payload sealed when {@code resource} is encrypted at rest (BusEncryption). */
+  private static byte[] serialize(String resource, ReplyEnvelope reply) {
     try {
-      return Json.MAPPER.writeValueAsBytes(reply.toJson());
+      return Json.MAPPER.writeValueAsBytes(io.dekube.core.encryption.BusEncryption.sealReply(resource, reply.toJson()));
+    } catch (io.dekube.core.encryption.ValueTransformer.TransformException e) {
+      throw new IllegalStateException("unable to transform the reply for " + resource + ": " + e.getMessage(), e);
     } catch (Exception e) {
       throw new IllegalStateException("cannot serialize a reply", e);
     }

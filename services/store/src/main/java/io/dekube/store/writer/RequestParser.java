@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.bus.RequestEnvelope;
 import io.dekube.core.bus.Verb;
+import io.dekube.core.encryption.BusEncryption;
+import io.dekube.core.encryption.ValueTransformer;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
@@ -59,6 +61,14 @@ final class RequestParser {
     }
     String id = text(n, "id");
     String requester = text(n, "requester");
+    if (n.has(BusEncryption.SEALED)) {
+      try {
+        BusEncryption.openRequest((ObjectNode) n);
+      } catch (ValueTransformer.TransformException e) {
+        return rejected("unreadable", id, requester, StatusException.internal("Internal error occurred: unable to "
+            + "transform the request for " + text(n, "resource") + ": " + e.getMessage()));
+      }
+    }
     if (value.length > maxRequestBytes) {
       return rejected("too-large", id, requester, StatusException.tooLarge("request is " + value.length
           + " bytes; the limit is " + maxRequestBytes + " bytes"));
