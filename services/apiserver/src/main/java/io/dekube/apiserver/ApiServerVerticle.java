@@ -76,8 +76,13 @@ public final class ApiServerVerticle extends VerticleBase {
   private volatile WebhookAdmission webhooks;
 
   private final StoreClient store;
-  /** The apiserver's own writes (its bootstrap and controllers): they carry kube-apiserver's field manager. */
-  private final StoreApi own;
+  /**
+   * The apiserver's own calls (its bootstrap and controllers), as kube's loopback client makes them: audited as
+   * {@code system:apiserver} when a policy is set ({@link #withAudit}).
+   */
+  private StoreApi loopback;
+  /** The same writes with kube-apiserver's field manager. */
+  private StoreApi own;
   private final Function<ResourceType, Informer> informers;
 
   /**
@@ -91,6 +96,7 @@ public final class ApiServerVerticle extends VerticleBase {
     this.config = config;
     this.registry = registry;
     this.store = store;
+    this.loopback = store;
     this.own = FieldManagedStore.withManager(store, FieldManagedStore.KUBE_APISERVER);
     this.informers = informers;
   }
@@ -138,7 +144,9 @@ public final class ApiServerVerticle extends VerticleBase {
         .compose(v -> {
           // with the namespaces in place the rest is independent: priority classes, CRDs, the RBAC
           // policy and the caches tokens are checked against start side by side
-          Future<Authorization> authz = Authorization.start(vertx, registry, store, informers)
+          Future<Authorization> authz = Authorization.start(vertx, registry, loopback,
+              as(io.dekube.core.auth.SystemUsers.serviceAccount("kube-system", "clusterrole-aggregation-controller")),
+              informers)
               .onSuccess(a -> authorization = a).onSuccess(hooks.done("rbac/bootstrap-roles"));
           Future<Void> crds = customResources(hooks);
           Future<Void> local = crds.compose(c -> AutoRegistration.startOnce(vertx, registry, own, informers))
@@ -166,7 +174,7 @@ public final class ApiServerVerticle extends VerticleBase {
               SystemPriorityClasses.ensure(own, registry)
                   .onSuccess(hooks.done("scheduling/bootstrap-system-priority-classes")),
               SystemRuntimeClasses.ensure(own, registry),
-              io.dekube.apiserver.flowcontrol.FlowControlBootstrap.ensure(store, registry)
+              io.dekube.apiserver.flowcontrol.FlowControlBootstrap.ensure(loopback, registry)
                   .onSuccess(hooks.done("priority-and-fairness-config-producer")),
               flowControl().onSuccess(hooks.done("priority-and-fairness-config-consumer", "priority-and-fairness-filter")),
               crds, local, authz, files,
@@ -211,14 +219,14 @@ public final class ApiServerVerticle extends VerticleBase {
 
   /** API priority and fairness: one per process, shared by the instances. */
   private Future<Void> flowControl() {
-    return io.dekube.apiserver.flowcontrol.FlowControl.startOnce(vertx, registry, store, informers)
+    return io.dekube.apiserver.flowcontrol.FlowControl.startOnce(vertx, registry, loopback, informers)
         .onSuccess(f -> flowControl = f).mapEmpty();
   }
 
   /** Serves the established CRDs (now and as they come and go) and runs the CRD controller. */
   private Future<Void> customResources(ApiServerHealth hooks) {
     Informer crds = informers.apply(registry.byResourceName(CrdParser.CRDS).orElseThrow());
-    CrdController.startOnce(vertx, registry, store, informers);
+    CrdController.startOnce(vertx, registry, store, loopback, informers);
     CustomKindSync.follow(crds, registry);
     hooks.done("start-apiextensions-controllers").handle(null);
     Future<Void> started = crds.start();
@@ -256,7 +264,20 @@ public final class ApiServerVerticle extends VerticleBase {
   public ApiServerVerticle withAudit(io.dekube.apiserver.audit.AuditPolicy policy,
                                      io.dekube.apiserver.audit.AuditSink sink) {
     this.audit = new io.dekube.apiserver.audit.AuditHandler(policy, sink);
+    this.auditPolicy = policy;
+    this.auditSink = sink;
+    this.loopback = io.dekube.apiserver.audit.BusAudit.as(policy, sink, io.dekube.apiserver.audit.BusAudit.LOOPBACK,
+        store);
+    this.own = FieldManagedStore.withManager(loopback, FieldManagedStore.KUBE_APISERVER);
     return this;
+  }
+
+  private io.dekube.apiserver.audit.AuditPolicy auditPolicy;
+  private io.dekube.apiserver.audit.AuditSink auditSink;
+
+  /** The store as {@code user} calls it, audited as the apiserver audits requests (no policy: the store itself). */
+  private StoreApi as(io.dekube.core.auth.UserInfo user) {
+    return io.dekube.apiserver.audit.BusAudit.as(auditPolicy, auditSink, user, store);
   }
 
   private io.dekube.apiserver.audit.AuditHandler audit = new io.dekube.apiserver.audit.AuditHandler(null, null);

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The cluster DNS on the 10th address of --service-cidr (127.96.0.10 by default): --dns-port always,
- * 53 too when it may bind it; it keeps the kube-system/kube-dns Service pointing there.
+ * 53 too when it may bind it; it keeps the kube-system/kube-dns Service pointing there (writes audited as CoreDNS's
+ * service account's when a policy is set).
  */
 final class DnsComponent implements Component {
 
@@ -39,7 +40,7 @@ final class DnsComponent implements Component {
     SharedInformers informers = ctx.informers();
     String bootstrap = ctx.bootstrap();
     DnsVerticle dns = new DnsVerticle(new DnsConfig(ip, port, true, forward), ctx.registry(),
-        type -> informers.informer(bootstrap, type)).withKubeDnsService(ctx.store());
+        type -> informers.informer(bootstrap, type)).withKubeDnsService(ctx.audited(io.dekube.apiserver.audit.BusAudit.COREDNS, ctx.store()));
     ctx.deploy(dns);
     if (dns.actualPort() > 0) {
       ctx.dnsPort(dns.actualPort());

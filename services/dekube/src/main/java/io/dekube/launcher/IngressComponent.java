@@ -1,5 +1,6 @@
 package io.dekube.launcher;
 
+import io.dekube.apiserver.audit.BusAudit;
 import io.dekube.core.informer.SharedInformers;
 import io.dekube.core.net.ClusterNetwork;
 import io.dekube.core.pki.ClusterPki;
@@ -11,7 +12,9 @@ import java.util.List;
 
 /**
  * The ingress controller (HTTP --ingress-http-port, HTTPS --ingress-https-port; 80/443 too when
- * bindable) and the LoadBalancer controller that gives LoadBalancer Services a pool address.
+ * bindable) and the LoadBalancer controller that gives LoadBalancer Services a pool address. With an audit policy
+ * their writes are audited as those of ingress-nginx's service account and of the cloud-controller-manager's service
+ * controller.
  */
 final class IngressComponent implements Component {
 
@@ -45,12 +48,12 @@ final class IngressComponent implements Component {
     SharedInformers informers = ctx.informers();
     String bootstrap = ctx.bootstrap();
     IngressVerticle ingress = new IngressVerticle(config, ctx.registry(), type -> informers.informer(bootstrap, type),
-        FieldManagedStore.withManager(ctx.store(), INGRESS_MANAGER));
+        ctx.audited(BusAudit.INGRESS_NGINX, FieldManagedStore.withManager(ctx.store(), INGRESS_MANAGER)));
     ctx.deploy(ingress);
     ctx.deploy(new LoadBalancerController(ctx.flags().string("--lb-pool", ClusterNetwork.LB_POOL),
         informers.informer(bootstrap, ctx.registry().byResourceName("services").orElseThrow()),
         ctx.registry().byResourceName("services").orElseThrow(),
-        FieldManagedStore.withManager(ctx.store(), LOAD_BALANCER_MANAGER)));
+        ctx.audited(BusAudit.SERVICE_CONTROLLER, FieldManagedStore.withManager(ctx.store(), LOAD_BALANCER_MANAGER))));
     if (ingress.httpPort() > 0) {
       String host = UpOptions.reachableHost(ctx.flags());
       ctx.announce("ingress http://" + host + ":" + ingress.httpPort()

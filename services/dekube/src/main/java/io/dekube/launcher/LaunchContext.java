@@ -150,6 +150,14 @@ final class LaunchContext {
     }
   }
 
+  /**
+   * {@code store} with {@code user}'s calls audited to the process's backends, as kube-apiserver audits the requests
+   * of the program dekube's component stands for; {@code store} itself without a policy.
+   */
+  StoreApi audited(UserInfo user, StoreApi store) {
+    return io.dekube.apiserver.audit.BusAudit.as(auditPolicy(), auditSink(), user, store);
+  }
+
   /** The policy of {@code --audit-policy-file}, read once per process; null without one. */
   io.dekube.apiserver.audit.AuditPolicy auditPolicy() {
     readAudit();

@@ -81,6 +81,88 @@ class BusAuditIT {
     }
   }
 
+  /**
+   * {@code up}'s writers that are not kube's controllers — the apiserver's bootstrap (its loopback client), cluster
+   * DNS, the ingress controller and the LoadBalancer pool — are audited as the programs they stand for: kube-apiserver's
+   * {@code system:apiserver}, CoreDNS's, ingress-nginx's and the cloud service controller's service accounts.
+   */
+  @Test
+  void theApiserversDnssIngresssAndTheLoadBalancerPoolsWritesAreAudited(@TempDir Path tmp) throws Exception {
+    KafkaExitTrap.install();
+    Path policy = Files.writeString(tmp.resolve("policy.yaml"), """
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        omitStages: [RequestReceived]
+        rules:
+        - level: Metadata
+          users: [system:apiserver, "system:serviceaccount:kube-system:coredns",
+                  "system:serviceaccount:ingress-nginx:ingress-nginx",
+                  "system:serviceaccount:kube-system:service-controller"]
+          verbs: [create, update, patch]
+        - level: None
+        """);
+    Path data = tmp.resolve("state");
+    EmbeddedKafka broker = EmbeddedKafka.builder().port(0).dataDir(tmp.resolve("kafka")).build().start();
+    Cluster cluster = new Cluster(UpOptions.parse(List.of("--kafka", broker.bootstrapServers(), "--ops-port", "0",
+        "--data-dir", data.toString(), "--audit-policy-file", policy.toString(), "--api-port", "0", "--dns-port", "0",
+        "--ingress-http-port", "0", "--ingress-https-port", "0", "--service-cidr", "127.103.0.0/16",
+        "--lb-pool", "127.153.0.0/24")),
+        List.of(new StoreComponent(), new ApiServerComponent(), new DnsComponent(), new IngressComponent()));
+    Vertx vertx = Vertx.vertx();
+    try {
+      cluster.start();
+      StoreClient client = Cluster.await(StoreClient.start(vertx, StoreClientOptions.of(broker.bootstrapServers())));
+      ObjectNode service = Json.object().put("apiVersion", "v1").put("kind", "Service");
+      service.putObject("metadata").put("name", "web").put("namespace", "default");
+      service.putObject("spec").put("type", "LoadBalancer").putArray("ports").addObject().put("port", 80);
+      Cluster.await(client.create(ResourceRegistry.builtIn().byResourceName("services").orElseThrow(), "default",
+          service, WriteOptions.none()));
+      Path log = data.resolve("audit.log");
+      String version = "/v1\\.32\\.0 \\(\\w+/\\w+\\) kubernetes/\\S+";
+      JsonNode namespace = await("the apiserver's system namespaces").atMost(Duration.ofSeconds(60))
+          .until(() -> eventOf(log, "system:apiserver", "create", "namespaces"), Optional::isPresent).orElseThrow();
+      assertEquals(Json.MAPPER.readTree("[\"system:masters\",\"system:authenticated\"]"),
+          namespace.path("user").path("groups"));
+      assertFalse(namespace.path("user").path("uid").asText().isEmpty(), namespace.toString());
+      assertTrue(namespace.get("userAgent").asText().matches("kube-apiserver" + version), namespace.toString());
+      assertEquals(201, namespace.path("responseStatus").path("code").asInt(), namespace.toString());
+      JsonNode dns = await("CoreDNS's kube-dns Service").atMost(Duration.ofSeconds(60))
+          .until(() -> eventOf(log, "system:serviceaccount:kube-system:coredns", "create", "services"),
+              Optional::isPresent).orElseThrow();
+      assertEquals("/api/v1/namespaces/kube-system/services", dns.get("requestURI").asText());
+      assertEquals("kube-dns", dns.path("objectRef").path("name").asText(), dns.toString());
+      assertTrue(dns.get("userAgent").asText().startsWith("CoreDNS/1.11.3 git_commit:"), dns.toString());
+      JsonNode ingress = await("ingress-nginx's IngressClass").atMost(Duration.ofSeconds(60))
+          .until(() -> eventOf(log, "system:serviceaccount:ingress-nginx:ingress-nginx", "create", "ingressclasses"),
+              Optional::isPresent).orElseThrow();
+      assertTrue(ingress.get("userAgent").asText().startsWith("nginx-ingress-controller/v1.12.0 ("), ingress.toString());
+      JsonNode lb = await("the service controller's status").atMost(Duration.ofSeconds(60))
+          .until(() -> eventOf(log, "system:serviceaccount:kube-system:service-controller", "update", "services"),
+              Optional::isPresent).orElseThrow();
+      assertEquals("/api/v1/namespaces/default/services/web/status", lb.get("requestURI").asText());
+      assertTrue(lb.get("userAgent").asText().matches("cloud-controller-manager" + version
+          + "/system:serviceaccount:kube-system:service-controller"), lb.toString());
+    } finally {
+      cluster.stop();
+      vertx.close();
+      broker.close();
+    }
+  }
+
+  private static Optional<JsonNode> eventOf(Path log, String user, String verb, String resource) throws Exception {
+    if (!Files.exists(log)) {
+      return Optional.empty();
+    }
+    for (String line : Files.readAllLines(log)) {
+      JsonNode e = Json.MAPPER.readTree(line);
+      if (e.path("user").path("username").asText().equals(user) && e.path("verb").asText().equals(verb)
+          && e.path("objectRef").path("resource").asText().equals(resource)) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
+  }
+
   private static Optional<JsonNode> patchOf(Path log) throws Exception {
     if (!Files.exists(log)) {
       return Optional.empty();

@@ -6,7 +6,7 @@ import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.net.ServiceWatch;
 import io.dekube.core.net.SystemService;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -50,7 +50,7 @@ public final class DnsVerticle extends VerticleBase {
   private final AnswerCache cache = new AnswerCache(System::nanoTime);
   private ServiceWatch watch;
   private int actualPort = -1;
-  private StoreClient store;
+  private StoreApi store;
   private HttpServer metrics;
   private List<HandlerRegistration> kept = List.of();
   private long retryTimer = -1;
@@ -66,7 +66,7 @@ public final class DnsVerticle extends VerticleBase {
    * Keeps the {@code kube-system/kube-dns} Service, its Endpoints and EndpointSlice pointing at
    * where this DNS answers, written through {@code store}. Call before deploying.
    */
-  public DnsVerticle withKubeDnsService(StoreClient store) {
+  public DnsVerticle withKubeDnsService(StoreApi store) {
     this.store = store;
     return this;
   }

@@ -1,11 +1,13 @@
 package io.dekube.apiserver.audit;
 
+import io.dekube.core.auth.SystemUsers;
 import io.dekube.core.auth.UserInfo;
 import io.dekube.core.store.StoreApi;
 import java.util.function.Function;
 
 /**
- * The audit of the components that write on the bus (controllers, scheduler, kubelets, ingest): in kube each of their
+ * The audit of the components that write on the bus (controllers, scheduler, kubelets, ingest, the ingress
+ * controller, the LoadBalancer pool, cluster DNS) and of the apiserver's own writes (its loopback client): in kube each of their
  * writes is a request to kube-apiserver, which audits it; here they do not pass the apiserver, so their stores audit
  * them ({@link AuditedStore}) with the process's policy and backends, as kube-apiserver would record the requests of
  * kube's components (their users, User-Agents, URIs). Decisions: the source IP is {@code 127.0.0.1}, and the
@@ -33,6 +35,29 @@ public final class BusAudit {
     }
     BusAudit audit = new BusAudit(policy, sink);
     return user -> audit.as(user, stores.apply(user));
+  }
+
+  /**
+   * kube-apiserver's loopback user, as whom its own clients write (the system namespaces, the RBAC bootstrap policy,
+   * priority classes, APF objects, the {@code kubernetes} Service, local APIServices, CRD status): kube's
+   * {@code AuthorizeClientBearerToken} gives it a new uid each start and {@code system:masters}, to which the
+   * authenticated group is added.
+   */
+  public static final UserInfo LOOPBACK = new UserInfo("system:apiserver", java.util.UUID.randomUUID().toString(),
+      java.util.List.of("system:masters", UserInfo.AUTHENTICATED));
+
+  /**
+   * The users of the programs whose part dekube's components play, each its service account (kube adds the groups):
+   * ingress-nginx's (the ingress controller), CoreDNS's (cluster DNS keeps its Service, endpoints and ConfigMap), the
+   * cloud-controller-manager's service controller (the LoadBalancer pool writes the Services' status).
+   */
+  public static final UserInfo INGRESS_NGINX = SystemUsers.serviceAccount("ingress-nginx", "ingress-nginx");
+  public static final UserInfo COREDNS = SystemUsers.serviceAccount("kube-system", "coredns");
+  public static final UserInfo SERVICE_CONTROLLER = SystemUsers.serviceAccount("kube-system", "service-controller");
+
+  /** {@code store} with {@code user}'s calls audited by {@code policy} to {@code sink}; itself when either is null. */
+  public static StoreApi as(AuditPolicy policy, AuditSink sink, UserInfo user, StoreApi store) {
+    return policy == null || sink == null ? store : new AuditedStore(store, policy, sink, user);
   }
 
   /** {@code store}, the calls of {@code user} through it audited. */

@@ -20,7 +20,18 @@ final class ComponentAgents {
   /** Rancher's provisioner is built with client-go's defaults: no version stamped in. */
   static final String LOCAL_PATH_PROVISIONER = "local-path-provisioner/v0.0.0 (linux/amd64) kubernetes/$Format";
 
-  private static final String BASE = base(VersionEndpoint.document());
+  private static final ObjectNode VERSION = VersionEndpoint.document();
+  private static final String BASE = base(VERSION);
+  /**
+   * The User-Agents of the programs whose part dekube's own components play, built as those programs build them:
+   * ingress-nginx's {@code <binary>/<release> (<os>/<arch>) ingress-nginx/<commit>} (the release kube 1.32's docs
+   * install), CoreDNS's {@code CoreDNS/<version> git_commit:<commit> (<os>/<arch>/<go version>)} (the version
+   * kubeadm 1.32 deploys); the commit and runtime are this build's, as in the others.
+   */
+  static final String INGRESS_NGINX = "nginx-ingress-controller/v1.12.0 (" + VERSION.path("platform").asText()
+      + ") ingress-nginx/" + commit(VERSION);
+  static final String COREDNS = "CoreDNS/1.11.3 git_commit:" + commit(VERSION) + " ("
+      + VERSION.path("platform").asText() + "/" + VERSION.path("goVersion").asText() + ")";
 
   private ComponentAgents() {
   }
@@ -29,9 +40,13 @@ final class ComponentAgents {
   static String base(ObjectNode version) {
     String v = version.path("gitVersion").asText("");
     v = v.contains("-") ? v.substring(0, v.indexOf('-')) : v; // client-go keeps what is before the first dash
+    return "/" + v + " (" + version.path("platform").asText("linux/amd64") + ") kubernetes/" + commit(version);
+  }
+
+  /** The commit as client-go cuts it: its first 7 characters, {@code unknown} when not stamped. */
+  private static String commit(ObjectNode version) {
     String commit = version.path("gitCommit").asText("");
-    commit = commit.isEmpty() ? "unknown" : commit.length() > 7 ? commit.substring(0, 7) : commit;
-    return "/" + v + " (" + version.path("platform").asText("linux/amd64") + ") kubernetes/" + commit;
+    return commit.isEmpty() ? "unknown" : commit.length() > 7 ? commit.substring(0, 7) : commit;
   }
 
   /** The User-Agent of {@code user}'s writes of {@code t}. */
@@ -45,6 +60,16 @@ final class ComponentAgents {
     if (name.equals(CONTROLLERS + "local-path-provisioner-service-account")) {
       return LOCAL_PATH_PROVISIONER;
     }
+    if (name.equals(BusAudit.COREDNS.name())) {
+      return COREDNS;
+    }
+    if (name.equals(BusAudit.INGRESS_NGINX.name())) {
+      return INGRESS_NGINX;
+    }
+    if (name.equals(BusAudit.SERVICE_CONTROLLER.name())) {
+      // k8s.io/cloud-provider's service controller, with --use-service-account-credentials as kube's
+      return "cloud-controller-manager" + BASE + "/" + name;
+    }
     if (name.startsWith(CONTROLLERS)) {
       return "kube-controller-manager" + BASE + "/" + name;
     }
@@ -53,6 +78,8 @@ final class ComponentAgents {
       case "system:kube-controller-manager" -> "kube-controller-manager" + BASE
           + (lease ? "/leader-election" : t.plural().equals("secrets") ? "/tokens-controller" : "");
       case "system:kube-proxy" -> "kube-proxy" + BASE;
+      // the loopback client of kube-apiserver: client-go's default User-Agent for its binary
+      case "system:apiserver" -> "kube-apiserver" + BASE;
       // dekube's own writers (the ingest): named after their field manager, as a client-go program of that name
       default -> (name.startsWith("system:dekube:") ? "dekube-" + name.substring("system:dekube:".length()) : "dekube")
           + BASE;

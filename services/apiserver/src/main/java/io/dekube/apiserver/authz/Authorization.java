@@ -24,9 +24,13 @@ public final class Authorization {
     this.authorizer = authorizer;
   }
 
-  /** Reconciles the bootstrap policy, starts the informers and the aggregation; on the caller's event loop. */
+  /**
+   * Reconciles the bootstrap policy through {@code store} (kube-apiserver's loopback), starts the informers and the
+   * aggregation, which writes through {@code aggregation} (kube-controller-manager's controller); on the caller's
+   * event loop.
+   */
   public static Future<Authorization> start(Vertx vertx, ResourceRegistry registry, StoreApi store,
-                                            Function<ResourceType, Informer> informers) {
+                                            StoreApi aggregation, Function<ResourceType, Informer> informers) {
     Informer roles = informers.apply(type(registry, "roles"));
     Informer roleBindings = informers.apply(type(registry, "rolebindings"));
     Informer clusterRoles = informers.apply(type(registry, "clusterroles"));
@@ -40,7 +44,7 @@ public final class Authorization {
             clusterRoleBindings.waitForCurrent()))
         .map(v -> {
           new ClusterRoleAggregator(vertx, clusterRoles,
-              FieldManagedStore.withManager(store, "kube-controller-manager")).start();
+              FieldManagedStore.withManager(aggregation, "kube-controller-manager")).start();
           return new Authorization(new RbacAuthorizer(PolicySource.of(roles, roleBindings, clusterRoles,
               clusterRoleBindings)));
         });

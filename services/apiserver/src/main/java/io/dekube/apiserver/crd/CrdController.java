@@ -58,27 +58,30 @@ public final class CrdController implements InformerHandler {
   private final Set<String> running = new HashSet<>();
   private final Set<String> again = new HashSet<>();
 
-  private CrdController(Vertx vertx, ResourceRegistry registry, StoreClient store,
+  private CrdController(Vertx vertx, ResourceRegistry registry, StoreClient store, StoreApi loopback,
                         Function<ResourceType, Informer> informers) {
     this.vertx = vertx;
     this.registry = registry;
     // CRD status and the cleanup finalizer are kube-apiserver's own writes
-    this.store = FieldManagedStore.withManager(store, FieldManagedStore.KUBE_APISERVER);
+    this.store = FieldManagedStore.withManager(loopback, FieldManagedStore.KUBE_APISERVER);
     this.bootstrap = store.bootstrapServers();
     this.informers = informers;
     this.crdType = registry.byResourceName(CrdParser.CRDS).orElseThrow();
     this.crds = informers.apply(crdType);
   }
 
-  /** Starts the controller for {@code registry} unless this process already runs one for it. */
-  public static void startOnce(Vertx vertx, ResourceRegistry registry, StoreClient store,
+  /**
+   * Starts the controller for {@code registry} unless this process already runs one for it; {@code store} creates the
+   * topics, {@code loopback} (the apiserver's own calls, audited) writes.
+   */
+  public static void startOnce(Vertx vertx, ResourceRegistry registry, StoreClient store, StoreApi loopback,
                                Function<ResourceType, Informer> informers) {
     synchronized (STARTED) {
       if (!STARTED.add(registry)) {
         return;
       }
     }
-    CrdController c = new CrdController(vertx, registry, store, informers);
+    CrdController c = new CrdController(vertx, registry, store, loopback, informers);
     c.crds.addHandler(c);
   }
 
