@@ -256,6 +256,8 @@ class RbacKubectlIT {
     assertEquals("RequestResponse", created.path("level").asText());
     assertEquals("1", created.path("requestObject").path("data").path("a").asText(), created.toString());
     assertEquals("audited", created.path("responseObject").path("metadata").path("name").asText());
+    // the objectRef completed from kubectl's (protobuf) object, as kube's LogRequestObject
+    assertEquals("audited", created.path("objectRef").path("name").asText(), created.toString());
     assertEquals(201, created.path("responseStatus").path("code").asInt());
     assertEquals("allow", created.path("annotations").path("authorization.k8s.io/decision").asText());
     JsonNode deployment = events.stream().filter(e -> e.path("verb").asText().equals("create")
