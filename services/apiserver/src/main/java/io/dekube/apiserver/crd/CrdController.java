@@ -70,6 +70,12 @@ public final class CrdController implements InformerHandler {
     this.crds = informers.apply(crdType);
   }
 
+  /** Starts the controller for {@code registry} unless this process already runs one for it, writing through {@code store}. */
+  public static void startOnce(Vertx vertx, ResourceRegistry registry, StoreClient store,
+                               Function<ResourceType, Informer> informers) {
+    startOnce(vertx, registry, store, store, informers);
+  }
+
   /**
    * Starts the controller for {@code registry} unless this process already runs one for it; {@code store} creates the
    * topics, {@code loopback} (the apiserver's own calls, audited) writes.
