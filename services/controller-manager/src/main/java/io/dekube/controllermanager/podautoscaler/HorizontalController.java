@@ -29,8 +29,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * kube's horizontal pod autoscaler controller, for Resource metrics ({@code cpu}, {@code memory};
- * Utilization or AverageValue targets) read from {@code metrics.k8s.io}: every 15 s per HPA, the
+ * kube's horizontal pod autoscaler controller, for Resource and ContainerResource metrics ({@code cpu},
+ * {@code memory}; Utilization or AverageValue targets) read from {@code metrics.k8s.io}, Pods and Object
+ * metrics from {@code custom.metrics.k8s.io} and External ones from {@code external.metrics.k8s.io}
+ * (each failing as kube's when its API is not registered): every 15 s per HPA, the
  * target's replicas and selector, its pods and their usage, the count each metric asks for
  * ({@link ReplicaCalculator}), the largest of them, then kube's normalisation — the scale-down
  * stabilisation (the largest recommendation of the last 5 min, or the behaviour's windows and
@@ -38,8 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code max(2 × current, 4)} up — and a write of the target's replicas. Status (current/desired
  * replicas, current metrics, lastScaleTime, the AbleToScale/ScalingActive/ScalingLimited conditions)
  * and Events ({@code SuccessfulRescale}, {@code FailedGetResourceMetric}, ...) as kube writes them.
- * Pods, Object and External metrics need a custom metrics API dekube does not have: such a metric
- * makes ScalingActive False with the reason. Syncs run on the loop's context.
+ * Syncs run on the loop's context.
  */
 public final class HorizontalController implements Reconciler {
 
@@ -69,15 +70,16 @@ public final class HorizontalController implements Reconciler {
   }
 
   /**
-   * Where the controller reads pod usage: metrics.k8s.io through the apiserver with {@code api}, or —
-   * without credentials — a source that says so.
+   * Where the controller reads its metrics: metrics.k8s.io, custom.metrics.k8s.io and external.metrics.k8s.io
+   * through the apiserver with {@code api}, or — without credentials — a source that says so.
    */
   public static MetricsSource metricsSource(ControllerContext ctx, ApiCredentials api) {
     if (api == null) {
       return (ns, selector) -> Future.failedFuture("the controller-manager has no apiserver credentials "
           + "to read metrics.k8s.io with");
     }
-    return new ApiMetricsSource(ctx.vertx(), api, ctx.lister("endpoints", io.fabric8.kubernetes.api.model.Endpoints.class));
+    return new ApiMetricsSource(ctx.vertx(), api, ctx.lister("endpoints", io.fabric8.kubernetes.api.model.Endpoints.class),
+        ctx.registry(), SYNC_PERIOD, ctx.clock());
   }
 
   /** The loop: HPAs, each synced again every 15 s. */
@@ -208,7 +210,8 @@ public final class HorizontalController implements Reconciler {
     List<MetricSpec> specs = hpa.getSpec().getMetrics();
     List<Future<Object>> each = new ArrayList<>();
     for (MetricSpec spec : specs) {
-      each.add(MetricProposals.of(spec, key.namespace(), selector, selected, target.replicas(), metrics, now)
+      each.add(MetricProposals.of(spec, key.namespace(), selector, selected, target.replicas(),
+              target.statusReplicas(), metrics, now)
           .map(p -> (Object) p).recover(e -> Future.succeededFuture(e)));
     }
     return Future.join(each).compose(all -> {

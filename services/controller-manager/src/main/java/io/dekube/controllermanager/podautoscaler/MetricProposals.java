@@ -18,9 +18,8 @@ import java.util.TreeMap;
 /**
  * What one metric of an HPA asks for, as kube's {@code computeReplicasForMetric}: Resource and
  * ContainerResource metrics from the resource metrics API (AverageValue first, then Utilization;
- * the metric's name, its status, or the error and event reason in kube's words). Pods and Object
- * metrics need {@code custom.metrics.k8s.io} and External ones {@code external.metrics.k8s.io}, which
- * dekube does not serve: they fail as kube's do when those APIs are not registered. Stateless.
+ * the metric's name, its status, or the error and event reason in kube's words); Pods, Object and
+ * External ones from the custom and external metrics APIs ({@link CustomMetricProposals}). Stateless.
  */
 final class MetricProposals {
 
@@ -43,14 +42,16 @@ final class MetricProposals {
     }
   }
 
-  static final String NO_CUSTOM_API = "unable to fetch metrics from custom metrics API: no custom metrics API "
-      + "(custom.metrics.k8s.io) registered";
-
   private MetricProposals() {
   }
 
+  /**
+   * The count {@code spec} asks for; {@code current} is the target's {@code spec.replicas},
+   * {@code statusReplicas} its {@code status.replicas} (what per-pod targets of objects and external metrics
+   * divide by, as kube's).
+   */
   static Future<Measured> of(MetricSpec spec, String namespace, LabelSelector selector, List<Pod> pods, int current,
-                             MetricsSource metrics, Instant now) {
+                             int statusReplicas, MetricsSource metrics, Instant now) {
     String type = spec.getType() == null ? "" : spec.getType();
     switch (type) {
       case "Resource" -> {
@@ -65,45 +66,13 @@ final class MetricProposals {
                 + " container metric value: ");
       }
       case "Pods" -> {
-        String name = spec.getPods().getMetric().getName();
-        String message = "unable to get metric " + name + ": " + NO_CUSTOM_API;
-        return fail("FailedGetPodsMetric", message, "failed to get pods metric value: " + message);
+        return CustomMetricProposals.pods(spec.getPods(), namespace, selector, pods, current, metrics, now);
       }
       case "Object" -> {
-        var object = spec.getObject();
-        MetricTarget target = object.getTarget();
-        String name = object.getMetric().getName();
-        // kube's format string puts its arguments one place off: the kind after the metric's name
-        String message = "unable to get metric " + name + ": " + object.getDescribedObject().getKind() + " on "
-            + namespace + " " + object.getDescribedObject().getName() + "/" + NO_CUSTOM_API;
-        if ("Value".equals(target.getType()) && target.getValue() != null) {
-          return fail("FailedGetObjectMetric", message, "failed to get object metric value: " + message);
-        }
-        if ("AverageValue".equals(target.getType()) && target.getAverageValue() != null) {
-          return fail("FailedGetObjectMetric", message, "failed to get object metric value: failed to get " + name
-              + " object metric: " + message);
-        }
-        String invalid = "invalid object metric source: neither a value target nor an average value target was set";
-        return fail("FailedGetObjectMetric", invalid, "failed to get object metric value: " + invalid);
+        return CustomMetricProposals.object(spec.getObject(), namespace, pods, current, statusReplicas, metrics);
       }
       case "External" -> {
-        var external = spec.getExternal();
-        String name = external.getMetric().getName();
-        String message = "unable to get external metric " + namespace + "/" + name + "/"
-            + selectorString(external.getMetric().getSelector()) + ": unable to fetch metrics from external metrics "
-            + "API: the server could not find the requested resource (get " + name.toLowerCase()
-            + ".external.metrics.k8s.io)";
-        String outer = "failed to get " + name + " external metric value: ";
-        if (external.getTarget().getAverageValue() != null) {
-          return fail("FailedGetExternalMetric", message, outer + "failed to get " + name + " external metric: "
-              + message);
-        }
-        if (external.getTarget().getValue() != null) {
-          return fail("FailedGetExternalMetric", message, outer + "failed to get external metric " + name + ": "
-              + message);
-        }
-        String invalid = "invalid external metric source: neither a value target nor an average value target was set";
-        return fail("FailedGetExternalMetric", invalid, outer + invalid);
+        return CustomMetricProposals.external(spec.getExternal(), namespace, pods, current, statusReplicas, metrics);
       }
       default -> {
         String message = "unknown metric source type \"" + type + "\"";
@@ -112,7 +81,7 @@ final class MetricProposals {
     }
   }
 
-  private static Future<Measured> fail(String reason, String message, String wrapped) {
+  static Future<Measured> fail(String reason, String message, String wrapped) {
     return Future.failedFuture(new MetricError(reason, message, wrapped));
   }
 

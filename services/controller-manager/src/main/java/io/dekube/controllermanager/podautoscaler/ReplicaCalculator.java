@@ -72,6 +72,44 @@ final class ReplicaCalculator {
     return new Result(replicas, -1, average);
   }
 
+  /**
+   * kube's {@code getUsageRatioReplicaCount}, for an object's value or an external metric's sum against a
+   * target value: within the tolerance nothing changes, else {@code ceil(ratio × ready pods)} (running
+   * and Ready); from zero replicas, {@code ceil(ratio)} whatever the tolerance.
+   */
+  static Result usageRatio(int current, long usageMilli, long targetMilli, List<Pod> pods) throws CalculationException {
+    double ratio = (double) usageMilli / targetMilli;
+    if (current == 0) {
+      return new Result((int) Math.ceil(ratio), -1, usageMilli);
+    }
+    if (Math.abs(1.0 - ratio) <= TOLERANCE) {
+      return new Result(current, -1, usageMilli);
+    }
+    if (pods.isEmpty()) {
+      throw new CalculationException("unable to calculate ready pods: no pods returned by selector while "
+          + "calculating replica count");
+    }
+    long ready = pods.stream().filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())
+        && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))).count();
+    return new Result((int) Math.ceil(ratio * ready), -1, usageMilli);
+  }
+
+  /**
+   * kube's {@code GetObjectPerPodMetricReplicas} / {@code GetExternalPerPodMetricReplicas}: a total against
+   * a target per pod of the target's {@code status.replicas}; the average reported is the total over them.
+   */
+  static Result perPod(int statusReplicas, long usageMilli, long targetPerPodMilli) {
+    int replicas = statusReplicas;
+    double ratio = (double) usageMilli / ((double) targetPerPodMilli * statusReplicas);
+    if (Math.abs(1.0 - ratio) > TOLERANCE) {
+      replicas = (int) Math.ceil((double) usageMilli / targetPerPodMilli);
+    }
+    // kube divides by zero replicas here (a Scale whose status says none yet); the total stands for the average
+    long average = statusReplicas == 0 ? usageMilli : (long) Math.ceil((double) usageMilli / statusReplicas);
+    return new Result(replicas, -1, average);
+  }
+
   /** The usage ratio of a set of pod samples. */
   private interface Ratio {
     double of(Map<String, Long> metrics) throws CalculationException;

@@ -40,10 +40,11 @@ final class ScaleTarget {
    *
    * @param selector the pod selector (kube's {@code status.selector}); null when the Scale has none; throws
    *                 {@code StatusException} when it cannot be parsed
+   * @param statusReplicas the Scale's {@code status.replicas} (0 when not reported yet)
    * @param replicasPath where the replicas are written ({@code .spec.replicas} for built-in kinds)
    */
   record Found(ResourceType type, String namespace, String name, String resourceVersion, int replicas,
-               java.util.function.Supplier<LabelSelector> selector, String replicasPath) {
+               int statusReplicas, java.util.function.Supplier<LabelSelector> selector, String replicasPath) {
   }
 
   /** Why the Scale could not be read, in the words of kube's RESTMapper or scale client. */
@@ -86,13 +87,14 @@ final class ScaleTarget {
     }
     Found found = switch (type.resourceName()) {
       case "deployments.apps" -> builtIn(deployments.get(namespace, name), type, d -> d.getSpec().getReplicas(),
-          d -> Selectors.of(d.getSpec().getSelector()));
+          d -> d.getStatus() == null ? null : d.getStatus().getReplicas(), d -> Selectors.of(d.getSpec().getSelector()));
       case "replicasets.apps" -> builtIn(replicaSets.get(namespace, name), type, r -> r.getSpec().getReplicas(),
-          r -> Selectors.of(r.getSpec().getSelector()));
+          r -> r.getStatus() == null ? null : r.getStatus().getReplicas(), r -> Selectors.of(r.getSpec().getSelector()));
       case "statefulsets.apps" -> builtIn(statefulSets.get(namespace, name), type, s -> s.getSpec().getReplicas(),
-          s -> Selectors.of(s.getSpec().getSelector()));
+          s -> s.getStatus() == null ? null : s.getStatus().getReplicas(), s -> Selectors.of(s.getSpec().getSelector()));
       case "replicationcontrollers" -> builtIn(replicationControllers.get(namespace, name), type,
-          rc -> rc.getSpec().getReplicas(), rc -> rc.getSpec().getSelector() == null
+          rc -> rc.getSpec().getReplicas(), rc -> rc.getStatus() == null ? null : rc.getStatus().getReplicas(),
+          rc -> rc.getSpec().getSelector() == null
               || rc.getSpec().getSelector().isEmpty() ? null
               : Selectors.of(new LabelSelectorBuilder().withMatchLabels(rc.getSpec().getSelector()).build()));
       default -> null;
@@ -115,13 +117,16 @@ final class ScaleTarget {
   }
 
   private <T extends HasMetadata> Found builtIn(T obj, ResourceType type, Function<T, Integer> replicas,
+                                                Function<T, Integer> statusReplicas,
                                                 Function<T, LabelSelector> selector) {
     if (obj == null) {
       return null;
     }
     Integer r = replicas.apply(obj);
+    Integer s = statusReplicas.apply(obj);
     return new Found(type, obj.getMetadata().getNamespace(), obj.getMetadata().getName(),
-        obj.getMetadata().getResourceVersion(), r == null ? 1 : r, () -> selector.apply(obj), ".spec.replicas");
+        obj.getMetadata().getResourceVersion(), r == null ? 1 : r, s == null ? 0 : s, () -> selector.apply(obj),
+        ".spec.replicas");
   }
 
   /** A custom resource's Scale, read from the store as the apiserver's scale subresource reads it. */
@@ -135,12 +140,13 @@ final class ScaleTarget {
         e instanceof StatusException se && se.code() == 404 ? new ScaleError(notFound(type, name)) : e))
         .compose(cr -> {
           JsonNode spec = at(cr, paths.specReplicasPath());
+          JsonNode status = paths.statusReplicasPath() == null ? null : at(cr, paths.statusReplicasPath());
           JsonNode selector = paths.labelSelectorPath() == null || paths.labelSelectorPath().isEmpty() ? null
               : at(cr, paths.labelSelectorPath());
           String text = selector != null && selector.isTextual() ? selector.asText() : "";
           return Future.succeededFuture(new Found(type, namespace, name,
               cr.path("metadata").path("resourceVersion").asText(null), spec == null ? 0 : spec.asInt(0),
-              () -> text.isEmpty() ? null : LabelSelector.parse(text), paths.specReplicasPath()));
+              status == null ? 0 : status.asInt(0), () -> text.isEmpty() ? null : LabelSelector.parse(text), paths.specReplicasPath()));
         });
   }
 

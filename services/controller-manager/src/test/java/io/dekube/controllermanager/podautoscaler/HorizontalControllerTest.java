@@ -42,21 +42,66 @@ class HorizontalControllerTest {
   /** Per pod, per container, per resource usage in milli-units (what metrics.k8s.io lists); else cpuMillis in "a". */
   private final Map<String, Map<String, Map<String, Long>>> usage = new java.util.TreeMap<>();
   private String metricsFailure;
-  private final HorizontalController controller = new HorizontalController(fake.ctx, (ns, sel) -> {
-    if (metricsFailure != null) {
-      return Future.failedFuture(metricsFailure);
+  /** What custom.metrics.k8s.io answers (null: not registered): per pod, or per "Kind/name" of an object. */
+  private Map<String, Long> customMillis;
+  /** What external.metrics.k8s.io answers for any metric (null: not registered). */
+  private List<Long> externalMillis;
+  /** The calls the custom and external metrics APIs got. */
+  private final List<String> asked = new java.util.ArrayList<>();
+  private final HorizontalController controller = new HorizontalController(fake.ctx, new MetricsSource() {
+    @Override
+    public Future<List<PodMetrics>> pods(String ns, io.dekube.core.informer.LabelSelector sel) {
+      if (metricsFailure != null) {
+        return Future.failedFuture(metricsFailure);
+      }
+      Map<String, Map<String, Map<String, Long>>> all = new java.util.TreeMap<>(usage);
+      cpuMillis.forEach((pod, m) -> all.putIfAbsent(pod, Map.of("a", Map.of("cpu", m))));
+      return Future.succeededFuture(all.entrySet().stream().map(e -> new PodMetrics(ns, e.getKey(),
+          fake.clock.instant(), Duration.ofSeconds(30), new java.util.LinkedHashMap<>(e.getValue()))).toList());
     }
-    Map<String, Map<String, Map<String, Long>>> all = new java.util.TreeMap<>(usage);
-    cpuMillis.forEach((pod, m) -> all.putIfAbsent(pod, Map.of("a", Map.of("cpu", m))));
-    return Future.succeededFuture(all.entrySet().stream().map(e -> new PodMetrics(ns, e.getKey(), fake.clock.instant(),
-        Duration.ofSeconds(30), new java.util.LinkedHashMap<>(e.getValue()))).toList());
+
+    @Override
+    public Future<List<MetricSample>> podsMetric(String ns, io.dekube.core.informer.LabelSelector sel, String metric,
+                                                 io.dekube.core.informer.LabelSelector metricSelector) {
+      if (customMillis == null) {
+        return MetricsSource.super.podsMetric(ns, sel, metric, metricSelector);
+      }
+      asked.add("pods " + ns + " " + sel + " " + metric + " " + metricSelector);
+      return Future.succeededFuture(customMillis.entrySet().stream().filter(e -> !e.getKey().contains("/"))
+          .map(e -> new MetricSample(e.getKey(), e.getValue(), fake.clock.instant(), Duration.ofMinutes(1))).toList());
+    }
+
+    @Override
+    public Future<MetricSample> objectMetric(String ns, String apiVersion, String kind, String name, String metric,
+                                             io.dekube.core.informer.LabelSelector metricSelector) {
+      if (customMillis == null) {
+        return MetricsSource.super.objectMetric(ns, apiVersion, kind, name, metric, metricSelector);
+      }
+      asked.add("object " + ns + " " + apiVersion + " " + kind + "/" + name + " " + metric);
+      Long v = customMillis.get(kind + "/" + name);
+      return v == null ? Future.failedFuture("the server could not find the requested resource (get "
+          + "ingresses.networking.k8s.io.custom.metrics.k8s.io " + name + ")")
+          : Future.succeededFuture(new MetricSample("", v, fake.clock.instant(), Duration.ofMinutes(1)));
+    }
+
+    @Override
+    public Future<List<MetricSample>> externalMetric(String ns, String metric,
+                                                     io.dekube.core.informer.LabelSelector metricSelector) {
+      if (externalMillis == null) {
+        return MetricsSource.super.externalMetric(ns, metric, metricSelector);
+      }
+      asked.add("external " + ns + " " + metric + " " + metricSelector);
+      return Future.succeededFuture(externalMillis.stream().map(v -> new MetricSample("", v, fake.clock.instant(),
+          Duration.ofMinutes(1))).toList());
+    }
   });
   private static final ObjectKey KEY = new ObjectKey("ns", "web");
 
   private void deployment(int replicas) {
     fake.store.put(deployType, new DeploymentBuilder().withNewMetadata().withName("web").withNamespace("ns")
         .endMetadata().withNewSpec().withReplicas(replicas)
-        .withSelector(new LabelSelectorBuilder().withMatchLabels(Map.of("app", "web")).build()).endSpec().build());
+        .withSelector(new LabelSelectorBuilder().withMatchLabels(Map.of("app", "web")).build()).endSpec()
+        .withNewStatus().withReplicas(replicas).endStatus().build());
   }
 
   private void hpa(int min, int max, int targetPercent) {
@@ -450,5 +495,136 @@ class HorizontalControllerTest {
     assertEquals("AmbiguousSelector", status.path("conditions").findValuesAsText("reason").get(1));
     assertTrue(fake.eventReasons().contains("AmbiguousSelector: " + message), fake.eventReasons().toString());
     assertEquals(4, replicas());
+  }
+  private static MetricSpec podsMetric(String name, String average) {
+    return new MetricSpecBuilder().withType("Pods").withNewPods().withNewMetric().withName(name).withNewSelector()
+        .withMatchLabels(Map.of("verb", "GET")).endSelector().endMetric().withNewTarget().withType("AverageValue")
+        .withAverageValue(new Quantity(average)).endTarget().endPods().build();
+  }
+
+  private static MetricSpec ingressMetric(String type, String target) {
+    var t = new io.fabric8.kubernetes.api.model.autoscaling.v2.MetricTargetBuilder().withType(type);
+    if (type.equals("Value")) {
+      t.withValue(new Quantity(target));
+    } else {
+      t.withAverageValue(new Quantity(target));
+    }
+    return new MetricSpecBuilder().withType("Object").withNewObject().withNewDescribedObject()
+        .withApiVersion("networking.k8s.io/v1").withKind("Ingress").withName("main-route").endDescribedObject()
+        .withNewMetric().withName("requests-per-second").endMetric().withTarget(t.build()).endObject().build();
+  }
+
+  private static MetricSpec queueMetric(String type, String target) {
+    var t = new io.fabric8.kubernetes.api.model.autoscaling.v2.MetricTargetBuilder().withType(type);
+    if (type.equals("Value")) {
+      t.withValue(new Quantity(target));
+    } else {
+      t.withAverageValue(new Quantity(target));
+    }
+    return new MetricSpecBuilder().withType("External").withNewExternal().withNewMetric()
+        .withName("queue_messages_ready").withNewSelector().withMatchLabels(Map.of("queue", "worker_tasks"))
+        .endSelector().endMetric().withTarget(t.build()).endExternal().build();
+  }
+
+  private static final String QUEUE = "external metric queue_messages_ready(&LabelSelector{MatchLabels:map[string]"
+      + "string{queue: worker_tasks,},MatchExpressions:[]LabelSelectorRequirement{},})";
+
+  @Test
+  void aPodsMetricComparesThePodsAverageWithItsTarget() {
+    deployment(2);
+    pod("web-1", "100m", null);
+    pod("web-2", "100m", null);
+    customMillis = Map.of("web-1", 1_500L, "web-2", 2_500L);
+    hpaOn("apps/v1", "Deployment", podsMetric("packets-per-second", "1"));
+    done(controller.sync(KEY));
+    assertEquals(List.of("pods ns app=web packets-per-second verb=GET"), asked);
+    assertEquals(4, replicas(), "an average of 2 against 1 doubles the 2 pods");
+    JsonNode pods = status().path("currentMetrics").path(0);
+    assertEquals("Pods", pods.path("type").asText());
+    assertEquals("packets-per-second", pods.path("pods").path("metric").path("name").asText());
+    assertEquals("GET", pods.path("pods").path("metric").path("selector").path("matchLabels").path("verb").asText());
+    assertEquals("2", pods.path("pods").path("current").path("averageValue").asText());
+    assertEquals("True ValidMetricFound: the HPA was able to successfully calculate a replica count from pods metric "
+        + "packets-per-second", condition("ScalingActive"));
+    assertEquals(List.of("SuccessfulRescale: New size: 4; reason: pods metric packets-per-second above target"),
+        fake.eventReasons());
+  }
+
+  @Test
+  void anObjectMetricsValueScalesTheReadyPodsAndItsAverageValueTheTargetsReplicas() {
+    deployment(2);
+    pod("web-1", "100m", null);
+    pod("web-2", "100m", null);
+    customMillis = Map.of("Ingress/main-route", 15_000_000L);
+    hpaOn("apps/v1", "Deployment", ingressMetric("Value", "10k"));
+    done(controller.sync(KEY));
+    assertEquals(List.of("object ns networking.k8s.io/v1 Ingress/main-route requests-per-second"), asked);
+    assertEquals(3, replicas(), "15k against 10k: 1.5 × 2 ready pods");
+    JsonNode object = status().path("currentMetrics").path(0).path("object");
+    assertEquals("15k", object.path("current").path("value").asText());
+    assertEquals("main-route", object.path("describedObject").path("name").asText());
+    assertEquals(List.of("SuccessfulRescale: New size: 3; reason: Ingress metric requests-per-second above target"),
+        fake.eventReasons());
+
+    deployment(2);
+    hpaOn("apps/v1", "Deployment", ingressMetric("AverageValue", "5k"));
+    fake.clock.set(fake.clock.instant().plus(HorizontalController.SYNC_PERIOD));
+    done(controller.sync(KEY));
+    assertEquals(3, replicas(), "15k over 2 replicas against 5k a pod: 15k / 5k");
+    object = status().path("currentMetrics").path(0).path("object");
+    assertEquals("7500", object.path("current").path("averageValue").asText());
+    assertTrue(object.path("describedObject").isMissingNode(), "kube leaves it out for an AverageValue target");
+    assertEquals("SuccessfulRescale: New size: 3; reason: external metric requests-per-second(nil) above target",
+        fake.eventReasons().get(1), "kube names an object's per-pod metric so");
+  }
+
+  @Test
+  void anExternalMetricSumsItsValues() {
+    deployment(2);
+    pod("web-1", "100m", null);
+    pod("web-2", "100m", null);
+    externalMillis = List.of(10_000L, 20_000L);
+    hpaOn("apps/v1", "Deployment", queueMetric("Value", "20"));
+    done(controller.sync(KEY));
+    assertEquals(List.of("external ns queue_messages_ready queue=worker_tasks"), asked);
+    assertEquals(3, replicas(), "30 messages against 20: 1.5 × 2 ready pods");
+    assertEquals("30", status().path("currentMetrics").path(0).path("external").path("current").path("value").asText());
+    assertEquals(List.of("SuccessfulRescale: New size: 3; reason: " + QUEUE + " above target"), fake.eventReasons());
+
+    deployment(2);
+    hpaOn("apps/v1", "Deployment", queueMetric("AverageValue", "10"));
+    fake.clock.set(fake.clock.instant().plus(HorizontalController.SYNC_PERIOD));
+    done(controller.sync(KEY));
+    assertEquals(3, replicas(), "30 messages at 10 a pod");
+    assertEquals("15", status().path("currentMetrics").path(0).path("external").path("current").path("averageValue")
+        .asText(), "the total over the target's 2 replicas");
+    assertEquals("True ValidMetricFound: the HPA was able to successfully calculate a replica count from " + QUEUE,
+        condition("ScalingActive"));
+  }
+
+  @Test
+  void customMetricsWithoutValuesFailInKubesWords() {
+    deployment(2);
+    pod("web-1", "100m", null);
+    pod("web-2", "100m", null);
+    customMillis = Map.of();
+    externalMillis = List.of();
+    hpaOn("apps/v1", "Deployment", podsMetric("packets-per-second", "1"), ingressMetric("Value", "10k"),
+        queueMetric("AverageValue", "10"));
+    done(controller.sync(KEY));
+    assertEquals(2, replicas());
+    assertEquals(List.of(
+        "FailedGetPodsMetric: unable to get metric packets-per-second: no metrics returned from custom metrics API",
+        "FailedGetObjectMetric: unable to get metric requests-per-second: Ingress on ns main-route/unable to fetch "
+            + "metrics from custom metrics API: the server could not find the requested resource (get "
+            + "ingresses.networking.k8s.io.custom.metrics.k8s.io main-route)",
+        "FailedGetExternalMetric: unable to get external metric ns/queue_messages_ready/&LabelSelector{MatchLabels:"
+            + "map[string]string{queue: worker_tasks,},MatchExpressions:[]LabelSelectorRequirement{},}: no metrics "
+            + "returned from external metrics API",
+        "FailedComputeMetricsReplicas: invalid metrics (3 invalid out of 3), first error is: failed to get pods metric "
+            + "value: unable to get metric packets-per-second: no metrics returned from custom metrics API"),
+        fake.eventReasons());
+    assertEquals("False FailedGetPodsMetric: " + PREFIX + "unable to get metric packets-per-second: no metrics "
+        + "returned from custom metrics API", condition("ScalingActive"));
   }
 }
