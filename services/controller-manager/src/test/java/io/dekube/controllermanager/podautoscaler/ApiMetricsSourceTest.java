@@ -55,4 +55,30 @@ class ApiMetricsSourceTest {
     assertEquals("100M", MetricProposals.milliQuantity(100_000_000_000L).toString());
     assertEquals("0", MetricProposals.milliQuantity(0).toString());
   }
+  @Test
+  void metricValueListsAndDiscoveryAreReadAsKubesClientsReadThem() {
+    var custom = MetricValueLists.custom(Buffer.buffer("""
+        {"kind":"MetricValueList","apiVersion":"custom.metrics.k8s.io/v1beta1","items":[
+         {"describedObject":{"kind":"Pod","name":"web-1"},"metricName":"qps","timestamp":"2026-01-01T00:00:00Z",
+          "value":"1500m"},
+         {"describedObject":{"kind":"Pod","name":"web-2"},"metricName":"qps","timestamp":"2026-01-01T00:00:00Z",
+          "windowSeconds":30,"value":"2k"}]}"""));
+    assertEquals(List.of(new MetricsSource.MetricSample("web-1", 1500, java.time.Instant.parse("2026-01-01T00:00:00Z"),
+            Duration.ofMinutes(1)), new MetricsSource.MetricSample("web-2", 2_000_000,
+            java.time.Instant.parse("2026-01-01T00:00:00Z"), Duration.ofSeconds(30))), custom,
+        "without windowSeconds, kube's default window of a minute");
+    assertEquals(List.of(12_000L), MetricValueLists.external(Buffer.buffer("""
+        {"kind":"ExternalMetricValueList","items":[{"metricName":"q","timestamp":"2026-01-01T00:00:00Z",
+         "value":"12"}]}""")).stream().map(MetricsSource.MetricSample::milliValue).toList());
+    var d = MetricValueLists.discovery(Buffer.buffer("""
+        {"kind":"APIGroupList","groups":[{"name":"apps","versions":[{"groupVersion":"apps/v1","version":"v1"}]},
+         {"name":"custom.metrics.k8s.io","versions":[{"groupVersion":"custom.metrics.k8s.io/v1beta2","version":
+          "v1beta2"},{"groupVersion":"custom.metrics.k8s.io/v1beta1","version":"v1beta1"}],
+          "preferredVersion":{"groupVersion":"custom.metrics.k8s.io/v1beta1","version":"v1beta1"}}]}"""),
+        "custom.metrics.k8s.io", "external.metrics.k8s.io", java.time.Instant.EPOCH);
+    assertEquals("v1beta1", d.customVersion(), "the preferred version, as kube's client takes it");
+    assertEquals(false, d.external());
+    assertEquals("the server is currently unable to handle the request (get pods.custom.metrics.k8s.io *)",
+        ApiMetricsSource.error(503, Buffer.buffer("service unavailable"), "get pods.custom.metrics.k8s.io *"));
+  }
 }
