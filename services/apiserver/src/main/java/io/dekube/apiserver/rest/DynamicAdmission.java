@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.store.admission.webhook.AdmissionAttributes;
 import io.dekube.store.admission.webhook.AdmittedPatch;
+import io.dekube.store.admission.webhook.AdmittingStore;
 import io.dekube.store.admission.webhook.WebhookAdmission;
 import io.dekube.core.auth.UserInfo;
 import io.dekube.apiserver.rest.backend.ObjectCache;
@@ -71,7 +72,7 @@ final class DynamicAdmission {
     return AdmittedPatch.run(new AdmittedPatch.Request(store,
         () -> cache.waitForCurrent().map(v -> cache.get(r.namespace(), r.name())), r.type(), r.namespace(), r.name(),
         subresource, patchType, document, o, (op, patched, current) -> admitted(r, r.namespace(), op, r.name(),
-            patched, current, p.dryRun(), writeOptions("PatchOptions", p))));
+            patched, current, p.dryRun(), writeOptions(AdmittingStore.patchOptionsKind(op), p))));
   }
 
   /**
@@ -83,8 +84,9 @@ final class DynamicAdmission {
     if (off(r)) {
       return Future.succeededFuture(obj);
     }
-    return admit(r, r.namespace(), current == null ? AdmissionAttributes.CREATE : AdmissionAttributes.UPDATE, r.name(),
-        obj, current, p.dryRun(), writeOptions("PatchOptions", p));
+    String op = current == null ? AdmissionAttributes.CREATE : AdmissionAttributes.UPDATE;
+    return admit(r, r.namespace(), op, r.name(), obj, current, p.dryRun(),
+        writeOptions(AdmittingStore.patchOptionsKind(op), p));
   }
 
   /** Admits the delete of {@code r}'s object (of {@code namespace/name} in a collection delete). */
@@ -110,6 +112,47 @@ final class DynamicAdmission {
       }
       return admit(r, namespace, AdmissionAttributes.DELETE, name, null, old, d.dryRun(), options).mapEmpty();
     });
+  }
+
+  /**
+   * Admits a request on a subresource whose objects are of its own {@code kind}, as kube's handlers do for them:
+   * {@code CREATE pods/binding} of a Binding, {@code pods/eviction} of an Eviction, {@code serviceaccounts/token} of a
+   * TokenRequest, {@code UPDATE deployments/scale} of Scales, {@code CONNECT pods/exec} of its PodExecOptions (no
+   * options, never a dry run). Completes with the object as the mutating webhooks left it ({@code obj} itself when no
+   * webhook or policy names the resource), the warnings added as {@code Warning} headers.
+   *
+   * @param type    the resource the request names ({@code r}'s, or {@code bindings} for the legacy endpoint)
+   * @param options the request's CreateOptions or UpdateOptions, null for CONNECT
+   */
+  Future<ObjectNode> subresource(ApiRequest r, ResourceType type, String op, String name,
+                                 AdmissionAttributes.ObjectKind kind, ObjectNode obj, ObjectNode old, boolean dryRun,
+                                 ObjectNode options) {
+    if (webhooks == null || !webhooks.mayApply(type)) {
+      return Future.succeededFuture(obj);
+    }
+    UserInfo user = r.ctx().get(UserInfo.CONTEXT_KEY);
+    String subresource = type == r.type() ? r.path().subresource() : "";
+    AdmissionAttributes a = new AdmissionAttributes(op, type, type.apiVersion(), subresource, r.namespace(), name,
+        obj, old, dryRun, options, user, kind);
+    return webhooks.admit(a).map(admitted -> {
+      Responses.warnings(r.ctx(), admitted.warnings());
+      return admitted.object();
+    });
+  }
+
+  /** Whether {@link #subresource} may call anything for {@code type} (else the handler goes on at once). */
+  boolean on(ResourceType type) {
+    return webhooks != null && webhooks.mayApply(type);
+  }
+
+  /** The CreateOptions of a create on a subresource (its dryRun and fieldManager). */
+  static ObjectNode createOptions(WriteParams p) {
+    return writeOptions("CreateOptions", p);
+  }
+
+  /** The UpdateOptions of an update or a patch of a subresource. */
+  static ObjectNode updateOptions(WriteParams p) {
+    return writeOptions("UpdateOptions", p);
   }
 
   /** Runs the webhooks on a write of {@code r} (its path's subresource, if any) to {@code namespace/name}. */

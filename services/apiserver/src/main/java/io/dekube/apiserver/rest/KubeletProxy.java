@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import io.dekube.store.admission.webhook.AdmissionAttributes;
 
 /**
  * The pod subresources the kubelet serves — {@code log}, {@code exec}, {@code attach},
@@ -46,19 +48,48 @@ final class KubeletProxy {
   private final WebSocketClient ws;
   private final Function<ResourceType, ObjectCache> caches;
   private final ResourceType nodes;
+  private final Supplier<DynamicAdmission> admission;
 
-  KubeletProxy(HttpClient http, WebSocketClient ws, Function<ResourceType, ObjectCache> caches, ResourceType nodes) {
+  KubeletProxy(HttpClient http, WebSocketClient ws, Function<ResourceType, ObjectCache> caches, ResourceType nodes,
+               Supplier<DynamicAdmission> admission) {
     this.http = http;
     this.ws = ws;
     this.caches = caches;
     this.nodes = nodes;
+    this.admission = admission;
   }
 
   void handle(ApiRequest r, String sub) {
     HttpServerRequest req = r.ctx().request();
-    if (!sub.equals("log") && WebSocketUpgrade.isUpgrade(req)) {
+    boolean paused = !sub.equals("log") && WebSocketUpgrade.isUpgrade(req);
+    if (paused) {
       req.pause();
     }
+    DynamicAdmission webhooks = admission.get();
+    if (sub.equals("log") || !webhooks.on(r.type())) {
+      proxy(r, sub);
+      return;
+    }
+    // kube admits exec, attach and portforward as a CONNECT of the subresource with its options, before it looks
+    // for the pod's node
+    ObjectNode options = ConnectOptions.of(sub, req.params());
+    webhooks.subresource(r, r.type(), AdmissionAttributes.CONNECT, r.name(), ConnectOptions.kind(sub), options, null,
+        false, null).onComplete(ar -> {
+          try {
+            if (ar.failed()) {
+              throw ar.cause();
+            }
+            proxy(r, sub);
+          } catch (Throwable e) {
+            if (paused) {
+              req.resume();
+            }
+            Responses.fail(r.ctx(), e, r.pretty());
+          }
+        });
+  }
+
+  private void proxy(ApiRequest r, String sub) {
     Target t = target(r, !sub.equals("portforward"));
     switch (sub) {
       case "log" -> logs(r, t);

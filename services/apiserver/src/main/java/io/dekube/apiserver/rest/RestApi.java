@@ -90,10 +90,11 @@ public final class RestApi {
     this.readPoint = new ReadPoint(vertx);
     this.reads = new ReadHandler(caches, readPoint);
     this.writes = new WriteHandler(store, caches, reads);
-    this.scale = new ScaleHandler(store, reads);
+    this.scale = new ScaleHandler(store, reads, writes::admission);
     registry.byResourceName("namespaces").ifPresent(ns -> registry.byResourceName("pods").ifPresent(
         po -> writes.podSecurity(new PodSecurityHeaders(ns, po, caches, PodSecurityConfig.DEFAULT))));
-    this.pods = new PodSubresources(store, reads, new Evictions(store, caches, registry, java.time.Clock.systemUTC()));
+    this.pods = new PodSubresources(store, reads, new Evictions(store, caches, registry, java.time.Clock.systemUTC()),
+        writes::admission);
   }
 
   /**
@@ -127,7 +128,8 @@ public final class RestApi {
    * cluster CA); without it they answer 503.
    */
   public RestApi withKubeletClients(io.vertx.core.http.HttpClient http, io.vertx.core.http.WebSocketClient ws) {
-    registry.byResourceName("nodes").ifPresent(nodes -> kubelets = new KubeletProxy(http, ws, caches, nodes));
+    registry.byResourceName("nodes").ifPresent(nodes -> kubelets = new KubeletProxy(http, ws, caches, nodes,
+        writes::admission));
     return this;
   }
 
@@ -136,7 +138,7 @@ public final class RestApi {
    * {@code apiAudiences} unless the request names others. Without it the subresource answers 503.
    */
   public RestApi withTokenSigner(io.dekube.core.serviceaccount.TokenSigner signer, java.util.List<String> apiAudiences) {
-    tokens = new TokenRequests(reads, caches, registry, signer, apiAudiences);
+    tokens = new TokenRequests(reads, caches, registry, signer, apiAudiences, writes::admission);
     return this;
   }
 

@@ -11,7 +11,9 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.patch.Patches;
 import io.dekube.core.store.WriteOptions;
+import io.dekube.store.admission.webhook.AdmissionAttributes;
 import io.vertx.core.Future;
+import java.util.function.Supplier;
 
 /**
  * The {@code scale} subresource of deployments, replicasets, statefulsets and replicationcontrollers: an
@@ -24,12 +26,17 @@ final class ScaleHandler {
 
   private static final int RETRIES = 5;
 
+  private static final AdmissionAttributes.ObjectKind SCALE = new AdmissionAttributes.ObjectKind("autoscaling", "v1",
+      "Scale");
+
   private final ObjectStore store;
   private final ReadHandler reads;
+  private final Supplier<DynamicAdmission> admission;
 
-  ScaleHandler(ObjectStore store, ReadHandler reads) {
+  ScaleHandler(ObjectStore store, ReadHandler reads, Supplier<DynamicAdmission> admission) {
     this.store = store;
     this.reads = reads;
+    this.admission = admission;
   }
 
   /** The Scale of a parent object: the custom kind's paths when it is one. */
@@ -98,12 +105,31 @@ final class ScaleHandler {
       Decoding.checkTypeMeta(scale, "Scale", "autoscaling/v1", "v1");
       io.dekube.apiserver.audit.AuditHandler.request(r.ctx(), scale);
       Decoding.updateIdentity(r, scale);
-      int replicas = replicas(r, scale);
+      replicas(r, scale);
       String rv = scale.path("metadata").path("resourceVersion").asText("");
       WriteOptions o = WriteHandler.options(p, r).withSubresource("scale")
           .withResourceVersion(rv.isEmpty() ? null : rv);
-      return setReplicas(r, replicas, o);
+      if (!admission.get().on(r.type())) {
+        return setReplicas(r, replicas(r, scale), o);
+      }
+      // kube admits the update of the Scale against the current one, as its scale storage derives it from the parent
+      return reads.get(r).compose(parent -> admitted(r, scale, scaleOf(r, parent), p))
+          .compose(admitted -> setReplicas(r, replicas(r, admitted), o));
     }).onComplete(ar -> answer(r, ar.result(), ar.cause()));
+  }
+
+  /**
+   * {@code scale} as the admission webhooks and policies leave it: kube's {@code UPDATE} of the parent's
+   * {@code scale} subresource, an {@code autoscaling/v1 Scale} with the current one as {@code oldObject} (a PATCH
+   * too, with UpdateOptions); a mutating webhook's replicas are the ones written.
+   */
+  private Future<ObjectNode> admitted(ApiRequest r, ObjectNode scale, ObjectNode current, WriteParams p) {
+    ObjectNode meta = scale.with("metadata");
+    if (!meta.hasNonNull("namespace") && !r.namespace().isEmpty()) {
+      meta.put("namespace", r.namespace());
+    }
+    return admission.get().subresource(r, r.type(), AdmissionAttributes.UPDATE, r.name(), SCALE, scale, current,
+        p.dryRun(), DynamicAdmission.updateOptions(p));
   }
 
   void patch(ApiRequest r) {
@@ -112,20 +138,24 @@ final class ScaleHandler {
         type.equals(MediaTypes.APPLY_PATCH));
     Bodies.read(r.ctx()).compose(body -> {
       JsonNode doc = r.codecs().decoder().decodePatch(type, body);
-      return patchWithRetry(r, type, doc, WriteHandler.options(p, r).withSubresource("scale"), RETRIES);
+      return patchWithRetry(r, type, doc, WriteHandler.options(p, r).withSubresource("scale"), p, RETRIES);
     }).onComplete(ar -> answer(r, ar.result(), ar.cause()));
   }
 
-  private Future<ObjectNode> patchWithRetry(ApiRequest r, String type, JsonNode doc, WriteOptions o, int left) {
+  /** The patch applied to the current Scale, admitted and written; run again on a conflict, admission too. */
+  private Future<ObjectNode> patchWithRetry(ApiRequest r, String type, JsonNode doc, WriteOptions o, WriteParams p,
+                                            int left) {
     return reads.get(r).compose(parent -> {
       ObjectNode scale = scaleOf(r, parent);
       String as = type.equals(MediaTypes.JSON_PATCH) ? Patches.JSON : Patches.MERGE; // a Scale has no lists to merge
-      ObjectNode patched = Patches.apply(as, scale, doc, r.type(), o);
-      int replicas = replicas(r, patched);
+      ObjectNode patched = Patches.apply(as, scale.deepCopy(), doc, r.type(), o);
+      replicas(r, patched);
       String rv = parent.path("metadata").path("resourceVersion").asText();
-      return setReplicas(r, replicas, o.withResourceVersion(rv));
+      Future<ObjectNode> admitted = admission.get().on(r.type()) ? admitted(r, patched, scale, p)
+          : Future.succeededFuture(patched);
+      return admitted.compose(s -> setReplicas(r, replicas(r, s), o.withResourceVersion(rv)));
     }).recover(e -> e instanceof StatusException se && se.code() == 409 && "Conflict".equals(se.reason()) && left > 1
-        ? patchWithRetry(r, type, doc, o, left - 1) : Future.failedFuture(e));
+        ? patchWithRetry(r, type, doc, o, p, left - 1) : Future.failedFuture(e));
   }
 
   private Future<ObjectNode> setReplicas(ApiRequest r, int replicas, WriteOptions o) {

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import io.dekube.store.admission.webhook.AdmissionAttributes;
 
 /**
  * The {@code serviceaccounts/token} subresource (TokenRequest, {@code authentication.k8s.io/v1}),
@@ -32,6 +34,8 @@ import java.util.function.Function;
 final class TokenRequests {
 
   static final String API_VERSION = "authentication.k8s.io/v1";
+  private static final AdmissionAttributes.ObjectKind TOKEN_REQUEST = AdmissionAttributes.ObjectKind.of(API_VERSION,
+      "TokenRequest");
   private static final long MIN_SECONDS = 600;
   private static final long MAX_SECONDS = 1L << 32;
 
@@ -40,17 +44,20 @@ final class TokenRequests {
   private final ResourceRegistry registry;
   private final TokenSigner signer;
   private final List<String> apiAudiences;
+  private final Supplier<DynamicAdmission> admission;
 
   TokenRequests(ReadHandler reads, Function<ResourceType, ObjectCache> caches, ResourceRegistry registry,
-                TokenSigner signer, List<String> apiAudiences) {
+                TokenSigner signer, List<String> apiAudiences, Supplier<DynamicAdmission> admission) {
     this.reads = reads;
     this.caches = caches;
     this.registry = registry;
     this.signer = signer;
     this.apiAudiences = List.copyOf(apiAudiences);
+    this.admission = admission;
   }
 
   void create(ApiRequest r) {
+    WriteParams p = WriteParams.parse(r::query, r.queryAll("dryRun"), "CreateOptions", false);
     Bodies.read(r.ctx()).compose(body -> {
       ObjectNode request = decode(r, body);
       String kind = request.path("kind").asText("TokenRequest");
@@ -58,12 +65,25 @@ final class TokenRequests {
         throw StatusException.badRequest("the body is a " + kind + ", not a TokenRequest");
       }
       io.dekube.apiserver.audit.AuditHandler.request(r.ctx(), request);
+      // as kube decodes it: its kind, the request's namespace, spec.expirationSeconds defaulted to an hour
+      request.put("apiVersion", API_VERSION).put("kind", "TokenRequest");
+      ObjectNode meta = request.with("metadata");
+      if (meta.path("namespace").asText("").isEmpty()) {
+        meta.put("namespace", r.namespace());
+      }
       ObjectNode spec = request.with("spec");
-      JsonNode asked = spec.path("expirationSeconds");
-      long seconds = asked.isNumber() || asked.isTextual() && !asked.asText().isEmpty()
-          ? asked.asLong(TokenSigner.DEFAULT_SECONDS) : TokenSigner.DEFAULT_SECONDS;
-      validate(r, seconds);
-      return reads.get(r).map(sa -> issue(r, request, sa, seconds));
+      if (!spec.hasNonNull("expirationSeconds")) {
+        spec.put("expirationSeconds", TokenSigner.DEFAULT_SECONDS);
+      }
+      // kube admits a CREATE of serviceaccounts/token with the TokenRequest; the admitted request is the one issued
+      return admission.get().subresource(r, r.type(), "CREATE", r.name(), TOKEN_REQUEST, request, null, p.dryRun(),
+          DynamicAdmission.createOptions(p)).compose(admitted -> {
+            JsonNode asked = admitted.path("spec").path("expirationSeconds");
+            long seconds = asked.isNumber() || asked.isTextual() && !asked.asText().isEmpty()
+                ? asked.asLong(TokenSigner.DEFAULT_SECONDS) : TokenSigner.DEFAULT_SECONDS;
+            validate(r, seconds);
+            return reads.get(r).map(sa -> issue(r, admitted, sa, seconds));
+          });
     }).onComplete(ar -> {
       if (ar.failed()) {
         Responses.fail(r.ctx(), ar.cause(), r.pretty());
@@ -95,7 +115,7 @@ final class TokenRequests {
   }
 
   private ObjectNode issue(ApiRequest r, ObjectNode request, ObjectNode sa, long seconds) {
-    ObjectNode spec = (ObjectNode) request.get("spec");
+    ObjectNode spec = request.with("spec");
     List<String> audiences = new ArrayList<>();
     spec.path("audiences").forEach(a -> audiences.add(a.asText()));
     if (audiences.isEmpty()) {

@@ -46,6 +46,11 @@ final class WriteHandler {
     this.webhooks = new DynamicAdmission(admission, caches, store);
   }
 
+  /** The admission webhooks and policies of the REST writes (subresource handlers share them). */
+  DynamicAdmission admission() {
+    return webhooks;
+  }
+
   /** Checks creates against the namespaces (kube's NamespaceLifecycle admission); off when null. */
   void namespaceLifecycle(NamespaceLifecycle lifecycle) {
     this.lifecycle = lifecycle;

@@ -183,7 +183,7 @@ class AdmissionWebhooksKubectlIT {
       assertEquals("true", update.at("/object/metadata/labels/deny").asText(), update.toString());
       assertEquals("web", update.path("oldObject").path("metadata").path("labels").path("app").asText());
       assertFalse(update.path("oldObject").path("metadata").path("labels").has("deny"), update.toString());
-      assertEquals("PatchOptions", update.path("options").path("kind").asText(), update.toString());
+      assertEquals("UpdateOptions", update.path("options").path("kind").asText(), update.toString());
       assertEquals(0, kubectl.run("label", "pod", "good", "-n", "wh-pods", "tier=front").exit());
     } finally {
       kubectl.run("delete", "validatingwebhookconfiguration", "deny-labelled", "--ignore-not-found");

@@ -9,7 +9,7 @@ import io.dekube.core.model.ResourceType;
  * {@code admission.Attributes}. Objects are in the stored version of {@code type}. Immutable (the
  * objects are not copied: callers hand in objects they no longer change).
  *
- * @param operation          {@code CREATE}, {@code UPDATE} or {@code DELETE}
+ * @param operation          {@code CREATE}, {@code UPDATE}, {@code DELETE} or {@code CONNECT}
  * @param type               the stored resource
  * @param requestApiVersion  the {@code group/version} (or {@code v1}) the client addressed
  * @param subresource        {@code status}, ... or "" for the object itself
@@ -21,14 +21,43 @@ import io.dekube.core.model.ResourceType;
  * @param options            the {@code CreateOptions}, {@code UpdateOptions}, {@code PatchOptions} or
  *                           {@code DeleteOptions}
  * @param user               the requesting user
+ * @param objectKind         the kind of the objects when it is not {@code type}'s: a subresource's own kind
+ *                           ({@code autoscaling/v1 Scale}, {@code /v1 Binding}, {@code policy/v1 Eviction},
+ *                           {@code authentication.k8s.io/v1 TokenRequest}, a CONNECT's {@code /v1 PodExecOptions}),
+ *                           as kube's attributes carry the kind of the REST endpoint; null for {@code type}'s kind
  */
 public record AdmissionAttributes(String operation, ResourceType type, String requestApiVersion, String subresource,
                                   String namespace, String name, ObjectNode object, ObjectNode oldObject,
-                                  boolean dryRun, ObjectNode options, UserInfo user) {
+                                  boolean dryRun, ObjectNode options, UserInfo user, ObjectKind objectKind) {
 
   public static final String CREATE = "CREATE";
   public static final String UPDATE = "UPDATE";
   public static final String DELETE = "DELETE";
+  public static final String CONNECT = "CONNECT";
+
+  /** A group, version and kind ({@code ""} group for the core one). */
+  public record ObjectKind(String group, String version, String kind) {
+
+    /** The kind of {@code apiVersion} ({@code v1}, {@code policy/v1}). */
+    public static ObjectKind of(String apiVersion, String kind) {
+      int slash = apiVersion.indexOf('/');
+      return slash < 0 ? new ObjectKind("", apiVersion, kind)
+          : new ObjectKind(apiVersion.substring(0, slash), apiVersion.substring(slash + 1), kind);
+    }
+
+    /** {@code group/version}, or the version alone for the core group. */
+    public String apiVersion() {
+      return group.isEmpty() ? version : group + "/" + version;
+    }
+  }
+
+  /** Attributes of a request whose objects are of {@code type}'s kind. */
+  public AdmissionAttributes(String operation, ResourceType type, String requestApiVersion, String subresource,
+                             String namespace, String name, ObjectNode object, ObjectNode oldObject, boolean dryRun,
+                             ObjectNode options, UserInfo user) {
+    this(operation, type, requestApiVersion, subresource, namespace, name, object, oldObject, dryRun, options, user,
+        null);
+  }
 
   public AdmissionAttributes {
     subresource = subresource == null ? "" : subresource;
@@ -40,13 +69,19 @@ public record AdmissionAttributes(String operation, ResourceType type, String re
   /** These attributes about another new object (what a mutating webhook made of it). */
   AdmissionAttributes withObject(ObjectNode changed) {
     return new AdmissionAttributes(operation, type, requestApiVersion, subresource, namespace, name, changed, oldObject,
-        dryRun, options, user);
+        dryRun, options, user, objectKind);
   }
 
   /** These attributes about {@code object} named {@code name} (a create once its name is generated). */
   AdmissionAttributes named(String name, ObjectNode object) {
     return new AdmissionAttributes(operation, type, requestApiVersion, subresource, namespace, name, object, oldObject,
-        dryRun, options, user);
+        dryRun, options, user, objectKind);
+  }
+
+  /** These attributes about objects of {@code kind} (a subresource's own kind). */
+  public AdmissionAttributes ofKind(ObjectKind kind) {
+    return new AdmissionAttributes(operation, type, requestApiVersion, subresource, namespace, name, object, oldObject,
+        dryRun, options, user, kind);
   }
 
   /** The group of the addressed version ("" for the core group). */

@@ -50,12 +50,17 @@ final class AdmissionReviews {
     ObjectNode review = Json.object().put("apiVersion", GROUP + "/" + version).put("kind", "AdmissionReview");
     ObjectNode r = review.putObject("request");
     r.put("uid", uid);
-    r.set("kind", gvk(a.type().group(), a.type().version(), a.type().kind()));
+    // a subresource of another kind (a Scale, a Binding, a CONNECT's options) is that kind in both places, as kube's
+    // attributes carry the endpoint's kind
+    AdmissionAttributes.ObjectKind own = a.objectKind();
+    r.set("kind", own != null ? gvk(own.group(), own.version(), own.kind())
+        : gvk(a.type().group(), a.type().version(), a.type().kind()));
     r.set("resource", gvr(a.type().group(), a.type().version(), a.type().plural()));
     if (!a.subresource().isEmpty()) {
       r.put("subResource", a.subresource());
     }
-    r.set("requestKind", gvk(a.requestGroup(), a.requestVersion(), a.type().kind()));
+    r.set("requestKind", own != null ? gvk(own.group(), own.version(), own.kind())
+        : gvk(a.requestGroup(), a.requestVersion(), a.type().kind()));
     r.set("requestResource", gvr(a.requestGroup(), a.requestVersion(), a.type().plural()));
     if (!a.subresource().isEmpty()) {
       r.put("requestSubResource", a.subresource());

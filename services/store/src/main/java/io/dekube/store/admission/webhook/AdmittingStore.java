@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class AdmittingStore implements StoreApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdmittingStore.class);
+  private static final AdmissionAttributes.ObjectKind BINDING = new AdmissionAttributes.ObjectKind("", "v1", "Binding");
 
   private final Vertx vertx;
   private final StoreApi store;
@@ -125,7 +126,7 @@ public final class AdmittingStore implements StoreApi {
     return onCaller(AdmittedPatch.run(new AdmittedPatch.Request(store, () -> current(t, namespace, name), t,
         namespace, name, subresource, patchType, patch, o,
         (op, patched, current) -> admitted(t, op, subresource, namespace, name, patched, current, o,
-            "PatchOptions"))));
+            patchOptionsKind(op)))));
   }
 
   /**
@@ -141,8 +142,8 @@ public final class AdmittingStore implements StoreApi {
       meta.put("uid", o.uid());
     }
     binding.putObject("target").put("kind", "Node").put("apiVersion", "v1").put("name", node);
-    return admit(t, AdmissionAttributes.CREATE, "binding", namespace, name, binding, null, o, "CreateOptions")
-        .compose(admitted -> {
+    return admitted(t, AdmissionAttributes.CREATE, "binding", namespace, name, binding, null, o, "CreateOptions",
+        BINDING).map(WebhookAdmission.Admitted::object).compose(admitted -> {
           String target = admitted.path("target").path("name").asText(node);
           if (target.equals(node)) {
             return store.patch(t, namespace, name, patchType, patch, o);
@@ -185,10 +186,17 @@ public final class AdmittingStore implements StoreApi {
   private Future<WebhookAdmission.Admitted> admitted(ResourceType t, String op, String subresource, String namespace,
                                                      String name, ObjectNode obj, ObjectNode old, WriteOptions o,
                                                      String optionsKind) {
+    return admitted(t, op, subresource, namespace, name, obj, old, o, optionsKind, null);
+  }
+
+  /** As above, about objects of {@code kind} (a subresource's own kind; null: {@code t}'s). */
+  private Future<WebhookAdmission.Admitted> admitted(ResourceType t, String op, String subresource, String namespace,
+                                                     String name, ObjectNode obj, ObjectNode old, WriteOptions o,
+                                                     String optionsKind, AdmissionAttributes.ObjectKind kind) {
     // kube's attributes name a Namespace's own name as the namespace of a request on it
     String ns = t.group().isEmpty() && t.plural().equals("namespaces") ? name : namespace;
     AdmissionAttributes a = new AdmissionAttributes(op, t, t.apiVersion(), subresource, ns, name, obj, old,
-        o.dryRun(), options(optionsKind, o), user);
+        o.dryRun(), options(optionsKind, o), user, kind);
     return webhooks.admit(a).map(admitted -> {
       admitted.warnings().forEach(w -> LOG.warn("Warning: {} ({} {} {}/{} by {})", w, op, t.resourceName(),
           namespace, name, user.name()));
@@ -196,7 +204,15 @@ public final class AdmittingStore implements StoreApi {
     });
   }
 
-  /** The {@code CreateOptions}, {@code UpdateOptions}, {@code PatchOptions} or {@code DeleteOptions} of a write. */
+  /**
+   * The options a patch is admitted with: kube's patch handler converts its PatchOptions to the {@code UpdateOptions}
+   * of the update it makes, or to {@code CreateOptions} when a server-side apply creates the object.
+   */
+  public static String patchOptionsKind(String operation) {
+    return operation.equals(AdmissionAttributes.CREATE) ? "CreateOptions" : "UpdateOptions";
+  }
+
+  /** The {@code CreateOptions}, {@code UpdateOptions} or {@code DeleteOptions} of a write. */
   static ObjectNode options(String kind, WriteOptions o) {
     ObjectNode n = Json.object().put("kind", kind).put("apiVersion", "meta.k8s.io/v1");
     if (o.dryRun()) {
@@ -214,9 +230,6 @@ public final class AdmittingStore implements StoreApi {
       }
     } else if (o.fieldManager() != null) {
       n.put("fieldManager", o.fieldManager());
-    }
-    if (kind.equals("PatchOptions") && o.force() != null) {
-      n.put("force", o.force());
     }
     return n;
   }

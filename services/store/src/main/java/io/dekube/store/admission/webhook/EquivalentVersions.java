@@ -95,15 +95,15 @@ public final class EquivalentVersions {
   public Future<AdmissionAttributes> in(AdmissionAttributes a, String apiVersion) {
     ResourceType t = a.type();
     Optional<CustomKind> kind = custom(t);
-    if (apiVersion == null || apiVersion.equals(t.apiVersion()) || kind.isEmpty()) {
-      return Future.succeededFuture(a);
+    if (apiVersion == null || apiVersion.equals(t.apiVersion()) || kind.isEmpty() || a.objectKind() != null) {
+      return Future.succeededFuture(a); // a subresource's own kind (a Scale) is the same in every version
     }
     String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
     ResourceType versioned = new ResourceType(t.group(), version, t.plural(), t.singular(), t.kind(), t.namespaced(),
         t.shortNames(), t.categories(), t.subresources());
     return convert(kind.get(), a.object(), apiVersion).compose(o -> convert(kind.get(), a.oldObject(), apiVersion)
         .map(old -> new AdmissionAttributes(a.operation(), versioned, a.requestApiVersion(), a.subresource(),
-            a.namespace(), a.name(), o, old, a.dryRun(), a.options(), a.user())));
+            a.namespace(), a.name(), o, old, a.dryRun(), a.options(), a.user(), a.objectKind())));
   }
 
   /** {@code object} (of {@code stored}'s kind, in another served version) back in the storage version. */

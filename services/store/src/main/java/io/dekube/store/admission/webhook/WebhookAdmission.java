@@ -221,7 +221,8 @@ public final class WebhookAdmission {
    * Other writes as they are.
    */
   private Prepared prepared(AdmissionAttributes a) {
-    if (!a.operation().equals(AdmissionAttributes.CREATE) || a.object() == null || !a.subresource().isEmpty()) {
+    if (!a.operation().equals(AdmissionAttributes.CREATE) || a.object() == null || !a.subresource().isEmpty()
+        || a.objectKind() != null) {
       return new Prepared(a, null);
     }
     ObjectNode obj = a.object().deepCopy();
@@ -240,7 +241,7 @@ public final class WebhookAdmission {
   private AdmissionAttributes defaulted(AdmissionAttributes a) {
     Verb verb = a.operation().equals(AdmissionAttributes.CREATE) ? Verb.CREATE
         : a.operation().equals(AdmissionAttributes.UPDATE) ? Verb.UPDATE : null;
-    if (verb == null || a.object() == null || !a.subresource().isEmpty()) {
+    if (verb == null || a.object() == null || !a.subresource().isEmpty() || a.objectKind() != null) {
       return a;
     }
     try {
@@ -292,7 +293,9 @@ public final class WebhookAdmission {
           ObjectNode patched = answer != null && answer.patch() != null && a.object() != null
               ? applyPatch(w, versioned, answer) : null;
           // the patch applies in the webhook's version; the object goes on in the stored one (kube converts back)
-          return versions.stored(a.type(), patched).map(stored -> {
+          Future<ObjectNode> back = a.objectKind() != null ? Future.succeededFuture(patched)
+              : versions.stored(a.type(), patched);
+          return back.map(stored -> {
             if (stored != null && !stored.equals(a.object())) {
               changes[0]++;
               return a.withObject(stored);
