@@ -17,46 +17,54 @@ import java.util.UUID;
  * @param defaultUnreachableTolerationSeconds {@code --default-unreachable-toleration-seconds} (300)
  * @param clusterCidr                        {@code --cluster-cidr} (127.244.0.0/16), a /24 per node
  * @param localPathDir                       where the local-path provisioner makes volume folders; null: no provisioner
+ * @param hpa                                the HPA controller's {@code --horizontal-pod-autoscaler-*} settings
  */
 public record ControllerManagerConfig(String identity, Duration leaseDuration, Duration renewDeadline,
                                       Duration retryPeriod, Duration resync, int workers,
                                       Duration nodeMonitorGracePeriod, long defaultUnreachableTolerationSeconds,
-                                      String clusterCidr, String localPathDir) {
+                                      String clusterCidr, String localPathDir,
+                                      io.dekube.controllermanager.podautoscaler.HpaOptions hpa) {
 
   /** kube's defaults and a fresh identity. */
   public static ControllerManagerConfig defaults() {
     return new ControllerManagerConfig("controller-manager-" + UUID.randomUUID().toString().substring(0, 8),
         Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(5), 5,
-        Duration.ofSeconds(40), 300, "127.244.0.0/16", null);
+        Duration.ofSeconds(40), 300, "127.244.0.0/16", null,
+        io.dekube.controllermanager.podautoscaler.HpaOptions.DEFAULTS);
   }
 
   public ControllerManagerConfig withIdentity(String v) {
     return new ControllerManagerConfig(v, leaseDuration, renewDeadline, retryPeriod, resync, workers,
-        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, localPathDir);
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa);
   }
 
   public ControllerManagerConfig withLeaderElection(Duration lease, Duration renew, Duration retry) {
     return new ControllerManagerConfig(identity, lease, renew, retry, resync, workers, nodeMonitorGracePeriod,
-        defaultUnreachableTolerationSeconds, clusterCidr, localPathDir);
+        defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa);
   }
 
   public ControllerManagerConfig withNodeMonitorGracePeriod(Duration v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers, v,
-        defaultUnreachableTolerationSeconds, clusterCidr, localPathDir);
+        defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa);
   }
 
   public ControllerManagerConfig withDefaultUnreachableTolerationSeconds(long v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
-        nodeMonitorGracePeriod, v, clusterCidr, localPathDir);
+        nodeMonitorGracePeriod, v, clusterCidr, localPathDir, hpa);
   }
 
   public ControllerManagerConfig withClusterCidr(String v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
-        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, v, localPathDir);
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, v, localPathDir, hpa);
   }
 
   public ControllerManagerConfig withLocalPathDir(String v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
-        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, v);
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, v, hpa);
+  }
+
+  public ControllerManagerConfig withHpa(io.dekube.controllermanager.podautoscaler.HpaOptions v) {
+    return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, v);
   }
 }

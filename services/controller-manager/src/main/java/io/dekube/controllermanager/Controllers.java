@@ -66,8 +66,8 @@ final class Controllers {
     specs.add(new Spec("horizontalpodautoscaling", List.of("horizontalpodautoscalers.autoscaling", "pods",
         "deployments.apps", "replicasets.apps", "statefulsets.apps", "replicationcontrollers", "endpoints"),
         ctx -> new io.dekube.controllermanager.podautoscaler.HorizontalController(ctx,
-            io.dekube.controllermanager.podautoscaler.HorizontalController.metricsSource(ctx, api))
-            .loop(c.resync(), c.workers())));
+            io.dekube.controllermanager.podautoscaler.HorizontalController.metricsSource(ctx, api, c.hpa()), c.hpa())
+            .loop(c.resync(), c.hpa().concurrentSyncs())));
     // quotas: status.hard and status.used of every ResourceQuota, from the kinds it counts
     List<String> quotaReads = new java.util.ArrayList<>(List.of("resourcequotas"));
     ResourceQuotaController.served(io.dekube.core.model.ResourceRegistry.builtIn()).stream()

@@ -40,7 +40,8 @@ final class CustomMetricProposals {
   }
 
   static Future<MetricProposals.Measured> pods(PodsMetricSource source, String namespace, LabelSelector selector,
-                                               List<Pod> pods, int current, MetricsSource metrics, Instant now) {
+                                               List<Pod> pods, int current, MetricsSource metrics, ReplicaCalculator calc,
+                                               Instant now) {
     String name = source.getMetric().getName();
     String reason = "FailedGetPodsMetric";
     String outer = "failed to get pods metric value: ";
@@ -61,7 +62,7 @@ final class CustomMetricProposals {
         Map<String, PodSample> samples = new HashMap<>();
         ar.result().forEach(m -> samples.put(m.name(), new PodSample(m.milliValue(), m.timestamp(), m.window())));
         try {
-          ReplicaCalculator.Result r = ReplicaCalculator.averageValue(current,
+          ReplicaCalculator.Result r = calc.averageValue(current,
               ReplicaCalculator.milli(target.getAverageValue()), samples, pods, "", now);
           MetricStatus status = new MetricStatus();
           status.setType("Pods");
@@ -76,7 +77,8 @@ final class CustomMetricProposals {
   }
 
   static Future<MetricProposals.Measured> object(ObjectMetricSource source, String namespace, List<Pod> pods,
-                                                 int current, int statusReplicas, MetricsSource metrics) {
+                                                 int current, int statusReplicas, MetricsSource metrics,
+                                                 ReplicaCalculator calc) {
     String name = source.getMetric().getName();
     String reason = "FailedGetObjectMetric";
     String outer = "failed to get object metric value: ";
@@ -108,7 +110,7 @@ final class CustomMetricProposals {
           MetricStatus status = new MetricStatus();
           status.setType("Object");
           if (average) {
-            ReplicaCalculator.Result r = ReplicaCalculator.perPod(statusReplicas, usage,
+            ReplicaCalculator.Result r = calc.perPod(statusReplicas, usage,
                 ReplicaCalculator.milli(target.getAverageValue()));
             status.setObject(new ObjectMetricStatus(averageValue(r.averageMilli()), null,
                 identifier(source.getMetric())));
@@ -116,7 +118,7 @@ final class CustomMetricProposals {
                 + MetricProposals.selectorString(source.getMetric().getSelector()) + ")", status));
           }
           try {
-            ReplicaCalculator.Result r = ReplicaCalculator.usageRatio(current, usage,
+            ReplicaCalculator.Result r = calc.usageRatio(current, usage,
                 ReplicaCalculator.milli(target.getValue()), pods);
             status.setObject(new ObjectMetricStatus(value(usage), described, identifier(source.getMetric())));
             return Future.succeededFuture(new MetricProposals.Measured(r.replicas(), described.getKind() + " metric "
@@ -128,7 +130,8 @@ final class CustomMetricProposals {
   }
 
   static Future<MetricProposals.Measured> external(ExternalMetricSource source, String namespace, List<Pod> pods,
-                                                   int current, int statusReplicas, MetricsSource metrics) {
+                                                   int current, int statusReplicas, MetricsSource metrics,
+                                                   ReplicaCalculator calc) {
     String name = source.getMetric().getName();
     String reason = "FailedGetExternalMetric";
     String outer = "failed to get " + name + " external metric value: ";
@@ -161,13 +164,13 @@ final class CustomMetricProposals {
         MetricStatus status = new MetricStatus();
         status.setType("External");
         if (average) {
-          ReplicaCalculator.Result r = ReplicaCalculator.perPod(statusReplicas, sum,
+          ReplicaCalculator.Result r = calc.perPod(statusReplicas, sum,
               ReplicaCalculator.milli(target.getAverageValue()));
           status.setExternal(new ExternalMetricStatus(averageValue(r.averageMilli()), identifier(source.getMetric())));
           return Future.succeededFuture(new MetricProposals.Measured(r.replicas(), metricName, status));
         }
         try {
-          ReplicaCalculator.Result r = ReplicaCalculator.usageRatio(current, sum,
+          ReplicaCalculator.Result r = calc.usageRatio(current, sum,
               ReplicaCalculator.milli(target.getValue()), pods);
           status.setExternal(new ExternalMetricStatus(value(sum), identifier(source.getMetric())));
           return Future.succeededFuture(new MetricProposals.Measured(r.replicas(), metricName, status));

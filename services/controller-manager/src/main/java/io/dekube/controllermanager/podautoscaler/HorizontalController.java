@@ -32,10 +32,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * kube's horizontal pod autoscaler controller, for Resource and ContainerResource metrics ({@code cpu},
  * {@code memory}; Utilization or AverageValue targets) read from {@code metrics.k8s.io}, Pods and Object
  * metrics from {@code custom.metrics.k8s.io} and External ones from {@code external.metrics.k8s.io}
- * (each failing as kube's when its API is not registered): every 15 s per HPA, the
+ * (each failing as kube's when its API is not registered): every sync period (15 s) per HPA, the
  * target's replicas and selector, its pods and their usage, the count each metric asks for
  * ({@link ReplicaCalculator}), the largest of them, then kube's normalisation — the scale-down
- * stabilisation (the largest recommendation of the last 5 min, or the behaviour's windows and
+ * stabilisation (the largest recommendation of the last 5 min by default, or the behaviour's windows and
  * policies, {@link ScalingRules}), the min/max bounds and, without a behaviour, at most
  * {@code max(2 × current, 4)} up — and a write of the target's replicas. Status (current/desired
  * replicas, current metrics, lastScaleTime, the AbleToScale/ScalingActive/ScalingLimited conditions)
@@ -45,8 +45,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class HorizontalController implements Reconciler {
 
   public static final String COMPONENT = "horizontal-pod-autoscaler";
-  static final Duration SYNC_PERIOD = Duration.ofSeconds(15);
-  static final Duration DOWNSCALE_STABILIZATION = Duration.ofMinutes(5);
+  /** kube's default sync period (tests step their clocks by it). */
+  static final Duration SYNC_PERIOD = HpaOptions.DEFAULTS.syncPeriod();
 
   private final ControllerContext ctx;
   private final ResourceType hpaType;
@@ -54,6 +54,8 @@ public final class HorizontalController implements Reconciler {
   private final Lister<Pod> pods;
   private final ScaleTarget targets;
   private final MetricsSource metrics;
+  private final HpaOptions options;
+  private final ReplicaCalculator calc;
   private final Map<ObjectKey, ScalingRules.History> histories = new ConcurrentHashMap<>();
   private final Map<ObjectKey, LastSync> lastSyncs = new ConcurrentHashMap<>();
   /** Each HPA's target selector as last read (kube's hpaSelectors), to find pods two HPAs claim. */
@@ -61,7 +63,14 @@ public final class HorizontalController implements Reconciler {
   private ControllerLoop loop;
 
   public HorizontalController(ControllerContext ctx, MetricsSource metrics) {
+    this(ctx, metrics, HpaOptions.DEFAULTS);
+  }
+
+  /** With the {@code --horizontal-pod-autoscaler-*} settings of {@code options}. */
+  public HorizontalController(ControllerContext ctx, MetricsSource metrics, HpaOptions options) {
     this.ctx = ctx;
+    this.options = options;
+    this.calc = new ReplicaCalculator(options);
     this.hpaType = ctx.type("horizontalpodautoscalers.autoscaling");
     this.hpas = ctx.lister("horizontalpodautoscalers.autoscaling", HorizontalPodAutoscaler.class);
     this.pods = ctx.lister("pods", Pod.class);
@@ -73,16 +82,16 @@ public final class HorizontalController implements Reconciler {
    * Where the controller reads its metrics: metrics.k8s.io, custom.metrics.k8s.io and external.metrics.k8s.io
    * through the apiserver with {@code api}, or — without credentials — a source that says so.
    */
-  public static MetricsSource metricsSource(ControllerContext ctx, ApiCredentials api) {
+  public static MetricsSource metricsSource(ControllerContext ctx, ApiCredentials api, HpaOptions options) {
     if (api == null) {
       return (ns, selector) -> Future.failedFuture("the controller-manager has no apiserver credentials "
           + "to read metrics.k8s.io with");
     }
     return new ApiMetricsSource(ctx.vertx(), api, ctx.lister("endpoints", io.fabric8.kubernetes.api.model.Endpoints.class),
-        ctx.registry(), SYNC_PERIOD, ctx.clock());
+        ctx.registry(), options.syncPeriod(), ctx.clock());
   }
 
-  /** The loop: HPAs, each synced again every 15 s. */
+  /** The loop: HPAs, each synced again every sync period (15 s by default). */
   public ControllerLoop loop(Duration resync, int workers) {
     loop = new ControllerLoop(ctx.vertx(), "horizontalpodautoscaler", this, hpas.cache(), resync, workers);
     return loop;
@@ -140,7 +149,7 @@ public final class HorizontalController implements Reconciler {
         return writeStatus(hpa, status);
       }
       ScalingRules.Decision d = ScalingRules.normalize(hpa.getSpec().getBehavior(), history, current,
-          proposal.replicas(), min, max, now);
+          proposal.replicas(), min, max, now, options.downscaleStabilization());
       condition(status, "AbleToScale", "True", d.stabilizedReason(), d.stabilizedMessage(), now);
       condition(status, "ScalingLimited", d.limited() ? "True" : "False", d.limitReason(), d.limitMessage(), now);
       String reason = d.replicas() > current ? proposal.metricName() + " above target" : "All metrics below target";
@@ -149,7 +158,7 @@ public final class HorizontalController implements Reconciler {
   }
 
   /**
-   * Whether this HPA was synced less than 15 s ago with the same spec: kube adds every HPA event to its
+   * Whether this HPA was synced less than a sync period ago with the same spec: kube adds every HPA event to its
    * queue with the sync period's delay, so its own status writes (and the target's replica change they
    * cause) do not make it compute again at once — which here would rescale from a target not yet seen
    * at its new size. A new HPA or a changed spec is synced at once.
@@ -158,7 +167,7 @@ public final class HorizontalController implements Reconciler {
     Long generation = hpa.getMetadata().getGeneration();
     LastSync last = lastSyncs.get(key);
     if (last != null && java.util.Objects.equals(last.generation(), generation)
-        && now.isBefore(last.at().plus(SYNC_PERIOD))) {
+        && now.isBefore(last.at().plus(options.syncPeriod()))) {
       return true;
     }
     lastSyncs.put(key, new LastSync(generation, now));
@@ -168,10 +177,10 @@ public final class HorizontalController implements Reconciler {
   private record LastSync(Long generation, Instant at) {
   }
 
-  /** Syncs {@code key} again in 15 s (the queue keeps one delayed add per key, as kube's). */
+  /** Syncs {@code key} again in a sync period (the queue keeps one delayed add per key, as kube's). */
   private void resyncLater(ObjectKey key) {
     if (loop != null) {
-      loop.enqueueAfter(key, SYNC_PERIOD);
+      loop.enqueueAfter(key, options.syncPeriod());
     }
   }
 
@@ -211,7 +220,7 @@ public final class HorizontalController implements Reconciler {
     List<Future<Object>> each = new ArrayList<>();
     for (MetricSpec spec : specs) {
       each.add(MetricProposals.of(spec, key.namespace(), selector, selected, target.replicas(),
-              target.statusReplicas(), metrics, now)
+              target.statusReplicas(), metrics, calc, now)
           .map(p -> (Object) p).recover(e -> Future.succeededFuture(e)));
     }
     return Future.join(each).compose(all -> {

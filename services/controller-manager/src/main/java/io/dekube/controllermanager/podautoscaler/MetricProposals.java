@@ -51,28 +51,30 @@ final class MetricProposals {
    * divide by, as kube's).
    */
   static Future<Measured> of(MetricSpec spec, String namespace, LabelSelector selector, List<Pod> pods, int current,
-                             int statusReplicas, MetricsSource metrics, Instant now) {
+                             int statusReplicas, MetricsSource metrics, ReplicaCalculator calc, Instant now) {
     String type = spec.getType() == null ? "" : spec.getType();
     switch (type) {
       case "Resource" -> {
         String resource = spec.getResource().getName();
         return resource(spec.getResource().getTarget(), resource, null, namespace, selector, pods, current, metrics,
-            now, "FailedGetResourceMetric", "failed to get " + resource + " resource metric value: ");
+            calc, now, "FailedGetResourceMetric", "failed to get " + resource + " resource metric value: ");
       }
       case "ContainerResource" -> {
         var source = spec.getContainerResource();
         return resource(source.getTarget(), source.getName(), source.getContainer(), namespace, selector, pods,
-            current, metrics, now, "FailedGetContainerResourceMetric", "failed to get " + source.getContainer()
+            current, metrics, calc, now, "FailedGetContainerResourceMetric", "failed to get " + source.getContainer()
                 + " container metric value: ");
       }
       case "Pods" -> {
-        return CustomMetricProposals.pods(spec.getPods(), namespace, selector, pods, current, metrics, now);
+        return CustomMetricProposals.pods(spec.getPods(), namespace, selector, pods, current, metrics, calc, now);
       }
       case "Object" -> {
-        return CustomMetricProposals.object(spec.getObject(), namespace, pods, current, statusReplicas, metrics);
+        return CustomMetricProposals.object(spec.getObject(), namespace, pods, current, statusReplicas, metrics,
+            calc);
       }
       case "External" -> {
-        return CustomMetricProposals.external(spec.getExternal(), namespace, pods, current, statusReplicas, metrics);
+        return CustomMetricProposals.external(spec.getExternal(), namespace, pods, current, statusReplicas,
+            metrics, calc);
       }
       default -> {
         String message = "unknown metric source type \"" + type + "\"";
@@ -92,7 +94,7 @@ final class MetricProposals {
    */
   private static Future<Measured> resource(MetricTarget target, String resource, String container, String namespace,
                                            LabelSelector selector, List<Pod> pods, int current, MetricsSource metrics,
-                                           Instant now, String reason, String outer) {
+                                           ReplicaCalculator calc, Instant now, String reason, String outer) {
     if (target.getAverageValue() == null && target.getAverageUtilization() == null) {
       String message = "invalid resource metric source: neither an average utilization target nor an average value "
           + "(usage) target was set";
@@ -117,11 +119,11 @@ final class MetricProposals {
         String name;
         ReplicaCalculator.Result r;
         if (raw) {
-          r = ReplicaCalculator.averageValue(current, ReplicaCalculator.milli(target.getAverageValue()), samples, pods,
+          r = calc.averageValue(current, ReplicaCalculator.milli(target.getAverageValue()), samples, pods,
               resource, now);
           name = resource + " resource";
         } else {
-          r = ReplicaCalculator.utilization(current, target.getAverageUtilization(), samples, pods, resource, container,
+          r = calc.utilization(current, target.getAverageUtilization(), samples, pods, resource, container,
               now);
           value.setAverageUtilization(r.utilization());
           name = resource + (container == null ? "" : " container") + " resource utilization (percentage of request)";

@@ -16,18 +16,18 @@ import java.util.Set;
 /**
  * kube's replica calculator for resource metrics ({@code GetResourceReplicas},
  * {@code GetRawResourceReplicas}): the usage ratio of the pods with a sample to the target, then
- * {@code ceil(ratio × pods)} unless it is within the tolerance (10 %). Pods being deleted or failed
+ * {@code ceil(ratio × pods)} unless it is within the tolerance (10 % by default). Pods being deleted or failed
  * are ignored; pending ones, and for CPU pods not yet ready or still starting (5 min of
  * initialisation, whose sample predates their readiness), count as unready; pods without a sample
  * are missing. To scale down, missing pods are assumed at their request (or the target value); to
  * scale up, missing and unready pods are assumed idle — and when that assumption flips the
- * direction, the count stays. Pure.
+ * direction, the count stays. Pure apart from its settings.
  */
 final class ReplicaCalculator {
 
-  static final double TOLERANCE = 0.1;
-  static final Duration CPU_INITIALIZATION_PERIOD = Duration.ofMinutes(5);
-  static final Duration INITIAL_READINESS_DELAY = Duration.ofSeconds(30);
+  private final double tolerance;
+  private final Duration cpuInitializationPeriod;
+  private final Duration initialReadinessDelay;
 
   /** A computed count, with the current utilization (percent of requests; -1 for value targets) and average. */
   record Result(int replicas, int utilization, long averageMilli) {
@@ -40,11 +40,15 @@ final class ReplicaCalculator {
     }
   }
 
-  private ReplicaCalculator() {
+  /** A calculator with the controller's tolerance, CPU initialisation period and initial readiness delay. */
+  ReplicaCalculator(HpaOptions options) {
+    this.tolerance = options.tolerance();
+    this.cpuInitializationPeriod = options.cpuInitializationPeriod();
+    this.initialReadinessDelay = options.initialReadinessDelay();
   }
 
   /** For a target utilization (percent of the pods' requests of {@code resource}). */
-  static Result utilization(int current, int targetPercent, Map<String, PodSample> samples, List<Pod> pods,
+  Result utilization(int current, int targetPercent, Map<String, PodSample> samples, List<Pod> pods,
                             String resource, String container, Instant now) throws CalculationException {
     Groups g = groups(samples, pods, resource, now);
     Map<String, Long> metrics = g.ready();
@@ -61,7 +65,7 @@ final class ReplicaCalculator {
   }
 
   /** For a target average value (milli-units per pod) of {@code resource}. */
-  static Result averageValue(int current, long targetMilli, Map<String, PodSample> samples, List<Pod> pods,
+  Result averageValue(int current, long targetMilli, Map<String, PodSample> samples, List<Pod> pods,
                              String resource, Instant now) throws CalculationException {
     Groups g = groups(samples, pods, resource, now);
     Map<String, Long> metrics = g.ready();
@@ -77,12 +81,12 @@ final class ReplicaCalculator {
    * target value: within the tolerance nothing changes, else {@code ceil(ratio × ready pods)} (running
    * and Ready); from zero replicas, {@code ceil(ratio)} whatever the tolerance.
    */
-  static Result usageRatio(int current, long usageMilli, long targetMilli, List<Pod> pods) throws CalculationException {
+  Result usageRatio(int current, long usageMilli, long targetMilli, List<Pod> pods) throws CalculationException {
     double ratio = (double) usageMilli / targetMilli;
     if (current == 0) {
       return new Result((int) Math.ceil(ratio), -1, usageMilli);
     }
-    if (Math.abs(1.0 - ratio) <= TOLERANCE) {
+    if (Math.abs(1.0 - ratio) <= tolerance) {
       return new Result(current, -1, usageMilli);
     }
     if (pods.isEmpty()) {
@@ -99,10 +103,10 @@ final class ReplicaCalculator {
    * kube's {@code GetObjectPerPodMetricReplicas} / {@code GetExternalPerPodMetricReplicas}: a total against
    * a target per pod of the target's {@code status.replicas}; the average reported is the total over them.
    */
-  static Result perPod(int statusReplicas, long usageMilli, long targetPerPodMilli) {
+  Result perPod(int statusReplicas, long usageMilli, long targetPerPodMilli) {
     int replicas = statusReplicas;
     double ratio = (double) usageMilli / ((double) targetPerPodMilli * statusReplicas);
-    if (Math.abs(1.0 - ratio) > TOLERANCE) {
+    if (Math.abs(1.0 - ratio) > tolerance) {
       replicas = (int) Math.ceil((double) usageMilli / targetPerPodMilli);
     }
     // kube divides by zero replicas here (a Scale whose status says none yet); the total stands for the average
@@ -123,12 +127,12 @@ final class ReplicaCalculator {
    * The count from the first ratio, or — with missing or (scaling up) unready pods — from the ratio
    * with those assumed at {@code assumedFull} when scaling down and idle when scaling up.
    */
-  private static int replicas(int current, double usageRatio, Map<String, Long> metrics, Groups g,
+  private int replicas(int current, double usageRatio, Map<String, Long> metrics, Groups g,
                               java.util.function.Function<String, Long> assumedFull,
                               Ratio ratioOf) throws CalculationException {
     boolean scaleUpWithUnready = !g.unready().isEmpty() && usageRatio > 1.0;
     if (!scaleUpWithUnready && g.missing().isEmpty()) {
-      if (Math.abs(1.0 - usageRatio) <= TOLERANCE) {
+      if (Math.abs(1.0 - usageRatio) <= tolerance) {
         return current;
       }
       return (int) Math.ceil(usageRatio * metrics.size());
@@ -141,7 +145,7 @@ final class ReplicaCalculator {
       g.unready().forEach(pod -> assumed.put(pod, 0L));
     }
     double newRatio = ratioOf.of(assumed);
-    if (Math.abs(1.0 - newRatio) <= TOLERANCE || (usageRatio < 1.0 && newRatio > 1.0)
+    if (Math.abs(1.0 - newRatio) <= tolerance || (usageRatio < 1.0 && newRatio > 1.0)
         || (usageRatio > 1.0 && newRatio < 1.0)) {
       return current;
     }
@@ -156,7 +160,7 @@ final class ReplicaCalculator {
    * Sorts the selected pods as kube's {@code groupPods}; pods being deleted or failed are left out.
    * Fails when there are no pods or no ready pod with a sample.
    */
-  private static Groups groups(Map<String, PodSample> samples, List<Pod> pods, String resource, Instant now)
+  private Groups groups(Map<String, PodSample> samples, List<Pod> pods, String resource, Instant now)
       throws CalculationException {
     if (pods.isEmpty()) {
       throw new CalculationException("no pods returned by selector while calculating replica count");
@@ -190,7 +194,7 @@ final class ReplicaCalculator {
     return new Groups(ready, unready, missing);
   }
 
-  private static boolean cpuUnready(Pod p, PodSample sample, Instant now) {
+  private boolean cpuUnready(Pod p, PodSample sample, Instant now) {
     PodCondition ready = p.getStatus().getConditions() == null ? null : p.getStatus().getConditions().stream()
         .filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
     String started = p.getStatus().getStartTime();
@@ -199,10 +203,10 @@ final class ReplicaCalculator {
     }
     Instant start = Instant.parse(started);
     Instant transition = Instant.parse(ready.getLastTransitionTime());
-    if (start.plus(CPU_INITIALIZATION_PERIOD).isAfter(now)) {
+    if (start.plus(cpuInitializationPeriod).isAfter(now)) {
       return "False".equals(ready.getStatus()) || sample.timestamp().isBefore(transition.plus(sample.window()));
     }
-    return "False".equals(ready.getStatus()) && start.plus(INITIAL_READINESS_DELAY).isAfter(transition);
+    return "False".equals(ready.getStatus()) && start.plus(initialReadinessDelay).isAfter(transition);
   }
 
   /**

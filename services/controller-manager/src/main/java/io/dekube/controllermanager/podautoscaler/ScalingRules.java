@@ -58,10 +58,14 @@ final class ScalingRules {
   private ScalingRules() {
   }
 
+  /**
+   * @param downscaleStabilization the window without a behaviour
+   *                               ({@code --horizontal-pod-autoscaler-downscale-stabilization})
+   */
   static Decision normalize(HorizontalPodAutoscalerBehavior behavior, History h, int current, int proposed, int min,
-                            int max, Instant now) {
+                            int max, Instant now, Duration downscaleStabilization) {
     if (behavior == null) {
-      int stabilized = highestRecent(h, proposed, now, HorizontalController.DOWNSCALE_STABILIZATION);
+      int stabilized = highestRecent(h, proposed, now, downscaleStabilization);
       boolean held = stabilized != proposed;
       int upLimit = Math.max(2 * current, 4);
       boolean rateLimits = max > upLimit;

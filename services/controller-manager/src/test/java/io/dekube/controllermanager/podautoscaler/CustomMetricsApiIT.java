@@ -153,7 +153,7 @@ class CustomMetricsApiIT {
     ApiCredentials credentials = new ApiCredentials(server.pki.ca().certificatePem(), cm.certificatePem(), cm.keyPem());
     MetricsSource source = new ApiMetricsSource(VERTX, credentials, new Lister<>(fake.store.cache(
         fake.store.type("endpoints")), io.fabric8.kubernetes.api.model.Endpoints.class), fake.ctx.registry(),
-        HorizontalController.SYNC_PERIOD, fake.clock);
+        HpaOptions.DEFAULTS.syncPeriod(), fake.clock);
     return new HorizontalController(fake.ctx, source);
   }
 

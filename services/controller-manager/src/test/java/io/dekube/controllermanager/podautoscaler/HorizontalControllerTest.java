@@ -48,7 +48,7 @@ class HorizontalControllerTest {
   private List<Long> externalMillis;
   /** The calls the custom and external metrics APIs got. */
   private final List<String> asked = new java.util.ArrayList<>();
-  private final HorizontalController controller = new HorizontalController(fake.ctx, new MetricsSource() {
+  private final MetricsSource source = new MetricsSource() {
     @Override
     public Future<List<PodMetrics>> pods(String ns, io.dekube.core.informer.LabelSelector sel) {
       if (metricsFailure != null) {
@@ -94,7 +94,8 @@ class HorizontalControllerTest {
       return Future.succeededFuture(externalMillis.stream().map(v -> new MetricSample("", v, fake.clock.instant(),
           Duration.ofMinutes(1))).toList());
     }
-  });
+  };
+  private final HorizontalController controller = new HorizontalController(fake.ctx, source);
   private static final ObjectKey KEY = new ObjectKey("ns", "web");
 
   private void deployment(int replicas) {
@@ -626,5 +627,48 @@ class HorizontalControllerTest {
         fake.eventReasons());
     assertEquals("False FailedGetPodsMetric: " + PREFIX + "unable to get metric packets-per-second: no metrics "
         + "returned from custom metrics API", condition("ScalingActive"));
+  }
+  @Test
+  void theToleranceFlagWidensTheBandInWhichNothingChanges() {
+    deployment(2);
+    hpa(1, 10, 50);
+    pod("web-1", "100m", 58L);
+    pod("web-2", "100m", 58L);
+    HpaOptions wide = new HpaOptions(Duration.ofSeconds(15), 0.2, Duration.ofMinutes(5), Duration.ofMinutes(5),
+        Duration.ofSeconds(30), 5);
+    done(new HorizontalController(fake.ctx, source, wide).sync(KEY));
+    assertEquals(2, replicas(), "116 % of the target is within a tolerance of 0.2");
+    fake.clock.set(fake.clock.instant().plus(HorizontalController.SYNC_PERIOD));
+    done(controller.sync(KEY));
+    assertEquals(3, replicas(), "but not within kube's default 0.1: ceil(1.16 × 2)");
+  }
+
+  @Test
+  void theDownscaleStabilizationAndSyncPeriodFlagsAreTheControllers() {
+    deployment(4);
+    hpa(1, 10, 50);
+    for (int i = 1; i <= 4; i++) {
+      pod("web-" + i, "100m", 10L);
+    }
+    HpaOptions quick = new HpaOptions(Duration.ofSeconds(30), 0.1, Duration.ofSeconds(20), Duration.ofMinutes(5),
+        Duration.ofSeconds(30), 5);
+    HorizontalController c = new HorizontalController(fake.ctx, source, quick);
+    done(c.sync(KEY));
+    assertEquals(4, replicas(), "a new HPA keeps to its first recommendation for the window");
+    fake.clock.set(fake.clock.instant().plusSeconds(15));
+    done(c.sync(KEY));
+    assertEquals("True ScaleDownStabilized: recent recommendations were higher than current one, applying the highest "
+        + "recent recommendation", condition("AbleToScale"), "synced again: kube requeues on its own status update");
+    fake.clock.set(fake.clock.instant().plusSeconds(15));
+    done(c.sync(KEY));
+    assertEquals(1, replicas(), "30 s on, past a 20 s window: 20 % of 50 % on 4 pods asks for 1");
+  }
+
+  @Test
+  void kubeValidatesOnlyTheConcurrentSyncs() {
+    assertEquals(null, HpaOptions.DEFAULTS.invalid());
+    assertEquals("concurrent-horizontal-pod-autoscaler-syncs must be greater than 0, but got 0", new HpaOptions(
+        Duration.ofSeconds(15), 0.1, Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofSeconds(30), 0)
+        .invalid());
   }
 }
