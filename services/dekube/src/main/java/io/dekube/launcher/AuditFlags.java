@@ -111,7 +111,8 @@ final class AuditFlags {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
-  private static int integer(Flags f, String name, int fallback) {
+  /** pflag's {@code Int32}/{@code Int}: {@code strconv.ParseInt}'s words for a value that does not parse. */
+  static int integer(Flags f, String name, int fallback) {
     long v = int64(f, name, fallback);
     if (v != (int) v) {
       throw invalid(name, f.raw(name).orElse(""), "strconv.ParseInt: parsing " + goQuote(f.raw(name).orElse(""))
@@ -136,6 +137,11 @@ final class AuditFlags {
   }
 
   private static float float32(Flags f, String name, float fallback) {
+    return (float) float64(f, name, fallback);
+  }
+
+  /** pflag's {@code Float64}: {@code strconv.ParseFloat}'s words for a value that does not parse. */
+  static double float64(Flags f, String name, double fallback) {
     String v = f.raw(name).orElse(null);
     if (v == null) {
       return fallback;
@@ -144,7 +150,7 @@ final class AuditFlags {
       if (!v.matches("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?")) {
         throw new NumberFormatException(v);
       }
-      return Float.parseFloat(v);
+      return Double.parseDouble(v);
     } catch (NumberFormatException e) {
       throw invalid(name, v, "strconv.ParseFloat: parsing " + goQuote(v) + ": invalid syntax");
     }

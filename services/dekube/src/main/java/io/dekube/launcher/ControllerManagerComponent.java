@@ -6,6 +6,7 @@ import io.dekube.controllermanager.plugins.PluginException;
 import io.dekube.controllermanager.plugins.PluginJar;
 import io.dekube.controllermanager.plugins.PluginJars;
 import io.dekube.controllermanager.podautoscaler.ApiCredentials;
+import io.dekube.controllermanager.podautoscaler.HpaOptions;
 import io.dekube.controllermanager.serviceaccount.TokenCredentials;
 import io.dekube.core.auth.SystemUsers;
 import io.dekube.core.informer.SharedInformers;
@@ -32,7 +33,36 @@ final class ControllerManagerComponent implements Component {
             + "in up, nodes then renew their Lease every quarter of it, at most 10s)"),
         Flag.of("--default-not-ready-toleration-seconds", "N", "tolerationSeconds added to pods for not-ready nodes (default 300)"),
         Flag.of("--default-unreachable-toleration-seconds", "N", "tolerationSeconds added to pods for unreachable nodes (default 300)"),
-        Flag.of("--controller-manager-instances", "N", "controller-manager verticles campaigning for the Lease (default 1)"));
+        Flag.of("--controller-manager-instances", "N", "controller-manager verticles campaigning for the Lease (default 1)"),
+        Flag.of("--concurrent-horizontal-pod-autoscaler-syncs", "N", "HPAs synced at once (default 5)"),
+        Flag.of("--horizontal-pod-autoscaler-sync-period", "DURATION", "how often each HPA is synced (default 15s)"),
+        Flag.of("--horizontal-pod-autoscaler-tolerance", "FLOAT", "the minimum change (from 1.0) in the "
+            + "desired-to-actual metrics ratio to scale (default 0.1)"),
+        Flag.of("--horizontal-pod-autoscaler-downscale-stabilization", "DURATION", "how far back the HPA looks "
+            + "and does not scale down below a recommendation it made (default 5m0s)"),
+        Flag.of("--horizontal-pod-autoscaler-cpu-initialization-period", "DURATION", "the time after pod start "
+            + "when CPU samples might be skipped (default 5m0s)"),
+        Flag.of("--horizontal-pod-autoscaler-initial-readiness-delay", "DURATION", "the time after pod start "
+            + "during which readiness changes count as initial readiness (default 30s)"));
+  }
+
+  /**
+   * kube-controller-manager's HPA flags, read as pflag reads them (Go durations, floats and int32s, its
+   * words for a value that does not parse) and checked as kube checks them (only the concurrent syncs).
+   */
+  static HpaOptions hpa(Flags f) {
+    HpaOptions d = HpaOptions.DEFAULTS;
+    String p = "--horizontal-pod-autoscaler-";
+    HpaOptions o = new HpaOptions(AuditFlags.duration(f, p + "sync-period", d.syncPeriod()),
+        AuditFlags.float64(f, p + "tolerance", d.tolerance()),
+        AuditFlags.duration(f, p + "downscale-stabilization", d.downscaleStabilization()),
+        AuditFlags.duration(f, p + "cpu-initialization-period", d.cpuInitializationPeriod()),
+        AuditFlags.duration(f, p + "initial-readiness-delay", d.initialReadinessDelay()),
+        AuditFlags.integer(f, "--concurrent-horizontal-pod-autoscaler-syncs", d.concurrentSyncs()));
+    if (o.invalid() != null) {
+      throw new IllegalArgumentException(o.invalid());
+    }
+    return o;
   }
 
   /** Applies the admission flags; called before the store's writers start. */
@@ -48,6 +78,7 @@ final class ControllerManagerComponent implements Component {
         .withNodeMonitorGracePeriod(ctx.flags().duration("--node-monitor-grace-period", Duration.ofSeconds(40)))
         .withDefaultUnreachableTolerationSeconds(ctx.flags().integer("--default-unreachable-toleration-seconds", 300))
         .withClusterCidr(ctx.flags().string("--cluster-cidr", "127.244.0.0/16"))
+        .withHpa(hpa(ctx.flags()))
         // the local-path provisioner's volumes: <data-dir>/volumes/<node>/pvc-<uid>_<namespace>_<claim>
         .withLocalPathDir(ctx.dataDir().resolve("volumes").toAbsolutePath().toString());
     SharedInformers informers = ctx.informers();
