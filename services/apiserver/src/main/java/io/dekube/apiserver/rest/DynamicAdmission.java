@@ -37,14 +37,23 @@ final class DynamicAdmission {
     return webhooks == null || !webhooks.mayApply(r.type());
   }
 
-  /** The object to create, as the webhooks leave it, and the server fields its validating webhooks saw. */
-  Future<WebhookAdmission.Admitted> create(ApiRequest r, ObjectNode obj, WriteParams p) {
+  /**
+   * Admits a create and writes the object as the webhooks leave it with {@code write} (with the server fields its
+   * validating webhooks saw); validated again with another name when the generated one was taken meanwhile
+   * ({@link WebhookAdmission#create}).
+   */
+  Future<ObjectNode> create(ApiRequest r, ObjectNode obj, WriteParams p,
+                            Function<WebhookAdmission.Admitted, Future<ObjectNode>> write) {
     if (off(r)) {
-      return Future.succeededFuture(WebhookAdmission.Admitted.unchanged(obj));
+      return write.apply(WebhookAdmission.Admitted.unchanged(obj));
     }
     String name = obj.path("metadata").path("name").asText("");
-    return admitted(r, r.namespace(), AdmissionAttributes.CREATE, name, obj, null, p.dryRun(),
+    AdmissionAttributes a = attributes(r, r.namespace(), AdmissionAttributes.CREATE, name, obj, null, p.dryRun(),
         writeOptions("CreateOptions", p));
+    return webhooks.create(a, admitted -> {
+      Responses.warnings(r.ctx(), admitted.warnings());
+      return write.apply(admitted);
+    });
   }
 
   /** The object to write by a PUT (of the object or of the path's subresource), as the webhooks leave it. */
@@ -165,15 +174,20 @@ final class DynamicAdmission {
   private Future<WebhookAdmission.Admitted> admitted(ApiRequest r, String namespace, String op, String name,
                                                      ObjectNode obj, ObjectNode old, boolean dryRun,
                                                      ObjectNode options) {
-    // kube's attributes name a Namespace's own name as the namespace of a request on it
-    String ns = r.type().group().isEmpty() && r.type().plural().equals("namespaces") ? name : namespace;
-    UserInfo user = r.ctx().get(UserInfo.CONTEXT_KEY);
-    AdmissionAttributes a = new AdmissionAttributes(op, r.type(), r.apiVersion(), r.path().subresource(), ns, name,
-        obj, old, dryRun, options, user);
+    AdmissionAttributes a = attributes(r, namespace, op, name, obj, old, dryRun, options);
     return webhooks.admit(a).map(admitted -> {
       Responses.warnings(r.ctx(), admitted.warnings());
       return admitted;
     });
+  }
+
+  private static AdmissionAttributes attributes(ApiRequest r, String namespace, String op, String name, ObjectNode obj,
+                                                ObjectNode old, boolean dryRun, ObjectNode options) {
+    // kube's attributes name a Namespace's own name as the namespace of a request on it
+    String ns = r.type().group().isEmpty() && r.type().plural().equals("namespaces") ? name : namespace;
+    UserInfo user = r.ctx().get(UserInfo.CONTEXT_KEY);
+    return new AdmissionAttributes(op, r.type(), r.apiVersion(), r.path().subresource(), ns, name, obj, old, dryRun,
+        options, user);
   }
 
   private static ObjectNode writeOptions(String kind, WriteParams p) {

@@ -133,9 +133,9 @@ final class WriteHandler {
       CsrRequestor.stamp(r, d.object());
       Responses.warnings(r.ctx(), d.warnings());
       String name = d.object().path("metadata").path("name").asText("");
-      return admitCreate(r, name).compose(v -> webhooks.create(r, d.object(), p))
-          .compose(admitted -> store.create(r.type(), r.namespace(), admitted.object(),
-              options(p, r).withServerFields(admitted.serverFields())))
+      return admitCreate(r, name).compose(v -> webhooks.create(r, d.object(), p,
+              admitted -> store.create(r.type(), r.namespace(), admitted.object(),
+                  options(p, r).withServerFields(admitted.serverFields()))))
           .compose(obj -> warn(r, null, null, obj))
           .recover(e -> refusedByPodSecurity(r, d.object(), e).compose(v -> Future.failedFuture(e)));
       });

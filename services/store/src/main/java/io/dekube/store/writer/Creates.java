@@ -33,7 +33,8 @@ final class Creates {
    * Creates {@code obj} (already reconciled with the request): also the path of an apply patch on a new object. The
    * request option {@code serverFields} carries the uid, creationTimestamp and generated name admission chose before
    * the write came here (its validating webhooks and policies saw them): they are stored, over a client's uid; a
-   * chosen name taken meanwhile is replaced by another, as kube's RetryGenerateName generates a new one.
+   * chosen name taken meanwhile is refused with kube's generate-name conflict, and the admission tries another
+   * (kube's RetryGenerateName runs the store's create again, its validating admission too, with a new name).
    */
   Outcome create(ParsedRequest req, ObjectNode obj, BatchOverlay view) {
     ResourceType type = req.type();
@@ -62,8 +63,7 @@ final class Creates {
     support.allocate(type, key, admitted, null, view);
     if (view.get(type, key) != null) {
       if (generated) {
-        throw new StatusException(409, "AlreadyExists", type.plural() + " \"" + ObjectKey.parse(key).name()
-            + "\" already exists, the server was not able to generate a unique name for the object");
+        throw generateNameConflict(type, ObjectKey.parse(key).name());
       }
       throw StatusException.alreadyExists(type, ObjectKey.parse(key).name());
     }
@@ -75,9 +75,30 @@ final class Creates {
     return Outcome.ok(201, w, w::withRv);
   }
 
-  /** {@code chosen} when it is free, else a name generated from {@code prefix} that is, trying a few times. */
+  /**
+   * kube's {@code NewGenerateNameConflict}: 409 AlreadyExists, retry after a second. The admission of a create takes it
+   * as its cue to validate the object again with another generated name.
+   */
+  static StatusException generateNameConflict(ResourceType type, String name) {
+    String resource = type.plural() + (type.group().isEmpty() ? "" : "." + type.group());
+    ObjectNode details = Json.object().put("name", name).put("group", type.group()).put("kind", type.plural())
+        .put("retryAfterSeconds", 1);
+    return new StatusException(409, "AlreadyExists", resource + " \"" + name
+        + "\" already exists, the server was not able to generate a unique name for the object", details);
+  }
+
+  /**
+   * A name generated from {@code prefix} that is free, trying a few times; {@code chosen} (the admission's) when it is
+   * free, else kube's generate-name conflict: the admission saw that name and validates another.
+   */
   private String uniqueName(ResourceType type, String namespace, String prefix, String chosen, BatchOverlay view) {
-    String name = chosen != null ? chosen : support.fields.generateName(prefix);
+    if (chosen != null) {
+      if (view.get(type, new ObjectKey(type.namespaced() ? namespace : "", chosen).toString()) != null) {
+        throw generateNameConflict(type, chosen);
+      }
+      return chosen;
+    }
+    String name = support.fields.generateName(prefix);
     for (int i = 1; i < GENERATE_NAME_ATTEMPTS
         && view.get(type, new ObjectKey(type.namespaced() ? namespace : "", name).toString()) != null; i++) {
       name = support.fields.generateName(prefix);

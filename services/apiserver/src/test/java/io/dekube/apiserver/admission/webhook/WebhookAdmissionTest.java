@@ -185,6 +185,84 @@ class WebhookAdmissionTest {
     assertEquals(2, conversions.size());
   }
 
+  /**
+   * kube's decoder defaults an object before any admission plugin runs, so a mutating webhook sees a Deployment that
+   * left them out with its replicas, strategy and pod template defaults, and the patched object is defaulted again.
+   */
+  @Test
+  void aMutatingWebhookSeesTheObjectWithItsDefaults() throws Exception {
+    ResourceType deployments = registry.byGroupPlural("apps", "deployments").orElseThrow();
+    admission = new WebhookAdmission(vertx, source(backend.cache(registry.byGroupPlural("admissionregistration.k8s.io",
+        "validatingwebhookconfigurations").orElseThrow())), source(backend.cache(registry.byGroupPlural(
+        "admissionregistration.k8s.io", "mutatingwebhookconfigurations").orElseThrow())), ns -> null,
+        (ns, name, port) -> new ServiceResolver.Endpoint("127.0.0.1", server.port()), ValidatingPolicies.NONE,
+        CelAuthorizer.NONE, io.dekube.store.admission.CustomResourceAdmission.chain(registry));
+    mutating("defaults", "defaults.dekube.io", "/add-label", "Never", "None", "deployments");
+    ObjectNode d = Json.object().put("apiVersion", "apps/v1").put("kind", "Deployment");
+    d.putObject("metadata").put("name", "web").put("namespace", "default");
+    ObjectNode spec = d.putObject("spec");
+    spec.putObject("selector").putObject("matchLabels").put("app", "web");
+    ObjectNode template = spec.putObject("template");
+    template.putObject("metadata").putObject("labels").put("app", "web");
+    template.putObject("spec").putArray("containers").addObject().put("name", "web").put("image", "dekube/web");
+
+    WebhookAdmission.Admitted admitted = await(admission.admit(create(deployments, d, false)));
+
+    var seen = server.requests.get(0).path("request").path("object");
+    assertEquals(1, seen.at("/spec/replicas").asInt(-1), seen.toString());
+    assertEquals("RollingUpdate", seen.at("/spec/strategy/type").asText(), seen.toString());
+    assertEquals(10, seen.at("/spec/revisionHistoryLimit").asInt(-1), seen.toString());
+    assertEquals("Always", seen.at("/spec/template/spec/restartPolicy").asText(), seen.toString());
+    assertEquals("/dev/termination-log", seen.at("/spec/template/spec/containers/0/terminationMessagePath").asText());
+    assertEquals("yes", admitted.object().at("/metadata/labels/mutated").asText());
+    assertEquals(1, admitted.object().at("/spec/replicas").asInt(-1));
+  }
+
+  /**
+   * kube's RetryGenerateName: a create whose generated name was taken by the time it was written is validated again
+   * with another name (the validating webhooks see it; the mutating ones are not called again) and written with it.
+   */
+  @Test
+  void aGeneratedNameTakenMeanwhileIsValidatedAgainWithAnother() throws Exception {
+    mutating("labels", "label.dekube.io", "/add-label", "Never", "None", "configmaps");
+    ObjectNode v = Json.object().put("apiVersion", "admissionregistration.k8s.io/v1")
+        .put("kind", "ValidatingWebhookConfiguration");
+    v.putObject("metadata").put("name", "names");
+    ObjectNode hook = v.putArray("webhooks").addObject().put("name", "names.dekube.io").put("sideEffects", "None")
+        .put("failurePolicy", "Fail");
+    hook.putObject("clientConfig").put("caBundle", server.caBundle()).putObject("service")
+        .put("namespace", "hooks").put("name", "webhook").put("path", "/allow").put("port", 443);
+    ObjectNode rule = hook.putArray("rules").addObject();
+    rule.putArray("operations").add("CREATE");
+    rule.putArray("apiGroups").add("");
+    rule.putArray("apiVersions").add("v1");
+    rule.putArray("resources").add("configmaps");
+    hook.putArray("admissionReviewVersions").add("v1");
+    await(backend.create(registry.byGroupPlural("admissionregistration.k8s.io", "validatingwebhookconfigurations")
+        .orElseThrow(), "", v, WriteOptions.none()));
+    ObjectNode cm = configMap();
+    ((ObjectNode) cm.get("metadata")).remove("name");
+    ((ObjectNode) cm.get("metadata")).put("generateName", "settings-");
+    List<String> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    ObjectNode stored = await(admission.create(create(configMaps, cm, false), admitted -> {
+      written.add(admitted.serverFields().name());
+      if (written.size() == 1) {
+        return Future.failedFuture(new StatusException(409, "AlreadyExists", "configmaps \"" + admitted.serverFields()
+            .name() + "\" already exists, the server was not able to generate a unique name for the object"));
+      }
+      return Future.succeededFuture(admitted.object());
+    }));
+
+    assertEquals(2, written.size(), written.toString());
+    assertTrue(written.get(1).startsWith("settings-") && !written.get(1).equals(written.get(0)), written.toString());
+    assertEquals(List.of("/add-label", "/allow", "/allow"), server.paths, "the mutating webhook is called once");
+    assertEquals(written.get(0), server.requests.get(1).at("/request/name").asText());
+    assertEquals(written.get(1), server.requests.get(2).at("/request/name").asText());
+    assertEquals(written.get(1), server.requests.get(2).at("/request/object/metadata/name").asText());
+    assertEquals("yes", stored.at("/metadata/labels/mutated").asText());
+  }
+
   private void mutating(String config, String name, String path, String reinvocation, String sideEffects,
                         String resource) throws Exception {
     mutating(config, name, path, reinvocation, sideEffects, resource, "v1");

@@ -82,9 +82,13 @@ public final class AdmittingStore implements StoreApi {
       return store.create(t, namespace, obj, o);
     }
     String name = obj.path("metadata").path("name").asText("");
-    return onCaller(admitted(t, AdmissionAttributes.CREATE, "", namespace, name, obj, null, o, "CreateOptions")
-        .compose(admitted -> store.create(t, namespace, admitted.object(), admitted.serverFields() == null ? o
-            : o.withServerFields(admitted.serverFields()))));
+    AdmissionAttributes a = attributes(t, AdmissionAttributes.CREATE, "", namespace, name, obj, null, o,
+        "CreateOptions", null);
+    return onCaller(webhooks.create(a, admitted -> {
+      logWarnings(a, admitted);
+      return store.create(t, namespace, admitted.object(), admitted.serverFields() == null ? o
+          : o.withServerFields(admitted.serverFields()));
+    }));
   }
 
   @Override
@@ -193,15 +197,26 @@ public final class AdmittingStore implements StoreApi {
   private Future<WebhookAdmission.Admitted> admitted(ResourceType t, String op, String subresource, String namespace,
                                                      String name, ObjectNode obj, ObjectNode old, WriteOptions o,
                                                      String optionsKind, AdmissionAttributes.ObjectKind kind) {
-    // kube's attributes name a Namespace's own name as the namespace of a request on it
-    String ns = t.group().isEmpty() && t.plural().equals("namespaces") ? name : namespace;
-    AdmissionAttributes a = new AdmissionAttributes(op, t, t.apiVersion(), subresource, ns, name, obj, old,
-        o.dryRun(), options(optionsKind, o), user, kind);
+    AdmissionAttributes a = attributes(t, op, subresource, namespace, name, obj, old, o, optionsKind, kind);
     return webhooks.admit(a).map(admitted -> {
-      admitted.warnings().forEach(w -> LOG.warn("Warning: {} ({} {} {}/{} by {})", w, op, t.resourceName(),
-          namespace, name, user.name()));
+      logWarnings(a, admitted);
       return admitted;
     });
+  }
+
+  private AdmissionAttributes attributes(ResourceType t, String op, String subresource, String namespace, String name,
+                                         ObjectNode obj, ObjectNode old, WriteOptions o, String optionsKind,
+                                         AdmissionAttributes.ObjectKind kind) {
+    // kube's attributes name a Namespace's own name as the namespace of a request on it
+    String ns = t.group().isEmpty() && t.plural().equals("namespaces") ? name : namespace;
+    return new AdmissionAttributes(op, t, t.apiVersion(), subresource, ns, name, obj, old, o.dryRun(),
+        options(optionsKind, o), user, kind);
+  }
+
+  /** Webhook warnings, logged as client-go logs them. */
+  private void logWarnings(AdmissionAttributes a, WebhookAdmission.Admitted admitted) {
+    admitted.warnings().forEach(w -> LOG.warn("Warning: {} ({} {} {}/{} by {})", w, a.operation(),
+        a.type().resourceName(), a.namespace(), a.name(), user.name()));
   }
 
   /**

@@ -49,6 +49,8 @@ public final class WebhookAdmission {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookAdmission.class);
   private static final String GROUP = "admissionregistration.k8s.io";
+  /** How many names a generated-name create tries (kube's {@code maxNameGenerationCreateAttempts}). */
+  static final int GENERATE_NAME_ATTEMPTS = 8;
   private static final Set<String> EXEMPT = Set.of("validatingwebhookconfigurations", "mutatingwebhookconfigurations",
       "validatingadmissionpolicies", "validatingadmissionpolicybindings", "mutatingadmissionpolicies",
       "mutatingadmissionpolicybindings");
@@ -210,6 +212,42 @@ public final class WebhookAdmission {
     } catch (StatusException e) {
       return Future.failedFuture(e);
     }
+  }
+
+  /**
+   * Admits the create {@code a} and writes it with {@code write}; when the writer answers that the generated name the
+   * validating webhooks and policies saw was taken meanwhile (kube's generate-name conflict), validates the mutated
+   * object again with another generated name and writes that, up to {@value #GENERATE_NAME_ATTEMPTS} times, as kube's
+   * RetryGenerateName runs its store's create again (the mutating webhooks ran once, before any name was generated).
+   * A write admission skips ({@link #mayApply}) goes straight to {@code write}.
+   */
+  public <T> Future<T> create(AdmissionAttributes a, Function<Admitted, Future<T>> write) {
+    return admit(a).compose(admitted -> writeRenaming(a, admitted, write, GENERATE_NAME_ATTEMPTS));
+  }
+
+  private <T> Future<T> writeRenaming(AdmissionAttributes a, Admitted admitted, Function<Admitted, Future<T>> write,
+                                      int left) {
+    return write.apply(admitted).recover(e -> {
+      if (left <= 1 || admitted.serverFields() == null || !generateNameConflict(e)) {
+        return Future.failedFuture(e);
+      }
+      List<String> warnings = new ArrayList<>();
+      Prepared p;
+      try {
+        p = prepared(a.withObject(admitted.object()));
+      } catch (StatusException se) {
+        return Future.failedFuture(se);
+      }
+      return policies.validate(p.attributes(), warnings).compose(v -> validate(p.attributes(), warnings))
+          .compose(v -> writeRenaming(a, new Admitted(admitted.object(), List.copyOf(warnings), p.fields()), write,
+              left - 1));
+    });
+  }
+
+  /** The writer's answer to a create whose generated name was taken: kube's 409 generate-name conflict. */
+  static boolean generateNameConflict(Throwable e) {
+    return e instanceof StatusException se && se.code() == 409 && "AlreadyExists".equals(se.reason())
+        && String.valueOf(se.getMessage()).endsWith("the server was not able to generate a unique name for the object");
   }
 
   /**
