@@ -503,28 +503,23 @@ class HorizontalControllerTest {
         .withAverageValue(new Quantity(average)).endTarget().endPods().build();
   }
 
-  private static MetricSpec ingressMetric(String type, String target) {
+  /** A Value or AverageValue target. */
+  private static io.fabric8.kubernetes.api.model.autoscaling.v2.MetricTarget target(String type, String value) {
     var t = new io.fabric8.kubernetes.api.model.autoscaling.v2.MetricTargetBuilder().withType(type);
-    if (type.equals("Value")) {
-      t.withValue(new Quantity(target));
-    } else {
-      t.withAverageValue(new Quantity(target));
-    }
+    return (type.equals("Value") ? t.withValue(new Quantity(value)) : t.withAverageValue(new Quantity(value))).build();
+  }
+
+  private static MetricSpec ingressMetric(String type, String target) {
     return new MetricSpecBuilder().withType("Object").withNewObject().withNewDescribedObject()
         .withApiVersion("networking.k8s.io/v1").withKind("Ingress").withName("main-route").endDescribedObject()
-        .withNewMetric().withName("requests-per-second").endMetric().withTarget(t.build()).endObject().build();
+        .withNewMetric().withName("requests-per-second").endMetric().withTarget(target(type, target)).endObject()
+        .build();
   }
 
   private static MetricSpec queueMetric(String type, String target) {
-    var t = new io.fabric8.kubernetes.api.model.autoscaling.v2.MetricTargetBuilder().withType(type);
-    if (type.equals("Value")) {
-      t.withValue(new Quantity(target));
-    } else {
-      t.withAverageValue(new Quantity(target));
-    }
     return new MetricSpecBuilder().withType("External").withNewExternal().withNewMetric()
         .withName("queue_messages_ready").withNewSelector().withMatchLabels(Map.of("queue", "worker_tasks"))
-        .endSelector().endMetric().withTarget(t.build()).endExternal().build();
+        .endSelector().endMetric().withTarget(target(type, target)).endExternal().build();
   }
 
   private static final String QUEUE = "external metric queue_messages_ready(&LabelSelector{MatchLabels:map[string]"
@@ -628,6 +623,7 @@ class HorizontalControllerTest {
     assertEquals("False FailedGetPodsMetric: " + PREFIX + "unable to get metric packets-per-second: no metrics "
         + "returned from custom metrics API", condition("ScalingActive"));
   }
+
   @Test
   void theToleranceFlagWidensTheBandInWhichNothingChanges() {
     deployment(2);
