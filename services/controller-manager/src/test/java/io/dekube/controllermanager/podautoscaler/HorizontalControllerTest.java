@@ -667,4 +667,33 @@ class HorizontalControllerTest {
         Duration.ofSeconds(15), 0.1, Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofSeconds(30), 0)
         .invalid());
   }
+  @Test
+  void theCpuInitializationPeriodAndInitialReadinessDelayFlagsDecideWhichSamplesCount() {
+    deployment(2);
+    hpa(1, 10, 50);
+    pod("web-1", "100m", 150L);
+    // started 2 min ago, Ready False since a minute after its start
+    Instant started = fake.clock.instant().minus(Duration.ofMinutes(2));
+    fake.store.put(podType, new PodBuilder().withNewMetadata().withName("web-2").withNamespace("ns")
+        .withLabels(Map.of("app", "web")).endMetadata().withNewSpec().withContainers(new ContainerBuilder().withName("a")
+            .withImage("dekube/web").withNewResources().withRequests(Map.of("cpu", new Quantity("100m"))).endResources()
+            .build()).endSpec().withNewStatus().withPhase("Running").withStartTime(started.toString())
+        .withConditions(new PodConditionBuilder().withType("Ready").withStatus("False")
+            .withLastTransitionTime(started.plusSeconds(60).toString()).build()).endStatus().build());
+    cpuMillis.put("web-2", 150L);
+    done(controller.sync(KEY));
+    assertEquals(3, replicas(), "within kube's 5 min the unready pod's sample is left out and it counts as idle");
+
+    deployment(2);
+    HpaOptions shortInit = new HpaOptions(Duration.ofSeconds(15), 0.1, Duration.ofMinutes(5), Duration.ofMinutes(1),
+        Duration.ofSeconds(30), 5);
+    done(new HorizontalController(fake.ctx, source, shortInit).sync(KEY));
+    assertEquals(4, replicas(), "past a 1 min initialisation, a pod that was ready once counts: 300 % asks for 6");
+
+    deployment(2);
+    HpaOptions longDelay = new HpaOptions(Duration.ofSeconds(15), 0.1, Duration.ofMinutes(5), Duration.ofMinutes(1),
+        Duration.ofSeconds(90), 5);
+    done(new HorizontalController(fake.ctx, source, longDelay).sync(KEY));
+    assertEquals(3, replicas(), "a readiness change within a 90 s initial delay counts as never ready");
+  }
 }
