@@ -43,7 +43,19 @@ final class ControllerManagerComponent implements Component {
         Flag.of("--horizontal-pod-autoscaler-cpu-initialization-period", "DURATION", "the time after pod start "
             + "when CPU samples might be skipped (default 5m0s)"),
         Flag.of("--horizontal-pod-autoscaler-initial-readiness-delay", "DURATION", "the time after pod start "
-            + "during which readiness changes count as initial readiness (default 30s)"));
+            + "during which readiness changes count as initial readiness (default 30s)"),
+        Flag.of(UPSCALE_DELAY, "DURATION", "deprecated: does nothing, as in kube"),
+        Flag.of(DOWNSCALE_DELAY, "DURATION", "deprecated: does nothing, as in kube"));
+  }
+
+  /** kube's deprecated no-op HPA flags: still parsed, and named in pflag's deprecation warning when given. */
+  static final String UPSCALE_DELAY = "--horizontal-pod-autoscaler-upscale-delay";
+  static final String DOWNSCALE_DELAY = "--horizontal-pod-autoscaler-downscale-delay";
+
+  /** pflag's warnings for the deprecated HPA flags given (its words), one a line; empty when none is. */
+  static List<String> deprecations(Flags f) {
+    return java.util.stream.Stream.of(UPSCALE_DELAY, DOWNSCALE_DELAY).filter(n -> f.raw(n).isPresent())
+        .map(n -> "Flag " + n + " has been deprecated, This flag is currently no-op and will be deleted.").toList();
   }
 
   /**
@@ -59,6 +71,8 @@ final class ControllerManagerComponent implements Component {
         AuditFlags.duration(f, p + "cpu-initialization-period", d.cpuInitializationPeriod()),
         AuditFlags.duration(f, p + "initial-readiness-delay", d.initialReadinessDelay()),
         AuditFlags.integer(f, "--concurrent-horizontal-pod-autoscaler-syncs", d.concurrentSyncs()));
+    AuditFlags.duration(f, UPSCALE_DELAY, Duration.ZERO); // parsed, as pflag parses them, then unused
+    AuditFlags.duration(f, DOWNSCALE_DELAY, Duration.ZERO);
     if (o.invalid() != null) {
       throw new IllegalArgumentException(o.invalid());
     }
@@ -74,6 +88,7 @@ final class ControllerManagerComponent implements Component {
   @Override
   public void deploy(LaunchContext ctx) throws Exception {
     admission(ctx.flags());
+    deprecations(ctx.flags()).forEach(System.err::println);
     ControllerManagerConfig config = ControllerManagerConfig.defaults()
         .withNodeMonitorGracePeriod(ctx.flags().duration("--node-monitor-grace-period", Duration.ofSeconds(40)))
         .withDefaultUnreachableTolerationSeconds(ctx.flags().integer("--default-unreachable-toleration-seconds", 300))

@@ -58,4 +58,14 @@ class HpaFlagsTest {
       assertTrue(help.contains(flag), flag + " in:\n" + help);
     }
   }
+  @Test
+  void kubesDeprecatedNoOpDelaysAreTakenWithPflagsWarning() {
+    Flags f = Flags.parse(List.of("--horizontal-pod-autoscaler-upscale-delay", "3m"), Components.flags());
+    assertEquals(HpaOptions.DEFAULTS, ControllerManagerComponent.hpa(f));
+    assertEquals(List.of("Flag --horizontal-pod-autoscaler-upscale-delay has been deprecated, This flag is currently "
+        + "no-op and will be deleted."), ControllerManagerComponent.deprecations(f));
+    assertEquals(List.of(), ControllerManagerComponent.deprecations(Flags.parse(List.of(), Components.flags())));
+    assertEquals("invalid argument \"3\" for \"--horizontal-pod-autoscaler-downscale-delay\" flag: time: missing "
+        + "unit in duration \"3\"", refused("--horizontal-pod-autoscaler-downscale-delay", "3"));
+  }
 }
