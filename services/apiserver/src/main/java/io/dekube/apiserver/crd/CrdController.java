@@ -57,6 +57,9 @@ public final class CrdController implements InformerHandler {
   private final Informer crds;
   private final Set<String> running = new HashSet<>();
   private final Set<String> again = new HashSet<>();
+  /** What this controller wrote last per CRD: kube's mutation cache, for names decided before the informer saw it. */
+  private final Map<String, ObjectNode> written = new java.util.HashMap<>();
+  private Future<Void> naming = Future.succeededFuture();
 
   private CrdController(Vertx vertx, ResourceRegistry registry, StoreClient store, StoreApi loopback,
                         Function<ResourceType, Informer> informers) {
@@ -103,7 +106,10 @@ public final class CrdController implements InformerHandler {
 
   @Override
   public void onDelete(ObjectNode last, long rv) {
-    // CustomKindSync stops serving it
+    // CustomKindSync stops serving it; its names are free for the other CRDs of its group
+    String name = last.path("metadata").path("name").asText();
+    written.remove(name);
+    requeueGroup(last.path("spec").path("group").asText(), name);
   }
 
   private void enqueue(String name) {
@@ -137,17 +143,71 @@ public final class CrdController implements InformerHandler {
     if (crd.path("metadata").hasNonNull("deletionTimestamp")) {
       return cleanup(crd);
     }
-    ObjectNode wanted = establishedStatus(crd);
+    // names are decided one CRD at a time, each against what the ones before were given (kube's naming
+    // controller runs one worker for this reason)
+    Future<Void> step = naming.transform(ar -> establish(name));
+    naming = step.transform(ar -> Future.succeededFuture());
+    return step;
+  }
+
+  /** Gives a CRD the names no other CRD of its group has, and serves it once they are all its own. */
+  private Future<Void> establish(String name) {
+    ObjectNode crd = latest(name);
+    if (crd == null || crd.path("metadata").hasNonNull("deletionTimestamp")) {
+      return Future.succeededFuture();
+    }
+    String group = crd.path("spec").path("group").asText();
+    CrdNames.Decision names = CrdNames.decide(crd, crds.list(c -> group.equals(c.path("spec").path("group").asText()))
+        .stream().map(c -> latest(c.path("metadata").path("name").asText())).filter(c -> c != null).toList());
+    ObjectNode wanted = status(crd, names);
     if (wanted.equals(crd.path("status"))) {
       return Future.succeededFuture();
     }
     CustomKind kind = CrdParser.kind(crd);
-    return ensureTopic(kind.type()).compose(v -> {
+    boolean renamed = !wanted.path("acceptedNames").equals(crd.path("status").path("acceptedNames"));
+    return (names.accepted() ? ensureTopic(kind.type()) : Future.<Void>succeededFuture()).compose(v -> {
       ObjectNode next = crd.deepCopy();
       next.set("status", wanted);
       return store.updateStatus(crdType, next, WriteOptions.none());
-    }).onSuccess(o -> LOG.info("CustomResourceDefinition {} established: serving {}", name,
-        kind.servedVersions())).mapEmpty();
+    }).onSuccess(written -> {
+      this.written.put(name, written);
+      if (names.accepted()) {
+        LOG.info("CustomResourceDefinition {} established: serving {}", name, kind.servedVersions());
+      } else {
+        LOG.info("CustomResourceDefinition {}: names not accepted ({}: {})", name, names.reason(), names.message());
+      }
+      if (renamed) {
+        // it may have let a name go that another CRD of the group waits for
+        requeueGroup(group, name);
+      }
+    }).mapEmpty();
+  }
+
+  /** The informer's copy of a CRD, or the one this controller wrote last when the informer has not seen it yet. */
+  private ObjectNode latest(String name) {
+    ObjectNode seen = crds.get("", name);
+    ObjectNode mine = written.get(name);
+    if (seen == null || mine == null) {
+      return seen;
+    }
+    return resourceVersion(mine) > resourceVersion(seen) ? mine : seen;
+  }
+
+  private static long resourceVersion(JsonNode o) {
+    try {
+      return Long.parseLong(o.path("metadata").path("resourceVersion").asText());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private void requeueGroup(String group, String except) {
+    for (ObjectNode c : crds.list(c -> group.equals(c.path("spec").path("group").asText()))) {
+      String other = c.path("metadata").path("name").asText();
+      if (!other.equals(except)) {
+        enqueue(other);
+      }
+    }
   }
 
   private Future<Void> ensureTopic(ResourceType type) {
@@ -159,14 +219,31 @@ public final class CrdController implements InformerHandler {
     }, false);
   }
 
-  /** The status an accepted, established CRD has; keeps transition times that did not change. */
-  private static ObjectNode establishedStatus(ObjectNode crd) {
+  /**
+   * The status the naming decision gives a CRD: its accepted names and {@code NamesAccepted}; {@code Established}
+   * True once all its names are accepted (dekube establishes at once: its topic exists by then), else as it was —
+   * an established CRD whose new names conflict keeps serving the names it has —, or False for a new one.
+   * Keeps transition times that did not change.
+   */
+  private static ObjectNode status(ObjectNode crd, CrdNames.Decision names) {
     JsonNode old = crd.path("status");
     ObjectNode status = Json.object();
-    status.set("acceptedNames", acceptedNames(crd.path("spec").path("names")));
+    status.set("acceptedNames", names.acceptedNames());
     ArrayNode conds = status.putArray("conditions");
-    conds.add(condition(old, "NamesAccepted", "True", "NoConflicts", "no conflicts found"));
-    conds.add(condition(old, "Established", "True", "InitialNamesAccepted", "the initial names have been accepted"));
+    conds.add(condition(old, "NamesAccepted", names.accepted() ? "True" : "False", names.reason(), names.message()));
+    JsonNode established = null;
+    for (JsonNode c : old.path("conditions")) {
+      if ("Established".equals(c.path("type").asText())) {
+        established = c;
+      }
+    }
+    if (names.accepted()) {
+      conds.add(condition(old, "Established", "True", "InitialNamesAccepted", "the initial names have been accepted"));
+    } else if (established != null) {
+      conds.add(established.deepCopy());
+    } else {
+      conds.add(condition(old, "Established", "False", "NotAccepted", "not all names are accepted"));
+    }
     ArrayNode stored = status.putArray("storedVersions");
     Set<String> seen = new HashSet<>();
     for (JsonNode v : old.path("storedVersions")) {
@@ -180,16 +257,6 @@ public final class CrdController implements InformerHandler {
       }
     }
     return status;
-  }
-
-  private static ObjectNode acceptedNames(JsonNode names) {
-    ObjectNode a = Json.object();
-    for (String f : new String[] {"plural", "singular", "shortNames", "kind", "listKind", "categories"}) {
-      if (names.has(f)) {
-        a.set(f, names.get(f).deepCopy());
-      }
-    }
-    return a;
   }
 
   private static ObjectNode condition(JsonNode oldStatus, String type, String status, String reason, String message) {

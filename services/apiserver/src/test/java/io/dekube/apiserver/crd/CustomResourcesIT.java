@@ -417,6 +417,48 @@ class CustomResourcesIT {
   }
 
   @Test
+  void aCrdWhoseKindAnotherHasWaitsUntilItIsFree() throws Exception {
+    ok(kubectlIn(namesCrd("sprockets", "sprocket", "Sprocket", "sp"), "apply", "-f", "-"));
+    ok(kubectl("wait", "--for", "condition=established", "crd/sprockets.names.example.com", "--timeout=30s"));
+    ok(kubectlIn(namesCrd("cogs", "cog", "Sprocket", "cg"), "apply", "-f", "-"));
+    await().atMost(WAIT).until(() -> condition("cogs.names.example.com", "NamesAccepted").path("status").asText()
+        .equals("False"));
+    JsonNode names = condition("cogs.names.example.com", "NamesAccepted");
+    // the kind and its defaulted list kind both conflict: kube reports the last field it checked
+    assertEquals("ListKindConflict", names.path("reason").asText(), names.toString());
+    assertEquals("\"SprocketList\" is already in use", names.path("message").asText(), names.toString());
+    JsonNode established = condition("cogs.names.example.com", "Established");
+    assertEquals("False", established.path("status").asText(), established.toString());
+    assertEquals("NotAccepted", established.path("reason").asText(), established.toString());
+    Result cogs = kubectl("get", "cogs");
+    assertTrue(cogs.exitCode() != 0 && cogs.stderr().contains("the server doesn't have a resource type \"cogs\""),
+        "a CRD whose names are not accepted is not served: " + cogs);
+
+    ok(kubectl("delete", "crd", "sprockets.names.example.com", "--timeout=60s"));
+    ok(kubectl("wait", "--for", "condition=established", "crd/cogs.names.example.com", "--timeout=30s"));
+    assertEquals("NoConflicts", condition("cogs.names.example.com", "NamesAccepted").path("reason").asText());
+    await().atMost(WAIT).until(() -> kubectl("get", "cg").exitCode() == 0);
+    ok(kubectl("delete", "crd", "cogs.names.example.com", "--timeout=60s"));
+  }
+
+  private static String namesCrd(String plural, String singular, String kind, String shortName) {
+    return "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: " + plural
+        + ".names.example.com}\nspec:\n  group: names.example.com\n  scope: Namespaced\n  names: {plural: " + plural
+        + ", singular: " + singular + ", kind: " + kind + ", shortNames: [" + shortName + "]}\n  versions:\n"
+        + "  - name: v1\n    served: true\n    storage: true\n"
+        + "    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}\n";
+  }
+
+  private static JsonNode condition(String crd, String type) throws Exception {
+    for (JsonNode c : json(ok(kubectl("get", "crd", crd, "-o", "json"))).path("status").path("conditions")) {
+      if (type.equals(c.path("type").asText())) {
+        return c;
+      }
+    }
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
+  @Test
   void fabric8TypedGenericInformerAndWaitUntilCondition() throws Exception {
     ok(kubectl("create", "namespace", "fabric8-sites"));
     try (KubernetesClient client = new KubernetesClientBuilder()

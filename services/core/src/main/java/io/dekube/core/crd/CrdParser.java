@@ -23,8 +23,11 @@ public final class CrdParser {
   /** The kind a (valid) CRD defines. */
   public static CustomKind kind(JsonNode crd) {
     JsonNode spec = crd.path("spec");
-    JsonNode names = spec.path("names");
-    String plural = names.path("plural").asText();
+    // served by the names the naming controller accepted (kube's handler and discovery read
+    // status.acceptedNames); before any are, by the requested ones
+    JsonNode accepted = crd.path("status").path("acceptedNames");
+    JsonNode names = accepted.path("kind").asText("").isEmpty() ? spec.path("names") : accepted;
+    String plural = spec.path("names").path("plural").asText();
     String kind = names.path("kind").asText();
     String singular = names.path("singular").asText("");
     List<CustomKind.Version> versions = new ArrayList<>();
