@@ -12,7 +12,9 @@ import java.util.function.Supplier;
 /**
  * kube-apiserver 1.32's health checks, those dekube has a counterpart for, in the order kube lists them:
  * {@code ping}, {@code log}, {@code etcd} (the store: dekube's bus probe; kube's clients and docs name it
- * {@code etcd}, so that is its only name), then for {@code /readyz} only {@code etcd-readiness} and
+ * {@code etcd}, so that is its only name), {@code kms-providers} with the encryption configuration's automatic
+ * reload (and its hook {@code poststarthook/start-encryption-provider-config-automatic-reload}), then for
+ * {@code /readyz} only {@code etcd-readiness} and
  * {@code informer-sync}, then a {@code poststarthook/<name>} per post-start hook that fails until that part of
  * the apiserver has done its work (the bootstrap RBAC policy written, the CRD informer replayed...),
  * {@code autoregister-completion}, the aggregator's OpenAPI controllers' hooks and, last and for {@code /readyz}
@@ -43,6 +45,9 @@ final class ApiServerHealth {
       "apiservice-discovery-controller",
       "kube-apiserver-autoregistration");
 
+  /** kube's hook that starts the encryption configuration's reload controller (with the automatic reload only). */
+  static final String RELOAD_HOOK = "start-encryption-provider-config-automatic-reload";
+
   /** The aggregator's OpenAPI controllers' hooks, which kube-apiserver 1.32 lists after autoregister-completion. */
   static final List<String> OPENAPI_HOOKS = List.of("apiservice-openapi-controller", "apiservice-openapiv3-controller");
 
@@ -65,8 +70,16 @@ final class ApiServerHealth {
       health.addHealthCheck("etcd", store);
       health.addReadyzCheck("etcd-readiness", store);
     }
+    if (io.dekube.core.encryption.StoreEncryption.reloading()) {
+      // kube with --encryption-provider-config-automatic-reload: one check for every KMS plugin of the file, which
+      // is a no-op without KMS providers (dekube refuses kms), and the hook that starts the reload controller
+      health.addHealthCheck("kms-providers", () -> null);
+    }
     health.addReadyzCheck("informer-sync",
         () -> h.informersSynced.isDone() ? null : "the apiserver's informers have not replayed the store yet");
+    if (io.dekube.core.encryption.StoreEncryption.reloading()) {
+      health.addPostStartHook(RELOAD_HOOK).done(); // the controller runs from the start (StoreEncryption)
+    }
     for (String name : POST_START_HOOKS) {
       h.hooks.put(name, health.addPostStartHook(name));
     }

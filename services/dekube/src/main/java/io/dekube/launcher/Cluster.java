@@ -179,6 +179,7 @@ final class Cluster {
   }
 
   synchronized void stop() {
+    io.dekube.core.encryption.StoreEncryption.stopReload(); // the configuration in use stays for what still reads
     if (vertx != null) {
       // reverse start order: what acts on the store first, the writers last
       for (String id : reversed(deployments)) {

@@ -33,6 +33,7 @@ final class KubeletCommand {
         Flag.of("--bind-address", "IP", "where the ops port listens (default 127.0.0.1)"),
         SharedPki.WAIT_FLAG));
     f.add(UpOptions.ENCRYPTION_FLAG); // the kubelet's informers read Secrets and ConfigMaps
+    f.add(UpOptions.ENCRYPTION_RELOAD_FLAG);
     f.addAll(KubeletComponent.NODE_FLAGS);
     f.addAll(AuditFlags.withPolicy()); // its calls audited as the apiserver would audit them
     FLAGS = List.copyOf(f);

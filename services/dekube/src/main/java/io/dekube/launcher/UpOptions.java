@@ -25,6 +25,20 @@ public record UpOptions(String kafka, int kafkaPort, int apiPort, int opsPort, P
       + "EncryptionConfiguration: the resources kept encrypted on their store topics and the providers (aescbc, "
       + "aesgcm, secretbox, identity); give every process of the cluster the same file");
 
+  /**
+   * kube-apiserver's {@code --encryption-provider-config-automatic-reload}: every process holding the file polls it
+   * (each minute) and uses a valid change without a restart; a bad one is logged and the configuration in use stays.
+   */
+  /**
+   * kube's poll interval of the file (its {@code EncryptionConfigFileChangePollDuration}, one minute); the system
+   * property {@code dekube.encryption.reloadPollMs} shortens it for tests, as kube's integration tests do.
+   */
+  static final java.time.Duration RELOAD_POLL = java.time.Duration.ofMillis(Long.getLong(
+      "dekube.encryption.reloadPollMs", 60_000));
+
+  static final Flag ENCRYPTION_RELOAD_FLAG = Flag.toggle("--encryption-provider-config-automatic-reload",
+      "reload --encryption-provider-config when the file changes (polled every minute), without a restart");
+
   /** The launcher's own flags (the components add theirs in {@link Components#flags()}). */
   static final List<Flag> FLAGS = List.of(
       Flag.of("--kafka", "HOST:PORT", "use an existing Kafka cluster instead of the embedded broker"),
@@ -34,17 +48,28 @@ public record UpOptions(String kafka, int kafkaPort, int apiPort, int opsPort, P
       Flag.of("--bind-address", "IP", "where the apiserver, the ingress and the ops port listen (default 127.0.0.1; "
           + "0.0.0.0 in a container)"),
       SharedPki.WAIT_FLAG,
-      UpOptions.ENCRYPTION_FLAG);
+      UpOptions.ENCRYPTION_FLAG,
+      UpOptions.ENCRYPTION_RELOAD_FLAG);
 
   /**
    * Installs the encryption at rest of {@code --encryption-provider-config} for this process (none without it), before
    * any writer or informer starts; a file that is not valid stops the start with kube's words.
    */
   static void installEncryption(Flags f) {
+    java.util.Optional<String> file = f.raw(ENCRYPTION_FLAG.name());
+    boolean reload = f.toggle(ENCRYPTION_RELOAD_FLAG.name());
+    if (reload && file.isEmpty()) {
+      throw new LaunchException("--encryption-provider-config-automatic-reload must be set with "
+          + "--encryption-provider-config"); // kube's validation words
+    }
     try {
-      io.dekube.core.encryption.StoreEncryption.install(f.raw(ENCRYPTION_FLAG.name())
-          .map(file -> io.dekube.core.encryption.EncryptionConfig.load(Path.of(file)))
-          .orElse(io.dekube.core.encryption.EncryptionConfig.NONE));
+      if (reload) {
+        io.dekube.core.encryption.StoreEncryption.installReloading(Path.of(file.get()), RELOAD_POLL);
+      } else {
+        io.dekube.core.encryption.StoreEncryption.install(file
+            .map(name -> io.dekube.core.encryption.EncryptionConfig.load(Path.of(name)))
+            .orElse(io.dekube.core.encryption.EncryptionConfig.NONE));
+      }
     } catch (IllegalArgumentException e) {
       throw new LaunchException(e.getMessage());
     }

@@ -106,8 +106,23 @@ class UpFlagsTest {
           UpOptions.parse(List.of("--encryption-provider-config=" + bad)).flags()));
       assertEquals("error while parsing file: resources[0].providers[0].aescbc.keys[0].secret: Invalid value: "
           + "\"REDACTED\": secret is not of the expected length, got 8, expected one of [16 24 32]", e.getMessage());
+      // --encryption-provider-config-automatic-reload: every process holding the file reloads it
+      assertEquals("--encryption-provider-config-automatic-reload must be set with --encryption-provider-config",
+          assertThrows(LaunchException.class, () -> UpOptions.installEncryption(UpOptions.parse(List.of(
+              "--encryption-provider-config-automatic-reload")).flags())).getMessage());
+      UpOptions.installEncryption(UpOptions.parse(List.of("--encryption-provider-config", good.toString(),
+          "--encryption-provider-config-automatic-reload")).flags());
+      assertTrue(io.dekube.core.encryption.StoreEncryption.reloading());
+      assertTrue(io.dekube.core.encryption.StoreEncryption.transformer("secrets") != null);
+      for (DekubeMain.Alone a : DekubeMain.ALONE) {
+        DekubeMain.check(List.of(a.command(), "--kafka", "k:1", "--encryption-provider-config", good.toString(),
+            "--encryption-provider-config-automatic-reload"));
+      }
+      DekubeMain.check(List.of("kubelet", "--node-name", "n1", "--node-ip", "127.0.1.1",
+          "--encryption-provider-config", good.toString(), "--encryption-provider-config-automatic-reload"));
       // without the flag, nothing is encrypted
       UpOptions.installEncryption(UpOptions.parse(List.of()).flags());
+      assertTrue(!io.dekube.core.encryption.StoreEncryption.reloading());
       assertEquals(null, io.dekube.core.encryption.StoreEncryption.transformer("secrets"));
     } finally {
       io.dekube.core.encryption.StoreEncryption.install(null);

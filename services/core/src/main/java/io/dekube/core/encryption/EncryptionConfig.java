@@ -66,6 +66,11 @@ public final class EncryptionConfig {
       throw new IllegalArgumentException("error opening encryption provider configuration file \"" + file + "\": "
           + e.getMessage());
     }
+    return parse(file, text);
+  }
+
+  /** The file's {@code text} read and validated as {@link #load} does (the reload reads the file once, hashes it). */
+  static EncryptionConfig parse(Path file, String text) {
     if (text.isBlank()) {
       throw new IllegalArgumentException("encryption provider configuration file \"" + file + "\" is empty");
     }

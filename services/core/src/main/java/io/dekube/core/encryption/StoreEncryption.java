@@ -11,23 +11,71 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Authenticated data is the object's storage path, as kube's etcd key: {@code /registry/<resource>/<namespace>/<name>}
  * ({@code /registry/<resource>/<name>} when cluster-scoped), with dekube's bus name of the resource
- * ({@code secrets}, {@code deployments.apps}). Thread-safe: {@link #install} publishes a new configuration.
+ * ({@code secrets}, {@code deployments.apps}). Thread-safe: {@link #install} and the automatic reload publish a new
+ * configuration, which every writer and informer uses from its next record on.
  */
 public final class StoreEncryption {
 
   private static volatile EncryptionConfig config = EncryptionConfig.NONE;
+  private static EncryptionConfigReloader reloader;
 
   private StoreEncryption() {
   }
 
-  /** Sets this process's configuration (before informers and writers start: they resolve their transformer once). */
+  /**
+   * Sets this process's configuration, without automatic reload (a running reloader stops): the file is read at
+   * start, and a change of it needs a restart, as kube-apiserver without {@code
+   * --encryption-provider-config-automatic-reload}.
+   */
   public static void install(EncryptionConfig c) {
+    stopReload();
+    set(c);
+  }
+
+  /**
+   * {@code --encryption-provider-config} with {@code --encryption-provider-config-automatic-reload}: loads the file
+   * (failing as {@link EncryptionConfig#load} on a bad one) and installs it, then polls it every {@code poll} and
+   * installs each valid change (an invalid one keeps the configuration in use): see {@link EncryptionConfigReloader}.
+   */
+  public static synchronized void installReloading(java.nio.file.Path file, java.time.Duration poll) {
+    stopReload();
+    EncryptionConfigReloader r = EncryptionConfigReloader.start(file, poll);
+    reloader = r;
+  }
+
+  /** Stops the automatic reload, if any (the configuration in use stays). Idempotent. */
+  public static synchronized void stopReload() {
+    if (reloader != null) {
+      reloader.close();
+      reloader = null;
+    }
+  }
+
+  /** Whether the configuration is reloaded automatically (kube's {@code kms-providers} health check is then on). */
+  public static synchronized boolean reloading() {
+    return reloader != null;
+  }
+
+  /** Publishes a configuration (the reloader's way in; readers pick it up at their next record). */
+  static void set(EncryptionConfig c) {
     config = c == null ? EncryptionConfig.NONE : c;
+  }
+
+  /**
+   * The configuration in use. Its identity changes with each install or reload, so a reader that caches a
+   * transformer compares it ({@code ==}) to know when to resolve it again.
+   */
+  public static EncryptionConfig config() {
+    return config;
   }
 
   /** The transformer of a resource by its bus name ({@code secrets}, {@code deployments.apps}); null: kept in clear. */
   public static ValueTransformer transformer(String resourceName) {
-    EncryptionConfig c = config;
+    return transformer(config, resourceName);
+  }
+
+  /** The transformer of a resource under configuration {@code c}; null: kept in clear. */
+  public static ValueTransformer transformer(EncryptionConfig c, String resourceName) {
     if (c.isEmpty()) {
       return null;
     }

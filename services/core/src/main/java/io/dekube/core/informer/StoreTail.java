@@ -79,7 +79,9 @@ final class StoreTail implements Runnable {
   private final AtomicLong lag;
   private final Counter badRecords;
   /** The resource's encryption at rest, resolved once: null when it is kept in clear. */
-  private final io.dekube.core.encryption.ValueTransformer transformer;
+  /** The resource's transformer under {@link #transformerOf} (resolved again when the configuration is reloaded). */
+  private volatile io.dekube.core.encryption.ValueTransformer transformer;
+  private volatile io.dekube.core.encryption.EncryptionConfig transformerOf;
   private volatile boolean running = true;
   private volatile KafkaConsumer<String, byte[]> consumer;
   // consumer thread only
@@ -97,7 +99,8 @@ final class StoreTail implements Runnable {
     this.sink = sink;
     this.lag = InformerMetrics.lag(resource);
     this.badRecords = InformerMetrics.badRecords(resource);
-    this.transformer = io.dekube.core.encryption.StoreEncryption.transformer(resource);
+    this.transformerOf = io.dekube.core.encryption.StoreEncryption.config();
+    this.transformer = io.dekube.core.encryption.StoreEncryption.transformer(transformerOf, resource);
   }
 
   /** Starts the consumer thread. */
@@ -336,7 +339,7 @@ final class StoreTail implements Runnable {
     }
     byte[] bytes;
     try {
-      bytes = io.dekube.core.encryption.StoreEncryption.read(transformer, resource, r.key(), r.value()).data();
+      bytes = io.dekube.core.encryption.StoreEncryption.read(transformer(), resource, r.key(), r.value()).data();
     } catch (io.dekube.core.encryption.ValueTransformer.TransformException e) {
       return unreadable(r, key, e.getMessage());
     }
@@ -364,6 +367,16 @@ final class StoreTail implements Runnable {
    * last list when a watch fails), and the apiserver answers kube's Internal error for it and for lists that
    * include it, until a readable record or a tombstone comes for the key.
    */
+  /** The transformer of the configuration in use: one reference compare per record, a lookup after a reload. */
+  private io.dekube.core.encryption.ValueTransformer transformer() {
+    io.dekube.core.encryption.EncryptionConfig c = io.dekube.core.encryption.StoreEncryption.config();
+    if (c != transformerOf) {
+      transformer = io.dekube.core.encryption.StoreEncryption.transformer(c, resource);
+      transformerOf = c;
+    }
+    return transformer;
+  }
+
   private StoreRecord unreadable(ConsumerRecord<String, byte[]> r, ObjectKey key, String error) {
     badRecords.increment();
     String path = io.dekube.core.encryption.StoreEncryption.path(resource, r.key());

@@ -86,6 +86,10 @@ final class BatchCommitter {
   /** Runs the batch's transaction; throws when it did not commit. */
   void commit(PartitionWriter pw, List<ConsumerRecord<byte[], byte[]>> records, ConsumerGroupMetadata group,
               int requestPartitions, int replyPartitions) throws Exception {
+    if (pw.encryptionReloaded()) {
+      LOG.info("request partition {}: the encryption configuration was reloaded; the stores it names load again",
+          pw.partition());
+    }
     BatchOverlay overlay = new BatchOverlay(pw::state);
     List<Handled> handled = prepare(pw, records, overlay, requestPartitions);
     ConsumerRecord<byte[], byte[]> last = records.get(records.size() - 1);

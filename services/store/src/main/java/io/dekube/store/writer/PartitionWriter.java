@@ -1,6 +1,8 @@
 package io.dekube.store.writer;
 
 import io.dekube.core.bus.Topics;
+import io.dekube.core.encryption.EncryptionConfig;
+import io.dekube.core.encryption.StoreEncryption;
 import io.dekube.core.model.ResourceType;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,6 +29,8 @@ final class PartitionWriter {
   private final TopicPartition topicPartition;
   private final Map<String, ResourceState> states = new HashMap<>();
   private final RebuiltCreates rebuiltCreates = new RebuiltCreates();
+  /** The encryption configuration the states were read with. */
+  private EncryptionConfig encryption = StoreEncryption.config();
   private Phase phase = Phase.INIT;
   private long resetAtPoll = -1;
   private long readsAnsweredUpTo = -1;
@@ -75,9 +79,28 @@ final class PartitionWriter {
 
   /** Starts a rebuild: forgets the state; the rebuilder fills {@link #newState} and calls {@link #ready}. */
   void rebuilding() {
+    encryption = StoreEncryption.config();
     states.clear();
     rebuiltCreates.clear();
     phase = Phase.REBUILDING;
+  }
+
+  /**
+   * After the encryption configuration was reloaded ({@code --encryption-provider-config-automatic-reload}): forgets
+   * the state of each resource the old or the new configuration encrypts, so that its next request loads it again
+   * with the new providers — what a new key reads is readable now, what the old first key wrote is stale now (an
+   * unchanged update writes it again, as kube's storage re-reads etcd after its transformers changed). Returns
+   * whether anything was forgotten.
+   */
+  boolean encryptionReloaded() {
+    EncryptionConfig now = StoreEncryption.config();
+    if (now == encryption) {
+      return false;
+    }
+    EncryptionConfig before = encryption;
+    encryption = now;
+    return states.keySet().removeIf(r -> StoreEncryption.transformer(before, r) != null
+        || StoreEncryption.transformer(now, r) != null);
   }
 
   /** An empty state for a resource being rebuilt (or loaded on demand). */
