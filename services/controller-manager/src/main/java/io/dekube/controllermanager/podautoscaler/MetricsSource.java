@@ -53,10 +53,9 @@ interface MetricsSource {
 
   /**
    * What kube's external metrics client gets from an apiserver that serves no {@code external.metrics.k8s.io}:
-   * the apiserver's plain 404 for the path, worded by client-go with the metric as the resource.
+   * the apiserver's plain 404 for the path, worded by client-go with the metric, as it is, as the resource.
    */
   static String noExternalApi(String metric) {
-    return "the server could not find the requested resource (get " + metric.toLowerCase()
-        + ".external.metrics.k8s.io)";
+    return "the server could not find the requested resource (get " + metric + ".external.metrics.k8s.io)";
   }
 }

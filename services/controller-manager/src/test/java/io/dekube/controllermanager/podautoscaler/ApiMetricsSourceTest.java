@@ -78,6 +78,8 @@ class ApiMetricsSourceTest {
         "custom.metrics.k8s.io", "external.metrics.k8s.io", java.time.Instant.EPOCH);
     assertEquals("v1beta1", d.customVersion(), "the preferred version, as kube's client takes it");
     assertEquals(false, d.external());
+    assertEquals("the server could not find the requested resource (get QueueDepth.external.metrics.k8s.io)",
+        MetricsSource.noExternalApi("QueueDepth"), "client-go names the resource as the request did");
     assertEquals("the server is currently unable to handle the request (get pods.custom.metrics.k8s.io *)",
         ApiMetricsSource.error(503, Buffer.buffer("service unavailable"), "get pods.custom.metrics.k8s.io *"));
   }
