@@ -9,7 +9,6 @@ import io.dekube.controllermanager.podautoscaler.ApiCredentials;
 import io.dekube.controllermanager.podautoscaler.HpaOptions;
 import io.dekube.controllermanager.serviceaccount.TokenCredentials;
 import io.dekube.core.auth.SystemUsers;
-import io.dekube.core.informer.SharedInformers;
 import io.dekube.core.pki.ClusterPki;
 import io.dekube.store.admission.KubernetesAdmission;
 import java.time.Duration;
@@ -96,8 +95,6 @@ final class ControllerManagerComponent implements Component {
         .withHpa(hpa(ctx.flags()))
         // the local-path provisioner's volumes: <data-dir>/volumes/<node>/pvc-<uid>_<namespace>_<claim>
         .withLocalPathDir(ctx.dataDir().resolve("volumes").toAbsolutePath().toString());
-    SharedInformers informers = ctx.informers();
-    String bootstrap = ctx.bootstrap();
     int instances = ctx.flags().count("--controller-manager-instances", 1, 1);
     ClusterPki pki = SharedPki.await(ctx.dataDir(), ctx.flags(), "controller-manager");
     TokenCredentials tokens = tokenCredentials(ctx, pki);
@@ -106,7 +103,7 @@ final class ControllerManagerComponent implements Component {
     for (int i = 0; i < instances; i++) {
       try {
         ctx.deploy(new ControllerManagerVerticle(config.withIdentity(config.identity() + "-" + i), ctx.registry(),
-            ctx.storeAs(SystemUsers.KUBE_CONTROLLER_MANAGER), type -> informers.informer(bootstrap, type))
+            ctx.storeAs(SystemUsers.KUBE_CONTROLLER_MANAGER), ctx.informersAs(SystemUsers.KUBE_CONTROLLER_MANAGER))
             .withStores(ctx.stores()).withTokenCredentials(tokens).withApiCredentials(api).withPlugins(plugins));
       } catch (java.util.concurrent.ExecutionException e) {
         throw e.getCause() instanceof PluginException pe ? new IllegalArgumentException("controller-manager: "

@@ -1,6 +1,5 @@
 package io.dekube.launcher;
 
-import io.dekube.core.informer.SharedInformers;
 import io.dekube.core.net.ClusterNetwork;
 import io.dekube.dns.DnsConfig;
 import io.dekube.dns.DnsVerticle;
@@ -37,10 +36,8 @@ final class DnsComponent implements Component {
     } else if (forward.equals("none")) {
       forward = "";
     }
-    SharedInformers informers = ctx.informers();
-    String bootstrap = ctx.bootstrap();
     DnsVerticle dns = new DnsVerticle(new DnsConfig(ip, port, true, forward), ctx.registry(),
-        type -> informers.informer(bootstrap, type)).withKubeDnsService(ctx.audited(io.dekube.apiserver.audit.BusAudit.COREDNS, ctx.store()));
+        ctx.informersAs(io.dekube.apiserver.audit.BusAudit.COREDNS)).withKubeDnsService(ctx.audited(io.dekube.apiserver.audit.BusAudit.COREDNS, ctx.store()));
     ctx.deploy(dns);
     if (dns.actualPort() > 0) {
       ctx.dnsPort(dns.actualPort());

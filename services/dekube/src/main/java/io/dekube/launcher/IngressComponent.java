@@ -1,7 +1,6 @@
 package io.dekube.launcher;
 
 import io.dekube.apiserver.audit.BusAudit;
-import io.dekube.core.informer.SharedInformers;
 import io.dekube.core.net.ClusterNetwork;
 import io.dekube.core.pki.ClusterPki;
 import io.dekube.core.store.FieldManagedStore;
@@ -45,13 +44,11 @@ final class IngressComponent implements Component {
     IngressConfig config = new IngressConfig(ctx.options().bindAddress(), ctx.flags().port("--ingress-http-port", 8080),
         ctx.flags().port("--ingress-https-port", 8443), true, IngressConfig.CONTROLLER, "dekube",
         pki.serving().certificatePem(), pki.serving().keyPem());
-    SharedInformers informers = ctx.informers();
-    String bootstrap = ctx.bootstrap();
-    IngressVerticle ingress = new IngressVerticle(config, ctx.registry(), type -> informers.informer(bootstrap, type),
+    IngressVerticle ingress = new IngressVerticle(config, ctx.registry(), ctx.informersAs(BusAudit.INGRESS_NGINX),
         ctx.audited(BusAudit.INGRESS_NGINX, FieldManagedStore.withManager(ctx.store(), INGRESS_MANAGER)));
     ctx.deploy(ingress);
     ctx.deploy(new LoadBalancerController(ctx.flags().string("--lb-pool", ClusterNetwork.LB_POOL),
-        informers.informer(bootstrap, ctx.registry().byResourceName("services").orElseThrow()),
+        ctx.informersAs(BusAudit.SERVICE_CONTROLLER).apply(ctx.registry().byResourceName("services").orElseThrow()),
         ctx.registry().byResourceName("services").orElseThrow(),
         ctx.audited(BusAudit.SERVICE_CONTROLLER, FieldManagedStore.withManager(ctx.store(), LOAD_BALANCER_MANAGER))));
     if (ingress.httpPort() > 0) {

@@ -1,6 +1,5 @@
 package io.dekube.launcher;
 
-import io.dekube.core.informer.SharedInformers;
 import io.dekube.kubeproxy.KubeProxyConfig;
 import io.dekube.kubeproxy.KubeProxyNodes;
 import io.dekube.kubeproxy.iptables.IptablesApplier;
@@ -27,8 +26,6 @@ final class KubeProxyComponent implements Component {
       throw new IllegalArgumentException("--proxy-mode iptables needs root and iptables-restore on the PATH");
     }
     String cidr = ctx.flags().string("--proxy-cluster-cidr", "127.244.0.0/16");
-    SharedInformers informers = ctx.informers();
-    String bootstrap = ctx.bootstrap();
-    ctx.deploy(new KubeProxyNodes(mode, cidr, ctx.registry(), type -> informers.informer(bootstrap, type)));
+    ctx.deploy(new KubeProxyNodes(mode, cidr, ctx.registry(), ctx.informersAs(io.dekube.apiserver.audit.BusAudit.KUBE_PROXY)));
   }
 }

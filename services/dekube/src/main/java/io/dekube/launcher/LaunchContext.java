@@ -158,6 +158,17 @@ final class LaunchContext {
     return io.dekube.apiserver.audit.BusAudit.as(auditPolicy(), auditSink(), user, store);
   }
 
+  /**
+   * The process's shared informers as {@code user}'s component asks for them: with a policy, its list and watch of
+   * each resource are audited as kube's reflectors' ({@link io.dekube.apiserver.audit.BusAudit#informers}).
+   */
+  java.util.function.Function<io.dekube.core.model.ResourceType, io.dekube.core.informer.Informer> informersAs(
+      UserInfo user) {
+    SharedInformers informers = informers();
+    return io.dekube.apiserver.audit.BusAudit.informers(auditPolicy(), auditSink(), user,
+        type -> informers.informer(bootstrap, type));
+  }
+
   /** The policy of {@code --audit-policy-file}, read once per process; null without one. */
   io.dekube.apiserver.audit.AuditPolicy auditPolicy() {
     readAudit();

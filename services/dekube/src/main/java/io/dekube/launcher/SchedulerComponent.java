@@ -1,7 +1,6 @@
 package io.dekube.launcher;
 
 import io.dekube.core.auth.SystemUsers;
-import io.dekube.core.informer.SharedInformers;
 import io.dekube.scheduler.SchedulerConfig;
 import io.dekube.scheduler.SchedulerVerticle;
 import io.dekube.scheduler.framework.ConfigException;
@@ -30,10 +29,8 @@ final class SchedulerComponent implements Component {
         .withPluginsDir(ctx.flags().path("--plugins", ctx.dataDir().resolve("plugins")));
     SchedulerVerticle scheduler;
     try {
-      scheduler = new SchedulerVerticle(config, ctx.registry(), ctx.storeAs(SystemUsers.KUBE_SCHEDULER), type -> {
-        SharedInformers informers = ctx.informers();
-        return informers.informer(ctx.bootstrap(), type);
-      });
+      scheduler = new SchedulerVerticle(config, ctx.registry(), ctx.storeAs(SystemUsers.KUBE_SCHEDULER),
+          ctx.informersAs(SystemUsers.KUBE_SCHEDULER)::apply);
     } catch (ConfigException e) {
       throw new IllegalArgumentException("scheduler: " + e.getMessage(), e);
     }

@@ -84,10 +84,11 @@ class BusAuditIT {
   /**
    * {@code up}'s writers that are not kube's controllers — the apiserver's bootstrap (its loopback client), cluster
    * DNS, the ingress controller and the LoadBalancer pool — are audited as the programs they stand for: kube-apiserver's
-   * {@code system:apiserver}, CoreDNS's, ingress-nginx's and the cloud service controller's service accounts.
+   * {@code system:apiserver}, CoreDNS's, ingress-nginx's and the cloud service controller's service accounts; their
+   * informers' lists and watches as those programs' reflectors'.
    */
   @Test
-  void theApiserversDnssIngresssAndTheLoadBalancerPoolsWritesAreAudited(@TempDir Path tmp) throws Exception {
+  void theApiserversDnssIngresssAndTheLoadBalancerPoolsCallsAreAudited(@TempDir Path tmp) throws Exception {
     KafkaExitTrap.install();
     Path policy = Files.writeString(tmp.resolve("policy.yaml"), """
         apiVersion: audit.k8s.io/v1
@@ -99,6 +100,10 @@ class BusAuditIT {
                   "system:serviceaccount:ingress-nginx:ingress-nginx",
                   "system:serviceaccount:kube-system:service-controller"]
           verbs: [create, update, patch]
+        - level: Metadata
+          users: ["system:serviceaccount:kube-system:coredns"]
+          verbs: [list, watch]
+          resources: [{group: "", resources: [services]}]
         - level: None
         """);
     Path data = tmp.resolve("state");
@@ -132,6 +137,19 @@ class BusAuditIT {
       assertEquals("/api/v1/namespaces/kube-system/services", dns.get("requestURI").asText());
       assertEquals("kube-dns", dns.path("objectRef").path("name").asText(), dns.toString());
       assertTrue(dns.get("userAgent").asText().startsWith("CoreDNS/1.11.3 git_commit:"), dns.toString());
+      // its informer of Services: a reflector's list, then its watch from the list's resourceVersion
+      JsonNode list = await("CoreDNS's list of Services").atMost(Duration.ofSeconds(60))
+          .until(() -> eventOf(log, "system:serviceaccount:kube-system:coredns", "list", "services"),
+              Optional::isPresent).orElseThrow();
+      assertEquals("/api/v1/services?limit=500&resourceVersion=0", list.get("requestURI").asText());
+      assertEquals("ResponseComplete", list.get("stage").asText());
+      assertEquals(dns.get("userAgent"), list.get("userAgent"));
+      JsonNode watch = await("CoreDNS's watch of Services").atMost(Duration.ofSeconds(60))
+          .until(() -> eventOf(log, "system:serviceaccount:kube-system:coredns", "watch", "services"),
+              Optional::isPresent).orElseThrow();
+      assertTrue(watch.get("requestURI").asText().matches("/api/v1/services\\?allowWatchBookmarks=true&resourceVersion="
+          + "\\d+&timeoutSeconds=\\d+&watch=true"), watch.toString());
+      assertEquals("ResponseStarted", watch.get("stage").asText());
       JsonNode ingress = await("ingress-nginx's IngressClass").atMost(Duration.ofSeconds(60))
           .until(() -> eventOf(log, "system:serviceaccount:ingress-nginx:ingress-nginx", "create", "ingressclasses"),
               Optional::isPresent).orElseThrow();

@@ -54,6 +54,18 @@ public final class BusAudit {
   public static final UserInfo INGRESS_NGINX = SystemUsers.serviceAccount("ingress-nginx", "ingress-nginx");
   public static final UserInfo COREDNS = SystemUsers.serviceAccount("kube-system", "coredns");
   public static final UserInfo SERVICE_CONTROLLER = SystemUsers.serviceAccount("kube-system", "service-controller");
+  /** kube-proxy's, as kubeadm runs it (its DaemonSet's service account). */
+  public static final UserInfo KUBE_PROXY = SystemUsers.serviceAccount("kube-system", "kube-proxy");
+
+  /**
+   * {@code informers} with the lists and watches of {@code user}'s component audited as kube audits its reflectors
+   * ({@link ReflectorAudit}); {@code informers} itself when the policy or the sink is null.
+   */
+  public static java.util.function.Function<io.dekube.core.model.ResourceType, io.dekube.core.informer.Informer>
+      informers(AuditPolicy policy, AuditSink sink, UserInfo user,
+                java.util.function.Function<io.dekube.core.model.ResourceType, io.dekube.core.informer.Informer> informers) {
+    return ReflectorAudit.wrap(policy, sink, user, informers);
+  }
 
   /** {@code store} with {@code user}'s calls audited by {@code policy} to {@code sink}; itself when either is null. */
   public static StoreApi as(AuditPolicy policy, AuditSink sink, UserInfo user, StoreApi store) {

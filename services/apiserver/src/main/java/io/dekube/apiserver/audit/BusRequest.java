@@ -87,6 +87,14 @@ record BusRequest(String verb, ResourceType type, String version, String namespa
         uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri);
   }
 
+  /**
+   * A reflector's request of all the objects of {@code t} (kube's ListAndWatch): {@code list} or {@code watch} with the
+   * query client-go sends ({@code query} without the {@code ?}).
+   */
+  static BusRequest reflector(String verb, ResourceType t, String query) {
+    return new BusRequest(verb, t, t.version(), "", "", "", path(t, t.version(), "", "", "") + "?" + query, null, 200);
+  }
+
   private static String path(ResourceType t, String version, String namespace, String name, String subresource) {
     StringBuilder b = new StringBuilder(t.group().isEmpty() ? "/api/" + version : "/apis/" + t.group() + "/" + version);
     if (t.namespaced() && !namespace.isEmpty()) {

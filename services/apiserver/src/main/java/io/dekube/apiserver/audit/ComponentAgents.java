@@ -49,11 +49,23 @@ final class ComponentAgents {
     return commit.isEmpty() ? "unknown" : commit.length() > 7 ? commit.substring(0, 7) : commit;
   }
 
-  /** The User-Agent of {@code user}'s writes of {@code t}. */
+  /**
+   * The User-Agent of {@code user}'s informers: kube-controller-manager's shared informer factory has a client of
+   * its own ({@code shared-informers}), kube-scheduler's uses its {@code scheduler} client, the others their one.
+   */
+  static String ofInformers(UserInfo user) {
+    return switch (user.name()) {
+      case "system:kube-controller-manager" -> "kube-controller-manager" + BASE + "/shared-informers";
+      case "system:kube-scheduler" -> "kube-scheduler" + BASE + "/scheduler";
+      default -> of(user, null);
+    };
+  }
+
+  /** The User-Agent of {@code user}'s writes of {@code t} (null: its client's without a resource's suffix). */
   static String of(UserInfo user, ResourceType t) {
     String name = user.name();
-    boolean lease = t.group().equals("coordination.k8s.io") && t.plural().equals("leases");
-    boolean event = t.plural().equals("events");
+    boolean lease = t != null && t.group().equals("coordination.k8s.io") && t.plural().equals("leases");
+    boolean event = t != null && t.plural().equals("events");
     if (name.startsWith("system:node:")) {
       return "kubelet" + BASE;
     }
@@ -66,6 +78,9 @@ final class ComponentAgents {
     if (name.equals(BusAudit.INGRESS_NGINX.name())) {
       return INGRESS_NGINX;
     }
+    if (name.equals(BusAudit.KUBE_PROXY.name())) {
+      return "kube-proxy" + BASE;
+    }
     if (name.equals(BusAudit.SERVICE_CONTROLLER.name())) {
       // k8s.io/cloud-provider's service controller, with --use-service-account-credentials as kube's
       return "cloud-controller-manager" + BASE + "/" + name;
@@ -76,7 +91,7 @@ final class ComponentAgents {
     return switch (name) {
       case "system:kube-scheduler" -> "kube-scheduler" + BASE + (lease ? "/leader-election" : event ? "" : "/scheduler");
       case "system:kube-controller-manager" -> "kube-controller-manager" + BASE
-          + (lease ? "/leader-election" : t.plural().equals("secrets") ? "/tokens-controller" : "");
+          + (lease ? "/leader-election" : t != null && t.plural().equals("secrets") ? "/tokens-controller" : "");
       case "system:kube-proxy" -> "kube-proxy" + BASE;
       // the loopback client of kube-apiserver: client-go's default User-Agent for its binary
       case "system:apiserver" -> "kube-apiserver" + BASE;

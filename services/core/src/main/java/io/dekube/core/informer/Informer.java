@@ -216,6 +216,14 @@ public final class Informer implements ObjectCache {
     return p.future();
   }
 
+  /**
+   * Completes, on the caller's context, once the initial replay is done; unlike {@link #start} it starts nothing (an
+   * observer's wait for whoever starts the informer).
+   */
+  public Future<Void> whenSynced() {
+    return onCaller(synced.future());
+  }
+
   /** Whether the initial replay is done. */
   public boolean synced() {
     return isSynced;
