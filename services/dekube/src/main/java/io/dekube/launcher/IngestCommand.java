@@ -18,7 +18,9 @@ final class IngestCommand {
 
   static final List<Flag> FLAGS = List.of(
       Flag.of("--kafka", "HOST:PORT", "the cluster's Kafka (default 127.0.0.1:9092)"),
-      Flag.of("--timeout", "DURATION", "how long to wait for each file's results (default 30s)"));
+      Flag.of("--timeout", "DURATION", "how long to wait for each file's results (default 30s)"),
+      // the cluster's file: a record with a document of an encrypted resource (a Secret) goes on the bus sealed
+      UpOptions.ENCRYPTION_FLAG);
 
   private IngestCommand() {
   }
@@ -30,6 +32,7 @@ final class IngestCommand {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("usage: dekube ingest FILE... [--kafka HOST:PORT] [--timeout 30s]");
     }
+    UpOptions.installEncryption(f);
     String kafka = f.string("--kafka", "127.0.0.1:9092");
     Duration timeout = f.duration("--timeout", Duration.ofSeconds(30));
     boolean failed = false;

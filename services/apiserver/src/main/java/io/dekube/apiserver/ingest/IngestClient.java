@@ -3,6 +3,9 @@ package io.dekube.apiserver.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.bus.Topics;
+import io.dekube.core.encryption.BusEncryption;
+import io.dekube.core.encryption.ValueTransformer;
+import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.Json;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,7 +63,7 @@ public final class IngestClient implements AutoCloseable {
     results.seekToEnd(parts);
     parts.forEach(results::position); // fixes the start before the record is sent
     try {
-      producer.send(new ProducerRecord<>(Topics.INGEST, key, text)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      producer.send(record(key, text)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new TimeoutException("Kafka did not take ingest record " + key + " within " + timeout.toSeconds() + " s");
     }
@@ -82,6 +85,45 @@ public final class IngestClient implements AutoCloseable {
       }
     }
     return List.copyOf(byIndex.values());
+  }
+
+  /**
+   * The record of {@code text}: sealed by this process's encryption configuration when one of its documents is of a
+   * resource the configuration encrypts (a Secret manifest is then never in clear on {@code dekube.ingest}), the
+   * resource named in the header {@link BusEncryption#INGEST_HEADER}; as it is otherwise.
+   */
+  static ProducerRecord<String, String> record(String key, String text) throws ValueTransformer.TransformException {
+    String resource = encryptedResource(text);
+    String sealed = resource == null ? null : BusEncryption.sealIngest(resource, key, text);
+    if (sealed == null) {
+      return new ProducerRecord<>(Topics.INGEST, key, text);
+    }
+    ProducerRecord<String, String> r = new ProducerRecord<>(Topics.INGEST, key, sealed);
+    r.headers().add(BusEncryption.INGEST_HEADER, resource.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return r;
+  }
+
+  /** The first resource of the text's documents that the configuration encrypts, or null (none, or no config). */
+  private static String encryptedResource(String text) {
+    if (io.dekube.core.encryption.StoreEncryption.config().isEmpty()) {
+      return null;
+    }
+    ResourceRegistry registry = ResourceRegistry.builtIn();
+    for (String doc : IngestDocuments.split(text)) {
+      try {
+        JsonNode n = Json.YAML.readTree(doc);
+        String apiVersion = n == null ? "" : n.path("apiVersion").asText("");
+        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        java.util.Optional<String> resource = registry.byGroupKind(group, n == null ? "" : n.path("kind").asText(""))
+            .map(io.dekube.core.model.ResourceType::resourceName);
+        if (resource.isPresent() && io.dekube.core.encryption.StoreEncryption.transformer(resource.get()) != null) {
+          return resource.get();
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // not YAML: the apiserver answers it; it decides nothing here
+      }
+    }
+    return null;
   }
 
   /**

@@ -97,8 +97,23 @@ final class IngestLoop {
     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
     String key = r.key() == null ? "" : r.key();
     try {
-      List<ObjectNode> results = applyOnContext(new IngestResults.Source(key, r.topic(), r.partition(), r.offset()),
-          r.value());
+      IngestResults.Source source = new IngestResults.Source(key, r.topic(), r.partition(), r.offset());
+      org.apache.kafka.common.header.Header sealed = r.headers().lastHeader(
+          io.dekube.core.encryption.BusEncryption.INGEST_HEADER);
+      List<ObjectNode> results;
+      if (sealed == null) {
+        results = applyOnContext(source, r.value());
+      } else {
+        String resource = new String(sealed.value(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+          results = applyOnContext(source, io.dekube.core.encryption.BusEncryption.openIngest(resource, key,
+              r.value() == null ? "" : r.value()));
+        } catch (io.dekube.core.encryption.ValueTransformer.TransformException e) {
+          results = List.of(IngestResults.failed(source, 0, 1, io.dekube.core.model.StatusException.internal(
+              "Internal error occurred: unable to transform the ingest record for " + resource + ": "
+              + e.getMessage())));
+        }
+      }
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (ObjectNode result : results) {
         sent.add(producer.send(new ProducerRecord<>(Topics.INGEST_RESULTS, key, Json.MAPPER.writeValueAsString(result))));

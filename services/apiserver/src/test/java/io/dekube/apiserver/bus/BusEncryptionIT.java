@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * With an EncryptionConfiguration for Secrets, no Secret value is in clear on any topic of the bus: a Secret
  * created, replaced, patched (merge, JSON, strategic merge, apply), read and listed through the apiserver, and
- * written straight through the bus with a StoreClient, then every record of every topic read back with a plain
+ * written straight through the bus with a StoreClient and ingested with {@code ./dekube ingest}'s client, then every record of every topic read back with a plain
  * consumer (uncommitted records too) — the requests, the replies, the store, the ingest topics — holds neither a
  * value nor its base64.
  */
@@ -141,6 +141,17 @@ class BusEncryptionIT {
           "{\"data\":{\"patched\":\"" + patched + "\"}}"), WriteOptions.none()));
       assertEquals(patched, await(c.get(SECRETS, ns, "bus")).path("data").path("patched").asText(), "the reply opens");
       assertEquals(2, await(c.list(SECRETS, ns)).path("items").size(), "s1 and bus");
+      // `./dekube ingest` of a Secret manifest: the record is sealed, the apiserver's ingest opens and applies it
+      io.dekube.core.informer.SharedInformers informers = io.dekube.core.informer.SharedInformers.of(vertx);
+      await(vertx.deployVerticle(new io.dekube.apiserver.ingest.IngestVerticle(bootstrap,
+          ResourceRegistry.builtIn(), c, t -> informers.informer(bootstrap, t))));
+      try (io.dekube.apiserver.ingest.IngestClient ingest = new io.dekube.apiserver.ingest.IngestClient(bootstrap)) {
+        List<ObjectNode> results = ingest.ingest("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n"
+            + "  namespace: " + ns + "\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: ingested\n  namespace: "
+            + ns + "\ndata:\n  password: " + value("ingested") + "\n", Duration.ofSeconds(60));
+        assertEquals("secret/ingested created",
+            io.dekube.apiserver.ingest.IngestClient.describe(results.get(1)), results.toString());
+      }
       await(c.delete(SECRETS, ns, "bus", WriteOptions.none()));
       await(c.close());
     } finally {

@@ -89,6 +89,39 @@ public final class BusEncryption {
     return n;
   }
 
+  /**
+   * An ingest record's text as it goes on {@code dekube.ingest} when one of its documents is of {@code resource},
+   * which the configuration encrypts: base64 of the transformer's output, bound to the record's key; null when
+   * that resource is written in clear (the text goes as it is). The record names the resource in the header
+   * {@link #INGEST_HEADER}.
+   */
+  public static String sealIngest(String resource, String key, String text) throws ValueTransformer.TransformException {
+    ValueTransformer t = StoreEncryption.transformer(resource);
+    if (t == null) {
+      return null;
+    }
+    byte[] out = t.toStorage(text.getBytes(StandardCharsets.UTF_8), ad("dekube.ingest/", key));
+    // identity first writes in clear: the text goes as it is
+    return PrefixTransformers.startsWith(out, Providers.ENCRYPTED) ? Base64.getEncoder().encodeToString(out) : null;
+  }
+
+  /** The text of an ingest record sealed for {@code resource}. */
+  public static String openIngest(String resource, String key, String sealed) throws ValueTransformer.TransformException {
+    byte[] data;
+    try {
+      data = Base64.getDecoder().decode(sealed);
+    } catch (IllegalArgumentException e) {
+      throw new ValueTransformer.TransformException("the sealed payload is not base64: " + e.getMessage());
+    }
+    ValueTransformer t = StoreEncryption.transformer(resource);
+    byte[] clear = t == null ? Providers.IDENTITY.fromStorage(data, null).data()
+        : t.fromStorage(data, ad("dekube.ingest/", key)).data();
+    return new String(clear, StandardCharsets.UTF_8);
+  }
+
+  /** The header of a sealed ingest record: the resource whose transformer sealed it. */
+  public static final String INGEST_HEADER = "dekube.sealed";
+
   /** The sealed payload, or null when this resource is written in clear. */
   private static String seal(String resource, ObjectNode payload, byte[] ad) throws ValueTransformer.TransformException {
     ValueTransformer t = resource.isEmpty() ? null : StoreEncryption.transformer(resource);

@@ -76,6 +76,20 @@ class BusEncryptionTest {
   }
 
   @Test
+  void anIngestRecordIsSealedForItsKeyAndOpensAgain() throws Exception {
+    StoreEncryption.install(config(AESCBC));
+    String text = "apiVersion: v1\nkind: Secret\nmetadata: {name: s1}\ndata: {password: aHVudGVyMg==}\n";
+    String sealed = BusEncryption.sealIngest("secrets", "k1", text);
+    assertFalse(sealed.contains("aHVudGVyMg"));
+    assertEquals(text, BusEncryption.openIngest("secrets", "k1", sealed));
+    assertEquals(null, BusEncryption.sealIngest("configmaps", "k1", text), "a resource kept in clear: as it is");
+    StoreEncryption.install(null);
+    assertEquals("identity transformer tried to read encrypted data", assertThrows(
+        ValueTransformer.TransformException.class, () -> BusEncryption.openIngest("secrets", "k1", sealed))
+        .getMessage());
+  }
+
+  @Test
   void aSealedPayloadNoProviderReadsFailsWithKubesWords() throws Exception {
     StoreEncryption.install(config(AESCBC));
     ObjectNode sealed = BusEncryption.sealRequest(request("secrets", secret()));
