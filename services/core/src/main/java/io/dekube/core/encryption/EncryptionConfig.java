@@ -56,9 +56,13 @@ public final class EncryptionConfig {
 
   /** Reads and validates the file, failing as kube-apiserver's start does. */
   public static EncryptionConfig load(Path file) {
-    String text;
+    return parse(file, new String(read(file), StandardCharsets.UTF_8));
+  }
+
+  /** The file's bytes; kube's words when it cannot be read (IllegalArgumentException). */
+  static byte[] read(Path file) {
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("error opening encryption provider configuration file \"" + file
           + "\": open " + file + ": no such file or directory");
@@ -66,7 +70,6 @@ public final class EncryptionConfig {
       throw new IllegalArgumentException("error opening encryption provider configuration file \"" + file + "\": "
           + e.getMessage());
     }
-    return parse(file, text);
   }
 
   /** The file's {@code text} read and validated as {@link #load} does (the reload reads the file once, hashes it). */

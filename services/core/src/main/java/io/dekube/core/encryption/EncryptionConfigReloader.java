@@ -3,10 +3,7 @@ package io.dekube.core.encryption;
 import io.dekube.core.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -72,7 +69,7 @@ final class EncryptionConfigReloader implements AutoCloseable {
    * fails, as kube-apiserver's does), then polls it every {@code poll}.
    */
   static EncryptionConfigReloader start(Path file, Duration poll) {
-    byte[] bytes = read(file);
+    byte[] bytes = EncryptionConfig.read(file);
     EncryptionConfig first = EncryptionConfig.parse(file, new String(bytes, StandardCharsets.UTF_8));
     StoreEncryption.set(first);
     EncryptionConfigReloader r = new EncryptionConfigReloader(file, sha256(bytes));
@@ -86,7 +83,7 @@ final class EncryptionConfigReloader implements AutoCloseable {
   /** One pass of kube's work item: reload when the content changed. Reloader thread only. */
   private void check() {
     try {
-      byte[] bytes = read(file);
+      byte[] bytes = EncryptionConfig.read(file);
       String hash = sha256(bytes);
       if (hash.equals(loadedHash)) {
         return; // kube: "Encryption config has not changed"
@@ -104,18 +101,6 @@ final class EncryptionConfigReloader implements AutoCloseable {
       if (!thread.isShutdown()) {
         thread.schedule(this::check, delay, TimeUnit.MILLISECONDS);
       }
-    }
-  }
-
-  private static byte[] read(Path file) {
-    try {
-      return Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("error opening encryption provider configuration file \"" + file
-          + "\": open " + file + ": no such file or directory");
-    } catch (IOException e) {
-      throw new IllegalArgumentException("error opening encryption provider configuration file \"" + file + "\": "
-          + e.getMessage());
     }
   }
 

@@ -157,21 +157,35 @@ class WriterEncryptionIT {
   }
 
   private static void create(StoreClient client, String name) throws Exception {
+    create(client, NS, name);
+  }
+
+  /** Creates Secret {@code ns/name} with data {@code password: c2VjcmV0}. */
+  static void create(StoreClient client, String ns, String name) throws Exception {
     ObjectNode s = Json.object().put("apiVersion", "v1").put("kind", "Secret");
-    s.putObject("metadata").put("name", name).put("namespace", NS);
+    s.putObject("metadata").put("name", name).put("namespace", ns);
     s.putObject("data").put("password", "c2VjcmV0");
-    await(client.create(SECRETS, NS, s, WriteOptions.none()));
+    await(client.create(SECRETS, ns, s, WriteOptions.none()));
   }
 
   private static void replaceUnchanged(StoreClient client, String name) throws Exception {
-    ObjectNode current = await(client.get(SECRETS, NS, name));
+    replaceUnchanged(client, NS, name);
+  }
+
+  /** What {@code kubectl replace} sends for an unchanged Secret; a value read by an older key is written again. */
+  static void replaceUnchanged(StoreClient client, String ns, String name) throws Exception {
+    ObjectNode current = await(client.get(SECRETS, ns, name));
     ObjectNode replaced = await(client.update(SECRETS, current, WriteOptions.none()));
     assertNotEquals(current.path("metadata").path("resourceVersion").asText(),
         replaced.path("metadata").path("resourceVersion").asText(), "a stale value is written again");
   }
 
-  /** The last value of the secret's store record, as it lies on the topic (dekube's etcdctl get). */
   private static byte[] raw(String bootstrap, String name) {
+    return raw(bootstrap, NS, name);
+  }
+
+  /** The last value of the secret's store record, as it lies on the topic (dekube's etcdctl get). */
+  static byte[] raw(String bootstrap, String ns, String name) {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -185,7 +199,7 @@ class WriterEncryptionIT {
       byte[] last = null;
       while (c.position(tp) < end) {
         for (var r : c.poll(Duration.ofMillis(200))) {
-          if ((NS + "/" + name).equals(r.key())) {
+          if ((ns + "/" + name).equals(r.key())) {
             last = r.value();
           }
         }
@@ -194,7 +208,7 @@ class WriterEncryptionIT {
     }
   }
 
-  private static String text(byte[] b) {
+  static String text(byte[] b) {
     return new String(b, StandardCharsets.ISO_8859_1);
   }
 }

@@ -2,39 +2,27 @@ package io.dekube.store.writer;
 
 import static io.dekube.store.writer.WriterItSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.encryption.EncryptionConfig;
 import io.dekube.core.encryption.StoreEncryption;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.informer.InformerOptions;
-import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.store.StoreClient;
-import io.dekube.core.store.WriteOptions;
 import io.dekube.kafka.KafkaBootstrap;
 import io.dekube.kafka.WithKafka;
 import io.dekube.store.admission.BasicAdmission;
 import io.dekube.store.admission.KubernetesAdmission;
 import io.vertx.core.Vertx;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -118,42 +106,18 @@ class WriterEncryptionReloadIT {
   }
 
   private static void create(StoreClient client, String name) throws Exception {
-    ObjectNode s = Json.object().put("apiVersion", "v1").put("kind", "Secret");
-    s.putObject("metadata").put("name", name).put("namespace", NS);
-    s.putObject("data").put("password", "c2VjcmV0");
-    await(client.create(SECRETS, NS, s, WriteOptions.none()));
+    WriterEncryptionIT.create(client, NS, name);
   }
 
   private static void replaceUnchanged(StoreClient client, String name) throws Exception {
-    ObjectNode current = await(client.get(SECRETS, NS, name));
-    ObjectNode replaced = await(client.update(SECRETS, current, WriteOptions.none()));
-    assertNotEquals(current.path("metadata").path("resourceVersion").asText(),
-        replaced.path("metadata").path("resourceVersion").asText(), "a stale value is written again");
-  }
-
-  private static byte[] raw(String bootstrap, String name) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config, new StringDeserializer(),
-        new ByteArrayDeserializer())) {
-      TopicPartition tp = new TopicPartition(SECRETS.storeTopic(), 0);
-      c.assign(List.of(tp));
-      c.seekToBeginning(List.of(tp));
-      long end = c.endOffsets(List.of(tp)).get(tp);
-      byte[] last = null;
-      while (c.position(tp) < end) {
-        for (var r : c.poll(Duration.ofMillis(200))) {
-          if ((NS + "/" + name).equals(r.key())) {
-            last = r.value();
-          }
-        }
-      }
-      return last;
-    }
+    WriterEncryptionIT.replaceUnchanged(client, NS, name);
   }
 
   private static String text(byte[] b) {
-    return new String(b, StandardCharsets.ISO_8859_1);
+    return WriterEncryptionIT.text(b);
+  }
+
+  private static byte[] raw(String bootstrap, String name) {
+    return WriterEncryptionIT.raw(bootstrap, NS, name);
   }
 }
