@@ -163,8 +163,10 @@ public final class ApiServerVerticle extends VerticleBase {
           CelRbacAuthorizer celAuthorizer = new CelRbacAuthorizer(
               () -> authorization == null ? null : authorization.authorizer());
           // ... which see a custom resource in the version their rules matched, converted by its CRD's webhook too
+          // (a built-in kind's other served versions too: autoscaling/v1 HorizontalPodAutoscalers)
           EquivalentVersions versions = EquivalentVersions.of(registry).withWebhooks((kind, object, apiVersion) ->
-              conversions().convert(kind, object, apiVersion));
+              conversions().convert(kind, object, apiVersion))
+              .withBuiltIns(new io.dekube.apiserver.conversion.EquivalentBuiltIns());
           Future<PolicyAdmission> policies = PolicyAdmission.start(registry, informers, celAuthorizer, versions);
           Future<WebhookAdmission> admission = Future.all(aggregation, policies).compose(all -> WebhookAdmission.start(
               vertx, registry, informers, new WatchedServices(aggregation.result()::view), policies.result(),

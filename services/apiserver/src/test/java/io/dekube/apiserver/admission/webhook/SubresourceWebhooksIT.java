@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * as a {@code CREATE} of {@code pods/binding} (the legacy {@code bindings} resource too) with a {@code Binding} whose
  * target a mutating webhook moves; an eviction as a {@code CREATE} of {@code pods/eviction} with a {@code policy/v1}
  * Eviction, denied in kube's words; {@code kubectl create token} as a {@code CREATE} of {@code serviceaccounts/token}
- * with its TokenRequest; an exec as a {@code CONNECT} of {@code pods/exec} with its {@code PodExecOptions}.
+ * with its TokenRequest; an exec as a {@code CONNECT} of {@code pods/exec} with its {@code PodExecOptions}. And a
+ * built-in kind's other served version under matchPolicy Equivalent: {@code autoscaling/v1} HPAs.
  */
 @WithKafka
 class SubresourceWebhooksIT {
@@ -296,6 +297,66 @@ class SubresourceWebhooksIT {
           + "closed"), kubectlExec.out());
     } finally {
       kubectl.run("delete", "validatingwebhookconfiguration", "closed-doors", "--ignore-not-found");
+    }
+  }
+
+  /**
+   * matchPolicy Equivalent over a built-in kind's versions: a webhook whose rules name only {@code autoscaling/v1}
+   * gets an HPA written in {@code v2} as kube converts it for it ({@code kind} v1, {@code requestKind} v2, the object
+   * in v1), and a PATCH sent to {@code autoscaling/v1} is admitted on the object it yields.
+   */
+  @Test
+  void aV1RuleSeesAnHpaWrittenInV2ConvertedAndAV1PatchIsAdmitted() throws Exception {
+    try {
+      configure("""
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingWebhookConfiguration
+          metadata: {name: hpa-v1}
+          webhooks:
+          - name: hpa-v1.dekube.io
+            clientConfig: {url: "https://127.0.0.1:%d/allow", caBundle: %s}
+            rules: [{operations: [CREATE, UPDATE], apiGroups: [autoscaling], apiVersions: [v1],
+                     resources: [horizontalpodautoscalers]}]
+            sideEffects: None
+            admissionReviewVersions: [v1]
+          """.formatted(webhook.port(), webhook.caBundle()), "validatingwebhookconfiguration/hpa-v1");
+      apply("""
+          apiVersion: autoscaling/v2
+          kind: HorizontalPodAutoscaler
+          metadata: {name: web, namespace: wh-sub}
+          spec:
+            scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+            minReplicas: 2
+            maxReplicas: 5
+            metrics:
+            - type: Resource
+              resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}
+          """);
+      JsonNode create = seen("CREATE", "web", "").stream()
+          .filter(r -> "horizontalpodautoscalers".equals(r.at("/resource/resource").asText())).findFirst().orElseThrow();
+      assertEquals("{\"group\":\"autoscaling\",\"version\":\"v1\",\"kind\":\"HorizontalPodAutoscaler\"}",
+          create.path("kind").toString());
+      assertEquals("v1", create.at("/resource/version").asText());
+      assertEquals("v2", create.at("/requestKind/version").asText());
+      assertEquals("autoscaling/v1", create.at("/object/apiVersion").asText(), create.toString());
+      assertEquals(60, create.at("/object/spec/targetCPUUtilizationPercentage").asInt(), create.toString());
+
+      HttpResponse<String> patched = admin.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+              server.server() + "/apis/autoscaling/v1/namespaces/wh-sub/horizontalpodautoscalers/web"))
+          .header("Content-Type", "application/merge-patch+json").method("PATCH",
+              java.net.http.HttpRequest.BodyPublishers.ofString("{\"spec\":{\"maxReplicas\":7}}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, patched.statusCode(), patched.body());
+      assertEquals("autoscaling/v1", Json.MAPPER.readTree(patched.body()).path("apiVersion").asText());
+      assertEquals("7", kubectl.run("get", "hpa", "web", "-n", "wh-sub", "-o", "jsonpath={.spec.maxReplicas}").out());
+      JsonNode patch = seen("UPDATE", "web", "").stream()
+          .filter(r -> "horizontalpodautoscalers".equals(r.at("/resource/resource").asText())).findFirst().orElseThrow();
+      assertEquals("v1", patch.at("/requestKind/version").asText());
+      assertEquals("autoscaling/v1", patch.at("/object/apiVersion").asText(), patch.toString());
+      assertEquals(7, patch.at("/object/spec/maxReplicas").asInt(), patch.toString());
+      assertEquals(5, patch.at("/oldObject/spec/maxReplicas").asInt(), patch.toString());
+    } finally {
+      kubectl.run("delete", "validatingwebhookconfiguration", "hpa-v1", "--ignore-not-found");
     }
   }
 
