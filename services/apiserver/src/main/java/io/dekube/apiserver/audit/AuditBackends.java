@@ -16,8 +16,6 @@ public final class AuditBackends {
 
   private static final Map<AuditOptions, AuditSink> OPEN = new ConcurrentHashMap<>();
   private static final List<BufferedSink> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
-  /** How long the stop waits for the queued events (kube waits for all of them: a webhook's retries included). */
-  static final java.time.Duration SHUTDOWN_WAIT = java.time.Duration.ofSeconds(10);
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(AuditBackends::shutdown, "audit-shutdown"));
@@ -60,20 +58,16 @@ public final class AuditBackends {
     return AuditSink.union(sinks);
   }
 
-  /** The process stops: every backend sends what it still holds, together within {@link #SHUTDOWN_WAIT}. */
+  /**
+   * The process stops: every backend sends what it still holds at once, and the stop waits for all of it, as
+   * kube-apiserver's stop waits for its audit backends' {@code Shutdown} — a webhook's retries included (at most its
+   * five attempts and their back-off).
+   */
   static void shutdown() {
-    long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
-    try {
-      for (BufferedSink s : STARTED) {
-        s.shutdown(java.time.Duration.ZERO); // every one starts sending now
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
+    STARTED.forEach(BufferedSink::flush); // every one starts sending now
     for (BufferedSink s : STARTED) {
       try {
-        s.shutdown(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        s.shutdown();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

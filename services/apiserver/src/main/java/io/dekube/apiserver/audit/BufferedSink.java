@@ -96,15 +96,20 @@ final class BufferedSink implements AuditSink {
     return config.mode().equals("blocking-strict");
   }
 
-  /**
-   * kube's {@code Shutdown}: the queued events are sent now (no batch wait) and this returns once they are
-   * processed, or after {@code timeout}. Events handed over later are still taken. Blocking; for the stop hook.
-   */
-  void shutdown(java.time.Duration timeout) throws InterruptedException {
+  /** The stop begins: the queued events are sent now, without waiting for a batch to fill. Never blocks. */
+  void flush() {
     stopping = true;
     queue.offer(FLUSH);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (pending.get() > 0 && System.nanoTime() < deadline) {
+  }
+
+  /**
+   * kube's {@code Shutdown}: {@link #flush}, then returns once every event handed over is processed — sent, or
+   * dropped after a webhook's last attempt — as kube waits for all. Events handed over later are still taken.
+   * Blocking; for the stop hook.
+   */
+  void shutdown() throws InterruptedException {
+    flush();
+    while (pending.get() > 0) {
       TimeUnit.MILLISECONDS.sleep(10);
     }
   }

@@ -154,4 +154,24 @@ class AuditWebhookTest {
     // 5 attempts, 20 ms, 30 ms, 45 ms, 67 ms apart (+20 % jitter), then dropped and counted
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> AuditMetrics.errors("webhook") == errors + 1);
   }
+
+  /**
+   * The stop waits for every queued event, a webhook's retries included, as kube-apiserver's stop waits for its audit
+   * backends: two 503s 7 s, then 10.5 s apart (+20 % jitter) hold it past the 10 s dekube used to give.
+   */
+  @Test
+  void theStopWaitsForTheWebhooksRetries(@TempDir Path dir) throws Exception {
+    Path config = kubeconfig(dir, "https://127.0.0.1:" + server.actualPort() + "/stop");
+    BODIES.clear();
+    FAILURES_TO_GIVE.set(2);
+    AuditSink sink = AuditBackends.open(new AuditOptions(AuditOptions.Log.defaults(null), new AuditOptions.Webhook(
+        config, Duration.ofSeconds(7), AuditOptions.VERSION, new AuditOptions.Batch("blocking", 10, 400,
+        Duration.ofSeconds(30), true, 10, 15), AuditOptions.Truncate.defaults())));
+    sink.process(AuditBackendsTest.event("ResponseComplete", "Metadata").put("auditID", "the-last-one"));
+    long started = System.nanoTime();
+    AuditBackends.shutdown();
+    assertTrue(System.nanoTime() - started > TimeUnit.SECONDS.toNanos(17), "two back-offs waited for");
+    assertEquals(1, BODIES.size(), BODIES.toString());
+    assertEquals("the-last-one", BODIES.get(0).path("items").get(0).path("auditID").asText());
+  }
 }
