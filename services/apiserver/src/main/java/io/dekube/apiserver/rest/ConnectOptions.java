@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * The options object of a CONNECT request, as kube-apiserver decodes it from the query and hands it to admission:
  * {@code PodExecOptions} (stdin, stdout, stderr, tty, container, command), {@code PodAttachOptions},
- * {@code PodPortForwardOptions} (ports) of {@code v1}, in their JSON form (false and empty fields left out; an exec's
+ * {@code PodPortForwardOptions} (ports), and a proxy's {@code PodProxyOptions}, {@code ServiceProxyOptions},
+ * {@code NodeProxyOptions} (path) of {@code v1}, in their JSON form (false and empty fields left out; an exec's
  * {@code command} always there, null without one, as the Go type has it). Pure.
  */
 final class ConnectOptions {
@@ -31,6 +32,27 @@ final class ConnectOptions {
       case "portforward" -> "PodPortForwardOptions";
       default -> throw new IllegalArgumentException("no CONNECT options for " + sub);
     });
+  }
+
+  /** The kind of a {@code proxy} request's options on {@code plural} (pods, services or nodes). */
+  static AdmissionAttributes.ObjectKind proxyKind(String plural) {
+    return new AdmissionAttributes.ObjectKind("", "v1", switch (plural) {
+      case "pods" -> "PodProxyOptions";
+      case "services" -> "ServiceProxyOptions";
+      default -> "NodeProxyOptions";
+    });
+  }
+
+  /**
+   * The options of a {@code proxy} request on {@code plural}: the path after {@code /proxy} ({@code /healthz}; left out
+   * when there is none), as kube reads the subpath.
+   */
+  static ObjectNode proxy(String plural, String path) {
+    ObjectNode o = Json.object().put("kind", proxyKind(plural).kind()).put("apiVersion", "v1");
+    if (!path.isEmpty()) {
+      o.put("path", path);
+    }
+    return o;
   }
 
   /**

@@ -301,7 +301,7 @@ public final class RestApi {
   private ServiceProxy proxies() {
     if (proxies == null) {
       proxies = new ServiceProxy(vertx.createHttpClient(), vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
-          .setSsl(true).setTrustAll(true).setVerifyHost(false)), kubelets, caches, registry);
+          .setSsl(true).setTrustAll(true).setVerifyHost(false)), kubelets, caches, registry, writes::admission);
     }
     return proxies;
   }

@@ -17,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import io.dekube.store.admission.webhook.AdmissionAttributes;
 
 /**
  * The {@code proxy} subresource of pods, services and nodes, as kube-apiserver serves it
@@ -54,17 +56,55 @@ final class ServiceProxy {
   private final Function<ResourceType, ObjectCache> caches;
   private final ResourceType endpoints;
 
+  private final Supplier<DynamicAdmission> admission;
+
   /** {@code kubelets}: how nodes' kubelets are reached; null when this apiserver has no kubelet client. */
   ServiceProxy(HttpClient http, HttpClient https, KubeletProxy kubelets, Function<ResourceType, ObjectCache> caches,
-               ResourceRegistry registry) {
+               ResourceRegistry registry, Supplier<DynamicAdmission> admission) {
     this.http = http;
     this.https = https;
     this.kubelets = kubelets;
     this.caches = caches;
     this.endpoints = registry.byResourceName("endpoints").orElseThrow();
+    this.admission = admission;
   }
 
+  /**
+   * Proxies the request, once the admission webhooks and policies that name the subresource let it through: kube
+   * admits every method of {@code pods/proxy}, {@code services/proxy} and {@code nodes/proxy} as a {@code CONNECT}
+   * with its {@code *ProxyOptions}, before it looks for the target.
+   */
   void handle(ApiRequest r) {
+    DynamicAdmission webhooks = admission.get();
+    if (!webhooks.on(r.type())) {
+      proxy(r);
+      return;
+    }
+    var req = r.ctx().request();
+    boolean paused = !req.isEnded();
+    if (paused) {
+      req.pause();
+    }
+    String path = uri(req.path(), r.name(), null);
+    ObjectNode options = ConnectOptions.proxy(r.type().plural(), path.equals("/") && !req.path().endsWith("/proxy/")
+        ? "" : path);
+    webhooks.subresource(r, r.type(), AdmissionAttributes.CONNECT, r.name(), ConnectOptions.proxyKind(
+        r.type().plural()), options, null, false, null).onComplete(ar -> {
+          try {
+            if (ar.failed()) {
+              throw ar.cause();
+            }
+            proxy(r);
+          } catch (Throwable e) {
+            if (paused && !req.isEnded()) {
+              req.resume();
+            }
+            Responses.fail(r.ctx(), e, r.pretty());
+          }
+        });
+  }
+
+  private void proxy(ApiRequest r) {
     Id id = Id.parse(r.name());
     if (!id.scheme().isEmpty() && !id.scheme().equals("http") && !id.scheme().equals("https")) {
       throw StatusException.badRequest("invalid scheme " + id.scheme());

@@ -254,7 +254,7 @@ class SubresourceWebhooksIT {
             clientConfig: {url: "https://127.0.0.1:%d/deny", caBundle: %s}
             rules:
             - {operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [pods/eviction]}
-            - {operations: [CONNECT], apiGroups: [""], apiVersions: [v1], resources: [pods/exec]}
+            - {operations: [CONNECT], apiGroups: [""], apiVersions: [v1], resources: [pods/exec, services/proxy]}
             sideEffects: None
             admissionReviewVersions: [v1]
           - name: tokens.dekube.io
@@ -291,6 +291,14 @@ class SubresourceWebhooksIT {
           + "\"command\":[\"ls\",\"-l\"]}", connect.path("object").toString());
       assertTrue(connect.path("oldObject").isNull());
       assertFalse(connect.has("options"), connect.toString());
+      // every method of a proxy is a CONNECT with the path after /proxy
+      HttpResponse<String> proxied = server.get(admin, "/api/v1/namespaces/wh-sub/services/web:80/proxy/healthz");
+      assertEquals(403, proxied.statusCode(), proxied.body());
+      assertTrue(proxied.body().contains("services/proxy is closed"), proxied.body());
+      JsonNode proxy = seen("CONNECT", "web:80", "proxy").get(0);
+      assertEquals("{\"kind\":\"ServiceProxyOptions\",\"apiVersion\":\"v1\",\"path\":\"/healthz\"}",
+          proxy.path("object").toString());
+      assertEquals("ServiceProxyOptions", proxy.at("/kind/kind").asText());
       Kubectl.Result kubectlExec = kubectl.run("exec", "p3", "-n", "wh-sub", "--", "ls");
       assertNotEquals(0, kubectlExec.exit(), kubectlExec.out());
       assertTrue(kubectlExec.out().contains("admission webhook \"doors.dekube.io\" denied the request: pods/exec is "
