@@ -17,7 +17,7 @@ final class Components {
       new SchedulerComponent(),
       new ControllerManagerComponent(),
       new KubeProxyComponent(),
-      new DnsComponent(),
+      DnsComponent.besideKubeProxy(), // kube-proxy serves the kube-dns Service's port 53
       new IngressComponent(),
       new KubeletComponent(),
       new MetricsServerComponent());
