@@ -602,7 +602,10 @@ class WorkloadsE2E {
         .ok().out().trim());
   }
 
-  /** A Job whose pod has a sidecar completes: the sidecar is stopped once the work ended, the pod Succeeded. */
+  /**
+   * A Job whose pod has a sidecar completes: the sidecar is stopped once the work ended, the pod Succeeded. The proxy
+   * traps TERM: a bare {@code sleep}, PID 1 without a handler, would take the pod's whole grace period to stop.
+   */
   @Test
   @Order(11)
   void aJobWithASidecarCompletes() throws Exception {
@@ -618,7 +621,8 @@ class WorkloadsE2E {
               restartPolicy: Never
               terminationGracePeriodSeconds: 5
               initContainers:
-              - {name: proxy, image: busybox, restartPolicy: Always, command: [sleep, "3600"]}
+              - {name: proxy, image: busybox, restartPolicy: Always,
+                 command: [sh, -c, "trap 'exit 0' TERM; while true; do sleep 1; done"]}
               containers:
               - {name: work, image: busybox, command: [sh, -c, "echo work-done"]}
         """);

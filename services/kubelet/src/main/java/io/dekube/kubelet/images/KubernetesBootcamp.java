@@ -32,6 +32,9 @@ final class KubernetesBootcamp {
   }
 
   static Future<Void> start(JvmContainer c, String tag) {
+    // `node server.js` as PID 1 with no process.on('SIGTERM'): node installs no handler, so the kernel drops the
+    // signal and a deleted pod runs on until its grace period's SIGKILL (137), as on kube
+    c.noSigtermHandler();
     String host = ImageServer.hostname(c);
     String body = answer(host, version(tag));
     AtomicLong requests = new AtomicLong();

@@ -17,6 +17,7 @@ final class NodeHello {
   }
 
   static Future<Void> start(JvmContainer c) {
+    c.noSigtermHandler(); // node as PID 1 without a SIGTERM handler: killed at the grace period's end (137)
     return ImageServer.serve(c, PORT, req -> {
       c.log().line("Received request for URL: " + req.uri());
       req.response().setChunked(true).end(ANSWER);

@@ -40,6 +40,7 @@ final class Perl {
       c.exit(255);
       return Future.succeededFuture();
     }
+    c.noSigtermHandler(); // perl without a %SIG{TERM}: as PID 1 it runs on until the grace period's SIGKILL
     c.measuredWork(() -> pi(program.digits())).onComplete(ar -> {
       if (ar.succeeded()) {
         c.output("stdout", Buffer.buffer(ar.result() + (program.newline() ? "\n" : "")));

@@ -22,6 +22,17 @@ import io.vertx.core.net.NetServerOptions;
  * {@code pause} (does nothing until stopped) and {@code busybox} (the built-in shell: {@code sh}, {@code sleep},
  * {@code wget}, {@code nslookup}…). Servers bind the pod IP and answer only the connections the pod's
  * NetworkPolicies admit ({@link Refusals}).
+ *
+ * <p>SIGTERM reaches a program as the kernel delivers it to its container's PID 1: only when the program installed a
+ * handler ({@link JvmContainer#noSigtermHandler}). Decided per image: the servers handle it — {@code web} (Caddy),
+ * dekube's {@code echo}, {@code crash} and {@code pause} (143), kube's pause (pause.c: exit 0), nginx and the images
+ * built on it (SIGQUIT, their STOPSIGNAL), httpd, WordPress and the php-apache images, redis, mysqld, mongod, etcd,
+ * fluentd, agnhost and the other Go servers (Go's runtime handles every signal), Cassandra's JVM (dumb-init passes the
+ * signal on) and ZooKeeper's (taken as its handler, though in the image {@code sh -c start-zookeeper} stays PID 1,
+ * which a real kernel would leave deaf: not changed); the built-in shell only once it ran a {@code trap … TERM}
+ * (busybox's applets never: {@code sleep 3600}, {@code tail -f /dev/null}); none in node (the bootcamp, node-hello),
+ * perl and polinux/stress, so their pods take their whole grace period to delete and end with 137. The guestbook's
+ * redis followers are taken as redis (their {@code /run.sh} not checked).
  */
 public final class Programs {
 
@@ -188,7 +199,10 @@ public final class Programs {
     ExecSession shell = imageCommands ? c.shellWithImageCommands(argv, out, Boolean.TRUE.equals(spec.getTty()))
         : ShellSession.start(c.vertx(), c.spec(), argv, out, Boolean.TRUE.equals(spec.getTty()), c.traffic());
     c.stdin(shell);
-    c.onTerm(grace -> ((ShellSession) shell).terminate(c.vertx(), grace));
+    // PID 1 without a handler: the shell gets SIGTERM only once it ran a `trap … TERM`, and so do busybox's applets
+    // run as the command (`sleep 3600`, `tail -f /dev/null`, `httpd -f`, `nc -l`), which install none
+    ShellSession session = (ShellSession) shell;
+    c.onTerm(grace -> session.terminate(c.vertx(), grace), session::trapsTerm);
     if (!Boolean.TRUE.equals(spec.getStdin())) {
       shell.closeStdin();
     }
@@ -222,6 +236,14 @@ public final class Programs {
   }
 
   private static Future<Void> pause(JvmContainer c) {
+    if (!BuiltInImages.shellLess(c.spec().image())) {
+      return Future.succeededFuture(); // dekube/pause, dekube's own: SIGTERM ends it with 143, as it always did
+    }
+    // kube's pause.c handles SIGINT and SIGTERM: psignal's line on stderr, then exit(0)
+    c.onTerm(grace -> {
+      c.output("stderr", text("Shutting down, got signal: Terminated\n"));
+      return Future.succeededFuture(0);
+    });
     return Future.succeededFuture();
   }
 

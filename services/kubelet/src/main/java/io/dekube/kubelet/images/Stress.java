@@ -47,6 +47,9 @@ final class Stress {
 
   /** {@code polinux/stress}: the command line is the container's command and args ({@code stress …}). */
   static Future<Void> stress(JvmContainer c) {
+    // stress (the C program) sets no signal handler: as PID 1 it ignores SIGTERM, so "Assign Memory Resources"'
+    // `kubectl delete pod memory-demo` takes the pod's grace period and ends it with SIGKILL (137)
+    c.noSigtermHandler();
     List<String> argv = new ArrayList<>(ImageArgs.argv(c.spec().container(), List.of(), List.of("stress", "--help")));
     if (!argv.isEmpty() && argv.get(0).startsWith("-")) {
       argv.add(0, "stress"); // only args given: stress's own options

@@ -26,6 +26,8 @@ public final class JvmContainer implements RunningContainer {
   private final List<ExecSession.Output> attached = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile ExecSession stdin;
   private volatile int sigtermExit = 143;
+  private volatile boolean sigtermHandler = true;
+  private volatile java.util.function.BooleanSupplier termHandled = () -> true;
   private volatile java.util.function.Function<Duration, Future<Integer>> term;
   private final java.util.Map<String, ImageCommand> commands = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
@@ -224,6 +226,55 @@ public final class JvmContainer implements RunningContainer {
     sigtermExit = code;
   }
 
+  /**
+   * The program installs no handler for SIGTERM (busybox's applets, node, perl, a C program that never calls
+   * {@code sigaction}): as its container's PID 1 the kernel drops the signal, so a stop leaves it running until it
+   * ends by itself or the grace period runs out and the runtime's SIGKILL ends it with 137 (reason {@code Error}), as
+   * a {@code kubectl delete pod} of such a pod takes its whole grace period on kube. A program that is not PID 1 (the
+   * pod shares its process namespace: {@code /pause} is) is killed by the signal's default action, 143.
+   */
+  public void noSigtermHandler() {
+    sigtermHandler = false;
+  }
+
+  /**
+   * Whether the container's main process is PID 1 of its process namespace (not in a pod that shares one, nor an
+   * ephemeral container in its target's): the kernel then drops the signals its program has no handler for.
+   */
+  private boolean isPidOne() {
+    return ProcessTable.mainPid(spec) == 1;
+  }
+
+  /** Whether the program has a SIGTERM handler now. */
+  private boolean handlesTerm() {
+    return term != null ? termHandled.getAsBoolean() : sigtermHandler;
+  }
+
+  /**
+   * A signal sent to the container's main process from inside its process namespace ({@code kill 1} in an exec):
+   * TERM, INT, QUIT and HUP stop it as its program handles them; PID 1 gets only the signals its program handles
+   * (the kernel protects a namespace's init from its own members, SIGKILL included), any other process the default
+   * actions (TERM: 143, KILL: 137). Other signals have no effect on the built-in programs.
+   */
+  void signalFromInside(String signal) {
+    boolean init = isPidOne();
+    switch (signal) {
+      case "KILL" -> {
+        if (!init) {
+          exit(137);
+        }
+      }
+      case "TERM", "INT", "QUIT", "HUP" -> {
+        if (handlesTerm() || !init) {
+          stop(Duration.ofSeconds(30));
+        }
+      }
+      default -> {
+        // the built-in programs have no handler that ends them
+      }
+    }
+  }
+
   /** Registers what stopping this container releases (a server, a timer). */
   public synchronized void onStop(Supplier<Future<Void>> stop) {
     stops.add(stop);
@@ -262,17 +313,46 @@ public final class JvmContainer implements RunningContainer {
 
   /**
    * Registers what SIGTERM does to the program (a shell's {@code trap … TERM}): it gets the grace period and
-   * completes with the exit code. Without one the program stops at once on SIGTERM.
+   * completes with the exit code. Without one the program ends on SIGTERM with {@link #exitOnSigterm}'s code.
    */
   public void onTerm(java.util.function.Function<Duration, Future<Integer>> handler) {
+    onTerm(handler, () -> true);
+  }
+
+  /**
+   * As {@link #onTerm(java.util.function.Function)} for a program whose handler comes and goes ({@code handled}:
+   * whether it has one now, as a shell has a {@code trap … TERM} only once it ran it).
+   */
+  public void onTerm(java.util.function.Function<Duration, Future<Integer>> handler,
+                     java.util.function.BooleanSupplier handled) {
+    this.termHandled = handled;
     this.term = handler;
   }
 
+  /**
+   * Stops the program as containerd's StopContainer does: SIGTERM, then SIGKILL (137) once {@code grace} runs out
+   * ({@code 0}: SIGKILL at once). The signal reaches the program as the kernel delivers it: to its handler
+   * ({@link #onTerm}, {@link #exitOnSigterm}), else — PID 1 without a handler — nowhere, else its default action
+   * (143); see {@link #noSigtermHandler}.
+   */
   @Override
   public Future<Integer> stop(Duration grace) {
     java.util.function.Function<Duration, Future<Integer>> t = term;
+    if (grace.isZero()) {
+      exit(137);
+      return exited.future();
+    }
+    boolean handled = handlesTerm();
+    if (!handled && isPidOne()) {
+      long timer = vertx.setTimer(Math.max(1, grace.toMillis()), x -> exit(137));
+      exited.future().onComplete(ar -> vertx.cancelTimer(timer));
+      return exited.future();
+    }
+    if (!handled) {
+      exit(143); // 128 + SIGTERM, as a process killed by it
+      return exited.future();
+    }
     if (t == null) {
-      // a built-in program stops at once on SIGTERM; 143 = 128 + SIGTERM, as a process killed by it
       exit(sigtermExit);
       return exited.future();
     }

@@ -1,7 +1,6 @@
 package io.dekube.kubelet.runtime;
 
 import io.vertx.core.buffer.Buffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +9,9 @@ import java.util.Locale;
  * {@code kill [-s SIGNAL | -SIGNAL | -N] PID...} in a {@code jvm} container, as "Configure a Pod to Use a Volume for
  * Storage" kills redis's server from a shell to show the container restarted with its emptyDir kept: a signal to the
  * container's own program ({@link ProcessTable#mainPid}) is the container's — TERM, INT, QUIT and HUP stop it as its
- * program handles them (redis ends with 0, a shell runs its trap), KILL ends it with 137 at once; the other
+ * program handles them (redis ends with 0, a shell runs its trap); as PID 1 a program without a handler (a shell
+ * without a trap, {@code sleep}) takes none of them, nor KILL, as the kernel protects a namespace's init from its own
+ * members; in a pod that shares its process namespace TERM ends such a program with 143, KILL any with 137; the other
  * processes {@code ps} lists take signals without effect (nginx's master starts a new worker); any other id has no
  * process, in busybox's words. {@code kill -l} lists the signals. Thread-safe.
  */
@@ -78,13 +79,7 @@ final class KillCommand implements JvmContainer.ImageCommand {
       }
     }
     if (stop) {
-      switch (name) {
-        case "KILL" -> container.exit(137);
-        case "TERM", "INT", "QUIT", "HUP" -> container.stop(Duration.ofSeconds(30));
-        default -> {
-          // other signals: the built-in programs have no handler that ends them
-        }
-      }
+      container.signalFromInside(name);
     }
     return ExecSession.finished(code);
   }

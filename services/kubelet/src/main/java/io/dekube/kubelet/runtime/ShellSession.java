@@ -371,6 +371,11 @@ public final class ShellSession implements ExecSession {
     shell.interrupt();
   }
 
+  /** Whether the shell has set a {@code trap … TERM}: only then does it handle SIGTERM. */
+  public boolean trapsTerm() {
+    return shell.traps("TERM");
+  }
+
   /**
    * SIGTERM to the shell (the container's stop): with a {@code trap … TERM} the command waiting ends and the trap
    * runs; the session ends when the shell exits, or is killed (137) when {@code grace} runs out. Without a trap it

@@ -53,14 +53,41 @@ class BusyboxContainerTest {
     assertTrue(log.matches("(?s)\\S+ stdout F hello\n\\S+ stderr F sh: nosuch: not found\n"), log);
   }
 
+  /**
+   * {@code sleep} as PID 1 has no SIGTERM handler, so the kernel drops the stop's signal: it runs on for the whole
+   * grace period and ends by the SIGKILL after it, 137 — on kube a {@code kubectl delete} of such a pod takes 30 s.
+   */
   @Test
-  void withoutStdinTheDefaultShellEndsAtOnceAndAStopEndsSleep() throws Exception {
+  void withoutStdinTheDefaultShellEndsAtOnceAndSleepOutlivesTheStopsSigterm() throws Exception {
     assertEquals(0, exit(start(new ContainerBuilder().withName("bb").withImage("busybox").build())));
     RunningContainer sleeper = start(new ContainerBuilder().withName("bb").withImage("busybox")
         .withCommand("sleep", "infinity").build());
     assertFalse(sleeper.exited().isComplete());
-    assertEquals(143, sleeper.stop(Duration.ofSeconds(1)).toCompletionStage().toCompletableFuture()
+    long t0 = System.nanoTime();
+    assertEquals(137, sleeper.stop(Duration.ofSeconds(2)).toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS));
+    assertTrue(System.nanoTime() - t0 >= 1_900_000_000L, "ended before its grace period ran out");
+  }
+
+  /** A shell without a trap is the same; one that ends by itself meanwhile ends with its own code. */
+  @Test
+  void aShellWithoutATrapRunsOnAfterTheStopUntilItEnds() throws Exception {
+    RunningContainer c = start(new ContainerBuilder().withName("bb").withImage("busybox")
+        .withCommand("sh", "-c", "echo ready; sleep 1; exit 3").build());
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(dir.resolve("c/0.log"))
+        && Files.readString(dir.resolve("c/0.log")).contains("ready"));
+    assertEquals(3, c.stop(Duration.ofSeconds(30)).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS));
+  }
+
+  /** kube's pause handles SIGTERM: psignal's line on stderr, exit 0. */
+  @Test
+  void pauseEndsWithZeroOnSigterm() throws Exception {
+    RunningContainer c = start(new ContainerBuilder().withName("c").withImage("registry.k8s.io/pause:3.10").build());
+    assertEquals(0, c.stop(Duration.ofSeconds(30)).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS));
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Files.readString(dir.resolve("c/0.log"))
+        .contains("stderr F Shutting down, got signal: Terminated\n"));
   }
 
   /** The pod's delete sends TERM to the shell: its trap runs and its exit is the container's. */

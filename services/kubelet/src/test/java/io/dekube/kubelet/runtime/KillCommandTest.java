@@ -57,11 +57,37 @@ class KillCommandTest {
     assertEquals(7, exitOf(c));
   }
 
+  /** The kernel protects a namespace's init from its members: SIGKILL from inside does nothing to PID 1. */
   @Test
-  void killEndsItAtOnceWith137() throws Exception {
+  void killFromInsideLeavesPidOneRunning() throws Exception {
     JvmContainer c = container();
     assertEquals(0, exec(c, "kill", "-9", "1"), output.err.toString());
+    assertFalse(c.exited().isComplete());
+    c.stop(Duration.ZERO);
     assertEquals(137, exitOf(c));
+  }
+
+  /** PID 1 without a handler ({@code sleep}) takes no TERM from inside; with a shared namespace it dies of it. */
+  @Test
+  void termReachesOnlyAHandlerAsPidOneAndKillsAProgramThatIsNot() throws Exception {
+    JvmContainer c = new JvmContainer(vertx, spec(false), "busybox", TrafficPolicy.OPEN);
+    c.noSigtermHandler();
+    assertEquals(0, exec(c, "kill", "1"), output.err.toString());
+    assertEquals(0, exec(c, "kill", "-9", "1"), output.err.toString());
+    assertFalse(c.exited().isComplete());
+    c.stop(Duration.ZERO);
+    JvmContainer shared = new JvmContainer(vertx, spec(true), "busybox", TrafficPolicy.OPEN);
+    shared.noSigtermHandler();
+    assertEquals(0, exec(shared, "kill", "8"), output.err.toString());
+    assertEquals(143, exitOf(shared));
+  }
+
+  private ContainerSpec spec(boolean sharedPidNamespace) {
+    io.fabric8.kubernetes.api.model.Container container = new ContainerBuilder().withName("c").withImage("busybox")
+        .withCommand("sleep", "3600").build();
+    return new ContainerSpec("d", "p", "u", "n", "127.0.0.1", container, Map.of(), dir.resolve("c/0.log"), dir,
+        Map.of(), "id", null, new io.fabric8.kubernetes.api.model.PodSpecBuilder()
+        .withShareProcessNamespace(sharedPidNamespace).withContainers(container).build());
   }
 
   @Test
