@@ -329,6 +329,38 @@ class LifecycleHooksIT {
     assertEquals("first\nlast words\n", log.at("/containerStatuses/0/state/terminated/message").asText());
   }
 
+  /**
+   * A pod deleted while a postStart hook runs, as kube's pod worker cancels the sync that runs the hook: an exec
+   * hook's command is killed and a sleep hook ends at once, both failing (FailedPostStartHook), and the container is
+   * stopped as any other of a terminating pod (Killing, SIGTERM) — not left running until the hook would have ended.
+   */
+  @Test
+  void aPodDeletedWhileItsPostStartRunsHasTheHookCancelledAndTheContainerStopped() throws Exception {
+    create("hooked-exec", node, "", "'image':'dekube/web','lifecycle':{'postStart':{'exec':{'command':['sh','-c',"
+        + "'sleep 600']}}}");
+    create("hooked-sleep", node, "'terminationGracePeriodSeconds':700,", "'image':'dekube/web','lifecycle':"
+        + "{'postStart':{'sleep':{'seconds':600}}}");
+    for (String name : List.of("hooked-exec", "hooked-sleep")) {
+      awaitEvent(name, "Started", "Started container c"::equals);
+      String ip = awaitStatus(name, s -> !s.path("podIP").asText().isEmpty()
+          && s.at("/containerStatuses/0/state/waiting/reason").asText().equals("ContainerCreating"))
+          .path("podIP").asText();
+      assertEquals(200, get("http://" + ip + ":2015/").statusCode(), "the container runs while its hook does");
+      result(store.delete(PODS, NS, name, WriteOptions.none()));
+      awaitEvent(name, "FailedPostStartHook", "PostStartHook failed"::equals);
+      awaitEvent(name, "Killing", "Stopping container c"::equals);
+      await("the container stopped").atMost(Duration.ofSeconds(20)).until(() -> {
+        try {
+          get("http://" + ip + ":2015/");
+          return false;
+        } catch (java.io.IOException e) {
+          return true;
+        }
+      });
+      await("the final delete").atMost(Duration.ofSeconds(30)).until(() -> pods.get(NS, name) == null);
+    }
+  }
+
   private CountDownLatch hold(String path) {
     CountDownLatch l = new CountDownLatch(1);
     held.put(path, l);

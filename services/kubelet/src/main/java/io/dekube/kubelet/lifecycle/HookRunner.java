@@ -37,6 +37,14 @@ public final class HookRunner {
 
     /** Ends the hook (a command is killed, a sleep ends); its result then no longer matters. */
     void cancel();
+
+    /**
+     * The pod began to terminate: kube's pod worker cancels the context of the sync that runs the hook. An
+     * {@code exec} hook's command is killed and the hook fails with the CRI call's error ({@code rpc error: code =
+     * Canceled desc = context canceled}), a {@code sleep} one fails at once ({@code container terminated before
+     * sleep hook finished}); an {@code httpGet} one runs on, kube's request taking no context.
+     */
+    void interrupt();
   }
 
   private final Vertx vertx;
@@ -63,10 +71,22 @@ public final class HookRunner {
     if (handler.getExec() != null) {
       List<String> cmd = handler.getExec().getCommand() == null ? List.of() : handler.getExec().getCommand();
       Actions.Exec exec = Actions.exec(running, cmd);
-      Future<String> result = exec.result().map(r -> r.exitCode() == 0 ? null
+      Promise<String> result = Promise.promise();
+      exec.result().map(r -> r.exitCode() == 0 ? null
           : "Exec lifecycle hook (" + goList(cmd) + ")" + where + "command '" + String.join(" ", cmd)
-              + "' exited with " + r.exitCode() + ": " + r.stderr() + ", message: " + goQuote(r.stdout() + r.stderr()));
-      return running(result, () -> exec.session().kill());
+              + "' exited with " + r.exitCode() + ": " + r.stderr() + ", message: " + goQuote(r.stdout() + r.stderr()))
+          .onComplete(ar -> {
+            if (ar.succeeded()) {
+              result.tryComplete(ar.result());
+            } else {
+              result.tryFail(ar.cause());
+            }
+          });
+      return running(result.future(), () -> exec.session().kill(), () -> {
+        result.tryComplete("Exec lifecycle hook (" + goList(cmd) + ")" + where
+            + "rpc error: code = Canceled desc = context canceled, message: \"\"");
+        exec.session().kill();
+      });
     }
     if (handler.getHttpGet() != null) {
       String path = handler.getHttpGet().getPath() == null ? "" : handler.getHttpGet().getPath();
@@ -82,6 +102,10 @@ public final class HookRunner {
       return running(slept.future(), () -> {
         vertx.cancelTimer(timer);
         slept.tryComplete(null);
+      }, () -> {
+        vertx.cancelTimer(timer);
+        slept.tryComplete("Sleep lifecycle hook (" + seconds + ")" + where
+            + "container terminated before sleep hook finished");
       });
     }
     return running(Future.succeededFuture("Cannot run handler: invalid handler: " + describe(handler)), () -> { });
@@ -111,6 +135,10 @@ public final class HookRunner {
   }
 
   private static Running running(Future<String> result, Runnable cancel) {
+    return running(result, cancel, () -> { });
+  }
+
+  private static Running running(Future<String> result, Runnable cancel, Runnable interrupt) {
     return new Running() {
       @Override
       public Future<String> result() {
@@ -120,6 +148,11 @@ public final class HookRunner {
       @Override
       public void cancel() {
         cancel.run();
+      }
+
+      @Override
+      public void interrupt() {
+        interrupt.run();
       }
     };
   }

@@ -44,6 +44,10 @@ public final class ContainerRecord {
   boolean killing;
   /** kube's message of the failed postStart hook of the current run, until its exit is recorded. */
   String postStartError;
+  /** The postStart hook under way, else null: a termination interrupts it ({@link PodTermination}). */
+  io.dekube.kubelet.lifecycle.HookRunner.Running postStart;
+  /** Completes once the postStart hook under way returned and the run is recorded (running or stopped). */
+  io.vertx.core.Promise<Void> postStartDone;
   /**
    * The run that ended waits for its restart while kube's reason cache holds nothing for it yet: the status shows the
    * end itself (state {@code terminated}: {@code kubectl get pods} says {@code OOMKilled} or {@code Error}) as kube's

@@ -108,16 +108,27 @@ final class ContainerStarter {
       w.requestSync();
       return;
     }
-    hooks.run(postStart, spec, c, w.kubeName(), w.podIp()).result().onComplete(ar -> m.context.runOnContext(v -> {
+    HookRunner.Running hook = hooks.run(postStart, spec, c, w.kubeName(), w.podIp());
+    rec.postStart = hook;
+    rec.postStartDone = io.vertx.core.Promise.promise();
+    hook.result().onComplete(ar -> m.context.runOnContext(v -> {
       String failure = ar.succeeded() ? ar.result() : String.valueOf(ar.cause().getMessage());
       rec.starting = false;
+      rec.postStart = null;
       started(rec, c, cs, failure == null);
       if (failure != null && rec.running == c) {
         LOG.info("pod {}/{}: postStart hook of container {} failed: {}", w.namespace(), w.name(), rec.name, failure);
         w.event(rec, WARNING, "FailedPostStartHook", "PostStartHook failed");
         rec.postStartError = failure;
-        w.killContainer(rec, w.grace(), "FailedPostStartHook");
+        if (w.ending()) {
+          // kube kills it under the sync the termination cancelled: its Killing Event is recorded, the stop fails
+          // at once, and the termination's own kill (Killing "Stopping container c", preStop, grace) stops it
+          w.event(rec, NORMAL, "Killing", "FailedPostStartHook");
+        } else {
+          w.killContainer(rec, w.grace(), "FailedPostStartHook");
+        }
       }
+      rec.postStartDone.tryComplete();
       w.requestSync();
     }));
   }
@@ -150,12 +161,12 @@ final class ContainerStarter {
     return pinned ? "IfNotPresent" : "Always";
   }
 
-  /** The container runs ({@code hooked}: its postStart hook, if any, succeeded; else it is about to be killed). */
+  /**
+   * The container runs ({@code hooked}: its postStart hook, if any, succeeded; else it is about to be killed). In a
+   * pod that is ending (its postStart hook returned after the termination began) it is recorded as running, unprobed,
+   * for the termination to stop as any other ({@link PodTermination}).
+   */
   private void started(ContainerRecord rec, RunningContainer c, ContainerSpec cs, boolean hooked) {
-    if (w.ending()) {
-      c.stop(Duration.ZERO);
-      return;
-    }
     if (rec.terminated != null) {
       rec.last = rec.terminated;
       rec.restartCount++;
@@ -177,7 +188,7 @@ final class ContainerStarter {
     int gen = rec.generation;
     c.exited().onComplete(ar -> m.context.runOnContext(v ->
         restarter.ended(rec, gen, ar.succeeded() ? ar.result() : 1, cs.rootDir())));
-    if (hooked && (!rec.init || rec.sidecar) && !rec.ephemeral) {
+    if (hooked && (!rec.init || rec.sidecar) && !rec.ephemeral && !w.ending()) {
       prober.start(rec, spec, gen);
     }
     LOG.debug("started container {} of pod {}/{} ({})", rec.name, w.namespace(), w.name(), c.containerId());

@@ -80,8 +80,29 @@ final class PodTermination {
 
   private Future<Void> stop(long grace) {
     List<ContainerRecord> others = w.all().stream().filter(c -> !c.sidecar).toList();
-    return TerminationOrder.stop(others, w.sidecars(), (c, turn) -> w.killContainer(c, grace,
+    Future<Void> running = TerminationOrder.stop(others, w.sidecars(), (c, turn) -> w.killContainer(c, grace,
         "Stopping container " + c.name, turn));
+    List<Future<?>> hooked = new ArrayList<>(List.of(running));
+    afterPostStart(c -> c.killing ? c.running.exited() : w.killContainer(c, grace, "Stopping container " + c.name))
+        .forEach(hooked::add);
+    return Future.join(hooked).<Void>mapEmpty().recover(e -> Future.succeededFuture());
+  }
+
+  /**
+   * The containers whose postStart hook runs: the termination cancels it, as kube's pod worker cancels the sync that
+   * runs it (exec and sleep hooks end at once and fail, an httpGet one runs on: {@code HookRunner.Running#interrupt});
+   * once it returned, {@code stop} stops the container, now running. Completes with each one's end.
+   */
+  private List<Future<?>> afterPostStart(java.util.function.Function<ContainerRecord, Future<?>> stop) {
+    List<Future<?>> ends = new ArrayList<>();
+    for (ContainerRecord c : w.all()) {
+      if (c.postStart != null && c.postStartDone != null) {
+        c.postStart.interrupt();
+        ends.add(c.postStartDone.future().compose(v -> c.running == null || c.running.exited().isComplete()
+            ? Future.succeededFuture() : stop.apply(c).mapEmpty()));
+      }
+    }
+    return ends;
   }
 
   /**
@@ -145,12 +166,13 @@ final class PodTermination {
     if (finalDelete != null) {
       finalDelete.stop();
     }
-    List<Future<Integer>> stops = new ArrayList<>();
+    List<Future<?>> stops = new ArrayList<>();
     w.all().stream().filter(c -> c.running != null).forEach(c -> stops.add(c.running.stop(Duration.ZERO)));
+    stops.addAll(afterPostStart(c -> c.running.stop(Duration.ZERO)));
     return Future.join(stops).mapEmpty();
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }
