@@ -26,6 +26,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -61,6 +62,9 @@ class KubeletIT {
   private final String cluster = "127." + random.nextInt(100, 240) + ".0.0/16";
   private final String subnet = PodIpAllocator.nthSubnet(cluster, 1);
   private final String processNode = node + "-process";
+  /** A node whose pod CIDR (a /30) holds one pod IP. */
+  private final String tinyNode = node + "-tiny";
+  private final String tinyCidr = PodIpAllocator.nthSubnet(cluster, 3).replace("/24", "/30");
   private Vertx vertx;
   private StoreClient store;
   private Informer pods;
@@ -90,7 +94,9 @@ class KubeletIT {
         dir).withKubeletPort(0).withFallbackPodCidr(PodIpAllocator.nthSubnet(cluster, 2)).withRuntime("process")
         .withAllowHostCommands(true);
     // no apiserver here to review the kubelet API's requests: everyone but jane may
-    fleet = new NodeFleet(List.of(config, process), store, t -> informers.informer(bootstrap, t),
+    KubeletConfig tiny = KubeletConfig.defaults(tinyNode, nodeIp.substring(0, nodeIp.lastIndexOf('.')) + ".3", dir)
+        .withKubeletPort(0).withFallbackPodCidr(tinyCidr);
+    fleet = new NodeFleet(List.of(config, process, tiny), store, t -> informers.informer(bootstrap, t),
         ClusterPki.loadOrCreate(dir.resolve("pki"))).withAuthorizer(a -> {
           asked.add(a);
           return Future.succeededFuture(!a.user().name().equals("jane"));
@@ -239,6 +245,29 @@ class KubeletIT {
         + "'late-config','namespace':'" + NS + "'},'data':{'k':'v'}}").replace('\'', '"'));
     result(store.create(REGISTRY.byResourceName("configmaps").orElseThrow(), NS, cm, WriteOptions.none()));
     awaitStatus("miss-vol", s -> "Running".equals(s.path("phase").asText()));
+  }
+
+  /**
+   * A pod whose work is over is torn down as kube's kubelet tears down a terminated pod: its IP goes back to the
+   * node's pool — on a node whose pod CIDR holds one address the next pod gets it — while its status keeps showing
+   * it, and its emptyDir's folder is removed.
+   */
+  @Test
+  void aFinishedPodGivesBackItsIpAndItsVolumes() throws Exception {
+    create("done", "'image':'busybox','command':['sh','-c','echo x > /data/f'],'volumeMounts':[{'name':'data',"
+        + "'mountPath':'/data'}]", "'restartPolicy':'Never','volumes':[{'name':'data','emptyDir':{}}],", tinyNode);
+    JsonNode done = awaitStatus("done", s -> "Succeeded".equals(s.path("phase").asText()));
+    String ip = done.path("podIP").asText();
+    assertEquals(tinyCidr.substring(0, tinyCidr.lastIndexOf('.') + 1) + "2", ip, done.toString());
+    Path volumes = dir.resolve("nodes").resolve(tinyNode).resolve("pods")
+        .resolve(NS + "_done_" + pods.get(NS, "done").at("/metadata/uid").asText()).resolve("volumes");
+    await("the emptyDir is torn down").atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(volumes));
+    create("next", "'image':'dekube/pause'", "", tinyNode);
+    JsonNode next = awaitStatus("next", s -> "Running".equals(s.path("phase").asText()));
+    assertEquals(ip, next.path("podIP").asText(), "the finished pod's IP is free again");
+    assertEquals(ip, status("done").path("podIP").asText(), "the finished pod's status still shows its IP");
+    result(store.delete(PODS, NS, "next", WriteOptions.none().withGracePeriodSeconds(0L)));
+    result(store.delete(PODS, NS, "done", WriteOptions.none()));
   }
 
   @Test

@@ -165,6 +165,11 @@ public final class PodManager implements PodRouter.Listener {
     }
   }
 
+  /** A terminated pod's sandbox is gone: its IP goes back to the pool (its status still shows it). */
+  void releaseIp(String uid) {
+    ips.release(uid);
+  }
+
   /** The next pod IP (null when the CIDR is full), from the node's current pod CIDR. */
   String allocateIp(String uid) {
     ips.setCidr(podCidr.get());

@@ -66,6 +66,8 @@ public final class PodWorker {
   private String terminalPhase;
   /** The containers of a pod made terminal by another writer have stopped: its status is the final one. */
   private boolean terminalStopped;
+  /** The pod's work is over and its containers stopped: its IP and volumes are released ({@link #tearDown}). */
+  private boolean tornDown;
   private boolean gone;
   /** A static pod (from a manifest file): its status goes to its mirror pod, which it is not. */
   private final boolean isStatic;
@@ -134,7 +136,7 @@ public final class PodWorker {
    * downwardAPI volumes, off the event loop; once its volumes exist.
    */
   void refreshVolumes() {
-    if (volumes != null && !gone) {
+    if (volumes != null && !gone && !tornDown) {
       volumeSetup.refresh(pod, volumes, ip);
     }
   }
@@ -302,6 +304,7 @@ public final class PodWorker {
     if (finished()) {
       termination.stopSidecars();
       publishUnlessStarting();
+      tearDown();
       return Future.succeededFuture();
     }
     String pullSecrets = PullSecrets.missing(pod, m.lookup);
@@ -451,8 +454,34 @@ public final class PodWorker {
     termination.stopContainers(grace()).onComplete(ar -> {
       terminalStopped = true;
       publishTerminal();
+      tearDown();
     });
     return Future.succeededFuture();
+  }
+
+  /**
+   * A pod whose work is over and whose containers all stopped is torn down as kube's kubelet tears down a terminated
+   * pod that is not deleted yet: SyncTerminatingPod stops its sandbox — its IP goes back to the node's pool, where a
+   * new pod may get it, while its status keeps showing it, as kube's does — and SyncTerminatedPod waits for the
+   * volume manager to unmount its volumes: no more refreshes, the pod's own folders (emptyDir, configMap, secret,
+   * downwardAPI, projected, subPath pins) removed, a claim's or a hostPath's data left where it is. Its logs stay until
+   * it is deleted. Once.
+   */
+  private void tearDown() {
+    if (tornDown || all().stream().anyMatch(c -> c.running != null || c.starting)) {
+      return;
+    }
+    tornDown = true;
+    LOG.info("pod {}/{} terminated on node {}: its IP {} and volumes released", namespace(), name(),
+        m.config.nodeName(), ip);
+    m.releaseIp(uid);
+    Path dir = podDir;
+    m.vertx.executeBlocking(() -> {
+      PodTermination.deleteTree(dir.resolve("volumes"));
+      PodTermination.deleteTree(dir.resolve("volume-subpaths"));
+      return null;
+    }, false).onFailure(e -> LOG.warn("pod {}/{}: tearing down its volumes failed: {}", namespace(), name(),
+        e.toString()));
   }
 
   /** Stops the pod's containers, then deletes it for good ({@link PodTermination}); once. */
