@@ -34,6 +34,10 @@ final class KubeletComponent implements Component {
       Flag.of("--simulated-delay", "D", "how long a simulated container takes to run (default 200ms)"),
       Flag.of("--pod-manifest-path", "DIR", "static pod manifests (the kubelet's staticPodPath): a kubelet reads DIR, "
           + "the nodes of up DIR/<node name> (default <data-dir>/nodes/<node name>/manifests)"),
+      Flag.of("--manifest-url", "URL", "static pods from URL too (the kubelet's staticPodURL: one Pod or a PodList, "
+          + "read every 20s; every node of up reads it)"),
+      Flag.of("--manifest-url-header", "LIST", "HTTP headers of --manifest-url's GET, comma-separated name:value "
+          + "pairs (the kubelet's staticPodURLHeader)"),
       Flag.of("--allowed-unsafe-sysctls", "LIST", "unsafe sysctls pods may set beside the safe set, comma-separated "
           + "names or prefix* patterns (the kubelet's allowedUnsafeSysctls; default none)"));
 
@@ -142,6 +146,15 @@ final class KubeletComponent implements Component {
         .withDnsPort(() -> dnsPort)
         .withClusterDns(DnsComponent.dnsIp(f))
         .withStaticPodPath(staticPodPath(f, name, dataDir))
-        .withAllowedUnsafeSysctls(allowedUnsafeSysctls(f));
+        .withAllowedUnsafeSysctls(allowedUnsafeSysctls(f))
+        .withManifestUrl(manifestUrl(f));
+  }
+
+  /** {@code --manifest-url} with {@code --manifest-url-header}'s headers; null without a URL. */
+  static io.dekube.kubelet.ManifestUrl manifestUrl(Flags f) {
+    List<java.util.Map.Entry<String, String>> headers =
+        io.dekube.kubelet.ManifestUrl.headers(f.string("--manifest-url-header", ""));
+    return f.raw("--manifest-url").filter(u -> !u.isEmpty())
+        .map(u -> new io.dekube.kubelet.ManifestUrl(u, headers)).orElse(null);
   }
 }

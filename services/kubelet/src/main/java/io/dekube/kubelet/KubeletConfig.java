@@ -32,13 +32,15 @@ import java.util.Map;
  *                          --pod-manifest-path}); null = none
  * @param allowedUnsafeSysctls the kubelet's {@code allowedUnsafeSysctls} ({@code --allowed-unsafe-sysctls}): names
  *                          and {@code prefix*} patterns pods may set beside the safe sysctls
+ * @param manifestUrl       the web source of static pods (kubelet's {@code staticPodURL}, {@code --manifest-url}, with
+ *                          {@code --manifest-url-header}); null = none
  */
 public record KubeletConfig(String nodeName, String nodeIp, int kubeletPort, String runtime, String cpu, String memory,
                             int maxPods, String fallbackPodCidr, Duration leaseDuration, Duration renewInterval,
                             Duration statusInterval, boolean allowHostCommands, Duration backoffInitial,
                             Duration backoffMax, Duration simulatedDelay, Path dataDir, Map<String, String> labels,
                             java.util.function.IntSupplier dnsPort, String clusterDns, Path staticPodPath,
-                            java.util.List<String> allowedUnsafeSysctls) {
+                            java.util.List<String> allowedUnsafeSysctls, ManifestUrl manifestUrl) {
 
   /** Kubernetes' version the kubelet reports in its NodeInfo. */
   public static final String KUBELET_VERSION = "v1.32.0";
@@ -48,88 +50,96 @@ public record KubeletConfig(String nodeName, String nodeIp, int kubeletPort, Str
     return new KubeletConfig(nodeName, nodeIp, 10250, "jvm", "4", "8Gi", 110, null, Duration.ofSeconds(40),
         Duration.ofSeconds(10), Duration.ofMinutes(1), false, Duration.ofSeconds(10), Duration.ofMinutes(5),
         Duration.ofMillis(200), dataDir, Map.of(), () -> io.dekube.core.net.ClusterNetwork.DNS_PORT,
-        io.dekube.core.net.ClusterNetwork.dnsIp(io.dekube.core.net.ClusterNetwork.SERVICE_CIDR), null, java.util.List.of());
+        io.dekube.core.net.ClusterNetwork.dnsIp(io.dekube.core.net.ClusterNetwork.SERVICE_CIDR), null, java.util.List.of(),
+        null);
   }
 
   public KubeletConfig withKubeletPort(int port) {
     return new KubeletConfig(nodeName, nodeIp, port, runtime, cpu, memory, maxPods, fallbackPodCidr, leaseDuration,
         renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls);
+        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls, manifestUrl);
   }
 
   public KubeletConfig withRuntime(String name) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, name, cpu, memory, maxPods, fallbackPodCidr, leaseDuration,
         renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls);
+        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls, manifestUrl);
   }
 
   public KubeletConfig withCapacity(String cpus, String mem, int pods) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpus, mem, pods, fallbackPodCidr, leaseDuration,
         renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls);
+        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls, manifestUrl);
   }
 
   public KubeletConfig withFallbackPodCidr(String cidr) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, cidr, leaseDuration,
         renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls);
+        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls, manifestUrl);
   }
 
   public KubeletConfig withLease(Duration duration, Duration renew) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr, duration,
         renew, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls);
+        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls, manifestUrl);
   }
 
   public KubeletConfig withAllowHostCommands(boolean allow) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allow, backoffInitial, backoffMax, simulatedDelay, dataDir,
-        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls);
+        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls, manifestUrl);
   }
 
   public KubeletConfig withBackoff(Duration initial, Duration max) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allowHostCommands, initial, max, simulatedDelay, dataDir,
-        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls);
+        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls, manifestUrl);
   }
 
   public KubeletConfig withSimulatedDelay(Duration delay) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, delay, dataDir,
-        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls);
+        labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls, manifestUrl);
   }
 
   public KubeletConfig withLabels(Map<String, String> extra) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay,
-        dataDir, Map.copyOf(extra), dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls);
+        dataDir, Map.copyOf(extra), dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls, manifestUrl);
   }
 
   public KubeletConfig withDnsPort(java.util.function.IntSupplier port) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay,
-        dataDir, labels, port, clusterDns, staticPodPath, allowedUnsafeSysctls);
+        dataDir, labels, port, clusterDns, staticPodPath, allowedUnsafeSysctls, manifestUrl);
   }
 
   /** The same node naming another cluster DNS address in its pods' resolv.conf. */
   public KubeletConfig withClusterDns(String ip) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay,
-        dataDir, labels, dnsPort, ip, staticPodPath, allowedUnsafeSysctls);
+        dataDir, labels, dnsPort, ip, staticPodPath, allowedUnsafeSysctls, manifestUrl);
   }
 
   /** The same node reading static pods from {@code folder} (null: none). */
   public KubeletConfig withStaticPodPath(Path folder) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay,
-        dataDir, labels, dnsPort, clusterDns, folder, allowedUnsafeSysctls);
+        dataDir, labels, dnsPort, clusterDns, folder, allowedUnsafeSysctls, manifestUrl);
+  }
+
+  /** The same node reading static pods from {@code url} too (null: none). */
+  public KubeletConfig withManifestUrl(ManifestUrl url) {
+    return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
+        leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay,
+        dataDir, labels, dnsPort, clusterDns, staticPodPath, allowedUnsafeSysctls, url);
   }
 
   /** The same node allowing pods the unsafe sysctls {@code patterns} (names, or {@code prefix*}). */
   public KubeletConfig withAllowedUnsafeSysctls(java.util.List<String> patterns) {
     return new KubeletConfig(nodeName, nodeIp, kubeletPort, runtime, cpu, memory, maxPods, fallbackPodCidr,
         leaseDuration, renewInterval, statusInterval, allowHostCommands, backoffInitial, backoffMax, simulatedDelay,
-        dataDir, labels, dnsPort, clusterDns, staticPodPath, java.util.List.copyOf(patterns));
+        dataDir, labels, dnsPort, clusterDns, staticPodPath, java.util.List.copyOf(patterns), manifestUrl);
   }
 
   /** Whether this node serves the kubelet API (simulated nodes do not). */

@@ -133,9 +133,9 @@ public final class KubeletVerticle extends VerticleBase {
         .onSuccess(v -> {
           router = PodRouter.of(podInformer);
           router.register(config.nodeName(), context, pods);
-          if (config.staticPodPath() != null) {
+          if (config.staticPodPath() != null || config.manifestUrl() != null) {
             // after the cached pods, so the mirror pods already in the store are known before the folder is read
-            context.runOnContext(x -> pods.withStaticPods(config.staticPodPath(),
+            context.runOnContext(x -> pods.withStaticPods(config.staticPodPath(), config.manifestUrl(),
                 () -> nodeInformer.get("", config.nodeName())));
           }
         });

@@ -62,6 +62,9 @@ class StaticPodsIT {
   private Informer pods;
   private Informer nodes;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  /** The kubelet's {@code --manifest-url}: answers a PodList, and records the header the kubelet sends. */
+  private com.sun.net.httpserver.HttpServer web;
+  private final java.util.Map<String, String> asked = new java.util.concurrent.ConcurrentHashMap<>();
 
   @BeforeAll
   void start() throws Exception {
@@ -72,9 +75,22 @@ class StaticPodsIT {
     pods = informers.informer(bootstrap, PODS);
     nodes = informers.informer(bootstrap, NODES);
     manifests = Files.createDirectories(dir.resolve("manifests"));
+    web = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    web.createContext("/pods", ex -> {
+      asked.put("token", String.valueOf(ex.getRequestHeaders().getFirst("X-Token")));
+      byte[] body = ("{\"apiVersion\":\"v1\",\"kind\":\"PodList\",\"items\":[{\"metadata\":{\"name\":\"from-url\"},"
+          + "\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"carsonoid/kube-decon:v7\"}]}}]}")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    web.start();
     KubeletConfig config = KubeletConfig.defaults(node, nodeIp, dir).withKubeletPort(0)
         .withFallbackPodCidr(PodIpAllocator.nthSubnet(cluster, 1))
-        .withLease(Duration.ofSeconds(40), Duration.ofSeconds(1)).withStaticPodPath(manifests);
+        .withLease(Duration.ofSeconds(40), Duration.ofSeconds(1)).withStaticPodPath(manifests)
+        .withManifestUrl(new ManifestUrl("http://127.0.0.1:" + web.getAddress().getPort() + "/pods",
+            List.of(java.util.Map.entry("X-Token", "s3cret"))));
     NodeFleet fleet = new NodeFleet(List.of(config), store, t -> informers.informer(bootstrap, t),
         ClusterPki.loadOrCreate(dir.resolve("pki"))).withAuthorizer(a -> Future.succeededFuture(true));
     result(vertx.deployVerticle(fleet));
@@ -82,9 +98,25 @@ class StaticPodsIT {
 
   @AfterAll
   void stop() throws Exception {
+    if (web != null) {
+      web.stop(0);
+    }
     if (vertx != null) {
       result(vertx.close());
     }
+  }
+
+  /**
+   * The web source ({@code --manifest-url}): the URL's PodList runs beside the folder's pods, GET with the configured
+   * header, its pod's mirror says {@code kubernetes.io/config.source: http}.
+   */
+  @Test
+  void aPodListFromTheManifestUrlRunsAsStaticPods() throws Exception {
+    JsonNode mirror = awaitPod("default", "from-url-" + node, p -> "Running".equals(p.at("/status/phase").asText()));
+    assertEquals("s3cret", asked.get("token"));
+    JsonNode a = mirror.at("/metadata/annotations");
+    assertEquals("http", a.path("kubernetes.io/config.source").asText());
+    assertEquals(a.path("kubernetes.io/config.hash").asText(), a.path("kubernetes.io/config.mirror").asText());
   }
 
   /** The page's static-web, its mirror pod, a delete of the mirror and a label on it. */

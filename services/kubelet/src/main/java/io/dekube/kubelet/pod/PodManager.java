@@ -114,11 +114,12 @@ public final class PodManager implements PodRouter.Listener {
   }
 
   /**
-   * Runs the static pods of {@code folder} (the kubelet's {@code staticPodPath}), with mirror pods owned by the
-   * Node {@code node} gives. Call on the manager's context once the Node is registered.
+   * Runs the static pods of {@code folder} (the kubelet's {@code staticPodPath}) and {@code url} (its
+   * {@code staticPodURL}; either may be null), with mirror pods owned by the Node {@code node} gives. Call on the
+   * manager's context once the Node is registered.
    */
-  public void withStaticPods(java.nio.file.Path folder, Supplier<ObjectNode> node) {
-    statics = new StaticPods(this, folder, node);
+  public void withStaticPods(java.nio.file.Path folder, io.dekube.kubelet.ManifestUrl url, Supplier<ObjectNode> node) {
+    statics = new StaticPods(this, folder, url, node);
     statics.start();
   }
 

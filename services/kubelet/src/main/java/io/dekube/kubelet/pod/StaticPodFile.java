@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -37,10 +39,89 @@ public final class StaticPodFile {
   private StaticPodFile() {
   }
 
-  /** Whether {@code pod} came from a file (a static pod, not its mirror). */
+  /** Whether {@code pod} came from a file or a URL (a static pod, not its mirror). */
   public static boolean isStatic(JsonNode pod) {
     JsonNode a = pod.path("metadata").path("annotations");
-    return "file".equals(a.path(SOURCE).asText("")) && !a.has(MIRROR);
+    String source = a.path(SOURCE).asText("");
+    return (source.equals("file") || source.equals("http")) && !a.has(MIRROR);
+  }
+
+  /**
+   * What the web source made of one answer: its pods (null: no update, the pods of the last good answer stay) and
+   * kube's error (null: none).
+   */
+  public record UrlDecoded(List<ObjectNode> pods, String error) {
+  }
+
+  /**
+   * The pods of {@code data}, fetched from {@code url} by {@code node}'s kubelet at {@code seen}, as kube's web source
+   * ({@code config/http.go}) reads them: one Pod, else a PodList's items, YAML or JSON, with kube's defaults for a URL
+   * source — as a file's, but the uid hashes the pod and {@code url:<url>}, {@code kubernetes.io/config.source: http}
+   * and no NoExecute toleration. An empty answer is no pods (and kube's {@code zero-length data} error); a pod or list
+   * that parses but is invalid, or an answer that is neither, changes nothing. Decision: where kube prints the Go
+   * object it could not use ({@code %#v}), dekube names its kind.
+   */
+  public static UrlDecoded decodeUrl(byte[] data, String url, String node, Instant seen) {
+    if (data.length == 0) {
+      return new UrlDecoded(List.of(), "zero-length data received from " + url);
+    }
+    String text = new String(data, StandardCharsets.UTF_8);
+    JsonNode parsed;
+    try {
+      parsed = text.stripLeading().startsWith("{") ? Json.MAPPER.readTree(text) : Json.YAML.readTree(text);
+    } catch (JacksonException e) {
+      String why = yamlError(e);
+      return new UrlDecoded(null, neither(url, text, why, why));
+    }
+    String kind = parsed instanceof ObjectNode o ? o.path("kind").asText("") : "";
+    String apiVersion = parsed instanceof ObjectNode o ? o.path("apiVersion").asText("") : "";
+    if (kind.isEmpty()) {
+      String why = "Object 'Kind' is missing in '" + compact(parsed) + "'";
+      return new UrlDecoded(null, neither(url, text, why, why));
+    }
+    if ("v1".equals(apiVersion) && CORE_KINDS.contains(kind)) {
+      return new UrlDecoded(null, neither(url, text, "invalid pod: &core." + kind + "{…}",
+          "invalid pods list: &core." + kind + "{…}"));
+    }
+    if (!"v1".equals(apiVersion) || !kind.equals("Pod") && !kind.equals("PodList")) {
+      String why = "no kind \"" + kind + "\" is registered for version \"" + apiVersion
+          + "\" in scheme \"pkg/api/legacyscheme/scheme.go:30\"";
+      return new UrlDecoded(null, neither(url, text, why, why));
+    }
+    List<ObjectNode> pods = new ArrayList<>();
+    if (kind.equals("Pod")) {
+      pods.add((ObjectNode) parsed);
+    } else {
+      for (JsonNode item : parsed.path("items")) {
+        if (item instanceof ObjectNode o) {
+          pods.add(o);
+        }
+      }
+    }
+    List<ObjectNode> out = new ArrayList<>();
+    for (ObjectNode pod : pods) {
+      if (pod.path("metadata").path("name").asText("").isEmpty()) {
+        return new UrlDecoded(null, "invalid pod: name is needed for the pod");
+      }
+      pod.put("apiVersion", "v1").put("kind", "Pod");
+      String invalid = invalid(pod);
+      if (invalid != null) {
+        return new UrlDecoded(null, "invalid pod: [" + invalid + "]");
+      }
+      out.add(withDefaults(pod, hash(pod, "url:" + url), node, seen, "http"));
+    }
+    return new UrlDecoded(out, null);
+  }
+
+  /** The core kinds other than Pod and PodList the kubelet's scheme decodes (and then finds not to be pods). */
+  private static final java.util.Set<String> CORE_KINDS = java.util.Set.of("Service", "ServiceList", "ConfigMap",
+      "Secret", "Namespace", "Node", "ServiceAccount", "Endpoints", "ReplicationController", "PersistentVolume",
+      "PersistentVolumeClaim", "Event", "LimitRange", "ResourceQuota", "List");
+
+  /** kube's error for an answer that is neither a pod nor a list of pods. */
+  private static String neither(String url, String text, String single, String list) {
+    return url + ": received '" + text + "', but couldn't parse as single (" + single + ") or multiple pods (" + list
+        + ")";
   }
 
   /** Whether {@code pod} is a mirror pod (made by a kubelet for a static pod). */
@@ -73,12 +154,11 @@ public final class StaticPodFile {
     if (invalid != null) {
       return new Decoded(null, "invalid pod: [" + invalid + "]");
     }
-    return new Decoded(withDefaults(pod, file, node, seen), null);
+    return new Decoded(withDefaults(pod, hash(pod, file, node), node, seen, "file"), null);
   }
 
-  /** kube's {@code applyDefaults} for a file source. */
-  private static ObjectNode withDefaults(ObjectNode pod, Path file, String node, Instant seen) {
-    String hash = hash(pod, file, node);
+  /** kube's {@code applyDefaults} for a {@code source} ({@code file}: with a toleration of every NoExecute taint). */
+  private static ObjectNode withDefaults(ObjectNode pod, String hash, String node, Instant seen, String source) {
     ObjectNode meta = pod.with("metadata");
     meta.put("name", meta.path("name").asText() + "-" + node.toLowerCase(Locale.ROOT));
     if (meta.path("namespace").asText("").isEmpty()) {
@@ -89,9 +169,13 @@ public final class StaticPodFile {
     ObjectNode annotations = meta.with("annotations");
     annotations.put(HASH, hash);
     annotations.put(SEEN, seenTime(seen));
-    annotations.put(SOURCE, "file");
+    annotations.put(SOURCE, source);
     ObjectNode spec = pod.with("spec");
     spec.put("nodeName", node);
+    if (!source.equals("file")) {
+      pod.putObject("status").put("phase", "Pending");
+      return pod;
+    }
     ArrayNode tolerations = spec.withArray("tolerations");
     boolean has = false;
     for (JsonNode t : tolerations) {
@@ -127,11 +211,15 @@ public final class StaticPodFile {
 
   /** The uid: MD5 of the pod as written, then {@code host:<node>} and {@code file:<path>}, as kube's. */
   static String hash(ObjectNode pod, Path file, String node) {
+    return hash(pod, "host:" + node + "file:" + file);
+  }
+
+  /** MD5 of the pod as written, then {@code source} ({@code url:<url>} for the web source). */
+  private static String hash(ObjectNode pod, String source) {
     try {
       MessageDigest md5 = MessageDigest.getInstance("MD5");
       md5.update(Json.MAPPER.writeValueAsBytes(pod));
-      md5.update(("host:" + node).getBytes(StandardCharsets.UTF_8));
-      md5.update(("file:" + file).getBytes(StandardCharsets.UTF_8));
+      md5.update(source.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(md5.digest());
     } catch (NoSuchAlgorithmException | JacksonException e) {
       throw new IllegalStateException(e);

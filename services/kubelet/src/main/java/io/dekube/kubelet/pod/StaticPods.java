@@ -22,7 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's static pods, as kube's kubelet keeps them: its file source (the {@code staticPodPath} folder, read
+ * A node's static pods, as kube's kubelet keeps them: its web source (the {@code staticPodURL}, GET every
+ * {@link #RELIST} with its headers, as kube's {@code httpCheckFrequency}: see {@link #fetch}) beside its file source
+ * (the {@code staticPodPath} folder, read
  * again whenever inotify reports a change in it ({@link FolderWatch}) and every {@link #RELIST}, as kube's
  * {@code fileCheckFrequency}; names starting with a dot are skipped,
  * folders not recursed into, a manifest that cannot be read is logged as kube logs it and the others go on) and
@@ -45,7 +47,21 @@ final class StaticPods {
   static final Duration MIRROR_RETRY = Duration.ofSeconds(10);
 
   private final PodManager m;
+  /** The manifests' folder; null: none. */
   private final Path folder;
+  /** The web source; null: none. */
+  private final io.dekube.kubelet.ManifestUrl url;
+  /** The pods of the folder and of the URL as last read. */
+  private List<ObjectNode> fromFiles = List.of();
+  private List<ObjectNode> fromUrl = List.of();
+  /** The folder was read once (or there is none); the URL answered with pods once (or there is none). */
+  private boolean filesRead;
+  private boolean urlSeen;
+  /** The URL's last answer, and how many GETs in a row failed (kube logs the first few). */
+  private byte[] urlData;
+  private int failureLogs;
+  private boolean fetching;
+  private io.vertx.core.http.HttpClient client;
   private final Supplier<ObjectNode> node;
   /** The files as last read: path → (modified, size) and what they hold; touched only by the scan on a worker. */
   private final Map<Path, Cached> cache = new HashMap<>();
@@ -71,16 +87,28 @@ final class StaticPods {
   private record Cached(long modified, long size, StaticPodFile.Decoded decoded) {
   }
 
-  StaticPods(PodManager m, Path folder, Supplier<ObjectNode> node) {
+  StaticPods(PodManager m, Path folder, io.dekube.kubelet.ManifestUrl url, Supplier<ObjectNode> node) {
     this.m = m;
     this.folder = folder;
+    this.url = url;
     this.node = node;
+    this.filesRead = folder == null;
+    this.urlSeen = url == null;
   }
 
-  /** Reads the folder now, at each change reported in it and every {@link #RELIST}. */
+  /** Reads the folder and the URL now, the folder again at each change reported in it, both every {@link #RELIST}. */
   void start() {
+    if (url != null) {
+      // kube's http source client: a 10 s timeout
+      client = m.vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setConnectTimeout(10_000)
+          .setIdleTimeout(10).setKeepAlive(false));
+    }
     scan();
-    timer = m.vertx.setPeriodic(RELIST.toMillis(), t -> scan());
+    fetch();
+    timer = m.vertx.setPeriodic(RELIST.toMillis(), t -> {
+      scan();
+      fetch();
+    });
     mirrorTimer = m.vertx.setPeriodic(MIRROR_CHECK.toMillis(), t -> syncMirrors());
   }
 
@@ -89,6 +117,66 @@ final class StaticPods {
     m.vertx.cancelTimer(timer);
     m.vertx.cancelTimer(mirrorTimer);
     closeWatch();
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  /**
+   * One GET of the URL with its headers, as kube's {@code sourceURL.extractFromURL}: an answer other than 200 is an
+   * error ({@code <url>: 404 Not Found}); the same bytes as last time change nothing; an empty answer removes the URL's
+   * pods; else it is one Pod or a PodList ({@link StaticPodFile#decodeUrl}). A failure leaves the pods as they were and
+   * is logged as kube logs it, the first three times in a row.
+   */
+  private void fetch() {
+    if (url == null || stopped || fetching) {
+      return;
+    }
+    fetching = true;
+    io.vertx.core.http.RequestOptions options = new io.vertx.core.http.RequestOptions().setAbsoluteURI(url.url())
+        .setMethod(io.vertx.core.http.HttpMethod.GET).setIdleTimeout(10_000);
+    url.headers().forEach(h -> options.addHeader(h.getKey(), h.getValue()));
+    client.request(options).compose(req -> req.send().compose(resp -> resp.body().map(body -> {
+      if (resp.statusCode() != 200) {
+        throw new IllegalStateException(url.url() + ": " + resp.statusCode() + " " + resp.statusMessage());
+      }
+      return body.getBytes();
+    }))).onComplete(ar -> {
+      fetching = false;
+      if (stopped) {
+        return;
+      }
+      String error = ar.failed() ? String.valueOf(ar.cause().getMessage()) : received(ar.result());
+      if (error == null) {
+        if (failureLogs > 0) {
+          LOG.info("\"Successfully read pods from URL\"");
+        }
+        failureLogs = 0;
+        return;
+      }
+      if (failureLogs < 3) {
+        LOG.info("\"Failed to read pod from URL\" err=\"{}\"", quoted(error));
+      } else if (failureLogs == 3) {
+        LOG.info("\"Failed to read pods from URL. Dropping verbosity of this message to V(4)\" err=\"{}\"",
+            quoted(error));
+      }
+      failureLogs++;
+    });
+  }
+
+  /** The URL answered {@code data}: its pods replace the URL's last ones (unless it is the same or unusable). */
+  private String received(byte[] data) {
+    if (urlData != null && java.util.Arrays.equals(data, urlData)) {
+      return null;
+    }
+    urlData = data;
+    StaticPodFile.UrlDecoded decoded = StaticPodFile.decodeUrl(data, url.url(), m.config.nodeName(), Instant.now());
+    if (decoded.pods() != null) {
+      fromUrl = decoded.pods();
+      urlSeen = true;
+      apply();
+    }
+    return decoded.error();
   }
 
   private void closeWatch() {
@@ -107,7 +195,7 @@ final class StaticPods {
   }
 
   private void scan() {
-    if (stopped) {
+    if (stopped || folder == null) {
       return;
     }
     if (scanning) {
@@ -129,7 +217,9 @@ final class StaticPods {
         LOG.warn("\"Unable to read config path\" err=\"{}\" path=\"{}\"", quoted(ar.cause().getMessage()), folder);
         return;
       }
-      apply(ar.result());
+      fromFiles = ar.result();
+      filesRead = true;
+      apply();
     });
   }
 
@@ -192,31 +282,42 @@ final class StaticPods {
     return found;
   }
 
-  /** The folder's pods now: new ones start, ones whose file went (or changed) stop; then the mirror pods follow. */
-  private void apply(List<ObjectNode> found) {
+  /**
+   * The sources' pods now: new ones start, ones whose file or URL entry went (or changed) stop; then the mirror pods
+   * follow.
+   */
+  private void apply() {
     Map<String, ObjectNode> now = new LinkedHashMap<>();
-    found.forEach(p -> now.put(uid(p), p));
+    fromFiles.forEach(p -> now.put(uid(p), p));
+    fromUrl.forEach(p -> now.put(uid(p), p));
     for (String uid : new ArrayList<>(pods.keySet())) {
       if (!now.containsKey(uid)) {
         ObjectNode gone = pods.remove(uid);
-        LOG.info("static pod {} (uid {}) removed from {}: stopping it", key(gone), uid, folder);
+        LOG.info("static pod {} (uid {}) removed from {}: stopping it", key(gone), uid, source(gone));
         m.staticRemoved(uid);
       }
     }
     for (var e : now.entrySet()) {
       if (!pods.containsKey(e.getKey())) {
         pods.put(e.getKey(), e.getValue());
-        LOG.info("static pod {} (uid {}) from {}", key(e.getValue()), e.getKey(), folder);
+        LOG.info("static pod {} (uid {}) from {}", key(e.getValue()), e.getKey(), source(e.getValue()));
         m.staticAdded(e.getValue());
         ObjectNode mirror = mirrors.get(key(e.getValue()));
         m.mirrorOf(e.getKey(), matches(mirror, e.getKey()) ? mirror : null);
       }
     }
-    listed = true;
+    // kube deletes orphaned mirror pods only once every source was seen (sourcesReady)
+    listed = filesRead && urlSeen;
     syncMirrors();
   }
 
-  /** Whether the folder still holds the static pod {@code uid}. */
+  /** Where a static pod came from: the folder, or the URL. */
+  private Object source(ObjectNode pod) {
+    return "http".equals(pod.path("metadata").path("annotations").path(StaticPodFile.SOURCE).asText()) ? url.url()
+        : folder;
+  }
+
+  /** Whether a source still holds the static pod {@code uid}. */
   boolean wants(String uid) {
     return pods.containsKey(uid);
   }

@@ -10,6 +10,7 @@ import io.dekube.core.model.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StaticPodFileTest {
@@ -96,5 +97,62 @@ class StaticPodFileTest {
   @Test
   void klogQuotes() {
     assertEquals("pods \\\"x\\\" is forbidden", StaticPods.quoted("pods \"x\" is forbidden"));
+  }
+
+  private static final String URL = "http://127.0.0.1:8000/pods";
+
+  private static StaticPodFile.UrlDecoded fromUrl(String text) {
+    return StaticPodFile.decodeUrl(text.getBytes(StandardCharsets.UTF_8), URL, "Kube-Node-01", SEEN);
+  }
+
+  /** kube's web source: one Pod with a URL source's defaults (no NoExecute toleration, the URL in the hash). */
+  @Test
+  void aUrlSourcesPodHasItsDefaults() {
+    StaticPodFile.UrlDecoded d = fromUrl(WEB);
+    assertNull(d.error());
+    ObjectNode pod = d.pods().get(0);
+    assertEquals("static-web-kube-node-01", pod.at("/metadata/name").asText());
+    assertEquals("default", pod.at("/metadata/namespace").asText());
+    assertEquals("Kube-Node-01", pod.at("/spec/nodeName").asText());
+    assertEquals("http", pod.at("/metadata/annotations/kubernetes.io~1config.source").asText());
+    String uid = pod.at("/metadata/uid").asText();
+    assertEquals(uid, pod.at("/metadata/annotations/kubernetes.io~1config.hash").asText());
+    assertNotEquals(decode(WEB).pod().at("/metadata/uid").asText(), uid);
+    assertTrue(pod.at("/spec/tolerations").isMissingNode(), pod.toString());
+    assertTrue(StaticPodFile.isStatic(pod));
+  }
+
+  /** A PodList's items each become a pod; an empty answer is no pods, with kube's error. */
+  @Test
+  void aPodListIsItsPodsAndAnEmptyAnswerIsNone() {
+    StaticPodFile.UrlDecoded list = fromUrl("{\"apiVersion\":\"v1\",\"kind\":\"PodList\",\"items\":["
+        + "{\"metadata\":{\"name\":\"a\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}},"
+        + "{\"metadata\":{\"name\":\"b\",\"namespace\":\"x\"},\"spec\":{\"containers\":[{\"name\":\"c\","
+        + "\"image\":\"busybox\"}]}}]}");
+    assertNull(list.error());
+    assertEquals(List.of("default/a-kube-node-01", "x/b-kube-node-01"), list.pods().stream()
+        .map(p -> p.at("/metadata/namespace").asText() + "/" + p.at("/metadata/name").asText()).toList());
+    StaticPodFile.UrlDecoded empty = fromUrl("");
+    assertEquals(List.of(), empty.pods());
+    assertEquals("zero-length data received from " + URL, empty.error());
+  }
+
+  /** A pod without a name, or an answer that is neither a pod nor a list, changes nothing (no pods, an error). */
+  @Test
+  void anUnusableAnswerChangesNothing() {
+    StaticPodFile.UrlDecoded nameless = fromUrl(WEB.replace("name: static-web", "labels2: {}"));
+    assertNull(nameless.pods());
+    assertEquals("invalid pod: name is needed for the pod", nameless.error());
+    StaticPodFile.UrlDecoded service = fromUrl("apiVersion: v1\nkind: Service\nmetadata: {name: s}\n");
+    assertNull(service.pods());
+    assertEquals(URL + ": received 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\n', but couldn't parse as "
+        + "single (invalid pod: &core.Service{…}) or multiple pods (invalid pods list: &core.Service{…})",
+        service.error());
+    StaticPodFile.UrlDecoded deployment = fromUrl("apiVersion: apps/v1\nkind: Deployment\n");
+    assertNull(deployment.pods());
+    assertTrue(deployment.error().endsWith("but couldn't parse as single (no kind \"Deployment\" is registered for "
+        + "version \"apps/v1\" in scheme \"pkg/api/legacyscheme/scheme.go:30\") or multiple pods (no kind "
+        + "\"Deployment\" is registered for version \"apps/v1\" in scheme \"pkg/api/legacyscheme/scheme.go:30\")"),
+        deployment.error());
   }
 }
