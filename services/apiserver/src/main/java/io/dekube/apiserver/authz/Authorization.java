@@ -36,8 +36,10 @@ public final class Authorization {
     Informer clusterRoles = informers.apply(type(registry, "clusterroles"));
     Informer clusterRoleBindings = informers.apply(type(registry, "clusterrolebindings"));
     // the bootstrap policy is kube-apiserver's own write; the aggregation is kube-controller-manager's
-    return BootstrapPolicy.load().reconcile(FieldManagedStore.withManager(store, FieldManagedStore.KUBE_APISERVER),
-            registry)
+    // the policy is a class-path read: off the event loop
+    return vertx.executeBlocking(BootstrapPolicy::load, false)
+        .compose(policy -> policy.reconcile(FieldManagedStore.withManager(store, FieldManagedStore.KUBE_APISERVER),
+            registry))
         .compose(v -> Future.all(roles.start(), roleBindings.start(), clusterRoles.start(),
             clusterRoleBindings.start()))
         .compose(v -> Future.all(roles.waitForCurrent(), roleBindings.waitForCurrent(), clusterRoles.waitForCurrent(),

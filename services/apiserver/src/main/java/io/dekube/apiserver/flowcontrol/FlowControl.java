@@ -43,9 +43,12 @@ public final class FlowControl {
         .orElseThrow();
     Informer fs = informers.apply(schemas);
     Informer pl = informers.apply(levels);
-    FlowController controller = new FlowController(System::nanoTime, FlowControlMetrics.shared(),
-        FlowControlConfig.SERVER_CONCURRENCY_LIMIT);
-    return Future.all(fs.start(), pl.start()).map(v -> {
+    // the bootstrap objects are read from the class path at their first use: off the event loop
+    return vertx.executeBlocking(FlowControlBootstrap::objects, false).compose(bootstrap -> {
+      FlowController controller = new FlowController(System::nanoTime, FlowControlMetrics.shared(),
+          FlowControlConfig.SERVER_CONCURRENCY_LIMIT);
+      return Future.all(fs.start(), pl.start()).map(v -> controller);
+    }).map(controller -> {
       FlowControlConfigController config = new FlowControlConfigController(vertx, store, schemas, levels, fs, pl,
           controller);
       InformerHandler changed = InformerHandler.keys(key -> config.changed());

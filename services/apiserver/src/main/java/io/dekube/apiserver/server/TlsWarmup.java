@@ -20,8 +20,23 @@ public final class TlsWarmup {
   private TlsWarmup() {
   }
 
-  /** Serves and fetches one request over TLS, then closes both ends; completes either way. */
+  /**
+   * Serves and fetches one request over TLS, then closes both ends; completes either way. Called from a plain
+   * thread, it first initializes Netty's JDK SSL context classes there: their static initializers load the JDK's
+   * trust store and build a probe key store (1–2 s of a cold JVM's CPU), which would otherwise run on the event
+   * loop that builds the first server's SSL context and set off Vert.x's blocked-thread warning on a first start.
+   */
   public static Future<Void> run(Vertx vertx, ClusterPki pki, boolean http2) {
+    if (!io.vertx.core.Context.isOnEventLoopThread()) {
+      for (String name : new String[] {"io.netty.handler.ssl.JdkSslServerContext",
+          "io.netty.handler.ssl.JdkSslClientContext"}) {
+        try {
+          Class.forName(name, true, TlsWarmup.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+          // another Netty: the listen below initializes what it needs
+        }
+      }
+    }
     var client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(false)
         .setUseAlpn(http2).setProtocolVersion(http2 ? HttpVersion.HTTP_2 : HttpVersion.HTTP_1_1)
         .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(pki.ca().certificatePem()))));
