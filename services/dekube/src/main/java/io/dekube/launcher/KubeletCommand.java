@@ -81,7 +81,8 @@ final class KubeletCommand {
     StoreClient store = Cluster.await(StoreClient.start(vertx, StoreClientOptions.of(bootstrap)));
     SharedInformers informers = SharedInformers.of(vertx);
     io.dekube.store.admission.webhook.BusWebhooks webhooks = Cluster.await(io.dekube.store.admission.webhook.BusWebhooks
-        .start(vertx, io.dekube.core.model.ResourceRegistry.builtIn(), t -> informers.informer(bootstrap, t)));
+        .start(vertx, io.dekube.core.model.ResourceRegistry.builtIn(), t -> informers.informer(bootstrap, t),
+            new io.dekube.apiserver.conversion.EquivalentBuiltIns()));
     // Decision: by default its own log, <data-dir>/audit-kubelet-<node>.log (the apiserver's process writes audit.log)
     java.util.function.Function<io.dekube.core.auth.UserInfo, io.dekube.core.store.StoreApi> stores =
         io.dekube.apiserver.audit.BusAudit.wrap(auditPolicy, auditSink, user -> webhooks.as(user, store));

@@ -143,7 +143,7 @@ final class LaunchContext {
       if (shared.webhooks == null) {
         SharedInformers informers = informers();
         shared.webhooks = Cluster.await(io.dekube.store.admission.webhook.BusWebhooks.start(vertx, registry,
-            type -> informers.informer(bootstrap, type)));
+            type -> informers.informer(bootstrap, type), new io.dekube.apiserver.conversion.EquivalentBuiltIns()));
       }
       io.dekube.store.admission.webhook.BusWebhooks webhooks = shared.webhooks;
       return io.dekube.apiserver.audit.BusAudit.wrap(auditPolicy(), auditSink(), user -> webhooks.as(user, client));

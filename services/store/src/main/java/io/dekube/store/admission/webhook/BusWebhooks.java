@@ -35,11 +35,22 @@ public final class BusWebhooks {
   /** Starts the informers it reads; completes once they replayed the store. */
   public static Future<BusWebhooks> start(Vertx vertx, ResourceRegistry registry,
                                           Function<ResourceType, Informer> informers) {
+    return start(vertx, registry, informers, EquivalentVersions.BuiltInVersions.NONE);
+  }
+
+  /**
+   * As above, a webhook or policy whose rules name another served version of a built-in kind ({@code builtIns}: the
+   * apiserver's, {@code autoscaling/v1} HorizontalPodAutoscalers) seeing the components' objects converted to it.
+   */
+  public static Future<BusWebhooks> start(Vertx vertx, ResourceRegistry registry,
+                                          Function<ResourceType, Informer> informers,
+                                          EquivalentVersions.BuiltInVersions builtIns) {
     AtomicReference<ServiceWatch.View> view = new AtomicReference<>();
     // a webhook or policy of another version of a custom kind sees the components' objects converted to it, through
     // the CRD's conversion webhook too, reached as the admission webhooks are
     ConversionWebhook conversions = new ConversionWebhook(new WebhookClient(vertx, new WatchedServices(view::get)));
-    EquivalentVersions versions = EquivalentVersions.of(registry).withWebhooks(conversions::convert);
+    EquivalentVersions versions = EquivalentVersions.of(registry).withWebhooks(conversions::convert)
+        .withBuiltIns(builtIns);
     return Future.all(ServiceWatch.start(vertx, registry, informers, view::set),
             PolicyAdmission.start(registry, informers, CelAuthorizer.NONE, versions))
         .compose(all -> WebhookAdmission.start(vertx, registry, informers, new WatchedServices(view::get),
