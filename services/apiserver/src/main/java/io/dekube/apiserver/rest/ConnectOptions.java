@@ -93,6 +93,22 @@ final class ConnectOptions {
     return o;
   }
 
+  /** The query {@code options} stand for (what the kubelet is asked with): the flags, the container, the command. */
+  static MultiMap params(ObjectNode options) {
+    MultiMap q = MultiMap.caseInsensitiveMultiMap();
+    for (String flag : List.of("stdin", "stdout", "stderr", "tty")) {
+      if (options.path(flag).asBoolean(false)) {
+        q.add(flag, "true");
+      }
+    }
+    if (!options.path("container").asText("").isEmpty()) {
+      q.add("container", options.path("container").asText());
+    }
+    options.path("command").forEach(c -> q.add("command", c.asText()));
+    options.path("ports").forEach(p -> q.add("ports", p.asText()));
+    return q;
+  }
+
   private static boolean bool(String name, String value) {
     if (value == null || value.isEmpty() || FALSE.contains(value)) {
       return false;

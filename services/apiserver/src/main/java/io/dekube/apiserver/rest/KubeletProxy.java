@@ -67,7 +67,7 @@ final class KubeletProxy {
     }
     DynamicAdmission webhooks = admission.get();
     if (sub.equals("log") || !webhooks.on(r.type())) {
-      proxy(r, sub);
+      proxy(r, sub, req.params());
       return;
     }
     // kube admits exec, attach and portforward as a CONNECT of the subresource with its options, before it looks
@@ -79,7 +79,8 @@ final class KubeletProxy {
             if (ar.failed()) {
               throw ar.cause();
             }
-            proxy(r, sub);
+            // as kube's connect handler, the options as the mutating webhooks left them are the ones used
+            proxy(r, sub, ConnectOptions.params(ar.result()));
           } catch (Throwable e) {
             if (paused) {
               req.resume();
@@ -89,16 +90,17 @@ final class KubeletProxy {
         });
   }
 
-  private void proxy(ApiRequest r, String sub) {
-    Target t = target(r, !sub.equals("portforward"));
+  /** Proxies {@code sub} to the pod's kubelet; {@code params}: its options (the query, or the admitted ones). */
+  private void proxy(ApiRequest r, String sub, MultiMap params) {
+    Target t = target(r, !sub.equals("portforward"), params.get("container"));
     switch (sub) {
       case "log" -> logs(r, t);
-      case "exec", "attach" -> stream(r, t, sub);
+      case "exec", "attach" -> stream(r, t, sub, params);
       default -> portForward(r, t);
     }
   }
 
-  private Target target(ApiRequest r, boolean needContainer) {
+  private Target target(ApiRequest r, boolean needContainer, String containerName) {
     ObjectNode pod = caches.apply(r.type()).get(r.namespace(), r.name());
     if (pod == null) {
       throw StatusException.notFound(r.type(), r.name());
@@ -107,7 +109,7 @@ final class KubeletProxy {
     if (nodeName.isEmpty()) {
       throw StatusException.badRequest("pod " + r.name() + " does not have a host assigned");
     }
-    String container = needContainer ? container(r, pod) : "";
+    String container = needContainer ? container(r, pod, containerName) : "";
     Endpoint kubelet = kubeletOf(nodeName);
     return new Target(kubelet.host(), kubelet.port(), r.namespace(), r.name(), container);
   }
@@ -143,8 +145,7 @@ final class KubeletProxy {
     return http;
   }
 
-  private static String container(ApiRequest r, ObjectNode pod) {
-    String name = r.query("container");
+  private static String container(ApiRequest r, ObjectNode pod, String name) {
     List<String> names = new ArrayList<>();
     pod.path("spec").path("initContainers").forEach(c -> names.add(c.path("name").asText()));
     List<String> mains = new ArrayList<>();
@@ -196,7 +197,7 @@ final class KubeletProxy {
         });
   }
 
-  private void stream(ApiRequest r, Target t, String sub) {
+  private void stream(ApiRequest r, Target t, String sub, MultiMap params) {
     HttpServerRequest req = r.ctx().request();
     boolean spdy = SpdyUpgrade.isUpgrade(req);
     if (!WebSocketUpgrade.isUpgrade(req) && !spdy) {
@@ -205,7 +206,6 @@ final class KubeletProxy {
     }
     String spdyProtocol = spdy ? spdyProtocol(req) : null;
     StringBuilder q = new StringBuilder();
-    MultiMap params = req.params();
     for (String p : List.of("command", "stdin", "stdout", "stderr", "tty")) {
       for (String v : params.getAll(p)) {
         q.append(q.length() == 0 ? "?" : "&").append(p).append('=').append(encode(v));

@@ -104,6 +104,7 @@ class SubresourceWebhooksIT {
     String patch = switch (path) {
       case "/replicas-3" -> "[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":3}]";
       case "/to-node-b" -> "[{\"op\":\"replace\",\"path\":\"/target/name\",\"value\":\"node-b\"}]";
+      case "/container-nope" -> "[{\"op\":\"add\",\"path\":\"/container\",\"value\":\"nope\"}]";
       default -> null;
     };
     if (path.equals("/deny")) {
@@ -305,6 +306,36 @@ class SubresourceWebhooksIT {
           + "closed"), kubectlExec.out());
     } finally {
       kubectl.run("delete", "validatingwebhookconfiguration", "closed-doors", "--ignore-not-found");
+    }
+  }
+
+  /** As kube's connect handler, the options a mutating webhook patched are the ones the attach is made with. */
+  @Test
+  void aConnectGoesOnWithTheOptionsAMutatingWebhookPatched() throws Exception {
+    apply("apiVersion: v1\nkind: Pod\nmetadata: {name: p4, namespace: wh-sub}\n"
+        + "spec: {nodeName: node-x, containers: [{name: web, image: dekube/web}]}\n");
+    String attach = "/api/v1/namespaces/wh-sub/pods/p4/attach?container=web&stdout=true";
+    HttpResponse<String> plain = server.send(admin, "POST", attach, "", 404);
+    assertTrue(plain.body().contains("nodes \\\"node-x\\\" not found"), plain.body());
+    try {
+      configure("""
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: MutatingWebhookConfiguration
+          metadata: {name: attach-mutator}
+          webhooks:
+          - name: attach.dekube.io
+            clientConfig: {url: "https://127.0.0.1:%d/container-nope", caBundle: %s}
+            rules: [{operations: [CONNECT], apiGroups: [""], apiVersions: [v1], resources: [pods/attach]}]
+            sideEffects: None
+            admissionReviewVersions: [v1]
+          """.formatted(webhook.port(), webhook.caBundle()), "mutatingwebhookconfiguration/attach-mutator");
+      HttpResponse<String> patched = server.send(admin, "POST", attach, "", 400);
+      assertTrue(patched.body().contains("container nope is not valid for pod p4"), patched.body());
+      JsonNode connect = seen("CONNECT", "p4", "attach").get(0);
+      assertEquals("{\"kind\":\"PodAttachOptions\",\"apiVersion\":\"v1\",\"stdout\":true,\"container\":\"web\"}",
+          connect.path("object").toString());
+    } finally {
+      kubectl.run("delete", "mutatingwebhookconfiguration", "attach-mutator", "--ignore-not-found");
     }
   }
 
