@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dekube.apiserver.ApiServerFixture;
 import io.dekube.apiserver.semantics.Kubectl;
 import io.dekube.core.admission.webhook.AdmissionWebhookServer;
-import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.kafka.WithKafka;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -33,15 +32,15 @@ class AdmissionWebhooksKubectlIT {
   static ApiServerFixture server;
   static AdmissionWebhookServer webhook;
   static Kubectl kubectl;
+  static KubectlManifests manifests;
   static Path work;
 
   @BeforeAll
   static void start() throws Exception {
     server = ApiServerFixture.start(true);
-    work = server.dir.resolve("webhooks");
-    Files.createDirectories(work);
-    kubectl = new Kubectl(KubeconfigWriter.writeAdmin(server.pki, server.server(), work.resolve("admin.kubeconfig")),
-        work.resolve("cache"));
+    manifests = KubectlManifests.of(server, "webhooks");
+    kubectl = manifests.kubectl();
+    work = manifests.work();
     webhook = new AdmissionWebhookServer();
     apply(webhook.serviceManifests("hooks", "webhook"));
   }
@@ -590,21 +589,14 @@ class AdmissionWebhooksKubectlIT {
 
   /** Applies the configurations, then reads them back: a consistent read, so the apiserver's caches hold them. */
   private static void configure(String yaml, String... objects) throws Exception {
-    apply(yaml);
-    for (String o : objects) {
-      Kubectl.Result r = kubectl.run("get", o);
-      assertEquals(0, r.exit(), r.out());
-    }
+    manifests.configure(yaml, objects);
   }
 
   private static void apply(String yaml) throws Exception {
-    Kubectl.Result r = kubectl.run("apply", "-f", file(yaml));
-    assertEquals(0, r.exit(), r.out());
+    manifests.apply(yaml);
   }
 
   private static String file(String yaml) throws Exception {
-    Path f = Files.createTempFile(work, "manifest", ".yaml");
-    Files.writeString(f, yaml);
-    return f.toString();
+    return manifests.file(yaml);
   }
 }

@@ -11,12 +11,10 @@ import io.dekube.apiserver.ApiServerFixture;
 import io.dekube.apiserver.semantics.Kubectl;
 import io.dekube.core.admission.webhook.JsonTlsServer;
 import io.dekube.core.model.Json;
-import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.kafka.WithKafka;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
@@ -42,16 +40,16 @@ class SubresourceWebhooksIT {
   static JsonTlsServer webhook;
   static final List<JsonNode> requests = new CopyOnWriteArrayList<>();
   static Kubectl kubectl;
+  static KubectlManifests manifests;
   static HttpClient admin;
   static Path work;
 
   @BeforeAll
   static void start() throws Exception {
     server = ApiServerFixture.start(true);
-    work = server.dir.resolve("subresource-webhooks");
-    Files.createDirectories(work);
-    kubectl = new Kubectl(KubeconfigWriter.writeAdmin(server.pki, server.server(), work.resolve("admin.kubeconfig")),
-        work.resolve("cache"));
+    manifests = KubectlManifests.of(server, "subresource-webhooks");
+    kubectl = manifests.kubectl();
+    work = manifests.work();
     admin = server.client(server.pki.adminClientCertificate());
     webhook = new JsonTlsServer("webhook", List.of("webhook.hooks.svc"), SubresourceWebhooksIT::answer);
     apply("""
@@ -409,17 +407,10 @@ class SubresourceWebhooksIT {
 
   /** Applies the configurations, then reads them back: a consistent read, so the apiserver's caches hold them. */
   private static void configure(String yaml, String... objects) throws Exception {
-    apply(yaml);
-    for (String o : objects) {
-      Kubectl.Result r = kubectl.run("get", o);
-      assertEquals(0, r.exit(), r.out());
-    }
+    manifests.configure(yaml, objects);
   }
 
   private static void apply(String yaml) throws Exception {
-    Path f = Files.createTempFile(work, "manifest", ".yaml");
-    Files.writeString(f, yaml);
-    Kubectl.Result r = kubectl.run("apply", "-f", f.toString());
-    assertEquals(0, r.exit(), r.out());
+    manifests.apply(yaml);
   }
 }
