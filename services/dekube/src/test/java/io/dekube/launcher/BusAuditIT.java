@@ -131,6 +131,8 @@ class BusAuditIT {
       assertFalse(namespace.path("user").path("uid").asText().isEmpty(), namespace.toString());
       assertTrue(namespace.get("userAgent").asText().matches("kube-apiserver" + version), namespace.toString());
       assertEquals(201, namespace.path("responseStatus").path("code").asInt(), namespace.toString());
+      // the field manager kube derives from the User-Agent is not sent
+      assertEquals("/api/v1/namespaces", namespace.get("requestURI").asText());
       JsonNode dns = await("CoreDNS's kube-dns Service").atMost(Duration.ofSeconds(60))
           .until(() -> eventOf(log, "system:serviceaccount:kube-system:coredns", "create", "services"),
               Optional::isPresent).orElseThrow();
@@ -154,6 +156,7 @@ class BusAuditIT {
           .until(() -> eventOf(log, "system:serviceaccount:ingress-nginx:ingress-nginx", "create", "ingressclasses"),
               Optional::isPresent).orElseThrow();
       assertTrue(ingress.get("userAgent").asText().startsWith("nginx-ingress-controller/v1.12.0 ("), ingress.toString());
+      assertEquals("/apis/networking.k8s.io/v1/ingressclasses", ingress.get("requestURI").asText());
       JsonNode lb = await("the service controller's status").atMost(Duration.ofSeconds(60))
           .until(() -> eventOf(log, "system:serviceaccount:kube-system:service-controller", "update", "services"),
               Optional::isPresent).orElseThrow();

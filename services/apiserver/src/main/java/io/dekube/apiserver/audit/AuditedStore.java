@@ -55,18 +55,18 @@ final class AuditedStore implements StoreApi {
   @Override
   public Future<ObjectNode> create(ResourceType t, String namespace, ObjectNode obj, WriteOptions o) {
     String name = obj.path("metadata").path("name").asText("");
-    return audited(BusRequest.write("create", t, namespace, name, "", obj, o),
+    return audited(BusRequest.write("create", t, namespace, name, "", obj, sent(t, o)),
         () -> store.create(t, namespace, obj, o));
   }
 
   @Override
   public Future<ObjectNode> update(ResourceType t, ObjectNode obj, WriteOptions o) {
-    return audited(replace(t, obj, o, ""), () -> store.update(t, obj, o));
+    return audited(replace(t, obj, sent(t, o), ""), () -> store.update(t, obj, o));
   }
 
   @Override
   public Future<ObjectNode> updateStatus(ResourceType t, ObjectNode obj, WriteOptions o) {
-    return audited(replace(t, obj, o, "status"), () -> store.updateStatus(t, obj, o));
+    return audited(replace(t, obj, sent(t, o), "status"), () -> store.updateStatus(t, obj, o));
   }
 
   private static BusRequest replace(ResourceType t, ObjectNode obj, WriteOptions o, String subresource) {
@@ -80,8 +80,8 @@ final class AuditedStore implements StoreApi {
                                   WriteOptions o) {
     String subresource = o.subresource() == null ? "" : o.subresource();
     BusRequest r = subresource.equals(PodBinding.SUBRESOURCE)
-        ? BusRequest.binding(t, namespace, name, patch.path("spec").path("nodeName").asText(""), o)
-        : BusRequest.write("patch", t, namespace, name, subresource, patch, o);
+        ? BusRequest.binding(t, namespace, name, patch.path("spec").path("nodeName").asText(""), sent(t, o))
+        : BusRequest.write("patch", t, namespace, name, subresource, patch, sent(t, o));
     return audited(r, () -> store.patch(t, namespace, name, patchType, patch, o));
   }
 
@@ -89,6 +89,17 @@ final class AuditedStore implements StoreApi {
   public Future<ObjectNode> delete(ResourceType t, String namespace, String name, WriteOptions o) {
     return audited(BusRequest.write("delete", t, namespace, name, "", BusRequest.deleteOptions(t, o), o),
         () -> store.delete(t, namespace, name, o));
+  }
+
+  /**
+   * The options as the request carries them: a field manager that is the one kube-apiserver derives from the
+   * component's User-Agent ({@code FieldManagedStore} under this store set it) is not in kube's query, the component
+   * sends none.
+   */
+  private WriteOptions sent(ResourceType t, WriteOptions o) {
+    String agent = ComponentAgents.of(user, t);
+    return o.fieldManager() != null && o.fieldManager().equals(agent.substring(0, agent.indexOf('/')))
+        ? o.withFieldManager(null) : o;
   }
 
   private Future<ObjectNode> audited(BusRequest r, Supplier<Future<ObjectNode>> call) {
