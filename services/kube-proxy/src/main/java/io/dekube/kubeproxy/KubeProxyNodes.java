@@ -30,6 +30,8 @@ public final class KubeProxyNodes extends VerticleBase {
 
   private final String mode;
   private final String clusterCidr;
+  private final String metricsHost;
+  private final int metricsPort;
   private final ResourceRegistry registry;
   private final Function<ResourceType, Informer> informers;
   private final Map<String, String> deployed = new HashMap<>();
@@ -38,17 +40,20 @@ public final class KubeProxyNodes extends VerticleBase {
   private final Map<String, String> nodeIps = new ConcurrentHashMap<>();
   private HandlerRegistration nodes;
 
-  public KubeProxyNodes(String mode, String clusterCidr, ResourceRegistry registry,
+  /** With {@code /proxyMode} on {@code metricsHost:metricsPort} (kube-proxy's {@code --metrics-bind-address}). */
+  public KubeProxyNodes(String mode, String clusterCidr, String metricsHost, int metricsPort, ResourceRegistry registry,
       Function<ResourceType, Informer> informers) {
     this.mode = mode;
     this.clusterCidr = clusterCidr;
+    this.metricsHost = metricsHost;
+    this.metricsPort = metricsPort;
     this.registry = registry;
     this.informers = informers;
   }
 
   @Override
   public Future<?> start() {
-    KubeProxyConfig cluster = new KubeProxyConfig("", List.of(), mode, clusterCidr, true);
+    KubeProxyConfig cluster = new KubeProxyConfig("", List.of(), mode, clusterCidr, true, metricsHost, metricsPort);
     return vertx.deployVerticle(new KubeProxyVerticle(cluster, registry, informers, nodeIps::get)).compose(id -> {
       if (mode.equals(KubeProxyConfig.IPTABLES)) {
         return Future.succeededFuture();
@@ -90,7 +95,7 @@ public final class KubeProxyNodes extends VerticleBase {
     }
     ipsByNode.put(name, ips);
     nodeIps.put(name, ips.get(0));
-    KubeProxyConfig config = new KubeProxyConfig(name, ips, mode, clusterCidr, false);
+    KubeProxyConfig config = new KubeProxyConfig(name, ips, mode, clusterCidr, false, metricsHost, metricsPort);
     vertx.deployVerticle(new KubeProxyVerticle(config, registry, informers)).onSuccess(id -> {
       LOG.info("kube-proxy for node {} ({}) started", name, ips);
       deployed.put(name, id);

@@ -63,8 +63,8 @@ public final class KubeProxyVerticle extends VerticleBase {
     } else {
       iptables = new IptablesApplier(List.of());
     }
-    List<String> metricsAddresses = config.clusterAddresses() ? List.of("127.0.0.1") : config.nodeIps();
-    return metrics.start(vertx, metricsAddresses, config.mode())
+    List<String> metricsAddresses = config.clusterAddresses() ? List.of(config.metricsHost()) : config.nodeIps();
+    return metrics.start(vertx, metricsAddresses, config.metricsPort(), config.mode())
         .compose(v -> ServiceWatch.start(vertx, registry, informers, this::onChange)).onSuccess(w -> watch = w);
   }
 

@@ -25,14 +25,20 @@ final class MetricsEndpoint {
 
   private final List<HttpServer> servers = new ArrayList<>();
 
-  /** Listens on {@code addresses}; completes once each one is bound or logged as not bindable. */
+  /** Listens on {@code addresses} at the default port; completes once each one is bound or logged as not bindable. */
   Future<Void> start(Vertx vertx, List<String> addresses, String mode) {
+    return start(vertx, addresses, PORT, mode);
+  }
+
+  /** Listens on {@code addresses} at {@code port}; completes once each one is bound or logged as not bindable. */
+  Future<Void> start(Vertx vertx, List<String> addresses, int port, String mode) {
     List<Future<?>> all = new ArrayList<>();
     for (String ip : addresses) {
-      HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(ip).setPort(PORT)
+      HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(ip).setPort(port)
           .setReuseAddress(true)).requestHandler(req -> answer(req, mode));
       all.add(server.listen().onSuccess(servers::add).recover(e -> {
-        LOG.warn("kube-proxy: cannot serve /proxyMode on {}:{}: {}", ip, PORT, e.toString());
+        LOG.warn("kube-proxy: cannot serve /proxyMode on {}:{} (another cluster's? --metrics-bind-address moves it): {}",
+            ip, port, e.toString());
         return server.close().recover(x -> Future.succeededFuture()).map(v -> null);
       }));
     }

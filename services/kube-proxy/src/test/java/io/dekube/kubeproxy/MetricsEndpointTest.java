@@ -36,6 +36,20 @@ class MetricsEndpointTest {
     }
   }
 
+  @Test
+  void servesOnTheConfiguredPort() throws Exception {
+    String host = "127.0." + ThreadLocalRandom.current().nextInt(100, 250) + ".250";
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+      port = free.getLocalPort();
+    }
+    MetricsEndpoint endpoint = new MetricsEndpoint();
+    await(endpoint.start(vertx, List.of(host), port, "iptables"));
+    assertEquals("200 iptables", await(vertx.createHttpClient().request(HttpMethod.GET, port, host, "/proxyMode")
+        .compose(req -> req.send()).compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b))));
+    await(endpoint.close());
+  }
+
   private Future<String> get(String host, String path) {
     return vertx.createHttpClient().request(HttpMethod.GET, MetricsEndpoint.PORT, host, path)
         .compose(req -> req.send()).compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b));
