@@ -8,9 +8,8 @@ import java.util.List;
 /**
  * The cluster DNS on the 10th address of --service-cidr (127.96.0.10 by default): --dns-port always; port 53 of that
  * address is the kube-dns Service's, which kube-proxy serves and forwards here as kube's does to CoreDNS's pods —
- * only a DNS run without kube-proxy ({@code ./dekube dns}) binds 53 itself, when it may. (In {@code up} both
- * bound it, whichever started first, and the other logged "Address already in use".) It keeps the kube-system/kube-dns Service pointing there (writes audited as CoreDNS's
- * service account's when a policy is set).
+ * only a DNS run without kube-proxy ({@code ./dekube dns}) binds 53 itself, when it may. It keeps the
+ * kube-system/kube-dns Service pointing there (writes audited as CoreDNS's service account's when a policy is set).
  */
 final class DnsComponent implements Component {
 

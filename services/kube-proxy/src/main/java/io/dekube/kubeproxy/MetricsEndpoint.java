@@ -25,11 +25,6 @@ final class MetricsEndpoint {
 
   private final List<HttpServer> servers = new ArrayList<>();
 
-  /** Listens on {@code addresses} at the default port; completes once each one is bound or logged as not bindable. */
-  Future<Void> start(Vertx vertx, List<String> addresses, String mode) {
-    return start(vertx, addresses, PORT, mode);
-  }
-
   /** Listens on {@code addresses} at {@code port}; completes once each one is bound or logged as not bindable. */
   Future<Void> start(Vertx vertx, List<String> addresses, int port, String mode) {
     List<Future<?>> all = new ArrayList<>();

@@ -28,7 +28,7 @@ class MetricsEndpointTest {
     try (java.net.ServerSocket squatter = new java.net.ServerSocket(MetricsEndpoint.PORT, 1,
         java.net.InetAddress.getByName(taken))) {
       MetricsEndpoint endpoint = new MetricsEndpoint();
-      await(endpoint.start(vertx, List.of(node, taken), "userspace"));
+      await(endpoint.start(vertx, List.of(node, taken), MetricsEndpoint.PORT, "userspace"));
       assertEquals("200 userspace", await(get(node, "/proxyMode")));
       assertEquals("200 ok", await(get(node, "/healthz")));
       assertEquals("404 404 page not found\n", await(get(node, "/nothing")));

@@ -3,6 +3,7 @@ package io.dekube.apiserver.crd;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.rest.ListOptions;
 import io.dekube.core.bus.TopicCatalog;
 import io.dekube.core.crd.CrdParser;
 import io.dekube.core.informer.Informer;
@@ -157,8 +158,8 @@ public final class CrdController implements InformerHandler {
       return Future.succeededFuture();
     }
     String group = crd.path("spec").path("group").asText();
-    CrdNames.Decision names = CrdNames.decide(crd, crds.list(c -> group.equals(c.path("spec").path("group").asText()))
-        .stream().map(c -> latest(c.path("metadata").path("name").asText())).filter(c -> c != null).toList());
+    CrdNames.Decision names = CrdNames.decide(crd, inGroup(group).stream()
+        .map(c -> latest(c.path("metadata").path("name").asText())).filter(c -> c != null).toList());
     ObjectNode wanted = status(crd, names);
     if (wanted.equals(crd.path("status"))) {
       return Future.succeededFuture();
@@ -169,8 +170,8 @@ public final class CrdController implements InformerHandler {
       ObjectNode next = crd.deepCopy();
       next.set("status", wanted);
       return store.updateStatus(crdType, next, WriteOptions.none());
-    }).onSuccess(written -> {
-      this.written.put(name, written);
+    }).onSuccess(stored -> {
+      written.put(name, stored);
       if (names.accepted()) {
         LOG.info("CustomResourceDefinition {} established: serving {}", name, kind.servedVersions());
       } else {
@@ -193,16 +194,17 @@ public final class CrdController implements InformerHandler {
     return resourceVersion(mine) > resourceVersion(seen) ? mine : seen;
   }
 
-  private static long resourceVersion(JsonNode o) {
-    try {
-      return Long.parseLong(o.path("metadata").path("resourceVersion").asText());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+  private static long resourceVersion(JsonNode stored) {
+    return ListOptions.parseResourceVersion(stored.path("metadata").path("resourceVersion").asText(""));
+  }
+
+  /** The CRDs of {@code group}, as the informer has them. */
+  private List<ObjectNode> inGroup(String group) {
+    return crds.list(c -> group.equals(c.path("spec").path("group").asText()));
   }
 
   private void requeueGroup(String group, String except) {
-    for (ObjectNode c : crds.list(c -> group.equals(c.path("spec").path("group").asText()))) {
+    for (ObjectNode c : inGroup(group)) {
       String other = c.path("metadata").path("name").asText();
       if (!other.equals(except)) {
         enqueue(other);
