@@ -49,7 +49,8 @@ final class DekubeProcess implements AutoCloseable {
 
   /**
    * Starts {@code ./dekube up} on random ports with the given data directory and waits for the ready
-   * line. Nodes get random addresses ({@link #randomNodeAddresses()}) so parallel runs never collide.
+   * line. Nodes get random addresses ({@link #randomNodeAddresses()}) and kube-proxy a free metrics port, unless
+   * {@code extraFlags} name one, so parallel runs never collide.
    */
   static DekubeProcess up(Path dataDir, String... extraFlags) throws IOException {
     List<String> args = new ArrayList<>(List.of("up", "--kafka-port", "0", "--api-port", "0",
@@ -57,6 +58,10 @@ final class DekubeProcess implements AutoCloseable {
     args.addAll(randomNodeAddresses());
     if (!List.of(extraFlags).contains("--service-cidr")) {
       args.addAll(List.of("--service-cidr", serviceCidrOf(dataDir)));
+    }
+    if (!List.of(extraFlags).contains("--metrics-bind-address")) {
+      // kube-proxy's 127.0.0.1:10249 is one per machine: two clusters at once (failsafe runs two classes) both bound it
+      args.addAll(List.of("--metrics-bind-address", "127.0.0.1:" + freePort()));
     }
     args.addAll(List.of(extraFlags));
     return start(dataDir, dataDir.getFileName() + "-up.log", args.toArray(String[]::new));
@@ -174,6 +179,13 @@ final class DekubeProcess implements AutoCloseable {
   }
 
   /** Node IPs 127.<2-99>.<2-250>.n, a cluster CIDR 127.<100-239>.0.0/16 and free kubelet ports. */
+  /** A port nothing listens on now. */
+  static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
   static List<String> randomNodeAddresses() {
     java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
     return List.of("--node-ip-prefix", "127." + r.nextInt(2, 100) + "." + r.nextInt(2, 251) + ".",

@@ -24,7 +24,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,15 +52,12 @@ class ExternalKafkaRestartIT {
   @Test
   void aRestartedExternalBrokerIsNoticedAndRecoveredFrom(@TempDir Path tmp) throws Exception {
     KafkaExitTrap.install();
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = DekubeProcess.freePort();
     Path kafkaData = tmp.resolve("external-kafka");
     EmbeddedKafka broker = EmbeddedKafka.builder().port(port).dataDir(kafkaData).build().start();
     List<String> flags = new java.util.ArrayList<>(List.of("--kafka", broker.bootstrapServers(), "--api-port", "0",
         "--ops-port", "0", "--dns-port", "0", "--ingress-http-port", "0", "--ingress-https-port", "0",
-        "--data-dir", tmp.resolve("state").toString()));
+        "--data-dir", tmp.resolve("state").toString(), "--metrics-bind-address", "127.0.0.1:" + DekubeProcess.freePort()));
     flags.addAll(DekubeProcess.randomNodeAddresses()); // never the defaults: other runs may hold them
     Cluster cluster = new Cluster(UpOptions.parse(flags));
     Vertx vertx = Vertx.vertx();

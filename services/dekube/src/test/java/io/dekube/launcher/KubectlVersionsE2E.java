@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -124,10 +123,7 @@ class KubectlVersionsE2E {
     assertEquals(3, failed.exit(), failed.err());
     assertTrue(failed.err().contains("command terminated with exit code 3"), failed.err());
 
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = DekubeProcess.freePort();
     Process pf = builder(kubectl, home, "-n", ns, "port-forward", "deploy/web", port + ":2015")
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     HttpClient http = HttpClient.newHttpClient();

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dekube.core.model.Json;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -650,10 +649,7 @@ class KubeletE2E {
   @Test
   @Order(5)
   void portForwardReachesThePod() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = DekubeProcess.freePort();
     Process pf = kubectl.start("port-forward", "pod/web", port + ":2015");
     try {
       Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> http.send(

@@ -70,7 +70,8 @@ class NetworkingE2E {
   static void cluster() throws Exception {
     Kubectl.requireOnPath();
     assumeTrue(onPath("curl") && onPath("dig"), "curl and dig (.ci/run installs them)");
-    dekube = DekubeProcess.up(tmp.resolve("state"), "--service-cidr", CIDR, "--lb-pool", POOL);
+    dekube = DekubeProcess.up(tmp.resolve("state"), "--service-cidr", CIDR, "--lb-pool", POOL,
+        "--metrics-bind-address", "127.0.0.1:10249"); // the port "Using Source IP" curls on a node
     kubectl = new Kubectl(dekube.kubeconfig());
     String ready = dekube.stdout().stream().filter(l -> l.startsWith("dekube ready:")).findFirst().orElseThrow();
     dnsPort = Integer.parseInt(group(ready, "dns " + Pattern.quote(DNS) + ":(\\d+)"));
@@ -787,10 +788,7 @@ class NetworkingE2E {
           assertTrue(info.out().contains("master_host:redis-leader\r\nmaster_port:6379\r\nmaster_link_status:up\r\n"),
               info + "\n" + kubectl.run("logs", follower).out());
         });
-    int port;
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    int port = DekubeProcess.freePort();
     Process pf = kubectl.start("port-forward", "svc/frontend", port + ":80");
     try {
       String base = "http://127.0.0.1:" + port + "/";
@@ -856,10 +854,7 @@ class NetworkingE2E {
         "--template={{(index (index .spec.containers 0).ports 0).containerPort}}{{\"\\n\"}}").ok().out());
     int n = 0;
     for (String target : List.of(pod, "pods/" + pod, "deployment/mongo", "replicaset/" + rs, "service/mongo")) {
-      int port;
-      try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-        port = free.getLocalPort();
-      }
+      int port = DekubeProcess.freePort();
       Process pf = kubectl.start("port-forward", target, port + ":27017");
       String uri = "mongodb://127.0.0.1:" + port + "/?directConnection=true&serverSelectionTimeoutMS=3000";
       int doc = ++n;
