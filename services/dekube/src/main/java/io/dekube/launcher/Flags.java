@@ -77,7 +77,8 @@ public final class Flags {
           throw new IllegalArgumentException("flag " + name + " needs a value (" + flag.value() + ")");
         }
       }
-      values.put(name, value);
+      String before = values.get(name);
+      values.put(name, flag.repeatable() && before != null && !before.isEmpty() ? before + "," + value : value);
     }
     return new Flags(values);
   }

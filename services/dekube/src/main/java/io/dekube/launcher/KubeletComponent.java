@@ -36,10 +36,10 @@ final class KubeletComponent implements Component {
           + "the nodes of up DIR/<node name> (default <data-dir>/nodes/<node name>/manifests)"),
       Flag.of("--manifest-url", "URL", "static pods from URL too (the kubelet's staticPodURL: one Pod or a PodList, "
           + "read every 20s; every node of up reads it)"),
-      Flag.of("--manifest-url-header", "LIST", "HTTP headers of --manifest-url's GET, comma-separated name:value "
-          + "pairs (the kubelet's staticPodURLHeader)"),
-      Flag.of("--allowed-unsafe-sysctls", "LIST", "unsafe sysctls pods may set beside the safe set, comma-separated "
-          + "names or prefix* patterns (the kubelet's allowedUnsafeSysctls; default none)"));
+      Flag.list("--manifest-url-header", "LIST", "HTTP headers of --manifest-url's GET, comma-separated name:value "
+          + "pairs (the kubelet's staticPodURLHeader); may be repeated"),
+      Flag.list("--allowed-unsafe-sysctls", "LIST", "unsafe sysctls pods may set beside the safe set, comma-separated "
+          + "names or prefix* patterns (the kubelet's allowedUnsafeSysctls; default none); may be repeated"));
 
   @Override
   public List<Flag> flags() {

@@ -27,6 +27,19 @@ class UpFlagsTest {
   }
 
   @Test
+  void aListFlagGivenTwiceAddsToItsListAsPflagsAndAScalarOneTakesTheLast() {
+    // the kubelet's own help example of --manifest-url-header
+    Flags f = Flags.parse(List.of("--manifest-url", "http://h/pods", "--manifest-url-header", "a:hello,b:again,c:world",
+        "--manifest-url-header", "b:beautiful", "--allowed-unsafe-sysctls", "net.core.somaxconn",
+        "--allowed-unsafe-sysctls=kernel.msg*", "--cluster-cidr", "127.9.0.0/16", "--cluster-cidr", "127.8.0.0/16"),
+        Components.flags());
+    assertEquals(List.of(Map.entry("a", "hello"), Map.entry("b", "again"), Map.entry("c", "world"),
+        Map.entry("b", "beautiful")), KubeletComponent.manifestUrl(f).headers());
+    assertEquals("net.core.somaxconn,kernel.msg*", f.string("--allowed-unsafe-sysctls", ""));
+    assertEquals("127.8.0.0/16", f.string("--cluster-cidr", ""));
+  }
+
+  @Test
   void nodesRenewTheirLeaseOftenEnoughForAShortGracePeriod() {
     Function<List<String>, Duration> renew = args -> KubeletComponent.leaseRenew(Flags.parse(args, Components.flags()));
     assertEquals(Duration.ofSeconds(10), renew.apply(List.of()));
