@@ -7,6 +7,7 @@ import dev.cel.common.ast.CelExpr;
 import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.navigation.CelNavigableExpr;
 import dev.cel.common.types.CelType;
+import dev.cel.common.types.CelTypeProvider;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
@@ -92,6 +93,14 @@ public final class CelEngine {
    * demands a boolean (or dyn) result, as kube does of rules and conditions.
    */
   public static Compiled compile(String expr, Map<String, CelType> vars, boolean wantBool) {
+    return compile(expr, vars, null, wantBool);
+  }
+
+  /**
+   * {@link #compile(String, Map, boolean)} with the struct types {@code types} knows (a CRD schema's
+   * objects, {@link SchemaTypes}), so that selecting a field they lack does not compile; null: none.
+   */
+  public static Compiled compile(String expr, Map<String, CelType> vars, CelTypeProvider types, boolean wantBool) {
     CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder()
         .setOptions(OPTIONS)
         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
@@ -100,6 +109,9 @@ public final class CelEngine {
         .addFunctionDeclarations(KubeLibrary.declarations())
         .addFunctionDeclarations(AuthorizerLibrary.declarations());
     vars.forEach(b::addVar);
+    if (types != null) {
+      b.setTypeProvider(types);
+    }
     CelCompiler compiler = b.build();
     CelAbstractSyntaxTree ast;
     try {

@@ -1,24 +1,27 @@
 package io.dekube.store.cel;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cel.common.types.CelType;
-import dev.cel.common.types.ListType;
-import dev.cel.common.types.MapType;
-import dev.cel.common.types.SimpleType;
+import dev.cel.common.values.CelByteString;
 import dev.cel.common.values.NullValue;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * JSON values as CEL sees them, and an OpenAPI schema as a CEL type, as kube maps them: objects are
- * maps of string to their properties' values, arrays lists, integers {@code int} ({@code double}
- * where the schema says {@code number}), {@code x-kubernetes-int-or-string} and
- * {@code x-kubernetes-preserve-unknown-fields} without properties are {@code dyn}, maps with
- * {@code additionalProperties} are {@code map(string, T)}. Pure.
+ * JSON values as CEL sees them, as kube converts them: objects are maps of string to their properties'
+ * values (with a schema, the values of the struct {@link SchemaTypes} declares: keys escaped as
+ * {@link CelNames} escapes them, those that cannot be left out), arrays lists, integers {@code int}
+ * ({@code double} where the schema says {@code number}), strings of format byte, duration, date and
+ * date-time bytes, durations and timestamps. Pure.
  */
 public final class CelValues {
 
@@ -46,7 +49,8 @@ public final class CelValues {
       return v.doubleValue();
     }
     if (v.isTextual()) {
-      return v.textValue();
+      return schema == null || !"string".equals(schema.path("type").asText()) ? v.textValue()
+          : formatted(v.textValue(), schema.path("format").asText(""));
     }
     if (v.isArray()) {
       JsonNode items = schema == null ? null : schema.get("items");
@@ -57,41 +61,45 @@ public final class CelValues {
     Map<String, Object> out = new LinkedHashMap<>();
     JsonNode props = schema == null ? null : schema.get("properties");
     JsonNode additional = schema == null ? null : schema.get("additionalProperties");
+    boolean struct = schema != null && "object".equals(schema.path("type").asText())
+        && (additional == null || !additional.isObject());
     for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode child = props != null ? props.get(e.getKey()) : null;
       if (child == null && additional != null && additional.isObject()) {
         child = additional;
       }
-      out.put(e.getKey(), of(e.getValue(), child));
+      if (!struct) {
+        out.put(e.getKey(), of(e.getValue(), child));
+      } else {
+        // a struct's fields are its properties' escaped names; kube's rules cannot see the others
+        Optional<String> name = CelNames.escape(e.getKey());
+        if (name.isPresent()) {
+          out.put(name.get(), of(e.getValue(), child));
+        }
+      }
     }
     return Collections.unmodifiableMap(out);
   }
 
-  /** The CEL type of values of {@code schema}, as kube declares {@code self}. */
-  public static CelType type(JsonNode schema) {
-    if (schema == null || schema.path("x-kubernetes-int-or-string").asBoolean(false)) {
-      return SimpleType.DYN;
+  /**
+   * A string of {@code format} as kube's rules see it: {@code byte} base64-decoded to bytes,
+   * {@code duration} a duration, {@code date} and {@code date-time} timestamps; the string itself when it
+   * does not parse (the schema check has refused it already).
+   */
+  static Object formatted(String s, String format) {
+    try {
+      return switch (format) {
+        case "byte" -> CelByteString.of(Base64.getDecoder().decode(s));
+        case "duration" -> GoDurations.parse(s);
+        case "date" -> LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
+        case "date-time" -> OffsetDateTime.parse(s.replace(' ', 'T').replace('t', 'T').replace('z', 'Z'))
+            .toInstant();
+        default -> s;
+      };
+    } catch (IllegalArgumentException | DateTimeParseException e) {
+      return s;
     }
-    String type = schema.path("type").asText("");
-    return switch (type) {
-      case "object" -> {
-        JsonNode additional = schema.get("additionalProperties");
-        if (additional != null && additional.isObject() && !schema.has("properties")) {
-          yield MapType.create(SimpleType.STRING, type(additional));
-        }
-        if (schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false) && !schema.has("properties")) {
-          yield SimpleType.DYN;
-        }
-        yield MapType.create(SimpleType.STRING, SimpleType.DYN);
-      }
-      case "array" -> ListType.create(schema.path("items").isObject() ? type(schema.get("items")) : SimpleType.DYN);
-      case "string" -> SimpleType.STRING;
-      case "integer" -> SimpleType.INT;
-      case "number" -> SimpleType.DOUBLE;
-      case "boolean" -> SimpleType.BOOL;
-      default -> SimpleType.DYN;
-    };
   }
 
   /** CEL's text of a result, as kube's messages show it. */

@@ -121,7 +121,8 @@ public final class SchemaRules {
   private static List<Rule> rules(JsonNode s, String path, boolean isRoot, List<SchemaError> errors) {
     List<Rule> out = new ArrayList<>();
     JsonNode list = s.path("x-kubernetes-validations");
-    CelType self = CelValues.type(s);
+    SchemaTypes.Declared declared = list.size() == 0 ? null : SchemaTypes.of(s, isRoot);
+    CelType self = declared == null ? SimpleType.DYN : declared.type();
     for (int i = 0; i < list.size(); i++) {
       JsonNode r = list.get(i);
       String field = path + ".x-kubernetes-validations[" + i + "]";
@@ -132,7 +133,7 @@ public final class SchemaRules {
       }
       boolean optionalOld = r.path("optionalOldSelf").asBoolean(false);
       Map<String, CelType> vars = Map.of("self", self, "oldSelf", optionalOld ? OptionalType.create(self) : self);
-      CelEngine.Compiled rule = CelEngine.compile(text, vars, true);
+      CelEngine.Compiled rule = CelEngine.compile(text, vars, declared.provider(), true);
       if (!rule.ok()) {
         errors.add(new SchemaError("FieldValueInvalid", field + ".rule", "Invalid value: " + goStruct(r) + ": "
             + rule.error()));
@@ -154,7 +155,7 @@ public final class SchemaRules {
       CelProgram msg = null;
       String msgText = r.path("messageExpression").asText("");
       if (!msgText.isBlank()) {
-        CelEngine.Compiled m = CelEngine.compile(msgText, vars, false);
+        CelEngine.Compiled m = CelEngine.compile(msgText, vars, declared.provider(), false);
         if (!m.ok()) {
           errors.add(new SchemaError("FieldValueInvalid", field + ".messageExpression", "Invalid value: "
               + goStruct(r) + ": messageExpression " + m.error()));

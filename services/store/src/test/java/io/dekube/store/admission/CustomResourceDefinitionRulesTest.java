@@ -45,4 +45,16 @@ class CustomResourceDefinitionRulesTest {
         e.getMessage());
     assertTrue(e.getMessage().contains("compilation failed: ERROR: <input>:1:"), e.getMessage());
   }
+
+  @Test
+  void aRuleThatNamesAFieldTheSchemaLacksMakesTheCrdInvalid() {
+    StatusException e = assertThrows(StatusException.class,
+        () -> create("customresourcedefinitions.apiextensions.k8s.io", CRD.formatted("self.replicaz < 5")));
+    assertEquals(422, e.code());
+    assertTrue(e.getMessage().contains("spec.versions[0].schema.openAPIV3Schema.properties[spec]"
+        + ".x-kubernetes-validations[0].rule: Invalid value: apiextensions.ValidationRule{Rule:\"self.replicaz < 5\""),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("compilation failed: ERROR: <input>:1:5: undefined field 'replicaz'"),
+        e.getMessage());
+  }
 }

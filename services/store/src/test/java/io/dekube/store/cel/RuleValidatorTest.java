@@ -156,6 +156,8 @@ class RuleValidatorTest {
           spec:
             type: object
             x-kubernetes-validations: [{rule: "self.missing == 1"}]
+            properties:
+              missing: {type: integer}
         """;
     assertEquals(List.of("spec: Invalid value: \"object\": no such key: missing evaluating rule: self.missing == 1"),
         errors(schema, "spec: {}", null));
@@ -202,5 +204,156 @@ class RuleValidatorTest {
     assertEquals(1, errs.size());
     assertTrue(errs.get(0).contains("no further validation rules will be run due to call cost exceeds limit"),
         errs.get(0));
+  }
+
+  private static List<String> compileErrors(String schema) {
+    return SchemaRules.compile(yaml(schema), "").errors().stream().map(e -> e.field() + ": " + e.body()).toList();
+  }
+
+  @Test
+  void aFieldTheSchemaLacksDoesNotCompile() {
+    List<String> errs = compileErrors("""
+        type: object
+        properties:
+          spec:
+            type: object
+            x-kubernetes-validations: [{rule: "self.replicas > 0 && self.replicaz < 5"}]
+            properties:
+              replicas: {type: integer}
+        x-kubernetes-validations: [{rule: "self.metadata.name != '' && self.metadata.labels.size() < 3"}]
+        """);
+    assertEquals(2, errs.size(), errs.toString());
+    assertTrue(errs.get(0).startsWith(".x-kubernetes-validations[0].rule: Invalid value: apiextensions.ValidationRule"),
+        errs.get(0));
+    assertTrue(errs.get(0).contains("compilation failed: ERROR: <input>:1:42: undefined field 'labels'"), errs.get(0));
+    assertTrue(errs.get(1).startsWith(".properties[spec].x-kubernetes-validations[0].rule: "), errs.get(1));
+    assertTrue(errs.get(1).contains("compilation failed: ERROR: <input>:1:26: undefined field 'replicaz'\n"
+        + " | self.replicas > 0 && self.replicaz < 5\n | .........................^"), errs.get(1));
+  }
+
+  @Test
+  void fieldsAreTypedSoAWrongTypeDoesNotCompile() {
+    List<String> errs = compileErrors("""
+        type: object
+        properties:
+          spec:
+            type: object
+            x-kubernetes-validations: [{rule: "self.replicas == 'three'"}, {rule: "self.ports.all(p, p.port > 0)"}]
+            properties:
+              replicas: {type: integer}
+              ports:
+                type: array
+                items: {type: object, properties: {port: {type: integer}}}
+        """);
+    assertEquals(1, errs.size(), errs.toString());
+    assertTrue(errs.get(0).contains("found no matching overload for '_==_' applied to '(int, string)'"), errs.get(0));
+  }
+
+  @Test
+  void namesAreEscapedAsKubeEscapesThem() {
+    String schema = """
+        type: object
+        properties:
+          spec:
+            type: object
+            x-kubernetes-validations:
+            - rule: "self.x__dash__y == 1 && self.__namespace__ == 'n' && self.a__dot__b && has(self.c__underscores__d)
+                && self.e__slash__f == 'g' && !has(self.__if__)"
+              message: escaped
+            properties:
+              x-y: {type: integer}
+              namespace: {type: string}
+              a.b: {type: boolean}
+              c__d: {type: string}
+              e/f: {type: string}
+              if: {type: string}
+              héllo: {type: string}
+              1st: {type: string}
+        """;
+    assertEquals(List.of(), errors(schema,
+        "spec: {x-y: 1, namespace: n, a.b: true, c__d: '', e/f: g, héllo: x, 1st: y}", null));
+    assertEquals(List.of("spec: Invalid value: \"object\": escaped"), errors(schema,
+        "spec: {x-y: 1, namespace: n, a.b: true, c__d: '', e/f: g, if: x}", null));
+    List<String> errs = compileErrors(schema.replace("has(self.c__underscores__d)", "has(self.h\u00e9llo)"));
+    assertEquals(1, errs.size(), errs.toString());
+    assertTrue(errs.get(0).contains("compilation failed: ERROR: <input>:1:"), errs.get(0));
+  }
+
+  @Test
+  void formatsAreTimestampsDurationsAndBytes() {
+    String schema = """
+        type: object
+        properties:
+          spec:
+            type: object
+            x-kubernetes-validations:
+            - {rule: "self.end > self.start && self.end - self.start <= self.window", message: window}
+            - {rule: "size(self.data) == 3 && self.data == b'abc'", message: data}
+            - {rule: "self.day.getDayOfWeek() == 1", message: monday}
+            properties:
+              start: {type: string, format: date-time}
+              end: {type: string, format: date-time}
+              window: {type: string, format: duration}
+              data: {type: string, format: byte}
+              day: {type: string, format: date}
+        """;
+    assertEquals(List.of(), errors(schema, "spec: {start: '2024-01-01T00:00:00Z', end: '2024-01-01T01:30:00+01:00', "
+        + "window: 1h30m, data: YWJj, day: '2024-01-01'}", null));
+    assertEquals(List.of("spec: Invalid value: \"object\": window", "spec: Invalid value: \"object\": data",
+            "spec: Invalid value: \"object\": monday"),
+        errors(schema, "spec: {start: '2024-01-01T00:00:00Z', end: '2024-01-01T03:00:00Z', "
+            + "window: 90m, data: YWJk, day: '2024-01-02'}", null));
+    assertTrue(compileErrors(schema.replace("self.end > self.start", "self.end > 'x'")).get(0)
+        .contains("found no matching overload for '_>_' applied to '(google.protobuf.Timestamp, string)'"));
+  }
+
+  @Test
+  void optionalFieldsHasAndOptionalSelection() {
+    String schema = """
+        type: object
+        properties:
+          spec:
+            type: object
+            x-kubernetes-validations:
+            - {rule: "!has(self.min) || self.min <= self.?max.orValue(10)", message: bounds}
+            properties:
+              min: {type: integer}
+              max: {type: integer}
+        """;
+    assertEquals(List.of(), errors(schema, "spec: {}", null));
+    assertEquals(List.of(), errors(schema, "spec: {min: 10}", null));
+    assertEquals(List.of("spec: Invalid value: \"object\": bounds"), errors(schema, "spec: {min: 11}", null));
+    assertEquals(List.of("spec: Invalid value: \"object\": bounds"), errors(schema, "spec: {min: 3, max: 2}", null));
+  }
+
+  @Test
+  void embeddedResourcesIntOrStringAndPreservedUnknownFields() {
+    String schema = """
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              template:
+                type: object
+                x-kubernetes-embedded-resource: true
+                x-kubernetes-preserve-unknown-fields: true
+                x-kubernetes-validations: [{rule: "self.kind == 'Pod' && self.metadata.name.startsWith('p')"}]
+              size:
+                x-kubernetes-int-or-string: true
+                x-kubernetes-validations: [{rule: "type(self) == string || self > 0"}]
+              extra:
+                type: object
+                x-kubernetes-preserve-unknown-fields: true
+                x-kubernetes-validations: [{rule: "self == oldSelf"}]
+        """;
+    assertEquals(List.of(), errors(schema,
+        "spec: {template: {apiVersion: v1, kind: Pod, metadata: {name: p1}, spec: {}}, size: 50%}", null));
+    assertEquals(List.of("spec.template: Invalid value: \"object\": failed rule: self.kind == 'Pod' && "
+            + "self.metadata.name.startsWith('p')"),
+        errors(schema, "spec: {template: {apiVersion: v1, kind: Pod, metadata: {name: q1}}, size: 1}", null));
+    List<String> errs = compileErrors(schema.replace("self == oldSelf", "self.anything == 1"));
+    assertEquals(1, errs.size(), errs.toString());
+    assertTrue(errs.get(0).contains("undefined field 'anything'"), errs.get(0));
   }
 }
