@@ -1,5 +1,6 @@
 package io.dekube.controllermanager;
 
+import io.dekube.controllermanager.nodelifecycle.EvictionOptions;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -18,53 +19,67 @@ import java.util.UUID;
  * @param clusterCidr                        {@code --cluster-cidr} (127.244.0.0/16), a /24 per node
  * @param localPathDir                       where the local-path provisioner makes volume folders; null: no provisioner
  * @param hpa                                the HPA controller's {@code --horizontal-pod-autoscaler-*} settings
+ * @param nodeEviction                       the node lifecycle controller's {@code --node-eviction-rate} family
+ * @param terminatedPodGcThreshold           {@code --terminated-pod-gc-threshold} (12500; 0 or less: off)
  */
 public record ControllerManagerConfig(String identity, Duration leaseDuration, Duration renewDeadline,
                                       Duration retryPeriod, Duration resync, int workers,
                                       Duration nodeMonitorGracePeriod, long defaultUnreachableTolerationSeconds,
                                       String clusterCidr, String localPathDir,
-                                      io.dekube.controllermanager.podautoscaler.HpaOptions hpa) {
+                                      io.dekube.controllermanager.podautoscaler.HpaOptions hpa,
+                                      EvictionOptions nodeEviction, int terminatedPodGcThreshold) {
 
   /** kube's defaults and a fresh identity. */
   public static ControllerManagerConfig defaults() {
     return new ControllerManagerConfig("controller-manager-" + UUID.randomUUID().toString().substring(0, 8),
         Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(5), 5,
         Duration.ofSeconds(40), 300, "127.244.0.0/16", null,
-        io.dekube.controllermanager.podautoscaler.HpaOptions.DEFAULTS);
+        io.dekube.controllermanager.podautoscaler.HpaOptions.DEFAULTS, EvictionOptions.DEFAULTS, 12500);
   }
 
   public ControllerManagerConfig withIdentity(String v) {
     return new ControllerManagerConfig(v, leaseDuration, renewDeadline, retryPeriod, resync, workers,
-        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa);
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa, nodeEviction, terminatedPodGcThreshold);
   }
 
   public ControllerManagerConfig withLeaderElection(Duration lease, Duration renew, Duration retry) {
     return new ControllerManagerConfig(identity, lease, renew, retry, resync, workers, nodeMonitorGracePeriod,
-        defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa);
+        defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa, nodeEviction, terminatedPodGcThreshold);
   }
 
   public ControllerManagerConfig withNodeMonitorGracePeriod(Duration v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers, v,
-        defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa);
+        defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa, nodeEviction, terminatedPodGcThreshold);
   }
 
   public ControllerManagerConfig withDefaultUnreachableTolerationSeconds(long v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
-        nodeMonitorGracePeriod, v, clusterCidr, localPathDir, hpa);
+        nodeMonitorGracePeriod, v, clusterCidr, localPathDir, hpa, nodeEviction, terminatedPodGcThreshold);
   }
 
   public ControllerManagerConfig withClusterCidr(String v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
-        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, v, localPathDir, hpa);
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, v, localPathDir, hpa, nodeEviction, terminatedPodGcThreshold);
   }
 
   public ControllerManagerConfig withLocalPathDir(String v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
-        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, v, hpa);
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, v, hpa, nodeEviction, terminatedPodGcThreshold);
   }
 
   public ControllerManagerConfig withHpa(io.dekube.controllermanager.podautoscaler.HpaOptions v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
-        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, v);
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, v, nodeEviction, terminatedPodGcThreshold);
+  }
+
+  public ControllerManagerConfig withNodeEviction(EvictionOptions v) {
+    return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa, v,
+        terminatedPodGcThreshold);
+  }
+
+  public ControllerManagerConfig withTerminatedPodGcThreshold(int v) {
+    return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa, nodeEviction, v);
   }
 }

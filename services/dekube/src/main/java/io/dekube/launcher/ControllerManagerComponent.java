@@ -2,6 +2,7 @@ package io.dekube.launcher;
 
 import io.dekube.controllermanager.ControllerManagerConfig;
 import io.dekube.controllermanager.ControllerManagerVerticle;
+import io.dekube.controllermanager.nodelifecycle.EvictionOptions;
 import io.dekube.controllermanager.plugins.PluginException;
 import io.dekube.controllermanager.plugins.PluginJar;
 import io.dekube.controllermanager.plugins.PluginJars;
@@ -30,6 +31,16 @@ final class ControllerManagerComponent implements Component {
     return List.of(
         Flag.of("--node-monitor-grace-period", "DURATION", "node Lease age before the node is NotReady (default 40s; "
             + "in up, nodes then renew their Lease every quarter of it, at most 10s)"),
+        Flag.of("--node-eviction-rate", "RATE", "nodes a second given the NoExecute taint when their zone is healthy "
+            + "(default 0.1)"),
+        Flag.of("--secondary-node-eviction-rate", "RATE", "nodes a second given the NoExecute taint when their zone "
+            + "is unhealthy; 0 in zones of --large-cluster-size-threshold nodes or fewer (default 0.01)"),
+        Flag.of("--large-cluster-size-threshold", "N", "zone size above which --secondary-node-eviction-rate "
+            + "applies (default 50)"),
+        Flag.of("--unhealthy-zone-threshold", "FRACTION", "share of not-Ready nodes (at least 3) that makes a "
+            + "zone unhealthy (default 0.55)"),
+        Flag.of("--terminated-pod-gc-threshold", "N", "terminated pods kept before the oldest are deleted; 0 or "
+            + "less: never (default 12500)"),
         Flag.of("--default-not-ready-toleration-seconds", "N", "tolerationSeconds added to pods for not-ready nodes (default 300)"),
         Flag.of("--default-unreachable-toleration-seconds", "N", "tolerationSeconds added to pods for unreachable nodes (default 300)"),
         Flag.of("--controller-manager-instances", "N", "controller-manager verticles campaigning for the Lease (default 1)"),
@@ -78,6 +89,20 @@ final class ControllerManagerComponent implements Component {
     return o;
   }
 
+  /** kube-controller-manager's node eviction flags, read as pflag reads them (kube checks none of them). */
+  static EvictionOptions eviction(Flags f) {
+    EvictionOptions d = EvictionOptions.DEFAULTS;
+    return new EvictionOptions((float) AuditFlags.float64(f, "--node-eviction-rate", d.nodeEvictionRate()),
+        (float) AuditFlags.float64(f, "--secondary-node-eviction-rate", d.secondaryNodeEvictionRate()),
+        AuditFlags.integer(f, "--large-cluster-size-threshold", d.largeClusterSizeThreshold()),
+        (float) AuditFlags.float64(f, "--unhealthy-zone-threshold", d.unhealthyZoneThreshold()));
+  }
+
+  /** {@code --terminated-pod-gc-threshold}, a pflag int32 (kube's default 12500). */
+  static int terminatedPodGcThreshold(Flags f) {
+    return AuditFlags.integer(f, "--terminated-pod-gc-threshold", 12500);
+  }
+
   /** Applies the admission flags; called before the store's writers start. */
   static void admission(Flags flags) {
     KubernetesAdmission.defaultTolerationSeconds(flags.integer("--default-not-ready-toleration-seconds", 300),
@@ -93,6 +118,8 @@ final class ControllerManagerComponent implements Component {
         .withDefaultUnreachableTolerationSeconds(ctx.flags().integer("--default-unreachable-toleration-seconds", 300))
         .withClusterCidr(ctx.flags().string("--cluster-cidr", "127.244.0.0/16"))
         .withHpa(hpa(ctx.flags()))
+        .withNodeEviction(eviction(ctx.flags()))
+        .withTerminatedPodGcThreshold(terminatedPodGcThreshold(ctx.flags()))
         // the local-path provisioner's volumes: <data-dir>/volumes/<node>/pvc-<uid>_<namespace>_<claim>
         .withLocalPathDir(ctx.dataDir().resolve("volumes").toAbsolutePath().toString());
     int instances = ctx.flags().count("--controller-manager-instances", 1, 1);

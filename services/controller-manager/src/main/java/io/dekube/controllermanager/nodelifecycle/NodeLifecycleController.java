@@ -21,8 +21,12 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +38,14 @@ import org.slf4j.LoggerFactory;
  * its pods are marked not Ready (so endpoints drop them); a node Ready again loses those taints. A
  * node under memory, disk or PID pressure or without network, or cordoned, gets the NoSchedule taint
  * that says so ({@link NodeTaints}).
- * Events: {@code NodeNotReady} on the node and on each pod marked. The pods themselves are evicted
- * by the taint eviction controller. Keys are nodes ({@code /<name>}); a monitor pass every
- * {@code monitorPeriod} enqueues the nodes whose state should change. Syncs run on the loop's context.
+ * The NoExecute taint of a node not tainted yet goes through its zone's rate-limited queue
+ * ({@link Disruption}, {@link TaintQueue}: {@code --node-eviction-rate} in a healthy zone, none or
+ * {@code --secondary-node-eviction-rate} in a partially disrupted one, none at all and the taints taken off
+ * when every zone is down); swapping not-ready and unreachable, and taking the taints off, are at once.
+ * Events: {@code NodeNotReady} on the node when it stops posting and on each pod marked. The pods themselves
+ * are evicted by the taint eviction controller. Keys are nodes ({@code /<name>}); a monitor pass every
+ * {@code monitorPeriod} judges the zones and enqueues the nodes whose state should change, a tainting pass every
+ * 100 ms lets nodes out of the zones' queues. Syncs and passes run on the loop's context.
  */
 public final class NodeLifecycleController implements Reconciler {
 
@@ -54,18 +63,27 @@ public final class NodeLifecycleController implements Reconciler {
   private final Lister<Node> nodes;
   private final Lister<Lease> leases;
   private final Lister<Pod> pods;
-  private final Instant startedAt;
+  private final Disruption disruption;
+  /** Nodes let out of their zone's queue whose NoExecute taint is still to be written. */
+  private final Set<String> admitted = new HashSet<>();
+  /** Nodes are judged from this instant on: this controller's start, then the end of a master disruption. */
+  private Instant notBefore;
+  private ControllerLoop loop;
 
-  /** @param grace {@code --node-monitor-grace-period} */
-  public NodeLifecycleController(ControllerContext ctx, Duration grace) {
+  /**
+   * @param grace    {@code --node-monitor-grace-period}
+   * @param eviction the {@code --node-eviction-rate} family
+   */
+  public NodeLifecycleController(ControllerContext ctx, Duration grace, EvictionOptions eviction) {
     this.ctx = ctx;
     this.grace = grace;
+    this.disruption = new Disruption(eviction);
     this.nodeType = ctx.type("nodes");
     this.podType = ctx.type("pods");
     this.nodes = ctx.lister("nodes", Node.class);
     this.leases = ctx.lister("leases.coordination.k8s.io", Lease.class);
     this.pods = ctx.lister("pods", Pod.class);
-    this.startedAt = ctx.clock().instant();
+    this.notBefore = ctx.clock().instant();
   }
 
   /** kube's {@code --node-monitor-period} (5 s), shorter when the grace period is short. */
@@ -74,40 +92,98 @@ public final class NodeLifecycleController implements Reconciler {
     return Duration.ofMillis(ms);
   }
 
-  /** The loop over Nodes, also woken by node Lease renewals and by the monitor pass. */
+  /** The loop over Nodes, also woken by node Lease renewals, the monitor pass and the tainting pass. */
   public ControllerLoop loop(Duration resync, int workers) {
-    ControllerLoop loop = new ControllerLoop(ctx.vertx(), "nodelifecycle", this, nodes.cache(), resync, workers);
+    loop = new ControllerLoop(ctx.vertx(), "nodelifecycle", this, nodes.cache(), resync, workers);
     loop.watch(leases.cache(), o -> LEASE_NAMESPACE.equals(o.path("metadata").path("namespace").asText())
         ? List.of(new ObjectKey("", o.path("metadata").path("name").asText())) : List.of());
-    loop.every(monitorPeriod(grace), () -> {
-      for (Node n : nodes.list("")) {
-        if (needsSync(n)) {
-          loop.enqueue(new ObjectKey("", n.getMetadata().getName()));
-        }
-      }
-    });
+    loop.every(monitorPeriod(grace), this::monitor);
+    loop.every(TAINT_PERIOD, () -> admit(ctx.clock().instant()));
     return loop;
   }
 
-  /** Whether the node's conditions or taints are not what they should be now (the monitor pass's cheap test). */
+  /** kube's {@code nodeEvictionPeriod}: how often the zones' queues let nodes out. */
+  static final Duration TAINT_PERIOD = Duration.ofMillis(100);
+
+  /**
+   * The monitor pass: each zone's state from its nodes' Ready conditions as they stand now (kube's
+   * {@code handleDisruption}), then the nodes to sync — every one when master disruption mode begins or ends
+   * (a new grace period for all at its end, as kube renews their probe timestamps), else those that need it.
+   */
+  void monitor() {
+    Instant now = ctx.clock().instant();
+    List<Node> all = nodes.list("");
+    Map<String, List<String>> zones = new LinkedHashMap<>();
+    for (Node n : all) {
+      if (!Zones.excluded(n)) {
+        zones.computeIfAbsent(Zones.key(n), z -> new ArrayList<>()).add(expired(n, now) ? "Unknown" : NodeHealth.ready(n));
+      }
+    }
+    Disruption.Change change = disruption.observe(zones, now);
+    if (change == Disruption.Change.EXITED_MASTER_DISRUPTION) {
+      notBefore = now;
+    }
+    for (Node n : all) {
+      if (change != Disruption.Change.NONE || needsSync(n)) {
+        enqueue(n.getMetadata().getName());
+      }
+    }
+  }
+
+  /** The tainting pass: the nodes the zones' queues let out now, enqueued to get their taint. */
+  void admit(Instant now) {
+    for (String name : disruption.take(now)) {
+      admitted.add(name);
+      enqueue(name);
+    }
+  }
+
+  private void enqueue(String node) {
+    if (loop != null) {
+      loop.enqueue(new ObjectKey("", node));
+    }
+  }
+
+  /** Whether the node's conditions, taints or place in its zone's queue are not what they should be now. */
   boolean needsSync(Node node) {
     Instant now = ctx.clock().instant();
     if (expired(node, now) && NodeHealth.unknown(node, now) != null) {
       return true;
     }
     List<Taint> taints = node.getSpec() == null ? null : node.getSpec().getTaints();
-    return !NodeTaints.reconcile(node, now).equals(taints == null ? List.of() : taints);
+    if (!NodeTaints.reconcile(node, now, gate(node)).equals(taints == null ? List.of() : taints)) {
+      return true;
+    }
+    String name = node.getMetadata().getName();
+    return notReady(node) && !NodeTaints.notReadyTainted(taints) && !disruption.waiting(name)
+        && !admitted.contains(name);
   }
 
   private boolean expired(Node node, Instant now) {
     Lease lease = leases.get(LEASE_NAMESPACE, node.getMetadata().getName());
-    return now.isAfter(NodeHealth.lastHeard(node, lease, startedAt).plus(grace));
+    return now.isAfter(NodeHealth.lastHeard(node, lease, notBefore).plus(grace));
+  }
+
+  private static boolean notReady(Node node) {
+    String ready = NodeHealth.ready(node);
+    return "False".equals(ready) || "Unknown".equals(ready);
+  }
+
+  /** What may happen to the node's NoExecute taint now. */
+  private NodeTaints.NoExecuteGate gate(Node node) {
+    if (disruption.masterDisruption()) {
+      return NodeTaints.NoExecuteGate.REMOVE;
+    }
+    return admitted.contains(node.getMetadata().getName()) ? NodeTaints.NoExecuteGate.ADD
+        : NodeTaints.NoExecuteGate.HOLD;
   }
 
   @Override
   public Future<Void> sync(ObjectKey key) {
     Node node = nodes.get("", key.name());
     if (node == null) {
+      admitted.remove(key.name());
+      disruption.reachable(key.name());
       return Future.succeededFuture();
     }
     return markUnknown(node)
@@ -130,37 +206,54 @@ public final class NodeLifecycleController implements Reconciler {
       copy.setStatus(new io.fabric8.kubernetes.api.model.NodeStatus());
     }
     copy.getStatus().setConditions(conditions);
-    LOG.info("node {}: kubelet stopped posting node status (last heard {}); conditions Unknown",
-        node.getMetadata().getName(), NodeHealth.lastHeard(node, leases.get(LEASE_NAMESPACE,
-            node.getMetadata().getName()), startedAt));
-    return ctx.store().updateStatus(nodeType, Typed.tree(copy), WriteOptions.none())
-        .map(updated -> Typed.from(updated, Node.class));
+    String name = node.getMetadata().getName();
+    LOG.info("node {}: kubelet stopped posting node status (last heard {}); conditions Unknown", name,
+        NodeHealth.lastHeard(node, leases.get(LEASE_NAMESPACE, name), notBefore));
+    boolean wasReady = "True".equals(NodeHealth.ready(node));
+    return ctx.store().updateStatus(nodeType, Typed.tree(copy), WriteOptions.none()).map(updated -> {
+      if (wasReady) {
+        // kube's RecordNodeStatusChange, when the controller itself turns a Ready node's condition Unknown
+        ctx.events().record(COMPONENT, node, EventRecorder.NORMAL, "NodeNotReady",
+            "Node " + name + " status is now: NodeNotReady");
+      }
+      return Typed.from(updated, Node.class);
+    });
   }
 
   /**
-   * Step 2: the not-ready / unreachable taints as the Ready condition says, the NoSchedule taints of the
-   * other conditions and of a cordon ({@link NodeTaints}); NodeNotReady when first tainted.
+   * Step 2: the node's place in its zone's taint queue (kube's markNodeForTainting / markNodeAsReachable), then
+   * the not-ready / unreachable taints as the Ready condition and the queue say, the NoSchedule taints of the
+   * other conditions and of a cordon ({@link NodeTaints}).
    */
   private Future<Node> reconcileTaints(Node node) {
     List<Taint> current = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of()
         : node.getSpec().getTaints();
     String ready = NodeHealth.ready(node);
-    List<Taint> wanted = NodeTaints.reconcile(node, ctx.clock().instant());
+    String name = node.getMetadata().getName();
+    Instant now = ctx.clock().instant();
+    if (!notReady(node)) {
+      disruption.reachable(name);
+      admitted.remove(name);
+    } else if (NodeTaints.notReadyTainted(current)) {
+      admitted.remove(name);
+    } else if (!admitted.contains(name)) {
+      disruption.queue(Zones.key(node), now).add(name);
+      admit(now);
+    }
+    NodeTaints.NoExecuteGate gate = gate(node);
+    List<Taint> wanted = NodeTaints.reconcile(node, now, gate);
     if (wanted.equals(current)) {
       return Future.succeededFuture(node);
     }
-    boolean becameNotReady = !NodeTaints.notReadyTainted(current) && NodeTaints.notReadyTainted(wanted);
     Node copy = Lister.copy(node);
     if (copy.getSpec() == null) {
       copy.setSpec(new io.fabric8.kubernetes.api.model.NodeSpec());
     }
     copy.getSpec().setTaints(wanted.isEmpty() ? null : new ArrayList<>(wanted));
     return ctx.store().update(nodeType, Typed.tree(copy), WriteOptions.none()).map(updated -> {
-      String name = node.getMetadata().getName();
       LOG.info("node {}: Ready {}, taints now {}", name, ready, describe(wanted));
-      if (becameNotReady) {
-        ctx.events().record(COMPONENT, node, EventRecorder.NORMAL, "NodeNotReady",
-            "Node " + name + " status is now: NodeNotReady");
+      if (NodeTaints.notReadyTainted(wanted)) {
+        admitted.remove(name);
       }
       return Typed.from(updated, Node.class);
     });

@@ -23,6 +23,8 @@ import java.util.Set;
  *       while {@code spec.unschedulable} is set (so {@code kubectl cordon} shows in
  *       {@code kubectl describe node}).</li>
  * </ul>
+ * The NoExecute taint of a node not tainted yet is added only when its zone's queue lets it
+ * ({@link NoExecuteGate}); the other changes are at once.
  * Every taint it adds carries {@code timeAdded}, as kube's {@code SwapNodeControllerTaint} sets it.
  * Until the node has a Ready condition, the condition taints are left as they are. Other taints are
  * left alone. Stateless.
@@ -51,8 +53,15 @@ public final class NodeTaints {
   private NodeTaints() {
   }
 
+  /**
+   * What may happen to a not-Ready node's NoExecute taint: added ({@code ADD}: the zone's queue let the node
+   * out), kept or swapped between not-ready and unreachable but not added ({@code HOLD}: waiting in the queue,
+   * as kube swaps at once and adds at the zone's rate), or taken off ({@code REMOVE}: master disruption mode).
+   */
+  public enum NoExecuteGate { ADD, HOLD, REMOVE }
+
   /** The node's taints as they should be; the same list (equal) when nothing changes. */
-  public static List<Taint> reconcile(Node node, Instant now) {
+  public static List<Taint> reconcile(Node node, Instant now, NoExecuteGate gate) {
     List<Taint> current = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of()
         : node.getSpec().getTaints();
     String ready = NodeHealth.ready(node);
@@ -70,10 +79,11 @@ public final class NodeTaints {
     if (node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable())) {
       noSchedule.add(UNSCHEDULABLE);
     }
+    boolean tainted = notReadyTainted(current);
     List<Taint> out = new ArrayList<>();
     for (Taint t : current) {
       boolean keep = switch (managedBy(t)) {
-        case NO_EXECUTE -> !judged || t.getKey().equals(noExecute);
+        case NO_EXECUTE -> !judged || (gate != NoExecuteGate.REMOVE && t.getKey().equals(noExecute));
         case NO_SCHEDULE -> noSchedule.contains(t.getKey()) || (!judged && !UNSCHEDULABLE.equals(t.getKey()));
         default -> true;
       };
@@ -81,7 +91,7 @@ public final class NodeTaints {
         out.add(t);
       }
     }
-    if (judged && noExecute != null) {
+    if (judged && noExecute != null && (gate == NoExecuteGate.ADD || (gate == NoExecuteGate.HOLD && tainted))) {
       addMissing(out, noExecute, NO_EXECUTE, now);
     }
     noSchedule.forEach(key -> addMissing(out, key, NO_SCHEDULE, now));

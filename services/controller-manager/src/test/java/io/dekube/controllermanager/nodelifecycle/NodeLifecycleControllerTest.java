@@ -34,7 +34,7 @@ class NodeLifecycleControllerTest {
   /** A controller started at T0 (so it judges nodes from T0 on), synced at {@code now}. */
   private NodeLifecycleController controllerAt(Instant now) {
     fake.clock.set(T0);
-    NodeLifecycleController c = new NodeLifecycleController(fake.ctx, GRACE);
+    NodeLifecycleController c = new NodeLifecycleController(fake.ctx, GRACE, EvictionOptions.DEFAULTS);
     fake.clock.set(now);
     return c;
   }
@@ -198,5 +198,151 @@ class NodeLifecycleControllerTest {
     assertEquals(Duration.ofSeconds(5), NodeLifecycleController.monitorPeriod(Duration.ofSeconds(40)));
     assertEquals(Duration.ofMillis(2500), NodeLifecycleController.monitorPeriod(Duration.ofSeconds(5)));
     assertEquals(Duration.ofMillis(500), NodeLifecycleController.monitorPeriod(Duration.ofMillis(200)));
+  }
+
+  /** A node Ready at T0 that has been silent since (so Unknown at T0 + 51 s), in {@code zone} ("" for none). */
+  private void silent(String name, String zone) {
+    var b = node(name, "True", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z");
+    if (!zone.isEmpty()) {
+      b.editMetadata().addToLabels("topology.kubernetes.io/zone", zone).endMetadata();
+    }
+    fake.store.put(nodeType, b.build());
+  }
+
+  /** A node that posted Ready at T0 + 50 s, in {@code zone}. */
+  private void healthy(String name, String zone) {
+    var b = node(name, "True", "2026-01-01T00:00:00Z", "2026-01-01T00:00:50Z");
+    if (!zone.isEmpty()) {
+      b.editMetadata().addToLabels("topology.kubernetes.io/zone", zone).endMetadata();
+    }
+    fake.store.put(nodeType, b.build());
+    fake.store.put(leaseType, lease(name, T0.plusSeconds(50)));
+  }
+
+  private boolean noExecute(String node) {
+    return taints(stored(node)).contains("node.kubernetes.io/unreachable:NoExecute");
+  }
+
+  private void syncAll(NodeLifecycleController c, String... names) {
+    for (String n : names) {
+      done(c.sync(new ObjectKey("", n)));
+    }
+  }
+
+  /** Lets the zones' queues out at {@code seconds} after T0 and syncs what they let out (the tainting pass). */
+  private void taintingPassAt(NodeLifecycleController c, long seconds, String... names) {
+    fake.clock.set(T0.plusSeconds(seconds));
+    c.admit(fake.clock.instant());
+    syncAll(c, names);
+  }
+
+  @Test
+  void silentNodesOfAHealthyZoneGetTheNoExecuteTaintOneEveryTenSeconds() {
+    for (int i = 1; i <= 8; i++) {
+      healthy("ok" + i, "");
+    }
+    silent("a", "");
+    silent("b", "");
+    NodeLifecycleController c = controllerAt(T0.plusSeconds(51));
+    c.monitor();
+    syncAll(c, "a", "b");
+    assertTrue(noExecute("a"), "the zone's first token is there at once");
+    assertFalse(noExecute("b"), "--node-eviction-rate 0.1: b waits for the next token");
+    assertTrue(taints(stored("b")).contains("node.kubernetes.io/unreachable:NoSchedule"), "NoSchedule is not limited");
+    assertEquals("Unknown", condition(stored("b"), "Ready", "status"));
+    taintingPassAt(c, 58, "b");
+    assertFalse(noExecute("b"));
+    taintingPassAt(c, 61, "b");
+    assertTrue(noExecute("b"));
+  }
+
+  @Test
+  void aPartiallyDisruptedZoneOfASmallClusterGetsNoNoExecuteTaints() {
+    healthy("ok1", "");
+    healthy("ok2", "");
+    for (String n : List.of("a", "b", "c")) {
+      silent(n, "");
+    }
+    NodeLifecycleController c = controllerAt(T0.plusSeconds(51));
+    c.monitor();
+    syncAll(c, "a", "b", "c");
+    taintingPassAt(c, 500, "a", "b", "c");
+    for (String n : List.of("a", "b", "c")) {
+      assertFalse(noExecute(n), n + ": 3 of 5 not Ready is a partial disruption, and 5 <= 50 nodes");
+      assertEquals("Unknown", condition(stored(n), "Ready", "status"));
+    }
+  }
+
+  @Test
+  void aPartiallyDisruptedZoneOfALargeClusterGetsThemAtTheSecondaryRate() {
+    for (int i = 1; i <= 25; i++) {
+      healthy("ok" + i, "");
+    }
+    for (int i = 1; i <= 31; i++) {
+      silent("down" + i, "");
+    }
+    NodeLifecycleController c = controllerAt(T0.plusSeconds(51));
+    c.monitor();
+    syncAll(c, "down1", "down2");
+    assertTrue(noExecute("down1"));
+    assertFalse(noExecute("down2"));
+    taintingPassAt(c, 51 + 60, "down2");
+    assertFalse(noExecute("down2"), "--secondary-node-eviction-rate 0.01: one every 100 s");
+    taintingPassAt(c, 51 + 100, "down2");
+    assertTrue(noExecute("down2"));
+  }
+
+  @Test
+  void whenEveryNodeIsDownTheTaintsComeOffUntilOneIsBack() {
+    fake.store.put(nodeType, node("a", "Unknown", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z",
+        new Taint("NoExecute", "node.kubernetes.io/unreachable", "2026-01-01T00:00:45Z", null)).build());
+    silent("b", "");
+    silent("c", "");
+    NodeLifecycleController c = controllerAt(T0.plusSeconds(51));
+    c.monitor();
+    syncAll(c, "a", "b", "c");
+    for (String n : List.of("a", "b", "c")) {
+      assertFalse(noExecute(n), n + ": master disruption mode");
+      assertEquals("Unknown", condition(stored(n), "Ready", "status"));
+    }
+    taintingPassAt(c, 300, "a", "b", "c");
+    assertFalse(noExecute("b"));
+
+    fake.store.put(nodeType, node("c", "True", "2026-01-01T00:00:00Z", "2026-01-01T00:05:00Z").build());
+    fake.store.put(leaseType, lease("c", T0.plusSeconds(300)));
+    c.monitor();
+    syncAll(c, "a", "b", "c");
+    assertFalse(noExecute("a") || noExecute("b"), "the zone's new limiter starts drained, as kube's SwapLimiter");
+    taintingPassAt(c, 310, "a", "b");
+    assertTrue(noExecute("a") ^ noExecute("b"), "out of the mode, one node every 10 s");
+    taintingPassAt(c, 320, "a", "b");
+    assertTrue(noExecute("a") && noExecute("b"));
+    assertFalse(noExecute("c"));
+  }
+
+  @Test
+  void aWhollyDownZoneBesideAHealthyOneIsTaintedAtTheNormalRate() {
+    silent("a1", "a");
+    silent("a2", "a");
+    healthy("b1", "b");
+    NodeLifecycleController c = controllerAt(T0.plusSeconds(51));
+    c.monitor();
+    syncAll(c, "a1", "a2");
+    assertTrue(noExecute("a1"));
+    taintingPassAt(c, 61, "a2");
+    assertTrue(noExecute("a2"));
+  }
+
+  @Test
+  void aNodeLabelledExcludeDisruptionDoesNotCountInItsZone() {
+    silent("a", "");
+    silent("b", "");
+    fake.store.put(nodeType, node("ok", "True", "2026-01-01T00:00:00Z", "2026-01-01T00:00:50Z").editMetadata()
+        .addToLabels(Zones.EXCLUDE_DISRUPTION, "").endMetadata().build());
+    fake.store.put(leaseType, lease("ok", T0.plusSeconds(50)));
+    NodeLifecycleController c = controllerAt(T0.plusSeconds(51));
+    c.monitor();
+    syncAll(c, "a", "b");
+    assertFalse(noExecute("a") || noExecute("b"), "the only Ready node is left out: every zone is down");
   }
 }
