@@ -205,7 +205,7 @@ class FlowControlKubectlIT {
     // the request metrics count the 429 with its resource, as kube's do
     assertTrue(metrics.lines().anyMatch(l -> l.startsWith("apiserver_request_total{") && l.contains("code=\"429\"")
         && l.contains("resource=\"configmaps\"") && l.contains("verb=\"LIST\"")), metrics);
-    assertTrue(metrics.contains("apiserver_flowcontrol_nominal_limit_seats{priority_level=\"global-default\"} 49.0"),
+    assertTrue(metrics.contains("apiserver_flowcontrol_nominal_limit_seats{priority_level=\"global-default\"} 49\n"),
         metrics);
     String levels = dump("dump_priority_levels");
     assertTrue(levels.startsWith("PriorityLevelName, ActiveQueues, IsIdle, IsQuiescing, WaitingRequests, "

@@ -311,7 +311,7 @@ class LifecycleHooksIT {
       assertTrue(request.startsWith("get /started http/1.1\r\n") && request.contains("x-hook: yes")
           && request.contains("user-agent: kube-lifecycle/1.32") && !request.contains("authorization"), request);
       assertTrue(io.dekube.core.metrics.Metrics.scrape().contains("kubelet_lifecycle_handler_http_fallbacks_total{node=\""
-          + node + "\"} 1.0"), "the fallback is counted");
+          + node + "\"} 1\n"), "the fallback is counted");
     }
   }
 

@@ -26,8 +26,8 @@ public final class Metrics {
     return REGISTRY;
   }
 
-  /** The Prometheus text exposition of every meter. */
+  /** The Prometheus text exposition of every meter, its numbers as kube's components print them. */
   public static String scrape() {
-    return REGISTRY.scrape();
+    return GoFloatText.rewrite(REGISTRY.scrape());
   }
 }
