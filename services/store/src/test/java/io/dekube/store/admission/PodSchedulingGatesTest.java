@@ -63,4 +63,57 @@ class PodSchedulingGatesTest {
     assertThrows(StatusException.class, () -> update(open, s -> s.putObject("nodeSelector").put("zone", "a")),
         "an ungated pod's nodeSelector stays as it was");
   }
+
+  private static final String REQUIRED = "  affinity:\n    nodeAffinity:\n"
+      + "      preferredDuringSchedulingIgnoredDuringExecution: [{weight: 1, preference: {matchExpressions: "
+      + "[{key: tier, operator: In, values: [gold]}]}}]\n"
+      + "      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n"
+      + "        - matchExpressions: [{key: disktype, operator: In, values: [ssd]}]\n";
+
+  private static com.fasterxml.jackson.databind.node.ArrayNode terms(ObjectNode spec) {
+    return spec.withObject("affinity").withObject("nodeAffinity")
+        .withObject("requiredDuringSchedulingIgnoredDuringExecution").withArray("nodeSelectorTerms");
+  }
+
+  @Test
+  void aGatedPodMayGainRequiredNodeAffinityAndChangeThePreferredOne() {
+    ObjectNode bare = KubernetesAdmissionTest.create("pods", GATED);
+    ObjectNode set = update(bare, s -> terms(s).addObject().putArray("matchExpressions").addObject()
+        .put("key", "zone").put("operator", "Exists"));
+    assertEquals("zone", set.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution"
+        + "/nodeSelectorTerms/0/matchExpressions/0/key").asText(), "none before: any terms");
+
+    ObjectNode gated = KubernetesAdmissionTest.create("pods", GATED + REQUIRED);
+    ObjectNode added = update(gated, s -> {
+      ((ObjectNode) terms(s).get(0)).withArray("matchExpressions").addObject().put("key", "zone")
+          .put("operator", "In").putArray("values").add("a");
+      ((ObjectNode) terms(s).get(0)).putArray("matchFields").addObject().put("key", "metadata.name")
+          .put("operator", "In").putArray("values").add("kube-node-01");
+      s.withObject("affinity").withObject("nodeAffinity").remove("preferredDuringSchedulingIgnoredDuringExecution");
+    });
+    assertEquals(2, added.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution"
+        + "/nodeSelectorTerms/0/matchExpressions").size());
+
+    StatusException changed = assertThrows(StatusException.class, () -> update(gated,
+        s -> ((ObjectNode) terms(s).get(0).get("matchExpressions").get(0)).put("operator", "Exists").remove("values")));
+    assertTrue(changed.getMessage().contains("spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+        + ".nodeSelectorTerms[0]: Invalid value: core.NodeSelectorTerm{MatchExpressions:[]core.NodeSelectorRequirement"
+        + "{core.NodeSelectorRequirement{Key:\"disktype\", Operator:\"Exists\", Values:[]string(nil)}}, "
+        + "MatchFields:[]core.NodeSelectorRequirement(nil)}: only additions are allowed (no mutations or deletions)"),
+        changed.getMessage());
+    StatusException another = assertThrows(StatusException.class, () -> update(gated,
+        s -> terms(s).addObject().putArray("matchExpressions").addObject().put("key", "b").put("operator", "Exists")));
+    assertTrue(another.getMessage().contains(".nodeSelectorTerms: Invalid value: []core.NodeSelectorTerm{"
+        + "core.NodeSelectorTerm{MatchExpressions:[]core.NodeSelectorRequirement{core.NodeSelectorRequirement{"
+        + "Key:\"disktype\", Operator:\"In\", Values:[]string{\"ssd\"}}}, MatchFields:[]core.NodeSelectorRequirement"
+        + "(nil)}, core.NodeSelectorTerm{MatchExpressions:[]core.NodeSelectorRequirement{core.NodeSelectorRequirement{"
+        + "Key:\"b\", Operator:\"Exists\", Values:[]string(nil)}}, MatchFields:[]core.NodeSelectorRequirement(nil)}}: "
+        + "no additions/deletions to non-empty NodeSelectorTerms list are allowed"), another.getMessage());
+    assertThrows(StatusException.class, () -> update(gated, s -> s.remove("affinity")), "the terms may not go");
+
+    ObjectNode open = KubernetesAdmissionTest.create("pods", POD + REQUIRED);
+    assertThrows(StatusException.class, () -> update(open, s -> ((ObjectNode) terms(s).get(0))
+        .withArray("matchExpressions").addObject().put("key", "zone").put("operator", "Exists")),
+        "an ungated pod's affinity stays as it was");
+  }
 }
