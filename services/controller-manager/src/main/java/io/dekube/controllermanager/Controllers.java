@@ -118,7 +118,7 @@ final class Controllers {
         new Spec("tainteviction", List.of("nodes", "pods"),
             ctx -> new TaintEvictionController(ctx).loop(c.resync(), c.workers())),
         new Spec("podgc", List.of("nodes", "pods"),
-            ctx -> new PodGarbageCollector(ctx).loop(c.resync(), c.workers())),
+            ctx -> new PodGarbageCollector(ctx, c.terminatedPodGcThreshold()).loop(c.resync(), c.workers())),
         new Spec("nodeipam", List.of("nodes"),
             ctx -> new NodeIpamController(ctx, c.clusterCidr()).loop(c.resync())));
   }

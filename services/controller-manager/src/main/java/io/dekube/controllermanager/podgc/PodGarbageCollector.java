@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,12 +37,18 @@ import org.slf4j.LoggerFactory;
  * a pod being deleted on a node whose kubelet stopped posting (Ready {@code Unknown}) is
  * force-deleted once its grace period is over, since no kubelet will ever finish it (on one laptop a
  * stopped node is usually gone for good; kube leaves it Terminating until the node returns or is
- * deleted). Terminated-pod thresholds are not built. Keys are pods. Syncs run on the loop's context.
+ * deleted). And kube's terminated-pod threshold ({@code --terminated-pod-gc-threshold}, 12500; 0 or less: off):
+ * every 20 s, the terminated (not Pending, Running or Unknown) pods above it are force-deleted, evicted ones
+ * first, then the oldest by creation time ({@link #gcTerminated}). Keys are pods. Syncs and the threshold pass
+ * run on the loop's context.
  */
 public final class PodGarbageCollector implements Reconciler {
 
   /** The taint an operator puts on a node that is out of service for good (kube's NodeOutOfServiceVolumeDetach). */
   public static final String OUT_OF_SERVICE = "node.kubernetes.io/out-of-service";
+
+  /** How often the terminated pods are counted (kube's {@code gcCheckPeriod}). */
+  static final Duration GC_CHECK_PERIOD = Duration.ofSeconds(20);
 
   /** How long a node must be missing before its pods are collected (kube's {@code quarantineTime}). */
   static final Duration QUARANTINE = Duration.ofSeconds(40);
@@ -54,10 +62,13 @@ public final class PodGarbageCollector implements Reconciler {
   private final Lister<Node> nodes;
   /** When each node some pod is bound to was first seen missing (kube's delaying node queue). */
   private final Map<String, Instant> missingSince = new ConcurrentHashMap<>();
+  private final int terminatedPodThreshold;
   private ControllerLoop loop;
 
-  public PodGarbageCollector(ControllerContext ctx) {
+  /** @param terminatedPodThreshold {@code --terminated-pod-gc-threshold}; 0 or less: terminated pods are kept */
+  public PodGarbageCollector(ControllerContext ctx, int terminatedPodThreshold) {
     this.ctx = ctx;
+    this.terminatedPodThreshold = terminatedPodThreshold;
     this.podType = ctx.type("pods");
     this.nodeType = ctx.type("nodes");
     this.pods = ctx.lister("pods", Pod.class);
@@ -86,7 +97,44 @@ public final class PodGarbageCollector implements Reconciler {
         enqueuePodsOn(last.path("metadata").path("name").asText(), false);
       }
     });
+    if (terminatedPodThreshold > 0) {
+      loop.every(GC_CHECK_PERIOD, this::gcTerminated);
+    }
     return loop;
+  }
+
+  /**
+   * kube's {@code gcTerminated}: when more pods are terminated than the threshold, the ones above it are
+   * force-deleted — evicted ones first, then by creation time, then by name (kube's
+   * {@code byEvictionAndCreationTimestamp}) — with kube's log line.
+   */
+  Future<Void> gcTerminated() {
+    List<Pod> terminated = new ArrayList<>(pods.list("").stream().filter(PodGarbageCollector::terminated).toList());
+    int deleteCount = terminated.size() - terminatedPodThreshold;
+    if (terminatedPodThreshold <= 0 || deleteCount <= 0) {
+      return Future.succeededFuture();
+    }
+    LOG.info("Garbage collecting pods numPods={}", deleteCount);
+    terminated.sort(Comparator.comparing((Pod p) -> !evicted(p))
+        .thenComparing(p -> Times.parse(p.getMetadata().getCreationTimestamp()),
+            Comparator.nullsFirst(Comparator.naturalOrder()))
+        .thenComparing(p -> p.getMetadata().getName()));
+    List<Future<Void>> deletes = new ArrayList<>();
+    for (Pod p : terminated.subList(0, deleteCount)) {
+      deletes.add(forceDelete(p, null, "PodGC: the terminated pods are over --terminated-pod-gc-threshold"));
+    }
+    return Future.join(deletes).mapEmpty();
+  }
+
+  /** kube's {@code isPodTerminated}: any phase but Pending, Running and Unknown (none too). */
+  private static boolean terminated(Pod p) {
+    String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+    return !"Pending".equals(phase) && !"Running".equals(phase) && !"Unknown".equals(phase);
+  }
+
+  /** kube's {@code PodIsEvicted}: Failed with reason Evicted. */
+  private static boolean evicted(Pod p) {
+    return p.getStatus() != null && "Failed".equals(p.getStatus().getPhase()) && "Evicted".equals(p.getStatus().getReason());
   }
 
   private void enqueuePodsOn(String node, boolean onlyTerminating) {
@@ -162,17 +210,18 @@ public final class PodGarbageCollector implements Reconciler {
 
   /**
    * kube's PodGC deletion ({@code markFailedAndDeletePodWithCondition}): a pod not finished yet is first
-   * marked Failed — with the DisruptionTarget condition unless it was already terminating — since no
+   * marked Failed — with the DisruptionTarget condition of {@code reason} unless it was already terminating or
+   * none is given (the threshold pass, as kube's markFailedAndDeletePod) — since no
    * kubelet will (a Job waiting for its pod to fail sees it), then deleted with grace 0.
    */
   private Future<Void> forceDelete(Pod pod, String reason, String message) {
     String ns = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
-    LOG.info("pod GC: force deleting pod {}/{} (node {}): {}", ns, name, pod.getSpec().getNodeName(), message);
+    LOG.info("PodGC is force deleting Pod pod=\"{}/{}\" (node {}: {})", ns, name, pod.getSpec().getNodeName(), message);
     Future<?> marked = Future.succeededFuture();
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
-      Pod failed = pod.getMetadata().getDeletionTimestamp() == null
+      Pod failed = pod.getMetadata().getDeletionTimestamp() == null && reason != null
           ? Pods.withDisruptionTarget(pod, reason, message, ctx.clock().instant()) : Lister.copy(pod);
       if (failed.getStatus() == null) {
         failed.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());

@@ -19,13 +19,15 @@ import io.fabric8.kubernetes.api.model.Taint;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PodGarbageCollectorTest {
 
   private final Fake fake = new Fake();
   private final ResourceType nodeType = fake.store.type("nodes");
   private final ResourceType podType = fake.store.type("pods");
-  private final PodGarbageCollector gc = new PodGarbageCollector(fake.ctx);
+  private final PodGarbageCollector gc = new PodGarbageCollector(fake.ctx, 12500);
 
   private void put(String name, String node, String deletionTimestamp) {
     Pod p = running(pod(name, null), node, "2026-01-01T00:00:00Z");
@@ -130,5 +132,39 @@ class PodGarbageCollectorTest {
     put("p", "n1", "2026-01-01T01:00:00Z");
     sync("p");
     assertNull(fake.store.object(podType, "ns", "p"));
+  }
+
+  /**
+   * Pods as {@code name:phase:created-minute[:reason]}, separated by spaces; the threshold; the pods left.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "under the threshold nothing goes  | a:Succeeded:1 b:Failed:2                       | 2 | a b",
+      "the oldest terminated go first    | a:Succeeded:3 b:Failed:1 c:Succeeded:2 r:Running:0 p:Pending:0 | 1 | a p r",
+      "evicted pods go before older ones | a:Succeeded:1 b:Failed:5:Evicted c:Failed:3     | 2 | a c",
+      "the name breaks a tie             | b:Succeeded:1 a:Succeeded:1 c:Succeeded:1       | 2 | b c",
+      "0 keeps every terminated pod      | a:Succeeded:1 b:Failed:2                       | 0 | a b",
+      "a negative threshold too          | a:Succeeded:1 b:Failed:2                       | -1 | a b",
+      "unknown phases are not terminated | u:Unknown:1 a:Succeeded:2                      | 1 | a u",
+  })
+  void terminatedPodsAboveTheThresholdAreDeletedOldestFirst(String name, String pods, int threshold, String left) {
+    for (String spec : pods.split(" ")) {
+      String[] f = spec.split(":");
+      ObjectNode tree = Typed.tree(running(pod(f[0], null), "n1", "2026-01-01T00:00:00Z"));
+      ((ObjectNode) tree.get("metadata")).put("creationTimestamp", "2026-01-01T00:0" + f[2] + ":00Z");
+      ((ObjectNode) tree.get("status")).put("phase", f[1]);
+      if (f.length > 3) {
+        ((ObjectNode) tree.get("status")).put("reason", f[3]);
+      }
+      fake.store.put(podType, tree);
+    }
+    PodGarbageCollector gc = new PodGarbageCollector(fake.ctx, threshold);
+    done(gc.gcTerminated());
+    List<String> remaining = new java.util.ArrayList<>();
+    for (ObjectNode p : fake.store.cache(podType).list("ns")) {
+      remaining.add(p.path("metadata").path("name").asText());
+    }
+    java.util.Collections.sort(remaining);
+    assertEquals(List.of(left.split(" ")), remaining);
   }
 }
