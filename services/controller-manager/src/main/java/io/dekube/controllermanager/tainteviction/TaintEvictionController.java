@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +30,11 @@ import org.slf4j.LoggerFactory;
  * kube's taint eviction controller: a pod on a node with NoExecute taints it does not tolerate is
  * deleted at once; one that tolerates them for {@code tolerationSeconds} is deleted when they run out
  * ({@link NoExecute}). Before the delete: a {@code TaintManagerEviction} event and the pod's
- * {@code DisruptionTarget} condition. The deletion is the normal graceful one. Keys are pods; a node
- * whose NoExecute taints change enqueues its pods; a pod to evict later is enqueued for that time.
+ * {@code DisruptionTarget} condition. The deletion is the normal graceful one. A deletion scheduled for later
+ * that is called off — the taints went away, a toleration now lasts forever, the pod no longer tolerates them
+ * (it goes at once), or the pod is gone — gets kube's {@code TaintManagerEviction} "Cancelling deletion of Pod
+ * ns/name" event; so the controller remembers, as kube's timed worker queue, which pods have one. Keys are
+ * pods; a node whose NoExecute taints change enqueues its pods; a pod to evict later is enqueued for that time.
  * Syncs run on the loop's context.
  */
 public final class TaintEvictionController implements Reconciler {
@@ -44,7 +49,13 @@ public final class TaintEvictionController implements Reconciler {
   private final Lister<Pod> pods;
   private final Lister<Node> nodes;
   private final Instant startedAt;
+  /** The pods with a deletion scheduled for later, and when (kube's taintEvictionQueue). */
+  private final Map<ObjectKey, Scheduled> scheduled = new ConcurrentHashMap<>();
   private ControllerLoop loop;
+
+  /** A deletion to come: when, and the pod as last seen (the event's object once it is gone). */
+  private record Scheduled(Instant at, Pod pod) {
+  }
 
   public TaintEvictionController(ControllerContext ctx) {
     this.ctx = ctx;
@@ -102,23 +113,50 @@ public final class TaintEvictionController implements Reconciler {
   @Override
   public Future<Void> sync(ObjectKey key) {
     Pod pod = pods.get(key);
-    if (pod == null || pod.getMetadata().getDeletionTimestamp() != null || pod.getSpec().getNodeName() == null) {
+    if (pod == null) {
+      cancel(key);
+      return Future.succeededFuture();
+    }
+    if (pod.getMetadata().getDeletionTimestamp() != null || pod.getSpec().getNodeName() == null) {
       return Future.succeededFuture();
     }
     Node node = nodes.get("", pod.getSpec().getNodeName());
-    List<Taint> taints = node == null || node.getSpec() == null ? null : node.getSpec().getTaints();
-    Instant at = NoExecute.evictionTime(pod, taints, startedAt);
+    Scheduled before = scheduled.get(key);
+    Instant at;
+    if (node == null) {
+      // kube forgets a deleted node's taints but lets a scheduled deletion run; the pod GC takes the rest
+      at = before == null ? null : before.at();
+      if (at == null) {
+        return Future.succeededFuture();
+      }
+    } else {
+      at = NoExecute.evictionTime(pod, node.getSpec() == null ? null : node.getSpec().getTaints(), startedAt);
+    }
+    Instant now = ctx.clock().instant();
+    if (at == null || (at == Instant.MIN && before != null)) {
+      cancel(key);
+    }
     if (at == null) {
       return Future.succeededFuture();
     }
-    Instant now = ctx.clock().instant();
     if (at.isAfter(now)) {
+      scheduled.put(key, new Scheduled(at, pod));
       if (loop != null) {
         loop.enqueueAfter(key, Duration.between(now, at).plusMillis(50));
       }
       return Future.succeededFuture();
     }
+    scheduled.remove(key);
     return evict(pod);
+  }
+
+  /** Calls off the pod's scheduled deletion, with kube's event when it had one. */
+  private void cancel(ObjectKey key) {
+    Scheduled s = scheduled.remove(key);
+    if (s != null) {
+      ctx.events().record(COMPONENT, s.pod(), EventRecorder.NORMAL, "TaintManagerEviction",
+          "Cancelling deletion of Pod " + key.namespace() + "/" + key.name());
+    }
   }
 
   /** The event, the DisruptionTarget condition, then the (graceful) delete. */

@@ -124,4 +124,47 @@ class TaintEvictionControllerTest {
         : Long.toString(got.getEpochSecond() - Instant.parse("2026-01-01T00:00:00Z").getEpochSecond());
     assertEquals(expected, g);
   }
+
+  /**
+   * A pod tolerating the unreachable taint for 300 s has its deletion scheduled; then the node changes
+   * ({@code untainted}, {@code forever}: the pod's toleration changed to no limit, {@code gone}: the pod was
+   * deleted, {@code intolerant}: the pod no longer tolerates it) and the events say what kube's would.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "untainted  | TaintManagerEviction: Cancelling deletion of Pod ns/p",
+      "forever    | TaintManagerEviction: Cancelling deletion of Pod ns/p",
+      "gone       | TaintManagerEviction: Cancelling deletion of Pod ns/p",
+      "intolerant | TaintManagerEviction: Cancelling deletion of Pod ns/p;TaintManagerEviction: Marking for deletion Pod ns/p",
+      "nothing    | ''",
+  })
+  void aScheduledDeletionCalledOffGetsKubesCancellingEvent(String change, String events) {
+    fake.store.put(nodeType, node("n1", "Unknown", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", UNREACHABLE).build());
+    podOn("p", unreachableFor(300L));
+    TaintEvictionController c = controller();
+    sync(c, "p");
+    switch (change) {
+      case "untainted" -> fake.store.put(nodeType, node("n1", "True", "2026-01-01T00:00:00Z", "2026-01-01T00:02:00Z")
+          .build());
+      case "forever" -> podOn("p", unreachableFor(null));
+      case "gone" -> fake.store.delete(podType, "ns", "p", io.dekube.core.store.WriteOptions.none()
+          .withGracePeriodSeconds(0L));
+      case "intolerant" -> podOn("p");
+      default -> { }
+    }
+    fake.clock.set(T0.plusSeconds(10));
+    sync(c, "p");
+    sync(c, "p");
+    assertEquals(events.isEmpty() ? List.of() : List.of(events.split(";")), fake.eventReasons());
+  }
+
+  @Test
+  void aPodEvictedAtOnceWasNeverScheduledSoNothingIsCancelled() {
+    fake.store.put(nodeType, node("n1", "Unknown", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", UNREACHABLE).build());
+    podOn("p");
+    TaintEvictionController c = controller();
+    sync(c, "p");
+    sync(c, "p");
+    assertEquals(List.of("TaintManagerEviction: Marking for deletion Pod ns/p"), fake.eventReasons());
+  }
 }
