@@ -113,7 +113,9 @@ final class Cluster {
     }
     String bootstrap = join(brokerStarted);
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      TopicCatalog.load().ensureTopics(bootstrap, admin, registry.all(), (short) 1);
+      // the broker's default.replication.factor (1 for the embedded broker, a cluster's own otherwise): a factor
+      // of 1 on a cluster of three left every topic on one broker, and a broker's loss lost its objects
+      TopicCatalog.load().ensureTopics(bootstrap, admin, registry.all(), (short) -1);
     }
     bus = BusMonitor.start(bootstrap); // one per process: StoreClient, informers and /readyz consult it
     ops = new OpsHttpServer();

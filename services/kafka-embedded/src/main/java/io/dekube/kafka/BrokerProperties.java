@@ -22,11 +22,21 @@ final class BrokerProperties {
 
     static Map<String, String> build(String host, int port, int controllerPort, Path dataDir,
                                      Map<String, String> extra) {
+        return build(NODE_ID, null, host, port, controllerPort, dataDir, extra);
+    }
+
+    /**
+     * As {@link #build(String, int, int, Path, Map)} for node {@code nodeId} of a static quorum
+     * ({@code voters}: {@code id@host:port,...}; {@code null}: this node alone). The internal topics'
+     * replication settings are a single node's; a cluster's members pass theirs in {@code extra}.
+     */
+    static Map<String, String> build(int nodeId, String voters, String host, int port, int controllerPort,
+                                     Path dataDir, Map<String, String> extra) {
         Map<String, String> p = new LinkedHashMap<>();
-        // KRaft, one node that is both broker and (static, single-voter) controller
+        // KRaft: a node that is both broker and (static) controller
         p.put("process.roles", "broker,controller");
-        p.put("node.id", Integer.toString(NODE_ID));
-        p.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
+        p.put("node.id", Integer.toString(nodeId));
+        p.put("controller.quorum.voters", voters != null ? voters : nodeId + "@" + host + ":" + controllerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
         p.put("listeners", BROKER_LISTENER + "://" + host + ":" + port + ","
                 + CONTROLLER_LISTENER + "://" + host + ":" + controllerPort);

@@ -31,12 +31,21 @@ final class BrokerStorage {
      * @return the cluster id stored in the directory
      */
     static String formatIfNeeded(Path dataDir, int nodeId, String controllerListener) throws Exception {
+        return formatIfNeeded(dataDir, nodeId, controllerListener, null);
+    }
+
+    /**
+     * As {@link #formatIfNeeded(Path, int, String)}, for a member of a cluster: every node's directory is formatted
+     * with the cluster's id ({@code null}: a new one).
+     */
+    static String formatIfNeeded(Path dataDir, int nodeId, String controllerListener, String clusterIdOrNull)
+            throws Exception {
         Path meta = dataDir.resolve(MetaPropertiesEnsemble.META_PROPERTIES_NAME);
         if (Files.exists(meta)) {
             return readClusterId(meta);
         }
         Files.createDirectories(dataDir);
-        String clusterId = Uuid.randomUuid().toString();
+        String clusterId = clusterIdOrNull != null ? clusterIdOrNull : Uuid.randomUuid().toString();
         String dir = dataDir.toAbsolutePath().toString();
         new Formatter()
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8))

@@ -55,6 +55,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dataDir;
     private final Map<String, String> extraProperties;
     private final Duration startTimeout;
+    private final int nodeId;
+    private final int fixedControllerPort;
+    private final String voters;
+    private final String clusterIdToFormat;
 
     private KafkaRaftServer server;
     private volatile int port = -1;
@@ -68,6 +72,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.dataDir = Objects.requireNonNull(b.dataDir, "dataDir").toAbsolutePath();
         this.extraProperties = Map.copyOf(b.extra);
         this.startTimeout = b.startTimeout;
+        this.nodeId = b.nodeId;
+        this.fixedControllerPort = b.controllerPort;
+        this.voters = b.voters;
+        this.clusterIdToFormat = b.clusterId;
     }
 
     /** Returns a new builder. */
@@ -91,16 +99,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         try {
-            clusterId = BrokerStorage.formatIfNeeded(dataDir, BrokerProperties.NODE_ID,
-                    BrokerProperties.CONTROLLER_LISTENER);
+            clusterId = BrokerStorage.formatIfNeeded(dataDir, nodeId, BrokerProperties.CONTROLLER_LISTENER,
+                    clusterIdToFormat);
         } catch (Exception e) {
             throw new IllegalStateException("cannot format Kafka data dir " + dataDir, e);
         }
         for (int attempt = 1; ; attempt++) {
             int brokerPort = requestedPort == 0 ? FreePorts.pick(host) : requestedPort;
-            int controllerPort = FreePorts.pickOther(host, brokerPort);
-            Map<String, String> props = BrokerProperties.build(host, brokerPort, controllerPort, dataDir,
-                    extraProperties);
+            int controllerPort = fixedControllerPort != 0 ? fixedControllerPort : FreePorts.pickOther(host, brokerPort);
+            Map<String, String> props = BrokerProperties.build(nodeId, voters, host, brokerPort, controllerPort,
+                    dataDir, extraProperties);
             KafkaRaftServer candidate = new KafkaRaftServer(new KafkaConfig(new HashMap<>(props), false), Time.SYSTEM);
             try {
                 candidate.startup();
@@ -235,8 +243,25 @@ public final class EmbeddedKafka implements AutoCloseable {
         private Path dataDir;
         private final Map<String, String> extra = new LinkedHashMap<>();
         private Duration startTimeout = Duration.ofSeconds(60);
+        private int nodeId = BrokerProperties.NODE_ID;
+        private int controllerPort;
+        private String voters;
+        private String clusterId;
 
         private Builder() {
+        }
+
+        /**
+         * Makes this broker node {@code nodeId} of a static KRaft quorum ({@link EmbeddedKafkaQuorum}): its controller
+         * listens on {@code controllerPort}, {@code voters} lists every controller ({@code id@host:port,...}), and a new
+         * data directory is formatted with {@code clusterId}, the same for every member.
+         */
+        Builder quorumMember(int nodeId, int controllerPort, String voters, String clusterId) {
+            this.nodeId = nodeId;
+            this.controllerPort = controllerPort;
+            this.voters = Objects.requireNonNull(voters, "voters");
+            this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
+            return this;
         }
 
         /** The host (or IP) to listen on and advertise; default {@code 127.0.0.1}. */
