@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
 /**
  * CEL as Kubernetes 1.32 offers it to CRD rules and admission policies: the standard functions and
  * macros, the strings, lists, sets, math, optional and base64 extensions, and kube's own libraries
- * ({@link KubeLibrary}: lists, regex, URLs, quantities). Compiling is the slow part, so callers
+ * ({@link KubeLibrary}: lists, regex, URLs, quantities; {@link NetLibrary}: IPs and CIDRs;
+ * {@link FormatLibrary}: named formats). Compiling is the slow part, so callers
  * compile once per CRD or policy version and keep the {@link CelProgram}; evaluating runs under a
  * {@link StepBudget}. Thread-safe: one shared runtime.
  */
@@ -67,6 +68,8 @@ public final class CelEngine {
       .addLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.math(OPTIONS),
           CelExtensions.encoders(OPTIONS), CelExtensions.sets(OPTIONS), CelExtensions.lists())
       .addFunctionBindings(KubeLibrary.bindings())
+      .addFunctionBindings(NetLibrary.bindings())
+      .addFunctionBindings(FormatLibrary.bindings())
       .addFunctionBindings(AuthorizerLibrary.bindings())
       .build();
 
@@ -107,6 +110,8 @@ public final class CelEngine {
         .addLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.math(OPTIONS),
             CelExtensions.encoders(OPTIONS), CelExtensions.sets(OPTIONS), CelExtensions.lists())
         .addFunctionDeclarations(KubeLibrary.declarations())
+        .addFunctionDeclarations(NetLibrary.declarations())
+        .addFunctionDeclarations(FormatLibrary.declarations())
         .addFunctionDeclarations(AuthorizerLibrary.declarations());
     vars.forEach(b::addVar);
     if (types != null) {

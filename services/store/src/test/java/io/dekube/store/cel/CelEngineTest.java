@@ -51,6 +51,25 @@ class CelEngineTest {
       "'a,b'.split(',') == ['a', 'b'] && 'Ab'.lowerAscii() == 'ab' && ' x '.trim() == 'x' | {}",
       "self.?missing.orValue(5) == 5                            | {}",
       "sets.contains([1, 2, 3], [2])                            | {}",
+      "isIP(self.a) && ip(self.a).family() == 4 && ip('::1').family() == 6 && !isIP('127.0.0.256') | {\"a\":\"10.0.0.1\"}",
+      "!isIP('01.2.3.4') && !isIP('::ffff:1.2.3.4') && !isIP('fe80::1%eth0') && isIP('64:ff9b::1.2.3.4') | {}",
+      "ip.isCanonical('2001:db8::abcd') && !ip.isCanonical('2001:DB8::ABCD') && !ip.isCanonical('2001:db8::0:0:0:abcd') | {}",
+      "string(ip('2001:db8:0:0:1:0:0:1')) == '2001:db8::1:0:0:1' && ip('10.0.0.1') == ip('10.0.0.1') | {}",
+      "ip('0.0.0.0').isUnspecified() && ip('::').isUnspecified() && ip('127.0.0.1').isLoopback() && ip('::1').isLoopback() | {}",
+      "ip('224.0.0.1').isLinkLocalMulticast() && !ip('224.0.1.1').isLinkLocalMulticast() && ip('ff02::1').isLinkLocalMulticast() | {}",
+      "ip('169.254.169.254').isLinkLocalUnicast() && ip('fe80::1').isLinkLocalUnicast() && !ip('fd80::1').isLinkLocalUnicast() | {}",
+      "ip('192.168.0.1').isGlobalUnicast() && !ip('255.255.255.255').isGlobalUnicast() && !ip('ff00::1').isGlobalUnicast() | {}",
+      "cidr('192.168.0.0/24').containsIP(ip('192.168.0.1')) && !cidr('192.168.0.0/24').containsIP('192.168.1.1') | {}",
+      "cidr('192.168.0.0/16').containsCIDR(cidr('192.168.10.0/24')) && !cidr('192.168.1.0/24').containsCIDR('192.168.2.0/24') | {}",
+      "cidr('192.168.0.1/24').ip() == ip('192.168.0.1') && cidr('192.168.0.1/24').masked() == cidr('192.168.0.0/24') | {}",
+      "cidr('::1/128').prefixLength() == 128 && string(cidr('192.168.0.1/24').masked()) == '192.168.0.0/24' | {}",
+      "isCIDR('10.0.0.0/8') && !isCIDR('192.168.0.0/33') && !isCIDR('::1/129') && !isCIDR('10.0.0.1') | {}",
+      "!format.dns1123Label().validate('my-name').hasValue() && format.dns1123Label().validate('My_Name').hasValue() | {}",
+      "format.named('dns1123Subdomain').value().validate('a.b').hasValue() == false && !format.named('nope').hasValue() | {}",
+      "format.dns1123LabelPrefix().validate('my-prefix-') == optional.none() && format.uuid().validate('x').value() == ['does not match the UUID format'] | {}",
+      "format.byte().validate('aGVsbG8=') == optional.none() && format.date().validate('2021-13-01').value() == ['invalid date'] | {}",
+      "format.datetime().validate('2021-01-01T00:00:00Z') == optional.none() && format.uri().validate('http://example.com') == optional.none() | {}",
+      "format.labelValue().validate('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa').value() == ['must be no more than 63 characters'] | {}",
   })
   void kubeFunctions(String expr, String self) throws Exception {
     assertEquals(true, eval(expr, self));
@@ -107,5 +126,17 @@ class CelEngineTest {
     assertEquals(true, CelEngine.eval(c.program(), vars, new StepBudget()));
     assertEquals(List.of("admin update apps/deployments/scale ns/web", "admin delete apps/deployments/ ns/web",
         "system:serviceaccount:ns:sa get /healthz", "admin get /metrics"), asked);
+  }
+
+  @Test
+  void badAddressesAreKubesErrors() {
+    CelEngine.EvalError e = assertThrows(CelEngine.EvalError.class, () -> eval("ip('127.0.0.256').family() == 4", "{}"));
+    assertEquals("IP Address \"127.0.0.256\" parse error during conversion from string: "
+        + "ParseAddr(\"127.0.0.256\"): IPv4 field has value >255", e.getMessage());
+    e = assertThrows(CelEngine.EvalError.class, () -> eval("ip('::ffff:1.2.3.4').family() == 6", "{}"));
+    assertEquals("IPv4-mapped IPv6 address \"::ffff:1.2.3.4\" is not allowed", e.getMessage());
+    e = assertThrows(CelEngine.EvalError.class, () -> eval("cidr('10.0.0.0/33').prefixLength() == 1", "{}"));
+    assertEquals("network address parse error during conversion from string: network address parse error during "
+        + "conversion from string: netip.ParsePrefix(\"10.0.0.0/33\"): prefix length out of range", e.getMessage());
   }
 }
