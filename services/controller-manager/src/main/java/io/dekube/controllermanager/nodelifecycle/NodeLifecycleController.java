@@ -21,6 +21,7 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * ({@link Disruption}, {@link TaintQueue}: {@code --node-eviction-rate} in a healthy zone, none or
  * {@code --secondary-node-eviction-rate} in a partially disrupted one, none at all and the taints taken off
  * when every zone is down); swapping not-ready and unreachable, and taking the taints off, are at once.
- * Events: {@code NodeNotReady} on the node when it stops posting and on each pod marked. The pods themselves
+ * Events: {@code RegisteredNode} / {@code RemovingNode} for each node seen first / gone, {@code NodeNotReady} on
+ * the node when it stops posting and on each pod marked. The pods themselves
  * are evicted by the taint eviction controller. Keys are nodes ({@code /<name>}); a monitor pass every
  * {@code monitorPeriod} judges the zones and enqueues the nodes whose state should change, a tainting pass every
  * 100 ms lets nodes out of the zones' queues. Syncs and passes run on the loop's context.
@@ -66,6 +68,8 @@ public final class NodeLifecycleController implements Reconciler {
   private final Disruption disruption;
   /** Nodes let out of their zone's queue whose NoExecute taint is still to be written. */
   private final Set<String> admitted = new HashSet<>();
+  /** The nodes the monitor pass has seen, as last seen (kube's knownNodeSet). */
+  private final Map<String, Node> known = new HashMap<>();
   /** Nodes are judged from this instant on: this controller's start, then the end of a master disruption. */
   private Instant notBefore;
   private ControllerLoop loop;
@@ -113,6 +117,7 @@ public final class NodeLifecycleController implements Reconciler {
   void monitor() {
     Instant now = ctx.clock().instant();
     List<Node> all = nodes.list("");
+    registered(all);
     Map<String, List<String>> zones = new LinkedHashMap<>();
     for (Node n : all) {
       if (!Zones.excluded(n)) {
@@ -126,6 +131,30 @@ public final class NodeLifecycleController implements Reconciler {
     for (Node n : all) {
       if (change != Disruption.Change.NONE || needsSync(n)) {
         enqueue(n.getMetadata().getName());
+      }
+    }
+  }
+
+  /**
+   * kube's {@code RegisteredNode} event for each node the controller sees first (so every node gets one when a
+   * controller-manager takes the lead) and {@code RemovingNode} for each one gone.
+   */
+  private void registered(List<Node> all) {
+    Set<String> names = new HashSet<>();
+    for (Node n : all) {
+      String name = n.getMetadata().getName();
+      names.add(name);
+      if (known.put(name, n) == null) {
+        ctx.events().record(COMPONENT, n, EventRecorder.NORMAL, "RegisteredNode",
+            "Node " + name + " event: Registered Node " + name + " in Controller");
+      }
+    }
+    for (var it = known.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!names.contains(e.getKey())) {
+        it.remove();
+        ctx.events().record(COMPONENT, e.getValue(), EventRecorder.NORMAL, "RemovingNode",
+            "Node " + e.getKey() + " event: Removing Node " + e.getKey() + " from Controller");
       }
     }
   }

@@ -345,4 +345,18 @@ class NodeLifecycleControllerTest {
     syncAll(c, "a", "b");
     assertFalse(noExecute("a") || noExecute("b"), "the only Ready node is left out: every zone is down");
   }
+
+  @Test
+  void eachNodeIsRegisteredInTheControllerOnceAndRemovedWhenGone() {
+    healthy("n1", "");
+    healthy("n2", "");
+    NodeLifecycleController c = controllerAt(T0.plusSeconds(51));
+    c.monitor();
+    c.monitor();
+    fake.store.delete(nodeType, "", "n2", io.dekube.core.store.WriteOptions.none());
+    c.monitor();
+    assertEquals(List.of("RegisteredNode: Node n1 event: Registered Node n1 in Controller",
+        "RegisteredNode: Node n2 event: Registered Node n2 in Controller",
+        "RemovingNode: Node n2 event: Removing Node n2 from Controller"), fake.eventReasons());
+  }
 }
