@@ -11,12 +11,12 @@ import io.dekube.apiserver.authz.AuthorizationHandler;
 import io.dekube.apiserver.metrics.RequestLabels;
 import io.dekube.apiserver.server.ResponseAbort;
 import io.dekube.core.model.Json;
+import io.dekube.store.admission.webhook.AuditAnnotations;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -118,15 +118,27 @@ public final class AuditHandler implements Handler<RoutingContext> {
    * {@code audit.AddAuditAnnotations}; nothing when the request is not audited.
    */
   public static void annotate(RoutingContext ctx, Map<String, String> annotations) {
-    if (annotations.isEmpty() || !audited(ctx)) {
-      return;
+    AuditAnnotations kept = admission(ctx);
+    annotations.forEach(kept::add);
+  }
+
+  /**
+   * Where admission (webhooks, policies) puts the request's audit annotations, which its events after
+   * RequestReceived carry by their level, as kube's audit handler copies its admission attributes' annotations into
+   * the event; {@link AuditAnnotations#NONE} when the request is not audited (no policy, or level None). Called on
+   * the request's event loop.
+   */
+  public static AuditAnnotations admission(RoutingContext ctx) {
+    Request r = ctx.get(REQUEST);
+    if (r == null || r.actor() == null || r.decision().level() == Level.None) {
+      return AuditAnnotations.NONE;
     }
-    Map<String, String> kept = ctx.get(ANNOTATIONS);
+    AuditAnnotations kept = ctx.get(ANNOTATIONS);
     if (kept == null) {
-      kept = new TreeMap<>();
+      kept = AuditAnnotations.collecting();
       ctx.put(ANNOTATIONS, kept);
     }
-    kept.putAll(annotations);
+    return kept;
   }
 
   /**
@@ -272,9 +284,9 @@ public final class AuditHandler implements Handler<RoutingContext> {
       if (stage == Stage.Panic) {
         ((ObjectNode) e.get("responseStatus")).put("code", 500);
       }
-      Map<String, String> annotations = ctx.get(ANNOTATIONS);
+      AuditAnnotations annotations = ctx.get(ANNOTATIONS);
       if (stage != Stage.RequestReceived && annotations != null) {
-        AuditEvents.annotate(e, annotations);
+        AuditEvents.annotate(e, annotations.visible(d.level().atLeast(Level.Request)));
       }
       if (stage != Stage.RequestReceived && d.level().atLeast(Level.Request)) {
         AuditEvents.requestObject(e, ctx, ctx.get(REQUEST_OBJECT), d.omitManagedFields());

@@ -11,6 +11,8 @@ import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.WriteOptions;
+import io.dekube.store.admission.webhook.AdmittingStore;
+import io.dekube.store.admission.webhook.AuditAnnotations;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -18,7 +20,7 @@ import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The store of one bus component's user with its calls audited as kube-apiserver audits the same requests of kube's
@@ -44,29 +46,29 @@ final class AuditedStore implements StoreApi {
 
   @Override
   public Future<ObjectNode> get(ResourceType t, String namespace, String name) {
-    return audited(BusRequest.read(t, namespace, name), () -> store.get(t, namespace, name));
+    return audited(BusRequest.read(t, namespace, name), s -> s.get(t, namespace, name));
   }
 
   @Override
   public Future<ObjectNode> list(ResourceType t, String namespace) {
-    return audited(BusRequest.read(t, namespace, ""), () -> store.list(t, namespace));
+    return audited(BusRequest.read(t, namespace, ""), s -> s.list(t, namespace));
   }
 
   @Override
   public Future<ObjectNode> create(ResourceType t, String namespace, ObjectNode obj, WriteOptions o) {
     String name = obj.path("metadata").path("name").asText("");
     return audited(BusRequest.write("create", t, namespace, name, "", obj, sent(t, o)),
-        () -> store.create(t, namespace, obj, o));
+        s -> s.create(t, namespace, obj, o));
   }
 
   @Override
   public Future<ObjectNode> update(ResourceType t, ObjectNode obj, WriteOptions o) {
-    return audited(replace(t, obj, sent(t, o), ""), () -> store.update(t, obj, o));
+    return audited(replace(t, obj, sent(t, o), ""), s -> s.update(t, obj, o));
   }
 
   @Override
   public Future<ObjectNode> updateStatus(ResourceType t, ObjectNode obj, WriteOptions o) {
-    return audited(replace(t, obj, sent(t, o), "status"), () -> store.updateStatus(t, obj, o));
+    return audited(replace(t, obj, sent(t, o), "status"), s -> s.updateStatus(t, obj, o));
   }
 
   private static BusRequest replace(ResourceType t, ObjectNode obj, WriteOptions o, String subresource) {
@@ -82,13 +84,13 @@ final class AuditedStore implements StoreApi {
     BusRequest r = subresource.equals(PodBinding.SUBRESOURCE)
         ? BusRequest.binding(t, namespace, name, patch.path("spec").path("nodeName").asText(""), sent(t, o))
         : BusRequest.write("patch", t, namespace, name, subresource, patch, sent(t, o));
-    return audited(r, () -> store.patch(t, namespace, name, patchType, patch, o));
+    return audited(r, s -> s.patch(t, namespace, name, patchType, patch, o));
   }
 
   @Override
   public Future<ObjectNode> delete(ResourceType t, String namespace, String name, WriteOptions o) {
     return audited(BusRequest.write("delete", t, namespace, name, "", BusRequest.deleteOptions(t, o), o),
-        () -> store.delete(t, namespace, name, o));
+        s -> s.delete(t, namespace, name, o));
   }
 
   /**
@@ -102,15 +104,22 @@ final class AuditedStore implements StoreApi {
         ? o.withFieldManager(null) : o;
   }
 
-  private Future<ObjectNode> audited(BusRequest r, Supplier<Future<ObjectNode>> call) {
+  /**
+   * {@code call} on the wrapped store, audited; when that store admits the writes ({@link AdmittingStore}), the
+   * call's admission annotations go into its events after RequestReceived, by their level.
+   */
+  private Future<ObjectNode> audited(BusRequest r, Function<StoreApi, Future<ObjectNode>> call) {
     Decision d = policy.decide(r.attributes(user));
     if (d.level() == Level.None) {
-      return call.get();
+      return call.apply(store);
     }
-    Call c = new Call(r, d, UUID.randomUUID().toString(), Instant.now(), ComponentAgents.of(user, r.type()));
+    AuditAnnotations annotations = AuditAnnotations.collecting();
+    StoreApi target = store instanceof AdmittingStore admitting ? admitting.annotating(annotations) : store;
+    Call c = new Call(r, d, UUID.randomUUID().toString(), Instant.now(), ComponentAgents.of(user, r.type()),
+        annotations);
     CompletionStage<Boolean> stored = c.received();
     if (stored == null) {
-      return call.get().andThen(c::completed);
+      return call.apply(target).andThen(c::completed);
     }
     Context context = Vertx.currentContext();
     Future<Boolean> ok = context == null ? Future.fromCompletionStage(stored) : Future.fromCompletionStage(stored,
@@ -120,7 +129,7 @@ final class AuditedStore implements StoreApi {
         AuditMetrics.rejected(); // kube writes no more events for the request it refused
         return Future.failedFuture(rejected(r));
       }
-      return call.get().andThen(c::completed);
+      return call.apply(target).andThen(c::completed);
     });
   }
 
@@ -147,13 +156,15 @@ final class AuditedStore implements StoreApi {
     private final String id;
     private final Instant received;
     private final String agent;
+    private final AuditAnnotations annotations;
 
-    Call(BusRequest r, Decision d, String id, Instant received, String agent) {
+    Call(BusRequest r, Decision d, String id, Instant received, String agent, AuditAnnotations annotations) {
       this.r = r;
       this.d = d;
       this.id = id;
       this.received = received;
       this.agent = agent;
+      this.annotations = annotations;
     }
 
     /** Writes RequestReceived; the stage a strict backend's call waits for, or null. */
@@ -198,6 +209,7 @@ final class AuditedStore implements StoreApi {
           ? omit ? AuditEvents.withoutManagedFields(answer) : answer : null;
       ObjectNode e = AuditEvents.busEvent(d, Stage.ResponseComplete, id, r, user, agent, received, Instant.now(),
           status, code, request, response);
+      AuditEvents.annotate(e, annotations.visible(d.level().atLeast(Level.Request)));
       AuditMetrics.generated();
       sink.process(e);
     }

@@ -2,6 +2,7 @@ package io.dekube.apiserver.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.apiserver.audit.AuditHandler;
 import io.dekube.store.admission.webhook.AdmissionAttributes;
 import io.dekube.store.admission.webhook.AdmittedPatch;
 import io.dekube.store.admission.webhook.AdmittingStore;
@@ -18,7 +19,7 @@ import java.util.function.Function;
 /**
  * The REST writes' side of the admission webhooks ({@link WebhookAdmission}): the attributes of a
  * create, update, patch or delete, the old object from the watch cache (brought up to date first),
- * the webhooks' warnings as {@code Warning} headers. A PATCH is admitted on the object it yields
+ * the webhooks' warnings as {@code Warning} headers, their audit annotations in the request's audit events. A PATCH is admitted on the object it yields
  * ({@link AdmittedPatch}). Off (every method passes through) when no webhook rule names the kind.
  */
 final class DynamicAdmission {
@@ -142,7 +143,7 @@ final class DynamicAdmission {
     UserInfo user = r.ctx().get(UserInfo.CONTEXT_KEY);
     String subresource = type == r.type() ? r.path().subresource() : "";
     AdmissionAttributes a = new AdmissionAttributes(op, type, type.apiVersion(), subresource, r.namespace(), name,
-        obj, old, dryRun, options, user, kind);
+        obj, old, dryRun, options, user, kind, AuditHandler.admission(r.ctx()));
     return webhooks.admit(a).map(admitted -> {
       Responses.warnings(r.ctx(), admitted.warnings());
       return admitted.object();
@@ -187,7 +188,7 @@ final class DynamicAdmission {
     String ns = r.type().group().isEmpty() && r.type().plural().equals("namespaces") ? name : namespace;
     UserInfo user = r.ctx().get(UserInfo.CONTEXT_KEY);
     return new AdmissionAttributes(op, r.type(), r.apiVersion(), r.path().subresource(), ns, name, obj, old, dryRun,
-        options, user);
+        options, user, null, AuditHandler.admission(r.ctx()));
   }
 
   private static ObjectNode writeOptions(String kind, WriteParams p) {

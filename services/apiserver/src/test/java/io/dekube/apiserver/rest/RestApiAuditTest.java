@@ -54,6 +54,10 @@ class RestApiAuditTest extends RestApiTestBase {
           apiVersion: audit.k8s.io/v1
           kind: Policy
           rules:
+          - level: Request
+            resources:
+            - group: ""
+              resources: ["configmaps"]
           - level: Metadata
           """));
     } catch (java.io.IOException e) {
@@ -66,6 +70,78 @@ class RestApiAuditTest extends RestApiTestBase {
       ctx.next();
     });
     router.route().handler(audit.received());
+  }
+
+  private io.dekube.core.admission.webhook.AdmissionWebhookServer hooks;
+
+  @Override
+  protected RestApi configure(RestApi api) {
+    try {
+      hooks = new io.dekube.core.admission.webhook.AdmissionWebhookServer();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return api.withWebhooks(new io.dekube.store.admission.webhook.WebhookAdmission(vertx,
+        io.dekube.apiserver.admission.webhook.CachedConfigurations.of(backend.cache(admission(
+            "validatingwebhookconfigurations"))),
+        io.dekube.apiserver.admission.webhook.CachedConfigurations.of(backend.cache(admission(
+            "mutatingwebhookconfigurations"))),
+        ns -> null, (ns, name, port) -> new io.dekube.store.admission.webhook.ServiceResolver.Endpoint("127.0.0.1",
+            hooks.port())));
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void closeHooks() throws Exception {
+    hooks.close();
+  }
+
+  private io.dekube.core.model.ResourceType admission(String plural) {
+    return registry.byGroupPlural("admissionregistration.k8s.io", plural).orElseThrow();
+  }
+
+  /** A webhook configuration of {@code kind} with one webhook on configmaps and secrets. */
+  private void webhook(String kind, String name, String path) throws Exception {
+    ObjectNode c = (ObjectNode) io.dekube.core.model.Json.MAPPER.readTree(HttpFixture.json("{'apiVersion':"
+        + "'admissionregistration.k8s.io/v1','kind':'" + kind + "','metadata':{'name':'" + name + "'},'webhooks':[{"
+        + "'name':'" + name + ".dekube.io','sideEffects':'None','admissionReviewVersions':['v1'],'clientConfig':{"
+        + "'caBundle':'" + hooks.caBundle() + "','service':{'namespace':'hooks','name':'webhook','path':'" + path
+        + "','port':443}},'rules':[{'operations':['CREATE'],'apiGroups':[''],'apiVersions':['v1'],"
+        + "'resources':['configmaps','secrets']}]}]}"));
+    backend.create(admission(kind.toLowerCase() + "s"), "", c, io.dekube.core.store.WriteOptions.none())
+        .toCompletionStage().toCompletableFuture().get();
+  }
+
+  /**
+   * kube's audit handler copies admission's annotations into the request's events after RequestReceived: the
+   * webhooks' own and the mutating ones' (the patch only at the Request level and above).
+   */
+  @Test
+  void admissionAnnotationsGoIntoTheEventsByTheirLevel() throws Exception {
+    webhook("MutatingWebhookConfiguration", "labels", "/add-label");
+    webhook("ValidatingWebhookConfiguration", "reviews", "/annotate");
+    HttpFixture.Res created = http.post("/api/v1/namespaces/ns/configmaps", HttpFixture.json("{'apiVersion':'v1',"
+        + "'kind':'ConfigMap','metadata':{'name':'settings','namespace':'ns'}}"));
+    assertEquals(201, created.code(), created.raw());
+    refs(0);
+    assertEquals(null, events.get(0).get("annotations"));
+    JsonNode annotations = events.get(1).get("annotations");
+    assertEquals("Request", events.get(1).path("level").asText());
+    assertEquals("dekube <bot>", annotations.path("reviews.dekube.io/reviewed-by").asText(), annotations.toString());
+    assertEquals("{\"configuration\":\"labels\",\"webhook\":\"labels.dekube.io\",\"mutated\":true}",
+        annotations.path("mutation.webhook.admission.k8s.io/round_0_index_0").asText());
+    assertEquals("{\"configuration\":\"labels\",\"webhook\":\"labels.dekube.io\",\"patch\":[{\"op\":\"add\","
+        + "\"path\":\"/metadata/labels\",\"value\":{}},{\"op\":\"add\",\"path\":\"/metadata/labels/mutated\","
+        + "\"value\":\"yes\"}],\"patchType\":\"JSONPatch\"}",
+        annotations.path("patch.webhook.admission.k8s.io/round_0_index_0").asText());
+
+    int at = events.size();
+    assertEquals(201, http.post("/api/v1/namespaces/ns/secrets", HttpFixture.json("{'apiVersion':'v1',"
+        + "'kind':'Secret','metadata':{'name':'token','namespace':'ns'}}")).code());
+    refs(at);
+    JsonNode metadata = events.get(at + 1).get("annotations");
+    assertEquals("Metadata", events.get(at + 1).path("level").asText());
+    assertEquals(true, metadata.has("mutation.webhook.admission.k8s.io/round_0_index_0"), metadata.toString());
+    assertEquals(false, metadata.has("patch.webhook.admission.k8s.io/round_0_index_0"), metadata.toString());
   }
 
   /** The objectRefs of the request's RequestReceived and ResponseComplete events. */

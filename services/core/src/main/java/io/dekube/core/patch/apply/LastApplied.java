@@ -1,9 +1,6 @@
 package io.dekube.core.patch.apply;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.CharacterEscapes;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -36,30 +33,7 @@ public final class LastApplied {
   public static final String MANAGER = "kubectl";
 
   /** Go's encoding/json writes map keys sorted and escapes HTML; kube encodes the annotation with it. */
-  private static final ObjectWriter SORTED = Json.MAPPER.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-      .with(new GoEscapes());
-
-  /** encoding/json's escapes beyond JSON's own: {@code < > &} and the line and paragraph separators. */
-  private static final class GoEscapes extends CharacterEscapes {
-    private final int[] ascii = standardAsciiEscapesForJSON();
-
-    GoEscapes() {
-      ascii['<'] = ESCAPE_CUSTOM;
-      ascii['>'] = ESCAPE_CUSTOM;
-      ascii['&'] = ESCAPE_CUSTOM;
-    }
-
-    @Override
-    public int[] getEscapeCodesForAscii() {
-      return ascii;
-    }
-
-    @Override
-    public SerializableString getEscapeSequence(int ch) {
-      return ch == '<' || ch == '>' || ch == '&' || ch == 0x2028 || ch == 0x2029
-          ? new SerializedString(String.format("\\u%04x", ch)) : null;
-    }
-  }
+  private static final ObjectWriter SORTED = Json.GO.with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   private LastApplied() {
   }

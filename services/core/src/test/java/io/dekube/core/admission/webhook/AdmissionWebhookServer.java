@@ -15,7 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * certificate names {@code webhook.hooks.svc} and 127.0.0.1), speaking {@code admission.k8s.io/v1}:
  * {@code /deny-labelled} denies objects labelled {@code deny=true} (403 Forbidden, with a warning for
  * every object it allows), {@code /deny-all} denies everything, {@code /add-label} patches the label
- * {@code mutated=yes} on, {@code /add-tier} the label {@code tier=gold}. It keeps every request it got, and
+ * {@code mutated=yes} on, {@code /add-tier} the label {@code tier=gold}, {@code /annotate} allows with the audit
+ * annotations {@code reviewed-by} and a malformed key, {@code /annotate-deny} denies with the audit annotation
+ * {@code verdict}, {@code /bad-answer} answers another uid (a failed call). It keeps every request it got, and
  * the paths called.
  */
 public final class AdmissionWebhookServer implements AutoCloseable {
@@ -73,6 +75,13 @@ public final class AdmissionWebhookServer implements AutoCloseable {
       case "/deny-all" -> response.put("allowed", false).putObject("status").put("message", "nothing passes here");
       case "/add-label" -> label(response, object, "mutated", "yes");
       case "/add-tier" -> label(response, object, "tier", "gold");
+      case "/annotate" -> response.put("allowed", true).putObject("auditAnnotations")
+          .put("reviewed-by", "dekube <bot>").put("not a key", "dropped");
+      case "/annotate-deny" -> {
+        response.put("allowed", false).putObject("status").put("message", "no");
+        response.putObject("auditAnnotations").put("verdict", "denied");
+      }
+      case "/bad-answer" -> response.put("uid", "not-the-request's").put("allowed", true);
       default -> response.put("allowed", true);
     }
     return answer;

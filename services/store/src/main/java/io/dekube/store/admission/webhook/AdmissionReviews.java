@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.Json;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * AdmissionReviews: the request kube-apiserver posts to a webhook, in the first version of its
@@ -29,7 +31,8 @@ final class AdmissionReviews {
    * @param patchType its type ({@code JSONPatch} the only one kube applies), "" without a patch
    * @param warnings  warnings for the client
    */
-  record Answer(boolean allowed, JsonNode status, JsonNode patch, String patchType, List<String> warnings) {
+  record Answer(boolean allowed, JsonNode status, JsonNode patch, String patchType, List<String> warnings,
+                Map<String, String> auditAnnotations) {
   }
 
   private AdmissionReviews() {
@@ -142,6 +145,9 @@ final class AdmissionReviews {
     String patchType = patch == null ? "" : version.equals("v1") ? response.path("patchType").asText("") : "JSONPatch";
     List<String> warnings = new ArrayList<>();
     response.path("warnings").forEach(w -> warnings.add(w.asText()));
-    return new Answer(response.path("allowed").asBoolean(false), response.path("status"), patch, patchType, warnings);
+    Map<String, String> annotations = new LinkedHashMap<>();
+    response.path("auditAnnotations").fields().forEachRemaining(f -> annotations.put(f.getKey(), f.getValue().asText()));
+    return new Answer(response.path("allowed").asBoolean(false), response.path("status"), patch, patchType, warnings,
+        annotations);
   }
 }

@@ -45,6 +45,7 @@ public final class AdmittingStore implements StoreApi {
   private final WebhookAdmission webhooks;
   private final Function<ResourceType, Informer> informers;
   private final UserInfo user;
+  private final AuditAnnotations annotations;
 
   /**
    * @param store     where admitted writes go
@@ -54,11 +55,25 @@ public final class AdmittingStore implements StoreApi {
    */
   public AdmittingStore(Vertx vertx, StoreApi store, WebhookAdmission webhooks,
                         Function<ResourceType, Informer> informers, UserInfo user) {
+    this(vertx, store, webhooks, informers, user, AuditAnnotations.NONE);
+  }
+
+  private AdmittingStore(Vertx vertx, StoreApi store, WebhookAdmission webhooks,
+                         Function<ResourceType, Informer> informers, UserInfo user, AuditAnnotations annotations) {
     this.vertx = vertx;
     this.store = store;
     this.webhooks = webhooks;
     this.informers = informers;
     this.user = user;
+    this.annotations = annotations;
+  }
+
+  /**
+   * This store for one audited call: the audit annotations admission adds to the call go to {@code kept}, as kube's
+   * admission adds them to the request's audit event (the bus audit's {@code AuditedStore} asks for it per call).
+   */
+  public AdmittingStore annotating(AuditAnnotations kept) {
+    return new AdmittingStore(vertx, store, webhooks, informers, user, kept);
   }
 
   /** The user the webhooks are told about. */
@@ -210,7 +225,7 @@ public final class AdmittingStore implements StoreApi {
     // kube's attributes name a Namespace's own name as the namespace of a request on it
     String ns = t.group().isEmpty() && t.plural().equals("namespaces") ? name : namespace;
     return new AdmissionAttributes(op, t, t.apiVersion(), subresource, ns, name, obj, old, o.dryRun(),
-        options(optionsKind, o), user, kind);
+        options(optionsKind, o), user, kind, annotations);
   }
 
   /** Webhook warnings, logged as client-go logs them. */

@@ -169,11 +169,13 @@ public final class EquivalentVersions {
       ObjectNode o = a.object() == null ? null : builtIns.fromStored(t, apiVersion, a.object().deepCopy());
       ObjectNode old = a.oldObject() == null ? null : builtIns.fromStored(t, apiVersion, a.oldObject().deepCopy());
       return Future.succeededFuture(new AdmissionAttributes(a.operation(), versioned, a.requestApiVersion(),
-          a.subresource(), a.namespace(), a.name(), o, old, a.dryRun(), a.options(), a.user(), a.objectKind()));
+          a.subresource(), a.namespace(), a.name(), o, old, a.dryRun(), a.options(), a.user(), a.objectKind(),
+          a.annotations()));
     }
     return convert(kind.get(), a.object(), apiVersion).compose(o -> convert(kind.get(), a.oldObject(), apiVersion)
         .map(old -> new AdmissionAttributes(a.operation(), versioned, a.requestApiVersion(), a.subresource(),
-            a.namespace(), a.name(), o, old, a.dryRun(), a.options(), a.user(), a.objectKind())));
+            a.namespace(), a.name(), o, old, a.dryRun(), a.options(), a.user(), a.objectKind(),
+            a.annotations())));
   }
 
   /** {@code object} (of {@code stored}'s kind, in another served version) back in the storage version. */

@@ -327,20 +327,31 @@ public final class WebhookAdmission {
           return mutatePass(hooks, a, index + 1, only, changesSeen, changes, called, warnings);
         }
         called[index] = true;
+        int round = only.isEmpty() ? 0 : 1;
+        boolean[] mutated = {false};
         return callOne(w, versioned, warnings).compose(answer -> {
-          ObjectNode patched = answer != null && answer.patch() != null && a.object() != null
-              ? applyPatch(w, versioned, answer) : null;
+          if (answer == null) {
+            WebhookAnnotations.failedOpen(a.annotations(), round, index, w);
+          }
+          boolean patches = answer != null && WebhookAnnotations.hasOperations(answer.patch()) && a.object() != null;
+          ObjectNode patched = patches ? applyPatch(w, versioned, answer) : null;
+          if (patched != null) {
+            WebhookAnnotations.patch(a.annotations(), round, index, w, answer.patch());
+          } else if (patches) {
+            WebhookAnnotations.failedOpen(a.annotations(), round, index, w); // its patch did not apply (Ignore)
+          }
           // the patch applies in the webhook's version; the object goes on in the stored one (kube converts back)
           Future<ObjectNode> back = a.objectKind() != null ? Future.succeededFuture(patched)
               : versions.stored(a.type(), patched);
           return back.map(stored -> {
             if (stored != null && !stored.equals(a.object())) {
               changes[0]++;
+              mutated[0] = true;
               return a.withObject(stored);
             }
             return a;
           });
-        }).compose(next -> {
+        }).andThen(ar -> WebhookAnnotations.mutation(a.annotations(), round, index, w, mutated[0])).compose(next -> {
           changesSeen[index] = changes[0];
           return mutatePass(hooks, next, index + 1, only, changesSeen, changes, called, warnings);
         });
@@ -352,9 +363,17 @@ public final class WebhookAdmission {
   /** A delete: each matching mutating webhook is asked in turn (a denial stops it); nothing is patched. */
   private Future<AdmissionAttributes> askInTurn(List<Webhook> hooks, AdmissionAttributes a, List<String> warnings) {
     Future<AdmissionAttributes> chain = Future.succeededFuture(a);
-    for (Webhook w : hooks) {
+    for (int i = 0; i < hooks.size(); i++) {
+      Webhook w = hooks.get(i);
+      int index = i;
       chain = chain.compose(cur -> matcher.selected(w, cur) ? inVersion(w, cur).compose(v -> v == null
-          ? Future.succeededFuture(cur) : callOne(w, v, warnings).map(x -> cur)) : Future.succeededFuture(cur));
+          ? Future.succeededFuture(cur) : callOne(w, v, warnings).map(answer -> {
+            if (answer == null) {
+              WebhookAnnotations.failedOpen(a.annotations(), 0, index, w);
+            }
+            return cur;
+          }).andThen(ar -> WebhookAnnotations.mutation(a.annotations(), 0, index, w, false)))
+          : Future.succeededFuture(cur));
     }
     return chain;
   }
@@ -398,12 +417,44 @@ public final class WebhookAdmission {
     if (matching.isEmpty()) {
       return Future.succeededFuture();
     }
+    // as kube: which webhooks are called (rules, selectors, matchConditions) is settled before any is called
+    List<Future<AdmissionAttributes>> invocations = new ArrayList<>();
+    for (Webhook w : matching) {
+      invocations.add(inVersion(w, a));
+    }
+    return Future.join(invocations).transform(decided -> {
+      for (Future<AdmissionAttributes> f : invocations) {
+        if (f.failed()) {
+          return Future.failedFuture(f.cause());
+        }
+      }
+      List<Webhook> called = new ArrayList<>();
+      List<AdmissionAttributes> versioned = new ArrayList<>();
+      for (int i = 0; i < matching.size(); i++) {
+        if (invocations.get(i).result() != null) {
+          called.add(matching.get(i));
+          versioned.add(invocations.get(i).result());
+        }
+      }
+      return callAll(called, versioned, a.annotations(), warnings);
+    });
+  }
+
+  /** Calls the validating webhooks side by side; a failed call let pass is annotated with its index among them. */
+  private Future<Void> callAll(List<Webhook> hooks, List<AdmissionAttributes> versioned, AuditAnnotations annotations,
+                               List<String> warnings) {
     List<List<String>> each = new ArrayList<>();
     List<Future<AdmissionReviews.Answer>> calls = new ArrayList<>();
-    for (Webhook w : matching) {
+    for (int i = 0; i < hooks.size(); i++) {
       List<String> own = new ArrayList<>();
       each.add(own);
-      calls.add(inVersion(w, a).compose(v -> v == null ? Future.succeededFuture() : callOne(w, v, own)));
+      Webhook w = hooks.get(i);
+      int index = i;
+      calls.add(callOne(w, versioned.get(i), own).andThen(ar -> {
+        if (ar.succeeded() && ar.result() == null) {
+          WebhookAnnotations.failedOpen(annotations, 0, index, w);
+        }
+      }));
     }
     return Future.join(calls).transform(done -> {
       each.forEach(warnings::addAll);
@@ -454,6 +505,7 @@ public final class WebhookAdmission {
         return Future.failedFuture(callFailed(w, ar.cause().getMessage()));
       }
       AdmissionReviews.Answer answer = ar.result();
+      WebhookAnnotations.answered(a.annotations(), w, answer.auditAnnotations());
       warnings.addAll(answer.warnings());
       return answer.allowed() ? Future.succeededFuture(answer) : Future.failedFuture(denied(w, answer.status()));
     });
