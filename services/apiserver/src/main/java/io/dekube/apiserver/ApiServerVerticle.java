@@ -8,7 +8,6 @@ import io.dekube.apiserver.auth.Authenticators;
 import io.dekube.apiserver.auth.ServiceAccountIssuerDiscovery;
 import io.dekube.apiserver.auth.ServiceAccountTokenAuthenticator;
 import io.dekube.core.pki.ServiceAccountKey;
-import io.dekube.core.serviceaccount.TokenClaims;
 import io.dekube.core.serviceaccount.TokenSigner;
 import io.dekube.core.serviceaccount.TokenVerifier;
 import io.dekube.store.admission.policy.PolicyAdmission;
@@ -296,13 +295,26 @@ public final class ApiServerVerticle extends VerticleBase {
   private io.dekube.store.admission.podsecurity.PodSecurityConfig podSecurity =
       io.dekube.store.admission.podsecurity.PodSecurityConfig.DEFAULT;
 
+  /**
+   * kube-apiserver's {@code --service-account-issuer}, {@code --api-audiences},
+   * {@code --service-account-max-token-expiration}, {@code --service-account-extend-token-expiration} and
+   * {@code --service-account-jwks-uri}: who signs and which tokens are accepted. kubeadm's issuer without it.
+   */
+  public ApiServerVerticle withServiceAccountIssuer(io.dekube.core.serviceaccount.IssuerOptions options) {
+    this.issuerOptions = options;
+    return this;
+  }
+
+  private io.dekube.core.serviceaccount.IssuerOptions issuerOptions =
+      io.dekube.core.serviceaccount.IssuerOptions.defaults();
+
   /** Blocking: PKI files (unless given) and credential files. */
   private Security loadSecurity() {
     ApiServerKeys k = keys != null ? keys : ApiServerKeys.load(config);
     ClusterPki pki = k.pki();
     ServiceAccountKey saKey = k.saKey();
-    TokenVerifier verifier = new TokenVerifier(java.util.List.of(saKey.publicKey()), TokenClaims.ISSUER,
-        API_AUDIENCES);
+    TokenVerifier verifier = new TokenVerifier(java.util.List.of(saKey.publicKey()), issuerOptions.issuers(),
+        issuerOptions.apiAudiences());
     ServiceAccountTokenAuthenticator serviceAccounts = new ServiceAccountTokenAuthenticator(verifier,
         new ServiceAccountTokenAuthenticator.Objects() {
           @Override
@@ -319,6 +331,11 @@ public final class ApiServerVerticle extends VerticleBase {
           public com.fasterxml.jackson.databind.node.ObjectNode secret(String namespace, String name) {
             return cached("secrets", namespace, name);
           }
+
+          @Override
+          public com.fasterxml.jackson.databind.node.ObjectNode node(String name) {
+            return cached("nodes", "", name);
+          }
         }, java.time.Clock.systemUTC());
     io.dekube.apiserver.auth.TokenFileAuthenticator tokenFile = config.tokenAuthFile() == null ? null
         : io.dekube.apiserver.auth.TokenFileAuthenticator.load(config.tokenAuthFile());
@@ -329,9 +346,8 @@ public final class ApiServerVerticle extends VerticleBase {
         config.basicAuthFile()), k.kubeletClient(), saKey, tokens);
   }
 
-  /** kube-apiserver's default {@code --api-audiences}: the issuer. */
-  static final java.util.List<String> API_AUDIENCES = java.util.List.of(TokenClaims.ISSUER);
-  private static final java.util.List<String> TOKEN_OBJECTS = java.util.List.of("serviceaccounts", "pods", "secrets");
+  private static final java.util.List<String> TOKEN_OBJECTS = java.util.List.of("serviceaccounts", "pods", "secrets",
+      "nodes");
 
   /** Starts the caches ServiceAccount tokens are checked against. */
   private Future<Void> tokenObjects() {
@@ -374,12 +390,12 @@ public final class ApiServerVerticle extends VerticleBase {
     Codecs codecs = Codecs.jsonOnly().withProtobuf(ProtobufDecoder::decode)
         .withVersions(new CustomVersions(registry, new LegacyVersionConverter(registry), conversions()));
     authorization.mountReviews(router, security.tokens());
-    new ServiceAccountIssuerDiscovery(TokenClaims.ISSUER, security.saKey().publicKey(), security.saKey().keyId(),
-        () -> config.host() + ":" + actualPort()).mount(router);
+    ServiceAccountIssuerDiscovery.mount(router, issuerOptions, security.saKey().publicKey(), security.saKey().keyId(),
+        () -> config.host() + ":" + actualPort());
     new io.dekube.apiserver.rest.ComponentStatuses(vertx, registry, store, informers).mount(router);
     // NamespaceLifecycle: start() created the system namespaces, as kube-apiserver's bootstrap does
     new RestApi(vertx, registry, store, informers, codecs).withNamespaceLifecycle().withPodSecurity(podSecurity)
-        .withTokenSigner(new TokenSigner(security.saKey(), TokenClaims.ISSUER), API_AUDIENCES)
+        .withTokenSigner(new TokenSigner(security.saKey(), issuerOptions))
         .withKubeletClients(KubeletClients.http(vertx, security.pki(), security.kubeletClient()),
             KubeletClients.webSocket(vertx, security.pki(), security.kubeletClient()))
         .withWebhooks(webhooks)

@@ -141,6 +141,66 @@ class ServiceAccountTokenKubectlIT {
 
   @Test
   @Order(5)
+  void whoamiShowsKubesExtraForAPodOnANodeAndANodeBindingLivesWithItsNode() throws Exception {
+    Files.writeString(work.resolve("node.yaml"), """
+        apiVersion: v1
+        kind: Node
+        metadata: {name: kube-node-07}
+        """);
+    ok(admin, "create", "-f", work.resolve("node.yaml").toString());
+    String nodeUid = ok(admin, "get", "node", "kube-node-07", "-o", "jsonpath={.metadata.uid}").out().trim();
+    Files.writeString(work.resolve("placed.yaml"), """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: placed, namespace: x}
+        spec:
+          serviceAccountName: robot
+          nodeName: kube-node-07
+          containers: [{name: web, image: dekube/web}]
+        """);
+    ok(admin, "create", "-f", work.resolve("placed.yaml").toString());
+    String podUid = ok(admin, "-n", "x", "get", "pod", "placed", "-o", "jsonpath={.metadata.uid}").out().trim();
+    String token = token("--bound-object-kind", "Pod", "--bound-object-name", "placed");
+    String jti = claims(token).replaceAll("(?s).*\"jti\":\"([^\"]+)\".*", "$1");
+    assertTrue(claims(token).contains("\"node\":{\"name\":\"kube-node-07\",\"uid\":\"" + nodeUid + "\"}"),
+        claims(token));
+    String table = ok(anonymous, "--token", token, "auth", "whoami").out();
+    assertTrue(table.contains("Extra: authentication.kubernetes.io/credential-id   [JTI=" + jti + "]"), table);
+    assertTrue(table.contains("Extra: authentication.kubernetes.io/node-name       [kube-node-07]"), table);
+    assertTrue(table.contains("Extra: authentication.kubernetes.io/node-uid        [" + nodeUid + "]"), table);
+    assertTrue(table.contains("Extra: authentication.kubernetes.io/pod-name        [placed]"), table);
+    assertTrue(table.contains("Extra: authentication.kubernetes.io/pod-uid         [" + podUid + "]"), table);
+    String yaml = ok(anonymous, "--token", token, "auth", "whoami", "-o", "yaml").out();
+    assertTrue(yaml.contains("    extra:\n      authentication.kubernetes.io/credential-id:\n      - JTI=" + jti + "\n"),
+        yaml);
+
+    String nodeToken = token("--bound-object-kind", "Node", "--bound-object-name", "kube-node-07");
+    assertTrue(claims(nodeToken).contains("\"node\":{\"name\":\"kube-node-07\",\"uid\":\"" + nodeUid + "\"}")
+        && !claims(nodeToken).contains("\"pod\""), claims(nodeToken));
+    String nodeTable = ok(anonymous, "--token", nodeToken, "auth", "whoami").out();
+    assertTrue(nodeTable.contains("Extra: authentication.kubernetes.io/node-name       [kube-node-07]")
+        && !nodeTable.contains("pod-name"), nodeTable);
+    Result stale = kubectl(admin, "-n", "x", "create", "token", "robot", "--bound-object-kind", "Node",
+        "--bound-object-name", "kube-node-07", "--bound-object-uid", "not-the-uid");
+    assertTrue(stale.err().contains("Operation cannot be fulfilled on Node \"kube-node-07\": the UID in the bound "
+        + "object reference (not-the-uid) does not match the UID in record. The object might have been deleted and "
+        + "then recreated"), stale.exit() + " " + stale.out() + " " + stale.err());
+    ok(admin, "delete", "node", "kube-node-07");
+    Awaitility.await().atMost(Duration.ofSeconds(30))
+        .until(() -> kubectl(anonymous, "--token", nodeToken, "auth", "whoami").err().contains("Unauthorized"));
+    assertEquals(0, kubectl(anonymous, "--token", token, "auth", "whoami").exit(),
+        "a pod-bound token's node is not checked");
+    Result gone = kubectl(admin, "-n", "x", "create", "token", "robot", "--bound-object-kind", "Node",
+        "--bound-object-name", "kube-node-07");
+    assertTrue(gone.err().contains("nodes \"kube-node-07\" not found"), gone.err());
+  }
+
+  private static String claims(String token) {
+    return new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  @Order(6)
   void theIssuerPublishesItsKeys() throws Exception {
     String config = ok(admin, "get", "--raw", "/.well-known/openid-configuration").out();
     assertTrue(config.contains("\"issuer\":\"https://kubernetes.default.svc.cluster.local\""), config);
@@ -149,7 +209,7 @@ class ServiceAccountTokenKubectlIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aTokenDiesWithItsServiceAccount() throws Exception {
     String token = token();
     ok(admin, "-n", "x", "delete", "serviceaccount", "robot");

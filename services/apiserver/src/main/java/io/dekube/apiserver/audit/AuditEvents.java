@@ -46,10 +46,10 @@ final class AuditEvents {
     UserInfo actor = a.user();
     ObjectNode user = e.putObject("user");
     if (actor != null) {
-      user(user, actor, null);
+      user(user, actor);
       UserInfo effective = ctx.get(UserInfo.CONTEXT_KEY);
       if (ctx.get(Impersonation.ACTOR_KEY) != null && effective != null) {
-        user(e.putObject("impersonatedUser"), effective, ctx.get(Impersonation.EXTRA_KEY));
+        user(e.putObject("impersonatedUser"), effective);
       }
     }
     ArrayNode ips = e.putArray("sourceIPs");
@@ -103,7 +103,7 @@ final class AuditEvents {
     ObjectNode e = Json.object().put("kind", "Event").put("apiVersion", "audit.k8s.io/v1")
         .put("level", d.level().name()).put("auditID", id).put("stage", stage.name())
         .put("requestURI", r.uri()).put("verb", r.verb());
-    user(e.putObject("user"), u, null);
+    user(e.putObject("user"), u);
     e.putArray("sourceIPs").add("127.0.0.1");
     e.put("userAgent", agent);
     boolean after = stage != Stage.RequestReceived;
@@ -173,16 +173,14 @@ final class AuditEvents {
     all.forEach(out::put);
   }
 
-  private static void user(ObjectNode out, UserInfo u, JsonNode extra) {
+  private static void user(ObjectNode out, UserInfo u) {
     out.put("username", u.name());
     if (!u.uid().isEmpty()) {
       out.put("uid", u.uid());
     }
     ArrayNode groups = out.putArray("groups");
     u.groups().forEach(groups::add);
-    if (extra != null && !extra.isEmpty()) {
-      out.set("extra", extra);
-    }
+    u.putExtra(out);
   }
 
   private static void putIfSet(ObjectNode o, String field, String value) {

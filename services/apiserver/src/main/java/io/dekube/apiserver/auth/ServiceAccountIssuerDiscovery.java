@@ -13,24 +13,43 @@ import io.vertx.ext.web.Router;
  * kube-apiserver's service account issuer discovery: {@code /.well-known/openid-configuration} (the
  * issuer, where its keys are, RS256) and {@code /openid/v1/jwks} (the public key as a JWK set), so
  * that other systems can verify the cluster's tokens. Both are non-resource URLs, authorized by RBAC
- * ({@code system:service-account-issuer-discovery} lets ServiceAccounts read them). Stateless; runs
- * on the event loop.
+ * ({@code system:service-account-issuer-discovery} lets ServiceAccounts read them). The issuer is the
+ * first {@code --service-account-issuer}; {@code jwks_uri} is {@code --service-account-jwks-uri} or
+ * this apiserver's address. As kube-apiserver, an issuer that is no https URL without query and
+ * fragment serves no documents (404), and says why in the log. Stateless; runs on the event loop.
  */
 public final class ServiceAccountIssuerDiscovery {
 
   private final String issuer;
   private final RSAPublicKey key;
   private final String keyId;
-  private final Supplier<String> externalAddress;
+  private final Supplier<String> jwksUri;
 
   /**
-   * @param externalAddress {@code host:port} clients reach this apiserver at (for {@code jwks_uri})
+   * @param jwksUri where the key set is published ({@code jwks_uri})
    */
-  public ServiceAccountIssuerDiscovery(String issuer, RSAPublicKey key, String keyId, Supplier<String> externalAddress) {
+  public ServiceAccountIssuerDiscovery(String issuer, RSAPublicKey key, String keyId, Supplier<String> jwksUri) {
     this.issuer = issuer;
     this.key = key;
     this.keyId = keyId;
-    this.externalAddress = externalAddress;
+    this.jwksUri = jwksUri;
+  }
+
+  /**
+   * Adds the two GET routes for {@code options}' issuer, unless kube would refuse to serve them.
+   *
+   * @param externalAddress {@code host:port} clients reach this apiserver at (the default {@code jwks_uri})
+   */
+  public static void mount(Router router, io.dekube.core.serviceaccount.IssuerOptions options, RSAPublicKey key,
+                           String keyId, Supplier<String> externalAddress) {
+    String problem = options.discoveryProblem();
+    if (problem != null) {
+      org.slf4j.LoggerFactory.getLogger(ServiceAccountIssuerDiscovery.class).error("Could not construct pre-rendered "
+          + "responses for ServiceAccountIssuerDiscovery endpoints. Endpoints will not be enabled. Error: {}", problem);
+      return;
+    }
+    new ServiceAccountIssuerDiscovery(options.issuer(), key, keyId, () -> options.jwksUri().isEmpty()
+        ? "https://" + externalAddress.get() + "/openid/v1/jwks" : options.jwksUri()).mount(router);
   }
 
   /** Adds the two GET routes. */
@@ -46,8 +65,7 @@ public final class ServiceAccountIssuerDiscovery {
 
   /** The OpenID provider configuration. */
   ObjectNode configuration() {
-    ObjectNode c = Json.object().put("issuer", issuer).put("jwks_uri", "https://" + externalAddress.get()
-        + "/openid/v1/jwks");
+    ObjectNode c = Json.object().put("issuer", issuer).put("jwks_uri", jwksUri.get());
     c.putArray("response_types_supported").add("id_token");
     c.putArray("subject_types_supported").add("public");
     c.putArray("id_token_signing_alg_values_supported").add(Jws.RS256);

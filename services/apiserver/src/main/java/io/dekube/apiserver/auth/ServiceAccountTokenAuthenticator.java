@@ -3,6 +3,7 @@ package io.dekube.apiserver.auth;
 import io.dekube.core.auth.UserInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.serviceaccount.ServiceAccountInfo;
 import io.dekube.core.serviceaccount.TokenClaims;
 import io.dekube.core.serviceaccount.TokenVerifier;
 import java.nio.charset.StandardCharsets;
@@ -15,11 +16,13 @@ import java.util.Base64;
  * the cluster's issuer must be signed by the service-account key, unexpired, for the API audiences
  * ({@link TokenVerifier}); then its ServiceAccount must still exist with the uid it names, and so
  * must the Pod or Secret it is bound to (a deletion older than a minute counts as gone). A legacy
- * Secret token must also still be the {@code token} of its Secret. The user is
- * {@code system:serviceaccount:<ns>:<name>} with the account's uid and groups
- * {@code system:serviceaccounts}, {@code system:serviceaccounts:<ns>} (the chain adds
- * {@code system:authenticated}). Tokens of other issuers are left to other authenticators. Reads
- * the informer caches only: no I/O; thread-safe.
+ * Secret token must also still be the {@code token} of its Secret; a token bound to a Node (and not
+ * to a pod) needs that Node with its uid. The user is {@code system:serviceaccount:<ns>:<name>} with the
+ * account's uid, groups {@code system:serviceaccounts}, {@code system:serviceaccounts:<ns>} (the chain
+ * adds {@code system:authenticated}) and kube 1.32's extra: the credential id {@code JTI=<jti>}, the
+ * bound pod's name and uid, its node's name and uid ({@link ServiceAccountInfo}); a legacy token has
+ * none, as kube's legacy validator gives none. Tokens of other issuers are left to other
+ * authenticators. Reads the informer caches only: no I/O; thread-safe.
  */
 public final class ServiceAccountTokenAuthenticator implements Authenticator {
 
@@ -30,6 +33,8 @@ public final class ServiceAccountTokenAuthenticator implements Authenticator {
     ObjectNode pod(String namespace, String name);
 
     ObjectNode secret(String namespace, String name);
+
+    ObjectNode node(String name);
   }
 
   private final TokenVerifier verifier;
@@ -74,7 +79,14 @@ public final class ServiceAccountTokenAuthenticator implements Authenticator {
     if (problem != null) {
       return AuthResult.rejected(problem);
     }
-    return AuthResult.user(new UserInfo(c.subject(), c.account().uid(), TokenClaims.groups(c.namespace())));
+    if (c.legacy()) {
+      return AuthResult.user(new UserInfo(c.subject(), c.account().uid(), TokenClaims.groups(c.namespace())));
+    }
+    // kube reads the node of a pod-bound token from its claims alone; a node-bound token's node was checked
+    TokenClaims.Ref pod = c.pod() == null ? new TokenClaims.Ref("", "") : c.pod();
+    TokenClaims.Ref node = c.node() == null ? new TokenClaims.Ref("", "") : c.node();
+    return AuthResult.user(new ServiceAccountInfo(c.namespace(), c.account().name(), c.account().uid(), pod.name(),
+        pod.uid(), ServiceAccountInfo.credentialIdForJti(c.id()), node.name(), node.uid()).userInfo());
   }
 
   /** The audiences a token of ours names: its {@code aud}, or the API audiences for a legacy token. */
@@ -109,6 +121,9 @@ public final class ServiceAccountTokenAuthenticator implements Authenticator {
     }
     if (problem == null && c.pod() != null) {
       problem = boundObjectProblem("pod", objects.pod(c.namespace(), c.pod().name()), c.pod(), now);
+    }
+    if (problem == null && c.pod() == null && c.node() != null) {
+      problem = boundObjectProblem("node", objects.node(c.node().name()), c.node(), now);
     }
     return problem;
   }

@@ -24,8 +24,7 @@ import java.util.Map;
  */
 public final class Impersonation implements Handler<RoutingContext> {
 
-  /** The context keys of the impersonated user's extras and of the authenticated user who impersonates. */
-  public static final String EXTRA_KEY = "authz.impersonated-extra";
+  /** The context key of the authenticated user who impersonates. */
   public static final String ACTOR_KEY = "authz.actor";
   private static final String SA_PREFIX = "system:serviceaccount:";
 
@@ -33,11 +32,6 @@ public final class Impersonation implements Handler<RoutingContext> {
 
   public Impersonation(RbacAuthorizer authorizer) {
     this.authorizer = authorizer;
-  }
-
-  /** The extra attributes of an impersonated user, or null. */
-  static ObjectNode extraOf(RoutingContext ctx) {
-    return ctx.get(EXTRA_KEY);
   }
 
   @Override
@@ -62,9 +56,6 @@ public final class Impersonation implements Handler<RoutingContext> {
       UserInfo actor = ctx.get(UserInfo.CONTEXT_KEY);
       ctx.put(UserInfo.CONTEXT_KEY, impersonate(actor, name, groups, uid, extra));
       ctx.put(ACTOR_KEY, actor);
-      if (!extra.isEmpty()) {
-        ctx.put(EXTRA_KEY, extra);
-      }
       ctx.next();
     } catch (StatusException e) {
       StatusResponses.send(ctx, e);
@@ -95,7 +86,13 @@ public final class Impersonation implements Handler<RoutingContext> {
     }
     extra.fields().forEachRemaining(e -> e.getValue().forEach(v -> check(Attributes.resource(actor, "impersonate",
         "authentication.k8s.io", "userextras", e.getKey(), "", v.asText()))));
-    UserInfo user = new UserInfo(name, uid, newGroups);
+    Map<String, List<String>> extras = new java.util.LinkedHashMap<>();
+    extra.fields().forEachRemaining(e -> {
+      List<String> values = new ArrayList<>();
+      e.getValue().forEach(v -> values.add(v.asText()));
+      extras.put(e.getKey(), values);
+    });
+    UserInfo user = new UserInfo(name, uid, newGroups, extras);
     return name.equals(UserInfo.ANONYMOUS_NAME) ? user.withGroup(UserInfo.UNAUTHENTICATED)
         : user.withGroup(UserInfo.AUTHENTICATED);
   }

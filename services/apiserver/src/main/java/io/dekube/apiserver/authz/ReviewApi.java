@@ -192,6 +192,7 @@ public final class ReviewApi {
       }
       ArrayNode groups = info.putArray("groups");
       user.groups().forEach(groups::add);
+      user.putExtra(info);
       ArrayNode audiences = status.putArray("audiences");
       outcome.audiences().forEach(audiences::add);
     } else {
@@ -207,10 +208,7 @@ public final class ReviewApi {
     }
     ArrayNode groups = info.putArray("groups");
     user.groups().forEach(groups::add);
-    ObjectNode extra = Impersonation.extraOf(ctx);
-    if (extra != null && !extra.isEmpty()) {
-      info.set("extra", extra);
-    }
+    user.putExtra(info);
   }
 
   private static List<String> strings(JsonNode array) {

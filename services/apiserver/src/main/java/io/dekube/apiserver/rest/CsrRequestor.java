@@ -6,7 +6,7 @@ import io.dekube.core.auth.UserInfo;
 
 /**
  * kube's CertificateSigningRequest strategy on create: the request names who asked for it in
- * {@code spec.username}, {@code spec.uid} and {@code spec.groups} — the authenticated (or
+ * {@code spec.username}, {@code spec.uid}, {@code spec.groups} and {@code spec.extra} — the authenticated (or
  * impersonated) user of the create, whatever the client wrote there — and starts without status. Approvers
  * read them, and so does {@code kubectl get csr}'s REQUESTOR column.
  */
@@ -38,5 +38,6 @@ final class CsrRequestor {
     }
     ArrayNode groups = spec.putArray("groups");
     user.groups().forEach(groups::add);
+    user.putExtra(spec);
   }
 }

@@ -134,11 +134,11 @@ public final class RestApi {
   }
 
   /**
-   * Serves {@code serviceaccounts/token} (TokenRequest) with this signer; tokens name
-   * {@code apiAudiences} unless the request names others. Without it the subresource answers 503.
+   * Serves {@code serviceaccounts/token} (TokenRequest) with this signer; tokens name its API audiences
+   * unless the request names others. Without it the subresource answers 503.
    */
-  public RestApi withTokenSigner(io.dekube.core.serviceaccount.TokenSigner signer, java.util.List<String> apiAudiences) {
-    tokens = new TokenRequests(reads, caches, registry, signer, apiAudiences, writes::admission);
+  public RestApi withTokenSigner(io.dekube.core.serviceaccount.TokenSigner signer) {
+    tokens = new TokenRequests(reads, caches, registry, signer, writes::admission);
     return this;
   }
 

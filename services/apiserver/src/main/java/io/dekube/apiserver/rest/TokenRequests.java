@@ -9,12 +9,12 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import io.dekube.core.serviceaccount.ServiceAccountInfo;
 import io.dekube.core.serviceaccount.TokenClaims;
 import io.dekube.core.serviceaccount.TokenSigner;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -25,11 +25,15 @@ import io.dekube.store.admission.webhook.AdmissionAttributes;
  * as kube-apiserver's: POST a TokenRequest, get it back with {@code status.token} and
  * {@code status.expirationTimestamp} ({@code kubectl create token}). {@code spec.expirationSeconds}
  * defaults to 3600 and must lie in [600 s, 2^32 s]; {@code spec.audiences} default to the API
- * audiences; {@code spec.boundObjectRef} binds the token to a Pod (and its Node) or a Secret of the
- * namespace, whose uid must match when given, and a pod must run as this ServiceAccount. A pod token
- * of 3607 s for the API audiences is extended to a year with {@code warnafter}, as kube's
- * {@code --service-account-extend-token-expiration}. Runs on the request's event loop; signing is
- * a few hundred microseconds of CPU.
+ * audiences; {@code spec.boundObjectRef} binds the token to a Pod (and its Node: name and uid, the
+ * name alone when the Node is not found), a Node (kube's ServiceAccountTokenNodeBinding, beta and on in
+ * 1.32) or a Secret of the namespace, whose uid must match when given, and a pod must run as this
+ * ServiceAccount. A request past {@code --service-account-max-token-expiration} is shortened to it,
+ * with kube's warning; a pod token of 3607 s for the API audiences is extended to a year with
+ * {@code warnafter} ({@code --service-account-extend-token-expiration}). Every token has a {@code jti}
+ * (ServiceAccountTokenJTI), which the request's audit events name as
+ * {@code authentication.kubernetes.io/issued-credential-id}. Runs on the request's event loop; signing
+ * is a few hundred microseconds of CPU.
  */
 final class TokenRequests {
 
@@ -38,21 +42,21 @@ final class TokenRequests {
       "TokenRequest");
   private static final long MIN_SECONDS = 600;
   private static final long MAX_SECONDS = 1L << 32;
+  /** The audit annotation naming a new token's credential id, kube's {@code IssuedCredentialIDAuditAnnotationKey}. */
+  static final String ISSUED_CREDENTIAL_ID = "authentication.kubernetes.io/issued-credential-id";
 
   private final ReadHandler reads;
   private final Function<ResourceType, ObjectCache> caches;
   private final ResourceRegistry registry;
   private final TokenSigner signer;
-  private final List<String> apiAudiences;
   private final Supplier<DynamicAdmission> admission;
 
   TokenRequests(ReadHandler reads, Function<ResourceType, ObjectCache> caches, ResourceRegistry registry,
-                TokenSigner signer, List<String> apiAudiences, Supplier<DynamicAdmission> admission) {
+                TokenSigner signer, Supplier<DynamicAdmission> admission) {
     this.reads = reads;
     this.caches = caches;
     this.registry = registry;
     this.signer = signer;
-    this.apiAudiences = List.copyOf(apiAudiences);
     this.admission = admission;
   }
 
@@ -119,7 +123,7 @@ final class TokenRequests {
     List<String> audiences = new ArrayList<>();
     spec.path("audiences").forEach(a -> audiences.add(a.asText()));
     if (audiences.isEmpty()) {
-      audiences.addAll(apiAudiences);
+      audiences.addAll(signer.options().apiAudiences());
     }
     JsonNode meta = sa.path("metadata");
     TokenSigner.Binding binding = TokenSigner.Binding.account(r.namespace(), r.name(), meta.path("uid").asText());
@@ -127,15 +131,20 @@ final class TokenRequests {
     if (ref.isObject() && !ref.isEmpty()) {
       binding = bind(r, binding, ref);
     }
-    boolean kubeAudiences = new HashSet<>(apiAudiences).containsAll(audiences);
-    TokenSigner.Issued issued = signer.bound(binding, audiences, seconds, kubeAudiences, Instant.now());
+    TokenSigner.Issued issued = signer.bound(binding, audiences, seconds, Instant.now());
+    if (issued.expirationSeconds() != seconds) {
+      Responses.warnings(r.ctx(), List.of("requested expiration of " + seconds + " seconds shortened to "
+          + issued.expirationSeconds() + " seconds"));
+    }
+    io.dekube.apiserver.audit.AuditHandler.annotate(r.ctx(), java.util.Map.of(ISSUED_CREDENTIAL_ID,
+        ServiceAccountInfo.credentialIdForJti(issued.claims().id())));
     ObjectNode out = Json.object().put("kind", "TokenRequest").put("apiVersion", API_VERSION);
     ObjectNode outMeta = out.putObject("metadata").put("name", r.name()).put("namespace", r.namespace());
     outMeta.put("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     ObjectNode outSpec = out.putObject("spec");
     ArrayNode aud = outSpec.putArray("audiences");
     audiences.forEach(aud::add);
-    outSpec.put("expirationSeconds", seconds);
+    outSpec.put("expirationSeconds", issued.expirationSeconds());
     if (ref.isObject() && !ref.isEmpty()) {
       outSpec.set("boundObjectRef", ref.deepCopy());
     } else {
@@ -151,39 +160,53 @@ final class TokenRequests {
     String apiVersion = ref.path("apiVersion").asText("");
     String name = ref.path("name").asText("");
     String uid = ref.path("uid").asText("");
-    if (!apiVersion.isEmpty() && !apiVersion.equals("v1") || !kind.equals("Pod") && !kind.equals("Secret")) {
-      throw StatusException.badRequest("cannot bind token to object of type " + (apiVersion.isEmpty() ? "" : apiVersion
-          + ", Kind=") + kind);
+    // as kube's schema.FromAPIVersionAndKind: the core group is an apiVersion without a slash, any version
+    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+    String resource = switch (kind) {
+      case "Pod" -> "pods";
+      case "Node" -> "nodes";
+      case "Secret" -> "secrets";
+      default -> "";
+    };
+    if (!group.isEmpty() || resource.isEmpty()) {
+      String version = apiVersion.contains("/") ? apiVersion.substring(apiVersion.indexOf('/') + 1) : apiVersion;
+      throw StatusException.badRequest("cannot bind token to object of type " + group + "/" + version + ", Kind="
+          + kind);
     }
-    ResourceType type = registry.byResourceName(kind.equals("Pod") ? "pods" : "secrets").orElseThrow();
-    ObjectNode target = caches.apply(type).get(r.namespace(), name);
+    ResourceType type = registry.byResourceName(resource).orElseThrow();
+    ObjectNode target = caches.apply(type).get(kind.equals("Node") ? "" : r.namespace(), name);
     if (target == null) {
       throw StatusException.notFound(type, name);
     }
     String actualUid = target.path("metadata").path("uid").asText();
+    if (kind.equals("Pod")) {
+      String podAccount = target.path("spec").path("serviceAccountName").asText("");
+      if (!podAccount.equals(r.name())) {
+        throw StatusException.badRequest("cannot bind token for serviceaccount \"" + r.name() + "\" to pod running "
+            + "with different serviceaccount name.");
+      }
+    }
     if (!uid.isEmpty() && !uid.equals(actualUid)) {
-      throw new StatusException(409, "Conflict", "Operation cannot be fulfilled on " + type.plural() + " \"" + name
+      // kube names the kind where it names a resource: "on Pod", "on Node", "on Secret"
+      throw new StatusException(409, "Conflict", "Operation cannot be fulfilled on " + kind + " \"" + name
           + "\": the UID in the bound object reference (" + uid + ") does not match the UID in record. The object "
           + "might have been deleted and then recreated");
     }
-    if (kind.equals("Secret")) {
-      return binding.withSecret(name, actualUid);
-    }
-    String podAccount = target.path("spec").path("serviceAccountName").asText("");
-    if (!podAccount.equals(r.name())) {
-      throw StatusException.badRequest("cannot bind token for serviceaccount \"" + r.name() + "\" to pod running with "
-          + "different serviceaccount name.");
-    }
-    return binding.withPod(name, actualUid, node(target.path("spec").path("nodeName").asText("")));
+    return switch (kind) {
+      case "Secret" -> binding.withSecret(name, actualUid);
+      case "Node" -> binding.withNode(name, actualUid);
+      default -> binding.withPod(name, actualUid, node(target.path("spec").path("nodeName").asText("")));
+    };
   }
 
+  /** The node of a bound pod: its name and uid, the name alone when the Node is not found, as kube's. */
   private TokenClaims.Ref node(String nodeName) {
     if (nodeName.isEmpty()) {
       return null;
     }
     ResourceType nodes = registry.byResourceName("nodes").orElseThrow();
     ObjectNode node = caches.apply(nodes).get("", nodeName);
-    return node == null ? null : new TokenClaims.Ref(nodeName, node.path("metadata").path("uid").asText());
+    return new TokenClaims.Ref(nodeName, node == null ? "" : node.path("metadata").path("uid").asText());
   }
 
   private static StatusException invalid(String name, String field, long value, String detail) {

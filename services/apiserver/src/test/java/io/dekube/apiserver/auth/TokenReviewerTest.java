@@ -26,7 +26,7 @@ class TokenReviewerTest {
   private final TokenReviewer reviewer = new TokenReviewer(
       List.of(new TokenFileAuthenticator(List.of(new CsvUserFile.Entry("file-token", "ops", "uid-1",
           List.of("dev"))))),
-      new ServiceAccountTokenAuthenticator(new TokenVerifier(List.of(KEY.publicKey()), API, List.of(API)),
+      new ServiceAccountTokenAuthenticator(new TokenVerifier(List.of(KEY.publicKey()), List.of(API), List.of(API)),
           new ServiceAccountTokenAuthenticator.Objects() {
             @Override
             public ObjectNode serviceAccount(String namespace, String name) {
@@ -35,14 +35,26 @@ class TokenReviewerTest {
 
             @Override
             public ObjectNode pod(String namespace, String name) {
-              return null;
+              return objects.get("pod/" + namespace + "/" + name);
             }
 
             @Override
             public ObjectNode secret(String namespace, String name) {
               return null;
             }
+
+            @Override
+            public ObjectNode node(String name) {
+              return objects.get("node/" + name);
+            }
           }, Clock.fixed(NOW, ZoneOffset.UTC)));
+  private final java.util.Map<String, ObjectNode> objects = new java.util.HashMap<>();
+
+  private static ObjectNode object(String name, String uid) {
+    ObjectNode o = Json.object();
+    Json.metadata(o).put("name", name).put("uid", uid);
+    return o;
+  }
 
   private static ObjectNode account() {
     ObjectNode sa = Json.object();
@@ -51,7 +63,7 @@ class TokenReviewerTest {
   }
 
   private String token(List<String> audiences, long issuedSecondsAgo) {
-    return signer.bound(TokenSigner.Binding.account("d", "scraper", "sa-uid"), audiences, 600, false,
+    return signer.bound(TokenSigner.Binding.account("d", "scraper", "sa-uid"), audiences, 600,
         NOW.minusSeconds(issuedSecondsAgo)).token();
   }
 
@@ -86,5 +98,35 @@ class TokenReviewerTest {
   void theTokenFilesTokensCountForTheApiAudiencesOnly() {
     assertEquals("ops [dev, system:authenticated] [" + API + "]", outcome("file-token", List.of()));
     assertEquals("invalid bearer token", outcome("file-token", List.of("vault")));
+  }
+
+  @Test
+  void aPodTokensUserNamesItsCredentialPodAndNodeAsKube() {
+    objects.put("pod/d/web", object("web", "pod-uid"));
+    TokenSigner.Issued issued = signer.bound(TokenSigner.Binding.account("d", "scraper", "sa-uid")
+        .withPod("web", "pod-uid", new TokenClaims.Ref("kube-node-01", "node-uid")), List.of(), 600, NOW);
+    TokenReviewer.Outcome o = reviewer.review(issued.token(), List.of());
+    assertEquals(java.util.Map.of("authentication.kubernetes.io/credential-id", List.of("JTI=" + issued.claims().id()),
+        "authentication.kubernetes.io/pod-name", List.of("web"), "authentication.kubernetes.io/pod-uid",
+        List.of("pod-uid"), "authentication.kubernetes.io/node-name", List.of("kube-node-01"),
+        "authentication.kubernetes.io/node-uid", List.of("node-uid")), o.user().extra());
+    assertEquals("sa-uid", o.user().uid());
+    // a pod-bound token's node is read from its claims, not checked
+    assertEquals(true, reviewer.review(issued.token(), List.of()).authenticated());
+  }
+
+  @Test
+  void aNodeBoundTokenLivesAsLongAsItsNode() {
+    String token = signer.bound(TokenSigner.Binding.account("d", "scraper", "sa-uid").withNode("kube-node-01",
+        "node-uid"), List.of(), 600, NOW).token();
+    assertEquals("[invalid bearer token, service account token has been invalidated]", outcome(token, List.of()));
+    objects.put("node/kube-node-01", object("kube-node-01", "node-uid"));
+    TokenReviewer.Outcome o = reviewer.review(token, List.of());
+    assertEquals(List.of("kube-node-01"), o.user().extra().get("authentication.kubernetes.io/node-name"));
+    assertEquals(List.of("node-uid"), o.user().extra().get("authentication.kubernetes.io/node-uid"));
+    assertEquals(null, o.user().extra().get("authentication.kubernetes.io/pod-name"));
+    objects.put("node/kube-node-01", object("kube-node-01", "other-uid"));
+    assertEquals("[invalid bearer token, node UID (other-uid) does not match service account node ref claim "
+        + "(node-uid)]", outcome(token, List.of()));
   }
 }

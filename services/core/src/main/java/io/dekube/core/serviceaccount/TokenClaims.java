@@ -27,7 +27,8 @@ import java.util.List;
  * @param account    the service account
  * @param pod        the pod the token is bound to, or null
  * @param secret     the secret the token is bound to (or, legacy, stored in), or null
- * @param node       the node of the bound pod, or null
+ * @param node       the node of the bound pod (its uid "" when the node was not found), the node the token is
+ *                   bound to, or null
  * @param warnAfter  epoch seconds after which an extended token counts as stale (0 = none)
  */
 public record TokenClaims(String issuer, String subject, List<String> audiences, long issuedAt, long notBefore,
@@ -100,9 +101,16 @@ public record TokenClaims(String issuer, String subject, List<String> audiences,
     return o;
   }
 
+  /** A reference as kube's claims write one: an empty name or uid is left out. */
   private static void ref(ObjectNode parent, String field, Ref ref) {
     if (ref != null) {
-      parent.putObject(field).put("name", ref.name()).put("uid", ref.uid());
+      ObjectNode o = parent.putObject(field);
+      if (!ref.name().isEmpty()) {
+        o.put("name", ref.name());
+      }
+      if (!ref.uid().isEmpty()) {
+        o.put("uid", ref.uid());
+      }
     }
   }
 

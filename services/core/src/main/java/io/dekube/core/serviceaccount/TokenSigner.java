@@ -23,20 +23,25 @@ public final class TokenSigner {
   public static final long DEFAULT_SECONDS = 3600;
 
   private final ServiceAccountKey key;
-  private final String issuer;
+  private final IssuerOptions options;
 
-  public TokenSigner(ServiceAccountKey key, String issuer) {
+  /** A signer for the issuer, audiences and expiry rules of {@code options}. */
+  public TokenSigner(ServiceAccountKey key, IssuerOptions options) {
     this.key = key;
-    this.issuer = issuer;
+    this.options = options;
   }
 
   /** A signer with kube's default issuer. */
   public static TokenSigner of(ServiceAccountKey key) {
-    return new TokenSigner(key, TokenClaims.ISSUER);
+    return new TokenSigner(key, IssuerOptions.defaults());
   }
 
   public String issuer() {
-    return issuer;
+    return options.issuer();
+  }
+
+  public IssuerOptions options() {
+    return options;
   }
 
   public ServiceAccountKey key() {
@@ -44,13 +49,13 @@ public final class TokenSigner {
   }
 
   /**
-   * A token and the expiry its requester is told (for an extended token, the requested one, not
-   * the real {@code exp}).
+   * A token, the expiry its requester is told (for an extended token, the requested one, not the real
+   * {@code exp}) and the {@code expirationSeconds} granted (shorter than asked past the maximum).
    */
-  public record Issued(String token, Instant expirationTimestamp, TokenClaims claims) {
+  public record Issued(String token, Instant expirationTimestamp, long expirationSeconds, TokenClaims claims) {
   }
 
-  /** What a bound token names: the account, and optionally the pod (with its node) or secret it is bound to. */
+  /** What a bound token names: the account, and optionally the pod (with its node), the node or secret it is bound to. */
   public record Binding(String namespace, Ref account, Ref pod, Ref node, Ref secret) {
     /** A token bound to nothing but the account. */
     public static Binding account(String namespace, String name, String uid) {
@@ -64,25 +69,34 @@ public final class TokenSigner {
     public Binding withSecret(String name, String uid) {
       return new Binding(namespace, account, null, null, new Ref(name, uid));
     }
+
+    /** Bound to a Node (kube's ServiceAccountTokenNodeBinding): the token lives as long as that node. */
+    public Binding withNode(String name, String uid) {
+      return new Binding(namespace, account, null, new Ref(name, uid), null);
+    }
   }
 
   /**
-   * A bound token. A pod-bound token asked for {@link #WARN_ONLY_SECONDS} with the API audiences is
-   * extended to a year with a {@code warnafter} claim, as kube-apiserver's
-   * {@code --service-account-extend-token-expiration} does, when {@code extend} is set.
+   * A bound token, as kube's TokenRequest issues it: no {@code audiences} means the API audiences; a
+   * request longer than {@code --service-account-max-token-expiration} is shortened to it; then a
+   * pod-bound token of {@link #WARN_ONLY_SECONDS} for API audiences only is extended to a year with a
+   * {@code warnafter} claim, unless {@code --service-account-extend-token-expiration=false}.
    */
-  public Issued bound(Binding b, List<String> audiences, long expirationSeconds, boolean extend, Instant now) {
+  public Issued bound(Binding b, List<String> audiences, long expirationSeconds, Instant now) {
+    List<String> aud = audiences.isEmpty() ? options.apiAudiences() : audiences;
+    long max = options.maxExpiration().toSeconds();
+    long seconds = max > 0 && expirationSeconds > max ? max : expirationSeconds;
     long iat = now.getEpochSecond();
-    long exp = expirationSeconds;
+    long exp = seconds;
     long warnAfter = 0;
-    if (extend && b.pod() != null && expirationSeconds == WARN_ONLY_SECONDS) {
-      warnAfter = iat + expirationSeconds;
+    if (options.extendExpiration() && b.pod() != null && seconds == WARN_ONLY_SECONDS && options.kubeAudiences(aud)) {
+      warnAfter = iat + seconds;
       exp = EXTENDED_SECONDS;
     }
-    TokenClaims claims = new TokenClaims(issuer, TokenClaims.username(b.namespace(), b.account().name()), audiences,
-        iat, iat, iat + exp, UUID.randomUUID().toString(), b.namespace(), b.account(), b.pod(), b.secret(), b.node(),
-        warnAfter);
-    return new Issued(sign(claims), now.plus(Duration.ofSeconds(expirationSeconds)), claims);
+    TokenClaims claims = new TokenClaims(options.issuer(), TokenClaims.username(b.namespace(), b.account().name()),
+        aud, iat, iat, iat + exp, UUID.randomUUID().toString(), b.namespace(), b.account(), b.pod(), b.secret(),
+        b.node(), warnAfter);
+    return new Issued(sign(claims), now.plus(Duration.ofSeconds(seconds)), seconds, claims);
   }
 
   /** A legacy token for a {@code kubernetes.io/service-account-token} Secret: no expiry, no audience. */

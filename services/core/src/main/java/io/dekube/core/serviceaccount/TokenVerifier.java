@@ -33,23 +33,24 @@ public final class TokenVerifier {
   }
 
   private final List<RSAPublicKey> keys;
-  private final String issuer;
+  private final List<String> issuers;
   private final List<String> apiAudiences;
 
   /**
    * @param keys         the verification keys
-   * @param issuer       the accepted issuer of bound tokens (legacy tokens are always accepted)
+   * @param issuers      the accepted issuers of bound tokens ({@code --service-account-issuer}, each of them;
+   *                     legacy tokens are always accepted)
    * @param apiAudiences {@code --api-audiences}: a token must name one of them
    */
-  public TokenVerifier(List<RSAPublicKey> keys, String issuer, List<String> apiAudiences) {
+  public TokenVerifier(List<RSAPublicKey> keys, List<String> issuers, List<String> apiAudiences) {
     this.keys = List.copyOf(keys);
-    this.issuer = issuer;
+    this.issuers = List.copyOf(issuers);
     this.apiAudiences = List.copyOf(apiAudiences);
   }
 
   /** A verifier of one key, kube's default issuer and audience. */
   public static TokenVerifier of(RSAPublicKey key) {
-    return new TokenVerifier(List.of(key), TokenClaims.ISSUER, List.of(TokenClaims.ISSUER));
+    return new TokenVerifier(List.of(key), List.of(TokenClaims.ISSUER), List.of(TokenClaims.ISSUER));
   }
 
   public List<String> apiAudiences() {
@@ -72,7 +73,7 @@ public final class TokenVerifier {
       return new NotOurs();
     }
     String iss = parsed.payload().path("iss").asText("");
-    if (!issuer.equals(iss) && !TokenClaims.LEGACY_ISSUER.equals(iss)) {
+    if (!issuers.contains(iss) && !TokenClaims.LEGACY_ISSUER.equals(iss)) {
       return new NotOurs();
     }
     if (!Jws.RS256.equals(parsed.header().path("alg").asText())) {

@@ -17,7 +17,9 @@ import java.util.function.Function;
 /**
  * The kubelet's token manager: the token of each projected {@code serviceAccountToken} source,
  * bound to its pod (and node), as the kubelet gets them from the TokenRequest API — here signed
- * with the cluster's key, after the same checks (the ServiceAccount exists and is the pod's). A
+ * with the cluster's key and the apiserver's issuer options (issuer, API audiences for a projection
+ * without one, maximum and extended expiry), after the same checks (the ServiceAccount exists and is
+ * the pod's). A
  * token is cached per pod, account, audience and expiry, and renewed once 80 % of its life has
  * passed or it is older than 24 h, as kube's kubelet does. Thread-safe; signing costs about a
  * millisecond of CPU, so call it off the event loop.
@@ -80,14 +82,14 @@ public final class TokenManager {
     TokenClaims.Ref node = null;
     String nodeName = pod.getSpec().getNodeName();
     ObjectNode nodeObject = nodeName == null ? null : nodes.apply(nodeName);
-    if (nodeObject != null) {
-      node = new TokenClaims.Ref(nodeName, nodeObject.path("metadata").path("uid").asText());
+    if (nodeName != null && !nodeName.isEmpty()) { // the name alone when the Node is not found, as kube's
+      node = new TokenClaims.Ref(nodeName, nodeObject == null ? "" : nodeObject.path("metadata").path("uid").asText());
     }
     TokenSigner.Binding binding = TokenSigner.Binding.account(key.namespace(), key.account(),
         sa.path("metadata").path("uid").asText()).withPod(pod.getMetadata().getName(), key.podUid(), node);
-    List<String> audiences = key.audience().isEmpty() ? List.of(TokenClaims.ISSUER) : List.of(key.audience());
-    boolean apiAudience = key.audience().isEmpty() || key.audience().equals(TokenClaims.ISSUER);
-    TokenSigner.Issued issued = signer.bound(binding, audiences, key.seconds(), apiAudience, now);
+    // as kube's kubelet: no audience asks for the apiserver's (--api-audiences)
+    List<String> audiences = key.audience().isEmpty() ? List.of() : List.of(key.audience());
+    TokenSigner.Issued issued = signer.bound(binding, audiences, key.seconds(), now);
     return new Entry(issued.token(), now, issued.expirationTimestamp());
   }
 

@@ -64,13 +64,16 @@ final class ProtoJson {
       "MutatingWebhookConfiguration.Webhooks", "Validation.Expression", "Variable.Name", "Variable.Expression");
 
   /**
-   * The JSON name of a message's field: the proto name, except JSONSchemaProps' {@code $ref},
-   * {@code $schema} and {@code x-kubernetes-*}, and the few admissionregistration fields kube's
+   * The JSON name of a message's field: the proto name, except BoundObjectReference's {@code uID}
+   * ({@code uid}), JSONSchemaProps' {@code $ref}, {@code $schema} and {@code x-kubernetes-*}, and the few admissionregistration fields kube's
    * protos name after the Go field ({@code Webhooks}), whose JSON names start lower-case (others, as
    * DaemonEndpoint's {@code Port}, are upper-case in JSON too).
    */
   static String jsonName(Descriptor owner, FieldDescriptor f) {
     String n = f.getName();
+    if (owner.getName().equals("BoundObjectReference") && n.equals("uID")) {
+      return "uid"; // a TokenRequest's spec.boundObjectRef.uid (kubectl create token --bound-object-uid)
+    }
     if (LOWER_CASED.contains(owner.getName() + "." + n)) {
       return Character.toLowerCase(n.charAt(0)) + n.substring(1);
     }

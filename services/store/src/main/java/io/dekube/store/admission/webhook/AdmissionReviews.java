@@ -81,6 +81,7 @@ final class AdmissionReviews {
     }
     ArrayNode groups = user.putArray("groups");
     a.user().groups().forEach(groups::add);
+    a.user().putExtra(user);
     r.set("object", a.object() == null ? Json.MAPPER.nullNode() : a.object());
     r.set("oldObject", a.oldObject() == null ? Json.MAPPER.nullNode() : a.oldObject());
     r.put("dryRun", a.dryRun());
