@@ -134,7 +134,7 @@ public final class CelEngine {
     }
     try {
       CelRuntime.Program program = RUNTIME.createProgram(ast);
-      return new Compiled(new CelProgram(expr, program, type, idents(ast)), null);
+      return new Compiled(new CelProgram(expr, program, type, idents(ast), ast), null);
     } catch (CelEvaluationException e) {
       return new Compiled(null, "compilation failed: " + e.getMessage());
     }

@@ -68,7 +68,9 @@ public final class SchemaRules {
   /** Compiles every rule of {@code schema}; errors name fields under {@code basePath}. */
   public static SchemaRules compile(JsonNode schema, String basePath) {
     List<SchemaError> errors = new ArrayList<>();
-    Node root = schema == null || !schema.isObject() ? null : node(schema, basePath, true, errors);
+    RuleCosts costs = new RuleCosts();
+    Node root = schema == null || !schema.isObject() ? null : node(schema, basePath, true, 1L, errors, costs);
+    errors.addAll(costs.totalErrors(basePath));
     return new SchemaRules(root, errors);
   }
 
@@ -86,24 +88,31 @@ public final class SchemaRules {
     return root;
   }
 
-  private static Node node(JsonNode s, String path, boolean isRoot, List<SchemaError> errors) {
-    List<Rule> rules = rules(s, path, isRoot, errors);
+  /**
+   * {@code cardinality}: the most times the node's rules can run for one object (the product of the
+   * maxItems and maxProperties above it), null when a list or map above it is unbounded.
+   */
+  private static Node node(JsonNode s, String path, boolean isRoot, Long cardinality, List<SchemaError> errors,
+                           RuleCosts costs) {
+    List<Rule> rules = rules(s, path, isRoot, cardinality, errors, costs);
     Map<String, Node> props = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = s.path("properties").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (e.getValue().isObject()) {
-        Node child = node(e.getValue(), path + ".properties[" + e.getKey() + "]", false, errors);
+        Node child = node(e.getValue(), path + ".properties[" + e.getKey() + "]", false, cardinality, errors, costs);
         if (child != null) {
           props.put(e.getKey(), child);
         }
       }
     }
-    Node additional = s.path("additionalProperties").isObject()
-        ? node(s.get("additionalProperties"), path + ".additionalProperties", false, errors) : null;
-    Node items = s.path("items").isObject() ? node(s.get("items"), path + ".items", false, errors) : null;
+    Node additional = s.path("additionalProperties").isObject() ? node(s.get("additionalProperties"),
+        path + ".additionalProperties", false, RuleCosts.times(cardinality, s.get("maxProperties")), errors, costs)
+        : null;
+    Node items = s.path("items").isObject() ? node(s.get("items"), path + ".items", false,
+        RuleCosts.times(cardinality, s.get("maxItems")), errors, costs) : null;
     List<Node> allOf = new ArrayList<>();
     for (int i = 0; i < s.path("allOf").size(); i++) {
-      Node n = node(s.get("allOf").get(i), path + ".allOf[" + i + "]", isRoot, errors);
+      Node n = node(s.get("allOf").get(i), path + ".allOf[" + i + "]", isRoot, cardinality, errors, costs);
       if (n != null) {
         allOf.add(n);
       }
@@ -118,7 +127,8 @@ public final class SchemaRules {
     return new Node(s, s.path("type").asText(""), rules, props, additional, items, allOf, mapKeys, isRoot);
   }
 
-  private static List<Rule> rules(JsonNode s, String path, boolean isRoot, List<SchemaError> errors) {
+  private static List<Rule> rules(JsonNode s, String path, boolean isRoot, Long cardinality, List<SchemaError> errors,
+                                  RuleCosts costs) {
     List<Rule> out = new ArrayList<>();
     JsonNode list = s.path("x-kubernetes-validations");
     SchemaTypes.Declared declared = list.size() == 0 ? null : SchemaTypes.of(s, isRoot);
@@ -134,6 +144,9 @@ public final class SchemaRules {
       boolean optionalOld = r.path("optionalOldSelf").asBoolean(false);
       Map<String, CelType> vars = Map.of("self", self, "oldSelf", optionalOld ? OptionalType.create(self) : self);
       CelEngine.Compiled rule = CelEngine.compile(text, vars, declared.provider(), true);
+      if (rule.ok()) {
+        costs.rule(field + ".rule", rule.program(), declared.self(), cardinality, errors);
+      }
       if (!rule.ok()) {
         errors.add(new SchemaError("FieldValueInvalid", field + ".rule", "Invalid value: " + goStruct(r) + ": "
             + rule.error()));
@@ -167,6 +180,7 @@ public final class SchemaRules {
           continue;
         }
         msg = m.program();
+        costs.messageExpression(field + ".messageExpression", msg, declared.self(), errors);
       }
       String reason = r.path("reason").asText("");
       if (!reason.isEmpty() && !REASONS.contains(reason)) {

@@ -41,10 +41,10 @@ public final class SchemaTypes {
   /** kube's {@code DefaultMaxRequestSizeBytes}: the largest request the apiserver takes. */
   static final long MAX_REQUEST_SIZE = 3L * 1024 * 1024;
   private static final long MIN_STRING_SIZE = 2;
-  private static final long MIN_DURATION_SIZE = 4;
+  private static final long MIN_DURATION_SIZE = 3;
   private static final long MAX_DURATION_SIZE = 32;
   private static final long DATE_SIZE = 12;
-  private static final long MIN_DATETIME_SIZE = 22;
+  private static final long MIN_DATETIME_SIZE = 21;
   private static final long MAX_DATETIME_SIZE = 39;
   private static final AtomicLong NAMES = new AtomicLong();
 

@@ -57,4 +57,48 @@ class CustomResourceDefinitionRulesTest {
     assertTrue(e.getMessage().contains("compilation failed: ERROR: <input>:1:5: undefined field 'replicaz'"),
         e.getMessage());
   }
+
+  private static final String TAGS = """
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata: {name: boxes.cel.example.com}
+      spec:
+        group: cel.example.com
+        scope: Namespaced
+        names: {plural: boxes, kind: Box}
+        versions:
+        - name: v1
+          served: true
+          storage: true
+          schema:
+            openAPIV3Schema:
+              type: object
+              properties:
+                spec:
+                  type: object
+                  properties:
+                    tags:
+                      type: array
+                      %s
+                      items: {type: string%s}
+                      x-kubernetes-validations: [{rule: "self.all(x, x.contains('gpu'))"}]
+      """;
+
+  @Test
+  void aRuleWhoseEstimatedCostExceedsTheBudgetMakesTheCrdInvalid() {
+    StatusException e = assertThrows(StatusException.class,
+        () -> create("customresourcedefinitions.apiextensions.k8s.io", TAGS.formatted("", "")));
+    assertEquals(422, e.code());
+    String rule = "spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[tags].x-kubernetes-validations[0]"
+        + ".rule: Forbidden: ";
+    assertTrue(e.getMessage().contains(rule + "estimated rule cost exceeds budget by factor of more than 100x (try "
+        + "simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are "
+        + "declared)"), e.getMessage());
+    assertTrue(e.getMessage().contains(rule + "contributed to estimated rule cost total exceeding cost limit for "
+        + "entire OpenAPIv3 schema"), e.getMessage());
+    assertTrue(e.getMessage().contains("spec.versions[0].schema.openAPIV3Schema: Forbidden: x-kubernetes-validations "
+        + "estimated rule cost total for entire OpenAPIv3 schema exceeds budget by factor of more than 100x"),
+        e.getMessage());
+    create("customresourcedefinitions.apiextensions.k8s.io", TAGS.formatted("maxItems: 100", ", maxLength: 64"));
+  }
 }

@@ -110,15 +110,19 @@ class RuleValidatorTest {
             type: object
             x-kubernetes-validations:
             - rule: "self.x <= self.maxLimit"
-              messageExpression: "'x exceeded max limit of ' + string(self.maxLimit)"
+              messageExpression: "'x exceeded max limit of ' + self.limitName"
               reason: FieldValueForbidden
               fieldPath: ".x"
             properties:
               x: {type: integer}
               maxLimit: {type: integer}
+              limitName: {type: string, maxLength: 16}
         """;
-    assertEquals(List.of("spec.x: Forbidden: x exceeded max limit of 5"),
-        errors(schema, "spec: {x: 7, maxLimit: 5}", null));
+    assertEquals(List.of("spec.x: Forbidden: x exceeded max limit of five"),
+        errors(schema, "spec: {x: 7, maxLimit: 5, limitName: five}", null));
+    // string(int) has no bound, so kube's estimate refuses the documentation's own example
+    assertTrue(SchemaRules.compile(yaml(schema.replace("self.limitName", "string(self.maxLimit)")), "").errors()
+        .get(0).body().startsWith("Forbidden: estimated messageExpression cost exceeds budget by factor of more than"));
   }
 
   @Test
@@ -200,7 +204,11 @@ class RuleValidatorTest {
     for (int i = 0; i < 300; i++) {
       xs.append(i == 0 ? "" : ",").append(i);
     }
-    List<String> errs = errors(schema, "spec: {xs: [" + xs + "]}", null);
+    SchemaRules rules = SchemaRules.compile(yaml(schema), "");
+    assertTrue(rules.errors().get(0).body().startsWith("Forbidden: estimated rule cost exceeds budget by factor of "
+        + "more than 100x"), rules.errors().toString()); // refused at CRD admission; a writer still bounds it
+    List<String> errs = RuleValidator.validate(rules, yaml("spec: {xs: [" + xs + "]}"), null).stream()
+        .map(e -> e.field() + ": " + e.body()).toList();
     assertEquals(1, errs.size());
     assertTrue(errs.get(0).contains("no further validation rules will be run due to call cost exceeds limit"),
         errs.get(0));
