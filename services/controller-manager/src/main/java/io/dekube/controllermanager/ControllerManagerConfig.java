@@ -1,6 +1,6 @@
 package io.dekube.controllermanager;
 
-import io.dekube.controllermanager.nodelifecycle.EvictionOptions;
+import io.dekube.controllermanager.nodelifecycle.NodeLifecycleOptions;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -19,7 +19,7 @@ import java.util.UUID;
  * @param clusterCidr                        {@code --cluster-cidr} (127.244.0.0/16), a /24 per node
  * @param localPathDir                       where the local-path provisioner makes volume folders; null: no provisioner
  * @param hpa                                the HPA controller's {@code --horizontal-pod-autoscaler-*} settings
- * @param nodeEviction                       the node lifecycle controller's {@code --node-eviction-rate} family
+ * @param nodeLifecycle                       the node lifecycle controller's other flags (periods, eviction rates)
  * @param terminatedPodGcThreshold           {@code --terminated-pod-gc-threshold} (12500; 0 or less: off)
  */
 public record ControllerManagerConfig(String identity, Duration leaseDuration, Duration renewDeadline,
@@ -27,52 +27,52 @@ public record ControllerManagerConfig(String identity, Duration leaseDuration, D
                                       Duration nodeMonitorGracePeriod, long defaultUnreachableTolerationSeconds,
                                       String clusterCidr, String localPathDir,
                                       io.dekube.controllermanager.podautoscaler.HpaOptions hpa,
-                                      EvictionOptions nodeEviction, int terminatedPodGcThreshold) {
+                                      NodeLifecycleOptions nodeLifecycle, int terminatedPodGcThreshold) {
 
   /** kube's defaults and a fresh identity. */
   public static ControllerManagerConfig defaults() {
     return new ControllerManagerConfig("controller-manager-" + UUID.randomUUID().toString().substring(0, 8),
         Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(5), 5,
         Duration.ofSeconds(40), 300, "127.244.0.0/16", null,
-        io.dekube.controllermanager.podautoscaler.HpaOptions.DEFAULTS, EvictionOptions.DEFAULTS, 12500);
+        io.dekube.controllermanager.podautoscaler.HpaOptions.DEFAULTS, NodeLifecycleOptions.DEFAULTS, 12500);
   }
 
   public ControllerManagerConfig withIdentity(String v) {
     return new ControllerManagerConfig(v, leaseDuration, renewDeadline, retryPeriod, resync, workers,
-        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa, nodeEviction, terminatedPodGcThreshold);
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa, nodeLifecycle, terminatedPodGcThreshold);
   }
 
   public ControllerManagerConfig withLeaderElection(Duration lease, Duration renew, Duration retry) {
     return new ControllerManagerConfig(identity, lease, renew, retry, resync, workers, nodeMonitorGracePeriod,
-        defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa, nodeEviction, terminatedPodGcThreshold);
+        defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa, nodeLifecycle, terminatedPodGcThreshold);
   }
 
   public ControllerManagerConfig withNodeMonitorGracePeriod(Duration v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers, v,
-        defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa, nodeEviction, terminatedPodGcThreshold);
+        defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa, nodeLifecycle, terminatedPodGcThreshold);
   }
 
   public ControllerManagerConfig withDefaultUnreachableTolerationSeconds(long v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
-        nodeMonitorGracePeriod, v, clusterCidr, localPathDir, hpa, nodeEviction, terminatedPodGcThreshold);
+        nodeMonitorGracePeriod, v, clusterCidr, localPathDir, hpa, nodeLifecycle, terminatedPodGcThreshold);
   }
 
   public ControllerManagerConfig withClusterCidr(String v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
-        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, v, localPathDir, hpa, nodeEviction, terminatedPodGcThreshold);
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, v, localPathDir, hpa, nodeLifecycle, terminatedPodGcThreshold);
   }
 
   public ControllerManagerConfig withLocalPathDir(String v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
-        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, v, hpa, nodeEviction, terminatedPodGcThreshold);
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, v, hpa, nodeLifecycle, terminatedPodGcThreshold);
   }
 
   public ControllerManagerConfig withHpa(io.dekube.controllermanager.podautoscaler.HpaOptions v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
-        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, v, nodeEviction, terminatedPodGcThreshold);
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, v, nodeLifecycle, terminatedPodGcThreshold);
   }
 
-  public ControllerManagerConfig withNodeEviction(EvictionOptions v) {
+  public ControllerManagerConfig withNodeLifecycle(NodeLifecycleOptions v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
         nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa, v,
         terminatedPodGcThreshold);
@@ -80,6 +80,6 @@ public record ControllerManagerConfig(String identity, Duration leaseDuration, D
 
   public ControllerManagerConfig withTerminatedPodGcThreshold(int v) {
     return new ControllerManagerConfig(identity, leaseDuration, renewDeadline, retryPeriod, resync, workers,
-        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa, nodeEviction, v);
+        nodeMonitorGracePeriod, defaultUnreachableTolerationSeconds, clusterCidr, localPathDir, hpa, nodeLifecycle, v);
   }
 }

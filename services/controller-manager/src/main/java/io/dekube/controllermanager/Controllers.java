@@ -114,7 +114,7 @@ final class Controllers {
             "statefulsets.apps", "replicationcontrollers"), ctx -> new DisruptionController(ctx).loop(c.resync(), c.workers())),
         // nodes: lifecycle, taint eviction, pod GC, IPAM
         new Spec("nodelifecycle", List.of("nodes", "leases.coordination.k8s.io", "pods"),
-            ctx -> new NodeLifecycleController(ctx, c.nodeMonitorGracePeriod(), c.nodeEviction()).loop(c.resync(), c.workers())),
+            ctx -> new NodeLifecycleController(ctx, c.nodeMonitorGracePeriod(), c.nodeLifecycle()).loop(c.resync(), c.workers())),
         new Spec("tainteviction", List.of("nodes", "pods"),
             ctx -> new TaintEvictionController(ctx).loop(c.resync(), c.workers())),
         new Spec("podgc", List.of("nodes", "pods"),

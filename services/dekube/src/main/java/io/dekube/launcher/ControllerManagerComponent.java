@@ -2,7 +2,7 @@ package io.dekube.launcher;
 
 import io.dekube.controllermanager.ControllerManagerConfig;
 import io.dekube.controllermanager.ControllerManagerVerticle;
-import io.dekube.controllermanager.nodelifecycle.EvictionOptions;
+import io.dekube.controllermanager.nodelifecycle.NodeLifecycleOptions;
 import io.dekube.controllermanager.plugins.PluginException;
 import io.dekube.controllermanager.plugins.PluginJar;
 import io.dekube.controllermanager.plugins.PluginJars;
@@ -31,6 +31,10 @@ final class ControllerManagerComponent implements Component {
     return List.of(
         Flag.of("--node-monitor-grace-period", "DURATION", "node Lease age before the node is NotReady (default 40s; "
             + "in up, nodes then renew their Lease every quarter of it, at most 10s)"),
+        Flag.of("--node-monitor-period", "DURATION", "how often the node lifecycle controller looks at every node "
+            + "(default 5s; half --node-monitor-grace-period when that is shorter)"),
+        Flag.of("--node-startup-grace-period", "DURATION", "how long a node that never posted its Ready condition "
+            + "is given before it is NotReady (default 1m0s)"),
         Flag.of("--node-eviction-rate", "RATE", "nodes a second given the NoExecute taint when their zone is healthy "
             + "(default 0.1)"),
         Flag.of("--secondary-node-eviction-rate", "RATE", "nodes a second given the NoExecute taint when their zone "
@@ -89,10 +93,11 @@ final class ControllerManagerComponent implements Component {
     return o;
   }
 
-  /** kube-controller-manager's node eviction flags, read as pflag reads them (kube checks none of them). */
-  static EvictionOptions eviction(Flags f) {
-    EvictionOptions d = EvictionOptions.DEFAULTS;
-    return new EvictionOptions((float) AuditFlags.float64(f, "--node-eviction-rate", d.nodeEvictionRate()),
+  /** kube-controller-manager's node lifecycle flags, read as pflag reads them (kube checks none of them). */
+  static NodeLifecycleOptions nodeLifecycle(Flags f) {
+    NodeLifecycleOptions d = NodeLifecycleOptions.DEFAULTS;
+    return new NodeLifecycleOptions(AuditFlags.duration(f, "--node-monitor-period", d.monitorPeriod()),
+        AuditFlags.duration(f, "--node-startup-grace-period", d.startupGracePeriod()), (float) AuditFlags.float64(f, "--node-eviction-rate", d.nodeEvictionRate()),
         (float) AuditFlags.float64(f, "--secondary-node-eviction-rate", d.secondaryNodeEvictionRate()),
         AuditFlags.integer(f, "--large-cluster-size-threshold", d.largeClusterSizeThreshold()),
         (float) AuditFlags.float64(f, "--unhealthy-zone-threshold", d.unhealthyZoneThreshold()));
@@ -118,7 +123,7 @@ final class ControllerManagerComponent implements Component {
         .withDefaultUnreachableTolerationSeconds(ctx.flags().integer("--default-unreachable-toleration-seconds", 300))
         .withClusterCidr(ctx.flags().string("--cluster-cidr", "127.244.0.0/16"))
         .withHpa(hpa(ctx.flags()))
-        .withNodeEviction(eviction(ctx.flags()))
+        .withNodeLifecycle(nodeLifecycle(ctx.flags()))
         .withTerminatedPodGcThreshold(terminatedPodGcThreshold(ctx.flags()))
         // the local-path provisioner's volumes: <data-dir>/volumes/<node>/pvc-<uid>_<namespace>_<claim>
         .withLocalPathDir(ctx.dataDir().resolve("volumes").toAbsolutePath().toString());

@@ -109,7 +109,7 @@ public record UpOptions(String kafka, int kafkaPort, int apiPort, int opsPort, P
     f.duration(SharedPki.WAIT_FLAG.name(), java.time.Duration.ZERO);
     AuditFlags.options(f, f.raw("--audit-policy-file").isPresent() ? "audit.log" : null);
     ControllerManagerComponent.hpa(f);
-    ControllerManagerComponent.eviction(f);
+    ControllerManagerComponent.nodeLifecycle(f);
     ControllerManagerComponent.terminatedPodGcThreshold(f);
     return new UpOptions(f.raw("--kafka").orElse(null), f.port("--kafka-port", 9092), f.port("--api-port", 6443),
         f.port("--ops-port", 10260), f.path("--data-dir", Path.of(".dekube")), f);

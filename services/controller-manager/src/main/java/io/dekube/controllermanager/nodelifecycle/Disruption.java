@@ -24,12 +24,12 @@ final class Disruption {
 
   private static final Logger LOG = LoggerFactory.getLogger(NodeLifecycleController.class);
 
-  private final EvictionOptions options;
+  private final NodeLifecycleOptions options;
   private final Map<String, ZoneState> states = new LinkedHashMap<>();
   private final Map<String, TaintQueue> queues = new HashMap<>();
   private boolean master;
 
-  Disruption(EvictionOptions options) {
+  Disruption(NodeLifecycleOptions options) {
     this.options = options;
   }
 

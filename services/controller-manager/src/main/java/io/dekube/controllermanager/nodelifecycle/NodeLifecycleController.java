@@ -65,6 +65,7 @@ public final class NodeLifecycleController implements Reconciler {
   private final Lister<Node> nodes;
   private final Lister<Lease> leases;
   private final Lister<Pod> pods;
+  private final NodeLifecycleOptions options;
   private final Disruption disruption;
   /** Nodes let out of their zone's queue whose NoExecute taint is still to be written. */
   private final Set<String> admitted = new HashSet<>();
@@ -76,12 +77,13 @@ public final class NodeLifecycleController implements Reconciler {
 
   /**
    * @param grace    {@code --node-monitor-grace-period}
-   * @param eviction the {@code --node-eviction-rate} family
+   * @param options  the other flags: periods, eviction rates
    */
-  public NodeLifecycleController(ControllerContext ctx, Duration grace, EvictionOptions eviction) {
+  public NodeLifecycleController(ControllerContext ctx, Duration grace, NodeLifecycleOptions options) {
     this.ctx = ctx;
     this.grace = grace;
-    this.disruption = new Disruption(eviction);
+    this.options = options;
+    this.disruption = new Disruption(options);
     this.nodeType = ctx.type("nodes");
     this.podType = ctx.type("pods");
     this.nodes = ctx.lister("nodes", Node.class);
@@ -101,7 +103,7 @@ public final class NodeLifecycleController implements Reconciler {
     loop = new ControllerLoop(ctx.vertx(), "nodelifecycle", this, nodes.cache(), resync, workers);
     loop.watch(leases.cache(), o -> LEASE_NAMESPACE.equals(o.path("metadata").path("namespace").asText())
         ? List.of(new ObjectKey("", o.path("metadata").path("name").asText())) : List.of());
-    loop.every(monitorPeriod(grace), this::monitor);
+    loop.every(options.monitorPeriod() != null ? options.monitorPeriod() : monitorPeriod(grace), this::monitor);
     loop.every(TAINT_PERIOD, () -> admit(ctx.clock().instant()));
     return loop;
   }
@@ -188,9 +190,14 @@ public final class NodeLifecycleController implements Reconciler {
         && !admitted.contains(name);
   }
 
+  /**
+   * Whether the node has not been heard of for its grace period: {@code --node-monitor-grace-period}, or
+   * {@code --node-startup-grace-period} while it never posted a Ready condition (kube's tryUpdateNodeHealth).
+   */
   private boolean expired(Node node, Instant now) {
     Lease lease = leases.get(LEASE_NAMESPACE, node.getMetadata().getName());
-    return now.isAfter(NodeHealth.lastHeard(node, lease, notBefore).plus(grace));
+    Duration period = NodeHealth.condition(node, "Ready") == null ? options.startupGracePeriod() : grace;
+    return now.isAfter(NodeHealth.lastHeard(node, lease, notBefore).plus(period));
   }
 
   private static boolean notReady(Node node) {

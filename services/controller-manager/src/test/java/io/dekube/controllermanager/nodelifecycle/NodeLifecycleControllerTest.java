@@ -34,7 +34,7 @@ class NodeLifecycleControllerTest {
   /** A controller started at T0 (so it judges nodes from T0 on), synced at {@code now}. */
   private NodeLifecycleController controllerAt(Instant now) {
     fake.clock.set(T0);
-    NodeLifecycleController c = new NodeLifecycleController(fake.ctx, GRACE, EvictionOptions.DEFAULTS);
+    NodeLifecycleController c = new NodeLifecycleController(fake.ctx, GRACE, NodeLifecycleOptions.DEFAULTS);
     fake.clock.set(now);
     return c;
   }
@@ -146,11 +146,15 @@ class NodeLifecycleControllerTest {
   }
 
   @Test
-  void aNodeThatNeverPostedStatusGetsNeverUpdatedConditions() {
+  void aNodeThatNeverPostedStatusGetsNeverUpdatedConditionsAfterTheStartupGracePeriod() {
     ObjectNode bare = fake.store.put(nodeType, node("n1", "True", "2026-01-01T00:00:00Z", "x").build());
     bare.remove("status");
     fake.store.put(nodeType, bare);
-    done(controllerAt(T0.plusSeconds(45)).sync(new ObjectKey("", "n1")));
+    NodeLifecycleController c = controllerAt(T0.plusSeconds(59));
+    done(c.sync(new ObjectKey("", "n1")));
+    assertTrue(fake.writes().isEmpty(), "--node-startup-grace-period 1m0s, not the 40 s of a node that posted");
+    fake.clock.set(T0.plusSeconds(61));
+    done(c.sync(new ObjectKey("", "n1")));
     assertEquals("Unknown", condition(stored("n1"), "Ready", "status"));
     assertEquals("NodeStatusNeverUpdated", condition(stored("n1"), "Ready", "reason"));
     assertEquals("Kubelet never posted node status.", condition(stored("n1"), "Ready", "message"));

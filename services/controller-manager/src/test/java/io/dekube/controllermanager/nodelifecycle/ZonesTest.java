@@ -63,7 +63,7 @@ class ZonesTest {
   })
   void theZoneRateIsKubesSetLimiterInZone(String state, int size, float rate) {
     ZoneState s = Arrays.stream(ZoneState.values()).filter(z -> z.toString().equals(state)).findFirst().orElseThrow();
-    assertEquals(rate, EvictionOptions.DEFAULTS.rate(s, size));
+    assertEquals(rate, NodeLifecycleOptions.DEFAULTS.rate(s, size));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -104,7 +104,7 @@ class ZonesTest {
       "no nodes                  | ''                                          | NONE                       | ''",
   })
   void aPassSetsTheZonesRatesAndMasterDisruption(String name, String passes, String changes, String rates) {
-    Disruption d = new Disruption(EvictionOptions.DEFAULTS);
+    Disruption d = new Disruption(NodeLifecycleOptions.DEFAULTS);
     String[] p = passes.split(";");
     String[] c = changes.split(",");
     for (int i = 0; i < p.length; i++) {
