@@ -104,7 +104,7 @@ final class CustomResourceDefinitionAdmission implements KindAdmission {
     } else if (!scope.equals("Cluster") && !scope.equals("Namespaced")) {
       errs.notSupported("spec.scope", spec.get("scope"), List.of("Cluster", "Namespaced"));
     }
-    validateVersions(spec.path("versions"), errs);
+    validateVersions(spec.path("versions"), old == null ? null : old.path("spec").path("versions"), errs);
     validateConversion(spec, old, errs);
     if (old != null) {
       immutable(spec, old.path("spec"), "group", errs);
@@ -265,7 +265,7 @@ final class CustomResourceDefinitionAdmission implements KindAdmission {
     }
   }
 
-  private static void validateVersions(JsonNode versions, FieldErrors errs) {
+  private static void validateVersions(JsonNode versions, JsonNode oldVersions, FieldErrors errs) {
     if (!versions.isArray() || versions.isEmpty()) {
       errs.required("spec.versions", "must have exactly one version marked as storage version");
       return;
@@ -287,7 +287,7 @@ final class CustomResourceDefinitionAdmission implements KindAdmission {
       }
       storage += v.path("storage").asBoolean(false) ? 1 : 0;
       served += v.path("served").asBoolean(false) ? 1 : 0;
-      validateSchema(v, path, errs);
+      validateSchema(v, path, !unchangedSchema(v, oldVersions), errs);
       validateSelectableFields(v, path + ".selectableFields", errs);
       validateScale(v.path("subresources").path("scale"), path + ".subresources.scale", errs);
     }
@@ -300,7 +300,24 @@ final class CustomResourceDefinitionAdmission implements KindAdmission {
     }
   }
 
-  private static void validateSchema(JsonNode v, String path, FieldErrors errs) {
+  /** Whether an update keeps version {@code v}'s schema as it was (kube's {@code findVersionsWithUnchangedSchemas}). */
+  private static boolean unchangedSchema(JsonNode v, JsonNode oldVersions) {
+    if (oldVersions == null) {
+      return false;
+    }
+    for (JsonNode o : oldVersions) {
+      if (o.path("name").equals(v.path("name"))) {
+        return o.path("schema").equals(v.path("schema"));
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code perExpressionCost}: false for a schema an update did not change, whose rules' own costs kube
+   * does not hold against it.
+   */
+  private static void validateSchema(JsonNode v, String path, boolean perExpressionCost, FieldErrors errs) {
     JsonNode schema = v.path("schema").get("openAPIV3Schema");
     String base = path + ".schema.openAPIV3Schema";
     if (schema == null || !schema.isObject()) {
@@ -310,7 +327,7 @@ final class CustomResourceDefinitionAdmission implements KindAdmission {
     for (SchemaError e : StructuralCheck.check(schema, base)) {
       errs.add(e.reason(), e.field(), e.body());
     }
-    for (SchemaError e : SchemaRules.compile(schema, base).errors()) {
+    for (SchemaError e : SchemaRules.compile(schema, base, perExpressionCost).errors()) {
       errs.add(e.reason(), e.field(), e.body());
     }
   }

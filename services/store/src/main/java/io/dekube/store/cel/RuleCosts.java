@@ -26,8 +26,14 @@ final class RuleCosts {
   private record Cost(String field, long cost) {
   }
 
+  private final boolean perExpression;
   private long total;
   private final List<Cost> mostExpensive = new ArrayList<>();
+
+  /** {@code perExpression}: whether one expression over its limit is an error (kube's suppressPerExpressionCost). */
+  RuleCosts(boolean perExpression) {
+    this.perExpression = perExpression;
+  }
 
   /** A child's cardinality: {@code parent} times the list's maxItems (or map's maxProperties); null if unbounded. */
   static Long times(Long parent, JsonNode max) {
@@ -44,7 +50,7 @@ final class RuleCosts {
     long card = cardinality != null ? cardinality
         : SchemaTypes.MAX_REQUEST_SIZE / ((self == null ? 1 : self.minSize()) + 1);
     long cost = CostEstimator.mul(CostEstimator.maxCost(p.ast(), self), card);
-    if (cost > RULE_LIMIT) {
+    if (perExpression && cost > RULE_LIMIT) {
       errors.add(forbidden(field, message("estimated rule cost", cost, RULE_LIMIT)));
     }
     observe(field, cost);
@@ -55,7 +61,7 @@ final class RuleCosts {
       return;
     }
     long cost = CostEstimator.maxCost(p.ast(), self);
-    if (cost > RULE_LIMIT) {
+    if (perExpression && cost > RULE_LIMIT) {
       errors.add(forbidden(field, message("estimated messageExpression cost", cost, RULE_LIMIT)));
     }
     observe(field, cost);

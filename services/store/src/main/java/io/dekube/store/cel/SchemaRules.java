@@ -67,8 +67,16 @@ public final class SchemaRules {
 
   /** Compiles every rule of {@code schema}; errors name fields under {@code basePath}. */
   public static SchemaRules compile(JsonNode schema, String basePath) {
+    return compile(schema, basePath, true);
+  }
+
+  /**
+   * {@link #compile(JsonNode, String)}; {@code perExpressionCost} false leaves out the per-expression
+   * cost errors, as kube does for a version whose schema an update did not change (the total still counts).
+   */
+  public static SchemaRules compile(JsonNode schema, String basePath, boolean perExpressionCost) {
     List<SchemaError> errors = new ArrayList<>();
-    RuleCosts costs = new RuleCosts();
+    RuleCosts costs = new RuleCosts(perExpressionCost);
     Node root = schema == null || !schema.isObject() ? null : node(schema, basePath, true, 1L, errors, costs);
     errors.addAll(costs.totalErrors(basePath));
     return new SchemaRules(root, errors);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.bus.Verb;
 import io.dekube.core.model.StatusException;
 import org.junit.jupiter.api.Test;
 
@@ -100,5 +102,26 @@ class CustomResourceDefinitionRulesTest {
         + "estimated rule cost total for entire OpenAPIv3 schema exceeds budget by factor of more than 100x"),
         e.getMessage());
     create("customresourcedefinitions.apiextensions.k8s.io", TAGS.formatted("maxItems: 100", ", maxLength: 64"));
+  }
+
+  @Test
+  void anUpdateThatKeepsTheSchemaIsNotHeldToTheRulesOwnCosts() {
+    String crd = TAGS.replace("self.all(x, x.contains('gpu'))", "self.all(x, self.all(y, true))")
+        .replace("type: string%s", "type: integer").formatted("maxItems: 2000");
+    StatusException e = assertThrows(StatusException.class,
+        () -> create("customresourcedefinitions.apiextensions.k8s.io", crd));
+    assertTrue(e.getMessage().contains("x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget "
+        + "by factor of 1.201000x"), e.getMessage());
+    // a CRD stored before the estimate existed: a label added to it is no reason to refuse its rules
+    ObjectNode stored = KubernetesAdmissionTest.yaml(crd);
+    ObjectNode labelled = stored.deepCopy();
+    ((ObjectNode) labelled.get("metadata")).putObject("labels").put("team", "a");
+    KubernetesAdmissionTest.ADMISSION.admit(KubernetesAdmissionTest.type("customresourcedefinitions.apiextensions.k8s.io"),
+        Verb.UPDATE, labelled, stored);
+    ObjectNode changed = stored.deepCopy();
+    ((ObjectNode) changed.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/tags"))
+        .put("maxItems", 2001);
+    assertThrows(StatusException.class, () -> KubernetesAdmissionTest.ADMISSION.admit(
+        KubernetesAdmissionTest.type("customresourcedefinitions.apiextensions.k8s.io"), Verb.UPDATE, changed, stored));
   }
 }
