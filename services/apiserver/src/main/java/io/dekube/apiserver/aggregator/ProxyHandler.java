@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * kube-aggregator's proxy: a request under {@code /apis/<group>/<version>} of a non-local APIService
  * goes, after the apiserver authenticated and authorized it, to a ready endpoint of the APIService's
  * Service over HTTPS, as the user the apiserver saw ({@code X-Remote-User}, one
- * {@code X-Remote-Group} per group); the client's own credentials and
- * front-proxy headers are not passed on. The answer streams back (watches too); a WebSocket upgrade
+ * {@code X-Remote-Group} per group, one {@code X-Remote-Extra-<key>} per extra value); the client's own
+ * credentials and front-proxy headers are not passed on. The answer streams back (watches too); a WebSocket upgrade
  * becomes a raw stream both ways ({@link UpgradeProxy}). While the APIService
  * is not Available, or no endpoint is ready, the answer is kube's {@code 503 service unavailable}.
  * Local APIServices (and group versions without one) go to the next route. Asynchronous: a slow
@@ -115,7 +115,28 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     if (user != null) {
       o.putHeader("X-Remote-User", user.name());
       user.groups().forEach(g -> o.addHeader("X-Remote-Group", g));
+      user.extra().forEach((key, values) -> values.forEach(
+          v -> o.addHeader("X-Remote-Extra-" + headerKeyEscape(key), v)));
     }
+  }
+
+  /**
+   * An extra's key in a header name, as client-go's auth proxy round tripper writes it: bytes that are no HTTP token
+   * character (and {@code %}) %-encoded, so {@code authentication.kubernetes.io/pod-name} is
+   * {@code authentication.kubernetes.io%2Fpod-name}, which the backend's request-header authenticator unescapes.
+   */
+  static String headerKeyEscape(String key) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : key.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      boolean token = c < 0x80 && (Character.isLetterOrDigit(c) || "!#$&'*+-.^_`|~".indexOf(c) >= 0);
+      if (token) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(String.format("%02X", c));
+      }
+    }
+    return out.toString();
   }
 
   /** Streams a backend's answer to the client: status, headers minus hop-by-hop ones, body. */
