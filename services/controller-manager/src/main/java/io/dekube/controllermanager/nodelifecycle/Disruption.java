@@ -37,6 +37,7 @@ final class Disruption {
   TaintQueue queue(String zone, Instant now) {
     return queues.computeIfAbsent(zone, z -> {
       LOG.info("Initializing eviction metric for zone zone={}", Zones.quoted(z));
+      ZoneMetrics.evicted(z, 0);
       states.putIfAbsent(z, ZoneState.INITIAL);
       return new TaintQueue(options.nodeEvictionRate(), now);
     });
@@ -78,6 +79,7 @@ final class Disruption {
     boolean allAre = true;
     for (Map.Entry<String, List<String>> e : zones.entrySet()) {
       ZoneState s = ZoneState.compute(e.getValue(), options.unhealthyZoneThreshold());
+      ZoneMetrics.set(e.getKey(), e.getValue().size(), (int) e.getValue().stream().filter(r -> !"True".equals(r)).count());
       allAre &= s == ZoneState.FULL_DISRUPTION;
       next.put(e.getKey(), s);
       queue(e.getKey(), now);
@@ -88,6 +90,7 @@ final class Disruption {
       Map.Entry<String, ZoneState> e = it.next();
       if (!zones.containsKey(e.getKey())) {
         it.remove();
+        ZoneMetrics.remove(e.getKey());
       } else if (e.getValue() != ZoneState.FULL_DISRUPTION) {
         allWas = false;
       }

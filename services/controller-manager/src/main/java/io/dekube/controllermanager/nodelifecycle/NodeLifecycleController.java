@@ -290,6 +290,9 @@ public final class NodeLifecycleController implements Reconciler {
       LOG.info("node {}: Ready {}, taints now {}", name, ready, describe(wanted));
       if (NodeTaints.notReadyTainted(wanted)) {
         admitted.remove(name);
+        if (gate == NodeTaints.NoExecuteGate.ADD && !NodeTaints.notReadyTainted(current)) {
+          ZoneMetrics.evicted(Zones.key(node), 1);
+        }
       }
       return Typed.from(updated, Node.class);
     });

@@ -329,12 +329,14 @@ class NodeLifecycleControllerTest {
     silent("a1", "a");
     silent("a2", "a");
     healthy("b1", "b");
+    double before = evictions(":\0:a");
     NodeLifecycleController c = controllerAt(T0.plusSeconds(51));
     c.monitor();
     syncAll(c, "a1", "a2");
     assertTrue(noExecute("a1"));
     taintingPassAt(c, 61, "a2");
     assertTrue(noExecute("a2"));
+    assertEquals(before + 2, evictions(":\0:a"), "node_collector_evictions_total{zone}");
   }
 
   @Test
@@ -362,5 +364,10 @@ class NodeLifecycleControllerTest {
     assertEquals(List.of("RegisteredNode: Node n1 event: Registered Node n1 in Controller",
         "RegisteredNode: Node n2 event: Registered Node n2 in Controller",
         "RemovingNode: Node n2 event: Removing Node n2 from Controller"), fake.eventReasons());
+  }
+
+  private static double evictions(String zone) {
+    var counter = io.dekube.core.metrics.Metrics.registry().find("node_collector_evictions").tag("zone", zone).counter();
+    return counter == null ? 0 : counter.count();
   }
 }

@@ -123,4 +123,18 @@ class ZonesTest {
     }
     assertEquals(c[c.length - 1].startsWith("ENTERED"), d.masterDisruption());
   }
+
+  @org.junit.jupiter.api.Test
+  void aPassSetsKubesZoneMetricsAndDropsAGoneZones() {
+    Disruption d = new Disruption(NodeLifecycleOptions.DEFAULTS);
+    d.observe(Map.of("metrics-a", List.of("True", "Unknown", "Unknown", "Unknown"), "metrics-b", List.of("True")), T0);
+    String text = io.dekube.core.metrics.Metrics.scrape();
+    for (String line : List.of("node_collector_zone_size{zone=\"metrics-a\"} 4",
+        "node_collector_zone_health{zone=\"metrics-a\"} 25", "node_collector_unhealthy_nodes_in_zone{zone=\"metrics-a\"} 3",
+        "node_collector_evictions_total{zone=\"metrics-a\"} 0", "node_collector_zone_health{zone=\"metrics-b\"} 100")) {
+      assertEquals(true, text.contains(line), line + " in:\n" + text);
+    }
+    d.observe(Map.of("metrics-b", List.of("True")), T0.plusSeconds(5));
+    assertEquals(false, io.dekube.core.metrics.Metrics.scrape().contains("node_collector_zone_size{zone=\"metrics-a\"}"));
+  }
 }
