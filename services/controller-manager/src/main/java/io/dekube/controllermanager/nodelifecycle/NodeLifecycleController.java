@@ -71,6 +71,8 @@ public final class NodeLifecycleController implements Reconciler {
   private final Set<String> admitted = new HashSet<>();
   /** The nodes the monitor pass has seen, as last seen (kube's knownNodeSet). */
   private final Map<String, Node> known = new HashMap<>();
+  /** Whether the zones have been judged once (kube's first monitor pass judges them before any node is tainted). */
+  private boolean judged;
   /** Nodes are judged from this instant on: this controller's start, then the end of a master disruption. */
   private Instant notBefore;
   private ControllerLoop loop;
@@ -120,6 +122,16 @@ public final class NodeLifecycleController implements Reconciler {
     Instant now = ctx.clock().instant();
     List<Node> all = nodes.list("");
     registered(all);
+    Disruption.Change change = judgeZones(all, now);
+    for (Node n : all) {
+      if (change != Disruption.Change.NONE || needsSync(n)) {
+        enqueue(n.getMetadata().getName());
+      }
+    }
+  }
+
+  /** Each zone's state and rate from its nodes' Ready conditions as they stand now (kube's handleDisruption). */
+  private Disruption.Change judgeZones(List<Node> all, Instant now) {
     Map<String, List<String>> zones = new LinkedHashMap<>();
     for (Node n : all) {
       if (!Zones.excluded(n)) {
@@ -130,11 +142,8 @@ public final class NodeLifecycleController implements Reconciler {
     if (change == Disruption.Change.EXITED_MASTER_DISRUPTION) {
       notBefore = now;
     }
-    for (Node n : all) {
-      if (change != Disruption.Change.NONE || needsSync(n)) {
-        enqueue(n.getMetadata().getName());
-      }
-    }
+    judged = true;
+    return change;
   }
 
   /**
@@ -267,6 +276,9 @@ public final class NodeLifecycleController implements Reconciler {
     String ready = NodeHealth.ready(node);
     String name = node.getMetadata().getName();
     Instant now = ctx.clock().instant();
+    if (!judged && judgeZones(nodes.list(""), now) != Disruption.Change.NONE) {
+      nodes.list("").forEach(n -> enqueue(n.getMetadata().getName()));
+    }
     if (!notReady(node)) {
       disruption.reachable(name);
       admitted.remove(name);
