@@ -278,6 +278,15 @@ class CustomResourcesIT {
         + "apiextensions.ValidationRule{Rule:\"self.minReplicas <= self.replicas && self.replicas <=\""),
         badRule.stderr());
     assertTrue(badRule.stderr().contains("compilation failed: ERROR: <input>:1:"), badRule.stderr());
+    Result misspelt = kubectlIn(crd.replace("self.replicas <= self.maxReplicas\"", "self.replicas <= self.maxReplicaz\""),
+        "apply", "-f", "-");
+    assertTrue(misspelt.stderr().contains("compilation failed: ERROR: <input>:1:59: undefined field 'maxReplicaz'"),
+        misspelt.stderr());
+    Result costly = kubectlIn(crd.replace("{rule: \"self == oldSelf\", message: \"Value is immutable\"}",
+        "{rule: \"self.split(' ').all(a, self.split(' ').all(b, a != b || true))\"}"), "apply", "-f", "-");
+    assertTrue(costly.stderr().contains("spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[cronSpec]"
+        + ".x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x"),
+        costly.stderr());
     ok(kubectlIn(crd, "apply", "-f", "-"));
     ok(kubectl("wait", "--for", "condition=established", "crd/crontabs.cel.example.com", "--timeout=30s"));
     String tab = "apiVersion: cel.example.com/v1\nkind: CronTab\nmetadata: {name: my-new-cron-object}\n"

@@ -135,15 +135,15 @@ final class KubeLibrary {
     return b;
   }
 
-  private static CelFunctionDecl fn(String name, CelOverloadDecl... overloads) {
+  static CelFunctionDecl fn(String name, CelOverloadDecl... overloads) {
     return CelFunctionDecl.newFunctionDeclaration(name, overloads);
   }
 
-  private static CelOverloadDecl member(String id, CelType result, CelType... args) {
+  static CelOverloadDecl member(String id, CelType result, CelType... args) {
     return CelOverloadDecl.newMemberOverload(id, result, args);
   }
 
-  private static CelOverloadDecl global(String id, CelType result, CelType... args) {
+  static CelOverloadDecl global(String id, CelType result, CelType... args) {
     return CelOverloadDecl.newGlobalOverload(id, result, args);
   }
 

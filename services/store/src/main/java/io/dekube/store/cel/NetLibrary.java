@@ -1,7 +1,10 @@
 package io.dekube.store.cel;
 
+import static io.dekube.store.cel.KubeLibrary.fn;
+import static io.dekube.store.cel.KubeLibrary.global;
+import static io.dekube.store.cel.KubeLibrary.member;
+
 import dev.cel.common.CelFunctionDecl;
-import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.OpaqueType;
 import dev.cel.common.types.SimpleType;
@@ -89,17 +92,5 @@ final class NetLibrary {
     } catch (IllegalArgumentException e) {
       throw KubeLibrary.error(e.getMessage());
     }
-  }
-
-  private static CelFunctionDecl fn(String name, CelOverloadDecl... overloads) {
-    return CelFunctionDecl.newFunctionDeclaration(name, overloads);
-  }
-
-  private static CelOverloadDecl member(String id, CelType result, CelType... args) {
-    return CelOverloadDecl.newMemberOverload(id, result, args);
-  }
-
-  private static CelOverloadDecl global(String id, CelType result, CelType... args) {
-    return CelOverloadDecl.newGlobalOverload(id, result, args);
   }
 }
