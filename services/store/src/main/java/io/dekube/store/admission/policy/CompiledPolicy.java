@@ -22,11 +22,13 @@ import java.util.Map;
  * @param variables   variables in their order
  * @param validations validations in their order
  * @param paramKind   {@code spec.paramKind} or null
+ * @param auditAnnotations {@code spec.auditAnnotations}: each key and its valueExpression
  */
 record CompiledPolicy(String name, boolean failOpen, MatchResources constraints, MatchConditions conditions,
-                      List<Expression> variables, List<Validation> validations, JsonNode paramKind) {
+                      List<Expression> variables, List<Validation> validations, JsonNode paramKind,
+                      List<Expression> auditAnnotations) {
 
-  /** A named expression (a variable), its program or its compile error. */
+  /** A named expression (a variable; an audit annotation, named by its key), its program or its compile error. */
   record Expression(String name, String text, CelProgram program, String error) {
   }
 
@@ -50,10 +52,14 @@ record CompiledPolicy(String name, boolean failOpen, MatchResources constraints,
       }
       validations.add(new Validation(e, v.path("message").asText(""), message, v.path("reason").asText("Invalid")));
     }
+    List<Expression> annotations = new ArrayList<>();
+    for (JsonNode a : spec.path("auditAnnotations")) {
+      annotations.add(expression(a.path("key").asText(""), a.path("valueExpression").asText(""), vars, false));
+    }
     return new CompiledPolicy(policy.path("metadata").path("name").asText(""),
         "Ignore".equals(spec.path("failurePolicy").asText("Fail")), MatchResources.of(spec.get("matchConstraints")),
         MatchConditions.compile(spec.get("matchConditions"), vars), List.copyOf(variables), List.copyOf(validations),
-        spec.path("paramKind").isObject() ? spec.get("paramKind") : null);
+        spec.path("paramKind").isObject() ? spec.get("paramKind") : null, List.copyOf(annotations));
   }
 
   private static Expression expression(String name, String text, Map<String, CelType> vars, boolean bool) {

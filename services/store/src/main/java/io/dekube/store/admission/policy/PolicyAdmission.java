@@ -1,6 +1,7 @@
 package io.dekube.store.admission.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.store.admission.webhook.AdmissionAttributes;
 import io.dekube.store.admission.webhook.EquivalentVersions;
@@ -18,11 +19,10 @@ import io.dekube.store.cel.CelValues;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * ValidatingAdmissionPolicies enforced for the writes of the apiserver and of the components on the
@@ -31,12 +31,13 @@ import org.slf4j.LoggerFactory;
  * {@code object}, {@code oldObject}, {@code request}, {@code authorizer}, {@code namespaceObject} and
  * {@code params} (each object its {@code paramRef} names or selects; none found:
  * {@code parameterNotFoundAction}); a failure under {@code Deny} answers kube's {@code ValidatingAdmissionPolicy 'P' with binding 'B' denied request: ...} with the
- * reason's code, under {@code Warn} becomes a {@code Warning} header, under {@code Audit} is logged.
+ * reason's code, under {@code Warn} becomes a {@code Warning} header, under {@code Audit} the request's
+ * {@code validation.policy.admission.k8s.io/validation_failure} audit annotation; the policies' {@code auditAnnotations}
+ * become the request's {@code <policy>/<key>} audit annotations.
  * Policies and bindings are compiled once per cache version. Runs on an event loop.
  */
 public final class PolicyAdmission implements ValidatingPolicies {
 
-  private static final Logger LOG = LoggerFactory.getLogger(PolicyAdmission.class);
   private static final String GROUP = "admissionregistration.k8s.io";
 
   private record Parsed(long policiesRv, long bindingsRv, List<CompiledPolicy> policies, List<PolicyBinding> bindings) {
@@ -96,9 +97,15 @@ public final class PolicyAdmission implements ValidatingPolicies {
         .anyMatch(c -> c.constraints() != null && c.constraints().mayConcern(type.plural()));
   }
 
+  /**
+   * Evaluates every bound policy that matches, as kube's dispatcher: all of them, then the first denial (in policy,
+   * binding, parameter and validation order) answers; each policy's audit annotations are published once its bindings
+   * ran ({@code <policy>/<key>}, the distinct values of its bindings joined with {@code ", "}).
+   */
   @Override
   public Future<Void> validate(AdmissionAttributes a, List<String> warnings) {
     Parsed p = current();
+    List<StatusException> denials = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (CompiledPolicy policy : p.policies()) {
       String version = policy.constraints() == null ? null
@@ -106,55 +113,89 @@ public final class PolicyAdmission implements ValidatingPolicies {
       if (version == null) {
         continue;
       }
+      Map<String, List<String>> annotations = new LinkedHashMap<>();
       for (PolicyBinding b : p.bindings()) {
         if (b.policyName().equals(policy.name()) && (b.matchResources() == null
             || b.matchResources().matches(a, namespaces))) {
           // the policy sees the objects in the version its constraints matched (kube's versioned attributes)
           chain = chain.compose(v -> versions.in(a, version)).compose(versioned -> binding(policy, b, versioned,
-              warnings));
+              warnings, denials, annotations));
         }
       }
+      chain = chain.andThen(done -> annotations.forEach((key, values) ->
+          a.annotations().add(policy.name() + "/" + key, String.join(", ", values))));
     }
-    return chain;
+    return chain.compose(v -> denials.isEmpty() ? Future.succeededFuture() : Future.failedFuture(denials.get(0)));
   }
 
   /** Evaluates {@code policy} as bound by {@code b}, once per parameter object. */
-  private Future<Void> binding(CompiledPolicy policy, PolicyBinding b, AdmissionAttributes a, List<String> warnings) {
-    return params.resolve(policy, b, a).compose(found -> {
-      List<PolicyEvaluator.Failure> failures = new ArrayList<>();
+  private Future<Void> binding(CompiledPolicy policy, PolicyBinding b, AdmissionAttributes a, List<String> warnings,
+                               List<StatusException> denials, Map<String, List<String>> annotations) {
+    return params.resolve(policy, b, a).map(found -> {
       if (found.error() != null) {
         if (!policy.failOpen()) {
-          failures.add(new PolicyEvaluator.Failure(found.error(), "Forbidden"));
+          act(policy, b, a, List.of(new PolicyEvaluator.Failure(found.error(), "Forbidden")), warnings, denials);
         }
-      } else {
-        Map<String, Object> vars = AdmissionCelVars.of(a, authorizer);
-        ObjectNode ns = a.type().namespaced() && !a.namespace().isEmpty() ? namespaces.apply(a.namespace()) : null;
-        vars.put("namespaceObject", CelValues.of(ns));
-        for (JsonNode param : found.objects()) {
-          vars.put("params", CelValues.of(param));
-          failures.addAll(PolicyEvaluator.evaluate(policy, vars));
-        }
+        return null;
       }
-      return act(policy, b, a, failures, warnings);
+      Map<String, Object> vars = AdmissionCelVars.of(a, authorizer);
+      ObjectNode ns = a.type().namespaced() && !a.namespace().isEmpty() ? namespaces.apply(a.namespace()) : null;
+      vars.put("namespaceObject", CelValues.of(ns));
+      for (JsonNode param : found.objects()) {
+        vars.put("params", CelValues.of(param));
+        PolicyEvaluator.Evaluation e = PolicyEvaluator.run(policy, vars);
+        act(policy, b, a, e.failures(), warnings, denials);
+        e.annotations().forEach((key, value) -> {
+          List<String> values = annotations.computeIfAbsent(key, k -> new ArrayList<>());
+          if (!values.contains(value)) {
+            values.add(value);
+          }
+        });
+        // kube: an audit annotation that fails under Fail denies, whatever the binding's actions (reason Invalid)
+        e.annotationErrors().forEach(m -> denials.add(denied(policy, b, a, new PolicyEvaluator.Failure(m, "Invalid"))));
+      }
+      return null;
     });
   }
 
-  private static Future<Void> act(CompiledPolicy policy, PolicyBinding b, AdmissionAttributes a,
-                                  List<PolicyEvaluator.Failure> failures, List<String> warnings) {
+  /**
+   * The binding's validationActions for each failure, as kube's dispatcher: Deny keeps the denial, Warn adds kube's
+   * warning, Audit the {@code validation.policy.admission.k8s.io/validation_failure} audit annotation.
+   */
+  private static void act(CompiledPolicy policy, PolicyBinding b, AdmissionAttributes a,
+                          List<PolicyEvaluator.Failure> failures, List<String> warnings,
+                          List<StatusException> denials) {
     for (PolicyEvaluator.Failure f : failures) {
-      if (b.actions().contains("Warn")) {
-        warnings.add("Validation failed for ValidatingAdmissionPolicy '" + policy.name() + "' with binding '" + b.name()
-            + "': " + f.message());
-      }
-      if (b.actions().contains("Audit")) {
-        LOG.info("audit: ValidatingAdmissionPolicy {} with binding {} failed for {} {}/{}: {}", policy.name(), b.name(),
-            a.type().resourceName(), a.namespace(), a.name(), f.message());
+      for (String action : b.actions()) {
+        switch (action) {
+          case "Deny" -> denials.add(denied(policy, b, a, f));
+          case "Warn" -> warnings.add("Validation failed for ValidatingAdmissionPolicy '" + policy.name()
+              + "' with binding '" + b.name() + "': " + f.message());
+          case "Audit" -> a.annotations().add(VALIDATION_FAILURE, validationFailure(b, f));
+          default -> {
+          }
+        }
       }
     }
-    if (b.actions().contains("Deny") && !failures.isEmpty()) {
-      return Future.failedFuture(denied(policy, b, a, failures.get(0)));
+  }
+
+  /** The key of kube's annotation of a failure under the {@code Audit} action. */
+  static final String VALIDATION_FAILURE = "validation.policy.admission.k8s.io/validation_failure";
+
+  /**
+   * kube's {@code ValidationFailureValue} list of one failure: message, policy, binding, expressionIndex,
+   * validationActions, as Go's encoding/json writes it (a request keeps the first one: kube refuses to overwrite it).
+   */
+  static String validationFailure(PolicyBinding b, PolicyEvaluator.Failure f) {
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    ObjectNode v = list.addObject().put("message", f.message()).put("policy", b.policyName()).put("binding", b.name())
+        .put("expressionIndex", f.index());
+    b.actions().forEach(v.putArray("validationActions")::add);
+    try {
+      return Json.GO.writeValueAsString(list);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
-    return Future.succeededFuture();
   }
 
   /** kube's denial: the reason's code, {@code <resource> "<name>" is forbidden: ValidatingAdmissionPolicy ...}. */

@@ -2,6 +2,7 @@ package io.dekube.store.admission.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -12,10 +13,10 @@ import java.util.Set;
  * @param policyName     the bound policy
  * @param matchResources {@code spec.matchResources}, or null
  * @param paramRef       {@code spec.paramRef}, or null
- * @param actions        {@code Deny}, {@code Warn}, {@code Audit}
+ * @param actions        {@code Deny}, {@code Warn}, {@code Audit}, in their order (the audit annotation lists them)
  */
 record PolicyBinding(String name, String policyName, MatchResources matchResources, JsonNode paramRef,
-                     Set<String> actions) {
+                     List<String> actions) {
 
   static PolicyBinding of(JsonNode binding) {
     JsonNode spec = binding.path("spec");
@@ -23,6 +24,6 @@ record PolicyBinding(String name, String policyName, MatchResources matchResourc
     spec.path("validationActions").forEach(a -> actions.add(a.asText()));
     return new PolicyBinding(binding.path("metadata").path("name").asText(""), spec.path("policyName").asText(""),
         MatchResources.of(spec.get("matchResources")), spec.path("paramRef").isObject() ? spec.get("paramRef") : null,
-        Set.copyOf(actions));
+        List.copyOf(actions));
   }
 }

@@ -76,4 +76,29 @@ class PolicyEvaluatorTest {
         failures(spec, "spec: {}", null));
     assertEquals(List.of(), failures("failurePolicy: Ignore\n" + spec, "spec: {}", null));
   }
+
+  /** kube's validator of audit annotations: strings trimmed (cut at 10 KiB), null and blank left out, other types fail. */
+  @Test
+  void auditAnnotationValues() {
+    String spec = """
+        auditAnnotations:
+        - {key: name, valueExpression: "' ' + object.metadata.name + ' '"}
+        - {key: none, valueExpression: "null"}
+        - {key: long, valueExpression: "object.spec.long"}
+        - {key: number, valueExpression: "object.spec.replicas"}
+        """;
+    CompiledPolicy policy = CompiledPolicy.of(yaml("metadata: {name: p}\nspec:\n" + spec.indent(2)));
+    Map<String, Object> vars = new HashMap<>();
+    vars.put("object", CelValues.of(yaml("{metadata: {name: web}, spec: {replicas: 3, long: " + "x".repeat(20000)
+        + "}}")));
+    PolicyEvaluator.Evaluation e = PolicyEvaluator.run(policy, vars);
+    assertEquals(List.of("name", "long"), List.copyOf(e.annotations().keySet()));
+    assertEquals("web", e.annotations().get("name"));
+    assertEquals(10 * 1024, e.annotations().get("long").length());
+    assertEquals(List.of("valueExpression 'object.spec.replicas' resulted in unsupported return type: int. "
+        + "Return type must be either string or null."), e.annotationErrors());
+    CompiledPolicy ignored = CompiledPolicy.of(yaml("metadata: {name: p}\nspec:\n"
+        + ("failurePolicy: Ignore\n" + spec).indent(2)));
+    assertEquals(List.of(), PolicyEvaluator.run(ignored, vars).annotationErrors());
+  }
 }
