@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java -cp ... io.dekube.kafka.EmbeddedKafkaMain --port N --data DIR [--host H] [--exit-on-stdin-eof]
+ *     [--property KEY=VALUE]... [--quorum-member NODE_ID CONTROLLER_PORT VOTERS CLUSTER_ID]
  * </pre>
  *
  * <p>Prints exactly one line {@value #READY_PREFIX}{@code <host:port>} on stdout once the broker
@@ -55,6 +56,20 @@ public final class EmbeddedKafkaMain {
                         hasData = true;
                     }
                     case "--exit-on-stdin-eof" -> exitOnStdinEof = true;
+                    case "--quorum-member" -> {
+                        // NODE_ID CONTROLLER_PORT VOTERS CLUSTER_ID: a node of an EmbeddedKafkaQuorum
+                        builder.quorumMember(Integer.parseInt(args[i + 1]), Integer.parseInt(args[i + 2]), args[i + 3],
+                                args[i + 4]);
+                        i += 4;
+                    }
+                    case "--property" -> {
+                        String kv = args[++i];
+                        int eq = kv.indexOf('=');
+                        if (eq <= 0) {
+                            throw new IllegalArgumentException("--property KEY=VALUE, got " + kv);
+                        }
+                        builder.brokerProperty(kv.substring(0, eq), kv.substring(eq + 1));
+                    }
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]);
                 }
             }

@@ -109,6 +109,25 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
             return;
         }
         closed = true;
+        unhook();
+        stop(process, stopTimeout);
+    }
+
+    /** Kills the child at once (SIGKILL), as a crash would: nothing of it shuts down cleanly. Idempotent. */
+    public synchronized void kill() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        unhook();
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void unhook() {
         try {
             if (shutdownHook != null) {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -116,7 +135,6 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
         } catch (IllegalStateException e) {
             // the JVM is shutting down; the hook does the same work
         }
-        stop(process, stopTimeout);
     }
 
     private static void stop(Process process, Duration timeout) {
@@ -150,8 +168,22 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
         private Duration readyTimeout = Duration.ofSeconds(90);
         private Duration stopTimeout = Duration.ofSeconds(30);
         private boolean stopWithJvm = true;
+        private final List<String> extraArgs = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /** Sets (or overrides) one broker property of the child. */
+        public Builder brokerProperty(String key, String value) {
+            extraArgs.addAll(List.of("--property", key + "=" + value));
+            return this;
+        }
+
+        /** Makes the child node {@code nodeId} of a static quorum; see {@link EmbeddedKafka.Builder#quorumMember}. */
+        Builder quorumMember(int nodeId, int controllerPort, String voters, String clusterId) {
+            extraArgs.addAll(List.of("--quorum-member", Integer.toString(nodeId), Integer.toString(controllerPort),
+                    voters, clusterId));
+            return this;
         }
 
         /**
@@ -235,6 +267,7 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
             command.add(EmbeddedKafkaMain.class.getName());
             command.addAll(List.of("--host", host, "--port", Integer.toString(port),
                     "--data", dataDir.toString(), "--exit-on-stdin-eof"));
+            command.addAll(extraArgs);
             Process process;
             try {
                 Files.createDirectories(log.toAbsolutePath().getParent());

@@ -26,8 +26,11 @@ import org.apache.kafka.common.Uuid;
  * }
  * }</pre>
  *
- * <p>Ports are fixed at the start (a node comes back on its own); data directories are {@code dir/node-<id>}.
- * Thread-safety: the methods are synchronized.
+ * <p>{@link #startProcesses} runs each node as a process of its own ({@link EmbeddedKafkaProcess}), so that
+ * {@link #kill} can end one as a crash does (SIGKILL: no controlled shutdown, its leadership moves once the controller
+ * misses its heartbeats). Ports are fixed at the start (a node comes back on its own); data directories are
+ * {@code dir/node-<id>}, a child's log {@code dir/node-<id>.log}. Thread-safety: the methods may be called from any
+ * thread.
  */
 public final class EmbeddedKafkaQuorum implements AutoCloseable {
 
@@ -39,10 +42,12 @@ public final class EmbeddedKafkaQuorum implements AutoCloseable {
     private final int[] brokerPorts;
     private final int[] controllerPorts;
     private final Map<String, String> properties;
-    private final EmbeddedKafka[] nodes;
+    private final boolean processes;
+    private final AutoCloseable[] nodes;
 
-    private EmbeddedKafkaQuorum(Path dir, int size) {
+    private EmbeddedKafkaQuorum(Path dir, int size, boolean processes) {
         this.dir = dir;
+        this.processes = processes;
         this.clusterId = Uuid.randomUuid().toString();
         this.brokerPorts = new int[size];
         this.controllerPorts = new int[size];
@@ -66,18 +71,27 @@ public final class EmbeddedKafkaQuorum implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", factor);
         p.put("share.coordinator.state.topic.min.isr", minIsr);
         this.properties = Map.copyOf(p);
-        this.nodes = new EmbeddedKafka[size];
+        this.nodes = new AutoCloseable[size];
     }
 
     /**
-     * Formats and starts {@code size} nodes under {@code dir} and waits until each answers (they start side by side:
-     * a node's broker waits for the quorum to elect a leader).
+     * Formats and starts {@code size} nodes in this JVM under {@code dir} and waits until each answers (they start side
+     * by side: a node's broker waits for the quorum to elect a leader).
      */
     public static EmbeddedKafkaQuorum start(Path dir, int size) {
+        return start(dir, size, false);
+    }
+
+    /** As {@link #start(Path, int)}, each node a child process of this JVM (which {@link #kill} may kill). */
+    public static EmbeddedKafkaQuorum startProcesses(Path dir, int size) {
+        return start(dir, size, true);
+    }
+
+    private static EmbeddedKafkaQuorum start(Path dir, int size, boolean processes) {
         if (size < 1) {
             throw new IllegalArgumentException("size " + size);
         }
-        EmbeddedKafkaQuorum q = new EmbeddedKafkaQuorum(dir.toAbsolutePath(), size);
+        EmbeddedKafkaQuorum q = new EmbeddedKafkaQuorum(dir.toAbsolutePath(), size, processes);
         try {
             CompletableFuture.allOf(IntStream.rangeClosed(1, size)
                     .mapToObj(id -> CompletableFuture.runAsync(() -> q.restart(id))).toArray(CompletableFuture[]::new))
@@ -101,27 +115,57 @@ public final class EmbeddedKafkaQuorum implements AutoCloseable {
 
     /** Shuts node {@code id} (1-based) down cleanly; its data directory stays. */
     public void stop(int id) {
-        EmbeddedKafka node;
-        synchronized (this) {
-            node = nodes[id - 1];
-            nodes[id - 1] = null;
+        AutoCloseable node = take(id);
+        try {
+            if (node != null) {
+                node.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping node " + id, e);
         }
+    }
+
+    /** Kills node {@code id} (1-based) as a crash does (SIGKILL); only for {@link #startProcesses}. */
+    public void kill(int id) {
+        if (!processes) {
+            throw new IllegalStateException("a node in this JVM cannot be killed alone: startProcesses");
+        }
+        AutoCloseable node = take(id);
         if (node != null) {
-            node.close();
+            ((EmbeddedKafkaProcess) node).kill();
         }
+    }
+
+    private synchronized AutoCloseable take(int id) {
+        AutoCloseable node = nodes[id - 1];
+        nodes[id - 1] = null;
+        return node;
     }
 
     /** Starts node {@code id} (1-based) again on its ports and data, or for the first time. */
     public void restart(int id) {
-        EmbeddedKafka node = EmbeddedKafka.builder().port(brokerPorts[id - 1]).dataDir(dir.resolve("node-" + id))
-                .quorumMember(id, controllerPorts[id - 1], voters, clusterId).brokerProperties(properties).build();
         synchronized (this) {
             if (nodes[id - 1] != null) {
                 throw new IllegalStateException("node " + id + " runs");
             }
+        }
+        Path data = dir.resolve("node-" + id);
+        AutoCloseable node;
+        if (processes) {
+            EmbeddedKafkaProcess.Builder b = EmbeddedKafkaProcess.builder().port(brokerPorts[id - 1]).dataDir(data)
+                    .jvmOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                            "-XX:+ExitOnOutOfMemoryError"))
+                    .quorumMember(id, controllerPorts[id - 1], voters, clusterId);
+            properties.forEach(b::brokerProperty);
+            node = b.start();
+        } else {
+            node = EmbeddedKafka.builder().port(brokerPorts[id - 1]).dataDir(data)
+                    .quorumMember(id, controllerPorts[id - 1], voters, clusterId).brokerProperties(properties).build()
+                    .start();
+        }
+        synchronized (this) {
             nodes[id - 1] = node;
         }
-        node.start();
     }
 
     /** Stops every node. */
