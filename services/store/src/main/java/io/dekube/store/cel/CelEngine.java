@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
 
 /**
  * CEL as Kubernetes 1.32 offers it to CRD rules and admission policies: the standard functions and
- * macros, the strings, lists, sets, math, optional and base64 extensions, and kube's own libraries
+ * macros, the two-variable comprehensions of 1.32 ({@code all(k, v, ...)}, {@code transformMap}...), the
+ * strings, lists, sets, math, optional and base64 extensions, and kube's own libraries
  * ({@link KubeLibrary}: lists, regex, URLs, quantities; {@link NetLibrary}: IPs and CIDRs;
  * {@link FormatLibrary}: named formats). Compiling is the slow part, so callers
  * compile once per CRD or policy version and keep the {@link CelProgram}; evaluating runs under a
@@ -66,7 +67,8 @@ public final class CelEngine {
   private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
       .setOptions(OPTIONS)
       .addLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.math(OPTIONS),
-          CelExtensions.encoders(OPTIONS), CelExtensions.sets(OPTIONS), CelExtensions.lists())
+          CelExtensions.encoders(OPTIONS), CelExtensions.sets(OPTIONS), CelExtensions.lists(),
+          CelExtensions.comprehensions())
       .addFunctionBindings(KubeLibrary.bindings())
       .addFunctionBindings(NetLibrary.bindings())
       .addFunctionBindings(FormatLibrary.bindings())
@@ -108,7 +110,8 @@ public final class CelEngine {
         .setOptions(OPTIONS)
         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
         .addLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.math(OPTIONS),
-            CelExtensions.encoders(OPTIONS), CelExtensions.sets(OPTIONS), CelExtensions.lists())
+            CelExtensions.encoders(OPTIONS), CelExtensions.sets(OPTIONS), CelExtensions.lists(),
+          CelExtensions.comprehensions())
         .addFunctionDeclarations(KubeLibrary.declarations())
         .addFunctionDeclarations(NetLibrary.declarations())
         .addFunctionDeclarations(FormatLibrary.declarations())

@@ -55,7 +55,11 @@ final class CostEstimator {
   private final SchemaTypes.Decl self;
   private final Map<Long, List<String>> paths = new HashMap<>();
   private final Map<Long, Range> sizes = new HashMap<>();
-  private final Deque<Map.Entry<String, CelExpr>> iterRanges = new ArrayDeque<>();
+  /** Comprehension variables in scope: name, range, and whether it is a two-variable one's second (the value). */
+  private record IterVar(String name, CelExpr range, boolean second) {
+  }
+
+  private final Deque<IterVar> iterRanges = new ArrayDeque<>();
 
   private CostEstimator(CelAbstractSyntaxTree ast, SchemaTypes.Decl self) {
     this.ast = ast;
@@ -101,12 +105,13 @@ final class CostEstimator {
 
   private Range ident(CelExpr e) {
     String name = e.ident().name();
-    for (Map.Entry<String, CelExpr> r : iterRanges) {
-      if (r.getKey().equals(name)) {
-        List<String> p = paths.get(r.getValue().id());
-        if (p != null) {
-          CelKind k = kind(r.getValue());
-          paths.put(e.id(), append(p, k == CelKind.MAP ? "@keys" : "@items"));
+    for (IterVar r : iterRanges) {
+      if (r.name().equals(name)) {
+        List<String> p = paths.get(r.range().id());
+        boolean map = kind(r.range()) == CelKind.MAP;
+        boolean twoVars = r.second() || iterRanges.stream().anyMatch(o -> o.range() == r.range() && o.second());
+        if (p != null && !(twoVars && !r.second() && !map)) { // a list's index has no path
+          paths.put(e.id(), append(p, map ? (r.second() ? "@values" : "@keys") : "@items"));
         }
         return Range.ONE;
       }
@@ -135,10 +140,17 @@ final class CostEstimator {
   private Range comprehension(CelExpr e) {
     CelExpr.CelComprehension c = e.comprehension();
     Range sum = cost(c.iterRange()).add(cost(c.accuInit()));
-    iterRanges.push(Map.entry(c.iterVar(), c.iterRange()));
+    iterRanges.push(new IterVar(c.iterVar(), c.iterRange(), false));
+    boolean two = !c.iterVar2().isEmpty();
+    if (two) {
+      iterRanges.push(new IterVar(c.iterVar2(), c.iterRange(), true));
+    }
     Range loop = cost(c.loopCondition());
     Range step = cost(c.loopStep());
     iterRanges.pop();
+    if (two) {
+      iterRanges.pop();
+    }
     sum = sum.add(cost(c.result()));
     Range count = size(c.iterRange());
     sizes.put(e.id(), count);
@@ -314,7 +326,10 @@ final class CostEstimator {
       SchemaTypes.Decl d = self;
       for (int i = 1; i < path.size() && d != null; i++) {
         String p = path.get(i);
-        d = p.equals("@items") || p.equals("@values") ? d.elem() : p.equals("@keys") ? null : d.fields().get(p);
+        if (p.equals("@keys")) {
+          return Range.ZERO; // kube's map keys are its plain StringType, whose MaxElements is 0
+        }
+        d = p.equals("@items") || p.equals("@values") ? d.elem() : d.fields().get(p);
       }
       if (d != null) {
         return new Range(0, d.maxElements());

@@ -51,6 +51,8 @@ class CelEngineTest {
       "'a,b'.split(',') == ['a', 'b'] && 'Ab'.lowerAscii() == 'ab' && ' x '.trim() == 'x' | {}",
       "self.?missing.orValue(5) == 5                            | {}",
       "sets.contains([1, 2, 3], [2])                            | {}",
+      "self.all(k, v, v > 0) && self.transformMap(k, v, v * 2) == {'a': 2} && self.exists(k, v, k == 'a') | {\"a\":1}",
+      "[1, 2].transformList(i, v, v * i) == [0, 2] && [3, 4].existsOne(i, v, i == 1 && v == 4) | {}",
       "isIP(self.a) && ip(self.a).family() == 4 && ip('::1').family() == 6 && !isIP('127.0.0.256') | {\"a\":\"10.0.0.1\"}",
       "!isIP('01.2.3.4') && !isIP('::ffff:1.2.3.4') && !isIP('fe80::1%eth0') && isIP('64:ff9b::1.2.3.4') | {}",
       "ip.isCanonical('2001:db8::abcd') && !ip.isCanonical('2001:DB8::ABCD') && !ip.isCanonical('2001:db8::0:0:0:abcd') | {}",

@@ -80,6 +80,7 @@ class CostEstimatorTest {
       "intMap      | oldSelf.size() == self.size()              | 5",
       "dateTimeMap | self[\"a\"] == self[\"b\"]                | 8",
       "enum        | self.contains('A')                         | 2",
+      "stringMap3  | self.all(k, v, v.contains(k))              | 17",
   })
   void kubesFigures(String schema, String rule, long expected) throws Exception {
     assertEquals(expected, cost(SCHEMAS.get(schema), rule));
