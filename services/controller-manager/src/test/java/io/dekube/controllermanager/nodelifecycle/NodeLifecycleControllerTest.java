@@ -208,20 +208,20 @@ class NodeLifecycleControllerTest {
 
   /** A node Ready at T0 that has been silent since (so Unknown at T0 + 51 s), in {@code zone} ("" for none). */
   private void silent(String name, String zone) {
-    var b = node(name, "True", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z");
+    fake.store.put(nodeType, inZone(node(name, "True", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"), zone));
+  }
+
+  private static io.fabric8.kubernetes.api.model.Node inZone(io.fabric8.kubernetes.api.model.NodeBuilder b,
+                                                            String zone) {
     if (!zone.isEmpty()) {
       b.editMetadata().addToLabels("topology.kubernetes.io/zone", zone).endMetadata();
     }
-    fake.store.put(nodeType, b.build());
+    return b.build();
   }
 
   /** A node that posted Ready at T0 + 50 s, in {@code zone}. */
   private void healthy(String name, String zone) {
-    var b = node(name, "True", "2026-01-01T00:00:00Z", "2026-01-01T00:00:50Z");
-    if (!zone.isEmpty()) {
-      b.editMetadata().addToLabels("topology.kubernetes.io/zone", zone).endMetadata();
-    }
-    fake.store.put(nodeType, b.build());
+    fake.store.put(nodeType, inZone(node(name, "True", "2026-01-01T00:00:00Z", "2026-01-01T00:00:50Z"), zone));
     fake.store.put(leaseType, lease(name, T0.plusSeconds(50)));
   }
 
