@@ -21,11 +21,14 @@ public final class CelNames {
 
   /** {@code name} as a CEL identifier, or empty when it cannot be one. */
   public static Optional<String> escape(String name) {
-    if (name.isEmpty() || Character.isDigit(name.charAt(0)) && name.charAt(0) <= '9') {
+    if (name.isEmpty() || name.charAt(0) >= '0' && name.charAt(0) <= '9') {
       return Optional.empty();
     }
     if (RESERVED.contains(name)) {
       return Optional.of("__" + name + "__");
+    }
+    if (plain(name)) {
+      return Optional.of(name);
     }
     StringBuilder out = new StringBuilder(name.length() + 16);
     for (int i = 0; i < name.length(); i++) {
@@ -46,5 +49,18 @@ public final class CelNames {
       }
     }
     return Optional.of(out.toString());
+  }
+
+  /** Whether {@code name} needs no escaping (letters, digits, single underscores): most names, without a copy. */
+  private static boolean plain(String name) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+          || c == '_' && (i + 1 >= name.length() || name.charAt(i + 1) != '_');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 }
