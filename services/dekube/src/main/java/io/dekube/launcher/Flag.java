@@ -27,8 +27,12 @@ public record Flag(String name, String value, String help, boolean repeatable) {
     return value != null;
   }
 
+  /** The flag's line of {@code ./dekube help}; a flag too long for the column has its help on the next line. */
   String helpLine() {
     String left = takesValue() ? name + " " + value : name;
+    if (left.length() > 34) {
+      return String.format("          %s%n          %-34s %s%n", left, "", help);
+    }
     return String.format("          %-34s %s%n", left, help);
   }
 }

@@ -24,6 +24,9 @@ class UpFlagsTest {
     counts.forEach((name, n) -> assertEquals(1L, n, name + " is declared " + n + " times"));
     long lines = DekubeMain.help().lines().filter(l -> l.trim().startsWith("--cluster-cidr ")).count();
     assertEquals(2, lines, "--cluster-cidr under up and under kubelet:\n" + DekubeMain.help());
+    // each flag's help in one column; a flag longer than the column has it on the next line
+    DekubeMain.help().lines().filter(l -> l.startsWith("          --")).forEach(l -> assertTrue(
+        l.trim().split(" ").length <= 2 || l.length() > 45 && l.charAt(44) == ' ' && l.charAt(45) != ' ', l));
   }
 
   @Test
