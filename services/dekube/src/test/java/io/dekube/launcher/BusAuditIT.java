@@ -100,7 +100,7 @@ class BusAuditIT {
                   "system:serviceaccount:ingress-nginx:ingress-nginx",
                   "system:serviceaccount:kube-system:service-controller"]
           verbs: [create, update, patch]
-        - level: Metadata
+        - level: RequestResponse
           users: ["system:serviceaccount:kube-system:coredns"]
           verbs: [list, watch]
           resources: [{group: "", resources: [services]}]
@@ -146,11 +146,18 @@ class BusAuditIT {
       assertEquals("/api/v1/services?limit=500&resourceVersion=0", list.get("requestURI").asText());
       assertEquals("ResponseComplete", list.get("stage").asText());
       assertEquals(dns.get("userAgent"), list.get("userAgent"));
+      // at RequestResponse, the list the watch cache answers: every Service, at the resourceVersion the watch starts at
+      JsonNode answer = list.path("responseObject");
+      assertEquals("ServiceList", answer.path("kind").asText(), list.toString());
+      assertEquals("v1", answer.path("apiVersion").asText());
+      assertTrue(answer.path("items").isArray(), list.toString());
       JsonNode watch = await("CoreDNS's watch of Services").atMost(Duration.ofSeconds(60))
           .until(() -> eventOf(log, "system:serviceaccount:kube-system:coredns", "watch", "services"),
               Optional::isPresent).orElseThrow();
       assertTrue(watch.get("requestURI").asText().matches("/api/v1/services\\?allowWatchBookmarks=true&resourceVersion="
-          + "\\d+&timeoutSeconds=\\d+&watch=true"), watch.toString());
+          + answer.path("metadata").path("resourceVersion").asText() + "&timeoutSeconds=\\d+&watch=true"),
+          watch.toString());
+      assertFalse(watch.has("responseObject"), "a watch records no response object");
       assertEquals("ResponseStarted", watch.get("stage").asText());
       JsonNode ingress = await("ingress-nginx's IngressClass").atMost(Duration.ofSeconds(60))
           .until(() -> eventOf(log, "system:serviceaccount:ingress-nginx:ingress-nginx", "create", "ingressclasses"),

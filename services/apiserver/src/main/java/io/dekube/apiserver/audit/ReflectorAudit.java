@@ -20,10 +20,11 @@ import java.util.function.Function;
  * list's resourceVersion ({@code ?allowWatchBookmarks=true&resourceVersion=N&timeoutSeconds=T&watch=true}). dekube's
  * informers read the store topic instead (its replay is the list, its tail the watch) and are shared by the
  * components of a process; so each component is audited once per resource it asks for, when the informer has
- * replayed the topic: the list's RequestReceived (when the component asked) and ResponseComplete, then the watch's
- * RequestReceived and ResponseStarted at the replayed resourceVersion. Decisions: the list's response object is not
- * recorded at RequestResponse, and the watch, which in kube ends after {@code timeoutSeconds} (5 to 10 minutes) and is
- * made again, stays open as the tail does. Thread-safe.
+ * replayed the topic: the list's RequestReceived (when the component asked) and ResponseComplete (at RequestResponse
+ * with the list kube's watch cache answers a {@code resourceVersion=0} list with, which heeds no limit: every object
+ * the informer replayed, at its resourceVersion), then the watch's RequestReceived and ResponseStarted at the replayed
+ * resourceVersion. Decision: the watch, which in kube ends after {@code timeoutSeconds} (5 to 10 minutes) and is made
+ * again, stays open as the tail does. Thread-safe.
  */
 final class ReflectorAudit {
 
@@ -54,24 +55,42 @@ final class ReflectorAudit {
     ResourceType type = informer.type();
     if (asked.add(type)) {
       Instant at = Instant.now();
-      informer.whenSynced().onSuccess(v -> listedAndWatched(type, at, informer.resourceVersion()));
+      informer.whenSynced().onSuccess(v -> listedAndWatched(informer, at));
     }
     return informer;
   }
 
-  private void listedAndWatched(ResourceType type, Instant asked, long rv) {
+  private void listedAndWatched(Informer informer, Instant asked) {
+    ResourceType type = informer.type();
+    Informer.Snapshot listed = informer.snapshot();
+    long rv = listed.resourceVersion();
     BusRequest list = BusRequest.reflector("list", type, "limit=500&resourceVersion=0");
     Instant now = Instant.now();
-    write(list, UUID.randomUUID().toString(), asked, now, Stage.RequestReceived, Stage.ResponseComplete);
+    write(list, UUID.randomUUID().toString(), asked, now, Stage.RequestReceived, Stage.ResponseComplete,
+        () -> listObject(type, listed));
     // client-go's reflector: a timeout between its minimum watch timeout (5 minutes) and twice it
     long timeout = 300 + ThreadLocalRandom.current().nextLong(300);
     BusRequest watch = BusRequest.reflector("watch", type, "allowWatchBookmarks=true&resourceVersion=" + rv
         + "&timeoutSeconds=" + timeout + "&watch=true");
-    write(watch, UUID.randomUUID().toString(), now, now, Stage.RequestReceived, Stage.ResponseStarted);
+    write(watch, UUID.randomUUID().toString(), now, now, Stage.RequestReceived, Stage.ResponseStarted, () -> null);
   }
 
-  /** The request's two events, each when the policy records its stage. */
-  private void write(BusRequest r, String id, Instant received, Instant answered, Stage first, Stage second) {
+  /** The list object of {@code listed}: {@code <Kind>List}, the resourceVersion, the items as stored. */
+  private static ObjectNode listObject(ResourceType type, Informer.Snapshot listed) {
+    ObjectNode l = io.dekube.core.model.Json.object().put("kind", type.kind() + "List")
+        .put("apiVersion", type.apiVersion());
+    l.putObject("metadata").put("resourceVersion", Long.toString(listed.resourceVersion()));
+    com.fasterxml.jackson.databind.node.ArrayNode items = l.putArray("items");
+    listed.items().forEach(items::add);
+    return l;
+  }
+
+  /**
+   * The request's two events, each when the policy records its stage; the second with {@code answer}'s object at
+   * RequestResponse (null: none).
+   */
+  private void write(BusRequest r, String id, Instant received, Instant answered, Stage first, Stage second,
+                     java.util.function.Supplier<ObjectNode> answer) {
     Decision d = policy.decide(r.attributes(user));
     if (d.level() == Level.None) {
       return;
@@ -79,7 +98,9 @@ final class ReflectorAudit {
     for (Stage stage : new Stage[] {first, second}) {
       if (d.records(stage)) {
         Instant at = stage == first ? received : answered;
-        ObjectNode e = AuditEvents.busEvent(d, stage, id, r, user, agent, received, at, null, r.code(), null, null);
+        ObjectNode response = stage == second && d.level() == Level.RequestResponse ? answer.get() : null;
+        ObjectNode e = AuditEvents.busEvent(d, stage, id, r, user, agent, received, at, null, r.code(), null,
+            response == null ? null : d.omitManagedFields() ? AuditEvents.withoutManagedFields(response) : response);
         AuditMetrics.generated();
         sink.process(e);
       }
