@@ -12,8 +12,8 @@ import java.util.function.Supplier;
 /**
  * kube-apiserver 1.32's health checks, those dekube has a counterpart for, in the order kube lists them:
  * {@code ping}, {@code log}, {@code etcd} (the store: dekube's bus probe; kube's clients and docs name it
- * {@code etcd}, so that is its only name), {@code kms-providers} with the encryption configuration's automatic
- * reload (and its hook {@code poststarthook/start-encryption-provider-config-automatic-reload}), then for
+ * {@code etcd}, so that is its only name), {@code kms-providers} with KMS v2 providers or the encryption
+ * configuration's automatic reload (and its hook {@code poststarthook/start-encryption-provider-config-automatic-reload}), then for
  * {@code /readyz} only {@code etcd-readiness} and
  * {@code informer-sync}, then a {@code poststarthook/<name>} per post-start hook that fails until that part of
  * the apiserver has done its work (the bootstrap RBAC policy written, the CRD informer replayed...),
@@ -70,10 +70,11 @@ final class ApiServerHealth {
       health.addHealthCheck("etcd", store);
       health.addReadyzCheck("etcd-readiness", store);
     }
-    if (io.dekube.core.encryption.StoreEncryption.reloading()) {
-      // kube with --encryption-provider-config-automatic-reload: one check for every KMS plugin of the file, which
-      // is a no-op without KMS providers (dekube refuses kms), and the hook that starts the reload controller
-      health.addHealthCheck("kms-providers", () -> null);
+    if (io.dekube.core.encryption.StoreEncryption.reloading()
+        || io.dekube.core.encryption.StoreEncryption.config().hasKms()) {
+      // kube with --encryption-provider-config-automatic-reload or KMS v2 providers: one check for every KMS plugin
+      // of the configuration in use (a no-op without KMS providers), each failing one named kms-provider-<i>
+      health.addHealthCheck("kms-providers", io.dekube.core.encryption.StoreEncryption::kmsHealth);
     }
     health.addReadyzCheck("informer-sync",
         () -> h.informersSynced.isDone() ? null : "the apiserver's informers have not replayed the store yet");

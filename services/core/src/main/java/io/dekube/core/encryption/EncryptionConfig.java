@@ -20,13 +20,15 @@ import java.util.Set;
  * {@code *.apps}, {@code *.} for the core group, {@code *.*}, {@code widgets.example.com}), the providers their
  * values go through at rest. The first provider encrypts writes; every provider is tried on read by its prefix.
  * The first entry that names a resource wins, an exact name before {@code *.<group>} before {@code *.*}. A file
- * that cannot be read or is not valid fails {@link #load} with kube's words (IllegalArgumentException). The
- * {@code kms} provider is validated as kube does, then refused: dekube has no KMS plugin client. Immutable.
+ * that cannot be read or is not valid fails {@link #load} with kube's words (IllegalArgumentException). A
+ * {@code kms} provider with {@code apiVersion: v2} calls its plugin ({@link KmsV2Provider}), started once the file
+ * is valid; {@code apiVersion: v1} is refused as kube 1.32 refuses it without {@code --feature-gates=KMSv1=true}
+ * (dekube has no KMS v1 client). Immutable but for its KMS providers' state; {@link #close} stops their probes.
  */
 public final class EncryptionConfig {
 
   /** No file: every resource is kept in clear (and reading an encrypted value fails, as kube's identity does). */
-  public static final EncryptionConfig NONE = new EncryptionConfig(Map.of());
+  public static final EncryptionConfig NONE = new EncryptionConfig(Map.of(), List.of());
 
   private static final Set<String> API_VERSIONS = Set.of("apiserver.config.k8s.io/v1", "apiserver.config.k8s.io/v1alpha1");
   private static final List<Integer> AES_SIZES = List.of(16, 24, 32);
@@ -35,9 +37,38 @@ public final class EncryptionConfig {
 
   /** Keyed by "group/resource" as kube's schema.GroupResource ("/secrets", "apps/*", "*\/*"). */
   private final Map<String, ValueTransformer> byResource;
+  /** The kms v2 providers, in the file's order: kube's {@code kms-provider-<i>}. */
+  private final List<KmsV2Provider> kms;
 
-  private EncryptionConfig(Map<String, ValueTransformer> byResource) {
+  private EncryptionConfig(Map<String, ValueTransformer> byResource, List<KmsV2Provider> kms) {
     this.byResource = Map.copyOf(byResource);
+    this.kms = List.copyOf(kms);
+  }
+
+  /** Whether a kms provider is configured (kube then registers its {@code kms-providers} health check). */
+  public boolean hasKms() {
+    return !kms.isEmpty();
+  }
+
+  /**
+   * kube's {@code kms-providers} health check: null when every KMS plugin answered healthy (or there is none),
+   * else each failing one's {@code kms-provider-<i>: <error>} (kube's aggregate: {@code [a, b]} for several).
+   * Never calls a plugin on the caller's thread (see {@link KmsV2Provider}).
+   */
+  public String kmsHealth() {
+    List<String> errors = new ArrayList<>();
+    for (int i = 0; i < kms.size(); i++) {
+      String e = kms.get(i).health();
+      if (e != null) {
+        errors.add("kms-provider-" + i + ": " + e);
+      }
+    }
+    return errors.isEmpty() ? null : errors.size() == 1 ? errors.get(0) : "[" + String.join(", ", errors) + "]";
+  }
+
+  /** Stops the KMS providers' probes and connections. Idempotent. */
+  public void close() {
+    kms.forEach(KmsV2Provider::close);
   }
 
   /** Whether no resource is configured. */
@@ -102,6 +133,7 @@ public final class EncryptionConfig {
       throw invalid(List.of("resources: Required value: at least one resources is required"));
     }
     Map<String, ValueTransformer> byResource = new LinkedHashMap<>();
+    EncryptionValidation.KmsProviders kms = new EncryptionValidation.KmsProviders();
     for (int i = 0; i < resources.size(); i++) {
       String at = "resources[" + i + "]";
       JsonNode entry = resources.get(i);
@@ -119,12 +151,12 @@ public final class EncryptionConfig {
       List<PrefixTransformers.Entry> entries = new ArrayList<>();
       for (int j = 0; j < providers.size(); j++) {
         PrefixTransformers.Entry e = EncryptionValidation.provider(providers.get(j), at + ".providers[" + j + "]",
-            errors);
+            errors, kms);
         if (e != null) {
           entries.add(e);
         }
       }
-      if (entries.size() == providers.size()) {
+      if (entries.size() == providers.size() && !kms.v1) {
         ValueTransformer t = new PrefixTransformers(NO_PREFIX, entries);
         for (String name : names) {
           int dot = name.indexOf('.');
@@ -133,10 +165,17 @@ public final class EncryptionConfig {
         }
       }
     }
-    if (!errors.isEmpty()) {
-      throw invalid(errors);
+    if (!errors.isEmpty() || kms.v1) {
+      kms.v2.forEach(KmsV2Provider::close);
+      if (!errors.isEmpty()) {
+        throw invalid(errors);
+      }
+      throw new IllegalArgumentException("error while building transformers: KMSv1 is deprecated and will only "
+          + "receive security updates going forward. Use KMSv2 instead.  Set --feature-gates=KMSv1=true to use the "
+          + "deprecated KMSv1 feature.");
     }
-    return new EncryptionConfig(byResource);
+    kms.v2.forEach(KmsV2Provider::start); // kube primes each plugin inline: one status and one seed
+    return new EncryptionConfig(byResource, kms.v2);
   }
 
   private static IllegalArgumentException invalid(List<String> errors) {

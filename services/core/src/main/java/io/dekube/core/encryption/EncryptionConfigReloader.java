@@ -45,7 +45,7 @@ final class EncryptionConfigReloader implements AutoCloseable {
    * kube's apiserver identity is {@code apiserver-<uuid>}, new at each start, and its metrics carry its sha256; this
    * process's is made the same way, once.
    */
-  private static final String APISERVER_ID_HASH = "sha256:" + sha256(("apiserver-" + UUID.randomUUID())
+  static final String APISERVER_ID_HASH = "sha256:" + sha256(("apiserver-" + UUID.randomUUID())
       .getBytes(StandardCharsets.UTF_8));
   private static final Map<String, AtomicLong> LAST_TIMESTAMP = new ConcurrentHashMap<>();
 

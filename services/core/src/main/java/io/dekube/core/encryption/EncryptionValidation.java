@@ -71,9 +71,10 @@ final class EncryptionValidation {
 
   /**
    * One element of {@code providers}: exactly one provider, its keys valid; its prefix transformer entry, or null
-   * when it is not valid (the errors say why) or is {@code kms} (validated, then refused: not built in dekube).
+   * when it is not valid (the errors say why). A {@code kms} v2 provider is made but not started (no plugin call):
+   * {@code kms} collects it, and the caller starts them all once the whole file is valid.
    */
-  static PrefixTransformers.Entry provider(JsonNode p, String path, List<String> errors) {
+  static PrefixTransformers.Entry provider(JsonNode p, String path, List<String> errors, KmsProviders kms) {
     List<String> given = new ArrayList<>();
     PROVIDERS.forEach(name -> {
       if (p.hasNonNull(name)) {
@@ -101,10 +102,7 @@ final class EncryptionValidation {
       case "secretbox" -> keyed(config, path + ".secretbox.keys", EncryptionConfig.secretboxSizes(),
           "k8s:enc:secretbox:v1:", "no matching key was found for the provided Secretbox transformer",
           Providers::secretbox, errors);
-      default -> {
-        kms(config, path + ".kms", errors);
-        yield null;
-      }
+      default -> kms(config, path + ".kms", errors, kms);
     };
   }
 
@@ -151,27 +149,105 @@ final class EncryptionValidation {
         entries));
   }
 
-  /** kube's checks of a kms provider, then dekube's refusal: there is no KMS plugin client here. */
-  private static void kms(JsonNode config, String path, List<String> errors) {
+  /**
+   * The kms providers of one file: their names (kube's are unique across the file) and the v2 ones made, in order
+   * (kube's {@code kms-provider-<i>}), and whether a v1 one was given.
+   */
+  static final class KmsProviders {
+    final java.util.Set<String> names = new java.util.HashSet<>();
+    final List<KmsV2Provider> v2 = new ArrayList<>();
+    boolean v1;
+  }
+
+  /**
+   * kube's checks of a kms provider, in its order (name, timeout, endpoint, cachesize, apiVersion; apiVersion
+   * defaults to v1, timeout to 3s), then its entry: {@code k8s:enc:kms:v2:<name>:} and a {@link KmsV2Provider}. A
+   * valid v1 provider gives no entry and marks {@code kms.v1}: kube 1.32 refuses it without its feature gate.
+   */
+  private static PrefixTransformers.Entry kms(JsonNode config, String path, List<String> errors, KmsProviders kms) {
+    int before = errors.size();
     String apiVersion = config.path("apiVersion").asText("v1");
+    if (apiVersion.isEmpty()) {
+      apiVersion = "v1";
+    }
     String name = config.path("name").asText("");
     if (name.isEmpty()) {
       errors.add(path + ".name: Required value: name is a mandatory field for a provider");
+    }
+    if (!apiVersion.equals("v1") && name.contains(":")) {
+      errors.add(path + ".name: Invalid value: \"" + name + "\": invalid KMS provider name " + name
+          + ", must not contain ':'");
+    }
+    if (!apiVersion.equals("v1") && kms.names.contains(name)) {
+      errors.add(path + ".name: Invalid value: \"" + name + "\": duplicate KMS provider name " + name
+          + ", names must be unique");
+    }
+    kms.names.add(name);
+    java.time.Duration timeout = java.time.Duration.ofSeconds(3);
+    if (config.hasNonNull("timeout")) {
+      String text = config.path("timeout").asText();
+      try {
+        timeout = GoDuration.parse(text);
+      } catch (IllegalArgumentException e) {
+        errors.add(path + ".timeout: Invalid value: \"" + text + "\": " + e.getMessage()); // kube: a decoding error
+      }
+      if (timeout.isZero() || timeout.isNegative()) {
+        errors.add(path + ".timeout: Invalid value: " + GoDuration.format(timeout) + ": timeout should be a "
+            + "positive value");
+      }
+    }
+    String endpoint = config.path("endpoint").asText("");
+    String socket = null;
+    if (endpoint.isEmpty()) {
+      errors.add(path + ".endpoint: Invalid value: \"\": endpoint is a mandatory field for a kms");
+    } else {
+      String scheme = endpoint.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") ? endpoint.substring(0, endpoint.indexOf(':'))
+          : "";
+      if (!scheme.equals("unix")) {
+        errors.add(path + ".endpoint: Invalid value: \"" + endpoint + "\": unsupported scheme \"" + scheme
+            + "\" for KMS provider, only unix is supported");
+      } else {
+        socket = socketPath(endpoint);
+      }
+    }
+    if (config.hasNonNull("cachesize")) {
+      int size = config.path("cachesize").asInt();
+      if (!apiVersion.equals("v1")) {
+        errors.add(path + ".cachesize: Invalid value: " + size + ": cachesize is not supported in v2");
+      } else if (size == 0) {
+        errors.add(path + ".cachesize: Invalid value: 0: cachesize should be a positive value, or negative to "
+            + "disable");
+      }
     }
     if (!apiVersion.equals("v1") && !apiVersion.equals("v2")) {
       errors.add(path + ".apiVersion: Invalid value: \"" + apiVersion + "\": unsupported apiVersion apiVersion for "
           + "KMS provider, only v1 and v2 are supported");
     }
-    String endpoint = config.path("endpoint").asText("");
-    if (endpoint.isEmpty()) {
-      errors.add(path + ".endpoint: Invalid value: \"\": endpoint is a mandatory field for a kms");
-    } else if (!endpoint.startsWith("unix:")) {
-      String scheme = endpoint.contains(":") ? endpoint.substring(0, endpoint.indexOf(':')) : "";
-      errors.add(path + ".endpoint: Invalid value: \"" + endpoint + "\": unsupported scheme \"" + scheme
-          + "\" for KMS provider, only unix is supported");
+    if (errors.size() > before) {
+      return null;
     }
-    errors.add(path + ": Unsupported value: \"" + name + "\": dekube does not build the KMS provider (it calls a "
-        + "KMS plugin over gRPC on a unix socket); use aescbc, aesgcm or secretbox");
+    if (apiVersion.equals("v1")) {
+      kms.v1 = true;
+      return null;
+    }
+    KmsV2Provider provider = new KmsV2Provider(name, socket, timeout);
+    kms.v2.add(provider);
+    return new PrefixTransformers.Entry(("k8s:enc:kms:v2:" + name + ":").getBytes(StandardCharsets.UTF_8), provider);
+  }
+
+  /**
+   * kube's {@code util.ParseEndpoint}: the URL's path ({@code unix:///var/run/kms.sock}); {@code /@name} is a Linux
+   * abstract socket, given as {@code @name}.
+   */
+  static String socketPath(String endpoint) {
+    String path;
+    try {
+      java.net.URI u = new java.net.URI(endpoint);
+      path = u.getPath() != null ? u.getPath() : u.getSchemeSpecificPart();
+    } catch (java.net.URISyntaxException e) {
+      path = endpoint.substring("unix:".length()).replaceFirst("^//[^/]*", "");
+    }
+    return path.startsWith("/@") ? path.substring(1) : path;
   }
 
   /** kube's {@code schema.ParseGroupResource}: {group, resource}, split at the first dot. */

@@ -56,9 +56,37 @@ public final class StoreEncryption {
     return reloader != null;
   }
 
-  /** Publishes a configuration (the reloader's way in; readers pick it up at their next record). */
-  static void set(EncryptionConfig c) {
+  /**
+   * Publishes a configuration (the reloader's way in; readers pick it up at their next record). The KMS providers
+   * of the one it replaces are closed after a grace period, as kube's {@code KMSCloseGracePeriod}, so that reads
+   * and writes already holding them finish.
+   */
+  static synchronized void set(EncryptionConfig c) {
+    EncryptionConfig old = config;
     config = c == null ? EncryptionConfig.NONE : c;
+    if (old != config && old.hasKms()) {
+      Thread closer = new Thread(() -> {
+        try {
+          Thread.sleep(KMS_CLOSE_GRACE_MS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        old.close();
+      }, "dekube-kms-close");
+      closer.setDaemon(true);
+      closer.start();
+    }
+  }
+
+  /** kube's grace before closing replaced KMS providers (twice the timeouts; dekube waits twice the default's). */
+  private static final long KMS_CLOSE_GRACE_MS = 6_000;
+
+  /**
+   * kube's {@code kms-providers} health check, registered with a KMS provider or the automatic reload: null while
+   * every KMS plugin of the configuration in use is healthy (and with none), else kube's message.
+   */
+  public static String kmsHealth() {
+    return config.kmsHealth();
   }
 
   /**

@@ -145,9 +145,25 @@ class EncryptionConfigTest {
         "  - identity: {}\n")));
     assertEquals("error while parsing file: resources[0].providers: Required value: at least one "
         + "resources[0].providers is required", bad(providers("[secrets]", "    []\n")));
-    assertTrue(bad(providers("[secrets]", "  - kms:\n      apiVersion: v2\n      name: myKms\n      endpoint: "
-        + "unix:///tmp/socketfile.sock\n")).startsWith("error while parsing file: resources[0].providers[0].kms: "
-        + "Unsupported value: \"myKms\": dekube does not build the KMS provider"));
+    // kms: kube's checks of each field, in its order, and its refusal of v1 without the KMSv1 feature gate
+    assertEquals("error while parsing file: [resources[0].providers[0].kms.name: Invalid value: \"a:b\": invalid "
+        + "KMS provider name a:b, must not contain ':', resources[0].providers[0].kms.timeout: Invalid value: 0s: "
+        + "timeout should be a positive value, resources[0].providers[0].kms.endpoint: Invalid value: "
+        + "\"tcp://kms:80\": unsupported scheme \"tcp\" for KMS provider, only unix is supported, "
+        + "resources[0].providers[0].kms.cachesize: Invalid value: 100: cachesize is not supported in v2]",
+        bad(providers("[secrets]", "  - kms:\n      apiVersion: v2\n      name: a:b\n      timeout: 0s\n"
+            + "      endpoint: tcp://kms:80\n      cachesize: 100\n")));
+    assertEquals("error while parsing file: resources[0].providers[1].kms.name: Invalid value: \"k\": duplicate KMS "
+        + "provider name k, names must be unique", bad(providers("[secrets]", "  - kms: {apiVersion: v2, name: k, "
+        + "endpoint: 'unix:///tmp/a.sock'}\n  - kms: {apiVersion: v2, name: k, endpoint: 'unix:///tmp/b.sock'}\n")));
+    assertEquals("error while parsing file: resources[0].providers[0].kms.apiVersion: Invalid value: \"v3\": "
+        + "unsupported apiVersion apiVersion for KMS provider, only v1 and v2 are supported", bad(providers(
+        "[secrets]", "  - kms: {apiVersion: v3, name: k, endpoint: 'unix:///tmp/a.sock'}\n")));
+    assertEquals("error while building transformers: KMSv1 is deprecated and will only receive security updates "
+        + "going forward. Use KMSv2 instead.  Set --feature-gates=KMSv1=true to use the deprecated KMSv1 feature.",
+        bad(providers("[secrets]", "  - kms: {name: k, endpoint: 'unix:///tmp/a.sock'}\n")));
+    assertEquals("/var/run/kms.sock", EncryptionValidation.socketPath("unix:///var/run/kms.sock"));
+    assertEquals("@kms", EncryptionValidation.socketPath("unix:///@kms"));
     assertEquals("error opening encryption provider configuration file \"" + dir.resolve("none.yaml") + "\": open "
         + dir.resolve("none.yaml") + ": no such file or directory", assertThrows(IllegalArgumentException.class,
         () -> EncryptionConfig.load(dir.resolve("none.yaml"))).getMessage());
