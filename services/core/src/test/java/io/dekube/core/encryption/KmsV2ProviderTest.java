@@ -118,7 +118,7 @@ class KmsV2ProviderTest {
   @Test
   void thePluginDownFailsTheHealthCheckAndUnseenSeedsThenComesBack(@TempDir Path dir) throws Exception {
     try (MockKmsV2Plugin plugin = new MockKmsV2Plugin(dir.resolve("kms.sock"), "key-1")) {
-      EncryptionConfig c = load(dir, plugin, "      timeout: 500ms\n");
+      EncryptionConfig c = load(dir, plugin, "      timeout: 1s\n");
       try {
         ValueTransformer t = StoreEncryption.transformer(c, "secrets");
         byte[] stored = t.toStorage(SECRET, PATH);
@@ -143,7 +143,7 @@ class KmsV2ProviderTest {
   void aPluginThatIsDownAtStartFailsWritesWithKubesWordsUntilItAnswers(@TempDir Path dir) throws Exception {
     try (MockKmsV2Plugin plugin = new MockKmsV2Plugin(dir.resolve("kms.sock"), "key-1")) {
       plugin.stop();
-      EncryptionConfig c = load(dir, plugin, "      timeout: 200ms\n");
+      EncryptionConfig c = load(dir, plugin, "      timeout: 1s\n");
       try {
         ValueTransformer t = StoreEncryption.transformer(c, "secrets");
         assertEquals("got unexpected nil transformer", assertThrows(ValueTransformer.TransformException.class,
