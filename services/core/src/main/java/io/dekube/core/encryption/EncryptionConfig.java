@@ -66,6 +66,18 @@ public final class EncryptionConfig {
     return errors.isEmpty() ? null : errors.size() == 1 ? errors.get(0) : "[" + String.join(", ", errors) + "]";
   }
 
+  /**
+   * How many seeds this configuration's KMS providers have made (0 without any): it changes when a plugin's key id
+   * changes or a plugin answers for the first time, so a reader that keeps decrypted values reads them again.
+   */
+  public long kmsGeneration() {
+    long g = 0;
+    for (KmsV2Provider p : kms) {
+      g += p.generation();
+    }
+    return g;
+  }
+
   /** Stops the KMS providers' probes and connections. Idempotent. */
   public void close() {
     kms.forEach(KmsV2Provider::close);

@@ -89,6 +89,7 @@ public final class KmsV2Provider implements ValueTransformer, AutoCloseable {
   private final Map<String, byte[]> seeds = new ConcurrentHashMap<>();
   private final AtomicBoolean probeQueued = new AtomicBoolean();
   private volatile State state;
+  private final AtomicLong generation = new AtomicLong();
   private String version = "";
   private volatile String lastError = "not checked yet";
   private volatile long lastReceived = Long.MIN_VALUE / 2;
@@ -135,6 +136,11 @@ public final class KmsV2Provider implements ValueTransformer, AutoCloseable {
         schedulePoll(error == null ? intervals.poll() : intervals.failingPoll());
       }, after.toMillis(), TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** How many seeds this provider has made: a change tells readers that keep decrypted values to read again. */
+  long generation() {
+    return generation.get();
   }
 
   /**
@@ -237,6 +243,7 @@ public final class KmsV2Provider implements ValueTransformer, AutoCloseable {
       String key = cacheKey(KmsProto.HKDF_SHA256_XNONCE_AES_GCM_SEED, encrypted.ciphertext(), encrypted.keyId(),
           encrypted.annotations());
       state = new State(seed, encrypted.keyId(), encrypted.ciphertext(), encrypted.annotations(), uid, expires, key);
+      generation.incrementAndGet();
       LOG.info("kms provider {}: new DEK seed for key id hash {} (was {})", name, hash(encrypted.keyId()),
           current == null ? "none" : hash(current.keyId()));
       return null;

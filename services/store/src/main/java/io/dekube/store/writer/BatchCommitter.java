@@ -87,8 +87,8 @@ final class BatchCommitter {
   void commit(PartitionWriter pw, List<ConsumerRecord<byte[], byte[]>> records, ConsumerGroupMetadata group,
               int requestPartitions, int replyPartitions) throws Exception {
     if (pw.encryptionReloaded()) {
-      LOG.info("request partition {}: the encryption configuration was reloaded; the stores it names load again",
-          pw.partition());
+      LOG.info("request partition {}: the encryption configuration was reloaded or a KMS plugin gave a new seed; the "
+          + "stores it names load again", pw.partition());
     }
     BatchOverlay overlay = new BatchOverlay(pw::state);
     List<Handled> handled = prepare(pw, records, overlay, requestPartitions);
@@ -406,12 +406,18 @@ final class BatchCommitter {
     }
   }
 
-  /** The reply's bytes on the bus: its payload sealed when {@code resource} is encrypted at rest (BusEncryption). */
+  /**
+   * The reply's bytes on the bus: its payload sealed when {@code resource} is encrypted at rest (BusEncryption). A
+   * reply that cannot be sealed (a KMS plugin that never answered) is replaced by a 500 Status in clear, which
+   * carries none of the object.
+   */
   private static byte[] serialize(String resource, ReplyEnvelope reply) {
     try {
       return Json.MAPPER.writeValueAsBytes(io.dekube.core.encryption.BusEncryption.sealReply(resource, reply.toJson()));
     } catch (io.dekube.core.encryption.ValueTransformer.TransformException e) {
-      throw new IllegalStateException("unable to transform the reply for " + resource + ": " + e.getMessage(), e);
+      return serialize(null, new ReplyEnvelope(reply.requestId(), reply.requester(), 500, null, StatusException
+          .internal("Internal error occurred: unable to transform the reply for " + resource + ": " + e.getMessage())
+          .toStatus()));
     } catch (Exception e) {
       throw new IllegalStateException("cannot serialize a reply", e);
     }
@@ -424,19 +430,7 @@ final class BatchCommitter {
       headers.add(Topics.UID_HEADER, w.uid().getBytes(StandardCharsets.UTF_8));
     }
     return new ProducerRecord<>(w.type().storeTopic(), 0, w.key().getBytes(StandardCharsets.UTF_8),
-        w.tombstone() ? null : atRest(w), headers);
-  }
-
-  /** The record value of a write: its JSON, encrypted when the resource is configured for encryption at rest. */
-  private static byte[] atRest(StoreWrite w) {
-    String resource = w.type().resourceName();
-    try {
-      return io.dekube.core.encryption.StoreEncryption.write(io.dekube.core.encryption.StoreEncryption
-          .transformer(resource), resource, w.key(), w.value());
-    } catch (io.dekube.core.encryption.ValueTransformer.TransformException e) {
-      throw new IllegalStateException("unable to transform key \"" + io.dekube.core.encryption.StoreEncryption
-          .path(resource, w.key()) + "\": " + e.getMessage(), e);
-    }
+        w.atRest(), headers);
   }
 
   private void applyCommitted(PartitionWriter pw, BatchOverlay overlay, List<Handled> handled) {

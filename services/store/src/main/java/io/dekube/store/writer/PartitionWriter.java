@@ -31,6 +31,8 @@ final class PartitionWriter {
   private final RebuiltCreates rebuiltCreates = new RebuiltCreates();
   /** The encryption configuration the states were read with. */
   private EncryptionConfig encryption = StoreEncryption.config();
+  /** The KMS providers' seed generation the state was read under ({@link EncryptionConfig#kmsGeneration}). */
+  private long kmsGeneration = encryption.kmsGeneration();
   private Phase phase = Phase.INIT;
   private long resetAtPoll = -1;
   private long readsAnsweredUpTo = -1;
@@ -80,6 +82,7 @@ final class PartitionWriter {
   /** Starts a rebuild: forgets the state; the rebuilder fills {@link #newState} and calls {@link #ready}. */
   void rebuilding() {
     encryption = StoreEncryption.config();
+    kmsGeneration = encryption.kmsGeneration();
     states.clear();
     rebuiltCreates.clear();
     phase = Phase.REBUILDING;
@@ -89,16 +92,20 @@ final class PartitionWriter {
    * After the encryption configuration was reloaded ({@code --encryption-provider-config-automatic-reload}): forgets
    * the state of each resource the old or the new configuration encrypts, so that its next request loads it again
    * with the new providers — what a new key reads is readable now, what the old first key wrote is stale now (an
-   * unchanged update writes it again, as kube's storage re-reads etcd after its transformers changed). Returns
+   * unchanged update writes it again, as kube's storage re-reads etcd after its transformers changed). The same
+   * when a KMS provider changed its seed (the plugin's key id changed, or it answered for the first time): what the
+   * old key id wrote is stale now, and what could not be read while the plugin was down is read again. Returns
    * whether anything was forgotten.
    */
   boolean encryptionReloaded() {
     EncryptionConfig now = StoreEncryption.config();
-    if (now == encryption) {
+    long generation = now.kmsGeneration();
+    if (now == encryption && generation == kmsGeneration) {
       return false;
     }
     EncryptionConfig before = encryption;
     encryption = now;
+    kmsGeneration = generation;
     return states.keySet().removeIf(r -> StoreEncryption.transformer(before, r) != null
         || StoreEncryption.transformer(now, r) != null);
   }

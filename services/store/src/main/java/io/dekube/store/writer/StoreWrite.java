@@ -15,30 +15,35 @@ final class StoreWrite implements Versioned {
   private final ObjectNode object;
   private final boolean tombstone;
   private final byte[] value;
+  private final byte[] atRest;
   private final String uid;
   private final String requestId;
   private long offset = -1;
 
-  private StoreWrite(ResourceType type, String key, ObjectNode object, boolean tombstone, byte[] value, String uid,
-                     String requestId) {
+  private StoreWrite(ResourceType type, String key, ObjectNode object, boolean tombstone, byte[] value,
+                     byte[] atRest, String uid, String requestId) {
     this.type = type;
     this.key = key;
     this.object = object;
     this.tombstone = tombstone;
     this.value = value;
+    this.atRest = atRest;
     this.uid = uid;
     this.requestId = requestId;
   }
 
-  /** A record storing {@code object} (without resourceVersion), serialized as {@code value}. */
-  static StoreWrite put(ResourceType type, String key, ObjectNode object, byte[] value, String uid,
+  /**
+   * A record storing {@code object} (without resourceVersion), serialized as {@code value} and kept on the topic as
+   * {@code atRest} (the value itself, or encrypted when its resource is encrypted at rest).
+   */
+  static StoreWrite put(ResourceType type, String key, ObjectNode object, byte[] value, byte[] atRest, String uid,
                         String requestId) {
-    return new StoreWrite(type, key, object, false, value, uid, requestId);
+    return new StoreWrite(type, key, object, false, value, atRest, uid, requestId);
   }
 
   /** A tombstone; {@code lastState} is the object as deleted (for the reply), never stored. */
   static StoreWrite tombstone(ResourceType type, String key, ObjectNode lastState, String uid, String requestId) {
-    return new StoreWrite(type, key, lastState, true, null, uid, requestId);
+    return new StoreWrite(type, key, lastState, true, null, null, uid, requestId);
   }
 
   ResourceType type() {
@@ -62,6 +67,11 @@ final class StoreWrite implements Versioned {
   /** The record value: the object's JSON, null for a tombstone. */
   byte[] value() {
     return value;
+  }
+
+  /** The record value on the topic: {@link #value()}, encrypted when the resource is; null for a tombstone. */
+  byte[] atRest() {
+    return atRest;
   }
 
   String uid() {

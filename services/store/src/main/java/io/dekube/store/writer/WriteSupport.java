@@ -111,7 +111,11 @@ final class WriteSupport {
     return options != null && options.path("patchType").asText("").startsWith(Patches.APPLY);
   }
 
-  /** A store record for {@code obj} (which must carry no resourceVersion); 413 when it is too large. */
+  /**
+   * A store record for {@code obj} (which must carry no resourceVersion), encrypted now when its resource is
+   * encrypted at rest; 413 when it is too large, kube's 500 when it cannot be encrypted (a KMS plugin that never
+   * answered, or whose last good status is too old).
+   */
   StoreWrite put(ResourceType type, String key, ObjectNode obj, String requestId) {
     byte[] value;
     try {
@@ -123,7 +127,16 @@ final class WriteSupport {
       throw StatusException.tooLarge(type.plural() + " \"" + ObjectKey.of(obj).name() + "\" is " + value.length
           + " bytes; the store limit is " + maxObjectBytes + " bytes");
     }
-    return StoreWrite.put(type, key, obj, value, obj.path("metadata").path("uid").asText(""), requestId);
+    byte[] atRest;
+    String resource = type.resourceName();
+    try {
+      atRest = io.dekube.core.encryption.StoreEncryption.write(io.dekube.core.encryption.StoreEncryption
+          .transformer(resource), resource, key, value);
+    } catch (io.dekube.core.encryption.ValueTransformer.TransformException e) {
+      // kube's etcd3 store: a value the transformer cannot write is storage.NewInternalError(err), a 500
+      throw StatusException.internal("Internal error occurred: " + e.getMessage());
+    }
+    return StoreWrite.put(type, key, obj, value, atRest, obj.path("metadata").path("uid").asText(""), requestId);
   }
 
   /**

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.encryption.EncryptionConfig;
+import io.dekube.core.encryption.KmsV2Provider;
+import io.dekube.core.encryption.MockKmsV2Plugin;
 import io.dekube.core.encryption.StoreEncryption;
 import io.dekube.core.informer.Informer;
 import io.dekube.core.informer.InformerOptions;
@@ -132,6 +134,86 @@ class WriterEncryptionIT {
       assertEquals("c2VjcmV0", await(client.get(SECRETS, NS, "after")).path("data").path("password").asText());
     } finally {
       WriterItSupport.close(clients, vertx);
+    }
+  }
+
+  /**
+   * "Using a KMS provider for data encryption" with a KMS v2 plugin on a unix socket: values stored as kube's
+   * {@code k8s:enc:kms:v2:<name>:} envelope, read back, decrypted once by another process; a new key id of the plugin
+   * gives a new seed and an unchanged update re-encrypts; a key the plugin dropped, and the plugin down, give kube's
+   * errors and a failing health check, until it is back.
+   */
+  @Test
+  void aKmsV2PluginEncryptsRotatesAndFailsAsKubeWhileItIsDown(@KafkaBootstrap String bootstrap, @TempDir Path dir)
+      throws Exception {
+    KmsV2Provider.use(new KmsV2Provider.Intervals(Duration.ofMillis(100), Duration.ofMillis(100),
+        Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofMinutes(3)));
+    WriterItSupport.ensureTopics(bootstrap);
+    vertx = Vertx.vertx();
+    clients = WriterItSupport.clients(vertx, bootstrap, 1, "kms-" + UUID.randomUUID());
+    StoreClient client = clients.get(0);
+    String ns = "kms-" + UUID.randomUUID().toString().substring(0, 8);
+    try (MockKmsV2Plugin plugin = new MockKmsV2Plugin(dir.resolve("kms.sock"), "key-1")) {
+      String providers = "  - kms:\n      apiVersion: v2\n      name: myKms\n      endpoint: " + plugin.endpoint()
+          + "\n      timeout: 1s\n  - identity: {}\n";
+      restart(bootstrap, config(dir, providers));
+      create(client, ns, "a");
+      create(client, ns, "b");
+      byte[] stored = raw(bootstrap, ns, "a");
+      assertTrue(text(stored).startsWith("k8s:enc:kms:v2:myKms:"), text(stored));
+      assertTrue(text(stored).contains("key-1"), "the plugin's key id is stored with the value");
+      assertFalse(text(stored).contains("c2VjcmV0"), "the data is not in clear");
+      assertEquals("c2VjcmV0", await(client.get(SECRETS, ns, "a")).path("data").path("password").asText());
+
+      // another process (a restart): the seed is decrypted by the plugin, then cached
+      int decrypts = plugin.decrypts.get();
+      restart(bootstrap, config(dir, providers));
+      assertEquals("c2VjcmV0", await(client.get(SECRETS, ns, "a")).path("data").path("password").asText());
+      assertTrue(plugin.decrypts.get() > decrypts, "the seed was decrypted by the plugin");
+
+      // the plugin's key id changes: new writes use a new seed, an unchanged update re-encrypts
+      plugin.rotate("key-2");
+      java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+        String name = "r" + n.incrementAndGet();
+        create(client, ns, name);
+        return text(raw(bootstrap, ns, name)).contains("key-2");
+      });
+      replaceUnchanged(client, ns, "a");
+      assertTrue(text(raw(bootstrap, ns, "a")).contains("key-2"));
+
+      // the old key dropped by the plugin: a process that has not seen its seed cannot read "b", in kube's words
+      plugin.forget("key-1");
+      restart(bootstrap, config(dir, providers));
+      assertEquals("c2VjcmV0", await(client.get(SECRETS, ns, "a")).path("data").path("password").asText());
+      StatusException gone = assertThrows(StatusException.class, () -> await(client.get(SECRETS, ns, "b")));
+      assertEquals(500, gone.code());
+      assertEquals("Internal error occurred: failed to decrypt DEK, error: rpc error: code = Unknown desc = key "
+          + "key-1 not found", gone.getMessage());
+
+      // the plugin down from the start: no seed, so no write; kube's health check says why
+      plugin.stop();
+      restart(bootstrap, config(dir, providers));
+      StatusException down = assertThrows(StatusException.class, () -> create(client, ns, "c"));
+      assertEquals(500, down.code());
+      assertTrue(down.getMessage().startsWith("Internal error occurred: ") && down.getMessage()
+          .endsWith("got unexpected nil transformer"), down.getMessage());
+      assertEquals("kms-provider-0: failed to perform status section of the healthz check for KMS Provider myKms, "
+          + "error: rpc error: code = DeadlineExceeded desc = context deadline exceeded", StoreEncryption.kmsHealth());
+
+      // back: the probe gets a seed, writes and reads work again
+      plugin.start();
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> StoreEncryption.kmsHealth() == null);
+      create(client, ns, "c");
+      assertTrue(text(raw(bootstrap, ns, "c")).startsWith("k8s:enc:kms:v2:myKms:"));
+      assertEquals("c2VjcmV0", await(client.get(SECRETS, ns, "c")).path("data").path("password").asText());
+      // what could not be read while the plugin was down is read again
+      assertEquals("c2VjcmV0", await(client.get(SECRETS, ns, "a")).path("data").path("password").asText());
+      assertTrue(Metrics().contains("apiserver_envelope_encryption_key_id_hash_total{"), "kube's key id metric");
+    } finally {
+      KmsV2Provider.use(KmsV2Provider.Intervals.KUBE);
+      WriterItSupport.close(clients, vertx);
+      StoreEncryption.install(null);
     }
   }
 
