@@ -23,7 +23,8 @@ public record UpOptions(String kafka, int kafkaPort, int apiPort, int opsPort, P
    */
   static final Flag ENCRYPTION_FLAG = Flag.of("--encryption-provider-config", "FILE", "apiserver.config.k8s.io/v1 "
       + "EncryptionConfiguration: the resources kept encrypted on their store topics and the providers (aescbc, "
-      + "aesgcm, secretbox, identity); give every process of the cluster the same file");
+      + "aesgcm, secretbox, kms v2 with its plugin's unix socket, identity); give every process of the cluster the "
+      + "same file");
 
   /**
    * kube-apiserver's {@code --encryption-provider-config-automatic-reload}: every process holding the file polls it

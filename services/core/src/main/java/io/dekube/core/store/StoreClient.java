@@ -262,8 +262,9 @@ public final class StoreClient implements StoreApi {
         value = Json.MAPPER.writeValueAsBytes(json); // an encrypted resource's object is never in clear on the bus
       }
     } catch (ValueTransformer.TransformException e) {
-      return Future.failedFuture(StatusException.internal("Internal error occurred: unable to transform the request "
-          + "for " + req.resource() + ": " + e.getMessage()));
+      // the providers that would encrypt the stored value refuse (a KMS plugin with no seed, or an expired one):
+      // kube's storage answers that as Internal error occurred: <error>, and so does this
+      return Future.failedFuture(StatusException.internal("Internal error occurred: " + e.getMessage()));
     } catch (Exception e) {
       return Future.failedFuture(StatusException.badRequest("cannot serialize request: " + e.getMessage()));
     }

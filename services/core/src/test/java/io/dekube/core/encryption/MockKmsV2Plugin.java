@@ -174,6 +174,24 @@ public final class MockKmsV2Plugin implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs the plugin until killed, for a cluster by hand: {@code SOCKET KEY_ID}; each line on standard input is a
+   * new key id to rotate to.
+   */
+  public static void main(String[] args) throws Exception {
+    MockKmsV2Plugin plugin = new MockKmsV2Plugin(Path.of(args[0]), args[1]);
+    System.out.println("mock KMS v2 plugin on " + plugin.endpoint() + ", key id " + args[1]);
+    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+        StandardCharsets.UTF_8));
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      if (!line.isBlank()) {
+        plugin.rotate(line.trim());
+        System.out.println("key id " + line.trim());
+      }
+    }
+    Thread.currentThread().join();
+  }
+
   @Override
   public void close() throws Exception {
     stop();
