@@ -101,36 +101,18 @@ class KmsV2GrpcJavaTest {
           out.onCompleted();
         }))
         .addMethod(method("Encrypt"), ServerCalls.asyncUnaryCall((req, out) -> {
-          KmsProto.Reader r = new KmsProto.Reader(req);
-          byte[] plain = new byte[0];
-          String uid = "";
-          while (r.next()) {
-            switch (r.field) {
-              case 1 -> plain = r.bytes();
-              case 2 -> uid = r.string();
-              default -> r.skip();
-            }
-          }
-          out.onNext(new KmsProto.Writer().bytes(1, reverse(plain)).string(2, "k1")
-              .map(3, Map.of("uid.kms.example.com", uid.getBytes(StandardCharsets.UTF_8))).toBytes());
+          PluginRequests.Encrypt e = PluginRequests.encrypt(req);
+          out.onNext(new KmsProto.Writer().bytes(1, reverse(e.plaintext())).string(2, "k1")
+              .map(3, Map.of("uid.kms.example.com", e.uid().getBytes(StandardCharsets.UTF_8))).toBytes());
           out.onCompleted();
         }))
         .addMethod(method("Decrypt"), ServerCalls.asyncUnaryCall((req, out) -> {
-          KmsProto.Reader r = new KmsProto.Reader(req);
-          byte[] cipher = new byte[0];
-          String keyId = "";
-          while (r.next()) {
-            switch (r.field) {
-              case 1 -> cipher = r.bytes();
-              case 3 -> keyId = r.string();
-              default -> r.skip();
-            }
-          }
-          if (!keyId.equals("k1")) {
-            out.onError(Status.NOT_FOUND.withDescription("key " + keyId + " not found").asRuntimeException());
+          PluginRequests.Decrypt d = PluginRequests.decrypt(req);
+          if (!d.keyId().equals("k1")) {
+            out.onError(Status.NOT_FOUND.withDescription("key " + d.keyId() + " not found").asRuntimeException());
             return;
           }
-          out.onNext(new KmsProto.Writer().bytes(1, reverse(cipher)).toBytes());
+          out.onNext(new KmsProto.Writer().bytes(1, reverse(d.ciphertext())).toBytes());
           out.onCompleted();
         }))
         .build();

@@ -114,15 +114,7 @@ public final class MockKmsV2Plugin implements AutoCloseable {
   }
 
   private byte[] encrypt(byte[] request) throws GrpcError {
-    KmsProto.Reader r = new KmsProto.Reader(request);
-    byte[] plaintext = new byte[0];
-    while (r.next()) {
-      if (r.field == 1) {
-        plaintext = r.bytes();
-      } else {
-        r.skip();
-      }
-    }
+    byte[] plaintext = PluginRequests.encrypt(request).plaintext();
     String id = keyId;
     byte[] nonce = new byte[12];
     RANDOM.nextBytes(nonce);
@@ -135,16 +127,9 @@ public final class MockKmsV2Plugin implements AutoCloseable {
   }
 
   private byte[] decrypt(byte[] request) throws GrpcError {
-    KmsProto.Reader r = new KmsProto.Reader(request);
-    byte[] ciphertext = new byte[0];
-    String id = "";
-    while (r.next()) {
-      switch (r.field) {
-        case 1 -> ciphertext = r.bytes();
-        case 3 -> id = r.string();
-        default -> r.skip();
-      }
-    }
+    PluginRequests.Decrypt d = PluginRequests.decrypt(request);
+    byte[] ciphertext = d.ciphertext();
+    String id = d.keyId();
     byte[] key = keys.get(id);
     if (key == null) {
       throw new GrpcError(2, "key " + id + " not found");
