@@ -25,7 +25,7 @@ import java.util.Set;
  * is valid; {@code apiVersion: v1} is refused as kube 1.32 refuses it without {@code --feature-gates=KMSv1=true}
  * (dekube has no KMS v1 client). Immutable but for its KMS providers' state; {@link #close} stops their probes.
  */
-public final class EncryptionConfig {
+public final class EncryptionConfig implements AutoCloseable {
 
   /** No file: every resource is kept in clear (and reading an encrypted value fails, as kube's identity does). */
   public static final EncryptionConfig NONE = new EncryptionConfig(Map.of(), List.of());
@@ -79,6 +79,7 @@ public final class EncryptionConfig {
   }
 
   /** Stops the KMS providers' probes and connections. Idempotent. */
+  @Override
   public void close() {
     kms.forEach(KmsV2Provider::close);
   }

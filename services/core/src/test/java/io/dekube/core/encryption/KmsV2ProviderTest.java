@@ -43,9 +43,7 @@ class KmsV2ProviderTest {
   @Test
   void writesKubesEnvelopeAndReadsItBackWithOneDecryptPerSeed(@TempDir Path dir) throws Exception {
     try (MockKmsV2Plugin plugin = new MockKmsV2Plugin(dir.resolve("kms.sock"), "key-1")) {
-      EncryptionConfig writer = load(dir, plugin, "");
-      EncryptionConfig reader = load(dir, plugin, "");
-      try {
+      try (EncryptionConfig writer = load(dir, plugin, ""); EncryptionConfig reader = load(dir, plugin, "")) {
         assertEquals(2, plugin.encrypts.get(), "one seed per process, encrypted at start");
         byte[] stored = StoreEncryption.write(StoreEncryption.transformer(writer, "secrets"), "secrets",
             "default/s1", SECRET);
@@ -77,9 +75,6 @@ class KmsV2ProviderTest {
         assertEquals("cipher: message authentication failed", moved.getMessage());
         assertTrue(io.dekube.core.metrics.Metrics.scrape().contains(
             "apiserver_envelope_encryption_key_id_hash_total{apiserver_id_hash=\"sha256:"), "kube's key id metric");
-      } finally {
-        writer.close();
-        reader.close();
       }
     }
   }
@@ -87,8 +82,7 @@ class KmsV2ProviderTest {
   @Test
   void aNewKeyIdMakesANewSeedAndOldValuesStale(@TempDir Path dir) throws Exception {
     try (MockKmsV2Plugin plugin = new MockKmsV2Plugin(dir.resolve("kms.sock"), "key-1")) {
-      EncryptionConfig c = load(dir, plugin, "");
-      try {
+      try (EncryptionConfig c = load(dir, plugin, "")) {
         ValueTransformer t = StoreEncryption.transformer(c, "secrets");
         byte[] old = t.toStorage(SECRET, PATH);
         plugin.rotate("key-2");
@@ -101,16 +95,11 @@ class KmsV2ProviderTest {
 
         // the old key gone from the plugin: a process that never saw the old seed cannot read it, in kube's words
         plugin.forget("key-1");
-        EncryptionConfig fresh = load(dir, plugin, "");
-        try {
+        try (EncryptionConfig fresh = load(dir, plugin, "")) {
           assertEquals("failed to decrypt DEK, error: rpc error: code = Unknown desc = key key-1 not found",
               assertThrows(ValueTransformer.TransformException.class,
                   () -> StoreEncryption.transformer(fresh, "secrets").fromStorage(old, PATH)).getMessage());
-        } finally {
-          fresh.close();
         }
-      } finally {
-        c.close();
       }
     }
   }
@@ -118,8 +107,7 @@ class KmsV2ProviderTest {
   @Test
   void thePluginDownFailsTheHealthCheckAndUnseenSeedsThenComesBack(@TempDir Path dir) throws Exception {
     try (MockKmsV2Plugin plugin = new MockKmsV2Plugin(dir.resolve("kms.sock"), "key-1")) {
-      EncryptionConfig c = load(dir, plugin, "      timeout: 1s\n");
-      try {
+      try (EncryptionConfig c = load(dir, plugin, "      timeout: 1s\n")) {
         ValueTransformer t = StoreEncryption.transformer(c, "secrets");
         byte[] stored = t.toStorage(SECRET, PATH);
         assertNull(c.kmsHealth());
@@ -133,8 +121,6 @@ class KmsV2ProviderTest {
 
         plugin.start();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> c.kmsHealth() == null);
-      } finally {
-        c.close();
       }
     }
   }
@@ -143,8 +129,7 @@ class KmsV2ProviderTest {
   void aPluginThatIsDownAtStartFailsWritesWithKubesWordsUntilItAnswers(@TempDir Path dir) throws Exception {
     try (MockKmsV2Plugin plugin = new MockKmsV2Plugin(dir.resolve("kms.sock"), "key-1")) {
       plugin.stop();
-      EncryptionConfig c = load(dir, plugin, "      timeout: 1s\n");
-      try {
+      try (EncryptionConfig c = load(dir, plugin, "      timeout: 1s\n")) {
         ValueTransformer t = StoreEncryption.transformer(c, "secrets");
         assertEquals("got unexpected nil transformer", assertThrows(ValueTransformer.TransformException.class,
             () -> t.toStorage(SECRET, PATH)).getMessage());
@@ -152,8 +137,6 @@ class KmsV2ProviderTest {
         plugin.start();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> c.kmsHealth() == null);
         assertArrayEquals(SECRET, t.fromStorage(t.toStorage(SECRET, PATH), PATH).data());
-      } finally {
-        c.close();
       }
     }
   }
@@ -161,13 +144,10 @@ class KmsV2ProviderTest {
   @Test
   void anUnhealthyStatusIsKubesMessage(@TempDir Path dir) throws Exception {
     try (MockKmsV2Plugin plugin = new MockKmsV2Plugin(dir.resolve("kms.sock"), "key-1")) {
-      EncryptionConfig c = load(dir, plugin, "");
-      try {
+      try (EncryptionConfig c = load(dir, plugin, "")) {
         plugin.healthz("disk on fire");
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ("kms-provider-0: kmsv2 Provider myKms is not "
             + "healthy, error: got unexpected healthz status: disk on fire").equals(c.kmsHealth()));
-      } finally {
-        c.close();
       }
     }
   }
