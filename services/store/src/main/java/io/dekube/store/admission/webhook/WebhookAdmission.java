@@ -1,9 +1,7 @@
 package io.dekube.store.admission.webhook;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.bus.Verb;
-import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.patch.Patches;
@@ -402,7 +400,7 @@ public final class WebhookAdmission {
       LOG.warn("the patch of webhook {} is ignored (failurePolicy Ignore): {}", w.name(), why);
       return null;
     }
-    throw callFailed(w, why);
+    throw WebhookErrors.callFailed(w, why);
   }
 
   // ---- validating: all at once; the first failure in webhook order answers
@@ -502,32 +500,13 @@ public final class WebhookAdmission {
               ar.cause().getMessage());
           return Future.succeededFuture(null);
         }
-        return Future.failedFuture(callFailed(w, ar.cause().getMessage()));
+        return Future.failedFuture(WebhookErrors.callFailed(w, ar.cause().getMessage()));
       }
       AdmissionReviews.Answer answer = ar.result();
       WebhookAnnotations.answered(a.annotations(), w, answer.auditAnnotations());
       warnings.addAll(answer.warnings());
-      return answer.allowed() ? Future.succeededFuture(answer) : Future.failedFuture(denied(w, answer.status()));
+      return answer.allowed() ? Future.succeededFuture(answer)
+          : Future.failedFuture(WebhookErrors.denied(w, answer.status()));
     });
-  }
-
-  /** kube's 500 for a webhook that could not be asked (failurePolicy Fail). */
-  static StatusException callFailed(Webhook w, String why) {
-    String message = "failed calling webhook \"" + w.name() + "\": " + why;
-    ObjectNode details = Json.object();
-    details.putArray("causes").addObject().put("message", message);
-    return new StatusException(500, "InternalError", "Internal error occurred: " + message, details);
-  }
-
-  /** kube's answer to a denial: the webhook's Status, its message prefixed with the webhook's name. */
-  static StatusException denied(Webhook w, JsonNode status) {
-    int code = status.path("code").asInt(0);
-    String reason = status.path("reason").asText("");
-    String message = status.path("message").asText("");
-    String deniedBy = "admission webhook \"" + w.name() + "\" denied the request";
-    String text = !message.isEmpty() ? deniedBy + ": " + message
-        : !reason.isEmpty() ? deniedBy + ": " + reason : deniedBy + " without explanation";
-    ObjectNode details = status.get("details") instanceof ObjectNode d ? d.deepCopy() : null;
-    return new StatusException(code < 400 ? 400 : code, reason, text, details);
   }
 }

@@ -27,8 +27,15 @@ import org.junit.jupiter.api.Test;
  */
 class PolicyAdmissionVersionsTest {
 
-  private static ConfigurationSource source(String yaml) throws Exception {
-    ObjectNode o = (ObjectNode) Json.YAML.readTree(yaml);
+  /** Policies or bindings for tests: one object, or a YAML list of them. */
+  static ConfigurationSource source(String yaml) throws Exception {
+    com.fasterxml.jackson.databind.JsonNode doc = Json.YAML.readTree(yaml);
+    List<ObjectNode> items = new ArrayList<>();
+    if (doc.isArray()) {
+      doc.forEach(o -> items.add((ObjectNode) o));
+    } else {
+      items.add((ObjectNode) doc);
+    }
     return new ConfigurationSource() {
       @Override
       public Future<Void> start() {
@@ -42,7 +49,7 @@ class PolicyAdmissionVersionsTest {
 
       @Override
       public List<ObjectNode> items() {
-        return List.of(o);
+        return items;
       }
     };
   }

@@ -11,7 +11,6 @@ import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.store.admission.webhook.AdmissionAttributes;
 import io.dekube.store.admission.webhook.AuditAnnotations;
-import io.dekube.store.admission.webhook.ConfigurationSource;
 import io.dekube.store.cel.CelAuthorizer;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -104,7 +103,8 @@ class PolicyAuditAnnotationsTest {
   }
 
   private PolicyAdmission policies(String policies, String bindings) throws Exception {
-    return new PolicyAdmission(source(policies), source(bindings), ns -> null, new ParamSource(registry, t -> null),
+    return new PolicyAdmission(PolicyAdmissionVersionsTest.source(policies), PolicyAdmissionVersionsTest.source(bindings),
+        ns -> null, new ParamSource(registry, t -> null),
         CelAuthorizer.NONE);
   }
 
@@ -114,33 +114,6 @@ class PolicyAuditAnnotationsTest {
     d.putObject("spec").put("replicas", replicas);
     return new AdmissionAttributes(AdmissionAttributes.CREATE, deployments, "apps/v1", "", "default", "web", d, null,
         false, null, UserInfo.anonymous());
-  }
-
-  /** One object or a YAML list of them. */
-  private static ConfigurationSource source(String yaml) throws Exception {
-    var doc = Json.YAML.readTree(yaml);
-    List<ObjectNode> items = new ArrayList<>();
-    if (doc.isArray()) {
-      doc.forEach(o -> items.add((ObjectNode) o));
-    } else {
-      items.add((ObjectNode) doc);
-    }
-    return new ConfigurationSource() {
-      @Override
-      public Future<Void> start() {
-        return Future.succeededFuture();
-      }
-
-      @Override
-      public long resourceVersion() {
-        return 1;
-      }
-
-      @Override
-      public List<ObjectNode> items() {
-        return items;
-      }
-    };
   }
 
   private static <T> T await(Future<T> f) throws Exception {
