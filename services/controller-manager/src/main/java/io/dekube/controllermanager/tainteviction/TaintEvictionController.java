@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * (it goes at once), or the pod is gone — gets kube's {@code TaintManagerEviction} "Cancelling deletion of Pod
  * ns/name" event; so the controller remembers, as kube's timed worker queue, which pods have one. Keys are
  * pods; a node whose NoExecute taints change enqueues its pods; a pod to evict later is enqueued for that time.
+ * A deletion once scheduled keeps its time while the pod still tolerates the node's (changed) taints for a
+ * while, as kube's: the swap of not-ready for unreachable does not start the countdown again.
  * Syncs run on the loop's context.
  */
 public final class TaintEvictionController implements Reconciler {
@@ -131,6 +133,12 @@ public final class TaintEvictionController implements Reconciler {
       }
     } else {
       at = NoExecute.evictionTime(pod, node.getSpec() == null ? null : node.getSpec().getTaints(), startedAt);
+      if (before != null && at != null && at != Instant.MIN) {
+        // kube's processPodOnNode: a pod with a deletion already scheduled keeps it as long as its taints are
+        // still all tolerated for a while (its start time plus the new minimal tolerationSeconds is never later
+        // than now plus them), so not-ready turning into unreachable does not restart the countdown
+        at = before.at();
+      }
     }
     Instant now = ctx.clock().instant();
     if (at == null || (at == Instant.MIN && before != null)) {

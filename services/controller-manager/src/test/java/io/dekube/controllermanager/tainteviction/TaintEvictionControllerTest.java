@@ -167,4 +167,31 @@ class TaintEvictionControllerTest {
     sync(c, "p");
     assertEquals(List.of("TaintManagerEviction: Marking for deletion Pod ns/p"), fake.eventReasons());
   }
+
+  /**
+   * kube's processPodOnNode keeps a scheduled deletion when the node's taints change and the pod still
+   * tolerates them for a while: not-ready turning into unreachable (a later timeAdded, even a shorter
+   * toleration) leaves the time it was given, with no Cancelling event.
+   */
+  @ParameterizedTest(name = "unreachable tolerated {0} s")
+  @CsvSource({"300", "60"})
+  void notReadyTurningUnreachableKeepsTheScheduledDeletion(long unreachableSeconds) {
+    fake.store.put(nodeType, node("n1", "False", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z",
+        new Taint("NoExecute", "node.kubernetes.io/not-ready", "2026-01-01T00:01:00Z", null)).build());
+    podOn("p", new Toleration("NoExecute", "node.kubernetes.io/not-ready", "Exists", 300L, null),
+        unreachableFor(unreachableSeconds));
+    TaintEvictionController c = controller();
+    sync(c, "p");
+    fake.store.put(nodeType, node("n1", "Unknown", "2026-01-01T00:00:00Z", "2026-01-01T00:00:40Z",
+        new Taint("NoExecute", "node.kubernetes.io/unreachable", "2026-01-01T00:01:40Z", null)).build());
+    fake.clock.set(T0.plusSeconds(40));
+    sync(c, "p");
+    fake.clock.set(T0.plusSeconds(299));
+    sync(c, "p");
+    assertNotNull(fake.store.object(podType, "ns", "p"));
+    fake.clock.set(T0.plusSeconds(300));
+    sync(c, "p");
+    assertNull(fake.store.object(podType, "ns", "p"));
+    assertEquals(List.of("TaintManagerEviction: Marking for deletion Pod ns/p"), fake.eventReasons());
+  }
 }
