@@ -71,8 +71,18 @@ public final class ApiServerFixture implements AutoCloseable {
     return start(http2, null, null);
   }
 
+  /** With kube-apiserver's service account token flags ({@code --service-account-issuer}...). */
+  public static ApiServerFixture start(io.dekube.core.serviceaccount.IssuerOptions issuer) throws Exception {
+    return start(true, null, null, issuer);
+  }
+
   /** With audit: {@code auditPolicy} (an audit.k8s.io/v1 Policy file) and its log. */
   public static ApiServerFixture start(boolean http2, Path auditPolicy, Path auditLog) throws Exception {
+    return start(http2, auditPolicy, auditLog, io.dekube.core.serviceaccount.IssuerOptions.defaults());
+  }
+
+  private static ApiServerFixture start(boolean http2, Path auditPolicy, Path auditLog,
+                                        io.dekube.core.serviceaccount.IssuerOptions issuer) throws Exception {
     Path dir = Files.createTempDirectory("dekube-apiserver-test");
     Path tokens = Files.writeString(dir.resolve("tokens.csv"), TOKEN + ",token-user,uid-1,\"dev,ops\"\n"
         + SA_TOKEN + ",system:serviceaccount:kube-decon:robot,uid-3,"
@@ -81,7 +91,7 @@ public final class ApiServerFixture implements AutoCloseable {
     ApiServerConfig config = ApiServerConfig.defaults().withPort(0).withPkiDirectory(dir.resolve("pki"))
         .withTokenAuthFile(tokens).withBasicAuthFile(passwords).withHttp2(http2);
     Vertx vertx = Vertx.vertx();
-    ApiServerVerticle verticle = onTheBus(vertx, config);
+    ApiServerVerticle verticle = onTheBus(vertx, config).withServiceAccountIssuer(issuer);
     if (auditPolicy != null) {
       verticle.withAudit(AuditPolicy.load(auditPolicy), AuditBackends.open(new AuditOptions(
           AuditOptions.Log.defaults(auditLog.toString()), AuditOptions.Webhook.defaults(null))));

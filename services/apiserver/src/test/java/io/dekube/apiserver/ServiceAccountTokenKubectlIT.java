@@ -3,7 +3,6 @@ package io.dekube.apiserver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.kafka.WithKafka;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -223,29 +221,12 @@ class ServiceAccountTokenKubectlIT {
   }
 
   private static Result ok(Path kubeconfig, String... args) throws Exception {
-    Result r = kubectl(kubeconfig, args);
-    if (r.exit() != 0) {
-      fail("kubectl " + String.join(" ", args) + " exited " + r.exit() + ": " + r.err());
-    }
-    return r;
+    Kubectl.Result r = new Kubectl(kubectl, work).ok(kubeconfig, args);
+    return new Result(r.exit(), r.out(), r.err());
   }
 
   private static Result kubectl(Path kubeconfig, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString(),
-        "--cache-dir", work.resolve("cache").toString()));
-    command.addAll(List.of(args));
-    Path out = Files.createTempFile(work, "out", ".txt");
-    Path err = Files.createTempFile(work, "err", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-    pb.environment().remove("KUBECONFIG");
-    pb.environment().put("HOME", work.resolve("home").toString());
-    Process p = pb.start();
-    p.getOutputStream().close();
-    if (!p.waitFor(90, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail(String.join(" ", command) + " did not finish in 90s");
-    }
-    return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    Kubectl.Result r = new Kubectl(kubectl, work).run(kubeconfig, args);
+    return new Result(r.exit(), r.out(), r.err());
   }
 }

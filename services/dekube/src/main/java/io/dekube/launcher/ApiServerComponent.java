@@ -34,6 +34,7 @@ final class ApiServerComponent implements Component {
     List<Flag> flags = new java.util.ArrayList<>(List.of(Flag.of("--api-port", "N", "apiserver HTTPS port (default 6443)"),
         Flag.of("--api-instances", "N", "apiserver verticle instances sharing the port (default: the cores)")));
     flags.addAll(AuditFlags.withPolicy());
+    flags.addAll(ServiceAccountFlags.FLAGS);
     return List.copyOf(flags);
   }
 
@@ -112,12 +113,14 @@ final class ApiServerComponent implements Component {
     // the writers enforce PodSecurity; the apiserver warns (and audits) by the same configuration
     io.dekube.store.admission.podsecurity.PodSecurityConfig podSecurity = StoreComponent.podSecurity(ctx.flags());
     AuditSink auditSink = ctx.auditSink();
+    io.dekube.core.serviceaccount.IssuerOptions issuer = ServiceAccountFlags.options(ctx.flags());
     for (int i = 0; i < instances; i++) {
       ApiServerVerticle apiserver = new ApiServerVerticle(config.withPort(port), ctx.registry(), ctx.store(),
           type -> informers.informer(bootstrap, type))
           .withKeys(keys)
           .withKubernetesServiceIp(StoreComponent.serviceRanges(ctx.flags()).firstAddress())
-          .withPodSecurity(podSecurity);
+          .withPodSecurity(podSecurity)
+          .withServiceAccountIssuer(issuer);
       if (auditPolicy != null && auditSink != null) {
         apiserver.withAudit(auditPolicy, auditSink);
       }

@@ -156,7 +156,7 @@ final class AuditFlags {
     }
   }
 
-  private static boolean bool(Flags f, String name, boolean fallback) {
+  static boolean bool(Flags f, String name, boolean fallback) {
     String v = f.raw(name).orElse(null);
     if (v == null) {
       return fallback;

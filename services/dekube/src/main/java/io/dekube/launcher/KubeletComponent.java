@@ -69,7 +69,7 @@ final class KubeletComponent implements Component {
     SharedInformers informers = ctx.informers();
     String bootstrap = ctx.bootstrap();
     NodeFleet fleet = new NodeFleet(configs, ctx.store(), type -> informers.informer(bootstrap, type), pki)
-        .withStores(ctx.stores());
+        .withStores(ctx.stores()).withIssuerOptions(ServiceAccountFlags.options(f));
     ctx.deploy(fleet);
     ProcessMetrics.kubeletPods(informers.informer(bootstrap, ctx.registry().byResourceName("pods").orElseThrow()),
         configs.stream().map(KubeletConfig::nodeName).collect(java.util.stream.Collectors.toSet()));

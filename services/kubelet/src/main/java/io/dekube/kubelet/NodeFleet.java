@@ -53,6 +53,18 @@ public final class NodeFleet extends VerticleBase {
   private Function<UserInfo, StoreApi> stores;
 
   /**
+   * The apiserver's issuer options the nodes sign their pods' projected tokens with (issuer, API audiences,
+   * expirations); kube's defaults without. Call before deploying.
+   */
+  public NodeFleet withIssuerOptions(io.dekube.core.serviceaccount.IssuerOptions options) {
+    this.issuerOptions = options;
+    return this;
+  }
+
+  private io.dekube.core.serviceaccount.IssuerOptions issuerOptions =
+      io.dekube.core.serviceaccount.IssuerOptions.defaults();
+
+  /**
    * Writes of each node through {@code stores.apply(its user)} ({@code system:node:<name>} in
    * {@code system:nodes}), e.g. with the admission webhooks in front; without it every node writes
    * through the store given. Call before deploying.
@@ -76,8 +88,8 @@ public final class NodeFleet extends VerticleBase {
     if (pki == null) {
       return batch(new ArrayList<>(configs), 0);
     }
-    return vertx.executeBlocking(() -> io.dekube.core.serviceaccount.TokenSigner.of(
-            io.dekube.core.pki.ServiceAccountKey.loadOrCreate(pki.directory())), false)
+    return vertx.executeBlocking(() -> new io.dekube.core.serviceaccount.TokenSigner(
+            io.dekube.core.pki.ServiceAccountKey.loadOrCreate(pki.directory()), issuerOptions), false)
         .onSuccess(s -> tokenSigner = s)
         .compose(s -> batch(new ArrayList<>(configs), 0));
   }
