@@ -1,5 +1,6 @@
 package io.dekube.kubelet.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.leader.RenewalTicks;
 import io.dekube.core.model.Json;
@@ -44,13 +45,14 @@ public final class NodeAgent {
   private final PodEvents events;
   private final Supplier<ObjectNode> current;
   private final String bootId = UUID.randomUUID().toString();
-  private final Instant readySince = Instant.now();
   private String nodeUid = "";
   private ObjectNode lease;
   private long leaseTimer = -1;
   private long statusTimer = -1;
   private Instant lastPosted = Instant.MIN;
   private boolean stopped;
+  /** Whether the Node was not Ready before this kubelet's first status (kube's NodeReady at start). */
+  private boolean startingReady = true;
 
   /** {@code current} gives the Node as the kubelet's informer last saw it (or null). */
   public NodeAgent(Vertx vertx, StoreApi store, KubeletConfig config, int port, PodEvents events,
@@ -66,7 +68,14 @@ public final class NodeAgent {
   /** Registers the Node, posts its status and the first Lease, then starts the timers. */
   public Future<Void> start() {
     return register()
-        .compose(node -> postStatus())
+        .compose(node -> {
+          JsonNode before = current.get();
+          JsonNode ready = before == null ? null : NodeObjects.readyStatus(before);
+          // kube's kubelet records NodeReady when its Node's Ready turns True: a new Node (kube's first status
+          // says False until the runtime answers) or one the node controller marked Unknown, not one still Ready
+          startingReady = !"True".equals(ready == null ? null : ready.asText());
+          return postStatus(false);
+        })
         .compose(v -> renewLease())
         .onSuccess(v -> {
           LOG.info("node {} registered ({} runtime, {} {}, IP {}, kubelet port {})", config.nodeName(),
@@ -86,7 +95,9 @@ public final class NodeAgent {
       events.node(NORMAL, s, "Node " + n + " status is now: " + s);
     }
     events.node(NORMAL, "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods");
-    events.node(NORMAL, "NodeReady", "Node " + n + " status is now: NodeReady");
+    if (startingReady) {
+      events.node(NORMAL, "NodeReady", "Node " + n + " status is now: NodeReady");
+    }
   }
 
   /** The next Lease renewal, on the wall clock's next tick of the renew interval ({@link RenewalTicks}). */
@@ -127,15 +138,30 @@ public final class NodeAgent {
     }
   }
 
-  /** Merge-patches the Node's status (conditions and addresses are replaced as a whole). */
+  /**
+   * Merge-patches the Node's status (conditions and addresses are replaced as a whole), with kube's
+   * events for the conditions it changes (the Node back from the node controller's Unknown: the pressure
+   * events and NodeReady).
+   */
   public Future<Void> postStatus() {
+    return postStatus(true);
+  }
+
+  private Future<Void> postStatus(boolean withEvents) {
     if (stopped) {
       return Future.succeededFuture();
     }
     ObjectNode patch = Json.object();
     Instant now = Instant.now();
     lastPosted = now;
-    patch.set("status", NodeObjects.status(config, port, now, readySince, bootId, current.get()));
+    ObjectNode before = current.get();
+    ObjectNode status = NodeObjects.status(config, port, now, bootId, before);
+    patch.set("status", status);
+    if (withEvents && before != null) {
+      for (String reason : NodeObjects.conditionEvents(before.path("status"), status)) {
+        events.node(NORMAL, reason, "Node " + config.nodeName() + " status is now: " + reason);
+      }
+    }
     return store.patch(NODES, "", config.nodeName(), Patches.MERGE, patch, WriteOptions.none().withSubresource("status"))
         .<Void>mapEmpty()
         .onFailure(e -> LOG.warn("node {}: status update failed: {}", config.nodeName(), e.getMessage()));

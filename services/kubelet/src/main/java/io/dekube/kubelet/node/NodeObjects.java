@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -55,8 +57,7 @@ public final class NodeObjects {
    * by a JSON patch of {@code status}) where they are and makes them allocatable, and drops extended
    * resources from the allocatable once they are gone from the capacity.
    */
-  public static ObjectNode status(KubeletConfig c, int kubeletPort, Instant now, Instant readySince, String bootId,
-                                  JsonNode current) {
+  public static ObjectNode status(KubeletConfig c, int kubeletPort, Instant now, String bootId, JsonNode current) {
     ObjectNode s = Json.object();
     ObjectNode capacity = s.putObject("capacity").put("cpu", c.cpu()).put("memory", c.memory())
         .put("pods", Integer.toString(c.maxPods())).put("ephemeral-storage", "100Gi");
@@ -75,14 +76,14 @@ public final class NodeObjects {
     });
     ArrayNode conditions = s.putArray("conditions");
     String heartbeat = time(now);
-    String since = time(readySince);
     condition(conditions, "MemoryPressure", "False", "KubeletHasSufficientMemory",
-        "kubelet has sufficient memory available", heartbeat, since);
+        "kubelet has sufficient memory available", heartbeat, since(had, "MemoryPressure", "False", now));
     condition(conditions, "DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure",
-        heartbeat, since);
+        heartbeat, since(had, "DiskPressure", "False", now));
     condition(conditions, "PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available",
-        heartbeat, since);
-    condition(conditions, "Ready", "True", "KubeletReady", "kubelet is posting ready status", heartbeat, since);
+        heartbeat, since(had, "PIDPressure", "False", now));
+    condition(conditions, "Ready", "True", "KubeletReady", "kubelet is posting ready status", heartbeat,
+        since(had, "Ready", "True", now));
     ArrayNode addresses = s.putArray("addresses");
     addresses.addObject().put("type", "InternalIP").put("address", c.nodeIp());
     addresses.addObject().put("type", "Hostname").put("address", c.nodeName());
@@ -95,6 +96,55 @@ public final class NodeObjects {
         .put("kubeProxyVersion", KubeletConfig.KUBELET_VERSION).put("operatingSystem", "linux")
         .put("architecture", arch());
     return s;
+  }
+
+  /**
+   * A condition's {@code lastTransitionTime} as kube's setters keep it: the one it had when its status is
+   * unchanged, else now (new, or changed, e.g. from the node lifecycle controller's Unknown).
+   */
+  private static String since(JsonNode status, String type, String posted, Instant now) {
+    JsonNode had = condition(status, type);
+    return had != null && posted.equals(had.path("status").asText()) && had.hasNonNull("lastTransitionTime")
+        ? had.path("lastTransitionTime").asText() : time(now);
+  }
+
+  /** The Node's Ready condition's status, or null when it has none. */
+  public static JsonNode readyStatus(JsonNode node) {
+    JsonNode c = condition(node.path("status"), "Ready");
+    return c == null ? null : c.path("status");
+  }
+
+  private static JsonNode condition(JsonNode status, String type) {
+    for (JsonNode c : status.path("conditions")) {
+      if (type.equals(c.path("type").asText())) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The Node events kube's kubelet records for its conditions' changes between {@code before} (the Node's
+   * status as last seen) and {@code posted} (the status written now), in the setters' order: a pressure
+   * condition turned False is {@code NodeHasSufficientMemory}, {@code NodeHasNoDiskPressure},
+   * {@code NodeHasSufficientPID}; Ready turned True is {@code NodeReady}, else {@code NodeNotReady}. As
+   * kube's ReadyCondition setter, a Ready condition the Node did not have yet records nothing; a pressure
+   * condition it did not have is left to the start's events ({@code NodeAgent}), so that an informer
+   * that has not seen the kubelet's first status yet does not repeat them.
+   */
+  public static List<String> conditionEvents(JsonNode before, JsonNode posted) {
+    List<String> out = new ArrayList<>();
+    for (String[] t : List.of(new String[] {"MemoryPressure", "NodeHasSufficientMemory", "NodeHasInsufficientMemory"},
+        new String[] {"DiskPressure", "NodeHasNoDiskPressure", "NodeHasDiskPressure"},
+        new String[] {"PIDPressure", "NodeHasSufficientPID", "NodeHasInsufficientPID"},
+        new String[] {"Ready", "NodeNotReady", "NodeReady"})) {
+      JsonNode had = before == null ? null : condition(before, t[0]);
+      JsonNode now = condition(posted, t[0]);
+      if (had != null && now != null && !had.path("status").asText().equals(now.path("status").asText())) {
+        out.add("True".equals(now.path("status").asText()) ? t[2] : t[1]);
+      }
+    }
+    return out;
   }
 
   /**

@@ -22,7 +22,7 @@ class NodeObjectsTest {
   }
 
   private JsonNode statusOver(ObjectNode current) {
-    return NodeObjects.status(config, 10250, Instant.EPOCH, Instant.EPOCH, "boot", current);
+    return NodeObjects.status(config, 10250, Instant.EPOCH, "boot", current);
   }
 
   @Test
@@ -53,5 +53,31 @@ class NodeObjectsTest {
     assertTrue(status.at("/allocatable/kubernetes.io~1batteries").isMissingNode());
     assertFalse(NodeObjects.allocatableBehind(node("{\"cpu\":\"4\",\"example.com/dongle\":\"4\"}",
         "{\"cpu\":\"3\",\"example.com/dongle\":\"4\"}")));
+  }
+
+  /**
+   * A Node the node controller marked Unknown (its kubelet was cut off) and the kubelet posting again:
+   * kube's setters record the pressure events and NodeReady and give the changed conditions a new
+   * lastTransitionTime; a status that changes nothing records nothing and keeps the times.
+   */
+  @Test
+  void aNodeBackFromUnknownGetsKubesEventsAndNewTransitionTimes() throws Exception {
+    Instant t1 = Instant.parse("2026-01-01T00:10:00Z");
+    JsonNode ready = NodeObjects.status(config, 10250, Instant.EPOCH, "boot", null);
+    assertEquals("1970-01-01T00:00:00Z", ready.at("/conditions/3/lastTransitionTime").asText());
+    ObjectNode unknown = (ObjectNode) Json.object().set("status", ready.deepCopy());
+    unknown.at("/status/conditions").forEach(c -> ((ObjectNode) c).put("status", "Unknown"));
+    JsonNode back = NodeObjects.status(config, 10250, t1, "boot", unknown);
+    assertEquals(java.util.List.of("NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID",
+        "NodeReady"), NodeObjects.conditionEvents(unknown.path("status"), back));
+    assertEquals("2026-01-01T00:10:00Z", back.at("/conditions/3/lastTransitionTime").asText());
+    ObjectNode readyNode = (ObjectNode) Json.object().set("status", back);
+    JsonNode again = NodeObjects.status(config, 10250, t1.plusSeconds(60), "boot", readyNode);
+    assertEquals(java.util.List.of(), NodeObjects.conditionEvents(readyNode.path("status"), again));
+    assertEquals("2026-01-01T00:10:00Z", again.at("/conditions/3/lastTransitionTime").asText());
+    ObjectNode notReady = readyNode.deepCopy();
+    ((ObjectNode) notReady.at("/status/conditions/3")).put("status", "False");
+    assertEquals(java.util.List.of("NodeReady"), NodeObjects.conditionEvents(notReady.path("status"), again));
+    assertEquals(java.util.List.of("NodeNotReady"), NodeObjects.conditionEvents(again, notReady.path("status")));
   }
 }
