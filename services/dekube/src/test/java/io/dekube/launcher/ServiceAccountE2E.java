@@ -114,6 +114,9 @@ class ServiceAccountE2E {
     assertTrue(payload.contains("\"pod\":{\"name\":\"web\""), payload);
     assertEquals("system:serviceaccount:x:default",
         withToken(token).run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}").ok().out());
+    String extra = withToken(token).run("auth", "whoami", "-o", "jsonpath={.status.userInfo.extra}").ok().out();
+    assertTrue(extra.contains("\"authentication.kubernetes.io/pod-name\":[\"web\"]") && extra.contains(
+        "\"authentication.kubernetes.io/node-name\":[\"kube-node-0") && extra.contains("[\"JTI="), extra);
     assertEquals("x", kubectl.run("-n", "x", "exec", "web", "--", "cat", MOUNT + "/namespace").ok().out().trim());
     assertTrue(kubectl.run("-n", "x", "exec", "web", "--", "cat", MOUNT + "/ca.crt").ok().out()
         .startsWith("-----BEGIN CERTIFICATE-----"));
@@ -139,6 +142,9 @@ class ServiceAccountE2E {
         "-o", "jsonpath={.data.token}").ok().out()), StandardCharsets.UTF_8);
     assertEquals("system:serviceaccount:x:default",
         withToken(token).run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}").ok().out());
+    String extra = withToken(token).run("auth", "whoami", "-o", "jsonpath={.status.userInfo.extra}").ok().out();
+    assertTrue(extra.contains("\"authentication.kubernetes.io/pod-name\":[\"web\"]") && extra.contains(
+        "\"authentication.kubernetes.io/node-name\":[\"kube-node-0") && extra.contains("[\"JTI="), extra);
   }
 
   @Test
