@@ -75,7 +75,7 @@ public final class ServiceAccountTokenAuthenticator implements Authenticator {
       return AuthResult.rejected(invalid.reason());
     }
     TokenClaims c = ((TokenVerifier.Valid) result).claims();
-    String problem = c.legacy() ? legacyProblem(c, token, now) : boundProblem(c, now);
+    String problem = c.legacy() ? legacyProblem(c, token) : boundProblem(c, now);
     if (problem != null) {
       return AuthResult.rejected(problem);
     }
@@ -137,21 +137,32 @@ public final class ServiceAccountTokenAuthenticator implements Authenticator {
         : kind + " UID (" + uid + ") does not match service account " + kind + " ref claim (" + ref.uid() + ")";
   }
 
-  private String legacyProblem(TokenClaims c, String token, Instant now) {
+  /** kube's legacy validator, in its own words (capitalised, no deletion leeway). */
+  private String legacyProblem(TokenClaims c, String token) {
     if (c.secret() == null) {
-      return "service account token claims could not be validated: no secret";
+      return "secretName claim is missing";
     }
     ObjectNode secret = objects.secret(c.namespace(), c.secret().name());
-    if (secret == null || deletedBefore(secret, now)) {
-      return "token has been invalidated";
+    if (secret == null || !secret.path("metadata").path("deletionTimestamp").asText("").isEmpty()) {
+      return "Token has been invalidated";
     }
     JsonNode stored = secret.path("data").path("token");
     String storedToken = stored.isTextual() ? decode(stored.asText()) : "";
     if (!token.equals(storedToken)) {
-      return "token does not match secret";
+      return "Token does not match server's copy";
     }
-    return accountProblem(c, now);
+    ObjectNode sa = objects.serviceAccount(c.namespace(), c.account().name());
+    if (sa == null) {
+      return "serviceaccounts \"" + c.account().name() + "\" not found";
+    }
+    if (!sa.path("metadata").path("deletionTimestamp").asText("").isEmpty()) {
+      return "ServiceAccount " + c.namespace() + "/" + c.account().name() + " has been deleted";
+    }
+    String uid = sa.path("metadata").path("uid").asText();
+    return uid.equals(c.account().uid()) ? null
+        : "ServiceAccount UID (" + uid + ") does not match claim (" + c.account().uid() + ")";
   }
+
 
   private static String decode(String b64) {
     try {

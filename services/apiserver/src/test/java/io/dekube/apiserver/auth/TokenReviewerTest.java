@@ -40,7 +40,7 @@ class TokenReviewerTest {
 
             @Override
             public ObjectNode secret(String namespace, String name) {
-              return null;
+              return objects.get("secret/" + namespace + "/" + name);
             }
 
             @Override
@@ -128,5 +128,19 @@ class TokenReviewerTest {
     objects.put("node/kube-node-01", object("kube-node-01", "other-uid"));
     assertEquals("[invalid bearer token, node UID (other-uid) does not match service account node ref claim "
         + "(node-uid)]", outcome(token, List.of()));
+  }
+
+  @Test
+  void aLegacyTokenHasNoExtraAndIsRefusedInTheLegacyValidatorsWords() {
+    String token = signer.legacy("d", new TokenClaims.Ref("scraper", "sa-uid"), "scraper-token");
+    assertEquals("[invalid bearer token, Token has been invalidated]", outcome(token, List.of()));
+    ObjectNode secret = object("scraper-token", "secret-uid");
+    secret.putObject("data").put("token", java.util.Base64.getEncoder().encodeToString("other".getBytes()));
+    objects.put("secret/d/scraper-token", secret);
+    assertEquals("[invalid bearer token, Token does not match server's copy]", outcome(token, List.of()));
+    secret.putObject("data").put("token", java.util.Base64.getEncoder().encodeToString(token.getBytes()));
+    TokenReviewer.Outcome o = reviewer.review(token, List.of());
+    assertEquals("system:serviceaccount:d:scraper", o.user().name());
+    assertEquals(java.util.Map.of(), o.user().extra());
   }
 }
