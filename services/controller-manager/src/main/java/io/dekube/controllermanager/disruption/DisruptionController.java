@@ -16,10 +16,6 @@ import io.dekube.core.model.Typed;
 import io.dekube.core.store.WriteOptions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.ReplicationController;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
 import io.vertx.core.Future;
@@ -58,9 +54,7 @@ public final class DisruptionController implements Reconciler {
     this.pdbType = ctx.type("poddisruptionbudgets.policy");
     this.budgets = ctx.lister("poddisruptionbudgets.policy", PodDisruptionBudget.class);
     this.pods = ctx.lister("pods", Pod.class);
-    this.scales = new ExpectedScale(ctx.lister("replicasets.apps", ReplicaSet.class),
-        ctx.lister("deployments.apps", Deployment.class), ctx.lister("statefulsets.apps", StatefulSet.class),
-        ctx.lister("replicationcontrollers", ReplicationController.class));
+    this.scales = new ExpectedScale(ctx);
   }
 
   /** The loop: budgets, and pods mapped to the budgets that select them. */
@@ -94,19 +88,26 @@ public final class DisruptionController implements Reconciler {
     }
     Instant now = ctx.clock().instant();
     List<Pod> selected = selectedPods(pdb);
-    PodDisruptionBudgetStatus next = status(pdb, selected, now);
-    if (selected.isEmpty()) {
-      noPods(pdb, next);
-    }
-    recheckLater(key, next, now);
-    return write(pdb, next);
+    return status(pdb, selected, now).compose(next -> {
+      if (selected.isEmpty()) {
+        noPods(pdb, next);
+      }
+      recheckLater(key, next, now);
+      return write(pdb, next);
+    });
   }
 
   /** The status a budget should have for its pods at {@code now}. */
-  PodDisruptionBudgetStatus status(PodDisruptionBudget pdb, List<Pod> selected, Instant now) {
+  Future<PodDisruptionBudgetStatus> status(PodDisruptionBudget pdb, List<Pod> selected, Instant now) {
     var spec = pdb.getSpec();
-    ExpectedScale.Result scale = BudgetMath.needsScale(spec.getMinAvailable(), spec.getMaxUnavailable())
-        ? scales.of(selected) : new ExpectedScale.Result(selected.size(), List.of(), null);
+    return (BudgetMath.needsScale(spec.getMinAvailable(), spec.getMaxUnavailable()) ? scales.of(selected)
+        : Future.succeededFuture(new ExpectedScale.Result(selected.size(), List.of(), null)))
+        .map(scale -> status(pdb, selected, scale, now));
+  }
+
+  private PodDisruptionBudgetStatus status(PodDisruptionBudget pdb, List<Pod> selected, ExpectedScale.Result scale,
+                                           Instant now) {
+    var spec = pdb.getSpec();
     PodDisruptionBudgetStatus s = new PodDisruptionBudgetStatus();
     s.setObservedGeneration(pdb.getMetadata().getGeneration());
     if (scale.error() != null) {

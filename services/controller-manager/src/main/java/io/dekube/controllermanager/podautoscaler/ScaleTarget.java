@@ -31,9 +31,10 @@ import java.util.function.Function;
  * read from the store at its CRD's {@code specReplicasPath}, {@code statusReplicasPath} and
  * {@code labelSelectorPath} (kube's {@code scaleFromCustomResource}: missing replicas are 0). A new
  * count is written as the Scale is, through the {@code scale} subresource with the read
- * resourceVersion as precondition (a concurrent change is a conflict, retried at the next sync).
+ * resourceVersion as precondition (a concurrent change is a conflict, retried at the next sync). The
+ * disruption controller reads its pods' controllers' scale here too (kube's {@code getScaleController}).
  */
-final class ScaleTarget {
+public final class ScaleTarget {
 
   /**
    * A target's Scale.
@@ -42,13 +43,15 @@ final class ScaleTarget {
    *                 {@code StatusException} when it cannot be parsed
    * @param statusReplicas the Scale's {@code status.replicas} (0 when not reported yet)
    * @param replicasPath where the replicas are written ({@code .spec.replicas} for built-in kinds)
+   * @param uid the scaled object's uid (the Scale's {@code metadata.uid})
    */
-  record Found(ResourceType type, String namespace, String name, String resourceVersion, int replicas,
-               int statusReplicas, java.util.function.Supplier<LabelSelector> selector, String replicasPath) {
+  public record Found(ResourceType type, String namespace, String name, String resourceVersion, int replicas,
+                      int statusReplicas, java.util.function.Supplier<LabelSelector> selector, String replicasPath,
+                      String uid) {
   }
 
   /** Why the Scale could not be read, in the words of kube's RESTMapper or scale client. */
-  static final class ScaleError extends Exception {
+  public static final class ScaleError extends Exception {
     ScaleError(String message) {
       super(message);
     }
@@ -60,7 +63,7 @@ final class ScaleTarget {
   private final Lister<StatefulSet> statefulSets;
   private final Lister<ReplicationController> replicationControllers;
 
-  ScaleTarget(ControllerContext ctx) {
+  public ScaleTarget(ControllerContext ctx) {
     this.ctx = ctx;
     this.deployments = ctx.lister("deployments.apps", Deployment.class);
     this.replicaSets = ctx.lister("replicasets.apps", ReplicaSet.class);
@@ -69,7 +72,7 @@ final class ScaleTarget {
   }
 
   /** The target's Scale; fails with a {@link ScaleError} saying why there is none. */
-  Future<Found> find(String namespace, CrossVersionObjectReference ref) {
+  public Future<Found> find(String namespace, CrossVersionObjectReference ref) {
     String apiVersion = ref.getApiVersion() == null ? "" : ref.getApiVersion();
     if (apiVersion.chars().filter(c -> c == '/').count() > 1) {
       return Future.failedFuture(new ScaleError("unexpected GroupVersion string: " + apiVersion));
@@ -107,6 +110,15 @@ final class ScaleTarget {
     return found == null ? Future.failedFuture(new ScaleError(notFound(type, name))) : Future.succeededFuture(found);
   }
 
+  /**
+   * Whether the resource has a {@code /scale} subresource (kube's discovery lists {@code <resource>/scale}):
+   * the four built-in scalable kinds and custom resources whose CRD declares one.
+   */
+  public boolean implementsScale(ResourceType type) {
+    CustomKind custom = ctx.registry().custom(type.resourceName()).orElse(null);
+    return custom != null ? custom.storage().scale() != null : hasScale(type);
+  }
+
   private static boolean hasScale(ResourceType type) {
     return java.util.List.of("deployments.apps", "replicasets.apps", "statefulsets.apps", "replicationcontrollers")
         .contains(type.resourceName());
@@ -126,7 +138,7 @@ final class ScaleTarget {
     Integer s = statusReplicas.apply(obj);
     return new Found(type, obj.getMetadata().getNamespace(), obj.getMetadata().getName(),
         obj.getMetadata().getResourceVersion(), r == null ? 1 : r, s == null ? 0 : s, () -> selector.apply(obj),
-        ".spec.replicas");
+        ".spec.replicas", obj.getMetadata().getUid());
   }
 
   /** A custom resource's Scale, read from the store as the apiserver's scale subresource reads it. */
@@ -146,7 +158,8 @@ final class ScaleTarget {
           String text = selector != null && selector.isTextual() ? selector.asText() : "";
           return Future.succeededFuture(new Found(type, namespace, name,
               cr.path("metadata").path("resourceVersion").asText(null), spec == null ? 0 : spec.asInt(0),
-              status == null ? 0 : status.asInt(0), () -> text.isEmpty() ? null : LabelSelector.parse(text), paths.specReplicasPath()));
+              status == null ? 0 : status.asInt(0), () -> text.isEmpty() ? null : LabelSelector.parse(text), paths.specReplicasPath(),
+              cr.path("metadata").path("uid").asText(null)));
         });
   }
 

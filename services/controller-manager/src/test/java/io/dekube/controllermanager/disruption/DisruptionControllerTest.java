@@ -156,4 +156,80 @@ class DisruptionControllerTest {
     assertEquals(3, s.path("desiredHealthy").asInt());
     assertEquals(1, s.path("disruptionsAllowed").asInt());
   }
+
+  private final ResourceType crontabs = new ResourceType("stable.example.com", "v1", "crontabs", "crontab", "CronTab",
+      true, List.of(), List.of(), List.of("status", "scale"));
+
+  /** Four ready pods a controller of the given apiVersion/kind (uid "uid-ctl") owns. */
+  private void podsOwnedBy(String apiVersion, String kind) {
+    for (int i = 0; i < 4; i++) {
+      fake.store.put(podType, running(pod("p" + i, null).editMetadata().withOwnerReferences(
+          new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withApiVersion(apiVersion).withKind(kind)
+              .withName("ctl").withUid("uid-ctl").withController(true).build()).endMetadata(), "n1", READY));
+    }
+  }
+
+  /**
+   * kube's getScaleController: a pod's controller counts by its {@code /scale} — a custom resource's at its
+   * CRD's specReplicasPath —, and a controller without one fails the budget with kube's words.
+   */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "a custom resource with /scale | stable.example.com/v1 | CronTab | scale   | 4 3 1 SufficientPods",
+      "a custom resource without    | stable.example.com/v1 | CronTab | noscale | SyncFailed crontabs.stable.example.com does not implement the scale subresource",
+      "a gone custom resource       | stable.example.com/v1 | CronTab | gone    | SyncFailed found no controllers for pod \"p0\"",
+      "another of the same name     | stable.example.com/v1 | CronTab | otheruid | SyncFailed found no controllers for pod \"p0\"",
+      "a Job                        | batch/v1              | Job     | -       | SyncFailed jobs.batch does not implement the scale subresource",
+      "a DaemonSet                  | apps/v1               | DaemonSet | -     | SyncFailed daemonsets.apps does not implement the scale subresource",
+      "a kind the cluster lacks     | example.com/v1        | Widget  | -       | SyncFailed no matches for kind \"Widget\" in group \"example.com\"",
+  })
+  void aControllersScaleSubresourceCounts(String name, String apiVersion, String kind, String crd, String want) {
+    if (!crd.equals("-")) {
+      fake.ctx.registry().serve(new io.dekube.core.model.CustomKind(crontabs, "CronTabList", List.of(
+          new io.dekube.core.model.CustomKind.Version("v1", true, true, null, null, true, crd.equals("noscale") ? null
+              : new io.dekube.core.model.CustomKind.Scale(".spec.size", ".status.size", null), List.of()))));
+      ObjectNode cr = io.dekube.core.model.Json.object();
+      cr.putObject("metadata").put("name", "ctl").put("namespace", "ns")
+          .put("uid", crd.equals("otheruid") ? "uid-other" : "uid-ctl");
+      cr.putObject("spec").put("size", 4);
+      if (!crd.equals("gone")) {
+        fake.store.put(crontabs, cr);
+      }
+    }
+    podsOwnedBy(apiVersion, kind);
+    fake.store.put(pdbType, pdb(null, "25%", null));
+    done(controller.sync(KEY));
+    ObjectNode s = fake.store.object(pdbType, "ns", "budget").path("status").deepCopy();
+    String reason = s.at("/conditions/0/reason").asText();
+    String got = reason.equals("SyncFailed") ? reason + " " + s.at("/conditions/0/message").asText()
+        : s.path("expectedPods").asInt() + " " + s.path("desiredHealthy").asInt() + " "
+        + s.path("disruptionsAllowed").asInt() + " " + reason;
+    assertEquals(want, got, s::toString);
+    if (reason.equals("SyncFailed")) {
+      assertTrue(fake.eventReasons().contains("CalculateExpectedPodCountFailed: Failed to calculate the number of "
+          + "expected pods: " + want.substring("SyncFailed ".length())), fake.eventReasons().toString());
+    }
+  }
+
+  /** kube counts a controller once by its own uid: a Deployment's old and new ReplicaSets mid-rollout. */
+  @Test
+  void aDeploymentRollingOutCountsOnce() {
+    io.fabric8.kubernetes.api.model.apps.Deployment d = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+        .withMetadata(new ObjectMetaBuilder().withName("web").withNamespace("ns").withUid("uid-dep").build())
+        .withNewSpec().withReplicas(4).endSpec().build();
+    fake.store.put(fake.store.type("deployments.apps"), d);
+    for (String r : List.of("web-old", "web-new")) {
+      ReplicaSet owned = rs(r, 2).editMetadata().withOwnerReferences(
+          io.dekube.controllermanager.common.Owners.controllerRef(d)).endMetadata().build();
+      fake.store.put(rsType, owned);
+      for (int i = 0; i < 2; i++) {
+        fake.store.put(podType, running(pod(r + i, owned), "n1", READY));
+      }
+    }
+    fake.store.put(pdbType, pdb(null, "25%", null));
+    done(controller.sync(KEY));
+    ObjectNode s = fake.store.object(pdbType, "ns", "budget").path("status").deepCopy();
+    assertEquals(4, s.path("expectedPods").asInt(), s::toString);
+    assertEquals(1, s.path("disruptionsAllowed").asInt());
+  }
 }
