@@ -50,6 +50,16 @@ class TaintEvictionControllerTest {
     done(c.sync(new ObjectKey("ns", pod)));
   }
 
+  /** Pod p is still there 299 s after T0 and evicted at 300 s. */
+  private void assertEvictedAt300(TaintEvictionController c) {
+    fake.clock.set(T0.plusSeconds(299));
+    sync(c, "p");
+    assertNotNull(fake.store.object(podType, "ns", "p"));
+    fake.clock.set(T0.plusSeconds(300));
+    sync(c, "p");
+    assertNull(fake.store.object(podType, "ns", "p"));
+  }
+
   @Test
   void aPodThatDoesNotTolerateTheTaintIsEvictedAtOnce() {
     fake.store.put(nodeType, node("n1", "Unknown", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", UNREACHABLE).build());
@@ -65,12 +75,7 @@ class TaintEvictionControllerTest {
     fake.store.put(nodeType, node("n1", "Unknown", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", UNREACHABLE).build());
     podOn("p", unreachableFor(300L));
     TaintEvictionController c = controller();
-    fake.clock.set(T0.plusSeconds(299));
-    sync(c, "p");
-    assertNotNull(fake.store.object(podType, "ns", "p"));
-    fake.clock.set(T0.plusSeconds(300));
-    sync(c, "p");
-    assertNull(fake.store.object(podType, "ns", "p"));
+    assertEvictedAt300(c);
   }
 
   @Test
@@ -186,12 +191,7 @@ class TaintEvictionControllerTest {
         new Taint("NoExecute", "node.kubernetes.io/unreachable", "2026-01-01T00:01:40Z", null)).build());
     fake.clock.set(T0.plusSeconds(40));
     sync(c, "p");
-    fake.clock.set(T0.plusSeconds(299));
-    sync(c, "p");
-    assertNotNull(fake.store.object(podType, "ns", "p"));
-    fake.clock.set(T0.plusSeconds(300));
-    sync(c, "p");
-    assertNull(fake.store.object(podType, "ns", "p"));
+    assertEvictedAt300(c);
     assertEquals(List.of("TaintManagerEviction: Marking for deletion Pod ns/p"), fake.eventReasons());
   }
 }
