@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -250,18 +249,7 @@ class FlowControlKubectlIT {
     List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString(),
         "--cache-dir", work.resolve("cache").toString(), "--request-timeout=30s"));
     command.addAll(List.of(args));
-    Path out = Files.createTempFile(work, "out", ".txt");
-    Path err = Files.createTempFile(work, "err", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-    pb.environment().remove("KUBECONFIG");
-    pb.environment().put("HOME", work.resolve("home").toString());
-    Process p = pb.start();
-    p.getOutputStream().close();
-    if (!p.waitFor(90, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail("kubectl " + String.join(" ", args) + " did not finish in 90s");
-    }
-    return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    Kubectl.Result r = Kubectl.exec(work, command);
+    return new Result(r.exit(), r.out(), r.err());
   }
 }

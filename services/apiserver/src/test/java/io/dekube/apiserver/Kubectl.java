@@ -31,6 +31,15 @@ record Kubectl(Path binary, Path work) {
     List<String> command = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString(),
         "--cache-dir", work.resolve("cache").toString()));
     command.addAll(List.of(args));
+    return exec(work, command);
+  }
+
+  /**
+   * Runs {@code command} (kubectl or another program) with its HOME under {@code work}, no {@code KUBECONFIG} from the
+   * environment and no stdin (it must never wait for a prompt); fails the test after 90 s. The one runner of the
+   * module's kubectl tests.
+   */
+  static Result exec(Path work, List<String> command) throws Exception {
     Files.createDirectories(work.resolve("home"));
     Path out = Files.createTempFile(work, "out", ".txt");
     Path err = Files.createTempFile(work, "err", ".txt");

@@ -592,18 +592,8 @@ class KubectlIT {
     List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString(),
         "--cache-dir", work.resolve("cache").toString(), "--request-timeout=30s"));
     command.addAll(List.of(args));
-    Path out = Files.createTempFile(work, "out", ".txt");
-    Path err = Files.createTempFile(work, "err", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-    pb.environment().remove("KUBECONFIG");
-    pb.environment().put("HOME", work.resolve("home").toString());
-    Process p = pb.start();
-    p.getOutputStream().close(); // no stdin: kubectl must never wait for a prompt
-    if (!p.waitFor(90, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail("kubectl " + String.join(" ", args) + " did not finish in 90s");
-    }
-    return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    Kubectl.Result r = Kubectl.exec(work, command);
+    return new Result(r.exit(), r.out(), r.err());
   }
 
   /** kubectl from the PATH; fails with a clear message when absent (CI installs it). */

@@ -9,13 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dekube.core.model.Json;
 import io.dekube.core.pki.KubeconfigWriter;
 import io.dekube.kafka.WithKafka;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,9 +41,6 @@ class RbacKubectlIT {
   private static Path jane;
   private static Path robot;
   private static Path auditLog;
-
-  record Result(int exit, String out, String err) {
-  }
 
   @BeforeAll
   static void start() throws Exception {
@@ -110,11 +105,11 @@ class RbacKubectlIT {
   @Test
   @Order(1)
   void janeIsForbiddenWithKubesMessage() throws Exception {
-    Result r = kubectl(jane, "get", "pods", "-n", "default");
+    Kubectl.Result r = kubectl(jane, "get", "pods", "-n", "default");
     assertNotEquals(0, r.exit());
     assertTrue(r.err().contains("Error from server (Forbidden): pods is forbidden: User \"jane\" cannot list "
         + "resource \"pods\" in API group \"\" in the namespace \"default\""), r.err());
-    Result watch = kubectl(jane, "get", "nodes", "--watch", "--request-timeout=5s");
+    Kubectl.Result watch = kubectl(jane, "get", "nodes", "--watch", "--request-timeout=5s");
     assertTrue(watch.err().contains("User \"jane\" cannot watch resource \"nodes\" in API group \"\" at the cluster "
         + "scope") || watch.err().contains("cannot list resource \"nodes\""), watch.err());
     assertEquals("jane", kubectl(jane, "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}").out());
@@ -130,7 +125,7 @@ class RbacKubectlIT {
         .until(() -> kubectl(jane, "get", "configmaps", "-n", "kube-decon").exit() == 0);
     assertTrue(ok(jane, "get", "configmaps", "-n", "kube-decon").out().contains("settings"));
     assertTrue(kubectl(jane, "get", "pods", "-n", "default").err().contains("in the namespace \"default\""));
-    Result delete = kubectl(jane, "-n", "kube-decon", "delete", "configmap", "settings");
+    Kubectl.Result delete = kubectl(jane, "-n", "kube-decon", "delete", "configmap", "settings");
     assertTrue(delete.err().contains("configmaps \"settings\" is forbidden: User \"jane\" cannot delete resource "
         + "\"configmaps\" in API group \"\" in the namespace \"kube-decon\""), delete.err());
     String list = ok(admin, "auth", "can-i", "--list", "--as", "jane", "-n", "kube-decon").out();
@@ -160,13 +155,13 @@ class RbacKubectlIT {
     ok(admin, "-n", "kube-decon", "create", "rolebinding", "jane-roles", "--role=role-writer", "--user=jane");
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> kubectl(jane, "-n", "kube-decon", "create", "role",
         "reader", "--verb=get", "--resource=pods").exit() == 0);
-    Result r = kubectl(jane, "-n", "kube-decon", "create", "role", "deleter", "--verb=delete", "--resource=pods");
+    Kubectl.Result r = kubectl(jane, "-n", "kube-decon", "create", "role", "deleter", "--verb=delete", "--resource=pods");
     assertNotEquals(0, r.exit());
     assertTrue(r.err().contains("roles.rbac.authorization.k8s.io \"deleter\" is forbidden: user \"jane\" "
         + "(groups=[\"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:"), r.err());
     assertTrue(r.err().contains("{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"delete\"]}"), r.err());
     ok(jane, "-n", "kube-decon", "label", "role", "reader", "team=a");
-    Result patch = kubectl(jane, "-n", "kube-decon", "patch", "role", "reader", "--type=json", "-p",
+    Kubectl.Result patch = kubectl(jane, "-n", "kube-decon", "patch", "role", "reader", "--type=json", "-p",
         "[{\"op\":\"add\",\"path\":\"/rules/0/verbs/-\",\"value\":\"delete\"}]");
     assertTrue(patch.err().contains("is attempting to grant RBAC permissions not currently held"), patch.err());
   }
@@ -176,12 +171,12 @@ class RbacKubectlIT {
   void malformedSubjectAccessReviewIs400() throws Exception {
     Path bad = Files.writeString(work.resolve("bad-sar.json"),
         "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\",\"spec\":");
-    Result r = kubectl(admin, "create", "--raw", "/apis/authorization.k8s.io/v1/subjectaccessreviews", "-f",
+    Kubectl.Result r = kubectl(admin, "create", "--raw", "/apis/authorization.k8s.io/v1/subjectaccessreviews", "-f",
         bad.toString());
     assertTrue(r.err().contains("BadRequest"), r.err());
     Path noAttributes = Files.writeString(work.resolve("empty-sar.json"),
         "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\",\"spec\":{\"user\":\"jane\"}}");
-    Result invalid = kubectl(admin, "create", "--raw", "/apis/authorization.k8s.io/v1/subjectaccessreviews", "-f",
+    Kubectl.Result invalid = kubectl(admin, "create", "--raw", "/apis/authorization.k8s.io/v1/subjectaccessreviews", "-f",
         noAttributes.toString());
     assertTrue(invalid.err().contains("exactly one of nonResourceAttributes or resourceAttributes"), invalid.err());
     Path good = Files.writeString(work.resolve("sar.json"), "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":"
@@ -194,10 +189,10 @@ class RbacKubectlIT {
   @Test
   @Order(6)
   void impersonationNeedsTheImpersonateVerb() throws Exception {
-    Result r = kubectl(jane, "get", "pods", "-n", "kube-decon", "--as", "admin");
+    Kubectl.Result r = kubectl(jane, "get", "pods", "-n", "kube-decon", "--as", "admin");
     assertTrue(r.err().contains("users \"admin\" is forbidden: User \"jane\" cannot impersonate resource \"users\" "
         + "in API group \"\" at the cluster scope"), r.err());
-    Result asJane = kubectl(admin, "get", "pods", "-n", "default", "--as", "jane", "--as-group", "devs");
+    Kubectl.Result asJane = kubectl(admin, "get", "pods", "-n", "default", "--as", "jane", "--as-group", "devs");
     assertTrue(asJane.err().contains("User \"jane\" cannot list resource \"pods\""), asJane.err());
     assertTrue(ok(admin, "auth", "whoami", "--as", "jane", "--as-group", "devs").out().contains("devs"));
   }
@@ -205,14 +200,14 @@ class RbacKubectlIT {
   @Test
   @Order(7)
   void serviceAccountIsAuthorizedThroughItsBindings() throws Exception {
-    Result denied = kubectl(robot, "-n", "kube-decon", "create", "configmap", "robot-made");
+    Kubectl.Result denied = kubectl(robot, "-n", "kube-decon", "create", "configmap", "robot-made");
     assertTrue(denied.err().contains("User \"system:serviceaccount:kube-decon:robot\" cannot create resource "
         + "\"configmaps\""), denied.err() + kubectl(robot, "auth", "whoami"));
     ok(admin, "-n", "kube-decon", "create", "rolebinding", "robot-edit", "--clusterrole=edit",
         "--serviceaccount=kube-decon:robot");
     Awaitility.await().atMost(Duration.ofSeconds(30))
         .until(() -> kubectl(robot, "-n", "kube-decon", "create", "configmap", "robot-made").exit() == 0);
-    Result elsewhere = kubectl(robot, "-n", "default", "create", "configmap", "robot-made");
+    Kubectl.Result elsewhere = kubectl(robot, "-n", "default", "create", "configmap", "robot-made");
     assertTrue(elsewhere.err().contains("configmaps is forbidden: User \"system:serviceaccount:kube-decon:robot\" "
         + "cannot create resource \"configmaps\" in API group \"\" in the namespace \"default\""), elsewhere.toString());
   }
@@ -225,7 +220,7 @@ class RbacKubectlIT {
   @Test
   @Order(8)
   void theAuditLogRecordsRequestsAtThePolicysLevels() throws Exception {
-    Result verbose = ok(admin, "-v=8", "-n", "default", "create", "configmap", "audited", "--from-literal=a=1");
+    Kubectl.Result verbose = ok(admin, "-v=8", "-n", "default", "create", "configmap", "audited", "--from-literal=a=1");
     assertTrue(verbose.err().contains("Audit-Id:"), verbose.err());
     // PodSecurity's audit mode: the violations of the namespace's audit level annotate the request's event
     ok(admin, "create", "namespace", "psa-audit");
@@ -234,7 +229,7 @@ class RbacKubectlIT {
     // a pod the writer refuses keeps the level it was refused at and its audit violations
     ok(admin, "label", "namespace", "psa-audit", "pod-security.kubernetes.io/enforce=baseline");
     ok(admin, "-n", "psa-audit", "create", "serviceaccount", "default");
-    Result refused = kubectl(admin, "-n", "psa-audit", "run", "refused", "--image=nginx",
+    Kubectl.Result refused = kubectl(admin, "-n", "psa-audit", "run", "refused", "--image=nginx",
         "--overrides={\"spec\":{\"hostNetwork\":true}}");
     assertTrue(refused.err().contains("violates PodSecurity \"baseline:latest\": host namespaces"), refused.err());
     kubectl(jane, "-n", "default", "get", "secrets");
@@ -295,15 +290,15 @@ class RbacKubectlIT {
     return out;
   }
 
-  private static Result ok(Path kubeconfig, String... args) throws Exception {
-    Result r = kubectl(kubeconfig, args);
+  private static Kubectl.Result ok(Path kubeconfig, String... args) throws Exception {
+    Kubectl.Result r = kubectl(kubeconfig, args);
     if (r.exit() != 0) {
       fail("kubectl " + String.join(" ", args) + " exited " + r.exit() + ": " + r.err());
     }
     return r;
   }
 
-  private static Result kubectl(Path kubeconfig, String... args) throws Exception {
+  private static Kubectl.Result kubectl(Path kubeconfig, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString(),
         "--cache-dir", work.resolve("cache").toString()));
     command.addAll(List.of(args));
@@ -311,25 +306,13 @@ class RbacKubectlIT {
   }
 
   private static void exec(String... command) throws Exception {
-    Result r = run(List.of(command));
+    Kubectl.Result r = run(List.of(command));
     if (r.exit() != 0) {
       fail(String.join(" ", command) + " exited " + r.exit() + ": " + r.err());
     }
   }
 
-  private static Result run(List<String> command) throws Exception {
-    Path out = Files.createTempFile(work, "out", ".txt");
-    Path err = Files.createTempFile(work, "err", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-    pb.environment().remove("KUBECONFIG");
-    pb.environment().put("HOME", work.resolve("home").toString());
-    Process p = pb.start();
-    p.getOutputStream().close();
-    if (!p.waitFor(90, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail(String.join(" ", command) + " did not finish in 90s");
-    }
-    return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+  private static Kubectl.Result run(List<String> command) throws Exception {
+    return Kubectl.exec(work, command);
   }
 }
