@@ -5,8 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * kube-apiserver's audit backend flags ({@code --audit-log-*}, {@code --audit-webhook-*}) with kube's defaults, read
@@ -14,7 +12,6 @@ import java.util.regex.Pattern;
  */
 final class AuditFlags {
 
-  private static final Pattern GO_DURATION = Pattern.compile("([0-9]*(?:\\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)");
 
   private AuditFlags() {
   }
@@ -168,44 +165,16 @@ final class AuditFlags {
     };
   }
 
-  /** Go's {@code time.ParseDuration}: {@code 30s}, {@code 1m30s}, {@code 1.5h}, {@code 500ms}, {@code 0}. */
+  /** Go's {@code time.ParseDuration} as pflag's duration flags: {@code 30s}, {@code 1m30s}, {@code 1.5h}, {@code 0}. */
   static Duration duration(Flags f, String name, Duration fallback) {
     String v = f.raw(name).orElse(null);
     if (v == null) {
       return fallback;
     }
-    String s = v;
-    boolean negative = s.startsWith("-");
-    if (s.startsWith("-") || s.startsWith("+")) {
-      s = s.substring(1);
+    try {
+      return io.dekube.core.model.GoDuration.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw invalid(name, v, e.getMessage());
     }
-    if (s.equals("0")) {
-      return Duration.ZERO;
-    }
-    if (s.isEmpty()) {
-      throw invalid(name, v, "time: invalid duration " + goQuote(v));
-    }
-    if (s.matches("[0-9.]+")) {
-      throw invalid(name, v, "time: missing unit in duration " + goQuote(v));
-    }
-    Matcher m = GO_DURATION.matcher(s);
-    double nanos = 0;
-    int at = 0;
-    while (at < s.length()) {
-      if (!m.find(at) || m.start() != at || m.group(1).isEmpty() || m.group(1).equals(".")) {
-        throw invalid(name, v, "time: invalid duration " + goQuote(v));
-      }
-      double n = Double.parseDouble(m.group(1));
-      nanos += n * switch (m.group(2)) {
-        case "ns" -> 1;
-        case "us", "µs", "μs" -> 1e3;
-        case "ms" -> 1e6;
-        case "s" -> 1e9;
-        case "m" -> 60e9;
-        default -> 3600e9;
-      };
-      at = m.end();
-    }
-    return Duration.ofNanos((long) (negative ? -nanos : nanos));
   }
 }

@@ -1,6 +1,7 @@
 package io.dekube.core.encryption;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dekube.core.model.GoDuration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

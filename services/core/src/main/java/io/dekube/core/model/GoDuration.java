@@ -1,4 +1,4 @@
-package io.dekube.core.encryption;
+package io.dekube.core.model;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -6,8 +6,11 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Go's {@code time.ParseDuration} and {@code Duration.String}, for the kms provider's {@code timeout}. Stateless. */
-final class GoDuration {
+/**
+ * Go's {@code time.ParseDuration} and {@code Duration.String}, wherever kube reads or prints a Go duration: flags as
+ * pflag parses them, a kms provider's {@code timeout}, CEL's {@code format: duration} strings. Stateless.
+ */
+public final class GoDuration {
 
   private static final Pattern PART = Pattern.compile("(\\d+\\.?\\d*|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
   private static final Map<String, Long> NANOS = Map.of("ns", 1L, "us", 1_000L, "µs", 1_000L, "μs", 1_000L,
@@ -16,8 +19,11 @@ final class GoDuration {
   private GoDuration() {
   }
 
-  /** {@code 3s}, {@code 1m30s}, {@code 500ms}, {@code -1s}, {@code 0}; Go's error words otherwise. */
-  static Duration parse(String text) {
+  /**
+   * {@code 3s}, {@code 1m30s}, {@code 1.5h}, {@code 500ms}, {@code -1s}, {@code 0}; IllegalArgumentException in Go's
+   * words otherwise ({@code time: invalid duration "x"}, {@code time: missing unit in duration "5"}).
+   */
+  public static Duration parse(String text) {
     String s = text;
     boolean negative = s.startsWith("-");
     if (negative || s.startsWith("+")) {
@@ -40,12 +46,15 @@ final class GoDuration {
       nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(NANOS.get(m.group(2)))));
       at = m.end();
     }
+    if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+      throw new IllegalArgumentException("time: invalid duration \"" + text + "\"");
+    }
     long n = nanos.longValue();
     return Duration.ofNanos(negative ? -n : n);
   }
 
   /** Go's {@code Duration.String}: {@code 0s}, {@code -1s}, {@code 1m30s}, {@code 1h0m0s}, {@code 500ms}. */
-  static String format(Duration d) {
+  public static String format(Duration d) {
     long n = d.toNanos();
     if (n == 0) {
       return "0s";

@@ -3,6 +3,7 @@ package io.dekube.store.cel;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.common.values.CelByteString;
 import dev.cel.common.values.NullValue;
+import io.dekube.core.model.GoDuration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -91,7 +92,7 @@ public final class CelValues {
     try {
       return switch (format) {
         case "byte" -> CelByteString.of(Base64.getDecoder().decode(s));
-        case "duration" -> GoDurations.parse(s);
+        case "duration" -> GoDuration.parse(s);
         case "date" -> LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
         case "date-time" -> OffsetDateTime.parse(s.replace(' ', 'T').replace('t', 'T').replace('z', 'Z'))
             .toInstant();
