@@ -142,9 +142,8 @@ class ServiceAccountE2E {
         "-o", "jsonpath={.data.token}").ok().out()), StandardCharsets.UTF_8);
     assertEquals("system:serviceaccount:x:default",
         withToken(token).run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}").ok().out());
-    String extra = withToken(token).run("auth", "whoami", "-o", "jsonpath={.status.userInfo.extra}").ok().out();
-    assertTrue(extra.contains("\"authentication.kubernetes.io/pod-name\":[\"web\"]") && extra.contains(
-        "\"authentication.kubernetes.io/node-name\":[\"kube-node-0") && extra.contains("[\"JTI="), extra);
+    // kube 1.32's legacy validator gives a Secret's token no extra (no credential id, pod or node)
+    assertEquals("", withToken(token).run("auth", "whoami", "-o", "jsonpath={.status.userInfo.extra}").ok().out());
   }
 
   @Test
