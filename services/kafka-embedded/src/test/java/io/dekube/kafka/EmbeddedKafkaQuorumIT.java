@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -17,6 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,18 +59,9 @@ class EmbeddedKafkaQuorumIT {
         assertEquals(sent, TestClients.values(TestClients.pollUntil(consumer, seen -> seen.size() >= sent.size(),
             Duration.ofSeconds(60))));
       }
-      assertEquals(3, IntStream.range(0, 50).mapToObj(i -> nodesInIsr(admin)).filter(n -> n == 3).findFirst()
-          .orElse(nodesInIsr(admin)), "the restarted node caught up");
-    }
-  }
-
-  private static int nodesInIsr(Admin admin) {
-    try {
-      Thread.sleep(200);
-      return admin.describeTopics(List.of("it.quorum")).allTopicNames().get().get("it.quorum").partitions().get(0)
-          .isr().size();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+      Awaitility.await("the restarted node caught up").atMost(Duration.ofSeconds(10)).until(() -> admin
+          .describeTopics(List.of("it.quorum")).allTopicNames().get().get("it.quorum").partitions().get(0).isr().size(),
+          n -> n == 3);
     }
   }
 }
