@@ -28,6 +28,7 @@ final class ClusterHandle implements ProfileHandle {
   private final Supplier<List<PodDisruptionBudget>> budgets;
   private Profile profile;
   private VolumeObjects volumes;
+  private WorkloadObjects workloads;
 
   ClusterHandle(String schedulerName, Supplier<List<NodeInfo>> snapshot,
                 Function<String, Map<String, String>> namespaceLabels, PodWrites writes, Permits permits,
@@ -44,6 +45,22 @@ final class ClusterHandle implements ProfileHandle {
   ClusterHandle withVolumes(VolumeObjects v) {
     this.volumes = v;
     return this;
+  }
+
+  /** Gives PodTopologySpread's default selector the scheduler's Services and workloads. */
+  ClusterHandle withWorkloads(WorkloadObjects w) {
+    this.workloads = w;
+    return this;
+  }
+
+  @Override
+  public List<io.fabric8.kubernetes.api.model.Service> services(String namespace) {
+    return workloads == null ? List.of() : workloads.services(namespace);
+  }
+
+  @Override
+  public io.fabric8.kubernetes.api.model.HasMetadata workload(String kind, String namespace, String name) {
+    return workloads == null ? null : workloads.workload(kind, namespace, name);
   }
 
   @Override

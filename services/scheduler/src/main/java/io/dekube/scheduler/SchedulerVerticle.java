@@ -64,6 +64,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private final ResourceType budgetsType;
   private ObjectCache budgets;
   private final VolumeObjects volumeObjects;
+  private final WorkloadObjects workloadObjects;
   private final List<io.dekube.core.informer.HandlerRegistration> registrations = new ArrayList<>();
 
   public SchedulerVerticle(SchedulerConfig config, ResourceRegistry registry, StoreApi store,
@@ -79,10 +80,11 @@ public final class SchedulerVerticle extends VerticleBase {
         java.time.Instant::now, hostname());
     this.writes = new PodWrites(store, registry, broadcaster);
     this.volumeObjects = new VolumeObjects(store, registry);
+    this.workloadObjects = new WorkloadObjects(registry);
     Registry plugins = PluginJars.load(config.pluginsDir(), Registry.inTree());
     for (Profile p : SchedulerConfiguration.load(config.configFile(), plugins, name -> new ClusterHandle(name,
         () -> scheduler == null ? List.of() : scheduler.snapshot(), this::namespaceLabels, writes,
-        permits, this::budgets).withVolumes(volumeObjects))) {
+        permits, this::budgets).withVolumes(volumeObjects).withWorkloads(workloadObjects))) {
       profiles.put(p.schedulerName(), p);
     }
     QueueingHints hints = QueueingHints.none();
@@ -111,7 +113,8 @@ public final class SchedulerVerticle extends VerticleBase {
     budgets = budgetsType == null ? null : caches.apply(budgetsType);
     Future<List<ObjectCache>> claims = volumeObjects.start(caches);
     return Future.all(started(nodes), started(pods), started(namespaces),
-        budgets == null ? Future.succeededFuture() : started(budgets), claims).compose(v -> {
+        budgets == null ? Future.succeededFuture() : started(budgets), claims, workloadObjects.start(caches))
+        .compose(v -> {
       // a claim or volume that appears or changes may let a pod that waited for it be scheduled
       List<ObjectCache> volumeCaches = claims.result();
       for (int i = 0; i < volumeCaches.size(); i++) {

@@ -55,6 +55,23 @@ public interface Handle {
     return java.util.concurrent.CompletableFuture.completedFuture(null);
   }
 
+  /**
+   * The Services of a namespace, as the scheduler's informer holds them (kube's Service lister; PodTopologySpread's
+   * default selector). Empty unless the scheduler provides them. Shared, not to be changed. Thread-safe.
+   */
+  default List<io.fabric8.kubernetes.api.model.Service> services(String namespace) {
+    return List.of();
+  }
+
+  /**
+   * A workload that may own pods — {@code v1} ReplicationController, {@code apps/v1} ReplicaSet or StatefulSet —
+   * by kind, namespace and name, as the scheduler's informers hold it (kube's listers), or null (also when the
+   * scheduler provides none). Shared, not to be changed. Thread-safe.
+   */
+  default io.fabric8.kubernetes.api.model.HasMetadata workload(String kind, String namespace, String name) {
+    return null;
+  }
+
   /** Runs the profile's PreFilter plugins for a pod over a set of nodes into {@code state}. */
   Status runPreFilters(CycleState state, Pod pod, List<NodeInfo> nodes);
 

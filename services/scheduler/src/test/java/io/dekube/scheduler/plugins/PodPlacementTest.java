@@ -127,16 +127,6 @@ class PodPlacementTest {
   }
 
   @Test
-  void systemDefaultsSpreadControlledPods() {
-    PodTopologySpread pts = new PodTopologySpread(Map.of(), null);
-    Pod p = pod("p").label("app", "web").owned().obj();
-    Map<String, Long> got = score(pts, p,
-        node("a").info(pod("w1").label("app", "web").obj()), node("b").info());
-    assertEquals(true, got.get("b") > got.get("a"), got.toString());
-    assertEquals(Map.of(), score(pts, pod("lone").label("app", "web").obj(), node("a").info()));
-  }
-
-  @Test
   void nodeAffinityScoresPreferredWeights() {
     Pod p = pod("p").preferNode(20, "disk", "ssd").preferNode(80, "zone", "z1").obj();
     Map<String, Long> got = score(new NodeAffinityPlugin(), p,

@@ -68,6 +68,44 @@ public final class MakePod {
     return this;
   }
 
+  /** A controller owner reference of this apiVersion, kind and name. */
+  public MakePod ownedBy(String apiVersion, String kind, String name) {
+    OwnerReference r = new OwnerReference();
+    r.setApiVersion(apiVersion);
+    r.setKind(kind);
+    r.setName(name);
+    r.setUid(name + "-uid");
+    r.setController(true);
+    pod.getMetadata().setOwnerReferences(List.of(r));
+    return this;
+  }
+
+  /** {@code status.nominatedNodeName}. */
+  public MakePod nominated(String node) {
+    if (pod.getStatus() == null) {
+      pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
+    }
+    pod.getStatus().setNominatedNodeName(node);
+    return this;
+  }
+
+  /** A volume {@code name} from the PersistentVolumeClaim {@code claim}. */
+  public MakePod claim(String name, String claim) {
+    if (pod.getSpec().getVolumes() == null) {
+      pod.getSpec().setVolumes(new ArrayList<>());
+    }
+    pod.getSpec().getVolumes().add(new io.fabric8.kubernetes.api.model.VolumeBuilder().withName(name)
+        .withNewPersistentVolumeClaim(claim, false).build());
+    return this;
+  }
+
+  /** A container running {@code image}. */
+  public MakePod image(String image) {
+    req();
+    pod.getSpec().getContainers().get(pod.getSpec().getContainers().size() - 1).setImage(image);
+    return this;
+  }
+
   public MakePod node(String n) {
     pod.getSpec().setNodeName(n);
     return this;

@@ -2,13 +2,13 @@ package io.dekube.scheduler.plugins.podtopologyspread;
 
 import io.dekube.scheduler.plugins.helper.Selectors;
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One topology spread constraint of a pod, resolved: max skew, topology key, selector (with
@@ -21,42 +21,61 @@ record Constraint(int maxSkew, String topologyKey, LabelSelector selector, int m
   static final String HOSTNAME = "kubernetes.io/hostname";
   static final String ZONE = "topology.kubernetes.io/zone";
 
+  /** kube's system default constraints: hostname skew 3, zone skew 5, both ScheduleAnyway. */
+  static final List<TopologySpreadConstraint> SYSTEM_DEFAULTS = List.of(
+      defaultConstraint(3, HOSTNAME, "ScheduleAnyway"), defaultConstraint(5, ZONE, "ScheduleAnyway"));
+
+  static TopologySpreadConstraint defaultConstraint(int maxSkew, String key, String whenUnsatisfiable) {
+    TopologySpreadConstraint c = new TopologySpreadConstraint();
+    c.setMaxSkew(maxSkew);
+    c.setTopologyKey(key);
+    c.setWhenUnsatisfiable(whenUnsatisfiable);
+    return c;
+  }
+
+  /** Whether the selector selects the pod (the incoming pod's self-match: an empty selector selects it). */
   boolean matches(Pod p) {
     return Selectors.matches(selector, p.getMetadata().getLabels());
   }
 
+  /** Whether an existing pod counts, as kube's {@code countPodsMatchSelector}: an empty selector counts none. */
+  boolean counts(Pod p) {
+    return !Selectors.isEmpty(selector) && matches(p);
+  }
+
   /**
-   * The pod's constraints of one kind. A pod without constraints of its own gets kube's system
-   * defaults (hostname skew 3, zone skew 5, ScheduleAnyway) when a controller owns it; its
-   * selector is then the pod's own labels, standing in for the owner's selector.
+   * The pod's constraints of one kind. A pod without constraints of its own gets the default ones (kube's
+   * {@code buildDefaultConstraints}), with the selector {@code defaultSelector} gives (kube's
+   * {@code helper.DefaultSelector}: its Services' and controller's); none when that selector is empty.
    */
-  static List<Constraint> of(Pod pod, boolean hard, boolean systemDefaults) {
+  static List<Constraint> of(Pod pod, boolean hard, List<TopologySpreadConstraint> defaults,
+                             Supplier<LabelSelector> defaultSelector) {
     List<Constraint> out = new ArrayList<>();
     List<TopologySpreadConstraint> cs = pod.getSpec() == null ? null : pod.getSpec().getTopologySpreadConstraints();
     if (cs == null || cs.isEmpty()) {
-      if (!hard && systemDefaults && controlled(pod) && pod.getMetadata().getLabels() != null
-          && !pod.getMetadata().getLabels().isEmpty()) {
-        LabelSelector s = new LabelSelector(null, new HashMap<>(pod.getMetadata().getLabels()));
-        out.add(new Constraint(3, HOSTNAME, s, 1, false, true, false));
-        out.add(new Constraint(5, ZONE, s, 1, false, true, false));
+      List<TopologySpreadConstraint> wanted = defaults.stream().filter(c -> hard(c) == hard).toList();
+      LabelSelector s = wanted.isEmpty() ? null : defaultSelector.get();
+      if (s != null) {
+        wanted.forEach(c -> out.add(resolved(c, s)));
       }
       return out;
     }
     for (TopologySpreadConstraint c : cs) {
-      boolean h = !"ScheduleAnyway".equals(c.getWhenUnsatisfiable());
-      if (h != hard) {
-        continue;
+      if (hard(c) == hard) {
+        out.add(resolved(c, withLabelKeys(c, pod)));
       }
-      out.add(new Constraint(c.getMaxSkew() == null ? 1 : c.getMaxSkew(), c.getTopologyKey(),
-          withLabelKeys(c, pod), c.getMinDomains() == null ? 1 : c.getMinDomains(), h,
-          !"Ignore".equals(c.getNodeAffinityPolicy()), "Honor".equals(c.getNodeTaintsPolicy())));
     }
     return out;
   }
 
-  private static boolean controlled(Pod pod) {
-    List<OwnerReference> refs = pod.getMetadata().getOwnerReferences();
-    return refs != null && refs.stream().anyMatch(r -> Boolean.TRUE.equals(r.getController()));
+  private static boolean hard(TopologySpreadConstraint c) {
+    return !"ScheduleAnyway".equals(c.getWhenUnsatisfiable());
+  }
+
+  private static Constraint resolved(TopologySpreadConstraint c, LabelSelector s) {
+    return new Constraint(c.getMaxSkew() == null ? 1 : c.getMaxSkew(), c.getTopologyKey(), s,
+        c.getMinDomains() == null ? 1 : c.getMinDomains(), hard(c),
+        !"Ignore".equals(c.getNodeAffinityPolicy()), "Honor".equals(c.getNodeTaintsPolicy()));
   }
 
   private static LabelSelector withLabelKeys(TopologySpreadConstraint c, Pod pod) {

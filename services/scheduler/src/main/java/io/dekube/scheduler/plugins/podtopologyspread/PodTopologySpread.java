@@ -17,10 +17,11 @@ import io.dekube.scheduler.api.ScoreExtensions;
 import io.dekube.scheduler.api.ScorePlugin;
 import io.dekube.scheduler.api.Status;
 import io.dekube.scheduler.plugins.helper.Args;
-import io.dekube.scheduler.plugins.helper.ScoreRange;
+import io.dekube.scheduler.plugins.helper.DefaultSelector;
 import io.dekube.scheduler.plugins.nodeaffinity.NodeAffinityPlugin;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +29,11 @@ import java.util.Map;
 /**
  * PodTopologySpread: {@code DoNotSchedule} constraints filter nodes where placing the pod would
  * make the count of matching pods in its domain exceed the smallest domain's by more than
- * {@code maxSkew}; {@code ScheduleAnyway} constraints (and kube's system defaults for pods a
- * controller owns) score nodes with fewer matching pods in their domains higher. Domains are
- * counted over nodes that pass the pod's node affinity and carry every constraint's key.
+ * {@code maxSkew}; {@code ScheduleAnyway} constraints score nodes with fewer matching pods in their
+ * domains higher. A pod without constraints gets the default ones (kube's system defaults, or the
+ * args' list) with the selector of the Services and controller that select it (kube's
+ * {@code helper.DefaultSelector}). Domains are counted over nodes that carry the constraints' keys
+ * and pass their inclusion policies (node affinity, taints).
  */
 public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin,
     ScoreExtensions, EnqueueExtensions {
@@ -42,11 +45,41 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
   private static final String PRE_SCORE = "PreScore" + NAME;
 
   private final Handle handle;
-  private final boolean systemDefaults;
+  private final boolean systemDefaulted;
+  private final List<TopologySpreadConstraint> defaultConstraints;
 
+  /**
+   * Reads kube's {@code PodTopologySpreadArgs}: {@code defaultingType} {@code System} (kube's system defaults) or
+   * {@code List} (the {@code defaultConstraints} given, which may be empty), validated in kube's words.
+   */
   public PodTopologySpread(Map<String, Object> args, Handle handle) {
     this.handle = handle;
-    this.systemDefaults = !"List".equals(Args.string(args, "defaultingType", "System"));
+    String type = Args.string(args, "defaultingType", "System");
+    List<Map<String, Object>> given = Args.list(args, "defaultConstraints");
+    if (!type.equals("System") && !type.equals("List")) {
+      throw new IllegalArgumentException("defaultingType: Unsupported value: \"" + type
+          + "\": supported values: \"System\", \"List\"");
+    }
+    if (type.equals("System") && !given.isEmpty()) {
+      throw new IllegalArgumentException("defaultingType: Invalid value: \"System\": when .defaultConstraints are not "
+          + "empty");
+    }
+    this.systemDefaulted = type.equals("System");
+    List<TopologySpreadConstraint> list = new java.util.ArrayList<>();
+    for (int i = 0; i < given.size(); i++) {
+      Map<String, Object> c = given.get(i);
+      if (c.get("labelSelector") != null) {
+        throw new IllegalArgumentException("defaultConstraints[" + i + "].labelSelector: Forbidden: constraint must "
+            + "not define a selector, as they deduced for each pod");
+      }
+      list.add(Constraint.defaultConstraint((int) Args.number(c, "maxSkew", 0), Args.string(c, "topologyKey", ""),
+          Args.string(c, "whenUnsatisfiable", "")));
+    }
+    this.defaultConstraints = systemDefaulted ? Constraint.SYSTEM_DEFAULTS : List.copyOf(list);
+  }
+
+  private List<Constraint> constraints(Pod pod, boolean hard) {
+    return Constraint.of(pod, hard, defaultConstraints, () -> DefaultSelector.of(pod, handle));
   }
 
   /** Bound pods added, deleted or relabelled; nodes added, deleted, relabelled or tainted (no hints: any may help). */
@@ -68,42 +101,43 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
   record Counts(List<Constraint> constraints, List<Map<String, Integer>> perDomain) {
   }
 
+  /** kube's PreFilter counts: over nodes carrying every key, each constraint where its inclusion policies admit. */
   private static Counts count(Pod pod, List<Constraint> cs, List<NodeInfo> nodes) {
     List<Map<String, Integer>> per = new java.util.ArrayList<>();
     cs.forEach(c -> per.add(new HashMap<>()));
     for (NodeInfo n : nodes) {
-      if (!eligible(pod, cs, n)) {
+      if (!hasAllKeys(cs, n)) {
         continue;
       }
       for (int i = 0; i < cs.size(); i++) {
         Constraint c = cs.get(i);
-        String v = n.labels().get(c.topologyKey());
-        int matching = 0;
-        for (PodInfo p : n.pods()) {
-          if (p.pod().getMetadata().getNamespace().equals(pod.getMetadata().getNamespace())
-              && p.pod().getMetadata().getDeletionTimestamp() == null && c.matches(p.pod())) {
-            matching++;
-          }
+        if (included(pod, c, n)) {
+          per.get(i).merge(n.labels().get(c.topologyKey()), matching(pod, c, n), Integer::sum);
         }
-        per.get(i).merge(v, matching, Integer::sum);
       }
     }
     return new Counts(cs, per);
   }
 
-  private static boolean eligible(Pod pod, List<Constraint> cs, NodeInfo n) {
-    for (Constraint c : cs) {
-      if (!n.labels().containsKey(c.topologyKey())) {
-        return false;
-      }
-      if (c.honorNodeAffinity() && !NodeAffinityPlugin.matches(pod, n)) {
-        return false;
-      }
-      if (c.honorTaints() && !toleratesAll(pod, n)) {
-        return false;
+  private static boolean hasAllKeys(List<Constraint> cs, NodeInfo n) {
+    return cs.stream().allMatch(c -> n.labels().containsKey(c.topologyKey()));
+  }
+
+  /** kube's {@code matchNodeInclusionPolicies}: the pod's required node affinity, and its taints when honoured. */
+  private static boolean included(Pod pod, Constraint c, NodeInfo n) {
+    return (!c.honorNodeAffinity() || NodeAffinityPlugin.matches(pod, n)) && (!c.honorTaints() || toleratesAll(pod, n));
+  }
+
+  /** kube's {@code countPodsMatchSelector}: the node's pods of the pod's namespace, not terminating, selected. */
+  private static int matching(Pod pod, Constraint c, NodeInfo n) {
+    int matching = 0;
+    for (PodInfo p : n.pods()) {
+      if (p.pod().getMetadata().getNamespace().equals(pod.getMetadata().getNamespace())
+          && p.pod().getMetadata().getDeletionTimestamp() == null && c.counts(p.pod())) {
+        matching++;
       }
     }
-    return true;
+    return matching;
   }
 
   private static boolean toleratesAll(Pod pod, NodeInfo n) {
@@ -115,7 +149,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
 
   @Override
   public Status preFilter(CycleState state, Pod pod, List<NodeInfo> nodes) {
-    List<Constraint> cs = Constraint.of(pod, true, systemDefaults);
+    List<Constraint> cs = constraints(pod, true);
     if (cs.isEmpty()) {
       return Status.skip();
     }
@@ -146,25 +180,75 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
     return Status.success();
   }
 
+  /**
+   * kube's scoring state: the soft constraints, the feasible nodes left out (missing a key, when all keys are
+   * required), matching pods per domain of the feasible nodes (hostname counted at Score), and each constraint's
+   * weight, log(domains + 2).
+   */
+  record ScoreState(List<Constraint> constraints, java.util.Set<String> ignored, List<Map<String, Integer>> perDomain,
+                    double[] weights) {
+  }
+
+  /**
+   * As kube: a pod's own constraints, or List defaults, need every topology key on a node; the system defaults do
+   * not, so nodes without a zone label are still spread by hostname.
+   */
   @Override
   public Status preScore(CycleState state, Pod pod, List<NodeInfo> feasibleNodes) {
-    List<Constraint> cs = Constraint.of(pod, false, systemDefaults);
+    List<NodeInfo> all = handle == null ? feasibleNodes : handle.nodes();
+    if (all.isEmpty()) {
+      return Status.skip();
+    }
+    List<Constraint> cs = constraints(pod, false);
     if (cs.isEmpty()) {
       return Status.skip();
     }
-    List<Constraint> present = cs.stream()
-        .filter(c -> feasibleNodes.stream().anyMatch(n -> n.labels().containsKey(c.topologyKey()))).toList();
-    if (present.isEmpty()) {
-      return Status.skip();
+    boolean requireAll = hasOwnConstraints(pod) || !systemDefaulted;
+    java.util.Set<String> ignored = new java.util.HashSet<>();
+    List<Map<String, Integer>> per = new java.util.ArrayList<>();
+    cs.forEach(c -> per.add(new HashMap<>()));
+    for (NodeInfo n : feasibleNodes) {
+      if (requireAll && !hasAllKeys(cs, n)) {
+        ignored.add(n.name());
+        continue;
+      }
+      for (int i = 0; i < cs.size(); i++) {
+        if (!cs.get(i).topologyKey().equals(Constraint.HOSTNAME)) {
+          per.get(i).putIfAbsent(n.labels().getOrDefault(cs.get(i).topologyKey(), ""), 0);
+        }
+      }
     }
-    state.write(PRE_SCORE, count(pod, present, handle == null ? feasibleNodes : handle.nodes()));
+    double[] weights = new double[cs.size()];
+    for (int i = 0; i < cs.size(); i++) {
+      int size = cs.get(i).topologyKey().equals(Constraint.HOSTNAME) ? feasibleNodes.size() - ignored.size()
+          : per.get(i).size();
+      weights[i] = Math.log(size + 2);
+    }
+    for (NodeInfo n : all) {
+      if (requireAll && !hasAllKeys(cs, n)) {
+        continue;
+      }
+      for (int i = 0; i < cs.size(); i++) {
+        Constraint c = cs.get(i);
+        String v = n.labels().getOrDefault(c.topologyKey(), "");
+        if (included(pod, c, n) && per.get(i).containsKey(v)) {
+          per.get(i).merge(v, matching(pod, c, n), Integer::sum);
+        }
+      }
+    }
+    state.write(PRE_SCORE, new ScoreState(cs, ignored, per, weights));
     return Status.success();
+  }
+
+  private static boolean hasOwnConstraints(Pod pod) {
+    return pod.getSpec() != null && pod.getSpec().getTopologySpreadConstraints() != null
+        && !pod.getSpec().getTopologySpreadConstraints().isEmpty();
   }
 
   @Override
   public long score(CycleState state, Pod pod, NodeInfo node) {
-    Counts s = state.read(PRE_SCORE);
-    if (s == null) {
+    ScoreState s = state.read(PRE_SCORE);
+    if (s == null || s.ignored().contains(node.name())) {
       return 0;
     }
     double score = 0;
@@ -174,8 +258,9 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
       if (v == null) {
         continue;
       }
-      double weight = Math.log(s.perDomain().get(i).size() + 2);
-      score += s.perDomain().get(i).getOrDefault(v, 0) * weight + (c.maxSkew() - 1);
+      int count = c.topologyKey().equals(Constraint.HOSTNAME) ? matching(pod, c, node)
+          : s.perDomain().get(i).getOrDefault(v, 0);
+      score += count * s.weights()[i] + (c.maxSkew() - 1);
     }
     return Math.round(score);
   }
@@ -185,16 +270,27 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
     return this;
   }
 
+  /** kube's normalizing: fewer matching pods score higher; ignored nodes score 0. */
   @Override
   public Status normalizeScore(CycleState state, Pod pod, List<NodeScore> scores) {
-    if (state.read(PRE_SCORE) == null) {
+    ScoreState st = state.read(PRE_SCORE);
+    if (st == null) {
       return Status.success();
     }
-    ScoreRange range = ScoreRange.of(scores);
-    long min = range.min();
-    long max = range.max();
+    long min = Long.MAX_VALUE;
+    long max = 0;
     for (NodeScore s : scores) {
-      s.score(max == 0 ? MAX_NODE_SCORE : MAX_NODE_SCORE * (max + min - s.score()) / max);
+      if (!st.ignored().contains(s.name())) {
+        min = Math.min(min, s.score());
+        max = Math.max(max, s.score());
+      }
+    }
+    for (NodeScore s : scores) {
+      if (st.ignored().contains(s.name())) {
+        s.score(0);
+      } else {
+        s.score(max == 0 ? MAX_NODE_SCORE : MAX_NODE_SCORE * (max + min - s.score()) / max);
+      }
     }
     return Status.success();
   }
