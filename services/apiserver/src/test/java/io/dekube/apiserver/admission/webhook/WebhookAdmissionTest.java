@@ -263,6 +263,32 @@ class WebhookAdmissionTest {
     assertEquals("yes", stored.at("/metadata/labels/mutated").asText());
   }
 
+  /**
+   * kube's dispatcher: a JSON patch that does not apply is the apiserver's 500 whatever the failurePolicy (only a
+   * failed call fails open), and so is a patch answered for a delete, which has no object to patch.
+   */
+  @Test
+  void aPatchThatDoesNotApplyIsAnInternalErrorEvenUnderIgnore() throws Exception {
+    mutating("bad", "bad-patch.dekube.io", "/bad-patch", "Never", "None", "configmaps", "v1", "Ignore");
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> await(admission.admit(create(configMaps, configMap(), false))));
+    StatusException s = assertInstanceOf(StatusException.class, e.getCause());
+    assertEquals(500, s.code());
+    assertEquals("InternalError", s.reason());
+    assertEquals("Internal error occurred: replace operation does not apply: doc is missing path: /spec/missing/deeper: "
+        + "missing value", s.getMessage());
+
+    ObjectNode cm = configMap();
+    AdmissionAttributes delete = new AdmissionAttributes(AdmissionAttributes.DELETE, configMaps, "v1", "", "default",
+        cm.at("/metadata/name").asText(), null, cm, false, null, UserInfo.anonymous());
+    e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> await(admission.admit(delete)));
+    s = assertInstanceOf(StatusException.class, e.getCause());
+    assertEquals(500, s.code());
+    assertEquals("Internal error occurred: admission webhook \"bad-patch.dekube.io\" attempted to modify the object, "
+        + "which is not supported for this operation", s.getMessage());
+    assertEquals(List.of("/bad-patch", "/bad-patch"), server.paths);
+  }
+
   private void mutating(String config, String name, String path, String reinvocation, String sideEffects,
                         String resource) throws Exception {
     mutating(config, name, path, reinvocation, sideEffects, resource, "v1");
@@ -270,11 +296,16 @@ class WebhookAdmissionTest {
 
   private void mutating(String config, String name, String path, String reinvocation, String sideEffects,
                         String resource, String reviewVersion) throws Exception {
+    mutating(config, name, path, reinvocation, sideEffects, resource, reviewVersion, "Fail");
+  }
+
+  private void mutating(String config, String name, String path, String reinvocation, String sideEffects,
+                        String resource, String reviewVersion, String failurePolicy) throws Exception {
     ObjectNode c = Json.object().put("apiVersion", "admissionregistration.k8s.io/v1")
         .put("kind", "MutatingWebhookConfiguration");
     c.putObject("metadata").put("name", config);
     ObjectNode hook = c.putArray("webhooks").addObject().put("name", name).put("sideEffects", sideEffects)
-        .put("reinvocationPolicy", reinvocation).put("failurePolicy", "Fail");
+        .put("reinvocationPolicy", reinvocation).put("failurePolicy", failurePolicy);
     hook.putObject("clientConfig").put("caBundle", server.caBundle()).putObject("service")
         .put("namespace", "hooks").put("name", "webhook").put("path", path).put("port", 443);
     ObjectNode rule = hook.putArray("rules").addObject();

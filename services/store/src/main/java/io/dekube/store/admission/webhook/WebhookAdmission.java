@@ -292,7 +292,7 @@ public final class WebhookAdmission {
   private Future<AdmissionAttributes> mutate(AdmissionAttributes a, List<String> warnings) {
     List<Webhook> hooks = configurations.mutating();
     if (hooks.isEmpty() || a.object() == null) {
-      // a delete has no object to patch: mutating webhooks are still asked, their patches are ignored
+      // a delete has no object to patch: mutating webhooks are still asked, a patch is kube's 500
       return hooks.isEmpty() ? Future.succeededFuture(a) : askInTurn(hooks, a, warnings);
     }
     int[] changesSeen = new int[hooks.size()];
@@ -336,7 +336,7 @@ public final class WebhookAdmission {
           if (patched != null) {
             WebhookAnnotations.patch(a.annotations(), round, index, w, answer.patch());
           } else if (patches) {
-            WebhookAnnotations.failedOpen(a.annotations(), round, index, w); // its patch did not apply (Ignore)
+            WebhookAnnotations.failedOpen(a.annotations(), round, index, w); // a patch type kube does not apply
           }
           // the patch applies in the webhook's version; the object goes on in the stored one (kube converts back)
           Future<ObjectNode> back = a.objectKind() != null ? Future.succeededFuture(patched)
@@ -368,6 +368,10 @@ public final class WebhookAdmission {
           ? Future.succeededFuture(cur) : callOne(w, v, warnings).map(answer -> {
             if (answer == null) {
               WebhookAnnotations.failedOpen(a.annotations(), 0, index, w);
+            } else if (WebhookAnnotations.hasOperations(answer.patch())) {
+              // kube's 500, whatever the failurePolicy: there is no object to patch
+              throw WebhookErrors.internal("admission webhook \"" + w.name() + "\" attempted to modify the object, "
+                  + "which is not supported for this operation");
             }
             return cur;
           }).andThen(ar -> WebhookAnnotations.mutation(a.annotations(), 0, index, w, false)))
@@ -384,23 +388,25 @@ public final class WebhookAdmission {
     return versions.in(a, matcher.matchedVersion(w, a)).map(v -> matcher.conditions(w, v) ? v : null);
   }
 
-  /** The object with a mutating webhook's patch applied; null when it does not apply and the webhook fails open. */
+  /**
+   * The object with a mutating webhook's patch applied; null when its patch type is not one kube applies and the
+   * webhook fails open. As kube's dispatcher: an unsupported patch type is a failed call (failurePolicy decides), but
+   * a JSON patch that does not apply is the apiserver's 500 whatever the failurePolicy.
+   */
   private ObjectNode applyPatch(Webhook w, AdmissionAttributes a, AdmissionReviews.Answer answer) {
-    String why;
     if (!answer.patchType().equals("JSONPatch")) {
-      why = "unsupported patch type \"" + answer.patchType() + "\"";
-    } else {
-      try {
-        return Patches.apply(Patches.JSON, a.object(), answer.patch(), a.type(), WriteOptions.none());
-      } catch (RuntimeException e) {
-        why = "JSON patch of the webhook does not apply: " + e.getMessage();
+      String why = "unsupported patch type \"" + answer.patchType() + "\"";
+      if (w.failOpen()) {
+        LOG.warn("Failed calling webhook, failing open {}: {}", w.name(), why);
+        return null;
       }
+      throw WebhookErrors.callFailed(w, why);
     }
-    if (w.failOpen()) {
-      LOG.warn("the patch of webhook {} is ignored (failurePolicy Ignore): {}", w.name(), why);
-      return null;
+    try {
+      return Patches.apply(Patches.JSON, a.object(), answer.patch(), a.type(), WriteOptions.none());
+    } catch (StatusException e) {
+      throw WebhookErrors.internal(e.getMessage());
     }
-    throw WebhookErrors.callFailed(w, why);
   }
 
   // ---- validating: all at once; the first failure in webhook order answers

@@ -13,10 +13,14 @@ final class WebhookErrors {
 
   /** kube's 500 for a webhook that could not be asked (failurePolicy Fail). */
   static StatusException callFailed(Webhook w, String why) {
-    String message = "failed calling webhook \"" + w.name() + "\": " + why;
+    return internal("failed calling webhook \"" + w.name() + "\": " + why);
+  }
+
+  /** kube's {@code apierrors.NewInternalError}: 500, {@code Internal error occurred: <error>}, the error as cause. */
+  static StatusException internal(String error) {
     ObjectNode details = Json.object();
-    details.putArray("causes").addObject().put("message", message);
-    return new StatusException(500, "InternalError", "Internal error occurred: " + message, details);
+    details.putArray("causes").addObject().put("message", error);
+    return new StatusException(500, "InternalError", "Internal error occurred: " + error, details);
   }
 
   /** kube's answer to a denial: the webhook's Status, its message prefixed with the webhook's name. */
