@@ -82,7 +82,8 @@ public final class SchedulerVerticle extends VerticleBase {
     this.volumeObjects = new VolumeObjects(store, registry);
     this.workloadObjects = new WorkloadObjects(registry);
     Registry plugins = PluginJars.load(config.pluginsDir(), Registry.inTree());
-    for (Profile p : SchedulerConfiguration.load(config.configFile(), plugins, name -> new ClusterHandle(name,
+    for (Profile p : SchedulerConfiguration.load(config.configFile(), PluginJars.profiles(config.pluginsDir()),
+        plugins, name -> new ClusterHandle(name,
         () -> scheduler == null ? List.of() : scheduler.snapshot(), this::namespaceLabels, writes,
         permits, this::budgets).withVolumes(volumeObjects).withWorkloads(workloadObjects))) {
       profiles.put(p.schedulerName(), p);

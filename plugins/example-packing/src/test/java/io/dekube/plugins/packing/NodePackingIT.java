@@ -22,24 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The built jar in a plugins folder, a profile that scores with it only, a scheduler on a real
- * broker: pods of {@code packing-scheduler} all land on the node that already runs a pod, while
- * the default profile spreads.
+ * The built jar in a plugins folder and nothing else: the jar's own profile ({@code packing-scheduler}, scoring with
+ * its plugin only) beside kube's default one, a scheduler on a real broker: pods of {@code packing-scheduler} all
+ * land on the node that already runs a pod.
  */
 @WithKafka
 class NodePackingIT {
-
-  private static final String CONFIG = """
-      apiVersion: kubescheduler.config.k8s.io/v1
-      kind: KubeSchedulerConfiguration
-      profiles:
-      - schedulerName: default-scheduler
-      - schedulerName: packing-scheduler
-        plugins:
-          score:
-            disabled: [{name: "*"}]
-            enabled: [{name: NodePacking, weight: 1}]
-      """;
 
   @Test
   void podsOfThePackingProfileLandOnTheFullestNode(@KafkaBootstrap String bootstrap, @TempDir Path dir)
@@ -48,14 +36,13 @@ class NodePackingIT {
     assertTrue(Files.isRegularFile(jar), "the plugin jar is built: " + jar);
     Path plugins = Files.createDirectories(dir.resolve("plugins"));
     Files.copy(jar, plugins.resolve(jar.getFileName()));
-    Path config = Files.writeString(dir.resolve("packing.yaml"), CONFIG);
     try (SchedulerFixture f = new SchedulerFixture(bootstrap)) {
       for (String n : List.of("n1", "n2", "n3")) {
         f.node(node(n).capacity("cpu", "8", "memory", "16Gi").obj());
       }
       f.pod(pod("seed").namespace("pack").node("n2").req("cpu", "100m").obj());
       SchedulerVerticle scheduler = new SchedulerVerticle(SchedulerConfig.defaults().withLeaderElect(false)
-          .withConfigFile(config).withPluginsDir(plugins), SchedulerFixture.REGISTRY, f.store, f::cache);
+          .withPluginsDir(plugins), SchedulerFixture.REGISTRY, f.store, f::cache);
       assertEquals(Set.of("default-scheduler", "packing-scheduler"), scheduler.profiles().keySet());
       f.deploy(scheduler);
       for (int i = 0; i < 4; i++) {

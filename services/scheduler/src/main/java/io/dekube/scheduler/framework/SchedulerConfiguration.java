@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a {@code KubeSchedulerConfiguration} ({@code kubescheduler.config.k8s.io/v1}) and builds its
@@ -23,6 +25,7 @@ import java.util.function.Function;
  */
 public final class SchedulerConfiguration {
 
+  private static final Logger LOG = LoggerFactory.getLogger(SchedulerConfiguration.class);
   static final String API_VERSION = "kubescheduler.config.k8s.io/v1";
   public static final String DEFAULT_SCHEDULER = "default-scheduler";
 
@@ -30,41 +33,115 @@ public final class SchedulerConfiguration {
   }
 
   /** The profiles of a file (null: the default profile), their plugins from the registry. */
-  @SuppressWarnings("unchecked")
   public static List<Profile> load(Path file, Registry registry, Function<String, ProfileHandle> handles) {
-    Map<String, Object> doc = file == null ? Map.of() : read(file);
+    return load(file, List.of(), registry, handles);
+  }
+
+  /**
+   * The profiles of a file (null: kube's default profile), then those the plugin jars bring ({@code fromJars}, in
+   * jar order), their plugins from the registry. A profile of the file replaces a jar's of the same scheduler name
+   * (the operator's configuration wins; logged); a jar's {@code default-scheduler} replaces kube's default profile
+   * when there is no file; two jars offering one name is a {@link ConfigException} naming the second.
+   */
+  public static List<Profile> load(Path file, List<PluginJars.ProfileFile> fromJars, Registry registry,
+                                   Function<String, ProfileHandle> handles) {
     String name = file == null ? "default configuration" : file.toString();
+    List<Entry> entries;
     try {
-      if (file != null) {
-        Object v = doc.get("apiVersion");
-        if (!API_VERSION.equals(v)) {
-          throw new ConfigException("apiVersion: Unsupported value: \"" + v + "\": supported values: \""
-              + API_VERSION + "\"");
-        }
-        if (!"KubeSchedulerConfiguration".equals(doc.get("kind"))) {
-          throw new ConfigException("kind: Unsupported value: \"" + doc.get("kind")
-              + "\": supported values: \"KubeSchedulerConfiguration\"");
-        }
-      }
-      int percentage = percentage(doc.get("percentageOfNodesToScore"), "percentageOfNodesToScore", 0);
-      Object rawProfiles = doc.get("profiles");
-      List<Map<String, Object>> profiles = new ArrayList<>();
-      if (rawProfiles == null) {
-        profiles.add(Map.of());
-      } else if (rawProfiles instanceof List<?> l && l.stream().allMatch(e -> e instanceof Map)) {
-        l.forEach(e -> profiles.add((Map<String, Object>) e));
-      } else {
-        throw new ConfigException("profiles: must be a list of profiles");
-      }
-      List<Profile> out = new ArrayList<>();
-      Set<String> names = new HashSet<>();
-      for (int i = 0; i < profiles.size(); i++) {
-        out.add(profile(profiles.get(i), "profiles[" + i + "]", registry, handles, percentage, names));
-      }
-      return out;
+      entries = file == null ? new ArrayList<>(List.of(new Entry(Map.of(), "profiles[0]", 0)))
+          : entries(read(file));
     } catch (ConfigException e) {
       throw new ConfigException(name + ": " + e.getMessage(), e.getCause());
     }
+    Map<String, String> fromFile = new LinkedHashMap<>();
+    entries.forEach(e -> fromFile.put(e.schedulerName(), name));
+    List<Entry> added = new ArrayList<>();
+    Map<String, String> owners = new LinkedHashMap<>();
+    for (PluginJars.ProfileFile f : fromJars) {
+      List<Entry> jarEntries;
+      try {
+        jarEntries = entries(f.document());
+      } catch (ConfigException e) {
+        throw new ConfigException(f.source() + ": " + e.getMessage(), e.getCause());
+      }
+      for (Entry e : jarEntries) {
+        String scheduler = e.schedulerName();
+        if (owners.containsKey(scheduler)) {
+          throw new ConfigException(f.source() + ": " + e.where() + ".schedulerName: Duplicate value: \"" + scheduler
+              + "\" (also in " + owners.get(scheduler) + ")");
+        }
+        owners.put(scheduler, f.source());
+        if (file != null && fromFile.containsKey(scheduler)) {
+          LOG.info("scheduler profile {} of {} is replaced by the one in {}", scheduler, f.source(), file);
+          continue;
+        }
+        if (file == null && scheduler.equals(DEFAULT_SCHEDULER)) {
+          entries.clear(); // the jar's default profile instead of kube's
+        }
+        added.add(e.from(f.source()));
+      }
+    }
+    List<Profile> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (Entry e : entries) {
+      out.add(build(e, name, registry, handles, names));
+    }
+    for (Entry e : added) {
+      out.add(build(e, e.source(), registry, handles, names));
+    }
+    return out;
+  }
+
+  /** One profile of a configuration: its object, where it is ({@code profiles[i]}), the file's percentage. */
+  private record Entry(Map<String, Object> profile, String where, int percentage, String source) {
+
+    Entry(Map<String, Object> profile, String where, int percentage) {
+      this(profile, where, percentage, null);
+    }
+
+    String schedulerName() {
+      return profile.get("schedulerName") == null ? DEFAULT_SCHEDULER : profile.get("schedulerName").toString();
+    }
+
+    Entry from(String source) {
+      return new Entry(profile, where, percentage, source);
+    }
+  }
+
+  private static Profile build(Entry e, String source, Registry registry, Function<String, ProfileHandle> handles,
+                               Set<String> names) {
+    try {
+      return profile(e.profile(), e.where(), registry, handles, e.percentage(), names);
+    } catch (ConfigException x) {
+      throw new ConfigException(source + ": " + x.getMessage(), x.getCause());
+    }
+  }
+
+  /** The profiles of a KubeSchedulerConfiguration document, checked for its apiVersion and kind. */
+  @SuppressWarnings("unchecked")
+  private static List<Entry> entries(Map<String, Object> doc) {
+    Object v = doc.get("apiVersion");
+    if (!API_VERSION.equals(v)) {
+      throw new ConfigException("apiVersion: Unsupported value: \"" + v + "\": supported values: \""
+          + API_VERSION + "\"");
+    }
+    if (!"KubeSchedulerConfiguration".equals(doc.get("kind"))) {
+      throw new ConfigException("kind: Unsupported value: \"" + doc.get("kind")
+          + "\": supported values: \"KubeSchedulerConfiguration\"");
+    }
+    int percentage = percentage(doc.get("percentageOfNodesToScore"), "percentageOfNodesToScore", 0);
+    Object rawProfiles = doc.get("profiles");
+    List<Entry> out = new ArrayList<>();
+    if (rawProfiles == null) {
+      out.add(new Entry(Map.of(), "profiles[0]", percentage));
+    } else if (rawProfiles instanceof List<?> l && l.stream().allMatch(e -> e instanceof Map)) {
+      for (int i = 0; i < l.size(); i++) {
+        out.add(new Entry((Map<String, Object>) l.get(i), "profiles[" + i + "]", percentage));
+      }
+    } else {
+      throw new ConfigException("profiles: must be a list of profiles");
+    }
+    return out;
   }
 
   @SuppressWarnings("unchecked")
@@ -128,19 +205,28 @@ public final class SchedulerConfiguration {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private static Map<String, Object> read(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new ConfigException(file + ": no such file");
+      throw new ConfigException("no such file");
     }
     try {
-      Object doc = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Object.class);
+      return parse(Files.readString(file));
+    } catch (IOException e) {
+      throw new ConfigException("cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** A KubeSchedulerConfiguration document's YAML as a map; a {@link ConfigException} saying what is wrong. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> parse(String yaml) {
+    try {
+      Object doc = new ObjectMapper(new YAMLFactory()).readValue(yaml, Object.class);
       if (!(doc instanceof Map)) {
-        throw new ConfigException(file + ": not a KubeSchedulerConfiguration object");
+        throw new ConfigException("not a KubeSchedulerConfiguration object");
       }
       return (Map<String, Object>) doc;
     } catch (IOException e) {
-      throw new ConfigException(file + ": cannot parse YAML: " + e.getMessage().lines().findFirst().orElse(""), e);
+      throw new ConfigException("cannot parse YAML: " + e.getMessage().lines().findFirst().orElse(""), e);
     }
   }
 }

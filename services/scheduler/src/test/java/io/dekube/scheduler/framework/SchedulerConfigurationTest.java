@@ -115,6 +115,94 @@ class SchedulerConfigurationTest {
     assertTrue(e.startsWith(missing + ": cannot load its plugin factory"), e);
   }
 
+  /** A jar holding only profiles documents (of in-tree plugins here), as an operator would package them. */
+  private Path profilesJar(Path plugins, String jarName, String... entryAndYaml) throws Exception {
+    Path jar = plugins.resolve(jarName);
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      for (int i = 0; i < entryAndYaml.length; i += 2) {
+        out.putNextEntry(new ZipEntry(PluginJars.PROFILES + entryAndYaml[i]));
+        out.write(entryAndYaml[i + 1].getBytes());
+      }
+    }
+    return jar;
+  }
+
+  @Test
+  void aJarBringsWholeProfilesBesideTheConfiguredOnes() throws Exception {
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    profilesJar(plugins, "most.jar", "most.yaml", HEAD + """
+        profiles:
+        - schedulerName: most-allocated
+          plugins:
+            score:
+              disabled: [{name: "*"}]
+              enabled: [{name: NodeResourcesFit, weight: 1}]
+          pluginConfig:
+          - name: NodeResourcesFit
+            args: {scoringStrategy: {type: MostAllocated}}
+        """);
+    Registry registry = PluginJars.load(plugins, Registry.inTree());
+    List<Profile> ps = SchedulerConfiguration.load(null, PluginJars.profiles(plugins), registry, n -> new NoHandle());
+    assertEquals(List.of("default-scheduler", "most-allocated"), ps.stream().map(Profile::schedulerName).toList());
+    assertTrue(ps.get(1).describe().contains("score=[NodeResourcesFit*1]"), ps.get(1).describe());
+
+    // the operator's configuration wins over a jar's profile of the same name
+    Path file = Files.writeString(dir.resolve("sched.yaml"), HEAD + """
+        profiles:
+        - schedulerName: most-allocated
+          plugins:
+            score:
+              disabled: [{name: "*"}]
+              enabled: [{name: NodeAffinity, weight: 7}]
+        """);
+    ps = SchedulerConfiguration.load(file, PluginJars.profiles(plugins), registry, n -> new NoHandle());
+    assertEquals(List.of("most-allocated"), ps.stream().map(Profile::schedulerName).toList());
+    assertTrue(ps.get(0).describe().contains("score=[NodeAffinity*7]"), ps.get(0).describe());
+
+    // a jar's default-scheduler replaces kube's default profile when no configuration names one
+    profilesJar(plugins, "zdefault.jar", "default.yaml", HEAD + """
+        profiles:
+        - plugins:
+            score:
+              disabled: [{name: "*"}]
+              enabled: [{name: TaintToleration, weight: 2}]
+        """);
+    ps = SchedulerConfiguration.load(null, PluginJars.profiles(plugins), registry, n -> new NoHandle());
+    assertEquals(List.of("most-allocated", "default-scheduler"), ps.stream().map(Profile::schedulerName).toList());
+    assertTrue(ps.get(1).describe().contains("score=[TaintToleration*2]"), ps.get(1).describe());
+  }
+
+  @Test
+  void badProfilesOfAJarNameTheJarAndTheEntry() throws Exception {
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    Path a = profilesJar(plugins, "a.jar", "p.yaml", HEAD + "profiles:\n- schedulerName: twice\n");
+    Path b = profilesJar(plugins, "b.jar", "p.yaml", HEAD + "profiles:\n- schedulerName: twice\n");
+    String e = assertThrows(ConfigException.class, () -> SchedulerConfiguration.load(null,
+        PluginJars.profiles(plugins), Registry.inTree(), n -> new NoHandle())).getMessage();
+    assertEquals(b + "!/" + PluginJars.PROFILES + "p.yaml: profiles[0].schedulerName: Duplicate value: \"twice\" "
+        + "(also in " + a + "!/" + PluginJars.PROFILES + "p.yaml)", e);
+    Files.delete(b);
+    profilesJar(plugins, "b.jar", "p.yaml", HEAD + "profiles:\n- schedulerName: other\n  plugins:\n    score:\n"
+        + "      enabled: [{name: Nope}]\n");
+    e = assertThrows(ConfigException.class, () -> SchedulerConfiguration.load(null,
+        PluginJars.profiles(plugins), Registry.inTree(), n -> new NoHandle())).getMessage();
+    assertTrue(e.startsWith(b + "!/" + PluginJars.PROFILES + "p.yaml: profiles[0].plugins.score: plugin \"Nope\" "
+        + "does not exist"), e);
+    Files.delete(b);
+    profilesJar(plugins, "b.jar", "p.yaml", "apiVersion: v0\n");
+    e = assertThrows(ConfigException.class, () -> SchedulerConfiguration.load(null,
+        PluginJars.profiles(plugins), Registry.inTree(), n -> new NoHandle())).getMessage();
+    assertEquals(b + "!/" + PluginJars.PROFILES + "p.yaml: apiVersion: Unsupported value: \"v0\": supported values: "
+        + "\"kubescheduler.config.k8s.io/v1\"", e);
+    Files.delete(b);
+    profilesJar(plugins, "b.jar", "p.yaml", "profiles: [\n");
+    e = assertThrows(ConfigException.class, () -> PluginJars.profiles(plugins)).getMessage();
+    assertTrue(e.startsWith(b + "!/" + PluginJars.PROFILES + "p.yaml: cannot parse YAML"), e);
+    // a jar of profiles only is no broken plugin jar
+    Files.delete(b);
+    assertEquals(Registry.inTree().names(), PluginJars.load(plugins, Registry.inTree()).names());
+  }
+
   @Test
   void aJarOfTheControllerManagersIsNotTheSchedulers() throws Exception {
     Path plugins = Files.createDirectories(dir.resolve("operators"));
