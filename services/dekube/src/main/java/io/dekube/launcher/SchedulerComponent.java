@@ -18,7 +18,7 @@ final class SchedulerComponent implements Component {
   public List<Flag> flags() {
     return List.of(
         Flag.of("--scheduler-config", "FILE", "KubeSchedulerConfiguration YAML (profiles, plugins, args)"),
-        Flag.of("--plugins", "DIR", "plugin jars of the scheduler and the controller-manager: scheduler plugins, "
+        Flag.of("--plugins", "DIR", "plugin jars of the scheduler and the controller-manager: scheduler plugins and profiles, "
             + "controllers (operators), CRDs (default <data-dir>/plugins)"));
   }
 
