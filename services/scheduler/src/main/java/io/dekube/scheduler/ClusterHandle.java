@@ -26,14 +26,16 @@ final class ClusterHandle implements ProfileHandle {
   private final PodWrites writes;
   private final Permits permits;
   private final Supplier<List<PodDisruptionBudget>> budgets;
+  private final Function<String, List<Pod>> nominated;
   private Profile profile;
   private VolumeObjects volumes;
   private WorkloadObjects workloads;
 
   ClusterHandle(String schedulerName, Supplier<List<NodeInfo>> snapshot,
                 Function<String, Map<String, String>> namespaceLabels, PodWrites writes, Permits permits,
-                Supplier<List<PodDisruptionBudget>> budgets) {
+                Supplier<List<PodDisruptionBudget>> budgets, Function<String, List<Pod>> nominated) {
     this.budgets = budgets;
+    this.nominated = nominated;
     this.schedulerName = schedulerName;
     this.snapshot = snapshot;
     this.namespaceLabels = namespaceLabels;
@@ -106,6 +108,11 @@ final class ClusterHandle implements ProfileHandle {
   @Override
   public List<PodDisruptionBudget> podDisruptionBudgets() {
     return budgets.get();
+  }
+
+  @Override
+  public List<Pod> nominatedPods(String nodeName) {
+    return nominated.apply(nodeName);
   }
 
   @Override

@@ -23,8 +23,11 @@ final class PodEvents implements InformerHandler {
   private final SchedulingQueue queue;
   private final Set<String> schedulerNames;
   private final Runnable kick;
+  private final Nominator nominator;
 
-  PodEvents(SchedulerCache cache, SchedulingQueue queue, Set<String> schedulerNames, Runnable kick) {
+  PodEvents(SchedulerCache cache, SchedulingQueue queue, Set<String> schedulerNames, Runnable kick,
+            Nominator nominator) {
+    this.nominator = nominator;
     this.cache = cache;
     this.queue = queue;
     this.schedulerNames = schedulerNames;
@@ -46,6 +49,7 @@ final class PodEvents implements InformerHandler {
       }
       if (nodeName(oldObject).isEmpty() && cache.confirmAssumed(key, node)) {
         queue.delete(key); // our own bind: the assumed copy is the pod, no second conversion
+        nominator.remove(key);
         moved(new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.ADD), null, cache.pod(key));
         return;
       }
@@ -84,6 +88,7 @@ final class PodEvents implements InformerHandler {
   public void onDelete(ObjectNode last, long rv) {
     Pod pod = Typed.from(last, Pod.class);
     queue.delete(pod);
+    nominator.remove(pod);
     if (cache.knows(pod)) {
       cache.removePod(pod);
       moved(new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.DELETE), pod, null);
@@ -101,6 +106,7 @@ final class PodEvents implements InformerHandler {
     String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
     if (node != null && !node.isEmpty()) {
       queue.delete(pod);
+      nominator.remove(pod);
       Pod previous = cache.pod(PodInfo.key(pod));
       cache.upsertBoundPod(pod);
       if (previous != null || !ClusterEvents.finished(pod)) {
@@ -109,9 +115,11 @@ final class PodEvents implements InformerHandler {
       return;
     }
     if (responsible(pod)) {
+      nominator.update(pod);
       queue.add(pod);
       kick.run();
     } else {
+      nominator.remove(pod);
       queue.delete(pod);
     }
   }

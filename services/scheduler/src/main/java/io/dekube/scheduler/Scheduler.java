@@ -47,12 +47,14 @@ final class Scheduler {
   private final PodWrites writes;
   private final Permits permits;
   private final Consumer<Pod> onBound;
+  private final Nominator nominator;
   private List<NodeInfo> snapshot = List.of();
   private boolean running;
   private boolean leading;
 
   Scheduler(Context context, SchedulerCache cache, SchedulingQueue queue, Map<String, Profile> profiles,
-            Algorithm algorithm, PodWrites writes, Permits permits, Consumer<Pod> onBound) {
+            Algorithm algorithm, PodWrites writes, Permits permits, Nominator nominator, Consumer<Pod> onBound) {
+    this.nominator = nominator;
     this.context = context;
     this.cache = cache;
     this.queue = queue;
@@ -105,9 +107,10 @@ final class Scheduler {
     }
     snapshot = cache.snapshot();
     List<NodeInfo> nodes = snapshot;
+    io.dekube.scheduler.framework.Nominated nominated = nominator.nominated();
     Future<CycleResult> computed = nodes.size() < INLINE_BELOW
-        ? Future.succeededFuture(algorithm.schedule(profile, pod, nodes))
-        : context.owner().executeBlocking(() -> algorithm.schedule(profile, pod, nodes), false);
+        ? Future.succeededFuture(algorithm.schedule(profile, pod, nodes, nominated))
+        : context.owner().executeBlocking(() -> algorithm.schedule(profile, pod, nodes, nominated), false);
     return computed.compose(r -> {
       if (r.error() != null) {
         return failed(q, r.error().message(), null);
@@ -132,6 +135,7 @@ final class Scheduler {
       String postMsg = null;
       if (res != null && res.status().isSuccess()) {
         LOG.info("pod {} nominated to node {} (preemption)", name(pod), res.nominatedNodeName());
+        nominator.add(pod, res.nominatedNodeName());
       } else if (res != null && !res.status().reasons().isEmpty()) {
         postMsg = "preemption: " + res.status().message();
       }
@@ -157,6 +161,7 @@ final class Scheduler {
     Pod pod = q.pod();
     String node = r.node();
     cache.assume(pod, node);
+    nominator.remove(pod);
     for (ReservePlugin p : profile.reservePlugins()) {
       Status s = safe(p.name(), () -> p.reserve(r.state(), pod, node));
       if (!s.isSuccess()) {

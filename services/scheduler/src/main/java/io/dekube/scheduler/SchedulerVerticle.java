@@ -58,6 +58,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private final EventBroadcaster broadcaster;
   private final List<Long> timers = new ArrayList<>();
   private final Permits permits = new Permits();
+  private final Nominator nominator = new Nominator();
   private Scheduler scheduler;
   private LeaderElector elector;
   private ObjectCache namespaces;
@@ -85,7 +86,7 @@ public final class SchedulerVerticle extends VerticleBase {
     for (Profile p : SchedulerConfiguration.load(config.configFile(), PluginJars.profiles(config.pluginsDir()),
         plugins, name -> new ClusterHandle(name,
         () -> scheduler == null ? List.of() : scheduler.snapshot(), this::namespaceLabels, writes,
-        permits, this::budgets).withVolumes(volumeObjects).withWorkloads(workloadObjects))) {
+        permits, this::budgets, nominator::on).withVolumes(volumeObjects).withWorkloads(workloadObjects))) {
       profiles.put(p.schedulerName(), p);
     }
     QueueingHints hints = QueueingHints.none();
@@ -107,7 +108,7 @@ public final class SchedulerVerticle extends VerticleBase {
   public Future<?> start() {
     permits.vertx(vertx);
     scheduler = new Scheduler(context, cache, queue, profiles, new Algorithm(filterPool, config.parallelism()),
-        writes, permits, pod -> { });
+        writes, permits, nominator, pod -> { });
     ObjectCache pods = caches.apply(podsType);
     ObjectCache nodes = caches.apply(nodesType);
     namespaces = caches.apply(namespacesType);
@@ -123,7 +124,7 @@ public final class SchedulerVerticle extends VerticleBase {
             ? ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM : ClusterEvent.Resource.PERSISTENT_VOLUME)));
       }
       registrations.add(nodes.addHandler(nodeEvents()));
-      registrations.add(pods.addHandler(new PodEvents(cache, queue, profiles.keySet(), scheduler::kick)));
+      registrations.add(pods.addHandler(new PodEvents(cache, queue, profiles.keySet(), scheduler::kick, nominator)));
       timers.add(vertx.setPeriodic(1000, id -> scheduler.kick()));
       timers.add(vertx.setPeriodic(EventBroadcaster.FINISH_TIME.toMillis(), id -> broadcaster.finishSeries()));
       timers.add(vertx.setPeriodic(EventBroadcaster.REFRESH_TIME.toMillis(), id -> broadcaster.refreshSeries()));

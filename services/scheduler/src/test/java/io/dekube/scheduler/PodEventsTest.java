@@ -33,7 +33,7 @@ class PodEventsTest {
 
   private final SchedulerCache cache = new SchedulerCache();
   private final SchedulingQueue queue = new SchedulingQueue(System::currentTimeMillis);
-  private final PodEvents events = new PodEvents(cache, queue, Set.of("default-scheduler"), () -> { });
+  private final PodEvents events = new PodEvents(cache, queue, Set.of("default-scheduler"), () -> { }, new Nominator());
 
   PodEventsTest() {
     Node n1 = new NodeBuilder().withNewMetadata().withName("n1").endMetadata().withNewStatus()
@@ -85,7 +85,7 @@ class PodEventsTest {
   void ourOwnBindIsAPodAddThatRequeuesAPodWaitingForAffinityButNotOneWaitingForCpu() {
     SchedulingQueue hinted = new SchedulingQueue(() -> 1_000_000L, QueueingHints.none().profile("default-scheduler",
         List.of(new NodeResourcesFit(Map.of()), new InterPodAffinity(Map.of(), new NoHandle()))));
-    PodEvents withHints = new PodEvents(cache, hinted, Set.of("default-scheduler"), () -> { });
+    PodEvents withHints = new PodEvents(cache, hinted, Set.of("default-scheduler"), () -> { }, new Nominator());
     hinted.add(MakePod.pod("big").namespace("d").req("cpu", "8").obj());
     hinted.unschedulable(hinted.pop(), Set.of(NodeResourcesFit.NAME));
     hinted.add(MakePod.pod("near").namespace("d").podAffinity("app", "web", "kubernetes.io/hostname").obj());

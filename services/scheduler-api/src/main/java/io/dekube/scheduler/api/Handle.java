@@ -75,7 +75,18 @@ public interface Handle {
   /** Runs the profile's PreFilter plugins for a pod over a set of nodes into {@code state}. */
   Status runPreFilters(CycleState state, Pod pod, List<NodeInfo> nodes);
 
-  /** Runs the profile's Filter plugins (those PreFilter did not skip) for a pod on one node. */
+  /**
+   * The pending pods nominated to a node ({@code status.nominatedNodeName}, kube's {@code NominatedPodsForNode}),
+   * as the scheduler's nominator holds them; empty by default. Shared, not to be changed.
+   */
+  default List<Pod> nominatedPods(String nodeName) {
+    return List.of();
+  }
+
+  /**
+   * Runs the profile's Filter plugins (those PreFilter did not skip) for a pod on one node, counting the pods
+   * nominated there that it must yield to (kube's {@code RunFilterPluginsWithNominatedPods}).
+   */
   Status runFilters(CycleState state, Pod pod, NodeInfo node);
 
   /** Deletes a pod (a preemption victim); {@code reason} goes into the victim's Event. */

@@ -42,9 +42,18 @@ public final class Algorithm {
     this.parallelism = Math.max(1, parallelism);
   }
 
-  /** Runs the cycle's computing for a pod over the snapshot. Blocking (uses the pool); never throws. */
+  /** Runs the cycle's computing for a pod over the snapshot, with no nominated pods. */
   public CycleResult schedule(Profile profile, Pod pod, List<NodeInfo> nodes) {
+    return schedule(profile, pod, nodes, Nominated.NONE);
+  }
+
+  /**
+   * Runs the cycle's computing for a pod over the snapshot; the filters count the pods {@code nominated} to a node
+   * that the pod must yield to. Blocking (uses the pool); never throws.
+   */
+  public CycleResult schedule(Profile profile, Pod pod, List<NodeInfo> nodes, Nominated nominated) {
     CycleState state = new CycleState();
+    state.write(Profile.NOMINATED, nominated);
     try {
       if (nodes.isEmpty()) {
         return new CycleResult(null, state, Map.of(), Status.unschedulable("no nodes available to schedule pods"),
@@ -56,6 +65,17 @@ public final class Algorithm {
             : new CycleResult(null, state, Map.of(), null, pre, nodes.size());
       }
       Map<String, Status> rejected = new ConcurrentHashMap<>();
+      NodeInfo nominatedNode = nominatedNode(pod, nodes);
+      if (nominatedNode != null) {
+        // kube's evaluateNominatedNode: the node a preemption made room on is tried first and taken when it fits
+        Status s = profile.runFilters(state, pod, nominatedNode);
+        if (s.isSuccess()) {
+          return new CycleResult(nominatedNode.name(), state, rejected, null, null, nodes.size());
+        }
+        if (s.code() == io.dekube.scheduler.api.Code.ERROR) {
+          return new CycleResult(null, state, Map.of(), null, s, nodes.size());
+        }
+      }
       List<NodeInfo> feasible = filter(profile, state, pod, nodes, rejected);
       for (Status s : rejected.values()) {
         if (s.code() == io.dekube.scheduler.api.Code.ERROR) {
@@ -72,6 +92,14 @@ public final class Algorithm {
     } catch (RuntimeException | InterruptedException | ExecutionException e) {
       return new CycleResult(null, state, Map.of(), null, Status.error(e), nodes.size());
     }
+  }
+
+  private static NodeInfo nominatedNode(Pod pod, List<NodeInfo> nodes) {
+    String name = pod.getStatus() == null ? null : pod.getStatus().getNominatedNodeName();
+    if (name == null || name.isEmpty()) {
+      return null;
+    }
+    return nodes.stream().filter(n -> n.name().equals(name)).findFirst().orElse(null);
   }
 
   /** kube's numFeasibleNodesToFind. */

@@ -25,6 +25,9 @@ import java.util.Set;
 public final class Profile {
 
   private static final String SKIPPED = "framework/skippedFilters";
+  private static final String NODES = "framework/nodes";
+  /** The cycle's nominated pods by node ({@link Nominated}), written by the {@link Algorithm}. */
+  static final String NOMINATED = "framework/nominatedPods";
 
   private final String schedulerName;
   final List<PreFilterPlugin> preFilter;
@@ -121,11 +124,39 @@ public final class Profile {
       }
     }
     state.write(SKIPPED, Set.copyOf(skipped));
+    state.write(NODES, nodes);
     return Status.success();
   }
 
-  /** Runs every Filter not skipped by its PreFilter; the first rejection ends it. Thread-safe. */
+  /**
+   * kube's {@code RunFilterPluginsWithNominatedPods}: when pods of equal or higher priority are nominated to the
+   * node, the filters run first as if they were on it (so the pod does not take room a preemption freed for them),
+   * and, when that passes, again without them (a pod affinity they would satisfy must not count). The PreFilters run
+   * again on a copy of the state with them added, standing in for kube's {@code AddPod} extensions. Thread-safe.
+   */
   public Status runFilters(CycleState state, Pod pod, NodeInfo node) {
+    Nominated nominated = state.read(NOMINATED);
+    List<Pod> yieldTo = nominated == null ? List.of() : nominated.yieldTo(pod, node.name());
+    List<NodeInfo> nodes = state.read(NODES);
+    if (yieldTo.isEmpty() || nodes == null) {
+      return runPlainFilters(state, pod, node);
+    }
+    NodeInfo with = node.copy();
+    yieldTo.forEach(with::addPod);
+    List<NodeInfo> whatIf = new java.util.ArrayList<>(nodes.size());
+    for (NodeInfo n : nodes) {
+      whatIf.add(n.name().equals(node.name()) ? with : n);
+    }
+    CycleState withState = state.copy();
+    Status s = runPreFilters(withState, pod, whatIf);
+    if (s.isSuccess()) {
+      s = runPlainFilters(withState, pod, with);
+    }
+    return s.isSuccess() ? runPlainFilters(state, pod, node) : s;
+  }
+
+  /** Runs every Filter not skipped by its PreFilter; the first rejection ends it. Thread-safe. */
+  private Status runPlainFilters(CycleState state, Pod pod, NodeInfo node) {
     Set<String> skipped = state.read(SKIPPED);
     for (FilterPlugin p : filter) {
       if (skipped != null && skipped.contains(p.name())) {

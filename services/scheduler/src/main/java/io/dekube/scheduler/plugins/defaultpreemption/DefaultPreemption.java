@@ -26,13 +26,17 @@ import java.util.concurrent.CompletionStage;
  * and nominate the node ({@code status.nominatedNodeName}); the pod is retried once the victims are
  * gone. Candidate nodes rank by the fewest budget violations, then the lowest highest victim
  * priority, the lowest priority sum and the fewest victims. Nodes turned down for unresolvable
- * reasons are not considered.
+ * reasons are not considered; the filters count the pods nominated to a node that the pod must
+ * yield to. As kube: a pod whose nominated node still has a victim terminating waits for it, the
+ * lower-priority pods nominated to the chosen node lose their nomination, and a pod that finds no
+ * candidate loses its own.
  */
 public final class DefaultPreemption implements PostFilterPlugin {
 
   public static final String NAME = "DefaultPreemption";
   static final String NOT_HELPFUL = "Preemption is not helpful for scheduling";
   static final String NO_VICTIMS = "No preemption victims found for incoming pod";
+  static final String TERMINATING = "not eligible due to a terminating pod on the nominated node.";
 
   private final Handle handle;
 
@@ -51,6 +55,10 @@ public final class DefaultPreemption implements PostFilterPlugin {
       return done(PostFilterResult.failed(Status.unresolvable("not eligible due to preemptionPolicy=Never.")));
     }
     List<NodeInfo> nodes = handle.nodes();
+    String nominated = nominatedNode(pod);
+    if (waitsForVictims(pod, nominated, nodes, nodeStatuses)) {
+      return done(PostFilterResult.failed(Status.unschedulable(TERMINATING)));
+    }
     List<PodDisruptionBudget> budgets = handle.podDisruptionBudgets();
     Map<String, Integer> reasons = new TreeMap<>();
     Victims best = null;
@@ -70,10 +78,50 @@ public final class DefaultPreemption implements PostFilterPlugin {
     if (best == null) {
       List<String> parts = new ArrayList<>();
       reasons.forEach((r, c) -> parts.add(c + " " + r));
-      return done(PostFilterResult.failed(Status.unschedulable("0/" + nodes.size() + " nodes are available: "
-          + String.join(", ", parts) + ".")));
+      PostFilterResult failed = PostFilterResult.failed(Status.unschedulable("0/" + nodes.size()
+          + " nodes are available: " + String.join(", ", parts) + "."));
+      // kube clears the nomination of a pod that can no longer preempt anywhere
+      return nominated == null ? done(failed) : handle.nominate(pod, null).thenApply(x -> failed);
     }
     return evict(pod, best);
+  }
+
+  private static String nominatedNode(Pod pod) {
+    String n = pod.getStatus() == null ? null : pod.getStatus().getNominatedNodeName();
+    return n == null || n.isEmpty() ? null : n;
+  }
+
+  /**
+   * kube's {@code PodEligibleToPreemptOthers}: a pod nominated to a node where a lower-priority pod is still
+   * terminating by this preemption waits for it rather than preempting again — unless its filters now call that node
+   * unresolvable.
+   */
+  private static boolean waitsForVictims(Pod pod, String nominated, List<NodeInfo> nodes,
+                                         Map<String, Status> nodeStatuses) {
+    if (nominated == null) {
+      return false;
+    }
+    Status s = nodeStatuses.get(nominated);
+    if (s == null || s.code() == Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
+      return false;
+    }
+    int prio = Victims.priority(pod);
+    for (NodeInfo n : nodes) {
+      if (n.name().equals(nominated)) {
+        return n.pods().stream().anyMatch(p -> Victims.priority(p.pod()) < prio && terminatingByPreemption(p.pod()));
+      }
+    }
+    return false;
+  }
+
+  /** kube's {@code podTerminatingByPreemption}: being deleted, its DisruptionTarget condition by the scheduler. */
+  static boolean terminatingByPreemption(Pod p) {
+    if (p.getMetadata().getDeletionTimestamp() == null || p.getStatus() == null
+        || p.getStatus().getConditions() == null) {
+      return false;
+    }
+    return p.getStatus().getConditions().stream().filter(c -> "DisruptionTarget".equals(c.getType())).findFirst()
+        .map(c -> "True".equals(c.getStatus()) && "PreemptionByScheduler".equals(c.getReason())).orElse(false);
   }
 
   /** The victims on one node, or the status saying why preemption there does not help. */
@@ -151,6 +199,14 @@ public final class DefaultPreemption implements PostFilterPlugin {
       handle.event(victim, pod, "Normal", "Preempted", "Preempted by pod " + pod.getMetadata().getUid() + " on node "
           + v.node());
       deletes.add(handle.preemptPod(victim, pod).toCompletableFuture());
+    }
+    // the lower-priority pods nominated there may no longer fit: kube clears their nomination, so they move on
+    int prio = Victims.priority(pod);
+    for (Pod other : handle.nominatedPods(v.node())) {
+      if (Victims.priority(other) < prio && !java.util.Objects.equals(other.getMetadata().getUid(),
+          pod.getMetadata().getUid())) {
+        deletes.add(handle.nominate(other, null).toCompletableFuture());
+      }
     }
     return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new))
         .thenCompose(x -> handle.nominate(pod, v.node()))

@@ -33,6 +33,8 @@ class DefaultPreemptionTest {
     final List<PodDisruptionBudget> budgets;
     final NodeResourcesFit fit = new NodeResourcesFit(Map.of());
     final List<String> deleted = new ArrayList<>();
+    final List<String> nominations = new ArrayList<>();
+    final Map<String, List<Pod>> nominatedPods = new java.util.HashMap<>();
     String nominated;
 
     FakeHandle(List<NodeInfo> nodes, List<PodDisruptionBudget> budgets) {
@@ -61,6 +63,11 @@ class DefaultPreemptionTest {
     }
 
     @Override
+    public List<Pod> nominatedPods(String nodeName) {
+      return nominatedPods.getOrDefault(nodeName, List.of());
+    }
+
+    @Override
     public CompletionStage<Void> deletePod(Pod victim, String reason) {
       deleted.add(victim.getMetadata().getName());
       return CompletableFuture.completedFuture(null);
@@ -68,6 +75,7 @@ class DefaultPreemptionTest {
 
     @Override
     public CompletionStage<Void> nominate(Pod pod, String nodeName) {
+      nominations.add(pod.getMetadata().getName() + "=" + nodeName);
       nominated = nodeName;
       return CompletableFuture.completedFuture(null);
     }
@@ -133,5 +141,55 @@ class DefaultPreemptionTest {
 
   private static int order(String want, String x, String y) {
     return Integer.compare(want.indexOf(x), want.indexOf(y));
+  }
+
+  private static Map<String, Status> insufficient(List<NodeInfo> nodes) {
+    Map<String, Status> statuses = new java.util.HashMap<>();
+    nodes.forEach(n -> statuses.put(n.name(), Status.unschedulable("Insufficient cpu")));
+    return statuses;
+  }
+
+  @org.junit.jupiter.api.Test
+  void aPodWaitsForItsVictimStillTerminatingOnItsNominatedNode() {
+    Pod terminating = victim("a1", "free", 1, "3", "a");
+    terminating.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+    terminating.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().addNewCondition()
+        .withType("DisruptionTarget").withStatus("True").withReason("PreemptionByScheduler").endCondition().build());
+    List<NodeInfo> nodes = List.of(node("a").capacity("cpu", "4").info(terminating),
+        node("b").capacity("cpu", "4").info(victim("b1", "free", 5, "3", "b")));
+    FakeHandle h = new FakeHandle(nodes, List.of());
+    Pod preemptor = pod("high").priority(100).req("cpu", "3").nominated("a").obj();
+    PostFilterResult r = new DefaultPreemption(h).postFilter(new CycleState(), preemptor, insufficient(nodes))
+        .toCompletableFuture().join();
+    assertEquals(Status.unschedulable("not eligible due to a terminating pod on the nominated node."), r.status());
+    assertEquals(List.of(), h.deleted);
+    // its filters now call the node unresolvable: it may preempt elsewhere
+    Map<String, Status> statuses = insufficient(nodes);
+    statuses.put("a", Status.unresolvable("node(s) didn't match Pod's node affinity/selector"));
+    r = new DefaultPreemption(h).postFilter(new CycleState(), preemptor, statuses).toCompletableFuture().join();
+    assertEquals("b", r.nominatedNodeName());
+  }
+
+  @org.junit.jupiter.api.Test
+  void lowerPodsNominatedToTheChosenNodeLoseTheirNomination() {
+    FakeHandle h = new FakeHandle(twoNodes(), List.of());
+    h.nominatedPods.put("a", List.of(pod("lower").priority(50).nominated("a").obj(),
+        pod("higher").priority(200).nominated("a").obj()));
+    Pod preemptor = pod("high").priority(100).req("cpu", "3").obj();
+    new DefaultPreemption(h).postFilter(new CycleState(), preemptor, insufficient(twoNodes())).toCompletableFuture()
+        .join();
+    assertEquals(List.of("lower=null", "high=a"), h.nominations);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aPodThatCanPreemptNowhereLosesItsNomination() {
+    List<NodeInfo> nodes = List.of(node("a").capacity("cpu", "4").info(victim("a1", "free", 500, "3", "a")));
+    FakeHandle h = new FakeHandle(nodes, List.of());
+    Pod preemptor = pod("high").priority(100).req("cpu", "3").nominated("a").obj();
+    PostFilterResult r = new DefaultPreemption(h).postFilter(new CycleState(), preemptor, insufficient(nodes))
+        .toCompletableFuture().join();
+    assertEquals(Status.unschedulable("0/1 nodes are available: 1 No preemption victims found for incoming pod."),
+        r.status());
+    assertEquals(List.of("high=null"), h.nominations);
   }
 }
