@@ -106,26 +106,12 @@ public final class CelEngine {
    * objects, {@link SchemaTypes}), so that selecting a field they lack does not compile; null: none.
    */
   public static Compiled compile(String expr, Map<String, CelType> vars, CelTypeProvider types, boolean wantBool) {
-    CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder()
-        .setOptions(OPTIONS)
-        .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-        .addLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.math(OPTIONS),
-            CelExtensions.encoders(OPTIONS), CelExtensions.sets(OPTIONS), CelExtensions.lists(),
-          CelExtensions.comprehensions())
-        .addFunctionDeclarations(KubeLibrary.declarations())
-        .addFunctionDeclarations(NetLibrary.declarations())
-        .addFunctionDeclarations(FormatLibrary.declarations())
-        .addFunctionDeclarations(AuthorizerLibrary.declarations());
-    vars.forEach(b::addVar);
-    if (types != null) {
-      b.setTypeProvider(types);
-    }
-    CelCompiler compiler = b.build();
+    CelCompiler compiler = compiler(vars, types);
     CelAbstractSyntaxTree ast;
     try {
       CelValidationResult result = compiler.compile(expr);
       if (result.hasError()) {
-        return new Compiled(null, "compilation failed: " + result.getErrorString());
+        return new Compiled(null, "compilation failed: " + issues(result));
       }
       ast = result.getAst();
     } catch (Exception | StackOverflowError e) {
@@ -141,6 +127,50 @@ public final class CelEngine {
     } catch (CelEvaluationException e) {
       return new Compiled(null, "compilation failed: " + e.getMessage());
     }
+  }
+
+  /** What type-checking an expression gives: its result type, or cel's issues as kube prints them ({@code ERROR: <input>:1:7: ...}). */
+  public record Checked(CelType type, String issues) {
+  }
+
+  /**
+   * Parses and type-checks {@code expr} without making a program (kube's policy type checker: no result type is
+   * demanded, only the issues are wanted). Pure.
+   */
+  public static Checked check(String expr, Map<String, CelType> vars, CelTypeProvider types) {
+    try {
+      CelValidationResult result = compiler(vars, types).compile(expr);
+      return result.hasError() ? new Checked(null, issues(result))
+          : new Checked(result.getAst().getResultType(), null);
+    } catch (Exception | StackOverflowError e) {
+      return new Checked(null, String.valueOf(e.getMessage()));
+    }
+  }
+
+  /** cel-java's errors as cel-go prints them: without the overload candidates cel-java adds. */
+  private static String issues(CelValidationResult result) {
+    return CANDIDATES.matcher(result.getErrorString()).replaceAll("");
+  }
+
+  private static final java.util.regex.Pattern CANDIDATES =
+      java.util.regex.Pattern.compile(" \\(candidates: [^\\n]*\\)(?=\\n|$)");
+
+  private static CelCompiler compiler(Map<String, CelType> vars, CelTypeProvider types) {
+    CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder()
+        .setOptions(OPTIONS)
+        .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+        .addLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.math(OPTIONS),
+            CelExtensions.encoders(OPTIONS), CelExtensions.sets(OPTIONS), CelExtensions.lists(),
+          CelExtensions.comprehensions())
+        .addFunctionDeclarations(KubeLibrary.declarations())
+        .addFunctionDeclarations(NetLibrary.declarations())
+        .addFunctionDeclarations(FormatLibrary.declarations())
+        .addFunctionDeclarations(AuthorizerLibrary.declarations());
+    vars.forEach(b::addVar);
+    if (types != null) {
+      b.setTypeProvider(types);
+    }
+    return b.build();
   }
 
   private static Set<String> idents(CelAbstractSyntaxTree ast) {

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code undefined field 'x'}); the root of the resource and of an
  * {@code x-kubernetes-embedded-resource} also has {@code apiVersion}, {@code kind} and
  * {@code metadata.name}/{@code generateName}; {@code additionalProperties} is {@code map(string, T)},
- * an array {@code list(T)}, {@code x-kubernetes-int-or-string} {@code dyn}; strings of format
+ * an array {@code list(T)}, {@code x-kubernetes-int-or-string} (or, in built-in kinds' schemas, format
+ * {@code int-or-string}) {@code dyn}; strings of format
  * {@code byte}, {@code duration}, {@code date} and {@code date-time} are bytes, durations and
  * timestamps. An object with {@code x-kubernetes-preserve-unknown-fields} exposes only its declared
  * properties, as kube's. Each type carries kube's size bounds (maxItems, maxProperties, maxLength or
@@ -113,7 +114,8 @@ public final class SchemaTypes {
     if (s == null || !s.isObject()) {
       return null;
     }
-    if (s.path("x-kubernetes-int-or-string").asBoolean(false)) {
+    // kube's isXIntOrString: CRDs say it with the extension, built-in kinds' schemas with the format
+    if (s.path("x-kubernetes-int-or-string").asBoolean(false) || "int-or-string".equals(s.path("format").asText(""))) {
       long max = s.has("maxLength") ? Math.max(0, s.get("maxLength").asLong()) * 4 : MAX_REQUEST_SIZE - 2;
       return Decl.simple(SimpleType.DYN, max, 1);
     }
