@@ -128,6 +128,9 @@ public final class ApiServerFixture implements AutoCloseable {
     vertx.deployVerticle(new CsrSigningVerticle(config.pkiDirectory(), registry, store,
             type -> informers.informer(bootstrap, type)))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    vertx.deployVerticle(new io.dekube.apiserver.policystatus.PolicyStatusVerticle(registry, store,
+            type -> informers.informer(bootstrap, type)))
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     // the store's health checks probe the bus as in `dekube up`, whose process runs one monitor
     io.dekube.core.bus.BusMonitor bus = io.dekube.core.bus.BusMonitor.start(bootstrap);
     return new ApiServerVerticle(config, registry, store, type -> informers.informer(bootstrap, type))

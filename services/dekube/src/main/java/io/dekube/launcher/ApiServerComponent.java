@@ -4,6 +4,7 @@ import io.dekube.apiserver.ApiServerConfig;
 import io.dekube.apiserver.ApiServerKeys;
 import io.dekube.apiserver.ApiServerVerticle;
 import io.dekube.apiserver.csrsigning.CsrSigningVerticle;
+import io.dekube.apiserver.policystatus.PolicyStatusVerticle;
 import io.dekube.apiserver.ingest.IngestVerticle;
 import io.dekube.apiserver.server.TlsWarmup;
 import io.dekube.core.pki.ClusterPki;
@@ -136,6 +137,9 @@ final class ApiServerComponent implements Component {
         type -> informers.informer(bootstrap, type)));
     // kube-controller-manager's csrsigning for kubernetes.io/kube-apiserver-client (until the controller-manager hosts it)
     ctx.deploy(new CsrSigningVerticle(config.pkiDirectory(), ctx.registry(), ctx.storeAs(CsrSigningVerticle.USER),
+        type -> informers.informer(bootstrap, type)));
+    // kube-controller-manager's validatingadmissionpolicy-status (type checking needs CEL and the OpenAPI schemas)
+    ctx.deploy(new PolicyStatusVerticle(ctx.registry(), ctx.storeAs(PolicyStatusVerticle.USER),
         type -> informers.informer(bootstrap, type)));
     String url = KubeconfigWriter.serverUrl(UpOptions.reachableHost(ctx.flags()), port);
     ctx.apiServer(url, KubeconfigWriter.writeAdmin(pki, url, ctx.dataDir().resolve("kubeconfig")));

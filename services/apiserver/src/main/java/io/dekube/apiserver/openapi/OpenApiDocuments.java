@@ -125,6 +125,23 @@ public final class OpenApiDocuments {
     return Optional.empty();
   }
 
+  /**
+   * A served kind's schema as kube's schema resolver gives it to CEL type checking (ValidatingAdmissionPolicies'
+   * {@code status.typeChecking}): every reference resolved ({@link ResolvedRefs}), Quantity a string as in kube's
+   * built-in definitions (the v3 documents make it a {@code oneOf}, for kubectl explain); empty when the kind has no
+   * schema here. Parses the group-version's document at each call.
+   */
+  public Optional<JsonNode> resolvedSchema(String apiVersion, String kind) {
+    Optional<String> name = schemaName(apiVersion, kind);
+    Optional<Document> doc = document(key(apiVersion));
+    if (name.isEmpty() || doc.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonNode schemas = doc.get().json().path("components").path("schemas");
+    return Optional.ofNullable(ResolvedRefs.resolve(n -> n.equals(SchemaNames.QUANTITY)
+        ? Json.object().put("type", "string") : schemas.get(n), name.get()));
+  }
+
   static String key(String apiVersion) {
     return apiVersion.contains("/") ? "apis/" + apiVersion : "api/" + apiVersion;
   }

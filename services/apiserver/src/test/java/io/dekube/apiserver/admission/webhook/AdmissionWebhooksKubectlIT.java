@@ -1,5 +1,6 @@
 package io.dekube.apiserver.admission.webhook;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -13,6 +14,7 @@ import io.dekube.kafka.WithKafka;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -316,6 +318,41 @@ class AdmissionWebhooksKubectlIT {
       assertTrue(bindings.out().lines().anyMatch(l -> l.matches(
           "demo-binding-test.example.com\\s+demo-policy.example.com\\s+<unset>\\s+\\S+")), bindings.out());
 
+      // kube's docs, "Type checking": the validatingadmissionpolicy-status controller checks each generation
+      apply("""
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingAdmissionPolicy
+          metadata: {name: deploy-replica-policy.example.com}
+          spec:
+            matchConstraints:
+              resourceRules:
+              - apiGroups: [apps]
+                apiVersions: [v1]
+                operations: [CREATE, UPDATE]
+                resources: [deployments]
+            validations:
+            - expression: "object.replicas > 1" # should be "object.spec.replicas > 1"
+              message: "must be replicated"
+              reason: Invalid
+          """);
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertTrue(kubectl.run("get",
+          "validatingadmissionpolicy", "deploy-replica-policy.example.com", "-o", "yaml").out().contains("""
+          status:
+            observedGeneration: 1
+            typeChecking:
+              expressionWarnings:
+              - fieldRef: spec.validations[0].expression
+                warning: |
+                  apps/v1, Kind=Deployment: ERROR: <input>:1:7: undefined field 'replicas'
+                   | object.replicas > 1
+                   | ......^
+          """)));
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertTrue(kubectl.run("get",
+          "validatingadmissionpolicy", "demo-policy.example.com", "-o", "yaml").out().contains("""
+          status:
+            observedGeneration: 1
+            typeChecking: {}
+          """)));
       Kubectl.Result denied = kubectl.run("create", "-f", file("""
           apiVersion: apps/v1
           kind: Deployment
@@ -357,7 +394,7 @@ class AdmissionWebhooksKubectlIT {
       kubectl.run("delete", "validatingadmissionpolicybinding", "demo-binding-test.example.com",
           "replica-limit-binding", "--ignore-not-found");
       kubectl.run("delete", "validatingadmissionpolicy", "demo-policy.example.com", "replica-limit.example.com",
-          "--ignore-not-found");
+          "deploy-replica-policy.example.com", "--ignore-not-found");
     }
   }
 
