@@ -15,6 +15,7 @@ import io.dekube.core.model.ResourceType;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The REST writes' side of the admission webhooks ({@link WebhookAdmission}): the attributes of a
@@ -137,14 +138,29 @@ final class DynamicAdmission {
   Future<ObjectNode> subresource(ApiRequest r, ResourceType type, String op, String name,
                                  AdmissionAttributes.ObjectKind kind, ObjectNode obj, ObjectNode old, boolean dryRun,
                                  ObjectNode options) {
+    return subresource(r, type, op, name, kind, obj, old, dryRun, options, UnaryOperator.identity());
+  }
+
+  /**
+   * {@link #subresource(ApiRequest, ResourceType, String, String, AdmissionAttributes.ObjectKind, ObjectNode,
+   * ObjectNode, boolean, ObjectNode)} with what the handler does between the mutating and the validating admission
+   * ({@code beforeValidation}, also applied when nothing is called; it may throw a StatusException).
+   */
+  Future<ObjectNode> subresource(ApiRequest r, ResourceType type, String op, String name,
+                                 AdmissionAttributes.ObjectKind kind, ObjectNode obj, ObjectNode old, boolean dryRun,
+                                 ObjectNode options, UnaryOperator<ObjectNode> beforeValidation) {
     if (webhooks == null || !webhooks.mayApply(type)) {
-      return Future.succeededFuture(obj);
+      try {
+        return Future.succeededFuture(beforeValidation.apply(obj));
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
     }
     UserInfo user = r.ctx().get(UserInfo.CONTEXT_KEY);
     String subresource = type == r.type() ? r.path().subresource() : "";
     AdmissionAttributes a = new AdmissionAttributes(op, type, type.apiVersion(), subresource, r.namespace(), name,
         obj, old, dryRun, options, user, kind, AuditHandler.admission(r.ctx()));
-    return webhooks.admit(a).map(admitted -> {
+    return webhooks.admit(a, beforeValidation).map(admitted -> {
       Responses.warnings(r.ctx(), admitted.warnings());
       return admitted.object();
     });

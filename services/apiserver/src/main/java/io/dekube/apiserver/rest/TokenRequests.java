@@ -79,15 +79,11 @@ final class TokenRequests {
       if (!spec.hasNonNull("expirationSeconds")) {
         spec.put("expirationSeconds", TokenSigner.DEFAULT_SECONDS);
       }
-      // kube admits a CREATE of serviceaccounts/token with the TokenRequest; the admitted request is the one issued
+      // kube admits a CREATE of serviceaccounts/token with the TokenRequest; the admitted request is the one issued.
+      // As kube's token REST, the validating admission sees it completed and checked (filled, below)
       return admission.get().subresource(r, r.type(), "CREATE", r.name(), TOKEN_REQUEST, request, null, p.dryRun(),
-          DynamicAdmission.createOptions(p)).compose(admitted -> {
-            JsonNode asked = admitted.path("spec").path("expirationSeconds");
-            long seconds = asked.isNumber() || asked.isTextual() && !asked.asText().isEmpty()
-                ? asked.asLong(TokenSigner.DEFAULT_SECONDS) : TokenSigner.DEFAULT_SECONDS;
-            validate(r, seconds);
-            return reads.get(r).map(sa -> issue(r, admitted, sa, seconds));
-          });
+          DynamicAdmission.createOptions(p), mutated -> filled(r, mutated))
+          .compose(admitted -> reads.get(r).map(sa -> issue(r, admitted, sa, seconds(admitted))));
     }).onComplete(ar -> {
       if (ar.failed()) {
         Responses.fail(r.ctx(), ar.cause(), r.pretty());
@@ -107,6 +103,38 @@ final class TokenRequests {
       return ProtobufDecoder.decode(body);
     }
     return r.codecs().decoder().decodeObject(contentType, body, r.type()).object();
+  }
+
+  /**
+   * What kube's token REST does to the mutated request before its validating admission: the API audiences when it
+   * names none, its name and namespace when it has none, the creationTimestamp of now, no status, then kube's
+   * static validation of the expiration.
+   */
+  private ObjectNode filled(ApiRequest r, ObjectNode mutated) {
+    ObjectNode request = mutated.deepCopy();
+    ObjectNode spec = request.with("spec");
+    if (!spec.path("audiences").isArray() || spec.path("audiences").isEmpty()) {
+      ArrayNode aud = spec.putArray("audiences");
+      signer.options().apiAudiences().forEach(aud::add);
+    }
+    ObjectNode meta = request.with("metadata");
+    if (meta.path("name").asText("").isEmpty()) {
+      meta.put("name", r.name());
+    }
+    if (meta.path("namespace").asText("").isEmpty()) {
+      meta.put("namespace", r.namespace());
+    }
+    meta.put("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    request.remove("status");
+    validate(r, seconds(request));
+    return request;
+  }
+
+  /** The request's spec.expirationSeconds (kube's hour when it has none). */
+  private static long seconds(JsonNode request) {
+    JsonNode asked = request.path("spec").path("expirationSeconds");
+    return asked.isNumber() || asked.isTextual() && !asked.asText().isEmpty()
+        ? asked.asLong(TokenSigner.DEFAULT_SECONDS) : TokenSigner.DEFAULT_SECONDS;
   }
 
   private static void validate(ApiRequest r, long seconds) {
@@ -140,7 +168,8 @@ final class TokenRequests {
         ServiceAccountInfo.credentialIdForJti(issued.claims().id())));
     ObjectNode out = Json.object().put("kind", "TokenRequest").put("apiVersion", API_VERSION);
     ObjectNode outMeta = out.putObject("metadata").put("name", r.name()).put("namespace", r.namespace());
-    outMeta.put("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    outMeta.put("creationTimestamp", request.path("metadata").path("creationTimestamp")
+        .asText(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
     ObjectNode outSpec = out.putObject("spec");
     ArrayNode aud = outSpec.putArray("audiences");
     audiences.forEach(aud::add);

@@ -280,6 +280,11 @@ class SubresourceWebhooksIT {
           tokenRequest.path("kind").toString());
       assertEquals("serviceaccounts", tokenRequest.at("/resource/resource").asText());
       assertEquals(3600, tokenRequest.at("/object/spec/expirationSeconds").asInt(), tokenRequest.toString());
+      // as kube's token REST fills it before the validating admission: the API audiences, name, creationTimestamp
+      assertEquals("[\"https://kubernetes.default.svc.cluster.local\"]",
+          tokenRequest.at("/object/spec/audiences").toString(), tokenRequest.toString());
+      assertEquals("robot", tokenRequest.at("/object/metadata/name").asText(), tokenRequest.toString());
+      assertFalse(tokenRequest.at("/object/metadata/creationTimestamp").asText("").isEmpty(), tokenRequest.toString());
 
       HttpResponse<String> exec = server.send(admin, "POST",
           "/api/v1/namespaces/wh-sub/pods/p3/exec?command=ls&command=-l&stdout=true&container=web", "", 403);

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -197,12 +198,26 @@ public final class WebhookAdmission {
    * ({@link #prepared}); the answer carries them.
    */
   public Future<Admitted> admit(AdmissionAttributes a) {
+    return admit(a, UnaryOperator.identity());
+  }
+
+  /**
+   * {@link #admit(AdmissionAttributes)} with what kube's REST handler does between the mutating and the validating
+   * admission ({@code beforeValidation}, on the mutated object; it may throw a {@link StatusException}): a
+   * TokenRequest's defaults and static validation. Applied also when no webhook or policy applies.
+   */
+  public Future<Admitted> admit(AdmissionAttributes a, UnaryOperator<ObjectNode> beforeValidation) {
     if (!mayApply(a.type())) {
-      return Future.succeededFuture(Admitted.unchanged(a.object()));
+      try {
+        return Future.succeededFuture(Admitted.unchanged(beforeValidation.apply(a.object())));
+      } catch (StatusException e) {
+        return Future.failedFuture(e);
+      }
     }
     List<String> warnings = new ArrayList<>();
     try {
-      return mutate(defaulted(a), warnings).map(this::defaulted).compose(mutated -> {
+      return mutate(defaulted(a), warnings).map(this::defaulted)
+          .map(m -> m.object() == null ? m : m.withObject(beforeValidation.apply(m.object()))).compose(mutated -> {
         Prepared p = prepared(mutated);
         return policies.validate(p.attributes(), warnings).compose(v -> validate(p.attributes(), warnings))
             .map(v -> new Admitted(mutated.object(), List.copyOf(warnings), p.fields()));
