@@ -35,6 +35,7 @@ final class KubeletCommand {
     f.add(UpOptions.ENCRYPTION_FLAG); // the kubelet's informers read Secrets and ConfigMaps
     f.add(UpOptions.ENCRYPTION_RELOAD_FLAG);
     f.addAll(KubeletComponent.NODE_FLAGS);
+    f.addAll(EvictionFlags.FLAGS);
     f.addAll(AuditFlags.withPolicy()); // its calls audited as the apiserver would audit them
     f.addAll(ServiceAccountFlags.FLAGS); // it signs its pods' tokens: the apiserver's issuer and audiences
     FLAGS = List.copyOf(f);
@@ -54,6 +55,7 @@ final class KubeletCommand {
     UpOptions.bindAddress(f);
     AuditFlags.options(f, f.raw("--audit-policy-file").isPresent() ? "audit.log" : null);
     ServiceAccountFlags.options(f);
+    EvictionFlags.parse(f);
     int index = Integer.parseInt(ip.substring(ip.lastIndexOf('.') + 1));
     KubeletConfig c = KubeletComponent.config(f, name, ip, index, f.path("--data-dir", Path.of(".dekube")));
     // a kubelet of its own reads --pod-manifest-path itself, as kube's kubelet does
@@ -92,7 +94,8 @@ final class KubeletCommand {
         t -> informers.informer(bootstrap, t),
         config.servesApi() ? NodeFleet.tls(pki, config) : null)
         .withTokenSigner(new io.dekube.core.serviceaccount.TokenSigner(SharedPki.serviceAccountKey(data),
-            ServiceAccountFlags.options(f)));
+            ServiceAccountFlags.options(f)))
+        .withEviction(EvictionFlags.parse(f));
     String id = Cluster.await(vertx.deployVerticle(kubelet));
     ProcessMetrics.kubeletPods(informers.informer(bootstrap, io.dekube.core.model.ResourceRegistry.builtIn()
         .byResourceName("pods").orElseThrow()), java.util.Set.of(name));

@@ -47,6 +47,7 @@ final class KubeletComponent implements Component {
     all.add(Flag.of("--nodes", "N", "nodes in this process, kube-node-01… (default 3; 0 = API only)"));
     all.add(Flag.of("--node-ip-prefix", "P", "node n gets IP <P>n (default 127.0.1.)"));
     all.addAll(NODE_FLAGS);
+    all.addAll(EvictionFlags.FLAGS);
     return all;
   }
 
@@ -69,7 +70,8 @@ final class KubeletComponent implements Component {
     SharedInformers informers = ctx.informers();
     String bootstrap = ctx.bootstrap();
     NodeFleet fleet = new NodeFleet(configs, ctx.store(), type -> informers.informer(bootstrap, type), pki)
-        .withStores(ctx.stores()).withIssuerOptions(ServiceAccountFlags.options(f));
+        .withStores(ctx.stores()).withIssuerOptions(ServiceAccountFlags.options(f))
+        .withEviction(EvictionFlags.parse(f));
     ctx.deploy(fleet);
     ProcessMetrics.kubeletPods(informers.informer(bootstrap, ctx.registry().byResourceName("pods").orElseThrow()),
         configs.stream().map(KubeletConfig::nodeName).collect(java.util.stream.Collectors.toSet()));

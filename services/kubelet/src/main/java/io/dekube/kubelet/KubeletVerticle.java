@@ -48,6 +48,8 @@ public final class KubeletVerticle extends VerticleBase {
   private KubeletAuthorizer authorizer;
   private io.dekube.kubelet.server.auth.KubeletTokenAuthenticator tokens;
   private io.dekube.kubelet.server.auth.ReviewClient reviews;
+  private io.dekube.kubelet.eviction.EvictionConfig evictionConfig = io.dekube.kubelet.eviction.EvictionConfig.defaults();
+  private io.dekube.kubelet.eviction.EvictionManager eviction;
 
   /**
    * @param tls the serving certificate, the CA clients must present a certificate of, and the node's own
@@ -80,6 +82,14 @@ public final class KubeletVerticle extends VerticleBase {
     return this;
   }
 
+  /**
+   * The node-pressure eviction settings ({@code --eviction-hard}…); kube's defaults without. Call before deploying.
+   */
+  public KubeletVerticle withEviction(io.dekube.kubelet.eviction.EvictionConfig settings) {
+    this.evictionConfig = settings;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     Informer podInformer = informer("pods");
@@ -105,6 +115,10 @@ public final class KubeletVerticle extends VerticleBase {
     pods = new PodManager(vertx, config, runtime, store, new InformerLookup(informer("configmaps"),
         informer("secrets"), informer("services"), informer("persistentvolumeclaims"), informer("persistentvolumes")), () -> podCidr(nodeInformer));
     pods.withRuntimeClasses(name -> runtimeClasses.get("", name));
+    if (!"simulated".equals(config.runtime())) { // a simulated node uses nothing: it never comes under pressure
+      eviction = evictionManager();
+      pods.withEviction(eviction);
+    }
     if (tokenSigner != null && !"simulated".equals(config.runtime())) { // nothing reads a simulated pod's files
       Informer accounts = informer("serviceaccounts");
       all.add(accounts);
@@ -128,15 +142,38 @@ public final class KubeletVerticle extends VerticleBase {
         .compose(port -> {
           agent = new NodeAgent(vertx, store, config, port, pods.events(),
               () -> nodeInformer.get("", config.nodeName()));
+          if (eviction != null) {
+            agent.withPressure(eviction::conditions);
+          }
           return agent.start();
         })
         .onSuccess(v -> {
+          if (eviction != null) {
+            eviction.start();
+          }
           router = PodRouter.of(podInformer);
           router.register(config.nodeName(), context, pods);
           if (config.staticPodPath() != null || config.manifestUrl() != null) {
             // after the cached pods, so the mirror pods already in the store are known before the folder is read
             context.runOnContext(x -> pods.withStaticPods(config.staticPodPath(), config.manifestUrl(),
                 () -> nodeInformer.get("", config.nodeName())));
+          }
+        });
+  }
+
+  /** The node's eviction manager: its signals measured on a worker ({@link io.dekube.kubelet.eviction.NodeSignals}). */
+  private io.dekube.kubelet.eviction.EvictionManager evictionManager() {
+    long memory = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+        new io.fabric8.kubernetes.api.model.Quantity(config.memory())).longValue();
+    java.nio.file.Path dataDir = config.dataDir();
+    return new io.dekube.kubelet.eviction.EvictionManager(vertx, evictionConfig, pods::evictable,
+        (measured, disk, now) -> vertx.executeBlocking(() -> io.dekube.kubelet.eviction.NodeSignals.sample(memory,
+            dataDir, measured, disk, now), false),
+        java.time.Clock.systemUTC(),
+        (reason, message) -> pods.events().node(io.dekube.core.event.EventRecorder.WARNING, reason, message),
+        () -> {
+          if (agent != null) {
+            agent.postStatus();
           }
         });
   }
@@ -185,6 +222,9 @@ public final class KubeletVerticle extends VerticleBase {
     }
     if (agent != null) {
       agent.stop();
+    }
+    if (eviction != null) {
+      eviction.stop();
     }
     Future<Void> closed = server == null ? Future.succeededFuture()
         : server.close().compose(v -> authorizer.close())

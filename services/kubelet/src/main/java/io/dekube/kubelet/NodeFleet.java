@@ -83,6 +83,14 @@ public final class NodeFleet extends VerticleBase {
     return this;
   }
 
+  private io.dekube.kubelet.eviction.EvictionConfig eviction = io.dekube.kubelet.eviction.EvictionConfig.defaults();
+
+  /** The node-pressure eviction settings of every node ({@code --eviction-hard}…). Call before deploying. */
+  public NodeFleet withEviction(io.dekube.kubelet.eviction.EvictionConfig settings) {
+    this.eviction = settings;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     if (pki == null) {
@@ -114,7 +122,7 @@ public final class NodeFleet extends VerticleBase {
     return tls.compose(t -> {
       StoreApi own = stores == null ? store : stores.apply(SystemUsers.node(c.nodeName()));
       KubeletVerticle v = new KubeletVerticle(c, own, informers, t).withTokenSigner(tokenSigner)
-          .withAuthorizer(authorizer);
+          .withAuthorizer(authorizer).withEviction(eviction);
       return vertx.deployVerticle(v).onSuccess(id -> {
         running.put(c.nodeName(), id);
         verticles.put(c.nodeName(), v);

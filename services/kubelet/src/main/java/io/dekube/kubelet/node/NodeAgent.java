@@ -51,6 +51,8 @@ public final class NodeAgent {
   private long statusTimer = -1;
   private Instant lastPosted = Instant.MIN;
   private boolean stopped;
+  /** The pressure conditions that are True now (the eviction manager's). */
+  private Supplier<java.util.List<String>> pressure = java.util.List::of;
   /** Whether the Node was not Ready before this kubelet's first status (kube's NodeReady at start). */
   private boolean startingReady = true;
 
@@ -63,6 +65,12 @@ public final class NodeAgent {
     this.store = store;
     this.config = config;
     this.port = port;
+  }
+
+  /** Reports the pressure conditions {@code conditions} gives (the eviction manager's). Call before {@link #start}. */
+  public NodeAgent withPressure(Supplier<java.util.List<String>> conditions) {
+    this.pressure = conditions;
+    return this;
   }
 
   /** Registers the Node, posts its status and the first Lease, then starts the timers. */
@@ -155,7 +163,7 @@ public final class NodeAgent {
     Instant now = Instant.now();
     lastPosted = now;
     ObjectNode before = current.get();
-    ObjectNode status = NodeObjects.status(config, port, now, bootId, before);
+    ObjectNode status = NodeObjects.status(config, port, now, bootId, before, pressure.get());
     patch.set("status", status);
     if (withEvents && before != null) {
       for (String reason : NodeObjects.conditionEvents(before.path("status"), status)) {

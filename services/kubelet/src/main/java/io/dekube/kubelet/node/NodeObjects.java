@@ -27,6 +27,15 @@ public final class NodeObjects {
   private static final DateTimeFormatter MICRO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
       .withZone(ZoneOffset.UTC);
 
+  /** The pressure conditions: type, False's reason and message, True's reason and message (kube's setters). */
+  private static final List<String[]> PRESSURE = List.of(
+      new String[] {"MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available",
+          "KubeletHasInsufficientMemory", "kubelet has insufficient memory available"},
+      new String[] {"DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure",
+          "KubeletHasDiskPressure", "kubelet has disk pressure"},
+      new String[] {"PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available",
+          "KubeletHasInsufficientPID", "kubelet has insufficient PID available"});
+
   private NodeObjects() {
   }
 
@@ -58,6 +67,17 @@ public final class NodeObjects {
    * resources from the allocatable once they are gone from the capacity.
    */
   public static ObjectNode status(KubeletConfig c, int kubeletPort, Instant now, String bootId, JsonNode current) {
+    return status(c, kubeletPort, now, bootId, current, List.of());
+  }
+
+  /**
+   * As above, the conditions of {@code pressure} ({@code MemoryPressure}, {@code DiskPressure}, {@code PIDPressure}:
+   * the eviction manager's) True with kube's setters' reasons and messages ({@code KubeletHasInsufficientMemory}
+   * "kubelet has insufficient memory available", {@code KubeletHasDiskPressure} "kubelet has disk pressure", {@code
+   * KubeletHasInsufficientPID} "kubelet has insufficient PID available"), the others False.
+   */
+  public static ObjectNode status(KubeletConfig c, int kubeletPort, Instant now, String bootId, JsonNode current,
+                                  java.util.Collection<String> pressure) {
     ObjectNode s = Json.object();
     ObjectNode capacity = s.putObject("capacity").put("cpu", c.cpu()).put("memory", c.memory())
         .put("pods", Integer.toString(c.maxPods())).put("ephemeral-storage", "100Gi");
@@ -76,12 +96,12 @@ public final class NodeObjects {
     });
     ArrayNode conditions = s.putArray("conditions");
     String heartbeat = time(now);
-    condition(conditions, "MemoryPressure", "False", "KubeletHasSufficientMemory",
-        "kubelet has sufficient memory available", heartbeat, since(had, "MemoryPressure", "False", now));
-    condition(conditions, "DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure",
-        heartbeat, since(had, "DiskPressure", "False", now));
-    condition(conditions, "PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available",
-        heartbeat, since(had, "PIDPressure", "False", now));
+    for (String[] p : PRESSURE) {
+      boolean under = pressure.contains(p[0]);
+      String status = under ? "True" : "False";
+      condition(conditions, p[0], status, under ? p[3] : p[1], under ? p[4] : p[2], heartbeat,
+          since(had, p[0], status, now));
+    }
     condition(conditions, "Ready", "True", "KubeletReady", "kubelet is posting ready status", heartbeat,
         since(had, "Ready", "True", now));
     ArrayNode addresses = s.putArray("addresses");

@@ -53,6 +53,8 @@ public final class PodManager implements PodRouter.Listener {
   Volumes.TokenSource tokens = Volumes.NO_TOKENS;
   private io.dekube.kubelet.token.TokenManager tokenManager;
   private long tokenTimer = -1;
+  /** The node's eviction manager (null: none, as on simulated nodes), which admits pods first. */
+  io.dekube.kubelet.eviction.EvictionManager eviction;
   /** The node's static pods (null: no {@code staticPodPath}). */
   private StaticPods statics;
 
@@ -234,6 +236,22 @@ public final class PodManager implements PodRouter.Listener {
   public Optional<PodWorker> worker(String namespace, String name) {
     return workers.values().stream().filter(w -> w.namespace().equals(namespace) && w.name().equals(name))
         .findFirst();
+  }
+
+  /** Admits new pods through {@code manager} first (kube's eviction admit handler). Call before pods arrive. */
+  public void withEviction(io.dekube.kubelet.eviction.EvictionManager manager) {
+    this.eviction = manager;
+  }
+
+  /** The pods the eviction manager may evict (kube's active pods), on the kubelet's context. */
+  public List<io.dekube.kubelet.eviction.EvictionManager.Candidate> evictable() {
+    List<io.dekube.kubelet.eviction.EvictionManager.Candidate> out = new ArrayList<>();
+    workers.values().forEach(w -> {
+      if (w.active()) {
+        out.add(w);
+      }
+    });
+    return out;
   }
 
   /** Every pod worker now (on the kubelet's context). */

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@link ContainerRestarter}'s, volumes {@link VolumeSetup}'s, the pod's end {@link PodTermination}'s.
  * Confined to the kubelet's context.
  */
-public final class PodWorker {
+public final class PodWorker implements io.dekube.kubelet.eviction.EvictionManager.Candidate {
 
   private static final Logger LOG = LoggerFactory.getLogger(PodWorker.class);
   static final String NORMAL = EventRecorder.NORMAL;
@@ -78,6 +78,8 @@ public final class PodWorker {
   private long retryTimer = -1;
   private Instant retryWhen;
   private long startingTimer = -1;
+  /** The message of the node-pressure eviction that ended the pod (null: not evicted). */
+  private String evicted;
 
   PodWorker(PodManager m, Pod pod, ObjectNode tree) {
     this.m = m;
@@ -141,7 +143,8 @@ public final class PodWorker {
     }
   }
 
-  Pod pod() {
+  @Override
+  public Pod pod() {
     return pod;
   }
 
@@ -154,6 +157,7 @@ public final class PodWorker {
     return tree.deepCopy();
   }
 
+  @Override
   public String uid() {
     return uid;
   }
@@ -242,7 +246,10 @@ public final class PodWorker {
       return terminate();
     }
     if (!admitted) {
-      rejection = Admission.sysctls(pod, m.sysctls);
+      // kube's eviction admit handler comes first, then the sysctls' and the resources'
+      String pressure = m.eviction == null ? null : m.eviction.admit(pod, critical());
+      rejection = pressure == null ? Admission.sysctls(pod, m.sysctls)
+          : new Admission.Rejection("Evicted", "Pod was rejected: " + pressure);
       if (rejection == null) {
         rejection = Admission.check(pod, m.admitted(this), m.config.cpu(), m.config.memory(), m.config.maxPods());
       }
@@ -429,6 +436,51 @@ public final class PodWorker {
   }
 
   /**
+   * kube's eviction of the pod by the node's eviction manager ({@code evictPod}, {@code killPodNow}): an {@code Evicted}
+   * Warning Event with {@code message}, its running containers stopped within {@code graceSeconds} (Killing
+   * "Stopping container ..."), none started again, then its status Failed with reason {@code Evicted}, the message and
+   * kube's {@code DisruptionTarget} condition ({@code TerminationByKubelet}). The pod stays in the API (its controller
+   * replaces it). Completes once its containers stopped; nothing happens to a pod already ending.
+   */
+  @Override
+  public Future<Void> evict(String message, long graceSeconds) {
+    if (ending()) {
+      return Future.succeededFuture();
+    }
+    evicted = message;
+    terminalPhase = "Failed";
+    LOG.info("pod {}/{} evicted on node {}: {}", namespace(), name(), m.config.nodeName(), message);
+    event(null, WARNING, "Evicted", message);
+    m.vertx.cancelTimer(retryTimer);
+    m.vertx.cancelTimer(startingTimer);
+    prober.stopAll();
+    return termination.stopContainers(graceSeconds).onComplete(ar -> {
+      terminalStopped = true;
+      publishTerminal();
+      tearDown();
+    });
+  }
+
+  /** kube's {@code IsCriticalPod}: a static or mirror pod, or one of priority 2000000000 or more. */
+  @Override
+  public boolean critical() {
+    Integer priority = pod.getSpec().getPriority();
+    return isStatic || StaticPodFile.isMirror(tree) || priority != null && priority >= 2_000_000_000;
+  }
+
+  /** Whether the eviction manager may consider the pod (kube's active pods): admitted, running, not ending. */
+  public boolean active() {
+    return holdsResources() && !ending();
+  }
+
+  @Override
+  public io.dekube.kubelet.eviction.NodeSignals.Containers containers() {
+    return new io.dekube.kubelet.eviction.NodeSignals.Containers(uid, running().stream()
+        .map(c -> new io.dekube.kubelet.eviction.NodeSignals.Container(c.name(), c.running()::usage, c.logFile()))
+        .toList());
+  }
+
+  /**
    * The pod's phase is terminal in the API though its work is not over here: another writer set it ({@code kubectl
    * patch --subresource=status}, a controller). As kube's kubelet, the phase stays, the status says so at once (Ready
    * and ContainersReady False, {@code PodFailed}/{@code PodCompleted}), the running containers are stopped as for a
@@ -595,8 +647,8 @@ public final class PodWorker {
   }
 
   private void publish(boolean terminal) {
-    if (gone) {
-      return;
+    if (gone || evicted != null && !terminal) {
+      return; // as kube's status manager, an evicted pod's phase changes once its containers stopped, with its reason
     }
     ObjectNode target = statusTarget();
     if (target == null) {
@@ -609,6 +661,9 @@ public final class PodWorker {
     ObjectNode status = PodStatusBuilder.build(in, previous, now);
     if (terminal) {
       StatusMerge.terminal(status, terminalPhase, now);
+      if (evicted != null) {
+        StatusMerge.evicted(status, evicted, now);
+      }
     }
     StatusMerge.keepForeignConditions(status, target.path("status"));
     m.status.set(key, target, ReadinessGates.apply(status, pod.getSpec().getReadinessGates(), previous, now));

@@ -38,11 +38,21 @@ final class StatusMerge {
   static ObjectNode keepForeignConditions(ObjectNode status, JsonNode stored) {
     ArrayNode conditions = status.withArray("conditions");
     for (JsonNode c : stored.path("conditions")) {
-      if (!OWNED.contains(c.path("type").asText())) {
+      String type = c.path("type").asText();
+      if (!OWNED.contains(type) && !(type.equals(DISRUPTION_TARGET) && has(conditions, type))) {
         conditions.add(c.deepCopy());
       }
     }
     return status;
+  }
+
+  private static boolean has(ArrayNode conditions, String type) {
+    for (JsonNode c : conditions) {
+      if (type.equals(c.path("type").asText())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Turns the status of a pod whose containers stopped for its deletion into its terminal status. */
@@ -82,6 +92,28 @@ final class StatusMerge {
     return status;
   }
 
+  /**
+   * The terminal status of a pod the node's eviction manager evicted (kube's eviction status function): reason
+   * {@code Evicted}, its message, and the {@code DisruptionTarget} condition ({@code TerminationByKubelet}, the same
+   * message), which the status manager sends with the terminal phase ({@link #merge}).
+   */
+  static ObjectNode evicted(ObjectNode status, String message, Instant now) {
+    status.put("reason", "Evicted").put("message", message);
+    ArrayNode conditions = status.withArray("conditions");
+    for (int i = conditions.size() - 1; i >= 0; i--) {
+      if (DISRUPTION_TARGET.equals(conditions.get(i).path("type").asText())) {
+        conditions.remove(i);
+      }
+    }
+    conditions.addObject().put("type", DISRUPTION_TARGET).put("status", "True")
+        .put("lastTransitionTime", PodStatusBuilder.time(now)).put("reason", "TerminationByKubelet")
+        .put("message", message);
+    return status;
+  }
+
+  /** The condition kube's kubelet shares with other writers ({@code PodConditionSharedByKubelet}). */
+  static final String DISRUPTION_TARGET = "DisruptionTarget";
+
   /** Whether every app container exited 0 (init containers, sidecars among them, do not decide it). */
   private static boolean allExitedZero(JsonNode status) {
     for (JsonNode c : status.path("containerStatuses")) {
@@ -114,6 +146,10 @@ final class StatusMerge {
     }
     for (PodCondition c : list(kubelet.getConditions())) {
       if (owned(c)) {
+        conditions.add(c);
+      } else if (DISRUPTION_TARGET.equals(c.getType()) && terminal(kubelet.getPhase())) {
+        // kube's "shared by kubelet" condition: the kubelet's replaces the API's, sent with the terminal phase
+        conditions.removeIf(o -> DISRUPTION_TARGET.equals(o.getType()));
         conditions.add(c);
       }
     }

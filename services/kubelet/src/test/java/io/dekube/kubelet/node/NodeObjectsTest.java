@@ -80,4 +80,34 @@ class NodeObjectsTest {
     assertEquals(java.util.List.of("NodeReady"), NodeObjects.conditionEvents(notReady.path("status"), again));
     assertEquals(java.util.List.of("NodeNotReady"), NodeObjects.conditionEvents(again, notReady.path("status")));
   }
+
+  /** The eviction manager's pressure conditions with kube's setters' reasons, messages and events. */
+  @Test
+  void pressureConditionsAreTrueWithKubesReasonsAndEvents() throws Exception {
+    Instant t1 = Instant.parse("2026-01-01T00:10:00Z");
+    JsonNode calm = NodeObjects.status(config, 10250, Instant.EPOCH, "boot", null);
+    ObjectNode calmNode = (ObjectNode) Json.object().set("status", calm);
+    JsonNode pressed = NodeObjects.status(config, 10250, t1, "boot", calmNode,
+        java.util.List.of("MemoryPressure", "DiskPressure", "PIDPressure"));
+    assertEquals("MemoryPressure True KubeletHasInsufficientMemory kubelet has insufficient memory available "
+        + "2026-01-01T00:10:00Z", line(pressed.at("/conditions/0")));
+    assertEquals("DiskPressure True KubeletHasDiskPressure kubelet has disk pressure 2026-01-01T00:10:00Z",
+        line(pressed.at("/conditions/1")));
+    assertEquals("PIDPressure True KubeletHasInsufficientPID kubelet has insufficient PID available "
+        + "2026-01-01T00:10:00Z", line(pressed.at("/conditions/2")));
+    assertEquals(java.util.List.of("NodeHasInsufficientMemory", "NodeHasDiskPressure", "NodeHasInsufficientPID"),
+        NodeObjects.conditionEvents(calm, pressed));
+    JsonNode back = NodeObjects.status(config, 10250, t1.plusSeconds(300), "boot",
+        (ObjectNode) Json.object().set("status", pressed), java.util.List.of("DiskPressure"));
+    assertEquals("MemoryPressure False KubeletHasSufficientMemory kubelet has sufficient memory available "
+        + "2026-01-01T00:15:00Z", line(back.at("/conditions/0")));
+    assertEquals("2026-01-01T00:10:00Z", back.at("/conditions/1/lastTransitionTime").asText());
+    assertEquals(java.util.List.of("NodeHasSufficientMemory", "NodeHasSufficientPID"),
+        NodeObjects.conditionEvents(pressed, back));
+  }
+
+  private static String line(JsonNode c) {
+    return String.join(" ", c.path("type").asText(), c.path("status").asText(), c.path("reason").asText(),
+        c.path("message").asText(), c.path("lastTransitionTime").asText());
+  }
 }

@@ -54,6 +54,34 @@ class StatusMergeTest {
     assertEquals("Succeeded", s.path("phase").asText());
   }
 
+  /**
+   * An evicted pod ends Failed with reason Evicted, kube's message and the DisruptionTarget condition, which the
+   * status manager's merge writes over the API's (kube's condition shared by the kubelet) with the terminal phase.
+   */
+  @Test
+  void anEvictedPodEndsFailedEvictedWithTheDisruptionTargetCondition() throws Exception {
+    String message = "The node was low on resource: memory. Threshold quantity: 100Mi, available: 51204Ki. ";
+    ObjectNode s = StatusMerge.terminal(status("{'phase':'Running','conditions':[{'type':'Ready','status':'False'}],"
+        + "'containerStatuses':[{'name':'a','state':{'terminated':{'exitCode':137,'reason':'Error'}}}]}"), "Failed",
+        Instant.EPOCH);
+    StatusMerge.evicted(s, message, Instant.EPOCH);
+    StatusMerge.keepForeignConditions(s, status("{'conditions':[{'type':'DisruptionTarget','status':'True',"
+        + "'reason':'EvictionByEvictionAPI'},{'type':'example.com/Gate','status':'True'}]}"));
+    assertEquals("[Ready/False, DisruptionTarget/True, example.com/Gate/True]", types(s));
+    assertEquals("Evicted", s.path("reason").asText());
+    assertEquals(message, s.path("message").asText());
+    io.fabric8.kubernetes.api.model.PodStatus api = io.dekube.core.model.Typed.from(status("{'phase':'Running',"
+        + "'conditions':[{'type':'DisruptionTarget','status':'True','reason':'EvictionByEvictionAPI'}]}"),
+        io.fabric8.kubernetes.api.model.PodStatus.class);
+    io.fabric8.kubernetes.api.model.PodStatus merged = StatusMerge.merge(api, io.dekube.core.model.Typed.from(s,
+        io.fabric8.kubernetes.api.model.PodStatus.class), Instant.EPOCH);
+    assertEquals("Failed Evicted " + message, merged.getPhase() + " " + merged.getReason() + " " + merged.getMessage());
+    var target = merged.getConditions().stream().filter(c -> c.getType().equals("DisruptionTarget")).toList();
+    assertEquals(1, target.size());
+    assertEquals("TerminationByKubelet", target.get(0).getReason());
+    assertEquals(message, target.get(0).getMessage());
+  }
+
   private static String types(ObjectNode s) {
     java.util.List<String> out = new java.util.ArrayList<>();
     s.path("conditions").forEach(c -> out.add(c.path("type").asText() + "/" + c.path("status").asText()));
