@@ -18,7 +18,13 @@ import java.util.List;
 final class KubeletComponent implements Component {
 
   static final List<Flag> NODE_FLAGS = List.of(
-      Flag.of("--runtime", "jvm|process|simulated", "how nodes run containers (default jvm)"),
+      Flag.of("--runtime", "jvm|process|simulated|docker", "how nodes run containers (default jvm; docker: a Docker "
+          + "engine runs them, each node's pods on an engine network of its pod CIDR, so --cluster-cidr must not be "
+          + "loopback, e.g. 10.244.0.0/16)"),
+      Flag.of("--docker-endpoint", "URL", "the Docker engine of the docker runtime, unix:///path or tcp://host:port "
+          + "(default " + io.dekube.kubelet.runtime.docker.DockerRuntime.ENDPOINT + ")"),
+      Flag.of("--pod-infra-container-image", "IMAGE", "the image of each pod's sandbox container under the docker "
+          + "runtime (default " + io.dekube.kubelet.runtime.docker.DockerRuntime.PAUSE_IMAGE + ")"),
       Flag.of("--kubelet-port", "N", "kubelet API HTTPS port on each node IP (default 10250; 0 = a free port)"),
       Flag.of("--cluster-cidr", "CIDR", "pod addresses: node IPAM gives node n (IP <prefix>n) its n-th /24 as "
           + "spec.podCIDR, which its kubelet also uses until then (default 127.244.0.0/16)"),
@@ -127,12 +133,17 @@ final class KubeletComponent implements Component {
   /** A node's config from the flags: node {@code index} (from 1) picks its fallback /24 of the cluster CIDR. */
   static KubeletConfig config(Flags f, String name, String ip, int index, Path dataDir) {
     String runtime = f.string("--runtime", "jvm");
-    if (!List.of("jvm", "process", "simulated").contains(runtime)) {
-      throw new IllegalArgumentException("--runtime is jvm, process or simulated, got " + runtime);
+    if (!List.of("jvm", "process", "simulated", "docker").contains(runtime)) {
+      throw new IllegalArgumentException("--runtime is jvm, process, simulated or docker, got " + runtime);
     }
     String cidr = f.string("--cluster-cidr", "127.244.0.0/16");
     if (!cidr.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+")) {
       throw new IllegalArgumentException("--cluster-cidr needs an IPv4 CIDR such as 127.244.0.0/16, got " + cidr);
+    }
+    if (runtime.equals("docker") && cidr.startsWith("127.")) {
+      // an engine's bridge network cannot take loopback addresses: its containers would not be reachable
+      throw new IllegalArgumentException("--runtime docker needs a --cluster-cidr the engine can route (its "
+          + "bridge networks take each node's pod CIDR), such as 10.244.0.0/16; " + cidr + " is loopback");
     }
     int dnsPort = f.port("--dns-port", io.dekube.core.net.ClusterNetwork.DNS_PORT);
     return KubeletConfig.defaults(name, ip, dataDir)
@@ -149,7 +160,10 @@ final class KubeletComponent implements Component {
         .withClusterDns(DnsComponent.dnsIp(f))
         .withStaticPodPath(staticPodPath(f, name, dataDir))
         .withAllowedUnsafeSysctls(allowedUnsafeSysctls(f))
-        .withManifestUrl(manifestUrl(f));
+        .withManifestUrl(manifestUrl(f))
+        .withDocker(new io.dekube.kubelet.runtime.docker.DockerOptions(
+            f.string("--docker-endpoint", io.dekube.kubelet.runtime.docker.DockerRuntime.ENDPOINT),
+            f.string("--pod-infra-container-image", io.dekube.kubelet.runtime.docker.DockerRuntime.PAUSE_IMAGE)));
   }
 
   /** {@code --manifest-url} with {@code --manifest-url-header}'s headers; null without a URL. */

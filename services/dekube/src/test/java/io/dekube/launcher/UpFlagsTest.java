@@ -43,6 +43,26 @@ class UpFlagsTest {
   }
 
   @Test
+  void theDockerRuntimeTakesItsEngineAndPauseImageAndRefusesALoopbackClusterCidr() {
+    var c = KubeletComponent.config(Flags.parse(List.of("--runtime", "docker", "--cluster-cidr", "10.244.0.0/16",
+        "--docker-endpoint", "unix:///run/podman/podman.sock"), Components.flags()), "n", "127.0.1.1", 1, Path.of("d"));
+    assertEquals("docker", c.runtime());
+    assertEquals("unix:///run/podman/podman.sock", c.docker().endpoint());
+    assertEquals("registry.k8s.io/pause:3.10", c.docker().podInfraImage());
+    assertEquals("10.244.1.0/24", c.fallbackPodCidr());
+    var defaults = KubeletComponent.config(Flags.parse(List.of(), Components.flags()), "n", "127.0.1.1", 1, Path.of("d"));
+    assertEquals("unix:///var/run/docker.sock", defaults.docker().endpoint());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> KubeletComponent.config(Flags.parse(List.of("--runtime", "docker"), Components.flags()), "n",
+            "127.0.1.1", 1, Path.of("d")));
+    assertTrue(e.getMessage().contains("127.244.0.0/16 is loopback"), e.getMessage());
+    String help = DekubeMain.help();
+    assertTrue(help.contains("--docker-endpoint") && help.contains("unix:///var/run/docker.sock")
+        && help.contains("--pod-infra-container-image") && help.contains("registry.k8s.io/pause:3.10")
+        && help.contains("jvm|process|simulated|docker"), help);
+  }
+
+  @Test
   void nodesRenewTheirLeaseOftenEnoughForAShortGracePeriod() {
     Function<List<String>, Duration> renew = args -> KubeletComponent.leaseRenew(Flags.parse(args, Components.flags()));
     assertEquals(Duration.ofSeconds(10), renew.apply(List.of()));

@@ -102,6 +102,8 @@ public final class KubeletVerticle extends VerticleBase {
     runtime = switch (config.runtime()) {
       case "process" -> new ProcessRuntime(vertx, config.allowHostCommands());
       case "simulated" -> new SimulatedRuntime(vertx, config.simulatedDelay());
+      case "docker" -> new io.dekube.kubelet.runtime.docker.DockerRuntime(vertx, config.docker().endpoint(),
+          config.docker().podInfraImage(), config.nodeName(), () -> podCidr(nodeInformer));
       default -> {
         // NetworkPolicies are enforced where jvm containers get and make connections
         Informer policies = informer("networkpolicies.networking.k8s.io");
@@ -136,7 +138,9 @@ public final class KubeletVerticle extends VerticleBase {
       authorizer = new SubjectAccessReviewer(reviews);
       tokens = new io.dekube.kubelet.server.auth.TokenReviewAuthenticator(reviews);
     }
-    return Future.all(all.stream().map(Informer::start).toList())
+    List<Informer> informersToStart = all;
+    return runtime.open()
+        .compose(o -> Future.all(informersToStart.stream().map(Informer::start).toList()))
         .compose(v -> warmUp())
         .compose(v -> startServer())
         .compose(port -> {

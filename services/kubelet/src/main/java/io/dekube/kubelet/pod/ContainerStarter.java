@@ -138,11 +138,20 @@ final class ContainerStarter {
     String image = rec.image == null ? "" : rec.image;
     String policy = spec.getImagePullPolicy() != null ? spec.getImagePullPolicy()
         : defaultPullPolicy(image);
-    if (policy.equals("Never") || policy.equals("IfNotPresent") && m.events.present(image)) {
-      // built-in images count as present for Never; the runtime's start still refuses unknown ones
-      w.event(rec, NORMAL, "Pulled", "Container image \"" + image + "\" already present on machine");
-      return Future.succeededFuture();
-    }
+    Future<Boolean> present = policy.equals("Never") ? Future.succeededFuture(true)
+        : !policy.equals("IfNotPresent") ? Future.succeededFuture(false)
+        : m.events.present(image) ? Future.succeededFuture(true) : m.runtime.hasImage(image).otherwise(false);
+    return present.compose(there -> {
+      if (there) {
+        // built-in images count as present for Never; the runtime's start still refuses unknown ones
+        w.event(rec, NORMAL, "Pulled", "Container image \"" + image + "\" already present on machine");
+        return Future.succeededFuture();
+      }
+      return pullNow(rec, image);
+    });
+  }
+
+  private Future<Void> pullNow(ContainerRecord rec, String image) {
     w.event(rec, NORMAL, "Pulling", "Pulling image \"" + image + "\"");
     long t0 = System.nanoTime();
     return m.runtime.pull(image).onSuccess(v -> {

@@ -217,6 +217,7 @@ public final class PodManager implements PodRouter.Listener {
       tokenManager.forget(uid);
     }
     workers.remove(uid);
+    runtime.podRemoved(uid); // its sandbox, where the runtime keeps one
     ips.release(uid);
     status.forget(uid);
   }

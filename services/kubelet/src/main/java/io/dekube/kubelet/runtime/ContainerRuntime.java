@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 
 /**
  * Runs containers: dekube's CRI. One implementation per node flavour ({@code jvm}, {@code process},
- * {@code simulated}). {@link #start} fails with {@link ContainerStartException} when the container
+ * {@code simulated}, {@code docker}). {@link #start} fails with {@link ContainerStartException} when the container
  * cannot be made (an unknown image, host commands not allowed); a started container reports its
  * end through {@link RunningContainer#exited()}. Methods are called from the kubelet's context.
  */
@@ -15,6 +15,23 @@ public interface ContainerRuntime {
 
   /** Starts a container; completes once it runs (a server is bound, a process started). */
   Future<RunningContainer> start(ContainerSpec spec);
+
+  /**
+   * Prepares the runtime before the node's first pod (the docker runtime: its engine answers, what a former kubelet
+   * of this node left is removed); fails with a message for the operator when it cannot run containers.
+   */
+  default Future<Void> open() {
+    return Future.succeededFuture();
+  }
+
+  /** Whether the runtime holds {@code image} already, for {@code IfNotPresent} (false: it cannot tell). */
+  default Future<Boolean> hasImage(String image) {
+    return Future.succeededFuture(false);
+  }
+
+  /** The pod {@code podUid} is over and its containers stopped: what the runtime keeps for it (a sandbox) goes. */
+  default void podRemoved(String podUid) {
+  }
 
   /**
    * Pulls an image (the kubelet calls it per its pull policy before {@link #start}); fails with

@@ -28,7 +28,7 @@ import java.util.function.BiFunction;
  * {@code /etc/resolv.conf} and {@code /etc/hosts} as the kubelet writes them. Names resolve as the pod's
  * resolver does: {@code /etc/hosts} first, then the search path. Non-blocking: Vert.x DNS and HTTP clients.
  */
-final class PodNet {
+public final class PodNet {
 
   /** Wraps the work of a command so that an interrupt ends it early (see {@link BuiltinShell#interrupt}). */
   interface Running extends BiFunction<Future<Integer>, Runnable, Future<Integer>> {
@@ -55,7 +55,7 @@ final class PodNet {
   }
 
   /** The pod's resolv.conf: the cluster DNS for ClusterFirst pods, else the node's. */
-  static String resolvConf(ContainerSpec spec) {
+  public static String resolvConf(ContainerSpec spec) {
     String server = spec.env().get("DEKUBE_DNS_SERVER");
     if (server == null) {
       try {
@@ -83,7 +83,7 @@ final class PodNet {
   }
 
   /** The pod's /etc/hosts, as the kubelet writes it. */
-  static String hosts(ContainerSpec spec) {
+  public static String hosts(ContainerSpec spec) {
     if (spec.etcHosts() != null) {
       return spec.etcHosts();
     }

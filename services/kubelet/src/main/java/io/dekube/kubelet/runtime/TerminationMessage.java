@@ -29,7 +29,7 @@ public final class TerminationMessage {
   }
 
   /** Creates the container's empty message file, so that it may write it (as kube mounts one per run). */
-  static void prepare(ContainerSpec spec) throws IOException {
+  public static void prepare(ContainerSpec spec) throws IOException {
     Path file = file(spec.rootDir(), spec.container());
     if (file != null) {
       Files.createDirectories(file.getParent());
@@ -60,7 +60,7 @@ public final class TerminationMessage {
   }
 
   /** The container's message file on the node, or null when the path is empty or leaves its folder. */
-  static Path file(Path rootDir, Container c) {
+  public static Path file(Path rootDir, Container c) {
     String path = c.getTerminationMessagePath();
     if (path == null || path.isEmpty()) {
       return null;

@@ -1,0 +1,138 @@
+package io.dekube.kubelet.runtime.docker;
+
+import io.dekube.kubelet.runtime.ContainerLog;
+import io.dekube.kubelet.runtime.ContainerRuntime;
+import io.dekube.kubelet.runtime.ContainerSpec;
+import io.dekube.kubelet.runtime.ContainerStartException;
+import io.dekube.kubelet.runtime.PodNet;
+import io.dekube.kubelet.runtime.RunningContainer;
+import io.dekube.kubelet.runtime.TerminationMessage;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * The {@code docker} runtime: containers run by a Docker engine (Docker, or Podman's compat API) through its Engine
+ * API, as kube's dockershim ran them — a pause sandbox per pod holding its network on the node's engine network
+ * ({@link Sandboxes}), app containers joining it ({@link DockerSpecs}), images pulled per the pull policy
+ * ({@link DockerImages}), output copied into the kubelet's container logs ({@link DockerContainer}). Its start checks
+ * that the engine answers and removes what a former kubelet of this node left behind. Confined to the kubelet's
+ * context; never blocks it (files are written on worker threads).
+ */
+public final class DockerRuntime implements ContainerRuntime {
+
+  /** kube 1.32's {@code --pod-infra-container-image} default. */
+  public static final String PAUSE_IMAGE = "registry.k8s.io/pause:3.10";
+  /** dockershim's {@code --docker-endpoint} default. */
+  public static final String ENDPOINT = "unix:///var/run/docker.sock";
+
+  private final Vertx vertx;
+  private final DockerClient client;
+  private final DockerImages images;
+  private final Sandboxes sandboxes;
+  private final String node;
+
+  public DockerRuntime(Vertx vertx, String endpoint, String pauseImage, String node, Supplier<String> podCidr) {
+    this.vertx = vertx;
+    this.client = new DockerClient(vertx, endpoint);
+    this.images = new DockerImages(client);
+    this.sandboxes = new Sandboxes(client, images, node, pauseImage, podCidr);
+    this.node = node;
+  }
+
+  @Override
+  public String name() {
+    return "docker";
+  }
+
+  /** Fails, with the engine's address and error, when the engine does not answer; then removes this node's leftovers. */
+  @Override
+  public Future<Void> open() {
+    return client.get("/version")
+        .recover(e -> Future.failedFuture(new IllegalStateException("node " + node + ": the docker runtime cannot "
+            + "reach the container engine at " + client.endpoint() + ": " + e.getMessage())))
+        .compose(v -> sandboxes.removeAll());
+  }
+
+  @Override
+  public Future<Boolean> hasImage(String image) {
+    return images.present(image);
+  }
+
+  @Override
+  public Future<Void> pull(String image) {
+    return images.pull(image);
+  }
+
+  @Override
+  public Future<RunningContainer> start(ContainerSpec spec) {
+    return images.inspect(spec.image()).compose(image -> {
+      if (image == null) {
+        return Future.failedFuture("Never".equals(spec.container().getImagePullPolicy())
+            ? new ContainerStartException("ErrImageNeverPull", "Container image \"" + spec.image()
+            + "\" is not present with pull policy of Never")
+            : new ContainerStartException("CreateContainerError", "Error response from daemon: No such image: "
+            + spec.image()));
+      }
+      return sandboxes.of(spec).compose(sandbox -> run(spec, sandbox, DockerImages.imageId(image)));
+    });
+  }
+
+  private Future<RunningContainer> run(ContainerSpec spec, String sandbox, String imageId) {
+    String name = DockerSpecs.name(spec.container().getName(), spec, DockerSpecs.attempt(spec));
+    return vertx.executeBlocking(() -> podFiles(spec), false)
+        .compose(files -> client.delete("/containers/" + name + "?force=1")
+            .compose(v -> client.post("/containers/create?name=" + name, DockerSpecs.container(spec, sandbox, node,
+                files))))
+        .recover(e -> Future.failedFuture(e instanceof ContainerStartException ? e
+            : new ContainerStartException("CreateContainerError", "Error response from daemon: " + e.getMessage())))
+        .compose(made -> {
+          String id = made.getString("Id");
+          return client.post("/containers/" + id + "/start", null)
+              .recover(e -> {
+                client.delete("/containers/" + id + "?force=1");
+                return Future.failedFuture(new ContainerStartException("RunContainerError",
+                    "failed to start container \"" + id + "\": Error response from daemon: " + e.getMessage()));
+              })
+              .map(v -> (RunningContainer) new DockerContainer(vertx, client, id, imageId,
+                  Boolean.TRUE.equals(spec.container().getTty()), memoryLimited(spec),
+                  new ContainerLog(spec.logFile())).follow());
+        });
+  }
+
+  private static boolean memoryLimited(ContainerSpec spec) {
+    var limits = spec.container().getResources() == null ? null : spec.container().getResources().getLimits();
+    return limits != null && limits.get("memory") != null;
+  }
+
+  /** The pod's hosts and resolv.conf and the run's termination log, written in the pod's folder. */
+  private static DockerSpecs.PodFiles podFiles(ContainerSpec spec) throws java.io.IOException {
+    Path podDir = spec.logFile().getParent().getParent();
+    Files.createDirectories(podDir);
+    Path hosts = podDir.resolve("etc-hosts");
+    Files.writeString(hosts, PodNet.hosts(spec));
+    Path resolv = podDir.resolve("resolv.conf");
+    Files.writeString(resolv, PodNet.resolvConf(spec));
+    Path termination = null;
+    String path = spec.container().getTerminationMessagePath();
+    if (path != null && !path.isEmpty()) {
+      TerminationMessage.prepare(spec);
+      termination = TerminationMessage.file(spec.rootDir(), spec.container());
+    }
+    boolean hostNetwork = DockerSpecs.hostNetwork(spec);
+    return new DockerSpecs.PodFiles(hostNetwork ? null : hosts, hostNetwork && spec.env().get("DEKUBE_DNS_SERVER")
+        == null ? null : resolv, termination);
+  }
+
+  @Override
+  public void podRemoved(String podUid) {
+    sandboxes.remove(podUid);
+  }
+
+  @Override
+  public Future<Void> close() {
+    return sandboxes.removeAll().transform(x -> client.close());
+  }
+}

@@ -1,0 +1,292 @@
+package io.dekube.kubelet;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.informer.Informer;
+import io.dekube.core.informer.SharedInformers;
+import io.dekube.core.model.Json;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.pki.ClusterPki;
+import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.WriteOptions;
+import io.dekube.kafka.KafkaBrokerExtension;
+import io.dekube.kafka.WithKafka;
+import io.dekube.kubelet.runtime.ContainerSpec;
+import io.dekube.kubelet.runtime.ExecSession;
+import io.dekube.kubelet.runtime.RunningContainer;
+import io.dekube.kubelet.runtime.docker.DockerClient;
+import io.dekube.kubelet.runtime.docker.DockerOptions;
+import io.dekube.kubelet.runtime.docker.DockerRuntime;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code docker} runtime against a real engine: Podman's Docker-compatible API, started here on a socket of its own
+ * (runc, cgroupfs, file events, as this machine needs) when podman and root are there, with images imported through
+ * the API from a busybox-static rootfs (no registry is reachable). A node on the embedded broker runs pods in sandboxes
+ * on its pod CIDR; the runtime alone shows exec and stop.
+ */
+@WithKafka
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DockerRuntimeIT {
+
+  private static final ResourceRegistry REGISTRY = ResourceRegistry.builtIn();
+  private static final ResourceType PODS = REGISTRY.byResourceName("pods").orElseThrow();
+  private static final ResourceType CONFIGMAPS = REGISTRY.byResourceName("configmaps").orElseThrow();
+  private static final String NS = "docker-it";
+  private static final String BUSYBOX = "localhost/dockerrt-it-busybox:1";
+  private static final String PAUSE = "localhost/dockerrt-it-pause:1";
+  private static final List<String> APPLETS = List.of("sh", "echo", "sleep", "cat", "ls", "wget", "httpd", "head",
+      "tr", "tail", "env", "id", "hostname");
+
+  @TempDir
+  static Path dir;
+  private final ThreadLocalRandom random = ThreadLocalRandom.current();
+  private final String node = "dockerrt-it-" + random.nextInt(1_000_000);
+  /** Pod CIDRs the engine routes, away from podman's own 10.88.0.0/16. */
+  private final String subnet = "10." + random.nextInt(150, 250) + "." + random.nextInt(1, 250) + ".0/24";
+  private Process engine;
+  private String endpoint;
+  private Vertx vertx;
+  private DockerClient client;
+  private StoreClient store;
+  private Informer pods;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @BeforeAll
+  void start() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "the docker runtime's IT needs root (podman's bridge)");
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/podman")) && Files.isExecutable(Path.of("/usr/sbin/runc"))
+        && Files.isExecutable(Path.of("/bin/busybox")), "needs podman, runc and busybox-static (.ci/run installs them)");
+    Path conf = dir.resolve("containers.conf");
+    Files.writeString(conf, "[containers]\ndefault_ulimits = [\"nofile=1024:1024\", \"nproc=1024:1024\"]\n"
+        + "[engine]\nruntime = \"runc\"\ncgroup_manager = \"cgroupfs\"\nevents_logger = \"file\"\n");
+    Path socket = Files.createTempDirectory("dockerrt-it").resolve("docker.sock");
+    endpoint = "unix://" + socket;
+    ProcessBuilder pb = new ProcessBuilder("podman", "system", "service", "--time=0", endpoint)
+        .redirectErrorStream(true).redirectOutput(dir.resolve("podman.log").toFile());
+    pb.environment().put("CONTAINERS_CONF", conf.toString());
+    engine = pb.start();
+    vertx = Vertx.vertx();
+    client = onContext(() -> Future.succeededFuture(new DockerClient(vertx, endpoint)));
+    await("podman's API").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        .until(() -> onContext(() -> client.get("/version")) != null);
+    importImages();
+    String bootstrap = KafkaBrokerExtension.bootstrapServers();
+    store = TestBus.start(vertx, bootstrap, REGISTRY, NS);
+    SharedInformers informers = SharedInformers.of(vertx);
+    pods = informers.informer(bootstrap, PODS);
+    KubeletConfig config = KubeletConfig.defaults(node, "127.0.0.1", dir).withKubeletPort(-1)
+        .withFallbackPodCidr(subnet).withRuntime("docker").withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2))
+        .withDocker(new DockerOptions(endpoint, PAUSE));
+    NodeFleet fleet = new NodeFleet(List.of(config), store, t -> informers.informer(bootstrap, t),
+        ClusterPki.loadOrCreate(dir.resolve("pki")));
+    result(vertx.deployVerticle(fleet));
+  }
+
+  /** A busybox image and a pause image (its sh waits, and ends on SIGTERM), imported as the docker CLI would. */
+  private void importImages() throws Exception {
+    Path root = dir.resolve("rootfs");
+    Files.createDirectories(root.resolve("bin"));
+    Files.copy(Path.of("/bin/busybox"), root.resolve("bin/busybox"));
+    for (String applet : APPLETS) {
+      Files.createSymbolicLink(root.resolve("bin").resolve(applet), Path.of("busybox"));
+    }
+    Path tar = dir.resolve("rootfs.tar");
+    assertEquals(0, new ProcessBuilder("tar", "-C", root.toString(), "-cf", tar.toString(), ".").start().waitFor());
+    Buffer bytes = Buffer.buffer(Files.readAllBytes(tar));
+    onContext(() -> client.postRaw("/images/create?fromSrc=-&repo=" + BUSYBOX, bytes, "application/x-tar"));
+    String cmd = java.net.URLEncoder.encode("CMD [\"sh\",\"-c\",\"trap 'exit 0' TERM; sleep 2147483647 & wait\"]",
+        java.nio.charset.StandardCharsets.UTF_8);
+    onContext(() -> client.postRaw("/images/create?fromSrc=-&repo=" + PAUSE + "&changes=" + cmd, bytes,
+        "application/x-tar"));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (vertx != null) {
+      result(vertx.close()); // the kubelet's stop removes its node's containers
+    }
+    if (engine != null) {
+      new ProcessBuilder("podman", "network", "rm", "-f", "dekube-" + node, "dekube-" + node + "-rt").start()
+          .waitFor(20, TimeUnit.SECONDS);
+      engine.destroy();
+      engine.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void podContainersShareTheSandboxIpAndReachOtherPods() throws Exception {
+    ObjectNode cm = Json.object().put("apiVersion", "v1").put("kind", "ConfigMap");
+    cm.putObject("metadata").put("name", "site").put("namespace", NS);
+    cm.putObject("data").put("greeting", "hello from a configMap");
+    result(store.create(CONFIGMAPS, NS, cm, WriteOptions.none()));
+    create("web", "'volumes':[{'name':'site','configMap':{'name':'site'}}],", "{'name':'c','image':'" + BUSYBOX
+        + "','command':['sh','-c','echo FOO=$FOO; httpd -f -p 8080 -h /site'],'env':[{'name':'FOO','value':'bar'}],"
+        + "'volumeMounts':[{'name':'site','mountPath':'/site'}],'readinessProbe':{'exec':{'command':['cat',"
+        + "'/site/greeting']},'periodSeconds':1}},{'name':'side','image':'" + BUSYBOX + "','imagePullPolicy':"
+        + "'IfNotPresent','command':['sh','-c','sleep 1; wget -q -O- http://127.0.0.1:8080/greeting; echo; "
+        + "sleep 3600']}");
+    JsonNode s = awaitStatus("web", st -> "True".equals(condition(st, "Ready").path("status").asText()));
+    String ip = s.path("podIP").asText();
+    assertTrue(ip.startsWith(subnet.substring(0, subnet.lastIndexOf('.') + 1)), ip + " in " + subnet);
+    assertTrue(s.at("/containerStatuses/0/containerID").asText().startsWith("docker://"), s.toString());
+    assertTrue(s.at("/containerStatuses/0/imageID").asText().startsWith("sha256:")
+        || s.at("/containerStatuses/0/imageID").asText().contains("@sha256:"), s.toString());
+    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/greeting"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals("hello from a configMap", answer.body());
+    await("logs").atMost(Duration.ofSeconds(20)).until(() -> log("web", "c").contains("FOO=bar")
+        && log("web", "side").contains("hello from a configMap"));
+    create("client", "'restartPolicy':'Never',", "{'name':'c','image':'" + BUSYBOX + "','command':['wget','-q',"
+        + "'-O-','http://" + ip + ":8080/greeting']}");
+    JsonNode done = awaitStatus("client", st -> st.path("phase").asText().matches("Succeeded|Failed"));
+    assertEquals("Succeeded", done.path("phase").asText(), done.toString());
+    assertTrue(log("client", "c").contains("hello from a configMap"), log("client", "c"));
+  }
+
+  @Test
+  void aContainerOverItsMemoryLimitIsOomKilled() throws Exception {
+    create("hog", "'restartPolicy':'Never',", "{'name':'c','image':'" + BUSYBOX + "','command':['sh','-c',"
+        + "'x=$(head -c 64000000 /dev/zero | tr -c a b); echo survived'],'resources':{'limits':"
+        + "{'memory':'16Mi'}}}");
+    JsonNode s = awaitStatus("hog", st -> st.at("/containerStatuses/0/state/terminated").isObject());
+    assertEquals("OOMKilled", s.at("/containerStatuses/0/state/terminated/reason").asText(), s.toString());
+    assertEquals(137, s.at("/containerStatuses/0/state/terminated/exitCode").asInt());
+  }
+
+  @Test
+  void aMissingImageWithAlwaysIsErrImagePullWithTheEnginesMessage() throws Exception {
+    create("missing", "", "{'name':'c','image':'localhost/dockerrt-it-missing:1','imagePullPolicy':'Always'}");
+    JsonNode s = awaitStatus("missing", st -> st.at("/containerStatuses/0/state/waiting/reason").asText()
+        .matches("ErrImagePull|ImagePullBackOff"));
+    String message = s.at("/containerStatuses/0/state/waiting/message").asText();
+    assertTrue(message.contains("localhost/dockerrt-it-missing") && message.contains("Error response from daemon: "),
+        message);
+  }
+
+  @Test
+  void execRunsInTheContainerAndStopKillsAfterTheGrace() throws Exception {
+    String rtNode = node + "-rt";
+    String cidr = "10." + random.nextInt(150, 250) + "." + random.nextInt(1, 250) + ".0/24";
+    String ip = cidr.substring(0, cidr.lastIndexOf('.')) + ".7";
+    DockerRuntime rt = onContext(() -> Future.succeededFuture(new DockerRuntime(vertx, endpoint, PAUSE, rtNode,
+        () -> cidr)));
+    onContext(rt::open);
+    var c = new ContainerBuilder().withName("c").withImage(BUSYBOX).withTerminationMessagePath("/dev/termination-log")
+        .withCommand("sh", "-c", "trap '' TERM; echo up; while true; do sleep 1; done").build();
+    Path log = dir.resolve("rt").resolve("c").resolve("0.log");
+    ContainerSpec spec = new ContainerSpec(NS, "rt", "rt-" + random.nextInt(1_000_000), rtNode, ip, c,
+        Map.of("GREETING", "hi"), log, log.getParent().resolve("root"), Map.of(), "rt", null, new PodSpec());
+    try {
+      RunningContainer run = onContext(() -> rt.start(spec));
+      StringBuilder out = new StringBuilder();
+      StringBuilder err = new StringBuilder();
+      ExecSession.Output output = new ExecSession.Output() {
+        @Override
+        public synchronized void stdout(Buffer data) {
+          out.append(data);
+        }
+
+        @Override
+        public synchronized void stderr(Buffer data) {
+          err.append(data);
+        }
+      };
+      ExecSession exec = onContext(() -> Future.succeededFuture(run.exec(List.of("sh", "-c",
+          "echo $GREETING from $(hostname -i 2>/dev/null || hostname); echo oops >&2; exit 3"), output)));
+      assertEquals(3, result(exec.exitCode()));
+      assertTrue(out.toString().startsWith("hi from"), out.toString());
+      assertEquals("oops\n", err.toString());
+      out.setLength(0);
+      ExecSession cat = onContext(() -> Future.succeededFuture(run.exec(List.of("cat"), output)));
+      cat.stdin(Buffer.buffer("typed\n"));
+      cat.closeStdin();
+      assertEquals(0, result(cat.exitCode()));
+      assertEquals("typed\n", out.toString());
+      await("its log").atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log)
+          && Files.readString(log).contains("stdout F up"));
+      long t0 = System.nanoTime();
+      int code = onContext(() -> run.stop(Duration.ofSeconds(2)));
+      long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      assertEquals(137, code); // it ignored SIGTERM: killed once the grace was over
+      assertTrue(took >= 1500 && took < 8000, took + " ms");
+    } finally {
+      onContext(rt::close);
+    }
+  }
+
+  private void create(String name, String spec, String containers) throws Exception {
+    ObjectNode pod = (ObjectNode) Json.MAPPER.readTree(("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'" + name
+        + "','namespace':'" + NS + "'},'spec':{'nodeName':'" + node + "'," + spec + "'containers':[" + containers
+        + "]}}").replace('\'', '"'));
+    result(store.create(PODS, NS, pod, WriteOptions.none()));
+  }
+
+  /** The container's current log (CRI lines), "" until there is one. */
+  private String log(String pod, String container) throws Exception {
+    try (var files = Files.walk(dir)) {
+      List<Path> logs = files.filter(p -> p.getFileName().toString().endsWith(".log")
+          && p.getParent().getFileName().toString().equals(container)
+          && p.getParent().getParent().getFileName().toString().contains("_" + pod + "_")).toList();
+      StringBuilder all = new StringBuilder();
+      for (Path p : logs) {
+        all.append(Files.readString(p));
+      }
+      return all.toString();
+    }
+  }
+
+  private JsonNode awaitStatus(String name, java.util.function.Predicate<JsonNode> ok) {
+    await(name).atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      ObjectNode p = pods.get(NS, name);
+      return p != null && ok.test(p.path("status"));
+    });
+    return pods.get(NS, name).path("status");
+  }
+
+  private static JsonNode condition(JsonNode status, String type) {
+    for (JsonNode c : status.path("conditions")) {
+      if (type.equals(c.path("type").asText())) {
+        return c;
+      }
+    }
+    return Json.object();
+  }
+
+  /** A call made on a context of the test's Vert.x (its HTTP clients expect one). */
+  private <T> T onContext(Supplier<Future<T>> call) throws Exception {
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    return result(Future.<T>future(p -> context.runOnContext(v -> call.get().onComplete(p))));
+  }
+
+  private static <T> T result(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}
