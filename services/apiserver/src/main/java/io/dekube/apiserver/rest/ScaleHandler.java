@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.apiserver.codec.MediaTypes;
 import io.dekube.apiserver.rest.backend.ObjectStore;
-import io.dekube.apiserver.rest.table.Cells;
 import io.dekube.apiserver.rest.table.Printers;
 import io.dekube.core.model.CustomKind;
 import io.dekube.core.model.Json;
+import io.dekube.core.model.ScaleObjects;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.patch.Patches;
 import io.dekube.core.store.WriteOptions;
@@ -41,56 +41,11 @@ final class ScaleHandler {
 
   /** The Scale of a parent object: the custom kind's paths when it is one. */
   static ObjectNode scaleOf(ApiRequest r, ObjectNode parent) {
-    CustomKind.Scale paths = customScale(r);
-    if (paths == null) {
-      return scaleOf(parent);
-    }
-    ObjectNode s = scaleOf(parent);
-    JsonNode spec = at(parent, paths.specReplicasPath());
-    ((ObjectNode) s.get("spec")).put("replicas", spec == null ? 0 : spec.asInt(0));
-    JsonNode status = at(parent, paths.statusReplicasPath());
-    ((ObjectNode) s.get("status")).put("replicas", status == null ? 0 : status.asInt(0));
-    ((ObjectNode) s.get("status")).remove("selector");
-    JsonNode selector = paths.labelSelectorPath() == null ? null : at(parent, paths.labelSelectorPath());
-    if (selector != null && selector.isTextual()) {
-      ((ObjectNode) s.get("status")).put("selector", selector.asText());
-    }
-    return s;
+    return ScaleObjects.of(parent, customScale(r));
   }
 
   private static CustomKind.Scale customScale(ApiRequest r) {
     return r.custom() == null ? null : r.custom().served(r.path().version()).orElse(r.custom().storage()).scale();
-  }
-
-  /** The value at a {@code .a.b} path, or null. */
-  private static JsonNode at(JsonNode root, String path) {
-    JsonNode n = root;
-    for (String f : path.substring(1).split("\\.")) {
-      n = n == null ? null : n.get(f);
-    }
-    return n == null || n.isNull() ? null : n;
-  }
-
-  /** The Scale of a built-in parent object. */
-  static ObjectNode scaleOf(ObjectNode parent) {
-    ObjectNode s = Json.object();
-    s.put("kind", "Scale").put("apiVersion", "autoscaling/v1");
-    ObjectNode m = s.putObject("metadata");
-    JsonNode pm = parent.path("metadata");
-    for (String f : new String[] {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"}) {
-      if (pm.hasNonNull(f)) {
-        m.set(f, pm.get(f));
-      }
-    }
-    s.putObject("spec").put("replicas", parent.path("spec").path("replicas").asInt(1));
-    ObjectNode status = s.putObject("status").put("replicas", parent.path("status").path("replicas").asInt(0));
-    JsonNode sel = parent.path("spec").path("selector");
-    String selector = "ReplicationController".equals(parent.path("kind").asText()) ? Cells.labelSet(sel)
-        : Cells.selector(sel);
-    if (!selector.isEmpty()) {
-      status.put("selector", selector);
-    }
-    return s;
   }
 
   void get(ApiRequest r) {
@@ -159,15 +114,8 @@ final class ScaleHandler {
   }
 
   private Future<ObjectNode> setReplicas(ApiRequest r, int replicas, WriteOptions o) {
-    ObjectNode patch = Json.object();
-    CustomKind.Scale paths = customScale(r);
-    String[] fields = (paths == null ? ".spec.replicas" : paths.specReplicasPath()).substring(1).split("\\.");
-    ObjectNode at = patch;
-    for (int i = 0; i < fields.length - 1; i++) {
-      at = at.putObject(fields[i]);
-    }
-    at.put(fields[fields.length - 1], replicas);
-    return store.patch(r.type(), r.namespace(), r.name(), Patches.MERGE, patch, o);
+    return store.patch(r.type(), r.namespace(), r.name(), Patches.MERGE,
+        ScaleObjects.replicasPatch(ScaleObjects.replicasPath(customScale(r)), replicas), o);
   }
 
   private static int replicas(ApiRequest r, ObjectNode scale) {

@@ -8,6 +8,7 @@ import io.dekube.controllermanager.common.Selectors;
 import io.dekube.core.informer.LabelSelector;
 import io.dekube.core.model.CustomKind;
 import io.dekube.core.model.Json;
+import io.dekube.core.model.ScaleObjects;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.patch.Patches;
@@ -174,14 +175,8 @@ public final class ScaleTarget {
 
   /** Writes {@code replicas} through the target's scale subresource (its resourceVersion as precondition). */
   Future<Void> scale(Found target, int replicas) {
-    ObjectNode patch = Json.object();
-    String[] fields = target.replicasPath().substring(1).split("\\.");
-    ObjectNode at = patch;
-    for (int i = 0; i < fields.length - 1; i++) {
-      at = at.putObject(fields[i]);
-    }
-    at.put(fields[fields.length - 1], replicas);
-    return ctx.store().patch(target.type(), target.namespace(), target.name(), Patches.MERGE, patch,
+    return ctx.store().patch(target.type(), target.namespace(), target.name(), Patches.MERGE,
+        ScaleObjects.replicasPatch(target.replicasPath(), replicas),
         WriteOptions.none().withSubresource("scale").withResourceVersion(target.resourceVersion())).mapEmpty();
   }
 }

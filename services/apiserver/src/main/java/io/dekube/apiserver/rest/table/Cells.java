@@ -2,6 +2,7 @@ package io.dekube.apiserver.rest.table;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.dekube.core.model.ScaleObjects;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -124,11 +125,7 @@ public final class Cells {
    * {@code a=b,c=d} sorted by key; "" when empty. A ReplicationController's selector is such a map.
    */
   public static String labelSet(JsonNode labels) {
-    Map<String, String> sorted = new TreeMap<>();
-    labels.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue().asText()));
-    List<String> parts = new ArrayList<>();
-    sorted.forEach((k, v) -> parts.add(k + "=" + v));
-    return String.join(",", parts);
+    return ScaleObjects.labelSet(labels);
   }
 
   /**

@@ -18,7 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code mutated=yes} on, {@code /add-tier} the label {@code tier=gold}, {@code /annotate} allows with the audit
  * annotations {@code reviewed-by} and a malformed key, {@code /annotate-deny} denies with the audit annotation
  * {@code verdict}, {@code /bad-answer} answers another uid (a failed call), {@code /bad-patch} allows with a JSON patch
- * that does not apply (its path is missing), also for a delete. It keeps every request it got, and the paths called.
+ * that does not apply (its path is missing), also for a delete, {@code /scale-three} sets a Scale's
+ * {@code spec.replicas} to 3. It keeps every request it got, and the paths called.
  */
 public final class AdmissionWebhookServer implements AutoCloseable {
 
@@ -82,6 +83,9 @@ public final class AdmissionWebhookServer implements AutoCloseable {
         response.putObject("auditAnnotations").put("verdict", "denied");
       }
       case "/bad-answer" -> response.put("uid", "not-the-request's").put("allowed", true);
+      case "/scale-three" -> response.put("allowed", true).put("patchType", "JSONPatch").put("patch", Base64
+          .getEncoder().encodeToString("[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":3}]"
+              .getBytes(StandardCharsets.UTF_8)));
       case "/bad-patch" -> response.put("allowed", true).put("patchType", "JSONPatch").put("patch", Base64.getEncoder()
           .encodeToString("[{\"op\":\"replace\",\"path\":\"/spec/missing/deeper\",\"value\":1}]"
               .getBytes(StandardCharsets.UTF_8)));

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.auth.UserInfo;
 import io.dekube.core.informer.Informer;
+import io.dekube.core.model.CustomKind;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
+import io.dekube.core.model.ScaleObjects;
 import io.dekube.core.patch.Patches;
 import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.WriteOptions;
@@ -39,6 +41,8 @@ public final class AdmittingStore implements StoreApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdmittingStore.class);
   private static final AdmissionAttributes.ObjectKind BINDING = new AdmissionAttributes.ObjectKind("", "v1", "Binding");
+  private static final AdmissionAttributes.ObjectKind SCALE = new AdmissionAttributes.ObjectKind("autoscaling", "v1",
+      "Scale");
 
   private final Vertx vertx;
   private final StoreApi store;
@@ -46,6 +50,7 @@ public final class AdmittingStore implements StoreApi {
   private final Function<ResourceType, Informer> informers;
   private final UserInfo user;
   private final AuditAnnotations annotations;
+  private final Function<ResourceType, CustomKind.Scale> scalePaths;
 
   /**
    * @param store     where admitted writes go
@@ -55,17 +60,29 @@ public final class AdmittingStore implements StoreApi {
    */
   public AdmittingStore(Vertx vertx, StoreApi store, WebhookAdmission webhooks,
                         Function<ResourceType, Informer> informers, UserInfo user) {
-    this(vertx, store, webhooks, informers, user, AuditAnnotations.NONE);
+    this(vertx, store, webhooks, informers, user, AuditAnnotations.NONE, t -> null);
+  }
+
+  /**
+   * As above; {@code scalePaths} gives a custom kind's {@code subresources.scale} paths (null for a built-in kind),
+   * for the Scales its {@code scale} writes are admitted as.
+   */
+  public AdmittingStore(Vertx vertx, StoreApi store, WebhookAdmission webhooks,
+                        Function<ResourceType, Informer> informers, UserInfo user,
+                        Function<ResourceType, CustomKind.Scale> scalePaths) {
+    this(vertx, store, webhooks, informers, user, AuditAnnotations.NONE, scalePaths);
   }
 
   private AdmittingStore(Vertx vertx, StoreApi store, WebhookAdmission webhooks,
-                         Function<ResourceType, Informer> informers, UserInfo user, AuditAnnotations annotations) {
+                         Function<ResourceType, Informer> informers, UserInfo user, AuditAnnotations annotations,
+                         Function<ResourceType, CustomKind.Scale> scalePaths) {
     this.vertx = vertx;
     this.store = store;
     this.webhooks = webhooks;
     this.informers = informers;
     this.user = user;
     this.annotations = annotations;
+    this.scalePaths = scalePaths;
   }
 
   /**
@@ -73,7 +90,7 @@ public final class AdmittingStore implements StoreApi {
    * admission adds them to the request's audit event (the bus audit's {@code AuditedStore} asks for it per call).
    */
   public AdmittingStore annotating(AuditAnnotations kept) {
-    return new AdmittingStore(vertx, store, webhooks, informers, user, kept);
+    return new AdmittingStore(vertx, store, webhooks, informers, user, kept, scalePaths);
   }
 
   /** The user the webhooks are told about. */
@@ -142,6 +159,9 @@ public final class AdmittingStore implements StoreApi {
     if (binding) {
       return onCaller(bind(t, namespace, name, patchType, patch, o));
     }
+    if (subresource.equals("scale")) {
+      return onCaller(scale(t, namespace, name, patchType, patch, o));
+    }
     return onCaller(AdmittedPatch.run(new AdmittedPatch.Request(store, () -> current(t, namespace, name), t,
         namespace, name, subresource, patchType, patch, o,
         (op, patched, current) -> admitted(t, op, subresource, namespace, name, patched, current, o,
@@ -171,6 +191,35 @@ public final class AdmittingStore implements StoreApi {
           moved.putObject("spec").put("nodeName", target);
           return store.patch(t, namespace, name, patchType, moved, o);
         });
+  }
+
+  /**
+   * A write of the {@code scale} subresource (the HPA controller's), as kube's scale client sends it and its apiserver
+   * admits it: an {@code UPDATE} of {@code <resource>/scale} with the {@code autoscaling/v1} Scale the patched parent
+   * has as {@code object} and the current one's as {@code oldObject}; a mutating webhook's replicas count. Written
+   * conditioned on the resourceVersion the webhooks saw (unless the caller gave one); a conflict is the caller's to
+   * retry, as kube's scale client's.
+   */
+  private Future<ObjectNode> scale(ResourceType t, String namespace, String name, String patchType, JsonNode patch,
+                                   WriteOptions o) {
+    CustomKind.Scale paths = scalePaths.apply(t);
+    return current(t, namespace, name).compose(current -> {
+      if (current == null) {
+        return store.patch(t, namespace, name, patchType, patch, o); // the 404
+      }
+      ObjectNode patched = Patches.apply(patchType, current, patch, t, o);
+      ObjectNode scale = ScaleObjects.of(patched, paths);
+      int asked = scale.path("spec").path("replicas").asInt();
+      WriteOptions conditioned = o.resourceVersion() != null ? o
+          : o.withResourceVersion(current.path("metadata").path("resourceVersion").asText(null));
+      return admitted(t, AdmissionAttributes.UPDATE, "scale", namespace, name, scale, ScaleObjects.of(current, paths),
+          o, "UpdateOptions", SCALE).compose(admitted -> {
+            int replicas = admitted.object().path("spec").path("replicas").asInt(asked);
+            return replicas == asked ? store.patch(t, namespace, name, patchType, patch, conditioned)
+                : store.patch(t, namespace, name, Patches.MERGE, ScaleObjects.replicasPatch(
+                    ScaleObjects.replicasPath(paths), replicas), conditioned);
+          });
+    });
   }
 
   @Override

@@ -25,11 +25,14 @@ public final class BusWebhooks {
   private final Vertx vertx;
   private final WebhookAdmission admission;
   private final Function<ResourceType, Informer> informers;
+  private final ResourceRegistry registry;
 
-  private BusWebhooks(Vertx vertx, WebhookAdmission admission, Function<ResourceType, Informer> informers) {
+  private BusWebhooks(Vertx vertx, WebhookAdmission admission, Function<ResourceType, Informer> informers,
+                      ResourceRegistry registry) {
     this.vertx = vertx;
     this.admission = admission;
     this.informers = informers;
+    this.registry = registry;
   }
 
   /** Starts the informers it reads; completes once they replayed the store. */
@@ -55,7 +58,7 @@ public final class BusWebhooks {
             PolicyAdmission.start(registry, informers, CelAuthorizer.NONE, versions))
         .compose(all -> WebhookAdmission.start(vertx, registry, informers, new WatchedServices(view::get),
             all.resultAt(1), CelAuthorizer.NONE, versions))
-        .map(a -> new BusWebhooks(vertx, a, informers));
+        .map(a -> new BusWebhooks(vertx, a, informers, registry));
   }
 
   /**
@@ -64,6 +67,7 @@ public final class BusWebhooks {
    * component's options either, as kube takes it from the User-Agent).
    */
   public AdmittingStore as(UserInfo user, StoreApi store) {
-    return new AdmittingStore(vertx, FieldManagedStore.forUser(store, user), admission, informers, user);
+    return new AdmittingStore(vertx, FieldManagedStore.forUser(store, user), admission, informers, user,
+        t -> registry.custom(t.resourceName()).map(k -> k.storage().scale()).orElse(null));
   }
 }

@@ -412,7 +412,7 @@ public final class WebhookAdmission {
     if (!answer.patchType().equals("JSONPatch")) {
       String why = "unsupported patch type \"" + answer.patchType() + "\"";
       if (w.failOpen()) {
-        LOG.warn("Failed calling webhook, failing open {}: {}", w.name(), why);
+        LOG.warn("failed calling webhook {}, failing open (failurePolicy Ignore): {}", w.name(), why);
         return null;
       }
       throw WebhookErrors.callFailed(w, why);
