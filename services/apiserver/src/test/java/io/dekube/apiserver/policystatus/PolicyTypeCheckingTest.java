@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.apiserver.openapi.OpenApiDocuments;
-import io.dekube.core.crd.CrdParser;
+import io.dekube.core.crd.CronTabs;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.store.admission.policy.PolicyTypeChecker;
@@ -31,28 +31,9 @@ class PolicyTypeCheckingTest {
   @BeforeAll
   static void build() {
     registry = ResourceRegistry.builtIn();
-    registry.serve(CrdParser.kind(yaml("""
-        apiVersion: apiextensions.k8s.io/v1
-        kind: CustomResourceDefinition
-        metadata: {name: crontabs.stable.example.com}
-        spec:
-          group: stable.example.com
-          scope: Namespaced
-          names: {plural: crontabs, singular: crontab, kind: CronTab}
-          versions:
-          - name: v1
-            served: true
-            storage: true
-            schema:
-              openAPIV3Schema:
-                type: object
-                properties:
-                  spec:
-                    type: object
-                    properties:
-                      cronSpec: {type: string}
-                      replicas: {type: integer}
-        """)));
+    registry.serve(CronTabs.kind("[{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, "
+        + "properties: {spec: {type: object, properties: {cronSpec: {type: string}, replicas: {type: integer}}}}}}}]",
+        "{strategy: None}"));
     documents = OpenApiDocuments.build(registry);
   }
 

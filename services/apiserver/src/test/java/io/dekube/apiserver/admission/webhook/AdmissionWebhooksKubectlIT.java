@@ -325,11 +325,7 @@ class AdmissionWebhooksKubectlIT {
           metadata: {name: deploy-replica-policy.example.com}
           spec:
             matchConstraints:
-              resourceRules:
-              - apiGroups: [apps]
-                apiVersions: [v1]
-                operations: [CREATE, UPDATE]
-                resources: [deployments]
+              resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}]
             validations:
             - expression: "object.replicas > 1" # should be "object.spec.replicas > 1"
               message: "must be replicated"
