@@ -343,6 +343,12 @@ class AdmissionWebhooksKubectlIT {
                    | object.replicas > 1
                    | ......^
           """)));
+      // fixed: the next generation is checked, and its status has no warnings left
+      kubectl.run("patch", "validatingadmissionpolicy", "deploy-replica-policy.example.com", "--type=json", "-p",
+          "[{\"op\":\"replace\",\"path\":\"/spec/validations/0/expression\",\"value\":\"object.spec.replicas > 1\"}]");
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertTrue(kubectl.run("get",
+          "validatingadmissionpolicy", "deploy-replica-policy.example.com", "-o", "yaml").out()
+          .endsWith("status:\n  observedGeneration: 2\n  typeChecking: {}\n")));
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertTrue(kubectl.run("get",
           "validatingadmissionpolicy", "demo-policy.example.com", "-o", "yaml").out().contains("""
           status:
