@@ -148,7 +148,7 @@ class DockerRuntimeIT {
     cm.putObject("data").put("greeting", "hello from a configMap");
     result(store.create(CONFIGMAPS, NS, cm, WriteOptions.none()));
     create("web", "'volumes':[{'name':'site','configMap':{'name':'site'}}],", "{'name':'c','image':'" + BUSYBOX
-        + "','command':['sh','-c','echo FOO=$FOO; httpd -f -p 8080 -h /site'],'env':[{'name':'FOO','value':'bar'}],"
+        + "','command':['sh','-c','echo FOO=$FOO on $(hostname); httpd -f -p 8080 -h /site'],'env':[{'name':'FOO','value':'bar'}],"
         + "'volumeMounts':[{'name':'site','mountPath':'/site'}],'readinessProbe':{'exec':{'command':['cat',"
         + "'/site/greeting']},'periodSeconds':1}},{'name':'side','image':'" + BUSYBOX + "','imagePullPolicy':"
         + "'IfNotPresent','command':['sh','-c','sleep 1; wget -q -O- http://127.0.0.1:8080/greeting; echo; "
@@ -162,13 +162,18 @@ class DockerRuntimeIT {
     HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/greeting"))
         .build(), HttpResponse.BodyHandlers.ofString());
     assertEquals("hello from a configMap", answer.body());
-    await("logs").atMost(Duration.ofSeconds(20)).until(() -> log("web", "c").contains("FOO=bar")
+    await("logs").atMost(Duration.ofSeconds(20)).until(() -> log("web", "c").contains("FOO=bar on web")
         && log("web", "side").contains("hello from a configMap"));
     create("client", "'restartPolicy':'Never',", "{'name':'c','image':'" + BUSYBOX + "','command':['wget','-q',"
         + "'-O-','http://" + ip + ":8080/greeting']}");
     JsonNode done = awaitStatus("client", st -> st.path("phase").asText().matches("Succeeded|Failed"));
     assertEquals("Succeeded", done.path("phase").asText(), done.toString());
     assertTrue(log("client", "c").contains("hello from a configMap"), log("client", "c"));
+    // a finished pod gives back its IP: its sandbox, which holds it, goes (kube's kubelet stops it)
+    String filter = java.net.URLEncoder.encode("{\"label\":[\"io.kubernetes.pod.uid="
+        + pods.get(NS, "client").at("/metadata/uid").asText() + "\"]}", java.nio.charset.StandardCharsets.UTF_8);
+    await("the finished pod's sandbox removed").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
+        .until(() -> onContext(() -> client.list("/containers/json?all=1&filters=" + filter)).isEmpty());
   }
 
   @Test

@@ -170,6 +170,7 @@ public final class PodManager implements PodRouter.Listener {
 
   /** A terminated pod's sandbox is gone: its IP goes back to the pool (its status still shows it). */
   void releaseIp(String uid) {
+    runtime.podRemoved(uid); // its sandbox, where the runtime keeps one, holds that IP: it goes first
     ips.release(uid);
   }
 

@@ -33,6 +33,8 @@ public final class DockerRuntime implements ContainerRuntime {
   private final DockerImages images;
   private final Sandboxes sandboxes;
   private final String node;
+  /** Whether the engine is Podman's compat API (from {@code /version}). */
+  private boolean podman;
 
   public DockerRuntime(Vertx vertx, String endpoint, String pauseImage, String node, Supplier<String> podCidr) {
     this.vertx = vertx;
@@ -51,6 +53,7 @@ public final class DockerRuntime implements ContainerRuntime {
   @Override
   public Future<Void> open() {
     return client.get("/version")
+        .onSuccess(v -> podman = String.valueOf(v.getValue("Components")).contains("Podman"))
         .recover(e -> Future.failedFuture(new IllegalStateException("node " + node + ": the docker runtime cannot "
             + "reach the container engine at " + client.endpoint() + ": " + e.getMessage())))
         .compose(v -> sandboxes.removeAll());
@@ -85,7 +88,7 @@ public final class DockerRuntime implements ContainerRuntime {
     return vertx.executeBlocking(() -> podFiles(spec), false)
         .compose(files -> client.delete("/containers/" + name + "?force=1")
             .compose(v -> client.post("/containers/create?name=" + name, DockerSpecs.container(spec, sandbox, node,
-                files))))
+                files, podman))))
         .recover(e -> Future.failedFuture(e instanceof ContainerStartException ? e
             : new ContainerStartException("CreateContainerError", "Error response from daemon: " + e.getMessage())))
         .compose(made -> {

@@ -91,8 +91,11 @@ final class DockerSpecs {
   record PodFiles(Path hosts, Path resolvConf, Path terminationLog) {
   }
 
-  /** An app container joining {@code sandboxId}'s namespaces. */
-  static JsonObject container(ContainerSpec s, String sandboxId, String node, PodFiles files) {
+  /**
+   * An app container joining {@code sandboxId}'s namespaces; {@code joinUts}: its UTS namespace too (Podman, which
+   * does not give a container on another's network that one's hostname, as Docker does — and Docker refuses it).
+   */
+  static JsonObject container(ContainerSpec s, String sandboxId, String node, PodFiles files, boolean joinUts) {
     Container c = s.container();
     JsonObject body = new JsonObject().put("Image", s.image()).put("Labels", labels(s, "container", node));
     List<String> command = c.getCommand() == null ? List.of() : c.getCommand();
@@ -122,6 +125,9 @@ final class DockerSpecs {
     JsonObject host = new JsonObject();
     String join = "container:" + sandboxId;
     host.put("NetworkMode", join).put("IpcMode", join);
+    if (joinUts) {
+      host.put("UTSMode", join); // the pod's hostname, as with Docker
+    }
     if (s.podSpec() != null && Boolean.TRUE.equals(s.podSpec().getShareProcessNamespace())) {
       host.put("PidMode", join);
     }

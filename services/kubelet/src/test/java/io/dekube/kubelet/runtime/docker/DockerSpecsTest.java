@@ -33,22 +33,23 @@ class DockerSpecsTest {
   @Test
   void commandIsEntrypointAndArgsCmdAsDockershimPassedThem() {
     JsonObject both = DockerSpecs.container(spec(new ContainerBuilder().withName("c").withImage("i")
-        .withCommand("sh", "-c").withArgs("echo hi").build(), null, Map.of()), "sb", "n1", null);
+        .withCommand("sh", "-c").withArgs("echo hi").build(), null, Map.of()), "sb", "n1", null, false);
     assertEquals(new JsonArray().add("sh").add("-c"), both.getJsonArray("Entrypoint"));
     assertEquals(new JsonArray().add("echo hi"), both.getJsonArray("Cmd"));
     JsonObject commandOnly = DockerSpecs.container(spec(new ContainerBuilder().withName("c").withImage("i")
-        .withCommand("sleep", "1").build(), null, Map.of()), "sb", "n1", null);
+        .withCommand("sleep", "1").build(), null, Map.of()), "sb", "n1", null, false);
     assertEquals(new JsonArray(), commandOnly.getJsonArray("Cmd"), "the image's Cmd is dropped with a command");
     JsonObject argsOnly = DockerSpecs.container(spec(new ContainerBuilder().withName("c").withImage("i")
-        .withArgs("--port", "80").build(), null, Map.of()), "sb", "n1", null);
+        .withArgs("--port", "80").build(), null, Map.of()), "sb", "n1", null, false);
     assertNull(argsOnly.getValue("Entrypoint"), "the image's Entrypoint stays");
     assertEquals(new JsonArray().add("--port").add("80"), argsOnly.getJsonArray("Cmd"));
     JsonObject neither = DockerSpecs.container(spec(new ContainerBuilder().withName("c").withImage("i").build(), null,
-        Map.of()), "sb", "n1", null);
+        Map.of()), "sb", "n1", null, false);
     assertFalse(neither.containsKey("Entrypoint") || neither.containsKey("Cmd"));
     assertEquals(new JsonArray().add("A=1"), neither.getJsonArray("Env"), "dekube's own variables stay out");
     assertEquals("container:sb", neither.getJsonObject("HostConfig").getString("NetworkMode"));
     assertEquals("container:sb", neither.getJsonObject("HostConfig").getString("IpcMode"));
+    assertNull(neither.getJsonObject("HostConfig").getString("UTSMode"), "Docker gives it the sandbox's hostname");
   }
 
   @Test
@@ -93,10 +94,11 @@ class DockerSpecsTest {
     mounts.put("/cfg", Path.of("/pods/v/cfg"));
     mounts.put("/data", Path.of("/pods/v/data"));
     JsonObject body = DockerSpecs.container(spec(c, pod, mounts), "sb", "n1",
-        new DockerSpecs.PodFiles(Path.of("/pods/hosts"), Path.of("/pods/resolv.conf"), Path.of("/pods/c/term")));
+        new DockerSpecs.PodFiles(Path.of("/pods/hosts"), Path.of("/pods/resolv.conf"), Path.of("/pods/c/term")), true);
     assertEquals("1000:3000", body.getString("User"));
     JsonObject host = body.getJsonObject("HostConfig");
     assertEquals(true, host.getBoolean("ReadonlyRootfs"));
+    assertEquals("container:sb", host.getString("UTSMode"), "podman: the sandbox's hostname");
     assertEquals(new JsonArray().add("NET_ADMIN"), host.getJsonArray("CapAdd"));
     assertEquals(new JsonArray().add("ALL"), host.getJsonArray("CapDrop"));
     assertEquals(new JsonArray().add("2000"), host.getJsonArray("GroupAdd"));
