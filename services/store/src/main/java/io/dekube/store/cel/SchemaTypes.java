@@ -75,17 +75,7 @@ public final class SchemaTypes {
 
     /** The type provider for a compiler, so that the checker knows the structs' fields. */
     public CelTypeProvider provider() {
-      return new CelTypeProvider() {
-        @Override
-        public ImmutableCollection<CelType> types() {
-          return ImmutableList.copyOf(structs.values());
-        }
-
-        @Override
-        public Optional<CelType> findType(String name) {
-          return Optional.ofNullable(structs.get(name));
-        }
-      };
+      return SchemaTypes.provider(structs);
     }
 
     /** {@code self}'s CEL type, {@code dyn} where kube exposes none. */
@@ -97,6 +87,21 @@ public final class SchemaTypes {
   private final Map<String, CelType> structs = new LinkedHashMap<>();
 
   private SchemaTypes() {
+  }
+
+  /** A type provider of {@code structs} (by name), for a compiler whose variables name them. */
+  public static CelTypeProvider provider(Map<String, CelType> structs) {
+    return new CelTypeProvider() {
+      @Override
+      public ImmutableCollection<CelType> types() {
+        return ImmutableList.copyOf(structs.values());
+      }
+
+      @Override
+      public Optional<CelType> findType(String name) {
+        return Optional.ofNullable(structs.get(name));
+      }
+    };
   }
 
   /** The type of {@code schema} as {@code self} of a rule on it ({@code resourceRoot}: the resource's root). */

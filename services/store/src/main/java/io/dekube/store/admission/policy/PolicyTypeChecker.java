@@ -1,10 +1,7 @@
 package io.dekube.store.admission.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.common.collect.ImmutableCollection;
-import com.google.common.collect.ImmutableList;
 import dev.cel.common.types.CelType;
-import dev.cel.common.types.CelTypeProvider;
 import dev.cel.common.types.SimpleType;
 import io.dekube.store.cel.AdmissionCel;
 import io.dekube.store.cel.CelEngine;
@@ -14,7 +11,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -199,21 +195,7 @@ public final class PolicyTypeChecker {
     }
 
     CelEngine.Checked check(String expression) {
-      return CelEngine.check(expression, vars, provider(structs));
-    }
-
-    private static CelTypeProvider provider(Map<String, CelType> structs) {
-      return new CelTypeProvider() {
-        @Override
-        public ImmutableCollection<CelType> types() {
-          return ImmutableList.copyOf(structs.values());
-        }
-
-        @Override
-        public Optional<CelType> findType(String typeName) {
-          return Optional.ofNullable(structs.get(typeName));
-        }
-      };
+      return CelEngine.check(expression, vars, SchemaTypes.provider(structs));
     }
   }
 }
