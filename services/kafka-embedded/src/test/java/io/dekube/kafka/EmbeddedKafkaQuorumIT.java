@@ -30,7 +30,10 @@ class EmbeddedKafkaQuorumIT {
       assertEquals(3, admin.describeCluster().nodes().get().size());
       // no replication factor given: the cluster's default, every node
       admin.createTopics(List.of(new NewTopic("it.quorum", Optional.of(1), Optional.empty()))).all().get();
-      TopicDescription topic = admin.describeTopics(List.of("it.quorum")).allTopicNames().get().get("it.quorum");
+      // the node the admin asks may learn of the new topic a moment after the controller created it
+      TopicDescription topic = Awaitility.await("the topic's metadata on every node").atMost(Duration.ofSeconds(30))
+          .ignoreExceptions().until(() -> admin.describeTopics(List.of("it.quorum")).allTopicNames().get()
+              .get("it.quorum"), t -> t.partitions().get(0).leader() != null);
       assertEquals(3, topic.partitions().get(0).replicas().size());
       int leader = topic.partitions().get(0).leader().id();
 

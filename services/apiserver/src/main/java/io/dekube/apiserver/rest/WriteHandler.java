@@ -110,10 +110,15 @@ final class WriteHandler {
   /**
    * The options of a REST write: without {@code fieldManager} the manager that owns what it sets is the
    * prefix of the client's User-Agent, as kube-apiserver's {@code managerOrUserAgent} has it ({@code kubectl
-   * scale} sends none and is {@code kubectl}); admission still sees the options as sent.
+   * scale} sends none and is {@code kubectl}); admission still sees the options as sent. They carry the request's
+   * (impersonated) user's name.
    */
   static WriteOptions options(WriteParams p, ApiRequest r) {
     WriteOptions o = options(p);
+    io.dekube.core.auth.UserInfo user = r.ctx().get(io.dekube.core.auth.UserInfo.CONTEXT_KEY);
+    if (user != null) {
+      o = o.withUser(user.name()); // the writer's PodSecurity exempts its usernames, as kube's reads the request's user
+    }
     if (r.custom() != null && r.legacy()) {
       o = o.withApiVersion(r.apiVersion()); // the writer admits and records it as a write in that version
     }

@@ -36,6 +36,26 @@ class RestApiPodSecurityConfigTest extends RestApiTestBase {
     return api.withPodSecurity(TUTORIAL);
   }
 
+  @Override
+  protected void installBefore(io.vertx.ext.web.Router router) {
+    router.route().handler(ctx -> {
+      String as = ctx.request().getHeader("X-Test-User");
+      if (as != null) {
+        ctx.put(io.dekube.core.auth.UserInfo.CONTEXT_KEY, new io.dekube.core.auth.UserInfo(as, "", List.of()));
+      }
+      ctx.next();
+    });
+  }
+
+  /** A write carries its user's name to the writer, whose PodSecurity honours the exempt {@code usernames}. */
+  @Test
+  void aWriteCarriesItsUsersNameForTheWritersExemptions() throws Exception {
+    HttpFixture.Res created = http.send("POST", "/api/v1/namespaces/default/pods", "application/json",
+        pod("default", "nginx", ""), "X-Test-User", "alice");
+    assertEquals(201, created.code());
+    assertEquals("alice", backend.lastCreate().user());
+  }
+
   @Test
   void anUnlabelledNamespaceWarnsAtTheDefaultLevelAndAnExemptOneDoesNot() throws Exception {
     HttpFixture.Res created = http.post("/api/v1/namespaces/default/pods", pod("default", "nginx", ""));

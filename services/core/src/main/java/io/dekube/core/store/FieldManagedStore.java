@@ -13,16 +13,19 @@ import io.vertx.core.Future;
  * {@code kube-controller-manager}, {@code kube-scheduler} and {@code kubelet} in their
  * {@code metadata.managedFields} (a status write with {@code subresource: status}), and a server-side
  * apply of a field one of them owns conflicts with it. A write that names its own manager keeps it;
- * reads and deletes pass through (kube's field manager does not run on a delete). Thread-safe.
+ * reads and deletes pass through (kube's field manager does not run on a delete). A component's writes also carry
+ * its user's name ({@link WriteOptions#user()}, for the writer's admission plugins that exempt users). Thread-safe.
  */
 public final class FieldManagedStore implements StoreApi {
 
   private final StoreApi store;
   private final String manager;
+  private final String user;
 
-  private FieldManagedStore(StoreApi store, String manager) {
+  private FieldManagedStore(StoreApi store, String manager, String user) {
     this.store = store;
     this.manager = manager;
+    this.user = user;
   }
 
   /**
@@ -34,13 +37,12 @@ public final class FieldManagedStore implements StoreApi {
 
   /** {@code store} writing as {@code manager} (a write that names its own manager keeps it). */
   public static StoreApi withManager(StoreApi store, String manager) {
-    return new FieldManagedStore(store, manager);
+    return new FieldManagedStore(store, manager, null);
   }
 
-  /** {@code store} writing with {@code user}'s component's manager; {@code store} itself when it has none. */
+  /** {@code store} writing as {@code user}, with its component's manager when it is one of kube's components. */
   public static StoreApi forUser(StoreApi store, UserInfo user) {
-    String manager = managerOf(user.name());
-    return manager == null ? store : new FieldManagedStore(store, manager);
+    return new FieldManagedStore(store, managerOf(user.name()), user.name());
   }
 
   /**
@@ -64,7 +66,8 @@ public final class FieldManagedStore implements StoreApi {
   }
 
   private WriteOptions managed(WriteOptions o) {
-    return o.fieldManager() == null ? o.withFieldManager(manager) : o;
+    WriteOptions m = o.fieldManager() == null && manager != null ? o.withFieldManager(manager) : o;
+    return m.user() == null && user != null ? m.withUser(user) : m;
   }
 
   @Override
@@ -100,6 +103,6 @@ public final class FieldManagedStore implements StoreApi {
 
   @Override
   public Future<ObjectNode> delete(ResourceType t, String namespace, String name, WriteOptions o) {
-    return store.delete(t, namespace, name, o);
+    return store.delete(t, namespace, name, o.user() == null && user != null ? o.withUser(user) : o);
   }
 }

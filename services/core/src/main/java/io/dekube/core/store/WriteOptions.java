@@ -7,7 +7,7 @@ import io.dekube.core.model.Json;
 /**
  * Preconditions and options of one write, as the request envelope carries them
  * ({@code preconditions}: uid, resourceVersion; {@code options}: dryRun, fieldManager, force,
- * propagationPolicy, gracePeriodSeconds, fieldValidation, subresource, serverFields, apiVersion). Immutable; build with
+ * propagationPolicy, gracePeriodSeconds, fieldValidation, subresource, serverFields, apiVersion, user). Immutable; build with
  * {@link #none()} and the {@code with...} methods.
  *
  * @param uid                precondition: the current object's uid must be this (null: any)
@@ -26,13 +26,16 @@ import io.dekube.core.model.Json;
  *                           (the body is in the storage version all the same): that version's subresources, schema
  *                           and managedFields {@code apiVersion} apply, as kube-apiserver's handler of that version
  *                           has them; null for the storage version
+ * @param user               the name of the user the write is made for (the apiserver's authenticated, or impersonated,
+ *                           user; a component's own identity), for the writer's admission plugins that exempt users
+ *                           (PodSecurity's {@code usernames}); null when unknown
  */
 public record WriteOptions(String uid, String resourceVersion, boolean dryRun, String fieldManager, Boolean force,
                            String propagationPolicy, Long gracePeriodSeconds, String fieldValidation,
-                           String subresource, CreateFields serverFields, String apiVersion) {
+                           String subresource, CreateFields serverFields, String apiVersion, String user) {
 
   private static final WriteOptions NONE = new WriteOptions(null, null, false, null, null, null, null, null, null,
-      null, null);
+      null, null, null);
 
   /** No preconditions, no options. */
   public static WriteOptions none() {
@@ -41,57 +44,62 @@ public record WriteOptions(String uid, String resourceVersion, boolean dryRun, S
 
   public WriteOptions withUid(String v) {
     return new WriteOptions(v, resourceVersion, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, subresource, serverFields, apiVersion);
+        fieldValidation, subresource, serverFields, apiVersion, user);
   }
 
   public WriteOptions withResourceVersion(String v) {
     return new WriteOptions(uid, v, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, subresource, serverFields, apiVersion);
+        fieldValidation, subresource, serverFields, apiVersion, user);
   }
 
   public WriteOptions withDryRun(boolean v) {
     return new WriteOptions(uid, resourceVersion, v, fieldManager, force, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, subresource, serverFields, apiVersion);
+        fieldValidation, subresource, serverFields, apiVersion, user);
   }
 
   public WriteOptions withFieldManager(String v) {
     return new WriteOptions(uid, resourceVersion, dryRun, v, force, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, subresource, serverFields, apiVersion);
+        fieldValidation, subresource, serverFields, apiVersion, user);
   }
 
   public WriteOptions withForce(Boolean v) {
     return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, v, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, subresource, serverFields, apiVersion);
+        fieldValidation, subresource, serverFields, apiVersion, user);
   }
 
   public WriteOptions withPropagationPolicy(String v) {
     return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, v, gracePeriodSeconds,
-        fieldValidation, subresource, serverFields, apiVersion);
+        fieldValidation, subresource, serverFields, apiVersion, user);
   }
 
   public WriteOptions withGracePeriodSeconds(Long v) {
     return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, propagationPolicy, v,
-        fieldValidation, subresource, serverFields, apiVersion);
+        fieldValidation, subresource, serverFields, apiVersion, user);
   }
 
   public WriteOptions withFieldValidation(String v) {
     return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
-        v, subresource, serverFields, apiVersion);
+        v, subresource, serverFields, apiVersion, user);
   }
 
   public WriteOptions withSubresource(String v) {
     return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, v, serverFields, apiVersion);
+        fieldValidation, v, serverFields, apiVersion, user);
   }
 
   public WriteOptions withServerFields(CreateFields v) {
     return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, subresource, v, apiVersion);
+        fieldValidation, subresource, v, apiVersion, user);
   }
 
   public WriteOptions withApiVersion(String v) {
     return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
-        fieldValidation, subresource, serverFields, v);
+        fieldValidation, subresource, serverFields, v, user);
+  }
+
+  public WriteOptions withUser(String v) {
+    return new WriteOptions(uid, resourceVersion, dryRun, fieldManager, force, propagationPolicy, gracePeriodSeconds,
+        fieldValidation, subresource, serverFields, apiVersion, v);
   }
 
   /** The envelope's {@code preconditions} object (empty when there are none). */
@@ -126,6 +134,7 @@ public record WriteOptions(String uid, String resourceVersion, boolean dryRun, S
       n.set("serverFields", serverFields.toJson());
     }
     putIfSet(n, "apiVersion", apiVersion);
+    putIfSet(n, "user", user);
     return n;
   }
 
@@ -140,7 +149,7 @@ public record WriteOptions(String uid, String resourceVersion, boolean dryRun, S
         text(o, "fieldManager"), o.hasNonNull("force") ? o.get("force").asBoolean() : null,
         text(o, "propagationPolicy"), o.hasNonNull("gracePeriodSeconds") ? o.get("gracePeriodSeconds").asLong() : null,
         text(o, "fieldValidation"), text(o, "subresource"), CreateFields.fromJson(o.get("serverFields")),
-        text(o, "apiVersion"));
+        text(o, "apiVersion"), text(o, "user"));
   }
 
   private static boolean isDryRun(JsonNode d) {

@@ -13,7 +13,7 @@ class WriteOptionsTest {
   void roundTripsThroughTheEnvelope() {
     WriteOptions o = WriteOptions.none().withUid("u1").withResourceVersion("42").withDryRun(true)
         .withFieldManager("kubectl").withForce(true).withPropagationPolicy("Foreground").withGracePeriodSeconds(5L)
-        .withFieldValidation("Strict").withSubresource("status");
+        .withFieldValidation("Strict").withSubresource("status").withApiVersion("v1beta1").withUser("alice");
     assertEquals(o, WriteOptions.fromJson(o.preconditionsJson(), o.optionsJson()));
   }
 

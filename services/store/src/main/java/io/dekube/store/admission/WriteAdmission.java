@@ -49,6 +49,14 @@ public interface WriteAdmission {
     return this;
   }
 
+  /**
+   * This admission for a write made for the user {@code username} (null: unknown): what exempts users (PodSecurity's
+   * {@code usernames}) leaves its checks out. This admission itself by default.
+   */
+  default WriteAdmission forUser(String username) {
+    return this;
+  }
+
   /** This admission, then {@code next} on its result (and so their defaults). */
   default WriteAdmission andThen(WriteAdmission next) {
     WriteAdmission first = this;
@@ -73,6 +81,13 @@ public interface WriteAdmission {
       public WriteAdmission inVersion(String apiVersion) {
         WriteAdmission a = first.inVersion(apiVersion);
         WriteAdmission b = next.inVersion(apiVersion);
+        return a == first && b == next ? this : a.andThen(b);
+      }
+
+      @Override
+      public WriteAdmission forUser(String username) {
+        WriteAdmission a = first.forUser(username);
+        WriteAdmission b = next.forUser(username);
         return a == first && b == next ? this : a.andThen(b);
       }
     };

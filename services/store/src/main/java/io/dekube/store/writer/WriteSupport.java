@@ -50,7 +50,8 @@ final class WriteSupport {
     ResourceType type = req.type();
     WriteAdmission chain = req.options().apiVersion() == null ? admission
         : admission.inVersion(req.options().apiVersion());
-    return validating.admit(type, verb, chain.admit(type, verb, obj, admitOld), stored);
+    String user = req.options().user();
+    return validating.forUser(user).admit(type, verb, chain.forUser(user).admit(type, verb, obj, admitOld), stored);
   }
 
   /**

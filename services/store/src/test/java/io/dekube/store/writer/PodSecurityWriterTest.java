@@ -9,6 +9,7 @@ import io.dekube.core.model.Json;
 import io.dekube.core.store.WriteOptions;
 import io.dekube.store.admission.CustomResourceAdmission;
 import io.dekube.store.admission.podsecurity.PodSecurityAdmission;
+import io.dekube.store.admission.podsecurity.PodSecurityConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,27 @@ class PodSecurityWriterTest {
     assertEquals(403, store.run(store.req(Verb.CREATE, "pods", "psa", null, pod)).code());
     ((ObjectNode) pod.get("metadata")).put("namespace", "other");
     assertEquals(201, store.run(store.req(Verb.CREATE, "pods", "other", null, pod)).code());
+  }
+
+  /**
+   * kube's {@code exemptions.usernames}: a write made for an exempt user (the request's {@code user}: the apiserver's
+   * authenticated user, a component's own) passes unchecked; another user's, or one that names none, does not.
+   */
+  @Test
+  void aPodOfAnExemptUserPassesAndAnothersDoesNot() {
+    PodSecurityConfig exempting = new PodSecurityConfig(PodSecurityConfig.DEFAULT.defaults(),
+        java.util.Set.of("system:serviceaccount:kube-system:replicaset-controller"), java.util.Set.of(),
+        java.util.Set.of());
+    TestStore exempt = new TestStore(CustomResourceAdmission.chain(TestStore.REGISTRY),
+        new PodSecurityAdmission(Map.of("psa", BASELINE)::get, exempting));
+    ObjectNode pod = yaml("{metadata: {name: r, namespace: psa}, spec: {containers: [{name: web, image: nginx,"
+        + " securityContext: {privileged: true}}]}}");
+    assertEquals(403, exempt.run(exempt.req(Verb.CREATE, "pods", "psa", null, pod,
+        WriteOptions.none().withUser("alice"))).code());
+    assertEquals(403, exempt.run(exempt.req(Verb.CREATE, "pods", "psa", null, pod)).code());
+    ReplyEnvelope created = exempt.run(exempt.req(Verb.CREATE, "pods", "psa", null, pod,
+        WriteOptions.none().withUser("system:serviceaccount:kube-system:replicaset-controller")));
+    assertEquals(201, created.code(), () -> String.valueOf(created.status()));
   }
 
   /**

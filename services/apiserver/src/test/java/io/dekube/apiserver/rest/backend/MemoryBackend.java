@@ -49,6 +49,7 @@ public final class MemoryBackend implements ObjectStore {
 
   @Override
   public synchronized Future<ObjectNode> create(ResourceType t, String namespace, ObjectNode obj, WriteOptions o) {
+    lastCreate = o;
     return attempt(() -> cache(t).create(t, obj.deepCopy(), o));
   }
 
@@ -63,6 +64,12 @@ public final class MemoryBackend implements ObjectStore {
   }
 
   private volatile WriteOptions lastPatch;
+  private volatile WriteOptions lastCreate;
+
+  /** The options of the last create (the request's user, field manager...), or null. */
+  public WriteOptions lastCreate() {
+    return lastCreate;
+  }
 
   /** The options of the last patch (the writer's field manager, subresource...), or null. */
   public WriteOptions lastPatch() {

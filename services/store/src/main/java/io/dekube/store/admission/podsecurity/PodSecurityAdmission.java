@@ -15,8 +15,8 @@ import java.util.function.Function;
  * kube-apiserver's {@code PodSecurity} admission plugin, the part that refuses writes, run by the writer
  * so that every pod write passes it (the apiserver's, the controllers' and the kubelets' alike), under the
  * {@link PodSecurityConfig} of {@code --admission-control-config-file} (the level of unlabelled namespaces;
- * pods of exempt namespaces and runtime classes pass unchecked; exempt usernames are not honoured here, as the
- * writer's requests do not carry their user):
+ * pods of exempt namespaces and runtime classes pass unchecked, and so do the writes of exempt usernames, which the
+ * requests carry ({@code WriteOptions.user}: the apiserver's authenticated or impersonated user, a component's own)):
  * <ul>
  *   <li>a pod create, and a pod update that changes what kube counts as significant (an image, the
  *   number of containers, an ephemeral container, the seccomp annotations), in a namespace whose
@@ -37,6 +37,7 @@ public final class PodSecurityAdmission implements WriteAdmission {
 
   private final Function<String, ? extends JsonNode> namespaces;
   private final PodSecurityConfig config;
+  private final boolean exemptUser;
 
   /** @param namespaces a namespace by name, or null (the informer's cache) */
   public PodSecurityAdmission(Function<String, ? extends JsonNode> namespaces) {
@@ -48,8 +49,20 @@ public final class PodSecurityAdmission implements WriteAdmission {
    * @param config     the defaults of unlabelled namespaces and the exemptions ({@code --admission-control-config-file})
    */
   public PodSecurityAdmission(Function<String, ? extends JsonNode> namespaces, PodSecurityConfig config) {
+    this(namespaces, config, false);
+  }
+
+  private PodSecurityAdmission(Function<String, ? extends JsonNode> namespaces, PodSecurityConfig config,
+                               boolean exemptUser) {
     this.namespaces = namespaces;
     this.config = config;
+    this.exemptUser = exemptUser;
+  }
+
+  /** For a write of an exempt user (kube's {@code exemptions.usernames}): pods pass unchecked. */
+  @Override
+  public WriteAdmission forUser(String username) {
+    return config.exemptUser(username) ? new PodSecurityAdmission(namespaces, config, true) : this;
   }
 
   @Override
@@ -58,6 +71,9 @@ public final class PodSecurityAdmission implements WriteAdmission {
       return obj;
     }
     if (PodTemplates.isPod(type)) {
+      if (exemptUser) {
+        return obj;
+      }
       if (verb == Verb.CREATE || old == null || PodUpdates.significant(obj, old)) {
         enforce(type, obj);
       }

@@ -21,8 +21,7 @@ import java.util.Set;
  * exempt. Immutable.
  *
  * @param defaults       each mode's level and version where its labels are absent
- * @param usernames      exempt users (dekube: the writer does not know the requesting user, so this is parsed
- *                       and validated, but only the apiserver's warnings and audit annotations honour it)
+ * @param usernames      exempt users (the writer knows them from the requests' {@code user})
  * @param runtimeClasses exempt runtime class names
  * @param namespaces     exempt namespaces
  */
@@ -46,6 +45,11 @@ public record PodSecurityConfig(NamespacePolicy defaults, Set<String> usernames,
     usernames = Set.copyOf(usernames);
     runtimeClasses = Set.copyOf(runtimeClasses);
     namespaces = Set.copyOf(namespaces);
+  }
+
+  /** Whether requests of the user {@code username} are exempt (null: an unknown user is not). */
+  public boolean exemptUser(String username) {
+    return username != null && usernames.contains(username);
   }
 
   /** Whether pods in {@code namespace} are exempt. */
