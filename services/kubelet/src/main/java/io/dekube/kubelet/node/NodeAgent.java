@@ -141,7 +141,8 @@ public final class NodeAgent {
 
   private void postStatusIfDue() {
     ObjectNode node = current.get();
-    if (!Instant.now().isBefore(lastPosted.plus(config.statusInterval())) || NodeObjects.allocatableBehind(node)) {
+    if (!Instant.now().isBefore(lastPosted.plus(config.statusInterval())) || NodeObjects.allocatableBehind(node)
+        || NodeObjects.imagesBehind(node, events.pulledImages())) {
       postStatus();
     }
   }
@@ -164,6 +165,7 @@ public final class NodeAgent {
     lastPosted = now;
     ObjectNode before = current.get();
     ObjectNode status = NodeObjects.status(config, port, now, bootId, before, pressure.get());
+    NodeObjects.putImages(status, events.pulledImages());
     patch.set("status", status);
     if (withEvents && before != null) {
       for (String reason : NodeObjects.conditionEvents(before.path("status"), status)) {

@@ -9,9 +9,15 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import io.dekube.kubelet.runtime.ImageRef;
+import io.dekube.kubelet.runtime.JvmRuntime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -116,6 +122,53 @@ public final class NodeObjects {
         .put("kubeProxyVersion", KubeletConfig.KUBELET_VERSION).put("operatingSystem", "linux")
         .put("architecture", arch());
     return s;
+  }
+
+  /** Adds the node's {@code images} ({@link #images}) to a status; left out when there are none. */
+  public static void putImages(ObjectNode status, List<String> pulled) {
+    ArrayNode images = images(pulled);
+    if (!images.isEmpty()) {
+      status.set("images", images);
+    }
+  }
+
+  /** kube's {@code --node-status-max-images} default: the status lists the 50 largest images. */
+  static final int MAX_IMAGES = 50;
+  /** kube's {@code MaxNamesPerImageInNodeStatus}. */
+  static final int MAX_NAMES = 5;
+
+  /**
+   * The node's {@code status.images} as kube's kubelet sets them (its {@code Images} setter): one entry per image
+   * the node pulled — its digest reference, then its tag references, at most 5 names — with {@code sizeBytes}, the
+   * largest first (ties by id, descending, as the image manager sorts them), at most 50. dekube's jvm images are
+   * built in and weigh nothing, as their {@code Pulled} events say ({@code Image size: 0 bytes}), so their size is 0;
+   * an image the runtime does not know is not listed.
+   */
+  public static ArrayNode images(List<String> pulled) {
+    Map<String, TreeSet<String>> tags = new TreeMap<>(Comparator.reverseOrder());
+    for (String image : pulled) {
+      String id = JvmRuntime.imageId(image);
+      if (id != null) {
+        tags.computeIfAbsent(id, k -> new TreeSet<>()).add(ImageRef.normalized(image));
+      }
+    }
+    ArrayNode out = Json.MAPPER.createArrayNode();
+    tags.entrySet().stream().limit(MAX_IMAGES).forEach(e -> {
+      List<String> names = new ArrayList<>();
+      names.add(e.getKey());
+      names.addAll(e.getValue());
+      ObjectNode entry = out.addObject();
+      ArrayNode n = entry.putArray("names");
+      names.stream().limit(MAX_NAMES).forEach(n::add);
+      entry.put("sizeBytes", 0);
+    });
+    return out;
+  }
+
+  /** Whether the Node as last seen lacks images this kubelet now has: a status update is due. */
+  public static boolean imagesBehind(JsonNode node, List<String> pulled) {
+    ArrayNode want = images(pulled);
+    return node != null && !want.isEmpty() && !want.equals(node.path("status").path("images"));
   }
 
   /**

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -82,5 +83,10 @@ public final class PodEvents {
 
   public synchronized void pulled(String image) {
     pulled.add(image);
+  }
+
+  /** The images this node pulled, as the pods named them (the node status' {@code images}). */
+  public synchronized List<String> pulledImages() {
+    return List.copyOf(pulled);
   }
 }

@@ -40,17 +40,25 @@ public final class JvmRuntime implements ContainerRuntime {
         : Future.failedFuture(new ContainerStartException("ErrImagePull", BuiltInImages.pullError(image)));
   }
 
+  /**
+   * containerd's image id of a built-in image: the repository with its registry and a digest of its name and tag
+   * ({@code docker.io/library/nginx@sha256:...}); null when the image is not built in.
+   */
+  public static String imageId(String image) {
+    return BuiltInImages.resolve(image).map(r -> {
+      String digest = UUID.nameUUIDFromBytes((r.repository() + ":" + r.tag()).getBytes(StandardCharsets.UTF_8))
+          .toString().replace("-", "");
+      return ImageRef.repository(image) + "@sha256:" + digest + digest;
+    }).orElse(null);
+  }
+
   @Override
   public Future<RunningContainer> start(ContainerSpec spec) {
     BuiltInImages.Resolved image = BuiltInImages.resolve(spec.image()).orElse(null);
     if (image == null) {
       return Future.failedFuture(new ContainerStartException("ErrImagePull", BuiltInImages.pullError(spec.image())));
     }
-    String digest = UUID.nameUUIDFromBytes((image.repository() + ":" + image.tag()).getBytes(StandardCharsets.UTF_8))
-        .toString().replace("-", "");
-    // containerd's image id: the repository with its registry (docker.io/library/nginx@sha256:...)
-    JvmContainer c = new JvmContainer(vertx, spec, ImageRef.repository(spec.image()) + "@sha256:" + digest + digest,
-        traffic);
+    JvmContainer c = new JvmContainer(vertx, spec, imageId(spec.image()), traffic);
     return vertx.executeBlocking(() -> {
       Path layer = NodeFiles.freshLayer(spec.rootDir());
       TerminationMessage.prepare(spec);

@@ -110,4 +110,33 @@ class NodeObjectsTest {
     return String.join(" ", c.path("type").asText(), c.path("status").asText(), c.path("reason").asText(),
         c.path("message").asText(), c.path("lastTransitionTime").asText());
   }
+
+  @Test
+  void imagesThePodsPulledAreListedAsKubesKubeletListsThem() throws Exception {
+    ObjectNode status = (ObjectNode) NodeObjects.status(config, 10250, Instant.EPOCH, "boot", null);
+    NodeObjects.putImages(status, java.util.List.of("nginx", "redis:7", "no-such/image:1"));
+    JsonNode images = status.path("images");
+    assertEquals(2, images.size(), images.toString());
+    for (JsonNode i : images) {
+      assertEquals(0, i.path("sizeBytes").asLong(), "built-in images weigh nothing, as their Pulled events say");
+      assertTrue(i.path("names").get(0).asText().matches("docker\\.io/library/(nginx|redis)@sha256:[0-9a-f]{64}"), i.toString());
+    }
+    JsonNode nginx = images.get(0).path("names").get(0).asText().contains("nginx") ? images.get(0) : images.get(1);
+    assertEquals("docker.io/library/nginx:latest", nginx.path("names").get(1).asText());
+    assertTrue(statusOver(null).path("images").isMissingNode(), "no image pulled: no images");
+    ObjectNode seen = (ObjectNode) Json.MAPPER.readTree("{\"status\":{}}");
+    assertTrue(NodeObjects.imagesBehind(seen, java.util.List.of("nginx")));
+    ((ObjectNode) seen.get("status")).set("images", NodeObjects.images(java.util.List.of("nginx")));
+    assertFalse(NodeObjects.imagesBehind(seen, java.util.List.of("nginx")));
+  }
+
+  @Test
+  void atMostFiftyImages() {
+    java.util.List<String> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      many.add("nginx:1." + i);
+    }
+    // the jvm runtime resolves any nginx tag; each tag is its own image
+    assertEquals(50, NodeObjects.images(many).size());
+  }
 }
