@@ -33,10 +33,11 @@ final class ProfileBuilder {
       new PluginSet.Named("NodeUnschedulable", 0), new PluginSet.Named("NodeName", 0),
       new PluginSet.Named("TaintToleration", 3), new PluginSet.Named("NodeAffinity", 2),
       new PluginSet.Named("NodePorts", 0), new PluginSet.Named("NodeResourcesFit", 1),
-      new PluginSet.Named("VolumeBinding", 0),
+      new PluginSet.Named("VolumeRestrictions", 0), new PluginSet.Named("VolumeBinding", 0),
+      new PluginSet.Named("VolumeZone", 0),
       new PluginSet.Named("PodTopologySpread", 2), new PluginSet.Named("InterPodAffinity", 2),
       new PluginSet.Named("DefaultPreemption", 0), new PluginSet.Named("NodeResourcesBalancedAllocation", 1),
-      new PluginSet.Named("DefaultBinder", 0));
+      new PluginSet.Named("ImageLocality", 1), new PluginSet.Named("DefaultBinder", 0));
 
   static final List<String> POINTS = List.of("preFilter", "filter", "postFilter", "preScore", "score", "reserve",
       "permit", "preBind", "bind");

@@ -1,6 +1,9 @@
 package io.dekube.scheduler.plugins;
 
+import io.dekube.scheduler.plugins.imagelocality.ImageLocality;
 import io.dekube.scheduler.plugins.volumebinding.VolumeBinding;
+import io.dekube.scheduler.plugins.volumerestrictions.VolumeRestrictions;
+import io.dekube.scheduler.plugins.volumezone.VolumeZone;
 
 import io.dekube.scheduler.api.Handle;
 import io.dekube.scheduler.api.Plugin;
@@ -44,7 +47,10 @@ public final class Registry {
     put(m, TaintToleration.NAME, (a, h) -> new TaintToleration());
     put(m, InterPodAffinity.NAME, InterPodAffinity::new);
     put(m, PodTopologySpread.NAME, PodTopologySpread::new);
+    put(m, VolumeRestrictions.NAME, (a, h) -> new VolumeRestrictions(h));
     put(m, VolumeBinding.NAME, (a, h) -> new VolumeBinding(h));
+    put(m, VolumeZone.NAME, (a, h) -> new VolumeZone(h));
+    put(m, ImageLocality.NAME, (a, h) -> new ImageLocality(h));
     put(m, DefaultPreemption.NAME, (a, h) -> new DefaultPreemption(h));
     put(m, DefaultBinder.NAME, (a, h) -> new DefaultBinder(h));
     return new Registry(m);
