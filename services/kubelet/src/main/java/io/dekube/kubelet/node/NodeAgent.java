@@ -139,10 +139,15 @@ public final class NodeAgent {
     return store.patch(NODES, "", config.nodeName(), Patches.MERGE, patch, WriteOptions.none());
   }
 
+  /** The images to report: the jvm runtime's pulls (simulated nodes report none, as kwok's; process runs commands). */
+  private java.util.List<String> images() {
+    return "jvm".equals(config.runtime()) ? events.pulledImages() : java.util.List.of();
+  }
+
   private void postStatusIfDue() {
     ObjectNode node = current.get();
     if (!Instant.now().isBefore(lastPosted.plus(config.statusInterval())) || NodeObjects.allocatableBehind(node)
-        || NodeObjects.imagesBehind(node, events.pulledImages())) {
+        || NodeObjects.imagesBehind(node, images())) {
       postStatus();
     }
   }
@@ -165,7 +170,7 @@ public final class NodeAgent {
     lastPosted = now;
     ObjectNode before = current.get();
     ObjectNode status = NodeObjects.status(config, port, now, bootId, before, pressure.get());
-    NodeObjects.putImages(status, events.pulledImages());
+    NodeObjects.putImages(status, images());
     patch.set("status", status);
     if (withEvents && before != null) {
       for (String reason : NodeObjects.conditionEvents(before.path("status"), status)) {
