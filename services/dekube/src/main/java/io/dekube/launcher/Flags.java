@@ -22,14 +22,16 @@ public final class Flags {
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
   private final Map<String, String> values;
+  private final Map<String, List<String>> occurrences;
 
-  private Flags(Map<String, String> values) {
+  private Flags(Map<String, String> values, Map<String, List<String>> occurrences) {
     this.values = values;
+    this.occurrences = occurrences;
   }
 
   /** No flags given: every getter answers its default. */
   public static Flags none() {
-    return new Flags(Map.of());
+    return new Flags(Map.of(), Map.of());
   }
 
   /**
@@ -58,6 +60,7 @@ public final class Flags {
     known.forEach(f -> byName.put(f.name(), f));
     Deque<String> rest = new ArrayDeque<>(args);
     Map<String, String> values = new LinkedHashMap<>();
+    Map<String, List<String>> occurrences = new LinkedHashMap<>();
     while (!rest.isEmpty()) {
       String token = rest.poll();
       int eq = token.indexOf('=');
@@ -79,8 +82,17 @@ public final class Flags {
       }
       String before = values.get(name);
       values.put(name, flag.repeatable() && before != null && !before.isEmpty() ? before + "," + value : value);
+      occurrences.computeIfAbsent(name, n -> new java.util.ArrayList<>()).add(value);
     }
-    return new Flags(values);
+    return new Flags(values, occurrences);
+  }
+
+  /**
+   * Each value given for a flag, in order, as given (pflag's string array: {@code --x a,b --x c} is {@code [a,b, c]},
+   * commas kept); empty when it was not given.
+   */
+  public List<String> occurrences(String name) {
+    return occurrences.getOrDefault(name, List.of());
   }
 
   /** The raw value, if given. */

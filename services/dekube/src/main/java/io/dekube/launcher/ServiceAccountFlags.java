@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * kube-apiserver's service account token flags, read as pflag reads them: {@code --service-account-issuer}
- * may be repeated (the first issues, all are accepted; unlike pflag's string array, a comma also
- * separates issuers here), {@code --api-audiences} a string slice (commas or repeats), the
+ * a string array (repeated: the first issues, all are accepted; a comma is part of a value, as in kube, whose URL
+ * check then refuses it), {@code --api-audiences} a string slice (commas or repeats), the
  * expirations Go durations and a bool. The apiserver checks and serves
  * with them; since dekube's kubelet signs its pods' projected tokens itself rather than asking the
  * TokenRequest API, it takes them too ({@code up} hands it the apiserver's; a standalone
@@ -34,7 +34,7 @@ final class ServiceAccountFlags {
   static IssuerOptions options(Flags f) {
     Duration max = AuditFlags.duration(f, "--service-account-max-token-expiration", Duration.ZERO);
     boolean extend = AuditFlags.bool(f, "--service-account-extend-token-expiration", true);
-    return IssuerOptions.of(list(f, "--service-account-issuer"), list(f, "--api-audiences"), max, extend,
+    return IssuerOptions.of(f.occurrences("--service-account-issuer"), list(f, "--api-audiences"), max, extend,
         f.string("--service-account-jwks-uri", ""));
   }
 

@@ -41,6 +41,9 @@ class ServiceAccountFlagsTest {
     assertEquals("https://keys.example/jwks", o.jwksUri());
     assertEquals(List.of("api", "vault", "other"), options("--api-audiences", "api,vault", "--api-audiences", "other")
         .apiAudiences());
+    // the issuers are a string array, as pflag's: a comma is part of one issuer (Go's url.Parse takes it, so kube does)
+    assertEquals(List.of("https://a.example,https://b.example"),
+        options("--service-account-issuer", "https://a.example,https://b.example").issuers());
   }
 
   @Test
