@@ -45,14 +45,19 @@ class MetricsEndpointTest {
     }
     MetricsEndpoint endpoint = new MetricsEndpoint();
     await(endpoint.start(vertx, List.of(host), port, "iptables"));
-    assertEquals("200 iptables", await(vertx.createHttpClient().request(HttpMethod.GET, port, host, "/proxyMode")
-        .compose(req -> req.send()).compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b))));
+    assertEquals("200 iptables", await(get(host, port, "/proxyMode")));
     await(endpoint.close());
   }
 
   private Future<String> get(String host, String path) {
-    return vertx.createHttpClient().request(HttpMethod.GET, MetricsEndpoint.PORT, host, path)
-        .compose(req -> req.send()).compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b));
+    return get(host, MetricsEndpoint.PORT, path);
+  }
+
+  /** The status and body; the client is closed when the answer is in (Vert.x closes an unreferenced one). */
+  private Future<String> get(String host, int port, String path) {
+    io.vertx.core.http.HttpClient client = vertx.createHttpClient();
+    return client.request(HttpMethod.GET, port, host, path).compose(req -> req.send())
+        .compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b)).eventually(client::close);
   }
 
   private static <T> T await(Future<T> f) throws Exception {
