@@ -81,6 +81,16 @@ final class ClusterHandle implements ProfileHandle {
   }
 
   @Override
+  public String provisioner(String storageClass) {
+    return volumes == null ? null : volumes.provisioner(storageClass);
+  }
+
+  @Override
+  public Map<String, Integer> csiVolumeLimits(String nodeName) {
+    return volumes == null ? Map.of() : volumes.csiVolumeLimits(nodeName);
+  }
+
+  @Override
   public CompletionStage<Void> annotateClaim(String namespace, String name, String key, String value) {
     return stage(volumes.annotate(namespace, name, key, value));
   }

@@ -27,6 +27,8 @@ final class VolumeObjects {
   private final ResourceType claimType;
   private final ResourceType volumeType;
   private final ResourceType classType;
+  private final ResourceType csiNodeType;
+  private volatile ObjectCache csiNodes;
   private volatile ObjectCache claims;
   private volatile ObjectCache volumes;
   private volatile ObjectCache classes;
@@ -36,6 +38,7 @@ final class VolumeObjects {
     this.claimType = registry.byResourceName("persistentvolumeclaims").orElse(null);
     this.volumeType = registry.byResourceName("persistentvolumes").orElse(null);
     this.classType = registry.byResourceName("storageclasses.storage.k8s.io").orElse(null);
+    this.csiNodeType = registry.byResourceName("csinodes.storage.k8s.io").orElse(null);
   }
 
   /** Starts the informers; the claims' and volumes' caches, to follow their changes. */
@@ -46,7 +49,9 @@ final class VolumeObjects {
     claims = caches.apply(claimType);
     volumes = caches.apply(volumeType);
     classes = caches.apply(classType);
-    return Future.all(started(claims), started(volumes), started(classes)).map(v -> java.util.List.of(claims, volumes));
+    csiNodes = csiNodeType == null ? null : caches.apply(csiNodeType);
+    return Future.all(started(claims), started(volumes), started(classes), started(csiNodes))
+        .map(v -> java.util.List.of(claims, volumes));
   }
 
   private static Future<Void> started(ObjectCache c) {
@@ -66,6 +71,25 @@ final class VolumeObjects {
   String bindingMode(String className) {
     ObjectNode o = classes == null || className.isEmpty() ? null : classes.get(new ObjectKey("", className));
     return o == null ? null : o.path("volumeBindingMode").asText("Immediate");
+  }
+
+  String provisioner(String className) {
+    ObjectNode o = classes == null || className.isEmpty() ? null : classes.get(new ObjectKey("", className));
+    return o == null ? null : o.path("provisioner").asText("");
+  }
+
+  /** The drivers of a node's CSINode with an allocatable count (NodeVolumeLimits), by name. */
+  java.util.Map<String, Integer> csiVolumeLimits(String nodeName) {
+    ObjectNode o = csiNodes == null ? null : csiNodes.get(new ObjectKey("", nodeName));
+    java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+    if (o != null) {
+      for (com.fasterxml.jackson.databind.JsonNode d : o.path("spec").path("drivers")) {
+        if (d.path("allocatable").path("count").isNumber()) {
+          out.put(d.path("name").asText(), d.path("allocatable").path("count").asInt());
+        }
+      }
+    }
+    return out;
   }
 
   Future<Void> annotate(String namespace, String name, String key, String value) {

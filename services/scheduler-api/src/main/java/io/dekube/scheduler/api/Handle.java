@@ -50,6 +50,19 @@ public interface Handle {
     return null;
   }
 
+  /** The {@code provisioner} of a StorageClass, null when the class is unknown. */
+  default String provisioner(String storageClass) {
+    return null;
+  }
+
+  /**
+   * The CSI volume limits of a node: each driver of its {@code CSINode} with an {@code allocatable.count}, by driver
+   * name (kube's CSINode lister); empty when the node has no CSINode. Thread-safe.
+   */
+  default Map<String, Integer> csiVolumeLimits(String nodeName) {
+    return Map.of();
+  }
+
   /** Sets an annotation of a PersistentVolumeClaim (VolumeBinding's {@code volume.kubernetes.io/selected-node}). */
   default CompletionStage<Void> annotateClaim(String namespace, String name, String key, String value) {
     return java.util.concurrent.CompletableFuture.completedFuture(null);

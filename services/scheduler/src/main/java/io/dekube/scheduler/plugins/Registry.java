@@ -1,6 +1,7 @@
 package io.dekube.scheduler.plugins;
 
 import io.dekube.scheduler.plugins.imagelocality.ImageLocality;
+import io.dekube.scheduler.plugins.nodevolumelimits.CsiLimits;
 import io.dekube.scheduler.plugins.volumebinding.VolumeBinding;
 import io.dekube.scheduler.plugins.volumerestrictions.VolumeRestrictions;
 import io.dekube.scheduler.plugins.volumezone.VolumeZone;
@@ -48,6 +49,7 @@ public final class Registry {
     put(m, InterPodAffinity.NAME, InterPodAffinity::new);
     put(m, PodTopologySpread.NAME, PodTopologySpread::new);
     put(m, VolumeRestrictions.NAME, (a, h) -> new VolumeRestrictions(h));
+    put(m, CsiLimits.NAME, (a, h) -> new CsiLimits(h));
     put(m, VolumeBinding.NAME, (a, h) -> new VolumeBinding(h));
     put(m, VolumeZone.NAME, (a, h) -> new VolumeZone(h));
     put(m, ImageLocality.NAME, (a, h) -> new ImageLocality(h));

@@ -48,7 +48,7 @@ class SchedulerConfigurationTest {
     assertEquals("default-scheduler", ps.get(0).schedulerName());
     String d = ps.get(0).describe();
     assertTrue(d.contains("filter=[NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts, "
-        + "NodeResourcesFit, VolumeRestrictions, VolumeBinding, VolumeZone, PodTopologySpread, InterPodAffinity]"), d);
+        + "NodeResourcesFit, VolumeRestrictions, NodeVolumeLimits, VolumeBinding, VolumeZone, PodTopologySpread, InterPodAffinity]"), d);
     assertTrue(d.contains("score=[TaintToleration*3, NodeAffinity*2, NodeResourcesFit*1, PodTopologySpread*2, "
         + "InterPodAffinity*2, NodeResourcesBalancedAllocation*1, ImageLocality*1]"), d);
     assertTrue(d.contains("postFilter=[DefaultPreemption]") && d.contains("bind=[DefaultBinder]"), d);

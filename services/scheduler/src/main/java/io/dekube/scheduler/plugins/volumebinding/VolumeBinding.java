@@ -12,6 +12,7 @@ import io.dekube.scheduler.api.PreBindPlugin;
 import io.dekube.scheduler.api.PreFilterPlugin;
 import io.dekube.scheduler.api.QueueingHint;
 import io.dekube.scheduler.api.Status;
+import io.dekube.scheduler.plugins.helper.ClaimClass;
 import io.dekube.scheduler.plugins.helper.Selectors;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -107,7 +108,7 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBi
           return Status.unresolvable(NO_VOLUME);
         }
         bound.add(pv);
-      } else if ("WaitForFirstConsumer".equals(handle.volumeBindingMode(className(c)))) {
+      } else if ("WaitForFirstConsumer".equals(handle.volumeBindingMode(ClaimClass.of(c)))) {
         delayed.add(c);
       } else {
         return Status.unresolvable(UNBOUND_IMMEDIATE);
@@ -153,13 +154,5 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBi
   /** The claims a pod's volumes use (generic ephemeral volumes' too), in order. */
   static List<String> claimNames(Pod pod) {
     return PodClaims.of(pod).stream().map(PodClaims.Claim::claimName).toList();
-  }
-
-  private static String className(PersistentVolumeClaim c) {
-    String name = c.getSpec() == null ? null : c.getSpec().getStorageClassName();
-    if (name == null && c.getMetadata().getAnnotations() != null) {
-      name = c.getMetadata().getAnnotations().get("volume.beta.kubernetes.io/storage-class");
-    }
-    return name == null ? "" : name;
   }
 }

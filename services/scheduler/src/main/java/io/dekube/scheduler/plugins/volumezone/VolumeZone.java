@@ -9,6 +9,7 @@ import io.dekube.scheduler.api.Handle;
 import io.dekube.scheduler.api.NodeInfo;
 import io.dekube.scheduler.api.PreFilterPlugin;
 import io.dekube.scheduler.api.Status;
+import io.dekube.scheduler.plugins.helper.ClaimClass;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -100,7 +101,7 @@ public final class VolumeZone implements PreFilterPlugin, FilterPlugin, EnqueueE
       }
       String pvName = claim.getSpec() == null ? null : claim.getSpec().getVolumeName();
       if (pvName == null || pvName.isEmpty()) {
-        String className = storageClass(claim);
+        String className = ClaimClass.of(claim);
         if (className.isEmpty()) {
           return Status.unresolvable("PersistentVolumeClaim had no pv name and storageClass name");
         }
@@ -129,16 +130,6 @@ public final class VolumeZone implements PreFilterPlugin, FilterPlugin, EnqueueE
       }
     }
     return Status.success();
-  }
-
-  /** kube's {@code GetPersistentVolumeClaimClass}: the beta annotation, else {@code spec.storageClassName}. */
-  static String storageClass(PersistentVolumeClaim claim) {
-    Map<String, String> a = claim.getMetadata().getAnnotations();
-    if (a != null && a.containsKey("volume.beta.kubernetes.io/storage-class")) {
-      return a.get("volume.beta.kubernetes.io/storage-class");
-    }
-    String c = claim.getSpec() == null ? null : claim.getSpec().getStorageClassName();
-    return c == null ? "" : c;
   }
 
   /** kube's {@code LabelZonesToSet}: zones joined by {@code __}, blanks left out; none when one is empty. */

@@ -9,6 +9,7 @@ import io.dekube.scheduler.api.FilterPlugin;
 import io.dekube.scheduler.api.NodeInfo;
 import io.dekube.scheduler.api.PreFilterPlugin;
 import io.dekube.scheduler.api.Status;
+import io.dekube.scheduler.plugins.nodevolumelimits.CsiLimits;
 import io.dekube.scheduler.plugins.volumerestrictions.VolumeRestrictions;
 import io.dekube.scheduler.plugins.volumezone.VolumeZone;
 import io.dekube.scheduler.testing.NoHandle;
@@ -26,7 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** VolumeRestrictions and VolumeZone, with kube's reasons word for word, as kube's tables check them. */
+/** VolumeRestrictions, NodeVolumeLimits (CSI) and VolumeZone, with kube's reasons word for word, as kube's tables check them. */
 class VolumePluginsTest {
 
   /** Claims: rwop (ReadWriteOncePod), rwo, zonal (bound to pv-z1: zone z1), multi (pv-z12: z1__z2), late (WFFC). */
@@ -46,6 +47,28 @@ class VolumePluginsTest {
       volume("pv-z1", VolumeZoneLabels.ZONE, "z1");
       volume("pv-z12", VolumeZoneLabels.ZONE, "z1__z2");
       volume("pv-beta", "failure-domain.beta.kubernetes.io/zone", "z2");
+      for (String c : List.of("c1", "c2", "c3")) {
+        claim(c, "ReadWriteOnce", "pv-" + c, "");
+        volumes.put("pv-" + c, new PersistentVolumeBuilder().withNewMetadata().withName("pv-" + c).endMetadata()
+            .withNewSpec().withNewCsi().withDriver("ebs.csi.aws.com").withVolumeHandle("vol-" + c).endCsi().endSpec()
+            .build());
+      }
+      claim("c4", "ReadWriteOnce", null, "ebs");
+      claim("other", "ReadWriteOnce", "pv-other", "");
+      volumes.put("pv-other", new PersistentVolumeBuilder().withNewMetadata().withName("pv-other").endMetadata()
+          .withNewSpec().withNewCsi().withDriver("pd.csi.storage.gke.io").withVolumeHandle("x").endCsi().endSpec()
+          .build());
+    }
+
+    @Override
+    public String provisioner(String storageClass) {
+      return storageClass.equals("ebs") ? "ebs.csi.aws.com" : null;
+    }
+
+    /** Node a: 2 EBS volumes at most; node b has no CSINode. */
+    @Override
+    public Map<String, Integer> csiVolumeLimits(String nodeName) {
+      return nodeName.equals("a") ? Map.of("ebs.csi.aws.com", 2) : Map.of();
     }
 
     private void claim(String name, String mode, String volume, String storageClass) {
@@ -153,5 +176,24 @@ class VolumePluginsTest {
   void volumeZone(String name, String claim, String zone, Status want) {
     NodeInfo n = zone == null ? node("a").info() : node("a").label(VolumeZoneLabels.ZONE, zone).info();
     assertEquals(want, run(new VolumeZone(new Storage()), pod("p").claim("v", claim).obj(), n, List.of(n)));
+  }
+
+  static Stream<Arguments> limits() {
+    String max = CsiLimits.ERR_MAX_VOLUME_COUNT;
+    return Stream.of(
+        Arguments.of("a third EBS volume on a node of two", "c3", "a", Status.unschedulable(max)),
+        Arguments.of("a volume the node has attached counts once", "c1", "a", Status.success()),
+        Arguments.of("an unbound claim of the driver's class counts", "c4", "a", Status.unschedulable(max)),
+        Arguments.of("another driver has no limit here", "other", "a", Status.success()),
+        Arguments.of("a node without a CSINode has no limit", "c3", "b", Status.success()),
+        Arguments.of("a missing claim", "gone", "a",
+            Status.unresolvable("looking up PVC default/gone: persistentvolumeclaim \"gone\" not found")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("limits")
+  void nodeVolumeLimits(String name, String claim, String nodeName, Status want) {
+    NodeInfo n = node(nodeName).info(pod("x").claim("v1", "c1").claim("v2", "c2").node(nodeName).obj());
+    assertEquals(want, run(new CsiLimits(new Storage()), pod("p").claim("v", claim).obj(), n, List.of(n)));
   }
 }
