@@ -13,47 +13,19 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** VolumeBinding: claims must exist, bound volumes pin the pod to their node, delayed claims get the chosen node. */
 class VolumeBindingTest {
 
-  private final Map<String, PersistentVolumeClaim> claims = new HashMap<>();
-  private final Map<String, PersistentVolume> volumes = new HashMap<>();
-  private final List<String> annotated = new ArrayList<>();
-  private final VolumeBinding plugin = new VolumeBinding(new io.dekube.scheduler.testing.NoHandle() {
-    @Override
-    public PersistentVolumeClaim persistentVolumeClaim(String namespace, String name) {
-      return claims.get(namespace + "/" + name);
-    }
-
-    @Override
-    public PersistentVolume persistentVolume(String name) {
-      return volumes.get(name);
-    }
-
-    @Override
-    public String volumeBindingMode(String storageClass) {
-      return switch (storageClass) {
-        case "standard" -> "WaitForFirstConsumer";
-        case "fast" -> "Immediate";
-        default -> null;
-      };
-    }
-
-    @Override
-    public CompletionStage<Void> annotateClaim(String namespace, String name, String key, String value) {
-      annotated.add(namespace + "/" + name + " " + key + "=" + value);
-      return CompletableFuture.completedFuture(null);
-    }
-  });
+  private final io.dekube.scheduler.testing.StorageHandle storage = new io.dekube.scheduler.testing.StorageHandle();
+  private final Map<String, PersistentVolumeClaim> claims = storage.claims;
+  private final Map<String, PersistentVolume> volumes = storage.volumes;
+  private final List<String> annotated = storage.annotated;
+  private final VolumeBinding plugin = new VolumeBinding(storage);
 
   /** (case, claim state: missing | bound-on:<node> | unbound:<class>, node, expected status, annotation written). */
   @ParameterizedTest(name = "{0}")

@@ -12,14 +12,11 @@ import io.dekube.scheduler.api.Status;
 import io.dekube.scheduler.plugins.nodevolumelimits.CsiLimits;
 import io.dekube.scheduler.plugins.volumerestrictions.VolumeRestrictions;
 import io.dekube.scheduler.plugins.volumezone.VolumeZone;
-import io.dekube.scheduler.testing.NoHandle;
-import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.dekube.scheduler.testing.StorageHandle;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -30,10 +27,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** VolumeRestrictions, NodeVolumeLimits (CSI) and VolumeZone, with kube's reasons word for word, as kube's tables check them. */
 class VolumePluginsTest {
 
+  private static final String ZONE = "topology.kubernetes.io/zone";
+
   /** Claims: rwop (ReadWriteOncePod), rwo, zonal (bound to pv-z1: zone z1), multi (pv-z12: z1__z2), late (WFFC). */
-  static final class Storage extends NoHandle {
-    final Map<String, PersistentVolumeClaim> claims = new HashMap<>();
-    final Map<String, PersistentVolume> volumes = new HashMap<>();
+  static final class Storage extends StorageHandle {
 
     Storage() {
       claim("rwop", "ReadWriteOncePod", null, "standard");
@@ -44,8 +41,8 @@ class VolumePluginsTest {
       claim("late", "ReadWriteOnce", null, "standard");
       claim("now", "ReadWriteOnce", null, "fast");
       claim("noclass", "ReadWriteOnce", null, "");
-      volume("pv-z1", VolumeZoneLabels.ZONE, "z1");
-      volume("pv-z12", VolumeZoneLabels.ZONE, "z1__z2");
+      volume("pv-z1", ZONE, "z1");
+      volume("pv-z12", ZONE, "z1__z2");
       volume("pv-beta", "failure-domain.beta.kubernetes.io/zone", "z2");
       for (String c : List.of("c1", "c2", "c3")) {
         claim(c, "ReadWriteOnce", "pv-" + c, "");
@@ -58,17 +55,9 @@ class VolumePluginsTest {
       volumes.put("pv-other", new PersistentVolumeBuilder().withNewMetadata().withName("pv-other").endMetadata()
           .withNewSpec().withNewCsi().withDriver("pd.csi.storage.gke.io").withVolumeHandle("x").endCsi().endSpec()
           .build());
-    }
-
-    @Override
-    public String provisioner(String storageClass) {
-      return storageClass.equals("ebs") ? "ebs.csi.aws.com" : null;
-    }
-
-    /** Node a: 2 EBS volumes at most; node b has no CSINode. */
-    @Override
-    public Map<String, Integer> csiVolumeLimits(String nodeName) {
-      return nodeName.equals("a") ? Map.of("ebs.csi.aws.com", 2) : Map.of();
+      provisioners.put("ebs", "ebs.csi.aws.com");
+      // node a: 2 EBS volumes at most; node b has no CSINode
+      csiLimits.put("a", Map.of("ebs.csi.aws.com", 2));
     }
 
     private void claim(String name, String mode, String volume, String storageClass) {
@@ -81,29 +70,6 @@ class VolumePluginsTest {
       volumes.put(name, new PersistentVolumeBuilder().withNewMetadata().withName(name).withLabels(Map.of(key, value))
           .endMetadata().build());
     }
-
-    @Override
-    public PersistentVolumeClaim persistentVolumeClaim(String namespace, String name) {
-      return claims.get(namespace + "/" + name);
-    }
-
-    @Override
-    public PersistentVolume persistentVolume(String name) {
-      return volumes.get(name);
-    }
-
-    @Override
-    public String volumeBindingMode(String storageClass) {
-      return switch (storageClass) {
-        case "standard" -> "WaitForFirstConsumer";
-        case "fast" -> "Immediate";
-        default -> null;
-      };
-    }
-  }
-
-  interface VolumeZoneLabels {
-    String ZONE = "topology.kubernetes.io/zone";
   }
 
   static Status run(PreFilterPlugin pre, Pod pod, NodeInfo node, List<NodeInfo> all) {
@@ -174,7 +140,7 @@ class VolumePluginsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("zones")
   void volumeZone(String name, String claim, String zone, Status want) {
-    NodeInfo n = zone == null ? node("a").info() : node("a").label(VolumeZoneLabels.ZONE, zone).info();
+    NodeInfo n = zone == null ? node("a").info() : node("a").label(ZONE, zone).info();
     assertEquals(want, run(new VolumeZone(new Storage()), pod("p").claim("v", claim).obj(), n, List.of(n)));
   }
 
