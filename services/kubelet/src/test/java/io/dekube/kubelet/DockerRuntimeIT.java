@@ -235,6 +235,17 @@ class DockerRuntimeIT {
       cat.closeStdin();
       assertEquals(0, result(cat.exitCode()));
       assertEquals("typed\n", out.toString());
+      // attach (kubectl attach -i, kubectl run -i): stdin reaches the container's own program, its output comes back
+      var reader = new ContainerBuilder().withName("in").withImage(BUSYBOX).withStdin(true)
+          .withCommand("sh", "-c", "read line; echo got $line").build();
+      Path inLog = dir.resolve("rt").resolve("in").resolve("0.log");
+      RunningContainer in = onContext(() -> rt.start(new ContainerSpec(NS, "rt", spec.podUid(), rtNode, ip, reader,
+          Map.of(), inLog, inLog.getParent().resolve("root"), Map.of(), "in", null, new PodSpec())));
+      out.setLength(0);
+      ExecSession attached = onContext(() -> Future.succeededFuture(in.attach(output)));
+      attached.stdin(Buffer.buffer("line one\n"));
+      assertEquals(0, result(attached.exitCode()));
+      await("its output").atMost(Duration.ofSeconds(5)).until(() -> out.toString().contains("got line one"));
       await("its log").atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log)
           && Files.readString(log).contains("stdout F up"));
       long t0 = System.nanoTime();

@@ -169,12 +169,12 @@ public final class DockerClient {
   }
 
   /**
-   * A hijacked connection ({@code POST path} with {@code body}, {@code Upgrade: tcp}): once the engine answered
+   * A hijacked connection ({@code POST path} with {@code body}, null for none, {@code Upgrade: tcp}): once the engine answered
    * 101 (or 200), the connection is the raw stream of a container's or an exec's stdio; what comes goes to
    * {@code data}, the socket takes stdin. Fails with the engine's error when it refuses.
    */
   public Future<NetSocket> hijack(String path, JsonObject body, Handler<Buffer> data) {
-    byte[] json = body.toBuffer().getBytes();
+    byte[] json = body == null ? new byte[0] : body.toBuffer().getBytes(); // an attach has none: podman reads it as stdin
     String head = "POST " + API + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
         + "Connection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: " + json.length + "\r\n\r\n";
     return net.connect(address).recover(e -> Future.failedFuture(unreachable(e))).compose(socket -> {

@@ -122,6 +122,16 @@ final class DockerContainer implements RunningContainer {
   }
 
   @Override
+  public boolean attachable() {
+    return true;
+  }
+
+  @Override
+  public ExecSession attach(ExecSession.Output output) {
+    return DockerExec.attach(client, id, output, tty, exit.future());
+  }
+
+  @Override
   public String exitReason() {
     return reason;
   }
