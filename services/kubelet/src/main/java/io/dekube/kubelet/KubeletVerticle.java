@@ -205,7 +205,7 @@ public final class KubeletVerticle extends VerticleBase {
     if (!config.servesApi() || tls == null) {
       return Future.succeededFuture(0);
     }
-    server = new KubeletServer(vertx, config, pods, tls, authorizer, tokens);
+    server = new KubeletServer(vertx, config, pods, tls, authorizer, tokens).withEviction(evictionConfig);
     return server.listen();
   }
 

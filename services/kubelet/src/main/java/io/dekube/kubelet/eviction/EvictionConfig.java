@@ -18,8 +18,11 @@ import java.util.Map;
  * @param thresholds         the hard thresholds, then the soft ones (kube's order)
  * @param maxPodGraceSeconds {@code --eviction-max-pod-grace-period}
  * @param transitionPeriod   {@code --eviction-pressure-transition-period}
+ * @param settings           the four maps as given (KubeletConfiguration's {@code evictionHard}, {@code evictionSoft},
+ *                           {@code evictionSoftGracePeriod}, {@code evictionMinimumReclaim}), for {@code /configz}
  */
-public record EvictionConfig(List<Threshold> thresholds, int maxPodGraceSeconds, Duration transitionPeriod) {
+public record EvictionConfig(List<Threshold> thresholds, int maxPodGraceSeconds, Duration transitionPeriod,
+                             Map<String, Map<String, String>> settings) {
 
   /** kube 1.32's default {@code evictionHard} on Linux. */
   public static final String DEFAULT_HARD =
@@ -49,7 +52,13 @@ public record EvictionConfig(List<Threshold> thresholds, int maxPodGraceSeconds,
     results.replaceAll(t -> reclaims.containsKey(t.signal()) ? t.withMinReclaim(reclaims.get(t.signal())) : t);
     // Decision: kube copies the hard memory.available threshold to allocatableMemory.available (enforceNodeAllocatable
     // "pods"); a dekube node's allocatable is its capacity, so that copy would be met exactly when the first is
-    return new EvictionConfig(List.copyOf(results), maxPodGraceSeconds, transition);
+    Map<String, Map<String, String>> settings = new LinkedHashMap<>();
+    settings.put("evictionHard", Map.copyOf(hard));
+    settings.put("evictionSoft", Map.copyOf(soft));
+    settings.put("evictionSoftGracePeriod", Map.copyOf(softGrace));
+    settings.put("evictionMinimumReclaim", Map.copyOf(minReclaim));
+    return new EvictionConfig(List.copyOf(results), maxPodGraceSeconds, transition,
+        java.util.Collections.unmodifiableMap(settings));
   }
 
   private static List<Threshold> statements(Map<String, String> statements) {

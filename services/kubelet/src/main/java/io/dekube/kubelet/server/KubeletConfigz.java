@@ -15,6 +15,15 @@ final class KubeletConfigz {
   }
 
   static ObjectNode of(KubeletConfig c, int port) {
+    return of(c, port, io.dekube.kubelet.eviction.EvictionConfig.defaults());
+  }
+
+  /**
+   * As above, with the eviction settings as kube's configz writes them: the non-empty maps ({@code evictionHard}…,
+   * keys sorted as Go's JSON sorts them), {@code evictionPressureTransitionPeriod}, and {@code
+   * evictionMaxPodGracePeriod} when not 0 (omitempty).
+   */
+  static ObjectNode of(KubeletConfig c, int port, io.dekube.kubelet.eviction.EvictionConfig eviction) {
     ObjectNode o = Json.object().put("kind", "KubeletConfiguration").put("apiVersion", "kubelet.config.k8s.io/v1beta1");
     o.put("enableServer", true).put("address", c.nodeIp()).put("port", port);
     ObjectNode authn = o.putObject("authentication");
@@ -31,6 +40,16 @@ final class KubeletConfigz {
     o.put("nodeStatusReportFrequency", go(c.statusInterval()));
     o.put("nodeStatusUpdateFrequency", go(c.renewInterval()));
     o.put("resolvConf", "/etc/resolv.conf").put("cgroupDriver", "none");
+    eviction.settings().forEach((field, map) -> {
+      if (!map.isEmpty()) {
+        ObjectNode m = o.putObject(field);
+        new java.util.TreeMap<>(map).forEach(m::put);
+      }
+    });
+    o.put("evictionPressureTransitionPeriod", io.dekube.core.model.GoDuration.format(eviction.transitionPeriod()));
+    if (eviction.maxPodGraceSeconds() != 0) {
+      o.put("evictionMaxPodGracePeriod", eviction.maxPodGraceSeconds());
+    }
     return o;
   }
 

@@ -47,6 +47,14 @@ public final class KubeletServer {
   private final java.time.Instant started = java.time.Instant.now();
 
   /** @param tokens authenticates bearer tokens (TokenReviews); null accepts client certificates only */
+  private io.dekube.kubelet.eviction.EvictionConfig eviction = io.dekube.kubelet.eviction.EvictionConfig.defaults();
+
+  /** The node's eviction settings, which {@code /configz} shows. Call before {@link #listen}. */
+  public KubeletServer withEviction(io.dekube.kubelet.eviction.EvictionConfig settings) {
+    this.eviction = settings;
+    return this;
+  }
+
   public KubeletServer(Vertx vertx, KubeletConfig config, PodManager pods, Tls tls, KubeletAuthorizer authorizer,
                        io.dekube.kubelet.server.auth.KubeletTokenAuthenticator tokens) {
     this.vertx = vertx;
@@ -209,7 +217,7 @@ public final class KubeletServer {
   /** {@code /configz}: the kubelet's effective configuration, in KubeletConfiguration's field names. */
   private void configz(HttpServerRequest req) {
     com.fasterxml.jackson.databind.node.ObjectNode root = io.dekube.core.model.Json.object();
-    root.set("kubeletconfig", KubeletConfigz.of(config, port()));
+    root.set("kubeletconfig", KubeletConfigz.of(config, port(), eviction));
     json(req, root);
   }
 
