@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
+import io.dekube.core.store.StatusSubresource;
 import io.dekube.core.store.WriteOptions;
 import io.dekube.core.patch.apply.ApplyMerge;
 import io.dekube.core.patch.apply.FieldSet;
@@ -39,7 +40,7 @@ public final class ServerSideApply implements PatchStrategy {
   @Override
   public ObjectNode apply(ObjectNode current, JsonNode patch, ResourceType type, WriteOptions options) {
     return apply(current, patch, type, options.fieldManager(), Boolean.TRUE.equals(options.force()),
-        options.apiVersion(), Instant.now());
+        options.apiVersion(), options.subresource(), Instant.now());
   }
 
   /**
@@ -61,6 +62,23 @@ public final class ServerSideApply implements PatchStrategy {
    */
   public static ObjectNode apply(ObjectNode live, JsonNode applied, ResourceType type, String manager, boolean force,
                                  String requestVersion, Instant now) {
+    return apply(live, applied, type, manager, force, requestVersion, null, now);
+  }
+
+  /**
+   * As {@link #apply(ObjectNode, JsonNode, ResourceType, String, boolean, String, Instant)} through a subresource
+   * (null: the object itself). As kube's reset fields: an apply of {@code status} takes only the configuration's
+   * status (and, for the apps workloads, its annotations, as {@link StatusSubresource} lets them through), the rest
+   * is dropped without a conflict and not owned; the entry records the subresource, so the manager's applies of
+   * the object and of its status are two entries that prune apart, and conflict with each other as two managers.
+   * A {@code scale} configuration (its replicas, already at the parent's path) is applied as it is.
+   *
+   * @throws StatusException 404 for an apply of the status of a missing object (the status has no create)
+   */
+  public static ObjectNode apply(ObjectNode live, JsonNode applied, ResourceType type, String manager, boolean force,
+                                 String requestVersion, String subresource, Instant now) {
+    String sub = subresource == null || subresource.isEmpty() ? null : subresource;
+    boolean statusApply = "status".equals(sub);
     if (manager == null || manager.isEmpty()) {
       throw fieldManagerRequired();
     }
@@ -77,15 +95,22 @@ public final class ServerSideApply implements PatchStrategy {
       throw StatusException.badRequest("the applied configuration's kind \"" + cfg.path("kind").asText()
           + "\" does not match the resource's kind \"" + type.kind() + "\"");
     }
+    if (statusApply) {
+      if (live == null) {
+        throw StatusException.notFound(type, cfg.path("metadata").path("name").asText(""));
+      }
+      cfg = statusOnly(cfg, type);
+    }
+    boolean lastApplied = manager.equals(LastApplied.MANAGER) && sub == null;
     PatchSchema schema = PatchSchema.forKind(type.group(), type.kind());
     ObjectNode base = live == null ? Json.object() : live.deepCopy();
     List<ManagedFields.Entry> entries = ManagedFields.read(base);
-    ManagedFields.Entry mine = ManagedFields.find(entries, manager, "Apply");
-    FieldSet appliedSet = Paths.fieldsOf(cfg, schema);
+    ManagedFields.Entry mine = ManagedFields.find(entries, manager, "Apply", sub);
+    FieldSet appliedSet = Paths.fieldsOf(cfg, schema, statusApply);
 
     Map<ManagedFields.Entry, List<List<String>>> conflicts = conflicts(base, cfg, appliedSet, entries, mine);
     if (!conflicts.isEmpty() && !force) {
-      Map<ManagedFields.Entry, List<List<String>>> remaining = manager.equals(LastApplied.MANAGER)
+      Map<ManagedFields.Entry, List<List<String>>> remaining = lastApplied
           ? notLastApplied(conflicts, base, apiVersion, schema) : conflicts;
       if (!remaining.isEmpty()) {
         throw conflict(remaining);
@@ -94,7 +119,7 @@ public final class ServerSideApply implements PatchStrategy {
     conflicts.forEach((owner, paths) -> paths.forEach(p -> owner.fields().remove(p)));
 
     ObjectNode result = base.deepCopy();
-    ApplyMerge.merge(result, cfg, schema);
+    ApplyMerge.merge(result, cfg, schema, statusApply);
     if (mine != null) {
       removeDropped(result, mine.fields(), appliedSet, entries, mine);
     }
@@ -112,7 +137,7 @@ public final class ServerSideApply implements PatchStrategy {
     // apply that changes nothing keeps it, or leaves a new co-owner's entry without one)
     String time = live == null || !Json.sameValue(result, base) ? ManagedFields.time(now)
         : mine != null ? mine.time() : null;
-    ManagedFields.Entry updated = new ManagedFields.Entry(manager, "Apply", apiVersion, time, appliedSet, null);
+    ManagedFields.Entry updated = new ManagedFields.Entry(manager, "Apply", apiVersion, time, appliedSet, sub);
     List<ManagedFields.Entry> out = new ArrayList<>();
     boolean placed = false;
     for (ManagedFields.Entry e : entries) {
@@ -127,11 +152,38 @@ public final class ServerSideApply implements PatchStrategy {
       out.add(updated);
     }
     ManagedFields.write(result, out);
-    if (manager.equals(LastApplied.MANAGER) && LastApplied.present(result)) {
+    if (lastApplied && LastApplied.present(result)) {
       // after the ownership is recorded, as kube's lastAppliedUpdater: the annotation keeps its owner
       Json.child(Json.metadata(result), "annotations").put(LastApplied.ANNOTATION, LastApplied.of(cfg));
     }
     return result;
+  }
+
+  /**
+   * What an apply of the status takes from a configuration: its identity, its status and, for the kinds whose
+   * status writes carry them, its annotations (kube's status strategies reset everything else).
+   */
+  private static ObjectNode statusOnly(ObjectNode cfg, ResourceType type) {
+    ObjectNode out = Json.object();
+    for (String f : new String[] {"apiVersion", "kind"}) {
+      if (cfg.has(f)) {
+        out.set(f, cfg.get(f));
+      }
+    }
+    JsonNode meta = cfg.path("metadata");
+    ObjectNode m = out.putObject("metadata");
+    for (String f : new String[] {"name", "namespace"}) {
+      if (meta.has(f)) {
+        m.set(f, meta.get(f));
+      }
+    }
+    if (StatusSubresource.writesAnnotations(type) && meta.has("annotations")) {
+      m.set("annotations", meta.get("annotations"));
+    }
+    if (cfg.has("status")) {
+      out.set("status", cfg.get("status"));
+    }
+    return out;
   }
 
   /** {@link #apply} at the current time. */

@@ -236,7 +236,8 @@ public final class InMemoryStore implements StoreApi {
       ObjectNode next = binding ? PodBinding.bind(name, cur, patch) : Patches.apply(patchType, cur, patch, t, o);
       boolean statusOnly = "status".equals(o.subresource());
       if (statusOnly) {
-        next = StatusSubresource.write(t, cur, next);
+        next = patchType.startsWith(Patches.APPLY) ? StatusSubresource.applied(t, cur, next)
+            : StatusSubresource.write(t, cur, next);
       } else if (!binding && t.hasSubresource("status")) {
         restore(next, cur, "status");
       }

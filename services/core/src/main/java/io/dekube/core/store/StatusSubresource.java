@@ -19,6 +19,11 @@ public final class StatusSubresource {
   private static final Set<String> STATUS_WRITES_ANNOTATIONS = Set.of(
       "deployments.apps", "replicasets.apps", "statefulsets.apps", "daemonsets.apps");
 
+  /** Whether a status write of the kind carries the object's annotations (the apps workloads). */
+  public static boolean writesAnnotations(ResourceType type) {
+    return STATUS_WRITES_ANNOTATIONS.contains(type.resourceName());
+  }
+
   /**
    * A write of the status subresource: {@code current} with the body's status (none when the body has
    * none). For the apps workloads the body's annotations come along, as kube's status strategies let them:
@@ -32,13 +37,28 @@ public final class StatusSubresource {
     } else {
       next.remove("status");
     }
-    if (STATUS_WRITES_ANNOTATIONS.contains(type.resourceName())) {
+    if (writesAnnotations(type)) {
       JsonNode annotations = body.path("metadata").get("annotations");
       if (annotations == null || annotations.isNull()) {
         Json.metadata(next).remove("annotations");
       } else {
         Json.metadata(next).set("annotations", annotations.deepCopy());
       }
+    }
+    return next;
+  }
+
+  /**
+   * A server-side apply of the status subresource: {@link #write} of the applied object, with the managedFields the
+   * apply recorded (its entry with {@code subresource: status}).
+   */
+  public static ObjectNode applied(ResourceType type, ObjectNode current, ObjectNode applied) {
+    ObjectNode next = write(type, current, applied);
+    JsonNode managed = applied.path("metadata").get("managedFields");
+    if (managed == null || managed.isNull()) {
+      Json.metadata(next).remove("managedFields");
+    } else {
+      Json.metadata(next).set("managedFields", managed.deepCopy());
     }
     return next;
   }

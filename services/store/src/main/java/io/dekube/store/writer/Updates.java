@@ -107,7 +107,9 @@ final class Updates {
       return ephemeralContainers(req, view, key, current, patched, Verb.PATCH);
     }
     boolean statusOnly = "status".equals(req.options().subresource());
-    ObjectNode next = statusOnly ? StatusSubresource.write(type, current.object(), patched) : specUpdate(type, current.object(), patched);
+    ObjectNode next = !statusOnly ? specUpdate(type, current.object(), patched)
+        : patchType.startsWith(Patches.APPLY) ? StatusSubresource.applied(type, current.object(), patched)
+        : StatusSubresource.write(type, current.object(), patched);
     return write(req, view, key, current, next, Verb.PATCH, statusOnly);
   }
 

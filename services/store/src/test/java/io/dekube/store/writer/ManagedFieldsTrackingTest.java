@@ -118,4 +118,31 @@ class ManagedFieldsTrackingTest {
     assertTrue(l.object().at("/metadata/managedFields/1/fieldsV1/f:status/f:phase").isObject(),
         () -> l.object().at("/metadata/managedFields").toString());
   }
+
+  @Test
+  void aServerSideApplyOfTheStatusWritesTheStatusUnderItsOwnEntry() throws Exception {
+    create(yaml(DEPLOYMENT), "kubectl-create");
+    String status = "{apiVersion: apps/v1, kind: Deployment, metadata: {name: web, namespace: ns1}, "
+        + "spec: {replicas: 7}, status: {replicas: 2, conditions: [{type: Available, status: 'True'}]}}";
+    ReplyEnvelope a = patch("application/apply-patch+yaml", status,
+        WriteOptions.none().withFieldManager("ctrl").withSubresource("status"));
+    assertEquals(200, a.code(), () -> String.valueOf(a.status()));
+    assertEquals(2, a.object().at("/status/replicas").asInt());
+    assertEquals(2, a.object().at("/spec/replicas").asInt(), "the spec of a status apply is reset");
+    JsonNode entry = a.object().at("/metadata/managedFields/1");
+    assertEquals("ctrl", entry.path("manager").asText());
+    assertEquals("Apply", entry.path("operation").asText());
+    assertEquals("status", entry.path("subresource").asText());
+    assertTrue(entry.at("/fieldsV1/f:status/f:conditions").has("k:{\"type\":\"Available\"}"), entry.toString());
+    assertTrue(entry.at("/fieldsV1/f:spec").isMissingNode());
+
+    ReplyEnvelope other = patch("application/apply-patch+yaml", status.replace("replicas: 2", "replicas: 3"),
+        WriteOptions.none().withFieldManager("other").withSubresource("status"));
+    assertEquals(409, other.code(), () -> String.valueOf(other.status()));
+    assertEquals("Apply failed with 1 conflict: conflict with \"ctrl\" with subresource \"status\": "
+        + ".status.replicas", other.status().path("message").asText());
+    ReplyEnvelope missing = patch("deployments.apps", "nope", "application/apply-patch+yaml",
+        status.replace("name: web", "name: nope"), WriteOptions.none().withFieldManager("ctrl").withSubresource("status"));
+    assertEquals(404, missing.code(), () -> String.valueOf(missing.status()));
+  }
 }

@@ -19,14 +19,24 @@ public final class ApplyMerge {
 
   /** Merges the applied configuration into {@code live} (mutated); status and server fields are skipped. */
   public static void merge(ObjectNode live, ObjectNode applied, PatchSchema schema) {
-    mergeObject(live, applied, schema, true);
+    merge(live, applied, schema, false);
+  }
+
+  /** As {@link #merge(ObjectNode, ObjectNode, PatchSchema)}; {@code withStatus}: the status too (an apply of it). */
+  public static void merge(ObjectNode live, ObjectNode applied, PatchSchema schema, boolean withStatus) {
+    mergeObject(live, applied, schema, true, withStatus);
   }
 
   static void mergeObject(ObjectNode live, ObjectNode applied, PatchSchema schema, boolean top) {
+    mergeObject(live, applied, schema, top, false);
+  }
+
+  private static void mergeObject(ObjectNode live, ObjectNode applied, PatchSchema schema, boolean top,
+                                  boolean withStatus) {
     applied.fields().forEachRemaining(e -> {
       String k = e.getKey();
       JsonNode v = e.getValue();
-      if (top && k.equals("status")) {
+      if (top && k.equals("status") && !withStatus) {
         return;
       }
       if (v == null || v.isNull()) {
