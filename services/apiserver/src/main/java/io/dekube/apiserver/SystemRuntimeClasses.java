@@ -11,7 +11,8 @@ import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * One RuntimeClass per kubelet runtime of dekube ({@code jvm}, {@code process}, {@code simulated}),
+ * One RuntimeClass per kubelet runtime of dekube ({@code jvm}, {@code process}, {@code simulated},
+ * {@code docker}),
  * created at start (kube-apiserver creates none: a decision of dekube's). A RuntimeClass's
  * {@code handler} names a runtime; since each node runs exactly one runtime (its label
  * {@code node.dekube.io/runtime}), these classes carry {@code scheduling.nodeSelector} on that label,
@@ -22,7 +23,7 @@ import java.util.List;
  */
 final class SystemRuntimeClasses {
 
-  static final List<String> RUNTIMES = List.of("jvm", "process", "simulated");
+  static final List<String> RUNTIMES = List.of("jvm", "process", "simulated", "docker");
   static final String RUNTIME_LABEL = "node.dekube.io/runtime";
 
   private SystemRuntimeClasses() {

@@ -141,6 +141,7 @@ class KubectlIT {
     assertTrue(classes.stdout().startsWith("NAME        HANDLER     AGE"), classes.stdout());
     assertTrue(classes.stdout().lines().anyMatch(l -> l.startsWith("sandboxed   simulated   ")), classes.stdout());
     assertTrue(classes.stdout().lines().anyMatch(l -> l.startsWith("jvm         jvm         ")), classes.stdout());
+    assertTrue(classes.stdout().lines().anyMatch(l -> l.startsWith("docker      docker      ")), classes.stdout());
     assertFailsWith(kubectl(adminConfig, "run", "rc-nope", "-n", "default", "--image=nginx",
         "--overrides={\"spec\":{\"runtimeClassName\":\"nope\"}}"),
         "pods \"rc-nope\" is forbidden: pod rejected: RuntimeClass \"nope\" not found");
