@@ -145,7 +145,7 @@ class AggregationKubectlIT {
             ports: [{name: https, port: 443, targetPort: %d}]
           """.formatted(wardle.port()) + apiService("wardle.example.com", "v1alpha1", "wardle", "wardle-api", 443,
           "caBundle: " + caBundle));
-      awaitRow("v1alpha1.wardle.example.com", "wardle/wardle-api", "False", "(MissingEndpoints)");
+      awaitRow("v1alpha1.wardle.example.com", "wardle/wardle-api", "False", "(EndpointsNotFound)");
       Result unavailable = kubectl("get", "--raw", "/apis/wardle.example.com/v1alpha1/namespaces/wardle/flunders");
       assertNotEquals(0, unavailable.exitCode(), unavailable.stdout());
       assertTrue(unavailable.stderr().contains("ServiceUnavailable"), unavailable.stderr());

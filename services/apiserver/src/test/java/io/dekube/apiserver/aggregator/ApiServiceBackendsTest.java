@@ -43,7 +43,8 @@ class ApiServiceBackendsTest {
         spec: {ports: [{name: https, port: 443, targetPort: 8443}]}
         """), Service.class);
     List<Endpoints> eps = endpointsYaml == null ? List.of() : List.of(Typed.from(yaml(endpointsYaml), Endpoints.class));
-    return new ServiceWatch.View(List.of(svc), ServiceTable.build(List.of(svc), List.of(), eps));
+    return new ServiceWatch.View(List.of(svc), ServiceTable.build(List.of(svc), List.of(), eps),
+        eps.isEmpty() ? java.util.Set.of() : java.util.Set.of("w/api"));
   }
 
   @Test
@@ -61,8 +62,12 @@ class ApiServiceBackendsTest {
   @Test
   void saysWhyThereIsNoBackendInKubesWords() {
     ApiServiceBackends.Resolution none = ApiServiceBackends.resolve(API, view(null), n -> 0);
-    assertEquals("MissingEndpoints", none.reason());
-    assertEquals("endpoints for service/api in \"w\" have no addresses with port name \"https\"", none.message());
+    assertEquals("EndpointsNotFound", none.reason());
+    assertEquals("cannot find endpoints for service/api in \"w\"", none.message());
+    ApiServiceBackends.Resolution empty = ApiServiceBackends.resolve(API, view("metadata: {name: api, namespace: w}"),
+        n -> 0);
+    assertEquals("MissingEndpoints", empty.reason());
+    assertEquals("endpoints for service/api in \"w\" have no addresses with port name \"https\"", empty.message());
     ObjectNode otherPort = API.deepCopy();
     ((ObjectNode) otherPort.at("/spec/service")).put("port", 444);
     assertEquals("service/api in \"w\" is not listening on port 444",

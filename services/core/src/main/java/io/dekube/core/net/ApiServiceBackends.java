@@ -61,6 +61,9 @@ public final class ApiServiceBackends {
       return failed("ServicePortError", "service/" + name + " in \"" + namespace + "\" is not listening on port "
           + port);
     }
+    if (!view.hasEndpointsObject(namespace, name)) {
+      return failed("EndpointsNotFound", "cannot find endpoints for service/" + name + " in \"" + namespace + "\"");
+    }
     List<Backend> ready = servicePort.get().readyBackends();
     if (ready.isEmpty()) {
       return failed("MissingEndpoints", "endpoints for service/" + name + " in \"" + namespace

@@ -29,8 +29,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceWatch {
 
-  /** What the listener gets: the Services and their ports with endpoints. */
-  public record View(List<Service> services, List<ServicePort> ports) {
+  /**
+   * What the listener gets: the Services and their ports with endpoints, and which Services have a v1 Endpoints object
+   * or an EndpointSlice ({@code namespace/name}; kube's APIService availability tells a missing one from an empty one).
+   */
+  public record View(List<Service> services, List<ServicePort> ports, java.util.Set<String> endpointsObjects) {
+
+    /** Without knowing which Endpoints objects exist: every Service is taken to have one. */
+    public View(List<Service> services, List<ServicePort> ports) {
+      this(services, ports, null);
+    }
+
+    /** Whether the Service {@code namespace/name} has an Endpoints object (true when not known). */
+    public boolean hasEndpointsObject(String namespace, String name) {
+      return endpointsObjects == null || endpointsObjects.contains(namespace + "/" + name);
+    }
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(ServiceWatch.class);
@@ -120,7 +133,17 @@ public final class ServiceWatch {
   /** The current view (on the listener's context). */
   public View view() {
     List<Service> svcs = List.copyOf(services.values());
-    return new View(svcs, ServiceTable.build(svcs, slices.values(), endpoints.values()));
+    java.util.Set<String> objects = new java.util.HashSet<>();
+    endpoints.keySet().forEach(k -> objects.add(k.namespace() + "/" + k.name()));
+    // kube's availability check reads Endpoints objects; dekube routes by EndpointSlices too, so a slice counts
+    slices.forEach((k, slice) -> {
+      String service = slice.getMetadata().getLabels() == null ? null
+          : slice.getMetadata().getLabels().get("kubernetes.io/service-name");
+      if (service != null) {
+        objects.add(k.namespace() + "/" + service);
+      }
+    });
+    return new View(svcs, ServiceTable.build(svcs, slices.values(), endpoints.values()), objects);
   }
 
   /** Stops following (the shared informers stay). */
