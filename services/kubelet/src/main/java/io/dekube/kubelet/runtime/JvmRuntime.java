@@ -41,12 +41,13 @@ public final class JvmRuntime implements ContainerRuntime {
   }
 
   /**
-   * containerd's image id of a built-in image: the repository with its registry and a digest of its name and tag
-   * ({@code docker.io/library/nginx@sha256:...}); null when the image is not built in.
+   * containerd's image id of a built-in image: the repository with its registry and a digest of its normalized
+   * reference ({@code docker.io/library/nginx@sha256:...}), so that {@code nginx} and
+   * {@code docker.io/library/nginx:latest}, one image, have one id; null when the image is not built in.
    */
   public static String imageId(String image) {
     return BuiltInImages.resolve(image).map(r -> {
-      String digest = UUID.nameUUIDFromBytes((r.repository() + ":" + r.tag()).getBytes(StandardCharsets.UTF_8))
+      String digest = UUID.nameUUIDFromBytes(ImageRef.normalized(image).getBytes(StandardCharsets.UTF_8))
           .toString().replace("-", "");
       return ImageRef.repository(image) + "@sha256:" + digest + digest;
     }).orElse(null);

@@ -1,7 +1,10 @@
 package io.dekube.kubelet.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,5 +28,13 @@ class ImageRefTest {
   void containerdsNames(String image, String normalized, String repository) {
     assertEquals(normalized, ImageRef.normalized(image));
     assertEquals(repository, ImageRef.repository(image));
+  }
+
+  @Test
+  void oneImageNamedTwoWaysHasOneImageId() {
+    assertEquals(JvmRuntime.imageId("nginx"), JvmRuntime.imageId("docker.io/library/nginx:latest"));
+    assertEquals(JvmRuntime.imageId("busybox:1.36"), JvmRuntime.imageId("docker.io/busybox:1.36"));
+    assertTrue(JvmRuntime.imageId("nginx").startsWith("docker.io/library/nginx@sha256:"));
+    assertNotEquals(JvmRuntime.imageId("nginx:1.27"), JvmRuntime.imageId("nginx"));
   }
 }
