@@ -478,6 +478,41 @@ class KubectlIT {
   }
 
   /** The page counts requests for namespaced v1 ConfigMaps with this code, verb and scope. */
+  /**
+   * kubectl apply --server-side --subresource=status: the status merges under the manager's entry with
+   * {@code subresource: status}, the spec of the file is reset, another manager's different value conflicts until
+   * forced; a Deployment's file applied to the scale is kube's 400 (the endpoint applies autoscaling/v1 Scales).
+   */
+  @Test
+  void serverSideApplyOfTheStatusSubresource() throws Exception {
+    assertEquals(0, kubectl(adminConfig, "create", "namespace", "ssa-status").exitCode());
+    Result created = kubectl(adminConfig, "-n", "ssa-status", "create", "deployment", "web", "--image=dekube/web:v1",
+        "--replicas=2");
+    assertEquals(0, created.exitCode(), created.stderr());
+    Path file = work.resolve("ssa-status.yaml");
+    String deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: ssa-status}\n"
+        + "spec: {replicas: 9}\n";
+    Files.writeString(file, deployment + "status: {replicas: 2, readyReplicas: 1}\n");
+    Result applied = kubectl(adminConfig, "apply", "--server-side", "--subresource=status", "-f", file.toString());
+    assertEquals(0, applied.exitCode(), applied.stderr());
+    assertTrue(applied.stdout().contains("deployment.apps/web serverside-applied"), applied.stdout());
+    String jsonpath = "jsonpath={.spec.replicas} {.status.readyReplicas} "
+        + "{.metadata.managedFields[?(@.subresource==\"status\")].manager}";
+    assertEquals("2 1 kubectl", kubectl(adminConfig, "-n", "ssa-status", "get", "deployment", "web",
+        "--show-managed-fields", "-o", jsonpath).stdout());
+    Files.writeString(file, deployment + "status: {replicas: 2, readyReplicas: 2}\n");
+    assertFailsWith(kubectl(adminConfig, "apply", "--server-side", "--subresource=status", "--field-manager=other",
+        "-f", file.toString()), "Apply failed with 1 conflict: conflict with \"kubectl\" with subresource \"status\": "
+        + ".status.readyReplicas");
+    Result forced = kubectl(adminConfig, "apply", "--server-side", "--subresource=status", "--field-manager=other",
+        "--force-conflicts", "-f", file.toString());
+    assertEquals(0, forced.exitCode(), forced.stderr());
+    assertEquals("2 2 kubectl other", kubectl(adminConfig, "-n", "ssa-status", "get", "deployment", "web",
+        "--show-managed-fields", "-o", jsonpath).stdout());
+    assertFailsWith(kubectl(adminConfig, "apply", "--server-side", "--subresource=scale", "-f", file.toString()),
+        "Incorrect version specified in apply patch. Specified patch version: apps/v1, expected: autoscaling/v1");
+  }
+
   /** The docs' tutorial "Apply Pod Security Standards at the Namespace Level", then its enforce step. */
   @Test
   void podSecurityLabelsWarnThenRefuseAsTheTutorialShows() throws Exception {

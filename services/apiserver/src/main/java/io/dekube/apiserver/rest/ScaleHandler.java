@@ -93,8 +93,60 @@ final class ScaleHandler {
         type.equals(MediaTypes.APPLY_PATCH));
     Bodies.read(r.ctx()).compose(body -> {
       JsonNode doc = r.codecs().decoder().decodePatch(type, body);
-      return patchWithRetry(r, type, doc, WriteHandler.options(p, r).withSubresource("scale"), p, RETRIES);
+      WriteOptions o = WriteHandler.options(p, r).withSubresource("scale");
+      return type.equals(MediaTypes.APPLY_PATCH) ? apply(r, doc, o, p) : patchWithRetry(r, type, doc, o, p, RETRIES);
     }).onComplete(ar -> answer(r, ar.result(), ar.cause()));
+  }
+
+  /**
+   * A server-side apply of a Scale ({@code kubectl apply --server-side --subresource=scale}), as kube's scale handler
+   * maps it: the Scale's {@code spec.replicas} is applied as the parent's replicas field, so the manager's entry on the
+   * parent is an Apply of that field with {@code subresource: scale} in the parent's version, and it conflicts with
+   * (or, forced, takes the field from) whoever owns the parent's replicas. A Scale without replicas applies nothing. The configuration must be an {@code autoscaling/v1} Scale (kube's 400
+   * otherwise), which client-go's {@code ApplyScale} sends; kubectl cannot: it maps a file's kind to a resource, and
+   * a Deployment's file is the wrong version for this endpoint.
+   */
+  private Future<ObjectNode> apply(ApiRequest r, JsonNode doc, WriteOptions o, WriteParams p) {
+    if (!(doc instanceof ObjectNode cfg)) {
+      return Future.failedFuture(StatusException.badRequest("the applied configuration must be an object"));
+    }
+    String version = cfg.path("apiVersion").asText("");
+    if (!version.equals("autoscaling/v1")) {
+      // kube's field manager of the scale endpoint: so `kubectl apply --subresource=scale -f deployment.yaml` fails
+      return Future.failedFuture(StatusException.badRequest("Incorrect version specified in apply patch. "
+          + "Specified patch version: " + version + ", expected: autoscaling/v1"));
+    }
+    String kind = cfg.path("kind").asText("Scale");
+    if (!kind.equals("Scale")) {
+      return Future.failedFuture(StatusException.badRequest("the applied configuration's kind \"" + kind
+          + "\" does not match the resource's kind \"Scale\""));
+    }
+    boolean sets = cfg.path("spec").hasNonNull("replicas");
+    Integer asked = sets ? replicas(r, cfg) : null;
+    return reads.get(r).compose(parent -> {
+      ObjectNode scale = scaleOf(r, parent);
+      ObjectNode applied = scale.deepCopy();
+      if (asked != null) {
+        applied.with("spec").put("replicas", asked.intValue());
+      }
+      Future<ObjectNode> admitted = admission.get().on(r.type()) ? admitted(r, applied, scale, p)
+          : Future.succeededFuture(applied);
+      return admitted.compose(s -> store.patch(r.type(), r.namespace(), r.name(), Patches.APPLY,
+          parentConfig(r, asked == null ? null : replicas(r, s)), o));
+    });
+  }
+
+  /** The parent's apply configuration of a Scale: its identity and, when the Scale sets them, its replicas. */
+  private static ObjectNode parentConfig(ApiRequest r, Integer replicas) {
+    ObjectNode cfg = Json.object().put("apiVersion", r.type().apiVersion()).put("kind", r.type().kind());
+    ObjectNode meta = cfg.putObject("metadata").put("name", r.name());
+    if (!r.namespace().isEmpty()) {
+      meta.put("namespace", r.namespace());
+    }
+    if (replicas != null) {
+      cfg.setAll(ScaleObjects.replicasPatch(ScaleObjects.replicasPath(customScale(r)), replicas));
+    }
+    return cfg;
   }
 
   /** The patch applied to the current Scale, admitted and written; run again on a conflict, admission too. */

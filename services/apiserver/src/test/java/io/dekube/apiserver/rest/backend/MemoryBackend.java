@@ -11,6 +11,7 @@ import io.dekube.core.model.ObjectKey;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.patch.Patches;
+import io.dekube.core.store.StatusSubresource;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -96,7 +97,8 @@ public final class MemoryBackend implements ObjectStore {
       } else {
         Json.metadata(patched).remove("resourceVersion");
       }
-      return c.update(t, patched, o.withResourceVersion(null), "status".equals(o.subresource()));
+      boolean status = "status".equals(o.subresource());
+      return c.update(t, patched, o.withResourceVersion(null), status, status && patchType.startsWith(Patches.APPLY));
     });
   }
 
@@ -163,6 +165,12 @@ public final class MemoryBackend implements ObjectStore {
     }
 
     synchronized ObjectNode update(ResourceType t, ObjectNode obj, WriteOptions o, boolean statusOnly) {
+      return update(t, obj, o, statusOnly, false);
+    }
+
+    /** {@code statusApplied}: a server-side apply of the status, whose managedFields the object carries. */
+    synchronized ObjectNode update(ResourceType t, ObjectNode obj, WriteOptions o, boolean statusOnly,
+                                   boolean statusApplied) {
       String key = ObjectKey.of(obj).toString();
       ObjectNode current = objects.get(key);
       String name = obj.path("metadata").path("name").asText();
@@ -178,7 +186,9 @@ public final class MemoryBackend implements ObjectStore {
             "the object has been modified; please apply your changes to the latest version and try again");
       }
       ObjectNode next;
-      if (statusOnly) {
+      if (statusApplied) {
+        next = StatusSubresource.applied(t, current, obj);
+      } else if (statusOnly) {
         next = current.deepCopy();
         if (obj.has("status")) {
           next.set("status", obj.get("status"));
