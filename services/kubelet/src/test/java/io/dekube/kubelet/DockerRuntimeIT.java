@@ -217,13 +217,18 @@ class DockerRuntimeIT {
   }
 
   @Test
-  void aMissingImageWithAlwaysIsErrImagePullWithTheEnginesMessage() throws Exception {
+  void aMissingImageIsErrImagePullWithTheEnginesMessageOrErrImageNeverPull() throws Exception {
     create("missing", "", "{'name':'c','image':'localhost/dockerrt-it-missing:1','imagePullPolicy':'Always'}");
     JsonNode s = awaitStatus("missing", st -> st.at("/containerStatuses/0/state/waiting/reason").asText()
         .matches("ErrImagePull|ImagePullBackOff"));
     String message = s.at("/containerStatuses/0/state/waiting/message").asText();
     assertTrue(message.contains("localhost/dockerrt-it-missing") && message.contains("Error response from daemon: "),
         message);
+    create("never", "", "{'name':'c','image':'localhost/dockerrt-it-missing:1','imagePullPolicy':'Never'}");
+    JsonNode never = awaitStatus("never", st -> st.at("/containerStatuses/0/state/waiting/reason").asText()
+        .equals("ErrImageNeverPull"));
+    assertEquals("Container image \"localhost/dockerrt-it-missing:1\" is not present with pull policy of Never",
+        never.at("/containerStatuses/0/state/waiting/message").asText());
   }
 
   @Test
