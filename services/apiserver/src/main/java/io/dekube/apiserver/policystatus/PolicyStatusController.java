@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.apiserver.openapi.OpenApiDocuments;
 import io.dekube.core.informer.ObjectCache;
+import io.dekube.core.model.Json;
 import io.dekube.core.model.ObjectKey;
 import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.patch.Patches;
 import io.dekube.core.store.ObjectWrites;
 import io.dekube.core.store.WriteOptions;
 import io.dekube.store.admission.policy.PolicyTypeChecker;
@@ -22,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * (pkg/controller/validatingadmissionpolicystatus): a ValidatingAdmissionPolicy whose {@code metadata.generation} is
  * above its {@code status.observedGeneration} is type-checked ({@link PolicyTypeChecker}, on a worker thread) and
  * gets {@code status.observedGeneration} = its generation and {@code status.typeChecking} = the warnings
- * ({@code {}} when there are none: its presence says the check ran), the rest of its status kept, as kube's forced
- * apply of those two fields. Once per generation: a policy already observed is left alone, and a deleted one too.
+ * ({@code {}} when there are none: its presence says the check ran) by kube's write: a forced server-side apply of
+ * those two fields through the status subresource, field manager {@value #NAME}, so the rest of the status stays
+ * with its owners and warnings no longer applied go. Once per generation: a policy already observed is left alone, and a deleted one too.
  * Syncs run on the context of the {@code ControllerLoop} that calls {@link #sync}; a failed write is retried by it.
  */
 final class PolicyStatusController {
@@ -56,8 +60,9 @@ final class PolicyStatusController {
     return documents.get()
         .compose(docs -> vertx.executeBlocking(() -> PolicyTypeChecker.check(policy, new KindSchemas(registry, docs)),
             false))
-        .compose(warnings -> store.updateStatus(policies.type(), withStatus(policy, warnings),
-            WriteOptions.none().withFieldManager(NAME)).map(written -> {
+        .compose(warnings -> store.patch(policies.type(), "", key.name(), Patches.APPLY,
+            applyConfiguration(policies.type(), policy, warnings),
+            WriteOptions.none().withFieldManager(NAME).withForce(true).withSubresource("status")).map(written -> {
               LOG.info("ValidatingAdmissionPolicy {} (generation {}) type-checked: {} warning(s)",
                   key.name(), generation(policy), warnings.size());
               return (Void) null;
@@ -73,16 +78,17 @@ final class PolicyStatusController {
     return policy.path("metadata").path("generation").asLong(0);
   }
 
-  /** {@code policy} with {@code observedGeneration} and {@code typeChecking} set as kube's controller applies them. */
-  static ObjectNode withStatus(ObjectNode policy, List<PolicyTypeChecker.ExpressionWarning> warnings) {
-    ObjectNode next = policy.deepCopy();
-    ObjectNode status = next.get("status") instanceof ObjectNode s ? s : next.putObject("status");
-    status.put("observedGeneration", generation(policy));
+  /** kube's apply configuration of the status: the policy's name, {@code observedGeneration} and {@code typeChecking}. */
+  static ObjectNode applyConfiguration(ResourceType type, ObjectNode policy,
+                                       List<PolicyTypeChecker.ExpressionWarning> warnings) {
+    ObjectNode cfg = Json.object().put("apiVersion", type.apiVersion()).put("kind", type.kind());
+    cfg.putObject("metadata").put("name", policy.path("metadata").path("name").asText());
+    ObjectNode status = cfg.putObject("status").put("observedGeneration", generation(policy));
     ObjectNode typeChecking = status.putObject("typeChecking");
     if (!warnings.isEmpty()) {
       ArrayNode list = typeChecking.putArray("expressionWarnings");
       warnings.forEach(w -> list.addObject().put("fieldRef", w.fieldRef()).put("warning", w.warning()));
     }
-    return next;
+    return cfg;
   }
 }

@@ -10,9 +10,13 @@ import io.dekube.apiserver.openapi.OpenApiDocuments;
 import io.dekube.core.crd.CronTabs;
 import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.ResourceType;
+import io.dekube.core.patch.ServerSideApply;
+import io.dekube.core.store.StatusSubresource;
 import io.dekube.store.admission.policy.PolicyTypeChecker;
 import io.dekube.store.admission.policy.PolicyTypeChecker.ExpressionWarning;
 import io.dekube.store.admission.policy.PolicyTypeChecker.Gvk;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,18 +124,36 @@ class PolicyTypeCheckingTest {
 
   @Test
   void theStatusIsWrittenOncePerGenerationAsKubesControllerAppliesIt() {
+    ResourceType vaps = ResourceRegistry.builtIn()
+        .byResourceName("validatingadmissionpolicies.admissionregistration.k8s.io").orElseThrow();
     ObjectNode policy = (ObjectNode) yaml("""
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicy
         metadata: {name: p, generation: 2}
         spec: {}
         status: {observedGeneration: 1, conditions: []}
         """);
+    policy = ServerSideApply.trackUpdate(null, policy, vaps, "someone", "status", Instant.now());
     assertTrue(PolicyStatusController.due(policy));
-    ObjectNode clean = PolicyStatusController.withStatus(policy, List.of());
-    assertEquals("{\"observedGeneration\":2,\"conditions\":[],\"typeChecking\":{}}", clean.get("status").toString());
-    assertFalse(PolicyStatusController.due(clean));
-    ObjectNode warned = PolicyStatusController.withStatus(policy,
-        List.of(new ExpressionWarning("spec.validations[0].expression", "w")));
+    ObjectNode warned = applied(vaps, policy, List.of(new ExpressionWarning("spec.validations[0].expression", "w")));
     assertEquals("{\"expressionWarnings\":[{\"fieldRef\":\"spec.validations[0].expression\",\"warning\":\"w\"}]}",
         warned.path("status").get("typeChecking").toString());
+    assertFalse(PolicyStatusController.due(warned));
+    JsonNode entry = warned.at("/metadata/managedFields/1");
+    assertEquals(PolicyStatusController.NAME, entry.path("manager").asText(), warned.toString());
+    assertEquals("Apply", entry.path("operation").asText());
+    assertEquals("status", entry.path("subresource").asText());
+
+    Json.metadata(warned).put("generation", 3); // fixed: the next generation has no warnings left, the rest stays
+    ObjectNode clean = applied(vaps, warned, List.of());
+    assertEquals("{\"observedGeneration\":3,\"conditions\":[],\"typeChecking\":{}}", clean.get("status").toString());
+    assertFalse(PolicyStatusController.due(clean));
+  }
+
+  /** The policy after the controller's forced apply of its status. */
+  private static ObjectNode applied(ResourceType vaps, ObjectNode policy, List<ExpressionWarning> warnings) {
+    ObjectNode cfg = PolicyStatusController.applyConfiguration(vaps, policy, warnings);
+    return StatusSubresource.applied(vaps, policy, ServerSideApply.apply(policy, cfg, vaps, PolicyStatusController.NAME,
+        true, null, "status", Instant.now()));
   }
 }

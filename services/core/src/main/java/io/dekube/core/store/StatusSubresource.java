@@ -38,14 +38,19 @@ public final class StatusSubresource {
       next.remove("status");
     }
     if (writesAnnotations(type)) {
-      JsonNode annotations = body.path("metadata").get("annotations");
-      if (annotations == null || annotations.isNull()) {
-        Json.metadata(next).remove("annotations");
-      } else {
-        Json.metadata(next).set("annotations", annotations.deepCopy());
-      }
+      copyMetadata(body, next, "annotations");
     }
     return next;
+  }
+
+  /** Sets {@code to}'s metadata field as {@code from} has it (absent or null: removed). */
+  private static void copyMetadata(ObjectNode from, ObjectNode to, String field) {
+    JsonNode value = from.path("metadata").get(field);
+    if (value == null || value.isNull()) {
+      Json.metadata(to).remove(field);
+    } else {
+      Json.metadata(to).set(field, value.deepCopy());
+    }
   }
 
   /**
@@ -54,12 +59,7 @@ public final class StatusSubresource {
    */
   public static ObjectNode applied(ResourceType type, ObjectNode current, ObjectNode applied) {
     ObjectNode next = write(type, current, applied);
-    JsonNode managed = applied.path("metadata").get("managedFields");
-    if (managed == null || managed.isNull()) {
-      Json.metadata(next).remove("managedFields");
-    } else {
-      Json.metadata(next).set("managedFields", managed.deepCopy());
-    }
+    copyMetadata(applied, next, "managedFields");
     return next;
   }
 }
