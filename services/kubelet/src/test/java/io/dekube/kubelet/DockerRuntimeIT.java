@@ -86,6 +86,8 @@ class DockerRuntimeIT {
     assumeTrue("root".equals(System.getProperty("user.name")), "the docker runtime's IT needs root (podman's bridge)");
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/podman")) && Files.isExecutable(Path.of("/usr/sbin/runc"))
         && Files.isExecutable(Path.of("/bin/busybox")), "needs podman, runc and busybox-static (.ci/run installs them)");
+    assumeTrue(staticallyLinked(Path.of("/bin/busybox")), "/bin/busybox is linked to the host's libc, which the image "
+        + "made of it lacks: install busybox-static (.ci/run does)");
     Path conf = dir.resolve("containers.conf");
     Files.writeString(conf, "[containers]\ndefault_ulimits = [\"nofile=1024:1024\", \"nproc=1024:1024\"]\n"
         + "[engine]\nruntime = \"runc\"\ncgroup_manager = \"cgroupfs\"\nevents_logger = \"file\"\n");
@@ -339,5 +341,19 @@ class DockerRuntimeIT {
 
   private static <T> T result(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  /** Whether {@code binary} needs no dynamic loader ({@code ldd} refuses it; true when there is no ldd). */
+  private static boolean staticallyLinked(Path binary) {
+    try {
+      Process p = new ProcessBuilder("ldd", binary.toString()).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      return !p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0;
+    } catch (java.io.IOException e) {
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
   }
 }
