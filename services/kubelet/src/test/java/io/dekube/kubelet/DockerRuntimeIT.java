@@ -93,8 +93,9 @@ class DockerRuntimeIT {
         + "[engine]\nruntime = \"runc\"\ncgroup_manager = \"cgroupfs\"\nevents_logger = \"file\"\n");
     Path socket = Files.createTempDirectory("dockerrt-it").resolve("docker.sock");
     endpoint = "unix://" + socket;
+    // in the test's folder: podman's conmon leaves an `oom` file in its working folder when it sees an OOM kill
     ProcessBuilder pb = new ProcessBuilder("podman", "system", "service", "--time=0", endpoint)
-        .redirectErrorStream(true).redirectOutput(dir.resolve("podman.log").toFile());
+        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("podman.log").toFile());
     pb.environment().put("CONTAINERS_CONF", conf.toString());
     engine = pb.start();
     vertx = Vertx.vertx();
