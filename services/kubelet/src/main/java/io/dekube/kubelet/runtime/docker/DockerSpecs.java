@@ -210,21 +210,29 @@ final class DockerSpecs {
     List<VolumeMount> mounts = s.container().getVolumeMounts() == null ? List.of() : s.container().getVolumeMounts();
     s.mounts().forEach((path, dir) -> {
       boolean ro = mounts.stream().anyMatch(m -> path.equals(m.getMountPath()) && Boolean.TRUE.equals(m.getReadOnly()));
-      binds.add(dir + ":" + path + (ro ? ":ro" : ""));
+      binds.add(host(dir) + ":" + path + (ro ? ":ro" : ""));
     });
     if (files != null) {
       if (files.hosts() != null && !s.mounts().containsKey("/etc/hosts")) {
-        binds.add(files.hosts() + ":/etc/hosts");
+        binds.add(host(files.hosts()) + ":/etc/hosts");
       }
       if (files.resolvConf() != null && !s.mounts().containsKey("/etc/resolv.conf")) {
-        binds.add(files.resolvConf() + ":/etc/resolv.conf");
+        binds.add(host(files.resolvConf()) + ":/etc/resolv.conf");
       }
       String path = s.container().getTerminationMessagePath();
       if (files.terminationLog() != null && path != null && !path.isEmpty() && !s.mounts().containsKey(path)) {
-        binds.add(files.terminationLog() + ":" + path);
+        binds.add(host(files.terminationLog()) + ":" + path);
       }
     }
     return binds;
+  }
+
+  /**
+   * A bind's host side: absolute, since the engine resolves a relative path against its own working folder, not the
+   * kubelet's (`./dekube up` keeps its data in the relative {@code .dekube}).
+   */
+  private static String host(java.nio.file.Path p) {
+    return p.toAbsolutePath().normalize().toString();
   }
 
   /** The attempt of a run, from its log file's name ({@code <restartCount>.log}); 0 when it says none. */

@@ -106,6 +106,20 @@ class DockerSpecsTest {
         .add("/pods/resolv.conf:/etc/resolv.conf").add("/pods/c/term:/dev/termination-log"), host.getJsonArray("Binds"));
   }
 
+  /** `./dekube up` keeps its data in the relative .dekube: the engine, in another folder, must get absolute paths. */
+  @Test
+  void relativeFoldersAreBoundByTheirAbsolutePaths() {
+    Container c = new ContainerBuilder().withName("c").withImage("i").addNewVolumeMount().withName("data")
+        .withMountPath("/data").endVolumeMount().build();
+    JsonObject body = DockerSpecs.container(spec(c, new PodSpecBuilder().build(),
+        Map.of("/data", Path.of(".dekube/nodes/n1/pods/p/volumes/data"))), "sb", "n1",
+        new DockerSpecs.PodFiles(Path.of(".dekube/nodes/n1/pods/p/etc-hosts"), null, null), true);
+    String cwd = Path.of("").toAbsolutePath().toString();
+    assertEquals(new JsonArray().add(cwd + "/.dekube/nodes/n1/pods/p/volumes/data:/data")
+        .add(cwd + "/.dekube/nodes/n1/pods/p/etc-hosts:/etc/hosts"), body.getJsonObject("HostConfig")
+        .getJsonArray("Binds"));
+  }
+
   @Test
   void theSandboxHoldsThePodIpOnTheNodeNetwork() {
     JsonObject sb = DockerSpecs.sandbox(spec(new ContainerBuilder().withName("c").build(),
