@@ -96,7 +96,12 @@ final class KubeletCommand {
         .withTokenSigner(new io.dekube.core.serviceaccount.TokenSigner(SharedPki.serviceAccountKey(data),
             ServiceAccountFlags.options(f)))
         .withEviction(EvictionFlags.parse(f));
-    String id = Cluster.await(vertx.deployVerticle(kubelet));
+    String id;
+    try {
+      id = Cluster.await(vertx.deployVerticle(kubelet));
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw KubeletComponent.launchFailure(e);
+    }
     ProcessMetrics.kubeletPods(informers.informer(bootstrap, io.dekube.core.model.ResourceRegistry.builtIn()
         .byResourceName("pods").orElseThrow()), java.util.Set.of(name));
     CountDownLatch stopped = new CountDownLatch(1);

@@ -78,7 +78,11 @@ final class KubeletComponent implements Component {
     NodeFleet fleet = new NodeFleet(configs, ctx.store(), type -> informers.informer(bootstrap, type), pki)
         .withStores(ctx.stores()).withIssuerOptions(ServiceAccountFlags.options(f))
         .withEviction(EvictionFlags.parse(f));
-    ctx.deploy(fleet);
+    try {
+      ctx.deploy(fleet);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw launchFailure(e);
+    }
     ProcessMetrics.kubeletPods(informers.informer(bootstrap, ctx.registry().byResourceName("pods").orElseThrow()),
         configs.stream().map(KubeletConfig::nodeName).collect(java.util.stream.Collectors.toSet()));
     if (ctx.ops() != null) {
@@ -172,5 +176,14 @@ final class KubeletComponent implements Component {
         io.dekube.kubelet.ManifestUrl.headers(f.string("--manifest-url-header", ""));
     return f.raw("--manifest-url").filter(u -> !u.isEmpty())
         .map(u -> new io.dekube.kubelet.ManifestUrl(u, headers)).orElse(null);
+  }
+
+  /**
+   * A kubelet's failed start as the launcher reports it: a docker runtime's unreachable engine as one line without a
+   * stack trace (the address and the engine's error say it all), any other failure as it is.
+   */
+  static Exception launchFailure(java.util.concurrent.ExecutionException e) {
+    return e.getCause() instanceof io.dekube.kubelet.runtime.docker.DockerRuntime.EngineUnreachable u
+        ? new LaunchException(u.getMessage()) : e;
   }
 }

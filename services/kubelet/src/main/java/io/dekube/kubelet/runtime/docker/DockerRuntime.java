@@ -49,12 +49,19 @@ public final class DockerRuntime implements ContainerRuntime {
     return "docker";
   }
 
+  /** The engine does not answer: a start that cannot go on, for the reason its message says in full. */
+  public static final class EngineUnreachable extends IllegalStateException {
+    public EngineUnreachable(String message) {
+      super(message);
+    }
+  }
+
   /** Fails, with the engine's address and error, when the engine does not answer; then removes this node's leftovers. */
   @Override
   public Future<Void> open() {
     return client.get("/version")
         .onSuccess(v -> podman = String.valueOf(v.getValue("Components")).contains("Podman"))
-        .recover(e -> Future.failedFuture(new IllegalStateException("node " + node + ": the docker runtime cannot "
+        .recover(e -> Future.failedFuture(new EngineUnreachable("node " + node + ": the docker runtime cannot "
             + "reach the container engine at " + client.endpoint() + ": " + e.getMessage())))
         .compose(v -> sandboxes.removeAll());
   }
