@@ -146,13 +146,11 @@ final class TokenRequests {
     }
   }
 
+  /** The token of a request as {@link #filled} completed it (and the webhooks admitted it). */
   private ObjectNode issue(ApiRequest r, ObjectNode request, ObjectNode sa, long seconds) {
     ObjectNode spec = request.with("spec");
-    List<String> audiences = new ArrayList<>();
+    List<String> audiences = new ArrayList<>(); // filled: the request's, or the API audiences
     spec.path("audiences").forEach(a -> audiences.add(a.asText()));
-    if (audiences.isEmpty()) {
-      audiences.addAll(signer.options().apiAudiences());
-    }
     JsonNode meta = sa.path("metadata");
     TokenSigner.Binding binding = TokenSigner.Binding.account(r.namespace(), r.name(), meta.path("uid").asText());
     JsonNode ref = spec.path("boundObjectRef");
@@ -168,8 +166,7 @@ final class TokenRequests {
         ServiceAccountInfo.credentialIdForJti(issued.claims().id())));
     ObjectNode out = Json.object().put("kind", "TokenRequest").put("apiVersion", API_VERSION);
     ObjectNode outMeta = out.putObject("metadata").put("name", r.name()).put("namespace", r.namespace());
-    outMeta.put("creationTimestamp", request.path("metadata").path("creationTimestamp")
-        .asText(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
+    outMeta.set("creationTimestamp", request.path("metadata").path("creationTimestamp")); // filled
     ObjectNode outSpec = out.putObject("spec");
     ArrayNode aud = outSpec.putArray("audiences");
     audiences.forEach(aud::add);
