@@ -34,25 +34,51 @@ final class ParamSource {
     this.informers = informers;
   }
 
+  /**
+   * The policy's own configuration error, as kube's policy source records it for the whole policy (the
+   * dispatcher's {@code failed to configure policy: ...}): a paramKind no served kind answers; null when none.
+   */
+  String configurationError(CompiledPolicy policy) {
+    return policy.paramKind() == null || paramType(policy).isPresent() ? null
+        : "failed to find resource referenced by paramKind: '" + groupVersion(policy) + ", Kind="
+            + policy.paramKind().path("kind").asText("") + "'";
+  }
+
+  /**
+   * The parameters of {@code b} for the request {@code a}, as kube's {@code CollectParams}: one null without
+   * paramKind, and also without a paramRef (kube validates with null params then); an error (the text after
+   * kube's {@code failed to configure binding: }) for a paramRef that cannot be used.
+   */
   Future<Found> resolve(CompiledPolicy policy, PolicyBinding b, AdmissionAttributes a) {
-    if (policy.paramKind() == null) {
+    Optional<ResourceType> type = policy.paramKind() == null ? Optional.empty() : paramType(policy);
+    if (b.paramRef() == null || type.isEmpty()) { // an unknown paramKind: the policy's configuration error
       List<JsonNode> none = new ArrayList<>();
       none.add(null);
       return Future.succeededFuture(new Found(none, null));
     }
-    if (b.paramRef() == null) {
-      return Future.succeededFuture(new Found(List.of(), "policy " + policy.name() + " has paramKind but binding "
-          + b.name() + " has no paramRef"));
+    boolean namespacedRef = !b.paramRef().path("namespace").asText("").isEmpty();
+    if (type.get().namespaced() && !namespacedRef && a.namespace().isEmpty()) {
+      return Future.succeededFuture(new Found(List.of(),
+          "cannot use namespaced paramRef in policy binding that matches cluster-scoped resources"));
     }
-    String apiVersion = policy.paramKind().path("apiVersion").asText("");
-    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
-    Optional<ResourceType> type = registry.byGroupKind(group, policy.paramKind().path("kind").asText(""));
-    if (type.isEmpty()) {
-      return Future.succeededFuture(new Found(List.of(), "failed to find resource referenced by paramKind: '"
-          + apiVersion + ", Kind=" + policy.paramKind().path("kind").asText("") + "'"));
+    if (!type.get().namespaced() && namespacedRef) {
+      return Future.succeededFuture(new Found(List.of(),
+          "paramRef.namespace must not be provided for a cluster-scoped `paramKind`"));
     }
     Informer informer = informers.apply(type.get());
     return informer.start().map(v -> find(informer, type.get(), b, a));
+  }
+
+  private Optional<ResourceType> paramType(CompiledPolicy policy) {
+    String apiVersion = policy.paramKind().path("apiVersion").asText("");
+    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+    return registry.byGroupKind(group, policy.paramKind().path("kind").asText(""));
+  }
+
+  /** The paramKind's group and version as Go's {@code GroupVersion} prints them in a GVK ({@code /v1} for core). */
+  private static String groupVersion(CompiledPolicy policy) {
+    String apiVersion = policy.paramKind().path("apiVersion").asText("");
+    return apiVersion.contains("/") ? apiVersion : "/" + apiVersion;
   }
 
   private static Found find(Informer informer, ResourceType type, PolicyBinding b, AdmissionAttributes a) {

@@ -113,6 +113,15 @@ public final class PolicyAdmission implements ValidatingPolicies {
       if (version == null) {
         continue;
       }
+      String configurationError = params.configurationError(policy);
+      if (configurationError != null) {
+        // kube's dispatcher: the policy's own error denies once, before any binding, whatever their actions
+        if (!policy.failOpen() && p.bindings().stream().anyMatch(b -> b.policyName().equals(policy.name()))) {
+          denials.add(denied(policy, null, a, new PolicyEvaluator.Failure("failed to configure policy: "
+              + configurationError, PolicyEvaluator.NO_REASON)));
+        }
+        continue;
+      }
       Map<String, List<String>> annotations = new LinkedHashMap<>();
       for (PolicyBinding b : p.bindings()) {
         if (b.policyName().equals(policy.name()) && (b.matchResources() == null
@@ -133,8 +142,10 @@ public final class PolicyAdmission implements ValidatingPolicies {
                                List<StatusException> denials, Map<String, List<String>> annotations) {
     return params.resolve(policy, b, a).map(found -> {
       if (found.error() != null) {
+        // kube's addConfigError: denies under Fail whatever the binding's actions
         if (!policy.failOpen()) {
-          act(policy, b, a, List.of(new PolicyEvaluator.Failure(found.error(), "Forbidden")), warnings, denials);
+          denials.add(denied(policy, b, a, new PolicyEvaluator.Failure("failed to configure binding: " + found.error(),
+              PolicyEvaluator.NO_REASON)));
         }
         return null;
       }
@@ -198,23 +209,28 @@ public final class PolicyAdmission implements ValidatingPolicies {
     }
   }
 
-  /** kube's denial: the reason's code, {@code <resource> "<name>" is forbidden: ValidatingAdmissionPolicy ...}. */
+  /**
+   * kube's denial: {@code <resource> "<name>" is forbidden: ValidatingAdmissionPolicy 'P' with binding 'B' denied
+   * request: ...} ({@code b} null: the policy's own configuration error, without a binding) with the failure's
+   * reason, Invalid when it has none (an error), and the code kube's {@code reasonToCode} gives it (422 for any other).
+   */
   static StatusException denied(CompiledPolicy policy, PolicyBinding b, AdmissionAttributes a,
                                 PolicyEvaluator.Failure f) {
-    String message = "ValidatingAdmissionPolicy '" + policy.name() + "' with binding '" + b.name()
-        + "' denied request: " + f.message();
+    String message = "ValidatingAdmissionPolicy '" + policy.name() + "'"
+        + (b == null ? "" : " with binding '" + b.name() + "'") + " denied request: " + f.message();
+    String reason = f.reason() == null || f.reason().isEmpty() ? "Invalid" : f.reason();
     String resource = a.type().plural() + (a.type().group().isEmpty() ? "" : "." + a.type().group());
     String text = resource + (a.name().isEmpty() ? "" : " \"" + a.name() + "\"") + " is forbidden: " + message;
-    int code = switch (f.reason()) {
+    int code = switch (reason) {
+      case "Forbidden" -> 403;
       case "Unauthorized" -> 401;
-      case "Invalid" -> 422;
       case "RequestEntityTooLarge" -> 413;
-      default -> 403;
+      default -> 422;
     };
     ObjectNode details = Json.object().put("name", a.name()).put("group", a.type().group())
         .put("kind", a.type().plural());
     details.putArray("causes").addObject().put("message", message);
-    return new StatusException(code, f.reason(), text, details);
+    return new StatusException(code, reason, text, details);
   }
 
   private Parsed current() {

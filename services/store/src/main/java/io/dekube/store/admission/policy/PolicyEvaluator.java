@@ -14,8 +14,8 @@ import java.util.Map;
  * matchConditions (false: the policy does not apply; an error is a failure), then the variables in
  * order, then every validation — a false one fails with its messageExpression, its message or
  * {@code failed expression: <expression>} and its reason (Invalid when unset); an error fails under
- * {@code failurePolicy: Fail} ({@code expression '...' resulted in error: ...}, reason Forbidden) and
- * is ignored under {@code Ignore}; then the audit annotations' valueExpressions. Each expression runs within its own
+ * {@code failurePolicy: Fail} ({@code expression '...' resulted in error: ...}, without a reason: kube's dispatcher
+ * answers it as Invalid, 422) and is ignored under {@code Ignore}; then the audit annotations' valueExpressions. Each expression runs within its own
  * {@link StepBudget}. Pure.
  */
 final class PolicyEvaluator {
@@ -39,6 +39,12 @@ final class PolicyEvaluator {
   record Evaluation(List<Failure> failures, Map<String, String> annotations, List<String> annotationErrors) {
   }
 
+  /**
+   * The reason of a failure that is an error, not a false validation: kube's decision carries none, and its
+   * dispatcher answers it with {@code Invalid}.
+   */
+  static final String NO_REASON = "";
+
   /** kube's limit on an audit annotation's value: longer ones are cut to it. */
   static final int MAX_ANNOTATION_BYTES = 10 * 1024;
 
@@ -60,7 +66,7 @@ final class PolicyEvaluator {
     vars.put("variables", variables);
     MatchConditions.Result match = policy.conditions().evaluate(vars);
     if (match.error() != null) {
-      return new Evaluation(policy.failOpen() ? List.of() : List.of(new Failure(match.error(), "Forbidden")),
+      return new Evaluation(policy.failOpen() ? List.of() : List.of(new Failure(match.error(), NO_REASON)),
           Map.of(), List.of());
     }
     if (!match.matches()) {
@@ -83,7 +89,7 @@ final class PolicyEvaluator {
       CompiledPolicy.Expression e = v.expression();
       if (e.program() == null) {
         if (!policy.failOpen()) {
-          out.add(new Failure("compilation error: " + e.error(), "Forbidden", i));
+          out.add(new Failure("compilation error: " + e.error(), NO_REASON, i));
         }
         continue;
       }
@@ -92,7 +98,7 @@ final class PolicyEvaluator {
         result = CelEngine.eval(e.program(), vars, new StepBudget());
       } catch (CelEngine.EvalError err) {
         if (!policy.failOpen()) {
-          out.add(new Failure("expression '" + e.text() + "' resulted in error: " + err.getMessage(), "Forbidden", i));
+          out.add(new Failure("expression '" + e.text() + "' resulted in error: " + err.getMessage(), NO_REASON, i));
         }
         continue;
       }

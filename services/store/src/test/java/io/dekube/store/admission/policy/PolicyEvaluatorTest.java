@@ -30,7 +30,8 @@ class PolicyEvaluatorTest {
         + "userInfo: {username: admin}}")));
     vars.put("params", CelValues.of(params == null ? null : yaml(params)));
     vars.put("namespaceObject", CelValues.of(null));
-    return PolicyEvaluator.evaluate(policy, vars).stream().map(f -> f.reason() + ": " + f.message()).toList();
+    return PolicyEvaluator.evaluate(policy, vars).stream()
+        .map(f -> (f.reason().isEmpty() ? "(no reason)" : f.reason()) + ": " + f.message()).toList();
   }
 
   @Test
@@ -65,14 +66,14 @@ class PolicyEvaluatorTest {
           expression: "!('system:nodes' in request.userInfo.groups)"
         validations: [{expression: "false", message: always}]
         """;
-    assertEquals(List.of("Forbidden: expression '!('system:nodes' in request.userInfo.groups)' resulted in error: "
+    assertEquals(List.of("(no reason): expression '!('system:nodes' in request.userInfo.groups)' resulted in error: "
         + "no such key: groups"), failures(spec, "{}", null));
   }
 
   @Test
   void anEvaluationErrorFailsUnderFailAndIsIgnoredUnderIgnore() {
     String spec = "validations: [{expression: \"object.spec.missing > 1\", message: m}]";
-    assertEquals(List.of("Forbidden: expression 'object.spec.missing > 1' resulted in error: no such key: missing"),
+    assertEquals(List.of("(no reason): expression 'object.spec.missing > 1' resulted in error: no such key: missing"),
         failures(spec, "spec: {}", null));
     assertEquals(List.of(), failures("failurePolicy: Ignore\n" + spec, "spec: {}", null));
   }
