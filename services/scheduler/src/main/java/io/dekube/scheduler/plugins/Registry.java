@@ -53,7 +53,7 @@ public final class Registry {
     put(m, VolumeBinding.NAME, (a, h) -> new VolumeBinding(h));
     put(m, VolumeZone.NAME, (a, h) -> new VolumeZone(h));
     put(m, ImageLocality.NAME, (a, h) -> new ImageLocality(h));
-    put(m, DefaultPreemption.NAME, (a, h) -> new DefaultPreemption(h));
+    put(m, DefaultPreemption.NAME, DefaultPreemption::new);
     put(m, DefaultBinder.NAME, (a, h) -> new DefaultBinder(h));
     return new Registry(m);
   }

@@ -89,6 +89,9 @@ class SchedulerConfigurationTest {
     assertTrue(error(HEAD + "profiles:\n- pluginConfig:\n  - name: NodeResourcesFit\n    args: {scoringStrategy: "
         + "{type: Fullest}}\n").startsWith(file + ": profiles[0].pluginConfig[NodeResourcesFit].args: "
         + "scoringStrategy.type: Unsupported value: \"Fullest\""));
+    assertEquals(file + ": profiles[0].pluginConfig[DefaultPreemption].args: minCandidateNodesPercentage: Invalid "
+        + "value: 200: not in valid range [0, 100]", error(HEAD + "profiles:\n- pluginConfig:\n  - name: "
+        + "DefaultPreemption\n    args: {minCandidateNodesPercentage: 200}\n"));
     assertTrue(error(HEAD + "profiles: [\n").startsWith(file + ": cannot parse YAML"));
   }
 

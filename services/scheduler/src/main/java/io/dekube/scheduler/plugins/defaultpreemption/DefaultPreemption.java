@@ -11,12 +11,13 @@ import io.dekube.scheduler.api.Status;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntUnaryOperator;
 
 /**
  * DefaultPreemption: when a pod fits nowhere, find a node where evicting pods of lower priority
@@ -24,12 +25,15 @@ import java.util.concurrent.CompletionStage;
  * put back while the pod still fits — first those whose PodDisruptionBudget allows no more
  * disruption, then the others, the most important first in each group), delete those victims,
  * and nominate the node ({@code status.nominatedNodeName}); the pod is retried once the victims are
- * gone. Candidate nodes rank by the fewest budget violations, then the lowest highest victim
- * priority, the lowest priority sum and the fewest victims. Nodes turned down for unresolvable
- * reasons are not considered; the filters count the pods nominated to a node that the pod must
- * yield to. As kube: a pod whose nominated node still has a victim terminating waits for it, the
- * lower-priority pods nominated to the chosen node lose their nomination, and a pod that finds no
- * candidate loses its own.
+ * gone. As kube 1.32's {@code DryRunPreemption}, not every node is tried: from a random offset among the
+ * potential nodes (those the filters turned down as Unschedulable) it stops once it has
+ * {@link PreemptionArgs#numCandidates} candidates, at least one of them without a budget violation. The
+ * candidates rank as kube's {@code pickOneNodeForPreemption}: the fewest budget violations, then the lowest
+ * highest victim priority, the lowest priority sum, the fewest victims, the latest start of the highest-priority
+ * victims, then the first found. Nodes turned down for unresolvable reasons are not considered; the filters count
+ * the pods nominated to a node that the pod must yield to. As kube: a pod whose nominated node still has a victim
+ * terminating waits for it, the lower-priority pods nominated to the chosen node lose their nomination, and a pod
+ * that finds no candidate loses its own.
  */
 public final class DefaultPreemption implements PostFilterPlugin {
 
@@ -39,9 +43,18 @@ public final class DefaultPreemption implements PostFilterPlugin {
   static final String TERMINATING = "not eligible due to a terminating pod on the nominated node.";
 
   private final Handle handle;
+  private final PreemptionArgs args;
+  private final IntUnaryOperator offsets;
 
-  public DefaultPreemption(Handle handle) {
+  public DefaultPreemption(Map<String, Object> args, Handle handle) {
+    this(PreemptionArgs.of(args), handle, n -> ThreadLocalRandom.current().nextInt(n));
+  }
+
+  /** With the args and where the dry run starts among {@code n} potential nodes (kube: {@code rand.Int31n(n)}). */
+  DefaultPreemption(PreemptionArgs args, Handle handle, IntUnaryOperator offsets) {
+    this.args = args;
     this.handle = handle;
+    this.offsets = offsets;
   }
 
   @Override
@@ -61,29 +74,61 @@ public final class DefaultPreemption implements PostFilterPlugin {
     }
     List<PodDisruptionBudget> budgets = handle.podDisruptionBudgets();
     Map<String, Integer> reasons = new TreeMap<>();
-    Victims best = null;
+    List<NodeInfo> potential = new ArrayList<>();
     for (NodeInfo n : nodes) {
       Status s = nodeStatuses.get(n.name());
-      if (s != null && s.code() == Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
-        reasons.merge(NOT_HELPFUL, 1, Integer::sum);
-        continue;
-      }
-      Object found = victimsOn(state, pod, n, nodes, budgets);
-      if (found instanceof Victims v) {
-        best = better(best, v);
+      // kube's NodesForStatusCode(Unschedulable); a node without a status is one a PreFilter turned down as
+      // Unschedulable for all nodes (dekube's filters answer for every node they try)
+      if (s == null || s.code() == Code.UNSCHEDULABLE) {
+        potential.add(n);
       } else {
-        ((Status) found).reasons().forEach(r -> reasons.merge(r, 1, Integer::sum));
+        reasons.merge(NOT_HELPFUL, 1, Integer::sum);
       }
     }
+    List<Victims> candidates = potential.isEmpty() ? List.of()
+        : dryRun(state, pod, potential, nodes, budgets, reasons);
+    Victims best = Candidates.pick(candidates);
     if (best == null) {
       List<String> parts = new ArrayList<>();
       reasons.forEach((r, c) -> parts.add(c + " " + r));
+      java.util.Collections.sort(parts);
       PostFilterResult failed = PostFilterResult.failed(Status.unschedulable("0/" + nodes.size()
           + " nodes are available: " + String.join(", ", parts) + "."));
       // kube clears the nomination of a pod that can no longer preempt anywhere
       return nominated == null ? done(failed) : handle.nominate(pod, null).thenApply(x -> failed);
     }
     return evict(pod, best);
+  }
+
+  /**
+   * kube's {@code DryRunPreemption}, one node after the other: from a random offset, the candidates without and with
+   * budget violations (each list holding at most the number wanted), until there are enough and one of them
+   * violates no budget; the nodes where preemption does not help add their reasons. Those without violations first.
+   */
+  private List<Victims> dryRun(CycleState state, Pod pod, List<NodeInfo> potential, List<NodeInfo> nodes,
+                               List<PodDisruptionBudget> budgets, Map<String, Integer> reasons) {
+    int size = potential.size();
+    int offset = offsets.applyAsInt(size);
+    int wanted = args.numCandidates(size);
+    List<Victims> nonViolating = new ArrayList<>();
+    List<Victims> violating = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      Object found = victimsOn(state, pod, potential.get((offset + i) % size), nodes, budgets);
+      if (found instanceof Victims v) {
+        List<Victims> list = v.budgetViolations() == 0 ? nonViolating : violating;
+        if (list.size() < wanted) {
+          list.add(v);
+        }
+        if (!nonViolating.isEmpty() && nonViolating.size() + violating.size() >= wanted) {
+          break;
+        }
+      } else {
+        ((Status) found).reasons().forEach(r -> reasons.merge(r, 1, Integer::sum));
+      }
+    }
+    List<Victims> out = new ArrayList<>(nonViolating);
+    out.addAll(violating);
+    return out;
   }
 
   private static String nominatedNode(Pod pod) {
@@ -157,6 +202,10 @@ public final class DefaultPreemption implements PostFilterPlugin {
     for (Pod p : split.nonViolating()) {
       reprieve(state, pod, without, nodes, p, victims);
     }
+    if (victims.isEmpty()) {
+      return Status.error("expected at least one victim pod on node \"" + node.name() + "\"");
+    }
+    victims.sort(Budgets.MORE_IMPORTANT); // kube keeps them from the highest priority down
     return new Victims(node.name(), victims, violating);
   }
 
@@ -180,17 +229,6 @@ public final class DefaultPreemption implements PostFilterPlugin {
     CycleState s = state.copy();
     Status pre = handle.runPreFilters(s, pod, whatIf);
     return pre.isSuccess() ? handle.runFilters(s, pod, candidate) : pre;
-  }
-
-  private static Victims better(Victims a, Victims b) {
-    if (a == null) {
-      return b;
-    }
-    Comparator<Victims> order = Comparator.comparingInt(Victims::budgetViolations)
-        .thenComparingInt(Victims::highestPriority)
-        .thenComparingLong(Victims::prioritySum)
-        .thenComparingInt(v -> v.pods().size());
-    return order.compare(b, a) < 0 ? b : a;
   }
 
   private CompletionStage<PostFilterResult> evict(Pod pod, Victims v) {

@@ -134,7 +134,7 @@ class DefaultPreemptionTest {
     Pod preemptor = pod("high").priority(100).req("cpu", cpu).obj();
     Map<String, Status> statuses = new java.util.HashMap<>();
     nodes.forEach(n -> statuses.put(n.name(), Status.unschedulable("Insufficient cpu")));
-    PostFilterResult r = new DefaultPreemption(h).postFilter(new CycleState(), preemptor, statuses)
+    PostFilterResult r = new DefaultPreemption(Map.of(), h).postFilter(new CycleState(), preemptor, statuses)
         .toCompletableFuture().join();
     assertEquals(want, r.nominatedNodeName() + ": " + h.deleted.stream().sorted((x, y) -> order(want, x, y)).toList());
   }
@@ -159,14 +159,14 @@ class DefaultPreemptionTest {
         node("b").capacity("cpu", "4").info(victim("b1", "free", 5, "3", "b")));
     FakeHandle h = new FakeHandle(nodes, List.of());
     Pod preemptor = pod("high").priority(100).req("cpu", "3").nominated("a").obj();
-    PostFilterResult r = new DefaultPreemption(h).postFilter(new CycleState(), preemptor, insufficient(nodes))
+    PostFilterResult r = new DefaultPreemption(Map.of(), h).postFilter(new CycleState(), preemptor, insufficient(nodes))
         .toCompletableFuture().join();
     assertEquals(Status.unschedulable("not eligible due to a terminating pod on the nominated node."), r.status());
     assertEquals(List.of(), h.deleted);
     // its filters now call the node unresolvable: it may preempt elsewhere
     Map<String, Status> statuses = insufficient(nodes);
     statuses.put("a", Status.unresolvable("node(s) didn't match Pod's node affinity/selector"));
-    r = new DefaultPreemption(h).postFilter(new CycleState(), preemptor, statuses).toCompletableFuture().join();
+    r = new DefaultPreemption(Map.of(), h).postFilter(new CycleState(), preemptor, statuses).toCompletableFuture().join();
     assertEquals("b", r.nominatedNodeName());
   }
 
@@ -176,7 +176,7 @@ class DefaultPreemptionTest {
     h.nominatedPods.put("a", List.of(pod("lower").priority(50).nominated("a").obj(),
         pod("higher").priority(200).nominated("a").obj()));
     Pod preemptor = pod("high").priority(100).req("cpu", "3").obj();
-    new DefaultPreemption(h).postFilter(new CycleState(), preemptor, insufficient(twoNodes())).toCompletableFuture()
+    new DefaultPreemption(Map.of(), h).postFilter(new CycleState(), preemptor, insufficient(twoNodes())).toCompletableFuture()
         .join();
     assertEquals(List.of("lower=null", "high=a"), h.nominations);
   }
@@ -186,7 +186,7 @@ class DefaultPreemptionTest {
     List<NodeInfo> nodes = List.of(node("a").capacity("cpu", "4").info(victim("a1", "free", 500, "3", "a")));
     FakeHandle h = new FakeHandle(nodes, List.of());
     Pod preemptor = pod("high").priority(100).req("cpu", "3").nominated("a").obj();
-    PostFilterResult r = new DefaultPreemption(h).postFilter(new CycleState(), preemptor, insufficient(nodes))
+    PostFilterResult r = new DefaultPreemption(Map.of(), h).postFilter(new CycleState(), preemptor, insufficient(nodes))
         .toCompletableFuture().join();
     assertEquals(Status.unschedulable("0/1 nodes are available: 1 No preemption victims found for incoming pod."),
         r.status());
