@@ -71,6 +71,8 @@ final class BuiltinShell implements Host {
   private final Map<String, String> env;
   /** The programs of the container's image that run by name beside the applets ({@code nginx -s quit}). */
   private java.util.function.Function<String, JvmContainer.ImageCommand> imageCommands = name -> null;
+  /** Whether the session runs on a terminal ({@code kubectl exec -t}, an attach to a {@code tty} container). */
+  private boolean terminal;
 
   BuiltinShell(Vertx vertx, ContainerSpec spec, ExecSession.Output out, TrafficPolicy traffic) {
     this.vertx = vertx;
@@ -111,6 +113,12 @@ final class BuiltinShell implements Host {
     this.cwd = io.cwd();
     this.env = io.env();
     this.imageCommands = container.imageCommands;
+    this.terminal = container.terminal;
+  }
+
+  /** Tells the shell its session runs on a terminal, as {@code ps} shows it. */
+  void terminal(boolean onTerminal) {
+    this.terminal = onTerminal;
   }
 
   private ContainerFs fs() {
@@ -393,7 +401,8 @@ final class BuiltinShell implements Host {
         yield 1;
       }
       default -> write(shIsDash() // Debian's and Ubuntu's ps is procps's, not busybox's
-          ? ProcessTable.renderProcps(ProcessTable.of(spec, String.join(" ", args)), user, args, LocalTime.now())
+          ? ProcessTable.renderProcps(ProcessTable.of(spec, String.join(" ", args), terminal), user, args,
+              LocalTime.now())
           : ProcessTable.render(ProcessTable.of(spec, String.join(" ", args)), user));
     };
   }

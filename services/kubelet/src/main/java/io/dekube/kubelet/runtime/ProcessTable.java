@@ -21,11 +21,14 @@ import java.util.Optional;
  */
 final class ProcessTable {
 
-  /** One process: its id, user id and command line. */
-  /** A process: its id, user and command line, and the bounding capability set of its container. */
-  record Process(int pid, long uid, String command, long capabilities) {
+  /**
+   * A process: its id, user and command line, the bounding capability set of its container, its terminal as
+   * procps names it ({@code ?} or {@code pts/0}) and whether it leads its session (a container's first process,
+   * which the runtime starts with setsid: procps's {@code s}).
+   */
+  record Process(int pid, long uid, String command, long capabilities, String tty, boolean leader) {
     Process(int pid, long uid, String command) {
-      this(pid, uid, command, Capabilities.DEFAULT);
+      this(pid, uid, command, Capabilities.DEFAULT, "?", true);
     }
   }
 
@@ -64,8 +67,19 @@ final class ProcessTable {
     return pid;
   }
 
-  /** The processes {@code ps} shows in the container of {@code spec}, {@code ps ARGS} last. */
+  /** The processes {@code ps} shows in the container of {@code spec}, {@code ps ARGS} last, run without a terminal. */
   static List<Process> of(ContainerSpec spec, String psArgs) {
+    return of(spec, psArgs, false);
+  }
+
+  /**
+   * The processes {@code ps} shows in the container of {@code spec}, {@code ps ARGS} last. A container with
+   * {@code tty: true} (what {@code kubectl debug -it} and {@code kubectl run -it} make) runs on the terminal the
+   * runtime gave it, {@code pts/0}; the {@code ps} is on it too when its session has a terminal ({@code terminal}),
+   * as {@code kubectl attach} and {@code exec -t} give it. A decision: an {@code exec -t} is on {@code pts/0} too,
+   * where containerd would open the next terminal.
+   */
+  static List<Process> of(ContainerSpec spec, String psArgs, boolean terminal) {
     List<Container> shown = new ArrayList<>();
     PodSpec pod = spec.podSpec();
     boolean shared = pod != null && Boolean.TRUE.equals(pod.getShareProcessNamespace());
@@ -92,14 +106,17 @@ final class ProcessTable {
     PodSecurityContext podSc = pod == null ? null : pod.getSecurityContext();
     for (Container c : shown) {
       long uid = uid(podSc, c);
+      String tty = Boolean.TRUE.equals(c.getTty()) ? "pts/0" : "?";
+      boolean first = true;
       for (String[] p : processes(c)) {
         all.add(new Process(pid, p[0] == null ? uid : Long.parseLong(p[0]), p[1],
-            Capabilities.bounding(c.getSecurityContext())));
+            Capabilities.bounding(c.getSecurityContext()), tty, first));
+        first = false;
         pid += 6;
       }
     }
     all.add(new Process(pid, uid(podSc, spec.container()), psArgs.isEmpty() ? "ps" : "ps " + psArgs,
-        Capabilities.bounding(spec.container().getSecurityContext())));
+        Capabilities.bounding(spec.container().getSecurityContext()), terminal ? "pts/0" : "?", false));
     return all;
   }
 
@@ -113,8 +130,8 @@ final class ProcessTable {
   }
 
   /**
-   * procps's {@code ps} (Debian's and Ubuntu's): {@code ps aux} in BSD's user format, {@code ps -ef} in the full
-   * format, else its default columns. A jvm container's processes have no memory of their own to show: VSZ and RSS
+   * procps's {@code ps} (Debian's and Ubuntu's): {@code ps aux} in BSD's user format, {@code ps ax} (BSD options
+   * without {@code u}) in BSD's job format, {@code ps -ef} in the full format, else its default columns. A jvm container's processes have no memory of their own to show: VSZ and RSS
    * are 0, as {@code kubectl top} reports them; {@code now} is the START and STIME of them all.
    */
   static String renderProcps(List<Process> processes, ProcessUser user, List<String> args, java.time.LocalTime now) {
@@ -122,9 +139,12 @@ final class ProcessTable {
     String start = String.format(Locale.ROOT, "%02d:%02d", now.getHour(), now.getMinute());
     StringBuilder b = new StringBuilder();
     boolean bsd = !args.isEmpty() && !args.get(0).startsWith("-") && flags.contains("u");
+    boolean bsdJobs = !args.isEmpty() && !args.get(0).startsWith("-") && !bsd;
     boolean full = args.stream().anyMatch(a -> a.startsWith("-")) && flags.contains("f");
     if (bsd) {
       b.append("USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\n");
+    } else if (bsdJobs) {
+      b.append("    PID TTY      STAT   TIME COMMAND\n");
     } else if (full) {
       b.append("UID          PID    PPID  C STIME TTY          TIME CMD\n");
     } else {
@@ -135,15 +155,19 @@ final class ProcessTable {
       boolean self = i == processes.size() - 1;
       String name = user.user(p.uid());
       name = name.length() > 8 ? name.substring(0, 7) + "+" : name; // procps: zookeeper is zookeep+
+      // procps's STAT: R running (the ps), else S sleeping; s a session leader; + in its terminal's foreground
+      String stat = self ? (p.tty().equals("?") ? "R" : "R+") : p.leader() ? "Ss" : "S";
       if (bsd) {
         b.append(String.format(Locale.ROOT, "%-8.8s %7d %4.1f %4.1f %6d %5d %-8s %-4s %5s %6s %s%n", name, p.pid(),
-            0.0, 0.0, 0, 0, "?", self ? "R" : p.pid() == 1 ? "Ss" : "S", start, "0:00", p.command()));
+            0.0, 0.0, 0, 0, p.tty(), stat, start, "0:00", p.command()));
+      } else if (bsdJobs) {
+        b.append(String.format(Locale.ROOT, "%7d %-8s %-4s %6s %s%n", p.pid(), p.tty(), stat, "0:00", p.command()));
       } else if (full) {
         b.append(String.format(Locale.ROOT, "%-8.8s %7d %7d %2d %5s %-8s %8s %s%n", name, p.pid(),
-            p.pid() == 1 ? 0 : 1, 0, start, "?", "00:00:00", p.command()));
+            p.pid() == 1 ? 0 : 1, 0, start, p.tty(), "00:00:00", p.command()));
       } else {
         String comm = p.command().split("[ :]", 2)[0];
-        b.append(String.format(Locale.ROOT, "%7d %-8s %8s %s%n", p.pid(), "?", "00:00:00",
+        b.append(String.format(Locale.ROOT, "%7d %-8s %8s %s%n", p.pid(), p.tty(), "00:00:00",
             comm.substring(comm.lastIndexOf('/') + 1)));
       }
     }

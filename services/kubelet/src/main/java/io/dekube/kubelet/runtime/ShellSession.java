@@ -55,6 +55,7 @@ public final class ShellSession implements ExecSession {
     this.tty = tty;
     this.lines = new TerminalLines(tty, this::echo, this::control);
     this.shell = new BuiltinShell(vertx, spec, this.out, traffic);
+    this.shell.terminal(tty);
     this.shell.stdin(typedLines);
   }
 

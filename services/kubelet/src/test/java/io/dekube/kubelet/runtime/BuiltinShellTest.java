@@ -462,6 +462,37 @@ class BuiltinShellTest {
     assertEquals(3, lines.length);
   }
 
+  /**
+   * "Debug Running Pods": {@code kubectl debug myapp -it --image=ubuntu --share-processes --copy-to=myapp-debug},
+   * then {@code ps ax} in its bash lists the pod's processes in procps's BSD job format, the debugger's on its
+   * terminal; {@code ps ax} without a terminal has none.
+   */
+  @Test
+  void procpsPsAxListsTheCopysProcessesWithTheirTerminals() throws Exception {
+    var debugger = new ContainerBuilder().withName("debugger-6h89j").withImage("ubuntu").withStdin(true).withTty(true)
+        .build();
+    var pod = new io.fabric8.kubernetes.api.model.PodSpecBuilder().withShareProcessNamespace(true)
+        .addNewContainer().withName("myapp").withImage("busybox:1.28").withArgs("sleep", "1d").endContainer()
+        .addToContainers(debugger).build();
+    ContainerSpec spec = inPod(spec(debugger), pod);
+    ExecSession bash = ShellSession.start(vertx, spec, List.of("bash"), output, true);
+    bash.stdin(Buffer.buffer("ps ax\r"));
+    org.awaitility.Awaitility.await().until(() -> out.toString().endsWith("# "));
+    assertEquals("root@web:/# ps ax\r\n"
+        + "    PID TTY      STAT   TIME COMMAND\r\n"
+        + "      1 ?        Ss     0:00 /pause\r\n"
+        + "      8 ?        Ss     0:00 sleep 1d\r\n"
+        + "     14 pts/0    Ss     0:00 bash\r\n"
+        + "     20 pts/0    R+     0:00 ps ax\r\n"
+        + "root@web:/# ", out.toString());
+    bash.stdin(Buffer.buffer("\u0004"));
+    code(bash);
+    out.setLength(0);
+    assertEquals(0, code(ShellSession.start(vertx, spec, List.of("ps", "ax"), output, false)));
+    assertTrue(out.toString().endsWith("\n     14 pts/0    Ss     0:00 bash\n     20 ?        R      0:00 ps ax\n"),
+        "kubectl exec without -t: the ps has no terminal\n" + out);
+  }
+
   /** kubectl debug --target: the ephemeral container sees its target's processes. */
   @Test
   void anEphemeralContainerSeesItsTargetsProcesses() throws Exception {
