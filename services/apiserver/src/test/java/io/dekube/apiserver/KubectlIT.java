@@ -510,7 +510,7 @@ class KubectlIT {
     assertEquals("2 2 kubectl other", kubectl(adminConfig, "-n", "ssa-status", "get", "deployment", "web",
         "--show-managed-fields", "-o", jsonpath).stdout());
     assertFailsWith(kubectl(adminConfig, "apply", "--server-side", "--subresource=scale", "-f", file.toString()),
-        "Incorrect version specified in apply patch. Specified patch version: apps/v1, expected: autoscaling/v1");
+        "invalid object type: apps/v1, Kind=Deployment");
   }
 
   /** The docs' tutorial "Apply Pod Security Standards at the Namespace Level", then its enforce step. */

@@ -157,6 +157,9 @@ final class Decoding {
    */
   static PreparedPatch patch(ApiRequest r, String patchType, byte[] body, FieldValidation validation) {
     JsonNode doc = r.codecs().decoder().decodePatch(patchType, body);
+    if (patchType.equals(MediaTypes.APPLY_PATCH)) {
+      checkApplied(doc, r.apiVersion(), r.type().kind());
+    }
     if (patchType.equals(MediaTypes.JSON_PATCH) || r.legacy()) {
       return new PreparedPatch(doc, List.of());
     }
@@ -174,6 +177,20 @@ final class Decoding {
           + kind + ": strict decoding error: " + String.join(", ", problems));
     }
     return new PreparedPatch(doc, problems);
+  }
+
+  /**
+   * kube's first checks of an apply configuration, in its field manager's order: the configuration must be of the
+   * endpoint's group, version and kind, then carry no managedFields (before the fields are checked). An apply in
+   * another version than the URL's is refused, not converted: kube's field manager of an endpoint knows one version.
+   *
+   * @throws StatusException 400 BadRequest
+   */
+  static void checkApplied(JsonNode doc, String apiVersion, String kind) {
+    if (doc instanceof ObjectNode cfg) { // else the writer answers a configuration that is not an object
+      io.dekube.core.patch.ServerSideApply.checkType(cfg, apiVersion, kind);
+      io.dekube.core.patch.ServerSideApply.checkNoManagedFields(cfg);
+    }
   }
 
   /**

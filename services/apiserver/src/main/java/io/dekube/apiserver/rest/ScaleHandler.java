@@ -102,24 +102,21 @@ final class ScaleHandler {
    * A server-side apply of a Scale ({@code kubectl apply --server-side --subresource=scale}), as kube's scale handler
    * maps it: the Scale's {@code spec.replicas} is applied as the parent's replicas field, so the manager's entry on the
    * parent is an Apply of that field with {@code subresource: scale} in the parent's version, and it conflicts with
-   * (or, forced, takes the field from) whoever owns the parent's replicas. A Scale without replicas applies nothing. The configuration must be an {@code autoscaling/v1} Scale (kube's 400
-   * otherwise), which client-go's {@code ApplyScale} sends; kubectl cannot: it maps a file's kind to a resource, and
-   * a Deployment's file is the wrong version for this endpoint.
+   * (or, forced, takes the field from) whoever owns the parent's replicas. A Scale without replicas applies nothing.
+   * The configuration must be an {@code autoscaling/v1} Scale (kube's 400 otherwise), which client-go's
+   * {@code ApplyScale} sends; kubectl cannot: it maps a file's kind to a resource, and a Deployment's file is the
+   * wrong type for this endpoint.
    */
   private Future<ObjectNode> apply(ApiRequest r, JsonNode doc, WriteOptions o, WriteParams p) {
     if (!(doc instanceof ObjectNode cfg)) {
       return Future.failedFuture(StatusException.badRequest("the applied configuration must be an object"));
     }
-    String version = cfg.path("apiVersion").asText("");
-    if (!version.equals("autoscaling/v1")) {
-      // kube's field manager of the scale endpoint: so `kubectl apply --subresource=scale -f deployment.yaml` fails
-      return Future.failedFuture(StatusException.badRequest("Incorrect version specified in apply patch. "
-          + "Specified patch version: " + version + ", expected: autoscaling/v1"));
-    }
-    String kind = cfg.path("kind").asText("Scale");
-    if (!kind.equals("Scale")) {
-      return Future.failedFuture(StatusException.badRequest("the applied configuration's kind \"" + kind
-          + "\" does not match the resource's kind \"Scale\""));
+    try {
+      // kube's field manager of the scale endpoint (an autoscaling/v1 Scale): `kubectl apply --subresource=scale -f
+      // deployment.yaml` fails with `invalid object type: apps/v1, Kind=Deployment`
+      Decoding.checkApplied(cfg, "autoscaling/v1", "Scale");
+    } catch (StatusException e) {
+      return Future.failedFuture(e);
     }
     boolean sets = cfg.path("spec").hasNonNull("replicas");
     Integer asked = sets ? replicas(r, cfg) : null;

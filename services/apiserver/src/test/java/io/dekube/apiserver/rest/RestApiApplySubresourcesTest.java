@@ -2,6 +2,7 @@ package io.dekube.apiserver.rest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,7 +63,37 @@ class RestApiApplySubresourcesTest extends RestApiTestBase {
     Res wrong = http.patch(WEB + "/scale?fieldManager=scaler", APPLY,
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 4}\n");
     assertEquals(400, wrong.code(), wrong.raw());
-    assertEquals("Incorrect version specified in apply patch. Specified patch version: apps/v1, expected: "
-        + "autoscaling/v1", wrong.body().path("message").asText());
+    assertEquals("invalid object type: apps/v1, Kind=Deployment", wrong.body().path("message").asText());
+  }
+
+  /** kube's field manager of an endpoint takes configurations of its own group, version and kind only. */
+  @Test
+  void anApplyOfAnotherTypeThanTheUrlsIsRefusedAsKubesFieldManagerDoes() throws Exception {
+    assertEquals(201, http.post("/apis/apps/v1/namespaces/d/deployments", deployment("d", "web", 2)).code());
+    String[][] cases = {
+        {WEB, "apiVersion: apps/v1beta2\nkind: Deployment\n", "apps/v1beta2, Kind=Deployment"},
+        {WEB, "apiVersion: apps/v1\nkind: ReplicaSet\n", "apps/v1, Kind=ReplicaSet"},
+        {WEB, "kind: Deployment\n", "/, Kind=Deployment"},
+        {WEB, "apiVersion: apps/v1\n", "apps/v1, Kind="},
+        {WEB, "apiVersion: apps/v1/x\nkind: Deployment\n", "/, Kind="},
+        {WEB + "/status", "apiVersion: extensions/v1beta1\nkind: Deployment\n", "extensions/v1beta1, Kind=Deployment"},
+        {"/api/v1/namespaces/d/configmaps/c", "apiVersion: v2\nkind: ConfigMap\n", "/v2, Kind=ConfigMap"},
+        // the type is checked first, before the fields (strict) and the managedFields
+        {WEB, "apiVersion: apps/v2\nkind: Deployment\nspec: {bogus: 1}\n", "apps/v2, Kind=Deployment"},
+    };
+    for (String[] c : cases) {
+      Res res = http.patch(c[0] + "?fieldManager=m&fieldValidation=Strict", APPLY, c[1] + "metadata: {name: web}\n");
+      assertEquals(400, res.code(), c[1] + res.raw());
+      assertEquals("BadRequest", res.body().path("reason").asText(), res.raw());
+      assertEquals("invalid object type: " + c[2], res.body().path("message").asText(), c[1]);
+    }
+    Res managed = http.patch(WEB + "?fieldManager=m&fieldValidation=Strict", APPLY, "apiVersion: apps/v1\n"
+        + "kind: Deployment\nmetadata:\n  name: web\n  managedFields: [{manager: x}]\nspec: {bogus: 1}\n");
+    assertEquals(400, managed.code(), managed.raw());
+    assertEquals("metadata.managedFields must be nil", managed.body().path("message").asText());
+    assertEquals(404, http.get("/api/v1/namespaces/d/configmaps/c").code(), "a refused apply creates nothing");
+    JsonNode web = http.get(WEB).body();
+    assertEquals(2, web.at("/spec/replicas").asInt());
+    assertNull(entry(web, "m"), web.toString());
   }
 }

@@ -85,15 +85,11 @@ public final class ServerSideApply implements PatchStrategy {
     if (!(applied instanceof ObjectNode cfg)) {
       throw StatusException.badRequest("the applied configuration must be an object");
     }
-    JsonNode sentFields = cfg.path("metadata").get("managedFields");
-    if (sentFields != null && !sentFields.isNull() && !(sentFields.isArray() && sentFields.isEmpty())) {
-      // kube refuses an empty list too; dekube lets it pass, as typed clients serialize an unset list as []
-      throw StatusException.badRequest("metadata.managedFields must be nil");
-    }
+    checkNoManagedFields(cfg);
     String apiVersion = requestVersion != null ? requestVersion : cfg.path("apiVersion").asText(type.apiVersion());
     if (!cfg.path("kind").asText(type.kind()).equals(type.kind())) {
-      throw StatusException.badRequest("the applied configuration's kind \"" + cfg.path("kind").asText()
-          + "\" does not match the resource's kind \"" + type.kind() + "\"");
+      // kube's versionCheckManager (the REST layer checks the version too, against the URL's)
+      throw StatusException.badRequest("invalid object type: " + groupVersionKind(cfg));
     }
     if (statusApply) {
       if (live == null) {
@@ -422,6 +418,57 @@ public final class ServerSideApply implements PatchStrategy {
     String message = count == 1 ? "Apply failed with 1 conflict: " + single
         : "Apply failed with " + count + " conflicts: " + String.join("\n", lines);
     return new StatusException(409, "Conflict", message, details);
+  }
+
+  /**
+   * kube's refusal of an apply configuration that carries managedFields.
+   *
+   * @throws StatusException 400 {@code metadata.managedFields must be nil}
+   */
+  public static void checkNoManagedFields(JsonNode cfg) {
+    JsonNode sentFields = cfg.path("metadata").get("managedFields");
+    if (sentFields != null && !sentFields.isNull() && !(sentFields.isArray() && sentFields.isEmpty())) {
+      // kube refuses an empty list too; dekube lets it pass, as typed clients serialize an unset list as []
+      throw StatusException.badRequest("metadata.managedFields must be nil");
+    }
+  }
+
+  /**
+   * kube's first check of an apply configuration (its field manager's {@code versionCheckManager}): it must be of the
+   * endpoint's group, version and kind, else {@code invalid object type: apps/v1beta1, Kind=Deployment}.
+   *
+   * @param apiVersion the endpoint's {@code apiVersion}
+   * @param kind       the endpoint's kind
+   * @throws StatusException 400 BadRequest
+   */
+  public static void checkType(JsonNode cfg, String apiVersion, String kind) {
+    String gvk = groupVersionKind(cfg);
+    if (!gvk.equals(groupVersionKind(apiVersion, kind))) {
+      throw StatusException.badRequest("invalid object type: " + gvk);
+    }
+  }
+
+  /**
+   * The configuration's type as kube reads it from unstructured content and Go prints a {@code GroupVersionKind}
+   * ({@code /v1, Kind=Pod}); a missing or non-string field is empty, and an apiVersion Go cannot parse (two slashes)
+   * makes the whole type empty.
+   */
+  static String groupVersionKind(JsonNode cfg) {
+    JsonNode v = cfg.get("apiVersion");
+    JsonNode k = cfg.get("kind");
+    String apiVersion = v != null && v.isTextual() ? v.asText() : "";
+    String kind = k != null && k.isTextual() ? k.asText() : "";
+    if (apiVersion.chars().filter(c -> c == '/').count() > 1) {
+      return groupVersionKind("", "");
+    }
+    return groupVersionKind(apiVersion, kind);
+  }
+
+  private static String groupVersionKind(String apiVersion, String kind) {
+    int slash = apiVersion.indexOf('/');
+    String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+    String version = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
+    return group + "/" + version + ", Kind=" + kind;
   }
 
   private static StatusException fieldManagerRequired() {
