@@ -26,9 +26,13 @@ import java.util.stream.Collectors;
 /**
  * CEL as Kubernetes 1.32 offers it to CRD rules and admission policies: the standard functions and
  * macros, the two-variable comprehensions of 1.32 ({@code all(k, v, ...)}, {@code transformMap}...), the
- * strings, lists, sets, math, optional and base64 extensions, and kube's own libraries
+ * strings, sets and optional extensions, and kube's own libraries
  * ({@link KubeLibrary}: lists, regex, URLs, quantities; {@link NetLibrary}: IPs and CIDRs;
- * {@link FormatLibrary}: named formats). Compiling is the slow part, so callers
+ * {@link FormatLibrary}: named formats) — the libraries of kube 1.32's base environment
+ * ({@code k8s.io/apiserver/pkg/cel/environment/base.go}), no more: cel's math, base64 ({@code encoders}),
+ * lists ({@code flatten}, {@code slice}, {@code lists.range}...) and {@code cel.bind} extensions are not in it,
+ * so an expression using them is refused here as kube refuses it ({@code undeclared reference to 'math'}).
+ * Compiling is the slow part, so callers
  * compile once per CRD or policy version and keep the {@link CelProgram}; evaluating runs under a
  * {@link StepBudget}. Thread-safe: one shared runtime.
  */
@@ -66,8 +70,7 @@ public final class CelEngine {
 
   private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
       .setOptions(OPTIONS)
-      .addLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.math(OPTIONS),
-          CelExtensions.encoders(OPTIONS), CelExtensions.sets(OPTIONS), CelExtensions.lists(),
+      .addLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.sets(OPTIONS),
           CelExtensions.comprehensions())
       .addFunctionBindings(KubeLibrary.bindings())
       .addFunctionBindings(NetLibrary.bindings())
@@ -159,9 +162,8 @@ public final class CelEngine {
     CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder()
         .setOptions(OPTIONS)
         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-        .addLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.math(OPTIONS),
-            CelExtensions.encoders(OPTIONS), CelExtensions.sets(OPTIONS), CelExtensions.lists(),
-          CelExtensions.comprehensions())
+        .addLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.sets(OPTIONS),
+            CelExtensions.comprehensions())
         .addFunctionDeclarations(KubeLibrary.declarations())
         .addFunctionDeclarations(NetLibrary.declarations())
         .addFunctionDeclarations(FormatLibrary.declarations())

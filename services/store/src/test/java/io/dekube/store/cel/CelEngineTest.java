@@ -77,6 +77,22 @@ class CelEngineTest {
     assertEquals(true, eval(expr, self));
   }
 
+  /** cel's extensions that kube 1.32's base environment does not add: an expression using them does not compile. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "math.greatest(1, 2) == 2                  | undeclared reference to 'math'",
+      "math.abs(-1) == 1                         | undeclared reference to 'math'",
+      "base64.encode(b'a') == 'YQ=='             | undeclared reference to 'base64'",
+      "lists.range(3) == [0, 1, 2]               | undeclared reference to 'lists'",
+      "[[1], [2]].flatten() == [1, 2]            | undeclared reference to 'flatten'",
+      "[3, 1].sort() == [1, 3]                   | undeclared reference to 'sort'",
+      "cel.bind(a, 1, a == 1)                    | undeclared reference to 'cel'",
+  })
+  void extensionsKubeDoesNotOfferAreRefused(String expr, String error) {
+    CelEngine.Compiled c = CelEngine.compile(expr, Map.of("self", SimpleType.DYN), true);
+    assertTrue(!c.ok() && c.error().contains(error), () -> expr + ": " + c.error());
+  }
+
   @Test
   void aMissingFieldIsAnEvaluationError() {
     CelEngine.EvalError e = assertThrows(CelEngine.EvalError.class, () -> eval("self.b == 1", "{\"a\":1}"));
