@@ -19,7 +19,7 @@ final class KubeletComponent implements Component {
 
   static final List<Flag> NODE_FLAGS = List.of(
       Flag.of("--runtime", "jvm|process|simulated|docker", "how nodes run containers (default jvm; docker: a Docker "
-          + "engine runs them, each node's pods on an engine network of its pod CIDR, so --cluster-cidr must not be "
+          + "engine runs them, the pods of every node on one engine network of --cluster-cidr, which must not be "
           + "loopback, e.g. 10.244.0.0/16)"),
       Flag.of("--docker-endpoint", "URL", "the Docker engine of the docker runtime, unix:///path or tcp://host:port "
           + "(default " + io.dekube.kubelet.runtime.docker.DockerRuntime.ENDPOINT + ")"),
@@ -147,7 +147,7 @@ final class KubeletComponent implements Component {
     if (runtime.equals("docker") && cidr.startsWith("127.")) {
       // an engine's bridge network cannot take loopback addresses: its containers would not be reachable
       throw new IllegalArgumentException("--runtime docker needs a --cluster-cidr the engine can route (its "
-          + "bridge networks take each node's pod CIDR), such as 10.244.0.0/16; " + cidr + " is loopback");
+          + "bridge network takes the pods' addresses), such as 10.244.0.0/16; " + cidr + " is loopback");
     }
     int dnsPort = f.port("--dns-port", io.dekube.core.net.ClusterNetwork.DNS_PORT);
     return KubeletConfig.defaults(name, ip, dataDir)
@@ -167,7 +167,8 @@ final class KubeletComponent implements Component {
         .withManifestUrl(manifestUrl(f))
         .withDocker(new io.dekube.kubelet.runtime.docker.DockerOptions(
             f.string("--docker-endpoint", io.dekube.kubelet.runtime.docker.DockerRuntime.ENDPOINT),
-            f.string("--pod-infra-container-image", io.dekube.kubelet.runtime.docker.DockerRuntime.PAUSE_IMAGE)));
+            f.string("--pod-infra-container-image", io.dekube.kubelet.runtime.docker.DockerRuntime.PAUSE_IMAGE),
+            cidr));
   }
 
   /** {@code --manifest-url} with {@code --manifest-url-header}'s headers; null without a URL. */

@@ -50,6 +50,7 @@ class UpFlagsTest {
     assertEquals("unix:///run/podman/podman.sock", c.docker().endpoint());
     assertEquals("registry.k8s.io/pause:3.10", c.docker().podInfraImage());
     assertEquals("10.244.1.0/24", c.fallbackPodCidr());
+    assertEquals("10.244.0.0/16", c.docker().clusterCidr()); // the subnet of the one network of every node's pods
     var defaults = KubeletComponent.config(Flags.parse(List.of(), Components.flags()), "n", "127.0.1.1", 1, Path.of("d"));
     assertEquals("unix:///var/run/docker.sock", defaults.docker().endpoint());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

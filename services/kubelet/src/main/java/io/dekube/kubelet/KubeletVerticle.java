@@ -102,8 +102,8 @@ public final class KubeletVerticle extends VerticleBase {
     runtime = switch (config.runtime()) {
       case "process" -> new ProcessRuntime(vertx, config.allowHostCommands());
       case "simulated" -> new SimulatedRuntime(vertx, config.simulatedDelay());
-      case "docker" -> new io.dekube.kubelet.runtime.docker.DockerRuntime(vertx, config.docker().endpoint(),
-          config.docker().podInfraImage(), config.nodeName(), () -> podCidr(nodeInformer));
+      case "docker" -> new io.dekube.kubelet.runtime.docker.DockerRuntime(vertx, config.docker(),
+          config.nodeName(), () -> podCidr(nodeInformer));
       default -> {
         // NetworkPolicies are enforced where jvm containers get and make connections
         Informer policies = informer("networkpolicies.networking.k8s.io");

@@ -17,6 +17,7 @@ import io.dekube.core.store.StoreClient;
 import io.dekube.core.store.WriteOptions;
 import io.dekube.kafka.KafkaBrokerExtension;
 import io.dekube.kafka.WithKafka;
+import io.dekube.kubelet.pod.PodIpAllocator;
 import io.dekube.kubelet.runtime.ContainerSpec;
 import io.dekube.kubelet.runtime.ExecSession;
 import io.dekube.kubelet.runtime.RunningContainer;
@@ -70,8 +71,11 @@ class DockerRuntimeIT {
   static Path dir;
   private final ThreadLocalRandom random = ThreadLocalRandom.current();
   private final String node = "dockerrt-it-" + random.nextInt(1_000_000);
-  /** Pod CIDRs the engine routes, away from podman's own 10.88.0.0/16. */
-  private final String subnet = "10." + random.nextInt(150, 250) + "." + random.nextInt(1, 250) + ".0/24";
+  /** A second docker node of the same cluster, on the same engine. */
+  private final String node2 = node + "-b";
+  /** A cluster CIDR the engine routes, away from podman's own 10.88.0.0/16; the nodes take its /24s 1, 2 and 3. */
+  private final String cluster = "10." + random.nextInt(150, 250) + ".0.0/16";
+  private final String subnet = PodIpAllocator.nthSubnet(cluster, 1);
   private Process engine;
   private String endpoint;
   private Vertx vertx;
@@ -116,8 +120,11 @@ class DockerRuntimeIT {
     pods = informers.informer(bootstrap, PODS);
     KubeletConfig config = KubeletConfig.defaults(node, "127.0.0.1", dir).withKubeletPort(-1)
         .withFallbackPodCidr(subnet).withRuntime("docker").withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2))
-        .withDocker(new DockerOptions(endpoint, PAUSE));
-    NodeFleet fleet = new NodeFleet(List.of(config), store, t -> informers.informer(bootstrap, t),
+        .withDocker(new DockerOptions(endpoint, PAUSE, cluster));
+    KubeletConfig config2 = KubeletConfig.defaults(node2, "127.0.0.2", dir).withKubeletPort(-1)
+        .withFallbackPodCidr(PodIpAllocator.nthSubnet(cluster, 2)).withRuntime("docker")
+        .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2)).withDocker(new DockerOptions(endpoint, PAUSE, cluster));
+    NodeFleet fleet = new NodeFleet(List.of(config, config2), store, t -> informers.informer(bootstrap, t),
         ClusterPki.loadOrCreate(dir.resolve("pki")));
     fleetId = result(vertx.deployVerticle(fleet));
   }
@@ -167,7 +174,7 @@ class DockerRuntimeIT {
       result(vertx.close());
     }
     if (engine != null) {
-      new ProcessBuilder("podman", "network", "rm", "-f", "dekube-" + node, "dekube-" + node + "-rt").start()
+      new ProcessBuilder("podman", "network", "rm", "-f", "dekube-" + cluster.replace('/', '-')).start()
           .waitFor(20, TimeUnit.SECONDS);
       engine.destroy();
       engine.waitFor(10, TimeUnit.SECONDS);
@@ -175,13 +182,13 @@ class DockerRuntimeIT {
   }
 
   @Test
-  void podContainersShareTheSandboxIpAndReachOtherPods() throws Exception {
+  void podContainersShareTheSandboxIpAndPodsOfAnotherNodeReachItByIp() throws Exception {
     ObjectNode cm = Json.object().put("apiVersion", "v1").put("kind", "ConfigMap");
     cm.putObject("metadata").put("name", "site").put("namespace", NS);
     cm.putObject("data").put("greeting", "hello from a configMap");
     result(store.create(CONFIGMAPS, NS, cm, WriteOptions.none()));
     create("web", "'volumes':[{'name':'site','configMap':{'name':'site'}}],", "{'name':'c','image':'" + BUSYBOX
-        + "','command':['sh','-c','echo FOO=$FOO on $(hostname); httpd -f -p 8080 -h /site'],'env':[{'name':'FOO','value':'bar'}],"
+        + "','command':['sh','-c','echo FOO=$FOO on $(hostname); httpd -f -v -p 8080 -h /site'],'env':[{'name':'FOO','value':'bar'}],"
         + "'volumeMounts':[{'name':'site','mountPath':'/site'}],'readinessProbe':{'exec':{'command':['cat',"
         + "'/site/greeting']},'periodSeconds':1}},{'name':'side','image':'" + BUSYBOX + "','imagePullPolicy':"
         + "'IfNotPresent','command':['sh','-c','sleep 1; wget -q -O- http://127.0.0.1:8080/greeting; echo; "
@@ -197,10 +204,15 @@ class DockerRuntimeIT {
     assertEquals("hello from a configMap", answer.body());
     await("logs").atMost(Duration.ofSeconds(20)).until(() -> log("web", "c").contains("FOO=bar on web")
         && log("web", "side").contains("hello from a configMap"));
-    create("client", "'restartPolicy':'Never',", "{'name':'c','image':'" + BUSYBOX + "','command':['wget','-q',"
-        + "'-O-','http://" + ip + ":8080/greeting']}");
+    // kube's network model: a pod of another node reaches it by its IP, without NAT (both on the cluster's network)
+    create("client", node2, "'restartPolicy':'Never',", "{'name':'c','image':'" + BUSYBOX + "','command':['sh',"
+        + "'-c','wget -q -O- http://" + ip + ":8080/greeting && sleep 2']}");
     JsonNode done = awaitStatus("client", st -> st.path("phase").asText().matches("Succeeded|Failed"));
     assertEquals("Succeeded", done.path("phase").asText(), done.toString());
+    String clientIp = done.path("podIP").asText();
+    assertTrue(clientIp.startsWith(PodIpAllocator.nthSubnet(cluster, 2).replace("0/24", "")), clientIp);
+    await("httpd's log of the request").atMost(Duration.ofSeconds(10))
+        .until(() -> log("web", "c").contains(clientIp)); // httpd -v logs the client's own address
     assertTrue(log("client", "c").contains("hello from a configMap"), log("client", "c"));
     // a finished pod gives back its IP: its sandbox, which holds it, goes (kube's kubelet stops it)
     String filter = java.net.URLEncoder.encode("{\"label\":[\"io.kubernetes.pod.uid="
@@ -237,10 +249,10 @@ class DockerRuntimeIT {
   @Test
   void execRunsInTheContainerAndStopKillsAfterTheGrace() throws Exception {
     String rtNode = node + "-rt";
-    String cidr = "10." + random.nextInt(150, 250) + "." + random.nextInt(1, 250) + ".0/24";
+    String cidr = PodIpAllocator.nthSubnet(cluster, 3);
     String ip = cidr.substring(0, cidr.lastIndexOf('.')) + ".7";
-    DockerRuntime rt = onContext(() -> Future.succeededFuture(new DockerRuntime(vertx, endpoint, PAUSE, rtNode,
-        () -> cidr)));
+    DockerRuntime rt = onContext(() -> Future.succeededFuture(new DockerRuntime(vertx, new DockerOptions(endpoint,
+        PAUSE, cluster), rtNode, () -> cidr)));
     onContext(rt::open);
     var c = new ContainerBuilder().withName("c").withImage(BUSYBOX).withTerminationMessagePath("/dev/termination-log")
         .withCommand("sh", "-c", "trap '' TERM; echo up; while true; do sleep 1; done").build();
@@ -297,8 +309,12 @@ class DockerRuntimeIT {
   }
 
   private void create(String name, String spec, String containers) throws Exception {
+    create(name, node, spec, containers);
+  }
+
+  private void create(String name, String onNode, String spec, String containers) throws Exception {
     ObjectNode pod = (ObjectNode) Json.MAPPER.readTree(("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'" + name
-        + "','namespace':'" + NS + "'},'spec':{'nodeName':'" + node + "'," + spec + "'containers':[" + containers
+        + "','namespace':'" + NS + "'},'spec':{'nodeName':'" + onNode + "'," + spec + "'containers':[" + containers
         + "]}}").replace('\'', '"'));
     result(store.create(PODS, NS, pod, WriteOptions.none()));
   }

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 
 /**
  * The {@code docker} runtime: containers run by a Docker engine (Docker, or Podman's compat API) through its Engine
- * API, as kube's dockershim ran them — a pause sandbox per pod holding its network on the node's engine network
+ * API, as kube's dockershim ran them — a pause sandbox per pod holding its network on the cluster's engine network
  * ({@link Sandboxes}), app containers joining it ({@link DockerSpecs}), images pulled per the pull policy
  * ({@link DockerImages}), output copied into the kubelet's container logs ({@link DockerContainer}). Its start checks
  * that the engine answers and removes what a former kubelet of this node left behind. Confined to the kubelet's
@@ -36,11 +36,15 @@ public final class DockerRuntime implements ContainerRuntime {
   /** Whether the engine is Podman's compat API (from {@code /version}). */
   private boolean podman;
 
-  public DockerRuntime(Vertx vertx, String endpoint, String pauseImage, String node, Supplier<String> podCidr) {
+  /**
+   * @param options  the engine, the sandbox image and the cluster CIDR of the pods' network
+   * @param podCidr  the node's pod CIDR, read when a sandbox is made (node IPAM may set it after the start)
+   */
+  public DockerRuntime(Vertx vertx, DockerOptions options, String node, Supplier<String> podCidr) {
     this.vertx = vertx;
-    this.client = new DockerClient(vertx, endpoint);
+    this.client = new DockerClient(vertx, options.endpoint());
     this.images = new DockerImages(client);
-    this.sandboxes = new Sandboxes(client, images, node, pauseImage, podCidr);
+    this.sandboxes = new Sandboxes(client, images, node, options.podInfraImage(), options.clusterCidr(), podCidr);
     this.node = node;
   }
 
@@ -63,7 +67,8 @@ public final class DockerRuntime implements ContainerRuntime {
         .onSuccess(v -> podman = String.valueOf(v.getValue("Components")).contains("Podman"))
         .recover(e -> Future.failedFuture(new EngineUnreachable("node " + node + ": the docker runtime cannot "
             + "reach the container engine at " + client.endpoint() + ": " + e.getMessage())))
-        .compose(v -> sandboxes.removeAll());
+        .compose(v -> sandboxes.removeAll())
+        .compose(v -> sandboxes.removeOwnNetwork());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.dekube.kubelet.runtime.docker;
 
+import io.dekube.core.net.Ipv4;
 import io.dekube.kubelet.runtime.ContainerSpec;
 import io.dekube.kubelet.runtime.ContainerStartException;
 import io.vertx.core.Future;
@@ -15,10 +16,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pods' sandboxes, as dockershim's: one pause container per pod holding its network (on the node's engine network,
- * a bridge whose subnet is the node's pod CIDR, with the IP the kubelet allocated) and IPC namespaces, made at the
- * pod's first container start; removed with every container of the pod when the pod is gone. Also the node's garbage
- * collection: what carries its label and no pod of its kubelet knows is removed. Confined to the kubelet's context.
+ * The pods' sandboxes, as dockershim's: one pause container per pod holding its network and IPC namespaces, made at
+ * the pod's first container start; removed with every container of the pod when the pod is gone. Also the node's
+ * garbage collection: what carries its label and no pod of its kubelet knows is removed. Confined to the kubelet's
+ * context.
+ *
+ * <p><b>A decision</b>, for kube's network model (every pod reaches every pod by its IP, without NAT): the pods of
+ * all nodes share one engine bridge network whose subnet is the whole cluster CIDR ({@code dekube-10.244.0.0-16}),
+ * each sandbox holding the IP its kubelet allocated in its node's /24 ({@code IPAMConfig.IPv4Address}, which
+ * Docker's and Podman's IPAM take anywhere inside a network's subnet). The bridge's address is the CIDR's first
+ * (10.244.0.1, which no node's allocator gives: it is the gateway of the /24 numbered 0), so the host reaches every
+ * pod. One bridge, not a network per node with routes between them: the engine isolates its networks from each other
+ * (Docker's DOCKER-ISOLATION chains), and a bridge per node is what a CNI such as kubenet would route between hosts.
+ * So pods reach pods of other nodes that share the engine; nodes on engines of different hosts would need routes
+ * between the hosts, which nothing here sets up. A node whose pod CIDR lies outside the cluster CIDR (or that has
+ * none) keeps a network of its own, {@code dekube-<node>}, on its pod CIDR.
  */
 final class Sandboxes {
 
@@ -28,22 +40,48 @@ final class Sandboxes {
   private final DockerImages images;
   private final String node;
   private final String pauseImage;
+  private final String clusterCidr;
   private final Supplier<String> podCidr;
   private final Map<String, Future<String>> byPod = new HashMap<>();
   private Future<String> network;
-  private String networkCidr;
+  private Network networkWanted;
 
-  Sandboxes(DockerClient client, DockerImages images, String node, String pauseImage, Supplier<String> podCidr) {
+  Sandboxes(DockerClient client, DockerImages images, String node, String pauseImage, String clusterCidr,
+            Supplier<String> podCidr) {
     this.client = client;
     this.images = images;
     this.node = node;
     this.pauseImage = pauseImage;
+    this.clusterCidr = clusterCidr;
     this.podCidr = podCidr;
   }
 
-  /** The engine network of this node's pods. */
-  String networkName() {
+  /** An engine network: its name and subnet. */
+  record Network(String name, String subnet) {
+  }
+
+  /** The engine network of this node's pods: the cluster's when the node's pod CIDR lies in it, else its own. */
+  static Network networkOf(String node, String clusterCidr, String podCidr) {
+    if (clusterCidr != null && within(podCidr, clusterCidr)) {
+      String cluster = Ipv4.Cidr.parse(clusterCidr).toString();
+      return new Network("dekube-" + cluster.replace('/', '-'), cluster);
+    }
+    return new Network(ownNetwork(node), podCidr);
+  }
+
+  /** The network of a node whose pods are not on the cluster's. */
+  static String ownNetwork(String node) {
     return "dekube-" + node;
+  }
+
+  private static boolean within(String inner, String outer) {
+    try {
+      Ipv4.Cidr in = Ipv4.Cidr.parse(inner);
+      Ipv4.Cidr out = Ipv4.Cidr.parse(outer);
+      return in.prefix() >= out.prefix() && out.contains(Ipv4.format(in.base()));
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** The sandbox of the pod of {@code spec}: made (once) when it has none yet. */
@@ -71,45 +109,59 @@ final class Sandboxes {
             spec.namespace(), spec.podName(), net, spec.podIp()));
   }
 
-  /** The node's network, made with its pod CIDR (again when the CIDR changed). */
+  /**
+   * The pods' network, made when the engine has none of that name (again when its subnet is not the one wanted: the
+   * cluster CIDR changed). Another node of the engine may make it at the same time: a refused create is fine when the
+   * network is then there with the subnet wanted.
+   */
   private Future<String> network() {
-    String cidr = podCidr.get();
-    if (network != null && cidr.equals(networkCidr) && !network.failed()) {
+    Network want = networkOf(node, clusterCidr, podCidr.get());
+    if (network != null && want.equals(networkWanted) && !network.failed()) {
       return network;
     }
-    networkCidr = cidr;
-    String name = networkName();
-    network = client.get("/networks/" + name).map(this::subnet)
-        .recover(e -> e instanceof DockerClient.EngineException x && x.status() == 404 ? Future.succeededFuture("")
-            : Future.failedFuture(e))
-        .compose(subnet -> {
-          if (subnet.equals(cidr)) {
-            return Future.succeededFuture(name);
-          }
-          Future<Void> gone = subnet.isEmpty() ? Future.succeededFuture() : client.delete("/networks/" + name);
-          return gone.compose(v -> client.post("/networks/create", new JsonObject().put("Name", name)
-              .put("Driver", "bridge").put("Labels", new JsonObject().put(DockerSpecs.NODE_LABEL, node))
-              .put("IPAM", new JsonObject().put("Config", new JsonArray().add(new JsonObject().put("Subnet", cidr)
-                  .put("Gateway", gateway(cidr))))))).map(made -> name);
-        });
+    networkWanted = want;
+    String name = want.name();
+    JsonObject create = new JsonObject().put("Name", name).put("Driver", "bridge").put("CheckDuplicate", true)
+        .put("IPAM", new JsonObject().put("Config", new JsonArray().add(new JsonObject().put("Subnet", want.subnet())
+            .put("Gateway", gateway(want.subnet())))));
+    if (name.equals(ownNetwork(node))) {
+      create.put("Labels", new JsonObject().put(DockerSpecs.NODE_LABEL, node));
+    }
+    network = subnetOf(name).compose(subnet -> {
+      if (subnet.equals(want.subnet())) {
+        return Future.succeededFuture(name);
+      }
+      Future<Void> gone = subnet.isEmpty() ? Future.succeededFuture() : client.delete("/networks/" + name);
+      return gone.compose(v -> client.post("/networks/create", create)).map(made -> name)
+          .recover(e -> subnetOf(name).compose(now -> now.equals(want.subnet()) ? Future.succeededFuture(name)
+              : Future.failedFuture(e)));
+    });
     return network;
   }
 
-  private String subnet(JsonObject net) {
+  /** The subnet of the engine's network {@code name}, "" when there is none. */
+  private Future<String> subnetOf(String name) {
+    return client.get("/networks/" + name).map(Sandboxes::subnet)
+        .recover(e -> e instanceof DockerClient.EngineException x && x.status() == 404 ? Future.succeededFuture("")
+            : Future.failedFuture(e));
+  }
+
+  private static String subnet(JsonObject net) {
     JsonArray config = net.getJsonObject("IPAM", new JsonObject()).getJsonArray("Config", new JsonArray());
     return config.isEmpty() ? "" : config.getJsonObject(0).getString("Subnet", "");
   }
 
   /** The first address of a CIDR: the bridge's, which the kubelet never gives a pod. */
   static String gateway(String cidr) {
-    String[] ipAndBits = cidr.split("/");
-    String[] o = ipAndBits[0].split("\\.");
-    long ip = (Long.parseLong(o[0]) << 24) | (Long.parseLong(o[1]) << 16) | (Long.parseLong(o[2]) << 8)
-        | Long.parseLong(o[3]);
-    int bits = Integer.parseInt(ipAndBits[1]);
-    long mask = bits == 0 ? 0 : (0xffffffffL << (32 - bits)) & 0xffffffffL;
-    long gw = (ip & mask) + 1;
-    return (gw >> 24 & 255) + "." + (gw >> 16 & 255) + "." + (gw >> 8 & 255) + "." + (gw & 255);
+    return Ipv4.Cidr.parse(cidr).address(1);
+  }
+
+  /**
+   * Removes the network of the node's own a former kubelet made (before the cluster's network was, its subnet would
+   * overlap it, which the engine refuses); a node whose pods need it makes it again.
+   */
+  Future<Void> removeOwnNetwork() {
+    return client.delete("/networks/" + ownNetwork(node)).otherwise((Void) null);
   }
 
   /** Removes every container of the pod {@code uid}: its app containers, then its sandbox. */

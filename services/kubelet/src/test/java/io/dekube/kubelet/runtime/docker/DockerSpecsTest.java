@@ -133,6 +133,22 @@ class DockerSpecsTest {
   }
 
   @Test
+  void everyNodesPodsShareTheClusterNetworkWhenTheirCidrLiesInIt() {
+    assertEquals(new Sandboxes.Network("dekube-10.244.0.0-16", "10.244.0.0/16"),
+        Sandboxes.networkOf("n1", "10.244.0.0/16", "10.244.1.0/24"));
+    assertEquals(new Sandboxes.Network("dekube-10.244.0.0-16", "10.244.0.0/16"),
+        Sandboxes.networkOf("n2", "10.244.7.1/16", "10.244.2.0/24"));
+    assertEquals("10.244.0.1", Sandboxes.gateway("10.244.0.0/16"));
+    // a pod CIDR outside the cluster's, or no cluster CIDR: the node's own network
+    assertEquals(new Sandboxes.Network("dekube-n1", "10.99.1.0/24"),
+        Sandboxes.networkOf("n1", "10.244.0.0/16", "10.99.1.0/24"));
+    assertEquals(new Sandboxes.Network("dekube-n1", "10.0.0.0/8"), Sandboxes.networkOf("n1", "10.244.0.0/16",
+        "10.0.0.0/8"));
+    assertEquals(new Sandboxes.Network("dekube-n1", "10.244.1.0/24"), Sandboxes.networkOf("n1", null,
+        "10.244.1.0/24"));
+  }
+
+  @Test
   void framesAreSplitAndJoinedByTheirHeaders() {
     List<String> seen = new ArrayList<>();
     StreamFrames frames = new StreamFrames(false, (err, p) -> seen.add((err ? "E:" : "O:") + p));
