@@ -34,6 +34,9 @@ final class SchedulerComponent implements Component {
     } catch (ConfigException e) {
       throw new IllegalArgumentException("scheduler: " + e.getMessage(), e);
     }
+    if (ctx.ops() != null) {
+      ctx.ops().route("/configz", scheduler.configz()); // kube-scheduler's, on the process's ops port
+    }
     ctx.deploy(scheduler);
     ProcessMetrics.pendingPods(ctx.informers().informer(ctx.bootstrap(), ctx.registry().byResourceName("pods")
         .orElseThrow()));

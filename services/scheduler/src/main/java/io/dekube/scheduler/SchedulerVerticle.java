@@ -67,6 +67,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private final VolumeObjects volumeObjects;
   private final WorkloadObjects workloadObjects;
   private final List<io.dekube.core.informer.HandlerRegistration> registrations = new ArrayList<>();
+  private final ObjectNode componentConfig;
 
   public SchedulerVerticle(SchedulerConfig config, ResourceRegistry registry, StoreApi store,
                            Function<ResourceType, ObjectCache> caches) {
@@ -83,12 +84,14 @@ public final class SchedulerVerticle extends VerticleBase {
     this.volumeObjects = new VolumeObjects(store, registry);
     this.workloadObjects = new WorkloadObjects(registry);
     Registry plugins = PluginJars.load(config.pluginsDir(), Registry.inTree());
-    for (Profile p : SchedulerConfiguration.load(config.configFile(), PluginJars.profiles(config.pluginsDir()),
-        plugins, name -> new ClusterHandle(name,
+    List<PluginJars.ProfileFile> jarProfiles = PluginJars.profiles(config.pluginsDir());
+    for (Profile p : SchedulerConfiguration.load(config.configFile(), jarProfiles, plugins, name -> new ClusterHandle(name,
         () -> scheduler == null ? List.of() : scheduler.snapshot(), this::namespaceLabels, writes,
         permits, this::budgets, nominator::on).withVolumes(volumeObjects).withWorkloads(workloadObjects))) {
       profiles.put(p.schedulerName(), p);
     }
+    this.componentConfig = SchedulerConfiguration.componentConfig(config.configFile(), jarProfiles,
+        config.leaderElect());
     QueueingHints hints = QueueingHints.none();
     profiles.values().forEach(p -> hints.profile(p.schedulerName(), p.enqueuePlugins()));
     this.queue = new SchedulingQueue(System::currentTimeMillis, hints);
@@ -97,6 +100,16 @@ public final class SchedulerVerticle extends VerticleBase {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /**
+   * kube-scheduler's {@code /configz}, to serve on the process's ops port: {@code {"componentconfig": ...}} as JSON.
+   * Decision: kube serves it on its secure port to authorized clients; dekube's ops port is plain HTTP on the bind
+   * address, as its {@code /metrics}.
+   */
+  public io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> configz() {
+    String body = componentConfig.toString();
+    return req -> req.response().putHeader("Content-Type", "application/json").end(body);
   }
 
   /** The profiles by scheduler name. */

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class SchedulerIT {
 
   private static SchedulerFixture f;
+  private static SchedulerVerticle verticle;
   private static final String HOST = "kubernetes.io/hostname";
 
   @BeforeAll
@@ -35,8 +36,9 @@ class SchedulerIT {
       f.node(node(n).capacity("cpu", "2", "memory", "4Gi").obj());
     }
     f.informer(SchedulerFixture.EVENTS);
-    f.deploy(new SchedulerVerticle(SchedulerConfig.defaults().withLeaderElect(true), SchedulerFixture.REGISTRY,
-        f.store, f::cache));
+    verticle = new SchedulerVerticle(SchedulerConfig.defaults().withLeaderElect(true), SchedulerFixture.REGISTRY,
+        f.store, f::cache);
+    f.deploy(verticle);
   }
 
   @AfterAll
@@ -114,5 +116,27 @@ class SchedulerIT {
   private long terminatingVictims() {
     return Set.of(1, 2, 3).stream().map(i -> f.informer(SchedulerFixture.PODS).get("pre", "low-" + i))
         .filter(p -> p != null && p.at("/metadata/deletionTimestamp").isTextual()).count();
+  }
+
+  @Test
+  void theOpsPortServesKubeSchedulersConfigz() throws Exception {
+    io.dekube.core.metrics.OpsHttpServer ops = new io.dekube.core.metrics.OpsHttpServer().route("/configz",
+        verticle.configz());
+    int port = SchedulerFixture.await(ops.listen(f.vertx, "127.0.0.1", 0));
+    try {
+      java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/configz")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode());
+      assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
+      com.fasterxml.jackson.databind.JsonNode c = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body())
+          .path("componentconfig");
+      assertEquals("kubescheduler.config.k8s.io/v1", c.path("apiVersion").asText());
+      assertEquals("default-scheduler", c.path("Profiles").get(0).path("SchedulerName").asText());
+      assertEquals("{\"Name\":\"DefaultPreemption\",\"Args\":{\"MinCandidateNodesPercentage\":10,"
+          + "\"MinCandidateNodesAbsolute\":100}}", c.path("Profiles").get(0).path("PluginConfig").get(0).toString());
+    } finally {
+      SchedulerFixture.await(ops.close());
+    }
   }
 }

@@ -45,11 +45,42 @@ public final class SchedulerConfiguration {
    */
   public static List<Profile> load(Path file, List<PluginJars.ProfileFile> fromJars, Registry registry,
                                    Function<String, ProfileHandle> handles) {
+    Sources sources = sources(file, fromJars, true);
+    List<Profile> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (Entry e : sources.profiles()) {
+      out.add(build(e, e.source() == null ? sources.name() : e.source(), registry, handles, names));
+    }
+    return out;
+  }
+
+  /**
+   * The configuration as kube-scheduler serves it at {@code /configz}: {@code {"componentconfig": {...}}}, the
+   * file's (or kube's default) KubeSchedulerConfiguration with kube's defaults and the profiles of the plugin jars
+   * ({@link ComponentConfig}). The file is read again: call it once the profiles were {@link #load loaded}.
+   */
+  public static com.fasterxml.jackson.databind.node.ObjectNode componentConfig(
+      Path file, List<PluginJars.ProfileFile> fromJars, boolean leaderElect) {
+    Sources sources = sources(file, fromJars, false);
+    return ComponentConfig.of(sources.document(), sources.profiles().stream().map(Entry::profile).toList(),
+        leaderElect);
+  }
+
+  /** The document (empty without a file) and its profiles then the jars', in order, each where it comes from. */
+  private record Sources(String name, Map<String, Object> document, List<Entry> profiles) {
+  }
+
+  private static Sources sources(Path file, List<PluginJars.ProfileFile> fromJars, boolean log) {
     String name = file == null ? "default configuration" : file.toString();
+    Map<String, Object> doc = Map.of();
     List<Entry> entries;
     try {
-      entries = file == null ? new ArrayList<>(List.of(new Entry(Map.of(), "profiles[0]", 0)))
-          : entries(read(file));
+      if (file == null) {
+        entries = new ArrayList<>(List.of(new Entry(Map.of(), "profiles[0]", 0)));
+      } else {
+        doc = read(file);
+        entries = entries(doc);
+      }
     } catch (ConfigException e) {
       throw new ConfigException(name + ": " + e.getMessage(), e.getCause());
     }
@@ -72,7 +103,9 @@ public final class SchedulerConfiguration {
         }
         owners.put(scheduler, f.source());
         if (file != null && fromFile.containsKey(scheduler)) {
-          LOG.info("scheduler profile {} of {} is replaced by the one in {}", scheduler, f.source(), file);
+          if (log) {
+            LOG.info("scheduler profile {} of {} is replaced by the one in {}", scheduler, f.source(), file);
+          }
           continue;
         }
         if (file == null && scheduler.equals(DEFAULT_SCHEDULER)) {
@@ -81,15 +114,8 @@ public final class SchedulerConfiguration {
         added.add(e.from(f.source()));
       }
     }
-    List<Profile> out = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    for (Entry e : entries) {
-      out.add(build(e, name, registry, handles, names));
-    }
-    for (Entry e : added) {
-      out.add(build(e, e.source(), registry, handles, names));
-    }
-    return out;
+    entries.addAll(added);
+    return new Sources(name, doc, entries);
   }
 
   /** One profile of a configuration: its object, where it is ({@code profiles[i]}), the file's percentage. */
