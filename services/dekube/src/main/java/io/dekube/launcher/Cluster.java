@@ -158,11 +158,18 @@ final class Cluster {
     }
   }
 
+  /**
+   * How long {@code up} waits for its broker: a first start after the build (no class-data archive yet) took over
+   * 90 s at a load average of 26 on 2 cores, where a warm one takes 2–3 s; the child says every 30 s that it is still
+   * starting, and a child that exits fails the start at once.
+   */
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+
   private String startBroker() {
     Path data = options.dataDir().resolve("kafka");
     LOG.info("starting the embedded Kafka broker on 127.0.0.1:{} (data {})", options.kafkaPort(), data);
     EmbeddedKafkaProcess.Builder child = EmbeddedKafkaProcess.builder().host("127.0.0.1").port(options.kafkaPort())
-        .dataDir(data).logFile(options.dataDir().resolve("kafka.log")).readyTimeout(Duration.ofSeconds(90))
+        .dataDir(data).logFile(options.dataDir().resolve("kafka.log")).readyTimeout(READY_TIMEOUT)
         .jvmOptions(brokerJvm())
         .stopWithJvm(false); // stop() closes it last, after the writers left their group (writer rule 9)
     broker = BrokerSupervisor.start(child, "127.0.0.1", options.kafkaPort(), BrokerSupervisor.Policy.DEFAULT,

@@ -166,6 +166,8 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
         private String classpath = System.getProperty("java.class.path");
         private List<String> jvmOptions = List.of("-Xmx1g", "-XX:+ExitOnOutOfMemoryError");
         private Duration readyTimeout = Duration.ofSeconds(90);
+        /** How often {@link #start()} says the child is still starting. */
+        private static final Duration PROGRESS = Duration.ofSeconds(30);
         private Duration stopTimeout = Duration.ofSeconds(30);
         private boolean stopWithJvm = true;
         private final List<String> extraArgs = new ArrayList<>();
@@ -285,7 +287,7 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
             pump.setDaemon(true);
             pump.start();
             try {
-                String bootstrap = ready.get(readyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                String bootstrap = awaitReady(process, ready);
                 LOG.info("Kafka child {} ready on {} (log {})", process.pid(), bootstrap, log);
                 return new EmbeddedKafkaProcess(process, bootstrap, log, stopTimeout, stopWithJvm);
             } catch (InterruptedException | ExecutionException | TimeoutException e) {
@@ -296,6 +298,41 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
                 throw new IllegalStateException("Kafka child did not become ready within " + readyTimeout
                         + " (exit " + (process.isAlive() ? "-" : process.exitValue()) + "); end of " + log + ":\n"
                         + tail(log, 40), e);
+            }
+        }
+
+        /**
+         * Waits for the child's ready line up to the ready timeout, saying every {@link #PROGRESS} that it is still
+         * starting (a first start on a loaded machine, without the class-data archive, can take minutes), so a
+         * slow start is not mistaken for a hung one.
+         */
+        private String awaitReady(Process process, CompletableFuture<String> ready)
+                throws InterruptedException, ExecutionException, TimeoutException {
+            long start = System.nanoTime();
+            long deadline = start + readyTimeout.toNanos();
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimeoutException();
+                }
+                try {
+                    return ready.get(Math.min(left, PROGRESS.toNanos()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    if (System.nanoTime() < deadline && process.isAlive()) {
+                        LOG.info("Kafka child {} still starting after {} s (load average {}); waiting up to {} s",
+                                process.pid(), Duration.ofNanos(System.nanoTime() - start).toSeconds(),
+                                loadAverage(), readyTimeout.toSeconds());
+                    }
+                }
+            }
+        }
+
+        private static String loadAverage() {
+            try {
+                String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+                return parts[0] + " " + parts[1] + " " + parts[2];
+            } catch (IOException | RuntimeException e) {
+                return "unknown";
             }
         }
 

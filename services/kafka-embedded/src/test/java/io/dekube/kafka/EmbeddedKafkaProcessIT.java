@@ -2,6 +2,7 @@ package io.dekube.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -53,5 +54,22 @@ class EmbeddedKafkaProcessIT {
         assertTrue(handle.isEmpty() || !handle.get().isAlive());
         assertTrue(Files.exists(data.resolve("meta.properties")));
         assertTrue(Files.exists(kafka.logFile()));
+    }
+
+    @Test
+    void aChildNotReadyWithinTheTimeoutFailsTheStartAndIsStopped(@TempDir Path tmp) {
+        long before = childrenOfThisJvm();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> EmbeddedKafkaProcess.builder()
+                .dataDir(tmp.resolve("kafka"))
+                .jvmOptions(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"))
+                .readyTimeout(Duration.ofMillis(300))
+                .start());
+        assertTrue(e.getMessage().startsWith("Kafka child did not become ready within PT0.3S"), e.getMessage());
+        assertTrue(e.getMessage().contains("starting Kafka child"), e.getMessage());
+        assertEquals(before, childrenOfThisJvm());
+    }
+
+    private static long childrenOfThisJvm() {
+        return ProcessHandle.current().children().filter(ProcessHandle::isAlive).count();
     }
 }
