@@ -33,9 +33,12 @@ public final class Fixtures {
     return p.future();
   }
 
-  /** The result of {@code f}, waiting at most 10 s (test threads only). */
+  /**
+   * The result of {@code f}, waiting at most 30 s (test threads only): a first HTTP request of a JVM missed 10 s on a
+   * CI machine at a load average of 26.
+   */
   public static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   public static Backend notReady(String ip, int port, String node) {

@@ -105,7 +105,8 @@ class BusScaleAdmissionIT {
         .put("kind", "MutatingWebhookConfiguration");
     c.putObject("metadata").put("name", "scales");
     ObjectNode hook = c.putArray("webhooks").addObject().put("name", "scales.dekube.io").put("sideEffects", "None")
-        .put("failurePolicy", "Fail");
+        .put("failurePolicy", "Fail")
+        .put("timeoutSeconds", 30); // kube's most: the default 10 s was missed by a loaded CI machine (load 26)
     hook.putObject("clientConfig").put("caBundle", webhook.caBundle())
         .put("url", "https://127.0.0.1:" + webhook.port() + "/scale-three");
     ObjectNode rule = hook.putArray("rules").addObject();
