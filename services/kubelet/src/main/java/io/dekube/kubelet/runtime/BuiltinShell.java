@@ -73,11 +73,19 @@ final class BuiltinShell implements Host {
   private java.util.function.Function<String, JvmContainer.ImageCommand> imageCommands = name -> null;
   /** Whether the session runs on a terminal ({@code kubectl exec -t}, an attach to a {@code tty} container). */
   private boolean terminal;
+  /** The session's output: a command's stdout is the terminal when it is this one (not a pipe, a file…). */
+  private final ExecSession.Output sessionOut;
+  /**
+   * The terminal's width, as programs see it. A decision: kubectl's resize messages are not read, so every
+   * terminal is the classic 80 columns wide.
+   */
+  static final int TERMINAL_WIDTH = 80;
 
   BuiltinShell(Vertx vertx, ContainerSpec spec, ExecSession.Output out, TrafficPolicy traffic) {
     this.vertx = vertx;
     this.spec = spec;
     this.out = out;
+    this.sessionOut = out;
     this.root = new java.util.concurrent.atomic.AtomicReference<>(ContainerFs.of(spec, APPLETS));
     this.traffic = traffic;
     this.signals = new Signals();
@@ -114,6 +122,15 @@ final class BuiltinShell implements Host {
     this.env = io.env();
     this.imageCommands = container.imageCommands;
     this.terminal = container.terminal;
+    this.sessionOut = container.sessionOut;
+  }
+
+  /**
+   * Whether the command's stdout is the session's terminal. A decision: any redirection of the command, even of
+   * its stderr only, counts as one of its stdout.
+   */
+  private boolean stdoutIsTerminal() {
+    return terminal && out == sessionOut;
   }
 
   /** Tells the shell its session runs on a terminal, as {@code ps} shows it. */
@@ -418,7 +435,8 @@ final class BuiltinShell implements Host {
 
   /** An applet of {@link FileCommands}, {@link FileListings} or {@link TextFilters} (on a worker thread). */
   private int files(String name, List<String> args) {
-    return FileListings.NAMES.contains(name) ? new FileListings(fs(), cwd, out).run(name, args)
+    return FileListings.NAMES.contains(name)
+        ? new FileListings(fs(), cwd, out, stdoutIsTerminal() ? TERMINAL_WIDTH : 0, shIsDash()).run(name, args)
         : ScriptApplets.NAMES.contains(name) ? new ScriptApplets(out).run(name, args)
         : new FileCommands(fs(), cwd, out).run(name, args, input);
   }

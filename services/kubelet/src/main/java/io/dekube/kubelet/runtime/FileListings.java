@@ -34,11 +34,21 @@ final class FileListings {
   private final ContainerFs fs;
   private final String cwd;
   private final ExecSession.Output out;
+  /** The width of the terminal stdout is, 0 when it is none. */
+  private final int terminalWidth;
+  /** Whether {@code ls} is GNU coreutils' (Debian's and Ubuntu's images), not busybox's. */
+  private final boolean gnu;
 
   FileListings(ContainerFs fs, String cwd, ExecSession.Output out) {
+    this(fs, cwd, out, 0, false);
+  }
+
+  FileListings(ContainerFs fs, String cwd, ExecSession.Output out, int terminalWidth, boolean gnu) {
     this.fs = fs;
     this.cwd = cwd;
     this.out = out;
+    this.terminalWidth = terminalWidth;
+    this.gnu = gnu;
   }
 
   int run(String name, List<String> args) {
@@ -52,9 +62,10 @@ final class FileListings {
   }
 
   /**
-   * {@code ls [-1laAdRLHn] [PATH...]}: a symbolic link named on the command line is followed unless {@code -l} or
+   * {@code ls [-1laAdRLHnCx] [PATH...]}: a symbolic link named on the command line is followed unless {@code -l} or
    * {@code -d} (or with {@code -L}, {@code -H}), those found in folders only with {@code -L}; {@code -l} shows
-   * where a link points ({@code labels -> ..data/labels}).
+   * where a link points ({@code labels -> ..data/labels}). Names go many per line ({@link LsColumns}) on a
+   * terminal and with {@code -C} or {@code -x} (80 columns wide without a terminal), else one per line.
    */
   private int ls(List<String> args) {
     String flags = FileCommands.flags(args);
@@ -66,6 +77,7 @@ final class FileListings {
     int code = 0;
     StringBuilder b = new StringBuilder();
     List<String> dirs = new ArrayList<>();
+    List<String> files = new ArrayList<>();
     for (String p : paths) {
       try {
         String abs = ContainerFs.normalize(cwd, p);
@@ -75,6 +87,8 @@ final class FileListings {
         }
         if (e.dir() && !flags.contains("d")) {
           dirs.add(p);
+        } else if (manyPerLine(flags)) {
+          files.add(p);
         } else {
           b.append(line(flags, p, e));
         }
@@ -82,6 +96,7 @@ final class FileListings {
         code = fail("ls: " + p + ": " + FileCommands.reason(e));
       }
     }
+    b.append(columns(flags, files));
     boolean headers = paths.size() > 1 || flags.contains("R");
     for (String d : dirs) {
       code |= listing(b, flags, d, headers);
@@ -106,6 +121,7 @@ final class FileListings {
       b.append(b.length() > 0 ? "\n" : "").append(d).append(":\n");
     }
     StringBuilder rows = new StringBuilder();
+    List<String> shown = new ArrayList<>();
     List<String> below = new ArrayList<>();
     long total = 0;
     int code = 0;
@@ -114,6 +130,7 @@ final class FileListings {
         ContainerFs.Entry self = fs.stat(abs);
         ContainerFs.Entry up = fs.stat(ContainerFs.parent(abs));
         rows.append(line(flags, ".", self)).append(line(flags, "..", up));
+        shown.addAll(List.of(".", ".."));
         total += kib(self) + kib(up);
       }
       for (String n : names) {
@@ -121,6 +138,7 @@ final class FileListings {
         ContainerFs.Entry e = flags.contains("L") ? fs.stat(child) : fs.lstat(child);
         if (e != null) {
           rows.append(line(flags, n, e));
+          shown.add(n);
           total += kib(e);
           if (e.dir() && flags.contains("R")) {
             below.add(d.endsWith("/") ? d + n : d + "/" + n);
@@ -130,11 +148,24 @@ final class FileListings {
     } catch (IOException e) {
       code = fail("ls: " + d + ": " + FileCommands.reason(e));
     }
-    b.append(flags.contains("l") ? "total " + total + "\n" : "").append(rows);
+    b.append(flags.contains("l") ? "total " + total + "\n" : "").append(manyPerLine(flags) ? columns(flags, shown) : rows);
     for (String sub : below) {
       code |= listing(b, flags, sub, true);
     }
     return code;
+  }
+
+  /** Whether names go many per line: not {@code -l} nor {@code -1}, and on a terminal or with {@code -C}/{@code -x}. */
+  private boolean manyPerLine(String flags) {
+    return !flags.contains("l") && !flags.contains("1")
+        && (terminalWidth > 0 || flags.contains("C") || flags.contains("x"));
+  }
+
+  /** {@code names} many per line, as this image's ls lays them out. */
+  private String columns(String flags, List<String> names) {
+    int width = terminalWidth > 0 ? terminalWidth : 80;
+    boolean across = flags.contains("x");
+    return gnu ? LsColumns.gnu(names, width, across) : LsColumns.busybox(names, width, across);
   }
 
   private String line(String flags, String name, ContainerFs.Entry e) {

@@ -493,6 +493,30 @@ class BuiltinShellTest {
         "kubectl exec without -t: the ps has no terminal\n" + out);
   }
 
+  /**
+   * {@code ls} on a terminal ({@code kubectl exec -it … -- sh}) puts names many per line, as busybox does; into a
+   * pipe, or without a terminal, one per line; {@code -1} and {@code -l} one per line on a terminal too.
+   */
+  @Test
+  void lsOnATerminalListsNamesInColumns() throws Exception {
+    for (String name : List.of("password", "username", "ca.crt")) {
+      Files.writeString(dir.resolve(name), name);
+    }
+    ExecSession sh = ShellSession.start(vertx, spec(), List.of("sh"), output, true);
+    sh.stdin(Buffer.buffer("ls /etc/config; ls -1 /etc/config | head -1; ls /etc/config | cat; ls -C /etc/config\r"));
+    org.awaitility.Awaitility.await().until(() -> out.toString().split("# ", -1).length == 3);
+    assertEquals("/ # ls /etc/config; ls -1 /etc/config | head -1; ls /etc/config | cat; ls -C /etc/config\r\n"
+        + "ca.crt    color     password  username\r\n"
+        + "ca.crt\r\n"
+        + "ca.crt\r\ncolor\r\npassword\r\nusername\r\n"
+        + "ca.crt    color     password  username\r\n/ # ", out.toString());
+    sh.stdin(Buffer.buffer("\u0004"));
+    code(sh);
+    out.setLength(0);
+    assertEquals(0, run("ls", "/etc/config"));
+    assertEquals("ca.crt\ncolor\npassword\nusername\n", out.toString(), "kubectl exec without -t");
+  }
+
   /** kubectl debug --target: the ephemeral container sees its target's processes. */
   @Test
   void anEphemeralContainerSeesItsTargetsProcesses() throws Exception {
