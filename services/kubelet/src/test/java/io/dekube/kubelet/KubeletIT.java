@@ -146,7 +146,7 @@ class KubeletIT {
     assertTrue(body.contains("pod: web") && body.contains("v7") && body.contains("node: " + node), body);
     awaitEvent(NS, "web", "Pulling", "Pulling image \"carsonoid/kube-decon:v7\""::equals);
     ObjectNode pulled = awaitEvent(NS, "web", "Pulled", m -> m.matches("Successfully pulled image "
-        + "\"carsonoid/kube-decon:v7\" in \\S+ \\(\\S+ including waiting\\)\\. Image size: 0 bytes\\."));
+        + "\"carsonoid/kube-decon:v7\" in \\S+ \\(\\S+ including waiting\\)\\. Image size: 4200000 bytes\\."));
     assertEquals("spec.containers{c}", pulled.at("/involvedObject/fieldPath").asText());
     assertEquals("kubelet", pulled.at("/source/component").asText());
     assertEquals(node, pulled.at("/source/host").asText());

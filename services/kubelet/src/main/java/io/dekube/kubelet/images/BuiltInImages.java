@@ -145,7 +145,7 @@ public final class BuiltInImages {
   }
 
   /** {@code [registry/]repository[:tag][@digest]} as {repository without Docker Hub's prefixes, tag}, lower case. */
-  private static String[] repositoryAndTag(String image) {
+  static String[] repositoryAndTag(String image) {
     String ref = image == null ? "" : image.trim().toLowerCase(Locale.ROOT);
     int at = ref.indexOf('@');
     if (at >= 0) {

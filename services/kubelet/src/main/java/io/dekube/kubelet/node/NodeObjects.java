@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.Json;
 import io.dekube.kubelet.KubeletConfig;
+import io.dekube.kubelet.images.ImageSizes;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -13,6 +14,7 @@ import io.dekube.kubelet.runtime.ImageRef;
 import io.dekube.kubelet.runtime.JvmRuntime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -140,28 +142,33 @@ public final class NodeObjects {
   /**
    * The node's {@code status.images} as kube's kubelet sets them (its {@code Images} setter): one entry per image
    * the node pulled — its digest reference, then its tag references, at most 5 names — with {@code sizeBytes}, the
-   * largest first (ties by id, descending, as the image manager sorts them), at most 50. dekube's jvm images are
-   * built in and weigh nothing, as their {@code Pulled} events say ({@code Image size: 0 bytes}), so their size is 0;
-   * an image the runtime does not know is not listed.
+   * largest first (ties by id, descending, as the image manager sorts them), at most 50. A built-in image weighs what
+   * the real image it stands for does ({@link ImageSizes}), as its {@code Pulled} event says; an image the runtime
+   * does not know is not listed.
    */
   public static ArrayNode images(List<String> pulled) {
-    Map<String, TreeSet<String>> tags = new TreeMap<>(Comparator.reverseOrder());
+    Map<String, TreeSet<String>> tags = new TreeMap<>();
+    Map<String, Long> sizes = new HashMap<>();
     for (String image : pulled) {
       String id = JvmRuntime.imageId(image);
       if (id != null) {
         tags.computeIfAbsent(id, k -> new TreeSet<>()).add(ImageRef.normalized(image));
+        sizes.put(id, ImageSizes.of(image));
       }
     }
     ArrayNode out = Json.MAPPER.createArrayNode();
-    tags.entrySet().stream().limit(MAX_IMAGES).forEach(e -> {
-      List<String> names = new ArrayList<>();
-      names.add(e.getKey());
-      names.addAll(e.getValue());
-      ObjectNode entry = out.addObject();
-      ArrayNode n = entry.putArray("names");
-      names.stream().limit(MAX_NAMES).forEach(n::add);
-      entry.put("sizeBytes", 0);
-    });
+    tags.entrySet().stream()
+        .sorted(Comparator.<Map.Entry<String, TreeSet<String>>>comparingLong(e -> sizes.get(e.getKey())).reversed()
+            .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
+        .limit(MAX_IMAGES).forEach(e -> {
+          List<String> names = new ArrayList<>();
+          names.add(e.getKey());
+          names.addAll(e.getValue());
+          ObjectNode entry = out.addObject();
+          ArrayNode n = entry.putArray("names");
+          names.stream().limit(MAX_NAMES).forEach(n::add);
+          entry.put("sizeBytes", sizes.get(e.getKey()));
+        });
     return out;
   }
 

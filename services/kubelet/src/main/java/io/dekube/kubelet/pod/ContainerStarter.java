@@ -157,9 +157,9 @@ final class ContainerStarter {
     return m.runtime.pull(image).onSuccess(v -> {
       m.events.pulled(image);
       String took = PodEvents.duration(System.nanoTime() - t0);
-      // the jvm runtime's images are built in: nothing was downloaded
+      // the jvm runtime's images are built in: nothing was downloaded, but each weighs what its real image does
       w.event(rec, NORMAL, "Pulled", "Successfully pulled image \"" + image + "\" in " + took + " (" + took
-          + " including waiting). Image size: 0 bytes.");
+          + " including waiting). Image size: " + io.dekube.kubelet.images.ImageSizes.of(image) + " bytes.");
     });
   }
 

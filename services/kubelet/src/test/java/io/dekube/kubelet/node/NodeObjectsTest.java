@@ -114,15 +114,19 @@ class NodeObjectsTest {
   @Test
   void imagesThePodsPulledAreListedAsKubesKubeletListsThem() throws Exception {
     ObjectNode status = (ObjectNode) NodeObjects.status(config, 10250, Instant.EPOCH, "boot", null);
-    NodeObjects.putImages(status, java.util.List.of("nginx", "redis:7", "no-such/image:1"));
+    NodeObjects.putImages(status, java.util.List.of("busybox:1.36", "redis:7", "nginx", "no-such/image:1",
+        "mysql:8.0"));
     JsonNode images = status.path("images");
-    assertEquals(2, images.size(), images.toString());
+    assertEquals(4, images.size(), images.toString());
     for (JsonNode i : images) {
-      assertEquals(0, i.path("sizeBytes").asLong(), "built-in images weigh nothing, as their Pulled events say");
-      assertTrue(i.path("names").get(0).asText().matches("docker\\.io/library/(nginx|redis)@sha256:[0-9a-f]{64}"), i.toString());
+      assertTrue(i.path("names").get(0).asText().matches(
+          "docker\\.io/library/(nginx|redis|mysql|busybox)@sha256:[0-9a-f]{64}"), i.toString());
     }
-    JsonNode nginx = images.get(0).path("names").get(0).asText().contains("nginx") ? images.get(0) : images.get(1);
-    assertEquals("docker.io/library/nginx:latest", nginx.path("names").get(1).asText());
+    // each weighs what its real image does on a containerd node, the largest first
+    java.util.List<String> bySize = new java.util.ArrayList<>();
+    images.forEach(i -> bySize.add(i.path("names").get(1).asText() + " " + i.path("sizeBytes").asLong()));
+    assertEquals(java.util.List.of("docker.io/library/mysql:8.0 168000000", "docker.io/library/nginx:latest 68507108",
+        "docker.io/library/redis:7 45013665", "docker.io/library/busybox:1.36 2147340"), bySize);
     assertTrue(statusOver(null).path("images").isMissingNode(), "no image pulled: no images");
     ObjectNode seen = (ObjectNode) Json.MAPPER.readTree("{\"status\":{}}");
     assertTrue(NodeObjects.imagesBehind(seen, java.util.List.of("nginx")));

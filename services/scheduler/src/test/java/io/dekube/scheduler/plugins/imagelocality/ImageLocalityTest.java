@@ -75,4 +75,30 @@ class ImageLocalityTest {
     List<NodeInfo> nodes = List.of(withImages("a", "docker.io/library/nginx:latest", 0L), node("b").info());
     assertEquals(Map.of("a", 0L, "b", 0L), score(pod("p").image("docker.io/library/nginx:latest").obj(), nodes));
   }
+
+  /** The sizes dekube's jvm kubelets report for the real images (their {@code ImageSizes}): mysql 8.0's, nginx's. */
+  private static final long MYSQL = 168_000_000L;
+  private static final long NGINX = 68_507_108L;
+
+  @Test
+  void aJvmImageScoresByItsRealSizeSpreadOverTheNodesThatHoldIt() {
+    Pod p = pod("p").image("docker.io/library/mysql:8.0").obj();
+    String mysql = "docker.io/library/mysql:8.0";
+    // on 1 of 3 nodes: 168 MB × 1/3 = 56 MB → 100 × (56 MB − 23 MiB) / (1000 MiB − 23 MiB) = 3
+    assertEquals(Map.of("a", 3L, "b", 0L, "c", 0L), score(p, List.of(withImages("a", mysql, MYSQL),
+        withImages("b"), withImages("c"))));
+    // on 2 of 3: 112 MB → 8 on each of them
+    assertEquals(Map.of("a", 8L, "b", 8L, "c", 0L), score(p, List.of(withImages("a", mysql, MYSQL),
+        withImages("b", mysql, MYSQL), withImages("c"))));
+    // on all 3: the whole 168 MB → 14
+    assertEquals(Map.of("a", 14L, "b", 14L, "c", 14L), score(p, List.of(withImages("a", mysql, MYSQL),
+        withImages("b", mysql, MYSQL), withImages("c", mysql, MYSQL))));
+    // nginx's 68.5 MB on 1 of 3 nodes is spread below the 23 MiB floor: no node is preferred, as on kube
+    Pod web = pod("web").image("docker.io/library/nginx:latest").obj();
+    String nginx = "docker.io/library/nginx:latest";
+    assertEquals(Map.of("a", 0L, "b", 0L, "c", 0L), score(web, List.of(withImages("a", nginx, NGINX),
+        withImages("b"), withImages("c"))));
+    assertEquals(Map.of("a", 4L, "b", 4L, "c", 4L), score(web, List.of(withImages("a", nginx, NGINX),
+        withImages("b", nginx, NGINX), withImages("c", nginx, NGINX))));
+  }
 }
