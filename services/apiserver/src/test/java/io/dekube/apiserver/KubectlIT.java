@@ -513,6 +513,34 @@ class KubectlIT {
         "invalid object type: apps/v1, Kind=Deployment");
   }
 
+  /**
+   * kubectl patch --subresource=status of metadata: each kind's status strategy decides what comes through, as kube
+   * 1.32's (a Deployment's labels stay, its annotations change; a Service takes both; an APIService neither).
+   */
+  @Test
+  void aStatusWriteChangesTheMetadataItsKindsStrategyLetsThrough() throws Exception {
+    assertEquals(0, kubectl(adminConfig, "create", "namespace", "status-meta").exitCode());
+    assertEquals(0, kubectl(adminConfig, "-n", "status-meta", "create", "deployment", "web", "--image=dekube/web:v1")
+        .exitCode());
+    assertEquals(0, kubectl(adminConfig, "-n", "status-meta", "create", "service", "clusterip", "web", "--tcp=80")
+        .exitCode());
+    String meta = "{\"metadata\":{\"labels\":{\"via\":\"status\"},\"annotations\":{\"via\":\"status\"}}}";
+    String jsonpath = "jsonpath={.metadata.labels.via}/{.metadata.annotations.via}";
+    for (String target : List.of("deployment/web", "service/web")) {
+      Result patched = kubectl(adminConfig, "-n", "status-meta", "patch", target, "--subresource=status",
+          "--type=merge", "-p", meta);
+      assertEquals(0, patched.exitCode(), patched.stderr());
+    }
+    assertEquals("/status", kubectl(adminConfig, "-n", "status-meta", "get", "deployment", "web", "-o", jsonpath)
+        .stdout());
+    assertEquals("status/status", kubectl(adminConfig, "-n", "status-meta", "get", "service", "web", "-o", jsonpath)
+        .stdout());
+    Result api = kubectl(adminConfig, "patch", "apiservice", "v1.apps", "--subresource=status", "--type=merge",
+        "-p", meta);
+    assertEquals(0, api.exitCode(), api.stderr());
+    assertEquals("/", kubectl(adminConfig, "get", "apiservice", "v1.apps", "-o", jsonpath).stdout());
+  }
+
   /** The docs' tutorial "Apply Pod Security Standards at the Namespace Level", then its enforce step. */
   @Test
   void podSecurityLabelsWarnThenRefuseAsTheTutorialShows() throws Exception {

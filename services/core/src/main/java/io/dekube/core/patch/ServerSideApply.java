@@ -68,7 +68,7 @@ public final class ServerSideApply implements PatchStrategy {
   /**
    * As {@link #apply(ObjectNode, JsonNode, ResourceType, String, boolean, String, Instant)} through a subresource
    * (null: the object itself). As kube's reset fields: an apply of {@code status} takes only the configuration's
-   * status (and, for the apps workloads, its annotations, as {@link StatusSubresource} lets them through), the rest
+   * status (and the metadata the kind's status strategy lets through: {@link StatusSubresource}), the rest
    * is dropped without a conflict and not owned; the entry records the subresource, so the manager's applies of
    * the object and of its status are two entries that prune apart, and conflict with each other as two managers.
    * A {@code scale} configuration (its replicas, already at the parent's path) is applied as it is.
@@ -156,8 +156,8 @@ public final class ServerSideApply implements PatchStrategy {
   }
 
   /**
-   * What an apply of the status takes from a configuration: its identity, its status and, for the kinds whose
-   * status writes carry them, its annotations (kube's status strategies reset everything else).
+   * What an apply of the status takes from a configuration: its identity, its status and the metadata fields the
+   * kind's status writes take (kube's status strategies reset everything else).
    */
   private static ObjectNode statusOnly(ObjectNode cfg, ResourceType type) {
     ObjectNode out = Json.object();
@@ -173,8 +173,10 @@ public final class ServerSideApply implements PatchStrategy {
         m.set(f, meta.get(f));
       }
     }
-    if (StatusSubresource.writesAnnotations(type) && meta.has("annotations")) {
-      m.set("annotations", meta.get("annotations"));
+    for (String f : StatusSubresource.appliedMetadata(type)) {
+      if (meta.has(f)) {
+        m.set(f, meta.get(f));
+      }
     }
     if (cfg.has("status")) {
       out.set("status", cfg.get("status"));
@@ -226,7 +228,7 @@ public final class ServerSideApply implements PatchStrategy {
         : List.of();
     List<ManagedFields.Entry> entries = !sent.isEmpty() || old == null ? sent : ManagedFields.read(old);
     // as kube's reset fields: a write through the status subresource owns what it changed but the spec (the
-    // status, and the annotations the apps workloads' status strategies let through), a write of the
+    // status, and the metadata the kind's status strategy lets through), a write of the
     // resource what it changed but the status when the kind has that subresource; every field still in the
     // object stays with its owners
     boolean statusWrite = "status".equals(subresource);
