@@ -141,6 +141,7 @@ public final class KubeletVerticle extends VerticleBase {
     List<Informer> informersToStart = all;
     return runtime.open()
         .compose(o -> Future.all(informersToStart.stream().map(Informer::start).toList()))
+        .compose(v -> runtime.retain(boundPods(podInformer)))
         .compose(v -> warmUp())
         .compose(v -> startServer())
         .compose(port -> {
@@ -207,6 +208,23 @@ public final class KubeletVerticle extends VerticleBase {
     }
     server = new KubeletServer(vertx, config, pods, tls, authorizer, tokens).withEviction(evictionConfig);
     return server.listen();
+  }
+
+  /**
+   * The uids of the pods bound to this node that may still run (and of the static pods its mirror pods stand for):
+   * what a former kubelet left for them is kept for their workers to adopt.
+   */
+  private java.util.Set<String> boundPods(Informer pods) {
+    java.util.Set<String> uids = new java.util.HashSet<>();
+    for (var p : pods.list(p -> config.nodeName().equals(p.path("spec").path("nodeName").asText())
+        && !p.path("status").path("phase").asText("").matches("Succeeded|Failed"))) {
+      uids.add(p.path("metadata").path("uid").asText());
+      String mirrorOf = p.path("metadata").path("annotations").path("kubernetes.io/config.mirror").asText("");
+      if (!mirrorOf.isEmpty()) {
+        uids.add(mirrorOf);
+      }
+    }
+    return uids;
   }
 
   private String podCidr(Informer nodes) {

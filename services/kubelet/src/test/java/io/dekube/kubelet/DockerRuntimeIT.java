@@ -308,6 +308,68 @@ class DockerRuntimeIT {
     }
   }
 
+  @Test
+  void aRestartedKubeletAdoptsTheRunningContainersOfItsPodsAndRemovesTheOthers() throws Exception {
+    String nodeC = node + "-c";
+    String cidr = PodIpAllocator.nthSubnet(cluster, 4);
+    String ip = cidr.substring(0, cidr.lastIndexOf('.')) + ".9";
+    create("kept", nodeC, "", "{'name':'c','image':'" + BUSYBOX + "','command':['sh','-c','echo first; sleep 3600']}");
+    await("the pod").atMost(Duration.ofSeconds(10)).until(() -> pods.get(NS, "kept") != null);
+    String uid = pods.get(NS, "kept").at("/metadata/uid").asText();
+    // the former kubelet of nodeC: it ran the pod's container, its third run (attempt 2), and one of a pod that is no
+    // longer bound to the node; then it ended without stopping (no close: its containers go on)
+    DockerRuntime former = onContext(() -> Future.succeededFuture(new DockerRuntime(vertx, new DockerOptions(endpoint,
+        PAUSE, cluster), nodeC, () -> cidr)));
+    onContext(former::open);
+    var c = new ContainerBuilder().withName("c").withImage(BUSYBOX).withCommand("sh", "-c", "echo first; sleep 3600")
+        .build();
+    Path log = dir.resolve("former").resolve("c").resolve("2.log");
+    RunningContainer run = onContext(() -> former.start(new ContainerSpec(NS, "kept", uid, nodeC, ip, c, Map.of(), log,
+        log.getParent().resolve("root"), Map.of(), "kept", null, new PodSpec())));
+    Path strayLog = dir.resolve("former").resolve("stray").resolve("0.log");
+    String strayUid = "stray-" + random.nextInt(1_000_000);
+    onContext(() -> former.start(new ContainerSpec(NS, "stray", strayUid, nodeC, cidr.replace(".0/24", ".10"), c,
+        Map.of(), strayLog, strayLog.getParent().resolve("root"), Map.of(), "stray", null, new PodSpec())));
+    JsonObject inspected = onContext(() -> client.get("/containers/" + run.containerId().substring(9) + "/json"));
+    String startedAt = java.time.OffsetDateTime.parse(inspected.getJsonObject("State").getString("StartedAt"))
+        .toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    // what the former kubelet wrote of the pod
+    result(store.patch(PODS, NS, "kept", "application/merge-patch+json", Json.MAPPER.readTree(("{'status':{'phase':"
+        + "'Running','podIP':'" + ip + "','podIPs':[{'ip':'" + ip + "'}],'containerStatuses':[{'name':'c','image':'"
+        + BUSYBOX + "','imageID':'','ready':true,'started':true,'restartCount':2,'containerID':'" + run.containerId()
+        + "','state':{'running':{'startedAt':'" + startedAt + "'}}}]}}").replace('\'', '"')),
+        WriteOptions.none().withSubresource("status")));
+    KubeletConfig config = KubeletConfig.defaults(nodeC, "127.0.0.3", dir).withKubeletPort(-1)
+        .withFallbackPodCidr(cidr).withRuntime("docker").withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2))
+        .withDocker(new DockerOptions(endpoint, PAUSE, cluster));
+    SharedInformers informers = SharedInformers.of(vertx);
+    String bootstrap = KafkaBrokerExtension.bootstrapServers();
+    String restarted = result(vertx.deployVerticle(new NodeFleet(List.of(config), store,
+        t -> informers.informer(bootstrap, t), ClusterPki.loadOrCreate(dir.resolve("pki")))));
+    try {
+      String filter = java.net.URLEncoder.encode("{\"label\":[\"io.kubernetes.pod.uid=" + strayUid + "\"]}",
+          java.nio.charset.StandardCharsets.UTF_8);
+      await("the stray pod's containers removed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+          .until(() -> onContext(() -> client.list("/containers/json?all=1&filters=" + filter)).isEmpty());
+      // the pod runs on in the same container: its id, restart count and start kept, nothing made anew
+      await("the pod's status from the new kubelet").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+          .until(() -> pods.get(NS, "kept").at("/status/conditions").size() > 0
+              && "True".equals(condition(pods.get(NS, "kept").path("status"), "Ready").path("status").asText()));
+      JsonNode s = pods.get(NS, "kept").path("status");
+      assertEquals(run.containerId(), s.at("/containerStatuses/0/containerID").asText(), s.toString());
+      assertEquals(2, s.at("/containerStatuses/0/restartCount").asInt(), s.toString());
+      assertEquals(startedAt, s.at("/containerStatuses/0/state/running/startedAt").asText(), s.toString());
+      assertEquals(ip, s.path("podIP").asText());
+      String mine = java.net.URLEncoder.encode("{\"label\":[\"io.kubernetes.pod.uid=" + uid + "\"]}",
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(2, onContext(() -> client.list("/containers/json?filters=" + mine)).size()); // sandbox and c
+      assertTrue(onContext(() -> client.get("/containers/" + run.containerId().substring(9) + "/json"))
+          .getJsonObject("State").getBoolean("Running"));
+    } finally {
+      result(vertx.undeploy(restarted));
+    }
+  }
+
   private void create(String name, String spec, String containers) throws Exception {
     create(name, node, spec, containers);
   }

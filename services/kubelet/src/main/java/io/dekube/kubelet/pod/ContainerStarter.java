@@ -2,6 +2,7 @@ package io.dekube.kubelet.pod;
 
 import io.dekube.kubelet.lifecycle.HookRunner;
 import io.dekube.kubelet.probe.Prober;
+import io.dekube.kubelet.runtime.AdoptedContainer;
 import io.dekube.kubelet.runtime.ContainerSpec;
 import io.dekube.kubelet.runtime.ContainerStartException;
 import io.dekube.kubelet.runtime.RunningContainer;
@@ -50,6 +51,29 @@ final class ContainerStarter {
   void start(ContainerRecord rec) {
     Container spec = w.container(rec);
     rec.starting = true;
+    if (!rec.everRan()) {
+      // the first start under this kubelet: a run its former kubelet left goes on, as kube's kubelet finds the CRI's
+      ContainerSpec cs;
+      try {
+        cs = containerSpec(rec, spec);
+      } catch (RuntimeException e) { // its configuration fails: the start says why
+        startNew(rec, spec);
+        return;
+      }
+      m.runtime.adopt(cs).otherwise((AdoptedContainer) null).onComplete(ar ->
+          m.context.runOnContext(v -> {
+            if (ar.result() != null) {
+              adopted(rec, ar.result(), cs);
+            } else {
+              startNew(rec, spec);
+            }
+          }));
+      return;
+    }
+    startNew(rec, spec);
+  }
+
+  private void startNew(ContainerRecord rec, Container spec) {
     Map<String, Path> volumes = w.volumes();
     Path podDir = w.podDir();
     pull(rec, spec)
@@ -80,6 +104,26 @@ final class ContainerStarter {
     return new ContainerSpec(w.namespace(), w.name(), w.uid(), m.config.nodeName(), w.podIp(),
         EnvBuilder.expandCommandAndArgs(spec, env), env, log, work, Map.of(), id, HostsFile.of(w.pod(), w.podIp()),
         w.pod().getSpec());
+  }
+
+  /**
+   * A run its former kubelet left goes on under this one: its id, start and restart count stay, no events (nothing was
+   * created), its probes start.
+   */
+  private void adopted(ContainerRecord rec, AdoptedContainer a, ContainerSpec cs) {
+    rec.starting = false;
+    if (w.ending()) {
+      a.container().stop(Duration.ZERO);
+      w.requestSync();
+      return;
+    }
+    LOG.info("pod {}/{}: container {} adopted from the former kubelet ({}, restart count {})", w.namespace(),
+        w.name(), rec.name, a.container().containerId(), a.restartCount());
+    rec.restartCount = a.restartCount();
+    started(rec, a.container(), cs, true);
+    rec.startedAt = a.startedAt();
+    rec.logFile = a.logFile();
+    w.requestSync();
   }
 
   /**

@@ -18,9 +18,26 @@ public interface ContainerRuntime {
 
   /**
    * Prepares the runtime before the node's first pod (the docker runtime: its engine answers, what a former kubelet
-   * of this node left is removed); fails with a message for the operator when it cannot run containers.
+   * of this node left is found); fails with a message for the operator when it cannot run containers.
    */
   default Future<Void> open() {
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Keeps, of what a former kubelet of this node left running (the docker runtime's containers), what belongs to the
+   * pods {@code podUids} bound to the node, for their workers to {@link #adopt}; the rest is removed. Called once,
+   * when the node's pods are known.
+   */
+  default Future<Void> retain(java.util.Set<String> podUids) {
+    return Future.succeededFuture();
+  }
+
+  /**
+   * The container a former kubelet left running for {@code spec}'s pod and container, followed from now on, or null
+   * when there is none; each is given once (a later start of the container makes a new one).
+   */
+  default Future<AdoptedContainer> adopt(ContainerSpec spec) {
     return Future.succeededFuture();
   }
 

@@ -46,12 +46,16 @@ final class DockerContainer implements RunningContainer {
     this.log = log;
   }
 
-  /** Follows the started container's output and end. */
-  DockerContainer follow() {
+  /**
+   * Follows the container's output and end: all its output, or ({@code since}, the engine's {@code seconds.nanos})
+   * what it wrote since then (an adopted container: what its former kubelet had not copied yet).
+   */
+  DockerContainer follow(String since) {
     StreamFrames frames = new StreamFrames(tty, (stderr, payload) -> log.append(stderr ? "stderr" : "stdout",
         payload.getBytes()));
     Future<Void> drained = client.stream(HttpMethod.GET, "/containers/" + id
-        + "/logs?follow=1&stdout=1&stderr=1", frames::feed).recover(e -> Future.succeededFuture());
+        + "/logs?follow=1&stdout=1&stderr=1" + (since == null ? "" : "&since=" + since), frames::feed)
+        .recover(e -> Future.succeededFuture());
     awaitEnd(drained);
     vertx.setTimer(1000, t -> refreshUsage());
     return this;

@@ -1,5 +1,6 @@
 package io.dekube.kubelet.runtime.docker;
 
+import io.dekube.kubelet.runtime.AdoptedContainer;
 import io.dekube.kubelet.runtime.ContainerLog;
 import io.dekube.kubelet.runtime.ContainerRuntime;
 import io.dekube.kubelet.runtime.ContainerSpec;
@@ -9,8 +10,11 @@ import io.dekube.kubelet.runtime.RunningContainer;
 import io.dekube.kubelet.runtime.TerminationMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -18,8 +22,8 @@ import java.util.function.Supplier;
  * API, as kube's dockershim ran them — a pause sandbox per pod holding its network on the cluster's engine network
  * ({@link Sandboxes}), app containers joining it ({@link DockerSpecs}), images pulled per the pull policy
  * ({@link DockerImages}), output copied into the kubelet's container logs ({@link DockerContainer}). Its start checks
- * that the engine answers and removes what a former kubelet of this node left behind. Confined to the kubelet's
- * context; never blocks it (files are written on worker threads).
+ * that the engine answers and finds what a former kubelet of this node left behind, to adopt or remove. Confined to
+ * the kubelet's context; never blocks it (files are written on worker threads).
  */
 public final class DockerRuntime implements ContainerRuntime {
 
@@ -60,15 +64,76 @@ public final class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  /** Fails, with the engine's address and error, when the engine does not answer; then removes this node's leftovers. */
+  /**
+   * Fails, with the engine's address and error, when the engine does not answer; then finds what a former kubelet of
+   * this node left, as kube's kubelet finds the CRI's sandboxes and containers at its start: the running ones are
+   * kept for {@link #retain} and {@link #adopt}, the stopped ones removed. <b>A decision</b>: this kubelet's own stop
+   * (the node stopped: {@code dekube node stop}, the end of {@code up}) removes its containers, as a node powering off
+   * ends them; what a kubelet that did not stop (killed, crashed) left is adopted.
+   */
   @Override
   public Future<Void> open() {
     return client.get("/version")
         .onSuccess(v -> podman = String.valueOf(v.getValue("Components")).contains("Podman"))
         .recover(e -> Future.failedFuture(new EngineUnreachable("node " + node + ": the docker runtime cannot "
             + "reach the container engine at " + client.endpoint() + ": " + e.getMessage())))
-        .compose(v -> sandboxes.removeAll())
+        .compose(v -> sandboxes.findLeft())
         .compose(v -> sandboxes.removeOwnNetwork());
+  }
+
+  @Override
+  public Future<Void> retain(Set<String> podUids) {
+    return sandboxes.retain(podUids);
+  }
+
+  /**
+   * Takes over the running container a former kubelet left for the spec's pod and container: its attempt from its
+   * label (else its name), its start from the engine, its output from the time its log file was last written.
+   */
+  @Override
+  public Future<AdoptedContainer> adopt(ContainerSpec spec) {
+    JsonObject left = sandboxes.adoptable(spec.podUid(), spec.container().getName());
+    if (left == null) {
+      return Future.succeededFuture();
+    }
+    String id = left.getString("Id");
+    return client.get("/containers/" + id + "/json").compose(c -> {
+      JsonObject state = c.getJsonObject("State", new JsonObject());
+      if (!Boolean.TRUE.equals(state.getBoolean("Running"))) { // it ended meanwhile: the kubelet starts it again
+        return client.delete("/containers/" + id + "?force=1&v=1").map(v -> (AdoptedContainer) null);
+      }
+      int attempt = attemptOf(c);
+      Path log = spec.logFile().resolveSibling(attempt + ".log");
+      boolean tty = Boolean.TRUE.equals(c.getJsonObject("Config", new JsonObject()).getBoolean("Tty"));
+      return client.get("/images/" + c.getString("Image") + "/json").map(DockerImages::imageId)
+          .otherwise(c.getString("Image"))
+          .compose(imageId -> vertx.executeBlocking(() -> since(log), false).map(since ->
+              new AdoptedContainer(new DockerContainer(vertx, client, id, imageId, tty, memoryLimited(spec),
+                  new ContainerLog(log)).follow(since), OffsetDateTime.parse(state.getString("StartedAt")).toInstant(),
+                  attempt, log)));
+    });
+  }
+
+  /** The attempt a container was made for: its restart-count label, else the last part of its name. */
+  static int attemptOf(JsonObject inspected) {
+    JsonObject labels = inspected.getJsonObject("Config", new JsonObject()).getJsonObject("Labels", new JsonObject());
+    String count = labels.getString(DockerSpecs.RESTART_COUNT_LABEL);
+    String name = inspected.getString("Name", "");
+    String text = count != null ? count : name.substring(name.lastIndexOf('_') + 1);
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** The engine's {@code since} of an adopted container's log: when its file was last written (null: none yet). */
+  private static String since(Path log) throws java.io.IOException {
+    if (!Files.exists(log)) {
+      return null;
+    }
+    java.time.Instant t = Files.getLastModifiedTime(log).toInstant();
+    return t.getEpochSecond() + "." + String.format("%09d", t.getNano());
   }
 
   @Override
@@ -113,7 +178,7 @@ public final class DockerRuntime implements ContainerRuntime {
               })
               .map(v -> (RunningContainer) new DockerContainer(vertx, client, id, imageId,
                   Boolean.TRUE.equals(spec.container().getTty()), memoryLimited(spec),
-                  new ContainerLog(spec.logFile())).follow());
+                  new ContainerLog(spec.logFile())).follow(null));
         });
   }
 

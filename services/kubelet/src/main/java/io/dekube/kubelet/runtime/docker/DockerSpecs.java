@@ -27,6 +27,9 @@ final class DockerSpecs {
   static final String NODE_LABEL = "io.dekube.node";
   static final String TYPE_LABEL = "io.kubernetes.docker.type";
   static final String UID_LABEL = "io.kubernetes.pod.uid";
+  static final String CONTAINER_LABEL = "io.kubernetes.container.name";
+  /** The attempt a container was made for: kube's annotation, a label here (dockershim kept annotations as labels). */
+  static final String RESTART_COUNT_LABEL = "io.kubernetes.container.restartCount";
   /** dockershim's CFS period (100 ms) and its least quota and shares. */
   static final long CPU_PERIOD = 100_000;
   static final long MIN_QUOTA = 1000;
@@ -46,9 +49,9 @@ final class DockerSpecs {
         .put("io.kubernetes.pod.namespace", s.namespace()).put(UID_LABEL, s.podUid()).put(TYPE_LABEL, type)
         .put(NODE_LABEL, node);
     if (type.equals("container")) {
-      l.put("io.kubernetes.container.name", s.container().getName());
+      l.put(CONTAINER_LABEL, s.container().getName()).put(RESTART_COUNT_LABEL, String.valueOf(attempt(s)));
     } else {
-      l.put("io.kubernetes.container.name", "POD");
+      l.put(CONTAINER_LABEL, "POD");
     }
     return l;
   }

@@ -43,6 +43,8 @@ final class Sandboxes {
   private final String clusterCidr;
   private final Supplier<String> podCidr;
   private final Map<String, Future<String>> byPod = new HashMap<>();
+  /** Running app containers a former kubelet left, by pod uid and container name, until adopted or removed. */
+  private final Map<String, JsonObject> left = new HashMap<>();
   private Future<String> network;
   private Network networkWanted;
 
@@ -164,29 +166,85 @@ final class Sandboxes {
     return client.delete("/networks/" + ownNetwork(node)).otherwise((Void) null);
   }
 
+  /**
+   * Finds what a former kubelet of this node left: a running sandbox is its pod's again, the running containers in it
+   * wait to be adopted ({@link #adoptable}); what stopped, and every container of a pod whose sandbox stopped, goes.
+   */
+  Future<Void> findLeft() {
+    return labelled(DockerSpecs.NODE_LABEL + "=" + node).compose(all -> {
+      java.util.Set<String> live = new java.util.HashSet<>();
+      all.stream().filter(c -> isSandbox(c) && running(c)).forEach(c -> {
+        live.add(uid(c));
+        byPod.put(uid(c), Future.succeededFuture(c.getString("Id")));
+      });
+      List<JsonObject> gone = new java.util.ArrayList<>();
+      for (JsonObject c : all) {
+        if (!isSandbox(c) && running(c) && live.contains(uid(c))) {
+          left.put(uid(c) + "/" + c.getJsonObject("Labels").getString(DockerSpecs.CONTAINER_LABEL), c);
+        } else if (!isSandbox(c) || !live.contains(uid(c))) {
+          gone.add(c);
+        }
+      }
+      if (!live.isEmpty() || !gone.isEmpty()) {
+        LOG.info("node {}: a former kubelet left {} running pods ({} containers); {} stopped containers removed", node,
+            live.size(), left.size(), gone.size());
+      }
+      return removeContainers(gone);
+    });
+  }
+
+  /** Keeps what a former kubelet left for the pods {@code uids}; every container of another pod goes. */
+  Future<Void> retain(java.util.Set<String> uids) {
+    java.util.Set<String> others = new java.util.HashSet<>(byPod.keySet());
+    left.keySet().forEach(k -> others.add(k.substring(0, k.indexOf('/'))));
+    others.removeAll(uids);
+    return Future.join(others.stream().map(this::remove).toList()).mapEmpty();
+  }
+
+  /** The running container a former kubelet left for the pod {@code uid}'s {@code container} (once), or null. */
+  JsonObject adoptable(String uid, String container) {
+    return left.remove(uid + "/" + container);
+  }
+
   /** Removes every container of the pod {@code uid}: its app containers, then its sandbox. */
   Future<Void> remove(String uid) {
     byPod.remove(uid);
+    left.keySet().removeIf(k -> k.startsWith(uid + "/"));
     return removeLabelled(DockerSpecs.UID_LABEL + "=" + uid);
   }
 
-  /** Removes every container of this node (the kubelet starts afresh, or the node powers off). */
+  /** Removes every container of this node (the node powers off). */
   Future<Void> removeAll() {
     byPod.clear();
+    left.clear();
     return removeLabelled(DockerSpecs.NODE_LABEL + "=" + node);
   }
 
   private Future<Void> removeLabelled(String label) {
+    return labelled(label).compose(this::removeContainers);
+  }
+
+  private Future<List<JsonObject>> labelled(String label) {
     String filters = URLEncoder.encode(new JsonObject().put("label", new JsonArray().add(label)).encode(),
         StandardCharsets.UTF_8);
-    return client.list("/containers/json?all=1&filters=" + filters).compose(found -> {
-      List<JsonObject> all = found.stream().map(JsonObject.class::cast).toList();
-      // app containers first: a sandbox cannot go while others share its namespaces
-      List<Future<Void>> apps = all.stream().filter(c -> !isSandbox(c))
-          .map(c -> client.delete("/containers/" + c.getString("Id") + "?force=1&v=1")).toList();
-      return Future.join(apps).transform(x -> Future.join(all.stream().filter(Sandboxes::isSandbox)
-          .map(c -> client.delete("/containers/" + c.getString("Id") + "?force=1&v=1")).toList())).mapEmpty();
-    });
+    return client.list("/containers/json?all=1&filters=" + filters)
+        .map(found -> found.stream().map(JsonObject.class::cast).toList());
+  }
+
+  private Future<Void> removeContainers(List<JsonObject> all) {
+    // app containers first: a sandbox cannot go while others share its namespaces
+    List<Future<Void>> apps = all.stream().filter(c -> !isSandbox(c))
+        .map(c -> client.delete("/containers/" + c.getString("Id") + "?force=1&v=1")).toList();
+    return Future.join(apps).transform(x -> Future.join(all.stream().filter(Sandboxes::isSandbox)
+        .map(c -> client.delete("/containers/" + c.getString("Id") + "?force=1&v=1")).toList())).mapEmpty();
+  }
+
+  private static String uid(JsonObject c) {
+    return c.getJsonObject("Labels", new JsonObject()).getString(DockerSpecs.UID_LABEL, "");
+  }
+
+  private static boolean running(JsonObject c) {
+    return "running".equals(c.getString("State"));
   }
 
   private static boolean isSandbox(JsonObject c) {

@@ -62,6 +62,11 @@ class DockerSpecsTest {
     assertEquals("ns", labels.getString("io.kubernetes.pod.namespace"));
     assertEquals("u-1", labels.getString("io.kubernetes.pod.uid"));
     assertEquals("c", labels.getString("io.kubernetes.container.name"));
+    assertEquals("2", labels.getString("io.kubernetes.container.restartCount")); // what an adopting kubelet reads
+    // an adopted container's attempt: its label, else the last part of its name
+    assertEquals(2, DockerRuntime.attemptOf(new JsonObject().put("Name", "/k8s_c_web_ns_u-1_7")
+        .put("Config", new JsonObject().put("Labels", labels))));
+    assertEquals(7, DockerRuntime.attemptOf(new JsonObject().put("Name", "/k8s_c_web_ns_u-1_7")));
   }
 
   @Test
