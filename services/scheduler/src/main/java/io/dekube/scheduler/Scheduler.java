@@ -220,6 +220,7 @@ final class Scheduler {
     unreserve(profile, state, pod, node);
     LOG.info("binding {} to {} failed: {}", name(pod), node, s.message());
     writes.event(pod, "Warning", "FailedScheduling", "Binding rejected: " + s.message());
+    clearNomination(pod);
     queue.retry(q);
     kick();
   }
@@ -228,6 +229,7 @@ final class Scheduler {
   private Future<Void> failed(QueuedPod q, String message, String rejector) {
     Pod pod = q.pod();
     writes.event(pod, "Warning", "FailedScheduling", message);
+    clearNomination(pod);
     if (rejector == null) {
       LOG.info("scheduling {} failed: {}", name(pod), message);
       queue.retry(q);
@@ -235,6 +237,20 @@ final class Scheduler {
       queue.unschedulable(q, Set.of(rejector));
     }
     return Future.succeededFuture();
+  }
+
+  /**
+   * kube 1.32's {@code clearNominatedNode}: a pod that failed otherwise than by not fitting (an error, a Reserve or
+   * Permit rejection, a failed binding) loses its nomination, in the nominator and, when it has one, in its
+   * {@code status.nominatedNodeName}. A pod that is bound keeps the field as kube 1.32 leaves it (the apiserver
+   * clears it at binding only from 1.34's {@code ClearingNominatedNodeNameAfterBinding}).
+   */
+  private void clearNomination(Pod pod) {
+    nominator.remove(pod);
+    String nominated = pod.getStatus() == null ? null : pod.getStatus().getNominatedNodeName();
+    if (nominated != null && !nominated.isEmpty()) {
+      writes.nominate(pod, null);
+    }
   }
 
   /** kube's {@code Diagnosis.UnschedulablePlugins}: the plugins that turned the pod down on some node or at PreFilter. */

@@ -1,0 +1,130 @@
+package io.dekube.scheduler;
+
+import static io.dekube.scheduler.testing.MakeNode.node;
+import static io.dekube.scheduler.testing.MakePod.pod;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dekube.core.model.ResourceRegistry;
+import io.dekube.core.model.Typed;
+import io.dekube.core.store.InMemoryStore;
+import io.dekube.scheduler.api.BindPlugin;
+import io.dekube.scheduler.api.CycleState;
+import io.dekube.scheduler.api.Handle;
+import io.dekube.scheduler.api.Plugin;
+import io.dekube.scheduler.api.PluginFactory;
+import io.dekube.scheduler.api.Status;
+import io.dekube.scheduler.cache.SchedulerCache;
+import io.dekube.scheduler.framework.Algorithm;
+import io.dekube.scheduler.framework.Profile;
+import io.dekube.scheduler.framework.SchedulerConfiguration;
+import io.dekube.scheduler.plugins.Registry;
+import io.dekube.scheduler.queue.QueueingHints;
+import io.dekube.scheduler.queue.SchedulingQueue;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kube 1.32's {@code clearNominatedNode}: a nominated pod whose binding fails loses its {@code nominatedNodeName};
+ * one that is bound keeps it, as kube 1.32 leaves it.
+ */
+class NominationClearingTest {
+
+  @TempDir
+  Path dir;
+
+  private final Vertx vertx = Vertx.vertx();
+  private final ExecutorService pool = Executors.newSingleThreadExecutor();
+  private final InMemoryStore store = new InMemoryStore();
+
+  @AfterEach
+  void close() {
+    pool.shutdownNow();
+    vertx.close();
+  }
+
+  /** A binder that binds nothing and says why. */
+  static final class FailingBinder implements BindPlugin {
+    @Override
+    public String name() {
+      return "FailingBinder";
+    }
+
+    @Override
+    public CompletionStage<Status> bind(CycleState state, Pod pod, String nodeName) {
+      return CompletableFuture.completedFuture(Status.error("the binding was refused"));
+    }
+  }
+
+  /** Schedules a pod nominated to n1 with the bind plugins configured; its {@code nodeName|nominatedNodeName}. */
+  private String schedule(String bindConfig) throws Exception {
+    Registry registry = Registry.inTree().with(new PluginFactory() {
+      @Override
+      public String name() {
+        return "FailingBinder";
+      }
+
+      @Override
+      public Plugin create(Map<String, Object> args, Handle handle) {
+        return new FailingBinder();
+      }
+    });
+    Path file = Files.writeString(dir.resolve("sched.yaml"), "apiVersion: kubescheduler.config.k8s.io/v1\n"
+        + "kind: KubeSchedulerConfiguration\nprofiles:\n- plugins:\n    bind:\n" + bindConfig);
+    EventBroadcaster broadcaster = new EventBroadcaster(store, store.type("events"), Instant::now, "host-1");
+    PodWrites writes = new PodWrites(store, ResourceRegistry.builtIn(), broadcaster);
+    Permits permits = new Permits();
+    permits.vertx(vertx);
+    Nominator nominator = new Nominator();
+    SchedulerCache cache = new SchedulerCache();
+    cache.upsertNode(node("n1").capacity("cpu", "4").obj());
+    Map<String, Profile> profiles = new LinkedHashMap<>();
+    for (Profile p : SchedulerConfiguration.load(file, registry, name -> new ClusterHandle(name, List::of,
+        ns -> Map.of(), writes, permits, List::of, nominator::on))) {
+      profiles.put(p.schedulerName(), p);
+    }
+    Pod p = pod("preemptor").priority(100).req("cpu", "1").nominated("n1").obj();
+    ObjectNode stored = store.put(store.type("pods"), p);
+    Pod fromStore = Typed.from(stored, Pod.class);
+    SchedulingQueue queue = new SchedulingQueue(System::currentTimeMillis, QueueingHints.none());
+    queue.add(fromStore);
+    nominator.update(fromStore);
+    Context context = vertx.getOrCreateContext();
+    Scheduler scheduler = new Scheduler(context, cache, queue, profiles, new Algorithm(pool, 1), writes, permits,
+        nominator, x -> { });
+    context.runOnContext(v -> scheduler.leading(true));
+    // the event and the status write are made together on the scheduler's context, on a store that answers at once
+    await().atMost(Duration.ofSeconds(20)).until(() -> store.items(store.type("events"), "default").stream()
+        .anyMatch(e -> e.path("reason").asText().matches("FailedScheduling|Scheduled")));
+    ObjectNode pod = store.object(store.type("pods"), "default", "preemptor");
+    return pod.path("spec").path("nodeName").asText() + "|" + pod.path("status").path("nominatedNodeName").asText();
+  }
+
+  @Test
+  void aFailedBindingClearsTheNomination() throws Exception {
+    assertEquals("|", schedule("      disabled: [{name: DefaultBinder}]\n      enabled: [{name: FailingBinder}]\n"));
+    assertEquals("Binding rejected: the binding was refused", store.items(store.type("events"), "default").get(0)
+        .path("message").asText());
+  }
+
+  @Test
+  void aBoundPodKeepsItsNominationAsInKube132() throws Exception {
+    assertEquals("n1|n1", schedule("      enabled: []\n"));
+  }
+}
