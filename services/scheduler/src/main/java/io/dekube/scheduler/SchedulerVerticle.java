@@ -109,7 +109,8 @@ public final class SchedulerVerticle extends VerticleBase {
    */
   public io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> configz() {
     String body = componentConfig.toString();
-    return req -> req.response().putHeader("Content-Type", "application/json").end(body);
+    return req -> req.response().putHeader("Content-Type", "application/json")
+        .putHeader("X-Content-Type-Options", "nosniff").end(body);
   }
 
   /** The profiles by scheduler name. */

@@ -129,6 +129,7 @@ class SchedulerIT {
           java.net.http.HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode());
       assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
+      assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""));
       com.fasterxml.jackson.databind.JsonNode c = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body())
           .path("componentconfig");
       assertEquals("kubescheduler.config.k8s.io/v1", c.path("apiVersion").asText());
