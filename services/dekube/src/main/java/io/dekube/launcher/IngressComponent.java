@@ -3,7 +3,6 @@ package io.dekube.launcher;
 import io.dekube.apiserver.audit.BusAudit;
 import io.dekube.core.net.ClusterNetwork;
 import io.dekube.core.pki.ClusterPki;
-import io.dekube.core.store.FieldManagedStore;
 import io.dekube.ingress.IngressConfig;
 import io.dekube.ingress.IngressVerticle;
 import io.dekube.ingress.lb.LoadBalancerController;
@@ -11,9 +10,10 @@ import java.util.List;
 
 /**
  * The ingress controller (HTTP --ingress-http-port, HTTPS --ingress-https-port; 80/443 too when
- * bindable) and the LoadBalancer controller that gives LoadBalancer Services a pool address. With an audit policy
- * their writes are audited as those of ingress-nginx's service account and of the cloud-controller-manager's service
- * controller.
+ * bindable) and the LoadBalancer controller that gives LoadBalancer Services a pool address. Their writes pass the
+ * admission webhooks and ValidatingAdmissionPolicies as the requests of ingress-nginx's service account and of the
+ * cloud-controller-manager's service controller would pass kube-apiserver's, and with an audit policy are audited
+ * as theirs.
  */
 final class IngressComponent implements Component {
 
@@ -45,12 +45,12 @@ final class IngressComponent implements Component {
         ctx.flags().port("--ingress-https-port", 8443), true, IngressConfig.CONTROLLER, "dekube",
         pki.serving().certificatePem(), pki.serving().keyPem());
     IngressVerticle ingress = new IngressVerticle(config, ctx.registry(), ctx.informersAs(BusAudit.INGRESS_NGINX),
-        ctx.audited(BusAudit.INGRESS_NGINX, FieldManagedStore.withManager(ctx.store(), INGRESS_MANAGER)));
+        ctx.storeAs(BusAudit.INGRESS_NGINX, INGRESS_MANAGER));
     ctx.deploy(ingress);
     ctx.deploy(new LoadBalancerController(ctx.flags().string("--lb-pool", ClusterNetwork.LB_POOL),
         ctx.informersAs(BusAudit.SERVICE_CONTROLLER).apply(ctx.registry().byResourceName("services").orElseThrow()),
         ctx.registry().byResourceName("services").orElseThrow(),
-        ctx.audited(BusAudit.SERVICE_CONTROLLER, FieldManagedStore.withManager(ctx.store(), LOAD_BALANCER_MANAGER))));
+        ctx.storeAs(BusAudit.SERVICE_CONTROLLER, LOAD_BALANCER_MANAGER)));
     if (ingress.httpPort() > 0) {
       String host = UpOptions.reachableHost(ctx.flags());
       ctx.announce("ingress http://" + host + ":" + ingress.httpPort()

@@ -139,14 +139,29 @@ final class LaunchContext {
    */
   java.util.function.Function<UserInfo, StoreApi> stores() throws Exception {
     StoreClient client = store();
+    io.dekube.store.admission.webhook.BusWebhooks webhooks = webhooks();
+    return io.dekube.apiserver.audit.BusAudit.wrap(auditPolicy(), auditSink(), user -> webhooks.as(user, client));
+  }
+
+  /**
+   * The process's store as {@code user} of a program that is not one of kube's components writes through it, its
+   * writes carrying {@code manager}: admitted by the webhooks and policies as {@link #storeAs(UserInfo)}, audited
+   * with a policy.
+   */
+  StoreApi storeAs(UserInfo user, String manager) throws Exception {
+    StoreClient client = store();
+    return audited(user, webhooks().as(user, manager, client));
+  }
+
+  /** The admission webhooks and policies of the process's writers on the bus, started on first use. */
+  private io.dekube.store.admission.webhook.BusWebhooks webhooks() throws Exception {
     synchronized (shared) {
       if (shared.webhooks == null) {
         SharedInformers informers = informers();
         shared.webhooks = Cluster.await(io.dekube.store.admission.webhook.BusWebhooks.start(vertx, registry,
             type -> informers.informer(bootstrap, type), new io.dekube.apiserver.conversion.EquivalentBuiltIns()));
       }
-      io.dekube.store.admission.webhook.BusWebhooks webhooks = shared.webhooks;
-      return io.dekube.apiserver.audit.BusAudit.wrap(auditPolicy(), auditSink(), user -> webhooks.as(user, client));
+      return shared.webhooks;
     }
   }
 

@@ -46,6 +46,8 @@ public final class IngressVerticle extends VerticleBase {
   private Informer classes;
   private Informer secrets;
   private boolean due;
+  private long classRetry = -1;
+  private long statusRetry = -1;
 
   public IngressVerticle(IngressConfig config, ResourceRegistry registry, Function<ResourceType, Informer> informers,
       StoreApi store) {
@@ -72,7 +74,7 @@ public final class IngressVerticle extends VerticleBase {
     classes = informer("ingressclasses.networking.k8s.io");
     secrets = informer("secrets");
     return Future.all(ingresses.start(), classes.start(), secrets.start())
-        .compose(v -> ensureClass())
+        .compose(v -> ensureClassOrRetry())
         .compose(v -> ServiceWatch.start(vertx, registry, informers, view -> proxy.backends().update(view.ports())))
         .compose(w -> {
           watch = w;
@@ -87,6 +89,22 @@ public final class IngressVerticle extends VerticleBase {
 
   private Informer informer(String resource) {
     return informers.apply(registry.byResourceName(resource).orElseThrow());
+  }
+
+  /**
+   * The IngressClass, created before the proxy serves; a write the admission refuses (a webhook or policy that
+   * denies it, or fails under {@code Fail}) does not stop the controller: it is logged and tried again every 10 s,
+   * as a controller retries its writes.
+   */
+  private Future<Void> ensureClassOrRetry() {
+    return ensureClass().recover(e -> {
+      LOG.warn("cannot create IngressClass {} (tried again in 10 s): {}", config.className(), e.getMessage());
+      classRetry = vertx.setTimer(10_000, t -> {
+        classRetry = -1;
+        ensureClassOrRetry();
+      });
+      return Future.succeededFuture();
+    });
   }
 
   private Future<Void> ensureClass() {
@@ -176,13 +194,34 @@ public final class IngressVerticle extends VerticleBase {
         .put("ip", config.host());
     entry.putArray("ports").addObject().put("port", proxy.httpPort()).put("protocol", "TCP");
     store.updateStatus(registry.byResourceName("ingresses.networking.k8s.io").orElseThrow(), next,
-        WriteOptions.none()).onFailure(e -> LOG.debug("status of Ingress {}/{}: {}", ing.getMetadata().getNamespace(),
-        ing.getMetadata().getName(), e.toString()));
+        WriteOptions.none()).onFailure(e -> {
+          LOG.warn("status of Ingress {}/{} (tried again in 10 s): {}", ing.getMetadata().getNamespace(),
+              ing.getMetadata().getName(), e.toString());
+          retryStatus();
+        });
+  }
+
+  /**
+   * A sync again in 10 s after a status write failed (the bus, or the admission refusing it), as ingress-nginx's
+   * status sync runs again; one timer for every Ingress.
+   */
+  private void retryStatus() {
+    if (statusRetry < 0) {
+      statusRetry = vertx.setTimer(10_000, t -> {
+        statusRetry = -1;
+        schedule();
+      });
+    }
   }
 
   @Override
   public Future<?> stop() {
     registrations.forEach(HandlerRegistration::remove);
+    for (long timer : new long[] {classRetry, statusRetry}) {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
+    }
     if (watch != null) {
       watch.stop();
     }

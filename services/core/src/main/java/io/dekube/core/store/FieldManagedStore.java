@@ -46,6 +46,14 @@ public final class FieldManagedStore implements StoreApi {
   }
 
   /**
+   * {@code store} writing as {@code user} with {@code manager}: the program the user stands for is not one of kube's
+   * components (ingress-nginx, a cloud-controller-manager), so its manager is named, not derived from the user.
+   */
+  public static StoreApi forUser(StoreApi store, UserInfo user, String manager) {
+    return new FieldManagedStore(store, manager, user.name());
+  }
+
+  /**
    * The manager kube's component of that user writes with (the name its User-Agent starts with), or
    * null for a user that is not one of them. The controllers each have their service account of
    * {@code kube-system} (kube-controller-manager with {@code --use-service-account-credentials}, as

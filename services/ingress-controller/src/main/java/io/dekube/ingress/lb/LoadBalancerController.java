@@ -35,6 +35,13 @@ public final class LoadBalancerController extends VerticleBase {
   private final ResourceType type;
   private final StoreApi store;
   private final Map<ObjectKey, String> pending = new HashMap<>();
+  /**
+   * The next retry delay of each Service whose status write failed (the bus, or the admission refusing it): kube's
+   * service controller retries with its back-off, 5 s doubling to 5 min.
+   */
+  private final Map<ObjectKey, Long> retries = new HashMap<>();
+  private static final long MIN_RETRY_MS = 5_000;
+  private static final long MAX_RETRY_MS = 300_000;
   private HandlerRegistration registration;
 
   public LoadBalancerController(String pool, Informer services, ResourceType type, StoreApi store) {
@@ -53,6 +60,7 @@ public final class LoadBalancerController extends VerticleBase {
     ObjectNode svc = services.get(key);
     if (svc == null) {
       pending.remove(key);
+      retries.remove(key);
       return;
     }
     boolean lb = svc.path("spec").path("type").asText().equals("LoadBalancer");
@@ -75,10 +83,15 @@ public final class LoadBalancerController extends VerticleBase {
       lbStatus.putArray("ingress").addObject().put("ip", ip).put("ipMode", "VIP");
     }
     store.updateStatus(type, next, WriteOptions.none())
-        .onSuccess(o -> LOG.info("Service {} {}", key, ip == null ? "is no LoadBalancer any more" : "gets " + ip))
+        .onSuccess(o -> {
+          retries.remove(key);
+          LOG.info("Service {} {}", key, ip == null ? "is no LoadBalancer any more" : "gets " + ip);
+        })
         .onFailure(e -> {
           pending.remove(key);
-          LOG.debug("status of Service {}: {}", key, e.toString());
+          long delay = retries.merge(key, MIN_RETRY_MS, (was, min) -> Math.min(was * 2, MAX_RETRY_MS));
+          LOG.warn("status of Service {} (tried again in {} s): {}", key, delay / 1000, e.toString());
+          vertx.setTimer(delay, t -> sync(key));
         });
   }
 

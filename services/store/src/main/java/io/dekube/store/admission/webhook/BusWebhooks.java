@@ -67,7 +67,19 @@ public final class BusWebhooks {
    * component's options either, as kube takes it from the User-Agent).
    */
   public AdmittingStore as(UserInfo user, StoreApi store) {
-    return new AdmittingStore(vertx, FieldManagedStore.forUser(store, user), admission, informers, user,
+    return admitting(user, FieldManagedStore.forUser(store, user));
+  }
+
+  /**
+   * As above for a program that is not one of kube's components, whose writes carry {@code manager} (the name its
+   * User-Agent starts with: ingress-nginx's {@code nginx-ingress-controller}...).
+   */
+  public AdmittingStore as(UserInfo user, String manager, StoreApi store) {
+    return admitting(user, FieldManagedStore.forUser(store, user, manager));
+  }
+
+  private AdmittingStore admitting(UserInfo user, StoreApi managed) {
+    return new AdmittingStore(vertx, managed, admission, informers, user,
         t -> registry.custom(t.resourceName()).map(k -> k.storage().scale()).orElse(null));
   }
 }
