@@ -75,17 +75,15 @@ final class BuiltinShell implements Host {
   private boolean terminal;
   /** The session's output: a command's stdout is the terminal when it is this one (not a pipe, a file…). */
   private final ExecSession.Output sessionOut;
-  /**
-   * The terminal's width, as programs see it. A decision: kubectl's resize messages are not read, so every
-   * terminal is the classic 80 columns wide.
-   */
-  static final int TERMINAL_WIDTH = 80;
+  /** The terminal's width, as programs see it: the client's (kubectl's resize channel), else the classic 80. */
+  private final java.util.concurrent.atomic.AtomicInteger terminalWidth;
 
   BuiltinShell(Vertx vertx, ContainerSpec spec, ExecSession.Output out, TrafficPolicy traffic) {
     this.vertx = vertx;
     this.spec = spec;
     this.out = out;
     this.sessionOut = out;
+    this.terminalWidth = new java.util.concurrent.atomic.AtomicInteger(80);
     this.root = new java.util.concurrent.atomic.AtomicReference<>(ContainerFs.of(spec, APPLETS));
     this.traffic = traffic;
     this.signals = new Signals();
@@ -123,6 +121,12 @@ final class BuiltinShell implements Host {
     this.imageCommands = container.imageCommands;
     this.terminal = container.terminal;
     this.sessionOut = container.sessionOut;
+    this.terminalWidth = container.terminalWidth;
+  }
+
+  /** The session's terminal is now {@code columns} wide. */
+  void terminalWidth(int columns) {
+    terminalWidth.set(columns);
   }
 
   /**
@@ -436,7 +440,7 @@ final class BuiltinShell implements Host {
   /** An applet of {@link FileCommands}, {@link FileListings} or {@link TextFilters} (on a worker thread). */
   private int files(String name, List<String> args) {
     return FileListings.NAMES.contains(name)
-        ? new FileListings(fs(), cwd, out, stdoutIsTerminal() ? TERMINAL_WIDTH : 0, shIsDash()).run(name, args)
+        ? new FileListings(fs(), cwd, out, stdoutIsTerminal() ? terminalWidth.get() : 0, shIsDash()).run(name, args)
         : ScriptApplets.NAMES.contains(name) ? new ScriptApplets(out).run(name, args)
         : new FileCommands(fs(), cwd, out).run(name, args, input);
   }

@@ -16,6 +16,8 @@ final class DeferredExecSession implements ExecSession {
   private ExecSession started;
   private boolean inputEnded;
   private boolean killed;
+  /** The last terminal size the client sent before the program started: columns, rows; else null. */
+  private int[] size;
 
   /** @param program completes with the started program, or fails when it could not start */
   DeferredExecSession(Future<ExecSession> program) {
@@ -26,6 +28,9 @@ final class DeferredExecSession implements ExecSession {
         input.clear();
         if (inputEnded) {
           real.closeStdin();
+        }
+        if (size != null) {
+          real.resize(size[0], size[1]);
         }
         if (killed) {
           real.kill();
@@ -59,6 +64,17 @@ final class DeferredExecSession implements ExecSession {
   @Override
   public Future<Integer> exitCode() {
     return exit;
+  }
+
+  @Override
+  public void resize(int columns, int rows) {
+    synchronized (input) {
+      if (started != null) {
+        started.resize(columns, rows);
+      } else {
+        size = new int[] {columns, rows};
+      }
+    }
   }
 
   @Override

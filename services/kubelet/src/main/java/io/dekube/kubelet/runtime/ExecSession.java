@@ -33,6 +33,10 @@ public interface ExecSession {
   /** Ends the command early (the client went away). */
   void kill();
 
+  /** The client's terminal is now {@code columns} wide and {@code rows} high (kubectl's resize channel). */
+  default void resize(int columns, int rows) {
+  }
+
   /** A command that already ended with {@code code}. */
   static ExecSession finished(int code) {
     return ending(Future.succeededFuture(code));

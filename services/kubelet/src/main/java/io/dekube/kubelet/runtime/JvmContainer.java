@@ -502,6 +502,11 @@ public final class JvmContainer implements RunningContainer {
       }
 
       @Override
+      public void resize(int columns, int rows) {
+        in.resize(columns, rows);
+      }
+
+      @Override
       public void kill() {
         attached.remove(output);
         if (once) {

@@ -59,6 +59,14 @@ public final class ShellSession implements ExecSession {
     this.shell.stdin(typedLines);
   }
 
+  /** The client's terminal size reaches the shell's programs ({@code ls} lays out its columns by it). */
+  @Override
+  public void resize(int columns, int rows) {
+    if (tty && columns > 0) {
+      shell.terminalWidth(columns);
+    }
+  }
+
   /** Stdin as lines, for {@code read} and for a filter on a TTY (typed, echoed, ended by Ctrl-D). */
   private final Stdin typedLines = new Stdin() {
     @Override

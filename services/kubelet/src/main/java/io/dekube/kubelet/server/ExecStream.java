@@ -139,7 +139,10 @@ final class ExecStream {
     };
   }
 
-  /** The client's stdin channel to the session; v5's close of channel 0 closes the session's stdin. */
+  /**
+   * The client's stdin channel to the session; v5's close of channel 0 closes the session's stdin; the resize
+   * channel's {@code {"Width":W,"Height":H}} tells it the terminal's size.
+   */
   private static void readStdin(ServerWebSocket ws, ExecSession session) {
     ws.binaryMessageHandler(msg -> {
       if (msg.length() == 0) {
@@ -150,8 +153,20 @@ final class ExecStream {
         session.stdin(msg.slice(1, msg.length()));
       } else if (channel == ChannelStreams.CLOSE && msg.length() > 1 && msg.getUnsignedByte(1) == 0) {
         session.closeStdin();
+      } else if (channel == ChannelStreams.RESIZE) {
+        resize(session, msg.slice(1, msg.length()));
       }
     });
+  }
+
+  /** A resize message's size to the session; one that is not kubectl's JSON is dropped. */
+  static void resize(ExecSession session, Buffer json) {
+    try {
+      io.vertx.core.json.JsonObject size = new io.vertx.core.json.JsonObject(json);
+      session.resize(size.getInteger("Width", 0), size.getInteger("Height", 0));
+    } catch (RuntimeException e) {
+      // not a terminal size: the size stays (kube's kubelet logs such a message and reads no more sizes)
+    }
   }
 
   /**

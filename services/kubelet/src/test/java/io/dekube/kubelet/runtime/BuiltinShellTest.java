@@ -510,6 +510,12 @@ class BuiltinShellTest {
         + "ca.crt\r\n"
         + "ca.crt\r\ncolor\r\npassword\r\nusername\r\n"
         + "ca.crt    color     password  username\r\n/ # ", out.toString());
+    out.setLength(0);
+    sh.resize(24, 40); // kubectl's resize channel: a terminal 24 columns wide
+    sh.stdin(Buffer.buffer("ls /etc/config\r"));
+    org.awaitility.Awaitility.await().until(() -> out.toString().endsWith("# "));
+    assertEquals("ls /etc/config\r\nca.crt    password\r\ncolor     username\r\n/ # ", out.toString(),
+        "busybox: 23 / 10 is two columns");
     sh.stdin(Buffer.buffer("\u0004"));
     code(sh);
     out.setLength(0);
