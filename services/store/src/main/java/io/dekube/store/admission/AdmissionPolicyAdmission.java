@@ -2,11 +2,9 @@ package io.dekube.store.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cel.common.types.CelType;
-import io.dekube.store.cel.AdmissionCel;
+import io.dekube.store.cel.AdmissionCompileEnv;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -95,8 +93,12 @@ final class AdmissionPolicyAdmission implements KindAdmission {
         errs.required("spec.paramKind.kind");
       }
     }
-    Map<String, CelType> vars = AdmissionCel.policyVars();
-    MatchConditionsValidation.validate(spec.get("matchConditions"), "spec.matchConditions", vars, errs);
+    // kube's create-time compile: request and namespaceObject typed, params only with a paramKind; the matchConditions
+    // without variables, the rest in one composited environment where each variable sees those before it
+    boolean hasParams = paramKind != null && paramKind.isObject();
+    MatchConditionsValidation.validate(spec.get("matchConditions"), "spec.matchConditions",
+        AdmissionCompileEnv.stateless(hasParams), errs);
+    AdmissionCompileEnv env = AdmissionCompileEnv.composited(hasParams);
     Set<String> names = new HashSet<>();
     for (int i = 0; i < spec.path("variables").size(); i++) {
       JsonNode v = spec.get("variables").get(i);
@@ -109,18 +111,18 @@ final class AdmissionPolicyAdmission implements KindAdmission {
       } else if (!names.add(name)) {
         errs.duplicate(path + ".name", v.get("name"));
       }
-      MatchConditionsValidation.expression(v.path("expression").asText(""), path + ".expression", vars, false, errs);
+      MatchConditionsValidation.variable(name, v.path("expression").asText(""), path + ".expression", env, errs);
     }
     for (int i = 0; i < spec.path("validations").size(); i++) {
       JsonNode v = spec.get("validations").get(i);
       String path = "spec.validations[" + i + "]";
-      MatchConditionsValidation.expression(v.path("expression").asText(""), path + ".expression", vars, true, errs);
+      MatchConditionsValidation.expression(v.path("expression").asText(""), path + ".expression", env, true, errs);
       String message = v.path("message").asText("");
       if (message.contains("\n")) {
         errs.invalid(path + ".message", message, "message must not contain line breaks");
       }
       if (v.hasNonNull("messageExpression")) {
-        MatchConditionsValidation.expression(v.get("messageExpression").asText(""), path + ".messageExpression", vars,
+        MatchConditionsValidation.expression(v.get("messageExpression").asText(""), path + ".messageExpression", env,
             false, errs);
       }
       if (v.hasNonNull("reason") && !REASONS.contains(v.get("reason").asText())) {
@@ -133,7 +135,7 @@ final class AdmissionPolicyAdmission implements KindAdmission {
       if (a.path("key").asText("").isEmpty()) {
         errs.required(path + ".key");
       }
-      MatchConditionsValidation.expression(a.path("valueExpression").asText(""), path + ".valueExpression", vars,
+      MatchConditionsValidation.expression(a.path("valueExpression").asText(""), path + ".valueExpression", env,
           false, errs);
     }
   }

@@ -1,16 +1,15 @@
 package io.dekube.store.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cel.common.types.CelType;
+import io.dekube.store.cel.AdmissionCompileEnv;
 import io.dekube.store.cel.CelEngine;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * kube's validation of {@code matchConditions} (of webhooks and of ValidatingAdmissionPolicies): at
  * most 64, each with a unique qualified {@code name} and an {@code expression} that compiles to a
- * bool with the given variables. Pure.
+ * bool in kube's create-time environment ({@link AdmissionCompileEnv}). Pure.
  */
 final class MatchConditionsValidation {
 
@@ -19,7 +18,7 @@ final class MatchConditionsValidation {
   private MatchConditionsValidation() {
   }
 
-  static void validate(JsonNode conditions, String path, Map<String, CelType> vars, FieldErrors errs) {
+  static void validate(JsonNode conditions, String path, AdmissionCompileEnv env, FieldErrors errs) {
     if (conditions == null || !conditions.isArray()) {
       return;
     }
@@ -39,7 +38,7 @@ final class MatchConditionsValidation {
           errs.duplicate(at + ".name", c.get("name"));
         }
       }
-      expression(c.path("expression").asText(""), at + ".expression", vars, true, errs);
+      expression(c.path("expression").asText(""), at + ".expression", env, true, errs);
     }
   }
 
@@ -47,12 +46,24 @@ final class MatchConditionsValidation {
    * A required expression ({@code bool}: of a boolean result): kube's {@code compilation failed: ...}
    * when it does not compile.
    */
-  static void expression(String expr, String path, Map<String, CelType> vars, boolean bool, FieldErrors errs) {
+  static void expression(String expr, String path, AdmissionCompileEnv env, boolean bool, FieldErrors errs) {
     if (expr.isBlank()) {
       errs.required(path);
       return;
     }
-    CelEngine.Compiled c = CelEngine.compile(expr, vars, bool);
+    reported(env.compile(expr, bool), expr, path, errs);
+  }
+
+  /** A policy's variable: compiled with those before it and stored for those after it, as kube's composited compiler. */
+  static void variable(String name, String expr, String path, AdmissionCompileEnv env, FieldErrors errs) {
+    if (expr.isBlank()) {
+      errs.required(path);
+      return;
+    }
+    reported(env.compileAndStoreVariable(name, expr), expr, path, errs);
+  }
+
+  private static void reported(CelEngine.Compiled c, String expr, String path, FieldErrors errs) {
     if (!c.ok()) {
       errs.invalid(path, expr, c.error());
     }

@@ -2,7 +2,7 @@ package io.dekube.store.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dekube.store.cel.AdmissionCel;
+import io.dekube.store.cel.AdmissionCompileEnv;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -120,7 +120,7 @@ final class WebhookConfigurationAdmission implements KindAdmission {
     }
     clientConfig(hook.path("clientConfig"), path + ".clientConfig", errs);
     MatchConditionsValidation.validate(hook.get("matchConditions"), path + ".matchConditions",
-        AdmissionCel.webhookVars(), errs);
+        AdmissionCompileEnv.stateless(false), errs);
   }
 
   private static void oneOf(JsonNode hook, String field, List<String> supported, String path, FieldErrors errs) {
