@@ -83,6 +83,7 @@ public final class ApiServerVerticle extends VerticleBase {
   /** The same writes with kube-apiserver's field manager. */
   private StoreApi own;
   private final Function<ResourceType, Informer> informers;
+  private boolean aggregatorRouting;
 
   /**
    * @param config    where and how to serve
@@ -106,6 +107,16 @@ public final class ApiServerVerticle extends VerticleBase {
    */
   public ApiServerVerticle withKubernetesServiceIp(String clusterIp) {
     this.kubernetesClusterIp = clusterIp;
+    return this;
+  }
+
+  /**
+   * kube-apiserver's {@code --enable-aggregator-routing}: true sends an aggregated API's requests to an endpoint of its
+   * Service, false (kube's default) to the Service's ClusterIP, which kube-proxy must serve where the apiserver runs.
+   * The first apiserver of a process decides for its aggregator. Call before deploying.
+   */
+  public ApiServerVerticle withAggregatorRouting(boolean toEndpoints) {
+    this.aggregatorRouting = toEndpoints;
     return this;
   }
 
@@ -153,7 +164,8 @@ public final class ApiServerVerticle extends VerticleBase {
           // the aggregator needs only the PKI: its informers (APIServices, Services, Endpoints) sync
           // beside the RBAC ones instead of after them
           Future<Aggregator> aggregation = files.compose(security ->
-              Aggregator.startOnce(vertx, registry, own, informers, security.pki())).onSuccess(a -> aggregator = a)
+              Aggregator.startOnce(vertx, registry, own, informers, security.pki(), aggregatorRouting))
+              .onSuccess(a -> aggregator = a)
               .onSuccess(hooks.done("start-kube-aggregator-informers", "apiservice-status-local-available-controller",
                   "apiservice-status-remote-available-controller", "apiservice-registration-controller",
                   "apiservice-discovery-controller", "apiservice-openapi-controller", "apiservice-openapiv3-controller"));

@@ -81,8 +81,23 @@ public final class ApiServerFixture implements AutoCloseable {
     return start(http2, auditPolicy, auditLog, io.dekube.core.serviceaccount.IssuerOptions.defaults());
   }
 
+  /**
+   * With kube-apiserver's default {@code --enable-aggregator-routing=false}: aggregated APIs are reached at their
+   * Service's ClusterIP. The other fixtures route to endpoints, as a kube control plane without kube-proxy must: no
+   * kube-proxy serves ClusterIPs here.
+   */
+  public static ApiServerFixture startRoutingToClusterIps() throws Exception {
+    return start(true, null, null, io.dekube.core.serviceaccount.IssuerOptions.defaults(), false);
+  }
+
   private static ApiServerFixture start(boolean http2, Path auditPolicy, Path auditLog,
                                         io.dekube.core.serviceaccount.IssuerOptions issuer) throws Exception {
+    return start(http2, auditPolicy, auditLog, issuer, true);
+  }
+
+  private static ApiServerFixture start(boolean http2, Path auditPolicy, Path auditLog,
+                                        io.dekube.core.serviceaccount.IssuerOptions issuer, boolean toEndpoints)
+      throws Exception {
     Path dir = Files.createTempDirectory("dekube-apiserver-test");
     Path tokens = Files.writeString(dir.resolve("tokens.csv"), TOKEN + ",token-user,uid-1,\"dev,ops\"\n"
         + SA_TOKEN + ",system:serviceaccount:kube-decon:robot,uid-3,"
@@ -91,7 +106,8 @@ public final class ApiServerFixture implements AutoCloseable {
     ApiServerConfig config = ApiServerConfig.defaults().withPort(0).withPkiDirectory(dir.resolve("pki"))
         .withTokenAuthFile(tokens).withBasicAuthFile(passwords).withHttp2(http2);
     Vertx vertx = Vertx.vertx();
-    ApiServerVerticle verticle = onTheBus(vertx, config).withServiceAccountIssuer(issuer);
+    ApiServerVerticle verticle = onTheBus(vertx, config).withServiceAccountIssuer(issuer)
+        .withAggregatorRouting(toEndpoints);
     if (auditPolicy != null) {
       verticle.withAudit(AuditPolicy.load(auditPolicy), AuditBackends.open(new AuditOptions(
           AuditOptions.Log.defaults(auditLog.toString()), AuditOptions.Webhook.defaults(null))));

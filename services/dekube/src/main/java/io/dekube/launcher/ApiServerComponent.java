@@ -33,7 +33,10 @@ final class ApiServerComponent implements Component {
   @Override
   public List<Flag> flags() {
     List<Flag> flags = new java.util.ArrayList<>(List.of(Flag.of("--api-port", "N", "apiserver HTTPS port (default 6443)"),
-        Flag.of("--api-instances", "N", "apiserver verticle instances sharing the port (default: the cores)")));
+        Flag.of("--api-instances", "N", "apiserver verticle instances sharing the port (default: the cores)"),
+        Flag.toggle("--enable-aggregator-routing", "send aggregated APIs' requests to an endpoint of their Service "
+            + "rather than its ClusterIP (default false, as kube-apiserver: the ClusterIP, which needs kube-proxy "
+            + "beside the apiserver)")));
     flags.addAll(AuditFlags.withPolicy());
     flags.addAll(ServiceAccountFlags.FLAGS);
     return List.copyOf(flags);
@@ -92,6 +95,14 @@ final class ApiServerComponent implements Component {
     }
   }
 
+  /**
+   * kube-apiserver's {@code --enable-aggregator-routing} (a pflag bool, default false): whether aggregated APIs are
+   * reached at an endpoint of their Service rather than its ClusterIP.
+   */
+  static boolean aggregatorRouting(Flags flags) {
+    return AuditFlags.bool(flags, "--enable-aggregator-routing", false);
+  }
+
   /** The serving certificate also names the kubernetes Service's ClusterIP of --service-cidr: pods reach it there. */
   static ApiServerConfig config(UpOptions options) {
     return ApiServerConfig.defaults().withHost(options.bindAddress()).withPort(options.apiPort())
@@ -115,13 +126,15 @@ final class ApiServerComponent implements Component {
     io.dekube.store.admission.podsecurity.PodSecurityConfig podSecurity = StoreComponent.podSecurity(ctx.flags());
     AuditSink auditSink = ctx.auditSink();
     io.dekube.core.serviceaccount.IssuerOptions issuer = ServiceAccountFlags.options(ctx.flags());
+    boolean aggregatorRouting = aggregatorRouting(ctx.flags());
     for (int i = 0; i < instances; i++) {
       ApiServerVerticle apiserver = new ApiServerVerticle(config.withPort(port), ctx.registry(), ctx.store(),
           type -> informers.informer(bootstrap, type))
           .withKeys(keys)
           .withKubernetesServiceIp(StoreComponent.serviceRanges(ctx.flags()).firstAddress())
           .withPodSecurity(podSecurity)
-          .withServiceAccountIssuer(issuer);
+          .withServiceAccountIssuer(issuer)
+          .withAggregatorRouting(aggregatorRouting);
       if (auditPolicy != null && auditSink != null) {
         apiserver.withAudit(auditPolicy, auditSink);
       }

@@ -113,6 +113,7 @@ public record UpOptions(String kafka, int kafkaPort, int apiPort, int opsPort, P
     ControllerManagerComponent.nodeLifecycle(f);
     ControllerManagerComponent.terminatedPodGcThreshold(f);
     ServiceAccountFlags.options(f);
+    ApiServerComponent.aggregatorRouting(f);
     return new UpOptions(f.raw("--kafka").orElse(null), f.port("--kafka-port", 9092), f.port("--api-port", 6443),
         f.port("--ops-port", 10260), f.path("--data-dir", Path.of(".dekube")), f);
   }

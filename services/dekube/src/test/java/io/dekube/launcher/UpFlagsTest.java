@@ -167,6 +167,22 @@ class UpFlagsTest {
   }
 
   @Test
+  void aggregatorRoutingIsKubesBoolFlagAndOffByDefault() {
+    java.util.function.Function<List<String>, Boolean> routing = args -> ApiServerComponent.aggregatorRouting(
+        Flags.parse(args, Components.flags()));
+    assertEquals(false, routing.apply(List.of()), "kube's default: the ClusterIP");
+    assertEquals(true, routing.apply(List.of("--enable-aggregator-routing")));
+    assertEquals(true, routing.apply(List.of("--enable-aggregator-routing=true")));
+    assertEquals(false, routing.apply(List.of("--enable-aggregator-routing=false")));
+    for (String command : List.of("up", "apiserver")) {
+      DekubeMain.check(List.of(command, "--kafka", "k:1", "--enable-aggregator-routing"));
+    }
+    assertEquals("invalid argument \"yes\" for \"--enable-aggregator-routing\" flag: strconv.ParseBool: parsing "
+        + "\"yes\": invalid syntax", assertThrows(IllegalArgumentException.class,
+        () -> UpOptions.parse(List.of("--enable-aggregator-routing=yes"))).getMessage());
+  }
+
+  @Test
   void kubesAuditFlagsAreTakenAndBadValuesStopTheStartInKubesWords(@TempDir Path dir) throws Exception {
     Path policy = java.nio.file.Files.writeString(dir.resolve("policy.yaml"),
         "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n");

@@ -39,6 +39,7 @@ public final class Aggregator {
 
   private final Informer apiServices;
   private final BackendClients clients;
+  private final boolean toEndpoints;
   private final Map<String, JsonNode> resources = new ConcurrentHashMap<>();
   private final AtomicLong generation = new AtomicLong();
   private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
@@ -46,29 +47,35 @@ public final class Aggregator {
   private volatile AvailabilityController availability;
   private final AggregatedOpenApi openApi = new AggregatedOpenApi(this);
 
-  private Aggregator(Informer apiServices, BackendClients clients) {
+  private Aggregator(Informer apiServices, BackendClients clients, boolean toEndpoints) {
     this.apiServices = apiServices;
     this.clients = clients;
+    this.toEndpoints = toEndpoints;
   }
 
   /**
    * Starts the aggregator of {@code registry}'s process once (later calls get the same one); issues
    * the front-proxy client certificate from {@code pki} on a worker thread.
+   *
+   * @param toEndpoints kube-apiserver's {@code --enable-aggregator-routing}: requests go to an endpoint of the
+   *                    APIService's Service, else (kube's default) to its ClusterIP
    */
   public static Future<Aggregator> startOnce(Vertx vertx, ResourceRegistry registry, StoreApi store,
-                                             Function<ResourceType, Informer> informers, ClusterPki pki) {
+                                             Function<ResourceType, Informer> informers, ClusterPki pki,
+                                             boolean toEndpoints) {
     synchronized (STARTED) {
-      return STARTED.computeIfAbsent(registry, r -> start(vertx, r, store, informers, pki));
+      return STARTED.computeIfAbsent(registry, r -> start(vertx, r, store, informers, pki, toEndpoints));
     }
   }
 
   private static Future<Aggregator> start(Vertx vertx, ResourceRegistry registry, StoreApi store,
-                                          Function<ResourceType, Informer> informers, ClusterPki pki) {
+                                          Function<ResourceType, Informer> informers, ClusterPki pki,
+                                          boolean toEndpoints) {
     Informer apis = informers.apply(registry.byGroupPlural("apiregistration.k8s.io", "apiservices").orElseThrow());
     Future<CertificateBundle> cert = vertx.executeBlocking(() ->
         pki.issueClientCertificate("front-proxy-client", List.of()));
     return Future.all(cert, apis.start()).compose(v -> {
-      Aggregator a = new Aggregator(apis, new BackendClients(vertx, cert.result()));
+      Aggregator a = new Aggregator(apis, new BackendClients(vertx, cert.result()), toEndpoints);
       a.availability = new AvailabilityController(vertx, store, apis, a);
       return ServiceWatch.start(vertx, registry, informers, a::viewChanged).map(w -> {
         a.view = w.view();
@@ -155,9 +162,9 @@ public final class Aggregator {
     return apiServices.list(a -> !ApiServiceBackends.local(a));
   }
 
-  /** Where a request of {@code api} goes now (a random ready endpoint). */
+  /** Where a request of {@code api} goes now (its Service's ClusterIP, or a random ready endpoint). */
   ApiServiceBackends.Resolution resolve(JsonNode api) {
-    return ApiServiceBackends.resolve(api, view, n -> ThreadLocalRandom.current().nextInt(n));
+    return ApiServiceBackends.resolve(api, view, n -> ThreadLocalRandom.current().nextInt(n), toEndpoints);
   }
 
   /** The Services and their endpoints as the aggregator sees them now (null before the first view). */

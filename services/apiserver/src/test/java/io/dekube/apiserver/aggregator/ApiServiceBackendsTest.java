@@ -38,10 +38,15 @@ class ApiServiceBackendsTest {
       """);
 
   private static ServiceWatch.View view(String endpointsYaml) {
+    return view(endpointsYaml, null);
+  }
+
+  private static ServiceWatch.View view(String endpointsYaml, String clusterIp) {
     Service svc = Typed.from(yaml("""
         metadata: {name: api, namespace: w}
         spec: {ports: [{name: https, port: 443, targetPort: 8443}]}
         """), Service.class);
+    svc.getSpec().setClusterIP(clusterIp);
     List<Endpoints> eps = endpointsYaml == null ? List.of() : List.of(Typed.from(yaml(endpointsYaml), Endpoints.class));
     return new ServiceWatch.View(List.of(svc), ServiceTable.build(List.of(svc), List.of(), eps),
         eps.isEmpty() ? java.util.Set.of() : java.util.Set.of("w/api"));
@@ -57,6 +62,27 @@ class ApiServiceBackendsTest {
     assertTrue(r.resolved());
     assertEquals(new ApiServiceBackends.Target("127.0.0.8", 8443, "api.w.svc"), r.target());
     assertEquals("https://127.0.0.8:8443", r.target().url());
+  }
+
+  /** kube's default routing (--enable-aggregator-routing=false): the ClusterIP, after the same endpoint checks. */
+  @Test
+  void routesToTheClusterIpWithoutEndpointRouting() {
+    String ready = """
+        metadata: {name: api, namespace: w}
+        subsets: [{addresses: [{ip: 127.0.0.7}], ports: [{name: https, port: 8443}]}]
+        """;
+    ServiceWatch.View view = view(ready, "127.96.3.4");
+    ApiServiceBackends.Resolution r = ApiServiceBackends.resolve(API, view, n -> 0, false);
+    assertEquals(new ApiServiceBackends.Target("127.96.3.4", 443, "api.w.svc"), r.target());
+    assertEquals("127.0.0.7", ApiServiceBackends.resolve(API, view, n -> 0, true).target().host());
+    ApiServiceBackends.Resolution headless = ApiServiceBackends.resolve(API, view(ready, "None"), n -> 0, false);
+    assertFalse(headless.resolved());
+    assertEquals("FailedDiscoveryCheck", headless.reason());
+    assertEquals("cannot route to service with ClusterIP \"None\"", headless.message());
+    assertEquals("EndpointsNotFound", ApiServiceBackends.resolve(API, view(null, "127.96.3.4"), n -> 0, false).reason(),
+        "kube's availability checks of the endpoints come first");
+    assertEquals("MissingEndpoints", ApiServiceBackends.resolve(API,
+        view("metadata: {name: api, namespace: w}", "127.96.3.4"), n -> 0, false).reason());
   }
 
   @Test

@@ -55,11 +55,16 @@ final class WardleServer implements AutoCloseable {
   }
 
   WardleServer(String serverName, String clientCaPem, OpenApi openApi) throws Exception {
+    this(serverName, clientCaPem, openApi, "127.0.0.1", 0);
+  }
+
+  /** Listens on {@code host:port} (0: a free one), its certificate naming {@code serverName} and {@code host}. */
+  WardleServer(String serverName, String clientCaPem, OpenApi openApi, String host, int port) throws Exception {
     this.openApi = openApi;
     CertificateIssuer issuer = new CertificateIssuer();
     ca = issuer.newCa("wardle-ca");
-    CertificateBundle serving = issuer.newServing(ca, "wardle-api", List.of(serverName), List.of("127.0.0.1"));
-    server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setSsl(true)
+    CertificateBundle serving = issuer.newServing(ca, "wardle-api", List.of(serverName), List.of(host));
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setSsl(true)
             .setClientAuth(ClientAuth.REQUEST)
             .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertValue(Buffer.buffer(clientCaPem)))
             .setKeyCertOptions(new PemKeyCertOptions().setCertValue(Buffer.buffer(serving.certificatePem()))

@@ -10,9 +10,10 @@ import java.util.Optional;
 import java.util.function.IntUnaryOperator;
 
 /**
- * Where the requests of a non-local APIService go: its Service's port ({@code spec.service.port})
- * resolved through the Service's EndpointSlices (or Endpoints) to one ready address and port, as
- * kube-aggregator's endpoint resolution does; an ExternalName Service goes to its external name.
+ * Where the requests of a non-local APIService go: its Service's port ({@code spec.service.port}) at the
+ * Service's ClusterIP (kube's default), or resolved through the Service's EndpointSlices (or Endpoints) to one
+ * ready address and port, as kube-aggregator's endpoint routing does; an ExternalName Service goes to its
+ * external name.
  * When that is not possible, the reason and message kube-aggregator's availability controller
  * writes. Pure.
  */
@@ -37,10 +38,21 @@ public final class ApiServiceBackends {
   }
 
   /**
-   * Resolves {@code apiService}'s service in {@code view}; {@code pick} chooses among {@code n} ready
-   * addresses (a random one, as kube's resolver does).
+   * Resolves {@code apiService}'s service in {@code view} to a ready endpoint; {@code pick} chooses among {@code n}
+   * ready addresses (a random one, as kube's resolver does): kube-apiserver's {@code --enable-aggregator-routing}.
    */
   public static Resolution resolve(JsonNode apiService, ServiceWatch.View view, IntUnaryOperator pick) {
+    return resolve(apiService, view, pick, true);
+  }
+
+  /**
+   * Resolves {@code apiService}'s service in {@code view}, after kube-aggregator's availability checks of the Service
+   * and its endpoints: with {@code toEndpoints} to a ready endpoint ({@code pick} chooses among {@code n}), else, kube's
+   * default, to the Service's ClusterIP and port (kube's {@code ResolveCluster}: a headless Service is
+   * {@code FailedDiscoveryCheck} with its error, as kube's discovery check reports it), which kube-proxy serves.
+   */
+  public static Resolution resolve(JsonNode apiService, ServiceWatch.View view, IntUnaryOperator pick,
+                                   boolean toEndpoints) {
     JsonNode ref = apiService.path("spec").path("service");
     String namespace = ref.path("namespace").asText("");
     String name = ref.path("name").asText("");
@@ -68,6 +80,13 @@ public final class ApiServiceBackends {
     if (ready.isEmpty()) {
       return failed("MissingEndpoints", "endpoints for service/" + name + " in \"" + namespace
           + "\" have no addresses with port name \"" + servicePort.get().portName() + "\"");
+    }
+    if (!toEndpoints) {
+      String clusterIp = service.get().getSpec().getClusterIP();
+      if (clusterIp == null || clusterIp.isEmpty() || clusterIp.equals("None")) {
+        return failed("FailedDiscoveryCheck", "cannot route to service with ClusterIP \"None\"");
+      }
+      return new Resolution(new Target(clusterIp, port, serverName), null, null);
     }
     Backend b = ready.get(Math.floorMod(pick.applyAsInt(ready.size()), ready.size()));
     return new Resolution(new Target(b.ip(), b.port(), serverName), null, null);
