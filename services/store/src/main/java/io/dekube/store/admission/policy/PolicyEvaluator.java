@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * Evaluates one compiled policy against a request's CEL variables, as kube's policy validator:
- * matchConditions (false: the policy does not apply; an error is a failure), then the variables in
- * order, then every validation — a false one fails with its messageExpression, its message or
+ * matchConditions (false: the policy does not apply; an error is a failure), then every validation (the variables
+ * evaluated when an expression first reads them, {@link LazyVariables}) — a false one fails with its
+ * messageExpression, its message or
  * {@code failed expression: <expression>} and its reason (Invalid when unset); an error fails under
  * {@code failurePolicy: Fail} ({@code expression '...' resulted in error: ...}, without a reason: kube's dispatcher
  * answers it as Invalid, 422) and is ignored under {@code Ignore}; then the audit annotations' valueExpressions. Each expression runs within its own
@@ -62,8 +63,7 @@ final class PolicyEvaluator {
    */
   static Evaluation run(CompiledPolicy policy, Map<String, Object> base) {
     Map<String, Object> vars = new HashMap<>(base);
-    Map<String, Object> variables = new LinkedHashMap<>();
-    vars.put("variables", variables);
+    vars.put("variables", new LazyVariables(policy.variables(), vars));
     MatchConditions.Result match = policy.conditions().evaluate(vars);
     if (match.error() != null) {
       return new Evaluation(policy.failOpen() ? List.of() : List.of(new Failure(match.error(), NO_REASON)),
@@ -71,16 +71,6 @@ final class PolicyEvaluator {
     }
     if (!match.matches()) {
       return new Evaluation(List.of(), Map.of(), List.of());
-    }
-    for (CompiledPolicy.Expression v : policy.variables()) {
-      if (v.program() == null) {
-        continue;
-      }
-      try {
-        variables.put(v.name(), CelEngine.eval(v.program(), vars, new StepBudget()));
-      } catch (CelEngine.EvalError e) {
-        // kube evaluates variables lazily: an expression that uses this one fails with it
-      }
     }
     List<Failure> out = new ArrayList<>();
     List<CompiledPolicy.Validation> validations = policy.validations();

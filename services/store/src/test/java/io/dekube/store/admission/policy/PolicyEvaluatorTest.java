@@ -78,6 +78,35 @@ class PolicyEvaluatorTest {
     assertEquals(List.of(), failures("failurePolicy: Ignore\n" + spec, "spec: {}", null));
   }
 
+  /**
+   * kube's composition context: a variable runs when an expression first reads it (a messageExpression too), each
+   * seeing those it reads; an unused failing one denies nothing.
+   */
+  @Test
+  void variablesAreEvaluatedWhenFirstRead() {
+    String spec = """
+        variables:
+        - {name: broken, expression: "object.spec.missing > 1"}
+        - {name: replicas, expression: "object.spec.replicas"}
+        - {name: many, expression: "variables.replicas > 5"}
+        validations: [{expression: "!variables.many", messageExpression: "'replicas: ' + string(variables.replicas)"}]
+        """;
+    assertEquals(List.of(), failures(spec, "spec: {replicas: 3}", null), "the unused broken variable never ran");
+    assertEquals(List.of("Invalid: replicas: 6"), failures(spec, "spec: {replicas: 6}", null));
+  }
+
+  /** The error of a variable is the error of the expression that reads it, in kube's words. */
+  @Test
+  void aFailingVariableIsAnErrorOfTheExpressionThatReadsIt() {
+    String spec = """
+        variables: [{name: broken, expression: "object.spec.missing > 1"}]
+        validations: [{expression: "variables.broken"}]
+        """;
+    assertEquals(List.of("(no reason): expression 'variables.broken' resulted in error: composited variable \"broken\" "
+        + "fails to evaluate: no such key: missing"), failures(spec, "spec: {}", null));
+    assertEquals(List.of(), failures("failurePolicy: Ignore\n" + spec, "spec: {}", null));
+  }
+
   /** kube's validator of audit annotations: strings trimmed (cut at 10 KiB), null and blank left out, other types fail. */
   @Test
   void auditAnnotationValues() {
