@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The defaults Kubernetes gives a pod spec (core/v1 {@code SetDefaults_PodSpec}, {@code _Container},
- * {@code _Volume}, probes, ports), used for pods and for every pod template. Pure; mutates the given node.
+ * {@code _Volume}, probes, ports), used for pods and for every pod template, without the fields of disabled
+ * features ({@link DisabledPodFields}). Pure; mutates the given node.
  */
 public final class PodSpecDefaults {
 
@@ -23,6 +24,7 @@ public final class PodSpecDefaults {
       spec.putObject("securityContext");
     }
     CanonicalQuantities.podSpec(spec);
+    DisabledPodFields.drop(spec);
     boolean hostNetwork = spec.path("hostNetwork").asBoolean(false);
     for (String list : new String[] {"initContainers", "containers", "ephemeralContainers"}) {
       for (ObjectNode c : Nodes.objects(spec, list)) {

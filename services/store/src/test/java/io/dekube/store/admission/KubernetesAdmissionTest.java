@@ -183,6 +183,24 @@ class KubernetesAdmissionTest {
     assertEquals("web", status.at("/details/name").asText());
   }
 
+  /**
+   * "Resize CPU and Memory Resources assigned to Containers" on 1.32: InPlacePodVerticalScaling is alpha and off,
+   * so a container's resizePolicy is dropped from pods and templates as kube's dropDisabledPodFields drops it.
+   */
+  @Test
+  void resizePolicyIsDroppedAsOn132() {
+    String policy = "    resizePolicy: [{resourceName: cpu, restartPolicy: NotRequired}]\n";
+    ObjectNode pod = create("pods", "apiVersion: v1\nkind: Pod\nmetadata: {name: resize-demo, namespace: d}\nspec:\n"
+        + "  containers:\n  - name: pause\n    image: registry.k8s.io/pause:3.8\n" + policy
+        + "  initContainers:\n  - name: init\n    image: busybox\n" + policy);
+    assertTrue(pod.at("/spec/containers/0/resizePolicy").isMissingNode(), pod.toString());
+    assertTrue(pod.at("/spec/initContainers/0/resizePolicy").isMissingNode(), pod.toString());
+    assertEquals("pause", pod.at("/spec/containers/0/name").asText());
+    ObjectNode deployment = create("deployments.apps", DEPLOYMENT.replace("      ports: [{containerPort: 8080}]\n",
+        "      ports: [{containerPort: 8080}]\n      resizePolicy: [{resourceName: memory, restartPolicy: RestartContainer}]\n"));
+    assertTrue(deployment.at("/spec/template/spec/containers/0/resizePolicy").isMissingNode(), deployment.toString());
+  }
+
   @Test
   void deploymentSelectorIsImmutable() {
     ObjectNode old = create("deployments.apps", DEPLOYMENT);
