@@ -234,9 +234,12 @@ public final class DefaultPreemption implements PostFilterPlugin {
   private CompletionStage<PostFilterResult> evict(Pod pod, Victims v) {
     List<CompletableFuture<Void>> deletes = new ArrayList<>();
     for (Pod victim : v.pods()) {
-      handle.event(victim, pod, "Normal", "Preempted", "Preempted by pod " + pod.getMetadata().getUid() + " on node "
-          + v.node());
-      deletes.add(handle.preemptPod(victim, pod).toCompletableFuture());
+      if (victim.getMetadata().getDeletionTimestamp() != null) {
+        continue; // kube's prepareCandidate: its graceful deletion has started, another call is unnecessary
+      }
+      // kube's PreemptPod: the Event once the victim is marked and deleted
+      deletes.add(handle.preemptPod(victim, pod).toCompletableFuture().thenRun(() -> handle.event(victim, pod,
+          "Normal", "Preempted", "Preempted by pod " + pod.getMetadata().getUid() + " on node " + v.node())));
     }
     // the lower-priority pods nominated there may no longer fit: kube clears their nomination, so they move on
     int prio = Victims.priority(pod);

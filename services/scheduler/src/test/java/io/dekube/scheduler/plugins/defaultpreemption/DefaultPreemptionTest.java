@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DefaultPreemptionTest {
 
   /** A handle over fixed nodes and budgets that runs NodeResourcesFit and records the writes. */
-  static final class FakeHandle extends NoHandle {
+  static class FakeHandle extends NoHandle {
     final List<NodeInfo> nodes;
     final List<PodDisruptionBudget> budgets;
     final NodeResourcesFit fit = new NodeResourcesFit(Map.of());
@@ -191,5 +191,25 @@ class DefaultPreemptionTest {
     assertEquals(Status.unschedulable("0/1 nodes are available: 1 No preemption victims found for incoming pod."),
         r.status());
     assertEquals(List.of("high=null"), h.nominations);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aVictimAlreadyBeingDeletedIsNotDeletedAgainNorToldOfIt() {
+    Pod going = victim("a1", "free", 1, "2", "a");
+    going.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z"); // deleted by someone else: still on the node
+    List<NodeInfo> nodes = List.of(node("a").capacity("cpu", "4").info(going, victim("a2", "free", 2, "2", "a")));
+    List<String> events = new ArrayList<>();
+    FakeHandle h = new FakeHandle(nodes, List.of()) {
+      @Override
+      public void event(Pod pod, Pod related, String type, String reason, String message) {
+        events.add(pod.getMetadata().getName() + " " + reason);
+      }
+    };
+    Pod preemptor = pod("high").priority(100).req("cpu", "4").obj();
+    PostFilterResult r = new DefaultPreemption(Map.of(), h).postFilter(new CycleState(), preemptor,
+        insufficient(nodes)).toCompletableFuture().join();
+    assertEquals("a", r.nominatedNodeName());
+    assertEquals(List.of("a2"), h.deleted);
+    assertEquals(List.of("a2 Preempted"), events);
   }
 }
