@@ -82,6 +82,7 @@ class DockerRuntimeIT {
   private DockerClient client;
   private StoreClient store;
   private Informer pods;
+  private Informer events;
   private String fleetId;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -118,6 +119,8 @@ class DockerRuntimeIT {
     store = TestBus.start(vertx, bootstrap, REGISTRY, NS);
     SharedInformers informers = SharedInformers.of(vertx);
     pods = informers.informer(bootstrap, PODS);
+    events = informers.informer(bootstrap, REGISTRY.byResourceName("events").orElseThrow());
+    result(events.start());
     KubeletConfig config = KubeletConfig.defaults(node, "127.0.0.1", dir).withKubeletPort(-1)
         .withFallbackPodCidr(subnet).withRuntime("docker").withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2))
         .withDocker(new DockerOptions(endpoint, PAUSE, cluster));
@@ -368,6 +371,45 @@ class DockerRuntimeIT {
     } finally {
       result(vertx.undeploy(restarted));
     }
+  }
+
+  @Test
+  void aSandboxThatDiesIsMadeAgainAndThePodsContainersRestartInIt() throws Exception {
+    create("phoenix", "'volumes':[{'name':'www','emptyDir':{}}],", "{'name':'c','image':'" + BUSYBOX + "','command':"
+        + "['sh','-c','echo up > /www/up; httpd -f -p 8080 -h /www'],"
+        + "'volumeMounts':[{'name':'www','mountPath':'/www'}]}");
+    JsonNode s = awaitStatus("phoenix", st -> st.at("/containerStatuses/0/state/running").isObject());
+    assertEquals(0, s.at("/containerStatuses/0/restartCount").asInt(), s.toString());
+    assertEquals("up\n", http.send(HttpRequest.newBuilder(URI.create("http://" + s.path("podIP").asText()
+        + ":8080/up")).build(), HttpResponse.BodyHandlers.ofString()).body());
+    String ip = s.path("podIP").asText();
+    String first = s.at("/containerStatuses/0/containerID").asText();
+    String uid = pods.get(NS, "phoenix").at("/metadata/uid").asText();
+    String sandboxes = java.net.URLEncoder.encode("{\"label\":[\"io.kubernetes.pod.uid=" + uid
+        + "\",\"io.kubernetes.docker.type=podsandbox\"]}", java.nio.charset.StandardCharsets.UTF_8);
+    var running = onContext(() -> client.list("/containers/json?filters=" + sandboxes));
+    assertEquals(1, running.size(), running.encode());
+    String sandbox = running.getJsonObject(0).getString("Id");
+    onContext(() -> client.post("/containers/" + sandbox + "/kill?signal=KILL", null)); // the pause process dies
+    JsonNode again = awaitStatus("phoenix", st -> st.at("/containerStatuses/0/restartCount").asInt() == 1
+        && st.at("/containerStatuses/0/state/running").isObject());
+    assertTrue(!first.equals(again.at("/containerStatuses/0/containerID").asText()), again.toString());
+    assertEquals(ip, again.path("podIP").asText());
+    var now = onContext(() -> client.list("/containers/json?filters=" + sandboxes));
+    assertEquals(1, now.size(), now.encode());
+    assertTrue(!sandbox.equals(now.getJsonObject(0).getString("Id")));
+    assertTrue(now.getJsonObject(0).getJsonArray("Names").getString(0).endsWith("_" + uid + "_1"), now.encode());
+    // the new sandbox holds the pod's IP: the container answers there again
+    await("the pod's IP answering").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
+        .ignoreExceptions().until(() -> http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/up"))
+            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body().equals("up\n"));
+    await("kube's events").atMost(Duration.ofSeconds(10)).until(() -> events.list(NS).stream()
+        .anyMatch(e -> e.path("reason").asText().equals("SandboxChanged") && e.path("message").asText()
+            .equals("Pod sandbox changed, it will be killed and re-created.")
+            && e.at("/involvedObject/name").asText().equals("phoenix")));
+    assertTrue(events.list(NS).stream().anyMatch(e -> e.path("reason").asText().equals("Killing")
+        && e.path("message").asText().equals("Stopping container c")
+        && e.at("/involvedObject/name").asText().equals("phoenix")));
   }
 
   private void create(String name, String spec, String containers) throws Exception {

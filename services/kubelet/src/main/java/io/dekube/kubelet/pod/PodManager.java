@@ -75,6 +75,12 @@ public final class PodManager implements PodRouter.Listener {
     this.httpFallbacks = io.micrometer.core.instrument.Counter.builder("kubelet_lifecycle_handler_http_fallbacks")
         .description("The number of times lifecycle handlers successfully fell back to http from https.")
         .tag("node", config.nodeName()).register(io.dekube.core.metrics.Metrics.registry());
+    runtime.onSandboxChanged(uid -> context.runOnContext(v -> {
+      PodWorker w = workers.get(uid);
+      if (w != null) {
+        w.sandboxChanged();
+      }
+    }));
   }
 
   @Override

@@ -559,6 +559,21 @@ public final class PodWorker implements io.dekube.kubelet.eviction.EvictionManag
   }
 
   /**
+   * The runtime found the pod's sandbox dead: as kube's kubelet, a {@code SandboxChanged} Event, every running
+   * container killed ({@code Stopping container c}, the pod's grace), and, per the restart policy, started again in a
+   * new sandbox (their restart counts go up).
+   */
+  void sandboxChanged() {
+    if (ending()) {
+      return;
+    }
+    LOG.info("pod {}/{}: its sandbox died, it will be made again", namespace(), name());
+    event(null, NORMAL, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.");
+    all().stream().filter(c -> c.running != null && !c.killing)
+        .forEach(c -> killContainer(c, grace(), "Stopping container " + c.name));
+  }
+
+  /**
    * Kills a running container as kube's {@code killContainer} does (see {@link ContainerKill}): a
    * Killing Event with {@code message}, its preStop hook (FailedPreStopHook when it fails), then the stop.
    */

@@ -41,6 +41,13 @@ public interface ContainerRuntime {
     return Future.succeededFuture();
   }
 
+  /**
+   * Where the runtime tells that a pod's sandbox died (its uid): kube's {@code SandboxChanged}, the pod's containers
+   * are killed and started again in a new sandbox. Runtimes without sandboxes never call it.
+   */
+  default void onSandboxChanged(java.util.function.Consumer<String> podUid) {
+  }
+
   /** Whether the runtime holds {@code image} already, for {@code IfNotPresent} (false: it cannot tell). */
   default Future<Boolean> hasImage(String image) {
     return Future.succeededFuture(false);

@@ -48,7 +48,8 @@ public final class DockerRuntime implements ContainerRuntime {
     this.vertx = vertx;
     this.client = new DockerClient(vertx, options.endpoint());
     this.images = new DockerImages(client);
-    this.sandboxes = new Sandboxes(client, images, node, options.podInfraImage(), options.clusterCidr(), podCidr);
+    this.sandboxes = new Sandboxes(vertx, client, images, node, options.podInfraImage(), options.clusterCidr(),
+        podCidr);
     this.node = node;
   }
 
@@ -79,6 +80,11 @@ public final class DockerRuntime implements ContainerRuntime {
             + "reach the container engine at " + client.endpoint() + ": " + e.getMessage())))
         .compose(v -> sandboxes.findLeft())
         .compose(v -> sandboxes.removeOwnNetwork());
+  }
+
+  @Override
+  public void onSandboxChanged(java.util.function.Consumer<String> podUid) {
+    sandboxes.onSandboxChanged(podUid);
   }
 
   @Override

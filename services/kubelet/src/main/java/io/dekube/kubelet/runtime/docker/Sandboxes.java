@@ -4,6 +4,7 @@ import io.dekube.core.net.Ipv4;
 import io.dekube.kubelet.runtime.ContainerSpec;
 import io.dekube.kubelet.runtime.ContainerStartException;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pods' sandboxes, as dockershim's: one pause container per pod holding its network and IPC namespaces, made at
- * the pod's first container start; removed with every container of the pod when the pod is gone. Also the node's
+ * the pod's first container start (again, under the next attempt's name, after the kubelet was told it died); removed with every container of the pod when the pod is gone. Also the node's
  * garbage collection: what carries its label and no pod of its kubelet knows is removed. Confined to the kubelet's
  * context.
  *
@@ -36,6 +37,7 @@ final class Sandboxes {
 
   private static final Logger LOG = LoggerFactory.getLogger(Sandboxes.class);
 
+  private final Vertx vertx;
   private final DockerClient client;
   private final DockerImages images;
   private final String node;
@@ -43,13 +45,19 @@ final class Sandboxes {
   private final String clusterCidr;
   private final Supplier<String> podCidr;
   private final Map<String, Future<String>> byPod = new HashMap<>();
+  /** The attempt of each pod's current sandbox ({@code k8s_POD_…_<attempt>}): it goes up when one dies. */
+  private final Map<String, Integer> attempts = new HashMap<>();
+  /** Told the uid of a pod whose sandbox died. */
+  private java.util.function.Consumer<String> sandboxChanged = uid -> {
+  };
   /** Running app containers a former kubelet left, by pod uid and container name, until adopted or removed. */
   private final Map<String, JsonObject> left = new HashMap<>();
   private Future<String> network;
   private Network networkWanted;
 
-  Sandboxes(DockerClient client, DockerImages images, String node, String pauseImage, String clusterCidr,
-            Supplier<String> podCidr) {
+  Sandboxes(Vertx vertx, DockerClient client, DockerImages images, String node, String pauseImage,
+            String clusterCidr, Supplier<String> podCidr) {
+    this.vertx = vertx;
     this.client = client;
     this.images = images;
     this.node = node;
@@ -97,18 +105,53 @@ final class Sandboxes {
   }
 
   private Future<String> create(ContainerSpec spec, String net) {
-    String name = DockerSpecs.name("POD", spec, 0);
+    String uid = spec.podUid();
+    String name = DockerSpecs.name("POD", spec, attempts.getOrDefault(uid, 0));
     return images.present(pauseImage)
         .compose(there -> there ? Future.succeededFuture() : images.pull(pauseImage))
-        .compose(v -> client.delete("/containers/" + name + "?force=1"))
+        .compose(v -> removeStoppedSandboxes(uid))
+        .compose(v -> client.delete("/containers/" + name + "?force=1").otherwise((Void) null))
         .compose(v -> client.post("/containers/create?name=" + name,
             DockerSpecs.sandbox(spec, pauseImage, net, node)))
         .compose(made -> client.post("/containers/" + made.getString("Id") + "/start", null)
             .map(v -> made.getString("Id")))
         .recover(e -> Future.failedFuture(e instanceof ContainerStartException ? e : new ContainerStartException(
             "CreateContainerError", "failed to create pod sandbox: " + e.getMessage())))
-        .onSuccess(id -> LOG.info("node {}: sandbox {} of pod {}/{} on {} with IP {}", node, id.substring(0, 12),
-            spec.namespace(), spec.podName(), net, spec.podIp()));
+        .onSuccess(id -> {
+          LOG.info("node {}: sandbox {} of pod {}/{} on {} with IP {}", node, id.substring(0, 12), spec.namespace(),
+              spec.podName(), net, spec.podIp());
+          watch(uid, id);
+        });
+  }
+
+  /**
+   * Waits for the end of the pod's sandbox {@code id}: if it is still the pod's, it died (killed, its pause process
+   * ended), and the kubelet is told, as kube's kubelet finds a sandbox that is not ready; the next one gets the next
+   * attempt's name.
+   */
+  private void watch(String uid, String id) {
+    client.post("/containers/" + id + "/wait", null).onComplete(ar -> {
+      Future<String> now = byPod.get(uid);
+      if (now == null || !now.succeeded() || !id.equals(now.result())) {
+        return; // removed by the kubelet, or already replaced
+      }
+      if (ar.failed() && !(ar.cause() instanceof DockerClient.EngineException x && x.status() == 404)) {
+        vertx.setTimer(1000, t -> watch(uid, id)); // the engine went away for a while: ask again
+        return;
+      }
+      LOG.info("node {}: the sandbox {} of pod {} ended", node, id.substring(0, 12), uid);
+      byPod.remove(uid);
+      attempts.merge(uid, 1, Integer::sum);
+      sandboxChanged.accept(uid);
+    });
+  }
+
+  /** Removes the pod's sandboxes that ended (one whose containers are still there stays, till the pod goes). */
+  private Future<Void> removeStoppedSandboxes(String uid) {
+    return labelled(DockerSpecs.UID_LABEL + "=" + uid).compose(all -> Future.join(all.stream()
+        .filter(c -> isSandbox(c) && !running(c))
+        .map(c -> client.delete("/containers/" + c.getString("Id") + "?force=1&v=1")).toList()))
+        .<Void>mapEmpty().otherwise((Void) null);
   }
 
   /**
@@ -176,6 +219,8 @@ final class Sandboxes {
       all.stream().filter(c -> isSandbox(c) && running(c)).forEach(c -> {
         live.add(uid(c));
         byPod.put(uid(c), Future.succeededFuture(c.getString("Id")));
+        attempts.put(uid(c), DockerRuntime.attemptOf(new JsonObject().put("Name", names(c))));
+        watch(uid(c), c.getString("Id"));
       });
       List<JsonObject> gone = new java.util.ArrayList<>();
       for (JsonObject c : all) {
@@ -209,6 +254,7 @@ final class Sandboxes {
   /** Removes every container of the pod {@code uid}: its app containers, then its sandbox. */
   Future<Void> remove(String uid) {
     byPod.remove(uid);
+    attempts.remove(uid);
     left.keySet().removeIf(k -> k.startsWith(uid + "/"));
     return removeLabelled(DockerSpecs.UID_LABEL + "=" + uid);
   }
@@ -237,6 +283,17 @@ final class Sandboxes {
         .map(c -> client.delete("/containers/" + c.getString("Id") + "?force=1&v=1")).toList();
     return Future.join(apps).transform(x -> Future.join(all.stream().filter(Sandboxes::isSandbox)
         .map(c -> client.delete("/containers/" + c.getString("Id") + "?force=1&v=1")).toList())).mapEmpty();
+  }
+
+  /** The first name of a listed container ({@code /k8s_POD_…_0}). */
+  private static String names(JsonObject c) {
+    JsonArray names = c.getJsonArray("Names", new JsonArray());
+    return names.isEmpty() ? "" : names.getString(0);
+  }
+
+  /** Where the uid of a pod whose sandbox died goes (the kubelet's pod manager). */
+  void onSandboxChanged(java.util.function.Consumer<String> handler) {
+    this.sandboxChanged = handler;
   }
 
   private static String uid(JsonObject c) {
