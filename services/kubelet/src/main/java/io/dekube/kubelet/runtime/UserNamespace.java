@@ -12,6 +12,9 @@ import java.nio.file.Path;
  * the pod's uid, never the first, which holds the host's own users) and a namespace inode unlike the host's;
  * otherwise the pod shares the node's, and reads the node's own map and inode. The jvm runtime runs no process in
  * a namespace: these are what the files say, not a confinement. Pure but for the node's files, read when read.
+ * As on kube 1.32, where UserNamespacesSupport is off, the apiserver drops {@code hostUsers} from pods, so only a
+ * static pod's own spec reaches the kubelet with it; kube 1.32's kubelet would refuse that pod's sandbox
+ * ({@code the feature gate "UserNamespacesSupport" is disabled: can't set spec.HostUsers}): not built.
  *
  * @param hostUsers whether the pod shares the node's user namespace
  * @param block     the pod's block of host IDs (its first ID / 65536) when it has its own namespace

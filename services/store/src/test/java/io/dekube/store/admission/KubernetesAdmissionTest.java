@@ -201,6 +201,15 @@ class KubernetesAdmissionTest {
     assertTrue(deployment.at("/spec/template/spec/containers/0/resizePolicy").isMissingNode(), deployment.toString());
   }
 
+  /** "Use a User Namespace With a Pod" on 1.32: UserNamespacesSupport is off, so hostUsers is dropped. */
+  @Test
+  void hostUsersIsDroppedAsOn132() {
+    ObjectNode pod = create("pods", "apiVersion: v1\nkind: Pod\nmetadata: {name: userns, namespace: d}\nspec:\n"
+        + "  hostUsers: false\n  containers:\n  - name: shell\n    image: debian\n    command: [sleep, infinity]\n");
+    assertTrue(pod.at("/spec/hostUsers").isMissingNode(), pod.toString());
+    assertEquals("shell", pod.at("/spec/containers/0/name").asText());
+  }
+
   @Test
   void deploymentSelectorIsImmutable() {
     ObjectNode old = create("deployments.apps", DEPLOYMENT);
