@@ -238,6 +238,63 @@ class AdmissionWebhooksKubectlIT {
     }
   }
 
+  /**
+   * kube-apiserver 1.32 compiles a policy at create with {@code request} typed, so a misspelt field is refused there;
+   * an evaluation error under {@code Fail} is answered as kube's dispatcher answers a decision without a reason:
+   * Invalid (422), which {@code kubectl create -f} prints as {@code The configmaps "x" is invalid: : ...} (kube's
+   * message keeps NewForbidden's {@code is forbidden}, which {@code kubectl create configmap} prints).
+   */
+  @Test
+  void aPolicyIsCompiledAtCreateAndItsEvaluationErrorIsAnsweredInvalid() throws Exception {
+    Kubectl.Result misspelt = kubectl.run("apply", "-f", file("""
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicy
+        metadata: {name: misspelt.example.com}
+        spec:
+          matchConstraints:
+            resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [configmaps]}]
+          validations: [{expression: "request.operaton == 'CREATE'"}]
+        """));
+    assertNotEquals(0, misspelt.exit(), misspelt.out());
+    assertTrue(misspelt.out().contains("spec.validations[0].expression: Invalid value: \"request.operaton == 'CREATE'\": "
+        + "compilation failed: ERROR: <input>:1:8: undefined field 'operaton'"), misspelt.out());
+    apply("apiVersion: v1\nkind: Namespace\nmetadata: {name: vap-errors, labels: {policy: errors}}\n");
+    try {
+      configure("""
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingAdmissionPolicy
+          metadata: {name: strict-mode.example.com}
+          spec:
+            failurePolicy: Fail
+            matchConstraints:
+              resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [configmaps]}]
+            validations: [{expression: "object.data.mode == 'strict'"}]
+          ---
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingAdmissionPolicyBinding
+          metadata: {name: strict-mode-binding}
+          spec:
+            policyName: strict-mode.example.com
+            validationActions: [Deny]
+            matchResources:
+              namespaceSelector:
+                matchLabels: {policy: errors}
+          """, "validatingadmissionpolicy/strict-mode.example.com",
+          "validatingadmissionpolicybinding/strict-mode-binding");
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        Kubectl.Result error = kubectl.run("create", "-f",
+            file("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: empty, namespace: vap-errors}\n"));
+        assertNotEquals(0, error.exit(), error.out());
+        assertTrue(error.out().contains("The configmaps \"empty\" is invalid: : ValidatingAdmissionPolicy "
+            + "'strict-mode.example.com' with binding 'strict-mode-binding' denied request: expression "
+            + "'object.data.mode == 'strict'' resulted in error: no such key: data"), error.out());
+      });
+    } finally {
+      kubectl.run("delete", "validatingadmissionpolicybinding", "strict-mode-binding", "--ignore-not-found");
+      kubectl.run("delete", "validatingadmissionpolicy", "strict-mode.example.com", "--ignore-not-found");
+    }
+  }
+
   @Test
   void aValidatingAdmissionPolicyDeniesADeploymentAboveFiveReplicasAsKubesDocsShow() throws Exception {
     apply("""
