@@ -142,6 +142,11 @@ final class ClusterHandle implements ProfileHandle {
 
   @Override
   public CompletionStage<Void> preemptPod(Pod victim, Pod preemptor) {
+    if (permits.waiting(victim)) {
+      // kube's PreemptPod: a pod a Permit plugin holds is rejected, not deleted; it goes back to the queue
+      permits.reject(victim, "DefaultPreemption", "preempted");
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
     String scheduler = preemptor.getSpec().getSchedulerName() == null ? "default-scheduler"
         : preemptor.getSpec().getSchedulerName();
     return stage(writes.markDisrupted(victim, "PreemptionByScheduler",

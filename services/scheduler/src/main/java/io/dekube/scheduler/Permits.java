@@ -38,6 +38,11 @@ final class Permits {
     return p.future();
   }
 
+  /** Whether a Permit plugin holds the pod now. */
+  boolean waiting(Pod pod) {
+    return waiting.containsKey(PodInfo.key(pod));
+  }
+
   void allow(Pod pod) {
     complete(PodInfo.key(pod), Status.success());
   }

@@ -218,10 +218,20 @@ final class Scheduler {
     }
     cache.forget(pod);
     unreserve(profile, state, pod, node);
-    LOG.info("binding {} to {} failed: {}", name(pod), node, s.message());
-    writes.event(pod, "Warning", "FailedScheduling", "Binding rejected: " + s.message());
     clearNomination(pod);
-    queue.retry(q);
+    if (s.isRejected()) {
+      // kube's bindingCycle: a pod a Permit plugin rejected while it waited (a timeout, a preemption) or a PreBind
+      // plugin rejected did not fit its one node: FailedScheduling words it as a FitError, the pod waits unschedulable
+      String msg = FitError.message(1, null, Map.of(node, s), null);
+      LOG.info("pod {} rejected on {}: {}", name(pod), node, s.message());
+      writes.event(pod, "Warning", "FailedScheduling", msg);
+      writes.markUnschedulable(pod, msg);
+      queue.unschedulable(q, s.plugin() == null ? Set.of() : Set.of(s.plugin()));
+    } else {
+      LOG.info("binding {} to {} failed: {}", name(pod), node, s.message());
+      writes.event(pod, "Warning", "FailedScheduling", "Binding rejected: " + s.message());
+      queue.retry(q);
+    }
     kick();
   }
 

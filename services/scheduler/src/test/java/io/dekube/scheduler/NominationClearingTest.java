@@ -41,8 +41,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kube 1.32's {@code clearNominatedNode}: a nominated pod whose binding fails loses its {@code nominatedNodeName};
- * one that is bound keeps it, as kube 1.32 leaves it.
+ * The binding cycle's failures as kube 1.32's: a nominated pod whose binding fails loses its {@code nominatedNodeName}
+ * ({@code clearNominatedNode}), one that is bound keeps it; a pod rejected while a Permit plugin held it fails as a
+ * FitError on its one node; a preemption victim a Permit plugin holds is rejected, not deleted.
  */
 class NominationClearingTest {
 
@@ -74,19 +75,41 @@ class NominationClearingTest {
 
   /** Schedules a pod nominated to n1 with the bind plugins configured; its {@code nodeName|nominatedNodeName}. */
   private String schedule(String bindConfig) throws Exception {
-    Registry registry = Registry.inTree().with(new PluginFactory() {
+    return schedule("bind", bindConfig);
+  }
+
+  /** A Permit plugin that holds every pod for 1 ms. */
+  static final class Holding implements io.dekube.scheduler.api.PermitPlugin {
+    @Override
+    public String name() {
+      return "Holding";
+    }
+
+    @Override
+    public PermitResult permit(CycleState state, Pod pod, String nodeName) {
+      return new PermitResult(Status.waiting(), Duration.ofMillis(1));
+    }
+  }
+
+  private static PluginFactory factory(String name, Plugin plugin) {
+    return new PluginFactory() {
       @Override
       public String name() {
-        return "FailingBinder";
+        return name;
       }
 
       @Override
       public Plugin create(Map<String, Object> args, Handle handle) {
-        return new FailingBinder();
+        return plugin;
       }
-    });
+    };
+  }
+
+  private String schedule(String point, String config) throws Exception {
+    Registry registry = Registry.inTree().with(factory("FailingBinder", new FailingBinder()))
+        .with(factory("Holding", new Holding()));
     Path file = Files.writeString(dir.resolve("sched.yaml"), "apiVersion: kubescheduler.config.k8s.io/v1\n"
-        + "kind: KubeSchedulerConfiguration\nprofiles:\n- plugins:\n    bind:\n" + bindConfig);
+        + "kind: KubeSchedulerConfiguration\nprofiles:\n- plugins:\n    " + point + ":\n" + config);
     EventBroadcaster broadcaster = new EventBroadcaster(store, store.type("events"), Instant::now, "host-1");
     PodWrites writes = new PodWrites(store, ResourceRegistry.builtIn(), broadcaster);
     Permits permits = new Permits();
@@ -126,5 +149,38 @@ class NominationClearingTest {
   @Test
   void aBoundPodKeepsItsNominationAsInKube132() throws Exception {
     assertEquals("n1|n1", schedule("      enabled: []\n"));
+  }
+
+  @Test
+  void aPodItsPermitPluginRejectsWhileItWaitsFailsAsAFitErrorOnItsNode() throws Exception {
+    assertEquals("|", schedule("permit", "      enabled: [{name: Holding}]\n"));
+    ObjectNode event = store.items(store.type("events"), "default").get(0);
+    assertEquals("0/1 nodes are available: 1 rejected due to timeout after waiting 1ms at plugin Holding.",
+        event.path("message").asText());
+    ObjectNode pod = store.object(store.type("pods"), "default", "preemptor");
+    assertEquals("[\"PodScheduled\",\"False\",\"Unschedulable\"]", "[\"" + pod.at("/status/conditions/0/type")
+        .asText() + "\",\"" + pod.at("/status/conditions/0/status").asText() + "\",\""
+        + pod.at("/status/conditions/0/reason").asText() + "\"]");
+  }
+
+  @Test
+  void aPreemptedVictimThatAPermitPluginHoldsIsRejectedNotDeleted() {
+    Permits permits = new Permits();
+    permits.vertx(vertx);
+    EventBroadcaster broadcaster = new EventBroadcaster(store, store.type("events"), Instant::now, "host-1");
+    PodWrites writes = new PodWrites(store, ResourceRegistry.builtIn(), broadcaster);
+    ClusterHandle handle = new ClusterHandle("default-scheduler", List::of, ns -> Map.of(), writes, permits,
+        List::of, n -> List.of());
+    Pod victim = pod("low").priority(1).obj();
+    store.put(store.type("pods"), victim);
+    io.vertx.core.Future<Status> held = io.vertx.core.Future.future(p -> vertx.runOnContext(v ->
+        permits.await(victim, "Gang", Duration.ofMinutes(5)).onComplete(p)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> permits.waiting(victim));
+    handle.preemptPod(victim, pod("high").priority(100).obj()).toCompletableFuture().join();
+    Status s = held.toCompletionStage().toCompletableFuture().join();
+    assertEquals("UNSCHEDULABLE [preempted] DefaultPreemption", s.code() + " " + s.reasons() + " " + s.plugin());
+    assertEquals(false, store.object(store.type("pods"), "default", "low").isNull(), "not deleted");
+    assertEquals(true, store.object(store.type("pods"), "default", "low").at("/metadata/deletionTimestamp")
+        .isMissingNode());
   }
 }
