@@ -176,9 +176,19 @@ final class ComponentConfig {
     return o == null ? dflt : Boolean.parseBoolean(o.toString());
   }
 
-  /** A number as given (YAML's int or float), or the default when absent. */
+  /**
+   * A number as given (YAML's int or float), or the default when absent; a field dekube does not read that is no
+   * number is shown as given (the fields it reads were refused at load).
+   */
   static JsonNode number(Object o, long dflt) {
-    return o instanceof Number ? MAPPER.valueToTree(o) : F.numberNode(o == null ? dflt : Long.parseLong(o.toString()));
+    if (o == null || o instanceof Number) {
+      return o == null ? F.numberNode(dflt) : MAPPER.valueToTree(o);
+    }
+    try {
+      return F.numberNode(Long.parseLong(o.toString()));
+    } catch (NumberFormatException e) {
+      return F.textNode(o.toString());
+    }
   }
 
   /** A number as given, or the default when absent or zero (kube's defaulting of client QPS and burst). */

@@ -166,6 +166,15 @@ class ComponentConfigTest {
     assertEquals(8, packing.path("PluginConfig").size());
   }
 
+  @Test
+  void aFieldDekubeDoesNotReadIsShownAsGivenWhenItIsNoNumber() throws Exception {
+    Path file = Files.writeString(dir.resolve("odd.yaml"), "apiVersion: kubescheduler.config.k8s.io/v1\n"
+        + "kind: KubeSchedulerConfiguration\nparallelism: many\npodMaxBackoffSeconds: \"20\"\n");
+    JsonNode c = SchedulerConfiguration.componentConfig(file, List.of(), true).path("componentconfig");
+    assertEquals("\"many\"", c.path("Parallelism").toString());
+    assertEquals("20", c.path("PodMaxBackoffSeconds").toString());
+  }
+
   @ParameterizedTest(name = "{0} is {1}")
   @CsvSource({"15s, 15s", "90s, 1m30s", "1h, 1h0m0s", "1.5h, 1h30m0s", "1500ms, 1.5s", "500ms, 500ms", "0, 0s",
       "2m0.5s, 2m0.5s", "250us, 250µs", "-3s, -3s"})
