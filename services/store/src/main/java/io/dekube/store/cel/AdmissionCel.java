@@ -53,11 +53,11 @@ public final class AdmissionCel {
   /**
    * The variables of kube's policy type checker (k8s.io/apiserver typechecking.go {@code buildEnvSet}):
    * {@code object} and {@code oldObject} of {@code object}'s type, {@code params} of {@code params}' type (null: the
-   * policy has no paramKind, and no {@code params}), {@code request} and {@code namespaceObject} typed, the
-   * {@code variables} struct and {@code authorizer}. As kube's, it does not declare
+   * policy has no paramKind, and no {@code params}), {@code request} and {@code namespaceObject} typed and
+   * {@code authorizer} ({@link AdmissionCompileEnv#typeChecking} adds the {@code variables} struct). As kube's, it does not declare
    * {@code authorizer.requestResource}.
    */
-  public static Map<String, CelType> typeCheckVars(CelType object, CelType params, CelType variables) {
+  public static Map<String, CelType> typeCheckVars(CelType object, CelType params) {
     Map<String, CelType> vars = new LinkedHashMap<>();
     vars.put("namespaceObject", STRUCTS.get(NAMESPACE));
     vars.put("request", STRUCTS.get(REQUEST));
@@ -67,7 +67,6 @@ public final class AdmissionCel {
       vars.put("params", params);
     }
     vars.put("authorizer", AuthorizerLibrary.AUTHORIZER);
-    vars.put("variables", variables);
     return vars;
   }
 

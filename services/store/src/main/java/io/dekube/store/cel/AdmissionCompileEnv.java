@@ -22,11 +22,18 @@ public final class AdmissionCompileEnv {
   private static final AtomicLong NAMES = new AtomicLong();
 
   private final Map<String, CelType> base;
+  private final Map<String, CelType> structs;
   /** The name of the {@code variables} struct type; null in a stateless environment (no {@code variables}). */
   private final String variablesType;
   private final Map<String, CelType> fields = new LinkedHashMap<>();
 
-  private AdmissionCompileEnv(boolean hasParams, boolean composited) {
+  private AdmissionCompileEnv(Map<String, CelType> base, Map<String, CelType> structs, boolean composited) {
+    this.base = base;
+    this.structs = structs;
+    this.variablesType = composited ? "kubernetes.variables" + NAMES.incrementAndGet() : null;
+  }
+
+  private static AdmissionCompileEnv created(boolean hasParams, boolean composited) {
     Map<String, CelType> vars = new LinkedHashMap<>();
     if (hasParams) {
       vars.put("params", SimpleType.DYN);
@@ -36,30 +43,49 @@ public final class AdmissionCompileEnv {
     vars.put("oldObject", SimpleType.DYN);
     vars.put("namespaceObject", AdmissionCel.structs().get(AdmissionCel.NAMESPACE));
     vars.put("request", AdmissionCel.structs().get(AdmissionCel.REQUEST));
-    this.base = vars;
-    this.variablesType = composited ? "kubernetes.variables" + NAMES.incrementAndGet() : null;
+    return new AdmissionCompileEnv(vars, AdmissionCel.structs(), composited);
   }
 
   /** kube's stateless compiler (matchConditions): no {@code variables}. */
   public static AdmissionCompileEnv stateless(boolean hasParams) {
-    return new AdmissionCompileEnv(hasParams, false);
+    return created(hasParams, false);
   }
 
   /** kube's composited compiler of a policy's variables, validations and audit annotations. */
   public static AdmissionCompileEnv composited(boolean hasParams) {
-    return new AdmissionCompileEnv(hasParams, true);
+    return created(hasParams, true);
+  }
+
+  /**
+   * The composited environment of kube's policy type checker for one kind: {@code object} and {@code oldObject} of
+   * {@code object}'s type, {@code params} of {@code params}' (null: undeclared), the rest as
+   * {@link AdmissionCel#typeCheckVars}; {@code structs} every struct type these name.
+   */
+  public static AdmissionCompileEnv typeChecking(CelType object, CelType params, Map<String, CelType> structs) {
+    return new AdmissionCompileEnv(AdmissionCel.typeCheckVars(object, params), Map.copyOf(structs), true);
   }
 
   /** {@code expr} compiled with the variables stored so far; {@code wantBool} demands a boolean result. */
   public CelEngine.Compiled compile(String expr, boolean wantBool) {
     Map<String, CelType> vars = new LinkedHashMap<>(base);
-    Map<String, CelType> structs = new LinkedHashMap<>(AdmissionCel.structs());
+    return CelEngine.compile(expr, vars, provider(vars), wantBool);
+  }
+
+  /** {@code expr} type-checked with the variables stored so far, without a program (kube's type checker). */
+  public CelEngine.Checked check(String expr) {
+    Map<String, CelType> vars = new LinkedHashMap<>(base);
+    return CelEngine.check(expr, vars, provider(vars));
+  }
+
+  /** The struct types, with {@code variables} (declared into {@code vars}) of the fields stored so far. */
+  private dev.cel.common.types.CelTypeProvider provider(Map<String, CelType> vars) {
+    Map<String, CelType> all = new LinkedHashMap<>(structs);
     if (variablesType != null) {
       CelType variables = AdmissionCel.struct(variablesType, fields);
       vars.put("variables", variables);
-      structs.put(variablesType, variables);
+      all.put(variablesType, variables);
     }
-    return CelEngine.compile(expr, vars, SchemaTypes.provider(structs), wantBool);
+    return SchemaTypes.provider(all);
   }
 
   /**
@@ -69,6 +95,13 @@ public final class AdmissionCompileEnv {
   public CelEngine.Compiled compileAndStoreVariable(String name, String expr) {
     CelEngine.Compiled c = compile(expr, false);
     fields.put(name, c.ok() ? c.program().resultType() : SimpleType.DYN);
+    return c;
+  }
+
+  /** As {@link #compileAndStoreVariable}, type-checked only. */
+  public CelEngine.Checked checkAndStoreVariable(String name, String expr) {
+    CelEngine.Checked c = check(expr);
+    fields.put(name, c.type() == null ? SimpleType.DYN : c.type());
     return c;
   }
 }

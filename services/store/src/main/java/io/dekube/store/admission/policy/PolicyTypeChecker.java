@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.SimpleType;
 import io.dekube.store.cel.AdmissionCel;
+import io.dekube.store.cel.AdmissionCompileEnv;
 import io.dekube.store.cel.CelEngine;
 import io.dekube.store.cel.SchemaTypes;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * kube 1.32's ValidatingAdmissionPolicy type checker (k8s.io/apiserver plugin/policy/validating/typechecking.go),
@@ -33,7 +33,6 @@ public final class PolicyTypeChecker {
 
   /** kube's {@code maxTypesToCheck}: the most kinds one rule contributes. */
   static final int MAX_TYPES_TO_CHECK = 10;
-  private static final AtomicLong NAMES = new AtomicLong();
 
   /** A group, version and kind; printed as kube prints a {@code schema.GroupVersionKind}. */
   public record Gvk(String group, String version, String kind) {
@@ -161,8 +160,8 @@ public final class PolicyTypeChecker {
     return in.stream().sorted().toList();
   }
 
-  /** One kind's environment: the variables' declarations and the struct types they name. */
-  private record Env(Gvk gvk, Map<String, CelType> vars, Map<String, CelType> structs) {
+  /** One kind's environment: kube's composited type-checking environment with the policy's variables stored. */
+  private record Env(Gvk gvk, AdmissionCompileEnv env) {
 
     static Env of(Gvk gvk, JsonNode schema, boolean hasParams, JsonNode paramSchema, JsonNode variables) {
       Map<String, CelType> structs = new LinkedHashMap<>(AdmissionCel.structs());
@@ -170,16 +169,11 @@ public final class PolicyTypeChecker {
       CelType params = !hasParams ? null
           : paramSchema == null ? SimpleType.DYN : declared(SchemaTypes.of(paramSchema, true), structs);
       // kube's composition env: each variable sees those before it, typed by what it compiled to (dyn if it did not)
-      String name = "kubernetes.variables" + NAMES.incrementAndGet();
-      Map<String, CelType> fields = new LinkedHashMap<>();
+      AdmissionCompileEnv env = AdmissionCompileEnv.typeChecking(object, params, structs);
       for (JsonNode v : variables) {
-        Env before = new Env(gvk, AdmissionCel.typeCheckVars(object, params, AdmissionCel.struct(name, fields)),
-            withVariables(structs, name, fields));
-        CelType type = before.check(v.path("expression").asText("")).type();
-        fields.put(v.path("name").asText(""), type == null ? SimpleType.DYN : type);
+        env.checkAndStoreVariable(v.path("name").asText(""), v.path("expression").asText(""));
       }
-      return new Env(gvk, AdmissionCel.typeCheckVars(object, params, AdmissionCel.struct(name, fields)),
-          withVariables(structs, name, fields));
+      return new Env(gvk, env);
     }
 
     private static CelType declared(SchemaTypes.Declared d, Map<String, CelType> structs) {
@@ -187,15 +181,8 @@ public final class PolicyTypeChecker {
       return d.type();
     }
 
-    private static Map<String, CelType> withVariables(Map<String, CelType> structs, String name,
-                                                      Map<String, CelType> fields) {
-      Map<String, CelType> out = new LinkedHashMap<>(structs);
-      out.put(name, AdmissionCel.struct(name, fields));
-      return out;
-    }
-
     CelEngine.Checked check(String expression) {
-      return CelEngine.check(expression, vars, SchemaTypes.provider(structs));
+      return env.check(expression);
     }
   }
 }
