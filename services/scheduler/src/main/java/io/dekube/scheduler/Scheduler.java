@@ -185,7 +185,8 @@ final class Scheduler {
         return failed(q, pr.status().message(), pr.status().isRejected() ? p.name() : null);
       }
     }
-    permit.compose(s -> s.isSuccess() ? bindCycle(profile, r.state(), pod, node) : Future.succeededFuture(s))
+    permit.compose(s -> s.isSuccess() ? bindCycle(profile, r.state(), pod, node)
+            : Future.succeededFuture(onItsNode(node, s)))
         .onComplete(ar -> bound(q, profile, r.state(), node, ar.succeeded() ? ar.result() : Status.error(ar.cause())));
     return Future.succeededFuture();
   }
@@ -193,7 +194,10 @@ final class Scheduler {
   private Future<Status> bindCycle(Profile profile, CycleState state, Pod pod, String node) {
     Future<Status> f = Future.succeededFuture(Status.success());
     for (PreBindPlugin p : profile.preBindPlugins()) {
-      f = f.compose(s -> s.isSuccess() ? stage(() -> p.preBind(state, pod, node)) : Future.succeededFuture(s));
+      f = f.compose(s -> s.isSuccess() ? stage(() -> p.preBind(state, pod, node)).map(r -> r.isSuccess() ? r
+          : r.isRejected() ? onItsNode(node, r.withPlugin(p.name()))
+          : Status.error("running PreBind plugin \"" + p.name() + "\": " + r.message()))
+          : Future.succeededFuture(s));
     }
     return f.compose(s -> s.isSuccess() ? runBinders(profile, state, pod, node, 0) : Future.succeededFuture(s));
   }
@@ -205,7 +209,18 @@ final class Scheduler {
     }
     BindPlugin p = binders.get(i);
     return stage(() -> p.bind(state, pod, node))
-        .compose(s -> s.isSkip() ? runBinders(profile, state, pod, node, i + 1) : Future.succeededFuture(s));
+        .compose(s -> s.isSkip() ? runBinders(profile, state, pod, node, i + 1)
+            : Future.succeededFuture(s.isSuccess() ? s : s.isRejected() ? s.withPlugin(p.name())
+            : Status.error("running Bind plugin \"" + p.name() + "\": " + s.message())));
+  }
+
+  /**
+   * kube's bindingCycle: a pod a Permit plugin rejected while it waited (a timeout, a preemption) or a PreBind plugin
+   * rejected did not fit its one node, worded as a FitError ({@code 0/1 nodes are available: 1 <reason>.}).
+   */
+  private static Status onItsNode(String node, Status rejected) {
+    return !rejected.isRejected() ? rejected : Status.of(rejected.code(),
+        List.of(FitError.message(1, null, Map.of(node, rejected), null))).withPlugin(rejected.plugin());
   }
 
   private void bound(QueuedPod q, Profile profile, CycleState state, String node, Status s) {
@@ -219,17 +234,14 @@ final class Scheduler {
     cache.forget(pod);
     unreserve(profile, state, pod, node);
     clearNomination(pod);
+    // kube's handleBindingCycleError: FailedScheduling with the status's message; a rejected pod waits unschedulable
+    writes.event(pod, "Warning", "FailedScheduling", s.message());
     if (s.isRejected()) {
-      // kube's bindingCycle: a pod a Permit plugin rejected while it waited (a timeout, a preemption) or a PreBind
-      // plugin rejected did not fit its one node: FailedScheduling words it as a FitError, the pod waits unschedulable
-      String msg = FitError.message(1, null, Map.of(node, s), null);
       LOG.info("pod {} rejected on {}: {}", name(pod), node, s.message());
-      writes.event(pod, "Warning", "FailedScheduling", msg);
-      writes.markUnschedulable(pod, msg);
+      writes.markUnschedulable(pod, s.message());
       queue.unschedulable(q, s.plugin() == null ? Set.of() : Set.of(s.plugin()));
     } else {
       LOG.info("binding {} to {} failed: {}", name(pod), node, s.message());
-      writes.event(pod, "Warning", "FailedScheduling", "Binding rejected: " + s.message());
       queue.retry(q);
     }
     kick();

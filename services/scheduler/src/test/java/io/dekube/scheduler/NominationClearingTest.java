@@ -142,7 +142,7 @@ class NominationClearingTest {
   @Test
   void aFailedBindingClearsTheNomination() throws Exception {
     assertEquals("|", schedule("      disabled: [{name: DefaultBinder}]\n      enabled: [{name: FailingBinder}]\n"));
-    assertEquals("Binding rejected: the binding was refused", store.items(store.type("events"), "default").get(0)
+    assertEquals("running Bind plugin \"FailingBinder\": the binding was refused", store.items(store.type("events"), "default").get(0)
         .path("message").asText());
   }
 
