@@ -134,19 +134,44 @@ final class Decoding {
     ObjectNode m = Json.metadata(obj);
     String name = m.path("name").asText("");
     if (!name.equals(r.name())) {
-      throw StatusException.badRequest("the name of the object (" + name + ") does not match the name on the URL ("
-          + r.name() + ")");
+      throw nameMismatch(name, r.name());
     }
     if (!r.type().namespaced()) {
       m.remove("namespace");
       return;
     }
-    String ns = m.path("namespace").asText("");
+    checkNamespace(r, m);
+    m.put("namespace", r.namespace());
+  }
+
+  /**
+   * kube's {@code checkName} of an applied object: a configuration that names another object or namespace than the
+   * URL is refused (one without a name applies to the URL's object; creating with it is refused by the caller, which
+   * knows whether the object exists).
+   */
+  static void appliedIdentity(ApiRequest r, JsonNode cfg) {
+    JsonNode m = cfg.path("metadata");
+    JsonNode name = m.get("name");
+    if (name != null && name.isTextual() && !name.asText().equals(r.name())) {
+      throw nameMismatch(name.asText(), r.name());
+    }
+    if (r.type().namespaced()) {
+      checkNamespace(r, m);
+    }
+  }
+
+  /** kube's 400 for an object whose name is not the URL's ({@code ""} for one without a name). */
+  static StatusException nameMismatch(String name, String urlName) {
+    return StatusException.badRequest("the name of the object (" + name + ") does not match the name on the URL ("
+        + urlName + ")");
+  }
+
+  private static void checkNamespace(ApiRequest r, JsonNode meta) {
+    String ns = meta.path("namespace").asText("");
     if (!ns.isEmpty() && !ns.equals(r.namespace())) {
       throw StatusException.badRequest("the namespace of the object (" + ns + ") does not match the namespace on the"
           + " URL (" + r.namespace() + ")");
     }
-    m.put("namespace", r.namespace());
   }
 
   /**
@@ -157,9 +182,17 @@ final class Decoding {
    */
   static PreparedPatch patch(ApiRequest r, String patchType, byte[] body, FieldValidation validation) {
     JsonNode doc = r.codecs().decoder().decodePatch(patchType, body);
-    if (patchType.equals(MediaTypes.APPLY_PATCH)) {
-      checkApplied(doc, r.apiVersion(), r.type().kind());
+    if (!patchType.equals(MediaTypes.APPLY_PATCH)) {
+      return checkedFields(r, patchType, doc, validation);
     }
+    checkApplied(doc, r.apiVersion(), r.type().kind());
+    PreparedPatch checked = checkedFields(r, patchType, doc, validation);
+    appliedIdentity(r, doc);
+    return checked;
+  }
+
+  private static PreparedPatch checkedFields(ApiRequest r, String patchType, JsonNode doc,
+                                             FieldValidation validation) {
     if (patchType.equals(MediaTypes.JSON_PATCH) || r.legacy()) {
       return new PreparedPatch(doc, List.of());
     }

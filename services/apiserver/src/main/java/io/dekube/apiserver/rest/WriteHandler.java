@@ -186,6 +186,9 @@ final class WriteHandler {
       Future<Void> admitted = !apply ? Future.succeededFuture()
           : applies.admit(r.type(), r.namespace(), r.name(), false).map(before -> {
             existed[0] = before != null; // an apply that creates answers 201
+            if (before == null && subresource == null && !d.document().path("metadata").path("name").isTextual()) {
+              throw Decoding.nameMismatch("", r.name()); // kube's checkName of the object the apply would create
+            }
             return null;
           });
       return before(r, subresource).compose(before -> admitted.compose(v -> webhooks.admitsPatch(r)

@@ -66,6 +66,34 @@ class RestApiApplySubresourcesTest extends RestApiTestBase {
     assertEquals("invalid object type: apps/v1, Kind=Deployment", wrong.body().path("message").asText());
   }
 
+  /** kube's checkName of the applied object: the configuration names the URL's object, or (for an update) none. */
+  @Test
+  void anApplyThatNamesAnotherObjectIsRefusedAsKubesCheckName() throws Exception {
+    assertEquals(201, http.post("/apis/apps/v1/namespaces/d/deployments", deployment("d", "web", 2)).code());
+    String[][] cases = {
+        {WEB, "metadata: {name: other}\n", "the name of the object (other) does not match the name on the URL (web)"},
+        {WEB, "metadata: {name: web, namespace: e}\n",
+            "the namespace of the object (e) does not match the namespace on the URL (d)"},
+        {WEB + "/status", "metadata: {name: other}\nstatus: {replicas: 1}\n",
+            "the name of the object (other) does not match the name on the URL (web)"},
+        {"/apis/apps/v1/namespaces/d/deployments/new", "spec: {replicas: 1}\n",
+            "the name of the object () does not match the name on the URL (new)"},
+        {"/apis/apps/v1/namespaces/d/deployments/new", "metadata: {name: other}\n",
+            "the name of the object (other) does not match the name on the URL (new)"},
+    };
+    for (String[] c : cases) {
+      Res res = http.patch(c[0] + "?fieldManager=m", APPLY, "apiVersion: apps/v1\nkind: Deployment\n" + c[1]);
+      assertEquals(400, res.code(), c[1] + res.raw());
+      assertEquals(c[2], res.body().path("message").asText(), c[1]);
+    }
+    assertEquals(404, http.get("/apis/apps/v1/namespaces/d/deployments/other").code(), "nothing was created");
+    assertEquals(404, http.get("/apis/apps/v1/namespaces/d/deployments/new").code(), "nothing was created");
+    Res unnamed = http.patch(WEB + "?fieldManager=m", APPLY, "apiVersion: apps/v1\nkind: Deployment\n"
+        + "spec: {replicas: 3}\n");
+    assertEquals(200, unnamed.code(), "a configuration without a name applies to the URL's object: " + unnamed.raw());
+    assertEquals(3, unnamed.body().at("/spec/replicas").asInt());
+  }
+
   /** kube's field manager of an endpoint takes configurations of its own group, version and kind only. */
   @Test
   void anApplyOfAnotherTypeThanTheUrlsIsRefusedAsKubesFieldManagerDoes() throws Exception {
