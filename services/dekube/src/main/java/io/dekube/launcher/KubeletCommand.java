@@ -36,6 +36,7 @@ final class KubeletCommand {
     f.add(UpOptions.ENCRYPTION_RELOAD_FLAG);
     f.addAll(KubeletComponent.NODE_FLAGS);
     f.addAll(EvictionFlags.FLAGS);
+    f.addAll(ContainerLogFlags.FLAGS);
     f.addAll(AuditFlags.withPolicy()); // its calls audited as the apiserver would audit them
     f.addAll(ServiceAccountFlags.FLAGS); // it signs its pods' tokens: the apiserver's issuer and audiences
     FLAGS = List.copyOf(f);
@@ -56,6 +57,7 @@ final class KubeletCommand {
     AuditFlags.options(f, f.raw("--audit-policy-file").isPresent() ? "audit.log" : null);
     ServiceAccountFlags.options(f);
     EvictionFlags.parse(f);
+    ContainerLogFlags.parse(f);
     int index = Integer.parseInt(ip.substring(ip.lastIndexOf('.') + 1));
     KubeletConfig c = KubeletComponent.config(f, name, ip, index, f.path("--data-dir", Path.of(".dekube")));
     // a kubelet of its own reads --pod-manifest-path itself, as kube's kubelet does
@@ -95,7 +97,7 @@ final class KubeletCommand {
         config.servesApi() ? NodeFleet.tls(pki, config) : null)
         .withTokenSigner(new io.dekube.core.serviceaccount.TokenSigner(SharedPki.serviceAccountKey(data),
             ServiceAccountFlags.options(f)))
-        .withEviction(EvictionFlags.parse(f));
+        .withEviction(EvictionFlags.parse(f)).withContainerLogs(ContainerLogFlags.parse(f));
     String id;
     try {
       id = Cluster.await(vertx.deployVerticle(kubelet));

@@ -54,6 +54,7 @@ final class KubeletComponent implements Component {
     all.add(Flag.of("--node-ip-prefix", "P", "node n gets IP <P>n (default 127.0.1.)"));
     all.addAll(NODE_FLAGS);
     all.addAll(EvictionFlags.FLAGS);
+    all.addAll(ContainerLogFlags.FLAGS);
     return all;
   }
 
@@ -77,7 +78,7 @@ final class KubeletComponent implements Component {
     String bootstrap = ctx.bootstrap();
     NodeFleet fleet = new NodeFleet(configs, ctx.store(), type -> informers.informer(bootstrap, type), pki)
         .withStores(ctx.stores()).withIssuerOptions(ServiceAccountFlags.options(f))
-        .withEviction(EvictionFlags.parse(f));
+        .withEviction(EvictionFlags.parse(f)).withContainerLogs(ContainerLogFlags.parse(f));
     try {
       ctx.deploy(fleet);
     } catch (java.util.concurrent.ExecutionException e) {

@@ -50,6 +50,8 @@ public final class KubeletVerticle extends VerticleBase {
   private io.dekube.kubelet.server.auth.ReviewClient reviews;
   private io.dekube.kubelet.eviction.EvictionConfig evictionConfig = io.dekube.kubelet.eviction.EvictionConfig.defaults();
   private io.dekube.kubelet.eviction.EvictionManager eviction;
+  private io.dekube.kubelet.logs.ContainerLogPolicy logPolicy = io.dekube.kubelet.logs.ContainerLogPolicy.DEFAULTS;
+  private io.dekube.kubelet.logs.ContainerLogManager logs;
 
   /**
    * @param tls the serving certificate, the CA clients must present a certificate of, and the node's own
@@ -87,6 +89,15 @@ public final class KubeletVerticle extends VerticleBase {
    */
   public KubeletVerticle withEviction(io.dekube.kubelet.eviction.EvictionConfig settings) {
     this.evictionConfig = settings;
+    return this;
+  }
+
+  /**
+   * How the containers' logs are rotated ({@code --container-log-max-size}…); kube's defaults without. Call before
+   * deploying.
+   */
+  public KubeletVerticle withContainerLogs(io.dekube.kubelet.logs.ContainerLogPolicy policy) {
+    this.logPolicy = policy;
     return this;
   }
 
@@ -156,6 +167,11 @@ public final class KubeletVerticle extends VerticleBase {
           if (eviction != null) {
             eviction.start();
           }
+          if (!"simulated".equals(config.runtime())) { // a simulated container writes no log
+            logs = new io.dekube.kubelet.logs.ContainerLogManager(vertx, logPolicy, this::runningLogs,
+                java.time.Clock.systemDefaultZone());
+            logs.start();
+          }
           router = PodRouter.of(podInformer);
           router.register(config.nodeName(), context, pods);
           if (config.staticPodPath() != null || config.manifestUrl() != null) {
@@ -206,7 +222,8 @@ public final class KubeletVerticle extends VerticleBase {
     if (!config.servesApi() || tls == null) {
       return Future.succeededFuture(0);
     }
-    server = new KubeletServer(vertx, config, pods, tls, authorizer, tokens).withEviction(evictionConfig);
+    server = new KubeletServer(vertx, config, pods, tls, authorizer, tokens).withEviction(evictionConfig)
+        .withContainerLogs(logPolicy);
     return server.listen();
   }
 
@@ -248,10 +265,26 @@ public final class KubeletVerticle extends VerticleBase {
     if (eviction != null) {
       eviction.stop();
     }
+    if (logs != null) {
+      logs.stop();
+    }
     Future<Void> closed = server == null ? Future.succeededFuture()
         : server.close().compose(v -> authorizer.close())
             .compose(v -> reviews == null ? Future.succeededFuture() : reviews.close());
     return closed.compose(v -> pods.stop()).compose(v -> runtime.close());
+  }
+
+  /** The logs of the node's running containers, for the container log manager (on the kubelet's context). */
+  private List<io.dekube.kubelet.logs.ContainerLogManager.Target> runningLogs() {
+    List<io.dekube.kubelet.logs.ContainerLogManager.Target> out = new java.util.ArrayList<>();
+    for (io.dekube.kubelet.pod.PodWorker w : pods.workers()) {
+      for (io.dekube.kubelet.pod.ContainerRecord c : w.running()) {
+        if (c.logFile() != null) {
+          out.add(new io.dekube.kubelet.logs.ContainerLogManager.Target(c.logFile(), c.running()));
+        }
+      }
+    }
+    return out;
   }
 
   /** The kubelet API's port (0 when it serves none). */

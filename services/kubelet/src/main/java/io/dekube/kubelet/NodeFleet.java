@@ -91,6 +91,14 @@ public final class NodeFleet extends VerticleBase {
     return this;
   }
 
+  private io.dekube.kubelet.logs.ContainerLogPolicy logs = io.dekube.kubelet.logs.ContainerLogPolicy.DEFAULTS;
+
+  /** How every node rotates its containers' logs ({@code --container-log-max-size}…). Call before deploying. */
+  public NodeFleet withContainerLogs(io.dekube.kubelet.logs.ContainerLogPolicy policy) {
+    this.logs = policy;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     if (pki == null) {
@@ -122,7 +130,7 @@ public final class NodeFleet extends VerticleBase {
     return tls.compose(t -> {
       StoreApi own = stores == null ? store : stores.apply(SystemUsers.node(c.nodeName()));
       KubeletVerticle v = new KubeletVerticle(c, own, informers, t).withTokenSigner(tokenSigner)
-          .withAuthorizer(authorizer).withEviction(eviction);
+          .withAuthorizer(authorizer).withEviction(eviction).withContainerLogs(logs);
       return vertx.deployVerticle(v).onSuccess(id -> {
         running.put(c.nodeName(), id);
         verticles.put(c.nodeName(), v);

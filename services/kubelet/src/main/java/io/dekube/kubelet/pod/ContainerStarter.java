@@ -78,7 +78,14 @@ final class ContainerStarter {
     Path podDir = w.podDir();
     pull(rec, spec)
         .map(v -> containerSpec(rec, spec))
-        .compose(cs -> m.vertx.executeBlocking(() -> cs.withMounts(Volumes.mounts(spec, cs.env(), volumes, podDir)), false))
+        .compose(cs -> m.vertx.executeBlocking(() -> {
+          try {
+            io.dekube.kubelet.logs.DeadContainerLogs.removeOlderRuns(cs.logFile());
+          } catch (java.io.IOException e) {
+            LOG.warn("cannot remove the logs of {}'s older runs: {}", rec.name, e.toString());
+          }
+          return cs.withMounts(Volumes.mounts(spec, cs.env(), volumes, podDir));
+        }, false))
         .compose(mounted -> m.runtime.start(mounted).map(c -> Map.entry(c, mounted)))
         .onComplete(ar -> m.context.runOnContext(v -> {
           if (ar.failed()) {

@@ -5,24 +5,19 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * A container's log file in the CRI format ({@link CriLog}: a time, the stream and the text per line),
- * written by the runtime (a built-in image's lines, a process's output) and rotated at 10 MiB to
- * {@code <file>.1}. Thread-safe; {@link #line}, {@link #append} and {@link #close} hand their work to one shared
+ * written by the runtime (a built-in image's lines, a process's output); the kubelet's container log manager rotates
+ * it ({@link io.dekube.kubelet.logs.LogRotation}) and has it {@link #reopen}ed. Thread-safe; {@link #line}, {@link #append} and {@link #close} hand their work to one shared
  * writer thread, in order, so event loops never wait on the disk.
  */
 public final class ContainerLog {
 
-  /** Rotate beyond this size. */
-  public static final long MAX_BYTES = 10L * 1024 * 1024;
-
   private final Path file;
   private OutputStream out;
-  private long size;
 
   public ContainerLog(Path file) {
     this.file = file;
@@ -58,17 +53,9 @@ public final class ContainerLog {
       if (out == null) {
         Files.createDirectories(file.getParent());
         out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        size = Files.size(file);
-      }
-      if (size + n > MAX_BYTES) {
-        out.close();
-        Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
-        out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        size = 0;
       }
       out.write(data, offset, n);
       out.flush();
-      size += n;
     } catch (IOException e) {
       // a full disk must not take the container down; the line is lost
     }
@@ -81,6 +68,14 @@ public final class ContainerLog {
    */
   public CompletableFuture<Void> close() {
     return CompletableFuture.runAsync(this::closeNow, WRITER);
+  }
+
+  /**
+   * Writes to the path again after the kubelet renamed the file (CRI's {@code ReopenContainerLog}): the lines appended
+   * before this call are in the renamed file once the stage completes, later ones go to a new file at the path.
+   */
+  public CompletableFuture<Void> reopen() {
+    return close();
   }
 
   private synchronized void closeNow() {

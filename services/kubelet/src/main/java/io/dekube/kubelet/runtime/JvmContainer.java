@@ -56,6 +56,11 @@ public final class JvmContainer implements RunningContainer {
     return log;
   }
 
+  @Override
+  public java.util.concurrent.CompletableFuture<Void> reopenLog() {
+    return log.reopen();
+  }
+
   /**
    * The bytes of the regular file at {@code path} of this container's root file system ({@link ContainerFs}: its
    * image's files, its writable layer, its mounts), or null when there is none there. Read on a worker thread.

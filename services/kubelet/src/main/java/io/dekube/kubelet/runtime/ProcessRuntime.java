@@ -90,7 +90,7 @@ public final class ProcessRuntime implements ContainerRuntime {
       }
       log.close().whenComplete((closed, failure) -> exited.tryComplete(done.exitValue()));
     });
-    return new OsProcess(vertx, spec, p, exited, namespaced, fullEnv, new java.util.concurrent.atomic.AtomicLong());
+    return new OsProcess(vertx, spec, p, exited, namespaced, fullEnv, new java.util.concurrent.atomic.AtomicLong(), log);
   }
 
   @Override
@@ -123,7 +123,8 @@ public final class ProcessRuntime implements ContainerRuntime {
   }
 
   private record OsProcess(Vertx vertx, ContainerSpec spec, Process process, Promise<Integer> exit, boolean namespaced,
-                           java.util.Map<String, String> env, java.util.concurrent.atomic.AtomicLong cpuHigh)
+                           java.util.Map<String, String> env, java.util.concurrent.atomic.AtomicLong cpuHigh,
+                           ContainerLog log)
       implements RunningContainer {
 
     /**
@@ -139,6 +140,11 @@ public final class ProcessRuntime implements ContainerRuntime {
     @Override
     public String containerId() {
       return "process://" + process.pid();
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> reopenLog() {
+      return log.reopen();
     }
 
     @Override

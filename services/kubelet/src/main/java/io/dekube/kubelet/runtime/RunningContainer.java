@@ -28,6 +28,14 @@ public interface RunningContainer {
   }
 
   /**
+   * Makes the runtime write the container's log to its path again, after the kubelet renamed the file (CRI's {@code
+   * ReopenContainerLog}): lines written before completes go to the renamed file, later ones to a new file at the path.
+   */
+  default java.util.concurrent.CompletableFuture<Void> reopenLog() {
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
+
+  /**
    * Attaches to the container's own stdin and output ({@code kubectl attach}, {@code kubectl run -i}): its
    * output from now on goes to {@code output}, {@link ExecSession#stdin} reaches its program, the session's
    * exit code is the container's, {@link ExecSession#kill} detaches. Null when the runtime offers only the

@@ -24,6 +24,12 @@ final class KubeletConfigz {
    * evictionMaxPodGracePeriod} when not 0 (omitempty).
    */
   static ObjectNode of(KubeletConfig c, int port, io.dekube.kubelet.eviction.EvictionConfig eviction) {
+    return of(c, port, eviction, io.dekube.kubelet.logs.ContainerLogPolicy.DEFAULTS);
+  }
+
+  /** As above, with the container log settings ({@code containerLogMaxSize}…). */
+  static ObjectNode of(KubeletConfig c, int port, io.dekube.kubelet.eviction.EvictionConfig eviction,
+                       io.dekube.kubelet.logs.ContainerLogPolicy logs) {
     ObjectNode o = Json.object().put("kind", "KubeletConfiguration").put("apiVersion", "kubelet.config.k8s.io/v1beta1");
     o.put("enableServer", true).put("address", c.nodeIp()).put("port", port);
     ObjectNode authn = o.putObject("authentication");
@@ -50,6 +56,9 @@ final class KubeletConfigz {
     if (eviction.maxPodGraceSeconds() != 0) {
       o.put("evictionMaxPodGracePeriod", eviction.maxPodGraceSeconds());
     }
+    o.put("containerLogMaxSize", logs.maxSize()).put("containerLogMaxFiles", logs.maxFiles())
+        .put("containerLogMaxWorkers", logs.maxWorkers())
+        .put("containerLogMonitorInterval", io.dekube.core.model.GoDuration.format(logs.interval()));
     return o;
   }
 

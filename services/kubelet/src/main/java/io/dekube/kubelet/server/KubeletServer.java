@@ -55,6 +55,14 @@ public final class KubeletServer {
     return this;
   }
 
+  private io.dekube.kubelet.logs.ContainerLogPolicy logs = io.dekube.kubelet.logs.ContainerLogPolicy.DEFAULTS;
+
+  /** The node's container log settings, which {@code /configz} shows. Call before {@link #listen}. */
+  public KubeletServer withContainerLogs(io.dekube.kubelet.logs.ContainerLogPolicy policy) {
+    this.logs = policy;
+    return this;
+  }
+
   public KubeletServer(Vertx vertx, KubeletConfig config, PodManager pods, Tls tls, KubeletAuthorizer authorizer,
                        io.dekube.kubelet.server.auth.KubeletTokenAuthenticator tokens) {
     this.vertx = vertx;
@@ -217,7 +225,7 @@ public final class KubeletServer {
   /** {@code /configz}: the kubelet's effective configuration, in KubeletConfiguration's field names. */
   private void configz(HttpServerRequest req) {
     com.fasterxml.jackson.databind.node.ObjectNode root = io.dekube.core.model.Json.object();
-    root.set("kubeletconfig", KubeletConfigz.of(config, port(), eviction));
+    root.set("kubeletconfig", KubeletConfigz.of(config, port(), eviction, logs));
     json(req, root);
   }
 

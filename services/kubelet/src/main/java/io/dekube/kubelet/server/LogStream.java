@@ -17,8 +17,9 @@ import java.time.Instant;
  * {@code GET /containerLogs/<ns>/<pod>/<container>}: the container's log ({@code previous}: the run
  * before), with kube's {@code PodLogOptions} applied by {@link LogOptions} — {@code tailLines},
  * {@code sinceSeconds}/{@code sinceTime}, {@code timestamps}, {@code limitBytes}; with {@code follow},
- * new lines are sent as they are written until the run ends or the client goes. File reads run on
- * worker threads.
+ * new lines are sent as they are written until the run ends or the client goes — across the log's rotations, as
+ * kube's reader: once the path is a new file, the rest of the renamed one is sent, then the new one from its start.
+ * File reads run on worker threads.
  */
 final class LogStream {
 
@@ -29,6 +30,7 @@ final class LogStream {
   private final ContainerRecord container;
   private final String pod;
   private long offset;
+  private Object fileKey;
   private long budget;
   private long timer = -1;
   private boolean closed;
@@ -64,12 +66,16 @@ final class LogStream {
     budget = o.limitBytes() == null ? Long.MAX_VALUE : o.limitBytes();
     HttpServerResponse resp = req.response().setChunked(true).putHeader("Content-Type", "text/plain");
     resp.closeHandler(v -> stop());
-    vertx.executeBlocking(() -> readAll(file), false).onComplete(ar -> {
+    vertx.executeBlocking(() -> {
+      Object key = key(file);
+      return new Read(readAll(file), key, false);
+    }, false).onComplete(ar -> {
       if (ar.failed()) {
         resp.setStatusCode(500).end(String.valueOf(ar.cause().getMessage()));
         return;
       }
-      CriLog.Decoded d = CriLog.decode(ar.result());
+      fileKey = ar.result().key();
+      CriLog.Decoded d = CriLog.decode(ar.result().data());
       offset = d.consumed();
       send(resp, o.render(o.tail(d.entries()), budget));
       if (!follow || budget <= 0) {
@@ -88,11 +94,20 @@ final class LogStream {
   }
 
   private void poll(Path file, RunningContainer run, HttpServerResponse resp, LogOptions o) {
-    timer = vertx.setTimer(POLL_MS, t -> vertx.executeBlocking(() -> readFrom(file, offset), false).onComplete(ar -> {
+    long at = offset;
+    Object key = fileKey;
+    timer = vertx.setTimer(POLL_MS, t -> vertx.executeBlocking(() -> next(file, key, at), false).onComplete(ar -> {
       if (closed) {
         return;
       }
-      byte[] data = ar.succeeded() ? ar.result() : new byte[0];
+      byte[] data = new byte[0];
+      if (ar.succeeded()) {
+        data = ar.result().data();
+        fileKey = ar.result().key();
+        if (ar.result().restart()) {
+          offset = 0;
+        }
+      }
       CriLog.Decoded d = CriLog.decode(data);
       offset += d.consumed();
       send(resp, o.render(d.entries(), budget));
@@ -107,6 +122,46 @@ final class LogStream {
   private void stop() {
     closed = true;
     vertx.cancelTimer(timer);
+  }
+
+  /** What a read gave: the bytes, the key of the file now followed, and whether it is a new file read from its start. */
+  record Read(byte[] data, Object key, boolean restart) {
+  }
+
+  /**
+   * The next bytes of the followed log: of the file {@code key} from {@code offset} while the path is that file; once
+   * the path is another file (the kubelet rotated the log), the rest of the renamed one first, then the new one.
+   */
+  static Read next(Path file, Object key, long offset) throws IOException {
+    Object now = key(file);
+    if (key != null && now != null && !key.equals(now)) {
+      Path renamed = renamed(file, key);
+      byte[] rest = renamed == null ? new byte[0] : readFrom(renamed, offset);
+      if (rest.length > 0) {
+        return new Read(rest, key, false);
+      }
+      return new Read(readFrom(file, 0), now, true);
+    }
+    return new Read(readFrom(file, offset), now != null ? now : key, false);
+  }
+
+  /** The file's identity (device and inode), which a rename keeps; null when there is no file. */
+  static Object key(Path file) {
+    try {
+      return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The rotated file of {@code log} that is the file {@code key}, if it is still there uncompressed. */
+  private static Path renamed(Path log, Object key) throws IOException {
+    for (Path p : io.dekube.kubelet.logs.LogRotation.rotatedFiles(log)) {
+      if (key.equals(key(p))) {
+        return p;
+      }
+    }
+    return null;
   }
 
   private static byte[] readAll(Path file) throws IOException {

@@ -98,6 +98,11 @@ final class DockerContainer implements RunningContainer {
   }
 
   @Override
+  public java.util.concurrent.CompletableFuture<Void> reopenLog() {
+    return log.reopen();
+  }
+
+  @Override
   public String imageId() {
     return imageId;
   }
