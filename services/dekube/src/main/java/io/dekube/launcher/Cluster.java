@@ -227,16 +227,31 @@ final class Cluster {
     return copy;
   }
 
+  /** How long {@link #await} waits for a step of the start or stop. */
+  static final Duration STEP_TIMEOUT = Duration.ofMinutes(3);
+
   /**
-   * The future's value, waited for at most 60 s; a timeout says so in its message (the JDK's has none, and a
-   * start that failed with it printed "failed: null").
+   * The future's value, waited for at most {@link #STEP_TIMEOUT}, saying every 30 s that the step still runs; a
+   * timeout says so in its message (the JDK's has none, and a start that failed with it printed "failed: null"). A
+   * first start on a loaded machine is slow, not hung: the apiserver's start took over 60 s at a load average of 30
+   * on 2 cores, cold classes loading and initializing on its event loop.
    */
   static <T> T await(io.vertx.core.Future<T> future) throws Exception {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new java.util.concurrent.TimeoutException(
-          "a step of the start or stop did not finish within 60 s (its stack trace is in the log)");
+    java.util.concurrent.CompletableFuture<T> f = future.toCompletionStage().toCompletableFuture();
+    long start = System.nanoTime();
+    while (true) {
+      long left = STEP_TIMEOUT.toNanos() - (System.nanoTime() - start);
+      if (left <= 0) {
+        throw new java.util.concurrent.TimeoutException("a step of the start or stop did not finish within "
+            + STEP_TIMEOUT.toSeconds() + " s (its stack trace is in the log)");
+      }
+      try {
+        return f.get(Math.min(left, TimeUnit.SECONDS.toNanos(30)), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        LOG.info("a step of the start or stop still runs after {} s (load average {}); waiting up to {} s",
+            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start),
+            io.dekube.kafka.EmbeddedKafkaProcess.Builder.loadAverage(), STEP_TIMEOUT.toSeconds());
+      }
     }
   }
 }

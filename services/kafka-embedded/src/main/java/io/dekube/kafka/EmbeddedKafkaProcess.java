@@ -327,7 +327,8 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
             }
         }
 
-        private static String loadAverage() {
+        /** The machine's load averages over 1, 5 and 15 minutes ({@code /proc/loadavg}), or "unknown". */
+        public static String loadAverage() {
             try {
                 String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
                 return parts[0] + " " + parts[1] + " " + parts[2];
