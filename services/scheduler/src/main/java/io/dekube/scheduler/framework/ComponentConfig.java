@@ -47,9 +47,9 @@ final class ComponentConfig {
     Map<String, Object> le = map(doc.get("leaderElection"));
     ObjectNode l = c.putObject("LeaderElection");
     l.put("LeaderElect", leaderElect);
-    l.put("LeaseDuration", GoDuration.normalize(le.get("leaseDuration"), "15s"));
-    l.put("RenewDeadline", GoDuration.normalize(le.get("renewDeadline"), "10s"));
-    l.put("RetryPeriod", GoDuration.normalize(le.get("retryPeriod"), "2s"));
+    l.put("LeaseDuration", duration(le.get("leaseDuration"), "15s"));
+    l.put("RenewDeadline", duration(le.get("renewDeadline"), "10s"));
+    l.put("RetryPeriod", duration(le.get("retryPeriod"), "2s"));
     l.put("ResourceLock", string(le.get("resourceLock"), "leases"));
     l.put("ResourceName", string(le.get("resourceName"), "kube-scheduler"));
     l.put("ResourceNamespace", string(le.get("resourceNamespace"), "kube-system"));
@@ -194,5 +194,17 @@ final class ComponentConfig {
   /** A number as given, or the default when absent or zero (kube's defaulting of client QPS and burst). */
   private static JsonNode nonZero(Object o, long dflt) {
     return o instanceof Number n && n.doubleValue() != 0 ? MAPPER.valueToTree(o) : F.numberNode(dflt);
+  }
+
+  /** A duration field as Go prints it ({@code 90s} is {@code 1m30s}), {@code dflt} when absent, as given when Go would refuse it. */
+  static String duration(Object value, String dflt) {
+    if (value == null) {
+      return dflt;
+    }
+    try {
+      return io.dekube.core.model.GoDuration.format(io.dekube.core.model.GoDuration.parse(value.toString().trim()));
+    } catch (IllegalArgumentException e) {
+      return value.toString();
+    }
   }
 }

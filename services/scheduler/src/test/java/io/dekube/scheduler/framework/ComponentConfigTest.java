@@ -179,6 +179,6 @@ class ComponentConfigTest {
   @CsvSource({"15s, 15s", "90s, 1m30s", "1h, 1h0m0s", "1.5h, 1h30m0s", "1500ms, 1.5s", "500ms, 500ms", "0, 0s",
       "2m0.5s, 2m0.5s", "250us, 250µs", "-3s, -3s"})
   void durationsAsGoPrintsThem(String given, String want) {
-    assertEquals(want, GoDuration.normalize(given, null));
+    assertEquals(want, ComponentConfig.duration(given, null));
   }
 }
