@@ -65,7 +65,7 @@ class DockerRuntimeIT {
   private static final String BUSYBOX = "localhost/dockerrt-it-busybox:1";
   private static final String PAUSE = "localhost/dockerrt-it-pause:1";
   private static final List<String> APPLETS = List.of("sh", "echo", "sleep", "cat", "ls", "wget", "httpd", "head",
-      "tr", "tail", "env", "id", "hostname");
+      "tr", "tail", "env", "id", "hostname", "tar");
 
   @TempDir
   static Path dir;
@@ -106,7 +106,7 @@ class DockerRuntimeIT {
     vertx = Vertx.vertx();
     client = onContext(() -> Future.succeededFuture(new DockerClient(vertx, endpoint)));
     try {
-      await("podman's API").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+      await("podman's API").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
           .until(() -> onContext(() -> client.get("/version")) != null);
       importImages();
       probe();
@@ -218,8 +218,7 @@ class DockerRuntimeIT {
         .until(() -> log("web", "c").contains(clientIp)); // httpd -v logs the client's own address
     assertTrue(log("client", "c").contains("hello from a configMap"), log("client", "c"));
     // a finished pod gives back its IP: its sandbox, which holds it, goes (kube's kubelet stops it)
-    String filter = java.net.URLEncoder.encode("{\"label\":[\"io.kubernetes.pod.uid="
-        + pods.get(NS, "client").at("/metadata/uid").asText() + "\"]}", java.nio.charset.StandardCharsets.UTF_8);
+    String filter = labelled("io.kubernetes.pod.uid=" + pods.get(NS, "client").at("/metadata/uid").asText());
     await("the finished pod's sandbox removed").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
         .until(() -> onContext(() -> client.list("/containers/json?all=1&filters=" + filter)).isEmpty());
   }
@@ -288,6 +287,23 @@ class DockerRuntimeIT {
       cat.closeStdin();
       assertEquals(0, result(cat.exitCode()));
       assertEquals("typed\n", out.toString());
+      // kubectl cp is tar through exec: `tar -xmf - -C DIR` takes the archive on stdin, `tar cf - PATH` gives it back
+      Path src = dir.resolve("cp-src");
+      Files.createDirectories(src);
+      Files.writeString(src.resolve("copied.txt"), "hello cp\n");
+      Path archive = dir.resolve("cp.tar");
+      assertEquals(0, new ProcessBuilder("tar", "-C", src.toString(), "-cf", archive.toString(), "copied.txt").start()
+          .waitFor());
+      ExecSession untar = onContext(() -> Future.succeededFuture(run.exec(List.of("tar", "-xmf", "-", "-C", "/bin"),
+          output)));
+      untar.stdin(Buffer.buffer(Files.readAllBytes(archive)));
+      untar.closeStdin();
+      assertEquals(0, result(untar.exitCode()), err.toString());
+      out.setLength(0);
+      ExecSession back = onContext(() -> Future.succeededFuture(run.exec(List.of("tar", "cf", "-", "/bin/copied.txt"),
+          output)));
+      assertEquals(0, result(back.exitCode()), err.toString());
+      assertTrue(out.toString().contains("bin/copied.txt") && out.toString().contains("hello cp\n"), out.toString());
       // attach (kubectl attach -i, kubectl run -i): stdin reaches the container's own program, its output comes back
       var reader = new ContainerBuilder().withName("in").withImage(BUSYBOX).withStdin(true)
           .withCommand("sh", "-c", "read line; echo got $line").build();
@@ -350,8 +366,7 @@ class DockerRuntimeIT {
     String restarted = result(vertx.deployVerticle(new NodeFleet(List.of(config), store,
         t -> informers.informer(bootstrap, t), ClusterPki.loadOrCreate(dir.resolve("pki")))));
     try {
-      String filter = java.net.URLEncoder.encode("{\"label\":[\"io.kubernetes.pod.uid=" + strayUid + "\"]}",
-          java.nio.charset.StandardCharsets.UTF_8);
+      String filter = labelled("io.kubernetes.pod.uid=" + strayUid);
       await("the stray pod's containers removed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
           .until(() -> onContext(() -> client.list("/containers/json?all=1&filters=" + filter)).isEmpty());
       // the pod runs on in the same container: its id, restart count and start kept, nothing made anew
@@ -363,8 +378,7 @@ class DockerRuntimeIT {
       assertEquals(2, s.at("/containerStatuses/0/restartCount").asInt(), s.toString());
       assertEquals(startedAt, s.at("/containerStatuses/0/state/running/startedAt").asText(), s.toString());
       assertEquals(ip, s.path("podIP").asText());
-      String mine = java.net.URLEncoder.encode("{\"label\":[\"io.kubernetes.pod.uid=" + uid + "\"]}",
-          java.nio.charset.StandardCharsets.UTF_8);
+      String mine = labelled("io.kubernetes.pod.uid=" + uid);
       assertEquals(2, onContext(() -> client.list("/containers/json?filters=" + mine)).size()); // sandbox and c
       assertTrue(onContext(() -> client.get("/containers/" + run.containerId().substring(9) + "/json"))
           .getJsonObject("State").getBoolean("Running"));
@@ -375,9 +389,7 @@ class DockerRuntimeIT {
 
   @Test
   void aSandboxThatDiesIsMadeAgainAndThePodsContainersRestartInIt() throws Exception {
-    create("phoenix", "'volumes':[{'name':'www','emptyDir':{}}],", "{'name':'c','image':'" + BUSYBOX + "','command':"
-        + "['sh','-c','echo up > /www/up; httpd -f -p 8080 -h /www'],"
-        + "'volumeMounts':[{'name':'www','mountPath':'/www'}]}");
+    createHttpd("phoenix", "up", "up");
     JsonNode s = awaitStatus("phoenix", st -> st.at("/containerStatuses/0/state/running").isObject());
     assertEquals(0, s.at("/containerStatuses/0/restartCount").asInt(), s.toString());
     assertEquals("up\n", http.send(HttpRequest.newBuilder(URI.create("http://" + s.path("podIP").asText()
@@ -385,8 +397,7 @@ class DockerRuntimeIT {
     String ip = s.path("podIP").asText();
     String first = s.at("/containerStatuses/0/containerID").asText();
     String uid = pods.get(NS, "phoenix").at("/metadata/uid").asText();
-    String sandboxes = java.net.URLEncoder.encode("{\"label\":[\"io.kubernetes.pod.uid=" + uid
-        + "\",\"io.kubernetes.docker.type=podsandbox\"]}", java.nio.charset.StandardCharsets.UTF_8);
+    String sandboxes = labelled("io.kubernetes.pod.uid=" + uid, "io.kubernetes.docker.type=podsandbox");
     var running = onContext(() -> client.list("/containers/json?filters=" + sandboxes));
     assertEquals(1, running.size(), running.encode());
     String sandbox = running.getJsonObject(0).getString("Id");
@@ -410,6 +421,19 @@ class DockerRuntimeIT {
     assertTrue(events.list(NS).stream().anyMatch(e -> e.path("reason").asText().equals("Killing")
         && e.path("message").asText().equals("Stopping container c")
         && e.at("/involvedObject/name").asText().equals("phoenix")));
+  }
+
+  /** A pod whose busybox httpd serves, on port 8080, the file {@code file} holding {@code text} (an emptyDir). */
+  private void createHttpd(String name, String file, String text) throws Exception {
+    create(name, "'volumes':[{'name':'www','emptyDir':{}}],", "{'name':'c','image':'" + BUSYBOX + "','command':"
+        + "['sh','-c','echo " + text + " > /www/" + file + "; httpd -f -p 8080 -h /www'],"
+        + "'volumeMounts':[{'name':'www','mountPath':'/www'}]}");
+  }
+
+  /** The engine's {@code filters} of containers carrying every one of {@code labels}, URL-encoded. */
+  private static String labelled(String... labels) {
+    return java.net.URLEncoder.encode(new JsonObject().put("label", new io.vertx.core.json.JsonArray(List.of(labels)))
+        .encode(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private void create(String name, String spec, String containers) throws Exception {
