@@ -392,8 +392,7 @@ class DockerRuntimeIT {
     createHttpd("phoenix", "up", "up");
     JsonNode s = awaitStatus("phoenix", st -> st.at("/containerStatuses/0/state/running").isObject());
     assertEquals(0, s.at("/containerStatuses/0/restartCount").asInt(), s.toString());
-    assertEquals("up\n", http.send(HttpRequest.newBuilder(URI.create("http://" + s.path("podIP").asText()
-        + ":8080/up")).build(), HttpResponse.BodyHandlers.ofString()).body());
+    awaitAnswer(s.path("podIP").asText(), "/up", "up\n"); // running: its httpd binds soon after
     String ip = s.path("podIP").asText();
     String first = s.at("/containerStatuses/0/containerID").asText();
     String uid = pods.get(NS, "phoenix").at("/metadata/uid").asText();
@@ -410,10 +409,7 @@ class DockerRuntimeIT {
     assertEquals(1, now.size(), now.encode());
     assertTrue(!sandbox.equals(now.getJsonObject(0).getString("Id")));
     assertTrue(now.getJsonObject(0).getJsonArray("Names").getString(0).endsWith("_" + uid + "_1"), now.encode());
-    // the new sandbox holds the pod's IP: the container answers there again
-    await("the pod's IP answering").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
-        .ignoreExceptions().until(() -> http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/up"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body().equals("up\n"));
+    awaitAnswer(ip, "/up", "up\n"); // the new sandbox holds the pod's IP: the container answers there again
     await("kube's events").atMost(Duration.ofSeconds(10)).until(() -> events.list(NS).stream()
         .anyMatch(e -> e.path("reason").asText().equals("SandboxChanged") && e.path("message").asText()
             .equals("Pod sandbox changed, it will be killed and re-created.")
@@ -421,6 +417,13 @@ class DockerRuntimeIT {
     assertTrue(events.list(NS).stream().anyMatch(e -> e.path("reason").asText().equals("Killing")
         && e.path("message").asText().equals("Stopping container c")
         && e.at("/involvedObject/name").asText().equals("phoenix")));
+  }
+
+  /** Waits until {@code http://ip:8080path} answers {@code body}. */
+  private void awaitAnswer(String ip, String path, String body) {
+    await("http://" + ip + ":8080" + path).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
+        .ignoreExceptions().until(() -> http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080" + path))
+            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body().equals(body));
   }
 
   /** A pod whose busybox httpd serves, on port 8080, the file {@code file} holding {@code text} (an emptyDir). */
