@@ -7,9 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -18,19 +15,20 @@ import java.time.Instant;
  * before), with kube's {@code PodLogOptions} applied by {@link LogOptions} — {@code tailLines},
  * {@code sinceSeconds}/{@code sinceTime}, {@code timestamps}, {@code limitBytes}; with {@code follow},
  * new lines are sent as they are written until the run ends or the client goes — across the log's rotations, as
- * kube's reader: once the path is a new file, the rest of the renamed one is sent, then the new one from its start.
+ * kube's reader ({@link FollowedLog}).
  * File reads run on worker threads.
  */
 final class LogStream {
 
   private static final long POLL_MS = 200;
+  /** The most one read takes of a log. */
+  private static final int CHUNK = 1 << 20;
 
   private final Vertx vertx;
   private final HttpServerRequest req;
   private final ContainerRecord container;
   private final String pod;
-  private long offset;
-  private Object fileKey;
+  private FollowedLog log;
   private long budget;
   private long timer = -1;
   private boolean closed;
@@ -66,23 +64,21 @@ final class LogStream {
     budget = o.limitBytes() == null ? Long.MAX_VALUE : o.limitBytes();
     HttpServerResponse resp = req.response().setChunked(true).putHeader("Content-Type", "text/plain");
     resp.closeHandler(v -> stop());
-    vertx.executeBlocking(() -> {
-      Object key = key(file);
-      return new Read(readAll(file), key, false);
-    }, false).onComplete(ar -> {
+    log = new FollowedLog(file, CHUNK);
+    vertx.executeBlocking(log::readAll, false).onComplete(ar -> {
       if (ar.failed()) {
+        log.close();
         resp.setStatusCode(500).end(String.valueOf(ar.cause().getMessage()));
         return;
       }
-      fileKey = ar.result().key();
-      CriLog.Decoded d = CriLog.decode(ar.result().data());
-      offset = d.consumed();
+      CriLog.Decoded d = CriLog.decode(ar.result());
+      log.advance(d.consumed());
       send(resp, o.render(o.tail(d.entries()), budget));
       if (!follow || budget <= 0) {
-        resp.end();
+        end(resp);
         return;
       }
-      poll(file, run, resp, o);
+      poll(run, resp, o, POLL_MS);
     });
   }
 
@@ -93,95 +89,49 @@ final class LogStream {
     }
   }
 
-  private void poll(Path file, RunningContainer run, HttpServerResponse resp, LogOptions o) {
-    long at = offset;
-    Object key = fileKey;
-    timer = vertx.setTimer(POLL_MS, t -> vertx.executeBlocking(() -> next(file, key, at), false).onComplete(ar -> {
+  /**
+   * Reads what the log got since the last read after {@code delayMs}: at once again after a full chunk (a container
+   * writing faster than a chunk per poll would leave the follower ever further behind), after the client took what was
+   * sent when its connection is full.
+   */
+  private void poll(RunningContainer run, HttpServerResponse resp, LogOptions o, long delayMs) {
+    timer = vertx.setTimer(delayMs, t -> vertx.executeBlocking(log::next, false).onComplete(ar -> {
       if (closed) {
         return;
       }
-      byte[] data = new byte[0];
-      if (ar.succeeded()) {
-        data = ar.result().data();
-        fileKey = ar.result().key();
-        if (ar.result().restart()) {
-          offset = 0;
-        }
-      }
+      byte[] data = ar.succeeded() ? ar.result() : new byte[0];
       CriLog.Decoded d = CriLog.decode(data);
-      offset += d.consumed();
+      log.advance(d.consumed());
       send(resp, o.render(d.entries(), budget));
       if (budget <= 0 || d.consumed() == 0 && (container.running() != run || run == null)) {
-        resp.end();
+        end(resp);
         return;
       }
-      poll(file, run, resp, o);
+      long next = data.length >= CHUNK ? 1 : POLL_MS;
+      if (resp.writeQueueFull()) {
+        resp.drainHandler(v -> {
+          resp.drainHandler(null);
+          poll(run, resp, o, next);
+        });
+      } else {
+        poll(run, resp, o, next);
+      }
     }));
+  }
+
+  private void end(HttpServerResponse resp) {
+    log.close();
+    resp.end();
   }
 
   private void stop() {
     closed = true;
     vertx.cancelTimer(timer);
-  }
-
-  /** What a read gave: the bytes, the key of the file now followed, and whether it is a new file read from its start. */
-  record Read(byte[] data, Object key, boolean restart) {
-  }
-
-  /**
-   * The next bytes of the followed log: of the file {@code key} from {@code offset} while the path is that file; once
-   * the path is another file (the kubelet rotated the log), the rest of the renamed one first, then the new one.
-   */
-  static Read next(Path file, Object key, long offset) throws IOException {
-    Object now = key(file);
-    if (key != null && now != null && !key.equals(now)) {
-      Path renamed = renamed(file, key);
-      byte[] rest = renamed == null ? new byte[0] : readFrom(renamed, offset);
-      if (rest.length > 0) {
-        return new Read(rest, key, false);
-      }
-      return new Read(readFrom(file, 0), now, true);
-    }
-    return new Read(readFrom(file, offset), now != null ? now : key, false);
-  }
-
-  /** The file's identity (device and inode), which a rename keeps; null when there is no file. */
-  static Object key(Path file) {
-    try {
-      return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-    } catch (IOException e) {
-      return null;
+    if (log != null) {
+      vertx.executeBlocking(() -> {
+        log.close();
+        return null;
+      }, false);
     }
   }
-
-  /** The rotated file of {@code log} that is the file {@code key}, if it is still there uncompressed. */
-  private static Path renamed(Path log, Object key) throws IOException {
-    for (Path p : io.dekube.kubelet.logs.LogRotation.rotatedFiles(log)) {
-      if (key.equals(key(p))) {
-        return p;
-      }
-    }
-    return null;
-  }
-
-  private static byte[] readAll(Path file) throws IOException {
-    return Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
-  }
-
-  private static byte[] readFrom(Path file, long offset) throws IOException {
-    if (!Files.exists(file)) {
-      return new byte[0];
-    }
-    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-      long len = f.length();
-      if (len <= offset) {
-        return new byte[0];
-      }
-      byte[] b = new byte[(int) Math.min(len - offset, 1 << 20)];
-      f.seek(offset);
-      f.readFully(b);
-      return b;
-    }
-  }
-
 }
