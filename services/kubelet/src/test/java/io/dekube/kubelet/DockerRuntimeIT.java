@@ -84,6 +84,7 @@ class DockerRuntimeIT {
   private Informer pods;
   private Informer events;
   private String fleetId;
+  private NodeFleet fleet;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @BeforeAll
@@ -121,14 +122,15 @@ class DockerRuntimeIT {
     pods = informers.informer(bootstrap, PODS);
     events = informers.informer(bootstrap, REGISTRY.byResourceName("events").orElseThrow());
     result(events.start());
-    KubeletConfig config = KubeletConfig.defaults(node, "127.0.0.1", dir).withKubeletPort(-1)
+    // node A serves the kubelet API (port-forward); no apiserver here to review its requests: everyone may
+    KubeletConfig config = KubeletConfig.defaults(node, "127.0.0.1", dir).withKubeletPort(0)
         .withFallbackPodCidr(subnet).withRuntime("docker").withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2))
         .withDocker(new DockerOptions(endpoint, PAUSE, cluster));
     KubeletConfig config2 = KubeletConfig.defaults(node2, "127.0.0.2", dir).withKubeletPort(-1)
         .withFallbackPodCidr(PodIpAllocator.nthSubnet(cluster, 2)).withRuntime("docker")
         .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2)).withDocker(new DockerOptions(endpoint, PAUSE, cluster));
-    NodeFleet fleet = new NodeFleet(List.of(config, config2), store, t -> informers.informer(bootstrap, t),
-        ClusterPki.loadOrCreate(dir.resolve("pki")));
+    fleet = new NodeFleet(List.of(config, config2), store, t -> informers.informer(bootstrap, t),
+        ClusterPki.loadOrCreate(dir.resolve("pki"))).withAuthorizer(a -> Future.succeededFuture(true));
     fleetId = result(vertx.deployVerticle(fleet));
   }
 
@@ -417,6 +419,46 @@ class DockerRuntimeIT {
     assertTrue(events.list(NS).stream().anyMatch(e -> e.path("reason").asText().equals("Killing")
         && e.path("message").asText().equals("Stopping container c")
         && e.at("/involvedObject/name").asText().equals("phoenix")));
+  }
+
+  @Test
+  void portForwardThroughTheKubeletApiReachesTheContainersPort() throws Exception {
+    createHttpd("pf", "x", "forwarded");
+    String ip = awaitStatus("pf", st -> st.at("/containerStatuses/0/state/running").isObject()).path("podIP").asText();
+    awaitAnswer(ip, "/x", "forwarded\n");
+    ClusterPki pki = ClusterPki.loadOrCreate(dir.resolve("pki"));
+    io.dekube.core.pki.CertificateBundle user = pki.issueClientCertificate("pf-test", List.of());
+    var wsClient = onContext(() -> Future.succeededFuture(vertx.createWebSocketClient(
+        new io.vertx.core.http.WebSocketClientOptions().setSsl(true)
+        .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertValue(Buffer.buffer(pki.ca().certificatePem())))
+        .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertValue(Buffer.buffer(user.certificatePem()))
+            .setKeyValue(Buffer.buffer(user.keyPem()))))));
+    // held till the end: Vert.x closes a client nothing references any more, its connections with it
+    io.vertx.core.http.WebSocket ws = onContext(() -> wsClient.connect(new io.vertx.core.http.WebSocketConnectOptions()
+        .setHost("127.0.0.1").setPort(fleet.kubelet(node).port()).setSsl(true)
+        .setURI("/portForward/" + NS + "/pf?ports=8080").setSubProtocols(List.of("portforward.k8s.io"))));
+    StringBuilder data = new StringBuilder();
+    List<Integer> heads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ws.binaryMessageHandler(m -> {
+      if (m.length() == 3 && m.getUnsignedByte(0) <= 1) { // each channel's first message: the port, little endian
+        heads.add(m.getUnsignedShortLE(1));
+      } else if (m.getUnsignedByte(0) == 0) {
+        synchronized (data) {
+          data.append(m.getString(1, m.length()));
+        }
+      }
+    });
+    onContext(() -> ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 0)
+        .appendString("GET /x HTTP/1.0\r\nHost: pf\r\n\r\n")));
+    await("the answer through the forward").atMost(Duration.ofSeconds(20)).until(() -> {
+      synchronized (data) {
+        return data.toString().contains("forwarded");
+      }
+    });
+    assertEquals(List.of(8080, 8080), heads);
+    assertTrue(data.toString().startsWith("HTTP/1.1 200 OK"), data.toString()); // busybox httpd's answer
+    onContext(ws::close);
+    onContext(wsClient::close);
   }
 
   /** Waits until {@code http://ip:8080path} answers {@code body}. */
