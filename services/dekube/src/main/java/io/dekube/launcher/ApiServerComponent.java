@@ -36,7 +36,7 @@ final class ApiServerComponent implements Component {
         Flag.of("--api-instances", "N", "apiserver verticle instances sharing the port (default: the cores)"),
         Flag.toggle("--enable-aggregator-routing", "send aggregated APIs' requests to an endpoint of their Service "
             + "rather than its ClusterIP (default false, as kube-apiserver: the ClusterIP, which needs kube-proxy "
-            + "beside the apiserver)")));
+            + "beside the apiserver; true where this process cannot listen on port 443)")));
     flags.addAll(AuditFlags.withPolicy());
     flags.addAll(ServiceAccountFlags.FLAGS);
     return List.copyOf(flags);
@@ -97,10 +97,13 @@ final class ApiServerComponent implements Component {
 
   /**
    * kube-apiserver's {@code --enable-aggregator-routing} (a pflag bool, default false): whether aggregated APIs are
-   * reached at an endpoint of their Service rather than its ClusterIP.
+   * reached at an endpoint of their Service rather than its ClusterIP. A decision: without the flag, a process that
+   * cannot bind port 443 (not root: dekube's kube-proxy, in the same situation on a laptop, could not serve the
+   * metrics-server Service's ClusterIP port 443) defaults to true, so that {@code kubectl top} works for a non-root
+   * {@code up} as it did before the flag; kube's false where kube-proxy can serve it.
    */
   static boolean aggregatorRouting(Flags flags) {
-    return AuditFlags.bool(flags, "--enable-aggregator-routing", false);
+    return AuditFlags.bool(flags, "--enable-aggregator-routing", !LowPorts.bindable(443));
   }
 
   /** The serving certificate also names the kubernetes Service's ClusterIP of --service-cidr: pods reach it there. */
@@ -127,6 +130,11 @@ final class ApiServerComponent implements Component {
     AuditSink auditSink = ctx.auditSink();
     io.dekube.core.serviceaccount.IssuerOptions issuer = ServiceAccountFlags.options(ctx.flags());
     boolean aggregatorRouting = aggregatorRouting(ctx.flags());
+    if (aggregatorRouting && ctx.flags().raw("--enable-aggregator-routing").isEmpty()) {
+      LOG.info("--enable-aggregator-routing defaults to true here: this process cannot listen on port 443 (not root, "
+          + "net.ipv4.ip_unprivileged_port_start above it), so kube-proxy could not serve a ClusterIP's port 443 to "
+          + "the aggregator; aggregated APIs are reached at their Services' endpoints");
+    }
     for (int i = 0; i < instances; i++) {
       ApiServerVerticle apiserver = new ApiServerVerticle(config.withPort(port), ctx.registry(), ctx.store(),
           type -> informers.informer(bootstrap, type))
