@@ -1,7 +1,6 @@
 package io.dekube.kubelet.logs;
 
 import io.dekube.kubelet.runtime.RunningContainer;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,8 +44,7 @@ public final class ContainerLogManager {
     if (!policy.rotates()) {
       return;
     }
-    Context context = vertx.getOrCreateContext();
-    timer = vertx.setPeriodic(policy.interval().toMillis(), t -> context.runOnContext(v -> pass()));
+    timer = vertx.setPeriodic(policy.interval().toMillis(), t -> pass()); // a timer fires on the context that set it
   }
 
   public void stop() {
