@@ -107,7 +107,7 @@ class KmsV2ProviderTest {
   @Test
   void thePluginDownFailsTheHealthCheckAndUnseenSeedsThenComesBack(@TempDir Path dir) throws Exception {
     try (MockKmsV2Plugin plugin = new MockKmsV2Plugin(dir.resolve("kms.sock"), "key-1")) {
-      try (EncryptionConfig c = load(dir, plugin, "      timeout: 1s\n")) {
+      try (EncryptionConfig c = load(dir, plugin, "      timeout: 3s\n")) {
         ValueTransformer t = StoreEncryption.transformer(c, "secrets");
         byte[] stored = t.toStorage(SECRET, PATH);
         assertNull(c.kmsHealth());
@@ -129,7 +129,7 @@ class KmsV2ProviderTest {
   void aPluginThatIsDownAtStartFailsWritesWithKubesWordsUntilItAnswers(@TempDir Path dir) throws Exception {
     try (MockKmsV2Plugin plugin = new MockKmsV2Plugin(dir.resolve("kms.sock"), "key-1")) {
       plugin.stop();
-      try (EncryptionConfig c = load(dir, plugin, "      timeout: 1s\n")) {
+      try (EncryptionConfig c = load(dir, plugin, "      timeout: 3s\n")) {
         ValueTransformer t = StoreEncryption.transformer(c, "secrets");
         assertEquals("got unexpected nil transformer", assertThrows(ValueTransformer.TransformException.class,
             () -> t.toStorage(SECRET, PATH)).getMessage());
