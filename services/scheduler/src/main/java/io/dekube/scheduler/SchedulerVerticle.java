@@ -108,9 +108,7 @@ public final class SchedulerVerticle extends VerticleBase {
    * address, as its {@code /metrics}.
    */
   public io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> configz() {
-    String body = componentConfig.toString();
-    return req -> req.response().putHeader("Content-Type", "application/json")
-        .putHeader("X-Content-Type-Options", "nosniff").end(body);
+    return io.dekube.core.metrics.OpsHttpServer.json(componentConfig.toString());
   }
 
   /** The profiles by scheduler name. */

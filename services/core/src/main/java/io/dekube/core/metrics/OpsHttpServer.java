@@ -45,6 +45,15 @@ public final class OpsHttpServer {
     return this;
   }
 
+  /**
+   * A handler answering every request with one fixed JSON document, as kube's components serve their
+   * {@code /configz} (Content-Type {@code application/json}, {@code X-Content-Type-Options: nosniff}).
+   */
+  public static io.vertx.core.Handler<HttpServerRequest> json(String body) {
+    return req -> req.response().putHeader("Content-Type", "application/json")
+        .putHeader("X-Content-Type-Options", "nosniff").end(body);
+  }
+
   /** Starts listening; the future gives the bound port (useful with port 0). */
   public Future<Integer> listen(Vertx vertx, String host, int port) {
     return io.dekube.core.net.Bind.named(vertx.createHttpServer().requestHandler(this::handle).listen(port, host),
