@@ -179,6 +179,7 @@ public final class PodSpecValidation {
       ports(c, p, errs);
       env(c, p, errs);
       mounts(c, p, volumes, errs);
+      ContainerResourcesValidation.validate(c, p, errs);
     }
   }
 

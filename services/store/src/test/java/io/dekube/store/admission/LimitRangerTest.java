@@ -114,9 +114,9 @@ class LimitRangerTest {
       assertEquals("\"1\" 500m", p.at("/spec/containers/0/resources/limits/cpu") + " "
           + p.at("/spec/containers/0/resources/requests/cpu").asText());
       ObjectNode three = new KubernetesAdmission().admit(type("pods"), Verb.CREATE,
-          pod(", resources: {requests: {cpu: \"0.75\", memory: 1.5Gi}, limits: {memory: \"129e6\"}}"), null);
+          pod(", resources: {requests: {cpu: \"0.75\", memory: 1.5Gi}, limits: {memory: \"2e9\"}}"), null);
       assertEquals("{\"cpu\":\"750m\",\"memory\":\"1536Mi\"}", three.at("/spec/containers/0/resources/requests").toString());
-      assertEquals("129e6 1", three.at("/spec/containers/0/resources/limits/memory").asText() + " "
+      assertEquals("2e9 1", three.at("/spec/containers/0/resources/limits/memory").asText() + " "
           + three.at("/spec/containers/0/resources/limits/cpu").asText());
       // the apiserver's decoder refuses it (400); the writer leaves it as it came
       ObjectNode bad = new KubernetesAdmission().admit(type("pods"), Verb.CREATE,
