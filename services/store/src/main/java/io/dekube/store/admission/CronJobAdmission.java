@@ -21,7 +21,8 @@ final class CronJobAdmission implements KindAdmission {
     Nodes.defaultBool(spec, "suspend", false);
     Nodes.defaultInt(spec, "successfulJobsHistoryLimit", 3);
     Nodes.defaultInt(spec, "failedJobsHistoryLimit", 1);
-    JobAdmission.jobSpecDefaults(Nodes.obj(Nodes.obj(spec, "jobTemplate"), "spec"));
+    JobAdmission.jobSpecDefaults(Nodes.obj(Nodes.obj(spec, "jobTemplate"), "spec"),
+        old == null ? null : old.path("spec").path("jobTemplate").path("spec"));
     if (!obj.has("status")) {
       obj.putObject("status");
     }

@@ -101,7 +101,7 @@ public final class EphemeralContainersUpdate {
     ObjectNode spec = (ObjectNode) old.get("spec");
     if (next.path("spec").has("ephemeralContainers")) {
       spec.set("ephemeralContainers", next.path("spec").get("ephemeralContainers").deepCopy());
-      PodSpecDefaults.apply(spec);
+      PodSpecDefaults.apply(spec, current.path("spec"));
     }
     return old;
   }

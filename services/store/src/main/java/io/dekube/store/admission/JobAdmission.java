@@ -23,7 +23,7 @@ final class JobAdmission implements KindAdmission {
   @Override
   public void defaults(ObjectNode obj, ObjectNode old) {
     ObjectNode spec = Nodes.obj(obj, "spec");
-    jobSpecDefaults(spec);
+    jobSpecDefaults(spec, old == null ? null : old.path("spec"));
     if (old == null && !spec.path("manualSelector").asBoolean(false)) {
       generateSelector(obj, spec);
     }
@@ -33,8 +33,8 @@ final class JobAdmission implements KindAdmission {
     }
   }
 
-  /** The defaults of a JobSpec (also a CronJob's jobTemplate). */
-  static void jobSpecDefaults(ObjectNode spec) {
+  /** The defaults of a JobSpec (also a CronJob's jobTemplate); {@code oldSpec} the stored one's, null on a create. */
+  static void jobSpecDefaults(ObjectNode spec, JsonNode oldSpec) {
     if (Nodes.absent(spec, "completions") && Nodes.absent(spec, "parallelism")) {
       spec.put("completions", 1);
     }
@@ -51,7 +51,7 @@ final class JobAdmission implements KindAdmission {
     JobPolicyValidation.defaults(spec);
     ObjectNode template = Nodes.obj(spec, "template");
     Nodes.obj(template, "metadata");
-    PodSpecDefaults.apply(Nodes.obj(template, "spec"));
+    PodSpecDefaults.apply(Nodes.obj(template, "spec"), oldSpec == null ? null : oldSpec.path("template").path("spec"));
   }
 
   /**

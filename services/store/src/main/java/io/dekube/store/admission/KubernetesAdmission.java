@@ -23,6 +23,7 @@ public final class KubernetesAdmission implements WriteAdmission {
       Map.entry("/ResourceQuota", new ResourceQuotaValidation()),
       Map.entry("/PersistentVolume", new PersistentVolumeAdmission()),
       Map.entry("/PersistentVolumeClaim", new PersistentVolumeClaimAdmission()),
+      Map.entry("coordination.k8s.io/Lease", new LeaseAdmission()),
       Map.entry("/ReplicationController", new ReplicationControllerAdmission()),
       Map.entry("storage.k8s.io/StorageClass", new StorageClassAdmission()),
       Map.entry("storage.k8s.io/CSIDriver", new CsiDriverAdmission()),
@@ -104,6 +105,7 @@ public final class KubernetesAdmission implements WriteAdmission {
     ObjectNode old = verb == Verb.CREATE ? null : oldObject;
     FieldErrors errs = new FieldErrors();
     if (verb == Verb.UPDATE_STATUS) {
+      dropDisabledStatusFields(kind, newObject, oldObject);
       MetadataValidation.validate(newObject, errs);
     } else {
       mutate(kind, type, verb, newObject, old);
@@ -140,7 +142,7 @@ public final class KubernetesAdmission implements WriteAdmission {
       // a process without the accounts (a split apiserver) cannot know an account's automountServiceAccountToken:
       // the spec's own defaults and the account's name only, so no token volume is added that the writer would not
       ObjectNode spec = Nodes.obj(newObject, "spec");
-      PodSpecDefaults.apply(spec);
+      PodSpecDefaults.apply(spec, verb == Verb.CREATE || oldObject == null ? null : oldObject.path("spec"));
       if (verb == Verb.CREATE && !newObject.path("metadata").path("annotations").has(ServiceAccountAdmission.MIRROR_ANNOTATION)) {
         ServiceAccountAdmission.defaultName(spec);
       }
@@ -155,6 +157,21 @@ public final class KubernetesAdmission implements WriteAdmission {
   public void prepareForCreate(ResourceType type, ObjectNode newObject) {
     if (BY_TYPE.get(type.group() + "/" + type.kind()) instanceof PodAdmission) {
       PodAdmission.classify(newObject);
+    }
+  }
+
+  /**
+   * What kube's status strategies drop of a status write (the fields of features off in 1.32, unless the stored
+   * object uses them): a pod's ({@link DisabledPodFields#dropStatus}) and a claim's ({@link DisabledFields#claimStatus}).
+   */
+  private static void dropDisabledStatusFields(KindAdmission kind, ObjectNode obj, ObjectNode old) {
+    if (!(obj.get("status") instanceof ObjectNode status)) {
+      return;
+    }
+    if (kind instanceof PodAdmission) {
+      DisabledPodFields.dropStatus(status, old == null ? null : old.path("spec"));
+    } else if (kind instanceof PersistentVolumeClaimAdmission) {
+      DisabledFields.claimStatus(status, old == null ? null : old.path("status"));
     }
   }
 

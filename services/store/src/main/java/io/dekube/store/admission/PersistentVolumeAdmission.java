@@ -23,6 +23,7 @@ final class PersistentVolumeAdmission implements KindAdmission {
     ObjectNode spec = Nodes.obj(pv, "spec");
     Nodes.defaultText(spec, "persistentVolumeReclaimPolicy", "Retain");
     Nodes.defaultText(spec, "volumeMode", "Filesystem");
+    DisabledFields.volumeSpec(spec, old == null ? null : old.path("spec"));
     CanonicalQuantities.list(spec.get("capacity"));
     if (old == null) {
       pv.putObject("status").put("phase", "Pending");

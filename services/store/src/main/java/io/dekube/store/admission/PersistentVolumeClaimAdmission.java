@@ -29,6 +29,7 @@ final class PersistentVolumeClaimAdmission implements KindAdmission {
   public void defaults(ObjectNode pvc, ObjectNode old) {
     ObjectNode spec = Nodes.obj(pvc, "spec");
     Nodes.defaultText(spec, "volumeMode", "Filesystem");
+    DisabledFields.claimSpec(spec, old == null ? null : old.path("spec"));
     CanonicalQuantities.list(spec.path("resources").get("requests"));
     CanonicalQuantities.list(spec.path("resources").get("limits"));
     if (old != null) {

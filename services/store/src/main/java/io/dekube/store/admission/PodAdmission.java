@@ -22,7 +22,7 @@ final class PodAdmission implements KindAdmission {
   @Override
   public void defaults(ObjectNode pod, ObjectNode old) {
     ObjectNode spec = Nodes.obj(pod, "spec");
-    PodSpecDefaults.apply(spec);
+    PodSpecDefaults.apply(spec, old == null ? null : old.path("spec"));
     if (old != null) {
       for (String f : new String[] {"serviceAccountName", "serviceAccount", "priority", "preemptionPolicy", "nodeName"}) {
         if (Nodes.absent(spec, f) && old.path("spec").has(f)) {

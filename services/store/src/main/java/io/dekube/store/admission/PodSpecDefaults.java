@@ -13,8 +13,16 @@ public final class PodSpecDefaults {
   private PodSpecDefaults() {
   }
 
-  /** Defaults a pod spec in place. */
+  /** Defaults a new pod spec in place. */
   public static void apply(ObjectNode spec) {
+    apply(spec, null);
+  }
+
+  /**
+   * Defaults a pod spec in place; {@code oldSpec} is the stored object's (null on a create), whose use of a disabled
+   * feature keeps that feature's fields ({@link DisabledPodFields}).
+   */
+  public static void apply(ObjectNode spec, JsonNode oldSpec) {
     Nodes.defaultText(spec, "dnsPolicy", "ClusterFirst");
     Nodes.defaultText(spec, "restartPolicy", "Always");
     Nodes.defaultInt(spec, "terminationGracePeriodSeconds", 30);
@@ -24,7 +32,7 @@ public final class PodSpecDefaults {
       spec.putObject("securityContext");
     }
     CanonicalQuantities.podSpec(spec);
-    DisabledPodFields.drop(spec);
+    DisabledPodFields.drop(spec, oldSpec);
     boolean hostNetwork = spec.path("hostNetwork").asBoolean(false);
     for (String list : new String[] {"initContainers", "containers", "ephemeralContainers"}) {
       for (ObjectNode c : Nodes.objects(spec, list)) {

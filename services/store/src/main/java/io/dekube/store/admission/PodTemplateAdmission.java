@@ -10,7 +10,8 @@ final class PodTemplateAdmission implements KindAdmission {
 
   @Override
   public void defaults(ObjectNode template, ObjectNode old) {
-    PodSpecDefaults.apply(Nodes.obj(Nodes.obj(template, "template"), "spec"));
+    PodSpecDefaults.apply(Nodes.obj(Nodes.obj(template, "template"), "spec"),
+        old == null ? null : old.path("template").path("spec"));
   }
 
   @Override

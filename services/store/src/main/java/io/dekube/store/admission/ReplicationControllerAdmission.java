@@ -29,7 +29,7 @@ final class ReplicationControllerAdmission implements KindAdmission {
           Nodes.obj(obj, "metadata").set("labels", labels.deepCopy());
         }
       }
-      PodSpecDefaults.apply(Nodes.obj(template, "spec"));
+      PodSpecDefaults.apply(Nodes.obj(template, "spec"), old == null ? null : old.path("spec").path("template").path("spec"));
     }
     Nodes.defaultInt(spec, "replicas", 1);
     if (!obj.has("status")) {

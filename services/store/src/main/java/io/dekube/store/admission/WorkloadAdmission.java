@@ -24,12 +24,15 @@ final class WorkloadAdmission implements KindAdmission {
     ObjectNode spec = Nodes.obj(obj, "spec");
     ObjectNode template = Nodes.obj(spec, "template");
     Nodes.obj(template, "metadata");
-    PodSpecDefaults.apply(Nodes.obj(template, "spec"));
+    PodSpecDefaults.apply(Nodes.obj(template, "spec"), old == null ? null : old.path("spec").path("template").path("spec"));
     switch (kind) {
       case "Deployment" -> deployment(spec);
       case "ReplicaSet" -> Nodes.defaultInt(spec, "replicas", 1);
       case "DaemonSet" -> daemonSet(spec);
-      case "StatefulSet" -> statefulSet(spec);
+      case "StatefulSet" -> {
+        statefulSet(spec);
+        DisabledFields.statefulSetSpec(spec, old == null ? null : old.path("spec"));
+      }
       default -> { }
     }
     if (!obj.has("status")) {
