@@ -17,8 +17,8 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * The scheduler's writes: binding (the {@code pods/binding} subresource: {@code spec.nodeName} and
- * the {@code PodScheduled} condition in one write), the {@code PodScheduled=False} condition of an
- * unschedulable pod, {@code nominatedNodeName}, deleting victims and Events. Futures complete on
+ * the {@code PodScheduled} condition in one write), the {@code PodScheduled=False} condition of a pod
+ * that failed to be scheduled, {@code nominatedNodeName}, deleting victims and Events. Futures complete on
  * the caller's context.
  */
 final class PodWrites {
@@ -44,33 +44,49 @@ final class PodWrites {
         WriteOptions.none().withUid(pod.getMetadata().getUid()).withSubresource("binding")).mapEmpty();
   }
 
-  /** Sets PodScheduled=False with kube's reason and message, unless it says that already. */
-  Future<Void> markUnschedulable(Pod pod, String message) {
+  /**
+   * Sets PodScheduled=False with {@code reason} ({@code Unschedulable}, {@code SchedulerError}) and {@code message},
+   * as kube's {@code updatePod} with {@code UpdatePodCondition}: nothing is written when the condition already has
+   * that status, reason and message, and the transition time is kept while the status stays False.
+   */
+  Future<Void> markNotScheduled(Pod pod, String reason, String message) {
+    PodCondition old = null;
     if (pod.getStatus() != null && pod.getStatus().getConditions() != null) {
       for (PodCondition c : pod.getStatus().getConditions()) {
-        if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()) && message.equals(c.getMessage())) {
-          return Future.succeededFuture();
+        if ("PodScheduled".equals(c.getType())) {
+          old = c;
         }
       }
     }
+    if (old != null && "False".equals(old.getStatus()) && reason.equals(old.getReason())
+        && message.equals(old.getMessage()) && old.getLastProbeTime() == null) {
+      return Future.succeededFuture();
+    }
+    String since = old != null && "False".equals(old.getStatus()) && old.getLastTransitionTime() != null
+        ? old.getLastTransitionTime() : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     return store.patch(pods, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), Patches.MERGE,
-        conditions(pod, "False", "Unschedulable", message), WriteOptions.none().withSubresource("status")).mapEmpty();
+        conditions(pod, "False", reason, message, since), WriteOptions.none().withSubresource("status")).mapEmpty();
   }
 
-  private static ObjectNode conditions(Pod pod, String status, String reason, String message) {
-    ArrayNode list = Json.MAPPER.createArrayNode();
-    if (pod.getStatus() != null && pod.getStatus().getConditions() != null) {
-      for (PodCondition c : pod.getStatus().getConditions()) {
-        if (!"PodScheduled".equals(c.getType())) {
-          list.add(io.dekube.core.model.Typed.tree(c));
-        }
-      }
-    }
-    ObjectNode c = list.addObject().put("type", "PodScheduled").put("status", status);
+  private static ObjectNode conditions(Pod pod, String status, String reason, String message, String since) {
+    ObjectNode c = Json.object().put("type", "PodScheduled").put("status", status);
     c.putNull("lastProbeTime");
-    c.put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    c.put("lastTransitionTime", since);
     if (reason != null) {
       c.put("reason", reason).put("message", message);
+    }
+    // kube's UpdatePodCondition: the condition replaced where it is, else appended
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    boolean placed = false;
+    if (pod.getStatus() != null && pod.getStatus().getConditions() != null) {
+      for (PodCondition old : pod.getStatus().getConditions()) {
+        boolean scheduled = "PodScheduled".equals(old.getType());
+        list.add(scheduled ? c : io.dekube.core.model.Typed.tree(old));
+        placed |= scheduled;
+      }
+    }
+    if (!placed) {
+      list.add(c);
     }
     ObjectNode patch = Json.object();
     patch.putObject("status").set("conditions", list);

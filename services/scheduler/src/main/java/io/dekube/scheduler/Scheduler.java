@@ -113,7 +113,7 @@ final class Scheduler {
         : context.owner().executeBlocking(() -> algorithm.schedule(profile, pod, nodes, nominated), false);
     return computed.compose(r -> {
       if (r.error() != null) {
-        return failed(q, r.error().message(), null);
+        return failed(q, r.error());
       }
       if (r.node() == null) {
         return postFilter(q, profile, r);
@@ -139,10 +139,8 @@ final class Scheduler {
       } else if (res != null && !res.status().reasons().isEmpty()) {
         postMsg = "preemption: " + res.status().message();
       }
-      String msg = FitError.message(r.nodes(), r.preFilter(), r.rejected(), postMsg);
-      writes.event(pod, "Warning", "FailedScheduling", msg);
-      writes.markUnschedulable(pod, msg);
       queue.unschedulable(q, rejectors(r));
+      recordFailure(pod, true, FitError.message(r.nodes(), r.preFilter(), r.rejected(), postMsg));
       return Future.<Void>succeededFuture();
     });
   }
@@ -166,7 +164,10 @@ final class Scheduler {
       Status s = safe(p.name(), () -> p.reserve(r.state(), pod, node));
       if (!s.isSuccess()) {
         unreserve(profile, r.state(), pod, node);
-        return failed(q, s.message(), null);
+        cache.forget(pod);
+        // kube's RunReservePluginsReserve: a rejection is a FitError on the pod's one node, an error is wrapped
+        return failed(q, s.isRejected() ? onItsNode(node, s.withPlugin(p.name()))
+            : Status.error("running Reserve plugin \"" + p.name() + "\": " + s.message()).withPlugin(p.name()));
       }
     }
     Future<Status> permit = Future.succeededFuture(Status.success());
@@ -182,7 +183,10 @@ final class Scheduler {
         permit = permit.compose(s -> s.isSuccess() ? permits.await(pod, p.name(), w.timeout()) : Future.succeededFuture(s));
       } else if (!pr.status().isSuccess()) {
         unreserve(profile, r.state(), pod, node);
-        return failed(q, pr.status().message(), pr.status().isRejected() ? p.name() : null);
+        cache.forget(pod);
+        // kube's RunPermitPlugins and schedulingCycle: a rejection is a FitError on the pod's one node
+        return failed(q, pr.status().isRejected() ? onItsNode(node, pr.status().withPlugin(p.name()))
+            : Status.error("running Permit plugin \"" + p.name() + "\": " + pr.status().message()).withPlugin(p.name()));
       }
     }
     permit.compose(s -> s.isSuccess() ? bindCycle(profile, r.state(), pod, node)
@@ -234,31 +238,50 @@ final class Scheduler {
     cache.forget(pod);
     unreserve(profile, state, pod, node);
     clearNomination(pod);
-    // kube's handleBindingCycleError: FailedScheduling with the status's message; a rejected pod waits unschedulable
-    writes.event(pod, "Warning", "FailedScheduling", s.message());
+    // kube's handleBindingCycleError, then handleSchedulingFailure: a rejected pod waits unschedulable
     if (s.isRejected()) {
       LOG.info("pod {} rejected on {}: {}", name(pod), node, s.message());
-      writes.markUnschedulable(pod, s.message());
       queue.unschedulable(q, s.plugin() == null ? Set.of() : Set.of(s.plugin()));
     } else {
       LOG.info("binding {} to {} failed: {}", name(pod), node, s.message());
       queue.retry(q);
     }
+    recordFailure(pod, s.isRejected(), s.message());
     kick();
   }
 
-  /** An error (no rejector: retried after back-off) or a rejection by the plugin {@code rejector}. */
-  private Future<Void> failed(QueuedPod q, String message, String rejector) {
+  /**
+   * A scheduling cycle that failed with an error (retried after back-off) or with a rejection by the status's plugin
+   * (the pod waits for that plugin's events), as kube's {@code handleSchedulingFailure}.
+   */
+  private Future<Void> failed(QueuedPod q, Status s) {
     Pod pod = q.pod();
-    writes.event(pod, "Warning", "FailedScheduling", message);
     clearNomination(pod);
-    if (rejector == null) {
-      LOG.info("scheduling {} failed: {}", name(pod), message);
-      queue.retry(q);
+    if (s.isRejected()) {
+      queue.unschedulable(q, s.plugin() == null ? Set.of() : Set.of(s.plugin()));
     } else {
-      queue.unschedulable(q, Set.of(rejector));
+      LOG.info("scheduling {} failed: {}", name(pod), s.message());
+      queue.retry(q);
     }
+    recordFailure(pod, s.isRejected(), s.message());
     return Future.succeededFuture();
+  }
+
+  /**
+   * The end of kube 1.32's {@code handleSchedulingFailure}: a {@code FailedScheduling} Event (its note cut to the
+   * events API's 1024 characters, as kube's {@code truncateMessage}) and {@code PodScheduled=False} with reason
+   * {@code Unschedulable} for a pod turned down, {@code SchedulerError} for any other failure (a plugin's error, a
+   * failed binding), and the whole message; the status is written only when the condition changes.
+   */
+  private void recordFailure(Pod pod, boolean rejected, String message) {
+    writes.event(pod, "Warning", "FailedScheduling", truncate(message));
+    writes.markNotScheduled(pod, rejected ? "Unschedulable" : "SchedulerError", message);
+  }
+
+  /** kube-scheduler's {@code truncateMessage}: at most 1024 characters, a cut one ending in {@code " ..."}. */
+  static String truncate(String message) {
+    int max = 1024;
+    return message.length() <= max ? message : message.substring(0, max - 4) + " ...";
   }
 
   /**

@@ -41,9 +41,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The binding cycle's failures as kube 1.32's: a nominated pod whose binding fails loses its {@code nominatedNodeName}
- * ({@code clearNominatedNode}), one that is bound keeps it; a pod rejected while a Permit plugin held it fails as a
- * FitError on its one node; a preemption victim a Permit plugin holds is rejected, not deleted.
+ * The scheduling and binding cycles' failures as kube 1.32's: a nominated pod whose binding fails loses its
+ * {@code nominatedNodeName} ({@code clearNominatedNode}), one that is bound keeps it; a pod rejected while a Permit
+ * plugin held it fails as a FitError on its one node; a preemption victim a Permit plugin holds is rejected, not
+ * deleted; {@code handleSchedulingFailure}'s {@code PodScheduled=False} is {@code SchedulerError} for a plugin's error
+ * (in the framework's words) and {@code Unschedulable} for a rejection.
  */
 class NominationClearingTest {
 
@@ -91,6 +93,38 @@ class NominationClearingTest {
     }
   }
 
+  /** A Reserve plugin answering {@code answer}. */
+  record Ledger(Status answer) implements io.dekube.scheduler.api.ReservePlugin {
+    @Override
+    public String name() {
+      return "Ledger";
+    }
+
+    @Override
+    public Status reserve(CycleState state, Pod pod, String nodeName) {
+      return answer;
+    }
+
+    @Override
+    public void unreserve(CycleState state, Pod pod, String nodeName) {
+    }
+  }
+
+  /** A Filter plugin that fails on every node. */
+  static final class Broken implements io.dekube.scheduler.api.FilterPlugin {
+    @Override
+    public String name() {
+      return "Broken";
+    }
+
+    @Override
+    public Status filter(CycleState state, Pod pod, io.dekube.scheduler.api.NodeInfo node) {
+      return Status.error("the node's labels could not be read");
+    }
+  }
+
+  private Status ledger = Status.success();
+
   private static PluginFactory factory(String name, Plugin plugin) {
     return new PluginFactory() {
       @Override
@@ -107,7 +141,8 @@ class NominationClearingTest {
 
   private String schedule(String point, String config) throws Exception {
     Registry registry = Registry.inTree().with(factory("FailingBinder", new FailingBinder()))
-        .with(factory("Holding", new Holding()));
+        .with(factory("Holding", new Holding())).with(factory("Ledger", new Ledger(ledger)))
+        .with(factory("Broken", new Broken()));
     Path file = Files.writeString(dir.resolve("sched.yaml"), "apiVersion: kubescheduler.config.k8s.io/v1\n"
         + "kind: KubeSchedulerConfiguration\nprofiles:\n- plugins:\n    " + point + ":\n" + config);
     EventBroadcaster broadcaster = new EventBroadcaster(store, store.type("events"), Instant::now, "host-1");
@@ -144,6 +179,40 @@ class NominationClearingTest {
     assertEquals("|", schedule("      disabled: [{name: DefaultBinder}]\n      enabled: [{name: FailingBinder}]\n"));
     assertEquals("running Bind plugin \"FailingBinder\": the binding was refused", store.items(store.type("events"), "default").get(0)
         .path("message").asText());
+    assertEquals("False|SchedulerError|running Bind plugin \"FailingBinder\": the binding was refused", scheduled());
+  }
+
+  /** The pod's PodScheduled condition: {@code status|reason|message}. */
+  private String scheduled() {
+    await().atMost(Duration.ofSeconds(20)).until(() -> store.object(store.type("pods"), "default", "preemptor")
+        .at("/status/conditions/0").isObject());
+    com.fasterxml.jackson.databind.JsonNode c = store.object(store.type("pods"), "default", "preemptor")
+        .at("/status/conditions/0");
+    assertEquals("PodScheduled", c.path("type").asText());
+    return c.path("status").asText() + "|" + c.path("reason").asText() + "|" + c.path("message").asText();
+  }
+
+  @Test
+  void aReservePluginsErrorIsASchedulerErrorInTheFrameworksWords() throws Exception {
+    ledger = Status.error("the ledger is closed");
+    assertEquals("|", schedule("reserve", "      enabled: [{name: Ledger}]\n"));
+    assertEquals("False|SchedulerError|running Reserve plugin \"Ledger\": the ledger is closed", scheduled());
+    assertEquals("running Reserve plugin \"Ledger\": the ledger is closed",
+        store.items(store.type("events"), "default").get(0).path("message").asText());
+  }
+
+  @Test
+  void aReservePluginsRejectionIsUnschedulableAsAFitErrorOnItsNode() throws Exception {
+    ledger = Status.unschedulable("no room in the ledger");
+    assertEquals("|", schedule("reserve", "      enabled: [{name: Ledger}]\n"));
+    assertEquals("False|Unschedulable|0/1 nodes are available: 1 no room in the ledger.", scheduled());
+  }
+
+  @Test
+  void aFilterPluginsErrorIsASchedulerErrorInTheFrameworksWords() throws Exception {
+    assertEquals("|", schedule("filter", "      enabled: [{name: Broken}]\n"));
+    assertEquals("False|SchedulerError|running \"Broken\" filter plugin: the node's labels could not be read",
+        scheduled());
   }
 
   @Test

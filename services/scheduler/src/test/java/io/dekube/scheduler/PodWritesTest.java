@@ -117,4 +117,29 @@ class PodWritesTest {
     assertEquals(name, events().get(0).path("metadata").path("name").asText());
     assertEquals(2, events().get(0).path("series").path("count").asInt());
   }
+
+  @Test
+  void thePodScheduledConditionIsWrittenOnlyWhenItChangesAndKeepsItsTransitionTimeWhileFalse() {
+    Pod p = pod(null);
+    store.put(store.type("pods"), p);
+    Pod stored = io.dekube.core.model.Typed.from(store.object(store.type("pods"), "ns", "big"), Pod.class);
+    writes.markNotScheduled(stored, "Unschedulable", "0/3 nodes are available: 3 Insufficient cpu.");
+    ObjectNode first = store.object(store.type("pods"), "ns", "big");
+    Pod once = io.dekube.core.model.Typed.from(first, Pod.class);
+    writes.markNotScheduled(once, "Unschedulable", "0/3 nodes are available: 3 Insufficient cpu.");
+    assertEquals(first.at("/metadata/resourceVersion").asText(), store.object(store.type("pods"), "ns", "big")
+        .at("/metadata/resourceVersion").asText(), "the same condition is not written again");
+
+    // kube's UpdatePodCondition: another reason is a change; the status stays False, so its transition time stays
+    ((ObjectNode) first.at("/status/conditions/0")).put("lastTransitionTime", "2026-12-07T00:00:00Z");
+    Pod earlier = io.dekube.core.model.Typed.from(first, Pod.class);
+    writes.markNotScheduled(earlier, "SchedulerError", "running \"Broken\" filter plugin: boom");
+    ObjectNode after = store.object(store.type("pods"), "ns", "big");
+    assertTrue(!after.at("/metadata/resourceVersion").asText().equals(first.at("/metadata/resourceVersion").asText()));
+    com.fasterxml.jackson.databind.JsonNode c = after.at("/status/conditions/0");
+    assertEquals(1, after.at("/status/conditions").size());
+    assertEquals("PodScheduled|False|2026-12-07T00:00:00Z|SchedulerError|running \"Broken\" filter plugin: boom",
+        c.path("type").asText() + "|" + c.path("status").asText() + "|" + c.path("lastTransitionTime").asText() + "|"
+        + c.path("reason").asText() + "|" + c.path("message").asText());
+  }
 }

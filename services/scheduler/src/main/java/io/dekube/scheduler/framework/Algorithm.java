@@ -168,8 +168,9 @@ public final class Algorithm {
       Status s = Profile.safely(p.name(), () -> p.preScore(state, pod, feasible));
       if (s.isSkip()) {
         skipped.add(p.name());
-      } else if (!s.isSuccess()) {
-        return new CycleResult(null, state, rejected, null, s, all);
+      } else if (!s.isSuccess()) { // kube's RunPreScorePlugins: a rejection is an error too
+        return new CycleResult(null, state, rejected, null,
+            Profile.wrapped("running PreScore plugin \"" + p.name() + "\": ", s), all);
       }
     }
     long[] total = new long[feasible.size()];
@@ -186,12 +187,13 @@ public final class Algorithm {
         if (ext != null) {
           Status s = ext.normalizeScore(state, pod, scores);
           if (s != null && !s.isSuccess()) {
-            return new CycleResult(null, state, rejected, null, s.withPlugin(w.plugin().name()), all);
+            return new CycleResult(null, state, rejected, null, Profile.wrapped("running Normalize on Score plugins: "
+                + "plugin \"" + w.plugin().name() + "\" failed with: ", s.withPlugin(w.plugin().name())), all);
           }
         }
-      } catch (RuntimeException e) {
-        return new CycleResult(null, state, rejected, null, Status.error(new IllegalStateException("plugin "
-            + w.plugin().name() + " failed: " + e, e)).withPlugin(w.plugin().name()), all);
+      } catch (RuntimeException e) { // kube's RunScorePlugins' words
+        return new CycleResult(null, state, rejected, null, Status.error("running Score plugins: plugin \""
+            + w.plugin().name() + "\" failed with: " + e).withPlugin(w.plugin().name()), all);
       }
       for (int i = 0; i < total.length; i++) {
         total[i] += scores.get(i).score() * w.weight();

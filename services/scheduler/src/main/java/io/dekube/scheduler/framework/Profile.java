@@ -119,8 +119,8 @@ public final class Profile {
       Status s = safely(p.name(), () -> p.preFilter(state, pod, nodes));
       if (s.isSkip()) {
         skipped.add(p.name());
-      } else if (!s.isSuccess()) {
-        return s;
+      } else if (!s.isSuccess()) { // kube's RunPreFilterPlugins wraps an error
+        return s.isRejected() ? s : wrapped("running PreFilter plugin \"" + p.name() + "\": ", s);
       }
     }
     state.write(SKIPPED, Set.copyOf(skipped));
@@ -163,11 +163,16 @@ public final class Profile {
         continue;
       }
       Status s = safely(p.name(), () -> p.filter(state, pod, node));
-      if (!s.isSuccess()) {
-        return s;
+      if (!s.isSuccess()) { // kube's RunFilterPlugins wraps an error
+        return s.isRejected() ? s : wrapped("running \"" + p.name() + "\" filter plugin: ", s);
       }
     }
     return Status.success();
+  }
+
+  /** An error status with its message after kube's words for where it happened, still naming its plugin. */
+  static Status wrapped(String where, Status error) {
+    return Status.error(where + error.message()).withPlugin(error.plugin());
   }
 
   /** Calls a plugin; an exception becomes an Error status naming the plugin. */
