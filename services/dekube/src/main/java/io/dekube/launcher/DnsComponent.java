@@ -1,5 +1,6 @@
 package io.dekube.launcher;
 
+import io.dekube.apiserver.audit.BusAudit;
 import io.dekube.core.net.ClusterNetwork;
 import io.dekube.dns.DnsConfig;
 import io.dekube.dns.DnsVerticle;
@@ -9,9 +10,20 @@ import java.util.List;
  * The cluster DNS on the 10th address of --service-cidr (127.96.0.10 by default): --dns-port always; port 53 of that
  * address is the kube-dns Service's, which kube-proxy serves and forwards here as kube's does to CoreDNS's pods —
  * only a DNS run without kube-proxy ({@code ./dekube dns}) binds 53 itself, when it may. It keeps the
- * kube-system/kube-dns Service pointing there (writes audited as CoreDNS's service account's when a policy is set).
+ * kube-system/kube-dns Service pointing there.
+ *
+ * <p>Its writes pass the admission webhooks and ValidatingAdmissionPolicies (and, with a policy, the audit) as the
+ * requests of the clients that make them in a kubeadm cluster: the Service and the {@code coredns} ConfigMap as
+ * kubeadm's addon phase creates them ({@code kubernetes-admin} in {@code kubeadm:cluster-admins}, field manager
+ * {@code kubeadm}, the User-Agent of its binary); the Service's Endpoints and EndpointSlice as the controller its
+ * KEP-4770 label names, {@code dekube-dns} (field manager), which runs as the DNS itself: CoreDNS's service account,
+ * as whom its informers list and watch. Decision: in kube the endpoint controllers keep an addon's endpoints from its
+ * pods; dekube's DNS is no pod, so they leave them to it.
  */
 final class DnsComponent implements Component {
+
+  /** The field manager of kubeadm's writes: kube derives it from the User-Agent of the {@code kubeadm} binary. */
+  static final String KUBEADM_MANAGER = "kubeadm";
 
   private final boolean also53;
 
@@ -60,8 +72,9 @@ final class DnsComponent implements Component {
   public void deploy(LaunchContext ctx) throws Exception {
     DnsConfig config = config(ctx.flags());
     String ip = config.host();
-    DnsVerticle dns = new DnsVerticle(config, ctx.registry(),
-        ctx.informersAs(io.dekube.apiserver.audit.BusAudit.COREDNS)).withKubeDnsService(ctx.audited(io.dekube.apiserver.audit.BusAudit.COREDNS, ctx.store()));
+    DnsVerticle dns = new DnsVerticle(config, ctx.registry(), ctx.informersAs(BusAudit.COREDNS))
+        .withKubeDnsService(ctx.storeAs(BusAudit.KUBEADM, KUBEADM_MANAGER),
+            ctx.storeAs(BusAudit.COREDNS, DnsVerticle.ENDPOINT_CONTROLLER));
     ctx.deploy(dns);
     if (dns.actualPort() > 0) {
       ctx.dnsPort(dns.actualPort());

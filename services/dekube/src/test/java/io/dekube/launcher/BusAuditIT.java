@@ -84,8 +84,9 @@ class BusAuditIT {
   /**
    * {@code up}'s writers that are not kube's controllers — the apiserver's bootstrap (its loopback client), cluster
    * DNS, the ingress controller and the LoadBalancer pool — are audited as the programs they stand for: kube-apiserver's
-   * {@code system:apiserver}, CoreDNS's, ingress-nginx's and the cloud service controller's service accounts; their
-   * informers' lists and watches as those programs' reflectors'.
+   * {@code system:apiserver}, kubeadm's {@code kubernetes-admin} (the kube-dns Service), CoreDNS's (its endpoints),
+   * ingress-nginx's and the cloud service controller's service accounts; their informers' lists and watches as those
+   * programs' reflectors'.
    */
   @Test
   void theApiserversDnssIngresssAndTheLoadBalancerPoolsCallsAreAudited(@TempDir Path tmp) throws Exception {
@@ -96,7 +97,7 @@ class BusAuditIT {
         omitStages: [RequestReceived]
         rules:
         - level: Metadata
-          users: [system:apiserver, "system:serviceaccount:kube-system:coredns",
+          users: [system:apiserver, kubernetes-admin, "system:serviceaccount:kube-system:coredns",
                   "system:serviceaccount:ingress-nginx:ingress-nginx",
                   "system:serviceaccount:kube-system:service-controller"]
           verbs: [create, update, patch]
@@ -133,10 +134,17 @@ class BusAuditIT {
       assertEquals(201, namespace.path("responseStatus").path("code").asInt(), namespace.toString());
       // the field manager kube derives from the User-Agent is not sent
       assertEquals("/api/v1/namespaces", namespace.get("requestURI").asText());
-      JsonNode dns = await("CoreDNS's kube-dns Service").atMost(Duration.ofSeconds(60))
-          .until(() -> eventOf(log, "system:serviceaccount:kube-system:coredns", "create", "services"),
+      JsonNode kubeadm = await("kubeadm's kube-dns Service").atMost(Duration.ofSeconds(60))
+          .until(() -> eventOf(log, "kubernetes-admin", "create", "services"), Optional::isPresent).orElseThrow();
+      assertEquals("/api/v1/namespaces/kube-system/services", kubeadm.get("requestURI").asText());
+      assertEquals("kube-dns", kubeadm.path("objectRef").path("name").asText(), kubeadm.toString());
+      assertTrue(kubeadm.get("userAgent").asText().matches("kubeadm" + version), kubeadm.toString());
+      assertEquals(Json.MAPPER.readTree("[\"kubeadm:cluster-admins\",\"system:authenticated\"]"),
+          kubeadm.path("user").path("groups"));
+      JsonNode dns = await("CoreDNS's kube-dns Endpoints").atMost(Duration.ofSeconds(60))
+          .until(() -> eventOf(log, "system:serviceaccount:kube-system:coredns", "create", "endpoints"),
               Optional::isPresent).orElseThrow();
-      assertEquals("/api/v1/namespaces/kube-system/services", dns.get("requestURI").asText());
+      assertEquals("/api/v1/namespaces/kube-system/endpoints", dns.get("requestURI").asText());
       assertEquals("kube-dns", dns.path("objectRef").path("name").asText(), dns.toString());
       assertTrue(dns.get("userAgent").asText().startsWith("CoreDNS/1.11.3 git_commit:"), dns.toString());
       // its informer of Services: a reflector's list, then its watch from the list's resourceVersion

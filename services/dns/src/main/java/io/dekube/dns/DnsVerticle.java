@@ -28,7 +28,7 @@ import org.xbill.DNS.Rcode;
 /**
  * The cluster DNS: follows Services and endpoints ({@link ServiceWatch}), rebuilds its
  * {@link ClusterRecords} on every change and answers over UDP and TCP ({@link DnsAnswers}), on the
- * configured port and, when it may bind it, on 53. With a store ({@link #withKubeDnsService}) it
+ * configured port and, when it may bind it, on 53. With stores ({@link #withKubeDnsService}) it
  * also serves {@code /metrics} on a port of its address and keeps the {@code kube-system/kube-dns}
  * Service pointing at both ({@link KubeDnsService}). Wiring only.
  */
@@ -50,10 +50,13 @@ public final class DnsVerticle extends VerticleBase {
   private final AnswerCache cache = new AnswerCache(System::nanoTime);
   private ServiceWatch watch;
   private int actualPort = -1;
-  private StoreApi store;
+  private StoreApi installer;
+  private StoreApi endpointWriter;
   private HttpServer metrics;
   private List<HandlerRegistration> kept = List.of();
   private long retryTimer = -1;
+  /** Whether a write of the Service and its objects runs or waits for its next try (on the verticle's context). */
+  private boolean writing;
   private volatile boolean stopped;
 
   public DnsVerticle(DnsConfig config, ResourceRegistry registry, Function<ResourceType, Informer> informers) {
@@ -63,13 +66,22 @@ public final class DnsVerticle extends VerticleBase {
   }
 
   /**
-   * Keeps the {@code kube-system/kube-dns} Service, its Endpoints and EndpointSlice pointing at
-   * where this DNS answers, written through {@code store}. Call before deploying.
+   * Keeps the {@code kube-system/kube-dns} Service, its Endpoints and EndpointSlice pointing at where this DNS
+   * answers, each object written as the client kube's would be: {@code installer} creates the Service and the
+   * {@code coredns} ConfigMap when they are missing (in kube, kubeadm's addon phase does, as {@code kubernetes-admin}),
+   * {@code endpointWriter} keeps the Endpoints and EndpointSlice (the KEP-4770 controller the Service's
+   * {@code service.kubernetes.io/endpoint-controller-name} label names: {@link #ENDPOINT_CONTROLLER}). A write that
+   * fails — the store not there yet, an admission webhook or policy refusing it — is logged with its Status and tried
+   * again every 5 s, for as long as it fails. Call before deploying.
    */
-  public DnsVerticle withKubeDnsService(StoreApi store) {
-    this.store = store;
+  public DnsVerticle withKubeDnsService(StoreApi installer, StoreApi endpointWriter) {
+    this.installer = installer;
+    this.endpointWriter = endpointWriter;
     return this;
   }
+
+  /** The name of the controller that keeps the kube-dns Service's endpoints (its label's and slice's manager). */
+  public static final String ENDPOINT_CONTROLLER = KubeDnsService.MANAGER;
 
   /**
    * The host's resolver from /etc/resolv.conf (blocking; "" when none), the default upstream: its
@@ -106,11 +118,12 @@ public final class DnsVerticle extends VerticleBase {
           LOG.info("cluster DNS answering on {}:53 too", config.host());
           return p;
         }).recover(e -> Future.succeededFuture(0)) : Future.succeededFuture(0))
-        .compose(v -> store == null || actualPort <= 0 ? Future.succeededFuture() : serveMetrics().onSuccess(m -> {
-          SystemService kubeDns = KubeDnsService.of(config.host(), actualPort, m);
-          writeUntilDone(kubeDns, false);
-          kept = kubeDns.keep(informers, store, registry);
-        }));
+        .compose(v -> installer == null || actualPort <= 0 ? Future.succeededFuture()
+            : serveMetrics().onSuccess(m -> {
+              SystemService kubeDns = KubeDnsService.of(config.host(), actualPort, m);
+              writeUntilDone(kubeDns);
+              kept = kubeDns.keep(informers, registry, () -> writeUntilDone(kubeDns));
+            }));
   }
 
   /**
@@ -141,18 +154,37 @@ public final class DnsVerticle extends VerticleBase {
     });
   }
 
-  /** Writes the Service and its endpoints, again every 5 s until the store took them (it may start later). */
-  private void writeUntilDone(SystemService service, boolean retrying) {
-    service.ensure(store, registry).compose(v -> CorefileConfigMap.createIfMissing(store, registry))
-        .onSuccess(v -> LOG.info("{}/{} Service points at {}:{}", service.namespace(), service.name(), config.host(),
-            actualPort))
+  /**
+   * Writes the Service, its endpoints and the Corefile's ConfigMap, again every 5 s until the store took them (it may
+   * start later, an admission webhook may refuse them until it is changed); one such loop at a time. Decision: kubeadm
+   * tries its addon writes every 500 ms for a minute and then fails {@code kubeadm init}, kube's endpoint controllers
+   * retry with a back-off; dekube's DNS has no init to fail, so it keeps trying, logging each new reason.
+   */
+  private void writeUntilDone(SystemService service) {
+    if (!writing) {
+      writing = true;
+      tryWrite(service, null);
+    }
+  }
+
+  private void tryWrite(SystemService service, String lastFailure) {
+    service.ensure(installer, endpointWriter, registry)
+        .compose(v -> CorefileConfigMap.createIfMissing(installer, registry))
+        .onSuccess(v -> {
+          writing = false;
+          LOG.info("{}/{} Service points at {}:{}", service.namespace(), service.name(), config.host(), actualPort);
+        })
         .onFailure(e -> {
-          if (!retrying) {
-            LOG.warn("cannot write the {}/{} Service yet ({}); trying again every 5 s", service.namespace(),
-                service.name(), e.toString());
+          String failure = e.toString();
+          if (!failure.equals(lastFailure)) {
+            LOG.warn("cannot write the {}/{} Service, its endpoints or the {}/{} ConfigMap ({}); trying again every"
+                + " 5 s", service.namespace(), service.name(), CorefileConfigMap.NAMESPACE, CorefileConfigMap.NAME,
+                failure);
           }
-          if (!stopped) {
-            retryTimer = vertx.setTimer(5_000, t -> writeUntilDone(service, true));
+          if (stopped) {
+            writing = false;
+          } else {
+            retryTimer = vertx.setTimer(5_000, t -> tryWrite(service, failure));
           }
         });
   }

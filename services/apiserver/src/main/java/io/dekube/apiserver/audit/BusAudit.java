@@ -48,12 +48,19 @@ public final class BusAudit {
 
   /**
    * The users of the programs whose part dekube's components play, each its service account (kube adds the groups):
-   * ingress-nginx's (the ingress controller), CoreDNS's (cluster DNS keeps its Service, endpoints and ConfigMap), the
-   * cloud-controller-manager's service controller (the LoadBalancer pool writes the Services' status).
+   * ingress-nginx's (the ingress controller), CoreDNS's (the cluster DNS's informers, and the endpoints it keeps for
+   * the kube-dns Service as the KEP-4770 controller its label names), the cloud-controller-manager's service
+   * controller (the LoadBalancer pool writes the Services' status).
    */
   public static final UserInfo INGRESS_NGINX = SystemUsers.serviceAccount("ingress-nginx", "ingress-nginx");
   public static final UserInfo COREDNS = SystemUsers.serviceAccount("kube-system", "coredns");
   public static final UserInfo SERVICE_CONTROLLER = SystemUsers.serviceAccount("kube-system", "service-controller");
+  /**
+   * kubeadm's, as it creates the addons' objects (the kube-dns Service, the coredns ConfigMap) at {@code kubeadm init}:
+   * the user of its {@code admin.conf} since kube 1.29, {@code kubernetes-admin} in {@code kubeadm:cluster-admins}.
+   */
+  public static final UserInfo KUBEADM = SystemUsers.authenticated("kubernetes-admin",
+      java.util.List.of("kubeadm:cluster-admins"));
   /** kube-proxy's, as kubeadm runs it (its DaemonSet's service account). */
   public static final UserInfo KUBE_PROXY = SystemUsers.serviceAccount("kube-system", "kube-proxy");
 

@@ -95,6 +95,8 @@ final class ComponentAgents {
       case "system:kube-proxy" -> "kube-proxy" + BASE;
       // the loopback client of kube-apiserver: client-go's default User-Agent for its binary
       case "system:apiserver" -> "kube-apiserver" + BASE;
+      // kubeadm's admin.conf client: client-go's default User-Agent for the kubeadm binary
+      case "kubernetes-admin" -> "kubeadm" + BASE;
       // dekube's own writers (the ingest): named after their field manager, as a client-go program of that name
       default -> (name.startsWith("system:dekube:") ? "dekube-" + name.substring("system:dekube:".length()) : "dekube")
           + BASE;

@@ -49,9 +49,17 @@ public record SystemService(ObjectNode service, String host, List<Port> ports, S
 
   /** Creates the Service when missing, then puts the Endpoints and the EndpointSlice. */
   public Future<Void> ensure(StoreApi store, ResourceRegistry registry) {
-    return createIfMissing(store, type(registry, "services"), service)
-        .compose(v -> put(store, type(registry, "endpoints"), endpoints()))
-        .compose(v -> put(store, type(registry, "endpointslices.discovery.k8s.io"), slice()));
+    return ensure(store, store, registry);
+  }
+
+  /**
+   * As above, the Service written through {@code services} and its endpoints through {@code endpoints}: in kube they
+   * are different clients' (an installer creates an addon's Service, an endpoint controller keeps its endpoints).
+   */
+  public Future<Void> ensure(StoreApi services, StoreApi endpoints, ResourceRegistry registry) {
+    return createIfMissing(services, type(registry, "services"), service)
+        .compose(v -> put(endpoints, type(registry, "endpoints"), endpoints()))
+        .compose(v -> put(endpoints, type(registry, "endpointslices.discovery.k8s.io"), slice()));
   }
 
   /**
@@ -60,6 +68,16 @@ public record SystemService(ObjectNode service, String host, List<Port> ports, S
    */
   public List<HandlerRegistration> keep(Function<ResourceType, Informer> informers, StoreApi store,
                                         ResourceRegistry registry) {
+    return keep(informers, registry, () -> ensure(store, registry).onFailure(e -> LOG.warn(
+        "cannot write the {}/{} Service: {}", namespace(), name(), e.toString())));
+  }
+
+  /**
+   * Watches the Service, its Endpoints and EndpointSlice: a delete of one of them runs {@code rewrite} (which writes
+   * all three again, as the owner writes them). Call on the owner's context; remove the registrations when it stops.
+   */
+  public List<HandlerRegistration> keep(Function<ResourceType, Informer> informers, ResourceRegistry registry,
+                                        Runnable rewrite) {
     InformerHandler onDelete = new InformerHandler() {
       @Override
       public void onAdd(ObjectNode object) {
@@ -74,8 +92,7 @@ public record SystemService(ObjectNode service, String host, List<Port> ports, S
         if (namespace().equals(last.path("metadata").path("namespace").asText())
             && name().equals(last.path("metadata").path("name").asText())) {
           LOG.info("{}/{} {} deleted: writing it again", namespace(), name(), last.path("kind").asText());
-          ensure(store, registry).onFailure(e -> LOG.warn("cannot write the {}/{} Service: {}", namespace(), name(),
-              e.toString()));
+          rewrite.run();
         }
       }
     };
