@@ -68,10 +68,15 @@ public final class Profile {
     return percentageOfNodesToScore;
   }
 
-  /** The plugins that can turn a pod down (PreFilter, Filter, Reserve, Permit), each once: kube's enqueue plugins. */
+  /**
+   * Every plugin of the profile, each once: kube's {@code fillEnqueueExtensions} gives each its events, those of its
+   * {@code EnqueueExtensions} or, without it, every event — so a plugin that turns a pod down at any point (a
+   * PreBind, a Bind plugin of a jar, DefaultPreemption rejecting a waiting victim at Permit) has its own.
+   */
   public java.util.Collection<io.dekube.scheduler.api.Plugin> enqueuePlugins() {
     java.util.Map<String, io.dekube.scheduler.api.Plugin> out = new java.util.LinkedHashMap<>();
-    java.util.stream.Stream.of(preFilter, filter, reserve, permit).flatMap(List::stream)
+    java.util.stream.Stream.of(preFilter, filter, postFilter, preScore, score.stream().map(WeightedScorer::plugin)
+            .toList(), reserve, permit, preBind, bind).flatMap(List::stream)
         .forEach(p -> out.putIfAbsent(p.name(), p));
     return out.values();
   }

@@ -35,7 +35,7 @@ import java.util.function.IntUnaryOperator;
  * terminating waits for it, the lower-priority pods nominated to the chosen node lose their nomination, and a pod
  * that finds no candidate loses its own.
  */
-public final class DefaultPreemption implements PostFilterPlugin {
+public final class DefaultPreemption implements PostFilterPlugin, io.dekube.scheduler.api.EnqueueExtensions {
 
   public static final String NAME = "DefaultPreemption";
   static final String NOT_HELPFUL = "Preemption is not helpful for scheduling";
@@ -60,6 +60,16 @@ public final class DefaultPreemption implements PostFilterPlugin {
   @Override
   public String name() {
     return NAME;
+  }
+
+  /**
+   * No events, as kube 1.32's with {@code SchedulerAsyncPreemption} off (its default): the only pods this plugin turns
+   * down are victims it rejected while a Permit plugin held them, and no cluster event makes them schedulable, so
+   * they wait in the unschedulable pool for its 5-minute flush (or a wildcard event), not for any event.
+   */
+  @Override
+  public List<io.dekube.scheduler.api.ClusterEventWithHint> eventsToRegister() {
+    return List.of();
   }
 
   @Override
