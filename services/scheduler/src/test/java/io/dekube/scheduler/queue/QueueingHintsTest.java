@@ -163,4 +163,39 @@ class QueueingHintsTest {
     now += SchedulingQueue.MAX_UNSCHEDULABLE_MS;
     assertEquals("big", queue.pop().pod().getMetadata().getName());
   }
+
+  @Test
+  void aSpreadPodMovesOnlyForBoundPodsItsSelectorCountsAndNodesWithItsTopologyKey() {
+    SchedulingQueue spreadQueue = new SchedulingQueue(() -> now, QueueingHints.none().profile("default-scheduler",
+        List.of(new io.dekube.scheduler.plugins.podtopologyspread.PodTopologySpread(Map.of(), new NoHandle()))));
+    Pod web = pod("web").label("app", "web").spread(1, "topology.kubernetes.io/zone", "DoNotSchedule", "app", "web")
+        .obj();
+    spreadQueue.add(web);
+    spreadQueue.unschedulable(spreadQueue.pop(), Set.of("PodTopologySpread"));
+    now += 20_000;
+    ClusterEvent podAdd = new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.ADD);
+    ClusterEvent podDelete = new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.DELETE);
+    ClusterEvent nodeAdd = new ClusterEvent(ClusterEvent.Resource.NODE, ClusterEvent.ADD);
+    spreadQueue.moveAllToActiveOrBackoff(podDelete, pod("db").label("app", "db").node("n1").obj(), null);
+    spreadQueue.moveAllToActiveOrBackoff(podDelete, pod("web-0").namespace("other").label("app", "web").node("n1")
+        .obj(), null);
+    spreadQueue.moveAllToActiveOrBackoff(podAdd, null, pod("web-1").label("app", "web").obj());
+    spreadQueue.moveAllToActiveOrBackoff(nodeAdd, null, node("n9").obj());
+    Node zoned = node("n2").label("topology.kubernetes.io/zone", "a").obj();
+    Node relabelled = node("n2").label("topology.kubernetes.io/zone", "a").label("disk", "ssd").obj();
+    spreadQueue.moveAllToActiveOrBackoff(ClusterEvents.nodeUpdate(zoned, relabelled), zoned, relabelled);
+    assertArrayEquals(new int[] {0, 0, 1}, spreadQueue.sizes(), "another app's pod, another namespace's, a pending "
+        + "pod, a node without the zone key, a label besides the key: none changes the counts");
+    Pod finished = new io.fabric8.kubernetes.api.model.PodBuilder(pod("web-2").label("app", "web").node("n1").obj())
+        .editOrNewStatus().withPhase("Succeeded").endStatus().build();
+    spreadQueue.moveAllToActiveOrBackoff(podDelete, pod("web-2").label("app", "web").node("n1").obj(), finished);
+    QueuedPod again = spreadQueue.pop();
+    assertEquals("web", again.pod().getMetadata().getName(), "a bound web pod that finished frees room");
+
+    spreadQueue.unschedulable(again, Set.of("PodTopologySpread"));
+    now += 60_000;
+    assertArrayEquals(new int[] {0, 0, 1}, spreadQueue.sizes());
+    spreadQueue.moveAllToActiveOrBackoff(nodeAdd, null, node("n3").label("topology.kubernetes.io/zone", "b").obj());
+    assertEquals("web", spreadQueue.pop().pod().getMetadata().getName(), "a node in a zone is a new domain");
+  }
 }

@@ -82,14 +82,90 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
     return Constraint.of(pod, hard, defaultConstraints, () -> DefaultSelector.of(pod, handle));
   }
 
-  /** Bound pods added, deleted or relabelled; nodes added, deleted, relabelled or tainted (no hints: any may help). */
+  /**
+   * Bound pods added, deleted or relabelled, and nodes added, deleted, relabelled or tainted, with kube 1.32's hints
+   * ({@code isSchedulableAfterPodChange}, {@code isSchedulableAfterNodeChange}) over the pod's hard constraints.
+   */
   @Override
   public List<ClusterEventWithHint> eventsToRegister() {
     return List.of(
-        ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.POD,
-            ClusterEvent.ADD | ClusterEvent.DELETE | ClusterEvent.UPDATE_POD_LABEL)),
-        ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.NODE, ClusterEvent.ADD | ClusterEvent.DELETE
-            | ClusterEvent.UPDATE_NODE_LABEL | ClusterEvent.UPDATE_NODE_TAINT)));
+        new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.POD,
+            ClusterEvent.ADD | ClusterEvent.DELETE | ClusterEvent.UPDATE_POD_LABEL),
+            (pod, oldObj, newObj) -> afterPodChange(pod, (Pod) oldObj, (Pod) newObj)),
+        new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.NODE, ClusterEvent.ADD | ClusterEvent.DELETE
+            | ClusterEvent.UPDATE_NODE_LABEL | ClusterEvent.UPDATE_NODE_TAINT),
+            (pod, oldObj, newObj) -> afterNodeChange(pod, (io.fabric8.kubernetes.api.model.Node) oldObj,
+                (io.fabric8.kubernetes.api.model.Node) newObj)));
+  }
+
+  /**
+   * A bound pod of the pod's namespace (or the pod itself) that a constraint's selector matches was added or deleted,
+   * or was relabelled into or out of a selector: it changes the counts.
+   */
+  private QueueingHint afterPodChange(Pod pod, Pod before, Pod changed) {
+    // a bound pod that finished is dekube's delete of it (the cache drops it), with both objects
+    Pod after = before != null && changed != null && finished(changed) && !finished(before) ? null : changed;
+    if (after != null && !involved(after, pod) || before != null && !involved(before, pod)) {
+      return QueueingHint.QUEUE_SKIP;
+    }
+    List<Constraint> cs = constraints(pod, true);
+    if (before != null && after != null) {
+      if (java.util.Objects.equals(labels(before), labels(after))) {
+        return QueueingHint.QUEUE_SKIP;
+      }
+      return cs.stream().anyMatch(c -> c.matches(before) != c.matches(after)) ? QueueingHint.QUEUE
+          : QueueingHint.QUEUE_SKIP;
+    }
+    Pod added = after != null ? after : before;
+    return cs.stream().anyMatch(c -> c.matches(added)) ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP;
+  }
+
+  private static boolean finished(Pod p) {
+    String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
+  }
+
+  /** kube's {@code involvedInTopologySpreading}: the pod itself, or a bound pod of its namespace. */
+  private static boolean involved(Pod other, Pod pod) {
+    return java.util.Objects.equals(other.getMetadata().getUid(), pod.getMetadata().getUid())
+        || other.getSpec() != null && other.getSpec().getNodeName() != null && !other.getSpec().getNodeName().isEmpty()
+        && java.util.Objects.equals(other.getMetadata().getNamespace(), pod.getMetadata().getNamespace());
+  }
+
+  private static Map<String, String> labels(Pod p) {
+    Map<String, String> l = p.getMetadata().getLabels();
+    return l == null ? Map.of() : l;
+  }
+
+  /**
+   * A node with every topology key of the pod's hard constraints added or deleted, one that gains or loses one of
+   * them, or one that keeps them all and changes a key's value or its taints.
+   */
+  private QueueingHint afterNodeChange(Pod pod, io.fabric8.kubernetes.api.model.Node before,
+                                       io.fabric8.kubernetes.api.model.Node after) {
+    List<Constraint> cs = constraints(pod, true);
+    boolean wasIn = before != null && hasKeys(before, cs);
+    boolean isIn = after != null && hasKeys(after, cs);
+    if (before != null && after != null) {
+      if (wasIn != isIn) {
+        return QueueingHint.QUEUE;
+      }
+      boolean keyChanged = cs.stream().anyMatch(c -> !java.util.Objects.equals(nodeLabels(before).get(c.topologyKey()),
+          nodeLabels(after).get(c.topologyKey())));
+      boolean taintsChanged = !java.util.Objects.equals(before.getSpec() == null ? null : before.getSpec().getTaints(),
+          after.getSpec() == null ? null : after.getSpec().getTaints());
+      return isIn && (keyChanged || taintsChanged) ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP;
+    }
+    return (after != null ? isIn : wasIn) ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP;
+  }
+
+  private static boolean hasKeys(io.fabric8.kubernetes.api.model.Node n, List<Constraint> cs) {
+    return cs.stream().allMatch(c -> nodeLabels(n).containsKey(c.topologyKey()));
+  }
+
+  private static Map<String, String> nodeLabels(io.fabric8.kubernetes.api.model.Node n) {
+    Map<String, String> l = n.getMetadata().getLabels();
+    return l == null ? Map.of() : l;
   }
 
   @Override
