@@ -161,6 +161,9 @@ public final class KubeletVerticle extends VerticleBase {
           if (eviction != null) {
             agent.withPressure(eviction::conditions);
           }
+          if (runtime instanceof io.dekube.kubelet.runtime.docker.DockerRuntime docker) {
+            agent.withImages(docker::images); // the engine's images, as kube's kubelet lists the CRI's
+          }
           return agent.start();
         })
         .onSuccess(v -> {

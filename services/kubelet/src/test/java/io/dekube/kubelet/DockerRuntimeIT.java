@@ -251,6 +251,43 @@ class DockerRuntimeIT {
   }
 
   @Test
+  void imageSizesAndAContainersMemoryAreTheEnginesFigures() throws Exception {
+    long size = onContext(() -> client.get("/images/" + BUSYBOX + "/json")).getLong("Size");
+    assertTrue(size > 100_000, "the busybox image's size: " + size);
+    // the node's status.images: the engine's images with their sizes, as kube's kubelet lists the CRI's
+    await("the node's images").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
+      JsonNode images = result(store.get(REGISTRY.byResourceName("nodes").orElseThrow(), "", node))
+          .path("status").path("images");
+      for (JsonNode i : images) {
+        if (i.path("names").toString().contains("\"" + BUSYBOX + "\"")) {
+          return i.path("sizeBytes").asLong() == size;
+        }
+      }
+      return false;
+    });
+    String rtNode = node + "-top";
+    String cidr = PodIpAllocator.nthSubnet(cluster, 6);
+    String ip = cidr.substring(0, cidr.lastIndexOf('.')) + ".7";
+    DockerRuntime rt = onContext(() -> Future.succeededFuture(new DockerRuntime(vertx, new DockerOptions(endpoint,
+        PAUSE, cluster), rtNode, () -> cidr)));
+    onContext(rt::open);
+    try {
+      assertEquals(size, (long) onContext(() -> rt.imageSize(BUSYBOX))); // the Pulled Event's "Image size"
+      // kubectl top's working set: a shell holding 20 MB (its variable), read from the engine's stats
+      var c = new ContainerBuilder().withName("c").withImage(BUSYBOX)
+          .withCommand("sh", "-c", "x=$(head -c 20000000 /dev/zero | tr -c a b); sleep 3600; echo ${#x}").build();
+      Path log = dir.resolve("top").resolve("c").resolve("0.log");
+      RunningContainer run = onContext(() -> rt.start(new ContainerSpec(NS, "top", "top-" + random.nextInt(1_000_000),
+          rtNode, ip, c, Map.of(), log, log.getParent().resolve("root"), Map.of(), "top", null, new PodSpec())));
+      await("its working set").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+          .until(() -> run.usage().workingSetBytes() > 20_000_000 && run.usage().workingSetBytes() < 64_000_000);
+      assertTrue(run.usage().cpuNanos() > 0);
+    } finally {
+      onContext(rt::close);
+    }
+  }
+
+  @Test
   void execRunsInTheContainerAndStopKillsAfterTheGrace() throws Exception {
     String rtNode = node + "-rt";
     String cidr = PodIpAllocator.nthSubnet(cluster, 3);
@@ -387,6 +424,86 @@ class DockerRuntimeIT {
     } finally {
       result(vertx.undeploy(restarted));
     }
+  }
+
+  @Test
+  void aRestartedKubeletKeepsTheInitContainersThatEndedUnderItsFormer() throws Exception {
+    String nodeD = node + "-d";
+    String cidr = PodIpAllocator.nthSubnet(cluster, 5);
+    String ip = cidr.substring(0, cidr.lastIndexOf('.')) + ".9";
+    create("inits", nodeD, "'initContainers':[{'name':'i1','image':'" + BUSYBOX + "','command':['sh','-c','echo one']},"
+        + "{'name':'i2','image':'" + BUSYBOX + "','command':['sh','-c','echo two']}],",
+        "{'name':'c','image':'" + BUSYBOX + "','command':['sh','-c','sleep 3600']}");
+    await("the pod").atMost(Duration.ofSeconds(10)).until(() -> pods.get(NS, "inits") != null);
+    String uid = pods.get(NS, "inits").at("/metadata/uid").asText();
+    PodSpec podSpec = Json.MAPPER.treeToValue(pods.get(NS, "inits").path("spec"), PodSpec.class);
+    // the former kubelet of nodeD ran i1 twice (its second run, attempt 1, succeeded), then i2 and c; then it was
+    // killed: nothing stopped its containers
+    DockerRuntime former = onContext(() -> Future.succeededFuture(new DockerRuntime(vertx, new DockerOptions(endpoint,
+        PAUSE, cluster), nodeD, () -> cidr)));
+    onContext(former::open);
+    KubeletConfig config = KubeletConfig.defaults(nodeD, "127.0.0.4", dir).withKubeletPort(-1)
+        .withFallbackPodCidr(cidr).withRuntime("docker").withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2))
+        .withDocker(new DockerOptions(endpoint, PAUSE, cluster));
+    Path podDir = config.podsDir().resolve(NS + "_inits_" + uid); // the node's folders, which the next kubelet reads
+    Map<String, RunningContainer> runs = new java.util.HashMap<>();
+    for (var c : List.of(podSpec.getInitContainers().get(0), podSpec.getInitContainers().get(1),
+        podSpec.getContainers().get(0))) {
+      Path log = podDir.resolve(c.getName()).resolve((c.getName().equals("i1") ? 1 : 0) + ".log");
+      RunningContainer run = onContext(() -> former.start(new ContainerSpec(NS, "inits", uid, nodeD, ip, c, Map.of(),
+          log, log.getParent().resolve("root"), Map.of(), "inits", null, podSpec)));
+      runs.put(c.getName(), run);
+      if (c.getName().startsWith("i")) {
+        assertEquals(0, result(run.exited()));
+      }
+    }
+    Map<String, JsonObject> states = new java.util.HashMap<>();
+    for (String name : List.of("i1", "i2", "c")) {
+      states.put(name, onContext(() -> client.get("/containers/" + runs.get(name).containerId().substring(9)
+          + "/json")).getJsonObject("State"));
+    }
+    result(store.patch(PODS, NS, "inits", "application/merge-patch+json", Json.MAPPER.readTree(("{'status':{'phase':"
+        + "'Running','podIP':'" + ip + "','podIPs':[{'ip':'" + ip + "'}],'containerStatuses':[{'name':'c','image':'"
+        + BUSYBOX + "','imageID':'','ready':true,'started':true,'restartCount':0,'containerID':'"
+        + runs.get("c").containerId() + "','state':{'running':{'startedAt':'" + seconds(states.get("c"), "StartedAt")
+        + "'}}}]}}").replace('\'', '"')), WriteOptions.none().withSubresource("status")));
+    SharedInformers informers = SharedInformers.of(vertx);
+    String bootstrap = KafkaBrokerExtension.bootstrapServers();
+    String restarted = result(vertx.deployVerticle(new NodeFleet(List.of(config), store,
+        t -> informers.informer(bootstrap, t), ClusterPki.loadOrCreate(dir.resolve("pki")))));
+    try {
+      JsonNode s = awaitStatus("inits", st -> "True".equals(condition(st, "Ready").path("status").asText())
+          && st.at("/initContainerStatuses/1/state/terminated").isObject());
+      assertEquals("True", condition(s, "Initialized").path("status").asText(), s.toString());
+      // each init container as it ended under the former kubelet: its container, restart count, exit and times
+      for (int i = 0; i < 2; i++) {
+        String name = "i" + (i + 1);
+        JsonNode st = s.path("initContainerStatuses").path(i);
+        assertEquals(name, st.path("name").asText(), s.toString());
+        assertEquals(runs.get(name).containerId(), st.path("containerID").asText(), s.toString());
+        assertEquals(i == 0 ? 1 : 0, st.path("restartCount").asInt(), s.toString());
+        assertEquals(0, st.at("/state/terminated/exitCode").asInt(), s.toString());
+        assertEquals("Completed", st.at("/state/terminated/reason").asText(), s.toString());
+        assertEquals(seconds(states.get(name), "StartedAt"), st.at("/state/terminated/startedAt").asText());
+        assertEquals(seconds(states.get(name), "FinishedAt"), st.at("/state/terminated/finishedAt").asText());
+        assertTrue(st.path("imageID").asText().startsWith("sha256:") || st.path("imageID").asText()
+            .contains("@sha256:"), s.toString());
+        // not run again: the engine holds the one run of each, the former's
+        String runsOf = labelled("io.kubernetes.pod.uid=" + uid, "io.kubernetes.container.name=" + name);
+        var made = onContext(() -> client.list("/containers/json?all=1&filters=" + runsOf));
+        assertEquals(1, made.size(), made.encode());
+        assertEquals(runs.get(name).containerId().substring(9), made.getJsonObject(0).getString("Id"));
+      }
+      assertEquals(runs.get("c").containerId(), s.at("/containerStatuses/0/containerID").asText(), s.toString());
+    } finally {
+      result(vertx.undeploy(restarted));
+    }
+  }
+
+  /** An engine time of a container's {@code State} ({@code StartedAt}...) as the status shows it, in whole seconds. */
+  private static String seconds(JsonObject state, String field) {
+    return java.time.OffsetDateTime.parse(state.getString(field)).toInstant()
+        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
   }
 
   @Test

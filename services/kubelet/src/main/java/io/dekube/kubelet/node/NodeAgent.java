@@ -12,10 +12,12 @@ import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.WriteOptions;
 import io.dekube.kubelet.KubeletConfig;
 import io.dekube.kubelet.pod.PodEvents;
+import io.dekube.kubelet.runtime.RuntimeImage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -55,6 +57,9 @@ public final class NodeAgent {
   private Supplier<java.util.List<String>> pressure = java.util.List::of;
   /** Whether the Node was not Ready before this kubelet's first status (kube's NodeReady at start). */
   private boolean startingReady = true;
+  /** The runtime's images, where it lists its own (null: the pulls are reported). */
+  private Supplier<Future<List<RuntimeImage>>> imageList;
+  private List<RuntimeImage> lastImages = List.of();
 
   /** {@code current} gives the Node as the kubelet's informer last saw it (or null). */
   public NodeAgent(Vertx vertx, StoreApi store, KubeletConfig config, int port, PodEvents events,
@@ -139,17 +144,36 @@ public final class NodeAgent {
     return store.patch(NODES, "", config.nodeName(), Patches.MERGE, patch, WriteOptions.none());
   }
 
-  /** The images to report: the jvm runtime's pulls (simulated nodes report none, as kwok's; process runs commands). */
-  private java.util.List<String> images() {
-    return "jvm".equals(config.runtime()) ? events.pulledImages() : java.util.List.of();
+  /**
+   * The images to report: the runtime's own list where it has one ({@link #withImages}: the docker runtime's engine),
+   * else the jvm runtime's pulls (simulated nodes report none, as kwok's; process runs commands). A list that fails
+   * keeps the last one.
+   */
+  private Future<List<RuntimeImage>> images() {
+    if (imageList == null) {
+      return Future.succeededFuture("jvm".equals(config.runtime()) ? NodeObjects.builtIn(events.pulledImages())
+          : List.of());
+    }
+    return imageList.get().onSuccess(held -> lastImages = held).otherwise(e -> {
+      LOG.debug("node {}: the runtime's images: {}", config.nodeName(), e.getMessage());
+      return lastImages;
+    });
+  }
+
+  /** Reports the images {@code list} gives (the runtime's), instead of the pulls. Call before {@link #start}. */
+  public NodeAgent withImages(Supplier<Future<List<RuntimeImage>>> list) {
+    this.imageList = list;
+    return this;
   }
 
   private void postStatusIfDue() {
-    ObjectNode node = current.get();
-    if (!Instant.now().isBefore(lastPosted.plus(config.statusInterval())) || NodeObjects.allocatableBehind(node)
-        || NodeObjects.imagesBehind(node, images())) {
-      postStatus();
-    }
+    images().onSuccess(held -> {
+      ObjectNode node = current.get();
+      if (!Instant.now().isBefore(lastPosted.plus(config.statusInterval())) || NodeObjects.allocatableBehind(node)
+          || NodeObjects.imagesBehind(node, held)) {
+        postStatus();
+      }
+    });
   }
 
   /**
@@ -165,12 +189,19 @@ public final class NodeAgent {
     if (stopped) {
       return Future.succeededFuture();
     }
+    lastPosted = Instant.now();
+    return images().compose(held -> writeStatus(withEvents, held));
+  }
+
+  private Future<Void> writeStatus(boolean withEvents, List<RuntimeImage> held) {
+    if (stopped) {
+      return Future.succeededFuture();
+    }
     ObjectNode patch = Json.object();
     Instant now = Instant.now();
-    lastPosted = now;
     ObjectNode before = current.get();
     ObjectNode status = NodeObjects.status(config, port, now, bootId, before, pressure.get());
-    NodeObjects.putImages(status, images());
+    NodeObjects.putImages(status, held);
     patch.set("status", status);
     if (withEvents && before != null) {
       for (String reason : NodeObjects.conditionEvents(before.path("status"), status)) {

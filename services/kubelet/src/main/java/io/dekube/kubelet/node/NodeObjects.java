@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dekube.core.model.Json;
 import io.dekube.kubelet.KubeletConfig;
 import io.dekube.kubelet.images.ImageSizes;
+import io.dekube.kubelet.runtime.RuntimeImage;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -127,8 +128,8 @@ public final class NodeObjects {
   }
 
   /** Adds the node's {@code images} ({@link #images}) to a status; left out when there are none. */
-  public static void putImages(ObjectNode status, List<String> pulled) {
-    ArrayNode images = images(pulled);
+  public static void putImages(ObjectNode status, List<RuntimeImage> held) {
+    ArrayNode images = images(held);
     if (!images.isEmpty()) {
       status.set("images", images);
     }
@@ -140,13 +141,11 @@ public final class NodeObjects {
   static final int MAX_NAMES = 5;
 
   /**
-   * The node's {@code status.images} as kube's kubelet sets them (its {@code Images} setter): one entry per image
-   * the node pulled — its digest reference, then its tag references, at most 5 names — with {@code sizeBytes}, the
-   * largest first (ties by id, descending, as the image manager sorts them), at most 50. A built-in image weighs what
-   * the real image it stands for does ({@link ImageSizes}), as its {@code Pulled} event says; an image the runtime
-   * does not know is not listed.
+   * The images of a jvm node: one per image the node pulled — its digest reference, then its tag references — that
+   * weighs what the real image it stands for does ({@link ImageSizes}), as its {@code Pulled} event says; an image the
+   * runtime does not know is not listed.
    */
-  public static ArrayNode images(List<String> pulled) {
+  public static List<RuntimeImage> builtIn(List<String> pulled) {
     Map<String, TreeSet<String>> tags = new TreeMap<>();
     Map<String, Long> sizes = new HashMap<>();
     for (String image : pulled) {
@@ -156,25 +155,37 @@ public final class NodeObjects {
         sizes.put(id, ImageSizes.of(image));
       }
     }
+    List<RuntimeImage> out = new ArrayList<>();
+    tags.forEach((id, refs) -> {
+      List<String> names = new ArrayList<>();
+      names.add(id);
+      names.addAll(refs);
+      out.add(new RuntimeImage(id, names, sizes.get(id)));
+    });
+    return out;
+  }
+
+  /**
+   * The node's {@code status.images} as kube's kubelet sets them (its {@code Images} setter) from the images the
+   * runtime holds: at most 5 names each, with {@code sizeBytes}, the largest first (ties by id, descending, as the
+   * image manager sorts them), at most 50.
+   */
+  public static ArrayNode images(List<RuntimeImage> held) {
     ArrayNode out = Json.MAPPER.createArrayNode();
-    tags.entrySet().stream()
-        .sorted(Comparator.<Map.Entry<String, TreeSet<String>>>comparingLong(e -> sizes.get(e.getKey())).reversed()
-            .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
-        .limit(MAX_IMAGES).forEach(e -> {
-          List<String> names = new ArrayList<>();
-          names.add(e.getKey());
-          names.addAll(e.getValue());
+    held.stream().sorted(Comparator.comparingLong(RuntimeImage::size).reversed()
+            .thenComparing(RuntimeImage::id, Comparator.reverseOrder()))
+        .limit(MAX_IMAGES).forEach(i -> {
           ObjectNode entry = out.addObject();
           ArrayNode n = entry.putArray("names");
-          names.stream().limit(MAX_NAMES).forEach(n::add);
-          entry.put("sizeBytes", sizes.get(e.getKey()));
+          i.names().stream().limit(MAX_NAMES).forEach(n::add);
+          entry.put("sizeBytes", i.size());
         });
     return out;
   }
 
   /** Whether the Node as last seen lacks images this kubelet now has: a status update is due. */
-  public static boolean imagesBehind(JsonNode node, List<String> pulled) {
-    ArrayNode want = images(pulled);
+  public static boolean imagesBehind(JsonNode node, List<RuntimeImage> held) {
+    ArrayNode want = images(held);
     return node != null && !want.isEmpty() && !want.equals(node.path("status").path("images"));
   }
 

@@ -5,7 +5,9 @@ import io.dekube.kubelet.probe.Prober;
 import io.dekube.kubelet.runtime.AdoptedContainer;
 import io.dekube.kubelet.runtime.ContainerSpec;
 import io.dekube.kubelet.runtime.ContainerStartException;
+import io.dekube.kubelet.runtime.EndedRun;
 import io.dekube.kubelet.runtime.RunningContainer;
+import io.dekube.kubelet.runtime.TerminationMessage;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.vertx.core.Future;
@@ -64,6 +66,16 @@ final class ContainerStarter {
           m.context.runOnContext(v -> {
             if (ar.result() != null) {
               adopted(rec, ar.result(), cs);
+            } else if (rec.init && !rec.sidecar) {
+              // an init container that ended under the former kubelet is not run again (kube's
+              // computeInitContainerActions reads the exited init containers of the pod's sandbox)
+              m.runtime.endedRun(cs).otherwise((EndedRun) null).onComplete(ended -> m.context.runOnContext(x -> {
+                if (ended.result() != null) {
+                  endedBefore(rec, ended.result(), cs);
+                } else {
+                  startNew(rec, spec);
+                }
+              }));
             } else {
               startNew(rec, spec);
             }
@@ -131,6 +143,31 @@ final class ContainerStarter {
     rec.startedAt = a.startedAt();
     rec.logFile = a.logFile();
     w.requestSync();
+  }
+
+  /**
+   * An init container's run that ended under the former kubelet is recorded as it ended — its id, restart count,
+   * exit code and times, its termination message — with no events (nothing was created). One that failed, under a
+   * restart policy that restarts it, starts again at once: the former kubelet's back-off went with it, as kube's.
+   */
+  private void endedBefore(ContainerRecord rec, EndedRun run, ContainerSpec cs) {
+    Container spec = w.container(rec);
+    m.vertx.executeBlocking(() -> TerminationMessage.read(cs.rootDir(), spec, run.exitCode(), run.logFile()), false)
+        .onComplete(message -> m.context.runOnContext(v -> {
+          rec.starting = false;
+          LOG.info("pod {}/{}: init container {} ended under the former kubelet ({}, exit code {}, restart count {})",
+              w.namespace(), w.name(), rec.name, run.containerId(), run.exitCode(), run.restartCount());
+          rec.restartCount = run.restartCount();
+          rec.containerId = run.containerId();
+          rec.imageId = run.imageId();
+          rec.logFile = run.logFile();
+          rec.startedAt = run.startedAt();
+          String reason = run.reason() != null ? run.reason() : run.exitCode() == 0 ? "Completed" : "Error";
+          rec.terminated = new ContainerRecord.Terminated(run.exitCode(), reason,
+              message.succeeded() ? message.result() : null, run.startedAt(), run.finishedAt(), run.containerId());
+          rec.restartAt = run.exitCode() != 0 && !w.restartPolicy().equals("Never") ? Instant.now() : null;
+          w.requestSync();
+        }));
   }
 
   /**
@@ -205,12 +242,15 @@ final class ContainerStarter {
   private Future<Void> pullNow(ContainerRecord rec, String image) {
     w.event(rec, NORMAL, "Pulling", "Pulling image \"" + image + "\"");
     long t0 = System.nanoTime();
-    return m.runtime.pull(image).onSuccess(v -> {
+    return m.runtime.pull(image).compose(v -> {
       m.events.pulled(image);
       String took = PodEvents.duration(System.nanoTime() - t0);
-      // the jvm runtime's images are built in: nothing was downloaded, but each weighs what its real image does
-      w.event(rec, NORMAL, "Pulled", "Successfully pulled image \"" + image + "\" in " + took + " (" + took
-          + " including waiting). Image size: " + io.dekube.kubelet.images.ImageSizes.of(image) + " bytes.");
+      // the size the runtime gives (the jvm runtime's images are built in: each weighs what its real image does)
+      return m.runtime.imageSize(image).otherwise(0L).map(size -> {
+        w.event(rec, NORMAL, "Pulled", "Successfully pulled image \"" + image + "\" in " + took + " (" + took
+            + " including waiting). Image size: " + size + " bytes.");
+        return null;
+      });
     });
   }
 

@@ -42,6 +42,15 @@ public interface ContainerRuntime {
   }
 
   /**
+   * The run of {@code spec}'s init container that ended under a former kubelet of this node and that the runtime still
+   * holds, or null when there is none: as kube's kubelet reads the exited init containers of the pod's sandbox, the
+   * kubelet records it as ended instead of running it again. Each is given once.
+   */
+  default Future<EndedRun> endedRun(ContainerSpec spec) {
+    return Future.succeededFuture();
+  }
+
+  /**
    * Where the runtime tells that a pod's sandbox died (its uid): kube's {@code SandboxChanged}, the pod's containers
    * are killed and started again in a new sandbox. Runtimes without sandboxes never call it.
    */
@@ -63,6 +72,15 @@ public interface ContainerRuntime {
    */
   default Future<Void> pull(String image) {
     return Future.succeededFuture();
+  }
+
+  /**
+   * The size of {@code image}, which the runtime holds, for the {@code Pulled} Event (kube's CRI {@code ImageStatus}
+   * size): the jvm runtime's built-in images weigh what the real images they stand for do ({@link
+   * io.dekube.kubelet.images.ImageSizes}), 0 for one it does not have.
+   */
+  default Future<Long> imageSize(String image) {
+    return Future.succeededFuture(io.dekube.kubelet.images.ImageSizes.of(image));
   }
 
   /**

@@ -10,6 +10,7 @@ import io.dekube.core.model.Json;
 import io.dekube.kubelet.KubeletConfig;
 import java.nio.file.Path;
 import java.time.Instant;
+import io.dekube.kubelet.runtime.RuntimeImage;
 import org.junit.jupiter.api.Test;
 
 class NodeObjectsTest {
@@ -114,8 +115,8 @@ class NodeObjectsTest {
   @Test
   void imagesThePodsPulledAreListedAsKubesKubeletListsThem() throws Exception {
     ObjectNode status = (ObjectNode) NodeObjects.status(config, 10250, Instant.EPOCH, "boot", null);
-    NodeObjects.putImages(status, java.util.List.of("busybox:1.36", "redis:7", "nginx", "no-such/image:1",
-        "mysql:8.0"));
+    NodeObjects.putImages(status, NodeObjects.builtIn(java.util.List.of("busybox:1.36", "redis:7", "nginx",
+        "no-such/image:1", "mysql:8.0")));
     JsonNode images = status.path("images");
     assertEquals(4, images.size(), images.toString());
     for (JsonNode i : images) {
@@ -129,9 +130,25 @@ class NodeObjectsTest {
         "docker.io/library/redis:7 45013665", "docker.io/library/busybox:1.36 2147340"), bySize);
     assertTrue(statusOver(null).path("images").isMissingNode(), "no image pulled: no images");
     ObjectNode seen = (ObjectNode) Json.MAPPER.readTree("{\"status\":{}}");
-    assertTrue(NodeObjects.imagesBehind(seen, java.util.List.of("nginx")));
-    ((ObjectNode) seen.get("status")).set("images", NodeObjects.images(java.util.List.of("nginx")));
-    assertFalse(NodeObjects.imagesBehind(seen, java.util.List.of("nginx")));
+    var nginx = NodeObjects.builtIn(java.util.List.of("nginx"));
+    assertTrue(NodeObjects.imagesBehind(seen, nginx));
+    ((ObjectNode) seen.get("status")).set("images", NodeObjects.images(nginx));
+    assertFalse(NodeObjects.imagesBehind(seen, nginx));
+  }
+
+  @Test
+  void aRuntimesImagesAreListedWithItsSizesLargestFirstAndAtMostFiveNames() {
+    var held = java.util.List.of(
+        new RuntimeImage("sha256:aa", java.util.List.of("localhost/small@sha256:11", "localhost/small:1"), 4_400_000),
+        new RuntimeImage("sha256:bb", java.util.List.of("r/big@sha256:22", "r/big:1", "r/big:2", "r/big:3", "r/big:4",
+            "r/big:5"), 90_000_000),
+        new RuntimeImage("sha256:cc", java.util.List.of("r/tie:1"), 4_400_000),
+        new RuntimeImage("sha256:dd", java.util.List.of(), 1_000));
+    JsonNode images = NodeObjects.images(held);
+    assertEquals("[{\"names\":[\"r/big@sha256:22\",\"r/big:1\",\"r/big:2\",\"r/big:3\",\"r/big:4\"],"
+        + "\"sizeBytes\":90000000},{\"names\":[\"r/tie:1\"],\"sizeBytes\":4400000},{\"names\":"
+        + "[\"localhost/small@sha256:11\",\"localhost/small:1\"],\"sizeBytes\":4400000},{\"names\":[],"
+        + "\"sizeBytes\":1000}]", images.toString()); // ties: the larger id first, as kube's ByImageSize
   }
 
   @Test
@@ -141,6 +158,6 @@ class NodeObjectsTest {
       many.add("nginx:1." + i);
     }
     // the jvm runtime resolves any nginx tag; each tag is its own image
-    assertEquals(50, NodeObjects.images(many).size());
+    assertEquals(50, NodeObjects.images(NodeObjects.builtIn(many)).size());
   }
 }

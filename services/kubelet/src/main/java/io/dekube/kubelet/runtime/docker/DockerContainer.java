@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * A container the engine runs: its output copied into the kubelet's container log as it comes ({@code GET
  * /containers/<id>/logs?follow=1}), its end from {@code POST /containers/<id>/wait} (then, once the log is drained,
- * {@code OOMKilled} from its inspection and the container removed: the kubelet keeps its log and status), its stop
+ * {@code OOMKilled} from its inspection and the container removed — but an init container's, which a restarted
+ * kubelet reads: the kubelet keeps its log and status), its stop
  * ({@code POST /containers/<id>/stop?t=<grace>}: SIGTERM, SIGKILL after the grace), exec through {@link DockerExec},
  * and its usage from {@code GET /containers/<id>/stats?stream=false}, refreshed in the background (a call reads the
  * last figures). Callbacks on the kubelet's context; {@link #usage} from any thread.
@@ -30,6 +31,8 @@ final class DockerContainer implements RunningContainer {
   private final boolean memoryLimited;
   private final ContainerLog log;
   private final Promise<Integer> exit = Promise.promise();
+  /** An init container's: its end leaves it to the engine, for a restarted kubelet to read. */
+  private boolean kept;
   private volatile boolean stopping;
   private volatile String reason;
   private volatile ResourceUsage usage = ResourceUsage.NONE;
@@ -44,6 +47,12 @@ final class DockerContainer implements RunningContainer {
     this.tty = tty;
     this.memoryLimited = memoryLimited;
     this.log = log;
+  }
+
+  /** Leaves the container to the engine when it ends ({@code kept}: a regular init container's run). */
+  DockerContainer keptWhenEnded(boolean kept) {
+    this.kept = kept;
+    return this;
   }
 
   /**
@@ -83,7 +92,9 @@ final class DockerContainer implements RunningContainer {
               reason = "OOMKilled";
             }
             log.close().whenComplete((closed, failure) -> vertx.runOnContext(x -> exit.tryComplete(code)));
-            client.delete("/containers/" + id + "?force=1&v=1");
+            if (!kept) {
+              client.delete("/containers/" + id + "?force=1&v=1");
+            }
           });
     });
   }
@@ -153,7 +164,7 @@ final class DockerContainer implements RunningContainer {
     return usage;
   }
 
-  /** The engine's figures: CPU time used so far, and the working set (usage less the inactive file pages). */
+  /** Reads the engine's figures again ({@link #usageOf}). */
   private void refreshUsage() {
     if (exit.future().isComplete()) {
       return;
@@ -162,11 +173,18 @@ final class DockerContainer implements RunningContainer {
     client.get("/containers/" + id + "/stats?stream=false").onSuccess(s -> usage = usageOf(s));
   }
 
+  /**
+   * The engine's figures: CPU time used so far, and kube's working set — the memory usage less the inactive file
+   * pages, as cAdvisor takes it: cgroup v1's hierarchical {@code total_inactive_file} (Docker on cgroup v1 gives both
+   * it and the cgroup's own {@code inactive_file}), v2's {@code inactive_file} (Docker on cgroup v2). Podman's compat
+   * API gives the usage alone, no {@code stats} (cgroup v1 or v2, systemd or cgroupfs): its usage as it is, the page
+   * cache counted in. 0 when the pages to leave out are more than the usage, as cAdvisor.
+   */
   static ResourceUsage usageOf(JsonObject stats) {
     JsonObject cpu = stats.getJsonObject("cpu_stats", new JsonObject()).getJsonObject("cpu_usage", new JsonObject());
     JsonObject mem = stats.getJsonObject("memory_stats", new JsonObject());
     JsonObject memStats = mem.getJsonObject("stats", new JsonObject());
-    long inactive = memStats.getLong("inactive_file", memStats.getLong("total_inactive_file", 0L));
+    long inactive = memStats.getLong("total_inactive_file", memStats.getLong("inactive_file", 0L));
     long used = mem.getLong("usage", 0L);
     return new ResourceUsage(cpu.getLong("total_usage", 0L), Math.max(0, used - inactive));
   }

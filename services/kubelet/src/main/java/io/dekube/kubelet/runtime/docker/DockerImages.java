@@ -1,12 +1,15 @@
 package io.dekube.kubelet.runtime.docker;
 
 import io.dekube.kubelet.runtime.ContainerStartException;
+import io.dekube.kubelet.runtime.RuntimeImage;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The engine's images: whether one is there ({@code GET /images/<ref>/json}), its pull ({@code POST /images/create}:
@@ -40,6 +43,31 @@ final class DockerImages {
       return digests.getString(0);
     }
     return inspected.getString("Id", "");
+  }
+
+  /** The image's size as the engine gives it ({@code Size} of its inspection; cri-dockerd's ImageStatus size). */
+  Future<Long> size(String image) {
+    return inspect(image).map(i -> i == null ? 0L : i.getLong("Size", 0L));
+  }
+
+  /**
+   * The engine's images ({@code GET /images/json}), as cri-dockerd's {@code ListImages} gives them: id, repository
+   * digests then tags (the engine's {@code <none>} placeholders left out), size.
+   */
+  Future<List<RuntimeImage>> list() {
+    return client.list("/images/json").map(all -> all.stream().map(JsonObject.class::cast).map(DockerImages::listed)
+        .toList());
+  }
+
+  /** One image of the engine's list. */
+  static RuntimeImage listed(JsonObject i) {
+    List<String> names = new ArrayList<>();
+    for (String field : List.of("RepoDigests", "RepoTags")) {
+      JsonArray refs = i.getJsonArray(field); // null or absent when it has none (podman: "RepoTags": null)
+      (refs == null ? new JsonArray() : refs).stream().map(String::valueOf).filter(r -> !r.startsWith("<none>"))
+          .forEach(names::add);
+    }
+    return new RuntimeImage(i.getString("Id", ""), names, i.getLong("Size", 0L));
   }
 
   /** Pulls the image; fails with {@code ErrImagePull} and the engine's message. */

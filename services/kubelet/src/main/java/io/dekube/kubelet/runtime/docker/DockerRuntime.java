@@ -5,6 +5,7 @@ import io.dekube.kubelet.runtime.ContainerLog;
 import io.dekube.kubelet.runtime.ContainerRuntime;
 import io.dekube.kubelet.runtime.ContainerSpec;
 import io.dekube.kubelet.runtime.ContainerStartException;
+import io.dekube.kubelet.runtime.EndedRun;
 import io.dekube.kubelet.runtime.PodNet;
 import io.dekube.kubelet.runtime.RunningContainer;
 import io.dekube.kubelet.runtime.TerminationMessage;
@@ -111,13 +112,42 @@ public final class DockerRuntime implements ContainerRuntime {
       int attempt = attemptOf(c);
       Path log = spec.logFile().resolveSibling(attempt + ".log");
       boolean tty = Boolean.TRUE.equals(c.getJsonObject("Config", new JsonObject()).getBoolean("Tty"));
-      return client.get("/images/" + c.getString("Image") + "/json").map(DockerImages::imageId)
-          .otherwise(c.getString("Image"))
+      return imageIdOf(c)
           .compose(imageId -> vertx.executeBlocking(() -> since(log), false).map(since ->
               new AdoptedContainer(new DockerContainer(vertx, client, id, imageId, tty, memoryLimited(spec),
-                  new ContainerLog(log)).follow(since), OffsetDateTime.parse(state.getString("StartedAt")).toInstant(),
+                  new ContainerLog(log)).keptWhenEnded(DockerSpecs.regularInit(spec)).follow(since),
+                  instant(state.getString("StartedAt")),
                   attempt, log)));
     });
+  }
+
+  /**
+   * The run of the spec's init container that ended under a former kubelet (the engine keeps it: {@link
+   * DockerSpecs#INIT_LABEL}), read from its inspection: exit code, times, {@code OOMKilled}, attempt.
+   */
+  @Override
+  public Future<EndedRun> endedRun(ContainerSpec spec) {
+    JsonObject left = sandboxes.endedInit(spec.podUid(), spec.container().getName());
+    if (left == null) {
+      return Future.succeededFuture();
+    }
+    return client.get("/containers/" + left.getString("Id") + "/json").compose(c -> imageIdOf(c).map(imageId -> {
+      JsonObject state = c.getJsonObject("State", new JsonObject());
+      int attempt = attemptOf(c);
+      return new EndedRun("docker://" + c.getString("Id"), imageId, state.getInteger("ExitCode", 0),
+          Boolean.TRUE.equals(state.getBoolean("OOMKilled")) ? "OOMKilled" : null, instant(state.getString("StartedAt")),
+          instant(state.getString("FinishedAt")), attempt, spec.logFile().resolveSibling(attempt + ".log"));
+    }));
+  }
+
+  /** The id the status shows of an inspected container's image; the engine's image reference when it has gone. */
+  private Future<String> imageIdOf(JsonObject inspected) {
+    return client.get("/images/" + inspected.getString("Image") + "/json").map(DockerImages::imageId)
+        .otherwise(inspected.getString("Image"));
+  }
+
+  private static java.time.Instant instant(String engineTime) {
+    return OffsetDateTime.parse(engineTime).toInstant();
   }
 
   /** The attempt a container was made for: its restart-count label, else the last part of its name. */
@@ -152,6 +182,17 @@ public final class DockerRuntime implements ContainerRuntime {
     return images.pull(image);
   }
 
+  /** The engine's size of the image (the {@code Pulled} Event's). */
+  @Override
+  public Future<Long> imageSize(String image) {
+    return images.size(image);
+  }
+
+  /** The engine's images, for the node's {@code status.images} (kube's {@code ListImages}). */
+  public Future<java.util.List<io.dekube.kubelet.runtime.RuntimeImage>> images() {
+    return images.list();
+  }
+
   @Override
   public Future<RunningContainer> start(ContainerSpec spec) {
     return images.inspect(spec.image()).compose(image -> {
@@ -168,7 +209,11 @@ public final class DockerRuntime implements ContainerRuntime {
 
   private Future<RunningContainer> run(ContainerSpec spec, String sandbox, String imageId) {
     String name = DockerSpecs.name(spec.container().getName(), spec, DockerSpecs.attempt(spec));
-    return vertx.executeBlocking(() -> podFiles(spec), false)
+    boolean init = DockerSpecs.regularInit(spec);
+    // an init container's ended run is kept (for a restarted kubelet) until its next run or the pod's end
+    Future<Void> before = init ? sandboxes.removeEnded(spec.podUid(), spec.container().getName()).otherwise((Void) null)
+        : Future.succeededFuture();
+    return before.compose(x -> vertx.executeBlocking(() -> podFiles(spec), false))
         .compose(files -> client.delete("/containers/" + name + "?force=1")
             .compose(v -> client.post("/containers/create?name=" + name, DockerSpecs.container(spec, sandbox, node,
                 files, podman))))
@@ -184,7 +229,7 @@ public final class DockerRuntime implements ContainerRuntime {
               })
               .map(v -> (RunningContainer) new DockerContainer(vertx, client, id, imageId,
                   Boolean.TRUE.equals(spec.container().getTty()), memoryLimited(spec),
-                  new ContainerLog(spec.logFile())).follow(null));
+                  new ContainerLog(spec.logFile())).keptWhenEnded(init).follow(null));
         });
   }
 

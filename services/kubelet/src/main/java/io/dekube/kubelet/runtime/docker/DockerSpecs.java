@@ -30,6 +30,11 @@ final class DockerSpecs {
   static final String CONTAINER_LABEL = "io.kubernetes.container.name";
   /** The attempt a container was made for: kube's annotation, a label here (dockershim kept annotations as labels). */
   static final String RESTART_COUNT_LABEL = "io.kubernetes.container.restartCount";
+  /**
+   * dekube's mark of a regular init container, whose ended run the engine keeps (as kube's CRI keeps exited
+   * containers) so that a restarted kubelet does not run it again; kube tells init containers by the pod's spec.
+   */
+  static final String INIT_LABEL = "io.dekube.container.init";
   /** dockershim's CFS period (100 ms) and its least quota and shares. */
   static final long CPU_PERIOD = 100_000;
   static final long MIN_QUOTA = 1000;
@@ -50,10 +55,19 @@ final class DockerSpecs {
         .put(NODE_LABEL, node);
     if (type.equals("container")) {
       l.put(CONTAINER_LABEL, s.container().getName()).put(RESTART_COUNT_LABEL, String.valueOf(attempt(s)));
+      if (regularInit(s)) {
+        l.put(INIT_LABEL, "true");
+      }
     } else {
       l.put(CONTAINER_LABEL, "POD");
     }
     return l;
+  }
+
+  /** Whether the spec's container is one of its pod's init containers that is not a sidecar. */
+  static boolean regularInit(ContainerSpec s) {
+    return s.podSpec() != null && s.podSpec().getInitContainers() != null && s.podSpec().getInitContainers().stream()
+        .anyMatch(c -> c.getName().equals(s.container().getName()) && !"Always".equals(c.getRestartPolicy()));
   }
 
   /** Whether the pod uses the node's network. */

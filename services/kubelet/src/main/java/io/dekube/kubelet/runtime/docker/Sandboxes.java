@@ -52,6 +52,8 @@ final class Sandboxes {
   };
   /** Running app containers a former kubelet left, by pod uid and container name, until adopted or removed. */
   private final Map<String, JsonObject> left = new HashMap<>();
+  /** Init containers of those pods that ended under a former kubelet, by pod uid and container name, until taken. */
+  private final Map<String, JsonObject> ended = new HashMap<>();
   private Future<String> network;
   private Network networkWanted;
 
@@ -211,7 +213,8 @@ final class Sandboxes {
 
   /**
    * Finds what a former kubelet of this node left: a running sandbox is its pod's again, the running containers in it
-   * wait to be adopted ({@link #adoptable}); what stopped, and every container of a pod whose sandbox stopped, goes.
+   * wait to be adopted ({@link #adoptable}), its init containers that ended to be read ({@link #endedInit}); what
+   * else stopped, and every container of a pod whose sandbox stopped, goes.
    */
   Future<Void> findLeft() {
     return labelled(DockerSpecs.NODE_LABEL + "=" + node).compose(all -> {
@@ -224,15 +227,16 @@ final class Sandboxes {
       });
       List<JsonObject> gone = new java.util.ArrayList<>();
       for (JsonObject c : all) {
-        if (!isSandbox(c) && running(c) && live.contains(uid(c))) {
-          left.put(uid(c) + "/" + c.getJsonObject("Labels").getString(DockerSpecs.CONTAINER_LABEL), c);
+        if (!isSandbox(c) && live.contains(uid(c)) && (running(c) || isInit(c))) {
+          (running(c) ? left : ended).put(uid(c) + "/" + c.getJsonObject("Labels")
+              .getString(DockerSpecs.CONTAINER_LABEL), c);
         } else if (!isSandbox(c) || !live.contains(uid(c))) {
           gone.add(c);
         }
       }
       if (!live.isEmpty() || !gone.isEmpty()) {
-        LOG.info("node {}: a former kubelet left {} running pods ({} containers); {} stopped containers removed", node,
-            live.size(), left.size(), gone.size());
+        LOG.info("node {}: a former kubelet left {} running pods ({} containers, {} ended init containers); {} "
+            + "stopped containers removed", node, live.size(), left.size(), ended.size(), gone.size());
       }
       return removeContainers(gone);
     });
@@ -242,6 +246,7 @@ final class Sandboxes {
   Future<Void> retain(java.util.Set<String> uids) {
     java.util.Set<String> others = new java.util.HashSet<>(byPod.keySet());
     left.keySet().forEach(k -> others.add(k.substring(0, k.indexOf('/'))));
+    ended.keySet().forEach(k -> others.add(k.substring(0, k.indexOf('/'))));
     others.removeAll(uids);
     return Future.join(others.stream().map(this::remove).toList()).mapEmpty();
   }
@@ -251,11 +256,23 @@ final class Sandboxes {
     return left.remove(uid + "/" + container);
   }
 
+  /** The init container a former kubelet's pod {@code uid} ran and that ended, {@code container} (once), or null. */
+  JsonObject endedInit(String uid, String container) {
+    return ended.remove(uid + "/" + container);
+  }
+
+  /** Removes the runs of the pod {@code uid}'s {@code container} that ended (kept: an init container's). */
+  Future<Void> removeEnded(String uid, String container) {
+    return labelled(DockerSpecs.UID_LABEL + "=" + uid, DockerSpecs.CONTAINER_LABEL + "=" + container)
+        .map(all -> all.stream().filter(c -> !running(c)).toList()).compose(this::removeContainers);
+  }
+
   /** Removes every container of the pod {@code uid}: its app containers, then its sandbox. */
   Future<Void> remove(String uid) {
     byPod.remove(uid);
     attempts.remove(uid);
     left.keySet().removeIf(k -> k.startsWith(uid + "/"));
+    ended.keySet().removeIf(k -> k.startsWith(uid + "/"));
     return removeLabelled(DockerSpecs.UID_LABEL + "=" + uid);
   }
 
@@ -263,6 +280,7 @@ final class Sandboxes {
   Future<Void> removeAll() {
     byPod.clear();
     left.clear();
+    ended.clear();
     return removeLabelled(DockerSpecs.NODE_LABEL + "=" + node);
   }
 
@@ -270,8 +288,9 @@ final class Sandboxes {
     return labelled(label).compose(this::removeContainers);
   }
 
-  private Future<List<JsonObject>> labelled(String label) {
-    String filters = URLEncoder.encode(new JsonObject().put("label", new JsonArray().add(label)).encode(),
+  /** The containers, running or not, that carry every one of {@code labels} ({@code key=value}). */
+  private Future<List<JsonObject>> labelled(String... labels) {
+    String filters = URLEncoder.encode(new JsonObject().put("label", new JsonArray(List.of(labels))).encode(),
         StandardCharsets.UTF_8);
     return client.list("/containers/json?all=1&filters=" + filters)
         .map(found -> found.stream().map(JsonObject.class::cast).toList());
@@ -302,6 +321,10 @@ final class Sandboxes {
 
   private static boolean running(JsonObject c) {
     return "running".equals(c.getString("State"));
+  }
+
+  private static boolean isInit(JsonObject c) {
+    return "true".equals(c.getJsonObject("Labels", new JsonObject()).getString(DockerSpecs.INIT_LABEL));
   }
 
   private static boolean isSandbox(JsonObject c) {
