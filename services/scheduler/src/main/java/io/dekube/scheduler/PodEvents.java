@@ -110,7 +110,10 @@ final class PodEvents implements InformerHandler {
       Pod previous = cache.pod(PodInfo.key(pod));
       cache.upsertBoundPod(pod);
       if (previous != null || !ClusterEvents.finished(pod)) {
-        moved(ClusterEvents.assignedPodUpdate(previous, pod), previous, pod);
+        ClusterEvent event = ClusterEvents.assignedPodUpdate(previous, pod);
+        // a pod that finished is a delete: its hints get the pod that was there, and nothing after it
+        boolean gone = event != null && event.actionType() == ClusterEvent.DELETE;
+        moved(event, previous, gone ? null : pod);
       }
       return;
     }

@@ -186,16 +186,34 @@ class QueueingHintsTest {
     spreadQueue.moveAllToActiveOrBackoff(ClusterEvents.nodeUpdate(zoned, relabelled), zoned, relabelled);
     assertArrayEquals(new int[] {0, 0, 1}, spreadQueue.sizes(), "another app's pod, another namespace's, a pending "
         + "pod, a node without the zone key, a label besides the key: none changes the counts");
-    Pod finished = new io.fabric8.kubernetes.api.model.PodBuilder(pod("web-2").label("app", "web").node("n1").obj())
-        .editOrNewStatus().withPhase("Succeeded").endStatus().build();
-    spreadQueue.moveAllToActiveOrBackoff(podDelete, pod("web-2").label("app", "web").node("n1").obj(), finished);
+    spreadQueue.moveAllToActiveOrBackoff(podDelete, pod("web-2").label("app", "web").node("n1").obj(), null);
     QueuedPod again = spreadQueue.pop();
-    assertEquals("web", again.pod().getMetadata().getName(), "a bound web pod that finished frees room");
+    assertEquals("web", again.pod().getMetadata().getName(), "a bound web pod that goes frees room");
 
     spreadQueue.unschedulable(again, Set.of("PodTopologySpread"));
     now += 60_000;
     assertArrayEquals(new int[] {0, 0, 1}, spreadQueue.sizes());
     spreadQueue.moveAllToActiveOrBackoff(nodeAdd, null, node("n3").label("topology.kubernetes.io/zone", "b").obj());
     assertEquals("web", spreadQueue.pop().pod().getMetadata().getName(), "a node in a zone is a new domain");
+  }
+
+  @Test
+  void anAntiAffinityPodMovesWhenAPodItAvoidsGoesOrIsRelabelledAndNotForOthers() {
+    Pod lone = pod("lone").label("app", "cache").podAntiAffinity("app", "cache", "kubernetes.io/hostname").obj();
+    rejected(lone, InterPodAffinity.NAME);
+    ClusterEvent podDelete = new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.DELETE);
+    event(podDelete, pod("web").label("app", "web").node("n1").obj(), null);
+    event(new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.ADD), null,
+        pod("cache-2").label("app", "cache").node("n1").obj());
+    event(podDelete, pod("pending").label("app", "cache").obj(), null);
+    Node n1 = node("n1").label("kubernetes.io/hostname", "n1").obj();
+    Node n1Labelled = node("n1").label("kubernetes.io/hostname", "n1").label("disk", "ssd").obj();
+    event(ClusterEvents.nodeUpdate(n1, n1Labelled), n1, n1Labelled);
+    assertArrayEquals(new int[] {0, 0, 1}, queue.sizes(), "another app's pod gone, a cache pod added, a pending "
+        + "pod gone, a label besides the topology key: none eases the anti-affinity");
+    Pod cache = pod("cache-1").label("app", "cache").node("n1").obj();
+    Pod relabelled = pod("cache-1").label("app", "old-cache").node("n1").obj();
+    event(ClusterEvents.assignedPodUpdate(cache, relabelled), cache, relabelled);
+    assertEquals("lone", queue.pop().pod().getMetadata().getName(), "the cache pod it avoided is no longer one");
   }
 }

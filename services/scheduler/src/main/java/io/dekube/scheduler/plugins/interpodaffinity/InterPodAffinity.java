@@ -55,20 +55,82 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
     }
   }
 
-  /**
-   * Bound pods and nodes: a pod added helps only a pod with required affinity (more pods never ease an
-   * anti-affinity); a pod deleted or relabelled, a node added or relabelled may help either.
-   */
+  /** Bound pods added, deleted or relabelled, nodes added or relabelled, with kube 1.32's hints (below). */
   @Override
   public List<ClusterEventWithHint> eventsToRegister() {
     return List.of(
-        new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.ADD),
-            (pod, oldObj, newObj) -> AffinityTerm.requiredAffinity(pod).isEmpty() ? QueueingHint.QUEUE_SKIP
-                : QueueingHint.QUEUE),
-        ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.POD,
-            ClusterEvent.DELETE | ClusterEvent.UPDATE_POD_LABEL)),
-        ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.NODE,
-            ClusterEvent.ADD | ClusterEvent.UPDATE_NODE_LABEL)));
+        new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.POD,
+            ClusterEvent.ADD | ClusterEvent.DELETE | ClusterEvent.UPDATE_POD_LABEL),
+            (pod, oldObj, newObj) -> afterPodChange(pod, (Pod) oldObj, (Pod) newObj)),
+        new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.NODE,
+            ClusterEvent.ADD | ClusterEvent.UPDATE_NODE_LABEL),
+            (pod, oldObj, newObj) -> afterNodeChange(pod, (io.fabric8.kubernetes.api.model.Node) oldObj,
+                (io.fabric8.kubernetes.api.model.Node) newObj)));
+  }
+
+  /**
+   * kube 1.32's {@code isSchedulableAfterPodChange}, for bound pods only: one added that all the pod's affinity terms
+   * select, one relabelled so that they all select it or so that no anti-affinity term does any more, one deleted
+   * that an anti-affinity term selects. Decision: a deleted pod with required anti-affinity of its own queues too, as
+   * an existing pod's anti-affinity turns pods down as well.
+   */
+  private QueueingHint afterPodChange(Pod pod, Pod before, Pod after) {
+    if (after != null && !bound(after) || before != null && !bound(before)) {
+      return QueueingHint.QUEUE_SKIP;
+    }
+    Function<String, Map<String, String>> ns = nsLabels();
+    List<AffinityTerm> terms = AffinityTerm.requiredAffinity(pod);
+    List<AffinityTerm> anti = AffinityTerm.requiredAntiAffinity(pod);
+    if (before != null && after != null) {
+      return !allMatch(terms, before, ns) && allMatch(terms, after, ns)
+          || anyMatch(anti, before, ns) && !anyMatch(anti, after, ns) ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP;
+    }
+    if (after != null) {
+      return allMatch(terms, after, ns) ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP;
+    }
+    return anyMatch(anti, before, ns) || !AffinityTerm.requiredAntiAffinity(before).isEmpty() ? QueueingHint.QUEUE
+        : QueueingHint.QUEUE_SKIP;
+  }
+
+  private static boolean bound(Pod p) {
+    return p.getSpec() != null && p.getSpec().getNodeName() != null && !p.getSpec().getNodeName().isEmpty();
+  }
+
+  private static boolean allMatch(List<AffinityTerm> terms, Pod p, Function<String, Map<String, String>> ns) {
+    return !terms.isEmpty() && terms.stream().allMatch(t -> t.matches(p, ns));
+  }
+
+  private static boolean anyMatch(List<AffinityTerm> terms, Pod p, Function<String, Map<String, String>> ns) {
+    return terms.stream().anyMatch(t -> t.matches(p, ns));
+  }
+
+  /**
+   * kube 1.32's {@code isSchedulableAfterNodeChange}: a node added with an affinity term's topology key, or one that
+   * gains that key or changes its value; for anti-affinity any node added, or one that loses a term's key or changes
+   * its value.
+   */
+  private static QueueingHint afterNodeChange(Pod pod, io.fabric8.kubernetes.api.model.Node before,
+                                              io.fabric8.kubernetes.api.model.Node after) {
+    Map<String, String> was = before == null ? null : labels(before);
+    Map<String, String> is = labels(after);
+    for (AffinityTerm t : AffinityTerm.requiredAffinity(pod)) {
+      String key = t.topologyKey();
+      if (is.containsKey(key) && (was == null || !was.containsKey(key) || !was.get(key).equals(is.get(key)))) {
+        return QueueingHint.QUEUE;
+      }
+    }
+    for (AffinityTerm t : AffinityTerm.requiredAntiAffinity(pod)) {
+      String key = t.topologyKey();
+      if (was == null || was.containsKey(key) && (!is.containsKey(key) || !was.get(key).equals(is.get(key)))) {
+        return QueueingHint.QUEUE;
+      }
+    }
+    return QueueingHint.QUEUE_SKIP;
+  }
+
+  private static Map<String, String> labels(io.fabric8.kubernetes.api.model.Node n) {
+    Map<String, String> l = n.getMetadata().getLabels();
+    return l == null ? Map.of() : l;
   }
 
   @Override

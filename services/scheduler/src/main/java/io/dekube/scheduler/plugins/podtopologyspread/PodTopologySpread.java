@@ -102,9 +102,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
    * A bound pod of the pod's namespace (or the pod itself) that a constraint's selector matches was added or deleted,
    * or was relabelled into or out of a selector: it changes the counts.
    */
-  private QueueingHint afterPodChange(Pod pod, Pod before, Pod changed) {
-    // a bound pod that finished is dekube's delete of it (the cache drops it), with both objects
-    Pod after = before != null && changed != null && finished(changed) && !finished(before) ? null : changed;
+  private QueueingHint afterPodChange(Pod pod, Pod before, Pod after) {
     if (after != null && !involved(after, pod) || before != null && !involved(before, pod)) {
       return QueueingHint.QUEUE_SKIP;
     }
@@ -118,11 +116,6 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
     }
     Pod added = after != null ? after : before;
     return cs.stream().anyMatch(c -> c.matches(added)) ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP;
-  }
-
-  private static boolean finished(Pod p) {
-    String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
-    return "Succeeded".equals(phase) || "Failed".equals(phase);
   }
 
   /** kube's {@code involvedInTopologySpreading}: the pod itself, or a bound pod of its namespace. */
