@@ -139,6 +139,16 @@ class DisabledFieldsTest {
     return f.find().apply(spec(obj, h));
   }
 
+  /** The feature's field is gone from {@code obj}'s pod spec, or left as kube leaves it. */
+  static void assertDropped(ObjectNode obj, Holder h, Feature f) {
+    JsonNode left = at(obj, h, f);
+    if (f.dropped() == null) {
+      assertTrue(left.isMissingNode(), obj.toPrettyString());
+    } else {
+      assertEquals(f.dropped(), left.toString());
+    }
+  }
+
   /** The element of a list named {@code name}, else missing. */
   static JsonNode named(JsonNode list, String name) {
     for (JsonNode e : list) {
@@ -155,12 +165,7 @@ class DisabledFieldsTest {
     ObjectNode obj = yaml(h.yaml());
     f.use().accept(spec(obj, h));
     ObjectNode created = ADMISSION.admit(type(h.resource()), Verb.CREATE, obj, null);
-    JsonNode left = at(created, h, f);
-    if (f.dropped() == null) {
-      assertTrue(left.isMissingNode(), created.toPrettyString());
-    } else {
-      assertEquals(f.dropped(), left.toString());
-    }
+    assertDropped(created, h, f);
     assertEquals("c", spec(created, h).at("/containers/0/name").asText(), "the rest of the spec stays");
   }
 
@@ -182,12 +187,7 @@ class DisabledFieldsTest {
     ObjectNode changed = stored.deepCopy();
     f.use().accept(spec(changed, h));
     ObjectNode updated = ADMISSION.admit(type(h.resource()), Verb.UPDATE, changed, stored);
-    JsonNode left = at(updated, h, f);
-    if (f.dropped() == null) {
-      assertTrue(left.isMissingNode(), updated.toPrettyString());
-    } else {
-      assertEquals(f.dropped(), left.toString());
-    }
+    assertDropped(updated, h, f);
   }
 
   /**
