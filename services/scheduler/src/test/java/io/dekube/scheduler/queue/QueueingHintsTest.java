@@ -216,4 +216,31 @@ class QueueingHintsTest {
     event(ClusterEvents.assignedPodUpdate(cache, relabelled), cache, relabelled);
     assertEquals("lone", queue.pop().pod().getMetadata().getName(), "the cache pod it avoided is no longer one");
   }
+
+  @Test
+  void aPodWaitingForItsClaimMovesWhenItsClaimsUserGoesOrItsClaimIsCreatedNotForOthers() {
+    SchedulingQueue q = new SchedulingQueue(() -> now, QueueingHints.none().profile("default-scheduler",
+        List.of(new io.dekube.scheduler.plugins.volumerestrictions.VolumeRestrictions(new NoHandle()))));
+    Pod writer = pod("writer").claim("data", "rwop").obj();
+    q.add(writer);
+    q.unschedulable(q.pop(), Set.of(io.dekube.scheduler.plugins.volumerestrictions.VolumeRestrictions.NAME));
+    now += 20_000;
+    ClusterEvent podDelete = new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.DELETE);
+    ClusterEvent claimAdd = new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM, ClusterEvent.ADD);
+    q.moveAllToActiveOrBackoff(podDelete, pod("other").claim("data", "logs").node("n1").obj(), null);
+    q.moveAllToActiveOrBackoff(podDelete, pod("elsewhere").namespace("other").claim("data", "rwop").node("n1").obj(),
+        null);
+    q.moveAllToActiveOrBackoff(claimAdd, null, new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+        .withNewMetadata().withName("logs").withNamespace("default").endMetadata().build());
+    assertArrayEquals(new int[] {0, 0, 1}, q.sizes(), "another claim's user, another namespace's, another claim");
+    q.moveAllToActiveOrBackoff(podDelete, pod("reader").claim("data", "rwop").node("n1").obj(), null);
+    QueuedPod back = q.pop();
+    assertEquals("writer", back.pod().getMetadata().getName(), "the other user of its claim went");
+
+    q.unschedulable(back, Set.of(io.dekube.scheduler.plugins.volumerestrictions.VolumeRestrictions.NAME));
+    now += 60_000;
+    q.moveAllToActiveOrBackoff(claimAdd, null, new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+        .withNewMetadata().withName("rwop").withNamespace("default").endMetadata().build());
+    assertEquals("writer", q.pop().pod().getMetadata().getName(), "its claim was created");
+  }
 }

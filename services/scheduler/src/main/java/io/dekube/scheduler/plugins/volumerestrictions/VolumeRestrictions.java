@@ -9,6 +9,7 @@ import io.dekube.scheduler.api.Handle;
 import io.dekube.scheduler.api.NodeInfo;
 import io.dekube.scheduler.api.PodInfo;
 import io.dekube.scheduler.api.PreFilterPlugin;
+import io.dekube.scheduler.api.QueueingHint;
 import io.dekube.scheduler.api.Status;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -44,12 +45,47 @@ public final class VolumeRestrictions implements PreFilterPlugin, FilterPlugin, 
     return NAME;
   }
 
-  /** A pod deleted (it may free a disk or a claim), a node added, a claim added (as kube's registrations). */
+  /**
+   * A pod deleted (it may free a disk or a claim), a node added, a claim added, as kube 1.32's registrations, with
+   * its hints: {@code isSchedulableAfterPodDeleted} (a pod of the pod's namespace whose disk conflicts with one of
+   * the pod's or that uses one of its claims — a ReadWriteOncePod claim's user, the claim's mode not looked up, as
+   * kube) and {@code isSchedulableAfterPersistentVolumeClaimAdded} (a claim of the pod's); any node added.
+   */
   @Override
   public List<ClusterEventWithHint> eventsToRegister() {
-    return List.of(ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.DELETE)),
+    return List.of(new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.DELETE),
+            (pod, oldObj, newObj) -> afterPodDeleted(pod, (Pod) oldObj)),
         ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.NODE, ClusterEvent.ADD)),
-        ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM, ClusterEvent.ADD)));
+        new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM, ClusterEvent.ADD),
+            (pod, oldObj, newObj) -> {
+              PersistentVolumeClaim claim = (PersistentVolumeClaim) newObj;
+              return claim.getMetadata().getNamespace().equals(pod.getMetadata().getNamespace())
+                  && claims(pod).contains(claim.getMetadata().getName()) ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP;
+            }));
+  }
+
+  private static QueueingHint afterPodDeleted(Pod pod, Pod deleted) {
+    if (deleted == null || !java.util.Objects.equals(deleted.getMetadata().getNamespace(),
+        pod.getMetadata().getNamespace())) {
+      return QueueingHint.QUEUE_SKIP;
+    }
+    for (Volume v : volumes(pod)) {
+      if (Disks.exclusive(v) && volumes(deleted).stream().anyMatch(other -> Disks.conflict(v, other))) {
+        return QueueingHint.QUEUE;
+      }
+    }
+    Set<String> theirs = claims(deleted);
+    return claims(pod).stream().anyMatch(theirs::contains) ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP;
+  }
+
+  private static Set<String> claims(Pod pod) {
+    Set<String> out = new HashSet<>();
+    for (Volume v : volumes(pod)) {
+      if (v.getPersistentVolumeClaim() != null) {
+        out.add(v.getPersistentVolumeClaim().getClaimName());
+      }
+    }
+    return out;
   }
 
   /** How many of the pod's ReadWriteOncePod claims another pod uses. */
