@@ -30,6 +30,7 @@ final class PersistentVolumeClaimAdmission implements KindAdmission {
     ObjectNode spec = Nodes.obj(pvc, "spec");
     Nodes.defaultText(spec, "volumeMode", "Filesystem");
     DisabledFields.claimSpec(spec, old == null ? null : old.path("spec"));
+    ClaimDataSources.apply(spec, old == null ? null : old.path("spec"));
     CanonicalQuantities.list(spec.path("resources").get("requests"));
     CanonicalQuantities.list(spec.path("resources").get("limits"));
     if (old != null) {
@@ -100,6 +101,7 @@ final class PersistentVolumeClaimAdmission implements KindAdmission {
 
   private static void update(ObjectNode pvc, ObjectNode old, FieldErrors errs) {
     ObjectNode was = old.path("spec").deepCopy();
+    ClaimDataSources.normalize(was); // a claim stored before its data sources were normalized
     CanonicalQuantities.list(was.path("resources").get("requests")); // a claim stored before they were canonical
     CanonicalQuantities.list(was.path("resources").get("limits"));
     ObjectNode now = pvc.path("spec").deepCopy();
@@ -112,6 +114,8 @@ final class PersistentVolumeClaimAdmission implements KindAdmission {
     if ("Bound".equals(pvc.path("status").path("phase").asText())) {
       Nodes.obj(Nodes.obj(now, "resources"), "requests").set("storage", was.path("resources").path("requests").get("storage"));
     }
+    boolean classChanged = !java.util.Objects.equals(was.get("volumeAttributesClassName"),
+        now.get("volumeAttributesClassName"));
     copy(was, now, "volumeAttributesClassName");
     if (!was.equals(now)) {
       errs.forbidden("spec", "spec is immutable after creation except resources.requests and volumeAttributesClassName "
@@ -121,6 +125,11 @@ final class PersistentVolumeClaimAdmission implements KindAdmission {
     BigDecimal newSize = StorageFields.bytes(pvc.path("spec").path("resources").path("requests").get("storage"));
     if (oldSize != null && newSize != null && newSize.compareTo(oldSize) < 0) {
       errs.forbidden("spec.resources.requests.storage", "field can not be less than previous value");
+    }
+    if (classChanged) {
+      // the class a claim stored with it keeps (DisabledFields) may not change while VolumeAttributesClass is off
+      errs.forbidden("spec.volumeAttributesClassName", "update is forbidden when the VolumeAttributesClass feature gate "
+          + "is disabled");
     }
   }
 

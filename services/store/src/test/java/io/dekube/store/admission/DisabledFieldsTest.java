@@ -313,10 +313,14 @@ class DisabledFieldsTest {
 
     ObjectNode stored = created.deepCopy();
     stored.with("spec").put("volumeAttributesClassName", "silver");
+    assertEquals("silver", ADMISSION.admit(type("persistentvolumeclaims"), Verb.UPDATE, stored.deepCopy(), stored)
+        .at("/spec/volumeAttributesClassName").asText());
     ObjectNode next = stored.deepCopy();
     next.with("spec").put("volumeAttributesClassName", "gold");
-    assertEquals("gold", ADMISSION.admit(type("persistentvolumeclaims"), Verb.UPDATE, next, stored)
-        .at("/spec/volumeAttributesClassName").asText());
+    StatusException e = assertThrows(StatusException.class,
+        () -> ADMISSION.admit(type("persistentvolumeclaims"), Verb.UPDATE, next, stored));
+    assertEquals("PersistentVolumeClaim \"c\" is invalid: spec.volumeAttributesClassName: Forbidden: update is "
+        + "forbidden when the VolumeAttributesClass feature gate is disabled", e.getMessage());
   }
 
   @Test
@@ -348,6 +352,32 @@ class DisabledFieldsTest {
     local.with("spec").set("dataSourceRef", yaml("{apiGroup: snapshot.storage.k8s.io, kind: VolumeSnapshot, name: snap}"));
     assertEquals("snap", ADMISSION.admit(type("persistentvolumeclaims"), Verb.CREATE, local, null)
         .at("/spec/dataSourceRef/name").asText(), "AnyVolumeDataSource is on");
+  }
+
+  /** KEP 1495 as kube's claim strategy applies it: each data source filled from the other, garbage dropped. */
+  @Test
+  void aClaimsDataSourcesAreNormalized() {
+    ObjectNode fromSource = yaml(CLAIM);
+    fromSource.with("spec").set("dataSource", yaml("{kind: PersistentVolumeClaim, name: src}"));
+    ObjectNode created = ADMISSION.admit(type("persistentvolumeclaims"), Verb.CREATE, fromSource, null);
+    assertEquals(yaml("{kind: PersistentVolumeClaim, name: src}"), created.at("/spec/dataSourceRef"));
+
+    ObjectNode fromRef = yaml(CLAIM);
+    fromRef.with("spec").set("dataSourceRef", yaml("{apiGroup: example.com, kind: Populator, name: p}"));
+    assertEquals(yaml("{apiGroup: example.com, kind: Populator, name: p}"),
+        ADMISSION.admit(type("persistentvolumeclaims"), Verb.CREATE, fromRef, null).at("/spec/dataSource"));
+
+    ObjectNode garbage = yaml(CLAIM);
+    garbage.with("spec").set("dataSource", yaml("{apiGroup: example.com, kind: Populator, name: p}"));
+    ObjectNode dropped = ADMISSION.admit(type("persistentvolumeclaims"), Verb.CREATE, garbage, null);
+    assertTrue(dropped.at("/spec/dataSource").isMissingNode(), dropped.toPrettyString());
+    assertTrue(dropped.at("/spec/dataSourceRef").isMissingNode(), dropped.toPrettyString());
+
+    ObjectNode storedBefore = created.deepCopy(); // stored by a build that did not fill dataSourceRef
+    storedBefore.with("spec").remove("dataSourceRef");
+    ObjectNode sent = storedBefore.deepCopy();
+    assertEquals("src", ADMISSION.admit(type("persistentvolumeclaims"), Verb.UPDATE, sent, storedBefore)
+        .at("/spec/dataSourceRef/name").asText());
   }
 
   @Test
