@@ -243,4 +243,30 @@ class QueueingHintsTest {
         .withNewMetadata().withName("rwop").withNamespace("default").endMetadata().build());
     assertEquals("writer", q.pop().pod().getMetadata().getName(), "its claim was created");
   }
+
+  @Test
+  void aPodOverItsNodesVolumeLimitMovesWhenABoundPodWithAClaimGoesOrItsClaimIsCreated() {
+    SchedulingQueue q = new SchedulingQueue(() -> now, QueueingHints.none().profile("default-scheduler",
+        List.of(new io.dekube.scheduler.plugins.nodevolumelimits.CsiLimits(new NoHandle()))));
+    Pod db = pod("db").claim("data", "db-data").obj();
+    q.add(db);
+    q.unschedulable(q.pop(), Set.of("NodeVolumeLimits"));
+    now += 20_000;
+    ClusterEvent podDelete = new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.DELETE);
+    ClusterEvent claimAdd = new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM, ClusterEvent.ADD);
+    q.moveAllToActiveOrBackoff(podDelete, pod("web").node("n1").obj(), null);
+    q.moveAllToActiveOrBackoff(podDelete, pod("pending").claim("data", "other").obj(), null);
+    q.moveAllToActiveOrBackoff(claimAdd, null, new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+        .withNewMetadata().withName("db-data").withNamespace("other").endMetadata().build());
+    assertArrayEquals(new int[] {0, 0, 1}, q.sizes(), "a pod without volumes, a pending pod, another namespace's claim");
+    q.moveAllToActiveOrBackoff(podDelete, pod("old").claim("data", "old-data").node("n1").obj(), null);
+    QueuedPod back = q.pop();
+    assertEquals("db", back.pod().getMetadata().getName(), "a bound pod's claim no longer counts on its node");
+
+    q.unschedulable(back, Set.of("NodeVolumeLimits"));
+    now += 60_000;
+    q.moveAllToActiveOrBackoff(claimAdd, null, new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+        .withNewMetadata().withName("db-data").withNamespace("default").endMetadata().build());
+    assertEquals("db", q.pop().pod().getMetadata().getName(), "its claim was created");
+  }
 }

@@ -9,6 +9,7 @@ import io.dekube.scheduler.api.Handle;
 import io.dekube.scheduler.api.NodeInfo;
 import io.dekube.scheduler.api.PodInfo;
 import io.dekube.scheduler.api.PreFilterPlugin;
+import io.dekube.scheduler.api.QueueingHint;
 import io.dekube.scheduler.api.Status;
 import io.dekube.scheduler.plugins.helper.ClaimClass;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -45,11 +46,32 @@ public final class CsiLimits implements PreFilterPlugin, FilterPlugin, EnqueueEx
     return NAME;
   }
 
-  /** A pod deleted (frees its volumes), a claim added. */
+  /**
+   * A pod deleted (frees its volumes), a claim added, with kube 1.32's hints: {@code isSchedulableAfterPodDeleted} (a
+   * bound pod with a claim or a generic ephemeral volume) and {@code isSchedulableAfterPVCAdded} (one of the pod's
+   * claims, an ephemeral volume's {@code <pod>-<volume>} too). Not built: kube's CSINode add and VolumeAttachment
+   * delete events (dekube's queue has no such resources; such a pod waits for the 5-minute flush).
+   */
   @Override
   public List<ClusterEventWithHint> eventsToRegister() {
-    return List.of(ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.DELETE)),
-        ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM, ClusterEvent.ADD)));
+    return List.of(new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.DELETE),
+            (pod, oldObj, newObj) -> {
+              Pod deleted = (Pod) oldObj;
+              boolean bound = deleted.getSpec().getNodeName() != null && !deleted.getSpec().getNodeName().isEmpty();
+              return bound && volumes(deleted).stream().anyMatch(v -> v.getPersistentVolumeClaim() != null
+                  || v.getEphemeral() != null) ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP;
+            }),
+        new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM, ClusterEvent.ADD),
+            (pod, oldObj, newObj) -> {
+              PersistentVolumeClaim added = (PersistentVolumeClaim) newObj;
+              if (!added.getMetadata().getNamespace().equals(pod.getMetadata().getNamespace())) {
+                return QueueingHint.QUEUE_SKIP;
+              }
+              return volumes(pod).stream().anyMatch(v -> added.getMetadata().getName().equals(
+                  v.getPersistentVolumeClaim() != null ? v.getPersistentVolumeClaim().getClaimName()
+                      : v.getEphemeral() != null ? pod.getMetadata().getName() + "-" + v.getName() : null))
+                  ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP;
+            }));
   }
 
   /** Skips pods without claims or generic ephemeral volumes. */
