@@ -155,6 +155,30 @@ class KubeletIT {
     awaitEvent(NS, "web", "Started", "Started container c"::equals);
   }
 
+  /** As kube's SyncPod, a pod's containers start one after another: pull, create and start of one, then the next. */
+  @Test
+  void aPodsContainersStartOneAfterAnother() throws Exception {
+    ObjectNode pod = (ObjectNode) Json.MAPPER.readTree(("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'two',"
+        + "'namespace':'" + NS + "'},'spec':{'nodeName':'" + node + "','containers':[{'name':'a','image':'nginx'},"
+        + "{'name':'b','image':'redis'}]}}").replace('\'', '"'));
+    result(store.create(PODS, NS, pod, WriteOptions.none()));
+    awaitStatus("two", s -> "Running".equals(s.path("phase").asText()));
+    List<String> order = List.of(
+        rv(awaitEvent(NS, "two", "Pulling", "Pulling image \"nginx\""::equals)) + " Pulling a",
+        rv(awaitEvent(NS, "two", "Created", "Created container a"::equals)) + " Created a",
+        rv(awaitEvent(NS, "two", "Started", "Started container a"::equals)) + " Started a",
+        rv(awaitEvent(NS, "two", "Pulling", "Pulling image \"redis\""::equals)) + " Pulling b",
+        rv(awaitEvent(NS, "two", "Created", "Created container b"::equals)) + " Created b",
+        rv(awaitEvent(NS, "two", "Started", "Started container b"::equals)) + " Started b");
+    List<String> written = order.stream().sorted(java.util.Comparator.comparingLong(e -> Long.parseLong(e.split(" ")[0])))
+        .map(e -> e.substring(e.indexOf(' ') + 1)).toList();
+    assertEquals(List.of("Pulling a", "Created a", "Started a", "Pulling b", "Created b", "Started b"), written);
+  }
+
+  private static String rv(ObjectNode event) {
+    return event.at("/metadata/resourceVersion").asText();
+  }
+
   @Test
   void aCrashingContainerRestartsWithBackOff() throws Exception {
     create("crash", "'image':'dekube/crash','env':[{'name':'CRASH_AFTER','value':'0.2'},"

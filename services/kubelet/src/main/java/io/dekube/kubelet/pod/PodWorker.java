@@ -328,9 +328,17 @@ public final class PodWorker implements io.dekube.kubelet.eviction.EvictionManag
       publishUnlessStarting();
       return Future.succeededFuture();
     }
-    for (ContainerRecord c : containers) {
-      if (c.running == null && !c.starting && due(c, now)) {
-        starter.start(c);
+    // kube's SyncPod starts the containers one after another, in their order: each start (pull, create, start, the
+    // postStart hook) ends before the next begins, so their events go container by container, and a container waits
+    // for the postStart hook of the one before it; the start's end asks for the sync that starts the next
+    if (containers.stream().noneMatch(c -> c.starting)) {
+      for (ContainerRecord c : containers) {
+        if (c.running == null && due(c, now)) {
+          starter.start(c);
+          if (c.starting) {
+            break;
+          }
+        }
       }
     }
     // ephemeral containers join a running pod, once each
