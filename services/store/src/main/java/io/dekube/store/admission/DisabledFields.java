@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *                                                  whole (kept when the old claim had a dataSourceRef)
  * MaxUnavailableStatefulSet         alpha, off     StatefulSet: spec.updateStrategy.rollingUpdate.maxUnavailable
  * CoordinatedLeaderElection         alpha, off     Lease: spec.strategy and spec.preferredHolder
+ * DynamicKubeletConfig              removed        Node: spec.configSource (kept when the old Node had one) and, on
+ *                                                  a create, status.config
  * </pre>
  * On in 1.32, so kept: AnyVolumeDataSource (dataSourceRef), RecoverVolumeExpansionFailure (a claim's
  * allocatedResourceStatuses), JobManagedBy, JobSuccessPolicy, JobBackoffLimitPerIndex, JobPodReplacementPolicy,
@@ -61,6 +63,16 @@ final class DisabledFields {
   static void leaseSpec(ObjectNode spec, JsonNode oldSpec) {
     dropUnlessUsed(spec, oldSpec, "strategy");
     dropUnlessUsed(spec, oldSpec, "preferredHolder");
+  }
+
+  /** A Node; {@code old} the stored one, null on a create. */
+  static void node(ObjectNode node, JsonNode old) {
+    if (node.get("spec") instanceof ObjectNode spec) {
+      dropUnlessUsed(spec, old == null ? null : old.path("spec"), "configSource");
+    }
+    if (old == null && node.get("status") instanceof ObjectNode status) {
+      status.remove("config");
+    }
   }
 
   private static void dropUnlessUsed(ObjectNode parent, JsonNode oldParent, String field) {

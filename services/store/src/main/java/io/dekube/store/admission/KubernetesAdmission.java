@@ -24,6 +24,7 @@ public final class KubernetesAdmission implements WriteAdmission {
       Map.entry("/PersistentVolume", new PersistentVolumeAdmission()),
       Map.entry("/PersistentVolumeClaim", new PersistentVolumeClaimAdmission()),
       Map.entry("coordination.k8s.io/Lease", new LeaseAdmission()),
+      Map.entry("/Node", new NodeAdmission()),
       Map.entry("/ReplicationController", new ReplicationControllerAdmission()),
       Map.entry("storage.k8s.io/StorageClass", new StorageClassAdmission()),
       Map.entry("storage.k8s.io/CSIDriver", new CsiDriverAdmission()),

@@ -406,6 +406,25 @@ class DisabledFieldsTest {
   }
 
   @Test
+  void aNodeDropsTheDynamicKubeletConfigFields() {
+    String node = "kind: Node\nmetadata: {name: n1}\nspec: {podCIDR: 10.0.1.0/24, configSource: {configMap: "
+        + "{name: cfg, namespace: kube-system, kubeletConfigKey: kubelet}}}\nstatus: {config: {error: x}, "
+        + "capacity: {cpu: '4'}}";
+    ObjectNode created = ADMISSION.admit(type("nodes"), Verb.CREATE, yaml(node), null);
+    assertTrue(created.at("/spec/configSource").isMissingNode(), created.toPrettyString());
+    assertTrue(created.at("/status/config").isMissingNode(), created.toPrettyString());
+    assertEquals("10.0.1.0/24", created.at("/spec/podCIDR").asText());
+    assertEquals("4", created.at("/status/capacity/cpu").asText());
+
+    ObjectNode changed = created.deepCopy();
+    changed.with("spec").set("configSource", yaml("{configMap: {name: cfg, namespace: kube-system}}"));
+    assertTrue(ADMISSION.admit(type("nodes"), Verb.UPDATE, changed, created).at("/spec/configSource").isMissingNode());
+    ObjectNode stored = yaml(node);
+    assertEquals("cfg", ADMISSION.admit(type("nodes"), Verb.UPDATE, stored.deepCopy(), stored)
+        .at("/spec/configSource/configMap/name").asText());
+  }
+
+  @Test
   void aLeaseDropsItsCoordinatedLeaderElectionFieldsUnlessItHadThem() {
     String lease = "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata: {name: l, namespace: kube-system}\n"
         + "spec: {holderIdentity: a, leaseDurationSeconds: 15, strategy: OldestEmulationVersion, preferredHolder: b}";
