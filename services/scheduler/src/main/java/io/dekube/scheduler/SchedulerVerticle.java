@@ -129,11 +129,12 @@ public final class SchedulerVerticle extends VerticleBase {
     return Future.all(started(nodes), started(pods), started(namespaces),
         budgets == null ? Future.succeededFuture() : started(budgets), claims, workloadObjects.start(caches))
         .compose(v -> {
-      // a claim or volume that appears or changes may let a pod that waited for it be scheduled
+      // a claim, volume or class that appears or changes may let a pod that waited for it be scheduled
       List<ObjectCache> volumeCaches = claims.result();
+      List<ClusterEvent.Resource> volumeResources = List.of(ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM,
+          ClusterEvent.Resource.PERSISTENT_VOLUME, ClusterEvent.Resource.STORAGE_CLASS);
       for (int i = 0; i < volumeCaches.size(); i++) {
-        registrations.add(volumeCaches.get(i).addHandler(retryOnChange(i == 0
-            ? ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM : ClusterEvent.Resource.PERSISTENT_VOLUME)));
+        registrations.add(volumeCaches.get(i).addHandler(retryOnChange(volumeResources.get(i))));
       }
       registrations.add(nodes.addHandler(nodeEvents()));
       registrations.add(pods.addHandler(new PodEvents(cache, queue, profiles.keySet(), scheduler::kick, nominator)));
@@ -168,10 +169,11 @@ public final class SchedulerVerticle extends VerticleBase {
   }
 
   private InformerHandler retryOnChange(ClusterEvent.Resource resource) {
-    Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type =
-        resource == ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM
-            ? io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class
-            : io.fabric8.kubernetes.api.model.PersistentVolume.class;
+    Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type = switch (resource) {
+      case PERSISTENT_VOLUME_CLAIM -> io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class;
+      case STORAGE_CLASS -> io.fabric8.kubernetes.api.model.storage.StorageClass.class;
+      default -> io.fabric8.kubernetes.api.model.PersistentVolume.class;
+    };
     return new InformerHandler() {
       @Override
       public void onAdd(ObjectNode object) {

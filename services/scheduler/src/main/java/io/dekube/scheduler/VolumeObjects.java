@@ -51,7 +51,7 @@ final class VolumeObjects {
     classes = caches.apply(classType);
     csiNodes = csiNodeType == null ? null : caches.apply(csiNodeType);
     return Future.all(started(claims), started(volumes), started(classes), started(csiNodes))
-        .map(v -> java.util.List.of(claims, volumes));
+        .map(v -> java.util.List.of(claims, volumes, classes));
   }
 
   private static Future<Void> started(ObjectCache c) {

@@ -269,4 +269,38 @@ class QueueingHintsTest {
         .withNewMetadata().withName("db-data").withNamespace("default").endMetadata().build());
     assertEquals("db", q.pop().pod().getMetadata().getName(), "its claim was created");
   }
+
+  @Test
+  void aPodOutOfItsVolumesZoneMovesForItsClaimsAZoneChangeOrAWaitingClass() {
+    SchedulingQueue q = new SchedulingQueue(() -> now, QueueingHints.none().profile("default-scheduler",
+        List.of(new io.dekube.scheduler.plugins.volumezone.VolumeZone(new NoHandle()))));
+    q.add(pod("db").claim("data", "db-data").obj());
+    q.unschedulable(q.pop(), Set.of(io.dekube.scheduler.plugins.volumezone.VolumeZone.NAME));
+    now += 20_000;
+    ClusterEvent claimAdd = new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM, ClusterEvent.ADD);
+    ClusterEvent volumeUpdate = new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME, ClusterEvent.UPDATE);
+    ClusterEvent classAdd = new ClusterEvent(ClusterEvent.Resource.STORAGE_CLASS, ClusterEvent.ADD);
+    q.moveAllToActiveOrBackoff(claimAdd, null, new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+        .withNewMetadata().withName("logs").withNamespace("default").endMetadata().build());
+    io.fabric8.kubernetes.api.model.PersistentVolume pvA = new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder()
+        .withNewMetadata().withName("pv-1").addToLabels("topology.kubernetes.io/zone", "a").endMetadata().build();
+    io.fabric8.kubernetes.api.model.PersistentVolume pvTagged = new io.fabric8.kubernetes.api.model
+        .PersistentVolumeBuilder(pvA).editMetadata().addToLabels("team", "db").endMetadata().build();
+    q.moveAllToActiveOrBackoff(volumeUpdate, pvA, pvTagged);
+    q.moveAllToActiveOrBackoff(classAdd, null, new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder()
+        .withNewMetadata().withName("fast").endMetadata().withVolumeBindingMode("Immediate").build());
+    assertArrayEquals(new int[] {0, 0, 1}, q.sizes(), "another claim, a label besides the zone, an Immediate class");
+    io.fabric8.kubernetes.api.model.PersistentVolume pvB = new io.fabric8.kubernetes.api.model
+        .PersistentVolumeBuilder(pvTagged).editMetadata().addToLabels("topology.kubernetes.io/zone", "b")
+        .endMetadata().build();
+    q.moveAllToActiveOrBackoff(volumeUpdate, pvTagged, pvB);
+    QueuedPod back = q.pop();
+    assertEquals("db", back.pod().getMetadata().getName(), "a volume moved zone");
+
+    q.unschedulable(back, Set.of(io.dekube.scheduler.plugins.volumezone.VolumeZone.NAME));
+    now += 60_000;
+    q.moveAllToActiveOrBackoff(classAdd, null, new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder()
+        .withNewMetadata().withName("local").endMetadata().withVolumeBindingMode("WaitForFirstConsumer").build());
+    assertEquals("db", q.pop().pod().getMetadata().getName(), "a WaitForFirstConsumer class");
+  }
 }

@@ -8,6 +8,7 @@ import io.dekube.scheduler.api.FilterPlugin;
 import io.dekube.scheduler.api.Handle;
 import io.dekube.scheduler.api.NodeInfo;
 import io.dekube.scheduler.api.PreFilterPlugin;
+import io.dekube.scheduler.api.QueueingHint;
 import io.dekube.scheduler.api.Status;
 import io.dekube.scheduler.plugins.helper.ClaimClass;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
@@ -48,17 +49,54 @@ public final class VolumeZone implements PreFilterPlugin, FilterPlugin, EnqueueE
     return NAME;
   }
 
-  /** A node added or relabelled, a claim or volume added or changed, a class added (as kube's registrations). */
+  /**
+   * A node added or relabelled (no hint; kube 1.32 with its queueing hints leaves node taints out), a claim added or
+   * changed, a volume added or changed, a class added, with kube's hints: one of the pod's claims
+   * ({@code isSchedulableAfterPersistentVolumeClaimChange}), any volume added or one whose zone or region labels
+   * changed ({@code isSchedulableAfterPersistentVolumeChange}), a {@code WaitForFirstConsumer} class
+   * ({@code isSchedulableAfterStorageClassAdded}).
+   */
   @Override
   public List<ClusterEventWithHint> eventsToRegister() {
     return List.of(
         ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.NODE,
-            ClusterEvent.ADD | ClusterEvent.UPDATE_NODE_LABEL | ClusterEvent.UPDATE_NODE_TAINT)),
-        ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM,
-            ClusterEvent.ADD | ClusterEvent.UPDATE)),
-        ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME,
-            ClusterEvent.ADD | ClusterEvent.UPDATE)),
-        ClusterEventWithHint.of(new ClusterEvent(ClusterEvent.Resource.STORAGE_CLASS, ClusterEvent.ADD)));
+            ClusterEvent.ADD | ClusterEvent.UPDATE_NODE_LABEL)),
+        new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM,
+            ClusterEvent.ADD | ClusterEvent.UPDATE), (pod, oldObj, newObj) -> {
+              PersistentVolumeClaim c = (PersistentVolumeClaim) newObj;
+              return c.getMetadata().getNamespace().equals(pod.getMetadata().getNamespace())
+                  && claimNames(pod).contains(c.getMetadata().getName()) ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP;
+            }),
+        new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME,
+            ClusterEvent.ADD | ClusterEvent.UPDATE), (pod, oldObj, newObj) -> oldObj == null
+            || !topologyLabels((PersistentVolume) oldObj).equals(topologyLabels((PersistentVolume) newObj))
+            ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP),
+        new ClusterEventWithHint(new ClusterEvent(ClusterEvent.Resource.STORAGE_CLASS, ClusterEvent.ADD),
+            (pod, oldObj, newObj) -> "WaitForFirstConsumer".equals(
+                ((io.fabric8.kubernetes.api.model.storage.StorageClass) newObj).getVolumeBindingMode())
+                ? QueueingHint.QUEUE : QueueingHint.QUEUE_SKIP));
+  }
+
+  private static Set<String> claimNames(Pod pod) {
+    Set<String> out = new java.util.HashSet<>();
+    for (Volume v : pod.getSpec().getVolumes() == null ? List.<Volume>of() : pod.getSpec().getVolumes()) {
+      if (v.getPersistentVolumeClaim() != null) {
+        out.add(v.getPersistentVolumeClaim().getClaimName());
+      }
+    }
+    return out;
+  }
+
+  /** A volume's zone and region labels (kube's {@code getPVTopologies}). */
+  private static Map<String, String> topologyLabels(PersistentVolume pv) {
+    Map<String, String> labels = pv.getMetadata().getLabels() == null ? Map.of() : pv.getMetadata().getLabels();
+    Map<String, String> out = new java.util.HashMap<>();
+    for (String key : TOPOLOGY_LABELS) {
+      if (labels.containsKey(key)) {
+        out.put(key, labels.get(key));
+      }
+    }
+    return out;
   }
 
   /** One topology label of a bound volume: its key and the zones or regions it allows. */
