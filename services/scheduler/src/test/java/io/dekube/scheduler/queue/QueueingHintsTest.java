@@ -47,6 +47,22 @@ class QueueingHintsTest {
     assertArrayEquals(new int[] {0, 0, 1}, queue.sizes());
   }
 
+  /** A queue of one profile with {@code plugin} alone, holding {@code p} turned down by it, past its back-off. */
+  private SchedulingQueue waitingFor(io.dekube.scheduler.api.Plugin plugin, Pod p) {
+    SchedulingQueue q = new SchedulingQueue(() -> now, QueueingHints.none().profile("default-scheduler",
+        List.of(plugin)));
+    q.add(p);
+    turnedDown(q, q.pop(), plugin.name());
+    return q;
+  }
+
+  /** The popped pod {@code back} turned down by {@code plugin}: it waits in the pool, past its back-off. */
+  private void turnedDown(SchedulingQueue q, QueuedPod back, String plugin) {
+    q.unschedulable(back, Set.of(plugin));
+    now += 60_000;
+    assertArrayEquals(new int[] {0, 0, 1}, q.sizes());
+  }
+
   private void event(ClusterEvent e, Object oldObj, Object newObj) {
     if (e != null) {
       queue.moveAllToActiveOrBackoff(e, oldObj, newObj);
@@ -166,13 +182,9 @@ class QueueingHintsTest {
 
   @Test
   void aSpreadPodMovesOnlyForBoundPodsItsSelectorCountsAndNodesWithItsTopologyKey() {
-    SchedulingQueue spreadQueue = new SchedulingQueue(() -> now, QueueingHints.none().profile("default-scheduler",
-        List.of(new io.dekube.scheduler.plugins.podtopologyspread.PodTopologySpread(Map.of(), new NoHandle()))));
-    Pod web = pod("web").label("app", "web").spread(1, "topology.kubernetes.io/zone", "DoNotSchedule", "app", "web")
-        .obj();
-    spreadQueue.add(web);
-    spreadQueue.unschedulable(spreadQueue.pop(), Set.of("PodTopologySpread"));
-    now += 20_000;
+    SchedulingQueue spreadQueue = waitingFor(new io.dekube.scheduler.plugins.podtopologyspread.PodTopologySpread(
+        Map.of(), new NoHandle()), pod("web").label("app", "web").spread(1, "topology.kubernetes.io/zone",
+        "DoNotSchedule", "app", "web").obj());
     ClusterEvent podAdd = new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.ADD);
     ClusterEvent podDelete = new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.DELETE);
     ClusterEvent nodeAdd = new ClusterEvent(ClusterEvent.Resource.NODE, ClusterEvent.ADD);
@@ -190,9 +202,7 @@ class QueueingHintsTest {
     QueuedPod again = spreadQueue.pop();
     assertEquals("web", again.pod().getMetadata().getName(), "a bound web pod that goes frees room");
 
-    spreadQueue.unschedulable(again, Set.of("PodTopologySpread"));
-    now += 60_000;
-    assertArrayEquals(new int[] {0, 0, 1}, spreadQueue.sizes());
+    turnedDown(spreadQueue, again, "PodTopologySpread");
     spreadQueue.moveAllToActiveOrBackoff(nodeAdd, null, node("n3").label("topology.kubernetes.io/zone", "b").obj());
     assertEquals("web", spreadQueue.pop().pod().getMetadata().getName(), "a node in a zone is a new domain");
   }
@@ -219,12 +229,8 @@ class QueueingHintsTest {
 
   @Test
   void aPodWaitingForItsClaimMovesWhenItsClaimsUserGoesOrItsClaimIsCreatedNotForOthers() {
-    SchedulingQueue q = new SchedulingQueue(() -> now, QueueingHints.none().profile("default-scheduler",
-        List.of(new io.dekube.scheduler.plugins.volumerestrictions.VolumeRestrictions(new NoHandle()))));
-    Pod writer = pod("writer").claim("data", "rwop").obj();
-    q.add(writer);
-    q.unschedulable(q.pop(), Set.of(io.dekube.scheduler.plugins.volumerestrictions.VolumeRestrictions.NAME));
-    now += 20_000;
+    SchedulingQueue q = waitingFor(new io.dekube.scheduler.plugins.volumerestrictions.VolumeRestrictions(
+        new NoHandle()), pod("writer").claim("data", "rwop").obj());
     ClusterEvent podDelete = new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.DELETE);
     ClusterEvent claimAdd = new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM, ClusterEvent.ADD);
     q.moveAllToActiveOrBackoff(podDelete, pod("other").claim("data", "logs").node("n1").obj(), null);
@@ -237,8 +243,7 @@ class QueueingHintsTest {
     QueuedPod back = q.pop();
     assertEquals("writer", back.pod().getMetadata().getName(), "the other user of its claim went");
 
-    q.unschedulable(back, Set.of(io.dekube.scheduler.plugins.volumerestrictions.VolumeRestrictions.NAME));
-    now += 60_000;
+    turnedDown(q, back, io.dekube.scheduler.plugins.volumerestrictions.VolumeRestrictions.NAME);
     q.moveAllToActiveOrBackoff(claimAdd, null, new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
         .withNewMetadata().withName("rwop").withNamespace("default").endMetadata().build());
     assertEquals("writer", q.pop().pod().getMetadata().getName(), "its claim was created");
@@ -246,12 +251,8 @@ class QueueingHintsTest {
 
   @Test
   void aPodOverItsNodesVolumeLimitMovesWhenABoundPodWithAClaimGoesOrItsClaimIsCreated() {
-    SchedulingQueue q = new SchedulingQueue(() -> now, QueueingHints.none().profile("default-scheduler",
-        List.of(new io.dekube.scheduler.plugins.nodevolumelimits.CsiLimits(new NoHandle()))));
-    Pod db = pod("db").claim("data", "db-data").obj();
-    q.add(db);
-    q.unschedulable(q.pop(), Set.of("NodeVolumeLimits"));
-    now += 20_000;
+    SchedulingQueue q = waitingFor(new io.dekube.scheduler.plugins.nodevolumelimits.CsiLimits(new NoHandle()),
+        pod("db").claim("data", "db-data").obj());
     ClusterEvent podDelete = new ClusterEvent(ClusterEvent.Resource.POD, ClusterEvent.DELETE);
     ClusterEvent claimAdd = new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM, ClusterEvent.ADD);
     q.moveAllToActiveOrBackoff(podDelete, pod("web").node("n1").obj(), null);
@@ -263,8 +264,7 @@ class QueueingHintsTest {
     QueuedPod back = q.pop();
     assertEquals("db", back.pod().getMetadata().getName(), "a bound pod's claim no longer counts on its node");
 
-    q.unschedulable(back, Set.of("NodeVolumeLimits"));
-    now += 60_000;
+    turnedDown(q, back, "NodeVolumeLimits");
     q.moveAllToActiveOrBackoff(claimAdd, null, new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
         .withNewMetadata().withName("db-data").withNamespace("default").endMetadata().build());
     assertEquals("db", q.pop().pod().getMetadata().getName(), "its claim was created");
@@ -272,11 +272,8 @@ class QueueingHintsTest {
 
   @Test
   void aPodOutOfItsVolumesZoneMovesForItsClaimsAZoneChangeOrAWaitingClass() {
-    SchedulingQueue q = new SchedulingQueue(() -> now, QueueingHints.none().profile("default-scheduler",
-        List.of(new io.dekube.scheduler.plugins.volumezone.VolumeZone(new NoHandle()))));
-    q.add(pod("db").claim("data", "db-data").obj());
-    q.unschedulable(q.pop(), Set.of(io.dekube.scheduler.plugins.volumezone.VolumeZone.NAME));
-    now += 20_000;
+    SchedulingQueue q = waitingFor(new io.dekube.scheduler.plugins.volumezone.VolumeZone(new NoHandle()),
+        pod("db").claim("data", "db-data").obj());
     ClusterEvent claimAdd = new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME_CLAIM, ClusterEvent.ADD);
     ClusterEvent volumeUpdate = new ClusterEvent(ClusterEvent.Resource.PERSISTENT_VOLUME, ClusterEvent.UPDATE);
     ClusterEvent classAdd = new ClusterEvent(ClusterEvent.Resource.STORAGE_CLASS, ClusterEvent.ADD);
@@ -297,8 +294,7 @@ class QueueingHintsTest {
     QueuedPod back = q.pop();
     assertEquals("db", back.pod().getMetadata().getName(), "a volume moved zone");
 
-    q.unschedulable(back, Set.of(io.dekube.scheduler.plugins.volumezone.VolumeZone.NAME));
-    now += 60_000;
+    turnedDown(q, back, io.dekube.scheduler.plugins.volumezone.VolumeZone.NAME);
     q.moveAllToActiveOrBackoff(classAdd, null, new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder()
         .withNewMetadata().withName("local").endMetadata().withVolumeBindingMode("WaitForFirstConsumer").build());
     assertEquals("db", q.pop().pod().getMetadata().getName(), "a WaitForFirstConsumer class");
