@@ -14,7 +14,10 @@ import java.util.stream.Collectors;
  * the first time an expression reads it (then kept for the rest of the request's evaluation of the policy), so a
  * variable that no evaluated expression uses never runs and its error denies nothing. A variable that fails is an
  * error of the expression that reads it, in kube's words: {@code composited variable "name" fails to evaluate: ...}
- * ({@code fails to compile: ...} for one stored with a compile error). Not thread-safe: one per evaluation.
+ * ({@code fails to compile: ...} for one stored with a compile error). What the variables cost is kept for the
+ * expression that read them ({@link #takeCost}: kube's composition cost, charged to the budget that expression runs
+ * in). Each phase of a policy's evaluation (validations, messageExpressions, audit annotations) has its own map, as
+ * kube gives each of its filters a new composition context. Not thread-safe: one per evaluation.
  */
 final class LazyVariables extends AbstractMap<String, Object> {
 
@@ -32,6 +35,7 @@ final class LazyVariables extends AbstractMap<String, Object> {
   private final Map<String, CompiledPolicy.Expression> variables = new LinkedHashMap<>();
   private final Map<String, ?> activation;
   private final Map<String, Outcome> evaluated = new LinkedHashMap<>();
+  private long cost;
 
   /** {@code variables} evaluated with {@code activation} (which holds this map as {@code variables}). */
   LazyVariables(List<CompiledPolicy.Expression> variables, Map<String, ?> activation) {
@@ -65,11 +69,21 @@ final class LazyVariables extends AbstractMap<String, Object> {
     if (v.program() == null) {
       return new Outcome(null, "composited variable \"" + v.name() + "\" fails to compile: " + v.error());
     }
+    StepBudget budget = new StepBudget();
     try {
-      return new Outcome(CelEngine.eval(v.program(), activation, new StepBudget()), null);
+      return new Outcome(CelEngine.eval(v.program(), activation, budget), null);
     } catch (CelEngine.EvalError e) {
       return new Outcome(null, "composited variable \"" + v.name() + "\" fails to evaluate: " + e.getMessage());
+    } finally {
+      cost += budget.steps();
     }
+  }
+
+  /** What the variables evaluated since the last call cost (kube's {@code GetAndResetCost}). */
+  long takeCost() {
+    long taken = cost;
+    cost = 0;
+    return taken;
   }
 
   /** Every variable, each evaluated (only when something walks the whole map). */

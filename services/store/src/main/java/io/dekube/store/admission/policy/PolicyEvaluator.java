@@ -2,7 +2,8 @@ package io.dekube.store.admission.policy;
 
 import io.dekube.store.admission.webhook.MatchConditions;
 import io.dekube.store.cel.CelEngine;
-import io.dekube.store.cel.StepBudget;
+import io.dekube.store.cel.CelProgram;
+import io.dekube.store.cel.CostBudget;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,8 +17,9 @@ import java.util.Map;
  * messageExpression, its message or
  * {@code failed expression: <expression>} and its reason (Invalid when unset); an error fails under
  * {@code failurePolicy: Fail} ({@code expression '...' resulted in error: ...}, without a reason: kube's dispatcher
- * answers it as Invalid, 422) and is ignored under {@code Ignore}; then the audit annotations' valueExpressions. Each expression runs within its own
- * {@link StepBudget}. Pure.
+ * answers it as Invalid, 422) and is ignored under {@code Ignore}; then the audit annotations' valueExpressions. The
+ * expressions run within kube's runtime cost budget ({@link CostBudget}: a per-call limit for each, a budget shared by
+ * each phase's). Pure.
  */
 final class PolicyEvaluator {
 
@@ -46,6 +48,9 @@ final class PolicyEvaluator {
    */
   static final String NO_REASON = "";
 
+  /** kube's {@code MaxEvaluatedMessageExpressionSizeBytes}: a longer messageExpression result is not used. */
+  static final int MAX_MESSAGE_BYTES = 5 * 1024;
+
   /** kube's limit on an audit annotation's value: longer ones are cut to it. */
   static final int MAX_ANNOTATION_BYTES = 10 * 1024;
 
@@ -59,52 +64,117 @@ final class PolicyEvaluator {
 
   /**
    * {@code policy} for the variables {@code base}: matchConditions, variables and validations, then the audit
-   * annotations' valueExpressions (only when the conditions match, as kube's validator).
+   * annotations' valueExpressions (only when the conditions match, as kube's validator), within kube's
+   * {@link CostBudget#POLICY}.
    */
   static Evaluation run(CompiledPolicy policy, Map<String, Object> base) {
+    return run(policy, base, CostBudget.POLICY);
+  }
+
+  /**
+   * As above within {@code budget} cost units (kube's validator takes its {@code runtimeCELCostBudget} the same way,
+   * for its tests), as kube 1.32's validator spends it: the validations share it (with the variables they read), the
+   * messageExpressions — every one, whatever its validation gave — share what they left, the audit annotations get
+   * a budget of their own; each expression past its per-call limit fails alone. Running out ends the evaluation
+   * with kube's single {@link CostBudget#OUT_OF_BUDGET} failure (none under {@code Ignore}): of the validations, and
+   * of the audit annotations, whose failure replaces the validations' outcome; the messageExpressions' makes every
+   * validation that did not fail by an error fail with {@code failed messageExpression: ...}.
+   */
+  static Evaluation run(CompiledPolicy policy, Map<String, Object> base, long budget) {
     Map<String, Object> vars = new HashMap<>(base);
     vars.put("variables", new LazyVariables(policy.variables(), vars));
     MatchConditions.Result match = policy.conditions().evaluate(vars);
     if (match.error() != null) {
-      return new Evaluation(policy.failOpen() ? List.of() : List.of(new Failure(match.error(), NO_REASON)),
-          Map.of(), List.of());
+      return failed(policy, match.error());
     }
     if (!match.matches()) {
       return new Evaluation(List.of(), Map.of(), List.of());
     }
-    List<Failure> out = new ArrayList<>();
     List<CompiledPolicy.Validation> validations = policy.validations();
+    Object[] results = new Object[validations.size()];
+    String[] errors = new String[validations.size()];
+    CostBudget costs = new CostBudget(budget);
+    LazyVariables variables = phase(policy, vars);
+    try {
+      for (int i = 0; i < validations.size(); i++) {
+        CompiledPolicy.Expression e = validations.get(i).expression();
+        if (e.program() == null) {
+          errors[i] = "compilation error: " + e.error();
+          continue;
+        }
+        try {
+          results[i] = costs.eval(e.program(), vars, variables::takeCost);
+        } catch (CelEngine.EvalError err) {
+          errors[i] = "expression '" + e.text() + "' resulted in error: " + err.getMessage();
+        }
+      }
+    } catch (CostBudget.OutOfBudget out) {
+      return failed(policy, out.getMessage());
+    }
+    Object[] messages = new Object[validations.size()];
+    String messagesFailed = messages(validations, vars, phase(policy, vars), new CostBudget(costs.remaining()),
+        messages);
+    List<Failure> out = new ArrayList<>();
     for (int i = 0; i < validations.size(); i++) {
-      CompiledPolicy.Validation v = validations.get(i);
-      CompiledPolicy.Expression e = v.expression();
-      if (e.program() == null) {
+      if (errors[i] != null || messagesFailed != null) {
         if (!policy.failOpen()) {
-          out.add(new Failure("compilation error: " + e.error(), NO_REASON, i));
+          out.add(new Failure(errors[i] != null ? errors[i] : "failed messageExpression: " + messagesFailed,
+              NO_REASON, i));
         }
-        continue;
-      }
-      Object result;
-      try {
-        result = CelEngine.eval(e.program(), vars, new StepBudget());
-      } catch (CelEngine.EvalError err) {
-        if (!policy.failOpen()) {
-          out.add(new Failure("expression '" + e.text() + "' resulted in error: " + err.getMessage(), NO_REASON, i));
-        }
-        continue;
-      }
-      if (!Boolean.TRUE.equals(result)) {
-        out.add(new Failure(message(v, vars), v.reason(), i));
+      } else if (!Boolean.TRUE.equals(results[i])) {
+        out.add(new Failure(message(validations.get(i), messages[i]), validations.get(i).reason(), i));
       }
     }
     Map<String, String> annotations = new LinkedHashMap<>();
-    List<String> errors = new ArrayList<>();
-    for (CompiledPolicy.Expression a : policy.auditAnnotations()) {
-      String error = annotation(a, vars, annotations);
-      if (error != null && !policy.failOpen()) {
-        errors.add(error);
+    List<String> annotationErrors = new ArrayList<>();
+    CostBudget annotationCosts = new CostBudget(budget);
+    LazyVariables annotationVariables = phase(policy, vars);
+    try {
+      for (CompiledPolicy.Expression a : policy.auditAnnotations()) {
+        String error = annotation(a, vars, annotationCosts, annotationVariables, annotations);
+        if (error != null && !policy.failOpen()) {
+          annotationErrors.add(error);
+        }
+      }
+    } catch (CostBudget.OutOfBudget ran) {
+      return failed(policy, ran.getMessage());
+    }
+    return new Evaluation(out, annotations, annotationErrors);
+  }
+
+  /** kube's single decision for an error of the whole evaluation: a failure under Fail, nothing under Ignore. */
+  private static Evaluation failed(CompiledPolicy policy, String message) {
+    return new Evaluation(policy.failOpen() ? List.of() : List.of(new Failure(message, NO_REASON)), Map.of(),
+        List.of());
+  }
+
+  /** The variables for one of the evaluation's phases: kube's new composition context per filter. */
+  private static LazyVariables phase(CompiledPolicy policy, Map<String, Object> vars) {
+    LazyVariables variables = new LazyVariables(policy.variables(), vars);
+    vars.put("variables", variables);
+    return variables;
+  }
+
+  /**
+   * Every validation's messageExpression into {@code out} (a failed one left null: kube logs it and falls back),
+   * within {@code costs}; the budget's error when it ran out, else null.
+   */
+  private static String messages(List<CompiledPolicy.Validation> validations, Map<String, Object> vars,
+                                 LazyVariables variables, CostBudget costs, Object[] out) {
+    for (int i = 0; i < validations.size(); i++) {
+      CelProgram program = validations.get(i).messageProgram();
+      if (program == null) {
+        continue;
+      }
+      try {
+        out[i] = costs.eval(program, vars, variables::takeCost);
+      } catch (CelEngine.EvalError e) {
+        // kube logs it and falls back to the message
+      } catch (CostBudget.OutOfBudget ran) {
+        return ran.getMessage();
       }
     }
-    return new Evaluation(out, annotations, errors);
+    return null;
   }
 
   /**
@@ -112,13 +182,14 @@ final class PolicyEvaluator {
    * {@value #MAX_ANNOTATION_BYTES} bytes), null is left out, another type or an evaluation error is the error
    * returned (null: none).
    */
-  private static String annotation(CompiledPolicy.Expression a, Map<String, Object> vars, Map<String, String> out) {
+  private static String annotation(CompiledPolicy.Expression a, Map<String, Object> vars, CostBudget costs,
+                                   LazyVariables variables, Map<String, String> out) throws CostBudget.OutOfBudget {
     if (a.program() == null) {
       return "compilation error: " + a.error();
     }
     Object value;
     try {
-      value = CelEngine.eval(a.program(), vars, new StepBudget());
+      value = costs.eval(a.program(), vars, variables::takeCost);
     } catch (CelEngine.EvalError err) {
       return "expression '" + a.text() + "' resulted in error: " + err.getMessage();
     }
@@ -163,15 +234,16 @@ final class PolicyEvaluator {
     return v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT).contains("byte") ? "bytes" : "dyn";
   }
 
-  private static String message(CompiledPolicy.Validation v, Map<String, Object> vars) {
-    if (v.messageProgram() != null) {
-      try {
-        Object m = CelEngine.eval(v.messageProgram(), vars, new StepBudget());
-        if (m instanceof String s && !s.isBlank() && !s.contains("\n")) {
-          return s.trim();
-        }
-      } catch (CelEngine.EvalError e) {
-        // kube falls back to the message
+  /**
+   * A failed validation's message: its messageExpression's string when it gave one (trimmed; kube drops one over
+   * {@value #MAX_MESSAGE_BYTES} bytes or with a newline), else its message, else {@code failed expression: ...}.
+   */
+  private static String message(CompiledPolicy.Validation v, Object evaluated) {
+    if (evaluated instanceof String s) {
+      String m = s.trim();
+      if (!m.isEmpty() && !m.contains("\n")
+          && m.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_MESSAGE_BYTES) {
+        return m;
       }
     }
     if (!v.message().isBlank()) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.common.types.CelType;
 import io.dekube.store.cel.CelEngine;
 import io.dekube.store.cel.CelProgram;
-import io.dekube.store.cel.StepBudget;
+import io.dekube.store.cel.CostBudget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +13,7 @@ import java.util.Map;
  * The {@code matchConditions} of a webhook or a ValidatingAdmissionPolicy, compiled once when the
  * configuration is read, and evaluated as kube's matcher does: any false condition means no match
  * (whatever the others did), else any error is an error, else a match. Immutable; evaluation is
- * bounded by a {@link StepBudget} per condition.
+ * bounded by kube's cost budget of matchConditions ({@link CostBudget}).
  */
 public final class MatchConditions {
 
@@ -53,24 +53,38 @@ public final class MatchConditions {
     return conditions.isEmpty();
   }
 
-  /** Evaluates every condition against {@code vars}. Runs on the caller's thread. */
+  /**
+   * Evaluates every condition against {@code vars}, as kube's matcher: all of them run first, sharing
+   * {@link CostBudget#MATCH_CONDITIONS} (an expression past its per-call limit is its error; one costing more than is
+   * left makes the outcome kube's {@link CostBudget#OUT_OF_BUDGET} error, whatever the others gave), then any false
+   * one is no match, else any error is the error. Runs on the caller's thread.
+   */
   public Result evaluate(Map<String, ?> vars) {
-    List<String> errors = new ArrayList<>();
-    for (Condition c : conditions) {
+    CostBudget budget = new CostBudget(CostBudget.MATCH_CONDITIONS);
+    Object[] results = new Object[conditions.size()];
+    String[] failed = new String[conditions.size()];
+    for (int i = 0; i < conditions.size(); i++) {
+      Condition c = conditions.get(i);
       if (c.program() == null) {
-        errors.add("compilation error: " + c.compileError());
+        failed[i] = "compilation error: " + c.compileError();
         continue;
       }
       try {
-        Object r = CelEngine.eval(c.program(), vars, new StepBudget());
-        if (Boolean.FALSE.equals(r)) {
-          return Result.NO_MATCH;
-        }
-        if (!Boolean.TRUE.equals(r)) {
-          errors.add("expression '" + c.expression() + "' resulted in error: no such overload");
-        }
+        results[i] = budget.eval(c.program(), vars, () -> 0);
       } catch (CelEngine.EvalError e) {
-        errors.add("expression '" + c.expression() + "' resulted in error: " + e.getMessage());
+        failed[i] = "expression '" + c.expression() + "' resulted in error: " + e.getMessage();
+      } catch (CostBudget.OutOfBudget e) {
+        return new Result(false, e.getMessage());
+      }
+    }
+    List<String> errors = new ArrayList<>();
+    for (int i = 0; i < conditions.size(); i++) {
+      if (failed[i] != null) {
+        errors.add(failed[i]);
+      } else if (Boolean.FALSE.equals(results[i])) {
+        return Result.NO_MATCH;
+      } else if (!Boolean.TRUE.equals(results[i])) {
+        errors.add("expression '" + conditions.get(i).expression() + "' resulted in error: no such overload");
       }
     }
     if (errors.isEmpty()) {

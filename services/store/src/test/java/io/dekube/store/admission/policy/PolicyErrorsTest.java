@@ -122,6 +122,31 @@ class PolicyErrorsTest {
     assertEquals("Forbidden", denied.reason());
   }
 
+  /** kube's PerCallLimit: an expression that costs more is cancelled, an error the failurePolicy decides on. */
+  @Test
+  void anExpressionPastItsCostLimitIsAnErrorOfThePolicy() throws Exception {
+    String spec = """
+        metadata: {name: errors.example.com}
+        spec:
+          failurePolicy: %s
+          matchConstraints:
+            resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [configmaps]}]
+          validations:
+          - expression: "object.data.all(a, object.data.all(b, object.data.all(c, a + b + c != '')))"
+        """;
+    AdmissionAttributes large = configMap();
+    ObjectNode data = ((ObjectNode) large.object()).putObject("data");
+    for (int i = 0; i < 100; i++) {
+      data.put("key-" + i, "value");
+    }
+    StatusException denied = denied(spec.formatted("Fail"), binding("Deny", null), large);
+    assertEquals(422, denied.code());
+    assertEquals("configmaps \"settings\" is forbidden: ValidatingAdmissionPolicy 'errors.example.com' with binding "
+        + "'errors' denied request: expression 'object.data.all(a, object.data.all(b, object.data.all(c, a + b + c != "
+        + "'')))' resulted in error: operation cancelled: actual cost limit exceeded", denied.getMessage());
+    await(policies(spec.formatted("Ignore"), binding("Deny", null)).validate(large, new ArrayList<>()));
+  }
+
   private StatusException denied(String policies, String bindings, AdmissionAttributes a) throws Exception {
     ExecutionException e = assertThrows(ExecutionException.class,
         () -> await(policies(policies, bindings).validate(a, new ArrayList<>())));
