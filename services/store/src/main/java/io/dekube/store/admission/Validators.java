@@ -16,7 +16,6 @@ public final class Validators {
   private static final Pattern QNAME = Pattern.compile(QNAME_FMT);
   private static final Pattern LABEL_VALUE = Pattern.compile("(" + QNAME_FMT + ")?");
   private static final Pattern CONFIG_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
-  private static final Pattern ENV_VAR = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
   private static final Pattern IANA_SVC = Pattern.compile("[-a-z0-9]+");
 
   private Validators() {
@@ -139,10 +138,14 @@ public final class Validators {
   /** Errors for an environment variable name. */
   public static List<String> envVarName(String v) {
     List<String> errs = new ArrayList<>();
-    if (!ENV_VAR.matcher(v).matches()) {
-      errs.add("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or "
-          + "'.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', "
-          + "regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')");
+    // RelaxedEnvironmentVariableValidation is beta and on in 1.32: kube's IsRelaxedEnvVarName, not IsEnvVarName's
+    // '[-._a-zA-Z][-._a-zA-Z0-9]*', so "1st" and "MY VAR" are names ("Define Environment Variables for a Container")
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '=') {
+        errs.add("a valid environment variable name must consist only of printable ASCII characters other than '='");
+        break;
+      }
     }
     return errs;
   }

@@ -240,6 +240,20 @@ class DisabledFieldsTest {
     assertEquals("Honor", pod.at("/spec/topologySpreadConstraints/0/nodeTaintsPolicy").asText());
   }
 
+  /** RelaxedEnvironmentVariableValidation is beta and on in 1.32: any printable ASCII but '=' names a variable. */
+  @Test
+  void environmentVariableNamesAreCheckedAsRelaxedOn132() {
+    String pod = "kind: Pod\nmetadata: {name: p, namespace: d}\nspec: {containers: [{name: c, image: busybox, "
+        + "env: [{name: NAME, value: x}]}]}";
+    ObjectNode relaxed = ADMISSION.admit(type("pods"), Verb.CREATE, yaml(pod.replace("name: NAME", "name: '1st var.x'")),
+        null);
+    assertEquals("1st var.x", relaxed.at("/spec/containers/0/env/0/name").asText());
+    StatusException e = assertThrows(StatusException.class,
+        () -> ADMISSION.admit(type("pods"), Verb.CREATE, yaml(pod.replace("name: NAME", "name: 'A=B'")), null));
+    assertEquals("Pod \"p\" is invalid: spec.containers[0].env[0].name: Invalid value: \"A=B\": a valid environment "
+        + "variable name must consist only of printable ASCII characters other than '='", e.getMessage());
+  }
+
   /** A status write drops the containers' resize, health and user fields and the claim statuses, as kube 1.32. */
   @Test
   void aPodStatusWriteDropsTheDisabledFields() {
