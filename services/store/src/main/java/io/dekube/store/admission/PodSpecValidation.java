@@ -40,6 +40,7 @@ public final class PodSpecValidation {
     lifecycles(spec, path, errs);
     enumField(spec, "restartPolicy", path, RESTART_POLICIES, errs);
     enumField(spec, "dnsPolicy", path, DNS_POLICIES, errs);
+    PodDnsConfigValidation.validate(spec, path, errs);
     JsonNode grace = spec.get("terminationGracePeriodSeconds");
     if (grace != null && grace.isNumber() && grace.asLong() < 0) {
       errs.invalid(path + ".terminationGracePeriodSeconds", grace, "must be greater than or equal to 0");
