@@ -31,7 +31,8 @@ final class ContainerRestarter {
       return;
     }
     prober.stop(rec.name);
-    Instant now = Instant.now();
+    // the runtime's time of the end where it says (the engine's FinishedAt, as kube's CRI status), else now
+    Instant now = rec.running.finishedAt() != null ? rec.running.finishedAt() : Instant.now();
     if (m.runtime.name().equals("simulated")) {
       exited(rec, gen, code, now, null);
       return;

@@ -56,6 +56,14 @@ public interface RunningContainer {
   }
 
   /**
+   * When the runtime says the run ended (kube's CRI {@code finishedAt}), once {@link #exited()} completed; null when
+   * it does not say: the kubelet takes the time it learnt of the end.
+   */
+  default java.time.Instant finishedAt() {
+    return null;
+  }
+
+  /**
    * What the container used so far, as far as its runtime can measure it (0 where it cannot). May
    * read files (/proc): call off the event loop. Thread-safe.
    */

@@ -35,6 +35,7 @@ final class DockerContainer implements RunningContainer {
   private boolean kept;
   private volatile boolean stopping;
   private volatile String reason;
+  private volatile java.time.Instant finishedAt;
   private volatile ResourceUsage usage = ResourceUsage.NONE;
   private volatile long statsAt;
 
@@ -84,7 +85,7 @@ final class DockerContainer implements RunningContainer {
         logged.tryComplete();
       });
       logged.future()
-          .compose(v -> client.get("/containers/" + id + "/json").map(this::oomKilled).otherwise(false))
+          .compose(v -> client.get("/containers/" + id + "/json").map(this::ended).otherwise(false))
           .onComplete(oom -> {
             if (Boolean.TRUE.equals(oom.result()) || code == 137 && memoryLimited && !stopping) {
               // the engine's OOMKilled; where its cgroup manager cannot tell (podman on cgroupfs), a SIGKILL the
@@ -99,8 +100,26 @@ final class DockerContainer implements RunningContainer {
     });
   }
 
-  private boolean oomKilled(JsonObject inspected) {
-    return Boolean.TRUE.equals(inspected.getJsonObject("State", new JsonObject()).getBoolean("OOMKilled"));
+  /** Reads the end's time from the container's inspection; whether the engine says it was OOMKilled. */
+  private boolean ended(JsonObject inspected) {
+    JsonObject state = inspected.getJsonObject("State", new JsonObject());
+    finishedAt = finishedAt(state);
+    return Boolean.TRUE.equals(state.getBoolean("OOMKilled"));
+  }
+
+  /** The engine's {@code FinishedAt} of an ended container; null when it has none (the zero time while it runs). */
+  static java.time.Instant finishedAt(JsonObject state) {
+    try {
+      java.time.Instant t = java.time.OffsetDateTime.parse(state.getString("FinishedAt", "")).toInstant();
+      return t.getEpochSecond() > 0 ? t : null;
+    } catch (java.time.DateTimeException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public java.time.Instant finishedAt() {
+    return finishedAt;
   }
 
   @Override

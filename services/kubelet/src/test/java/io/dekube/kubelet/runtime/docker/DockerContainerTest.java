@@ -37,6 +37,16 @@ class DockerContainerTest {
   }
 
   @Test
+  void theEndIsTheEnginesFinishedAtAndNoneWhileItRuns() {
+    assertEquals(java.time.Instant.parse("2026-12-08T04:44:35.801234567Z"), DockerContainer.finishedAt(new JsonObject(
+        "{\"Status\":\"exited\",\"ExitCode\":0,\"FinishedAt\":\"2026-12-08T04:44:35.801234567Z\"}")));
+    assertEquals(java.time.Instant.parse("2026-12-08T04:44:35.8Z"), DockerContainer.finishedAt(new JsonObject(
+        "{\"FinishedAt\":\"2026-12-08T05:44:35.8+01:00\"}"))); // podman gives the host's offset
+    assertEquals(null, DockerContainer.finishedAt(new JsonObject("{\"FinishedAt\":\"0001-01-01T00:00:00Z\"}")));
+    assertEquals(null, DockerContainer.finishedAt(new JsonObject("{}")));
+  }
+
+  @Test
   void moreInactivePagesThanUsageIsNoWorkingSetAndNoStatsIsNothing() {
     assertEquals(0, DockerContainer.usageOf(new JsonObject("{\"memory_stats\":{\"usage\":4096,\"stats\":"
         + "{\"total_inactive_file\":8192}}}")).workingSetBytes());
