@@ -8,7 +8,7 @@ import java.time.Duration;
 
 /**
  * kube-controller-manager's {@code /configz}: {@code {"kubecontrollermanager.config.k8s.io": {...}}} (kube registers
- * its configz under its config group's name, not {@code componentconfig} as kube-scheduler does), its internal
+ * its configz under its config group's name, {@link #NAME}, not {@code componentconfig} as kube-scheduler does), its internal
  * {@code KubeControllerManagerConfiguration} as kube 1.32 holds it after reading its flags. The internal type has no
  * JSON tags, so Go's encoder names the fields as Go does ({@code Generic.LeaderElection.LeaseDuration} as
  * {@code "15s"}, {@code PodGCController.TerminatedPodGCThreshold}), in the structs' field order; its empty TypeMeta
@@ -35,18 +35,18 @@ public final class ControllerManagerConfigz {
   private ControllerManagerConfigz() {
   }
 
-  /** The document for {@code c}, with kube's defaults for the deprecated HPA forbidden windows. */
-  public static ObjectNode document(ControllerManagerConfig c) {
-    return document(c, UPSCALE_FORBIDDEN_WINDOW, DOWNSCALE_FORBIDDEN_WINDOW);
+  /** The configuration for {@code c}, with kube's defaults for the deprecated HPA forbidden windows. */
+  public static ObjectNode configuration(ControllerManagerConfig c) {
+    return configuration(c, UPSCALE_FORBIDDEN_WINDOW, DOWNSCALE_FORBIDDEN_WINDOW);
   }
 
   /**
-   * The document for {@code c}; {@code upscaleForbidden} and {@code downscaleForbidden} are the deprecated no-op
+   * The configuration for {@code c}, as {@code /configz} shows it under {@link #NAME}; {@code upscaleForbidden} and {@code downscaleForbidden} are the deprecated no-op
    * {@code --horizontal-pod-autoscaler-upscale-delay} and {@code -downscale-delay} (3m0s and 5m0s), which kube
    * still stores.
    */
-  public static ObjectNode document(ControllerManagerConfig c, Duration upscaleForbidden,
-                                    Duration downscaleForbidden) {
+  public static ObjectNode configuration(ControllerManagerConfig c, Duration upscaleForbidden,
+                                         Duration downscaleForbidden) {
     ObjectNode k = F.objectNode();
     k.set("Generic", generic(c));
     k.set("KubeCloudShared", kubeCloudShared(c));
@@ -92,9 +92,7 @@ public final class ControllerManagerConfigz {
     k.putObject("ServiceController").put("ConcurrentServiceSyncs", 1);
     k.putObject("TTLAfterFinishedController").put("ConcurrentTTLSyncs", 5);
     k.putObject("ValidatingAdmissionPolicyStatusController").put("ConcurrentPolicySyncs", 5);
-    ObjectNode out = F.objectNode();
-    out.set(NAME, k);
-    return out;
+    return k;
   }
 
   private static ObjectNode generic(ControllerManagerConfig c) {

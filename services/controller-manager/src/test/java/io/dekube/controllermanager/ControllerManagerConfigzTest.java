@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class ControllerManagerConfigzTest {
 
   private static JsonNode config(ControllerManagerConfig c) {
-    return ControllerManagerConfigz.document(c).path("kubecontrollermanager.config.k8s.io");
+    return ControllerManagerConfigz.configuration(c);
   }
 
   @Test
@@ -74,8 +74,7 @@ class ControllerManagerConfigzTest {
             Duration.ofSeconds(10), 2))
         .withTerminatedPodGcThreshold(10)
         .withClusterCidr("10.244.0.0/16");
-    JsonNode k = ControllerManagerConfigz.document(c, Duration.ofMinutes(1), Duration.ofSeconds(90))
-        .path(ControllerManagerConfigz.NAME);
+    JsonNode k = ControllerManagerConfigz.configuration(c, Duration.ofMinutes(1), Duration.ofSeconds(90));
     JsonNode le = k.path("Generic").path("LeaderElection");
     assertEquals("1m30s 1m0s 500ms", le.path("LeaseDuration").asText() + " " + le.path("RenewDeadline").asText()
         + " " + le.path("RetryPeriod").asText());
@@ -96,11 +95,13 @@ class ControllerManagerConfigzTest {
     assertEquals(10, k.path("PodGCController").path("TerminatedPodGCThreshold").asInt());
   }
 
+  /** As kube's configz registry: one page, every configuration of the process by its name, in Go's (sorted) order. */
   @Test
-  void theOpsPortServesIt() throws Exception {
+  void theOpsPortServesItBesideTheSchedulersWhenBothRunInTheProcess() throws Exception {
     Vertx vertx = Vertx.vertx();
-    OpsHttpServer ops = new OpsHttpServer().route("/configz",
-        OpsHttpServer.json(ControllerManagerConfigz.document(ControllerManagerConfig.defaults()).toString()));
+    OpsHttpServer ops = new OpsHttpServer()
+        .configz(ControllerManagerConfigz.NAME, ControllerManagerConfigz.configuration(ControllerManagerConfig.defaults()))
+        .configz("componentconfig", new ObjectMapper().readTree("{\"apiVersion\":\"kubescheduler.config.k8s.io/v1\"}"));
     try {
       int port = ops.listen(vertx, "127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -109,7 +110,7 @@ class ControllerManagerConfigzTest {
       assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
       assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""));
       JsonNode body = new ObjectMapper().readTree(r.body());
-      assertEquals(List.of(ControllerManagerConfigz.NAME), iterate(body));
+      assertEquals(List.of("componentconfig", ControllerManagerConfigz.NAME), iterate(body));
       assertEquals(12500, body.path(ControllerManagerConfigz.NAME).path("PodGCController")
           .path("TerminatedPodGCThreshold").asInt());
     } finally {

@@ -11,7 +11,6 @@ import io.dekube.controllermanager.podautoscaler.ApiCredentials;
 import io.dekube.controllermanager.podautoscaler.HpaOptions;
 import io.dekube.controllermanager.serviceaccount.TokenCredentials;
 import io.dekube.core.auth.SystemUsers;
-import io.dekube.core.metrics.OpsHttpServer;
 import io.dekube.core.pki.ClusterPki;
 import io.dekube.store.admission.KubernetesAdmission;
 import java.time.Duration;
@@ -130,9 +129,9 @@ final class ControllerManagerComponent implements Component {
         // the local-path provisioner's volumes: <data-dir>/volumes/<node>/pvc-<uid>_<namespace>_<claim>
         .withLocalPathDir(ctx.dataDir().resolve("volumes").toAbsolutePath().toString());
     if (ctx.ops() != null) { // kube-controller-manager's, on the process's ops port (as kube-scheduler's)
-      ctx.ops().route("/configz", OpsHttpServer.json(ControllerManagerConfigz.document(config,
+      ctx.ops().configz(ControllerManagerConfigz.NAME, ControllerManagerConfigz.configuration(config,
           AuditFlags.duration(ctx.flags(), UPSCALE_DELAY, Duration.ofMinutes(3)),
-          AuditFlags.duration(ctx.flags(), DOWNSCALE_DELAY, Duration.ofMinutes(5))).toString()));
+          AuditFlags.duration(ctx.flags(), DOWNSCALE_DELAY, Duration.ofMinutes(5))));
     }
     int instances = ctx.flags().count("--controller-manager-instances", 1, 1);
     ClusterPki pki = SharedPki.await(ctx.dataDir(), ctx.flags(), "controller-manager");

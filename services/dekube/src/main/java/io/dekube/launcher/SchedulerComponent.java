@@ -35,7 +35,8 @@ final class SchedulerComponent implements Component {
       throw new IllegalArgumentException("scheduler: " + e.getMessage(), e);
     }
     if (ctx.ops() != null) {
-      ctx.ops().route("/configz", scheduler.configz()); // kube-scheduler's, on the process's ops port
+      // kube-scheduler's, on the process's ops port (beside the controller-manager's when it runs there too)
+      ctx.ops().configz(SchedulerVerticle.CONFIGZ_NAME, scheduler.componentConfig());
     }
     ctx.deploy(scheduler);
     ProcessMetrics.pendingPods(ctx.informers().informer(ctx.bootstrap(), ctx.registry().byResourceName("pods")

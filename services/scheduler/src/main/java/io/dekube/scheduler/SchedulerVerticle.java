@@ -103,13 +103,17 @@ public final class SchedulerVerticle extends VerticleBase {
   }
 
   /**
-   * kube-scheduler's {@code /configz}, to serve on the process's ops port: {@code {"componentconfig": ...}} as JSON.
+   * kube-scheduler's configuration as its {@code /configz} shows it under {@link #CONFIGZ_NAME}, for the process's ops
+   * port ({@code OpsHttpServer.configz}).
    * Decision: kube serves it on its secure port to authorized clients; dekube's ops port is plain HTTP on the bind
    * address, as its {@code /metrics}.
    */
-  public io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> configz() {
-    return io.dekube.core.metrics.OpsHttpServer.json(componentConfig.toString());
+  public com.fasterxml.jackson.databind.JsonNode componentConfig() {
+    return componentConfig.get(CONFIGZ_NAME);
   }
+
+  /** The name kube-scheduler registers its configuration under in {@code /configz}. */
+  public static final String CONFIGZ_NAME = "componentconfig";
 
   /** The profiles by scheduler name. */
   public Map<String, Profile> profiles() {

@@ -120,8 +120,8 @@ class SchedulerIT {
 
   @Test
   void theOpsPortServesKubeSchedulersConfigz() throws Exception {
-    io.dekube.core.metrics.OpsHttpServer ops = new io.dekube.core.metrics.OpsHttpServer().route("/configz",
-        verticle.configz());
+    io.dekube.core.metrics.OpsHttpServer ops = new io.dekube.core.metrics.OpsHttpServer().configz(
+        SchedulerVerticle.CONFIGZ_NAME, verticle.componentConfig());
     int port = SchedulerFixture.await(ops.listen(f.vertx, "127.0.0.1", 0));
     try {
       java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(

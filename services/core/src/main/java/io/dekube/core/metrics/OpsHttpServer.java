@@ -19,6 +19,8 @@ public final class OpsHttpServer {
 
   private final Map<String, Supplier<String>> readiness = new ConcurrentHashMap<>();
   private final Map<String, io.vertx.core.Handler<HttpServerRequest>> routes = new ConcurrentHashMap<>();
+  private final Map<String, com.fasterxml.jackson.databind.JsonNode> configz =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
   private HttpServer server;
 
   /** Adds a named readiness check, e.g. {@code writer} or {@code informer-pods}. */
@@ -46,12 +48,22 @@ public final class OpsHttpServer {
   }
 
   /**
-   * A handler answering every request with one fixed JSON document, as kube's components serve their
-   * {@code /configz} (Content-Type {@code application/json}, {@code X-Content-Type-Options: nosniff}).
+   * Adds a component's configuration to {@code /configz} under {@code name}, as kube's configz registry: the page
+   * serves every configuration registered in the process as one JSON object by name, in Go's map order (sorted), so a
+   * process that runs the scheduler and the controller-manager shows {@code componentconfig} and
+   * {@code kubecontrollermanager.config.k8s.io} (Content-Type {@code application/json},
+   * {@code X-Content-Type-Options: nosniff}).
    */
-  public static io.vertx.core.Handler<HttpServerRequest> json(String body) {
-    return req -> req.response().putHeader("Content-Type", "application/json")
-        .putHeader("X-Content-Type-Options", "nosniff").end(body);
+  public OpsHttpServer configz(String name, com.fasterxml.jackson.databind.JsonNode config) {
+    configz.put(name, config);
+    routes.put("/configz", req -> {
+      com.fasterxml.jackson.databind.node.ObjectNode page =
+          com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      configz.forEach(page::set);
+      req.response().putHeader("Content-Type", "application/json").putHeader("X-Content-Type-Options", "nosniff")
+          .end(page.toString());
+    });
+    return this;
   }
 
   /** Starts listening; the future gives the bound port (useful with port 0). */
