@@ -50,14 +50,23 @@ final class MysqlErrors {
   }
 
   /** H2's {@code e}, for a statement run in database {@code db} (null: none selected). */
-  static SqlResult.Error of(SQLException e, String db) {
+  /**
+   * MySQL's error for H2's exception of statement {@code sql}, run with {@code db} selected ({@code null}: none). H2
+   * names a missing table without the schema the statement gave it, so a qualified reference is looked up in the
+   * statement: {@code SELECT 1 FROM test.t} without a selected database is "Table 'test.t' doesn't exist", not "No
+   * database selected".
+   */
+  static SqlResult.Error of(SQLException e, String sql, String db) {
     String message = String.valueOf(e.getMessage());
     String first = message.split("\n", 2)[0];
     int cut = first.indexOf("; SQL statement:");
     first = cut >= 0 ? first.substring(0, cut) : first;
     String name = quoted(first);
     return switch (e.getErrorCode()) {
-      case 42102, 42103, 42104 -> db == null && !name.contains(".") ? noDatabase() : tableMissing(db, name);
+      case 42102, 42103, 42104 -> {
+        String qualified = name.contains(".") ? name : qualifiedIn(sql, name);
+        yield db == null && qualified == null ? noDatabase() : tableMissing(db, qualified != null ? qualified : name);
+      }
       case 42101 -> new SqlResult.Error(1050, "42S01", "Table '" + name + "' already exists");
       case 42122 -> new SqlResult.Error(1054, "42S22", "Unknown column '" + name + "' in 'field list'");
       case 42000, 42001 -> syntax(near(first));
@@ -73,6 +82,16 @@ final class MysqlErrors {
       case 90078 -> databaseExists(name);
       default -> new SqlResult.Error(1105, "HY000", first);
     };
+  }
+
+  /** {@code schema.table} where the statement names {@code table} with a schema, else {@code null}. */
+  private static String qualifiedIn(String sql, String table) {
+    if (table.isEmpty()) {
+      return null;
+    }
+    Matcher m = Pattern.compile("`?([A-Za-z0-9_$]+)`?\\.`?" + Pattern.quote(table) + "(?![A-Za-z0-9_$])",
+        Pattern.CASE_INSENSITIVE).matcher(sql);
+    return m.find() ? m.group(1) + "." + table : null;
   }
 
   private static String quoted(String text) {

@@ -125,7 +125,7 @@ final class SqlSession implements AutoCloseable {
         }
       }
     } catch (SQLException e) {
-      r = MysqlErrors.of(e, database);
+      r = MysqlErrors.of(e, s, database);
     } catch (java.io.IOException e) {
       r = new SqlResult.Error(1105, "HY000", String.valueOf(e.getMessage()));
     }

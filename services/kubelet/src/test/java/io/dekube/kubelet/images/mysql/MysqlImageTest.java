@@ -148,6 +148,10 @@ class MysqlImageTest {
         () -> connect("", "root", "wrong"));
     assertError(1046, "3D000", "No database selected", () -> connect("", "root", "password").createStatement()
         .execute("CREATE TABLE t (x INT)"));
+    assertError(1146, "42S02", "Table 'shop.nothing' doesn't exist", () -> connect("", "root", "password")
+        .createStatement().executeQuery("SELECT COUNT(*) FROM shop.nothing"));
+    assertError(1146, "42S02", "Table 'other.nothing' doesn't exist", () -> connect("shop", "root", "password")
+        .createStatement().executeQuery("SELECT * FROM `other`.nothing"));
   }
 
   @Test

@@ -102,7 +102,9 @@ class MysqlReplicationTest {
       st.execute("CHANGE MASTER TO MASTER_LOG_FILE='mysql-0-bin.000001', MASTER_LOG_POS=4, MASTER_HOST='" + primary
           + "', MASTER_USER='root', MASTER_PASSWORD='', MASTER_CONNECT_RETRY=1");
       st.execute("START SLAVE");
+      // the database, the table and the row come as three events of the binary log: each waited for in turn
       Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> column(st, "SHOW DATABASES").contains("test")
+          && column(st, "SHOW TABLES FROM test").contains("messages")
           && column(st, "SELECT COUNT(*) FROM test.messages").equals(List.of("1")));
       assertEquals(List.of("hello"), column(st, "SELECT message FROM test.messages"));
     }
