@@ -59,10 +59,13 @@ final class DisabledFields {
     }
   }
 
-  /** A Lease's spec; {@code oldSpec} the stored one's, null on a create. */
-  static void leaseSpec(ObjectNode spec, JsonNode oldSpec) {
-    dropUnlessUsed(spec, oldSpec, "strategy");
-    dropUnlessUsed(spec, oldSpec, "preferredHolder");
+  /** A Lease; {@code old} the stored one, null on a create. */
+  static void lease(ObjectNode lease, JsonNode old) {
+    if (lease.get("spec") instanceof ObjectNode spec) {
+      JsonNode oldSpec = old == null ? null : old.path("spec");
+      dropUnlessUsed(spec, oldSpec, "strategy");
+      dropUnlessUsed(spec, oldSpec, "preferredHolder");
+    }
   }
 
   /** A Node; {@code old} the stored one, null on a create. */
