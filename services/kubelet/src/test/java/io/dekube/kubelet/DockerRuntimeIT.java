@@ -268,9 +268,7 @@ class DockerRuntimeIT {
     String rtNode = node + "-top";
     String cidr = PodIpAllocator.nthSubnet(cluster, 6);
     String ip = cidr.substring(0, cidr.lastIndexOf('.')) + ".7";
-    DockerRuntime rt = onContext(() -> Future.succeededFuture(new DockerRuntime(vertx, new DockerOptions(endpoint,
-        PAUSE, cluster), rtNode, () -> cidr)));
-    onContext(rt::open);
+    DockerRuntime rt = openRuntime(rtNode, cidr);
     try {
       assertEquals(size, (long) onContext(() -> rt.imageSize(BUSYBOX))); // the Pulled Event's "Image size"
       // kubectl top's working set: a shell holding 20 MB (its variable), read from the engine's stats
@@ -292,9 +290,7 @@ class DockerRuntimeIT {
     String rtNode = node + "-rt";
     String cidr = PodIpAllocator.nthSubnet(cluster, 3);
     String ip = cidr.substring(0, cidr.lastIndexOf('.')) + ".7";
-    DockerRuntime rt = onContext(() -> Future.succeededFuture(new DockerRuntime(vertx, new DockerOptions(endpoint,
-        PAUSE, cluster), rtNode, () -> cidr)));
-    onContext(rt::open);
+    DockerRuntime rt = openRuntime(rtNode, cidr);
     var c = new ContainerBuilder().withName("c").withImage(BUSYBOX).withTerminationMessagePath("/dev/termination-log")
         .withCommand("sh", "-c", "trap '' TERM; echo up; while true; do sleep 1; done").build();
     Path log = dir.resolve("rt").resolve("c").resolve("0.log");
@@ -376,9 +372,7 @@ class DockerRuntimeIT {
     String uid = pods.get(NS, "kept").at("/metadata/uid").asText();
     // the former kubelet of nodeC: it ran the pod's container, its third run (attempt 2), and one of a pod that is no
     // longer bound to the node; then it ended without stopping (no close: its containers go on)
-    DockerRuntime former = onContext(() -> Future.succeededFuture(new DockerRuntime(vertx, new DockerOptions(endpoint,
-        PAUSE, cluster), nodeC, () -> cidr)));
-    onContext(former::open);
+    DockerRuntime former = openRuntime(nodeC, cidr);
     var c = new ContainerBuilder().withName("c").withImage(BUSYBOX).withCommand("sh", "-c", "echo first; sleep 3600")
         .build();
     Path log = dir.resolve("former").resolve("c").resolve("2.log");
@@ -439,9 +433,7 @@ class DockerRuntimeIT {
     PodSpec podSpec = Json.MAPPER.treeToValue(pods.get(NS, "inits").path("spec"), PodSpec.class);
     // the former kubelet of nodeD ran i1 twice (its second run, attempt 1, succeeded), then i2 and c; then it was
     // killed: nothing stopped its containers
-    DockerRuntime former = onContext(() -> Future.succeededFuture(new DockerRuntime(vertx, new DockerOptions(endpoint,
-        PAUSE, cluster), nodeD, () -> cidr)));
-    onContext(former::open);
+    DockerRuntime former = openRuntime(nodeD, cidr);
     KubeletConfig config = KubeletConfig.defaults(nodeD, "127.0.0.4", dir).withKubeletPort(-1)
         .withFallbackPodCidr(cidr).withRuntime("docker").withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2))
         .withDocker(new DockerOptions(endpoint, PAUSE, cluster));
@@ -576,6 +568,14 @@ class DockerRuntimeIT {
     assertTrue(data.toString().startsWith("HTTP/1.1 200 OK"), data.toString()); // busybox httpd's answer
     onContext(ws::close);
     onContext(wsClient::close);
+  }
+
+  /** The docker runtime alone, as node {@code nodeName}'s kubelet opens it, its pods on {@code cidr}. */
+  private DockerRuntime openRuntime(String nodeName, String cidr) throws Exception {
+    DockerRuntime rt = onContext(() -> Future.succeededFuture(new DockerRuntime(vertx, new DockerOptions(endpoint,
+        PAUSE, cluster), nodeName, () -> cidr)));
+    onContext(rt::open);
+    return rt;
   }
 
   /** Waits until {@code http://ip:8080path} answers {@code body}. */
