@@ -149,8 +149,17 @@ final class LaunchContext {
    * with a policy.
    */
   StoreApi storeAs(UserInfo user, String manager) throws Exception {
+    return storeAs(user, manager, null);
+  }
+
+  /**
+   * As above, the calls audited with the User-Agent {@code agent} (null: the one of {@code user}'s component): a
+   * user of several programs, the administrator's kubectl beside kubeadm.
+   */
+  StoreApi storeAs(UserInfo user, String manager, String agent) throws Exception {
     StoreClient client = store();
-    return audited(user, webhooks().as(user, manager, client));
+    return io.dekube.apiserver.audit.BusAudit.as(auditPolicy(), auditSink(), user, agent,
+        webhooks().as(user, manager, client));
   }
 
   /** The admission webhooks and policies of the process's writers on the bus, started on first use. */
@@ -163,14 +172,6 @@ final class LaunchContext {
       }
       return shared.webhooks;
     }
-  }
-
-  /**
-   * {@code store} with {@code user}'s calls audited to the process's backends, as kube-apiserver audits the requests
-   * of the program dekube's component stands for; {@code store} itself without a policy.
-   */
-  StoreApi audited(UserInfo user, StoreApi store) {
-    return io.dekube.apiserver.audit.BusAudit.as(auditPolicy(), auditSink(), user, store);
   }
 
   /**

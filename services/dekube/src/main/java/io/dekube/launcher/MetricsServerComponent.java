@@ -1,5 +1,6 @@
 package io.dekube.launcher;
 
+import io.dekube.apiserver.audit.BusAudit;
 import io.dekube.core.informer.SharedInformers;
 import io.dekube.core.pki.ClusterPki;
 import io.dekube.metricsserver.MetricsServerConfig;
@@ -8,9 +9,15 @@ import java.util.List;
 
 /**
  * The built-in metrics server behind the APIService {@code v1beta1.metrics.k8s.io}, so that
- * {@code kubectl top} works: it scrapes every kubelet's {@code /metrics/resource}.
+ * {@code kubectl top} works: it scrapes every kubelet's {@code /metrics/resource}. The objects of metrics-server's
+ * manifests it writes pass the admission webhooks and ValidatingAdmissionPolicies as the requests of an administrator's
+ * {@code kubectl apply -f components.yaml} would: kubeadm's {@code kubernetes-admin}, kubectl's User-Agent, its
+ * client-side apply's field manager.
  */
 final class MetricsServerComponent implements Component {
+
+  /** The field manager of a client-side {@code kubectl apply}. */
+  static final String KUBECTL_MANAGER = "kubectl-client-side-apply";
 
   @Override
   public List<Flag> flags() {
@@ -34,7 +41,10 @@ final class MetricsServerComponent implements Component {
     ClusterPki pki = SharedPki.await(ctx.dataDir(), f, "metrics-server");
     SharedInformers informers = ctx.informers();
     String bootstrap = ctx.bootstrap();
-    MetricsServerVerticle verticle = new MetricsServerVerticle(config, ctx.registry(), ctx.store(),
+    // metrics-server's manifests as an administrator applies them (kubectl apply -f components.yaml, with the
+    // admin.conf kubeadm wrote): through the admission webhooks and policies, audited as kubectl's requests
+    MetricsServerVerticle verticle = new MetricsServerVerticle(config, ctx.registry(),
+        ctx.storeAs(BusAudit.KUBEADM, KUBECTL_MANAGER, BusAudit.KUBECTL),
         type -> informers.informer(bootstrap, type), pki);
     ctx.deploy(verticle);
     ctx.announce("metrics-server https://" + config.host() + ":" + verticle.actualPort());

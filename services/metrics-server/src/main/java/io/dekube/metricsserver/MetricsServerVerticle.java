@@ -8,7 +8,7 @@ import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
 import io.dekube.core.pki.CertificateBundle;
 import io.dekube.core.pki.ClusterPki;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -45,15 +45,17 @@ public final class MetricsServerVerticle extends VerticleBase {
 
   private final MetricsServerConfig config;
   private final ResourceRegistry registry;
-  private final StoreClient store;
+  private final StoreApi store;
   private final Function<ResourceType, Informer> informers;
   private final ClusterPki pki;
   private final MetricsStore metrics = new MetricsStore();
   private HttpServer server;
   private HttpClient kubelets;
   private long timer = -1;
+  private long registrationRetry = -1;
+  private volatile boolean stopped;
 
-  public MetricsServerVerticle(MetricsServerConfig config, ResourceRegistry registry, StoreClient store,
+  public MetricsServerVerticle(MetricsServerConfig config, ResourceRegistry registry, StoreApi store,
                                Function<ResourceType, Informer> informers, ClusterPki pki) {
     this.config = config;
     this.registry = registry;
@@ -76,8 +78,10 @@ public final class MetricsServerVerticle extends VerticleBase {
     MetricsApi api = new MetricsApi(metrics, nodes::list, ns -> ns.isEmpty() ? pods.list() : pods.list(ns));
     return Future.all(certs, nodes.start(), pods.start())
         .compose(v -> listen(certs.result().serving(), api))
-        .compose(s -> new Registration(store, registry).register(config.host(), s.actualPort(),
-            pki.ca().certificatePem()).map(s))
+        .map(s -> {
+          register(new Registration(store, registry), s.actualPort(), null);
+          return s;
+        })
         .compose(s -> available().map(s))
         .onSuccess(s -> {
           kubelets = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setConnectTimeout(5000)
@@ -95,6 +99,30 @@ public final class MetricsServerVerticle extends VerticleBase {
           timer = vertx.setPeriodic(config.resolution().toMillis(), t -> round.run());
           LOG.info("metrics server listening on https://{}:{} (APIService {}, resolution {} s)", config.host(),
               s.actualPort(), Registration.API_SERVICE, config.resolution().toSeconds());
+        });
+  }
+
+  /**
+   * Writes metrics-server's manifests ({@link Registration}) for this server at {@code port}, again every 5 s while
+   * they fail — the store not there yet, an admission webhook or policy refusing the administrator's apply —, logging
+   * each new reason. Decision: in kube a refused {@code kubectl apply -f components.yaml} prints the apiserver's error
+   * and the administrator applies it again; dekube's metrics server has nobody to tell but its log, so it tries again.
+   */
+  private void register(Registration registration, int port, String lastFailure) {
+    registration.register(config.host(), port, pki.ca().certificatePem())
+        .onFailure(e -> {
+          String failure = e.toString();
+          if (!failure.equals(lastFailure)) {
+            LOG.warn("cannot write metrics-server's objects ({}); trying again every 5 s", failure);
+          }
+          if (!stopped) {
+            registrationRetry = vertx.setTimer(5_000, t -> register(registration, port, failure));
+          }
+        })
+        .onSuccess(v -> {
+          if (lastFailure != null) {
+            LOG.info("metrics-server's objects written");
+          }
         });
   }
 
@@ -196,6 +224,8 @@ public final class MetricsServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopped = true;
+    vertx.cancelTimer(registrationRetry);
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }

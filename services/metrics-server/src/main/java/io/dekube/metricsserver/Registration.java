@@ -6,7 +6,7 @@ import io.dekube.core.model.Json;
 import io.dekube.core.model.ResourceRegistry;
 import io.dekube.core.model.ResourceType;
 import io.dekube.core.model.StatusException;
-import io.dekube.core.store.StoreClient;
+import io.dekube.core.store.StoreApi;
 import io.dekube.core.store.WriteOptions;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +26,10 @@ final class Registration {
   static final String NAME = "metrics-server";
   static final String API_SERVICE = MetricsApi.VERSION + "." + MetricsApi.GROUP;
 
-  private final StoreClient store;
+  private final StoreApi store;
   private final ResourceRegistry registry;
 
-  Registration(StoreClient store, ResourceRegistry registry) {
+  Registration(StoreApi store, ResourceRegistry registry) {
     this.store = store;
     this.registry = registry;
   }

@@ -36,12 +36,23 @@ final class AuditedStore implements StoreApi {
   private final AuditPolicy policy;
   private final AuditSink sink;
   private final UserInfo user;
+  /** The User-Agent of every call, or null for the one of {@code user}'s component ({@link ComponentAgents}). */
+  private final String agent;
 
   AuditedStore(StoreApi store, AuditPolicy policy, AuditSink sink, UserInfo user) {
+    this(store, policy, sink, user, null);
+  }
+
+  AuditedStore(StoreApi store, AuditPolicy policy, AuditSink sink, UserInfo user, String agent) {
     this.store = store;
     this.policy = policy;
     this.sink = sink;
     this.user = user;
+    this.agent = agent;
+  }
+
+  private String agent(ResourceType t) {
+    return agent != null ? agent : ComponentAgents.of(user, t);
   }
 
   @Override
@@ -99,7 +110,7 @@ final class AuditedStore implements StoreApi {
    * sends none.
    */
   private WriteOptions sent(ResourceType t, WriteOptions o) {
-    String agent = ComponentAgents.of(user, t);
+    String agent = agent(t);
     return o.fieldManager() != null && o.fieldManager().equals(agent.substring(0, agent.indexOf('/')))
         ? o.withFieldManager(null) : o;
   }
@@ -115,7 +126,7 @@ final class AuditedStore implements StoreApi {
     }
     AuditAnnotations annotations = AuditAnnotations.collecting();
     StoreApi target = store instanceof AdmittingStore admitting ? admitting.annotating(annotations) : store;
-    Call c = new Call(r, d, UUID.randomUUID().toString(), Instant.now(), ComponentAgents.of(user, r.type()),
+    Call c = new Call(r, d, UUID.randomUUID().toString(), Instant.now(), agent(r.type()),
         annotations);
     CompletionStage<Boolean> stored = c.received();
     if (stored == null) {

@@ -57,7 +57,8 @@ public final class BusAudit {
   public static final UserInfo SERVICE_CONTROLLER = SystemUsers.serviceAccount("kube-system", "service-controller");
   /**
    * kubeadm's, as it creates the addons' objects (the kube-dns Service, the coredns ConfigMap) at {@code kubeadm init}:
-   * the user of its {@code admin.conf} since kube 1.29, {@code kubernetes-admin} in {@code kubeadm:cluster-admins}.
+   * the user of its {@code admin.conf} since kube 1.29, {@code kubernetes-admin} in {@code kubeadm:cluster-admins};
+   * the administrator's too, whose {@code kubectl apply} of metrics-server's manifests uses that file.
    */
   public static final UserInfo KUBEADM = SystemUsers.authenticated("kubernetes-admin",
       java.util.List.of("kubeadm:cluster-admins"));
@@ -76,8 +77,19 @@ public final class BusAudit {
 
   /** {@code store} with {@code user}'s calls audited by {@code policy} to {@code sink}; itself when either is null. */
   public static StoreApi as(AuditPolicy policy, AuditSink sink, UserInfo user, StoreApi store) {
-    return policy == null || sink == null ? store : new AuditedStore(store, policy, sink, user);
+    return as(policy, sink, user, null, store);
   }
+
+  /**
+   * As above, the calls made with the User-Agent {@code agent} (null: that of {@code user}'s component): a user who
+   * runs several programs, as an administrator runs kubeadm and kubectl ({@link #KUBECTL}).
+   */
+  public static StoreApi as(AuditPolicy policy, AuditSink sink, UserInfo user, String agent, StoreApi store) {
+    return policy == null || sink == null ? store : new AuditedStore(store, policy, sink, user, agent);
+  }
+
+  /** kubectl's User-Agent, {@code kubectl/v1.32.0 (linux/amd64) kubernetes/...}: an administrator's apply. */
+  public static final String KUBECTL = ComponentAgents.KUBECTL;
 
   /** {@code store}, the calls of {@code user} through it audited. */
   public StoreApi as(UserInfo user, StoreApi store) {

@@ -22,6 +22,8 @@ final class ComponentAgents {
 
   private static final ObjectNode VERSION = VersionEndpoint.document();
   private static final String BASE = base(VERSION);
+  /** kubectl's: what an administrator's {@code kubectl apply} of an addon's manifests sends. */
+  static final String KUBECTL = "kubectl" + BASE;
   /**
    * The User-Agents of the programs whose part dekube's own components play, built as those programs build them:
    * ingress-nginx's {@code <binary>/<release> (<os>/<arch>) ingress-nginx/<commit>} (the release kube 1.32's docs
