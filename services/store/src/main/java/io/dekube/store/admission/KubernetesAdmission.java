@@ -108,6 +108,9 @@ public final class KubernetesAdmission implements WriteAdmission {
     if (verb == Verb.UPDATE_STATUS) {
       dropDisabledStatusFields(kind, newObject, oldObject);
       MetadataValidation.validate(newObject, errs);
+      if (kind instanceof ServiceAdmission) {
+        ServiceAdmission.validateStatus(newObject, oldObject, errs);
+      }
     } else {
       mutate(kind, type, verb, newObject, old);
       boolean limited = LimitRanger.applies(type, verb == Verb.CREATE);

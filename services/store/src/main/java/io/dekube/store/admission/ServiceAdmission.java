@@ -57,6 +57,19 @@ final class ServiceAdmission implements KindAdmission {
     Nodes.obj(Nodes.obj(svc, "status"), "loadBalancer");
   }
 
+  /**
+   * A status write, as kube 1.32's ValidateLoadBalancerStatus: AllowServiceLBStatusOnNonLB is deprecated, off and
+   * locked, so only a LoadBalancer Service (the stored spec's type: a status write keeps the spec) may have
+   * {@code status.loadBalancer.ingress}. Not built: the checks of each ingress entry (its ip, ipMode, hostname).
+   */
+  static void validateStatus(ObjectNode svc, ObjectNode old, FieldErrors errs) {
+    JsonNode spec = old != null ? old.path("spec") : svc.path("spec");
+    if (!spec.path("type").asText("ClusterIP").equals("LoadBalancer")
+        && svc.path("status").path("loadBalancer").path("ingress").size() > 0) {
+      errs.forbidden("status.loadBalancer.ingress", "may only be used when `spec.type` is 'LoadBalancer'");
+    }
+  }
+
   private static void carryAllocated(ObjectNode spec, JsonNode oldSpec) {
     for (String f : new String[] {"clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy", "healthCheckNodePort"}) {
       if (Nodes.absent(spec, f) && oldSpec.has(f)) {

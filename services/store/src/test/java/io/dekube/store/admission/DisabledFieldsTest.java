@@ -419,6 +419,29 @@ class DisabledFieldsTest {
     assertEquals(2, updated.at("/spec/updateStrategy/rollingUpdate/maxUnavailable").asInt());
   }
 
+  /** AllowServiceLBStatusOnNonLB is off and locked in 1.32: only a LoadBalancer Service has ingress in its status. */
+  @Test
+  void onlyALoadBalancerServiceHasLoadBalancerIngress() {
+    String svc = "kind: Service\nmetadata: {name: s, namespace: d}\nspec: {type: TYPE, ports: [{port: 80}]}";
+    String ingress = "{loadBalancer: {ingress: [{ip: 127.200.0.1, ipMode: VIP}]}}";
+    ObjectNode clusterIp = ADMISSION.admit(type("services"), Verb.CREATE, yaml(svc.replace("TYPE", "ClusterIP")), null);
+    ObjectNode written = clusterIp.deepCopy();
+    written.set("status", yaml(ingress));
+    StatusException e = assertThrows(StatusException.class,
+        () -> ADMISSION.admit(type("services"), Verb.UPDATE_STATUS, written, clusterIp));
+    assertEquals("Service \"s\" is invalid: status.loadBalancer.ingress: Forbidden: may only be used when `spec.type` "
+        + "is 'LoadBalancer'", e.getMessage());
+    ObjectNode cleared = clusterIp.deepCopy();
+    cleared.set("status", yaml("{loadBalancer: {}}"));
+    ADMISSION.admit(type("services"), Verb.UPDATE_STATUS, cleared, clusterIp);
+
+    ObjectNode lb = ADMISSION.admit(type("services"), Verb.CREATE, yaml(svc.replace("TYPE", "LoadBalancer")), null);
+    ObjectNode lbWritten = lb.deepCopy();
+    lbWritten.set("status", yaml(ingress));
+    assertEquals("127.200.0.1", ADMISSION.admit(type("services"), Verb.UPDATE_STATUS, lbWritten, lb)
+        .at("/status/loadBalancer/ingress/0/ip").asText());
+  }
+
   @Test
   void aNodeDropsTheDynamicKubeletConfigFields() {
     String node = "kind: Node\nmetadata: {name: n1}\nspec: {podCIDR: 10.0.1.0/24, configSource: {configMap: "
