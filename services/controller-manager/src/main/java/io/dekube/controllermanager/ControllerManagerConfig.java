@@ -29,11 +29,17 @@ public record ControllerManagerConfig(String identity, Duration leaseDuration, D
                                       io.dekube.controllermanager.podautoscaler.HpaOptions hpa,
                                       NodeLifecycleOptions nodeLifecycle, int terminatedPodGcThreshold) {
 
+  /**
+   * kube-controller-manager 1.32's {@code --node-monitor-grace-period}: 50 s since kube 1.32 (40 s before; kubernetes
+   * PR 126287), longer than the kubelet's 40 s HTTP/2 read-idle plus ping timeouts.
+   */
+  public static final Duration NODE_MONITOR_GRACE_PERIOD = Duration.ofSeconds(50);
+
   /** kube's defaults and a fresh identity. */
   public static ControllerManagerConfig defaults() {
     return new ControllerManagerConfig("controller-manager-" + UUID.randomUUID().toString().substring(0, 8),
         Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(5), 5,
-        Duration.ofSeconds(40), 300, "127.244.0.0/16", null,
+        NODE_MONITOR_GRACE_PERIOD, 300, "127.244.0.0/16", null,
         io.dekube.controllermanager.podautoscaler.HpaOptions.DEFAULTS, NodeLifecycleOptions.DEFAULTS, 12500);
   }
 

@@ -50,7 +50,7 @@ class ControllerManagerConfigzTest {
     assertEquals(2, k.path("DaemonSetController").path("ConcurrentDaemonSetSyncs").asInt());
     assertEquals(12500, k.path("PodGCController").path("TerminatedPodGCThreshold").asInt());
     assertEquals("{\"NodeEvictionRate\":0.1,\"SecondaryNodeEvictionRate\":0.01,\"NodeStartupGracePeriod\":\"1m0s\","
-        + "\"NodeMonitorGracePeriod\":\"40s\",\"LargeClusterSizeThreshold\":50,\"UnhealthyZoneThreshold\":0.55}",
+        + "\"NodeMonitorGracePeriod\":\"50s\",\"LargeClusterSizeThreshold\":50,\"UnhealthyZoneThreshold\":0.55}",
         k.path("NodeLifecycleController").toString());
     assertEquals("5s", k.path("KubeCloudShared").path("NodeMonitorPeriod").asText());
     assertEquals("127.244.0.0/16", k.path("KubeCloudShared").path("ClusterCIDR").asText());

@@ -30,7 +30,7 @@ final class ControllerManagerComponent implements Component {
   @Override
   public List<Flag> flags() {
     return List.of(
-        Flag.of("--node-monitor-grace-period", "DURATION", "node Lease age before the node is NotReady (default 40s; "
+        Flag.of("--node-monitor-grace-period", "DURATION", "node Lease age before the node is NotReady (default 50s; "
             + "in up, nodes then renew their Lease every quarter of it, at most 10s)"),
         Flag.of("--node-monitor-period", "DURATION", "how often the node lifecycle controller looks at every node "
             + "(default 5s; half --node-monitor-grace-period when that is shorter)"),
@@ -120,7 +120,8 @@ final class ControllerManagerComponent implements Component {
     admission(ctx.flags());
     deprecations(ctx.flags()).forEach(System.err::println);
     ControllerManagerConfig config = ControllerManagerConfig.defaults()
-        .withNodeMonitorGracePeriod(ctx.flags().duration("--node-monitor-grace-period", Duration.ofSeconds(40)))
+        .withNodeMonitorGracePeriod(ctx.flags().duration("--node-monitor-grace-period",
+            ControllerManagerConfig.NODE_MONITOR_GRACE_PERIOD))
         .withDefaultUnreachableTolerationSeconds(ctx.flags().integer("--default-unreachable-toleration-seconds", 300))
         .withClusterCidr(ctx.flags().string("--cluster-cidr", "127.244.0.0/16"))
         .withHpa(hpa(ctx.flags()))

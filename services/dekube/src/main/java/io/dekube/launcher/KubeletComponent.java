@@ -99,7 +99,8 @@ final class KubeletComponent implements Component {
    * {@code up --node-monitor-grace-period 5s} does not see healthy nodes as silent.
    */
   static Duration leaseRenew(Flags f) {
-    Duration grace = f.duration("--node-monitor-grace-period", Duration.ofSeconds(40));
+    Duration grace = f.duration("--node-monitor-grace-period",
+        io.dekube.controllermanager.ControllerManagerConfig.NODE_MONITOR_GRACE_PERIOD);
     Duration fallback = grace.dividedBy(4).compareTo(Duration.ofSeconds(10)) < 0 ? grace.dividedBy(4)
         : Duration.ofSeconds(10);
     return f.duration("--node-lease-renew", fallback.isZero() ? Duration.ofMillis(100) : fallback);
