@@ -421,10 +421,12 @@ final class BuiltinShell implements Host {
         err("whoami: unknown uid " + user.uid());
         yield 1;
       }
-      default -> write(shIsDash() // Debian's and Ubuntu's ps is procps's, not busybox's
-          ? ProcessTable.renderProcps(ProcessTable.of(spec, String.join(" ", args), terminal), user, args,
-              LocalTime.now())
-          : ProcessTable.render(ProcessTable.of(spec, String.join(" ", args)), user));
+      default -> {
+        List<ProcessTable.Process> ps = ProcessTable.of(spec, String.join(" ", args), terminal,
+            ProcessTable.spawn(spec));
+        yield write(shIsDash() // Debian's and Ubuntu's ps is procps's, not busybox's
+            ? ProcessTable.renderProcps(ps, user, args, LocalTime.now()) : ProcessTable.render(ps, user));
+      }
     };
   }
 

@@ -32,7 +32,28 @@ final class ProcessTable {
     }
   }
 
+  /**
+   * How many processes each pod's {@code ps} runs have started, by pod UID: every run is a new process with the next
+   * PID (6 on, as the table counts), as {@code ps ax} twice shows two PIDs. Pod-wide, as a shared namespace's PIDs
+   * are; a decision: without sharing a container's PIDs advance with its pod's other containers' runs too (the numbers
+   * stay new, only gaps differ), and the pods last seen are kept, the oldest forgotten past {@link #PODS_KEPT}.
+   */
+  private static final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> SPAWNED =
+      java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, java.util.concurrent.atomic.AtomicInteger> e) {
+          return size() > PODS_KEPT;
+        }
+      });
+  private static final int PODS_KEPT = 4096;
+
   private ProcessTable() {
+  }
+
+  /** A new process in the pod of {@code spec}: how many its pod started before it (0 for the first). */
+  static int spawn(ContainerSpec spec) {
+    String pod = spec.podUid() == null ? "" : spec.podUid();
+    return SPAWNED.computeIfAbsent(pod, k -> new java.util.concurrent.atomic.AtomicInteger()).getAndIncrement();
   }
 
   /**
@@ -69,7 +90,7 @@ final class ProcessTable {
 
   /** The processes {@code ps} shows in the container of {@code spec}, {@code ps ARGS} last, run without a terminal. */
   static List<Process> of(ContainerSpec spec, String psArgs) {
-    return of(spec, psArgs, false);
+    return of(spec, psArgs, false, 0);
   }
 
   /**
@@ -77,9 +98,10 @@ final class ProcessTable {
    * {@code tty: true} (what {@code kubectl debug -it} and {@code kubectl run -it} make) runs on the terminal the
    * runtime gave it, {@code pts/0}; the {@code ps} is on it too when its session has a terminal ({@code terminal}),
    * as {@code kubectl attach} and {@code exec -t} give it. A decision: an {@code exec -t} is on {@code pts/0} too,
-   * where containerd would open the next terminal.
+   * where containerd would open the next terminal. The {@code ps} is the pod's {@code spawned}-th new process
+   * ({@link #spawn}): its PID is as many steps past the first {@code ps}'s.
    */
-  static List<Process> of(ContainerSpec spec, String psArgs, boolean terminal) {
+  static List<Process> of(ContainerSpec spec, String psArgs, boolean terminal, int spawned) {
     List<Container> shown = new ArrayList<>();
     PodSpec pod = spec.podSpec();
     boolean shared = pod != null && Boolean.TRUE.equals(pod.getShareProcessNamespace());
@@ -115,6 +137,7 @@ final class ProcessTable {
         pid += 6;
       }
     }
+    pid += 6 * spawned;
     all.add(new Process(pid, uid(podSc, spec.container()), psArgs.isEmpty() ? "ps" : "ps " + psArgs,
         Capabilities.bounding(spec.container().getSecurityContext()), terminal ? "pts/0" : "?", false));
     return all;

@@ -44,7 +44,8 @@ class BuiltinShellTest {
     env.put("GREETING", "hi");
     env.put("DEKUBE_DNS_SERVER", "127.96.0.10");
     env.put("DEKUBE_DNS_SEARCH", "d.svc.cluster.local svc.cluster.local cluster.local");
-    return new ContainerSpec("d", "web", "u", "n", "127.0.0.1",
+    // a pod of its own for each test: the PIDs its processes take count on from its first
+    return new ContainerSpec("d", "web", java.util.UUID.randomUUID().toString(), "n", "127.0.0.1",
         container, env, dir.resolve("c/0.log"), dir,
         Map.of("/etc/config", dir), "id");
   }
@@ -450,6 +451,23 @@ class BuiltinShellTest {
         + "   26 root      0:00 ps ax\n", out.toString());
   }
 
+  /** The page's {@code ps ax} run again: each ps is a new process, with a new PID, in the pod's namespace. */
+  @Test
+  void eachPsIsANewProcessWithANewPid() throws Exception {
+    var shell = new ContainerBuilder().withName("shell").withImage("busybox:1.28").withCommand("sleep", "3600").build();
+    var pod = new io.fabric8.kubernetes.api.model.PodSpecBuilder().withShareProcessNamespace(true)
+        .addNewContainer().withName("nginx").withImage("nginx").endContainer().addToContainers(shell).build();
+    ContainerSpec spec = inPod(spec(shell), pod);
+    assertEquals(0, code(ShellSession.start(vertx, spec, List.of("sh", "-c", "ps ax | tail -1; ps ax | tail -1"),
+        output, false)));
+    assertEquals(0, code(ShellSession.start(vertx, spec, List.of("ps", "ax"), output, false)));
+    String[] lines = out.toString().split("\n");
+    assertEquals("   26 root      0:00 ps ax", lines[0]);
+    assertEquals("   32 root      0:00 ps ax", lines[1]);
+    assertEquals("   38 root      0:00 ps ax", lines[lines.length - 1]);
+    assertEquals("   20 root      0:00 sleep 3600", lines[lines.length - 2], "the container's own keep theirs");
+  }
+
   /** "Configure a Pod to Use a Volume for Storage": ps in the redis container shows its server as user redis (999). */
   @Test
   void psInRedisShowsItsServer() throws Exception {
@@ -489,7 +507,7 @@ class BuiltinShellTest {
     code(bash);
     out.setLength(0);
     assertEquals(0, code(ShellSession.start(vertx, spec, List.of("ps", "ax"), output, false)));
-    assertTrue(out.toString().endsWith("\n     14 pts/0    Ss     0:00 bash\n     20 ?        R      0:00 ps ax\n"),
+    assertTrue(out.toString().endsWith("\n     14 pts/0    Ss     0:00 bash\n     26 ?        R      0:00 ps ax\n"),
         "kubectl exec without -t: the ps has no terminal\n" + out);
   }
 
