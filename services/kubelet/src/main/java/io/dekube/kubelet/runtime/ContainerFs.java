@@ -106,8 +106,13 @@ final class ContainerFs {
 
   ContainerFs(Path layer, boolean readOnlyRoot, ImageFiles image, Map<String, byte[]> extraFiles, List<Mount> mounts,
               ContainerSpec spec) {
+    this(layer, readOnlyRoot, image, extraFiles, mounts, spec, true);
+  }
+
+  private ContainerFs(Path layer, boolean readOnlyRoot, ImageFiles image, Map<String, byte[]> extraFiles,
+                      List<Mount> mounts, ContainerSpec spec, boolean proc) {
     this.overlay = new Overlay(layer, readOnlyRoot, image, extraFiles, mounts,
-        spec == null ? null : () -> ProcFiles.of(spec, mounts, readOnlyRoot));
+        spec == null || !proc ? null : () -> ProcFiles.of(spec, mounts, readOnlyRoot));
     ContainerSpec who = spec != null ? spec : new ContainerSpec("", "", "", "", "", null, Map.of(), Path.of("log"),
         layer, Map.of(), "");
     this.user = ProcessUser.of(who, text(overlay.imageFile("/etc/passwd")), text(overlay.imageFile("/etc/group")));
@@ -152,6 +157,14 @@ final class ContainerFs {
     return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
   }
 
+  /**
+   * The files of another container of the pod of {@code spec}'s, as its processes' {@code /proc/<pid>/root} shows
+   * them: its image and writable layer, without its /proc (whose roots would lead back here without end).
+   */
+  static Overlay filesOf(ContainerSpec spec) {
+    return of(spec, List.of(), false).overlay;
+  }
+
   /** Who the container's processes are, and the names of the image's users and groups. */
   ProcessUser user() {
     return user;
@@ -159,6 +172,10 @@ final class ContainerFs {
 
   /** The file system of the container of {@code spec}: its image's files, its layer and its volume mounts. */
   static ContainerFs of(ContainerSpec spec, List<String> applets) {
+    return of(spec, applets, true);
+  }
+
+  private static ContainerFs of(ContainerSpec spec, List<String> applets, boolean proc) {
     ImageFiles image = BuiltInImages.resolve(spec.image()).map(ImageFiles::of).orElseGet(() -> ImageFiles.of(""));
     Map<String, byte[]> extra = new TreeMap<>();
     extra.put("/etc/hostname", (spec.env().getOrDefault("HOSTNAME", spec.podName()) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -188,7 +205,7 @@ final class ContainerFs {
     });
     var sc = spec.container().getSecurityContext();
     boolean readOnly = sc != null && Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem());
-    return new ContainerFs(spec.rootDir(), readOnly, image, extra, mounts, spec);
+    return new ContainerFs(spec.rootDir(), readOnly, image, extra, mounts, spec, proc);
   }
 
   /** {@code path} made absolute against {@code cwd}, with {@code .}, {@code ..} and repeated slashes resolved. */

@@ -31,6 +31,8 @@ final class ProcFiles {
   private final TreeSet<String> folders = new TreeSet<>();
   private final TreeMap<String, Supplier<byte[]>> files = new TreeMap<>();
   private final Map<String, String> links = new TreeMap<>();
+  /** {@code /proc/<pid>/root} of another container's process: that container's files, made at the first look. */
+  private final Map<String, Supplier<Overlay>> roots = new TreeMap<>();
   private final Instant started = Instant.now();
 
   /** Whether {@code p} (absolute, normalized) is in {@code /proc}. */
@@ -72,11 +74,51 @@ final class ProcFiles {
       proc.file(dir + "/gid_map", () -> users.idMap());
       proc.folders.add(dir + "/ns");
       proc.links.put(dir + "/ns/user", users.namespace());
+      rootOf(spec, p, proc, dir + "/root");
       if (reader) {
         proc.links.put("/proc/self", Integer.toString(p.pid()));
       }
     }
     return proc;
+  }
+
+  /**
+   * {@code /proc/<pid>/root}: for a process of the container itself a link to {@code /}, as the kernel shows it; for
+   * another container's (a pod that shares its process namespace, the target of a debugging ephemeral container) that
+   * container's file system, for reading ("Share Process Namespace between Containers in a Pod"'s
+   * {@code head /proc/8/root/etc/nginx/nginx.conf}). Decisions: it is shown as a folder, not the kernel's link; that
+   * container's image and writable layer are there, not its volumes nor its /proc; an absolute link inside it is read
+   * from the reader's root; the sandbox's {@code /pause} has none.
+   */
+  private static void rootOf(ContainerSpec spec, ProcessTable.Process p, ProcFiles proc, String root) {
+    io.fabric8.kubernetes.api.model.Container c = p.container();
+    if (c == null) {
+      return;
+    }
+    if (java.util.Objects.equals(c.getName(), spec.container().getName())) {
+      proc.links.put(root, "/");
+      return;
+    }
+    ContainerSpec other = new ContainerSpec(spec.namespace(), spec.podName(), spec.podUid(), spec.nodeName(),
+        spec.podIp(), c, spec.env(), spec.logFile().getParent().resolveSibling(String.valueOf(c.getName()))
+        .resolve("0.log"), spec.workDir(), Map.of(), spec.id(), spec.etcHosts(), spec.podSpec());
+    java.util.concurrent.atomic.AtomicReference<Overlay> made = new java.util.concurrent.atomic.AtomicReference<>();
+    proc.roots.put(root, () -> made.updateAndGet(o -> o != null ? o : ContainerFs.filesOf(other)));
+  }
+
+  /** The root of another container that {@code p} is in or below, or null. */
+  private String rootHolding(String p) {
+    for (String r : roots.keySet()) {
+      if (p.equals(r) || p.startsWith(r + "/")) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** {@code p} as the other container whose root {@code r} is sees it. */
+  private static String inRoot(String p, String r) {
+    return p.length() == r.length() ? "/" : p.substring(r.length());
   }
 
   /**
@@ -179,7 +221,11 @@ final class ProcFiles {
   }
 
   /** What is at {@code p} in /proc (a link at its end is the link), or null. */
-  ContainerFs.Entry raw(String p) {
+  ContainerFs.Entry raw(String p) throws IOException {
+    String r = rootHolding(p);
+    if (r != null) {
+      return roots.get(r).get().raw(inRoot(p, r));
+    }
     if (links.containsKey(p)) {
       return new ContainerFs.Entry(false, 0, started, false, 0, 0, 0777, links.get(p), 1);
     }
@@ -190,7 +236,11 @@ final class ProcFiles {
   }
 
   /** The bytes of the file at {@code p}. */
-  byte[] bytes(String p) throws ContainerFs.FsError {
+  byte[] bytes(String p) throws IOException {
+    String r = rootHolding(p);
+    if (r != null) {
+      return roots.get(r).get().bytes(inRoot(p, r));
+    }
     Supplier<byte[]> f = files.get(p);
     if (f == null) {
       throw new ContainerFs.FsError(ContainerFs.NO_ENTRY);
@@ -199,7 +249,11 @@ final class ProcFiles {
   }
 
   /** The names in the folder {@code p}. */
-  List<String> names(String p) {
+  List<String> names(String p) throws IOException {
+    String r = rootHolding(p);
+    if (r != null) {
+      return roots.get(r).get().names(inRoot(p, r));
+    }
     String prefix = p + "/";
     TreeSet<String> names = new TreeSet<>();
     for (String x : folders.subSet(prefix, prefix + '\uffff')) {
@@ -207,6 +261,11 @@ final class ProcFiles {
     }
     for (String x : files.subMap(prefix, prefix + '\uffff').keySet()) {
       names.add(x.substring(prefix.length()).split("/")[0]);
+    }
+    for (String x : roots.keySet()) {
+      if (ContainerFs.parent(x).equals(p)) {
+        names.add(ContainerFs.name(x));
+      }
     }
     for (String x : links.keySet()) {
       if (ContainerFs.parent(x).equals(p)) {

@@ -23,12 +23,13 @@ final class ProcessTable {
 
   /**
    * A process: its id, user and command line, the bounding capability set of its container, its terminal as
-   * procps names it ({@code ?} or {@code pts/0}) and whether it leads its session (a container's first process,
-   * which the runtime starts with setsid: procps's {@code s}).
+   * procps names it ({@code ?} or {@code pts/0}), whether it leads its session (a container's first process,
+   * which the runtime starts with setsid: procps's {@code s}) and its container (null for the sandbox's).
    */
-  record Process(int pid, long uid, String command, long capabilities, String tty, boolean leader) {
+  record Process(int pid, long uid, String command, long capabilities, String tty, boolean leader,
+                 Container container) {
     Process(int pid, long uid, String command) {
-      this(pid, uid, command, Capabilities.DEFAULT, "?", true);
+      this(pid, uid, command, Capabilities.DEFAULT, "?", true, null);
     }
   }
 
@@ -132,14 +133,15 @@ final class ProcessTable {
       boolean first = true;
       for (String[] p : processes(c)) {
         all.add(new Process(pid, p[0] == null ? uid : Long.parseLong(p[0]), p[1],
-            Capabilities.bounding(c.getSecurityContext()), tty, first));
+            Capabilities.bounding(c.getSecurityContext()), tty, first, c));
         first = false;
         pid += 6;
       }
     }
     pid += 6 * spawned;
     all.add(new Process(pid, uid(podSc, spec.container()), psArgs.isEmpty() ? "ps" : "ps " + psArgs,
-        Capabilities.bounding(spec.container().getSecurityContext()), terminal ? "pts/0" : "?", false));
+        Capabilities.bounding(spec.container().getSecurityContext()), terminal ? "pts/0" : "?", false,
+        spec.container()));
     return all;
   }
 

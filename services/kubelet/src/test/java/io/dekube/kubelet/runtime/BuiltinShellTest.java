@@ -451,6 +451,27 @@ class BuiltinShellTest {
         + "   26 root      0:00 ps ax\n", out.toString());
   }
 
+  /**
+   * The page's {@code head /proc/8/root/etc/nginx/nginx.conf}: through nginx's master process the shell container
+   * reads the nginx container's files; its own processes' root is its own {@code /}.
+   */
+  @Test
+  void procPidRootShowsTheFilesOfTheProcesssContainer() throws Exception {
+    var shell = new ContainerBuilder().withName("shell").withImage("busybox:1.28").withCommand("sleep", "3600").build();
+    var pod = new io.fabric8.kubernetes.api.model.PodSpecBuilder().withShareProcessNamespace(true)
+        .addNewContainer().withName("nginx").withImage("nginx").endContainer().addToContainers(shell).build();
+    ContainerSpec spec = inPod(spec(shell), pod);
+    assertEquals(0, code(ShellSession.start(vertx, spec, List.of("sh", "-c",
+        "head -n 2 /proc/8/root/etc/nginx/nginx.conf; ls /proc/8/root/etc/nginx | head -n 1; readlink /proc/20/root;"
+            + " ls /proc/1"), output, false)));
+    assertTrue(out.toString().startsWith("\nuser  nginx;\nconf.d\n/\n"), out.toString());
+    assertFalse(out.toString().contains("root"), "the sandbox's /pause has no root to show\n" + out);
+    out.setLength(0);
+    assertEquals(1, code(ShellSession.start(vertx, spec, List.of("cat", "/etc/nginx/nginx.conf"), output, false)));
+    assertEquals("cat: can't open '/etc/nginx/nginx.conf': No such file or directory\n", err.toString(),
+        "the shell container's own files have no nginx.conf");
+  }
+
   /** The page's {@code ps ax} run again: each ps is a new process, with a new PID, in the pod's namespace. */
   @Test
   void eachPsIsANewProcessWithANewPid() throws Exception {
