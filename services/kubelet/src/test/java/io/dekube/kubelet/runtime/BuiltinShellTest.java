@@ -438,13 +438,19 @@ class BuiltinShellTest {
     assertEquals("uid=0(root) gid=0(root) groups=0(root),10(wheel)\nroot\n", out.toString());
   }
 
-  /** "Share Process Namespace between Containers in a Pod": ps ax in the shell container sees nginx's processes. */
-  @Test
-  void psInASharedProcessNamespaceListsThePodsProcesses() throws Exception {
+  /** The shell container of "Share Process Namespace between Containers in a Pod"'s nginx and shell pod. */
+  private ContainerSpec sharedNginxPodsShell() throws Exception {
     var shell = new ContainerBuilder().withName("shell").withImage("busybox:1.28").withCommand("sleep", "3600").build();
     var pod = new io.fabric8.kubernetes.api.model.PodSpecBuilder().withShareProcessNamespace(true)
         .addNewContainer().withName("nginx").withImage("nginx").endContainer().addToContainers(shell).build();
     ContainerSpec spec = inPod(spec(shell), pod);
+    return spec;
+  }
+
+  /** "Share Process Namespace between Containers in a Pod": ps ax in the shell container sees nginx's processes. */
+  @Test
+  void psInASharedProcessNamespaceListsThePodsProcesses() throws Exception {
+    ContainerSpec spec = sharedNginxPodsShell();
     assertEquals(0, code(ShellSession.start(vertx, spec, List.of("ps", "ax"), output, false)));
     assertEquals("PID   USER     TIME  COMMAND\n    1 root      0:00 /pause\n    8 root      0:00 nginx: master process "
         + "nginx -g daemon off;\n   14 101       0:00 nginx: worker process\n   20 root      0:00 sleep 3600\n"
@@ -457,10 +463,7 @@ class BuiltinShellTest {
    */
   @Test
   void procPidRootShowsTheFilesOfTheProcesssContainer() throws Exception {
-    var shell = new ContainerBuilder().withName("shell").withImage("busybox:1.28").withCommand("sleep", "3600").build();
-    var pod = new io.fabric8.kubernetes.api.model.PodSpecBuilder().withShareProcessNamespace(true)
-        .addNewContainer().withName("nginx").withImage("nginx").endContainer().addToContainers(shell).build();
-    ContainerSpec spec = inPod(spec(shell), pod);
+    ContainerSpec spec = sharedNginxPodsShell();
     assertEquals(0, code(ShellSession.start(vertx, spec, List.of("sh", "-c",
         "head -n 2 /proc/8/root/etc/nginx/nginx.conf; ls /proc/8/root/etc/nginx | head -n 1; readlink /proc/20/root;"
             + " ls /proc/1"), output, false)));
@@ -475,10 +478,7 @@ class BuiltinShellTest {
   /** The page's {@code ps ax} run again: each ps is a new process, with a new PID, in the pod's namespace. */
   @Test
   void eachPsIsANewProcessWithANewPid() throws Exception {
-    var shell = new ContainerBuilder().withName("shell").withImage("busybox:1.28").withCommand("sleep", "3600").build();
-    var pod = new io.fabric8.kubernetes.api.model.PodSpecBuilder().withShareProcessNamespace(true)
-        .addNewContainer().withName("nginx").withImage("nginx").endContainer().addToContainers(shell).build();
-    ContainerSpec spec = inPod(spec(shell), pod);
+    ContainerSpec spec = sharedNginxPodsShell();
     assertEquals(0, code(ShellSession.start(vertx, spec, List.of("sh", "-c", "ps ax | tail -1; ps ax | tail -1"),
         output, false)));
     assertEquals(0, code(ShellSession.start(vertx, spec, List.of("ps", "ax"), output, false)));
